@@ -1,0 +1,34 @@
+// Bundles the action (dist/index.js) and the CLI (dist/cli.js) into self-contained ESM files,
+// with the tree-sitter wasm files the HCL parser loads at run time copied beside them.
+import { build } from 'esbuild'
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+rmSync('dist', { recursive: true, force: true })
+mkdirSync('dist', { recursive: true })
+
+const banner = {
+  js: "import { createRequire as __preflightCreateRequire } from 'node:module';\nconst require = __preflightCreateRequire(import.meta.url);"
+}
+
+await build({
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  splitting: false,
+  minify: true,
+  legalComments: 'linked',
+  charset: 'utf8',
+  banner,
+  logLevel: 'warning'
+})
+
+const wasm = [
+  require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
+  require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm')
+]
+for (const file of wasm) copyFileSync(file, `dist/${file.split('/').pop()}`)

@@ -1,0 +1,113 @@
+/**
+ * The rule engine: runs the analyzer for each file's kind plus the secret scan on every file.
+ * A file that cannot be analyzed becomes a note; it never stops the others.
+ */
+import type { AnalysisResult, FileKind, Finding, FileNote, RuleMeta, SourceFile } from '../types.js'
+import { SEVERITY_RANK } from '../types.js'
+import { analyzeDockerfile, dockerfileRules } from './dockerfile.js'
+import { analyzeCompose, composeRules } from './compose.js'
+import { analyzeWorkflow, workflowRules } from './workflow.js'
+import { analyzeKubernetes, kubernetesRules } from './kubernetes.js'
+import { analyzeCloudformation, cloudformationRules } from './cloudformation.js'
+import { analyzeTerraform, terraformRules } from './terraform.js'
+import { scanSecrets, secretRules } from './secrets.js'
+import { ParseError } from './yaml.js'
+
+type Analyzer = (file: SourceFile) => Finding[] | Promise<Finding[]>
+
+const ANALYZERS: Partial<Record<FileKind, Analyzer>> = {
+  dockerfile: analyzeDockerfile,
+  compose: analyzeCompose,
+  workflow: analyzeWorkflow,
+  kubernetes: analyzeKubernetes,
+  // Helm templates are Go templates, not YAML; rendered manifests are classified as kubernetes.
+  cloudformation: analyzeCloudformation,
+  terraform: analyzeTerraform
+}
+
+export const ALL_RULES: RuleMeta[] = [
+  ...dockerfileRules,
+  ...composeRules,
+  ...workflowRules,
+  ...kubernetesRules,
+  ...cloudformationRules,
+  ...terraformRules,
+  ...secretRules
+]
+
+const RULES_BY_ID = new Map(ALL_RULES.map((r) => [r.id, r]))
+
+export function ruleById(id: string): RuleMeta | undefined {
+  return RULES_BY_ID.get(id)
+}
+
+/** Files above this size are not analyzed (a note says so). */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024
+
+/** Analyzes one file; never throws. */
+export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
+  const notes: FileNote[] = []
+  const findings: Finding[] = []
+  const secretValues: string[] = []
+  if (Buffer.byteLength(file.content, 'utf8') > MAX_FILE_BYTES) {
+    notes.push({ path: file.path, reason: 'too-large', message: `${file.path}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, not analyzed` })
+    return { findings, notes, secretValues }
+  }
+  if (file.content.includes('\u0000')) {
+    notes.push({ path: file.path, reason: 'binary', message: `${file.path}: binary content, not analyzed` })
+    return { findings, notes, secretValues }
+  }
+  const content = file.content.replace(/\r\n?/g, '\n')
+  const normalized: SourceFile = { ...file, content }
+  const analyzer = ANALYZERS[file.kind]
+  if (analyzer) {
+    try {
+      findings.push(...(await analyzer(normalized)))
+    } catch (e) {
+      const reason = e instanceof ParseError || (e as Error)?.name === 'ParseError' ? 'parse' : 'error'
+      const what = reason === 'parse' ? 'could not be parsed' : 'analyzer failed'
+      notes.push({ path: file.path, reason, message: `${file.path}: ${what}: ${(e as Error)?.message ?? String(e)}` })
+    }
+  }
+  try {
+    const scan = await scanSecrets(normalized)
+    findings.push(...scan.findings)
+    secretValues.push(...scan.values)
+  } catch (e) {
+    notes.push({ path: file.path, reason: 'error', message: `${file.path}: secret scan failed: ${(e as Error)?.message ?? String(e)}` })
+  }
+  return { findings: dedupeFindings(findings), notes, secretValues }
+}
+
+/** Analyzes many files, in order; one broken file never stops the others. */
+export async function analyzeFiles(files: SourceFile[]): Promise<AnalysisResult> {
+  const out: AnalysisResult = { findings: [], notes: [], secretValues: [] }
+  for (const file of files) {
+    const r = await analyzeFile(file)
+    out.findings.push(...r.findings)
+    out.notes.push(...r.notes)
+    out.secretValues.push(...r.secretValues)
+  }
+  out.findings.sort(compareFindings)
+  out.secretValues = [...new Set(out.secretValues)]
+  return out
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.path.localeCompare(b.path) ||
+    a.line - b.line ||
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    a.ruleId.localeCompare(b.ruleId)
+  )
+}
+
+function dedupeFindings(findings: Finding[]): Finding[] {
+  const seen = new Set<string>()
+  return findings.filter((f) => {
+    const key = `${f.ruleId}\u0000${f.path}\u0000${f.line}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}

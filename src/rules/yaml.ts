@@ -1,0 +1,80 @@
+/**
+ * YAML with source positions, shared by the Kubernetes, compose, workflow, CloudFormation and
+ * Helm analyzers. Alias expansion is capped (the `yaml` library's `maxAliasCount`) so an alias
+ * bomb becomes a parse note instead of a memory blow-up.
+ */
+import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, type Document, type Node, type YAMLMap, type Pair } from 'yaml'
+
+export { isMap, isSeq, isScalar, isPair }
+export type { YAMLMap, Node, Pair }
+
+export class ParseError extends Error {
+  constructor(message: string, readonly line?: number) {
+    super(message)
+    this.name = 'ParseError'
+  }
+}
+
+export interface YamlFile {
+  docs: Document.Parsed[]
+  lineCounter: LineCounter
+  /** 1-based line of a node's start (or of the file's first line when the node has no range). */
+  lineOf(node: unknown): number
+  /** 1-based line of a node's last character. */
+  endLineOf(node: unknown): number
+}
+
+/** Parses every document of a YAML stream; throws ParseError on the first syntax error. */
+export function parseYaml(content: string): YamlFile {
+  const lineCounter = new LineCounter()
+  const docs = parseAllDocuments(content, { lineCounter, prettyErrors: false, uniqueKeys: false })
+  const list = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed]
+  for (const doc of list) {
+    const err = doc.errors[0]
+    if (err) {
+      const line = err.linePos?.[0]?.line ?? lineCounter.linePos(err.pos[0]).line
+      throw new ParseError(`invalid YAML at line ${line}: ${err.message.split('\n')[0]}`, line)
+    }
+  }
+  const lineOf = (node: unknown): number => {
+    const range = (node as { range?: [number, number, number] } | null)?.range
+    return range ? lineCounter.linePos(range[0]).line : 1
+  }
+  const endLineOf = (node: unknown): number => {
+    const range = (node as { range?: [number, number, number] } | null)?.range
+    return range ? lineCounter.linePos(Math.max(range[0], range[1] - 1)).line : 1
+  }
+  return { docs: list as Document.Parsed[], lineCounter, lineOf, endLineOf }
+}
+
+/** Converts a document to plain JS, with the alias cap; throws ParseError on an alias bomb. */
+export function toPlain(doc: Document.Parsed): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 })
+  } catch (e) {
+    throw new ParseError(`YAML could not be expanded: ${(e as Error).message}`)
+  }
+}
+
+/** Value node at a key path (`['spec', 'template', 'spec']`), or undefined. Numbers index sequences. */
+export function getIn(node: unknown, path: (string | number)[]): Node | undefined {
+  let cur: unknown = node
+  for (const key of path) {
+    if (isMap(cur)) cur = cur.get(key, true)
+    else if (isSeq(cur) && typeof key === 'number') cur = cur.get(key, true)
+    else return undefined
+  }
+  return cur as Node | undefined
+}
+
+/** The pair (key + value) for a key in a map, to point at the key's line. */
+export function pairOf(map: unknown, key: string): Pair<Node, Node> | undefined {
+  if (!isMap(map)) return undefined
+  return map.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair<Node, Node> | undefined
+}
+
+/** Scalar value as a string (numbers and booleans too), or undefined. */
+export function scalarString(node: unknown): string | undefined {
+  if (isScalar(node) && node.value !== null && node.value !== undefined) return String(node.value)
+  return undefined
+}

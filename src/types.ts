@@ -1,0 +1,202 @@
+/**
+ * The shared vocabulary of Preflight (see DESIGN.md). Every stage of the pipeline speaks these
+ * types; the words are part of the JSON contract, so keep them exact.
+ */
+
+export const CATEGORIES = [
+  'secrets',
+  'rollback',
+  'immutability',
+  'slo',
+  'observability',
+  'cost',
+  'backup',
+  'security'
+] as const
+export type Category = (typeof CATEGORIES)[number]
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
+export type Severity = (typeof SEVERITIES)[number]
+
+/** Higher is worse; used for sorting and for `fail-on`. */
+export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 }
+
+export const STATUSES = ['pass', 'warn', 'fail', 'n/a', 'unknown'] as const
+export type ChecklistStatus = (typeof STATUSES)[number]
+
+export const FILE_KINDS = [
+  'terraform',
+  'cloudformation',
+  'kubernetes',
+  'helm',
+  'compose',
+  'dockerfile',
+  'workflow',
+  'other'
+] as const
+export type FileKind = (typeof FILE_KINDS)[number]
+
+export type Verdict = 'pass' | 'warn' | 'fail' | 'skipped'
+
+/** One piece of evidence: a rule that matched at a place in a file. */
+export interface Finding {
+  ruleId: string
+  category: Category
+  severity: Severity
+  /** Relative to the repository (or scanned directory) root, with `/`. */
+  path: string
+  /** 1-based, on the new side of the file. */
+  line: number
+  endLine?: number
+  message: string
+  remediation?: string
+  /** Replacement text for lines `line..endLine` (or `line`), when the fix is mechanical. */
+  suggestion?: string
+  /** Cost audit only. */
+  monthlyCostUsd?: number
+  monthlySavingUsd?: number
+}
+
+/** Static description of a rule, for the catalogue, SARIF and the checklist. */
+export interface RuleMeta {
+  id: string
+  kind: FileKind | 'any'
+  category: Category
+  severity: Severity
+  title: string
+  /** What the rule checks and why it matters, one or two sentences. */
+  description: string
+  remediation: string
+  /** Equivalent ids in other tools, where one exists. */
+  refs?: { checkov?: string; kics?: string; hadolint?: string; zizmor?: string }
+}
+
+/** A file as the analyzers see it. */
+export interface SourceFile {
+  path: string
+  kind: FileKind
+  content: string
+}
+
+/** Something said about one file that is not a finding: it did not parse, it was skipped, … */
+export interface FileNote {
+  path: string
+  reason: 'parse' | 'too-large' | 'binary' | 'encoding' | 'ignored' | 'unavailable' | 'error'
+  message: string
+}
+
+export interface AnalysisResult {
+  findings: Finding[]
+  notes: FileNote[]
+  /** Literal secret values seen in the files, so every output can mask them. Never rendered. */
+  secretValues: string[]
+}
+
+// ── Personas ────────────────────────────────────────────────────────────────────────────────
+
+export interface ChecklistItem {
+  /** Short stable id, unique within the persona (e.g. `rollback-plan`). */
+  id: string
+  question: string
+  categories: Category[]
+}
+
+export interface PersonaTriggers {
+  keywords: string[]
+  /** File kinds (`terraform`, …) or globs (`**\/*.tf`). */
+  files: string[]
+}
+
+export interface Persona {
+  /** Slug: lower-case, `[a-z0-9-]`, unique. */
+  name: string
+  /** The name as written in the file, when it differs from the slug. */
+  displayName: string
+  aliases: string[]
+  description: string
+  /** `opus`, `sonnet`, `haiku`, a full model id, or undefined (inherit). */
+  model?: string
+  tools: string[]
+  color?: string
+  triggers: PersonaTriggers
+  checklist: ChecklistItem[]
+  /** The Markdown body: the persona's system prompt. */
+  body: string
+  /** Where it was read from: `agents/sre.md` for a bundled one, the repository path otherwise. */
+  source: string
+  origin: 'bundled' | 'repository'
+  /** Set when a repository persona replaced a bundled one of the same name. */
+  replaces?: string
+}
+
+export interface PersonaLoadResult {
+  personas: Persona[]
+  warnings: string[]
+}
+
+// ── Change set ──────────────────────────────────────────────────────────────────────────────
+
+export type ChangeStatus = 'added' | 'modified' | 'removed' | 'renamed' | 'copied' | 'changed' | 'unchanged'
+
+export interface ChangedFile {
+  path: string
+  previousPath?: string
+  status: ChangeStatus
+  kind: FileKind
+  /** Unified diff hunks of this file (no `diff --git` header); absent for binary or huge files. */
+  patch?: string
+  /** Full content at head; absent for removed files or when it could not be read. */
+  content?: string
+}
+
+export interface ChangeSet {
+  title: string
+  body: string
+  labels: string[]
+  number?: number
+  baseSha?: string
+  headSha?: string
+  files: ChangedFile[]
+  /** Files left out (ignored, too large, unreadable) and why. */
+  notes: FileNote[]
+}
+
+export interface RoutedAgent {
+  persona: Persona
+  score: number
+  /** One human line: "workflow changed: .github/workflows/deploy.yml; keywords: deploy, rollback". */
+  reason: string
+}
+
+// ── Checklist, comments, results ────────────────────────────────────────────────────────────
+
+export interface ChecklistResult {
+  agent: string
+  item: string
+  question: string
+  categories: Category[]
+  status: ChecklistStatus
+  /** `ruleId at path:line` lines, or the model's one-line evidence. */
+  evidence: string[]
+  source: 'rules' | 'model'
+}
+
+export interface ReviewComment {
+  path: string
+  line: number
+  startLine?: number
+  body: string
+  /** Hidden marker used to avoid posting the same comment twice. */
+  fingerprint: string
+  severity: Severity
+}
+
+export interface Usage {
+  inputTokens: number
+  outputTokens: number
+  cacheReadTokens: number
+  cacheWriteTokens: number
+  costUsd: number
+}
+
+export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 }
