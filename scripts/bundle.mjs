@@ -5,8 +5,11 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
-rmSync('dist', { recursive: true, force: true })
-mkdirSync('dist', { recursive: true })
+// `--outdir DIR` builds elsewhere (for experiments); the committed bundle lives in dist/.
+const argIndex = process.argv.indexOf('--outdir')
+const outdir = argIndex > 0 ? process.argv[argIndex + 1] : 'dist'
+rmSync(outdir, { recursive: true, force: true })
+mkdirSync(outdir, { recursive: true })
 
 const banner = {
   js: "import { createRequire as __preflightCreateRequire } from 'node:module';\nconst require = __preflightCreateRequire(import.meta.url);"
@@ -14,7 +17,7 @@ const banner = {
 
 await build({
   entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
-  outdir: 'dist',
+  outdir,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -31,4 +34,4 @@ const wasm = [
   require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
   require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm')
 ]
-for (const file of wasm) copyFileSync(file, `dist/${file.split('/').pop()}`)
+for (const file of wasm) copyFileSync(file, `${outdir}/${file.split('/').pop()}`)

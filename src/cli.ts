@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+/** The local entry point: `preflight scan|review|audit|agents|route`. */
+import { main } from './cli/main.js'
+
+const code = await main(process.argv.slice(2), {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  env: process.env,
+  cwd: process.cwd()
+})
+process.exitCode = code

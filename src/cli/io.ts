@@ -1,0 +1,16 @@
+/** What a CLI command may touch: its output streams, the environment it was given, the clock. */
+export interface CliIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+  env: Record<string, string | undefined>
+  cwd: string
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+export const EXIT = { ok: 0, failOn: 1, usage: 2 } as const
