@@ -1,0 +1,53 @@
+/** Checks on cluster objects that are not workloads: RBAC roles and bindings, Services. */
+import type { Finding } from '../../types.js'
+import { makeFinding } from './finding.js'
+import { K8S } from './meta.js'
+import type { K8sObject } from './objects.js'
+import type { CheckContext } from './containers.js'
+
+export function checkRole(ctx: CheckContext, obj: K8sObject): Finding[] {
+  const v = obj.view
+  const out: Finding[] = []
+  for (const rule of v.items(v.get(obj.node, 'rules'))) {
+    for (const field of ['apiGroups', 'resources', 'verbs'] as const) {
+      const wildcard = v.items(v.get(rule, field)).find((item) => v.str(item) === '*')
+      if (wildcard) out.push(makeFinding(K8S.rbacWildcard, ctx.path, v.line(wildcard), `${obj.kind} \`${obj.name}\` grants \`*\` in ${field}`))
+    }
+  }
+  return out
+}
+
+export function checkBinding(ctx: CheckContext, obj: K8sObject): Finding[] {
+  const v = obj.view
+  const roleRef = v.get(obj.node, 'roleRef')
+  if (v.str(v.get(roleRef, 'name')) !== 'cluster-admin') return []
+  return [makeFinding(K8S.clusterAdminBinding, ctx.path, v.keyLine(roleRef, 'name'), `${obj.kind} \`${obj.name}\` grants cluster-admin`)]
+}
+
+/** Annotations by which cloud providers keep a LoadBalancer off the internet or restrict it. */
+function isRestrictedByAnnotation(annotations: Record<string, string>): boolean {
+  return Object.entries(annotations).some(([key, value]) => {
+    const k = key.toLowerCase()
+    const val = value.trim().toLowerCase()
+    if (k.endsWith('load-balancer-source-ranges')) return val !== '' && !val.includes('0.0.0.0/0')
+    if (k.endsWith('load-balancer-internal')) return val !== '' && val !== 'false'
+    if (k.endsWith('load-balancer-scheme') || k.endsWith('load-balancer-type')) return val === 'internal'
+    return false
+  })
+}
+
+export function checkService(ctx: CheckContext, obj: K8sObject): Finding[] {
+  const v = obj.view
+  const spec = v.get(obj.node, 'spec')
+  const type = v.str(v.get(spec, 'type'))
+  if (type === 'NodePort') {
+    return [makeFinding(K8S.nodePort, ctx.path, v.keyLine(spec, 'type'), `Service \`${obj.name}\` is of type NodePort`)]
+  }
+  if (type !== 'LoadBalancer') return []
+  const ranges = v.items(v.get(spec, 'loadBalancerSourceRanges')).map((r) => v.str(r) ?? '')
+  if (ranges.length > 0 && !ranges.some((r) => r === '0.0.0.0/0' || r === '::/0')) return []
+  const annotations: Record<string, string> = {}
+  for (const e of v.entries(v.at(obj.node, ['metadata', 'annotations']))) annotations[e.key] = v.str(e.value) ?? ''
+  if (isRestrictedByAnnotation(annotations)) return []
+  return [makeFinding(K8S.openLoadBalancer, ctx.path, v.keyLine(spec, 'type'), `Service \`${obj.name}\` is a LoadBalancer open to any source`)]
+}

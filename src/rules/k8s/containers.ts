@@ -1,0 +1,154 @@
+/** Container-level checks: probes, resources, image, security context, environment. */
+import type { Finding } from '../../types.js'
+import type { Node } from '../yaml.js'
+import { isMap } from '../yaml.js'
+import { makeFinding } from './finding.js'
+import { K8S } from './meta.js'
+import { isTrue, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { lineText, replaceScalarOnLine } from './view.js'
+
+export interface CheckContext {
+  path: string
+  content: string
+}
+
+const label = (c: Container): string => `${c.init ? 'init container' : 'container'} \`${c.name}\``
+
+export function checkContainer(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container): Finding[] {
+  return [
+    ...checkProbes(ctx, obj, pod, c),
+    ...checkResources(ctx, obj, c),
+    ...checkImage(ctx, obj, c),
+    ...checkSecurityContext(ctx, obj, c),
+    ...checkEnv(ctx, obj, c)
+  ]
+}
+
+function checkProbes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container): Finding[] {
+  if (c.init || pod.runToCompletion) return []
+  const v = obj.view
+  const out: Finding[] = []
+  if (v.get(c.node, 'livenessProbe') === undefined) {
+    out.push(makeFinding(K8S.noLivenessProbe, ctx.path, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no liveness probe`))
+  }
+  if (v.get(c.node, 'readinessProbe') === undefined) {
+    out.push(makeFinding(K8S.noReadinessProbe, ctx.path, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no readiness probe`))
+  }
+  return out
+}
+
+const RESOURCE_RULES = [
+  { section: 'requests', resource: 'cpu', meta: K8S.noCpuRequests },
+  { section: 'limits', resource: 'cpu', meta: K8S.noCpuLimits },
+  { section: 'requests', resource: 'memory', meta: K8S.noMemoryRequests },
+  { section: 'limits', resource: 'memory', meta: K8S.noMemoryLimits }
+] as const
+
+function checkResources(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
+  const v = obj.view
+  const resources = v.get(c.node, 'resources')
+  const out: Finding[] = []
+  for (const r of RESOURCE_RULES) {
+    const section = v.get(resources, r.section)
+    if (v.str(v.get(section, r.resource)) !== undefined) continue
+    // Point at the most specific place that exists: `limits:`/`requests:`, `resources:`, the container.
+    const line = section !== undefined ? v.keyLine(resources, r.section) : resources !== undefined ? v.keyLine(c.node, 'resources') : c.line
+    out.push(makeFinding(r.meta, ctx.path, line, `${label(c)} of ${obj.kind} \`${obj.name}\` sets no ${r.resource} ${r.section === 'limits' ? 'limit' : 'request'}`))
+  }
+  return out
+}
+
+/** Why an image reference is not pinned, or undefined when it is (tag other than latest, or digest). */
+export function imageProblem(ref: string): 'latest' | 'untagged' | undefined {
+  const image = ref.trim()
+  // Substituted later (envsubst, kustomize, Skaffold): nothing to judge here.
+  if (image === '' || /\$\(|\$\{|\{\{/.test(image)) return undefined
+  if (image.includes('@')) return undefined
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1)
+  const colon = lastSegment.indexOf(':')
+  if (colon < 0) return 'untagged'
+  return lastSegment.slice(colon + 1) === 'latest' ? 'latest' : undefined
+}
+
+function checkImage(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
+  const v = obj.view
+  const imageNode = v.get(c.node, 'image')
+  const image = v.str(imageNode)
+  if (image === undefined) {
+    return [makeFinding(K8S.imageMissing, ctx.path, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no image`)]
+  }
+  const problem = imageProblem(image)
+  if (!problem) return []
+  const what = problem === 'latest' ? 'the `latest` tag' : 'no tag (implicitly `latest`)'
+  return [makeFinding(K8S.imageLatest, ctx.path, v.keyLine(c.node, 'image'), `${label(c)} image \`${image}\` uses ${what}`)]
+}
+
+function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
+  const v = obj.view
+  const sc = v.get(c.node, 'securityContext')
+  const scLine = sc !== undefined ? v.keyLine(c.node, 'securityContext') : c.line
+  const out: Finding[] = []
+
+  if (isTrue(v, v.get(sc, 'privileged'))) {
+    const line = v.keyLine(sc, 'privileged')
+    const suggestion = replaceScalarOnLine(lineText(ctx.content, line), 'privileged', /^true$/i, 'false')
+    out.push(makeFinding(K8S.privileged, ctx.path, line, `${label(c)} of ${obj.kind} \`${obj.name}\` runs privileged`, { suggestion }))
+  }
+
+  const escalation = v.get(sc, 'allowPrivilegeEscalation')
+  if (isTrue(v, escalation)) {
+    const line = v.keyLine(sc, 'allowPrivilegeEscalation')
+    const suggestion = replaceScalarOnLine(lineText(ctx.content, line), 'allowPrivilegeEscalation', /^true$/i, 'false')
+    out.push(makeFinding(K8S.privilegeEscalationAllowed, ctx.path, line, `${label(c)} allows privilege escalation`, { suggestion }))
+  } else if (v.str(escalation) === undefined) {
+    out.push(makeFinding(K8S.privilegeEscalationNotDisabled, ctx.path, scLine, `${label(c)} does not set \`allowPrivilegeEscalation: false\``))
+  }
+
+  for (const cap of v.items(v.at(sc, ['capabilities', 'add']))) {
+    const name = (v.str(cap) ?? '').toUpperCase().replace(/^CAP_/, '')
+    if (name === 'SYS_ADMIN' || name === 'ALL') {
+      out.push(makeFinding(K8S.dangerousCapability, ctx.path, v.line(cap), `${label(c)} adds the ${name} capability`))
+    }
+  }
+
+  if (!isTrue(v, v.get(sc, 'readOnlyRootFilesystem'))) {
+    const line = v.pair(sc, 'readOnlyRootFilesystem') ? v.keyLine(sc, 'readOnlyRootFilesystem') : scLine
+    out.push(makeFinding(K8S.writableRootFilesystem, ctx.path, line, `${label(c)} has a writable root filesystem`))
+  }
+  return out
+}
+
+/** Env var names that hold credentials (but not the names of files or settings about them). */
+const SECRET_NAME = /(passw(or)?d|passwd|_pass$|^pass$|secret|token|api_?key|private_?key|access_?key|credential|auth_?key|client_?secret)/i
+const NOT_A_SECRET_NAME = /(_file|_path|_dir|_name|_enabled|_ttl|_expiry|_expiration|_length|_timeout|_type|_url|_endpoint|_host|_port|_header|_version|_id|_user(name)?|_ref|_lifetime|_seconds|_count|_max|_min|_policy|_length)$/i
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i
+
+/** Whether an env entry's literal value is a credential written in the manifest. */
+export function isLiteralSecret(name: string, value: string): boolean {
+  if (value.trim() === '' || /\$\(|\$\{|\{\{/.test(value)) return false
+  if (URL_WITH_PASSWORD.test(value)) return true
+  if (!SECRET_NAME.test(name) || NOT_A_SECRET_NAME.test(name)) return false
+  return !/^(true|false|yes|no|on|off|\d{1,3})$/i.test(value.trim())
+}
+
+function checkEnv(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
+  const v = obj.view
+  const out: Finding[] = []
+  for (const entry of v.items(v.get(c.node, 'env'))) {
+    const name = v.str(v.get(entry, 'name')) ?? ''
+    const value = v.str(v.get(entry, 'value'))
+    if (value !== undefined && isLiteralSecret(name, value)) {
+      out.push(makeFinding(K8S.literalSecretEnv, ctx.path, v.keyLine(entry, 'value'), `${label(c)} sets \`${name}\` to a literal value`))
+    }
+    const valueFrom = v.get(entry, 'valueFrom')
+    if (v.get(valueFrom, 'secretKeyRef') !== undefined) {
+      out.push(makeFinding(K8S.secretInEnv, ctx.path, v.keyLine(valueFrom, 'secretKeyRef'), `${label(c)} reads secret into environment variable \`${name}\``))
+    }
+  }
+  for (const source of v.items(v.get(c.node, 'envFrom'))) {
+    if (!isMap(source) || v.get(source, 'secretRef') === undefined) continue
+    const secretName = v.str(v.at(source as Node, ['secretRef', 'name'])) ?? '(unnamed)'
+    out.push(makeFinding(K8S.secretInEnv, ctx.path, v.keyLine(source, 'secretRef'), `${label(c)} loads every key of secret \`${secretName}\` into its environment`))
+  }
+  return out
+}

@@ -1,0 +1,310 @@
+/** The catalogue of Kubernetes rules. Categories follow what KICS assigns to the same checks. */
+import type { RuleMeta } from '../../types.js'
+
+type Spec = Omit<RuleMeta, 'kind'>
+
+const rule = (spec: Spec): RuleMeta => ({ kind: 'kubernetes', ...spec })
+
+export const K8S = {
+  // ── Availability (slo) ──────────────────────────────────────────────────────────────────
+  noLivenessProbe: rule({
+    id: 'k8s/no-liveness-probe',
+    category: 'slo',
+    severity: 'medium',
+    title: 'Container without liveness probe',
+    description: 'Without a liveness probe a hung process keeps its pod Running and is never restarted.',
+    remediation: 'Add a `livenessProbe` (httpGet, tcpSocket, grpc or exec) that fails when the process is stuck.',
+    refs: { checkov: 'CKV_K8S_8', kics: 'k8s/liveness_probe_is_not_defined' }
+  }),
+  noReadinessProbe: rule({
+    id: 'k8s/no-readiness-probe',
+    category: 'slo',
+    severity: 'medium',
+    title: 'Container without readiness probe',
+    description: 'Without a readiness probe a pod receives traffic as soon as it starts, before it can serve it, and a rollout cannot tell a broken version from a good one.',
+    remediation: 'Add a `readinessProbe` that succeeds only when the container can serve requests.',
+    refs: { checkov: 'CKV_K8S_9', kics: 'k8s/readiness_probe_is_not_configured' }
+  }),
+  singleReplica: rule({
+    id: 'k8s/single-replica',
+    category: 'slo',
+    severity: 'medium',
+    title: 'Workload runs a single replica',
+    description: 'With one replica every node drain, eviction or rollout makes the workload unavailable.',
+    remediation: 'Run at least two replicas (or let a HorizontalPodAutoscaler with `minReplicas: 2` manage them).'
+  }),
+  noPodDisruptionBudget: rule({
+    id: 'k8s/no-pod-disruption-budget',
+    category: 'slo',
+    severity: 'low',
+    title: 'Replicated workload without PodDisruptionBudget',
+    description: 'Without a PodDisruptionBudget a node drain may evict all replicas at once. Only PodDisruptionBudgets in the same file are seen.',
+    remediation: 'Add a PodDisruptionBudget (`minAvailable` or `maxUnavailable`) whose selector matches the pod labels.',
+    refs: { kics: 'k8s/deployment_without_pod_disruption_budget' }
+  }),
+  noAntiAffinity: rule({
+    id: 'k8s/no-pod-anti-affinity',
+    category: 'slo',
+    severity: 'low',
+    title: 'Replicas may be scheduled on the same node',
+    description: 'Without pod anti-affinity (matching the pod labels) or topology spread constraints, all replicas can land on one node or zone and fail together.',
+    remediation: 'Add `affinity.podAntiAffinity` with a label selector matching the pod labels, or `topologySpreadConstraints`.',
+    refs: { kics: 'k8s/deployment_has_no_pod_anti_affinity' }
+  }),
+
+  // ── Cost (resource requests and limits) ──────────────────────────────────────────────────
+  noCpuRequests: rule({
+    id: 'k8s/no-cpu-requests',
+    category: 'cost',
+    severity: 'medium',
+    title: 'Container without CPU request',
+    description: 'Without a CPU request the scheduler cannot place the pod by its needs and capacity planning is guesswork.',
+    remediation: 'Set `resources.requests.cpu` to the CPU the container needs at steady state.',
+    refs: { checkov: 'CKV_K8S_10', kics: 'k8s/cpu_requests_not_set' }
+  }),
+  noCpuLimits: rule({
+    id: 'k8s/no-cpu-limits',
+    category: 'cost',
+    severity: 'low',
+    title: 'Container without CPU limit',
+    description: 'Without a CPU limit one container can take all the CPU of its node.',
+    remediation: 'Set `resources.limits.cpu`.',
+    refs: { checkov: 'CKV_K8S_11', kics: 'k8s/cpu_limits_not_set' }
+  }),
+  noMemoryRequests: rule({
+    id: 'k8s/no-memory-requests',
+    category: 'cost',
+    severity: 'medium',
+    title: 'Container without memory request',
+    description: 'Without a memory request the pod can be scheduled on a node that cannot hold it and is among the first evicted under pressure.',
+    remediation: 'Set `resources.requests.memory` to the memory the container needs.',
+    refs: { checkov: 'CKV_K8S_12', kics: 'k8s/memory_requests_not_defined' }
+  }),
+  noMemoryLimits: rule({
+    id: 'k8s/no-memory-limits',
+    category: 'cost',
+    severity: 'medium',
+    title: 'Container without memory limit',
+    description: 'Without a memory limit a leaking container can exhaust its node and take its neighbours down.',
+    remediation: 'Set `resources.limits.memory`.',
+    refs: { checkov: 'CKV_K8S_13', kics: 'k8s/memory_limits_not_defined' }
+  }),
+
+  // ── Immutability ─────────────────────────────────────────────────────────────────────────
+  imageLatest: rule({
+    id: 'k8s/image-latest',
+    category: 'immutability',
+    severity: 'medium',
+    title: 'Image uses `latest` or no tag',
+    description: 'A `latest` or missing tag resolves to whatever was pushed last: deployments are not reproducible and a rollback may not restore the old code.',
+    remediation: 'Pin the image to a version tag, or better to a digest (`image@sha256:…`).',
+    refs: { checkov: 'CKV_K8S_14', kics: 'k8s/invalid_image' }
+  }),
+  imageMissing: rule({
+    id: 'k8s/image-missing',
+    category: 'immutability',
+    severity: 'medium',
+    title: 'Container without image',
+    description: 'A container without `image` cannot run as written; whatever fills it in later is not reviewed here.',
+    remediation: 'Set `image` to a pinned reference (`name:version` or `name@sha256:…`).',
+    refs: { kics: 'k8s/invalid_image' }
+  }),
+
+  // ── Security: container level ────────────────────────────────────────────────────────────
+  privileged: rule({
+    id: 'k8s/privileged-container',
+    category: 'security',
+    severity: 'critical',
+    title: 'Privileged container',
+    description: 'A privileged container has every capability and access to the host devices: a compromise of it is a compromise of the node.',
+    remediation: 'Set `privileged: false` and grant only the specific capabilities the container needs.',
+    refs: { checkov: 'CKV_K8S_16', kics: 'k8s/container_is_privileged' }
+  }),
+  privilegeEscalationAllowed: rule({
+    id: 'k8s/privilege-escalation-allowed',
+    category: 'security',
+    severity: 'high',
+    title: 'Privilege escalation allowed',
+    description: '`allowPrivilegeEscalation: true` lets a process gain more privileges than its parent (setuid binaries, file capabilities).',
+    remediation: 'Set `allowPrivilegeEscalation: false`.',
+    refs: { checkov: 'CKV_K8S_20', kics: 'k8s/privilege_escalation_allowed' }
+  }),
+  privilegeEscalationNotDisabled: rule({
+    id: 'k8s/privilege-escalation-not-disabled',
+    category: 'security',
+    severity: 'low',
+    title: 'Privilege escalation not disabled',
+    description: '`allowPrivilegeEscalation` defaults to true; it should be switched off explicitly.',
+    remediation: 'Add `securityContext.allowPrivilegeEscalation: false` to the container.',
+    refs: { checkov: 'CKV_K8S_20' }
+  }),
+  runAsRoot: rule({
+    id: 'k8s/run-as-root',
+    category: 'security',
+    severity: 'high',
+    title: 'Container runs as root (UID 0)',
+    description: '`runAsUser: 0` runs the container as root; a container escape then starts from root.',
+    remediation: 'Run as a non-zero UID (`runAsUser: 10001`) and set `runAsNonRoot: true`.',
+    refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root' }
+  }),
+  runAsNonRootNotSet: rule({
+    id: 'k8s/run-as-non-root-not-set',
+    category: 'security',
+    severity: 'medium',
+    title: 'Container may run as root',
+    description: 'Neither a non-zero `runAsUser` nor `runAsNonRoot: true` is set at pod or container level, so the container runs as whatever user the image declares, often root.',
+    remediation: 'Set `securityContext.runAsNonRoot: true` (pod or container level) and a non-zero `runAsUser`.',
+    refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root' }
+  }),
+  dangerousCapability: rule({
+    id: 'k8s/dangerous-capability',
+    category: 'security',
+    severity: 'high',
+    title: 'Container adds SYS_ADMIN or ALL capabilities',
+    description: 'SYS_ADMIN (or ALL) is nearly equivalent to root on the host: mounts, namespaces, devices.',
+    remediation: 'Remove SYS_ADMIN/ALL from `capabilities.add`; drop ALL and add back only what is needed.',
+    refs: { checkov: 'CKV_K8S_39', kics: 'k8s/containers_with_sys_admin_capabilities' }
+  }),
+  writableRootFilesystem: rule({
+    id: 'k8s/writable-root-filesystem',
+    category: 'security',
+    severity: 'low',
+    title: 'Root filesystem is writable',
+    description: 'A writable root filesystem lets an attacker drop tools or change binaries inside the container.',
+    remediation: 'Set `securityContext.readOnlyRootFilesystem: true` and mount an `emptyDir` where the app must write.',
+    refs: { checkov: 'CKV_K8S_22' }
+  }),
+
+  // ── Secrets ──────────────────────────────────────────────────────────────────────────────
+  literalSecretEnv: rule({
+    id: 'k8s/secret-literal-env',
+    category: 'secrets',
+    severity: 'high',
+    title: 'Secret as a literal environment value',
+    description: 'A credential written into the manifest is in the repository history and readable by anyone who can read the workload.',
+    remediation: 'Move the value into a Secret (or an external secret store) and reference it; rotate the exposed value.'
+  }),
+  secretInEnv: rule({
+    id: 'k8s/secret-in-env',
+    category: 'secrets',
+    severity: 'low',
+    title: 'Secret exposed through environment variables',
+    description: 'Secrets in environment variables leak through crash dumps, `/proc`, child processes and logging of the environment; mounted files are safer.',
+    remediation: 'Mount the Secret as a volume and read it from a file instead of `secretKeyRef` / `envFrom.secretRef`.',
+    refs: { checkov: 'CKV_K8S_35', kics: 'k8s/secrets_as_environment_variables' }
+  }),
+
+  // ── Security: pod level ──────────────────────────────────────────────────────────────────
+  hostNetwork: rule({
+    id: 'k8s/host-network',
+    category: 'security',
+    severity: 'high',
+    title: 'Pod shares the host network',
+    description: '`hostNetwork: true` gives the pod the node network stack: it can reach node-local services and sniff traffic.',
+    remediation: 'Remove `hostNetwork: true`; expose ports through a Service.',
+    refs: { checkov: 'CKV_K8S_19', kics: 'k8s/shared_host_network_namespace' }
+  }),
+  hostPid: rule({
+    id: 'k8s/host-pid',
+    category: 'security',
+    severity: 'high',
+    title: 'Pod shares the host PID namespace',
+    description: '`hostPID: true` lets the pod see and signal every process on the node.',
+    remediation: 'Remove `hostPID: true`.',
+    refs: { checkov: 'CKV_K8S_17', kics: 'k8s/shared_host_pid_namespace' }
+  }),
+  hostIpc: rule({
+    id: 'k8s/host-ipc',
+    category: 'security',
+    severity: 'high',
+    title: 'Pod shares the host IPC namespace',
+    description: '`hostIPC: true` lets the pod read shared memory of every process on the node.',
+    remediation: 'Remove `hostIPC: true`.',
+    refs: { checkov: 'CKV_K8S_18', kics: 'k8s/shared_host_ipc_namespace' }
+  }),
+  hostPathVolume: rule({
+    id: 'k8s/host-path-volume',
+    category: 'security',
+    severity: 'medium',
+    title: 'hostPath volume outside kube-system',
+    description: 'A hostPath volume exposes the node filesystem to the pod; outside system components this is rarely needed and often a way out of the container.',
+    remediation: 'Use a PersistentVolumeClaim, `emptyDir`, ConfigMap or Secret volume instead of `hostPath`.',
+    refs: { kics: 'k8s/non_kube_system_pod_with_host_mount' }
+  }),
+  runtimeSocketMount: rule({
+    id: 'k8s/container-runtime-socket-mount',
+    category: 'security',
+    severity: 'critical',
+    title: 'Container runtime socket mounted',
+    description: 'Mounting the Docker/containerd/CRI-O socket lets the pod start privileged containers on the node: full node takeover.',
+    remediation: 'Do not mount the runtime socket; build images with a daemonless builder (kaniko, buildah) instead.',
+    refs: { checkov: 'CKV_K8S_27', kics: 'k8s/docker_daemon_socket_is_exposed_to_containers' }
+  }),
+
+  // ── Rollback ─────────────────────────────────────────────────────────────────────────────
+  recreateStrategy: rule({
+    id: 'k8s/recreate-strategy',
+    category: 'rollback',
+    severity: 'medium',
+    title: 'Deployment uses the Recreate strategy',
+    description: '`Recreate` stops every old pod before starting new ones: each rollout and each rollback is an outage.',
+    remediation: 'Use `strategy.type: RollingUpdate` (with `maxUnavailable`/`maxSurge`) unless old and new versions truly cannot run side by side.'
+  }),
+  noRevisionHistory: rule({
+    id: 'k8s/no-revision-history',
+    category: 'rollback',
+    severity: 'medium',
+    title: 'No revision history kept',
+    description: '`revisionHistoryLimit: 0` deletes old ReplicaSets/revisions, so `kubectl rollout undo` has nothing to go back to.',
+    remediation: 'Keep a few revisions (`revisionHistoryLimit: 3` or more; the default is 10).'
+  }),
+  noMinReadySeconds: rule({
+    id: 'k8s/no-min-ready-seconds',
+    category: 'rollback',
+    severity: 'low',
+    title: 'Deployment without minReadySeconds',
+    description: 'With `minReadySeconds` 0 a pod counts as available the moment it is ready, so a version that crashes shortly after start can roll out completely before anyone notices.',
+    remediation: 'Set `minReadySeconds` (e.g. 10–30) so new pods must stay ready for a while before the rollout continues.'
+  }),
+
+  // ── RBAC ─────────────────────────────────────────────────────────────────────────────────
+  rbacWildcard: rule({
+    id: 'k8s/rbac-wildcard',
+    category: 'security',
+    severity: 'high',
+    title: 'RBAC rule with a wildcard',
+    description: '`*` in verbs, resources or apiGroups grants every present and future permission of that kind.',
+    remediation: 'List the exact apiGroups, resources and verbs the subject needs.',
+    refs: { checkov: 'CKV_K8S_49', kics: 'k8s/rbac_wildcard_in_rule' }
+  }),
+  clusterAdminBinding: rule({
+    id: 'k8s/cluster-admin-binding',
+    category: 'security',
+    severity: 'high',
+    title: 'Binding to cluster-admin',
+    description: 'Binding a subject to `cluster-admin` gives it full control of the cluster.',
+    remediation: 'Bind a Role or ClusterRole with only the permissions the subject needs.',
+    refs: { kics: 'k8s/cluster_admin_rolebinding_with_superuser_permissions' }
+  }),
+
+  // ── Services ─────────────────────────────────────────────────────────────────────────────
+  openLoadBalancer: rule({
+    id: 'k8s/load-balancer-open',
+    category: 'security',
+    severity: 'low',
+    title: 'LoadBalancer Service without source ranges',
+    description: 'A `LoadBalancer` Service without `loadBalancerSourceRanges` (and not marked internal) is reachable from the whole internet.',
+    remediation: 'Set `spec.loadBalancerSourceRanges` to the client CIDRs, or use an internal load balancer.'
+  }),
+  nodePort: rule({
+    id: 'k8s/node-port-service',
+    category: 'security',
+    severity: 'low',
+    title: 'NodePort Service',
+    description: 'A `NodePort` Service opens the port on every node, bypassing the load balancer and its access controls.',
+    remediation: 'Use `ClusterIP` behind an Ingress or a `LoadBalancer` with source ranges.',
+    refs: { kics: 'k8s/service_type_is_nodeport' }
+  })
+} as const satisfies Record<string, RuleMeta>
+
+export type K8sRuleKey = keyof typeof K8S

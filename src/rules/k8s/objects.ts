@@ -1,0 +1,131 @@
+/**
+ * Finds Kubernetes objects in parsed YAML documents (including the items of a `List`) and the
+ * pod specs, labels and containers inside workloads.
+ */
+import type { Node } from '../yaml.js'
+import { isMap } from '../yaml.js'
+import type { DocView } from './view.js'
+
+export interface K8sObject {
+  kind: string
+  name: string
+  namespace?: string
+  node: Node
+  view: DocView
+}
+
+export interface PodSpec {
+  node: Node
+  /** Line of the `spec:` key that holds the pod spec (the place to add pod-level settings). */
+  line: number
+  /** Labels the pods carry (template metadata, or the Pod's own metadata). */
+  labels: Record<string, string>
+  /** Jobs, CronJobs and run-to-completion Pods: no probes expected. */
+  runToCompletion: boolean
+}
+
+export interface Container {
+  node: Node
+  name: string
+  init: boolean
+  /** Line of the container entry (its first key). */
+  line: number
+}
+
+/** Kinds whose pod spec sits at `spec.template.spec`. */
+const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job'])
+
+/** Every object of a document: the document itself, or the items of a List. */
+export function objectsOf(view: DocView, root: Node | undefined): K8sObject[] {
+  const node = view.deref(root)
+  if (!isMap(node)) return []
+  const kind = view.str(view.get(node, 'kind'))
+  if (!kind) return []
+  if (/List$/.test(kind) && view.get(node, 'items') !== undefined) {
+    return view.items(view.get(node, 'items')).flatMap((item) => objectsOf(view, item))
+  }
+  const metadata = view.get(node, 'metadata')
+  return [
+    {
+      kind,
+      name: view.str(view.get(metadata, 'name')) ?? '(unnamed)',
+      namespace: view.str(view.get(metadata, 'namespace')),
+      node,
+      view
+    }
+  ]
+}
+
+/** The pod spec of a workload (or of any object with a pod template), or undefined. */
+export function podSpecOf(obj: K8sObject): PodSpec | undefined {
+  const v = obj.view
+  const spec = v.get(obj.node, 'spec')
+  if (obj.kind === 'Pod') {
+    if (!isMap(spec)) return undefined
+    const restart = v.str(v.get(spec, 'restartPolicy'))
+    return {
+      node: spec,
+      line: v.keyLine(obj.node, 'spec'),
+      labels: labelsOf(v, v.at(obj.node, ['metadata', 'labels'])),
+      runToCompletion: restart === 'Never' || restart === 'OnFailure'
+    }
+  }
+  if (obj.kind === 'CronJob') return templateSpec(v, v.at(spec, ['jobTemplate', 'spec']), true)
+  if (TEMPLATE_KINDS.has(obj.kind)) return templateSpec(v, spec, obj.kind === 'Job')
+  // Other kinds with a pod template (Knative, Argo Rollouts, …): recognised by their containers.
+  const viaTemplate = templateSpec(v, spec, false)
+  if (viaTemplate && v.get(viaTemplate.node, 'containers') !== undefined) return viaTemplate
+  if (isMap(spec) && v.get(spec, 'containers') !== undefined) {
+    return { node: spec, line: v.keyLine(obj.node, 'spec'), labels: labelsOf(v, v.at(obj.node, ['metadata', 'labels'])), runToCompletion: false }
+  }
+  return undefined
+}
+
+function templateSpec(v: DocView, spec: Node | undefined, runToCompletion: boolean): PodSpec | undefined {
+  const template = v.get(spec, 'template')
+  const podSpec = v.get(template, 'spec')
+  if (!isMap(podSpec)) return undefined
+  return {
+    node: podSpec,
+    line: v.keyLine(template, 'spec'),
+    labels: labelsOf(v, v.at(template, ['metadata', 'labels'])),
+    runToCompletion
+  }
+}
+
+export function labelsOf(v: DocView, node: Node | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const e of v.entries(node)) {
+    const value = v.str(e.value)
+    if (value !== undefined) out[e.key] = value
+  }
+  return out
+}
+
+/** Containers and init containers of a pod spec. */
+export function containersOf(v: DocView, podSpec: PodSpec): Container[] {
+  const out: Container[] = []
+  for (const [key, init] of [['initContainers', true], ['containers', false]] as const) {
+    v.items(v.get(podSpec.node, key)).forEach((node, i) => {
+      if (!isMap(node)) return
+      out.push({ node, name: v.str(v.get(node, 'name')) ?? `#${i + 1}`, init, line: v.line(node) })
+    })
+  }
+  return out
+}
+
+/** A numeric scalar (e.g. `replicas`), or undefined when absent or not a number. */
+export function numberAt(v: DocView, node: Node | undefined): number | undefined {
+  const s = v.str(node)
+  if (s === undefined || !/^-?\d+$/.test(s.trim())) return undefined
+  return Number(s)
+}
+
+/** True for a YAML boolean true (or the string "true"). */
+export function isTrue(v: DocView, node: Node | undefined): boolean {
+  return v.str(node)?.toLowerCase() === 'true'
+}
+
+export function isFalse(v: DocView, node: Node | undefined): boolean {
+  return v.str(node)?.toLowerCase() === 'false'
+}

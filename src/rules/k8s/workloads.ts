@@ -1,0 +1,140 @@
+/**
+ * Workload-level checks (Deployment, StatefulSet, DaemonSet): replicas, disruption budgets,
+ * spreading, rollout strategy and revision history. PodDisruptionBudgets and autoscalers are
+ * looked up among the other objects of the same file.
+ */
+import type { Finding } from '../../types.js'
+import type { Node } from '../yaml.js'
+import { isMap } from '../yaml.js'
+import { makeFinding } from './finding.js'
+import { K8S } from './meta.js'
+import { numberAt, type K8sObject, type PodSpec } from './objects.js'
+import { readSelector, selectorMatches, type LabelSelector } from './selectors.js'
+import type { CheckContext } from './containers.js'
+import { lineText, replaceScalarOnLine } from './view.js'
+
+/** What the other objects of the file say about a workload. */
+export interface StreamIndex {
+  budgets: { namespace?: string; selector: LabelSelector }[]
+  autoscalers: { namespace?: string; kind: string; name: string; minReplicas: number }[]
+}
+
+export function indexStream(objects: K8sObject[]): StreamIndex {
+  const index: StreamIndex = { budgets: [], autoscalers: [] }
+  for (const obj of objects) {
+    const v = obj.view
+    if (obj.kind === 'PodDisruptionBudget') {
+      const selector = readSelector(v, v.at(obj.node, ['spec', 'selector']))
+      if (selector) index.budgets.push({ namespace: obj.namespace, selector })
+    } else if (obj.kind === 'HorizontalPodAutoscaler') {
+      const spec = v.get(obj.node, 'spec')
+      const target = v.get(spec, 'scaleTargetRef')
+      index.autoscalers.push({
+        namespace: obj.namespace,
+        kind: v.str(v.get(target, 'kind')) ?? '',
+        name: v.str(v.get(target, 'name')) ?? '',
+        minReplicas: numberAt(v, v.get(spec, 'minReplicas')) ?? 1
+      })
+    }
+  }
+  return index
+}
+
+/** Namespaces match when equal, or when either side leaves it to the apply context. */
+const sameNamespace = (a?: string, b?: string): boolean => a === undefined || b === undefined || a === b
+
+const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet'])
+
+export function checkWorkload(ctx: CheckContext, obj: K8sObject, pod: PodSpec, stream: StreamIndex): Finding[] {
+  const out: Finding[] = []
+  if (REPLICATED_KINDS.has(obj.kind)) out.push(...checkReplication(ctx, obj, pod, stream))
+  out.push(...checkRollout(ctx, obj))
+  return out
+}
+
+function checkReplication(ctx: CheckContext, obj: K8sObject, pod: PodSpec, stream: StreamIndex): Finding[] {
+  const v = obj.view
+  const spec = v.get(obj.node, 'spec')
+  const hpa = stream.autoscalers.find((a) => a.kind === obj.kind && a.name === obj.name && sameNamespace(a.namespace, obj.namespace))
+  const declared = numberAt(v, v.get(spec, 'replicas'))
+  // An autoscaler owns the replica count; its minimum is what the workload can drop to.
+  const replicas = hpa ? hpa.minReplicas : declared
+  const out: Finding[] = []
+
+  if (!hpa && declared === 1) {
+    const line = v.keyLine(spec, 'replicas')
+    out.push(
+      makeFinding(K8S.singleReplica, ctx.path, line, `${obj.kind} \`${obj.name}\` runs a single replica`, {
+        suggestion: canSuggestTwoReplicas(obj, pod) ? replaceScalarOnLine(lineText(ctx.content, line), 'replicas', /^1$/, '2') : undefined
+      })
+    )
+  }
+  if (replicas === undefined || replicas < 2) return out
+
+  const selectorLabels = readSelector(v, v.get(spec, 'selector'))?.matchLabels ?? {}
+  const covered = stream.budgets.some(
+    (b) => sameNamespace(b.namespace, obj.namespace) && (selectorMatches(b.selector, pod.labels) || selectorMatches(b.selector, selectorLabels))
+  )
+  if (!covered) {
+    const selector = v.get(spec, 'selector')
+    const line = v.pair(selector, 'matchLabels') ? v.keyLine(selector, 'matchLabels') : v.keyLine(spec, 'selector')
+    out.push(makeFinding(K8S.noPodDisruptionBudget, ctx.path, line, `${obj.kind} \`${obj.name}\` (${replicas} replicas) has no PodDisruptionBudget in this file`))
+  }
+  out.push(...checkSpreading(ctx, obj, pod, replicas))
+  return out
+}
+
+/**
+ * Doubling the replicas is a safe mechanical fix only for a stateless Deployment: a StatefulSet,
+ * a pod with a claimed volume or a `Recreate` rollout usually cannot run two copies side by side.
+ */
+function canSuggestTwoReplicas(obj: K8sObject, pod: PodSpec): boolean {
+  const v = obj.view
+  if (obj.kind !== 'Deployment') return false
+  if (v.str(v.at(obj.node, ['spec', 'strategy', 'type'])) === 'Recreate') return false
+  return !v.items(v.get(pod.node, 'volumes')).some((vol) => v.get(vol, 'persistentVolumeClaim') !== undefined)
+}
+
+function checkSpreading(ctx: CheckContext, obj: K8sObject, pod: PodSpec, replicas: number): Finding[] {
+  const v = obj.view
+  if (v.items(v.get(pod.node, 'topologySpreadConstraints')).length > 0) return []
+  const antiAffinity = v.at(pod.node, ['affinity', 'podAntiAffinity'])
+  const terms: Node[] = [
+    ...v.items(v.get(antiAffinity, 'requiredDuringSchedulingIgnoredDuringExecution')),
+    ...v.items(v.get(antiAffinity, 'preferredDuringSchedulingIgnoredDuringExecution')).map((p) => v.get(p, 'podAffinityTerm'))
+  ].filter((t): t is Node => isMap(t))
+  const selects = (term: Node): boolean => {
+    const sel = readSelector(v, v.get(term, 'labelSelector'))
+    return sel !== undefined && selectorMatches(sel, pod.labels)
+  }
+  if (terms.some(selects)) return []
+  if (terms.length > 0) {
+    const selector = v.get(terms[0], 'labelSelector')
+    const line = v.pair(selector, 'matchLabels')
+      ? v.keyLine(selector, 'matchLabels')
+      : v.pair(selector, 'matchExpressions')
+        ? v.keyLine(selector, 'matchExpressions')
+        : v.line(terms[0])
+    return [makeFinding(K8S.noAntiAffinity, ctx.path, line, `pod anti-affinity of ${obj.kind} \`${obj.name}\` does not select its own pods, so replicas are not spread`)]
+  }
+  return [makeFinding(K8S.noAntiAffinity, ctx.path, pod.line, `${obj.kind} \`${obj.name}\` (${replicas} replicas) has no pod anti-affinity or topology spread constraints`)]
+}
+
+function checkRollout(ctx: CheckContext, obj: K8sObject): Finding[] {
+  const v = obj.view
+  const spec = v.get(obj.node, 'spec')
+  const out: Finding[] = []
+  if (obj.kind === 'Deployment') {
+    const strategy = v.get(spec, 'strategy')
+    if (v.str(v.get(strategy, 'type')) === 'Recreate') {
+      out.push(makeFinding(K8S.recreateStrategy, ctx.path, v.keyLine(strategy, 'type'), `Deployment \`${obj.name}\` uses the Recreate strategy: every rollout stops all pods first`))
+    }
+    if (v.get(spec, 'minReadySeconds') === undefined) {
+      out.push(makeFinding(K8S.noMinReadySeconds, ctx.path, v.keyLine(obj.node, 'spec'), `Deployment \`${obj.name}\` sets no \`minReadySeconds\``))
+    }
+  }
+  if (['Deployment', 'StatefulSet', 'DaemonSet'].includes(obj.kind) && numberAt(v, v.get(spec, 'revisionHistoryLimit')) === 0) {
+    out.push(makeFinding(K8S.noRevisionHistory, ctx.path, v.keyLine(spec, 'revisionHistoryLimit'), `${obj.kind} \`${obj.name}\` keeps no revision history to roll back to`))
+  }
+  return out
+}
