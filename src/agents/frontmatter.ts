@@ -59,7 +59,8 @@ export function parseStrict(yamlText: string, firstLine = 1): StrictResult {
     const doc = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: false })
     const error = doc.errors[0]
     if (error) {
-      const line = (error.linePos?.[0]?.line ?? 1) + firstLine - 1
+      const offset = Math.max(0, Math.min(error.pos[0], yamlText.length))
+      const line = yamlText.slice(0, offset).split('\n').length + firstLine - 1
       return { ok: false, problem: `line ${line}: ${error.message.split('\n')[0]}` }
     }
     const data: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
