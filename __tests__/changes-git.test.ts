@@ -1,0 +1,209 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, unlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadLocalChangeSet } from '../src/changes/git.js'
+import { filterIgnored, ignoreMatcher } from '../src/changes/paths.js'
+import { addedLines } from '../src/changes/diff.js'
+import type { ChangeSet, ChangedFile } from '../src/types.js'
+
+function run(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' })
+}
+
+function write(dir: string, path: string, content: string | Buffer): void {
+  mkdirSync(join(dir, path, '..'), { recursive: true })
+  writeFileSync(join(dir, path), content)
+}
+
+const DEPLOYMENT = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n'
+const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: old\nspec:\n  ports:\n    - port: 80\n'
+const VARIABLES = Array.from({ length: 12 }, (_, i) => `variable "v${i}" {}`).join('\n') + '\n'
+
+/** A repository with a `base` tag on main and a `feature` branch with one commit on top. */
+function makeRepo(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'preflight-git-'))
+  run(dir, 'init', '-q', '-b', 'main')
+  run(dir, 'config', 'user.name', 'Test')
+  run(dir, 'config', 'user.email', 'test@example.com')
+  run(dir, 'config', 'commit.gpgsign', 'false')
+  write(dir, 'infra/main.tf', 'resource "aws_s3_bucket" "b" {\n  bucket = "data"\n}\n')
+  write(dir, 'k8s/old.yaml', SERVICE)
+  write(dir, 'infra/vars.tf', VARIABLES)
+  write(dir, 'config/app.yaml', 'server:\n  port: 8080\n')
+  write(dir, 'charts/web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 0.1.0\n')
+  write(dir, 'docs/guide.md', '# Guide\n')
+  run(dir, 'add', '-A')
+  run(dir, 'commit', '-q', '-m', 'Initial layout')
+  run(dir, 'branch', 'base')
+
+  run(dir, 'checkout', '-q', '-b', 'feature')
+  write(dir, 'infra/main.tf', 'resource "aws_s3_bucket" "b" {\n  bucket = "data"\n  force_destroy = true\n}\n')
+  unlinkSync(join(dir, 'k8s/old.yaml'))
+  unlinkSync(join(dir, 'infra/vars.tf'))
+  write(dir, 'infra/variables.tf', VARIABLES.replace('"v3" {}', '"v3" { default = 3 }'))
+  write(dir, 'Dockerfile', 'FROM node:20\nUSER node\n')
+  write(dir, '.github/workflows/ci.yml', 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n')
+  write(dir, 'deploy/stack.yaml', DEPLOYMENT)
+  write(dir, 'charts/web/values.yaml', 'replicaCount: 2\n')
+  write(dir, 'assets/logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]))
+  write(dir, 'docs/guide.md', '# Guide\n\nMore.\n')
+  run(dir, 'add', '-A')
+  run(dir, 'commit', '-q', '-m', 'Add deploy pipeline\n\nShips the web tier.\nRefs #12')
+
+  // Main moves on after the branch point; base...head must not show this change.
+  run(dir, 'checkout', '-q', 'base')
+  write(dir, 'config/app.yaml', 'server:\n  port: 9090\n')
+  run(dir, 'commit', '-q', '-am', 'Change port on base')
+  run(dir, 'checkout', '-q', 'feature')
+  return dir
+}
+
+function byPath(cs: ChangeSet): Map<string, ChangedFile> {
+  return new Map(cs.files.map((f) => [f.path, f]))
+}
+
+describe('loadLocalChangeSet', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = makeRepo()
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('loads base...head with kinds, contents and the commit message', async () => {
+    const cs = await loadLocalChangeSet(dir, 'base', 'feature')
+    expect(cs.title).toBe('Add deploy pipeline')
+    expect(cs.body).toBe('Ships the web tier.\nRefs #12')
+    expect(cs.labels).toEqual([])
+    expect(cs.headSha).toBe(run(dir, 'rev-parse', 'feature').trim())
+    expect(cs.baseSha).toBe(run(dir, 'rev-parse', 'base').trim())
+
+    const files = byPath(cs)
+    expect([...files.keys()].sort()).toEqual([
+      '.github/workflows/ci.yml',
+      'Dockerfile',
+      'assets/logo.png',
+      'charts/web/values.yaml',
+      'deploy/stack.yaml',
+      'docs/guide.md',
+      'infra/main.tf',
+      'infra/variables.tf',
+      'k8s/old.yaml'
+    ])
+    expect(files.get('infra/variables.tf')).toMatchObject({ status: 'renamed', previousPath: 'infra/vars.tf', kind: 'terraform' })
+    expect([...addedLines(files.get('infra/variables.tf')!.patch)]).toEqual([4])
+    expect(files.get('infra/main.tf')).toMatchObject({ status: 'modified', kind: 'terraform' })
+    expect(files.get('infra/main.tf')!.content).toContain('force_destroy = true')
+    expect([...addedLines(files.get('infra/main.tf')!.patch)]).toEqual([3])
+    expect(files.get('deploy/stack.yaml')).toMatchObject({ status: 'added', kind: 'kubernetes', content: DEPLOYMENT })
+    // Removed: no content, classified from the old content.
+    expect(files.get('k8s/old.yaml')).toMatchObject({ status: 'removed', kind: 'kubernetes' })
+    expect(files.get('k8s/old.yaml')!.content).toBeUndefined()
+    expect(files.get('.github/workflows/ci.yml')!.kind).toBe('workflow')
+    expect(files.get('Dockerfile')!.kind).toBe('dockerfile')
+    expect(files.get('charts/web/values.yaml')!.kind).toBe('helm')
+    expect(files.get('docs/guide.md')!.kind).toBe('other')
+    expect(files.get('assets/logo.png')).toMatchObject({ kind: 'other', status: 'added' })
+    expect(files.get('assets/logo.png')!.patch).toBeUndefined()
+    expect(cs.notes).toEqual([{ path: 'assets/logo.png', reason: 'binary', message: 'assets/logo.png: binary file, not analyzed' }])
+    expect(files.has('config/app.yaml')).toBe(false)
+  })
+
+  it('applies paths-ignore and the size limit', async () => {
+    const cs = await loadLocalChangeSet(dir, 'base', 'feature', { pathsIgnore: ['docs/**', '**/*.png'], maxFileBytes: 40 })
+    const files = byPath(cs)
+    expect(files.has('docs/guide.md')).toBe(false)
+    expect(files.has('assets/logo.png')).toBe(false)
+    expect(cs.notes.filter((n) => n.reason === 'ignored').map((n) => n.path).sort()).toEqual(['assets/logo.png', 'docs/guide.md'])
+    // deploy/stack.yaml is larger than 40 bytes: kept for its patch, without content.
+    expect(files.get('deploy/stack.yaml')!.content).toBeUndefined()
+    expect(files.get('deploy/stack.yaml')!.patch).toBeDefined()
+    expect(cs.notes).toContainEqual({ path: 'deploy/stack.yaml', reason: 'too-large', message: 'deploy/stack.yaml: larger than 40 bytes, not analyzed' })
+    expect(files.get('Dockerfile')!.content).toBe('FROM node:20\nUSER node\n')
+  })
+
+  it('compares with the working tree when no head is given', async () => {
+    write(dir, 'compose.yaml', 'services:\n  web:\n    image: nginx\n')
+    write(dir, 'Dockerfile', 'FROM node:22\nUSER node\n')
+    try {
+      const cs = await loadLocalChangeSet(dir, 'base')
+      const files = byPath(cs)
+      expect(cs.headSha).toBeUndefined()
+      expect(cs.title).toBe('Add deploy pipeline')
+      expect(files.get('compose.yaml')).toMatchObject({ status: 'added', kind: 'compose', patch: '@@ -0,0 +1,3 @@\n+services:\n+  web:\n+    image: nginx' })
+      expect(files.get('Dockerfile')!.content).toBe('FROM node:22\nUSER node\n')
+      expect(files.get('infra/main.tf')!.kind).toBe('terraform')
+      expect(files.has('config/app.yaml')).toBe(false)
+    } finally {
+      rmSync(join(dir, 'compose.yaml'))
+      run(dir, 'checkout', '-q', '--', 'Dockerfile')
+    }
+  })
+
+  it('is not thrown off by diff settings in the git config', async () => {
+    const custom = ['diff.noprefix=true', 'diff.mnemonicPrefix=true', 'color.diff=always', 'color.ui=always', 'diff.relative=true', 'core.quotepath=on']
+    for (const kv of custom) run(dir, 'config', ...kv.split('='))
+    try {
+      const cs = await loadLocalChangeSet(join(dir, 'infra'), 'base', 'feature')
+      expect(byPath(cs).get('Dockerfile')).toMatchObject({ kind: 'dockerfile', patch: '@@ -0,0 +1,2 @@\n+FROM node:20\n+USER node' })
+      expect(cs.files).toHaveLength(9)
+    } finally {
+      for (const kv of custom) run(dir, 'config', '--unset', kv.split('=')[0])
+    }
+  })
+
+  it('titles an uncommitted change on an unchanged branch, and notes unreadable files', async () => {
+    run(dir, 'checkout', '-q', '-b', 'fresh', 'base')
+    write(dir, 'config/app.yaml', 'server:\n  port: 7070\n')
+    execFileSync('ln', ['-s', 'app.yaml', join(dir, 'config/link.yaml')])
+    try {
+      const cs = await loadLocalChangeSet(dir, 'base')
+      expect(cs.title).toBe('Working tree changes against base')
+      expect(cs.body).toBe('')
+      expect(cs.files.map((f) => f.path).sort()).toEqual(['config/app.yaml', 'config/link.yaml'])
+      expect(cs.notes).toEqual([{ path: 'config/link.yaml', reason: 'unavailable', message: 'config/link.yaml: not a regular file in the working tree' }])
+    } finally {
+      rmSync(join(dir, 'config/link.yaml'))
+      run(dir, 'checkout', '-q', '--', 'config/app.yaml')
+      run(dir, 'checkout', '-q', 'feature')
+    }
+  })
+
+  it('names the repository and ref when git fails', async () => {
+    await expect(loadLocalChangeSet(dir, 'no-such-branch', 'feature')).rejects.toThrow(`unknown git ref "no-such-branch" in ${run(dir, 'rev-parse', '--show-toplevel').trim()}`)
+    await expect(loadLocalChangeSet(dir, '--output=/tmp/x', 'feature')).rejects.toThrow(/invalid git ref/)
+    await expect(loadLocalChangeSet(join(dir, 'missing'), 'base')).rejects.toThrow(`repository directory not found: ${join(dir, 'missing')}`)
+    const plain = mkdtempSync(join(tmpdir(), 'preflight-nogit-'))
+    try {
+      await expect(loadLocalChangeSet(plain, 'base')).rejects.toThrow(`not a git repository in ${plain}`)
+    } finally {
+      rmSync(plain, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('filterIgnored', () => {
+  const files = [{ path: 'docs/a.md' }, { path: '.github/workflows/ci.yml' }, { path: 'infra/main.tf' }, { path: 'docs/keep/b.md' }]
+
+  it('moves matching files to notes', () => {
+    const r = filterIgnored(files, ['docs/**', '.github/**', '!docs/keep/**'])
+    expect(r.files.map((f) => f.path)).toEqual(['infra/main.tf', 'docs/keep/b.md'])
+    expect(r.notes).toEqual([
+      { path: 'docs/a.md', reason: 'ignored', message: 'docs/a.md: matches paths-ignore, not reviewed' },
+      { path: '.github/workflows/ci.yml', reason: 'ignored', message: '.github/workflows/ci.yml: matches paths-ignore, not reviewed' }
+    ])
+  })
+
+  it('keeps everything without patterns and skips blank or comment lines', () => {
+    expect(filterIgnored(files, []).files).toHaveLength(4)
+    expect(filterIgnored(files, ['', '# docs/**']).files).toHaveLength(4)
+  })
+
+  it('matches dot folders and the last matching pattern wins', () => {
+    const ignored = ignoreMatcher(['**/*.md', '!docs/**', 'docs/a.md'])
+    expect(ignored('.changeset/x.md')).toBe(true)
+    expect(ignored('docs/b.md')).toBe(false)
+    expect(ignored('docs/a.md')).toBe(true)
+    expect(ignored('main.tf')).toBe(false)
+  })
+})
