@@ -1,0 +1,61 @@
+// Detection against a labeled corpus: one folder per case with the file and gold.json
+// ({ category, kind: positive|negative, file, lines }). Usage:
+//   npm run bench:corpus -- ../shared/corpus/kics [--json out.json] [--only prefix] [--verbose]
+// Recall: a positive counts when a finding of the gold category is in the gold file within ±5
+// lines of a gold line. Negatives: share of cases with any finding of the case's category.
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadSrc } from './lib/load-src.mjs'
+
+const args = process.argv.slice(2)
+const dir = args.find((a) => !a.startsWith('--') && args[args.indexOf(a) - 1] !== '--json' && args[args.indexOf(a) - 1] !== '--only')
+if (!dir || !existsSync(dir)) {
+  console.error('usage: npm run bench:corpus -- <corpus dir> [--json FILE] [--only PREFIX] [--verbose]')
+  process.exit(2)
+}
+const opt = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined)
+const only = opt('--only')
+const verbose = args.includes('--verbose')
+
+const { analyzeFiles, readTree } = await loadSrc({ analyzeFiles: 'src/rules/index.ts', readTree: 'src/changes/tree.ts' })
+
+export const TOLERANCE = 5
+const cases = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && (!only || d.name.startsWith(only))).map((d) => d.name).sort()
+const perCategory = new Map()
+const perQuery = new Map()
+const misses = []
+const started = performance.now()
+for (const name of cases) {
+  const caseDir = join(dir, name)
+  const gold = JSON.parse(readFileSync(join(caseDir, 'gold.json'), 'utf8'))
+  const tree = await readTree(caseDir, { pathsIgnore: ['gold.json'] })
+  const { findings } = await analyzeFiles(tree.files)
+  const inFile = findings.filter((f) => f.path === gold.file && f.category === gold.category)
+  const cat = perCategory.get(gold.category) ?? { positives: 0, found: 0, negatives: 0, flagged: 0 }
+  const q = perQuery.get(gold.query) ?? { category: gold.category, positives: 0, found: 0, negatives: 0, flagged: 0 }
+  if (gold.kind === 'positive') {
+    const lines = gold.lines ?? []
+    const hit = lines.length === 0 ? inFile.length > 0 : lines.some((l) => inFile.some((f) => Math.abs(f.line - l) <= TOLERANCE))
+    cat.positives++; q.positives++
+    if (hit) { cat.found++; q.found++ } else misses.push({ name, want: lines, got: inFile.map((f) => `${f.ruleId}@${f.line}`) })
+  } else {
+    cat.negatives++; q.negatives++
+    if (inFile.length) { cat.flagged++; q.flagged++; misses.push({ name, negative: true, got: inFile.map((f) => `${f.ruleId}@${f.line}`) }) }
+  }
+  perCategory.set(gold.category, cat)
+  perQuery.set(gold.query, q)
+}
+const ms = Math.round(performance.now() - started)
+const ratio = (a, b) => (b ? a / b : null)
+const fmt = (x) => (x === null ? '—' : x.toFixed(2))
+const categories = [...perCategory].sort().map(([category, c]) => ({ category, ...c, recall: ratio(c.found, c.positives), negativesFlagged: ratio(c.flagged, c.negatives) }))
+const queries = [...perQuery].sort().map(([query, c]) => ({ query, ...c, recall: ratio(c.found, c.positives), negativesFlagged: ratio(c.flagged, c.negatives) }))
+
+const out = [`Corpus: ${cases.length} cases in ${ms} ms (±${TOLERANCE} lines)`, '', '| Category | Positives | Recall | Negatives | Negatives flagged |', '|---|---|---|---|---|']
+for (const c of categories) out.push(`| ${c.category} | ${c.positives} | ${fmt(c.recall)} | ${c.negatives} | ${fmt(c.negativesFlagged)} |`)
+out.push('', '| Query | Category | Recall | Negatives flagged |', '|---|---|---|---|')
+for (const q of queries) out.push(`| ${q.query} | ${q.category} | ${fmt(q.recall)} (${q.found}/${q.positives}) | ${fmt(q.negativesFlagged)} (${q.flagged}/${q.negatives}) |`)
+console.log(out.join('\n'))
+if (verbose) for (const m of misses) console.log(JSON.stringify(m))
+const json = opt('--json')
+if (json) writeFileSync(json, JSON.stringify({ cases: cases.length, ms, tolerance: TOLERANCE, categories, queries, misses }, null, 2))
