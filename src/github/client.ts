@@ -82,7 +82,12 @@ function spacedQueue(minGapMs: number) {
   return { key: () => ({ schedule }) }
 }
 
-export function createGitHubClient(options: GitHubClientOptions) {
+type RequestCounter = ReturnType<typeof requestCounter>
+
+/** Octokit with the REST methods, pagination and the request counter. */
+export type GitHubClient = ReturnType<typeof getOctokit> & RequestCounter
+
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const { log } = options
   const rateLimitRetries = options.rateLimitRetries ?? 2
   const maxWait = options.maxRateLimitWaitSeconds ?? 60
@@ -111,7 +116,7 @@ export function createGitHubClient(options: GitHubClientOptions) {
     notifications: spacedQueue(spacing)
   }
 
-  return getOctokit(
+  const octokit = getOctokit(
     options.token,
     {
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
@@ -135,9 +140,9 @@ export function createGitHubClient(options: GitHubClientOptions) {
     retry,
     throttling
   )
+  // getOctokit's declared type does not carry what extra plugins add.
+  return octokit as GitHubClient
 }
-
-export type GitHubClient = ReturnType<typeof createGitHubClient>
 
 /** The HTTP status of an Octokit error, or undefined for anything else. */
 export function errorStatus(error: unknown): number | undefined {
