@@ -1,0 +1,84 @@
+/**
+ * "Pwn requests": a privileged trigger (base-repository secrets, write token) that checks out
+ * and therefore usually builds the pull request head, and secrets handed to the steps after it.
+ */
+import type { Finding } from '../../types.js'
+import { isMap, isScalar, scalarString, type Node, type YAMLMap } from '../yaml.js'
+import { actionRepo, lineAt, rawOf, type CheckContext } from './context.js'
+import { contextPaths, findExpressions } from './expressions.js'
+import { RULES, makeFinding } from './meta.js'
+import type { JobModel, StepModel } from './model.js'
+
+/** Triggers that run with base-repository privileges while acting on a pull request. */
+const PR_PRIVILEGED = ['pull_request_target', 'workflow_run', 'issue_comment']
+
+const HEAD_CONTEXT =
+  /^github\.(head_ref|event\.pull_request\.(head\.(sha|ref)|merge_commit_sha)|event\.workflow_run\.(head_sha|head_branch|head_commit\.id|pull_requests\.\*\.head\.(sha|ref))|event\.workflow_run\.head_repository\.full_name|event\.pull_request\.head\.repo\.full_name)$/
+
+const HEAD_IN_SCRIPT = /\bgh\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull\/|\brefs\/pull\//
+
+function readsHead(text: string): boolean {
+  if (/refs\/pull\//.test(text)) return true
+  return findExpressions(text).some((e) => contextPaths(e.body).some((p) => HEAD_CONTEXT.test(p)))
+}
+
+/** Line where this step brings the PR head into the workspace, or undefined. */
+function headCheckoutLine(ctx: CheckContext, step: StepModel): number | undefined {
+  if (actionRepo(step.uses) === 'actions/checkout' && step.with) {
+    for (const key of ['ref', 'repository']) {
+      const pair = step.with.items.find((p) => isScalar(p.key) && p.key.value === key)
+      if (pair && readsHead(scalarString(pair.value) ?? '')) return ctx.y.lineOf(pair.key)
+    }
+  }
+  const raw = step.run ? rawOf(ctx, step.run) : undefined
+  if (raw) {
+    const lines = raw.text.split('\n')
+    let offset = raw.offset
+    for (const l of lines) {
+      if (HEAD_IN_SCRIPT.test(l) || (/\bgit\s+(checkout|fetch|switch)\b/.test(l) && readsHead(l))) return lineAt(ctx, offset)
+      offset += l.length + 1
+    }
+  }
+  return undefined
+}
+
+/** First line inside a node that reads `secrets.*`, or undefined. */
+function secretLine(ctx: CheckContext, node: Node | YAMLMap | undefined): number | undefined {
+  const raw = node ? rawOf(ctx, node) : undefined
+  if (!raw) return undefined
+  for (const e of findExpressions(raw.text)) {
+    if (contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.'))) return lineAt(ctx, raw.offset + e.start)
+  }
+  return undefined
+}
+
+function checkJob(ctx: CheckContext, job: JobModel, trigger: string): Finding[] {
+  const out: Finding[] = []
+  const first = job.steps.findIndex((s) => headCheckoutLine(ctx, s) !== undefined)
+  if (first < 0) return out
+  for (const step of job.steps.slice(first)) {
+    const line = headCheckoutLine(ctx, step)
+    if (line !== undefined) {
+      out.push(makeFinding(RULES.untrustedCheckout, ctx.path, line, `job \`${job.id}\` checks out the pull request head in a \`${trigger}\` workflow, which runs with the base repository's secrets and write token.`))
+    }
+  }
+  const exposed: { line: number; what: string }[] = []
+  for (const step of job.steps.slice(first + 1)) {
+    const line = secretLine(ctx, step.node)
+    if (line !== undefined) exposed.push({ line, what: `step ${step.name ? `\`${step.name}\`` : `#${step.index + 1}`}` })
+  }
+  for (const [map, what] of [[job.env, `env of job \`${job.id}\``], [ctx.wf.env, 'workflow env']] as const) {
+    const line = secretLine(ctx, map)
+    if (line !== undefined) exposed.push({ line, what })
+  }
+  for (const e of exposed) {
+    out.push(makeFinding(RULES.secretsUntrustedCode, ctx.path, e.line, `${e.what} passes a secret to job \`${job.id}\` after it checked out pull request code in a \`${trigger}\` workflow.`))
+  }
+  return out
+}
+
+export function checkUntrustedCheckout(ctx: CheckContext): Finding[] {
+  const trigger = PR_PRIVILEGED.find((t) => ctx.wf.triggers.has(t))
+  if (!trigger || ctx.wf.kind !== 'workflow') return []
+  return ctx.wf.jobs.flatMap((job) => (isMap(job.node) ? checkJob(ctx, job, trigger) : []))
+}

@@ -1,0 +1,80 @@
+/** What every workflow check receives, and small helpers over source text and YAML nodes. */
+import { isMap, isPair, isScalar, isSeq, scalarString, type Node, type YAMLMap, type YamlFile } from '../yaml.js'
+import type { JobModel, StepModel, WorkflowModel } from './model.js'
+
+export interface CheckContext {
+  path: string
+  /** File content with `\n` line ends. */
+  src: string
+  lines: string[]
+  y: YamlFile
+  wf: WorkflowModel
+}
+
+/** The node's source text exactly as written, with the offset it starts at. */
+export function rawOf(ctx: CheckContext, node: unknown): { text: string; offset: number } | undefined {
+  const range = (node as { range?: [number, number, number] } | null | undefined)?.range
+  if (!range) return undefined
+  return { text: ctx.src.slice(range[0], range[1]), offset: range[0] }
+}
+
+/** 1-based line of a source offset. */
+export function lineAt(ctx: CheckContext, offset: number): number {
+  return ctx.y.lineCounter.linePos(offset).line
+}
+
+/** Line of a map key, falling back to the map's own line. */
+export function keyLine(ctx: CheckContext, map: YAMLMap | undefined, key: string): number | undefined {
+  if (!map) return undefined
+  const pair = map.items.find((p) => isScalar(p.key) && String(p.key.value) === key)
+  return pair ? ctx.y.lineOf(pair.key) : undefined
+}
+
+/** Every scalar string under a node (values only, not keys). */
+export function scalarsUnder(node: unknown, out: string[] = []): string[] {
+  if (isScalar(node)) {
+    const s = scalarString(node)
+    if (s !== undefined) out.push(s)
+  } else if (isMap(node) || isSeq(node)) {
+    for (const item of node.items) scalarsUnder(isPair(item) ? item.value : item, out)
+  }
+  return out
+}
+
+/** Case-insensitive lookup of a key in a map; the value node. */
+export function getCaseless(map: YAMLMap | undefined, key: string): Node | undefined {
+  if (!map) return undefined
+  const lower = key.toLowerCase()
+  const pair = map.items.find((p) => isScalar(p.key) && String(p.key.value).toLowerCase() === lower)
+  return pair?.value as Node | undefined
+}
+
+/** `owner/repo` of a `uses:` reference in lower case (no path, no ref), or undefined. */
+export function actionRepo(uses: string | undefined): string | undefined {
+  if (!uses || uses.startsWith('./') || uses.startsWith('docker://')) return undefined
+  const [owner, repo] = uses.split('@')[0].split('/')
+  return owner && repo ? `${owner}/${repo}`.toLowerCase() : undefined
+}
+
+/** The env maps that apply to a step, innermost first. */
+export function envScopes(wf: WorkflowModel, job: JobModel | undefined, step: StepModel | undefined): YAMLMap[] {
+  return [step?.env, job?.env, wf.env].filter((m): m is YAMLMap => !!m)
+}
+
+/** Job ids that (directly or transitively) need the given job. */
+export function dependentsOf(wf: WorkflowModel, jobId: string): JobModel[] {
+  const out: JobModel[] = []
+  const seen = new Set([jobId])
+  let frontier = [jobId]
+  while (frontier.length) {
+    const next: string[] = []
+    for (const j of wf.jobs) {
+      if (seen.has(j.id) || !j.needs.some((n) => frontier.includes(n))) continue
+      seen.add(j.id)
+      out.push(j)
+      next.push(j.id)
+    }
+    frontier = next
+  }
+  return out
+}

@@ -1,0 +1,88 @@
+/**
+ * Deploy and release jobs: approval gates (environment), serialized runs (concurrency),
+ * a verification or rollback step after the deploy, and failures that are not ignored.
+ */
+import type { Finding } from '../../types.js'
+import { isScalar, scalarString } from '../yaml.js'
+import { actionRepo, dependentsOf, scalarsUnder, type CheckContext } from './context.js'
+import { RULES, makeFinding } from './meta.js'
+import type { JobModel, StepModel } from './model.js'
+
+type DeployKind = 'deploy' | 'release'
+
+const DEPLOY_COMMAND =
+  /\b(kubectl\s+(apply|set\s+image|rollout\s+restart|replace)|(terraform|tofu|terragrunt)\s+(run-all\s+)?apply|helm\s+(upgrade|install)|helmfile\s+(apply|sync)|pulumi\s+up|cdk\s+deploy|sam\s+deploy|(serverless|sls)\s+deploy|aws\s+ecs\s+update-service|aws\s+cloudformation\s+deploy|aws\s+lambda\s+update-function-code|gcloud\s+(run|app|functions)\s+deploy|az\s+(webapp|containerapp|functionapp)\s+(deploy|update|up)|fly(ctl)?\s+deploy|netlify\s+deploy|firebase\s+deploy|kamal\s+deploy|argocd\s+app\s+sync|ansible-playbook)\b/i
+const RELEASE_COMMAND =
+  /\b((npm|yarn|pnpm)\s+publish|twine\s+upload|cargo\s+publish|gem\s+push|docker\s+push|goreleaser|gh\s+release\s+create|mvn\s+[^\n]*\bdeploy|gradlew?\s+[^\n]*publish)\b/i
+const VERIFICATION =
+  /rollback|roll\s*back|rollout\s+status|kubectl\s+wait|smoke|verif|health|--atomic|--wait\b|wait-for|wait_for|readiness|e2e|end-to-end|canary|status\s+check|curl\s[^\n]*(-f\b|--fail)/i
+
+interface DeployEvidence {
+  kind: DeployKind
+  /** The first step that deploys, when the evidence came from a step. */
+  step?: StepModel
+}
+
+function stepKind(step: StepModel): DeployKind | undefined {
+  const run = scalarString(step.run) ?? ''
+  const repo = actionRepo(step.uses)?.split('/')[1] ?? ''
+  const name = step.name ?? ''
+  if (DEPLOY_COMMAND.test(run) || /deploy/i.test(repo) || /\bdeploy/i.test(name)) return 'deploy'
+  if (RELEASE_COMMAND.test(run) || /release|publish/i.test(repo) || /\b(release|publish)/i.test(name)) return 'release'
+  return undefined
+}
+
+function deployEvidence(job: JobModel): DeployEvidence | undefined {
+  const label = `${job.id} ${job.name ?? ''}`
+  const steps = job.steps.map((s) => ({ step: s, kind: stepKind(s) }))
+  const deployStep = steps.find((s) => s.kind === 'deploy')?.step
+  if (deployStep) return { kind: 'deploy', step: deployStep }
+  if (/deploy/i.test(label)) return { kind: 'deploy' }
+  const releaseStep = steps.find((s) => s.kind === 'release')?.step
+  if (releaseStep) return { kind: 'release', step: releaseStep }
+  if (/release|publish/i.test(label)) return { kind: 'release' }
+  return undefined
+}
+
+function hasVerification(ctx: CheckContext, job: JobModel): boolean {
+  const jobs = [job, ...dependentsOf(ctx.wf, job.id)]
+  return jobs.some((j) => VERIFICATION.test(`${j.id} ${j.name ?? ''}`) || j.steps.some((s) => VERIFICATION.test(scalarsUnder(s.node).join('\n'))))
+}
+
+function continueOnError(ctx: CheckContext, job: JobModel, step: StepModel | undefined): Finding | undefined {
+  const map = step ? step.node : job.node
+  const pair = map.items.find((p) => isScalar(p.key) && p.key.value === 'continue-on-error')
+  if (!pair || !/^true$/i.test(scalarString(pair.value) ?? '')) return undefined
+  const line = ctx.y.lineOf(pair.key)
+  const text = ctx.lines[line - 1]
+  const m = /^(\s*(?:- )?)continue-on-error:\s*true\s*$/.exec(text)
+  const suggestion = m ? `${m[1]}continue-on-error: false` : undefined
+  const where = step ? `deploy step ${step.name ? `\`${step.name}\`` : `#${step.index + 1}`} of job \`${job.id}\`` : `deploy job \`${job.id}\``
+  return makeFinding(RULES.deployContinueOnError, ctx.path, line, `${where} sets \`continue-on-error: true\`, so a failed deploy still passes.`, { suggestion })
+}
+
+function checkJob(ctx: CheckContext, job: JobModel): Finding[] {
+  const evidence = deployEvidence(job)
+  if (!evidence) return []
+  const out: (Finding | undefined)[] = []
+  const what = `${evidence.kind} job \`${job.id}\``
+  // Jobs that call a reusable workflow cannot declare an environment; the callee must.
+  if (!job.uses && job.environment === undefined) {
+    out.push(makeFinding(RULES.deployNoEnvironment, ctx.path, job.line, `${what} has no \`environment:\`, so it runs without approval gates or environment-scoped secrets.`))
+  }
+  if (evidence.kind === 'deploy' && ctx.wf.concurrency === undefined && job.concurrency === undefined) {
+    out.push(makeFinding(RULES.deployNoConcurrency, ctx.path, job.line, `${what} has no \`concurrency\` group (job or workflow), so two runs can deploy at the same time.`))
+  }
+  if (evidence.kind === 'deploy' && !job.uses && !hasVerification(ctx, job)) {
+    const line = evidence.step?.line ?? job.line
+    out.push(makeFinding(RULES.deployNoVerification, ctx.path, line, `${what} has no rollout wait, health/smoke check or rollback step after deploying.`))
+  }
+  out.push(continueOnError(ctx, job, undefined))
+  for (const step of job.steps) if (stepKind(step)) out.push(continueOnError(ctx, job, step))
+  return out.filter((f): f is Finding => !!f)
+}
+
+export function checkDeploys(ctx: CheckContext): Finding[] {
+  if (ctx.wf.kind !== 'workflow') return []
+  return ctx.wf.jobs.flatMap((job) => checkJob(ctx, job))
+}

@@ -1,0 +1,102 @@
+/**
+ * `${{ … }}` expressions: where they are in the source and which context paths they read.
+ * Context paths are normalized to lower case (contexts are case-insensitive) with every index
+ * (`[0]`, `[*]`, `.*`) written as `*`, e.g. `github.event.commits.*.message`.
+ */
+
+export interface ExpressionSpan {
+  /** Offsets into the scanned text: start of `${{`, end after `}}`. */
+  start: number
+  end: number
+  /** The text between the braces. */
+  body: string
+}
+
+const EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g
+
+export function findExpressions(text: string): ExpressionSpan[] {
+  const out: ExpressionSpan[] = []
+  for (const m of text.matchAll(EXPRESSION)) {
+    out.push({ start: m.index, end: m.index + m[0].length, body: m[1] })
+  }
+  return out
+}
+
+const LITERALS = new Set(['true', 'false', 'null', 'nan', 'infinity'])
+
+export interface ContextRead {
+  /** Normalized path, e.g. `github.event.commits.*.message`. */
+  path: string
+  /** The reference as written (spaces removed), for messages. */
+  text: string
+}
+
+/** Context paths read by an expression body (function names and literals left out). */
+export function contextPaths(body: string): string[] {
+  return contextReads(body).map((r) => r.path)
+}
+
+/** Context reads of an expression body, normalized and as written. */
+export function contextReads(body: string): ContextRead[] {
+  // Single-quoted string literals are data, not context reads.
+  const code = body.replace(/'(?:[^']|'')*'/g, (s) => (/^'[A-Za-z_][\w-]*'$/.test(s) ? s : "''"))
+  const out: ContextRead[] = []
+  const ref = /(?<![\w.\]'-])([A-Za-z_][\w-]*)((?:\s*\.\s*(?:[A-Za-z_*][\w-]*|\*)|\s*\[[^\]]*\])*)(\s*\()?/g
+  for (const m of code.matchAll(ref)) {
+    if (m[3]) continue // function call: its arguments are matched on their own
+    const head = m[1].toLowerCase()
+    if (LITERALS.has(head)) continue
+    const written = m[1] + m[2].replace(/\s+/g, '')
+    const tail = m[2]
+      .replace(/\s+/g, '')
+      .replace(/\['([^']*)'\]/g, '.$1')
+      .replace(/\[[^\]]*\]/g, '.*')
+      .toLowerCase()
+    out.push({ path: head + tail, text: written })
+  }
+  return out
+}
+
+/** Event fields a fork author, issue author or commenter can fill with arbitrary text. */
+const UNTRUSTED_EVENT_FIELDS: RegExp[] = [
+  /\.(title|body|message|email|page_name|default_branch|display_title|head_branch|description)$/,
+  /\.head\.(ref|label)$/,
+  /\.(author|committer|pusher|authors|label|labels\.\*|pages\.\*)\.name$/,
+  /^github\.event\.(workflow|workflow_run)\.path$/
+]
+
+/** Event objects that contain such fields, when read whole (e.g. `toJSON(github.event.issue)`). */
+const UNTRUSTED_EVENT_OBJECT =
+  /^github(\.event(\.(issue|pull_request|pull_request\.head|comment|review|review_comment|discussion|head_commit|head_commit\.author|commits|commits\.\*|pages|pages\.\*|workflow_run|workflow_run\.head_commit|label|labels))?)?$/
+
+/** Parts of the event payload only repository members can write. */
+const MEMBER_ONLY_EVENT = /^github\.event\.(repository|organization|enterprise|installation|sender|release|inputs)\./
+
+/** True when the context path reads attacker-controllable event data. */
+export function isUntrustedEventPath(path: string): boolean {
+  if (path === 'github.head_ref') return true
+  if (UNTRUSTED_EVENT_OBJECT.test(path)) return true
+  if (!path.startsWith('github.event.') || MEMBER_ONLY_EVENT.test(path)) return false
+  return UNTRUSTED_EVENT_FIELDS.some((re) => re.test(path))
+}
+
+/** The input name when the path reads a workflow/action input, else undefined. */
+export function inputName(path: string): string | undefined {
+  const m = /^(?:inputs|github\.event\.inputs)\.([\w-]+)$/.exec(path)
+  return m ? m[1] : undefined
+}
+
+/** A shell variable name for a context path: `github.event.issue.title` → `ISSUE_TITLE`. */
+export function envNameFor(path: string): string {
+  const output = /^(?:steps|needs)\.([\w-]+)\.outputs\.([\w-]+)$/.exec(path)
+  if (output) return `${output[1]}_${output[2]}`.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()
+  const input = inputName(path)
+  if (input) return `INPUT_${input}`.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()
+  const parts = path.split('.').filter((p) => p !== '*' && p !== 'github' && p !== 'event')
+  const tail = parts.slice(-2).join('_')
+  const name = tail
+    .replace(/^pull_request_/, 'PR_')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .toUpperCase()
+  return /^[A-Z_]/.test(name) ? name : `V_${name}`
+}

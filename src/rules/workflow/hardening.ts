@@ -1,0 +1,75 @@
+/** Token permissions, unsecure commands, self-hosted runners and job timeouts. */
+import type { Finding } from '../../types.js'
+import { isMap, isScalar, isSeq, scalarString, type Node, type Pair, type YAMLMap } from '../yaml.js'
+import { scalarsUnder, type CheckContext } from './context.js'
+import { RULES, makeFinding } from './meta.js'
+
+function writeAll(ctx: CheckContext, pair: Pair<Node, Node> | undefined, where: string): Finding | undefined {
+  if (!pair || scalarString(pair.value) !== 'write-all') return undefined
+  return makeFinding(RULES.writeAll, ctx.path, ctx.y.lineOf(pair.key), `${where} grants \`permissions: write-all\` to the GITHUB_TOKEN.`)
+}
+
+function checkPermissions(ctx: CheckContext): Finding[] {
+  const out: (Finding | undefined)[] = [writeAll(ctx, ctx.wf.permissions, 'the workflow')]
+  for (const job of ctx.wf.jobs) out.push(writeAll(ctx, job.permissions, `job \`${job.id}\``))
+  if (!ctx.wf.permissions) {
+    const bare = ctx.wf.jobs.filter((j) => !j.permissions).map((j) => `\`${j.id}\``)
+    if (bare.length) {
+      const jobs = bare.length === 1 ? `job ${bare[0]}` : `jobs ${bare.join(', ')}`
+      out.push(makeFinding(RULES.missingPermissions, ctx.path, ctx.wf.jobsLine, `no \`permissions\` at workflow level nor for ${jobs}, so the GITHUB_TOKEN gets the repository default (possibly read-write).`))
+    }
+  }
+  return out.filter((f): f is Finding => !!f)
+}
+
+function unsecure(ctx: CheckContext, map: unknown, where: string, out: Finding[]): void {
+  if (!isMap(map)) return
+  for (const p of (map as YAMLMap).items) {
+    if (!isScalar(p.key) || String(p.key.value).toUpperCase() !== 'ACTIONS_ALLOW_UNSECURE_COMMANDS') continue
+    if (/^(true|1|yes)$/i.test(scalarString(p.value) ?? '')) {
+      out.push(makeFinding(RULES.unsecureCommands, ctx.path, ctx.y.lineOf(p.key), `${where} sets \`ACTIONS_ALLOW_UNSECURE_COMMANDS\` to true.`))
+    }
+  }
+}
+
+function checkUnsecureCommands(ctx: CheckContext): Finding[] {
+  const out: Finding[] = []
+  unsecure(ctx, ctx.wf.env, 'the workflow env', out)
+  for (const job of ctx.wf.jobs) {
+    unsecure(ctx, job.env, `job \`${job.id}\``, out)
+    const container = job.node.get('container', true)
+    if (isMap(container)) unsecure(ctx, container.get('env', true), `the container of job \`${job.id}\``, out)
+    for (const step of job.steps) unsecure(ctx, step.env, step.name ? `step \`${step.name}\`` : `a step of job \`${job.id}\``, out)
+  }
+  return out
+}
+
+function runnerLabels(node: Node | undefined): string[] {
+  if (isMap(node)) return scalarsUnder(node.get('labels', true))
+  if (isSeq(node) || isScalar(node)) return scalarsUnder(node)
+  return []
+}
+
+function checkSelfHosted(ctx: CheckContext): Finding[] {
+  const trigger = ['pull_request', 'pull_request_target'].find((t) => ctx.wf.triggers.has(t))
+  if (!trigger) return []
+  const out: Finding[] = []
+  for (const job of ctx.wf.jobs) {
+    if (!runnerLabels(job.runsOn).some((l) => l.toLowerCase() === 'self-hosted')) continue
+    const pair = job.node.items.find((p) => isScalar(p.key) && p.key.value === 'runs-on')
+    out.push(makeFinding(RULES.selfHostedOnPr, ctx.path, ctx.y.lineOf(pair?.key ?? job.runsOn), `job \`${job.id}\` runs on a self-hosted runner for \`${trigger}\` events, which fork pull requests can trigger.`))
+  }
+  return out
+}
+
+function checkTimeouts(ctx: CheckContext): Finding[] {
+  return ctx.wf.jobs
+    .filter((j) => !j.uses && j.timeout === undefined)
+    .map((j) => makeFinding(RULES.noTimeout, ctx.path, j.line, `job \`${j.id}\` has no \`timeout-minutes\`, so a hung step can run for 6 hours.`))
+}
+
+export function checkHardening(ctx: CheckContext): Finding[] {
+  const out = checkUnsecureCommands(ctx)
+  if (ctx.wf.kind !== 'workflow') return out
+  return [...out, ...checkPermissions(ctx), ...checkSelfHosted(ctx), ...checkTimeouts(ctx)]
+}

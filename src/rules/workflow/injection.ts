@@ -1,0 +1,223 @@
+/**
+ * Template injection: `${{ … }}` is expanded into the script text before the shell (or the
+ * github-script JavaScript) runs, so an expression over attacker-controlled data is code.
+ * Expressions in `env:` or in other actions' `with:` are data and are only followed as sources.
+ */
+import type { Finding } from '../../types.js'
+import { isScalar, scalarString, type Node } from '../yaml.js'
+import { actionRepo, envScopes, getCaseless, lineAt, rawOf, scalarsUnder, type CheckContext } from './context.js'
+import { contextPaths, contextReads, envNameFor, findExpressions, inputName, isUntrustedEventPath, type ExpressionSpan } from './expressions.js'
+import { RULES, makeFinding } from './meta.js'
+import { isPrivileged, type JobModel, type StepModel } from './model.js'
+
+type Origin = 'event' | 'input'
+
+interface Taint {
+  origin: Origin
+  /** The context path as written in the script. */
+  read: string
+  /** The attacker-controlled source when `read` is derived from it (env, step or job output). */
+  source?: string
+}
+
+/** Input types whose values cannot carry shell syntax. */
+const SAFE_INPUT_TYPES = new Set(['boolean', 'number', 'choice', 'environment'])
+
+/** Actions whose outputs carry attacker-controlled text (branch names, file names, comment bodies). */
+const TAINTED_OUTPUT_ACTIONS = new Set([
+  'tj-actions/branch-names',
+  'tj-actions/changed-files',
+  'dorny/paths-filter',
+  'peter-evans/find-comment',
+  'xt0rted/pull-request-comment-branch'
+])
+
+interface Scope {
+  job?: JobModel
+  step?: StepModel
+}
+
+const MAX_DEPTH = 4
+
+function taintOfText(ctx: CheckContext, text: string, scope: Scope, depth: number): Taint | undefined {
+  let best: Taint | undefined
+  for (const e of findExpressions(text)) {
+    for (const p of contextPaths(e.body)) {
+      const t = classify(ctx, p, scope, depth)
+      if (t && (!best || (best.origin === 'input' && t.origin === 'event'))) best = t
+    }
+  }
+  return best
+}
+
+function stepTaint(ctx: CheckContext, step: StepModel, job: JobModel, depth: number): Taint | undefined {
+  const repo = actionRepo(step.uses)
+  if (repo && TAINTED_OUTPUT_ACTIONS.has(repo)) return { origin: 'event', read: '', source: `outputs of ${repo}` }
+  return taintOfText(ctx, scalarsUnder(step.node).join('\n'), { job, step }, depth + 1)
+}
+
+/** Whether a context path read in the given scope carries attacker-controlled text. */
+function classify(ctx: CheckContext, path: string, scope: Scope, depth: number): Taint | undefined {
+  if (depth > MAX_DEPTH) return undefined
+  const input = inputName(path)
+  if (input !== undefined) {
+    const decl = ctx.wf.inputs.get(input)
+    return decl?.type && SAFE_INPUT_TYPES.has(decl.type) ? undefined : { origin: 'input', read: path }
+  }
+  if (isUntrustedEventPath(path)) return { origin: 'event', read: path }
+
+  const derived = (t: Taint | undefined): Taint | undefined =>
+    t ? { origin: t.origin, read: path, source: t.source ?? t.read } : undefined
+
+  const env = /^env\.([\w-]+)$/.exec(path)
+  if (env) {
+    for (const map of envScopes(ctx.wf, scope.job, scope.step)) {
+      const v = getCaseless(map, env[1])
+      if (v !== undefined) return derived(taintOfText(ctx, scalarString(v) ?? '', scope, depth + 1))
+    }
+    return undefined
+  }
+  const stepOut = /^steps\.([\w-]+)\.outputs(\.|$)/.exec(path)
+  if (stepOut && scope.job) {
+    const producer = scope.job.steps.find((s) => s.id?.toLowerCase() === stepOut[1])
+    return producer ? derived(stepTaint(ctx, producer, scope.job, depth)) : undefined
+  }
+  const jobOut = /^needs\.([\w-]+)\.outputs\.([\w-]+)$/.exec(path)
+  if (jobOut) {
+    const producer = ctx.wf.jobs.find((j) => j.id.toLowerCase() === jobOut[1])
+    const value = producer ? scalarString(getCaseless(producer.outputs, jobOut[2])) : undefined
+    return value ? derived(taintOfText(ctx, value, { job: producer }, depth + 1)) : undefined
+  }
+  return undefined
+}
+
+function describe(t: Taint): string {
+  if (t.origin === 'input') return `\`${t.read}\` (a free-text input)`
+  if (t.source) return `\`${t.read}\` (derived from ${t.source.startsWith('outputs of') ? t.source : `\`${t.source}\``})`
+  return `\`${t.read}\` (attacker-controlled)`
+}
+
+interface Hit {
+  line: number
+  endLine: number
+  spans: ExpressionSpan[]
+  taints: Taint[]
+}
+
+/** Tainted expressions in a script node, grouped by the source line they start on. */
+function hitsIn(ctx: CheckContext, node: Node, scope: Scope): Hit[] {
+  const raw = rawOf(ctx, node)
+  if (!raw) return []
+  const byLine = new Map<number, Hit>()
+  for (const e of findExpressions(raw.text)) {
+    const taints: Taint[] = []
+    for (const r of contextReads(e.body)) {
+      const t = classify(ctx, r.path, scope, 0)
+      if (t) taints.push({ ...t, read: r.text })
+    }
+    if (!taints.length) continue
+    const line = lineAt(ctx, raw.offset + e.start)
+    const endLine = lineAt(ctx, raw.offset + e.end - 1)
+    const hit = byLine.get(line) ?? { line, endLine, spans: [], taints: [] }
+    hit.spans.push(e)
+    hit.taints.push(...taints)
+    hit.endLine = Math.max(hit.endLine, endLine)
+    byLine.set(line, hit)
+  }
+  return [...byLine.values()]
+}
+
+function isPosixShell(ctx: CheckContext, job: JobModel, step: StepModel): boolean {
+  const shell = scalarString(step.node.get('shell', true))
+  if (shell !== undefined) return /^(bash|sh)\b/.test(shell)
+  if (ctx.wf.root.get('defaults', true) !== undefined || job.node.get('defaults', true) !== undefined) return false
+  const runsOn = scalarsUnder(job.runsOn).join(' ')
+  return runsOn !== '' && !/windows|\$\{\{/i.test(runsOn)
+}
+
+/** Quote state of a shell line just before `index`: 'single', 'double' or 'none'. */
+function quoteStateAt(text: string, index: number): 'single' | 'double' | 'none' {
+  let state: 'single' | 'double' | 'none' = 'none'
+  for (let i = 0; i < index; i++) {
+    const c = text[i]
+    if (state === 'none' && c === '\\') i++
+    else if (state === 'double' && c === '\\') i++
+    else if (c === "'" && state !== 'double') state = state === 'single' ? 'none' : 'single'
+    else if (c === '"' && state !== 'single') state = state === 'double' ? 'none' : 'double'
+  }
+  return state
+}
+
+/** The name of the env variable an `env.NAME` read refers to, as declared, when it is in scope. */
+function declaredEnvName(ctx: CheckContext, job: JobModel, step: StepModel, path: string): string | undefined {
+  const m = /^env\.([\w-]+)$/.exec(path)
+  if (!m) return undefined
+  for (const map of envScopes(ctx.wf, job, step)) {
+    const pair = map.items.find((p) => isScalar(p.key) && String(p.key.value).toLowerCase() === m[1])
+    if (pair) return /^[A-Za-z_]\w*$/.test(String((pair.key as { value: unknown }).value)) ? String((pair.key as { value: unknown }).value) : undefined
+  }
+  return undefined
+}
+
+/**
+ * The fixed `run:` line (plus an `env:` entry when needed), for the simple case only: a one-line
+ * plain `run:` on a POSIX shell, one bare context read, not inside single quotes. An `env.NAME`
+ * read becomes `$NAME`; anything else moves to a new step `env:` (only when the step has none).
+ */
+function envSuggestion(ctx: CheckContext, job: JobModel, step: StepModel, hit: Hit): string | undefined {
+  const run = step.run
+  if (!run || !isScalar(run) || run.type !== 'PLAIN' || hit.spans.length !== 1 || hit.endLine !== hit.line) return undefined
+  if (!isPosixShell(ctx, job, step)) return undefined
+  const span = hit.spans[0]
+  const paths = contextPaths(span.body)
+  if (paths.length !== 1 || !/^\s*[A-Za-z_][\w.-]*\s*$/.test(span.body)) return undefined
+  const lineText = ctx.lines[hit.line - 1]
+  const m = /^(\s*)(- )?run:\s+(.*)$/.exec(lineText)
+  if (!m) return undefined
+  const value = m[3]
+  const exprText = `\${{${span.body}}}`
+  const at = value.indexOf(exprText)
+  // At the start, a quoted replacement would turn the plain YAML scalar into a quoted one.
+  if (at <= 0) return undefined
+  const quotes = quoteStateAt(value, at)
+  if (quotes === 'single') return undefined
+  const existing = declaredEnvName(ctx, job, step, paths[0])
+  const name = existing ?? envNameFor(paths[0])
+  if (!existing) {
+    const taken = envScopes(ctx.wf, job, step).some((map) => getCaseless(map, name) !== undefined)
+    if (taken || step.node.get('env', true) !== undefined || new RegExp(`\\$\\{?${name}\\b`).test(value)) return undefined
+  }
+  const replacement = quotes === 'double' ? `\${${name}}` : `"\${${name}}"`
+  const runLine = `${m[1]}${m[2] ?? ''}run: ${value.slice(0, at)}${replacement}${value.slice(at + exprText.length)}`
+  if (existing) return runLine
+  const indent = m[1]
+  const keyIndent = m[2] ? `${indent}  ` : indent
+  return [`${indent}${m[2] ?? ''}env:`, `${keyIndent}  ${name}: \${{ ${span.body.trim()} }}`, `${keyIndent}run: ${runLine.slice(m[1].length + (m[2] ?? '').length + 'run: '.length)}`].join('\n')
+}
+
+export function checkTemplateInjection(ctx: CheckContext): Finding[] {
+  const out: Finding[] = []
+  const privileged = isPrivileged(ctx.wf)
+  for (const job of ctx.wf.jobs) {
+    for (const step of job.steps) {
+      const targets: { node: Node; what: string }[] = []
+      if (step.run) targets.push({ node: step.run, what: '`run` script' })
+      if (/^actions\/github-script@/i.test(step.uses ?? '')) {
+        const script = step.with?.get('script', true) as Node | undefined
+        if (script) targets.push({ node: script, what: '`github-script` script' })
+      }
+      for (const target of targets) {
+        for (const hit of hitsIn(ctx, target.node, { job, step })) {
+          const fromEvent = hit.taints.some((t) => t.origin === 'event')
+          const meta = !fromEvent ? RULES.injectionInput : privileged ? RULES.injectionPrivileged : RULES.injection
+          const reads = [...new Map(hit.taints.map((t) => [t.read, t])).values()].map(describe).join(', ')
+          const trigger = fromEvent && privileged ? ' in a privileged workflow' : ''
+          const message = `${target.what} of job \`${job.id}\` expands ${reads} into code${trigger}; crafted text runs as commands.`
+          const suggestion = target.what.startsWith('`run`') ? envSuggestion(ctx, job, step, hit) : undefined
+          out.push(makeFinding(meta, ctx.path, hit.line, message, { endLine: hit.endLine, suggestion }))
+        }
+      }
+    }
+  }
+  return out
+}

@@ -1,0 +1,209 @@
+/**
+ * The catalogue of workflow rules. Severity varies by trust level, so each trust level is its
+ * own rule: a finding's category and severity always come from exactly one RuleMeta.
+ */
+import type { Finding, RuleMeta } from '../../types.js'
+
+const rule = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'workflow', ...m })
+
+const INJECTION_FIX =
+  'Pass the value through `env:` (e.g. `env: TITLE: ${{ github.event.issue.title }}`) and use the quoted shell variable (`"$TITLE"`) instead of the expression; in `github-script`, read it from `process.env` or `context.payload`.'
+
+export const RULES = {
+  injectionPrivileged: rule({
+    id: 'workflow/template-injection-privileged',
+    category: 'security',
+    severity: 'critical',
+    title: 'Attacker-controlled expression in a script of a privileged workflow',
+    description:
+      'An expression that expands attacker-controlled event data (issue or PR title/body, comment, branch name, commit message, …) is pasted into a shell script or github-script code in a workflow triggered by pull_request_target, workflow_run, issues, issue_comment or discussions, where the job holds secrets and a write token: anyone who can open an issue or PR can run commands.',
+    remediation: INJECTION_FIX,
+    refs: { kics: 'cicd/github/run_block_injection', checkov: 'CKV_GHA_2', zizmor: 'template-injection' }
+  }),
+  injection: rule({
+    id: 'workflow/template-injection',
+    category: 'security',
+    severity: 'high',
+    title: 'Attacker-controlled expression in a script',
+    description:
+      'An expression that expands attacker-controlled data (event text fields, head branch names, or a step/job output or env value derived from them) is pasted into a shell script or github-script code before it runs, so crafted input becomes code.',
+    remediation: INJECTION_FIX,
+    refs: { kics: 'cicd/github/run_block_injection', checkov: 'CKV_GHA_2', zizmor: 'template-injection' }
+  }),
+  injectionInput: rule({
+    id: 'workflow/template-injection-input',
+    category: 'security',
+    severity: 'medium',
+    title: 'Free-text input expanded into a script',
+    description:
+      'A string input (workflow_dispatch, workflow_call or composite action input) is pasted into a shell script or github-script code; whoever supplies the input controls the script.',
+    remediation: INJECTION_FIX.replace('github.event.issue.title', 'inputs.name'),
+    refs: { zizmor: 'template-injection' }
+  }),
+  untrustedCheckout: rule({
+    id: 'workflow/untrusted-checkout',
+    category: 'security',
+    severity: 'critical',
+    title: 'Privileged trigger checks out the pull request head',
+    description:
+      'A pull_request_target or workflow_run workflow checks out code from the pull request head; build scripts from a fork then run with the base repository secrets and a write token ("pwn request").',
+    remediation:
+      'Use the `pull_request` trigger for building untrusted code; if a privileged step is needed, split it into a separate workflow_run workflow that only consumes artifacts and never executes them.',
+    refs: { zizmor: 'dangerous-triggers' }
+  }),
+  unpinnedAction: rule({
+    id: 'workflow/unpinned-action',
+    category: 'immutability',
+    severity: 'high',
+    title: 'Third-party action not pinned to a commit SHA',
+    description:
+      'A third-party action or reusable workflow is referenced by a tag or branch, which its owner (or whoever compromises it) can move to different code at any time.',
+    remediation: 'Pin to the full 40-character commit SHA and keep the version in a comment: `uses: owner/repo@<sha> # v1.2.3`; let Dependabot or Renovate update it.',
+    refs: { kics: 'cicd/github/unpinned_actions_full_length_commit_sha', zizmor: 'unpinned-uses' }
+  }),
+  unpinnedFirstParty: rule({
+    id: 'workflow/unpinned-first-party-action',
+    category: 'immutability',
+    severity: 'medium',
+    title: 'GitHub-owned action follows a branch',
+    description:
+      'An `actions/*` or `github/*` action is referenced by a branch (or no ref at all), so every run may pick up different code. Version tags of GitHub-owned actions are accepted, as KICS and zizmor do by default.',
+    remediation: 'Reference a release tag (`@v4`) or, stricter, the full commit SHA with the version in a comment.',
+    refs: { zizmor: 'unpinned-uses' }
+  }),
+  unpinnedImage: rule({
+    id: 'workflow/unpinned-image',
+    category: 'immutability',
+    severity: 'low',
+    title: 'Container image without a digest',
+    description: 'A `docker://` action, job container or service container is referenced by tag, so the image behind it can change between runs.',
+    remediation: 'Reference the image by digest: `image@sha256:<digest>` (keep the tag in a comment).',
+    refs: { zizmor: 'unpinned-images' }
+  }),
+  writeAll: rule({
+    id: 'workflow/permissions-write-all',
+    category: 'security',
+    severity: 'high',
+    title: 'GITHUB_TOKEN granted write-all',
+    description: '`permissions: write-all` gives the job token write access to every scope (contents, packages, actions, …), so any compromised step can push code or publish packages.',
+    remediation: 'List only the scopes the job needs, e.g. `permissions: { contents: read }`, and grant writes per job.',
+    refs: { checkov: 'CKV2_GHA_1', zizmor: 'excessive-permissions' }
+  }),
+  missingPermissions: rule({
+    id: 'workflow/missing-permissions',
+    category: 'security',
+    severity: 'medium',
+    title: 'No permissions block',
+    description:
+      'Neither the workflow nor the job sets `permissions`, so the GITHUB_TOKEN gets the repository default, which is read-write on many (older or organisation-configured) repositories.',
+    remediation: 'Add `permissions: { contents: read }` at the top of the workflow and grant extra scopes per job where needed.',
+    refs: { zizmor: 'excessive-permissions' }
+  }),
+  unsecureCommands: rule({
+    id: 'workflow/unsecure-commands',
+    category: 'security',
+    severity: 'high',
+    title: 'Deprecated unsecure workflow commands enabled',
+    description: '`ACTIONS_ALLOW_UNSECURE_COMMANDS: true` re-enables `set-env`/`add-path` through log output, so anything printed to the log (e.g. PR text) can set environment variables such as `NODE_OPTIONS` or `PATH`.',
+    remediation: 'Remove the variable and write to `$GITHUB_ENV` / `$GITHUB_PATH` files instead.',
+    refs: { checkov: 'CKV_GHA_1', zizmor: 'insecure-commands' }
+  }),
+  selfHostedOnPr: rule({
+    id: 'workflow/self-hosted-on-pull-request',
+    category: 'security',
+    severity: 'medium',
+    title: 'Self-hosted runner reachable from pull requests',
+    description: 'A job on a self-hosted runner runs for pull requests, so code from a fork can execute on (and persist on) your own machine and network.',
+    remediation: 'Run pull-request jobs on GitHub-hosted or ephemeral, isolated runners, or require approval for fork PR workflows.',
+    refs: { zizmor: 'self-hosted-runner' }
+  }),
+  secretEchoed: rule({
+    id: 'workflow/secret-echoed',
+    category: 'secrets',
+    severity: 'medium',
+    title: 'Secret printed to the log',
+    description: 'A script echoes a secret to standard output; log masking misses transformed values (encoded, split, multi-line), and the log is readable by everyone with read access.',
+    remediation: 'Do not print secrets; pipe them to the consuming command (`--password-stdin`) or write them to a file with restricted permissions.'
+  }),
+  secretsUntrustedCode: rule({
+    id: 'workflow/secrets-in-untrusted-checkout',
+    category: 'secrets',
+    severity: 'high',
+    title: 'Secret exposed to untrusted pull request code',
+    description: 'A secret is made available to a step that runs after the pull request head was checked out in a privileged workflow, where fork code can read it.',
+    remediation: 'Do not pass secrets to jobs that build or run pull request code; move the privileged step to a separate job or workflow that does not check out the head.'
+  }),
+  literalCredential: rule({
+    id: 'workflow/literal-credential',
+    category: 'secrets',
+    severity: 'high',
+    title: 'Credential written literally in the workflow',
+    description: 'A password, token or key is written as a literal value in `env:`, `with:` or container credentials, so it is in the git history for everyone with read access.',
+    remediation: 'Revoke the credential, store it as an encrypted secret and reference it as `${{ secrets.NAME }}`.',
+    refs: { zizmor: 'hardcoded-container-credentials' }
+  }),
+  deployNoEnvironment: rule({
+    id: 'workflow/deploy-without-environment',
+    category: 'security',
+    severity: 'medium',
+    title: 'Deploy job without an environment',
+    description: 'A deploy or release job does not declare an `environment:`, so it gets no required reviewers, branch restrictions or environment-scoped secrets.',
+    remediation: 'Add `environment: production` (or the target) to the job and configure protection rules for it.'
+  }),
+  deployNoConcurrency: rule({
+    id: 'workflow/deploy-without-concurrency',
+    category: 'slo',
+    severity: 'medium',
+    title: 'Deploys can overlap',
+    description: 'A deploy job has no `concurrency` group at job or workflow level, so two runs can deploy at once and an older commit can finish last.',
+    remediation: 'Add `concurrency: { group: deploy-${{ github.ref }}, cancel-in-progress: false }` to the workflow or the deploy job.'
+  }),
+  deployNoVerification: rule({
+    id: 'workflow/deploy-without-verification',
+    category: 'rollback',
+    severity: 'low',
+    title: 'Deploy without verification or rollback step',
+    description: 'A deploy job has no step that waits for the rollout, checks health or rolls back (no `kubectl rollout status`, `helm --atomic`/`--wait`, smoke test, health check or rollback), so a failed deploy is reported as success.',
+    remediation: 'Follow the deploy with `kubectl rollout status`, use `helm upgrade --atomic --wait`, or add a smoke/health check step that fails the job (and a rollback step on failure).'
+  }),
+  deployContinueOnError: rule({
+    id: 'workflow/deploy-continue-on-error',
+    category: 'slo',
+    severity: 'low',
+    title: 'Deploy failures ignored',
+    description: '`continue-on-error: true` on a deploy step or job lets the workflow report success when the deploy failed.',
+    remediation: 'Remove `continue-on-error` (or set it to false) on deploy steps.'
+  }),
+  noTimeout: rule({
+    id: 'workflow/job-without-timeout',
+    category: 'cost',
+    severity: 'low',
+    title: 'Job without timeout-minutes',
+    description: 'A job without `timeout-minutes` may run (and bill) for up to 6 hours when a step hangs.',
+    remediation: 'Set `timeout-minutes:` on the job to a small multiple of its usual duration.'
+  })
+} satisfies Record<string, RuleMeta>
+
+export type RuleKey = keyof typeof RULES
+
+export interface FindingExtra {
+  endLine?: number
+  suggestion?: string
+  remediation?: string
+}
+
+/** The one place a workflow finding is built: category and severity come from the rule. */
+export function makeFinding(meta: RuleMeta, path: string, line: number, message: string, extra: FindingExtra = {}): Finding {
+  const f: Finding = {
+    ruleId: meta.id,
+    category: meta.category,
+    severity: meta.severity,
+    path,
+    line,
+    message,
+    remediation: extra.remediation ?? meta.remediation
+  }
+  if (extra.endLine !== undefined && extra.endLine > line) f.endLine = extra.endLine
+  if (extra.suggestion !== undefined) f.suggestion = extra.suggestion
+  return f
+}

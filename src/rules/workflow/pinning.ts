@@ -1,0 +1,56 @@
+/** `uses:` references and container images that can change under the workflow. */
+import type { Finding } from '../../types.js'
+import { isMap, isScalar, scalarString, type Node } from '../yaml.js'
+import type { CheckContext } from './context.js'
+import { RULES, makeFinding } from './meta.js'
+
+const FULL_SHA = /^[0-9a-f]{40}$/i
+const VERSION_TAG = /^v?\d+(\.\d+){0,3}([-+][\w.-]+)?$/
+const FIRST_PARTY = new Set(['actions', 'github'])
+
+function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | undefined): Finding | undefined {
+  if (!uses || !node || uses.startsWith('./') || uses.startsWith('.\\') || uses.includes('${{')) return undefined
+  const line = ctx.y.lineOf(node)
+  if (uses.startsWith('docker://')) {
+    if (uses.includes('@sha256:')) return undefined
+    return makeFinding(RULES.unpinnedImage, ctx.path, line, `action image \`${uses}\` is not pinned by digest.`)
+  }
+  const at = uses.lastIndexOf('@')
+  const target = at < 0 ? uses : uses.slice(0, at)
+  const ref = at < 0 ? '' : uses.slice(at + 1)
+  if (FULL_SHA.test(ref)) return undefined
+  const owner = target.split('/')[0].toLowerCase()
+  const what = target.includes('/.github/workflows/') ? 'reusable workflow' : 'action'
+  const refText = ref ? `\`@${ref}\`` : 'no ref (the default branch)'
+  if (FIRST_PARTY.has(owner)) {
+    if (VERSION_TAG.test(ref)) return undefined
+    return makeFinding(RULES.unpinnedFirstParty, ctx.path, line, `${what} \`${target}\` follows ${refText} instead of a release tag or commit SHA.`)
+  }
+  return makeFinding(RULES.unpinnedAction, ctx.path, line, `third-party ${what} \`${target}\` is referenced by ${refText}, not a full commit SHA.`)
+}
+
+function imageOf(node: unknown): Node | undefined {
+  if (isScalar(node)) return node as Node
+  if (isMap(node)) return node.get('image', true) as Node | undefined
+  return undefined
+}
+
+function checkImage(ctx: CheckContext, node: Node | undefined, where: string): Finding | undefined {
+  const image = scalarString(node)
+  if (!image || !node || image.includes('@sha256:') || image.includes('${{')) return undefined
+  return makeFinding(RULES.unpinnedImage, ctx.path, ctx.y.lineOf(node), `${where} image \`${image}\` is not pinned by digest.`)
+}
+
+export function checkPinning(ctx: CheckContext): Finding[] {
+  const out: (Finding | undefined)[] = []
+  for (const job of ctx.wf.jobs) {
+    out.push(checkUses(ctx, job.uses, job.usesNode))
+    for (const step of job.steps) out.push(checkUses(ctx, step.uses, step.usesNode))
+    out.push(checkImage(ctx, imageOf(job.node.get('container', true)), `job \`${job.id}\` container`))
+    const services = job.node.get('services', true)
+    if (isMap(services)) {
+      for (const p of services.items) out.push(checkImage(ctx, imageOf(p.value), `service \`${scalarString(p.key)}\``))
+    }
+  }
+  return out.filter((f): f is Finding => !!f)
+}
