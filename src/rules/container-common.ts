@@ -1,0 +1,61 @@
+/**
+ * Helpers shared by the Dockerfile and docker-compose rules: image references and the
+ * "secret-looking variable with a literal value" heuristic.
+ */
+
+export interface ImageRef {
+  /** Repository, with registry and path (`ghcr.io/org/app`). */
+  name: string
+  tag?: string
+  digest?: string
+}
+
+/** Splits `registry:5000/org/app:1.2@sha256:…` into name, tag and digest. */
+export function parseImageRef(ref: string): ImageRef {
+  let rest = ref.trim()
+  let digest: string | undefined
+  const at = rest.indexOf('@')
+  if (at !== -1) {
+    digest = rest.slice(at + 1)
+    rest = rest.slice(0, at)
+  }
+  const colon = rest.lastIndexOf(':')
+  // A colon before the last slash belongs to a registry port, not to a tag.
+  if (colon > rest.lastIndexOf('/')) {
+    return { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest }
+  }
+  return { name: rest, digest }
+}
+
+/** `:latest`, or neither tag nor digest: the image behind the reference can change at any time. */
+export function mutableImageReason(ref: ImageRef): 'latest' | 'untagged' | undefined {
+  if (ref.digest) return undefined
+  if (ref.tag === undefined || ref.tag === '') return 'untagged'
+  if (ref.tag.toLowerCase() === 'latest') return 'latest'
+  return undefined
+}
+
+const SECRET_NAME =
+  /(PASSWORD|PASSWD|PASSPHRASE|(^|_)PASS$|(^|_)PWD$|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|CREDENTIALS?$|(^|_)KEY$)/i
+/** Names that match the words above but hold a reference, a setting or public material. */
+const NOT_SECRET_NAME =
+  /(_FILE|_PATH|_DIR|_URL|_URI|_HOST|_PORT|_USER|_USERNAME|_NAME|_ID|_TTL|_EXPIRY|_EXPIRES|_EXPIRES_IN|_LIFETIME|_TIMEOUT|_LENGTH|_SIZE|_ENABLED|_TYPE|_ALGORITHM|_ALG|_HEADER|_FIELD|_POLICY|_LOCATION)$|PUBLIC|GPG|FINGERPRINT|^PWD$|^OLDPWD$/i
+
+/** A variable name that suggests its value is a credential. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !NOT_SECRET_NAME.test(name)
+}
+
+/**
+ * A value written into the file itself: not empty, not a `$VAR`/`${VAR}` reference, not a file
+ * path (the usual way to point at a mounted secret) and not a boolean switch.
+ */
+export function isLiteralSecretValue(value: string | null | undefined): boolean {
+  if (value === null || value === undefined) return false
+  const v = value.trim()
+  if (v === '') return false
+  if (v.includes('${') || /^\$[A-Za-z_]/.test(v)) return false
+  if (v.startsWith('/') || v.startsWith('./') || v.startsWith('~/')) return false
+  if (/^(true|false|yes|no|on|off|null|none)$/i.test(v)) return false
+  return true
+}
