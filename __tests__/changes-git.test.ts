@@ -169,6 +169,22 @@ describe('loadLocalChangeSet', () => {
     }
   })
 
+  it('notes files that are not UTF-8 and reads a BOM-prefixed file', async () => {
+    run(dir, 'checkout', '-q', '-b', 'latin', 'feature')
+    write(dir, 'config/latin1.yaml', Buffer.from('name: caf\xe9\n', 'latin1'))
+    write(dir, 'k8s/bom.yaml', '\uFEFFapiVersion: v1\nkind: Service\n')
+    run(dir, 'add', '-A')
+    run(dir, 'commit', '-q', '-m', 'Encodings')
+    try {
+      const cs = await loadLocalChangeSet(dir, 'feature', 'latin')
+      expect(cs.notes).toEqual([{ path: 'config/latin1.yaml', reason: 'encoding', message: 'config/latin1.yaml: not valid UTF-8, not analyzed' }])
+      expect(byPath(cs).get('config/latin1.yaml')!.content).toBeUndefined()
+      expect(byPath(cs).get('k8s/bom.yaml')).toMatchObject({ kind: 'kubernetes', content: 'apiVersion: v1\nkind: Service\n' })
+    } finally {
+      run(dir, 'checkout', '-q', 'feature')
+    }
+  })
+
   it('names the repository and ref when git fails', async () => {
     await expect(loadLocalChangeSet(dir, 'no-such-branch', 'feature')).rejects.toThrow(`unknown git ref "no-such-branch" in ${run(dir, 'rev-parse', '--show-toplevel').trim()}`)
     await expect(loadLocalChangeSet(dir, '--output=/tmp/x', 'feature')).rejects.toThrow(/invalid git ref/)

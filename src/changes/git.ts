@@ -106,7 +106,10 @@ function note(path: string, reason: FileNote['reason'], what: string): FileNote 
   return { path, reason, message: `${path}: ${what}` }
 }
 
-/** Turns raw bytes into text, or a note when they are not text Preflight can analyze. */
+/**
+ * Turns raw bytes into text, or a note when they are not text Preflight can analyze. A UTF-8
+ * byte order mark is dropped so that analyzers see the first line as written.
+ */
 function decode(path: string, bytes: Buffer, maxBytes: number): ReadResult {
   if (bytes.length > maxBytes) return { note: note(path, 'too-large', `larger than ${formatBytes(maxBytes)}, not analyzed`) }
   if (bytes.includes(0)) return { note: note(path, 'binary', 'binary content, not analyzed') }
@@ -132,7 +135,7 @@ function commitReader(top: string, commit: string, maxBytes: number): Reader {
     const wanted: { path: string; oid: string }[] = []
     askable.forEach((path, i) => {
       const [oid, type, size] = (checks[i] ?? '').split(' ')
-      if (type !== 'blob') out.set(path, { note: note(path, 'unavailable', `not a file at ${commit.slice(0, 12)}`) })
+      if (!/^[0-9a-f]{40,64}$/.test(oid) || type !== 'blob') out.set(path, { note: note(path, 'unavailable', `not a file at ${commit.slice(0, 12)}`) })
       else if (Number(size) > maxBytes) out.set(path, { note: note(path, 'too-large', `larger than ${formatBytes(maxBytes)}, not analyzed`) })
       else wanted.push({ path, oid })
     })
