@@ -92,11 +92,11 @@ export function lineText(content: string, line: number): string {
 }
 
 /**
- * The line `key: <old>` rewritten as `key: <replacement>`, keeping indentation, a leading `- `
- * and any trailing comment; undefined when the line is not in that simple block form.
+ * The line `key: <old>` rewritten as `key: <replacement>`, keeping indentation, a leading `- `,
+ * a JSON trailing comma and any trailing comment; undefined when the line is not that simple.
  */
 export function replaceScalarOnLine(text: string, key: string, oldValues: RegExp, replacement: string): string | undefined {
-  const m = /^(\s*(?:-\s+)?)(["']?)([^"':#]+)\2(\s*:\s*)(\S+?)(\s*(?:#.*)?)$/.exec(text)
+  const m = /^(\s*(?:-\s+)?)(["']?)([^"':#]+)\2(\s*:\s*)([^\s,#]+?)(\s*,?\s*(?:#.*)?)$/.exec(text)
   if (!m || m[3] !== key) return undefined
   const bare = m[5].replace(/^(["'])(.*)\1$/, '$2')
   if (!oldValues.test(bare)) return undefined

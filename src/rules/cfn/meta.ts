@@ -1,0 +1,186 @@
+/** The catalogue of CloudFormation rules. Categories match the Terraform rules for the same risks. */
+import type { RuleMeta } from '../../types.js'
+
+type Spec = Omit<RuleMeta, 'kind'>
+
+const rule = (spec: Spec): RuleMeta => ({ kind: 'cloudformation', ...spec })
+
+export const CFN = {
+  // ── Stateful resources ───────────────────────────────────────────────────────────────────
+  noDeletionPolicy: rule({
+    id: 'cfn/stateful-no-deletion-policy',
+    category: 'backup',
+    severity: 'high',
+    title: 'Stateful resource is deleted with its stack',
+    description: 'Without `DeletionPolicy: Retain` (or `Snapshot`) deleting the stack, or removing the resource from the template, destroys the data with no copy.',
+    remediation: 'Add `DeletionPolicy: Retain` (or `Snapshot` where the type supports it).'
+  }),
+  noUpdateReplacePolicy: rule({
+    id: 'cfn/stateful-no-update-replace-policy',
+    category: 'rollback',
+    severity: 'medium',
+    title: 'Stateful resource is deleted when an update replaces it',
+    description: 'When a property change forces replacement, the old resource is deleted unless `UpdateReplacePolicy` is `Retain` or `Snapshot`: the data is gone and rolling back cannot bring it back.',
+    remediation: 'Add `UpdateReplacePolicy: Retain` (or `Snapshot` where the type supports it).'
+  }),
+
+  // ── S3 ───────────────────────────────────────────────────────────────────────────────────
+  s3PublicAcl: rule({
+    id: 'cfn/s3-public-access',
+    category: 'security',
+    severity: 'high',
+    title: 'S3 bucket with a public canned ACL',
+    description: '`AccessControl: PublicRead`, `PublicReadWrite` or `AuthenticatedRead` lets anyone (or any AWS account) list or change the objects.',
+    remediation: 'Remove `AccessControl` (buckets are private by default); serve public content through CloudFront with origin access control.',
+    refs: { checkov: 'CKV_AWS_20' }
+  }),
+  s3PublicAccessBlockDisabled: rule({
+    id: 'cfn/s3-public-access-block-disabled',
+    category: 'security',
+    severity: 'medium',
+    title: 'S3 public access block switched off',
+    description: 'A `PublicAccessBlockConfiguration` setting set to false allows public ACLs or bucket policies on the bucket.',
+    remediation: 'Set `BlockPublicAcls`, `BlockPublicPolicy`, `IgnorePublicAcls` and `RestrictPublicBuckets` to true.',
+    refs: { checkov: 'CKV_AWS_53' }
+  }),
+  s3NoPublicAccessBlock: rule({
+    id: 'cfn/s3-no-public-access-block',
+    category: 'security',
+    severity: 'low',
+    title: 'S3 bucket without PublicAccessBlockConfiguration',
+    description: 'Without an explicit public access block the bucket relies on account defaults, which a later change can loosen.',
+    remediation: 'Add `PublicAccessBlockConfiguration` with all four settings true.',
+    refs: { checkov: 'CKV_AWS_53' }
+  }),
+  s3NoVersioning: rule({
+    id: 'cfn/s3-no-versioning',
+    category: 'backup',
+    severity: 'medium',
+    title: 'S3 bucket without versioning',
+    description: 'Without versioning an overwrite or delete loses the previous object for good.',
+    remediation: 'Add `VersioningConfiguration: { Status: Enabled }` (with a lifecycle rule expiring old versions).',
+    refs: { checkov: 'CKV_AWS_21' }
+  }),
+
+  // ── Network and IAM ──────────────────────────────────────────────────────────────────────
+  sgOpenAdminPort: rule({
+    id: 'cfn/sg-open-admin-port',
+    category: 'security',
+    severity: 'high',
+    title: 'SSH or RDP open to the internet',
+    description: 'Ingress from 0.0.0.0/0 or ::/0 to port 22 or 3389 exposes remote administration to the whole internet.',
+    remediation: 'Restrict the source to known CIDRs or a security group, or use SSM Session Manager instead of open SSH/RDP.',
+    refs: { checkov: 'CKV_AWS_24' }
+  }),
+  sgOpenAllPorts: rule({
+    id: 'cfn/sg-open-all-ports',
+    category: 'security',
+    severity: 'high',
+    title: 'All ports open to the internet',
+    description: 'Ingress from 0.0.0.0/0 or ::/0 on every port (protocol -1 or 0-65535) exposes every listening service.',
+    remediation: 'Open only the ports the service needs, and only to the sources that need them.'
+  }),
+  iamWildcard: rule({
+    id: 'cfn/iam-wildcard-policy',
+    category: 'security',
+    severity: 'high',
+    title: 'IAM policy allows every action on every resource',
+    description: 'A statement with `Action: "*"` and `Resource: "*"` is administrator access.',
+    remediation: 'List the actions and resource ARNs the principal needs.',
+    refs: { checkov: 'CKV_AWS_1' }
+  }),
+
+  // ── RDS / DynamoDB ───────────────────────────────────────────────────────────────────────
+  rdsPublic: rule({
+    id: 'cfn/rds-publicly-accessible',
+    category: 'security',
+    severity: 'high',
+    title: 'Database publicly accessible',
+    description: '`PubliclyAccessible: true` gives the database a public endpoint.',
+    remediation: 'Set `PubliclyAccessible: false` and reach the database from inside the VPC.',
+    refs: { checkov: 'CKV_AWS_17' }
+  }),
+  rdsNoBackups: rule({
+    id: 'cfn/rds-backups-disabled',
+    category: 'backup',
+    severity: 'high',
+    title: 'Automated backups disabled',
+    description: '`BackupRetentionPeriod: 0` switches off automated backups and point-in-time restore.',
+    remediation: 'Set `BackupRetentionPeriod` to 7 days or more.',
+    refs: { checkov: 'CKV_AWS_133' }
+  }),
+  rdsNotEncrypted: rule({
+    id: 'cfn/rds-storage-not-encrypted',
+    category: 'security',
+    severity: 'medium',
+    title: 'Database storage not encrypted',
+    description: 'Unencrypted storage, snapshots and replicas; encryption cannot be switched on later without a restore.',
+    remediation: 'Set `StorageEncrypted: true` (optionally with `KmsKeyId`).',
+    refs: { checkov: 'CKV_AWS_16' }
+  }),
+  rdsSingleAz: rule({
+    id: 'cfn/rds-single-az',
+    category: 'slo',
+    severity: 'medium',
+    title: 'Database in a single availability zone',
+    description: 'Without `MultiAZ` an AZ outage or host failure takes the database down until it is restored.',
+    remediation: 'Set `MultiAZ: true` for production databases.',
+    refs: { checkov: 'CKV_AWS_157' }
+  }),
+  rdsNoDeletionProtection: rule({
+    id: 'cfn/rds-no-deletion-protection',
+    category: 'backup',
+    severity: 'medium',
+    title: 'Database without deletion protection',
+    description: 'Without `DeletionProtection` a stack update or a console click can delete the database.',
+    remediation: 'Set `DeletionProtection: true`.',
+    refs: { checkov: 'CKV_AWS_293' }
+  }),
+  dynamoNoPitr: rule({
+    id: 'cfn/dynamodb-no-point-in-time-recovery',
+    category: 'backup',
+    severity: 'medium',
+    title: 'DynamoDB table without point-in-time recovery',
+    description: 'Without point-in-time recovery a bad write or delete cannot be undone.',
+    remediation: 'Add `PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }`.',
+    refs: { checkov: 'CKV_AWS_28' }
+  }),
+
+  // ── Observability ────────────────────────────────────────────────────────────────────────
+  logGroupNoRetention: rule({
+    id: 'cfn/log-group-no-retention',
+    category: 'observability',
+    severity: 'low',
+    title: 'Log group without retention',
+    description: 'Without `RetentionInDays` logs are kept forever: cost grows without bound and nobody decided how long evidence is needed.',
+    remediation: 'Set `RetentionInDays` (e.g. 30, 90 or 365).',
+    refs: { checkov: 'CKV_AWS_66' }
+  }),
+  lambdaNoTracing: rule({
+    id: 'cfn/lambda-no-tracing',
+    category: 'observability',
+    severity: 'low',
+    title: 'Lambda function without active tracing',
+    description: 'Without X-Ray tracing, slow or failing calls through the function cannot be followed end to end.',
+    remediation: 'Set `TracingConfig: { Mode: Active }` (SAM: `Tracing: Active`).',
+    refs: { checkov: 'CKV_AWS_50' }
+  }),
+
+  // ── Secrets ──────────────────────────────────────────────────────────────────────────────
+  literalSecret: rule({
+    id: 'cfn/literal-secret',
+    category: 'secrets',
+    severity: 'high',
+    title: 'Secret written as a literal in the template',
+    description: 'A password or key written into the template (or as a parameter default) is in the repository history and visible in the stack.',
+    remediation: 'Use a dynamic reference (`{{resolve:secretsmanager:…}}`), `ManageMasterUserPassword`, or a `NoEcho` parameter without a default; rotate the exposed value.'
+  }),
+  secretParameterEchoed: rule({
+    id: 'cfn/secret-parameter-no-echo',
+    category: 'secrets',
+    severity: 'medium',
+    title: 'Secret parameter without NoEcho',
+    description: 'A parameter that carries a secret but lacks `NoEcho: true` is shown in clear in the console and in `describe-stacks`.',
+    remediation: 'Add `NoEcho: true` to the parameter, or read the secret with a `{{resolve:secretsmanager:…}}` dynamic reference.'
+  })
+} as const satisfies Record<string, RuleMeta>

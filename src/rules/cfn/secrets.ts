@@ -1,0 +1,95 @@
+/**
+ * Secrets in templates: literal values in secret-bearing properties (anywhere under a resource's
+ * Properties, Lambda environment variables included) and secret parameters that are echoed or
+ * carry a default. Dynamic references (`{{resolve:secretsmanager:…}}`) are the fix, not a finding.
+ */
+import type { Finding } from '../../types.js'
+import type { Node } from '../yaml.js'
+import { isMap, isSeq } from '../yaml.js'
+import { makeFinding } from '../k8s/finding.js'
+import { CFN } from './meta.js'
+import type { CfnContext } from './storage.js'
+import { intrinsicArgument, intrinsicOf, isLiteralTrue, literal, type Parameter, type Resource } from './template.js'
+
+/** Property or variable names that hold a secret, compared without case, `_` or `-`. */
+const SECRET_KEY = /(password|passwd|passphrase|authtoken|secretstring|secretaccesskey|clientsecret|apikey|privatekey|secretkey|accesstoken|apitoken|secret|token)$/
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key.replace(/[_-]/g, '').toLowerCase())
+}
+
+/** Values that are settings rather than secrets (flags, counts) or references resolved at deploy time. */
+function isSecretValue(value: string): boolean {
+  const t = value.trim()
+  if (t === '' || /^(true|false|\d{1,4})$/i.test(t)) return false
+  return !/\{\{resolve:/.test(t)
+}
+
+interface SecretSite {
+  key: string
+  keyLine: number
+  value: Node | undefined
+}
+
+/** Every `secretish key: value` pair under a node, skipping tags. */
+function secretSites(ctx: CfnContext, node: Node | undefined, depth = 0): SecretSite[] {
+  const v = ctx.template.view
+  if (depth > 20) return []
+  if (isSeq(node)) return v.items(node).flatMap((item) => secretSites(ctx, item, depth + 1))
+  if (!isMap(node) || intrinsicOf(v, node) !== undefined) return []
+  return v.entries(node).flatMap((e) => {
+    if (e.key === 'Tags') return []
+    const isValue = intrinsicOf(v, e.value) !== undefined || (!isMap(e.value) && !isSeq(e.value))
+    if (isSecretKey(e.key) && isValue) return [{ key: e.key, keyLine: v.line(e.keyNode), value: e.value }]
+    return secretSites(ctx, e.value, depth + 1)
+  })
+}
+
+/** The parameter a `Ref` points at, if the value is a Ref to a template parameter. */
+function referencedParameter(ctx: CfnContext, value: Node | undefined): Parameter | undefined {
+  const v = ctx.template.view
+  if (intrinsicOf(v, value) !== 'Ref') return undefined
+  const name = v.str(intrinsicArgument(v, value))
+  return name ? ctx.template.parameters.get(name) : undefined
+}
+
+/** A `!Sub` whose text has no substitutions is a literal string in disguise. */
+function literalSub(ctx: CfnContext, value: Node | undefined): string | undefined {
+  const v = ctx.template.view
+  if (intrinsicOf(v, value) !== 'Fn::Sub') return undefined
+  const arg = v.str(intrinsicArgument(v, value))
+  return arg !== undefined && !arg.includes('${') ? arg : undefined
+}
+
+export function checkResourceSecrets(ctx: CfnContext, r: Resource, secretParameters: Set<string>): Finding[] {
+  const out: Finding[] = []
+  for (const site of secretSites(ctx, r.properties)) {
+    const text = literal(ctx.template.view, site.value) ?? literalSub(ctx, site.value)
+    if (text !== undefined && isSecretValue(text)) {
+      out.push(makeFinding(CFN.literalSecret, ctx.path, site.keyLine, `\`${r.logicalId}\` sets ${site.key} to a literal value`))
+      continue
+    }
+    const param = referencedParameter(ctx, site.value)
+    if (param) secretParameters.add(param.name)
+  }
+  return out
+}
+
+/** Parameters named like secrets, plus those referenced from secret properties. */
+export function checkSecretParameters(ctx: CfnContext, referenced: Set<string>): Finding[] {
+  const v = ctx.template.view
+  const out: Finding[] = []
+  for (const param of ctx.template.parameters.values()) {
+    if (!referenced.has(param.name) && !isSecretKey(param.name)) continue
+    // SSM-typed parameters hold a parameter name, not the secret itself.
+    if ((literal(v, v.get(param.node, 'Type')) ?? '').startsWith('AWS::SSM::')) continue
+    const defaultValue = literal(v, v.get(param.node, 'Default'))
+    if (defaultValue !== undefined && isSecretValue(defaultValue)) {
+      out.push(makeFinding(CFN.literalSecret, ctx.path, v.keyLine(param.node, 'Default'), `parameter \`${param.name}\` has a literal default value`))
+    }
+    if (!isLiteralTrue(v, v.get(param.node, 'NoEcho'))) {
+      out.push(makeFinding(CFN.secretParameterEchoed, ctx.path, param.line, `parameter \`${param.name}\` carries a secret but is not NoEcho`))
+    }
+  }
+  return out
+}

@@ -1,0 +1,156 @@
+/** Data-bearing resources: deletion/replacement policies, S3 buckets, RDS, DynamoDB. */
+import type { Finding } from '../../types.js'
+import { makeFinding } from '../k8s/finding.js'
+import { lineText, replaceScalarOnLine } from '../k8s/view.js'
+import { CFN } from './meta.js'
+import { intrinsicOf, isLiteralFalse, isLiteralTrue, literal, type Resource, type Template } from './template.js'
+
+export interface CfnContext {
+  path: string
+  content: string
+  template: Template
+}
+
+const STATEFUL_TYPES = new Set([
+  'AWS::RDS::DBInstance',
+  'AWS::RDS::DBCluster',
+  'AWS::DynamoDB::Table',
+  'AWS::DynamoDB::GlobalTable',
+  'AWS::EC2::Volume',
+  'AWS::ElastiCache::CacheCluster',
+  'AWS::ElastiCache::ReplicationGroup',
+  'AWS::ElastiCache::ServerlessCache',
+  'AWS::S3::Bucket',
+  'AWS::EFS::FileSystem',
+  'AWS::DocDB::DBCluster',
+  'AWS::Neptune::DBCluster',
+  'AWS::Redshift::Cluster'
+])
+
+const KEEPS_DATA = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot'])
+
+/** An RDS instance that belongs to an Aurora cluster: its data and policies live on the cluster. */
+function isClusterMember(ctx: CfnContext, r: Resource): boolean {
+  const v = ctx.template.view
+  if (r.type !== 'AWS::RDS::DBInstance') return false
+  return v.get(r.properties, 'DBClusterIdentifier') !== undefined || /^aurora/i.test(literal(v, v.get(r.properties, 'Engine')) ?? '')
+}
+
+/** CloudFormation snapshots these by default when they are deleted (not when they are replaced). */
+function snapshotsByDefault(ctx: CfnContext, r: Resource): boolean {
+  return r.type === 'AWS::RDS::DBCluster' || (r.type === 'AWS::RDS::DBInstance' && ctx.template.view.get(r.properties, 'DBClusterIdentifier') === undefined)
+}
+
+export function checkStatefulPolicies(ctx: CfnContext, r: Resource): Finding[] {
+  if (!STATEFUL_TYPES.has(r.type) || isClusterMember(ctx, r)) return []
+  const v = ctx.template.view
+  const out: Finding[] = []
+  const policies = [
+    { key: 'DeletionPolicy', meta: CFN.noDeletionPolicy, when: 'the stack or the resource is deleted', defaultKeeps: snapshotsByDefault(ctx, r) },
+    { key: 'UpdateReplacePolicy', meta: CFN.noUpdateReplacePolicy, when: 'an update replaces it', defaultKeeps: false }
+  ] as const
+  for (const p of policies) {
+    const node = v.get(r.node, p.key)
+    if (node === undefined) {
+      if (!p.defaultKeeps) out.push(makeFinding(p.meta, ctx.path, r.line, `${r.type} \`${r.logicalId}\` has no ${p.key}: its data is deleted when ${p.when}`))
+      continue
+    }
+    const value = literal(v, node)
+    if (value !== undefined && !KEEPS_DATA.has(value)) {
+      out.push(makeFinding(p.meta, ctx.path, v.keyLine(r.node, p.key), `${r.type} \`${r.logicalId}\` has ${p.key} ${value}: its data is deleted when ${p.when}`))
+    }
+  }
+  return out
+}
+
+const PUBLIC_ACLS = new Set(['PublicRead', 'PublicReadWrite', 'AuthenticatedRead'])
+const ACCESS_BLOCK_KEYS = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'] as const
+
+export function checkBucket(ctx: CfnContext, r: Resource): Finding[] {
+  if (r.type !== 'AWS::S3::Bucket') return []
+  const v = ctx.template.view
+  const props = r.properties
+  const out: Finding[] = []
+
+  const acl = literal(v, v.get(props, 'AccessControl'))
+  if (acl !== undefined && PUBLIC_ACLS.has(acl)) {
+    out.push(makeFinding(CFN.s3PublicAcl, ctx.path, v.keyLine(props, 'AccessControl'), `bucket \`${r.logicalId}\` has the public canned ACL ${acl}`))
+  }
+
+  const block = v.get(props, 'PublicAccessBlockConfiguration')
+  if (block === undefined) {
+    out.push(makeFinding(CFN.s3NoPublicAccessBlock, ctx.path, r.line, `bucket \`${r.logicalId}\` has no PublicAccessBlockConfiguration`))
+  } else if (intrinsicOf(v, block) === undefined) {
+    for (const key of ACCESS_BLOCK_KEYS) {
+      const node = v.get(block, key)
+      if (node !== undefined && !isLiteralFalse(v, node)) continue
+      const line = node !== undefined ? v.keyLine(block, key) : v.keyLine(props, 'PublicAccessBlockConfiguration')
+      const why = node !== undefined ? 'is false' : 'is not set (defaults to false)'
+      out.push(makeFinding(CFN.s3PublicAccessBlockDisabled, ctx.path, line, `bucket \`${r.logicalId}\`: ${key} ${why}`))
+    }
+  }
+
+  const versioning = v.get(props, 'VersioningConfiguration')
+  const status = v.get(versioning, 'Status')
+  if (versioning === undefined) {
+    out.push(makeFinding(CFN.s3NoVersioning, ctx.path, r.line, `bucket \`${r.logicalId}\` has no versioning`))
+  } else if (literal(v, status) !== undefined && literal(v, status) !== 'Enabled') {
+    out.push(makeFinding(CFN.s3NoVersioning, ctx.path, v.keyLine(versioning, 'Status'), `bucket \`${r.logicalId}\` has versioning ${literal(v, status)}`))
+  }
+  return out
+}
+
+export function checkDatabase(ctx: CfnContext, r: Resource): Finding[] {
+  if (r.type !== 'AWS::RDS::DBInstance' && r.type !== 'AWS::RDS::DBCluster') return []
+  const v = ctx.template.view
+  const props = r.properties
+  const member = isClusterMember(ctx, r)
+  const out: Finding[] = []
+  const at = (key: string): number => v.keyLine(props, key)
+
+  if (isLiteralTrue(v, v.get(props, 'PubliclyAccessible'))) {
+    const suggestion = replaceScalarOnLine(lineText(ctx.content, at('PubliclyAccessible')), 'PubliclyAccessible', /^true$/i, 'false')
+    out.push(makeFinding(CFN.rdsPublic, ctx.path, at('PubliclyAccessible'), `database \`${r.logicalId}\` is publicly accessible`, { suggestion }))
+  }
+  if (literal(v, v.get(props, 'BackupRetentionPeriod')) === '0') {
+    out.push(makeFinding(CFN.rdsNoBackups, ctx.path, at('BackupRetentionPeriod'), `database \`${r.logicalId}\` has automated backups switched off`))
+  }
+  if (member) return out
+
+  // Replicas and restores inherit encryption from their source; serverless v1 is always encrypted.
+  const inheritsEncryption = ['SourceDBInstanceIdentifier', 'SourceDBClusterIdentifier', 'SnapshotIdentifier', 'DBSnapshotIdentifier', 'KmsKeyId'].some(
+    (k) => v.get(props, k) !== undefined
+  )
+  const encrypted = v.get(props, 'StorageEncrypted')
+  if (isLiteralFalse(v, encrypted)) {
+    out.push(makeFinding(CFN.rdsNotEncrypted, ctx.path, at('StorageEncrypted'), `database \`${r.logicalId}\` has unencrypted storage`))
+  } else if (encrypted === undefined && !inheritsEncryption && literal(v, v.get(props, 'EngineMode')) !== 'serverless') {
+    out.push(makeFinding(CFN.rdsNotEncrypted, ctx.path, r.line, `database \`${r.logicalId}\` does not set StorageEncrypted (unencrypted by default)`))
+  }
+
+  const protection = v.get(props, 'DeletionProtection')
+  if (protection === undefined || isLiteralFalse(v, protection)) {
+    const line = protection === undefined ? r.line : at('DeletionProtection')
+    out.push(makeFinding(CFN.rdsNoDeletionProtection, ctx.path, line, `database \`${r.logicalId}\` has no deletion protection`))
+  }
+
+  if (r.type === 'AWS::RDS::DBInstance') {
+    const multiAz = v.get(props, 'MultiAZ')
+    if (multiAz === undefined) {
+      out.push(makeFinding(CFN.rdsSingleAz, ctx.path, r.line, `database \`${r.logicalId}\` runs in a single availability zone (MultiAZ not set)`))
+    } else if (isLiteralFalse(v, multiAz)) {
+      out.push(makeFinding(CFN.rdsSingleAz, ctx.path, at('MultiAZ'), `database \`${r.logicalId}\` runs in a single availability zone`))
+    }
+  }
+  return out
+}
+
+export function checkDynamoTable(ctx: CfnContext, r: Resource): Finding[] {
+  if (r.type !== 'AWS::DynamoDB::Table') return []
+  const v = ctx.template.view
+  const spec = v.get(r.properties, 'PointInTimeRecoverySpecification')
+  const enabled = v.get(spec, 'PointInTimeRecoveryEnabled')
+  if (isLiteralTrue(v, enabled) || (enabled !== undefined && intrinsicOf(v, enabled) !== undefined)) return []
+  const line = enabled !== undefined ? v.keyLine(spec, 'PointInTimeRecoveryEnabled') : r.line
+  return [makeFinding(CFN.dynamoNoPitr, ctx.path, line, `DynamoDB table \`${r.logicalId}\` has no point-in-time recovery`)]
+}
