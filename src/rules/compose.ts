@@ -264,7 +264,7 @@ export function analyzeCompose(file: SourceFile): Finding[] {
   const ctx: Context = { file, yaml, doc, lines: file.content.split('\n'), services: new Map(), findings }
   collectServices(ctx, doc.contents)
   for (const service of ctx.services.values()) checkService(ctx, service)
-  return findings
+  return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }
 
 function checkService(ctx: Context, s: Service): void {

@@ -294,7 +294,11 @@ export function analyzeDockerfile(file: SourceFile): Finding[] {
   checkCommandForm(ctx, imageBody)
   checkExposedPorts(ctx, imageBody)
   checkCaches(ctx, imageBody)
-  return ctx.findings
+  return ctx.findings.sort(byLine)
+}
+
+function byLine(a: Finding, b: Finding): number {
+  return a.line - b.line || a.ruleId.localeCompare(b.ruleId)
 }
 
 function buildStages(instructions: Instruction[], path: string): Stage[] {
