@@ -3,7 +3,7 @@
  * and therefore usually builds the pull request head, and secrets handed to the steps after it.
  */
 import type { Finding } from '../../types.js'
-import { isMap, isScalar, scalarString, type Node, type YAMLMap } from '../yaml.js'
+import { isScalar, scalarString, type Node, type YAMLMap } from '../yaml.js'
 import { actionRepo, lineAt, rawOf, type CheckContext } from './context.js'
 import { contextPaths, findExpressions } from './expressions.js'
 import { RULES, makeFinding } from './meta.js'
@@ -67,10 +67,8 @@ function checkJob(ctx: CheckContext, job: JobModel, trigger: string): Finding[] 
     const line = secretLine(ctx, step.node)
     if (line !== undefined) exposed.push({ line, what: `step ${step.name ? `\`${step.name}\`` : `#${step.index + 1}`}` })
   }
-  for (const [map, what] of [[job.env, `env of job \`${job.id}\``], [ctx.wf.env, 'workflow env']] as const) {
-    const line = secretLine(ctx, map)
-    if (line !== undefined) exposed.push({ line, what })
-  }
+  const jobEnvLine = secretLine(ctx, job.env)
+  if (jobEnvLine !== undefined) exposed.push({ line: jobEnvLine, what: `the env of job \`${job.id}\`` })
   for (const e of exposed) {
     out.push(makeFinding(RULES.secretsUntrustedCode, ctx.path, e.line, `${e.what} passes a secret to job \`${job.id}\` after it checked out pull request code in a \`${trigger}\` workflow.`))
   }
@@ -80,5 +78,17 @@ function checkJob(ctx: CheckContext, job: JobModel, trigger: string): Finding[] 
 export function checkUntrustedCheckout(ctx: CheckContext): Finding[] {
   const trigger = PR_PRIVILEGED.find((t) => ctx.wf.triggers.has(t))
   if (!trigger || ctx.wf.kind !== 'workflow') return []
-  return ctx.wf.jobs.flatMap((job) => (isMap(job.node) ? checkJob(ctx, job, trigger) : []))
+  const out: Finding[] = []
+  const exposedJobs: string[] = []
+  for (const job of ctx.wf.jobs) {
+    const found = checkJob(ctx, job, trigger)
+    if (found.length) exposedJobs.push(`\`${job.id}\``)
+    out.push(...found)
+  }
+  // Workflow-level env reaches every job: one finding naming the jobs that run PR code.
+  const envLine = exposedJobs.length ? secretLine(ctx, ctx.wf.env) : undefined
+  if (envLine !== undefined) {
+    out.push(makeFinding(RULES.secretsUntrustedCode, ctx.path, envLine, `the workflow env passes a secret to ${exposedJobs.join(', ')}, which check out pull request code in a \`${trigger}\` workflow.`))
+  }
+  return out
 }

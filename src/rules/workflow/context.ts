@@ -78,3 +78,8 @@ export function dependentsOf(wf: WorkflowModel, jobId: string): JobModel[] {
   }
   return out
 }
+
+/** How messages name a job: "job `build`", or "the composite action". */
+export function jobLabel(ctx: CheckContext, job: JobModel): string {
+  return ctx.wf.kind === 'composite' ? 'the composite action' : `job \`${job.id}\``
+}

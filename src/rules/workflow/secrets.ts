@@ -1,7 +1,7 @@
 /** Secrets printed to the log, and credentials written literally into the workflow. */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type YAMLMap } from '../yaml.js'
-import { envScopes, rawOf, lineAt, type CheckContext } from './context.js'
+import { envScopes, jobLabel, rawOf, lineAt, type CheckContext } from './context.js'
 import { contextPaths, findExpressions } from './expressions.js'
 import { RULES, makeFinding } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
@@ -48,7 +48,7 @@ function checkEchoes(ctx: CheckContext): Finding[] {
       let offset = raw.offset
       for (const l of raw.text.split('\n')) {
         if (echoesSecret(l, names)) {
-          out.push(makeFinding(RULES.secretEchoed, ctx.path, lineAt(ctx, offset), `a \`run\` script in job \`${job.id}\` prints a secret to the log.`))
+          out.push(makeFinding(RULES.secretEchoed, ctx.path, lineAt(ctx, offset), `a \`run\` script in ${jobLabel(ctx, job)} prints a secret to the log.`))
         }
         offset += l.length + 1
       }
@@ -102,7 +102,7 @@ function checkLiterals(ctx: CheckContext): Finding[] {
       for (const s of services.items) checkMap(ctx, credentialsOf(s.value), `the credentials of service \`${scalarString(s.key)}\``, out)
     }
     for (const step of job.steps) {
-      const label = step.name ? `step \`${step.name}\`` : `step #${step.index + 1} of job \`${job.id}\``
+      const label = step.name ? `step \`${step.name}\`` : `step #${step.index + 1} of ${jobLabel(ctx, job)}`
       checkMap(ctx, step.env, `the env of ${label}`, out)
       checkMap(ctx, step.with, `the inputs of ${label}`, out)
     }

@@ -1,0 +1,223 @@
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { analyzeWorkflow, workflowRules } from '../src/rules/workflow.js'
+import { analyzeFile } from '../src/rules/index.js'
+import { ParseError } from '../src/rules/yaml.js'
+import { CATEGORIES, SEVERITIES, type Finding } from '../src/types.js'
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'rules', 'workflow')
+const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8')
+
+const run = (content: string, path = '.github/workflows/ci.yml'): Finding[] => analyzeWorkflow({ path, kind: 'workflow', content })
+
+/** `ruleId@line` for every `expect: <ruleId> [<ruleId>…]` marker (after `#` or `//`) in a fixture. */
+function expected(content: string): string[] {
+  const out: string[] = []
+  content.split('\n').forEach((text, i) => {
+    const m = /(?:#|\/\/) expect: (.*)$/.exec(text)
+    if (m) for (const id of m[1].trim().split(/\s+/)) out.push(`${id}@${i + 1}`)
+  })
+  return out.sort()
+}
+
+const got = (findings: Finding[]): string[] => findings.map((f) => `${f.ruleId}@${f.line}`).sort()
+
+describe('workflow rule catalogue', () => {
+  it('uses unique workflow/ ids and only the shared vocabulary', () => {
+    const ids = workflowRules.map((r) => r.id)
+    expect(new Set(ids).size).toBe(ids.length)
+    for (const r of workflowRules) {
+      expect(r.id).toMatch(/^workflow\/[a-z0-9-]+$/)
+      expect(r.kind).toBe('workflow')
+      expect(CATEGORIES).toContain(r.category)
+      expect(SEVERITIES).toContain(r.severity)
+    }
+  })
+
+  it('gives every finding the category and severity of its rule', () => {
+    const byId = new Map(workflowRules.map((r) => [r.id, r]))
+    for (const name of ['injection.yml', 'pwn-request.yml', 'pinning.yml', 'hardening.yml', 'secrets.yml', 'deploy.yml']) {
+      for (const f of run(fixture(name))) {
+        const meta = byId.get(f.ruleId)
+        expect(meta).toBeDefined()
+        expect([f.category, f.severity]).toEqual([meta?.category, meta?.severity])
+      }
+    }
+  })
+})
+
+describe.each([
+  ['injection.yml', 'injection-fixed.yml'],
+  ['pwn-request.yml', 'pwn-request-fixed.yml'],
+  ['pinning.yml', undefined],
+  ['hardening.yml', 'hardening-fixed.yml'],
+  ['secrets.yml', 'secrets-fixed.yml'],
+  ['deploy.yml', 'deploy-fixed.yml'],
+  ['composite-action.yml', undefined]
+])('fixture %s', (bad, fixed) => {
+  it('reports exactly the marked rule at each marked line', () => {
+    expect(got(run(fixture(bad)))).toEqual(expected(fixture(bad)))
+  })
+  if (fixed) {
+    it(`is quiet on ${fixed}`, () => {
+      expect(got(run(fixture(fixed)))).toEqual([])
+    })
+  }
+})
+
+describe('template injection', () => {
+  const issueWorkflow = (body: string): string => `on:
+  issues:
+    types: [opened]
+permissions: {}
+jobs:
+  greet:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+${body}`
+
+  it('points at the inner line of a multi-line run block, not the run key', () => {
+    const content = issueWorkflow(`      - name: check
+        run: |
+          set -e
+          if [ -n "\${{ github.event.issue.body }}" ]; then
+            echo ok
+          fi
+          echo "\${{ github.event.issue.title }}"
+`)
+    const f = run(content).filter((x) => x.ruleId === 'workflow/template-injection-privileged')
+    expect(f.map((x) => x.line)).toEqual([13, 16])
+    expect(f[0].message).toContain('github.event.issue.body')
+    expect(f[0].suggestion).toBeUndefined()
+  })
+
+  it('reports an expression in a folded block at its own line', () => {
+    const content = issueWorkflow(`      - run: >
+          echo start &&
+          echo "\${{ github.event.issue.title }}"
+`)
+    expect(got(run(content))).toEqual(['workflow/template-injection-privileged@12'])
+  })
+
+  it('uses the high (not critical) rule when the trigger is not privileged', () => {
+    const content = `on: pull_request
+permissions: {}
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: echo "\${{ github.event.pull_request.title }}"
+`
+    const [f] = run(content)
+    expect([f.ruleId, f.severity, f.category, f.line]).toEqual(['workflow/template-injection', 'high', 'security', 8])
+  })
+
+  it('suggests moving a single-line expression to env with the same indentation', () => {
+    const content = issueWorkflow(`      - name: greet
+        run: echo "Thanks \${{ github.event.issue.title }}!"
+`)
+    const [f] = run(content)
+    expect(f.line).toBe(11)
+    expect(f.endLine).toBeUndefined()
+    expect(f.suggestion).toBe(['        env:', '          ISSUE_TITLE: ${{ github.event.issue.title }}', '        run: echo "Thanks ${ISSUE_TITLE}!"'].join('\n'))
+  })
+
+  it('makes no suggestion where the rewrite would change meaning', () => {
+    const singleQuoted = issueWorkflow(`      - run: echo 'title \${{ github.event.issue.title }}'
+`)
+    const withEnv = issueWorkflow(`      - run: echo "\${{ github.event.issue.title }}"
+        env:
+          OTHER: x
+`)
+    const windows = issueWorkflow(`      - run: echo "\${{ github.event.issue.title }}"
+`).replace('ubuntu-latest', 'windows-latest')
+    for (const content of [singleQuoted, withEnv, windows]) {
+      const [f] = run(content)
+      expect(f.ruleId).toBe('workflow/template-injection-privileged')
+      expect(f.suggestion).toBeUndefined()
+    }
+  })
+
+  it('does not treat env or with values of other actions as injection', () => {
+    const content = issueWorkflow(`      - uses: some-org/comment@0123456789abcdef0123456789abcdef01234567
+        with:
+          body: \${{ github.event.issue.body }}
+      - run: echo "$TITLE"
+        env:
+          TITLE: \${{ github.event.issue.title }}
+`)
+    expect(got(run(content))).toEqual([])
+  })
+})
+
+describe('other rules at exact lines', () => {
+  it('suggests continue-on-error: false on a deploy step', () => {
+    const content = `on: push
+permissions: {}
+concurrency: deploy
+jobs:
+  ship:
+    environment: prod
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: helm upgrade --install web ./chart --atomic
+        continue-on-error: true
+`
+    const [f] = run(content)
+    expect([f.ruleId, f.line, f.suggestion]).toEqual(['workflow/deploy-continue-on-error', 11, '        continue-on-error: false'])
+  })
+
+  it('flags a workflow-level write-all at its key', () => {
+    const content = `on: push
+permissions: write-all
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: make
+`
+    expect(got(run(content))).toEqual(['workflow/permissions-write-all@2'])
+  })
+
+  it('never repeats a literal credential in the message', () => {
+    const content = fixture('secrets.yml')
+    for (const f of run(content)) {
+      for (const literal of ['AKIAIOSFODNN7EXAMPLE', 's3cr3t-Passw0rd', 'hunter2hunter2', '0a1b2c3d4e5f6a7b8c9d']) {
+        expect(f.message).not.toContain(literal)
+        expect(f.suggestion ?? '').not.toContain(literal)
+      }
+    }
+  })
+
+  it('keeps lines when the file has CRLF line ends', () => {
+    const content = fixture('pinning.yml').replace(/\n/g, '\r\n')
+    expect(got(run(content))).toEqual(expected(fixture('pinning.yml')))
+  })
+})
+
+describe('input that is not a usable workflow', () => {
+  it('throws ParseError for malformed YAML', () => {
+    expect(() => run(fixture('malformed.yml'))).toThrow(ParseError)
+  })
+
+  it('throws ParseError when jobs is not a mapping or the top level is a list', () => {
+    expect(() => run('on: push\njobs: [a, b]\n')).toThrow(ParseError)
+    expect(() => run('- on: push\n')).toThrow(ParseError)
+    expect(() => run('on: push\njobs:\n  a:\n    steps: run\n')).toThrow(/steps/)
+  })
+
+  it('returns nothing for an empty file or YAML without jobs', () => {
+    expect(run('')).toEqual([])
+    expect(run('version: 2\nupdates: []\n', '.github/dependabot.yml')).toEqual([])
+  })
+
+  it('becomes a parse note through the registry', async () => {
+    const result = await analyzeFile({ path: '.github/workflows/broken.yml', kind: 'workflow', content: fixture('malformed.yml') })
+    expect(result.notes).toEqual([expect.objectContaining({ path: '.github/workflows/broken.yml', reason: 'parse' })])
+  })
+})
