@@ -1,0 +1,294 @@
+/**
+ * Key/value assignments as written in IaC and config files, found line by line so every value
+ * keeps its exact line and offset: HCL `x = "…"`, YAML `x: …`, JSON `"x": "…"`, Dockerfile
+ * ENV/ARG, `.env`/properties/shell `X=…`, Kubernetes `- name: X` / `value: …` pairs.
+ * Only literal scalars are returned; deciding whether a value is a secret is the caller's job.
+ */
+import type { SourceFile } from '../../types.js'
+
+export type Dialect = 'hcl' | 'yaml' | 'json' | 'dockerfile' | 'env' | 'text'
+
+export interface Assignment {
+  key: string
+  /** The value as the program sees it (unquoted, unescaped). */
+  value: string
+  /** 1-based line of the value. */
+  line: number
+  /** Offsets of the value as written in the content (inside quotes). */
+  start: number
+  end: number
+  /** True for HCL heredocs (`<<EOF … EOF`): the value spans several lines. */
+  multiline?: boolean
+}
+
+export function dialectOf(file: Pick<SourceFile, 'path' | 'kind'>): Dialect {
+  const name = file.path.split('/').pop()?.toLowerCase() ?? ''
+  if (file.kind === 'terraform' || /\.(?:tf|hcl|tfvars)$/.test(name)) return 'hcl'
+  if (file.kind === 'dockerfile' || /^dockerfile|\.dockerfile$|^containerfile/.test(name)) return 'dockerfile'
+  if (/\.json$/.test(name)) return 'json'
+  if (/\.ya?ml$/.test(name) || ['kubernetes', 'helm', 'compose', 'workflow'].includes(file.kind)) return 'yaml'
+  if (file.kind === 'cloudformation') return /^\s*\{/.test(name) ? 'json' : 'yaml'
+  if (/^\.env|\.env$|\.properties$|\.ini$|\.cfg$|\.conf$|\.sh$|\.bash$/.test(name)) return 'env'
+  return 'text'
+}
+
+/** Offsets of the start of each line. */
+export function lineStarts(content: string): number[] {
+  const starts = [0]
+  for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) starts.push(i + 1)
+  return starts
+}
+
+/** 1-based line of an offset (binary search over line starts). */
+export function lineAt(starts: number[], offset: number): number {
+  let lo = 0
+  let hi = starts.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (starts[mid] <= offset) lo = mid
+    else hi = mid - 1
+  }
+  return lo + 1
+}
+
+export function extractAssignments(content: string, dialect: Dialect): Assignment[] {
+  const lines = content.split('\n')
+  const starts = lineStarts(content)
+  switch (dialect) {
+    case 'hcl':
+      return hclAssignments(lines, starts)
+    case 'json':
+      return jsonAssignments(content, starts)
+    case 'yaml':
+      return [...yamlAssignments(lines, starts), ...lines.flatMap((l, i) => shellAssignments(l, i, starts, true))]
+    case 'dockerfile':
+      return dockerfileAssignments(lines, starts)
+    case 'env':
+      return lines.flatMap((l, i) => shellAssignments(l, i, starts, false))
+    default:
+      return [
+        ...lines.flatMap((l, i) => shellAssignments(l, i, starts, true)),
+        ...jsonAssignments(content, starts),
+        ...yamlAssignments(lines, starts).filter((a) => /["']/.test(content[a.start - 1] ?? ''))
+      ]
+  }
+}
+
+// ── quoting ──────────────────────────────────────────────────────────────────────────────────
+
+function unescapeDouble(raw: string): string {
+  try {
+    return JSON.parse(`"${raw}"`) as string
+  } catch {
+    return raw
+  }
+}
+
+interface Scalar {
+  value: string
+  /** Offset of the value within the text it was read from. */
+  offset: number
+  length: number
+}
+
+/** A scalar at the start of `text`: "double", 'single' or plain (up to a ` #` comment). */
+function readScalar(text: string, plainStop: RegExp): Scalar | undefined {
+  if (text.startsWith('"')) {
+    const m = /^"((?:[^"\\]|\\.)*)"/.exec(text)
+    return m ? { value: unescapeDouble(m[1]), offset: 1, length: m[1].length } : undefined
+  }
+  if (text.startsWith("'")) {
+    const m = /^'((?:[^']|'')*)'/.exec(text)
+    return m ? { value: m[1].replace(/''/g, "'"), offset: 1, length: m[1].length } : undefined
+  }
+  const stop = plainStop.exec(text)
+  const raw = (stop ? text.slice(0, stop.index) : text).trimEnd()
+  return raw ? { value: raw, offset: 0, length: raw.length } : undefined
+}
+
+// ── HCL ──────────────────────────────────────────────────────────────────────────────────────
+
+const HCL_ATTR = /(?:^|[\s{,(])("?)([A-Za-z_][\w-]*)\1\s*=\s*"((?:[^"\\]|\\.)*)"/g
+const HCL_HEREDOC = /^\s*("?)([A-Za-z_][\w-]*)\1\s*=\s*<<-?\s*"?([A-Za-z_]\w*)"?\s*$/
+
+function hclAssignments(lines: string[], starts: number[]): Assignment[] {
+  const out: Assignment[] = []
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    const heredoc = HCL_HEREDOC.exec(line)
+    if (heredoc) {
+      const marker = heredoc[3]
+      let j = i + 1
+      while (j < lines.length && lines[j].trim() !== marker) j++
+      if (j > i + 1) {
+        const start = starts[i + 1]
+        const end = starts[j - 1] + lines[j - 1].length
+        out.push({ key: heredoc[2], value: lines.slice(i + 1, j).join('\n'), line: i + 2, start, end, multiline: true })
+      }
+      // A heredoc is usually a script: its `export X=…` lines are shell assignments.
+      for (let k = i + 1; k < j; k++) out.push(...shellAssignments(lines[k], k, starts, true))
+      i = j
+      continue
+    }
+    if (/^\s*(?:#|\/\/)/.test(line)) continue
+    for (const m of line.matchAll(HCL_ATTR)) {
+      const raw = m[3]
+      const start = starts[i] + (m.index ?? 0) + m[0].length - raw.length - 1
+      out.push({ key: m[2], value: unescapeDouble(raw), line: i + 1, start, end: start + raw.length })
+    }
+  }
+  return out
+}
+
+// ── JSON ─────────────────────────────────────────────────────────────────────────────────────
+
+const JSON_PAIR = /"((?:[^"\\\n]|\\.)*)"\s*:\s*"((?:[^"\\\n]|\\.)*)"/g
+
+function jsonAssignments(content: string, starts: number[]): Assignment[] {
+  const out: Assignment[] = []
+  for (const m of content.matchAll(JSON_PAIR)) {
+    const raw = m[2]
+    const start = (m.index ?? 0) + m[0].length - raw.length - 1
+    out.push({ key: unescapeDouble(m[1]), value: unescapeDouble(raw), line: lineAt(starts, start), start, end: start + raw.length })
+  }
+  return out
+}
+
+// ── shell, .env, properties ──────────────────────────────────────────────────────────────────
+
+/**
+ * `X=value`, `export X="value"`; `strict` (inside scripts) wants no space around `=`, while
+ * .env and properties files allow `key = value` and `key: value`.
+ */
+function shellAssignments(line: string, index: number, starts: number[], strict: boolean): Assignment[] {
+  const re = strict
+    ? /^(\s*(?:-\s+)?["']?(?:export\s+|set\s+|setx\s+)?)([A-Za-z_][\w.-]*)=/
+    : /^(\s*(?:export\s+)?)([A-Za-z_][\w.-]*)\s*[=:]\s*/
+  const m = re.exec(line)
+  if (!m) return []
+  const rest = line.slice(m[0].length)
+  const scalar = readScalar(rest, /\s+#|["']?\s*$/)
+  if (!scalar) return []
+  let value = scalar.value
+  // `- "KEY=value"` in a YAML list: the closing quote belongs to the item, not the value.
+  if (/^\s*-\s+["']/.test(m[1]) && /["']$/.test(value)) value = value.slice(0, -1)
+  const start = starts[index] + m[0].length + scalar.offset
+  return [{ key: m[2], value, line: index + 1, start, end: start + value.length }]
+}
+
+// ── Dockerfile ───────────────────────────────────────────────────────────────────────────────
+
+const DOCKER_PAIR = /([A-Za-z_][\w.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s\\]+)/g
+
+function dockerfileAssignments(lines: string[], starts: number[]): Assignment[] {
+  const out: Assignment[] = []
+  let continuing = false
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    const instr = /^(\s*(?:ENV|ARG)\s+)(.*)$/i.exec(line)
+    const body: string | undefined = instr ? instr[2] : continuing ? line : undefined
+    const bodyOffset = instr ? instr[1].length : 0
+    continuing = body !== undefined && /\\\s*$/.test(line)
+    if (body === undefined) continue
+    let found = false
+    for (const m of body.matchAll(DOCKER_PAIR)) {
+      found = true
+      const quoted = /^["']/.test(m[2])
+      const raw = quoted ? m[2].slice(1, -1) : m[2]
+      const start = starts[i] + bodyOffset + (m.index ?? 0) + m[1].length + 1 + (quoted ? 1 : 0)
+      out.push({ key: m[1], value: m[2].startsWith('"') ? unescapeDouble(raw) : raw, line: i + 1, start, end: start + raw.length })
+    }
+    // Legacy `ENV KEY value with spaces`.
+    const legacy = instr && !found ? /^([A-Za-z_][\w.-]*)\s+(.+?)\s*$/.exec(body) : null
+    if (legacy) {
+      const start = starts[i] + bodyOffset + body.indexOf(legacy[2], legacy[1].length)
+      out.push({ key: legacy[1], value: legacy[2], line: i + 1, start, end: start + legacy[2].length })
+    }
+  }
+  return out
+}
+
+// ── YAML ─────────────────────────────────────────────────────────────────────────────────────
+
+const YAML_KEY = /^(\s*)(-\s+)?(?:"([^"]+)"|'([^']+)'|([^\s#"'{}[\],&*!|>%@`-][^:#]*?))\s*:(?=\s|$)\s*/
+
+interface YamlLine {
+  index: number
+  /** Column of the key (after any `- `). */
+  keyIndent: number
+  dashIndent?: number
+  key: string
+  /** Text after `key:`, and its offset in the line. */
+  rest: string
+  restOffset: number
+}
+
+function parseYamlLine(line: string, index: number): YamlLine | undefined {
+  if (/^\s*(?:#|$)/.test(line)) return undefined
+  const m = YAML_KEY.exec(line)
+  if (!m) return undefined
+  const key = (m[3] ?? m[4] ?? m[5] ?? '').trim()
+  if (!key) return undefined
+  return {
+    index,
+    keyIndent: m[1].length + (m[2]?.length ?? 0),
+    dashIndent: m[2] ? m[1].length : undefined,
+    key,
+    rest: line.slice(m[0].length),
+    restOffset: m[0].length
+  }
+}
+
+function yamlScalar(y: YamlLine, starts: number[]): { value: string; start: number; end: number } | undefined {
+  if (!y.rest || /^[|>{[&*]/.test(y.rest)) return undefined
+  const s = readScalar(y.rest, /\s+#/)
+  if (!s) return undefined
+  const start = starts[y.index] + y.restOffset + s.offset
+  return { value: s.value, start, end: start + s.length }
+}
+
+function indentOf(line: string): number {
+  return /^\s*/.exec(line)?.[0].length ?? 0
+}
+
+/**
+ * `key: value` on every line, plus two shapes where the key and the value are on different
+ * lines: Kubernetes-style `- name: DB_PASSWORD` / `value: …` items, and `db-password:` whose
+ * child `value:` holds the literal.
+ */
+function yamlAssignments(lines: string[], starts: number[]): Assignment[] {
+  const parsed = lines.map((l, i) => parseYamlLine(l, i))
+  const out: Assignment[] = []
+  for (const y of parsed) {
+    if (!y) continue
+    const scalar = yamlScalar(y, starts)
+    if (scalar) out.push({ key: y.key, line: y.index + 1, ...scalar })
+    // Children of this key or list item: lines indented deeper, until the block ends.
+    const childrenAt = (indent: number): YamlLine[] => {
+      const children: YamlLine[] = []
+      for (let j = y.index + 1; j < lines.length; j++) {
+        if (/^\s*(?:#|$)/.test(lines[j])) continue
+        const ind = indentOf(lines[j])
+        if (ind < indent) break
+        const child = parsed[j]
+        if (child && child.keyIndent === indent && child.dashIndent === undefined) children.push(child)
+      }
+      return children
+    }
+    if (y.dashIndent !== undefined && y.key === 'name' && scalar) {
+      const value = childrenAt(y.keyIndent).find((c) => c.key === 'value')
+      const v = value && yamlScalar(value, starts)
+      if (v) out.push({ key: scalar.value, line: value.index + 1, ...v })
+    } else if (!y.rest || /^#/.test(y.rest)) {
+      let j = y.index + 1
+      while (j < lines.length && /^\s*(?:#|$)/.test(lines[j])) j++
+      const next = parsed[j]
+      if (next && next.keyIndent > y.keyIndent && next.dashIndent === undefined) {
+        const value = childrenAt(next.keyIndent).find((c) => c.key === 'value')
+        const v = value && yamlScalar(value, starts)
+        if (v) out.push({ key: y.key, line: value.index + 1, ...v })
+      }
+    }
+  }
+  return out
+}

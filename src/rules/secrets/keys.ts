@@ -1,0 +1,144 @@
+/**
+ * Which keys name a secret, and which values under them are literal secrets rather than
+ * references, placeholders or ordinary settings.
+ */
+
+/** What a secret-ish key holds; decides the rule that reports it. */
+export type SecretKeyClass = 'password' | 'token' | 'api-key' | 'private-key' | 'connection-string' | 'secret' | 'weak'
+
+/** Splits `MasterUserPassword`, `DB_PASS_BD`, `mock-proxy-password` into lower-case words. */
+export function keyWords(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+}
+
+/** Words that make a key describe a secret (its name, length, path, …) rather than hold one. */
+const NOT_A_VALUE = new Set([
+  'name', 'names', 'id', 'ids', 'arn', 'arns', 'file', 'files', 'path', 'paths', 'dir', 'url', 'uri', 'urls', 'endpoint',
+  'length', 'len', 'min', 'max', 'minimum', 'maximum', 'policy', 'policies', 'type', 'types', 'enabled', 'enable',
+  'disabled', 'disable', 'required', 'require', 'requires', 'rotation', 'rotate', 'ttl', 'expiry', 'expiration',
+  'expires', 'expire', 'version', 'ref', 'refs', 'reference', 'template', 'generate', 'generated', 'prefix', 'suffix',
+  'format', 'header', 'field', 'count', 'size', 'description', 'desc', 'manager', 'store', 'location', 'mount', 'mode',
+  'source', 'kind', 'label', 'labels', 'regex', 'pattern', 'hash', 'hashed', 'sha', 'checksum', 'placeholder', 'hint',
+  'reset', 'use', 'show', 'allow', 'allowed', 'method', 'provider', 'variable', 'var', 'env', 'key', 'keys',
+  'secretsmanager', 'vault', 'kms', 'param', 'parameter', 'annotation', 'selector', 'namespace', 'version', 'stage',
+  'encrypted', 'encryption', 'retention', 'recovery', 'window', 'complexity', 'strength', 'age', 'history', 'salt'
+])
+
+/** Compound words that end in a secret noun: `dbpassword`, `clientsecret`, `authtoken`. */
+const SECRET_SUFFIXES: Array<[string, SecretKeyClass]> = [
+  ['password', 'password'],
+  ['passwd', 'password'],
+  ['passphrase', 'password'],
+  ['pwd', 'password'],
+  ['secret', 'secret'],
+  ['token', 'token'],
+  ['apikey', 'api-key'],
+  ['accesskey', 'api-key'],
+  ['secretkey', 'secret'],
+  ['privatekey', 'private-key'],
+  ['credential', 'secret'],
+  ['credentials', 'secret'],
+  ['connectionstring', 'connection-string'],
+  ['connstr', 'connection-string']
+]
+
+/** `<word> key` pairs that are secrets whatever the value looks like. */
+const STRONG_KEY_PAIRS: Record<string, SecretKeyClass> = {
+  api: 'api-key',
+  access: 'api-key',
+  secret: 'secret',
+  private: 'private-key',
+  account: 'api-key',
+  storage: 'api-key',
+  subscription: 'api-key',
+  license: 'api-key',
+  sas: 'token'
+}
+/** `<word> key` pairs that are secrets only when the value is random-looking. */
+const WEAK_KEY_WORDS = new Set(['auth', 'signing', 'master', 'shared', 'client', 'app', 'service', 'admin', 'root', 'hmac', 'session', 'cookie', 'jwt', 'webhook'])
+
+/**
+ * Classifies a key name. `undefined` when it does not name a secret value
+ * (`password_length`, `secret_name`, `access_key_id`, `token_url`, `key`).
+ */
+export function classifyKey(key: string): SecretKeyClass | undefined {
+  const words = keyWords(key)
+  if (words.length === 0) return undefined
+  const last = words[words.length - 1]
+  // `key_id`, `secret_arn`, `password_file`: the key describes where the secret is.
+  if (words.some((w) => NOT_A_VALUE.has(w) && !(w === 'key' && words.length > 1 && w === last))) {
+    // `api_key` ends in `key`: allowed; `key_name` or a bare `key`: not a value.
+    return undefined
+  }
+  for (let i = words.length - 1; i >= 0; i--) {
+    const w = words[i]
+    if (w === 'pass' || w === 'pw') return 'password'
+    if (w === 'key' && i > 0) {
+      const before = words[i - 1]
+      if (STRONG_KEY_PAIRS[before]) return STRONG_KEY_PAIRS[before]
+      if (WEAK_KEY_WORDS.has(before)) return 'weak'
+    }
+    if (w === 'connection' && words[i + 1] === 'string') return 'connection-string'
+    for (const [suffix, cls] of SECRET_SUFFIXES) if (w.endsWith(suffix)) return cls
+  }
+  return undefined
+}
+
+const BOOLEANISH = /^(?:true|false|yes|no|on|off|null|nil|none|undefined|~|enabled|disabled)$/i
+
+/** Interpolations, expressions and pointers to a secret store: the secret lives elsewhere. */
+function isReference(v: string): boolean {
+  return (
+    /\$\{|\{\{|\$\(|\(\(|%\{|#\{|@Microsoft\.KeyVault\(/.test(v) ||
+    /^\$[A-Za-z_]/.test(v) ||
+    /^!/.test(v) ||
+    /^(?:var|local|data|module|each|self|count|path|terraform)\.[A-Za-z_]/.test(v) ||
+    /^(?:arn:|vault:|secretsmanager:|ssm:|sm:\/\/|op:\/\/|azurekeyvault|keyvault:|gcp-secret|projects\/[^/]+\/secrets\/|aws_secretsmanager|env:|secret:|file:|sops:)/i.test(v) ||
+    /^(?:file|lookup|data|random_password|base64decode|sensitive)\(/.test(v)
+  )
+}
+
+const PLACEHOLDER_WORDS =
+  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|placeholder|redacted|masked|hidden|dummy|example|sample|fake|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|null)$/i
+
+/** Why a value under a secret-ish key is not a literal secret, or undefined when it is one. */
+export function whyNotLiteral(value: string, key: string): string | undefined {
+  const v = value.trim()
+  if (v.length < 4) return 'too short'
+  if (BOOLEANISH.test(v)) return 'boolean'
+  if (/^-?\d{1,5}(?:\.\d+)?$/.test(v)) return 'number'
+  if (isReference(v)) return 'reference'
+  if (/^<[^>]*>$|^\[[^\]]*\]$|^%[A-Za-z_]+%$|^__[A-Z0-9_]+__$/.test(v)) return 'placeholder'
+  if (/^(.)\1+$/.test(v) || v.includes('***')) return 'placeholder'
+  if (PLACEHOLDER_WORDS.test(v)) return 'placeholder'
+  // `secret_data = "secret-data"`: the value only repeats the key.
+  const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '')
+  if (squash(v) === squash(key)) return 'placeholder'
+  if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)\S*$/.test(v) || /^[\w./-]+\.(?:pem|key|crt|cer|p12|pfx|jks|der|pub|json|txt|asc|gpg)$/i.test(v)) return 'file path'
+  if (v.split(/\s+/).length >= 4) return 'prose'
+  return undefined
+}
+
+/** Shannon entropy in bits per character. */
+export function entropy(s: string): number {
+  const counts = new Map<string, number>()
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1)
+  let h = 0
+  for (const n of counts.values()) {
+    const p = n / s.length
+    h -= p * Math.log2(p)
+  }
+  return h
+}
+
+/** Long, varied and mixed: how a generated key looks (and a word or a slug does not). */
+export function looksRandom(s: string): boolean {
+  if (s.length < 16 || /\s/.test(s)) return false
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(s)).length
+  return classes >= 2 && entropy(s) >= 3.5
+}

@@ -1,0 +1,87 @@
+/**
+ * High-confidence credential shapes: strings that are secrets wherever they appear, whatever key
+ * they sit under. Shared by the scanner (to report them) and the redactor (to mask them).
+ *
+ * Every pattern refuses to start or end next to a word character or `*`, so a masked value
+ * (`AKIA****`) never matches again and masking one token never exposes a neighbour.
+ */
+
+export interface TokenPattern {
+  /** Slug used in the rule id `secrets/<slug>`. */
+  slug: string
+  /** What the token is, for messages: "AWS access key id". */
+  label: string
+  /** Body of the expression, without boundaries; no capturing groups. */
+  source: string
+}
+
+/** A word character, or the mask character: a token never touches either. */
+const EDGE_BEFORE = '(?<![A-Za-z0-9_*])'
+const EDGE_AFTER = '(?![A-Za-z0-9_*])'
+
+export const TOKEN_PATTERNS: readonly TokenPattern[] = [
+  { slug: 'aws-access-key-id', label: 'AWS access key id', source: '(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ACCA|ASCA|A3T[A-Z0-9])[A-Z0-9]{16}' },
+  { slug: 'github-token', label: 'GitHub token', source: '(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})' },
+  { slug: 'gitlab-token', label: 'GitLab token', source: 'glpat-[A-Za-z0-9_-]{20,}' },
+  { slug: 'slack-token', label: 'Slack token', source: 'xox[abposr]-[A-Za-z0-9-]{10,250}' },
+  { slug: 'slack-webhook', label: 'Slack webhook URL', source: 'https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9_/]{20,}' },
+  {
+    slug: 'teams-webhook',
+    label: 'Microsoft Teams webhook URL',
+    source: 'https://[A-Za-z0-9_-]+\\.webhook\\.office\\.com/webhook(?:b2)?/[A-Za-z0-9@/_-]{40,}'
+  },
+  { slug: 'stripe-key', label: 'Stripe API key', source: '(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}' },
+  { slug: 'google-api-key', label: 'Google API key', source: 'AIza[0-9A-Za-z_-]{35}' },
+  { slug: 'google-oauth-secret', label: 'Google OAuth client secret', source: 'GOCSPX-[A-Za-z0-9_-]{28}' },
+  { slug: 'square-token', label: 'Square token', source: 'sq0(?:atp|csp)-[0-9A-Za-z_-]{22,60}' },
+  { slug: 'braintree-token', label: 'PayPal Braintree access token', source: 'access_token\\$production\\$[0-9a-z]{16}\\$[0-9a-f]{32}' },
+  { slug: 'anthropic-key', label: 'Anthropic API key', source: 'sk-ant-[A-Za-z0-9_-]{20,}' },
+  { slug: 'openai-key', label: 'OpenAI API key', source: 'sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}' },
+  { slug: 'npm-token', label: 'npm token', source: 'npm_[A-Za-z0-9]{36}' },
+  { slug: 'jwt', label: 'JSON Web Token', source: 'eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}' }
+]
+
+/** The AWS documentation's example key ids: published on purpose, not a leak. */
+export function isDocumentationExample(token: string): boolean {
+  return /EXAMPLE$/.test(token)
+}
+
+/** `-----BEGIN … PRIVATE KEY-----` through its END line (or, when cut off, its base64 body). */
+export const PRIVATE_KEY_SOURCE =
+  '-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]{0,16384}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|(?:(?:\\s|\\\\[nr])+[A-Za-z0-9+/=]{16,})*)'
+/** PuTTY key files carry the private part in the same file. */
+export const PUTTY_KEY_SOURCE = 'PuTTY-User-Key-File-[23]:'
+
+/**
+ * `scheme://user:password@host`.
+ * The user part may be empty (`redis://:pass@host`). Named groups: `urlHead`, `urlPass`.
+ */
+export const URL_PASSWORD_SOURCE = '(?<urlHead>\\b[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\\s:@/"\'`<>]*:)(?<urlPass>[^\\s@/"\'`<>]+)@'
+
+/** The fixed part of every mask. */
+export const MASK = '****'
+
+/** True for a value that is already a mask (`ghp_****`, `****`): never mask it again. */
+export function looksMasked(value: string): boolean {
+  return /^[^*]{0,4}\*{4}$/.test(value)
+}
+
+/** True when a URL's password part is a reference or placeholder rather than a literal. */
+export function isUrlPasswordPlaceholder(password: string): boolean {
+  return (
+    looksMasked(password) ||
+    /^\$/.test(password) ||
+    /\{\{|\$\{|%[sd(]/.test(password) ||
+    /^<.*>$/.test(password) ||
+    /^(?:password|passwd|pass|pwd|secret|changeme|\*+|x+|\.+)$/i.test(password)
+  )
+}
+
+export function tokenRegex(pattern: TokenPattern, flags = 'g'): RegExp {
+  return new RegExp(`${EDGE_BEFORE}${pattern.source}${EDGE_AFTER}`, flags)
+}
+
+/** One expression matching any token; group `t<i>` tells which pattern matched. */
+export function combinedTokenSource(): string {
+  return TOKEN_PATTERNS.map((p, i) => `(?<t${i}>${EDGE_BEFORE}${p.source}${EDGE_AFTER})`).join('|')
+}
