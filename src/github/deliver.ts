@@ -1,0 +1,237 @@
+/**
+ * Delivery of a review on GitHub: new inline comments in as few reviews as possible, then one
+ * sticky summary comment edited in place. Idempotent: comments already posted (by fingerprint)
+ * are skipped, and an unchanged summary is not rewritten, so a re-run without changes writes
+ * nothing. A token that cannot write (a fork's) switches the run to read-only at the first 403.
+ */
+import type { ReviewComment } from '../types.js'
+import { describeError, errorStatus, isRateLimitError, type GitHubClient, type Logger } from './client.js'
+import { SUMMARY_MARKER, hasSummaryMarker, parseFingerprint, parseStateMarker, withFingerprint, type SummaryState } from './markers.js'
+
+/** GitHub accepts many more, but smaller reviews keep one bad anchor's retry cheap. */
+export const MAX_COMMENTS_PER_REVIEW = 30
+/** GitHub rejects comment bodies longer than 65,536 characters. */
+const MAX_BODY_CHARS = 65_000
+
+export type ReviewEvent = 'COMMENT' | 'REQUEST_CHANGES' | 'APPROVE'
+
+export interface SummaryInput {
+  /** Comments GitHub refused to anchor; the summary should list them. */
+  failedComments: ReviewComment[]
+  /** Comments skipped because an earlier run already posted them. */
+  duplicateComments: number
+  /** Comments posted by this run. */
+  postedComments: number
+}
+
+export interface DeliverReviewOptions {
+  owner: string
+  repo: string
+  number: number
+  headSha: string
+  comments: ReviewComment[]
+  event: ReviewEvent
+  /** Login that authors our comments (`github-actions[bot]` under GITHUB_TOKEN). */
+  botLogin: string
+  /** Called once after the review calls; the result is the summary body. */
+  renderSummary: (r: SummaryInput) => string
+  /** Known upfront that the token cannot write: make no write call at all. */
+  readOnly?: boolean
+  /** Body of each review; a short pointer to the summary by default. */
+  reviewBody?: string
+  log: Logger
+}
+
+export interface DeliveryReport {
+  postedComments: number
+  duplicateComments: number
+  failedComments: ReviewComment[]
+  /** Reviews created. */
+  reviews: number
+  summaryCommentId?: number
+  summaryAction: 'created' | 'updated' | 'unchanged' | 'skipped'
+  readOnly: boolean
+  errors: string[]
+}
+
+export interface SummaryComment {
+  id: number
+  body: string
+  state?: SummaryState
+}
+
+/** Our sticky comment: carries the marker and is authored by the bot (a copy by anyone else is ignored). */
+export async function findSummaryComment(
+  client: GitHubClient,
+  o: { owner: string; repo: string; number: number; botLogin: string }
+): Promise<SummaryComment | undefined> {
+  let found: SummaryComment | undefined
+  await client.paginate(
+    client.rest.issues.listComments,
+    { owner: o.owner, repo: o.repo, issue_number: o.number, per_page: 100 },
+    (response, done) => {
+      const ours = response.data.find((c) => c.user?.login === o.botLogin && hasSummaryMarker(c.body))
+      if (ours && !found) {
+        found = { id: ours.id, body: ours.body ?? '', state: parseStateMarker(ours.body) }
+        done()
+      }
+      return []
+    }
+  )
+  return found
+}
+
+/** True for a 403 that means "this token may not write", as opposed to a rate limit. */
+function isPermissionDenied(error: unknown): boolean {
+  return errorStatus(error) === 403 && !isRateLimitError(error)
+}
+
+type ReviewCommentInput = { path: string; line: number; side: 'RIGHT'; start_line?: number; start_side?: 'RIGHT'; body: string }
+
+function toReviewComment(c: ReviewComment): ReviewCommentInput {
+  const out: ReviewCommentInput = { path: c.path, line: c.line, side: 'RIGHT', body: fitBody(withFingerprint(c.body, c.fingerprint)) }
+  if (c.startLine !== undefined && c.startLine < c.line) {
+    out.start_line = c.startLine
+    out.start_side = 'RIGHT'
+  }
+  return out
+}
+
+function fitBody(body: string): string {
+  return body.length <= MAX_BODY_CHARS ? body : `${body.slice(0, MAX_BODY_CHARS)}\n\n… (truncated)`
+}
+
+/** The summary body as posted: always starts with the marker, never exceeds GitHub's limit. */
+function summaryBody(rendered: string): string {
+  const body = rendered.startsWith(SUMMARY_MARKER) ? rendered : `${SUMMARY_MARKER}\n${rendered}`
+  return fitBody(body)
+}
+
+const sameBody = (a: string, b: string) => a.replace(/\r\n/g, '\n').trimEnd() === b.replace(/\r\n/g, '\n').trimEnd()
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+export async function deliverReview(client: GitHubClient, o: DeliverReviewOptions): Promise<DeliveryReport> {
+  const { owner, repo, number, log } = o
+  const report: DeliveryReport = {
+    postedComments: 0,
+    duplicateComments: 0,
+    failedComments: [],
+    reviews: 0,
+    summaryAction: 'skipped',
+    readOnly: o.readOnly === true,
+    errors: []
+  }
+  if (report.readOnly) {
+    log.info('Preflight: read-only token, nothing is posted to the pull request.')
+    return report
+  }
+  const goReadOnly = (what: string, e: unknown) => {
+    report.readOnly = true
+    log.warning(`Preflight: ${what} was refused (${describeError(e)}); the token is read-only, so no further writes.`)
+  }
+
+  // 1. Leave out what an earlier run (or this one) already posted.
+  const fresh: ReviewComment[] = []
+  let canPost = true
+  try {
+    const posted = new Set<string>()
+    const existing = await client.paginate(client.rest.pulls.listReviewComments, { owner, repo, pull_number: number, per_page: 100 })
+    for (const c of existing) {
+      const fp = c.user?.login === o.botLogin ? parseFingerprint(c.body) : undefined
+      if (fp) posted.add(fp)
+    }
+    for (const c of o.comments) {
+      if (posted.has(c.fingerprint)) report.duplicateComments++
+      else {
+        posted.add(c.fingerprint)
+        fresh.push(c)
+      }
+    }
+  } catch (e) {
+    // Without the list, posting could duplicate comments; the next run will post them.
+    canPost = false
+    report.errors.push(`listing existing review comments failed: ${describeError(e)}`)
+  }
+
+  // 2. New comments, in reviews of at most 30; a 422 batch is retried one comment at a time.
+  const createReview = async (batch: ReviewComment[]) => {
+    await client.rest.pulls.createReview({
+      owner,
+      repo,
+      pull_number: number,
+      commit_id: o.headSha,
+      event: o.event,
+      body: o.reviewBody ?? `Preflight: ${batch.length} inline comment${batch.length === 1 ? '' : 's'}; the summary comment has the full review.`,
+      comments: batch.map(toReviewComment)
+    })
+    report.reviews++
+    report.postedComments += batch.length
+  }
+  for (const batch of canPost ? chunks(fresh, MAX_COMMENTS_PER_REVIEW) : []) {
+    if (report.readOnly) break
+    try {
+      await createReview(batch)
+      continue
+    } catch (e) {
+      if (isPermissionDenied(e)) {
+        goReadOnly('creating a review', e)
+        break
+      }
+      if (errorStatus(e) !== 422 || batch.length === 1) {
+        report.failedComments.push(...batch)
+        if (errorStatus(e) !== 422) report.errors.push(`creating a review failed: ${describeError(e)}`)
+        continue
+      }
+      log.info(`Preflight: GitHub refused a review of ${batch.length} comments (${describeError(e)}); posting them one by one.`)
+    }
+    for (const comment of batch) {
+      if (report.readOnly) break
+      try {
+        await createReview([comment])
+      } catch (e) {
+        if (isPermissionDenied(e)) goReadOnly('creating a review', e)
+        else {
+          report.failedComments.push(comment)
+          if (errorStatus(e) !== 422) report.errors.push(`creating a review failed: ${describeError(e)}`)
+          else log.info(`Preflight: ${comment.path}:${comment.line} cannot carry a comment; it goes into the summary.`)
+        }
+      }
+    }
+  }
+  if (report.readOnly) return report
+
+  // 3. The sticky summary, built now so it can list what could not be anchored.
+  let existing: SummaryComment | undefined
+  try {
+    existing = await findSummaryComment(client, { owner, repo, number, botLogin: o.botLogin })
+  } catch (e) {
+    report.errors.push(`listing issue comments failed: ${describeError(e)}`)
+    return report
+  }
+  const body = summaryBody(
+    o.renderSummary({ failedComments: report.failedComments, duplicateComments: report.duplicateComments, postedComments: report.postedComments })
+  )
+  try {
+    if (existing && sameBody(existing.body, body)) {
+      report.summaryAction = 'unchanged'
+      report.summaryCommentId = existing.id
+    } else if (existing) {
+      await client.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body })
+      report.summaryAction = 'updated'
+      report.summaryCommentId = existing.id
+    } else {
+      const { data } = await client.rest.issues.createComment({ owner, repo, issue_number: number, body })
+      report.summaryAction = 'created'
+      report.summaryCommentId = data.id
+    }
+  } catch (e) {
+    if (isPermissionDenied(e)) goReadOnly('writing the summary comment', e)
+    else report.errors.push(`writing the summary comment failed: ${describeError(e)}`)
+  }
+  return report
+}

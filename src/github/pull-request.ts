@@ -1,0 +1,253 @@
+/**
+ * Reads a pull request through the REST API: metadata, changed files with their patches, the
+ * head content of the files that may be infrastructure, persona files at the base commit, and
+ * the lines changed between two commits. Nothing is checked out; nothing is written.
+ */
+import picomatch from 'picomatch'
+import type { ChangeSet, ChangeStatus, ChangedFile, FileKind, FileNote } from '../types.js'
+import type { PersonaSource } from '../agents/loader.js'
+import { addedLines } from '../changes/diff.js'
+import { describeError, errorStatus, type GitHubClient, type Logger } from './client.js'
+
+/** GitHub lists at most this many files of a pull request. */
+export const GITHUB_FILE_LIST_CAP = 3000
+/** Contents above this size are not analyzed. */
+export const MAX_CONTENT_BYTES = 2 * 1024 * 1024
+/** Parallel content requests (the throttling plugin also caps concurrency). */
+const CONTENT_CONCURRENCY = 8
+const RAW = 'application/vnd.github.raw+json'
+
+/** Paths whose content may decide that a file is infrastructure, so it is worth fetching. */
+const MAYBE_INFRA =
+  /\.(ya?ml|json|tf|tofu|tfvars|hcl|template|tpl)$|(^|\/)(dockerfile|containerfile)[^/]*$|\.(dockerfile|containerfile)$/i
+
+export type Classify = (path: string, content?: string) => FileKind
+
+export interface PullRequestRef {
+  owner: string
+  repo: string
+  number: number
+}
+
+export interface LoadPullRequestOptions extends PullRequestRef {
+  pathsIgnore?: readonly string[]
+  classify: Classify
+  /** Files beyond this many (in GitHub's order) are left out with one note. Default 3,000. */
+  maxFiles?: number
+  log?: Logger
+}
+
+/** The change set plus what only a pull request has. */
+export interface PullRequestChange extends ChangeSet {
+  number: number
+  baseSha: string
+  headSha: string
+  baseRef: string
+  headRef: string
+  draft: boolean
+  /** `owner/name` of the head repository; undefined when it was deleted. */
+  headRepo?: string
+  /** The head repository is not the base one. */
+  isFork: boolean
+  /** `changed_files` as GitHub reports it (may exceed what could be listed). */
+  changedFiles: number
+}
+
+const PR_NOTE_PATH = '(pull request)'
+
+function note(path: string, reason: FileNote['reason'], message: string): FileNote {
+  return { path, reason, message }
+}
+
+export async function loadPullRequestChange(client: GitHubClient, options: LoadPullRequestOptions): Promise<PullRequestChange> {
+  const { owner, repo, number, classify } = options
+  const maxFiles = Math.min(options.maxFiles ?? GITHUB_FILE_LIST_CAP, GITHUB_FILE_LIST_CAP)
+  const { data: pr } = await client.rest.pulls.get({ owner, repo, pull_number: number })
+  const notes: FileNote[] = []
+
+  let seen = 0
+  const listed = await client.paginate(client.rest.pulls.listFiles, { owner, repo, pull_number: number, per_page: 100 }, (response, done) => {
+    // Stop asking for pages once enough files are in hand.
+    seen += response.data.length
+    if (seen >= maxFiles) done()
+    return response.data
+  })
+  const files = listed.slice(0, maxFiles)
+
+  if (pr.changed_files > files.length) {
+    const cap = pr.changed_files > GITHUB_FILE_LIST_CAP && maxFiles === GITHUB_FILE_LIST_CAP
+    const limit = cap ? 'GitHub lists only the first 3,000' : `at most ${maxFiles} are reviewed`
+    notes.push(
+      note(
+        PR_NOTE_PATH,
+        'too-large',
+        `This pull request changes ${pr.changed_files} files; ${limit}, so only the first ${files.length} were reviewed.`
+      )
+    )
+  }
+
+  const isIgnored = ignoreTest(options.pathsIgnore ?? [])
+  const changed: ChangedFile[] = []
+  for (const f of files) {
+    if (isIgnored(f.filename)) {
+      notes.push(note(f.filename, 'ignored', `${f.filename}: matches paths-ignore, not reviewed`))
+      continue
+    }
+    const file: ChangedFile = { path: f.filename, status: f.status as ChangeStatus, kind: classify(f.filename) }
+    if (f.previous_filename) file.previousPath = f.previous_filename
+    if (f.patch !== undefined && f.patch !== null) file.patch = f.patch
+    changed.push(file)
+  }
+
+  const headSha = pr.head.sha
+  const wanted = changed.filter((f) => f.status !== 'removed' && (f.kind !== 'other' || MAYBE_INFRA.test(f.path)))
+  await forEachLimited(wanted, CONTENT_CONCURRENCY, async (file) => {
+    const read = await readFileAt(client, { owner, repo, path: file.path, ref: headSha })
+    if (read.note) {
+      notes.push(read.note)
+      if (read.note.reason === 'unavailable') options.log?.warning(read.note.message)
+      return
+    }
+    file.content = read.content
+    file.kind = classify(file.path, read.content)
+  })
+
+  return {
+    title: pr.title,
+    body: pr.body ?? '',
+    labels: pr.labels.map((l) => l.name ?? '').filter(Boolean),
+    number,
+    baseSha: pr.base.sha,
+    headSha,
+    baseRef: pr.base.ref,
+    headRef: pr.head.ref,
+    draft: pr.draft ?? false,
+    headRepo: pr.head.repo?.full_name,
+    isFork: pr.head.repo?.full_name !== pr.base.repo.full_name,
+    changedFiles: pr.changed_files,
+    files: changed,
+    notes
+  }
+}
+
+function ignoreTest(patterns: readonly string[]): (path: string) => boolean {
+  const globs = patterns.map((p) => p.trim()).filter((p) => p !== '' && !p.startsWith('#'))
+  if (globs.length === 0) return () => false
+  return picomatch(globs, { dot: true })
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++])
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+}
+
+interface ReadResult {
+  content?: string
+  note?: FileNote
+}
+
+/** One file's text at a ref through the contents API, or a note saying why there is none. */
+export async function readFileAt(
+  client: GitHubClient,
+  at: { owner: string; repo: string; path: string; ref: string }
+): Promise<ReadResult> {
+  const { path } = at
+  let data: unknown
+  try {
+    ;({ data } = await client.rest.repos.getContent({ ...at, headers: { accept: RAW } }))
+  } catch (e) {
+    return { note: note(path, 'unavailable', `${path}: could not be read at ${at.ref.slice(0, 12)} (${describeError(e)})`) }
+  }
+  const bytes = contentBytes(data)
+  if (!bytes) return { note: note(path, 'unavailable', `${path}: not a file at ${at.ref.slice(0, 12)}`) }
+  if (bytes.length > MAX_CONTENT_BYTES) return { note: note(path, 'too-large', `${path}: larger than 2 MiB, not analyzed`) }
+  if (bytes.includes(0)) return { note: note(path, 'binary', `${path}: binary content, not analyzed`) }
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    return { content: text.startsWith('\uFEFF') ? text.slice(1) : text }
+  } catch {
+    return { note: note(path, 'encoding', `${path}: not valid UTF-8, not analyzed`) }
+  }
+}
+
+/** The raw media type gives a string or bytes; the JSON one gives base64 (empty above 1 MB). */
+function contentBytes(data: unknown): Buffer | undefined {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8')
+  if (data instanceof ArrayBuffer) return Buffer.from(data)
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+  if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+    const file = data as { type?: string; encoding?: string; content?: string }
+    if (file.type === 'file' && file.encoding === 'base64' && typeof file.content === 'string') return Buffer.from(file.content, 'base64')
+  }
+  return undefined
+}
+
+// ── Persona files ─────────────────────────────────────────────────────────────────────────────
+
+export interface LoadPersonaFilesOptions {
+  owner: string
+  repo: string
+  /** The base commit: personas are never read from the pull request's head. */
+  ref: string
+  dirs: readonly string[]
+  log?: Logger
+}
+
+/** `*.md` files directly in each folder at `ref`. A folder that does not exist is skipped. */
+export async function loadPersonaFiles(client: GitHubClient, options: LoadPersonaFilesOptions): Promise<PersonaSource[]> {
+  const { owner, repo, ref } = options
+  const out: PersonaSource[] = []
+  for (const dir of options.dirs) {
+    const folder = dir.replace(/^\.\/+/, '').replace(/\/+$/, '')
+    let entries: unknown
+    try {
+      ;({ data: entries } = await client.rest.repos.getContent({ owner, repo, path: folder, ref }))
+    } catch (e) {
+      if (errorStatus(e) !== 404) options.log?.warning(`Preflight: could not list ${folder} at ${ref.slice(0, 12)}: ${describeError(e)}`)
+      continue
+    }
+    if (!Array.isArray(entries)) continue
+    const markdown = (entries as { type: string; path: string; name: string }[])
+      .filter((e) => e.type === 'file' && /\.md$/i.test(e.name))
+      .sort((a, b) => a.path.localeCompare(b.path))
+    for (const entry of markdown) {
+      const read = await readFileAt(client, { owner, repo, path: entry.path, ref })
+      if (read.content !== undefined) out.push({ path: entry.path, text: read.content })
+      else options.log?.warning(`Preflight: persona ${read.note?.message ?? entry.path}`)
+    }
+  }
+  return out
+}
+
+// ── Incremental review ────────────────────────────────────────────────────────────────────────
+
+/** GitHub's compare lists at most this many files; a larger comparison is treated as "review all". */
+const COMPARE_FILE_CAP = 300
+
+/**
+ * New-side lines added between two commits, per path. Undefined means "review everything":
+ * the old commit is gone (force push), the comparison failed, or it was too large to list.
+ */
+export async function loadChangedLinesSince(
+  client: GitHubClient,
+  options: { owner: string; repo: string; base: string; head: string; log?: Logger }
+): Promise<Map<string, Set<number>> | undefined> {
+  const { owner, repo, base, head } = options
+  let files
+  try {
+    ;({
+      data: { files }
+    } = await client.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${base}...${head}` }))
+  } catch (e) {
+    const why = errorStatus(e) === 404 ? 'the previously reviewed commit no longer exists' : describeError(e)
+    options.log?.info(`Preflight: reviewing the whole pull request: ${why}`)
+    return undefined
+  }
+  if (!files || files.length >= COMPARE_FILE_CAP) return undefined
+  const lines = new Map<string, Set<number>>()
+  for (const f of files) if (f.status !== 'removed') lines.set(f.filename, addedLines(f.patch))
+  return lines
+}
