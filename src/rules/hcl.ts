@@ -380,31 +380,7 @@ export function parseTfJson(content: string): HclFile {
   const root = yaml.docs[0]?.contents
   const file: HclFile = { blocks: [], attributes: {} }
   if (!isMap(root)) return file
-  const toValue = (node: unknown): HclValue => {
-    if (isMap(node)) {
-      const out: HclObject = {}
-      for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
-        out[key] = toValue(pair.value)
-        recordLine(out, key, yaml.lineOf(pair.key))
-      }
-      return out
-    }
-    if (isSeq(node)) {
-      const out: HclValue[] = []
-      node.items.forEach((item, i) => {
-        out.push(toValue(item))
-        recordLine(out, i, yaml.lineOf(item))
-      })
-      return out
-    }
-    if (isScalar(node)) {
-      const v = node.value
-      if (typeof v === 'string' && /\$\{/.test(v)) return makeExpr({ expr: v, template: v })
-      return v === undefined ? null : (v as string | number | boolean | null)
-    }
-    return null
-  }
+  const toValue = (node: unknown): HclValue => yamlToValue(node, yaml.lineOf, 0)
   const bodyOf = (block: HclBlock, node: YamlNode | null | undefined): void => {
     if (!isMap(node)) return
     for (const pair of node.items) {
@@ -436,6 +412,51 @@ export function parseTfJson(content: string): HclFile {
     visit(top.value, [], yaml.lineOf(top.key))
   }
   return file
+}
+
+/** Plain value of a parsed JSON/YAML node, recording key and element lines (shifted by `offset`). */
+function yamlToValue(node: unknown, lineOf: (n: unknown) => number, offset: number): HclValue {
+  if (isMap(node)) {
+    const out: HclObject = {}
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
+      out[key] = yamlToValue(pair.value, lineOf, offset)
+      recordLine(out, key, lineOf(pair.key) + offset)
+    }
+    return out
+  }
+  if (isSeq(node)) {
+    const out: HclValue[] = []
+    node.items.forEach((item, i) => {
+      out.push(yamlToValue(item, lineOf, offset))
+      recordLine(out, i, lineOf(item) + offset)
+    })
+    return out
+  }
+  if (isScalar(node)) {
+    const v = node.value
+    if (typeof v === 'string' && /\$\{/.test(v)) return makeExpr({ expr: v, template: v })
+    return v === undefined ? null : (v as string | number | boolean | null)
+  }
+  return null
+}
+
+/**
+ * Parses JSON text (a heredoc policy, say) whose first line is line `firstLine` of the file, so
+ * `lineOfKey` answers with file lines. Returns undefined when the text is not valid JSON.
+ */
+export function parseJsonWithLines(text: string, firstLine: number): HclValue | undefined {
+  try {
+    JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  try {
+    const yaml = parseYaml(text)
+    return yamlToValue(yaml.docs[0]?.contents, yaml.lineOf, firstLine - 1)
+  } catch {
+    return JSON.parse(text) as HclValue
+  }
 }
 
 // ── Helpers for rules ────────────────────────────────────────────────────────────────────────

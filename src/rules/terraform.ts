@@ -1,8 +1,42 @@
-/** Rules for terraform files. (Filled in by the terraform analyzer work.) */
+/**
+ * Rules for Terraform / OpenTofu files (`.tf`, `.tf.json`, `.tfvars`). The file is parsed once
+ * into the HCL model (src/rules/hcl.ts); each check walks that model and reports findings at the
+ * offending attribute, or at the resource header when something is missing.
+ */
 import type { Finding, RuleMeta, SourceFile } from '../types.js'
+import { parseHcl, parseTfJson, type HclFile } from './hcl.js'
+import { awsOperationsChecks } from './terraform/aws-operations.js'
+import { awsResilienceChecks } from './terraform/aws-resilience.js'
+import { awsSecurityChecks } from './terraform/aws-security.js'
+import { createContext, type TfCheck } from './terraform/context.js'
+import { gcpAzureChecks } from './terraform/gcp-azure.js'
+import { secretChecks } from './terraform/secrets.js'
 
-export const terraformRules: RuleMeta[] = []
+export { parseHcl, type HclFile } from './hcl.js'
+export { instanceTypeAttributes, oversizedReason, type InstanceTypeRef } from './terraform/instances.js'
 
-export function analyzeTerraform(_file: SourceFile): Finding[] | Promise<Finding[]> {
-  return []
+const CHECKS: TfCheck[] = [...secretChecks, ...awsSecurityChecks, ...awsResilienceChecks, ...awsOperationsChecks, ...gcpAzureChecks]
+
+export const terraformRules: RuleMeta[] = CHECKS.flatMap((c) => c.rules)
+
+/** Parses a Terraform file of any of its spellings (native HCL, JSON, variables file). */
+export async function parseTerraformFile(path: string, content: string): Promise<HclFile> {
+  if (/\.tf\.json$/i.test(path)) return parseTfJson(content)
+  if (/\.tfvars\.json$/i.test(path)) return tfvarsJson(content)
+  return parseHcl(content)
+}
+
+/** `.tfvars.json`: a flat object of variable values, read as top-level attributes. */
+function tfvarsJson(content: string): HclFile {
+  const wrapped = parseTfJson(`{"locals": ${content}}`)
+  const locals = wrapped.blocks.find((b) => b.type === 'locals')
+  return { blocks: [], attributes: locals?.attributes ?? {} }
+}
+
+export async function analyzeTerraform(file: SourceFile): Promise<Finding[]> {
+  const model = await parseTerraformFile(file.path, file.content)
+  const findings: Finding[] = []
+  const ctx = createContext(file.path, model, file.content, findings)
+  for (const check of CHECKS) check.check(ctx)
+  return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }

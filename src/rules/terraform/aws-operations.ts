@@ -1,0 +1,261 @@
+/** AWS operations rules: logs, metrics and traces (observability), tag immutability, cost. */
+import type { RuleMeta } from '../../types.js'
+import { blocksOf, isExpr, numberValue, stringValue } from '../hcl.js'
+import { attr, isFalse, label, refersTo, sub, type TfCheck, type TfContext } from './context.js'
+import { instanceTypeAttributes, oversizedReason } from './instances.js'
+
+const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m })
+
+const logRetention = meta({
+  id: 'tf/aws-log-group-no-retention',
+  category: 'observability',
+  severity: 'low',
+  title: 'CloudWatch log group without retention',
+  description: 'Without `retention_in_days` (or with 0) logs are kept forever: the retention policy is undefined and storage grows without bound.',
+  remediation: 'Set `retention_in_days` to the period the logs are needed for (e.g. 30, 90 or 365).',
+  refs: { kics: 'cloudwatch_without_retention_period_specified' }
+})
+const ec2Monitoring = meta({
+  id: 'tf/aws-ec2-detailed-monitoring-off',
+  category: 'observability',
+  severity: 'low',
+  title: 'EC2 detailed monitoring off',
+  description: 'Without `monitoring = true` CloudWatch metrics come at five-minute resolution, too coarse for alarms on short incidents.',
+  remediation: 'Set `monitoring = true`.',
+  refs: { checkov: 'CKV_AWS_126' }
+})
+const lbAccessLogs = meta({
+  id: 'tf/aws-lb-access-logs-disabled',
+  category: 'observability',
+  severity: 'medium',
+  title: 'Load balancer access logs disabled',
+  description: 'Without access logs there is no record of requests for debugging errors or investigating incidents.',
+  remediation: 'Add an `access_logs` block with a bucket and `enabled = true`.',
+  refs: { checkov: 'CKV_AWS_92', kics: 'elb_access_logging_disabled' }
+})
+const rdsInsights = meta({
+  id: 'tf/aws-rds-performance-insights-off',
+  category: 'observability',
+  severity: 'low',
+  title: 'RDS Performance Insights off',
+  description: 'Without Performance Insights slow queries and load spikes are hard to diagnose.',
+  remediation: 'Set `performance_insights_enabled = true`.',
+  refs: { checkov: 'CKV_AWS_353' }
+})
+const rdsLogs = meta({
+  id: 'tf/aws-rds-no-log-exports',
+  category: 'observability',
+  severity: 'low',
+  title: 'RDS logs not exported to CloudWatch',
+  description: '`enabled_cloudwatch_logs_exports` is missing or empty, so database logs are not kept outside the instance.',
+  remediation: 'Export the engine\'s logs, e.g. `enabled_cloudwatch_logs_exports = ["error", "slowquery"]` (MySQL) or `["postgresql"]`.',
+  refs: { checkov: 'CKV_AWS_129' }
+})
+const eksLogs = meta({
+  id: 'tf/aws-eks-control-plane-logs-off',
+  category: 'observability',
+  severity: 'medium',
+  title: 'EKS control plane logging off',
+  description: 'Without `enabled_cluster_log_types` API server, audit and authenticator logs are not sent to CloudWatch.',
+  remediation: 'Set `enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]`.',
+  refs: { checkov: 'CKV_AWS_37', kics: 'eks_cluster_log_disabled' }
+})
+const lambdaTracing = meta({
+  id: 'tf/aws-lambda-no-tracing',
+  category: 'observability',
+  severity: 'low',
+  title: 'Lambda function without X-Ray tracing',
+  description: 'Without active tracing, requests through the function cannot be followed across services.',
+  remediation: 'Add `tracing_config { mode = "Active" }`.',
+  refs: { checkov: 'CKV_AWS_50', kics: 'lambda_functions_without_x-ray_tracing' }
+})
+const vpcFlowLogs = meta({
+  id: 'tf/aws-vpc-no-flow-logs',
+  category: 'observability',
+  severity: 'low',
+  title: 'VPC without flow logs',
+  description: 'No `aws_flow_log` in this file captures the VPC\'s traffic, which is needed to investigate connectivity problems and incidents.',
+  remediation: 'Add an `aws_flow_log` with `vpc_id` pointing at the VPC.',
+  refs: { checkov: 'CKV2_AWS_11', kics: 'vpc_flowlogs_disabled' }
+})
+const ecsInsights = meta({
+  id: 'tf/aws-ecs-container-insights-off',
+  category: 'observability',
+  severity: 'low',
+  title: 'ECS cluster without Container Insights',
+  description: 'Without Container Insights there are no per-task CPU, memory and restart metrics.',
+  remediation: 'Add `setting { name = "containerInsights"\n value = "enabled" }` to the cluster.',
+  refs: { checkov: 'CKV_AWS_65' }
+})
+const ecrMutable = meta({
+  id: 'tf/aws-ecr-mutable-tags',
+  category: 'immutability',
+  severity: 'medium',
+  title: 'ECR repository with mutable tags',
+  description: 'With mutable tags a pushed tag can be overwritten, so the same tag may deploy different images.',
+  remediation: 'Set `image_tag_mutability = "IMMUTABLE"` and deploy by digest or unique tags.',
+  refs: { checkov: 'CKV_AWS_51', kics: 'ecr_image_tag_not_immutable' }
+})
+const gp2 = meta({
+  id: 'tf/aws-ebs-gp2',
+  category: 'cost',
+  severity: 'low',
+  title: 'gp2 volume where gp3 is cheaper',
+  description: 'gp3 costs about 20% less per GB than gp2 and gives a 3,000 IOPS baseline regardless of size.',
+  remediation: 'Change the volume type to `"gp3"` (an in-place modification for EBS volumes).',
+  refs: {}
+})
+const oversized = meta({
+  id: 'tf/aws-oversized-instance',
+  category: 'cost',
+  severity: 'info',
+  title: 'Very large instance size',
+  description: 'The instance size is among the largest (or a specialised GPU / memory family); it is worth confirming the workload needs it.',
+  remediation: 'Check utilisation and pick the smallest size that meets the need; consider Savings Plans for steady large instances.',
+  refs: {}
+})
+
+// ── Observability ────────────────────────────────────────────────────────────────────────────
+
+function checkLogGroups(ctx: TfContext): void {
+  for (const r of ctx.resources('aws_cloudwatch_log_group')) {
+    const a = attr(r.block, 'retention_in_days')
+    if (!a) ctx.report(logRetention, r.block.line, `${label(r)} does not set \`retention_in_days\``)
+    else if (numberValue(a.value) === 0) ctx.report(logRetention, a.line, `${label(r)} sets \`retention_in_days = 0\` (never expire)`)
+  }
+}
+
+function checkEc2Monitoring(ctx: TfContext): void {
+  for (const r of ctx.resources('aws_instance')) {
+    const a = attr(r.block, 'monitoring')
+    if (a && isFalse(a)) ctx.report(ec2Monitoring, a.line, `${label(r)} has detailed monitoring off`, { suggestion: ctx.lines[a.line - 1]?.replace(/=\s*"?false"?/, '= true') })
+    else if (!a) ctx.report(ec2Monitoring, r.block.line, `${label(r)} does not enable detailed monitoring`)
+  }
+}
+
+function checkLoadBalancerLogs(ctx: TfContext): void {
+  for (const r of ctx.resources(['aws_elb', 'aws_lb', 'aws_alb'], { modules: true })) {
+    if (stringValue(attr(r.block, 'load_balancer_type')?.value) === 'gateway') continue
+    const logs = sub(r.block, 'access_logs')
+    if (!logs) {
+      ctx.report(lbAccessLogs, r.block.line, `${label(r)} has no access logs`)
+      continue
+    }
+    const enabled = attr(logs, 'enabled')
+    // Classic ELBs log once the block is present; ALBs/NLBs need `enabled = true`.
+    const defaultOn = r.type === 'aws_elb'
+    if (enabled && isFalse(enabled)) ctx.report(lbAccessLogs, enabled.line, `${label(r)} has access logs disabled`, { suggestion: ctx.lines[enabled.line - 1]?.replace(/=\s*"?false"?/, '= true') })
+    else if (!enabled && !defaultOn) ctx.report(lbAccessLogs, logs.line, `${label(r)} has an \`access_logs\` block without \`enabled = true\``)
+  }
+}
+
+function checkRdsTelemetry(ctx: TfContext): void {
+  for (const r of ctx.resources(['aws_db_instance', 'aws_rds_cluster'])) {
+    const cls = stringValue(attr(r.block, 'instance_class')?.value) ?? ''
+    const engine = stringValue(attr(r.block, 'engine')?.value) ?? ''
+    const clusterMember = r.type === 'aws_db_instance' && (engine.startsWith('aurora') || attr(r.block, 'cluster_identifier') !== undefined)
+    if (r.type === 'aws_db_instance' && !/^db\.t[234]g?\.(micro|small)$/.test(cls)) {
+      const pi = attr(r.block, 'performance_insights_enabled')
+      if (pi && isFalse(pi)) ctx.report(rdsInsights, pi.line, `${label(r)} has Performance Insights off`)
+      else if (!pi) ctx.report(rdsInsights, r.block.line, `${label(r)} does not enable Performance Insights`)
+    }
+    if (clusterMember) continue
+    const logs = attr(r.block, 'enabled_cloudwatch_logs_exports')
+    if (!logs) ctx.report(rdsLogs, r.block.line, `${label(r)} exports no logs to CloudWatch`)
+    else if (Array.isArray(logs.value) && logs.value.length === 0) ctx.report(rdsLogs, logs.line, `${label(r)} exports no logs to CloudWatch (empty list)`)
+  }
+}
+
+function checkEksLogs(ctx: TfContext): void {
+  for (const r of ctx.resources('aws_eks_cluster', { modules: true })) {
+    const a = attr(r.block, 'enabled_cluster_log_types')
+    // The registry module enables the main log types by default; only an explicit empty list is off.
+    if (!a && !r.viaModule) ctx.report(eksLogs, r.block.line, `${label(r)} sends no control plane logs to CloudWatch`)
+    else if (a && Array.isArray(a.value) && a.value.length === 0) ctx.report(eksLogs, a.line, `${label(r)} sets \`enabled_cluster_log_types\` to an empty list`)
+  }
+}
+
+function checkLambdaTracing(ctx: TfContext): void {
+  for (const r of ctx.resources('aws_lambda_function')) {
+    const tc = sub(r.block, 'tracing_config')
+    const mode = tc ? attr(tc, 'mode') : undefined
+    if (!tc) ctx.report(lambdaTracing, r.block.line, `${label(r)} has no X-Ray tracing`)
+    else if (mode && stringValue(mode.value) !== undefined && stringValue(mode.value) !== 'Active') {
+      ctx.report(lambdaTracing, mode.line, `${label(r)} traces in \`${stringValue(mode.value)}\` mode, not \`Active\``, { suggestion: ctx.lines[mode.line - 1]?.replace(`"${stringValue(mode.value)}"`, '"Active"') })
+    } else if (!mode) ctx.report(lambdaTracing, tc.line, `${label(r)} has a \`tracing_config\` without \`mode = "Active"\``)
+  }
+}
+
+function checkVpcFlowLogs(ctx: TfContext): void {
+  const flowLogs = ctx.resources('aws_flow_log')
+  // A flow log whose VPC we cannot resolve might cover any VPC here: stay quiet.
+  if (flowLogs.some((f) => { const v = attr(f.block, 'vpc_id')?.value; return typeof v === 'string' || (isExpr(v) && !/(^|[^\w.])aws_vpc\./.test(v.expr)) })) return
+  for (const r of ctx.resources('aws_vpc')) {
+    if (!flowLogs.some((f) => refersTo(attr(f.block, 'vpc_id')?.value, 'aws_vpc', r.name))) ctx.report(vpcFlowLogs, r.block.line, `${label(r)} has no flow log in this file`)
+  }
+}
+
+function checkEcsInsights(ctx: TfContext): void {
+  for (const r of ctx.resources('aws_ecs_cluster')) {
+    const setting = blocksOf(r.block, 'setting').find((s) => stringValue(attr(s, 'name')?.value) === 'containerInsights')
+    const value = setting ? attr(setting, 'value') : undefined
+    const v = stringValue(value?.value)
+    if (!setting) ctx.report(ecsInsights, r.block.line, `${label(r)} does not enable Container Insights`)
+    else if (value && v !== undefined && v !== 'enabled' && v !== 'enhanced') ctx.report(ecsInsights, value.line, `${label(r)} has Container Insights \`${v}\``, { suggestion: ctx.lines[value.line - 1]?.replace(`"${v}"`, '"enabled"') })
+  }
+}
+
+// ── Immutability ─────────────────────────────────────────────────────────────────────────────
+
+function checkEcrTags(ctx: TfContext): void {
+  for (const r of ctx.resources('aws_ecr_repository', { modules: true })) {
+    const a = attr(r.block, 'image_tag_mutability')
+    if (a && stringValue(a.value) === 'MUTABLE') {
+      ctx.report(ecrMutable, a.line, `${label(r)} allows tags to be overwritten (\`MUTABLE\`)`, { suggestion: ctx.lines[a.line - 1]?.replace('"MUTABLE"', '"IMMUTABLE"') })
+    } else if (!a && !r.viaModule) {
+      // The registry module defaults to IMMUTABLE; the resource defaults to MUTABLE.
+      ctx.report(ecrMutable, r.block.line, `${label(r)} does not set \`image_tag_mutability\`, so tags are mutable`)
+    }
+  }
+}
+
+// ── Cost ─────────────────────────────────────────────────────────────────────────────────────
+
+function checkGp2(ctx: TfContext): void {
+  const flag = (a: ReturnType<typeof attr>, what: string): void => {
+    if (a && stringValue(a.value) === 'gp2') ctx.report(gp2, a.line, `${what} uses gp2 storage; gp3 is cheaper`, { suggestion: ctx.lines[a.line - 1]?.split('"gp2"').length === 2 ? ctx.lines[a.line - 1]!.replace('"gp2"', '"gp3"') : undefined })
+  }
+  for (const r of ctx.resources('aws_ebs_volume')) flag(attr(r.block, 'type'), label(r))
+  for (const r of ctx.resources(['aws_db_instance'], { modules: true })) flag(attr(r.block, 'storage_type'), label(r))
+  for (const r of ctx.resources(['aws_instance'], { modules: true })) {
+    for (const dev of [...blocksOf(r.block, 'root_block_device'), ...blocksOf(r.block, 'ebs_block_device')]) flag(attr(dev, 'volume_type'), `a volume of ${label(r)}`)
+  }
+  for (const r of ctx.resources(['aws_launch_template'])) {
+    for (const m of blocksOf(r.block, 'block_device_mappings')) {
+      const ebs = sub(m, 'ebs')
+      if (ebs) flag(attr(ebs, 'volume_type'), `a volume of ${label(r)}`)
+    }
+  }
+}
+
+function checkOversized(ctx: TfContext): void {
+  for (const ref of instanceTypeAttributes(ctx.file)) {
+    if (!ref.resourceType.startsWith('aws_')) continue
+    const why = oversizedReason(ref.value)
+    if (why) ctx.report(oversized, ref.line, `\`${ref.resourceType}.${ref.name}\` uses \`${ref.value}\`: ${why}`)
+  }
+}
+
+export const awsOperationsChecks: TfCheck[] = [
+  { rules: [logRetention], check: checkLogGroups },
+  { rules: [ec2Monitoring], check: checkEc2Monitoring },
+  { rules: [lbAccessLogs], check: checkLoadBalancerLogs },
+  { rules: [rdsInsights, rdsLogs], check: checkRdsTelemetry },
+  { rules: [eksLogs], check: checkEksLogs },
+  { rules: [lambdaTracing], check: checkLambdaTracing },
+  { rules: [vpcFlowLogs], check: checkVpcFlowLogs },
+  { rules: [ecsInsights], check: checkEcsInsights },
+  { rules: [ecrMutable], check: checkEcrTags },
+  { rules: [gp2], check: checkGp2 },
+  { rules: [oversized], check: checkOversized }
+]

@@ -1,0 +1,178 @@
+/** Credentials written into Terraform as literals. Messages never repeat the value. */
+import type { RuleMeta } from '../../types.js'
+import { isExpr, isObject, lineOfKey, type HclAttribute, type HclBlock, type HclValue } from '../hcl.js'
+import type { TfCheck, TfContext } from './context.js'
+
+const providerCredentials: RuleMeta = {
+  id: 'tf/aws-provider-hardcoded-credentials',
+  kind: 'terraform',
+  category: 'secrets',
+  severity: 'critical',
+  title: 'AWS provider with hard-coded credentials',
+  description: 'The `aws` provider block sets `access_key` or `secret_key` to a literal; anyone who can read the repository can use the key.',
+  remediation: 'Remove the keys from the provider block and use the default credential chain (environment, shared profile, or an assumed role via OIDC); rotate the exposed key.',
+  refs: { checkov: 'CKV_AWS_41' }
+}
+
+const accessKeyLiteral: RuleMeta = {
+  id: 'tf/aws-hardcoded-access-key',
+  kind: 'terraform',
+  category: 'secrets',
+  severity: 'critical',
+  title: 'AWS access key in a literal value',
+  description: 'An AWS access key id, or a secret-access-key-shaped value in `user_data`, is written into the configuration (and ends up in state and instance metadata).',
+  remediation: 'Remove the key, rotate it, and give the workload an IAM role (instance profile) instead of static keys.',
+  refs: { checkov: 'CKV_AWS_46', kics: 'hardcoded_aws_access_key' }
+}
+
+const passwordLiteral: RuleMeta = {
+  id: 'tf/hardcoded-password',
+  kind: 'terraform',
+  category: 'secrets',
+  severity: 'high',
+  title: 'Password or API secret as a literal',
+  description: 'A password, token or API key attribute is set to a literal string, so the secret lives in the repository and in every plan.',
+  remediation: 'Pass the value in through a sensitive variable, a secrets manager data source, or generate it with `random_password`; rotate the exposed value.',
+  refs: { kics: 'passwords_and_secrets' }
+}
+
+const privateKeyLiteral: RuleMeta = {
+  id: 'tf/private-key-literal',
+  kind: 'terraform',
+  category: 'secrets',
+  severity: 'critical',
+  title: 'Private key material in the configuration',
+  description: 'A literal string contains a private key (PEM or PuTTY format).',
+  remediation: 'Load the key from a secret store (or `file()` outside the repository) and rotate the exposed key.',
+  refs: { kics: 'passwords_and_secrets' }
+}
+
+/** Attribute names that hold a secret when given a literal. */
+const SECRET_NAME = /^(password|passwd|master_password|admin_password|root_password|[a-z0-9_]*_password|client_secret|api_key|api_token|auth_token|access_token|secret_key|secret_access_key|access_key|private_key|token)$/i
+/** Literal strings that are obviously not secrets: references quoted by mistake, masks. */
+const NOT_A_SECRET = /^(\s*|(var|local|data|module)\.[\w.[\]-]+|\*+|x+)$/i
+
+const AWS_KEY_ID = /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}\b/
+/** A 40-character secret access key: base64 alphabet, not part of a longer run. */
+const AWS_SECRET_SHAPE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/
+const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-\d/
+
+/** Every literal text in an attribute's value, line by line, with the file line of each. */
+export function eachTextLine(attribute: HclAttribute, visit: (text: string, line: number) => void): void {
+  const walk = (v: HclValue | undefined, line: number, multiline: boolean): void => {
+    if (typeof v === 'string') {
+      const parts = v.split('\n')
+      parts.forEach((t, i) => visit(t, multiline ? line + i : line))
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, lineOfKey(v, i) ?? line, false))
+    } else if (isExpr(v)) {
+      if (v.template !== undefined) walk(v.template, line, multiline)
+      v.args?.forEach((a) => walk(a, line, false))
+    } else if (isObject(v)) {
+      for (const [k, x] of Object.entries(v)) walk(x, lineOfKey(v, k) ?? line, false)
+    }
+  }
+  const heredoc = attribute.valueLine > attribute.line
+  walk(attribute.value, heredoc ? attribute.valueLine : attribute.line, heredoc)
+}
+
+/** All attributes of a block and its nested blocks. */
+function eachAttribute(block: HclBlock, visit: (a: HclAttribute) => void): void {
+  for (const a of Object.values(block.attributes)) visit(a)
+  for (const b of block.blocks) eachAttribute(b, visit)
+}
+
+/** Secret-named keys inside object values (`config = { access_key = "…" }`). */
+function eachSecretKey(v: HclValue, line: number, visit: (key: string, value: HclValue, line: number) => void): void {
+  if (Array.isArray(v)) v.forEach((x, i) => eachSecretKey(x, lineOfKey(v, i) ?? line, visit))
+  else if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      const at = lineOfKey(v, k) ?? line
+      if (SECRET_NAME.test(k)) visit(k, x, at)
+      eachSecretKey(x, at, visit)
+    }
+  }
+}
+
+const isSecretLiteral = (v: HclValue | undefined): boolean => typeof v === 'string' && !NOT_A_SECRET.test(v)
+
+const where = (block: HclBlock): string => {
+  const [a, b] = block.labels
+  if (block.type === 'resource' || block.type === 'data') return `\`${a}.${b}\``
+  if (a !== undefined) return `${block.type} \`${a}\``
+  return `\`${block.type}\``
+}
+
+function checkProviderCredentials(ctx: TfContext): void {
+  for (const p of ctx.topBlocks('provider').filter((b) => b.labels[0] === 'aws')) {
+    for (const name of ['access_key', 'secret_key']) {
+      const a = p.attributes[name]
+      if (a && isSecretLiteral(a.value)) ctx.report(providerCredentials, a.line, `provider \`aws\` sets \`${name}\` to a literal value`)
+    }
+  }
+}
+
+function checkAccessKeys(ctx: TfContext): void {
+  for (const block of ctx.file.blocks) {
+    eachAttribute(block, (a) => {
+      const seen = new Set<number>()
+      eachTextLine(a, (text, line) => {
+        const keyId = AWS_KEY_ID.test(text)
+        const secretShape = a.name === 'user_data' && AWS_SECRET_SHAPE.test(text)
+        if ((keyId || secretShape) && !seen.has(line)) {
+          seen.add(line)
+          const what = keyId ? 'an AWS access key id' : 'a value shaped like an AWS secret access key'
+          ctx.report(accessKeyLiteral, line, `\`${a.name}\` of ${where(block)} contains ${what}`)
+        }
+      })
+    })
+  }
+}
+
+function checkPasswords(ctx: TfContext): void {
+  const report = (line: number, name: string, block: HclBlock): void =>
+    ctx.report(passwordLiteral, line, `${where(block)} sets \`${name}\` to a literal value`)
+  const inspect = (block: HclBlock): void => {
+    eachAttribute(block, (a) => {
+      const awsProviderKey = block.type === 'provider' && block.labels[0] === 'aws' && (a.name === 'access_key' || a.name === 'secret_key')
+      if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value) && !awsProviderKey) report(a.line, a.name, block)
+      eachSecretKey(a.value, a.line, (key, value, line) => {
+        if (isSecretLiteral(value)) report(line, key, block)
+      })
+    })
+  }
+  for (const block of ctx.file.blocks) {
+    if (block.type === 'variable') {
+      const d = block.attributes.default
+      const name = block.labels[0] ?? ''
+      if (d && SECRET_NAME.test(name) && isSecretLiteral(d.value)) report(d.line, 'default', block)
+      continue
+    }
+    inspect(block)
+  }
+  // `.tfvars`: top-level `db_password = "…"`.
+  for (const a of Object.values(ctx.file.attributes)) {
+    if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value)) ctx.report(passwordLiteral, a.line, `\`${a.name}\` is set to a literal value`)
+  }
+}
+
+function checkPrivateKeys(ctx: TfContext): void {
+  const visitBlock = (block: HclBlock): void =>
+    eachAttribute(block, (a) => {
+      let done = false
+      eachTextLine(a, (text, line) => {
+        if (!done && PRIVATE_KEY.test(text)) {
+          done = true
+          ctx.report(privateKeyLiteral, line, `\`${a.name}\` of ${where(block)} contains private key material`)
+        }
+      })
+    })
+  for (const block of ctx.file.blocks) visitBlock(block)
+}
+
+export const secretChecks: TfCheck[] = [
+  { rules: [providerCredentials], check: checkProviderCredentials },
+  { rules: [accessKeyLiteral], check: checkAccessKeys },
+  { rules: [passwordLiteral], check: checkPasswords },
+  { rules: [privateKeyLiteral], check: checkPrivateKeys }
+]
