@@ -1,0 +1,193 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { analyzeCompose, composeRules } from '../src/rules/compose.js'
+import { ParseError } from '../src/rules/yaml.js'
+import { CATEGORIES, SEVERITIES, type Finding } from '../src/types.js'
+
+const fixture = (name: string): string => readFileSync(join('__tests__', '__fixtures__', 'rules', 'compose', name), 'utf8')
+
+const analyze = (content: string): Finding[] => analyzeCompose({ path: 'docker-compose.yml', kind: 'compose', content }) as Finding[]
+
+const hits = (findings: Finding[]): string[] => findings.map((f) => `${f.ruleId}@${f.line}`).sort()
+
+/** A service with every "missing" setting present, so one test can add a single problem. */
+const CLEAN_SERVICE = `    image: app:1.0.0
+    restart: unless-stopped
+    healthcheck:
+      test: ["CMD", "true"]
+    deploy:
+      resources:
+        limits:
+          cpus: "1"
+          memory: 128M
+`
+const withService = (extra: string): string => `services:\n  app:\n${CLEAN_SERVICE}${extra}`
+/** Lines 1-11 are the clean service; `extra` starts at line 12. */
+const EXTRA_LINE = 12
+
+describe('compose rule catalogue', () => {
+  it('uses prefixed kebab-case ids and the shared vocabulary', () => {
+    const ids = composeRules.map((r) => r.id)
+    expect(new Set(ids).size).toBe(ids.length)
+    for (const r of composeRules) {
+      expect(r.id).toMatch(/^compose\/[a-z0-9]+(-[a-z0-9]+)*$/)
+      expect(r.kind).toBe('compose')
+      expect(CATEGORIES).toContain(r.category)
+      expect(SEVERITIES).toContain(r.severity)
+    }
+  })
+})
+
+describe('analyzeCompose on the bad fixture', () => {
+  const findings = analyze(fixture('bad.yml'))
+
+  it('reports every rule at its exact line', () => {
+    expect(hits(findings)).toEqual(
+      [
+        'compose/no-healthcheck@2',
+        'compose/no-memory-limit@2',
+        'compose/no-cpu-limit@2',
+        'compose/no-restart-policy@2',
+        'compose/image-latest@3',
+        'compose/privileged@4',
+        'compose/network-mode-host@5',
+        'compose/host-namespace@6',
+        'compose/dangerous-capability@8',
+        'compose/port-all-interfaces@11',
+        'compose/port-all-interfaces@12',
+        'compose/port-all-interfaces@13',
+        'compose/port-all-interfaces@15',
+        'compose/docker-socket@17',
+        'compose/docker-socket@18',
+        'compose/secret-in-environment@22',
+        'compose/no-memory-limit@25',
+        'compose/no-cpu-limit@25',
+        'compose/no-restart-policy@25',
+        'compose/image-latest@26',
+        'compose/secret-in-environment@28',
+        'compose/healthcheck-disabled@31'
+      ].sort()
+    )
+  })
+
+  it("takes category and severity from the rule's meta", () => {
+    const meta = new Map(composeRules.map((r) => [r.id, r]))
+    for (const f of findings) {
+      expect(meta.get(f.ruleId)?.category).toBe(f.category)
+      expect(meta.get(f.ruleId)?.severity).toBe(f.severity)
+    }
+  })
+
+  it('gives exact suggestions, keeping indentation', () => {
+    const suggestions = Object.fromEntries(findings.filter((f) => f.suggestion !== undefined).map((f) => [`${f.ruleId}@${f.line}`, f.suggestion]))
+    expect(suggestions).toEqual({
+      'compose/privileged@4': '    privileged: false',
+      'compose/port-all-interfaces@11': '      - "127.0.0.1:8080:80"',
+      'compose/port-all-interfaces@12': '      - "127.0.0.1:8443:443"',
+      'compose/port-all-interfaces@13': '      - "127.0.0.1::9000"',
+      'compose/port-all-interfaces@15': '        published: 8081\n        host_ip: 127.0.0.1'
+    })
+  })
+
+  it('never echoes a secret value', () => {
+    const secrets = findings.filter((f) => f.ruleId === 'compose/secret-in-environment')
+    expect(secrets.map((f) => f.category)).toEqual(['secrets', 'secrets'])
+    for (const f of findings) {
+      expect(f.message).not.toContain('fixture-password')
+      expect(f.message).not.toContain('fixture-secret')
+    }
+  })
+})
+
+describe('analyzeCompose on the fixed fixture', () => {
+  it('reports nothing, reading merge keys, same-file extends and skipping other-file extends', () => {
+    expect(hits(analyze(fixture('good.yml')))).toEqual([])
+  })
+})
+
+describe('single settings', () => {
+  it('keeps a clean service quiet', () => {
+    expect(hits(analyze(withService('')))).toEqual([])
+  })
+
+  it('flags `test: ["NONE"]` as a disabled healthcheck, not a missing one', () => {
+    const content = 'services:\n  app:\n    image: app:1\n    restart: always\n    mem_limit: 1g\n    cpus: 1\n    healthcheck:\n      test: ["NONE"]\n'
+    expect(hits(analyze(content))).toEqual(['compose/healthcheck-disabled@8'])
+  })
+
+  it('points a missing memory limit at the deepest deploy block present', () => {
+    const content = 'services:\n  app:\n    image: app:1\n    restart: always\n    healthcheck: {test: [CMD, "true"]}\n    deploy:\n      resources:\n        reservations:\n          memory: 64M\n'
+    expect(hits(analyze(content))).toEqual(['compose/no-cpu-limit@7', 'compose/no-memory-limit@7'])
+  })
+
+  it('accepts a Swarm restart_policy', () => {
+    const content = 'services:\n  app:\n    image: app:1\n    healthcheck: {test: [CMD, "true"]}\n    deploy:\n      restart_policy:\n        condition: on-failure\n      resources:\n        limits: {cpus: "1", memory: 64M}\n'
+    expect(hits(analyze(content))).toEqual([])
+  })
+
+  it('accepts ports bound to an address, in both syntaxes', () => {
+    const extra = '    ports:\n      - "127.0.0.1:8080:80"\n      - "[::1]:8081:81/udp"\n      - "${BIND_IP}:8082:82"\n      - target: 83\n        host_ip: 10.0.0.5\n    expose:\n      - "9000"\n'
+    expect(hits(analyze(withService(extra)))).toEqual([])
+  })
+
+  it('flags long-syntax ports without published port at the item', () => {
+    const extra = '    ports:\n      - target: 80\n        protocol: tcp\n'
+    const f = analyze(withService(extra))
+    expect(hits(f)).toEqual([`compose/port-all-interfaces@${EXTRA_LINE + 1}`])
+    expect(f[0].suggestion).toBeUndefined()
+  })
+
+  it('does not suggest for flow-style port lists', () => {
+    const f = analyze(withService('    ports: ["8080:80", "9090:90"]\n'))
+    expect(hits(f)).toEqual([`compose/port-all-interfaces@${EXTRA_LINE}`, `compose/port-all-interfaces@${EXTRA_LINE}`])
+    expect(f.every((x) => x.suggestion === undefined)).toBe(true)
+  })
+
+  it('handles environment in list form, with and without values', () => {
+    const extra = '    environment:\n      - DB_PASSWORD=${DB_PASSWORD}\n      - API_KEY\n      - JWT_SECRET=literal\n      - TOKEN_TTL=3600\n'
+    expect(hits(analyze(withService(extra)))).toEqual([`compose/secret-in-environment@${EXTRA_LINE + 3}`])
+  })
+
+  it('flags cap_add ALL with the CAP_ prefix and ignores narrow capabilities', () => {
+    const extra = '    cap_add: [NET_BIND_SERVICE, CAP_ALL]\n'
+    expect(hits(analyze(withService(extra)))).toEqual([`compose/dangerous-capability@${EXTRA_LINE}`])
+  })
+
+  it('does not flag image tags on built images or interpolated references', () => {
+    const content = 'services:\n  a:\n    build: .\n    image: mine\n  b:\n    image: ${REGISTRY}/b\n'
+    expect(hits(analyze(content)).filter((h) => h.startsWith('compose/image-latest'))).toEqual([])
+  })
+
+  it('points a finding from a merged anchor at the anchor', () => {
+    const content = 'x-priv: &priv\n  privileged: true\nservices:\n  app:\n    <<: [*priv]\n' + CLEAN_SERVICE
+    const f = analyze(content)
+    expect(hits(f)).toEqual(['compose/privileged@2'])
+    expect(f[0].suggestion).toBe('  privileged: false')
+  })
+
+  it('reads the legacy v1 layout with services at the top level', () => {
+    const content = 'web:\n  image: nginx:1.25\n  privileged: true\n'
+    expect(hits(analyze(content))).toContain('compose/privileged@3')
+  })
+})
+
+describe('robustness', () => {
+  it('survives extends cycles and unknown bases', () => {
+    const content = 'services:\n  a:\n    extends: b\n  b:\n    extends:\n      service: a\n  c:\n    extends: { service: missing }\n'
+    expect(() => analyze(content)).not.toThrow()
+  })
+
+  it('returns nothing for an empty file or a file without services', () => {
+    expect(analyze('')).toEqual([])
+    expect(analyze('version: "3.8"\n')).toEqual([])
+    expect(analyze('services:\n')).toEqual([])
+  })
+
+  it.each([
+    ['invalid YAML', 'services:\n  web:\n    image: [unclosed\n'],
+    ['a top-level list', '- web\n- db\n'],
+    ['services as a list', 'services:\n  - web\n']
+  ])('throws ParseError on %s', (_what, content) => {
+    expect(() => analyze(content)).toThrow(ParseError)
+  })
+})
