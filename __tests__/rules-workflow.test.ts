@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { analyzeWorkflow, workflowRules } from '../src/rules/workflow.js'
@@ -200,7 +201,46 @@ jobs:
   })
 })
 
+describe('deploy detection', () => {
+  const job = (id: string, run: string): string => `on: push
+permissions: {}
+concurrency: one
+jobs:
+  ${id}:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: ${run}
+`
+  it('recognizes deploy commands in steps and deploy words in job ids', () => {
+    expect(got(run(job('ship', 'terraform apply -auto-approve')))).toEqual(['workflow/deploy-without-environment@5', 'workflow/deploy-without-verification@9'])
+    expect(got(run(job('deploy_web', 'make')))).toEqual(['workflow/deploy-without-environment@5', 'workflow/deploy-without-verification@5'])
+  })
+  it('ignores the words inside longer words', () => {
+    expect(got(run(job('prerelease-tests', 'make test')))).toEqual([])
+    expect(got(run(job('redeployable-check', 'make test')))).toEqual([])
+  })
+})
+
 describe('input that is not a usable workflow', () => {
+  it('never throws anything but ParseError, whatever the text', () => {
+    const line = fc.oneof(
+      fc.string(),
+      fc.constantFrom('on: push', 'jobs:', '  a:', '    steps:', '      - run: |', '        echo ${{ github.event.issue.title }}', '      - uses: x/y@v1', '    runs-on: [self-hosted', 'permissions: write-all', '- item', '  env: {A: 1}', '&a [*a]')
+    )
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), (lines) => {
+        try {
+          const findings = run(lines.join('\n'))
+          for (const f of findings) expect(f.line).toBeGreaterThanOrEqual(1)
+        } catch (e) {
+          expect(e).toBeInstanceOf(ParseError)
+        }
+      }),
+      { numRuns: 300 }
+    )
+  })
+
   it('throws ParseError for malformed YAML', () => {
     expect(() => run(fixture('malformed.yml'))).toThrow(ParseError)
   })

@@ -14,6 +14,9 @@ const DEPLOY_COMMAND =
   /\b(kubectl\s+(apply|set\s+image|rollout\s+restart|replace)|(terraform|tofu|terragrunt)\s+(run-all\s+)?apply|helm\s+(upgrade|install)|helmfile\s+(apply|sync)|pulumi\s+up|cdk\s+deploy|sam\s+deploy|(serverless|sls)\s+deploy|aws\s+ecs\s+update-service|aws\s+cloudformation\s+deploy|aws\s+lambda\s+update-function-code|gcloud\s+(run|app|functions)\s+deploy|az\s+(webapp|containerapp|functionapp)\s+(deploy|update|up)|fly(ctl)?\s+deploy|netlify\s+deploy|firebase\s+deploy|kamal\s+deploy|argocd\s+app\s+sync|ansible-playbook)\b/i
 const RELEASE_COMMAND =
   /\b((npm|yarn|pnpm)\s+publish|twine\s+upload|cargo\s+publish|gem\s+push|docker\s+push|goreleaser|gh\s+release\s+create|mvn\s+[^\n]*\bdeploy|gradlew?\s+[^\n]*publish)\b/i
+/** Words in job ids and names, not inside longer words (`prerelease`, `redeploy` do not count). */
+const DEPLOY_WORD = /(^|[^a-z])deploy/i
+const RELEASE_WORD = /(^|[^a-z])(release|publish)/i
 const VERIFICATION =
   /rollback|roll\s*back|rollout\s+status|kubectl\s+wait|smoke|verif|health|--atomic|--wait\b|wait-for|wait_for|readiness|e2e|end-to-end|canary|status\s+check|curl\s[^\n]*(-f\b|--fail)/i
 
@@ -27,8 +30,8 @@ function stepKind(step: StepModel): DeployKind | undefined {
   const run = scalarString(step.run) ?? ''
   const repo = actionRepo(step.uses)?.split('/')[1] ?? ''
   const name = step.name ?? ''
-  if (DEPLOY_COMMAND.test(run) || /deploy/i.test(repo) || /\bdeploy/i.test(name)) return 'deploy'
-  if (RELEASE_COMMAND.test(run) || /release|publish/i.test(repo) || /\b(release|publish)/i.test(name)) return 'release'
+  if (DEPLOY_COMMAND.test(run) || DEPLOY_WORD.test(repo) || DEPLOY_WORD.test(name)) return 'deploy'
+  if (RELEASE_COMMAND.test(run) || RELEASE_WORD.test(repo) || RELEASE_WORD.test(name)) return 'release'
   return undefined
 }
 
@@ -37,10 +40,10 @@ function deployEvidence(job: JobModel): DeployEvidence | undefined {
   const steps = job.steps.map((s) => ({ step: s, kind: stepKind(s) }))
   const deployStep = steps.find((s) => s.kind === 'deploy')?.step
   if (deployStep) return { kind: 'deploy', step: deployStep }
-  if (/deploy/i.test(label)) return { kind: 'deploy' }
+  if (DEPLOY_WORD.test(label)) return { kind: 'deploy' }
   const releaseStep = steps.find((s) => s.kind === 'release')?.step
   if (releaseStep) return { kind: 'release', step: releaseStep }
-  if (/release|publish/i.test(label)) return { kind: 'release' }
+  if (RELEASE_WORD.test(label)) return { kind: 'release' }
   return undefined
 }
 
