@@ -6,7 +6,6 @@ import { K8S } from './meta.js'
 import { isTrue, numberAt, type Container, type K8sObject, type PodSpec } from './objects.js'
 import type { CheckContext } from './containers.js'
 import type { DocView } from './view.js'
-import { lineText, replaceScalarOnLine } from './view.js'
 
 export function checkPod(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[]): Finding[] {
   return [...checkUser(ctx, obj, pod, containers), ...checkHostNamespaces(ctx, obj, pod), ...checkVolumes(ctx, obj, pod)]
@@ -15,7 +14,8 @@ export function checkPod(ctx: CheckContext, obj: K8sObject, pod: PodSpec, contai
 interface UserVerdict {
   meta: RuleMeta
   line: number
-  why: string
+  /** Predicate after the subject, singular and plural. */
+  why: [string, string]
 }
 
 /**
@@ -29,12 +29,12 @@ function userVerdict(v: DocView, podSc: Node | undefined, c: Container): UserVer
   if (uidOwner !== undefined) {
     const uid = numberAt(v, v.get(uidOwner, 'runAsUser'))
     if (uid !== 0) return undefined
-    return { meta: K8S.runAsRoot, line: v.keyLine(uidOwner, 'runAsUser'), why: 'runs as UID 0 (root)' }
+    return { meta: K8S.runAsRoot, line: v.keyLine(uidOwner, 'runAsUser'), why: ['runs as UID 0 (root)', 'run as UID 0 (root)'] }
   }
   const nonRootOwner = v.get(sc, 'runAsNonRoot') !== undefined ? sc : v.get(podSc, 'runAsNonRoot') !== undefined ? podSc : undefined
   if (nonRootOwner !== undefined && isTrue(v, v.get(nonRootOwner, 'runAsNonRoot'))) return undefined
   const line = nonRootOwner !== undefined ? v.keyLine(nonRootOwner, 'runAsNonRoot') : c.line
-  return { meta: K8S.runAsNonRootNotSet, line, why: 'may run as root (no non-zero `runAsUser`, no `runAsNonRoot: true`)' }
+  return { meta: K8S.runAsNonRootNotSet, line, why: ['may run as root (no non-zero `runAsUser`, no `runAsNonRoot: true`)', 'may run as root (no non-zero `runAsUser`, no `runAsNonRoot: true`)'] }
 }
 
 /** One finding per offending line, naming every container it applies to. */
@@ -51,8 +51,9 @@ function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: 
     groups.set(key, group)
   }
   return [...groups.values()].map(({ verdict, names }) => {
-    const who = names.length === 1 ? `container \`${names[0]}\`` : `containers ${names.map((n) => `\`${n}\``).join(', ')}`
-    return makeFinding(verdict.meta, ctx.path, verdict.line, `${who} of ${obj.kind} \`${obj.name}\` ${verdict.why}`)
+    const one = names.length === 1
+    const who = one ? `container \`${names[0]}\`` : `containers ${names.map((n) => `\`${n}\``).join(', ')}`
+    return makeFinding(verdict.meta, ctx.path, verdict.line, `${who} of ${obj.kind} \`${obj.name}\` ${verdict.why[one ? 0 : 1]}`)
   })
 }
 
@@ -67,9 +68,8 @@ function checkHostNamespaces(ctx: CheckContext, obj: K8sObject, pod: PodSpec): F
   const out: Finding[] = []
   for (const h of HOST_NAMESPACES) {
     if (!isTrue(v, v.get(pod.node, h.key))) continue
-    const line = v.keyLine(pod.node, h.key)
-    const suggestion = replaceScalarOnLine(lineText(ctx.content, line), h.key, /^true$/i, 'false')
-    out.push(makeFinding(h.meta, ctx.path, line, `${obj.kind} \`${obj.name}\` shares ${h.what}`, { suggestion }))
+    // No suggestion: node agents (CNI, exporters) may truly need the host namespace.
+    out.push(makeFinding(h.meta, ctx.path, v.keyLine(pod.node, h.key), `${obj.kind} \`${obj.name}\` shares ${h.what}`))
   }
   return out
 }
