@@ -5,7 +5,7 @@
  * The rule (also in docs/checklist.md):
  * - `n/a`     no changed file is of a kind that any rule of the item's categories looks at;
  * - `unknown` a concerned file could not be analyzed (parse error, too large, binary…) and no
- *             finding already decides the item;
+ *             finding already decides the item; or the item has no category a rule can judge;
  * - `fail`    at least one critical or high finding in the item's categories;
  * - `warn`    at least one medium or low finding;
  * - `pass`    the concerned files were analyzed and only info findings (or none) were found.
@@ -56,6 +56,10 @@ export function evaluateChecklist(input: ChecklistInput): ChecklistResult[] {
       })
     )
     const base = { agent: input.persona.name, item: item.id, question: item.question, categories: item.categories, source: 'rules' as const }
+    if (item.categories.length === 0) {
+      // Nothing a rule checks: only a reviewer (or the model) can answer it.
+      return { ...base, status: (infraFiles.length ? 'unknown' : 'n/a') as ChecklistStatus, evidence: ['no rule decides this item; it needs a reviewer or the model'] }
+    }
     if (concerned.length === 0) {
       return { ...base, status: 'n/a' as const, evidence: [describeNoFiles(item.categories)] }
     }
@@ -101,6 +105,7 @@ function describeNoFiles(categories: Category[]): string {
 /** The overall verdict from the checklists: fail > warn/unknown > pass. */
 export function verdictOf(results: ChecklistResult[]): 'pass' | 'warn' | 'fail' {
   if (results.some((r) => r.status === 'fail')) return 'fail'
-  if (results.some((r) => r.status === 'warn' || r.status === 'unknown')) return 'warn'
+  // An item no rule can judge stays `unknown` in the table but does not hold the verdict back.
+  if (results.some((r) => r.status === 'warn' || (r.status === 'unknown' && r.categories.length > 0))) return 'warn'
   return 'pass'
 }

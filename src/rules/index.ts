@@ -102,12 +102,19 @@ export function compareFindings(a: Finding, b: Finding): number {
   )
 }
 
+/**
+ * Drops exact repeats, and a generic `secrets/*` finding where a rule of the file's own kind
+ * already reports a secret on the same line (the specific rule says more about the fix).
+ */
 function dedupeFindings(findings: Finding[]): Finding[] {
   const seen = new Set<string>()
+  const specificSecretLines = new Set(
+    findings.filter((f) => f.category === 'secrets' && !f.ruleId.startsWith('secrets/')).map((f) => `${f.path}\u0000${f.line}`)
+  )
   return findings.filter((f) => {
     const key = `${f.ruleId}\u0000${f.path}\u0000${f.line}`
     if (seen.has(key)) return false
     seen.add(key)
-    return true
+    return !(f.ruleId.startsWith('secrets/') && specificSecretLines.has(`${f.path}\u0000${f.line}`))
   })
 }
