@@ -31,6 +31,30 @@ export interface ContextRead {
   text: string
 }
 
+/** Functions whose result is a boolean, whatever text their arguments hold. */
+const PREDICATES = new Set(['contains', 'startswith', 'endswith'])
+
+/**
+ * True when the value read at code[start, end) cannot reach the expression's result: it is an
+ * operand of a comparison or of `!`, or an argument of contains/startsWith/endsWith.
+ */
+function onlyTested(code: string, start: number, end: number): boolean {
+  if (/^\s*(==|!=|<|>)/.test(code.slice(end)) || /(==|!=|<=?|>=?|!)\s*$/.test(code.slice(0, start))) return true
+  let depth = 0
+  for (let i = start - 1; i >= 0; i--) {
+    const c = code[i]
+    if (c === ')') depth++
+    else if (c === '(') {
+      if (depth === 0) {
+        const fn = /([A-Za-z_][\w]*)\s*$/.exec(code.slice(0, i))?.[1]?.toLowerCase()
+        return fn !== undefined && PREDICATES.has(fn)
+      }
+      depth--
+    }
+  }
+  return false
+}
+
 /** Context paths read by an expression body (function names and literals left out). */
 export function contextPaths(body: string): string[] {
   return contextReads(body).map((r) => r.path)
@@ -45,7 +69,7 @@ export function contextReads(body: string): ContextRead[] {
   for (const m of code.matchAll(ref)) {
     if (m[3]) continue // function call: its arguments are matched on their own
     const head = m[1].toLowerCase()
-    if (LITERALS.has(head)) continue
+    if (LITERALS.has(head) || onlyTested(code, m.index, m.index + m[0].length)) continue
     const written = m[1] + m[2].replace(/\s+/g, '')
     const tail = m[2]
       .replace(/\s+/g, '')
