@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
 import { join } from 'node:path'
 import { analyzeCompose, composeRules } from '../src/rules/compose.js'
 import { ParseError } from '../src/rules/yaml.js'
@@ -189,5 +190,21 @@ describe('robustness', () => {
     ['services as a list', 'services:\n  - web\n']
   ])('throws ParseError on %s', (_what, content) => {
     expect(() => analyze(content)).toThrow(ParseError)
+  })
+})
+
+describe('any input', () => {
+  const pieces = ['services:\n', '  web:\n', '    image: x\n', '    <<: *a\n', 'x: &a\n', '  privileged: true\n', '    ports:\n', '      - "80:80"\n', '      - target: 1\n', '    extends: web\n', '    environment:\n', '      - TOKEN=x\n', '      TOKEN: x\n', '- ', '{', '}', ': ', '\n']
+  it('returns findings or throws ParseError, nothing else', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string()), { maxLength: 30 }), (parts) => {
+        try {
+          for (const f of analyze(parts.join(''))) expect(f.line).toBeGreaterThanOrEqual(1)
+        } catch (e) {
+          expect(e).toBeInstanceOf(ParseError)
+        }
+      }),
+      { numRuns: 300 }
+    )
   })
 })

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
 import { join } from 'node:path'
 import { analyzeDockerfile, dockerfileRules } from '../src/rules/dockerfile.js'
 import { ParseError } from '../src/rules/yaml.js'
@@ -265,7 +266,29 @@ describe('malformed Dockerfiles', () => {
     expect(() => analyze(content)).toThrow(ParseError)
   })
 
-  it('names the file in the message', () => {
-    expect(() => analyzeDockerfile({ path: 'svc/Dockerfile', kind: 'dockerfile', content: '' })).toThrow(/svc\/Dockerfile/)
+  it('says what is wrong and where (the registry adds the path)', () => {
+    expect(() => analyze('')).toThrow(/no FROM instruction/)
+    expect(() => analyze('\nMAINTAINER me\nFROM alpine:3\n')).toThrow(/MAINTAINER at line 2 comes before the first FROM/)
+  })
+})
+
+describe('any input', () => {
+  const pieces = ['FROM alpine:3', 'FROM ${X}', 'FROM a AS b', 'FROM b', 'RUN ', 'apt-get install', ' -t', ' curl', ' | sh', ' && ', ';', '"', "'", '\\\n', '$(', '`', '<<EOF\n', 'EOF', 'ADD ', 'CMD ', 'ENV A=', 'USER ', 'EXPOSE 22', '[', ']', '\n', ' ']
+  it('returns findings with valid lines or throws ParseError, nothing else', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string()), { maxLength: 40 }), (parts) => {
+        const content = parts.join('')
+        try {
+          const lineCount = content.split('\n').length
+          for (const f of analyze(content)) {
+            expect(f.line).toBeGreaterThanOrEqual(1)
+            expect(f.line).toBeLessThanOrEqual(lineCount)
+          }
+        } catch (e) {
+          expect(e).toBeInstanceOf(ParseError)
+        }
+      }),
+      { numRuns: 300 }
+    )
   })
 })

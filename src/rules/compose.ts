@@ -236,7 +236,7 @@ function collectServices(ctx: Context, root: YAMLMap): void {
   if (servicesPair) {
     const services = resolve(ctx, servicesPair.value)
     if (services === null || (isScalar(services) && services.value === null)) return
-    if (!isMap(services)) throw new ParseError(`${ctx.file.path}: \`services\` must be a mapping of service names`, lineOf(ctx, servicesPair.key))
+    if (!isMap(services)) throw new ParseError(`\`services\` must be a mapping of service names`, lineOf(ctx, servicesPair.key))
     entries = services.items
   } else {
     // The legacy v1 format has the services at the top level.
@@ -260,7 +260,7 @@ export function analyzeCompose(file: SourceFile): Finding[] {
   const doc = yaml.docs[0]
   const findings: Finding[] = []
   if (!doc || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return findings
-  if (!isMap(doc.contents)) throw new ParseError(`${file.path}: the top level of a compose file must be a mapping`, yaml.lineOf(doc.contents))
+  if (!isMap(doc.contents)) throw new ParseError('the top level of a compose file must be a mapping', yaml.lineOf(doc.contents))
   const ctx: Context = { file, yaml, doc, lines: file.content.split('\n'), services: new Map(), findings }
   collectServices(ctx, doc.contents)
   for (const service of ctx.services.values()) checkService(ctx, service)

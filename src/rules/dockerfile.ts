@@ -278,7 +278,7 @@ function span(i: Instruction): { line: number; endLine: number } {
 
 export function analyzeDockerfile(file: SourceFile): Finding[] {
   const dockerfile = DockerfileParser.parse(file.content)
-  const stages = buildStages(dockerfile.getInstructions(), file.path)
+  const stages = buildStages(dockerfile.getInstructions())
   const ctx: Context = { file, lines: file.content.split('\n'), findings: [] }
   const finalChain = ancestry(stages, stages.length - 1)
 
@@ -301,7 +301,7 @@ function byLine(a: Finding, b: Finding): number {
   return a.line - b.line || a.ruleId.localeCompare(b.ruleId)
 }
 
-function buildStages(instructions: Instruction[], path: string): Stage[] {
+function buildStages(instructions: Instruction[]): Stage[] {
   const stages: Stage[] = []
   const globalArgs = new Map<string, string | null>()
   for (const ins of instructions) {
@@ -309,14 +309,14 @@ function buildStages(instructions: Instruction[], path: string): Stage[] {
     if (keyword === 'FROM') {
       const from = ins as From
       const raw = from.getImage()
-      if (!raw) throw new ParseError(`${path}: FROM without an image at line ${span(ins).line}`, span(ins).line)
+      if (!raw) throw new ParseError(`FROM without an image at line ${span(ins).line}`, span(ins).line)
       const alias = from.getBuildStage() ?? undefined
       const image = substituteArgs(raw, globalArgs)
       const parent = image === undefined ? undefined : stages.findIndex((s) => s.alias !== undefined && s.alias.toLowerCase() === image.toLowerCase())
       stages.push({ index: stages.length, from, alias, body: [], image, parent: parent === -1 ? undefined : parent })
     } else if (stages.length === 0) {
       if (keyword !== 'ARG') {
-        throw new ParseError(`${path}: ${keyword} at line ${span(ins).line} comes before the first FROM`, span(ins).line)
+        throw new ParseError(`${keyword} at line ${span(ins).line} comes before the first FROM`, span(ins).line)
       }
       const prop = (ins as Arg).getProperty()
       if (prop) globalArgs.set(prop.getName(), prop.getValue())
@@ -324,7 +324,7 @@ function buildStages(instructions: Instruction[], path: string): Stage[] {
       stages[stages.length - 1].body.push(ins)
     }
   }
-  if (stages.length === 0) throw new ParseError(`${path}: no FROM instruction (empty or not a Dockerfile)`)
+  if (stages.length === 0) throw new ParseError('no FROM instruction (empty or not a Dockerfile)')
   return stages
 }
 
