@@ -76,12 +76,13 @@ export async function loadPullRequestChange(client: GitHubClient, options: LoadP
 
   if (pr.changed_files > files.length) {
     const cap = pr.changed_files > GITHUB_FILE_LIST_CAP && maxFiles === GITHUB_FILE_LIST_CAP
-    const limit = cap ? 'GitHub lists only the first 3,000' : `at most ${maxFiles} are reviewed`
+    const n = (x: number) => x.toLocaleString('en-US')
+    const limit = cap ? 'GitHub lists only the first 3,000' : `at most ${n(maxFiles)} are reviewed`
     notes.push(
       note(
         PR_NOTE_PATH,
         'too-large',
-        `This pull request changes ${pr.changed_files} files; ${limit}, so only the first ${files.length} were reviewed.`
+        `This pull request changes ${n(pr.changed_files)} files; ${limit}, so only the first ${n(files.length)} were reviewed.`
       )
     )
   }
