@@ -328,3 +328,12 @@ describe('bad input', () => {
     expect(result.notes).toEqual([expect.objectContaining({ path: 'k8s/broken.yaml', reason: 'parse' })])
   })
 })
+
+describe('rule coverage of the fixtures', () => {
+  it('fires every Kubernetes rule at least once across the fixtures', () => {
+    const fired = new Set(
+      ['insecure-deployment.yaml', 'multi-doc-pdb.yaml', 'cluster-objects.yaml'].flatMap((name) => analyze(fixture(name)).map((f) => f.ruleId))
+    )
+    expect(kubernetesRules.map((r) => r.id).filter((id) => !fired.has(id))).toEqual([])
+  })
+})

@@ -1,0 +1,235 @@
+import { readFileSync } from 'node:fs'
+import { analyzeCloudformation, cloudformationRules } from '../src/rules/cloudformation.js'
+import { isSecretKey } from '../src/rules/cfn/secrets.js'
+import { analyzeFile } from '../src/rules/index.js'
+import { ParseError } from '../src/rules/yaml.js'
+import { CATEGORIES, SEVERITIES, type Finding } from '../src/types.js'
+
+const fixture = (name: string): string => readFileSync(new URL(`./__fixtures__/rules/cloudformation/${name}`, import.meta.url), 'utf8')
+const analyze = (content: string, path = 'infra/stack.yaml'): Finding[] => analyzeCloudformation({ path, kind: 'cloudformation', content })
+const pairs = (findings: Finding[]): string[] => findings.map((f) => `${f.ruleId}@${f.line}`).sort()
+const ids = (findings: Finding[]): string[] => [...new Set(findings.map((f) => f.ruleId))].sort()
+
+describe('cloudformation rule catalogue', () => {
+  it('has unique cfn/ ids with vocabulary categories and severities', () => {
+    const all = cloudformationRules.map((r) => r.id)
+    expect(new Set(all).size).toBe(all.length)
+    for (const r of cloudformationRules) {
+      expect(r.id).toMatch(/^cfn\/[a-z0-9-]+$/)
+      expect(r.kind).toBe('cloudformation')
+      expect(CATEGORIES).toContain(r.category)
+      expect(SEVERITIES).toContain(r.severity)
+    }
+  })
+  it('files log retention under observability, like the KICS Terraform query', () => {
+    expect(cloudformationRules.find((r) => r.id === 'cfn/log-group-no-retention')?.category).toBe('observability')
+  })
+})
+
+describe('insecure YAML template (short-form tags)', () => {
+  const findings = analyze(fixture('insecure.yaml'))
+
+  it('reports every problem at its exact line', () => {
+    expect(pairs(findings)).toEqual(
+      [
+        // Parameter DBPassword: literal default, not NoEcho.
+        'cfn/literal-secret@6',
+        'cfn/secret-parameter-no-echo@4',
+        // Database: explicit DeletionPolicy Delete and the problems in its properties.
+        'cfn/stateful-no-deletion-policy@15',
+        'cfn/stateful-no-update-replace-policy@13',
+        'cfn/rds-no-deletion-protection@13',
+        'cfn/rds-publicly-accessible@22',
+        'cfn/rds-backups-disabled@23',
+        'cfn/rds-storage-not-encrypted@24',
+        'cfn/rds-single-az@25',
+        // LegacyDatabase: settings missing (DeletionPolicy defaults to Snapshot for RDS).
+        'cfn/stateful-no-update-replace-policy@26',
+        'cfn/rds-storage-not-encrypted@26',
+        'cfn/rds-no-deletion-protection@26',
+        'cfn/rds-single-az@26',
+        'cfn/literal-secret@33',
+        // Assets bucket.
+        'cfn/stateful-no-deletion-policy@34',
+        'cfn/stateful-no-update-replace-policy@34',
+        'cfn/s3-no-public-access-block@34',
+        'cfn/s3-no-versioning@34',
+        'cfn/s3-public-access@37',
+        // DynamoDB table.
+        'cfn/stateful-no-deletion-policy@39',
+        'cfn/stateful-no-update-replace-policy@39',
+        'cfn/dynamodb-no-point-in-time-recovery@39',
+        // Security groups: SSH open, all ports open over IPv6 (not SSH again), RDP inside a range.
+        'cfn/sg-open-admin-port@57',
+        'cfn/sg-open-all-ports@59',
+        'cfn/sg-open-admin-port@71',
+        // IAM: statement list and single-statement map with list values.
+        'cfn/iam-wildcard-policy@79',
+        'cfn/iam-wildcard-policy@113',
+        'cfn/log-group-no-retention@81',
+        'cfn/lambda-no-tracing@85',
+        // Lambda environment variable with a literal token; LOG_LEVEL is not a secret.
+        'cfn/literal-secret@97'
+      ].sort()
+    )
+  })
+
+  it('suggests PubliclyAccessible: false, keeping indentation', () => {
+    expect(findings.find((f) => f.ruleId === 'cfn/rds-publicly-accessible')?.suggestion).toBe('      PubliclyAccessible: false')
+  })
+
+  it('never echoes literal secret values', () => {
+    const text = JSON.stringify(findings)
+    for (const value of ['hunter2-not-real', 'not-a-real-password-123', 'not-a-real-token-value']) expect(text).not.toContain(value)
+  })
+
+  it('keeps the category and severity of the rule meta', () => {
+    const meta = new Map(cloudformationRules.map((r) => [r.id, r]))
+    for (const f of findings) {
+      expect(f.category).toBe(meta.get(f.ruleId)?.category)
+      expect(f.severity).toBe(meta.get(f.ruleId)?.severity)
+    }
+  })
+})
+
+describe('fixed template', () => {
+  it('stays quiet: policies set, NoEcho parameter, dynamic references, Aurora member instance, restricted ingress', () => {
+    expect(analyze(fixture('secure.yaml'))).toEqual([])
+  })
+})
+
+describe('JSON template', () => {
+  const findings = analyze(fixture('insecure.json'), 'infra/stack.json')
+
+  it('reads long-form intrinsics and reports exact lines', () => {
+    expect(pairs(findings)).toEqual(
+      [
+        'cfn/stateful-no-update-replace-policy@4',
+        'cfn/rds-storage-not-encrypted@10',
+        'cfn/sg-open-admin-port@19',
+        'cfn/rds-publicly-accessible@29',
+        'cfn/secret-parameter-no-echo@37'
+      ].sort()
+    )
+  })
+
+  it('keeps the trailing comma in the suggestion', () => {
+    expect(findings.find((f) => f.ruleId === 'cfn/rds-publicly-accessible')?.suggestion).toBe('        "PubliclyAccessible": false,')
+  })
+})
+
+describe('values that are not literals', () => {
+  const db = (props: string): string =>
+    [
+      'Conditions:',
+      '  IsProd: !Equals [prod, prod]',
+      'Resources:',
+      '  Db:',
+      '    Type: AWS::RDS::DBInstance',
+      '    DeletionPolicy: Snapshot',
+      '    UpdateReplacePolicy: Snapshot',
+      '    Properties:',
+      '      StorageEncrypted: true',
+      '      MultiAZ: true',
+      '      DeletionProtection: true',
+      props
+    ].join('\n') + '\n'
+
+  it('does not judge values built by !If or Fn::If', () => {
+    expect(analyze(db('      PubliclyAccessible: !If [IsProd, false, true]'))).toEqual([])
+    expect(analyze(db('      PubliclyAccessible: {"Fn::If": [IsProd, false, true]}'))).toEqual([])
+  })
+
+  it('accepts dynamic references and rejects a !Sub without substitutions', () => {
+    expect(analyze(db("      MasterUserPassword: '{{resolve:secretsmanager:db:SecretString:pw}}'"))).toEqual([])
+    expect(pairs(analyze(db("      MasterUserPassword: !Sub 'plain-text-value'")))).toEqual(['cfn/literal-secret@12'])
+    expect(analyze(db("      MasterUserPassword: !Sub '{{resolve:secretsmanager:${Secret}:SecretString:pw}}'"))).toEqual([])
+  })
+
+  it('flags a Ref to a parameter without NoEcho, at the parameter', () => {
+    const template = `Parameters:\n  Master:\n    Type: String\n${db('      MasterUserPassword: !Ref Master')}`
+    expect(pairs(analyze(template))).toEqual(['cfn/secret-parameter-no-echo@2'])
+    expect(analyze(template.replace('    Type: String\n', '    Type: String\n    NoEcho: true\n'))).toEqual([])
+  })
+})
+
+describe('more resource shapes', () => {
+  it('checks SAM functions against Globals tracing', () => {
+    const sam = (globals: string): string =>
+      `Transform: AWS::Serverless-2016-10-31\n${globals}Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n`
+    expect(pairs(analyze(sam('')))).toEqual(['cfn/lambda-no-tracing@3'])
+    expect(analyze(sam('Globals:\n  Function:\n    Tracing: Active\n'))).toEqual([])
+  })
+
+  it('flags public access block settings that are false or left out', () => {
+    const bucket =
+      'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n    Properties:\n      VersioningConfiguration:\n        Status: Suspended\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: false\n        BlockPublicPolicy: true\n        IgnorePublicAcls: true\n'
+    expect(pairs(analyze(bucket))).toEqual(['cfn/s3-no-versioning@8', 'cfn/s3-public-access-block-disabled@10', 'cfn/s3-public-access-block-disabled@9'].sort())
+  })
+
+  it('ignores ingress restricted to a CIDR and ports other than 22/3389', () => {
+    const sg = (cidr: string, from: number, to: number): string =>
+      `Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      IpProtocol: tcp\n      FromPort: ${from}\n      ToPort: ${to}\n      CidrIp: ${cidr}\n`
+    expect(analyze(sg('10.0.0.0/8', 22, 22))).toEqual([])
+    expect(analyze(sg('0.0.0.0/0', 80, 443))).toEqual([])
+    expect(pairs(analyze(sg('0.0.0.0/0', 0, 65535)))).toEqual(['cfn/sg-open-all-ports@8'])
+  })
+
+  it('ignores files without Resources', () => {
+    expect(analyze('AWSTemplateFormatVersion: "2010-09-09"\nDescription: nothing\n')).toEqual([])
+    expect(analyze('')).toEqual([])
+  })
+})
+
+describe('secret-bearing keys', () => {
+  it.each([
+    ['MasterUserPassword', true],
+    ['AuthToken', true],
+    ['DB_PASSWORD', true],
+    ['ClientSecret', true],
+    ['SecretArn', false],
+    ['PasswordLength', false],
+    ['AuthTokenUpdateStrategy', false],
+    ['ManageMasterUserPassword', true]
+  ])('%s → %s', (key, expected) => {
+    expect(isSecretKey(key)).toBe(expected)
+  })
+
+  it('does not flag boolean settings with secret-like names', () => {
+    const t = 'Resources:\n  Db:\n    Type: AWS::RDS::DBCluster\n    UpdateReplacePolicy: Snapshot\n    Properties:\n      ManageMasterUserPassword: true\n      StorageEncrypted: true\n      DeletionProtection: true\n'
+    expect(analyze(t)).toEqual([])
+  })
+})
+
+describe('bad input', () => {
+  it('throws ParseError on malformed YAML', () => {
+    expect(() => analyze(fixture('malformed.yaml'))).toThrow(ParseError)
+  })
+
+  it('throws ParseError on malformed JSON', () => {
+    expect(() => analyze('{"Resources": {"A": {"Type": "AWS::S3::Bucket",}', 'stack.json')).toThrow(ParseError)
+  })
+
+  it('turns an alias bomb into a ParseError quickly', () => {
+    const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    const names = 'abcdefghij'
+    for (let i = 1; i < 10; i++) lines.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(',')}]`)
+    const started = Date.now()
+    expect(() => analyze(`Resources: {}\n${lines.join('\n')}\n`)).toThrow(ParseError)
+    expect(Date.now() - started).toBeLessThan(2000)
+  })
+
+  it('becomes a parse note in the registry', async () => {
+    const result = await analyzeFile({ path: 'infra/broken.yaml', kind: 'cloudformation', content: fixture('malformed.yaml') })
+    expect(result.notes).toEqual([expect.objectContaining({ path: 'infra/broken.yaml', reason: 'parse' })])
+  })
+})
+
+describe('rule coverage of the fixtures', () => {
+  it('fires every CloudFormation rule at least once across the insecure fixtures', () => {
+    const fired = new Set([...ids(analyze(fixture('insecure.yaml'))), ...ids(analyze(fixture('insecure.json')))])
+    const bucket = 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: false\n'
+    for (const id of ids(analyze(bucket))) fired.add(id)
+    expect(cloudformationRules.map((r) => r.id).filter((id) => !fired.has(id))).toEqual([])
+  })
+})
