@@ -94,6 +94,9 @@ function eachSecretKey(v: HclValue, line: number, visit: (key: string, value: Hc
   }
 }
 
+const isAwsProviderKey = (block: HclBlock, a: HclAttribute): boolean =>
+  block.type === 'provider' && block.labels[0] === 'aws' && (a.name === 'access_key' || a.name === 'secret_key')
+
 const isSecretLiteral = (v: HclValue | undefined): boolean => typeof v === 'string' && !NOT_A_SECRET.test(v)
 
 const where = (block: HclBlock): string => {
@@ -115,6 +118,7 @@ function checkProviderCredentials(ctx: TfContext): void {
 function checkAccessKeys(ctx: TfContext): void {
   for (const block of ctx.file.blocks) {
     eachAttribute(block, (a) => {
+      if (isAwsProviderKey(block, a)) return // reported by the provider rule
       const seen = new Set<number>()
       eachTextLine(a, (text, line) => {
         const keyId = AWS_KEY_ID.test(text)
@@ -134,8 +138,7 @@ function checkPasswords(ctx: TfContext): void {
     ctx.report(passwordLiteral, line, `${where(block)} sets \`${name}\` to a literal value`)
   const inspect = (block: HclBlock): void => {
     eachAttribute(block, (a) => {
-      const awsProviderKey = block.type === 'provider' && block.labels[0] === 'aws' && (a.name === 'access_key' || a.name === 'secret_key')
-      if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value) && !awsProviderKey) report(a.line, a.name, block)
+      if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value) && !isAwsProviderKey(block, a)) report(a.line, a.name, block)
       eachSecretKey(a.value, a.line, (key, value, line) => {
         if (isSecretLiteral(value)) report(line, key, block)
       })
