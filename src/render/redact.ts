@@ -13,8 +13,7 @@ import {
   URL_PASSWORD_SOURCE,
   combinedTokenSource,
   isUrlPasswordPlaceholder,
-  looksMasked,
-  TOKEN_PATTERNS
+  looksMasked
 } from '../rules/secrets/patterns.js'
 
 /** Keeps at most 4 characters and never more than a quarter of the value, then `****`. */
@@ -121,26 +120,48 @@ function isSecretKeyValue(key: string, value: string): boolean {
   return cls !== 'weak' || looksRandom(value)
 }
 
-function maskMatch(match: string, ...args: unknown[]): string {
-  const groups = args[args.length - 1] as Record<string, string | undefined>
-  for (let i = 0; i < TOKEN_PATTERNS.length; i++) if (groups[`t${i}`] !== undefined) return maskSecret(match)
+function maskMatch(match: string, groups: Record<string, string | undefined>, memo: Map<string, string>): string {
   if (groups.pk !== undefined) return maskPrivateKey(match)
   if (groups.putty !== undefined) return `Private-Lines: ${REDACTED}`
   if (groups.urlPass !== undefined) {
     const password = groups.urlPass
     return isUrlPasswordPlaceholder(password) || whyNotLiteral(password, 'password') === 'reference' ? match : `${groups.urlHead}${maskSecret(password)}@`
   }
-  const key = groups.kvKey ?? ''
-  const value = groups.kvQVal ?? groups.kvVal ?? ''
-  if (!isSecretKeyValue(key, value)) return match
-  const quote = groups.kvQ ?? ''
-  return `${key}${groups.kvSep}${quote}${maskSecret(value)}${quote}`
+  if (groups.kvKey !== undefined) {
+    const key = groups.kvKey
+    const value = groups.kvQVal ?? groups.kvVal ?? ''
+    const verdict = memo.get(`${key}\u0000${value}`) ?? (isSecretKeyValue(key, value) ? 'y' : 'n')
+    memo.set(`${key}\u0000${value}`, verdict)
+    if (verdict === 'n') return match
+    const quote = groups.kvQ ?? ''
+    return `${key}${groups.kvSep}${quote}${maskSecret(value)}${quote}`
+  }
+  // One of the token shapes.
+  return maskSecret(match)
+}
+
+/** One left-to-right pass; an explicit exec loop is much faster than `replace` with a callback here. */
+function maskPatterns(text: string): string {
+  const re = new RegExp(PATTERN_REGEX)
+  let out = ''
+  let last = 0
+  // Verdicts on key/value pairs already seen in this text.
+  const memo = new Map<string, string>()
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const replacement = maskMatch(m[0], m.groups ?? {}, memo)
+    if (replacement !== m[0]) {
+      out += text.slice(last, m.index) + replacement
+      last = m.index + m[0].length
+    }
+    if (m[0].length === 0) re.lastIndex++
+  }
+  return last === 0 ? text : out + text.slice(last)
 }
 
 function redactPrepared(text: string, prepared: PreparedSecrets): string {
   if (text.length === 0) return text
   const known = prepared.needles.length > 0 ? maskKnown(text, prepared) : text
-  return known.replace(PATTERN_REGEX, maskMatch)
+  return maskPatterns(known)
 }
 
 /** Masks known secret values (also URL-encoded and JSON-escaped) and anything shaped like a credential. */
