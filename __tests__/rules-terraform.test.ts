@@ -372,7 +372,7 @@ describe('terraform rule details', () => {
   })
 
   test('references and placeholders are not reported as secrets', async () => {
-    const src = `provider "cloudflare" {\n  api_key = "var.api_key"\n}\nresource "x" "y" {\n  password = ""\n  token    = var.token\n}\n`
+    const src = `provider "cloudflare" {\n  api_key = "var.api_key"\n}\nresource "x" "y" {\n  password = ""\n  token    = var.token\n  create_random_password = "true"\n}\n`
     expect((await run(src)).filter((f) => f.category === 'secrets')).toEqual([])
   })
 

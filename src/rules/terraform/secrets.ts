@@ -49,8 +49,8 @@ const privateKeyLiteral: RuleMeta = {
 
 /** Attribute names that hold a secret when given a literal. */
 const SECRET_NAME = /^(password|passwd|master_password|admin_password|root_password|[a-z0-9_]*_password|client_secret|api_key|api_token|auth_token|access_token|secret_key|secret_access_key|access_key|private_key|token)$/i
-/** Literal strings that are obviously not secrets: references quoted by mistake, masks. */
-const NOT_A_SECRET = /^(\s*|(var|local|data|module)\.[\w.[\]-]+|\*+|x+)$/i
+/** Literal strings that are obviously not secrets: references quoted by mistake, masks, flags. */
+const NOT_A_SECRET = /^(\s*|(var|local|data|module)\.[\w.[\]-]+|\*+|x+|true|false|\d+)$/i
 
 const AWS_KEY_ID = /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}\b/
 /** A 40-character secret access key: base64 alphabet, not part of a longer run. */
