@@ -17,7 +17,10 @@ const opt = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : unde
 const only = opt('--only')
 const verbose = args.includes('--verbose')
 
-const { analyzeFiles, readTree } = await loadSrc({ analyzeFiles: 'src/rules/index.ts', readTree: 'src/changes/tree.ts' })
+const { analyzeFiles, readTree, ALL_RULES } = await loadSrc({ analyzeFiles: 'src/rules/index.ts', readTree: 'src/changes/tree.ts', ALL_RULES: 'src/rules/index.ts' })
+// Rules that name the KICS query they correspond to, for the "own rule" view of negatives.
+const rulesByQuery = new Map()
+for (const r of ALL_RULES) if (r.refs?.kics) for (const q of String(r.refs.kics).split(/[,\s]+/)) rulesByQuery.set(q, [...(rulesByQuery.get(q) ?? []), r.id])
 
 export const TOLERANCE = 5
 const cases = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && (!only || d.name.startsWith(only))).map((d) => d.name).sort()
@@ -30,9 +33,11 @@ for (const name of cases) {
   const gold = JSON.parse(readFileSync(join(caseDir, 'gold.json'), 'utf8'))
   const tree = await readTree(caseDir, { pathsIgnore: ['gold.json'] })
   const { findings } = await analyzeFiles(tree.files)
-  const inFile = findings.filter((f) => f.path === gold.file && f.category === gold.category)
-  const cat = perCategory.get(gold.category) ?? { positives: 0, found: 0, negatives: 0, flagged: 0 }
-  const q = perQuery.get(gold.query) ?? { category: gold.category, positives: 0, found: 0, negatives: 0, flagged: 0 }
+  // Info findings never change a checklist item, so they do not count as a flag.
+  const inFile = findings.filter((f) => f.path === gold.file && f.category === gold.category && f.severity !== 'info')
+  const ownRules = new Set(rulesByQuery.get(gold.query) ?? [])
+  const cat = perCategory.get(gold.category) ?? { positives: 0, found: 0, negatives: 0, flagged: 0, flaggedByOwnRule: 0 }
+  const q = perQuery.get(gold.query) ?? { category: gold.category, positives: 0, found: 0, negatives: 0, flagged: 0, flaggedByOwnRule: 0 }
   if (gold.kind === 'positive') {
     const lines = gold.lines ?? []
     const hit = lines.length === 0 ? inFile.length > 0 : lines.some((l) => inFile.some((f) => Math.abs(f.line - l) <= TOLERANCE))
@@ -41,6 +46,7 @@ for (const name of cases) {
   } else {
     cat.negatives++; q.negatives++
     if (inFile.length) { cat.flagged++; q.flagged++; misses.push({ name, negative: true, got: inFile.map((f) => `${f.ruleId}@${f.line}`) }) }
+    if (inFile.some((f) => ownRules.has(f.ruleId))) { cat.flaggedByOwnRule++; q.flaggedByOwnRule++ }
   }
   perCategory.set(gold.category, cat)
   perQuery.set(gold.query, q)
@@ -48,13 +54,19 @@ for (const name of cases) {
 const ms = Math.round(performance.now() - started)
 const ratio = (a, b) => (b ? a / b : null)
 const fmt = (x) => (x === null ? '—' : x.toFixed(2))
-const categories = [...perCategory].sort().map(([category, c]) => ({ category, ...c, recall: ratio(c.found, c.positives), negativesFlagged: ratio(c.flagged, c.negatives) }))
-const queries = [...perQuery].sort().map(([query, c]) => ({ query, ...c, recall: ratio(c.found, c.positives), negativesFlagged: ratio(c.flagged, c.negatives) }))
+const view = (c) => ({ ...c, recall: ratio(c.found, c.positives), negativesFlagged: ratio(c.flagged, c.negatives), negativesFlaggedByOwnRule: ratio(c.flaggedByOwnRule, c.negatives) })
+const categories = [...perCategory].sort().map(([category, c]) => ({ category, ...view(c) }))
+const queries = [...perQuery].sort().map(([query, c]) => ({ query, ...view(c) }))
 
-const out = [`Corpus: ${cases.length} cases in ${ms} ms (±${TOLERANCE} lines)`, '', '| Category | Positives | Recall | Negatives | Negatives flagged |', '|---|---|---|---|---|']
-for (const c of categories) out.push(`| ${c.category} | ${c.positives} | ${fmt(c.recall)} | ${c.negatives} | ${fmt(c.negativesFlagged)} |`)
-out.push('', '| Query | Category | Recall | Negatives flagged |', '|---|---|---|---|')
-for (const q of queries) out.push(`| ${q.query} | ${q.category} | ${fmt(q.recall)} (${q.found}/${q.positives}) | ${fmt(q.negativesFlagged)} (${q.flagged}/${q.negatives}) |`)
+const out = [
+  `Corpus: ${cases.length} cases in ${ms} ms (±${TOLERANCE} lines; info findings not counted)`,
+  '',
+  '| Category | Positives | Recall | Negatives | Negatives with any finding of the category | … by the rule for that query |',
+  '|---|---|---|---|---|---|'
+]
+for (const c of categories) out.push(`| ${c.category} | ${c.positives} | ${fmt(c.recall)} | ${c.negatives} | ${fmt(c.negativesFlagged)} | ${fmt(c.negativesFlaggedByOwnRule)} |`)
+out.push('', '| Query | Category | Recall | Negatives flagged (any rule) | (own rule) |', '|---|---|---|---|---|')
+for (const q of queries) out.push(`| ${q.query} | ${q.category} | ${fmt(q.recall)} (${q.found}/${q.positives}) | ${fmt(q.negativesFlagged)} (${q.flagged}/${q.negatives}) | ${fmt(q.negativesFlaggedByOwnRule)} (${q.flaggedByOwnRule}/${q.negatives}) |`)
 console.log(out.join('\n'))
 if (verbose) for (const m of misses) console.log(JSON.stringify(m))
 const json = opt('--json')

@@ -27,7 +27,8 @@ const R = {
   healthcheckDisabled: rule({
     id: 'compose/healthcheck-disabled',
     category: 'slo',
-    severity: 'info',
+    // Low, not info: a disabled check hides a dead container from restarts and dependants.
+    severity: 'low',
     title: 'Healthcheck explicitly disabled',
     description: "`disable: true` or `test: [\"NONE\"]` turns off the image's own healthcheck; make sure something else watches the service.",
     remediation: 'Define a `healthcheck.test` for the service, or document why none is wanted.',
