@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
 import { analyzeCloudformation, cloudformationRules } from '../src/rules/cloudformation.js'
 import { isSecretKey } from '../src/rules/cfn/secrets.js'
 import { analyzeFile } from '../src/rules/index.js'
@@ -231,5 +232,22 @@ describe('rule coverage of the fixtures', () => {
     const bucket = 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: false\n'
     for (const id of ids(analyze(bucket))) fired.add(id)
     expect(cloudformationRules.map((r) => r.id).filter((id) => !fired.has(id))).toEqual([])
+  })
+})
+
+describe('robustness', () => {
+  const lines = fixture('insecure.yaml').split('\n')
+  it('either analyzes or throws ParseError on any cut of a real file', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(lines.length - 1), { maxLength: 8 }), fc.string({ maxLength: 20 }), (drop, noise) => {
+        const content = lines.filter((_, i) => !drop.includes(i)).join('\n') + noise
+        try {
+          for (const f of analyze(content)) expect(f.line).toBeGreaterThanOrEqual(1)
+        } catch (e) {
+          expect(e).toBeInstanceOf(ParseError)
+        }
+      }),
+      { numRuns: 200 }
+    )
   })
 })

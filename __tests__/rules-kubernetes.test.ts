@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
 import { analyzeKubernetes, kubernetesRules } from '../src/rules/kubernetes.js'
 import { imageProblem, isLiteralSecret } from '../src/rules/k8s/containers.js'
 import { isRuntimeSocketPath } from '../src/rules/k8s/pod.js'
@@ -335,5 +336,22 @@ describe('rule coverage of the fixtures', () => {
       ['insecure-deployment.yaml', 'multi-doc-pdb.yaml', 'cluster-objects.yaml'].flatMap((name) => analyze(fixture(name)).map((f) => f.ruleId))
     )
     expect(kubernetesRules.map((r) => r.id).filter((id) => !fired.has(id))).toEqual([])
+  })
+})
+
+describe('robustness', () => {
+  const lines = fixture('insecure-deployment.yaml').split('\n')
+  it('either analyzes or throws ParseError on any cut of a real file', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(lines.length - 1), { maxLength: 8 }), fc.string({ maxLength: 20 }), (drop, noise) => {
+        const content = lines.filter((_, i) => !drop.includes(i)).join('\n') + noise
+        try {
+          for (const f of analyze(content)) expect(f.line).toBeGreaterThanOrEqual(1)
+        } catch (e) {
+          expect(e).toBeInstanceOf(ParseError)
+        }
+      }),
+      { numRuns: 200 }
+    )
   })
 })
