@@ -75,7 +75,8 @@ describe('redact', () => {
       'The password policy requires 14 characters; rotate the secret yearly.',
       'password: ${DB_PASSWORD} and token: {{ .Values.token }} and api_key = var.api_key',
       'see https://example.com:8443/path and git@github.com:org/repo.git',
-      'password: <password>, secret: changeme'
+      'password: <password>, secret: changeme',
+      'Hard-coded password: literal value for `password`; the token: see the vault'
     ].join('\n')
     expect(redact(text)).toBe(text)
   })

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import type { FileKind, Finding } from '../src/types.js'
 import { scanSecrets, secretRules } from '../src/rules/secrets.js'
 import { classifyKey, whyNotLiteral } from '../src/rules/secrets/keys.js'
+import { redact } from '../src/render/redact.js'
 
 // Credential-shaped test values are assembled at run time so the repository holds no literal token.
 const AWS_KEY_ID = ['AKIA', 'QX7V', 'M2PL', 'R9TB', 'K4HZ'].join('')
@@ -21,10 +22,11 @@ function at(findings: Finding[]): string[] {
   return findings.map((f) => `${f.ruleId}@${f.line}`)
 }
 
-/** No message, remediation or suggestion may echo a secret value. */
+/** No message, remediation or suggestion may echo a secret value, and redaction leaves them as they are. */
 function expectNoLeak(findings: Finding[], values: string[]) {
   const text = JSON.stringify(findings)
   for (const v of values) expect(text).not.toContain(v)
+  for (const f of findings) expect(redact(f.message, values)).toBe(f.message)
 }
 
 describe('secretlint layer', () => {
@@ -61,6 +63,7 @@ describe('IaC layer: literal values under secret-named keys', () => {
     expect(at(r.findings)).toEqual(['secrets/hardcoded-password@3'])
     expect(r.findings[0].message).toBe('Hard-coded password: literal value for `password`.')
     expect(r.values).toEqual(['Sup3rS3cret!'])
+    expectNoLeak(r.findings, r.values)
   })
 
   it('HCL heredoc script lines are shell assignments', async () => {
@@ -113,6 +116,7 @@ describe('IaC layer: literal values under secret-named keys', () => {
     const min = await scan('min.json', '{"a":"b","apiKey":"zx81-kk29-qq77","password":"letmein99"}')
     expect(at(min.findings).sort()).toEqual(['secrets/hardcoded-api-key@1', 'secrets/hardcoded-password@1'])
     expect(min.values.sort()).toEqual(['letmein99', 'zx81-kk29-qq77'])
+    expectNoLeak(min.findings, min.values)
   })
 
   it('Dockerfile ENV and ARG, both forms', async () => {

@@ -90,7 +90,8 @@ const SECRET_KEY_WORDS = ['password', 'passwd', 'pwd', 'pass', 'secret', 'token'
 const KEY_VALUE_SOURCE =
   `(?<kvKey>(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{0,60}(?:${SECRET_KEY_WORDS.map(anyCase).join('|')})[A-Za-z0-9_.-]{0,60})` +
   `(?<kvSep>["']?[ \\t]*[:=][ \\t]*)` +
-  `(?:(?<kvQ>["'])(?<kvQVal>[^"'\\n]{1,400})\\k<kvQ>|(?<kvVal>[^\\s"'\`,;&<>(){}\\[\\]]{1,400}))`
+  // An unquoted value must end its line or its list: `password: literal value for …` is prose.
+  `(?:(?<kvQ>["'])(?<kvQVal>[^"'\\n]{1,400})\\k<kvQ>|(?<kvVal>[^\\s"'\`,;&<>(){}\\[\\]]{1,400})(?=[ \\t]*(?:[\\r\\n,;&)}\\]"'#]|$)))`
 const PUTTY_PRIVATE_SOURCE = '(?<putty>Private-Lines:[ \\t]*\\d+(?:(?:\\s|\\\\[nr])+[A-Za-z0-9+/=]{8,})+)'
 
 /** One pass finds every credential shape; the group that matched says how to mask it. */
