@@ -1,7 +1,46 @@
-/** `preflight audit`. (Filled in by the cost audit work.) */
-import type { CliIo } from '../cli/io.js'
+/** `preflight audit <path>`: every rule plus the cost audit on a local tree, as JSON or Markdown. */
+import { resolve } from 'node:path'
+import { FAIL_ON, list, meetsFailOn, type FailOn } from '../config.js'
+import { EXIT, UsageError, type CliIo } from '../cli/io.js'
+import { auditTree } from '../cost/audit.js'
 
-export async function runAudit(_args: string[], _values: Record<string, unknown>, io: CliIo): Promise<number> {
-  io.stderr('preflight: audit is not implemented yet\n')
-  return 2
+function stringOption(values: Record<string, unknown>, name: string): string | undefined {
+  const v = values[name]
+  return typeof v === 'string' ? v : undefined
+}
+
+function wholeNumber(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined) return fallback
+  if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} must be a whole number, got '${raw}'`)
+  return Number(raw)
+}
+
+export async function runAudit(args: string[], values: Record<string, unknown>, io: CliIo): Promise<number> {
+  try {
+    return await audit(args, values, io)
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e
+    io.stderr(`preflight: ${e.message}\n`)
+    return EXIT.usage
+  }
+}
+
+async function audit(args: string[], values: Record<string, unknown>, io: CliIo): Promise<number> {
+  if (args.length !== 1) throw new UsageError('audit takes one path')
+  const format = stringOption(values, 'format') ?? 'json'
+  if (format !== 'json' && format !== 'markdown') throw new UsageError(`--format must be one of json, markdown, got '${format}'`)
+  const failOn = (stringOption(values, 'fail-on') ?? 'none').toLowerCase()
+  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, got '${failOn}'`)
+  const shardTotal = wholeNumber(stringOption(values, 'shard-total'), 'shard-total', 1)
+  const shardIndex = wholeNumber(stringOption(values, 'shard-index'), 'shard-index', 0)
+  if (shardTotal < 1) throw new UsageError('--shard-total must be at least 1')
+  if (shardIndex >= shardTotal) throw new UsageError(`--shard-index must be below --shard-total (${shardTotal}), got ${shardIndex}`)
+
+  const root = resolve(io.cwd, args[0]!)
+  const result = await auditTree(root, { pathsIgnore: list(stringOption(values, 'paths-ignore') ?? ''), shardIndex, shardTotal }).catch((e: Error) => {
+    throw new UsageError(`cannot audit ${args[0]}: ${e.message}`)
+  })
+  for (const n of result.notes) if (n.reason !== 'ignored') io.stderr(`note: ${n.message}\n`)
+  io.stdout(format === 'json' ? JSON.stringify(result, null, 2) + '\n' : result.report)
+  return result.findings.some((f) => meetsFailOn(f.severity, failOn as FailOn)) ? EXIT.failOn : EXIT.ok
 }

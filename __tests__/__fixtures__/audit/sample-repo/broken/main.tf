@@ -1,0 +1,2 @@
+resource "aws_instance" "half" {
+  instance_type = "m5.large"

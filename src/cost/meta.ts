@@ -1,0 +1,136 @@
+/** The cost rules: ids `cost/<slug>`, category `cost`, each with what it checks and how to fix it. */
+import type { Finding, RuleMeta } from '../types.js'
+import { money, type AssumptionKey, type CostLine } from './estimate.js'
+
+const rule = (m: Omit<RuleMeta, 'category'>): RuleMeta => ({ category: 'cost', ...m })
+
+export const COST = {
+  gp2: rule({
+    id: 'cost/ebs-gp2',
+    kind: 'any',
+    severity: 'low',
+    title: 'gp2 volume where gp3 is 20% cheaper',
+    description: 'gp3 costs 20% less per GB-month than gp2 and includes a 3,000 IOPS / 125 MB/s baseline whatever the size.',
+    remediation: 'Change the volume type to `gp3` (an online modification, no downtime).'
+  }),
+  oversized: rule({
+    id: 'cost/oversized-instance',
+    kind: 'any',
+    severity: 'medium',
+    title: 'Very large or specialised instance size',
+    description: 'Sizes of 8xlarge and above, bare metal, memory-optimised x1 and GPU families are the most expensive of their kind; the figure shows the saving of one size down.',
+    remediation: 'Check measured CPU and memory use; move one size down (or to a general-purpose family) when the headroom is not used.'
+  }),
+  nonProdDb: rule({
+    id: 'cost/nonprod-db-always-on',
+    kind: 'any',
+    severity: 'medium',
+    title: 'Non-production database running around the clock',
+    description: 'A development, test or staging database with no stop schedule is billed 730 hours a month; office hours need about 217.',
+    remediation: 'Stop it outside working hours (an EventBridge Scheduler rule calling StopDBInstance/StartDBInstance, or Instance Scheduler), or use a serverless option that scales to zero.'
+  }),
+  natPerAz: rule({
+    id: 'cost/nat-gateway-per-az',
+    kind: 'any',
+    severity: 'low',
+    title: 'One NAT gateway per availability zone outside production',
+    description: 'Each NAT gateway is billed by the hour; a non-production network rarely needs zone-redundant egress.',
+    remediation: 'Share one NAT gateway across the private subnets (e.g. `single_nat_gateway = true` in the VPC module).'
+  }),
+  logRetention: rule({
+    id: 'cost/log-group-no-retention',
+    kind: 'any',
+    severity: 'low',
+    title: 'Log group kept forever',
+    description: 'Without a retention period every log line is stored, and billed, indefinitely: storage grows every month.',
+    remediation: 'Set a retention period (e.g. 30 days; longer only where an audit requires it).'
+  }),
+  s3Lifecycle: rule({
+    id: 'cost/s3-no-lifecycle',
+    kind: 'any',
+    severity: 'low',
+    title: 'Bucket without a lifecycle rule',
+    description: 'Without a lifecycle rule objects stay in S3 Standard forever, old versions and incomplete uploads included.',
+    remediation: 'Add a lifecycle configuration: transition to Standard-IA or Glacier after 30–90 days, expire old versions, abort incomplete multipart uploads.'
+  }),
+  k8sNoLimits: rule({
+    id: 'cost/k8s-no-limits',
+    kind: 'kubernetes',
+    severity: 'low',
+    title: 'Container without resource limits',
+    description: 'A container without limits can take a node\u2019s spare capacity, which makes bin-packing and the cluster size unpredictable.',
+    remediation: 'Set `resources.limits` for memory (and CPU where throttling is acceptable) close to the measured peak.'
+  }),
+  k8sRequestGap: rule({
+    id: 'cost/k8s-request-limit-gap',
+    kind: 'kubernetes',
+    severity: 'low',
+    title: 'Requests far from limits',
+    description: 'Requests above limits are rejected by the API server; limits four or more times the requests overcommit nodes and hide the real size of the workload.',
+    remediation: 'Set requests to the measured typical use and limits within 2× of them.'
+  }),
+  k8sFixedReplicas: rule({
+    id: 'cost/k8s-fixed-replicas',
+    kind: 'kubernetes',
+    severity: 'low',
+    title: 'Many fixed replicas without an autoscaler',
+    description: 'Five or more replicas with no HorizontalPodAutoscaler run at peak size all the time.',
+    remediation: 'Add a HorizontalPodAutoscaler (minReplicas 2, a CPU or request-rate target) and drop the fixed `replicas`.'
+  }),
+  nonProdWarm: rule({
+    id: 'cost/nonprod-warm-capacity',
+    kind: 'any',
+    severity: 'low',
+    title: 'Warm capacity kept outside production',
+    description: 'Cloud Run minimum instances and Lambda provisioned concurrency are billed while idle; non-production traffic rarely needs them.',
+    remediation: 'Set the minimum instances / provisioned concurrency to 0 outside production.'
+  })
+} as const
+
+export const costRules: RuleMeta[] = Object.values(COST)
+
+/** Collects the findings and priced resources of one file. */
+export interface CostSink {
+  findings: Finding[]
+  lines: CostLine[]
+  assumptions: Set<AssumptionKey>
+}
+
+export function newSink(): CostSink {
+  return { findings: [], lines: [], assumptions: new Set() }
+}
+
+export interface CostFindingOptions {
+  monthlyCostUsd?: number
+  monthlySavingUsd?: number
+  endLine?: number
+  suggestion?: string
+  remediation?: string
+  assumptions?: AssumptionKey[]
+}
+
+export function report(sink: CostSink, meta: RuleMeta, path: string, line: number, message: string, options: CostFindingOptions = {}): Finding {
+  const f: Finding = { ruleId: meta.id, category: meta.category, severity: meta.severity, path, line, message, remediation: options.remediation ?? meta.remediation }
+  if (options.endLine && options.endLine > line) f.endLine = options.endLine
+  if (options.suggestion !== undefined) f.suggestion = options.suggestion
+  if (options.monthlyCostUsd !== undefined) f.monthlyCostUsd = money(options.monthlyCostUsd)
+  if (options.monthlySavingUsd !== undefined) f.monthlySavingUsd = money(options.monthlySavingUsd)
+  for (const a of options.assumptions ?? []) sink.assumptions.add(a)
+  sink.findings.push(f)
+  return f
+}
+
+/** A priced resource; returns it so findings on the same resource can raise its saving. */
+export function price(sink: CostSink, line: Omit<CostLine, 'monthlySavingUsd'>, assumptions: AssumptionKey[] = []): CostLine {
+  const entry: CostLine = { ...line, monthlyCostUsd: money(line.monthlyCostUsd), monthlySavingUsd: 0 }
+  for (const a of assumptions) sink.assumptions.add(a)
+  sink.lines.push(entry)
+  return entry
+}
+
+/** Savings on one resource overlap (a smaller size and a stop schedule), so the largest one counts. */
+export function offerSaving(line: CostLine | undefined, saving: number): void {
+  if (line) line.monthlySavingUsd = Math.max(line.monthlySavingUsd, money(saving))
+}
+
+export const usd = (n: number): string => `$${n.toFixed(2)}`
