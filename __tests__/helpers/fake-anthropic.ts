@@ -34,6 +34,7 @@ export class FakeAnthropic {
   countTokens: ((body: Record<string, unknown>) => number) | { status: number } = (body) => fakeTokens([body.tools, body.system, body.messages])
   private readonly cached = new Set<string>()
   private readonly sockets = new Set<Socket>()
+  private readonly timers = new Set<NodeJS.Timeout>()
 
   private constructor(
     private readonly server: Server,
@@ -69,6 +70,7 @@ export class FakeAnthropic {
   }
 
   async close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t)
     for (const s of this.sockets) s.destroy()
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
   }
@@ -94,7 +96,14 @@ export class FakeAnthropic {
 
     let step = this.script.shift() ?? (typeof this.fallback === 'function' ? this.fallback(body) : this.fallback)
     while (step.kind === 'delay') {
-      await new Promise((r) => setTimeout(r, (step as { ms: number }).ms))
+      const ms = step.ms
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          this.timers.delete(t)
+          resolve()
+        }, ms)
+        this.timers.add(t)
+      })
       if (res.destroyed || req.destroyed) return
       step = step.then
     }
