@@ -2,42 +2,21 @@
  * Review mode (`pull_request`): load the change through the API, run the pipeline, deliver one
  * review, one sticky summary, the plan documents, outputs and the job summary.
  */
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { writeFile } from 'node:fs/promises'
 import type { Config } from '../config.js'
-import { meetsFailOn } from '../config.js'
 import type { RunContext, PullRequestPayload } from './event.js'
 import type { ActionIo } from './action-io.js'
-import { createGitHubClient, describeError, type GitHubClient } from '../github/client.js'
-import { loadPullRequestChange, loadPersonaFiles, loadChangedLinesSince } from '../github/pull-request.js'
-import { deliverReview, findSummaryComment } from '../github/deliver.js'
-import { parseStateMarker, stateMarker } from '../github/markers.js'
+import { createGitHubClient, type GitHubClient } from '../github/client.js'
+import { loadPullRequestChange, loadChangedLinesSince } from '../github/pull-request.js'
+import { findSummaryComment } from '../github/deliver.js'
+import { parseStateMarker } from '../github/markers.js'
 import { classifyFile } from '../changes/classify.js'
-import { loadPersonaSet } from '../agents/loader.js'
-import { readBundledPersonas } from '../agents/bundled.js'
-import { runReviewPipeline, type ReviewResult } from './pipeline.js'
-import { renderSummary, type SummaryExtras } from '../render/summary.js'
-import { renderPlan } from '../render/plan.js'
-import { renderSarif } from '../render/sarif.js'
-import { redact, redactDeep } from '../render/redact.js'
-import { ALL_RULES } from '../rules/index.js'
-import { createAgentRunner } from '../llm/runner.js'
-import { VERSION } from '../version.js'
+import { finishReview, loadBasePersonas, reviewAndDeliver, type Reviewed } from './shared.js'
 
 export async function runReviewMode(config: Config, ctx: RunContext, pullNumber: number, io: ActionIo): Promise<void> {
   const payload = ctx.payload as PullRequestPayload
   const client = createGitHubClient({ token: config.githubToken, baseUrl: ctx.apiUrl, log: io })
   const result = await reviewPullRequest(client, config, ctx, pullNumber, payload, io)
-  await finish(config, ctx, pullNumber, result, io)
-}
-
-interface Reviewed {
-  review: ReviewResult
-  summary: string
-  planPaths: string[]
-  readOnly: boolean
-  deliveryErrors: string[]
+  await finishReview(config, ctx, pullNumber, result, io)
 }
 
 async function reviewPullRequest(
@@ -53,9 +32,7 @@ async function reviewPullRequest(
   const baseSha = change.baseSha ?? payload.pull_request?.base.sha ?? ''
   const headSha = change.headSha ?? payload.pull_request?.head.sha ?? ctx.sha
 
-  const repoPersonas = await loadPersonaFiles(client, { owner, repo, ref: baseSha, dirs: config.agentsDirs, log: io })
-  const personas = loadPersonaSet(readBundledPersonas(), repoPersonas)
-  for (const w of personas.warnings) io.warning(`Preflight personas: ${w}`)
+  const personas = await loadBasePersonas(client, config, ctx, baseSha, io)
 
   // Incremental review: inline comments only on lines changed since the last reviewed commit.
   const previous = await findSummaryComment(client, { owner, repo, number: pullNumber, botLogin: config.botLogin }).catch(() => undefined)
@@ -67,102 +44,21 @@ async function reviewPullRequest(
     if (changedSince) headline = `Incremental review: inline comments cover the commits since ${state.lastReviewedSha.slice(0, 7)}; the checklist covers the whole pull request.`
   }
 
-  const runner = config.anthropicApiKey
-    ? createAgentRunner({ apiKey: config.anthropicApiKey, baseUrl: ctx.anthropicBaseUrl, model: config.model, maxInputTokens: config.maxInputTokens, log: io })
-    : undefined
-  if (!runner) io.notice('Preflight: no anthropic-api-key, so the review is deterministic (rules only).')
-
-  const review = await runReviewPipeline(change, personas.personas, {
-    maxAgents: config.maxAgents,
-    forced: config.agents,
-    changedSince,
-    agentRunner: runner,
-    maxCostUsd: config.maxCostUsd
-  })
-  if (!runner && review.agents.length) review.messages.unshift('No Anthropic API key: deterministic review only.')
-  const secrets = review.secretValues
-
-  const planPaths: string[] = []
-  for (const a of review.agents) {
-    const path = config.planPath.replaceAll('{number}', String(pullNumber)).replaceAll('{agent}', a.agent.persona.name)
-    try {
-      await io.writeWorkspaceFile(ctx.workspace, path, redact(renderPlan(a.plan, a.checklist), secrets))
-      planPaths.push(path)
-    } catch (e) {
-      io.warning(`Preflight: could not write the plan to ${path}: ${(e as Error).message}`)
-    }
-  }
-
-  const blobUrl = `${ctx.serverUrl}/${owner}/${repo}/blob/${headSha}`
-  const buildSummary = (extras: SummaryExtras): string =>
-    redact(renderSummary(review, { ...extras, blobUrl, headline }), secrets) + '\n' + stateMarker({ lastReviewedSha: headSha, version: VERSION })
-
-  const event = config.reviewEvent === 'REQUEST_CHANGES' && review.verdict === 'fail' ? 'REQUEST_CHANGES' : 'COMMENT'
-  let readOnly = false
-  const deliveryErrors: string[] = []
-  let summary = buildSummary({})
-  if (review.verdict === 'skipped' && !previous) {
-    io.notice('Preflight: no infrastructure file changed; nothing to post.')
-  } else {
-    try {
-      const report = await deliverReview(client, {
-        owner,
-        repo,
-        number: pullNumber,
-        headSha,
-        comments: review.comments.map((c) => ({ ...c, body: redact(c.body, secrets) })),
-        event,
-        botLogin: config.botLogin,
-        renderSummary: (r) => {
-          summary = buildSummary({ failedComments: r.failedComments, postedComments: r.postedComments, duplicateComments: r.duplicateComments })
-          return summary
-        },
-        log: io
-      })
-      readOnly = report.readOnly
-      deliveryErrors.push(...report.errors)
-      if (readOnly) summary = buildSummary({ readOnly: true })
-    } catch (e) {
-      deliveryErrors.push(`delivering the review failed: ${describeError(e)}`)
-    }
-  }
-  return { review, summary, planPaths, readOnly, deliveryErrors }
-}
-
-async function finish(config: Config, ctx: RunContext, pullNumber: number, r: Reviewed, io: ActionIo): Promise<void> {
-  const { review } = r
-  const secrets = review.secretValues
-
-  // Annotations carry the result where comments cannot (read-only token) and in the checks UI.
-  if (r.readOnly || r.deliveryErrors.length) {
-    for (const f of review.findings.slice(0, 50)) {
-      const level = f.severity === 'critical' || f.severity === 'high' ? 'error' : f.severity === 'info' ? 'notice' : 'warning'
-      io.annotate(level, redact(`${f.message}${f.remediation ? ` Fix: ${f.remediation}` : ''}`, secrets), { file: f.path, startLine: f.line, endLine: f.endLine, title: `${f.ruleId} (${f.severity})` })
-    }
-  }
-  if (r.readOnly) io.notice('Preflight: the token is read-only (a pull request from a fork?): results are in the annotations and the job summary.')
-  for (const e of r.deliveryErrors) io.error(`Preflight: ${redact(e, secrets)}`)
-
-  const summaryPath = join(process.env.RUNNER_TEMP || tmpdir(), `preflight-summary-${pullNumber}.md`)
-  await writeFile(summaryPath, r.summary).catch(() => undefined)
-  const jobSummary = r.deliveryErrors.length ? `${r.summary}\n\n**Delivery problems**\n\n${r.deliveryErrors.map((e) => `- ${redact(e, secrets)}`).join('\n')}\n` : r.summary
-  await io.summary(jobSummary).catch((e: Error) => io.warning(`Preflight: could not write the job summary: ${e.message}`))
-
-  if (config.sarifPath) {
-    const sarif = redactDeep(renderSarif(review.findings, { version: VERSION, rules: ALL_RULES }), secrets)
-    await io.writeWorkspaceFile(ctx.workspace, config.sarifPath, JSON.stringify(sarif, null, 2))
-  }
-
-  io.setOutput('verdict', review.verdict)
-  io.setOutput('agents', review.agents.map((a) => a.agent.persona.name).join(','))
-  io.setOutput('findings', review.findings.length)
-  io.setOutput('plan-path', r.planPaths.join(','))
-  io.setOutput('summary-path', summaryPath)
-  io.setOutput('cost-usd', review.usage.costUsd.toFixed(4))
-  io.info(`Preflight: verdict ${review.verdict}, ${review.findings.length} findings, ${review.comments.length} inline comment candidates, personas: ${review.agents.map((a) => a.agent.persona.name).join(', ') || 'none'}`)
-
-  const failing = review.findings.filter((f) => meetsFailOn(f.severity, config.failOn))
-  // A GitHub outage is reported (error annotations, job summary) but is not the change's fault,
-  // so only fail-on decides the job's result.
-  if (failing.length) io.setFailed(`Preflight: ${failing.length} finding(s) at or above fail-on '${config.failOn}'`)
+  return reviewAndDeliver(
+    client,
+    config,
+    ctx,
+    {
+      pullNumber,
+      change,
+      headSha,
+      personas: personas.personas,
+      forced: config.agents,
+      maxAgents: config.maxAgents,
+      changedSince,
+      headline,
+      deliverWhenSkipped: previous !== undefined
+    },
+    io
+  )
 }
