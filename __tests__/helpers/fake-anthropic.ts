@@ -19,6 +19,16 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>
   body: Record<string, unknown>
   status: number
+  /** The JSON answered (message, count or error). */
+  response?: Record<string, unknown>
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text || '{}') as Record<string, unknown>
+  } catch {
+    return {}
+  }
 }
 
 /** Tokens of a piece of JSON in the fake's own, deterministic unit. */
@@ -47,13 +57,13 @@ export class FakeAnthropic {
   }
 
   static async start(): Promise<FakeAnthropic> {
-    let fake: FakeAnthropic | undefined
-    const server = createServer((req, res) => void fake!.handle(req, res))
+    const holder: { fake?: FakeAnthropic } = {}
+    const server = createServer((req, res) => void holder.fake?.handle(req, res))
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const address = server.address()
     if (!address || typeof address === 'string') throw new Error('fake Anthropic API has no port')
-    fake = new FakeAnthropic(server, `http://127.0.0.1:${address.port}`)
-    return fake
+    holder.fake = new FakeAnthropic(server, `http://127.0.0.1:${address.port}`)
+    return holder.fake
   }
 
   reset(): void {
@@ -78,12 +88,7 @@ export class FakeAnthropic {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = []
     for await (const c of req) chunks.push(c as Buffer)
-    let body: Record<string, unknown> = {}
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')
-    } catch {
-      body = {}
-    }
+    const body = parseBody(Buffer.concat(chunks).toString('utf8'))
     const path = (req.url ?? '').split('?')[0]
     const record: RecordedRequest = { path, headers: req.headers, body, status: 200 }
     this.requests.push(record)
@@ -172,6 +177,7 @@ export class FakeAnthropic {
 
   private json(res: ServerResponse, record: RecordedRequest, status: number, payload: unknown, headers: Record<string, string> = {}): void {
     record.status = status
+    record.response = payload as Record<string, unknown>
     if (res.destroyed) return
     res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${this.requests.length}`, ...headers })
     res.end(JSON.stringify(payload))
