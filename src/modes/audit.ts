@@ -52,7 +52,7 @@ async function mergeShardFiles(config: Config, ctx: RunContext, io: ActionIo): P
   try {
     names = (await readdir(dir, { recursive: true })).filter((n) => n.endsWith('.json')).sort()
   } catch (e) {
-    throw new Error(`audit-merge: cannot read the shard folder ${config.auditArtifactsDir}: ${(e as Error).message}`)
+    throw new Error(`audit-merge: cannot read the shard folder ${config.auditArtifactsDir}: ${(e as Error).message}`, { cause: e })
   }
   if (!names.length) throw new Error(`audit-merge: no shard JSON in ${config.auditArtifactsDir} (download the shard artifacts there first)`)
   const shards: AuditResult[] = []
@@ -61,7 +61,7 @@ async function mergeShardFiles(config: Config, ctx: RunContext, io: ActionIo): P
     try {
       value = JSON.parse(await readFile(join(dir, name), 'utf8'))
     } catch (e) {
-      throw new Error(`audit-merge: ${config.auditArtifactsDir}/${name} is not valid JSON: ${(e as Error).message}`)
+      throw new Error(`audit-merge: ${config.auditArtifactsDir}/${name} is not valid JSON: ${(e as Error).message}`, { cause: e })
     }
     const problem = auditShapeProblem(value)
     if (problem) throw new Error(`audit-merge: ${config.auditArtifactsDir}/${name} is not an audit shard: ${problem}`)
