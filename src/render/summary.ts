@@ -39,7 +39,9 @@ export function renderSummary(result: ReviewResult, extras: SummaryExtras = {}):
   if (extras.headline) out.push('', `> ${extras.headline}`)
   if (extras.readOnly) out.push('', '> This run had a read-only token (e.g. a pull request from a fork): results are in the job summary and annotations only.')
   if (extras.postedComments !== undefined) {
-    out.push('', `Inline comments: ${extras.postedComments} new${extras.duplicateComments ? `, ${extras.duplicateComments} already posted` : ''}${extras.failedComments?.length ? `, ${extras.failedComments.length} could not be anchored (listed below)` : ''}.`)
+    // Only totals that stay the same on a re-run, so an unchanged pull request costs no write.
+    const onDiff = extras.postedComments + (extras.duplicateComments ?? 0)
+    out.push('', `Inline comments on the diff: ${onDiff}${extras.failedComments?.length ? `; ${extras.failedComments.length} could not be anchored (listed below)` : ''}.`)
   }
   out.push('')
 
