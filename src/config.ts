@@ -52,6 +52,11 @@ export class ConfigError extends Error {
 /** Reads one input as a trimmed string ('' when absent), like `core.getInput`. */
 export type InputReader = (name: string) => string
 
+/** The runner passes inputs as `INPUT_<NAME>` variables (spaces → `_`, upper case). */
+export function inputsFromEnv(env: Record<string, string | undefined>): InputReader {
+  return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
+}
+
 export const DEFAULTS = {
   agentsDirs: '.github/agents,.claude/agents',
   maxAgents: 2,

@@ -2,26 +2,24 @@
  * run(): inputs parsed once, the event decided, one mode run. Errors surface here and only
  * here; modes throw, they never exit.
  */
-import * as core from '@actions/core'
-import { parseConfig } from './config.js'
+import { inputsFromEnv, parseConfig } from './config.js'
 import { decideMode, readRunContext } from './modes/event.js'
-import { coreIo } from './modes/action-io.js'
+import { reportSkip } from './modes/skip.js'
 
 export async function run(): Promise<void> {
   try {
-    const config = parseConfig((name) => core.getInput(name))
-    if (config.githubToken) core.setSecret(config.githubToken)
-    if (config.anthropicApiKey) core.setSecret(config.anthropicApiKey)
+    const config = parseConfig(inputsFromEnv(process.env))
     const ctx = readRunContext(process.env)
     const decision = decideMode(ctx.eventName, ctx.payload, config.mode, config.reviewDrafts)
+    if (decision.run === 'skip') {
+      reportSkip(decision.reason, process.env, (t) => process.stdout.write(t))
+      return
+    }
+    const core = await import('@actions/core')
+    if (config.githubToken) core.setSecret(config.githubToken)
+    if (config.anthropicApiKey) core.setSecret(config.anthropicApiKey)
+    const { coreIo } = await import('./modes/action-io.js')
     switch (decision.run) {
-      case 'skip':
-        core.notice(`Preflight: ${decision.reason}`)
-        core.setOutput('verdict', 'skipped')
-        core.setOutput('findings', '0')
-        core.setOutput('agents', '')
-        core.setOutput('cost-usd', '0')
-        return
       case 'review': {
         const { runReviewMode } = await import('./modes/review.js')
         await runReviewMode(config, ctx, decision.pullNumber, coreIo)
@@ -41,6 +39,7 @@ export async function run(): Promise<void> {
     }
   } catch (e) {
     const err = e as Error
+    const core = await import('@actions/core')
     core.setFailed(`Preflight: ${err.message}`)
     if (err.stack) core.debug(err.stack)
   }
