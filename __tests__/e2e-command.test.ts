@@ -306,6 +306,19 @@ describe('/agent command, bundled, against the fake GitHub API', () => {
     expect(body).not.toContain('sk-ant-test-key')
   })
 
+  it('a model that fails leaves the deterministic answer, says so, and still finishes with 🚀', async () => {
+    model.fallback = { kind: 'status', status: 400, type: 'invalid_request_error', message: 'bad request' }
+    const payload = commentEvent('/agent sre is the image pinned?')
+    const run = await command(payload, { apiKey: true })
+    expect(run.code).toBe(0)
+    expect(model.messageBodies().length).toBeGreaterThanOrEqual(1)
+    expect(reactions(idOf(payload))).toEqual(['eyes', 'rocket'])
+    const body = replies()[0].body
+    expect(body).toContain('The model review failed')
+    expect(body).toMatch(/devops-sre-platform: model review failed/)
+    expect(summaries()).toHaveLength(1)
+  })
+
   it('a failure on the way reacts 😕 and replies with what failed, without a stack trace', async () => {
     fake.failTimes('pulls.get', 404, 1)
     const payload = commentEvent('/agent sre')
