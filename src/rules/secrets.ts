@@ -257,6 +257,8 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
 
 // ── literal values under secret-named keys ───────────────────────────────────────────────────
 
+const MAYBE_SECRET_KEY = /pass|pw|secret|token|key|credential|conn|user|phrase/i
+
 function isUserData(key: string): boolean {
   const w = keyWords(key)
   return w.includes('user') && w.includes('data')
@@ -265,6 +267,8 @@ function isUserData(key: string): boolean {
 function assignmentCandidates(content: string, file: SourceFile, starts: number[]): Candidate[] {
   const out: Candidate[] = []
   for (const a of extractAssignments(content, dialectOf(file))) {
+    // Cheap test first: most keys contain none of the words a secret-named key needs.
+    if (!MAYBE_SECRET_KEY.test(a.key)) continue
     if (isUserData(a.key)) {
       out.push(...userDataCandidates(a, starts))
       continue

@@ -46,9 +46,12 @@ export function isDocumentationExample(token: string): boolean {
   return /EXAMPLE$/.test(token)
 }
 
-/** `-----BEGIN … PRIVATE KEY-----` through its END line (or, when cut off, its base64 body). */
+/**
+ * `-----BEGIN … PRIVATE KEY-----` through its END line (or, when cut off, its base64 body). The
+ * body never contains `-----`, which keeps the scan linear when headers repeat.
+ */
 export const PRIVATE_KEY_SOURCE =
-  '-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]{0,16384}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|(?:(?:\\s|\\\\[nr])+[A-Za-z0-9+/=]{16,})*)'
+  '-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:(?:(?!-----)[\\s\\S]){0,16384}-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|(?:(?:\\s|\\\\[nr])+[A-Za-z0-9+/=]{16,})*)'
 /** PuTTY key files carry the private part in the same file. */
 export const PUTTY_KEY_SOURCE = 'PuTTY-User-Key-File-[23]:'
 
