@@ -58,9 +58,15 @@ export function buildDeterministicPlan(input: PlanInput): PlanDocument {
   }
 
   // One step per rule and file, most severe first: a reader fixes the dangerous things first.
+  // Low and info findings of a file share one closing step, so the plan stays readable.
   const steps: PlanStep[] = []
   const seen = new Set<string>()
+  const minor = new Map<string, Finding[]>()
   for (const f of own) {
+    if (f.severity === 'low' || f.severity === 'info') {
+      minor.set(f.path, [...(minor.get(f.path) ?? []), f])
+      continue
+    }
     const key = `${f.ruleId}\u0000${f.path}`
     if (seen.has(key)) continue
     seen.add(key)
@@ -72,6 +78,16 @@ export function buildDeterministicPlan(input: PlanInput): PlanDocument {
       verify: f.category === 'secrets'
         ? `rotate the credential first (it is in the git history), then re-run Preflight: no \`${f.ruleId}\` in ${f.path}`
         : `${VERIFY_BY_KIND[kind]}; re-run Preflight: no \`${f.ruleId}\` in ${f.path}`
+    })
+  }
+
+  for (const [path, list] of minor) {
+    const kind = kindOf.get(path) ?? 'other'
+    const rules = [...new Set(list.map((f) => f.ruleId))]
+    steps.push({
+      title: `Harden ${path} (${list.length} low-severity finding${list.length === 1 ? '' : 's'})`,
+      detail: rules.map((id) => `\`${id}\` (line ${list.filter((f) => f.ruleId === id).map((f) => f.line).join(', ')})`).join('; '),
+      verify: `${VERIFY_BY_KIND[kind]}; re-run Preflight: none of these rules in ${path}`
     })
   }
 
