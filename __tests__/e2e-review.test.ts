@@ -160,4 +160,41 @@ describe('review mode, bundled, against the fake GitHub API', () => {
     expect(summary).toMatch(/could not be anchored/)
     expect(summary).toMatch(/Dockerfile[^\n]*2/)
   })
+  it('on a push that adds a commit, comments only on lines changed since the last review', async () => {
+    seedPull()
+    expect((await review()).code).toBe(0)
+    const firstInline = (state().reviewComments.get(5) ?? []).length
+
+    // The author pushes: two lines appended to the Dockerfile.
+    const HEAD2 = 'e'.repeat(40)
+    const grown = DOCKERFILE + 'EXPOSE 22\nRUN apt-get install -y openssh-server\n'
+    const fullPatch = `@@ -0,0 +1,5 @@\n${grown.trimEnd().split('\n').map((l) => `+${l}`).join('\n')}`
+    fake.addPull(REPO, { number: 5, title: 'Add the web image', headSha: HEAD2, baseSha: BASE, files: [{ filename: 'Dockerfile', status: 'added', patch: fullPatch }] })
+    fake.setFiles(REPO, HEAD2, { Dockerfile: grown })
+    fake.repo(REPO).compares.set(`${HEAD}...${HEAD2}`, [{ filename: 'Dockerfile', status: 'modified', patch: '@@ -3,0 +4,2 @@\n+EXPOSE 22\n+RUN apt-get install -y openssh-server' }])
+    fake.resetLog()
+    const pr = { number: 5, draft: false, state: 'open', head: { sha: HEAD2, ref: 'feature', repo: { full_name: REPO } }, base: { sha: BASE, ref: 'main', repo: { full_name: REPO } } }
+    const run = await review({ payload: { action: 'synchronize', number: 5, pull_request: pr, repository: { full_name: REPO } } })
+    expect(run.code).toBe(0)
+    expect(fake.count('repos.compareCommitsWithBasehead')).toBe(1)
+    const inline = state().reviewComments.get(5) ?? []
+    const added = inline.slice(firstInline)
+    expect(added.length).toBeGreaterThan(0)
+    expect(added.every((c) => c.line === 4 || c.line === 5)).toBe(true)
+    expect(added.some((c) => /expose-ssh/.test(c.body))).toBe(true)
+    const summary = summaryComments()
+    expect(summary).toHaveLength(1)
+    expect(parseStateMarker(summary[0].body)?.lastReviewedSha).toBe(HEAD2)
+    expect(summary[0].body).toContain('Incremental review')
+  })
+
+  it('waits out a secondary rate limit with retry-after and still delivers once', async () => {
+    seedPull()
+    fake.secondaryRateLimit('pulls.createReview', 1, 1)
+    const run = await review()
+    expect(run.code).toBe(0)
+    expect(fake.requests.filter((r) => r.route === 'pulls.createReview').map((r) => r.status)).toEqual([403, 200])
+    expect(state().reviews.get(5)).toHaveLength(1)
+    expect(summaryComments()).toHaveLength(1)
+  })
 })
