@@ -32,8 +32,26 @@ function secretlintConfig(): Promise<SecretLintCoreConfig> {
   return configPromise
 }
 
+/**
+ * secretlint's profiler records a performance mark at every step of every file and its observer
+ * searches all earlier marks for each new one: over thousands of files that is quadratic (minutes
+ * for 10,000 files) and its memory only grows. Preflight never reads the profile, so marking is
+ * turned off once, on the shared profiler instance @secretlint/core reports to.
+ */
+function silenceProfiler(profiler: unknown): void {
+  const p = profiler as { mark?: unknown } | undefined
+  if (p && typeof p.mark === 'function') p.mark = () => undefined
+}
+
+let profilerPromise: Promise<void> | undefined
+
+function quietProfiler(): Promise<void> {
+  profilerPromise ??= import('@secretlint/profiler').then((m) => silenceProfiler(m.secretLintProfiler)).catch(() => undefined)
+  return profilerPromise
+}
+
 export async function runSecretlint(path: string, content: string): Promise<SecretlintHit[]> {
-  const [{ lintSource }, config] = await Promise.all([import('@secretlint/core'), secretlintConfig()])
+  const [{ lintSource }, config] = await Promise.all([import('@secretlint/core'), secretlintConfig(), quietProfiler()])
   const ext = /\.[^./]+$/.exec(path)?.[0] ?? ''
   const result = await lintSource({
     source: { content, filePath: path, ext, contentType: 'text' },
