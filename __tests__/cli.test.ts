@@ -2,7 +2,7 @@
  * The CLI as users run it: the committed bundle `dist/cli.js` in a child process.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -120,5 +120,26 @@ describe('preflight review on the bundled example', () => {
     expect(out.usage).toEqual(expect.objectContaining({ inputTokens: 0, costUsd: 0 }))
     expect(r.stdout).not.toContain('Sup3rS3cretOrders!')
     expect(r.stdout).not.toContain('orders-db-pass-2024')
+  })
+})
+
+describe('the bundle on its own', () => {
+  it('runs from a folder with no node_modules anywhere above it (wasm and personas found beside dist/)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'preflight-standalone-'))
+    try {
+      cpSync('dist', join(root, 'dist'), { recursive: true })
+      cpSync('agents', join(root, 'agents'), { recursive: true })
+      cpSync('action.yml', join(root, 'action.yml'))
+      writeFileSync(join(root, 'sg.tf'), 'resource "aws_security_group" "s" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n')
+      const r = spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'scan', join(root, 'sg.tf'), '--format', 'json'], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH } })
+      expect(r.status).toBe(0)
+      const out = JSON.parse(r.stdout) as { findings: { ruleId: string }[]; notes: unknown[] }
+      expect(out.notes).toEqual([])
+      expect(out.findings.map((f) => f.ruleId)).toContain('tf/aws-sg-open-ssh')
+      const agents = spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'agents', '--format', 'json'], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH } })
+      expect((JSON.parse(agents.stdout) as { agents: unknown[] }).agents).toHaveLength(5)
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
   })
 })

@@ -88,10 +88,15 @@ export function isObject(v: unknown): v is HclObject {
 
 let languagePromise: Promise<Language> | undefined
 
+/**
+ * The bundle keeps the wasm files in dist/, while this code may sit in dist/ or in a chunk under
+ * dist/chunks/; from the sources (tests) they come from node_modules.
+ */
 function locateWasm(fileName: string, packagePath: string): string {
-  const beside = new URL(`./${fileName}`, import.meta.url)
-  if (beside.protocol === 'file:') {
-    const path = fileURLToPath(beside)
+  for (const candidate of [`./${fileName}`, `../${fileName}`]) {
+    const url = new URL(candidate, import.meta.url)
+    if (url.protocol !== 'file:') continue
+    const path = fileURLToPath(url)
     if (existsSync(path)) return path
   }
   return createRequire(import.meta.url).resolve(packagePath)
