@@ -165,3 +165,35 @@ test('the hidden state cannot be closed early by a path with -->', () => {
   expect(parseAuditState(`x ${marker} y`)!.items[0]![2]).toBe('a-->b.tf')
   expect(compareAudits([], parseAuditState(marker))!.fixed).toEqual([{ ruleId: 'cost/x', path: 'a-->b.tf', message: 'no longer found' }])
 })
+
+test('with a model, each cost persona narrates the audit through the Messages API', async () => {
+  const { FakeAnthropic } = await import('./helpers/fake-anthropic.js')
+  const { loadPersonaSet } = await import('../src/agents/loader.js')
+  const { readBundledPersonas } = await import('../src/agents/bundled.js')
+  const personas = loadPersonaSet(readBundledPersonas(), []).personas
+  const model = await FakeAnthropic.start()
+  try {
+    model.fallback = (body) => {
+      const system = JSON.stringify(body.system)
+      const persona = personas.find((p) => system.includes(p.body.trim().slice(0, 60)))!
+      return {
+        kind: 'tool',
+        input: {
+          comments: [],
+          verdicts: persona.checklist.map((c) => ({ item: c.id, status: 'warn', evidence: 'see the findings' })),
+          plan: { context: [], assumptions: [], files: [], steps: [{ title: 'Move volumes to gp3', detail: 'cheapest first', verify: 'plan shows only type changes' }], rollback: [], verification: [], risks: [] },
+          summary: `Narrative by ${persona.name}: start with the gp2 volumes.`
+        }
+      }
+    }
+    const io = recordingIo()
+    await runAuditMode(config({ 'anthropic-api-key': 'sk-ant-test' }), { ...ctx(), anthropicBaseUrl: model.url }, io, false)
+    expect(io.failed).toEqual([])
+    const body = issues()[0]!.body
+    expect(body).toMatch(/Narrative by infrastructure-(scale-surgeon|reliability-engineer): start with the gp2 volumes\./)
+    expect(body).toContain('1. Move volumes to gp3: cheapest first')
+    expect(model.messageBodies().length).toBeGreaterThanOrEqual(2)
+  } finally {
+    await model.close()
+  }
+})

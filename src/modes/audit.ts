@@ -17,6 +17,9 @@ import { auditNarratives, auditPersonas, type AuditNarrator } from '../cost/narr
 import { isCleanAudit, renderAuditReport } from '../render/audit-report.js'
 import { loadPersonaSet } from '../agents/loader.js'
 import { readBundledPersonas, readPersonaDir } from '../agents/bundled.js'
+import { createAgentRunner } from '../llm/runner.js'
+import { isFailure, type AgentRunner } from '../llm/types.js'
+import type { ChangeSet } from '../types.js'
 
 export const AUDIT_TITLE = 'Preflight cost audit'
 
@@ -28,6 +31,10 @@ export interface AuditModeOptions {
 }
 
 export async function runAuditMode(config: Config, ctx: RunContext, io: ActionIo, merge: boolean, options: AuditModeOptions = {}): Promise<void> {
+  if (!options.narrator && config.anthropicApiKey && !(config.shardTotal > 1 && !merge)) {
+    const runner = createAgentRunner({ apiKey: config.anthropicApiKey, baseUrl: ctx.anthropicBaseUrl, model: config.model, maxInputTokens: config.maxInputTokens, log: io })
+    if (runner) options = { ...options, narrator: narratorFromRunner(runner) }
+  }
   if (config.shardTotal > 1 && !merge) {
     await writeShard(config, ctx, io)
     return
@@ -75,6 +82,28 @@ async function mergeShardFiles(config: Config, ctx: RunContext, io: ActionIo): P
   if (missing.length) io.warning(`Preflight audit: shard(s) ${missing.join(', ')} of ${total} are missing; the audit covers the others only.`)
   io.info(`Preflight audit: merging ${shards.length} shard(s)`)
   return mergeAuditShards(shards)
+}
+
+/**
+ * The persona's narrative through the agent runner: the audit's costliest findings are its
+ * evidence (no diff), and its short summary becomes the narrative. A failure falls back to the
+ * rules' narrative.
+ */
+export function narratorFromRunner(runner: AgentRunner): AuditNarrator {
+  return async (persona, audit) => {
+    const top = [...audit.findings].sort((a, b) => (b.monthlySavingUsd ?? 0) - (a.monthlySavingUsd ?? 0)).slice(0, 80)
+    const e = audit.estimate
+    const change: ChangeSet = {
+      title: 'Weekly cost audit of the default branch (no diff: judge the findings)',
+      body: `Estimated monthly cost $${e.monthlyCostUsd.toFixed(2)}; possible monthly saving $${e.monthlySavingUsd.toFixed(2)}. Assumptions: ${e.assumptions.join('; ')}`,
+      labels: [],
+      files: [],
+      notes: []
+    }
+    const out = await runner({ persona, change, findings: top, checklist: [], commentable: new Map(), secretValues: [] })
+    if (isFailure(out)) throw new Error(out.error)
+    return [out.summary, ...(out.plan?.steps ?? []).slice(0, 5).map((s, i) => `${i + 1}. ${s.title}: ${s.detail}`)].filter(Boolean).join('\n')
+  }
 }
 
 function loadAuditPersonas(config: Config, ctx: RunContext, io: ActionIo) {
