@@ -73,6 +73,7 @@ export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
     const scan = await scanSecrets(normalized)
     findings.push(...scan.findings)
     secretValues.push(...scan.values)
+    for (const w of scan.warnings ?? []) notes.push({ path: file.path, reason: 'error', message: w })
   } catch (e) {
     notes.push({ path: file.path, reason: 'error', message: `${file.path}: secret scan failed: ${(e as Error)?.message ?? String(e)}` })
   }

@@ -99,6 +99,8 @@ export interface SecretScan {
   findings: Finding[]
   /** The literal values found, so outputs can mask them. */
   values: string[]
+  /** Parts of the scan that could not run on this file. */
+  warnings?: string[]
 }
 
 /** A secret seen somewhere, before deduplication. Lower `priority` wins an overlap. */
@@ -117,8 +119,16 @@ interface Candidate {
 export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   const content = file.content
   const starts = lineStarts(content)
+  // A secretlint failure must not cost the file its other secret findings.
+  let fromSecretlint: Candidate[] = []
+  const warnings: string[] = []
+  try {
+    fromSecretlint = await secretlintCandidates(file.path, content)
+  } catch (e) {
+    warnings.push(`${file.path}: secretlint failed (${(e as Error)?.message ?? String(e)}); the other secret rules still ran`)
+  }
   const candidates: Candidate[] = [
-    ...(await secretlintCandidates(file.path, content)),
+    ...fromSecretlint,
     ...patternCandidates(content, starts),
     ...assignmentCandidates(content, file, starts),
     ...(file.kind === 'kubernetes' || file.kind === 'helm' ? k8sEnvCandidates(content, starts) : [])
@@ -127,7 +137,7 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   const findings = kept.map((c) => finding(c, file.path))
   // Every secret seen is masked, including ones whose finding merged into another.
   const values = [...new Set(candidates.map((c) => c.value).filter((v): v is string => typeof v === 'string' && v.length >= 4))]
-  return { findings, values }
+  return warnings.length ? { findings, values, warnings } : { findings, values }
 }
 
 function finding(c: Candidate, path: string): Finding {
