@@ -84,3 +84,14 @@ export function usageOf(modelId: string, u: ApiUsage | undefined): Usage {
   const cost = (inputTokens * p.input + outputTokens * p.output + cacheWriteTokens * p.cacheWrite + cacheReadTokens * p.cacheRead) / 1_000_000
   return { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd: Math.round(cost * 1e6) / 1e6 }
 }
+
+/** Sums two usages; the cost is kept to a millionth of a dollar so sums stay exact enough to compare. */
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+    costUsd: Math.round((a.costUsd + b.costUsd) * 1e6) / 1e6
+  }
+}

@@ -13,7 +13,7 @@ import { createMessagesClient, describeApiError, isToolChoiceRejection } from '.
 import type { ApiMessage, CreateParams, MessagesClient } from './client.js'
 import { modelInfo, resolveModel } from './models.js'
 import type { ModelInfo } from './models.js'
-import { usageOf } from './pricing.js'
+import { addUsage, usageOf } from './pricing.js'
 import { estimateTokens, inputLimit, packDiff } from './budget.js'
 import type { PackedDiff } from './budget.js'
 import { repairMessage, systemBlocks, TOOL_REMINDER, userMessage } from './prompt.js'
@@ -62,15 +62,6 @@ export function createAgentRunnerFromEnv(env: Record<string, string | undefined>
   return createAgentRunner({ apiKey, baseUrl: env.ANTHROPIC_BASE_URL?.trim() || undefined, maxInputTokens: 60_000, log })
 }
 
-function addUsage(a: Usage, b: Usage): Usage {
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
-    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
-    costUsd: Math.round((a.costUsd + b.costUsd) * 1e6) / 1e6
-  }
-}
 
 interface Prompt {
   system: CreateParams['system']

@@ -11,6 +11,7 @@ import { evaluateChecklist, mergeModelVerdicts, verdictOf } from '../checklist/e
 import { addedLines, commentableLines } from '../changes/diff.js'
 import type { AgentRunner, AgentReviewOutput, ModelComment } from '../llm/types.js'
 import { isFailure } from '../llm/types.js'
+import { addUsage } from '../llm/pricing.js'
 import { commentForFinding, commentForModel } from '../render/comment.js'
 import { buildDeterministicPlan } from '../render/plan.js'
 import type { PlanDocument } from '../render/plan-types.js'
@@ -216,12 +217,3 @@ function verdictFromFindings(findings: Finding[]): 'pass' | 'warn' | 'fail' {
   return 'pass'
 }
 
-export function addUsage(a: Usage, b: Usage): Usage {
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
-    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
-    costUsd: Math.round((a.costUsd + b.costUsd) * 1e6) / 1e6
-  }
-}

@@ -2,7 +2,7 @@
  * The catalogue of workflow rules. Severity varies by trust level, so each trust level is its
  * own rule: a finding's category and severity always come from exactly one RuleMeta.
  */
-import type { Finding, RuleMeta } from '../../types.js'
+import type { RuleMeta } from '../../types.js'
 
 const rule = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'workflow', ...m })
 
@@ -186,24 +186,4 @@ export const RULES = {
 
 export type RuleKey = keyof typeof RULES
 
-export interface FindingExtra {
-  endLine?: number
-  suggestion?: string
-  remediation?: string
-}
-
-/** The one place a workflow finding is built: category and severity come from the rule. */
-export function makeFinding(meta: RuleMeta, path: string, line: number, message: string, extra: FindingExtra = {}): Finding {
-  const f: Finding = {
-    ruleId: meta.id,
-    category: meta.category,
-    severity: meta.severity,
-    path,
-    line,
-    message,
-    remediation: extra.remediation ?? meta.remediation
-  }
-  if (extra.endLine !== undefined && extra.endLine > line) f.endLine = extra.endLine
-  if (extra.suggestion !== undefined) f.suggestion = extra.suggestion
-  return f
-}
+export { makeFinding, type FindingExtra } from '../finding.js'
