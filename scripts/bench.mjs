@@ -1,0 +1,139 @@
+// `npm run bench`: one run on this machine, written to docs/benchmarks.md and docs/benchmarks.json.
+// Deterministic input (scripts/gen-tree.mjs with a fixed seed); medians of several runs; every
+// ratio is measured in the same run. Not part of `npm test` or CI. Options:
+//   --files N   size of the generated tree (default 10000)    --runs N   runs per median (default 3)
+//   --quick     1,000 files and one run, to try the bench itself
+import { execFileSync } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { timed, repeat, medianOf, median, machine, folderBytes, ratioOf, round } from './bench/util.mjs'
+import { generateTree, addSecretOverlay, SEED } from './bench/tree.mjs'
+import { benchPullRequest } from './bench/pr-e2e.mjs'
+import { compareSecrets } from './bench/secrets.mjs'
+import { renderReport } from './bench/report.mjs'
+
+const args = process.argv.slice(2)
+const opt = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback)
+const quick = args.includes('--quick')
+const FILES = opt('--files', quick ? 1000 : 10_000)
+const RUNS = opt('--runs', quick ? 1 : 3)
+const SECRETS_FILES = quick ? 500 : 2000
+const node = process.execPath
+const log = (m) => process.stderr.write(`bench: ${m}\n`)
+
+const work = mkdtempSync(join(tmpdir(), 'preflight-bench-'))
+const result = { machine: machine(), seed: SEED, files: FILES, runs: RUNS }
+try {
+  // The action as published: dist/ built from the current sources, action.yml and agents/ beside it.
+  log('bundling into a temp folder')
+  const root = join(work, 'action')
+  mkdirSync(root)
+  execFileSync(node, ['scripts/bundle.mjs', '--outdir', join(root, 'dist')], { stdio: 'pipe' })
+  cpSync('action.yml', join(root, 'action.yml'))
+  cpSync('agents', join(root, 'agents'), { recursive: true })
+  const dist = join(root, 'dist')
+
+  log(`generating ${FILES} files (seed ${SEED})`)
+  const tree = generateTree(join(work, 'tree'), FILES)
+
+  // 1. Scan vs parse floor, in fresh processes, plus the CLI end to end.
+  log('scan vs parse floor')
+  const floor = await repeat(RUNS, () => inproc('floor', tree))
+  const scan = await repeat(RUNS, () => inproc('scan', tree))
+  const cli = await repeat(RUNS, async () => {
+    const r = await timed(node, [join(dist, 'cli.js'), 'scan', tree, '--format', 'json'])
+    return { ms: r.ms, maxRssMb: r.maxRssMb, code: r.code, inner: JSON.parse(r.stdout).stats?.ms ?? null }
+  })
+  result.scan = {
+    floorMs: medianOf(floor, 'ms'),
+    scanMs: medianOf(scan, 'ms'),
+    readMs: medianOf(scan, 'readMs'),
+    floorRssMb: medianOf(floor, 'maxRssMb'),
+    scanRssMb: medianOf(scan, 'maxRssMb'),
+    findings: scan[0].findings,
+    notes: scan[0].notes,
+    cliWallMs: medianOf(cli, 'ms'),
+    cliInnerMs: medianOf(cli, 'inner'),
+    cliMaxRssMb: medianOf(cli, 'maxRssMb'),
+    runsMs: { floor: floor.map((r) => round(r.ms)), scan: scan.map((r) => round(r.ms)), cli: cli.map((r) => round(r.ms)) }
+  }
+  result.scan.ratio = ratioOf(result.scan.scanMs, result.scan.floorMs)
+  result.scan.filesPerSecond = (FILES / result.scan.cliWallMs) * 1000
+
+  // 2. Secrets: Preflight vs the secretlint CLI on the same (smaller) tree with a credential overlay.
+  log('secret scan vs secretlint')
+  const secretsTree = generateTree(join(work, 'secrets-tree'), SECRETS_FILES)
+  const overlay = addSecretOverlay(secretsTree)
+  result.secrets = await compareSecrets({ tree: secretsTree, overlay, dist, runs: RUNS, work, fullTree: tree, fullTimeoutMs: quick ? 20_000 : 90_000 })
+
+  // 3. The 300-file pull request end to end.
+  log('300-file pull request against the fake GitHub API')
+  const pr = await benchPullRequest({ tree, distDir: dist, count: 300, runs: RUNS })
+  result.pullRequest = { ms: medianOf(pr, 'ms'), runsMs: pr.map((r) => round(r.ms)), ...pr[pr.length - 1] }
+
+  // 4. Cold start with an ignored event, and the bundle's size.
+  log('cold start')
+  const eventPath = join(work, 'push.json')
+  writeFileSync(eventPath, JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'acme/infra' } }))
+  const coldEnv = { PATH: process.env.PATH, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/infra', GITHUB_ACTIONS: 'true', 'INPUT_GITHUB-TOKEN': 'ghs_bench', GITHUB_WORKSPACE: work }
+  const cold = await repeat(10, () => timed(node, [join(dist, 'index.js')], { env: coldEnv, cwd: work }))
+  result.coldStart = { ms: medianOf(cold, 'ms'), runsMs: cold.map((r) => round(r.ms)), codes: [...new Set(cold.map((r) => r.code))], maxRssMb: medianOf(cold, 'maxRssMb') }
+  const nodeOnly = await repeat(10, () => timed(node, ['-e', '0']))
+  result.coldStart.nodeBaselineMs = medianOf(nodeOnly, 'ms')
+  result.bundle = { bytes: folderBytes(dist), committedBytes: existsSync('dist') ? folderBytes('dist') : null }
+
+  // 5. The model side, with the fake Messages API.
+  log('model budget and caching with the fake Messages API')
+  try {
+    const { benchModel } = await import('./bench/model.mjs')
+    result.model = await benchModel({ tree })
+  } catch (e) {
+    result.model = { error: String(e?.message ?? e).split('\n')[0] }
+  }
+
+  // 6. The labelled corpus.
+  const corpus = resolve('../shared/corpus/kics')
+  if (existsSync(corpus)) {
+    log('corpus')
+    const jsonOut = join(work, 'corpus.json')
+    const r = await timed(node, ['scripts/bench-corpus.mjs', corpus, '--json', jsonOut])
+    result.corpus = { table: r.stdout.split('\n\n| Query')[0].trim(), ms: r.ms, code: r.code, path: '../shared/corpus/kics' }
+  } else {
+    result.corpus = { missing: corpus }
+  }
+
+  // 7. The audit: whole tree in one process vs the slowest of four shards.
+  log('audit, one shard and four')
+  const audit = (index, total) => timed(node, [join(dist, 'cli.js'), 'audit', tree, '--format', 'json', '--shard-index', String(index), '--shard-total', String(total)])
+  const whole = await repeat(RUNS, () => audit(0, 1))
+  const shards = []
+  for (let i = 0; i < 4; i++) shards.push(await repeat(RUNS, () => audit(i, 4)))
+  const shardMs = shards.map((runs) => medianOf(runs, 'ms'))
+  result.audit = {
+    wholeMs: medianOf(whole, 'ms'),
+    wholeRssMb: medianOf(whole, 'maxRssMb'),
+    codes: [...new Set(whole.map((r) => r.code))],
+    shardMs: shardMs.map((x) => round(x)),
+    slowestShardMs: Math.max(...shardMs),
+    slowestShardRssMb: Math.max(...shards.map((runs) => medianOf(runs, 'maxRssMb') ?? 0))
+  }
+  result.audit.speedup = ratioOf(result.audit.wholeMs, result.audit.slowestShardMs)
+
+  result.totalMinutes = round(process.uptime() / 60, 1)
+  mkdirSync('docs', { recursive: true })
+  writeFileSync('docs/benchmarks.json', JSON.stringify(result, null, 2) + '\n')
+  writeFileSync('docs/benchmarks.md', renderReport(result))
+  log(`wrote docs/benchmarks.md and docs/benchmarks.json in ${result.totalMinutes} min`)
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
+
+async function inproc(mode, dir) {
+  const r = await timed(node, ['scripts/bench/inproc.mjs', mode, dir])
+  if (r.code !== 0) throw new Error(`inproc ${mode} failed: ${r.stderr.slice(0, 400)}`)
+  const out = JSON.parse(r.stdout.trim().split('\n').pop())
+  return { ...out, wallMs: r.ms, maxRssMb: r.maxRssMb ?? out.maxRssMb }
+}
+
+export { median }

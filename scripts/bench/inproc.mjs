@@ -1,0 +1,79 @@
+// One measured pass in a fresh process, printed as JSON on stdout:
+//   node scripts/bench/inproc.mjs scan|floor|secrets <tree>
+// scan:    readTree + analyzeFiles (every rule and the secret scan), as `preflight scan` does.
+// floor:   readTree + parsing each file with the parsers the analyzers use (yaml's
+//          parseAllDocuments through src/rules/yaml.ts, dockerfile-ast, tree-sitter HCL) and
+//          nothing else: the least any scan of these files has to do.
+// secrets: readTree + scanSecrets on every file (secretlint preset + Preflight's own rules).
+// Module loading (esbuild of src/ and wasm start-up) happens before the clock starts in all three.
+import { loadSrc } from '../lib/load-src.mjs'
+
+const [mode, tree] = process.argv.slice(2)
+if (!['scan', 'floor', 'secrets'].includes(mode) || !tree) {
+  console.error('usage: node scripts/bench/inproc.mjs scan|floor|secrets <tree>')
+  process.exitCode = 2
+} else {
+  const src = await loadSrc({
+    readTree: 'src/changes/tree.ts',
+    analyzeFiles: 'src/rules/index.ts',
+    scanSecrets: 'src/rules/secrets.ts',
+    parseYaml: 'src/rules/yaml.ts'
+  })
+  const { DockerfileParser } = await import('dockerfile-ast')
+  const { Parser, Language } = await import('web-tree-sitter')
+  const { createRequire } = await import('node:module')
+  const { readFileSync } = await import('node:fs')
+  const require = createRequire(import.meta.url)
+  await Parser.init({ locateFile: () => require.resolve('web-tree-sitter/web-tree-sitter.wasm') })
+  const hcl = await Language.load(new Uint8Array(readFileSync(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'))))
+  const hclParser = new Parser()
+  hclParser.setLanguage(hcl)
+  const YAML_KINDS = new Set(['kubernetes', 'compose', 'workflow', 'cloudformation', 'helm'])
+
+  /** The parse floor of one file: the parser for its kind, its result dropped. */
+  const parseOnly = (file) => {
+    if (file.kind === 'dockerfile') return DockerfileParser.parse(file.content)
+    if (file.kind === 'terraform') {
+      if (file.path.endsWith('.json')) return JSON.parse(file.content)
+      const t = hclParser.parse(file.content)
+      t?.delete()
+      return t
+    }
+    if (YAML_KINDS.has(file.kind)) {
+      try {
+        return src.parseYaml(file.content)
+      } catch {
+        return undefined
+      }
+    }
+    return undefined
+  }
+
+  // Warm the lazily loaded parts (secretlint preset, HCL language) on a throwaway file so each
+  // mode measures steady work, the same way for all three.
+  await src.analyzeFiles([{ path: 'warm.tf', kind: 'terraform', content: 'resource "a" "b" {}\n' }])
+
+  const started = performance.now()
+  const read = await src.readTree(tree)
+  const readMs = performance.now() - started
+  let findings = 0
+  let secretFindings = []
+  let notes = read.notes.length
+  if (mode === 'scan') {
+    const r = await src.analyzeFiles(read.files)
+    findings = r.findings.length
+    notes += r.notes.length
+  } else if (mode === 'secrets') {
+    for (const file of read.files) {
+      const s = await src.scanSecrets({ ...file, content: file.content.replace(/\r\n?/g, '\n') })
+      for (const f of s.findings) secretFindings.push({ path: f.path, line: f.line, ruleId: f.ruleId })
+    }
+    findings = secretFindings.length
+  } else {
+    for (const file of read.files) parseOnly(file)
+  }
+  const ms = performance.now() - started
+  const out = { mode, files: read.files.length, ms, readMs, findings, notes, maxRssMb: process.resourceUsage().maxRSS / 1024 }
+  if (mode === 'secrets') out.secretFindings = secretFindings
+  process.stdout.write(JSON.stringify(out) + '\n')
+}
