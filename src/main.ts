@@ -6,7 +6,22 @@ import { inputsFromEnv, parseConfig } from './config.js'
 import { decideMode, readRunContext } from './modes/event.js'
 import { reportSkip } from './modes/skip.js'
 
+/**
+ * The runner sends SIGTERM when a run is cancelled (a newer push, the concurrency group): stop at
+ * once so no further write is made, and say so. A write already sent is whole (GitHub applies
+ * each request completely or not at all), so the summary is the old one or the new one.
+ */
+function stopOnCancel(): void {
+  process.once('SIGTERM', () => {
+    process.stdout.write('::error::Preflight: cancelled (SIGTERM); no further changes were made to the pull request\n', () => {
+      // Listener removed by once(): the signal's default action ends the process, non-zero.
+      process.kill(process.pid, 'SIGTERM')
+    })
+  })
+}
+
 export async function run(): Promise<void> {
+  stopOnCancel()
   try {
     const config = parseConfig(inputsFromEnv(process.env))
     const ctx = readRunContext(process.env)

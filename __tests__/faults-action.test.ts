@@ -1,0 +1,194 @@
+/**
+ * Faults around the bundled action that the other end-to-end tests do not cover: a pull request
+ * over GitHub's 3,000-file list limit, a 500 on the summary write, and SIGTERM in the middle of
+ * delivery against a slow GitHub (nothing half-written, a prompt exit).
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { execFileSync, spawn } from 'node:child_process'
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, request as httpRequest, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { FakeGitHub, type FakeFile } from './helpers/fake-github.js'
+import { runAction, inputVariable } from './helpers/run-action.js'
+import { SUMMARY_MARKER } from '../src/github/markers.js'
+
+const REPO = 'acme/infra'
+const HEAD = 'c'.repeat(40)
+const BASE = 'd'.repeat(40)
+const DOCKERFILE = 'FROM node:latest\nRUN curl -fsSL http://get.example.com/install.sh | sh\nCMD ["node", "app.js"]\n'
+const patchOf = (text: string) => `@@ -0,0 +1,${text.trimEnd().split('\n').length} @@\n${text.trimEnd().split('\n').map((l) => `+${l}`).join('\n')}`
+
+let root: string
+let fake: FakeGitHub
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'preflight-faults-action-'))
+  cpSync('action.yml', join(root, 'action.yml'))
+  cpSync('agents', join(root, 'agents'), { recursive: true })
+  execFileSync(process.execPath, ['scripts/bundle.mjs', '--outdir', join(root, 'dist')], { stdio: 'pipe' })
+  fake = await FakeGitHub.start()
+}, 120_000)
+
+afterAll(async () => {
+  await fake?.close()
+  if (root) rmSync(root, { recursive: true, force: true })
+})
+
+beforeEach(() => {
+  fake.repos.clear()
+  fake.faults.length = 0
+  fake.readOnly = false
+  fake.resetLog()
+})
+
+function seed(files: FakeFile[], changedFiles?: number) {
+  fake.addPull(REPO, { number: 9, title: 'Big change', headSha: HEAD, baseSha: BASE, files, changedFiles })
+  fake.setFiles(REPO, HEAD, { Dockerfile: DOCKERFILE })
+  fake.setFiles(REPO, BASE, { 'README.md': '# infra\n' })
+}
+
+const payload = () => ({
+  action: 'opened',
+  number: 9,
+  pull_request: { number: 9, draft: false, state: 'open', head: { sha: HEAD, ref: 'f', repo: { full_name: REPO } }, base: { sha: BASE, ref: 'main', repo: { full_name: REPO } } },
+  repository: { full_name: REPO, default_branch: 'main' }
+})
+
+const review = (apiUrl = fake.url) =>
+  runAction({
+    event: 'pull_request',
+    payload: payload(),
+    inputs: { 'github-token': 'ghs_fake' },
+    env: { GITHUB_API_URL: apiUrl, GITHUB_REPOSITORY: REPO, GITHUB_SHA: HEAD },
+    distPath: join(root, 'dist', 'index.js')
+  })
+
+const summaries = () => (fake.repo(REPO).issueComments.get(9) ?? []).filter((c) => c.body.startsWith(SUMMARY_MARKER))
+
+describe('GitHub limits and errors, bundled action', () => {
+  it('a pull request of 3,500 files: the first 3,000 are reviewed and the summary says the rest were not listed', async () => {
+    const docs: FakeFile[] = Array.from({ length: 3499 }, (_, i) => ({ filename: `docs/p${String(i).padStart(4, '0')}.md`, status: 'added', patch: '@@ -0,0 +1 @@\n+x' }))
+    seed([{ filename: 'Dockerfile', status: 'added', patch: patchOf(DOCKERFILE) }, ...docs], 3500)
+    const run = await review()
+    expect(run.code).toBe(0)
+    expect(fake.count('pulls.listFiles')).toBe(30)
+    expect(fake.requests.filter((r) => r.route === 'repos.getContent' && r.query.ref === HEAD).map((r) => r.path)).toEqual(['/repos/acme/infra/contents/Dockerfile'])
+    expect(fake.repo(REPO).reviews.get(9)).toHaveLength(1)
+    expect(summaries()).toHaveLength(1)
+    expect(summaries()[0].body).toMatch(/3,000/)
+    expect(run.outputs.verdict).toBe('fail')
+  }, 120_000)
+
+  it('a 500 on the summary write is retried and leaves exactly one summary', async () => {
+    seed([{ filename: 'Dockerfile', status: 'added', patch: patchOf(DOCKERFILE) }])
+    fake.failTimes('issues.createComment', 500, 1)
+    const run = await review()
+    expect(run.code).toBe(0)
+    expect(fake.requests.filter((r) => r.route === 'issues.createComment').map((r) => r.status)).toEqual([500, 201])
+    expect(summaries()).toHaveLength(1)
+    expect(fake.repo(REPO).reviews.get(9)).toHaveLength(1)
+  }, 60_000)
+
+  it('a persistent 500 on the pull request read fails the job with a message naming the failure', async () => {
+    seed([{ filename: 'Dockerfile', status: 'added', patch: patchOf(DOCKERFILE) }])
+    fake.failTimes('pulls.get', 500, 20)
+    const run = await review()
+    expect(run.code).not.toBe(0)
+    expect(run.stdout).toMatch(/::error::Preflight: .*500/)
+    expect(fake.writes()).toEqual([])
+  }, 120_000)
+})
+
+/** A pass-through proxy to the fake that holds every write for `holdMs` before forwarding it. */
+async function slowProxy(target: string, holdMs: number, onWrite: (method: string, path: string, body: string) => void): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks)
+      const forward = () => {
+        const up = httpRequest(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers)
+          r.pipe(res)
+        })
+        up.on('error', () => res.destroy())
+        up.end(body)
+      }
+      if (req.method !== 'GET') {
+        onWrite(req.method ?? '', req.url ?? '', body.toString('utf8'))
+        setTimeout(forward, holdMs)
+      } else forward()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }
+}
+
+describe('SIGTERM in the middle of delivery', () => {
+  it('exits promptly, and every write GitHub received is whole: the summary is the old one or a complete new one', async () => {
+    seed([{ filename: 'Dockerfile', status: 'added', patch: patchOf(DOCKERFILE) }])
+    const old = fake.addIssueComment(REPO, 9, `${SUMMARY_MARKER}\nold summary`)
+    const writes: { method: string; path: string; body: string }[] = []
+    let firstWrite: () => void = () => undefined
+    const sawWrite = new Promise<void>((resolve) => (firstWrite = resolve))
+    const proxy = await slowProxy(fake.url, 3000, (method, path, body) => {
+      writes.push({ method, path, body })
+      firstWrite()
+    })
+    const temp = mkdtempSync(join(tmpdir(), 'preflight-sigterm-'))
+    try {
+      const eventPath = join(temp, 'event.json')
+      writeFileSync(eventPath, JSON.stringify(payload()))
+      for (const f of ['out', 'summary']) writeFileSync(join(temp, f), '')
+      const env: Record<string, string> = {
+        PATH: process.env.PATH ?? '',
+        GITHUB_ACTIONS: 'true',
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: eventPath,
+        GITHUB_REPOSITORY: REPO,
+        GITHUB_API_URL: proxy.url,
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_SHA: HEAD,
+        GITHUB_WORKSPACE: temp,
+        GITHUB_OUTPUT: join(temp, 'out'),
+        GITHUB_STEP_SUMMARY: join(temp, 'summary'),
+        RUNNER_TEMP: temp,
+        [inputVariable('github-token')]: 'ghs_fake'
+      }
+      const child = spawn(process.execPath, [join(root, 'dist', 'index.js')], { env, cwd: temp, stdio: ['ignore', 'pipe', 'pipe'] })
+      let output = ''
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d))
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d))
+      const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('close', (code, signal) => done({ code, signal })))
+      await sawWrite
+      const killedAt = Date.now()
+      child.kill('SIGTERM')
+      const { code, signal } = await closed
+      // Prompt: well before the held write would even have been forwarded.
+      expect(Date.now() - killedAt).toBeLessThan(2500)
+      // Ended by the signal, never as a green run.
+      expect(code === 0 && signal === null).toBe(false)
+      expect(signal).toBe('SIGTERM')
+      // Let any forwarded write land before looking at what GitHub holds.
+      await new Promise((r) => setTimeout(r, 3500))
+      expect(writes.length).toBeGreaterThanOrEqual(1)
+      for (const w of writes) {
+        const body = JSON.parse(w.body) as { body?: string; comments?: { body: string }[] }
+        if (w.path.endsWith('/reviews')) expect(body.comments?.every((c) => c.body.length > 0)).toBe(true)
+        if (w.path.includes('/comments')) expect(body.body?.startsWith(SUMMARY_MARKER)).toBe(true)
+      }
+      const now = summaries()
+      expect(now).toHaveLength(1)
+      expect(now[0].id).toBe(old.id)
+      expect(now[0].body === `${SUMMARY_MARKER}\nold summary` || (now[0].body.startsWith(SUMMARY_MARKER) && now[0].body.includes('Preflight'))).toBe(true)
+      expect(output).toContain('::error::Preflight: cancelled (SIGTERM)')
+      expect(output).not.toMatch(/TypeError|ReferenceError/)
+    } finally {
+      proxy.server.closeAllConnections()
+      await new Promise<void>((r) => proxy.server.close(() => r()))
+      rmSync(temp, { recursive: true, force: true })
+    }
+  }, 60_000)
+})
