@@ -74,6 +74,16 @@ describe('runReviewPipeline (deterministic)', () => {
     expect(r.unanchored.some((f) => f.ruleId === 'k8s/privileged-container')).toBe(true)
   })
 
+  it('caps inline comments per run, most severe first, and lists the rest with the other findings', async () => {
+    const all = await runReviewPipeline(change([added('k8s/web.yaml', 'kubernetes', DEPLOYMENT)]), personas, { maxAgents: 1, forced: [] })
+    expect(all.comments.length).toBeGreaterThan(2)
+    const r = await runReviewPipeline(change([added('k8s/web.yaml', 'kubernetes', DEPLOYMENT)]), personas, { maxAgents: 1, forced: [], maxComments: 1 })
+    expect(r.comments).toHaveLength(1)
+    expect(r.comments[0]).toMatchObject({ line: 19, severity: 'critical' })
+    expect(r.unanchored.length).toBe(all.unanchored.length + all.comments.length - 1)
+    expect(r.messages.join('\n')).toContain(`${all.comments.length - 1} more inline comments above the limit of 1 per run`)
+  })
+
   it('skips a change with no infrastructure file', async () => {
     const r = await runReviewPipeline(change([added('src/app.ts', 'other', 'export const x = 1\n')]), personas, { maxAgents: 2, forced: [] })
     expect(r.verdict).toBe('skipped')

@@ -25,6 +25,8 @@ export interface Config {
   model?: string
   maxCostUsd?: number
   maxInputTokens: number
+  /** Inline comments per run; the rest are listed in the summary. */
+  maxComments: number
   pathsIgnore: string[]
   botLogin: string
   reviewDrafts: boolean
@@ -62,6 +64,7 @@ export const DEFAULTS = {
   maxAgents: 2,
   planPath: '.claude/doc/pr-{number}-{agent}.md',
   maxInputTokens: 60000,
+  maxComments: 30,
   botLogin: 'github-actions[bot]',
   auditLabel: 'preflight-audit',
   auditArtifactsDir: 'preflight-audit-shards'
@@ -77,6 +80,7 @@ export function parseConfig(read: InputReader): Config {
   const reviewEvent = oneOf(str('review-event') || 'COMMENT', ['COMMENT', 'REQUEST_CHANGES'] as const, 'review-event')
   const maxAgents = integer(str('max-agents'), 'max-agents', DEFAULTS.maxAgents, 1, 10)
   const maxInputTokens = integer(str('max-input-tokens'), 'max-input-tokens', DEFAULTS.maxInputTokens, 2000, 1000000)
+  const maxComments = integer(str('max-comments'), 'max-comments', DEFAULTS.maxComments, 0, 1000)
   const shardTotal = integer(str('shard-total'), 'shard-total', 1, 1, 256)
   const shardIndex = integer(str('shard-index'), 'shard-index', 0, 0, 255)
   if (shardIndex >= shardTotal) throw new ConfigError('shard-index', `must be below shard-total (${shardTotal}), got ${shardIndex}`)
@@ -105,6 +109,7 @@ export function parseConfig(read: InputReader): Config {
     model: optional('model'),
     maxCostUsd,
     maxInputTokens,
+    maxComments,
     pathsIgnore: list(str('paths-ignore')),
     botLogin: str('bot-login') || DEFAULTS.botLogin,
     reviewDrafts: bool(str('review-drafts'), 'review-drafts', false),

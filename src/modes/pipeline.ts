@@ -25,6 +25,8 @@ export interface ReviewOptions {
   agentRunner?: AgentRunner
   /** Stops further model calls once reached. */
   maxCostUsd?: number
+  /** At most this many inline comments (most severe first); the rest go to the summary. */
+  maxComments?: number
   question?: string
 }
 
@@ -82,7 +84,10 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     added.set(f.path, options.changedSince?.get(f.path) ?? (options.changedSince ? new Set() : addedLines(f.patch)))
   }
 
-  const { comments, unanchored } = anchorFindings(analysis.findings, commentable, added)
+  const anchored = anchorFindings(analysis.findings, commentable, added)
+  const { comments, unanchored } = anchored
+  /** What each inline comment was made from, to list it in the summary if it is not posted. */
+  const sourceOf = new Map<ReviewComment, Finding | ModelComment>(anchored.sources)
 
   let usage: Usage = { ...ZERO_USAGE }
   const unanchoredModel: ModelComment[] = []
@@ -119,11 +124,26 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
           outcome.modelSummary = out.summary
           outcome.answer = out.answer
           outcome.model = out.model
-          placeModelComments(out, commentable, added, analysis.findings, modelComments, unanchoredModel)
+          placeModelComments(out, commentable, added, analysis.findings, modelComments, unanchoredModel, sourceOf)
         }
       }
     }
     outcomes.push(outcome)
+  }
+
+  // Inline comments are capped, most severe first, so a large pull request gets one or two
+  // review calls instead of dozens; what is left over is listed in the summary.
+  const ranked = [...comments, ...modelComments].sort(compareComments)
+  const limit = options.maxComments ?? Number.POSITIVE_INFINITY
+  const kept = ranked.slice(0, limit)
+  const overflow = ranked.slice(kept.length)
+  if (overflow.length) {
+    for (const c of overflow) {
+      const source = sourceOf.get(c)
+      if (source && 'ruleId' in source) unanchored.push(source)
+      else if (source) unanchoredModel.push(source)
+    }
+    messages.push(`${overflow.length} more inline comment${overflow.length === 1 ? '' : 's'} above the limit of ${limit} per run are listed with the other findings instead`)
   }
 
   const allChecklist = outcomes.flatMap((o) => o.checklist)
@@ -134,7 +154,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     verdict,
     agents: outcomes,
     findings: analysis.findings,
-    comments: [...comments, ...modelComments],
+    comments: kept,
     unanchored,
     unanchoredModel,
     notes,
@@ -153,9 +173,10 @@ export function anchorFindings(
   findings: Finding[],
   commentable: Map<string, Set<number>>,
   added: Map<string, Set<number>>
-): { comments: ReviewComment[]; unanchored: Finding[] } {
+): { comments: ReviewComment[]; unanchored: Finding[]; sources: Map<ReviewComment, Finding> } {
   const comments: ReviewComment[] = []
   const unanchored: Finding[] = []
+  const sources = new Map<ReviewComment, Finding>()
   for (const f of findings) {
     const lines = commentable.get(f.path)
     const fresh = added.get(f.path)
@@ -168,9 +189,11 @@ export function anchorFindings(
     }
     let spanOk = true
     for (let l = f.line; l <= end; l++) if (!lines.has(l)) spanOk = false
-    comments.push(commentForFinding(f, spanOk))
+    const comment = commentForFinding(f, spanOk)
+    comments.push(comment)
+    sources.set(comment, f)
   }
-  return { comments, unanchored }
+  return { comments, unanchored, sources }
 }
 
 function placeModelComments(
@@ -179,7 +202,8 @@ function placeModelComments(
   added: Map<string, Set<number>>,
   findings: Finding[],
   into: ReviewComment[],
-  outside: ModelComment[]
+  outside: ModelComment[],
+  sourceOf: Map<ReviewComment, Finding | ModelComment>
 ): void {
   for (const c of out.comments) {
     if (!commentable.get(c.path)?.has(c.line) || !added.get(c.path)?.has(c.line)) {
@@ -189,7 +213,9 @@ function placeModelComments(
     // A model comment on the line of a deterministic finding of the same category repeats it.
     if (findings.some((f) => f.path === c.path && f.line === c.line && f.category === c.category)) continue
     if (into.some((x) => x.path === c.path && x.line === c.line)) continue
-    into.push(commentForModel(c, out.model))
+    const comment = commentForModel(c, out.model)
+    into.push(comment)
+    sourceOf.set(comment, c)
   }
 }
 
@@ -208,6 +234,10 @@ function mergePlans(rules: PlanDocument, model: PlanDocument): PlanDocument {
     rollback: model.rollback.length ? model.rollback : rules.rollback,
     verification: model.verification.length ? model.verification : rules.verification
   }
+}
+
+function compareComments(a: ReviewComment, b: ReviewComment): number {
+  return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.path.localeCompare(b.path) || a.line - b.line
 }
 
 function verdictFromFindings(findings: Finding[]): 'pass' | 'warn' | 'fail' {

@@ -78,6 +78,7 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
     changedSince: o.changedSince,
     agentRunner: runner,
     maxCostUsd: config.maxCostUsd,
+    maxComments: config.maxComments,
     question: o.question
   })
   if (!runner && review.agents.length) review.messages.unshift(NO_KEY_MESSAGE)
