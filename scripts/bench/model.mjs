@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { loadSrc } from '../lib/load-src.mjs'
-import { listTree } from './tree.mjs'
+import { listTree, spread } from './tree.mjs'
 
 const MAX_INPUT_TOKENS = 60_000
 
@@ -24,7 +24,7 @@ export async function benchModel({ tree, files = 120 }) {
     readBundledPersonas: 'src/agents/bundled.ts',
     classifyFile: 'src/changes/classify.ts'
   })
-  const paths = listTree(tree).filter((p) => !p.endsWith('.md')).slice(0, files)
+  const paths = spread(listTree(tree).filter((p) => !p.endsWith('.md')), files)
   const change = {
     title: 'Roll out the new services',
     body: 'Adds services, their images and infrastructure.',

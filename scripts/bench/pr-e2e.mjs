@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadSrc } from '../lib/load-src.mjs'
-import { listTree } from './tree.mjs'
+import { listTree, spread } from './tree.mjs'
 
 const REPO = 'acme/infra'
 const HEAD = 'a'.repeat(40)
@@ -16,10 +16,10 @@ const addedPatch = (text) => {
   return `@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}`
 }
 
-/** The first `count` files of the generated tree (path order) become one pull request. */
+/** `count` files spread evenly over the generated tree (path order) become one pull request. */
 export async function benchPullRequest({ tree, distDir, count = 300, runs = 3 }) {
   const { FakeGitHub, runAction } = await loadSrc({ FakeGitHub: '__tests__/helpers/fake-github.ts', runAction: '__tests__/helpers/run-action.ts' })
-  const paths = listTree(tree).slice(0, count)
+  const paths = spread(listTree(tree), count)
   const contents = Object.fromEntries(paths.map((p) => [p, readFileSync(join(tree, p), 'utf8')]))
   const fake = await FakeGitHub.start()
   const results = []

@@ -58,7 +58,7 @@ export function renderReport(r) {
   out.push('')
 
   out.push('## The 300-file pull request end to end', '')
-  out.push(`The first 300 files of the tree (path order) as one pull request of added files on the fake GitHub API (\`__tests__/helpers/fake-github.ts\`, 127.0.0.1), reviewed by the bundled action spawned as the runner does (\`__tests__/helpers/run-action.ts\`), no model. Wall time ${s(pr.ms)} (runs: ${pr.runsMs.map((x) => s(x)).join(', ')}), exit ${pr.code}, verdict \`${pr.verdict}\`, ${pr.findings} findings. Content reads at the head commit: ${pr.headContentReads} (one per changed file that may be infrastructure).`)
+  out.push(`300 files spread evenly over the tree (every kind, path order) as one pull request of added files on the fake GitHub API (\`__tests__/helpers/fake-github.ts\`, 127.0.0.1), reviewed by the bundled action spawned as the runner does (\`__tests__/helpers/run-action.ts\`), no model. Wall time ${s(pr.ms)} (runs: ${pr.runsMs.map((x) => s(x)).join(', ')}), exit ${pr.code}, verdict \`${pr.verdict}\`, ${pr.findings} findings. Content reads at the head commit: ${pr.headContentReads} (one per changed file that may be infrastructure; Markdown files are not read).`)
   out.push('', '| Endpoint | Calls |', '|---|---|')
   for (const [k, v] of Object.entries(pr.byEndpoint).sort()) out.push(`| \`${k}\` | ${v} |`)
   const reviews = pr.byEndpoint['POST pulls.createReview'] ?? 0
@@ -72,7 +72,7 @@ export function renderReport(r) {
     out.push(`Not measured: ${r.model?.error ?? 'not run'}.`, '')
   } else {
     const md = r.model
-    out.push(`Two bundled personas (${md.personas.map((p) => `\`${p}\``).join(', ')}) review a pull request of ${md.files} files of the tree (every line added) through \`createAgentRunner\` against \`__tests__/helpers/fake-anthropic.ts\`, which answers a valid \`submit_review\` and simulates prompt caching from \`cache_control\` breakpoints. Token counts are the fake's unit (characters / 4 of the JSON request), not Anthropic's tokenizer.`)
+    out.push(`Two bundled personas (${md.personas.map((p) => `\`${p}\``).join(', ')}) review a pull request of ${md.files} infrastructure files spread over the tree (every line added) through \`createAgentRunner\` against \`__tests__/helpers/fake-anthropic.ts\`, which answers a valid \`submit_review\` and simulates prompt caching from \`cache_control\` breakpoints. Token counts are the fake's unit (characters / 4 of the JSON request), not Anthropic's tokenizer.`)
     out.push('', '| Call | Input tokens (request) | Budget | High-severity finding lines present |', '|---|---|---|---|')
     md.calls.forEach((c, i) => out.push(`| ${i + 1} | ${fmt(c.tokens, 0)} | ${fmt(md.budget, 0)} | ${c.highIncluded} / ${md.highFindings} |`))
     out.push('', `A finding counts as included when its path and the exact text of its line are in the user message. Second persona call: ${fmt(md.secondCallCacheRead, 0)} tokens read from cache, ${fmt(md.secondCallCacheWrite, 0)} written (${pct(md.secondCallCachedShare)} of the cacheable prefix served from cache: the tools and the shared protocol block; the persona's own body differs and is written). Estimated cost of the two calls: $${fmt(md.costUsd, 4)} at list prices.`, '')

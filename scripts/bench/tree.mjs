@@ -45,3 +45,9 @@ export function addSecretOverlay(root) {
   }
   return Object.keys(OVERLAY)
 }
+
+/** `count` paths spread evenly over the sorted list, so a sample mixes every kind of file. */
+export function spread(paths, count) {
+  if (paths.length <= count) return paths
+  return Array.from({ length: count }, (_, i) => paths[Math.floor((i * paths.length) / count)])
+}
