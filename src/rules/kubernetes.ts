@@ -4,7 +4,7 @@
  * a setting. Raw Helm templates are classified `helm` and never reach this analyzer.
  */
 import type { Finding, RuleMeta, SourceFile } from '../types.js'
-import { parseYaml, toPlain } from './yaml.js'
+import { assertNoAliasBomb, parseYaml } from './yaml.js'
 import { checkContainer, type CheckContext } from './k8s/containers.js'
 import { checkBinding, checkRole, checkService } from './k8s/cluster.js'
 import { K8S } from './k8s/meta.js'
@@ -20,8 +20,8 @@ export function analyzeKubernetes(file: SourceFile): Finding[] {
   const yaml = parseYaml(file.content)
   const objects: K8sObject[] = []
   for (const doc of yaml.docs) {
-    // Expanding once with the alias cap turns an alias bomb into a ParseError before any walk.
-    toPlain(doc)
+    // An alias bomb becomes a ParseError before any walk.
+    assertNoAliasBomb(yaml, doc)
     objects.push(...objectsOf(docView(yaml, doc), doc.contents ?? undefined))
   }
   const ctx: CheckContext = { path: file.path, content: file.content }

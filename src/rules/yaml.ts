@@ -22,6 +22,8 @@ export interface YamlFile {
   lineOf(node: unknown): number
   /** 1-based line of a node's last character. */
   endLineOf(node: unknown): number
+  /** False when the text has no anchor, so no document can hold an alias. */
+  mayHaveAliases: boolean
 }
 
 /** Parses every document of a YAML stream; throws ParseError on the first syntax error. */
@@ -44,7 +46,17 @@ export function parseYaml(content: string): YamlFile {
     const range = (node as { range?: [number, number, number] } | null)?.range
     return range ? lineCounter.linePos(Math.max(range[0], range[1] - 1)).line : 1
   }
-  return { docs: list as Document.Parsed[], lineCounter, lineOf, endLineOf }
+  return { docs: list as Document.Parsed[], lineCounter, lineOf, endLineOf, mayHaveAliases: /&[^\s]/.test(content) }
+}
+
+/**
+ * Throws ParseError when expanding the document's aliases would blow up. Without an anchor
+ * (`&name`) in the text there can be no alias, so the common case costs one regex test instead
+ * of a full conversion.
+ */
+export function assertNoAliasBomb(file: YamlFile, doc: Document.Parsed): void {
+  if (!file.mayHaveAliases) return
+  toPlain(doc)
 }
 
 /** Converts a document to plain JS, with the alias cap; throws ParseError on an alias bomb. */

@@ -5,7 +5,7 @@
  * warning, not an error), which is exactly what is read here.
  */
 import type { Node } from '../yaml.js'
-import { isMap, isScalar, isSeq, parseYaml, toPlain } from '../yaml.js'
+import { assertNoAliasBomb, isMap, isScalar, isSeq, parseYaml } from '../yaml.js'
 import { docView, type DocView } from '../k8s/view.js'
 
 export interface Resource {
@@ -35,7 +35,7 @@ export function readTemplate(content: string): Template | undefined {
   const yaml = parseYaml(content)
   const doc = yaml.docs.find((d) => isMap(d.contents))
   if (!doc) return undefined
-  toPlain(doc) // alias bombs become a ParseError here
+  assertNoAliasBomb(yaml, doc) // alias bombs become a ParseError here
   const view = docView(yaml, doc)
   const root = doc.contents as Node
   const resourcesNode = view.get(root, 'Resources')
