@@ -4,7 +4,7 @@ import { authorizeCommenter, hasWriteAccess, postReply, react } from '../src/git
 import { createGitHubClient } from '../src/github/client.js'
 import { loadPersonaSet } from '../src/agents/loader.js'
 import { readBundledPersonas } from '../src/agents/bundled.js'
-import { SUMMARY_MARKER } from '../src/github/markers.js'
+import { SUMMARY_MARKER } from '../src/render/markers.js'
 import type { AgentOutcome } from '../src/modes/pipeline.js'
 import { FakeGitHub } from './helpers/fake-github.js'
 import { recordingLogger } from './helpers/logger.js'

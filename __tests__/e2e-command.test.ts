@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { FakeGitHub } from './helpers/fake-github.js'
 import { FakeAnthropic } from './helpers/fake-anthropic.js'
 import { runAction, type RunActionOptions } from './helpers/run-action.js'
-import { SUMMARY_MARKER } from '../src/github/markers.js'
+import { SUMMARY_MARKER } from '../src/render/markers.js'
 import { findPersona, loadPersonaSet } from '../src/agents/loader.js'
 import { readBundledPersonas } from '../src/agents/bundled.js'
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FakeGitHub, type FakeFile } from './helpers/fake-github.js'
 import { runAction, type RunActionOptions } from './helpers/run-action.js'
-import { SUMMARY_MARKER, parseStateMarker } from '../src/github/markers.js'
+import { SUMMARY_MARKER, parseStateMarker } from '../src/render/markers.js'
 
 const REPO = 'acme/infra'
 const HEAD = 'a'.repeat(40)

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FakeGitHub, type FakeFile } from './helpers/fake-github.js'
 import { runAction, inputVariable } from './helpers/run-action.js'
-import { SUMMARY_MARKER } from '../src/github/markers.js'
+import { SUMMARY_MARKER } from '../src/render/markers.js'
 
 const REPO = 'acme/infra'
 const HEAD = 'c'.repeat(40)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { createGitHubClient } from '../src/github/client.js'
 import { deliverReview, findSummaryComment, type DeliverReviewOptions, type SummaryInput } from '../src/github/deliver.js'
-import { SUMMARY_MARKER, fingerprint, parseFingerprint, parseStateMarker, stateMarker } from '../src/github/markers.js'
+import { SUMMARY_MARKER, fingerprint, parseFingerprint, parseStateMarker, stateMarker } from '../src/render/markers.js'
 import type { ReviewComment } from '../src/types.js'
 import { FakeGitHub } from './helpers/fake-github.js'
 import { recordingLogger } from './helpers/logger.js'

@@ -6,7 +6,7 @@
  */
 import type { ReviewComment } from '../types.js'
 import { describeError, errorStatus, isRateLimitError, type GitHubClient, type Logger } from './client.js'
-import { SUMMARY_MARKER, hasSummaryMarker, parseFingerprint, parseStateMarker, withFingerprint, type SummaryState } from './markers.js'
+import { SUMMARY_MARKER, hasSummaryMarker, parseFingerprint, parseStateMarker, withFingerprint, type SummaryState } from '../render/markers.js'
 
 /** GitHub accepts many more, but smaller reviews keep one bad anchor's retry cheap. */
 export const MAX_COMMENTS_PER_REVIEW = 30

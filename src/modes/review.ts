@@ -8,7 +8,7 @@ import type { ActionIo } from './action-io.js'
 import { createGitHubClient, type GitHubClient } from '../github/client.js'
 import { loadPullRequestChange, loadChangedLinesSince } from '../github/pull-request.js'
 import { findSummaryComment } from '../github/deliver.js'
-import { parseStateMarker } from '../github/markers.js'
+import { parseStateMarker } from '../render/markers.js'
 import { classifyFile } from '../changes/classify.js'
 import { finishReview, loadBasePersonas, reviewAndDeliver, type Reviewed } from './shared.js'
 

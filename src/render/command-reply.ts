@@ -6,7 +6,7 @@
  */
 import type { Persona } from '../types.js'
 import type { AgentOutcome } from '../modes/pipeline.js'
-import { stripMarkers } from '../github/markers.js'
+import { stripMarkers } from './markers.js'
 import { checklistTable, renderPlan } from './plan.js'
 import { cell, sanitizeModelText } from './sanitize.js'
 import { redact } from './redact.js'

@@ -1,7 +1,7 @@
 /** Inline review comment bodies, for deterministic findings and for the model's comments. */
 import type { Finding, ReviewComment, Severity } from '../types.js'
 import type { ModelComment } from '../llm/types.js'
-import { fingerprint, fingerprintMarker } from '../github/markers.js'
+import { fingerprint, fingerprintMarker } from './markers.js'
 import { sanitizeModelText } from './sanitize.js'
 
 export const SEVERITY_ICON: Record<Severity, string> = {

@@ -10,7 +10,7 @@ import {
   stateMarker,
   stripMarkers,
   withFingerprint
-} from '../src/github/markers.js'
+} from '../src/render/markers.js'
 
 describe('state marker', () => {
   it('round-trips JSON, with -->, < and > in strings that cannot close the comment', () => {
