@@ -193,6 +193,7 @@ test('with a model, each cost persona narrates the audit through the Messages AP
     expect(body).toMatch(/Narrative by infrastructure-(scale-surgeon|reliability-engineer): start with the gp2 volumes\./)
     expect(body).toContain('1. Move volumes to gp3: cheapest first')
     expect(model.messageBodies().length).toBeGreaterThanOrEqual(2)
+    expect(Number(io.outputs['cost-usd'])).toBeGreaterThan(0)
   } finally {
     await model.close()
   }

@@ -31,9 +31,11 @@ export interface AuditModeOptions {
 }
 
 export async function runAuditMode(config: Config, ctx: RunContext, io: ActionIo, merge: boolean, options: AuditModeOptions = {}): Promise<void> {
+  // Model spend of this run (the personas' narratives), for the `cost-usd` output.
+  const spent = { usd: 0 }
   if (!options.narrator && config.anthropicApiKey && !(config.shardTotal > 1 && !merge)) {
     const runner = createAgentRunner({ apiKey: config.anthropicApiKey, baseUrl: ctx.anthropicBaseUrl, model: config.model, maxInputTokens: config.maxInputTokens, log: io })
-    if (runner) options = { ...options, narrator: narratorFromRunner(runner) }
+    if (runner) options = { ...options, narrator: narratorFromRunner(runner, (usd) => (spent.usd += usd)) }
   }
   if (config.shardTotal > 1 && !merge) {
     await writeShard(config, ctx, io)
@@ -41,6 +43,7 @@ export async function runAuditMode(config: Config, ctx: RunContext, io: ActionIo
   }
   const result = merge ? await mergeShardFiles(config, ctx, io) : await auditTree(ctx.workspace, { pathsIgnore: config.pathsIgnore })
   await deliver(config, ctx, io, result, options)
+  io.setOutput('cost-usd', spent.usd.toFixed(4))
 }
 
 async function writeShard(config: Config, ctx: RunContext, io: ActionIo): Promise<void> {
@@ -89,7 +92,7 @@ async function mergeShardFiles(config: Config, ctx: RunContext, io: ActionIo): P
  * evidence (no diff), and its short summary becomes the narrative. A failure falls back to the
  * rules' narrative.
  */
-export function narratorFromRunner(runner: AgentRunner): AuditNarrator {
+export function narratorFromRunner(runner: AgentRunner, onCost: (usd: number) => void = () => undefined): AuditNarrator {
   return async (persona, audit) => {
     const top = [...audit.findings].sort((a, b) => (b.monthlySavingUsd ?? 0) - (a.monthlySavingUsd ?? 0)).slice(0, 80)
     const e = audit.estimate
@@ -101,6 +104,7 @@ export function narratorFromRunner(runner: AgentRunner): AuditNarrator {
       notes: []
     }
     const out = await runner({ persona, change, findings: top, checklist: [], commentable: new Map(), secretValues: [] })
+    onCost(out.usage.costUsd)
     if (isFailure(out)) throw new Error(out.error)
     return [out.summary, ...(out.plan?.steps ?? []).slice(0, 5).map((s, i) => `${i + 1}. ${s.title}: ${s.detail}`)].filter(Boolean).join('\n')
   }
@@ -184,7 +188,6 @@ function setOutputs(io: ActionIo, result: AuditResult, verdict: string): void {
   io.setOutput('findings', result.findings.length)
   io.setOutput('monthly-saving-usd', result.estimate.monthlySavingUsd.toFixed(2))
   io.setOutput('monthly-cost-usd', result.estimate.monthlyCostUsd.toFixed(2))
-  // Model spend of this run, as in review mode; the audit's narrative is deterministic here.
   io.setOutput('cost-usd', '0.0000')
   io.setOutput('agents', '')
 }
