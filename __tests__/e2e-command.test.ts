@@ -4,14 +4,13 @@
  * model, the fake Messages API; spawned exactly as the runner would spawn it.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FakeGitHub } from './helpers/fake-github.js'
 import { FakeAnthropic } from './helpers/fake-anthropic.js'
-import { runAction, type RunActionOptions } from './helpers/run-action.js'
+import { buildPublishedAction, runAction, type RunActionOptions } from './helpers/run-action.js'
 import { SUMMARY_MARKER } from '../src/render/markers.js'
 import { findPersona, loadPersonaSet } from '../src/agents/loader.js'
 import { readBundledPersonas } from '../src/agents/bundled.js'
@@ -57,10 +56,7 @@ let model: FakeAnthropic
 
 beforeAll(async () => {
   // Laid out like the published action: action.yml and agents/ beside dist/.
-  root = mkdtempSync(join(tmpdir(), 'preflight-e2e-command-'))
-  cpSync('action.yml', join(root, 'action.yml'))
-  cpSync('agents', join(root, 'agents'), { recursive: true })
-  execFileSync(process.execPath, ['scripts/bundle.mjs', '--outdir', join(root, 'dist')], { stdio: 'pipe' })
+  root = buildPublishedAction('preflight-e2e-command-')
   fake = await FakeGitHub.start()
   model = await FakeAnthropic.start()
 }, 120_000)

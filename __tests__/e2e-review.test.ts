@@ -3,12 +3,10 @@
  * request against the fake GitHub API, spawned exactly as the runner would spawn it.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
-import { cpSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { FakeGitHub, type FakeFile } from './helpers/fake-github.js'
-import { runAction, type RunActionOptions } from './helpers/run-action.js'
+import { buildPublishedAction, runAction, type RunActionOptions } from './helpers/run-action.js'
 import { SUMMARY_MARKER, parseStateMarker } from '../src/render/markers.js'
 
 const REPO = 'acme/infra'
@@ -25,10 +23,7 @@ let fake: FakeGitHub
 
 beforeAll(async () => {
   // Laid out like the published action: action.yml and agents/ beside dist/.
-  root = mkdtempSync(join(tmpdir(), 'preflight-e2e-'))
-  cpSync('action.yml', join(root, 'action.yml'))
-  cpSync('agents', join(root, 'agents'), { recursive: true })
-  execFileSync(process.execPath, ['scripts/bundle.mjs', '--outdir', join(root, 'dist')], { stdio: 'pipe' })
+  root = buildPublishedAction('preflight-e2e-')
   fake = await FakeGitHub.start()
 }, 120_000)
 

@@ -3,13 +3,11 @@
  * fake GitHub API: each ends in the right decision (review or skip) and none crashes.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FakeGitHub } from './helpers/fake-github.js'
-import { runAction } from './helpers/run-action.js'
+import { buildPublishedAction, runAction } from './helpers/run-action.js'
 
 interface Example {
   action?: string
@@ -29,10 +27,7 @@ let root: string
 let fake: FakeGitHub
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'preflight-webhooks-'))
-  cpSync('action.yml', join(root, 'action.yml'))
-  cpSync('agents', join(root, 'agents'), { recursive: true })
-  execFileSync(process.execPath, ['scripts/bundle.mjs', '--outdir', join(root, 'dist')], { stdio: 'pipe' })
+  root = buildPublishedAction('preflight-webhooks-')
   fake = await FakeGitHub.start()
 }, 120_000)
 

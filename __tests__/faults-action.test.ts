@@ -4,14 +4,14 @@
  * delivery against a slow GitHub (nothing half-written, a prompt exit).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { execFileSync, spawn } from 'node:child_process'
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FakeGitHub, type FakeFile } from './helpers/fake-github.js'
-import { runAction, inputVariable } from './helpers/run-action.js'
+import { buildPublishedAction, runAction, inputVariable } from './helpers/run-action.js'
 import { SUMMARY_MARKER } from '../src/render/markers.js'
 
 const REPO = 'acme/infra'
@@ -24,10 +24,7 @@ let root: string
 let fake: FakeGitHub
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'preflight-faults-action-'))
-  cpSync('action.yml', join(root, 'action.yml'))
-  cpSync('agents', join(root, 'agents'), { recursive: true })
-  execFileSync(process.execPath, ['scripts/bundle.mjs', '--outdir', join(root, 'dist')], { stdio: 'pipe' })
+  root = buildPublishedAction('preflight-faults-action-')
   fake = await FakeGitHub.start()
 }, 120_000)
 

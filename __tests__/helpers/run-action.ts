@@ -3,7 +3,8 @@
  * payload in a file, inputs as `INPUT_*` variables, and output/summary files to read back.
  * Asynchronous on purpose: the fake GitHub server lives in the test's own process.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
+import { cpSync, mkdtempSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -102,4 +103,17 @@ export async function runAction(options: RunActionOptions): Promise<RunActionRes
   const [outputText, summary] = await Promise.all([readFile(outputPath, 'utf8'), readFile(summaryPath, 'utf8')])
   await rm(temp, { recursive: true, force: true })
   return { code, stdout, stderr, outputs: parseOutputFile(outputText), summary }
+}
+
+/**
+ * Builds the action the way it is published — `action.yml` and `agents/` beside a freshly bundled
+ * `dist/` — into a new temp folder, and returns that folder (its `dist/index.js` is what
+ * `runAction` runs). Remove it with `rmSync(root, { recursive: true, force: true })`.
+ */
+export function buildPublishedAction(prefix: string): string {
+  const root = mkdtempSync(join(tmpdir(), prefix))
+  cpSync('action.yml', join(root, 'action.yml'))
+  cpSync('agents', join(root, 'agents'), { recursive: true })
+  execFileSync(process.execPath, ['scripts/bundle.mjs', '--outdir', join(root, 'dist')], { stdio: 'pipe' })
+  return root
 }
