@@ -1,6 +1,6 @@
 import { readBundledPersonas } from '../src/agents/bundled.js'
 import { loadPersonaSet } from '../src/agents/loader.js'
-import { routeAgents, type RouteInput, type RouteOptions } from '../src/agents/route.js'
+import { routeAgents, type RouteInput, type RouteOptions, routeInputOf } from '../src/agents/route.js'
 import type { FileKind } from '../src/types.js'
 
 const { personas } = loadPersonaSet(readBundledPersonas(), [])
@@ -144,5 +144,24 @@ describe('routeAgents with the bundled personas', () => {
     const backward = routeAgents([...personas].reverse(), input, opts()).agents.map((a) => a.persona.name)
     expect(backward).toEqual(forward)
     expect(forward).toEqual(['infrastructure-reliability-engineer', 'infra-architect', 'infrastructure-scale-surgeon'])
+  })
+})
+
+describe('routeInputOf', () => {
+  it('keeps files still present and the added lines of every patch, without diff headers', () => {
+    const input = routeInputOf({
+      title: 'Deploy',
+      body: 'b',
+      labels: ['infra'],
+      notes: [],
+      files: [
+        { path: 'a.tf', kind: 'terraform', status: 'modified', patch: '@@ -1 +1,2 @@\n x\n+rollback plan\n-old' },
+        { path: 'gone.yaml', kind: 'kubernetes', status: 'removed', patch: '@@ -1 +0,0 @@\n-kind: Pod' },
+        { path: 'b.md', kind: 'other', status: 'added', patch: '+++ b/b.md\n+canary' }
+      ]
+    })
+    expect(input.files).toEqual([{ path: 'a.tf', kind: 'terraform' }, { path: 'b.md', kind: 'other' }])
+    expect(input.addedText.split('\n').filter(Boolean)).toEqual(['+rollback plan', '+canary'])
+    expect(input).toMatchObject({ title: 'Deploy', body: 'b', labels: ['infra'] })
   })
 })

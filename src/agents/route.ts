@@ -4,7 +4,7 @@
  * lines. File matches always outweigh keywords; ties go to the name, so the result is stable.
  */
 import picomatch from 'picomatch'
-import { FILE_KINDS, type FileKind, type Persona, type RoutedAgent } from '../types.js'
+import { FILE_KINDS, type ChangeSet, type FileKind, type Persona, type RoutedAgent } from '../types.js'
 import { findPersona } from './loader.js'
 import { keywordPattern } from './recover.js'
 
@@ -15,6 +15,19 @@ export interface RouteInput {
   labels: string[]
   /** Added lines of the diff, joined; keywords are matched here too. */
   addedText: string
+}
+
+/** What routing looks at in a change set: the files still present, the PR text, the added lines. */
+export function routeInputOf(change: ChangeSet): RouteInput {
+  return {
+    files: change.files.filter((f) => f.status !== 'removed').map((f) => ({ path: f.path, kind: f.kind })),
+    title: change.title,
+    body: change.body,
+    labels: change.labels,
+    addedText: change.files
+      .map((f) => (f.patch ?? '').split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++')).join('\n'))
+      .join('\n')
+  }
 }
 
 export interface RouteOptions {

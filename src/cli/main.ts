@@ -10,7 +10,7 @@ import { FAIL_ON, meetsFailOn, list, type FailOn } from '../config.js'
 import { readTree } from '../changes/tree.js'
 import { loadLocalChangeSet } from '../changes/git.js'
 import { analyzeFiles, ALL_RULES } from '../rules/index.js'
-import { routeAgents } from '../agents/route.js'
+import { routeAgents, routeInputOf } from '../agents/route.js'
 import { loadPersonaSet } from '../agents/loader.js'
 import { readBundledPersonas } from '../agents/bundled.js'
 import { runReviewPipeline } from '../modes/pipeline.js'
@@ -223,12 +223,7 @@ async function routeCommand(v: Values, io: CliIo): Promise<number> {
     throw new UsageError(e.message)
   })
   const personas = await personasForRepo(repoDir, base, v)
-  const addedText = change.files.map((f) => (f.patch ?? '').split('\n').filter((l) => l.startsWith('+')).join('\n')).join('\n')
-  const routed = routeAgents(
-    personas.personas,
-    { files: change.files.map((f) => ({ path: f.path, kind: f.kind })), title: change.title, body: change.body, labels: change.labels, addedText },
-    { maxAgents: maxAgentsOf(v), forced: list(v.agents ?? '') }
-  )
+  const routed = routeAgents(personas.personas, routeInputOf(change), { maxAgents: maxAgentsOf(v), forced: list(v.agents ?? '') })
   const warnings = [...personas.warnings, ...routed.warnings]
   if (fmt === 'json') {
     io.stdout(JSON.stringify({ agents: routed.agents.map((a) => ({ name: a.persona.name, score: a.score, reason: a.reason })), files: change.files.map((f) => ({ path: f.path, kind: f.kind })), warnings }, null, 2) + '\n')

@@ -5,7 +5,7 @@
  */
 import type { ChangeSet, ChecklistResult, FileNote, Finding, Persona, ReviewComment, RoutedAgent, SourceFile, Usage } from '../types.js'
 import { SEVERITY_RANK, ZERO_USAGE } from '../types.js'
-import { routeAgents } from '../agents/route.js'
+import { routeAgents, routeInputOf } from '../agents/route.js'
 import { analyzeFiles, ALL_RULES } from '../rules/index.js'
 import { evaluateChecklist, mergeModelVerdicts, verdictOf } from '../checklist/evaluate.js'
 import { addedLines, commentableLines } from '../changes/diff.js'
@@ -60,15 +60,9 @@ export interface ReviewResult {
 }
 
 export async function runReviewPipeline(change: ChangeSet, personas: Persona[], options: ReviewOptions): Promise<ReviewResult> {
-  const files = change.files.filter((f) => f.status !== 'removed').map((f) => ({ path: f.path, kind: f.kind }))
-  const addedText = change.files
-    .map((f) => (f.patch ?? '').split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++')).join('\n'))
-    .join('\n')
-  const routed = routeAgents(
-    personas,
-    { files, title: change.title, body: change.body, labels: change.labels, addedText },
-    { maxAgents: options.maxAgents, forced: options.forced }
-  )
+  const routeInput = routeInputOf(change)
+  const files = routeInput.files
+  const routed = routeAgents(personas, routeInput, { maxAgents: options.maxAgents, forced: options.forced })
   const messages = [...routed.warnings]
 
   const sources: SourceFile[] = change.files
