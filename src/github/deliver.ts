@@ -39,6 +39,8 @@ export interface DeliverReviewOptions {
   readOnly?: boolean
   /** Body of each review; a short pointer to the summary by default. */
   reviewBody?: string
+  /** The summary comment as the caller already looked it up (`null`: none exists); saves listing the comments again. */
+  existingSummary?: SummaryComment | null
   log: Logger
 }
 
@@ -206,12 +208,14 @@ export async function deliverReview(client: GitHubClient, o: DeliverReviewOption
   if (report.readOnly) return report
 
   // 3. The sticky summary, built now so it can list what could not be anchored.
-  let existing: SummaryComment | undefined
-  try {
-    existing = await findSummaryComment(client, { owner, repo, number, botLogin: o.botLogin })
-  } catch (e) {
-    report.errors.push(`listing issue comments failed: ${describeError(e)}`)
-    return report
+  let existing: SummaryComment | undefined = o.existingSummary ?? undefined
+  if (o.existingSummary === undefined) {
+    try {
+      existing = await findSummaryComment(client, { owner, repo, number, botLogin: o.botLogin })
+    } catch (e) {
+      report.errors.push(`listing issue comments failed: ${describeError(e)}`)
+      return report
+    }
   }
   const body = summaryBody(
     o.renderSummary({ failedComments: report.failedComments, duplicateComments: report.duplicateComments, postedComments: report.postedComments })

@@ -7,7 +7,7 @@ import type { RunContext, PullRequestPayload } from './event.js'
 import type { ActionIo } from './action-io.js'
 import { createGitHubClient, type GitHubClient } from '../github/client.js'
 import { loadPullRequestChange, loadChangedLinesSince } from '../github/pull-request.js'
-import { findSummaryComment } from '../github/deliver.js'
+import { findSummaryComment, type SummaryComment } from '../github/deliver.js'
 import { parseStateMarker } from '../render/markers.js'
 import { classifyFile } from '../changes/classify.js'
 import { finishReview, loadBasePersonas, reviewAndDeliver, type Reviewed } from './shared.js'
@@ -35,7 +35,15 @@ async function reviewPullRequest(
   const personas = await loadBasePersonas(client, config, ctx, baseSha, io)
 
   // Incremental review: inline comments only on lines changed since the last reviewed commit.
-  const previous = await findSummaryComment(client, { owner, repo, number: pullNumber, botLogin: config.botLogin }).catch(() => undefined)
+  // Looked up once: its state drives the incremental review, and delivery edits it in place.
+  let previous: SummaryComment | undefined
+  let summaryKnown = false
+  try {
+    previous = await findSummaryComment(client, { owner, repo, number: pullNumber, botLogin: config.botLogin })
+    summaryKnown = true
+  } catch {
+    // Delivery looks again and reports the failure.
+  }
   const state = previous ? parseStateMarker(previous.body ?? '') : undefined
   let changedSince: Map<string, Set<number>> | undefined
   let headline: string | undefined
@@ -57,7 +65,8 @@ async function reviewPullRequest(
       maxAgents: config.maxAgents,
       changedSince,
       headline,
-      deliverWhenSkipped: previous !== undefined
+      deliverWhenSkipped: previous !== undefined,
+      existingSummary: summaryKnown ? (previous ?? null) : undefined
     },
     io
   )

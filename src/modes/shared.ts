@@ -13,7 +13,7 @@ import type { ActionIo } from './action-io.js'
 import type { ChangeSet, Persona, PersonaLoadResult } from '../types.js'
 import { describeError, type GitHubClient } from '../github/client.js'
 import { loadPersonaFiles } from '../github/pull-request.js'
-import { deliverReview, type DeliveryReport } from '../github/deliver.js'
+import { deliverReview, type DeliveryReport, type SummaryComment } from '../github/deliver.js'
 import { stateMarker } from '../render/markers.js'
 import { loadPersonaSet } from '../agents/loader.js'
 import { readBundledPersonas } from '../agents/bundled.js'
@@ -61,6 +61,8 @@ export interface ReviewAndDeliverOptions {
   headline?: string
   /** Post even when no infrastructure changed (a summary exists that must be brought up to date). */
   deliverWhenSkipped: boolean
+  /** The sticky summary as already looked up (`null`: none); undefined lets delivery look. */
+  existingSummary?: SummaryComment | null
 }
 
 /** Runs the pipeline, writes the plan files and delivers the review and the sticky summary. */
@@ -120,6 +122,7 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
           summary = buildSummary({ failedComments: r.failedComments, postedComments: r.postedComments, duplicateComments: r.duplicateComments })
           return summary
         },
+        existingSummary: o.existingSummary,
         log: io
       })
       delivery = report
