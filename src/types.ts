@@ -55,6 +55,65 @@ export interface Finding {
   /** Cost audit only. */
   monthlyCostUsd?: number
   monthlySavingUsd?: number
+  /** Who found it: `preflight` (default when absent) or an imported tool (`checkov`, `trivy`, …). */
+  source?: string
+  /** Ids of imported results merged into this finding (`checkov/CKV_AWS_17`). */
+  alsoFlaggedBy?: string[]
+  /** How a value the finding rests on was resolved: `parameter default`, `variable default`, `module input`. */
+  via?: string
+  /** Checklist topics this finding informs (copied from its rule's meta). */
+  topics?: Topic[]
+  /** Set when a suppression silenced it; suppressed findings never count and are never commented. */
+  suppressed?: { by: string; reason?: string; selfAdded?: boolean }
+  /** The resource, container, job or step the finding belongs to (grouping key for inline comments). */
+  resource?: string
+  /** Link to documentation of the rule (imported results keep their tool's help link). */
+  helpUri?: string
+}
+
+/**
+ * What a checklist question is about. A rule declares the topics it informs; a checklist item
+ * selects its evidence by topics (and rule ids, file kinds), never by a broad category alone.
+ */
+export const TOPICS = [
+  'secret-storage',
+  'secret-exposure',
+  'least-privilege',
+  'network-exposure',
+  'encryption',
+  'supply-chain',
+  'workflow-injection',
+  'pipeline-tests',
+  'immutable-artifacts',
+  'health-checks',
+  'rollout-strategy',
+  'rollback-path',
+  'redundancy',
+  'autoscaling',
+  'resource-limits',
+  'monitoring',
+  'logging',
+  'alerting',
+  'backups',
+  'deletion-protection',
+  'cost-sizing',
+  'cost-waste',
+  'latency-target',
+  'availability-target'
+] as const
+export type Topic = (typeof TOPICS)[number]
+
+/** Tools whose rule ids a Preflight rule may name as equivalent (for suppressions and SARIF import). */
+export const REF_TOOLS = ['checkov', 'kics', 'tfsec', 'trivy', 'hadolint', 'zizmor'] as const
+export type RefTool = (typeof REF_TOOLS)[number]
+/** Equivalent ids per tool; one id or several. */
+export type RuleRefs = Partial<Record<RefTool, string | readonly string[]>>
+
+/** Every id a rule lists for one tool, as an array. */
+export function refIds(refs: RuleRefs | undefined, tool: RefTool): string[] {
+  const v = refs?.[tool]
+  if (v === undefined) return []
+  return typeof v === 'string' ? [v] : [...v]
 }
 
 /** Static description of a rule, for the catalogue, SARIF and the checklist. */
@@ -68,7 +127,9 @@ export interface RuleMeta {
   description: string
   remediation: string
   /** Equivalent ids in other tools, where one exists. */
-  refs?: { checkov?: string; kics?: string; hadolint?: string; zizmor?: string }
+  refs?: RuleRefs
+  /** Checklist topics this rule informs. */
+  topics?: readonly Topic[]
 }
 
 /** A file as the analyzers see it. */
