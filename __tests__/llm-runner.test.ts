@@ -327,11 +327,15 @@ describe('API failures', () => {
   })
 
   it('times out a slow response and returns a failure, without throwing', async () => {
-    fake.script.push({ kind: 'delay', ms: 1500, then: { kind: 'tool', input: validReview } })
-    const started = Date.now()
-    const out = failed(await runner({ timeoutMs: 200, maxRetries: 0 }).run(request()))
+    fake.script.push({ kind: 'delay', ms: 10_000, then: { kind: 'tool', input: validReview } })
+    // Event order, not a stopwatch: the failure arrives before the delayed response would.
+    let late: NodeJS.Timeout | undefined
+    const responseDue = new Promise<'response due'>((r) => (late = setTimeout(() => r('response due'), 10_000)))
+    const first = await Promise.race([runner({ timeoutMs: 200, maxRetries: 0 }).run(request()), responseDue])
+    clearTimeout(late)
+    expect(first).not.toBe('response due')
+    const out = failed(first as AgentReviewOutput | AgentReviewFailure)
     expect(out.error).toBe('the request timed out')
-    expect(Date.now() - started).toBeLessThan(1400)
   })
 
   it('reports a 401 without retrying', async () => {

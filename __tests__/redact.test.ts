@@ -87,15 +87,23 @@ describe('redact', () => {
     expect(redact(once, ['Tr0ub4dor3', 'hunter2hunter'])).toBe(once)
   })
 
-  it('is fast on large texts', () => {
+  it('takes time proportional to the text on large texts', () => {
     const ordinary = 'line with ordinary words, a sha 3f786850e387550fdab836ed7e6dc881de23001b and a url https://example.com/x\n'
     const chunk = ordinary.repeat(50) + `key ${AWS_KEY_ID} password: "hunter2hunter"\n`
-    const text = chunk.repeat(1_000) // about 5 MB
+    const text = chunk.repeat(500) // about 2.5 MB
     const secrets = Array.from({ length: 50 }, (_, i) => `known-secret-value-${i}-xyz`)
-    const started = Date.now()
-    const out = redact(text, secrets)
-    expect(Date.now() - started).toBeLessThan(3000)
-    expect(out).not.toContain(AWS_KEY_ID)
+    const cost = (input: string): number => {
+      let best = Infinity
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now()
+        redact(input, secrets)
+        best = Math.min(best, performance.now() - t0)
+      }
+      return best
+    }
+    // Twice the text, about twice the time (absolute times are the bench's business).
+    expect(cost(text) / Math.max(cost(chunk.repeat(250)), 10)).toBeLessThanOrEqual(3)
+    expect(redact(text, secrets)).not.toContain(AWS_KEY_ID)
   })
 })
 

@@ -102,7 +102,7 @@ export function parseConfig(read: InputReader): Config {
     anthropicApiKey: optional('anthropic-api-key'),
     mode,
     agents: list(str('agents')).map((a) => a.toLowerCase()),
-    agentsDirs: list(str('agents-dir') || DEFAULTS.agentsDirs).map((d) => d.replace(/\/+$/, '')),
+    agentsDirs: list(str('agents-dir') || DEFAULTS.agentsDirs).map((d) => d.replace(/(?<!\/)\/+$/, '')),
     maxAgents,
     failOn,
     planPath,

@@ -61,9 +61,9 @@ export function normalizeName(token: string): string {
     .toLowerCase()
     .replace(/_/g, '-')
     .replace(/[^a-z0-9-]/g, '')
-    .replace(/^-+|-+$/g, '')
+    .replace(/^-+|(?<!-)-+$/g, '')
     .slice(0, MAX_NAME_CHARS)
-    .replace(/-+$/, '')
+    .replace(/(?<!-)-+$/, '')
 }
 
 /** A token safe to show inside inline code: no backticks, no control characters, short. */

@@ -13,7 +13,7 @@ export type SplitResult =
   | { ok: true; frontmatter: string; body: string; /** 1-based line of the frontmatter's first line. */ firstLine: number }
   | { ok: false; reason: string }
 
-const OPENING_FENCE = /^---[ \t]*([A-Za-z0-9_+-]*)[ \t]*$/
+const OPENING_FENCE = /^---[ \t]*(?![ \t])([A-Za-z0-9_+-]*)[ \t]*$/
 const CLOSING_FENCE = /^(?:---|\.\.\.)[ \t]*$/
 const CODE_LANGUAGES = new Set(['js', 'javascript', 'coffee', 'coffeescript', 'ts', 'typescript', 'node'])
 
@@ -97,7 +97,7 @@ const KNOWN_KEYS = new Set([
   'tags'
 ])
 
-const KEY_LINE = /^([A-Za-z][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]+(.*)|[ \t]*)$/
+const KEY_LINE = /^([A-Za-z][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]+(.*)|$)/
 
 /** Line-based recovery of top-level keys from frontmatter that is not valid YAML. */
 export function recoverKeys(yamlText: string): Record<string, unknown> {

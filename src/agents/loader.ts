@@ -78,7 +78,7 @@ function parseChecked(source: PersonaSource, origin: Persona['origin']): ParsedP
 
   const displayName = scalarText(lookup(data, 'name'))?.trim()
   if (!displayName) return fail('frontmatter has no `name`')
-  const name = slugify(displayName).slice(0, 100).replace(/-+$/, '')
+  const name = slugify(displayName).slice(0, 100).replace(/(?<!-)-+$/, '')
   if (!name) return fail(`name "${displayName.slice(0, 80)}" has no letters or digits to make a slug from`)
 
   const body = split.body.trim()
@@ -145,7 +145,7 @@ export function cleanDescription(raw: string): string {
     .replace(/([^\n])\n(?=[^\n])/g, '$1 ')
     .trim()
   return text
-    .replace(/(^|(?<=[.!?])[ \n]+)[^.!?\n]{0,80}:$/, '')
+    .replace(/(^|(?<=[.!?])[ \n]+(?![ \n]))[^.!?\n]{0,80}:$/, '')
     .trim()
     .slice(0, 2000)
 }
@@ -164,7 +164,7 @@ function normalizeModel(value: unknown, warn: Warn): string | undefined {
 function normalizeAliases(value: unknown, name: string, warn: Warn): string[] {
   const aliases: string[] = []
   for (const alias of listOfText(value)) {
-    const slug = slugify(alias).slice(0, 100).replace(/-+$/, '')
+    const slug = slugify(alias).slice(0, 100).replace(/(?<!-)-+$/, '')
     if (!slug) {
       warn(`alias "${alias.slice(0, 40)}" has no letters or digits; ignored`)
       continue
@@ -228,7 +228,7 @@ function checklistFromFrontmatter(entries: unknown[], warn: Warn): ChecklistItem
       warn(`checklist item ${index + 1} has no question; skipped`)
       return
     }
-    const wantedId = record ? slugify(scalarText(lookup(record, 'id')) ?? '').slice(0, 100).replace(/-+$/, '') : ''
+    const wantedId = record ? slugify(scalarText(lookup(record, 'id')) ?? '').slice(0, 100).replace(/(?<!-)-+$/, '') : ''
     let id: string
     if (wantedId && !taken.has(wantedId)) {
       id = wantedId

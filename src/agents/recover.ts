@@ -11,7 +11,7 @@ export function slugify(text: string): string {
   return text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
+    .replace(/^-+|(?<!-)-+$/g, '')
 }
 
 // ── Categories ────────────────────────────────────────────────────────────────────────────────
@@ -42,11 +42,11 @@ export function inferCategories(text: string): Category[] {
 // ── Checklist items from the body ─────────────────────────────────────────────────────────────
 
 const CHECKLIST_TITLE = /check-?list|self[- ]?verification|definition of done|verification|before (you )?(approve|merge|deliver)/i
-const ATX_HEADING = /^(#{1,6})[ \t]+(.*?)[ \t#]*$/
-const BOLD_HEADING = /^[ \t]*(?:\*\*|__)(.+?)(?:\*\*|__)[ \t]*:?[ \t]*$/
+const ATX_HEADING = /^(#{1,6})[ \t]+(?![ \t])((?:.*[^ \t#\n])?)[ \t#]*$/
+const BOLD_HEADING = /^[ \t]*(?:\*\*|__)(.+?)(?:\*\*|__)[ \t]*(?::[ \t]*)?$/
 const FENCE = /^[ \t]*(```|~~~)/
-const LIST_ITEM = /^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(.+)$/
-const MARK_ITEM = /^[ \t]*[✓✔☐□☑✅][ \t]*(.+)$/u
+const LIST_ITEM = /^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(.+)/
+const MARK_ITEM = /^[ \t]*[✓✔☐□☑✅][ \t]*(.+)/u
 const BOLD_LEVEL = 7
 const MAX_RECOVERED_ITEMS = 30
 
@@ -106,7 +106,7 @@ export function itemId(question: string, taken: Set<string>): string {
   const words = slugify(question).split('-').filter((w) => w.length > 0)
   const stop = new Set(['is', 'are', 'the', 'a', 'an', 'does', 'do', 'will', 'have', 'has', 'i', 'this', 'there', 'of', 'to', 'and', 'if', 'can', 'what', 'how', 'we', 'it'])
   const meaningful = words.filter((w) => !stop.has(w))
-  const base = (meaningful.length > 0 ? meaningful : words).slice(0, 4).join('-').slice(0, 40).replace(/-+$/, '') || 'item'
+  const base = (meaningful.length > 0 ? meaningful : words).slice(0, 4).join('-').slice(0, 40).replace(/(?<!-)-+$/, '') || 'item'
   let id = base
   for (let n = 2; taken.has(id); n++) id = `${base}-${n}`
   taken.add(id)

@@ -199,7 +199,7 @@ function isNotKubernetes(apiVersion: string): boolean {
  * text that is not valid YAML (Helm templates, truncated files): anything at column 0 that
  * looks like `key:` is a key, indented lines belong to the key above.
  */
-const TOP_LEVEL_KEY = /^("[^"]*"|'[^']*'|[A-Za-z_$][\w.$/-]*)\s*:(?:\s+(.*))?$/
+const TOP_LEVEL_KEY = /^("[^"]*"|'[^']*'|[A-Za-z_$][\w.$/-]*)\s*:(?:\s+(.*)|$)/
 
 function outlineYaml(text: string): Outline[] {
   const docs: Outline[] = []
@@ -237,7 +237,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function unquote(s: string): string {
-  const t = s.replace(/\s+#.*$/, '').trim()
+  const t = s.replace(/(?<!\s)\s+#.*/, '').trim()
   return /^(["']).*\1$/.test(t) ? t.slice(1, -1) : t
 }
 

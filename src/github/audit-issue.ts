@@ -10,7 +10,7 @@ import { auditFingerprint } from '../cost/audit.js'
 import type { AuditChanges } from '../render/audit-report.js'
 
 export const AUDIT_MARKER = '<!-- preflight:audit -->'
-const STATE_RE = /<!-- preflight:audit-state (\{.*?\}) -->/s
+const STATE_RE = /<!-- preflight:audit-state (\{[^<>]*\}) -->/
 
 /** GitHub refuses issue bodies above 65,536 characters. */
 export const MAX_BODY_CHARS = 65536

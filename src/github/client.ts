@@ -119,7 +119,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const octokit = getOctokit(
     options.token,
     {
-      baseUrl: options.baseUrl.replace(/\/+$/, ''),
+      baseUrl: options.baseUrl.replace(/(?<!\/)\/+$/, ''),
       userAgent: options.userAgent ?? 'preflight',
       log: {
         debug: (m: string) => log.debug(m),

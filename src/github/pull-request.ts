@@ -202,7 +202,7 @@ export async function loadPersonaFiles(client: GitHubClient, options: LoadPerson
   const { owner, repo, ref } = options
   const out: PersonaSource[] = []
   for (const dir of options.dirs) {
-    const folder = dir.replace(/^\.\/+/, '').replace(/\/+$/, '')
+    const folder = dir.replace(/^\.\/+/, '').replace(/(?<!\/)\/+$/, '')
     let entries: unknown
     try {
       ;({ data: entries } = await client.rest.repos.getContent({ owner, repo, path: folder, ref }))

@@ -89,7 +89,7 @@ export interface ResolvedModel {
 
 /** Full ids: `claude-…-<digit>…`, or a gateway/cloud form (`anthropic.claude-…`, `vendor/model`, `model@date`). */
 function looksLikeFullId(name: string): boolean {
-  return /^claude-[a-z]+-\d/i.test(name) || /^[\w.-]+[./:@][\w.:@/-]+$/.test(name)
+  return /^claude-[a-z]+-\d/i.test(name) || /^[\w.-][\w-]*[./:@][\w.:@/-]+$/.test(name)
 }
 
 /**

@@ -56,7 +56,7 @@ export function systemBlocks(persona: Persona, secrets: readonly string[]): Syst
  */
 export function neutralize(text: string): string {
   const names = BLOCK_TAGS.join('|')
-  return text.replace(new RegExp(`<(\\s*\\/?\\s*(?:${names})\\b)`, 'gi'), '&lt;$1')
+  return text.replace(new RegExp(`<(\\s*(?:\\/\\s*)?(?:${names})\\b)`, 'gi'), '&lt;$1')
 }
 
 /** A delimited block of untrusted data. */

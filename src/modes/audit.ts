@@ -48,7 +48,7 @@ export async function runAuditMode(config: Config, ctx: RunContext, io: ActionIo
 
 async function writeShard(config: Config, ctx: RunContext, io: ActionIo): Promise<void> {
   const result = await auditTree(ctx.workspace, { pathsIgnore: config.pathsIgnore, shardIndex: config.shardIndex, shardTotal: config.shardTotal })
-  const path = `${config.auditArtifactsDir.replace(/\/+$/, '')}/shard-${config.shardIndex}.json`
+  const path = `${config.auditArtifactsDir.replace(/(?<!\/)\/+$/, '')}/shard-${config.shardIndex}.json`
   await io.writeWorkspaceFile(ctx.workspace, path, JSON.stringify(result))
   io.info(`Preflight audit: shard ${config.shardIndex + 1} of ${config.shardTotal}: ${result.stats.files} files, ${result.findings.length} findings, written to ${path}`)
   await io.summary(`### Preflight cost audit — shard ${config.shardIndex + 1} of ${config.shardTotal}\n\n${result.stats.files} files, ${result.findings.length} findings, ${result.estimate.resources.length} priced resources. Merged and delivered by the \`audit-merge\` job.\n`).catch((e: Error) => io.warning(`Preflight: could not write the job summary: ${e.message}`))

@@ -14,7 +14,7 @@ export interface SummaryState {
   [key: string]: unknown
 }
 
-const STATE_RE = /<!-- preflight:state (\{.*?\}) -->/s
+const STATE_RE = /<!-- preflight:state (\{[^<>]*\}) -->/
 const FINGERPRINT_RE = /<!-- preflight:fp ([0-9a-f]{8,64}) -->/
 
 export function hasSummaryMarker(body: string | null | undefined): boolean {

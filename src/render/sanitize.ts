@@ -5,7 +5,7 @@
 export function sanitizeModelText(text: string): string {
   return text
     .replace(/<!--[\s\S]*?(-->|$)/g, '')
-    .replace(/<\/?(script|iframe|details|summary|img|a)\b[^>]*>/gi, '')
+    .replace(/<\/?(script|iframe|details|summary|img|a)\b[^<>]*>?/gi, '')
     .replace(/(^|[^\w`])@([A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9_.-]+)?)/g, '$1@\u200b$2')
 }
 

@@ -16,7 +16,7 @@ export function renderSarif(findings: Finding[], options: SarifOptions): object 
   const used = [...new Set(findings.map((f) => f.ruleId))].sort()
   const meta = new Map(options.rules.map((r) => [r.id, r]))
   const ruleIndex = new Map(used.map((id, i) => [id, i]))
-  const prefix = options.uriBase ? options.uriBase.replace(/\/+$/, '') + '/' : ''
+  const prefix = options.uriBase ? options.uriBase.replace(/(?<!\/)\/+$/, '') + '/' : ''
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

@@ -358,7 +358,7 @@ const ANY_ADDRESS = new Set(['0.0.0.0', '::', '[::]', ''])
 /** The host IP of a short-syntax port, `undefined` when there is none, `null` when it cannot be known. */
 function hostIpOf(spec: string): string | undefined | null {
   const masks: string[] = []
-  const masked = spec.replace(/\$\{[^}]*\}/g, (m) => {
+  const masked = spec.replace(/\$\{[^{}]*\}/g, (m) => {
     masks.push(m)
     return `\u0000${masks.length - 1}\u0000`
   })

@@ -340,7 +340,7 @@ function preambleArgs(instructions: Instruction[]): Instruction[] {
 /** Replaces `$NAME`, `${NAME}` and `${NAME:-default}` with ARG defaults; undefined when one is unknown. */
 function substituteArgs(raw: string, args: Map<string, string | null>): string | undefined {
   let unresolved = false
-  const out = raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, braced: string, dflt: string | undefined, bare: string) => {
+  const out = raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^{}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, braced: string, dflt: string | undefined, bare: string) => {
     const value = args.get(braced ?? bare)
     if (value !== null && value !== undefined && value !== '') return value
     if (dflt !== undefined) return dflt
@@ -468,7 +468,7 @@ function runCommands(run: Instruction): ShellCommand[] {
     if (json.length >= 3 && /(^|\/)(ba|da|a|z)?sh$/.test(json[0]) && json[1] === '-c') return splitShellCommands(json[2])
     return json.length > 0 ? [{ words: json, next: 'end' }] : []
   }
-  const heredoc = /^<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?[^\n]*\n([\s\S]*)$/.exec(content)
+  const heredoc = /^<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_])["']?[^\n]*\n([\s\S]*)$/.exec(content)
   if (heredoc) {
     const body = heredoc[2].split('\n')
     const end = body.findIndex((l) => l.trim() === heredoc[1])
@@ -520,7 +520,7 @@ function pipesRemoteScriptToShell(commands: ShellCommand[], raw: string): boolea
     if (commands[i].next !== '|') fetched = false
   }
   // `sh -c "$(curl …)"` and `bash <(curl …)`
-  return /\b(ba|z|da|k)?sh\b[^\n;&|]*(<\(|\$\()\s*(curl|wget)\b/.test(raw)
+  return /\b(ba|z|da|k)?sh\b(?:(?!\b(?:ba|z|da|k)?sh\b)[^\n;&|])*(<\(|\$\()\s*(curl|wget)\b/.test(raw)
 }
 
 // ── Package managers ────────────────────────────────────────────────────────────────────────

@@ -156,14 +156,50 @@ function finding(c: Candidate, path: string): Finding {
 
 /** Keeps one candidate per secret: a lower priority replaces any overlapping later one. */
 function dedupe(candidates: Candidate[]): Candidate[] {
+  // Candidates × log(kept), not candidates × kept: spans are kept sorted by start with the
+  // running maximum of their ends, so one binary search answers "does any kept span overlap".
   const sorted = [...candidates].sort((a, b) => a.priority - b.priority || a.start - b.start)
-  const kept: Candidate[] = []
-  for (const c of sorted) {
-    const overlaps = kept.some((k) => c.start < k.end && k.start < c.end)
-    const sameLine = kept.some((k) => k.line === c.line && k.rule.id === c.rule.id)
-    if (!overlaps && !sameLine) kept.push(c)
+  const lines = new Set<string>()
+  let kept = new Spans([])
+  for (let g = 0; g < sorted.length; ) {
+    // One priority at a time: its candidates come by start, so they append in order.
+    const priority = sorted[g].priority
+    const added = new Spans([])
+    for (; g < sorted.length && sorted[g].priority === priority; g++) {
+      const c = sorted[g]
+      const line = `${c.line}\u0000${c.rule.id}`
+      if (lines.has(line) || kept.overlaps(c) || added.overlaps(c)) continue
+      added.append(c)
+      lines.add(line)
+    }
+    kept = new Spans([...kept.items, ...added.items].sort((x, y) => x.start - y.start))
   }
-  return kept.sort((a, b) => a.line - b.line || a.start - b.start)
+  return kept.items.sort((a, b) => a.line - b.line || a.start - b.start)
+}
+
+/** Candidates sorted by start, with the largest end among each prefix. */
+class Spans {
+  readonly items: Candidate[] = []
+  private readonly maxEnd: number[] = []
+  constructor(sortedByStart: Candidate[]) {
+    for (const c of sortedByStart) this.append(c)
+  }
+  /** Adds a candidate that starts at or after every one already held. */
+  append(c: Candidate): void {
+    this.items.push(c)
+    this.maxEnd.push(Math.max(c.end, this.maxEnd[this.maxEnd.length - 1] ?? -Infinity))
+  }
+  /** True when a held span overlaps c (starts before c ends and ends after c starts). */
+  overlaps(c: Candidate): boolean {
+    let lo = 0
+    let hi = this.items.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (this.items[mid].start < c.end) lo = mid + 1
+      else hi = mid
+    }
+    return lo > 0 && this.maxEnd[lo - 1] > c.start
+  }
 }
 
 /** Key names come from the file: keep them short and free of Markdown breakers. */

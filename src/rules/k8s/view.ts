@@ -96,7 +96,7 @@ export function lineText(content: string, line: number): string {
  * a JSON trailing comma and any trailing comment; undefined when the line is not that simple.
  */
 export function replaceScalarOnLine(text: string, key: string, oldValues: RegExp, replacement: string): string | undefined {
-  const m = /^(\s*(?:-\s+)?)(["']?)([^"':#]+)\2(\s*:\s*)([^\s,#]+?)(\s*,?\s*(?:#.*)?)$/.exec(text)
+  const m = /^([ \t]*(?:-[ \t]+)?)(["']?)([^"':#\s](?:[^"':#]*[^"':#\s])?)\2([ \t]*:[ \t]*)([^\s,#]+?)([ \t]*(?:,[ \t]*)?(?:#.*)?)$/.exec(text)
   if (!m || m[3] !== key) return undefined
   const bare = m[5].replace(/^(["'])(.*)\1$/, '$2')
   if (!oldValues.test(bare)) return undefined

@@ -142,7 +142,7 @@ function hclAssignments(lines: string[], starts: number[]): Assignment[] {
 
 // ── JSON ─────────────────────────────────────────────────────────────────────────────────────
 
-const JSON_PAIR = /"((?:[^"\\\n]|\\.)*)"\s*:\s*"((?:[^"\\\n]|\\.)*)"/g
+const JSON_PAIR = /(?<![^{,\s[])"((?:[^"\\\n]|\\.)*)"\s*:\s*"((?:[^"\\\n]|\\.)*)"/g
 
 function jsonAssignments(content: string, starts: number[]): Assignment[] {
   const out: Assignment[] = []
@@ -167,7 +167,7 @@ function shellAssignments(line: string, index: number, starts: number[], strict:
   const m = re.exec(line)
   if (!m) return []
   const rest = line.slice(m[0].length)
-  const scalar = readScalar(rest, /\s+#|["']?\s*$/)
+  const scalar = readScalar(rest, /(?<!\s)\s+#|["']\s*$|(?<!\s)\s*$/)
   if (!scalar) return []
   let value = scalar.value
   // `- "KEY=value"` in a YAML list: the closing quote belongs to the item, not the value.
@@ -178,14 +178,14 @@ function shellAssignments(line: string, index: number, starts: number[], strict:
 
 // ── Dockerfile ───────────────────────────────────────────────────────────────────────────────
 
-const DOCKER_PAIR = /([A-Za-z_][\w.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s\\]+)/g
+const DOCKER_PAIR = /(?<![\w.-])([A-Za-z_][\w.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s\\]+)/g
 
 function dockerfileAssignments(lines: string[], starts: number[]): Assignment[] {
   const out: Assignment[] = []
   let continuing = false
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]
-    const instr = /^(\s*(?:ENV|ARG)\s+)(.*)$/i.exec(line)
+    const instr = /^(\s*(?:ENV|ARG)\s+)(.*)/i.exec(line)
     const body: string | undefined = instr ? instr[2] : continuing ? line : undefined
     const bodyOffset = instr ? instr[1].length : 0
     continuing = body !== undefined && /\\\s*$/.test(line)
@@ -199,7 +199,7 @@ function dockerfileAssignments(lines: string[], starts: number[]): Assignment[] 
       out.push({ key: m[1], value: m[2].startsWith('"') ? unescapeDouble(raw) : raw, line: i + 1, start, end: start + raw.length })
     }
     // Legacy `ENV KEY value with spaces`.
-    const legacy = instr && !found ? /^([A-Za-z_][\w.-]*)\s+(.+?)\s*$/.exec(body) : null
+    const legacy = instr && !found ? /^([A-Za-z_][\w.-]*)\s+(\S(?:.*\S)?)\s*$/.exec(body) : null
     if (legacy) {
       const start = starts[i] + bodyOffset + body.indexOf(legacy[2], legacy[1].length)
       out.push({ key: legacy[1], value: legacy[2], line: i + 1, start, end: start + legacy[2].length })
@@ -210,7 +210,7 @@ function dockerfileAssignments(lines: string[], starts: number[]): Assignment[] 
 
 // ── YAML ─────────────────────────────────────────────────────────────────────────────────────
 
-const YAML_KEY = /^(\s*)(-\s+)?(?:"([^"]+)"|'([^']+)'|([^\s#"'{}[\],&*!|>%@`-][^:#]*?))\s*:(?=\s|$)\s*/
+const YAML_KEY = /^(\s*)(-\s+)?(?:"([^"]+)"|'([^']+)'|([^\s#"'{}[\],&*!|>%@`-](?:[^:#]*[^:#\s])?))\s*:(?=\s|$)\s*/
 
 interface YamlLine {
   index: number
@@ -241,7 +241,7 @@ function parseYamlLine(line: string, index: number): YamlLine | undefined {
 
 function yamlScalar(y: YamlLine, starts: number[]): { value: string; start: number; end: number } | undefined {
   if (!y.rest || /^[|>{[&*]/.test(y.rest)) return undefined
-  const s = readScalar(y.rest, /\s+#/)
+  const s = readScalar(y.rest, /(?<!\s)\s+#/)
   if (!s) return undefined
   const start = starts[y.index] + y.restOffset + s.offset
   return { value: s.value, start, end: start + s.length }

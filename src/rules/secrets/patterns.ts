@@ -38,7 +38,7 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   { slug: 'anthropic-key', label: 'Anthropic API key', source: 'sk-ant-[A-Za-z0-9_-]{20,}' },
   { slug: 'openai-key', label: 'OpenAI API key', source: 'sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}' },
   { slug: 'npm-token', label: 'npm token', source: 'npm_[A-Za-z0-9]{36}' },
-  { slug: 'jwt', label: 'JSON Web Token', source: 'eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}' }
+  { slug: 'jwt', label: 'JSON Web Token', source: '(?<!-)eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}' }
 ]
 
 /** The AWS documentation's example key ids: published on purpose, not a leak. */

@@ -116,7 +116,7 @@ const cacheSingleAz = meta({
 
 const replaceValue = (ctx: TfContext, line: number, to: string): string | undefined => {
   const text = ctx.lines[line - 1]
-  return text && /=\s*[^=]+$/.test(text) ? text.replace(/=\s*.*$/, `= ${to}`) : undefined
+  return text && /=[^=]+$/.test(text) ? text.replace(/=.*/, `= ${to}`) : undefined
 }
 
 // ── RDS ──────────────────────────────────────────────────────────────────────────────────────

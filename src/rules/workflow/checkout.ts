@@ -15,7 +15,7 @@ const PR_PRIVILEGED = ['pull_request_target', 'workflow_run', 'issue_comment']
 const HEAD_CONTEXT =
   /^github\.(head_ref|event\.pull_request\.(head\.(sha|ref)|merge_commit_sha)|event\.workflow_run\.(head_sha|head_branch|head_commit\.id|pull_requests\.\*\.head\.(sha|ref))|event\.workflow_run\.head_repository\.full_name|event\.pull_request\.head\.repo\.full_name)$/
 
-const HEAD_IN_SCRIPT = /\bgh\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull\/|\brefs\/pull\//
+const HEAD_IN_SCRIPT = /\bgh\s+pr\s+checkout\b|\bgit\s+fetch\b(?:(?!\bgit\s+fetch\b)[^\n])*\bpull\/|\brefs\/pull\//
 
 function readsHead(text: string): boolean {
   if (/refs\/pull\//.test(text)) return true

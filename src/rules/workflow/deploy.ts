@@ -13,12 +13,12 @@ type DeployKind = 'deploy' | 'release'
 const DEPLOY_COMMAND =
   /\b(kubectl\s+(apply|set\s+image|rollout\s+restart|replace)|(terraform|tofu|terragrunt)\s+(run-all\s+)?apply|helm\s+(upgrade|install)|helmfile\s+(apply|sync)|pulumi\s+up|cdk\s+deploy|sam\s+deploy|(serverless|sls)\s+deploy|aws\s+ecs\s+update-service|aws\s+cloudformation\s+deploy|aws\s+lambda\s+update-function-code|gcloud\s+(run|app|functions)\s+deploy|az\s+(webapp|containerapp|functionapp)\s+(deploy|update|up)|fly(ctl)?\s+deploy|netlify\s+deploy|firebase\s+deploy|kamal\s+deploy|argocd\s+app\s+sync|ansible-playbook)\b/i
 const RELEASE_COMMAND =
-  /\b((npm|yarn|pnpm)\s+publish|twine\s+upload|cargo\s+publish|gem\s+push|docker\s+push|goreleaser|gh\s+release\s+create|mvn\s+[^\n]*\bdeploy|gradlew?\s+[^\n]*publish)\b/i
+  /\b((npm|yarn|pnpm)\s+publish|twine\s+upload|cargo\s+publish|gem\s+push|docker\s+push|goreleaser|gh\s+release\s+create|mvn\s(?:(?!mvn\s)[^\n])*\bdeploy|gradlew?\s(?:(?!gradlew?\s)[^\n])*publish)\b/i
 /** Words in job ids and names, not inside longer words (`prerelease`, `redeploy` do not count). */
 const DEPLOY_WORD = /(^|[^a-z])deploy/i
 const RELEASE_WORD = /(^|[^a-z])(release|publish)/i
 const VERIFICATION =
-  /rollback|roll\s*back|rollout\s+status|kubectl\s+wait|smoke|verif|health|--atomic|--wait\b|wait-for|wait_for|readiness|e2e|end-to-end|canary|status\s+check|curl\s[^\n]*(-f\b|--fail)/i
+  /rollback|roll\s*back|rollout\s+status|kubectl\s+wait|smoke|verif|health|--atomic|--wait\b|wait-for|wait_for|readiness|e2e|end-to-end|canary|status\s+check|curl\s(?:(?!curl\s)[^\n])*(-f\b|--fail)/i
 
 interface DeployEvidence {
   kind: DeployKind

@@ -12,12 +12,18 @@ export interface ExpressionSpan {
   body: string
 }
 
-const EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g
-
 export function findExpressions(text: string): ExpressionSpan[] {
+  // A scan, not a lazy regex: when no `}}` follows an opening, none follows a later one either,
+  // so the search stops instead of rescanning the rest of the text from every `${{`.
   const out: ExpressionSpan[] = []
-  for (const m of text.matchAll(EXPRESSION)) {
-    out.push({ start: m.index, end: m.index + m[0].length, body: m[1] })
+  let from = 0
+  for (;;) {
+    const start = text.indexOf('${{', from)
+    if (start < 0) break
+    const close = text.indexOf('}}', start + 3)
+    if (close < 0) break
+    out.push({ start, end: close + 2, body: text.slice(start + 3, close) })
+    from = close + 2
   }
   return out
 }
@@ -34,25 +40,54 @@ export interface ContextRead {
 /** Functions whose result is a boolean, whatever text their arguments hold. */
 const PREDICATES = new Set(['contains', 'startswith', 'endswith'])
 
+/** Comparison operators that may directly follow a value. */
+const COMPARED_AFTER = /\s*(==|!=|<|>)/y
+
+/** True when code[0, start) ends (before spaces) with `==`, `!=`, `<`, `<=`, `>`, `>=` or `!`. */
+function comparedBefore(code: string, start: number): boolean {
+  let i = start - 1
+  while (i >= 0 && /\s/.test(code[i])) i--
+  const c = code[i]
+  if (c === '!' || c === '<' || c === '>') return true
+  return c === '=' && i > 0 && '=!<>'.includes(code[i - 1])
+}
+
+/** The function name written just before code[i] (an identifier, spaces allowed), if any. */
+function nameBefore(code: string, i: number): string | undefined {
+  let end = i
+  while (end > 0 && /\s/.test(code[end - 1])) end--
+  let begin = end
+  while (begin > 0 && /\w/.test(code[begin - 1])) begin--
+  while (begin < end && !/[A-Za-z_]/.test(code[begin])) begin++
+  return begin < end ? code.slice(begin, end) : undefined
+}
+
+/**
+ * For each offset of `code`, the offset of the innermost `(` still open there (-1 when none):
+ * one pass, so looking up the enclosing call of every value stays linear.
+ */
+function openParens(code: string): Int32Array {
+  const open = new Int32Array(code.length + 1)
+  const stack: number[] = []
+  for (let i = 0; i <= code.length; i++) {
+    open[i] = stack.length ? stack[stack.length - 1] : -1
+    if (code[i] === '(') stack.push(i)
+    else if (code[i] === ')') stack.pop()
+  }
+  return open
+}
+
 /**
  * True when the value read at code[start, end) cannot reach the expression's result: it is an
  * operand of a comparison or of `!`, or an argument of contains/startsWith/endsWith.
  */
-function onlyTested(code: string, start: number, end: number): boolean {
-  if (/^\s*(==|!=|<|>)/.test(code.slice(end)) || /(==|!=|<=?|>=?|!)\s*$/.test(code.slice(0, start))) return true
-  let depth = 0
-  for (let i = start - 1; i >= 0; i--) {
-    const c = code[i]
-    if (c === ')') depth++
-    else if (c === '(') {
-      if (depth === 0) {
-        const fn = /([A-Za-z_][\w]*)\s*$/.exec(code.slice(0, i))?.[1]?.toLowerCase()
-        return fn !== undefined && PREDICATES.has(fn)
-      }
-      depth--
-    }
-  }
-  return false
+function onlyTested(code: string, start: number, end: number, open: Int32Array): boolean {
+  COMPARED_AFTER.lastIndex = end
+  if (COMPARED_AFTER.test(code) || comparedBefore(code, start)) return true
+  const paren = open[start]
+  if (paren < 0) return false
+  const fn = nameBefore(code, paren)?.toLowerCase()
+  return fn !== undefined && PREDICATES.has(fn)
 }
 
 /** Context paths read by an expression body (function names and literals left out). */
@@ -65,16 +100,17 @@ export function contextReads(body: string): ContextRead[] {
   // Single-quoted string literals are data, not context reads.
   const code = body.replace(/'(?:[^']|'')*'/g, (s) => (/^'[A-Za-z_][\w-]*'$/.test(s) ? s : "''"))
   const out: ContextRead[] = []
-  const ref = /(?<![\w.\]'-])([A-Za-z_][\w-]*)((?:\s*\.\s*(?:[A-Za-z_*][\w-]*|\*)|\s*\[[^\]]*\])*)(\s*\()?/g
+  const open = openParens(code)
+  const ref = /(?<![\w.\]'-])([A-Za-z_][\w-]*)((?:\s*\.\s*(?:[A-Za-z_*][\w-]*|\*)|\s*\[[^\][]*\])*)(\s*\()?/g
   for (const m of code.matchAll(ref)) {
     if (m[3]) continue // function call: its arguments are matched on their own
     const head = m[1].toLowerCase()
-    if (LITERALS.has(head) || onlyTested(code, m.index, m.index + m[0].length)) continue
+    if (LITERALS.has(head) || onlyTested(code, m.index, m.index + m[0].length, open)) continue
     const written = m[1] + m[2].replace(/\s+/g, '')
     const tail = m[2]
       .replace(/\s+/g, '')
       .replace(/\['([^']*)'\]/g, '.$1')
-      .replace(/\[[^\]]*\]/g, '.*')
+      .replace(/\[[^\][]*\]/g, '.*')
       .toLowerCase()
     out.push({ path: head + tail, text: written })
   }

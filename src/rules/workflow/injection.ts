@@ -172,7 +172,7 @@ function envSuggestion(ctx: CheckContext, job: JobModel, step: StepModel, hit: H
   const paths = contextPaths(span.body)
   if (paths.length !== 1 || !/^\s*[A-Za-z_][\w.-]*\s*$/.test(span.body)) return undefined
   const lineText = ctx.lines[hit.line - 1]
-  const m = /^(\s*)(- )?run:\s+(.*)$/.exec(lineText)
+  const m = /^(\s*)(- )?run:\s+(.*)/.exec(lineText)
   if (!m) return undefined
   const value = m[3]
   const exprText = `\${{${span.body}}}`

@@ -1,0 +1,81 @@
+// Adversarial inputs per rule family, for the growth tests (__tests__/growth.test.ts) and the
+// bench: each case is a file of about `bytes` bytes built around one construct that made a
+// regular expression or a loop of the engine backtrack or rescan (quadratic time or worse).
+// Shared so the tests and the bench measure the same inputs.
+
+/** Repeats `unit` until the text is about `bytes` long. */
+const fill = (unit, bytes) => unit.repeat(Math.max(1, Math.ceil(bytes / unit.length)))
+
+const workflow = (run) => `on: pull_request\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${run}\n`
+const manifest = (tail) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx\n${tail}`
+const template = (tail) => `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n${tail}`
+
+/**
+ * family → case → (bytes) → { path, kind, content }. Kinds follow src/types.ts FILE_KINDS;
+ * `secrets` uses plain files, which only the secret scan reads.
+ */
+export const ADVERSARIAL = {
+  dockerfile: {
+    'ENV long value': (n) => ({ path: 'Dockerfile', kind: 'dockerfile', content: `FROM alpine:3.19\nENV A=${fill('x', n)}\n` }),
+    'ENV legacy value with spaces': (n) => ({ path: 'Dockerfile', kind: 'dockerfile', content: `FROM alpine:3.19\nENV A x${fill(' ', n)}y\n` }),
+    'ARG words without =': (n) => ({ path: 'Dockerfile', kind: 'dockerfile', content: `FROM alpine:3.19\nARG ${fill('A', n)}-\n` }),
+    'ENV unclosed quotes': (n) => ({ path: 'Dockerfile', kind: 'dockerfile', content: `FROM alpine:3.19\nENV ${fill('A="\\"\\', n)}\n` }),
+    'RUN many sh words': (n) => ({ path: 'Dockerfile', kind: 'dockerfile', content: `FROM alpine:3.19\nRUN ${fill('$sh\t', n)}\n` }),
+    'unclosed ${ defaults': (n) => ({ path: 'Dockerfile', kind: 'dockerfile', content: `ARG A\nFROM img:${fill('${A-', n)}\n` }),
+    'heredoc marker': (n) => ({ path: 'Dockerfile', kind: 'dockerfile', content: `FROM alpine:3.19\nRUN <<A${fill('0', n)}\n` })
+  },
+  compose: {
+    'key then spaces': (n) => ({ path: 'compose.yaml', kind: 'compose', content: `services:\n  web:\n    image: nginx\n    environment:\n      KEY${fill(' ', n)}x: 1\n` }),
+    'unclosed ${ in ports': (n) => ({ path: 'compose.yaml', kind: 'compose', content: `services:\n  web:\n    image: nginx\n    ports:\n      - "${fill('${', n)}"\n` }),
+    'many services': (n) => ({
+      path: 'compose.yaml',
+      kind: 'compose',
+      content: `services:\n${fill('  s:\n    image: nginx:latest\n    privileged: true\n'.replace('s:', 'sX:'), n).split('sX').map((p, i) => (i ? `s${i}${p}` : p)).join('')}`
+    })
+  },
+  workflow: {
+    'expression a[a[': (n) => ({ path: '.github/workflows/ci.yml', kind: 'workflow', content: workflow(`echo "\${{ ${fill('a[', n)} }}"`) }),
+    'expression a + a': (n) => ({ path: '.github/workflows/ci.yml', kind: 'workflow', content: workflow(`echo "\${{ ${fill('a + ', n)}a }}"`) }),
+    'unclosed ${{': (n) => ({ path: '.github/workflows/ci.yml', kind: 'workflow', content: workflow(`echo "${fill('${{', n)}"`) }),
+    'run: then spaces': (n) => ({ path: '.github/workflows/ci.yml', kind: 'workflow', content: workflow(`${fill(' ', n)}x`) }),
+    'git fetch and mvn words': (n) => ({ path: '.github/workflows/ci.yml', kind: 'workflow', content: workflow(fill('git fetch mvn gradle curl ', n)) })
+  },
+  kubernetes: {
+    'key then spaces': (n) => ({ path: 'k8s/pod.yaml', kind: 'kubernetes', content: manifest(`      env:\n        - name: A\n          value${fill(' ', n)}x\n`) }),
+    'many containers': (n) => ({
+      path: 'k8s/pod.yaml',
+      kind: 'kubernetes',
+      content: manifest(fill('    - name: c\n      image: nginx:latest\n      securityContext:\n        privileged: true\n', n))
+    }),
+    'tab run in a flow': (n) => ({ path: 'k8s/pod.yaml', kind: 'kubernetes', content: manifest(`      args: [${fill('\t', n)}#]\n`) })
+  },
+  cloudformation: {
+    'key then spaces': (n) => ({ path: 'template.yaml', kind: 'cloudformation', content: template(`      BucketName${fill(' ', n)}x: 1\n`) }),
+    'JSON escaped quotes': (n) => ({
+      path: 'template.json',
+      kind: 'cloudformation',
+      content: `{"AWSTemplateFormatVersion":"2010-09-09","Resources":{"B":{"Type":"AWS::S3::Bucket","Properties":{"BucketName":"${fill('\\\\\\"', n)}"}}}}\n`
+    }),
+    'many resources': (n) => ({
+      path: 'template.yaml',
+      kind: 'cloudformation',
+      content: `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n${fill('  BX:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n', n).split('BX').map((p, i) => (i ? `B${i}${p}` : p)).join('')}`
+    })
+  },
+  terraform: {
+    'long string': (n) => ({ path: 'main.tf', kind: 'terraform', content: `resource "aws_s3_bucket" "b" {\n  bucket = "${fill('x', n)}"\n}\n` }),
+    'many = signs': (n) => ({ path: 'main.tf', kind: 'terraform', content: `resource "aws_db_instance" "d" {\n  backup_retention_period = ${fill('=\t', n)}\n}\n` }),
+    'many resources': (n) => ({
+      path: 'main.tf',
+      kind: 'terraform',
+      content: fill('resource "aws_security_group_rule" "rX" {\n  type = "ingress"\n  cidr_blocks = ["0.0.0.0/0"]\n}\n', n).split('rX').map((p, i) => (i ? `r${i}${p}` : p)).join('')
+    })
+  },
+  secrets: {
+    'word then dash': (n) => ({ path: 'notes.txt', kind: 'other', content: `${fill('A', n)}-\n` }),
+    'JSON escaped quotes': (n) => ({ path: 'config.json', kind: 'other', content: `{"a": "${fill('\\\\\\"', n)}"}\n` }),
+    'key then spaces': (n) => ({ path: 'settings.yaml', kind: 'other', content: `password${fill(' ', n)}x\n` }),
+    'tabs before a comment': (n) => ({ path: 'settings.yaml', kind: 'other', content: `password: a${fill('\t', n)}x #\n` }),
+    'many assignments': (n) => ({ path: '.env', kind: 'other', content: fill('API_TOKEN=abcd1234efgh5678\n', n) })
+  }
+}
