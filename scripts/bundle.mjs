@@ -1,5 +1,6 @@
-// Bundles the action (dist/index.js) and the CLI (dist/cli.js) into self-contained ESM files,
-// with the tree-sitter wasm files the HCL parser loads at run time copied beside them.
+// Bundles the action (dist/index.js), the CLI (dist/cli.js) and the worker that analyses large
+// files under a time budget (dist/rules-worker.js) into self-contained ESM files, with the
+// tree-sitter wasm files the HCL parser loads at run time copied beside them.
 import { build } from 'esbuild'
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -16,7 +17,7 @@ const banner = {
 }
 
 await build({
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', 'rules-worker': 'src/rules/worker.ts' },
   outdir,
   bundle: true,
   platform: 'node',

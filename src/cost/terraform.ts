@@ -53,7 +53,7 @@ function hasStopSchedule(r: TfResource, content: string): boolean {
 }
 
 function refersTo(v: HclValue | undefined, type: string, name: string): boolean {
-  return isExpr(v) && new RegExp(`(^|[^\\w.])${type}\\.${name.replace(/-/g, '\\-')}(\\.|\\[|$|\\W)`).test(v.expr)
+  return isExpr(v) && new RegExp(`(^|[^\\w.])${type.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}\\.${name.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}(\\.|\\[|$|\\W)`).test(v.expr)
 }
 
 function resourcesOf(file: HclFile): TfResource[] {

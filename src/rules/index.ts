@@ -2,6 +2,9 @@
  * The rule engine: runs the analyzer for each file's kind plus the secret scan on every file.
  * A file that cannot be analyzed becomes a note; it never stops the others.
  */
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import type { AnalysisResult, FileKind, Finding, FileNote, RuleMeta, SourceFile } from '../types.js'
 import { SEVERITY_RANK } from '../types.js'
 import { analyzeDockerfile, dockerfileRules } from './dockerfile.js'
@@ -80,11 +83,33 @@ export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
   return { findings: dedupeFindings(findings), notes, secretValues }
 }
 
-/** Analyzes many files, in order; one broken file never stops the others. */
-export async function analyzeFiles(files: SourceFile[]): Promise<AnalysisResult> {
+/** Files at least this large are analysed in a worker thread under a time budget. */
+export const WORKER_MIN_BYTES = 256 * 1024
+
+/** How long the analysis of one large file may take before it is stopped and becomes a note. */
+export const ANALYSIS_BUDGET_MS = 20_000
+
+export interface AnalyzeOptions {
+  /** Files of at least this many bytes go to a terminable worker (default WORKER_MIN_BYTES). */
+  workerMinBytes?: number
+  /** Time budget per file analysed in a worker (default ANALYSIS_BUDGET_MS). */
+  budgetMs?: number
+}
+
+/**
+ * Analyzes many files, in order; one broken file never stops the others. Large files (on any
+ * input, even a three-file pull request) run in a worker thread that is terminated when its
+ * budget runs out. PREFLIGHT_WORKER_MIN_BYTES and PREFLIGHT_ANALYSIS_BUDGET_MS override the
+ * defaults, so tests can drive the bundled CLI into the budget with a small file.
+ */
+export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  const workerMinBytes = options.workerMinBytes ?? envNumber('PREFLIGHT_WORKER_MIN_BYTES') ?? WORKER_MIN_BYTES
+  const budgetMs = options.budgetMs ?? envNumber('PREFLIGHT_ANALYSIS_BUDGET_MS') ?? ANALYSIS_BUDGET_MS
+  const worker = workerEntry()
   const out: AnalysisResult = { findings: [], notes: [], secretValues: [] }
   for (const file of files) {
-    const r = await analyzeFile(file)
+    const large = worker !== undefined && file.content.length * 3 >= workerMinBytes && Buffer.byteLength(file.content, 'utf8') >= workerMinBytes
+    const r = large ? await analyzeInWorker(worker, file, budgetMs) : await analyzeFile(file)
     out.findings.push(...r.findings)
     out.notes.push(...r.notes)
     out.secretValues.push(...r.secretValues)
@@ -92,6 +117,52 @@ export async function analyzeFiles(files: SourceFile[]): Promise<AnalysisResult>
   out.findings.sort(compareFindings)
   out.secretValues = [...new Set(out.secretValues)]
   return out
+}
+
+function envNumber(name: string): number | undefined {
+  const raw = process.env[name]
+  if (raw === undefined || raw.trim() === '') return undefined
+  const n = Number(raw)
+  return Number.isFinite(n) && n >= 0 ? n : undefined
+}
+
+/**
+ * The bundled worker entry (dist/rules-worker.js), from this code in dist/ or in a chunk under
+ * dist/chunks/. Run from the TypeScript sources (tests) there is none: files are analysed in
+ * this thread, without a budget.
+ */
+function workerEntry(): URL | undefined {
+  for (const candidate of ['./rules-worker.js', '../rules-worker.js']) {
+    const url = new URL(candidate, import.meta.url)
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url
+  }
+  return undefined
+}
+
+/** Analyzes one file in a worker thread; when the budget runs out the worker is terminated. */
+export function analyzeInWorker(entry: URL, file: SourceFile, budgetMs: number): Promise<AnalysisResult> {
+  const failed = (message: string): AnalysisResult => ({ findings: [], notes: [{ path: file.path, reason: 'error', message }], secretValues: [] })
+  return new Promise((resolve) => {
+    let settled = false
+    const worker = new Worker(entry, { workerData: { file } })
+    const finish = (result: AnalysisResult): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      resolve(result)
+      void worker.terminate()
+    }
+    const timer = setTimeout(() => {
+      finish(failed(`${file.path}: analysis stopped after the ${formatSeconds(budgetMs)} time budget, not analyzed`))
+    }, budgetMs)
+    worker.once('message', (result: AnalysisResult) => finish(result))
+    worker.once('error', (e) => finish(failed(`${file.path}: analyzer failed: ${e?.message ?? String(e)}`)))
+    worker.once('exit', (code) => finish(failed(`${file.path}: analyzer stopped (exit code ${code}), not analyzed`)))
+  })
+}
+
+function formatSeconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -136,7 +136,7 @@ export function stringList(v: HclValue | undefined): string[] {
 /** True when an expression refers to `type.name` (as in `aws_s3_bucket.b.id`). */
 export function refersTo(v: HclValue | undefined, type: string, name: string): boolean {
   if (!isExpr(v)) return false
-  return new RegExp(`(^|[^\\w.])${type}\\.${name.replace(/[-]/g, '\\-')}(\\.|\\[|$|\\W)`).test(v.expr)
+  return new RegExp(`(^|[^\\w.])${type.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}\\.${name.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}(\\.|\\[|$|\\W)`).test(v.expr)
 }
 
 /** The source line with one literal replaced, keeping indentation; undefined when ambiguous. */
