@@ -3,7 +3,7 @@
 // ratio is measured in the same run. Not part of `npm test` or CI. Options:
 //   --files N   size of the generated tree (default 10000)    --runs N   runs per median (default 3)
 //   --quick     1,000 files and one run, to try the bench itself
-import { execFileSync } from 'node:child_process'
+import { execFileSync, execSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -120,6 +120,11 @@ try {
   }
   result.audit.speedup = ratioOf(result.audit.wholeMs, result.audit.slowestShardMs)
 
+  // 8. At the limit (issue 15): the scan against the previously committed dist/, growth, reading,
+  // and adversarial input per rule family (issue 14).
+  log('scan vs the previously committed dist/, growth, reading, adversarial input')
+  result.limit = await benchLimit({ dist, tree })
+
   result.totalMinutes = round(process.uptime() / 60, 1)
   mkdirSync('docs', { recursive: true })
   writeFileSync('docs/benchmarks.json', JSON.stringify(result, null, 2) + '\n')
@@ -127,6 +132,54 @@ try {
   log(`wrote docs/benchmarks.md and docs/benchmarks.json in ${result.totalMinutes} min`)
 } finally {
   rmSync(work, { recursive: true, force: true })
+}
+
+/**
+ * The dist/ committed at the merge base with main (the previous release of the bundle), extracted
+ * with `git archive` into the work folder; null when git or the ref is unavailable.
+ */
+function previousDist() {
+  try {
+    const base = execSync('git merge-base HEAD main', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const out = join(work, 'previous')
+    mkdirSync(out)
+    execSync(`git archive ${base} dist | tar -x -C ${JSON.stringify(out)}`, { stdio: 'ignore' })
+    return existsSync(join(out, 'dist', 'cli.js')) ? { dir: join(out, 'dist'), commit: base } : null
+  } catch {
+    return null
+  }
+}
+
+async function benchLimit({ dist, tree }) {
+  const cliScan = (distDir, dir) => repeat(RUNS, () => timed(node, [join(distDir, 'cli.js'), 'scan', dir, '--format', 'json']))
+  const small = quick ? 1000 : 3000
+  const smallTree = generateTree(join(work, `tree-${small}`), small)
+  const doubleTree = generateTree(join(work, `tree-${2 * small}`), 2 * small)
+  const out = { smallFiles: small }
+  const previous = previousDist()
+  const now = await cliScan(dist, smallTree)
+  out.smallMs = medianOf(now, 'ms')
+  out.smallFilesPerSecond = (small / out.smallMs) * 1000
+  if (previous) {
+    out.previousCommit = previous.commit
+    out.previousSmallMs = medianOf(await cliScan(previous.dir, smallTree), 'ms')
+    out.smallSpeedup = ratioOf(out.previousSmallMs, out.smallMs)
+    out.previousLargeMs = medianOf(await cliScan(previous.dir, tree), 'ms')
+    out.largeMs = result.scan.cliWallMs
+    out.largeSpeedup = ratioOf(out.previousLargeMs, out.largeMs)
+  }
+  out.doubleMs = medianOf(await cliScan(dist, doubleTree), 'ms')
+  out.growth = ratioOf(out.doubleMs, out.smallMs)
+  const read = await repeat(RUNS, () => inproc('read', smallTree))
+  out.readTreeMs = medianOf(read, 'readTreeMs')
+  out.syncReadMs = medianOf(read, 'syncMs')
+  out.readRatio = ratioOf(out.readTreeMs, out.syncReadMs)
+  const adversarial = await inproc('adversarial', '100')
+  out.adversarialKb = 100
+  out.adversarial = adversarial.cases.map((c) => ({ ...c, ms: round(c.ms) }))
+  out.adversarialWorst = adversarial.cases.reduce((a, b) => (b.ms > a.ms ? b : a))
+  out.coldStartOverNodeMs = result.coldStart.ms - result.coldStart.nodeBaselineMs
+  return out
 }
 
 async function inproc(mode, dir) {

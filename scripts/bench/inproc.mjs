@@ -1,17 +1,61 @@
 // One measured pass in a fresh process, printed as JSON on stdout:
-//   node scripts/bench/inproc.mjs scan|floor|secrets <tree>
+//   node scripts/bench/inproc.mjs scan|floor|secrets|read <tree>
+//   node scripts/bench/inproc.mjs adversarial <KB>
 // scan:    readTree + analyzeFiles (every rule and the secret scan), as `preflight scan` does.
 // floor:   readTree + parsing each file with the parsers the analyzers use (yaml's
 //          parseAllDocuments through src/rules/yaml.ts, dockerfile-ast, tree-sitter HCL) and
 //          nothing else: the least any scan of these files has to do.
 // secrets: readTree + scanSecrets on every file (secretlint preset + Preflight's own rules).
+// read:    readTree against a plain synchronous read of the same files as text (readdirSync +
+//          readFileSync utf8), each the best of three passes over a warm file cache.
+// adversarial: analyzeFile on each case of scripts/bench/adversarial.mjs at <KB> kilobytes.
 // Module loading (esbuild of src/ and wasm start-up) happens before the clock starts in all three.
 import { loadSrc } from '../lib/load-src.mjs'
 
 const [mode, tree] = process.argv.slice(2)
-if (!['scan', 'floor', 'secrets'].includes(mode) || !tree) {
-  console.error('usage: node scripts/bench/inproc.mjs scan|floor|secrets <tree>')
+if (!['scan', 'floor', 'secrets', 'read', 'adversarial'].includes(mode) || !tree) {
+  console.error('usage: node scripts/bench/inproc.mjs scan|floor|secrets|read <tree> | adversarial <KB>')
   process.exitCode = 2
+} else if (mode === 'read') {
+  const { readTree } = await loadSrc({ readTree: 'src/changes/tree.ts' })
+  const { readdirSync, readFileSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  const plain = (dir) => {
+    let bytes = 0
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) bytes += plain(join(dir, e.name))
+      else if (e.isFile()) bytes += readFileSync(join(dir, e.name), 'utf8').length
+    }
+    return bytes
+  }
+  const best = async (once) => {
+    let ms = Infinity
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now()
+      await once()
+      ms = Math.min(ms, performance.now() - t0)
+    }
+    return ms
+  }
+  const syncMs = await best(() => plain(tree))
+  const readTreeMs = await best(() => readTree(tree))
+  process.stdout.write(JSON.stringify({ mode, syncMs, readTreeMs, ratio: readTreeMs / syncMs }) + '\n')
+} else if (mode === 'adversarial') {
+  const { analyzeFile } = await loadSrc({ analyzeFile: 'src/rules/index.ts' })
+  const { ADVERSARIAL } = await import('./adversarial.mjs')
+  const kb = Number(tree)
+  await analyzeFile({ path: 'warm.tf', kind: 'terraform', content: 'resource "a" "b" {}\n' })
+  const cases = []
+  for (const [family, byName] of Object.entries(ADVERSARIAL)) {
+    for (const [name, make] of Object.entries(byName)) {
+      const file = make(kb * 1024)
+      await analyzeFile(make(4096))
+      const t0 = performance.now()
+      await analyzeFile(file)
+      cases.push({ family, name, ms: performance.now() - t0 })
+    }
+  }
+  process.stdout.write(JSON.stringify({ mode, kb, cases }) + '\n')
 } else {
   const src = await loadSrc({
     readTree: 'src/changes/tree.ts',

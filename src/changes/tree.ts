@@ -1,9 +1,13 @@
 /**
  * Reading a directory tree (for `scan` and the cost audit): every file, classified, with its
  * content when it is text we can analyze. Problems become notes; nothing stops the walk.
+ *
+ * Reads are synchronous on purpose: a scan has nothing else to do meanwhile, and one awaited
+ * stat + read per file costs many times a plain read of thousands of small files. Each file is
+ * listed once (readdir with types), opened once, sized once (fstat, before reading) and read once.
  */
-import { readdir, readFile, stat } from 'node:fs/promises'
-import { join, relative, sep, basename } from 'node:path'
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import picomatch from 'picomatch'
 import type { FileKind, FileNote, SourceFile } from '../types.js'
 import { classifyFile } from './classify.js'
@@ -33,29 +37,52 @@ export interface TreeOptions {
 
 /** Lists every regular file under `root` (or `root` itself when it is a file), sorted. */
 export async function listFiles(root: string): Promise<string[]> {
-  const info = await stat(root)
-  if (info.isFile()) return [basename(root)]
+  return listFilesSync(root)
+}
+
+function listFilesSync(root: string): string[] {
+  if (statSync(root).isFile()) return [basename(root)]
   const out: string[] = []
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true })
-    for (const e of entries) {
+  const walk = (dir: string, prefix: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) await walk(join(dir, e.name))
+        if (!SKIP_DIRS.has(e.name)) walk(join(dir, e.name), `${prefix}${e.name}/`)
       } else if (e.isFile()) {
-        out.push(relative(root, join(dir, e.name)).split(sep).join('/'))
+        out.push(prefix + e.name)
       }
     }
   }
-  await walk(root)
+  walk(root, '')
   return out.sort()
 }
+
+/** The bytes of a file, or its size when that is over `limit` (then nothing is read). */
+function readBounded(abs: string, limit: number): { bytes: Buffer } | { size: number } {
+  const fd = openSync(abs, 'r')
+  try {
+    const size = fstatSync(fd).size
+    if (size > limit) return { size }
+    const bytes = Buffer.allocUnsafe(size)
+    let read = 0
+    while (read < size) {
+      const n = readSync(fd, bytes, read, size - read, read)
+      if (n === 0) break
+      read += n
+    }
+    return { bytes: read === size ? bytes : bytes.subarray(0, read) }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
 
 /** Decodes bytes as UTF-8 text, or says why it cannot be analyzed. */
 export function decodeText(path: string, bytes: Buffer): { text: string } | { note: FileNote } {
   const head = bytes.subarray(0, 8192)
   if (head.includes(0)) return { note: { path, reason: 'binary', message: `${path}: binary content, not analyzed` } }
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    const text = UTF8.decode(bytes)
     return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text }
   } catch {
     return { note: { path, reason: 'encoding', message: `${path}: not valid UTF-8, not analyzed` } }
@@ -63,40 +90,30 @@ export function decodeText(path: string, bytes: Buffer): { text: string } | { no
 }
 
 export async function readTree(root: string, options: TreeOptions = {}): Promise<TreeResult> {
-  const info = await stat(root)
-  const base = info.isFile() ? join(root, '..') : root
+  const base = statSync(root).isFile() ? join(root, '..') : root
   const ignore = options.pathsIgnore?.length ? picomatch(options.pathsIgnore, { dot: true }) : undefined
   const files: SourceFile[] = []
   const listed: TreeFile[] = []
   const notes: FileNote[] = []
-  for (const path of await listFiles(root)) {
+  for (const path of listFilesSync(root)) {
     if (ignore?.(path)) {
       notes.push({ path, reason: 'ignored', message: `${path}: matches paths-ignore` })
       continue
     }
     if (options.select && !options.select(path)) continue
-    const abs = join(base, path)
-    let size: number
+    let content: ReturnType<typeof readBounded>
     try {
-      size = (await stat(abs)).size
+      content = readBounded(join(base, path), MAX_READ_BYTES)
     } catch (e) {
       notes.push({ path, reason: 'unavailable', message: `${path}: cannot be read: ${(e as Error).message}` })
       continue
     }
-    if (size > MAX_READ_BYTES) {
-      const kind = classifyFile(path)
-      listed.push({ path, kind })
-      notes.push({ path, reason: 'too-large', message: `${path}: ${(size / 1024 / 1024).toFixed(1)} MiB is over the ${MAX_READ_BYTES / 1024 / 1024} MiB limit, not analyzed` })
+    if ('size' in content) {
+      listed.push({ path, kind: classifyFile(path) })
+      notes.push({ path, reason: 'too-large', message: `${path}: ${(content.size / 1024 / 1024).toFixed(1)} MiB is over the ${MAX_READ_BYTES / 1024 / 1024} MiB limit, not analyzed` })
       continue
     }
-    let bytes: Buffer
-    try {
-      bytes = await readFile(abs)
-    } catch (e) {
-      notes.push({ path, reason: 'unavailable', message: `${path}: cannot be read: ${(e as Error).message}` })
-      continue
-    }
-    const decoded = decodeText(path, bytes)
+    const decoded = decodeText(path, content.bytes)
     if ('note' in decoded) {
       listed.push({ path, kind: classifyFile(path) })
       notes.push(decoded.note)
