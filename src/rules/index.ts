@@ -15,6 +15,7 @@ import { analyzeCloudformation, cloudformationRules } from './cloudformation.js'
 import { analyzeTerraform, terraformRules } from './terraform.js'
 import { scanSecrets, secretRules } from './secrets.js'
 import { ParseError } from './yaml.js'
+import { analyzeInPool, threadsFor } from './pool.js'
 
 type Analyzer = (file: SourceFile) => Finding[] | Promise<Finding[]>
 
@@ -94,22 +95,35 @@ export interface AnalyzeOptions {
   workerMinBytes?: number
   /** Time budget per file analysed in a worker (default ANALYSIS_BUDGET_MS). */
   budgetMs?: number
+  /** Worker threads for the other files (default: 1 for small inputs, one per core for large ones). */
+  threads?: number
 }
 
 /**
- * Analyzes many files, in order; one broken file never stops the others. Large files (on any
- * input, even a three-file pull request) run in a worker thread that is terminated when its
- * budget runs out. PREFLIGHT_WORKER_MIN_BYTES and PREFLIGHT_ANALYSIS_BUDGET_MS override the
- * defaults, so tests can drive the bundled CLI into the budget with a small file.
+ * Analyzes many files; one broken file never stops the others, and the result does not depend
+ * on how the work was spread. Large files (on any input, even a three-file pull request) run in
+ * a worker thread that is terminated when its budget runs out; large trees are spread over a
+ * pool of worker threads (./pool.ts). PREFLIGHT_WORKER_MIN_BYTES, PREFLIGHT_ANALYSIS_BUDGET_MS
+ * and PREFLIGHT_THREADS override the defaults, so tests can drive the bundled CLI.
  */
 export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const workerMinBytes = options.workerMinBytes ?? envNumber('PREFLIGHT_WORKER_MIN_BYTES') ?? WORKER_MIN_BYTES
   const budgetMs = options.budgetMs ?? envNumber('PREFLIGHT_ANALYSIS_BUDGET_MS') ?? ANALYSIS_BUDGET_MS
   const worker = workerEntry()
+  const isLarge = (file: SourceFile): boolean =>
+    worker !== undefined && file.content.length * 3 >= workerMinBytes && Buffer.byteLength(file.content, 'utf8') >= workerMinBytes
+  const results: AnalysisResult[] = new Array(files.length)
+  const rest = files.map((_, i) => i).filter((i) => !isLarge(files[i]))
+  const threads = threadsFor(rest.map((i) => files[i]), options.threads ?? envNumber('PREFLIGHT_THREADS'))
+  const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, rest.map((i) => files[i]), threads, analyzeFile) : undefined
+  // Large files meanwhile, one budgeted worker each.
+  for (let i = 0; i < files.length; i++) {
+    if (worker !== undefined && isLarge(files[i])) results[i] = await analyzeInWorker(worker, files[i], budgetMs)
+  }
+  if (pooled) (await pooled).forEach((r, k) => (results[rest[k]] = r))
+  else for (const i of rest) results[i] = await analyzeFile(files[i])
   const out: AnalysisResult = { findings: [], notes: [], secretValues: [] }
-  for (const file of files) {
-    const large = worker !== undefined && file.content.length * 3 >= workerMinBytes && Buffer.byteLength(file.content, 'utf8') >= workerMinBytes
-    const r = large ? await analyzeInWorker(worker, file, budgetMs) : await analyzeFile(file)
+  for (const r of results) {
     out.findings.push(...r.findings)
     out.notes.push(...r.notes)
     out.secretValues.push(...r.secretValues)

@@ -1,11 +1,20 @@
 /**
- * Worker-thread entry for analysing one large file (see `analyzeInWorker` in ./index.ts): a
- * regular expression that backtracks blocks the thread it runs on, so large files are analysed
- * here, where the main thread can terminate the work when its time budget runs out.
+ * Worker-thread entry (bundled as dist/rules-worker.js). Two jobs, chosen by its workerData:
+ * - `{ file }`: one large file under a time budget (`analyzeInWorker` in ./index.ts). A regular
+ *   expression that backtracks blocks the thread it runs on, so the main thread can only stop it
+ *   by terminating this worker.
+ * - `{ files }`: a share of a large tree (./pool.ts), whole context groups in input order; the
+ *   answer is one result per file, in the same order, for a deterministic merge.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import type { SourceFile } from '../types.js'
+import type { AnalysisResult, SourceFile } from '../types.js'
 import { analyzeFile } from './index.js'
 
-const { file } = workerData as { file: SourceFile }
-parentPort?.postMessage(await analyzeFile(file))
+const data = workerData as { file: SourceFile } | { files: SourceFile[] }
+if ('file' in data) {
+  parentPort?.postMessage(await analyzeFile(data.file))
+} else {
+  const results: AnalysisResult[] = []
+  for (const file of data.files) results.push(await analyzeFile(file))
+  parentPort?.postMessage(results)
+}
