@@ -58,7 +58,7 @@ function request(overrides: Partial<AgentReviewRequest> = {}): AgentReviewReques
       { agent: 'sre', item: 'no-secrets', question: 'q', categories: ['secrets'], status: 'fail', evidence: ['secrets/literal at db/main.tf:2 (critical)'], source: 'rules' }
     ],
     commentable: new Map(c.files.map((f) => [f.path, commentableLines(f.patch)])),
-    secretValues: [SECRET],
+    secrets: [{ path: 'db/main.tf', line: 2, column: 14, value: SECRET }],
     ...overrides
   }
 }

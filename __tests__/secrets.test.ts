@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto'
 import type { FileKind, Finding } from '../src/types.js'
-import { scanSecrets, secretRules } from '../src/rules/secrets.js'
+import { scanSecrets, secretRules, type SecretScan } from '../src/rules/secrets.js'
 import { classifyKey, whyNotLiteral } from '../src/rules/secrets/keys.js'
-import { redact } from '../src/render/redact.js'
+import { redact } from '../src/redact.js'
 
 // Credential-shaped test values are assembled at run time so the repository holds no literal token.
 const AWS_KEY_ID = ['AKIA', 'QX7V', 'M2PL', 'R9TB', 'K4HZ'].join('')
@@ -18,15 +18,20 @@ async function scan(path: string, content: string, kind: FileKind = 'other') {
   return scanSecrets({ path, kind, content })
 }
 
+/** The distinct secret values a scan located, in order. */
+function valuesOf(r: SecretScan): string[] {
+  return [...new Set(r.locations.map((l) => l.value))]
+}
+
 function at(findings: Finding[]): string[] {
   return findings.map((f) => `${f.ruleId}@${f.line}`)
 }
 
 /** No message, remediation or suggestion may echo a secret value, and redaction leaves them as they are. */
-function expectNoLeak(findings: Finding[], values: string[]) {
-  const text = JSON.stringify(findings)
-  for (const v of values) expect(text).not.toContain(v)
-  for (const f of findings) expect(redact(f.message, values)).toBe(f.message)
+function expectNoLeak(r: SecretScan) {
+  const text = JSON.stringify(r.findings)
+  for (const v of valuesOf(r)) expect(text).not.toContain(v)
+  for (const f of r.findings) expect(redact(f.message, r.locations)).toBe(f.message)
 }
 
 describe('secretlint layer', () => {
@@ -34,17 +39,17 @@ describe('secretlint layer', () => {
     const content = `#!/bin/sh\nexport AWS_SECRET_ACCESS_KEY=${AWS_SECRET}\necho done\n`
     const r = await scan('deploy.sh', content)
     expect(at(r.findings)).toContain('secrets/aws@2')
-    expect(r.values).toContain(AWS_SECRET)
-    expect(r.values.some((v) => v.includes('AWS_SECRET_ACCESS_KEY'))).toBe(false)
-    expectNoLeak(r.findings, r.values)
+    expect(valuesOf(r)).toContain(AWS_SECRET)
+    expect(valuesOf(r).some((v) => v.includes('AWS_SECRET_ACCESS_KEY'))).toBe(false)
+    expectNoLeak(r)
   })
 
   it('finds a GitHub token', async () => {
     const r = await scan('ci.yml', `env:\n  GH: x\n  TOKEN_FOR_BOT: ${GITHUB_TOKEN}\n`)
     expect(at(r.findings)).toEqual(['secrets/github@3'])
     expect(r.findings[0].severity).toBe('critical')
-    expect(r.values).toEqual([GITHUB_TOKEN])
-    expectNoLeak(r.findings, r.values)
+    expect(valuesOf(r)).toEqual([GITHUB_TOKEN])
+    expectNoLeak(r)
   })
 
   it('finds a private key block and spans it with endLine', async () => {
@@ -52,8 +57,10 @@ describe('secretlint layer', () => {
     const r = await scan('key.yaml', `a: 1\nkey: |\n${lines.map((l) => '  ' + l).join('\n')}\n`)
     expect(r.findings).toHaveLength(1)
     expect(r.findings[0]).toMatchObject({ ruleId: 'secrets/privatekey', line: 3, endLine: 2 + lines.length, category: 'secrets' })
-    expect(r.values).toHaveLength(1)
-    expect(r.values[0]).toContain('-----BEGIN PRIVATE KEY-----')
+    // One location per line of the block, each at its own line.
+    expect(r.locations.map((l) => l.line)).toEqual(lines.map((_, i) => 3 + i))
+    expect(r.locations[0].value).toBe('-----BEGIN PRIVATE KEY-----')
+    expect(r.locations[0].column).toBe(2)
   })
 })
 
@@ -62,8 +69,8 @@ describe('IaC layer: literal values under secret-named keys', () => {
     const r = await scan('main.tf', 'resource "aws_db_instance" "db" {\n  username = "admin"\n  password = "Sup3rS3cret!"\n}\n', 'terraform')
     expect(at(r.findings)).toEqual(['secrets/hardcoded-password@3'])
     expect(r.findings[0].message).toBe('Hard-coded password: literal value for `password`.')
-    expect(r.values).toEqual(['Sup3rS3cret!'])
-    expectNoLeak(r.findings, r.values)
+    expect(valuesOf(r)).toEqual(['Sup3rS3cret!'])
+    expectNoLeak(r)
   })
 
   it('HCL heredoc script lines are shell assignments', async () => {
@@ -86,7 +93,7 @@ describe('IaC layer: literal values under secret-named keys', () => {
     ].join('\n')
     const r = await scan('template.yaml', yaml, 'cloudformation')
     expect(at(r.findings)).toEqual(['secrets/hardcoded-password@5', 'secrets/hardcoded-password@8'])
-    expect(r.values.sort()).toEqual(['Pa55word-2024', 's3cr3t-proxy'])
+    expect(valuesOf(r).sort()).toEqual(['Pa55word-2024', 's3cr3t-proxy'])
   })
 
   it('Kubernetes env name/value pairs point at the value line', async () => {
@@ -107,7 +114,7 @@ describe('IaC layer: literal values under secret-named keys', () => {
     ].join('\n')
     const r = await scan('pod.yaml', yaml, 'kubernetes')
     expect(at(r.findings)).toEqual(['secrets/hardcoded-password@10'])
-    expect(r.values).toEqual(['kq93-lz0p'])
+    expect(valuesOf(r)).toEqual(['kq93-lz0p'])
   })
 
   it('JSON, including minified JSON', async () => {
@@ -115,15 +122,15 @@ describe('IaC layer: literal values under secret-named keys', () => {
     expect(at(r.findings)).toEqual(['secrets/hardcoded-secret@3'])
     const min = await scan('min.json', '{"a":"b","apiKey":"zx81-kk29-qq77","password":"letmein99"}')
     expect(at(min.findings).sort()).toEqual(['secrets/hardcoded-api-key@1', 'secrets/hardcoded-password@1'])
-    expect(min.values.sort()).toEqual(['letmein99', 'zx81-kk29-qq77'])
-    expectNoLeak(min.findings, min.values)
+    expect(valuesOf(min).sort()).toEqual(['letmein99', 'zx81-kk29-qq77'])
+    expectNoLeak(min)
   })
 
   it('Dockerfile ENV and ARG, both forms', async () => {
     const df = 'FROM alpine\nARG password=pass!1213Fs\nENV APP_SECRET="quoted value 1"\nENV API_TOKEN tok-legacy-form\nENV PATH=/usr/bin\n'
     const r = await scan('Dockerfile', df, 'dockerfile')
     expect(at(r.findings)).toEqual(['secrets/hardcoded-password@2', 'secrets/hardcoded-secret@3', 'secrets/hardcoded-token@4'])
-    expect(r.values.sort()).toEqual(['pass!1213Fs', 'quoted value 1', 'tok-legacy-form'])
+    expect(valuesOf(r).sort()).toEqual(['pass!1213Fs', 'quoted value 1', 'tok-legacy-form'])
   })
 
   it('.env and compose environment lists', async () => {
@@ -131,7 +138,7 @@ describe('IaC layer: literal values under secret-named keys', () => {
     expect(at(env.findings)).toEqual(['secrets/hardcoded-password@3', 'secrets/hardcoded-secret@4'])
     const compose = await scan('docker-compose.yml', 'services:\n  db:\n    environment:\n      - POSTGRES_USER=postgres\n      - POSTGRES_PASSWORD=postgres\n', 'compose')
     expect(at(compose.findings)).toEqual(['secrets/hardcoded-password@5'])
-    expect(compose.values).toEqual(['postgres'])
+    expect(valuesOf(compose)).toEqual(['postgres'])
   })
 
   it('AWS key pair, URL password and known token shapes', async () => {
@@ -150,8 +157,8 @@ describe('IaC layer: literal values under secret-named keys', () => {
     expect(ids).toContain('secrets/url-password@4')
     expect(ids.some((id) => id.endsWith('@5'))).toBe(false)
     expect(r.findings.find((f) => f.line === 1)?.message).toContain('`AKIA****`')
-    for (const v of [AWS_KEY_ID, AWS_SECRET, 'Tr0ub4dor3', 'r3disPa55']) expect(r.values).toContain(v)
-    expectNoLeak(r.findings, r.values)
+    for (const v of [AWS_KEY_ID, AWS_SECRET, 'Tr0ub4dor3', 'r3disPa55']) expect(valuesOf(r)).toContain(v)
+    expectNoLeak(r)
   })
 
   it('user data holding a 40-character key-shaped string, but not a SHA-1', async () => {
@@ -204,7 +211,7 @@ describe('not secrets: references and placeholders', () => {
   it.each(negatives)('%s: %s', async (path, content, kind) => {
     const r = await scan(path, content + '\n', kind)
     expect(r.findings).toEqual([])
-    expect(r.values).toEqual([])
+    expect(valuesOf(r)).toEqual([])
   })
 })
 

@@ -3,7 +3,7 @@
  * checklist → comments and plans. Shared by the action's review and command modes and by
  * `preflight review`. It does no I/O of its own except through the optional agent runner.
  */
-import type { ChangeSet, ChecklistResult, FileNote, Finding, Persona, ReviewComment, RoutedAgent, SourceFile, Usage } from '../types.js'
+import type { ChangeSet, ChecklistResult, FileNote, Finding, Persona, ReviewComment, RoutedAgent, SecretLocation, SourceFile, Usage } from '../types.js'
 import { SEVERITY_RANK, ZERO_USAGE } from '../types.js'
 import { routeAgents, routeInputOf } from '../agents/route.js'
 import { analyzeFiles, ALL_RULES } from '../rules/index.js'
@@ -55,7 +55,7 @@ export interface ReviewResult {
   /** Messages for the reader: routing warnings, model fallbacks, budget cuts. */
   messages: string[]
   usage: Usage
-  secretValues: string[]
+  secrets: SecretLocation[]
   files: { path: string; kind: SourceFile['kind'] }[]
 }
 
@@ -104,7 +104,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
           checklist,
           commentable,
           question: options.question,
-          secretValues: analysis.secretValues
+          secrets: analysis.secrets
         })
         usage = addUsage(usage, out.usage)
         messages.push(...out.notes.map((n) => `${agent.persona.name}: ${n}`))
@@ -154,7 +154,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     notes,
     messages,
     usage,
-    secretValues: analysis.secretValues,
+    secrets: analysis.secrets,
     files
   }
 }

@@ -2,7 +2,7 @@
  * The rule engine: runs the analyzer for each file's kind plus the secret scan on every file.
  * A file that cannot be analyzed becomes a note; it never stops the others.
  */
-import type { AnalysisResult, FileKind, Finding, FileNote, RuleMeta, SourceFile } from '../types.js'
+import type { AnalysisResult, FileKind, Finding, FileNote, RuleMeta, SecretLocation, SourceFile } from '../types.js'
 import { SEVERITY_RANK } from '../types.js'
 import { analyzeDockerfile, dockerfileRules } from './dockerfile.js'
 import { analyzeCompose, composeRules } from './compose.js'
@@ -48,14 +48,14 @@ export const MAX_FILE_BYTES = 2 * 1024 * 1024
 export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
   const notes: FileNote[] = []
   const findings: Finding[] = []
-  const secretValues: string[] = []
+  const secrets: SecretLocation[] = []
   if (Buffer.byteLength(file.content, 'utf8') > MAX_FILE_BYTES) {
     notes.push({ path: file.path, reason: 'too-large', message: `${file.path}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, not analyzed` })
-    return { findings, notes, secretValues }
+    return { findings, notes, secrets }
   }
   if (file.content.includes('\u0000')) {
     notes.push({ path: file.path, reason: 'binary', message: `${file.path}: binary content, not analyzed` })
-    return { findings, notes, secretValues }
+    return { findings, notes, secrets }
   }
   const content = file.content.replace(/\r\n?/g, '\n')
   const normalized: SourceFile = { ...file, content }
@@ -72,25 +72,24 @@ export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
   try {
     const scan = await scanSecrets(normalized)
     findings.push(...scan.findings)
-    secretValues.push(...scan.values)
+    secrets.push(...scan.locations)
     for (const w of scan.warnings ?? []) notes.push({ path: file.path, reason: 'error', message: w })
   } catch (e) {
     notes.push({ path: file.path, reason: 'error', message: `${file.path}: secret scan failed: ${(e as Error)?.message ?? String(e)}` })
   }
-  return { findings: dedupeFindings(findings), notes, secretValues }
+  return { findings: dedupeFindings(findings), notes, secrets }
 }
 
 /** Analyzes many files, in order; one broken file never stops the others. */
 export async function analyzeFiles(files: SourceFile[]): Promise<AnalysisResult> {
-  const out: AnalysisResult = { findings: [], notes: [], secretValues: [] }
+  const out: AnalysisResult = { findings: [], notes: [], secrets: [] }
   for (const file of files) {
     const r = await analyzeFile(file)
     out.findings.push(...r.findings)
     out.notes.push(...r.notes)
-    out.secretValues.push(...r.secretValues)
+    out.secrets.push(...r.secrets)
   }
   out.findings.sort(compareFindings)
-  out.secretValues = [...new Set(out.secretValues)]
   return out
 }
 
