@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import type { FileKind, Finding } from '../src/types.js'
-import { scanSecrets, secretRules, type SecretScan } from '../src/rules/secrets.js'
+import { forSamplePath, scanSecrets, secretRules, type SecretScan } from '../src/rules/secrets.js'
+import { analyzeFile } from '../src/rules/index.js'
 import { classifyKey, whyNotLiteral } from '../src/rules/secrets/keys.js'
 import { redact } from '../src/redact.js'
 
@@ -253,5 +254,147 @@ describe('rule catalogue', () => {
     }
     expect(new Set(secretRules.map((m) => m.id)).size).toBe(secretRules.length)
     for (const m of secretRules) expect(m.id).toMatch(/^secrets\/[a-z0-9-]+$/)
+  })
+})
+
+// ── shapes inside commands, headers, connection strings and manifests ─────────────────────
+
+describe('credentials inside commands, headers and manifests', () => {
+  const S = ['Zq7', 'x-R4p', '!wLm9'].join('')
+  const cases: Array<[string, string, FileKind, string, number]> = [
+    ['curl -u', `#!/bin/sh\ncurl -fsS -u deploy:${S} https://registry.internal/api\n`, 'other', 'secrets/command-line-password', 2],
+    ['curl --user=', `RUN curl --user=deploy:${S} https://x.internal/a`, 'dockerfile', 'secrets/command-line-password', 1],
+    ['mysql -p', `mysql -h db -uroot -p${S} -e 'select 1'\n`, 'other', 'secrets/command-line-password', 1],
+    ['mysqldump -p quoted', `mysqldump -uroot -p'${S}' app > dump.sql\n`, 'other', 'secrets/command-line-password', 1],
+    ['--password value', `docker login --username ci --password ${S} registry.internal\n`, 'other', 'secrets/command-line-password', 1],
+    ['Bearer header', `steps:\n  - run: curl -H "Authorization: Bearer ${S}" https://api.internal\n`, 'workflow', 'secrets/authorization-header', 2],
+    ['Basic header', `headers:\n  authorization: Basic ${Buffer.from(`ci:${S}`).toString('base64')}\n`, 'other', 'secrets/authorization-header', 2],
+    ['Azure AccountKey', `{"Storage": "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${Buffer.from(S.repeat(4)).toString('base64')};EndpointSuffix=core.windows.net"}\n`, 'other', 'secrets/azure-storage-key', 1],
+    ['docker auth', `{\n  "auths": {\n    "registry.internal": {\n      "auth": "${Buffer.from(`ci:${S}`).toString('base64')}"\n    }\n  }\n}\n`, 'other', 'secrets/docker-config-auth', 4],
+    ['Secret stringData', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  url: ${S}\n`, 'kubernetes', 'secrets/k8s-secret-data', 6],
+    ['Secret data', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  pw: ${Buffer.from(S).toString('base64')}\n`, 'kubernetes', 'secrets/k8s-secret-data', 7],
+    ['TF variable default', `variable "db_password" {\n  type    = string\n  default = "${S}"\n}\n`, 'terraform', 'secrets/hardcoded-password', 3],
+    ['CFN NoEcho default', `Parameters:\n  AdminLogin:\n    Type: String\n    NoEcho: true\n    Default: ${S}\n`, 'cloudformation', 'secrets/hardcoded-secret', 5],
+    ['CFN JSON default', `{\n  "Parameters": {\n    "DbPassword": {\n      "Type": "String",\n      "Default": "${S}"\n    }\n  }\n}\n`, 'cloudformation', 'secrets/hardcoded-password', 5]
+  ]
+  it.each(cases)('%s', async (_name, content, kind, rule, line) => {
+    const path = kind === 'dockerfile' ? 'Dockerfile' : kind === 'workflow' ? '.github/workflows/ci.yml' : kind === 'terraform' ? 'main.tf' : 'deploy/file.yaml'
+    const r = await scan(path, content, kind)
+    expect(at(r.findings)).toContain(`${rule}@${line}`)
+    // The location points at the secret as written on that line, and masking it there removes it.
+    const loc = r.locations.find((l) => l.line === line)
+    expect(loc).toBeDefined()
+    const written = content.split('\n')[line - 1]
+    expect(written.slice(loc!.column, loc!.column + loc!.value.length)).toBe(loc!.value)
+    expectNoLeak(r)
+  })
+
+  it('references and placeholders in those shapes are not findings', async () => {
+    const content = [
+      'curl -u "$USER:$PASS" https://x.internal',
+      'curl -H "Authorization: Bearer ${{ secrets.TOKEN }}" https://x.internal',
+      'curl -H "Authorization: Bearer $TOKEN" https://x.internal',
+      'mysql -uroot -p -e "select 1"',
+      'mysql -uroot -p$MYSQL_ROOT_PASSWORD',
+      'docker login --password-stdin',
+      'docker login --password "$REGISTRY_PASSWORD"',
+      'mkdir -p /var/lib/app',
+      'ssh -p 2222 host'
+    ].join('\n')
+    const r = await scan('run.sh', content + '\n')
+    expect(r.findings).toEqual([])
+    const secret = `apiVersion: v1\nkind: Secret\nstringData:\n  password: {{ .Values.password }}\n  token: changeme\ndata:\n  password: ${Buffer.from('changeme').toString('base64')}\n`
+    expect((await scan('chart/templates/secret.yaml', secret, 'helm')).findings).toEqual([])
+  })
+})
+
+// ── precision on real code (issue 11): written from the patterns, not copied ──────────────
+
+describe('precision: code, key names and addresses are not secrets', () => {
+  const negatives: Array<[string, string, FileKind]> = [
+    ['app/db.py', 'conn = connect(host=HOST, password=PGPASSWORD, dbname="app")', 'other'],
+    ['app/db.py', 'password = pf.read()', 'other'],
+    ['app/page.py', "token = r['NextToken']", 'other'],
+    ['app/handler.js', 'const token = event.resultToken', 'other'],
+    ['app/cfg.py', '    api_key=None,', 'other'],
+    ['values.yaml', 'passwordKey: admin-password', 'helm'],
+    ['values.yaml', 'existingSecret: mysql-credentials', 'helm'],
+    ['values.yaml', 'configFromSecret: grafana-config', 'helm'],
+    ['values.yaml', 'secretName: tls-cert', 'helm'],
+    ['values.yaml', 'connectionString: db.internal:5432', 'helm'],
+    ['app.env', 'REDIS_CONNECTION_STRING=cache:6379', 'other'],
+    ['values.yaml', 'password: <your-password-here>', 'helm'],
+    ['values.yaml', 'password: changeme123', 'helm'],
+    ['values.yaml', 'token: xxxxxxxxxxxx', 'helm'],
+    ['values.yaml', 'apiKey: your-api-key', 'helm'],
+    ['values.yaml', 'adminPassword: example-password', 'helm']
+  ]
+  it.each(negatives)('%s: %s', async (path, content, kind) => {
+    const r = await scan(path, content + '\n', kind)
+    expect(r.findings).toEqual([])
+  })
+
+  it('a connection string that carries a password is still one', async () => {
+    const r = await scan('app.env', 'DB_CONNECTION_STRING=Server=db;Database=app;User Id=app;Password=Qx7-lm2!pz;\n')
+    expect(at(r.findings)).toEqual(['secrets/hardcoded-connection-string@1'])
+  })
+
+  it('generated code and lockfiles are not read', async () => {
+    const token = `password="${['Zq7x', 'R4p!w', 'Lm9k'].join('')}"\n`
+    for (const path of ['api/service_pb2.py', 'api/service_pb2_grpc.py', 'api/service.pb.go', 'package-lock.json', 'web/yarn.lock', 'pnpm-lock.yaml', 'go.sum', 'Cargo.lock', 'poetry.lock']) {
+      expect((await scan(path, token)).findings).toEqual([])
+    }
+    expect((await scan('api/service.py', token)).findings).toHaveLength(1)
+  })
+
+  it('secretKeyRef inside a CRD schema is a property, not a Secret read', async () => {
+    const crd = [
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'spec:',
+      '  versions:',
+      '    - schema:',
+      '        openAPIV3Schema:',
+      '          properties:',
+      '            secretKeyRef:',
+      '              description: A key of a Secret.',
+      '              type: object'
+    ].join('\n')
+    expect((await scan('crds/thing.yaml', crd + '\n', 'kubernetes')).findings).toEqual([])
+    const schemaOnly = 'properties:\n  secretKeyRef:\n    type: object\n    properties:\n      name: {type: string}\n'
+    expect((await scan('k8s/schema.yaml', schemaOnly, 'kubernetes')).findings).toEqual([])
+  })
+})
+
+describe('test, fixture and example paths, and documentation', () => {
+  const password = `DB_PASSWORD=${['Zq7x', 'R4p!w', 'Lm9k'].join('')}\n`
+  it.each(['ci/env.sh', 'test/env.sh', 'tests/env.sh', 'fixtures/env.sh', 'pkg/unittests/env.sh', 'examples/complete/env.sh', 'pkg/testdata/env.sh', 'docs/setup.md'])(
+    '%s: a literal under a secret key is reported for information',
+    async (path) => {
+      const f = forSamplePath((await scan(path, password)).findings[0])
+      expect(f).toMatchObject({ ruleId: 'secrets/hardcoded-password', severity: 'info' })
+    }
+  )
+
+  it('a real credential shape keeps its severity anywhere', async () => {
+    for (const path of ['tests/env.sh', 'examples/a/main.tf', 'README.md']) {
+      const r = await scan(path, `export GH=${GITHUB_TOKEN}\n`)
+      expect(r.findings.map(forSamplePath).map((f) => f.severity)).toEqual(['critical'])
+    }
+  })
+
+  it('applies to every rule of the secrets category through analyzeFile', async () => {
+    const tf = 'module "alb" {\n  source = "x"\n  client_secret = "Qx7-lm2!pz9"\n}\n'
+    const inExample = await analyzeFile({ path: 'examples/complete/main.tf', kind: 'terraform', content: tf })
+    const secrets = inExample.findings.filter((f) => f.category === 'secrets')
+    expect(secrets.length).toBeGreaterThan(0)
+    expect(secrets.every((f) => f.severity === 'info')).toBe(true)
+    const inModule = await analyzeFile({ path: 'modules/alb/main.tf', kind: 'terraform', content: tf })
+    expect(inModule.findings.filter((f) => f.category === 'secrets').every((f) => f.severity === 'high')).toBe(true)
+  })
+
+  it('a value repeating its key is a placeholder in the Terraform rule too', async () => {
+    const tf = 'module "alb" {\n  source = "x"\n  client_id     = "client_id"\n  client_secret = "client_secret"\n}\n'
+    expect((await analyzeFile({ path: 'modules/alb/main.tf', kind: 'terraform', content: tf })).findings.filter((f) => f.category === 'secrets')).toEqual([])
   })
 })

@@ -10,7 +10,7 @@ import { analyzeWorkflow, workflowRules } from './workflow.js'
 import { analyzeKubernetes, kubernetesRules } from './kubernetes.js'
 import { analyzeCloudformation, cloudformationRules } from './cloudformation.js'
 import { analyzeTerraform, terraformRules } from './terraform.js'
-import { scanSecrets, secretRules } from './secrets.js'
+import { forSamplePath, scanSecrets, secretRules } from './secrets.js'
 import { ParseError } from './yaml.js'
 
 type Analyzer = (file: SourceFile) => Finding[] | Promise<Finding[]>
@@ -77,7 +77,7 @@ export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
   } catch (e) {
     notes.push({ path: file.path, reason: 'error', message: `${file.path}: secret scan failed: ${(e as Error)?.message ?? String(e)}` })
   }
-  return { findings: dedupeFindings(findings), notes, secrets }
+  return { findings: dedupeFindings(findings).map(forSamplePath), notes, secrets }
 }
 
 /** Analyzes many files, in order; one broken file never stops the others. */

@@ -150,11 +150,24 @@ export function isSamplePath(path: string): boolean {
 }
 
 /** Rules whose match is a credential by its shape alone: reported at full severity anywhere. */
-function isCredentialShape(rule: RuleMeta): boolean {
-  if (TOKEN_RULES.has(rule.id.slice('secrets/'.length))) return true
-  if ([AWS_SECRET_RULE, USER_DATA_RULE, PRIVATE_KEY_RULE, PUTTY_RULE, AZURE_KEY_RULE].includes(rule)) return true
+const CREDENTIAL_SHAPE_RULES = new Set([
+  ...[...TOKEN_RULES.values()].map((r) => r.id),
+  ...[AWS_SECRET_RULE, USER_DATA_RULE, PRIVATE_KEY_RULE, PUTTY_RULE, AZURE_KEY_RULE].map((r) => r.id),
   // secretlint's provider rules match exact shapes; its basic-auth and connection-string rules do not.
-  return [...SECRETLINT_RULES.values()].includes(rule) && !/(?:basicauth|database-connection-string|secretlint)$/.test(rule.id)
+  ...[...SECRETLINT_RULES.values()].map((r) => r.id).filter((id) => !/(?:basicauth|database-connection-string|secretlint)$/.test(id)),
+  // The Terraform rules that match an access key id or a PEM block.
+  'tf/aws-hardcoded-access-key',
+  'tf/private-key-literal'
+])
+
+/**
+ * A secret finding in a test, fixture or example tree or in documentation: sample values live
+ * there on purpose, so unless the value has the exact shape of a real credential it is reported
+ * as `info`, which does not count toward the verdict.
+ */
+export function forSamplePath(f: Finding): Finding {
+  if (f.category !== 'secrets' || f.severity === 'info' || !isSamplePath(f.path) || CREDENTIAL_SHAPE_RULES.has(f.ruleId)) return f
+  return { ...f, severity: 'info', message: `${f.message} (In a test, example or documentation path: reported for information.)` }
 }
 
 export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
@@ -171,19 +184,21 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
     warnings.push(`${file.path}: secretlint failed (${(e as Error)?.message ?? String(e)}); the other secret rules still ran`)
   }
   const yamlish = dialect === 'yaml' || dialect === 'json'
+  // Values of a Secret manifest are judged by its own rule (decoded first), not as plain keys.
+  const secretData = dialect === 'yaml' ? k8sSecretDataCandidates(content, starts) : { candidates: [], spans: [] }
+  const inSecretData = (c: Candidate) => secretData.spans.some(([s, e]) => c.start < e && s < c.end)
   const candidates: Candidate[] = [
     ...fromSecretlint,
     ...patternCandidates(content, starts),
     ...shapeCandidates(content, starts),
-    ...assignmentCandidates(content, file, starts),
+    ...assignmentCandidates(content, file, starts).filter((c) => !inSecretData(c)),
     ...(dialect === 'hcl' ? tfVariableDefaultCandidates(content, starts) : []),
     ...(yamlish ? parameterDefaultCandidates(content, starts) : []),
-    ...(dialect === 'yaml' ? k8sSecretDataCandidates(content, starts) : []),
+    ...(dialect === 'yaml' ? secretData.candidates : []),
     ...(file.kind === 'kubernetes' || file.kind === 'helm' ? k8sEnvCandidates(content, starts) : [])
   ]
   const kept = dedupe(candidates)
-  const sample = isSamplePath(file.path)
-  const findings = kept.map((c) => finding(c, file.path, sample && !isCredentialShape(c.rule)))
+  const findings = kept.map((c) => finding(c, file.path))
   // Every secret seen is masked, including ones whose finding merged into another.
   const seen = new Set<string>()
   const locations = candidates
@@ -219,14 +234,14 @@ function locationsOf(c: Candidate, path: string, content: string, starts: number
   return out
 }
 
-function finding(c: Candidate, path: string, sample: boolean): Finding {
+function finding(c: Candidate, path: string): Finding {
   const f: Finding = {
     ruleId: c.rule.id,
     category: c.rule.category,
-    severity: sample ? 'info' : c.rule.severity,
+    severity: c.rule.severity,
     path,
     line: c.line,
-    message: sample ? `${c.message} (In a test, example or documentation path: reported for information.)` : c.message,
+    message: c.message,
     remediation: c.rule.remediation
   }
   if (c.endLine !== undefined && c.endLine > c.line) f.endLine = c.endLine
@@ -466,23 +481,29 @@ function decodedPlaceholder(value: string, key: string): boolean {
   return !/^[\x20-\x7e\s]*$/.test(decoded) ? false : whyNotLiteral(decoded, key) !== undefined
 }
 
+interface SecretData {
+  candidates: Candidate[]
+  /** Every value span of the data sections, reported or not. */
+  spans: Array<[number, number]>
+}
+
 /** Values under `data:`/`stringData:` of each `kind: Secret` document. */
-function k8sSecretDataCandidates(content: string, starts: number[]): Candidate[] {
-  if (!SECRET_KIND.test(content)) return []
-  const out: Candidate[] = []
+function k8sSecretDataCandidates(content: string, starts: number[]): SecretData {
+  const out: SecretData = { candidates: [], spans: [] }
+  if (!SECRET_KIND.test(content)) return out
   const lines = content.split('\n')
   let docStart = 0
   for (let i = 0; i <= lines.length; i++) {
     if (i < lines.length && !/^---/.test(lines[i])) continue
     const doc = lines.slice(docStart, i)
-    if (doc.some((l) => SECRET_KIND.test(l))) out.push(...secretDataOf(doc, docStart, starts))
+    if (doc.some((l) => SECRET_KIND.test(l))) secretDataOf(doc, docStart, starts, out)
     docStart = i + 1
   }
   return out
 }
 
-function secretDataOf(doc: string[], first: number, starts: number[]): Candidate[] {
-  const out: Candidate[] = []
+function secretDataOf(doc: string[], first: number, starts: number[], found: SecretData): void {
+  const out = found.candidates
   for (let i = 0; i < doc.length; i++) {
     const section = DATA_KEY.exec(doc[i])
     if (!section) continue
@@ -495,15 +516,17 @@ function secretDataOf(doc: string[], first: number, starts: number[]): Candidate
       if (!kv) continue
       const [, ind, key, rest] = kv
       const lineIndex = first + j
+      found.spans.push([starts[lineIndex], starts[lineIndex] + line.length])
       if (/^[|>]/.test(rest)) {
         // A block scalar: every deeper line is part of the value.
         let k = j + 1
         while (k < doc.length && (doc[k].trim() === '' || (/^\s*/.exec(doc[k])?.[0].length ?? 0) > ind.length)) k++
         const body = doc.slice(j + 1, k)
+        found.spans.push([starts[lineIndex], starts[first + k - 1] + doc[k - 1].length])
         if (body.some((l) => l.trim() && !/\{\{|\$\{/.test(l))) {
           const start = starts[lineIndex + 1]
           const end = starts[first + k - 1] + doc[k - 1].length
-          out.push({ rule: K8S_SECRET_DATA_RULE, priority: 2, start, end, line: lineIndex + 1, endLine: first + k, message: `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value.`, value: body.join('\n') })
+          out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end, line: lineIndex + 1, endLine: first + k, message: `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value.`, value: body.join('\n') })
         }
         j = k - 1
         continue
@@ -513,10 +536,9 @@ function secretDataOf(doc: string[], first: number, starts: number[]): Candidate
       if (!value || (value.length < 4 && !encoded)) continue
       if (whyNotLiteral(value, key) === 'reference' || (encoded ? decodedPlaceholder(value, key) : whyNotLiteral(value, key) !== undefined)) continue
       const start = starts[lineIndex] + line.indexOf(value, ind.length + key.length)
-      out.push({ rule: K8S_SECRET_DATA_RULE, priority: 2, start, end: start + value.length, line: lineIndex + 1, message: `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value.`, value })
+      out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end: start + value.length, line: lineIndex + 1, message: `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value.`, value })
     }
   }
-  return out
 }
 
 // ── literal values under secret-named keys ───────────────────────────────────────────────────

@@ -128,7 +128,7 @@ function isCode(v: string): boolean {
 
 /** A value that names another secret's key (`passwordKey: admin-password`) rather than holding one. */
 function namesAKey(v: string): boolean {
-  return /^[a-z]+(?:[-_.][a-z]+){0,6}$/.test(v) && /(?:^|[-_.])(?:password|passwd|secret|token|key|credentials?)(?:$|[-_.])/.test(v)
+  return /^(?:[a-z]+[-_.]){1,3}(?:password|passwd|secret|token|key|credentials?)$/.test(v)
 }
 
 /** Why a value under a secret-ish key is not a literal secret, or undefined when it is one. */
