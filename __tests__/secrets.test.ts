@@ -267,6 +267,7 @@ describe('credentials inside commands, headers and manifests', () => {
     ['mysql -p', `mysql -h db -uroot -p${S} -e 'select 1'\n`, 'other', 'secrets/command-line-password', 1],
     ['mysqldump -p quoted', `mysqldump -uroot -p'${S}' app > dump.sql\n`, 'other', 'secrets/command-line-password', 1],
     ['--password value', `docker login --username ci --password ${S} registry.internal\n`, 'other', 'secrets/command-line-password', 1],
+    ['--db-password=value', `psql --db-password=${S} -c 'select 1'\n`, 'other', 'secrets/command-line-password', 1],
     ['Bearer header', `steps:\n  - run: curl -H "Authorization: Bearer ${S}" https://api.internal\n`, 'workflow', 'secrets/authorization-header', 2],
     ['Basic header', `headers:\n  authorization: Basic ${Buffer.from(`ci:${S}`).toString('base64')}\n`, 'other', 'secrets/authorization-header', 2],
     ['Azure AccountKey', `{"Storage": "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${Buffer.from(S.repeat(4)).toString('base64')};EndpointSuffix=core.windows.net"}\n`, 'other', 'secrets/azure-storage-key', 1],
@@ -299,6 +300,8 @@ describe('credentials inside commands, headers and manifests', () => {
       'docker login --password-stdin',
       'docker login --password "$REGISTRY_PASSWORD"',
       'mkdir -p /var/lib/app',
+      'docker buildx build --secret id=npmrc,src=$HOME/.npmrc .',
+      'vault login --token-file /run/token',
       'ssh -p 2222 host'
     ].join('\n')
     const r = await scan('run.sh', content + '\n')

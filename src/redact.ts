@@ -169,6 +169,8 @@ function isSecretKeyValue(key: string, value: string): boolean {
 
 /** A value in a command or header that is a literal, not a variable, mask or placeholder. */
 export function isLiteralCredential(value: string): boolean {
+  // `--secret id=npm,src=.npmrc` (BuildKit) names where the secret is.
+  if (/^(?:id|src|source|env|type|target)=/.test(value)) return false
   return !looksMasked(value) && !isUrlPasswordPlaceholder(value) && whyNotLiteral(value, 'password') === undefined
 }
 

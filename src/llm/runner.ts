@@ -111,9 +111,12 @@ async function buildPrompt(
 
 type ContentParam = Exclude<CreateParams['messages'][number]['content'], string>
 
-/** The response's content as it is sent back in the next request (thinking blocks included). */
-function echo(message: ApiMessage): ContentParam {
-  return message.content as unknown as ContentParam
+/**
+ * The response's content as it is sent back in the next request (thinking blocks included, and
+ * verbatim: the API checks their signature). Text and tool input are redacted like any request.
+ */
+function echo(message: ApiMessage, secrets: Secrets): ContentParam {
+  return message.content.map((block) => (block.type === 'thinking' || block.type === 'redacted_thinking' ? block : redactDeep(block, secrets))) as unknown as ContentParam
 }
 
 async function runReview(client: MessagesClient, options: AgentRunnerOptions, request: AgentReviewRequest): Promise<AgentReviewOutput | AgentReviewFailure> {
@@ -172,7 +175,7 @@ async function runReview(client: MessagesClient, options: AgentRunnerOptions, re
       if (!call0) {
         if (toolChoice?.type !== 'tool' && !reminded) {
           reminded = true
-          messages.push({ role: 'assistant', content: echo(res) }, { role: 'user', content: TOOL_REMINDER })
+          messages.push({ role: 'assistant', content: echo(res, secrets) }, { role: 'user', content: TOOL_REMINDER })
           continue
         }
         return fail(`the model answered without calling ${REVIEW_TOOL_NAME} (stop_reason: ${res.stop_reason ?? 'none'})`)
@@ -184,7 +187,7 @@ async function runReview(client: MessagesClient, options: AgentRunnerOptions, re
       repaired = true
       notes.push(`the first ${REVIEW_TOOL_NAME} input was invalid (${parsed.errors.length} problem(s)); asked once for a correction`)
       messages.push(
-        { role: 'assistant', content: echo(res) },
+        { role: 'assistant', content: echo(res, secrets) },
         {
           role: 'user',
           content: calls.map((c) =>

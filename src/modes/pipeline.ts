@@ -6,7 +6,8 @@
 import type { ChangeSet, ChecklistResult, FileNote, Finding, Persona, ReviewComment, RoutedAgent, SecretLocation, SourceFile, Usage } from '../types.js'
 import { SEVERITY_RANK, ZERO_USAGE } from '../types.js'
 import { routeAgents, routeInputOf } from '../agents/route.js'
-import { analyzeFiles, ALL_RULES } from '../rules/index.js'
+import { analyzeFiles, ALL_RULES, compareFindings } from '../rules/index.js'
+import { scanPatchSecrets } from '../rules/secrets.js'
 import { evaluateChecklist, mergeModelVerdicts, verdictOf } from '../checklist/evaluate.js'
 import { addedLines, commentableLines } from '../changes/diff.js'
 import type { AgentRunner, AgentReviewOutput, ModelComment } from '../llm/types.js'
@@ -69,6 +70,13 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     .filter((f) => f.status !== 'removed' && f.content !== undefined)
     .map((f) => ({ path: f.path, kind: f.kind, content: f.content as string }))
   const analysis = await analyzeFiles(sources)
+  // Files not read still show their diff: their secrets are findings and are masked like the rest.
+  for (const f of change.files.filter((x) => x.content === undefined && x.status !== 'removed' && x.patch)) {
+    const scan = await scanPatchSecrets(f, f.patch)
+    analysis.findings.push(...scan.findings)
+    analysis.secrets.push(...scan.locations)
+  }
+  analysis.findings.sort(compareFindings)
   const notes = [...change.notes, ...analysis.notes]
 
   const commentable = new Map<string, Set<number>>()

@@ -6,6 +6,7 @@
  * Findings never contain a secret; `values` lists them so every output can mask them.
  */
 import type { Finding, RuleMeta, SecretLocation, Severity, SourceFile } from '../types.js'
+import { newSideText } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
 import { carriesCredential, classifyKey, keyWords, looksRandom, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
@@ -208,6 +209,20 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
       return seen.has(key) ? false : (seen.add(key), true)
     })
   return warnings.length ? { findings, locations, warnings } : { findings, locations }
+}
+
+/**
+ * Secrets in the new side of a patch whose file was not read (not an infrastructure file): its
+ * diff still reaches the model and the reader, so its secrets are findings on their changed lines
+ * and located for redaction. Lines the patch does not show read as empty.
+ */
+export async function scanPatchSecrets(file: Pick<SourceFile, 'path' | 'kind'>, patch: string | undefined): Promise<SecretScan> {
+  const lines = newSideText(patch)
+  if (lines.size === 0) return { findings: [], locations: [] }
+  const last = Math.max(...lines.keys())
+  const content = Array.from({ length: last }, (_, i) => lines.get(i + 1) ?? '').join('\n')
+  const scan = await scanSecrets({ ...file, content })
+  return { ...scan, findings: scan.findings.map(forSamplePath) }
 }
 
 /** The lines a candidate's value occupies, one location per line, as written in the file. */

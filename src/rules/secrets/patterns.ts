@@ -70,13 +70,13 @@ export function anyCase(word: string): string {
 // followed by a value group (masked); the caller decides whether the value is a literal.
 
 /** `Authorization: Bearer …` / `Basic …` (also `-H 'authorization: token …'`). Groups `authHead`, `authVal`. */
-export const AUTH_HEADER_SOURCE = `(?<authHead>${anyCase('authorization')}["']?[ \\t]*[:=][ \\t]*["']?(?:${['bearer', 'basic', 'token', 'bot', 'apikey'].map(anyCase).join('|')})[ \\t]+)(?<authVal>[A-Za-z0-9._~+/=-]{6,2000})`
+export const AUTH_HEADER_SOURCE = `(?<authHead>${anyCase('authorization')}["']?[ \\t]*[:=][ \\t]*["']?(?:${['bearer', 'basic', 'token', 'bot', 'apikey'].map(anyCase).join('|')})[ \\t]+)(?<authVal>[^\\s"'\`<>\\\\]{6,2000})`
 /** `curl -u user:password`, `curl --user=user:password`. Groups `curlHead`, `curlPass`. */
 export const CURL_USER_SOURCE = `(?<curlHead>\\bcurl\\b[^\\n|;&]{0,300}?[ \\t](?:-u|--user)(?:[ \\t]+|=)?["']?[^\\s:"']{1,100}:)(?<curlPass>[^\\s"'@]{1,200})`
 /** `mysql -pSECRET` (with a space, `-p` prompts instead). Groups `myHead`, `myPass`. */
 export const MYSQL_SOURCE = `(?<myHead>\\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlpump|mariadb|mariadb-dump)\\b[^\\n|;&]{0,300}?[ \\t]-p["']?)(?<myPass>[^\\s"'\`;|&]{1,200})`
-/** `--password value` on a command line (the `=` form is a key/value pair). Groups `flagHead`, `flagVal`. */
-export const FLAG_SOURCE = `(?<flagHead>(?<![\\w-])--(?:password|passwd|token|secret|api-key|apikey|client-secret)[ \\t]+["']?)(?<flagVal>[^\\s"'\`;|&-][^\\s"'\`;|&]{0,400})`
+/** `--password value`, `--db-password=value` on a command line. Groups `flagHead`, `flagVal`. */
+export const FLAG_SOURCE = `(?<flagHead>(?<![\\w-])--(?:[a-z0-9]{1,20}-){0,3}(?:password|passwd|token|secret|api-key|apikey)(?:[ \\t]+|=)["']?)(?<flagVal>[^\\s"'\`;|&-][^\\s"'\`;|&]{0,400})`
 /** docker config: `"auth": "<base64 of user:password>"`. Groups `dockHead`, `dockVal`. */
 export const DOCKER_AUTH_SOURCE = `(?<dockHead>"auth"[ \\t]*:[ \\t]*")(?<dockVal>[A-Za-z0-9+/]{8,4000}={0,2})(?=")`
 /** Azure connection strings: `AccountKey=…`, `SharedAccessKey=…`. Groups `azHead`, `azVal`. */
