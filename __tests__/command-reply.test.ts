@@ -42,7 +42,7 @@ describe('command replies', () => {
   })
 
   it("with a model: the answer, sanitized, and the model's name; secrets masked", () => {
-    const body = answer({ outcome: outcome({ answer: 'Ask @team; key AKIAIOSFODNN7EXAMPLE <!-- x -->', model: 'claude-x' }), secrets: ['AKIAIOSFODNN7EXAMPLE'] })
+    const body = answer({ outcome: outcome({ answer: 'Ask @team; key AKIAIOSFODNN7EXAMPLE <!-- x -->', model: 'claude-x' }), secrets: [{ path: 'main.tf', line: 1, column: 0, value: 'AKIAIOSFODNN7EXAMPLE' }] })
     expect(body).toContain('**Answer**\n\nAsk @\u200bteam; key AKIA****')
     expect(body).not.toContain('AKIAIOSFODNN7EXAMPLE')
     expect(body).not.toContain('<!--')

@@ -81,7 +81,7 @@ describe('malformed files among good ones', () => {
     const r = await analyzeFile({ path: 'half.tf', kind: 'terraform', content })
     expect(r.notes.map((n) => n.reason)).toEqual(['parse'])
     expect(r.findings.some((f) => f.category === 'secrets' && f.line === 2)).toBe(true)
-    expect(r.secretValues).toContain('hunter2hunter2X9')
+    expect(r.secrets).toContainEqual({ path: 'half.tf', line: 2, column: 14, value: 'hunter2hunter2X9' })
   }, 30_000)
 })
 

@@ -58,7 +58,7 @@ function request(overrides: Partial<AgentReviewRequest> = {}): AgentReviewReques
       { agent: 'sre', item: 'no-secrets', question: 'q', categories: ['secrets'], status: 'fail', evidence: ['secrets/literal at db/main.tf:2 (critical)'], source: 'rules' }
     ],
     commentable: new Map(c.files.map((f) => [f.path, commentableLines(f.patch)])),
-    secretValues: [SECRET],
+    secrets: [{ path: 'db/main.tf', line: 2, column: 14, value: SECRET }],
     ...overrides
   }
 }
@@ -235,6 +235,25 @@ describe('reading the answer', () => {
     fake.script.push({ kind: 'tool', input: { ...validReview, summary: `The password ${SECRET} is committed.` } })
     const out = ok(await runner().run(request()))
     expect(out.summary).toBe('The password sk-l**** is committed.')
+  })
+
+  it('masks a weak password at its line of the diff only, and drops a suggestion that would commit a secret', async () => {
+    const patch = ['@@ -1,2 +1,3 @@', ' db:', '+  image: postgres:16', '+  password: postgres', ' end'].join('\n')
+    const c = change({ files: [{ path: 'gitea-postgres/compose.yaml', kind: 'compose', status: 'modified', patch }] })
+    const leaky = {
+      ...validReview,
+      comments: [
+        { path: 'gitea-postgres/compose.yaml', line: 3, severity: 'high', category: 'secrets', body: 'Read it from a secret.', suggestion: '  password: postgres' },
+        { path: 'gitea-postgres/compose.yaml', line: 2, severity: 'low', category: 'immutability', body: 'Pin by digest.', suggestion: '  image: postgres:16.2' }
+      ]
+    }
+    fake.script.push({ kind: 'tool', input: leaky })
+    const out = ok(await runner().run(request({ change: c, secrets: [{ path: 'gitea-postgres/compose.yaml', line: 3, column: 12, value: 'postgres' }] })))
+    const text = userText(bodies()[0])
+    expect(text).toContain('### gitea-postgres/compose.yaml (compose, modified)')
+    expect(text).toMatch(/\n2 \+ {3}image: postgres:16\n3 \+ {3}password: po\*\*\*\*\n/)
+    expect(out.comments.map((x) => x.suggestion)).toEqual([undefined, '  image: postgres:16.2'])
+    expect(out.notes).toEqual(['a suggestion for gitea-postgres/compose.yaml:3 was dropped: it contained a secret'])
   })
 
   it('retries once with the validation errors as an error tool_result, then accepts the corrected review', async () => {

@@ -15,7 +15,7 @@ import { renderSummary } from '../src/render/summary.js'
 import { renderPlan } from '../src/render/plan.js'
 import { renderSarif } from '../src/render/sarif.js'
 import { renderScanMarkdown, reviewJson } from '../src/render/report.js'
-import { redact, redactDeep } from '../src/render/redact.js'
+import { redact, redactDeep } from '../src/redact.js'
 import { ALL_RULES } from '../src/rules/index.js'
 
 const personas = loadPersonaSet(readBundledPersonas(), []).personas
@@ -51,9 +51,9 @@ describe('a secret never survives rendering', () => {
       fc.asyncProperty(secretArb, keyArb, fc.nat(CARRIERS.length - 1), async (secret, key, which) => {
         const file = CARRIERS[which](key, secret)
         const result = await runReviewPipeline(changeWith(file, secret), personas, { maxAgents: 2, forced: [] })
-        const secrets = result.secretValues
-        // The scan must have recognised the value, or nothing could mask it.
-        expect(secrets).toContain(secret)
+        const secrets = result.secrets
+        // The scan must have located the value, or nothing could mask it.
+        expect(secrets.map((l) => l.value)).toContain(secret)
         const plan = result.agents.map((a) => renderPlan(a.plan, a.checklist)).join('\n---\n\n')
         const summary = renderSummary(result)
         const outputs = [

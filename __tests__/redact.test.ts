@@ -1,5 +1,6 @@
 import fc from 'fast-check'
-import { maskSecret, redact, redactDeep } from '../src/render/redact.js'
+import { isStrongSecret, maskSecret, redact, redactDeep, redactionWork, redactPatch, redactSource } from '../src/redact.js'
+import type { SecretLocation } from '../src/types.js'
 
 const AWS_KEY_ID = ['AKIA', 'QX7V', 'M2PL', 'R9TB', 'K4HZ'].join('')
 const GITHUB_TOKEN = 'ghp_' + 'aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6'
@@ -21,27 +22,63 @@ describe('maskSecret', () => {
   })
 })
 
+/** Locations of `values` in a file `path`, all on `line`. */
+const located = (path: string, line: number, ...values: string[]): SecretLocation[] => values.map((value) => ({ path, line, column: 0, value }))
+
+describe('strong and weak values', () => {
+  it.each(['hunter2hunter', 'S3cr3t!pass', 'p@ss/w"q"!x9', 'zx81kk29qq77ab', 'wJ8rXUtnFEMI/K7MDENG'])('%s is masked everywhere', (v) => expect(isStrongSecret(v)).toBe(true))
+  it.each(['postgres', 'root', 'value', 'gitea-postgres', 'password123', 'mysecretpassword', 'admin', 'changeme', 'two words here'])('%s is only masked at its location', (v) =>
+    expect(isStrongSecret(v)).toBe(false)
+  )
+})
+
 describe('redact', () => {
-  it('masks every occurrence of a known value, and its URL-encoded and JSON-escaped forms', () => {
-    const secret = 'p@ss w/"quote"!x'
+  it('masks every occurrence of a strong value, and its URL-encoded and JSON-escaped forms', () => {
+    const secret = 'p@ss/w"quote"!x9'
     const text = `a ${secret} b ${secret} c ${encodeURIComponent(secret)} d ${JSON.stringify({ s: secret })}`
-    const out = redact(text, [secret])
+    const out = redact(text, located('a.env', 1, secret))
     expect(out).not.toContain(secret)
     expect(out).not.toContain(encodeURIComponent(secret))
     expect(out).not.toContain(JSON.stringify(secret).slice(1, -1))
     expect(out.startsWith('a p@ss**** b p@ss**** c ')).toBe(true)
   })
 
-  it('masks the longest known value first, overlapping ones as one', () => {
-    const out = redact('key=longersecretvalue123', ['secretvalue', 'longersecretvalue123'])
-    expect(out).toBe('key=long****')
+  it('masks the longest strong value first, overlapping ones as one', () => {
+    expect(redact('key: longer-S3cret-value-9 done', located('a.yml', 1, 'S3cret-value-9', 'longer-S3cret-value-9'))).toBe('key: long**** done')
   })
 
-  it('masks short known values only as whole words', () => {
-    expect(redact('user root logged in; rootfs untouched', ['root'])).toBe('user r**** logged in; rootfs untouched')
-    expect(redact('pw abc here', ['abc'])).toBe('pw abc here')
+  it('never masks a short or word-like value outside its own line: paths, rule ids and messages stay intact', () => {
+    const secrets = [...located('gitea-postgres/compose.yaml', 5, 'postgres'), ...located('k8s/pod.yaml', 3, 'root'), ...located('x.env', 1, 'value')]
+    const text = 'gitea-postgres/compose.yaml:5 k8s/run-as-non-root-not-set: the value of `runAsNonRoot` is not set for user root'
+    expect(redact(text, secrets)).toBe(text)
+  })
+})
+
+describe('positional redaction of source text', () => {
+  const secrets = [...located('gitea-postgres/compose.yaml', 5, 'postgres'), ...located('k8s/pod.yaml', 3, 'root')]
+
+  it('masks a value at its own line of its own file, and nowhere else', () => {
+    const source = ['services:', '  db:', '    image: postgres:16', '    environment:', '      DB_AUTH: postgres', '      POSTGRES_USER: postgres'].join('\n')
+    const out = redactSource('gitea-postgres/compose.yaml', source, secrets, 1).split('\n')
+    expect(out[2]).toBe('    image: postgres:16')
+    expect(out[4]).toBe('      DB_AUTH: po****')
+    expect(out[5]).toBe('      POSTGRES_USER: postgres')
+    // Another file with the same word is left alone.
+    expect(redactSource('other/compose.yaml', source, secrets, 1)).toBe(source)
   })
 
+  it('follows new-side line numbers through a diff; deleted lines are masked by whole token', () => {
+    const patch = ['@@ -1,3 +1,3 @@', ' apiVersion: v1', '-  password: root', '+  user: root', '+  runAsNonRoot: true', ' # rootfs is read-only'].join('\n')
+    const out = redactPatch('k8s/pod.yaml', patch, [...secrets, ...located('k8s/pod.yaml', 2, 'root')])?.split('\n')
+    expect(out).toEqual(['@@ -1,3 +1,3 @@', ' apiVersion: v1', '-  password: r****', '+  user: r****', '+  runAsNonRoot: true', ' # rootfs is read-only'])
+  })
+
+  it('without a line, masks the file\'s values as whole tokens only', () => {
+    expect(redactSource('k8s/pod.yaml', 'user: root # rootfs', secrets)).toBe('user: r**** # rootfs')
+  })
+})
+
+describe('credential shapes', () => {
   it('masks credential shapes without being told about them', () => {
     const text = [
       `id ${AWS_KEY_ID} in text`,
@@ -82,16 +119,18 @@ describe('redact', () => {
   })
 
   it('is idempotent on the examples above', () => {
+    const known = located('a.env', 1, 'Tr0ub4dor3', 'hunter2hunter')
     const text = `x ${AWS_KEY_ID} ${GITHUB_TOKEN}\n${PEM}\npostgres://a:Tr0ub4dor3@h password="hunter2hunter"`
-    const once = redact(text, ['Tr0ub4dor3', 'hunter2hunter'])
-    expect(redact(once, ['Tr0ub4dor3', 'hunter2hunter'])).toBe(once)
+    const once = redact(text, known)
+    expect(redact(once, known)).toBe(once)
   })
+
 
   it('takes time proportional to the text on large texts', () => {
     const ordinary = 'line with ordinary words, a sha 3f786850e387550fdab836ed7e6dc881de23001b and a url https://example.com/x\n'
     const chunk = ordinary.repeat(50) + `key ${AWS_KEY_ID} password: "hunter2hunter"\n`
     const text = chunk.repeat(500) // about 2.5 MB
-    const secrets = Array.from({ length: 50 }, (_, i) => `known-secret-value-${i}-xyz`)
+    const secrets = Array.from({ length: 50 }, (_, i) => located('a.env', i + 1, `known-secret-value-${i}-xyz`)).flat()
     const cost = (input: string): number => {
       let best = Infinity
       for (let i = 0; i < 3; i++) {
@@ -114,7 +153,7 @@ describe('redactDeep', () => {
       nested: { deeper: ['s3cr3t-value-one', null, 7] },
       when: new Date(0)
     }
-    const out = redactDeep(input, ['s3cr3t-value-one'])
+    const out = redactDeep(input, located('a.env', 1, 's3cr3t-value-one'))
     expect(out).toEqual({
       findings: [{ message: 'literal value', line: 3, ok: true, body: 'uses ghp_****' }],
       nested: { deeper: ['s3cr****', null, 7] },
@@ -133,8 +172,9 @@ const charsFrom = (alphabet: string, min: number, max: number) =>
 
 const awsKeyId = charsFrom(UPPER_DIGITS, 16, 16).map((s) => 'AKIA' + s)
 const ghToken = charsFrom(ALNUM, 36, 36).map((s) => 'ghp_' + s)
-const randomSecret = charsFrom(ALNUM + '-_.!@#$%^&/+=', 12, 64)
-const secretArb = fc.oneof(awsKeyId, ghToken, randomSecret)
+const randomSecret = charsFrom(ALNUM + '-_.!@#$%^&/+=', 12, 64).filter(isStrongSecret)
+/** Strong values: the ones masked wherever they appear (weak ones are masked at their line). */
+const secretArb = fc.oneof(awsKeyId, ghToken, randomSecret).filter(isStrongSecret)
 /** Text around the secret: anything, including unicode, quotes, newlines and mask characters. */
 const noise = fc.oneof(fc.string({ maxLength: 60 }), fc.string({ unit: 'grapheme', maxLength: 30 }), fc.constantFrom('', ' ', '\n', '"', '*', '****', '@', ':', 'password=', 'token: "', 'https://u:', '-----BEGIN PRIVATE KEY-----\n', '\n-----END PRIVATE KEY-----'))
 
@@ -144,7 +184,7 @@ describe('properties', () => {
       fc.property(secretArb, fc.array(noise, { minLength: 1, maxLength: 5 }), fc.nat(), (secret, parts, at) => {
         const i = at % (parts.length + 1)
         const text = [...parts.slice(0, i), secret, ...parts.slice(i)].join('')
-        expect(redact(text, [secret])).not.toContain(secret)
+        expect(redact(text, located('p.env', 1, secret))).not.toContain(secret)
       }),
       { numRuns: 500 }
     )
@@ -164,9 +204,21 @@ describe('properties', () => {
       })).node
     fc.assert(
       fc.property(secretArb.chain((s) => fc.tuple(fc.constant(s), tree(s))), ([secret, value]) => {
-        expect(JSON.stringify(redactDeep(value, [secret])) ?? '').not.toContain(JSON.stringify(secret).slice(1, -1))
+        expect(JSON.stringify(redactDeep(value, located('p.env', 1, secret))) ?? '').not.toContain(JSON.stringify(secret).slice(1, -1))
       }),
       { numRuns: 300 }
+    )
+  })
+
+  it('any value, however short or common, never survives the echo of its own line', () => {
+    const anyValue = fc.string({ minLength: 1, maxLength: 30 }).filter((v) => v.trim() === v && v.length > 0 && !v.includes('\n') && !v.includes('*'))
+    fc.assert(
+      fc.property(anyValue, noise, noise, fc.integer({ min: 1, max: 50 }), (value, before, after, line) => {
+        const text = `${before.replace(/\n/g, ' ')}${value}${after.replace(/\n/g, ' ')}`
+        const out = redactSource('f.yaml', `above\n${text}\nbelow`, located('f.yaml', line, value), line - 1).split('\n')
+        expect(out[1]).not.toContain(value)
+      }),
+      { numRuns: 500 }
     )
   })
 
@@ -174,11 +226,71 @@ describe('properties', () => {
     fc.assert(
       fc.property(secretArb, fc.array(fc.oneof(noise, secretArb), { maxLength: 6 }), (secret, parts) => {
         const text = parts.join('') + secret + parts.reverse().join(' ')
-        const once = redact(text, [secret])
-        expect(redact(once, [secret])).toBe(once)
+        const once = redact(text, located('p.env', 1, secret))
+        expect(redact(once, located('p.env', 1, secret))).toBe(once)
         expect(redact(once)).toBe(once)
       }),
       { numRuns: 500 }
     )
+  })
+})
+
+// ── cost ───────────────────────────────────────────────────────────────────────────────────
+
+/** Best of several runs, in milliseconds: the least disturbed by the rest of the machine. */
+function timeOf(run: () => void, repeats = 9): number {
+  let best = Infinity
+  for (let i = 0; i < repeats; i++) {
+    const started = performance.now()
+    run()
+    best = Math.min(best, performance.now() - started)
+  }
+  return best
+}
+
+/** Work counted by the redactor while `run` runs. */
+function workOf(run: () => void): { scanned: number; compared: number } {
+  const before = redactionWork()
+  run()
+  const after = redactionWork()
+  return { scanned: after.scanned - before.scanned, compared: after.compared - before.compared }
+}
+
+describe('redaction cost', () => {
+  const ordinary = 'line with ordinary words, a sha 3f786850e387550fdab836ed7e6dc881de23001b and a url https://example.com/x\n'
+  const chunk = ordinary.repeat(20) + `key ${AWS_KEY_ID} password: "hunter2hunter" and Kn0wn-s3cret-7-xyz\n`
+  const locations = (n: number) => Array.from({ length: n }, (_, i) => ({ path: `f${i}.env`, line: 1, column: 0, value: `Kn0wn-s3cret-${i}-xyz` }))
+
+  it('grows with the printed text, not faster', () => {
+    const secrets = locations(50)
+    const small = chunk.repeat(300)
+    const large = chunk.repeat(600)
+    redact(large, secrets) // warm up
+    const ratio = timeOf(() => redact(large, secrets)) / timeOf(() => redact(small, secrets))
+    expect(ratio).toBeLessThan(3)
+    const w = [workOf(() => redact(small, secrets)), workOf(() => redact(large, secrets))]
+    expect(w[1].scanned).toBe(2 * w[0].scanned)
+    expect(w[1].compared).toBeLessThanOrEqual(2 * w[0].compared)
+  })
+
+  it('does not grow with the number of known values', () => {
+    const text = chunk.repeat(150)
+    const few = workOf(() => redact(text, locations(10)))
+    const many = workOf(() => redact(text, locations(2000)))
+    expect(many.scanned).toBe(few.scanned)
+    // Only values sharing a 4-character prefix with the text are ever compared.
+    expect(many.compared).toBeLessThan(few.compared * 250)
+    const sameBucket = workOf(() => redact(text, locations(2000).map((l, i) => ({ ...l, value: `Zq${i}-unrelated-S3cret` }))))
+    expect(sameBucket.compared).toBe(0)
+  })
+
+  it('redacting a result object twice as big costs twice the work, whatever the number of values', () => {
+    const result = (n: number) => ({ findings: Array.from({ length: n }, (_, i) => ({ path: `svc${i}/main.tf`, message: `finding ${i}: ${ordinary}`, line: i })) })
+    const small = workOf(() => redactDeep(result(1500), locations(200)))
+    const large = workOf(() => redactDeep(result(3000), locations(200)))
+    const largeManyValues = workOf(() => redactDeep(result(3000), locations(5000)))
+    expect(large.scanned / small.scanned).toBeLessThan(2.05)
+    expect(largeManyValues.scanned).toBe(large.scanned)
+    expect(largeManyValues.compared).toBeLessThanOrEqual(large.compared + 3000)
   })
 })

@@ -1,8 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto'
 import type { FileKind, Finding } from '../src/types.js'
-import { scanSecrets, secretRules } from '../src/rules/secrets.js'
+import { forSamplePath, scanSecrets, secretRules, type SecretScan } from '../src/rules/secrets.js'
+import { analyzeFile } from '../src/rules/index.js'
 import { classifyKey, whyNotLiteral } from '../src/rules/secrets/keys.js'
-import { redact } from '../src/render/redact.js'
+import { redact } from '../src/redact.js'
 
 // Credential-shaped test values are assembled at run time so the repository holds no literal token.
 const AWS_KEY_ID = ['AKIA', 'QX7V', 'M2PL', 'R9TB', 'K4HZ'].join('')
@@ -18,15 +19,20 @@ async function scan(path: string, content: string, kind: FileKind = 'other') {
   return scanSecrets({ path, kind, content })
 }
 
+/** The distinct secret values a scan located, in order. */
+function valuesOf(r: SecretScan): string[] {
+  return [...new Set(r.locations.map((l) => l.value))]
+}
+
 function at(findings: Finding[]): string[] {
   return findings.map((f) => `${f.ruleId}@${f.line}`)
 }
 
 /** No message, remediation or suggestion may echo a secret value, and redaction leaves them as they are. */
-function expectNoLeak(findings: Finding[], values: string[]) {
-  const text = JSON.stringify(findings)
-  for (const v of values) expect(text).not.toContain(v)
-  for (const f of findings) expect(redact(f.message, values)).toBe(f.message)
+function expectNoLeak(r: SecretScan) {
+  const text = JSON.stringify(r.findings)
+  for (const v of valuesOf(r)) expect(text).not.toContain(v)
+  for (const f of r.findings) expect(redact(f.message, r.locations)).toBe(f.message)
 }
 
 describe('secretlint layer', () => {
@@ -34,17 +40,17 @@ describe('secretlint layer', () => {
     const content = `#!/bin/sh\nexport AWS_SECRET_ACCESS_KEY=${AWS_SECRET}\necho done\n`
     const r = await scan('deploy.sh', content)
     expect(at(r.findings)).toContain('secrets/aws@2')
-    expect(r.values).toContain(AWS_SECRET)
-    expect(r.values.some((v) => v.includes('AWS_SECRET_ACCESS_KEY'))).toBe(false)
-    expectNoLeak(r.findings, r.values)
+    expect(valuesOf(r)).toContain(AWS_SECRET)
+    expect(valuesOf(r).some((v) => v.includes('AWS_SECRET_ACCESS_KEY'))).toBe(false)
+    expectNoLeak(r)
   })
 
   it('finds a GitHub token', async () => {
     const r = await scan('ci.yml', `env:\n  GH: x\n  TOKEN_FOR_BOT: ${GITHUB_TOKEN}\n`)
     expect(at(r.findings)).toEqual(['secrets/github@3'])
     expect(r.findings[0].severity).toBe('critical')
-    expect(r.values).toEqual([GITHUB_TOKEN])
-    expectNoLeak(r.findings, r.values)
+    expect(valuesOf(r)).toEqual([GITHUB_TOKEN])
+    expectNoLeak(r)
   })
 
   it('finds a private key block and spans it with endLine', async () => {
@@ -52,8 +58,10 @@ describe('secretlint layer', () => {
     const r = await scan('key.yaml', `a: 1\nkey: |\n${lines.map((l) => '  ' + l).join('\n')}\n`)
     expect(r.findings).toHaveLength(1)
     expect(r.findings[0]).toMatchObject({ ruleId: 'secrets/privatekey', line: 3, endLine: 2 + lines.length, category: 'secrets' })
-    expect(r.values).toHaveLength(1)
-    expect(r.values[0]).toContain('-----BEGIN PRIVATE KEY-----')
+    // One location per line of the block, each at its own line.
+    expect(r.locations.map((l) => l.line)).toEqual(lines.map((_, i) => 3 + i))
+    expect(r.locations[0].value).toBe('-----BEGIN PRIVATE KEY-----')
+    expect(r.locations[0].column).toBe(2)
   })
 })
 
@@ -62,8 +70,8 @@ describe('IaC layer: literal values under secret-named keys', () => {
     const r = await scan('main.tf', 'resource "aws_db_instance" "db" {\n  username = "admin"\n  password = "Sup3rS3cret!"\n}\n', 'terraform')
     expect(at(r.findings)).toEqual(['secrets/hardcoded-password@3'])
     expect(r.findings[0].message).toBe('Hard-coded password: literal value for `password`.')
-    expect(r.values).toEqual(['Sup3rS3cret!'])
-    expectNoLeak(r.findings, r.values)
+    expect(valuesOf(r)).toEqual(['Sup3rS3cret!'])
+    expectNoLeak(r)
   })
 
   it('HCL heredoc script lines are shell assignments', async () => {
@@ -86,7 +94,7 @@ describe('IaC layer: literal values under secret-named keys', () => {
     ].join('\n')
     const r = await scan('template.yaml', yaml, 'cloudformation')
     expect(at(r.findings)).toEqual(['secrets/hardcoded-password@5', 'secrets/hardcoded-password@8'])
-    expect(r.values.sort()).toEqual(['Pa55word-2024', 's3cr3t-proxy'])
+    expect(valuesOf(r).sort()).toEqual(['Pa55word-2024', 's3cr3t-proxy'])
   })
 
   it('Kubernetes env name/value pairs point at the value line', async () => {
@@ -107,7 +115,7 @@ describe('IaC layer: literal values under secret-named keys', () => {
     ].join('\n')
     const r = await scan('pod.yaml', yaml, 'kubernetes')
     expect(at(r.findings)).toEqual(['secrets/hardcoded-password@10'])
-    expect(r.values).toEqual(['kq93-lz0p'])
+    expect(valuesOf(r)).toEqual(['kq93-lz0p'])
   })
 
   it('JSON, including minified JSON', async () => {
@@ -115,15 +123,15 @@ describe('IaC layer: literal values under secret-named keys', () => {
     expect(at(r.findings)).toEqual(['secrets/hardcoded-secret@3'])
     const min = await scan('min.json', '{"a":"b","apiKey":"zx81-kk29-qq77","password":"letmein99"}')
     expect(at(min.findings).sort()).toEqual(['secrets/hardcoded-api-key@1', 'secrets/hardcoded-password@1'])
-    expect(min.values.sort()).toEqual(['letmein99', 'zx81-kk29-qq77'])
-    expectNoLeak(min.findings, min.values)
+    expect(valuesOf(min).sort()).toEqual(['letmein99', 'zx81-kk29-qq77'])
+    expectNoLeak(min)
   })
 
   it('Dockerfile ENV and ARG, both forms', async () => {
     const df = 'FROM alpine\nARG password=pass!1213Fs\nENV APP_SECRET="quoted value 1"\nENV API_TOKEN tok-legacy-form\nENV PATH=/usr/bin\n'
     const r = await scan('Dockerfile', df, 'dockerfile')
     expect(at(r.findings)).toEqual(['secrets/hardcoded-password@2', 'secrets/hardcoded-secret@3', 'secrets/hardcoded-token@4'])
-    expect(r.values.sort()).toEqual(['pass!1213Fs', 'quoted value 1', 'tok-legacy-form'])
+    expect(valuesOf(r).sort()).toEqual(['pass!1213Fs', 'quoted value 1', 'tok-legacy-form'])
   })
 
   it('.env and compose environment lists', async () => {
@@ -131,7 +139,7 @@ describe('IaC layer: literal values under secret-named keys', () => {
     expect(at(env.findings)).toEqual(['secrets/hardcoded-password@3', 'secrets/hardcoded-secret@4'])
     const compose = await scan('docker-compose.yml', 'services:\n  db:\n    environment:\n      - POSTGRES_USER=postgres\n      - POSTGRES_PASSWORD=postgres\n', 'compose')
     expect(at(compose.findings)).toEqual(['secrets/hardcoded-password@5'])
-    expect(compose.values).toEqual(['postgres'])
+    expect(valuesOf(compose)).toEqual(['postgres'])
   })
 
   it('AWS key pair, URL password and known token shapes', async () => {
@@ -150,8 +158,8 @@ describe('IaC layer: literal values under secret-named keys', () => {
     expect(ids).toContain('secrets/url-password@4')
     expect(ids.some((id) => id.endsWith('@5'))).toBe(false)
     expect(r.findings.find((f) => f.line === 1)?.message).toContain('`AKIA****`')
-    for (const v of [AWS_KEY_ID, AWS_SECRET, 'Tr0ub4dor3', 'r3disPa55']) expect(r.values).toContain(v)
-    expectNoLeak(r.findings, r.values)
+    for (const v of [AWS_KEY_ID, AWS_SECRET, 'Tr0ub4dor3', 'r3disPa55']) expect(valuesOf(r)).toContain(v)
+    expectNoLeak(r)
   })
 
   it('user data holding a 40-character key-shaped string, but not a SHA-1', async () => {
@@ -204,7 +212,7 @@ describe('not secrets: references and placeholders', () => {
   it.each(negatives)('%s: %s', async (path, content, kind) => {
     const r = await scan(path, content + '\n', kind)
     expect(r.findings).toEqual([])
-    expect(r.values).toEqual([])
+    expect(valuesOf(r)).toEqual([])
   })
 })
 
@@ -246,5 +254,150 @@ describe('rule catalogue', () => {
     }
     expect(new Set(secretRules.map((m) => m.id)).size).toBe(secretRules.length)
     for (const m of secretRules) expect(m.id).toMatch(/^secrets\/[a-z0-9-]+$/)
+  })
+})
+
+// ── shapes inside commands, headers, connection strings and manifests ─────────────────────
+
+describe('credentials inside commands, headers and manifests', () => {
+  const S = ['Zq7', 'x-R4p', '!wLm9'].join('')
+  const cases: Array<[string, string, FileKind, string, number]> = [
+    ['curl -u', `#!/bin/sh\ncurl -fsS -u deploy:${S} https://registry.internal/api\n`, 'other', 'secrets/command-line-password', 2],
+    ['curl --user=', `RUN curl --user=deploy:${S} https://x.internal/a`, 'dockerfile', 'secrets/command-line-password', 1],
+    ['mysql -p', `mysql -h db -uroot -p${S} -e 'select 1'\n`, 'other', 'secrets/command-line-password', 1],
+    ['mysqldump -p quoted', `mysqldump -uroot -p'${S}' app > dump.sql\n`, 'other', 'secrets/command-line-password', 1],
+    ['--password value', `docker login --username ci --password ${S} registry.internal\n`, 'other', 'secrets/command-line-password', 1],
+    ['--db-password=value', `psql --db-password=${S} -c 'select 1'\n`, 'other', 'secrets/command-line-password', 1],
+    ['Bearer header', `steps:\n  - run: curl -H "Authorization: Bearer ${S}" https://api.internal\n`, 'workflow', 'secrets/authorization-header', 2],
+    ['Basic header', `headers:\n  authorization: Basic ${Buffer.from(`ci:${S}`).toString('base64')}\n`, 'other', 'secrets/authorization-header', 2],
+    ['Azure AccountKey', `{"Storage": "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${Buffer.from(S.repeat(4)).toString('base64')};EndpointSuffix=core.windows.net"}\n`, 'other', 'secrets/azure-storage-key', 1],
+    ['docker auth', `{\n  "auths": {\n    "registry.internal": {\n      "auth": "${Buffer.from(`ci:${S}`).toString('base64')}"\n    }\n  }\n}\n`, 'other', 'secrets/docker-config-auth', 4],
+    ['Secret stringData', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  url: ${S}\n`, 'kubernetes', 'secrets/k8s-secret-data', 6],
+    ['Secret data', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  pw: ${Buffer.from(S).toString('base64')}\n`, 'kubernetes', 'secrets/k8s-secret-data', 7],
+    ['TF variable default', `variable "db_password" {\n  type    = string\n  default = "${S}"\n}\n`, 'terraform', 'secrets/hardcoded-password', 3],
+    ['CFN NoEcho default', `Parameters:\n  AdminLogin:\n    Type: String\n    NoEcho: true\n    Default: ${S}\n`, 'cloudformation', 'secrets/hardcoded-secret', 5],
+    ['CFN JSON default', `{\n  "Parameters": {\n    "DbPassword": {\n      "Type": "String",\n      "Default": "${S}"\n    }\n  }\n}\n`, 'cloudformation', 'secrets/hardcoded-password', 5]
+  ]
+  it.each(cases)('%s', async (_name, content, kind, rule, line) => {
+    const path = kind === 'dockerfile' ? 'Dockerfile' : kind === 'workflow' ? '.github/workflows/ci.yml' : kind === 'terraform' ? 'main.tf' : 'deploy/file.yaml'
+    const r = await scan(path, content, kind)
+    expect(at(r.findings)).toContain(`${rule}@${line}`)
+    // The location points at the secret as written on that line, and masking it there removes it.
+    const loc = r.locations.find((l) => l.line === line)
+    expect(loc).toBeDefined()
+    const written = content.split('\n')[line - 1]
+    expect(written.slice(loc!.column, loc!.column + loc!.value.length)).toBe(loc!.value)
+    expectNoLeak(r)
+  })
+
+  it('references and placeholders in those shapes are not findings', async () => {
+    const content = [
+      'curl -u "$USER:$PASS" https://x.internal',
+      'curl -H "Authorization: Bearer ${{ secrets.TOKEN }}" https://x.internal',
+      'curl -H "Authorization: Bearer $TOKEN" https://x.internal',
+      'mysql -uroot -p -e "select 1"',
+      'mysql -uroot -p$MYSQL_ROOT_PASSWORD',
+      'docker login --password-stdin',
+      'docker login --password "$REGISTRY_PASSWORD"',
+      'mkdir -p /var/lib/app',
+      'docker buildx build --secret id=npmrc,src=$HOME/.npmrc .',
+      'vault login --token-file /run/token',
+      'ssh -p 2222 host'
+    ].join('\n')
+    const r = await scan('run.sh', content + '\n')
+    expect(r.findings).toEqual([])
+    const secret = `apiVersion: v1\nkind: Secret\nstringData:\n  password: {{ .Values.password }}\n  token: changeme\ndata:\n  password: ${Buffer.from('changeme').toString('base64')}\n`
+    expect((await scan('chart/templates/secret.yaml', secret, 'helm')).findings).toEqual([])
+  })
+})
+
+// ── precision on real code (issue 11): written from the patterns, not copied ──────────────
+
+describe('precision: code, key names and addresses are not secrets', () => {
+  const negatives: Array<[string, string, FileKind]> = [
+    ['app/db.py', 'conn = connect(host=HOST, password=PGPASSWORD, dbname="app")', 'other'],
+    ['app/db.py', 'password = pf.read()', 'other'],
+    ['app/page.py', "token = r['NextToken']", 'other'],
+    ['app/handler.js', 'const token = event.resultToken', 'other'],
+    ['app/cfg.py', '    api_key=None,', 'other'],
+    ['values.yaml', 'passwordKey: admin-password', 'helm'],
+    ['values.yaml', 'existingSecret: mysql-credentials', 'helm'],
+    ['values.yaml', 'configFromSecret: grafana-config', 'helm'],
+    ['values.yaml', 'secretName: tls-cert', 'helm'],
+    ['values.yaml', 'connectionString: db.internal:5432', 'helm'],
+    ['app.env', 'REDIS_CONNECTION_STRING=cache:6379', 'other'],
+    ['values.yaml', 'password: <your-password-here>', 'helm'],
+    ['values.yaml', 'password: changeme123', 'helm'],
+    ['values.yaml', 'token: xxxxxxxxxxxx', 'helm'],
+    ['values.yaml', 'apiKey: your-api-key', 'helm'],
+    ['values.yaml', 'adminPassword: example-password', 'helm']
+  ]
+  it.each(negatives)('%s: %s', async (path, content, kind) => {
+    const r = await scan(path, content + '\n', kind)
+    expect(r.findings).toEqual([])
+  })
+
+  it('a connection string that carries a password is still one', async () => {
+    const r = await scan('app.env', 'DB_CONNECTION_STRING=Server=db;Database=app;User Id=app;Password=Qx7-lm2!pz;\n')
+    expect(at(r.findings)).toEqual(['secrets/hardcoded-connection-string@1'])
+  })
+
+  it('generated code and lockfiles are not read', async () => {
+    const token = `password="${['Zq7x', 'R4p!w', 'Lm9k'].join('')}"\n`
+    for (const path of ['api/service_pb2.py', 'api/service_pb2_grpc.py', 'api/service.pb.go', 'package-lock.json', 'web/yarn.lock', 'pnpm-lock.yaml', 'go.sum', 'Cargo.lock', 'poetry.lock']) {
+      expect((await scan(path, token)).findings).toEqual([])
+    }
+    expect((await scan('api/service.py', token)).findings).toHaveLength(1)
+  })
+
+  it('secretKeyRef inside a CRD schema is a property, not a Secret read', async () => {
+    const crd = [
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'spec:',
+      '  versions:',
+      '    - schema:',
+      '        openAPIV3Schema:',
+      '          properties:',
+      '            secretKeyRef:',
+      '              description: A key of a Secret.',
+      '              type: object'
+    ].join('\n')
+    expect((await scan('crds/thing.yaml', crd + '\n', 'kubernetes')).findings).toEqual([])
+    const schemaOnly = 'properties:\n  secretKeyRef:\n    type: object\n    properties:\n      name: {type: string}\n'
+    expect((await scan('k8s/schema.yaml', schemaOnly, 'kubernetes')).findings).toEqual([])
+  })
+})
+
+describe('test, fixture and example paths, and documentation', () => {
+  const password = `DB_PASSWORD=${['Zq7x', 'R4p!w', 'Lm9k'].join('')}\n`
+  it.each(['ci/env.sh', 'test/env.sh', 'tests/env.sh', 'fixtures/env.sh', 'pkg/unittests/env.sh', 'examples/complete/env.sh', 'pkg/testdata/env.sh', 'docs/setup.md'])(
+    '%s: a literal under a secret key is reported for information',
+    async (path) => {
+      const f = forSamplePath((await scan(path, password)).findings[0])
+      expect(f).toMatchObject({ ruleId: 'secrets/hardcoded-password', severity: 'info' })
+    }
+  )
+
+  it('a real credential shape keeps its severity anywhere', async () => {
+    for (const path of ['tests/env.sh', 'examples/a/main.tf', 'README.md']) {
+      const r = await scan(path, `export GH=${GITHUB_TOKEN}\n`)
+      expect(r.findings.map(forSamplePath).map((f) => f.severity)).toEqual(['critical'])
+    }
+  })
+
+  it('applies to every rule of the secrets category through analyzeFile', async () => {
+    const tf = 'module "alb" {\n  source = "x"\n  client_secret = "Qx7-lm2!pz9"\n}\n'
+    const inExample = await analyzeFile({ path: 'examples/complete/main.tf', kind: 'terraform', content: tf })
+    const secrets = inExample.findings.filter((f) => f.category === 'secrets')
+    expect(secrets.length).toBeGreaterThan(0)
+    expect(secrets.every((f) => f.severity === 'info')).toBe(true)
+    const inModule = await analyzeFile({ path: 'modules/alb/main.tf', kind: 'terraform', content: tf })
+    expect(inModule.findings.filter((f) => f.category === 'secrets').every((f) => f.severity === 'high')).toBe(true)
+  })
+
+  it('a value repeating its key is a placeholder in the Terraform rule too', async () => {
+    const tf = 'module "alb" {\n  source = "x"\n  client_id     = "client_id"\n  client_secret = "client_secret"\n}\n'
+    expect((await analyzeFile({ path: 'modules/alb/main.tf', kind: 'terraform', content: tf })).findings.filter((f) => f.category === 'secrets')).toEqual([])
   })
 })

@@ -146,11 +146,24 @@ export interface FileNote {
   message: string
 }
 
+/**
+ * Where the analysis saw a literal secret: the exact text on one line of one file. Redaction masks
+ * that span wherever the file's source is echoed, and strong values everywhere. Never rendered.
+ */
+export interface SecretLocation {
+  path: string
+  /** 1-based line holding `value` (a multi-line secret gives one location per line). */
+  line: number
+  /** 0-based column of `value` in that line. */
+  column: number
+  value: string
+}
+
 export interface AnalysisResult {
   findings: Finding[]
   notes: FileNote[]
-  /** Literal secret values seen in the files, so every output can mask them. Never rendered. */
-  secretValues: string[]
+  /** Literal secrets seen in the files (before any suppression), so every output can mask them. */
+  secrets: SecretLocation[]
 }
 
 // ── Personas ────────────────────────────────────────────────────────────────────────────────

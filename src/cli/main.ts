@@ -18,7 +18,7 @@ import { renderSummary } from '../render/summary.js'
 import { renderPlan } from '../render/plan.js'
 import { renderSarif } from '../render/sarif.js'
 import { renderScanMarkdown, reviewJson } from '../render/report.js'
-import { redact, redactDeep } from '../render/redact.js'
+import { redact, redactDeep } from '../redact.js'
 import { createAgentRunnerFromEnv } from '../llm/runner.js'
 import { runAudit } from '../modes/audit-local.js'
 import { loadLocalPersonas, readPersonasAtRef } from './personas.js'
@@ -125,14 +125,14 @@ async function scanCommand(args: string[], v: Values, io: CliIo): Promise<number
   const analysis = await analyzeFiles(tree.files)
   const ms = Math.round(performance.now() - started)
   const notes = [...tree.notes, ...analysis.notes]
-  for (const n of notes) io.stderr(`note: ${redact(n.message, analysis.secretValues)}\n`)
+  for (const n of notes) io.stderr(`note: ${redact(n.message, analysis.secrets)}\n`)
   if (fmt === 'json') {
     const out = { findings: analysis.findings, files: tree.listed, notes, stats: { files: tree.listed.length, ms } }
-    io.stdout(JSON.stringify(redactDeep(out, analysis.secretValues), null, 2) + '\n')
+    io.stdout(JSON.stringify(redactDeep(out, analysis.secrets), null, 2) + '\n')
   } else if (fmt === 'sarif') {
-    io.stdout(JSON.stringify(redactDeep(renderSarif(analysis.findings, { version: VERSION, rules: ALL_RULES }), analysis.secretValues), null, 2) + '\n')
+    io.stdout(JSON.stringify(redactDeep(renderSarif(analysis.findings, { version: VERSION, rules: ALL_RULES }), analysis.secrets), null, 2) + '\n')
   } else {
-    io.stdout(redact(renderScanMarkdown(analysis.findings, tree.listed, notes), analysis.secretValues) + '\n')
+    io.stdout(redact(renderScanMarkdown(analysis.findings, tree.listed, notes), analysis.secrets) + '\n')
   }
   return exitFor(analysis.findings, failOn)
 }
@@ -170,7 +170,7 @@ async function reviewCommand(v: Values, io: CliIo): Promise<number> {
     forced: list(v.agents ?? ''),
     agentRunner: runner
   })
-  const secrets = result.secretValues
+  const secrets = result.secrets
   const plan = result.agents.map((a) => renderPlan(a.plan, a.checklist)).join('\n---\n\n')
   const summary = renderSummary(result)
   if (v['plan-out']) {

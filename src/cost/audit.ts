@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import type { FileNote, Finding } from '../types.js'
 import { readTree, type TreeFile } from '../changes/tree.js'
 import { analyzeFiles, compareFindings } from '../rules/index.js'
-import { redactDeep } from '../render/redact.js'
+import { redactDeep } from '../redact.js'
 import { renderAuditReport, type AuditReportOptions } from '../render/audit-report.js'
 import { analyzeCost } from './index.js'
 import { summarize, type Estimate } from './estimate.js'
@@ -88,7 +88,7 @@ export async function auditTree(root: string, options: AuditOptions = {}): Promi
     estimate: summarize(cost.lines, cost.assumptions)
   }
   // Redact the data first and render the report from it, so a merge of shards renders the same.
-  const safe = redactDeep(body, analysis.secretValues)
+  const safe = redactDeep(body, analysis.secrets)
   safe.stats.ms = Math.round(performance.now() - started)
   return { ...safe, report: renderAuditReport(safe, options.report) }
 }

@@ -8,7 +8,7 @@ import type { AgentReviewFailure, AgentReviewOutput, AgentReviewRequest, AgentRu
 import type { Logger } from '../modes/action-io.js'
 import type { Usage } from '../types.js'
 import { ZERO_USAGE } from '../types.js'
-import { redact, redactDeep } from '../render/redact.js'
+import { redact, redactDeep, redactPatch, redactSource, type Secrets } from '../redact.js'
 import { createMessagesClient, describeApiError, isToolChoiceRejection } from './client.js'
 import type { ApiMessage, CreateParams, MessagesClient } from './client.js'
 import { modelInfo, resolveModel } from './models.js'
@@ -80,7 +80,9 @@ async function buildPrompt(
   limit: number,
   toolChoice: CreateParams['tool_choice']
 ): Promise<Prompt> {
-  const system = systemBlocks(request.persona, request.secretValues)
+  // The diff is the files' own source: each secret is masked at its line before anything is packed.
+  request = { ...request, change: { ...request.change, files: request.change.files.map((f) => ({ ...f, patch: redactPatch(f.path, f.patch, request.secrets) })) } }
+  const system = systemBlocks(request.persona, request.secrets)
   const tools = [reviewTool()]
   const fixedText = system.map((b) => b.text).join('\n') + JSON.stringify(tools) + userMessage(request, { diff: '', notes: [] })
   const fixed = estimateTokens(fixedText) + NOTE_ALLOWANCE_TOKENS
@@ -109,15 +111,18 @@ async function buildPrompt(
 
 type ContentParam = Exclude<CreateParams['messages'][number]['content'], string>
 
-/** The response's content as it is sent back in the next request (thinking blocks included). */
-function echo(message: ApiMessage): ContentParam {
-  return message.content as unknown as ContentParam
+/**
+ * The response's content as it is sent back in the next request (thinking blocks included, and
+ * verbatim: the API checks their signature). Text and tool input are redacted like any request.
+ */
+function echo(message: ApiMessage, secrets: Secrets): ContentParam {
+  return message.content.map((block) => (block.type === 'thinking' || block.type === 'redacted_thinking' ? block : redactDeep(block, secrets))) as unknown as ContentParam
 }
 
 async function runReview(client: MessagesClient, options: AgentRunnerOptions, request: AgentReviewRequest): Promise<AgentReviewOutput | AgentReviewFailure> {
   const notes: string[] = []
   let usage: Usage = { ...ZERO_USAGE }
-  const secrets = request.secretValues
+  const secrets = request.secrets
   const fail = (error: string): AgentReviewFailure => ({ error: redact(error, secrets), notes, usage })
   try {
     const resolved = resolveModel(request.persona.model, options.model)
@@ -170,7 +175,7 @@ async function runReview(client: MessagesClient, options: AgentRunnerOptions, re
       if (!call0) {
         if (toolChoice?.type !== 'tool' && !reminded) {
           reminded = true
-          messages.push({ role: 'assistant', content: echo(res) }, { role: 'user', content: TOOL_REMINDER })
+          messages.push({ role: 'assistant', content: echo(res, secrets) }, { role: 'user', content: TOOL_REMINDER })
           continue
         }
         return fail(`the model answered without calling ${REVIEW_TOOL_NAME} (stop_reason: ${res.stop_reason ?? 'none'})`)
@@ -182,7 +187,7 @@ async function runReview(client: MessagesClient, options: AgentRunnerOptions, re
       repaired = true
       notes.push(`the first ${REVIEW_TOOL_NAME} input was invalid (${parsed.errors.length} problem(s)); asked once for a correction`)
       messages.push(
-        { role: 'assistant', content: echo(res) },
+        { role: 'assistant', content: echo(res, secrets) },
         {
           role: 'user',
           content: calls.map((c) =>
@@ -199,11 +204,19 @@ async function runReview(client: MessagesClient, options: AgentRunnerOptions, re
   }
 }
 
-function success(review: ParsedReview, notes: string[], usage: Usage, model: string, secrets: string[]): AgentReviewOutput {
+function success(review: ParsedReview, notes: string[], usage: Usage, model: string, secrets: Secrets): AgentReviewOutput {
   // The model may echo a secret it saw before redaction reached it (or guessed); mask again.
   const clean = redactDeep(review, secrets)
+  // A suggestion is committed verbatim: one that would carry a secret (or its mask) is dropped.
+  const comments = clean.comments.map((c, i) => {
+    const proposed = review.comments[i]?.suggestion
+    if (proposed === undefined || redactSource(c.path, proposed, secrets, c.line) === proposed) return c
+    notes.push(`a suggestion for ${c.path}:${c.line} was dropped: it contained a secret`)
+    const { suggestion: _dropped, ...rest } = c
+    return rest
+  })
   return {
-    comments: clean.comments,
+    comments,
     verdicts: clean.verdicts,
     plan: clean.plan,
     summary: clean.summary,

@@ -2,7 +2,7 @@
  * The contract between the review pipeline and the agent runner: what a persona is given and
  * what it must give back. The pipeline works the same without a runner (deterministic path).
  */
-import type { Category, ChangeSet, ChecklistResult, Finding, Persona, Severity, Usage } from '../types.js'
+import type { Category, ChangeSet, ChecklistResult, Finding, Persona, SecretLocation, Severity, Usage } from '../types.js'
 import type { ModelVerdict } from '../checklist/evaluate.js'
 import type { PlanDocument } from '../render/plan-types.js'
 
@@ -17,8 +17,8 @@ export interface AgentReviewRequest {
   commentable: Map<string, Set<number>>
   /** A reviewer's question from `/agent <name> <question>` (untrusted text). */
   question?: string
-  /** Literal secret values to mask before anything is sent. */
-  secretValues: string[]
+  /** Where the analysis found literal secrets: masked before anything is sent. */
+  secrets: SecretLocation[]
 }
 
 export interface ModelComment {

@@ -103,7 +103,7 @@ export function narratorFromRunner(runner: AgentRunner, onCost: (usd: number) =>
       files: [],
       notes: []
     }
-    const out = await runner({ persona, change, findings: top, checklist: [], commentable: new Map(), secretValues: [] })
+    const out = await runner({ persona, change, findings: top, checklist: [], commentable: new Map(), secrets: [] })
     onCost(out.usage.costUsd)
     if (isFailure(out)) throw new Error(out.error)
     return [out.summary, ...(out.plan?.steps ?? []).slice(0, 5).map((s, i) => `${i + 1}. ${s.title}: ${s.detail}`)].filter(Boolean).join('\n')

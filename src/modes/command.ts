@@ -13,7 +13,7 @@ import { classifyFile } from '../changes/classify.js'
 import { findPersona } from '../agents/loader.js'
 import { parseAgentCommand, suggestPersona, type AgentCommand } from '../agents/command.js'
 import { renderAnswerReply, renderFailureReply, renderHelpReply, renderRefusalReply, renderUnknownReply, type AnswerReplyInput } from '../render/command-reply.js'
-import { redact } from '../render/redact.js'
+import { redact, type Secrets } from '../redact.js'
 import { NO_KEY_MESSAGE, finishReview, loadBasePersonas, reviewAndDeliver, type Reviewed } from './shared.js'
 
 export type CommandTrigger =
@@ -80,7 +80,7 @@ export async function runCommandMode(config: Config, ctx: RunContext, io: Action
 
   await reactWith('eyes')
   const name = command.kind === 'run' ? command.name : undefined
-  let secrets: readonly string[] = []
+  let secrets: Secrets = []
   try {
     const outcome = await runPersona(client, config, ctx, trigger, command, io)
     secrets = outcome.secrets
@@ -102,7 +102,7 @@ interface PersonaRun {
   reply: string
   /** Absent when no persona ran (unknown name). */
   reviewed?: Reviewed
-  secrets: readonly string[]
+  secrets: Secrets
 }
 
 /** Loads the pull request and the personas at its base, then runs the named one (or explains why not). */
@@ -161,9 +161,9 @@ async function runPersona(
       ? { posted: reviewed.delivery.postedComments, duplicate: reviewed.delivery.duplicateComments, failed: reviewed.delivery.failedComments.length }
       : undefined,
     deliveryProblems: [...reviewed.deliveryErrors, ...(reviewed.readOnly ? ['the token is read-only: no inline comment or summary could be posted'] : [])],
-    secrets: review.secretValues
+    secrets: review.secrets
   }
-  return { reply: renderAnswerReply(input), reviewed, secrets: review.secretValues }
+  return { reply: renderAnswerReply(input), reviewed, secrets: review.secrets }
 }
 
 function modelUnused(config: Config, model: string | undefined, messages: string[]): AnswerReplyInput['modelUnused'] {

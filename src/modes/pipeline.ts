@@ -3,10 +3,11 @@
  * checklist → comments and plans. Shared by the action's review and command modes and by
  * `preflight review`. It does no I/O of its own except through the optional agent runner.
  */
-import type { ChangeSet, ChecklistResult, FileNote, Finding, Persona, ReviewComment, RoutedAgent, SourceFile, Usage } from '../types.js'
+import type { ChangeSet, ChecklistResult, FileNote, Finding, Persona, ReviewComment, RoutedAgent, SecretLocation, SourceFile, Usage } from '../types.js'
 import { SEVERITY_RANK, ZERO_USAGE } from '../types.js'
 import { routeAgents, routeInputOf } from '../agents/route.js'
-import { analyzeFiles, ALL_RULES } from '../rules/index.js'
+import { analyzeFiles, ALL_RULES, compareFindings } from '../rules/index.js'
+import { scanPatchSecrets } from '../rules/secrets.js'
 import { evaluateChecklist, mergeModelVerdicts, verdictOf } from '../checklist/evaluate.js'
 import { addedLines, commentableLines } from '../changes/diff.js'
 import type { AgentRunner, AgentReviewOutput, ModelComment } from '../llm/types.js'
@@ -55,7 +56,7 @@ export interface ReviewResult {
   /** Messages for the reader: routing warnings, model fallbacks, budget cuts. */
   messages: string[]
   usage: Usage
-  secretValues: string[]
+  secrets: SecretLocation[]
   files: { path: string; kind: SourceFile['kind'] }[]
 }
 
@@ -69,6 +70,13 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     .filter((f) => f.status !== 'removed' && f.content !== undefined)
     .map((f) => ({ path: f.path, kind: f.kind, content: f.content as string }))
   const analysis = await analyzeFiles(sources)
+  // Files not read still show their diff: their secrets are findings and are masked like the rest.
+  for (const f of change.files.filter((x) => x.content === undefined && x.status !== 'removed' && x.patch)) {
+    const scan = await scanPatchSecrets(f, f.patch)
+    analysis.findings.push(...scan.findings)
+    analysis.secrets.push(...scan.locations)
+  }
+  analysis.findings.sort(compareFindings)
   const notes = [...change.notes, ...analysis.notes]
 
   const commentable = new Map<string, Set<number>>()
@@ -104,7 +112,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
           checklist,
           commentable,
           question: options.question,
-          secretValues: analysis.secretValues
+          secrets: analysis.secrets
         })
         usage = addUsage(usage, out.usage)
         messages.push(...out.notes.map((n) => `${agent.persona.name}: ${n}`))
@@ -154,7 +162,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     notes,
     messages,
     usage,
-    secretValues: analysis.secretValues,
+    secrets: analysis.secrets,
     files
   }
 }

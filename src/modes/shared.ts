@@ -21,7 +21,7 @@ import { runReviewPipeline, type ReviewResult } from './pipeline.js'
 import { renderSummary, type SummaryExtras } from '../render/summary.js'
 import { renderPlan } from '../render/plan.js'
 import { renderSarif } from '../render/sarif.js'
-import { redact, redactDeep } from '../render/redact.js'
+import { redact, redactDeep } from '../redact.js'
 import { ALL_RULES } from '../rules/index.js'
 import { createAgentRunner } from '../llm/runner.js'
 import { VERSION } from '../version.js'
@@ -84,7 +84,7 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
     question: o.question
   })
   if (!runner && review.agents.length) review.messages.unshift(NO_KEY_MESSAGE)
-  const secrets = review.secretValues
+  const secrets = review.secrets
 
   const planPaths: string[] = []
   for (const a of review.agents) {
@@ -139,7 +139,7 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
 /** Annotations where comments could not go, the job summary, SARIF, outputs and fail-on. */
 export async function finishReview(config: Config, ctx: RunContext, pullNumber: number, r: Reviewed, io: ActionIo): Promise<void> {
   const { review } = r
-  const secrets = review.secretValues
+  const secrets = review.secrets
 
   // Annotations carry the result where comments cannot (read-only token) and in the checks UI.
   if (r.readOnly || r.deliveryErrors.length) {

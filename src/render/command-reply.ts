@@ -9,7 +9,7 @@ import type { AgentOutcome } from '../modes/pipeline.js'
 import { stripMarkers } from './markers.js'
 import { checklistTable, renderPlan } from './plan.js'
 import { cell, sanitizeModelText } from './sanitize.js'
-import { redact } from './redact.js'
+import { redact, type Secrets } from '../redact.js'
 
 const VERDICT_ICON = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '⏭️' } as const
 /** The quoted question is shortened beyond this; the model still receives all of it. */
@@ -91,7 +91,7 @@ export function renderRefusalReply(repoFullName: string): string {
 }
 
 /** What failed, in one line: no stack trace, secrets masked. */
-export function renderFailureReply(name: string | undefined, message: string, secrets: readonly string[] = []): string {
+export function renderFailureReply(name: string | undefined, message: string, secrets: Secrets = []): string {
   const what = name ? `\`/agent ${name}\`` : '`/agent`'
   const line = inert(message.split('\n')[0] ?? '').trim()
   const short = line.length > MAX_ERROR_CHARS ? `${line.slice(0, MAX_ERROR_CHARS)}…` : line
@@ -113,7 +113,7 @@ export interface AnswerReplyInput {
   planPath?: string
   inline?: { posted: number; duplicate: number; failed: number }
   deliveryProblems: string[]
-  secrets: readonly string[]
+  secrets: Secrets
 }
 
 const UNUSED_NOTE = {

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { AnalysisResult, FileKind, Finding, FileNote, RuleMeta, SourceFile } from '../types.js'
+import type { AnalysisResult, FileKind, Finding, FileNote, RuleMeta, SecretLocation, SourceFile } from '../types.js'
 import { SEVERITY_RANK } from '../types.js'
 import { analyzeDockerfile, dockerfileRules } from './dockerfile.js'
 import { analyzeCompose, composeRules } from './compose.js'
@@ -13,7 +13,7 @@ import { analyzeWorkflow, workflowRules } from './workflow.js'
 import { analyzeKubernetes, kubernetesRules } from './kubernetes.js'
 import { analyzeCloudformation, cloudformationRules } from './cloudformation.js'
 import { analyzeTerraform, terraformRules } from './terraform.js'
-import { scanSecrets, secretRules } from './secrets.js'
+import { forSamplePath, scanSecrets, secretRules } from './secrets.js'
 import { ParseError } from './yaml.js'
 import { analyzeInPool, threadsFor } from './pool.js'
 
@@ -52,14 +52,14 @@ export const MAX_FILE_BYTES = 2 * 1024 * 1024
 export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
   const notes: FileNote[] = []
   const findings: Finding[] = []
-  const secretValues: string[] = []
+  const secrets: SecretLocation[] = []
   if (Buffer.byteLength(file.content, 'utf8') > MAX_FILE_BYTES) {
     notes.push({ path: file.path, reason: 'too-large', message: `${file.path}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, not analyzed` })
-    return { findings, notes, secretValues }
+    return { findings, notes, secrets }
   }
   if (file.content.includes('\u0000')) {
     notes.push({ path: file.path, reason: 'binary', message: `${file.path}: binary content, not analyzed` })
-    return { findings, notes, secretValues }
+    return { findings, notes, secrets }
   }
   const content = file.content.replace(/\r\n?/g, '\n')
   const normalized: SourceFile = { ...file, content }
@@ -76,12 +76,12 @@ export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
   try {
     const scan = await scanSecrets(normalized)
     findings.push(...scan.findings)
-    secretValues.push(...scan.values)
+    secrets.push(...scan.locations)
     for (const w of scan.warnings ?? []) notes.push({ path: file.path, reason: 'error', message: w })
   } catch (e) {
     notes.push({ path: file.path, reason: 'error', message: `${file.path}: secret scan failed: ${(e as Error)?.message ?? String(e)}` })
   }
-  return { findings: dedupeFindings(findings), notes, secretValues }
+  return { findings: dedupeFindings(findings).map(forSamplePath), notes, secrets }
 }
 
 /** Files at least this large are analysed in a worker thread under a time budget. */
@@ -122,14 +122,13 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
   }
   if (pooled) (await pooled).forEach((r, k) => (results[rest[k]] = r))
   else for (const i of rest) results[i] = await analyzeFile(files[i])
-  const out: AnalysisResult = { findings: [], notes: [], secretValues: [] }
+  const out: AnalysisResult = { findings: [], notes: [], secrets: [] }
   for (const r of results) {
     out.findings.push(...r.findings)
     out.notes.push(...r.notes)
-    out.secretValues.push(...r.secretValues)
+    out.secrets.push(...r.secrets)
   }
   out.findings.sort(compareFindings)
-  out.secretValues = [...new Set(out.secretValues)]
   return out
 }
 
@@ -155,7 +154,7 @@ function workerEntry(): URL | undefined {
 
 /** Analyzes one file in a worker thread; when the budget runs out the worker is terminated. */
 export function analyzeInWorker(entry: URL, file: SourceFile, budgetMs: number): Promise<AnalysisResult> {
-  const failed = (message: string): AnalysisResult => ({ findings: [], notes: [{ path: file.path, reason: 'error', message }], secretValues: [] })
+  const failed = (message: string): AnalysisResult => ({ findings: [], notes: [{ path: file.path, reason: 'error', message }], secrets: [] })
   return new Promise((resolve) => {
     let settled = false
     const worker = new Worker(entry, { workerData: { file } })

@@ -5,13 +5,21 @@
  *   JSON, Dockerfile ENV/ARG, .env and scripts; AWS key pairs; passwords in URLs; webhooks.
  * Findings never contain a secret; `values` lists them so every output can mask them.
  */
-import type { Finding, RuleMeta, Severity, SourceFile } from '../types.js'
-import { maskSecret } from '../render/redact.js'
+import type { Finding, RuleMeta, SecretLocation, Severity, SourceFile } from '../types.js'
+import { newSideText } from '../changes/diff.js'
+import { isLiteralCredential, maskSecret } from '../redact.js'
 import { dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
-import { classifyKey, keyWords, looksRandom, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { carriesCredential, classifyKey, keyWords, looksRandom, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
+  AUTH_HEADER_SOURCE,
+  AZURE_KEY_SOURCE,
+  CURL_USER_SOURCE,
+  DOCKER_AUTH_SOURCE,
+  FLAG_SOURCE,
+  MYSQL_SOURCE,
   PRIVATE_KEY_SOURCE,
   PUTTY_KEY_SOURCE,
+  isDockerAuth,
   TOKEN_PATTERNS,
   URL_PASSWORD_SOURCE,
   isDocumentationExample,
@@ -62,6 +70,11 @@ const USER_DATA_RULE = meta('aws-credentials-in-user-data', 'high', 'AWS credent
 const PRIVATE_KEY_RULE = meta('private-key-block', 'critical', 'Private key in plain text', 'The file contains a PEM private key block.', { checkov: 'CKV_SECRET_13', kics: KICS_SECRETS })
 const PUTTY_RULE = meta('putty-private-key', 'critical', 'PuTTY private key in plain text', 'The file contains a PuTTY key file, which carries the private key.', { kics: KICS_SECRETS })
 const URL_PASSWORD_RULE = meta('url-password', 'high', 'Password in a URL', 'A URL carries a literal password in its user-info part (`scheme://user:password@host`).', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
+const AUTH_HEADER_RULE = meta('authorization-header', 'high', 'Credential in an Authorization header', 'An HTTP `Authorization` header (`Bearer`, `Basic`, `token`) carries a literal credential.', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
+const CLI_PASSWORD_RULE = meta('command-line-password', 'high', 'Password on a command line', 'A command passes a literal password (`curl -u user:pass`, `mysql -p…`, `--password …`); it ends up in the history, the process list and CI logs.', { kics: KICS_SECRETS })
+const AZURE_KEY_RULE = meta('azure-storage-key', 'critical', 'Azure storage or service bus key in plain text', 'A connection string carries an `AccountKey=` or `SharedAccessKey=` literal, which grants access to the whole account.', { kics: KICS_SECRETS })
+const DOCKER_AUTH_RULE = meta('docker-config-auth', 'high', 'Registry credentials in a docker config', 'A docker config holds an `auth` entry: base64 of a registry user and password, readable by anyone.', { kics: KICS_SECRETS })
+const K8S_SECRET_DATA_RULE = meta('k8s-secret-data', 'high', 'Secret values committed in a Kubernetes Secret', 'A `Secret` manifest carries literal `data`/`stringData` values; base64 is an encoding, not encryption.', { checkov: 'CKV_SECRET_6', kics: KICS_SECRETS }, 'kubernetes')
 const K8S_ENV_RULE = meta('k8s-secret-env-var', 'low', 'Secret exposed as an environment variable', 'A container reads a Secret through an environment variable (`secretKeyRef`, `envFrom.secretRef`); environment variables leak into logs, crash dumps and child processes, files do not.', { checkov: 'CKV_K8S_35', kics: 'k8s/secrets_as_environment_variables' }, 'kubernetes')
 
 /** The secretlint preset's rules, by short name; severity follows what a leak gives away. */
@@ -92,13 +105,18 @@ export const secretRules: RuleMeta[] = [
   PRIVATE_KEY_RULE,
   PUTTY_RULE,
   URL_PASSWORD_RULE,
+  AUTH_HEADER_RULE,
+  CLI_PASSWORD_RULE,
+  AZURE_KEY_RULE,
+  DOCKER_AUTH_RULE,
+  K8S_SECRET_DATA_RULE,
   K8S_ENV_RULE
 ]
 
 export interface SecretScan {
   findings: Finding[]
-  /** The literal values found, so outputs can mask them. */
-  values: string[]
+  /** Where each literal secret sits, so every output can mask it (suppressed or not). */
+  locations: SecretLocation[]
   /** Parts of the scan that could not run on this file. */
   warnings?: string[]
 }
@@ -116,9 +134,48 @@ interface Candidate {
   value?: string
 }
 
+/** Generated code and lockfiles: hashes, tokens of a grammar and ids, never a secret someone wrote. */
+const GENERATED_OR_LOCKFILE =
+  /(?:^|\/)(?:[^/]*_pb2(?:_grpc)?\.pyi?|[^/]*\.pb(?:\.gw)?\.go|[^/]*\.pb\.(?:cc|h)|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.ya?ml|bun\.lockb?|go\.sum|Cargo\.lock|poetry\.lock|Pipfile\.lock|uv\.lock|composer\.lock|Gemfile\.lock|mix\.lock|pubspec\.lock|packages\.lock\.json|flake\.lock|\.terraform\.lock\.hcl|gradle\.lockfile)$/
+
+/** True for a file no secret rule reads. */
+export function isGeneratedOrLockfile(path: string): boolean {
+  return GENERATED_OR_LOCKFILE.test(path)
+}
+
+/** Test, fixture and example trees, and documentation: sample values live there on purpose. */
+const SAMPLE_PATH = /(?:^|\/)(?:ci|tests?|__tests__|fixtures?|__fixtures__|unittests?|examples?|testdata)\/|\.(?:md|markdown|rst|adoc)$/i
+
+export function isSamplePath(path: string): boolean {
+  return SAMPLE_PATH.test(path)
+}
+
+/** Rules whose match is a credential by its shape alone: reported at full severity anywhere. */
+const CREDENTIAL_SHAPE_RULES = new Set([
+  ...[...TOKEN_RULES.values()].map((r) => r.id),
+  ...[AWS_SECRET_RULE, USER_DATA_RULE, PRIVATE_KEY_RULE, PUTTY_RULE, AZURE_KEY_RULE].map((r) => r.id),
+  // secretlint's provider rules match exact shapes; its basic-auth and connection-string rules do not.
+  ...[...SECRETLINT_RULES.values()].map((r) => r.id).filter((id) => !/(?:basicauth|database-connection-string|secretlint)$/.test(id)),
+  // The Terraform rules that match an access key id or a PEM block.
+  'tf/aws-hardcoded-access-key',
+  'tf/private-key-literal'
+])
+
+/**
+ * A secret finding in a test, fixture or example tree or in documentation: sample values live
+ * there on purpose, so unless the value has the exact shape of a real credential it is reported
+ * as `info`, which does not count toward the verdict.
+ */
+export function forSamplePath(f: Finding): Finding {
+  if (f.category !== 'secrets' || f.severity === 'info' || !isSamplePath(f.path) || CREDENTIAL_SHAPE_RULES.has(f.ruleId)) return f
+  return { ...f, severity: 'info', message: `${f.message} (In a test, example or documentation path: reported for information.)` }
+}
+
 export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
+  if (isGeneratedOrLockfile(file.path)) return { findings: [], locations: [] }
   const content = file.content
   const starts = lineStarts(content)
+  const dialect = dialectOf(file)
   // A secretlint failure must not cost the file its other secret findings.
   let fromSecretlint: Candidate[] = []
   const warnings: string[] = []
@@ -127,17 +184,69 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   } catch (e) {
     warnings.push(`${file.path}: secretlint failed (${(e as Error)?.message ?? String(e)}); the other secret rules still ran`)
   }
+  const yamlish = dialect === 'yaml' || dialect === 'json'
+  // Values of a Secret manifest are judged by its own rule (decoded first), not as plain keys.
+  const secretData = dialect === 'yaml' ? k8sSecretDataCandidates(content, starts) : { candidates: [], spans: [] }
+  const inSecretData = (c: Candidate) => secretData.spans.some(([s, e]) => c.start < e && s < c.end)
   const candidates: Candidate[] = [
     ...fromSecretlint,
     ...patternCandidates(content, starts),
-    ...assignmentCandidates(content, file, starts),
+    ...shapeCandidates(content, starts),
+    ...assignmentCandidates(content, file, starts).filter((c) => !inSecretData(c)),
+    ...(dialect === 'hcl' ? tfVariableDefaultCandidates(content, starts) : []),
+    ...(yamlish ? parameterDefaultCandidates(content, starts) : []),
+    ...(dialect === 'yaml' ? secretData.candidates : []),
     ...(file.kind === 'kubernetes' || file.kind === 'helm' ? k8sEnvCandidates(content, starts) : [])
   ]
   const kept = dedupe(candidates)
   const findings = kept.map((c) => finding(c, file.path))
   // Every secret seen is masked, including ones whose finding merged into another.
-  const values = [...new Set(candidates.map((c) => c.value).filter((v): v is string => typeof v === 'string' && v.length >= 4))]
-  return warnings.length ? { findings, values, warnings } : { findings, values }
+  const seen = new Set<string>()
+  const locations = candidates
+    .flatMap((c) => locationsOf(c, file.path, content, starts))
+    .filter((l) => {
+      const key = `${l.line}:${l.column}:${l.value}`
+      return seen.has(key) ? false : (seen.add(key), true)
+    })
+  return warnings.length ? { findings, locations, warnings } : { findings, locations }
+}
+
+/**
+ * Secrets in the new side of a patch whose file was not read (not an infrastructure file): its
+ * diff still reaches the model and the reader, so its secrets are findings on their changed lines
+ * and located for redaction. Lines the patch does not show read as empty.
+ */
+export async function scanPatchSecrets(file: Pick<SourceFile, 'path' | 'kind'>, patch: string | undefined): Promise<SecretScan> {
+  const lines = newSideText(patch)
+  if (lines.size === 0) return { findings: [], locations: [] }
+  const last = Math.max(...lines.keys())
+  const content = Array.from({ length: last }, (_, i) => lines.get(i + 1) ?? '').join('\n')
+  const scan = await scanSecrets({ ...file, content })
+  return { ...scan, findings: scan.findings.map(forSamplePath) }
+}
+
+/** The lines a candidate's value occupies, one location per line, as written in the file. */
+function locationsOf(c: Candidate, path: string, content: string, starts: number[]): SecretLocation[] {
+  if (c.value === undefined || c.end <= c.start) return []
+  const raw = content.slice(c.start, c.end)
+  // The span may be wider than the value (secretlint reports a whole URL): keep the value's part.
+  const inner = raw === c.value ? -1 : raw.indexOf(c.value)
+  const from = inner > 0 ? c.start + inner : c.start
+  const text = inner >= 0 ? c.value : raw
+  const out: SecretLocation[] = []
+  let offset = from
+  for (const piece of text.split('\n')) {
+    const value = piece.trim()
+    if (value.length > 0) {
+      const at = offset + piece.indexOf(value)
+      const line = lineAt(starts, at)
+      out.push({ path, line, column: at - starts[line - 1], value })
+    }
+    offset += piece.length + 1
+  }
+  // The program reads the unescaped value (`\"` in JSON): mask that form too.
+  if (inner < 0 && c.value !== raw && !c.value.includes('\n') && out.length > 0) out.push({ ...out[0], value: c.value })
+  return out
 }
 
 function finding(c: Candidate, path: string): Finding {
@@ -301,6 +410,188 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
   return out
 }
 
+// ── credentials inside commands, headers and connection strings ─────────────────────────────
+
+interface Shape {
+  source: string
+  head: string
+  value: string
+  rule: RuleMeta
+  message: string
+  literal?: (value: string) => boolean
+}
+
+const SHAPES: Shape[] = [
+  { source: AUTH_HEADER_SOURCE, head: 'authHead', value: 'authVal', rule: AUTH_HEADER_RULE, message: 'Literal credential in an `Authorization` header.' },
+  { source: CURL_USER_SOURCE, head: 'curlHead', value: 'curlPass', rule: CLI_PASSWORD_RULE, message: 'Literal password in `curl -u user:password`.' },
+  { source: MYSQL_SOURCE, head: 'myHead', value: 'myPass', rule: CLI_PASSWORD_RULE, message: 'Literal password on a MySQL command line (`-p…`).' },
+  { source: FLAG_SOURCE, head: 'flagHead', value: 'flagVal', rule: CLI_PASSWORD_RULE, message: 'Literal credential passed as a command-line flag.' },
+  { source: DOCKER_AUTH_SOURCE, head: 'dockHead', value: 'dockVal', rule: DOCKER_AUTH_RULE, message: 'Docker config `auth` entry (base64 of a registry user and password).', literal: isDockerAuth },
+  { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.' }
+]
+
+function shapeCandidates(content: string, starts: number[]): Candidate[] {
+  const out: Candidate[] = []
+  for (const shape of SHAPES) {
+    for (const m of content.matchAll(new RegExp(shape.source, 'g'))) {
+      const head = m.groups?.[shape.head] ?? ''
+      const value = m.groups?.[shape.value]
+      if (value === undefined || !(shape.literal ?? isLiteralCredential)(value)) continue
+      const start = (m.index ?? 0) + head.length
+      out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: shape.message, value })
+    }
+  }
+  return out
+}
+
+// ── values whose key is a level up: Terraform variable defaults, template parameter defaults ──
+
+const TF_VARIABLE = /^\s*variable\s+"([^"\n]{1,200})"\s*\{/
+const TF_DEFAULT = /^(\s*default\s*=\s*")((?:[^"\\\n]|\\.){1,1000})"/
+
+/** `variable "db_password" { default = "…" }`: the literal belongs to a secret-named variable. */
+function tfVariableDefaultCandidates(content: string, starts: number[]): Candidate[] {
+  const out: Candidate[] = []
+  const lines = content.split('\n')
+  let variable: string | undefined
+  let depth = 0
+  lines.forEach((line, i) => {
+    const open = TF_VARIABLE.exec(line)
+    if (open) {
+      variable = open[1]
+      depth = 0
+    }
+    if (variable !== undefined) {
+      const m = depth === 1 || open ? TF_DEFAULT.exec(line) : null
+      if (m) {
+        const cls = classifyKey(variable)
+        const value = m[2]
+        if (cls && whyNotLiteral(value, variable) === undefined && (cls !== 'weak' || looksRandom(value))) {
+          const start = starts[i] + m[1].length
+          const rule = KEY_RULES[cls]
+          out.push({ rule, priority: 2, start, end: start + value.length, line: i + 1, message: `${rule.title}: literal default for variable ${quoteKey(variable)}.`, value })
+        }
+      }
+      for (const ch of line) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0
+      if (depth <= 0 && !open) variable = undefined
+      else if (depth <= 0 && open && line.includes('}')) variable = undefined
+    }
+  })
+  return out
+}
+
+const DEFAULT_LINE = /^(\s*)("?)Default\2\s*:\s*/
+const KEY_LINE = /^(\s*)"?([A-Za-z0-9_.-]{1,200})"?\s*:\s*\{?\s*$/
+
+/**
+ * CloudFormation `Parameters: { DbPassword: { NoEcho: true, Default: … } }` in YAML or JSON:
+ * a `Default` whose parameter is named like a secret or declared `NoEcho`.
+ */
+function parameterDefaultCandidates(content: string, starts: number[]): Candidate[] {
+  if (!/\bDefault"?\s*:/.test(content)) return []
+  const lines = content.split('\n')
+  const indent = (l: string) => /^\s*/.exec(l)?.[0].length ?? 0
+  const out: Candidate[] = []
+  lines.forEach((line, i) => {
+    const d = DEFAULT_LINE.exec(line)
+    if (!d) return
+    const own = d[1].length
+    // The parameter: the nearest line above with less indentation, holding only a key.
+    let p = i - 1
+    while (p >= 0 && (lines[p].trim() === '' || indent(lines[p]) >= own)) p--
+    const parent = p >= 0 ? KEY_LINE.exec(lines[p]) : null
+    if (!parent) return
+    // Its siblings: the lines between the parameter and the next line as shallow as it.
+    let q = p + 1
+    while (q < lines.length && (lines[q].trim() === '' || indent(lines[q]) > indent(lines[p]))) q++
+    const siblings = lines.slice(p + 1, q).filter((l) => indent(l) === own)
+    const noEcho = siblings.some((l) => /^\s*"?NoEcho"?\s*:\s*["']?true["']?\s*,?\s*$/i.test(l))
+    const name = parent[2]
+    const cls = classifyKey(name) ?? (noEcho ? 'secret' : undefined)
+    if (!cls) return
+    const rest = line.slice(d[0].length)
+    const scalar = /^(["'])((?:(?!\1)[^\n]){1,1000})\1|^([^\s#,"'{[][^#\n,]{0,999}?)\s*(?:#|,|$)/.exec(rest)
+    const value = scalar ? (scalar[2] ?? scalar[3] ?? '').trim() : ''
+    if (!value || whyNotLiteral(value, name) !== undefined || (cls === 'weak' && !looksRandom(value))) return
+    const start = starts[i] + d[0].length + rest.indexOf(value)
+    const rule = KEY_RULES[cls]
+    out.push({ rule, priority: 2, start, end: start + value.length, line: i + 1, message: `${rule.title}: literal default for parameter ${quoteKey(name)}.`, value })
+  })
+  return out
+}
+
+// ── Kubernetes Secret manifests ───────────────────────────────────────────────────────────────
+
+const SECRET_KIND = /^kind:\s*["']?Secret["']?\s*(?:#.*)?$/m
+const DATA_KEY = /^(data|stringData):\s*(?:#.*)?$/
+
+/** A `data` value decodes to a placeholder (`cGFzc3dvcmQ=` is "password"): not a committed secret. */
+function decodedPlaceholder(value: string, key: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false
+  const decoded = Buffer.from(value, 'base64').toString('utf8')
+  return !/^[\x20-\x7e\s]*$/.test(decoded) ? false : whyNotLiteral(decoded, key) !== undefined
+}
+
+interface SecretData {
+  candidates: Candidate[]
+  /** Every value span of the data sections, reported or not. */
+  spans: Array<[number, number]>
+}
+
+/** Values under `data:`/`stringData:` of each `kind: Secret` document. */
+function k8sSecretDataCandidates(content: string, starts: number[]): SecretData {
+  const out: SecretData = { candidates: [], spans: [] }
+  if (!SECRET_KIND.test(content)) return out
+  const lines = content.split('\n')
+  let docStart = 0
+  for (let i = 0; i <= lines.length; i++) {
+    if (i < lines.length && !/^---/.test(lines[i])) continue
+    const doc = lines.slice(docStart, i)
+    if (doc.some((l) => SECRET_KIND.test(l))) secretDataOf(doc, docStart, starts, out)
+    docStart = i + 1
+  }
+  return out
+}
+
+function secretDataOf(doc: string[], first: number, starts: number[], found: SecretData): void {
+  const out = found.candidates
+  for (let i = 0; i < doc.length; i++) {
+    const section = DATA_KEY.exec(doc[i])
+    if (!section) continue
+    const encoded = section[1] === 'data'
+    for (let j = i + 1; j < doc.length; j++) {
+      const line = doc[j]
+      if (line.trim() === '' || /^\s*#/.test(line)) continue
+      if (!/^\s/.test(line)) break
+      const kv = /^(\s+)([^\s:#][^:#]{0,200}?)\s*:[ \t]*(.*)$/.exec(line)
+      if (!kv) continue
+      const [, ind, key, rest] = kv
+      const lineIndex = first + j
+      found.spans.push([starts[lineIndex], starts[lineIndex] + line.length])
+      if (/^[|>]/.test(rest)) {
+        // A block scalar: every deeper line is part of the value.
+        let k = j + 1
+        while (k < doc.length && (doc[k].trim() === '' || (/^\s*/.exec(doc[k])?.[0].length ?? 0) > ind.length)) k++
+        const body = doc.slice(j + 1, k)
+        found.spans.push([starts[lineIndex], starts[first + k - 1] + doc[k - 1].length])
+        if (body.some((l) => l.trim() && !/\{\{|\$\{/.test(l))) {
+          const start = starts[lineIndex + 1]
+          const end = starts[first + k - 1] + doc[k - 1].length
+          out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end, line: lineIndex + 1, endLine: first + k, message: `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value.`, value: body.join('\n') })
+        }
+        j = k - 1
+        continue
+      }
+      const scalar = /^(["']?)([^"'#\n]{1,8000}?)\1\s*(?:#.*)?$/.exec(rest)
+      const value = scalar?.[2].trim() ?? ''
+      if (!value || (value.length < 4 && !encoded)) continue
+      if (whyNotLiteral(value, key) === 'reference' || (encoded ? decodedPlaceholder(value, key) : whyNotLiteral(value, key) !== undefined)) continue
+      const start = starts[lineIndex] + line.indexOf(value, ind.length + key.length)
+      out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end: start + value.length, line: lineIndex + 1, message: `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value.`, value })
+    }
+  }
+}
+
 // ── literal values under secret-named keys ───────────────────────────────────────────────────
 
 const MAYBE_SECRET_KEY = /pass|pw|secret|token|key|credential|conn|user|phrase/i
@@ -325,6 +616,7 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     const value = a.value.trim()
     if (whyNotLiteral(value, a.key) !== undefined) continue
     if (cls === 'weak' && !looksRandom(value)) continue
+    if (cls === 'connection-string' && !carriesCredential(value)) continue
     const words = keyWords(a.key)
     const awsSecret = /^[A-Za-z0-9/+]{40}$/.test(value) && words.includes('secret') && (words.includes('aws') || words.includes('access'))
     const rule = awsSecret ? AWS_SECRET_RULE : KEY_RULES[cls]
@@ -354,17 +646,32 @@ function userDataCandidates(a: Assignment, starts: number[]): Candidate[] {
 
 // ── Kubernetes: secrets read through environment variables ───────────────────────────────────
 
+/** A CRD's OpenAPI schema describes `secretKeyRef` as a property; it reads no Secret. */
+function isSchema(lines: string[], i: number): boolean {
+  const indent = /^\s*/.exec(lines[i])?.[0].length ?? 0
+  for (let j = i + 1; j < lines.length; j++) {
+    if (lines[j].trim() === '') continue
+    if ((/^\s*/.exec(lines[j])?.[0].length ?? 0) <= indent) return false
+    return /^\s*(?:description|properties|type|required|x-kubernetes-[\w-]+):/.test(lines[j])
+  }
+  return false
+}
+
 function k8sEnvCandidates(content: string, starts: number[]): Candidate[] {
   const out: Candidate[] = []
   const lines = content.split('\n')
   let inEnvFrom = -1
+  let crd = false
   lines.forEach((line, i) => {
+    if (/^---/.test(line)) crd = false
+    if (/^kind:\s*["']?CustomResourceDefinition/.test(line)) crd = true
+    if (crd) return
     const indent = /^\s*/.exec(line)?.[0].length ?? 0
     if (/^\s*envFrom:\s*$/.test(line)) inEnvFrom = indent
     else if (inEnvFrom >= 0 && line.trim() && indent <= inEnvFrom && !/^\s*-/.test(line)) inEnvFrom = -1
     const keyRef = /^\s*secretKeyRef:\s*$/.test(line)
     const fromRef = inEnvFrom >= 0 && /^\s*(?:-\s+)?secretRef:\s*$/.test(line)
-    if (!keyRef && !fromRef) return
+    if ((!keyRef && !fromRef) || isSchema(lines, i)) return
     const start = starts[i] + indent
     out.push({
       rule: K8S_ENV_RULE,

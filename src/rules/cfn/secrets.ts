@@ -9,6 +9,7 @@ import { isMap, isSeq } from '../yaml.js'
 import { makeFinding } from '../k8s/finding.js'
 import { CFN } from './meta.js'
 import type { CfnContext } from './storage.js'
+import { whyNotLiteral } from '../secrets/keys.js'
 import { intrinsicArgument, intrinsicOf, isLiteralTrue, literal, type Parameter, type Resource } from './template.js'
 
 /** Property or variable names that hold a secret, compared without case, `_` or `-`. */
@@ -19,10 +20,10 @@ export function isSecretKey(key: string): boolean {
 }
 
 /** Values that are settings rather than secrets (flags, counts) or references resolved at deploy time. */
-function isSecretValue(value: string): boolean {
+function isSecretValue(value: string, key: string): boolean {
   const t = value.trim()
   if (t === '' || /^(true|false|\d{1,4})$/i.test(t)) return false
-  return !/\{\{resolve:/.test(t)
+  return !/\{\{resolve:/.test(t) && whyNotLiteral(t, key) === undefined
 }
 
 interface SecretSite {
@@ -65,7 +66,7 @@ export function checkResourceSecrets(ctx: CfnContext, r: Resource, secretParamet
   const out: Finding[] = []
   for (const site of secretSites(ctx, r.properties)) {
     const text = literal(ctx.template.view, site.value) ?? literalSub(ctx, site.value)
-    if (text !== undefined && isSecretValue(text)) {
+    if (text !== undefined && isSecretValue(text, site.key)) {
       out.push(makeFinding(CFN.literalSecret, ctx.path, site.keyLine, `\`${r.logicalId}\` sets ${site.key} to a literal value`))
       continue
     }
@@ -84,7 +85,7 @@ export function checkSecretParameters(ctx: CfnContext, referenced: Set<string>):
     // SSM-typed parameters hold a parameter name, not the secret itself.
     if ((literal(v, v.get(param.node, 'Type')) ?? '').startsWith('AWS::SSM::')) continue
     const defaultValue = literal(v, v.get(param.node, 'Default'))
-    if (defaultValue !== undefined && isSecretValue(defaultValue)) {
+    if (defaultValue !== undefined && isSecretValue(defaultValue, param.name)) {
       out.push(makeFinding(CFN.literalSecret, ctx.path, v.keyLine(param.node, 'Default'), `parameter \`${param.name}\` has a literal default value`))
     }
     if (!isLiteralTrue(v, v.get(param.node, 'NoEcho'))) {

@@ -26,8 +26,11 @@ const NOT_A_VALUE = new Set([
   'source', 'kind', 'label', 'labels', 'regex', 'pattern', 'hash', 'hashed', 'sha', 'checksum', 'placeholder', 'hint',
   'reset', 'use', 'show', 'allow', 'allowed', 'method', 'provider', 'variable', 'var', 'env', 'key', 'keys',
   'secretsmanager', 'vault', 'kms', 'param', 'parameter', 'annotation', 'selector', 'namespace', 'version', 'stage',
-  'encrypted', 'encryption', 'retention', 'recovery', 'window', 'complexity', 'strength', 'age', 'history', 'salt'
+  'encrypted', 'encryption', 'retention', 'recovery', 'window', 'complexity', 'strength', 'age', 'history', 'salt',
+  // `existingSecret`, `configFromSecret`, `secretRef`: the key points at a secret kept elsewhere.
+  'existing', 'from', 'lookup', 'annotations', 'mapping', 'schema'
 ])
+
 
 /** Compound words that end in a secret noun: `dbpassword`, `clientsecret`, `authtoken`. */
 const SECRET_SUFFIXES: Array<[string, SecretKeyClass]> = [
@@ -106,22 +109,54 @@ function isReference(v: string): boolean {
 const PLACEHOLDER_WORDS =
   /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|placeholder|redacted|masked|hidden|dummy|example|sample|fake|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|null)$/i
 
+/** Placeholders written inside a longer value: `changeme123`, `my-example-pass`, `xxxx-xxxx`. */
+const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|example|dummy|xxxx|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|\.\.\.$|^\.\.\./i
+
+/**
+ * Code rather than a value: an environment variable's name (`PGPASSWORD`, `DB_PASSWORD`), a call
+ * (`pf.read()`), a subscript (`r['NextToken']`) or a member access (`event.resultToken`).
+ */
+function isCode(v: string): boolean {
+  return (
+    /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v) ||
+    /^[A-Z]*(?:PASS|PASSWORD|PASSWD|TOKEN|SECRET|KEY|PWD)[A-Z0-9]*$/.test(v) ||
+    /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(.{0,200}\)[,;]?$/.test(v) ||
+    (/\]$/.test(v) && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[(?:'[^'\n\]]{0,100}'|"[^"\n\]]{0,100}"|[A-Za-z_$][\w$]*|\d{1,6})\])+$/.test(v)) ||
+    /^[a-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+[,;]?$/.test(v)
+  )
+}
+
+/** A value that names another secret's key (`passwordKey: admin-password`) rather than holding one. */
+function namesAKey(v: string): boolean {
+  return /^(?:[a-z]+[-_.]){1,3}(?:password|passwd|secret|token|key|credentials?)$/.test(v)
+}
+
 /** Why a value under a secret-ish key is not a literal secret, or undefined when it is one. */
 export function whyNotLiteral(value: string, key: string): string | undefined {
-  const v = value.trim()
+  const v = value.trim().replace(/,$/, '')
   if (v.length < 4) return 'too short'
   if (BOOLEANISH.test(v)) return 'boolean'
   if (/^-?\d{1,5}(?:\.\d+)?$/.test(v)) return 'number'
   if (isReference(v)) return 'reference'
   if (/^<[^>]*>$|^\[[^\]]*\]$|^%[A-Za-z_]+%$|^__[A-Z0-9_]+__$/.test(v)) return 'placeholder'
   if (/^(.)\1+$/.test(v) || v.includes('***')) return 'placeholder'
-  if (PLACEHOLDER_WORDS.test(v)) return 'placeholder'
+  if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v)) return 'placeholder'
+  if (isCode(v)) return 'code'
+  if (namesAKey(v)) return 'key name'
   // `secret_data = "secret-data"`: the value only repeats the key.
   const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '')
   if (squash(v) === squash(key)) return 'placeholder'
   if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)\S*$/.test(v) || /^[\w./-]+\.(?:pem|key|crt|cer|p12|pfx|jks|der|pub|json|txt|asc|gpg)$/i.test(v)) return 'file path'
   if (v.split(/\s+/).length >= 4) return 'prose'
   return undefined
+}
+
+/**
+ * A connection string is a secret only when it carries one: `Password=…`, `AccountKey=…` or a URL
+ * password. `db.internal:5432` or `Server=db;Database=app` is an address.
+ */
+export function carriesCredential(connection: string): boolean {
+  return /(?:password|pwd|accountkey|sharedaccesskey|sharedaccesssignature|secret|token)\s*=|:\/\/[^/\s:@]*:[^@\s]+@/i.test(connection)
 }
 
 /** Shannon entropy in bits per character. */

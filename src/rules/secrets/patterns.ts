@@ -61,6 +61,33 @@ export const PUTTY_KEY_SOURCE = 'PuTTY-User-Key-File-[23]:'
  */
 export const URL_PASSWORD_SOURCE = '(?<urlHead>\\b[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\\s:@/"\'`<>]*:)(?<urlPass>[^\\s@/"\'`<>]+)@'
 
+/** Builds `[Pp][Aa]…` so one alternative can ignore case while others keep theirs. */
+export function anyCase(word: string): string {
+  return word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`)
+}
+
+// Credentials inside commands, headers and connection strings. Each is a `…Head` group (kept)
+// followed by a value group (masked); the caller decides whether the value is a literal.
+
+/** `Authorization: Bearer …` / `Basic …` (also `-H 'authorization: token …'`). Groups `authHead`, `authVal`. */
+export const AUTH_HEADER_SOURCE = `(?<authHead>${anyCase('authorization')}["']?[ \\t]*[:=][ \\t]*["']?(?:${['bearer', 'basic', 'token', 'bot', 'apikey'].map(anyCase).join('|')})[ \\t]+)(?<authVal>[^\\s"'\`<>\\\\]{6,2000})`
+/** `curl -u user:password`, `curl --user=user:password`. Groups `curlHead`, `curlPass`. */
+export const CURL_USER_SOURCE = `(?<curlHead>\\bcurl\\b[^\\n|;&]{0,300}?[ \\t](?:-u|--user)(?:[ \\t]+|=)?["']?[^\\s:"']{1,100}:)(?<curlPass>[^\\s"'@]{1,200})`
+/** `mysql -pSECRET` (with a space, `-p` prompts instead). Groups `myHead`, `myPass`. */
+export const MYSQL_SOURCE = `(?<myHead>\\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlpump|mariadb|mariadb-dump)\\b[^\\n|;&]{0,300}?[ \\t]-p["']?)(?<myPass>[^\\s"'\`;|&]{1,200})`
+/** `--password value`, `--db-password=value` on a command line. Groups `flagHead`, `flagVal`. */
+export const FLAG_SOURCE = `(?<flagHead>(?<![\\w-])--(?:[a-z0-9]{1,20}-){0,3}(?:password|passwd|token|secret|api-key|apikey)(?:[ \\t]+|=)["']?)(?<flagVal>[^\\s"'\`;|&-][^\\s"'\`;|&]{0,400})`
+/** docker config: `"auth": "<base64 of user:password>"`. Groups `dockHead`, `dockVal`. */
+export const DOCKER_AUTH_SOURCE = `(?<dockHead>"auth"[ \\t]*:[ \\t]*")(?<dockVal>[A-Za-z0-9+/]{8,4000}={0,2})(?=")`
+/** Azure connection strings: `AccountKey=…`, `SharedAccessKey=…`. Groups `azHead`, `azVal`. */
+export const AZURE_KEY_SOURCE = `(?<azHead>(?<![A-Za-z0-9])(?:AccountKey|SharedAccessKey)=)(?<azVal>[A-Za-z0-9+/]{16,400}={0,2})`
+
+/** True when a docker `auth` value is base64 of `user:password`. */
+export function isDockerAuth(value: string): boolean {
+  const decoded = Buffer.from(value, 'base64').toString('utf8')
+  return /^[\x21-\x7e]{1,200}:[\x20-\x7e]{1,400}$/.test(decoded)
+}
+
 /** The fixed part of every mask. */
 export const MASK = '****'
 

@@ -2,6 +2,7 @@
 import type { RuleMeta } from '../../types.js'
 import { isExpr, isObject, lineOfKey, type HclAttribute, type HclBlock, type HclValue } from '../hcl.js'
 import type { TfCheck, TfContext } from './context.js'
+import { whyNotLiteral } from '../secrets/keys.js'
 
 const providerCredentials: RuleMeta = {
   id: 'tf/aws-provider-hardcoded-credentials',
@@ -97,7 +98,8 @@ function eachSecretKey(v: HclValue, line: number, visit: (key: string, value: Hc
 const isAwsProviderKey = (block: HclBlock, a: HclAttribute): boolean =>
   block.type === 'provider' && block.labels[0] === 'aws' && (a.name === 'access_key' || a.name === 'secret_key')
 
-const isSecretLiteral = (v: HclValue | undefined): boolean => typeof v === 'string' && !NOT_A_SECRET.test(v)
+/** A literal string that is a secret, not a reference, placeholder or the key's own name repeated. */
+const isSecretLiteral = (v: HclValue | undefined, name: string): boolean => typeof v === 'string' && !NOT_A_SECRET.test(v) && whyNotLiteral(v, name) === undefined
 
 const where = (block: HclBlock): string => {
   const [a, b] = block.labels
@@ -110,7 +112,7 @@ function checkProviderCredentials(ctx: TfContext): void {
   for (const p of ctx.topBlocks('provider').filter((b) => b.labels[0] === 'aws')) {
     for (const name of ['access_key', 'secret_key']) {
       const a = p.attributes[name]
-      if (a && isSecretLiteral(a.value)) ctx.report(providerCredentials, a.line, `provider \`aws\` sets \`${name}\` to a literal value`)
+      if (a && typeof a.value === 'string' && !NOT_A_SECRET.test(a.value)) ctx.report(providerCredentials, a.line, `provider \`aws\` sets \`${name}\` to a literal value`)
     }
   }
 }
@@ -138,9 +140,9 @@ function checkPasswords(ctx: TfContext): void {
     ctx.report(passwordLiteral, line, `${where(block)} sets \`${name}\` to a literal value`)
   const inspect = (block: HclBlock): void => {
     eachAttribute(block, (a) => {
-      if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value) && !isAwsProviderKey(block, a)) report(a.line, a.name, block)
+      if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value, a.name) && !isAwsProviderKey(block, a)) report(a.line, a.name, block)
       eachSecretKey(a.value, a.line, (key, value, line) => {
-        if (isSecretLiteral(value)) report(line, key, block)
+        if (isSecretLiteral(value, key)) report(line, key, block)
       })
     })
   }
@@ -148,14 +150,14 @@ function checkPasswords(ctx: TfContext): void {
     if (block.type === 'variable') {
       const d = block.attributes.default
       const name = block.labels[0] ?? ''
-      if (d && SECRET_NAME.test(name) && isSecretLiteral(d.value)) report(d.line, 'default', block)
+      if (d && SECRET_NAME.test(name) && isSecretLiteral(d.value, name)) report(d.line, 'default', block)
       continue
     }
     inspect(block)
   }
   // `.tfvars`: top-level `db_password = "…"`.
   for (const a of Object.values(ctx.file.attributes)) {
-    if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value)) ctx.report(passwordLiteral, a.line, `\`${a.name}\` is set to a literal value`)
+    if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value, a.name)) ctx.report(passwordLiteral, a.line, `\`${a.name}\` is set to a literal value`)
   }
 }
 

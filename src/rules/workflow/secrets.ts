@@ -5,6 +5,7 @@ import { envScopes, jobLabel, rawOf, lineAt, type CheckContext } from './context
 import { contextPaths, findExpressions } from './expressions.js'
 import { RULES, makeFinding } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
+import { whyNotLiteral } from '../secrets/keys.js'
 
 const readsSecret = (text: string): boolean =>
   findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.')))
@@ -69,8 +70,8 @@ function isLiteralCredential(key: string, value: string): boolean {
   if (!CREDENTIAL_KEY.test(key) || value.includes('${{')) return false
   const v = value.trim()
   if (v.length < 8 || NOT_A_CREDENTIAL.test(v) || /\s/.test(v)) return false
-  // References to variables, files or paths, not the credential itself.
-  return !/^(\$|%|\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)
+  // References to variables, files or paths, placeholders and code, not the credential itself.
+  return !/^(\$|%|\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v) && whyNotLiteral(v, key) === undefined
 }
 
 function checkMap(ctx: CheckContext, map: YAMLMap | undefined, where: string, out: Finding[]): void {

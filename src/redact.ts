@@ -1,0 +1,397 @@
+/**
+ * Redaction: the one path every output and every model request goes through so that no secret
+ * leaves in clear. Two sources decide what is masked:
+ * - credential *shapes* (provider tokens, private keys, URL passwords, `Authorization` headers,
+ *   `curl -u`, `mysql -p`, `AccountKey=`, docker `auth`, `secret_key = value`), masked anywhere;
+ * - the *locations* of the secrets the rules found: each value is masked at its own line when the
+ *   source of its file is echoed (diff hunks, suggestions), and a strong value (long, varied, not
+ *   a word) also everywhere else. A short or word-like value (`postgres`, `root`) is never masked
+ *   outside its own line, so paths, rule ids and messages built from identifiers stay intact.
+ *
+ * A mask keeps a short prefix (`AKIA****`), the same secret always masks the same way, and
+ * redacting twice changes nothing. The cost is proportional to the text printed: strong values
+ * are looked up by a 4-character prefix, never searched one by one.
+ */
+import type { SecretLocation } from './types.js'
+import { classifyKey, whyNotLiteral, looksRandom } from './rules/secrets/keys.js'
+import {
+  AUTH_HEADER_SOURCE,
+  AZURE_KEY_SOURCE,
+  CURL_USER_SOURCE,
+  DOCKER_AUTH_SOURCE,
+  FLAG_SOURCE,
+  MASK,
+  MYSQL_SOURCE,
+  PRIVATE_KEY_SOURCE,
+  anyCase,
+  isDockerAuth,
+  URL_PASSWORD_SOURCE,
+  combinedTokenSource,
+  isUrlPasswordPlaceholder,
+  looksMasked
+} from './rules/secrets/patterns.js'
+
+export type { SecretLocation } from './types.js'
+
+/** Keeps at most 4 characters and never more than a quarter of the value, then `****`. */
+export function maskSecret(value: string): string {
+  const chars = Array.from(value)
+  const keep = Math.min(4, Math.floor(chars.length / 4))
+  return chars.slice(0, keep).join('') + MASK
+}
+
+// ── which values may be masked everywhere ────────────────────────────────────────────────────
+
+/** Below this length a value is only masked at its own location. */
+const STRONG_MIN_LENGTH = 10
+/** Letters (and separators) with at most a short number at the end: a word, a name, a slug. */
+const WORDLIKE = /^[A-Za-z]+(?:[-_. ][A-Za-z]+){0,8}[-_.]?[0-9]{0,4}[!.?]?$/
+
+/** Long enough that a random-looking value cannot be an identifier someone would print. */
+const RANDOM_MIN_LENGTH = 20
+
+/**
+ * True for a value safe to mask wherever it appears: no whitespace, and either not a word or slug
+ * (`hunter2hunter`, `S3cr3t!pass`) or long and random (`AKIA…`, generated keys). `postgres`,
+ * `root`, `gitea-postgres`, `password123` are not: they are only masked at their own line.
+ */
+export function isStrongSecret(value: string): boolean {
+  if (value.length < STRONG_MIN_LENGTH || /\s/.test(value) || looksMasked(value)) return false
+  if (value.length >= RANDOM_MIN_LENGTH && looksRandom(value)) return true
+  if (WORDLIKE.test(value)) return false
+  return [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(value)).length >= 2
+}
+
+// ── strong values: one pass over the text, looked up by prefix ──────────────────────────────
+
+/** Work done so far: characters scanned and candidate values compared (tests assert its growth). */
+const work = { scanned: 0, compared: 0 }
+
+export function redactionWork(): Readonly<typeof work> {
+  return { ...work }
+}
+
+const PREFIX = 4
+
+/** Every strong value in the forms it is echoed in (as is, URL-encoded, JSON-escaped). */
+class StrongIndex {
+  private readonly buckets = new Map<string, string[]>()
+  private readonly firstChars = new Set<number>()
+
+  constructor(values: Iterable<string>) {
+    const needles = new Set<string>()
+    for (const v of values) {
+      needles.add(v)
+      needles.add(encodeURIComponent(v))
+      needles.add(JSON.stringify(v).slice(1, -1))
+    }
+    for (const n of needles) {
+      const key = n.slice(0, PREFIX)
+      const bucket = this.buckets.get(key) ?? []
+      bucket.push(n)
+      this.buckets.set(key, bucket)
+      this.firstChars.add(n.charCodeAt(0))
+    }
+    // Longest first, so a value that contains another is masked whole.
+    for (const bucket of this.buckets.values()) bucket.sort((a, b) => b.length - a.length)
+  }
+
+  get size(): number {
+    return this.buckets.size
+  }
+
+  mask(text: string): string {
+    if (this.buckets.size === 0) return text
+    let out = ''
+    let last = 0
+    const stop = text.length - PREFIX
+    for (let i = 0; i <= stop; i++) {
+      if (!this.firstChars.has(text.charCodeAt(i))) continue
+      const bucket = this.buckets.get(text.slice(i, i + PREFIX))
+      if (!bucket) continue
+      const hit = bucket.find((n) => (work.compared++, text.startsWith(n, i)))
+      if (hit === undefined) continue
+      out += text.slice(last, i) + maskSecret(hit)
+      last = i + hit.length
+      i = last - 1
+    }
+    return last === 0 ? text : out + text.slice(last)
+  }
+}
+
+// ── credential shapes ────────────────────────────────────────────────────────────────────────
+
+const SECRET_KEY_WORDS = ['password', 'passwd', 'pwd', 'pass', 'secret', 'token', 'api_key', 'api-key', 'apikey', 'access_key', 'accesskey', 'accountkey', 'account_key', 'private_key', 'privatekey', 'credential', 'connection_string', 'connectionstring']
+const KEY_VALUE_SOURCE =
+  `(?<kvKey>(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{0,60}(?:${SECRET_KEY_WORDS.map(anyCase).join('|')})[A-Za-z0-9_.-]{0,60})` +
+  `(?<kvSep>["']?[ \\t]*[:=][ \\t]*)` +
+  // An unquoted value must end its line or its list: `password: literal value for …` is prose.
+  `(?:(?<kvQ>["'])(?<kvQVal>[^"'\\n]{1,400})\\k<kvQ>|(?<kvVal>[^\\s"'\`,;&<>(){}\\[\\]]{1,400})(?=[ \\t]*(?:[\\r\\n,;&)}\\]"'#]|$)))`
+const PUTTY_PRIVATE_SOURCE = '(?<putty>Private-Lines:[ \\t]*\\d+(?:(?:\\s|\\\\[nr])+[A-Za-z0-9+/=]{8,})+)'
+/** One pass finds every credential shape; the group that matched says how to mask it. */
+const PATTERN_REGEX = new RegExp(
+  [
+    combinedTokenSource(),
+    `(?<pk>${PRIVATE_KEY_SOURCE})`,
+    PUTTY_PRIVATE_SOURCE,
+    URL_PASSWORD_SOURCE,
+    AUTH_HEADER_SOURCE,
+    CURL_USER_SOURCE,
+    MYSQL_SOURCE,
+    FLAG_SOURCE,
+    DOCKER_AUTH_SOURCE,
+    AZURE_KEY_SOURCE,
+    KEY_VALUE_SOURCE
+  ].join('|'),
+  'g'
+)
+
+const REDACTED = '[redacted]'
+
+function maskPrivateKey(block: string): string {
+  const header = /^-----BEGIN ([A-Z0-9 ]*?)PRIVATE KEY( BLOCK)?-----/.exec(block)
+  if (!header) return block
+  const rest = block.slice(header[0].length)
+  const endAt = rest.lastIndexOf('-----END ')
+  const body = (endAt === -1 ? rest : rest.slice(0, endAt)).trim()
+  if (body === '' || body === REDACTED) return block
+  const label = `${header[1]}PRIVATE KEY${header[2] ?? ''}`
+  return endAt === -1 ? `-----BEGIN ${label}----- ${REDACTED}` : `-----BEGIN ${label}----- ${REDACTED} ${rest.slice(endAt).trim()}`
+}
+
+function isSecretKeyValue(key: string, value: string): boolean {
+  if (looksMasked(value)) return false
+  const cls = classifyKey(key)
+  if (!cls) return false
+  if (whyNotLiteral(value, key) !== undefined) return false
+  return cls !== 'weak' || looksRandom(value)
+}
+
+/** A value in a command or header that is a literal, not a variable, mask or placeholder. */
+export function isLiteralCredential(value: string): boolean {
+  // `--secret id=npm,src=.npmrc` (BuildKit) names where the secret is.
+  if (/^(?:id|src|source|env|type|target)=/.test(value)) return false
+  return !looksMasked(value) && !isUrlPasswordPlaceholder(value) && whyNotLiteral(value, 'password') === undefined
+}
+
+/** Masks the value group of a `head` + `value` match when the value is a literal credential. */
+function maskAfterHead(head: string | undefined, value: string | undefined, match: string, literal = isLiteralCredential): string {
+  if (head === undefined || value === undefined || !literal(value)) return match
+  return `${head}${maskSecret(value)}${match.slice(head.length + value.length)}`
+}
+
+function maskMatch(match: string, groups: Record<string, string | undefined>, memo: Map<string, string>): string {
+  if (groups.pk !== undefined) return maskPrivateKey(match)
+  if (groups.putty !== undefined) return `Private-Lines: ${REDACTED}`
+  if (groups.urlPass !== undefined) {
+    const password = groups.urlPass
+    return isUrlPasswordPlaceholder(password) || whyNotLiteral(password, 'password') === 'reference' ? match : `${groups.urlHead}${maskSecret(password)}@`
+  }
+  if (groups.authVal !== undefined) return maskAfterHead(groups.authHead, groups.authVal, match)
+  if (groups.curlPass !== undefined) return maskAfterHead(groups.curlHead, groups.curlPass, match)
+  if (groups.myPass !== undefined) return maskAfterHead(groups.myHead, groups.myPass, match)
+  if (groups.flagVal !== undefined) return maskAfterHead(groups.flagHead, groups.flagVal, match)
+  if (groups.dockVal !== undefined) return maskAfterHead(groups.dockHead, groups.dockVal, match, isDockerAuth)
+  if (groups.azVal !== undefined) return maskAfterHead(groups.azHead, groups.azVal, match)
+  if (groups.kvKey !== undefined) {
+    const key = groups.kvKey
+    const value = groups.kvQVal ?? groups.kvVal ?? ''
+    const verdict = memo.get(`${key}\u0000${value}`) ?? (isSecretKeyValue(key, value) ? 'y' : 'n')
+    memo.set(`${key}\u0000${value}`, verdict)
+    if (verdict === 'n') return match
+    const quote = groups.kvQ ?? ''
+    return `${key}${groups.kvSep}${quote}${maskSecret(value)}${quote}`
+  }
+  // One of the token shapes.
+  return maskSecret(match)
+}
+
+/** One left-to-right pass; an explicit exec loop is much faster than `replace` with a callback here. */
+function maskPatterns(text: string): string {
+  const re = new RegExp(PATTERN_REGEX)
+  let out = ''
+  let last = 0
+  // Verdicts on key/value pairs already seen in this text.
+  const memo = new Map<string, string>()
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const replacement = maskMatch(m[0], m.groups ?? {}, memo)
+    if (replacement !== m[0]) {
+      out += text.slice(last, m.index) + replacement
+      last = m.index + m[0].length
+    }
+    if (m[0].length === 0) re.lastIndex++
+  }
+  return last === 0 ? text : out + text.slice(last)
+}
+
+// ── the redactor ─────────────────────────────────────────────────────────────────────────────
+
+/** Masks every occurrence of the given values in one line, longest first. */
+function maskInLine(line: string, values: readonly string[]): string {
+  let out = line
+  for (const v of values) if (out.includes(v)) out = out.split(v).join(maskSecret(v))
+  return out
+}
+
+/** Word characters and the mask character: a value masked as a whole token must not touch one. */
+function wordish(ch: string | undefined): boolean {
+  return ch !== undefined && /[A-Za-z0-9_*]/.test(ch)
+}
+
+/** Masks a value only where it stands as a whole token (`root`, not `rootfs`). */
+function maskToken(text: string, value: string): string {
+  let out = ''
+  let last = 0
+  for (let i = text.indexOf(value); i !== -1; i = text.indexOf(value, i + value.length)) {
+    const end = i + value.length
+    if ((wordish(value[0]) && wordish(text[i - 1])) || (wordish(value[value.length - 1]) && wordish(text[end]))) continue
+    out += text.slice(last, i) + maskSecret(value)
+    last = end
+  }
+  return last === 0 ? text : out + text.slice(last)
+}
+
+const HUNK_HEADER = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/
+
+/**
+ * What is known about the secrets of one analysis, ready to mask text. Build it once per result
+ * with `redactorOf`; every method costs time in proportion to the text it is given.
+ */
+export class Redactor {
+  /** path → line → values on that line, longest first. */
+  private readonly lines = new Map<string, Map<number, string[]>>()
+  /** path → every value of that file, longest first (for deleted lines and unanchored echoes). */
+  private readonly files = new Map<string, string[]>()
+  private readonly strong: StrongIndex
+
+  constructor(locations: readonly SecretLocation[] = []) {
+    const strong = new Set<string>()
+    for (const loc of locations) {
+      if (!loc || typeof loc.value !== 'string' || loc.value.length === 0 || looksMasked(loc.value)) continue
+      const byLine = this.lines.get(loc.path) ?? new Map<number, string[]>()
+      this.lines.set(loc.path, byLine)
+      const values = byLine.get(loc.line) ?? []
+      if (!values.includes(loc.value)) values.push(loc.value)
+      byLine.set(loc.line, values.sort((a, b) => b.length - a.length))
+      const all = this.files.get(loc.path) ?? []
+      if (!all.includes(loc.value)) all.push(loc.value)
+      this.files.set(loc.path, all.sort((a, b) => b.length - a.length))
+      if (isStrongSecret(loc.value)) strong.add(loc.value)
+    }
+    this.strong = new StrongIndex(strong)
+  }
+
+  /** Any text that is not a file's source: messages, summaries, model output, logs, metadata. */
+  text(text: string): string {
+    if (typeof text !== 'string' || text.length === 0) return text
+    work.scanned += text.length
+    return maskPatterns(this.strong.mask(text))
+  }
+
+  /**
+   * Source text of `path`. With `firstLine`, the text is that file's lines from `firstLine` on and
+   * each secret is masked on its own line; without, the file's secrets are masked as whole tokens.
+   */
+  source(path: string, text: string, firstLine?: number): string {
+    if (typeof text !== 'string' || text.length === 0) return text
+    const byLine = this.lines.get(path)
+    if (!byLine) return this.text(text)
+    if (firstLine === undefined) {
+      let out = text
+      for (const v of this.files.get(path) ?? []) out = maskToken(out, v)
+      return this.text(out)
+    }
+    const rows = text.split('\n')
+    for (let i = 0; i < rows.length; i++) {
+      const values = byLine.get(firstLine + i)
+      if (values) rows[i] = maskInLine(rows[i], values)
+    }
+    return this.text(rows.join('\n'))
+  }
+
+  /** A unified diff of `path`: new-side lines by their line number, deleted lines by token. */
+  patch(path: string, patch: string | undefined): string | undefined {
+    if (typeof patch !== 'string' || patch.length === 0) return patch
+    const byLine = this.lines.get(path)
+    if (!byLine) return this.text(patch)
+    const fileValues = this.files.get(path) ?? []
+    let newLine = 0
+    const rows = patch.split('\n').map((row) => {
+      const header = HUNK_HEADER.exec(row)
+      if (header) {
+        newLine = Number(header[1])
+        return row
+      }
+      const mark = row[0]
+      if (mark === '-') return fileValues.reduce((acc, v) => maskToken(acc, v), row)
+      if (mark === '+' || mark === ' ') {
+        const values = byLine.get(newLine++)
+        return values ? maskInLine(row, values) : row
+      }
+      return row
+    })
+    return this.text(rows.join('\n'))
+  }
+
+  /** Redacts every string in a JSON-like value (arrays, plain objects); returns a copy. */
+  deep<T>(value: T): T {
+    const seen = new WeakMap<object, unknown>()
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') return this.text(v)
+      if (v === null || typeof v !== 'object') return v
+      if (seen.has(v)) return seen.get(v)
+      if (Array.isArray(v)) {
+        const out: unknown[] = []
+        seen.set(v, out)
+        for (const item of v) out.push(walk(item))
+        return out
+      }
+      const proto = Object.getPrototypeOf(v)
+      if (proto !== Object.prototype && proto !== null) return v
+      const out: Record<string, unknown> = {}
+      seen.set(v, out)
+      for (const [k, item] of Object.entries(v)) out[k] = walk(item)
+      return out
+    }
+    return walk(value) as T
+  }
+}
+
+/** The secrets of an analysis, or a redactor already built from them. */
+export type Secrets = Redactor | readonly SecretLocation[]
+
+const EMPTY = new Redactor()
+const built = new WeakMap<readonly SecretLocation[], Redactor>()
+
+/** The redactor for a set of locations, built once per array. */
+export function redactorOf(secrets: Secrets | undefined): Redactor {
+  if (!secrets) return EMPTY
+  if (secrets instanceof Redactor) return secrets
+  if (secrets.length === 0) return EMPTY
+  let r = built.get(secrets)
+  if (!r) {
+    r = new Redactor(secrets)
+    built.set(secrets, r)
+  }
+  return r
+}
+
+/** Masks credential shapes and the strong secret values in any text. */
+export function redact(text: string, secrets?: Secrets): string {
+  return redactorOf(secrets).text(text)
+}
+
+/** `redact` on every string of a JSON-like value; returns a copy. */
+export function redactDeep<T>(value: T, secrets?: Secrets): T {
+  return redactorOf(secrets).deep(value)
+}
+
+/** Masks a file's source text (its own secrets at their lines, plus everything `redact` masks). */
+export function redactSource(path: string, text: string, secrets?: Secrets, firstLine?: number): string {
+  return redactorOf(secrets).source(path, text, firstLine)
+}
+
+/** Masks a file's unified diff, line by line. */
+export function redactPatch(path: string, patch: string | undefined, secrets?: Secrets): string | undefined {
+  return redactorOf(secrets).patch(path, patch)
+}
