@@ -9,7 +9,7 @@ import { analyzeCompose, composeRules } from './compose.js'
 import { analyzeWorkflow, workflowRules } from './workflow.js'
 import { analyzeKubernetes, kubernetesRules } from './kubernetes.js'
 import { analyzeCloudformation, cloudformationRules } from './cloudformation.js'
-import { analyzeTerraform, terraformRules } from './terraform.js'
+import { analyzeTerraform, buildTerraformProjects, terraformRules, type TfProjects } from './terraform.js'
 import { scanSecrets, secretRules } from './secrets.js'
 import { ParseError } from './yaml.js'
 
@@ -45,7 +45,7 @@ export function ruleById(id: string): RuleMeta | undefined {
 export const MAX_FILE_BYTES = 2 * 1024 * 1024
 
 /** Analyzes one file; never throws. */
-export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
+export async function analyzeFile(file: SourceFile, terraformProjects?: TfProjects): Promise<AnalysisResult> {
   const notes: FileNote[] = []
   const findings: Finding[] = []
   const secretValues: string[] = []
@@ -59,7 +59,7 @@ export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
   }
   const content = file.content.replace(/\r\n?/g, '\n')
   const normalized: SourceFile = { ...file, content }
-  const analyzer = ANALYZERS[file.kind]
+  const analyzer = file.kind === 'terraform' && terraformProjects ? (f: SourceFile) => analyzeTerraform(f, terraformProjects) : ANALYZERS[file.kind]
   if (analyzer) {
     try {
       findings.push(...(await analyzer(normalized)))
@@ -83,8 +83,11 @@ export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
 /** Analyzes many files, in order; one broken file never stops the others. */
 export async function analyzeFiles(files: SourceFile[]): Promise<AnalysisResult> {
   const out: AnalysisResult = { findings: [], notes: [], secretValues: [] }
+  // Terraform files are read with their module (directory); context-only files are never reported on.
+  const terraformProjects = await buildTerraformProjects(files)
   for (const file of files) {
-    const r = await analyzeFile(file)
+    if (file.contextOnly) continue
+    const r = await analyzeFile(file, terraformProjects)
     out.findings.push(...r.findings)
     out.notes.push(...r.notes)
     out.secretValues.push(...r.secretValues)

@@ -10,9 +10,13 @@ import { awsResilienceChecks } from './terraform/aws-resilience.js'
 import { awsSecurityChecks } from './terraform/aws-security.js'
 import { createContext, type TfCheck } from './terraform/context.js'
 import { gcpAzureChecks } from './terraform/gcp-azure.js'
+import type { TfProjects } from './terraform/project.js'
 import { secretChecks } from './terraform/secrets.js'
 
 export { parseHcl, type HclFile } from './hcl.js'
+export { buildTerraformProjects, contextPathsFor, type TfProjects } from './terraform/project.js'
+
+const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
 export { instanceTypeAttributes, oversizedReason, type InstanceTypeRef } from './terraform/instances.js'
 
 const CHECKS: TfCheck[] = [...secretChecks, ...awsSecurityChecks, ...awsResilienceChecks, ...awsOperationsChecks, ...gcpAzureChecks]
@@ -33,10 +37,17 @@ function tfvarsJson(content: string): HclFile {
   return { blocks: [], attributes: locals?.attributes ?? {} }
 }
 
-export async function analyzeTerraform(file: SourceFile): Promise<Finding[]> {
-  const model = await parseTerraformFile(file.path, file.content)
+/**
+ * Analyses one file. With `projects` (built once per run from every Terraform file, see
+ * `buildTerraformProjects`) the file is read in its module: values resolved, companions seen.
+ */
+export async function analyzeTerraform(file: SourceFile, projects?: TfProjects): Promise<Finding[]> {
+  const inProject = projects?.get(dirOf(file.path))
+  const member = inProject?.files.get(file.path)
+  // The project left out files it could not parse; parsing here again reports the error.
+  const model = member ? member.model : await parseTerraformFile(file.path, file.content)
   const findings: Finding[] = []
-  const ctx = createContext(file.path, model, file.content, findings)
+  const ctx = createContext({ path: file.path, file: member?.resolved ?? model, written: model, content: file.content, project: inProject, resolutions: member?.resolutions }, findings)
   for (const check of CHECKS) check.check(ctx)
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }

@@ -3,6 +3,7 @@ import type { RuleMeta } from '../../types.js'
 import { blocksOf, isExpr, numberValue, stringValue } from '../hcl.js'
 import { attr, isFalse, label, refersTo, sub, type TfCheck, type TfContext } from './context.js'
 import { instanceTypeAttributes, oversizedReason } from './instances.js'
+import { majorOf, VPC_MODULE } from './registry-modules.js'
 
 const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m })
 
@@ -74,7 +75,7 @@ const vpcFlowLogs = meta({
   category: 'observability',
   severity: 'low',
   title: 'VPC without flow logs',
-  description: 'No `aws_flow_log` in this file captures the VPC\'s traffic, which is needed to investigate connectivity problems and incidents.',
+  description: 'No `aws_flow_log` in the VPC\'s module (the files of its directory) captures its traffic, which is needed to investigate connectivity problems and incidents.',
   remediation: 'Add an `aws_flow_log` with `vpc_id` pointing at the VPC.',
   refs: { checkov: 'CKV2_AWS_11', kics: 'vpc_flowlogs_disabled' }
 })
@@ -186,12 +187,47 @@ function checkLambdaTracing(ctx: TfContext): void {
   }
 }
 
+/** True when a module call of the directory takes this VPC and looks like it sets up flow logs. */
+function flowLogModuleFor(ctx: TfContext, vpc: string): boolean {
+  return ctx.projectModules().some((m) => {
+    const source = stringValue(attr(m, 'source')?.value) ?? ''
+    const inputs = Object.values(m.attributes)
+    const takesVpc = inputs.some((a) => refersTo(a.value, 'aws_vpc', vpc))
+    return takesVpc && (/flow/i.test(source) || inputs.some((a) => /flow_log/i.test(a.name)))
+  })
+}
+
 function checkVpcFlowLogs(ctx: TfContext): void {
-  const flowLogs = ctx.resources('aws_flow_log')
+  const flowLogs = ctx.projectResources('aws_flow_log')
+  const where = ctx.projectDir !== undefined ? 'in its module' : 'in this file'
   // A flow log whose VPC we cannot resolve might cover any VPC here: stay quiet.
-  if (flowLogs.some((f) => { const v = attr(f.block, 'vpc_id')?.value; return typeof v === 'string' || (isExpr(v) && !/(^|[^\w.])aws_vpc\./.test(v.expr)) })) return
-  for (const r of ctx.resources('aws_vpc')) {
-    if (!flowLogs.some((f) => refersTo(attr(f.block, 'vpc_id')?.value, 'aws_vpc', r.name))) ctx.report(vpcFlowLogs, r.block.line, `${label(r)} has no flow log in this file`)
+  const unresolved = flowLogs.some((f) => {
+    const v = attr(f.block, 'vpc_id')?.value
+    return typeof v === 'string' || (isExpr(v) && !/(^|[^\w.])aws_vpc\./.test(v.expr))
+  })
+  if (!unresolved) {
+    for (const r of ctx.resources('aws_vpc')) {
+      if (flowLogs.some((f) => refersTo(attr(f.block, 'vpc_id')?.value, 'aws_vpc', r.name)) || flowLogModuleFor(ctx, r.name)) continue
+      ctx.report(vpcFlowLogs, r.block.line, `${label(r)} has no flow log ${where}`)
+    }
+  }
+  // The registry VPC module creates its own flow log when asked to.
+  for (const m of ctx.topBlocks('module')) {
+    if (!VPC_MODULE.source.test(stringValue(attr(m, 'source')?.value) ?? '')) continue
+    const switches = VPC_MODULE.flowLogInputs.map((n) => attr(m, n)).filter((a) => a !== undefined)
+    const off = switches.find((a) => isFalse(a))
+    if (off) {
+      ctx.report(vpcFlowLogs, off.line, `module \`${m.labels[0] ?? ''}\` sets \`${off.name} = false\`: the VPC has no flow log`, { suggestion: ctx.lines[off.line - 1]?.replace(/=\s*"?false"?/, '= true') })
+      continue
+    }
+    if (switches.length > 0) continue
+    const major = majorOf(stringValue(attr(m, 'version')?.value))
+    // Without a known version the module's default is unknown: check explicit inputs only.
+    if (major === undefined || !VPC_MODULE.defaultsKnown.includes(major)) continue
+    if (flowLogs.some((f) => /(^|[^\w.])module\./.test(String((attr(f.block, 'vpc_id')?.value as { expr?: string } | undefined)?.expr ?? '')))) continue
+    ctx.report(vpcFlowLogs, m.line, `module \`${m.labels[0] ?? ''}\` does not set \`enable_flow_log = true\`, so the VPC has no flow log (${VPC_MODULE.name} v${major} default is \`false\`)`, {
+      via: 'module default'
+    })
   }
 }
 

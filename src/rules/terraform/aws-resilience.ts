@@ -114,6 +114,17 @@ const cacheSingleAz = meta({
   refs: { kics: 'elasticache_nodes_not_created_across_multi_az' }
 })
 
+const lbDeletionProtection = meta({
+  id: 'tf/aws-lb-no-deletion-protection',
+  category: 'rollback',
+  topics: ['deletion-protection'],
+  severity: 'low',
+  title: 'Load balancer without deletion protection',
+  description: 'Without `enable_deletion_protection = true` a mistaken destroy or a replacement deletes the load balancer, its DNS name and listeners, cutting traffic until it is rebuilt and DNS follows.',
+  remediation: 'Set `enable_deletion_protection = true` on production load balancers.',
+  refs: { checkov: 'CKV_AWS_150', kics: 'alb_deletion_protection_disabled' }
+})
+
 const replaceValue = (ctx: TfContext, line: number, to: string): string | undefined => {
   const text = ctx.lines[line - 1]
   return text && /=\s*[^=]+$/.test(text) ? text.replace(/=\s*.*$/, `= ${to}`) : undefined
@@ -198,15 +209,17 @@ function checkDynamo(ctx: TfContext): void {
 
 // ── S3 versioning ────────────────────────────────────────────────────────────────────────────
 
-/** The `aws_s3_bucket_versioning` resources of the file that point at a bucket. */
+/** The `aws_s3_bucket_versioning` resources of the module (any file of the directory) that point at a bucket. */
 function versioningFor(ctx: TfContext, bucket: TfResource): TfResource[] | 'unknown' {
-  const all = ctx.resources('aws_s3_bucket_versioning')
+  const all = ctx.projectResources('aws_s3_bucket_versioning')
   const name = stringValue(attr(bucket.block, 'bucket')?.value)
   const mine = all.filter((v) => {
     const target = attr(v.block, 'bucket')?.value
     return refersTo(target, 'aws_s3_bucket', bucket.name) || (name !== undefined && target === name)
   })
   if (mine.length) return mine
+  // A module call that takes the bucket (a versioning or backup wrapper) may configure it.
+  if (ctx.projectModules().some((m) => Object.values(m.attributes).some((a) => refersTo(a.value, 'aws_s3_bucket', bucket.name)))) return 'unknown'
   // A versioning resource whose bucket we cannot resolve may well be this one: stay quiet.
   const unresolved = all.some((v) => {
     const target = attr(v.block, 'bucket')?.value
@@ -233,7 +246,7 @@ function checkS3Versioning(ctx: TfContext): void {
     const external = versioningFor(ctx, r)
     if (external === 'unknown') continue
     if (!external.length) {
-      ctx.report(s3Versioning, r.block.line, `${label(r)} has no versioning (no \`aws_s3_bucket_versioning\` for it in this file)`)
+      ctx.report(s3Versioning, r.block.line, `${label(r)} has no versioning (no \`aws_s3_bucket_versioning\` for it ${ctx.projectDir !== undefined ? 'in its module' : 'in this file'})`)
       continue
     }
     for (const v of external) {
@@ -278,6 +291,14 @@ function checkTargetGroups(ctx: TfContext): void {
   }
 }
 
+function checkLbDeletionProtection(ctx: TfContext): void {
+  for (const r of ctx.resources(['aws_lb', 'aws_alb'], { modules: true })) {
+    const a = attr(r.block, 'enable_deletion_protection')
+    if (a && isFalse(a)) ctx.report(lbDeletionProtection, a.line, `${label(r)} sets \`enable_deletion_protection = false\``, { suggestion: replaceValue(ctx, a.line, 'true') })
+    else if (!a) ctx.report(lbDeletionProtection, r.block.line, `${label(r)} has no deletion protection`)
+  }
+}
+
 function checkAutoscaling(ctx: TfContext): void {
   for (const r of ctx.resources('aws_autoscaling_group')) {
     const min = attr(r.block, 'min_size')
@@ -295,5 +316,6 @@ export const awsResilienceChecks: TfCheck[] = [
   { rules: [s3Versioning], check: checkS3Versioning },
   { rules: [ecsCircuitBreaker], check: checkEcsService },
   { rules: [tgHealthCheck], check: checkTargetGroups },
+  { rules: [lbDeletionProtection], check: checkLbDeletionProtection },
   { rules: [asgFixed], check: checkAutoscaling }
 ]

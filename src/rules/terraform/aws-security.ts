@@ -1,7 +1,9 @@
 /** AWS exposure rules: network reachability, public data, IAM breadth, encryption switched off. */
 import type { RuleMeta } from '../../types.js'
-import { blocksOf, numberValue, stringValue, type HclAttribute, type HclValue } from '../hcl.js'
-import { attr, isFalse, isTrue, label, stringList, sub, type TfCheck, type TfContext } from './context.js'
+import { blocksOf, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../hcl.js'
+import { describePorts, judgePorts } from './ports.js'
+import { SG_MODULE_SERVICES, SG_MODULE_SOURCE } from './registry-modules.js'
+import { attr, dynamicBlock, isFalse, isTrue, label, stringList, sub, type TfCheck, type TfContext } from './context.js'
 import { documentStatements, isAnyone, statementsOf, type PolicyStatement } from './policy.js'
 
 const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m })
@@ -115,6 +117,67 @@ const unencrypted = meta({
   refs: { checkov: 'CKV_AWS_16' }
 })
 
+const sgOpenDataPort = meta({
+  id: 'tf/aws-sg-open-data-port',
+  category: 'security',
+  topics: ['network-exposure'],
+  severity: 'high',
+  title: 'Security group opens a database, cache or control-plane port to the internet',
+  description: 'An ingress rule allows a port of a data store, cache, search engine, queue or control plane (MySQL 3306, PostgreSQL 5432, Redis 6379, Elasticsearch 9200, Docker 2375, …) from 0.0.0.0/0 or ::/0.',
+  remediation: 'Allow the port only from the security groups of the clients (or a private CIDR); reach the service through the VPC, a VPN or a bastion.',
+  refs: {
+    checkov: ['CKV_AWS_23', 'CKV_AWS_260'],
+    kics: 'sensitive_port_is_exposed_to_entire_network',
+    tfsec: 'aws-ec2-no-public-ingress-sgr',
+    trivy: 'AVD-AWS-0107'
+  }
+})
+const sgOpenPort = meta({
+  id: 'tf/aws-sg-open-port',
+  category: 'security',
+  topics: ['network-exposure'],
+  severity: 'medium',
+  title: 'Security group opens a non-web port to the internet',
+  description: 'An ingress rule allows a port other than 80/443 from 0.0.0.0/0 or ::/0; services other than public web endpoints rarely need the whole internet as a client.',
+  remediation: 'Restrict the source to the CIDRs or security groups that need the port, or put the service behind a load balancer on 443.',
+  refs: { kics: 'sensitive_port_is_exposed_to_wide_private_network', tfsec: 'aws-ec2-no-public-ingress-sgr', trivy: 'AVD-AWS-0107' }
+})
+const iamServiceWildcard = meta({
+  id: 'tf/aws-iam-service-wildcard',
+  category: 'security',
+  topics: ['least-privilege'],
+  severity: 'medium',
+  title: 'IAM policy allows every action of a service on every resource',
+  description: 'A statement allows a service wildcard (`s3:*`, `iot:*`, `iam:*`) on `"*"`: every present and future action of the service, on every resource of the account.',
+  remediation: 'List the actions the principal needs and scope `Resource` to the ARNs it works on.',
+  refs: { checkov: ['CKV_AWS_355', 'CKV_AWS_290'], kics: 'iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
+})
+const imdsV1 = meta({
+  id: 'tf/aws-imdsv1-allowed',
+  category: 'security',
+  topics: ['secret-exposure'],
+  severity: 'medium',
+  title: 'Instance metadata reachable without a token (IMDSv1)',
+  description: 'Without `metadata_options { http_tokens = "required" }` the instance answers IMDSv1 requests, so a server-side request forgery in any app on it can read the instance role\'s credentials.',
+  remediation: 'Add `metadata_options { http_tokens = "required" }` (check that the agents on the instance use an SDK that supports IMDSv2).',
+  refs: { checkov: 'CKV_AWS_79', tfsec: ['aws-ec2-enforce-http-token-imds', 'aws-ec2-enforce-launch-config-http-token-imds'], trivy: ['AVD-AWS-0028', 'AVD-AWS-0130'] }
+})
+const eksPublicEndpoint = meta({
+  id: 'tf/aws-eks-public-endpoint',
+  category: 'security',
+  topics: ['network-exposure'],
+  severity: 'medium',
+  title: 'EKS API endpoint reachable from the whole internet',
+  description: 'The cluster\'s Kubernetes API endpoint is public (the EKS default) and `public_access_cidrs` does not narrow it, so anyone can reach the API server and try credentials or exploits against it.',
+  remediation: 'Set `endpoint_public_access = false` (with `endpoint_private_access = true`), or limit `public_access_cidrs` to the ranges that run kubectl and CI.',
+  refs: {
+    checkov: ['CKV_AWS_39', 'CKV_AWS_38'],
+    kics: 'eks_cluster_has_public_access',
+    tfsec: ['aws-eks-no-public-cluster-access', 'aws-eks-no-public-cluster-access-to-cidr'],
+    trivy: ['AVD-AWS-0040', 'AVD-AWS-0041']
+  }
+})
+
 // ── Security groups ──────────────────────────────────────────────────────────────────────────
 
 const OPEN_CIDRS = new Set(['0.0.0.0/0', '::/0'])
@@ -140,6 +203,9 @@ function reportIngress(ctx: TfContext, who: string, exp: Exposure, cidrAttr: Hcl
   }
   if (exp.from <= 22 && 22 <= exp.to) ctx.report(sgOpenSsh, cidrAttr.line, `${who} allows SSH (port 22) from ${cidr}`)
   if (exp.from <= 3389 && 3389 <= exp.to) ctx.report(sgOpenRdp, cidrAttr.line, `${who} allows RDP (port 3389) from ${cidr}`)
+  const verdict = judgePorts(exp.from, exp.to)
+  if (verdict?.kind === 'data') ctx.report(sgOpenDataPort, cidrAttr.line, `${who} allows ${describePorts(verdict)} from ${cidr}`)
+  else if (verdict) ctx.report(sgOpenPort, cidrAttr.line, `${who} allows ${describePorts(verdict)} from ${cidr}`)
 }
 
 function openCidr(a: HclAttribute | undefined): string | undefined {
@@ -166,6 +232,7 @@ function checkSecurityGroups(ctx: TfContext): void {
       if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr)
     }
   }
+  for (const m of ctx.topBlocks('module')) checkSecurityGroupModule(ctx, m)
   for (const r of ctx.resources('aws_vpc_security_group_ingress_rule')) {
     const exp = exposure(attr(r.block, 'ip_protocol')?.value, attr(r.block, 'from_port')?.value, attr(r.block, 'to_port')?.value)
     for (const name of ['cidr_ipv4', 'cidr_ipv6']) {
@@ -173,6 +240,48 @@ function checkSecurityGroups(ctx: TfContext): void {
       const cidr = openCidr(a)
       if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr)
     }
+  }
+}
+
+/** A named rule of the security-group module (`ssh-tcp`, `postgresql-tcp`, `all-all`) as an exposure. */
+function namedRuleExposure(name: string): Exposure {
+  if (/^all-(all|tcp|udp)$/.test(name)) return { all: true }
+  const numbered = /-(\d+)-(tcp|udp)$/.exec(name)
+  if (numbered) return { all: false, from: Number(numbered[1]), to: Number(numbered[1]) }
+  const service = /^([a-z]+)/.exec(name)?.[1]
+  const port = service !== undefined ? SG_MODULE_SERVICES[service] : undefined
+  return port !== undefined ? { all: false, from: port, to: port } : undefined
+}
+
+/**
+ * terraform-aws-modules/security-group: `ingress_cidr_blocks` with `ingress_rules` (named rules),
+ * `ingress_with_cidr_blocks` (objects with ports and `cidr_blocks` as one comma-separated string),
+ * and the per-service submodules (`//modules/ssh` opens 22 to `ingress_cidr_blocks`).
+ */
+function checkSecurityGroupModule(ctx: TfContext, m: HclBlock): void {
+  const match = SG_MODULE_SOURCE.exec(stringValue(attr(m, 'source')?.value) ?? '')
+  if (!match) return
+  const who = `module \`${m.labels[0] ?? ''}\``
+  for (const [cidrName, rulesName] of [['ingress_cidr_blocks', 'ingress_rules'], ['ingress_ipv6_cidr_blocks', 'ingress_rules']] as const) {
+    const cidrs = attr(m, cidrName)
+    const cidr = openCidr(cidrs)
+    if (!cidrs || !cidr) continue
+    const named = stringList(attr(m, rulesName)?.value)
+    const submodule = match[3]
+    const auto = submodule !== undefined ? [`${submodule}-tcp`] : []
+    for (const name of [...named, ...(attr(m, rulesName) ? [] : auto)]) reportIngress(ctx, who, namedRuleExposure(name), cidrs, cidr)
+  }
+  const withCidrs = attr(m, 'ingress_with_cidr_blocks')
+  if (withCidrs && Array.isArray(withCidrs.value)) {
+    withCidrs.value.forEach((item, i) => {
+      if (!isObject(item)) return
+      const blocks = typeof item.cidr_blocks === 'string' ? item.cidr_blocks.split(',').map((c) => c.trim()) : stringList(item.cidr_blocks)
+      const cidr = blocks.find((c) => OPEN_CIDRS.has(c))
+      if (!cidr) return
+      const exp = typeof item.rule === 'string' ? namedRuleExposure(item.rule) : exposure(item.protocol, item.from_port, item.to_port)
+      const line = lineOfKey(item, 'cidr_blocks') ?? lineOfKey(withCidrs.value, i) ?? withCidrs.line
+      reportIngress(ctx, who, exp, { ...withCidrs, line }, cidr)
+    })
   }
 }
 
@@ -226,25 +335,37 @@ function checkPublicPolicies(ctx: TfContext): void {
 const isAdmin = (s: PolicyStatement): boolean =>
   s.effect === 'Allow' && !s.notActions && s.actions.some((a) => a === '*' || a === '*:*') && s.resources.includes('*')
 
+/** `s3:*`, `iot:*` (a whole service) on `*` resources, in an Allow statement that is not already full admin. */
+const serviceWildcards = (s: PolicyStatement): string[] =>
+  s.effect === 'Allow' && !s.notActions && s.resources.includes('*') && !isAdmin(s) ? s.actions.filter((a) => /^[a-z0-9-]+:\*$/i.test(a)) : []
+
+function reportStatements(ctx: TfContext, statements: PolicyStatement[], who: string): void {
+  for (const s of statements) {
+    if (isAdmin(s)) {
+      ctx.report(iamWildcard, s.actionLine, `${who} allows \`*\` actions on \`*\` resources`)
+      continue
+    }
+    const wild = serviceWildcards(s)
+    if (wild.length) {
+      const escalation = wild.some((a) => /^(iam|sts|organizations):\*$/i.test(a)) ? ' (with IAM rights this lets the principal grant itself anything)' : ''
+      ctx.report(iamServiceWildcard, s.actionLine, `${who} allows ${wild.map((a) => `\`${a}\``).join(', ')} on \`*\` resources${escalation}`)
+    }
+  }
+}
+
 function checkIamWildcards(ctx: TfContext): void {
   const withPolicy = ['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy']
   for (const r of ctx.resources(withPolicy)) {
     const a = attr(r.block, 'policy')
-    if (!a) continue
-    for (const s of statementsOf(a).filter(isAdmin)) ctx.report(iamWildcard, s.actionLine, `${label(r)} allows \`*\` actions on \`*\` resources`)
+    if (a) reportStatements(ctx, statementsOf(a), label(r))
   }
   for (const r of ctx.resources('aws_iam_role')) {
     for (const inline of blocksOf(r.block, 'inline_policy')) {
       const a = attr(inline, 'policy')
-      if (!a) continue
-      for (const s of statementsOf(a).filter(isAdmin)) ctx.report(iamWildcard, s.actionLine, `inline policy of ${label(r)} allows \`*\` actions on \`*\` resources`)
+      if (a) reportStatements(ctx, statementsOf(a), `inline policy of ${label(r)}`)
     }
   }
-  for (const d of ctx.dataSources('aws_iam_policy_document')) {
-    for (const s of documentStatements(d.block).filter(isAdmin)) {
-      ctx.report(iamWildcard, s.actionLine, `policy document \`${d.name}\` allows \`*\` actions on \`*\` resources`)
-    }
-  }
+  for (const d of ctx.dataSources('aws_iam_policy_document')) reportStatements(ctx, documentStatements(d.block), `policy document \`${d.name}\``)
 }
 
 const ACCOUNT_ROOT = /^AWS:(arn:aws[\w-]*:iam::(\d*:)?root|\d{12})$/
@@ -282,6 +403,42 @@ function checkEc2PublicIp(ctx: TfContext): void {
   }
 }
 
+// ── Instance metadata ──────────────────────────────────────────────────────────────────────
+
+function checkImds(ctx: TfContext): void {
+  // An account-wide default in the module (`aws_ec2_instance_metadata_defaults`) decides for instances that say nothing.
+  const accountDefault = ctx.projectResources('aws_ec2_instance_metadata_defaults').some((r) => stringValue(attr(r.block, 'http_tokens')?.value) === 'required')
+  for (const r of ctx.resources(['aws_instance', 'aws_launch_template', 'aws_launch_configuration'], { modules: true })) {
+    const options = sub(r.block, 'metadata_options')
+    const tokens = options ? attr(options, 'http_tokens') : undefined
+    const endpoint = options ? stringValue(attr(options, 'http_endpoint')?.value) : undefined
+    if (endpoint === 'disabled' || (!options && dynamicBlock(r.block, 'metadata_options'))) continue
+    const value = stringValue(tokens?.value)
+    if (tokens && value === 'optional') {
+      ctx.report(imdsV1, tokens.line, `${label(r)} sets \`http_tokens = "optional"\`: IMDSv1 answers without a token`, { suggestion: ctx.lines[tokens.line - 1]?.replace('"optional"', '"required"') })
+    } else if (!tokens && !accountDefault) {
+      ctx.report(imdsV1, options?.line ?? r.block.line, `${label(r)} does not set \`metadata_options { http_tokens = "required" }\`, so IMDSv1 stays enabled`)
+    }
+  }
+}
+
+// ── EKS endpoint ───────────────────────────────────────────────────────────────────────────
+
+function checkEksEndpoint(ctx: TfContext): void {
+  for (const r of ctx.resources('aws_eks_cluster', { modules: true })) {
+    // The resource nests the settings in `vpc_config`; the registry module takes them as inputs.
+    const scope = r.viaModule ? r.block : sub(r.block, 'vpc_config')
+    if (!scope && dynamicBlock(r.block, 'vpc_config')) continue
+    const access = scope ? attr(scope, 'endpoint_public_access') : undefined
+    const cidrs = scope ? attr(scope, 'public_access_cidrs') : undefined
+    if (access && isFalse(access)) continue
+    if (access && !isTrue(access)) continue // not a literal
+    if (cidrs && !openCidr(cidrs)) continue // narrowed to known ranges (or not a literal)
+    if (access) ctx.report(eksPublicEndpoint, access.line, `${label(r)} exposes its Kubernetes API endpoint publicly${cidrs ? ` to ${openCidr(cidrs)}` : ' to every address'}`)
+    else ctx.report(eksPublicEndpoint, r.viaModule ? r.block.line : (scope?.line ?? r.block.line), `${label(r)} leaves its Kubernetes API endpoint public (\`endpoint_public_access\` defaults to true) and open to every address`)
+  }
+}
+
 // ── Encryption ───────────────────────────────────────────────────────────────────────────────
 
 const ENCRYPTION_FLAGS: Record<string, string> = {
@@ -312,11 +469,13 @@ function checkEncryption(ctx: TfContext): void {
 }
 
 export const awsSecurityChecks: TfCheck[] = [
-  { rules: [sgOpenSsh, sgOpenRdp, sgOpenAll], check: checkSecurityGroups },
+  { rules: [sgOpenSsh, sgOpenRdp, sgOpenAll, sgOpenDataPort, sgOpenPort], check: checkSecurityGroups },
   { rules: [rdsPublic], check: checkRdsPublic },
   { rules: [s3PublicAcl, s3PublicBlockOff], check: checkS3Public },
   { rules: [publicPolicy], check: checkPublicPolicies },
-  { rules: [iamWildcard], check: checkIamWildcards },
+  { rules: [iamWildcard, iamServiceWildcard], check: checkIamWildcards },
+  { rules: [imdsV1], check: checkImds },
+  { rules: [eksPublicEndpoint], check: checkEksEndpoint },
   { rules: [trustAll], check: checkTrustPolicies },
   { rules: [ec2PublicIp, ec2PublicIpUnset], check: checkEc2PublicIp },
   { rules: [unencrypted], check: checkEncryption }

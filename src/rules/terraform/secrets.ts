@@ -97,7 +97,13 @@ function eachSecretKey(v: HclValue, line: number, visit: (key: string, value: Hc
 const isAwsProviderKey = (block: HclBlock, a: HclAttribute): boolean =>
   block.type === 'provider' && block.labels[0] === 'aws' && (a.name === 'access_key' || a.name === 'secret_key')
 
-const isSecretLiteral = (v: HclValue | undefined): boolean => typeof v === 'string' && !NOT_A_SECRET.test(v)
+/** Placeholders that stand where a secret will go: `changeme`, `<password>`, `your-token`, the key's own name. */
+const PLACEHOLDER = /^(change[-_ ]?me|example|placeholder|dummy|redacted|replace[-_ ]?me|todo|<[^<>]*>|your[-_ ][\w-]*|\{\{[^{}]*\}\})$/i
+const squash = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '')
+
+/** A literal that is a real secret value: not empty, a reference, a flag, a placeholder or the key's own name. */
+const isSecretLiteral = (v: HclValue | undefined, key?: string): boolean =>
+  typeof v === 'string' && !NOT_A_SECRET.test(v) && !PLACEHOLDER.test(v.trim()) && (key === undefined || squash(v) !== squash(key))
 
 const where = (block: HclBlock): string => {
   const [a, b] = block.labels
@@ -107,7 +113,7 @@ const where = (block: HclBlock): string => {
 }
 
 function checkProviderCredentials(ctx: TfContext): void {
-  for (const p of ctx.topBlocks('provider').filter((b) => b.labels[0] === 'aws')) {
+  for (const p of ctx.written.blocks.filter((b) => b.type === 'provider' && b.labels[0] === 'aws')) {
     for (const name of ['access_key', 'secret_key']) {
       const a = p.attributes[name]
       if (a && isSecretLiteral(a.value)) ctx.report(providerCredentials, a.line, `provider \`aws\` sets \`${name}\` to a literal value`)
@@ -116,7 +122,7 @@ function checkProviderCredentials(ctx: TfContext): void {
 }
 
 function checkAccessKeys(ctx: TfContext): void {
-  for (const block of ctx.file.blocks) {
+  for (const block of ctx.written.blocks) {
     eachAttribute(block, (a) => {
       if (isAwsProviderKey(block, a)) return // reported by the provider rule
       const seen = new Set<number>()
@@ -138,13 +144,13 @@ function checkPasswords(ctx: TfContext): void {
     ctx.report(passwordLiteral, line, `${where(block)} sets \`${name}\` to a literal value`)
   const inspect = (block: HclBlock): void => {
     eachAttribute(block, (a) => {
-      if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value) && !isAwsProviderKey(block, a)) report(a.line, a.name, block)
+      if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value, a.name) && !isAwsProviderKey(block, a)) report(a.line, a.name, block)
       eachSecretKey(a.value, a.line, (key, value, line) => {
-        if (isSecretLiteral(value)) report(line, key, block)
+        if (isSecretLiteral(value, key)) report(line, key, block)
       })
     })
   }
-  for (const block of ctx.file.blocks) {
+  for (const block of ctx.written.blocks) {
     if (block.type === 'variable') {
       const d = block.attributes.default
       const name = block.labels[0] ?? ''
@@ -154,8 +160,8 @@ function checkPasswords(ctx: TfContext): void {
     inspect(block)
   }
   // `.tfvars`: top-level `db_password = "…"`.
-  for (const a of Object.values(ctx.file.attributes)) {
-    if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value)) ctx.report(passwordLiteral, a.line, `\`${a.name}\` is set to a literal value`)
+  for (const a of Object.values(ctx.written.attributes)) {
+    if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value, a.name)) ctx.report(passwordLiteral, a.line, `\`${a.name}\` is set to a literal value`)
   }
 }
 
@@ -170,7 +176,7 @@ function checkPrivateKeys(ctx: TfContext): void {
         }
       })
     })
-  for (const block of ctx.file.blocks) visitBlock(block)
+  for (const block of ctx.written.blocks) visitBlock(block)
 }
 
 export const secretChecks: TfCheck[] = [
