@@ -52,6 +52,9 @@ export const DATA_PORTS: ReadonlyMap<number, string> = new Map([
 /** Reported by their own rules (SSH, RDP) or meant to be public (HTTP, HTTPS). */
 const HANDLED_ELSEWHERE = new Set([22, 3389, 80, 443])
 
+/** Ranges narrower than this that cover a data port are taken as opening that service. */
+const NARROW_RANGE = 16
+
 export type PortVerdict =
   | { kind: 'data'; ports: { port: number; service: string }[] }
   | { kind: 'other'; from: number; to: number }
@@ -65,7 +68,9 @@ export type PortVerdict =
 export function judgePorts(from: number, to: number): PortVerdict {
   if (from > to) return undefined
   const data = [...DATA_PORTS].filter(([p]) => from <= p && p <= to).map(([port, service]) => ({ port, service }))
-  if (data.length) return { kind: 'data', ports: data }
+  // A wide range (80-443, 1024-65535) is sloppy rather than aimed at a service: medium, not high.
+  if (data.length && to - from < NARROW_RANGE) return { kind: 'data', ports: data }
+  if (data.length) return { kind: 'other', from, to }
   for (let p = from; p <= to; p++) {
     if (!HANDLED_ELSEWHERE.has(p)) return { kind: 'other', from, to }
     if (p - from > 4) break
