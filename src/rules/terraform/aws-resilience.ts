@@ -12,7 +12,7 @@ const rdsBackupOff = meta({
   title: 'RDS automated backups disabled',
   description: '`backup_retention_period = 0` turns off automated backups and point-in-time restore.',
   remediation: 'Set `backup_retention_period` to at least 7 days.',
-  refs: { checkov: 'CKV_AWS_133', kics: 'rds_with_backup_disabled' }
+  refs: { checkov: 'CKV_AWS_133', kics: 'rds_with_backup_disabled', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
 })
 const rdsBackupUnset = meta({
   id: 'tf/aws-rds-backup-retention-unset',
@@ -21,7 +21,7 @@ const rdsBackupUnset = meta({
   title: 'RDS backup retention not set',
   description: 'The instance does not say how long automated backups are kept, so it depends on defaults (as little as one day, or none when restored from some snapshots).',
   remediation: 'Set `backup_retention_period` explicitly (7 days or more for production data).',
-  refs: { kics: 'rds_with_backup_disabled' }
+  refs: { kics: 'rds_with_backup_disabled', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
 })
 const redisNoSnapshots = meta({
   id: 'tf/aws-elasticache-redis-no-snapshots',
@@ -30,7 +30,7 @@ const redisNoSnapshots = meta({
   title: 'ElastiCache Redis without automatic snapshots',
   description: '`snapshot_retention_limit` is 0 or missing, so no automatic backups of the cache are kept.',
   remediation: 'Set `snapshot_retention_limit` to the number of days of snapshots to keep (1 or more).',
-  refs: { checkov: 'CKV_AWS_134', kics: 'elasticache_redis_cluster_without_backup' }
+  refs: { checkov: 'CKV_AWS_134', kics: 'elasticache_redis_cluster_without_backup', tfsec: 'aws-elasticache-enable-backup-retention', trivy: 'AVD-AWS-0050' }
 })
 const dynamoNoPitr = meta({
   id: 'tf/aws-dynamodb-no-pitr',
@@ -39,7 +39,7 @@ const dynamoNoPitr = meta({
   title: 'DynamoDB table without point-in-time recovery',
   description: 'Without point-in-time recovery a bad write or delete cannot be rolled back to an earlier second.',
   remediation: 'Add `point_in_time_recovery { enabled = true }`.',
-  refs: { checkov: 'CKV_AWS_28', kics: 'dynamodb_table_point_in_time_recovery_disabled' }
+  refs: { checkov: 'CKV_AWS_28', kics: 'dynamodb_table_point_in_time_recovery_disabled', tfsec: 'aws-dynamodb-enable-recovery', trivy: 'AVD-AWS-0024' }
 })
 const skipFinalSnapshot = meta({
   id: 'tf/aws-rds-skip-final-snapshot',
@@ -57,7 +57,7 @@ const s3Versioning = meta({
   title: 'S3 bucket without versioning',
   description: 'Without versioning an overwritten or deleted object cannot be recovered.',
   remediation: 'Enable versioning: an `aws_s3_bucket_versioning` resource with `status = "Enabled"` (or `versioning { enabled = true }` on older providers).',
-  refs: { checkov: 'CKV_AWS_21', kics: 's3_bucket_without_versioning' }
+  refs: { checkov: 'CKV_AWS_21', kics: 's3_bucket_without_versioning', tfsec: 'aws-s3-enable-versioning', trivy: 'AVD-AWS-0090' }
 })
 const rdsDeletionProtection = meta({
   id: 'tf/aws-rds-no-deletion-protection',
@@ -66,7 +66,7 @@ const rdsDeletionProtection = meta({
   title: 'RDS without deletion protection',
   description: 'Without deletion protection a mistaken destroy or replacement deletes the database.',
   remediation: 'Set `deletion_protection = true`.',
-  refs: { checkov: 'CKV_AWS_293' }
+  refs: { checkov: 'CKV_AWS_293', tfsec: 'aws-rds-enable-deletion-protection', trivy: 'AVD-AWS-0177' }
 })
 const ecsCircuitBreaker = meta({
   id: 'tf/aws-ecs-no-circuit-breaker',

@@ -15,7 +15,7 @@ const sgOpenSsh = meta({
   title: 'Security group opens SSH to the internet',
   description: 'An ingress rule allows port 22 from 0.0.0.0/0 or ::/0, exposing SSH to brute force and exploits.',
   remediation: 'Restrict the source to known CIDRs (a bastion, VPN or office range) or use SSM Session Manager instead of SSH.',
-  refs: { checkov: 'CKV_AWS_24', kics: 'security_group_with_unrestricted_access_to_ssh' }
+  refs: { checkov: 'CKV_AWS_24', kics: 'security_group_with_unrestricted_access_to_ssh', tfsec: 'aws-ec2-no-public-ingress-sgr', trivy: 'AVD-AWS-0107' }
 })
 const sgOpenRdp = meta({
   id: 'tf/aws-sg-open-rdp',
@@ -24,7 +24,7 @@ const sgOpenRdp = meta({
   title: 'Security group opens RDP to the internet',
   description: 'An ingress rule allows port 3389 from 0.0.0.0/0 or ::/0.',
   remediation: 'Restrict the source to known CIDRs or reach the hosts through a bastion or VPN.',
-  refs: { checkov: 'CKV_AWS_25' }
+  refs: { checkov: 'CKV_AWS_25', tfsec: 'aws-ec2-no-public-ingress-sgr', trivy: 'AVD-AWS-0107' }
 })
 const sgOpenAll = meta({
   id: 'tf/aws-sg-open-all-ports',
@@ -33,7 +33,7 @@ const sgOpenAll = meta({
   title: 'Security group opens all ports to the internet',
   description: 'An ingress rule allows every port (protocol -1 or 0-65535) from 0.0.0.0/0 or ::/0.',
   remediation: 'Open only the ports the service needs, from the narrowest source range.',
-  refs: { checkov: 'CKV_AWS_277' }
+  refs: { checkov: 'CKV_AWS_277', tfsec: 'aws-ec2-no-public-ingress-sgr', trivy: 'AVD-AWS-0107' }
 })
 const rdsPublic = meta({
   id: 'tf/aws-rds-public',
@@ -42,7 +42,7 @@ const rdsPublic = meta({
   title: 'RDS instance publicly accessible',
   description: '`publicly_accessible = true` gives the database a public endpoint.',
   remediation: 'Set `publicly_accessible = false` and reach the database from inside the VPC.',
-  refs: { checkov: 'CKV_AWS_17', kics: 'rds_db_instance_publicly_accessible' }
+  refs: { checkov: 'CKV_AWS_17', kics: 'rds_db_instance_publicly_accessible', tfsec: 'aws-rds-no-public-db-access', trivy: 'AVD-AWS-0082' }
 })
 const s3PublicAcl = meta({
   id: 'tf/aws-s3-public-acl',
@@ -51,7 +51,7 @@ const s3PublicAcl = meta({
   title: 'S3 bucket with a public canned ACL',
   description: 'A `public-read`, `public-read-write` or `authenticated-read` ACL lets anyone (or any AWS account) read or write the bucket.',
   remediation: 'Use `acl = "private"` (or no ACL with object ownership enforced) and serve public content through CloudFront.',
-  refs: { checkov: 'CKV_AWS_20', kics: 's3_bucket_acl_allows_read_to_all_users' }
+  refs: { checkov: ['CKV_AWS_20', 'CKV_AWS_57'], kics: 's3_bucket_acl_allows_read_to_all_users', tfsec: 'aws-s3-no-public-access-with-acl', trivy: 'AVD-AWS-0092' }
 })
 const s3PublicBlockOff = meta({
   id: 'tf/aws-s3-public-access-block-disabled',
@@ -60,7 +60,11 @@ const s3PublicBlockOff = meta({
   title: 'S3 public access block switched off',
   description: 'A public access block sets one of its four protections to `false`, so public ACLs or policies can take effect.',
   remediation: 'Set `block_public_acls`, `block_public_policy`, `ignore_public_acls` and `restrict_public_buckets` to `true`.',
-  refs: { checkov: 'CKV_AWS_53' }
+  refs: {
+    checkov: ['CKV_AWS_53', 'CKV_AWS_54', 'CKV_AWS_55', 'CKV_AWS_56'],
+    tfsec: ['aws-s3-block-public-acls', 'aws-s3-block-public-policy', 'aws-s3-ignore-public-acls', 'aws-s3-no-public-buckets'],
+    trivy: ['AVD-AWS-0086', 'AVD-AWS-0087', 'AVD-AWS-0091', 'AVD-AWS-0093']
+  }
 })
 const publicPolicy = meta({
   id: 'tf/aws-public-resource-policy',
@@ -69,7 +73,7 @@ const publicPolicy = meta({
   title: 'Resource policy open to everyone',
   description: 'An ECR, S3, SQS or SNS resource policy allows principal `*` without a condition.',
   remediation: 'Name the accounts or roles that need access, or add a condition (source account, organization id).',
-  refs: { checkov: 'CKV_AWS_32', kics: 'ecr_repository_is_publicly_accessible' }
+  refs: { checkov: 'CKV_AWS_32', kics: 'ecr_repository_is_publicly_accessible', tfsec: 'aws-ecr-no-public-access', trivy: 'AVD-AWS-0032' }
 })
 const iamWildcard = meta({
   id: 'tf/aws-iam-wildcard-policy',
@@ -78,7 +82,7 @@ const iamWildcard = meta({
   title: 'IAM policy allows every action on every resource',
   description: 'A statement allows `"*"` actions on `"*"` resources: full administrator rights.',
   remediation: 'List the actions and resource ARNs the principal needs (least privilege).',
-  refs: { checkov: 'CKV_AWS_62' }
+  refs: { checkov: ['CKV_AWS_62', 'CKV_AWS_1'], kics: 'iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
 })
 const trustAll = meta({
   id: 'tf/aws-iam-role-trust-all',
@@ -87,7 +91,7 @@ const trustAll = meta({
   title: 'IAM role assumable by any principal',
   description: 'The trust policy allows `*`, or a whole account root, to assume the role without a condition.',
   remediation: 'Name the exact role, user or service that may assume the role, or add a condition such as `sts:ExternalId`.',
-  refs: { kics: 'iam_role_allows_all_principals_to_assume' }
+  refs: { checkov: ['CKV_AWS_60', 'CKV_AWS_61'], kics: 'iam_role_allows_all_principals_to_assume' }
 })
 const ec2PublicIp = meta({
   id: 'tf/aws-ec2-public-ip',
@@ -96,7 +100,7 @@ const ec2PublicIp = meta({
   title: 'EC2 instance gets a public IP',
   description: '`associate_public_ip_address = true` puts the instance directly on the internet.',
   remediation: 'Set `associate_public_ip_address = false` and expose the service through a load balancer.',
-  refs: { checkov: 'CKV_AWS_88', kics: 'ec2_instance_has_public_ip' }
+  refs: { checkov: 'CKV_AWS_88', kics: 'ec2_instance_has_public_ip', tfsec: 'aws-ec2-no-public-ip', trivy: 'AVD-AWS-0009' }
 })
 const ec2PublicIpUnset = meta({
   id: 'tf/aws-ec2-public-ip-unset',
@@ -114,7 +118,11 @@ const unencrypted = meta({
   title: 'Storage encryption switched off',
   description: 'Encryption at rest is explicitly disabled on a database, volume, file system or cache.',
   remediation: 'Set the encryption attribute to `true` (and a KMS key where required); changing it on an existing resource replaces it.',
-  refs: { checkov: 'CKV_AWS_16' }
+  refs: {
+    checkov: ['CKV_AWS_16', 'CKV_AWS_3', 'CKV_AWS_42', 'CKV_AWS_29', 'CKV_AWS_64', 'CKV_AWS_8', 'CKV_AWS_74', 'CKV_AWS_44'],
+    tfsec: ['aws-rds-encrypt-instance-storage-data', 'aws-ebs-enable-volume-encryption', 'aws-efs-enable-at-rest-encryption', 'aws-elasticache-enable-at-rest-encryption'],
+    trivy: ['AVD-AWS-0080', 'AVD-AWS-0026', 'AVD-AWS-0037', 'AVD-AWS-0045']
+  }
 })
 
 const sgOpenDataPort = meta({
@@ -140,7 +148,7 @@ const sgOpenPort = meta({
   title: 'Security group opens a non-web port to the internet',
   description: 'An ingress rule allows a port other than 80/443 from 0.0.0.0/0 or ::/0; services other than public web endpoints rarely need the whole internet as a client.',
   remediation: 'Restrict the source to the CIDRs or security groups that need the port, or put the service behind a load balancer on 443.',
-  refs: { kics: 'sensitive_port_is_exposed_to_wide_private_network', tfsec: 'aws-ec2-no-public-ingress-sgr', trivy: 'AVD-AWS-0107' }
+  refs: { tfsec: 'aws-ec2-no-public-ingress-sgr', trivy: 'AVD-AWS-0107' }
 })
 const iamServiceWildcard = meta({
   id: 'tf/aws-iam-service-wildcard',

@@ -12,7 +12,7 @@ const sqlBackups = meta({
   title: 'Cloud SQL instance without automated backups',
   description: 'The instance has no `backup_configuration { enabled = true }`, so there are no automated backups or point-in-time recovery.',
   remediation: 'Add `backup_configuration { enabled = true }` (and `point_in_time_recovery_enabled = true` for PostgreSQL) under `settings`.',
-  refs: { checkov: 'CKV_GCP_14' }
+  refs: { checkov: 'CKV_GCP_14', tfsec: 'google-sql-enable-backup', trivy: 'AVD-GCP-0024' }
 })
 const sqlPublic = meta({
   id: 'tf/gcp-sql-public-network',
@@ -21,7 +21,7 @@ const sqlPublic = meta({
   title: 'Cloud SQL reachable from any address',
   description: 'An authorized network of `0.0.0.0/0` lets the whole internet reach the database\'s public IP.',
   remediation: 'Authorize only known ranges, or use private IP and the Cloud SQL Auth Proxy.',
-  refs: { checkov: 'CKV_GCP_11' }
+  refs: { checkov: 'CKV_GCP_11', tfsec: 'google-sql-no-public-access', trivy: 'AVD-GCP-0017' }
 })
 const gcpFirewall = meta({
   id: 'tf/gcp-firewall-open-admin-port',
@@ -30,7 +30,7 @@ const gcpFirewall = meta({
   title: 'Firewall opens SSH or RDP to the internet',
   description: 'An ingress firewall rule allows port 22 or 3389 (or all ports) from 0.0.0.0/0.',
   remediation: 'Restrict `source_ranges` to known ranges, or use IAP TCP forwarding (35.235.240.0/20).',
-  refs: { checkov: 'CKV_GCP_2' }
+  refs: { checkov: ['CKV_GCP_2', 'CKV_GCP_3'], tfsec: 'google-compute-no-public-ingress', trivy: 'AVD-GCP-0027' }
 })
 const azureNsg = meta({
   id: 'tf/azure-nsg-open-admin-port',
@@ -39,7 +39,7 @@ const azureNsg = meta({
   title: 'Network security rule opens SSH or RDP to the internet',
   description: 'An inbound allow rule admits port 22 or 3389 (or all ports) from `*`, `Internet` or 0.0.0.0/0.',
   remediation: 'Restrict the source prefix to known ranges, or use Azure Bastion.',
-  refs: { checkov: 'CKV_AZURE_10' }
+  refs: { checkov: ['CKV_AZURE_10', 'CKV_AZURE_9'], tfsec: 'azure-network-no-public-ingress', trivy: 'AVD-AZU-0047' }
 })
 const azureBlobPublic = meta({
   id: 'tf/azure-storage-public-blob',
@@ -48,7 +48,7 @@ const azureBlobPublic = meta({
   title: 'Storage account allows public blob access',
   description: 'Containers in the account may be made readable anonymously.',
   remediation: 'Set `allow_nested_items_to_be_public = false` (`allow_blob_public_access = false` on older providers).',
-  refs: {}
+  refs: { checkov: 'CKV_AZURE_59' }
 })
 
 const gkePrivateNodes = meta({
