@@ -117,9 +117,10 @@ describe('registry modules', () => {
     expect(only(findings, 'tf/aws-storage-unencrypted')).toHaveLength(1)
   })
 
-  it('checks only explicit inputs when the version is unknown, and the module defaults when it is known', async () => {
+  it('reports an input left at a risky module default, saying so', async () => {
+    // deletion_protection defaults to false in every major of the rds module, so even without a version.
     const unknown = await analyzeFiles([tf('db/main.tf', rds(undefined))])
-    expect(only(unknown.findings, 'tf/aws-rds-no-deletion-protection')).toHaveLength(0)
+    expect(only(unknown.findings, 'tf/aws-rds-no-deletion-protection')[0]).toMatchObject({ via: 'module default' })
     const known = await analyzeFiles([tf('db/main.tf', rds('~> 6.0'))])
     const [f] = only(known.findings, 'tf/aws-rds-no-deletion-protection')
     expect(f).toMatchObject({ line: 1, via: 'module default' })
@@ -132,6 +133,9 @@ describe('registry modules', () => {
     const eks = (v: string): string => `module "eks" {\n  source  = "terraform-aws-modules/eks/aws"\n  version = "${v}"\n}\n`
     const v18 = await analyzeFiles([tf('k/main.tf', eks('~> 18.0'))])
     expect(only(v18.findings, 'tf/aws-eks-public-endpoint')[0]).toMatchObject({ via: 'module default' })
+    // The default changed between majors: without a version only explicit inputs count.
+    const noVersion = await analyzeFiles([tf('k/main.tf', 'module "eks" {\n  source = "terraform-aws-modules/eks/aws"\n}\n')])
+    expect(only(noVersion.findings, 'tf/aws-eks-public-endpoint')).toHaveLength(0)
     const v20 = await analyzeFiles([tf('k/main.tf', eks('~> 20.0'))])
     expect(only(v20.findings, 'tf/aws-eks-public-endpoint')).toHaveLength(0)
     const explicit = await analyzeFiles([tf('k/main.tf', 'module "eks" {\n  source = "terraform-aws-modules/eks/aws"\n  cluster_endpoint_public_access = true\n}\n')])

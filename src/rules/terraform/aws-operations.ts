@@ -139,7 +139,7 @@ function checkLoadBalancerLogs(ctx: TfContext): void {
     if (stringValue(attr(r.block, 'load_balancer_type')?.value) === 'gateway') continue
     const logs = sub(r.block, 'access_logs')
     if (!logs) {
-      ctx.report(lbAccessLogs, r.block.line, `${label(r)} has no access logs`)
+      ctx.report(lbAccessLogs, r.block.line, `${label(r)} has no access logs`, { missing: 'access_logs' })
       continue
     }
     const enabled = attr(logs, 'enabled')

@@ -144,19 +144,19 @@ function checkRds(ctx: TfContext): void {
     if (retention) {
       if (numberValue(retention.value) === 0) ctx.report(rdsBackupOff, retention.line, `${label(r)} sets \`backup_retention_period = 0\`, turning off automated backups`)
     } else if (r.type === 'aws_db_instance' && !isReplica(b) && !clusterMember) {
-      ctx.report(rdsBackupUnset, b.line, `${label(r)} does not set \`backup_retention_period\``)
+      ctx.report(rdsBackupUnset, b.line, `${label(r)} does not set \`backup_retention_period\``, { missing: 'backup_retention_period' })
     }
     const skip = attr(b, 'skip_final_snapshot')
     if (skip && isTrue(skip)) ctx.report(skipFinalSnapshot, skip.line, `${label(r)} is destroyed without a final snapshot (\`skip_final_snapshot = true\`)`)
     if (!clusterMember) {
       const dp = attr(b, 'deletion_protection')
       if (dp && isFalse(dp)) ctx.report(rdsDeletionProtection, dp.line, `${label(r)} sets \`deletion_protection = false\``, { suggestion: replaceValue(ctx, dp.line, 'true') })
-      else if (!dp) ctx.report(rdsDeletionProtection, b.line, `${label(r)} has no deletion protection`)
+      else if (!dp) ctx.report(rdsDeletionProtection, b.line, `${label(r)} has no deletion protection`, { missing: 'deletion_protection' })
     }
     if (r.type === 'aws_db_instance' && !clusterMember && !isReplica(b)) {
       const multi = attr(b, 'multi_az')
       if (multi && isFalse(multi)) ctx.report(rdsSingleAz, multi.line, `${label(r)} runs in a single availability zone (\`multi_az = false\`)`)
-      else if (!multi) ctx.report(rdsSingleAz, b.line, `${label(r)} does not set \`multi_az\`, so it runs in a single availability zone`)
+      else if (!multi) ctx.report(rdsSingleAz, b.line, `${label(r)} does not set \`multi_az\`, so it runs in a single availability zone`, { missing: 'multi_az' })
     }
   }
 }
@@ -240,7 +240,7 @@ function checkS3Versioning(ctx: TfContext): void {
       continue
     }
     if (r.viaModule) {
-      ctx.report(s3Versioning, r.block.line, `${label(r)} does not enable versioning`)
+      ctx.report(s3Versioning, r.block.line, `${label(r)} does not enable versioning`, { missing: 'versioning' })
       continue
     }
     const external = versioningFor(ctx, r)
@@ -295,7 +295,7 @@ function checkLbDeletionProtection(ctx: TfContext): void {
   for (const r of ctx.resources(['aws_lb', 'aws_alb'], { modules: true })) {
     const a = attr(r.block, 'enable_deletion_protection')
     if (a && isFalse(a)) ctx.report(lbDeletionProtection, a.line, `${label(r)} sets \`enable_deletion_protection = false\``, { suggestion: replaceValue(ctx, a.line, 'true') })
-    else if (!a) ctx.report(lbDeletionProtection, r.block.line, `${label(r)} has no deletion protection`)
+    else if (!a) ctx.report(lbDeletionProtection, r.block.line, `${label(r)} has no deletion protection`, { missing: 'enable_deletion_protection' })
   }
 }
 

@@ -401,7 +401,7 @@ function checkEc2PublicIp(ctx: TfContext): void {
     }
     // An attached network interface decides addressing itself.
     if (blocksOf(r.block, 'network_interface').length > 0) continue
-    ctx.report(ec2PublicIpUnset, r.block.line, `${label(r)} does not set \`associate_public_ip_address\`; it gets a public IP if the subnet assigns one`)
+    ctx.report(ec2PublicIpUnset, r.block.line, `${label(r)} does not set \`associate_public_ip_address\`; it gets a public IP if the subnet assigns one`, { missing: 'associate_public_ip_address' })
   }
   for (const r of ctx.resources('aws_launch_template')) {
     for (const ni of blocksOf(r.block, 'network_interfaces')) {
@@ -425,7 +425,7 @@ function checkImds(ctx: TfContext): void {
     if (tokens && value === 'optional') {
       ctx.report(imdsV1, tokens.line, `${label(r)} sets \`http_tokens = "optional"\`: IMDSv1 answers without a token`, { suggestion: ctx.lines[tokens.line - 1]?.replace('"optional"', '"required"') })
     } else if (!tokens && !accountDefault) {
-      ctx.report(imdsV1, options?.line ?? r.block.line, `${label(r)} does not set \`metadata_options { http_tokens = "required" }\`, so IMDSv1 stays enabled`)
+      ctx.report(imdsV1, options?.line ?? r.block.line, `${label(r)} does not set \`metadata_options { http_tokens = "required" }\`, so IMDSv1 stays enabled`, { missing: 'metadata_options' })
     }
   }
 }
@@ -443,7 +443,7 @@ function checkEksEndpoint(ctx: TfContext): void {
     if (access && !isTrue(access)) continue // not a literal
     if (cidrs && !openCidr(cidrs)) continue // narrowed to known ranges (or not a literal)
     if (access) ctx.report(eksPublicEndpoint, access.line, `${label(r)} exposes its Kubernetes API endpoint publicly${cidrs ? ` to ${openCidr(cidrs)}` : ' to every address'}`)
-    else ctx.report(eksPublicEndpoint, r.viaModule ? r.block.line : (scope?.line ?? r.block.line), `${label(r)} leaves its Kubernetes API endpoint public (\`endpoint_public_access\` defaults to true) and open to every address`)
+    else ctx.report(eksPublicEndpoint, r.viaModule ? r.block.line : (scope?.line ?? r.block.line), `${label(r)} leaves its Kubernetes API endpoint public (\`endpoint_public_access\` defaults to true) and open to every address`, { missing: 'endpoint_public_access' })
   }
 }
 

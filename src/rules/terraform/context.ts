@@ -31,6 +31,8 @@ export interface ReportOptions {
   remediation?: string
   /** How the value the finding rests on was found, when the rule knows it better than the line does. */
   via?: string
+  /** The attribute whose absence the finding is about (lets a registry module's own default decide). */
+  missing?: string
 }
 
 export interface TfContext {
@@ -61,8 +63,6 @@ interface ModuleView {
   resource: TfResource
   module: RegistryModule
   major: number | undefined
-  /** Resource attributes left at a risky module default (reported as missing, saying so). */
-  risky: Record<string, HclValue>
 }
 
 function moduleView(block: HclBlock): ModuleView | undefined {
@@ -78,9 +78,24 @@ function moduleView(block: HclBlock): ModuleView | undefined {
   for (const [name, value] of Object.entries(known?.safe ?? {})) {
     attributes[name] ??= { name, line: block.line, endLine: block.line, value, valueLine: block.line }
   }
-  const risky = Object.fromEntries(Object.entries(known?.risky ?? {}).filter(([name]) => attributes[name] === undefined))
   const resource: TfResource = { type: module.type, name: block.labels[0] ?? '', block: { ...block, attributes }, viaModule: true }
-  return { resource, module, major, risky }
+  return { resource, module, major }
+}
+
+/** True when the module's default for an attribute differs between the majors it lists (or is safe in some). */
+function versionDependent(module: RegistryModule, attribute: string): boolean {
+  const seen = Object.values(module.defaults ?? {}).flatMap((d) => [
+    ...(d.safe && attribute in d.safe ? [`safe:${JSON.stringify(d.safe[attribute])}`] : []),
+    ...(d.risky && attribute in d.risky ? [`risky:${JSON.stringify(d.risky[attribute])}`] : [])
+  ])
+  return seen.length > 0 && (new Set(seen).size > 1 || seen[0]!.startsWith('safe:'))
+}
+
+/** The risky default every listed major shares, when it does. */
+function uniformRiskyDefault(module: RegistryModule, attribute: string): HclValue | undefined {
+  if (versionDependent(module, attribute)) return undefined
+  for (const d of Object.values(module.defaults ?? {})) if (d.risky && attribute in d.risky) return d.risky[attribute]
+  return undefined
 }
 
 /** The parts of a file a context is built from: its own model, or its module's resolved copy. */
@@ -164,14 +179,17 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
       if (via) {
         // The rule said how the value was found.
       } else if (header) {
-        // A finding at a module call's header is about an input the call leaves out: only the
-        // module's own default decides it, so without a known major version say nothing.
-        if (header.major === undefined) return
-        const risky = Object.entries(header.risky)
-        via = 'module default'
-        text += risky.length
-          ? ` (${header.module.name} v${header.major} defaults ${risky.map(([k, v]) => `\`${k}\` to \`${JSON.stringify(v)}\``).join(', ')})`
-          : ` (left at the ${header.module.name} v${header.major} default)`
+        // A finding at a module call's header is about an input the call leaves out: the
+        // module's own default decides it. Where that default changed between majors, an
+        // unknown version means saying nothing (explicit inputs only).
+        const missing = options?.missing
+        const known = header.major !== undefined ? header.module.defaults?.[header.major] : undefined
+        if (missing !== undefined && versionDependent(header.module, missing) && !known) return
+        const riskyDefault = missing !== undefined ? (known?.risky?.[missing] ?? uniformRiskyDefault(header.module, missing)) : undefined
+        if (riskyDefault !== undefined) {
+          via = 'module default'
+          text += ` (${header.module.name}${header.major !== undefined ? ` v${header.major}` : ''} defaults \`${missing}\` to \`${JSON.stringify(riskyDefault)}\`)`
+        }
       } else if (resolution) {
         via = resolution.via
         text += ` (${describeResolution(resolution)})`

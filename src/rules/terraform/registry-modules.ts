@@ -34,7 +34,7 @@ export const REGISTRY_MODULES: RegistryModule[] = [
     source: root('rds'),
     type: 'aws_db_instance',
     defaults: Object.fromEntries(
-      [5, 6, 7].map((v) => [v, { safe: { storage_encrypted: true, publicly_accessible: false, skip_final_snapshot: false }, risky: { deletion_protection: false, multi_az: false } }])
+      [3, 4, 5, 6, 7].map((v) => [v, { safe: { storage_encrypted: true, publicly_accessible: false, skip_final_snapshot: false }, risky: { deletion_protection: false, multi_az: false } }])
     )
   },
   {
@@ -64,12 +64,17 @@ export const REGISTRY_MODULES: RegistryModule[] = [
       [4, 5].map((v) => [v, { safe: { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true } }])
     )
   },
+  // Its inputs are not the resource's `ingress` blocks (see the security-group module check), but
+  // calls written that way are still read as the resource.
+  { name: 'terraform-aws-modules/security-group/aws', source: root('security-group'), type: 'aws_security_group' },
   {
     name: 'terraform-aws-modules/ec2-instance/aws',
     source: root('ec2-instance'),
     type: 'aws_instance',
     defaults: {
-      // v5 made IMDSv2 the default (`http_tokens = "required"`); v4 passed no metadata options.
+      // v5 made IMDSv2 the default (`http_tokens = "required"`); v3 and v4 passed no metadata options.
+      3: { risky: { metadata_options: {} } },
+      4: { risky: { metadata_options: {} } },
       5: { safe: { metadata_options: { http_endpoint: 'enabled', http_tokens: 'required' } } },
       6: { safe: { metadata_options: { http_endpoint: 'enabled', http_tokens: 'required' } } }
     }
