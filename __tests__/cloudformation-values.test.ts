@@ -100,3 +100,21 @@ describe('compute and edge rules', () => {
     expect(fixed("      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: 'iot:Publish'\n            Resource: '*'\n", 'AWS::IAM::ManagedPolicy')).toEqual([])
   })
 })
+
+describe('conditions and parameters on data resources', () => {
+  it('reports a bucket made public in one branch of a condition', () => {
+    const t = 'Conditions:\n  Open: !Equals [a, a]\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: !If [Open, PublicRead, Private]\n'
+    const [f] = of(analyze(t), 'cfn/s3-public-access')
+    expect(f).toMatchObject({ line: 7, via: 'condition' })
+    expect(f!.message).toContain('when condition `Open` is true')
+  })
+
+  it('reads deletion protection and Multi-AZ through parameter defaults', () => {
+    const t = (def: string): string =>
+      `Parameters:\n  Protect:\n    Type: String\n    Default: '${def}'\nResources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    DeletionPolicy: Snapshot\n    UpdateReplacePolicy: Snapshot\n    Properties:\n      StorageEncrypted: true\n      DeletionProtection: !Ref Protect\n      MultiAZ: !Ref Protect\n`
+    const off = analyze(t('false'))
+    expect(of(off, 'cfn/rds-no-deletion-protection')[0]).toMatchObject({ line: 12, via: 'parameter default' })
+    expect(of(off, 'cfn/rds-single-az')[0]).toMatchObject({ line: 13, via: 'parameter default' })
+    expect(analyze(t('true'))).toEqual([])
+  })
+})

@@ -84,9 +84,9 @@ export function checkBucket(ctx: CfnContext, r: Resource): Finding[] {
   const props = r.properties
   const out: Finding[] = []
 
-  const acl = literal(v, v.get(props, 'AccessControl'))
-  if (acl !== undefined && PUBLIC_ACLS.has(acl)) {
-    out.push(makeFinding(CFN.s3PublicAcl, ctx.path, v.keyLine(props, 'AccessControl'), `bucket \`${r.logicalId}\` has the public canned ACL ${acl}`))
+  const acl = firstBad(ctx.template, v.get(props, 'AccessControl'), (x) => PUBLIC_ACLS.has(x))
+  if (acl) {
+    out.push(withVia(makeFinding(CFN.s3PublicAcl, ctx.path, v.keyLine(props, 'AccessControl'), `bucket \`${r.logicalId}\` has the public canned ACL ${acl.value}`), acl))
   }
 
   const block = v.get(props, 'PublicAccessBlockConfiguration')
@@ -146,17 +146,19 @@ export function checkDatabase(ctx: CfnContext, r: Resource): Finding[] {
   }
 
   const protection = v.get(props, 'DeletionProtection')
-  if (protection === undefined || isLiteralFalse(v, protection)) {
+  const unprotected = firstBad(t, protection, (x) => x.toLowerCase() === 'false')
+  if (protection === undefined || unprotected) {
     const line = protection === undefined ? r.line : at('DeletionProtection')
-    out.push(makeFinding(CFN.rdsNoDeletionProtection, ctx.path, line, `database \`${r.logicalId}\` has no deletion protection`))
+    out.push(withVia(makeFinding(CFN.rdsNoDeletionProtection, ctx.path, line, `database \`${r.logicalId}\` has no deletion protection`), unprotected))
   }
 
   if (r.type === 'AWS::RDS::DBInstance') {
     const multiAz = v.get(props, 'MultiAZ')
     if (multiAz === undefined) {
       out.push(makeFinding(CFN.rdsSingleAz, ctx.path, r.line, `database \`${r.logicalId}\` runs in a single availability zone (MultiAZ not set)`))
-    } else if (isLiteralFalse(v, multiAz)) {
-      out.push(makeFinding(CFN.rdsSingleAz, ctx.path, at('MultiAZ'), `database \`${r.logicalId}\` runs in a single availability zone`))
+    } else if (firstBad(t, multiAz, (x) => x.toLowerCase() === 'false')) {
+      const single = firstBad(t, multiAz, (x) => x.toLowerCase() === 'false')
+      out.push(withVia(makeFinding(CFN.rdsSingleAz, ctx.path, at('MultiAZ'), `database \`${r.logicalId}\` runs in a single availability zone`), single))
     }
   }
   return out
