@@ -323,6 +323,12 @@ const CASES: Case[] = [
     good: `resource "azurerm_storage_account" "s" {\n  allow_nested_items_to_be_public = false\n}\n`
   },
   {
+    name: 'Local bucket module switching versioning off',
+    rule: 'tf/aws-s3-versioning-disabled',
+    bad: `module "bucket" {\n  source = "./modules/bucket"\n  versioning_config = {\n    enabled = false # HERE\n  }\n}\n`,
+    good: `module "bucket" {\n  source = "./modules/bucket"\n  versioning_config = {\n    enabled = true\n  }\n}\n`
+  },
+  {
     name: 'Security group opens PostgreSQL to the internet',
     rule: 'tf/aws-sg-open-data-port',
     bad: `resource "aws_security_group" "db" {\n  ingress {\n    from_port   = 5432\n    to_port     = 5432\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"] # HERE\n  }\n}\n`,

@@ -1,7 +1,8 @@
 /** AWS resilience rules: backups, the ability to roll back, and availability (SLO). */
 import type { RuleMeta } from '../../types.js'
-import { blocksOf, isExpr, numberValue, stringValue, type HclBlock } from '../hcl.js'
+import { blocksOf, boolValue, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclBlock, type HclValue } from '../hcl.js'
 import { attr, isFalse, isTrue, label, refersTo, sub, type TfCheck, type TfContext, type TfResource } from './context.js'
+import { registryModuleFor } from './registry-modules.js'
 
 const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m })
 
@@ -228,7 +229,33 @@ function versioningFor(ctx: TfContext, bucket: TfResource): TfResource[] | 'unkn
   return unresolved ? 'unknown' : []
 }
 
+const VERSIONING_OFF = (v: HclValue | undefined): boolean => boolValue(v) === false || ['Suspended', 'Disabled'].includes(stringValue(v) ?? '')
+
+/**
+ * Any other module call (a local or private bucket module) that explicitly switches versioning
+ * off through an input named for it: `versioning_enabled = false`, `versioning = { enabled = false }`.
+ */
+function checkModuleVersioningInputs(ctx: TfContext): void {
+  for (const m of ctx.topBlocks('module')) {
+    if (registryModuleFor(stringValue(attr(m, 'source')?.value))) continue // read as the bucket itself
+    for (const a of Object.values(m.attributes)) {
+      if (!/versioning/i.test(a.name)) continue
+      if (VERSIONING_OFF(a.value)) {
+        ctx.report(s3Versioning, a.line, `module \`${m.labels[0] ?? ''}\` switches bucket versioning off (\`${a.name}\`)`)
+        continue
+      }
+      if (!isObject(a.value)) continue
+      for (const [key, value] of Object.entries(a.value)) {
+        if (/^(enabled|status)$/i.test(key) && VERSIONING_OFF(value)) {
+          ctx.report(s3Versioning, lineOfKey(a.value, key) ?? a.line, `module \`${m.labels[0] ?? ''}\` switches bucket versioning off (\`${a.name}.${key}\`)`)
+        }
+      }
+    }
+  }
+}
+
 function checkS3Versioning(ctx: TfContext): void {
+  checkModuleVersioningInputs(ctx)
   for (const r of ctx.resources('aws_s3_bucket', { modules: true })) {
     const inline = blocksOf(r.block, 'versioning')[0]
     if (inline) {
