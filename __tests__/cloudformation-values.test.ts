@@ -118,3 +118,27 @@ describe('conditions and parameters on data resources', () => {
     expect(analyze(t('true'))).toEqual([])
   })
 })
+
+describe('security groups of load balancers', () => {
+  const allPorts = (name: string, extra = ''): string =>
+    `Resources:\n  ${name}:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: group\n      SecurityGroupIngress:\n        - CidrIp: 0.0.0.0/0\n          IpProtocol: -1\n${extra}`
+
+  it('reports all ports open on a group only a load balancer uses as medium, saying why', () => {
+    const lb = '  Alb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      SecurityGroups: [!Ref WebGroup]\n'
+    const [f, ...rest] = analyze(allPorts('WebGroup', lb)).filter((x) => x.ruleId.startsWith('cfn/sg-'))
+    expect(rest).toEqual([])
+    expect(f).toMatchObject({ ruleId: 'cfn/sg-open-port', severity: 'medium', line: 7 })
+    expect(f!.message).toContain('load balancer `Alb`')
+  })
+
+  it('goes by the name when nothing in the template attaches the group', () => {
+    expect(analyze(allPorts('PublicLoadBalancerSG')).map((f) => f.ruleId)).toEqual(['cfn/sg-open-port'])
+    expect(analyze(allPorts('GlobalAppGroup')).map((f) => f.ruleId)).toEqual(['cfn/sg-open-all-ports'])
+  })
+
+  it('keeps the high finding when an instance uses the group too', () => {
+    const users =
+      '  Alb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      SecurityGroups: [!Ref LbGroup]\n  Host:\n    Type: AWS::EC2::Instance\n    Properties:\n      MetadataOptions:\n        HttpTokens: required\n      SecurityGroupIds: [!GetAtt LbGroup.GroupId]\n'
+    expect(analyze(allPorts('LbGroup', users)).filter((f) => f.ruleId.startsWith('cfn/sg-')).map((f) => f.ruleId)).toEqual(['cfn/sg-open-all-ports'])
+  })
+})
