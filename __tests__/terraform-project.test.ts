@@ -155,3 +155,27 @@ describe('registry modules', () => {
     expect(only(findings, 'tf/aws-s3-versioning-disabled')).toHaveLength(0)
   })
 })
+
+describe('security groups of load balancers', () => {
+  const group = (name: string): string =>
+    `resource "aws_security_group" "${name}" {\n  ingress {\n    from_port   = 0\n    to_port     = 65535\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n`
+  const sgRules = (fs: Finding[]): Finding[] => fs.filter((f) => f.ruleId.startsWith('tf/aws-sg-'))
+
+  it('reports wide rules on a group attached only to a load balancer (in another file) as medium', async () => {
+    const { findings } = await analyzeFiles([tf('web/sg.tf', group('web')), tf('web/lb.tf', 'resource "aws_lb" "web" {\n  security_groups = [aws_security_group.web.id]\n}\n')])
+    const [f, ...rest] = sgRules(findings)
+    expect(rest).toEqual([])
+    expect(f).toMatchObject({ ruleId: 'tf/aws-sg-open-port', severity: 'medium', line: 6 })
+    expect(f!.message).toContain('`aws_lb.web`')
+  })
+
+  it('keeps the high finding when an instance uses the group, and reads names when nothing attaches it', async () => {
+    const shared = await analyzeFiles([
+      tf('web/sg.tf', group('web')),
+      tf('web/lb.tf', 'resource "aws_lb" "web" {\n  security_groups = [aws_security_group.web.id]\n}\nresource "aws_instance" "app" {\n  vpc_security_group_ids = [aws_security_group.web.id]\n}\n')
+    ])
+    expect(sgRules(shared.findings).map((f) => f.ruleId)).toEqual(['tf/aws-sg-open-all-ports'])
+    const byName = await analyzeFiles([tf('web/sg.tf', group('alb_public'))])
+    expect(sgRules(byName.findings).map((f) => f.ruleId)).toEqual(['tf/aws-sg-open-port'])
+  })
+})

@@ -1,9 +1,9 @@
 /** AWS exposure rules: network reachability, public data, IAM breadth, encryption switched off. */
 import type { RuleMeta } from '../../types.js'
-import { blocksOf, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../hcl.js'
+import { blocksOf, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../hcl.js'
 import { describePorts, judgePorts } from './ports.js'
 import { SG_MODULE_SERVICES, SG_MODULE_SOURCE } from './registry-modules.js'
-import { attr, dynamicBlock, isFalse, isTrue, label, stringList, sub, type TfCheck, type TfContext } from './context.js'
+import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, type TfCheck, type TfContext } from './context.js'
 import { documentStatements, isAnyone, statementsOf, type PolicyStatement } from './policy.js'
 
 const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m })
@@ -203,8 +203,15 @@ function exposure(protocol: HclValue | undefined, fromPort: HclValue | undefined
   return { all: false, from, to }
 }
 
-function reportIngress(ctx: TfContext, who: string, exp: Exposure, cidrAttr: HclAttribute, cidr: string): void {
+function reportIngress(ctx: TfContext, who: string, exp: Exposure, cidrAttr: HclAttribute, cidr: string, lb?: string): void {
   if (!exp) return
+  // A load balancer answers only on its listeners: a rule wider than them is sloppy, not an open service.
+  if (lb) {
+    const wide = exp.all || exp.from <= 22 && 22 <= exp.to || exp.from <= 3389 && 3389 <= exp.to || judgePorts(exp.from, exp.to) !== undefined
+    const what = exp.all ? 'all ports' : exp.from === exp.to ? `port ${exp.from}` : `ports ${exp.from}-${exp.to}`
+    if (wide) ctx.report(sgOpenPort, cidrAttr.line, `${who} allows ${what} from ${cidr} (${lb}: only its listener ports are reachable, but the rule admits far more than they need)`)
+    return
+  }
   if (exp.all) {
     ctx.report(sgOpenAll, cidrAttr.line, `${who} allows all ports from ${cidr}`)
     return
@@ -220,33 +227,86 @@ function openCidr(a: HclAttribute | undefined): string | undefined {
   return stringList(a?.value).find((c) => OPEN_CIDRS.has(c.trim()))
 }
 
+const LB_TYPES = new Set(['aws_lb', 'aws_alb', 'aws_elb'])
+/** Types that name a security group as a rule's source or target, not as an attachment. */
+const GROUP_RULE_TYPES = new Set(['aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule'])
+
+function mentions(v: HclValue | undefined, name: string): boolean {
+  if (isExpr(v)) return refersTo(v, 'aws_security_group', name) || (v.args ?? []).some((a) => mentions(a, name))
+  if (Array.isArray(v)) return v.some((x) => mentions(x, name))
+  if (isObject(v)) return Object.values(v).some((x) => mentions(x, name))
+  return false
+}
+const blockMentions = (b: HclBlock, name: string): boolean => Object.values(b.attributes).some((a) => mentions(a.value, name)) || b.blocks.some((c) => blockMentions(c, name))
+
+const words = (text: string): string[] =>
+  text
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+const looksLikeLoadBalancer = (text: string): boolean => {
+  const w = words(text)
+  return w.some((x) => ['alb', 'elb', 'nlb', 'lb', 'loadbalancer'].includes(x)) || w.join(' ').includes('load balancer')
+}
+
+/**
+ * The load balancer a security group belongs to: the only things in the module attaching it are
+ * load balancers (resources or the registry ALB/ELB modules), or, when nothing attaches it, its
+ * name or description says so. Such a group exposes only the listener ports.
+ */
+function loadBalancerGroup(ctx: TfContext, groupName: string | undefined): string | undefined {
+  if (groupName === undefined) return undefined
+  const group = ctx.projectResources('aws_security_group').find((g) => g.name === groupName)
+  if (!group) return undefined
+  const users = ctx.projectResources('*').filter((u) => !GROUP_RULE_TYPES.has(u.type) && blockMentions(u.block, groupName))
+  const calls = ctx.projectModules().filter((m) => blockMentions(m, groupName))
+  const lbCall = (m: HclBlock): boolean => /^terraform-aws-modules\/(alb|elb)\/aws$/.test(stringValue(attr(m, 'source')?.value) ?? '')
+  if (users.length || calls.length) {
+    const ok = users.every((u) => LB_TYPES.has(u.type)) && calls.every(lbCall)
+    const first = users[0] ? `\`${users[0].type}.${users[0].name}\`` : `module \`${calls[0]!.labels[0] ?? ''}\``
+    return ok ? `the security group of load balancer ${first}` : undefined
+  }
+  const named = [groupName, stringValue(attr(group.block, 'name')?.value) ?? '', stringValue(attr(group.block, 'description')?.value) ?? '']
+  return named.some(looksLikeLoadBalancer) ? "by its name, a load balancer's security group" : undefined
+}
+
+/** The `aws_security_group` a rule resource attaches to (`security_group_id = aws_security_group.x.id`). */
+function targetGroup(b: HclBlock): string | undefined {
+  const v = attr(b, 'security_group_id')?.value
+  return isExpr(v) ? /(?:^|[^\w.])aws_security_group\.([\w-]+)/.exec(v.expr)?.[1] : undefined
+}
+
 function checkSecurityGroups(ctx: TfContext): void {
   for (const sg of ctx.resources('aws_security_group', { modules: true })) {
+    const lb = sg.viaModule ? undefined : loadBalancerGroup(ctx, sg.name)
     for (const rule of blocksOf(sg.block, 'ingress')) {
       const exp = exposure(attr(rule, 'protocol')?.value, attr(rule, 'from_port')?.value, attr(rule, 'to_port')?.value)
       for (const name of ['cidr_blocks', 'ipv6_cidr_blocks']) {
         const a = attr(rule, name)
         const cidr = openCidr(a)
-        if (a && cidr) reportIngress(ctx, label(sg), exp, a, cidr)
+        if (a && cidr) reportIngress(ctx, label(sg), exp, a, cidr, lb)
       }
     }
   }
   for (const r of ctx.resources('aws_security_group_rule')) {
     if (stringValue(attr(r.block, 'type')?.value) !== 'ingress') continue
     const exp = exposure(attr(r.block, 'protocol')?.value, attr(r.block, 'from_port')?.value, attr(r.block, 'to_port')?.value)
+    const lb = loadBalancerGroup(ctx, targetGroup(r.block))
     for (const name of ['cidr_blocks', 'ipv6_cidr_blocks']) {
       const a = attr(r.block, name)
       const cidr = openCidr(a)
-      if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr)
+      if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr, lb)
     }
   }
   for (const m of ctx.topBlocks('module')) checkSecurityGroupModule(ctx, m)
   for (const r of ctx.resources('aws_vpc_security_group_ingress_rule')) {
     const exp = exposure(attr(r.block, 'ip_protocol')?.value, attr(r.block, 'from_port')?.value, attr(r.block, 'to_port')?.value)
+    const lb = loadBalancerGroup(ctx, targetGroup(r.block))
     for (const name of ['cidr_ipv4', 'cidr_ipv6']) {
       const a = attr(r.block, name)
       const cidr = openCidr(a)
-      if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr)
+      if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr, lb)
     }
   }
 }

@@ -47,7 +47,7 @@ export interface TfContext {
   projectDir?: string
   /** Resources of the given types; module calls are included only where `modules` allows it. */
   resources(types: string | string[], options?: { modules?: boolean }): TfResource[]
-  /** The same over every file of the module (the directory): where companion resources live. */
+  /** The same over every file of the module (the directory): where companion resources live. `'*'` for every type. */
   projectResources(types: string | string[], options?: { modules?: boolean }): TfResource[]
   /** Every `module` call in the module's files, as written. */
   projectModules(): HclBlock[]
@@ -151,7 +151,7 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
   for (const m of own.modules) for (const a of Object.values(m.resource.block.attributes)) if (a.line !== m.resource.block.line) inputLines.set(a.line, m)
   const pick = (from: typeof own, types: string | string[], modules: boolean | undefined): TfResource[] => {
     const wanted = new Set(Array.isArray(types) ? types : [types])
-    const found = from.resources.filter((r) => wanted.has(r.type))
+    const found = from.resources.filter((r) => wanted.has(r.type) || wanted.has('*'))
     if (modules) found.push(...from.modules.filter((m) => wanted.has(m.resource.type)).map((m) => m.resource))
     return found.sort((a, b) => a.block.line - b.block.line)
   }
