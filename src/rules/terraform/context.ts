@@ -111,7 +111,16 @@ export interface ContextSource {
   resolutions?: Map<number, Resolution>
 }
 
-function collect(file: HclFile, path: string, into: { resources: TfResource[]; modules: ModuleView[]; data: TfResource[]; calls: HclBlock[] }): void {
+interface Collected {
+  resources: TfResource[]
+  modules: ModuleView[]
+  data: TfResource[]
+  calls: HclBlock[]
+}
+
+const collectedByProject = new WeakMap<TfProject, Collected>()
+
+function collect(file: HclFile, path: string, into: Collected): void {
   for (const block of file.blocks) {
     if (block.type === 'resource' && block.labels.length >= 2) {
       into.resources.push({ type: block.labels[0]!, name: block.labels[1]!, block, viaModule: false, path })
@@ -128,28 +137,24 @@ function collect(file: HclFile, path: string, into: { resources: TfResource[]; m
 export function createContext(source: ContextSource, findings: Finding[]): TfContext {
   const { path, file, content } = source
   const lines = content.replace(/\r\n?/g, '\n').split('\n')
-  const own = { resources: [] as TfResource[], modules: [] as ModuleView[], data: [] as TfResource[], calls: [] as HclBlock[] }
+  const own: Collected = { resources: [], modules: [], data: [], calls: [] }
   collect(file, path, own)
-  // Companion resources live anywhere in the module (another file of the same directory).
-  let everywhere: typeof own | undefined
-  const project = (): typeof own => {
-    if (everywhere) return everywhere
-    everywhere = { resources: [], modules: [], data: [], calls: [] }
-    if (!source.project) return (everywhere = own)
-    for (const f of source.project.files.values()) {
-      if (f.path === path) {
-        everywhere.resources.push(...own.resources)
-        everywhere.modules.push(...own.modules)
-        everywhere.data.push(...own.data)
-        everywhere.calls.push(...own.calls)
-      } else collect(f.resolved, f.path, everywhere)
+  // Companion resources live anywhere in the module (another file of the same directory);
+  // collected once per module and shared by the contexts of its files.
+  const project = (): Collected => {
+    if (!source.project) return own
+    let everywhere = collectedByProject.get(source.project)
+    if (!everywhere) {
+      everywhere = { resources: [], modules: [], data: [], calls: [] }
+      for (const f of source.project.files.values()) collect(f.resolved, f.path, everywhere)
+      collectedByProject.set(source.project, everywhere)
     }
     return everywhere
   }
   const headers = new Map(own.modules.map((m) => [m.resource.block.line, m]))
   const inputLines = new Map<number, ModuleView>()
   for (const m of own.modules) for (const a of Object.values(m.resource.block.attributes)) if (a.line !== m.resource.block.line) inputLines.set(a.line, m)
-  const pick = (from: typeof own, types: string | string[], modules: boolean | undefined): TfResource[] => {
+  const pick = (from: Collected, types: string | string[], modules: boolean | undefined): TfResource[] => {
     const wanted = new Set(Array.isArray(types) ? types : [types])
     const found = from.resources.filter((r) => wanted.has(r.type) || wanted.has('*'))
     if (modules) found.push(...from.modules.filter((m) => wanted.has(m.resource.type)).map((m) => m.resource))
