@@ -179,3 +179,21 @@ describe('security groups of load balancers', () => {
     expect(sgRules(byName.findings).map((f) => f.ruleId)).toEqual(['tf/aws-sg-open-port'])
   })
 })
+
+describe('secrets are reported where they are written', () => {
+  it('reports a literal password in a variable default once, in the variables file, not at each use', async () => {
+    const { findings } = await analyzeFiles([
+      tf('db/main.tf', 'resource "aws_db_instance" "db" {\n  password = var.db_password\n}\n'),
+      tf('db/variables.tf', 'variable "db_password" {\n  default = "Wq8-real-looking-pass"\n}\n')
+    ])
+    const secrets = only(findings, 'tf/hardcoded-password')
+    expect(secrets.map((f) => `${f.path}:${f.line}`)).toEqual(['db/variables.tf:2'])
+  })
+})
+
+describe('GKE inline node pools', () => {
+  it('reports auto-repair switched off in a node_pool block of the cluster', async () => {
+    const cluster = 'resource "google_container_cluster" "c" {\n  name = "c"\n  node_pool {\n    name = "default"\n    management {\n      auto_repair = false\n    }\n  }\n}\n'
+    expect(only((await analyzeFiles([tf('gke/main.tf', cluster)])).findings, 'tf/gcp-gke-node-auto-repair-upgrade-off').map((f) => f.line)).toEqual([6])
+  })
+})

@@ -249,11 +249,16 @@ function checkGke(ctx: TfContext): void {
     }
     if (!sub(b, 'workload_identity_config') && !dynamicBlock(b, 'workload_identity_config')) ctx.report(gkeWorkloadIdentity, b.line, `${label(r)} has no \`workload_identity_config\`: pods use the node's service account`)
   }
-  for (const r of ctx.resources('google_container_node_pool')) {
-    const mgmt = sub(r.block, 'management')
+  // Node pools: standalone, or inline `node_pool` blocks of a cluster.
+  const pools = [
+    ...ctx.resources('google_container_node_pool').map((r) => ({ who: label(r), block: r.block })),
+    ...ctx.resources('google_container_cluster').flatMap((r) => blocksOf(r.block, 'node_pool').map((np) => ({ who: `a node pool of ${label(r)}`, block: np })))
+  ]
+  for (const { who, block } of pools) {
+    const mgmt = sub(block, 'management')
     for (const name of ['auto_repair', 'auto_upgrade']) {
       const a = mgmt ? attr(mgmt, name) : undefined
-      if (a && isFalse(a)) ctx.report(gkeNodeManagement, a.line, `${label(r)} sets \`${name} = false\``, { suggestion: ctx.lines[a.line - 1]?.replace(/=\s*"?false"?/, '= true') })
+      if (a && isFalse(a)) ctx.report(gkeNodeManagement, a.line, `${who} sets \`${name} = false\``, { suggestion: ctx.lines[a.line - 1]?.replace(/=\s*"?false"?/, '= true') })
     }
   }
 }
