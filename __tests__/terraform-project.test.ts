@@ -89,6 +89,23 @@ describe('companion resources in other files of the module', () => {
   })
 })
 
+describe('a change to a variables file', () => {
+  const vars = 'variable "admin_cidrs" {\n  default = ["0.0.0.0/0"]\n}\n'
+
+  it('reports the unchanged file whose resource the changed default opens, saying where the value comes from', async () => {
+    const { findings } = await analyzeFiles([tf('net/main.tf', OPEN_SSH, true), tf('net/variables.tf', vars)])
+    const [f, ...rest] = findings
+    expect(rest).toEqual([])
+    expect(f).toMatchObject({ ruleId: 'tf/aws-sg-open-ssh', path: 'net/main.tf', line: 6, via: 'variable default' })
+    expect(f!.message).toContain('variables.tf')
+  })
+
+  it('says nothing about context files when the value comes from another context file', async () => {
+    const { findings } = await analyzeFiles([tf('net/main.tf', OPEN_SSH, true), tf('net/variables.tf', vars, true), tf('net/outputs.tf', 'output "x" {\n  value = 1\n}\n')])
+    expect(findings).toEqual([])
+  })
+})
+
 describe('contextPathsFor', () => {
   it('names the module files and auto-loaded variable files of the directory', () => {
     const paths = contextPathsFor('infra/net/main.tf')

@@ -9,7 +9,7 @@ import { analyzeCompose, composeRules } from './compose.js'
 import { analyzeWorkflow, workflowRules } from './workflow.js'
 import { analyzeKubernetes, kubernetesRules } from './kubernetes.js'
 import { analyzeCloudformation, cloudformationRules } from './cloudformation.js'
-import { analyzeTerraform, buildTerraformProjects, terraformRules, type TfProjects } from './terraform.js'
+import { analyzeTerraform, buildTerraformProjects, findingsFromChangedValues, terraformRules, type TfProjects } from './terraform.js'
 import { scanSecrets, secretRules } from './secrets.js'
 import { ParseError } from './yaml.js'
 
@@ -83,10 +83,14 @@ export async function analyzeFile(file: SourceFile, terraformProjects?: TfProjec
 /** Analyzes many files, in order; one broken file never stops the others. */
 export async function analyzeFiles(files: SourceFile[]): Promise<AnalysisResult> {
   const out: AnalysisResult = { findings: [], notes: [], secretValues: [] }
-  // Terraform files are read with their module (directory); context-only files are never reported on.
+  // Terraform files are read with their module (directory); a context-only file is reported on only
+  // where a value from a changed file of its module makes it wrong.
   const terraformProjects = await buildTerraformProjects(files)
   for (const file of files) {
-    if (file.contextOnly) continue
+    if (file.contextOnly) {
+      out.findings.push(...(await findingsFromChangedValues(file, terraformProjects)))
+      continue
+    }
     const r = await analyzeFile(file, terraformProjects)
     out.findings.push(...r.findings)
     out.notes.push(...r.notes)

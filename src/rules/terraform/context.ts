@@ -109,6 +109,8 @@ export interface ContextSource {
   /** The file's module (directory), when the engine built one. */
   project?: TfProject
   resolutions?: Map<number, Resolution>
+  /** Keep only findings resting on a value resolved from a file this accepts (a context-only file, read for a changed variables file). */
+  onlyResolvedFrom?: (path: string) => boolean
 }
 
 interface Collected {
@@ -181,6 +183,7 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
       let suggestion = options?.suggestion
       const header = headers.get(line)
       const resolution = source.resolutions?.get(line)
+      if (source.onlyResolvedFrom && !(resolution && source.onlyResolvedFrom(resolution.from))) return
       if (via) {
         // The rule said how the value was found.
       } else if (header) {

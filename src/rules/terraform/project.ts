@@ -38,6 +38,8 @@ export interface TfProjectFile {
 export interface TfProject {
   dir: string
   files: Map<string, TfProjectFile>
+  /** Files read only as context (not part of the change): values from them explain, never trigger, findings in other context files. */
+  contextOnly: Set<string>
   variables: Map<string, Declared>
   tfvars: Map<string, Declared>
   locals: Map<string, Declared>
@@ -86,7 +88,8 @@ export async function buildTerraformProjects(files: readonly SourceFile[]): Prom
     }
     const dir = dirOf(file.path)
     let project = projects.get(dir)
-    if (!project) projects.set(dir, (project = { dir, files: new Map(), variables: new Map(), tfvars: new Map(), locals: new Map() }))
+    if (!project) projects.set(dir, (project = { dir, files: new Map(), contextOnly: new Set(), variables: new Map(), tfvars: new Map(), locals: new Map() }))
+    if (file.contextOnly) project.contextOnly.add(file.path)
     if (isAutoVars) {
       for (const [k, a] of Object.entries(model.attributes)) project.tfvars.set(k, { value: a.value, path: file.path })
       continue
