@@ -32,7 +32,7 @@ export const CFN = {
     title: 'S3 bucket with a public canned ACL',
     description: '`AccessControl: PublicRead`, `PublicReadWrite` or `AuthenticatedRead` lets anyone (or any AWS account) list or change the objects.',
     remediation: 'Remove `AccessControl` (buckets are private by default); serve public content through CloudFront with origin access control.',
-    refs: { checkov: ['CKV_AWS_20', 'CKV_AWS_57'], kics: 's3_bucket_acl_allows_read_to_all_users', tfsec: 'aws-s3-no-public-access-with-acl', trivy: 'AVD-AWS-0092' }
+    refs: { checkov: ['CKV_AWS_20', 'CKV_AWS_57'], kics: 'cloudformation/aws/s3_bucket_acl_allows_read_to_all_users', tfsec: 'aws-s3-no-public-access-with-acl', trivy: 'AVD-AWS-0092' }
   }),
   s3PublicAccessBlockDisabled: rule({
     id: 'cfn/s3-public-access-block-disabled',
@@ -59,7 +59,7 @@ export const CFN = {
     title: 'S3 bucket without versioning',
     description: 'Without versioning an overwrite or delete loses the previous object for good.',
     remediation: 'Add `VersioningConfiguration: { Status: Enabled }` (with a lifecycle rule expiring old versions).',
-    refs: { checkov: 'CKV_AWS_21', kics: 's3_bucket_without_versioning', tfsec: 'aws-s3-enable-versioning', trivy: 'AVD-AWS-0090' }
+    refs: { checkov: 'CKV_AWS_21', tfsec: 'aws-s3-enable-versioning', trivy: 'AVD-AWS-0090' }
   }),
 
   // ── Network and IAM ──────────────────────────────────────────────────────────────────────
@@ -70,7 +70,7 @@ export const CFN = {
     title: 'SSH or RDP open to the internet',
     description: 'Ingress from 0.0.0.0/0 or ::/0 to port 22 or 3389 exposes remote administration to the whole internet.',
     remediation: 'Restrict the source to known CIDRs or a security group, or use SSM Session Manager instead of open SSH/RDP.',
-    refs: { checkov: ['CKV_AWS_24', 'CKV_AWS_25'], kics: 'security_group_with_unrestricted_access_to_ssh', tfsec: 'aws-ec2-no-public-ingress-sgr', trivy: 'AVD-AWS-0107' }
+    refs: { checkov: ['CKV_AWS_24', 'CKV_AWS_25'], tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
   }),
   sgOpenAllPorts: rule({
     id: 'cfn/sg-open-all-ports',
@@ -79,7 +79,7 @@ export const CFN = {
     title: 'All ports open to the internet',
     description: 'Ingress from 0.0.0.0/0 or ::/0 on every port (protocol -1 or 0-65535) exposes every listening service.',
     remediation: 'Open only the ports the service needs, and only to the sources that need them.',
-    refs: { checkov: 'CKV_AWS_277', tfsec: 'aws-ec2-no-public-ingress-sgr', trivy: 'AVD-AWS-0107' }
+    refs: { checkov: 'CKV_AWS_277', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
   }),
   iamWildcard: rule({
     id: 'cfn/iam-wildcard-policy',
@@ -88,7 +88,7 @@ export const CFN = {
     title: 'IAM policy allows every action on every resource',
     description: 'A statement with `Action: "*"` and `Resource: "*"` is administrator access.',
     remediation: 'List the actions and resource ARNs the principal needs.',
-    refs: { checkov: ['CKV_AWS_1', 'CKV_AWS_62'], kics: 'iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
+    refs: { checkov: ['CKV_AWS_1', 'CKV_AWS_62'], kics: 'cloudformation/aws/iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
   }),
 
   sgOpenDataPort: rule({
@@ -99,7 +99,7 @@ export const CFN = {
     title: 'Database, cache or control-plane port open to the internet',
     description: 'Ingress from 0.0.0.0/0 or ::/0 to the port of a data store, cache, search engine, queue or control plane (MySQL 3306, PostgreSQL 5432, Redis 6379, Elasticsearch 9200, …).',
     remediation: 'Allow the port only from the clients\' security groups (`SourceSecurityGroupId`) or a private CIDR.',
-    refs: { checkov: ['CKV_AWS_23', 'CKV_AWS_260'], kics: 'sensitive_port_is_exposed_to_entire_network', tfsec: 'aws-ec2-no-public-ingress-sgr', trivy: 'AVD-AWS-0107' }
+    refs: { checkov: ['CKV_AWS_23', 'CKV_AWS_260'], tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
   }),
   sgOpenPort: rule({
     id: 'cfn/sg-open-port',
@@ -109,7 +109,7 @@ export const CFN = {
     title: 'Non-web port open to the internet',
     description: 'Ingress from 0.0.0.0/0 or ::/0 to a port other than 80/443; services other than public web endpoints rarely need the whole internet as a client.',
     remediation: 'Restrict the source to the CIDRs or security groups that need the port, or put the service behind a load balancer on 443.',
-    refs: { tfsec: 'aws-ec2-no-public-ingress-sgr', trivy: 'AVD-AWS-0107' }
+    refs: { tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
   }),
   iamServiceWildcard: rule({
     id: 'cfn/iam-service-wildcard',
@@ -149,7 +149,7 @@ export const CFN = {
     title: 'Load balancer without deletion protection',
     description: 'Without the `deletion_protection.enabled` attribute set to true, a stack deletion or replacement deletes the load balancer, its DNS name and listeners, cutting traffic until it is rebuilt.',
     remediation: 'Add `LoadBalancerAttributes: [{ Key: deletion_protection.enabled, Value: "true" }]`.',
-    refs: { checkov: 'CKV_AWS_150', kics: 'alb_deletion_protection_disabled' }
+    refs: { checkov: 'CKV_AWS_150' }
   }),
 
   // ── RDS / DynamoDB ───────────────────────────────────────────────────────────────────────
@@ -160,7 +160,7 @@ export const CFN = {
     title: 'Database publicly accessible',
     description: '`PubliclyAccessible: true` gives the database a public endpoint.',
     remediation: 'Set `PubliclyAccessible: false` and reach the database from inside the VPC.',
-    refs: { checkov: 'CKV_AWS_17', kics: 'rds_db_instance_publicly_accessible', tfsec: 'aws-rds-no-public-db-access', trivy: 'AVD-AWS-0082' }
+    refs: { checkov: 'CKV_AWS_17', tfsec: 'aws-rds-no-public-db-access', trivy: 'AVD-AWS-0082' }
   }),
   rdsNoBackups: rule({
     id: 'cfn/rds-backups-disabled',
@@ -169,7 +169,7 @@ export const CFN = {
     title: 'Automated backups disabled',
     description: '`BackupRetentionPeriod: 0` switches off automated backups and point-in-time restore.',
     remediation: 'Set `BackupRetentionPeriod` to 7 days or more.',
-    refs: { checkov: 'CKV_AWS_133', kics: 'rds_with_backup_disabled', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
+    refs: { checkov: 'CKV_AWS_133', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
   }),
   rdsNotEncrypted: rule({
     id: 'cfn/rds-storage-not-encrypted',
@@ -178,7 +178,7 @@ export const CFN = {
     title: 'Database storage not encrypted',
     description: 'Unencrypted storage, snapshots and replicas; encryption cannot be switched on later without a restore.',
     remediation: 'Set `StorageEncrypted: true` (optionally with `KmsKeyId`).',
-    refs: { checkov: 'CKV_AWS_16', kics: 'rds_storage_not_encrypted', tfsec: 'aws-rds-encrypt-instance-storage-data', trivy: 'AVD-AWS-0080' }
+    refs: { checkov: 'CKV_AWS_16', tfsec: 'aws-rds-encrypt-instance-storage-data', trivy: 'AVD-AWS-0080' }
   }),
   rdsSingleAz: rule({
     id: 'cfn/rds-single-az',
@@ -205,7 +205,7 @@ export const CFN = {
     title: 'DynamoDB table without point-in-time recovery',
     description: 'Without point-in-time recovery a bad write or delete cannot be undone.',
     remediation: 'Add `PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }`.',
-    refs: { checkov: 'CKV_AWS_28', kics: 'dynamodb_table_point_in_time_recovery_disabled', tfsec: 'aws-dynamodb-enable-recovery', trivy: 'AVD-AWS-0024' }
+    refs: { checkov: 'CKV_AWS_28', tfsec: 'aws-dynamodb-enable-recovery', trivy: 'AVD-AWS-0024' }
   }),
 
   // ── Observability ────────────────────────────────────────────────────────────────────────
@@ -216,7 +216,7 @@ export const CFN = {
     title: 'Log group without retention',
     description: 'Without `RetentionInDays` logs are kept forever: cost grows without bound and nobody decided how long evidence is needed.',
     remediation: 'Set `RetentionInDays` (e.g. 30, 90 or 365).',
-    refs: { checkov: 'CKV_AWS_66', kics: 'cloudwatch_without_retention_period_specified' }
+    refs: { checkov: 'CKV_AWS_66' }
   }),
   lambdaNoTracing: rule({
     id: 'cfn/lambda-no-tracing',
@@ -225,7 +225,7 @@ export const CFN = {
     title: 'Lambda function without active tracing',
     description: 'Without X-Ray tracing, slow or failing calls through the function cannot be followed end to end.',
     remediation: 'Set `TracingConfig: { Mode: Active }` (SAM: `Tracing: Active`).',
-    refs: { checkov: 'CKV_AWS_50', kics: 'lambda_functions_without_x-ray_tracing', tfsec: 'aws-lambda-enable-tracing', trivy: 'AVD-AWS-0066' }
+    refs: { checkov: 'CKV_AWS_50', tfsec: 'aws-lambda-enable-tracing', trivy: 'AVD-AWS-0066' }
   }),
 
   // ── Secrets ──────────────────────────────────────────────────────────────────────────────
@@ -236,7 +236,7 @@ export const CFN = {
     title: 'Secret written as a literal in the template',
     description: 'A password or key written into the template (or as a parameter default) is in the repository history and visible in the stack.',
     remediation: 'Use a dynamic reference (`{{resolve:secretsmanager:…}}`), `ManageMasterUserPassword`, or a `NoEcho` parameter without a default; rotate the exposed value.',
-    refs: { kics: 'passwords_and_secrets' }
+    refs: { kics: 'common/passwords_and_secrets' }
   }),
   secretParameterEchoed: rule({
     id: 'cfn/secret-parameter-no-echo',

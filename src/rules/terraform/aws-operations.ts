@@ -14,7 +14,7 @@ const logRetention = meta({
   title: 'CloudWatch log group without retention',
   description: 'Without `retention_in_days` (or with 0) logs are kept forever: the retention policy is undefined and storage grows without bound.',
   remediation: 'Set `retention_in_days` to the period the logs are needed for (e.g. 30, 90 or 365).',
-  refs: { checkov: 'CKV_AWS_66', kics: 'cloudwatch_without_retention_period_specified' }
+  refs: { checkov: 'CKV_AWS_66', kics: 'terraform/aws/cloudwatch_without_retention_period_specified' }
 })
 const ec2Monitoring = meta({
   id: 'tf/aws-ec2-detailed-monitoring-off',
@@ -32,7 +32,7 @@ const lbAccessLogs = meta({
   title: 'Load balancer access logs disabled',
   description: 'Without access logs there is no record of requests for debugging errors or investigating incidents.',
   remediation: 'Add an `access_logs` block with a bucket and `enabled = true`.',
-  refs: { checkov: ['CKV_AWS_92', 'CKV_AWS_91'], kics: 'elb_access_logging_disabled' }
+  refs: { checkov: ['CKV_AWS_92', 'CKV_AWS_91'], kics: 'terraform/aws/elb_access_logging_disabled' }
 })
 const rdsInsights = meta({
   id: 'tf/aws-rds-performance-insights-off',
@@ -59,7 +59,7 @@ const eksLogs = meta({
   title: 'EKS control plane logging off',
   description: 'Without `enabled_cluster_log_types` API server, audit and authenticator logs are not sent to CloudWatch.',
   remediation: 'Set `enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]`.',
-  refs: { checkov: 'CKV_AWS_37', kics: 'eks_cluster_log_disabled', tfsec: 'aws-eks-enable-control-plane-logging', trivy: 'AVD-AWS-0038' }
+  refs: { checkov: 'CKV_AWS_37', kics: 'terraform/aws/eks_cluster_log_disabled', tfsec: 'aws-eks-enable-control-plane-logging', trivy: 'AVD-AWS-0038' }
 })
 const lambdaTracing = meta({
   id: 'tf/aws-lambda-no-tracing',
@@ -68,7 +68,7 @@ const lambdaTracing = meta({
   title: 'Lambda function without X-Ray tracing',
   description: 'Without active tracing, requests through the function cannot be followed across services.',
   remediation: 'Add `tracing_config { mode = "Active" }`.',
-  refs: { checkov: 'CKV_AWS_50', kics: 'lambda_functions_without_x-ray_tracing', tfsec: 'aws-lambda-enable-tracing', trivy: 'AVD-AWS-0066' }
+  refs: { checkov: 'CKV_AWS_50', kics: 'terraform/aws/lambda_functions_without_x-ray_tracing', tfsec: 'aws-lambda-enable-tracing', trivy: 'AVD-AWS-0066' }
 })
 const vpcFlowLogs = meta({
   id: 'tf/aws-vpc-no-flow-logs',
@@ -77,7 +77,7 @@ const vpcFlowLogs = meta({
   title: 'VPC without flow logs',
   description: 'No `aws_flow_log` in the VPC\'s module (the files of its directory) captures its traffic, which is needed to investigate connectivity problems and incidents.',
   remediation: 'Add an `aws_flow_log` with `vpc_id` pointing at the VPC.',
-  refs: { checkov: 'CKV2_AWS_11', kics: 'vpc_flowlogs_disabled', tfsec: 'aws-ec2-require-vpc-flow-logs-for-all-vpcs', trivy: 'AVD-AWS-0178' }
+  refs: { checkov: 'CKV2_AWS_11', kics: 'terraform/aws/vpc_flowlogs_disabled', tfsec: 'aws-ec2-require-vpc-flow-logs-for-all-vpcs', trivy: 'AVD-AWS-0178' }
 })
 const ecsInsights = meta({
   id: 'tf/aws-ecs-container-insights-off',
@@ -95,7 +95,7 @@ const ecrMutable = meta({
   title: 'ECR repository with mutable tags',
   description: 'With mutable tags a pushed tag can be overwritten, so the same tag may deploy different images.',
   remediation: 'Set `image_tag_mutability = "IMMUTABLE"` and deploy by digest or unique tags.',
-  refs: { checkov: 'CKV_AWS_51', kics: 'ecr_image_tag_not_immutable', tfsec: 'aws-ecr-enforce-immutable-repository', trivy: 'AVD-AWS-0031' }
+  refs: { checkov: 'CKV_AWS_51', kics: 'terraform/aws/ecr_image_tag_not_immutable', tfsec: 'aws-ecr-enforce-immutable-repository', trivy: 'AVD-AWS-0031' }
 })
 const gp2 = meta({
   id: 'tf/aws-ebs-gp2',

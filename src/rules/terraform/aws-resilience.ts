@@ -13,7 +13,7 @@ const rdsBackupOff = meta({
   title: 'RDS automated backups disabled',
   description: '`backup_retention_period = 0` turns off automated backups and point-in-time restore.',
   remediation: 'Set `backup_retention_period` to at least 7 days.',
-  refs: { checkov: 'CKV_AWS_133', kics: 'rds_with_backup_disabled', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
+  refs: { checkov: 'CKV_AWS_133', kics: 'terraform/aws/rds_with_backup_disabled', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
 })
 const rdsBackupUnset = meta({
   id: 'tf/aws-rds-backup-retention-unset',
@@ -22,7 +22,7 @@ const rdsBackupUnset = meta({
   title: 'RDS backup retention not set',
   description: 'The instance does not say how long automated backups are kept, so it depends on defaults (as little as one day, or none when restored from some snapshots).',
   remediation: 'Set `backup_retention_period` explicitly (7 days or more for production data).',
-  refs: { kics: 'rds_with_backup_disabled', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
+  refs: { kics: 'terraform/aws/rds_with_backup_disabled', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
 })
 const redisNoSnapshots = meta({
   id: 'tf/aws-elasticache-redis-no-snapshots',
@@ -31,7 +31,7 @@ const redisNoSnapshots = meta({
   title: 'ElastiCache Redis without automatic snapshots',
   description: '`snapshot_retention_limit` is 0 or missing, so no automatic backups of the cache are kept.',
   remediation: 'Set `snapshot_retention_limit` to the number of days of snapshots to keep (1 or more).',
-  refs: { checkov: 'CKV_AWS_134', kics: 'elasticache_redis_cluster_without_backup', tfsec: 'aws-elasticache-enable-backup-retention', trivy: 'AVD-AWS-0050' }
+  refs: { checkov: 'CKV_AWS_134', kics: 'terraform/aws/elasticache_redis_cluster_without_backup', tfsec: 'aws-elasticache-enable-backup-retention', trivy: 'AVD-AWS-0050' }
 })
 const dynamoNoPitr = meta({
   id: 'tf/aws-dynamodb-no-pitr',
@@ -40,7 +40,7 @@ const dynamoNoPitr = meta({
   title: 'DynamoDB table without point-in-time recovery',
   description: 'Without point-in-time recovery a bad write or delete cannot be rolled back to an earlier second.',
   remediation: 'Add `point_in_time_recovery { enabled = true }`.',
-  refs: { checkov: 'CKV_AWS_28', kics: 'dynamodb_table_point_in_time_recovery_disabled', tfsec: 'aws-dynamodb-enable-recovery', trivy: 'AVD-AWS-0024' }
+  refs: { checkov: 'CKV_AWS_28', kics: 'terraform/aws/dynamodb_table_point_in_time_recovery_disabled', tfsec: 'aws-dynamodb-enable-recovery', trivy: 'AVD-AWS-0024' }
 })
 const skipFinalSnapshot = meta({
   id: 'tf/aws-rds-skip-final-snapshot',
@@ -58,7 +58,7 @@ const s3Versioning = meta({
   title: 'S3 bucket without versioning',
   description: 'Without versioning an overwritten or deleted object cannot be recovered.',
   remediation: 'Enable versioning: an `aws_s3_bucket_versioning` resource with `status = "Enabled"` (or `versioning { enabled = true }` on older providers).',
-  refs: { checkov: 'CKV_AWS_21', kics: 's3_bucket_without_versioning', tfsec: 'aws-s3-enable-versioning', trivy: 'AVD-AWS-0090' }
+  refs: { checkov: 'CKV_AWS_21', kics: 'terraform/aws/s3_bucket_without_versioning', tfsec: 'aws-s3-enable-versioning', trivy: 'AVD-AWS-0090' }
 })
 const rdsDeletionProtection = meta({
   id: 'tf/aws-rds-no-deletion-protection',
@@ -112,7 +112,7 @@ const cacheSingleAz = meta({
   title: 'ElastiCache nodes in a single availability zone',
   description: 'Cache nodes are not spread across availability zones (memcached `az_mode` not `cross-az`, or automatic failover off), so one AZ outage loses the cache.',
   remediation: 'Set `az_mode = "cross-az"` (memcached) or `automatic_failover_enabled = true` and `multi_az_enabled = true` (Redis replication group).',
-  refs: { kics: 'elasticache_nodes_not_created_across_multi_az' }
+  refs: { kics: 'terraform/aws/elasticache_nodes_not_created_across_multi_az' }
 })
 
 const lbDeletionProtection = meta({
@@ -123,7 +123,7 @@ const lbDeletionProtection = meta({
   title: 'Load balancer without deletion protection',
   description: 'Without `enable_deletion_protection = true` a mistaken destroy or a replacement deletes the load balancer, its DNS name and listeners, cutting traffic until it is rebuilt and DNS follows.',
   remediation: 'Set `enable_deletion_protection = true` on production load balancers.',
-  refs: { checkov: 'CKV_AWS_150', kics: 'alb_deletion_protection_disabled' }
+  refs: { checkov: 'CKV_AWS_150', kics: 'terraform/aws/alb_deletion_protection_disabled' }
 })
 
 const replaceValue = (ctx: TfContext, line: number, to: string): string | undefined => {

@@ -15,7 +15,7 @@ const sgOpenSsh = meta({
   title: 'Security group opens SSH to the internet',
   description: 'An ingress rule allows port 22 from 0.0.0.0/0 or ::/0, exposing SSH to brute force and exploits.',
   remediation: 'Restrict the source to known CIDRs (a bastion, VPN or office range) or use SSM Session Manager instead of SSH.',
-  refs: { checkov: 'CKV_AWS_24', kics: 'security_group_with_unrestricted_access_to_ssh', tfsec: 'aws-ec2-no-public-ingress-sgr', trivy: 'AVD-AWS-0107' }
+  refs: { checkov: 'CKV_AWS_24', kics: 'terraform/aws/security_group_with_unrestricted_access_to_ssh', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
 })
 const sgOpenRdp = meta({
   id: 'tf/aws-sg-open-rdp',
@@ -24,7 +24,7 @@ const sgOpenRdp = meta({
   title: 'Security group opens RDP to the internet',
   description: 'An ingress rule allows port 3389 from 0.0.0.0/0 or ::/0.',
   remediation: 'Restrict the source to known CIDRs or reach the hosts through a bastion or VPN.',
-  refs: { checkov: 'CKV_AWS_25', tfsec: 'aws-ec2-no-public-ingress-sgr', trivy: 'AVD-AWS-0107' }
+  refs: { checkov: 'CKV_AWS_25', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
 })
 const sgOpenAll = meta({
   id: 'tf/aws-sg-open-all-ports',
@@ -33,7 +33,7 @@ const sgOpenAll = meta({
   title: 'Security group opens all ports to the internet',
   description: 'An ingress rule allows every port (protocol -1 or 0-65535) from 0.0.0.0/0 or ::/0.',
   remediation: 'Open only the ports the service needs, from the narrowest source range.',
-  refs: { checkov: 'CKV_AWS_277', tfsec: 'aws-ec2-no-public-ingress-sgr', trivy: 'AVD-AWS-0107' }
+  refs: { checkov: 'CKV_AWS_277', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
 })
 const rdsPublic = meta({
   id: 'tf/aws-rds-public',
@@ -42,7 +42,7 @@ const rdsPublic = meta({
   title: 'RDS instance publicly accessible',
   description: '`publicly_accessible = true` gives the database a public endpoint.',
   remediation: 'Set `publicly_accessible = false` and reach the database from inside the VPC.',
-  refs: { checkov: 'CKV_AWS_17', kics: 'rds_db_instance_publicly_accessible', tfsec: 'aws-rds-no-public-db-access', trivy: 'AVD-AWS-0082' }
+  refs: { checkov: 'CKV_AWS_17', kics: 'terraform/aws/rds_db_instance_publicly_accessible', tfsec: 'aws-rds-no-public-db-access', trivy: 'AVD-AWS-0082' }
 })
 const s3PublicAcl = meta({
   id: 'tf/aws-s3-public-acl',
@@ -51,7 +51,7 @@ const s3PublicAcl = meta({
   title: 'S3 bucket with a public canned ACL',
   description: 'A `public-read`, `public-read-write` or `authenticated-read` ACL lets anyone (or any AWS account) read or write the bucket.',
   remediation: 'Use `acl = "private"` (or no ACL with object ownership enforced) and serve public content through CloudFront.',
-  refs: { checkov: ['CKV_AWS_20', 'CKV_AWS_57'], kics: 's3_bucket_acl_allows_read_to_all_users', tfsec: 'aws-s3-no-public-access-with-acl', trivy: 'AVD-AWS-0092' }
+  refs: { checkov: ['CKV_AWS_20', 'CKV_AWS_57'], kics: 'terraform/aws/s3_bucket_acl_allows_read_to_all_users', tfsec: 'aws-s3-no-public-access-with-acl', trivy: 'AVD-AWS-0092' }
 })
 const s3PublicBlockOff = meta({
   id: 'tf/aws-s3-public-access-block-disabled',
@@ -73,7 +73,7 @@ const publicPolicy = meta({
   title: 'Resource policy open to everyone',
   description: 'An ECR, S3, SQS or SNS resource policy allows principal `*` without a condition.',
   remediation: 'Name the accounts or roles that need access, or add a condition (source account, organization id).',
-  refs: { checkov: 'CKV_AWS_32', kics: 'ecr_repository_is_publicly_accessible', tfsec: 'aws-ecr-no-public-access', trivy: 'AVD-AWS-0032' }
+  refs: { checkov: 'CKV_AWS_32', kics: 'terraform/aws/ecr_repository_is_publicly_accessible', tfsec: 'aws-ecr-no-public-access', trivy: 'AVD-AWS-0032' }
 })
 const iamWildcard = meta({
   id: 'tf/aws-iam-wildcard-policy',
@@ -82,7 +82,7 @@ const iamWildcard = meta({
   title: 'IAM policy allows every action on every resource',
   description: 'A statement allows `"*"` actions on `"*"` resources: full administrator rights.',
   remediation: 'List the actions and resource ARNs the principal needs (least privilege).',
-  refs: { checkov: ['CKV_AWS_62', 'CKV_AWS_1'], kics: 'iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
+  refs: { checkov: ['CKV_AWS_62', 'CKV_AWS_1'], kics: 'terraform/aws/iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
 })
 const trustAll = meta({
   id: 'tf/aws-iam-role-trust-all',
@@ -91,7 +91,7 @@ const trustAll = meta({
   title: 'IAM role assumable by any principal',
   description: 'The trust policy allows `*`, or a whole account root, to assume the role without a condition.',
   remediation: 'Name the exact role, user or service that may assume the role, or add a condition such as `sts:ExternalId`.',
-  refs: { checkov: ['CKV_AWS_60', 'CKV_AWS_61'], kics: 'iam_role_allows_all_principals_to_assume' }
+  refs: { checkov: ['CKV_AWS_60', 'CKV_AWS_61'], kics: 'terraform/aws/iam_role_allows_all_principals_to_assume' }
 })
 const ec2PublicIp = meta({
   id: 'tf/aws-ec2-public-ip',
@@ -100,7 +100,7 @@ const ec2PublicIp = meta({
   title: 'EC2 instance gets a public IP',
   description: '`associate_public_ip_address = true` puts the instance directly on the internet.',
   remediation: 'Set `associate_public_ip_address = false` and expose the service through a load balancer.',
-  refs: { checkov: 'CKV_AWS_88', kics: 'ec2_instance_has_public_ip', tfsec: 'aws-ec2-no-public-ip', trivy: 'AVD-AWS-0009' }
+  refs: { checkov: 'CKV_AWS_88', kics: 'terraform/aws/ec2_instance_has_public_ip', tfsec: 'aws-ec2-no-public-ip', trivy: 'AVD-AWS-0009' }
 })
 const ec2PublicIpUnset = meta({
   id: 'tf/aws-ec2-public-ip-unset',
@@ -109,7 +109,7 @@ const ec2PublicIpUnset = meta({
   title: 'EC2 instance public IP left to the subnet default',
   description: 'Without `associate_public_ip_address` the instance gets a public IP whenever its subnet maps public IPs on launch.',
   remediation: 'Set `associate_public_ip_address = false` explicitly (or attach a network interface in a private subnet).',
-  refs: { kics: 'ec2_instance_has_public_ip' }
+  refs: { kics: 'terraform/aws/ec2_instance_has_public_ip' }
 })
 const unencrypted = meta({
   id: 'tf/aws-storage-unencrypted',
@@ -135,8 +135,8 @@ const sgOpenDataPort = meta({
   remediation: 'Allow the port only from the security groups of the clients (or a private CIDR); reach the service through the VPC, a VPN or a bastion.',
   refs: {
     checkov: ['CKV_AWS_23', 'CKV_AWS_260'],
-    kics: 'sensitive_port_is_exposed_to_entire_network',
-    tfsec: 'aws-ec2-no-public-ingress-sgr',
+    kics: 'terraform/aws/sensitive_port_is_exposed_to_entire_network',
+    tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'],
     trivy: 'AVD-AWS-0107'
   }
 })
@@ -148,7 +148,7 @@ const sgOpenPort = meta({
   title: 'Security group opens a non-web port to the internet',
   description: 'An ingress rule allows a port other than 80/443 from 0.0.0.0/0 or ::/0; services other than public web endpoints rarely need the whole internet as a client.',
   remediation: 'Restrict the source to the CIDRs or security groups that need the port, or put the service behind a load balancer on 443.',
-  refs: { tfsec: 'aws-ec2-no-public-ingress-sgr', trivy: 'AVD-AWS-0107' }
+  refs: { tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
 })
 const iamServiceWildcard = meta({
   id: 'tf/aws-iam-service-wildcard',
@@ -158,7 +158,7 @@ const iamServiceWildcard = meta({
   title: 'IAM policy allows every action of a service on every resource',
   description: 'A statement allows a service wildcard (`s3:*`, `iot:*`, `iam:*`) on `"*"`: every present and future action of the service, on every resource of the account.',
   remediation: 'List the actions the principal needs and scope `Resource` to the ARNs it works on.',
-  refs: { checkov: ['CKV_AWS_355', 'CKV_AWS_290'], kics: 'iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
+  refs: { checkov: ['CKV_AWS_355', 'CKV_AWS_290'], kics: 'terraform/aws/iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
 })
 const imdsV1 = meta({
   id: 'tf/aws-imdsv1-allowed',
@@ -180,7 +180,7 @@ const eksPublicEndpoint = meta({
   remediation: 'Set `endpoint_public_access = false` (with `endpoint_private_access = true`), or limit `public_access_cidrs` to the ranges that run kubectl and CI.',
   refs: {
     checkov: ['CKV_AWS_39', 'CKV_AWS_38'],
-    kics: 'eks_cluster_has_public_access',
+    kics: 'terraform/aws/eks_cluster_has_public_access',
     tfsec: ['aws-eks-no-public-cluster-access', 'aws-eks-no-public-cluster-access-to-cidr'],
     trivy: ['AVD-AWS-0040', 'AVD-AWS-0041']
   }

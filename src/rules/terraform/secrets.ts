@@ -22,7 +22,7 @@ const accessKeyLiteral: RuleMeta = {
   title: 'AWS access key in a literal value',
   description: 'An AWS access key id, or a secret-access-key-shaped value in `user_data`, is written into the configuration (and ends up in state and instance metadata).',
   remediation: 'Remove the key, rotate it, and give the workload an IAM role (instance profile) instead of static keys.',
-  refs: { checkov: 'CKV_AWS_46', kics: 'hardcoded_aws_access_key', tfsec: 'aws-ec2-no-secrets-in-user-data', trivy: 'AVD-AWS-0029' }
+  refs: { checkov: 'CKV_AWS_46', kics: 'terraform/aws/hardcoded_aws_access_key', tfsec: 'aws-ec2-no-secrets-in-user-data', trivy: 'AVD-AWS-0029' }
 }
 
 const passwordLiteral: RuleMeta = {
@@ -33,7 +33,7 @@ const passwordLiteral: RuleMeta = {
   title: 'Password or API secret as a literal',
   description: 'A password, token or API key attribute is set to a literal string, so the secret lives in the repository and in every plan.',
   remediation: 'Pass the value in through a sensitive variable, a secrets manager data source, or generate it with `random_password`; rotate the exposed value.',
-  refs: { kics: 'passwords_and_secrets' }
+  refs: { kics: 'common/passwords_and_secrets' }
 }
 
 const privateKeyLiteral: RuleMeta = {
@@ -44,7 +44,7 @@ const privateKeyLiteral: RuleMeta = {
   title: 'Private key material in the configuration',
   description: 'A literal string contains a private key (PEM or PuTTY format).',
   remediation: 'Load the key from a secret store (or `file()` outside the repository) and rotate the exposed key.',
-  refs: { checkov: 'CKV_SECRET_13', kics: 'passwords_and_secrets' }
+  refs: { checkov: 'CKV_SECRET_13', kics: 'common/passwords_and_secrets' }
 }
 
 /** Attribute names that hold a secret when given a literal. */
