@@ -175,3 +175,25 @@ describe('INFRA_KINDS', () => {
     expect(isInfraKind('other')).toBe(false)
   })
 })
+
+describe('CloudFormation dynamic references are not Helm', () => {
+  const template = [
+    'AWSTemplateFormatVersion: "2010-09-09"',
+    'Resources:',
+    '  Db:',
+    '    Type: AWS::RDS::DBInstance',
+    '    Properties:',
+    "      MasterUserPassword: '{{resolve:secretsmanager:prod/db:SecretString:password}}'",
+    ''
+  ].join('\n')
+
+  it('classifies a template under templates/ that reads a secret with {{resolve:…}} as cloudformation', () => {
+    expect(classifyFile('templates/database.yaml', template)).toBe('cloudformation')
+    expect(classifyFile('infra/templates/db.json', JSON.stringify({ Resources: { P: { Type: 'AWS::SSM::Parameter', Properties: { Value: '{{resolve:ssm:/app/x}}' } } } }))).toBe('cloudformation')
+  })
+
+  it('still takes real Go template syntax, or a chart ancestor, for Helm', () => {
+    expect(classifyFile('templates/database.yaml', `${template}      Name: {{ .Values.name }}\n`)).toBe('helm')
+    expect(classifyFile('web/templates/database.yaml', template, { chartDirs: new Set(['web']) })).toBe('helm')
+  })
+})

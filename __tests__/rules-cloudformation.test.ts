@@ -36,9 +36,8 @@ describe('insecure YAML template (short-form tags)', () => {
         // Parameter DBPassword: literal default, not NoEcho.
         'cfn/literal-secret@6',
         'cfn/secret-parameter-no-echo@4',
-        // Database: explicit DeletionPolicy Delete and the problems in its properties.
+        // Database: explicit DeletionPolicy Delete and no UpdateReplacePolicy: one finding, at the policy.
         'cfn/stateful-no-deletion-policy@15',
-        'cfn/stateful-no-update-replace-policy@13',
         'cfn/rds-no-deletion-protection@13',
         'cfn/rds-publicly-accessible@22',
         'cfn/rds-backups-disabled@23',
@@ -50,20 +49,18 @@ describe('insecure YAML template (short-form tags)', () => {
         'cfn/rds-no-deletion-protection@26',
         'cfn/rds-single-az@26',
         'cfn/literal-secret@33',
-        // Assets bucket.
-        'cfn/stateful-no-deletion-policy@34',
-        'cfn/stateful-no-update-replace-policy@34',
+        // Assets bucket (no deletion finding: CloudFormation cannot delete a bucket holding objects).
         'cfn/s3-no-public-access-block@34',
         'cfn/s3-no-versioning@34',
         'cfn/s3-public-access@37',
-        // DynamoDB table.
+        // DynamoDB table: neither policy, one finding.
         'cfn/stateful-no-deletion-policy@39',
-        'cfn/stateful-no-update-replace-policy@39',
         'cfn/dynamodb-no-point-in-time-recovery@39',
         // Security groups: SSH open, all ports open over IPv6 (not SSH again), RDP inside a range.
         'cfn/sg-open-admin-port@57',
         'cfn/sg-open-all-ports@59',
         'cfn/sg-open-admin-port@71',
+        'cfn/sg-open-port@71',
         // IAM: statement list and single-statement map with list values.
         'cfn/iam-wildcard-policy@79',
         'cfn/iam-wildcard-policy@113',
@@ -136,9 +133,14 @@ describe('values that are not literals', () => {
       props
     ].join('\n') + '\n'
 
-  it('does not judge values built by !If or Fn::If', () => {
-    expect(analyze(db('      PubliclyAccessible: !If [IsProd, false, true]'))).toEqual([])
-    expect(analyze(db('      PubliclyAccessible: {"Fn::If": [IsProd, false, true]}'))).toEqual([])
+  it('judges both branches of !If or Fn::If, naming the condition', () => {
+    for (const form of ['!If [IsProd, false, true]', '{"Fn::If": [IsProd, false, true]}']) {
+      const [f, ...rest] = analyze(db(`      PubliclyAccessible: ${form}`))
+      expect(rest).toEqual([])
+      expect(f).toMatchObject({ ruleId: 'cfn/rds-publicly-accessible', via: 'condition' })
+      expect(f!.message).toContain('when condition `IsProd` is false')
+    }
+    expect(analyze(db('      PubliclyAccessible: !If [IsProd, false, false]'))).toEqual([])
   })
 
   it('accepts dynamic references and rejects a !Sub without substitutions', () => {
@@ -168,11 +170,13 @@ describe('more resource shapes', () => {
     expect(pairs(analyze(bucket))).toEqual(['cfn/s3-no-versioning@8', 'cfn/s3-public-access-block-disabled@10', 'cfn/s3-public-access-block-disabled@9'].sort())
   })
 
-  it('ignores ingress restricted to a CIDR and ports other than 22/3389', () => {
+  it('ignores ingress restricted to a CIDR or to web ports; a wide range is a medium finding', () => {
     const sg = (cidr: string, from: number, to: number): string =>
       `Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      IpProtocol: tcp\n      FromPort: ${from}\n      ToPort: ${to}\n      CidrIp: ${cidr}\n`
     expect(analyze(sg('10.0.0.0/8', 22, 22))).toEqual([])
-    expect(analyze(sg('0.0.0.0/0', 80, 443))).toEqual([])
+    expect(analyze(sg('0.0.0.0/0', 443, 443))).toEqual([])
+    expect(analyze(sg('0.0.0.0/0', 80, 80))).toEqual([])
+    expect(pairs(analyze(sg('0.0.0.0/0', 80, 443)))).toEqual(['cfn/sg-open-port@8'])
     expect(pairs(analyze(sg('0.0.0.0/0', 0, 65535)))).toEqual(['cfn/sg-open-all-ports@8'])
   })
 
@@ -242,6 +246,7 @@ describe('rule coverage of the fixtures', () => {
     const fired = new Set([...ids(analyze(fixture('insecure.yaml'))), ...ids(analyze(fixture('insecure.json')))])
     const bucket = 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: false\n'
     for (const id of ids(analyze(bucket))) fired.add(id)
+    for (const id of ids(analyze(fixture('compute.yaml')))) fired.add(id)
     expect(cloudformationRules.map((r) => r.id).filter((id) => !fired.has(id))).toEqual([])
   })
 })

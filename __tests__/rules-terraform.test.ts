@@ -299,6 +299,12 @@ const CASES: Case[] = [
     good: `resource "google_sql_database_instance" "db" {\n  settings {\n    backup_configuration {\n      enabled = true\n    }\n    ip_configuration {\n      authorized_networks {\n        name  = "office"\n        value = "203.0.113.0/24"\n      }\n    }\n  }\n}\n`
   },
   {
+    name: 'AWS placeholder is not a secret',
+    rule: 'tf/hardcoded-password',
+    bad: `resource "aws_lb_listener" "l" {\n  client_secret = "s3cr3t-value-7f2a" # HERE\n}\n`,
+    good: `resource "aws_lb_listener" "l" {\n  client_secret = "client_secret"\n}\n`
+  },
+  {
     name: 'GCP firewall open on SSH',
     rule: 'tf/gcp-firewall-open-admin-port',
     bad: `resource "google_compute_firewall" "fw" {\n  network       = "default"\n  source_ranges = ["0.0.0.0/0"] # HERE\n  allow {\n    protocol = "tcp"\n    ports    = ["22"]\n  }\n}\n`,
@@ -315,6 +321,114 @@ const CASES: Case[] = [
     rule: 'tf/azure-storage-public-blob',
     bad: `resource "azurerm_storage_account" "s" {\n  allow_nested_items_to_be_public = true # HERE\n}\n`,
     good: `resource "azurerm_storage_account" "s" {\n  allow_nested_items_to_be_public = false\n}\n`
+  },
+  {
+    name: 'Local bucket module switching versioning off',
+    rule: 'tf/aws-s3-versioning-disabled',
+    bad: `module "bucket" {\n  source = "./modules/bucket"\n  versioning_config = {\n    enabled = false # HERE\n  }\n}\n`,
+    good: `module "bucket" {\n  source = "./modules/bucket"\n  versioning_config = {\n    enabled = true\n  }\n}\n`
+  },
+  {
+    name: 'Security group opens PostgreSQL to the internet',
+    rule: 'tf/aws-sg-open-data-port',
+    bad: `resource "aws_security_group" "db" {\n  ingress {\n    from_port   = 5432\n    to_port     = 5432\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"] # HERE\n  }\n}\n`,
+    good: `resource "aws_security_group" "db" {\n  ingress {\n    from_port       = 5432\n    to_port         = 5432\n    protocol        = "tcp"\n    security_groups = [aws_security_group.app.id]\n  }\n}\n`
+  },
+  {
+    name: 'security-group module opens Redis through a named rule',
+    rule: 'tf/aws-sg-open-data-port',
+    bad: `module "cache_sg" {\n  source              = "terraform-aws-modules/security-group/aws"\n  ingress_cidr_blocks = ["0.0.0.0/0"] # HERE\n  ingress_rules       = ["redis-tcp"]\n}\n`,
+    good: `module "cache_sg" {\n  source              = "terraform-aws-modules/security-group/aws"\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n  ingress_rules       = ["https-443-tcp"]\n}\n`
+  },
+  {
+    name: 'Security group opens an application port to the internet',
+    rule: 'tf/aws-sg-open-port',
+    bad: `resource "aws_vpc_security_group_ingress_rule" "app" {\n  ip_protocol = "tcp"\n  from_port   = 8080\n  to_port     = 8080\n  cidr_ipv4   = "0.0.0.0/0" # HERE\n}\n`,
+    good: `resource "aws_vpc_security_group_ingress_rule" "app" {\n  ip_protocol = "tcp"\n  from_port   = 443\n  to_port     = 443\n  cidr_ipv4   = "0.0.0.0/0"\n}\n`
+  },
+  {
+    name: 'IAM policy with a service wildcard on every resource',
+    rule: 'tf/aws-iam-service-wildcard',
+    bad: `resource "aws_iam_policy" "p" {\n  policy = jsonencode({\n    Statement = [{\n      Effect   = "Allow"\n      Action   = ["iot:*"] # HERE\n      Resource = "*"\n    }]\n  })\n}\n`,
+    good: `resource "aws_iam_policy" "p" {\n  policy = jsonencode({\n    Statement = [{\n      Effect   = "Allow"\n      Action   = ["iot:Publish"]\n      Resource = "arn:aws:iot:eu-west-1:123456789012:topic/app/*"\n    }]\n  })\n}\n`
+  },
+  {
+    name: 'Launch template allowing IMDSv1',
+    rule: 'tf/aws-imdsv1-allowed',
+    bad: `resource "aws_launch_template" "lt" {\n  image_id = "ami-1"\n  metadata_options {\n    http_endpoint = "enabled"\n    http_tokens   = "optional" # HERE\n  }\n}\n`,
+    good: `resource "aws_launch_template" "lt" {\n  image_id = "ami-1"\n  metadata_options {\n    http_endpoint = "enabled"\n    http_tokens   = "required"\n  }\n}\n`
+  },
+  {
+    name: 'Instance without metadata options',
+    rule: 'tf/aws-imdsv1-allowed',
+    bad: `resource "aws_instance" "web" { # HERE\n  ami = "ami-1"\n}\n`,
+    good: `resource "aws_instance" "web" {\n  ami = "ami-1"\n  metadata_options {\n    http_tokens = "required"\n  }\n}\n`
+  },
+  {
+    name: 'EKS cluster with a public endpoint open to all',
+    rule: 'tf/aws-eks-public-endpoint',
+    bad: `resource "aws_eks_cluster" "c" {\n  name = "c"\n  vpc_config {\n    subnet_ids             = ["subnet-1"]\n    endpoint_public_access = true # HERE\n  }\n}\n`,
+    good: `resource "aws_eks_cluster" "c" {\n  name = "c"\n  vpc_config {\n    subnet_ids             = ["subnet-1"]\n    endpoint_public_access = true\n    public_access_cidrs    = ["203.0.113.0/24"]\n  }\n}\n`
+  },
+  {
+    name: 'ALB without deletion protection',
+    rule: 'tf/aws-lb-no-deletion-protection',
+    bad: `resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = false # HERE\n}\n`,
+    good: `resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = true\n}\n`
+  },
+  {
+    name: 'GKE cluster with public nodes',
+    rule: 'tf/gcp-gke-public-nodes',
+    bad: `resource "google_container_cluster" "c" { # HERE\n  name = "c"\n  workload_identity_config {\n    workload_pool = "p.svc.id.goog"\n  }\n}\n`,
+    good: `resource "google_container_cluster" "c" {\n  name = "c"\n  private_cluster_config {\n    enable_private_nodes = true\n  }\n}\n`
+  },
+  {
+    name: 'GKE legacy ABAC',
+    rule: 'tf/gcp-gke-legacy-abac',
+    bad: `resource "google_container_cluster" "c" {\n  name               = "c"\n  enable_legacy_abac = true # HERE\n}\n`,
+    good: `resource "google_container_cluster" "c" {\n  name               = "c"\n  enable_legacy_abac = false\n}\n`
+  },
+  {
+    name: 'GKE without network policy enforcement',
+    rule: 'tf/gcp-gke-no-network-policy',
+    bad: `resource "google_container_cluster" "c" {\n  name = "c"\n  network_policy {\n    enabled = false # HERE\n  }\n}\n`,
+    good: `resource "google_container_cluster" "c" {\n  name              = "c"\n  datapath_provider = "ADVANCED_DATAPATH"\n}\n`
+  },
+  {
+    name: 'GKE without Workload Identity',
+    rule: 'tf/gcp-gke-no-workload-identity',
+    bad: `resource "google_container_cluster" "c" { # HERE\n  name = "c"\n}\n`,
+    good: `resource "google_container_cluster" "c" {\n  name = "c"\n  workload_identity_config {\n    workload_pool = "p.svc.id.goog"\n  }\n}\n`
+  },
+  {
+    name: 'GKE node pool without auto-repair',
+    rule: 'tf/gcp-gke-node-auto-repair-upgrade-off',
+    bad: `resource "google_container_node_pool" "np" {\n  cluster = "c"\n  management {\n    auto_repair  = false # HERE\n    auto_upgrade = true\n  }\n}\n`,
+    good: `resource "google_container_node_pool" "np" {\n  cluster = "c"\n  management {\n    auto_repair  = true\n    auto_upgrade = true\n  }\n}\n`
+  },
+  {
+    name: 'AKS with RBAC disabled',
+    rule: 'tf/azure-aks-rbac-disabled',
+    bad: `resource "azurerm_kubernetes_cluster" "k" {\n  name                              = "k"\n  role_based_access_control_enabled = false # HERE\n}\n`,
+    good: `resource "azurerm_kubernetes_cluster" "k" {\n  name                              = "k"\n  role_based_access_control_enabled = true\n}\n`
+  },
+  {
+    name: 'AKS API server open to all',
+    rule: 'tf/azure-aks-api-open',
+    bad: `resource "azurerm_kubernetes_cluster" "k" { # HERE\n  name = "k"\n}\n`,
+    good: `resource "azurerm_kubernetes_cluster" "k" {\n  name = "k"\n  api_server_access_profile {\n    authorized_ip_ranges = ["203.0.113.0/24"]\n  }\n}\n`
+  },
+  {
+    name: 'AKS without network policy',
+    rule: 'tf/azure-aks-no-network-policy',
+    bad: `resource "azurerm_kubernetes_cluster" "k" {\n  name = "k"\n  network_profile { # HERE\n    network_plugin = "kubenet"\n  }\n}\n`,
+    good: `resource "azurerm_kubernetes_cluster" "k" {\n  name = "k"\n  network_profile {\n    network_plugin = "azure"\n    network_policy = "azure"\n  }\n}\n`
+  },
+  {
+    name: 'AKS keeps local accounts',
+    rule: 'tf/azure-aks-local-accounts',
+    bad: `resource "azurerm_kubernetes_cluster" "k" {\n  name                   = "k"\n  local_account_disabled = false # HERE\n}\n`,
+    good: `resource "azurerm_kubernetes_cluster" "k" {\n  name                   = "k"\n  local_account_disabled = true\n}\n`
   }
 ]
 

@@ -84,15 +84,21 @@ function helmByName(path: string, name: string, content: string | undefined, con
   if (/\.tpl$/i.test(name)) return 'helm'
   if (inKnownChart && name === 'NOTES.txt') return 'helm'
   if (!/\.(ya?ml|json)$/i.test(name)) return undefined
-  if (content === undefined) return inKnownChart || inChartFolder ? 'helm' : undefined
-  // A template without Go template markers is a plain manifest: left to content sniffing so
-  // the Kubernetes rules can read it.
+  // Under a chart (a `Chart.yaml` above `templates/`) every template is Helm's.
+  if (inKnownChart) return 'helm'
+  if (content === undefined) return inChartFolder ? 'helm' : undefined
+  // Elsewhere a file without Go template markers is a plain manifest or template: left to
+  // content sniffing so the Kubernetes or CloudFormation rules can read it.
   return hasGoTemplate(content) ? 'helm' : undefined
 }
 
-/** `{{ … }}` as Helm writes it, but not GitHub's `${{ … }}`. */
+/**
+ * `{{ … }}` as Helm writes it, but not GitHub's `${{ … }}` nor CloudFormation's dynamic
+ * references (`{{resolve:secretsmanager:…}}`, `{{resolve:ssm:…}}`), which a template uses to read
+ * secrets the right way and must not switch it off as a Helm chart.
+ */
 function hasGoTemplate(text: string): boolean {
-  return /(^|[^$]){{-?\s*[^\s}]/m.test(text)
+  return /(^|[^$]){{-?\s*[^\s}]/m.test(text.replace(/{{resolve:[^{}]*}}/g, ''))
 }
 
 // ── By content ───────────────────────────────────────────────────────────────────────────────

@@ -1,10 +1,12 @@
 /**
  * Rules for CloudFormation templates, YAML (short-form tags such as `!Ref`, `!Sub`, `!If`) or
- * JSON — both read by the same YAML parser, which keeps line positions. Values built by intrinsic
- * functions are unknown at review time and never reported as if they were literals.
+ * JSON — both read by the same YAML parser, which keeps line positions. Values the template itself
+ * decides (parameter defaults, both branches of `Fn::If`, mappings) are resolved and a finding that
+ * rests on one says so (`finding.via`); values only known at deployment are never reported.
  */
 import type { Finding, RuleMeta, SourceFile } from '../types.js'
 import { checkIamPolicies, checkIngress } from './cfn/access.js'
+import { checkEksEndpoint, checkImds, checkLoadBalancerDeletion } from './cfn/compute.js'
 import { CFN } from './cfn/meta.js'
 import { checkResourceSecrets, checkSecretParameters } from './cfn/secrets.js'
 import { checkBucket, checkDatabase, checkDynamoTable, checkStatefulPolicies, type CfnContext } from './cfn/storage.js'
@@ -21,7 +23,10 @@ const RESOURCE_CHECKS: ((ctx: CfnContext, r: Resource) => Finding[])[] = [
   checkIngress,
   checkIamPolicies,
   checkLogGroup,
-  checkTracing
+  checkTracing,
+  checkImds,
+  checkEksEndpoint,
+  checkLoadBalancerDeletion
 ]
 
 /** Throws ParseError on invalid YAML/JSON or an alias bomb; a file without `Resources` yields nothing. */

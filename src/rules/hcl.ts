@@ -61,6 +61,12 @@ function recordLine(container: object, key: string | number, line: number): void
   m.set(key, line)
 }
 
+/** Gives a copy of a list or object the key lines of its original (for values rewritten in place). */
+export function copyKeyLines(from: object, to: object): void {
+  const m = keyLines.get(from)
+  if (m) keyLines.set(to, new Map(m))
+}
+
 /** The 1-based line of a key in an object value (or an index in a list value), when known. */
 export function lineOfKey(container: unknown, key: string | number): number | undefined {
   if (container === null || typeof container !== 'object') return undefined

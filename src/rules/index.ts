@@ -12,7 +12,7 @@ import { analyzeCompose, composeRules } from './compose.js'
 import { analyzeWorkflow, workflowRules } from './workflow.js'
 import { analyzeKubernetes, kubernetesRules } from './kubernetes.js'
 import { analyzeCloudformation, cloudformationRules } from './cloudformation.js'
-import { analyzeTerraform, terraformRules } from './terraform.js'
+import { analyzeTerraform, buildTerraformProjects, findingsFromChangedValues, terraformRules, type TfProjects } from './terraform.js'
 import { forSamplePath, scanSecrets, secretRules } from './secrets.js'
 import { ParseError } from './yaml.js'
 import { analyzeInPool, threadsFor } from './pool.js'
@@ -49,7 +49,7 @@ export function ruleById(id: string): RuleMeta | undefined {
 export const MAX_FILE_BYTES = 2 * 1024 * 1024
 
 /** Analyzes one file; never throws. */
-export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
+export async function analyzeFile(file: SourceFile, terraformProjects?: TfProjects): Promise<AnalysisResult> {
   const notes: FileNote[] = []
   const findings: Finding[] = []
   const secrets: SecretLocation[] = []
@@ -63,7 +63,7 @@ export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
   }
   const content = file.content.replace(/\r\n?/g, '\n')
   const normalized: SourceFile = { ...file, content }
-  const analyzer = ANALYZERS[file.kind]
+  const analyzer = file.kind === 'terraform' && terraformProjects ? (f: SourceFile) => analyzeTerraform(f, terraformProjects) : ANALYZERS[file.kind]
   if (analyzer) {
     try {
       findings.push(...(await analyzer(normalized)))
@@ -82,6 +82,21 @@ export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
     notes.push({ path: file.path, reason: 'error', message: `${file.path}: secret scan failed: ${(e as Error)?.message ?? String(e)}` })
   }
   return { findings: dedupeFindings(findings).map(forSamplePath), notes, secrets }
+}
+
+/**
+ * Per-file results for files that hold whole context groups (folders: a Terraform module, a
+ * manifest folder): the context is built from them once. A context-only file is reported on
+ * only where a value from a changed file of its module makes it wrong.
+ */
+export async function analyzeGroupFiles(files: SourceFile[]): Promise<AnalysisResult[]> {
+  const terraformProjects = await buildTerraformProjects(files)
+  const out: AnalysisResult[] = []
+  for (const file of files) {
+    if (file.contextOnly) out.push({ findings: await findingsFromChangedValues(file, terraformProjects), notes: [], secrets: [] })
+    else out.push(await analyzeFile(file, terraformProjects))
+  }
+  return out
 }
 
 /** Files at least this large are analysed in a worker thread under a time budget. */
@@ -115,13 +130,14 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
   const results: AnalysisResult[] = new Array(files.length)
   const rest = files.map((_, i) => i).filter((i) => !isLarge(files[i]))
   const threads = threadsFor(rest.map((i) => files[i]), options.threads ?? envNumber('PREFLIGHT_THREADS'))
-  const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, rest.map((i) => files[i]), threads, analyzeFile) : undefined
+  const restFiles = rest.map((i) => files[i])
+  const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, restFiles, threads, analyzeGroupFiles) : undefined
   // Large files meanwhile, one budgeted worker each.
   for (let i = 0; i < files.length; i++) {
     if (worker !== undefined && isLarge(files[i])) results[i] = await analyzeInWorker(worker, files[i], budgetMs)
   }
-  if (pooled) (await pooled).forEach((r, k) => (results[rest[k]] = r))
-  else for (const i of rest) results[i] = await analyzeFile(files[i])
+  const restResults = pooled ? await pooled : await analyzeGroupFiles(restFiles)
+  restResults.forEach((r, k) => (results[rest[k]] = r))
   const out: AnalysisResult = { findings: [], notes: [], secrets: [] }
   for (const r of results) {
     out.findings.push(...r.findings)

@@ -58,7 +58,7 @@ export async function analyzeInPool(
   entry: URL,
   files: SourceFile[],
   threads: number,
-  inThread: (file: SourceFile) => Promise<AnalysisResult>
+  inThread: (files: SourceFile[]) => Promise<AnalysisResult[]>
 ): Promise<AnalysisResult[]> {
   const results: AnalysisResult[] = new Array(files.length)
   const runShare = (share: number[]): Promise<boolean> =>
@@ -75,7 +75,8 @@ export async function analyzeInPool(
   await Promise.all(
     shares(files, threads).map(async (share) => {
       if (await runShare(share)) return
-      for (const i of share) results[i] = await inThread(files[i])
+      const answer = await inThread(share.map((i) => files[i]))
+      answer.forEach((r, k) => (results[share[k]] = r))
     })
   )
   return results

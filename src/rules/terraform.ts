@@ -10,9 +10,13 @@ import { awsResilienceChecks } from './terraform/aws-resilience.js'
 import { awsSecurityChecks } from './terraform/aws-security.js'
 import { createContext, type TfCheck } from './terraform/context.js'
 import { gcpAzureChecks } from './terraform/gcp-azure.js'
+import type { TfProjects } from './terraform/project.js'
 import { secretChecks } from './terraform/secrets.js'
 
 export { parseHcl, type HclFile } from './hcl.js'
+export { buildTerraformProjects, contextPathsFor, type TfProjects } from './terraform/project.js'
+
+const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
 export { instanceTypeAttributes, oversizedReason, type InstanceTypeRef } from './terraform/instances.js'
 
 const CHECKS: TfCheck[] = [...secretChecks, ...awsSecurityChecks, ...awsResilienceChecks, ...awsOperationsChecks, ...gcpAzureChecks]
@@ -33,10 +37,40 @@ function tfvarsJson(content: string): HclFile {
   return { blocks: [], attributes: locals?.attributes ?? {} }
 }
 
-export async function analyzeTerraform(file: SourceFile): Promise<Finding[]> {
-  const model = await parseTerraformFile(file.path, file.content)
+/**
+ * Analyses one file. With `projects` (built once per run from every Terraform file, see
+ * `buildTerraformProjects`) the file is read in its module: values resolved, companions seen.
+ */
+/**
+ * Findings in a context-only file of a module that rest on a value from a changed file of the
+ * module (the change to `variables.tf` that opens `main.tf`'s security group). Never throws.
+ */
+export async function findingsFromChangedValues(file: SourceFile, projects: TfProjects): Promise<Finding[]> {
+  if (file.kind !== 'terraform' || !file.contextOnly) return []
+  try {
+    return await analyzeTerraform(file, projects)
+  } catch {
+    return [] // a broken context file is the changed files' business only if they are broken themselves
+  }
+}
+
+export async function analyzeTerraform(file: SourceFile, projects?: TfProjects): Promise<Finding[]> {
+  const inProject = projects?.get(dirOf(file.path))
+  const member = inProject?.files.get(file.path)
+  // The project left out files it could not parse; parsing here again reports the error.
+  const model = member ? member.model : await parseTerraformFile(file.path, file.content)
   const findings: Finding[] = []
-  const ctx = createContext(file.path, model, file.content, findings)
-  for (const check of CHECKS) check.check(ctx)
+  // A context-only file (unchanged in the pull request) is reported on only where a value set in a
+  // changed file of its module (a variable default, a tfvars entry) makes it wrong.
+  const onlyResolvedFrom = file.contextOnly && inProject ? (from: string): boolean => !inProject.contextOnly.has(from) : undefined
+  const ctx = createContext(
+    { path: file.path, file: member?.resolved ?? model, written: model, content: file.content, project: inProject, resolutions: member?.resolutions, onlyResolvedFrom },
+    findings
+  )
+  for (const check of CHECKS) {
+    // Secrets are reported where they are written, never through a context-only file.
+    if (onlyResolvedFrom && secretChecks.includes(check)) continue
+    check.check(ctx)
+  }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }

@@ -7,14 +7,12 @@
  *   answer is one result per file, in the same order, for a deterministic merge.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import type { AnalysisResult, SourceFile } from '../types.js'
-import { analyzeFile } from './index.js'
+import type { SourceFile } from '../types.js'
+import { analyzeFile, analyzeGroupFiles } from './index.js'
 
 const data = workerData as { file: SourceFile } | { files: SourceFile[] }
 if ('file' in data) {
   parentPort?.postMessage(await analyzeFile(data.file))
 } else {
-  const results: AnalysisResult[] = []
-  for (const file of data.files) results.push(await analyzeFile(file))
-  parentPort?.postMessage(results)
+  parentPort?.postMessage(await analyzeGroupFiles(data.files))
 }

@@ -1,11 +1,13 @@
 /** Network exposure (security group ingress) and IAM policy breadth. */
-import type { Finding } from '../../types.js'
+import type { Finding, RuleMeta } from '../../types.js'
+import { describePorts, judgePorts } from '../terraform/ports.js'
+import { certainValue, firstBad, withVia, type CfnValue } from './values.js'
 import type { Node } from '../yaml.js'
-import { isMap } from '../yaml.js'
+import { isMap, isSeq } from '../yaml.js'
 import { makeFinding } from '../k8s/finding.js'
 import { CFN } from './meta.js'
 import type { CfnContext } from './storage.js'
-import { literal, oneOrMany, type Resource } from './template.js'
+import { intrinsicArgument, intrinsicOf, literal, oneOrMany, type Resource } from './template.js'
 
 const ANY_IPV4 = new Set(['0.0.0.0/0'])
 const ANY_IPV6 = new Set(['::/0', '::0/0', '0:0:0:0:0:0:0:0/0'])
@@ -19,30 +21,106 @@ function ingressRules(ctx: CfnContext, r: Resource): Node[] {
   return []
 }
 
-export function checkIngress(ctx: CfnContext, r: Resource): Finding[] {
+const LOAD_BALANCERS = new Set(['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancing::LoadBalancer'])
+/** Types that name a security group as a rule's source or target, not as an attachment. */
+const GROUP_RULES = new Set(['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress'])
+/** Words of a name or description: `PublicALBSecurityGroup` → public, alb, security, group. */
+const words = (text: string): string[] =>
+  text
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+const looksLikeLoadBalancer = (text: string): boolean => {
+  const w = words(text)
+  return w.some((x) => ['alb', 'elb', 'nlb', 'lb', 'loadbalancer', 'loadbalancers'].includes(x)) || w.join(' ').includes('load balancer')
+}
+
+/** True when the node (anywhere inside) refers to a logical id: `!Ref X`, `{"Ref": X}`, `!GetAtt X.GroupId`. */
+function refersTo(ctx: CfnContext, node: Node | undefined, id: string, depth = 0): boolean {
   const v = ctx.template.view
+  const n = v.deref(node)
+  if (n === undefined || depth > 12) return false
+  const fn = intrinsicOf(v, n)
+  if (fn === 'Ref' || fn === 'Fn::GetAtt') {
+    const arg = intrinsicArgument(v, n)
+    const text = isSeq(v.deref(arg)) ? v.str(v.items(arg)[0]) : v.str(arg)
+    if (text !== undefined && text.split('.')[0] === id) return true
+  }
+  if (isMap(n)) return v.entries(n).some((e) => refersTo(ctx, e.value, id, depth + 1))
+  if (isSeq(n)) return v.items(n).some((i) => refersTo(ctx, i, id, depth + 1))
+  return false
+}
+
+/**
+ * The load balancer a security group belongs to: the only resources attaching it are load
+ * balancers, or (when nothing in the template attaches it) its name or description says so. Such
+ * a group only exposes the listener ports, whatever its rules admit.
+ */
+function loadBalancerGroup(ctx: CfnContext, r: Resource): string | undefined {
+  const v = ctx.template.view
+  let group: Resource | undefined = r
+  if (r.type === 'AWS::EC2::SecurityGroupIngress') {
+    const target = v.get(r.properties, 'GroupId')
+    group = ctx.template.resources.find((g) => g.type === 'AWS::EC2::SecurityGroup' && refersTo(ctx, target, g.logicalId))
+  }
+  if (!group) return undefined
+  const id = group.logicalId
+  const users = ctx.template.resources.filter((u) => u !== group && !GROUP_RULES.has(u.type) && refersTo(ctx, u.properties, id))
+  if (users.length) return users.every((u) => LOAD_BALANCERS.has(u.type)) ? `the security group of load balancer \`${users[0]!.logicalId}\`` : undefined
+  const description = literal(v, v.get(group.properties, 'GroupDescription')) ?? ''
+  return looksLikeLoadBalancer(id) || looksLikeLoadBalancer(description) ? 'by its name, a load balancer\'s security group' : undefined
+}
+
+const OPEN = (c: string): boolean => ANY_IPV4.has(c.trim()) || ANY_IPV6.has(c.trim())
+
+export function checkIngress(ctx: CfnContext, r: Resource): Finding[] {
+  const t = ctx.template
+  const v = t.view
   const out: Finding[] = []
   for (const rule of ingressRules(ctx, r)) {
-    const sourceKey = ANY_IPV4.has(literal(v, v.get(rule, 'CidrIp')) ?? '') ? 'CidrIp' : ANY_IPV6.has(literal(v, v.get(rule, 'CidrIpv6')) ?? '') ? 'CidrIpv6' : undefined
-    if (!sourceKey) continue
-    const source = literal(v, v.get(rule, sourceKey))
+    // The source, resolved through parameter defaults, conditions and mappings.
+    let sourceKey: string | undefined
+    let source: CfnValue | undefined
+    for (const key of ['CidrIp', 'CidrIpv6']) {
+      source = firstBad(t, v.get(rule, key), OPEN)
+      if (source) {
+        sourceKey = key
+        break
+      }
+    }
+    if (!sourceKey || !source) continue
     const line = v.keyLine(rule, sourceKey)
-    const protocol = (literal(v, v.get(rule, 'IpProtocol')) ?? '').toLowerCase()
-    const from = Number(literal(v, v.get(rule, 'FromPort')) ?? NaN)
-    const toRaw = literal(v, v.get(rule, 'ToPort'))
-    const to = toRaw === undefined ? from : Number(toRaw)
+    const protocol = (certainValue(t, v.get(rule, 'IpProtocol'))?.value ?? '').toLowerCase()
+    const fromValue = certainValue(t, v.get(rule, 'FromPort'))
+    const toValue = certainValue(t, v.get(rule, 'ToPort'))
+    const from = Number(fromValue?.value ?? NaN)
+    const to = toValue === undefined ? from : Number(toValue.value)
     const allProtocols = protocol === '-1' || protocol === 'all'
     const portProtocol = ['tcp', 'udp', '6', '17'].includes(protocol)
+    const lb = loadBalancerGroup(ctx, r)
+    const report = (meta: RuleMeta, message: string): void => {
+      // A load balancer answers only on its listeners: a rule wider than them is sloppy, not an open service.
+      if (lb && meta !== CFN.sgOpenPort) {
+        meta = CFN.sgOpenPort
+        message += ` (${lb}: only its listener ports are reachable, but the rule admits far more than they need)`
+      }
+      out.push(withVia(makeFinding(meta, ctx.path, line, message), source))
+    }
     if (allProtocols || (portProtocol && (from === -1 || (from <= 0 && to >= 65535)))) {
-      out.push(makeFinding(CFN.sgOpenAllPorts, ctx.path, line, `\`${r.logicalId}\` allows all ports from ${source}`))
+      report(CFN.sgOpenAllPorts, `\`${r.logicalId}\` allows all ports from ${source.value}`)
       continue
     }
     if (!portProtocol || Number.isNaN(from) || Number.isNaN(to)) continue
     const open = ADMIN_PORTS.filter((p) => from <= p && p <= to)
     if (open.length > 0) {
       const what = open.map((p) => (p === 22 ? 'SSH (22)' : 'RDP (3389)')).join(' and ')
-      out.push(makeFinding(CFN.sgOpenAdminPort, ctx.path, line, `\`${r.logicalId}\` opens ${what} to ${source}`))
+      report(CFN.sgOpenAdminPort, `\`${r.logicalId}\` opens ${what} to ${source.value}`)
     }
+    const verdict = judgePorts(from, to)
+    if (verdict?.kind === 'data') report(CFN.sgOpenDataPort, `\`${r.logicalId}\` opens ${describePorts(verdict)} to ${source.value}`)
+    else if (verdict) report(CFN.sgOpenPort, `\`${r.logicalId}\` opens ${describePorts(verdict)} to ${source.value}`)
   }
   return out
 }
@@ -82,6 +160,15 @@ export function checkIamPolicies(ctx: CfnContext, r: Resource): Finding[] {
       const anyResource = oneOrMany(v, v.get(statement, 'Resource')).some((a) => literal(v, a) === '*')
       if (anyAction && anyResource) {
         out.push(makeFinding(CFN.iamWildcard, ctx.path, v.keyLine(statement, 'Action'), `\`${r.logicalId}\` allows every action on every resource`))
+        continue
+      }
+      if (!anyResource || v.get(statement, 'NotAction') !== undefined) continue
+      const services = oneOrMany(v, v.get(statement, 'Action'))
+        .map((a) => literal(v, a) ?? '')
+        .filter((a) => /^[a-z0-9-]+:\*$/i.test(a))
+      if (services.length) {
+        const escalation = services.some((a) => /^(iam|sts|organizations):\*$/i.test(a)) ? ' (with IAM rights this lets the principal grant itself anything)' : ''
+        out.push(makeFinding(CFN.iamServiceWildcard, ctx.path, v.keyLine(statement, 'Action'), `\`${r.logicalId}\` allows ${services.map((a) => `\`${a}\``).join(', ')} on every resource${escalation}`))
       }
     }
   }

@@ -12,7 +12,7 @@ export const CFN = {
     category: 'backup',
     severity: 'high',
     title: 'Stateful resource is deleted with its stack',
-    description: 'Without `DeletionPolicy: Retain` (or `Snapshot`) deleting the stack, or removing the resource from the template, destroys the data with no copy.',
+    description: 'Without `DeletionPolicy: Retain` (or `Snapshot`) deleting the stack, or removing the resource from the template, destroys the data with no copy. (S3 buckets are not reported: CloudFormation cannot delete a bucket that still holds objects.)',
     remediation: 'Add `DeletionPolicy: Retain` (or `Snapshot` where the type supports it).'
   }),
   noUpdateReplacePolicy: rule({
@@ -32,7 +32,7 @@ export const CFN = {
     title: 'S3 bucket with a public canned ACL',
     description: '`AccessControl: PublicRead`, `PublicReadWrite` or `AuthenticatedRead` lets anyone (or any AWS account) list or change the objects.',
     remediation: 'Remove `AccessControl` (buckets are private by default); serve public content through CloudFront with origin access control.',
-    refs: { checkov: 'CKV_AWS_20' }
+    refs: { checkov: ['CKV_AWS_20', 'CKV_AWS_57'], kics: 'cloudformation/aws/s3_bucket_acl_allows_read_to_all_users', tfsec: 'aws-s3-no-public-access-with-acl', trivy: 'AVD-AWS-0092' }
   }),
   s3PublicAccessBlockDisabled: rule({
     id: 'cfn/s3-public-access-block-disabled',
@@ -41,7 +41,7 @@ export const CFN = {
     title: 'S3 public access block switched off',
     description: 'A `PublicAccessBlockConfiguration` setting set to false allows public ACLs or bucket policies on the bucket.',
     remediation: 'Set `BlockPublicAcls`, `BlockPublicPolicy`, `IgnorePublicAcls` and `RestrictPublicBuckets` to true.',
-    refs: { checkov: 'CKV_AWS_53' }
+    refs: { checkov: ['CKV_AWS_53', 'CKV_AWS_54', 'CKV_AWS_55', 'CKV_AWS_56'], tfsec: ['aws-s3-block-public-acls', 'aws-s3-block-public-policy', 'aws-s3-ignore-public-acls', 'aws-s3-no-public-buckets'], trivy: ['AVD-AWS-0086', 'AVD-AWS-0087', 'AVD-AWS-0091', 'AVD-AWS-0093'] }
   }),
   s3NoPublicAccessBlock: rule({
     id: 'cfn/s3-no-public-access-block',
@@ -50,7 +50,7 @@ export const CFN = {
     title: 'S3 bucket without PublicAccessBlockConfiguration',
     description: 'Without an explicit public access block the bucket relies on account defaults, which a later change can loosen.',
     remediation: 'Add `PublicAccessBlockConfiguration` with all four settings true.',
-    refs: { checkov: 'CKV_AWS_53' }
+    refs: { checkov: 'CKV_AWS_53', tfsec: 'aws-s3-specify-public-access-block', trivy: 'AVD-AWS-0094' }
   }),
   s3NoVersioning: rule({
     id: 'cfn/s3-no-versioning',
@@ -59,7 +59,7 @@ export const CFN = {
     title: 'S3 bucket without versioning',
     description: 'Without versioning an overwrite or delete loses the previous object for good.',
     remediation: 'Add `VersioningConfiguration: { Status: Enabled }` (with a lifecycle rule expiring old versions).',
-    refs: { checkov: 'CKV_AWS_21' }
+    refs: { checkov: 'CKV_AWS_21', tfsec: 'aws-s3-enable-versioning', trivy: 'AVD-AWS-0090' }
   }),
 
   // ── Network and IAM ──────────────────────────────────────────────────────────────────────
@@ -70,7 +70,7 @@ export const CFN = {
     title: 'SSH or RDP open to the internet',
     description: 'Ingress from 0.0.0.0/0 or ::/0 to port 22 or 3389 exposes remote administration to the whole internet.',
     remediation: 'Restrict the source to known CIDRs or a security group, or use SSM Session Manager instead of open SSH/RDP.',
-    refs: { checkov: 'CKV_AWS_24' }
+    refs: { checkov: ['CKV_AWS_24', 'CKV_AWS_25'], tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
   }),
   sgOpenAllPorts: rule({
     id: 'cfn/sg-open-all-ports',
@@ -78,7 +78,8 @@ export const CFN = {
     severity: 'high',
     title: 'All ports open to the internet',
     description: 'Ingress from 0.0.0.0/0 or ::/0 on every port (protocol -1 or 0-65535) exposes every listening service.',
-    remediation: 'Open only the ports the service needs, and only to the sources that need them.'
+    remediation: 'Open only the ports the service needs, and only to the sources that need them.',
+    refs: { checkov: 'CKV_AWS_277', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
   }),
   iamWildcard: rule({
     id: 'cfn/iam-wildcard-policy',
@@ -87,7 +88,68 @@ export const CFN = {
     title: 'IAM policy allows every action on every resource',
     description: 'A statement with `Action: "*"` and `Resource: "*"` is administrator access.',
     remediation: 'List the actions and resource ARNs the principal needs.',
-    refs: { checkov: 'CKV_AWS_1' }
+    refs: { checkov: ['CKV_AWS_1', 'CKV_AWS_62'], kics: 'cloudformation/aws/iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
+  }),
+
+  sgOpenDataPort: rule({
+    id: 'cfn/sg-open-data-port',
+    category: 'security',
+    topics: ['network-exposure'],
+    severity: 'high',
+    title: 'Database, cache or control-plane port open to the internet',
+    description: 'Ingress from 0.0.0.0/0 or ::/0 to the port of a data store, cache, search engine, queue or control plane (MySQL 3306, PostgreSQL 5432, Redis 6379, Elasticsearch 9200, …).',
+    remediation: 'Allow the port only from the clients\' security groups (`SourceSecurityGroupId`) or a private CIDR.',
+    refs: { checkov: ['CKV_AWS_23', 'CKV_AWS_260'], tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
+  }),
+  sgOpenPort: rule({
+    id: 'cfn/sg-open-port',
+    category: 'security',
+    topics: ['network-exposure'],
+    severity: 'medium',
+    title: 'Non-web port open to the internet',
+    description: 'Ingress from 0.0.0.0/0 or ::/0 to a port other than 80/443; services other than public web endpoints rarely need the whole internet as a client.',
+    remediation: 'Restrict the source to the CIDRs or security groups that need the port, or put the service behind a load balancer on 443.',
+    refs: { tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
+  }),
+  iamServiceWildcard: rule({
+    id: 'cfn/iam-service-wildcard',
+    category: 'security',
+    topics: ['least-privilege'],
+    severity: 'medium',
+    title: 'IAM policy allows every action of a service on every resource',
+    description: 'A statement allows a service wildcard (`s3:*`, `iot:*`, `iam:*`) on `Resource: "*"`: every present and future action of the service on every resource of the account.',
+    remediation: 'List the actions the principal needs and scope `Resource` to the ARNs it works on.',
+    refs: { checkov: ['CKV_AWS_355', 'CKV_AWS_290'], tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
+  }),
+  imdsV1: rule({
+    id: 'cfn/imdsv1-allowed',
+    category: 'security',
+    topics: ['secret-exposure'],
+    severity: 'medium',
+    title: 'Instance metadata reachable without a token (IMDSv1)',
+    description: 'Without `MetadataOptions: { HttpTokens: required }` instances answer IMDSv1 requests, so a server-side request forgery in any app on them can read the instance role\'s credentials.',
+    remediation: 'Set `MetadataOptions: { HttpTokens: required }` on the instance, launch template data or launch configuration.',
+    refs: { checkov: 'CKV_AWS_79', tfsec: ['aws-ec2-enforce-http-token-imds', 'aws-ec2-enforce-launch-config-http-token-imds'], trivy: ['AVD-AWS-0028', 'AVD-AWS-0130'] }
+  }),
+  eksPublicEndpoint: rule({
+    id: 'cfn/eks-public-endpoint',
+    category: 'security',
+    topics: ['network-exposure'],
+    severity: 'medium',
+    title: 'EKS API endpoint reachable from the whole internet',
+    description: 'The cluster\'s API endpoint is public (the default) and `PublicAccessCidrs` does not narrow it.',
+    remediation: 'Set `EndpointPublicAccess: false` with `EndpointPrivateAccess: true`, or list the ranges that run kubectl and CI in `PublicAccessCidrs`.',
+    refs: { checkov: ['CKV_AWS_39', 'CKV_AWS_38'], tfsec: ['aws-eks-no-public-cluster-access', 'aws-eks-no-public-cluster-access-to-cidr'], trivy: ['AVD-AWS-0040', 'AVD-AWS-0041'] }
+  }),
+  lbDeletionProtection: rule({
+    id: 'cfn/lb-no-deletion-protection',
+    category: 'rollback',
+    topics: ['deletion-protection'],
+    severity: 'low',
+    title: 'Load balancer without deletion protection',
+    description: 'Without the `deletion_protection.enabled` attribute set to true, a stack deletion or replacement deletes the load balancer, its DNS name and listeners, cutting traffic until it is rebuilt.',
+    remediation: 'Add `LoadBalancerAttributes: [{ Key: deletion_protection.enabled, Value: "true" }]`.',
+    refs: { checkov: 'CKV_AWS_150' }
   }),
 
   // ── RDS / DynamoDB ───────────────────────────────────────────────────────────────────────
@@ -98,7 +160,7 @@ export const CFN = {
     title: 'Database publicly accessible',
     description: '`PubliclyAccessible: true` gives the database a public endpoint.',
     remediation: 'Set `PubliclyAccessible: false` and reach the database from inside the VPC.',
-    refs: { checkov: 'CKV_AWS_17' }
+    refs: { checkov: 'CKV_AWS_17', tfsec: 'aws-rds-no-public-db-access', trivy: 'AVD-AWS-0082' }
   }),
   rdsNoBackups: rule({
     id: 'cfn/rds-backups-disabled',
@@ -107,7 +169,7 @@ export const CFN = {
     title: 'Automated backups disabled',
     description: '`BackupRetentionPeriod: 0` switches off automated backups and point-in-time restore.',
     remediation: 'Set `BackupRetentionPeriod` to 7 days or more.',
-    refs: { checkov: 'CKV_AWS_133' }
+    refs: { checkov: 'CKV_AWS_133', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
   }),
   rdsNotEncrypted: rule({
     id: 'cfn/rds-storage-not-encrypted',
@@ -116,7 +178,7 @@ export const CFN = {
     title: 'Database storage not encrypted',
     description: 'Unencrypted storage, snapshots and replicas; encryption cannot be switched on later without a restore.',
     remediation: 'Set `StorageEncrypted: true` (optionally with `KmsKeyId`).',
-    refs: { checkov: 'CKV_AWS_16' }
+    refs: { checkov: 'CKV_AWS_16', tfsec: 'aws-rds-encrypt-instance-storage-data', trivy: 'AVD-AWS-0080' }
   }),
   rdsSingleAz: rule({
     id: 'cfn/rds-single-az',
@@ -134,7 +196,7 @@ export const CFN = {
     title: 'Database without deletion protection',
     description: 'Without `DeletionProtection` a stack update or a console click can delete the database.',
     remediation: 'Set `DeletionProtection: true`.',
-    refs: { checkov: 'CKV_AWS_293' }
+    refs: { checkov: 'CKV_AWS_293', trivy: 'AVD-AWS-0177' }
   }),
   dynamoNoPitr: rule({
     id: 'cfn/dynamodb-no-point-in-time-recovery',
@@ -143,7 +205,7 @@ export const CFN = {
     title: 'DynamoDB table without point-in-time recovery',
     description: 'Without point-in-time recovery a bad write or delete cannot be undone.',
     remediation: 'Add `PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }`.',
-    refs: { checkov: 'CKV_AWS_28' }
+    refs: { checkov: 'CKV_AWS_28', tfsec: 'aws-dynamodb-enable-recovery', trivy: 'AVD-AWS-0024' }
   }),
 
   // ── Observability ────────────────────────────────────────────────────────────────────────
@@ -163,7 +225,7 @@ export const CFN = {
     title: 'Lambda function without active tracing',
     description: 'Without X-Ray tracing, slow or failing calls through the function cannot be followed end to end.',
     remediation: 'Set `TracingConfig: { Mode: Active }` (SAM: `Tracing: Active`).',
-    refs: { checkov: 'CKV_AWS_50' }
+    refs: { checkov: 'CKV_AWS_50', tfsec: 'aws-lambda-enable-tracing', trivy: 'AVD-AWS-0066' }
   }),
 
   // ── Secrets ──────────────────────────────────────────────────────────────────────────────
@@ -173,7 +235,8 @@ export const CFN = {
     severity: 'high',
     title: 'Secret written as a literal in the template',
     description: 'A password or key written into the template (or as a parameter default) is in the repository history and visible in the stack.',
-    remediation: 'Use a dynamic reference (`{{resolve:secretsmanager:…}}`), `ManageMasterUserPassword`, or a `NoEcho` parameter without a default; rotate the exposed value.'
+    remediation: 'Use a dynamic reference (`{{resolve:secretsmanager:…}}`), `ManageMasterUserPassword`, or a `NoEcho` parameter without a default; rotate the exposed value.',
+    refs: { kics: 'common/passwords_and_secrets' }
   }),
   secretParameterEchoed: rule({
     id: 'cfn/secret-parameter-no-echo',

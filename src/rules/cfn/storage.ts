@@ -1,5 +1,6 @@
 /** Data-bearing resources: deletion/replacement policies, S3 buckets, RDS, DynamoDB. */
-import type { Finding } from '../../types.js'
+import type { Finding, RuleMeta } from '../../types.js'
+import { firstBad, withVia } from './values.js'
 import { makeFinding } from '../k8s/finding.js'
 import { lineText, replaceScalarOnLine } from '../k8s/view.js'
 import { CFN } from './meta.js'
@@ -20,13 +21,14 @@ const STATEFUL_TYPES = new Set([
   'AWS::ElastiCache::CacheCluster',
   'AWS::ElastiCache::ReplicationGroup',
   'AWS::ElastiCache::ServerlessCache',
-  'AWS::S3::Bucket',
   'AWS::EFS::FileSystem',
   'AWS::DocDB::DBCluster',
   'AWS::Neptune::DBCluster',
   'AWS::Redshift::Cluster'
 ])
 
+// AWS::S3::Bucket is not listed: CloudFormation cannot delete a bucket that still holds objects
+// (the deletion fails and the bucket stays), so a missing policy does not lose its data.
 const KEEPS_DATA = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot'])
 
 /** An RDS instance that belongs to an Aurora cluster: its data and policies live on the cluster. */
@@ -44,23 +46,33 @@ function snapshotsByDefault(ctx: CfnContext, r: Resource): boolean {
 export function checkStatefulPolicies(ctx: CfnContext, r: Resource): Finding[] {
   if (!STATEFUL_TYPES.has(r.type) || isClusterMember(ctx, r)) return []
   const v = ctx.template.view
-  const out: Finding[] = []
   const policies = [
     { key: 'DeletionPolicy', meta: CFN.noDeletionPolicy, when: 'the stack or the resource is deleted', defaultKeeps: snapshotsByDefault(ctx, r) },
     { key: 'UpdateReplacePolicy', meta: CFN.noUpdateReplacePolicy, when: 'an update replaces it', defaultKeeps: false }
   ] as const
+  // One finding per resource: both policies missing is one problem with one fix.
+  const problems: { meta: RuleMeta; line: number; key: string; when: string; value?: string }[] = []
   for (const p of policies) {
     const node = v.get(r.node, p.key)
     if (node === undefined) {
-      if (!p.defaultKeeps) out.push(makeFinding(p.meta, ctx.path, r.line, `${r.type} \`${r.logicalId}\` has no ${p.key}: its data is deleted when ${p.when}`))
+      if (!p.defaultKeeps) problems.push({ meta: p.meta, line: r.line, key: p.key, when: p.when })
       continue
     }
     const value = literal(v, node)
-    if (value !== undefined && !KEEPS_DATA.has(value)) {
-      out.push(makeFinding(p.meta, ctx.path, v.keyLine(r.node, p.key), `${r.type} \`${r.logicalId}\` has ${p.key} ${value}: its data is deleted when ${p.when}`))
-    }
+    if (value !== undefined && !KEEPS_DATA.has(value)) problems.push({ meta: p.meta, line: v.keyLine(r.node, p.key), key: p.key, when: p.when, value })
   }
-  return out
+  const [first, second] = problems
+  if (!first) return []
+  if (!second) {
+    const what = first.value === undefined ? `has no ${first.key}` : `has ${first.key} ${first.value}`
+    return [makeFinding(first.meta, ctx.path, first.line, `${r.type} \`${r.logicalId}\` ${what}: its data is deleted when ${first.when}`)]
+  }
+  const what = first.value === undefined && second.value === undefined ? 'has neither DeletionPolicy nor UpdateReplacePolicy' : `keeps no data under DeletionPolicy or UpdateReplacePolicy`
+  return [
+    makeFinding(first.meta, ctx.path, first.value !== undefined ? first.line : second.value !== undefined ? second.line : r.line, `${r.type} \`${r.logicalId}\` ${what}: its data is deleted when the stack is deleted, when the resource is removed, or when an update replaces it`, {
+      remediation: 'Add `DeletionPolicy: Retain` and `UpdateReplacePolicy: Retain` (or `Snapshot` where the type supports it).'
+    })
+  ]
 }
 
 const PUBLIC_ACLS = new Set(['PublicRead', 'PublicReadWrite', 'AuthenticatedRead'])
@@ -72,9 +84,9 @@ export function checkBucket(ctx: CfnContext, r: Resource): Finding[] {
   const props = r.properties
   const out: Finding[] = []
 
-  const acl = literal(v, v.get(props, 'AccessControl'))
-  if (acl !== undefined && PUBLIC_ACLS.has(acl)) {
-    out.push(makeFinding(CFN.s3PublicAcl, ctx.path, v.keyLine(props, 'AccessControl'), `bucket \`${r.logicalId}\` has the public canned ACL ${acl}`))
+  const acl = firstBad(ctx.template, v.get(props, 'AccessControl'), (x) => PUBLIC_ACLS.has(x))
+  if (acl) {
+    out.push(withVia(makeFinding(CFN.s3PublicAcl, ctx.path, v.keyLine(props, 'AccessControl'), `bucket \`${r.logicalId}\` has the public canned ACL ${acl.value}`), acl))
   }
 
   const block = v.get(props, 'PublicAccessBlockConfiguration')
@@ -108,12 +120,16 @@ export function checkDatabase(ctx: CfnContext, r: Resource): Finding[] {
   const out: Finding[] = []
   const at = (key: string): number => v.keyLine(props, key)
 
-  if (isLiteralTrue(v, v.get(props, 'PubliclyAccessible'))) {
+  const t = ctx.template
+  const isTrueValue = (x: string): boolean => x.toLowerCase() === 'true'
+  const publicValue = firstBad(t, v.get(props, 'PubliclyAccessible'), isTrueValue)
+  if (publicValue) {
     const suggestion = replaceScalarOnLine(lineText(ctx.content, at('PubliclyAccessible')), 'PubliclyAccessible', /^true$/i, 'false')
-    out.push(makeFinding(CFN.rdsPublic, ctx.path, at('PubliclyAccessible'), `database \`${r.logicalId}\` is publicly accessible`, { suggestion }))
+    out.push(withVia(makeFinding(CFN.rdsPublic, ctx.path, at('PubliclyAccessible'), `database \`${r.logicalId}\` is publicly accessible`, { suggestion }), publicValue))
   }
-  if (literal(v, v.get(props, 'BackupRetentionPeriod')) === '0') {
-    out.push(makeFinding(CFN.rdsNoBackups, ctx.path, at('BackupRetentionPeriod'), `database \`${r.logicalId}\` has automated backups switched off`))
+  const noBackups = firstBad(t, v.get(props, 'BackupRetentionPeriod'), (x) => x.trim() === '0')
+  if (noBackups) {
+    out.push(withVia(makeFinding(CFN.rdsNoBackups, ctx.path, at('BackupRetentionPeriod'), `database \`${r.logicalId}\` has automated backups switched off`), noBackups))
   }
   if (member) return out
 
@@ -122,24 +138,27 @@ export function checkDatabase(ctx: CfnContext, r: Resource): Finding[] {
     (k) => v.get(props, k) !== undefined
   )
   const encrypted = v.get(props, 'StorageEncrypted')
-  if (isLiteralFalse(v, encrypted)) {
-    out.push(makeFinding(CFN.rdsNotEncrypted, ctx.path, at('StorageEncrypted'), `database \`${r.logicalId}\` has unencrypted storage`))
+  const unencrypted = firstBad(t, encrypted, (x) => x.toLowerCase() === 'false')
+  if (unencrypted) {
+    out.push(withVia(makeFinding(CFN.rdsNotEncrypted, ctx.path, at('StorageEncrypted'), `database \`${r.logicalId}\` has unencrypted storage`), unencrypted))
   } else if (encrypted === undefined && !inheritsEncryption && literal(v, v.get(props, 'EngineMode')) !== 'serverless') {
     out.push(makeFinding(CFN.rdsNotEncrypted, ctx.path, r.line, `database \`${r.logicalId}\` does not set StorageEncrypted (unencrypted by default)`))
   }
 
   const protection = v.get(props, 'DeletionProtection')
-  if (protection === undefined || isLiteralFalse(v, protection)) {
+  const unprotected = firstBad(t, protection, (x) => x.toLowerCase() === 'false')
+  if (protection === undefined || unprotected) {
     const line = protection === undefined ? r.line : at('DeletionProtection')
-    out.push(makeFinding(CFN.rdsNoDeletionProtection, ctx.path, line, `database \`${r.logicalId}\` has no deletion protection`))
+    out.push(withVia(makeFinding(CFN.rdsNoDeletionProtection, ctx.path, line, `database \`${r.logicalId}\` has no deletion protection`), unprotected))
   }
 
   if (r.type === 'AWS::RDS::DBInstance') {
     const multiAz = v.get(props, 'MultiAZ')
     if (multiAz === undefined) {
       out.push(makeFinding(CFN.rdsSingleAz, ctx.path, r.line, `database \`${r.logicalId}\` runs in a single availability zone (MultiAZ not set)`))
-    } else if (isLiteralFalse(v, multiAz)) {
-      out.push(makeFinding(CFN.rdsSingleAz, ctx.path, at('MultiAZ'), `database \`${r.logicalId}\` runs in a single availability zone`))
+    } else if (firstBad(t, multiAz, (x) => x.toLowerCase() === 'false')) {
+      const single = firstBad(t, multiAz, (x) => x.toLowerCase() === 'false')
+      out.push(withVia(makeFinding(CFN.rdsSingleAz, ctx.path, at('MultiAZ'), `database \`${r.logicalId}\` runs in a single availability zone`), single))
     }
   }
   return out

@@ -3,6 +3,7 @@ import type { RuleMeta } from '../../types.js'
 import { blocksOf, isExpr, numberValue, stringValue } from '../hcl.js'
 import { attr, isFalse, label, refersTo, sub, type TfCheck, type TfContext } from './context.js'
 import { instanceTypeAttributes, oversizedReason } from './instances.js'
+import { majorOf, VPC_MODULE } from './registry-modules.js'
 
 const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m })
 
@@ -13,7 +14,7 @@ const logRetention = meta({
   title: 'CloudWatch log group without retention',
   description: 'Without `retention_in_days` (or with 0) logs are kept forever: the retention policy is undefined and storage grows without bound.',
   remediation: 'Set `retention_in_days` to the period the logs are needed for (e.g. 30, 90 or 365).',
-  refs: { kics: 'cloudwatch_without_retention_period_specified' }
+  refs: { checkov: 'CKV_AWS_66', kics: 'terraform/aws/cloudwatch_without_retention_period_specified' }
 })
 const ec2Monitoring = meta({
   id: 'tf/aws-ec2-detailed-monitoring-off',
@@ -31,7 +32,7 @@ const lbAccessLogs = meta({
   title: 'Load balancer access logs disabled',
   description: 'Without access logs there is no record of requests for debugging errors or investigating incidents.',
   remediation: 'Add an `access_logs` block with a bucket and `enabled = true`.',
-  refs: { checkov: 'CKV_AWS_92', kics: 'elb_access_logging_disabled' }
+  refs: { checkov: ['CKV_AWS_92', 'CKV_AWS_91'], kics: 'terraform/aws/elb_access_logging_disabled' }
 })
 const rdsInsights = meta({
   id: 'tf/aws-rds-performance-insights-off',
@@ -40,7 +41,7 @@ const rdsInsights = meta({
   title: 'RDS Performance Insights off',
   description: 'Without Performance Insights slow queries and load spikes are hard to diagnose.',
   remediation: 'Set `performance_insights_enabled = true`.',
-  refs: { checkov: 'CKV_AWS_353' }
+  refs: { checkov: 'CKV_AWS_353', tfsec: 'aws-rds-enable-performance-insights', trivy: 'AVD-AWS-0133' }
 })
 const rdsLogs = meta({
   id: 'tf/aws-rds-no-log-exports',
@@ -58,7 +59,7 @@ const eksLogs = meta({
   title: 'EKS control plane logging off',
   description: 'Without `enabled_cluster_log_types` API server, audit and authenticator logs are not sent to CloudWatch.',
   remediation: 'Set `enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]`.',
-  refs: { checkov: 'CKV_AWS_37', kics: 'eks_cluster_log_disabled' }
+  refs: { checkov: 'CKV_AWS_37', kics: 'terraform/aws/eks_cluster_log_disabled', tfsec: 'aws-eks-enable-control-plane-logging', trivy: 'AVD-AWS-0038' }
 })
 const lambdaTracing = meta({
   id: 'tf/aws-lambda-no-tracing',
@@ -67,16 +68,16 @@ const lambdaTracing = meta({
   title: 'Lambda function without X-Ray tracing',
   description: 'Without active tracing, requests through the function cannot be followed across services.',
   remediation: 'Add `tracing_config { mode = "Active" }`.',
-  refs: { checkov: 'CKV_AWS_50', kics: 'lambda_functions_without_x-ray_tracing' }
+  refs: { checkov: 'CKV_AWS_50', kics: 'terraform/aws/lambda_functions_without_x-ray_tracing', tfsec: 'aws-lambda-enable-tracing', trivy: 'AVD-AWS-0066' }
 })
 const vpcFlowLogs = meta({
   id: 'tf/aws-vpc-no-flow-logs',
   category: 'observability',
   severity: 'low',
   title: 'VPC without flow logs',
-  description: 'No `aws_flow_log` in this file captures the VPC\'s traffic, which is needed to investigate connectivity problems and incidents.',
+  description: 'No `aws_flow_log` in the VPC\'s module (the files of its directory) captures its traffic, which is needed to investigate connectivity problems and incidents.',
   remediation: 'Add an `aws_flow_log` with `vpc_id` pointing at the VPC.',
-  refs: { checkov: 'CKV2_AWS_11', kics: 'vpc_flowlogs_disabled' }
+  refs: { checkov: 'CKV2_AWS_11', kics: 'terraform/aws/vpc_flowlogs_disabled', tfsec: 'aws-ec2-require-vpc-flow-logs-for-all-vpcs', trivy: 'AVD-AWS-0178' }
 })
 const ecsInsights = meta({
   id: 'tf/aws-ecs-container-insights-off',
@@ -85,7 +86,7 @@ const ecsInsights = meta({
   title: 'ECS cluster without Container Insights',
   description: 'Without Container Insights there are no per-task CPU, memory and restart metrics.',
   remediation: 'Add `setting { name = "containerInsights"\n value = "enabled" }` to the cluster.',
-  refs: { checkov: 'CKV_AWS_65' }
+  refs: { checkov: 'CKV_AWS_65', tfsec: 'aws-ecs-enable-container-insight', trivy: 'AVD-AWS-0034' }
 })
 const ecrMutable = meta({
   id: 'tf/aws-ecr-mutable-tags',
@@ -94,7 +95,7 @@ const ecrMutable = meta({
   title: 'ECR repository with mutable tags',
   description: 'With mutable tags a pushed tag can be overwritten, so the same tag may deploy different images.',
   remediation: 'Set `image_tag_mutability = "IMMUTABLE"` and deploy by digest or unique tags.',
-  refs: { checkov: 'CKV_AWS_51', kics: 'ecr_image_tag_not_immutable' }
+  refs: { checkov: 'CKV_AWS_51', kics: 'terraform/aws/ecr_image_tag_not_immutable', tfsec: 'aws-ecr-enforce-immutable-repository', trivy: 'AVD-AWS-0031' }
 })
 const gp2 = meta({
   id: 'tf/aws-ebs-gp2',
@@ -138,7 +139,7 @@ function checkLoadBalancerLogs(ctx: TfContext): void {
     if (stringValue(attr(r.block, 'load_balancer_type')?.value) === 'gateway') continue
     const logs = sub(r.block, 'access_logs')
     if (!logs) {
-      ctx.report(lbAccessLogs, r.block.line, `${label(r)} has no access logs`)
+      ctx.report(lbAccessLogs, r.block.line, `${label(r)} has no access logs`, { missing: 'access_logs' })
       continue
     }
     const enabled = attr(logs, 'enabled')
@@ -186,12 +187,47 @@ function checkLambdaTracing(ctx: TfContext): void {
   }
 }
 
+/** True when a module call of the directory takes this VPC and looks like it sets up flow logs. */
+function flowLogModuleFor(ctx: TfContext, vpc: string): boolean {
+  return ctx.projectModules().some((m) => {
+    const source = stringValue(attr(m, 'source')?.value) ?? ''
+    const inputs = Object.values(m.attributes)
+    const takesVpc = inputs.some((a) => refersTo(a.value, 'aws_vpc', vpc))
+    return takesVpc && (/flow/i.test(source) || inputs.some((a) => /flow_log/i.test(a.name)))
+  })
+}
+
 function checkVpcFlowLogs(ctx: TfContext): void {
-  const flowLogs = ctx.resources('aws_flow_log')
+  const flowLogs = ctx.projectResources('aws_flow_log')
+  const where = ctx.projectDir !== undefined ? 'in its module' : 'in this file'
   // A flow log whose VPC we cannot resolve might cover any VPC here: stay quiet.
-  if (flowLogs.some((f) => { const v = attr(f.block, 'vpc_id')?.value; return typeof v === 'string' || (isExpr(v) && !/(^|[^\w.])aws_vpc\./.test(v.expr)) })) return
-  for (const r of ctx.resources('aws_vpc')) {
-    if (!flowLogs.some((f) => refersTo(attr(f.block, 'vpc_id')?.value, 'aws_vpc', r.name))) ctx.report(vpcFlowLogs, r.block.line, `${label(r)} has no flow log in this file`)
+  const unresolved = flowLogs.some((f) => {
+    const v = attr(f.block, 'vpc_id')?.value
+    return typeof v === 'string' || (isExpr(v) && !/(^|[^\w.])aws_vpc\./.test(v.expr))
+  })
+  if (!unresolved) {
+    for (const r of ctx.resources('aws_vpc')) {
+      if (flowLogs.some((f) => refersTo(attr(f.block, 'vpc_id')?.value, 'aws_vpc', r.name)) || flowLogModuleFor(ctx, r.name)) continue
+      ctx.report(vpcFlowLogs, r.block.line, `${label(r)} has no flow log ${where}`)
+    }
+  }
+  // The registry VPC module creates its own flow log when asked to.
+  for (const m of ctx.topBlocks('module')) {
+    if (!VPC_MODULE.source.test(stringValue(attr(m, 'source')?.value) ?? '')) continue
+    const switches = VPC_MODULE.flowLogInputs.map((n) => attr(m, n)).filter((a) => a !== undefined)
+    const off = switches.find((a) => isFalse(a))
+    if (off) {
+      ctx.report(vpcFlowLogs, off.line, `module \`${m.labels[0] ?? ''}\` sets \`${off.name} = false\`: the VPC has no flow log`, { suggestion: ctx.lines[off.line - 1]?.replace(/=\s*"?false"?/, '= true') })
+      continue
+    }
+    if (switches.length > 0) continue
+    const major = majorOf(stringValue(attr(m, 'version')?.value))
+    // Without a known version the module's default is unknown: check explicit inputs only.
+    if (major === undefined || !VPC_MODULE.defaultsKnown.includes(major)) continue
+    if (flowLogs.some((f) => /(^|[^\w.])module\./.test(String((attr(f.block, 'vpc_id')?.value as { expr?: string } | undefined)?.expr ?? '')))) continue
+    ctx.report(vpcFlowLogs, m.line, `module \`${m.labels[0] ?? ''}\` does not set \`enable_flow_log = true\`, so the VPC has no flow log (${VPC_MODULE.name} v${major} default is \`false\`)`, {
+      via: 'module default'
+    })
   }
 }
 

@@ -1,7 +1,8 @@
 /** AWS resilience rules: backups, the ability to roll back, and availability (SLO). */
 import type { RuleMeta } from '../../types.js'
-import { blocksOf, isExpr, numberValue, stringValue, type HclBlock } from '../hcl.js'
+import { blocksOf, boolValue, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclBlock, type HclValue } from '../hcl.js'
 import { attr, isFalse, isTrue, label, refersTo, sub, type TfCheck, type TfContext, type TfResource } from './context.js'
+import { registryModuleFor } from './registry-modules.js'
 
 const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m })
 
@@ -12,7 +13,7 @@ const rdsBackupOff = meta({
   title: 'RDS automated backups disabled',
   description: '`backup_retention_period = 0` turns off automated backups and point-in-time restore.',
   remediation: 'Set `backup_retention_period` to at least 7 days.',
-  refs: { checkov: 'CKV_AWS_133', kics: 'rds_with_backup_disabled' }
+  refs: { checkov: 'CKV_AWS_133', kics: 'terraform/aws/rds_with_backup_disabled', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
 })
 const rdsBackupUnset = meta({
   id: 'tf/aws-rds-backup-retention-unset',
@@ -21,7 +22,7 @@ const rdsBackupUnset = meta({
   title: 'RDS backup retention not set',
   description: 'The instance does not say how long automated backups are kept, so it depends on defaults (as little as one day, or none when restored from some snapshots).',
   remediation: 'Set `backup_retention_period` explicitly (7 days or more for production data).',
-  refs: { kics: 'rds_with_backup_disabled' }
+  refs: { kics: 'terraform/aws/rds_with_backup_disabled', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
 })
 const redisNoSnapshots = meta({
   id: 'tf/aws-elasticache-redis-no-snapshots',
@@ -30,7 +31,7 @@ const redisNoSnapshots = meta({
   title: 'ElastiCache Redis without automatic snapshots',
   description: '`snapshot_retention_limit` is 0 or missing, so no automatic backups of the cache are kept.',
   remediation: 'Set `snapshot_retention_limit` to the number of days of snapshots to keep (1 or more).',
-  refs: { checkov: 'CKV_AWS_134', kics: 'elasticache_redis_cluster_without_backup' }
+  refs: { checkov: 'CKV_AWS_134', kics: 'terraform/aws/elasticache_redis_cluster_without_backup', tfsec: 'aws-elasticache-enable-backup-retention', trivy: 'AVD-AWS-0050' }
 })
 const dynamoNoPitr = meta({
   id: 'tf/aws-dynamodb-no-pitr',
@@ -39,7 +40,7 @@ const dynamoNoPitr = meta({
   title: 'DynamoDB table without point-in-time recovery',
   description: 'Without point-in-time recovery a bad write or delete cannot be rolled back to an earlier second.',
   remediation: 'Add `point_in_time_recovery { enabled = true }`.',
-  refs: { checkov: 'CKV_AWS_28', kics: 'dynamodb_table_point_in_time_recovery_disabled' }
+  refs: { checkov: 'CKV_AWS_28', kics: 'terraform/aws/dynamodb_table_point_in_time_recovery_disabled', tfsec: 'aws-dynamodb-enable-recovery', trivy: 'AVD-AWS-0024' }
 })
 const skipFinalSnapshot = meta({
   id: 'tf/aws-rds-skip-final-snapshot',
@@ -57,7 +58,7 @@ const s3Versioning = meta({
   title: 'S3 bucket without versioning',
   description: 'Without versioning an overwritten or deleted object cannot be recovered.',
   remediation: 'Enable versioning: an `aws_s3_bucket_versioning` resource with `status = "Enabled"` (or `versioning { enabled = true }` on older providers).',
-  refs: { checkov: 'CKV_AWS_21', kics: 's3_bucket_without_versioning' }
+  refs: { checkov: 'CKV_AWS_21', kics: 'terraform/aws/s3_bucket_without_versioning', tfsec: 'aws-s3-enable-versioning', trivy: 'AVD-AWS-0090' }
 })
 const rdsDeletionProtection = meta({
   id: 'tf/aws-rds-no-deletion-protection',
@@ -66,7 +67,7 @@ const rdsDeletionProtection = meta({
   title: 'RDS without deletion protection',
   description: 'Without deletion protection a mistaken destroy or replacement deletes the database.',
   remediation: 'Set `deletion_protection = true`.',
-  refs: { checkov: 'CKV_AWS_293' }
+  refs: { checkov: 'CKV_AWS_293', tfsec: 'aws-rds-enable-deletion-protection', trivy: 'AVD-AWS-0177' }
 })
 const ecsCircuitBreaker = meta({
   id: 'tf/aws-ecs-no-circuit-breaker',
@@ -111,7 +112,18 @@ const cacheSingleAz = meta({
   title: 'ElastiCache nodes in a single availability zone',
   description: 'Cache nodes are not spread across availability zones (memcached `az_mode` not `cross-az`, or automatic failover off), so one AZ outage loses the cache.',
   remediation: 'Set `az_mode = "cross-az"` (memcached) or `automatic_failover_enabled = true` and `multi_az_enabled = true` (Redis replication group).',
-  refs: { kics: 'elasticache_nodes_not_created_across_multi_az' }
+  refs: { kics: 'terraform/aws/elasticache_nodes_not_created_across_multi_az' }
+})
+
+const lbDeletionProtection = meta({
+  id: 'tf/aws-lb-no-deletion-protection',
+  category: 'rollback',
+  topics: ['deletion-protection'],
+  severity: 'low',
+  title: 'Load balancer without deletion protection',
+  description: 'Without `enable_deletion_protection = true` a mistaken destroy or a replacement deletes the load balancer, its DNS name and listeners, cutting traffic until it is rebuilt and DNS follows.',
+  remediation: 'Set `enable_deletion_protection = true` on production load balancers.',
+  refs: { checkov: 'CKV_AWS_150', kics: 'terraform/aws/alb_deletion_protection_disabled' }
 })
 
 const replaceValue = (ctx: TfContext, line: number, to: string): string | undefined => {
@@ -133,19 +145,19 @@ function checkRds(ctx: TfContext): void {
     if (retention) {
       if (numberValue(retention.value) === 0) ctx.report(rdsBackupOff, retention.line, `${label(r)} sets \`backup_retention_period = 0\`, turning off automated backups`)
     } else if (r.type === 'aws_db_instance' && !isReplica(b) && !clusterMember) {
-      ctx.report(rdsBackupUnset, b.line, `${label(r)} does not set \`backup_retention_period\``)
+      ctx.report(rdsBackupUnset, b.line, `${label(r)} does not set \`backup_retention_period\``, { missing: 'backup_retention_period' })
     }
     const skip = attr(b, 'skip_final_snapshot')
     if (skip && isTrue(skip)) ctx.report(skipFinalSnapshot, skip.line, `${label(r)} is destroyed without a final snapshot (\`skip_final_snapshot = true\`)`)
     if (!clusterMember) {
       const dp = attr(b, 'deletion_protection')
       if (dp && isFalse(dp)) ctx.report(rdsDeletionProtection, dp.line, `${label(r)} sets \`deletion_protection = false\``, { suggestion: replaceValue(ctx, dp.line, 'true') })
-      else if (!dp) ctx.report(rdsDeletionProtection, b.line, `${label(r)} has no deletion protection`)
+      else if (!dp) ctx.report(rdsDeletionProtection, b.line, `${label(r)} has no deletion protection`, { missing: 'deletion_protection' })
     }
     if (r.type === 'aws_db_instance' && !clusterMember && !isReplica(b)) {
       const multi = attr(b, 'multi_az')
       if (multi && isFalse(multi)) ctx.report(rdsSingleAz, multi.line, `${label(r)} runs in a single availability zone (\`multi_az = false\`)`)
-      else if (!multi) ctx.report(rdsSingleAz, b.line, `${label(r)} does not set \`multi_az\`, so it runs in a single availability zone`)
+      else if (!multi) ctx.report(rdsSingleAz, b.line, `${label(r)} does not set \`multi_az\`, so it runs in a single availability zone`, { missing: 'multi_az' })
     }
   }
 }
@@ -198,15 +210,17 @@ function checkDynamo(ctx: TfContext): void {
 
 // ── S3 versioning ────────────────────────────────────────────────────────────────────────────
 
-/** The `aws_s3_bucket_versioning` resources of the file that point at a bucket. */
+/** The `aws_s3_bucket_versioning` resources of the module (any file of the directory) that point at a bucket. */
 function versioningFor(ctx: TfContext, bucket: TfResource): TfResource[] | 'unknown' {
-  const all = ctx.resources('aws_s3_bucket_versioning')
+  const all = ctx.projectResources('aws_s3_bucket_versioning')
   const name = stringValue(attr(bucket.block, 'bucket')?.value)
   const mine = all.filter((v) => {
     const target = attr(v.block, 'bucket')?.value
     return refersTo(target, 'aws_s3_bucket', bucket.name) || (name !== undefined && target === name)
   })
   if (mine.length) return mine
+  // A module call that takes the bucket (a versioning or backup wrapper) may configure it.
+  if (ctx.projectModules().some((m) => Object.values(m.attributes).some((a) => refersTo(a.value, 'aws_s3_bucket', bucket.name)))) return 'unknown'
   // A versioning resource whose bucket we cannot resolve may well be this one: stay quiet.
   const unresolved = all.some((v) => {
     const target = attr(v.block, 'bucket')?.value
@@ -215,7 +229,33 @@ function versioningFor(ctx: TfContext, bucket: TfResource): TfResource[] | 'unkn
   return unresolved ? 'unknown' : []
 }
 
+const VERSIONING_OFF = (v: HclValue | undefined): boolean => boolValue(v) === false || ['Suspended', 'Disabled'].includes(stringValue(v) ?? '')
+
+/**
+ * Any other module call (a local or private bucket module) that explicitly switches versioning
+ * off through an input named for it: `versioning_enabled = false`, `versioning = { enabled = false }`.
+ */
+function checkModuleVersioningInputs(ctx: TfContext): void {
+  for (const m of ctx.topBlocks('module')) {
+    if (registryModuleFor(stringValue(attr(m, 'source')?.value))) continue // read as the bucket itself
+    for (const a of Object.values(m.attributes)) {
+      if (!/versioning/i.test(a.name)) continue
+      if (VERSIONING_OFF(a.value)) {
+        ctx.report(s3Versioning, a.line, `module \`${m.labels[0] ?? ''}\` switches bucket versioning off (\`${a.name}\`)`)
+        continue
+      }
+      if (!isObject(a.value)) continue
+      for (const [key, value] of Object.entries(a.value)) {
+        if (/^(enabled|status)$/i.test(key) && VERSIONING_OFF(value)) {
+          ctx.report(s3Versioning, lineOfKey(a.value, key) ?? a.line, `module \`${m.labels[0] ?? ''}\` switches bucket versioning off (\`${a.name}.${key}\`)`)
+        }
+      }
+    }
+  }
+}
+
 function checkS3Versioning(ctx: TfContext): void {
+  checkModuleVersioningInputs(ctx)
   for (const r of ctx.resources('aws_s3_bucket', { modules: true })) {
     const inline = blocksOf(r.block, 'versioning')[0]
     if (inline) {
@@ -227,13 +267,13 @@ function checkS3Versioning(ctx: TfContext): void {
       continue
     }
     if (r.viaModule) {
-      ctx.report(s3Versioning, r.block.line, `${label(r)} does not enable versioning`)
+      ctx.report(s3Versioning, r.block.line, `${label(r)} does not enable versioning`, { missing: 'versioning' })
       continue
     }
     const external = versioningFor(ctx, r)
     if (external === 'unknown') continue
     if (!external.length) {
-      ctx.report(s3Versioning, r.block.line, `${label(r)} has no versioning (no \`aws_s3_bucket_versioning\` for it in this file)`)
+      ctx.report(s3Versioning, r.block.line, `${label(r)} has no versioning (no \`aws_s3_bucket_versioning\` for it ${ctx.projectDir !== undefined ? 'in its module' : 'in this file'})`)
       continue
     }
     for (const v of external) {
@@ -278,6 +318,14 @@ function checkTargetGroups(ctx: TfContext): void {
   }
 }
 
+function checkLbDeletionProtection(ctx: TfContext): void {
+  for (const r of ctx.resources(['aws_lb', 'aws_alb'], { modules: true })) {
+    const a = attr(r.block, 'enable_deletion_protection')
+    if (a && isFalse(a)) ctx.report(lbDeletionProtection, a.line, `${label(r)} sets \`enable_deletion_protection = false\``, { suggestion: replaceValue(ctx, a.line, 'true') })
+    else if (!a) ctx.report(lbDeletionProtection, r.block.line, `${label(r)} has no deletion protection`, { missing: 'enable_deletion_protection' })
+  }
+}
+
 function checkAutoscaling(ctx: TfContext): void {
   for (const r of ctx.resources('aws_autoscaling_group')) {
     const min = attr(r.block, 'min_size')
@@ -295,5 +343,6 @@ export const awsResilienceChecks: TfCheck[] = [
   { rules: [s3Versioning], check: checkS3Versioning },
   { rules: [ecsCircuitBreaker], check: checkEcsService },
   { rules: [tgHealthCheck], check: checkTargetGroups },
+  { rules: [lbDeletionProtection], check: checkLbDeletionProtection },
   { rules: [asgFixed], check: checkAutoscaling }
 ]

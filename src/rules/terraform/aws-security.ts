@@ -1,7 +1,9 @@
 /** AWS exposure rules: network reachability, public data, IAM breadth, encryption switched off. */
 import type { RuleMeta } from '../../types.js'
-import { blocksOf, numberValue, stringValue, type HclAttribute, type HclValue } from '../hcl.js'
-import { attr, isFalse, isTrue, label, stringList, sub, type TfCheck, type TfContext } from './context.js'
+import { blocksOf, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../hcl.js'
+import { describePorts, judgePorts } from './ports.js'
+import { SG_MODULE_SERVICES, SG_MODULE_SOURCE } from './registry-modules.js'
+import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, type TfCheck, type TfContext } from './context.js'
 import { documentStatements, isAnyone, statementsOf, type PolicyStatement } from './policy.js'
 
 const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m })
@@ -13,7 +15,7 @@ const sgOpenSsh = meta({
   title: 'Security group opens SSH to the internet',
   description: 'An ingress rule allows port 22 from 0.0.0.0/0 or ::/0, exposing SSH to brute force and exploits.',
   remediation: 'Restrict the source to known CIDRs (a bastion, VPN or office range) or use SSM Session Manager instead of SSH.',
-  refs: { checkov: 'CKV_AWS_24', kics: 'security_group_with_unrestricted_access_to_ssh' }
+  refs: { checkov: 'CKV_AWS_24', kics: 'terraform/aws/security_group_with_unrestricted_access_to_ssh', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
 })
 const sgOpenRdp = meta({
   id: 'tf/aws-sg-open-rdp',
@@ -22,7 +24,7 @@ const sgOpenRdp = meta({
   title: 'Security group opens RDP to the internet',
   description: 'An ingress rule allows port 3389 from 0.0.0.0/0 or ::/0.',
   remediation: 'Restrict the source to known CIDRs or reach the hosts through a bastion or VPN.',
-  refs: { checkov: 'CKV_AWS_25' }
+  refs: { checkov: 'CKV_AWS_25', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
 })
 const sgOpenAll = meta({
   id: 'tf/aws-sg-open-all-ports',
@@ -31,7 +33,7 @@ const sgOpenAll = meta({
   title: 'Security group opens all ports to the internet',
   description: 'An ingress rule allows every port (protocol -1 or 0-65535) from 0.0.0.0/0 or ::/0.',
   remediation: 'Open only the ports the service needs, from the narrowest source range.',
-  refs: { checkov: 'CKV_AWS_277' }
+  refs: { checkov: 'CKV_AWS_277', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
 })
 const rdsPublic = meta({
   id: 'tf/aws-rds-public',
@@ -40,7 +42,7 @@ const rdsPublic = meta({
   title: 'RDS instance publicly accessible',
   description: '`publicly_accessible = true` gives the database a public endpoint.',
   remediation: 'Set `publicly_accessible = false` and reach the database from inside the VPC.',
-  refs: { checkov: 'CKV_AWS_17', kics: 'rds_db_instance_publicly_accessible' }
+  refs: { checkov: 'CKV_AWS_17', kics: 'terraform/aws/rds_db_instance_publicly_accessible', tfsec: 'aws-rds-no-public-db-access', trivy: 'AVD-AWS-0082' }
 })
 const s3PublicAcl = meta({
   id: 'tf/aws-s3-public-acl',
@@ -49,7 +51,7 @@ const s3PublicAcl = meta({
   title: 'S3 bucket with a public canned ACL',
   description: 'A `public-read`, `public-read-write` or `authenticated-read` ACL lets anyone (or any AWS account) read or write the bucket.',
   remediation: 'Use `acl = "private"` (or no ACL with object ownership enforced) and serve public content through CloudFront.',
-  refs: { checkov: 'CKV_AWS_20', kics: 's3_bucket_acl_allows_read_to_all_users' }
+  refs: { checkov: ['CKV_AWS_20', 'CKV_AWS_57'], kics: 'terraform/aws/s3_bucket_acl_allows_read_to_all_users', tfsec: 'aws-s3-no-public-access-with-acl', trivy: 'AVD-AWS-0092' }
 })
 const s3PublicBlockOff = meta({
   id: 'tf/aws-s3-public-access-block-disabled',
@@ -58,7 +60,11 @@ const s3PublicBlockOff = meta({
   title: 'S3 public access block switched off',
   description: 'A public access block sets one of its four protections to `false`, so public ACLs or policies can take effect.',
   remediation: 'Set `block_public_acls`, `block_public_policy`, `ignore_public_acls` and `restrict_public_buckets` to `true`.',
-  refs: { checkov: 'CKV_AWS_53' }
+  refs: {
+    checkov: ['CKV_AWS_53', 'CKV_AWS_54', 'CKV_AWS_55', 'CKV_AWS_56'],
+    tfsec: ['aws-s3-block-public-acls', 'aws-s3-block-public-policy', 'aws-s3-ignore-public-acls', 'aws-s3-no-public-buckets'],
+    trivy: ['AVD-AWS-0086', 'AVD-AWS-0087', 'AVD-AWS-0091', 'AVD-AWS-0093']
+  }
 })
 const publicPolicy = meta({
   id: 'tf/aws-public-resource-policy',
@@ -67,7 +73,7 @@ const publicPolicy = meta({
   title: 'Resource policy open to everyone',
   description: 'An ECR, S3, SQS or SNS resource policy allows principal `*` without a condition.',
   remediation: 'Name the accounts or roles that need access, or add a condition (source account, organization id).',
-  refs: { checkov: 'CKV_AWS_32', kics: 'ecr_repository_is_publicly_accessible' }
+  refs: { checkov: 'CKV_AWS_32', kics: 'terraform/aws/ecr_repository_is_publicly_accessible', tfsec: 'aws-ecr-no-public-access', trivy: 'AVD-AWS-0032' }
 })
 const iamWildcard = meta({
   id: 'tf/aws-iam-wildcard-policy',
@@ -76,7 +82,7 @@ const iamWildcard = meta({
   title: 'IAM policy allows every action on every resource',
   description: 'A statement allows `"*"` actions on `"*"` resources: full administrator rights.',
   remediation: 'List the actions and resource ARNs the principal needs (least privilege).',
-  refs: { checkov: 'CKV_AWS_62' }
+  refs: { checkov: ['CKV_AWS_62', 'CKV_AWS_1'], kics: 'terraform/aws/iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
 })
 const trustAll = meta({
   id: 'tf/aws-iam-role-trust-all',
@@ -85,7 +91,7 @@ const trustAll = meta({
   title: 'IAM role assumable by any principal',
   description: 'The trust policy allows `*`, or a whole account root, to assume the role without a condition.',
   remediation: 'Name the exact role, user or service that may assume the role, or add a condition such as `sts:ExternalId`.',
-  refs: { kics: 'iam_role_allows_all_principals_to_assume' }
+  refs: { checkov: ['CKV_AWS_60', 'CKV_AWS_61'], kics: 'terraform/aws/iam_role_allows_all_principals_to_assume' }
 })
 const ec2PublicIp = meta({
   id: 'tf/aws-ec2-public-ip',
@@ -94,7 +100,7 @@ const ec2PublicIp = meta({
   title: 'EC2 instance gets a public IP',
   description: '`associate_public_ip_address = true` puts the instance directly on the internet.',
   remediation: 'Set `associate_public_ip_address = false` and expose the service through a load balancer.',
-  refs: { checkov: 'CKV_AWS_88', kics: 'ec2_instance_has_public_ip' }
+  refs: { checkov: 'CKV_AWS_88', kics: 'terraform/aws/ec2_instance_has_public_ip', tfsec: 'aws-ec2-no-public-ip', trivy: 'AVD-AWS-0009' }
 })
 const ec2PublicIpUnset = meta({
   id: 'tf/aws-ec2-public-ip-unset',
@@ -103,7 +109,7 @@ const ec2PublicIpUnset = meta({
   title: 'EC2 instance public IP left to the subnet default',
   description: 'Without `associate_public_ip_address` the instance gets a public IP whenever its subnet maps public IPs on launch.',
   remediation: 'Set `associate_public_ip_address = false` explicitly (or attach a network interface in a private subnet).',
-  refs: { kics: 'ec2_instance_has_public_ip' }
+  refs: { kics: 'terraform/aws/ec2_instance_has_public_ip' }
 })
 const unencrypted = meta({
   id: 'tf/aws-storage-unencrypted',
@@ -112,7 +118,72 @@ const unencrypted = meta({
   title: 'Storage encryption switched off',
   description: 'Encryption at rest is explicitly disabled on a database, volume, file system or cache.',
   remediation: 'Set the encryption attribute to `true` (and a KMS key where required); changing it on an existing resource replaces it.',
-  refs: { checkov: 'CKV_AWS_16' }
+  refs: {
+    checkov: ['CKV_AWS_16', 'CKV_AWS_3', 'CKV_AWS_42', 'CKV_AWS_29', 'CKV_AWS_64', 'CKV_AWS_8', 'CKV_AWS_74', 'CKV_AWS_44'],
+    tfsec: ['aws-rds-encrypt-instance-storage-data', 'aws-ebs-enable-volume-encryption', 'aws-efs-enable-at-rest-encryption', 'aws-elasticache-enable-at-rest-encryption'],
+    trivy: ['AVD-AWS-0080', 'AVD-AWS-0026', 'AVD-AWS-0037', 'AVD-AWS-0045']
+  }
+})
+
+const sgOpenDataPort = meta({
+  id: 'tf/aws-sg-open-data-port',
+  category: 'security',
+  topics: ['network-exposure'],
+  severity: 'high',
+  title: 'Security group opens a database, cache or control-plane port to the internet',
+  description: 'An ingress rule allows a port of a data store, cache, search engine, queue or control plane (MySQL 3306, PostgreSQL 5432, Redis 6379, Elasticsearch 9200, Docker 2375, …) from 0.0.0.0/0 or ::/0.',
+  remediation: 'Allow the port only from the security groups of the clients (or a private CIDR); reach the service through the VPC, a VPN or a bastion.',
+  refs: {
+    checkov: ['CKV_AWS_23', 'CKV_AWS_260'],
+    kics: 'terraform/aws/sensitive_port_is_exposed_to_entire_network',
+    tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'],
+    trivy: 'AVD-AWS-0107'
+  }
+})
+const sgOpenPort = meta({
+  id: 'tf/aws-sg-open-port',
+  category: 'security',
+  topics: ['network-exposure'],
+  severity: 'medium',
+  title: 'Security group opens a non-web port to the internet',
+  description: 'An ingress rule allows a port other than 80/443 from 0.0.0.0/0 or ::/0; services other than public web endpoints rarely need the whole internet as a client.',
+  remediation: 'Restrict the source to the CIDRs or security groups that need the port, or put the service behind a load balancer on 443.',
+  refs: { tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
+})
+const iamServiceWildcard = meta({
+  id: 'tf/aws-iam-service-wildcard',
+  category: 'security',
+  topics: ['least-privilege'],
+  severity: 'medium',
+  title: 'IAM policy allows every action of a service on every resource',
+  description: 'A statement allows a service wildcard (`s3:*`, `iot:*`, `iam:*`) on `"*"`: every present and future action of the service, on every resource of the account.',
+  remediation: 'List the actions the principal needs and scope `Resource` to the ARNs it works on.',
+  refs: { checkov: ['CKV_AWS_355', 'CKV_AWS_290'], kics: 'terraform/aws/iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
+})
+const imdsV1 = meta({
+  id: 'tf/aws-imdsv1-allowed',
+  category: 'security',
+  topics: ['secret-exposure'],
+  severity: 'medium',
+  title: 'Instance metadata reachable without a token (IMDSv1)',
+  description: 'Without `metadata_options { http_tokens = "required" }` the instance answers IMDSv1 requests, so a server-side request forgery in any app on it can read the instance role\'s credentials.',
+  remediation: 'Add `metadata_options { http_tokens = "required" }` (check that the agents on the instance use an SDK that supports IMDSv2).',
+  refs: { checkov: 'CKV_AWS_79', tfsec: ['aws-ec2-enforce-http-token-imds', 'aws-ec2-enforce-launch-config-http-token-imds'], trivy: ['AVD-AWS-0028', 'AVD-AWS-0130'] }
+})
+const eksPublicEndpoint = meta({
+  id: 'tf/aws-eks-public-endpoint',
+  category: 'security',
+  topics: ['network-exposure'],
+  severity: 'medium',
+  title: 'EKS API endpoint reachable from the whole internet',
+  description: 'The cluster\'s Kubernetes API endpoint is public (the EKS default) and `public_access_cidrs` does not narrow it, so anyone can reach the API server and try credentials or exploits against it.',
+  remediation: 'Set `endpoint_public_access = false` (with `endpoint_private_access = true`), or limit `public_access_cidrs` to the ranges that run kubectl and CI.',
+  refs: {
+    checkov: ['CKV_AWS_39', 'CKV_AWS_38'],
+    kics: 'terraform/aws/eks_cluster_has_public_access',
+    tfsec: ['aws-eks-no-public-cluster-access', 'aws-eks-no-public-cluster-access-to-cidr'],
+    trivy: ['AVD-AWS-0040', 'AVD-AWS-0041']
+  }
 })
 
 // ── Security groups ──────────────────────────────────────────────────────────────────────────
@@ -132,47 +203,153 @@ function exposure(protocol: HclValue | undefined, fromPort: HclValue | undefined
   return { all: false, from, to }
 }
 
-function reportIngress(ctx: TfContext, who: string, exp: Exposure, cidrAttr: HclAttribute, cidr: string): void {
+function reportIngress(ctx: TfContext, who: string, exp: Exposure, cidrAttr: HclAttribute, cidr: string, lb?: string): void {
   if (!exp) return
+  // A load balancer answers only on its listeners: a rule wider than them is sloppy, not an open service.
+  if (lb) {
+    const wide = exp.all || exp.from <= 22 && 22 <= exp.to || exp.from <= 3389 && 3389 <= exp.to || judgePorts(exp.from, exp.to) !== undefined
+    const what = exp.all ? 'all ports' : exp.from === exp.to ? `port ${exp.from}` : `ports ${exp.from}-${exp.to}`
+    if (wide) ctx.report(sgOpenPort, cidrAttr.line, `${who} allows ${what} from ${cidr} (${lb}: only its listener ports are reachable, but the rule admits far more than they need)`)
+    return
+  }
   if (exp.all) {
     ctx.report(sgOpenAll, cidrAttr.line, `${who} allows all ports from ${cidr}`)
     return
   }
   if (exp.from <= 22 && 22 <= exp.to) ctx.report(sgOpenSsh, cidrAttr.line, `${who} allows SSH (port 22) from ${cidr}`)
   if (exp.from <= 3389 && 3389 <= exp.to) ctx.report(sgOpenRdp, cidrAttr.line, `${who} allows RDP (port 3389) from ${cidr}`)
+  const verdict = judgePorts(exp.from, exp.to)
+  if (verdict?.kind === 'data') ctx.report(sgOpenDataPort, cidrAttr.line, `${who} allows ${describePorts(verdict)} from ${cidr}`)
+  else if (verdict) ctx.report(sgOpenPort, cidrAttr.line, `${who} allows ${describePorts(verdict)} from ${cidr}`)
 }
 
 function openCidr(a: HclAttribute | undefined): string | undefined {
   return stringList(a?.value).find((c) => OPEN_CIDRS.has(c.trim()))
 }
 
+const LB_TYPES = new Set(['aws_lb', 'aws_alb', 'aws_elb'])
+/** Types that name a security group as a rule's source or target, not as an attachment. */
+const GROUP_RULE_TYPES = new Set(['aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule'])
+
+function mentions(v: HclValue | undefined, name: string): boolean {
+  if (isExpr(v)) return refersTo(v, 'aws_security_group', name) || (v.args ?? []).some((a) => mentions(a, name))
+  if (Array.isArray(v)) return v.some((x) => mentions(x, name))
+  if (isObject(v)) return Object.values(v).some((x) => mentions(x, name))
+  return false
+}
+const blockMentions = (b: HclBlock, name: string): boolean => Object.values(b.attributes).some((a) => mentions(a.value, name)) || b.blocks.some((c) => blockMentions(c, name))
+
+const words = (text: string): string[] =>
+  text
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+const looksLikeLoadBalancer = (text: string): boolean => {
+  const w = words(text)
+  return w.some((x) => ['alb', 'elb', 'nlb', 'lb', 'loadbalancer'].includes(x)) || w.join(' ').includes('load balancer')
+}
+
+/**
+ * The load balancer a security group belongs to: the only things in the module attaching it are
+ * load balancers (resources or the registry ALB/ELB modules), or, when nothing attaches it, its
+ * name or description says so. Such a group exposes only the listener ports.
+ */
+function loadBalancerGroup(ctx: TfContext, groupName: string | undefined): string | undefined {
+  if (groupName === undefined) return undefined
+  const group = ctx.projectResources('aws_security_group').find((g) => g.name === groupName)
+  if (!group) return undefined
+  const users = ctx.projectResources('*').filter((u) => !GROUP_RULE_TYPES.has(u.type) && blockMentions(u.block, groupName))
+  const calls = ctx.projectModules().filter((m) => blockMentions(m, groupName))
+  const lbCall = (m: HclBlock): boolean => /^terraform-aws-modules\/(alb|elb)\/aws$/.test(stringValue(attr(m, 'source')?.value) ?? '')
+  if (users.length || calls.length) {
+    const ok = users.every((u) => LB_TYPES.has(u.type)) && calls.every(lbCall)
+    const first = users[0] ? `\`${users[0].type}.${users[0].name}\`` : `module \`${calls[0]!.labels[0] ?? ''}\``
+    return ok ? `the security group of load balancer ${first}` : undefined
+  }
+  const named = [groupName, stringValue(attr(group.block, 'name')?.value) ?? '', stringValue(attr(group.block, 'description')?.value) ?? '']
+  return named.some(looksLikeLoadBalancer) ? "by its name, a load balancer's security group" : undefined
+}
+
+/** The `aws_security_group` a rule resource attaches to (`security_group_id = aws_security_group.x.id`). */
+function targetGroup(b: HclBlock): string | undefined {
+  const v = attr(b, 'security_group_id')?.value
+  return isExpr(v) ? /(?:^|[^\w.])aws_security_group\.([\w-]+)/.exec(v.expr)?.[1] : undefined
+}
+
 function checkSecurityGroups(ctx: TfContext): void {
   for (const sg of ctx.resources('aws_security_group', { modules: true })) {
+    const lb = sg.viaModule ? undefined : loadBalancerGroup(ctx, sg.name)
     for (const rule of blocksOf(sg.block, 'ingress')) {
       const exp = exposure(attr(rule, 'protocol')?.value, attr(rule, 'from_port')?.value, attr(rule, 'to_port')?.value)
       for (const name of ['cidr_blocks', 'ipv6_cidr_blocks']) {
         const a = attr(rule, name)
         const cidr = openCidr(a)
-        if (a && cidr) reportIngress(ctx, label(sg), exp, a, cidr)
+        if (a && cidr) reportIngress(ctx, label(sg), exp, a, cidr, lb)
       }
     }
   }
   for (const r of ctx.resources('aws_security_group_rule')) {
     if (stringValue(attr(r.block, 'type')?.value) !== 'ingress') continue
     const exp = exposure(attr(r.block, 'protocol')?.value, attr(r.block, 'from_port')?.value, attr(r.block, 'to_port')?.value)
+    const lb = loadBalancerGroup(ctx, targetGroup(r.block))
     for (const name of ['cidr_blocks', 'ipv6_cidr_blocks']) {
       const a = attr(r.block, name)
       const cidr = openCidr(a)
-      if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr)
+      if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr, lb)
     }
   }
+  for (const m of ctx.topBlocks('module')) checkSecurityGroupModule(ctx, m)
   for (const r of ctx.resources('aws_vpc_security_group_ingress_rule')) {
     const exp = exposure(attr(r.block, 'ip_protocol')?.value, attr(r.block, 'from_port')?.value, attr(r.block, 'to_port')?.value)
+    const lb = loadBalancerGroup(ctx, targetGroup(r.block))
     for (const name of ['cidr_ipv4', 'cidr_ipv6']) {
       const a = attr(r.block, name)
       const cidr = openCidr(a)
-      if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr)
+      if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr, lb)
     }
+  }
+}
+
+/** A named rule of the security-group module (`ssh-tcp`, `postgresql-tcp`, `all-all`) as an exposure. */
+function namedRuleExposure(name: string): Exposure {
+  if (/^all-(all|tcp|udp)$/.test(name)) return { all: true }
+  const numbered = /-(\d+)-(tcp|udp)$/.exec(name)
+  if (numbered) return { all: false, from: Number(numbered[1]), to: Number(numbered[1]) }
+  const service = /^([a-z]+)/.exec(name)?.[1]
+  const port = service !== undefined ? SG_MODULE_SERVICES[service] : undefined
+  return port !== undefined ? { all: false, from: port, to: port } : undefined
+}
+
+/**
+ * terraform-aws-modules/security-group: `ingress_cidr_blocks` with `ingress_rules` (named rules),
+ * `ingress_with_cidr_blocks` (objects with ports and `cidr_blocks` as one comma-separated string),
+ * and the per-service submodules (`//modules/ssh` opens 22 to `ingress_cidr_blocks`).
+ */
+function checkSecurityGroupModule(ctx: TfContext, m: HclBlock): void {
+  const match = SG_MODULE_SOURCE.exec(stringValue(attr(m, 'source')?.value) ?? '')
+  if (!match) return
+  const who = `module \`${m.labels[0] ?? ''}\``
+  for (const [cidrName, rulesName] of [['ingress_cidr_blocks', 'ingress_rules'], ['ingress_ipv6_cidr_blocks', 'ingress_rules']] as const) {
+    const cidrs = attr(m, cidrName)
+    const cidr = openCidr(cidrs)
+    if (!cidrs || !cidr) continue
+    const named = stringList(attr(m, rulesName)?.value)
+    const submodule = match[3]
+    const auto = submodule !== undefined ? [`${submodule}-tcp`] : []
+    for (const name of [...named, ...(attr(m, rulesName) ? [] : auto)]) reportIngress(ctx, who, namedRuleExposure(name), cidrs, cidr)
+  }
+  const withCidrs = attr(m, 'ingress_with_cidr_blocks')
+  if (withCidrs && Array.isArray(withCidrs.value)) {
+    withCidrs.value.forEach((item, i) => {
+      if (!isObject(item)) return
+      const blocks = typeof item.cidr_blocks === 'string' ? item.cidr_blocks.split(',').map((c) => c.trim()) : stringList(item.cidr_blocks)
+      const cidr = blocks.find((c) => OPEN_CIDRS.has(c))
+      if (!cidr) return
+      const exp = typeof item.rule === 'string' ? namedRuleExposure(item.rule) : exposure(item.protocol, item.from_port, item.to_port)
+      const line = lineOfKey(item, 'cidr_blocks') ?? lineOfKey(withCidrs.value, i) ?? withCidrs.line
+      reportIngress(ctx, who, exp, { ...withCidrs, line }, cidr)
+    })
   }
 }
 
@@ -226,25 +403,37 @@ function checkPublicPolicies(ctx: TfContext): void {
 const isAdmin = (s: PolicyStatement): boolean =>
   s.effect === 'Allow' && !s.notActions && s.actions.some((a) => a === '*' || a === '*:*') && s.resources.includes('*')
 
+/** `s3:*`, `iot:*` (a whole service) on `*` resources, in an Allow statement that is not already full admin. */
+const serviceWildcards = (s: PolicyStatement): string[] =>
+  s.effect === 'Allow' && !s.notActions && s.resources.includes('*') && !isAdmin(s) ? s.actions.filter((a) => /^[a-z0-9-]+:\*$/i.test(a)) : []
+
+function reportStatements(ctx: TfContext, statements: PolicyStatement[], who: string): void {
+  for (const s of statements) {
+    if (isAdmin(s)) {
+      ctx.report(iamWildcard, s.actionLine, `${who} allows \`*\` actions on \`*\` resources`)
+      continue
+    }
+    const wild = serviceWildcards(s)
+    if (wild.length) {
+      const escalation = wild.some((a) => /^(iam|sts|organizations):\*$/i.test(a)) ? ' (with IAM rights this lets the principal grant itself anything)' : ''
+      ctx.report(iamServiceWildcard, s.actionLine, `${who} allows ${wild.map((a) => `\`${a}\``).join(', ')} on \`*\` resources${escalation}`)
+    }
+  }
+}
+
 function checkIamWildcards(ctx: TfContext): void {
   const withPolicy = ['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy']
   for (const r of ctx.resources(withPolicy)) {
     const a = attr(r.block, 'policy')
-    if (!a) continue
-    for (const s of statementsOf(a).filter(isAdmin)) ctx.report(iamWildcard, s.actionLine, `${label(r)} allows \`*\` actions on \`*\` resources`)
+    if (a) reportStatements(ctx, statementsOf(a), label(r))
   }
   for (const r of ctx.resources('aws_iam_role')) {
     for (const inline of blocksOf(r.block, 'inline_policy')) {
       const a = attr(inline, 'policy')
-      if (!a) continue
-      for (const s of statementsOf(a).filter(isAdmin)) ctx.report(iamWildcard, s.actionLine, `inline policy of ${label(r)} allows \`*\` actions on \`*\` resources`)
+      if (a) reportStatements(ctx, statementsOf(a), `inline policy of ${label(r)}`)
     }
   }
-  for (const d of ctx.dataSources('aws_iam_policy_document')) {
-    for (const s of documentStatements(d.block).filter(isAdmin)) {
-      ctx.report(iamWildcard, s.actionLine, `policy document \`${d.name}\` allows \`*\` actions on \`*\` resources`)
-    }
-  }
+  for (const d of ctx.dataSources('aws_iam_policy_document')) reportStatements(ctx, documentStatements(d.block), `policy document \`${d.name}\``)
 }
 
 const ACCOUNT_ROOT = /^AWS:(arn:aws[\w-]*:iam::(\d*:)?root|\d{12})$/
@@ -272,13 +461,49 @@ function checkEc2PublicIp(ctx: TfContext): void {
     }
     // An attached network interface decides addressing itself.
     if (blocksOf(r.block, 'network_interface').length > 0) continue
-    ctx.report(ec2PublicIpUnset, r.block.line, `${label(r)} does not set \`associate_public_ip_address\`; it gets a public IP if the subnet assigns one`)
+    ctx.report(ec2PublicIpUnset, r.block.line, `${label(r)} does not set \`associate_public_ip_address\`; it gets a public IP if the subnet assigns one`, { missing: 'associate_public_ip_address' })
   }
   for (const r of ctx.resources('aws_launch_template')) {
     for (const ni of blocksOf(r.block, 'network_interfaces')) {
       const a = attr(ni, 'associate_public_ip_address')
       if (a && isTrue(a)) ctx.report(ec2PublicIp, a.line, `${label(r)} gives its instances a public IP address`)
     }
+  }
+}
+
+// ── Instance metadata ──────────────────────────────────────────────────────────────────────
+
+function checkImds(ctx: TfContext): void {
+  // An account-wide default in the module (`aws_ec2_instance_metadata_defaults`) decides for instances that say nothing.
+  const accountDefault = ctx.projectResources('aws_ec2_instance_metadata_defaults').some((r) => stringValue(attr(r.block, 'http_tokens')?.value) === 'required')
+  for (const r of ctx.resources(['aws_instance', 'aws_launch_template', 'aws_launch_configuration'], { modules: true })) {
+    const options = sub(r.block, 'metadata_options')
+    const tokens = options ? attr(options, 'http_tokens') : undefined
+    const endpoint = options ? stringValue(attr(options, 'http_endpoint')?.value) : undefined
+    if (endpoint === 'disabled' || (!options && dynamicBlock(r.block, 'metadata_options'))) continue
+    const value = stringValue(tokens?.value)
+    if (tokens && value === 'optional') {
+      ctx.report(imdsV1, tokens.line, `${label(r)} sets \`http_tokens = "optional"\`: IMDSv1 answers without a token`, { suggestion: ctx.lines[tokens.line - 1]?.replace('"optional"', '"required"') })
+    } else if (!tokens && !accountDefault) {
+      ctx.report(imdsV1, options?.line ?? r.block.line, `${label(r)} does not set \`metadata_options { http_tokens = "required" }\`, so IMDSv1 stays enabled`, { missing: 'metadata_options' })
+    }
+  }
+}
+
+// ── EKS endpoint ───────────────────────────────────────────────────────────────────────────
+
+function checkEksEndpoint(ctx: TfContext): void {
+  for (const r of ctx.resources('aws_eks_cluster', { modules: true })) {
+    // The resource nests the settings in `vpc_config`; the registry module takes them as inputs.
+    const scope = r.viaModule ? r.block : sub(r.block, 'vpc_config')
+    if (!scope && dynamicBlock(r.block, 'vpc_config')) continue
+    const access = scope ? attr(scope, 'endpoint_public_access') : undefined
+    const cidrs = scope ? attr(scope, 'public_access_cidrs') : undefined
+    if (access && isFalse(access)) continue
+    if (access && !isTrue(access)) continue // not a literal
+    if (cidrs && !openCidr(cidrs)) continue // narrowed to known ranges (or not a literal)
+    if (access) ctx.report(eksPublicEndpoint, access.line, `${label(r)} exposes its Kubernetes API endpoint publicly${cidrs ? ` to ${openCidr(cidrs)}` : ' to every address'}`)
+    else ctx.report(eksPublicEndpoint, r.viaModule ? r.block.line : (scope?.line ?? r.block.line), `${label(r)} leaves its Kubernetes API endpoint public (\`endpoint_public_access\` defaults to true) and open to every address`, { missing: 'endpoint_public_access' })
   }
 }
 
@@ -312,11 +537,13 @@ function checkEncryption(ctx: TfContext): void {
 }
 
 export const awsSecurityChecks: TfCheck[] = [
-  { rules: [sgOpenSsh, sgOpenRdp, sgOpenAll], check: checkSecurityGroups },
+  { rules: [sgOpenSsh, sgOpenRdp, sgOpenAll, sgOpenDataPort, sgOpenPort], check: checkSecurityGroups },
   { rules: [rdsPublic], check: checkRdsPublic },
   { rules: [s3PublicAcl, s3PublicBlockOff], check: checkS3Public },
   { rules: [publicPolicy], check: checkPublicPolicies },
-  { rules: [iamWildcard], check: checkIamWildcards },
+  { rules: [iamWildcard, iamServiceWildcard], check: checkIamWildcards },
+  { rules: [imdsV1], check: checkImds },
+  { rules: [eksPublicEndpoint], check: checkEksEndpoint },
   { rules: [trustAll], check: checkTrustPolicies },
   { rules: [ec2PublicIp, ec2PublicIpUnset], check: checkEc2PublicIp },
   { rules: [unencrypted], check: checkEncryption }

@@ -5,6 +5,8 @@
  */
 import type { Finding, RuleMeta } from '../../types.js'
 import { blocksOf, boolValue, isExpr, stringValue, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../hcl.js'
+import { describeResolution, type Resolution, type TfProject } from './project.js'
+import { majorOf, registryModuleFor, type RegistryModule } from './registry-modules.js'
 
 /** One check: walks the file once and may report under any of its rules. */
 export interface TfCheck {
@@ -19,21 +21,36 @@ export interface TfResource {
   block: HclBlock
   /** True for a `module` call viewed as the resource it wraps. */
   viaModule: boolean
+  /** The file that declares it (another file of the module for `projectResources`). */
+  path?: string
 }
 
 export interface ReportOptions {
   endLine?: number
   suggestion?: string
   remediation?: string
+  /** How the value the finding rests on was found, when the rule knows it better than the line does. */
+  via?: string
+  /** The attribute whose absence the finding is about (lets a registry module's own default decide). */
+  missing?: string
 }
 
 export interface TfContext {
   path: string
+  /** The file with values resolved from its module (what most rules read). */
   file: HclFile
+  /** The file exactly as written (secret rules: a literal in another file is reported there). */
+  written: HclFile
   /** The file's lines (LF-normalized), for suggestions that keep indentation. */
   lines: string[]
+  /** The module directory, when the file was analysed with its module. */
+  projectDir?: string
   /** Resources of the given types; module calls are included only where `modules` allows it. */
   resources(types: string | string[], options?: { modules?: boolean }): TfResource[]
+  /** The same over every file of the module (the directory): where companion resources live. `'*'` for every type. */
+  projectResources(types: string | string[], options?: { modules?: boolean }): TfResource[]
+  /** Every `module` call in the module's files, as written. */
+  projectModules(): HclBlock[]
   /** `data` blocks of a type. */
   dataSources(type: string): TfResource[]
   /** Blocks of a top-level type (`provider`, `module`, …). */
@@ -41,68 +58,158 @@ export interface TfContext {
   report(meta: RuleMeta, line: number, message: string, options?: ReportOptions): void
 }
 
-/**
- * Registry modules whose inputs use the wrapped resource's attribute names, so the same checks
- * apply to them. `rename` maps a module input to the resource attribute it sets.
- */
-const MODULE_RESOURCES: { source: RegExp; type: string; rename?: Record<string, string> }[] = [
-  { source: /^terraform-aws-modules\/ec2-instance\/aws(\/\/|$)/, type: 'aws_instance' },
-  { source: /^terraform-aws-modules\/rds\/aws(\/\/|$)/, type: 'aws_db_instance' },
-  { source: /^terraform-aws-modules\/elb\/aws(\/\/|$)/, type: 'aws_elb' },
-  { source: /^terraform-aws-modules\/s3-bucket\/aws(\/\/|$)/, type: 'aws_s3_bucket' },
-  { source: /^terraform-aws-modules\/security-group\/aws(\/\/|$)/, type: 'aws_security_group' },
-  { source: /^terraform-aws-modules\/ecr\/aws(\/\/|$)/, type: 'aws_ecr_repository', rename: { repository_image_tag_mutability: 'image_tag_mutability' } },
-  { source: /^terraform-aws-modules\/eks\/aws(\/\/|$)/, type: 'aws_eks_cluster', rename: { cluster_enabled_log_types: 'enabled_cluster_log_types' } }
-]
-
-function moduleView(block: HclBlock): TfResource | undefined {
-  const source = stringValue(block.attributes.source?.value)
-  if (!source) return undefined
-  const known = MODULE_RESOURCES.find((m) => m.source.test(source))
-  if (!known) return undefined
-  const attributes: Record<string, HclAttribute> = {}
-  for (const [name, attr] of Object.entries(block.attributes)) {
-    const renamed = known.rename?.[name] ?? name
-    attributes[renamed] = { ...attr, name: renamed }
-  }
-  return { type: known.type, name: block.labels[0] ?? '', block: { ...block, attributes }, viaModule: true }
+/** A registry module call viewed as its resource, with what is known of the module's defaults. */
+interface ModuleView {
+  resource: TfResource
+  module: RegistryModule
+  major: number | undefined
 }
 
-export function createContext(path: string, file: HclFile, content: string, findings: Finding[]): TfContext {
-  const lines = content.replace(/\r\n?/g, '\n').split('\n')
-  const resources: TfResource[] = []
-  const modules: TfResource[] = []
-  const data: TfResource[] = []
+function moduleView(block: HclBlock): ModuleView | undefined {
+  const module = registryModuleFor(stringValue(block.attributes.source?.value))
+  if (!module) return undefined
+  const major = majorOf(stringValue(block.attributes.version?.value))
+  const attributes: Record<string, HclAttribute> = {}
+  for (const [name, attr] of Object.entries(block.attributes)) {
+    const renamed = module.rename?.[name] ?? name
+    attributes[renamed] = { ...attr, name: renamed }
+  }
+  const known = major !== undefined ? module.defaults?.[major] : undefined
+  for (const [name, value] of Object.entries(known?.safe ?? {})) {
+    attributes[name] ??= { name, line: block.line, endLine: block.line, value, valueLine: block.line }
+  }
+  const resource: TfResource = { type: module.type, name: block.labels[0] ?? '', block: { ...block, attributes }, viaModule: true }
+  return { resource, module, major }
+}
+
+/** True when the module's default for an attribute differs between the majors it lists (or is safe in some). */
+function versionDependent(module: RegistryModule, attribute: string): boolean {
+  const seen = Object.values(module.defaults ?? {}).flatMap((d) => [
+    ...(d.safe && attribute in d.safe ? [`safe:${JSON.stringify(d.safe[attribute])}`] : []),
+    ...(d.risky && attribute in d.risky ? [`risky:${JSON.stringify(d.risky[attribute])}`] : [])
+  ])
+  return seen.length > 0 && (new Set(seen).size > 1 || seen[0]!.startsWith('safe:'))
+}
+
+/** The risky default every listed major shares, when it does. */
+function uniformRiskyDefault(module: RegistryModule, attribute: string): HclValue | undefined {
+  if (versionDependent(module, attribute)) return undefined
+  for (const d of Object.values(module.defaults ?? {})) if (d.risky && attribute in d.risky) return d.risky[attribute]
+  return undefined
+}
+
+/** The parts of a file a context is built from: its own model, or its module's resolved copy. */
+export interface ContextSource {
+  path: string
+  /** The file's blocks, with values resolved from its module where known. */
+  file: HclFile
+  /** The file as written (defaults to `file`). */
+  written?: HclFile
+  content: string
+  /** The file's module (directory), when the engine built one. */
+  project?: TfProject
+  resolutions?: Map<number, Resolution>
+  /** Keep only findings resting on a value resolved from a file this accepts (a context-only file, read for a changed variables file). */
+  onlyResolvedFrom?: (path: string) => boolean
+}
+
+interface Collected {
+  resources: TfResource[]
+  modules: ModuleView[]
+  data: TfResource[]
+  calls: HclBlock[]
+}
+
+const collectedByProject = new WeakMap<TfProject, Collected>()
+
+function collect(file: HclFile, path: string, into: Collected): void {
   for (const block of file.blocks) {
     if (block.type === 'resource' && block.labels.length >= 2) {
-      resources.push({ type: block.labels[0]!, name: block.labels[1]!, block, viaModule: false })
+      into.resources.push({ type: block.labels[0]!, name: block.labels[1]!, block, viaModule: false, path })
     } else if (block.type === 'data' && block.labels.length >= 2) {
-      data.push({ type: block.labels[0]!, name: block.labels[1]!, block, viaModule: false })
+      into.data.push({ type: block.labels[0]!, name: block.labels[1]!, block, viaModule: false, path })
     } else if (block.type === 'module') {
+      into.calls.push(block)
       const view = moduleView(block)
-      if (view) modules.push(view)
+      if (view) into.modules.push({ ...view, resource: { ...view.resource, path } })
     }
+  }
+}
+
+export function createContext(source: ContextSource, findings: Finding[]): TfContext {
+  const { path, file, content } = source
+  const lines = content.replace(/\r\n?/g, '\n').split('\n')
+  const own: Collected = { resources: [], modules: [], data: [], calls: [] }
+  collect(file, path, own)
+  // Companion resources live anywhere in the module (another file of the same directory);
+  // collected once per module and shared by the contexts of its files.
+  const project = (): Collected => {
+    if (!source.project) return own
+    let everywhere = collectedByProject.get(source.project)
+    if (!everywhere) {
+      everywhere = { resources: [], modules: [], data: [], calls: [] }
+      for (const f of source.project.files.values()) collect(f.resolved, f.path, everywhere)
+      collectedByProject.set(source.project, everywhere)
+    }
+    return everywhere
+  }
+  const headers = new Map(own.modules.map((m) => [m.resource.block.line, m]))
+  const inputLines = new Map<number, ModuleView>()
+  for (const m of own.modules) for (const a of Object.values(m.resource.block.attributes)) if (a.line !== m.resource.block.line) inputLines.set(a.line, m)
+  const pick = (from: Collected, types: string | string[], modules: boolean | undefined): TfResource[] => {
+    const wanted = new Set(Array.isArray(types) ? types : [types])
+    const found = from.resources.filter((r) => wanted.has(r.type) || wanted.has('*'))
+    if (modules) found.push(...from.modules.filter((m) => wanted.has(m.resource.type)).map((m) => m.resource))
+    return found.sort((a, b) => a.block.line - b.block.line)
   }
   return {
     path,
     file,
+    written: source.written ?? file,
     lines,
-    resources(types, options) {
-      const wanted = new Set(Array.isArray(types) ? types : [types])
-      const found = resources.filter((r) => wanted.has(r.type))
-      if (options?.modules) found.push(...modules.filter((m) => wanted.has(m.type)))
-      return found.sort((a, b) => a.block.line - b.block.line)
-    },
+    projectDir: source.project?.dir,
+    resources: (types, options) => pick(own, types, options?.modules),
+    projectResources: (types, options) => pick(project(), types, options?.modules),
+    projectModules: () => project().calls,
     dataSources(type) {
-      return data.filter((d) => d.type === type)
+      return own.data.filter((d) => d.type === type)
     },
     topBlocks(type) {
       return file.blocks.filter((b) => b.type === type)
     },
     report(meta, line, message, options) {
-      const finding: Finding = { ruleId: meta.id, category: meta.category, severity: meta.severity, path, line, message, remediation: options?.remediation ?? meta.remediation }
+      let text = message
+      let via: string | undefined = options?.via
+      let suggestion = options?.suggestion
+      const header = headers.get(line)
+      const resolution = source.resolutions?.get(line)
+      if (source.onlyResolvedFrom && !(resolution && source.onlyResolvedFrom(resolution.from))) return
+      if (via) {
+        // The rule said how the value was found.
+      } else if (header) {
+        // A finding at a module call's header is about an input the call leaves out: the
+        // module's own default decides it. Where that default changed between majors, an
+        // unknown version means saying nothing (explicit inputs only).
+        const missing = options?.missing
+        const known = header.major !== undefined ? header.module.defaults?.[header.major] : undefined
+        if (missing !== undefined && versionDependent(header.module, missing) && !known) return
+        const riskyDefault = missing !== undefined ? (known?.risky?.[missing] ?? uniformRiskyDefault(header.module, missing)) : undefined
+        if (riskyDefault !== undefined) {
+          via = 'module default'
+          text += ` (${header.module.name}${header.major !== undefined ? ` v${header.major}` : ''} defaults \`${missing}\` to \`${JSON.stringify(riskyDefault)}\`)`
+        }
+      } else if (resolution) {
+        via = resolution.via
+        text += ` (${describeResolution(resolution)})`
+        // The value is set elsewhere; a one-line edit here would not change it.
+        suggestion = undefined
+      } else if (inputLines.has(line)) {
+        via = 'module input'
+      }
+      const finding: Finding = { ruleId: meta.id, category: meta.category, severity: meta.severity, path, line, message: text, remediation: options?.remediation ?? meta.remediation }
       if (options?.endLine && options.endLine > line) finding.endLine = options.endLine
-      if (options?.suggestion !== undefined) finding.suggestion = options.suggestion
+      if (suggestion !== undefined) finding.suggestion = suggestion
+      if (via) finding.via = via
       findings.push(finding)
     }
   }
@@ -114,6 +221,9 @@ export const attr = (block: HclBlock, name: string): HclAttribute | undefined =>
 
 /** The first nested block (or object attribute) of a name. */
 export const sub = (block: HclBlock, name: string): HclBlock | undefined => blocksOf(block, name)[0]
+
+/** True when the block builds nested `name` blocks with `dynamic "name"`: their content is unknown here. */
+export const dynamicBlock = (block: HclBlock, name: string): boolean => block.blocks.some((b) => b.type === 'dynamic' && b.labels[0] === name)
 
 /** `resource type "name"` as people write it in messages. */
 export const label = (r: TfResource): string => (r.viaModule ? `module \`${r.name}\`` : `\`${r.type}.${r.name}\``)

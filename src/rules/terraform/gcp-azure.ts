@@ -1,7 +1,7 @@
 /** The most common exposure and backup mistakes on Google Cloud and Azure. */
 import type { RuleMeta } from '../../types.js'
 import { blocksOf, stringValue, type HclAttribute } from '../hcl.js'
-import { attr, isTrue, label, stringList, sub, type TfCheck, type TfContext } from './context.js'
+import { attr, dynamicBlock, isDynamic, isFalse, isTrue, label, stringList, sub, type TfCheck, type TfContext } from './context.js'
 
 const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m })
 
@@ -12,7 +12,7 @@ const sqlBackups = meta({
   title: 'Cloud SQL instance without automated backups',
   description: 'The instance has no `backup_configuration { enabled = true }`, so there are no automated backups or point-in-time recovery.',
   remediation: 'Add `backup_configuration { enabled = true }` (and `point_in_time_recovery_enabled = true` for PostgreSQL) under `settings`.',
-  refs: { checkov: 'CKV_GCP_14' }
+  refs: { checkov: 'CKV_GCP_14', tfsec: 'google-sql-enable-backup', trivy: 'AVD-GCP-0024' }
 })
 const sqlPublic = meta({
   id: 'tf/gcp-sql-public-network',
@@ -21,7 +21,7 @@ const sqlPublic = meta({
   title: 'Cloud SQL reachable from any address',
   description: 'An authorized network of `0.0.0.0/0` lets the whole internet reach the database\'s public IP.',
   remediation: 'Authorize only known ranges, or use private IP and the Cloud SQL Auth Proxy.',
-  refs: { checkov: 'CKV_GCP_11' }
+  refs: { checkov: 'CKV_GCP_11', tfsec: 'google-sql-no-public-access', trivy: 'AVD-GCP-0017' }
 })
 const gcpFirewall = meta({
   id: 'tf/gcp-firewall-open-admin-port',
@@ -30,7 +30,7 @@ const gcpFirewall = meta({
   title: 'Firewall opens SSH or RDP to the internet',
   description: 'An ingress firewall rule allows port 22 or 3389 (or all ports) from 0.0.0.0/0.',
   remediation: 'Restrict `source_ranges` to known ranges, or use IAP TCP forwarding (35.235.240.0/20).',
-  refs: { checkov: 'CKV_GCP_2' }
+  refs: { checkov: ['CKV_GCP_2', 'CKV_GCP_3'], tfsec: 'google-compute-no-public-ingress', trivy: 'AVD-GCP-0027' }
 })
 const azureNsg = meta({
   id: 'tf/azure-nsg-open-admin-port',
@@ -39,7 +39,7 @@ const azureNsg = meta({
   title: 'Network security rule opens SSH or RDP to the internet',
   description: 'An inbound allow rule admits port 22 or 3389 (or all ports) from `*`, `Internet` or 0.0.0.0/0.',
   remediation: 'Restrict the source prefix to known ranges, or use Azure Bastion.',
-  refs: { checkov: 'CKV_AZURE_10' }
+  refs: { checkov: ['CKV_AZURE_10', 'CKV_AZURE_9'], tfsec: 'azure-network-no-public-ingress', trivy: 'AVD-AZU-0047' }
 })
 const azureBlobPublic = meta({
   id: 'tf/azure-storage-public-blob',
@@ -48,7 +48,98 @@ const azureBlobPublic = meta({
   title: 'Storage account allows public blob access',
   description: 'Containers in the account may be made readable anonymously.',
   remediation: 'Set `allow_nested_items_to_be_public = false` (`allow_blob_public_access = false` on older providers).',
-  refs: {}
+  refs: { checkov: 'CKV_AZURE_59' }
+})
+
+const gkePrivateNodes = meta({
+  id: 'tf/gcp-gke-public-nodes',
+  category: 'security',
+  topics: ['network-exposure'],
+  severity: 'medium',
+  title: 'GKE nodes have public IP addresses',
+  description: 'Without `private_cluster_config { enable_private_nodes = true }` every node gets an external IP, so any port a workload or the kubelet opens can be reached from outside the VPC, subject only to firewall rules.',
+  remediation: 'Add `private_cluster_config { enable_private_nodes = true }` (with Cloud NAT for egress); it requires a VPC-native cluster and replaces existing node pools.',
+  refs: { checkov: 'CKV_GCP_25', tfsec: 'google-gke-enable-private-cluster', trivy: 'AVD-GCP-0059' }
+})
+const gkeLegacyAbac = meta({
+  id: 'tf/gcp-gke-legacy-abac',
+  category: 'security',
+  topics: ['least-privilege'],
+  severity: 'high',
+  title: 'GKE legacy ABAC enabled',
+  description: '`enable_legacy_abac = true` grants broad static permissions outside Kubernetes RBAC, so RBAC policies no longer bound what service accounts and users can do.',
+  remediation: 'Set `enable_legacy_abac = false` and grant access with RBAC roles.',
+  refs: { checkov: 'CKV_GCP_7', tfsec: 'google-gke-no-legacy-authorization', trivy: 'AVD-GCP-0064' }
+})
+const gkeNetworkPolicy = meta({
+  id: 'tf/gcp-gke-no-network-policy',
+  category: 'security',
+  topics: ['network-exposure'],
+  severity: 'low',
+  title: 'GKE cluster does not enforce network policies',
+  description: 'Neither `network_policy { enabled = true }` nor Dataplane V2 (`datapath_provider = "ADVANCED_DATAPATH"`) is set, so NetworkPolicy objects have no effect and every pod can reach every other.',
+  remediation: 'Use Dataplane V2 (`datapath_provider = "ADVANCED_DATAPATH"`) or add `network_policy { enabled = true }` with `addons_config { network_policy_config { disabled = false } }`.',
+  refs: { checkov: 'CKV_GCP_12', tfsec: 'google-gke-enable-network-policy', trivy: 'AVD-GCP-0056' }
+})
+const gkeWorkloadIdentity = meta({
+  id: 'tf/gcp-gke-no-workload-identity',
+  category: 'security',
+  topics: ['secret-exposure', 'least-privilege'],
+  severity: 'medium',
+  title: 'GKE cluster without Workload Identity',
+  description: 'Without `workload_identity_config`, pods reach Google APIs with the node\'s service account, so every workload on a node shares its permissions.',
+  remediation: 'Add `workload_identity_config { workload_pool = "<project>.svc.id.goog" }` and bind Kubernetes service accounts to Google service accounts.',
+  refs: { checkov: 'CKV_GCP_66', tfsec: 'google-gke-metadata-endpoints-disabled' }
+})
+const gkeNodeManagement = meta({
+  id: 'tf/gcp-gke-node-auto-repair-upgrade-off',
+  category: 'slo',
+  topics: ['redundancy'],
+  severity: 'medium',
+  title: 'GKE node pool without auto-repair or auto-upgrade',
+  description: 'A node pool sets `auto_repair` or `auto_upgrade` to false: broken nodes stay in service, or nodes drift behind the control plane and miss security patches.',
+  remediation: 'Set `management { auto_repair = true\n auto_upgrade = true }` on the node pool.',
+  refs: { checkov: ['CKV_GCP_9', 'CKV_GCP_10'], tfsec: ['google-gke-enable-auto-repair', 'google-gke-enable-auto-upgrade'], trivy: ['AVD-GCP-0063', 'AVD-GCP-0058'] }
+})
+const aksRbac = meta({
+  id: 'tf/azure-aks-rbac-disabled',
+  category: 'security',
+  topics: ['least-privilege'],
+  severity: 'high',
+  title: 'AKS cluster with Kubernetes RBAC disabled',
+  description: 'With RBAC off every authenticated user and service account has full control of the cluster.',
+  remediation: 'Set `role_based_access_control_enabled = true` (the default); enabling it replaces the cluster.',
+  refs: { checkov: 'CKV_AZURE_5', tfsec: 'azure-container-use-rbac-permissions', trivy: 'AVD-AZU-0042' }
+})
+const aksApiOpen = meta({
+  id: 'tf/azure-aks-api-open',
+  category: 'security',
+  topics: ['network-exposure'],
+  severity: 'medium',
+  title: 'AKS API server reachable from every address',
+  description: 'The cluster is not private and `api_server_access_profile { authorized_ip_ranges }` is not set, so the API server accepts connections from the whole internet.',
+  remediation: 'Set `private_cluster_enabled = true`, or list the ranges that run kubectl and CI in `api_server_access_profile { authorized_ip_ranges = [...] }`.',
+  refs: { checkov: ['CKV_AZURE_6', 'CKV_AZURE_115'], tfsec: 'azure-container-limit-authorized-ips', trivy: 'AVD-AZU-0041' }
+})
+const aksNetworkPolicy = meta({
+  id: 'tf/azure-aks-no-network-policy',
+  category: 'security',
+  topics: ['network-exposure'],
+  severity: 'low',
+  title: 'AKS cluster without a network policy engine',
+  description: 'Without `network_profile { network_policy = … }` NetworkPolicy objects have no effect and every pod can reach every other.',
+  remediation: 'Set `network_profile { network_plugin = "azure"\n network_policy = "azure" }` (or `"calico"` / `"cilium"`); changing it replaces the cluster.',
+  refs: { checkov: 'CKV_AZURE_7', tfsec: 'azure-container-configured-network-policy', trivy: 'AVD-AZU-0043' }
+})
+const aksLocalAccounts = meta({
+  id: 'tf/azure-aks-local-accounts',
+  category: 'security',
+  topics: ['least-privilege'],
+  severity: 'medium',
+  title: 'AKS local accounts enabled',
+  description: 'Without `local_account_disabled = true` the cluster keeps a static admin kubeconfig that bypasses Entra ID, cannot be audited per user and is not revoked when people leave.',
+  remediation: 'Set `local_account_disabled = true` together with Entra ID integration (`azure_active_directory_role_based_access_control`).',
+  refs: { checkov: 'CKV_AZURE_141' }
 })
 
 const ANYWHERE = new Set(['0.0.0.0/0', '::/0', '*', 'internet', 'any'])
@@ -139,7 +230,61 @@ function checkAzureStorage(ctx: TfContext): void {
   }
 }
 
+function checkGke(ctx: TfContext): void {
+  for (const r of ctx.resources('google_container_cluster')) {
+    const b = r.block
+    const abac = attr(b, 'enable_legacy_abac')
+    if (abac && isTrue(abac)) ctx.report(gkeLegacyAbac, abac.line, `${label(r)} enables legacy ABAC`, { suggestion: ctx.lines[abac.line - 1]?.replace(/=\s*"?true"?/, '= false') })
+    // Autopilot manages nodes, network policy and Workload Identity itself.
+    if (isTrue(attr(b, 'enable_autopilot'))) continue
+    const priv = sub(b, 'private_cluster_config')
+    const privateNodes = priv ? attr(priv, 'enable_private_nodes') : undefined
+    if (privateNodes && isFalse(privateNodes)) ctx.report(gkePrivateNodes, privateNodes.line, `${label(r)} sets \`enable_private_nodes = false\`: nodes get public IPs`)
+    else if (!privateNodes && !dynamicBlock(b, 'private_cluster_config')) ctx.report(gkePrivateNodes, priv?.line ?? b.line, `${label(r)} does not enable private nodes, so nodes get public IPs`)
+    const dataplaneV2 = stringValue(attr(b, 'datapath_provider')?.value) === 'ADVANCED_DATAPATH'
+    const np = sub(b, 'network_policy')
+    const npEnabled = np ? attr(np, 'enabled') : undefined
+    if (!dataplaneV2 && !dynamicBlock(b, 'network_policy') && (!npEnabled || isFalse(npEnabled))) {
+      ctx.report(gkeNetworkPolicy, npEnabled?.line ?? np?.line ?? b.line, `${label(r)} does not enforce network policies`)
+    }
+    if (!sub(b, 'workload_identity_config') && !dynamicBlock(b, 'workload_identity_config')) ctx.report(gkeWorkloadIdentity, b.line, `${label(r)} has no \`workload_identity_config\`: pods use the node's service account`)
+  }
+  // Node pools: standalone, or inline `node_pool` blocks of a cluster.
+  const pools = [
+    ...ctx.resources('google_container_node_pool').map((r) => ({ who: label(r), block: r.block })),
+    ...ctx.resources('google_container_cluster').flatMap((r) => blocksOf(r.block, 'node_pool').map((np) => ({ who: `a node pool of ${label(r)}`, block: np })))
+  ]
+  for (const { who, block } of pools) {
+    const mgmt = sub(block, 'management')
+    for (const name of ['auto_repair', 'auto_upgrade']) {
+      const a = mgmt ? attr(mgmt, name) : undefined
+      if (a && isFalse(a)) ctx.report(gkeNodeManagement, a.line, `${who} sets \`${name} = false\``, { suggestion: ctx.lines[a.line - 1]?.replace(/=\s*"?false"?/, '= true') })
+    }
+  }
+}
+
+function checkAks(ctx: TfContext): void {
+  for (const r of ctx.resources('azurerm_kubernetes_cluster')) {
+    const b = r.block
+    const rbac = attr(b, 'role_based_access_control_enabled') ?? (sub(b, 'role_based_access_control') ? attr(sub(b, 'role_based_access_control')!, 'enabled') : undefined)
+    if (rbac && isFalse(rbac)) ctx.report(aksRbac, rbac.line, `${label(r)} disables Kubernetes RBAC`, { suggestion: ctx.lines[rbac.line - 1]?.replace(/=\s*"?false"?/, '= true') })
+    const isPrivate = isTrue(attr(b, 'private_cluster_enabled'))
+    const profile = sub(b, 'api_server_access_profile')
+    const ranges = (profile ? attr(profile, 'authorized_ip_ranges') : undefined) ?? attr(b, 'api_server_authorized_ip_ranges')
+    const openRanges = ranges ? stringList(ranges.value).some((c) => ANYWHERE.has(c.toLowerCase())) : false
+    if (!isPrivate && !isDynamic(attr(b, 'private_cluster_enabled')?.value) && !dynamicBlock(b, 'api_server_access_profile') && (!ranges || openRanges)) {
+      ctx.report(aksApiOpen, ranges?.line ?? b.line, `${label(r)} is not private and ${ranges ? 'authorizes every address' : 'sets no authorized IP ranges'} for its API server`)
+    }
+    const net = sub(b, 'network_profile')
+    if (!dynamicBlock(b, 'network_profile') && (!net || !attr(net, 'network_policy'))) ctx.report(aksNetworkPolicy, net?.line ?? b.line, `${label(r)} sets no \`network_policy\`, so NetworkPolicy objects are not enforced`)
+    const local = attr(b, 'local_account_disabled')
+    if (!local || isFalse(local)) ctx.report(aksLocalAccounts, local?.line ?? b.line, `${label(r)} keeps local accounts (a static admin kubeconfig) enabled`)
+  }
+}
+
 export const gcpAzureChecks: TfCheck[] = [
+  { rules: [gkePrivateNodes, gkeLegacyAbac, gkeNetworkPolicy, gkeWorkloadIdentity, gkeNodeManagement], check: checkGke },
+  { rules: [aksRbac, aksApiOpen, aksNetworkPolicy, aksLocalAccounts], check: checkAks },
   { rules: [sqlBackups, sqlPublic], check: checkCloudSql },
   { rules: [gcpFirewall], check: checkGcpFirewall },
   { rules: [azureNsg], check: checkAzureNsg },

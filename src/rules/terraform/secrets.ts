@@ -23,7 +23,7 @@ const accessKeyLiteral: RuleMeta = {
   title: 'AWS access key in a literal value',
   description: 'An AWS access key id, or a secret-access-key-shaped value in `user_data`, is written into the configuration (and ends up in state and instance metadata).',
   remediation: 'Remove the key, rotate it, and give the workload an IAM role (instance profile) instead of static keys.',
-  refs: { checkov: 'CKV_AWS_46', kics: 'hardcoded_aws_access_key' }
+  refs: { checkov: 'CKV_AWS_46', kics: 'terraform/aws/hardcoded_aws_access_key', tfsec: 'aws-ec2-no-secrets-in-user-data', trivy: 'AVD-AWS-0029' }
 }
 
 const passwordLiteral: RuleMeta = {
@@ -34,7 +34,7 @@ const passwordLiteral: RuleMeta = {
   title: 'Password or API secret as a literal',
   description: 'A password, token or API key attribute is set to a literal string, so the secret lives in the repository and in every plan.',
   remediation: 'Pass the value in through a sensitive variable, a secrets manager data source, or generate it with `random_password`; rotate the exposed value.',
-  refs: { kics: 'passwords_and_secrets' }
+  refs: { kics: 'common/passwords_and_secrets' }
 }
 
 const privateKeyLiteral: RuleMeta = {
@@ -45,7 +45,7 @@ const privateKeyLiteral: RuleMeta = {
   title: 'Private key material in the configuration',
   description: 'A literal string contains a private key (PEM or PuTTY format).',
   remediation: 'Load the key from a secret store (or `file()` outside the repository) and rotate the exposed key.',
-  refs: { kics: 'passwords_and_secrets' }
+  refs: { checkov: 'CKV_SECRET_13', kics: 'common/passwords_and_secrets' }
 }
 
 /** Attribute names that hold a secret when given a literal. */
@@ -98,8 +98,17 @@ function eachSecretKey(v: HclValue, line: number, visit: (key: string, value: Hc
 const isAwsProviderKey = (block: HclBlock, a: HclAttribute): boolean =>
   block.type === 'provider' && block.labels[0] === 'aws' && (a.name === 'access_key' || a.name === 'secret_key')
 
-/** A literal string that is a secret, not a reference, placeholder or the key's own name repeated. */
-const isSecretLiteral = (v: HclValue | undefined, name: string): boolean => typeof v === 'string' && !NOT_A_SECRET.test(v) && whyNotLiteral(v, name) === undefined
+/** Placeholders that stand where a secret will go: `changeme`, `<password>`, `your-token`, the key's own name. */
+const PLACEHOLDER = /^(change[-_ ]?me|example|placeholder|dummy|redacted|replace[-_ ]?me|todo|<[^<>]*>|your[-_ ][\w-]*|\{\{[^{}]*\}\})$/i
+const squash = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '')
+
+/** A literal that is a real secret value: not empty, a reference, a flag, a placeholder or the key's own name. */
+const isSecretLiteral = (v: HclValue | undefined, key?: string): boolean =>
+  typeof v === 'string' &&
+  !NOT_A_SECRET.test(v) &&
+  !PLACEHOLDER.test(v.trim()) &&
+  (key === undefined || squash(v) !== squash(key)) &&
+  whyNotLiteral(v, key ?? 'secret') === undefined
 
 const where = (block: HclBlock): string => {
   const [a, b] = block.labels
@@ -109,7 +118,7 @@ const where = (block: HclBlock): string => {
 }
 
 function checkProviderCredentials(ctx: TfContext): void {
-  for (const p of ctx.topBlocks('provider').filter((b) => b.labels[0] === 'aws')) {
+  for (const p of ctx.written.blocks.filter((b) => b.type === 'provider' && b.labels[0] === 'aws')) {
     for (const name of ['access_key', 'secret_key']) {
       const a = p.attributes[name]
       if (a && typeof a.value === 'string' && !NOT_A_SECRET.test(a.value)) ctx.report(providerCredentials, a.line, `provider \`aws\` sets \`${name}\` to a literal value`)
@@ -118,7 +127,7 @@ function checkProviderCredentials(ctx: TfContext): void {
 }
 
 function checkAccessKeys(ctx: TfContext): void {
-  for (const block of ctx.file.blocks) {
+  for (const block of ctx.written.blocks) {
     eachAttribute(block, (a) => {
       if (isAwsProviderKey(block, a)) return // reported by the provider rule
       const seen = new Set<number>()
@@ -146,7 +155,7 @@ function checkPasswords(ctx: TfContext): void {
       })
     })
   }
-  for (const block of ctx.file.blocks) {
+  for (const block of ctx.written.blocks) {
     if (block.type === 'variable') {
       const d = block.attributes.default
       const name = block.labels[0] ?? ''
@@ -156,7 +165,7 @@ function checkPasswords(ctx: TfContext): void {
     inspect(block)
   }
   // `.tfvars`: top-level `db_password = "…"`.
-  for (const a of Object.values(ctx.file.attributes)) {
+  for (const a of Object.values(ctx.written.attributes)) {
     if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value, a.name)) ctx.report(passwordLiteral, a.line, `\`${a.name}\` is set to a literal value`)
   }
 }
@@ -172,7 +181,7 @@ function checkPrivateKeys(ctx: TfContext): void {
         }
       })
     })
-  for (const block of ctx.file.blocks) visitBlock(block)
+  for (const block of ctx.written.blocks) visitBlock(block)
 }
 
 export const secretChecks: TfCheck[] = [
