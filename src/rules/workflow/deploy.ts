@@ -20,6 +20,65 @@ const RELEASE_WORD = /(^|[^a-z])(release|publish)/i
 const VERIFICATION =
   /rollback|roll\s*back|rollout\s+status|kubectl\s+wait|smoke|verif|health|--atomic|--wait\b|wait-for|wait_for|readiness|e2e|end-to-end|canary|status\s+check|curl\s[^\n]*(-f\b|--fail)/i
 
+/**
+ * Actions known to publish or deploy. An action is classified by this list, never by a word in
+ * its name: `release-drafter` only drafts notes and a lint action named `*-release-*` releases nothing.
+ */
+const DEPLOY_ACTIONS = new Set([
+  'azure/k8s-deploy',
+  'azure/webapps-deploy',
+  'azure/functions-action',
+  'azure/arm-deploy',
+  'azure/container-apps-deploy-action',
+  'aws-actions/amazon-ecs-deploy-task-definition',
+  'aws-actions/aws-cloudformation-github-deploy',
+  'google-github-actions/deploy-cloudrun',
+  'google-github-actions/deploy-appengine',
+  'google-github-actions/deploy-cloud-functions',
+  'superfly/flyctl-actions',
+  'cloudflare/wrangler-action',
+  'amondnet/vercel-action',
+  'pulumi/actions'
+])
+const RELEASE_ACTIONS = new Set([
+  'softprops/action-gh-release',
+  'ncipollo/release-action',
+  'actions/create-release',
+  'goreleaser/goreleaser-action',
+  'pypa/gh-action-pypi-publish',
+  'js-devtools/npm-publish',
+  'docker/build-push-action'
+])
+
+/**
+ * Deploy actions that wait for the rollout themselves (by default or through the input given):
+ * a verification step after them would repeat what the action already does.
+ */
+const SELF_VERIFYING: Record<string, (inputs: Map<string, string>) => boolean> = {
+  // Waits for `kubectl rollout status` of every applied workload unless told not to.
+  'azure/k8s-deploy': () => true,
+  'aws-actions/amazon-ecs-deploy-task-definition': (i) => /^true$/i.test(i.get('wait-for-service-stability') ?? ''),
+  // Fails unless the new revision becomes ready.
+  'google-github-actions/deploy-cloudrun': () => true,
+  'aws-actions/aws-cloudformation-github-deploy': () => true,
+  'azure/arm-deploy': () => true
+}
+
+function inputsOf(step: StepModel): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const p of step.with?.items ?? []) {
+    if (isScalar(p.key)) out.set(String(p.key.value).toLowerCase(), scalarString(p.value) ?? '')
+  }
+  return out
+}
+
+/** Whether a step's own action already waits for the deployment to become healthy. */
+function selfVerifying(step: StepModel): boolean {
+  const repo = actionRepo(step.uses)
+  const check = repo ? SELF_VERIFYING[repo] : undefined
+  return !!check && check(inputsOf(step))
+}
+
 interface DeployEvidence {
   kind: DeployKind
   /** The first step that deploys, when the evidence came from a step. */
@@ -28,11 +87,20 @@ interface DeployEvidence {
 
 function stepKind(step: StepModel): DeployKind | undefined {
   const run = scalarString(step.run) ?? ''
-  const repo = actionRepo(step.uses)?.split('/')[1] ?? ''
+  const repo = actionRepo(step.uses) ?? ''
   const name = step.name ?? ''
-  if (DEPLOY_COMMAND.test(run) || DEPLOY_WORD.test(repo) || DEPLOY_WORD.test(name)) return 'deploy'
-  if (RELEASE_COMMAND.test(run) || RELEASE_WORD.test(repo) || RELEASE_WORD.test(name)) return 'release'
+  if (DEPLOY_COMMAND.test(run) || DEPLOY_ACTIONS.has(repo) || DEPLOY_WORD.test(name)) return 'deploy'
+  if (RELEASE_COMMAND.test(run) || RELEASE_WORD.test(name)) return 'release'
+  if (RELEASE_ACTIONS.has(repo) && releasesForReal(repo, step)) return 'release'
   return undefined
+}
+
+/** A build-push that does not push, or goreleaser asked only to check its config, releases nothing. */
+function releasesForReal(repo: string, step: StepModel): boolean {
+  const inputs = inputsOf(step)
+  if (repo === 'docker/build-push-action') return /^true$/i.test(inputs.get('push') ?? '')
+  if (repo === 'goreleaser/goreleaser-action') return /\brelease\b/.test(inputs.get('args') ?? '')
+  return true
 }
 
 function deployEvidence(job: JobModel): DeployEvidence | undefined {
@@ -49,7 +117,9 @@ function deployEvidence(job: JobModel): DeployEvidence | undefined {
 
 function hasVerification(ctx: CheckContext, job: JobModel): boolean {
   const jobs = [job, ...dependentsOf(ctx.wf, job.id)]
-  return jobs.some((j) => VERIFICATION.test(`${j.id} ${j.name ?? ''}`) || j.steps.some((s) => VERIFICATION.test(scalarsUnder(s.node).join('\n'))))
+  return jobs.some(
+    (j) => VERIFICATION.test(`${j.id} ${j.name ?? ''}`) || j.steps.some((s) => selfVerifying(s) || VERIFICATION.test(scalarsUnder(s.node).join('\n')))
+  )
 }
 
 function continueOnError(ctx: CheckContext, job: JobModel, step: StepModel | undefined): Finding | undefined {
