@@ -137,6 +137,8 @@ export interface SourceFile {
   path: string
   kind: FileKind
   content: string
+  /** Read only as context for other files (siblings of a changed manifest): never reported on. */
+  contextOnly?: boolean
 }
 
 /** Something said about one file that is not a finding: it did not parse, it was skipped, … */

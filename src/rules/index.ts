@@ -7,19 +7,24 @@ import { SEVERITY_RANK } from '../types.js'
 import { analyzeDockerfile, dockerfileRules } from './dockerfile.js'
 import { analyzeCompose, composeRules } from './compose.js'
 import { analyzeWorkflow, workflowRules } from './workflow.js'
-import { analyzeKubernetes, kubernetesRules } from './kubernetes.js'
+import { analyzeKubernetes, buildManifestSets, kubernetesRules, type ManifestSets } from './kubernetes.js'
 import { analyzeCloudformation, cloudformationRules } from './cloudformation.js'
 import { analyzeTerraform, terraformRules } from './terraform.js'
 import { scanSecrets, secretRules } from './secrets.js'
 import { ParseError } from './yaml.js'
 
-type Analyzer = (file: SourceFile) => Finding[] | Promise<Finding[]>
+/** What the engine learns from the whole file list before analysing any one file. */
+export interface ProjectContext {
+  manifests: ManifestSets
+}
+
+type Analyzer = (file: SourceFile, project?: ProjectContext) => Finding[] | Promise<Finding[]>
 
 const ANALYZERS: Partial<Record<FileKind, Analyzer>> = {
   dockerfile: analyzeDockerfile,
   compose: analyzeCompose,
   workflow: analyzeWorkflow,
-  kubernetes: analyzeKubernetes,
+  kubernetes: (file, project) => analyzeKubernetes(file, project?.manifests),
   // Helm templates are Go templates, not YAML; rendered manifests are classified as kubernetes.
   cloudformation: analyzeCloudformation,
   terraform: analyzeTerraform
@@ -44,8 +49,8 @@ export function ruleById(id: string): RuleMeta | undefined {
 /** Files above this size are not analyzed (a note says so). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024
 
-/** Analyzes one file; never throws. */
-export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
+/** Analyzes one file; never throws. `project` carries what other files of the list tell about it. */
+export async function analyzeFile(file: SourceFile, project?: ProjectContext): Promise<AnalysisResult> {
   const notes: FileNote[] = []
   const findings: Finding[] = []
   const secretValues: string[] = []
@@ -62,7 +67,7 @@ export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
   const analyzer = ANALYZERS[file.kind]
   if (analyzer) {
     try {
-      findings.push(...(await analyzer(normalized)))
+      findings.push(...(await analyzer(normalized, project)))
     } catch (e) {
       const reason = e instanceof ParseError || (e as Error)?.name === 'ParseError' ? 'parse' : 'error'
       const what = reason === 'parse' ? 'could not be parsed' : 'analyzer failed'
@@ -83,8 +88,11 @@ export async function analyzeFile(file: SourceFile): Promise<AnalysisResult> {
 /** Analyzes many files, in order; one broken file never stops the others. */
 export async function analyzeFiles(files: SourceFile[]): Promise<AnalysisResult> {
   const out: AnalysisResult = { findings: [], notes: [], secretValues: [] }
+  // Built once for the whole list: context-only files count here and nowhere else.
+  const project: ProjectContext = { manifests: buildManifestSets(files) }
   for (const file of files) {
-    const r = await analyzeFile(file)
+    if (file.contextOnly) continue
+    const r = await analyzeFile(file, project)
     out.findings.push(...r.findings)
     out.notes.push(...r.notes)
     out.secretValues.push(...r.secretValues)

@@ -104,11 +104,22 @@ function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Container): 
     out.push(makeFinding(K8S.privilegeEscalationNotDisabled, ctx.path, scLine, `${label(c)} does not set \`allowPrivilegeEscalation: false\``))
   }
 
+  const capName = (cap: Node): string => (v.str(cap) ?? '').toUpperCase().replace(/^CAP_/, '')
   for (const cap of v.items(v.at(sc, ['capabilities', 'add']))) {
-    const name = (v.str(cap) ?? '').toUpperCase().replace(/^CAP_/, '')
+    const name = capName(cap)
     if (name === 'SYS_ADMIN' || name === 'ALL') {
       out.push(makeFinding(K8S.dangerousCapability, ctx.path, v.line(cap), `${label(c)} adds the ${name} capability`))
+    } else if (name === 'NET_RAW') {
+      out.push(makeFinding(K8S.netRawCapability, ctx.path, v.line(cap), `${label(c)} of ${obj.kind} \`${obj.name}\` adds the NET_RAW capability`))
     }
+  }
+  // A privileged container has every capability whatever it drops: that finding says more.
+  const dropped = new Set(v.items(v.at(sc, ['capabilities', 'drop'])).map(capName))
+  if (!dropped.has('ALL') && !isTrue(v, v.get(sc, 'privileged'))) {
+    const capabilities = v.get(sc, 'capabilities')
+    const line = capabilities !== undefined ? v.keyLine(sc, 'capabilities') : scLine
+    const netRaw = dropped.has('NET_RAW') ? '' : ', NET_RAW included'
+    out.push(makeFinding(K8S.capabilitiesNotDropped, ctx.path, line, `hardening: ${label(c)} of ${obj.kind} \`${obj.name}\` does not drop ALL capabilities, so it keeps the runtime defaults${netRaw}`))
   }
 
   if (!isTrue(v, v.get(sc, 'readOnlyRootFilesystem'))) {

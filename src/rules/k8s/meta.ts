@@ -165,6 +165,50 @@ export const K8S = {
     remediation: 'Remove SYS_ADMIN/ALL from `capabilities.add`; drop ALL and add back only what is needed.',
     refs: { checkov: 'CKV_K8S_39', kics: 'k8s/containers_with_sys_admin_capabilities' }
   }),
+  capabilitiesNotDropped: rule({
+    id: 'k8s/capabilities-not-dropped',
+    category: 'security',
+    severity: 'low',
+    title: 'Container keeps the default capabilities (hardening)',
+    description:
+      'Hardening: a container that does not drop ALL capabilities keeps the runtime defaults, including NET_RAW (crafted packets, ARP/DNS spoofing on the pod network) and CHOWN, SETUID and friends that most services never use.',
+    remediation: 'Add `securityContext.capabilities.drop: [ALL]` and add back only what the process needs (e.g. `NET_BIND_SERVICE`).'
+  }),
+  netRawCapability: rule({
+    id: 'k8s/net-raw-capability',
+    category: 'security',
+    severity: 'medium',
+    title: 'Container adds the NET_RAW capability',
+    description: 'NET_RAW lets a process craft raw packets: spoof ARP or DNS answers to other pods on the node, or scan the network. Few workloads other than ping-like tools need it.',
+    remediation: 'Remove NET_RAW from `capabilities.add`; drop ALL and add back only what is needed.'
+  }),
+  noSeccompProfile: rule({
+    id: 'k8s/no-seccomp-profile',
+    category: 'security',
+    severity: 'low',
+    title: 'Pod without a seccomp profile (hardening)',
+    description:
+      'Hardening: without `seccompProfile: RuntimeDefault` (or a Localhost profile) containers run Unconfined on most clusters, so every system call, including rarely needed ones used in kernel exploits, is open to them.',
+    remediation: 'Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (or on every container).'
+  }),
+  serviceAccountTokenAutomount: rule({
+    id: 'k8s/service-account-token-automount',
+    category: 'security',
+    severity: 'low',
+    title: 'Service-account token mounted where it is likely unused (hardening)',
+    description:
+      'Hardening: a pod that runs as the default service account usually never calls the Kubernetes API, yet gets a token mounted; whoever compromises the container can use it against the API server.',
+    remediation: 'Set `automountServiceAccountToken: false` on the pod (or on its ServiceAccount); give pods that need the API their own ServiceAccount.'
+  }),
+  noNetworkPolicy: rule({
+    id: 'k8s/no-network-policy',
+    category: 'security',
+    severity: 'low',
+    title: 'No NetworkPolicy selects the pods (hardening)',
+    description:
+      'Hardening: no NetworkPolicy among the manifests deployed together with the workload selects its pods, so unless a policy applied elsewhere covers the namespace, every pod of the cluster can reach them.',
+    remediation: 'Add a NetworkPolicy whose `podSelector` matches the pods and allows only the clients and ports they serve (or a default-deny policy for the namespace).'
+  }),
   writableRootFilesystem: rule({
     id: 'k8s/writable-root-filesystem',
     category: 'security',

@@ -13,17 +13,28 @@ import { readSelector, selectorMatches, type LabelSelector } from './selectors.j
 import type { CheckContext } from './containers.js'
 import { lineText, replaceScalarOnLine } from './view.js'
 
-/** What the other objects of the file say about a workload. */
+/** What the other objects of the manifest set (the file, or its folder) say about a workload. */
 export interface StreamIndex {
+  /** How messages name the set the lookups covered: "this file" or "its folder". */
+  scope: string
   budgets: { namespace?: string; selector: LabelSelector }[]
   autoscalers: { namespace?: string; kind: string; name: string; minReplicas: number }[]
+  networkPolicies: { namespace?: string; selector: LabelSelector }[]
+  serviceAccounts: { namespace?: string; name: string; automount?: boolean }[]
 }
 
-export function indexStream(objects: K8sObject[]): StreamIndex {
-  const index: StreamIndex = { budgets: [], autoscalers: [] }
+export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIndex {
+  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [] }
   for (const obj of objects) {
     const v = obj.view
-    if (obj.kind === 'PodDisruptionBudget') {
+    if (obj.kind === 'NetworkPolicy') {
+      // An empty or absent podSelector selects every pod of the namespace.
+      const selector = readSelector(v, v.at(obj.node, ['spec', 'podSelector'])) ?? { matchLabels: {}, expressions: [] }
+      index.networkPolicies.push({ namespace: obj.namespace, selector })
+    } else if (obj.kind === 'ServiceAccount') {
+      const automount = v.str(v.get(obj.node, 'automountServiceAccountToken'))?.toLowerCase()
+      index.serviceAccounts.push({ namespace: obj.namespace, name: obj.name, automount: automount === undefined ? undefined : automount === 'true' })
+    } else if (obj.kind === 'PodDisruptionBudget') {
       const selector = readSelector(v, v.at(obj.node, ['spec', 'selector']))
       if (selector) index.budgets.push({ namespace: obj.namespace, selector })
     } else if (obj.kind === 'HorizontalPodAutoscaler') {
@@ -41,7 +52,7 @@ export function indexStream(objects: K8sObject[]): StreamIndex {
 }
 
 /** Namespaces match when equal, or when either side leaves it to the apply context. */
-const sameNamespace = (a?: string, b?: string): boolean => a === undefined || b === undefined || a === b
+export const sameNamespace = (a?: string, b?: string): boolean => a === undefined || b === undefined || a === b
 
 const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet'])
 
@@ -78,7 +89,7 @@ function checkReplication(ctx: CheckContext, obj: K8sObject, pod: PodSpec, strea
   if (!covered) {
     const selector = v.get(spec, 'selector')
     const line = v.pair(selector, 'matchLabels') ? v.keyLine(selector, 'matchLabels') : v.keyLine(spec, 'selector')
-    out.push(makeFinding(K8S.noPodDisruptionBudget, ctx.path, line, `${obj.kind} \`${obj.name}\` (${replicas} replicas) has no PodDisruptionBudget in this file`))
+    out.push(makeFinding(K8S.noPodDisruptionBudget, ctx.path, line, `${obj.kind} \`${obj.name}\` (${replicas} replicas) has no PodDisruptionBudget in ${stream.scope}`))
   }
   out.push(...checkSpreading(ctx, obj, pod, replicas))
   return out

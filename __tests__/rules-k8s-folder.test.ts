@@ -1,0 +1,117 @@
+/** Kubernetes rules that look across the manifests of a folder (PDB, HPA, NetworkPolicy, ServiceAccount). */
+import { analyzeFiles } from '../src/rules/index.js'
+import { contextPathsFor } from '../src/rules/kubernetes.js'
+import type { Finding, SourceFile } from '../src/types.js'
+
+const manifest = (path: string, content: string, contextOnly?: boolean): SourceFile => ({ path, kind: 'kubernetes', content, ...(contextOnly ? { contextOnly } : {}) })
+
+const deployment = (name: string, replicas: number): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels:
+      app: ${name}
+  template:
+    metadata:
+      labels:
+        app: ${name}
+    spec:
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: kubernetes.io/hostname
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels:
+              app: ${name}
+      containers:
+        - name: ${name}
+          image: example.com/${name}:1.0.0
+`
+const pdb = (app: string): string => `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: ${app}
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels:
+      app: ${app}
+`
+const hpa = (name: string, min: number): string => `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: ${name}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: ${name}
+  minReplicas: ${min}
+  maxReplicas: 10
+`
+const netpol = (app: string): string => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: ${app}
+spec:
+  podSelector:
+    matchLabels:
+      app: ${app}
+  ingress: []
+`
+const ids = (findings: Finding[], rule: string): string[] => findings.filter((f) => f.ruleId === rule).map((f) => `${f.path}:${f.line}`).sort()
+
+describe('manifest set of a folder', () => {
+  it('counts a PodDisruptionBudget and a NetworkPolicy kept in sibling files, and only in the same folder', async () => {
+    const { findings } = await analyzeFiles([
+      manifest('k8s/web.yaml', deployment('web', 3)),
+      manifest('k8s/pdb.yaml', pdb('web')),
+      manifest('k8s/netpol.yaml', netpol('web')),
+      manifest('other/web.yaml', deployment('web', 3))
+    ])
+    expect(ids(findings, 'k8s/no-pod-disruption-budget')).toEqual(['other/web.yaml:8'])
+    expect(ids(findings, 'k8s/no-network-policy')).toEqual(['other/web.yaml:4'])
+    expect(findings.find((f) => f.ruleId === 'k8s/no-pod-disruption-budget')?.message).toContain('in the manifests of its folder')
+  })
+
+  it('lets an autoscaler in another file own the replica count (minReplicas ≥ 2 counts as replicated)', async () => {
+    const alone = await analyzeFiles([manifest('k8s/web.yaml', deployment('web', 1))])
+    expect(ids(alone.findings, 'k8s/single-replica')).toEqual(['k8s/web.yaml:6'])
+    const scaled = await analyzeFiles([manifest('k8s/web.yaml', deployment('web', 1)), manifest('k8s/hpa.yaml', hpa('web', 2))])
+    expect(ids(scaled.findings, 'k8s/single-replica')).toEqual([])
+    // Replicated through the autoscaler, so it now needs a budget.
+    expect(ids(scaled.findings, 'k8s/no-pod-disruption-budget')).toEqual(['k8s/web.yaml:8'])
+    const floorOfOne = await analyzeFiles([manifest('k8s/web.yaml', deployment('web', 3)), manifest('k8s/hpa.yaml', hpa('web', 1))])
+    expect(ids(floorOfOne.findings, 'k8s/no-pod-disruption-budget')).toEqual([])
+  })
+
+  it('uses context-only siblings for lookups but never reports on them', async () => {
+    const brokenSibling = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  hostPID: true\n  containers:\n    - name: sh\n      image: busybox\n'
+    const result = await analyzeFiles([
+      manifest('k8s/web.yaml', deployment('web', 3)),
+      manifest('k8s/pdb.yaml', pdb('web'), true),
+      manifest('k8s/debug.yaml', brokenSibling, true),
+      manifest('k8s/bad.yaml', 'kind: [', true)
+    ])
+    expect(ids(result.findings, 'k8s/no-pod-disruption-budget')).toEqual([])
+    expect(result.findings.filter((f) => f.path !== 'k8s/web.yaml')).toEqual([])
+    expect(result.notes).toEqual([])
+  })
+
+  it('still reports an unparsable manifest of the set as a note, and the others normally', async () => {
+    const result = await analyzeFiles([manifest('k8s/web.yaml', deployment('web', 3)), manifest('k8s/bad.yaml', 'kind: [')])
+    expect(result.notes.map((n) => `${n.path}:${n.reason}`)).toEqual(['k8s/bad.yaml:parse'])
+    expect(ids(result.findings, 'k8s/no-pod-disruption-budget')).toEqual(['k8s/web.yaml:8'])
+  })
+})
+
+describe('contextPathsFor', () => {
+  it('names the other manifests of the folder, not subfolders or other files', () => {
+    const tree = ['k8s/web.yaml', 'k8s/pdb.yml', 'k8s/hpa.json', 'k8s/README.md', 'k8s/overlays/prod/patch.yaml', 'other/x.yaml', 'root.yaml']
+    expect(contextPathsFor('k8s/web.yaml', tree)).toEqual(['k8s/pdb.yml', 'k8s/hpa.json'])
+    expect(contextPathsFor('root.yaml', tree)).toEqual([])
+  })
+})
