@@ -11,6 +11,7 @@ import { analyzeKubernetes, buildManifestSets, kubernetesRules, type ManifestSet
 import { analyzeCloudformation, cloudformationRules } from './cloudformation.js'
 import { analyzeTerraform, terraformRules } from './terraform.js'
 import { scanSecrets, secretRules } from './secrets.js'
+import { analyzeCharts, helmRules, type HelmOptions } from './helm/index.js'
 import { ParseError } from './yaml.js'
 
 /** What the engine learns from the whole file list before analysing any one file. */
@@ -25,7 +26,7 @@ const ANALYZERS: Partial<Record<FileKind, Analyzer>> = {
   compose: analyzeCompose,
   workflow: analyzeWorkflow,
   kubernetes: (file, project) => analyzeKubernetes(file, project?.manifests),
-  // Helm templates are Go templates, not YAML; rendered manifests are classified as kubernetes.
+  // Helm templates are Go templates, not YAML: charts are rendered as a whole (rules/helm).
   cloudformation: analyzeCloudformation,
   terraform: analyzeTerraform
 }
@@ -35,6 +36,7 @@ export const ALL_RULES: RuleMeta[] = [
   ...composeRules,
   ...workflowRules,
   ...kubernetesRules,
+  ...helmRules,
   ...cloudformationRules,
   ...terraformRules,
   ...secretRules
@@ -85,8 +87,13 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   return { findings: dedupeFindings(findings), notes, secretValues }
 }
 
+export interface AnalyzeOptions {
+  /** Helm charts: rendering options and manifests rendered by an earlier step. */
+  helm?: HelmOptions
+}
+
 /** Analyzes many files, in order; one broken file never stops the others. */
-export async function analyzeFiles(files: SourceFile[]): Promise<AnalysisResult> {
+export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const out: AnalysisResult = { findings: [], notes: [], secretValues: [] }
   // Built once for the whole list: context-only files count here and nowhere else.
   const project: ProjectContext = { manifests: buildManifestSets(files) }
@@ -96,6 +103,14 @@ export async function analyzeFiles(files: SourceFile[]): Promise<AnalysisResult>
     out.findings.push(...r.findings)
     out.notes.push(...r.notes)
     out.secretValues.push(...r.secretValues)
+  }
+  // Charts are rendered as a whole, once per analysis, never file by file.
+  try {
+    const charts = await analyzeCharts(files, options.helm)
+    out.findings.push(...charts.findings)
+    out.notes.push(...charts.notes)
+  } catch (e) {
+    out.notes.push({ path: '.', reason: 'error', message: `Helm charts were not analysed: ${(e as Error)?.message ?? String(e)}` })
   }
   out.findings.sort(compareFindings)
   out.secretValues = [...new Set(out.secretValues)]

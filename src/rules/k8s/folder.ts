@@ -43,7 +43,7 @@ export function parseManifest(content: string): ParsedManifest {
  * Builds the folder index once for a whole file list. Files that do not parse are left out here;
  * the analyzer reports them as a note when it reaches them.
  */
-export function buildManifestSets(files: readonly SourceFile[]): ManifestSets {
+export function buildManifestSets(files: readonly SourceFile[], scope = 'the manifests of its folder'): ManifestSets {
   const parsed = new Map<string, ParsedManifest>()
   const objectsByFolder = new Map<string, K8sObject[]>()
   for (const file of files) {
@@ -59,7 +59,7 @@ export function buildManifestSets(files: readonly SourceFile[]): ManifestSets {
     objectsByFolder.set(folder, [...(objectsByFolder.get(folder) ?? []), ...manifest.objects])
   }
   const byFolder = new Map<string, StreamIndex>()
-  for (const [folder, objects] of objectsByFolder) byFolder.set(folder, indexStream(objects, 'the manifests of its folder'))
+  for (const [folder, objects] of objectsByFolder) byFolder.set(folder, indexStream(objects, scope))
   return { byFolder, parsed }
 }
 
