@@ -8,7 +8,6 @@ import { execFile } from 'node:child_process'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import type { SourceFile } from '../../types.js'
 
 export interface RenderOptions {
   /** Executable to run; `helm` from PATH by default. */

@@ -32,7 +32,7 @@ export function splitRendered(output: string): { chart: string; templates: Rende
   }))
 }
 
-const KEY = /^\s*(?:-\s+)?["']?([A-Za-z0-9_.\/-]+)["']?\s*:\s*(.*?)\s*$/
+const KEY = /^\s*(?:-\s+)?["']?([A-Za-z0-9_./-]+)["']?\s*:\s*(.*?)\s*$/
 
 /** Lines of `text` whose key is `key` (1-based), with the text after the colon. */
 function keyLines(text: string, key: string): { line: number; rest: string }[] {
