@@ -271,6 +271,16 @@ jobs:
     expect(ids(run(fetch), 'workflow/untrusted-checkout')).toEqual(['workflow/untrusted-checkout@8'])
   })
 
+  it('does not call a job a release job for a word in the middle of its name, nor a kind e2e job a deploy', () => {
+    const named = (id: string, name: string): string => steps('      - run: make\n').replace('  build:\n', `  ${id}:\n    name: ${name}\n`)
+    expect(ids(run(named('setup-variables', 'Setup Release Variables')), 'workflow/deploy')).toEqual([])
+    expect(ids(run(named('list_lts_releases', 'List active LTS releases')), 'workflow/deploy')).toEqual([])
+    expect(ids(run(named('publish_main', 'Publish main branch artifacts')), 'workflow/deploy')).toEqual(['workflow/deploy-without-environment@5'])
+    const e2e = steps('      - uses: helm/kind-action@ef37e7f390d99f746eb8b610417061a60e82a6cc\n      - run: kubectl apply -f config/\n').replace('  build:', '  cluster-test:')
+    expect(ids(run(e2e), 'workflow/deploy')).toEqual([])
+    expect(ids(run(e2e.replace(/ {6}- uses: helm\/kind-action@\w+\n/, '')), 'workflow/deploy')).toEqual(['workflow/deploy-without-environment@5', 'workflow/deploy-without-verification@9'])
+  })
+
   it('accepts deploy actions that wait for the rollout themselves', () => {
     const deploy = (body: string): string => steps(body).replace('  build:', '  deploy:').replace('concurrency: one\n', 'concurrency: one\n')
     const verified = (body: string): string[] => ids(run(deploy(body)), 'workflow/deploy-without-verification')

@@ -14,9 +14,21 @@ const DEPLOY_COMMAND =
   /\b(kubectl\s+(apply|set\s+image|rollout\s+restart|replace)|(terraform|tofu|terragrunt)\s+(run-all\s+)?apply|helm\s+(upgrade|install)|helmfile\s+(apply|sync)|pulumi\s+up|cdk\s+deploy|sam\s+deploy|(serverless|sls)\s+deploy|aws\s+ecs\s+update-service|aws\s+cloudformation\s+deploy|aws\s+lambda\s+update-function-code|gcloud\s+(run|app|functions)\s+deploy|az\s+(webapp|containerapp|functionapp)\s+(deploy|update|up)|fly(ctl)?\s+deploy|netlify\s+deploy|firebase\s+deploy|kamal\s+deploy|argocd\s+app\s+sync|ansible-playbook)\b/i
 const RELEASE_COMMAND =
   /\b((npm|yarn|pnpm)\s+publish|twine\s+upload|cargo\s+publish|gem\s+push|docker\s+push|goreleaser|gh\s+release\s+create|mvn\s+[^\n]*\bdeploy|gradlew?\s+[^\n]*publish)\b/i
-/** Words in job ids and names, not inside longer words (`prerelease`, `redeploy` do not count). */
+/** Words in step names, not inside longer words (`prerelease`, `redeploy` do not count). */
 const DEPLOY_WORD = /(^|[^a-z])deploy/i
 const RELEASE_WORD = /(^|[^a-z])(release|publish)/i
+/**
+ * A job id or name alone makes a deploy or release job only when it starts with the word:
+ * "Deploy to staging", `publish_main`, but not "Setup Release Variables" or `list_lts_releases`.
+ */
+const DEPLOY_LABEL = /^deploy/i
+const RELEASE_LABEL = /^(release|publish)/i
+/**
+ * Steps that create a throwaway cluster on the runner: a `kubectl apply` or `helm install` in the
+ * same job goes to that test cluster, not to an environment anyone uses.
+ */
+const EPHEMERAL_CLUSTER_ACTIONS = new Set(['helm/kind-action', 'engineerd/setup-kind', 'container-tools/kind-action', 'medyagh/setup-minikube', 'manusa/actions-setup-minikube', 'absaoss/k3d-action', 'nolar/setup-k3d-k3s'])
+const EPHEMERAL_CLUSTER_COMMAND = /(kind\s+create\s+cluster|k3d\s+cluster\s+create|minikube\s+start|ctlptl\s+create\s+cluster)/
 const VERIFICATION =
   /rollback|roll\s*back|rollout\s+status|kubectl\s+wait|smoke|verif|health|--atomic|--wait\b|wait-for|wait_for|readiness|e2e|end-to-end|canary|status\s+check|curl\s[^\n]*(-f\b|--fail)/i
 
@@ -103,15 +115,22 @@ function releasesForReal(repo: string, step: StepModel): boolean {
   return true
 }
 
+function createsEphemeralCluster(job: JobModel): boolean {
+  return job.steps.some((s) => EPHEMERAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? '') || EPHEMERAL_CLUSTER_COMMAND.test(scalarString(s.run) ?? ''))
+}
+
 function deployEvidence(job: JobModel): DeployEvidence | undefined {
-  const label = `${job.id} ${job.name ?? ''}`
+  const labels = [job.id, job.name ?? '']
+  const labelled = (word: RegExp): boolean => labels.some((l) => word.test(l.trim()))
+  // End-to-end tests against a kind/k3d/minikube cluster deploy nothing, whatever their commands.
+  if (createsEphemeralCluster(job) && !labelled(DEPLOY_LABEL) && !labelled(RELEASE_LABEL)) return undefined
   const steps = job.steps.map((s) => ({ step: s, kind: stepKind(s) }))
   const deployStep = steps.find((s) => s.kind === 'deploy')?.step
   if (deployStep) return { kind: 'deploy', step: deployStep }
-  if (DEPLOY_WORD.test(label)) return { kind: 'deploy' }
+  if (labelled(DEPLOY_LABEL)) return { kind: 'deploy' }
   const releaseStep = steps.find((s) => s.kind === 'release')?.step
   if (releaseStep) return { kind: 'release', step: releaseStep }
-  if (RELEASE_WORD.test(label)) return { kind: 'release' }
+  if (labelled(RELEASE_LABEL)) return { kind: 'release' }
   return undefined
 }
 

@@ -55,9 +55,9 @@ export const RULES = {
     id: 'workflow/unpinned-action',
     category: 'immutability',
     severity: 'high',
-    title: 'Third-party action not pinned to a commit SHA',
+    title: 'Action from another repository not pinned to a commit SHA',
     description:
-      'A third-party action or reusable workflow is referenced by a tag or branch, which its owner (or whoever compromises it) can move to different code at any time.',
+      'An action or reusable workflow from another repository (not `actions/*` or `github/*`) is referenced by a tag or branch, which its owner (or whoever compromises it) can move to different code at any time.',
     remediation: 'Pin to the full 40-character commit SHA and keep the version in a comment: `uses: owner/repo@<sha> # v1.2.3`; let Dependabot or Renovate update it.',
     refs: { kics: 'cicd/github/unpinned_actions_full_length_commit_sha', zizmor: 'unpinned-uses' }
   }),

@@ -32,7 +32,7 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
     if (VERSION_TAG.test(ref)) return undefined
     return makeFinding(RULES.unpinnedFirstParty, ctx.path, line, `${what} \`${target}\` follows ${refText} instead of a release tag or commit SHA.`)
   }
-  return makeFinding(RULES.unpinnedAction, ctx.path, line, `third-party ${what} \`${target}\` is referenced by ${refText}, not a full commit SHA.`)
+  return makeFinding(RULES.unpinnedAction, ctx.path, line, `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA.`)
 }
 
 function imageOf(node: unknown): Node | undefined {
