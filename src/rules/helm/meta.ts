@@ -50,7 +50,7 @@ export const HELM = {
     title: 'Chart sets no resource requests or limits by default',
     description: 'An empty `resources` default installs containers without requests or limits unless the installer sets them, so the scheduler cannot place them by their needs and one pod can starve its node.',
     remediation: 'Default `resources.requests` (cpu, memory) and `resources.limits.memory` to what the workload needs at steady state.',
-    refs: { checkov: ['CKV_K8S_10', 'CKV_K8S_12'], kics: 'k8s/memory_requests_not_defined' }
+    refs: { checkov: ['CKV_K8S_10', 'CKV_K8S_12'], kics: 'k8s/memory_requests_not_defined', trivy: ['AVD-KSV-0015', 'AVD-KSV-0016'] }
   }),
   valuesProbeDisabled: rule({
     id: 'helm/values-probe-disabled',

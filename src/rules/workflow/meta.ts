@@ -69,7 +69,7 @@ export const RULES = {
     description:
       'An `actions/*` or `github/*` action is referenced by a branch (or no ref at all), so every run may pick up different code. Version tags of GitHub-owned actions are accepted, as KICS and zizmor do by default.',
     remediation: 'Reference a release tag (`@v4`) or, stricter, the full commit SHA with the version in a comment.',
-    refs: { zizmor: 'unpinned-uses' }
+    refs: { kics: 'cicd/github/unpinned_actions_full_length_commit_sha', zizmor: 'unpinned-uses' }
   }),
   unpinnedImage: rule({
     id: 'workflow/unpinned-image',
@@ -131,7 +131,8 @@ export const RULES = {
     severity: 'high',
     title: 'Secret exposed to untrusted pull request code',
     description: 'A secret is made available to a step that runs after the pull request head was checked out in a privileged workflow, where fork code can read it.',
-    remediation: 'Do not pass secrets to jobs that build or run pull request code; move the privileged step to a separate job or workflow that does not check out the head.'
+    remediation: 'Do not pass secrets to jobs that build or run pull request code; move the privileged step to a separate job or workflow that does not check out the head.',
+    refs: { zizmor: 'dangerous-triggers' }
   }),
   literalCredential: rule({
     id: 'workflow/literal-credential',
