@@ -197,6 +197,9 @@ featureFlags:
     )
     expect(findings.find((f) => f.line === 4)?.message).toBe('chart default `controller.podSecurityContext.runAsUser` runs the containers as UID 0 (root)')
     expect(checkValues('values.yaml', 'securityContext: {}\n')[0].message).toMatch(/^hardening: /)
+    // A component that is off by default installs nothing: its empty probes and resources do not matter.
+    const off = 'sidecar:\n  enabled: false\n  livenessProbe: {}\n  resources: {}\nmain:\n  resources: {}\n'
+    expect(checkValues('values.yaml', off).map((f) => `${f.ruleId}@${f.line}`)).toEqual(['helm/values-no-resources@6'])
   })
 })
 

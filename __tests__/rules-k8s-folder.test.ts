@@ -108,6 +108,16 @@ describe('manifest set of a folder', () => {
   })
 })
 
+describe('Services behind an Ingress of the set', () => {
+  const service = (name: string): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  type: NodePort\n  selector:\n    app: ${name}\n  ports:\n    - port: 8080\n`
+  const ingress = (backend: string): string =>
+    `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: ${backend}\n                port:\n                  number: 8080\n`
+  it('accepts a NodePort Service that an Ingress routes to, and still reports one nothing routes to', async () => {
+    const { findings } = await analyzeFiles([manifest('k8s/svc.yaml', service('web')), manifest('k8s/other.yaml', service('admin')), manifest('k8s/ingress.yaml', ingress('web'))])
+    expect(ids(findings, 'k8s/node-port-service')).toEqual(['k8s/other.yaml:6'])
+  })
+})
+
 describe('contextPathsFor', () => {
   it('names the other manifests of the folder, not subfolders or other files', () => {
     const tree = ['k8s/web.yaml', 'k8s/pdb.yml', 'k8s/hpa.json', 'k8s/README.md', 'k8s/overlays/prod/patch.yaml', 'other/x.yaml', 'root.yaml']

@@ -278,6 +278,7 @@ jobs:
     expect(ids(run(named('publish_main', 'Publish main branch artifacts')), 'workflow/deploy')).toEqual(['workflow/deploy-without-environment@5'])
     const e2e = steps('      - uses: helm/kind-action@ef37e7f390d99f746eb8b610417061a60e82a6cc\n      - run: kubectl apply -f config/\n').replace('  build:', '  cluster-test:')
     expect(ids(run(e2e), 'workflow/deploy')).toEqual([])
+    expect(ids(run(e2e.replace(/uses: helm\/kind-action@\w+/, 'run: kind create cluster --wait 60s')), 'workflow/deploy')).toEqual([])
     expect(ids(run(e2e.replace(/ {6}- uses: helm\/kind-action@\w+\n/, '')), 'workflow/deploy')).toEqual(['workflow/deploy-without-environment@5', 'workflow/deploy-without-verification@9'])
   })
 

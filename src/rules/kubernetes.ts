@@ -35,7 +35,7 @@ function analyzeObject(ctx: CheckContext, obj: K8sObject, stream: ReturnType<typ
     case 'ClusterRoleBinding':
       return checkBinding(ctx, obj)
     case 'Service':
-      return checkService(ctx, obj)
+      return checkService(ctx, obj, stream)
     case 'PersistentVolume':
       return checkPersistentVolume(ctx, obj)
   }

@@ -17,6 +17,8 @@ interface Visit {
 
 /** Every key/value pair of the document, depth first, with its key path. */
 function* walk(node: unknown, path: string[] = []): Generator<Visit> {
+  // A component switched off by default (`enabled: false`) installs nothing its values could harm.
+  if (isMap(node) && scalar(node.get('enabled', true)) === 'false') return
   if (isMap(node)) {
     for (const pair of node.items) {
       if (!isScalar(pair.key)) continue

@@ -4,6 +4,7 @@ import { makeFinding } from './finding.js'
 import { K8S } from './meta.js'
 import type { K8sObject } from './objects.js'
 import type { CheckContext } from './containers.js'
+import { sameNamespace, type StreamIndex } from './workloads.js'
 
 export function checkRole(ctx: CheckContext, obj: K8sObject): Finding[] {
   const v = obj.view
@@ -36,11 +37,13 @@ function isRestrictedByAnnotation(annotations: Record<string, string>): boolean 
   })
 }
 
-export function checkService(ctx: CheckContext, obj: K8sObject): Finding[] {
+export function checkService(ctx: CheckContext, obj: K8sObject, stream?: StreamIndex): Finding[] {
   const v = obj.view
   const spec = v.get(obj.node, 'spec')
   const type = v.str(v.get(spec, 'type'))
   if (type === 'NodePort') {
+    // The backend of an Ingress in the same set: GKE and other instance-mode controllers route through the node port.
+    if (stream?.ingressBackends.some((b) => b.name === obj.name && sameNamespace(b.namespace, obj.namespace))) return []
     return [makeFinding(K8S.nodePort, ctx.path, v.keyLine(spec, 'type'), `Service \`${obj.name}\` is of type NodePort`)]
   }
   if (type !== 'LoadBalancer') return []

@@ -21,13 +21,23 @@ export interface StreamIndex {
   autoscalers: { namespace?: string; kind: string; name: string; minReplicas: number }[]
   networkPolicies: { namespace?: string; selector: LabelSelector }[]
   serviceAccounts: { namespace?: string; name: string; automount?: boolean }[]
+  /** Services an Ingress routes to (instance-mode ingress controllers need them to be NodePort). */
+  ingressBackends: { namespace?: string; name: string }[]
 }
 
 export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIndex {
-  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [] }
+  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [] }
   for (const obj of objects) {
     const v = obj.view
-    if (obj.kind === 'NetworkPolicy') {
+    if (obj.kind === 'Ingress') {
+      const spec = v.get(obj.node, 'spec')
+      const backends = [v.get(spec, 'defaultBackend'), v.get(spec, 'backend')]
+      for (const rule of v.items(v.get(spec, 'rules'))) for (const p of v.items(v.at(rule, ['http', 'paths']))) backends.push(v.get(p, 'backend'))
+      for (const b of backends) {
+        const name = v.str(v.at(b, ['service', 'name'])) ?? v.str(v.get(b, 'serviceName'))
+        if (name) index.ingressBackends.push({ namespace: obj.namespace, name })
+      }
+    } else if (obj.kind === 'NetworkPolicy') {
       // An empty or absent podSelector selects every pod of the namespace.
       const selector = readSelector(v, v.at(obj.node, ['spec', 'podSelector'])) ?? { matchLabels: {}, expressions: [] }
       index.networkPolicies.push({ namespace: obj.namespace, selector })
