@@ -290,6 +290,7 @@ jobs:
     expect(verified('      - uses: aws-actions/amazon-ecs-deploy-task-definition@v2\n        with:\n          service: web\n')).toEqual(['workflow/deploy-without-verification@9'])
     expect(verified('      - run: kubectl apply -f k8s/\n      - run: kubectl rollout status deployment/web --timeout=120s\n')).toEqual([])
     expect(verified('      - run: kubectl apply -f k8s/\n')).toEqual(['workflow/deploy-without-verification@9'])
+    expect(verified('      - run: |\n          make deploy\n          until make all_nodes_running; do sleep 10; done\n')).toEqual([])
   })
 
   it('accepts SLSA generator workflows called by a release tag, the only form they verify', () => {

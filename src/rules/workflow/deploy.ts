@@ -30,7 +30,7 @@ const RELEASE_LABEL = /^(release|publish)/i
 const EPHEMERAL_CLUSTER_ACTIONS = new Set(['helm/kind-action', 'engineerd/setup-kind', 'container-tools/kind-action', 'medyagh/setup-minikube', 'manusa/actions-setup-minikube', 'absaoss/k3d-action', 'nolar/setup-k3d-k3s'])
 const EPHEMERAL_CLUSTER_COMMAND = /\b(kind\s+create\s+cluster|k3d\s+cluster\s+create|minikube\s+start|ctlptl\s+create\s+cluster)\b/
 const VERIFICATION =
-  /rollback|roll\s*back|rollout\s+status|kubectl\s+wait|smoke|verif|health|--atomic|--wait\b|wait-for|wait_for|readiness|e2e|end-to-end|canary|status\s+check|curl\s[^\n]*(-f\b|--fail)/i
+  /rollback|roll\s*back|rollout\s+status|kubectl\s+wait|smoke|verif|health|--atomic|--wait\b|wait-for|wait_for|readiness|e2e|end-to-end|canary|status\s+check|curl\s[^\n]*(-f\b|--fail)|\buntil\b[^\n]*(running|ready|healthy|available)/i
 
 /**
  * Actions known to publish or deploy. An action is classified by this list, never by a word in
