@@ -118,6 +118,24 @@ describe('Services behind an Ingress of the set', () => {
   })
 })
 
+describe('Service selectors across the set', () => {
+  const service = (selector: string, namespace?: string): string =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n${namespace ? `  namespace: ${namespace}\n` : ''}spec:\n  selector:\n    app: ${selector}\n  ports:\n    - port: 80\n`
+  it('reports a selector that matches no pod of the workloads in the folder, at the selector', async () => {
+    const broken = await analyzeFiles([manifest('k8s/web.yaml', deployment('web', 3)), manifest('k8s/svc.yaml', service('wbe'))])
+    expect(ids(broken.findings, 'k8s/service-selects-no-pods')).toEqual(['k8s/svc.yaml:6'])
+    expect(broken.findings.find((f) => f.ruleId === 'k8s/service-selects-no-pods')?.message).toBe('Service `web` selects `app=wbe`, which no pod of the workloads in the manifests of its folder carries')
+    const fine = await analyzeFiles([manifest('k8s/web.yaml', deployment('web', 3)), manifest('k8s/svc.yaml', service('web'))])
+    expect(ids(fine.findings, 'k8s/service-selects-no-pods')).toEqual([])
+  })
+  it('says nothing when the folder holds no workload of the Service namespace', async () => {
+    const alone = await analyzeFiles([manifest('k8s/svc.yaml', service('wbe'))])
+    expect(ids(alone.findings, 'k8s/service-selects-no-pods')).toEqual([])
+    const otherNamespace = await analyzeFiles([manifest('k8s/web.yaml', deployment('web', 3).replace('  name: web\n', '  name: web\n  namespace: a\n')), manifest('k8s/svc.yaml', service('wbe', 'b'))])
+    expect(ids(otherNamespace.findings, 'k8s/service-selects-no-pods')).toEqual([])
+  })
+})
+
 describe('contextPathsFor', () => {
   it('names the other manifests of the folder, not subfolders or other files', () => {
     const tree = ['k8s/web.yaml', 'k8s/pdb.yml', 'k8s/hpa.json', 'k8s/README.md', 'k8s/overlays/prod/patch.yaml', 'other/x.yaml', 'root.yaml']

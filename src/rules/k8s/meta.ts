@@ -345,6 +345,15 @@ export const K8S = {
     remediation: 'Set `spec.loadBalancerSourceRanges` to the client CIDRs, or use an internal load balancer.',
     refs: { kics: 'k8s/service_with_external_load_balancer' }
   }),
+  serviceSelectsNoPods: rule({
+    id: 'k8s/service-selects-no-pods',
+    category: 'slo',
+    severity: 'medium',
+    title: 'Service selector matches none of the pods deployed with it',
+    description:
+      'The selector of a Service matches the pod labels of none of the workloads in its manifest set (its folder, or the rendered chart), usually a typo or a label renamed on one side only: the Service gets no endpoints and every request to it fails.',
+    remediation: 'Make `spec.selector` equal to labels the target pods carry (`spec.template.metadata.labels` of the workload).'
+  }),
   nodePort: rule({
     id: 'k8s/node-port-service',
     category: 'security',

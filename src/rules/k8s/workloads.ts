@@ -8,7 +8,7 @@ import type { Node } from '../yaml.js'
 import { isMap } from '../yaml.js'
 import { makeFinding } from './finding.js'
 import { K8S } from './meta.js'
-import { numberAt, type K8sObject, type PodSpec } from './objects.js'
+import { numberAt, podSpecOf, type K8sObject, type PodSpec } from './objects.js'
 import { readSelector, selectorMatches, type LabelSelector } from './selectors.js'
 import type { CheckContext } from './containers.js'
 import { lineText, replaceScalarOnLine } from './view.js'
@@ -23,12 +23,16 @@ export interface StreamIndex {
   serviceAccounts: { namespace?: string; name: string; automount?: boolean }[]
   /** Services an Ingress routes to (instance-mode ingress controllers need them to be NodePort). */
   ingressBackends: { namespace?: string; name: string }[]
+  /** Labels of the pods every workload of the set runs. */
+  pods: { namespace?: string; labels: Record<string, string> }[]
 }
 
 export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIndex {
-  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [] }
+  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [], pods: [] }
   for (const obj of objects) {
     const v = obj.view
+    const pod = podSpecOf(obj)
+    if (pod) index.pods.push({ namespace: obj.namespace, labels: pod.labels })
     if (obj.kind === 'Ingress') {
       const spec = v.get(obj.node, 'spec')
       const backends = [v.get(spec, 'defaultBackend'), v.get(spec, 'backend')]
