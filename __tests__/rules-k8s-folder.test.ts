@@ -108,6 +108,27 @@ describe('manifest set of a folder', () => {
   })
 })
 
+describe('kustomizations widen the set', () => {
+  const other = (path: string, content: string): SourceFile => ({ path, kind: 'other', content })
+  it('counts a budget an overlay adds for a base it includes, and only through a local include', async () => {
+    const base = manifest('deploy/base/web.yaml', deployment('web', 3))
+    const alone = await analyzeFiles([base, manifest('deploy/overlays/prod/pdb.yaml', pdb('web'))])
+    expect(ids(alone.findings, 'k8s/no-pod-disruption-budget')).toEqual(['deploy/base/web.yaml:8'])
+    const kustomization = other('deploy/overlays/prod/kustomization.yaml', 'resources:\n  - ../../base\n  - pdb.yaml\n  - https://github.com/acme/x//base\n')
+    const together = await analyzeFiles([base, manifest('deploy/overlays/prod/pdb.yaml', pdb('web')), kustomization])
+    expect(ids(together.findings, 'k8s/no-pod-disruption-budget')).toEqual([])
+    // A base with no kustomization including it keeps its own folder as its set.
+    const unrelated = other('deploy/overlays/prod/kustomization.yaml', 'resources:\n  - pdb.yaml\n')
+    const apart = await analyzeFiles([base, manifest('deploy/overlays/prod/pdb.yaml', pdb('web')), unrelated])
+    expect(ids(apart.findings, 'k8s/no-pod-disruption-budget')).toEqual(['deploy/base/web.yaml:8'])
+    expect(apart.notes).toEqual([])
+  })
+  it('ignores a kustomization that does not parse', async () => {
+    const result = await analyzeFiles([manifest('k/web.yaml', deployment('web', 3)), other('k/kustomization.yaml', 'resources: [\n')])
+    expect(ids(result.findings, 'k8s/no-pod-disruption-budget')).toEqual(['k/web.yaml:8'])
+  })
+})
+
 describe('Services behind an Ingress of the set', () => {
   const service = (name: string): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  type: NodePort\n  selector:\n    app: ${name}\n  ports:\n    - port: 8080\n`
   const ingress = (backend: string): string =>

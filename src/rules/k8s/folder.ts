@@ -1,9 +1,12 @@
 /**
  * The manifest set a Kubernetes file belongs to: every manifest of the same folder (the unit a
- * `kubectl apply -f dir/` or a kustomization deploys together). Rules that ask "is there a
- * PodDisruptionBudget / autoscaler / NetworkPolicy for this workload" look across the whole set,
- * so a budget kept in `pdb.yaml` next to `deployment.yaml` counts.
+ * `kubectl apply -f dir/` deploys together), widened by kustomizations: a folder whose
+ * `kustomization.yaml` lists other folders or files as resources is deployed together with them.
+ * Rules that ask "is there a PodDisruptionBudget / autoscaler / NetworkPolicy for this workload"
+ * look across the whole set, so a budget kept in `pdb.yaml` next to `deployment.yaml`, or added
+ * by an overlay, counts.
  */
+import { posix } from 'node:path'
 import type { SourceFile } from '../../types.js'
 import { assertNoAliasBomb, parseYaml } from '../yaml.js'
 import { objectsOf, type K8sObject } from './objects.js'
@@ -58,9 +61,63 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
     const folder = folderOf(file.path)
     objectsByFolder.set(folder, [...(objectsByFolder.get(folder) ?? []), ...manifest.objects])
   }
+  const units = deploymentUnits(files)
   const byFolder = new Map<string, StreamIndex>()
-  for (const [folder, objects] of objectsByFolder) byFolder.set(folder, indexStream(objects, scope))
+  for (const folder of objectsByFolder.keys()) {
+    const together = units.get(folder) ?? new Set([folder])
+    const objects = [...together].flatMap((f) => objectsByFolder.get(f) ?? [])
+    byFolder.set(folder, indexStream(objects, together.size > 1 ? `${scope} or its kustomization` : scope))
+  }
   return { byFolder, parsed }
+}
+
+const KUSTOMIZATION = /(^|\/)(kustomization\.ya?ml|Kustomization)$/
+
+/** Local folders a kustomization names in `resources`/`bases` (files count by their folder); remote ones are skipped. */
+function kustomizationFolders(file: SourceFile): string[] {
+  let resources: unknown[]
+  try {
+    const doc = parseYaml(file.content.replace(/\r\n?/g, '\n')).docs[0]?.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null
+    resources = [...(Array.isArray(doc?.resources) ? doc.resources : []), ...(Array.isArray(doc?.bases) ? doc.bases : [])]
+  } catch {
+    return []
+  }
+  const here = folderOf(file.path)
+  const out: string[] = []
+  for (const r of resources) {
+    if (typeof r !== 'string' || /:\/\/|^github\.com\/|^git@/.test(r)) continue
+    const target = posix.normalize(posix.join(here || '.', r)).replace(/\/$/, '')
+    if (target.startsWith('..')) continue
+    out.push(MANIFEST_NAME.test(target) ? folderOf(target) : target === '.' ? '' : target)
+  }
+  return out
+}
+
+/**
+ * For each folder, the folders deployed together with it: every kustomization that includes the
+ * folder (directly or through other kustomizations) brings in all it includes. Lenient on purpose:
+ * a base used by two overlays counts a budget that either overlay adds.
+ */
+function deploymentUnits(files: readonly SourceFile[]): Map<string, Set<string>> {
+  const includes = new Map<string, string[]>()
+  for (const f of files) if (KUSTOMIZATION.test(f.path)) includes.set(folderOf(f.path), kustomizationFolders(f))
+  const closure = (root: string): Set<string> => {
+    const seen = new Set<string>()
+    const stack = [root]
+    while (stack.length) {
+      const folder = stack.pop() as string
+      if (seen.has(folder)) continue
+      seen.add(folder)
+      stack.push(...(includes.get(folder) ?? []))
+    }
+    return seen
+  }
+  const units = new Map<string, Set<string>>()
+  for (const k of includes.keys()) {
+    const members = closure(k)
+    for (const m of members) units.set(m, new Set([...(units.get(m) ?? [m]), ...members]))
+  }
+  return units
 }
 
 const MANIFEST_NAME = /\.(ya?ml|json)$/i

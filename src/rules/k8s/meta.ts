@@ -38,7 +38,7 @@ export const K8S = {
     category: 'slo',
     severity: 'low',
     title: 'Replicated workload without PodDisruptionBudget',
-    description: 'Without a PodDisruptionBudget a node drain may evict all replicas at once. Only PodDisruptionBudgets in the same file are seen.',
+    description: 'Without a PodDisruptionBudget a node drain may evict all replicas at once. PodDisruptionBudgets among the manifests deployed together (same folder, kustomization or rendered chart) count.',
     remediation: 'Add a PodDisruptionBudget (`minAvailable` or `maxUnavailable`) whose selector matches the pod labels.',
     refs: { kics: ['k8s/deployment_without_pod_disruption_budget', 'k8s/statefulset_without_pod_disruption_budget'] }
   }),
