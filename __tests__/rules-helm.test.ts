@@ -174,6 +174,14 @@ describe('without helm on PATH', () => {
   })
 })
 
+describe('Helm files outside a chart of the list', () => {
+  it('checks a values file changed on its own and notes other loose Helm files', async () => {
+    const { findings, notes } = await analyzeFiles([helm('deploy/values-prod.yaml', 'image:\n  tag: latest\n'), helm('deploy/helpers.tpl', '{{- define "x" }}{{ end }}\n')])
+    expect(at(findings, 'helm/values-image-latest')).toEqual(['deploy/values-prod.yaml:2'])
+    expect(notes.map((n) => n.path)).toEqual(['deploy/helpers.tpl'])
+  })
+})
+
 describe('values.yaml defaults', () => {
   it('reports insecure and empty defaults at their keys, labelling hardening', () => {
     const values = `controller:

@@ -52,8 +52,10 @@ async function readRenderedDir(dir: string): Promise<string> {
 }
 
 export async function analyzeCharts(files: readonly SourceFile[], opts: HelmOptions = {}): Promise<HelmResult> {
-  const charts = chartsOf(files).filter((c) => c.files.some((f) => f.kind === 'helm' && !f.contextOnly))
+  const all = chartsOf(files)
+  const charts = all.filter((c) => c.files.some((f) => f.kind === 'helm' && !f.contextOnly))
   const out: HelmResult = { findings: [], notes: [] }
+  out.findings.push(...orphanFindings(files, all, out.notes))
   if (charts.length === 0) return out
 
   let prerendered: Map<string, RenderedTemplate[]> | undefined
@@ -101,6 +103,28 @@ export async function analyzeCharts(files: readonly SourceFile[], opts: HelmOpti
   }
   const contextOnly = new Set(files.filter((f) => f.contextOnly).map((f) => f.path))
   return { findings: out.findings.filter((f) => !contextOnly.has(f.path)), notes: out.notes }
+}
+
+/**
+ * Helm files outside any chart folder of the list (a values file changed on its own, a values
+ * override kept next to a deploy script): values files get the defaults checks, the rest a note.
+ */
+function orphanFindings(files: readonly SourceFile[], charts: Chart[], notes: FileNote[]): Finding[] {
+  const owned = new Set(charts.flatMap((c) => c.files.map((f) => f.path)))
+  const out: Finding[] = []
+  for (const f of files) {
+    if (f.kind !== 'helm' || f.contextOnly || owned.has(f.path)) continue
+    if (/(^|\/)values[^/]*\.ya?ml$/i.test(f.path)) {
+      try {
+        out.push(...checkValues(f.path, f.content.replace(/\r\n?/g, '\n')))
+      } catch (e) {
+        notes.push({ path: f.path, reason: 'parse', message: `${f.path}: could not be parsed: ${(e as Error).message}` })
+      }
+    } else {
+      notes.push({ path: f.path, reason: 'unavailable', message: `${f.path}: Helm file outside a chart folder of this change, not analysed beyond the secret scan` })
+    }
+  }
+  return out
 }
 
 function valuesFindings(chart: Chart, notes: FileNote[]): Finding[] {
