@@ -100,6 +100,21 @@ for (const b of BANDS) {
   const s = stats[b]
   console.log(`| ${b} | ${s.findings} | ${s.judged} | ${s.true} | ${s.debatable} | ${s.false} | ${pct(s.true, s.judged)} | ${pct(s.judged - s.false, s.judged)} | ${s.unjudged} |`)
 }
+// Per rule family (the prefix of the rule id), so each owner sees their share.
+const families = new Map()
+for (const r of rows) {
+  const fam = r.finding.ruleId.split('/')[0]
+  const s = families.get(fam) ?? { findings: 0, judged: 0, true: 0, debatable: 0, false: 0 }
+  s.findings++
+  if (r.judgement) {
+    s.judged++
+    s[r.judgement.verdict]++
+  }
+  families.set(fam, s)
+}
+console.log('\n| Rule family | Findings | Judged | True | Debatable | False |')
+console.log('|---|---|---|---|---|---|')
+for (const [fam, s] of [...families].sort()) console.log(`| ${fam} | ${s.findings} | ${s.judged} | ${s.true} | ${s.debatable} | ${s.false} |`)
 const seconds = judgementsFile.judgements.filter((j) => j.second)
 if (seconds.length) {
   const agree = seconds.filter((j) => j.second.verdict === j.verdict).length
