@@ -149,6 +149,14 @@ describe('Service selectors across the set', () => {
     const fine = await analyzeFiles([manifest('k8s/web.yaml', deployment('web', 3)), manifest('k8s/svc.yaml', service('web'))])
     expect(ids(fine.findings, 'k8s/service-selects-no-pods')).toEqual([])
   })
+  it('asks for a readiness probe only where a Service of the set routes traffic', async () => {
+    const svc = service('web')
+    const withService = await analyzeFiles([manifest('k8s/web.yaml', deployment('web', 3)), manifest('k8s/worker.yaml', deployment('worker', 3)), manifest('k8s/svc.yaml', svc)])
+    expect(ids(withService.findings, 'k8s/no-readiness-probe')).toEqual(['k8s/web.yaml:23'])
+    // No Service at all: nothing is known about routing, so both are asked.
+    const noService = await analyzeFiles([manifest('k8s/web.yaml', deployment('web', 3)), manifest('k8s/worker.yaml', deployment('worker', 3))])
+    expect(ids(noService.findings, 'k8s/no-readiness-probe')).toEqual(['k8s/web.yaml:23', 'k8s/worker.yaml:23'])
+  })
   it('says nothing when the folder holds no workload of the Service namespace', async () => {
     const alone = await analyzeFiles([manifest('k8s/svc.yaml', service('wbe'))])
     expect(ids(alone.findings, 'k8s/service-selects-no-pods')).toEqual([])

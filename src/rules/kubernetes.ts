@@ -43,7 +43,7 @@ function analyzeObject(ctx: CheckContext, obj: K8sObject, stream: ReturnType<typ
   if (!pod) return []
   const containers = containersOf(obj.view, pod)
   return [
-    ...containers.flatMap((c) => checkContainer(ctx, obj, pod, c)),
+    ...containers.flatMap((c) => checkContainer(ctx, obj, pod, c, stream)),
     ...checkPod(ctx, obj, pod, containers, stream),
     ...checkWorkload(ctx, obj, pod, stream)
   ]

@@ -8,7 +8,7 @@ import type { Node } from '../yaml.js'
 import { isMap } from '../yaml.js'
 import { makeFinding } from './finding.js'
 import { K8S } from './meta.js'
-import { numberAt, podSpecOf, type K8sObject, type PodSpec } from './objects.js'
+import { labelsOf, numberAt, podSpecOf, type K8sObject, type PodSpec } from './objects.js'
 import { readSelector, selectorMatches, type LabelSelector } from './selectors.js'
 import type { CheckContext } from './containers.js'
 import { lineText, replaceScalarOnLine } from './view.js'
@@ -25,15 +25,20 @@ export interface StreamIndex {
   ingressBackends: { namespace?: string; name: string }[]
   /** Labels of the pods every workload of the set runs. */
   pods: { namespace?: string; labels: Record<string, string> }[]
+  /** Selectors of the Services of the set (those with a selector). */
+  services: { namespace?: string; selector: Record<string, string> }[]
 }
 
 export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIndex {
-  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [], pods: [] }
+  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [], pods: [], services: [] }
   for (const obj of objects) {
     const v = obj.view
     const pod = podSpecOf(obj)
     if (pod) index.pods.push({ namespace: obj.namespace, labels: pod.labels })
-    if (obj.kind === 'Ingress') {
+    if (obj.kind === 'Service') {
+      const selector = labelsOf(v, v.at(obj.node, ['spec', 'selector']))
+      if (Object.keys(selector).length) index.services.push({ namespace: obj.namespace, selector })
+    } else if (obj.kind === 'Ingress') {
       const spec = v.get(obj.node, 'spec')
       const backends = [v.get(spec, 'defaultBackend'), v.get(spec, 'backend')]
       for (const rule of v.items(v.get(spec, 'rules'))) for (const p of v.items(v.at(rule, ['http', 'paths']))) backends.push(v.get(p, 'backend'))
@@ -69,6 +74,16 @@ export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIn
 export const sameNamespace = (a?: string, b?: string): boolean => a === undefined || b === undefined || a === b
 
 const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet'])
+
+/**
+ * Whether some Service of the set routes to the pods: `false` only when the set has Services of
+ * the namespace and none selects them (a queue worker next to the web Services), else unknown.
+ */
+export function servedByService(stream: StreamIndex | undefined, obj: K8sObject, pod: PodSpec): boolean | undefined {
+  const services = stream?.services.filter((s) => sameNamespace(s.namespace, obj.namespace)) ?? []
+  if (services.length === 0) return undefined
+  return services.some((s) => Object.entries(s.selector).every(([k, val]) => pod.labels[k] === val))
+}
 
 export function checkWorkload(ctx: CheckContext, obj: K8sObject, pod: PodSpec, stream: StreamIndex): Finding[] {
   const out: Finding[] = []
