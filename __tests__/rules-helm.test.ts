@@ -228,6 +228,24 @@ describe('mapping rendered output to templates', () => {
     expect(anchorOf(template, [helper], rendered, 5)).toEqual({ path: 'c/templates/_pod.tpl', line: 3, anchored: true })
     expect(anchorOf(template, [], rendered, 5)).toEqual({ path: 'c/templates/ds.yaml', line: 1, anchored: false })
   })
+
+  it('prefers the line with the same value, then the one whose neighbours match, over an earlier same-named key', () => {
+    const template = helm('c/templates/ds.yaml', 'kind: DaemonSet\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  template:\n    {{- include "c.pod" . | nindent 4 }}\n')
+    const helper = helm('c/templates/_pod.tpl', '{{- define "c.pod" -}}\nspec:\n  serviceAccountName: x\n  securityContext:\n    {{- toYaml .Values.pod | nindent 4 }}\n  containers:\n    - name: agent\n      ports:\n        - containerPort: 80\n      securityContext:\n        {{- toYaml .Values.container | nindent 8 }}\n{{- end }}\n')
+    const rendered = 'kind: DaemonSet\nmetadata:\n  name: rel\nspec:\n  template:\n    spec:\n      serviceAccountName: x\n      securityContext:\n        {}\n      containers:\n        - name: agent\n          ports:\n            - containerPort: 80\n          securityContext:\n            {}\n'
+    expect(anchorOf(template, [helper], rendered, 11)).toMatchObject({ path: 'c/templates/_pod.tpl', line: 7 })
+    expect(anchorOf(template, [helper], rendered, 8)).toMatchObject({ path: 'c/templates/_pod.tpl', line: 4 })
+    expect(anchorOf(template, [helper], rendered, 14)).toMatchObject({ path: 'c/templates/_pod.tpl', line: 10 })
+  })
+
+  it('anchors a key rendered through toYaml on the values.yaml default with the same value', () => {
+    const template = helm('c/templates/ds.yaml', 'kind: DaemonSet\nspec:\n  template:\n    spec:\n      securityContext:\n        {{- toYaml .Values.podSecurityContext | nindent 8 }}\n')
+    const values = helm('c/values.yaml', 'podSecurityContext:\n  runAsUser: 0 # reads host logs\ncontainerSecurityContext:\n  runAsUser: 1000\n')
+    const rendered = 'kind: DaemonSet\nspec:\n  template:\n    spec:\n      securityContext:\n        runAsUser: 0\n'
+    expect(anchorOf(template, [], rendered, 6, values)).toEqual({ path: 'c/values.yaml', line: 2, anchored: true })
+    // A value the defaults do not hold is not pinned on a same-named key of values.yaml.
+    expect(anchorOf(template, [], rendered.replace('runAsUser: 0', 'runAsUser: 5'), 6, values)).toEqual({ path: 'c/templates/ds.yaml', line: 1, anchored: false })
+  })
 })
 
 describe('helmContextPathsFor', () => {

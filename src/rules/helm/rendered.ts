@@ -50,29 +50,60 @@ interface Anchor {
   anchored: boolean
 }
 
+/** Keys of the lines before `line`, nearest first, at most `n` distinct. */
+function keysBefore(lines: string[], line: number, n: number, floor = 1): string[] {
+  const out: string[] = []
+  for (let i = line - 1; i >= floor && out.length < n; i--) {
+    const m = KEY.exec(lines[i - 1] ?? '')
+    if (m && !out.includes(m[1])) out.push(m[1])
+  }
+  return out
+}
+
+/** How alike two nearest-first key lists are: a key both share counts more the nearer it is on both sides. */
+function closeness(a: string[], b: string[]): number {
+  let score = 0
+  a.forEach((k, i) => {
+    const j = b.indexOf(k)
+    if (j >= 0) score += 1 / (1 + i + j)
+  })
+  return score
+}
+
+const unquote = (v: string): string => v.replace(/\s+#.*$/, '').replace(/^["']|["']$/g, '')
+
 /**
- * The template line that most likely produced a rendered line: same key, the same literal value
- * when the template has it, else the one at the nearest relative position. Helpers (`_*.tpl`) of
- * the chart are searched when the template itself has no such key (pod specs often live there).
+ * The chart line that most likely produced a rendered line. Candidates hold the same key, in the
+ * template, then its helpers (`_*.tpl`, where pod specs often live), then `values.yaml` (only
+ * with the same value: `toYaml` of a values block renders its keys verbatim, so `runAsUser: 0`
+ * is anchored on the default). The best has the same literal value, then the keys just above it most
+ * like those above the rendered line, then comes first in that order, then sits at the nearest
+ * relative position. No candidate: the template file itself.
  */
-export function anchorOf(template: SourceFile, helpers: SourceFile[], rendered: string, renderedLine: number): Anchor {
+export function anchorOf(template: SourceFile, helpers: SourceFile[], rendered: string, renderedLine: number, values?: SourceFile): Anchor {
   const renderedLines = rendered.split('\n')
   const m = KEY.exec(renderedLines[renderedLine - 1] ?? '')
-  if (m) {
-    const [, key, value] = m
-    const position = renderedLine / Math.max(1, renderedLines.length)
-    for (const file of [template, ...helpers]) {
-      let candidates = keyLines(file.content, key)
-      if (candidates.length === 0) continue
-      const literal = value.replace(/^["']|["']$/g, '')
-      const sameValue = literal ? candidates.filter((c) => c.rest.replace(/^["']|["']$/g, '') === literal) : []
-      if (sameValue.length) candidates = sameValue
-      const total = Math.max(1, file.content.split('\n').length)
-      const best = candidates.reduce((a, b) => (Math.abs(b.line / total - position) < Math.abs(a.line / total - position) ? b : a))
-      return { path: file.path, line: best.line, anchored: true }
+  if (!m) return { path: template.path, line: 1, anchored: false }
+  const [, key, value] = m
+  const literal = unquote(value)
+  const context = keysBefore(renderedLines, renderedLine, 6)
+  const position = renderedLine / Math.max(1, renderedLines.length)
+  type Candidate = { path: string; line: number; same: boolean; score: number; order: number; distance: number }
+  const candidates: Candidate[] = []
+  const files = [template, ...helpers, ...(values ? [values] : [])]
+  files.forEach((file, order) => {
+    const lines = file.content.split('\n')
+    for (const c of keyLines(file.content, key)) {
+      const same = literal !== '' && unquote(c.rest) === literal
+      if (file === values && !same) continue
+      const before = keysBefore(lines, c.line, 12, Math.max(1, c.line - 20))
+      const score = closeness(context, before)
+      candidates.push({ path: file.path, line: c.line, same, score, order, distance: Math.abs(c.line / Math.max(1, lines.length) - position) })
     }
-  }
-  return { path: template.path, line: 1, anchored: false }
+  })
+  if (candidates.length === 0) return { path: template.path, line: 1, anchored: false }
+  candidates.sort((a, b) => Number(b.same) - Number(a.same) || b.score - a.score || a.order - b.order || a.distance - b.distance)
+  return { path: candidates[0].path, line: candidates[0].line, anchored: true }
 }
 
 /**
@@ -83,6 +114,7 @@ export function anchorOf(template: SourceFile, helpers: SourceFile[], rendered: 
 export function analyzeRendered(chart: Chart, templates: RenderedTemplate[]): Finding[] {
   const byRel = new Map(chart.files.map((f) => [chartPath(chart, f.path), f]))
   const helpers = chart.files.filter((f) => /(^|\/)templates\/_[^/]*\.tpl$/.test(chartPath(chart, f.path)))
+  const values = chart.files.find((f) => /^values\.ya?ml$/.test(chartPath(chart, f.path)))
   // One virtual folder for the release: a PDB or NetworkPolicy from any template counts.
   const folder = `${chart.root ? `${chart.root}/` : ''}.preflight-rendered`
   const virtual = templates.map((t, i) => ({ template: t, file: { path: `${folder}/${i}.yaml`, kind: 'kubernetes' as const, content: t.content } }))
@@ -100,7 +132,7 @@ export function analyzeRendered(chart: Chart, templates: RenderedTemplate[]): Fi
       continue
     }
     for (const f of findings) {
-      const anchor = anchorOf(original, helpers, template.content, f.line)
+      const anchor = anchorOf(original, helpers, template.content, f.line, values)
       const key = `${f.ruleId}\u0000${anchor.path}\u0000${anchor.line}\u0000${f.message}`
       if (seen.has(key)) continue
       seen.add(key)
