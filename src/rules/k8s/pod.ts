@@ -59,7 +59,7 @@ function checkTokenAutomount(ctx: CheckContext, obj: K8sObject, pod: PodSpec, st
   if (automount === undefined && stream.serviceAccounts.some((sa) => sa.name === 'default' && sa.automount === false && sameNamespace(sa.namespace, obj.namespace))) return []
   const line = automount !== undefined ? v.keyLine(pod.node, 'automountServiceAccountToken') : pod.line
   return [
-    makeFinding(K8S.serviceAccountTokenAutomount, ctx.path, line, `hardening: ${obj.kind} \`${obj.name}\` runs as the default service account with its API token mounted; set \`automountServiceAccountToken: false\` unless it calls the Kubernetes API`)
+    makeFinding(K8S.serviceAccountTokenAutomount, ctx.path, line, `hardening: ${obj.kind} \`${obj.name}\` runs as the default service account and leaves its API token automounted; set \`automountServiceAccountToken: false\` unless it calls the Kubernetes API`)
   ]
 }
 
