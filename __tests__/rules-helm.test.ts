@@ -253,5 +253,8 @@ describe('helmContextPathsFor', () => {
     const tree = ['charts/shop/Chart.yaml', 'charts/shop/values.yaml', 'charts/shop/templates/a.yaml', 'charts/shop/templates/_h.tpl', 'charts/shop/charts/sub/Chart.yaml', 'charts/shop/charts/sub/templates/s.yaml', 'charts/other/Chart.yaml', 'README.md']
     expect(helmContextPathsFor('charts/shop/templates/a.yaml', tree)).toEqual(['charts/shop/Chart.yaml', 'charts/shop/values.yaml', 'charts/shop/templates/_h.tpl'])
     expect(helmContextPathsFor('README.md', tree)).toEqual([])
+    expect(helmContextPathsFor('charts/shop/templates/a.yaml')).toEqual(['charts/shop/**'])
+    expect(helmContextPathsFor('charts/shop/values.yaml')).toEqual(['charts/shop/**'])
+    expect(helmContextPathsFor('README.md')).toEqual([])
   })
 })

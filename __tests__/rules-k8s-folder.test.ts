@@ -1,5 +1,5 @@
 /** Kubernetes rules that look across the manifests of a folder (PDB, HPA, NetworkPolicy, ServiceAccount). */
-import { analyzeFiles } from '../src/rules/index.js'
+import { analyzeFiles, contextPathsForFile } from '../src/rules/index.js'
 import { contextPathsFor } from '../src/rules/kubernetes.js'
 import type { Finding, SourceFile } from '../src/types.js'
 
@@ -170,5 +170,15 @@ describe('contextPathsFor', () => {
     const tree = ['k8s/web.yaml', 'k8s/pdb.yml', 'k8s/hpa.json', 'k8s/README.md', 'k8s/overlays/prod/patch.yaml', 'other/x.yaml', 'root.yaml']
     expect(contextPathsFor('k8s/web.yaml', tree)).toEqual(['k8s/pdb.yml', 'k8s/hpa.json'])
     expect(contextPathsFor('root.yaml', tree)).toEqual([])
+  })
+  it('is reached through the engine by file kind', () => {
+    const tree = ['k8s/web.yaml', 'k8s/pdb.yaml', 'charts/a/Chart.yaml', 'charts/a/templates/d.yaml', 'main.tf']
+    expect(contextPathsForFile({ path: 'k8s/web.yaml', kind: 'kubernetes' }, tree)).toEqual(['k8s/pdb.yaml'])
+    expect(contextPathsForFile({ path: 'charts/a/templates/d.yaml', kind: 'helm' }, tree)).toEqual(['charts/a/Chart.yaml'])
+    expect(contextPathsForFile({ path: 'main.tf', kind: 'terraform' }, tree)).toEqual([])
+  })
+  it('without a tree, gives the globs of the folder manifests', () => {
+    expect(contextPathsFor('k8s/web.yaml')).toEqual(['k8s/*.yaml', 'k8s/*.yml', 'k8s/*.json'])
+    expect(contextPathsFor('web.yaml')).toEqual(['*.yaml', '*.yml', '*.json'])
   })
 })

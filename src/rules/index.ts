@@ -7,11 +7,11 @@ import { SEVERITY_RANK } from '../types.js'
 import { analyzeDockerfile, dockerfileRules } from './dockerfile.js'
 import { analyzeCompose, composeRules } from './compose.js'
 import { analyzeWorkflow, workflowRules } from './workflow.js'
-import { analyzeKubernetes, buildManifestSets, kubernetesRules, type ManifestSets } from './kubernetes.js'
+import { analyzeKubernetes, buildManifestSets, contextPathsFor as manifestContextPaths, kubernetesRules, type ManifestSets } from './kubernetes.js'
 import { analyzeCloudformation, cloudformationRules } from './cloudformation.js'
 import { analyzeTerraform, terraformRules } from './terraform.js'
 import { scanSecrets, secretRules } from './secrets.js'
-import { analyzeCharts, helmRules, type HelmOptions } from './helm/index.js'
+import { analyzeCharts, helmContextPathsFor, helmRules, type HelmOptions } from './helm/index.js'
 import { ParseError } from './yaml.js'
 
 /** What the engine learns from the whole file list before analysing any one file. */
@@ -46,6 +46,17 @@ const RULES_BY_ID = new Map(ALL_RULES.map((r) => [r.id, r]))
 
 export function ruleById(id: string): RuleMeta | undefined {
   return RULES_BY_ID.get(id)
+}
+
+/**
+ * Files (given the repository tree) or globs (without one) whose content the analysis of a
+ * changed file depends on: the other manifests of a Kubernetes folder, the whole chart of a
+ * Helm file. PR mode reads them at head as `contextOnly` files.
+ */
+export function contextPathsForFile(file: { path: string; kind: FileKind }, treePaths?: readonly string[]): string[] {
+  if (file.kind === 'kubernetes') return manifestContextPaths(file.path, treePaths)
+  if (file.kind === 'helm') return helmContextPathsFor(file.path, treePaths)
+  return []
 }
 
 /** Files above this size are not analyzed (a note says so). */

@@ -45,9 +45,15 @@ export const chartPath = (chart: Chart, path: string): string => rel(chart.root,
 
 /**
  * The files a Helm file's analysis needs besides itself: every file of its chart folder (the
- * render reads templates, helpers, values and Chart.yaml together). Given the repository tree.
+ * render reads templates, helpers, values and Chart.yaml together). Given the repository tree,
+ * the paths; without one, a glob for the folder above `templates/` (or of Chart.yaml/values).
  */
-export function helmContextPathsFor(path: string, treePaths: readonly string[]): string[] {
+export function helmContextPathsFor(path: string, treePaths?: readonly string[]): string[] {
+  if (!treePaths) {
+    const m = /^(.*?)(?:^|\/)templates\//.exec(path)
+    const root = m ? m[1].replace(/\/$/, '') : /(^|\/)(Chart|values[^/]*)\.ya?ml$/.test(path) ? dirOf(path) : undefined
+    return root === undefined ? [] : [root ? `${root}/**` : '**']
+  }
   const roots = chartRootsOf(treePaths.map((p) => ({ path: p, kind: /\/templates\/|(^|\/)(Chart|values)\.ya?ml$/.test(p) ? 'helm' : 'other', content: '' })))
   const set = new Set(roots)
   const root = roots.filter((r) => owns(r, path, set)).sort((a, b) => b.length - a.length)[0]

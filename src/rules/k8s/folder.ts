@@ -124,10 +124,12 @@ const MANIFEST_NAME = /\.(ya?ml|json)$/i
 
 /**
  * The files whose content a manifest's findings depend on besides its own: the other manifests
- * of its folder. Given the paths of the repository tree at head, it returns the ones to read
- * (in PR mode they are fetched as context-only files: analysed for context, never reported).
+ * of its folder (a kustomization there among them). Given the paths of the repository tree at
+ * head, it returns the ones to read; without a tree, the globs that select them. In PR mode they
+ * are fetched as context-only files: analysed for context, never reported.
  */
-export function contextPathsFor(path: string, treePaths: readonly string[]): string[] {
+export function contextPathsFor(path: string, treePaths?: readonly string[]): string[] {
   const folder = folderOf(path)
+  if (!treePaths) return ['*.yaml', '*.yml', '*.json'].map((g) => (folder ? `${folder}/${g}` : g))
   return treePaths.filter((p) => p !== path && folderOf(p) === folder && MANIFEST_NAME.test(p))
 }
