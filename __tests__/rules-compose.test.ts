@@ -172,6 +172,32 @@ describe('single settings', () => {
   })
 })
 
+describe('services that need no healthcheck or restart policy', () => {
+  const ids = (findings: Finding[]): string[] => hits(findings.filter((f) => f.ruleId === 'compose/no-healthcheck' || f.ruleId === 'compose/no-restart-policy'))
+  it('exempts a one-shot seeder behind a profile and the sut test runner, but not a profiled service others depend on', () => {
+    const content = `services:
+  web:
+    image: app:1.0.0
+    depends_on: [cache]
+  seed:
+    image: seeder:1.0.0
+    profiles: [seed]
+  sut:
+    build: ./tests
+  cache:
+    image: redis:7.2
+    profiles: [full]
+`
+    expect(ids(analyze(content))).toEqual(['compose/no-healthcheck@2', 'compose/no-healthcheck@10', 'compose/no-restart-policy@2', 'compose/no-restart-policy@10'].sort())
+  })
+  it('does not ask a Swarm stack file for restart policies (Swarm restarts tasks by default)', () => {
+    const content = 'services:\n  web:\n    image: app:1.0.0\n    deploy:\n      replicas: 2\n'
+    const stack = analyzeCompose({ path: 'deploy/docker-stack.yml', kind: 'compose', content }) as Finding[]
+    expect(stack.filter((f) => f.ruleId === 'compose/no-restart-policy')).toEqual([])
+    expect(analyze(content).filter((f) => f.ruleId === 'compose/no-restart-policy')).toHaveLength(1)
+  })
+})
+
 describe('robustness', () => {
   it('survives extends cycles and unknown bases', () => {
     const content = 'services:\n  a:\n    extends: b\n  b:\n    extends:\n      service: a\n  c:\n    extends: { service: missing }\n'

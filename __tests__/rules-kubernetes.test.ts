@@ -255,7 +255,8 @@ describe('cluster objects in a List', () => {
   const findings = analyze(fixture('cluster-objects.yaml'))
 
   it('reports RBAC wildcards, cluster-admin bindings and exposed Services at their lines', () => {
-    expect(pairs(findings)).toEqual(
+    const clusterRules = /^k8s\/(rbac|cluster-admin|load-balancer|node-port)/
+    expect(pairs(findings.filter((f) => clusterRules.test(f.ruleId)))).toEqual(
       [
         'k8s/rbac-wildcard@9',
         'k8s/rbac-wildcard@10',
@@ -341,10 +342,68 @@ describe('bad input', () => {
   })
 })
 
+describe('hardening rules: capabilities, seccomp, service-account token', () => {
+  const findings = analyze(fixture('hardening.yaml'))
+  const hardening = /^k8s\/(capabilities-not-dropped|net-raw-capability|no-seccomp-profile|service-account-token-automount)$/
+
+  it('reports each missing setting once, at the place to fix it', () => {
+    expect(pairs(findings.filter((f) => hardening.test(f.ruleId)))).toEqual(
+      [
+        // cart: nothing set; its default ServiceAccount (same file) switches the token off
+        'k8s/capabilities-not-dropped@16',
+        'k8s/no-seccomp-profile@14',
+        // pinger: drops something but not ALL, adds NET_RAW, Unconfined; own service account
+        'k8s/capabilities-not-dropped@41',
+        'k8s/net-raw-capability@43',
+        'k8s/no-seccomp-profile@36'
+      ].sort()
+    )
+  })
+
+  it('asks for automount off only when the default ServiceAccount of the set leaves it on', () => {
+    const withoutAccount = fixture('hardening.yaml').replace('automountServiceAccountToken: false\n', '')
+    expect(linesOf(analyze(withoutAccount), 'k8s/service-account-token-automount')).toEqual([14, 63])
+    const podOptOut = withoutAccount.replace('    spec:\n      containers:\n        - name: api', '    spec:\n      automountServiceAccountToken: false\n      containers:\n        - name: api')
+    expect(linesOf(analyze(podOptOut), 'k8s/service-account-token-automount')).toEqual([14])
+  })
+
+  it('labels the low-severity ones as hardening and says what is kept', () => {
+    for (const f of findings.filter((x) => hardening.test(x.ruleId) && x.severity === 'low')) expect(f.message).toMatch(/^hardening: /)
+    const kept = findings.filter((f) => f.ruleId === 'k8s/capabilities-not-dropped').map((f) => f.message)
+    expect(kept[0]).toContain('NET_RAW included')
+    expect(kept[1]).toContain('NET_RAW included')
+    expect(findings.find((f) => f.ruleId === 'k8s/no-seccomp-profile' && f.line === 36)?.message).toContain('Unconfined')
+  })
+
+  it('is quiet once drop ALL and RuntimeDefault are set and automount is off', () => {
+    const fixed = fixture('hardening.yaml')
+      .replace('      containers:\n        - name: server', '      automountServiceAccountToken: false\n      securityContext:\n        seccompProfile:\n          type: RuntimeDefault\n      containers:\n        - name: server')
+      .replace('          image: example.com/cart:0.9.1', '          image: example.com/cart:0.9.1\n          securityContext:\n            capabilities:\n              drop: [ALL]')
+    const cart = analyze(fixed).filter((f) => hardening.test(f.ruleId) && f.message.includes('`cart`'))
+    expect(cart).toEqual([])
+  })
+
+  it('accepts the legacy seccomp annotation and an explicitly dropped NET_RAW', () => {
+    const annotated = fixture('hardening.yaml').replace('      labels:\n        app: cart', '      annotations:\n        seccomp.security.alpha.kubernetes.io/pod: runtime/default\n      labels:\n        app: cart')
+    expect(analyze(annotated).filter((f) => f.ruleId === 'k8s/no-seccomp-profile' && f.message.includes('`cart`'))).toEqual([])
+    const dropsNetRaw = fixture('hardening.yaml').replace('drop: [NET_ADMIN]', 'drop: [NET_ADMIN, NET_RAW]')
+    const kept = analyze(dropsNetRaw).find((f) => f.ruleId === 'k8s/capabilities-not-dropped' && f.line === 41)
+    expect(kept?.message).not.toContain('NET_RAW')
+  })
+
+  it('does not ask a privileged container to drop capabilities (the privileged finding says more)', () => {
+    const findings = analyze(fixture('insecure-deployment.yaml'))
+    const privilegedLine = findings.find((f) => f.ruleId === 'k8s/privileged-container')?.line
+    expect(privilegedLine).toBeDefined()
+    const web = findings.filter((f) => f.ruleId === 'k8s/capabilities-not-dropped' && f.message.includes('container `web`'))
+    expect(web).toEqual([])
+  })
+})
+
 describe('rule coverage of the fixtures', () => {
   it('fires every Kubernetes rule at least once across the fixtures', () => {
     const fired = new Set(
-      ['insecure-deployment.yaml', 'multi-doc-pdb.yaml', 'cluster-objects.yaml'].flatMap((name) => analyze(fixture(name)).map((f) => f.ruleId))
+      ['insecure-deployment.yaml', 'multi-doc-pdb.yaml', 'cluster-objects.yaml', 'hardening.yaml'].flatMap((name) => analyze(fixture(name)).map((f) => f.ruleId))
     )
     expect(kubernetesRules.map((r) => r.id).filter((id) => !fired.has(id))).toEqual([])
   })

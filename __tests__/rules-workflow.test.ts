@@ -222,6 +222,91 @@ jobs:
   })
 })
 
+describe('false claims found on real workflows', () => {
+  const ids = (findings: Finding[], prefix: string): string[] => got(findings.filter((f) => f.ruleId.startsWith(prefix)))
+  const steps = (body: string): string => `on: push
+permissions: {}
+concurrency: one
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+${body}`
+
+  it('does not call a lint job a release job because an action name contains "release"', () => {
+    const lint = steps(`      - uses: release-drafter/release-drafter@3f0f87098bd6b5c5b9a36d49c41d998ea58f9348
+      - uses: goreleaser/goreleaser-action@9c156ee8a17a598857849441385a2041ef570552
+        with:
+          args: check
+      - uses: docker/build-push-action@263435318d21b8e681c14492fe198d362a7d2c83
+        with:
+          push: false
+`)
+    expect(ids(run(lint), 'workflow/deploy')).toEqual([])
+    const release = steps(`      - uses: goreleaser/goreleaser-action@9c156ee8a17a598857849441385a2041ef570552
+        with:
+          args: release --clean
+`)
+    expect(ids(run(release), 'workflow/deploy')).toEqual(['workflow/deploy-without-environment@5'])
+  })
+
+  it('does not take refs/pull/ inside an image tag or a log line for a checkout of the PR head', () => {
+    const wf = `on: pull_request_target
+permissions: {}
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: refs/pull/\${{ github.event.number }}/merge
+      - run: |
+          docker pull ghcr.io/acme/app:refs/pull/\${{ github.event.number }}
+          echo "built refs/pull/\${{ github.event.number }}"
+`
+    expect(ids(run(wf), 'workflow/untrusted-checkout')).toEqual(['workflow/untrusted-checkout@10'])
+    const fetch = wf.replace(/ {6}- uses: actions\/checkout@v4\n.*\n.*\/merge\n/, '      - run: git fetch origin refs/pull/7/head\n')
+    expect(ids(run(fetch), 'workflow/untrusted-checkout')).toEqual(['workflow/untrusted-checkout@8'])
+  })
+
+  it('does not call a job a release job for a word in the middle of its name, nor a kind e2e job a deploy', () => {
+    const named = (id: string, name: string): string => steps('      - run: make\n').replace('  build:\n', `  ${id}:\n    name: ${name}\n`)
+    expect(ids(run(named('setup-variables', 'Setup Release Variables')), 'workflow/deploy')).toEqual([])
+    expect(ids(run(named('list_lts_releases', 'List active LTS releases')), 'workflow/deploy')).toEqual([])
+    expect(ids(run(named('publish_main', 'Publish main branch artifacts')), 'workflow/deploy')).toEqual(['workflow/deploy-without-environment@5'])
+    const e2e = steps('      - uses: helm/kind-action@ef37e7f390d99f746eb8b610417061a60e82a6cc\n      - run: kubectl apply -f config/\n').replace('  build:', '  cluster-test:')
+    expect(ids(run(e2e), 'workflow/deploy')).toEqual([])
+    expect(ids(run(e2e.replace(/uses: helm\/kind-action@\w+/, 'run: kind create cluster --wait 60s')), 'workflow/deploy')).toEqual([])
+    expect(ids(run(e2e.replace(/ {6}- uses: helm\/kind-action@\w+\n/, '')), 'workflow/deploy')).toEqual(['workflow/deploy-without-environment@5', 'workflow/deploy-without-verification@9'])
+  })
+
+  it('accepts deploy actions that wait for the rollout themselves', () => {
+    const deploy = (body: string): string => steps(body).replace('  build:', '  deploy:').replace('concurrency: one\n', 'concurrency: one\n')
+    const verified = (body: string): string[] => ids(run(deploy(body)), 'workflow/deploy-without-verification')
+    expect(verified('      - uses: Azure/k8s-deploy@v5\n        with:\n          manifests: k8s/\n')).toEqual([])
+    expect(verified('      - uses: aws-actions/amazon-ecs-deploy-task-definition@v2\n        with:\n          service: web\n          wait-for-service-stability: true\n')).toEqual([])
+    expect(verified('      - uses: aws-actions/amazon-ecs-deploy-task-definition@v2\n        with:\n          service: web\n')).toEqual(['workflow/deploy-without-verification@9'])
+    expect(verified('      - run: kubectl apply -f k8s/\n      - run: kubectl rollout status deployment/web --timeout=120s\n')).toEqual([])
+    expect(verified('      - run: kubectl apply -f k8s/\n')).toEqual(['workflow/deploy-without-verification@9'])
+    expect(verified('      - run: |\n          make deploy\n          until make all_nodes_running; do sleep 10; done\n')).toEqual([])
+  })
+
+  it('accepts SLSA generator workflows called by a release tag, the only form they verify', () => {
+    const wf = `on: push
+permissions: {}
+jobs:
+  provenance:
+    uses: slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v2.1.0
+  other:
+    uses: acme/workflows/.github/workflows/build.yml@v2.1.0
+`
+    expect(ids(run(wf), 'workflow/unpinned')).toEqual(['workflow/unpinned-action@7'])
+    expect(ids(run(wf.replace('@v2.1.0\n  other', '@main\n  other')), 'workflow/unpinned')).toEqual(['workflow/unpinned-action@5', 'workflow/unpinned-action@7'])
+  })
+})
+
 describe('input that is not a usable workflow', () => {
   it('never throws anything but ParseError, whatever the text', () => {
     const line = fc.oneof(

@@ -28,6 +28,8 @@ export interface Config {
   /** Inline comments per run; the rest are listed in the summary. */
   maxComments: number
   pathsIgnore: string[]
+  /** Manifests rendered from the changed Helm charts by an earlier step. */
+  helmRenderedDir?: string
   botLogin: string
   reviewDrafts: boolean
   /** The review event: COMMENT unless asked otherwise. */
@@ -111,6 +113,7 @@ export function parseConfig(read: InputReader): Config {
     maxInputTokens,
     maxComments,
     pathsIgnore: list(str('paths-ignore')),
+    helmRenderedDir: optional('helm-rendered-dir'),
     botLogin: str('bot-login') || DEFAULTS.botLogin,
     reviewDrafts: bool(str('review-drafts'), 'review-drafts', false),
     reviewEvent,

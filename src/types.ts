@@ -137,7 +137,7 @@ export interface SourceFile {
   path: string
   kind: FileKind
   content: string
-  /** Read only as context for other files (a sibling of a changed Terraform file): never reported on. */
+  /** Read only as context for other files (siblings of a changed Terraform file or manifest): never reported on. */
   contextOnly?: boolean
 }
 

@@ -29,8 +29,10 @@ const HELP = `preflight ${VERSION} — reviews infrastructure changes with agent
 
 Usage:
   preflight scan <path> [--format json|markdown|sarif] [--fail-on SEVERITY] [--paths-ignore GLOBS]
+                   [--helm-rendered-dir DIR]
   preflight review --repo DIR --base REF [--head REF] [--format json|markdown] [--plan-out FILE]
                    [--agents NAMES] [--max-agents N] [--agents-dir DIRS] [--fail-on SEVERITY]
+                   [--helm-rendered-dir DIR]
   preflight audit <path> [--format json|markdown] [--shard-index I --shard-total N]
   preflight agents [--agents-dir DIR] [--format json|text]
   preflight route --repo DIR --base REF [--head REF] [--format json|text]
@@ -43,6 +45,7 @@ const OPTIONS = {
   format: { type: 'string' },
   'fail-on': { type: 'string' },
   'paths-ignore': { type: 'string' },
+  'helm-rendered-dir': { type: 'string' },
   repo: { type: 'string' },
   base: { type: 'string' },
   head: { type: 'string' },
@@ -122,7 +125,8 @@ async function scanCommand(args: string[], v: Values, io: CliIo): Promise<number
   } catch (e) {
     throw new UsageError(`cannot read ${args[0]}: ${(e as Error).message}`)
   }
-  const analysis = await analyzeFiles(tree.files)
+  const renderedDir = v['helm-rendered-dir'] ? resolve(io.cwd, v['helm-rendered-dir']) : undefined
+  const analysis = await analyzeFiles(tree.files, { helm: { renderedDir } })
   const ms = Math.round(performance.now() - started)
   const notes = [...tree.notes, ...analysis.notes]
   for (const n of notes) io.stderr(`note: ${redact(n.message, analysis.secrets)}\n`)
@@ -168,7 +172,8 @@ async function reviewCommand(v: Values, io: CliIo): Promise<number> {
   const result = await runReviewPipeline(change, personas.personas, {
     maxAgents: maxAgentsOf(v),
     forced: list(v.agents ?? ''),
-    agentRunner: runner
+    agentRunner: runner,
+    helmRenderedDir: v['helm-rendered-dir'] ? resolve(io.cwd, v['helm-rendered-dir']) : undefined
   })
   const secrets = result.secrets
   const plan = result.agents.map((a) => renderPlan(a.plan, a.checklist)).join('\n---\n\n')

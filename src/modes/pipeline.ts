@@ -29,6 +29,8 @@ export interface ReviewOptions {
   /** At most this many inline comments (most severe first); the rest go to the summary. */
   maxComments?: number
   question?: string
+  /** Manifests rendered from the changed Helm charts by an earlier step. */
+  helmRenderedDir?: string
 }
 
 export interface AgentOutcome {
@@ -69,7 +71,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
   const sources: SourceFile[] = change.files
     .filter((f) => f.status !== 'removed' && f.content !== undefined)
     .map((f) => ({ path: f.path, kind: f.kind, content: f.content as string }))
-  const analysis = await analyzeFiles(sources)
+  const analysis = await analyzeFiles(sources, { helm: { renderedDir: options.helmRenderedDir } })
   // Files not read still show their diff: their secrets are findings and are masked like the rest.
   for (const f of change.files.filter((x) => x.content === undefined && x.status !== 'removed' && x.patch)) {
     const scan = await scanPatchSecrets(f, f.patch)

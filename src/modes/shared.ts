@@ -81,6 +81,7 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
     agentRunner: runner,
     maxCostUsd: config.maxCostUsd,
     maxComments: config.maxComments,
+    helmRenderedDir: config.helmRenderedDir,
     question: o.question
   })
   if (!runner && review.agents.length) review.messages.unshift(NO_KEY_MESSAGE)

@@ -268,11 +268,30 @@ export function analyzeCompose(file: SourceFile): Finding[] {
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }
 
+/** `docker stack deploy` files: Swarm restarts every task by default (`restart_policy.condition: any`). */
+const isStackFile = (path: string): boolean => /(^|\/)([^/]*[-_.])?stack([-_.][^/]*)?\.ya?ml$/i.test(path)
+
+/**
+ * Services that run once and exit: the `sut` test runner of Docker Hub autotests, and tools kept
+ * behind a profile that nothing depends on and that publish no port (seeders, migrations, CLIs).
+ * A healthcheck or restart policy would be wrong for them.
+ */
+function isOneShot(ctx: Context, s: Service): boolean {
+  if (s.name === 'sut') return true
+  if (!setting(ctx, s, 'profiles') || setting(ctx, s, 'ports')) return false
+  return ![...ctx.services.values()].some((other) => {
+    const deps = resolve(ctx, setting(ctx, other, 'depends_on')?.value)
+    if (isSeq(deps)) return deps.items.some((d) => scalarString(resolve(ctx, d)) === s.name)
+    return isMap(deps) && pairIn(ctx, deps, s.name) !== undefined
+  })
+}
+
 function checkService(ctx: Context, s: Service): void {
   if (!s.extendsElsewhere) {
-    checkHealthcheck(ctx, s)
+    const oneShot = isOneShot(ctx, s)
+    if (!oneShot) checkHealthcheck(ctx, s)
     checkLimits(ctx, s)
-    checkRestart(ctx, s)
+    if (!oneShot && !isStackFile(ctx.file.path)) checkRestart(ctx, s)
   }
   checkPrivileged(ctx, s)
   checkVolumes(ctx, s)

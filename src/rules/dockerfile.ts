@@ -24,7 +24,7 @@ const R = {
     title: 'Base image uses :latest or no tag',
     description: 'A `FROM` image without a tag, or tagged `latest`, resolves to whatever was pushed last, so the same Dockerfile builds different images over time.',
     remediation: 'Pin the base image to an explicit version tag (and ideally a digest), e.g. `FROM node:20.11-alpine`.',
-    refs: { kics: 'dockerfile/image_version_using_latest', hadolint: 'DL3007', checkov: 'CKV_DOCKER_7' }
+    refs: { kics: 'dockerfile/image_version_using_latest', hadolint: ['DL3007', 'DL3006'], checkov: 'CKV_DOCKER_7', trivy: 'AVD-DS-0001' }
   }),
   baseImageNoDigest: rule({
     id: 'dockerfile/base-image-no-digest',
@@ -103,7 +103,7 @@ const R = {
     title: 'Final image runs as root',
     description: 'The last `USER` of the final stage is root, so a compromised process has root inside the container.',
     remediation: 'Create an unprivileged user and switch to it at the end: `USER app` (or a numeric uid such as `USER 10001`).',
-    refs: { kics: 'dockerfile/last_user_is_root', hadolint: 'DL3002', checkov: 'CKV_DOCKER_8' }
+    refs: { kics: 'dockerfile/last_user_is_root', hadolint: 'DL3002', checkov: 'CKV_DOCKER_8', trivy: 'AVD-DS-0002' }
   }),
   noUser: rule({
     id: 'dockerfile/no-user',
@@ -112,7 +112,7 @@ const R = {
     title: 'Final stage sets no USER',
     description: 'Without a `USER` instruction the container runs as the base image user, which is root for most images.',
     remediation: 'Add `USER <non-root user>` after the last step that needs root.',
-    refs: { kics: 'dockerfile/missing_user_instruction', checkov: 'CKV_DOCKER_3' }
+    refs: { kics: 'dockerfile/missing_user_instruction', checkov: 'CKV_DOCKER_3', trivy: 'AVD-DS-0002' }
   }),
   sudo: rule({
     id: 'dockerfile/sudo',
@@ -121,7 +121,7 @@ const R = {
     title: 'sudo in RUN',
     description: 'Build steps already run as the current USER; `sudo` adds an unpredictable TTY/signal layer and suggests sudo is installed in the image.',
     remediation: 'Drop `sudo`; switch with `USER root` for the steps that need it and back to the unprivileged user afterwards.',
-    refs: { kics: 'dockerfile/run_using_sudo', hadolint: 'DL3004' }
+    refs: { kics: 'dockerfile/run_using_sudo', hadolint: 'DL3004', trivy: 'AVD-DS-0010' }
   }),
   addInsteadOfCopy: rule({
     id: 'dockerfile/add-instead-of-copy',
@@ -130,7 +130,7 @@ const R = {
     title: 'ADD used where COPY would do',
     description: '`ADD` also fetches URLs and unpacks archives; for plain local files that hidden behaviour is a surprise waiting to happen.',
     remediation: 'Use `COPY` for local files and directories.',
-    refs: { kics: 'dockerfile/add_instead_of_copy', hadolint: 'DL3020', checkov: 'CKV_DOCKER_4' }
+    refs: { kics: 'dockerfile/add_instead_of_copy', hadolint: 'DL3020', checkov: 'CKV_DOCKER_4', trivy: 'AVD-DS-0005' }
   }),
   addRemoteUrl: rule({
     id: 'dockerfile/add-remote-url',
@@ -155,7 +155,7 @@ const R = {
     title: 'EXPOSE 22',
     description: 'Exposing SSH suggests an SSH daemon in the container, which widens the attack surface; use `docker exec`/`kubectl exec` instead.',
     remediation: 'Remove port 22 from EXPOSE and do not run sshd in the image.',
-    refs: { kics: 'dockerfile/exposing_port_22', checkov: 'CKV_DOCKER_1' }
+    refs: { kics: 'dockerfile/exposing_port_22', checkov: 'CKV_DOCKER_1', trivy: 'AVD-DS-0004' }
   }),
   secretInEnv: rule({
     id: 'dockerfile/secret-in-env',
@@ -163,7 +163,8 @@ const R = {
     severity: 'high',
     title: 'Secret literal in ENV or ARG',
     description: 'ENV values are stored in the image config and ARG defaults in its history; anyone who can pull the image can read them.',
-    remediation: 'Remove the literal; pass the secret at run time (orchestrator secret, env var) or at build time with `RUN --mount=type=secret`.'
+    remediation: 'Remove the literal; pass the secret at run time (orchestrator secret, env var) or at build time with `RUN --mount=type=secret`.',
+    refs: { trivy: 'AVD-DS-0031' }
   }),
   noHealthcheck: rule({
     id: 'dockerfile/no-healthcheck',
@@ -172,7 +173,7 @@ const R = {
     title: 'No HEALTHCHECK in the final image',
     description: 'Without a healthcheck, Docker and Swarm cannot tell a hung container from a healthy one, so it is never restarted or taken out of rotation.',
     remediation: 'Add a `HEALTHCHECK CMD …` that probes the service (or `HEALTHCHECK NONE` when the orchestrator probes it instead).',
-    refs: { kics: 'dockerfile/healthcheck_instruction_missing', checkov: 'CKV_DOCKER_2' }
+    refs: { kics: 'dockerfile/healthcheck_instruction_missing', checkov: 'CKV_DOCKER_2', trivy: 'AVD-DS-0026' }
   }),
   // Category slo: with a shell as PID 1, SIGTERM never reaches the application, so every stop
   // waits out the grace period and then kills the process mid-request (dropped requests and
@@ -202,7 +203,7 @@ const R = {
     title: 'apk add without --no-cache',
     description: 'The apk index cache stays in the layer unless `--no-cache` is given.',
     remediation: 'Use `apk add --no-cache …`.',
-    refs: { kics: 'dockerfile/apk_add_using_local_cache_path', hadolint: 'DL3019' }
+    refs: { kics: 'dockerfile/apk_add_using_local_cache_path', hadolint: 'DL3019', trivy: 'AVD-DS-0025' }
   }),
   pipCache: rule({
     id: 'dockerfile/pip-cache',
@@ -220,7 +221,7 @@ const R = {
     title: 'yum/dnf install without clean',
     description: 'The yum/dnf metadata and package cache stay in the layer unless cleaned in the same RUN.',
     remediation: 'End the same RUN with `&& yum clean all` (or `dnf clean all`).',
-    refs: { kics: 'dockerfile/yum_clean_all_missing', hadolint: 'DL3032' }
+    refs: { kics: 'dockerfile/yum_clean_all_missing', hadolint: 'DL3032', trivy: 'AVD-DS-0015' }
   }),
   workdirRelative: rule({
     id: 'dockerfile/workdir-relative',
@@ -229,7 +230,7 @@ const R = {
     title: 'Relative WORKDIR',
     description: "A relative WORKDIR depends on the previous WORKDIR, possibly the base image's, which can change with the base image.",
     remediation: 'Use an absolute path, e.g. `WORKDIR /app`.',
-    refs: { kics: 'dockerfile/workdir_path_not_absolute', hadolint: 'DL3000' }
+    refs: { kics: 'dockerfile/workdir_path_not_absolute', hadolint: 'DL3000', checkov: 'CKV_DOCKER_10', trivy: 'AVD-DS-0009' }
   })
 } as const
 

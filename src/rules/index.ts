@@ -10,23 +10,30 @@ import { SEVERITY_RANK } from '../types.js'
 import { analyzeDockerfile, dockerfileRules } from './dockerfile.js'
 import { analyzeCompose, composeRules } from './compose.js'
 import { analyzeWorkflow, workflowRules } from './workflow.js'
-import { analyzeKubernetes, kubernetesRules } from './kubernetes.js'
+import { analyzeKubernetes, buildManifestSets, contextPathsFor as manifestContextPaths, kubernetesRules, type ManifestSets } from './kubernetes.js'
 import { analyzeCloudformation, cloudformationRules } from './cloudformation.js'
-import { analyzeTerraform, buildTerraformProjects, findingsFromChangedValues, terraformRules, type TfProjects } from './terraform.js'
+import { analyzeTerraform, buildTerraformProjects, contextPathsFor as terraformContextPaths, findingsFromChangedValues, terraformRules, type TfProjects } from './terraform.js'
 import { forSamplePath, scanSecrets, secretRules } from './secrets.js'
+import { analyzeCharts, helmContextPathsFor, helmRules, type HelmOptions } from './helm/index.js'
 import { ParseError } from './yaml.js'
 import { analyzeInPool, threadsFor } from './pool.js'
 
-type Analyzer = (file: SourceFile) => Finding[] | Promise<Finding[]>
+/** What the engine learns from the whole file list before analysing any one file. */
+export interface ProjectContext {
+  manifests: ManifestSets
+  terraform: TfProjects
+}
+
+type Analyzer = (file: SourceFile, project?: ProjectContext) => Finding[] | Promise<Finding[]>
 
 const ANALYZERS: Partial<Record<FileKind, Analyzer>> = {
   dockerfile: analyzeDockerfile,
   compose: analyzeCompose,
   workflow: analyzeWorkflow,
-  kubernetes: analyzeKubernetes,
-  // Helm templates are Go templates, not YAML; rendered manifests are classified as kubernetes.
+  kubernetes: (file, project) => analyzeKubernetes(file, project?.manifests),
+  // Helm templates are Go templates, not YAML: charts are rendered as a whole (rules/helm).
   cloudformation: analyzeCloudformation,
-  terraform: analyzeTerraform
+  terraform: (file, project) => analyzeTerraform(file, project?.terraform)
 }
 
 export const ALL_RULES: RuleMeta[] = [
@@ -34,6 +41,7 @@ export const ALL_RULES: RuleMeta[] = [
   ...composeRules,
   ...workflowRules,
   ...kubernetesRules,
+  ...helmRules,
   ...cloudformationRules,
   ...terraformRules,
   ...secretRules
@@ -45,11 +53,23 @@ export function ruleById(id: string): RuleMeta | undefined {
   return RULES_BY_ID.get(id)
 }
 
+/**
+ * Files (given the repository tree) or globs (without one) whose content the analysis of a
+ * changed file depends on: the other manifests of a Kubernetes folder, the whole chart of a
+ * Helm file. PR mode reads them at head as `contextOnly` files.
+ */
+export function contextPathsForFile(file: { path: string; kind: FileKind }, treePaths?: readonly string[]): string[] {
+  if (file.kind === 'kubernetes') return manifestContextPaths(file.path, treePaths)
+  if (file.kind === 'helm') return helmContextPathsFor(file.path, treePaths)
+  if (file.kind === 'terraform') return terraformContextPaths(file.path)
+  return []
+}
+
 /** Files above this size are not analyzed (a note says so). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024
 
-/** Analyzes one file; never throws. */
-export async function analyzeFile(file: SourceFile, terraformProjects?: TfProjects): Promise<AnalysisResult> {
+/** Analyzes one file; never throws. `project` carries what other files of the list tell about it. */
+export async function analyzeFile(file: SourceFile, project?: ProjectContext): Promise<AnalysisResult> {
   const notes: FileNote[] = []
   const findings: Finding[] = []
   const secrets: SecretLocation[] = []
@@ -63,10 +83,10 @@ export async function analyzeFile(file: SourceFile, terraformProjects?: TfProjec
   }
   const content = file.content.replace(/\r\n?/g, '\n')
   const normalized: SourceFile = { ...file, content }
-  const analyzer = file.kind === 'terraform' && terraformProjects ? (f: SourceFile) => analyzeTerraform(f, terraformProjects) : ANALYZERS[file.kind]
+  const analyzer = ANALYZERS[file.kind]
   if (analyzer) {
     try {
-      findings.push(...(await analyzer(normalized)))
+      findings.push(...(await analyzer(normalized, project)))
     } catch (e) {
       const reason = e instanceof ParseError || (e as Error)?.name === 'ParseError' ? 'parse' : 'error'
       const what = reason === 'parse' ? 'could not be parsed' : 'analyzer failed'
@@ -90,11 +110,11 @@ export async function analyzeFile(file: SourceFile, terraformProjects?: TfProjec
  * only where a value from a changed file of its module makes it wrong.
  */
 export async function analyzeGroupFiles(files: SourceFile[]): Promise<AnalysisResult[]> {
-  const terraformProjects = await buildTerraformProjects(files)
+  const project: ProjectContext = { manifests: buildManifestSets(files), terraform: await buildTerraformProjects(files) }
   const out: AnalysisResult[] = []
   for (const file of files) {
-    if (file.contextOnly) out.push({ findings: await findingsFromChangedValues(file, terraformProjects), notes: [], secrets: [] })
-    else out.push(await analyzeFile(file, terraformProjects))
+    if (file.contextOnly) out.push({ findings: file.kind === 'terraform' ? await findingsFromChangedValues(file, project.terraform) : [], notes: [], secrets: [] })
+    else out.push(await analyzeFile(file, project))
   }
   return out
 }
@@ -112,6 +132,8 @@ export interface AnalyzeOptions {
   budgetMs?: number
   /** Worker threads for the other files (default: 1 for small inputs, one per core for large ones). */
   threads?: number
+  /** Helm charts: rendering options and manifests rendered by an earlier step. */
+  helm?: HelmOptions
 }
 
 /**
@@ -143,6 +165,14 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
     out.findings.push(...r.findings)
     out.notes.push(...r.notes)
     out.secrets.push(...r.secrets)
+  }
+  // Charts are rendered as a whole, once per analysis, never file by file.
+  try {
+    const charts = await analyzeCharts(files, options.helm)
+    out.findings.push(...charts.findings)
+    out.notes.push(...charts.notes)
+  } catch (e) {
+    out.notes.push({ path: '.', reason: 'error', message: `Helm charts were not analysed: ${(e as Error)?.message ?? String(e)}` })
   }
   out.findings.sort(compareFindings)
   return out

@@ -4,28 +4,25 @@
  * a setting. Raw Helm templates are classified `helm` and never reach this analyzer.
  */
 import type { Finding, RuleMeta, SourceFile } from '../types.js'
-import { assertNoAliasBomb, parseYaml } from './yaml.js'
 import { checkContainer, type CheckContext } from './k8s/containers.js'
 import { checkBinding, checkRole, checkService } from './k8s/cluster.js'
 import { K8S } from './k8s/meta.js'
-import { containersOf, objectsOf, podSpecOf, type K8sObject } from './k8s/objects.js'
+import { folderOf, parseManifest, type ManifestSets } from './k8s/folder.js'
+import { containersOf, podSpecOf, type K8sObject } from './k8s/objects.js'
 import { checkPersistentVolume, checkPod } from './k8s/pod.js'
-import { docView } from './k8s/view.js'
 import { checkWorkload, indexStream } from './k8s/workloads.js'
 
 export const kubernetesRules: RuleMeta[] = Object.values(K8S)
+export { buildManifestSets, contextPathsFor, type ManifestSets } from './k8s/folder.js'
 
-/** Throws ParseError on invalid YAML or on an alias bomb. */
-export function analyzeKubernetes(file: SourceFile): Finding[] {
-  const yaml = parseYaml(file.content)
-  const objects: K8sObject[] = []
-  for (const doc of yaml.docs) {
-    // An alias bomb becomes a ParseError before any walk.
-    assertNoAliasBomb(yaml, doc)
-    objects.push(...objectsOf(docView(yaml, doc), doc.contents ?? undefined))
-  }
+/**
+ * Throws ParseError on invalid YAML or on an alias bomb. With `sets` (built once by the engine
+ * for the whole file list), cross-object rules see every manifest of the file's folder.
+ */
+export function analyzeKubernetes(file: SourceFile, sets?: ManifestSets): Finding[] {
+  const objects = sets?.parsed.get(file.path)?.objects ?? parseManifest(file.content).objects
   const ctx: CheckContext = { path: file.path, content: file.content }
-  const stream = indexStream(objects)
+  const stream = sets?.byFolder.get(folderOf(file.path)) ?? indexStream(objects)
   return objects.flatMap((obj) => analyzeObject(ctx, obj, stream))
 }
 
@@ -38,7 +35,7 @@ function analyzeObject(ctx: CheckContext, obj: K8sObject, stream: ReturnType<typ
     case 'ClusterRoleBinding':
       return checkBinding(ctx, obj)
     case 'Service':
-      return checkService(ctx, obj)
+      return checkService(ctx, obj, stream)
     case 'PersistentVolume':
       return checkPersistentVolume(ctx, obj)
   }
@@ -46,8 +43,8 @@ function analyzeObject(ctx: CheckContext, obj: K8sObject, stream: ReturnType<typ
   if (!pod) return []
   const containers = containersOf(obj.view, pod)
   return [
-    ...containers.flatMap((c) => checkContainer(ctx, obj, pod, c)),
-    ...checkPod(ctx, obj, pod, containers),
+    ...containers.flatMap((c) => checkContainer(ctx, obj, pod, c, stream)),
+    ...checkPod(ctx, obj, pod, containers, stream),
     ...checkWorkload(ctx, obj, pod, stream)
   ]
 }

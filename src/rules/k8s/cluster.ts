@@ -2,8 +2,9 @@
 import type { Finding } from '../../types.js'
 import { makeFinding } from './finding.js'
 import { K8S } from './meta.js'
-import type { K8sObject } from './objects.js'
+import { labelsOf, type K8sObject } from './objects.js'
 import type { CheckContext } from './containers.js'
+import { sameNamespace, type StreamIndex } from './workloads.js'
 
 export function checkRole(ctx: CheckContext, obj: K8sObject): Finding[] {
   const v = obj.view
@@ -36,11 +37,33 @@ function isRestrictedByAnnotation(annotations: Record<string, string>): boolean 
   })
 }
 
-export function checkService(ctx: CheckContext, obj: K8sObject): Finding[] {
+export function checkService(ctx: CheckContext, obj: K8sObject, stream?: StreamIndex): Finding[] {
+  return [...checkSelector(ctx, obj, stream), ...checkExposure(ctx, obj, stream)]
+}
+
+/**
+ * Only judged when the set holds workloads of the Service's namespace: a Service kept apart from
+ * its pods (another folder, another repository) cannot be checked here.
+ */
+function checkSelector(ctx: CheckContext, obj: K8sObject, stream?: StreamIndex): Finding[] {
+  const v = obj.view
+  const spec = v.get(obj.node, 'spec')
+  const selector = labelsOf(v, v.get(spec, 'selector'))
+  if (!stream || Object.keys(selector).length === 0 || v.str(v.get(spec, 'type')) === 'ExternalName') return []
+  const pods = stream.pods.filter((p) => sameNamespace(p.namespace, obj.namespace))
+  if (pods.length === 0) return []
+  if (pods.some((p) => Object.entries(selector).every(([k, val]) => p.labels[k] === val))) return []
+  const wanted = Object.entries(selector).map(([k, val]) => `${k}=${val}`).join(', ')
+  return [makeFinding(K8S.serviceSelectsNoPods, ctx.path, v.keyLine(spec, 'selector'), `Service \`${obj.name}\` selects \`${wanted}\`, which no pod of the workloads in ${stream.scope} carries`)]
+}
+
+function checkExposure(ctx: CheckContext, obj: K8sObject, stream?: StreamIndex): Finding[] {
   const v = obj.view
   const spec = v.get(obj.node, 'spec')
   const type = v.str(v.get(spec, 'type'))
   if (type === 'NodePort') {
+    // The backend of an Ingress in the same set: GKE and other instance-mode controllers route through the node port.
+    if (stream?.ingressBackends.some((b) => b.name === obj.name && sameNamespace(b.namespace, obj.namespace))) return []
     return [makeFinding(K8S.nodePort, ctx.path, v.keyLine(spec, 'type'), `Service \`${obj.name}\` is of type NodePort`)]
   }
   if (type !== 'LoadBalancer') return []

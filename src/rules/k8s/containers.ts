@@ -6,6 +6,7 @@ import { makeFinding } from './finding.js'
 import { K8S } from './meta.js'
 import { isTrue, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine } from './view.js'
+import { servedByService, type StreamIndex } from './workloads.js'
 
 export interface CheckContext {
   path: string
@@ -14,9 +15,9 @@ export interface CheckContext {
 
 const label = (c: Container): string => `${c.init ? 'init container' : 'container'} \`${c.name}\``
 
-export function checkContainer(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container): Finding[] {
+export function checkContainer(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container, stream?: StreamIndex): Finding[] {
   return [
-    ...checkProbes(ctx, obj, pod, c),
+    ...checkProbes(ctx, obj, pod, c, stream),
     ...checkResources(ctx, obj, c),
     ...checkImage(ctx, obj, c),
     ...checkSecurityContext(ctx, obj, c),
@@ -24,14 +25,15 @@ export function checkContainer(ctx: CheckContext, obj: K8sObject, pod: PodSpec, 
   ]
 }
 
-function checkProbes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container): Finding[] {
+function checkProbes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container, stream?: StreamIndex): Finding[] {
   if (c.init || pod.runToCompletion) return []
   const v = obj.view
   const out: Finding[] = []
   if (v.get(c.node, 'livenessProbe') === undefined) {
     out.push(makeFinding(K8S.noLivenessProbe, ctx.path, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no liveness probe`))
   }
-  if (v.get(c.node, 'readinessProbe') === undefined) {
+  // Readiness only gates Service traffic: pods no Service of the set routes to need none.
+  if (v.get(c.node, 'readinessProbe') === undefined && servedByService(stream, obj, pod) !== false) {
     out.push(makeFinding(K8S.noReadinessProbe, ctx.path, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no readiness probe`))
   }
   return out
@@ -104,11 +106,22 @@ function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Container): 
     out.push(makeFinding(K8S.privilegeEscalationNotDisabled, ctx.path, scLine, `${label(c)} does not set \`allowPrivilegeEscalation: false\``))
   }
 
+  const capName = (cap: Node): string => (v.str(cap) ?? '').toUpperCase().replace(/^CAP_/, '')
   for (const cap of v.items(v.at(sc, ['capabilities', 'add']))) {
-    const name = (v.str(cap) ?? '').toUpperCase().replace(/^CAP_/, '')
+    const name = capName(cap)
     if (name === 'SYS_ADMIN' || name === 'ALL') {
       out.push(makeFinding(K8S.dangerousCapability, ctx.path, v.line(cap), `${label(c)} adds the ${name} capability`))
+    } else if (name === 'NET_RAW') {
+      out.push(makeFinding(K8S.netRawCapability, ctx.path, v.line(cap), `${label(c)} of ${obj.kind} \`${obj.name}\` adds the NET_RAW capability`))
     }
+  }
+  // A privileged container has every capability whatever it drops: that finding says more.
+  const dropped = new Set(v.items(v.at(sc, ['capabilities', 'drop'])).map(capName))
+  if (!dropped.has('ALL') && !isTrue(v, v.get(sc, 'privileged'))) {
+    const capabilities = v.get(sc, 'capabilities')
+    const line = capabilities !== undefined ? v.keyLine(sc, 'capabilities') : scLine
+    const netRaw = dropped.has('NET_RAW') ? '' : ', NET_RAW included'
+    out.push(makeFinding(K8S.capabilitiesNotDropped, ctx.path, line, `hardening: ${label(c)} of ${obj.kind} \`${obj.name}\` does not drop ALL capabilities, so it keeps the runtime defaults${netRaw}`))
   }
 
   if (!isTrue(v, v.get(sc, 'readOnlyRootFilesystem'))) {

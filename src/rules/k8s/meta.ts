@@ -38,9 +38,9 @@ export const K8S = {
     category: 'slo',
     severity: 'low',
     title: 'Replicated workload without PodDisruptionBudget',
-    description: 'Without a PodDisruptionBudget a node drain may evict all replicas at once. Only PodDisruptionBudgets in the same file are seen.',
+    description: 'Without a PodDisruptionBudget a node drain may evict all replicas at once. PodDisruptionBudgets among the manifests deployed together (same folder, kustomization or rendered chart) count.',
     remediation: 'Add a PodDisruptionBudget (`minAvailable` or `maxUnavailable`) whose selector matches the pod labels.',
-    refs: { kics: 'k8s/deployment_without_pod_disruption_budget' }
+    refs: { kics: ['k8s/deployment_without_pod_disruption_budget', 'k8s/statefulset_without_pod_disruption_budget'] }
   }),
   noAntiAffinity: rule({
     id: 'k8s/no-pod-anti-affinity',
@@ -60,7 +60,7 @@ export const K8S = {
     title: 'Container without CPU request',
     description: 'Without a CPU request the scheduler cannot place the pod by its needs and capacity planning is guesswork.',
     remediation: 'Set `resources.requests.cpu` to the CPU the container needs at steady state.',
-    refs: { checkov: 'CKV_K8S_10', kics: 'k8s/cpu_requests_not_set' }
+    refs: { checkov: 'CKV_K8S_10', kics: 'k8s/cpu_requests_not_set', trivy: 'AVD-KSV-0015' }
   }),
   noCpuLimits: rule({
     id: 'k8s/no-cpu-limits',
@@ -69,7 +69,7 @@ export const K8S = {
     title: 'Container without CPU limit',
     description: 'Without a CPU limit one container can take all the CPU of its node.',
     remediation: 'Set `resources.limits.cpu`.',
-    refs: { checkov: 'CKV_K8S_11', kics: 'k8s/cpu_limits_not_set' }
+    refs: { checkov: 'CKV_K8S_11', kics: 'k8s/cpu_limits_not_set', trivy: 'AVD-KSV-0011' }
   }),
   noMemoryRequests: rule({
     id: 'k8s/no-memory-requests',
@@ -78,7 +78,7 @@ export const K8S = {
     title: 'Container without memory request',
     description: 'Without a memory request the pod can be scheduled on a node that cannot hold it and is among the first evicted under pressure.',
     remediation: 'Set `resources.requests.memory` to the memory the container needs.',
-    refs: { checkov: 'CKV_K8S_12', kics: 'k8s/memory_requests_not_defined' }
+    refs: { checkov: 'CKV_K8S_12', kics: 'k8s/memory_requests_not_defined', trivy: 'AVD-KSV-0016' }
   }),
   noMemoryLimits: rule({
     id: 'k8s/no-memory-limits',
@@ -87,7 +87,7 @@ export const K8S = {
     title: 'Container without memory limit',
     description: 'Without a memory limit a leaking container can exhaust its node and take its neighbours down.',
     remediation: 'Set `resources.limits.memory`.',
-    refs: { checkov: 'CKV_K8S_13', kics: 'k8s/memory_limits_not_defined' }
+    refs: { checkov: 'CKV_K8S_13', kics: 'k8s/memory_limits_not_defined', trivy: 'AVD-KSV-0018' }
   }),
 
   // ── Immutability ─────────────────────────────────────────────────────────────────────────
@@ -98,7 +98,7 @@ export const K8S = {
     title: 'Image uses `latest` or no tag',
     description: 'A `latest` or missing tag resolves to whatever was pushed last: deployments are not reproducible and a rollback may not restore the old code.',
     remediation: 'Pin the image to a version tag, or better to a digest (`image@sha256:…`).',
-    refs: { checkov: 'CKV_K8S_14', kics: 'k8s/invalid_image' }
+    refs: { checkov: 'CKV_K8S_14', kics: 'k8s/invalid_image', trivy: 'AVD-KSV-0013' }
   }),
   imageMissing: rule({
     id: 'k8s/image-missing',
@@ -118,7 +118,7 @@ export const K8S = {
     title: 'Privileged container',
     description: 'A privileged container has every capability and access to the host devices: a compromise of it is a compromise of the node.',
     remediation: 'Set `privileged: false` and grant only the specific capabilities the container needs.',
-    refs: { checkov: 'CKV_K8S_16', kics: 'k8s/container_is_privileged' }
+    refs: { checkov: 'CKV_K8S_16', kics: 'k8s/container_is_privileged', trivy: 'AVD-KSV-0017' }
   }),
   privilegeEscalationAllowed: rule({
     id: 'k8s/privilege-escalation-allowed',
@@ -127,7 +127,7 @@ export const K8S = {
     title: 'Privilege escalation allowed',
     description: '`allowPrivilegeEscalation: true` lets a process gain more privileges than its parent (setuid binaries, file capabilities).',
     remediation: 'Set `allowPrivilegeEscalation: false`.',
-    refs: { checkov: 'CKV_K8S_20', kics: 'k8s/privilege_escalation_allowed' }
+    refs: { checkov: 'CKV_K8S_20', kics: 'k8s/privilege_escalation_allowed', trivy: 'AVD-KSV-0001' }
   }),
   privilegeEscalationNotDisabled: rule({
     id: 'k8s/privilege-escalation-not-disabled',
@@ -136,7 +136,7 @@ export const K8S = {
     title: 'Privilege escalation not disabled',
     description: '`allowPrivilegeEscalation` defaults to true; it should be switched off explicitly.',
     remediation: 'Add `securityContext.allowPrivilegeEscalation: false` to the container.',
-    refs: { checkov: 'CKV_K8S_20' }
+    refs: { checkov: 'CKV_K8S_20', trivy: 'AVD-KSV-0001' }
   }),
   runAsRoot: rule({
     id: 'k8s/run-as-root',
@@ -145,7 +145,7 @@ export const K8S = {
     title: 'Container runs as root (UID 0)',
     description: '`runAsUser: 0` runs the container as root; a container escape then starts from root.',
     remediation: 'Run as a non-zero UID (`runAsUser: 10001`) and set `runAsNonRoot: true`.',
-    refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root' }
+    refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root', trivy: 'AVD-KSV-0012' }
   }),
   runAsNonRootNotSet: rule({
     id: 'k8s/run-as-non-root-not-set',
@@ -154,7 +154,7 @@ export const K8S = {
     title: 'Container may run as root',
     description: 'Neither a non-zero `runAsUser` nor `runAsNonRoot: true` is set at pod or container level, so the container runs as whatever user the image declares, often root.',
     remediation: 'Set `securityContext.runAsNonRoot: true` (pod or container level) and a non-zero `runAsUser`.',
-    refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root' }
+    refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root', trivy: 'AVD-KSV-0012' }
   }),
   dangerousCapability: rule({
     id: 'k8s/dangerous-capability',
@@ -163,7 +163,55 @@ export const K8S = {
     title: 'Container adds SYS_ADMIN or ALL capabilities',
     description: 'SYS_ADMIN (or ALL) is nearly equivalent to root on the host: mounts, namespaces, devices.',
     remediation: 'Remove SYS_ADMIN/ALL from `capabilities.add`; drop ALL and add back only what is needed.',
-    refs: { checkov: 'CKV_K8S_39', kics: 'k8s/containers_with_sys_admin_capabilities' }
+    refs: { checkov: 'CKV_K8S_39', kics: 'k8s/containers_with_sys_admin_capabilities', trivy: ['AVD-KSV-0005', 'AVD-KSV-0022'] }
+  }),
+  capabilitiesNotDropped: rule({
+    id: 'k8s/capabilities-not-dropped',
+    category: 'security',
+    severity: 'low',
+    title: 'Container keeps the default capabilities (hardening)',
+    description:
+      'Hardening: a container that does not drop ALL capabilities keeps the runtime defaults, including NET_RAW (crafted packets, ARP/DNS spoofing on the pod network) and CHOWN, SETUID and friends that most services never use.',
+    remediation: 'Add `securityContext.capabilities.drop: [ALL]` and add back only what the process needs (e.g. `NET_BIND_SERVICE`).',
+    refs: { checkov: ['CKV_K8S_37', 'CKV_K8S_28'], kics: ['k8s/no_drop_capabilities', 'k8s/net_raw_capabilities_not_being_dropped'], trivy: 'AVD-KSV-0003' }
+  }),
+  netRawCapability: rule({
+    id: 'k8s/net-raw-capability',
+    category: 'security',
+    severity: 'medium',
+    title: 'Container adds the NET_RAW capability',
+    description: 'NET_RAW lets a process craft raw packets: spoof ARP or DNS answers to other pods on the node, or scan the network. Few workloads other than ping-like tools need it.',
+    remediation: 'Remove NET_RAW from `capabilities.add`; drop ALL and add back only what is needed.',
+    refs: { checkov: 'CKV_K8S_28', kics: 'k8s/net_raw_capabilities_not_being_dropped' }
+  }),
+  noSeccompProfile: rule({
+    id: 'k8s/no-seccomp-profile',
+    category: 'security',
+    severity: 'low',
+    title: 'Pod without a seccomp profile (hardening)',
+    description:
+      'Hardening: without `seccompProfile: RuntimeDefault` (or a Localhost profile) containers run Unconfined on most clusters, so every system call, including rarely needed ones used in kernel exploits, is open to them.',
+    remediation: 'Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (or on every container).',
+    refs: { checkov: 'CKV_K8S_31', kics: 'k8s/seccomp_profile_is_not_configured', trivy: ['AVD-KSV-0030', 'AVD-KSV-0104'] }
+  }),
+  serviceAccountTokenAutomount: rule({
+    id: 'k8s/service-account-token-automount',
+    category: 'security',
+    severity: 'low',
+    title: 'Service-account token mounted where it is likely unused (hardening)',
+    description:
+      'Hardening: a pod that runs as the default service account usually never calls the Kubernetes API, yet gets a token mounted; whoever compromises the container can use it against the API server.',
+    remediation: 'Set `automountServiceAccountToken: false` on the pod (or on its ServiceAccount); give pods that need the API their own ServiceAccount.',
+    refs: { checkov: 'CKV_K8S_38', kics: 'k8s/service_account_token_automount_not_disabled', trivy: 'AVD-KSV-0036' }
+  }),
+  noNetworkPolicy: rule({
+    id: 'k8s/no-network-policy',
+    category: 'security',
+    severity: 'low',
+    title: 'No NetworkPolicy selects the pods (hardening)',
+    description:
+      'Hardening: no NetworkPolicy among the manifests deployed together with the workload selects its pods, so unless a policy applied elsewhere covers the namespace, every pod of the cluster can reach them.',
+    remediation: 'Add a NetworkPolicy whose `podSelector` matches the pods and allows only the clients and ports they serve (or a default-deny policy for the namespace).'
   }),
   writableRootFilesystem: rule({
     id: 'k8s/writable-root-filesystem',
@@ -172,7 +220,7 @@ export const K8S = {
     title: 'Root filesystem is writable',
     description: 'A writable root filesystem lets an attacker drop tools or change binaries inside the container.',
     remediation: 'Set `securityContext.readOnlyRootFilesystem: true` and mount an `emptyDir` where the app must write.',
-    refs: { checkov: 'CKV_K8S_22' }
+    refs: { checkov: 'CKV_K8S_22', trivy: 'AVD-KSV-0014' }
   }),
 
   // ── Secrets ──────────────────────────────────────────────────────────────────────────────
@@ -202,7 +250,7 @@ export const K8S = {
     title: 'Pod shares the host network',
     description: '`hostNetwork: true` gives the pod the node network stack: it can reach node-local services and sniff traffic.',
     remediation: 'Remove `hostNetwork: true`; expose ports through a Service.',
-    refs: { checkov: 'CKV_K8S_19', kics: 'k8s/shared_host_network_namespace' }
+    refs: { checkov: 'CKV_K8S_19', kics: 'k8s/shared_host_network_namespace', trivy: 'AVD-KSV-0009' }
   }),
   hostPid: rule({
     id: 'k8s/host-pid',
@@ -211,7 +259,7 @@ export const K8S = {
     title: 'Pod shares the host PID namespace',
     description: '`hostPID: true` lets the pod see and signal every process on the node.',
     remediation: 'Remove `hostPID: true`.',
-    refs: { checkov: 'CKV_K8S_17', kics: 'k8s/shared_host_pid_namespace' }
+    refs: { checkov: 'CKV_K8S_17', kics: 'k8s/shared_host_pid_namespace', trivy: 'AVD-KSV-0010' }
   }),
   hostIpc: rule({
     id: 'k8s/host-ipc',
@@ -220,7 +268,7 @@ export const K8S = {
     title: 'Pod shares the host IPC namespace',
     description: '`hostIPC: true` lets the pod read shared memory of every process on the node.',
     remediation: 'Remove `hostIPC: true`.',
-    refs: { checkov: 'CKV_K8S_18', kics: 'k8s/shared_host_ipc_namespace' }
+    refs: { checkov: 'CKV_K8S_18', kics: 'k8s/shared_host_ipc_namespace', trivy: 'AVD-KSV-0008' }
   }),
   hostPathVolume: rule({
     id: 'k8s/host-path-volume',
@@ -229,7 +277,7 @@ export const K8S = {
     title: 'hostPath volume outside kube-system',
     description: 'A hostPath volume exposes the node filesystem to the pod; outside system components this is rarely needed and often a way out of the container.',
     remediation: 'Use a PersistentVolumeClaim, `emptyDir`, ConfigMap or Secret volume instead of `hostPath`.',
-    refs: { kics: 'k8s/non_kube_system_pod_with_host_mount' }
+    refs: { kics: 'k8s/non_kube_system_pod_with_host_mount', trivy: 'AVD-KSV-0023' }
   }),
   runtimeSocketMount: rule({
     id: 'k8s/container-runtime-socket-mount',
@@ -238,7 +286,7 @@ export const K8S = {
     title: 'Container runtime socket mounted',
     description: 'Mounting the Docker/containerd/CRI-O socket lets the pod start privileged containers on the node: full node takeover.',
     remediation: 'Do not mount the runtime socket; build images with a daemonless builder (kaniko, buildah) instead.',
-    refs: { checkov: 'CKV_K8S_27', kics: 'k8s/docker_daemon_socket_is_exposed_to_containers' }
+    refs: { checkov: 'CKV_K8S_27', kics: 'k8s/docker_daemon_socket_is_exposed_to_containers', trivy: 'AVD-KSV-0006' }
   }),
 
   // ── Rollback ─────────────────────────────────────────────────────────────────────────────
@@ -275,7 +323,7 @@ export const K8S = {
     title: 'RBAC rule with a wildcard',
     description: '`*` in verbs, resources or apiGroups grants every present and future permission of that kind.',
     remediation: 'List the exact apiGroups, resources and verbs the subject needs.',
-    refs: { checkov: 'CKV_K8S_49', kics: 'k8s/rbac_wildcard_in_rule' }
+    refs: { checkov: 'CKV_K8S_49', kics: 'k8s/rbac_wildcard_in_rule', trivy: ['AVD-KSV-0044', 'AVD-KSV-0045', 'AVD-KSV-0046'] }
   }),
   clusterAdminBinding: rule({
     id: 'k8s/cluster-admin-binding',
@@ -284,7 +332,7 @@ export const K8S = {
     title: 'Binding to cluster-admin',
     description: 'Binding a subject to `cluster-admin` gives it full control of the cluster.',
     remediation: 'Bind a Role or ClusterRole with only the permissions the subject needs.',
-    refs: { kics: 'k8s/cluster_admin_rolebinding_with_superuser_permissions' }
+    refs: { kics: 'k8s/cluster_admin_rolebinding_with_superuser_permissions', trivy: 'AVD-KSV-0111' }
   }),
 
   // ── Services ─────────────────────────────────────────────────────────────────────────────
@@ -294,7 +342,17 @@ export const K8S = {
     severity: 'low',
     title: 'LoadBalancer Service without source ranges',
     description: 'A `LoadBalancer` Service without `loadBalancerSourceRanges` (and not marked internal) is reachable from the whole internet.',
-    remediation: 'Set `spec.loadBalancerSourceRanges` to the client CIDRs, or use an internal load balancer.'
+    remediation: 'Set `spec.loadBalancerSourceRanges` to the client CIDRs, or use an internal load balancer.',
+    refs: { kics: 'k8s/service_with_external_load_balancer' }
+  }),
+  serviceSelectsNoPods: rule({
+    id: 'k8s/service-selects-no-pods',
+    category: 'slo',
+    severity: 'medium',
+    title: 'Service selector matches none of the pods deployed with it',
+    description:
+      'The selector of a Service matches the pod labels of none of the workloads in its manifest set (its folder, or the rendered chart), usually a typo or a label renamed on one side only: the Service gets no endpoints and every request to it fails.',
+    remediation: 'Make `spec.selector` equal to labels the target pods carry (`spec.template.metadata.labels` of the workload).'
   }),
   nodePort: rule({
     id: 'k8s/node-port-service',

@@ -6,9 +6,75 @@ import { K8S } from './meta.js'
 import { isTrue, numberAt, type Container, type K8sObject, type PodSpec } from './objects.js'
 import type { CheckContext } from './containers.js'
 import type { DocView } from './view.js'
+import { selectorMatches } from './selectors.js'
+import { sameNamespace, type StreamIndex } from './workloads.js'
 
-export function checkPod(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[]): Finding[] {
-  return [...checkUser(ctx, obj, pod, containers), ...checkHostNamespaces(ctx, obj, pod), ...checkVolumes(ctx, obj, pod)]
+export function checkPod(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[], stream: StreamIndex): Finding[] {
+  return [
+    ...checkUser(ctx, obj, pod, containers),
+    ...checkHostNamespaces(ctx, obj, pod),
+    ...checkVolumes(ctx, obj, pod),
+    ...checkSeccomp(ctx, obj, pod, containers),
+    ...checkTokenAutomount(ctx, obj, pod, stream),
+    ...checkNetworkPolicy(ctx, obj, pod, stream)
+  ]
+}
+
+const CONFINED = /^(RuntimeDefault|Localhost)$/
+/** The pre-1.19 annotations, still honoured by older clusters and some admission controllers. */
+const CONFINED_ANNOTATION = /^(runtime\/default|docker\/default|localhost\/.+)$/
+
+/** One finding per pod: confined when the pod, or every container, names a RuntimeDefault/Localhost profile. */
+function checkSeccomp(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[]): Finding[] {
+  const v = obj.view
+  const typeOf = (sc: Node | undefined): string | undefined => v.str(v.at(sc, ['seccompProfile', 'type']))
+  const podSc = v.get(pod.node, 'securityContext')
+  const podType = typeOf(podSc)
+  const annotations = [v.at(obj.node, ['metadata', 'annotations']), v.at(obj.node, ['spec', 'template', 'metadata', 'annotations'])]
+  const annotated = annotations.some((a) => CONFINED_ANNOTATION.test(v.str(v.get(a, 'seccomp.security.alpha.kubernetes.io/pod')) ?? ''))
+  const unconfined = containers.filter((c) => {
+    const own = typeOf(v.get(c.node, 'securityContext'))
+    return !CONFINED.test(own ?? podType ?? (annotated ? 'RuntimeDefault' : ''))
+  })
+  if (unconfined.length === 0) return []
+  const names = unconfined.map((c) => `\`${c.name}\``).join(', ')
+  if (podType === 'Unconfined') {
+    const line = v.keyLine(v.get(podSc, 'seccompProfile'), 'type')
+    return [makeFinding(K8S.noSeccompProfile, ctx.path, line, `hardening: ${obj.kind} \`${obj.name}\` sets the seccomp profile to Unconfined (containers ${names})`)]
+  }
+  const line = podSc !== undefined ? v.keyLine(pod.node, 'securityContext') : pod.line
+  return [makeFinding(K8S.noSeccompProfile, ctx.path, line, `hardening: ${obj.kind} \`${obj.name}\` sets no RuntimeDefault seccomp profile for containers ${names}`)]
+}
+
+/**
+ * The token is most likely unused when the pod runs as the `default` service account (pods that
+ * call the API normally get their own account with a role) and nothing switched automount off.
+ */
+function checkTokenAutomount(ctx: CheckContext, obj: K8sObject, pod: PodSpec, stream: StreamIndex): Finding[] {
+  const v = obj.view
+  const automount = v.str(v.get(pod.node, 'automountServiceAccountToken'))?.toLowerCase()
+  if (automount === 'false') return []
+  const account = v.str(v.get(pod.node, 'serviceAccountName')) ?? v.str(v.get(pod.node, 'serviceAccount')) ?? 'default'
+  if (account !== 'default') return []
+  if (automount === undefined && stream.serviceAccounts.some((sa) => sa.name === 'default' && sa.automount === false && sameNamespace(sa.namespace, obj.namespace))) return []
+  const line = automount !== undefined ? v.keyLine(pod.node, 'automountServiceAccountToken') : pod.line
+  return [
+    makeFinding(K8S.serviceAccountTokenAutomount, ctx.path, line, `hardening: ${obj.kind} \`${obj.name}\` runs as the default service account and leaves its API token automounted; set \`automountServiceAccountToken: false\` unless it calls the Kubernetes API`)
+  ]
+}
+
+/** Long-running workloads only: a Job's pods are short-lived and rarely serve connections. */
+const SERVING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Pod'])
+
+function checkNetworkPolicy(ctx: CheckContext, obj: K8sObject, pod: PodSpec, stream: StreamIndex): Finding[] {
+  if (!SERVING_KINDS.has(obj.kind) || pod.runToCompletion) return []
+  const v = obj.view
+  // Host-network pods are outside the reach of NetworkPolicies anyway.
+  if (isTrue(v, v.get(pod.node, 'hostNetwork'))) return []
+  const covered = stream.networkPolicies.some((p) => sameNamespace(p.namespace, obj.namespace) && selectorMatches(p.selector, pod.labels))
+  if (covered) return []
+  const line = v.keyLine(v.get(obj.node, 'metadata'), 'name')
+  return [makeFinding(K8S.noNetworkPolicy, ctx.path, line, `hardening: no NetworkPolicy in ${stream.scope} selects the pods of ${obj.kind} \`${obj.name}\``)]
 }
 
 interface UserVerdict {

@@ -8,22 +8,52 @@ import type { Node } from '../yaml.js'
 import { isMap } from '../yaml.js'
 import { makeFinding } from './finding.js'
 import { K8S } from './meta.js'
-import { numberAt, type K8sObject, type PodSpec } from './objects.js'
+import { labelsOf, numberAt, podSpecOf, type K8sObject, type PodSpec } from './objects.js'
 import { readSelector, selectorMatches, type LabelSelector } from './selectors.js'
 import type { CheckContext } from './containers.js'
 import { lineText, replaceScalarOnLine } from './view.js'
 
-/** What the other objects of the file say about a workload. */
+/** What the other objects of the manifest set (the file, or its folder) say about a workload. */
 export interface StreamIndex {
+  /** How messages name the set the lookups covered: "this file" or "its folder". */
+  scope: string
   budgets: { namespace?: string; selector: LabelSelector }[]
   autoscalers: { namespace?: string; kind: string; name: string; minReplicas: number }[]
+  networkPolicies: { namespace?: string; selector: LabelSelector }[]
+  serviceAccounts: { namespace?: string; name: string; automount?: boolean }[]
+  /** Services an Ingress routes to (instance-mode ingress controllers need them to be NodePort). */
+  ingressBackends: { namespace?: string; name: string }[]
+  /** Labels of the pods every workload of the set runs. */
+  pods: { namespace?: string; labels: Record<string, string> }[]
+  /** Selectors of the Services of the set (those with a selector). */
+  services: { namespace?: string; selector: Record<string, string> }[]
 }
 
-export function indexStream(objects: K8sObject[]): StreamIndex {
-  const index: StreamIndex = { budgets: [], autoscalers: [] }
+export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIndex {
+  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [], pods: [], services: [] }
   for (const obj of objects) {
     const v = obj.view
-    if (obj.kind === 'PodDisruptionBudget') {
+    const pod = podSpecOf(obj)
+    if (pod) index.pods.push({ namespace: obj.namespace, labels: pod.labels })
+    if (obj.kind === 'Service') {
+      const selector = labelsOf(v, v.at(obj.node, ['spec', 'selector']))
+      if (Object.keys(selector).length) index.services.push({ namespace: obj.namespace, selector })
+    } else if (obj.kind === 'Ingress') {
+      const spec = v.get(obj.node, 'spec')
+      const backends = [v.get(spec, 'defaultBackend'), v.get(spec, 'backend')]
+      for (const rule of v.items(v.get(spec, 'rules'))) for (const p of v.items(v.at(rule, ['http', 'paths']))) backends.push(v.get(p, 'backend'))
+      for (const b of backends) {
+        const name = v.str(v.at(b, ['service', 'name'])) ?? v.str(v.get(b, 'serviceName'))
+        if (name) index.ingressBackends.push({ namespace: obj.namespace, name })
+      }
+    } else if (obj.kind === 'NetworkPolicy') {
+      // An empty or absent podSelector selects every pod of the namespace.
+      const selector = readSelector(v, v.at(obj.node, ['spec', 'podSelector'])) ?? { matchLabels: {}, expressions: [] }
+      index.networkPolicies.push({ namespace: obj.namespace, selector })
+    } else if (obj.kind === 'ServiceAccount') {
+      const automount = v.str(v.get(obj.node, 'automountServiceAccountToken'))?.toLowerCase()
+      index.serviceAccounts.push({ namespace: obj.namespace, name: obj.name, automount: automount === undefined ? undefined : automount === 'true' })
+    } else if (obj.kind === 'PodDisruptionBudget') {
       const selector = readSelector(v, v.at(obj.node, ['spec', 'selector']))
       if (selector) index.budgets.push({ namespace: obj.namespace, selector })
     } else if (obj.kind === 'HorizontalPodAutoscaler') {
@@ -41,9 +71,19 @@ export function indexStream(objects: K8sObject[]): StreamIndex {
 }
 
 /** Namespaces match when equal, or when either side leaves it to the apply context. */
-const sameNamespace = (a?: string, b?: string): boolean => a === undefined || b === undefined || a === b
+export const sameNamespace = (a?: string, b?: string): boolean => a === undefined || b === undefined || a === b
 
 const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet'])
+
+/**
+ * Whether some Service of the set routes to the pods: `false` only when the set has Services of
+ * the namespace and none selects them (a queue worker next to the web Services), else unknown.
+ */
+export function servedByService(stream: StreamIndex | undefined, obj: K8sObject, pod: PodSpec): boolean | undefined {
+  const services = stream?.services.filter((s) => sameNamespace(s.namespace, obj.namespace)) ?? []
+  if (services.length === 0) return undefined
+  return services.some((s) => Object.entries(s.selector).every(([k, val]) => pod.labels[k] === val))
+}
 
 export function checkWorkload(ctx: CheckContext, obj: K8sObject, pod: PodSpec, stream: StreamIndex): Finding[] {
   const out: Finding[] = []
@@ -78,7 +118,7 @@ function checkReplication(ctx: CheckContext, obj: K8sObject, pod: PodSpec, strea
   if (!covered) {
     const selector = v.get(spec, 'selector')
     const line = v.pair(selector, 'matchLabels') ? v.keyLine(selector, 'matchLabels') : v.keyLine(spec, 'selector')
-    out.push(makeFinding(K8S.noPodDisruptionBudget, ctx.path, line, `${obj.kind} \`${obj.name}\` (${replicas} replicas) has no PodDisruptionBudget in this file`))
+    out.push(makeFinding(K8S.noPodDisruptionBudget, ctx.path, line, `${obj.kind} \`${obj.name}\` (${replicas} replicas) has no PodDisruptionBudget in ${stream.scope}`))
   }
   out.push(...checkSpreading(ctx, obj, pod, replicas))
   return out

@@ -15,10 +15,15 @@ const PR_PRIVILEGED = ['pull_request_target', 'workflow_run', 'issue_comment']
 const HEAD_CONTEXT =
   /^github\.(head_ref|event\.pull_request\.(head\.(sha|ref)|merge_commit_sha)|event\.workflow_run\.(head_sha|head_branch|head_commit\.id|pull_requests\.\*\.head\.(sha|ref))|event\.workflow_run\.head_repository\.full_name|event\.pull_request\.head\.repo\.full_name)$/
 
-const HEAD_IN_SCRIPT = /\bgh\s+pr\s+checkout\b|\bgit\s+fetch\b(?:(?!\bgit\s+fetch\b)[^\n])*\bpull\/|\brefs\/pull\//
+/**
+ * Script lines that fetch or check out a pull request ref. `refs/pull/` alone is not enough: it
+ * also appears in image tags, cache keys and log messages that never bring PR code in.
+ */
+const HEAD_IN_SCRIPT = /\bgh\s+pr\s+checkout\b|\bgit\s+(fetch|pull|checkout|switch)\b[^\n]*\bpull\/[^\n]*?\/(head|merge)\b/
 
+/** A `ref:`/`repository:` value naming the PR head: a `refs/pull/N/…` ref or a head-context expression. */
 function readsHead(text: string): boolean {
-  if (/refs\/pull\//.test(text)) return true
+  if (/^\s*refs\/pull\//.test(text)) return true
   return findExpressions(text).some((e) => contextPaths(e.body).some((p) => HEAD_CONTEXT.test(p)))
 }
 

@@ -14,11 +14,82 @@ const DEPLOY_COMMAND =
   /\b(kubectl\s+(apply|set\s+image|rollout\s+restart|replace)|(terraform|tofu|terragrunt)\s+(run-all\s+)?apply|helm\s+(upgrade|install)|helmfile\s+(apply|sync)|pulumi\s+up|cdk\s+deploy|sam\s+deploy|(serverless|sls)\s+deploy|aws\s+ecs\s+update-service|aws\s+cloudformation\s+deploy|aws\s+lambda\s+update-function-code|gcloud\s+(run|app|functions)\s+deploy|az\s+(webapp|containerapp|functionapp)\s+(deploy|update|up)|fly(ctl)?\s+deploy|netlify\s+deploy|firebase\s+deploy|kamal\s+deploy|argocd\s+app\s+sync|ansible-playbook)\b/i
 const RELEASE_COMMAND =
   /\b((npm|yarn|pnpm)\s+publish|twine\s+upload|cargo\s+publish|gem\s+push|docker\s+push|goreleaser|gh\s+release\s+create|mvn\s(?:(?!mvn\s)[^\n])*\bdeploy|gradlew?\s(?:(?!gradlew?\s)[^\n])*publish)\b/i
-/** Words in job ids and names, not inside longer words (`prerelease`, `redeploy` do not count). */
+/** Words in step names, not inside longer words (`prerelease`, `redeploy` do not count). */
 const DEPLOY_WORD = /(^|[^a-z])deploy/i
 const RELEASE_WORD = /(^|[^a-z])(release|publish)/i
+/**
+ * A job id or name alone makes a deploy or release job only when it starts with the word:
+ * "Deploy to staging", `publish_main`, but not "Setup Release Variables" or `list_lts_releases`.
+ */
+const DEPLOY_LABEL = /^deploy/i
+const RELEASE_LABEL = /^(release|publish)/i
+/**
+ * Steps that create a throwaway cluster on the runner: a `kubectl apply` or `helm install` in the
+ * same job goes to that test cluster, not to an environment anyone uses.
+ */
+const EPHEMERAL_CLUSTER_ACTIONS = new Set(['helm/kind-action', 'engineerd/setup-kind', 'container-tools/kind-action', 'medyagh/setup-minikube', 'manusa/actions-setup-minikube', 'absaoss/k3d-action', 'nolar/setup-k3d-k3s'])
+const EPHEMERAL_CLUSTER_COMMAND = /\b(kind\s+create\s+cluster|k3d\s+cluster\s+create|minikube\s+start|ctlptl\s+create\s+cluster)\b/
 const VERIFICATION =
-  /rollback|roll\s*back|rollout\s+status|kubectl\s+wait|smoke|verif|health|--atomic|--wait\b|wait-for|wait_for|readiness|e2e|end-to-end|canary|status\s+check|curl\s(?:(?!curl\s)[^\n])*(-f\b|--fail)/i
+  /rollback|roll\s*back|rollout\s+status|kubectl\s+wait|smoke|verif|health|--atomic|--wait\b|wait-for|wait_for|readiness|e2e|end-to-end|canary|status\s+check|curl\s(?:(?!curl\s)[^\n])*(-f\b|--fail)|\buntil\b(?:(?!\buntil\b)[^\n])*(running|ready|healthy|available)/i
+
+/**
+ * Actions known to publish or deploy. An action is classified by this list, never by a word in
+ * its name: `release-drafter` only drafts notes and a lint action named `*-release-*` releases nothing.
+ */
+const DEPLOY_ACTIONS = new Set([
+  'azure/k8s-deploy',
+  'azure/webapps-deploy',
+  'azure/functions-action',
+  'azure/arm-deploy',
+  'azure/container-apps-deploy-action',
+  'aws-actions/amazon-ecs-deploy-task-definition',
+  'aws-actions/aws-cloudformation-github-deploy',
+  'google-github-actions/deploy-cloudrun',
+  'google-github-actions/deploy-appengine',
+  'google-github-actions/deploy-cloud-functions',
+  'superfly/flyctl-actions',
+  'cloudflare/wrangler-action',
+  'amondnet/vercel-action',
+  'pulumi/actions'
+])
+const RELEASE_ACTIONS = new Set([
+  'softprops/action-gh-release',
+  'ncipollo/release-action',
+  'actions/create-release',
+  'goreleaser/goreleaser-action',
+  'pypa/gh-action-pypi-publish',
+  'js-devtools/npm-publish',
+  'docker/build-push-action'
+])
+
+/**
+ * Deploy actions that wait for the rollout themselves (by default or through the input given):
+ * a verification step after them would repeat what the action already does.
+ */
+const SELF_VERIFYING: Record<string, (inputs: Map<string, string>) => boolean> = {
+  // Waits for `kubectl rollout status` of every applied workload unless told not to.
+  'azure/k8s-deploy': () => true,
+  'aws-actions/amazon-ecs-deploy-task-definition': (i) => /^true$/i.test(i.get('wait-for-service-stability') ?? ''),
+  // Fails unless the new revision becomes ready.
+  'google-github-actions/deploy-cloudrun': () => true,
+  'aws-actions/aws-cloudformation-github-deploy': () => true,
+  'azure/arm-deploy': () => true
+}
+
+function inputsOf(step: StepModel): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const p of step.with?.items ?? []) {
+    if (isScalar(p.key)) out.set(String(p.key.value).toLowerCase(), scalarString(p.value) ?? '')
+  }
+  return out
+}
+
+/** Whether a step's own action already waits for the deployment to become healthy. */
+function selfVerifying(step: StepModel): boolean {
+  const repo = actionRepo(step.uses)
+  const check = repo ? SELF_VERIFYING[repo] : undefined
+  return !!check && check(inputsOf(step))
+}
 
 interface DeployEvidence {
   kind: DeployKind
@@ -28,28 +99,46 @@ interface DeployEvidence {
 
 function stepKind(step: StepModel): DeployKind | undefined {
   const run = scalarString(step.run) ?? ''
-  const repo = actionRepo(step.uses)?.split('/')[1] ?? ''
+  const repo = actionRepo(step.uses) ?? ''
   const name = step.name ?? ''
-  if (DEPLOY_COMMAND.test(run) || DEPLOY_WORD.test(repo) || DEPLOY_WORD.test(name)) return 'deploy'
-  if (RELEASE_COMMAND.test(run) || RELEASE_WORD.test(repo) || RELEASE_WORD.test(name)) return 'release'
+  if (DEPLOY_COMMAND.test(run) || DEPLOY_ACTIONS.has(repo) || DEPLOY_WORD.test(name)) return 'deploy'
+  if (RELEASE_COMMAND.test(run) || RELEASE_WORD.test(name)) return 'release'
+  if (RELEASE_ACTIONS.has(repo) && releasesForReal(repo, step)) return 'release'
   return undefined
 }
 
+/** A build-push that does not push, or goreleaser asked only to check its config, releases nothing. */
+function releasesForReal(repo: string, step: StepModel): boolean {
+  const inputs = inputsOf(step)
+  if (repo === 'docker/build-push-action') return /^true$/i.test(inputs.get('push') ?? '')
+  if (repo === 'goreleaser/goreleaser-action') return /\brelease\b/.test(inputs.get('args') ?? '')
+  return true
+}
+
+function createsEphemeralCluster(job: JobModel): boolean {
+  return job.steps.some((s) => EPHEMERAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? '') || EPHEMERAL_CLUSTER_COMMAND.test(scalarString(s.run) ?? ''))
+}
+
 function deployEvidence(job: JobModel): DeployEvidence | undefined {
-  const label = `${job.id} ${job.name ?? ''}`
+  const labels = [job.id, job.name ?? '']
+  const labelled = (word: RegExp): boolean => labels.some((l) => word.test(l.trim()))
+  // End-to-end tests against a kind/k3d/minikube cluster deploy nothing, whatever their commands.
+  if (createsEphemeralCluster(job) && !labelled(DEPLOY_LABEL) && !labelled(RELEASE_LABEL)) return undefined
   const steps = job.steps.map((s) => ({ step: s, kind: stepKind(s) }))
   const deployStep = steps.find((s) => s.kind === 'deploy')?.step
   if (deployStep) return { kind: 'deploy', step: deployStep }
-  if (DEPLOY_WORD.test(label)) return { kind: 'deploy' }
+  if (labelled(DEPLOY_LABEL)) return { kind: 'deploy' }
   const releaseStep = steps.find((s) => s.kind === 'release')?.step
   if (releaseStep) return { kind: 'release', step: releaseStep }
-  if (RELEASE_WORD.test(label)) return { kind: 'release' }
+  if (labelled(RELEASE_LABEL)) return { kind: 'release' }
   return undefined
 }
 
 function hasVerification(ctx: CheckContext, job: JobModel): boolean {
   const jobs = [job, ...dependentsOf(ctx.wf, job.id)]
-  return jobs.some((j) => VERIFICATION.test(`${j.id} ${j.name ?? ''}`) || j.steps.some((s) => VERIFICATION.test(scalarsUnder(s.node).join('\n'))))
+  return jobs.some(
+    (j) => VERIFICATION.test(`${j.id} ${j.name ?? ''}`) || j.steps.some((s) => selfVerifying(s) || VERIFICATION.test(scalarsUnder(s.node).join('\n')))
+  )
 }
 
 function continueOnError(ctx: CheckContext, job: JobModel, step: StepModel | undefined): Finding | undefined {

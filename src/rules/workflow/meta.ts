@@ -55,9 +55,9 @@ export const RULES = {
     id: 'workflow/unpinned-action',
     category: 'immutability',
     severity: 'high',
-    title: 'Third-party action not pinned to a commit SHA',
+    title: 'Action from another repository not pinned to a commit SHA',
     description:
-      'A third-party action or reusable workflow is referenced by a tag or branch, which its owner (or whoever compromises it) can move to different code at any time.',
+      'An action or reusable workflow from another repository (not `actions/*` or `github/*`) is referenced by a tag or branch, which its owner (or whoever compromises it) can move to different code at any time.',
     remediation: 'Pin to the full 40-character commit SHA and keep the version in a comment: `uses: owner/repo@<sha> # v1.2.3`; let Dependabot or Renovate update it.',
     refs: { kics: 'cicd/github/unpinned_actions_full_length_commit_sha', zizmor: 'unpinned-uses' }
   }),
@@ -69,7 +69,7 @@ export const RULES = {
     description:
       'An `actions/*` or `github/*` action is referenced by a branch (or no ref at all), so every run may pick up different code. Version tags of GitHub-owned actions are accepted, as KICS and zizmor do by default.',
     remediation: 'Reference a release tag (`@v4`) or, stricter, the full commit SHA with the version in a comment.',
-    refs: { zizmor: 'unpinned-uses' }
+    refs: { kics: 'cicd/github/unpinned_actions_full_length_commit_sha', zizmor: 'unpinned-uses' }
   }),
   unpinnedImage: rule({
     id: 'workflow/unpinned-image',
@@ -131,7 +131,8 @@ export const RULES = {
     severity: 'high',
     title: 'Secret exposed to untrusted pull request code',
     description: 'A secret is made available to a step that runs after the pull request head was checked out in a privileged workflow, where fork code can read it.',
-    remediation: 'Do not pass secrets to jobs that build or run pull request code; move the privileged step to a separate job or workflow that does not check out the head.'
+    remediation: 'Do not pass secrets to jobs that build or run pull request code; move the privileged step to a separate job or workflow that does not check out the head.',
+    refs: { zizmor: 'dangerous-triggers' }
   }),
   literalCredential: rule({
     id: 'workflow/literal-credential',

@@ -7,6 +7,11 @@ import { RULES, makeFinding } from './meta.js'
 const FULL_SHA = /^[0-9a-f]{40}$/i
 const VERSION_TAG = /^v?\d+(\.\d+){0,3}([-+][\w.-]+)?$/
 const FIRST_PARTY = new Set(['actions', 'github'])
+/**
+ * Reusable workflows that verify their own ref and refuse a commit SHA: the SLSA generators
+ * must be called by a release tag for their provenance to verify, so a tag is the pinned form.
+ */
+const TAG_ONLY_WORKFLOWS = /^slsa-framework\/slsa-github-generator\/\.github\/workflows\//i
 
 function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | undefined): Finding | undefined {
   if (!uses || !node || uses.startsWith('./') || uses.startsWith('.\\') || uses.includes('${{')) return undefined
@@ -19,6 +24,7 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
   const target = at < 0 ? uses : uses.slice(0, at)
   const ref = at < 0 ? '' : uses.slice(at + 1)
   if (FULL_SHA.test(ref)) return undefined
+  if (TAG_ONLY_WORKFLOWS.test(target) && VERSION_TAG.test(ref)) return undefined
   const owner = target.split('/')[0].toLowerCase()
   const what = target.includes('/.github/workflows/') ? 'reusable workflow' : 'action'
   const refText = ref ? `\`@${ref}\`` : 'no ref (the default branch)'
@@ -26,7 +32,7 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
     if (VERSION_TAG.test(ref)) return undefined
     return makeFinding(RULES.unpinnedFirstParty, ctx.path, line, `${what} \`${target}\` follows ${refText} instead of a release tag or commit SHA.`)
   }
-  return makeFinding(RULES.unpinnedAction, ctx.path, line, `third-party ${what} \`${target}\` is referenced by ${refText}, not a full commit SHA.`)
+  return makeFinding(RULES.unpinnedAction, ctx.path, line, `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA.`)
 }
 
 function imageOf(node: unknown): Node | undefined {

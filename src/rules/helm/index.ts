@@ -1,0 +1,139 @@
+/**
+ * Helm charts in the analysed file list: each chart with a changed file is rendered (`helm
+ * template`, or manifests an earlier step rendered into `helm-rendered-dir`) and judged by the
+ * Kubernetes rules, findings mapped back to the templates. Without helm, or when rendering
+ * fails, one note per chart says its templates were not analysed and the `values.yaml`
+ * defaults are checked instead.
+ */
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Finding, FileNote, RuleMeta, SourceFile } from '../../types.js'
+import { chartPath, chartsOf, type Chart } from './charts.js'
+import { HELM } from './meta.js'
+import { renderChart, type RenderOptions } from './render.js'
+import { analyzeRendered, splitRendered, type RenderedTemplate } from './rendered.js'
+import { checkValues } from './values.js'
+
+export { helmContextPathsFor } from './charts.js'
+export const helmRules: RuleMeta[] = Object.values(HELM)
+
+export interface HelmOptions {
+  /** Folder of manifests rendered by an earlier step (`helm template … > dir/x.yaml` or `--output-dir`). */
+  renderedDir?: string
+  render?: RenderOptions
+}
+
+export interface HelmResult {
+  findings: Finding[]
+  notes: FileNote[]
+}
+
+/** The chart's name from its Chart.yaml (`name:`), else its folder name. */
+function chartName(chart: Chart): string {
+  const chartYaml = chart.files.find((f) => /^Chart\.ya?ml$/.test(chartPath(chart, f.path)))
+  const m = chartYaml ? /^name:\s*["']?([^"'\s#]+)/m.exec(chartYaml.content) : null
+  return m?.[1] ?? chart.root.split('/').pop() ?? ''
+}
+
+const labelOf = (chart: Chart): string => `chart \`${chart.root || '.'}\``
+
+/** Reads every YAML file under the rendered-manifests folder into one stream. */
+async function readRenderedDir(dir: string): Promise<string> {
+  const parts: string[] = []
+  const walk = async (d: string): Promise<void> => {
+    for (const e of (await readdir(d, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, e.name)
+      if (e.isDirectory()) await walk(p)
+      else if (/\.ya?ml$/i.test(e.name)) parts.push(await readFile(p, 'utf8'))
+    }
+  }
+  await walk(dir)
+  return parts.join('\n---\n')
+}
+
+export async function analyzeCharts(files: readonly SourceFile[], opts: HelmOptions = {}): Promise<HelmResult> {
+  const all = chartsOf(files)
+  const charts = all.filter((c) => c.files.some((f) => f.kind === 'helm' && !f.contextOnly))
+  const out: HelmResult = { findings: [], notes: [] }
+  out.findings.push(...orphanFindings(files, all, out.notes))
+  if (charts.length === 0) return out
+
+  let prerendered: Map<string, RenderedTemplate[]> | undefined
+  if (opts.renderedDir) {
+    try {
+      prerendered = new Map(splitRendered(await readRenderedDir(opts.renderedDir)).map((c) => [c.chart, c.templates]))
+    } catch (e) {
+      out.notes.push({ path: opts.renderedDir, reason: 'unavailable', message: `helm-rendered-dir ${opts.renderedDir}: cannot be read: ${(e as Error).message}` })
+    }
+  }
+
+  let helmMissing = false
+  for (const chart of charts) {
+    const name = chartName(chart)
+    const given = prerendered?.get(name)
+    if (given) {
+      out.findings.push(...analyzeRendered(chart, given))
+      continue
+    }
+    const hasChartYaml = chart.files.some((f) => /^Chart\.ya?ml$/.test(chartPath(chart, f.path)))
+    let why: string
+    if (!hasChartYaml) {
+      why = 'its Chart.yaml is not among the files read'
+    } else if (helmMissing) {
+      why = 'no `helm` executable on PATH'
+    } else {
+      const result = await renderChart(
+        chart.files.map((f) => ({ path: chartPath(chart, f.path), content: f.content })),
+        opts.render
+      )
+      if (result.ok) {
+        out.findings.push(...analyzeRendered(chart, splitRendered(result.output).find((c) => c.chart === name)?.templates ?? []))
+        continue
+      }
+      if (result.reason === 'missing-helm') helmMissing = true
+      why = result.message
+    }
+    const notePath = chart.files.find((f) => /^Chart\.ya?ml$/.test(chartPath(chart, f.path)))?.path ?? chart.root
+    out.notes.push({
+      path: notePath,
+      reason: helmMissing ? 'unavailable' : 'error',
+      message: `${labelOf(chart)}: templates were not analysed (${why}); only the defaults in values.yaml were checked`
+    })
+    out.findings.push(...valuesFindings(chart, out.notes))
+  }
+  const contextOnly = new Set(files.filter((f) => f.contextOnly).map((f) => f.path))
+  return { findings: out.findings.filter((f) => !contextOnly.has(f.path)), notes: out.notes }
+}
+
+/**
+ * Helm files outside any chart folder of the list (a values file changed on its own, a values
+ * override kept next to a deploy script): values files get the defaults checks, the rest a note.
+ */
+function orphanFindings(files: readonly SourceFile[], charts: Chart[], notes: FileNote[]): Finding[] {
+  const owned = new Set(charts.flatMap((c) => c.files.map((f) => f.path)))
+  const out: Finding[] = []
+  for (const f of files) {
+    if (f.kind !== 'helm' || f.contextOnly || owned.has(f.path)) continue
+    if (/(^|\/)values[^/]*\.ya?ml$/i.test(f.path)) {
+      try {
+        out.push(...checkValues(f.path, f.content.replace(/\r\n?/g, '\n')))
+      } catch (e) {
+        notes.push({ path: f.path, reason: 'parse', message: `${f.path}: could not be parsed: ${(e as Error).message}` })
+      }
+    } else {
+      notes.push({ path: f.path, reason: 'unavailable', message: `${f.path}: Helm file outside a chart folder of this change, not analysed beyond the secret scan` })
+    }
+  }
+  return out
+}
+
+function valuesFindings(chart: Chart, notes: FileNote[]): Finding[] {
+  const values = chart.files.find((f) => /^values\.ya?ml$/.test(chartPath(chart, f.path)))
+  if (!values || values.contextOnly) return []
+  try {
+    return checkValues(values.path, values.content.replace(/\r\n?/g, '\n'))
+  } catch (e) {
+    notes.push({ path: values.path, reason: 'parse', message: `${values.path}: could not be parsed: ${(e as Error).message}` })
+    return []
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The catalogue of Helm rules: checks on a chart's `values.yaml` defaults, used when the chart's
+ * templates cannot be rendered (no `helm` binary, or the render failed). Rendered charts are
+ * judged by the Kubernetes rules instead.
+ */
+import type { RuleMeta } from '../../types.js'
+
+const rule = (spec: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'helm', ...spec })
+
+export const HELM = {
+  valuesImageLatest: rule({
+    id: 'helm/values-image-latest',
+    category: 'immutability',
+    severity: 'medium',
+    title: 'Chart default image uses `latest`',
+    description: 'The chart installs the `latest` tag unless the installer overrides it: two installs of the same chart version can run different code, and a rollback may not restore the old one.',
+    remediation: 'Default `image.tag` to a version (or leave it empty so the chart uses its `appVersion`), or pin a digest.',
+    refs: { checkov: 'CKV_K8S_14', kics: 'k8s/invalid_image', trivy: 'AVD-KSV-0013' }
+  }),
+  valuesPrivileged: rule({
+    id: 'helm/values-privileged',
+    category: 'security',
+    severity: 'critical',
+    title: 'Chart runs privileged containers by default',
+    description: 'A `privileged: true` default gives the chart\'s containers every capability and the host devices unless the installer switches it off.',
+    remediation: 'Default `privileged` to false and add only the capabilities the container needs.',
+    refs: { checkov: 'CKV_K8S_16', kics: 'k8s/container_is_privileged', trivy: 'AVD-KSV-0017' }
+  }),
+  valuesRunAsRoot: rule({
+    id: 'helm/values-run-as-root',
+    category: 'security',
+    severity: 'high',
+    title: 'Chart runs as root (UID 0) by default',
+    description: 'A `runAsUser: 0` default runs the chart\'s containers as root unless the installer overrides it.',
+    remediation: 'Default `runAsUser` to a non-zero UID and set `runAsNonRoot: true`; document the override for installs that truly need root.',
+    refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root', trivy: 'AVD-KSV-0012' }
+  }),
+  valuesEmptySecurityContext: rule({
+    id: 'helm/values-empty-security-context',
+    category: 'security',
+    severity: 'low',
+    title: 'Chart leaves the security context empty by default (hardening)',
+    description: 'Hardening: an empty `securityContext`/`podSecurityContext` default means the pods run with the image user and the runtime defaults (capabilities, writable root filesystem, no seccomp) unless the installer fills it in.',
+    remediation: 'Give the chart safe defaults: `runAsNonRoot: true`, `allowPrivilegeEscalation: false`, `capabilities.drop: [ALL]`, `seccompProfile.type: RuntimeDefault`.'
+  }),
+  valuesNoResources: rule({
+    id: 'helm/values-no-resources',
+    category: 'cost',
+    severity: 'low',
+    title: 'Chart sets no resource requests or limits by default',
+    description: 'An empty `resources` default installs containers without requests or limits unless the installer sets them, so the scheduler cannot place them by their needs and one pod can starve its node.',
+    remediation: 'Default `resources.requests` (cpu, memory) and `resources.limits.memory` to what the workload needs at steady state.',
+    refs: { checkov: ['CKV_K8S_10', 'CKV_K8S_12'], kics: 'k8s/memory_requests_not_defined', trivy: ['AVD-KSV-0015', 'AVD-KSV-0016'] }
+  }),
+  valuesProbeDisabled: rule({
+    id: 'helm/values-probe-disabled',
+    category: 'slo',
+    severity: 'medium',
+    title: 'Chart disables a health probe by default',
+    description: 'A liveness or readiness probe switched off (or left empty) in the chart defaults means a hung or not-yet-ready pod keeps receiving traffic unless the installer turns it on.',
+    remediation: 'Enable the probe by default with a check that reflects the process health.',
+    refs: { checkov: ['CKV_K8S_8', 'CKV_K8S_9'] }
+  })
+} as const satisfies Record<string, RuleMeta>

@@ -1,0 +1,135 @@
+/**
+ * The manifest set a Kubernetes file belongs to: every manifest of the same folder (the unit a
+ * `kubectl apply -f dir/` deploys together), widened by kustomizations: a folder whose
+ * `kustomization.yaml` lists other folders or files as resources is deployed together with them.
+ * Rules that ask "is there a PodDisruptionBudget / autoscaler / NetworkPolicy for this workload"
+ * look across the whole set, so a budget kept in `pdb.yaml` next to `deployment.yaml`, or added
+ * by an overlay, counts.
+ */
+import { posix } from 'node:path'
+import type { SourceFile } from '../../types.js'
+import { assertNoAliasBomb, parseYaml } from '../yaml.js'
+import { objectsOf, type K8sObject } from './objects.js'
+import { docView } from './view.js'
+import { indexStream, type StreamIndex } from './workloads.js'
+
+/** The parsed objects of one manifest file, kept so the analyzer does not parse it twice. */
+export interface ParsedManifest {
+  objects: K8sObject[]
+}
+
+export interface ManifestSets {
+  /** Index of the objects of every manifest in a folder, by folder (`''` for the root). */
+  byFolder: Map<string, StreamIndex>
+  /** Parsed objects by file path (only files that parsed). */
+  parsed: Map<string, ParsedManifest>
+}
+
+export const folderOf = (path: string): string => {
+  const slash = path.lastIndexOf('/')
+  return slash < 0 ? '' : path.slice(0, slash)
+}
+
+/** Reads the objects of one manifest; throws ParseError like the analyzer does. */
+export function parseManifest(content: string): ParsedManifest {
+  const yaml = parseYaml(content)
+  const objects: K8sObject[] = []
+  for (const doc of yaml.docs) {
+    // An alias bomb becomes a ParseError before any walk.
+    assertNoAliasBomb(yaml, doc)
+    objects.push(...objectsOf(docView(yaml, doc), doc.contents ?? undefined))
+  }
+  return { objects }
+}
+
+/**
+ * Builds the folder index once for a whole file list. Files that do not parse are left out here;
+ * the analyzer reports them as a note when it reaches them.
+ */
+export function buildManifestSets(files: readonly SourceFile[], scope = 'the manifests of its folder'): ManifestSets {
+  const parsed = new Map<string, ParsedManifest>()
+  const objectsByFolder = new Map<string, K8sObject[]>()
+  for (const file of files) {
+    if (file.kind !== 'kubernetes') continue
+    let manifest: ParsedManifest
+    try {
+      manifest = parseManifest(file.content.replace(/\r\n?/g, '\n'))
+    } catch {
+      continue
+    }
+    parsed.set(file.path, manifest)
+    const folder = folderOf(file.path)
+    objectsByFolder.set(folder, [...(objectsByFolder.get(folder) ?? []), ...manifest.objects])
+  }
+  const units = deploymentUnits(files)
+  const byFolder = new Map<string, StreamIndex>()
+  for (const folder of objectsByFolder.keys()) {
+    const together = units.get(folder) ?? new Set([folder])
+    const objects = [...together].flatMap((f) => objectsByFolder.get(f) ?? [])
+    byFolder.set(folder, indexStream(objects, together.size > 1 ? `${scope} or its kustomization` : scope))
+  }
+  return { byFolder, parsed }
+}
+
+const KUSTOMIZATION = /(^|\/)(kustomization\.ya?ml|Kustomization)$/
+
+/** Local folders a kustomization names in `resources`/`bases` (files count by their folder); remote ones are skipped. */
+function kustomizationFolders(file: SourceFile): string[] {
+  let resources: unknown[]
+  try {
+    const doc = parseYaml(file.content.replace(/\r\n?/g, '\n')).docs[0]?.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null
+    resources = [...(Array.isArray(doc?.resources) ? doc.resources : []), ...(Array.isArray(doc?.bases) ? doc.bases : [])]
+  } catch {
+    return []
+  }
+  const here = folderOf(file.path)
+  const out: string[] = []
+  for (const r of resources) {
+    if (typeof r !== 'string' || /:\/\/|^github\.com\/|^git@/.test(r)) continue
+    const target = posix.normalize(posix.join(here || '.', r)).replace(/\/$/, '')
+    if (target.startsWith('..')) continue
+    out.push(MANIFEST_NAME.test(target) ? folderOf(target) : target === '.' ? '' : target)
+  }
+  return out
+}
+
+/**
+ * For each folder, the folders deployed together with it: every kustomization that includes the
+ * folder (directly or through other kustomizations) brings in all it includes. Lenient on purpose:
+ * a base used by two overlays counts a budget that either overlay adds.
+ */
+function deploymentUnits(files: readonly SourceFile[]): Map<string, Set<string>> {
+  const includes = new Map<string, string[]>()
+  for (const f of files) if (KUSTOMIZATION.test(f.path)) includes.set(folderOf(f.path), kustomizationFolders(f))
+  const closure = (root: string): Set<string> => {
+    const seen = new Set<string>()
+    const stack = [root]
+    while (stack.length) {
+      const folder = stack.pop() as string
+      if (seen.has(folder)) continue
+      seen.add(folder)
+      stack.push(...(includes.get(folder) ?? []))
+    }
+    return seen
+  }
+  const units = new Map<string, Set<string>>()
+  for (const k of includes.keys()) {
+    const members = closure(k)
+    for (const m of members) units.set(m, new Set([...(units.get(m) ?? [m]), ...members]))
+  }
+  return units
+}
+
+const MANIFEST_NAME = /\.(ya?ml|json)$/i
+
+/**
+ * The files whose content a manifest's findings depend on besides its own: the other manifests
+ * of its folder (a kustomization there among them). Given the paths of the repository tree at
+ * head, it returns the ones to read; without a tree, the globs that select them. In PR mode they
+ * are fetched as context-only files: analysed for context, never reported.
+ */
+export function contextPathsFor(path: string, treePaths?: readonly string[]): string[] {
+  const folder = folderOf(path)
+  if (!treePaths) return ['*.yaml', '*.yml', '*.json'].map((g) => (folder ? `${folder}/${g}` : g))
+  return treePaths.filter((p) => p !== path && folderOf(p) === folder && MANIFEST_NAME.test(p))
+}
