@@ -167,6 +167,18 @@ describe('registry modules', () => {
     expect(only((await analyzeFiles([tf('n/main.tf', vpc('  version = "~> 5.0"\n  enable_flow_log = true\n'))])).findings, 'tf/aws-vpc-no-flow-logs')).toHaveLength(0)
   })
 
+  it('reads the security-group module: rules with comma-separated CIDRs, and per-service submodules', async () => {
+    const withCidrs = 'module "db_sg" {\n  source = "terraform-aws-modules/security-group/aws"\n  ingress_with_cidr_blocks = [\n    {\n      rule        = "postgresql-tcp"\n      cidr_blocks = "0.0.0.0/0,10.0.0.0/8"\n    },\n    {\n      from_port   = 8080\n      to_port     = 8080\n      protocol    = "tcp"\n      cidr_blocks = "10.0.0.0/8"\n    },\n  ]\n}\n'
+    const found = (await analyzeFiles([tf('sg/main.tf', withCidrs)])).findings.filter((f) => f.ruleId.startsWith('tf/aws-sg-'))
+    expect(found.map((f) => `${f.ruleId}@${f.line}`)).toEqual(['tf/aws-sg-open-data-port@6'])
+    expect(found[0]!.message).toContain('5432 (PostgreSQL)')
+    const web = 'module "web_sg" {\n  source              = "terraform-aws-modules/security-group/aws//modules/http-80"\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n  ingress_rules       = ["mysql-tcp"]\n}\n'
+    const webFound = (await analyzeFiles([tf('sg/main.tf', web)])).findings.filter((f) => f.ruleId.startsWith('tf/aws-sg-'))
+    expect(webFound.map((f) => f.ruleId)).toEqual(['tf/aws-sg-open-data-port'])
+    const ssh = 'module "ssh_sg" {\n  source              = "terraform-aws-modules/security-group/aws//modules/ssh"\n  ingress_cidr_blocks = ["0.0.0.0/0"]\n}\n'
+    expect((await analyzeFiles([tf('sg/main.tf', ssh)])).findings.map((f) => f.ruleId)).toContain('tf/aws-sg-open-ssh')
+  })
+
   it('does not take a submodule for the root module (an S3 object is not a bucket)', async () => {
     const { findings } = await analyzeFiles([tf('s/main.tf', 'module "obj" {\n  source  = "terraform-aws-modules/s3-bucket/aws//modules/object"\n  version = "~> 4.0"\n  bucket  = "b"\n}\n')])
     expect(only(findings, 'tf/aws-s3-versioning-disabled')).toHaveLength(0)

@@ -335,9 +335,10 @@ function checkSecurityGroupModule(ctx: TfContext, m: HclBlock): void {
     const cidr = openCidr(cidrs)
     if (!cidrs || !cidr) continue
     const named = stringList(attr(m, rulesName)?.value)
+    // A per-service submodule always adds its own rule (`//modules/ssh` → `ssh-tcp`) to the named ones.
     const submodule = match[3]
     const auto = submodule !== undefined ? [`${submodule}-tcp`] : []
-    for (const name of [...named, ...(attr(m, rulesName) ? [] : auto)]) reportIngress(ctx, who, namedRuleExposure(name), cidrs, cidr)
+    for (const name of new Set([...named, ...auto])) reportIngress(ctx, who, namedRuleExposure(name), cidrs, cidr)
   }
   const withCidrs = attr(m, 'ingress_with_cidr_blocks')
   if (withCidrs && Array.isArray(withCidrs.value)) {
