@@ -6,7 +6,7 @@ import { analyzeFiles } from '../src/rules/index.js'
 import { helmContextPathsFor, helmRules } from '../src/rules/helm/index.js'
 import { anchorOf, splitRendered } from '../src/rules/helm/rendered.js'
 import { checkValues } from '../src/rules/helm/values.js'
-import { CATEGORIES, SEVERITIES, type Finding, type SourceFile } from '../src/types.js'
+import { CATEGORIES, SEVERITIES, TOPICS, type Finding, type SourceFile } from '../src/types.js'
 import { createStubHelm, type StubHelm } from './helpers/stub-helm.js'
 
 const helm = (path: string, content: string, contextOnly?: boolean): SourceFile => ({ path, kind: 'helm', content, ...(contextOnly ? { contextOnly } : {}) })
@@ -64,6 +64,8 @@ describe('helm rule catalogue', () => {
       expect(r.kind).toBe('helm')
       expect(CATEGORIES).toContain(r.category)
       expect(SEVERITIES).toContain(r.severity)
+      for (const t of r.topics ?? []) expect(TOPICS).toContain(t)
+      expect(r.topics?.length).toBeGreaterThan(0)
     }
   })
 })

@@ -11,6 +11,7 @@ export const HELM = {
   valuesImageLatest: rule({
     id: 'helm/values-image-latest',
     category: 'immutability',
+    topics: ['immutable-artifacts', 'rollback-path'],
     severity: 'medium',
     title: 'Chart default image uses `latest`',
     description: 'The chart installs the `latest` tag unless the installer overrides it: two installs of the same chart version can run different code, and a rollback may not restore the old one.',
@@ -20,6 +21,7 @@ export const HELM = {
   valuesPrivileged: rule({
     id: 'helm/values-privileged',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'critical',
     title: 'Chart runs privileged containers by default',
     description: 'A `privileged: true` default gives the chart\'s containers every capability and the host devices unless the installer switches it off.',
@@ -29,6 +31,7 @@ export const HELM = {
   valuesRunAsRoot: rule({
     id: 'helm/values-run-as-root',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'high',
     title: 'Chart runs as root (UID 0) by default',
     description: 'A `runAsUser: 0` default runs the chart\'s containers as root unless the installer overrides it.',
@@ -38,6 +41,7 @@ export const HELM = {
   valuesEmptySecurityContext: rule({
     id: 'helm/values-empty-security-context',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'low',
     title: 'Chart leaves the security context empty by default (hardening)',
     description: 'Hardening: an empty `securityContext`/`podSecurityContext` default means the pods run with the image user and the runtime defaults (capabilities, writable root filesystem, no seccomp) unless the installer fills it in.',
@@ -46,6 +50,7 @@ export const HELM = {
   valuesNoResources: rule({
     id: 'helm/values-no-resources',
     category: 'cost',
+    topics: ['resource-limits', 'cost-sizing'],
     severity: 'low',
     title: 'Chart sets no resource requests or limits by default',
     description: 'An empty `resources` default installs containers without requests or limits unless the installer sets them, so the scheduler cannot place them by their needs and one pod can starve its node.',
@@ -55,6 +60,7 @@ export const HELM = {
   valuesProbeDisabled: rule({
     id: 'helm/values-probe-disabled',
     category: 'slo',
+    topics: ['health-checks'],
     severity: 'medium',
     title: 'Chart disables a health probe by default',
     description: 'A liveness or readiness probe switched off (or left empty) in the chart defaults means a hung or not-yet-ready pod keeps receiving traffic unless the installer turns it on.',

@@ -168,6 +168,7 @@ export const K8S = {
   capabilitiesNotDropped: rule({
     id: 'k8s/capabilities-not-dropped',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'low',
     title: 'Container keeps the default capabilities (hardening)',
     description:
@@ -178,6 +179,7 @@ export const K8S = {
   netRawCapability: rule({
     id: 'k8s/net-raw-capability',
     category: 'security',
+    topics: ['least-privilege', 'network-exposure'],
     severity: 'medium',
     title: 'Container adds the NET_RAW capability',
     description: 'NET_RAW lets a process craft raw packets: spoof ARP or DNS answers to other pods on the node, or scan the network. Few workloads other than ping-like tools need it.',
@@ -187,6 +189,7 @@ export const K8S = {
   noSeccompProfile: rule({
     id: 'k8s/no-seccomp-profile',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'low',
     title: 'Pod without a seccomp profile (hardening)',
     description:
@@ -197,6 +200,7 @@ export const K8S = {
   serviceAccountTokenAutomount: rule({
     id: 'k8s/service-account-token-automount',
     category: 'security',
+    topics: ['least-privilege', 'secret-exposure'],
     severity: 'low',
     title: 'Service-account token mounted where it is likely unused (hardening)',
     description:
@@ -207,6 +211,7 @@ export const K8S = {
   noNetworkPolicy: rule({
     id: 'k8s/no-network-policy',
     category: 'security',
+    topics: ['network-exposure'],
     severity: 'low',
     title: 'No NetworkPolicy selects the pods (hardening)',
     description:
@@ -348,6 +353,7 @@ export const K8S = {
   serviceSelectsNoPods: rule({
     id: 'k8s/service-selects-no-pods',
     category: 'slo',
+    topics: ['availability-target', 'health-checks'],
     severity: 'medium',
     title: 'Service selector matches none of the pods deployed with it',
     description:
