@@ -6,6 +6,8 @@
 import type { ChangeSet, ChecklistResult, FileNote, Finding, Persona, ReviewComment, RoutedAgent, SourceFile, Usage } from '../types.js'
 import { SEVERITY_RANK, ZERO_USAGE } from '../types.js'
 import { routeAgents, routeInputOf } from '../agents/route.js'
+import { applyPersonaSettings, applyTargets } from '../agents/targets.js'
+import { DEFAULT_SETTINGS, type Settings } from '../settings/types.js'
 import { analyzeFiles, ALL_RULES } from '../rules/index.js'
 import { evaluateChecklist, mergeModelVerdicts, verdictOf } from '../checklist/evaluate.js'
 import { addedLines, commentableLines } from '../changes/diff.js'
@@ -28,6 +30,8 @@ export interface ReviewOptions {
   /** At most this many inline comments (most severe first); the rest go to the summary. */
   maxComments?: number
   question?: string
+  /** Repository settings: persona enable/model and the targets rendered into checklists. */
+  settings?: Settings
 }
 
 export interface AgentOutcome {
@@ -62,8 +66,12 @@ export interface ReviewResult {
 export async function runReviewPipeline(change: ChangeSet, personas: Persona[], options: ReviewOptions): Promise<ReviewResult> {
   const routeInput = routeInputOf(change)
   const files = routeInput.files
-  const routed = routeAgents(personas, routeInput, { maxAgents: options.maxAgents, forced: options.forced })
-  const messages = [...routed.warnings]
+  const settings = options.settings ?? DEFAULT_SETTINGS
+  const enabled = applyPersonaSettings(personas, settings)
+  const routed = routeAgents(enabled.personas, routeInput, { maxAgents: options.maxAgents, forced: options.forced })
+  const changedPaths = files.map((f) => f.path)
+  for (const agent of routed.agents) agent.persona = applyTargets(agent.persona, settings, changedPaths)
+  const messages = [...enabled.warnings, ...routed.warnings]
 
   const sources: SourceFile[] = change.files
     .filter((f) => f.status !== 'removed' && f.content !== undefined)
@@ -89,7 +97,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
   const outcomes: AgentOutcome[] = []
 
   for (const agent of routed.agents) {
-    let checklist = evaluateChecklist({ persona: agent.persona, findings: analysis.findings, files, notes, rules: ALL_RULES })
+    let checklist = evaluateChecklist({ persona: agent.persona, findings: analysis.findings, files: withContent(files, sources), notes, rules: ALL_RULES })
     let plan = buildDeterministicPlan({ persona: agent.persona, change, findings: analysis.findings, checklist })
     const outcome: AgentOutcome = { agent, checklist, plan }
 
@@ -228,6 +236,12 @@ function mergePlans(rules: PlanDocument, model: PlanDocument): PlanDocument {
     rollback: model.rollback.length ? model.rollback : rules.rollback,
     verification: model.verification.length ? model.verification : rules.verification
   }
+}
+
+/** The changed files with their head content, so the checklist can say what it checked. */
+function withContent(files: { path: string; kind: SourceFile['kind'] }[], sources: SourceFile[]): { path: string; kind: SourceFile['kind']; content?: string }[] {
+  const content = new Map(sources.map((s) => [s.path, s.content]))
+  return files.map((f) => ({ ...f, content: content.get(f.path) }))
 }
 
 function compareComments(a: ReviewComment, b: ReviewComment): number {

@@ -9,6 +9,7 @@ const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m
 const logRetention = meta({
   id: 'tf/aws-log-group-no-retention',
   category: 'observability',
+  topics: ['logging', 'cost-waste'],
   severity: 'low',
   title: 'CloudWatch log group without retention',
   description: 'Without `retention_in_days` (or with 0) logs are kept forever: the retention policy is undefined and storage grows without bound.',
@@ -18,6 +19,7 @@ const logRetention = meta({
 const ec2Monitoring = meta({
   id: 'tf/aws-ec2-detailed-monitoring-off',
   category: 'observability',
+  topics: ['monitoring'],
   severity: 'low',
   title: 'EC2 detailed monitoring off',
   description: 'Without `monitoring = true` CloudWatch metrics come at five-minute resolution, too coarse for alarms on short incidents.',
@@ -27,6 +29,7 @@ const ec2Monitoring = meta({
 const lbAccessLogs = meta({
   id: 'tf/aws-lb-access-logs-disabled',
   category: 'observability',
+  topics: ['logging'],
   severity: 'medium',
   title: 'Load balancer access logs disabled',
   description: 'Without access logs there is no record of requests for debugging errors or investigating incidents.',
@@ -36,6 +39,7 @@ const lbAccessLogs = meta({
 const rdsInsights = meta({
   id: 'tf/aws-rds-performance-insights-off',
   category: 'observability',
+  topics: ['monitoring'],
   severity: 'low',
   title: 'RDS Performance Insights off',
   description: 'Without Performance Insights slow queries and load spikes are hard to diagnose.',
@@ -45,6 +49,7 @@ const rdsInsights = meta({
 const rdsLogs = meta({
   id: 'tf/aws-rds-no-log-exports',
   category: 'observability',
+  topics: ['logging'],
   severity: 'low',
   title: 'RDS logs not exported to CloudWatch',
   description: '`enabled_cloudwatch_logs_exports` is missing or empty, so database logs are not kept outside the instance.',
@@ -54,6 +59,7 @@ const rdsLogs = meta({
 const eksLogs = meta({
   id: 'tf/aws-eks-control-plane-logs-off',
   category: 'observability',
+  topics: ['logging'],
   severity: 'medium',
   title: 'EKS control plane logging off',
   description: 'Without `enabled_cluster_log_types` API server, audit and authenticator logs are not sent to CloudWatch.',
@@ -63,6 +69,7 @@ const eksLogs = meta({
 const lambdaTracing = meta({
   id: 'tf/aws-lambda-no-tracing',
   category: 'observability',
+  topics: ['monitoring'],
   severity: 'low',
   title: 'Lambda function without X-Ray tracing',
   description: 'Without active tracing, requests through the function cannot be followed across services.',
@@ -72,6 +79,7 @@ const lambdaTracing = meta({
 const vpcFlowLogs = meta({
   id: 'tf/aws-vpc-no-flow-logs',
   category: 'observability',
+  topics: ['logging'],
   severity: 'low',
   title: 'VPC without flow logs',
   description: 'No `aws_flow_log` in this file captures the VPC\'s traffic, which is needed to investigate connectivity problems and incidents.',
@@ -81,6 +89,7 @@ const vpcFlowLogs = meta({
 const ecsInsights = meta({
   id: 'tf/aws-ecs-container-insights-off',
   category: 'observability',
+  topics: ['monitoring'],
   severity: 'low',
   title: 'ECS cluster without Container Insights',
   description: 'Without Container Insights there are no per-task CPU, memory and restart metrics.',
@@ -90,6 +99,7 @@ const ecsInsights = meta({
 const ecrMutable = meta({
   id: 'tf/aws-ecr-mutable-tags',
   category: 'immutability',
+  topics: ['immutable-artifacts'],
   severity: 'medium',
   title: 'ECR repository with mutable tags',
   description: 'With mutable tags a pushed tag can be overwritten, so the same tag may deploy different images.',
@@ -99,6 +109,7 @@ const ecrMutable = meta({
 const gp2 = meta({
   id: 'tf/aws-ebs-gp2',
   category: 'cost',
+  topics: ['cost-sizing'],
   severity: 'low',
   title: 'gp2 volume where gp3 is cheaper',
   description: 'gp3 costs about 20% less per GB than gp2 and gives a 3,000 IOPS baseline regardless of size.',
@@ -108,6 +119,7 @@ const gp2 = meta({
 const oversized = meta({
   id: 'tf/aws-oversized-instance',
   category: 'cost',
+  topics: ['cost-sizing'],
   severity: 'info',
   title: 'Very large instance size',
   description: 'The instance size is among the largest (or a specialised GPU / memory family); it is worth confirming the workload needs it.',
