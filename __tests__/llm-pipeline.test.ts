@@ -70,9 +70,11 @@ describe('runReviewPipeline with the model runner', () => {
 
     // Outside the diff: both personas' comments on line 99 and on a file not in the change.
     expect(result.unanchoredModel.map((c) => `${c.path}:${c.line}`)).toEqual(['Dockerfile:99', 'k8s/deploy.yaml:1', 'Dockerfile:99', 'k8s/deploy.yaml:1'])
-    // Inside the diff: one inline comment on line 3, not repeated by the second persona.
-    const model = result.comments.filter((c) => c.body.includes('Persona review (claude-sonnet-5-5)'))
+    // Inside the diff: one inline thread on line 3; the second persona's same point is credited in it, not posted twice.
+    const model = result.comments.filter((c) => c.body.includes('Persona review (SRE, claude-sonnet-5-5)'))
     expect(model.map((c) => `${c.path}:${c.line}`)).toEqual(['Dockerfile:3'])
+    expect(model[0].body).toContain('[model] also raised by ARCHITECT, claude-sonnet-5-5')
+    expect(result.comments.filter((c) => c.path === 'Dockerfile' && c.line === 3)).toHaveLength(1)
 
     // Model verdicts are merged into the checklist, next to the rules' evidence.
     const pinned = result.agents[0].checklist.find((c) => c.item === 'immutable-images')

@@ -11,10 +11,11 @@ import { DEFAULT_SETTINGS, type Settings } from '../settings/types.js'
 import { analyzeFiles, ALL_RULES } from '../rules/index.js'
 import { evaluateChecklist, mergeModelVerdicts, verdictOf } from '../checklist/evaluate.js'
 import { addedLines, commentableLines } from '../changes/diff.js'
-import type { AgentRunner, AgentReviewOutput, ModelComment } from '../llm/types.js'
+import type { AgentRunner, ModelComment } from '../llm/types.js'
 import { isFailure } from '../llm/types.js'
 import { addUsage } from '../llm/pricing.js'
-import { commentForFinding, commentForModel } from '../render/comment.js'
+import { commentForFinding } from '../render/comment.js'
+import { mergedModelComments, mergePlans, placeModelComments } from '../llm/merge.js'
 import { buildDeterministicPlan } from '../render/plan.js'
 import type { PlanDocument } from '../render/plan-types.js'
 
@@ -126,7 +127,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
           outcome.modelSummary = out.summary
           outcome.answer = out.answer
           outcome.model = out.model
-          placeModelComments(out, commentable, added, analysis.findings, modelComments, unanchoredModel, sourceOf)
+          placeModelComments({ out, persona: agent.persona.displayName, commentable, added, threads: comments, into: modelComments, outside: unanchoredModel, sourceOf })
         }
       }
     }
@@ -144,6 +145,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
       const source = sourceOf.get(c)
       if (source && 'ruleId' in source) unanchored.push(source)
       else if (source) unanchoredModel.push(source)
+      unanchoredModel.push(...mergedModelComments(c))
     }
     messages.push(`${overflow.length} more inline comment${overflow.length === 1 ? '' : 's'} above the limit of ${limit} per run are listed with the other findings instead`)
   }
@@ -196,46 +198,6 @@ export function anchorFindings(
     sources.set(comment, f)
   }
   return { comments, unanchored, sources }
-}
-
-function placeModelComments(
-  out: AgentReviewOutput,
-  commentable: Map<string, Set<number>>,
-  added: Map<string, Set<number>>,
-  findings: Finding[],
-  into: ReviewComment[],
-  outside: ModelComment[],
-  sourceOf: Map<ReviewComment, Finding | ModelComment>
-): void {
-  for (const c of out.comments) {
-    if (!commentable.get(c.path)?.has(c.line) || !added.get(c.path)?.has(c.line)) {
-      outside.push(c)
-      continue
-    }
-    // A model comment on the line of a deterministic finding of the same category repeats it.
-    if (findings.some((f) => f.path === c.path && f.line === c.line && f.category === c.category)) continue
-    if (into.some((x) => x.path === c.path && x.line === c.line)) continue
-    const comment = commentForModel(c, out.model)
-    into.push(comment)
-    sourceOf.set(comment, c)
-  }
-}
-
-function mergePlans(rules: PlanDocument, model: PlanDocument): PlanDocument {
-  const files = [...model.files]
-  for (const f of rules.files) {
-    const existing = files.find((x) => x.path === f.path)
-    if (existing) existing.changes = [...new Set([...existing.changes, ...f.changes])]
-    else files.push(f)
-  }
-  return {
-    ...model,
-    title: rules.title,
-    files,
-    steps: model.steps.length ? model.steps : rules.steps,
-    rollback: model.rollback.length ? model.rollback : rules.rollback,
-    verification: model.verification.length ? model.verification : rules.verification
-  }
 }
 
 /** The changed files with their head content, so the checklist can say what it checked. */
