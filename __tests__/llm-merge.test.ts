@@ -55,7 +55,7 @@ describe('placeModelComments', () => {
   it('merges a comment on a rule line into that thread, before the hidden marker, escalating severity', () => {
     const { rule, into, outside } = base()
     placeModelComments({
-      out: out([{ path: 'a.yaml', line: 5, severity: 'high', category: 'slo', body: 'This also breaks the rollout: @team', suggestion: 'x' }]),
+      out: out([{ path: 'a.yaml', line: 5, severity: 'high', category: 'slo', confidence: 0.9, body: 'This also breaks the rollout: @team', suggestion: 'x' }]),
       persona: 'SRE',
       commentable: lines,
       added: lines,
@@ -78,9 +78,9 @@ describe('placeModelComments', () => {
     const { rule, into, outside } = base()
     placeModelComments({
       out: out([
-        { path: 'a.yaml', line: 6, severity: 'low', category: 'cost', body: 'fresh' },
-        { path: 'a.yaml', line: 60, severity: 'low', category: 'cost', body: 'outside' },
-        { path: 'a.yaml', line: 6, severity: 'medium', category: 'slo', body: 'second on the same line' }
+        { path: 'a.yaml', line: 6, severity: 'low', category: 'cost', confidence: 0.9, body: 'fresh' },
+        { path: 'a.yaml', line: 60, severity: 'low', category: 'cost', confidence: 0.9, body: 'outside' },
+        { path: 'a.yaml', line: 6, severity: 'medium', category: 'slo', confidence: 0.9, body: 'second on the same line' }
       ]),
       persona: 'SRE',
       commentable: lines,
@@ -148,11 +148,11 @@ const change: ChangeSet = {
 }
 
 const modelComments: ModelComment[] = [
-  { path: 'k8s/web.yaml', line: 17, severity: 'critical', category: 'security', body: 'Privileged plus latest: anyone who can push the tag owns the node.' },
-  { path: 'k8s/web.yaml', line: 15, severity: 'medium', category: 'immutability', body: 'Pin the image by digest so a rollback restores the same bytes.' },
-  { path: 'k8s/web.yaml', line: 6, severity: 'medium', category: 'slo', body: 'One replica means every deploy is an outage.' },
-  { path: 'k8s/web.yaml', line: 3, severity: 'low', category: 'observability', body: 'Add an app label the dashboards can group by.' },
-  { path: 'k8s/service.yaml', line: 1, severity: 'medium', category: 'slo', body: 'There is no Service in this change; who routes traffic here?' }
+  { path: 'k8s/web.yaml', line: 17, severity: 'critical', category: 'security', confidence: 0.9, body: 'Privileged plus latest: anyone who can push the tag owns the node.' },
+  { path: 'k8s/web.yaml', line: 15, severity: 'medium', category: 'immutability', confidence: 0.9, body: 'Pin the image by digest so a rollback restores the same bytes.' },
+  { path: 'k8s/web.yaml', line: 6, severity: 'medium', category: 'slo', confidence: 0.9, body: 'One replica means every deploy is an outage.' },
+  { path: 'k8s/web.yaml', line: 3, severity: 'low', category: 'observability', confidence: 0.9, body: 'Add an app label the dashboards can group by.' },
+  { path: 'k8s/service.yaml', line: 1, severity: 'medium', category: 'slo', confidence: 0.9, body: 'There is no Service in this change; who routes traffic here?' }
 ]
 
 function reached(result: Awaited<ReturnType<typeof runReviewPipeline>>, c: ModelComment): boolean {

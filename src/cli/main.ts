@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import type { Finding, Severity } from '../types.js'
 import { FAIL_ON, meetsFailOn, list, type FailOn } from '../config.js'
-import { readTree } from '../changes/tree.js'
+import { listFiles, readTree } from '../changes/tree.js'
 import { loadLocalChangeSet } from '../changes/git.js'
 import { analyzeFiles, ALL_RULES } from '../rules/index.js'
 import { routeAgents, routeInputOf } from '../agents/route.js'
@@ -168,7 +168,9 @@ async function reviewCommand(v: Values, io: CliIo): Promise<number> {
   const result = await runReviewPipeline(change, personas.personas, {
     maxAgents: maxAgentsOf(v),
     forced: list(v.agents ?? ''),
-    agentRunner: runner
+    agentRunner: runner,
+    // The model sees the repository's layout (nearest folders first); only worth listing when it runs.
+    repositoryPaths: runner ? await listFiles(repoDir).catch(() => undefined) : undefined
   })
   const secrets = result.secretValues
   const plan = result.agents.map((a) => renderPlan(a.plan, a.checklist)).join('\n---\n\n')

@@ -33,6 +33,8 @@ export interface ReviewOptions {
   question?: string
   /** Repository settings: persona enable/model and the targets rendered into checklists. */
   settings?: Settings
+  /** Paths of the repository at head, when the caller can list them (the model sees the nearest 500). */
+  repositoryPaths?: string[]
 }
 
 export interface AgentOutcome {
@@ -113,7 +115,11 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
           checklist,
           commentable,
           question: options.question,
-          secretValues: analysis.secretValues
+          secretValues: analysis.secretValues,
+          added,
+          commented: linesOf(comments),
+          repositoryPaths: options.repositoryPaths,
+          checklistIds: [...new Set(routed.agents.flatMap((a) => a.persona.checklist.map((i) => i.id)))]
         })
         usage = addUsage(usage, out.usage)
         messages.push(...out.notes.map((n) => `${agent.persona.name}: ${n}`))
@@ -198,6 +204,17 @@ export function anchorFindings(
     sources.set(comment, f)
   }
   return { comments, unanchored, sources }
+}
+
+/** Per path, the lines (and spans) that carry an inline comment. */
+function linesOf(comments: ReviewComment[]): Map<string, Set<number>> {
+  const map = new Map<string, Set<number>>()
+  for (const c of comments) {
+    const set = map.get(c.path) ?? new Set<number>()
+    for (let l = c.startLine ?? c.line; l <= c.line; l++) set.add(l)
+    map.set(c.path, set)
+  }
+  return map
 }
 
 /** The changed files with their head content, so the checklist can say what it checked. */
