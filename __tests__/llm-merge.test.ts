@@ -10,6 +10,7 @@ import { runReviewPipeline } from '../src/modes/pipeline.js'
 import { createAgentRunner } from '../src/llm/runner.js'
 import { patchForNewFile } from '../src/changes/diff.js'
 import { commentForFinding } from '../src/render/comment.js'
+import { renderSummary } from '../src/render/summary.js'
 import type { PlanDocument } from '../src/render/plan-types.js'
 import type { ChangeSet, Finding, Persona, ReviewComment } from '../src/types.js'
 import type { AgentReviewOutput, ModelComment } from '../src/llm/types.js'
@@ -185,6 +186,9 @@ describe('every model comment reaches the pull request', () => {
     const modelLines = result.comments.filter((c) => c.body.includes('Persona review')).map((c) => `${c.path}:${c.line}`)
     expect(new Set(modelLines).size).toBe(modelLines.length)
     for (const l of modelLines) expect(ruleLines.has(l)).toBe(false)
+    // What is not inline is in the sticky summary's text.
+    const summary = renderSummary(result)
+    for (const c of result.unanchoredModel) expect(summary).toContain(c.body.slice(0, 40))
     // The rules' plan is kept and the model's step is added, marked.
     const steps = result.agents[0].plan.steps.map((s) => s.title)
     expect(steps[steps.length - 1]).toBe(`${MODEL_MARK} Add a readiness probe`)
