@@ -24,7 +24,7 @@ const BLOCK_TAGS = [...UNTRUSTED_TAGS, 'persona', 'checklist', 'deterministic_fi
 export interface SystemBlock {
   type: 'text'
   text: string
-  cache_control: { type: 'ephemeral' }
+  cache_control?: { type: 'ephemeral' }
 }
 
 export interface UserBlock {
@@ -184,6 +184,22 @@ export function userContent(evidence: string, persona: string): UserBlock[] {
     { type: 'text', text: evidence, cache_control: { type: 'ephemeral' } },
     { type: 'text', text: persona }
   ]
+}
+
+/**
+ * Keeps a cache breakpoint only where the prefix it closes (tools, system, then user blocks)
+ * reaches the model's minimum cacheable length; a shorter one would be ignored by the API.
+ */
+export function keepUsefulBreakpoints(tools: unknown[], system: SystemBlock[], content: UserBlock[], minTokens: number, estimate: (text: string) => number): { system: SystemBlock[]; content: UserBlock[] } {
+  let prefix = estimate(JSON.stringify(tools))
+  const strip = <T extends { text: string; cache_control?: { type: 'ephemeral' } }>(block: T): T => {
+    prefix += estimate(block.text)
+    if (!block.cache_control || prefix >= minTokens) return block
+    const { cache_control: _dropped, ...rest } = block
+    void _dropped
+    return rest as T
+  }
+  return { system: system.map(strip), content: content.map(strip) }
 }
 
 /** Sent back when the model answered without the tool (where the tool cannot be forced). */

@@ -16,7 +16,7 @@ import type { ModelInfo } from './models.js'
 import { addUsage, usageOf } from './pricing.js'
 import { estimateTokens, inputLimit, nearestPaths, packWholeFiles } from './budget.js'
 import type { EvidenceFiles, PackedDiff } from './budget.js'
-import { evidenceText, personaBlock, repairMessage, systemBlocks, TOOL_REMINDER, userContent } from './prompt.js'
+import { evidenceText, keepUsefulBreakpoints, personaBlock, repairMessage, systemBlocks, TOOL_REMINDER, userContent } from './prompt.js'
 import type { UserBlock } from './prompt.js'
 import { parseReviewInput, REVIEW_TOOL_NAME, reviewTool } from './review-tool.js'
 import type { ParsedReview } from './review-tool.js'
@@ -122,7 +122,8 @@ async function buildPrompt(
       content = make(files)
     }
   }
-  return { system, content, tools, packed: files.packed, whole: files.whole, inputTokens, counted }
+  const placed = keepUsefulBreakpoints(tools, system, content, info.minCacheableTokens, estimateTokens)
+  return { system: placed.system, content: placed.content, tools, packed: files.packed, whole: files.whole, inputTokens, counted }
 }
 
 type ContentParam = Exclude<CreateParams['messages'][number]['content'], string>
