@@ -13,6 +13,8 @@ import { inferTopics } from '../src/checklist/topics.js'
 import { scopeOf } from '../src/checklist/scope.js'
 import { analyzeFiles, ALL_RULES, ruleById } from '../src/rules/index.js'
 import type { Finding, Persona, SourceFile, Topic } from '../src/types.js'
+import { TOPICS } from '../src/types.js'
+import { COST } from '../src/cost/meta.js'
 
 /** persona name → item id → topics whose findings are relevant evidence for the question. */
 const LABELS: Record<string, Record<string, Topic[]>> = {
@@ -368,6 +370,17 @@ ${['a', 'b', 'c']
     })
     expect(r.status).toBe('unknown')
     expect(r.evidence[0]).toContain('not analyzed: k8s/web.yaml')
+  })
+})
+
+describe('every rule declares its topics', () => {
+  it('rules of every family, secrets and cost included, carry a topics list from the vocabulary', () => {
+    const rules = [...ALL_RULES, ...Object.values(COST)]
+    const missing = rules.filter((r) => !Array.isArray(r.topics)).map((r) => r.id)
+    expect(missing).toEqual([])
+    for (const r of rules) for (const t of r.topics ?? []) expect(TOPICS).toContain(t)
+    // Only a handful of rules inform no topic at all.
+    expect(rules.filter((r) => r.topics?.length === 0).length).toBeLessThanOrEqual(3)
   })
 })
 
