@@ -28,12 +28,12 @@ describe('bundled personas', () => {
   })
 
   it.each([
-    ['sre', 'devops-sre-platform', 'sonnet', 10],
+    ['sre', 'devops-sre-platform', 'sonnet', 11],
     ['architect', 'infra-architect', 'opus', 5],
     ['devops', 'devops-engineer', 'sonnet', 7],
     ['reliability', 'infrastructure-reliability-engineer', 'opus', 7],
-    ['scale', 'infrastructure-scale-surgeon', undefined, 11],
-    ['maintainer', 'infrastructure-scale-surgeon', undefined, 11]
+    ['scale', 'infrastructure-scale-surgeon', undefined, 12],
+    ['maintainer', 'infrastructure-scale-surgeon', undefined, 12]
   ])('alias %s → %s', (alias, name, model, items) => {
     const p = findPersona(personas, alias)!
     expect(p.name).toBe(name)
@@ -53,22 +53,34 @@ describe('bundled personas', () => {
     expect(findPersona(personas, 'scale')!.displayName).toBe('Infrastructure "Scale Surgeon"')
   })
 
-  it('SRE checklist carries the SLO figures and one item per seed check', () => {
+  it('SRE checklist asks for the repository targets, not a company\'s numbers', () => {
     const sre = findPersona(personas, 'sre')!
     expect(sre.checklist.map((i) => i.id)).toEqual([
-      'donor-flow-slo',
-      'donation-p95-latency',
+      'availability-slo',
+      'latency-p95',
       'immutable-deploy',
       'rollback-plan',
       'monitors-and-alerts',
-      'cost-optimized',
+      'cost-weighed',
       'decisions-documented',
       'secrets-managed',
-      'backup-restore-tested',
+      'least-privilege',
+      'backup-restore',
       'failure-modes'
     ])
-    expect(sre.checklist[0].question).toContain('99.95%')
-    expect(sre.checklist[1].question).toContain('8 s')
+    expect(sre.checklist[0].question).toContain('{slo.availability}')
+    expect(sre.checklist[1].question).toContain('{slo.latencyP95Ms}')
+  })
+
+  it('no bundled persona bakes in a domain or a number of its own', () => {
+    for (const p of personas) {
+      const text = [p.description, p.body, ...p.checklist.map((i) => i.question)].join('\n')
+      expect(text).not.toMatch(/donor|donation|e-commerce|\b99\.\d+\s*%|p95 (<|under|below) \d/i)
+    }
+  })
+
+  it('every bundled checklist item names its topics explicitly', () => {
+    for (const p of personas) for (const item of p.checklist) expect(Array.isArray(item.topics)).toBe(true)
   })
 
   it('only the cost-minded personas (scale, reliability) trigger on cost for the audit', () => {

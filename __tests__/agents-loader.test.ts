@@ -99,7 +99,7 @@ describe('seed persona files load unchanged', () => {
       ['backup'],
       ['slo']
     ])
-    expect(p.checklist[0]).toEqual({ id: 'maintain-99-95-donor', question: 'Does this maintain the 99.95% donor flow SLO?', categories: ['slo'] })
+    expect(p.checklist[0]).toEqual({ id: 'maintain-99-95-donor', question: 'Does this maintain the 99.95% donor flow SLO?', categories: ['slo'], topics: ['availability-target'] })
     expect(p.description).toBe(
       'Use this agent when you need to design, implement, or maintain production infrastructure, CI/CD pipelines, or site reliability practices.'
     )
@@ -140,9 +140,9 @@ describe('parsePersona on hand-made files', () => {
     expect(p.tools).toEqual(['Read', 'Grep'])
     expect(p.triggers).toEqual({ keywords: ['cost', 'budget', 'instance type'], files: ['terraform'] })
     expect(p.checklist).toEqual([
-      { id: 'monthly-cost-new-resources', question: 'Is the monthly cost of new resources estimated in dollars?', categories: ['cost'] },
-      { id: 'new-buckets-lifecycle-rules', question: 'Do new buckets have lifecycle rules and a backup or snapshot policy?', categories: ['backup'] },
-      { id: 'credentials-read-from-vault', question: 'Are credentials read from the vault rather than written inline?', categories: ['secrets'] }
+      { id: 'monthly-cost-new-resources', question: 'Is the monthly cost of new resources estimated in dollars?', categories: ['cost'], topics: ['cost-sizing', 'cost-waste'] },
+      { id: 'new-buckets-lifecycle-rules', question: 'Do new buckets have lifecycle rules and a backup or snapshot policy?', categories: ['backup'], topics: ['backups', 'cost-waste'] },
+      { id: 'credentials-read-from-vault', question: 'Are credentials read from the vault rather than written inline?', categories: ['secrets'], topics: ['secret-storage', 'secret-exposure'] }
     ])
     expect(result.warnings).toHaveLength(1)
     expect(result.warnings[0]).toMatch(/^\.github\/agents\/b-broken\.md: frontmatter is not valid YAML \(line 3: .*\); recovered name, description, model, tools line by line$/)
@@ -210,9 +210,9 @@ describe('parsePersona on hand-made files', () => {
     expect(p.aliases).toEqual(['rev', 'big-boss'])
     expect(p.triggers.keywords).toEqual(['deploy'])
     expect(p.checklist).toEqual([
-      { id: 'rollback-plan-written-down', question: 'Is the rollback plan written down?', categories: ['rollback'] },
-      { id: 'pin', question: 'Are images pinned by digest?', categories: ['immutability'] },
-      { id: 'pin-2', question: 'Is the cost of the NAT gateway known?', categories: ['cost'] }
+      { id: 'rollback-plan-written-down', question: 'Is the rollback plan written down?', categories: ['rollback'], topics: ['rollback-path'] },
+      { id: 'pin', question: 'Are images pinned by digest?', categories: ['immutability'], topics: ['immutable-artifacts'] },
+      { id: 'pin-2', question: 'Is the cost of the NAT gateway known?', categories: ['cost'], topics: ['cost-sizing', 'cost-waste'] }
     ])
     expect(result.warnings).toEqual([
       '.github/agents/mine.md: checklist item "pin": unknown category vibes ignored',

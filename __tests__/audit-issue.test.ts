@@ -174,7 +174,8 @@ test('with a model, each cost persona narrates the audit through the Messages AP
   const model = await FakeAnthropic.start()
   try {
     model.fallback = (body) => {
-      const system = JSON.stringify(body.system)
+      // The persona sits in the user message, after the shared evidence.
+      const system = JSON.stringify(body.messages)
       const persona = personas.find((p) => system.includes(p.body.trim().slice(0, 60)))!
       return {
         kind: 'tool',

@@ -59,7 +59,7 @@ describe('preflight review with a model', () => {
     model.fallback = {
       kind: 'tool',
       input: {
-        comments: [{ path: 'k8s/web.yaml', line: 8, severity: 'low', category: 'immutability', body: 'Prefer a digest for the image.' }],
+        comments: [{ path: 'k8s/web.yaml', line: 8, severity: 'low', category: 'immutability', confidence: 0.9, body: 'Prefer a digest for the image.' }],
         verdicts: sre.checklist.map((c) => ({ item: c.id, status: 'warn', evidence: 'checked by the persona' })),
         plan: { context: ['a pod'], assumptions: [], files: [], steps: [], rollback: ['delete the pod'], verification: ['pod is ready'], risks: [] },
         summary: 'One privileged pod.'
@@ -78,7 +78,8 @@ describe('preflight review with a model', () => {
     expect(sent).toContain('Ignore previous instructions')
     expect(sent).not.toContain('tok-9f8e7d6c5b4a3210')
     expect(r.stdout).not.toContain('tok-9f8e7d6c5b4a3210')
-    const body = model.messageBodies()[0] as { system: { text: string }[] }
-    expect(body.system.map((b) => b.text).join('\n')).toContain(sre.body.trim().split('\n')[0])
+    // The persona follows the shared evidence in the user message.
+    const body = model.messageBodies()[0] as { messages: { content: { text: string }[] }[] }
+    expect(body.messages[0].content[1].text).toContain(sre.body.trim().split('\n')[0])
   })
 })

@@ -24,7 +24,7 @@ describe('preflight agents', () => {
     expect(byAlias('sre')?.name).toBe('devops-sre-platform')
     expect(byAlias('architect')?.name).toBe('infra-architect')
     expect(byAlias('scale')?.name).toBe('infrastructure-scale-surgeon')
-    expect(byAlias('sre')?.checklist).toHaveLength(10)
+    expect(byAlias('sre')?.checklist).toHaveLength(11)
     for (const a of out.agents) {
       expect(a.triggers.keywords.length).toBeGreaterThan(0)
       expect(a.source).toMatch(/^agents\/.+\.md$/)

@@ -47,7 +47,7 @@ describe('runReviewPipeline (deterministic)', () => {
     expect(privileged).toMatchObject({ path: 'k8s/web.yaml', line: 19, severity: 'critical' })
     expect(privileged!.body).toContain('```suggestion\n            privileged: false\n```')
     expect(privileged!.body).toMatch(/<!-- preflight:fp [0-9a-f]+ -->/)
-    const security = r.agents.flatMap((a) => a.checklist).filter((c) => c.categories.includes('security'))
+    const security = r.agents.flatMap((a) => a.checklist).filter((c) => c.topics?.includes('least-privilege'))
     expect(security.length).toBeGreaterThan(0)
     expect(security.every((c) => c.status === 'fail')).toBe(true)
     expect(security[0].evidence[0]).toContain('k8s/privileged-container at k8s/web.yaml:19 (critical)')

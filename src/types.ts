@@ -175,6 +175,12 @@ export interface ChecklistItem {
   id: string
   question: string
   categories: Category[]
+  /** Topics whose rules' findings answer the item (given in the file, or inferred from the question). */
+  topics?: Topic[]
+  /** Rule ids (or `prefix/*`) that answer the item, in addition to those of its topics. */
+  rules?: string[]
+  /** Only files of these kinds count as evidence; all kinds when absent. */
+  kinds?: FileKind[]
 }
 
 export interface PersonaTriggers {
@@ -251,6 +257,8 @@ export interface ChecklistResult {
   item: string
   question: string
   categories: Category[]
+  /** The topics the item was judged on. */
+  topics?: Topic[]
   status: ChecklistStatus
   /** `ruleId at path:line` lines, or the model's one-line evidence. */
   evidence: string[]

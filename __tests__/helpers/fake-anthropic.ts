@@ -42,6 +42,8 @@ export class FakeAnthropic {
   fallback: Step | ((body: Record<string, unknown>) => Step) = { kind: 'text', text: 'no script left', stopReason: 'end_turn' }
   /** count_tokens: a number, a function of the body, or an HTTP status to fail with. */
   countTokens: ((body: Record<string, unknown>) => number) | { status: number } = (body) => fakeTokens([body.tools, body.system, body.messages])
+  /** Prefixes shorter than this (fake tokens) are not cached; 0 caches everything. */
+  minCacheableTokens = 0
   private readonly cached = new Set<string>()
   private readonly sockets = new Set<Socket>()
   private readonly timers = new Set<NodeJS.Timeout>()
@@ -70,6 +72,7 @@ export class FakeAnthropic {
     this.requests.length = 0
     this.script.length = 0
     this.cached.clear()
+    this.minCacheableTokens = 0
     this.fallback = { kind: 'text', text: 'no script left', stopReason: 'end_turn' }
     this.countTokens = (body) => fakeTokens([body.tools, body.system, body.messages])
   }
@@ -152,7 +155,11 @@ export class FakeAnthropic {
    */
   private usageFor(body: Record<string, unknown>): Record<string, number> {
     const seq: unknown[] = [...((body.tools as unknown[]) ?? []), ...((Array.isArray(body.system) ? body.system : [body.system ?? '']) as unknown[])]
-    for (const m of (body.messages as { content: unknown }[]) ?? []) seq.push(m)
+    // Each content block of a message is its own unit, so a breakpoint may sit inside a message.
+    for (const m of (body.messages as { role: string; content: unknown }[]) ?? []) {
+      if (Array.isArray(m.content)) (m.content as unknown[]).forEach((block, i) => seq.push(i === 0 ? { role: m.role, ...(block as object) } : block))
+      else seq.push(m)
+    }
     const total = fakeTokens(seq)
     const breakpoints: number[] = []
     seq.forEach((block, i) => {
@@ -162,8 +169,10 @@ export class FakeAnthropic {
     let lastPrefix = 0
     for (const i of breakpoints) {
       const prefix = seq.slice(0, i + 1)
-      const key = `${String(body.model)}|${JSON.stringify(prefix)}`
       const tokens = fakeTokens(prefix)
+      // Like the API, a prefix shorter than the model's minimum is neither written nor read.
+      if (tokens < this.minCacheableTokens) continue
+      const key = `${String(body.model)}|${JSON.stringify(prefix)}`
       if (this.cached.has(key)) read = tokens
       this.cached.add(key)
       lastPrefix = tokens

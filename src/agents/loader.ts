@@ -3,7 +3,8 @@
  * frontmatter. Lenient with real-world files (invalid YAML still loads, with a warning); never
  * evaluates code; any text in gives a persona or an error out, never an exception.
  */
-import { CATEGORIES, FILE_KINDS, type Category, type ChecklistItem, type Persona, type PersonaLoadResult } from '../types.js'
+import { CATEGORIES, FILE_KINDS, type Category, type ChecklistItem, type FileKind, type Persona, type PersonaLoadResult } from '../types.js'
+import { inferTopics, isTopic } from '../checklist/topics.js'
 import { parseStrict, recoverKeys, splitFrontmatter } from './frontmatter.js'
 import {
   DEFAULT_CHECKLIST,
@@ -88,6 +89,8 @@ function parseChecked(source: PersonaSource, origin: Persona['origin']): ParsedP
   const description = cleanDescription(rawDescription)
   if (description === '') warn('no `description`')
 
+  const checklist = normalizeChecklist(lookup(data, 'checklist'), body, warn)
+  const ownChecklist = !checklist.every((item, i) => item.id === DEFAULT_CHECKLIST[i]?.id) || checklist.length !== DEFAULT_CHECKLIST.length
   const candidate: Persona = {
     name,
     displayName: displayName.slice(0, 200),
@@ -97,14 +100,50 @@ function parseChecked(source: PersonaSource, origin: Persona['origin']): ParsedP
     tools: listOfText(lookup(data, 'tools')),
     color: scalarText(lookup(data, 'color'))?.trim().slice(0, 50) || undefined,
     triggers: normalizeTriggers(lookup(data, 'triggers'), body, rawDescription, warn),
-    checklist: normalizeChecklist(lookup(data, 'checklist'), body, warn),
+    checklist,
     body,
     source: path,
     origin
   }
   const valid = validatePersona(candidate)
   if (!valid.ok) return { warnings, error: `${path}: not a valid persona (${valid.problem})` }
+  EXPLICIT.set(valid.persona, {
+    aliases: valid.persona.aliases.length > 0,
+    triggers: hasOwnTriggers(lookup(data, 'triggers')),
+    checklist: ownChecklist
+  })
   return { persona: valid.persona, warnings }
+}
+
+/**
+ * Which fields a persona file set itself (rather than left to inference or defaults): a
+ * repository persona replacing a bundled one inherits the fields it did not set.
+ */
+const EXPLICIT = new WeakMap<Persona, { aliases: boolean; triggers: boolean; checklist: boolean }>()
+
+function hasOwnTriggers(value: unknown): boolean {
+  if (Array.isArray(value) || typeof value === 'string') return listOfText(value).length > 0
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>
+    return listOfText(lookup(record, 'keywords')).length > 0 || listOfText(lookup(record, 'files')).length > 0
+  }
+  return false
+}
+
+/**
+ * A repository persona that replaces a bundled one keeps the bundled aliases and triggers, and
+ * the bundled checklist when it has none of its own, unless it sets them (so `/agent sre` and
+ * file routing keep working when a team drops in its own version of a persona).
+ */
+export function inheritFrom(bundled: Persona, own: Persona): Persona {
+  const set = EXPLICIT.get(own) ?? { aliases: true, triggers: true, checklist: true }
+  return {
+    ...own,
+    aliases: set.aliases ? own.aliases : [...new Set([...bundled.aliases, ...own.aliases])].filter((a) => a !== own.name),
+    triggers: set.triggers ? own.triggers : { keywords: [...bundled.triggers.keywords], files: [...bundled.triggers.files] },
+    checklist: set.checklist ? own.checklist : bundled.checklist.map((item) => ({ ...item })),
+    replaces: bundled.name
+  }
 }
 
 // ── Field normalization ───────────────────────────────────────────────────────────────────────
@@ -210,7 +249,7 @@ function normalizeChecklist(value: unknown, body: string, warn: Warn): Checklist
   const questions = checklistFromBody(body)
   if (questions.length > 0) return itemsFromQuestions(questions)
   warn('no checklist found in the frontmatter or the body; the default checklist is used')
-  return DEFAULT_CHECKLIST.map((item) => ({ ...item, categories: [...item.categories] }))
+  return DEFAULT_CHECKLIST.map((item) => ({ ...item, categories: [...item.categories], ...(item.topics ? { topics: [...item.topics] } : {}) }))
 }
 
 const CATEGORY_SET = new Set<string>(CATEGORIES)
@@ -241,9 +280,31 @@ function checklistFromFrontmatter(entries: unknown[], warn: Warn): ChecklistItem
     const unknown = given.filter((c) => !CATEGORY_SET.has(c))
     if (unknown.length > 0) warn(`checklist item "${id}": unknown categor${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')} ignored`)
     const known = given.filter((c): c is Category => CATEGORY_SET.has(c))
-    items.push({ id, question, categories: known.length > 0 ? known : inferCategories(question) })
+    items.push({ id, question, categories: known.length > 0 ? known : inferCategories(question), ...selectors(record, id, question, warn) })
   })
   return items
+}
+
+/**
+ * What evidence answers an item: `topics`, `rules` and `kinds` as written; an item that names
+ * neither topics nor rules gets topics inferred from its question's words.
+ */
+function selectors(record: Record<string, unknown> | undefined, id: string, question: string, warn: Warn): Pick<ChecklistItem, 'topics' | 'rules' | 'kinds'> {
+  const givenTopics = record ? listOfText(lookup(record, 'topics')).map((t) => t.toLowerCase()) : []
+  const badTopics = givenTopics.filter((t) => !isTopic(t))
+  if (badTopics.length > 0) warn(`checklist item "${id}": unknown topic${badTopics.length > 1 ? 's' : ''} ${badTopics.join(', ')} ignored (see the Topics section of docs/design.md)`)
+  const topics = givenTopics.filter(isTopic)
+  const rules = record ? listOfText(lookup(record, 'rules')).filter((r) => /^[a-z0-9][\w./*-]*$/i.test(r)) : []
+  const givenKinds = record ? listOfText(lookup(record, 'kinds')).map((k) => k.toLowerCase()) : []
+  const badKinds = givenKinds.filter((k) => !KINDS.has(k) || k === 'other')
+  if (badKinds.length > 0) warn(`checklist item "${id}": unknown file kind${badKinds.length > 1 ? 's' : ''} ${badKinds.join(', ')} ignored`)
+  const kinds = givenKinds.filter((k): k is FileKind => KINDS.has(k) && k !== 'other')
+  return {
+    // `topics: []` written on purpose means "no rule answers this"; an absent key means "infer".
+    topics: (record && lookup(record, 'topics') !== undefined) || rules.length > 0 ? topics : inferTopics(question),
+    ...(rules.length > 0 ? { rules } : {}),
+    ...(kinds.length > 0 ? { kinds } : {})
+  }
 }
 
 // ── The set: bundled plus repository ──────────────────────────────────────────────────────────
@@ -288,6 +349,8 @@ function dedupe(personas: Persona[], warnings: string[]): Persona[] {
       }
     }
     const accepted = { ...persona, aliases }
+    const explicit = EXPLICIT.get(persona)
+    if (explicit) EXPLICIT.set(accepted, explicit)
     for (const key of [accepted.name, ...accepted.aliases]) owner.set(key, accepted)
     kept.push(accepted)
   }
@@ -308,7 +371,7 @@ export function loadPersonaSet(bundled: PersonaSource[], repository: PersonaSour
       if (index >= 0) {
         const replaced = base[index]
         warnings.push(`${persona.source}: replaces the bundled persona "${replaced.name}" (${replaced.source})`)
-        own = { ...persona, replaces: replaced.name }
+        own = inheritFrom(replaced, persona)
         base = base.map((b, i) => (i === index ? own : b))
       } else {
         additions.push(own)

@@ -5,6 +5,7 @@
  * categories from its wording. All pure text heuristics; nothing here can fail.
  */
 import type { Category, ChecklistItem } from '../types.js'
+import { inferTopics } from '../checklist/topics.js'
 
 /** Lower-case, runs of anything but `[a-z0-9]` become one dash, trimmed of dashes. */
 export function slugify(text: string): string {
@@ -115,19 +116,19 @@ export function itemId(question: string, taken: Set<string>): string {
 
 export function itemsFromQuestions(questions: string[]): ChecklistItem[] {
   const taken = new Set<string>()
-  return questions.map((question) => ({ id: itemId(question, taken), question, categories: inferCategories(question) }))
+  return questions.map((question) => ({ id: itemId(question, taken), question, categories: inferCategories(question), topics: inferTopics(question) }))
 }
 
 /** Used when a persona states no checklist at all: one general question per category. */
 export const DEFAULT_CHECKLIST: readonly ChecklistItem[] = [
-  { id: 'secrets-out-of-code', question: 'Are secrets kept out of code, images and state, and read from a secret store?', categories: ['secrets'] },
-  { id: 'rollback-path', question: 'Can the change be rolled back quickly if it misbehaves?', categories: ['rollback'] },
-  { id: 'pinned-artifacts', question: 'Are images, actions and modules pinned to immutable versions?', categories: ['immutability'] },
-  { id: 'slo-impact', question: 'Do availability and latency stay within their SLOs?', categories: ['slo'] },
-  { id: 'observable', question: 'Will metrics, logs and alerts show whether the change works?', categories: ['observability'] },
-  { id: 'cost-impact', question: 'Is the cost impact known and reasonable?', categories: ['cost'] },
-  { id: 'backups', question: 'Are stateful resources backed up, with a tested way to restore them?', categories: ['backup'] },
-  { id: 'least-privilege', question: 'Do permissions and network exposure follow least privilege?', categories: ['security'] }
+  { id: 'secrets-out-of-code', question: 'Are secrets kept out of code, images and state, and read from a secret store?', topics: ['secret-storage', 'secret-exposure'], categories: ['secrets'] },
+  { id: 'rollback-path', question: 'Can the change be rolled back quickly if it misbehaves?', topics: ['rollback-path', 'rollout-strategy'], categories: ['rollback'] },
+  { id: 'pinned-artifacts', question: 'Are images, actions and modules pinned to immutable versions?', topics: ['immutable-artifacts', 'supply-chain'], categories: ['immutability'] },
+  { id: 'slo-impact', question: 'Do availability and latency stay within their SLOs?', topics: ['availability-target', 'latency-target', 'redundancy', 'health-checks'], categories: ['slo'] },
+  { id: 'observable', question: 'Will metrics, logs and alerts show whether the change works?', topics: ['monitoring', 'logging', 'alerting'], categories: ['observability'] },
+  { id: 'cost-impact', question: 'Is the cost impact known and reasonable?', topics: ['cost-sizing', 'cost-waste'], categories: ['cost'] },
+  { id: 'backups', question: 'Are stateful resources backed up, with a tested way to restore them?', topics: ['backups', 'deletion-protection'], categories: ['backup'] },
+  { id: 'least-privilege', question: 'Do permissions and network exposure follow least privilege?', topics: ['least-privilege', 'network-exposure'], categories: ['security'] }
 ]
 
 // ── Trigger keywords and file kinds ───────────────────────────────────────────────────────────

@@ -3,7 +3,7 @@
  * object leniently and validates it here, so every persona that leaves the loader is well formed.
  */
 import { z } from 'zod'
-import { CATEGORIES, type Persona } from '../types.js'
+import { CATEGORIES, FILE_KINDS, TOPICS, type Persona } from '../types.js'
 
 /** A persona name or alias after normalization: lower-case words joined by single dashes. */
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
@@ -15,7 +15,10 @@ export const CategorySchema = z.enum(CATEGORIES)
 export const ChecklistItemSchema = z.object({
   id: slug,
   question: z.string().min(1).max(1000),
-  categories: z.array(CategorySchema)
+  categories: z.array(CategorySchema),
+  topics: z.array(z.enum(TOPICS)).optional(),
+  rules: z.array(z.string().min(1).max(200)).optional(),
+  kinds: z.array(z.enum(FILE_KINDS)).optional()
 })
 
 export const PersonaTriggersSchema = z.object({

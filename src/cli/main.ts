@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import type { Finding, Severity } from '../types.js'
 import { FAIL_ON, meetsFailOn, list, type FailOn } from '../config.js'
-import { readTree } from '../changes/tree.js'
+import { listFiles, readTree } from '../changes/tree.js'
 import { loadLocalChangeSet } from '../changes/git.js'
 import { analyzeFiles, ALL_RULES } from '../rules/index.js'
 import { routeAgents, routeInputOf } from '../agents/route.js'
@@ -173,7 +173,9 @@ async function reviewCommand(v: Values, io: CliIo): Promise<number> {
     maxAgents: maxAgentsOf(v),
     forced: list(v.agents ?? ''),
     agentRunner: runner,
-    helmRenderedDir: v['helm-rendered-dir'] ? resolve(io.cwd, v['helm-rendered-dir']) : undefined
+    helmRenderedDir: v['helm-rendered-dir'] ? resolve(io.cwd, v['helm-rendered-dir']) : undefined,
+    // The model sees the repository's layout (nearest folders first); only worth listing when it runs.
+    repositoryPaths: runner ? await listFiles(repoDir).catch(() => undefined) : undefined
   })
   const secrets = result.secrets
   const plan = result.agents.map((a) => renderPlan(a.plan, a.checklist)).join('\n---\n\n')

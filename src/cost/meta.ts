@@ -9,6 +9,7 @@ export const COST = {
     id: 'cost/ebs-gp2',
     kind: 'any',
     severity: 'low',
+    topics: ['cost-sizing'],
     title: 'gp2 volume where gp3 is 20% cheaper',
     description: 'gp3 costs 20% less per GB-month than gp2 and includes a 3,000 IOPS / 125 MB/s baseline whatever the size.',
     remediation: 'Change the volume type to `gp3` (an online modification, no downtime).'
@@ -17,6 +18,7 @@ export const COST = {
     id: 'cost/oversized-instance',
     kind: 'any',
     severity: 'medium',
+    topics: ['cost-sizing'],
     title: 'Very large or specialised instance size',
     description: 'Sizes of 8xlarge and above, bare metal, memory-optimised x1 and GPU families are the most expensive of their kind; the figure shows the saving of one size down.',
     remediation: 'Check measured CPU and memory use; move one size down (or to a general-purpose family) when the headroom is not used.'
@@ -25,6 +27,7 @@ export const COST = {
     id: 'cost/nonprod-db-always-on',
     kind: 'any',
     severity: 'medium',
+    topics: ['cost-waste'],
     title: 'Non-production database running around the clock',
     description: 'A development, test or staging database with no stop schedule is billed 730 hours a month; office hours need about 217.',
     remediation: 'Stop it outside working hours (an EventBridge Scheduler rule calling StopDBInstance/StartDBInstance, or Instance Scheduler), or use a serverless option that scales to zero.'
@@ -33,6 +36,7 @@ export const COST = {
     id: 'cost/nat-gateway-per-az',
     kind: 'any',
     severity: 'low',
+    topics: ['cost-waste'],
     title: 'One NAT gateway per availability zone outside production',
     description: 'Each NAT gateway is billed by the hour; a non-production network rarely needs zone-redundant egress.',
     remediation: 'Share one NAT gateway across the private subnets (e.g. `single_nat_gateway = true` in the VPC module).'
@@ -41,6 +45,7 @@ export const COST = {
     id: 'cost/log-group-no-retention',
     kind: 'any',
     severity: 'low',
+    topics: ['cost-waste', 'logging'],
     title: 'Log group kept forever',
     description: 'Without a retention period every log line is stored, and billed, indefinitely: storage grows every month.',
     remediation: 'Set a retention period (e.g. 30 days; longer only where an audit requires it).'
@@ -49,6 +54,7 @@ export const COST = {
     id: 'cost/s3-no-lifecycle',
     kind: 'any',
     severity: 'low',
+    topics: ['cost-waste'],
     title: 'Bucket without a lifecycle rule',
     description: 'Without a lifecycle rule objects stay in S3 Standard forever, old versions and incomplete uploads included.',
     remediation: 'Add a lifecycle configuration: transition to Standard-IA or Glacier after 30–90 days, expire old versions, abort incomplete multipart uploads.'
@@ -57,6 +63,7 @@ export const COST = {
     id: 'cost/k8s-no-limits',
     kind: 'kubernetes',
     severity: 'low',
+    topics: ['resource-limits', 'cost-sizing'],
     title: 'Container without resource limits',
     description: 'A container without limits can take a node\u2019s spare capacity, which makes bin-packing and the cluster size unpredictable.',
     remediation: 'Set `resources.limits` for memory (and CPU where throttling is acceptable) close to the measured peak.'
@@ -65,6 +72,7 @@ export const COST = {
     id: 'cost/k8s-request-limit-gap',
     kind: 'kubernetes',
     severity: 'low',
+    topics: ['cost-sizing'],
     title: 'Requests far from limits',
     description: 'Requests above limits are rejected by the API server; limits four or more times the requests overcommit nodes and hide the real size of the workload.',
     remediation: 'Set requests to the measured typical use and limits within 2× of them.'
@@ -73,6 +81,7 @@ export const COST = {
     id: 'cost/k8s-fixed-replicas',
     kind: 'kubernetes',
     severity: 'low',
+    topics: ['autoscaling', 'cost-sizing'],
     title: 'Many fixed replicas without an autoscaler',
     description: 'Five or more replicas with no HorizontalPodAutoscaler run at peak size all the time.',
     remediation: 'Add a HorizontalPodAutoscaler (minReplicas 2, a CPU or request-rate target) and drop the fixed `replicas`.'
@@ -81,6 +90,7 @@ export const COST = {
     id: 'cost/nonprod-warm-capacity',
     kind: 'any',
     severity: 'low',
+    topics: ['cost-waste'],
     title: 'Warm capacity kept outside production',
     description: 'Cloud Run minimum instances and Lambda provisioned concurrency are billed while idle; non-production traffic rarely needs them.',
     remediation: 'Set the minimum instances / provisioned concurrency to 0 outside production.'

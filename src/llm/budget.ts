@@ -186,3 +186,101 @@ export function omissionNote(omitted: OmittedFile[]): string | undefined {
 export function inputLimit(maxInputTokens: number, contextWindow: number, maxOutputTokens: number): number {
   return Math.max(0, Math.min(maxInputTokens, contextWindow - maxOutputTokens))
 }
+
+// ── Whole files: the post-change content of each changed infrastructure file ─────────────────
+
+/**
+ * One changed file in full, numbered: `+` marks a line the change added, `!` a line that
+ * already carries a rule comment. Only lines in the diff are commentable (GitHub's rule).
+ */
+export function renderWholeFile(file: ChangedFile, commentable: Set<number>, added: Set<number>, commented: Set<number>): string {
+  const lines = (file.content ?? '').replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n')
+  const width = String(lines.length).length
+  const head = [
+    fileHeader(file).trimEnd() + ' — whole file after the change',
+    commentable.size ? `commentable lines: ${lineRanges(commentable)}` : 'no commentable lines',
+    ...(commented.size ? [`lines that already carry a rule comment (marked !): ${lineRanges(commented)}`] : [])
+  ]
+  const body = lines.map((text, i) => `${String(i + 1).padStart(width)} ${added.has(i + 1) ? '+' : ' '}${commented.has(i + 1) ? '!' : ' '} ${text}`)
+  return `${head.join('\n')}\n${body.join('\n')}\n`
+}
+
+export interface EvidenceFiles {
+  /** The rendered files: whole where they fit, else their hunks. */
+  text: string
+  tokens: number
+  /** Paths shown whole. */
+  whole: string[]
+  /** The hunk packing underneath (what did not fit, in hunks). */
+  packed: PackedDiff
+}
+
+/**
+ * The diff packed risk-first (see `packDiff`), then, riskiest file first, each infrastructure
+ * file replaced by its whole post-change content while the budget allows. A file that does not
+ * fit whole keeps its hunks.
+ */
+export function packWholeFiles(
+  files: ChangedFile[],
+  findings: Finding[],
+  budgetTokens: number,
+  lines: { commentable: Map<string, Set<number>>; added: Map<string, Set<number>>; commented: Map<string, Set<number>> },
+  estimate: Estimate = estimateTokens
+): EvidenceFiles {
+  const packed = packDiff(files, findings, budgetTokens, estimate)
+  const sections = new Map<string, string>(packed.files.map((f) => [f.path, renderPacked([f])]))
+  const order = packed.files.map((f) => f.path)
+  let used = estimate([...sections.values()].join('\n'))
+  const whole: string[] = []
+  const byPath = new Map(files.map((f) => [f.path, f]))
+  // Files with a diff first (risk order), then changed files the hunks could not show at all.
+  const candidates = [...order, ...files.map((f) => f.path).filter((p) => !sections.has(p))]
+  for (const path of candidates) {
+    const file = byPath.get(path)
+    if (!file || file.kind === 'other' || file.status === 'removed' || file.content === undefined || file.content.includes('\u0000')) continue
+    const text = renderWholeFile(file, lines.commentable.get(path) ?? new Set(), lines.added.get(path) ?? new Set(), lines.commented.get(path) ?? new Set())
+    const before = sections.has(path) ? estimate(sections.get(path)!) : 0
+    const extra = estimate(text) - before
+    if (used + extra > budgetTokens) continue
+    used += extra
+    sections.set(path, text)
+    if (!order.includes(path)) order.push(path)
+    whole.push(path)
+  }
+  const text = order.map((p) => sections.get(p)!).join('\n')
+  const stillOmitted = packed.omitted.filter((o) => !whole.includes(o.path))
+  return { text, tokens: text ? estimate(text) : 0, whole, packed: { ...packed, omitted: stillOmitted, note: omissionNote(stillOmitted) } }
+}
+
+// ── The repository's paths ─────────────────────────────────────────────────────────────────
+
+export const MAX_REPOSITORY_PATHS = 500
+
+function folderOf(path: string): string[] {
+  const parts = path.split('/')
+  parts.pop()
+  return parts
+}
+
+/** Segments between two folders through their common parent. */
+function folderDistance(a: string[], b: string[]): number {
+  let common = 0
+  while (common < a.length && common < b.length && a[common] === b[common]) common++
+  return a.length - common + (b.length - common)
+}
+
+/**
+ * At most `cap` repository paths, nearest folders first: by the folder distance to the closest
+ * changed file, then by path. Changed files themselves are left out (they are shown).
+ */
+export function nearestPaths(all: readonly string[], changed: readonly string[], cap = MAX_REPOSITORY_PATHS): { paths: string[]; total: number } {
+  const changedSet = new Set(changed)
+  const folders = [...new Set(changed.map((p) => folderOf(p).join('/')))].map((f) => (f ? f.split('/') : []))
+  const others = [...new Set(all)].filter((p) => !changedSet.has(p))
+  const distance = (p: string): number => {
+    const f = folderOf(p)
+    return folders.length ? Math.min(...folders.map((c) => folderDistance(f, c))) : f.length
+  }
+  const ranked = others.map((p) => ({ p, d: distance(p) })).sort((a, b) => a.d - b.d || (a.p < b.p ? -1 : a.p > b.p ? 1 : 0))
+  return { paths: ranked.slice(0, Math.max(0, cap)).map((r) => r.p), total: others.length }
+}

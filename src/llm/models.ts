@@ -27,6 +27,13 @@ export interface ModelInfo {
   maxOutputTokens: number
   /** Whether `tool_choice: { type: 'tool', name }` is accepted. */
   forcedToolChoice: boolean
+  /** A cache breakpoint closing a shorter prefix is ignored by the API (tokens). */
+  minCacheableTokens: number
+}
+
+/** Opus and Haiku cache only longer prefixes than Sonnet; unknown families get the larger bound. */
+function minCacheable(family: ModelFamily): number {
+  return family === 'sonnet' ? 1024 : 4096
 }
 
 const DEFAULT_CONTEXT = 200_000
@@ -77,7 +84,8 @@ export function modelInfo(id: string): ModelInfo {
     family: familyOf(id),
     contextWindow: known?.contextWindow ?? DEFAULT_CONTEXT,
     maxOutputTokens: known?.maxOutputTokens ?? DEFAULT_MAX_OUTPUT,
-    forcedToolChoice: known?.forcedToolChoice ?? false
+    forcedToolChoice: known?.forcedToolChoice ?? false,
+    minCacheableTokens: minCacheable(familyOf(id))
   }
 }
 

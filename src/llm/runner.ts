@@ -14,9 +14,10 @@ import type { ApiMessage, CreateParams, MessagesClient } from './client.js'
 import { modelInfo, resolveModel } from './models.js'
 import type { ModelInfo } from './models.js'
 import { addUsage, usageOf } from './pricing.js'
-import { estimateTokens, inputLimit, packDiff } from './budget.js'
-import type { PackedDiff } from './budget.js'
-import { repairMessage, systemBlocks, TOOL_REMINDER, userMessage } from './prompt.js'
+import { estimateTokens, inputLimit, nearestPaths, packWholeFiles } from './budget.js'
+import type { EvidenceFiles, PackedDiff } from './budget.js'
+import { evidenceText, keepUsefulBreakpoints, personaBlock, repairMessage, systemBlocks, TOOL_REMINDER, userContent } from './prompt.js'
+import type { UserBlock } from './prompt.js'
 import { parseReviewInput, REVIEW_TOOL_NAME, reviewTool } from './review-tool.js'
 import type { ParsedReview } from './review-tool.js'
 
@@ -65,13 +66,25 @@ export function createAgentRunnerFromEnv(env: Record<string, string | undefined>
 
 interface Prompt {
   system: CreateParams['system']
-  user: string
+  content: UserBlock[]
+  tools: ReturnType<typeof reviewTool>[]
   packed: PackedDiff
+  /** Changed files shown whole. */
+  whole: string[]
   inputTokens: number
   counted: boolean
 }
 
-/** Builds the prompt within the input budget: pack the diff, then check with the API's count. */
+/**
+ * Room kept for the persona block when sizing the shared evidence. A constant, not the persona's
+ * own size, so the evidence (and with it the cached prefix) is the same for every persona.
+ */
+const PERSONA_ALLOWANCE_TOKENS = 6_000
+
+/**
+ * Builds the prompt within the input budget: the shared evidence (whole files where they fit,
+ * else hunks, riskiest first), then the persona block; checked against the API's count.
+ */
 async function buildPrompt(
   client: MessagesClient,
   options: AgentRunnerOptions,
@@ -82,31 +95,37 @@ async function buildPrompt(
 ): Promise<Prompt> {
   // The diff is the files' own source: each secret is masked at its line before anything is packed.
   request = { ...request, change: { ...request.change, files: request.change.files.map((f) => ({ ...f, patch: redactPatch(f.path, f.patch, request.secrets) })) } }
-  const system = systemBlocks(request.persona, request.secrets)
-  const tools = [reviewTool()]
-  const fixedText = system.map((b) => b.text).join('\n') + JSON.stringify(tools) + userMessage(request, { diff: '', notes: [] })
-  const fixed = estimateTokens(fixedText) + NOTE_ALLOWANCE_TOKENS
+  const system = systemBlocks(request.secrets)
+  const tools = [reviewTool(request.checklistIds ?? request.persona.checklist.map((c) => c.id))]
+  const changed = request.change.files.map((f) => f.path)
+  const paths = request.repositoryPaths?.length ? nearestPaths(request.repositoryPaths, changed) : undefined
+  const persona = personaBlock(request)
+  const lines = { commentable: request.commentable, added: request.added ?? new Map<string, Set<number>>(), commented: request.commented ?? new Map<string, Set<number>>() }
+  const fixedText = system.map((b) => b.text).join('\n') + JSON.stringify(tools) + evidenceText(request, { files: '', notes: [], paths })
+  const fixed = estimateTokens(fixedText) + Math.max(PERSONA_ALLOWANCE_TOKENS, estimateTokens(persona)) + NOTE_ALLOWANCE_TOKENS
   let budget = Math.max(0, limit - fixed)
-  let packed = packDiff(request.change.files, request.findings, budget, estimateTokens)
-  const make = (p: PackedDiff) => userMessage(request, { diff: p.text, notes: p.note ? [p.note] : [] })
-  let user = make(packed)
-  let inputTokens = fixed + packed.tokens
+  const pack = (b: number): EvidenceFiles => packWholeFiles(request.change.files, request.findings, b, lines, estimateTokens)
+  let files = pack(budget)
+  const make = (f: EvidenceFiles): UserBlock[] => userContent(evidenceText(request, { files: f.text, notes: f.packed.note ? [f.packed.note] : [], paths }), persona)
+  let content = make(files)
+  let inputTokens = fixed + files.tokens
   let counted = false
   if (options.countTokens !== false) {
     for (let round = 0; round < 3; round++) {
-      const count = await client.countTokens({ model: info.id, system, messages: [{ role: 'user', content: user }], tools, tool_choice: toolChoice })
+      const count = await client.countTokens({ model: info.id, system, messages: [{ role: 'user', content }], tools, tool_choice: toolChoice })
       if (count === undefined) break
       counted = true
       inputTokens = count
-      if (count <= limit || packed.tokens === 0) break
-      // The local estimate ran short: shrink the diff budget by the excess, in estimate units.
-      const scale = (fixed + packed.tokens) / count
-      budget = Math.max(0, Math.floor(packed.tokens - (count - limit) * scale * 1.1))
-      packed = packDiff(request.change.files, request.findings, budget, estimateTokens)
-      user = make(packed)
+      if (count <= limit || files.tokens === 0) break
+      // The local estimate ran short: shrink the file budget by the excess, in estimate units.
+      const scale = (fixed + files.tokens) / count
+      budget = Math.max(0, Math.floor(files.tokens - (count - limit) * scale * 1.1))
+      files = pack(budget)
+      content = make(files)
     }
   }
-  return { system, user, packed, inputTokens, counted }
+  const placed = keepUsefulBreakpoints(tools, system, content, info.minCacheableTokens, estimateTokens)
+  return { system: placed.system, content: placed.content, tools, packed: files.packed, whole: files.whole, inputTokens, counted }
 }
 
 type ContentParam = Exclude<CreateParams['messages'][number]['content'], string>
@@ -135,12 +154,12 @@ async function runReview(client: MessagesClient, options: AgentRunnerOptions, re
 
     const prompt = await buildPrompt(client, options, request, info, limit, toolChoice)
     if (prompt.packed.note) notes.push(prompt.packed.note)
-    const shownHunks = prompt.packed.files.reduce((n, f) => n + f.hunks.length, 0)
+    const shownHunks = prompt.packed.files.filter((f) => !prompt.whole.includes(f.path)).reduce((n, f) => n + f.hunks.length, 0)
     options.log.info(
-      `${request.persona.name}: ${info.id}, ${prompt.counted ? '' : '~'}${prompt.inputTokens} input tokens (limit ${limit}), ${shownHunks} hunk(s) in ${prompt.packed.files.length} file(s)`
+      `${request.persona.name}: ${info.id}, ${prompt.counted ? '' : '~'}${prompt.inputTokens} input tokens (limit ${limit}), ${prompt.whole.length} whole file(s), ${shownHunks} more hunk(s)`
     )
 
-    const messages: CreateParams['messages'] = [{ role: 'user', content: prompt.user }]
+    const messages: CreateParams['messages'] = [{ role: 'user', content: prompt.content }]
     let maxTokens = firstMax
     let raised = false
     let reminded = false
@@ -148,7 +167,7 @@ async function runReview(client: MessagesClient, options: AgentRunnerOptions, re
     for (let call = 0; call < MAX_CALLS; call++) {
       let res: ApiMessage
       try {
-        res = await client.create({ model: info.id, max_tokens: maxTokens, system: prompt.system, messages, tools: [reviewTool()], tool_choice: toolChoice })
+        res = await client.create({ model: info.id, max_tokens: maxTokens, system: prompt.system, messages, tools: prompt.tools, tool_choice: toolChoice })
       } catch (e) {
         if (toolChoice?.type === 'tool' && isToolChoiceRejection(e)) {
           notes.push(`${info.id} does not accept a forced tool choice; asked for ${REVIEW_TOOL_NAME} in the prompt instead`)
@@ -181,7 +200,8 @@ async function runReview(client: MessagesClient, options: AgentRunnerOptions, re
         return fail(`the model answered without calling ${REVIEW_TOOL_NAME} (stop_reason: ${res.stop_reason ?? 'none'})`)
       }
 
-      const parsed = parseReviewInput(call0.input, request.persona, `${request.persona.displayName}: plan`)
+      const decided = new Set(request.checklist.filter((c) => c.status !== 'unknown').map((c) => c.item))
+      const parsed = parseReviewInput(call0.input, request.persona, `${request.persona.displayName}: plan`, decided)
       if (parsed.ok) return success(parsed.value, notes, usage, info.id, secrets)
       if (repaired) return fail(`the review stayed invalid after one correction: ${parsed.errors.slice(0, 5).join('; ')}`)
       repaired = true

@@ -19,6 +19,17 @@ export interface AgentReviewRequest {
   question?: string
   /** Where the analysis found literal secrets: masked before anything is sent. */
   secrets: SecretLocation[]
+  /** Per path, the new-side lines the change added (marked `+` in whole files). */
+  added?: Map<string, Set<number>>
+  /** Per path, the lines that already carry a rule comment (marked `!`). */
+  commented?: Map<string, Set<number>>
+  /** Paths of the repository at head, when known (a capped list, nearest folders first, is sent). */
+  repositoryPaths?: string[]
+  /**
+   * Every checklist id of the personas in this run: the tool's enum, the same for each persona
+   * so that the cached prefix (tools first) is shared. Defaults to this persona's ids.
+   */
+  checklistIds?: string[]
 }
 
 export interface ModelComment {
@@ -28,6 +39,8 @@ export interface ModelComment {
   category: Category
   body: string
   suggestion?: string
+  /** How sure the model is, 0..1. */
+  confidence?: number
 }
 
 export interface AgentReviewOutput {

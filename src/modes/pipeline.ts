@@ -6,14 +6,17 @@
 import type { ChangeSet, ChecklistResult, FileNote, Finding, Persona, ReviewComment, RoutedAgent, SecretLocation, SourceFile, Usage } from '../types.js'
 import { SEVERITY_RANK, ZERO_USAGE } from '../types.js'
 import { routeAgents, routeInputOf } from '../agents/route.js'
+import { applyPersonaSettings, applyTargets } from '../agents/targets.js'
+import { DEFAULT_SETTINGS, type Settings } from '../settings/types.js'
 import { analyzeFiles, ALL_RULES, compareFindings } from '../rules/index.js'
 import { scanPatchSecrets } from '../rules/secrets.js'
 import { evaluateChecklist, mergeModelVerdicts, verdictOf } from '../checklist/evaluate.js'
 import { addedLines, commentableLines } from '../changes/diff.js'
-import type { AgentRunner, AgentReviewOutput, ModelComment } from '../llm/types.js'
+import type { AgentRunner, ModelComment } from '../llm/types.js'
 import { isFailure } from '../llm/types.js'
 import { addUsage } from '../llm/pricing.js'
-import { commentForFinding, commentForModel } from '../render/comment.js'
+import { commentForFinding } from '../render/comment.js'
+import { mergedModelComments, mergePlans, placeModelComments } from '../llm/merge.js'
 import { buildDeterministicPlan } from '../render/plan.js'
 import type { PlanDocument } from '../render/plan-types.js'
 
@@ -31,6 +34,10 @@ export interface ReviewOptions {
   question?: string
   /** Manifests rendered from the changed Helm charts by an earlier step. */
   helmRenderedDir?: string
+  /** Repository settings: persona enable/model and the targets rendered into checklists. */
+  settings?: Settings
+  /** Paths of the repository at head, when the caller can list them (the model sees the nearest 500). */
+  repositoryPaths?: string[]
 }
 
 export interface AgentOutcome {
@@ -65,8 +72,12 @@ export interface ReviewResult {
 export async function runReviewPipeline(change: ChangeSet, personas: Persona[], options: ReviewOptions): Promise<ReviewResult> {
   const routeInput = routeInputOf(change)
   const files = routeInput.files
-  const routed = routeAgents(personas, routeInput, { maxAgents: options.maxAgents, forced: options.forced })
-  const messages = [...routed.warnings]
+  const settings = options.settings ?? DEFAULT_SETTINGS
+  const enabled = applyPersonaSettings(personas, settings)
+  const routed = routeAgents(enabled.personas, routeInput, { maxAgents: options.maxAgents, forced: options.forced })
+  const changedPaths = files.map((f) => f.path)
+  for (const agent of routed.agents) agent.persona = applyTargets(agent.persona, settings, changedPaths)
+  const messages = [...enabled.warnings, ...routed.warnings]
 
   const sources: SourceFile[] = change.files
     .filter((f) => f.status !== 'removed' && f.content !== undefined)
@@ -99,7 +110,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
   const outcomes: AgentOutcome[] = []
 
   for (const agent of routed.agents) {
-    let checklist = evaluateChecklist({ persona: agent.persona, findings: analysis.findings, files, notes, rules: ALL_RULES })
+    let checklist = evaluateChecklist({ persona: agent.persona, findings: analysis.findings, files: withContent(files, sources), notes, rules: ALL_RULES })
     let plan = buildDeterministicPlan({ persona: agent.persona, change, findings: analysis.findings, checklist })
     const outcome: AgentOutcome = { agent, checklist, plan }
 
@@ -114,7 +125,11 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
           checklist,
           commentable,
           question: options.question,
-          secrets: analysis.secrets
+          secrets: analysis.secrets,
+          added,
+          commented: linesOf(comments),
+          repositoryPaths: options.repositoryPaths,
+          checklistIds: [...new Set(routed.agents.flatMap((a) => a.persona.checklist.map((i) => i.id)))]
         })
         usage = addUsage(usage, out.usage)
         messages.push(...out.notes.map((n) => `${agent.persona.name}: ${n}`))
@@ -128,7 +143,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
           outcome.modelSummary = out.summary
           outcome.answer = out.answer
           outcome.model = out.model
-          placeModelComments(out, commentable, added, analysis.findings, modelComments, unanchoredModel, sourceOf)
+          placeModelComments({ out, persona: agent.persona.displayName, commentable, added, threads: comments, into: modelComments, outside: unanchoredModel, sourceOf })
         }
       }
     }
@@ -146,6 +161,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
       const source = sourceOf.get(c)
       if (source && 'ruleId' in source) unanchored.push(source)
       else if (source) unanchoredModel.push(source)
+      unanchoredModel.push(...mergedModelComments(c))
     }
     messages.push(`${overflow.length} more inline comment${overflow.length === 1 ? '' : 's'} above the limit of ${limit} per run are listed with the other findings instead`)
   }
@@ -200,44 +216,21 @@ export function anchorFindings(
   return { comments, unanchored, sources }
 }
 
-function placeModelComments(
-  out: AgentReviewOutput,
-  commentable: Map<string, Set<number>>,
-  added: Map<string, Set<number>>,
-  findings: Finding[],
-  into: ReviewComment[],
-  outside: ModelComment[],
-  sourceOf: Map<ReviewComment, Finding | ModelComment>
-): void {
-  for (const c of out.comments) {
-    if (!commentable.get(c.path)?.has(c.line) || !added.get(c.path)?.has(c.line)) {
-      outside.push(c)
-      continue
-    }
-    // A model comment on the line of a deterministic finding of the same category repeats it.
-    if (findings.some((f) => f.path === c.path && f.line === c.line && f.category === c.category)) continue
-    if (into.some((x) => x.path === c.path && x.line === c.line)) continue
-    const comment = commentForModel(c, out.model)
-    into.push(comment)
-    sourceOf.set(comment, c)
+/** Per path, the lines (and spans) that carry an inline comment. */
+function linesOf(comments: ReviewComment[]): Map<string, Set<number>> {
+  const map = new Map<string, Set<number>>()
+  for (const c of comments) {
+    const set = map.get(c.path) ?? new Set<number>()
+    for (let l = c.startLine ?? c.line; l <= c.line; l++) set.add(l)
+    map.set(c.path, set)
   }
+  return map
 }
 
-function mergePlans(rules: PlanDocument, model: PlanDocument): PlanDocument {
-  const files = [...model.files]
-  for (const f of rules.files) {
-    const existing = files.find((x) => x.path === f.path)
-    if (existing) existing.changes = [...new Set([...existing.changes, ...f.changes])]
-    else files.push(f)
-  }
-  return {
-    ...model,
-    title: rules.title,
-    files,
-    steps: model.steps.length ? model.steps : rules.steps,
-    rollback: model.rollback.length ? model.rollback : rules.rollback,
-    verification: model.verification.length ? model.verification : rules.verification
-  }
+/** The changed files with their head content, so the checklist can say what it checked. */
+function withContent(files: { path: string; kind: SourceFile['kind'] }[], sources: SourceFile[]): { path: string; kind: SourceFile['kind']; content?: string }[] {
+  const content = new Map(sources.map((s) => [s.path, s.content]))
+  return files.map((f) => ({ ...f, content: content.get(f.path) }))
 }
 
 function compareComments(a: ReviewComment, b: ReviewComment): number {

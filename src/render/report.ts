@@ -27,7 +27,7 @@ export function reviewJson(result: ReviewResult, plan: string, summary: string):
     findings: result.findings,
     comments: result.comments.map((c) => ({ path: c.path, line: c.line, ...(c.startLine ? { startLine: c.startLine } : {}), body: c.body })),
     checklist: result.agents.flatMap((a) =>
-      a.checklist.map((c) => ({ agent: c.agent, item: c.item, question: c.question, categories: c.categories, status: c.status, evidence: c.evidence }))
+      a.checklist.map((c) => ({ agent: c.agent, item: c.item, question: c.question, categories: c.categories, topics: c.topics ?? [], status: c.status, evidence: c.evidence }))
     ),
     plan,
     summary,

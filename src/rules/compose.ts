@@ -18,6 +18,7 @@ const R = {
   noHealthcheck: rule({
     id: 'compose/no-healthcheck',
     category: 'slo',
+    topics: ['health-checks'],
     severity: 'low',
     title: 'Service without healthcheck',
     description: 'Without a healthcheck, `depends_on: condition: service_healthy` cannot work and a hung container is never reported unhealthy.',
@@ -27,6 +28,7 @@ const R = {
   healthcheckDisabled: rule({
     id: 'compose/healthcheck-disabled',
     category: 'slo',
+    topics: ['health-checks'],
     // Low, not info: a disabled check hides a dead container from restarts and dependants.
     severity: 'low',
     title: 'Healthcheck explicitly disabled',
@@ -37,6 +39,7 @@ const R = {
   noMemoryLimit: rule({
     id: 'compose/no-memory-limit',
     category: 'cost',
+    topics: ['resource-limits'],
     severity: 'medium',
     title: 'Service without memory limit',
     description: 'A container without a memory limit can take all of the host memory and starve its neighbours.',
@@ -46,6 +49,7 @@ const R = {
   noCpuLimit: rule({
     id: 'compose/no-cpu-limit',
     category: 'cost',
+    topics: ['resource-limits'],
     severity: 'low',
     title: 'Service without CPU limit',
     description: 'A container without a CPU limit can use every core of the host.',
@@ -55,6 +59,7 @@ const R = {
   privileged: rule({
     id: 'compose/privileged',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'high',
     title: 'Privileged container',
     description: 'A privileged container has every capability and access to host devices; escaping to the host is trivial.',
@@ -64,6 +69,7 @@ const R = {
   dockerSocket: rule({
     id: 'compose/docker-socket',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'high',
     title: 'Docker socket mounted',
     description: 'Access to the Docker socket is root access to the host.',
@@ -73,6 +79,7 @@ const R = {
   portAllInterfaces: rule({
     id: 'compose/port-all-interfaces',
     category: 'security',
+    topics: ['network-exposure'],
     severity: 'medium',
     title: 'Port published on all interfaces',
     description: 'A port without a host IP is published on every interface of the host (0.0.0.0), bypassing host firewalls such as ufw.',
@@ -82,6 +89,7 @@ const R = {
   secretInEnvironment: rule({
     id: 'compose/secret-in-environment',
     category: 'secrets',
+    topics: ['secret-storage', 'secret-exposure'],
     severity: 'high',
     title: 'Secret literal in environment',
     description: 'A credential written into the compose file is readable by everyone with the repository and shows in `docker inspect`.',
@@ -90,6 +98,7 @@ const R = {
   noRestartPolicy: rule({
     id: 'compose/no-restart-policy',
     category: 'slo',
+    topics: ['redundancy'],
     severity: 'low',
     title: 'Service without restart policy',
     description: 'Without `restart`, a crashed container stays down until someone starts it again.',
@@ -98,6 +107,7 @@ const R = {
   networkModeHost: rule({
     id: 'compose/network-mode-host',
     category: 'security',
+    topics: ['network-exposure', 'least-privilege'],
     severity: 'medium',
     title: 'Host network mode',
     description: "`network_mode: host` shares the host's network stack: the container can bind any host port and reach services listening on localhost.",
@@ -107,6 +117,7 @@ const R = {
   hostNamespace: rule({
     id: 'compose/host-namespace',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'medium',
     title: 'Host PID or IPC namespace',
     description: '`pid: host` or `ipc: host` lets the container see and signal host processes or read host shared memory.',
@@ -116,6 +127,7 @@ const R = {
   dangerousCapability: rule({
     id: 'compose/dangerous-capability',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'high',
     title: 'Dangerous capability added',
     description: '`cap_add: ALL`, `SYS_ADMIN` or `SYS_MODULE` give the container near-root power over the host kernel.',
@@ -124,6 +136,7 @@ const R = {
   imageLatest: rule({
     id: 'compose/image-latest',
     category: 'immutability',
+    topics: ['immutable-artifacts'],
     severity: 'medium',
     title: 'Image uses :latest or no tag',
     description: 'An image without a tag, or tagged `latest`, can change between two `docker compose pull`s.',

@@ -20,6 +20,7 @@ const R = {
   baseImageLatest: rule({
     id: 'dockerfile/base-image-latest',
     category: 'immutability',
+    topics: ['immutable-artifacts', 'supply-chain'],
     severity: 'medium',
     title: 'Base image uses :latest or no tag',
     description: 'A `FROM` image without a tag, or tagged `latest`, resolves to whatever was pushed last, so the same Dockerfile builds different images over time.',
@@ -29,6 +30,7 @@ const R = {
   baseImageNoDigest: rule({
     id: 'dockerfile/base-image-no-digest',
     category: 'immutability',
+    topics: ['immutable-artifacts', 'supply-chain'],
     severity: 'info',
     title: 'Base image not pinned by digest',
     description: 'Tags can be moved; only a digest names one exact image.',
@@ -37,6 +39,7 @@ const R = {
   aptUnpinned: rule({
     id: 'dockerfile/apt-unpinned',
     category: 'immutability',
+    topics: ['immutable-artifacts'],
     severity: 'low',
     title: 'apt-get install without version pins',
     description: 'Packages installed without `name=version` take whatever the mirror serves at build time.',
@@ -46,6 +49,7 @@ const R = {
   apkUnpinned: rule({
     id: 'dockerfile/apk-unpinned',
     category: 'immutability',
+    topics: ['immutable-artifacts'],
     severity: 'low',
     title: 'apk add without version pins',
     description: 'Packages added without `name=version` take whatever the repository serves at build time.',
@@ -55,6 +59,7 @@ const R = {
   yumUnpinned: rule({
     id: 'dockerfile/yum-unpinned',
     category: 'immutability',
+    topics: ['immutable-artifacts'],
     severity: 'low',
     title: 'yum/dnf install without version pins',
     description: 'Packages installed without `name-version` take whatever the repository serves at build time.',
@@ -64,6 +69,7 @@ const R = {
   pipUnpinned: rule({
     id: 'dockerfile/pip-unpinned',
     category: 'immutability',
+    topics: ['immutable-artifacts', 'supply-chain'],
     severity: 'medium',
     title: 'pip install without == pins',
     description: 'Python packages named without an exact version resolve to the newest release at build time.',
@@ -73,6 +79,7 @@ const R = {
   npmUnpinned: rule({
     id: 'dockerfile/npm-unpinned',
     category: 'immutability',
+    topics: ['immutable-artifacts', 'supply-chain'],
     severity: 'medium',
     title: 'npm install of packages without versions',
     description: 'Packages named without `@version` resolve to the newest release at build time.',
@@ -82,6 +89,7 @@ const R = {
   npmInstallNotCi: rule({
     id: 'dockerfile/npm-install-not-ci',
     category: 'immutability',
+    topics: ['immutable-artifacts'],
     severity: 'low',
     title: '`npm install` instead of `npm ci`',
     description: '`npm install` may update the lockfile and pick newer versions; `npm ci` installs exactly what package-lock.json records and fails when it is out of date.',
@@ -90,6 +98,7 @@ const R = {
   packageUpgrade: rule({
     id: 'dockerfile/package-upgrade',
     category: 'immutability',
+    topics: ['immutable-artifacts'],
     severity: 'low',
     title: 'Upgrade of all OS packages during the build',
     description: '`apt-get upgrade`, `apk upgrade` or `yum update` pulls whatever is newest at build time, so rebuilding the same commit gives a different image.',
@@ -99,6 +108,7 @@ const R = {
   rootUser: rule({
     id: 'dockerfile/root-user',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'high',
     title: 'Final image runs as root',
     description: 'The last `USER` of the final stage is root, so a compromised process has root inside the container.',
@@ -108,6 +118,7 @@ const R = {
   noUser: rule({
     id: 'dockerfile/no-user',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'medium',
     title: 'Final stage sets no USER',
     description: 'Without a `USER` instruction the container runs as the base image user, which is root for most images.',
@@ -117,6 +128,7 @@ const R = {
   sudo: rule({
     id: 'dockerfile/sudo',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'medium',
     title: 'sudo in RUN',
     description: 'Build steps already run as the current USER; `sudo` adds an unpredictable TTY/signal layer and suggests sudo is installed in the image.',
@@ -126,6 +138,7 @@ const R = {
   addInsteadOfCopy: rule({
     id: 'dockerfile/add-instead-of-copy',
     category: 'security',
+    topics: ['supply-chain'],
     severity: 'low',
     title: 'ADD used where COPY would do',
     description: '`ADD` also fetches URLs and unpacks archives; for plain local files that hidden behaviour is a surprise waiting to happen.',
@@ -135,6 +148,7 @@ const R = {
   addRemoteUrl: rule({
     id: 'dockerfile/add-remote-url',
     category: 'security',
+    topics: ['supply-chain'],
     severity: 'medium',
     title: 'ADD downloads a URL without a checksum',
     description: '`ADD <url>` pulls remote content into the image with no integrity check, so a changed or compromised file is built in silently.',
@@ -143,6 +157,7 @@ const R = {
   curlPipeShell: rule({
     id: 'dockerfile/curl-pipe-shell',
     category: 'security',
+    topics: ['supply-chain'],
     severity: 'high',
     title: 'Remote script piped into a shell',
     description: '`curl … | sh` runs whatever the server returns at build time, unverified.',
@@ -151,6 +166,7 @@ const R = {
   exposeSsh: rule({
     id: 'dockerfile/expose-ssh',
     category: 'security',
+    topics: ['network-exposure'],
     severity: 'medium',
     title: 'EXPOSE 22',
     description: 'Exposing SSH suggests an SSH daemon in the container, which widens the attack surface; use `docker exec`/`kubectl exec` instead.',
@@ -160,6 +176,7 @@ const R = {
   secretInEnv: rule({
     id: 'dockerfile/secret-in-env',
     category: 'secrets',
+    topics: ['secret-storage', 'secret-exposure'],
     severity: 'high',
     title: 'Secret literal in ENV or ARG',
     description: 'ENV values are stored in the image config and ARG defaults in its history; anyone who can pull the image can read them.',
@@ -169,6 +186,7 @@ const R = {
   noHealthcheck: rule({
     id: 'dockerfile/no-healthcheck',
     category: 'slo',
+    topics: ['health-checks'],
     severity: 'low',
     title: 'No HEALTHCHECK in the final image',
     description: 'Without a healthcheck, Docker and Swarm cannot tell a hung container from a healthy one, so it is never restarted or taken out of rotation.',
@@ -181,6 +199,7 @@ const R = {
   shellFormCommand: rule({
     id: 'dockerfile/shell-form-command',
     category: 'slo',
+    topics: [],
     severity: 'low',
     title: 'CMD/ENTRYPOINT in shell form',
     description: 'In shell form `/bin/sh -c` is PID 1 and does not forward SIGTERM, so the application cannot shut down gracefully and is killed after the stop timeout.',
@@ -190,6 +209,7 @@ const R = {
   aptCache: rule({
     id: 'dockerfile/apt-lists-not-deleted',
     category: 'cost',
+    topics: ['cost-waste'],
     severity: 'low',
     title: 'apt lists left in the image',
     description: 'apt package lists that are not removed in the same RUN stay in the layer and grow every image pull and push.',
@@ -199,6 +219,7 @@ const R = {
   apkCache: rule({
     id: 'dockerfile/apk-cache',
     category: 'cost',
+    topics: ['cost-waste'],
     severity: 'low',
     title: 'apk add without --no-cache',
     description: 'The apk index cache stays in the layer unless `--no-cache` is given.',
@@ -208,6 +229,7 @@ const R = {
   pipCache: rule({
     id: 'dockerfile/pip-cache',
     category: 'cost',
+    topics: ['cost-waste'],
     severity: 'low',
     title: 'pip install without --no-cache-dir',
     description: "pip's download cache stays in the layer unless `--no-cache-dir` is given.",
@@ -217,6 +239,7 @@ const R = {
   yumCache: rule({
     id: 'dockerfile/yum-cache',
     category: 'cost',
+    topics: ['cost-waste'],
     severity: 'low',
     title: 'yum/dnf install without clean',
     description: 'The yum/dnf metadata and package cache stay in the layer unless cleaned in the same RUN.',
@@ -226,6 +249,7 @@ const R = {
   workdirRelative: rule({
     id: 'dockerfile/workdir-relative',
     category: 'immutability',
+    topics: ['immutable-artifacts'],
     severity: 'low',
     title: 'Relative WORKDIR',
     description: "A relative WORKDIR depends on the previous WORKDIR, possibly the base image's, which can change with the base image.",

@@ -32,7 +32,8 @@ const REMEDIATION =
   'Remove the literal from the file, rotate it (it is in the history now), and read it at deploy time from a secret store: a sensitive variable, AWS Secrets Manager or SSM, a Kubernetes Secret, a CI secret.'
 
 function meta(slug: string, severity: Severity, title: string, description: string, refs?: RuleMeta['refs'], kind: RuleMeta['kind'] = 'any'): RuleMeta {
-  return { id: `secrets/${slug}`, kind, category: 'secrets', severity, title, description, remediation: REMEDIATION, refs }
+  return { id: `secrets/${slug}`, kind, category: 'secrets', severity, title, description, remediation: REMEDIATION, refs,
+    topics: slug === 'k8s-secret-env-var' ? ['secret-exposure'] : ['secret-storage', 'secret-exposure'] }
 }
 
 const KICS_SECRETS = 'common/passwords_and_secrets'

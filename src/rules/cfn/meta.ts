@@ -10,6 +10,7 @@ export const CFN = {
   noDeletionPolicy: rule({
     id: 'cfn/stateful-no-deletion-policy',
     category: 'backup',
+    topics: ['deletion-protection', 'backups'],
     severity: 'high',
     title: 'Stateful resource is deleted with its stack',
     description: 'Without `DeletionPolicy: Retain` (or `Snapshot`) deleting the stack, or removing the resource from the template, destroys the data with no copy. (S3 buckets are not reported: CloudFormation cannot delete a bucket that still holds objects.)',
@@ -18,6 +19,7 @@ export const CFN = {
   noUpdateReplacePolicy: rule({
     id: 'cfn/stateful-no-update-replace-policy',
     category: 'rollback',
+    topics: ['deletion-protection', 'rollback-path'],
     severity: 'medium',
     title: 'Stateful resource is deleted when an update replaces it',
     description: 'When a property change forces replacement, the old resource is deleted unless `UpdateReplacePolicy` is `Retain` or `Snapshot`: the data is gone and rolling back cannot bring it back.',
@@ -28,6 +30,7 @@ export const CFN = {
   s3PublicAcl: rule({
     id: 'cfn/s3-public-access',
     category: 'security',
+    topics: ['network-exposure'],
     severity: 'high',
     title: 'S3 bucket with a public canned ACL',
     description: '`AccessControl: PublicRead`, `PublicReadWrite` or `AuthenticatedRead` lets anyone (or any AWS account) list or change the objects.',
@@ -37,6 +40,7 @@ export const CFN = {
   s3PublicAccessBlockDisabled: rule({
     id: 'cfn/s3-public-access-block-disabled',
     category: 'security',
+    topics: ['network-exposure'],
     severity: 'medium',
     title: 'S3 public access block switched off',
     description: 'A `PublicAccessBlockConfiguration` setting set to false allows public ACLs or bucket policies on the bucket.',
@@ -46,6 +50,7 @@ export const CFN = {
   s3NoPublicAccessBlock: rule({
     id: 'cfn/s3-no-public-access-block',
     category: 'security',
+    topics: ['network-exposure'],
     severity: 'low',
     title: 'S3 bucket without PublicAccessBlockConfiguration',
     description: 'Without an explicit public access block the bucket relies on account defaults, which a later change can loosen.',
@@ -55,6 +60,7 @@ export const CFN = {
   s3NoVersioning: rule({
     id: 'cfn/s3-no-versioning',
     category: 'backup',
+    topics: ['backups'],
     severity: 'medium',
     title: 'S3 bucket without versioning',
     description: 'Without versioning an overwrite or delete loses the previous object for good.',
@@ -66,6 +72,7 @@ export const CFN = {
   sgOpenAdminPort: rule({
     id: 'cfn/sg-open-admin-port',
     category: 'security',
+    topics: ['network-exposure'],
     severity: 'high',
     title: 'SSH or RDP open to the internet',
     description: 'Ingress from 0.0.0.0/0 or ::/0 to port 22 or 3389 exposes remote administration to the whole internet.',
@@ -75,6 +82,7 @@ export const CFN = {
   sgOpenAllPorts: rule({
     id: 'cfn/sg-open-all-ports',
     category: 'security',
+    topics: ['network-exposure'],
     severity: 'high',
     title: 'All ports open to the internet',
     description: 'Ingress from 0.0.0.0/0 or ::/0 on every port (protocol -1 or 0-65535) exposes every listening service.',
@@ -84,6 +92,7 @@ export const CFN = {
   iamWildcard: rule({
     id: 'cfn/iam-wildcard-policy',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'high',
     title: 'IAM policy allows every action on every resource',
     description: 'A statement with `Action: "*"` and `Resource: "*"` is administrator access.',
@@ -156,6 +165,7 @@ export const CFN = {
   rdsPublic: rule({
     id: 'cfn/rds-publicly-accessible',
     category: 'security',
+    topics: ['network-exposure'],
     severity: 'high',
     title: 'Database publicly accessible',
     description: '`PubliclyAccessible: true` gives the database a public endpoint.',
@@ -165,6 +175,7 @@ export const CFN = {
   rdsNoBackups: rule({
     id: 'cfn/rds-backups-disabled',
     category: 'backup',
+    topics: ['backups'],
     severity: 'high',
     title: 'Automated backups disabled',
     description: '`BackupRetentionPeriod: 0` switches off automated backups and point-in-time restore.',
@@ -174,6 +185,7 @@ export const CFN = {
   rdsNotEncrypted: rule({
     id: 'cfn/rds-storage-not-encrypted',
     category: 'security',
+    topics: ['encryption'],
     severity: 'medium',
     title: 'Database storage not encrypted',
     description: 'Unencrypted storage, snapshots and replicas; encryption cannot be switched on later without a restore.',
@@ -183,6 +195,7 @@ export const CFN = {
   rdsSingleAz: rule({
     id: 'cfn/rds-single-az',
     category: 'slo',
+    topics: ['redundancy'],
     severity: 'medium',
     title: 'Database in a single availability zone',
     description: 'Without `MultiAZ` an AZ outage or host failure takes the database down until it is restored.',
@@ -192,6 +205,7 @@ export const CFN = {
   rdsNoDeletionProtection: rule({
     id: 'cfn/rds-no-deletion-protection',
     category: 'backup',
+    topics: ['deletion-protection'],
     severity: 'medium',
     title: 'Database without deletion protection',
     description: 'Without `DeletionProtection` a stack update or a console click can delete the database.',
@@ -201,6 +215,7 @@ export const CFN = {
   dynamoNoPitr: rule({
     id: 'cfn/dynamodb-no-point-in-time-recovery',
     category: 'backup',
+    topics: ['backups'],
     severity: 'medium',
     title: 'DynamoDB table without point-in-time recovery',
     description: 'Without point-in-time recovery a bad write or delete cannot be undone.',
@@ -212,6 +227,7 @@ export const CFN = {
   logGroupNoRetention: rule({
     id: 'cfn/log-group-no-retention',
     category: 'observability',
+    topics: ['logging', 'cost-waste'],
     severity: 'low',
     title: 'Log group without retention',
     description: 'Without `RetentionInDays` logs are kept forever: cost grows without bound and nobody decided how long evidence is needed.',
@@ -221,6 +237,7 @@ export const CFN = {
   lambdaNoTracing: rule({
     id: 'cfn/lambda-no-tracing',
     category: 'observability',
+    topics: ['monitoring'],
     severity: 'low',
     title: 'Lambda function without active tracing',
     description: 'Without X-Ray tracing, slow or failing calls through the function cannot be followed end to end.',
@@ -232,6 +249,7 @@ export const CFN = {
   literalSecret: rule({
     id: 'cfn/literal-secret',
     category: 'secrets',
+    topics: ['secret-storage', 'secret-exposure'],
     severity: 'high',
     title: 'Secret written as a literal in the template',
     description: 'A password or key written into the template (or as a parameter default) is in the repository history and visible in the stack.',
@@ -241,6 +259,7 @@ export const CFN = {
   secretParameterEchoed: rule({
     id: 'cfn/secret-parameter-no-echo',
     category: 'secrets',
+    topics: ['secret-exposure'],
     severity: 'medium',
     title: 'Secret parameter without NoEcho',
     description: 'A parameter that carries a secret but lacks `NoEcho: true` is shown in clear in the console and in `describe-stacks`.',

@@ -10,6 +10,7 @@ export const K8S = {
   noLivenessProbe: rule({
     id: 'k8s/no-liveness-probe',
     category: 'slo',
+    topics: ['health-checks'],
     severity: 'medium',
     title: 'Container without liveness probe',
     description: 'Without a liveness probe a hung process keeps its pod Running and is never restarted.',
@@ -19,6 +20,7 @@ export const K8S = {
   noReadinessProbe: rule({
     id: 'k8s/no-readiness-probe',
     category: 'slo',
+    topics: ['health-checks', 'rollout-strategy'],
     severity: 'medium',
     title: 'Container without readiness probe',
     description: 'Without a readiness probe a pod receives traffic as soon as it starts, before it can serve it, and a rollout cannot tell a broken version from a good one.',
@@ -28,6 +30,7 @@ export const K8S = {
   singleReplica: rule({
     id: 'k8s/single-replica',
     category: 'slo',
+    topics: ['redundancy'],
     severity: 'medium',
     title: 'Workload runs a single replica',
     description: 'With one replica every node drain, eviction or rollout makes the workload unavailable.',
@@ -36,6 +39,7 @@ export const K8S = {
   noPodDisruptionBudget: rule({
     id: 'k8s/no-pod-disruption-budget',
     category: 'slo',
+    topics: ['redundancy', 'rollout-strategy'],
     severity: 'low',
     title: 'Replicated workload without PodDisruptionBudget',
     description: 'Without a PodDisruptionBudget a node drain may evict all replicas at once. PodDisruptionBudgets among the manifests deployed together (same folder, kustomization or rendered chart) count.',
@@ -45,6 +49,7 @@ export const K8S = {
   noAntiAffinity: rule({
     id: 'k8s/no-pod-anti-affinity',
     category: 'slo',
+    topics: ['redundancy'],
     severity: 'low',
     title: 'Replicas may be scheduled on the same node',
     description: 'Without pod anti-affinity (matching the pod labels) or topology spread constraints, all replicas can land on one node or zone and fail together.',
@@ -56,6 +61,7 @@ export const K8S = {
   noCpuRequests: rule({
     id: 'k8s/no-cpu-requests',
     category: 'cost',
+    topics: ['resource-limits', 'cost-sizing'],
     severity: 'medium',
     title: 'Container without CPU request',
     description: 'Without a CPU request the scheduler cannot place the pod by its needs and capacity planning is guesswork.',
@@ -65,6 +71,7 @@ export const K8S = {
   noCpuLimits: rule({
     id: 'k8s/no-cpu-limits',
     category: 'cost',
+    topics: ['resource-limits'],
     severity: 'low',
     title: 'Container without CPU limit',
     description: 'Without a CPU limit one container can take all the CPU of its node.',
@@ -74,6 +81,7 @@ export const K8S = {
   noMemoryRequests: rule({
     id: 'k8s/no-memory-requests',
     category: 'cost',
+    topics: ['resource-limits', 'cost-sizing'],
     severity: 'medium',
     title: 'Container without memory request',
     description: 'Without a memory request the pod can be scheduled on a node that cannot hold it and is among the first evicted under pressure.',
@@ -83,6 +91,7 @@ export const K8S = {
   noMemoryLimits: rule({
     id: 'k8s/no-memory-limits',
     category: 'cost',
+    topics: ['resource-limits'],
     severity: 'medium',
     title: 'Container without memory limit',
     description: 'Without a memory limit a leaking container can exhaust its node and take its neighbours down.',
@@ -94,6 +103,7 @@ export const K8S = {
   imageLatest: rule({
     id: 'k8s/image-latest',
     category: 'immutability',
+    topics: ['immutable-artifacts'],
     severity: 'medium',
     title: 'Image uses `latest` or no tag',
     description: 'A `latest` or missing tag resolves to whatever was pushed last: deployments are not reproducible and a rollback may not restore the old code.',
@@ -103,6 +113,7 @@ export const K8S = {
   imageMissing: rule({
     id: 'k8s/image-missing',
     category: 'immutability',
+    topics: ['immutable-artifacts'],
     severity: 'medium',
     title: 'Container without image',
     description: 'A container without `image` cannot run as written; whatever fills it in later is not reviewed here.',
@@ -114,6 +125,7 @@ export const K8S = {
   privileged: rule({
     id: 'k8s/privileged-container',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'critical',
     title: 'Privileged container',
     description: 'A privileged container has every capability and access to the host devices: a compromise of it is a compromise of the node.',
@@ -123,6 +135,7 @@ export const K8S = {
   privilegeEscalationAllowed: rule({
     id: 'k8s/privilege-escalation-allowed',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'high',
     title: 'Privilege escalation allowed',
     description: '`allowPrivilegeEscalation: true` lets a process gain more privileges than its parent (setuid binaries, file capabilities).',
@@ -132,6 +145,7 @@ export const K8S = {
   privilegeEscalationNotDisabled: rule({
     id: 'k8s/privilege-escalation-not-disabled',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'low',
     title: 'Privilege escalation not disabled',
     description: '`allowPrivilegeEscalation` defaults to true; it should be switched off explicitly.',
@@ -141,6 +155,7 @@ export const K8S = {
   runAsRoot: rule({
     id: 'k8s/run-as-root',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'high',
     title: 'Container runs as root (UID 0)',
     description: '`runAsUser: 0` runs the container as root; a container escape then starts from root.',
@@ -150,6 +165,7 @@ export const K8S = {
   runAsNonRootNotSet: rule({
     id: 'k8s/run-as-non-root-not-set',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'medium',
     title: 'Container may run as root',
     description: 'Neither a non-zero `runAsUser` nor `runAsNonRoot: true` is set at pod or container level, so the container runs as whatever user the image declares, often root.',
@@ -159,6 +175,7 @@ export const K8S = {
   dangerousCapability: rule({
     id: 'k8s/dangerous-capability',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'high',
     title: 'Container adds SYS_ADMIN or ALL capabilities',
     description: 'SYS_ADMIN (or ALL) is nearly equivalent to root on the host: mounts, namespaces, devices.',
@@ -221,6 +238,7 @@ export const K8S = {
   writableRootFilesystem: rule({
     id: 'k8s/writable-root-filesystem',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'low',
     title: 'Root filesystem is writable',
     description: 'A writable root filesystem lets an attacker drop tools or change binaries inside the container.',
@@ -232,6 +250,7 @@ export const K8S = {
   literalSecretEnv: rule({
     id: 'k8s/secret-literal-env',
     category: 'secrets',
+    topics: ['secret-storage', 'secret-exposure'],
     severity: 'high',
     title: 'Secret as a literal environment value',
     description: 'A credential written into the manifest is in the repository history and readable by anyone who can read the workload.',
@@ -240,6 +259,7 @@ export const K8S = {
   secretInEnv: rule({
     id: 'k8s/secret-in-env',
     category: 'secrets',
+    topics: ['secret-exposure'],
     severity: 'low',
     title: 'Secret exposed through environment variables',
     description: 'Secrets in environment variables leak through crash dumps, `/proc`, child processes and logging of the environment; mounted files are safer.',
@@ -251,6 +271,7 @@ export const K8S = {
   hostNetwork: rule({
     id: 'k8s/host-network',
     category: 'security',
+    topics: ['network-exposure', 'least-privilege'],
     severity: 'high',
     title: 'Pod shares the host network',
     description: '`hostNetwork: true` gives the pod the node network stack: it can reach node-local services and sniff traffic.',
@@ -260,6 +281,7 @@ export const K8S = {
   hostPid: rule({
     id: 'k8s/host-pid',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'high',
     title: 'Pod shares the host PID namespace',
     description: '`hostPID: true` lets the pod see and signal every process on the node.',
@@ -269,6 +291,7 @@ export const K8S = {
   hostIpc: rule({
     id: 'k8s/host-ipc',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'high',
     title: 'Pod shares the host IPC namespace',
     description: '`hostIPC: true` lets the pod read shared memory of every process on the node.',
@@ -278,6 +301,7 @@ export const K8S = {
   hostPathVolume: rule({
     id: 'k8s/host-path-volume',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'medium',
     title: 'hostPath volume outside kube-system',
     description: 'A hostPath volume exposes the node filesystem to the pod; outside system components this is rarely needed and often a way out of the container.',
@@ -287,6 +311,7 @@ export const K8S = {
   runtimeSocketMount: rule({
     id: 'k8s/container-runtime-socket-mount',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'critical',
     title: 'Container runtime socket mounted',
     description: 'Mounting the Docker/containerd/CRI-O socket lets the pod start privileged containers on the node: full node takeover.',
@@ -298,6 +323,7 @@ export const K8S = {
   recreateStrategy: rule({
     id: 'k8s/recreate-strategy',
     category: 'rollback',
+    topics: ['rollout-strategy'],
     severity: 'medium',
     title: 'Deployment uses the Recreate strategy',
     description: '`Recreate` stops every old pod before starting new ones: each rollout and each rollback is an outage.',
@@ -306,6 +332,7 @@ export const K8S = {
   noRevisionHistory: rule({
     id: 'k8s/no-revision-history',
     category: 'rollback',
+    topics: ['rollback-path'],
     severity: 'medium',
     title: 'No revision history kept',
     description: '`revisionHistoryLimit: 0` deletes old ReplicaSets/revisions, so `kubectl rollout undo` has nothing to go back to.',
@@ -314,6 +341,7 @@ export const K8S = {
   noMinReadySeconds: rule({
     id: 'k8s/no-min-ready-seconds',
     category: 'rollback',
+    topics: ['rollout-strategy'],
     severity: 'low',
     title: 'Deployment without minReadySeconds',
     description: 'With `minReadySeconds` 0 a pod counts as available the moment it is ready, so a version that crashes shortly after start can roll out completely before anyone notices.',
@@ -324,6 +352,7 @@ export const K8S = {
   rbacWildcard: rule({
     id: 'k8s/rbac-wildcard',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'high',
     title: 'RBAC rule with a wildcard',
     description: '`*` in verbs, resources or apiGroups grants every present and future permission of that kind.',
@@ -333,6 +362,7 @@ export const K8S = {
   clusterAdminBinding: rule({
     id: 'k8s/cluster-admin-binding',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'high',
     title: 'Binding to cluster-admin',
     description: 'Binding a subject to `cluster-admin` gives it full control of the cluster.',
@@ -344,6 +374,7 @@ export const K8S = {
   openLoadBalancer: rule({
     id: 'k8s/load-balancer-open',
     category: 'security',
+    topics: ['network-exposure'],
     severity: 'low',
     title: 'LoadBalancer Service without source ranges',
     description: 'A `LoadBalancer` Service without `loadBalancerSourceRanges` (and not marked internal) is reachable from the whole internet.',
@@ -363,6 +394,7 @@ export const K8S = {
   nodePort: rule({
     id: 'k8s/node-port-service',
     category: 'security',
+    topics: ['network-exposure'],
     severity: 'low',
     title: 'NodePort Service',
     description: 'A `NodePort` Service opens the port on every node, bypassing the load balancer and its access controls.',

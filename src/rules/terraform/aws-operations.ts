@@ -10,6 +10,7 @@ const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m
 const logRetention = meta({
   id: 'tf/aws-log-group-no-retention',
   category: 'observability',
+  topics: ['logging', 'cost-waste'],
   severity: 'low',
   title: 'CloudWatch log group without retention',
   description: 'Without `retention_in_days` (or with 0) logs are kept forever: the retention policy is undefined and storage grows without bound.',
@@ -19,6 +20,7 @@ const logRetention = meta({
 const ec2Monitoring = meta({
   id: 'tf/aws-ec2-detailed-monitoring-off',
   category: 'observability',
+  topics: ['monitoring'],
   severity: 'low',
   title: 'EC2 detailed monitoring off',
   description: 'Without `monitoring = true` CloudWatch metrics come at five-minute resolution, too coarse for alarms on short incidents.',
@@ -28,6 +30,7 @@ const ec2Monitoring = meta({
 const lbAccessLogs = meta({
   id: 'tf/aws-lb-access-logs-disabled',
   category: 'observability',
+  topics: ['logging'],
   severity: 'medium',
   title: 'Load balancer access logs disabled',
   description: 'Without access logs there is no record of requests for debugging errors or investigating incidents.',
@@ -37,6 +40,7 @@ const lbAccessLogs = meta({
 const rdsInsights = meta({
   id: 'tf/aws-rds-performance-insights-off',
   category: 'observability',
+  topics: ['monitoring'],
   severity: 'low',
   title: 'RDS Performance Insights off',
   description: 'Without Performance Insights slow queries and load spikes are hard to diagnose.',
@@ -46,6 +50,7 @@ const rdsInsights = meta({
 const rdsLogs = meta({
   id: 'tf/aws-rds-no-log-exports',
   category: 'observability',
+  topics: ['logging'],
   severity: 'low',
   title: 'RDS logs not exported to CloudWatch',
   description: '`enabled_cloudwatch_logs_exports` is missing or empty, so database logs are not kept outside the instance.',
@@ -55,6 +60,7 @@ const rdsLogs = meta({
 const eksLogs = meta({
   id: 'tf/aws-eks-control-plane-logs-off',
   category: 'observability',
+  topics: ['logging'],
   severity: 'medium',
   title: 'EKS control plane logging off',
   description: 'Without `enabled_cluster_log_types` API server, audit and authenticator logs are not sent to CloudWatch.',
@@ -64,6 +70,7 @@ const eksLogs = meta({
 const lambdaTracing = meta({
   id: 'tf/aws-lambda-no-tracing',
   category: 'observability',
+  topics: ['monitoring'],
   severity: 'low',
   title: 'Lambda function without X-Ray tracing',
   description: 'Without active tracing, requests through the function cannot be followed across services.',
@@ -73,6 +80,7 @@ const lambdaTracing = meta({
 const vpcFlowLogs = meta({
   id: 'tf/aws-vpc-no-flow-logs',
   category: 'observability',
+  topics: ['logging'],
   severity: 'low',
   title: 'VPC without flow logs',
   description: 'No `aws_flow_log` in the VPC\'s module (the files of its directory) captures its traffic, which is needed to investigate connectivity problems and incidents.',
@@ -82,6 +90,7 @@ const vpcFlowLogs = meta({
 const ecsInsights = meta({
   id: 'tf/aws-ecs-container-insights-off',
   category: 'observability',
+  topics: ['monitoring'],
   severity: 'low',
   title: 'ECS cluster without Container Insights',
   description: 'Without Container Insights there are no per-task CPU, memory and restart metrics.',
@@ -91,6 +100,7 @@ const ecsInsights = meta({
 const ecrMutable = meta({
   id: 'tf/aws-ecr-mutable-tags',
   category: 'immutability',
+  topics: ['immutable-artifacts'],
   severity: 'medium',
   title: 'ECR repository with mutable tags',
   description: 'With mutable tags a pushed tag can be overwritten, so the same tag may deploy different images.',
@@ -100,6 +110,7 @@ const ecrMutable = meta({
 const gp2 = meta({
   id: 'tf/aws-ebs-gp2',
   category: 'cost',
+  topics: ['cost-sizing'],
   severity: 'low',
   title: 'gp2 volume where gp3 is cheaper',
   description: 'gp3 costs about 20% less per GB than gp2 and gives a 3,000 IOPS baseline regardless of size.',
@@ -109,6 +120,7 @@ const gp2 = meta({
 const oversized = meta({
   id: 'tf/aws-oversized-instance',
   category: 'cost',
+  topics: ['cost-sizing'],
   severity: 'info',
   title: 'Very large instance size',
   description: 'The instance size is among the largest (or a specialised GPU / memory family); it is worth confirming the workload needs it.',

@@ -9,6 +9,7 @@ const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m
 const rdsBackupOff = meta({
   id: 'tf/aws-rds-backup-disabled',
   category: 'backup',
+  topics: ['backups'],
   severity: 'high',
   title: 'RDS automated backups disabled',
   description: '`backup_retention_period = 0` turns off automated backups and point-in-time restore.',
@@ -18,6 +19,7 @@ const rdsBackupOff = meta({
 const rdsBackupUnset = meta({
   id: 'tf/aws-rds-backup-retention-unset',
   category: 'backup',
+  topics: ['backups'],
   severity: 'low',
   title: 'RDS backup retention not set',
   description: 'The instance does not say how long automated backups are kept, so it depends on defaults (as little as one day, or none when restored from some snapshots).',
@@ -27,6 +29,7 @@ const rdsBackupUnset = meta({
 const redisNoSnapshots = meta({
   id: 'tf/aws-elasticache-redis-no-snapshots',
   category: 'backup',
+  topics: ['backups'],
   severity: 'medium',
   title: 'ElastiCache Redis without automatic snapshots',
   description: '`snapshot_retention_limit` is 0 or missing, so no automatic backups of the cache are kept.',
@@ -36,6 +39,7 @@ const redisNoSnapshots = meta({
 const dynamoNoPitr = meta({
   id: 'tf/aws-dynamodb-no-pitr',
   category: 'backup',
+  topics: ['backups'],
   severity: 'medium',
   title: 'DynamoDB table without point-in-time recovery',
   description: 'Without point-in-time recovery a bad write or delete cannot be rolled back to an earlier second.',
@@ -45,6 +49,7 @@ const dynamoNoPitr = meta({
 const skipFinalSnapshot = meta({
   id: 'tf/aws-rds-skip-final-snapshot',
   category: 'backup',
+  topics: ['backups', 'deletion-protection'],
   severity: 'medium',
   title: 'RDS deleted without a final snapshot',
   description: '`skip_final_snapshot = true` means destroying or replacing the database keeps no snapshot.',
@@ -54,6 +59,7 @@ const skipFinalSnapshot = meta({
 const s3Versioning = meta({
   id: 'tf/aws-s3-versioning-disabled',
   category: 'backup',
+  topics: ['backups'],
   severity: 'medium',
   title: 'S3 bucket without versioning',
   description: 'Without versioning an overwritten or deleted object cannot be recovered.',
@@ -63,6 +69,7 @@ const s3Versioning = meta({
 const rdsDeletionProtection = meta({
   id: 'tf/aws-rds-no-deletion-protection',
   category: 'rollback',
+  topics: ['deletion-protection'],
   severity: 'medium',
   title: 'RDS without deletion protection',
   description: 'Without deletion protection a mistaken destroy or replacement deletes the database.',
@@ -72,6 +79,7 @@ const rdsDeletionProtection = meta({
 const ecsCircuitBreaker = meta({
   id: 'tf/aws-ecs-no-circuit-breaker',
   category: 'rollback',
+  topics: ['rollback-path', 'rollout-strategy'],
   severity: 'medium',
   title: 'ECS service without deployment rollback',
   description: 'Without `deployment_circuit_breaker { enable = true, rollback = true }` a failing deployment keeps replacing tasks instead of rolling back.',
@@ -81,6 +89,7 @@ const ecsCircuitBreaker = meta({
 const tgHealthCheck = meta({
   id: 'tf/aws-lb-target-group-no-health-check',
   category: 'slo',
+  topics: ['health-checks'],
   severity: 'low',
   title: 'Target group without an explicit health check',
   description: 'The load balancer judges targets with default (or disabled) health checks, which rarely match the service\'s real health endpoint.',
@@ -90,6 +99,7 @@ const tgHealthCheck = meta({
 const asgFixed = meta({
   id: 'tf/aws-asg-fixed-size',
   category: 'slo',
+  topics: ['autoscaling'],
   severity: 'low',
   title: 'Auto Scaling group cannot scale',
   description: '`min_size` equals `max_size`, so the group cannot add capacity under load.',
@@ -99,6 +109,7 @@ const asgFixed = meta({
 const rdsSingleAz = meta({
   id: 'tf/aws-rds-single-az',
   category: 'slo',
+  topics: ['redundancy'],
   severity: 'low',
   title: 'RDS instance in a single availability zone',
   description: 'Without `multi_az = true` an AZ outage or maintenance failover takes the database down.',
@@ -108,6 +119,7 @@ const rdsSingleAz = meta({
 const cacheSingleAz = meta({
   id: 'tf/aws-elasticache-single-az',
   category: 'slo',
+  topics: ['redundancy'],
   severity: 'medium',
   title: 'ElastiCache nodes in a single availability zone',
   description: 'Cache nodes are not spread across availability zones (memcached `az_mode` not `cross-az`, or automatic failover off), so one AZ outage loses the cache.',

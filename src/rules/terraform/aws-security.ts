@@ -11,6 +11,7 @@ const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m
 const sgOpenSsh = meta({
   id: 'tf/aws-sg-open-ssh',
   category: 'security',
+  topics: ['network-exposure'],
   severity: 'high',
   title: 'Security group opens SSH to the internet',
   description: 'An ingress rule allows port 22 from 0.0.0.0/0 or ::/0, exposing SSH to brute force and exploits.',
@@ -20,6 +21,7 @@ const sgOpenSsh = meta({
 const sgOpenRdp = meta({
   id: 'tf/aws-sg-open-rdp',
   category: 'security',
+  topics: ['network-exposure'],
   severity: 'high',
   title: 'Security group opens RDP to the internet',
   description: 'An ingress rule allows port 3389 from 0.0.0.0/0 or ::/0.',
@@ -29,6 +31,7 @@ const sgOpenRdp = meta({
 const sgOpenAll = meta({
   id: 'tf/aws-sg-open-all-ports',
   category: 'security',
+  topics: ['network-exposure'],
   severity: 'high',
   title: 'Security group opens all ports to the internet',
   description: 'An ingress rule allows every port (protocol -1 or 0-65535) from 0.0.0.0/0 or ::/0.',
@@ -38,6 +41,7 @@ const sgOpenAll = meta({
 const rdsPublic = meta({
   id: 'tf/aws-rds-public',
   category: 'security',
+  topics: ['network-exposure'],
   severity: 'high',
   title: 'RDS instance publicly accessible',
   description: '`publicly_accessible = true` gives the database a public endpoint.',
@@ -47,6 +51,7 @@ const rdsPublic = meta({
 const s3PublicAcl = meta({
   id: 'tf/aws-s3-public-acl',
   category: 'security',
+  topics: ['network-exposure'],
   severity: 'high',
   title: 'S3 bucket with a public canned ACL',
   description: 'A `public-read`, `public-read-write` or `authenticated-read` ACL lets anyone (or any AWS account) read or write the bucket.',
@@ -56,6 +61,7 @@ const s3PublicAcl = meta({
 const s3PublicBlockOff = meta({
   id: 'tf/aws-s3-public-access-block-disabled',
   category: 'security',
+  topics: ['network-exposure'],
   severity: 'medium',
   title: 'S3 public access block switched off',
   description: 'A public access block sets one of its four protections to `false`, so public ACLs or policies can take effect.',
@@ -69,6 +75,7 @@ const s3PublicBlockOff = meta({
 const publicPolicy = meta({
   id: 'tf/aws-public-resource-policy',
   category: 'security',
+  topics: ['network-exposure', 'least-privilege'],
   severity: 'high',
   title: 'Resource policy open to everyone',
   description: 'An ECR, S3, SQS or SNS resource policy allows principal `*` without a condition.',
@@ -78,6 +85,7 @@ const publicPolicy = meta({
 const iamWildcard = meta({
   id: 'tf/aws-iam-wildcard-policy',
   category: 'security',
+  topics: ['least-privilege'],
   severity: 'high',
   title: 'IAM policy allows every action on every resource',
   description: 'A statement allows `"*"` actions on `"*"` resources: full administrator rights.',
@@ -87,6 +95,7 @@ const iamWildcard = meta({
 const trustAll = meta({
   id: 'tf/aws-iam-role-trust-all',
   category: 'security',
+  topics: ['least-privilege'],
   severity: 'high',
   title: 'IAM role assumable by any principal',
   description: 'The trust policy allows `*`, or a whole account root, to assume the role without a condition.',
@@ -96,6 +105,7 @@ const trustAll = meta({
 const ec2PublicIp = meta({
   id: 'tf/aws-ec2-public-ip',
   category: 'security',
+  topics: ['network-exposure'],
   severity: 'medium',
   title: 'EC2 instance gets a public IP',
   description: '`associate_public_ip_address = true` puts the instance directly on the internet.',
@@ -105,6 +115,7 @@ const ec2PublicIp = meta({
 const ec2PublicIpUnset = meta({
   id: 'tf/aws-ec2-public-ip-unset',
   category: 'security',
+  topics: ['network-exposure'],
   severity: 'low',
   title: 'EC2 instance public IP left to the subnet default',
   description: 'Without `associate_public_ip_address` the instance gets a public IP whenever its subnet maps public IPs on launch.',
@@ -114,6 +125,7 @@ const ec2PublicIpUnset = meta({
 const unencrypted = meta({
   id: 'tf/aws-storage-unencrypted',
   category: 'security',
+  topics: ['encryption'],
   severity: 'high',
   title: 'Storage encryption switched off',
   description: 'Encryption at rest is explicitly disabled on a database, volume, file system or cache.',

@@ -8,6 +8,7 @@ const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m
 const sqlBackups = meta({
   id: 'tf/gcp-sql-backups-off',
   category: 'backup',
+  topics: ['backups'],
   severity: 'medium',
   title: 'Cloud SQL instance without automated backups',
   description: 'The instance has no `backup_configuration { enabled = true }`, so there are no automated backups or point-in-time recovery.',
@@ -17,6 +18,7 @@ const sqlBackups = meta({
 const sqlPublic = meta({
   id: 'tf/gcp-sql-public-network',
   category: 'security',
+  topics: ['network-exposure'],
   severity: 'high',
   title: 'Cloud SQL reachable from any address',
   description: 'An authorized network of `0.0.0.0/0` lets the whole internet reach the database\'s public IP.',
@@ -26,6 +28,7 @@ const sqlPublic = meta({
 const gcpFirewall = meta({
   id: 'tf/gcp-firewall-open-admin-port',
   category: 'security',
+  topics: ['network-exposure'],
   severity: 'high',
   title: 'Firewall opens SSH or RDP to the internet',
   description: 'An ingress firewall rule allows port 22 or 3389 (or all ports) from 0.0.0.0/0.',
@@ -35,6 +38,7 @@ const gcpFirewall = meta({
 const azureNsg = meta({
   id: 'tf/azure-nsg-open-admin-port',
   category: 'security',
+  topics: ['network-exposure'],
   severity: 'high',
   title: 'Network security rule opens SSH or RDP to the internet',
   description: 'An inbound allow rule admits port 22 or 3389 (or all ports) from `*`, `Internet` or 0.0.0.0/0.',
@@ -44,6 +48,7 @@ const azureNsg = meta({
 const azureBlobPublic = meta({
   id: 'tf/azure-storage-public-blob',
   category: 'security',
+  topics: ['network-exposure'],
   severity: 'high',
   title: 'Storage account allows public blob access',
   description: 'Containers in the account may be made readable anonymously.',

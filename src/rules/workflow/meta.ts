@@ -13,6 +13,7 @@ export const RULES = {
   injectionPrivileged: rule({
     id: 'workflow/template-injection-privileged',
     category: 'security',
+    topics: ['workflow-injection'],
     severity: 'critical',
     title: 'Attacker-controlled expression in a script of a privileged workflow',
     description:
@@ -23,6 +24,7 @@ export const RULES = {
   injection: rule({
     id: 'workflow/template-injection',
     category: 'security',
+    topics: ['workflow-injection'],
     severity: 'high',
     title: 'Attacker-controlled expression in a script',
     description:
@@ -33,6 +35,7 @@ export const RULES = {
   injectionInput: rule({
     id: 'workflow/template-injection-input',
     category: 'security',
+    topics: ['workflow-injection'],
     severity: 'medium',
     title: 'Free-text input expanded into a script',
     description:
@@ -43,6 +46,7 @@ export const RULES = {
   untrustedCheckout: rule({
     id: 'workflow/untrusted-checkout',
     category: 'security',
+    topics: ['workflow-injection', 'secret-exposure'],
     severity: 'critical',
     title: 'Privileged trigger checks out the pull request head',
     description:
@@ -54,6 +58,7 @@ export const RULES = {
   unpinnedAction: rule({
     id: 'workflow/unpinned-action',
     category: 'immutability',
+    topics: ['supply-chain', 'immutable-artifacts'],
     severity: 'high',
     title: 'Action from another repository not pinned to a commit SHA',
     description:
@@ -64,6 +69,7 @@ export const RULES = {
   unpinnedFirstParty: rule({
     id: 'workflow/unpinned-first-party-action',
     category: 'immutability',
+    topics: ['supply-chain', 'immutable-artifacts'],
     severity: 'medium',
     title: 'GitHub-owned action follows a branch',
     description:
@@ -74,6 +80,7 @@ export const RULES = {
   unpinnedImage: rule({
     id: 'workflow/unpinned-image',
     category: 'immutability',
+    topics: ['supply-chain', 'immutable-artifacts'],
     severity: 'low',
     title: 'Container image without a digest',
     description: 'A `docker://` action, job container or service container is referenced by tag, so the image behind it can change between runs.',
@@ -83,6 +90,7 @@ export const RULES = {
   writeAll: rule({
     id: 'workflow/permissions-write-all',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'high',
     title: 'GITHUB_TOKEN granted write-all',
     description: '`permissions: write-all` gives the job token write access to every scope (contents, packages, actions, …), so any compromised step can push code or publish packages.',
@@ -92,6 +100,7 @@ export const RULES = {
   missingPermissions: rule({
     id: 'workflow/missing-permissions',
     category: 'security',
+    topics: ['least-privilege'],
     severity: 'medium',
     title: 'No permissions block',
     description:
@@ -102,6 +111,7 @@ export const RULES = {
   unsecureCommands: rule({
     id: 'workflow/unsecure-commands',
     category: 'security',
+    topics: ['workflow-injection'],
     severity: 'high',
     title: 'Deprecated unsecure workflow commands enabled',
     description: '`ACTIONS_ALLOW_UNSECURE_COMMANDS: true` re-enables `set-env`/`add-path` through log output, so anything printed to the log (e.g. PR text) can set environment variables such as `NODE_OPTIONS` or `PATH`.',
@@ -111,6 +121,7 @@ export const RULES = {
   selfHostedOnPr: rule({
     id: 'workflow/self-hosted-on-pull-request',
     category: 'security',
+    topics: ['least-privilege', 'workflow-injection'],
     severity: 'medium',
     title: 'Self-hosted runner reachable from pull requests',
     description: 'A job on a self-hosted runner runs for pull requests, so code from a fork can execute on (and persist on) your own machine and network.',
@@ -120,6 +131,7 @@ export const RULES = {
   secretEchoed: rule({
     id: 'workflow/secret-echoed',
     category: 'secrets',
+    topics: ['secret-exposure'],
     severity: 'medium',
     title: 'Secret printed to the log',
     description: 'A script echoes a secret to standard output; log masking misses transformed values (encoded, split, multi-line), and the log is readable by everyone with read access.',
@@ -128,6 +140,7 @@ export const RULES = {
   secretsUntrustedCode: rule({
     id: 'workflow/secrets-in-untrusted-checkout',
     category: 'secrets',
+    topics: ['secret-exposure', 'workflow-injection'],
     severity: 'high',
     title: 'Secret exposed to untrusted pull request code',
     description: 'A secret is made available to a step that runs after the pull request head was checked out in a privileged workflow, where fork code can read it.',
@@ -137,6 +150,7 @@ export const RULES = {
   literalCredential: rule({
     id: 'workflow/literal-credential',
     category: 'secrets',
+    topics: ['secret-storage', 'secret-exposure'],
     severity: 'high',
     title: 'Credential written literally in the workflow',
     description: 'A password, token or key is written as a literal value in `env:`, `with:` or container credentials, so it is in the git history for everyone with read access.',
@@ -146,6 +160,7 @@ export const RULES = {
   deployNoEnvironment: rule({
     id: 'workflow/deploy-without-environment',
     category: 'security',
+    topics: ['pipeline-tests', 'least-privilege'],
     severity: 'medium',
     title: 'Deploy job without an environment',
     description: 'A deploy or release job does not declare an `environment:`, so it gets no required reviewers, branch restrictions or environment-scoped secrets.',
@@ -154,6 +169,7 @@ export const RULES = {
   deployNoConcurrency: rule({
     id: 'workflow/deploy-without-concurrency',
     category: 'slo',
+    topics: ['rollout-strategy'],
     severity: 'medium',
     title: 'Deploys can overlap',
     description: 'A deploy job has no `concurrency` group at job or workflow level, so two runs can deploy at once and an older commit can finish last.',
@@ -162,6 +178,7 @@ export const RULES = {
   deployNoVerification: rule({
     id: 'workflow/deploy-without-verification',
     category: 'rollback',
+    topics: ['pipeline-tests', 'rollback-path'],
     severity: 'low',
     title: 'Deploy without verification or rollback step',
     description: 'A deploy job has no step that waits for the rollout, checks health or rolls back (no `kubectl rollout status`, `helm --atomic`/`--wait`, smoke test, health check or rollback), so a failed deploy is reported as success.',
@@ -170,6 +187,7 @@ export const RULES = {
   deployContinueOnError: rule({
     id: 'workflow/deploy-continue-on-error',
     category: 'slo',
+    topics: ['pipeline-tests', 'rollout-strategy'],
     severity: 'low',
     title: 'Deploy failures ignored',
     description: '`continue-on-error: true` on a deploy step or job lets the workflow report success when the deploy failed.',
@@ -178,6 +196,7 @@ export const RULES = {
   noTimeout: rule({
     id: 'workflow/job-without-timeout',
     category: 'cost',
+    topics: ['cost-waste'],
     severity: 'low',
     title: 'Job without timeout-minutes',
     description: 'A job without `timeout-minutes` may run (and bill) for up to 6 hours when a step hangs.',
