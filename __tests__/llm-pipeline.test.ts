@@ -40,7 +40,7 @@ const change: ChangeSet = {
 
 const review = {
   comments: [
-    { path: 'Dockerfile', line: 3, severity: 'low', category: 'cost', body: 'COPY . . sends the whole context; add a .dockerignore.' },
+    { path: 'Dockerfile', line: 3, severity: 'medium', category: 'cost', body: 'COPY . . sends the whole context; add a .dockerignore.' },
     { path: 'Dockerfile', line: 99, severity: 'medium', category: 'slo', body: 'No HEALTHCHECK anywhere in the image.' },
     { path: 'k8s/deploy.yaml', line: 1, severity: 'medium', category: 'rollback', body: 'The deployment manifest is not in this change.' }
   ],
@@ -71,7 +71,7 @@ describe('runReviewPipeline with the model runner', () => {
     // Outside the diff: both personas' comments on line 99 and on a file not in the change.
     expect(result.unanchoredModel.map((c) => `${c.path}:${c.line}`)).toEqual(['Dockerfile:99', 'k8s/deploy.yaml:1', 'Dockerfile:99', 'k8s/deploy.yaml:1'])
     // Inside the diff: one inline comment on line 3, not repeated by the second persona.
-    const model = result.comments.filter((c) => c.body.includes('Persona review (claude-sonnet-5-5)'))
+    const model = result.comments.filter((c) => c.body.includes('persona review (model `claude-sonnet-5-5`)'))
     expect(model.map((c) => `${c.path}:${c.line}`)).toEqual(['Dockerfile:3'])
 
     // Model verdicts are merged into the checklist, next to the rules' evidence.

@@ -3,18 +3,25 @@
  * checklist → comments and plans. Shared by the action's review and command modes and by
  * `preflight review`. It does no I/O of its own except through the optional agent runner.
  */
-import type { ChangeSet, ChecklistResult, FileNote, Finding, Persona, ReviewComment, RoutedAgent, SourceFile, Usage } from '../types.js'
-import { SEVERITY_RANK, ZERO_USAGE } from '../types.js'
+import type { AgentOutcome, ChangeSet, Persona, ReviewResult, SourceFile, Usage } from '../types.js'
+import { ZERO_USAGE } from '../types.js'
 import { routeAgents, routeInputOf } from '../agents/route.js'
 import { analyzeFiles, ALL_RULES } from '../rules/index.js'
-import { evaluateChecklist, mergeModelVerdicts, verdictOf } from '../checklist/evaluate.js'
+import { evaluateChecklist, mergeModelVerdicts } from '../checklist/evaluate.js'
+import { decideVerdict, unanalysedInfraPaths, verdictReason } from '../checklist/verdict.js'
 import { addedLines, commentableLines } from '../changes/diff.js'
-import type { AgentRunner, AgentReviewOutput, ModelComment } from '../llm/types.js'
+import type { AgentRunner, ModelComment } from '../llm/types.js'
 import { isFailure } from '../llm/types.js'
 import { addUsage } from '../llm/pricing.js'
-import { commentForFinding, commentForModel } from '../render/comment.js'
+import { planInlineComments } from '../render/inline.js'
 import { buildDeterministicPlan } from '../render/plan.js'
 import type { PlanDocument } from '../render/plan-types.js'
+import type { Settings } from '../settings/types.js'
+import { DEFAULT_SETTINGS } from '../settings/types.js'
+import type { SummaryState } from '../render/markers.js'
+
+// The result types live in src/types.ts so render/ does not depend on modes/.
+export type { AgentOutcome, ReviewResult } from '../types.js'
 
 export interface ReviewOptions {
   maxAgents: number
@@ -28,35 +35,10 @@ export interface ReviewOptions {
   /** At most this many inline comments (most severe first); the rest go to the summary. */
   maxComments?: number
   question?: string
-}
-
-export interface AgentOutcome {
-  agent: RoutedAgent
-  checklist: ChecklistResult[]
-  plan: PlanDocument
-  /** The model's summary and answer, when a model ran. */
-  modelSummary?: string
-  answer?: string
-  model?: string
-}
-
-export interface ReviewResult {
-  verdict: 'pass' | 'warn' | 'fail' | 'skipped'
-  agents: AgentOutcome[]
-  /** All findings on the changed files. */
-  findings: Finding[]
-  /** Inline comments, on commentable lines only. */
-  comments: ReviewComment[]
-  /** Findings on changed files that cannot carry an inline comment (summary material). */
-  unanchored: Finding[]
-  /** Model comments that pointed outside the diff. */
-  unanchoredModel: ModelComment[]
-  notes: FileNote[]
-  /** Messages for the reader: routing warnings, model fallbacks, budget cuts. */
-  messages: string[]
-  usage: Usage
-  secretValues: string[]
-  files: { path: string; kind: SourceFile['kind'] }[]
+  /** Repository settings (`min-inline-severity`, …); the built-in defaults when absent. */
+  settings?: Settings
+  /** The state the previous run left in the summary: which inline comments it posted. */
+  previousState?: SummaryState
 }
 
 export async function runReviewPipeline(change: ChangeSet, personas: Persona[], options: ReviewOptions): Promise<ReviewResult> {
@@ -78,14 +60,8 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     added.set(f.path, options.changedSince?.get(f.path) ?? (options.changedSince ? new Set() : addedLines(f.patch)))
   }
 
-  const anchored = anchorFindings(analysis.findings, commentable, added)
-  const { comments, unanchored } = anchored
-  /** What each inline comment was made from, to list it in the summary if it is not posted. */
-  const sourceOf = new Map<ReviewComment, Finding | ModelComment>(anchored.sources)
-
   let usage: Usage = { ...ZERO_USAGE }
-  const unanchoredModel: ModelComment[] = []
-  const modelComments: ReviewComment[] = []
+  const modelComments: { comment: ModelComment; model: string }[] = []
   const outcomes: AgentOutcome[] = []
 
   for (const agent of routed.agents) {
@@ -118,98 +94,58 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
           outcome.modelSummary = out.summary
           outcome.answer = out.answer
           outcome.model = out.model
-          placeModelComments(out, commentable, added, analysis.findings, modelComments, unanchoredModel, sourceOf)
+          modelComments.push(...out.comments.map((comment) => ({ comment, model: out.model })))
         }
       }
     }
     outcomes.push(outcome)
   }
 
-  // Inline comments are capped, most severe first, so a large pull request gets one or two
-  // review calls instead of dozens; what is left over is listed in the summary.
-  const ranked = [...comments, ...modelComments].sort(compareComments)
-  const limit = options.maxComments ?? Number.POSITIVE_INFINITY
-  const kept = ranked.slice(0, limit)
-  const overflow = ranked.slice(kept.length)
-  if (overflow.length) {
-    for (const c of overflow) {
-      const source = sourceOf.get(c)
-      if (source && 'ruleId' in source) unanchored.push(source)
-      else if (source) unanchoredModel.push(source)
-    }
-    messages.push(`${overflow.length} more inline comment${overflow.length === 1 ? '' : 's'} above the limit of ${limit} per run are listed with the other findings instead`)
+  // One inline comment per (file, resource), most severe first up to the cap; what is left over,
+  // or below `min-inline-severity`, is listed in the summary.
+  const settings = options.settings ?? DEFAULT_SETTINGS
+  const inline = planInlineComments({
+    findings: analysis.findings,
+    modelComments,
+    commentable,
+    added,
+    files: new Map(change.files.map((f) => [f.path, { kind: f.kind, content: f.content }])),
+    minSeverity: settings.minInlineSeverity,
+    maxComments: options.maxComments ?? (options.settings ? settings.maxComments : undefined),
+    previous: options.previousState?.inline
+  })
+  if (inline.overflow) {
+    const limit = options.maxComments ?? settings.maxComments
+    messages.push(`${inline.overflow} more inline comment${inline.overflow === 1 ? '' : 's'} above the limit of ${limit} per run are listed with the other findings instead`)
   }
 
-  const allChecklist = outcomes.flatMap((o) => o.checklist)
-  const infraChanged = files.some((f) => f.kind !== 'other')
-  const verdict = outcomes.length === 0 ? (infraChanged ? verdictFromFindings(analysis.findings) : 'skipped') : verdictOf(allChecklist)
+  // The verdict rests on the findings of the changed files, never on which personas ran.
+  const changedPaths = new Set(change.files.map((f) => f.path))
+  const verdictInput = {
+    findings: analysis.findings,
+    changedPaths,
+    infraChanged: files.some((f) => f.kind !== 'other'),
+    unanalysedPaths: unanalysedInfraPaths(notes, files)
+  }
 
   return {
-    verdict,
+    verdict: decideVerdict(verdictInput),
+    verdictReason: verdictReason(verdictInput),
     agents: outcomes,
     findings: analysis.findings,
-    comments: kept,
-    unanchored,
-    unanchoredModel,
+    comments: inline.comments,
+    unanchored: inline.unanchored,
+    belowInline: inline.belowInline,
+    unanchoredModel: inline.modelOutside,
     notes,
     messages,
     usage,
     secretValues: analysis.secretValues,
-    files
-  }
-}
-
-/**
- * A finding becomes an inline comment when its line was added by the change and is commentable;
- * a suggestion spanning several lines needs every line of the span commentable.
- */
-export function anchorFindings(
-  findings: Finding[],
-  commentable: Map<string, Set<number>>,
-  added: Map<string, Set<number>>
-): { comments: ReviewComment[]; unanchored: Finding[]; sources: Map<ReviewComment, Finding> } {
-  const comments: ReviewComment[] = []
-  const unanchored: Finding[] = []
-  const sources = new Map<ReviewComment, Finding>()
-  for (const f of findings) {
-    const lines = commentable.get(f.path)
-    const fresh = added.get(f.path)
-    const end = f.endLine ?? f.line
-    let touched = false
-    for (let l = f.line; l <= end && !touched; l++) touched = fresh?.has(l) ?? false
-    if (!lines || !touched || !lines.has(f.line)) {
-      unanchored.push(f)
-      continue
-    }
-    let spanOk = true
-    for (let l = f.line; l <= end; l++) if (!lines.has(l)) spanOk = false
-    const comment = commentForFinding(f, spanOk)
-    comments.push(comment)
-    sources.set(comment, f)
-  }
-  return { comments, unanchored, sources }
-}
-
-function placeModelComments(
-  out: AgentReviewOutput,
-  commentable: Map<string, Set<number>>,
-  added: Map<string, Set<number>>,
-  findings: Finding[],
-  into: ReviewComment[],
-  outside: ModelComment[],
-  sourceOf: Map<ReviewComment, Finding | ModelComment>
-): void {
-  for (const c of out.comments) {
-    if (!commentable.get(c.path)?.has(c.line) || !added.get(c.path)?.has(c.line)) {
-      outside.push(c)
-      continue
-    }
-    // A model comment on the line of a deterministic finding of the same category repeats it.
-    if (findings.some((f) => f.path === c.path && f.line === c.line && f.category === c.category)) continue
-    if (into.some((x) => x.path === c.path && x.line === c.line)) continue
-    const comment = commentForModel(c, out.model)
-    into.push(comment)
-    sourceOf.set(comment, c)
+    files,
+    inlineUpdates: inline.updates,
+    inlineFixed: inline.fixed,
+    inlineState: inline.state,
+    commentSources: inline.sources
   }
 }
 
@@ -229,15 +165,3 @@ function mergePlans(rules: PlanDocument, model: PlanDocument): PlanDocument {
     verification: model.verification.length ? model.verification : rules.verification
   }
 }
-
-function compareComments(a: ReviewComment, b: ReviewComment): number {
-  return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.path.localeCompare(b.path) || a.line - b.line
-}
-
-function verdictFromFindings(findings: Finding[]): 'pass' | 'warn' | 'fail' {
-  const worst = Math.max(-1, ...findings.map((f) => SEVERITY_RANK[f.severity]))
-  if (worst >= SEVERITY_RANK.high) return 'fail'
-  if (worst >= SEVERITY_RANK.low) return 'warn'
-  return 'pass'
-}
-
