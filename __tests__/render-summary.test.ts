@@ -15,7 +15,7 @@ import { patchForNewFile } from '../src/changes/diff.js'
 import { renderJobSummary, renderSummary } from '../src/render/summary.js'
 import { SUMMARY_MARKER, hasSummaryMarker, parseStateMarker, summaryHeader, type SummaryState } from '../src/render/markers.js'
 import type { ChangeSet, ChangedFile, ReviewResult } from '../src/types.js'
-import { tagCounts, toHtml } from './helpers/markdown.js'
+import { structureProblems } from './helpers/markdown.js'
 
 const personas = loadPersonaSet(readBundledPersonas(), []).personas
 const BLOB = 'https://github.com/acme/infra/blob/' + 'a'.repeat(40)
@@ -25,40 +25,6 @@ function stickyComment(r: ReviewResult, maxChars?: number): { body: string; stat
   const state: SummaryState = { lastReviewedSha: 'a'.repeat(40), version: '0.1.0', ...(Object.keys(r.inlineState).length ? { inline: r.inlineState } : {}) }
   const body = `${summaryHeader(state)}\n${renderSummary(r, { blobUrl: BLOB, postedComments: r.comments.length, duplicateComments: 0, maxChars })}`
   return { body, state }
-}
-
-/** Every `<details>` closed, every fence closed, every table row as wide as its header. */
-export function structureProblems(markdown: string): string[] {
-  const problems: string[] = []
-  const lines = markdown.split('\n')
-  let fence: string | undefined
-  let depth = 0
-  let tableCells: number | undefined
-  for (const line of lines) {
-    const f = /^ {0,3}(`{3,}|~{3,})/.exec(line)
-    if (fence) {
-      if (f && f[1][0] === fence[0] && f[1].length >= fence.length && line.trim() === f[1]) fence = undefined
-      continue
-    }
-    if (f) {
-      fence = f[1]
-      continue
-    }
-    depth += (line.match(/<details>/g) ?? []).length - (line.match(/<\/details>/g) ?? []).length
-    if (depth < 0) problems.push('</details> without <details>')
-    if (line.startsWith('|')) {
-      // Cells: split on pipes that are not escaped.
-      const cells = line.replace(/\\\\/g, '').replace(/\\\|/g, '').split('|').length - 2
-      if (tableCells === undefined) tableCells = cells
-      else if (cells !== tableCells) problems.push(`table row with ${cells} cells instead of ${tableCells}: ${line.slice(0, 80)}`)
-    } else tableCells = undefined
-  }
-  if (fence) problems.push('unclosed code fence')
-  if (depth !== 0) problems.push(`${depth} unclosed <details>`)
-  const html = toHtml(markdown)
-  const tags = tagCounts(html)
-  if ((tags.get('details') ?? 0) !== (tags.get('/details') ?? 0)) problems.push('unbalanced <details> in the rendered HTML')
-  return problems
 }
 
 describe('the bundled example (npm run example)', () => {

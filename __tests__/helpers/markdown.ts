@@ -58,3 +58,40 @@ export function decode(s: string): string {
     .replace(/&#x([0-9a-f]+);/gi, (_m, n: string) => String.fromCodePoint(parseInt(n, 16)))
     .replace(/&amp;/g, '&')
 }
+
+/** Every `<details>` closed, every fence closed, every table row as wide as its header. */
+export function structureProblems(markdown: string): string[] {
+  const problems: string[] = []
+  const lines = markdown.split('\n')
+  let fence: string | undefined
+  let depth = 0
+  let tableCells: number | undefined
+  for (const line of lines) {
+    // A backtick fence's info string has no backtick (else the line is a code span, not a fence).
+    const f = /^ {0,3}(`{3,}(?=[^`]*$)|~{3,})/.exec(line)
+    if (fence) {
+      if (f && f[1][0] === fence[0] && f[1].length >= fence.length && line.trim() === f[1]) fence = undefined
+      continue
+    }
+    if (f) {
+      fence = f[1]
+      continue
+    }
+    // Blocks are opened and closed at the start of a line (text inside code spans is not a tag).
+    if (line.startsWith('<details>')) depth++
+    if (line.trim() === '</details>') depth--
+    if (depth < 0) problems.push('</details> without <details>')
+    if (line.startsWith('|')) {
+      // Cells: split on pipes that are not escaped.
+      const cells = line.replace(/\\\\/g, '').replace(/\\\|/g, '').split('|').length - 2
+      if (tableCells === undefined) tableCells = cells
+      else if (cells !== tableCells) problems.push(`table row with ${cells} cells instead of ${tableCells}: ${line.slice(0, 80)}`)
+    } else tableCells = undefined
+  }
+  if (fence) problems.push('unclosed code fence')
+  if (depth !== 0) problems.push(`${depth} unclosed <details>`)
+  const html = toHtml(markdown)
+  const tags = tagCounts(html)
+  if ((tags.get('details') ?? 0) !== (tags.get('/details') ?? 0)) problems.push('unbalanced <details> in the rendered HTML')
+  return problems
+}

@@ -7,7 +7,7 @@ import type { Finding, Severity } from '../types.js'
 import { SEVERITY_RANK } from '../types.js'
 import type { ModelComment } from '../llm/types.js'
 import { fingerprintMarker } from './markers.js'
-import { cellCode, mdBlock, mdCode, mdMessage, mdText, suggestionBlock } from './escape.js'
+import { cellCode, fencedBlock, mdBlock, mdCode, mdMessage, mdText } from './escape.js'
 
 export const SEVERITY_ICON: Record<Severity, string> = {
   critical: '🛑',
@@ -24,7 +24,7 @@ const MAX_PROBLEMS_PER_COMMENT = 15
 
 /** GitHub's heading anchor for a rule id in docs/rules.md (`### \`tf/aws-x\``). */
 export function anchorOf(ruleId: string): string {
-  return ruleId.toLowerCase().replace(/[^a-z0-9 -]/g, '')
+  return ruleId.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')
 }
 
 /**
@@ -52,7 +52,7 @@ export interface CommentGroup {
   label?: string
   findings: Finding[]
   model: { comment: ModelComment; model: string }[]
-  /** The combined suggestion replacing the comment's lines, when there is one. */
+  /** The combined suggestion replacing the comment's lines (no final newline), when there is one. */
   suggestion?: string
   fingerprint: string
 }
@@ -79,7 +79,8 @@ export function renderGroupComment(g: CommentGroup): string {
   for (const m of model) {
     parts.push(`${SEVERITY_ICON[m.comment.severity]} **${m.comment.severity} · ${m.comment.category}**, from the persona review (model ${mdCode(m.model)}):\n\n${mdBlock(m.comment.body)}`)
   }
-  if (g.suggestion !== undefined) parts.push(suggestionBlock(g.suggestion))
+  // The exact replacement lines (already without their final newline): only the fence adapts.
+  if (g.suggestion !== undefined) parts.push(fencedBlock(g.suggestion, 'suggestion'))
   const sources = [findings.length ? 'rules' : '', model.length ? 'persona review (model)' : ''].filter(Boolean).join(' + ')
   parts.push(`<sub>Preflight · ${sources}</sub>`)
   parts.push(fingerprintMarker(g.fingerprint))

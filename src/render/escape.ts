@@ -28,7 +28,8 @@ function oneLine(s: string): string {
  */
 function neutraliseReferences(s: string): string {
   return s
-    .replace(/@(?=[A-Za-z0-9_])/g, `@${ZWJ}`)
+    // Every `@`: mentions, and e-mail addresses that would become links.
+    .replace(/@/g, `@${ZWJ}`)
     // Bare URLs would become links (and an autolink swallows the escapes after it).
     .replace(/:\/\//g, `:${ZWJ}//`)
     .replace(/\b(www)\./gi, `$1${ZWJ}.`)
@@ -43,13 +44,21 @@ function neutraliseReferences(s: string): string {
  * table cell, since `|` and `\` are escaped.
  */
 export function mdText(input: string): string {
+  return escapeProse(input, true)
+}
+
+/**
+ * The prose escaper. At the start of a line, leading whitespace (an indented code block) and
+ * block markers (`#`, `-`, `1.`) are disarmed too; in the middle of a line they are harmless.
+ */
+function escapeProse(input: string, atLineStart: boolean): string {
   const s = neutraliseReferences(oneLine(input))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/[\\*_[\]|~$]/g, (c) => `\\${c}`)
     .replace(/`/g, '&#96;')
-  return disarmLineStart(s)
+  return atLineStart ? disarmLineStart(s.replace(/^\s+/, '')) : s
 }
 
 /** Markdown prose over several lines (model summaries, answers): each line escaped as `mdText`. */
@@ -123,8 +132,8 @@ export function mdMessage(input: string, inCell = false): string {
   for (let i = 0; i < parts.length; i++) {
     const isCode = i % 2 === 1 && i < closed
     if (isCode) out += parts[i] === '' ? mdText('``') : inCell ? cellCode(parts[i]) : mdCode(parts[i])
-    else if (i >= closed) out += mdText('`' + parts[i])
-    else out += parts[i] === '' ? '' : mdText(parts[i])
+    else if (i >= closed) out += escapeProse('`' + parts[i], i === 0)
+    else out += parts[i] === '' ? '' : escapeProse(parts[i], i === 0)
   }
   return out
 }

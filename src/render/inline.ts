@@ -244,7 +244,7 @@ export function planInlineComments(input: InlineInput): InlinePlan {
       continue
     }
     const g: Group = { path: c.path, key: `model:${c.line}`, findings: [], model: [m], anchor: c.line, line: c.line }
-    if (c.suggestion !== undefined) g.suggestion = c.suggestion
+    if (c.suggestion !== undefined) g.suggestion = c.suggestion.replace(/\n$/, '')
     groups.push(g)
     threadAt.set(at, g)
   }
