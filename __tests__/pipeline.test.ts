@@ -1,4 +1,4 @@
-import { runReviewPipeline } from '../src/modes/pipeline.js'
+import { mergePlans, runReviewPipeline } from '../src/modes/pipeline.js'
 import { planInlineComments } from '../src/render/inline.js'
 import { fingerprint, parseFingerprint } from '../src/render/markers.js'
 import { DEFAULT_SETTINGS } from '../src/settings/types.js'
@@ -270,6 +270,21 @@ describe('planInlineComments', () => {
     const { comments } = plan([f(3, 3, undefined, 'a'), f(3, 3, undefined, 'b')], [3], [3])
     expect(comments).toHaveLength(1)
     expect(comments[0].body).toContain('2 problems')
+  })
+})
+
+describe('mergePlans', () => {
+  it('keeps every rule step and adds the model steps after them, marked, without repeats', () => {
+    const step = (title: string) => ({ title, detail: 'd', verify: 'v' })
+    const rules = { title: 'Rules', context: ['c'], assumptions: [], files: [{ path: 'a.tf', changes: ['x'] }], steps: [step('Fix A'), step('Fix B')], rollback: ['revert'], verification: ['plan'], risks: [] }
+    const model = { title: 'Model', context: ['c', 'm'], assumptions: [], files: [{ path: 'a.tf', changes: ['y'] }, { path: 'b.tf', changes: ['z'] }], steps: [step('fix a'), step('Add a canary')], rollback: ['revert', 'rollout undo'], verification: [], risks: ['r'], openQuestion: 'q?' }
+    const merged = mergePlans(rules, model)
+    expect(merged.steps.map((s) => s.title)).toEqual(['Fix A', 'Fix B', 'Add a canary (persona review, model)'])
+    expect(merged.files).toEqual([{ path: 'a.tf', changes: ['x', 'y'] }, { path: 'b.tf', changes: ['z'] }])
+    expect(merged.rollback).toEqual(['revert', 'rollout undo'])
+    expect(merged.verification).toEqual(['plan'])
+    expect(merged.title).toBe('Rules')
+    expect(merged.openQuestion).toBe('q?')
   })
 })
 

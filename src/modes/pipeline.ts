@@ -149,19 +149,31 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
   }
 }
 
-function mergePlans(rules: PlanDocument, model: PlanDocument): PlanDocument {
-  const files = [...model.files]
-  for (const f of rules.files) {
+/**
+ * The model adds to the rules' plan, never replaces it: the rules' steps stay, the model's new
+ * steps follow them marked as the model's, and lists are merged without repeats.
+ */
+export function mergePlans(rules: PlanDocument, model: PlanDocument): PlanDocument {
+  const files = rules.files.map((f) => ({ ...f, changes: [...f.changes] }))
+  for (const f of model.files) {
     const existing = files.find((x) => x.path === f.path)
     if (existing) existing.changes = [...new Set([...existing.changes, ...f.changes])]
-    else files.push(f)
+    else files.push({ ...f, changes: [...f.changes] })
   }
+  const known = new Set(rules.steps.map((s) => s.title.trim().toLowerCase()))
+  const modelSteps = model.steps
+    .filter((s) => !known.has(s.title.trim().toLowerCase()))
+    .map((s) => ({ ...s, title: `${s.title} (persona review, model)` }))
+  const union = (a: string[], b: string[]) => [...new Set([...a, ...b])]
   return {
-    ...model,
     title: rules.title,
+    context: union(rules.context, model.context),
+    assumptions: union(rules.assumptions, model.assumptions),
     files,
-    steps: model.steps.length ? model.steps : rules.steps,
-    rollback: model.rollback.length ? model.rollback : rules.rollback,
-    verification: model.verification.length ? model.verification : rules.verification
+    steps: [...rules.steps, ...modelSteps],
+    rollback: union(rules.rollback, model.rollback),
+    verification: union(rules.verification, model.verification),
+    risks: union(rules.risks, model.risks),
+    openQuestion: model.openQuestion ?? rules.openQuestion
   }
 }
