@@ -20,7 +20,7 @@ import { summaryHeader } from '../render/markers.js'
 import { loadPersonaSet } from '../agents/loader.js'
 import { readBundledPersonas } from '../agents/bundled.js'
 import { runReviewPipeline, type ReviewResult } from './pipeline.js'
-import { renderJobSummary, renderSummary, type SummaryExtras } from '../render/summary.js'
+import { MAX_SUMMARY_CHARS, renderJobSummary, renderSummary, type SummaryExtras } from '../render/summary.js'
 import { renderPlan } from '../render/plan.js'
 import { renderSarif } from '../render/sarif.js'
 import { redact, redactDeep } from '../render/redact.js'
@@ -111,8 +111,10 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
   const inline = Object.fromEntries(Object.entries(review.inlineState).slice(0, MAX_INLINE_STATE))
   const state = { lastReviewedSha: headSha, version: VERSION, ...(Object.keys(inline).length ? { inline } : {}) }
   // The hidden markers come first (line 1 and 2), so no truncation can drop them.
-  const buildSummary = (extras: SummaryExtras): string =>
-    summaryHeader(state) + '\n' + redact(renderSummary(review, { ...extras, blobUrl, headline }), secrets)
+  const header = summaryHeader(state)
+  // The whole comment, hidden state included, stays under 60,000 characters (GitHub allows 65,536).
+  const maxChars = Math.min(MAX_SUMMARY_CHARS, 60_000 - header.length - 200)
+  const buildSummary = (extras: SummaryExtras): string => header + '\n' + redact(renderSummary(review, { ...extras, blobUrl, headline, maxChars }), secrets)
 
   const event = config.reviewEvent === 'REQUEST_CHANGES' && review.verdict === 'fail' ? 'REQUEST_CHANGES' : 'COMMENT'
   let readOnly = false

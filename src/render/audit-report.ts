@@ -57,8 +57,9 @@ function where(f: { path: string; line: number }, blobUrl?: string): string {
 const NARRATIVE_ITEM = new RegExp(`^- (${Object.values(STATUS_ICON).join('|')}) \\*\\*(pass|warn|fail|n/a|unknown)\\*\\* — (.*)$`, 'u')
 
 /**
- * A persona's narrative as data: the rules narrative's own list shape (icon, status, text) is
- * kept, and all text is escaped; any other line is escaped prose.
+ * A persona's narrative as data: the rules narrative's list shape (icon, status, text) and plain
+ * numbered or bulleted lines keep their shape, and all their text is escaped; any other line is
+ * escaped prose.
  */
 function narrative(textIn: string): string {
   return textIn
@@ -66,7 +67,13 @@ function narrative(textIn: string): string {
     .split(/\r?\n/)
     .map((line) => {
       const m = NARRATIVE_ITEM.exec(line)
-      return m ? `- ${m[1]} **${m[2]}** — ${mdMessage(m[3])}` : mdBlock(line)
+      if (m) return `- ${m[1]} **${m[2]}** — ${mdMessage(m[3])}`
+      // Numbered and bulleted lists keep their shape; their text is escaped like the rest.
+      const numbered = /^(\d{1,3})\. (.*)$/.exec(line)
+      if (numbered) return `${numbered[1]}. ${mdMessage(numbered[2])}`
+      const bullet = /^[-*] (.*)$/.exec(line)
+      if (bullet) return `- ${mdMessage(bullet[1])}`
+      return mdBlock(line)
     })
     .join('\n')
 }
