@@ -84,7 +84,6 @@ export function renderSummary(result: ReviewResult, extras: SummaryExtras = {}):
   }
   if (extras.headline) head.push('', `> ${mdText(extras.headline)}`)
   if (extras.readOnly) head.push('', '> This run had a read-only token (e.g. a pull request from a fork): results are in the job summary and annotations only.')
-  if (result.verdict === 'skipped') head.push('', 'No infrastructure file changed: nothing to review.')
   sections.push({ lines: head, priority: 100 })
 
   if (counted.length) {
