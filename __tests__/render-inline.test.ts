@@ -3,7 +3,8 @@
  * comments), per file kind, and that the key survives lines moving.
  */
 import { describe, expect, it } from '@jest/globals'
-import { resourceKeyOf } from '../src/render/inline.js'
+import { planInlineComments, resourceKeyOf } from '../src/render/inline.js'
+import { parseFingerprint } from '../src/render/markers.js'
 import type { FileKind, Finding } from '../src/types.js'
 
 const at = (line: number, extra: Partial<Finding> = {}): Finding => ({ ruleId: 'r', category: 'security', severity: 'high', path: 'f', line, message: 'm', ...extra })
@@ -55,5 +56,19 @@ describe('resourceKeyOf', () => {
   it('falls back to the line when nothing better is known', () => {
     expect(resourceKeyOf(at(7))).toEqual({ key: 'line:7' })
     expect(key('other', 'a\nb\n', 1)).toEqual({ key: 'line:1' })
+  })
+})
+
+describe('comment bodies stay far below GitHub\'s limit', () => {
+  it('whatever the length of the names and messages, the fingerprint stays the last line', () => {
+    const huge = 'x`<!--'.repeat(40_000)
+    const findings = Array.from({ length: 40 }, (_, i) => at(3 + (i % 3), { path: 'a.yaml', resource: 'r', ruleId: `r/${huge}`, message: huge, remediation: huge, suggestion: i === 0 ? huge : undefined }))
+    const modelComments = [{ comment: { path: 'a.yaml', line: 3, severity: 'high' as const, category: 'slo' as const, body: huge }, model: huge }]
+    const plan = planInlineComments({ findings, modelComments, commentable: new Map([['a.yaml', new Set([3, 4, 5])]]), added: new Map([['a.yaml', new Set([3, 4, 5])]]), files: new Map(), minSeverity: 'medium' })
+    expect(plan.comments).toHaveLength(1)
+    const body = plan.comments[0].body
+    expect(body.length).toBeLessThan(55_000)
+    expect(parseFingerprint(body)).toBe(plan.comments[0].fingerprint)
+    expect(body).toMatch(/and \d+ more on this resource/)
   })
 })
