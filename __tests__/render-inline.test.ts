@@ -72,3 +72,24 @@ describe('comment bodies stay far below GitHub\'s limit', () => {
     expect(body).toMatch(/and \d+ more on this resource/)
   })
 })
+
+describe('grouping cost grows linearly', () => {
+  /** A multi-document manifest with `n` documents, one finding per document. */
+  function run(n: number): number {
+    const doc = (i: number) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\nspec:\n  type: LoadBalancer\n`
+    const content = Array.from({ length: n }, (_, i) => doc(i)).join('---\n')
+    const findings = Array.from({ length: n }, (_, i) => at(i * 7 + 6, { path: 'a.yaml' }))
+    const lines = new Set(Array.from({ length: n * 7 }, (_, i) => i + 1))
+    const started = performance.now()
+    const plan = planInlineComments({ findings, modelComments: [], commentable: new Map([['a.yaml', lines]]), added: new Map([['a.yaml', lines]]), files: new Map([['a.yaml', { kind: 'kubernetes', content }]]), minSeverity: 'medium' })
+    const ms = performance.now() - started
+    expect(plan.comments).toHaveLength(n)
+    return ms
+  }
+  it('twice the documents and findings take at most about twice the time', () => {
+    run(500) // warm-up
+    const small = Math.min(run(2_000), run(2_000))
+    const large = Math.min(run(4_000), run(4_000))
+    expect(large / small).toBeLessThan(3)
+  })
+})

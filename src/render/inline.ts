@@ -52,9 +52,10 @@ export interface ResourceKey {
 
 const YAML_KINDS: ReadonlySet<FileKind> = new Set(['kubernetes', 'helm', 'compose', 'workflow', 'cloudformation'])
 
-export function resourceKeyOf(f: Finding, file?: { kind: FileKind; content?: string }): ResourceKey {
+/** `lines`: the content already split, when the caller looks up many findings of one file. */
+export function resourceKeyOf(f: Finding, file?: { kind: FileKind; content?: string; lines?: string[] }): ResourceKey {
   if (f.resource) return { key: `resource:${f.resource}`, label: f.resource }
-  const lines = file?.content?.split(/\r?\n/)
+  const lines = file?.lines ?? file?.content?.split(/\r?\n/)
   if (!lines || f.line < 1 || f.line > lines.length) return { key: `line:${f.line}` }
   if (file?.kind === 'terraform') return terraformBlock(lines, f.line) ?? { key: `line:${f.line}` }
   if (file?.kind === 'dockerfile') return dockerStage(lines, f.line)
@@ -91,14 +92,17 @@ const isSkippable = (s: string): boolean => s.trim() === '' || s.trimStart().sta
  * moving; documents of a multi-document file are told apart by their index.
  */
 function yamlBlock(lines: string[], line: number, kind: FileKind): ResourceKey | undefined {
-  let docStart = 0
-  let docIndex = 0
-  for (let i = 0; i < line; i++) {
-    if (/^---(\s|$)/.test(lines[i])) {
-      docStart = i + 1
-      docIndex++
-    }
+  const starts = documentStarts(lines)
+  // The last document start at or before the line (binary search: files may hold many documents).
+  let lo = 0
+  let hi = starts.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (starts[mid] <= line - 1) lo = mid
+    else hi = mid - 1
   }
+  const docIndex = lo
+  const docStart = starts[docIndex]
   const chain: string[] = []
   let indent = Number.POSITIVE_INFINITY
   for (let i = line - 1; i >= docStart; i--) {
@@ -129,8 +133,29 @@ function yamlBlock(lines: string[], line: number, kind: FileKind): ResourceKey |
   return { key: doc, label: documentName(lines, docStart) }
 }
 
-/** `Deployment/web` from a Kubernetes document's `kind` and `metadata.name`, when both are plain. */
+/** Where each YAML document of a file starts (0-based line index), computed once per file. */
+const DOC_STARTS = new WeakMap<string[], number[]>()
+function documentStarts(lines: string[]): number[] {
+  let starts = DOC_STARTS.get(lines)
+  if (!starts) {
+    starts = [0]
+    for (let i = 0; i < lines.length; i++) if (/^---(\s|$)/.test(lines[i])) starts.push(i + 1)
+    DOC_STARTS.set(lines, starts)
+  }
+  return starts
+}
+
+const DOC_NAMES = new WeakMap<string[], Map<number, string | undefined>>()
+
+/** `Deployment/web` from a Kubernetes document's `kind` and `metadata.name`, when both are plain (cached per document). */
 function documentName(lines: string[], docStart: number): string | undefined {
+  let names = DOC_NAMES.get(lines)
+  if (!names) DOC_NAMES.set(lines, (names = new Map()))
+  if (!names.has(docStart)) names.set(docStart, readDocumentName(lines, docStart))
+  return names.get(docStart)
+}
+
+function readDocumentName(lines: string[], docStart: number): string | undefined {
   let kind: string | undefined
   let name: string | undefined
   let inMetadata = false
@@ -173,9 +198,20 @@ export function planInlineComments(input: InlineInput): InlinePlan {
   //    are really gone.
   const allIdentities = new Set<string>()
   const byKey = new Map<string, Group>()
+  // Each file is split once, however many findings it has.
+  const split = new Map<string, { kind: FileKind; lines?: string[] }>()
+  const fileOf = (path: string) => {
+    let file = split.get(path)
+    if (!file) {
+      const f = input.files.get(path)
+      file = f ? { kind: f.kind, lines: f.content?.split(/\r?\n/) } : undefined
+      if (file) split.set(path, file)
+    }
+    return file
+  }
   for (const f of input.findings) {
     if (f.suppressed) continue
-    const rk = resourceKeyOf(f, input.files.get(f.path))
+    const rk = resourceKeyOf(f, fileOf(f.path))
     const fp = groupFingerprint(f.path, rk.key)
     allIdentities.add(fp)
     if (!anchorable(f, input)) {
