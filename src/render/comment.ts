@@ -7,7 +7,7 @@ import type { Finding, Severity } from '../types.js'
 import { SEVERITY_RANK } from '../types.js'
 import type { ModelComment } from '../llm/types.js'
 import { fingerprintMarker } from './markers.js'
-import { cellCode, clip, fencedBlock, mdBlock, mdCode, mdMessage, mdText } from './escape.js'
+import { cellCode, clip, fencedBlock, mdBlock, mdCode, mdMessage } from './escape.js'
 
 export const SEVERITY_ICON: Record<Severity, string> = {
   critical: '🛑',
@@ -107,14 +107,4 @@ export function renderGroupComment(g: CommentGroup): string {
   parts.push(`<sub>Preflight · ${sources}</sub>`)
   parts.push(fingerprintMarker(g.fingerprint))
   return parts.join('\n\n')
-}
-
-/** A one-line description of a finding for lists in the summary (escaped). */
-export function findingLine(f: Finding): string {
-  return `${SEVERITY_ICON[f.severity]} ${mdMessage(f.message)}`
-}
-
-/** A model comment's text as one escaped line. */
-export function modelLine(c: ModelComment): string {
-  return `${SEVERITY_ICON[c.severity]} ${mdText(c.body)}`
 }
