@@ -59,7 +59,7 @@ describe('preflight review with a model', () => {
     model.fallback = {
       kind: 'tool',
       input: {
-        comments: [{ path: 'k8s/web.yaml', line: 8, severity: 'low', category: 'immutability', confidence: 0.9, body: 'Prefer a digest for the image.' }],
+        comments: [{ path: 'k8s/web.yaml', line: 8, severity: 'medium', category: 'immutability', confidence: 0.9, body: 'Prefer a digest for the image.' }],
         verdicts: sre.checklist.map((c) => ({ item: c.id, status: 'warn', evidence: 'checked by the persona' })),
         plan: { context: ['a pod'], assumptions: [], files: [], steps: [], rollback: ['delete the pod'], verification: ['pod is ready'], risks: [] },
         summary: 'One privileged pod.'

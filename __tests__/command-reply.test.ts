@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { inert, quoteCommand, renderAnswerReply, renderFailureReply, renderHelpReply, renderRefusalReply, renderUnknownReply, type AnswerReplyInput } from '../src/render/command-reply.js'
+import { quoteCommand, renderAnswerReply, renderFailureReply, renderHelpReply, renderRefusalReply, renderUnknownReply, type AnswerReplyInput } from '../src/render/command-reply.js'
 import { authorizeCommenter, hasWriteAccess, postReply, react } from '../src/github/command.js'
 import { createGitHubClient } from '../src/github/client.js'
 import { loadPersonaSet } from '../src/agents/loader.js'
@@ -25,9 +25,9 @@ const answer = (extra: Partial<AnswerReplyInput> = {}) =>
 
 describe('command replies', () => {
   it('quotes the command inert: no mention, no hidden comment, every line quoted', () => {
-    expect(quoteCommand('sre', 'hi @octocat\n<!-- preflight:summary -->done\nnext')).toBe('> /agent sre hi @\u200boctocat\n> done\n> next')
+    expect(quoteCommand('sre', 'hi @octocat\n<!-- preflight:summary -->done\nnext')).toBe('> /agent sre hi @\u200doctocat\n> &lt;!-- preflight:summary --&gt;done\n> next')
     expect(quoteCommand('sre')).toBe('> /agent sre')
-    expect(inert('<!<!-- x -->-- y --> <script>z</script>')).toBe(' z')
+    expect(quoteCommand('sre', '<!<!-- x -->-- y --> <script>z</script>')).toBe('> /agent sre &lt;!&lt;!-- x --&gt;-- y --&gt; &lt;script&gt;z&lt;/script&gt;')
   })
 
   it('without a model: says so, shows the checklist and the collapsed plan', () => {
@@ -43,9 +43,9 @@ describe('command replies', () => {
 
   it("with a model: the answer, sanitized, and the model's name; secrets masked", () => {
     const body = answer({ outcome: outcome({ answer: 'Ask @team; key AKIAIOSFODNN7EXAMPLE <!-- x -->', model: 'claude-x' }), secrets: [{ path: 'main.tf', line: 1, column: 0, value: 'AKIAIOSFODNN7EXAMPLE' }] })
-    expect(body).toContain('**Answer**\n\nAsk @\u200bteam; key AKIA****')
+    expect(body).toContain('**Answer**\n\nAsk @\u200dteam; key AKIA****')
     expect(body).not.toContain('AKIAIOSFODNN7EXAMPLE')
-    expect(body).not.toContain('<!--')
+    expect(body).toContain('&lt;!-- x --&gt;')
     expect(body).toContain('Model: `claude-x`.')
     expect(body).not.toContain('The model was not used')
   })
@@ -54,7 +54,7 @@ describe('command replies', () => {
     const help = renderHelpReply(personas)
     expect(help.split('\n').filter((l) => l.startsWith('| `'))).toHaveLength(5)
     expect(renderUnknownReply('sr', personas, { name: 'devops-sre-platform', matched: 'sre' })).toContain('Did you mean `sre` (`devops-sre-platform`)? Run `/agent sre`.')
-    expect(renderUnknownReply('a`b', personas)).toContain('no persona called `ab`')
+    expect(renderUnknownReply('a`b', personas)).toContain('no persona called ``a`b``')
     expect(renderUnknownReply('zzz', personas)).not.toContain('Did you mean')
     expect(renderRefusalReply('acme/infra')).toContain('write access to `acme/infra`')
     const failure = renderFailureReply('sre', 'HTTP 500: boom with ghp_abcdefghijklmnopqrstuvwxyz0123456789\n    at x (y.js:1:1)')

@@ -82,7 +82,10 @@ describe('review mode, bundled, against the fake GitHub API', () => {
     const inline = state().reviewComments.get(5) ?? []
     expect(inline.length).toBeGreaterThan(0)
     expect(inline.every((c) => c.path === 'Dockerfile' && c.line >= 1 && c.line <= 3)).toBe(true)
-    expect(inline.some((c) => c.line === 2 && /curl-pipe-shell/.test(c.body))).toBe(true)
+    // One comment for the image's stage, anchored on its first changed line, with every problem.
+    expect(inline).toHaveLength(1)
+    expect(inline[0].line).toBe(1)
+    expect(inline[0].body).toMatch(/curl-pipe-shell/)
     expect(summaryComments()).toHaveLength(1)
     expect(parseStateMarker(summaryComments()[0].body)?.lastReviewedSha).toBe(HEAD)
     expect(first.summary).toContain('Preflight')
@@ -143,13 +146,16 @@ describe('review mode, bundled, against the fake GitHub API', () => {
   })
 
   it('a comment GitHub cannot anchor does not lose the others and is listed in the summary', async () => {
-    seedPull()
-    fake.rejectCommentAt('Dockerfile', 2)
+    seedPull([
+      { filename: 'Dockerfile', status: 'added', patch: DOCKERFILE_PATCH },
+      { filename: 'worker/Dockerfile', status: 'added', patch: DOCKERFILE_PATCH }
+    ])
+    fake.setFiles(REPO, HEAD, { Dockerfile: DOCKERFILE, 'worker/Dockerfile': DOCKERFILE })
+    fake.rejectCommentAt('Dockerfile', 1)
     const run = await review()
     expect(run.code).toBe(0)
     const inline = state().reviewComments.get(5) ?? []
-    expect(inline.length).toBeGreaterThan(0)
-    expect(inline.some((c) => c.line === 2)).toBe(false)
+    expect(inline.map((c) => c.path)).toEqual(['worker/Dockerfile'])
     expect(fake.count('pulls.createReview', 422)).toBeGreaterThanOrEqual(2)
     const summary = summaryComments()[0]?.body ?? ''
     expect(summary).toMatch(/could not be anchored/)
@@ -160,13 +166,14 @@ describe('review mode, bundled, against the fake GitHub API', () => {
     expect((await review()).code).toBe(0)
     const firstInline = (state().reviewComments.get(5) ?? []).length
 
-    // The author pushes: two lines appended to the Dockerfile.
+    // The author pushes: a second stage appended to the Dockerfile (a new comment of its own; the
+    // first stage's comment is unchanged and not posted again).
     const HEAD2 = 'e'.repeat(40)
-    const grown = DOCKERFILE + 'EXPOSE 22\nRUN apt-get install -y openssh-server\n'
+    const grown = DOCKERFILE + 'FROM debian:12 AS tools\nEXPOSE 22\n'
     const fullPatch = `@@ -0,0 +1,5 @@\n${grown.trimEnd().split('\n').map((l) => `+${l}`).join('\n')}`
     fake.addPull(REPO, { number: 5, title: 'Add the web image', headSha: HEAD2, baseSha: BASE, files: [{ filename: 'Dockerfile', status: 'added', patch: fullPatch }] })
     fake.setFiles(REPO, HEAD2, { Dockerfile: grown })
-    fake.repo(REPO).compares.set(`${HEAD}...${HEAD2}`, [{ filename: 'Dockerfile', status: 'modified', patch: '@@ -3,0 +4,2 @@\n+EXPOSE 22\n+RUN apt-get install -y openssh-server' }])
+    fake.repo(REPO).compares.set(`${HEAD}...${HEAD2}`, [{ filename: 'Dockerfile', status: 'modified', patch: '@@ -3,0 +4,2 @@\n+FROM debian:12 AS tools\n+EXPOSE 22' }])
     fake.resetLog()
     const pr = { number: 5, draft: false, state: 'open', head: { sha: HEAD2, ref: 'feature', repo: { full_name: REPO } }, base: { sha: BASE, ref: 'main', repo: { full_name: REPO } } }
     const run = await review({ payload: { action: 'synchronize', number: 5, pull_request: pr, repository: { full_name: REPO } } })
@@ -174,7 +181,7 @@ describe('review mode, bundled, against the fake GitHub API', () => {
     expect(fake.count('repos.compareCommitsWithBasehead')).toBe(1)
     const inline = state().reviewComments.get(5) ?? []
     const added = inline.slice(firstInline)
-    expect(added.length).toBeGreaterThan(0)
+    expect(added).toHaveLength(1)
     expect(added.every((c) => c.line === 4 || c.line === 5)).toBe(true)
     expect(added.some((c) => /expose-ssh/.test(c.body))).toBe(true)
     const summary = summaryComments()

@@ -257,7 +257,9 @@ describe('a diff of 3,000 files', () => {
     const curl = r.comments.filter((c) => c.body.includes('curl-pipe-shell'))
     expect(curl).toHaveLength(300)
     expect(new Set(curl.map((c) => `${c.path}:${c.line}`)).size).toBe(300)
-    expect(curl.every((c) => c.line === 2)).toBe(true)
+    // One comment per Dockerfile stage, anchored on its first changed line, carrying every finding.
+    expect(curl.every((c) => c.line === 1)).toBe(true)
+    for (const c of curl) expect(r.commentSources[c.fingerprint].findings.length).toBe(r.findings.filter((f) => f.path === c.path).length)
     expect(r.files).toHaveLength(3000)
     expect(r.verdict).toBe('fail')
   }, 120_000)
@@ -278,7 +280,7 @@ describe('renames and deletions', () => {
     expect(renamed.map((f) => `${f.line} ${f.ruleId}`)).toEqual(at(goodOnly.findings, 'Dockerfile'))
     expect(r.comments.some((c) => c.path === 'new/Dockerfile')).toBe(false)
     expect(r.unanchored.filter((f) => f.path === 'new/Dockerfile')).toHaveLength(renamed.length)
-    expect(r.comments.some((c) => c.path === 'db.tf' && c.line === 3)).toBe(true)
+    expect(r.comments.some((c) => c.path === 'db.tf' && r.commentSources[c.fingerprint].findings.some((f) => f.line === 3))).toBe(true)
   }, 60_000)
 
   it('a change of only deletions routes nothing to analyze and does not fail', async () => {
@@ -305,6 +307,6 @@ describe('personas that collide', () => {
     expect(set.warnings.some((w) => w.includes('.claude/agents/b.md') && w.includes('.github/agents/a.md'))).toBe(true)
     const r = await runReviewPipeline(change([added('Dockerfile', DOCKERFILE)]), set.personas, { maxAgents: 5, forced: ['gate'] })
     expect(r.agents.filter((x) => x.agent.persona.name === 'gatekeeper')).toHaveLength(1)
-    expect(r.comments.some((c) => c.path === 'Dockerfile' && c.line === 2)).toBe(true)
+    expect(r.comments.some((c) => c.path === 'Dockerfile' && r.commentSources[c.fingerprint].findings.some((f) => f.line === 2))).toBe(true)
   }, 60_000)
 })

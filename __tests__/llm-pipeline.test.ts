@@ -41,7 +41,7 @@ const change: ChangeSet = {
 
 const review = {
   comments: [
-    { path: 'Dockerfile', line: 3, severity: 'low', category: 'cost', confidence: 0.9, body: 'COPY . . sends the whole context; add a .dockerignore.' },
+    { path: 'Dockerfile', line: 3, severity: 'medium', category: 'cost', confidence: 0.9, body: 'COPY . . sends the whole context; add a .dockerignore.' },
     { path: 'Dockerfile', line: 99, severity: 'medium', category: 'slo', confidence: 0.9, body: 'No HEALTHCHECK anywhere in the image.' },
     { path: 'k8s/deploy.yaml', line: 1, severity: 'medium', category: 'rollback', confidence: 0.9, body: 'The deployment manifest is not in this change.' }
   ],
@@ -71,10 +71,9 @@ describe('runReviewPipeline with the model runner', () => {
 
     // Outside the diff: both personas' comments on line 99 and on a file not in the change.
     expect(result.unanchoredModel.map((c) => `${c.path}:${c.line}`)).toEqual(['Dockerfile:99', 'k8s/deploy.yaml:1', 'Dockerfile:99', 'k8s/deploy.yaml:1'])
-    // Inside the diff: one inline thread on line 3; the second persona's same point is credited in it, not posted twice.
-    const model = result.comments.filter((c) => c.body.includes('Persona review (SRE, claude-sonnet-5-5)'))
+    // Inside the diff: one inline comment on line 3, not repeated by the second persona.
+    const model = result.comments.filter((c) => c.body.includes('persona review (model `claude-sonnet-5-5`)'))
     expect(model.map((c) => `${c.path}:${c.line}`)).toEqual(['Dockerfile:3'])
-    expect(model[0].body).toContain('[model] also raised by ARCHITECT, claude-sonnet-5-5')
     expect(result.comments.filter((c) => c.path === 'Dockerfile' && c.line === 3)).toHaveLength(1)
 
     // A verdict on an item the rules decided is not taken; the rules' evidence stands.

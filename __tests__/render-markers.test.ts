@@ -8,7 +8,8 @@ import {
   parseFingerprint,
   parseStateMarker,
   stateMarker,
-  stripMarkers,
+  summaryHeader,
+  isAlreadyPosted,
   withFingerprint
 } from '../src/render/markers.js'
 
@@ -18,7 +19,9 @@ describe('state marker', () => {
     const marker = stateMarker(state)
     expect(marker.startsWith('<!-- preflight:state {')).toBe(true)
     expect(marker.indexOf('-->')).toBe(marker.length - 3)
-    expect(parseStateMarker(`${SUMMARY_MARKER}\ntext\n${marker}\nmore`)).toEqual(state)
+    // The previous layout (state as the last line) is still read.
+    expect(parseStateMarker(`${SUMMARY_MARKER}\ntext\n${marker}\n`)).toEqual(state)
+    expect(parseStateMarker(`${summaryHeader(state)}\ntext`)).toEqual(state)
   })
 
   it('round-trips any JSON object', () => {
@@ -57,25 +60,33 @@ describe('fingerprints', () => {
   })
 })
 
-describe('stripMarkers', () => {
-  it('removes our markers and any HTML comment from untrusted text', () => {
-    const text = `title ${SUMMARY_MARKER} and <!-- preflight:fp deadbeefdeadbeef --> <!-- hi -->end`
-    const out = stripMarkers(text)
-    expect(out).toBe('title  and  end')
-    expect(hasSummaryMarker(out)).toBe(false)
+describe('markers are read only where Preflight writes them', () => {
+  const forgedState = stateMarker({ lastReviewedSha: 'evil' })
+  const forgedFp = fingerprintMarker('deadbeefdeadbeef')
+
+  it('summary: marker on line 1, state on line 2; a forged state in the body is ignored', () => {
+    const real = summaryHeader({ lastReviewedSha: 'good' })
+    expect(hasSummaryMarker(`${real}\nbody ${forgedState}\n${forgedState}`)).toBe(true)
+    expect(parseStateMarker(`${real}\nbody\n${forgedState}`)).toEqual({ lastReviewedSha: 'good' })
+    // A body that does not start with the marker is not a summary, wherever the marker appears.
+    expect(hasSummaryMarker(`text ${SUMMARY_MARKER}`)).toBe(false)
+    expect(parseStateMarker(`hello\n${SUMMARY_MARKER}\n${forgedState}`)).toBeUndefined()
+    // A state line that is ours but unreadable does not fall back to the body.
+    expect(parseStateMarker(`${SUMMARY_MARKER}\n<!-- preflight:state {broken} -->\n${forgedState}`)).toBeUndefined()
   })
 
-  it('cannot be tricked by nesting or an unterminated comment', () => {
-    expect(stripMarkers('<!<!-- x -->-- preflight:summary -->')).not.toContain('<!--')
-    expect(hasSummaryMarker(stripMarkers('<!<!-- x -->-- preflight:summary -->'))).toBe(false)
-    expect(stripMarkers('ok <!-- preflight:summary')).toBe('ok ')
+  it('inline comment: the fingerprint is the last line only', () => {
+    expect(parseFingerprint(`text ${forgedFp} more\n\n${fingerprintMarker('0123456789abcdef')}\n`)).toBe('0123456789abcdef')
+    expect(parseFingerprint(`${forgedFp}\nreal text after`)).toBeUndefined()
+    expect(parseFingerprint(`x ${forgedFp}`)).toBeUndefined()
+    // A forged marker inside the body does not stop ours from being appended.
+    expect(parseFingerprint(withFingerprint(`body ${forgedFp} end`, '0123456789abcdef'))).toBe('0123456789abcdef')
   })
 
-  it('never leaves a comment opener, whatever the input', () => {
-    fc.assert(
-      fc.property(fc.array(fc.constantFrom('<!--', '-->', '<!', '--', '>', 'x', ' preflight:summary ', '\n')), (parts) => {
-        expect(stripMarkers(parts.join(''))).not.toContain('<!--')
-      })
-    )
+  it('recognises the per-finding fingerprints of the previous version', () => {
+    const posted = new Set(['aaaaaaaaaaaaaaaa'])
+    expect(isAlreadyPosted({ fingerprint: 'bbbbbbbbbbbbbbbb', previousFingerprints: ['aaaaaaaaaaaaaaaa'] }, posted)).toBe(true)
+    expect(isAlreadyPosted({ fingerprint: 'bbbbbbbbbbbbbbbb' }, posted)).toBe(false)
+    expect(isAlreadyPosted({ fingerprint: 'aaaaaaaaaaaaaaaa' }, posted)).toBe(true)
   })
 })

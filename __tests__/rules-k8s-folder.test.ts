@@ -175,7 +175,9 @@ describe('contextPathsFor', () => {
     const tree = ['k8s/web.yaml', 'k8s/pdb.yaml', 'charts/a/Chart.yaml', 'charts/a/templates/d.yaml', 'main.tf']
     expect(contextPathsForFile({ path: 'k8s/web.yaml', kind: 'kubernetes' }, tree)).toEqual(['k8s/pdb.yaml'])
     expect(contextPathsForFile({ path: 'charts/a/templates/d.yaml', kind: 'helm' }, tree)).toEqual(['charts/a/Chart.yaml'])
-    expect(contextPathsForFile({ path: 'main.tf', kind: 'terraform' }, tree)).toEqual([])
+    // A Terraform file is read with its module: the other files of its folder (as globs).
+    expect(contextPathsForFile({ path: 'main.tf', kind: 'terraform' }, tree)).toContain('*.tf')
+    expect(contextPathsForFile({ path: 'Dockerfile', kind: 'dockerfile' }, tree)).toEqual([])
   })
   it('without a tree, gives the globs of the folder manifests', () => {
     expect(contextPathsFor('k8s/web.yaml')).toEqual(['k8s/*.yaml', 'k8s/*.yml', 'k8s/*.json'])

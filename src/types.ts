@@ -2,6 +2,8 @@
  * The shared vocabulary of Preflight (see DESIGN.md). Every stage of the pipeline speaks these
  * types; the words are part of the JSON contract, so keep them exact.
  */
+import type { PlanDocument } from './render/plan-types.js'
+import type { ModelComment } from './llm/types.js'
 
 export const CATEGORIES = [
   'secrets',
@@ -273,6 +275,12 @@ export interface ReviewComment {
   /** Hidden marker used to avoid posting the same comment twice. */
   fingerprint: string
   severity: Severity
+  /**
+   * Per-finding fingerprints an earlier version posted for what this comment now covers: when
+   * one of them is on the pull request, this comment counts as already posted (see
+   * `isAlreadyPosted` in render/markers.ts).
+   */
+  previousFingerprints?: string[]
 }
 
 export interface Usage {
@@ -284,3 +292,53 @@ export interface Usage {
 }
 
 export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 }
+
+// ── The review result (produced by modes/pipeline.ts, rendered by render/) ───────────────────
+
+/** What one persona contributed to a review. */
+export interface AgentOutcome {
+  agent: RoutedAgent
+  checklist: ChecklistResult[]
+  plan: PlanDocument
+  /** The model's summary and answer, when a model ran. */
+  modelSummary?: string
+  answer?: string
+  model?: string
+}
+
+/** An inline comment that an earlier run posted and whose body changed: edit it in place. */
+export interface InlineUpdate {
+  fingerprint: string
+  body: string
+}
+
+export interface ReviewResult {
+  verdict: Verdict
+  /** One line saying why (`2 critical findings in the changed files`). */
+  verdictReason: string
+  agents: AgentOutcome[]
+  /** All findings on the changed files (suppressed ones included, flagged). */
+  findings: Finding[]
+  /** Inline comments, one per (file, resource), on commentable lines only. */
+  comments: ReviewComment[]
+  /** Findings on changed files that cannot carry an inline comment (summary material). */
+  unanchored: Finding[]
+  /** Findings whose whole group is below `min-inline-severity`: listed in the summary only. */
+  belowInline: Finding[]
+  /** Model comments that pointed outside the diff (or below `min-inline-severity`). */
+  unanchoredModel: ModelComment[]
+  notes: FileNote[]
+  /** Messages for the reader: routing warnings, model fallbacks, budget cuts. */
+  messages: string[]
+  usage: Usage
+  secrets: SecretLocation[]
+  files: { path: string; kind: FileKind }[]
+  /** Inline comments posted by an earlier run whose content changed (for delivery to edit). */
+  inlineUpdates: InlineUpdate[]
+  /** Fingerprints of inline comments posted earlier whose problems are all gone. */
+  inlineFixed: string[]
+  /** Fingerprint → body hash of every inline comment group, to keep in the summary's state. */
+  inlineState: Record<string, string>
+  /** What each inline comment (by fingerprint) is made of, to list it if GitHub refuses it. */
+  commentSources: Record<string, { findings: Finding[]; model: ModelComment[] }>
+}

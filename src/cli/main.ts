@@ -15,6 +15,7 @@ import { loadPersonaSet } from '../agents/loader.js'
 import { readBundledPersonas } from '../agents/bundled.js'
 import { runReviewPipeline } from '../modes/pipeline.js'
 import { renderSummary } from '../render/summary.js'
+import { countedFindings } from '../checklist/verdict.js'
 import { renderPlan } from '../render/plan.js'
 import { renderSarif } from '../render/sarif.js'
 import { renderScanMarkdown, reviewJson } from '../render/report.js'
@@ -109,8 +110,9 @@ export function failOnOf(v: Values): FailOn {
   return f as FailOn
 }
 
+/** The exit code counts the same findings as the verdict and fail-on (checklist/verdict.ts). */
 function exitFor(findings: Finding[], failOn: FailOn): number {
-  return findings.some((f) => meetsFailOn(f.severity as Severity, failOn)) ? EXIT.failOn : EXIT.ok
+  return countedFindings(findings).some((f) => meetsFailOn(f.severity as Severity, failOn)) ? EXIT.failOn : EXIT.ok
 }
 
 async function scanCommand(args: string[], v: Values, io: CliIo): Promise<number> {

@@ -8,7 +8,7 @@ import type { AgentReviewFailure, AgentReviewOutput, AgentReviewRequest, AgentRu
 import type { Logger } from '../modes/action-io.js'
 import type { Usage } from '../types.js'
 import { ZERO_USAGE } from '../types.js'
-import { redact, redactDeep, redactPatch, redactSource, type Secrets } from '../redact.js'
+import { redact, redactDeep, redactorOf, redactSource, type Secrets } from '../redact.js'
 import { createMessagesClient, describeApiError, isToolChoiceRejection } from './client.js'
 import type { ApiMessage, CreateParams, MessagesClient } from './client.js'
 import { modelInfo, resolveModel } from './models.js'
@@ -93,8 +93,14 @@ async function buildPrompt(
   limit: number,
   toolChoice: CreateParams['tool_choice']
 ): Promise<Prompt> {
-  // The diff is the files' own source: each secret is masked at its line before anything is packed.
-  request = { ...request, change: { ...request.change, files: request.change.files.map((f) => ({ ...f, patch: redactPatch(f.path, f.patch, request.secrets) })) } }
+  // Diffs and whole files are the files' own source: each secret is masked at its line before anything is packed.
+  const redactor = redactorOf(request.secrets)
+  const masked = request.change.files.map((f) => ({
+    ...f,
+    patch: redactor.patch(f.path, f.patch),
+    ...(f.content !== undefined ? { content: redactor.source(f.path, f.content) } : {})
+  }))
+  request = { ...request, change: { ...request.change, files: masked } }
   const system = systemBlocks(request.secrets)
   const tools = [reviewTool(request.checklistIds ?? request.persona.checklist.map((c) => c.id))]
   const changed = request.change.files.map((f) => f.path)

@@ -3,22 +3,27 @@
  * checklist → comments and plans. Shared by the action's review and command modes and by
  * `preflight review`. It does no I/O of its own except through the optional agent runner.
  */
-import type { ChangeSet, ChecklistResult, FileNote, Finding, Persona, ReviewComment, RoutedAgent, SecretLocation, SourceFile, Usage } from '../types.js'
+import type { AgentOutcome, ChangeSet, Finding, Persona, ReviewResult, Severity, SourceFile, Usage } from '../types.js'
 import { SEVERITY_RANK, ZERO_USAGE } from '../types.js'
 import { routeAgents, routeInputOf } from '../agents/route.js'
 import { applyPersonaSettings, applyTargets } from '../agents/targets.js'
-import { DEFAULT_SETTINGS, type Settings } from '../settings/types.js'
 import { analyzeFiles, ALL_RULES, compareFindings } from '../rules/index.js'
 import { scanPatchSecrets } from '../rules/secrets.js'
-import { evaluateChecklist, mergeModelVerdicts, verdictOf } from '../checklist/evaluate.js'
+import { evaluateChecklist, mergeModelVerdicts } from '../checklist/evaluate.js'
+import { decideVerdict, unanalysedInfraPaths, verdictReason } from '../checklist/verdict.js'
 import { addedLines, commentableLines } from '../changes/diff.js'
 import type { AgentRunner, ModelComment } from '../llm/types.js'
 import { isFailure } from '../llm/types.js'
 import { addUsage } from '../llm/pricing.js'
-import { commentForFinding } from '../render/comment.js'
-import { mergedModelComments, mergePlans, placeModelComments } from '../llm/merge.js'
+import { planInlineComments } from '../render/inline.js'
 import { buildDeterministicPlan } from '../render/plan.js'
 import type { PlanDocument } from '../render/plan-types.js'
+import type { Settings } from '../settings/types.js'
+import { DEFAULT_SETTINGS } from '../settings/types.js'
+import type { SummaryState } from '../render/markers.js'
+
+// The result types live in src/types.ts so render/ does not depend on modes/.
+export type { AgentOutcome, ReviewResult } from '../types.js'
 
 export interface ReviewOptions {
   maxAgents: number
@@ -34,39 +39,12 @@ export interface ReviewOptions {
   question?: string
   /** Manifests rendered from the changed Helm charts by an earlier step. */
   helmRenderedDir?: string
-  /** Repository settings: persona enable/model and the targets rendered into checklists. */
+  /** Repository settings (`min-inline-severity`, personas, targets, …); the built-in defaults when absent. */
   settings?: Settings
   /** Paths of the repository at head, when the caller can list them (the model sees the nearest 500). */
   repositoryPaths?: string[]
-}
-
-export interface AgentOutcome {
-  agent: RoutedAgent
-  checklist: ChecklistResult[]
-  plan: PlanDocument
-  /** The model's summary and answer, when a model ran. */
-  modelSummary?: string
-  answer?: string
-  model?: string
-}
-
-export interface ReviewResult {
-  verdict: 'pass' | 'warn' | 'fail' | 'skipped'
-  agents: AgentOutcome[]
-  /** All findings on the changed files. */
-  findings: Finding[]
-  /** Inline comments, on commentable lines only. */
-  comments: ReviewComment[]
-  /** Findings on changed files that cannot carry an inline comment (summary material). */
-  unanchored: Finding[]
-  /** Model comments that pointed outside the diff. */
-  unanchoredModel: ModelComment[]
-  notes: FileNote[]
-  /** Messages for the reader: routing warnings, model fallbacks, budget cuts. */
-  messages: string[]
-  usage: Usage
-  secrets: SecretLocation[]
-  files: { path: string; kind: SourceFile['kind'] }[]
+  /** The state the previous run left in the summary: which inline comments it posted. */
+  previousState?: SummaryState
 }
 
 export async function runReviewPipeline(change: ChangeSet, personas: Persona[], options: ReviewOptions): Promise<ReviewResult> {
@@ -75,8 +53,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
   const settings = options.settings ?? DEFAULT_SETTINGS
   const enabled = applyPersonaSettings(personas, settings)
   const routed = routeAgents(enabled.personas, routeInput, { maxAgents: options.maxAgents, forced: options.forced })
-  const changedPaths = files.map((f) => f.path)
-  for (const agent of routed.agents) agent.persona = applyTargets(agent.persona, settings, changedPaths)
+  for (const agent of routed.agents) agent.persona = applyTargets(agent.persona, settings, files.map((f) => f.path))
   const messages = [...enabled.warnings, ...routed.warnings]
 
   const sources: SourceFile[] = change.files
@@ -99,14 +76,8 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     added.set(f.path, options.changedSince?.get(f.path) ?? (options.changedSince ? new Set() : addedLines(f.patch)))
   }
 
-  const anchored = anchorFindings(analysis.findings, commentable, added)
-  const { comments, unanchored } = anchored
-  /** What each inline comment was made from, to list it in the summary if it is not posted. */
-  const sourceOf = new Map<ReviewComment, Finding | ModelComment>(anchored.sources)
-
   let usage: Usage = { ...ZERO_USAGE }
-  const unanchoredModel: ModelComment[] = []
-  const modelComments: ReviewComment[] = []
+  const modelComments: { comment: ModelComment; model: string }[] = []
   const outcomes: AgentOutcome[] = []
 
   for (const agent of routed.agents) {
@@ -127,7 +98,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
           question: options.question,
           secrets: analysis.secrets,
           added,
-          commented: linesOf(comments),
+          commented: ruleCommentLines(analysis.findings, commentable, added, settings.minInlineSeverity),
           repositoryPaths: options.repositoryPaths,
           checklistIds: [...new Set(routed.agents.flatMap((a) => a.persona.checklist.map((i) => i.id)))]
         })
@@ -143,86 +114,98 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
           outcome.modelSummary = out.summary
           outcome.answer = out.answer
           outcome.model = out.model
-          placeModelComments({ out, persona: agent.persona.displayName, commentable, added, threads: comments, into: modelComments, outside: unanchoredModel, sourceOf })
+          modelComments.push(...out.comments.map((comment) => ({ comment, model: out.model })))
         }
       }
     }
     outcomes.push(outcome)
   }
 
-  // Inline comments are capped, most severe first, so a large pull request gets one or two
-  // review calls instead of dozens; what is left over is listed in the summary.
-  const ranked = [...comments, ...modelComments].sort(compareComments)
-  const limit = options.maxComments ?? Number.POSITIVE_INFINITY
-  const kept = ranked.slice(0, limit)
-  const overflow = ranked.slice(kept.length)
-  if (overflow.length) {
-    for (const c of overflow) {
-      const source = sourceOf.get(c)
-      if (source && 'ruleId' in source) unanchored.push(source)
-      else if (source) unanchoredModel.push(source)
-      unanchoredModel.push(...mergedModelComments(c))
-    }
-    messages.push(`${overflow.length} more inline comment${overflow.length === 1 ? '' : 's'} above the limit of ${limit} per run are listed with the other findings instead`)
+  // One inline comment per (file, resource), most severe first up to the cap; what is left over,
+  // or below `min-inline-severity`, is listed in the summary.
+  const inline = planInlineComments({
+    findings: analysis.findings,
+    modelComments,
+    commentable,
+    added,
+    files: new Map(change.files.map((f) => [f.path, { kind: f.kind, content: f.content }])),
+    minSeverity: settings.minInlineSeverity,
+    maxComments: options.maxComments ?? (options.settings ? settings.maxComments : undefined),
+    previous: options.previousState?.inline
+  })
+  if (inline.overflow) {
+    const limit = options.maxComments ?? settings.maxComments
+    messages.push(`${inline.overflow} more inline comment${inline.overflow === 1 ? '' : 's'} above the limit of ${limit} per run are listed with the other findings instead`)
   }
 
-  const allChecklist = outcomes.flatMap((o) => o.checklist)
-  const infraChanged = files.some((f) => f.kind !== 'other')
-  const verdict = outcomes.length === 0 ? (infraChanged ? verdictFromFindings(analysis.findings) : 'skipped') : verdictOf(allChecklist)
+  // The verdict rests on the findings of the changed files, never on which personas ran.
+  const changedPaths = new Set(change.files.map((f) => f.path))
+  const verdictInput = {
+    findings: analysis.findings,
+    changedPaths,
+    infraChanged: files.some((f) => f.kind !== 'other'),
+    unanalysedPaths: unanalysedInfraPaths(notes, files)
+  }
 
   return {
-    verdict,
+    verdict: decideVerdict(verdictInput),
+    verdictReason: verdictReason(verdictInput),
     agents: outcomes,
     findings: analysis.findings,
-    comments: kept,
-    unanchored,
-    unanchoredModel,
+    comments: inline.comments,
+    unanchored: inline.unanchored,
+    belowInline: inline.belowInline,
+    unanchoredModel: inline.modelOutside,
     notes,
     messages,
     usage,
     secrets: analysis.secrets,
-    files
+    files,
+    inlineUpdates: inline.updates,
+    inlineFixed: inline.fixed,
+    inlineState: inline.state,
+    commentSources: inline.sources
   }
 }
 
 /**
- * A finding becomes an inline comment when its line was added by the change and is commentable;
- * a suggestion spanning several lines needs every line of the span commentable.
+ * The model adds to the rules' plan, never replaces it: the rules' steps stay, the model's new
+ * steps follow them marked as the model's, and lists are merged without repeats.
  */
-export function anchorFindings(
-  findings: Finding[],
-  commentable: Map<string, Set<number>>,
-  added: Map<string, Set<number>>
-): { comments: ReviewComment[]; unanchored: Finding[]; sources: Map<ReviewComment, Finding> } {
-  const comments: ReviewComment[] = []
-  const unanchored: Finding[] = []
-  const sources = new Map<ReviewComment, Finding>()
-  for (const f of findings) {
-    const lines = commentable.get(f.path)
-    const fresh = added.get(f.path)
-    const end = f.endLine ?? f.line
-    let touched = false
-    for (let l = f.line; l <= end && !touched; l++) touched = fresh?.has(l) ?? false
-    if (!lines || !touched || !lines.has(f.line)) {
-      unanchored.push(f)
-      continue
-    }
-    let spanOk = true
-    for (let l = f.line; l <= end; l++) if (!lines.has(l)) spanOk = false
-    const comment = commentForFinding(f, spanOk)
-    comments.push(comment)
-    sources.set(comment, f)
+export function mergePlans(rules: PlanDocument, model: PlanDocument): PlanDocument {
+  const files = rules.files.map((f) => ({ ...f, changes: [...f.changes] }))
+  for (const f of model.files) {
+    const existing = files.find((x) => x.path === f.path)
+    if (existing) existing.changes = [...new Set([...existing.changes, ...f.changes])]
+    else files.push({ ...f, changes: [...f.changes] })
   }
-  return { comments, unanchored, sources }
+  const known = new Set(rules.steps.map((s) => s.title.trim().toLowerCase()))
+  const modelSteps = model.steps
+    .filter((s) => !known.has(s.title.trim().toLowerCase()))
+    .map((s) => ({ ...s, title: `${s.title} (persona review, model)` }))
+  const union = (a: string[], b: string[]) => [...new Set([...a, ...b])]
+  return {
+    title: rules.title,
+    context: union(rules.context, model.context),
+    assumptions: union(rules.assumptions, model.assumptions),
+    files,
+    steps: [...rules.steps, ...modelSteps],
+    rollback: union(rules.rollback, model.rollback),
+    verification: union(rules.verification, model.verification),
+    risks: union(rules.risks, model.risks),
+    openQuestion: model.openQuestion ?? rules.openQuestion
+  }
 }
 
-/** Per path, the lines (and spans) that carry an inline comment. */
-function linesOf(comments: ReviewComment[]): Map<string, Set<number>> {
+/** Per path, the changed lines a rule comment will sit on: the model is told not to repeat them. */
+function ruleCommentLines(findings: Finding[], commentable: Map<string, Set<number>>, added: Map<string, Set<number>>, minSeverity: Severity): Map<string, Set<number>> {
   const map = new Map<string, Set<number>>()
-  for (const c of comments) {
-    const set = map.get(c.path) ?? new Set<number>()
-    for (let l = c.startLine ?? c.line; l <= c.line; l++) set.add(l)
-    map.set(c.path, set)
+  for (const f of findings) {
+    if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[minSeverity]) continue
+    if (!commentable.get(f.path)?.has(f.line) || !added.get(f.path)?.has(f.line)) continue
+    const set = map.get(f.path) ?? new Set<number>()
+    set.add(f.line)
+    map.set(f.path, set)
   }
   return map
 }
@@ -232,15 +215,3 @@ function withContent(files: { path: string; kind: SourceFile['kind'] }[], source
   const content = new Map(sources.map((s) => [s.path, s.content]))
   return files.map((f) => ({ ...f, content: content.get(f.path) }))
 }
-
-function compareComments(a: ReviewComment, b: ReviewComment): number {
-  return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.path.localeCompare(b.path) || a.line - b.line
-}
-
-function verdictFromFindings(findings: Finding[]): 'pass' | 'warn' | 'fail' {
-  const worst = Math.max(-1, ...findings.map((f) => SEVERITY_RANK[f.severity]))
-  if (worst >= SEVERITY_RANK.high) return 'fail'
-  if (worst >= SEVERITY_RANK.low) return 'warn'
-  return 'pass'
-}
-

@@ -11,17 +11,20 @@ import { meetsFailOn } from '../config.js'
 import type { RunContext } from './event.js'
 import type { ActionIo } from './action-io.js'
 import type { ChangeSet, Persona, PersonaLoadResult } from '../types.js'
+import type { Settings } from '../settings/types.js'
+import { countedFindings } from '../checklist/verdict.js'
 import { describeError, type GitHubClient } from '../github/client.js'
 import { loadPersonaFiles } from '../github/pull-request.js'
 import { deliverReview, type DeliveryReport, type SummaryComment } from '../github/deliver.js'
-import { stateMarker } from '../render/markers.js'
+import { summaryHeader } from '../render/markers.js'
 import { loadPersonaSet } from '../agents/loader.js'
 import { readBundledPersonas } from '../agents/bundled.js'
 import { runReviewPipeline, type ReviewResult } from './pipeline.js'
-import { renderSummary, type SummaryExtras } from '../render/summary.js'
+import { MAX_SUMMARY_CHARS, renderJobSummary, renderSummary, type SummaryExtras } from '../render/summary.js'
 import { renderPlan } from '../render/plan.js'
 import { renderSarif } from '../render/sarif.js'
 import { redact, redactDeep } from '../redact.js'
+import { mdText } from '../render/escape.js'
 import { ALL_RULES } from '../rules/index.js'
 import { createAgentRunner } from '../llm/runner.js'
 import { VERSION } from '../version.js'
@@ -63,7 +66,12 @@ export interface ReviewAndDeliverOptions {
   deliverWhenSkipped: boolean
   /** The sticky summary as already looked up (`null`: none); undefined lets delivery look. */
   existingSummary?: SummaryComment | null
+  /** Repository settings (min-inline-severity, …); built-in defaults when absent. */
+  settings?: Settings
 }
+
+/** The summary's hidden state keeps at most this many inline comment fingerprints. */
+const MAX_INLINE_STATE = 300
 
 /** Runs the pipeline, writes the plan files and delivers the review and the sticky summary. */
 export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx: RunContext, o: ReviewAndDeliverOptions, io: ActionIo): Promise<Reviewed> {
@@ -82,7 +90,9 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
     maxCostUsd: config.maxCostUsd,
     maxComments: config.maxComments,
     helmRenderedDir: config.helmRenderedDir,
-    question: o.question
+    question: o.question,
+    settings: o.settings,
+    previousState: o.existingSummary?.state
   })
   if (!runner && review.agents.length) review.messages.unshift(NO_KEY_MESSAGE)
   const secrets = review.secrets
@@ -99,8 +109,13 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
   }
 
   const blobUrl = `${ctx.serverUrl}/${owner}/${repo}/blob/${headSha}`
-  const buildSummary = (extras: SummaryExtras): string =>
-    redact(renderSummary(review, { ...extras, blobUrl, headline }), secrets) + '\n' + stateMarker({ lastReviewedSha: headSha, version: VERSION })
+  const inline = Object.fromEntries(Object.entries(review.inlineState).slice(0, MAX_INLINE_STATE))
+  const state = { lastReviewedSha: headSha, version: VERSION, ...(Object.keys(inline).length ? { inline } : {}) }
+  // The hidden markers come first (line 1 and 2), so no truncation can drop them.
+  const header = summaryHeader(state)
+  // The whole comment, hidden state included, stays under 60,000 characters (GitHub allows 65,536).
+  const maxChars = Math.min(MAX_SUMMARY_CHARS, 60_000 - header.length - 200)
+  const buildSummary = (extras: SummaryExtras): string => header + '\n' + redact(renderSummary(review, { ...extras, blobUrl, headline, maxChars }), secrets)
 
   const event = config.reviewEvent === 'REQUEST_CHANGES' && review.verdict === 'fail' ? 'REQUEST_CHANGES' : 'COMMENT'
   let readOnly = false
@@ -154,7 +169,8 @@ export async function finishReview(config: Config, ctx: RunContext, pullNumber: 
 
   const summaryPath = join(process.env.RUNNER_TEMP || tmpdir(), `preflight-summary-${pullNumber}.md`)
   await writeFile(summaryPath, r.summary).catch(() => undefined)
-  const jobSummary = r.deliveryErrors.length ? `${r.summary}\n\n**Delivery problems**\n\n${r.deliveryErrors.map((e) => `- ${redact(e, secrets)}`).join('\n')}\n` : r.summary
+  const full = redact(renderJobSummary(r.summary, review), secrets)
+  const jobSummary = r.deliveryErrors.length ? `${full}\n\n**Delivery problems**\n\n${r.deliveryErrors.map((e) => `- ${redact(mdText(e), secrets)}`).join('\n')}\n` : full
   await io.summary(jobSummary).catch((e: Error) => io.warning(`Preflight: could not write the job summary: ${e.message}`))
 
   if (config.sarifPath) {
@@ -164,13 +180,15 @@ export async function finishReview(config: Config, ctx: RunContext, pullNumber: 
 
   io.setOutput('verdict', review.verdict)
   io.setOutput('agents', review.agents.map((a) => a.agent.persona.name).join(','))
-  io.setOutput('findings', review.findings.length)
+  // One definition of what counts (checklist/verdict.ts) for the verdict, the output and fail-on.
+  const counted = countedFindings(review.findings, new Set(review.files.map((f) => f.path)))
+  io.setOutput('findings', counted.length)
   io.setOutput('plan-path', r.planPaths.join(','))
   io.setOutput('summary-path', summaryPath)
   io.setOutput('cost-usd', review.usage.costUsd.toFixed(4))
-  io.info(`Preflight: verdict ${review.verdict}, ${review.findings.length} findings, ${review.comments.length} inline comment candidates, personas: ${review.agents.map((a) => a.agent.persona.name).join(', ') || 'none'}`)
+  io.info(`Preflight: verdict ${review.verdict}, ${counted.length} findings, ${review.comments.length} inline comment candidates, personas: ${review.agents.map((a) => a.agent.persona.name).join(', ') || 'none'}`)
 
-  const failing = review.findings.filter((f) => meetsFailOn(f.severity, config.failOn))
+  const failing = counted.filter((f) => meetsFailOn(f.severity, config.failOn))
   // A GitHub outage is reported (error annotations, job summary) but is not the change's fault,
   // so only fail-on decides the job's result.
   if (failing.length) io.setFailed(`Preflight: ${failing.length} finding(s) at or above fail-on '${config.failOn}'`)

@@ -7,7 +7,8 @@ import type { FileNote, Finding } from '../types.js'
 import { SEVERITY_RANK } from '../types.js'
 import type { TreeFile } from '../changes/tree.js'
 import type { Estimate } from '../cost/estimate.js'
-import { cell, sanitizeModelText } from './sanitize.js'
+import { cellCode, cellMessage, fileLink, htmlText, mdBlock, mdCode, mdMessage } from './escape.js'
+import { STATUS_ICON } from './plan.js'
 
 export interface AuditNarrative {
   /** Persona display name. */
@@ -45,11 +46,36 @@ export interface AuditReportInput {
 export const DISCLAIMER = 'Estimates use public list prices, on-demand, before discounts, taxes and free tiers, with the assumptions listed below: an order of magnitude to prioritise work, never a bill.'
 
 const money = (n: number): string => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
-const text = (s: string): string => cell(sanitizeModelText(s))
+/** Untrusted text (messages, resource names, bases) for a table cell or a line. */
+const text = (s: string): string => cellMessage(s)
 
+/** A file:line reference, linked when a blob URL is known; safe in a table cell and in prose. */
 function where(f: { path: string; line: number }, blobUrl?: string): string {
-  const label = `${f.path}:${f.line}`
-  return blobUrl ? `[\`${label}\`](${blobUrl}/${encodeURI(f.path)}#L${f.line})` : `\`${label}\``
+  return blobUrl ? fileLink(blobUrl, f.path, f.line, undefined, true) : cellCode(`${f.path}:${f.line}`)
+}
+
+const NARRATIVE_ITEM = new RegExp(`^- (${Object.values(STATUS_ICON).join('|')}) \\*\\*(pass|warn|fail|n/a|unknown)\\*\\* — (.*)$`, 'u')
+
+/**
+ * A persona's narrative as data: the rules narrative's list shape (icon, status, text) and plain
+ * numbered or bulleted lines keep their shape, and all their text is escaped; any other line is
+ * escaped prose.
+ */
+function narrative(textIn: string): string {
+  return textIn
+    .trim()
+    .split(/\r?\n/)
+    .map((line) => {
+      const m = NARRATIVE_ITEM.exec(line)
+      if (m) return `- ${m[1]} **${m[2]}** — ${mdMessage(m[3])}`
+      // Numbered and bulleted lists keep their shape; their text is escaped like the rest.
+      const numbered = /^(\d{1,3})\. (.*)$/.exec(line)
+      if (numbered) return `${numbered[1]}. ${mdMessage(numbered[2])}`
+      const bullet = /^[-*] (.*)$/.exec(line)
+      if (bullet) return `- ${mdMessage(bullet[1])}`
+      return mdBlock(line)
+    })
+    .join('\n')
 }
 
 export function isCleanAudit(input: AuditReportInput): boolean {
@@ -74,7 +100,7 @@ export function renderAuditReport(input: AuditReportInput, options: AuditReportO
   if (savings.length) {
     out.push('### Top savings', '', '| Saving / month | Cost / month | Rule | Where | What |', '|---:|---:|---|---|---|')
     for (const f of savings.slice(0, 10)) {
-      out.push(`| ${money(f.monthlySavingUsd ?? 0)} | ${f.monthlyCostUsd !== undefined ? money(f.monthlyCostUsd) : '—'} | \`${f.ruleId}\` | ${where(f, options.blobUrl)} | ${text(f.message)} |`)
+      out.push(`| ${money(f.monthlySavingUsd ?? 0)} | ${f.monthlyCostUsd !== undefined ? money(f.monthlyCostUsd) : '—'} | ${cellCode(f.ruleId)} | ${where(f, options.blobUrl)} | ${text(f.message)} |`)
     }
     if (savings.length > 10) out.push('', `…and ${savings.length - 10} more saving(s) in the findings below.`)
     out.push('', 'Savings on one resource overlap (a smaller size and a stop schedule); the total counts the largest per resource.', '')
@@ -93,11 +119,11 @@ export function renderAuditReport(input: AuditReportInput, options: AuditReportO
   if (options.narratives?.length) {
     out.push('### Personas', '')
     for (const n of options.narratives) {
-      out.push(`**${text(n.persona)}**${n.source === 'model' ? ' (model)' : ''}`, '', sanitizeModelText(n.text).trim(), '')
+      out.push(`**${text(n.persona)}**${n.source === 'model' ? ' (model)' : ''}`, '', narrative(n.text), '')
     }
   }
 
-  out.push('### Assumptions', '', ...estimate.assumptions.map((a) => `- ${a}`), '')
+  out.push('### Assumptions', '', ...estimate.assumptions.map((a) => `- ${mdMessage(a)}`), '')
 
   const skipped = input.notes.filter((n) => n.reason !== 'ignored')
   if (skipped.length) {
@@ -107,13 +133,13 @@ export function renderAuditReport(input: AuditReportInput, options: AuditReportO
 }
 
 function renderChanges(changes: AuditChanges, blobUrl?: string): string[] {
-  const out = [`### Since the last audit${changes.previousAt ? ` (${text(changes.previousAt)})` : ''}`, '']
+  const out = [`### Since the last audit${changes.previousAt ? ` (${mdMessage(changes.previousAt)})` : ''}`, '']
   if (!changes.added.length && !changes.fixed.length) return [...out, 'No new finding and nothing fixed.', '']
   out.push(`**New (${changes.added.length})**${changes.added.length ? '' : ': none'}`, '')
-  for (const f of changes.added.slice(0, 30)) out.push(`- \`${f.ruleId}\` ${where(f, blobUrl)}: ${text(f.message)}`)
+  for (const f of changes.added.slice(0, 30)) out.push(`- ${mdCode(f.ruleId)} ${where(f, blobUrl)}: ${text(f.message)}`)
   if (changes.added.length > 30) out.push(`- …and ${changes.added.length - 30} more`)
   out.push('', `**Fixed (${changes.fixed.length})**${changes.fixed.length ? '' : ': none'}`, '')
-  for (const f of changes.fixed.slice(0, 30)) out.push(`- \`${f.ruleId}\` \`${f.path}\`: ${text(f.message)}`)
+  for (const f of changes.fixed.slice(0, 30)) out.push(`- ${mdCode(f.ruleId)} ${mdCode(f.path)}: ${text(f.message)}`)
   if (changes.fixed.length > 30) out.push(`- …and ${changes.fixed.length - 30} more`)
   return [...out, '']
 }
@@ -126,11 +152,11 @@ function renderByFile(findings: Finding[], options: AuditReportOptions): string[
   const collapseAll = findings.length > 40
   for (const [path, list] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
     const saving = list.reduce((s, f) => s + (f.monthlySavingUsd ?? 0), 0)
-    const head = `\`${path}\` — ${list.length} finding(s)${saving > 0 ? `, up to ${money(saving)}/month` : ''}`
+    const head = `${mdCode(path)} — ${list.length} finding(s)${saving > 0 ? `, up to ${money(saving)}/month` : ''}`
     const rows = [...list]
       .sort((a, b) => a.line - b.line || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])
-      .map((f) => `- ${where(f, options.blobUrl)} **${f.severity}** \`${f.ruleId}\`: ${text(f.message)}${f.monthlySavingUsd ? ` _(saves ${money(f.monthlySavingUsd)}/month)_` : ''}`)
-    if (collapseAll || list.length > limit) out.push(`<details><summary>${head}</summary>`, '', ...rows, '', '</details>', '')
+          .map((f) => `- ${where(f, options.blobUrl)} **${f.severity}** ${mdCode(f.ruleId)}: ${text(f.message)}${f.monthlySavingUsd ? ` _(saves ${money(f.monthlySavingUsd)}/month)_` : ''}`)
+    if (collapseAll || list.length > limit) out.push(`<details><summary>${htmlText(`${path} — ${list.length} finding(s)${saving > 0 ? `, up to ${money(saving)}/month` : ''}`)}</summary>`, '', ...rows, '', '</details>', '')
     else out.push(`**${head}**`, '', ...rows, '')
   }
   return out

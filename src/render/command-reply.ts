@@ -1,14 +1,12 @@
 /**
  * The replies of the `/agent` command in the pull request conversation: the persona's answer,
- * the persona list, "did you mean", the refusal and the failure note. The reviewer's text is
- * quoted as data (no @mentions, no HTML comments, no raw HTML blocks) and every reply is passed
- * through the redactor, so neither a marker nor a secret can be smuggled through it.
+ * the persona list, "did you mean", the refusal and the failure note. The reviewer's text, the
+ * model's and the persona files' are escaped by render/escape.ts (no @mentions, no HTML, no
+ * comment markers), and every reply is passed through the redactor.
  */
-import type { Persona } from '../types.js'
-import type { AgentOutcome } from '../modes/pipeline.js'
-import { stripMarkers } from './markers.js'
+import type { AgentOutcome, Persona } from '../types.js'
 import { checklistTable, renderPlan } from './plan.js'
-import { cell, sanitizeModelText } from './sanitize.js'
+import { cellCode, cellMessage, cellText, mdBlock, mdCode, mdText } from './escape.js'
 import { redact, type Secrets } from '../redact.js'
 
 const VERDICT_ICON = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '⏭️' } as const
@@ -17,17 +15,12 @@ const MAX_QUOTED_CHARS = 1500
 const MAX_TRIGGERS_SHOWN = 6
 const MAX_ERROR_CHARS = 400
 
-/** Untrusted text made inert for Markdown: no hidden comments, no mentions, no HTML blocks. */
-export function inert(text: string): string {
-  return sanitizeModelText(stripMarkers(text))
-}
-
-/** The command as a Markdown quote: `> /agent sre` and the question's lines. */
+/** The command as a Markdown quote: `> /agent sre` and the question's lines, escaped. */
 export function quoteCommand(name: string, question?: string): string {
-  const q = question ? inert(question).trim() : ''
+  const q = question ? question.trim() : ''
   const shown = q.length > MAX_QUOTED_CHARS ? `${q.slice(0, MAX_QUOTED_CHARS)} …` : q
   const text = shown ? `/agent ${name} ${shown}` : `/agent ${name}`
-  return text
+  return mdBlock(text)
     .split('\n')
     .map((l) => `> ${l}`.trimEnd())
     .join('\n')
@@ -57,7 +50,7 @@ export function personaTable(personas: readonly Persona[]): string[] {
     '|---|---|---|---|',
     ...personas.map(
       (p) =>
-        `| \`${p.name}\` | ${p.aliases.map((a) => `\`${a}\``).join(', ') || '—'} | ${cell(inert(firstSentence(p.description)))} | ${cell(inert(triggersOf(p)))} |`
+        `| ${cellCode(p.name)} | ${p.aliases.map((a) => cellCode(a)).join(', ') || '—'} | ${cellText(firstSentence(p.description))} | ${cellMessage(triggersOf(p))} |`
     )
   ]
 }
@@ -70,11 +63,10 @@ export function renderHelpReply(personas: readonly Persona[]): string {
 
 /** For a name that matches no persona: the closest one, when there is one, and the full list. */
 export function renderUnknownReply(token: string, personas: readonly Persona[], suggestion?: { name: string; matched: string }): string {
-  const shown = token.replace(/`/g, '')
-  const out = [`### 🛫 Preflight: no persona called \`${shown}\``, '']
+  const out = [`### 🛫 Preflight: no persona called ${mdCode(token)}`, '']
   if (suggestion) {
-    const via = suggestion.matched === suggestion.name ? '' : ` (\`${suggestion.name}\`)`
-    out.push(`Did you mean \`${suggestion.matched}\`${via}? Run \`/agent ${suggestion.matched}\`.`, '')
+    const via = suggestion.matched === suggestion.name ? '' : ` (${mdCode(suggestion.name)})`
+    out.push(`Did you mean ${mdCode(suggestion.matched)}${via}? Run ${mdCode(`/agent ${suggestion.matched}`)}.`, '')
   }
   out.push(USAGE, '', ...personaTable(personas), '')
   return out.join('\n')
@@ -85,18 +77,18 @@ export function renderRefusalReply(repoFullName: string): string {
   return [
     '### 🛫 Preflight',
     '',
-    `Thanks for asking! \`/agent\` runs a paid model review, so only people with write access to \`${repoFullName}\` (and users listed in the workflow's \`allowed-users\`) can start it. A maintainer can run it for you.`,
+    `Thanks for asking! \`/agent\` runs a paid model review, so only people with write access to ${mdCode(repoFullName)} (and users listed in the workflow's \`allowed-users\`) can start it. A maintainer can run it for you.`,
     ''
   ].join('\n')
 }
 
 /** What failed, in one line: no stack trace, secrets masked. */
 export function renderFailureReply(name: string | undefined, message: string, secrets: Secrets = []): string {
-  const what = name ? `\`/agent ${name}\`` : '`/agent`'
-  const line = inert(message.split('\n')[0] ?? '').trim()
+  const what = name ? mdCode(`/agent ${name}`) : '`/agent`'
+  const line = (message.split('\n')[0] ?? '').trim()
   const short = line.length > MAX_ERROR_CHARS ? `${line.slice(0, MAX_ERROR_CHARS)}…` : line
   return redact(
-    ['### 🛫 Preflight: the command failed', '', `${what} could not finish: ${short || 'unknown error'}.`, '', 'The workflow run\'s log has the details.', ''].join('\n'),
+    ['### 🛫 Preflight: the command failed', '', `${what} could not finish: ${short ? mdText(short) : 'unknown error'}.`, '', 'The workflow run\'s log has the details.', ''].join('\n'),
     secrets
   )
 }
@@ -126,14 +118,14 @@ const UNUSED_NOTE = {
 export function renderAnswerReply(r: AnswerReplyInput): string {
   const persona = r.outcome.agent.persona
   const out: string[] = [quoteCommand(r.name, r.question), '']
-  out.push(`### 🛫 ${inert(persona.displayName)} (\`${persona.name}\`) — ${VERDICT_ICON[r.verdict]} ${r.verdict}`, '')
+  out.push(`### 🛫 ${mdText(persona.displayName)} (${mdCode(persona.name)}) — ${VERDICT_ICON[r.verdict]} ${r.verdict}`, '')
   if (r.modelUnused) out.push(`> ${UNUSED_NOTE[r.modelUnused]}`, '')
-  if (r.outcome.answer) out.push('**Answer**', '', sanitizeModelText(r.outcome.answer), '')
+  if (r.outcome.answer) out.push('**Answer**', '', mdBlock(r.outcome.answer), '')
   else if (r.question && r.modelUnused) out.push('_The question needs the model to be answered; the checklist below is what the rules can tell._', '')
-  if (r.outcome.modelSummary) out.push(sanitizeModelText(r.outcome.modelSummary), '')
+  if (r.outcome.modelSummary) out.push(mdBlock(r.outcome.modelSummary), '')
   out.push('**Checklist**', '', ...checklistTable(r.outcome.checklist), '')
   out.push('<details><summary>Plan</summary>', '', renderPlan(r.outcome.plan, r.outcome.checklist), '</details>', '')
-  const notes = r.messages.map((m) => sanitizeModelText(m))
+  const notes = r.messages.map((m) => mdText(m))
   if (notes.length) out.push('**Notes**', '', ...notes.map((m) => `- ${m}`), '')
   const footer: string[] = []
   if (r.inline) {
@@ -142,9 +134,10 @@ export function renderAnswerReply(r: AnswerReplyInput): string {
     if (r.inline.failed) parts.push(`${r.inline.failed} not anchorable (listed in the summary)`)
     footer.push(`${parts.join(', ')}; the summary comment is updated.`)
   }
-  if (r.planPath) footer.push(`Plan written to \`${r.planPath}\`.`)
-  if (r.outcome.model) footer.push(`Model: \`${r.outcome.model.replace(/`/g, '')}\`.`)
+  if (r.planPath) footer.push(`Plan written to ${mdCode(r.planPath)}.`)
+  if (r.outcome.model) footer.push(`Model: ${mdCode(r.outcome.model)}.`)
+  // `<sub>` inside a paragraph is inline HTML: its content is still Markdown, escaped as such.
   if (footer.length) out.push(`<sub>${footer.join(' ')}</sub>`, '')
-  if (r.deliveryProblems.length) out.push('**Delivery problems**', '', ...r.deliveryProblems.map((p) => `- ${inert(p.split('\n')[0])}`), '')
+  if (r.deliveryProblems.length) out.push('**Delivery problems**', '', ...r.deliveryProblems.map((p) => `- ${mdText(p.split('\n')[0])}`), '')
   return redact(out.join('\n'), r.secrets)
 }

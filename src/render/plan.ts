@@ -6,7 +6,7 @@
 import type { ChangeSet, ChecklistResult, FileKind, Finding, Persona } from '../types.js'
 import { SEVERITY_RANK } from '../types.js'
 import type { PlanDocument, PlanStep } from './plan-types.js'
-import { cell, sanitizeModelText } from './sanitize.js'
+import { cellMessage, cellText, mdCode, mdMessage } from './escape.js'
 
 const STATUS_ICON: Record<ChecklistResult['status'], string> = { pass: '✅', warn: '⚠️', fail: '❌', 'n/a': '➖', unknown: '❔' }
 export { STATUS_ICON }
@@ -124,14 +124,18 @@ function summarizeStatuses(items: ChecklistResult[]): string {
   return [...counts].map(([s, n]) => `${n} ${s}`).join(', ') || 'no items'
 }
 
-/** Markdown for the plan document (written to `plan-path` and shown collapsed in the summary). */
+/**
+ * Markdown for the plan document (written to `plan-path` and into the job summary). Its text is
+ * built from rules (names from the PR inside backticks) or written by the model: all of it is
+ * escaped as a finding message, one line per entry.
+ */
 export function renderPlan(plan: PlanDocument, checklist: ChecklistResult[]): string {
-  const t = (s: string): string => sanitizeModelText(s)
+  const t = (s: string): string => mdMessage(s)
   const out: string[] = [`# ${t(plan.title)}`, '']
   out.push('## Context and assumptions', '', ...plan.context.map((c) => `- ${t(c)}`), ...plan.assumptions.map((a) => `- Assumption: ${t(a)}`), '')
   out.push('## Files to change', '')
   if (plan.files.length === 0) out.push('Nothing to change: no finding in this persona\'s categories.', '')
-  for (const f of plan.files) out.push(`- \`${f.path}\``, ...f.changes.map((c) => `  - ${t(c)}`))
+  for (const f of plan.files) out.push(`- ${mdCode(f.path)}`, ...f.changes.map((c) => `  - ${t(c)}`))
   if (plan.files.length) out.push('')
   out.push('## Steps', '')
   if (plan.steps.length === 0) out.push('No remediation steps.', '')
@@ -150,6 +154,6 @@ export function checklistTable(items: ChecklistResult[]): string[] {
   return [
     '| | Item | Categories | Status | Evidence |',
     '|---|---|---|---|---|',
-    ...items.map((i) => `| ${STATUS_ICON[i.status]} | ${cell(i.question)} | ${i.categories.join(', ')} | ${i.status} | ${cell(i.evidence.slice(0, 3).join('; '))} |`)
+    ...items.map((i) => `| ${STATUS_ICON[i.status]} | ${cellText(i.question)} | ${cellText(i.categories.join(', '))} | ${i.status} | ${cellMessage(i.evidence.slice(0, 3).join('; '))} |`)
   ]
 }

@@ -1,21 +1,20 @@
 /** Plain reports for the CLI: scan as Markdown, review as the JSON contract of DESIGN.md. */
-import type { FileNote, Finding } from '../types.js'
+import type { FileNote, Finding, ReviewResult } from '../types.js'
 import type { TreeFile } from '../changes/tree.js'
-import type { ReviewResult } from '../modes/pipeline.js'
 import { SEVERITY_ICON } from './comment.js'
+import { cellCode, cellMessage, mdCode, mdText } from './escape.js'
 import { countBySeverity } from './summary.js'
-import { cell } from './sanitize.js'
 
 export function renderScanMarkdown(findings: Finding[], files: TreeFile[], notes: FileNote[]): string {
   const out = [`# Preflight scan`, '', `${files.length} files, findings: ${countBySeverity(findings)}`, '']
   const byPath = new Map<string, Finding[]>()
   for (const f of findings) byPath.set(f.path, [...(byPath.get(f.path) ?? []), f])
   for (const [path, list] of byPath) {
-    out.push(`## \`${path}\``, '', '| | Line | Rule | Message | Fix |', '|---|---|---|---|---|')
-    for (const f of list) out.push(`| ${SEVERITY_ICON[f.severity]} ${f.severity} | ${f.line} | \`${f.ruleId}\` | ${cell(f.message)} | ${cell(f.remediation ?? '')} |`)
+    out.push(`## ${mdCode(path)}`, '', '| | Line | Rule | Message | Fix |', '|---|---|---|---|---|')
+    for (const f of list) out.push(`| ${SEVERITY_ICON[f.severity]} ${f.severity} | ${f.line} | ${cellCode(f.ruleId)} | ${cellMessage(f.message)} | ${cellMessage(f.remediation ?? '')} |`)
     out.push('')
   }
-  if (notes.length) out.push('## Notes', '', ...notes.map((n) => `- \`${n.path}\` — ${n.reason}: ${cell(n.message)}`), '')
+  if (notes.length) out.push('## Notes', '', ...notes.map((n) => `- ${mdCode(n.path)} — ${n.reason}: ${mdText(n.message)}`), '')
   return out.join('\n')
 }
 

@@ -1,6 +1,6 @@
 /** docs/rules.md, generated from the rule metadata so the catalogue cannot drift from the code. */
 import type { FileKind, RuleMeta } from '../types.js'
-import { cell } from './sanitize.js'
+import { cellCode, cellMessage, mdCode, mdMessage } from './escape.js'
 
 const KIND_TITLE: Record<FileKind | 'any', string> = {
   terraform: 'Terraform / OpenTofu',
@@ -32,12 +32,12 @@ export function renderRulesDoc(rules: RuleMeta[]): string {
     for (const r of list) {
       const refs = Object.entries(r.refs ?? {})
         .filter(([, v]) => v)
-        .map(([tool, id]) => `${tool}: \`${id}\``)
+        .map(([tool, id]) => `${tool}: ${[id].flat().map((x) => cellCode(String(x))).join(', ')}`)
         .join('<br>')
-      out.push(`| \`${r.id}\` | ${r.category} | ${r.severity} | ${cell(r.title)}: ${cell(r.description)} | ${refs || '—'} |`)
+      out.push(`| ${cellCode(r.id)} | ${r.category} | ${r.severity} | ${cellMessage(r.title)}: ${cellMessage(r.description)} | ${refs || '—'} |`)
     }
     out.push('')
-    for (const r of list) out.push(`### \`${r.id}\``, '', `${r.title}. ${r.description}`, '', `**Fix:** ${r.remediation}`, '')
+    for (const r of list) out.push(`### ${mdCode(r.id)}`, '', `${mdMessage(r.title)}. ${mdMessage(r.description)}`, '', `**Fix:** ${mdMessage(r.remediation)}`, '')
   }
   return out.join('\n')
 }

@@ -1,4 +1,5 @@
 /** SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`). */
+import { mdCode, mdMessage } from './escape.js'
 import type { Finding, RuleMeta, Severity } from '../types.js'
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' }
@@ -35,7 +36,7 @@ export function renderSarif(findings: Finding[], options: SarifOptions): object 
                 name: id.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')),
                 shortDescription: { text: r?.title ?? id },
                 fullDescription: { text: r?.description ?? r?.title ?? id },
-                help: { text: r?.remediation ?? '', markdown: r ? `**${r.title}**\n\n${r.description}\n\n**Fix:** ${r.remediation}` : id },
+                help: { text: r?.remediation ?? '', markdown: r ? `**${mdMessage(r.title)}**\n\n${mdMessage(r.description)}\n\n**Fix:** ${mdMessage(r.remediation)}` : mdCode(id) },
                 defaultConfiguration: { level: LEVEL[severity] },
                 properties: { tags: [r?.category ?? 'security', r?.kind ?? 'any'], 'security-severity': SECURITY_SEVERITY[severity] }
               }

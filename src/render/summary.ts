@@ -1,15 +1,27 @@
 /**
  * The summary: the sticky PR comment, the job summary and `preflight review --format markdown`
- * all render from here. Secrets are masked by the caller through `redact` on the final text.
+ * all render from here. Short and stable: verdict and why, "Fix first", the model's summary,
+ * one checklist merged across personas, the rest collapsed, the first plan steps. Every section
+ * has a character budget and is a closed block (tables, `<details>`), so cutting whole sections
+ * keeps the Markdown valid; the same result always renders the same text. Secrets are masked by
+ * the caller through `redact`; the hidden markers go first (`summaryHeader` in markers.ts).
  */
-import type { Finding, ReviewComment, Severity } from '../types.js'
-import { SEVERITIES } from '../types.js'
-import type { ReviewResult } from '../modes/pipeline.js'
-import { checklistTable, renderPlan } from './plan.js'
-import { SEVERITY_ICON } from './comment.js'
-import { cell, sanitizeModelText } from './sanitize.js'
+import type { ChecklistResult, Finding, ReviewComment, ReviewResult, Severity } from '../types.js'
+import { SEVERITIES, SEVERITY_RANK } from '../types.js'
+import type { ModelComment } from '../llm/types.js'
+import { countedFindings } from '../checklist/verdict.js'
+import { STATUS_ICON, renderPlan } from './plan.js'
+import { SEVERITY_ICON, ruleLink } from './comment.js'
+import { cellCode, cellMessage, cellText, clip, fileLink, htmlText, mdBlock, mdCode, mdMessage, mdText } from './escape.js'
 
 const VERDICT_ICON = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '⏭️' } as const
+
+/** Never more than this in the sticky comment (GitHub's limit is 65,536), hidden state excluded. */
+export const MAX_SUMMARY_CHARS = 52_000
+/** Character budgets of the sections, so a typical pull request stays well under 12,000. */
+const BUDGET = { fixFirst: 1_500, model: 2_000, answer: 3_000, checklist: 4_000, rest: 5_000, notes: 1_500, messages: 1_500, plan: 1_500 }
+/** Untrusted strings are cut to these lengths before escaping. */
+const CLIP = { message: 300, path: 200, evidence: 200, question: 200 }
 
 export interface SummaryExtras {
   /** Inline comments GitHub refused; they are listed here instead. */
@@ -18,87 +30,247 @@ export interface SummaryExtras {
   duplicateComments?: number
   /** Link base for evidence: `https://github.com/o/r/blob/<sha>`. */
   blobUrl?: string
+  /** Link to this run's job summary, where the full plan is. */
+  jobSummaryUrl?: string
   /** The run is read-only (fork PR): results are in annotations and here. */
   readOnly?: boolean
   /** A note at the top, e.g. "incremental review since abc1234". */
   headline?: string
+  /** Overrides MAX_SUMMARY_CHARS (tests, other hosts). */
+  maxChars?: number
 }
 
-export function countBySeverity(findings: Finding[]): string {
+export function countBySeverity(findings: readonly Finding[]): string {
   const counts = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as [Severity, number]).filter(([, n]) => n > 0)
   return counts.length ? counts.map(([s, n]) => `${n} ${s}`).join(', ') : 'none'
 }
 
+/** Most severe first, then by place: the one order every list of findings uses. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+    a.line - b.line ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  )
+}
+
+interface Section {
+  lines: string[]
+  /** Lower is dropped first when the whole does not fit. */
+  priority: number
+}
+
 export function renderSummary(result: ReviewResult, extras: SummaryExtras = {}): string {
-  const out: string[] = []
-  out.push(`## 🛫 Preflight — ${VERDICT_ICON[result.verdict]} ${result.verdict}`, '')
+  const sections: Section[] = []
+  const counted = countedFindings(result.findings).sort(compareFindings)
+  const where = (path: string, line: number, inCell = false): string =>
+    extras.blobUrl ? fileLink(extras.blobUrl, clip(path, CLIP.path), line, undefined, inCell) : (inCell ? cellCode : mdCode)(`${clip(path, CLIP.path)}:${line}`)
+
+  // Verdict, why, counts: never dropped.
+  const head = [`## 🛫 Preflight — ${VERDICT_ICON[result.verdict]} ${result.verdict}`, '', `**${mdText(capitalise(result.verdictReason))}.**`, '']
+  const info = result.findings.filter((f) => f.severity === 'info' && !f.suppressed).length
+  const suppressed = result.findings.filter((f) => f.suppressed).length
   const cost = result.usage.costUsd > 0 || result.usage.inputTokens > 0
     ? `model cost ≈ $${result.usage.costUsd.toFixed(4)} (${result.usage.inputTokens} in / ${result.usage.outputTokens} out tokens, ${result.usage.cacheReadTokens} cached)`
     : 'deterministic review (no model)'
-  out.push(`**Findings on changed files:** ${countBySeverity(result.findings)} · **Personas:** ${result.agents.map((a) => a.agent.persona.name).join(', ') || 'none'} · ${cost}`)
-  if (extras.headline) out.push('', `> ${extras.headline}`)
-  if (extras.readOnly) out.push('', '> This run had a read-only token (e.g. a pull request from a fork): results are in the job summary and annotations only.')
+  const extra = [info ? `${info} info` : '', suppressed ? `${suppressed} suppressed` : ''].filter(Boolean).join(', ')
+  head.push(`Findings: ${countBySeverity(counted)}${extra ? ` (not counted: ${extra})` : ''} · Personas: ${result.agents.map((a) => mdText(a.agent.persona.name)).join(', ') || 'none'} · ${cost}`)
   if (extras.postedComments !== undefined) {
     // Only totals that stay the same on a re-run, so an unchanged pull request costs no write.
     const onDiff = extras.postedComments + (extras.duplicateComments ?? 0)
-    out.push('', `Inline comments on the diff: ${onDiff}${extras.failedComments?.length ? `; ${extras.failedComments.length} could not be anchored (listed below)` : ''}.`)
+    head.push('', `Inline comments on the diff: ${onDiff}${extras.failedComments?.length ? `; ${extras.failedComments.length} could not be anchored (listed below)` : ''}.`)
   }
-  out.push('')
+  if (extras.headline) head.push('', `> ${mdText(extras.headline)}`)
+  if (extras.readOnly) head.push('', '> This run had a read-only token (e.g. a pull request from a fork): results are in the job summary and annotations only.')
+  sections.push({ lines: head, priority: 100 })
 
-  if (result.agents.length === 0) {
-    out.push(result.verdict === 'skipped' ? 'No infrastructure file changed: nothing for the personas to review.' : 'No persona matched this change.', '')
-  } else {
-    out.push('### Personas', '')
-    for (const a of result.agents) out.push(`- **${a.agent.persona.displayName}** (\`${a.agent.persona.name}\`) — ${sanitizeModelText(a.agent.reason)}`)
-    out.push('')
-  }
-
-  for (const a of result.agents) {
-    out.push(`### Checklist — ${a.agent.persona.displayName}`, '')
-    if (a.answer) out.push('**Answer**', '', sanitizeModelText(a.answer), '')
-    if (a.modelSummary) out.push(sanitizeModelText(a.modelSummary), '')
-    out.push(...checklistTable(linkEvidence(a.checklist, extras.blobUrl)), '')
+  if (counted.length) {
+    const items = counted.slice(0, 3).map((f, i) => `${i + 1}. ${SEVERITY_ICON[f.severity]} **${f.severity}** ${mdMessage(clip(f.message, CLIP.message))} — ${where(f.path, f.line)} (${ruleLink(f)})`)
+    sections.push({ lines: ['### Fix first', '', ...fitLines(items, BUDGET.fixFirst)], priority: 90 })
   }
 
-  const unanchored = [...result.unanchored]
-  const failed = extras.failedComments ?? []
-  if (unanchored.length || failed.length || result.unanchoredModel.length) {
-    const n = unanchored.length + failed.length + result.unanchoredModel.length
-    out.push(`<details><summary>Findings not on lines this change touched, or not commentable (${n})</summary>`, '')
-    out.push('| | Rule | Where | Message |', '|---|---|---|---|')
-    for (const f of unanchored.slice(0, 100)) out.push(`| ${SEVERITY_ICON[f.severity]} | \`${f.ruleId}\` | ${where(f.path, f.line, extras.blobUrl)} | ${cell(f.message)} |`)
-    for (const c of failed.slice(0, 50)) out.push(`| ${SEVERITY_ICON[c.severity]} | comment | ${where(c.path, c.line, extras.blobUrl)} | ${cell(firstLine(c.body))} |`)
-    for (const c of result.unanchoredModel.slice(0, 50)) out.push(`| ${SEVERITY_ICON[c.severity]} | persona | ${where(c.path, c.line, extras.blobUrl)} | ${cell(sanitizeModelText(c.body))} |`)
-    if (unanchored.length > 100) out.push('', `… and ${unanchored.length - 100} more.`)
-    out.push('', '</details>', '')
+  const modelSummaries = result.agents.filter((a) => a.modelSummary?.trim())
+  if (modelSummaries.length) {
+    const lines = ['### Persona review (model)', '']
+    const seen = new Set<string>()
+    for (const a of modelSummaries) {
+      const text = (a.modelSummary as string).trim()
+      if (seen.has(text)) continue
+      seen.add(text)
+      lines.push(`**${mdText(a.agent.persona.displayName)}:** ${mdBlock(clip(text, BUDGET.model / 2))}`, '')
+    }
+    sections.push({ lines: fitLines(lines, BUDGET.model), priority: 70 })
+  }
+  const answers = result.agents.filter((a) => a.answer?.trim())
+  if (answers.length) {
+    const lines = answers.flatMap((a) => [`**Answer** (${mdText(a.agent.persona.displayName)})`, '', mdBlock(clip((a.answer as string).trim(), BUDGET.answer)), ''])
+    sections.push({ lines, priority: 80 })
+  }
+
+  const checklist = mergedChecklist(result.agents.map((a) => ({ persona: a.agent.persona.displayName, items: a.checklist })))
+  if (checklist.length) {
+    sections.push({ lines: ['### Checklist', '', ...boundedTable(['', 'Question', 'Asked by', 'Evidence'], checklist, BUDGET.checklist)], priority: 60 })
+  }
+
+  const rest = restRows(result, extras.failedComments ?? [], (p, l) => where(p, l, true))
+  if (rest.rows.length) {
+    sections.push({
+      lines: [
+        `<details><summary>${htmlText(`Not posted inline (${rest.rows.length}): outside the changed lines, below the inline severity threshold, or over the comment limit`)}</summary>`,
+        '',
+        ...boundedTable(['', 'Rule', 'Where', 'Message'], rest.rows, BUDGET.rest),
+        '',
+        '</details>'
+      ],
+      priority: 50
+    })
   }
 
   if (result.notes.length) {
-    out.push(`<details><summary>Files skipped or not fully analyzed (${result.notes.length})</summary>`, '')
-    for (const n of result.notes.slice(0, 100)) out.push(`- \`${n.path}\` — ${n.reason}: ${cell(n.message)}`)
-    out.push('', '</details>', '')
+    const notes = [...result.notes].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((n) => `- ${mdCode(clip(n.path, CLIP.path))} — ${n.reason}: ${mdText(clip(n.message, CLIP.message))}`)
+    sections.push({
+      lines: [`<details><summary>Files skipped or not fully analysed (${result.notes.length})</summary>`, '', ...fitLines(notes, BUDGET.notes), '', '</details>'],
+      priority: 40
+    })
   }
   if (result.messages.length) {
-    out.push('**Notes**', '', ...result.messages.map((m) => `- ${sanitizeModelText(m)}`), '')
+    sections.push({ lines: ['**Notes**', '', ...fitLines(result.messages.map((m) => `- ${mdText(clip(m, CLIP.message))}`), BUDGET.messages)], priority: 45 })
   }
+
+  const steps = mergedSteps(result)
+  if (steps.length) {
+    const shown = steps.slice(0, 3).map((s, i) => `${i + 1}. **${mdMessage(clip(s.title, CLIP.message))}** — ${mdMessage(clip(s.detail, CLIP.message))}`)
+    const whereFull = extras.jobSummaryUrl ? `[the run's job summary](${extras.jobSummaryUrl})` : 'the job summary'
+    sections.push({
+      lines: ['### Plan', '', ...fitLines(shown, BUDGET.plan), '', `${steps.length > 3 ? `${steps.length - 3} more step${steps.length - 3 === 1 ? '' : 's'}, the` : 'The'} rollback and the verification are in ${whereFull} and the plan file.`],
+      priority: 55
+    })
+  }
+
+  return assemble(sections, extras.maxChars ?? MAX_SUMMARY_CHARS)
+}
+
+/** Joins the sections in order, dropping the lowest-priority ones until the whole fits. */
+function assemble(sections: Section[], maxChars: number): string {
+  const render = (list: Section[]) => list.map((s) => s.lines.join('\n')).join('\n\n') + '\n'
+  let kept = [...sections]
+  let out = render(kept)
+  const note = '_Shortened to fit in one comment: the job summary has the rest._'
+  while (out.length > maxChars && kept.length > 1) {
+    const lowest = kept.reduce((m, s) => (s.priority < m.priority ? s : m))
+    kept = kept.filter((s) => s !== lowest)
+    out = render([...kept, { lines: [note], priority: 0 }])
+  }
+  // The head alone is over budget only with absurd input: cut it at a line boundary.
+  if (out.length > maxChars) out = out.slice(0, out.lastIndexOf('\n', maxChars - note.length - 2)) + `\n\n${note}\n`
+  return out
+}
+
+/** Lines that fit in `maxChars`, and a last line saying how many were left out. */
+function fitLines(lines: string[], maxChars: number): string[] {
+  const out: string[] = []
+  let used = 0
+  for (const [i, l] of lines.entries()) {
+    if (used + l.length + 1 > maxChars && out.length) {
+      out.push(`- … and ${lines.length - i} more in the job summary`)
+      break
+    }
+    out.push(l)
+    used += l.length + 1
+  }
+  return out
+}
+
+/** A GFM table of rows (cells already escaped for a cell) that fits in `maxChars`. */
+function boundedTable(header: string[], rows: string[][], maxChars: number): string[] {
+  const out = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`]
+  let used = out.join('\n').length
+  let shown = 0
+  for (const r of rows) {
+    const line = `| ${r.join(' | ')} |`
+    if (used + line.length + 1 > maxChars && shown > 0) break
+    out.push(line)
+    used += line.length + 1
+    shown++
+  }
+  if (shown < rows.length) out.push('', `… and ${rows.length - shown} more in the job summary.`)
+  return out
+}
+
+const STATUS_ORDER: Record<ChecklistResult['status'], number> = { fail: 0, warn: 1, unknown: 2, pass: 3, 'n/a': 4 }
+
+/** One row per question, whichever personas ask it (worst status wins), failing rows first. */
+export function mergedChecklist(perPersona: { persona: string; items: ChecklistResult[] }[]): string[][] {
+  const rows = new Map<string, { item: ChecklistResult; askedBy: string[]; order: number }>()
+  let order = 0
+  for (const p of perPersona) {
+    for (const item of p.items) {
+      const key = item.question.trim().toLowerCase().replace(/\s+/g, ' ')
+      const row = rows.get(key)
+      if (!row) rows.set(key, { item, askedBy: [p.persona], order: order++ })
+      else {
+        if (!row.askedBy.includes(p.persona)) row.askedBy.push(p.persona)
+        if (STATUS_ORDER[item.status] < STATUS_ORDER[row.item.status]) row.item = { ...item, evidence: [...item.evidence] }
+      }
+    }
+  }
+  return [...rows.values()]
+    .sort((a, b) => STATUS_ORDER[a.item.status] - STATUS_ORDER[b.item.status] || a.order - b.order)
+    .map(({ item, askedBy }) => [
+      `${STATUS_ICON[item.status]} ${item.status}`,
+      cellText(clip(item.question, CLIP.question)),
+      cellText(askedBy.join(', ')),
+      cellMessage(clip(item.evidence.slice(0, 2).join('; '), CLIP.evidence))
+    ])
+}
+
+/** The rows of the collapsed list: findings not posted inline, refused comments, model remarks. */
+function restRows(result: ReviewResult, failed: ReviewComment[], where: (path: string, line: number) => string): { rows: string[][] } {
+  const findings: Finding[] = [...countedFindings(result.unanchored), ...countedFindings(result.belowInline)]
+  const model: ModelComment[] = [...result.unanchoredModel]
+  for (const c of failed) {
+    const source = result.commentSources[c.fingerprint]
+    if (source) {
+      findings.push(...source.findings)
+      model.push(...source.model)
+    }
+  }
+  const seen = new Set<Finding>()
+  const rows = findings
+    .filter((f) => (seen.has(f) ? false : (seen.add(f), true)))
+    .sort(compareFindings)
+    .map((f) => [`${SEVERITY_ICON[f.severity]} ${f.severity}`, ruleLink(f, true), where(f.path, f.line), cellMessage(clip(f.message, CLIP.message))])
+  const modelRows = [...model]
+    .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.line - b.line || (a.body < b.body ? -1 : 1))
+    .map((c) => [`${SEVERITY_ICON[c.severity]} ${c.severity}`, 'persona (model)', where(c.path, c.line), cellText(clip(c.body, CLIP.message))])
+  return { rows: [...rows, ...modelRows] }
+}
+
+/** Plan steps of every persona, each once, in persona order. */
+function mergedSteps(result: ReviewResult): { title: string; detail: string }[] {
+  const seen = new Set<string>()
+  const out: { title: string; detail: string }[] = []
   for (const a of result.agents) {
-    out.push(`<details><summary>Plan — ${a.agent.persona.displayName}</summary>`, '', renderPlan(a.plan, a.checklist), '</details>', '')
+    for (const s of a.plan.steps) {
+      if (seen.has(s.title)) continue
+      seen.add(s.title)
+      out.push(s)
+    }
   }
-  return out.join('\n')
+  return out
 }
 
-function firstLine(body: string): string {
-  return body.split('\n')[0].replace(/^\S+\s+/, '')
+function capitalise(s: string): string {
+  return s ? s[0].toUpperCase() + s.slice(1) : s
 }
 
-function where(path: string, line: number, blobUrl?: string): string {
-  return blobUrl ? `[${path}:${line}](${blobUrl}/${encodeURI(path)}#L${line})` : `\`${path}:${line}\``
-}
-
-function linkEvidence<T extends { evidence: string[] }>(items: T[], blobUrl?: string): T[] {
-  if (!blobUrl) return items
-  return items.map((i) => ({
-    ...i,
-    evidence: i.evidence.map((e) => e.replace(/ at (\S+):(\d+)/, (_m, p: string, l: string) => ` at [${p}:${l}](${blobUrl}/${encodeURI(p)}#L${l})`))
-  }))
+/**
+ * The job summary: the summary, then every persona's full plan (the sticky comment shows only
+ * the first steps). Its own budget is GitHub's 1 MiB step-summary limit, far above this.
+ */
+export function renderJobSummary(summary: string, result: ReviewResult): string {
+  const plans = result.agents.map((a) => `<details><summary>${htmlText(`Plan — ${a.agent.persona.displayName}`)}</summary>\n\n${renderPlan(a.plan, a.checklist)}\n</details>`)
+  return [summary.trimEnd(), ...plans].join('\n\n') + '\n'
 }

@@ -156,7 +156,10 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
   const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, restFiles, threads, analyzeGroupFiles) : undefined
   // Large files meanwhile, one budgeted worker each.
   for (let i = 0; i < files.length; i++) {
-    if (worker !== undefined && isLarge(files[i])) results[i] = await analyzeInWorker(worker, files[i], budgetMs)
+    if (worker === undefined || !isLarge(files[i])) continue
+    // Its folder comes along as context, so the worker sees what the main thread would.
+    const context = files.filter((f, j) => j !== i && folderOf(f.path) === folderOf(files[i].path)).map((f) => ({ ...f, contextOnly: true }))
+    results[i] = await analyzeInWorker(worker, files[i], budgetMs, context)
   }
   const restResults = pooled ? await pooled : await analyzeGroupFiles(restFiles)
   restResults.forEach((r, k) => (results[rest[k]] = r))
@@ -176,6 +179,11 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
   }
   out.findings.sort(compareFindings)
   return out
+}
+
+function folderOf(path: string): string {
+  const slash = path.lastIndexOf('/')
+  return slash < 0 ? '' : path.slice(0, slash)
 }
 
 function envNumber(name: string): number | undefined {
@@ -199,11 +207,11 @@ function workerEntry(): URL | undefined {
 }
 
 /** Analyzes one file in a worker thread; when the budget runs out the worker is terminated. */
-export function analyzeInWorker(entry: URL, file: SourceFile, budgetMs: number): Promise<AnalysisResult> {
+export function analyzeInWorker(entry: URL, file: SourceFile, budgetMs: number, context: SourceFile[] = []): Promise<AnalysisResult> {
   const failed = (message: string): AnalysisResult => ({ findings: [], notes: [{ path: file.path, reason: 'error', message }], secrets: [] })
   return new Promise((resolve) => {
     let settled = false
-    const worker = new Worker(entry, { workerData: { file } })
+    const worker = new Worker(entry, { workerData: { file, context } })
     const finish = (result: AnalysisResult): void => {
       if (settled) return
       settled = true

@@ -8,11 +8,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import type { SourceFile } from '../types.js'
-import { analyzeFile, analyzeGroupFiles } from './index.js'
+import { analyzeGroupFiles } from './index.js'
 
-const data = workerData as { file: SourceFile } | { files: SourceFile[] }
+const data = workerData as { file: SourceFile; context?: SourceFile[] } | { files: SourceFile[] }
 if ('file' in data) {
-  parentPort?.postMessage(await analyzeFile(data.file))
+  // The file's folder comes as context-only files: the result is the file's own, first.
+  parentPort?.postMessage((await analyzeGroupFiles([data.file, ...(data.context ?? [])]))[0])
 } else {
   parentPort?.postMessage(await analyzeGroupFiles(data.files))
 }
