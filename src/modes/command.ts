@@ -54,7 +54,7 @@ export async function runCommandMode(config: Config, ctx: RunContext, io: Action
     setSkippedOutputs(io)
     return
   }
-  const client = createGitHubClient({ token: config.githubToken, baseUrl: ctx.apiUrl, log: io })
+  const client = createGitHubClient({ token: config.githubToken, baseUrl: ctx.apiUrl, graphqlUrl: ctx.graphqlUrl, log: io })
   const { owner, repo } = ctx
   const { command, pullNumber } = trigger
   const reply = (body: string) => postReply(client, { owner, repo, number: pullNumber, body })

@@ -14,7 +14,7 @@ import { finishReview, loadBasePersonas, reviewAndDeliver, type Reviewed } from 
 
 export async function runReviewMode(config: Config, ctx: RunContext, pullNumber: number, io: ActionIo): Promise<void> {
   const payload = ctx.payload as PullRequestPayload
-  const client = createGitHubClient({ token: config.githubToken, baseUrl: ctx.apiUrl, log: io })
+  const client = createGitHubClient({ token: config.githubToken, baseUrl: ctx.apiUrl, graphqlUrl: ctx.graphqlUrl, log: io })
   const result = await reviewPullRequest(client, config, ctx, pullNumber, payload, io)
   await finishReview(config, ctx, pullNumber, result, io)
 }
