@@ -13,8 +13,9 @@ import type { ActionIo } from './action-io.js'
 import type { ChangeSet, Persona, PersonaLoadResult } from '../types.js'
 import { describeError, type GitHubClient } from '../github/client.js'
 import { loadPersonaFiles } from '../github/pull-request.js'
-import { deliverReview, type DeliveryReport, type SummaryComment } from '../github/deliver.js'
-import { stateMarker } from '../render/markers.js'
+import { deliverReview, findSummaryComment, type DeliveryReport, type SummaryComment } from '../github/deliver.js'
+import { parseStateMarker, stateMarker, type SummaryState } from '../render/markers.js'
+import { createModelCache, fitModelCache, readModelCacheEntries, type RunModelCache } from '../llm/cache-key.js'
 import { loadPersonaSet } from '../agents/loader.js'
 import { readBundledPersonas } from '../agents/bundled.js'
 import { runReviewPipeline, type ReviewResult } from './pipeline.js'
@@ -37,6 +38,26 @@ export interface Reviewed {
   deliveryErrors: string[]
   /** What delivery did, when it ran. */
   delivery?: DeliveryReport
+  /** Model results reused from the previous run: calls saved and what they had cost then. */
+  reused?: { calls: number; costUsd: number }
+}
+
+/** The summary comment's size budget (GitHub's limit is 65,536); the remembered model results take what the text leaves. */
+const SUMMARY_BUDGET_CHARS = 60_000
+/** Refused fingerprints kept at most (16 hex characters each). */
+const MAX_REFUSED = 300
+
+/** What the previous run remembered, from its summary's state. */
+function previousState(summary: SummaryComment | null | undefined): SummaryState | undefined {
+  if (!summary) return undefined
+  return summary.state ?? parseStateMarker(summary.body)
+}
+
+/** Fingerprints GitHub refused on `headSha` in the previous run. */
+function refusedOn(state: SummaryState | undefined, headSha: string): Set<string> | undefined {
+  const refused = state?.refused as { sha?: unknown; fps?: unknown } | undefined
+  if (!refused || refused.sha !== headSha || !Array.isArray(refused.fps)) return undefined
+  return new Set(refused.fps.filter((f): f is string => typeof f === 'string' && /^[0-9a-f]{8,64}$/.test(f)))
 }
 
 /** Bundled personas plus the repository's own, read at `baseSha` (never the head); warnings logged. */
@@ -74,11 +95,27 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
     : undefined
   if (!runner) io.notice('Preflight: no anthropic-api-key, so the review is deterministic (rules only).')
 
+  // The summary is looked up once, before the pipeline: its state holds what the last run
+  // remembered (model results, refused comments), and delivery edits it in place.
+  let existingSummary = o.existingSummary
+  if (existingSummary === undefined) {
+    try {
+      existingSummary = (await findSummaryComment(client, { owner, repo, number: pullNumber, botLogin: config.botLogin })) ?? null
+    } catch {
+      // Delivery looks again and reports the failure.
+    }
+  }
+  const before = previousState(existingSummary)
+  const modelCache: RunModelCache | undefined = runner
+    ? createModelCache(readModelCacheEntries(before?.models), { model: config.model, maxInputTokens: config.maxInputTokens })
+    : undefined
+
   const review = await runReviewPipeline(o.change, o.personas, {
     maxAgents: o.maxAgents,
     forced: o.forced,
     changedSince: o.changedSince,
     agentRunner: runner,
+    modelCache,
     maxCostUsd: config.maxCostUsd,
     maxComments: config.maxComments,
     question: o.question
@@ -97,9 +134,21 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
     }
   }
 
+  if (modelCache?.hits) io.info(`Preflight: ${modelCache.hits} persona review(s) reused from the previous run (same prompt, model and persona); no model call made for them.`)
+
   const blobUrl = `${ctx.serverUrl}/${owner}/${repo}/blob/${headSha}`
-  const buildSummary = (extras: SummaryExtras): string =>
-    redact(renderSummary(review, { ...extras, blobUrl, headline }), secrets) + '\n' + stateMarker({ lastReviewedSha: headSha, version: VERSION })
+  let refused: string[] = [...(refusedOn(before, headSha) ?? [])].sort()
+  const buildSummary = (extras: SummaryExtras): string => {
+    const text = redact(renderSummary(review, { ...extras, blobUrl, headline }), secrets)
+    const state: SummaryState = { lastReviewedSha: headSha, version: VERSION }
+    if (refused.length) state.refused = { sha: headSha, fps: refused.slice(0, MAX_REFUSED) }
+    const base = stateMarker(state)
+    if (modelCache) {
+      const models = fitModelCache(redactDeep(modelCache.entries(), secrets), SUMMARY_BUDGET_CHARS - text.length - base.length)
+      if (Object.keys(models).length) state.models = models
+    }
+    return text + '\n' + stateMarker(state)
+  }
 
   const event = config.reviewEvent === 'REQUEST_CHANGES' && review.verdict === 'fail' ? 'REQUEST_CHANGES' : 'COMMENT'
   let readOnly = false
@@ -119,10 +168,12 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
         event,
         botLogin: config.botLogin,
         renderSummary: (r) => {
+          refused = r.refusedFingerprints
           summary = buildSummary({ failedComments: r.failedComments, postedComments: r.postedComments, duplicateComments: r.duplicateComments })
           return summary
         },
-        existingSummary: o.existingSummary,
+        existingSummary,
+        refusedBefore: refusedOn(before, headSha),
         log: io
       })
       delivery = report
@@ -133,7 +184,8 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
       deliveryErrors.push(`delivering the review failed: ${describeError(e)}`)
     }
   }
-  return { review, summary, planPaths, readOnly, deliveryErrors, delivery }
+  const reused = modelCache?.hits ? { calls: modelCache.hits, costUsd: modelCache.reusedCostUsd } : undefined
+  return { review, summary, planPaths, readOnly, deliveryErrors, delivery, reused }
 }
 
 /** Annotations where comments could not go, the job summary, SARIF, outputs and fail-on. */
@@ -158,7 +210,10 @@ export async function finishReview(config: Config, ctx: RunContext, pullNumber: 
 
   if (config.sarifPath) {
     const sarif = redactDeep(renderSarif(review.findings, { version: VERSION, rules: ALL_RULES }), secrets)
-    await io.writeWorkspaceFile(ctx.workspace, config.sarifPath, JSON.stringify(sarif, null, 2))
+    // The review is posted by now: a bad path costs the SARIF file, not the job.
+    await io
+      .writeWorkspaceFile(ctx.workspace, config.sarifPath, JSON.stringify(sarif, null, 2))
+      .catch((e: Error) => io.warning(`Preflight: SARIF not written (input 'sarif-path': ${e.message}); use a path inside the workspace.`))
   }
 
   io.setOutput('verdict', review.verdict)
@@ -166,7 +221,8 @@ export async function finishReview(config: Config, ctx: RunContext, pullNumber: 
   io.setOutput('findings', review.findings.length)
   io.setOutput('plan-path', r.planPaths.join(','))
   io.setOutput('summary-path', summaryPath)
-  io.setOutput('cost-usd', review.usage.costUsd.toFixed(4))
+  // What this run spent: results reused from the previous run were paid for then.
+  io.setOutput('cost-usd', Math.max(0, review.usage.costUsd - (r.reused?.costUsd ?? 0)).toFixed(4))
   io.info(`Preflight: verdict ${review.verdict}, ${review.findings.length} findings, ${review.comments.length} inline comment candidates, personas: ${review.agents.map((a) => a.agent.persona.name).join(', ') || 'none'}`)
 
   const failing = review.findings.filter((f) => meetsFailOn(f.severity, config.failOn))
