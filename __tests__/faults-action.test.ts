@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -63,11 +63,11 @@ const payload = () => ({
   repository: { full_name: REPO, default_branch: 'main' }
 })
 
-const review = (apiUrl = fake.url, withModel = false) =>
+const review = (apiUrl = fake.url, withModel = false, inputs: Record<string, string> = {}) =>
   runAction({
     event: 'pull_request',
     payload: payload(),
-    inputs: { 'github-token': 'ghs_fake', ...(withModel ? { 'anthropic-api-key': 'sk-ant-test', agents: 'devops-engineer', 'max-agents': '1' } : {}) },
+    inputs: { 'github-token': 'ghs_fake', ...(withModel ? { 'anthropic-api-key': 'sk-ant-test', agents: 'devops-engineer', 'max-agents': '1' } : {}), ...inputs },
     env: { GITHUB_API_URL: apiUrl, GITHUB_REPOSITORY: REPO, GITHUB_SHA: HEAD, ...(withModel ? { ANTHROPIC_BASE_URL: model.url } : {}) },
     distPath: join(root, 'dist', 'index.js')
   })
@@ -178,6 +178,29 @@ describe('GitHub limits and errors, bundled action', () => {
     await review(fake.url, true)
     expect(model.messageBodies().length).toBeGreaterThan(0)
   }, 90_000)
+
+  it('an absolute sarif-path outside the workspace does not fail the job after posting', async () => {
+    seed([{ filename: 'Dockerfile', status: 'added', patch: patchOf(DOCKERFILE) }])
+    const outside = join(tmpdir(), `preflight-outside-${process.pid}.sarif`)
+    const run = await review(fake.url, false, { 'sarif-path': outside })
+    expect(run.code).toBe(0)
+    expect(existsSync(outside)).toBe(false)
+    expect(run.stdout).toMatch(/::warning::Preflight: SARIF not written \(input 'sarif-path': refusing to write outside the workspace/)
+    expect(summaries()).toHaveLength(1)
+  }, 60_000)
+
+  it('a file name carrying workflow commands reaches the log without starting one', async () => {
+    const evil = 'svc\n::stop-commands::pwned\n::error file=x::forged/Dockerfile'
+    fake.addPull(REPO, { number: 9, title: 'Evil names', headSha: HEAD, baseSha: BASE, files: [{ filename: evil, status: 'added', patch: patchOf(DOCKERFILE) }] })
+    fake.setFiles(REPO, HEAD, { [evil]: DOCKERFILE })
+    fake.rejectCommentAt(evil, 2)
+    const run = await review()
+    expect(run.code).toBe(0)
+    expect(fake.count('pulls.createReview', 422)).toBeGreaterThan(0)
+    expect(run.stdout).toContain('stop-commands')
+    expect(run.stdout).not.toMatch(/^\s*::stop-commands::/m)
+    expect(run.stdout).not.toMatch(/^\s*::error file=x::forged/m)
+  }, 60_000)
 
   it('a persistent 500 on the pull request read fails the job with a message naming the failure', async () => {
     seed([{ filename: 'Dockerfile', status: 'added', patch: patchOf(DOCKERFILE) }])

@@ -431,7 +431,7 @@ export class FakeGitHub {
     return comment
   }
 
-  addIssue(fullName: string, init: { title: string; body?: string; labels?: string[]; state?: 'open' | 'closed' }): FakeIssue {
+  addIssue(fullName: string, init: { title: string; body?: string; labels?: string[]; state?: 'open' | 'closed'; user?: FakeUser }): FakeIssue {
     const repo = this.repo(fullName)
     const used = [...repo.pulls.keys(), ...repo.issues.map((i) => i.number)]
     const issue: FakeIssue = {
@@ -440,7 +440,7 @@ export class FakeGitHub {
       body: init.body ?? '',
       state: init.state ?? 'open',
       labels: init.labels ?? [],
-      user: this.bot
+      user: init.user ?? this.bot
     }
     repo.issues.push(issue)
     return issue

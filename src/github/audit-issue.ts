@@ -94,11 +94,19 @@ export function renderIssueBody(report: string, state: AuditState): string {
   return `${AUDIT_MARKER}\n${text}\n${marker}\n`
 }
 
-/** The audit issue: labelled and carrying the marker; an open one first, then the oldest. */
-export async function findAuditIssue(client: GitHubClient, where: { owner: string; repo: string; label: string }): Promise<AuditIssue | undefined> {
+/**
+ * The audit issue: labelled, opened by the bot and starting with the marker (anyone can open an
+ * issue with the label's name in its text and the marker in its body, and its hidden state
+ * would steer the comparison); an open one first, then the oldest.
+ */
+export async function findAuditIssue(
+  client: GitHubClient,
+  where: { owner: string; repo: string; label: string; botLogin: string }
+): Promise<AuditIssue | undefined> {
   const issues = await client.paginate(client.rest.issues.listForRepo, { owner: where.owner, repo: where.repo, labels: where.label, state: 'all', per_page: 100 })
+  const bot = where.botLogin.toLowerCase()
   const ours = issues
-    .filter((i) => !i.pull_request && (i.body ?? '').includes(AUDIT_MARKER))
+    .filter((i) => !i.pull_request && (i.user?.login ?? '').toLowerCase() === bot && (i.body ?? '').startsWith(AUDIT_MARKER))
     .map((i) => ({ number: i.number, state: i.state, body: i.body ?? '', title: i.title }))
     .sort((a, b) => Number(b.state === 'open') - Number(a.state === 'open') || a.number - b.number)
   return ours[0]

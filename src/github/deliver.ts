@@ -10,6 +10,7 @@
  */
 import type { ReviewComment } from '../types.js'
 import { describeError, errorStatus, isRateLimitError, type GitHubClient, type Logger } from './client.js'
+import { NO_AUTO_RETRY, createOnce } from './write-once.js'
 import { SUMMARY_MARKER, hasSummaryMarker, parseFingerprint, parseStateMarker, withFingerprint, type SummaryState } from '../render/markers.js'
 
 /** GitHub accepts many more, but smaller reviews keep one bad anchor's retry cheap. */
@@ -102,46 +103,6 @@ function isPermissionDenied(error: unknown): boolean {
   return errorStatus(error) === 403 && !isRateLimitError(error)
 }
 
-/** A 5xx or a lost connection: the write may or may not have been applied. */
-function isUncertain(error: unknown): boolean {
-  const status = errorStatus(error)
-  return status === undefined || status >= 500
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-/**
- * Runs a create call (sent without Octokit's automatic retry) and, when the answer leaves it
- * unknown whether GitHub applied it, looks for its effect before trying again: a found effect
- * is the result; a failed look gives up rather than risk a duplicate.
- */
-async function createOnce<T>(
-  attempt: () => Promise<T>,
-  findEffect: () => Promise<T | undefined>,
-  o: { attempts: number; baseMs: number; what: string; log: Logger; onApplied: () => void }
-): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await attempt()
-    } catch (e) {
-      if (!isUncertain(e) || i >= o.attempts) throw e
-      let found: T | undefined
-      try {
-        found = await findEffect()
-      } catch {
-        throw e
-      }
-      if (found !== undefined) {
-        o.log.info(`Preflight: ${o.what} answered ${describeError(e)} but GitHub had applied it; not sending it again.`)
-        o.onApplied()
-        return found
-      }
-      o.log.info(`Preflight: ${o.what} failed (${describeError(e)}) and was not applied; trying again.`)
-      await sleep(o.baseMs * i * i)
-    }
-  }
-}
-
 /** Fingerprints of the bot's review comments on the pull request. */
 async function postedFingerprints(client: GitHubClient, o: { owner: string; repo: string; number: number; botLogin: string }): Promise<Set<string>> {
   const posted = new Set<string>()
@@ -152,9 +113,6 @@ async function postedFingerprints(client: GitHubClient, o: { owner: string; repo
   }
   return posted
 }
-
-/** Octokit's own retry is off for create calls: createOnce decides, after looking for the effect. */
-const NO_AUTO_RETRY = { retries: 0 }
 
 type ReviewCommentInput = { path: string; line: number; side: 'RIGHT'; start_line?: number; start_side?: 'RIGHT'; body: string }
 

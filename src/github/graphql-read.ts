@@ -333,14 +333,14 @@ async function fetchBaseFiles(client: GitHubClient, o: ReadBaseFilesOptions): Pr
   const result: BaseFiles = { personas: [], foundDirs: [] }
   const expressions = [...dirs.map((d) => `${ref}:${d}`), ...SETTINGS_PATHS.map((p) => `${ref}:${p}`)]
   const selection = `... on Tree { entries { name path type object { ... on Blob { ${BLOB_FIELDS} } } } } ... on Blob { ${BLOB_FIELDS} }`
-  let objects: Raw[]
-  let refused = new Set<number>()
+  let answer: Awaited<ReturnType<typeof queryObjects>>
   try {
-    ;({ objects, refused } = await queryObjects(client, o, expressions, selection, o.log))
+    answer = await queryObjects(client, o, expressions, selection, o.log)
   } catch (e) {
     o.log?.warning(`Preflight: could not read the persona folders and settings at ${short(ref)} (${describeError(e)})`)
     return result
   }
+  const { objects, refused } = answer
 
   for (const [i, dir] of dirs.entries()) {
     const tree = objects[i]

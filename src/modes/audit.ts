@@ -130,7 +130,7 @@ async function deliver(config: Config, ctx: RunContext, io: ActionIo, result: Au
   let existing: AuditIssue | undefined
   let lookupFailed = false
   try {
-    existing = await findAuditIssue(client, { owner, repo, label: config.auditLabel })
+    existing = await findAuditIssue(client, { owner, repo, label: config.auditLabel, botLogin: config.botLogin })
   } catch (e) {
     lookupFailed = true
     errors.push(`finding the audit issue failed: ${describeError(e)}`)
