@@ -74,6 +74,7 @@ export type Decision =
   | { run: 'command' }
   | { run: 'audit' }
   | { run: 'audit-merge' }
+  | { run: 'post' }
   | { run: 'skip'; reason: string }
 
 const REVIEW_ACTIONS = new Set(['opened', 'synchronize', 'reopened', 'ready_for_review'])
@@ -93,6 +94,8 @@ export function decideMode(eventName: string, payload: Record<string, unknown>, 
 
   if (kind === 'audit') return { run: 'audit' }
   if (kind === 'audit-merge') return { run: 'audit-merge' }
+  // Posting a fork's result is never chosen from the event alone: the workflow asks for it.
+  if (kind === 'post') return { run: 'post' }
   if (kind === 'command') return { run: 'command' }
   if (kind === 'review') {
     const p = payload as PullRequestPayload

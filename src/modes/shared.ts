@@ -19,6 +19,7 @@ import { createModelCache, fitModelCache, readModelCacheEntries, type RunModelCa
 import { loadPersonaSet } from '../agents/loader.js'
 import { readBundledPersonas } from '../agents/bundled.js'
 import { runReviewPipeline, type ReviewResult } from './pipeline.js'
+import { resultFileOf } from './result-file.js'
 import { renderSummary, type SummaryExtras } from '../render/summary.js'
 import { renderPlan } from '../render/plan.js'
 import { renderSarif } from '../render/sarif.js'
@@ -155,7 +156,11 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
   let delivery: DeliveryReport | undefined
   const deliveryErrors: string[] = []
   let summary = buildSummary({})
-  if (review.verdict === 'skipped' && !o.deliverWhenSkipped) {
+  if (config.resultPath) {
+    // Two-stage review of a fork: this job only computes; a workflow_run job posts the file.
+    await io.writeWorkspaceFile(ctx.workspace, config.resultPath, JSON.stringify(redactDeep(resultFileOf(review, { number: pullNumber, headSha }), secrets), null, 2))
+    io.notice(`Preflight: the review was written to ${config.resultPath} for a later post step; nothing is posted by this job.`)
+  } else if (review.verdict === 'skipped' && !o.deliverWhenSkipped) {
     io.notice('Preflight: no infrastructure file changed; nothing to post.')
   } else {
     try {
