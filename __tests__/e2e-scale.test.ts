@@ -88,6 +88,8 @@ describe('a 300-file pull request with 60 ms per request', () => {
         .filter((v) => v.startsWith(`${HEAD}:`))
     )
     expect(asked.size).toBe(300)
+    // The GraphQL rate-limit cost is recorded in the log.
+    expect(run.stdout).toMatch(/Preflight: \d+ GraphQL read\(s\), rate-limit cost \d+, \d+ points left/)
 
     expect(fake.repo(REPO).reviews.get(300)).toHaveLength(1)
     expect((fake.repo(REPO).issueComments.get(300) ?? []).filter((c) => c.body.startsWith(SUMMARY_MARKER))).toHaveLength(1)

@@ -7,6 +7,7 @@ import type { RunContext, PullRequestPayload } from './event.js'
 import type { ActionIo } from './action-io.js'
 import { createGitHubClient, type GitHubClient } from '../github/client.js'
 import { loadPullRequestChange, loadChangedLinesSince } from '../github/pull-request.js'
+import { graphqlSpend } from '../github/graphql-read.js'
 import { findSummaryComment, type SummaryComment } from '../github/deliver.js'
 import { parseStateMarker } from '../render/markers.js'
 import { classifyFile } from '../changes/classify.js'
@@ -33,6 +34,8 @@ async function reviewPullRequest(
   const headSha = change.headSha ?? payload.pull_request?.head.sha ?? ctx.sha
 
   const personas = await loadBasePersonas(client, config, ctx, baseSha, io)
+  const spent = graphqlSpend(client)
+  if (spent.queries) io.info(`Preflight: ${spent.queries} GraphQL read(s), rate-limit cost ${spent.cost}${spent.remaining === undefined ? '' : `, ${spent.remaining} points left`}.`)
 
   // Incremental review: inline comments only on lines changed since the last reviewed commit.
   // Looked up once: its state drives the incremental review, and delivery edits it in place.
