@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { coreIo, safeLogLine, writeInsideWorkspace } from '../src/modes/action-io.js'
-import { AUDIT_MARKER, findAuditIssue } from '../src/github/audit-issue.js'
+import { AUDIT_MARKER, deliverAuditIssue, findAuditIssue } from '../src/github/audit-issue.js'
 import { createGitHubClient } from '../src/github/client.js'
 import { FakeGitHub } from './helpers/fake-github.js'
 import { recordingLogger } from './helpers/logger.js'
@@ -96,5 +96,30 @@ describe('findAuditIssue', () => {
     const found = await findAuditIssue(client, { owner: 'acme', repo: 'infra', label: 'preflight-audit', botLogin: 'github-actions[bot]' })
     expect(found?.number).toBe(ours.number)
     expect(found?.body).toContain('real')
+  })
+
+  it('an audit issue GitHub created before answering 502 is not created twice', async () => {
+    fake.repos.clear()
+    fake.addRepo('acme/infra')
+    fake.resetLog()
+    fake.applyThenFail('issues.create', 502, 1)
+    const client = createGitHubClient({ token: 't', baseUrl: fake.url, log: recordingLogger(), writeSpacingMs: 0 })
+    const done = await deliverAuditIssue(client, {
+      owner: 'acme',
+      repo: 'infra',
+      label: 'preflight-audit',
+      title: 'Preflight cost audit',
+      body: `${AUDIT_MARKER}\nreport`,
+      clean: false,
+      closeWhenClean: false,
+      existing: undefined,
+      botLogin: 'github-actions[bot]',
+      retryBaseMs: 1,
+      log: recordingLogger()
+    })
+    expect(done.action).toBe('created')
+    expect(fake.repo('acme/infra').issues).toHaveLength(1)
+    expect(done.number).toBe(fake.repo('acme/infra').issues[0].number)
+    expect(fake.requests.filter((r) => r.route === 'issues.create').map((r) => r.status)).toEqual([502])
   })
 })

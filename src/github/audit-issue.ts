@@ -6,6 +6,7 @@
  */
 import type { Finding } from '../types.js'
 import type { GitHubClient, Logger } from './client.js'
+import { NO_AUTO_RETRY, createOnce } from './write-once.js'
 import { auditFingerprint } from '../cost/audit.js'
 import type { AuditChanges } from '../render/audit-report.js'
 
@@ -125,6 +126,10 @@ export interface DeliverAuditOptions {
   closeWhenClean: boolean
   /** The issue found before rendering (so the lookup is not repeated). */
   existing: AuditIssue | undefined
+  /** The bot's login: after a 5xx on creating the issue, its issue is looked for before trying again. */
+  botLogin?: string
+  /** Unit of the wait between create attempts. Default 1000 ms. */
+  retryBaseMs?: number
   log: Logger
 }
 
@@ -143,6 +148,17 @@ export async function deliverAuditIssue(client: GitHubClient, o: DeliverAuditOpt
     await client.rest.issues.update({ owner, repo, issue_number: o.existing.number, title: o.title, body: o.body, ...(reopen ? { state: 'open' as const } : {}) })
     return { action: reopen ? 'reopened' : 'updated', number: o.existing.number }
   }
-  const created = await client.rest.issues.create({ owner, repo, title: o.title, body: o.body, labels: [o.label] })
-  return { action: 'created', number: created.data.number }
+  const create = async () => (await client.rest.issues.create({ owner, repo, title: o.title, body: o.body, labels: [o.label], request: NO_AUTO_RETRY })).data.number
+  const botLogin = o.botLogin
+  // Without the bot's login the effect cannot be told apart from someone else's issue: one attempt.
+  const number = botLogin
+    ? await createOnce(create, async () => (await findAuditIssue(client, { owner, repo, label: o.label, botLogin }))?.number, {
+        attempts: 3,
+        baseMs: o.retryBaseMs ?? 1000,
+        what: 'creating the audit issue',
+        log: o.log,
+        onApplied: () => undefined
+      })
+    : await create()
+  return { action: 'created', number }
 }

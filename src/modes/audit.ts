@@ -154,6 +154,7 @@ async function deliver(config: Config, ctx: RunContext, io: ActionIo, result: Au
         clean,
         closeWhenClean: config.auditCloseWhenClean,
         existing,
+        botLogin: config.botLogin,
         log: io
       })
       issueNumber = done.number
