@@ -16,6 +16,23 @@ export const MAX_ALIASES = 100
 /** Sum of blob sizes asked for in one query, so a response stays well under GitHub's limits. */
 export const MAX_BATCH_BYTES = 3 * 1024 * 1024
 
+/** GraphQL queries in flight at once (far below GitHub's limit on concurrent requests). */
+const QUERY_CONCURRENCY = 4
+
+/** Runs `fn` over `items` with at most `limit` at a time; results in input order. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i])
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return out
+}
+
 /** Where the settings file may live, first match wins. */
 export const SETTINGS_PATHS = ['.github/preflight.yml', '.preflight.yml'] as const
 
@@ -178,24 +195,25 @@ export async function readFilesAt(client: GitHubClient, o: ReadFilesOptions): Pr
   const viaRest: string[] = []
   const info = new Map<string, BlobInfo>(o.known ?? [])
 
-  // 1. Sizes, for what is not known yet.
+  // 1. Sizes, for what is not known yet (batches in parallel, answers in order).
   const unknown = paths.filter((p) => !info.has(p))
-  for (const batch of chunk(unknown, MAX_ALIASES)) {
-    let result: Awaited<ReturnType<typeof queryObjects>>
-    try {
-      result = await queryObjects(client, o, batch.map((p) => `${ref}:${p}`), `... on Blob { ${SIZE_FIELDS} }`, o.log)
-    } catch (e) {
+  const sizeQueryBatches = chunk(unknown, MAX_ALIASES)
+  const sizeAnswers = await mapLimited(sizeQueryBatches, QUERY_CONCURRENCY, (batch) =>
+    queryObjects(client, o, batch.map((p) => `${ref}:${p}`), `... on Blob { ${SIZE_FIELDS} }`, o.log).catch((e: unknown) => {
       o.log?.debug(`Preflight: GraphQL size query failed (${describeError(e)}); reading ${batch.length} file(s) through REST`)
-      viaRest.push(...batch)
-      continue
-    }
+      return undefined
+    })
+  )
+  sizeQueryBatches.forEach((batch, b) => {
+    const result = sizeAnswers[b]
+    if (!result) return void viaRest.push(...batch)
     batch.forEach((path, i) => {
       const obj = result.objects[i]
       if (result.refused.has(i)) viaRest.push(path)
       else if (!obj || typeof obj.byteSize !== 'number') out.set(path, { note: note(path, 'unavailable', `${path}: not a file at ${short(ref)}`) })
       else info.set(path, { byteSize: obj.byteSize, isBinary: obj.isBinary === true })
     })
-  }
+  })
 
   // 2. Skip by size before reading; then the text of the rest.
   const wanted: string[] = []
@@ -207,15 +225,16 @@ export async function readFilesAt(client: GitHubClient, o: ReadFilesOptions): Pr
     else wanted.push(path)
   }
   const sizes = new Map([...info].map(([p, i]) => [p, i.byteSize]))
-  for (const batch of sizeBatches(wanted, sizes)) {
-    let result: Awaited<ReturnType<typeof queryObjects>>
-    try {
-      result = await queryObjects(client, o, batch.map((p) => `${ref}:${p}`), `... on Blob { ${BLOB_FIELDS} }`, o.log)
-    } catch (e) {
+  const textBatches = sizeBatches(wanted, sizes)
+  const textAnswers = await mapLimited(textBatches, QUERY_CONCURRENCY, (batch) =>
+    queryObjects(client, o, batch.map((p) => `${ref}:${p}`), `... on Blob { ${BLOB_FIELDS} }`, o.log).catch((e: unknown) => {
       o.log?.debug(`Preflight: GraphQL read failed (${describeError(e)}); reading ${batch.length} file(s) through REST`)
-      viaRest.push(...batch)
-      continue
-    }
+      return undefined
+    })
+  )
+  textBatches.forEach((batch, b) => {
+    const result = textAnswers[b]
+    if (!result) return void viaRest.push(...batch)
     batch.forEach((path, i) => {
       const obj = result.objects[i]
       if (result.refused.has(i) || !obj) return void viaRest.push(path)
@@ -223,10 +242,11 @@ export async function readFilesAt(client: GitHubClient, o: ReadFilesOptions): Pr
       if (read === 'rest') viaRest.push(path)
       else out.set(path, read)
     })
-  }
+  })
 
   // 3. REST, one file at a time, for the rest.
-  for (const path of viaRest) out.set(path, await o.rest(client, { owner: o.owner, repo: o.repo, ref, path }))
+  const fallback = await mapLimited(viaRest, QUERY_CONCURRENCY, (path) => o.rest(client, { owner: o.owner, repo: o.repo, ref, path }))
+  viaRest.forEach((path, i) => out.set(path, fallback[i]))
   return out
 }
 

@@ -9,10 +9,14 @@ import type { ChangeSet, ChangeStatus, ChangedFile, FileKind, FileNote } from '.
 import type { PersonaSource } from '../agents/loader.js'
 import { addedLines } from '../changes/diff.js'
 import { describeError, errorStatus, type GitHubClient, type Logger } from './client.js'
-import { readBaseFiles, readFilesAt, readFolderFilesAt } from './graphql-read.js'
+import { mapLimited, readBaseFiles, readFilesAt, readFolderFilesAt } from './graphql-read.js'
 
 /** GitHub lists at most this many files of a pull request. */
 export const GITHUB_FILE_LIST_CAP = 3000
+/** Files per page of the list (GitHub's largest). */
+const PAGE_SIZE = 100
+/** Pages of the file list asked for at once. */
+const PAGE_CONCURRENCY = 4
 /** Contents above this size are not analyzed. */
 export const MAX_CONTENT_BYTES = 2 * 1024 * 1024
 const RAW = 'application/vnd.github.raw+json'
@@ -62,16 +66,18 @@ function note(path: string, reason: FileNote['reason'], message: string): FileNo
 export async function loadPullRequestChange(client: GitHubClient, options: LoadPullRequestOptions): Promise<PullRequestChange> {
   const { owner, repo, number, classify } = options
   const maxFiles = Math.min(options.maxFiles ?? GITHUB_FILE_LIST_CAP, GITHUB_FILE_LIST_CAP)
-  const { data: pr } = await client.rest.pulls.get({ owner, repo, pull_number: number })
+  // The pull request and the first page of its files at once; the other pages, whose number
+  // `changed_files` tells, in parallel.
+  const listPage = (page: number) => client.rest.pulls.listFiles({ owner, repo, pull_number: number, per_page: PAGE_SIZE, page })
+  const [{ data: pr }, first] = await Promise.all([client.rest.pulls.get({ owner, repo, pull_number: number }), listPage(1)])
   const notes: FileNote[] = []
-
-  let seen = 0
-  const listed = await client.paginate(client.rest.pulls.listFiles, { owner, repo, pull_number: number, per_page: 100 }, (response, done) => {
-    // Stop asking for pages once enough files are in hand.
-    seen += response.data.length
-    if (seen >= maxFiles) done()
-    return response.data
-  })
+  const listed = [...first.data]
+  const maxPages = Math.ceil(maxFiles / PAGE_SIZE)
+  if (first.data.length === PAGE_SIZE) {
+    const pages = Math.min(maxPages, Math.ceil(Math.min(pr.changed_files, maxFiles) / PAGE_SIZE))
+    const more = await mapLimited(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 2), PAGE_CONCURRENCY, async (page) => (await listPage(page)).data)
+    for (const data of more) listed.push(...data)
+  }
   const files = listed.slice(0, maxFiles)
 
   if (pr.changed_files > files.length) {
