@@ -74,6 +74,11 @@ describe('createModelCache', () => {
     const third = createModelCache(readModelCacheEntries(stored), { maxInputTokens: 60000 })
     expect(third.get(request({ question: 'different' }))).toBeUndefined()
     expect(third.hits).toBe(0)
+    // A miss replaces the entry only once a new result is put; an untouched persona's entry is carried.
+    expect([...third.entries().keys()]).toEqual([])
+    const fourth = createModelCache(readModelCacheEntries(stored), { maxInputTokens: 60000 })
+    fourth.put(request({ persona: { ...persona, name: 'ops' } }), output('ops'))
+    expect([...fourth.entries().keys()].sort()).toEqual(['ops', 'sre'])
   })
 
   it('drops malformed entries from the state', () => {

@@ -93,11 +93,14 @@ export interface RunModelCache extends ModelCache {
  */
 export function createModelCache(previous: Map<string, ModelCacheEntry>, o: { model?: string; maxInputTokens: number }): RunModelCache {
   const next = new Map<string, ModelCacheEntry>()
+  /** Personas asked about this run: their old entry is replaced or dropped, never carried. */
+  const touched = new Set<string>()
   const cache: RunModelCache = {
     hits: 0,
     reusedCostUsd: 0,
     get(request) {
       const k = modelCacheKey(request, o.model, o.maxInputTokens)
+      touched.add(request.persona.name)
       const hit = previous.get(request.persona.name)
       if (!hit || hit.k !== k) return undefined
       cache.hits++
@@ -108,7 +111,13 @@ export function createModelCache(previous: Map<string, ModelCacheEntry>, o: { mo
     put(request, output) {
       next.set(request.persona.name, { k: modelCacheKey(request, o.model, o.maxInputTokens), o: output })
     },
-    entries: () => next
+    // What this run produced, plus what it left untouched (a persona that did not run this time,
+    // e.g. after an `/agent` run of another one), so the next run of those still finds them.
+    entries: () => {
+      const all = new Map(next)
+      for (const [name, entry] of previous) if (!touched.has(name)) all.set(name, entry)
+      return all
+    }
   }
   return cache
 }
