@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { createGitHubClient } from '../src/github/client.js'
 import { graphqlSpend, MAX_ALIASES, readFilesAt } from '../src/github/graphql-read.js'
 import { loadPersonaFiles, readFileAt, readSettingsText, readSiblingFiles } from '../src/github/pull-request.js'
+import { readRunContext } from '../src/modes/event.js'
 import { FakeGitHub } from './helpers/fake-github.js'
 import { recordingLogger } from './helpers/logger.js'
 
@@ -166,5 +167,15 @@ describe('readSiblingFiles', () => {
     const out = await readSiblingFiles(client(), { ...at, folders: ['mod', 'k8s/'], accept: (p) => /\.(tf|ya?ml)$/.test(p) })
     expect(Object.fromEntries([...out].map(([p, r]) => [p, r.content]))).toEqual({ 'mod/main.tf': 'm', 'mod/vars.tf': 'v', 'k8s/a.yaml': 'a: 1' })
     expect(fake.count('graphql')).toBe(2)
+  })
+})
+
+describe('the GraphQL endpoint from the runner', () => {
+  it('is GITHUB_GRAPHQL_URL when set (GHES), else <api>/graphql', () => {
+    expect(readRunContext({ GITHUB_API_URL: 'https://ghe.example.com/api/v3', GITHUB_GRAPHQL_URL: 'https://ghe.example.com/api/graphql' }).graphqlUrl).toBe(
+      'https://ghe.example.com/api/graphql'
+    )
+    expect(readRunContext({ GITHUB_API_URL: 'https://api.github.com/' }).graphqlUrl).toBe('https://api.github.com/graphql')
+    expect(readRunContext({}).graphqlUrl).toBe('https://api.github.com/graphql')
   })
 })
