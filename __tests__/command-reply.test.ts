@@ -91,11 +91,13 @@ describe('command GitHub calls', () => {
     expect(await hasWriteAccess(client(), { owner: 'acme', repo: 'infra', username: 'dana', log: recordingLogger() })).toBe(expected)
   })
 
-  it('authorizeCommenter: allowed-users first, association as a filter, then the API; errors deny', async () => {
+  it('authorizeCommenter: allowed-users first, then the permission API whatever the association; errors deny', async () => {
     fake.repo('acme/infra').permissions.set('dana', 'write')
     expect(await authorizeCommenter(client(), at, { login: 'Carol', association: 'NONE' })).toEqual({ allowed: true, via: 'allowed-users' })
-    expect(await authorizeCommenter(client(), at, { login: 'dana', association: 'CONTRIBUTOR' })).toEqual({ allowed: false, reason: 'association' })
     expect(fake.count('repos.getCollaboratorPermissionLevel')).toBe(0)
+    // A private organisation member shows up as CONTRIBUTOR: the permission API decides.
+    expect(await authorizeCommenter(client(), at, { login: 'dana', association: 'CONTRIBUTOR' })).toEqual({ allowed: true, via: 'permission' })
+    expect(await authorizeCommenter(client(), at, { login: 'erin', association: 'NONE' })).toEqual({ allowed: false, reason: 'permission' })
     expect(await authorizeCommenter(client(), at, { login: 'dana', association: 'member' })).toEqual({ allowed: true, via: 'permission' })
     fake.failTimes('repos.getCollaboratorPermissionLevel', 404, 1)
     const log = recordingLogger()

@@ -94,7 +94,14 @@ function command(payload: Payload, extra: Partial<RunActionOptions> & { apiKey?:
 const state = () => fake.repo(REPO)
 const conversation = () => state().issueComments.get(PR) ?? []
 const summaries = () => conversation().filter((c) => c.body.startsWith(SUMMARY_MARKER))
-const replies = () => conversation().filter((c) => !c.body.startsWith(SUMMARY_MARKER))
+/** Replies with their body after our own first-line reply marker (checked here, then set aside). */
+const replies = () =>
+  conversation()
+    .filter((c) => !c.body.startsWith(SUMMARY_MARKER))
+    .map((c) => {
+      expect(c.body).toMatch(/^<!-- preflight:reply (answer \d+|help [a-z0-9-]+|refusal [a-z0-9-]+) -->\n/)
+      return { ...c, body: c.body.replace(/^<!-- preflight:reply [^>]*-->\n/, '') }
+    })
 const reactions = (id: number) => state().reactions.filter((r) => r.commentId === id).map((r) => r.content)
 const idOf = (p: Payload) => p.comment.id as number
 const writeRoutes = () => fake.writes().map((w) => w.route)
@@ -168,18 +175,42 @@ describe('/agent command, bundled, against the fake GitHub API', () => {
     const run = await command(commentEvent('/agent sre is this safe?', { login: 'mallory', association: 'CONTRIBUTOR' }), { apiKey: true })
     expect(run.code).toBe(0)
     expect(writeRoutes()).toEqual(['issues.createComment'])
-    expect(fake.requests.map((r) => r.route)).toEqual(['issues.createComment'])
+    expect(fake.requests.map((r) => r.route)).toEqual(['repos.getCollaboratorPermissionLevel', 'issues.listComments', 'issues.createComment'])
     expect(replies()[0].body).toMatch(/only people with write access to `acme\/infra`/)
     expect(replies()[0].body).not.toMatch(/@mallory/)
     expect(model.requests).toEqual([])
     expect(run.outputs.verdict).toBe('skipped')
+
+    // Asking again (or anything else) gets no second refusal on this pull request.
+    fake.resetLog()
+    const again = await command(commentEvent('/agent devops please', { login: 'mallory', association: 'CONTRIBUTOR' }), { apiKey: true })
+    expect(again.code).toBe(0)
+    expect(writeRoutes()).toEqual([])
+    expect(replies()).toHaveLength(1)
+  })
+
+  it('a private organisation member (association CONTRIBUTOR) with write permission may run /agent', async () => {
+    state().permissions.set('pat', 'write')
+    const run = await command(commentEvent('/agent devops', { login: 'pat', association: 'CONTRIBUTOR' }))
+    expect(run.code).toBe(0)
+    expect(replies()).toHaveLength(1)
+    expect(replies()[0].body).not.toMatch(/only people with write access/)
+    expect(run.outputs.verdict).not.toBe('skipped')
+  })
+
+  it('a reply GitHub applied before answering 502 is not posted twice', async () => {
+    fake.applyThenFail('issues.createComment', 502, 1)
+    const run = await command(commentEvent('/agent help', { login: 'mallory', association: 'NONE' }))
+    expect(run.code).toBe(0)
+    expect(fake.requests.filter((r) => r.route === 'issues.createComment').map((r) => r.status)).toEqual([502])
+    expect(replies()).toHaveLength(1)
   })
 
   it('a member without write permission is refused after the permission check', async () => {
     state().permissions.set('bob', 'read')
     const run = await command(commentEvent('/agent sre', { login: 'bob', association: 'MEMBER' }), { apiKey: true })
     expect(run.code).toBe(0)
-    expect(fake.requests.map((r) => r.route)).toEqual(['repos.getCollaboratorPermissionLevel', 'issues.createComment'])
+    expect(fake.requests.map((r) => r.route)).toEqual(['repos.getCollaboratorPermissionLevel', 'issues.listComments', 'issues.createComment'])
     expect(model.requests).toEqual([])
   })
 
@@ -237,9 +268,16 @@ describe('/agent command, bundled, against the fake GitHub API', () => {
     expect(run.outputs.verdict).toBe('skipped')
   })
 
-  it('help lists the personas with aliases, description and triggers; one write', async () => {
+  it('help lists the personas with aliases, description and triggers; one write, and once per user', async () => {
     const run = await command(commentEvent('/agent help', { login: 'mallory', association: 'NONE' }))
     expect(run.code).toBe(0)
+    expect(writeRoutes()).toEqual(['issues.createComment'])
+    fake.resetLog()
+    await command(commentEvent('/agent help', { login: 'mallory', association: 'NONE' }))
+    expect(writeRoutes()).toEqual([])
+    expect(replies()).toHaveLength(1)
+    // Another user still gets an answer.
+    await command(commentEvent('/agent help', { login: 'trent', association: 'NONE' }))
     expect(writeRoutes()).toEqual(['issues.createComment'])
     const body = replies()[0].body
     expect(body).toContain('| Persona | Aliases | What it reviews | Triggered by |')

@@ -1,16 +1,21 @@
 /**
  * Faults around the bundled action that the other end-to-end tests do not cover: a pull request
- * over GitHub's 3,000-file list limit, a 500 on the summary write, and SIGTERM in the middle of
- * delivery against a slow GitHub (nothing half-written, a prompt exit).
+ * over GitHub's 3,000-file list limit, a 500 on the summary write, writes GitHub applied before
+ * answering 502, comments refused with 422 followed by a re-run, a re-run with a model (no
+ * second model call), and SIGTERM in the middle of delivery against a slow GitHub (nothing
+ * half-written, a prompt exit).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FakeGitHub, type FakeFile } from './helpers/fake-github.js'
+import { FakeAnthropic } from './helpers/fake-anthropic.js'
+import { findPersona, loadPersonaSet } from '../src/agents/loader.js'
+import { readBundledPersonas } from '../src/agents/bundled.js'
 import { buildPublishedAction, runAction, inputVariable } from './helpers/run-action.js'
 import { SUMMARY_MARKER } from '../src/render/markers.js'
 
@@ -22,14 +27,17 @@ const patchOf = (text: string) => `@@ -0,0 +1,${text.trimEnd().split('\n').lengt
 
 let root: string
 let fake: FakeGitHub
+let model: FakeAnthropic
 
 beforeAll(async () => {
   root = buildPublishedAction('preflight-faults-action-')
   fake = await FakeGitHub.start()
+  model = await FakeAnthropic.start()
 }, 120_000)
 
 afterAll(async () => {
   await fake?.close()
+  await model?.close()
   if (root) rmSync(root, { recursive: true, force: true })
 })
 
@@ -37,7 +45,9 @@ beforeEach(() => {
   fake.repos.clear()
   fake.faults.length = 0
   fake.readOnly = false
+  fake.rejectedAnchors.clear()
   fake.resetLog()
+  model.reset()
 })
 
 function seed(files: FakeFile[], changedFiles?: number) {
@@ -53,14 +63,16 @@ const payload = () => ({
   repository: { full_name: REPO, default_branch: 'main' }
 })
 
-const review = (apiUrl = fake.url) =>
+const review = (apiUrl = fake.url, withModel = false, inputs: Record<string, string> = {}) =>
   runAction({
     event: 'pull_request',
     payload: payload(),
-    inputs: { 'github-token': 'ghs_fake' },
-    env: { GITHUB_API_URL: apiUrl, GITHUB_REPOSITORY: REPO, GITHUB_SHA: HEAD },
+    inputs: { 'github-token': 'ghs_fake', ...(withModel ? { 'anthropic-api-key': 'sk-ant-test', agents: 'devops-engineer', 'max-agents': '1' } : {}), ...inputs },
+    env: { GITHUB_API_URL: apiUrl, GITHUB_REPOSITORY: REPO, GITHUB_SHA: HEAD, ...(withModel ? { ANTHROPIC_BASE_URL: model.url } : {}) },
     distPath: join(root, 'dist', 'index.js')
   })
+
+const inlineComments = () => fake.repo(REPO).reviewComments.get(9) ?? []
 
 const summaries = () => (fake.repo(REPO).issueComments.get(9) ?? []).filter((c) => c.body.startsWith(SUMMARY_MARKER))
 
@@ -71,7 +83,8 @@ describe('GitHub limits and errors, bundled action', () => {
     const run = await review()
     expect(run.code).toBe(0)
     expect(fake.count('pulls.listFiles')).toBe(30)
-    expect(fake.requests.filter((r) => r.route === 'repos.getContent' && r.query.ref === HEAD).map((r) => r.path)).toEqual(['/repos/acme/infra/contents/Dockerfile'])
+    expect(fake.count('repos.getContent')).toBe(0)
+    expect([...new Set(fake.graphqlExpressions().filter((e) => e.startsWith(HEAD)))]).toEqual([`${HEAD}:Dockerfile`])
     expect(fake.repo(REPO).reviews.get(9)).toHaveLength(1)
     expect(summaries()).toHaveLength(1)
     expect(summaries()[0].body).toMatch(/3,000/)
@@ -86,6 +99,108 @@ describe('GitHub limits and errors, bundled action', () => {
     expect(fake.requests.filter((r) => r.route === 'issues.createComment').map((r) => r.status)).toEqual([500, 201])
     expect(summaries()).toHaveLength(1)
     expect(fake.repo(REPO).reviews.get(9)).toHaveLength(1)
+  }, 60_000)
+
+  it('applied then 502: a review and a summary GitHub applied before failing are not sent again', async () => {
+    seed([{ filename: 'Dockerfile', status: 'added', patch: patchOf(DOCKERFILE) }])
+    fake.applyThenFail('pulls.createReview', 502, 1)
+    fake.applyThenFail('issues.createComment', 502, 1)
+    const run = await review()
+    expect(run.code).toBe(0)
+    expect(fake.requests.filter((r) => r.route === 'pulls.createReview').map((r) => r.status)).toEqual([502])
+    expect(fake.requests.filter((r) => r.route === 'issues.createComment').map((r) => r.status)).toEqual([502])
+    expect(fake.repo(REPO).reviews.get(9)).toHaveLength(1)
+    const fps = inlineComments().map((c) => c.body.match(/preflight:fp ([0-9a-f]+)/)?.[1])
+    expect(fps.length).toBeGreaterThan(0)
+    expect(new Set(fps).size).toBe(fps.length)
+    expect(summaries()).toHaveLength(1)
+    expect(run.stdout).not.toMatch(/::error::/)
+
+    // And a re-run finds everything in place: zero writes.
+    fake.resetLog()
+    const again = await review()
+    expect(again.code).toBe(0)
+    expect(fake.writes()).toEqual([])
+  }, 60_000)
+
+  it('422 then re-run: a comment GitHub refused is listed in the summary and not offered again on the same head', async () => {
+    seed([{ filename: 'Dockerfile', status: 'added', patch: patchOf(DOCKERFILE) }])
+    // The Dockerfile's one stage is one comment, anchored on its first changed line.
+    fake.rejectCommentAt('Dockerfile', 1)
+    const first = await review()
+    expect(first.code).toBe(0)
+    expect(fake.requests.filter((r) => r.route === 'pulls.createReview' && r.status === 422).length).toBeGreaterThan(0)
+    expect(inlineComments().some((c) => c.line === 1)).toBe(false)
+    expect(summaries()).toHaveLength(1)
+    const summaryBefore = summaries()[0].body
+    expect(summaryBefore).toMatch(/could not be anchored/)
+
+    fake.resetLog()
+    const second = await review()
+    expect(second.code).toBe(0)
+    expect(fake.writes()).toEqual([])
+    expect(summaries()[0].body).toBe(summaryBefore)
+  }, 60_000)
+
+  it('a re-run with a model: same prompt, same settings, so zero model calls and zero writes', async () => {
+    seed([{ filename: 'Dockerfile', status: 'added', patch: patchOf(DOCKERFILE) }])
+    const devops = findPersona(loadPersonaSet(readBundledPersonas(), []).personas, 'devops-engineer')!
+    model.fallback = {
+      kind: 'tool',
+      input: {
+        comments: [{ path: 'Dockerfile', line: 3, severity: 'low', category: 'observability', confidence: 0.9, body: 'Add a HEALTHCHECK so the orchestrator can tell a hung process.' }],
+        verdicts: devops.checklist.map((c) => ({ item: c.id, status: 'warn', evidence: 'reviewed by the model' })),
+        plan: { context: ['A web image'], assumptions: [], files: [], steps: [], rollback: ['Redeploy the previous digest'], verification: ['Health check'], risks: [] },
+        summary: 'The image runs as root and is not pinned.'
+      }
+    }
+    const first = await review(fake.url, true)
+    expect(first.code).toBe(0)
+    const calls = model.messageBodies().length
+    expect(calls).toBeGreaterThan(0)
+    expect(Number(first.outputs['cost-usd'])).toBeGreaterThan(0)
+    expect(summaries()).toHaveLength(1)
+    const summaryBefore = summaries()[0].body
+    expect(summaryBefore).toContain('The image runs as root and is not pinned.')
+
+    fake.resetLog()
+    model.requests.length = 0
+    const second = await review(fake.url, true)
+    expect(second.code).toBe(0)
+    expect(model.messageBodies()).toHaveLength(0)
+    expect(fake.writes()).toEqual([])
+    expect(summaries()[0].body).toBe(summaryBefore)
+    expect(second.outputs['cost-usd']).toBe('0.0000')
+    expect(second.stdout).toMatch(/reused from the previous run/)
+
+    // A changed prompt (a new pull request title) pays again.
+    fake.repo(REPO).pulls.get(9)!.title = 'Big change, renamed'
+    model.requests.length = 0
+    await review(fake.url, true)
+    expect(model.messageBodies().length).toBeGreaterThan(0)
+  }, 90_000)
+
+  it('an absolute sarif-path outside the workspace does not fail the job after posting', async () => {
+    seed([{ filename: 'Dockerfile', status: 'added', patch: patchOf(DOCKERFILE) }])
+    const outside = join(tmpdir(), `preflight-outside-${process.pid}.sarif`)
+    const run = await review(fake.url, false, { 'sarif-path': outside })
+    expect(run.code).toBe(0)
+    expect(existsSync(outside)).toBe(false)
+    expect(run.stdout).toMatch(/::warning::Preflight: SARIF not written \(input 'sarif-path': refusing to write outside the workspace/)
+    expect(summaries()).toHaveLength(1)
+  }, 60_000)
+
+  it('a file name carrying workflow commands reaches the log without starting one', async () => {
+    const evil = 'svc\n::stop-commands::pwned\n::error file=x::forged/Dockerfile'
+    fake.addPull(REPO, { number: 9, title: 'Evil names', headSha: HEAD, baseSha: BASE, files: [{ filename: evil, status: 'added', patch: patchOf(DOCKERFILE) }] })
+    fake.setFiles(REPO, HEAD, { [evil]: DOCKERFILE })
+    fake.rejectCommentAt(evil, 1)
+    const run = await review()
+    expect(run.code).toBe(0)
+    expect(fake.count('pulls.createReview', 422)).toBeGreaterThan(0)
+    expect(run.stdout).toContain('stop-commands')
+    expect(run.stdout).not.toMatch(/^\s*::stop-commands::/m)
+    expect(run.stdout).not.toMatch(/^\s*::error file=x::forged/m)
   }, 60_000)
 
   it('a persistent 500 on the pull request read fails the job with a message naming the failure', async () => {

@@ -182,9 +182,66 @@ describe('deliverReview', () => {
     fake.failTimes('issues.createComment', 500, 10)
     const report = await deliverReview(
       createGitHubClient({ token: 't', baseUrl: fake.url, log: recordingLogger(), writeSpacingMs: 0, retryBaseMs: 1, retries: 1 }),
-      { owner: 'acme', repo: 'infra', number: 5, headSha: HEAD, comments: [], event: 'COMMENT', botLogin: BOT, renderSummary: render, log: recordingLogger() }
+      { owner: 'acme', repo: 'infra', number: 5, headSha: HEAD, comments: [], event: 'COMMENT', botLogin: BOT, renderSummary: render, writeRetryBaseMs: 1, log: recordingLogger() }
     )
     expect(report.summaryAction).toBe('skipped')
     expect(report.errors).toEqual([expect.stringMatching(/^writing the summary comment failed: HTTP 500/)])
+  })
+
+  it('a review applied by GitHub but answered with 502 is not sent again: one review, no duplicate comments', async () => {
+    fake.applyThenFail('pulls.createReview', 502, 1)
+    const report = await deliver(comments(3), { writeRetryBaseMs: 1 })
+    expect(report).toMatchObject({ postedComments: 3, reviews: 1, appliedDespiteError: 1, errors: [] })
+    expect(fake.repo(REPO).reviews.get(5)).toHaveLength(1)
+    expect(fake.repo(REPO).reviewComments.get(5)).toHaveLength(3)
+    // Octokit's retry did not resend it: one POST, then a look at the comments.
+    expect(fake.requests.filter((r) => r.route === 'pulls.createReview').map((r) => r.status)).toEqual([502])
+  })
+
+  it('a review answered 502 and not applied is sent again after looking', async () => {
+    fake.failTimes('pulls.createReview', 502, 1)
+    const report = await deliver(comments(2), { writeRetryBaseMs: 1 })
+    expect(report).toMatchObject({ postedComments: 2, reviews: 1, appliedDespiteError: 0, errors: [] })
+    expect(fake.requests.filter((r) => r.route === 'pulls.createReview').map((r) => r.status)).toEqual([502, 200])
+    expect(fake.repo(REPO).reviewComments.get(5)).toHaveLength(2)
+  })
+
+  it('a summary applied by GitHub but answered with 502 is not created twice', async () => {
+    fake.applyThenFail('issues.createComment', 502, 1)
+    const report = await deliver(comments(1), { writeRetryBaseMs: 1 })
+    expect(report).toMatchObject({ summaryAction: 'created', appliedDespiteError: 1, errors: [] })
+    const summaries = (fake.repo(REPO).issueComments.get(5) ?? []).filter((c) => c.body.startsWith(SUMMARY_MARKER))
+    expect(summaries).toHaveLength(1)
+    expect(report.summaryCommentId).toBe(summaries[0].id)
+    expect(fake.requests.filter((r) => r.route === 'issues.createComment').map((r) => r.status)).toEqual([502])
+  })
+
+  it('gives up without a second POST when the effect cannot be checked', async () => {
+    fake.applyThenFail('issues.createComment', 502, 1)
+    fake.failTimes('issues.listComments', 500, 10)
+    const report = await deliverReview(
+      createGitHubClient({ token: 't', baseUrl: fake.url, log: recordingLogger(), writeSpacingMs: 0, retryBaseMs: 1, retries: 0 }),
+      { owner: 'acme', repo: 'infra', number: 5, headSha: HEAD, comments: [], event: 'COMMENT', botLogin: BOT, renderSummary: render, existingSummary: null, writeRetryBaseMs: 1, log: recordingLogger() }
+    )
+    expect(report.errors).toEqual([expect.stringMatching(/summary comment failed: HTTP 502/)])
+    expect(fake.count('issues.createComment')).toBe(1)
+  })
+
+  it('reports refused fingerprints, and does not offer them again on the same head', async () => {
+    fake.rejectCommentAt('main.tf', 2)
+    let seen: SummaryInput | undefined
+    const capture = (r: SummaryInput) => {
+      seen = r
+      return render(r)
+    }
+    await deliver(comments(3), { renderSummary: capture })
+    expect(seen?.refusedFingerprints).toEqual([comment(2).fingerprint])
+
+    fake.resetLog()
+    const again = await deliver(comments(3), { renderSummary: capture, refusedBefore: new Set([comment(2).fingerprint]) })
+    expect(again).toMatchObject({ postedComments: 0, duplicateComments: 2, summaryAction: 'unchanged' })
+    expect(again.failedComments.map((c) => c.line)).toEqual([2])
+    expect(seen?.refusedFingerprints).toEqual([comment(2).fingerprint])
+    expect(fake.writes()).toEqual([])
   })
 })

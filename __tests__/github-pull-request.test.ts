@@ -26,6 +26,12 @@ const client = () => createGitHubClient({ token: 't', baseUrl: fake.url, log: re
 const load = (extra: { pathsIgnore?: string[]; maxFiles?: number } = {}) =>
   loadPullRequestChange(client(), { owner, repo, number: 1, classify: classifyFile, ...extra })
 
+/** Every `<ref>:<path>` expression the GraphQL requests asked for. */
+const graphqlExpressions = () =>
+  fake.requests
+    .filter((r) => r.route === 'graphql')
+    .flatMap((r) => Object.entries((r.body as { variables: Record<string, string> }).variables).filter(([k]) => /^e\d+$/.test(k)).map(([, v]) => v))
+
 const patchAdding = (lines: string[]) => `@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}`
 
 const DOCKERFILE = 'FROM node:20\nRUN npm ci\n'
@@ -81,10 +87,10 @@ describe('loadPullRequestChange', () => {
     expect(byPath['logo.png']).toMatchObject({ status: 'added', kind: 'other' })
     expect('patch' in byPath['logo.png']).toBe(false)
 
-    const contentReads = fake.requests.filter((r) => r.route === 'repos.getContent')
-    expect(contentReads.map((r) => r.path).sort()).toEqual(['/repos/acme/infra/contents/Dockerfile', '/repos/acme/infra/contents/k8s/web.yaml'])
-    expect(contentReads.every((r) => r.query.ref === HEAD)).toBe(true)
-    expect(contentReads.every((r) => r.headers.accept === 'application/vnd.github.raw+json')).toBe(true)
+    // Read in one size query and one text query through GraphQL, at the head only; no REST read.
+    expect(fake.count('repos.getContent')).toBe(0)
+    expect(fake.count('graphql')).toBe(2)
+    expect(graphqlExpressions().sort()).toEqual([`${HEAD}:Dockerfile`, `${HEAD}:Dockerfile`, `${HEAD}:k8s/web.yaml`, `${HEAD}:k8s/web.yaml`])
   })
 
   it('pages through 300 files, 100 at a time', async () => {
@@ -94,7 +100,8 @@ describe('loadPullRequestChange', () => {
     expect(change.files).toHaveLength(300)
     expect(change.files[299].path).toBe('docs/page-299.md')
     const pages = fake.requests.filter((r) => r.route === 'pulls.listFiles')
-    expect(pages.map((r) => [r.query.page ?? '1', r.query.per_page])).toEqual([
+    // Pages after the first are asked for in parallel: any order, each once.
+    expect(pages.map((r) => [r.query.page ?? '1', r.query.per_page]).sort()).toEqual([
       ['1', '100'],
       ['2', '100'],
       ['3', '100']
@@ -184,9 +191,10 @@ describe('loadPersonaFiles', () => {
     const log = recordingLogger()
     const sources = await loadPersonaFiles(client(), { owner, repo, ref: BASE, dirs: ['.github/agents', '.claude/agents/'], log })
     expect(sources).toEqual([{ path: '.claude/agents/x.md', text: '---\nname: x\n---\nbase version' }])
-    // The missing folder is a plain 404, not a warning.
+    // The missing folder is simply absent, not a warning.
     expect(log.text('warning')).toBe('')
-    expect(fake.requests.every((r) => r.query.ref === BASE)).toBe(true)
+    expect(fake.requests.map((r) => r.route)).toEqual(['graphql'])
+    expect(graphqlExpressions().every((e) => e.startsWith(`${BASE}:`))).toBe(true)
   })
 })
 

@@ -4,7 +4,7 @@
  */
 import type { Severity } from './types.js'
 
-export const MODES = ['auto', 'review', 'command', 'audit', 'audit-merge'] as const
+export const MODES = ['auto', 'review', 'command', 'audit', 'audit-merge', 'post'] as const
 export type Mode = (typeof MODES)[number]
 
 export const FAIL_ON = ['none', 'critical', 'high', 'medium', 'low'] as const
@@ -35,6 +35,8 @@ export interface Config {
   /** The review event: COMMENT unless asked otherwise. */
   reviewEvent: 'COMMENT' | 'REQUEST_CHANGES'
   sarifPath?: string
+  /** Review: write the result here (workspace) instead of posting; post: read it from here. */
+  resultPath?: string
   allowedUsers: string[]
   auditLabel: string
   auditCloseWhenClean: boolean
@@ -99,6 +101,11 @@ export function parseConfig(read: InputReader): Config {
     throw new ConfigError('plan-path', `must be a path inside the workspace, got '${planPath}'`)
   }
 
+  const resultPath = str('result-path') || undefined
+  if (resultPath && (resultPath.split(/[\\/]/).includes('..') || resultPath.startsWith('/'))) {
+    throw new ConfigError('result-path', `must be a path inside the workspace, got '${resultPath}'`)
+  }
+
   return {
     githubToken,
     anthropicApiKey: optional('anthropic-api-key'),
@@ -118,6 +125,7 @@ export function parseConfig(read: InputReader): Config {
     reviewDrafts: bool(str('review-drafts'), 'review-drafts', false),
     reviewEvent,
     sarifPath: optional('sarif-path'),
+    resultPath,
     allowedUsers: list(str('allowed-users')).map((u) => u.toLowerCase()),
     auditLabel: str('audit-label') || DEFAULTS.auditLabel,
     auditCloseWhenClean: bool(str('audit-close-when-clean'), 'audit-close-when-clean', false),

@@ -45,6 +45,11 @@ export async function run(): Promise<void> {
         await runCommandMode(config, ctx, coreIo)
         return
       }
+      case 'post': {
+        const { runPostMode } = await import('./modes/post.js')
+        await runPostMode(config, ctx, coreIo)
+        return
+      }
       case 'audit':
       case 'audit-merge': {
         const { runAuditMode } = await import('./modes/audit.js')

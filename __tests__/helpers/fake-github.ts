@@ -2,7 +2,9 @@
  * A small in-memory GitHub REST API on 127.0.0.1, serving exactly the endpoints Preflight calls.
  * Tests seed repositories (pull requests, files per ref, comments, issues), run the code under
  * test against `fake.url`, then assert on the state and on the log of every request. Faults can
- * be scripted per endpoint (5xx, rate limits, read-only token, a rejected review comment).
+ * be scripted per endpoint (5xx, rate limits, read-only token, a rejected review comment, a
+ * write applied before its 502), and every answer can be delayed to model a distant GitHub.
+ * `POST /graphql` answers the batched `object(expression:)` reads from the seeded files.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -100,6 +102,8 @@ export interface RecordedRequest {
   /** The endpoint name, e.g. `pulls.createReview`, or `unknown`. */
   route: string
   headers: Record<string, string | string[] | undefined>
+  /** When the request arrived (ms since the epoch). */
+  at: number
 }
 
 export interface Fault {
@@ -111,6 +115,8 @@ export interface Fault {
   times: number
   headers?: Record<string, string>
   body?: unknown
+  /** Run the endpoint (the write takes effect), then answer with `status` anyway. */
+  applyFirst?: boolean
 }
 
 interface Reply {
@@ -191,6 +197,12 @@ export class FakeGitHub {
   readOnly = false
   /** `path:line` anchors that make a review fail with 422 (on top of lines outside the diff). */
   readonly rejectedAnchors = new Set<string>()
+  /** Paths whose blob GraphQL reports as truncated (`text` null), as GitHub does for large files. */
+  readonly truncatedBlobs = new Set<string>()
+  /** Paths whose GraphQL alias GitHub refuses (null plus an entry in `errors`). */
+  readonly refusedBlobs = new Set<string>()
+  /** Milliseconds every answer waits before it is sent. */
+  latencyMs = 0
   bot: FakeUser
   url = ''
   private nextId = 1000
@@ -301,6 +313,8 @@ export class FakeGitHub {
       if (Array.isArray(b.labels)) issue.labels = b.labels.map(String)
       return { status: 200, body: this.issueJson(issue) }
     })
+    r('POST', '/graphql', 'graphql', (ctx) => this.graphql(ctx))
+    r('POST', '/api/graphql', 'graphql', (ctx) => this.graphql(ctx))
     // GITHUB_TOKEN cannot read the authenticated user; the action must not need to.
     r('GET', '/user', 'users.getAuthenticated', () => forbidden)
     r('GET', '/users/:user', 'users.getByUsername', (ctx) => ({
@@ -417,7 +431,7 @@ export class FakeGitHub {
     return comment
   }
 
-  addIssue(fullName: string, init: { title: string; body?: string; labels?: string[]; state?: 'open' | 'closed' }): FakeIssue {
+  addIssue(fullName: string, init: { title: string; body?: string; labels?: string[]; state?: 'open' | 'closed'; user?: FakeUser }): FakeIssue {
     const repo = this.repo(fullName)
     const used = [...repo.pulls.keys(), ...repo.issues.map((i) => i.number)]
     const issue: FakeIssue = {
@@ -426,7 +440,7 @@ export class FakeGitHub {
       body: init.body ?? '',
       state: init.state ?? 'open',
       labels: init.labels ?? [],
-      user: this.bot
+      user: init.user ?? this.bot
     }
     repo.issues.push(issue)
     return issue
@@ -437,6 +451,11 @@ export class FakeGitHub {
   /** Answers the next `times` requests to `route` with `status` (e.g. 502 twice). */
   failTimes(route: string, status: number, times: number, method?: string): void {
     this.faults.push({ route, status, times, method, body: { message: `Fake ${status}` } })
+  }
+
+  /** The next `times` requests to `route` take effect, then answer `status` (a 502 after GitHub applied a POST). */
+  applyThenFail(route: string, status = 502, times = 1): void {
+    this.faults.push({ route, status, times, applyFirst: true, body: { message: `Fake ${status} after applying` } })
   }
 
   /** A secondary rate limit (403 + retry-after), as GitHub sends when writes come too fast. */
@@ -471,9 +490,18 @@ export class FakeGitHub {
 
   // ── Inspection ──────────────────────────────────────────────────────────────────────────
 
-  /** Requests that changed (or tried to change) something. */
+  /** Requests that changed (or tried to change) something; GraphQL queries are reads. */
   writes(): RecordedRequest[] {
-    return this.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD')
+    return this.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD' && r.route !== 'graphql')
+  }
+
+  /** Every `<ref>:<path>` expression the GraphQL queries asked for, in order (repeats kept). */
+  graphqlExpressions(): string[] {
+    return this.requests
+      .filter((r) => r.route === 'graphql')
+      .flatMap((r) => Object.entries((r.body as { variables?: Record<string, unknown> }).variables ?? {}))
+      .filter(([k, v]) => /^e\d+$/.test(k) && typeof v === 'string')
+      .map(([, v]) => v as string)
   }
 
   count(route: string, status?: number): number {
@@ -593,6 +621,68 @@ export class FakeGitHub {
     return { status: 200, body: review }
   }
 
+  /**
+   * A minimal GraphQL: `repository(owner: $owner, name: $name)` with aliases
+   * `fN: object(expression: $eN) { … }` and `rateLimit { cost remaining }`. Expressions must come
+   * as variables (a literal string in the query is an error, as paths are untrusted); each
+   * `<ref>:<path>` answers a Blob (text only when the query asks for `text`) or a Tree.
+   */
+  private graphql(ctx: Ctx): Reply {
+    const query = String(ctx.body.query ?? '')
+    const variables = (ctx.body.variables ?? {}) as Record<string, unknown>
+    const fail = (message: string): Reply => ({ status: 200, body: { data: null, errors: [{ message }] } })
+    if (/"/.test(query)) return fail('fake: string literals in the query text are not accepted; pass variables')
+    const repoMatch = /repository\(owner:\s*\$(\w+),\s*name:\s*\$(\w+)\)/.exec(query)
+    if (!repoMatch) return fail('fake: only repository(owner: $owner, name: $name) queries are served')
+    const repo = this.repos.get(`${String(variables[repoMatch[1]])}/${String(variables[repoMatch[2]])}`.toLowerCase())
+    const aliases = [...query.matchAll(/(\w+):\s*object\(expression:\s*\$(\w+)\)/g)].map((m) => ({ alias: m[1], variable: m[2] }))
+    if (aliases.length > 100) return fail(`fake: ${aliases.length} aliases in one query (at most 100)`)
+    for (const { variable } of aliases) {
+      if (!new RegExp(`\\$${variable}:\\s*String!`).test(query)) return fail(`fake: variable $${variable} is not declared`)
+      if (typeof variables[variable] !== 'string') return fail(`fake: variable $${variable} was not given`)
+    }
+    const withText = /\btext\b/.test(query)
+    const errors: { message: string; path: string[]; type: string }[] = []
+    const blob = (path: string, text: string, forTree = false) => {
+      const truncated = this.truncatedBlobs.has(path)
+      const binary = text.includes('\u0000')
+      return {
+        byteSize: Buffer.byteLength(text),
+        isBinary: binary,
+        ...(withText || forTree ? { isTruncated: truncated, text: binary || truncated ? null : text } : {})
+      }
+    }
+    const repository: Record<string, unknown> = {}
+    for (const { alias, variable } of aliases) {
+      const expression = String(variables[variable])
+      const colon = expression.indexOf(':')
+      const ref = expression.slice(0, colon)
+      const path = expression.slice(colon + 1).replace(/\/+$/, '')
+      const files = repo?.contents.get(ref)
+      if (this.refusedBlobs.has(path)) {
+        repository[alias] = null
+        errors.push({ message: `fake: refused to read ${path}`, path: ['repository', alias], type: 'FORBIDDEN' })
+        continue
+      }
+      const text = files?.get(path)
+      if (text !== undefined) {
+        repository[alias] = blob(path, text)
+        continue
+      }
+      const prefix = path ? `${path}/` : ''
+      const entries = new Map<string, unknown>()
+      for (const [p, t] of files ?? []) {
+        if (!p.startsWith(prefix)) continue
+        const [name, ...rest] = p.slice(prefix.length).split('/')
+        entries.set(name, { name, path: prefix + name, type: rest.length ? 'tree' : 'blob', object: rest.length ? {} : blob(prefix + name, t, true) })
+      }
+      repository[alias] = entries.size ? { entries: [...entries.values()] } : null
+    }
+    const data: Record<string, unknown> = { repository: repo ? repository : null }
+    if (/rateLimit\s*\{/.test(query)) data.rateLimit = { cost: 1, remaining: 4999 - this.count('graphql') }
+    return { status: 200, body: errors.length ? { data, errors } : { data } }
+  }
+
   private takeFault(route: string, method: string): Fault | undefined {
     const fault = this.faults.find(
       (f) => f.times > 0 && (f.route === '*' || f.route === route) && (!f.method || f.method === method)
@@ -602,6 +692,7 @@ export class FakeGitHub {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = Date.now()
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const text = Buffer.concat(chunks).toString('utf8')
@@ -619,7 +710,10 @@ export class FakeGitHub {
       const params = Object.fromEntries(Object.entries(match.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]))
       const fault = this.takeFault(name, method)
       const repo = params.owner ? this.repos.get(`${params.owner}/${params.repo}`.toLowerCase()) : this.noRepo
-      if (fault) reply = { status: fault.status, body: fault.body ?? { message: 'fault' }, headers: fault.headers }
+      if (fault && fault.applyFirst && repo) {
+        handler({ repo, params, query, body: (body ?? {}) as Record<string, unknown>, headers: req.headers, pageUrl: `${this.url}${url.pathname}${url.search}` })
+        reply = { status: fault.status, body: fault.body ?? { message: 'fault' }, headers: fault.headers }
+      } else if (fault) reply = { status: fault.status, body: fault.body ?? { message: 'fault' }, headers: fault.headers }
       else if (this.readOnly && method !== 'GET') reply = forbidden
       else if (!repo) reply = notFound
       else {
@@ -633,7 +727,8 @@ export class FakeGitHub {
       if (fault) reply = { status: fault.status, body: fault.body, headers: fault.headers }
     }
 
-    this.requests.push({ method, path: decodeURIComponent(url.pathname), query, body, status: reply.status, route, headers: req.headers })
+    this.requests.push({ method, path: decodeURIComponent(url.pathname), query, body, status: reply.status, route, headers: req.headers, at: arrived })
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs))
     res.writeHead(reply.status, {
       'content-type': JSON_TYPE,
       'x-ratelimit-limit': '5000',

@@ -1,5 +1,6 @@
 // The 300-file pull request end to end: `node dist/index.js` (spawned as the runner does, by
-// __tests__/helpers/run-action.ts) against the fake GitHub API on 127.0.0.1, no model.
+// __tests__/helpers/run-action.ts) against the fake GitHub API on 127.0.0.1, no model, with
+// `latencyMs` added to every answer (60 ms: a distant GitHub, the target's condition).
 // Answers wall times and the API calls by endpoint.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -17,11 +18,12 @@ const addedPatch = (text) => {
 }
 
 /** `count` files spread evenly over the generated tree (path order) become one pull request. */
-export async function benchPullRequest({ tree, distDir, count = 300, runs = 3 }) {
+export async function benchPullRequest({ tree, distDir, count = 300, runs = 3, latencyMs = 60 }) {
   const { FakeGitHub, runAction } = await loadSrc({ FakeGitHub: '__tests__/helpers/fake-github.ts', runAction: '__tests__/helpers/run-action.ts' })
   const paths = spread(listTree(tree), count)
   const contents = Object.fromEntries(paths.map((p) => [p, readFileSync(join(tree, p), 'utf8')]))
   const fake = await FakeGitHub.start()
+  fake.latencyMs = latencyMs
   const results = []
   try {
     for (let i = 0; i < runs; i++) {
@@ -61,6 +63,8 @@ export async function benchPullRequest({ tree, distDir, count = 300, runs = 3 })
         calls: fake.requests.length,
         writes: fake.writes().length,
         headContentReads: headReads,
+        graphqlQueries: fake.requests.filter((r) => r.route === 'graphql').length,
+        latencyMs,
         byEndpoint,
         stderr: run.stderr.slice(0, 500)
       })

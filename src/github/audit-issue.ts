@@ -6,6 +6,7 @@
  */
 import type { Finding } from '../types.js'
 import type { GitHubClient, Logger } from './client.js'
+import { NO_AUTO_RETRY, createOnce } from './write-once.js'
 import { auditFingerprint } from '../cost/audit.js'
 import type { AuditChanges } from '../render/audit-report.js'
 
@@ -94,11 +95,19 @@ export function renderIssueBody(report: string, state: AuditState): string {
   return `${AUDIT_MARKER}\n${text}\n${marker}\n`
 }
 
-/** The audit issue: labelled and carrying the marker; an open one first, then the oldest. */
-export async function findAuditIssue(client: GitHubClient, where: { owner: string; repo: string; label: string }): Promise<AuditIssue | undefined> {
+/**
+ * The audit issue: labelled, opened by the bot and starting with the marker (anyone can open an
+ * issue with the label's name in its text and the marker in its body, and its hidden state
+ * would steer the comparison); an open one first, then the oldest.
+ */
+export async function findAuditIssue(
+  client: GitHubClient,
+  where: { owner: string; repo: string; label: string; botLogin: string }
+): Promise<AuditIssue | undefined> {
   const issues = await client.paginate(client.rest.issues.listForRepo, { owner: where.owner, repo: where.repo, labels: where.label, state: 'all', per_page: 100 })
+  const bot = where.botLogin.toLowerCase()
   const ours = issues
-    .filter((i) => !i.pull_request && (i.body ?? '').includes(AUDIT_MARKER))
+    .filter((i) => !i.pull_request && (i.user?.login ?? '').toLowerCase() === bot && (i.body ?? '').startsWith(AUDIT_MARKER))
     .map((i) => ({ number: i.number, state: i.state, body: i.body ?? '', title: i.title }))
     .sort((a, b) => Number(b.state === 'open') - Number(a.state === 'open') || a.number - b.number)
   return ours[0]
@@ -117,6 +126,10 @@ export interface DeliverAuditOptions {
   closeWhenClean: boolean
   /** The issue found before rendering (so the lookup is not repeated). */
   existing: AuditIssue | undefined
+  /** The bot's login: after a 5xx on creating the issue, its issue is looked for before trying again. */
+  botLogin?: string
+  /** Unit of the wait between create attempts. Default 1000 ms. */
+  retryBaseMs?: number
   log: Logger
 }
 
@@ -135,6 +148,17 @@ export async function deliverAuditIssue(client: GitHubClient, o: DeliverAuditOpt
     await client.rest.issues.update({ owner, repo, issue_number: o.existing.number, title: o.title, body: o.body, ...(reopen ? { state: 'open' as const } : {}) })
     return { action: reopen ? 'reopened' : 'updated', number: o.existing.number }
   }
-  const created = await client.rest.issues.create({ owner, repo, title: o.title, body: o.body, labels: [o.label] })
-  return { action: 'created', number: created.data.number }
+  const create = async () => (await client.rest.issues.create({ owner, repo, title: o.title, body: o.body, labels: [o.label], request: NO_AUTO_RETRY })).data.number
+  const botLogin = o.botLogin
+  // Without the bot's login the effect cannot be told apart from someone else's issue: one attempt.
+  const number = botLogin
+    ? await createOnce(create, async () => (await findAuditIssue(client, { owner, repo, label: o.label, botLogin }))?.number, {
+        attempts: 3,
+        baseMs: o.retryBaseMs ?? 1000,
+        what: 'creating the audit issue',
+        log: o.log,
+        onApplied: () => undefined
+      })
+    : await create()
+  return { action: 'created', number }
 }

@@ -19,6 +19,8 @@ export interface GitHubClientOptions {
   token: string
   /** `https://api.github.com`, a GHES `…/api/v3`, or a test server. */
   baseUrl: string
+  /** The GraphQL endpoint (GITHUB_GRAPHQL_URL); `<baseUrl>/graphql` by default. */
+  graphqlUrl?: string
   userAgent?: string
   /** Retries of 5xx and network failures (rate limits are counted separately). Default 3. */
   retries?: number
@@ -57,18 +59,36 @@ function requestCounter(octokit: Octokit) {
   }
 }
 
+/** Calls the job at once: the shape of a Bottleneck group (`key(id).schedule(opts?, fn, ...args)`). */
+function runJob(args: unknown[]): { fn: (...a: unknown[]) => unknown; rest: unknown[] } {
+  const fnIndex = typeof args[0] === 'function' ? 0 : 1
+  return { fn: args[fnIndex] as (...a: unknown[]) => unknown, rest: args.slice(fnIndex + 1) }
+}
+
+const passThrough = {
+  key: () => ({
+    schedule: async (...args: unknown[]) => {
+      const { fn, rest } = runJob(args)
+      return fn(...rest)
+    }
+  })
+}
+
 /**
- * A serial queue with a minimum gap between jobs, shaped like the Bottleneck group the throttling
- * plugin expects for writes. Its defaults (1 s per write, 3 s per notifying write, shared across
- * all clients of the process) are replaced by one per-client spacing.
+ * The throttling plugin's request group, replaced: writes run one at a time with a minimum gap
+ * (GitHub asks for about a second between content-creating requests), everything else runs at
+ * once. GraphQL queries are POSTs but reads, so they are not spaced (the plugin's own write
+ * group would space them like writes, a second per batched read).
  */
-function spacedQueue(minGapMs: number) {
+function spacedWrites(minGapMs: number) {
   let tail: Promise<unknown> = Promise.resolve()
   let last = 0
   const schedule = (...args: unknown[]): Promise<unknown> => {
-    const fnIndex = typeof args[0] === 'function' ? 0 : 1
-    const fn = args[fnIndex] as (...a: unknown[]) => unknown
-    const rest = args.slice(fnIndex + 1)
+    const { fn, rest } = runJob(args)
+    const options = rest[0] as { method?: string; url?: string } | undefined
+    const method = String(options?.method ?? 'GET').toUpperCase()
+    const pathname = new URL(String(options?.url ?? '/'), 'http://github.test').pathname
+    if (method === 'GET' || method === 'HEAD' || pathname.endsWith('/graphql')) return Promise.resolve().then(() => fn(...rest))
     const run = async () => {
       const wait = last + minGapMs - Date.now()
       if (wait > 0) await new Promise((r) => setTimeout(r, wait))
@@ -84,8 +104,8 @@ function spacedQueue(minGapMs: number) {
 
 type RequestCounter = ReturnType<typeof requestCounter>
 
-/** Octokit with the REST methods, pagination and the request counter. */
-export type GitHubClient = ReturnType<typeof getOctokit> & RequestCounter
+/** Octokit with the REST methods, pagination, the request counter and where GraphQL goes. */
+export type GitHubClient = ReturnType<typeof getOctokit> & RequestCounter & { graphqlUrl?: string }
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const { log } = options
@@ -112,8 +132,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const throttle = {
     onRateLimit: onLimit('Primary'),
     onSecondaryRateLimit: onLimit('Secondary'),
-    write: spacedQueue(spacing),
-    notifications: spacedQueue(spacing)
+    global: spacedWrites(spacing),
+    write: passThrough,
+    notifications: passThrough
   }
 
   const octokit = getOctokit(
@@ -132,7 +153,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         doNotRetry: DO_NOT_RETRY,
         retryAfterBaseValue: options.retryBaseMs ?? 1000
       },
-      // The write queues are structurally what the plugin calls (`key(id).schedule(...)`).
+      // The groups are structurally what the plugin calls (`key(id).schedule(...)`).
       throttle: throttle as unknown as NonNullable<Parameters<typeof getOctokit>[1]>['throttle']
     },
     // Registered first so that it sits inside the retry and throttling wrappers and sees each attempt.
@@ -141,7 +162,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     throttling
   )
   // getOctokit's declared type does not carry what extra plugins add.
-  return octokit as GitHubClient
+  return Object.assign(octokit, { graphqlUrl: options.graphqlUrl }) as GitHubClient
 }
 
 /** The HTTP status of an Octokit error, or undefined for anything else. */

@@ -1,12 +1,13 @@
 /**
  * The GitHub calls of the `/agent` command: who may run it, reactions on the command comment,
  * and replies in the pull request conversation. Reactions are a courtesy, so they never throw;
- * the permission check treats any error as "no permission".
+ * the permission check treats any error as "no permission". Every reply starts with a hidden
+ * marker saying what it answers, so a reply GitHub applied before failing is not posted twice,
+ * and help and refusals go to each user at most once per pull request.
  */
 import { describeError, type GitHubClient, type Logger } from './client.js'
+import { NO_AUTO_RETRY, createOnce } from './write-once.js'
 
-/** Associations that may be able to write; the permission API decides. */
-export const TRUSTED_ASSOCIATIONS = ['OWNER', 'MEMBER', 'COLLABORATOR'] as const
 /** Roles that can push to the repository. */
 const WRITE_ROLES = new Set(['write', 'maintain', 'admin'])
 
@@ -23,13 +24,12 @@ export interface Commenter {
   association?: string
 }
 
-export type Authorization =
-  | { allowed: true; via: 'allowed-users' | 'permission' }
-  | { allowed: false; reason: 'association' | 'permission' }
+export type Authorization = { allowed: true; via: 'allowed-users' | 'permission' } | { allowed: false; reason: 'permission' }
 
 /**
- * `allowed-users` (lower-case logins) first; then a cheap look at the comment's association,
- * confirmed by the user's permission on the repository (write, maintain or admin).
+ * `allowed-users` (lower-case logins) first; then the user's permission on the repository
+ * (write, maintain or admin). The comment's `author_association` is not a filter: a member whose
+ * organisation membership is private shows up as CONTRIBUTOR or NONE.
  */
 export async function authorizeCommenter(
   client: GitHubClient,
@@ -38,8 +38,7 @@ export async function authorizeCommenter(
 ): Promise<Authorization> {
   const login = who.login.toLowerCase()
   if (at.allowedUsers.includes(login)) return { allowed: true, via: 'allowed-users' }
-  const association = (who.association ?? '').toUpperCase()
-  if (!(TRUSTED_ASSOCIATIONS as readonly string[]).includes(association)) return { allowed: false, reason: 'association' }
+  if (!login) return { allowed: false, reason: 'permission' }
   return (await hasWriteAccess(client, { owner: at.owner, repo: at.repo, username: who.login, log: at.log }))
     ? { allowed: true, via: 'permission' }
     : { allowed: false, reason: 'permission' }
@@ -72,9 +71,69 @@ export async function react(client: GitHubClient, o: RepoRef & { commentId: numb
 /** GitHub rejects comment bodies longer than 65,536 characters. */
 const MAX_REPLY_CHARS = 65_000
 
-/** Posts a comment in the pull request conversation; returns its id. Throws on failure. */
-export async function postReply(client: GitHubClient, o: RepoRef & { number: number; body: string }): Promise<number> {
-  const body = o.body.length <= MAX_REPLY_CHARS ? o.body : `${o.body.slice(0, MAX_REPLY_CHARS)}\n\n… (truncated)`
-  const { data } = await client.rest.issues.createComment({ owner: o.owner, repo: o.repo, issue_number: o.number, body })
-  return data.id
+/** What a reply answers: a command comment (by id), or help / a refusal for a user (by login). */
+export type ReplyKey = { kind: 'answer'; commentId: number } | { kind: 'help' | 'refusal'; login: string }
+
+const LOGIN = /^[a-z0-9](?:[a-z0-9-]{0,38})(?:\[bot\])?$/
+
+/** The hidden first line of a reply; undefined for a login GitHub would not issue (then no marker is trusted). */
+export function replyMarker(key: ReplyKey): string | undefined {
+  if (key.kind === 'answer') return `<!-- preflight:reply answer ${key.commentId} -->`
+  const login = key.login.toLowerCase()
+  return LOGIN.test(login) ? `<!-- preflight:reply ${key.kind} ${login} -->` : undefined
+}
+
+/** The bot's comment on the pull request that starts with `marker`, if any (one listing). */
+async function findReply(client: GitHubClient, o: RepoRef & { number: number; botLogin: string; marker: string }): Promise<number | undefined> {
+  let found: number | undefined
+  await client.paginate(client.rest.issues.listComments, { owner: o.owner, repo: o.repo, issue_number: o.number, per_page: 100 }, (response, done) => {
+    const hit = response.data.find((c) => c.user?.login === o.botLogin && (c.body ?? '').startsWith(o.marker))
+    if (hit && found === undefined) {
+      found = hit.id
+      done()
+    }
+    return []
+  })
+  return found
+}
+
+/** True when the bot already answered this user with this kind of reply on the pull request. */
+export async function alreadyReplied(
+  client: GitHubClient,
+  o: RepoRef & { number: number; botLogin: string; key: ReplyKey; log: Logger }
+): Promise<boolean> {
+  const marker = replyMarker(o.key)
+  if (!marker) return false
+  try {
+    return (await findReply(client, { ...o, marker })) !== undefined
+  } catch (e) {
+    o.log.warning(`Preflight: could not look for earlier replies (${describeError(e)}); replying anyway.`)
+    return false
+  }
+}
+
+/**
+ * Posts a comment in the pull request conversation, starting with the reply marker when there is
+ * a key; returns its id. After a 5xx it looks for the marker before posting again. Throws on failure.
+ */
+export async function postReply(
+  client: GitHubClient,
+  o: RepoRef & { number: number; body: string; key?: ReplyKey; botLogin?: string; log?: Logger; retryBaseMs?: number }
+): Promise<number> {
+  const marker = o.key ? replyMarker(o.key) : undefined
+  const text = marker ? `${marker}\n${o.body}` : o.body
+  const body = text.length <= MAX_REPLY_CHARS ? text : `${text.slice(0, MAX_REPLY_CHARS)}\n\n… (truncated)`
+  const post = async () => (await client.rest.issues.createComment({ owner: o.owner, repo: o.repo, issue_number: o.number, body, request: NO_AUTO_RETRY })).data.id
+  if (!marker || !o.botLogin) {
+    // Nothing to recognise it by: one attempt only, since a blind retry could post it twice.
+    return post()
+  }
+  const botLogin = o.botLogin
+  return createOnce(post, () => findReply(client, { owner: o.owner, repo: o.repo, number: o.number, botLogin, marker }), {
+    attempts: 3,
+    baseMs: o.retryBaseMs ?? 1000,
+    what: 'posting the reply',
+    log: o.log ?? { info: () => undefined, warning: () => undefined, error: () => undefined, debug: () => undefined },
+    onApplied: () => undefined
+  })
 }

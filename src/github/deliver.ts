@@ -2,10 +2,15 @@
  * Delivery of a review on GitHub: new inline comments in as few reviews as possible, then one
  * sticky summary comment edited in place. Idempotent: comments already posted (by fingerprint)
  * are skipped, and an unchanged summary is not rewritten, so a re-run without changes writes
- * nothing. A token that cannot write (a fork's) switches the run to read-only at the first 403.
+ * nothing; comments GitHub refused to anchor on this head are remembered and not offered again.
+ * The two POSTs that create something (a review, the summary) are never retried blindly: after
+ * a 5xx or a lost answer, delivery first looks for their effect (the comments' fingerprints, the
+ * summary marker), because GitHub may have applied a write it then failed to confirm.
+ * A token that cannot write (a fork's) switches the run to read-only at the first 403.
  */
 import type { ReviewComment } from '../types.js'
 import { describeError, errorStatus, isRateLimitError, type GitHubClient, type Logger } from './client.js'
+import { NO_AUTO_RETRY, createOnce } from './write-once.js'
 import { SUMMARY_MARKER, hasSummaryMarker, parseFingerprint, parseStateMarker, withFingerprint, type SummaryState } from '../render/markers.js'
 
 /** GitHub accepts many more, but smaller reviews keep one bad anchor's retry cheap. */
@@ -18,6 +23,8 @@ export type ReviewEvent = 'COMMENT' | 'REQUEST_CHANGES' | 'APPROVE'
 export interface SummaryInput {
   /** Comments GitHub refused to anchor; the summary should list them. */
   failedComments: ReviewComment[]
+  /** Fingerprints of comments GitHub refused (422) on this head, this run or an earlier one: keep them in the summary's state. */
+  refusedFingerprints: string[]
   /** Comments skipped because an earlier run already posted them. */
   duplicateComments: number
   /** Comments posted by this run. */
@@ -41,6 +48,12 @@ export interface DeliverReviewOptions {
   reviewBody?: string
   /** The summary comment as the caller already looked it up (`null`: none exists); saves listing the comments again. */
   existingSummary?: SummaryComment | null
+  /** Fingerprints GitHub refused on this same head in an earlier run: listed as failed, not offered again. */
+  refusedBefore?: ReadonlySet<string>
+  /** Attempts of a create call after a 5xx whose effect is not found. Default 3. */
+  writeAttempts?: number
+  /** Unit of the wait between those attempts (1, 4, 9 … units). Default 1000 ms. */
+  writeRetryBaseMs?: number
   log: Logger
 }
 
@@ -54,6 +67,8 @@ export interface DeliveryReport {
   summaryAction: 'created' | 'updated' | 'unchanged' | 'skipped'
   readOnly: boolean
   errors: string[]
+  /** Create calls answered with an error although GitHub had applied them (found by their effect). */
+  appliedDespiteError: number
 }
 
 export interface SummaryComment {
@@ -86,6 +101,17 @@ export async function findSummaryComment(
 /** True for a 403 that means "this token may not write", as opposed to a rate limit. */
 function isPermissionDenied(error: unknown): boolean {
   return errorStatus(error) === 403 && !isRateLimitError(error)
+}
+
+/** Fingerprints of the bot's review comments on the pull request. */
+async function postedFingerprints(client: GitHubClient, o: { owner: string; repo: string; number: number; botLogin: string }): Promise<Set<string>> {
+  const posted = new Set<string>()
+  const existing = await client.paginate(client.rest.pulls.listReviewComments, { owner: o.owner, repo: o.repo, pull_number: o.number, per_page: 100 })
+  for (const c of existing) {
+    const fp = c.user?.login === o.botLogin ? parseFingerprint(c.body) : undefined
+    if (fp) posted.add(fp)
+  }
+  return posted
 }
 
 type ReviewCommentInput = { path: string; line: number; side: 'RIGHT'; start_line?: number; start_side?: 'RIGHT'; body: string }
@@ -126,8 +152,11 @@ export async function deliverReview(client: GitHubClient, o: DeliverReviewOption
     reviews: 0,
     summaryAction: 'skipped',
     readOnly: o.readOnly === true,
-    errors: []
+    errors: [],
+    appliedDespiteError: 0
   }
+  const retry = { attempts: o.writeAttempts ?? 3, baseMs: o.writeRetryBaseMs ?? 1000, log, onApplied: () => report.appliedDespiteError++ }
+  const refusedNow = new Set<string>()
   if (report.readOnly) {
     log.info('Preflight: read-only token, nothing is posted to the pull request.')
     return report
@@ -141,15 +170,15 @@ export async function deliverReview(client: GitHubClient, o: DeliverReviewOption
   const fresh: ReviewComment[] = []
   let canPost = true
   try {
-    const posted = new Set<string>()
-    const existing = await client.paginate(client.rest.pulls.listReviewComments, { owner, repo, pull_number: number, per_page: 100 })
-    for (const c of existing) {
-      const fp = c.user?.login === o.botLogin ? parseFingerprint(c.body) : undefined
-      if (fp) posted.add(fp)
-    }
+    const posted = await postedFingerprints(client, o)
     for (const c of o.comments) {
       if (posted.has(c.fingerprint)) report.duplicateComments++
-      else {
+      else if (o.refusedBefore?.has(c.fingerprint)) {
+        // GitHub refused this anchor on this head before; asking again would fail again.
+        posted.add(c.fingerprint)
+        refusedNow.add(c.fingerprint)
+        report.failedComments.push(c)
+      } else {
         posted.add(c.fingerprint)
         fresh.push(c)
       }
@@ -162,15 +191,22 @@ export async function deliverReview(client: GitHubClient, o: DeliverReviewOption
 
   // 2. New comments, in reviews of at most 30; a 422 batch is retried one comment at a time.
   const createReview = async (batch: ReviewComment[]) => {
-    await client.rest.pulls.createReview({
-      owner,
-      repo,
-      pull_number: number,
-      commit_id: o.headSha,
-      event: o.event,
-      body: o.reviewBody ?? `Preflight: ${batch.length} inline comment${batch.length === 1 ? '' : 's'}; the summary comment has the full review.`,
-      comments: batch.map(toReviewComment)
-    })
+    await createOnce<unknown>(
+      () =>
+        client.rest.pulls.createReview({
+          owner,
+          repo,
+          pull_number: number,
+          commit_id: o.headSha,
+          event: o.event,
+          body: o.reviewBody ?? `Preflight: ${batch.length} inline comment${batch.length === 1 ? '' : 's'}; the summary comment has the full review.`,
+          comments: batch.map(toReviewComment),
+          request: NO_AUTO_RETRY
+        }),
+      // A review is applied whole or not at all: its first comment tells which.
+      async () => ((await postedFingerprints(client, o)).has(batch[0].fingerprint) ? true : undefined),
+      { ...retry, what: 'creating a review' }
+    )
     report.reviews++
     report.postedComments += batch.length
   }
@@ -187,6 +223,11 @@ export async function deliverReview(client: GitHubClient, o: DeliverReviewOption
       if (errorStatus(e) !== 422 || batch.length === 1) {
         report.failedComments.push(...batch)
         if (errorStatus(e) !== 422) report.errors.push(`creating a review failed: ${describeError(e)}`)
+        else
+          for (const c of batch) {
+            refusedNow.add(c.fingerprint)
+            log.info(`Preflight: ${c.path}:${c.line} cannot carry a comment; it goes into the summary.`)
+          }
         continue
       }
       log.info(`Preflight: GitHub refused a review of ${batch.length} comments (${describeError(e)}); posting them one by one.`)
@@ -200,7 +241,8 @@ export async function deliverReview(client: GitHubClient, o: DeliverReviewOption
         else {
           report.failedComments.push(comment)
           if (errorStatus(e) !== 422) report.errors.push(`creating a review failed: ${describeError(e)}`)
-          else log.info(`Preflight: ${comment.path}:${comment.line} cannot carry a comment; it goes into the summary.`)
+          else refusedNow.add(comment.fingerprint)
+          if (errorStatus(e) === 422) log.info(`Preflight: ${comment.path}:${comment.line} cannot carry a comment; it goes into the summary.`)
         }
       }
     }
@@ -218,7 +260,12 @@ export async function deliverReview(client: GitHubClient, o: DeliverReviewOption
     }
   }
   const body = summaryBody(
-    o.renderSummary({ failedComments: report.failedComments, duplicateComments: report.duplicateComments, postedComments: report.postedComments })
+    o.renderSummary({
+      failedComments: report.failedComments,
+      refusedFingerprints: [...refusedNow].sort(),
+      duplicateComments: report.duplicateComments,
+      postedComments: report.postedComments
+    })
   )
   try {
     if (existing && sameBody(existing.body, body)) {
@@ -229,9 +276,13 @@ export async function deliverReview(client: GitHubClient, o: DeliverReviewOption
       report.summaryAction = 'updated'
       report.summaryCommentId = existing.id
     } else {
-      const { data } = await client.rest.issues.createComment({ owner, repo, issue_number: number, body })
+      const id = await createOnce(
+        async () => (await client.rest.issues.createComment({ owner, repo, issue_number: number, body, request: NO_AUTO_RETRY })).data.id,
+        async () => (await findSummaryComment(client, { owner, repo, number, botLogin: o.botLogin }))?.id,
+        { ...retry, what: 'creating the summary comment' }
+      )
       report.summaryAction = 'created'
-      report.summaryCommentId = data.id
+      report.summaryCommentId = id
     }
   } catch (e) {
     if (isPermissionDenied(e)) goReadOnly('writing the summary comment', e)

@@ -1,20 +1,24 @@
 /**
- * Reads a pull request through the REST API: metadata, changed files with their patches, the
- * head content of the files that may be infrastructure, persona files at the base commit, and
- * the lines changed between two commits. Nothing is checked out; nothing is written.
+ * Reads a pull request: metadata and changed files with their patches through REST, the head
+ * content of the files that may be infrastructure and the persona files and settings at the base
+ * commit through batched GraphQL reads, and the lines changed between two commits. Nothing is
+ * checked out; nothing is written.
  */
 import picomatch from 'picomatch'
 import type { ChangeSet, ChangeStatus, ChangedFile, FileKind, FileNote } from '../types.js'
 import type { PersonaSource } from '../agents/loader.js'
 import { addedLines } from '../changes/diff.js'
 import { describeError, errorStatus, type GitHubClient, type Logger } from './client.js'
+import { mapLimited, readBaseFiles, readFilesAt, readFolderFilesAt } from './graphql-read.js'
 
 /** GitHub lists at most this many files of a pull request. */
 export const GITHUB_FILE_LIST_CAP = 3000
+/** Files per page of the list (GitHub's largest). */
+const PAGE_SIZE = 100
+/** Pages of the file list asked for at once. */
+const PAGE_CONCURRENCY = 4
 /** Contents above this size are not analyzed. */
 export const MAX_CONTENT_BYTES = 2 * 1024 * 1024
-/** Parallel content requests (the throttling plugin also caps concurrency). */
-const CONTENT_CONCURRENCY = 8
 const RAW = 'application/vnd.github.raw+json'
 
 /** Paths whose content may decide that a file is infrastructure, so it is worth fetching. */
@@ -62,16 +66,18 @@ function note(path: string, reason: FileNote['reason'], message: string): FileNo
 export async function loadPullRequestChange(client: GitHubClient, options: LoadPullRequestOptions): Promise<PullRequestChange> {
   const { owner, repo, number, classify } = options
   const maxFiles = Math.min(options.maxFiles ?? GITHUB_FILE_LIST_CAP, GITHUB_FILE_LIST_CAP)
-  const { data: pr } = await client.rest.pulls.get({ owner, repo, pull_number: number })
+  // The pull request and the first page of its files at once; the other pages, whose number
+  // `changed_files` tells, in parallel.
+  const listPage = (page: number) => client.rest.pulls.listFiles({ owner, repo, pull_number: number, per_page: PAGE_SIZE, page })
+  const [{ data: pr }, first] = await Promise.all([client.rest.pulls.get({ owner, repo, pull_number: number }), listPage(1)])
   const notes: FileNote[] = []
-
-  let seen = 0
-  const listed = await client.paginate(client.rest.pulls.listFiles, { owner, repo, pull_number: number, per_page: 100 }, (response, done) => {
-    // Stop asking for pages once enough files are in hand.
-    seen += response.data.length
-    if (seen >= maxFiles) done()
-    return response.data
-  })
+  const listed = [...first.data]
+  const maxPages = Math.ceil(maxFiles / PAGE_SIZE)
+  if (first.data.length === PAGE_SIZE) {
+    const pages = Math.min(maxPages, Math.ceil(Math.min(pr.changed_files, maxFiles) / PAGE_SIZE))
+    const more = await mapLimited(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 2), PAGE_CONCURRENCY, async (page) => (await listPage(page)).data)
+    for (const data of more) listed.push(...data)
+  }
   const files = listed.slice(0, maxFiles)
 
   if (pr.changed_files > files.length) {
@@ -102,16 +108,17 @@ export async function loadPullRequestChange(client: GitHubClient, options: LoadP
 
   const headSha = pr.head.sha
   const wanted = changed.filter((f) => f.status !== 'removed' && (f.kind !== 'other' || MAYBE_INFRA.test(f.path)))
-  await forEachLimited(wanted, CONTENT_CONCURRENCY, async (file) => {
-    const read = await readFileAt(client, { owner, repo, path: file.path, ref: headSha })
+  const reads = await readFilesAt(client, { owner, repo, ref: headSha, paths: wanted.map((f) => f.path), rest: readFileAt, log: options.log })
+  for (const file of wanted) {
+    const read = reads.get(file.path) ?? {}
     if (read.note) {
       notes.push(read.note)
       if (read.note.reason === 'unavailable') options.log?.warning(read.note.message)
-      return
+      continue
     }
     file.content = read.content
     file.kind = classify(file.path, read.content)
-  })
+  }
 
   return {
     title: pr.title,
@@ -135,14 +142,6 @@ function ignoreTest(patterns: readonly string[]): (path: string) => boolean {
   const globs = patterns.map((p) => p.trim()).filter((p) => p !== '' && !p.startsWith('#'))
   if (globs.length === 0) return () => false
   return picomatch(globs, { dot: true })
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++])
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
 
 interface ReadResult {
@@ -197,30 +196,34 @@ export interface LoadPersonaFilesOptions {
   log?: Logger
 }
 
-/** `*.md` files directly in each folder at `ref`. A folder that does not exist is skipped. */
+/**
+ * `*.md` files directly in each folder at `ref`, from one GraphQL request shared with the
+ * settings file (see readBaseFiles). A folder that does not exist is skipped.
+ */
 export async function loadPersonaFiles(client: GitHubClient, options: LoadPersonaFilesOptions): Promise<PersonaSource[]> {
-  const { owner, repo, ref } = options
-  const out: PersonaSource[] = []
-  for (const dir of options.dirs) {
-    const folder = dir.replace(/^\.\/+/, '').replace(/(?<!\/)\/+$/, '')
-    let entries: unknown
-    try {
-      ;({ data: entries } = await client.rest.repos.getContent({ owner, repo, path: folder, ref }))
-    } catch (e) {
-      if (errorStatus(e) !== 404) options.log?.warning(`Preflight: could not list ${folder} at ${ref.slice(0, 12)}: ${describeError(e)}`)
-      continue
-    }
-    if (!Array.isArray(entries)) continue
-    const markdown = (entries as { type: string; path: string; name: string }[])
-      .filter((e) => e.type === 'file' && /\.md$/i.test(e.name))
-      .sort((a, b) => a.path.localeCompare(b.path))
-    for (const entry of markdown) {
-      const read = await readFileAt(client, { owner, repo, path: entry.path, ref })
-      if (read.content !== undefined) out.push({ path: entry.path, text: read.content })
-      else options.log?.warning(`Preflight: persona ${read.note?.message ?? entry.path}`)
-    }
-  }
-  return out
+  const base = await readBaseFiles(client, { owner: options.owner, repo: options.repo, ref: options.ref, personaDirs: options.dirs, rest: readFileAt, log: options.log })
+  return base.personas
+}
+
+/**
+ * The repository settings file's text at the base commit (`.github/preflight.yml`, else
+ * `.preflight.yml`), or undefined when there is none. Shares its request with the personas
+ * when called with the same folders.
+ */
+export async function readSettingsText(
+  client: GitHubClient,
+  options: { owner: string; repo: string; ref: string; personaDirs?: readonly string[]; log?: Logger }
+): Promise<{ path: string; text: string } | undefined> {
+  const base = await readBaseFiles(client, { owner: options.owner, repo: options.repo, ref: options.ref, personaDirs: options.personaDirs ?? [], rest: readFileAt, log: options.log })
+  return base.settings
+}
+
+/** Sibling files of changed ones (a module's other `.tf` files, a manifest folder), read at `ref` in batches. */
+export async function readSiblingFiles(
+  client: GitHubClient,
+  options: { owner: string; repo: string; ref: string; folders: readonly string[]; accept?: (path: string) => boolean; log?: Logger }
+): Promise<Map<string, ReadResult>> {
+  return readFolderFilesAt(client, { ...options, rest: readFileAt })
 }
 
 // ── Incremental review ────────────────────────────────────────────────────────────────────────

@@ -126,11 +126,11 @@ async function deliver(config: Config, ctx: RunContext, io: ActionIo, result: Au
   if (!options.narrator) io.notice('Preflight audit: no model narrative (deterministic audit): the personas answer their cost checklists from the findings.')
   const narratives = await auditNarratives(personas, result, options.narrator, (m) => io.warning(`Preflight audit: ${m}`))
 
-  const client = createGitHubClient({ token: config.githubToken, baseUrl: ctx.apiUrl, log: io })
+  const client = createGitHubClient({ token: config.githubToken, baseUrl: ctx.apiUrl, graphqlUrl: ctx.graphqlUrl, log: io })
   let existing: AuditIssue | undefined
   let lookupFailed = false
   try {
-    existing = await findAuditIssue(client, { owner, repo, label: config.auditLabel })
+    existing = await findAuditIssue(client, { owner, repo, label: config.auditLabel, botLogin: config.botLogin })
   } catch (e) {
     lookupFailed = true
     errors.push(`finding the audit issue failed: ${describeError(e)}`)
@@ -154,6 +154,7 @@ async function deliver(config: Config, ctx: RunContext, io: ActionIo, result: Au
         clean,
         closeWhenClean: config.auditCloseWhenClean,
         existing,
+        botLogin: config.botLogin,
         log: io
       })
       issueNumber = done.number

@@ -8,7 +8,7 @@ import type { IssueCommentPayload, RunContext } from './event.js'
 import type { ActionIo } from './action-io.js'
 import { createGitHubClient, describeError, type GitHubClient } from '../github/client.js'
 import { loadPullRequestChange } from '../github/pull-request.js'
-import { authorizeCommenter, postReply, react, type Reaction } from '../github/command.js'
+import { alreadyReplied, authorizeCommenter, postReply, react, type Reaction, type ReplyKey } from '../github/command.js'
 import { classifyFile } from '../changes/classify.js'
 import { findPersona } from '../agents/loader.js'
 import { parseAgentCommand, suggestPersona, type AgentCommand } from '../agents/command.js'
@@ -54,17 +54,26 @@ export async function runCommandMode(config: Config, ctx: RunContext, io: Action
     setSkippedOutputs(io)
     return
   }
-  const client = createGitHubClient({ token: config.githubToken, baseUrl: ctx.apiUrl, log: io })
+  const client = createGitHubClient({ token: config.githubToken, baseUrl: ctx.apiUrl, graphqlUrl: ctx.graphqlUrl, log: io })
   const { owner, repo } = ctx
   const { command, pullNumber } = trigger
-  const reply = (body: string) => postReply(client, { owner, repo, number: pullNumber, body })
+  const answerKey: ReplyKey = { kind: 'answer', commentId: trigger.commentId }
+  const reply = (body: string, key: ReplyKey = answerKey) => postReply(client, { owner, repo, number: pullNumber, body, key, botLogin: config.botLogin, log: io })
   const reactWith = (content: Reaction) => react(client, { owner, repo, commentId: trigger.commentId, content, log: io })
+  // Help and refusals go to each user once per pull request, so nobody can make the bot flood it.
+  const answeredBefore = (kind: 'help' | 'refusal') =>
+    alreadyReplied(client, { owner, repo, number: pullNumber, botLogin: config.botLogin, key: { kind, login: trigger.login }, log: io })
 
   if (command.kind === 'help') {
+    if (await answeredBefore('help')) {
+      io.notice(`Preflight: ${trigger.login || 'the commenter'} already got the persona list on this pull request; not posting it again.`)
+      setSkippedOutputs(io)
+      return
+    }
     // Listing the personas spends no model, so anyone may ask.
     const { data: pr } = await client.rest.pulls.get({ owner, repo, pull_number: pullNumber })
     const personas = await loadBasePersonas(client, config, ctx, pr.base.sha, io)
-    await reply(renderHelpReply(personas.personas))
+    await reply(renderHelpReply(personas.personas), { kind: 'help', login: trigger.login })
     io.info(`Preflight: listed ${personas.personas.length} personas.`)
     setSkippedOutputs(io)
     return
@@ -72,8 +81,9 @@ export async function runCommandMode(config: Config, ctx: RunContext, io: Action
 
   const auth = await authorizeCommenter(client, { owner, repo, allowedUsers: config.allowedUsers, log: io }, { login: trigger.login, association: trigger.association })
   if (!auth.allowed) {
-    io.notice(`Preflight: ${trigger.login || 'the commenter'} may not run /agent (${auth.reason === 'association' ? `association ${trigger.association ?? 'none'}` : 'no write permission'}).`)
-    await reply(renderRefusalReply(`${owner}/${repo}`))
+    io.notice(`Preflight: ${trigger.login || 'the commenter'} may not run /agent (no write permission).`)
+    if (await answeredBefore('refusal')) io.notice('Preflight: this user was already told on this pull request; no second reply.')
+    else await reply(renderRefusalReply(`${owner}/${repo}`), { kind: 'refusal', login: trigger.login })
     setSkippedOutputs(io)
     return
   }

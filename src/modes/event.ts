@@ -32,6 +32,8 @@ export interface RunContext {
   owner: string
   repo: string
   apiUrl: string
+  /** GITHUB_GRAPHQL_URL (GHES: `https://host/api/graphql`); `<apiUrl>/graphql` by default. */
+  graphqlUrl?: string
   serverUrl: string
   workspace: string
   sha: string
@@ -51,12 +53,14 @@ export function readRunContext(env: Record<string, string | undefined>): RunCont
     }
   }
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/')
+  const apiUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
   return {
     eventName,
     payload,
     owner,
     repo,
-    apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+    apiUrl,
+    graphqlUrl: env.GITHUB_GRAPHQL_URL || `${apiUrl}/graphql`,
     serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     sha: env.GITHUB_SHA ?? '',
@@ -70,6 +74,7 @@ export type Decision =
   | { run: 'command' }
   | { run: 'audit' }
   | { run: 'audit-merge' }
+  | { run: 'post' }
   | { run: 'skip'; reason: string }
 
 const REVIEW_ACTIONS = new Set(['opened', 'synchronize', 'reopened', 'ready_for_review'])
@@ -89,6 +94,8 @@ export function decideMode(eventName: string, payload: Record<string, unknown>, 
 
   if (kind === 'audit') return { run: 'audit' }
   if (kind === 'audit-merge') return { run: 'audit-merge' }
+  // Posting a fork's result is never chosen from the event alone: the workflow asks for it.
+  if (kind === 'post') return { run: 'post' }
   if (kind === 'command') return { run: 'command' }
   if (kind === 'review') {
     const p = payload as PullRequestPayload

@@ -12,7 +12,8 @@ import { scanPatchSecrets } from '../rules/secrets.js'
 import { evaluateChecklist, mergeModelVerdicts } from '../checklist/evaluate.js'
 import { decideVerdict, unanalysedInfraPaths, verdictReason } from '../checklist/verdict.js'
 import { addedLines, commentableLines } from '../changes/diff.js'
-import type { AgentRunner, ModelComment } from '../llm/types.js'
+import type { AgentRunner, AgentReviewOutput, ModelComment } from '../llm/types.js'
+import type { ModelCache } from '../llm/cache-key.js'
 import { isFailure } from '../llm/types.js'
 import { addUsage } from '../llm/pricing.js'
 import { planInlineComments } from '../render/inline.js'
@@ -32,6 +33,8 @@ export interface ReviewOptions {
   /** Incremental review: per path, the lines changed since the last reviewed commit. */
   changedSince?: Map<string, Set<number>>
   agentRunner?: AgentRunner
+  /** Model results of an earlier run with the same prompt: a hit replaces the model call. */
+  modelCache?: ModelCache
   /** Stops further model calls once reached. */
   maxCostUsd?: number
   /** At most this many inline comments (most severe first); the rest go to the summary. */
@@ -89,7 +92,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
       if (options.maxCostUsd !== undefined && usage.costUsd >= options.maxCostUsd) {
         messages.push(`${agent.persona.name}: not run by the model, the cost limit of $${options.maxCostUsd.toFixed(2)} was reached; deterministic review only`)
       } else {
-        const out = await options.agentRunner({
+        const request = {
           persona: agent.persona,
           change,
           findings: analysis.findings,
@@ -101,7 +104,10 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
           commented: ruleCommentLines(analysis.findings, commentable, added, settings.minInlineSeverity),
           repositoryPaths: options.repositoryPaths,
           checklistIds: [...new Set(routed.agents.flatMap((a) => a.persona.checklist.map((i) => i.id)))]
-        })
+        }
+        const cached = options.modelCache?.get(request)
+        const out = cached ?? (await options.agentRunner(request))
+        if (!cached && !isFailure(out)) options.modelCache?.put(request, out)
         usage = addUsage(usage, out.usage)
         messages.push(...out.notes.map((n) => `${agent.persona.name}: ${n}`))
         if (isFailure(out)) {

@@ -7,6 +7,7 @@ import type { RunContext, PullRequestPayload } from './event.js'
 import type { ActionIo } from './action-io.js'
 import { createGitHubClient, type GitHubClient } from '../github/client.js'
 import { loadPullRequestChange, loadChangedLinesSince } from '../github/pull-request.js'
+import { graphqlSpend } from '../github/graphql-read.js'
 import { findSummaryComment, type SummaryComment } from '../github/deliver.js'
 import { parseStateMarker } from '../render/markers.js'
 import { classifyFile } from '../changes/classify.js'
@@ -14,7 +15,7 @@ import { finishReview, loadBasePersonas, reviewAndDeliver, type Reviewed } from 
 
 export async function runReviewMode(config: Config, ctx: RunContext, pullNumber: number, io: ActionIo): Promise<void> {
   const payload = ctx.payload as PullRequestPayload
-  const client = createGitHubClient({ token: config.githubToken, baseUrl: ctx.apiUrl, log: io })
+  const client = createGitHubClient({ token: config.githubToken, baseUrl: ctx.apiUrl, graphqlUrl: ctx.graphqlUrl, log: io })
   const result = await reviewPullRequest(client, config, ctx, pullNumber, payload, io)
   await finishReview(config, ctx, pullNumber, result, io)
 }
@@ -28,22 +29,30 @@ async function reviewPullRequest(
   io: ActionIo
 ): Promise<Reviewed> {
   const { owner, repo } = ctx
-  const change = await loadPullRequestChange(client, { owner, repo, number: pullNumber, pathsIgnore: config.pathsIgnore, classify: classifyFile, maxFiles: 3000, log: io })
-  const baseSha = change.baseSha ?? payload.pull_request?.base.sha ?? ''
+  // Three independent reads at once: the change, the personas and settings at the base (the
+  // event names the base commit), and the sticky summary whose state drives the incremental
+  // review and which delivery edits in place.
+  const eventBase = payload.pull_request?.base.sha
+  const summaryLookup = findSummaryComment(client, { owner, repo, number: pullNumber, botLogin: config.botLogin }).then(
+    (found) => ({ found, known: true }),
+    // Delivery looks again and reports the failure.
+    () => ({ found: undefined, known: false })
+  )
+  const [change, earlyPersonas, summary] = await Promise.all([
+    loadPullRequestChange(client, { owner, repo, number: pullNumber, pathsIgnore: config.pathsIgnore, classify: classifyFile, maxFiles: 3000, log: io }),
+    eventBase ? loadBasePersonas(client, config, ctx, eventBase, io) : undefined,
+    summaryLookup
+  ])
+  const baseSha = change.baseSha ?? eventBase ?? ''
   const headSha = change.headSha ?? payload.pull_request?.head.sha ?? ctx.sha
 
-  const personas = await loadBasePersonas(client, config, ctx, baseSha, io)
+  // The base can move between the event and the read (a retargeted pull request): the API's wins.
+  const personas = earlyPersonas && eventBase === baseSha ? earlyPersonas : await loadBasePersonas(client, config, ctx, baseSha, io)
+  const spent = graphqlSpend(client)
+  if (spent.queries) io.info(`Preflight: ${spent.queries} GraphQL read(s), rate-limit cost ${spent.cost}${spent.remaining === undefined ? '' : `, ${spent.remaining} points left`}.`)
 
-  // Incremental review: inline comments only on lines changed since the last reviewed commit.
-  // Looked up once: its state drives the incremental review, and delivery edits it in place.
-  let previous: SummaryComment | undefined
-  let summaryKnown = false
-  try {
-    previous = await findSummaryComment(client, { owner, repo, number: pullNumber, botLogin: config.botLogin })
-    summaryKnown = true
-  } catch {
-    // Delivery looks again and reports the failure.
-  }
+  const previous: SummaryComment | undefined = summary.found
+  const summaryKnown = summary.known
   const state = previous ? parseStateMarker(previous.body ?? '') : undefined
   let changedSince: Map<string, Set<number>> | undefined
   let headline: string | undefined

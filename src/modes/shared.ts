@@ -15,11 +15,13 @@ import type { Settings } from '../settings/types.js'
 import { countedFindings } from '../checklist/verdict.js'
 import { describeError, type GitHubClient } from '../github/client.js'
 import { loadPersonaFiles } from '../github/pull-request.js'
-import { deliverReview, type DeliveryReport, type SummaryComment } from '../github/deliver.js'
-import { summaryHeader } from '../render/markers.js'
+import { deliverReview, findSummaryComment, type DeliveryReport, type SummaryComment } from '../github/deliver.js'
+import { parseStateMarker, summaryHeader, type SummaryState } from '../render/markers.js'
+import { createModelCache, fitModelCache, readModelCacheEntries, type RunModelCache } from '../llm/cache-key.js'
 import { loadPersonaSet } from '../agents/loader.js'
 import { readBundledPersonas } from '../agents/bundled.js'
 import { runReviewPipeline, type ReviewResult } from './pipeline.js'
+import { resultFileOf } from './result-file.js'
 import { MAX_SUMMARY_CHARS, renderJobSummary, renderSummary, type SummaryExtras } from '../render/summary.js'
 import { renderPlan } from '../render/plan.js'
 import { renderSarif } from '../render/sarif.js'
@@ -40,6 +42,26 @@ export interface Reviewed {
   deliveryErrors: string[]
   /** What delivery did, when it ran. */
   delivery?: DeliveryReport
+  /** Model results reused from the previous run: calls saved and what they had cost then. */
+  reused?: { calls: number; costUsd: number }
+}
+
+/** The summary comment's size budget (GitHub's limit is 65,536); the remembered model results take what the text leaves. */
+const SUMMARY_BUDGET_CHARS = 60_000
+/** Refused fingerprints kept at most (16 hex characters each). */
+const MAX_REFUSED = 300
+
+/** What the previous run remembered, from its summary's state. */
+function previousState(summary: SummaryComment | null | undefined): SummaryState | undefined {
+  if (!summary) return undefined
+  return summary.state ?? parseStateMarker(summary.body)
+}
+
+/** Fingerprints GitHub refused on `headSha` in the previous run. */
+function refusedOn(state: SummaryState | undefined, headSha: string): Set<string> | undefined {
+  const refused = state?.refused as { sha?: unknown; fps?: unknown } | undefined
+  if (!refused || refused.sha !== headSha || !Array.isArray(refused.fps)) return undefined
+  return new Set(refused.fps.filter((f): f is string => typeof f === 'string' && /^[0-9a-f]{8,64}$/.test(f)))
 }
 
 /** Bundled personas plus the repository's own, read at `baseSha` (never the head); warnings logged. */
@@ -82,17 +104,33 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
     : undefined
   if (!runner) io.notice('Preflight: no anthropic-api-key, so the review is deterministic (rules only).')
 
+  // The summary is looked up once, before the pipeline: its state holds what the last run
+  // remembered (model results, refused comments), and delivery edits it in place.
+  let existingSummary = o.existingSummary
+  if (existingSummary === undefined) {
+    try {
+      existingSummary = (await findSummaryComment(client, { owner, repo, number: pullNumber, botLogin: config.botLogin })) ?? null
+    } catch {
+      // Delivery looks again and reports the failure.
+    }
+  }
+  const before = previousState(existingSummary)
+  const modelCache: RunModelCache | undefined = runner
+    ? createModelCache(readModelCacheEntries(before?.models), { model: config.model, maxInputTokens: config.maxInputTokens })
+    : undefined
+
   const review = await runReviewPipeline(o.change, o.personas, {
     maxAgents: o.maxAgents,
     forced: o.forced,
     changedSince: o.changedSince,
     agentRunner: runner,
+    modelCache,
     maxCostUsd: config.maxCostUsd,
     maxComments: config.maxComments,
     helmRenderedDir: config.helmRenderedDir,
     question: o.question,
     settings: o.settings,
-    previousState: o.existingSummary?.state
+    previousState: before
   })
   if (!runner && review.agents.length) review.messages.unshift(NO_KEY_MESSAGE)
   const secrets = review.secrets
@@ -108,21 +146,36 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
     }
   }
 
+  if (modelCache?.hits) io.info(`Preflight: ${modelCache.hits} persona review(s) reused from the previous run (same prompt, model and persona); no model call made for them.`)
+
   const blobUrl = `${ctx.serverUrl}/${owner}/${repo}/blob/${headSha}`
+  let refused: string[] = [...(refusedOn(before, headSha) ?? [])].sort()
   const inline = Object.fromEntries(Object.entries(review.inlineState).slice(0, MAX_INLINE_STATE))
-  const state = { lastReviewedSha: headSha, version: VERSION, ...(Object.keys(inline).length ? { inline } : {}) }
-  // The hidden markers come first (line 1 and 2), so no truncation can drop them.
-  const header = summaryHeader(state)
-  // The whole comment, hidden state included, stays under 60,000 characters (GitHub allows 65,536).
-  const maxChars = Math.min(MAX_SUMMARY_CHARS, 60_000 - header.length - 200)
-  const buildSummary = (extras: SummaryExtras): string => header + '\n' + redact(renderSummary(review, { ...extras, blobUrl, headline, maxChars }), secrets)
+  const buildSummary = (extras: SummaryExtras): string => {
+    const state: SummaryState = { lastReviewedSha: headSha, version: VERSION, ...(Object.keys(inline).length ? { inline } : {}) }
+    if (refused.length) state.refused = { sha: headSha, fps: refused.slice(0, MAX_REFUSED) }
+    if (modelCache) {
+      // Remembered model results take at most a third of the comment, so the review itself always fits.
+      const models = fitModelCache(redactDeep(modelCache.entries(), secrets), Math.floor(SUMMARY_BUDGET_CHARS / 3) - summaryHeader(state).length)
+      if (Object.keys(models).length) state.models = models
+    }
+    // The hidden markers come first (lines 1 and 2), so no truncation can drop them; the whole
+    // comment, hidden state included, stays under 60,000 characters (GitHub allows 65,536).
+    const header = summaryHeader(state)
+    const maxChars = Math.min(MAX_SUMMARY_CHARS, SUMMARY_BUDGET_CHARS - header.length - 200)
+    return header + '\n' + redact(renderSummary(review, { ...extras, blobUrl, headline, maxChars }), secrets)
+  }
 
   const event = config.reviewEvent === 'REQUEST_CHANGES' && review.verdict === 'fail' ? 'REQUEST_CHANGES' : 'COMMENT'
   let readOnly = false
   let delivery: DeliveryReport | undefined
   const deliveryErrors: string[] = []
   let summary = buildSummary({})
-  if (review.verdict === 'skipped' && !o.deliverWhenSkipped) {
+  if (config.resultPath) {
+    // Two-stage review of a fork: this job only computes; a workflow_run job posts the file.
+    await io.writeWorkspaceFile(ctx.workspace, config.resultPath, JSON.stringify(redactDeep(resultFileOf(review, { number: pullNumber, headSha }), secrets), null, 2))
+    io.notice(`Preflight: the review was written to ${config.resultPath} for a later post step; nothing is posted by this job.`)
+  } else if (review.verdict === 'skipped' && !o.deliverWhenSkipped) {
     io.notice('Preflight: no infrastructure file changed; nothing to post.')
   } else {
     try {
@@ -135,10 +188,12 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
         event,
         botLogin: config.botLogin,
         renderSummary: (r) => {
+          refused = r.refusedFingerprints
           summary = buildSummary({ failedComments: r.failedComments, postedComments: r.postedComments, duplicateComments: r.duplicateComments })
           return summary
         },
-        existingSummary: o.existingSummary,
+        existingSummary,
+        refusedBefore: refusedOn(before, headSha),
         log: io
       })
       delivery = report
@@ -149,7 +204,8 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
       deliveryErrors.push(`delivering the review failed: ${describeError(e)}`)
     }
   }
-  return { review, summary, planPaths, readOnly, deliveryErrors, delivery }
+  const reused = modelCache?.hits ? { calls: modelCache.hits, costUsd: modelCache.reusedCostUsd } : undefined
+  return { review, summary, planPaths, readOnly, deliveryErrors, delivery, reused }
 }
 
 /** Annotations where comments could not go, the job summary, SARIF, outputs and fail-on. */
@@ -175,7 +231,10 @@ export async function finishReview(config: Config, ctx: RunContext, pullNumber: 
 
   if (config.sarifPath) {
     const sarif = redactDeep(renderSarif(review.findings, { version: VERSION, rules: ALL_RULES }), secrets)
-    await io.writeWorkspaceFile(ctx.workspace, config.sarifPath, JSON.stringify(sarif, null, 2))
+    // The review is posted by now: a bad path costs the SARIF file, not the job.
+    await io
+      .writeWorkspaceFile(ctx.workspace, config.sarifPath, JSON.stringify(sarif, null, 2))
+      .catch((e: Error) => io.warning(`Preflight: SARIF not written (input 'sarif-path': ${e.message}); use a path inside the workspace.`))
   }
 
   io.setOutput('verdict', review.verdict)
@@ -185,7 +244,8 @@ export async function finishReview(config: Config, ctx: RunContext, pullNumber: 
   io.setOutput('findings', counted.length)
   io.setOutput('plan-path', r.planPaths.join(','))
   io.setOutput('summary-path', summaryPath)
-  io.setOutput('cost-usd', review.usage.costUsd.toFixed(4))
+  // What this run spent: results reused from the previous run were paid for then.
+  io.setOutput('cost-usd', Math.max(0, review.usage.costUsd - (r.reused?.costUsd ?? 0)).toFixed(4))
   io.info(`Preflight: verdict ${review.verdict}, ${counted.length} findings, ${review.comments.length} inline comment candidates, personas: ${review.agents.map((a) => a.agent.persona.name).join(', ') || 'none'}`)
 
   const failing = counted.filter((f) => meetsFailOn(f.severity, config.failOn))
