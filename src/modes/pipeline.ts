@@ -15,6 +15,8 @@ import { addUsage } from '../llm/pricing.js'
 import { commentForFinding, commentForModel } from '../render/comment.js'
 import { buildDeterministicPlan } from '../render/plan.js'
 import type { PlanDocument } from '../render/plan-types.js'
+import type { Settings } from '../settings/types.js'
+import { settleAnalysis } from '../settings/apply.js'
 
 export interface ReviewOptions {
   maxAgents: number
@@ -28,6 +30,10 @@ export interface ReviewOptions {
   /** At most this many inline comments (most severe first); the rest go to the summary. */
   maxComments?: number
   question?: string
+  /** Repository settings (rules, overrides, paths-ignore, allow-self-suppress); defaults when absent. */
+  settings?: Settings
+  /** Fingerprints from the baseline file. */
+  baseline?: Set<string>
 }
 
 export interface AgentOutcome {
@@ -43,8 +49,10 @@ export interface AgentOutcome {
 export interface ReviewResult {
   verdict: 'pass' | 'warn' | 'fail' | 'skipped'
   agents: AgentOutcome[]
-  /** All findings on the changed files. */
+  /** All findings on the changed files (not suppressed). */
   findings: Finding[]
+  /** Findings a suppression or the baseline silenced: counted, listed, never commented. */
+  suppressed?: Finding[]
   /** Inline comments, on commentable lines only. */
   comments: ReviewComment[]
   /** Findings on changed files that cannot carry an inline comment (summary material). */
@@ -68,7 +76,8 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
   const sources: SourceFile[] = change.files
     .filter((f) => f.status !== 'removed' && f.content !== undefined)
     .map((f) => ({ path: f.path, kind: f.kind, content: f.content as string }))
-  const analysis = await analyzeFiles(sources)
+  const analysis = settleAnalysis(await analyzeFiles(sources), sources, change, options)
+  messages.push(...analysis.messages)
   const notes = [...change.notes, ...analysis.notes]
 
   const commentable = new Map<string, Set<number>>()
@@ -78,8 +87,11 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     added.set(f.path, options.changedSince?.get(f.path) ?? (options.changedSince ? new Set() : addedLines(f.patch)))
   }
 
-  const anchored = anchorFindings(analysis.findings, commentable, added)
+  // Below min-inline-severity a finding is listed in the summary, not posted inline.
+  const minInline = SEVERITY_RANK[options.settings?.minInlineSeverity ?? 'info']
+  const anchored = anchorFindings(analysis.findings.filter((f) => SEVERITY_RANK[f.severity] >= minInline), commentable, added)
   const { comments, unanchored } = anchored
+  unanchored.push(...analysis.findings.filter((f) => SEVERITY_RANK[f.severity] < minInline))
   /** What each inline comment was made from, to list it in the summary if it is not posted. */
   const sourceOf = new Map<ReviewComment, Finding | ModelComment>(anchored.sources)
 
@@ -148,6 +160,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     verdict,
     agents: outcomes,
     findings: analysis.findings,
+    suppressed: analysis.suppressed,
     comments: kept,
     unanchored,
     unanchoredModel,

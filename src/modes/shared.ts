@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeFile } from 'node:fs/promises'
 import type { Config } from '../config.js'
-import { meetsFailOn } from '../config.js'
+import { meetsFailOn, settingsInputsOf } from '../config.js'
 import type { RunContext } from './event.js'
 import type { ActionIo } from './action-io.js'
 import type { ChangeSet, Persona, PersonaLoadResult } from '../types.js'
@@ -23,8 +23,12 @@ import { renderPlan } from '../render/plan.js'
 import { renderSarif } from '../render/sarif.js'
 import { redact, redactDeep } from '../render/redact.js'
 import { ALL_RULES } from '../rules/index.js'
+import { SETTINGS_RULES } from '../settings/apply.js'
 import { createAgentRunner } from '../llm/runner.js'
 import { VERSION } from '../version.js'
+import { loadRepositorySettings, readFromCommit } from '../settings/repository.js'
+import { applyPersonaSettings, withoutIgnoredPaths } from '../settings/run.js'
+import type { Settings } from '../settings/types.js'
 
 /** The reader note added when no model could run. */
 export const NO_KEY_MESSAGE = 'No Anthropic API key: deterministic review only.'
@@ -37,6 +41,8 @@ export interface Reviewed {
   deliveryErrors: string[]
   /** What delivery did, when it ran. */
   delivery?: DeliveryReport
+  /** The repository settings the run used (read at the base commit). */
+  settings?: Settings
 }
 
 /** Bundled personas plus the repository's own, read at `baseSha` (never the head); warnings logged. */
@@ -69,19 +75,30 @@ export interface ReviewAndDeliverOptions {
 export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx: RunContext, o: ReviewAndDeliverOptions, io: ActionIo): Promise<Reviewed> {
   const { owner, repo } = ctx
   const { pullNumber, headSha, headline } = o
+  // Settings and baseline come from the base commit, like the personas.
+  const repoSettings = o.change.baseSha
+    ? await loadRepositorySettings(readFromCommit(client, { owner, repo, ref: o.change.baseSha }), settingsInputsOf(config))
+    : undefined
+  for (const w of repoSettings?.warnings ?? []) io.warning(`Preflight settings: ${w}`)
+  const settings = repoSettings?.settings
+  const change = settings ? withoutIgnoredPaths(o.change, settings.pathsIgnore) : o.change
+  const personas = settings ? applyPersonaSettings(o.personas, settings, o.forced) : o.personas
+
   const runner = config.anthropicApiKey
     ? createAgentRunner({ apiKey: config.anthropicApiKey, baseUrl: ctx.anthropicBaseUrl, model: config.model, maxInputTokens: config.maxInputTokens, log: io })
     : undefined
   if (!runner) io.notice('Preflight: no anthropic-api-key, so the review is deterministic (rules only).')
 
-  const review = await runReviewPipeline(o.change, o.personas, {
+  const review = await runReviewPipeline(change, personas, {
     maxAgents: o.maxAgents,
     forced: o.forced,
     changedSince: o.changedSince,
     agentRunner: runner,
     maxCostUsd: config.maxCostUsd,
-    maxComments: config.maxComments,
-    question: o.question
+    maxComments: settings?.maxComments ?? config.maxComments,
+    question: o.question,
+    settings,
+    baseline: repoSettings?.baseline
   })
   if (!runner && review.agents.length) review.messages.unshift(NO_KEY_MESSAGE)
   const secrets = review.secretValues
@@ -133,7 +150,7 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
       deliveryErrors.push(`delivering the review failed: ${describeError(e)}`)
     }
   }
-  return { review, summary, planPaths, readOnly, deliveryErrors, delivery }
+  return { review, summary, planPaths, readOnly, deliveryErrors, delivery, settings }
 }
 
 /** Annotations where comments could not go, the job summary, SARIF, outputs and fail-on. */
@@ -157,7 +174,7 @@ export async function finishReview(config: Config, ctx: RunContext, pullNumber: 
   await io.summary(jobSummary).catch((e: Error) => io.warning(`Preflight: could not write the job summary: ${e.message}`))
 
   if (config.sarifPath) {
-    const sarif = redactDeep(renderSarif(review.findings, { version: VERSION, rules: ALL_RULES }), secrets)
+    const sarif = redactDeep(renderSarif([...review.findings, ...(review.suppressed ?? [])], { version: VERSION, rules: [...ALL_RULES, ...SETTINGS_RULES] }), secrets)
     await io.writeWorkspaceFile(ctx.workspace, config.sarifPath, JSON.stringify(sarif, null, 2))
   }
 
@@ -169,8 +186,9 @@ export async function finishReview(config: Config, ctx: RunContext, pullNumber: 
   io.setOutput('cost-usd', review.usage.costUsd.toFixed(4))
   io.info(`Preflight: verdict ${review.verdict}, ${review.findings.length} findings, ${review.comments.length} inline comment candidates, personas: ${review.agents.map((a) => a.agent.persona.name).join(', ') || 'none'}`)
 
-  const failing = review.findings.filter((f) => meetsFailOn(f.severity, config.failOn))
+  const failOn = r.settings?.failOn ?? config.failOn
+  const failing = review.findings.filter((f) => meetsFailOn(f.severity, failOn))
   // A GitHub outage is reported (error annotations, job summary) but is not the change's fault,
   // so only fail-on decides the job's result.
-  if (failing.length) io.setFailed(`Preflight: ${failing.length} finding(s) at or above fail-on '${config.failOn}'`)
+  if (failing.length) io.setFailed(`Preflight: ${failing.length} finding(s) at or above fail-on '${failOn}'`)
 }

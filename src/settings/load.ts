@@ -14,7 +14,7 @@ import { SETTINGS_SCHEMA } from './schema.js'
 import { DEFAULT_SETTINGS, type PathOverride, type RuleSetting, type Settings, type SloSettings } from './types.js'
 
 /** Where the settings file may live, first found wins. */
-export const SETTINGS_PATHS = ['.github/preflight.yml', '.github/preflight.yaml', '.preflight.yml', '.preflight.yaml'] as const
+export const SETTINGS_PATHS = ['.github/preflight.yml', '.preflight.yml'] as const
 
 /** Keys whose bad value fails the run instead of falling back. */
 const GATE_KEYS = new Set(['fail-on', 'rules', 'overrides', 'paths-ignore'])
