@@ -84,7 +84,10 @@ function hclDepths(lines: string[]): number[] {
     for (let i = 0; i < raw.length; i++) {
       const c = raw[i]!
       if (blockComment) {
-        if (c === '*' && raw[i + 1] === '/') (blockComment = false), i++
+        if (c === '*' && raw[i + 1] === '/') {
+          blockComment = false
+          i++
+        }
         continue
       }
       if (inString) {
@@ -94,8 +97,10 @@ function hclDepths(lines: string[]): number[] {
       }
       if (c === '"') inString = true
       else if (c === '#' || (c === '/' && raw[i + 1] === '/')) break
-      else if (c === '/' && raw[i + 1] === '*') (blockComment = true), i++
-      else if (c === '<' && raw[i + 1] === '<') {
+      else if (c === '/' && raw[i + 1] === '*') {
+        blockComment = true
+        i++
+      } else if (c === '<' && raw[i + 1] === '<') {
         const m = /^<<-?\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(raw.slice(i))
         if (m) {
           heredoc = m[1]
