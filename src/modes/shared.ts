@@ -27,7 +27,7 @@ import { SETTINGS_RULES } from '../settings/apply.js'
 import { createAgentRunner } from '../llm/runner.js'
 import { VERSION } from '../version.js'
 import { loadRepositorySettings, readFromCommit } from '../settings/repository.js'
-import { applyPersonaSettings, withoutIgnoredPaths } from '../settings/run.js'
+import { applyPersonaSettings, guardRunner, withoutIgnoredPaths } from '../settings/run.js'
 import type { Settings } from '../settings/types.js'
 
 /** The reader note added when no model could run. */
@@ -69,6 +69,8 @@ export interface ReviewAndDeliverOptions {
   deliverWhenSkipped: boolean
   /** The sticky summary as already looked up (`null`: none); undefined lets delivery look. */
   existingSummary?: SummaryComment | null
+  /** Light mode (a dependency bot's pull request, named here): rules only, no model, and nothing posted unless something is found. */
+  rulesOnly?: string
 }
 
 /** Runs the pipeline, writes the plan files and delivers the review and the sticky summary. */
@@ -84,10 +86,14 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
   const change = settings ? withoutIgnoredPaths(o.change, settings.pathsIgnore) : o.change
   const personas = settings ? applyPersonaSettings(o.personas, settings, o.forced) : o.personas
 
-  const runner = config.anthropicApiKey
-    ? createAgentRunner({ apiKey: config.anthropicApiKey, baseUrl: ctx.anthropicBaseUrl, model: config.model, maxInputTokens: config.maxInputTokens, log: io })
-    : undefined
-  if (!runner) io.notice('Preflight: no anthropic-api-key, so the review is deterministic (rules only).')
+  const model =
+    config.anthropicApiKey && !o.rulesOnly
+      ? createAgentRunner({ apiKey: config.anthropicApiKey, baseUrl: ctx.anthropicBaseUrl, model: config.model, maxInputTokens: config.maxInputTokens, log: io })
+      : undefined
+  // A model failure (a wrong key, an unknown model) is a warning annotation, not only a line in the summary.
+  const runner = model && guardRunner(model, { modelPathsIgnore: config.modelPathsIgnore ?? [], onFailure: (name, error) => io.warning(`Preflight: the model review by ${name} failed (${error}); the review stands on the rules`) })
+  if (o.rulesOnly) io.notice(`Preflight: dependency update by ${o.rulesOnly}: rules only, no model; nothing is posted unless a rule finds something.`)
+  else if (!runner) io.notice('Preflight: no anthropic-api-key, so the review is deterministic (rules only).')
 
   const review = await runReviewPipeline(change, personas, {
     maxAgents: o.maxAgents,
@@ -100,7 +106,7 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
     settings,
     baseline: repoSettings?.baseline
   })
-  if (!runner && review.agents.length) review.messages.unshift(NO_KEY_MESSAGE)
+  if (!runner && review.agents.length) review.messages.unshift(o.rulesOnly ? `Dependency update by ${o.rulesOnly}: rules only, no model.` : NO_KEY_MESSAGE)
   const secrets = review.secretValues
 
   const planPaths: string[] = []
@@ -125,6 +131,8 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
   let summary = buildSummary({})
   if (review.verdict === 'skipped' && !o.deliverWhenSkipped) {
     io.notice('Preflight: no infrastructure file changed; nothing to post.')
+  } else if (o.rulesOnly && review.findings.length === 0 && !o.deliverWhenSkipped) {
+    io.notice(`Preflight: dependency update by ${o.rulesOnly}: no finding; nothing to post.`)
   } else {
     try {
       const report = await deliverReview(client, {
