@@ -12,6 +12,7 @@ export type Mode = (typeof MODES)[number]
 export const FAIL_ON = ['none', 'critical', 'high', 'medium', 'low'] as const
 export type FailOn = (typeof FAIL_ON)[number]
 
+/** Where model calls go (see src/llm/providers.ts). */
 export const MODEL_PROVIDERS = ['anthropic', 'bedrock', 'vertex'] as const
 export type ModelProvider = (typeof MODEL_PROVIDERS)[number]
 

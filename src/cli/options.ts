@@ -30,6 +30,7 @@ export const FLAGS = {
   'agents-dir': { type: 'string', verbs: ['review', 'route', 'agents'], value: 'DIRS', help: 'folders holding persona files (review, route: read at --base)' },
   'no-model': { type: 'boolean', verbs: ['review'], help: 'never call a model, even with ANTHROPIC_API_KEY set' },
   model: { type: 'string', verbs: ['review'], value: 'MODEL', help: 'model for every persona: opus, sonnet, haiku or a full id' },
+  'model-provider': { type: 'string', verbs: ['review'], value: 'NAME', help: 'anthropic (ANTHROPIC_API_KEY), bedrock (AWS credentials, AWS_REGION) or vertex (Google credentials, CLOUD_ML_REGION)' },
   'max-cost-usd': { type: 'string', verbs: ['review'], value: 'USD', help: 'no further model calls once the run has spent this much' },
   'shard-index': { type: 'string', verbs: ['audit'], value: 'I', help: "this job's shard, 0-based" },
   'shard-total': { type: 'string', verbs: ['audit'], value: 'N', help: 'how many shards split the file set' },

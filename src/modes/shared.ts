@@ -25,6 +25,7 @@ import { redact, redactDeep } from '../render/redact.js'
 import { ALL_RULES } from '../rules/index.js'
 import { SETTINGS_RULES } from '../settings/apply.js'
 import { createAgentRunner } from '../llm/runner.js'
+import { createProviderClient } from '../llm/providers.js'
 import { VERSION } from '../version.js'
 import { loadRepositorySettings, readFromCommit } from '../settings/repository.js'
 import { applyPersonaSettings, guardRunner, withoutIgnoredPaths } from '../settings/run.js'
@@ -86,9 +87,17 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
   const change = settings ? withoutIgnoredPaths(o.change, settings.pathsIgnore) : o.change
   const personas = settings ? applyPersonaSettings(o.personas, settings, o.forced) : o.personas
 
+  const provider = config.modelProvider ?? 'anthropic'
   const model =
-    config.anthropicApiKey && !o.rulesOnly
-      ? createAgentRunner({ apiKey: config.anthropicApiKey, baseUrl: ctx.anthropicBaseUrl, model: config.model, maxInputTokens: config.maxInputTokens, log: io })
+    (config.anthropicApiKey || provider !== 'anthropic') && !o.rulesOnly
+      ? createAgentRunner({
+          apiKey: config.anthropicApiKey ?? '',
+          client: provider === 'anthropic' ? undefined : createProviderClient(provider, process.env),
+          baseUrl: ctx.anthropicBaseUrl,
+          model: config.model,
+          maxInputTokens: config.maxInputTokens,
+          log: io
+        })
       : undefined
   // A model failure (a wrong key, an unknown model) is a warning annotation, not only a line in the summary.
   const runner = model && guardRunner(model, { modelPathsIgnore: config.modelPathsIgnore ?? [], onFailure: (name, error) => io.warning(`Preflight: the model review by ${name} failed (${error}); the review stands on the rules`) })
