@@ -2,13 +2,9 @@
 import { resolve } from 'node:path'
 import { FAIL_ON, list, meetsFailOn, type FailOn } from '../config.js'
 import { EXIT, UsageError, type CliIo } from '../cli/io.js'
-import { auditTree, type AuditResult } from '../cost/audit.js'
-import { readFile, stat } from 'node:fs/promises'
-import { join } from 'node:path'
-import { renderAuditReport } from '../render/audit-report.js'
-import { applySettings } from '../settings/apply.js'
+import { auditTree } from '../cost/audit.js'
+import { applySettingsToAudit } from '../settings/audit.js'
 import type { RepositorySettings } from '../settings/repository.js'
-import type { SourceFile } from '../types.js'
 
 function stringOption(values: Record<string, unknown>, name: string): string | undefined {
   const v = values[name]
@@ -47,27 +43,9 @@ async function audit(args: string[], values: Record<string, unknown>, io: CliIo,
   const audited = await auditTree(root, { pathsIgnore, shardIndex, shardTotal }).catch((e: Error) => {
     throw new UsageError(`cannot audit ${args[0]}: ${e.message}`)
   })
-  const result = repoSettings ? await withSettings(root, audited, repoSettings) : audited
+  const result = repoSettings ? await applySettingsToAudit(root, audited, repoSettings) : audited
   for (const n of result.notes) if (n.reason !== 'ignored') io.stderr(`note: ${n.message}\n`)
   io.stdout(format === 'json' ? JSON.stringify(result, null, 2) + '\n' : result.report)
   const gate = stringOption(values, 'fail-on') === undefined && repoSettings ? repoSettings.settings.failOn : (failOn as FailOn)
   return result.findings.some((f) => meetsFailOn(f.severity, gate)) ? EXIT.failOn : EXIT.ok
-}
-
-/** The settings file's rules and the suppressions in the files with findings (read back from disk). */
-async function withSettings(root: string, result: AuditResult, repo: RepositorySettings): Promise<AuditResult & { suppressed?: AuditResult['findings'] }> {
-  const files: SourceFile[] = []
-  for (const path of new Set(result.findings.map((f) => f.path))) {
-    const content = await readFile(result.files.length === 1 && result.files[0]!.path === path && !(await isDir(root)) ? root : join(root, path), 'utf8').catch(() => undefined)
-    const kind = result.files.find((f) => f.path === path)?.kind ?? 'other'
-    if (content !== undefined) files.push({ path, kind, content })
-  }
-  const applied = applySettings(result.findings, { settings: repo.settings, baseline: repo.baseline, files })
-  const body = { ...result, findings: applied.findings, stats: { ...result.stats, findings: applied.findings.length } }
-  // `suppressed` appears only when something was suppressed, so the audit contract is unchanged otherwise.
-  return { ...body, ...(applied.suppressed.length ? { suppressed: applied.suppressed } : {}), report: renderAuditReport(body) }
-}
-
-async function isDir(path: string): Promise<boolean> {
-  return (await stat(path)).isDirectory()
 }

@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describeError, errorStatus, type GitHubClient } from '../github/client.js'
 import { ALL_RULES } from '../rules/index.js'
+import { costRules } from '../cost/meta.js'
+import { SETTINGS_RULES } from './apply.js'
 import { parseBaseline, BASELINE_PATH } from './baseline.js'
 import { parseSettingsText, resolveSettings, SETTINGS_PATHS, SettingsError, type SettingsInputs } from './load.js'
 import type { Settings } from './types.js'
@@ -30,7 +32,9 @@ export async function loadRepositorySettings(read: ReadText, inputs: SettingsInp
   for (const candidate of SETTINGS_PATHS) {
     const text = await read(candidate)
     if (text === undefined) continue
-    const parsed = parseSettingsText(text, candidate, { ruleIds: ALL_RULES.map((r) => r.id) })
+    // Every id a finding can carry: the rules, the cost audit's, and this module's own.
+    const ruleIds = [...new Set([...ALL_RULES, ...costRules, ...SETTINGS_RULES].map((r) => r.id))]
+    const parsed = parseSettingsText(text, candidate, { ruleIds })
     settings = resolveSettings(parsed.settings, inputs)
     warnings.push(...parsed.warnings)
     path = candidate
