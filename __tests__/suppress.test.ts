@@ -110,6 +110,13 @@ describe('Kubernetes', () => {
     expect(r.kept).toContain('deploy.yaml:16 k8s/image-latest')
   })
 
+  it('a comment above a manifest covers that document of the stream, not the next', async () => {
+    const stream = `# preflight:ignore k8s/image-latest -- debug build\n${DEPLOY()}---\n${DEPLOY()}`
+    const r = await run([source('deploy.yaml', stream)])
+    expect(r.gone).toEqual(['deploy.yaml:12 k8s/image-latest', 'deploy.yaml:16 k8s/image-latest'])
+    expect(r.kept.filter((x) => x.endsWith('k8s/image-latest'))).toEqual(['deploy.yaml:28 k8s/image-latest', 'deploy.yaml:32 k8s/image-latest'])
+  })
+
   it('kics-scan ignore-line covers the next line for rules with a KICS id', async () => {
     const file = DEPLOY().replace('          image: nginx:latest', '          # kics-scan ignore-line\n          image: nginx:latest')
     const r = await run([source('deploy.yaml', file)])

@@ -50,6 +50,12 @@ function indentOf(line: string): number {
 function yamlBlock(lines: string[], line: number): LineRange {
   const first = lines[line - 1]!
   const indent = indentOf(first)
+  // The first line of a document (a Kubernetes manifest, a compose file): the block is the document.
+  if (indent === 0 && startsDocument(lines, line)) {
+    let end = line
+    for (let n = line + 1; n <= lines.length && !/^(---|\.\.\.)(\s|$)/.test(lines[n - 1]!); n++) if (!isCommentOrBlank(lines[n - 1]!)) end = n
+    return [line, end]
+  }
   const isItem = /^-(\s|$)/.test(first.trimStart())
   // `key:` with nothing after opens a mapping or a sequence, which YAML may write at the key's
   // own indentation (`steps:\n- run: …`).
@@ -64,6 +70,15 @@ function yamlBlock(lines: string[], line: number): LineRange {
     else break
   }
   return [line, end]
+}
+
+function startsDocument(lines: string[], line: number): boolean {
+  for (let n = line - 1; n >= 1; n--) {
+    const text = lines[n - 1]!
+    if (/^---(\s|$)/.test(text)) return true
+    if (!isCommentOrBlank(text)) return false
+  }
+  return true
 }
 
 // ── HCL ────────────────────────────────────────────────────────────────────────────────────
