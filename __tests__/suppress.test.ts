@@ -175,6 +175,13 @@ describe('reasons and the pull request\'s own suppressions', () => {
     expect(r.findings).toEqual([expect.objectContaining({ ruleId: 'preflight/suppression-without-reason', severity: 'info', line: 1 })])
   })
 
+  it('a suppression naming no rule adds an info finding with the closest id', async () => {
+    const r = await run([source('sg.tf', SG('# preflight:ignore tf/aws-sg-open-shh -- bastion\n'))])
+    expect(r.gone).toEqual([])
+    expect(r.findings).toContainEqual(expect.objectContaining({ ruleId: 'preflight/suppression-unknown-rule', line: 1, message: "preflight:ignore names 'tf/aws-sg-open-shh', which matches no Preflight rule; did you mean tf/aws-sg-open-ssh?" }))
+    expect((await run([source('sg.tf', SG('# preflight:ignore tf/* -- a glob that matches\n'))])).findings).toEqual([])
+  })
+
   it('a suppression the PR adds silences up to allow-self-suppress and is marked selfAdded', async () => {
     const file = source('Dockerfile', 'FROM alpine:3.20\n# preflight:ignore dockerfile/apk-unpinned -- pinned by the base image\nRUN apk add curl\nUSER app\n')
     const r = await run([file], { addedLines: new Map([['Dockerfile', new Set([2])]]) })

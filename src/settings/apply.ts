@@ -8,7 +8,9 @@
 import picomatch from 'picomatch'
 import type { AnalysisResult, ChangeSet, Finding, RuleMeta, SourceFile } from '../types.js'
 import { refIds, SEVERITY_RANK } from '../types.js'
-import { ruleById } from '../rules/index.js'
+import { ALL_RULES, ruleById } from '../rules/index.js'
+import { costRules } from '../cost/meta.js'
+import { closest, distance } from 'fastest-levenshtein'
 import { addedLines } from '../changes/diff.js'
 import { DEFAULT_SETTINGS, type RuleSetting, type Settings } from './types.js'
 import { findDirectives, type Directive } from './directives.js'
@@ -25,8 +27,19 @@ export const NO_REASON_RULE: RuleMeta = {
   remediation: 'Add the reason after ` -- ` (`# preflight:ignore <rule-id> -- <why>`), or the tool\'s own reason field.'
 }
 
+/** The info finding a Preflight suppression naming no rule adds (a typo silences nothing). */
+export const UNKNOWN_RULE_RULE: RuleMeta = {
+  id: 'preflight/suppression-unknown-rule',
+  kind: 'any',
+  category: 'security',
+  severity: 'info',
+  title: 'Suppression names no rule',
+  description: 'A preflight:ignore comment names a rule id (or glob) that matches no Preflight rule, so it silences nothing.',
+  remediation: 'Fix the rule id (the message suggests the closest one), or remove the comment.'
+}
+
 /** Rules this module reports, for SARIF and the rules catalogue. */
-export const SETTINGS_RULES: RuleMeta[] = [NO_REASON_RULE]
+export const SETTINGS_RULES: RuleMeta[] = [NO_REASON_RULE, UNKNOWN_RULE_RULE]
 
 export interface ApplyOptions {
   settings?: Settings
@@ -38,6 +51,8 @@ export interface ApplyOptions {
   baseline?: Set<string>
   secretValues?: string[]
   ruleMeta?: (id: string) => RuleMeta | undefined
+  /** Every rule id a suppression may name (default: all rules, cost rules and this module's). */
+  knownRuleIds?: string[]
 }
 
 export interface Applied {
@@ -49,7 +64,8 @@ export interface Applied {
 
 export function applySettings(input: Finding[], o: ApplyOptions): Applied {
   const settings = o.settings ?? DEFAULT_SETTINGS
-  const meta = o.ruleMeta ?? ((id: string) => ruleById(id) ?? (id === NO_REASON_RULE.id ? NO_REASON_RULE : undefined))
+  const meta = o.ruleMeta ?? ((id: string) => ruleById(id) ?? SETTINGS_RULES.find((r) => r.id === id))
+  const knownIds = o.knownRuleIds ?? [...ALL_RULES, ...costRules, ...SETTINGS_RULES].map((r) => r.id)
   const ignored = settings.pathsIgnore.length ? picomatch(settings.pathsIgnore, { dot: true }) : undefined
   const rated = rateRules(settings)
 
@@ -107,21 +123,20 @@ export function applySettings(input: Finding[], o: ApplyOptions): Applied {
     kept.push(f)
   }
 
-  // A suppression without a reason still works, and says it wants one.
+  // A suppression without a reason still works, and says it wants one; one naming no rule says so.
+  const note = (rule: RuleMeta, path: string, line: number, message: string) => {
+    if (ignored?.(path) || rated(rule.id, path) === 'off') return
+    kept.push({ ruleId: rule.id, category: rule.category, severity: rule.severity, path, line, message, remediation: rule.remediation, source: 'preflight' })
+  }
   for (const [path, list] of directives) {
     for (const d of list) {
-      if (!d.takesReason || d.reason) continue
-      const finding: Finding = {
-        ruleId: NO_REASON_RULE.id,
-        category: NO_REASON_RULE.category,
-        severity: NO_REASON_RULE.severity,
-        path,
-        line: d.line,
-        message: `${d.form} ${d.ids.join(', ')} gives no reason.`,
-        remediation: NO_REASON_RULE.remediation,
-        source: 'preflight'
+      if (d.takesReason && !d.reason) note(NO_REASON_RULE, path, d.line, `${d.form} ${d.ids.join(', ')} gives no reason.`)
+      if (d.tool !== 'preflight') continue
+      for (const id of d.ids.filter((x) => !knownIds.some((k) => ruleGlob(x).test(k)))) {
+        const best = closest(id, knownIds)
+        const hint = distance(id, best) <= Math.max(2, Math.ceil(id.length / 3)) ? `; did you mean ${best}?` : ''
+        note(UNKNOWN_RULE_RULE, path, d.line, `${d.form} names '${id}', which matches no Preflight rule${hint}`)
       }
-      if (!ignored?.(path) && rated(finding.ruleId, path) !== 'off') kept.push(finding)
     }
   }
 
