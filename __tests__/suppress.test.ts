@@ -186,7 +186,13 @@ describe('reasons and the pull request\'s own suppressions', () => {
     const file = source('Dockerfile', 'FROM alpine:3.20\n# preflight:ignore dockerfile/apk-unpinned -- pinned by the base image\nRUN apk add curl\nUSER app\n')
     const r = await run([file], { addedLines: new Map([['Dockerfile', new Set([2])]]) })
     expect(r.suppressed.find((f) => f.ruleId === 'dockerfile/apk-unpinned')?.suppressed).toEqual({ by: 'preflight:ignore', reason: 'pinned by the base image', selfAdded: true })
-    expect(r.messages.join('\n')).toMatch(/1 by this pull request/)
+    expect(r.messages).toEqual(['1 finding suppressed (1 by this pull request)', 'Suppressed by this pull request: dockerfile/apk-unpinned (low) at Dockerfile:3, reason `pinned by the base image`'])
+  })
+
+  it("the PR author's reason is listed as inline code, never as live Markdown", async () => {
+    const file = source('Dockerfile', 'FROM alpine:3.20\n# preflight:ignore dockerfile/apk-unpinned -- see [this](https://evil.example) `x`\nRUN apk add curl\nUSER app\n')
+    const r = await run([file], { addedLines: new Map([['Dockerfile', new Set([2])]]) })
+    expect(r.messages[1]).toBe('Suppressed by this pull request: dockerfile/apk-unpinned (low) at Dockerfile:3, reason `see [this](https://evil.example) x`')
   })
 
   it('cannot silence a finding above allow-self-suppress; a standing one can', async () => {

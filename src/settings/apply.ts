@@ -141,7 +141,22 @@ export function applySettings(input: Finding[], o: ApplyOptions): Applied {
   }
 
   if (suppressed.length) messages.push(describeSuppressed(suppressed))
+  // What the pull request silenced itself is listed one by one, for the reviewer to accept or not.
+  const own = suppressed.filter((f) => f.suppressed?.selfAdded)
+  for (const f of own.slice(0, MAX_LISTED)) {
+    messages.push(`Suppressed by this pull request: ${f.ruleId} (${f.severity}) at ${f.path}:${f.line}, reason ${f.suppressed?.reason ? asCode(f.suppressed.reason) : 'none given'}`)
+  }
+  if (own.length > MAX_LISTED) messages.push(`… and ${own.length - MAX_LISTED} more suppressed by this pull request (all are in the JSON output and SARIF)`)
   return { findings: kept, suppressed, messages }
+}
+
+/** Suppressions by the pull request listed one by one in the summary; the rest are counted. */
+const MAX_LISTED = 20
+
+/** The author's reason as inline code: shown as written, never rendered as Markdown. */
+function asCode(text: string): string {
+  const flat = text.replace(/[`\s]+/g, ' ').trim()
+  return `\`${flat.length > 200 ? flat.slice(0, 199) + '…' : flat}\``
 }
 
 /**
