@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-/** The local entry point: `preflight scan|review|audit|agents|route`. */
+/** The local entry point: `preflight scan|review|audit|baseline|agents|route`. */
 import { main } from './cli/main.js'
 
 const code = await main(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   env: process.env,
-  cwd: process.cwd()
+  cwd: process.cwd(),
+  stdoutIsTTY: process.stdout.isTTY === true
 })
 process.exitCode = code

@@ -3,12 +3,18 @@
  * message naming the input; nothing downstream reads inputs or the environment again.
  */
 import type { Severity } from './types.js'
+import { SEVERITIES } from './types.js'
+import type { SettingsInputs } from './settings/load.js'
 
 export const MODES = ['auto', 'review', 'command', 'audit', 'audit-merge', 'post'] as const
 export type Mode = (typeof MODES)[number]
 
 export const FAIL_ON = ['none', 'critical', 'high', 'medium', 'low'] as const
 export type FailOn = (typeof FAIL_ON)[number]
+
+/** Where model calls go (see src/llm/providers.ts). */
+export const MODEL_PROVIDERS = ['anthropic', 'bedrock', 'vertex'] as const
+export type ModelProvider = (typeof MODEL_PROVIDERS)[number]
 
 export interface Config {
   githubToken: string
@@ -30,6 +36,17 @@ export interface Config {
   pathsIgnore: string[]
   /** Manifests rendered from the changed Helm charts by an earlier step. */
   helmRenderedDir?: string
+  /** Findings below this are listed in the summary, not posted inline. */
+  minInlineSeverity?: Severity
+  /** Where model calls go; the SDK's own client for each. */
+  modelProvider: ModelProvider
+  /** Files never sent to a model. */
+  modelPathsIgnore: string[]
+  /**
+   * Inputs the workflow actually set: only these win over the settings file (the others hold
+   * built-in defaults, which the file may override).
+   */
+  given?: string[]
   botLogin: string
   reviewDrafts: boolean
   /** The review event: COMMENT unless asked otherwise. */
@@ -80,6 +97,9 @@ export function parseConfig(read: InputReader): Config {
 
   const githubToken = str('github-token')
   const mode = oneOf(str('mode') || 'auto', MODES, 'mode')
+  const minInlineRaw = str('min-inline-severity')
+  const minInlineSeverity = minInlineRaw ? oneOf(minInlineRaw, SEVERITIES, 'min-inline-severity') : undefined
+  const modelProvider = oneOf(str('model-provider') || 'anthropic', MODEL_PROVIDERS, 'model-provider')
   const failOn = oneOf(str('fail-on') || 'none', FAIL_ON, 'fail-on')
   const reviewEvent = oneOf(str('review-event') || 'COMMENT', ['COMMENT', 'REQUEST_CHANGES'] as const, 'review-event')
   const maxAgents = integer(str('max-agents'), 'max-agents', DEFAULTS.maxAgents, 1, 10)
@@ -121,6 +141,10 @@ export function parseConfig(read: InputReader): Config {
     maxComments,
     pathsIgnore: list(str('paths-ignore')),
     helmRenderedDir: optional('helm-rendered-dir'),
+    minInlineSeverity,
+    modelProvider,
+    modelPathsIgnore: list(str('model-paths-ignore')),
+    given: ['fail-on', 'max-comments', 'min-inline-severity', 'paths-ignore'].filter((name) => str(name) !== ''),
     botLogin: str('bot-login') || DEFAULTS.botLogin,
     reviewDrafts: bool(str('review-drafts'), 'review-drafts', false),
     reviewEvent,
@@ -132,6 +156,18 @@ export function parseConfig(read: InputReader): Config {
     auditArtifactsDir: str('audit-artifacts-dir') || DEFAULTS.auditArtifactsDir,
     shardIndex,
     shardTotal
+  }
+}
+
+/** The inputs that take part in settings precedence (input > settings file > default). */
+export function settingsInputsOf(config: Config): SettingsInputs {
+  // A Config built in code (not parsed from inputs) states every value on purpose.
+  const given = new Set(config.given ?? ['fail-on', 'max-comments'])
+  return {
+    ...(given.has('fail-on') ? { failOn: config.failOn } : {}),
+    ...(given.has('max-comments') ? { maxComments: config.maxComments } : {}),
+    ...(config.minInlineSeverity ? { minInlineSeverity: config.minInlineSeverity } : {}),
+    pathsIgnore: config.pathsIgnore
   }
 }
 

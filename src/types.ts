@@ -317,8 +317,10 @@ export interface ReviewResult {
   /** One line saying why (`2 critical findings in the changed files`). */
   verdictReason: string
   agents: AgentOutcome[]
-  /** All findings on the changed files (suppressed ones included, flagged). */
+  /** All findings on the changed files, not suppressed. */
   findings: Finding[]
+  /** Findings a suppression or the baseline silenced: counted, listed, never commented. */
+  suppressed?: Finding[]
   /** Inline comments, one per (file, resource), on commentable lines only. */
   comments: ReviewComment[]
   /** Findings on changed files that cannot carry an inline comment (summary material). */

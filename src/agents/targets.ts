@@ -93,10 +93,12 @@ export function applyTargets(persona: Persona, settings: Settings, changedPaths:
 }
 
 /**
- * `Settings.personas`: a persona set to `enabled: false` is left out (by its name or an alias);
- * `model` replaces the persona's own model. Unknown names come back as warnings.
+ * `Settings.personas`: a persona set to `enabled: false` is left out (by its name or an alias)
+ * unless the run names it (`agents` input, `/agent`); `model` replaces the persona's own model.
+ * Unknown names come back as warnings.
  */
-export function applyPersonaSettings(personas: Persona[], settings: Settings): { personas: Persona[]; warnings: string[] } {
+export function applyPersonaSettings(personas: Persona[], settings: Settings, forced: readonly string[] = []): { personas: Persona[]; warnings: string[] } {
+  const named = new Set(forced.map((f) => f.toLowerCase()))
   const warnings: string[] = []
   const entries = Object.entries(settings.personas ?? {})
   for (const [key] of entries) {
@@ -109,7 +111,7 @@ export function applyPersonaSettings(personas: Persona[], settings: Settings): {
       const k = key.toLowerCase()
       return k === persona.name || persona.aliases.includes(k)
     })?.[1]
-    if (setting?.enabled === false) continue
+    if (setting?.enabled === false && !named.has(persona.name) && !persona.aliases.some((a) => named.has(a))) continue
     out.push(setting?.model ? { ...persona, model: setting.model } : persona)
   }
   return { personas: out, warnings }

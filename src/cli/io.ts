@@ -4,8 +4,11 @@ export interface CliIo {
   stderr: (text: string) => void
   env: Record<string, string | undefined>
   cwd: string
+  /** Whether stdout is a terminal: text output there, JSON when piped (unless --format says). */
+  stdoutIsTTY?: boolean
 }
 
+/** Bad usage or input: one line on stderr, exit 2. The message names the fix. */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message)

@@ -34,7 +34,8 @@ export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (
 }
 
 /** Where the settings file may live, first match wins. */
-export const SETTINGS_PATHS = ['.github/preflight.yml', '.preflight.yml'] as const
+import { BASELINE_PATH, SETTINGS_PATHS } from '../settings/types.js'
+export { SETTINGS_PATHS }
 
 export interface RepoAt {
   owner: string
@@ -317,8 +318,12 @@ export interface BaseFiles {
   personas: PersonaSource[]
   /** The settings file, when one exists at the base (first of SETTINGS_PATHS). */
   settings?: { path: string; text: string }
+  /** The baseline file, when one exists at the base. */
+  baseline?: { path: string; text: string }
   /** Persona folders that exist at the base. */
   foundDirs: string[]
+  /** The request failed: nothing above can be trusted to be absent (read them another way). */
+  failed?: boolean
 }
 
 export interface ReadBaseFilesOptions extends RepoAt {
@@ -351,14 +356,15 @@ async function fetchBaseFiles(client: GitHubClient, o: ReadBaseFilesOptions): Pr
   const { ref } = o
   const dirs = o.personaDirs
   const result: BaseFiles = { personas: [], foundDirs: [] }
-  const expressions = [...dirs.map((d) => `${ref}:${d}`), ...SETTINGS_PATHS.map((p) => `${ref}:${p}`)]
+  const files = [...SETTINGS_PATHS, BASELINE_PATH]
+  const expressions = [...dirs.map((d) => `${ref}:${d}`), ...files.map((p) => `${ref}:${p}`)]
   const selection = `... on Tree { entries { name path type object { ... on Blob { ${BLOB_FIELDS} } } } } ... on Blob { ${BLOB_FIELDS} }`
   let answer: Awaited<ReturnType<typeof queryObjects>>
   try {
     answer = await queryObjects(client, o, expressions, selection, o.log)
   } catch (e) {
     o.log?.warning(`Preflight: could not read the persona folders and settings at ${short(ref)} (${describeError(e)})`)
-    return result
+    return { ...result, failed: true }
   }
   const { objects, refused } = answer
 
@@ -376,18 +382,20 @@ async function fetchBaseFiles(client: GitHubClient, o: ReadBaseFilesOptions): Pr
     }
   }
 
-  for (const [j, path] of SETTINGS_PATHS.entries()) {
+  for (const [j, path] of files.entries()) {
     const blob = objects[dirs.length + j]
     if (refused.has(dirs.length + j)) o.log?.warning(`Preflight: GitHub refused to read ${path} at ${short(ref)}`)
     if (!blob || typeof blob.byteSize !== 'number') continue
+    const isBaseline = path === BASELINE_PATH
+    if (!isBaseline && result.settings) continue
     const read = blobResult(path, blob)
     const final = read === 'rest' ? await o.rest(client, { owner: o.owner, repo: o.repo, ref, path }) : read
     if (final.content === undefined) {
       o.log?.warning(`Preflight: settings ${final.note?.message ?? path}`)
       continue
     }
-    result.settings = { path, text: final.content }
-    break
+    if (isBaseline) result.baseline = { path, text: final.content }
+    else result.settings = { path, text: final.content }
   }
   return result
 }

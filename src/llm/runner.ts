@@ -22,7 +22,10 @@ import { parseReviewInput, REVIEW_TOOL_NAME, reviewTool } from './review-tool.js
 import type { ParsedReview } from './review-tool.js'
 
 export interface AgentRunnerOptions {
+  /** The Anthropic API key; unused when `client` is given (Bedrock, Vertex). */
   apiKey: string
+  /** A ready Messages client for another platform (see providers.ts). */
+  client?: MessagesClient
   baseUrl?: string
   /** The `model` input: overrides every persona's model. */
   model?: string
@@ -45,8 +48,8 @@ const NOTE_ALLOWANCE_TOKENS = 800
 const MAX_CALLS = 5
 
 export function createAgentRunner(options: AgentRunnerOptions): AgentRunner | undefined {
-  if (!options.apiKey?.trim()) return undefined
-  const client = createMessagesClient({ apiKey: options.apiKey.trim(), baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries })
+  if (!options.client && !options.apiKey?.trim()) return undefined
+  const client = options.client ?? createMessagesClient({ apiKey: options.apiKey.trim(), baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries })
   return (request) => runReview(client, options, request)
 }
 

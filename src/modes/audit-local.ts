@@ -3,6 +3,8 @@ import { resolve } from 'node:path'
 import { FAIL_ON, list, meetsFailOn, type FailOn } from '../config.js'
 import { EXIT, UsageError, type CliIo } from '../cli/io.js'
 import { auditTree } from '../cost/audit.js'
+import { applySettingsToAudit } from '../settings/audit.js'
+import type { RepositorySettings } from '../settings/repository.js'
 
 function stringOption(values: Record<string, unknown>, name: string): string | undefined {
   const v = values[name]
@@ -15,9 +17,9 @@ function wholeNumber(raw: string | undefined, name: string, fallback: number): n
   return Number(raw)
 }
 
-export async function runAudit(args: string[], values: Record<string, unknown>, io: CliIo): Promise<number> {
+export async function runAudit(args: string[], values: Record<string, unknown>, io: CliIo, settings?: RepositorySettings): Promise<number> {
   try {
-    return await audit(args, values, io)
+    return await audit(args, values, io, settings)
   } catch (e) {
     if (!(e instanceof UsageError)) throw e
     io.stderr(`preflight: ${e.message}\n`)
@@ -25,7 +27,7 @@ export async function runAudit(args: string[], values: Record<string, unknown>, 
   }
 }
 
-async function audit(args: string[], values: Record<string, unknown>, io: CliIo): Promise<number> {
+async function audit(args: string[], values: Record<string, unknown>, io: CliIo, repoSettings?: RepositorySettings): Promise<number> {
   if (args.length !== 1) throw new UsageError('audit takes one path')
   const format = stringOption(values, 'format') ?? 'json'
   if (format !== 'json' && format !== 'markdown') throw new UsageError(`--format must be one of json, markdown, got '${format}'`)
@@ -37,10 +39,13 @@ async function audit(args: string[], values: Record<string, unknown>, io: CliIo)
   if (shardIndex >= shardTotal) throw new UsageError(`--shard-index must be below --shard-total (${shardTotal}), got ${shardIndex}`)
 
   const root = resolve(io.cwd, args[0]!)
-  const result = await auditTree(root, { pathsIgnore: list(stringOption(values, 'paths-ignore') ?? ''), shardIndex, shardTotal }).catch((e: Error) => {
+  const pathsIgnore = repoSettings?.settings.pathsIgnore ?? list(stringOption(values, 'paths-ignore') ?? '')
+  const audited = await auditTree(root, { pathsIgnore, shardIndex, shardTotal }).catch((e: Error) => {
     throw new UsageError(`cannot audit ${args[0]}: ${e.message}`)
   })
+  const result = repoSettings ? await applySettingsToAudit(root, audited, repoSettings) : audited
   for (const n of result.notes) if (n.reason !== 'ignored') io.stderr(`note: ${n.message}\n`)
   io.stdout(format === 'json' ? JSON.stringify(result, null, 2) + '\n' : result.report)
-  return result.findings.some((f) => meetsFailOn(f.severity, failOn as FailOn)) ? EXIT.failOn : EXIT.ok
+  const gate = stringOption(values, 'fail-on') === undefined && repoSettings ? repoSettings.settings.failOn : (failOn as FailOn)
+  return result.findings.some((f) => meetsFailOn(f.severity, gate)) ? EXIT.failOn : EXIT.ok
 }

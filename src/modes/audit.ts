@@ -6,7 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Config } from '../config.js'
-import { meetsFailOn } from '../config.js'
+import { meetsFailOn, settingsInputsOf } from '../config.js'
 import type { Finding } from '../types.js'
 import type { RunContext } from './event.js'
 import type { ActionIo } from './action-io.js'
@@ -20,6 +20,8 @@ import { readBundledPersonas, readPersonaDir } from '../agents/bundled.js'
 import { createAgentRunner } from '../llm/runner.js'
 import { isFailure, type AgentRunner } from '../llm/types.js'
 import type { ChangeSet } from '../types.js'
+import { loadRepositorySettings, readFromDir, type RepositorySettings } from '../settings/repository.js'
+import { applySettingsToAudit } from '../settings/audit.js'
 
 export const AUDIT_TITLE = 'Preflight cost audit'
 
@@ -37,17 +39,25 @@ export async function runAuditMode(config: Config, ctx: RunContext, io: ActionIo
     const runner = createAgentRunner({ apiKey: config.anthropicApiKey, baseUrl: ctx.anthropicBaseUrl, model: config.model, maxInputTokens: config.maxInputTokens, log: io })
     if (runner) options = { ...options, narrator: narratorFromRunner(runner, (usd) => (spent.usd += usd)) }
   }
+  // The audit runs on the default branch's checkout: its settings file and baseline apply.
+  const repoSettings = merge ? undefined : await loadRepositorySettings(readFromDir(ctx.workspace), settingsInputsOf(config))
+  for (const w of repoSettings?.warnings ?? []) io.warning(`Preflight settings: ${w}`)
+  if (repoSettings) config = { ...config, pathsIgnore: repoSettings.settings.pathsIgnore, failOn: repoSettings.settings.failOn }
   if (config.shardTotal > 1 && !merge) {
-    await writeShard(config, ctx, io)
+    await writeShard(config, ctx, io, repoSettings)
     return
   }
-  const result = merge ? await mergeShardFiles(config, ctx, io) : await auditTree(ctx.workspace, { pathsIgnore: config.pathsIgnore })
+  const result = merge ? await mergeShardFiles(config, ctx, io) : await settled(ctx.workspace, await auditTree(ctx.workspace, { pathsIgnore: config.pathsIgnore }), repoSettings)
   await deliver(config, ctx, io, result, options)
   io.setOutput('cost-usd', spent.usd.toFixed(4))
 }
 
-async function writeShard(config: Config, ctx: RunContext, io: ActionIo): Promise<void> {
-  const result = await auditTree(ctx.workspace, { pathsIgnore: config.pathsIgnore, shardIndex: config.shardIndex, shardTotal: config.shardTotal })
+function settled(root: string, result: AuditResult, repoSettings: RepositorySettings | undefined): Promise<AuditResult> | AuditResult {
+  return repoSettings ? applySettingsToAudit(root, result, repoSettings) : result
+}
+
+async function writeShard(config: Config, ctx: RunContext, io: ActionIo, repoSettings?: RepositorySettings): Promise<void> {
+  const result = await settled(ctx.workspace, await auditTree(ctx.workspace, { pathsIgnore: config.pathsIgnore, shardIndex: config.shardIndex, shardTotal: config.shardTotal }), repoSettings)
   const path = `${config.auditArtifactsDir.replace(/(?<!\/)\/+$/, '')}/shard-${config.shardIndex}.json`
   await io.writeWorkspaceFile(ctx.workspace, path, JSON.stringify(result))
   io.info(`Preflight audit: shard ${config.shardIndex + 1} of ${config.shardTotal}: ${result.stats.files} files, ${result.findings.length} findings, written to ${path}`)

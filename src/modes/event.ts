@@ -12,6 +12,8 @@ export interface PullRequestPayload {
     number: number
     draft?: boolean
     state?: string
+    /** The author: a dependency bot's pull request gets the light, rules-only review. */
+    user?: { login?: string }
     head: { sha: string; ref?: string; repo?: { full_name?: string } | null }
     base: { sha: string; ref?: string; repo?: { full_name?: string } | null }
   }
@@ -92,6 +94,8 @@ export function decideMode(eventName: string, payload: Record<string, unknown>, 
             ? 'audit'
             : 'auto'
 
+  // A merge queue run tests a group of pull requests that were each reviewed already.
+  if (kind === 'auto' && eventName === 'merge_group') return { run: 'skip', reason: 'merge queue run: each pull request in the group was reviewed when it was opened; nothing to review here' }
   if (kind === 'audit') return { run: 'audit' }
   if (kind === 'audit-merge') return { run: 'audit-merge' }
   // Posting a fork's result is never chosen from the event alone: the workflow asks for it.

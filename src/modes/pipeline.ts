@@ -25,6 +25,7 @@ import type { SummaryState } from '../render/markers.js'
 
 // The result types live in src/types.ts so render/ does not depend on modes/.
 export type { AgentOutcome, ReviewResult } from '../types.js'
+import { settleAnalysis } from '../settings/apply.js'
 
 export interface ReviewOptions {
   maxAgents: number
@@ -48,13 +49,15 @@ export interface ReviewOptions {
   repositoryPaths?: string[]
   /** The state the previous run left in the summary: which inline comments it posted. */
   previousState?: SummaryState
+  /** Fingerprints from the baseline file. */
+  baseline?: Set<string>
 }
 
 export async function runReviewPipeline(change: ChangeSet, personas: Persona[], options: ReviewOptions): Promise<ReviewResult> {
   const routeInput = routeInputOf(change)
   const files = routeInput.files
   const settings = options.settings ?? DEFAULT_SETTINGS
-  const enabled = applyPersonaSettings(personas, settings)
+  const enabled = applyPersonaSettings(personas, settings, options.forced)
   const routed = routeAgents(enabled.personas, routeInput, { maxAgents: options.maxAgents, forced: options.forced })
   for (const agent of routed.agents) agent.persona = applyTargets(agent.persona, settings, files.map((f) => f.path))
   const messages = [...enabled.warnings, ...routed.warnings]
@@ -70,6 +73,9 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     analysis.secrets.push(...scan.locations)
   }
   analysis.findings.sort(compareFindings)
+  const settled = settleAnalysis(analysis, sources, change, options)
+  messages.push(...settled.messages)
+  analysis.findings = settled.findings
   const notes = [...change.notes, ...analysis.notes]
 
   const commentable = new Map<string, Set<number>>()
@@ -158,6 +164,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     verdictReason: verdictReason(verdictInput),
     agents: outcomes,
     findings: analysis.findings,
+    suppressed: settled.suppressed,
     comments: inline.comments,
     unanchored: inline.unanchored,
     belowInline: inline.belowInline,

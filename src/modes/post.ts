@@ -95,7 +95,7 @@ export async function runPostMode(config: Config, ctx: RunContext, io: ActionIo)
     commentable,
     added,
     files: new Map(),
-    minSeverity: 'medium',
+    minSeverity: config.minInlineSeverity ?? 'medium',
     maxComments: config.maxComments
   })
   const files = [...changed.keys()].map((path) => ({ path, kind: classifyFile(path) }))

@@ -12,6 +12,7 @@ import { findSummaryComment, type SummaryComment } from '../github/deliver.js'
 import { parseStateMarker } from '../render/markers.js'
 import { classifyFile } from '../changes/classify.js'
 import { finishReview, loadBasePersonas, reviewAndDeliver, type Reviewed } from './shared.js'
+import { isDependencyBot } from '../settings/run.js'
 
 export async function runReviewMode(config: Config, ctx: RunContext, pullNumber: number, io: ActionIo): Promise<void> {
   const payload = ctx.payload as PullRequestPayload
@@ -75,7 +76,8 @@ async function reviewPullRequest(
       changedSince,
       headline,
       deliverWhenSkipped: previous !== undefined,
-      existingSummary: summaryKnown ? (previous ?? null) : undefined
+      existingSummary: summaryKnown ? (previous ?? null) : undefined,
+      rulesOnly: isDependencyBot(payload.pull_request?.user?.login) ? payload.pull_request?.user?.login : undefined
     },
     io
   )

@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeFile } from 'node:fs/promises'
 import type { Config } from '../config.js'
-import { meetsFailOn } from '../config.js'
+import { meetsFailOn, settingsInputsOf } from '../config.js'
 import type { RunContext } from './event.js'
 import type { ActionIo } from './action-io.js'
 import type { ChangeSet, Persona, PersonaLoadResult } from '../types.js'
 import type { Settings } from '../settings/types.js'
 import { countedFindings } from '../checklist/verdict.js'
 import { describeError, type GitHubClient } from '../github/client.js'
-import { loadPersonaFiles } from '../github/pull-request.js'
+import { loadPersonaFiles, readFileAt } from '../github/pull-request.js'
 import { deliverReview, findSummaryComment, type DeliveryReport, type SummaryComment } from '../github/deliver.js'
 import { parseStateMarker, summaryHeader, type SummaryState } from '../render/markers.js'
 import { createModelCache, fitModelCache, readModelCacheEntries, type RunModelCache } from '../llm/cache-key.js'
@@ -28,8 +28,13 @@ import { renderSarif } from '../render/sarif.js'
 import { redact, redactDeep } from '../redact.js'
 import { mdText } from '../render/escape.js'
 import { ALL_RULES } from '../rules/index.js'
+import { SETTINGS_RULES } from '../settings/apply.js'
 import { createAgentRunner } from '../llm/runner.js'
+import { createProviderClient } from '../llm/providers.js'
 import { VERSION } from '../version.js'
+import { loadRepositorySettings, readFromCommit, type ReadText } from '../settings/repository.js'
+import { readBaseFiles } from '../github/graphql-read.js'
+import { guardRunner, withoutIgnoredPaths } from '../settings/run.js'
 
 /** The reader note added when no model could run. */
 export const NO_KEY_MESSAGE = 'No Anthropic API key: deterministic review only.'
@@ -44,6 +49,8 @@ export interface Reviewed {
   delivery?: DeliveryReport
   /** Model results reused from the previous run: calls saved and what they had cost then. */
   reused?: { calls: number; costUsd: number }
+  /** The repository settings the run used (read at the base commit). */
+  settings?: Settings
 }
 
 /** The summary comment's size budget (GitHub's limit is 65,536); the remembered model results take what the text leaves. */
@@ -62,6 +69,17 @@ function refusedOn(state: SummaryState | undefined, headSha: string): Set<string
   const refused = state?.refused as { sha?: unknown; fps?: unknown } | undefined
   if (!refused || refused.sha !== headSha || !Array.isArray(refused.fps)) return undefined
   return new Set(refused.fps.filter((f): f is string => typeof f === 'string' && /^[0-9a-f]{8,64}$/.test(f)))
+}
+
+/**
+ * The settings and baseline files at the base commit, from the one GraphQL request the personas
+ * also use; when that request failed, through REST, where a failure stops the run (carrying on
+ * with defaults would quietly drop the repository's gate).
+ */
+async function baseFileReader(client: GitHubClient, config: Config, ctx: RunContext, baseSha: string, io: ActionIo): Promise<ReadText> {
+  const base = await readBaseFiles(client, { owner: ctx.owner, repo: ctx.repo, ref: baseSha, personaDirs: config.agentsDirs, rest: readFileAt, log: io })
+  if (base.failed) return readFromCommit(client, { owner: ctx.owner, repo: ctx.repo, ref: baseSha })
+  return async (path) => (base.settings?.path === path ? base.settings.text : base.baseline?.path === path ? base.baseline.text : undefined)
 }
 
 /** Bundled personas plus the repository's own, read at `baseSha` (never the head); warnings logged. */
@@ -90,6 +108,8 @@ export interface ReviewAndDeliverOptions {
   existingSummary?: SummaryComment | null
   /** Repository settings (min-inline-severity, …); built-in defaults when absent. */
   settings?: Settings
+  /** Light mode (a dependency bot's pull request, named here): rules only, no model, and nothing posted unless something is found. */
+  rulesOnly?: string
 }
 
 /** The summary's hidden state keeps at most this many inline comment fingerprints. */
@@ -99,10 +119,28 @@ const MAX_INLINE_STATE = 300
 export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx: RunContext, o: ReviewAndDeliverOptions, io: ActionIo): Promise<Reviewed> {
   const { owner, repo } = ctx
   const { pullNumber, headSha, headline } = o
-  const runner = config.anthropicApiKey
-    ? createAgentRunner({ apiKey: config.anthropicApiKey, baseUrl: ctx.anthropicBaseUrl, model: config.model, maxInputTokens: config.maxInputTokens, log: io })
-    : undefined
-  if (!runner) io.notice('Preflight: no anthropic-api-key, so the review is deterministic (rules only).')
+  // Settings and baseline come from the base commit, like the personas.
+  const repoSettings = o.change.baseSha ? await loadRepositorySettings(await baseFileReader(client, config, ctx, o.change.baseSha, io), settingsInputsOf(config)) : undefined
+  for (const w of repoSettings?.warnings ?? []) io.warning(`Preflight settings: ${w}`)
+  const settings = repoSettings?.settings
+  const change = settings ? withoutIgnoredPaths(o.change, settings.pathsIgnore) : o.change
+
+  const provider = config.modelProvider ?? 'anthropic'
+  const model =
+    (config.anthropicApiKey || provider !== 'anthropic') && !o.rulesOnly
+      ? createAgentRunner({
+          apiKey: config.anthropicApiKey ?? '',
+          client: provider === 'anthropic' ? undefined : createProviderClient(provider, process.env),
+          baseUrl: ctx.anthropicBaseUrl,
+          model: config.model,
+          maxInputTokens: config.maxInputTokens,
+          log: io
+        })
+      : undefined
+  // A model failure (a wrong key, an unknown model) is a warning annotation, not only a line in the summary.
+  const runner = model && guardRunner(model, { modelPathsIgnore: config.modelPathsIgnore ?? [], onFailure: (name, error) => io.warning(`Preflight: the model review by ${name} failed (${error}); the review stands on the rules`) })
+  if (o.rulesOnly) io.notice(`Preflight: dependency update by ${o.rulesOnly}: rules only, no model; nothing is posted unless a rule finds something.`)
+  else if (!runner) io.notice('Preflight: no anthropic-api-key, so the review is deterministic (rules only).')
 
   // The summary is looked up once, before the pipeline: its state holds what the last run
   // remembered (model results, refused comments), and delivery edits it in place.
@@ -119,20 +157,21 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
     ? createModelCache(readModelCacheEntries(before?.models), { model: config.model, maxInputTokens: config.maxInputTokens })
     : undefined
 
-  const review = await runReviewPipeline(o.change, o.personas, {
+  const review = await runReviewPipeline(change, o.personas, {
     maxAgents: o.maxAgents,
     forced: o.forced,
     changedSince: o.changedSince,
     agentRunner: runner,
     modelCache,
     maxCostUsd: config.maxCostUsd,
-    maxComments: config.maxComments,
+    maxComments: settings?.maxComments ?? config.maxComments,
     helmRenderedDir: config.helmRenderedDir,
     question: o.question,
-    settings: o.settings,
+    settings,
+    baseline: repoSettings?.baseline,
     previousState: before
   })
-  if (!runner && review.agents.length) review.messages.unshift(NO_KEY_MESSAGE)
+  if (!runner && review.agents.length) review.messages.unshift(o.rulesOnly ? `Dependency update by ${o.rulesOnly}: rules only, no model.` : NO_KEY_MESSAGE)
   const secrets = review.secrets
 
   const planPaths: string[] = []
@@ -177,6 +216,8 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
     io.notice(`Preflight: the review was written to ${config.resultPath} for a later post step; nothing is posted by this job.`)
   } else if (review.verdict === 'skipped' && !o.deliverWhenSkipped) {
     io.notice('Preflight: no infrastructure file changed; nothing to post.')
+  } else if (o.rulesOnly && review.findings.length === 0 && !o.deliverWhenSkipped) {
+    io.notice(`Preflight: dependency update by ${o.rulesOnly}: no finding; nothing to post.`)
   } else {
     try {
       const report = await deliverReview(client, {
@@ -205,7 +246,7 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
     }
   }
   const reused = modelCache?.hits ? { calls: modelCache.hits, costUsd: modelCache.reusedCostUsd } : undefined
-  return { review, summary, planPaths, readOnly, deliveryErrors, delivery, reused }
+  return { review, summary, planPaths, readOnly, deliveryErrors, delivery, reused, settings }
 }
 
 /** Annotations where comments could not go, the job summary, SARIF, outputs and fail-on. */
@@ -230,7 +271,7 @@ export async function finishReview(config: Config, ctx: RunContext, pullNumber: 
   await io.summary(jobSummary).catch((e: Error) => io.warning(`Preflight: could not write the job summary: ${e.message}`))
 
   if (config.sarifPath) {
-    const sarif = redactDeep(renderSarif(review.findings, { version: VERSION, rules: ALL_RULES }), secrets)
+    const sarif = redactDeep(renderSarif([...review.findings, ...(review.suppressed ?? [])], { version: VERSION, rules: [...ALL_RULES, ...SETTINGS_RULES] }), secrets)
     // The review is posted by now: a bad path costs the SARIF file, not the job.
     await io
       .writeWorkspaceFile(ctx.workspace, config.sarifPath, JSON.stringify(sarif, null, 2))
@@ -248,8 +289,9 @@ export async function finishReview(config: Config, ctx: RunContext, pullNumber: 
   io.setOutput('cost-usd', Math.max(0, review.usage.costUsd - (r.reused?.costUsd ?? 0)).toFixed(4))
   io.info(`Preflight: verdict ${review.verdict}, ${counted.length} findings, ${review.comments.length} inline comment candidates, personas: ${review.agents.map((a) => a.agent.persona.name).join(', ') || 'none'}`)
 
-  const failing = counted.filter((f) => meetsFailOn(f.severity, config.failOn))
+  const failOn = r.settings?.failOn ?? config.failOn
+  const failing = counted.filter((f) => meetsFailOn(f.severity, failOn))
   // A GitHub outage is reported (error annotations, job summary) but is not the change's fault,
   // so only fail-on decides the job's result.
-  if (failing.length) io.setFailed(`Preflight: ${failing.length} finding(s) at or above fail-on '${config.failOn}'`)
+  if (failing.length) io.setFailed(`Preflight: ${failing.length} finding(s) at or above fail-on '${failOn}'`)
 }

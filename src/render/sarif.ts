@@ -56,7 +56,9 @@ export function renderSarif(findings: Finding[], options: SarifOptions): object 
               }
             }
           ],
-          properties: { category: f.category, severity: f.severity }
+          properties: { category: f.category, severity: f.severity },
+          // A suppressed finding stays visible to code scanning, marked as such (in the file or by the baseline).
+          ...(f.suppressed ? { suppressions: [{ kind: f.suppressed.by === 'baseline' ? 'external' : 'inSource', ...(f.suppressed.reason ? { justification: f.suppressed.reason } : {}) }] } : {})
         }))
       }
     ]

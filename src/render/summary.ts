@@ -71,7 +71,7 @@ export function renderSummary(result: ReviewResult, extras: SummaryExtras = {}):
   // Verdict, why, counts: never dropped.
   const head = [`## 🛫 Preflight — ${VERDICT_ICON[result.verdict]} ${result.verdict}`, '', `**${mdText(capitalise(result.verdictReason))}.**`, '']
   const info = result.findings.filter((f) => f.severity === 'info' && !f.suppressed).length
-  const suppressed = result.findings.filter((f) => f.suppressed).length
+  const suppressed = (result.suppressed?.length ?? 0) + result.findings.filter((f) => f.suppressed).length
   const cost = result.usage.costUsd > 0 || result.usage.inputTokens > 0
     ? `model cost ≈ $${result.usage.costUsd.toFixed(4)} (${result.usage.inputTokens} in / ${result.usage.outputTokens} out tokens, ${result.usage.cacheReadTokens} cached)`
     : 'deterministic review (no model)'

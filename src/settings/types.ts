@@ -67,3 +67,8 @@ export const DEFAULT_SETTINGS: Settings = {
   failOn: 'none',
   allowSelfSuppress: 'medium'
 }
+
+/** Where the settings file is looked for, first found wins (read at the base commit in PR mode). */
+export const SETTINGS_PATHS = ['.github/preflight.yml', '.preflight.yml'] as const
+/** The baseline of accepted findings (`preflight baseline`). */
+export const BASELINE_PATH = '.github/preflight-baseline.json'

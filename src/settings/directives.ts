@@ -1,0 +1,241 @@
+/**
+ * Suppression directives found in a file: Preflight's own comments
+ * (`# preflight:ignore <ids> -- <reason>`, `# preflight:ignore-file <ids>`), `Metadata.preflight.ignore`
+ * on JSON/YAML resources, and the forms other tools' users already have in their files (checkov,
+ * tfsec, trivy, KICS, hadolint, zizmor). Each directive knows the lines it covers; matching it to a
+ * finding is apply.ts's job.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml'
+import type { FileKind, RefTool, SourceFile } from '../types.js'
+import { blockAt, enclosingHclBlock, isCommentOrBlank, type LineRange } from './blocks.js'
+
+export interface Directive {
+  /** `preflight` ids are Preflight rule ids or globs; another tool's ids match through rule refs. */
+  tool: 'preflight' | RefTool
+  /** Ids in the tool's namespace; `*` matches every rule that has an id for that tool. */
+  ids: string[]
+  reason?: string
+  /** Whether the form has a place for a reason (only then is a missing one flagged). */
+  takesReason: boolean
+  /** The form as written, for messages: `preflight:ignore`, `checkov:skip`, … */
+  form: string
+  /** Where the directive is written (1-based). */
+  line: number
+  /** Lines it covers. */
+  ranges: LineRange[]
+}
+
+const WHOLE_FILE: LineRange = [1, Number.MAX_SAFE_INTEGER]
+
+interface CommentForm {
+  form: string
+  tool: Directive['tool']
+  pattern: RegExp
+  /** ids and reason from the match */
+  read: (m: RegExpExecArray) => { ids: string[]; reason?: string }
+  /** next: the next line or block; file: the file, written in its leading comments; anywhere: the file, written anywhere */
+  scope: 'next' | 'file' | 'anywhere' | 'next-line' | 'enclosing'
+  takesReason: boolean
+  kinds?: FileKind[]
+}
+
+const splitIds = (s: string) =>
+  s
+    .split(/[\s,]+/)
+    .map((x) => x.trim())
+    .filter(Boolean)
+
+const FORMS: CommentForm[] = [
+  {
+    form: 'preflight:ignore-file',
+    tool: 'preflight',
+    pattern: /preflight:ignore-file\s+([^\s,]+(?:\s*,\s*[^\s,]+)*)\s*(?:--\s*(.*))?$/,
+    read: (m) => ({ ids: splitIds(m[1]!), reason: m[2]?.trim() || undefined }),
+    scope: 'file',
+    takesReason: true
+  },
+  {
+    form: 'preflight:ignore',
+    tool: 'preflight',
+    pattern: /preflight:ignore\s+([^\s,]+(?:\s*,\s*[^\s,]+)*)\s*(?:--\s*(.*))?$/,
+    read: (m) => ({ ids: splitIds(m[1]!), reason: m[2]?.trim() || undefined }),
+    scope: 'next',
+    takesReason: true
+  },
+  {
+    // checkov:skip=CKV_AWS_20:The bucket is a public website
+    form: 'checkov:skip',
+    tool: 'checkov',
+    pattern: /checkov:skip=([A-Za-z0-9_]+)(?::(.*))?$/,
+    read: (m) => ({ ids: [m[1]!], reason: m[2]?.trim() || undefined }),
+    scope: 'enclosing',
+    takesReason: true
+  },
+  {
+    form: 'tfsec:ignore',
+    tool: 'tfsec',
+    pattern: /tfsec:ignore:([a-z0-9-]+)/i,
+    read: (m) => ({ ids: [m[1]!] }),
+    scope: 'next',
+    takesReason: false
+  },
+  {
+    form: 'trivy:ignore',
+    tool: 'trivy',
+    pattern: /trivy:ignore:([A-Za-z0-9-]+)/,
+    read: (m) => ({ ids: [m[1]!] }),
+    scope: 'next',
+    takesReason: false
+  },
+  { form: 'kics-scan ignore-line', tool: 'kics', pattern: /kics-scan\s+ignore-line\b/, read: () => ({ ids: ['*'] }), scope: 'next-line', takesReason: false },
+  { form: 'kics-scan ignore-block', tool: 'kics', pattern: /kics-scan\s+ignore-block\b/, read: () => ({ ids: ['*'] }), scope: 'next', takesReason: false },
+  { form: 'kics-scan ignore', tool: 'kics', pattern: /kics-scan\s+ignore\s*$/, read: () => ({ ids: ['*'] }), scope: 'file', takesReason: false },
+  {
+    form: 'hadolint global ignore',
+    tool: 'hadolint',
+    pattern: /hadolint\s+global\s+ignore=([A-Z0-9,\s]+)/,
+    read: (m) => ({ ids: splitIds(m[1]!) }),
+    scope: 'anywhere',
+    takesReason: false,
+    kinds: ['dockerfile']
+  },
+  {
+    form: 'hadolint ignore',
+    tool: 'hadolint',
+    pattern: /hadolint\s+ignore=([A-Z0-9,\s]+)/,
+    read: (m) => ({ ids: splitIds(m[1]!) }),
+    scope: 'next',
+    takesReason: false,
+    kinds: ['dockerfile']
+  },
+  {
+    form: 'zizmor: ignore',
+    tool: 'zizmor',
+    pattern: /zizmor:\s*ignore\[([a-z0-9,\s-]+)\]/,
+    read: (m) => ({ ids: splitIds(m[1]!) }),
+    scope: 'next',
+    takesReason: false,
+    kinds: ['workflow']
+  }
+]
+
+/** The comment part of a line (`#` everywhere, `//` too in HCL), or undefined. */
+function commentOf(line: string, kind: FileKind): { text: string; trailing: boolean } | undefined {
+  const m = kind === 'terraform' ? /(^|\s)(#|\/\/)(.*)$/.exec(line) : /(^|\s)#(.*)$/.exec(line)
+  if (!m) return undefined
+  const text = kind === 'terraform' ? m[3]! : m[2]!
+  return { text, trailing: line.slice(0, m.index).trim() !== '' }
+}
+
+/** Every suppression directive in one file. */
+export function findDirectives(file: SourceFile): Directive[] {
+  const lines = file.content.split(/\r?\n/)
+  const out: Directive[] = []
+  const jsonLike = file.path.endsWith('.json') || /^\s*[{[]/.test(file.content)
+  if (!jsonLike) out.push(...commentDirectives(file, lines))
+  if (file.kind === 'cloudformation' || file.path.endsWith('.tf.json') || jsonLike) out.push(...metadataDirectives(file))
+  return out
+}
+
+function commentDirectives(file: SourceFile, lines: string[]): Directive[] {
+  const out: Directive[] = []
+  const firstContent = lines.findIndex((l) => !isCommentOrBlank(l) && !/^\s*---\s*$/.test(l)) + 1 || lines.length + 1
+  lines.forEach((text, i) => {
+    const line = i + 1
+    const comment = commentOf(text, file.kind)
+    if (!comment) return
+    for (const form of FORMS) {
+      if (form.kinds && !form.kinds.includes(file.kind)) continue
+      const m = form.pattern.exec(comment.text.trim())
+      if (!m) continue
+      const { ids, reason } = form.read(m)
+      const ranges = rangesFor(form.scope, file, lines, line, comment.trailing, firstContent)
+      if (ranges) out.push({ tool: form.tool, ids, reason, takesReason: form.takesReason, form: form.form, line, ranges })
+      break
+    }
+  })
+  return out
+}
+
+function rangesFor(scope: CommentForm['scope'], file: SourceFile, lines: string[], line: number, trailing: boolean, firstContent: number): LineRange[] | undefined {
+  if (scope === 'anywhere') return [WHOLE_FILE]
+  // Whole-file forms count only in the file's leading comments, where a reader looks for them.
+  if (scope === 'file') return line < firstContent ? [WHOLE_FILE] : undefined
+  // A trailing comment covers its own line (and the block it opens); a comment line the next
+  // line that is not a comment (several directives may stack above one block).
+  let target = line
+  if (!trailing) {
+    target = line + 1
+    while (target <= lines.length && isCommentOrBlank(lines[target - 1]!)) target++
+    if (target > lines.length) return []
+  }
+  if (scope === 'next-line') return [[target, target]]
+  const ranges: LineRange[] = [blockAt(file.kind, file.path, lines, target)]
+  // checkov reads its skip comments anywhere inside the resource they silence.
+  if (scope === 'enclosing' && file.kind === 'terraform') {
+    const around = enclosingHclBlock(lines, line)
+    if (around) ranges.push(around)
+  }
+  return ranges
+}
+
+/**
+ * `Metadata: { preflight: { ignore: [...] }, checkov: { skip: [{ id, comment }] } }` on a resource
+ * (CloudFormation JSON or YAML), and `"//": "preflight:ignore …"` in a Terraform JSON block:
+ * the directive covers the object that holds it.
+ */
+function metadataDirectives(file: SourceFile): Directive[] {
+  const lineCounter = new LineCounter()
+  let docs
+  try {
+    docs = parseAllDocuments(file.content, { lineCounter, uniqueKeys: false })
+  } catch {
+    return []
+  }
+  if (!Array.isArray(docs)) return []
+  const out: Directive[] = []
+  const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line)
+  // A resource's lines run from its key (`MyBucket:`) to the end of its value.
+  const rangeOf = (node: Node, keyLine: number): LineRange => [Math.min(keyLine, lineOf(node.range?.[0])), lineOf(Math.max(0, (node.range?.[1] ?? 1) - 1))]
+
+  const visit = (node: unknown, keyLine = Number.MAX_SAFE_INTEGER): void => {
+    if (isSeq(node)) return node.items.forEach((n) => visit(n))
+    if (!isMap(node)) return
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : ''
+      if (key === 'Metadata' && isMap(pair.value)) {
+        const meta = pair.value
+        for (const entry of seqItems(meta.getIn(['preflight', 'ignore'], true))) {
+          const { id, reason, at } = idAndReason(entry, 'reason')
+          if (id) out.push({ tool: 'preflight', ids: splitIds(id), reason, takesReason: true, form: 'Metadata.preflight.ignore', line: lineOf(at), ranges: [rangeOf(node, keyLine)] })
+        }
+        for (const entry of seqItems(meta.getIn(['checkov', 'skip'], true))) {
+          const { id, reason, at } = idAndReason(entry, 'comment')
+          if (id) out.push({ tool: 'checkov', ids: [id], reason, takesReason: true, form: 'Metadata.checkov.skip', line: lineOf(at), ranges: [rangeOf(node, keyLine)] })
+        }
+      } else if (key === '//' && isScalar(pair.value) && typeof pair.value.value === 'string') {
+        const m = /preflight:ignore\s+([^\s,]+(?:\s*,\s*[^\s,]+)*)\s*(?:--\s*(.*))?$/.exec(pair.value.value.trim())
+        if (m) out.push({ tool: 'preflight', ids: splitIds(m[1]!), reason: m[2]?.trim() || undefined, takesReason: true, form: '"//" preflight:ignore', line: lineOf(pair.value.range?.[0]), ranges: [rangeOf(node, keyLine)] })
+      }
+      visit(pair.value, isScalar(pair.key) ? lineOf(pair.key.range?.[0]) : undefined)
+    }
+  }
+  for (const doc of docs) visit(doc.contents)
+  return out
+}
+
+function seqItems(node: unknown): unknown[] {
+  if (isSeq(node)) return node.items
+  if (isScalar(node)) return [node]
+  return []
+}
+
+function idAndReason(entry: unknown, reasonKey: string): { id?: string; reason?: string; at?: number } {
+  if (isScalar(entry)) return { id: String(entry.value), at: entry.range?.[0] }
+  if (isMap(entry)) {
+    const id = entry.get('id')
+    const reason = entry.get(reasonKey) ?? entry.get('reason')
+    return { id: id === undefined ? undefined : String(id), reason: reason === undefined || reason === null ? undefined : String(reason), at: entry.range?.[0] }
+  }
+  return {}
+}
