@@ -106,7 +106,7 @@ export function renderReport(r) {
 
   if (li) {
     out.push('## At the limit', '')
-    out.push(`Bundled CLI, \`scan <tree> --format json\`, fresh process per run. ${li.previousCommit ? `The previous bundle is the dist/ committed at ${li.previousCommit.slice(0, 7)} (the merge base with main), extracted with \`git archive\` and run on the same trees in the same bench run.` : 'No previous dist/ was available (no git or no main branch).'} \`readTree\` and the plain read (\`readdirSync\` + \`readFileSync\` as UTF-8 text) are each the best of three passes over a warm file cache in one process (\`inproc.mjs read\`).`, '')
+    out.push(`Bundled CLI, \`scan <tree> --format json\`, fresh process per run. ${li.previousCommit ? `The previous bundle is the dist/ committed at ${li.previousCommit.slice(0, 7)} (the merge base with main), extracted with \`git archive\` and run on the same trees in the same bench run.` : 'No previous dist/ was available (no git or no main branch).'} \`readTree\` and the plain read (\`readdirSync\` + \`readFileSync\` as UTF-8 text) are each the best of seven alternating passes over a warm file cache in one process (\`inproc.mjs read\`).`, '')
     out.push('Adversarial input (`scripts/bench/adversarial.mjs`, the same cases the growth tests run at 100 KB and 200 KB): time of `analyzeFile` per case, in process after a warm-up.', '')
     out.push('| Family | Case | ms |', '|---|---|---|')
     for (const c of li.adversarial) out.push(`| ${c.family} | ${c.name} | ${fmt(c.ms, 0)} |`)
