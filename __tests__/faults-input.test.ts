@@ -16,6 +16,7 @@ import { parseGitDiff, patchForNewFile } from '../src/changes/diff.js'
 import { runReviewPipeline } from '../src/modes/pipeline.js'
 import { loadPersonaSet } from '../src/agents/loader.js'
 import { readBundledPersonas } from '../src/agents/bundled.js'
+import { growthRatio } from './helpers/growth.js'
 
 const DOCKERFILE = 'FROM node:latest\nRUN curl -fsSL http://get.example.com/i.sh | sh\nCMD ["node", "app.js"]\n'
 const RDS_TF = 'resource "aws_db_instance" "db" {\n  engine   = "postgres"\n  password = "hunter2hunter2X9"\n}\n'
@@ -99,16 +100,8 @@ describe('resource exhaustion', () => {
       // Refused (or never expanded) before the expansion grows: one more level, nine times the
       // expansion, costs about the same.
       const deeper = [...rows, `j: &j [${Array(9).fill('*i').join(',')}]`]
-      const cost = async (lines: string[]): Promise<number> => {
-        let best = Infinity
-        for (let i = 0; i < 5; i++) {
-          const t0 = performance.now()
-          await analyzeFiles([{ path, kind, content: lines.join('\n') + '\n' }])
-          best = Math.min(best, performance.now() - t0)
-        }
-        return best
-      }
-      expect((await cost(deeper)) / Math.max(await cost(rows), 10)).toBeLessThanOrEqual(3)
+      const analyze = (lines: string[]) => () => analyzeFiles([{ path, kind, content: lines.join('\n') + '\n' }])
+      expect(await growthRatio(analyze(rows), analyze(deeper))).toBeLessThanOrEqual(3)
       if (expanding.has(kind)) {
         expect(r.notes.map((n) => [n.path, n.reason])).toEqual([[path, 'parse']])
         expect(r.notes[0].message).toBe(`${path}: could not be parsed: YAML could not be expanded: Excessive alias count indicates a resource exhaustion attack`)
@@ -220,24 +213,17 @@ function added(path: string, content: string): ChangedFile {
 }
 
 describe('a diff of 3,000 files', () => {
-  it('parseGitDiff splits 3,000 file blocks in order, with the right paths and hunks, in linear time', () => {
+  it('parseGitDiff splits 3,000 file blocks in order, with the right paths and hunks, in linear time', async () => {
     const blocks: string[] = []
     for (let i = 0; i < 3000; i++) {
       const path = i % 3 === 0 ? `svc${i}/Dockerfile` : i % 3 === 1 ? `tf/m${i}.tf` : `docs/with space ${i}.md`
       blocks.push(`diff --git a/${path} b/${path}\nnew file mode 100644\nindex 0000000..1111111\n--- /dev/null\n+++ b/${path}\n@@ -0,0 +1,2 @@\n+line one ${i}\n+line two\n`)
     }
     const diffs = parseGitDiff(blocks.join(''))
-    const cost = (text: string): number => {
-      let best = Infinity
-      for (let i = 0; i < 3; i++) {
-        const t0 = performance.now()
-        parseGitDiff(text)
-        best = Math.min(best, performance.now() - t0)
-      }
-      return best
-    }
     // Twice the files, about twice the time (absolute times are the bench's business).
-    expect(cost(blocks.join('')) / Math.max(cost(blocks.slice(0, 1500).join('')), 10)).toBeLessThanOrEqual(3)
+    const half = blocks.slice(0, 1500).join('')
+    const all = blocks.join('')
+    expect(await growthRatio(() => parseGitDiff(half), () => parseGitDiff(all))).toBeLessThanOrEqual(3)
     expect(diffs).toHaveLength(3000)
     expect(diffs[0].path).toBe('svc0/Dockerfile')
     expect(diffs[2].path).toBe('docs/with space 2.md')

@@ -6,6 +6,7 @@
  * stat + read per file costs many times a plain read of thousands of small files. Each file is
  * listed once (readdir with types), opened once, sized once (fstat, before reading) and read once.
  */
+import { isUtf8 } from 'node:buffer'
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import picomatch from 'picomatch'
@@ -75,18 +76,14 @@ function readBounded(abs: string, limit: number): { bytes: Buffer } | { size: nu
   }
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true })
-
 /** Decodes bytes as UTF-8 text, or says why it cannot be analyzed. */
 export function decodeText(path: string, bytes: Buffer): { text: string } | { note: FileNote } {
   const head = bytes.subarray(0, 8192)
   if (head.includes(0)) return { note: { path, reason: 'binary', message: `${path}: binary content, not analyzed` } }
-  try {
-    const text = UTF8.decode(bytes)
-    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text }
-  } catch {
-    return { note: { path, reason: 'encoding', message: `${path}: not valid UTF-8, not analyzed` } }
-  }
+  // Validate, then decode: both native and fast, unlike a fatal TextDecoder per file.
+  if (!isUtf8(bytes)) return { note: { path, reason: 'encoding', message: `${path}: not valid UTF-8, not analyzed` } }
+  const text = bytes.toString('utf8')
+  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text }
 }
 
 export async function readTree(root: string, options: TreeOptions = {}): Promise<TreeResult> {
