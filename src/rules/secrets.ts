@@ -186,8 +186,8 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   }
   const yamlish = dialect === 'yaml' || dialect === 'json'
   // Values of a Secret manifest are judged by its own rule (decoded first), not as plain keys.
-  const secretData = dialect === 'yaml' ? k8sSecretDataCandidates(content, starts) : { candidates: [], spans: [] }
-  const inSecretData = (c: Candidate) => secretData.spans.some(([s, e]) => c.start < e && s < c.end)
+  const secretData = dialect === 'yaml' ? k8sSecretDataCandidates(content, starts) : { candidates: [], lines: new Set<number>() }
+  const inSecretData = (c: Candidate) => secretData.lines.has(c.line)
   const candidates: Candidate[] = [
     ...fromSecretlint,
     ...patternCandidates(content, starts),
@@ -444,6 +444,8 @@ function tfVariableDefaultCandidates(content: string, starts: number[]): Candida
   return out
 }
 
+/** How far from its `Default` a parameter's name and `NoEcho` are looked for, in lines. */
+const PARAMETER_SPAN = 40
 const DEFAULT_LINE = /^(\s*)("?)Default\2\s*:\s*/
 const KEY_LINE = /^(\s*)"?([A-Za-z0-9_.-]{1,200})"?\s*:\s*\{?\s*$/
 
@@ -460,14 +462,15 @@ function parameterDefaultCandidates(content: string, starts: number[]): Candidat
     const d = DEFAULT_LINE.exec(line)
     if (!d) return
     const own = d[1].length
-    // The parameter: the nearest line above with less indentation, holding only a key.
+    // The parameter: the nearest line above with less indentation, holding only a key. A
+    // parameter's properties are a handful of lines, so both walks are bounded.
     let p = i - 1
-    while (p >= 0 && (lines[p].trim() === '' || indent(lines[p]) >= own)) p--
-    const parent = p >= 0 ? KEY_LINE.exec(lines[p]) : null
+    while (p >= 0 && i - p <= PARAMETER_SPAN && (lines[p].trim() === '' || indent(lines[p]) >= own)) p--
+    const parent = p >= 0 && i - p <= PARAMETER_SPAN ? KEY_LINE.exec(lines[p]) : null
     if (!parent) return
     // Its siblings: the lines between the parameter and the next line as shallow as it.
     let q = p + 1
-    while (q < lines.length && (lines[q].trim() === '' || indent(lines[q]) > indent(lines[p]))) q++
+    while (q < lines.length && q - p <= PARAMETER_SPAN && (lines[q].trim() === '' || indent(lines[q]) > indent(lines[p]))) q++
     const siblings = lines.slice(p + 1, q).filter((l) => indent(l) === own)
     const noEcho = siblings.some((l) => /^\s*"?NoEcho"?\s*:\s*["']?true["']?\s*,?\s*$/i.test(l))
     const name = parent[2]
@@ -498,13 +501,13 @@ function decodedPlaceholder(value: string, key: string): boolean {
 
 interface SecretData {
   candidates: Candidate[]
-  /** Every value span of the data sections, reported or not. */
-  spans: Array<[number, number]>
+  /** Every line (1-based) of the data sections' values, reported or not. */
+  lines: Set<number>
 }
 
 /** Values under `data:`/`stringData:` of each `kind: Secret` document. */
 function k8sSecretDataCandidates(content: string, starts: number[]): SecretData {
-  const out: SecretData = { candidates: [], spans: [] }
+  const out: SecretData = { candidates: [], lines: new Set() }
   if (!SECRET_KIND.test(content)) return out
   const lines = content.split('\n')
   let docStart = 0
@@ -531,13 +534,13 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
       if (!kv) continue
       const [, ind, key, rest] = kv
       const lineIndex = first + j
-      found.spans.push([starts[lineIndex], starts[lineIndex] + line.length])
+      found.lines.add(lineIndex + 1)
       if (/^[|>]/.test(rest)) {
         // A block scalar: every deeper line is part of the value.
         let k = j + 1
         while (k < doc.length && (doc[k].trim() === '' || (/^\s*/.exec(doc[k])?.[0].length ?? 0) > ind.length)) k++
         const body = doc.slice(j + 1, k)
-        found.spans.push([starts[lineIndex], starts[first + k - 1] + doc[k - 1].length])
+        for (let b = lineIndex + 1; b <= first + k; b++) found.lines.add(b)
         if (body.some((l) => l.trim() && !/\{\{|\$\{/.test(l))) {
           const start = starts[lineIndex + 1]
           const end = starts[first + k - 1] + doc[k - 1].length
