@@ -8,6 +8,7 @@ import { SEVERITY_RANK, ZERO_USAGE } from '../types.js'
 import { routeAgents, routeInputOf } from '../agents/route.js'
 import { analyzeFiles, ALL_RULES, compareFindings } from '../rules/index.js'
 import { scanPatchSecrets } from '../rules/secrets.js'
+import { redactSource } from '../redact.js'
 import { evaluateChecklist, mergeModelVerdicts, verdictOf } from '../checklist/evaluate.js'
 import { addedLines, commentableLines } from '../changes/diff.js'
 import type { AgentRunner, AgentReviewOutput, ModelComment } from '../llm/types.js'
@@ -77,6 +78,8 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     analysis.secrets.push(...scan.locations)
   }
   analysis.findings.sort(compareFindings)
+  // A rule's suggestion echoes its source line: one that would commit a secret is dropped.
+  for (const f of analysis.findings) if (f.suggestion !== undefined && redactSource(f.path, f.suggestion, analysis.secrets, f.line) !== f.suggestion) delete f.suggestion
   const notes = [...change.notes, ...analysis.notes]
 
   const commentable = new Map<string, Set<number>>()
