@@ -71,9 +71,10 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     .filter((f) => f.status !== 'removed' && f.content !== undefined)
     .map((f) => ({ path: f.path, kind: f.kind, content: f.content as string }))
   const analysis = await analyzeFiles(sources)
-  // Files not read still show their diff: their secrets are findings and are masked like the rest.
-  for (const f of change.files.filter((x) => x.content === undefined && x.status !== 'removed' && x.patch)) {
-    const scan = await scanPatchSecrets(f, f.patch)
+  // The diff shows what the file scan did not see (deleted lines, files not read): mask those
+  // secrets too, and report the ones on the changed lines of files not read.
+  for (const f of change.files.filter((x) => x.patch)) {
+    const scan = await scanPatchSecrets(f, f.patch, f.content !== undefined || f.status === 'removed')
     analysis.findings.push(...scan.findings)
     analysis.secrets.push(...scan.locations)
   }

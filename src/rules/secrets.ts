@@ -6,7 +6,7 @@
  * Findings never contain a secret; `values` lists them so every output can mask them.
  */
 import type { Finding, RuleMeta, SecretLocation, Severity, SourceFile } from '../types.js'
-import { newSideText } from '../changes/diff.js'
+import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
 import { carriesCredential, classifyKey, keyWords, looksRandom, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
@@ -211,18 +211,29 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   return warnings.length ? { findings, locations, warnings } : { findings, locations }
 }
 
+/** Text of the lines a patch shows, by their line number on one side; lines not shown read as empty. */
+function sideText(patch: string | undefined, side: 'old' | 'new'): string {
+  const lines = new Map<number, string>()
+  for (const l of patchLines(patch)) {
+    const at = side === 'new' ? l.newLine : l.oldLine
+    if (at !== undefined) lines.set(at, l.text)
+  }
+  if (lines.size === 0) return ''
+  return Array.from({ length: Math.max(...lines.keys()) }, (_, i) => lines.get(i + 1) ?? '').join('\n')
+}
+
 /**
- * Secrets in the new side of a patch whose file was not read (not an infrastructure file): its
- * diff still reaches the model and the reader, so its secrets are findings on their changed lines
- * and located for redaction. Lines the patch does not show read as empty.
+ * Secrets a patch shows that the file scan did not see. The old side (deleted lines: a pull
+ * request that removes a leaked key still shows it) is only located, for redaction. The new side
+ * of a file that was not read (not an infrastructure file) also gives findings on its lines.
  */
-export async function scanPatchSecrets(file: Pick<SourceFile, 'path' | 'kind'>, patch: string | undefined): Promise<SecretScan> {
-  const lines = newSideText(patch)
-  if (lines.size === 0) return { findings: [], locations: [] }
-  const last = Math.max(...lines.keys())
-  const content = Array.from({ length: last }, (_, i) => lines.get(i + 1) ?? '').join('\n')
-  const scan = await scanSecrets({ ...file, content })
-  return { ...scan, findings: scan.findings.map(forSamplePath) }
+export async function scanPatchSecrets(file: Pick<SourceFile, 'path' | 'kind'>, patch: string | undefined, read: boolean): Promise<SecretScan> {
+  const old = sideText(patch, 'old')
+  const locations = old ? (await scanSecrets({ ...file, content: old })).locations : []
+  const fresh = read ? '' : sideText(patch, 'new')
+  if (!fresh) return { findings: [], locations }
+  const scan = await scanSecrets({ ...file, content: fresh })
+  return { ...scan, findings: scan.findings.map(forSamplePath), locations: [...scan.locations, ...locations] }
 }
 
 /** The lines a candidate's value occupies, one location per line, as written in the file. */
