@@ -238,6 +238,12 @@ describe('key and value classification', () => {
     expect(whyNotLiteral('<your-token>', 'token')).toBe('placeholder')
     expect(whyNotLiteral('./certs/key.pem', 'private_key')).toBe('file path')
     expect(whyNotLiteral('hunter22', 'password')).toBeUndefined()
+    // "example" as a word is a placeholder; inside a word it is not.
+    expect(whyNotLiteral('my-example-pass', 'password')).toBe('placeholder')
+    expect(whyNotLiteral('varexample', 'password')).toBeUndefined()
+    expect(whyNotLiteral('PGPASSWORD', 'password')).toBe('code')
+    expect(whyNotLiteral("r['NextToken']", 'token')).toBe('code')
+    expect(whyNotLiteral('admin-password', 'passwordKey')).toBe('key name')
   })
 })
 
