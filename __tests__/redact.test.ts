@@ -246,13 +246,19 @@ describe('redaction cost', () => {
     const small = chunk.repeat(300)
     const large = chunk.repeat(600)
     redact(large, secrets) // warm up
-    // Interleaved, so a busy moment on the machine weighs on both sizes alike.
-    let [tSmall, tLarge] = [Infinity, Infinity]
-    for (let i = 0; i < 9; i++) {
-      tSmall = Math.min(tSmall, timeOf(() => redact(small, secrets), 1))
-      tLarge = Math.min(tLarge, timeOf(() => redact(large, secrets), 1))
+    // Interleaved, so a busy moment on the machine weighs on both sizes alike; a super-linear
+    // redactor fails every attempt, a noisy machine only some.
+    const ratio = () => {
+      let [tSmall, tLarge] = [Infinity, Infinity]
+      for (let i = 0; i < 9; i++) {
+        tSmall = Math.min(tSmall, timeOf(() => redact(small, secrets), 1))
+        tLarge = Math.min(tLarge, timeOf(() => redact(large, secrets), 1))
+      }
+      return tLarge / tSmall
     }
-    expect(tLarge / tSmall).toBeLessThan(3)
+    let best = ratio()
+    for (let attempt = 1; attempt < 3 && best >= 3; attempt++) best = Math.min(best, ratio())
+    expect(best).toBeLessThan(3)
     const w = [workOf(() => redact(small, secrets)), workOf(() => redact(large, secrets))]
     expect(w[1].scanned).toBe(2 * w[0].scanned)
     expect(w[1].compared).toBeLessThanOrEqual(2 * w[0].compared)

@@ -32,6 +32,7 @@ import {
 } from './rules/secrets/patterns.js'
 
 export type { SecretLocation } from './types.js'
+export { MASK } from './rules/secrets/patterns.js'
 
 /** Keeps at most 4 characters and never more than a quarter of the value, then `****`. */
 export function maskSecret(value: string): string {
@@ -266,18 +267,19 @@ export class Redactor {
 
   constructor(locations: readonly SecretLocation[] = []) {
     const strong = new Set<string>()
+    const lines = new Map<string, Map<number, Set<string>>>()
+    const files = new Map<string, Set<string>>()
     for (const loc of locations) {
       if (!loc || typeof loc.value !== 'string' || loc.value.length === 0 || looksMasked(loc.value)) continue
-      const byLine = this.lines.get(loc.path) ?? new Map<number, string[]>()
-      this.lines.set(loc.path, byLine)
-      const values = byLine.get(loc.line) ?? []
-      if (!values.includes(loc.value)) values.push(loc.value)
-      byLine.set(loc.line, values.sort((a, b) => b.length - a.length))
-      const all = this.files.get(loc.path) ?? []
-      if (!all.includes(loc.value)) all.push(loc.value)
-      this.files.set(loc.path, all.sort((a, b) => b.length - a.length))
+      const byLine = lines.get(loc.path) ?? new Map<number, Set<string>>()
+      lines.set(loc.path, byLine)
+      byLine.set(loc.line, (byLine.get(loc.line) ?? new Set()).add(loc.value))
+      files.set(loc.path, (files.get(loc.path) ?? new Set()).add(loc.value))
       if (isStrongSecret(loc.value)) strong.add(loc.value)
     }
+    const longestFirst = (values: Set<string>) => [...values].sort((a, b) => b.length - a.length)
+    for (const [path, byLine] of lines) this.lines.set(path, new Map([...byLine].map(([line, values]) => [line, longestFirst(values)])))
+    for (const [path, values] of files) this.files.set(path, longestFirst(values))
     this.strong = new StrongIndex(strong)
   }
 
