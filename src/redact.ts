@@ -20,8 +20,11 @@ import {
   CURL_USER_SOURCE,
   DOCKER_AUTH_SOURCE,
   FLAG_SOURCE,
+  CURL_COMMAND,
   MASK,
+  MYSQL_COMMAND,
   MYSQL_SOURCE,
+  lineBefore,
   PRIVATE_KEY_SOURCE,
   anyCase,
   isDockerAuth,
@@ -181,7 +184,7 @@ function maskAfterHead(head: string | undefined, value: string | undefined, matc
   return `${head}${maskSecret(value)}${match.slice(head.length + value.length)}`
 }
 
-function maskMatch(match: string, groups: Record<string, string | undefined>, memo: Map<string, string>): string {
+function maskMatch(match: string, groups: Record<string, string | undefined>, memo: Map<string, string>, before: () => string): string {
   if (groups.pk !== undefined) return maskPrivateKey(match)
   if (groups.putty !== undefined) return `Private-Lines: ${REDACTED}`
   if (groups.urlPass !== undefined) {
@@ -189,8 +192,8 @@ function maskMatch(match: string, groups: Record<string, string | undefined>, me
     return isUrlPasswordPlaceholder(password) || whyNotLiteral(password, 'password') === 'reference' ? match : `${groups.urlHead}${maskSecret(password)}@`
   }
   if (groups.authVal !== undefined) return maskAfterHead(groups.authHead, groups.authVal, match)
-  if (groups.curlPass !== undefined) return maskAfterHead(groups.curlHead, groups.curlPass, match)
-  if (groups.myPass !== undefined) return maskAfterHead(groups.myHead, groups.myPass, match)
+  if (groups.curlPass !== undefined) return CURL_COMMAND.test(before()) ? maskAfterHead(groups.curlHead, groups.curlPass, match) : match
+  if (groups.myPass !== undefined) return MYSQL_COMMAND.test(before()) ? maskAfterHead(groups.myHead, groups.myPass, match) : match
   if (groups.flagVal !== undefined) return maskAfterHead(groups.flagHead, groups.flagVal, match)
   if (groups.dockVal !== undefined) return maskAfterHead(groups.dockHead, groups.dockVal, match, isDockerAuth)
   if (groups.azVal !== undefined) return maskAfterHead(groups.azHead, groups.azVal, match)
@@ -215,12 +218,15 @@ function maskPatterns(text: string): string {
   // Verdicts on key/value pairs already seen in this text.
   const memo = new Map<string, string>()
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const replacement = maskMatch(m[0], m.groups ?? {}, memo)
+    const at = m.index
+    const replacement = maskMatch(m[0], m.groups ?? {}, memo, () => lineBefore(text, at))
     if (replacement !== m[0]) {
       out += text.slice(last, m.index) + replacement
       last = m.index + m[0].length
+    } else {
+      // Not a credential after all (`mkdir -pX`, a placeholder): a shape inside it may still be one.
+      re.lastIndex = m.index + 1
     }
-    if (m[0].length === 0) re.lastIndex++
   }
   return last === 0 ? text : out + text.slice(last)
 }

@@ -13,11 +13,14 @@ import { carriesCredential, classifyKey, keyWords, looksRandom, whyNotLiteral, t
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
+  CURL_COMMAND,
   CURL_USER_SOURCE,
   DOCKER_AUTH_SOURCE,
   FLAG_SOURCE,
+  MYSQL_COMMAND,
   MYSQL_SOURCE,
   PRIVATE_KEY_SOURCE,
+  lineBefore,
   PUTTY_KEY_SOURCE,
   isDockerAuth,
   TOKEN_PATTERNS,
@@ -394,12 +397,14 @@ interface Shape {
   rule: RuleMeta
   message: string
   literal?: (value: string) => boolean
+  /** The command the flag must follow on its line. */
+  command?: RegExp
 }
 
 const SHAPES: Shape[] = [
   { source: AUTH_HEADER_SOURCE, head: 'authHead', value: 'authVal', rule: AUTH_HEADER_RULE, message: 'Literal credential in an `Authorization` header.' },
-  { source: CURL_USER_SOURCE, head: 'curlHead', value: 'curlPass', rule: CLI_PASSWORD_RULE, message: 'Literal password in `curl -u user:password`.' },
-  { source: MYSQL_SOURCE, head: 'myHead', value: 'myPass', rule: CLI_PASSWORD_RULE, message: 'Literal password on a MySQL command line (`-p…`).' },
+  { source: CURL_USER_SOURCE, head: 'curlHead', value: 'curlPass', rule: CLI_PASSWORD_RULE, message: 'Literal password in `curl -u user:password`.', command: CURL_COMMAND },
+  { source: MYSQL_SOURCE, head: 'myHead', value: 'myPass', rule: CLI_PASSWORD_RULE, message: 'Literal password on a MySQL command line (`-p…`).', command: MYSQL_COMMAND },
   { source: FLAG_SOURCE, head: 'flagHead', value: 'flagVal', rule: CLI_PASSWORD_RULE, message: 'Literal credential passed as a command-line flag.' },
   { source: DOCKER_AUTH_SOURCE, head: 'dockHead', value: 'dockVal', rule: DOCKER_AUTH_RULE, message: 'Docker config `auth` entry (base64 of a registry user and password).', literal: isDockerAuth },
   { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.' }
@@ -412,6 +417,7 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
       const head = m.groups?.[shape.head] ?? ''
       const value = m.groups?.[shape.value]
       if (value === undefined || !(shape.literal ?? isLiteralCredential)(value)) continue
+      if (shape.command && !shape.command.test(lineBefore(content, m.index ?? 0))) continue
       const start = (m.index ?? 0) + head.length
       out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: shape.message, value })
     }
