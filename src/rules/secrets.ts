@@ -281,10 +281,18 @@ function finding(c: Candidate, path: string): Finding {
 function dedupe(candidates: Candidate[]): Candidate[] {
   const sorted = [...candidates].sort((a, b) => a.priority - b.priority || a.start - b.start)
   const kept: Candidate[] = []
+  // Kept spans by each line they cover, and rule ids by line: checks cost the candidate's lines,
+  // not the number kept so far.
+  const spansOnLine = new Map<number, Candidate[]>()
+  const rulesOnLine = new Map<number, Set<string>>()
   for (const c of sorted) {
-    const overlaps = kept.some((k) => c.start < k.end && k.start < c.end)
-    const sameLine = kept.some((k) => k.line === c.line && k.rule.id === c.rule.id)
-    if (!overlaps && !sameLine) kept.push(c)
+    const last = c.endLine ?? c.line
+    let overlaps = false
+    for (let l = c.line; l <= last && !overlaps; l++) overlaps = (spansOnLine.get(l) ?? []).some((k) => c.start < k.end && k.start < c.end)
+    if (overlaps || rulesOnLine.get(c.line)?.has(c.rule.id)) continue
+    kept.push(c)
+    for (let l = c.line; l <= last; l++) spansOnLine.set(l, [...(spansOnLine.get(l) ?? []), c])
+    rulesOnLine.set(c.line, (rulesOnLine.get(c.line) ?? new Set()).add(c.rule.id))
   }
   return kept.sort((a, b) => a.line - b.line || a.start - b.start)
 }
