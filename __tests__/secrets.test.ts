@@ -426,3 +426,28 @@ describe('secrets shown by a patch', () => {
     expect(r.locations).toContainEqual({ path: 'app/.env', line: 4, column: 12, value: 'Qx7-lm2!pz9' })
   })
 })
+
+describe('cost with many secrets in one file', () => {
+  it('twice the secrets cost about twice the time (deduplication is not quadratic)', async () => {
+    const unit = 'P:\n  NoEcho: true\n  Default: Zq7x-R4p!w\n    secretKeyRef:\n'
+    const small = unit.repeat(4000)
+    const large = small + small
+    const timeOf = async (text: string) => {
+      const started = performance.now()
+      await scan('pod.yaml', text, 'kubernetes')
+      return performance.now() - started
+    }
+    await timeOf(large)
+    // Interleaved and retried: a quadratic scan fails every attempt, a busy machine only some.
+    let best = Infinity
+    for (let attempt = 0; attempt < 3 && best >= 3; attempt++) {
+      let [tSmall, tLarge] = [Infinity, Infinity]
+      for (let i = 0; i < 4; i++) {
+        tSmall = Math.min(tSmall, await timeOf(small))
+        tLarge = Math.min(tLarge, await timeOf(large))
+      }
+      best = Math.min(best, tLarge / tSmall)
+    }
+    expect(best).toBeLessThan(3)
+  }, 120_000)
+})
