@@ -256,7 +256,8 @@ describe('reading the answer', () => {
       ...validReview,
       comments: [
         { path: 'gitea-postgres/compose.yaml', line: 3, severity: 'high', category: 'secrets', body: 'Read it from a secret.', suggestion: '  password: postgres', confidence: 0.9 },
-        { path: 'gitea-postgres/compose.yaml', line: 2, severity: 'low', category: 'immutability', body: 'Pin by digest.', suggestion: '  image: postgres:16.2', confidence: 0.9 }
+        { path: 'gitea-postgres/compose.yaml', line: 2, severity: 'low', category: 'immutability', body: 'Pin by digest.', suggestion: '  image: postgres:16.2', confidence: 0.9 },
+        { path: 'gitea-postgres/compose.yaml', line: 3, severity: 'high', category: 'secrets', body: 'Quote it.', suggestion: '  password: "po****"', confidence: 0.9 }
       ]
     }
     fake.script.push({ kind: 'tool', input: leaky })
@@ -264,8 +265,8 @@ describe('reading the answer', () => {
     const text = userText(bodies()[0])
     expect(text).toContain('### gitea-postgres/compose.yaml (compose, modified)')
     expect(text).toMatch(/\n2 \+ {3}image: postgres:16\n3 \+ {3}password: po\*\*\*\*\n/)
-    expect(out.comments.map((x) => x.suggestion)).toEqual([undefined, '  image: postgres:16.2'])
-    expect(out.notes).toEqual(['a suggestion for gitea-postgres/compose.yaml:3 was dropped: it contained a secret'])
+    expect(out.comments.map((x) => x.suggestion)).toEqual([undefined, '  image: postgres:16.2', undefined])
+    expect(out.notes).toEqual(['a suggestion for gitea-postgres/compose.yaml:3 was dropped: it contained a secret', 'a suggestion for gitea-postgres/compose.yaml:3 was dropped: it contained a secret'])
   })
 
   it('retries once with the validation errors as an error tool_result, then accepts the corrected review', async () => {

@@ -72,3 +72,22 @@ describe('a secret never survives rendering', () => {
     )
   }, 120_000)
 })
+
+const PRIVILEGED = 'k8s/privileged-container'
+
+describe('suggestions never commit a secret', () => {
+  it("a rule's suggestion on a line that holds a secret is dropped; others are kept", async () => {
+    const token = 'ghp_' + 'aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6'
+    const manifest = (comment: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: app:1.2.3\n      securityContext:\n        privileged: true${comment}\n`
+    const run = async (content: string) => {
+      const file: ChangedFile = { path: 'k8s/pod.yaml', status: 'added', kind: 'kubernetes', patch: patchForNewFile(content), content }
+      const result = await runReviewPipeline({ title: 't', body: '', labels: [], files: [file], notes: [] }, personas, { maxAgents: 1, forced: [] })
+      return result.findings.find((f) => f.ruleId === PRIVILEGED)
+    }
+    expect((await run(manifest('')))?.suggestion).toBe('        privileged: false')
+    const leaky = await run(manifest(`  # ${token}`))
+    expect(leaky).toBeDefined()
+    expect(leaky?.suggestion).toBeUndefined()
+  })
+})

@@ -99,6 +99,27 @@ describe('credential shapes', () => {
     for (const s of [AWS_KEY_ID, GITHUB_TOKEN, PEM_BODY.slice(0, 20), 'Tr0ub4dor3', 'r3disPa55', 'hunter2hunter', 'zx81kk29qq77ab']) expect(out).not.toContain(s)
   })
 
+  it('masks command-line and header credentials, only after their command', () => {
+    const text = [
+      'curl -fsS -u deploy:Zq7x-R4p!w https://x.internal',
+      'mysql -uroot -pZq7xR4pw -e "select 1"',
+      'docker run -u root:root -p 8080:80 app',
+      'mkdir -p/var/lib/app',
+      `run -p"${GITHUB_TOKEN}"`,
+      'curl -H "Authorization: Bearer Zq7x.R4p-w9" https://x.internal',
+      'psql --db-password=Zq7x-R4p!w'
+    ].join('\n')
+    expect(redact(text).split('\n')).toEqual([
+      `curl -fsS -u deploy:${maskSecret('Zq7x-R4p!w')} https://x.internal`,
+      `mysql -uroot -p${maskSecret('Zq7xR4pw')} -e "select 1"`,
+      'docker run -u root:root -p 8080:80 app',
+      'mkdir -p/var/lib/app',
+      'run -p"ghp_****"',
+      `curl -H "Authorization: Bearer ${maskSecret('Zq7x.R4p-w9')}" https://x.internal`,
+      `psql --db-password=${maskSecret('Zq7x-R4p!w')}`
+    ])
+  })
+
   it('masks a private key even when it is cut off or JSON-escaped', () => {
     expect(redact(`-----BEGIN PRIVATE KEY-----\n${PEM_BODY}`)).toBe('-----BEGIN PRIVATE KEY----- [redacted]')
     const escaped = JSON.stringify({ key: PEM })
@@ -258,12 +279,43 @@ describe('redaction cost', () => {
     const small = chunk.repeat(300)
     const large = chunk.repeat(600)
     redact(large, secrets) // warm up
-    const ratio = timeOf(() => redact(large, secrets)) / timeOf(() => redact(small, secrets))
-    expect(ratio).toBeLessThan(3)
+    // Interleaved, so a busy moment on the machine weighs on both sizes alike; a super-linear
+    // redactor fails every attempt, a noisy machine only some.
+    const ratio = () => {
+      let [tSmall, tLarge] = [Infinity, Infinity]
+      for (let i = 0; i < 9; i++) {
+        tSmall = Math.min(tSmall, timeOf(() => redact(small, secrets), 1))
+        tLarge = Math.min(tLarge, timeOf(() => redact(large, secrets), 1))
+      }
+      return tLarge / tSmall
+    }
+    let best = ratio()
+    for (let attempt = 1; attempt < 3 && best >= 3; attempt++) best = Math.min(best, ratio())
+    expect(best).toBeLessThan(3)
     const w = [workOf(() => redact(small, secrets)), workOf(() => redact(large, secrets))]
     expect(w[1].scanned).toBe(2 * w[0].scanned)
     expect(w[1].compared).toBeLessThanOrEqual(2 * w[0].compared)
   })
+
+  it.each(['-u a:', 'mkdir -paaaaaaaaaaaaaaaaaaaa ', 'docker run -u 1000:1000 ', 'password="<your-password>" ', 'Authorization: Bearer '])(
+    'adversarial input %p: twice the text costs about twice the time',
+    (unit) => {
+      const small = unit.repeat(Math.ceil(200_000 / unit.length))
+      const large = small + small
+      redact(large)
+      const ratio = () => {
+        let [tSmall, tLarge] = [Infinity, Infinity]
+        for (let i = 0; i < 5; i++) {
+          tSmall = Math.min(tSmall, timeOf(() => redact(small), 1))
+          tLarge = Math.min(tLarge, timeOf(() => redact(large), 1))
+        }
+        return tLarge / tSmall
+      }
+      let best = ratio()
+      for (let attempt = 1; attempt < 3 && best >= 3; attempt++) best = Math.min(best, ratio())
+      expect(best).toBeLessThan(3)
+    }
+  )
 
   it('does not grow with the number of known values', () => {
     const text = chunk.repeat(150)

@@ -1,9 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto'
 import type { FileKind, Finding } from '../src/types.js'
-import { forSamplePath, scanSecrets, secretRules, type SecretScan } from '../src/rules/secrets.js'
+import { forSamplePath, scanPatchSecrets, scanSecrets, secretRules, type SecretScan } from '../src/rules/secrets.js'
 import { analyzeFile } from '../src/rules/index.js'
 import { classifyKey, whyNotLiteral } from '../src/rules/secrets/keys.js'
-import { redact } from '../src/redact.js'
+import { redact, redactPatch } from '../src/redact.js'
 
 // Credential-shaped test values are assembled at run time so the repository holds no literal token.
 const AWS_KEY_ID = ['AKIA', 'QX7V', 'M2PL', 'R9TB', 'K4HZ'].join('')
@@ -238,6 +238,12 @@ describe('key and value classification', () => {
     expect(whyNotLiteral('<your-token>', 'token')).toBe('placeholder')
     expect(whyNotLiteral('./certs/key.pem', 'private_key')).toBe('file path')
     expect(whyNotLiteral('hunter22', 'password')).toBeUndefined()
+    // "example" as a word is a placeholder; inside a word it is not.
+    expect(whyNotLiteral('my-example-pass', 'password')).toBe('placeholder')
+    expect(whyNotLiteral('varexample', 'password')).toBeUndefined()
+    expect(whyNotLiteral('PGPASSWORD', 'password')).toBe('code')
+    expect(whyNotLiteral("r['NextToken']", 'token')).toBe('code')
+    expect(whyNotLiteral('admin-password', 'passwordKey')).toBe('key name')
   })
 })
 
@@ -400,4 +406,48 @@ describe('test, fixture and example paths, and documentation', () => {
     const tf = 'module "alb" {\n  source = "x"\n  client_id     = "client_id"\n  client_secret = "client_secret"\n}\n'
     expect((await analyzeFile({ path: 'modules/alb/main.tf', kind: 'terraform', content: tf })).findings.filter((f) => f.category === 'secrets')).toEqual([])
   })
+})
+
+describe('secrets shown by a patch', () => {
+  const b64 = Buffer.from(['Zq7x', 'R4p!w', 'Lm9k'].join('')).toString('base64')
+  const removal = ['@@ -1,7 +0,0 @@', '-apiVersion: v1', '-kind: Secret', '-metadata:', '-  name: db', '-type: Opaque', '-data:', `-  pw: ${b64}`].join('\n')
+
+  it('a deleted secret is located (for redaction) but is not a finding', async () => {
+    const r = await scanPatchSecrets({ path: 'k8s/secret.yaml', kind: 'kubernetes' }, removal, true)
+    expect(r.findings).toEqual([])
+    expect(r.locations.map((l) => l.value)).toContain(b64)
+    expect(redactPatch('k8s/secret.yaml', removal, r.locations)).not.toContain(b64)
+  })
+
+  it('the added lines of a file that was not read are findings at their new-side lines', async () => {
+    const patch = ['@@ -3,2 +3,3 @@', ' DB_HOST=db', '+DB_PASSWORD=Qx7-lm2!pz9', ' DB_PORT=5432'].join('\n')
+    const r = await scanPatchSecrets({ path: 'app/.env', kind: 'other' }, patch, false)
+    expect(at(r.findings)).toEqual(['secrets/hardcoded-password@4'])
+    expect(r.locations).toContainEqual({ path: 'app/.env', line: 4, column: 12, value: 'Qx7-lm2!pz9' })
+  })
+})
+
+describe('cost with many secrets in one file', () => {
+  it('twice the secrets cost about twice the time (deduplication is not quadratic)', async () => {
+    const unit = 'P:\n  NoEcho: true\n  Default: Zq7x-R4p!w\n    secretKeyRef:\n'
+    const small = unit.repeat(4000)
+    const large = small + small
+    const timeOf = async (text: string) => {
+      const started = performance.now()
+      await scan('pod.yaml', text, 'kubernetes')
+      return performance.now() - started
+    }
+    await timeOf(large)
+    // Interleaved and retried: a quadratic scan fails every attempt, a busy machine only some.
+    let best = Infinity
+    for (let attempt = 0; attempt < 3 && best >= 3; attempt++) {
+      let [tSmall, tLarge] = [Infinity, Infinity]
+      for (let i = 0; i < 4; i++) {
+        tSmall = Math.min(tSmall, await timeOf(small))
+        tLarge = Math.min(tLarge, await timeOf(large))
+      }
+      best = Math.min(best, tLarge / tSmall)
+    }
+    expect(best).toBeLessThan(3)
+  }, 120_000)
 })

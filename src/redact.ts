@@ -20,8 +20,11 @@ import {
   CURL_USER_SOURCE,
   DOCKER_AUTH_SOURCE,
   FLAG_SOURCE,
+  CURL_COMMAND,
   MASK,
+  MYSQL_COMMAND,
   MYSQL_SOURCE,
+  lineBefore,
   PRIVATE_KEY_SOURCE,
   anyCase,
   isDockerAuth,
@@ -32,6 +35,7 @@ import {
 } from './rules/secrets/patterns.js'
 
 export type { SecretLocation } from './types.js'
+export { MASK } from './rules/secrets/patterns.js'
 
 /** Keeps at most 4 characters and never more than a quarter of the value, then `****`. */
 export function maskSecret(value: string): string {
@@ -180,7 +184,7 @@ function maskAfterHead(head: string | undefined, value: string | undefined, matc
   return `${head}${maskSecret(value)}${match.slice(head.length + value.length)}`
 }
 
-function maskMatch(match: string, groups: Record<string, string | undefined>, memo: Map<string, string>): string {
+function maskMatch(match: string, groups: Record<string, string | undefined>, memo: Map<string, string>, before: () => string): string {
   if (groups.pk !== undefined) return maskPrivateKey(match)
   if (groups.putty !== undefined) return `Private-Lines: ${REDACTED}`
   if (groups.urlPass !== undefined) {
@@ -188,8 +192,8 @@ function maskMatch(match: string, groups: Record<string, string | undefined>, me
     return isUrlPasswordPlaceholder(password) || whyNotLiteral(password, 'password') === 'reference' ? match : `${groups.urlHead}${maskSecret(password)}@`
   }
   if (groups.authVal !== undefined) return maskAfterHead(groups.authHead, groups.authVal, match)
-  if (groups.curlPass !== undefined) return maskAfterHead(groups.curlHead, groups.curlPass, match)
-  if (groups.myPass !== undefined) return maskAfterHead(groups.myHead, groups.myPass, match)
+  if (groups.curlPass !== undefined) return CURL_COMMAND.test(before()) ? maskAfterHead(groups.curlHead, groups.curlPass, match) : match
+  if (groups.myPass !== undefined) return MYSQL_COMMAND.test(before()) ? maskAfterHead(groups.myHead, groups.myPass, match) : match
   if (groups.flagVal !== undefined) return maskAfterHead(groups.flagHead, groups.flagVal, match)
   if (groups.dockVal !== undefined) return maskAfterHead(groups.dockHead, groups.dockVal, match, isDockerAuth)
   if (groups.azVal !== undefined) return maskAfterHead(groups.azHead, groups.azVal, match)
@@ -214,12 +218,15 @@ function maskPatterns(text: string): string {
   // Verdicts on key/value pairs already seen in this text.
   const memo = new Map<string, string>()
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const replacement = maskMatch(m[0], m.groups ?? {}, memo)
+    const at = m.index
+    const replacement = maskMatch(m[0], m.groups ?? {}, memo, () => lineBefore(text, at))
     if (replacement !== m[0]) {
       out += text.slice(last, m.index) + replacement
       last = m.index + m[0].length
+    } else {
+      // Not a credential after all (`mkdir -pX`, a placeholder): a shape inside it may still be one.
+      re.lastIndex = m.index + 1
     }
-    if (m[0].length === 0) re.lastIndex++
   }
   return last === 0 ? text : out + text.slice(last)
 }
@@ -266,18 +273,19 @@ export class Redactor {
 
   constructor(locations: readonly SecretLocation[] = []) {
     const strong = new Set<string>()
+    const lines = new Map<string, Map<number, Set<string>>>()
+    const files = new Map<string, Set<string>>()
     for (const loc of locations) {
       if (!loc || typeof loc.value !== 'string' || loc.value.length === 0 || looksMasked(loc.value)) continue
-      const byLine = this.lines.get(loc.path) ?? new Map<number, string[]>()
-      this.lines.set(loc.path, byLine)
-      const values = byLine.get(loc.line) ?? []
-      if (!values.includes(loc.value)) values.push(loc.value)
-      byLine.set(loc.line, values.sort((a, b) => b.length - a.length))
-      const all = this.files.get(loc.path) ?? []
-      if (!all.includes(loc.value)) all.push(loc.value)
-      this.files.set(loc.path, all.sort((a, b) => b.length - a.length))
+      const byLine = lines.get(loc.path) ?? new Map<number, Set<string>>()
+      lines.set(loc.path, byLine)
+      byLine.set(loc.line, (byLine.get(loc.line) ?? new Set()).add(loc.value))
+      files.set(loc.path, (files.get(loc.path) ?? new Set()).add(loc.value))
       if (isStrongSecret(loc.value)) strong.add(loc.value)
     }
+    const longestFirst = (values: Set<string>) => [...values].sort((a, b) => b.length - a.length)
+    for (const [path, byLine] of lines) this.lines.set(path, new Map([...byLine].map(([line, values]) => [line, longestFirst(values)])))
+    for (const [path, values] of files) this.files.set(path, longestFirst(values))
     this.strong = new StrongIndex(strong)
   }
 

@@ -8,7 +8,7 @@ import type { AgentReviewFailure, AgentReviewOutput, AgentReviewRequest, AgentRu
 import type { Logger } from '../modes/action-io.js'
 import type { Usage } from '../types.js'
 import { ZERO_USAGE } from '../types.js'
-import { redact, redactDeep, redactorOf, redactSource, type Secrets } from '../redact.js'
+import { MASK, redact, redactDeep, redactorOf, redactSource, type Secrets } from '../redact.js'
 import { createMessagesClient, describeApiError, isToolChoiceRejection } from './client.js'
 import type { ApiMessage, CreateParams, MessagesClient } from './client.js'
 import { modelInfo, resolveModel } from './models.js'
@@ -239,7 +239,8 @@ function success(review: ParsedReview, notes: string[], usage: Usage, model: str
   // A suggestion is committed verbatim: one that would carry a secret (or its mask) is dropped.
   const comments = clean.comments.map((c, i) => {
     const proposed = review.comments[i]?.suggestion
-    if (proposed === undefined || redactSource(c.path, proposed, secrets, c.line) === proposed) return c
+    // A mask the model copied from the redacted diff would be committed as the new value.
+    if (proposed === undefined || (!proposed.includes(MASK) && redactSource(c.path, proposed, secrets, c.line) === proposed)) return c
     notes.push(`a suggestion for ${c.path}:${c.line} was dropped: it contained a secret`)
     const { suggestion: _dropped, ...rest } = c
     return rest

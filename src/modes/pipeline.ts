@@ -9,6 +9,7 @@ import { routeAgents, routeInputOf } from '../agents/route.js'
 import { applyPersonaSettings, applyTargets } from '../agents/targets.js'
 import { analyzeFiles, ALL_RULES, compareFindings } from '../rules/index.js'
 import { scanPatchSecrets } from '../rules/secrets.js'
+import { redactSource } from '../redact.js'
 import { evaluateChecklist, mergeModelVerdicts } from '../checklist/evaluate.js'
 import { decideVerdict, unanalysedInfraPaths, verdictReason } from '../checklist/verdict.js'
 import { addedLines, commentableLines } from '../changes/diff.js'
@@ -66,13 +67,16 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     .filter((f) => f.status !== 'removed' && f.content !== undefined)
     .map((f) => ({ path: f.path, kind: f.kind, content: f.content as string }))
   const analysis = await analyzeFiles(sources, { helm: { renderedDir: options.helmRenderedDir } })
-  // Files not read still show their diff: their secrets are findings and are masked like the rest.
-  for (const f of change.files.filter((x) => x.content === undefined && x.status !== 'removed' && x.patch)) {
-    const scan = await scanPatchSecrets(f, f.patch)
+  // The diff shows what the file scan did not see (deleted lines, files not read): mask those
+  // secrets too, and report the ones on the changed lines of files not read.
+  for (const f of change.files.filter((x) => x.patch)) {
+    const scan = await scanPatchSecrets(f, f.patch, f.content !== undefined || f.status === 'removed')
     analysis.findings.push(...scan.findings)
     analysis.secrets.push(...scan.locations)
   }
   analysis.findings.sort(compareFindings)
+  // A rule's suggestion echoes its source line: one that would commit a secret is dropped.
+  for (const f of analysis.findings) if (f.suggestion !== undefined && redactSource(f.path, f.suggestion, analysis.secrets, f.line) !== f.suggestion) delete f.suggestion
   const settled = settleAnalysis(analysis, sources, change, options)
   messages.push(...settled.messages)
   analysis.findings = settled.findings

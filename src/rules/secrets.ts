@@ -6,18 +6,21 @@
  * Findings never contain a secret; `values` lists them so every output can mask them.
  */
 import type { Finding, RuleMeta, SecretLocation, Severity, SourceFile } from '../types.js'
-import { newSideText } from '../changes/diff.js'
+import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
 import { carriesCredential, classifyKey, keyWords, looksRandom, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
+  CURL_COMMAND,
   CURL_USER_SOURCE,
   DOCKER_AUTH_SOURCE,
   FLAG_SOURCE,
+  MYSQL_COMMAND,
   MYSQL_SOURCE,
   PRIVATE_KEY_SOURCE,
+  lineBefore,
   PUTTY_KEY_SOURCE,
   isDockerAuth,
   TOKEN_PATTERNS,
@@ -187,8 +190,8 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   }
   const yamlish = dialect === 'yaml' || dialect === 'json'
   // Values of a Secret manifest are judged by its own rule (decoded first), not as plain keys.
-  const secretData = dialect === 'yaml' ? k8sSecretDataCandidates(content, starts) : { candidates: [], spans: [] }
-  const inSecretData = (c: Candidate) => secretData.spans.some(([s, e]) => c.start < e && s < c.end)
+  const secretData = dialect === 'yaml' ? k8sSecretDataCandidates(content, starts) : { candidates: [], lines: new Set<number>() }
+  const inSecretData = (c: Candidate) => secretData.lines.has(c.line)
   const candidates: Candidate[] = [
     ...fromSecretlint,
     ...patternCandidates(content, starts),
@@ -212,18 +215,29 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   return warnings.length ? { findings, locations, warnings } : { findings, locations }
 }
 
+/** Text of the lines a patch shows, by their line number on one side; lines not shown read as empty. */
+function sideText(patch: string | undefined, side: 'old' | 'new'): string {
+  const lines = new Map<number, string>()
+  for (const l of patchLines(patch)) {
+    const at = side === 'new' ? l.newLine : l.oldLine
+    if (at !== undefined) lines.set(at, l.text)
+  }
+  if (lines.size === 0) return ''
+  return Array.from({ length: Math.max(...lines.keys()) }, (_, i) => lines.get(i + 1) ?? '').join('\n')
+}
+
 /**
- * Secrets in the new side of a patch whose file was not read (not an infrastructure file): its
- * diff still reaches the model and the reader, so its secrets are findings on their changed lines
- * and located for redaction. Lines the patch does not show read as empty.
+ * Secrets a patch shows that the file scan did not see. The old side (deleted lines: a pull
+ * request that removes a leaked key still shows it) is only located, for redaction. The new side
+ * of a file that was not read (not an infrastructure file) also gives findings on its lines.
  */
-export async function scanPatchSecrets(file: Pick<SourceFile, 'path' | 'kind'>, patch: string | undefined): Promise<SecretScan> {
-  const lines = newSideText(patch)
-  if (lines.size === 0) return { findings: [], locations: [] }
-  const last = Math.max(...lines.keys())
-  const content = Array.from({ length: last }, (_, i) => lines.get(i + 1) ?? '').join('\n')
-  const scan = await scanSecrets({ ...file, content })
-  return { ...scan, findings: scan.findings.map(forSamplePath) }
+export async function scanPatchSecrets(file: Pick<SourceFile, 'path' | 'kind'>, patch: string | undefined, read: boolean): Promise<SecretScan> {
+  const old = sideText(patch, 'old')
+  const locations = old ? (await scanSecrets({ ...file, content: old })).locations : []
+  const fresh = read ? '' : sideText(patch, 'new')
+  if (!fresh) return { findings: [], locations }
+  const scan = await scanSecrets({ ...file, content: fresh })
+  return { ...scan, findings: scan.findings.map(forSamplePath), locations: [...scan.locations, ...locations] }
 }
 
 /** The lines a candidate's value occupies, one location per line, as written in the file. */
@@ -266,50 +280,22 @@ function finding(c: Candidate, path: string): Finding {
 
 /** Keeps one candidate per secret: a lower priority replaces any overlapping later one. */
 function dedupe(candidates: Candidate[]): Candidate[] {
-  // Candidates × log(kept), not candidates × kept: spans are kept sorted by start with the
-  // running maximum of their ends, so one binary search answers "does any kept span overlap".
   const sorted = [...candidates].sort((a, b) => a.priority - b.priority || a.start - b.start)
-  const lines = new Set<string>()
-  let kept = new Spans([])
-  for (let g = 0; g < sorted.length; ) {
-    // One priority at a time: its candidates come by start, so they append in order.
-    const priority = sorted[g].priority
-    const added = new Spans([])
-    for (; g < sorted.length && sorted[g].priority === priority; g++) {
-      const c = sorted[g]
-      const line = `${c.line}\u0000${c.rule.id}`
-      if (lines.has(line) || kept.overlaps(c) || added.overlaps(c)) continue
-      added.append(c)
-      lines.add(line)
-    }
-    kept = new Spans([...kept.items, ...added.items].sort((x, y) => x.start - y.start))
+  const kept: Candidate[] = []
+  // Kept spans by each line they cover, and rule ids by line: checks cost the candidate's lines,
+  // not the number kept so far.
+  const spansOnLine = new Map<number, Candidate[]>()
+  const rulesOnLine = new Map<number, Set<string>>()
+  for (const c of sorted) {
+    const last = c.endLine ?? c.line
+    let overlaps = false
+    for (let l = c.line; l <= last && !overlaps; l++) overlaps = (spansOnLine.get(l) ?? []).some((k) => c.start < k.end && k.start < c.end)
+    if (overlaps || rulesOnLine.get(c.line)?.has(c.rule.id)) continue
+    kept.push(c)
+    for (let l = c.line; l <= last; l++) spansOnLine.set(l, [...(spansOnLine.get(l) ?? []), c])
+    rulesOnLine.set(c.line, (rulesOnLine.get(c.line) ?? new Set()).add(c.rule.id))
   }
-  return kept.items.sort((a, b) => a.line - b.line || a.start - b.start)
-}
-
-/** Candidates sorted by start, with the largest end among each prefix. */
-class Spans {
-  readonly items: Candidate[] = []
-  private readonly maxEnd: number[] = []
-  constructor(sortedByStart: Candidate[]) {
-    for (const c of sortedByStart) this.append(c)
-  }
-  /** Adds a candidate that starts at or after every one already held. */
-  append(c: Candidate): void {
-    this.items.push(c)
-    this.maxEnd.push(Math.max(c.end, this.maxEnd[this.maxEnd.length - 1] ?? -Infinity))
-  }
-  /** True when a held span overlaps c (starts before c ends and ends after c starts). */
-  overlaps(c: Candidate): boolean {
-    let lo = 0
-    let hi = this.items.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (this.items[mid].start < c.end) lo = mid + 1
-      else hi = mid
-    }
-    return lo > 0 && this.maxEnd[lo - 1] > c.start
-  }
+  return kept.sort((a, b) => a.line - b.line || a.start - b.start)
 }
 
 /** Key names come from the file: keep them short and free of Markdown breakers. */
@@ -420,12 +406,14 @@ interface Shape {
   rule: RuleMeta
   message: string
   literal?: (value: string) => boolean
+  /** The command the flag must follow on its line. */
+  command?: RegExp
 }
 
 const SHAPES: Shape[] = [
   { source: AUTH_HEADER_SOURCE, head: 'authHead', value: 'authVal', rule: AUTH_HEADER_RULE, message: 'Literal credential in an `Authorization` header.' },
-  { source: CURL_USER_SOURCE, head: 'curlHead', value: 'curlPass', rule: CLI_PASSWORD_RULE, message: 'Literal password in `curl -u user:password`.' },
-  { source: MYSQL_SOURCE, head: 'myHead', value: 'myPass', rule: CLI_PASSWORD_RULE, message: 'Literal password on a MySQL command line (`-p…`).' },
+  { source: CURL_USER_SOURCE, head: 'curlHead', value: 'curlPass', rule: CLI_PASSWORD_RULE, message: 'Literal password in `curl -u user:password`.', command: CURL_COMMAND },
+  { source: MYSQL_SOURCE, head: 'myHead', value: 'myPass', rule: CLI_PASSWORD_RULE, message: 'Literal password on a MySQL command line (`-p…`).', command: MYSQL_COMMAND },
   { source: FLAG_SOURCE, head: 'flagHead', value: 'flagVal', rule: CLI_PASSWORD_RULE, message: 'Literal credential passed as a command-line flag.' },
   { source: DOCKER_AUTH_SOURCE, head: 'dockHead', value: 'dockVal', rule: DOCKER_AUTH_RULE, message: 'Docker config `auth` entry (base64 of a registry user and password).', literal: isDockerAuth },
   { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.' }
@@ -438,6 +426,7 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
       const head = m.groups?.[shape.head] ?? ''
       const value = m.groups?.[shape.value]
       if (value === undefined || !(shape.literal ?? isLiteralCredential)(value)) continue
+      if (shape.command && !shape.command.test(lineBefore(content, m.index ?? 0))) continue
       const start = (m.index ?? 0) + head.length
       out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: shape.message, value })
     }
@@ -481,6 +470,8 @@ function tfVariableDefaultCandidates(content: string, starts: number[]): Candida
   return out
 }
 
+/** How far from its `Default` a parameter's name and `NoEcho` are looked for, in lines. */
+const PARAMETER_SPAN = 40
 const DEFAULT_LINE = /^(\s*)("?)Default\2\s*:\s*/
 const KEY_LINE = /^(\s*)"?([A-Za-z0-9_.-]{1,200})"?\s*:\s*\{?\s*$/
 
@@ -497,14 +488,15 @@ function parameterDefaultCandidates(content: string, starts: number[]): Candidat
     const d = DEFAULT_LINE.exec(line)
     if (!d) return
     const own = d[1].length
-    // The parameter: the nearest line above with less indentation, holding only a key.
+    // The parameter: the nearest line above with less indentation, holding only a key. A
+    // parameter's properties are a handful of lines, so both walks are bounded.
     let p = i - 1
-    while (p >= 0 && (lines[p].trim() === '' || indent(lines[p]) >= own)) p--
-    const parent = p >= 0 ? KEY_LINE.exec(lines[p]) : null
+    while (p >= 0 && i - p <= PARAMETER_SPAN && (lines[p].trim() === '' || indent(lines[p]) >= own)) p--
+    const parent = p >= 0 && i - p <= PARAMETER_SPAN ? KEY_LINE.exec(lines[p]) : null
     if (!parent) return
     // Its siblings: the lines between the parameter and the next line as shallow as it.
     let q = p + 1
-    while (q < lines.length && (lines[q].trim() === '' || indent(lines[q]) > indent(lines[p]))) q++
+    while (q < lines.length && q - p <= PARAMETER_SPAN && (lines[q].trim() === '' || indent(lines[q]) > indent(lines[p]))) q++
     const siblings = lines.slice(p + 1, q).filter((l) => indent(l) === own)
     const noEcho = siblings.some((l) => /^\s*"?NoEcho"?\s*:\s*["']?true["']?\s*,?\s*$/i.test(l))
     const name = parent[2]
@@ -535,13 +527,13 @@ function decodedPlaceholder(value: string, key: string): boolean {
 
 interface SecretData {
   candidates: Candidate[]
-  /** Every value span of the data sections, reported or not. */
-  spans: Array<[number, number]>
+  /** Every line (1-based) of the data sections' values, reported or not. */
+  lines: Set<number>
 }
 
 /** Values under `data:`/`stringData:` of each `kind: Secret` document. */
 function k8sSecretDataCandidates(content: string, starts: number[]): SecretData {
-  const out: SecretData = { candidates: [], spans: [] }
+  const out: SecretData = { candidates: [], lines: new Set() }
   if (!SECRET_KIND.test(content)) return out
   const lines = content.split('\n')
   let docStart = 0
@@ -568,13 +560,13 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
       if (!kv) continue
       const [, ind, key, rest] = kv
       const lineIndex = first + j
-      found.spans.push([starts[lineIndex], starts[lineIndex] + line.length])
+      found.lines.add(lineIndex + 1)
       if (/^[|>]/.test(rest)) {
         // A block scalar: every deeper line is part of the value.
         let k = j + 1
         while (k < doc.length && (doc[k].trim() === '' || (/^\s*/.exec(doc[k])?.[0].length ?? 0) > ind.length)) k++
         const body = doc.slice(j + 1, k)
-        found.spans.push([starts[lineIndex], starts[first + k - 1] + doc[k - 1].length])
+        for (let b = lineIndex + 1; b <= first + k; b++) found.lines.add(b)
         if (body.some((l) => l.trim() && !/\{\{|\$\{/.test(l))) {
           const start = starts[lineIndex + 1]
           const end = starts[first + k - 1] + doc[k - 1].length

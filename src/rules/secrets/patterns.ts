@@ -71,10 +71,23 @@ export function anyCase(word: string): string {
 
 /** `Authorization: Bearer …` / `Basic …` (also `-H 'authorization: token …'`). Groups `authHead`, `authVal`. */
 export const AUTH_HEADER_SOURCE = `(?<authHead>${anyCase('authorization')}["']?[ \\t]*[:=][ \\t]*["']?(?:${['bearer', 'basic', 'token', 'bot', 'apikey'].map(anyCase).join('|')})[ \\t]+)(?<authVal>[^\\s"'\`<>\\\\]{6,2000})`
-/** `curl -u user:password`, `curl --user=user:password`. Groups `curlHead`, `curlPass`. */
-export const CURL_USER_SOURCE = `(?<curlHead>\\bcurl\\b[^\\n|;&]{0,300}?[ \\t](?:-u|--user)(?:[ \\t]+|=)?["']?[^\\s:"']{1,100}:)(?<curlPass>[^\\s"'@]{1,200})`
-/** `mysql -pSECRET` (with a space, `-p` prompts instead). Groups `myHead`, `myPass`. */
-export const MYSQL_SOURCE = `(?<myHead>\\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlpump|mariadb|mariadb-dump)\\b[^\\n|;&]{0,300}?[ \\t]-p["']?)(?<myPass>[^\\s"'\`;|&]{1,200})`
+/**
+ * `-u user:password`, `--user=user:password`: a password when the command is `curl` (see
+ * `CURL_COMMAND`; `docker run -u 1000:1000` is a user id). Groups `curlHead`, `curlPass`.
+ */
+export const CURL_USER_SOURCE = `(?<curlHead>(?<![\\w-])(?:-u|--user)(?:[ \\t]{1,10}|=)?["']?[^\\s:"'@]{1,100}:)(?<curlPass>[^\\s"'@]{1,200})`
+/** `-pSECRET` (with a space, `-p` prompts instead): a password when the command is a MySQL client. Groups `myHead`, `myPass`. */
+export const MYSQL_SOURCE = `(?<myHead>(?<![\\w-])-p["']?)(?<myPass>[^\\s"'\`;|&-][^\\s"'\`;|&]{0,199})`
+/** The commands those two flags belong to, looked for earlier on the same line. */
+export const CURL_COMMAND = /\bcurl\b/
+export const MYSQL_COMMAND = /\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlpump|mariadb|mariadb-dump)\b/
+
+/** Up to 300 characters before `index` on its line: where a flag's command is looked for. */
+export function lineBefore(text: string, index: number): string {
+  // Sliced first: a search back through a long line would make every call cost the whole line.
+  const window = text.slice(Math.max(0, index - 300), index)
+  return window.slice(window.lastIndexOf('\n') + 1)
+}
 /** `--password value`, `--db-password=value` on a command line. Groups `flagHead`, `flagVal`. */
 export const FLAG_SOURCE = `(?<flagHead>(?<![\\w-])--(?:[a-z0-9]{1,20}-){0,3}(?:password|passwd|token|secret|api-key|apikey)(?:[ \\t]+|=)["']?)(?<flagVal>[^\\s"'\`;|&-][^\\s"'\`;|&]{0,400})`
 /** docker config: `"auth": "<base64 of user:password>"`. Groups `dockHead`, `dockVal`. */
