@@ -21,7 +21,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
  * so a re-run checks only what changed (a fresh checkout checks all, in a minute or two).
  */
 const RECHECK_VERSION = (createRequire(import.meta.url)('recheck/package.json') as { version: string }).version
-const CACHE_FILE = join(ROOT, 'node_modules', '.cache', 'preflight-redos', `recheck-${RECHECK_VERSION}.json`)
+const CACHE_FILE = join(ROOT, 'node_modules', '.cache', 'preflight-redos', `recheck-${RECHECK_VERSION}-proofs.json`)
 const provenSafe = new Set<string>(readCache())
 
 function readCache(): string[] {
@@ -43,9 +43,14 @@ async function verdict(source: string, flags: string): Promise<string> {
   const key = `/${source}/${flags}`
   if (provenSafe.has(key)) return 'ok'
   const why = await runCheck(source, flags)
-  if (why === 'ok') provenSafe.add(key)
-  return why
+  // Only a proof is cached: an attack that did not slow Node down this time is checked again
+  // next time (a busy machine can hide a slowdown).
+  if (why === PROVEN) provenSafe.add(key)
+  return why === PROVEN || why === UNCONFIRMED ? 'ok' : why
 }
+
+const PROVEN = 'ok'
+const UNCONFIRMED = 'attack not confirmed in Node'
 
 async function runCheck(source: string, flags: string): Promise<string> {
   // A busy machine can time the checker out; a second, longer try separates slow from unsafe.
@@ -54,7 +59,7 @@ async function runCheck(source: string, flags: string): Promise<string> {
     if (d.status === 'safe') return 'ok'
     if (d.status === 'vulnerable') {
       const confirmed = slowInNode(source, flags, d.attack)
-      return confirmed ? `${d.complexity.type} backtracking, attack ${d.attack.pattern} (${confirmed})` : 'ok'
+      return confirmed ? `${d.complexity.type} backtracking, attack ${d.attack.pattern} (${confirmed})` : UNCONFIRMED
     }
     if (d.error.kind !== 'timeout') return `not checkable: ${d.error.kind}${'message' in d.error ? ` ${d.error.message}` : ''}`
   }

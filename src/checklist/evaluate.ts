@@ -49,7 +49,7 @@ export function itemTopics(item: ChecklistItem): Topic[] {
 function idMatcher(pattern: string): (id: string) => boolean {
   const p = pattern.trim().toLowerCase()
   if (p.endsWith('/*') || p.endsWith('*')) {
-    const prefix = p.replace(/\*+$/, '')
+    const prefix = p.replace(/(?<!\*)\*+$/, '')
     return (id) => id.toLowerCase().startsWith(prefix)
   }
   return (id) => id.toLowerCase() === p

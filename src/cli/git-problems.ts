@@ -43,5 +43,5 @@ export async function explainGitProblem(repo: string, error: Error, refs: { base
 
 /** Whether `dir` exists as a folder at `ref`. */
 export async function folderAtRef(repo: string, ref: string, dir: string): Promise<boolean> {
-  return (await git(repo, ['cat-file', '-t', `${ref}:${dir.replace(/^\.\/+|\/+$/g, '')}`])) === 'tree'
+  return (await git(repo, ['cat-file', '-t', `${ref}:${dir.replace(/^\.\/+|(?<!\/)\/+$/g, '')}`])) === 'tree'
 }

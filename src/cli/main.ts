@@ -92,7 +92,7 @@ function parse(argv: string[]) {
     const err = e as Error & { code?: string }
     const option = /'(-[^' ]+)/.exec(err.message)?.[1] ?? ''
     if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      const name = option.replace(/^-+/, '').replace(/=.*$/, '')
+      const name = option.replace(/^-+/, '').split('=')[0]
       throw new UsageError(`unknown option ${option}${suggest(name, Object.keys(PARSE_OPTIONS), '--')}; see preflight --help`)
     }
     if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {

@@ -274,7 +274,7 @@ export async function listFoldersAt(client: GitHubClient, o: ListFoldersOptions)
 }
 
 function cleanFolder(dir: string): string {
-  return dir.replace(/^\.\/+/, '').replace(/\/+$/, '')
+  return dir.replace(/^\.\/+/, '').replace(/(?<!\/)\/+$/, '')
 }
 
 function treeEntries(obj: Raw): TreeEntry[] | undefined {

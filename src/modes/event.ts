@@ -55,7 +55,7 @@ export function readRunContext(env: Record<string, string | undefined>): RunCont
     }
   }
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/')
-  const apiUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
+  const apiUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/(?<!\/)\/+$/, '')
   return {
     eventName,
     payload,

@@ -118,7 +118,7 @@ function yamlBlock(lines: string[], line: number, kind: FileKind): ResourceKey |
   if (chain.length === 0) return undefined
   const doc = `yaml:${docIndex}`
   const pick = (n: number): ResourceKey => {
-    const text = chain[n].replace(/^-\s*/, '').replace(/:\s*$/, '').replace(/\s*\{\s*$/, '')
+    const text = chain[n].replace(/^-\s*/, '').trimEnd().replace(/:$/, '').trimEnd().replace(/\{$/, '').trimEnd()
     // `- name: web` is the container/step `web`.
     const label = /^name:\s*(\S.*)$/.exec(text)?.[1].replace(/^["']|["']$/g, '') ?? text
     return { key: `${doc}:${chain.slice(0, n + 1).join(' > ')}`, label }
@@ -127,7 +127,7 @@ function yamlBlock(lines: string[], line: number, kind: FileKind): ResourceKey |
   if (kind === 'cloudformation' && resourcesAt >= 0 && chain.length > resourcesAt + 1) return pick(resourcesAt + 1)
   const item = chain.findIndex(isListItem)
   if (item >= 0) return pick(item)
-  const top = chain[0].replace(/:.*$/, '')
+  const top = chain[0].split(':')[0]
   if ((kind === 'compose' && top === 'services') || (kind === 'workflow' && top === 'jobs')) return chain.length > 1 ? pick(1) : pick(0)
   // Kubernetes-like documents: everything outside a container is about the document itself.
   return { key: doc, label: documentName(lines, docStart) }

@@ -282,7 +282,11 @@ export function analyzeCompose(file: SourceFile): Finding[] {
 }
 
 /** `docker stack deploy` files: Swarm restarts every task by default (`restart_policy.condition: any`). */
-const isStackFile = (path: string): boolean => /(^|\/)([^/]*[-_.])?stack([-_.][^/]*)?\.ya?ml$/i.test(path)
+const isStackFile = (path: string): boolean => {
+  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase()
+  const stem = /\.ya?ml$/.test(name) ? name.replace(/\.ya?ml$/, '') : undefined
+  return stem !== undefined && stem.split(/[-_.]/).includes('stack')
+}
 
 /**
  * Services that run once and exit: the `sut` test runner of Docker Hub autotests, and tools kept

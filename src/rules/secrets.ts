@@ -473,7 +473,7 @@ function tfVariableDefaultCandidates(content: string, starts: number[]): Candida
 /** How far from its `Default` a parameter's name and `NoEcho` are looked for, in lines. */
 const PARAMETER_SPAN = 40
 const DEFAULT_LINE = /^(\s*)("?)Default\2\s*:\s*/
-const KEY_LINE = /^(\s*)"?([A-Za-z0-9_.-]{1,200})"?\s*:\s*\{?\s*$/
+const KEY_LINE = /^([ \t]*)"?([A-Za-z0-9_.-]{1,200})"?[ \t]*:[ \t]*(?:\{[ \t]*)?$/
 
 /**
  * CloudFormation `Parameters: { DbPassword: { NoEcho: true, Default: … } }` in YAML or JSON:
@@ -498,7 +498,7 @@ function parameterDefaultCandidates(content: string, starts: number[]): Candidat
     let q = p + 1
     while (q < lines.length && q - p <= PARAMETER_SPAN && (lines[q].trim() === '' || indent(lines[q]) > indent(lines[p]))) q++
     const siblings = lines.slice(p + 1, q).filter((l) => indent(l) === own)
-    const noEcho = siblings.some((l) => /^\s*"?NoEcho"?\s*:\s*["']?true["']?\s*,?\s*$/i.test(l))
+    const noEcho = siblings.some((l) => /^"?NoEcho"?[ \t]*:[ \t]*["']?true["']?[ \t]*,?$/i.test(l.trim()))
     const name = parent[2]
     const cls = classifyKey(name) ?? (noEcho ? 'secret' : undefined)
     if (!cls) return
@@ -556,9 +556,10 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
       const line = doc[j]
       if (line.trim() === '' || /^\s*#/.test(line)) continue
       if (!/^\s/.test(line)) break
-      const kv = /^(\s+)([^\s:#][^:#]{0,200}?)\s*:[ \t]*(.*)$/.exec(line)
+      const kv = /^([ \t]+)([^\s:#][^:#]{0,200}):[ \t]*(.*)/.exec(line)
       if (!kv) continue
-      const [, ind, key, rest] = kv
+      const [, ind, rawKey, rest] = kv
+      const key = rawKey.trimEnd()
       const lineIndex = first + j
       found.lines.add(lineIndex + 1)
       if (/^[|>]/.test(rest)) {
@@ -575,8 +576,7 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
         j = k - 1
         continue
       }
-      const scalar = /^(["']?)([^"'#\n]{1,8000}?)\1\s*(?:#.*)?$/.exec(rest)
-      const value = scalar?.[2].trim() ?? ''
+      const value = scalarValue(rest)
       if (!value || (value.length < 4 && !encoded)) continue
       if (whyNotLiteral(value, key) === 'reference' || (encoded ? decodedPlaceholder(value, key) : whyNotLiteral(value, key) !== undefined)) continue
       const start = starts[lineIndex] + line.indexOf(value, ind.length + key.length)
@@ -676,4 +676,22 @@ function k8sEnvCandidates(content: string, starts: number[]): Candidate[] {
     })
   })
   return out
+}
+
+/**
+ * The value of a one-line YAML scalar (`"abc"`, `'abc'`, `abc # note`), without quotes or a
+ * trailing comment; '' when it is not one. A scan, not a regex: the line is PR text.
+ */
+function scalarValue(rest: string): string {
+  const text = rest.trim()
+  const quote = text[0] === '"' || text[0] === "'" ? text[0] : ''
+  if (quote) {
+    const close = text.indexOf(quote, 1)
+    if (close < 0) return ''
+    const after = text.slice(close + 1).trim()
+    return after === '' || after.startsWith('#') ? text.slice(1, close).trim() : ''
+  }
+  const hash = text.search(/[ \t]#/)
+  const value = (hash < 0 ? text : text.slice(0, hash)).trim()
+  return /["'#]/.test(value) ? '' : value.slice(0, 8000)
 }

@@ -59,7 +59,8 @@ function yamlBlock(lines: string[], line: number): LineRange {
   const isItem = /^-(\s|$)/.test(first.trimStart())
   // `key:` with nothing after opens a mapping or a sequence, which YAML may write at the key's
   // own indentation (`steps:\n- run: …`).
-  const opensCompact = !isItem && /:\s*(#.*)?$/.test(first)
+  const code = first.slice(0, commentStart(first, false) ?? first.length)
+  const opensCompact = !isItem && /:[ \t]*$/.test(code)
   let end = line
   for (let n = line + 1; n <= lines.length; n++) {
     const text = lines[n - 1]!
@@ -130,7 +131,9 @@ function hclDepths(lines: string[]): number[] {
 }
 
 function stripHclComment(line: string): string {
-  return line.replace(/\s(#|\/\/).*$/, '')
+  const at = commentStart(line, true)
+  // Only a comment after code: a line that is all comment is kept as it was.
+  return at === undefined || at === 0 ? line : line.slice(0, at - 1)
 }
 
 function hclBlock(lines: string[], line: number): LineRange {
@@ -159,4 +162,18 @@ function dockerfileBlock(lines: string[], line: number): LineRange {
     end = Math.min(n, lines.length)
   }
   return [line, end]
+}
+
+/**
+ * Where a comment starts: the first `#` (or `//` in HCL) at the start of the line or after
+ * whitespace. A scan, not a regex: the line is PR text and a backtracking pattern would let it
+ * stall the run.
+ */
+export function commentStart(line: string, slashes: boolean): number | undefined {
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]
+    const opens = c === '#' || (slashes && c === '/' && line[i + 1] === '/')
+    if (opens && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) return i
+  }
+  return undefined
 }

@@ -7,7 +7,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml'
 import type { FileKind, RefTool, SourceFile } from '../types.js'
-import { blockAt, enclosingHclBlock, isCommentOrBlank, type LineRange } from './blocks.js'
+import { blockAt, commentStart, enclosingHclBlock, isCommentOrBlank, type LineRange } from './blocks.js'
 
 export interface Directive {
   /** `preflight` ids are Preflight rule ids or globs; another tool's ids match through rule refs. */
@@ -49,7 +49,7 @@ const FORMS: CommentForm[] = [
   {
     form: 'preflight:ignore-file',
     tool: 'preflight',
-    pattern: /preflight:ignore-file\s+([^\s,]+(?:\s*,\s*[^\s,]+)*)\s*(?:--\s*(.*))?$/,
+    pattern: /preflight:ignore-file[ \t]+([^\s,]+(?:[ \t]*,[ \t]*[^\s,]+)*)[ \t]*(?:--[ \t]*(.*))?/,
     read: (m) => ({ ids: splitIds(m[1]!), reason: m[2]?.trim() || undefined }),
     scope: 'file',
     takesReason: true
@@ -57,7 +57,7 @@ const FORMS: CommentForm[] = [
   {
     form: 'preflight:ignore',
     tool: 'preflight',
-    pattern: /preflight:ignore\s+([^\s,]+(?:\s*,\s*[^\s,]+)*)\s*(?:--\s*(.*))?$/,
+    pattern: /preflight:ignore[ \t]+([^\s,]+(?:[ \t]*,[ \t]*[^\s,]+)*)[ \t]*(?:--[ \t]*(.*))?/,
     read: (m) => ({ ids: splitIds(m[1]!), reason: m[2]?.trim() || undefined }),
     scope: 'next',
     takesReason: true
@@ -66,7 +66,7 @@ const FORMS: CommentForm[] = [
     // checkov:skip=CKV_AWS_20:The bucket is a public website
     form: 'checkov:skip',
     tool: 'checkov',
-    pattern: /checkov:skip=([A-Za-z0-9_]+)(?::(.*))?$/,
+    pattern: /checkov:skip=([A-Za-z0-9_]+)(?::(.*))?/,
     read: (m) => ({ ids: [m[1]!], reason: m[2]?.trim() || undefined }),
     scope: 'enclosing',
     takesReason: true
@@ -121,11 +121,12 @@ const FORMS: CommentForm[] = [
 
 /** The comment part of a line (`#` everywhere, `//` too in HCL), or undefined. */
 function commentOf(line: string, kind: FileKind): { text: string; trailing: boolean } | undefined {
-  const m = kind === 'terraform' ? /(^|\s)(#|\/\/)(.*)$/.exec(line) : /(^|\s)#(.*)$/.exec(line)
-  if (!m) return undefined
-  const text = kind === 'terraform' ? m[3]! : m[2]!
-  return { text, trailing: line.slice(0, m.index).trim() !== '' }
+  const at = commentStart(line, kind === 'terraform')
+  if (at === undefined) return undefined
+  const text = line.slice(at + (line[at] === '#' ? 1 : 2))
+  return { text, trailing: line.slice(0, at).trim() !== '' }
 }
+
 
 /** Every suppression directive in one file. */
 export function findDirectives(file: SourceFile): Directive[] {
@@ -214,7 +215,7 @@ function metadataDirectives(file: SourceFile): Directive[] {
           if (id) out.push({ tool: 'checkov', ids: [id], reason, takesReason: true, form: 'Metadata.checkov.skip', line: lineOf(at), ranges: [rangeOf(node, keyLine)] })
         }
       } else if (key === '//' && isScalar(pair.value) && typeof pair.value.value === 'string') {
-        const m = /preflight:ignore\s+([^\s,]+(?:\s*,\s*[^\s,]+)*)\s*(?:--\s*(.*))?$/.exec(pair.value.value.trim())
+        const m = /preflight:ignore[ \t]+([^\s,]+(?:[ \t]*,[ \t]*[^\s,]+)*)[ \t]*(?:--[ \t]*(.*))?/.exec(pair.value.value.trim())
         if (m) out.push({ tool: 'preflight', ids: splitIds(m[1]!), reason: m[2]?.trim() || undefined, takesReason: true, form: '"//" preflight:ignore', line: lineOf(pair.value.range?.[0]), ranges: [rangeOf(node, keyLine)] })
       }
       visit(pair.value, isScalar(pair.key) ? lineOf(pair.key.range?.[0]) : undefined)

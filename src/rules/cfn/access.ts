@@ -28,7 +28,7 @@ const GROUP_RULES = new Set(['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroup
 const words = (text: string): string[] =>
   text
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1 ')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean)

@@ -71,7 +71,7 @@ export function valuesOf(t: Template, node: Node | undefined, depth = 0): CfnVal
       let via: CfnValue['via']
       const hows: string[] = []
       let unknown = false
-      const value = text.replace(/\$\{([^}!]+)\}/g, (_m, name: string) => {
+      const value = text.replace(/\$\{([^}!${]+)\}/g, (_m, name: string) => {
         const param = t.parameters.get(name.trim())
         const def = param ? v.str(v.get(param.node, 'Default')) : undefined
         if (def === undefined) {

@@ -4,6 +4,7 @@
  * Kubernetes manifest set (the whole release is deployed together), and each finding is moved to
  * the template line that holds its key, or to the template file itself when no line does.
  */
+import { commentStart } from '../../settings/blocks.js'
 import type { Finding, SourceFile } from '../../types.js'
 import { analyzeKubernetes, buildManifestSets } from '../kubernetes.js'
 import type { Chart } from './charts.js'
@@ -15,13 +16,25 @@ export interface RenderedTemplate {
   content: string
 }
 
+/** The `# Source: <chart>/<template>` header of a rendered document (no regex: the line is PR text). */
+function sourceOf(chunk: string): { chart: string; source: string } | undefined {
+  for (const line of chunk.split('\n')) {
+    if (!line.startsWith('# Source: ')) continue
+    const rest = line.slice('# Source: '.length).trim()
+    const slash = rest.indexOf('/')
+    if (slash <= 0 || slash === rest.length - 1) return undefined
+    return { chart: rest.slice(0, slash), source: rest.slice(slash + 1) }
+  }
+  return undefined
+}
+
 /** Groups the documents of a rendered stream by the template they came from, in order. */
 export function splitRendered(output: string): { chart: string; templates: RenderedTemplate[] }[] {
   const byChart = new Map<string, Map<string, string[]>>()
   for (const chunk of output.replace(/\r\n?/g, '\n').split(/^---[ \t]*$/m)) {
-    const m = /^# Source: ([^/\n]+)\/(.+?)\s*$/m.exec(chunk)
+    const m = sourceOf(chunk)
     if (!m) continue
-    const [, chart, source] = m
+    const { chart, source } = m
     const templates = byChart.get(chart) ?? new Map<string, string[]>()
     templates.set(source, [...(templates.get(source) ?? []), chunk.replace(/^\n/, '')])
     byChart.set(chart, templates)
@@ -32,14 +45,21 @@ export function splitRendered(output: string): { chart: string; templates: Rende
   }))
 }
 
-const KEY = /^\s*(?:-\s+)?["']?([A-Za-z0-9_./-]+)["']?\s*:\s*(.*?)\s*$/
+/** `key: rest` of a trimmed line (also as a list item `- key: rest`); the key holds no space or colon. */
+const KEY = /^(?:-[ \t]+)?["']?([A-Za-z0-9_./-]+)["']?[ \t]*:(.*)$/
+
+/** The key of a YAML line and the text after its colon (trimmed), or undefined. */
+function keyOf(line: string): [key: string, rest: string] | undefined {
+  const m = KEY.exec(line.trim())
+  return m ? [m[1], m[2].trim()] : undefined
+}
 
 /** Lines of `text` whose key is `key` (1-based), with the text after the colon. */
 function keyLines(text: string, key: string): { line: number; rest: string }[] {
   const out: { line: number; rest: string }[] = []
   text.split('\n').forEach((l, i) => {
-    const m = KEY.exec(l)
-    if (m && m[1] === key) out.push({ line: i + 1, rest: m[2] })
+    const m = keyOf(l)
+    if (m && m[0] === key) out.push({ line: i + 1, rest: m[1] })
   })
   return out
 }
@@ -54,8 +74,8 @@ interface Anchor {
 function keysBefore(lines: string[], line: number, n: number, floor = 1): string[] {
   const out: string[] = []
   for (let i = line - 1; i >= floor && out.length < n; i--) {
-    const m = KEY.exec(lines[i - 1] ?? '')
-    if (m && !out.includes(m[1])) out.push(m[1])
+    const m = keyOf(lines[i - 1] ?? '')
+    if (m && !out.includes(m[0])) out.push(m[0])
   }
   return out
 }
@@ -70,7 +90,11 @@ function closeness(a: string[], b: string[]): number {
   return score
 }
 
-const unquote = (v: string): string => v.replace(/\s+#.*$/, '').replace(/^["']|["']$/g, '')
+const unquote = (v: string): string => {
+  const at = commentStart(v, false)
+  const code = at === undefined || at === 0 ? v : v.slice(0, at).trimEnd()
+  return code.replace(/^["']|["']$/g, '')
+}
 
 /**
  * The chart line that most likely produced a rendered line. Candidates hold the same key, in the
@@ -82,9 +106,9 @@ const unquote = (v: string): string => v.replace(/\s+#.*$/, '').replace(/^["']|[
  */
 export function anchorOf(template: SourceFile, helpers: SourceFile[], rendered: string, renderedLine: number, values?: SourceFile): Anchor {
   const renderedLines = rendered.split('\n')
-  const m = KEY.exec(renderedLines[renderedLine - 1] ?? '')
+  const m = keyOf(renderedLines[renderedLine - 1] ?? '')
   if (!m) return { path: template.path, line: 1, anchored: false }
-  const [, key, value] = m
+  const [key, value] = m
   const literal = unquote(value)
   const context = keysBefore(renderedLines, renderedLine, 6)
   const position = renderedLine / Math.max(1, renderedLines.length)

@@ -119,7 +119,7 @@ const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])example(?:[^a-
 function isCode(v: string): boolean {
   return (
     /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v) ||
-    /^[A-Z]*(?:PASS|PASSWORD|PASSWD|TOKEN|SECRET|KEY|PWD)[A-Z0-9]*$/.test(v) ||
+    (/^[A-Z0-9]*$/.test(v) && /^[A-Z]*?(?:PASS|TOKEN|SECRET|KEY|PWD)/.test(v)) ||
     /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(.{0,200}\)[,;]?$/.test(v) ||
     (/\]$/.test(v) && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[(?:'[^'\n\]]{0,100}'|"[^"\n\]]{0,100}"|[A-Za-z_$][\w$]*|\d{1,6})\])+$/.test(v)) ||
     /^[a-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+[,;]?$/.test(v)
@@ -156,7 +156,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
  * password. `db.internal:5432` or `Server=db;Database=app` is an address.
  */
 export function carriesCredential(connection: string): boolean {
-  return /(?:password|pwd|accountkey|sharedaccesskey|sharedaccesssignature|secret|token)\s*=|:\/\/[^/\s:@]*:[^@\s]+@/i.test(connection)
+  return /(?:password|pwd|accountkey|sharedaccesskey|sharedaccesssignature|secret|token)\s*=|:\/\/[^/\s:@]*:[^@\s/]{1,400}@/i.test(connection)
 }
 
 /** Shannon entropy in bits per character. */

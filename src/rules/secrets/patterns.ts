@@ -98,7 +98,13 @@ export const AZURE_KEY_SOURCE = `(?<azHead>(?<![A-Za-z0-9])(?:AccountKey|SharedA
 /** True when a docker `auth` value is base64 of `user:password`. */
 export function isDockerAuth(value: string): boolean {
   const decoded = Buffer.from(value, 'base64').toString('utf8')
-  return /^[\x21-\x7e]{1,200}:[\x20-\x7e]{1,400}$/.test(decoded)
+  // user (1–200 printable, no space) ':' password (1–400 printable): a scan, not a bounded regex.
+  if (!/^[\x20-\x7e]*$/.test(decoded)) return false
+  for (let p = 1; p <= Math.min(200, decoded.length - 2); p++) {
+    if (decoded[p - 1] === ' ') return false
+    if (decoded[p] === ':' && decoded.length - p - 1 >= 1 && decoded.length - p - 1 <= 400) return true
+  }
+  return false
 }
 
 /** The fixed part of every mask. */

@@ -19,7 +19,7 @@ const HEAD_CONTEXT =
  * Script lines that fetch or check out a pull request ref. `refs/pull/` alone is not enough: it
  * also appears in image tags, cache keys and log messages that never bring PR code in.
  */
-const HEAD_IN_SCRIPT = /\bgh\s+pr\s+checkout\b|\bgit\s+(fetch|pull|checkout|switch)\b[^\n]*\bpull\/[^\n]*?\/(head|merge)\b/
+const HEAD_IN_SCRIPT = /\bgh\s+pr\s+checkout\b|\bgit[ \t]+(fetch|pull|checkout|switch)\b(?:(?!\bgit[ \t])[^\n])*\bpull\/[^\n/]*\/(head|merge)\b/
 
 /** A `ref:`/`repository:` value naming the PR head: a `refs/pull/N/…` ref or a head-context expression. */
 function readsHead(text: string): boolean {
