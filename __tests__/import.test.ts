@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Finding, RuleMeta, SourceFile } from '../src/types.js'
 import { importSarif, mergeImported, severityFromScore, toolSlug } from '../src/import/sarif.js'
 import { importInfracost, costThresholdFindings } from '../src/import/infracost.js'
 import { importTerraformPlan, isStateful } from '../src/import/tfplan.js'
 import { formatMoney, parseDecimal } from '../src/import/decimal.js'
+import { readImports, withImports } from '../src/import/index.js'
 import { analyzeFiles, ALL_RULES } from '../src/rules/index.js'
 import { readTree } from '../src/changes/tree.js'
 
@@ -242,5 +244,39 @@ describe('Terraform plan import', () => {
     expect(isStateful('aws_instance')).toBe(false)
     expect(isStateful('google_sql_database_instance')).toBe(true)
     expect(importTerraformPlan('{}', 'p.json', files).notes[0].message).toContain('resource_changes')
+  })
+})
+
+describe('reading the inputs', () => {
+  async function withWorkspace() {
+    const root = mkdtempSync(join(tmpdir(), 'preflight-imports-'))
+    mkdirSync(join(root, 'scan'))
+    copyFileSync(join(SAMPLES, 'checkov-3.3.13.sarif'), join(root, 'scan', 'checkov.sarif'))
+    copyFileSync(join(FIXTURES, 'hadolint.sarif'), join(root, 'scan', 'hadolint.sarif'))
+    copyFileSync(join(SAMPLES, 'infracost-example-out.json'), join(root, 'scan', 'infracost.json'))
+    writeFileSync(join(root, 'scan', 'broken.sarif'), '{')
+    return root
+  }
+
+  it('globs, reads and merges: one note per bad file, the rest imported', async () => {
+    const root = await withWorkspace()
+    const { findings, files } = await checkovInputFindings()
+    const imports = await readImports(
+      { sarif: ['scan/*.sarif', 'scan/missing.sarif'], infracost: 'scan/infracost.json', terraformPlan: 'scan/plan.json' },
+      { root, knownPaths: KNOWN, files, cost: { warnIncreasePercent: 10 } }
+    )
+    expect(imports.notes.map((n) => n.path).sort()).toEqual(['scan/broken.sarif', 'scan/missing.sarif', 'scan/plan.json'])
+    expect(imports.notes.find((n) => n.path === 'scan/plan.json')!.message).toMatch(/does not exist/)
+    expect(imports.sarif.filter((f) => f.source === 'checkov')).toHaveLength(15)
+    expect(imports.sarif.filter((f) => f.source === 'hadolint')).toHaveLength(3)
+    expect(imports.cost).toBeDefined()
+    expect(imports.findings.map((f) => f.ruleId)).toEqual(['infracost/monthly-increase'])
+
+    // Review mode keeps imported results on the changed files only; the cost finding always stays.
+    const all = withImports(findings, imports, ALL_RULES)
+    const onlyDocker = withImports(findings, imports, ALL_RULES, new Set(['docker/Dockerfile']))
+    expect(all.filter((f) => f.source === 'checkov').length).toBeGreaterThan(onlyDocker.filter((f) => f.source === 'checkov').length)
+    expect(onlyDocker.filter((f) => f.source && f.source !== 'infracost').every((f) => f.path === 'docker/Dockerfile')).toBe(true)
+    expect(onlyDocker.some((f) => f.ruleId === 'infracost/monthly-increase')).toBe(true)
   })
 })
