@@ -280,3 +280,16 @@ describe('reading the inputs', () => {
     expect(onlyDocker.some((f) => f.ruleId === 'infracost/monthly-increase')).toBe(true)
   })
 })
+
+describe('cost section', () => {
+  it('shows the totals to the cent and escapes resource names', async () => {
+    const { renderCostSection } = await import('../src/render/cost.js')
+    const { report } = importInfracost(readFileSync(join(SAMPLES, 'infracost-example-out.json'), 'utf8'), 'i.json')
+    const md = renderCostSection(report!).join('\n')
+    expect(md).toContain('**Cost (Infracost):** $1,361.31 a month (+$1,361.31 from $0.00)')
+    expect(md).toContain('| `aws_instance.web_app` | $742.64 | +$742.64 |')
+    const hostile = { ...report!, top: [{ name: 'a`b|<!-- x -->\n@team', project: 'p', monthly: 1n, diff: 1n }] }
+    const row = renderCostSection(hostile).at(-1)!
+    expect(row).toMatch(/^\| ``a`b\\\|<!-- x --> @team`` \|/)
+  })
+})
