@@ -36,6 +36,12 @@ export interface Config {
   pathsIgnore: string[]
   /** Manifests rendered from the changed Helm charts by an earlier step. */
   helmRenderedDir?: string
+  /** SARIF files (or globs) written by earlier steps, relative to the workspace. */
+  importSarif: string[]
+  /** `terraform show -json` of a saved plan, written by an earlier step. */
+  terraformPlanJson?: string
+  /** `infracost breakdown|diff --format json` output, written by an earlier step. */
+  infracostJson?: string
   /** Findings below this are listed in the summary, not posted inline. */
   minInlineSeverity?: Severity
   /** Where model calls go; the SDK's own client for each. */
@@ -141,6 +147,9 @@ export function parseConfig(read: InputReader): Config {
     maxComments,
     pathsIgnore: list(str('paths-ignore')),
     helmRenderedDir: optional('helm-rendered-dir'),
+    importSarif: list(str('import-sarif')),
+    terraformPlanJson: optional('terraform-plan-json'),
+    infracostJson: optional('infracost-json'),
     minInlineSeverity,
     modelProvider,
     modelPathsIgnore: list(str('model-paths-ignore')),

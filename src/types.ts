@@ -321,6 +321,8 @@ export interface ReviewResult {
   findings: Finding[]
   /** Findings a suppression or the baseline silenced: counted, listed, never commented. */
   suppressed?: Finding[]
+  /** Infracost's estimate, when one was imported. */
+  cost?: CostReport
   /** Inline comments, one per (file, resource), on commentable lines only. */
   comments: ReviewComment[]
   /** Findings on changed files that cannot carry an inline comment (summary material). */
@@ -343,4 +345,35 @@ export interface ReviewResult {
   inlineState: Record<string, string>
   /** What each inline comment (by fingerprint) is made of, to list it if GitHub refuses it. */
   commentSources: Record<string, { findings: Finding[]; model: ModelComment[] }>
+}
+
+// ── Imported cost (Infracost) ─────────────────────────────────────────────────────────────────
+
+/** Amounts are exact decimals in scaled units (src/import/decimal.ts), never floats. */
+export interface InfracostLine {
+  /** Resource address as Infracost names it (`aws_instance.web_app`). */
+  name: string
+  /** Infracost project (folder) it belongs to. */
+  project: string
+  /** Monthly cost after the change, in scaled units (see decimal.ts). */
+  monthly: bigint
+  /** Change of the monthly cost, when Infracost computed a diff. */
+  diff?: bigint
+}
+
+export interface CostReport {
+  /** The file it came from, for messages. */
+  file: string
+  currency: string
+  /** `breakdown` or `diff`, as Infracost recorded it. */
+  command: string
+  monthly: bigint
+  /** Monthly cost before the change; present when the JSON has a past breakdown. */
+  pastMonthly?: bigint
+  /** monthly − pastMonthly, as Infracost wrote it (or computed from the two). */
+  diffMonthly?: bigint
+  /** Projects (folders) Infracost priced. */
+  projects: { name: string; path: string }[]
+  /** Resources with the largest change (or cost, without a diff), largest first; at most 5. */
+  top: InfracostLine[]
 }

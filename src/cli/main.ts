@@ -23,6 +23,10 @@ import { renderPlan } from '../render/plan.js'
 import { renderSarif } from '../render/sarif.js'
 import { renderScanMarkdown, reviewJson } from '../render/report.js'
 import { redact, redactDeep } from '../redact.js'
+import { hasImports, NO_IMPORTS, readImports, withImports, type ImportContext, type Imports } from '../import/index.js'
+import { formatMoney } from '../import/decimal.js'
+import { renderCostSection } from '../render/cost.js'
+import type { CostReport } from '../types.js'
 import { runAudit } from '../modes/audit-local.js'
 import { applySettings, describeSuppressed, SETTINGS_RULES } from '../settings/apply.js'
 import { loadRepositorySettings, readFromDir, type RepositorySettings } from '../settings/repository.js'
@@ -174,22 +178,47 @@ async function scanCommand(args: string[], v: Values, io: CliIo): Promise<number
   }
   const renderedDir = v['helm-rendered-dir'] ? resolve(io.cwd, v['helm-rendered-dir']) : undefined
   const analysis = await analyzeFiles(tree.files, { helm: { renderedDir } })
-  const applied = applySettings(analysis.findings, { settings, baseline, files: tree.files, secrets: analysis.secrets })
+  const imports = await importsFor(v, io, { knownPaths: new Set(tree.listed.map((f) => f.path)), files: tree.files, cost: settings.cost })
+  const applied = applySettings(withImports(analysis.findings, imports, ALL_RULES), { settings, baseline, files: tree.files, secrets: analysis.secrets })
   const ms = Math.round(performance.now() - started)
-  const notes = [...tree.notes, ...analysis.notes]
+  const notes = [...tree.notes, ...analysis.notes, ...imports.notes]
   const secrets = analysis.secrets
   for (const n of notes) io.stderr(`note: ${redact(n.message, secrets)}\n`)
   if (fmt === 'json') {
-    const out = { findings: applied.findings, suppressed: applied.suppressed, files: tree.listed, notes, stats: { files: tree.listed.length, ms } }
+    const out = { findings: applied.findings, suppressed: applied.suppressed, files: tree.listed, notes, stats: { files: tree.listed.length, ms }, ...(imports.cost ? { cost: costJson(imports.cost) } : {}) }
     io.stdout(JSON.stringify(redactDeep(out, secrets), null, 2) + '\n')
   } else if (fmt === 'sarif') {
     const sarif = renderSarif([...applied.findings, ...applied.suppressed], { version: VERSION, rules: [...ALL_RULES, ...SETTINGS_RULES] })
     io.stdout(JSON.stringify(redactDeep(sarif, secrets), null, 2) + '\n')
   } else {
     const tail = applied.suppressed.length ? `\n${describeSuppressed(applied.suppressed)}.\n` : ''
-    io.stdout(redact(renderScanMarkdown(applied.findings, tree.listed, notes) + tail, secrets) + '\n')
+    const cost = imports.cost ? `\n${renderCostSection(imports.cost).join('\n')}\n` : ''
+    io.stdout(redact(renderScanMarkdown(applied.findings, tree.listed, notes) + tail + cost, secrets) + '\n')
   }
   return exitFor(applied.findings, settings.failOn)
+}
+
+/** Other tools' output named on the command line (relative to the current folder). */
+async function importsFor(v: Values, io: CliIo, ctx: Omit<ImportContext, 'root'>): Promise<Imports> {
+  const raw = (v as Record<string, unknown>)['import-sarif']
+  const inputs = {
+    sarif: (Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : []).flatMap((x) => list(String(x))),
+    terraformPlan: v['terraform-plan'] || undefined,
+    infracost: v.infracost || undefined
+  }
+  return hasImports(inputs) ? readImports(inputs, { ...ctx, root: io.cwd }) : NO_IMPORTS
+}
+
+/** Infracost's figures as JSON: decimal strings to the cent, never floats. */
+function costJson(c: CostReport): object {
+  const cents = (u: bigint) => formatMoney(u, 'USD').replace(/[$,]/g, '')
+  return {
+    currency: c.currency,
+    monthlyCost: cents(c.monthly),
+    ...(c.pastMonthly !== undefined ? { pastMonthlyCost: cents(c.pastMonthly) } : {}),
+    ...(c.diffMonthly !== undefined ? { diffMonthlyCost: cents(c.diffMonthly) } : {}),
+    top: c.top.map((t) => ({ name: t.name, monthlyCost: cents(t.monthly), ...(t.diff !== undefined ? { diffMonthlyCost: cents(t.diff) } : {}) }))
+  }
 }
 
 // ── review and route ───────────────────────────────────────────────────────────────────────
@@ -252,7 +281,10 @@ async function reviewCommand(args: string[], v: Values, io: CliIo): Promise<numb
   const loaded = await personasForRepo(repoDir, base, v)
   for (const w of loaded.warnings) io.stderr(`warning: ${w}\n`)
   checkForced(loaded.personas, forced)
+  const known = new Set(change.files.map((f) => f.path))
+  const imports = await importsFor(v, io, { knownPaths: known, files: change.files.flatMap((f) => (f.content === undefined ? [] : [{ path: f.path, kind: f.kind, content: f.content }])), cost: settings.cost })
   const result = await runReviewPipeline(change, loaded.personas, {
+    imports,
     maxAgents,
     forced,
     agentRunner: runner?.run,
@@ -273,7 +305,7 @@ async function reviewCommand(args: string[], v: Values, io: CliIo): Promise<numb
     await writeFile(out, redact(plan, secrets))
   }
   if (fmt === 'json') {
-    io.stdout(JSON.stringify(redactDeep({ ...reviewJson(result, plan, summary), suppressed: result.suppressed ?? [] }, secrets), null, 2) + '\n')
+    io.stdout(JSON.stringify(redactDeep({ ...reviewJson(result, plan, summary), suppressed: result.suppressed ?? [], ...(result.cost ? { cost: costJson(result.cost) } : {}) }, secrets), null, 2) + '\n')
   } else {
     io.stdout(redact(summary, secrets) + '\n')
   }

@@ -13,6 +13,8 @@ interface Flag {
   /** Placeholder for the value in the help. */
   value?: string
   help: string
+  /** May be given more than once (the values are collected). */
+  multiple?: boolean
 }
 
 const REVIEWING = ['review', 'route'] as const
@@ -33,6 +35,9 @@ export const FLAGS = {
   'model-provider': { type: 'string', verbs: ['review'], value: 'NAME', help: 'anthropic (ANTHROPIC_API_KEY), bedrock (AWS credentials, AWS_REGION) or vertex (Google credentials, CLOUD_ML_REGION)' },
   'max-cost-usd': { type: 'string', verbs: ['review'], value: 'USD', help: 'no further model calls once the run has spent this much' },
   'helm-rendered-dir': { type: 'string', verbs: ['scan', 'review'], value: 'DIR', help: 'manifests rendered from the changed Helm charts by an earlier step (helm template)' },
+  'import-sarif': { type: 'string', multiple: true, verbs: ['scan', 'review'], value: 'FILE', help: "another tool's SARIF (checkov, trivy, KICS, tfsec, hadolint, zizmor, Semgrep); repeatable, globs allowed" },
+  'terraform-plan': { type: 'string', verbs: ['scan', 'review'], value: 'FILE', help: '`terraform show -json` of a saved plan: replaced or destroyed stateful resources become findings' },
+  infracost: { type: 'string', verbs: ['scan', 'review', 'audit'], value: 'FILE', help: '`infracost breakdown|diff --format json`: the monthly cost and its change' },
   'shard-index': { type: 'string', verbs: ['audit'], value: 'I', help: "this job's shard, 0-based" },
   'shard-total': { type: 'string', verbs: ['audit'], value: 'N', help: 'how many shards split the file set' },
   out: { type: 'string', verbs: ['baseline'], value: 'FILE', help: 'where the baseline goes (default .github/preflight-baseline.json in --repo)' }
@@ -42,10 +47,10 @@ export type FlagName = keyof typeof FLAGS
 
 /** Options for node:util parseArgs: every flag, plus --help and --version. */
 export const PARSE_OPTIONS = {
-  ...Object.fromEntries(Object.entries(FLAGS).map(([name, f]) => [name, { type: f.type }])),
+  ...Object.fromEntries(Object.entries(FLAGS).map(([name, f]) => [name, { type: f.type, ...('multiple' in f && f.multiple ? { multiple: true } : {}) }])),
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' }
-} as Record<string, { type: 'string' | 'boolean'; short?: string }>
+} as Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>
 
 /** Refuses a flag the verb does not take, saying which verbs do. */
 export function checkFlagsFor(verb: Verb, given: string[]): void {

@@ -116,11 +116,12 @@ export async function readImports(inputs: ImportInputs, ctx: ImportContext): Pro
 
 /**
  * Preflight's findings with the imported ones: SARIF results merged where a rule's `refs` name
- * them at the same place, the rest added; `onlyPaths` (review mode) keeps imported results on
- * the changed files only, like Preflight's own.
+ * them at the same place, the rest added; `onlyPaths` (review mode) keeps SARIF results on the
+ * changed files only, like Preflight's own.
  */
 export function withImports(own: Finding[], imports: Imports, rules: readonly RuleMeta[], onlyPaths?: ReadonlySet<string>): Finding[] {
   const keep = (f: { path: string }) => !onlyPaths || onlyPaths.has(f.path)
   const merged = mergeImported(own, imports.sarif.filter(keep), rules)
-  return [...merged, ...imports.findings.filter((f) => keep(f) || f.source === 'infracost')]
+  // The plan's and Infracost's findings are about this change's effect wherever they land.
+  return [...merged, ...imports.findings]
 }

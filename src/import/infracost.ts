@@ -4,38 +4,11 @@
  * and, past the repository's cost thresholds, a finding that warns. Amounts stay exact decimals
  * (src/import/decimal.ts) so the summary shows Infracost's totals to the cent.
  */
-import type { FileNote, Finding } from '../types.js'
+import type { InfracostLine, CostReport, FileNote, Finding } from '../types.js'
+export type { InfracostLine, CostReport } from '../types.js'
 import type { CostSettings } from '../settings/types.js'
 import { formatMoney, parseDecimal, toNumber } from './decimal.js'
 import { IMPORT_RULES } from './rules.js'
-
-export interface CostLine {
-  /** Resource address as Infracost names it (`aws_instance.web_app`). */
-  name: string
-  /** Infracost project (folder) it belongs to. */
-  project: string
-  /** Monthly cost after the change, in scaled units (see decimal.ts). */
-  monthly: bigint
-  /** Change of the monthly cost, when Infracost computed a diff. */
-  diff?: bigint
-}
-
-export interface CostReport {
-  /** The file it came from, for messages. */
-  file: string
-  currency: string
-  /** `breakdown` or `diff`, as Infracost recorded it. */
-  command: string
-  monthly: bigint
-  /** Monthly cost before the change; present when the JSON has a past breakdown. */
-  pastMonthly?: bigint
-  /** monthly − pastMonthly, as Infracost wrote it (or computed from the two). */
-  diffMonthly?: bigint
-  /** Projects (folders) Infracost priced. */
-  projects: { name: string; path: string }[]
-  /** Resources with the largest change (or cost, without a diff), largest first; at most 5. */
-  top: CostLine[]
-}
 
 type Json = Record<string, unknown>
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -60,7 +33,7 @@ export function importInfracost(text: string, file: string): { report?: CostRepo
   if (version && !/^0\.2(\.|$)/.test(version)) notes.push({ path: file, reason: 'parse', message: `${file}: Infracost format ${version} is not 0.2; read as 0.2` })
 
   const projects: CostReport['projects'] = []
-  const lines: CostLine[] = []
+  const lines: InfracostLine[] = []
   const projectTotals: (bigint | undefined)[] = []
   const projectPast: (bigint | undefined)[] = []
   const projectDiff: (bigint | undefined)[] = []
@@ -82,7 +55,7 @@ export function importInfracost(text: string, file: string): { report?: CostRepo
     }
     for (const r of Array.isArray(breakdown.resources) ? breakdown.resources : []) {
       if (!isObj(r) || !str(r.name)) continue
-      const line: CostLine = { name: r.name as string, project: name, monthly: parseDecimal(r.monthlyCost) ?? 0n }
+      const line: InfracostLine = { name: r.name as string, project: name, monthly: parseDecimal(r.monthlyCost) ?? 0n }
       const d = diffByName.get(line.name)
       if (d !== undefined) line.diff = d
       lines.push(line)
@@ -97,7 +70,7 @@ export function importInfracost(text: string, file: string): { report?: CostRepo
   const pastMonthly = parseDecimal(doc.pastTotalMonthlyCost) ?? sum(projectPast)
   const diffMonthly = parseDecimal(doc.diffTotalMonthlyCost) ?? sum(projectDiff) ?? (pastMonthly !== undefined ? monthly - pastMonthly : undefined)
   const withDiff = lines.some((l) => l.diff !== undefined)
-  const magnitude = (l: CostLine) => {
+  const magnitude = (l: InfracostLine) => {
     const v = withDiff ? (l.diff ?? 0n) : l.monthly
     return v < 0n ? -v : v
   }

@@ -1,4 +1,8 @@
 /** `preflight audit <path>`: every rule plus the cost audit on a local tree, as JSON or Markdown. */
+import { readImports } from '../import/index.js'
+import { toNumber } from '../import/decimal.js'
+import { renderCostSection } from '../render/cost.js'
+import type { AuditResult } from '../cost/audit.js'
 import { resolve } from 'node:path'
 import { FAIL_ON, list, meetsFailOn, type FailOn } from '../config.js'
 import { EXIT, UsageError, type CliIo } from '../cli/io.js'
@@ -43,9 +47,28 @@ async function audit(args: string[], values: Record<string, unknown>, io: CliIo,
   const audited = await auditTree(root, { pathsIgnore, shardIndex, shardTotal }).catch((e: Error) => {
     throw new UsageError(`cannot audit ${args[0]}: ${e.message}`)
   })
-  const result = repoSettings ? await applySettingsToAudit(root, audited, repoSettings) : audited
+  const settled = repoSettings ? await applySettingsToAudit(root, audited, repoSettings) : audited
+  const result = await withInfracost(settled, stringOption(values, 'infracost'), io)
   for (const n of result.notes) if (n.reason !== 'ignored') io.stderr(`note: ${n.message}\n`)
   io.stdout(format === 'json' ? JSON.stringify(result, null, 2) + '\n' : result.report)
   const gate = stringOption(values, 'fail-on') === undefined && repoSettings ? repoSettings.settings.failOn : (failOn as FailOn)
   return result.findings.some((f) => meetsFailOn(f.severity, gate)) ? EXIT.failOn : EXIT.ok
+}
+
+/**
+ * With `--infracost`, the audit's monthly total is Infracost's (priced from the real plan) and
+ * its report shows Infracost's table; savings still come from Preflight's own rules and prices.
+ */
+async function withInfracost(result: AuditResult, file: string | undefined, io: CliIo): Promise<AuditResult> {
+  if (!file) return result
+  const imports = await readImports({ sarif: [], infracost: file }, { root: io.cwd, knownPaths: new Set(), files: [], cost: {} })
+  for (const n of imports.notes) io.stderr(`note: ${n.message}\n`)
+  const cost = imports.cost
+  if (!cost) return result
+  const estimate = {
+    ...result.estimate,
+    monthlyCostUsd: toNumber(cost.monthly),
+    assumptions: [`Monthly cost from Infracost (${file}); savings from Preflight's price table.`, ...result.estimate.assumptions]
+  }
+  return { ...result, estimate, report: `${result.report.trimEnd()}\n\n${renderCostSection(cost).join('\n')}\n` }
 }

@@ -42,6 +42,10 @@ export interface RunContext {
   /** Where the job summary goes (GITHUB_STEP_SUMMARY); absent outside the runner. */
   stepSummaryPath?: string
   anthropicBaseUrl?: string
+  /** `owner/name` of the action's own repository (GITHUB_ACTION_REPOSITORY), for rule links. */
+  actionRepository?: string
+  /** The ref the action runs at (GITHUB_ACTION_REF). */
+  actionRef?: string
 }
 
 export function readRunContext(env: Record<string, string | undefined>): RunContext {
@@ -67,7 +71,9 @@ export function readRunContext(env: Record<string, string | undefined>): RunCont
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     sha: env.GITHUB_SHA ?? '',
     stepSummaryPath: env.GITHUB_STEP_SUMMARY || undefined,
-    anthropicBaseUrl: env.ANTHROPIC_BASE_URL || undefined
+    anthropicBaseUrl: env.ANTHROPIC_BASE_URL || undefined,
+    actionRepository: env.GITHUB_ACTION_REPOSITORY || undefined,
+    actionRef: env.GITHUB_ACTION_REF || undefined
   }
 }
 

@@ -3,7 +3,7 @@
  * checklist → comments and plans. Shared by the action's review and command modes and by
  * `preflight review`. It does no I/O of its own except through the optional agent runner.
  */
-import type { AgentOutcome, ChangeSet, Finding, Persona, ReviewResult, Severity, SourceFile, Usage } from '../types.js'
+import type { AgentOutcome, ChangeSet, ChecklistResult, CostReport, Finding, Persona, ReviewResult, Severity, SourceFile, Usage } from '../types.js'
 import { SEVERITY_RANK, ZERO_USAGE } from '../types.js'
 import { routeAgents, routeInputOf } from '../agents/route.js'
 import { applyPersonaSettings, applyTargets } from '../agents/targets.js'
@@ -13,7 +13,7 @@ import { redactSource } from '../redact.js'
 import { evaluateChecklist, mergeModelVerdicts } from '../checklist/evaluate.js'
 import { decideVerdict, unanalysedInfraPaths, verdictReason } from '../checklist/verdict.js'
 import { addedLines, commentableLines } from '../changes/diff.js'
-import type { AgentRunner, AgentReviewOutput, ModelComment } from '../llm/types.js'
+import type { AgentRunner, ModelComment } from '../llm/types.js'
 import type { ModelCache } from '../llm/cache-key.js'
 import { isFailure } from '../llm/types.js'
 import { addUsage } from '../llm/pricing.js'
@@ -27,6 +27,9 @@ import type { SummaryState } from '../render/markers.js'
 // The result types live in src/types.ts so render/ does not depend on modes/.
 export type { AgentOutcome, ReviewResult } from '../types.js'
 import { settleAnalysis } from '../settings/apply.js'
+import { withImports, type Imports } from '../import/index.js'
+import { formatMoney } from '../import/decimal.js'
+import { anchorOf } from '../render/comment.js'
 
 export interface ReviewOptions {
   maxAgents: number
@@ -52,6 +55,10 @@ export interface ReviewOptions {
   previousState?: SummaryState
   /** Fingerprints from the baseline file. */
   baseline?: Set<string>
+  /** Other tools' results (SARIF, Terraform plan, Infracost), read by the caller. */
+  imports?: Imports
+  /** The rule catalogue of the action's own repository (links in comments). */
+  rulesDocUrl?: string
 }
 
 export async function runReviewPipeline(change: ChangeSet, personas: Persona[], options: ReviewOptions): Promise<ReviewResult> {
@@ -77,6 +84,12 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
   analysis.findings.sort(compareFindings)
   // A rule's suggestion echoes its source line: one that would commit a secret is dropped.
   for (const f of analysis.findings) if (f.suggestion !== undefined && redactSource(f.path, f.suggestion, analysis.secrets, f.line) !== f.suggestion) delete f.suggestion
+  // Other tools' results join before the settings, so suppressions and the changed-files rule apply to them alike.
+  if (options.imports) {
+    analysis.findings = withImports(analysis.findings, options.imports, ALL_RULES, new Set(change.files.map((f) => f.path))).sort(compareFindings)
+    analysis.notes.push(...options.imports.notes)
+  }
+  if (options.rulesDocUrl) for (const f of analysis.findings) if (!f.source && !f.helpUri) f.helpUri = `${options.rulesDocUrl}#${anchorOf(f.ruleId)}`
   const settled = settleAnalysis(analysis, sources, change, options)
   messages.push(...settled.messages)
   analysis.findings = settled.findings
@@ -94,7 +107,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
   const outcomes: AgentOutcome[] = []
 
   for (const agent of routed.agents) {
-    let checklist = evaluateChecklist({ persona: agent.persona, findings: analysis.findings, files: withContent(files, sources), notes, rules: ALL_RULES })
+    let checklist = withCostEvidence(evaluateChecklist({ persona: agent.persona, findings: analysis.findings, files: withContent(files, sources), notes, rules: ALL_RULES }), options.imports?.cost)
     let plan = buildDeterministicPlan({ persona: agent.persona, change, findings: analysis.findings, checklist })
     const outcome: AgentOutcome = { agent, checklist, plan }
 
@@ -169,6 +182,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     agents: outcomes,
     findings: analysis.findings,
     suppressed: settled.suppressed,
+    ...(options.imports?.cost ? { cost: options.imports.cost } : {}),
     comments: inline.comments,
     unanchored: inline.unanchored,
     belowInline: inline.belowInline,
@@ -231,4 +245,12 @@ function ruleCommentLines(findings: Finding[], commentable: Map<string, Set<numb
 function withContent(files: { path: string; kind: SourceFile['kind'] }[], sources: SourceFile[]): { path: string; kind: SourceFile['kind']; content?: string }[] {
   const content = new Map(sources.map((s) => [s.path, s.content]))
   return files.map((f) => ({ ...f, content: content.get(f.path) }))
+}
+
+/** The cost questions cite Infracost's estimate when one was imported (it answers them better than rules). */
+function withCostEvidence(items: ChecklistResult[], cost: CostReport | undefined): ChecklistResult[] {
+  if (!cost) return items
+  const change = cost.diffMonthly !== undefined ? ` (${formatMoney(cost.diffMonthly, cost.currency, true)} from this change)` : ''
+  const line = `Infracost: ${formatMoney(cost.monthly, cost.currency)} a month${change}`
+  return items.map((i) => (i.topics?.includes('cost-sizing') ? { ...i, evidence: [line, ...i.evidence] } : i))
 }

@@ -13,6 +13,8 @@ import type { ActionIo } from './action-io.js'
 import type { ChangeSet, Persona, PersonaLoadResult } from '../types.js'
 import type { Settings } from '../settings/types.js'
 import { countedFindings } from '../checklist/verdict.js'
+import { hasImports, readImports } from '../import/index.js'
+import { DEFAULT_SETTINGS } from '../settings/types.js'
 import { describeError, type GitHubClient } from '../github/client.js'
 import { loadPersonaFiles, readFileAt } from '../github/pull-request.js'
 import { deliverReview, findSummaryComment, type DeliveryReport, type SummaryComment } from '../github/deliver.js'
@@ -157,7 +159,23 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
     ? createModelCache(readModelCacheEntries(before?.models), { model: config.model, maxInputTokens: config.maxInputTokens })
     : undefined
 
+  // Other tools' output from earlier steps of the job (SARIF, a Terraform plan, Infracost).
+  const importInputs = { sarif: config.importSarif ?? [], terraformPlan: config.terraformPlanJson, infracost: config.infracostJson }
+  const imports = hasImports(importInputs)
+    ? await readImports(importInputs, {
+        root: ctx.workspace,
+        knownPaths: new Set(change.files.map((f) => f.path)),
+        files: change.files.flatMap((f) => (f.content === undefined ? [] : [{ path: f.path, kind: f.kind, content: f.content }])),
+        cost: settings?.cost ?? DEFAULT_SETTINGS.cost
+      })
+    : undefined
+  for (const n of imports?.notes ?? []) io.warning(`Preflight: ${n.message}`)
+  // Rule links point at the catalogue of the repository the action runs from.
+  const rulesDocUrl = ctx.actionRepository ? `${ctx.serverUrl}/${ctx.actionRepository}/blob/${ctx.actionRef || 'main'}/docs/rules.md` : undefined
+
   const review = await runReviewPipeline(change, o.personas, {
+    imports,
+    rulesDocUrl,
     maxAgents: o.maxAgents,
     forced: o.forced,
     changedSince: o.changedSince,

@@ -3,17 +3,9 @@
  * the resources that change (or cost) most. Resource names come from the pull request's code, so
  * they go through the code-span escaper like any untrusted text.
  */
-import type { CostReport } from '../import/infracost.js'
+import type { CostReport } from '../types.js'
 import { formatMoney } from '../import/decimal.js'
-
-/** A code span whose fence is longer than any backtick run inside, on one line. */
-function codeSpan(text: string): string {
-  const flat = text.replace(/[\r\n]+/g, ' ')
-  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length))
-  const fence = '`'.repeat(longest + 1)
-  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : ''
-  return `${fence}${pad}${flat.replace(/\|/g, '\\|')}${pad}${fence}`
-}
+import { cellCode } from './escape.js'
 
 export function renderCostSection(report: CostReport): string[] {
   const money = (v: bigint, signed = false) => formatMoney(v, report.currency, signed)
@@ -26,7 +18,7 @@ export function renderCostSection(report: CostReport): string[] {
     const withDiff = report.top.some((t) => t.diff !== undefined)
     out.push('', withDiff ? '| Resource | Monthly | Change |' : '| Resource | Monthly |', withDiff ? '|---|---:|---:|' : '|---|---:|')
     for (const t of report.top) {
-      const row = `| ${codeSpan(t.name)} | ${money(t.monthly)} |`
+      const row = `| ${cellCode(t.name)} | ${money(t.monthly)} |`
       out.push(withDiff ? `${row} ${t.diff !== undefined ? money(t.diff, true) : '—'} |` : row)
     }
   }

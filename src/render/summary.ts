@@ -12,6 +12,7 @@ import type { ModelComment } from '../llm/types.js'
 import { countedFindings } from '../checklist/verdict.js'
 import { STATUS_ICON, renderPlan } from './plan.js'
 import { SEVERITY_ICON, ruleLink } from './comment.js'
+import { renderCostSection } from './cost.js'
 import { cellCode, cellMessage, cellText, clip, fileLink, htmlText, mdBlock, mdCode, mdMessage, mdText } from './escape.js'
 
 const VERDICT_ICON = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '⏭️' } as const
@@ -90,6 +91,8 @@ export function renderSummary(result: ReviewResult, extras: SummaryExtras = {}):
     const items = counted.slice(0, 3).map((f, i) => `${i + 1}. ${SEVERITY_ICON[f.severity]} **${f.severity}** ${mdMessage(clip(f.message, CLIP.message))} — ${where(f.path, f.line)} (${ruleLink(f)})`)
     sections.push({ lines: ['### Fix first', '', ...fitLines(items, BUDGET.fixFirst)], priority: 90 })
   }
+
+  if (result.cost) sections.push({ lines: renderCostSection(result.cost), priority: 65 })
 
   const modelSummaries = result.agents.filter((a) => a.modelSummary?.trim())
   if (modelSummaries.length) {

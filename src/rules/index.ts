@@ -17,6 +17,7 @@ import { forSamplePath, scanSecrets, secretRules } from './secrets.js'
 import { analyzeCharts, helmContextPathsFor, helmRules, type HelmOptions } from './helm/index.js'
 import { ParseError } from './yaml.js'
 import { analyzeInPool, threadsFor } from './pool.js'
+import { IMPORT_RULES } from '../import/rules.js'
 
 /** What the engine learns from the whole file list before analysing any one file. */
 export interface ProjectContext {
@@ -44,7 +45,9 @@ export const ALL_RULES: RuleMeta[] = [
   ...helmRules,
   ...cloudformationRules,
   ...terraformRules,
-  ...secretRules
+  ...secretRules,
+  // Findings made from other tools' output (a Terraform plan, Infracost): same catalogue.
+  ...IMPORT_RULES
 ]
 
 const RULES_BY_ID = new Map(ALL_RULES.map((r) => [r.id, r]))

@@ -1,14 +1,13 @@
 /**
  * Settings that shape a run around the analysis: `paths-ignore` on the change set (ignored files
- * are neither analyzed nor sent to a model), the `personas` key (off, or a model per persona),
- * `model-paths-ignore` and model failures at the agent runner, and the light mode for
- * dependency-bot pull requests.
+ * are neither analyzed nor sent to a model), `model-paths-ignore` and model failures at the
+ * agent runner, and the light mode for dependency-bot pull requests. (The `personas` key is
+ * applied with the targets, in src/agents/targets.ts.)
  */
 import picomatch from 'picomatch'
-import type { ChangeSet, Persona } from '../types.js'
+import type { ChangeSet } from '../types.js'
 import type { AgentRunner } from '../llm/types.js'
 import { isFailure } from '../llm/types.js'
-import type { Settings } from './types.js'
 
 /** The change set without the files `paths-ignore` names; each left out with a note. */
 export function withoutIgnoredPaths(change: ChangeSet, globs: string[]): ChangeSet {

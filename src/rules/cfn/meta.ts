@@ -108,7 +108,7 @@ export const CFN = {
     title: 'Database, cache or control-plane port open to the internet',
     description: 'Ingress from 0.0.0.0/0 or ::/0 to the port of a data store, cache, search engine, queue or control plane (MySQL 3306, PostgreSQL 5432, Redis 6379, Elasticsearch 9200, …).',
     remediation: 'Allow the port only from the clients\' security groups (`SourceSecurityGroupId`) or a private CIDR.',
-    refs: { checkov: ['CKV_AWS_23', 'CKV_AWS_260'], tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
+    refs: { tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
   }),
   sgOpenPort: rule({
     id: 'cfn/sg-open-port',

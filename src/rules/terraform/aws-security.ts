@@ -146,7 +146,6 @@ const sgOpenDataPort = meta({
   description: 'An ingress rule allows a port of a data store, cache, search engine, queue or control plane (MySQL 3306, PostgreSQL 5432, Redis 6379, Elasticsearch 9200, Docker 2375, …) from 0.0.0.0/0 or ::/0.',
   remediation: 'Allow the port only from the security groups of the clients (or a private CIDR); reach the service through the VPC, a VPN or a bastion.',
   refs: {
-    checkov: ['CKV_AWS_23', 'CKV_AWS_260'],
     kics: 'terraform/aws/sensitive_port_is_exposed_to_entire_network',
     tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'],
     trivy: 'AVD-AWS-0107'
