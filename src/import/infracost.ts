@@ -98,7 +98,7 @@ export function importInfracost(text: string, file: string): { report?: CostRepo
  */
 export function costThresholdFindings(report: CostReport, cost: CostSettings): Finding[] {
   const out: Finding[] = []
-  const where = report.projects[0]?.path.replace(/^\.\/+/, '').replace(/\/+$/, '') || '.'
+  const where = report.projects[0]?.path.replace(/^\.\/+/, '').replace(/(?<!\/)\/+$/, '') || '.'
   const make = (ruleId: string, message: string): Finding => {
     const meta = IMPORT_RULES.find((r) => r.id === ruleId)!
     return { ruleId, category: meta.category, severity: meta.severity, path: where, line: 1, message, remediation: meta.remediation, source: 'infracost' }

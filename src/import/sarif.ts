@@ -53,7 +53,7 @@ export function toolSlug(driverName: string): string {
   if (n.startsWith('hadolint')) return 'hadolint'
   if (n.startsWith('zizmor')) return 'zizmor'
   if (n.startsWith('semgrep')) return 'semgrep'
-  return n.replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'sarif'
+  return n.replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|(?<!-)-+$/g, '') || 'sarif'
 }
 
 /** GitHub's mapping of `security-severity` (a CVSS-like score) to severities. */
@@ -154,13 +154,13 @@ function resolvePath(location: Json, baseIds: Json, options: SarifImportOptions)
     if (options.scanRoot) candidates.push(clean(posix.join(options.scanRoot, uri)))
     if (baseId && isObj(baseIds[baseId])) {
       const base = str((baseIds[baseId] as Json).uri)
-      if (base) candidates.push(normalizeUri(base).replace(/\/*$/, '/') + uri)
+      if (base) candidates.push(normalizeUri(base).replace(/(?<!\/)\/*$/, '/') + uri)
     }
     candidates.push(clean(uri))
   } else {
     candidates.push(uri)
   }
-  const prefixes = [...(options.workspacePrefixes ?? []), ...DEFAULT_PREFIXES].map((p) => p.replace(/\\/g, '/').replace(/\/+$/, ''))
+  const prefixes = [...(options.workspacePrefixes ?? []), ...DEFAULT_PREFIXES].map((p) => p.replace(/\\/g, '/').replace(/(?<!\/)\/+$/, ''))
   const relative: string[] = []
   for (const c of candidates) {
     if (!c.startsWith('/')) {
@@ -275,7 +275,7 @@ function snake(name: string): string {
     .trim()
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
+    .replace(/^_+|(?<!_)_+$/g, '')
 }
 
 /**
