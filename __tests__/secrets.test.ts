@@ -228,7 +228,7 @@ describe('key and value classification', () => {
     ['signing_key', 'weak']
   ])('%s names a %s', (key, cls) => expect(classifyKey(key)).toBe(cls))
 
-  it.each(['key', 'access_key_id', 'password_length', 'secret_arn', 'secretKeyRef', 'token_url', 'KeyName', 'secrets', 'bypass'])(
+  it.each(['key', 'access_key_id', 'password_length', 'secret_arn', 'secretKeyRef', 'token_url', 'KeyName', 'secrets', 'bypass', 'k8s/secret.yaml', 'secret.yaml', 'charts/app/templates/secret.json'])(
     '%s does not name a secret value',
     (key) => expect(classifyKey(key)).toBeUndefined()
   )
@@ -450,4 +450,12 @@ describe('cost with many secrets in one file', () => {
     }
     expect(best).toBeLessThan(3)
   }, 120_000)
+})
+
+describe('checksum lists keyed by file path', () => {
+  it('a sha256 next to a file named secret.yaml is not a secret', async () => {
+    const manifest = JSON.stringify({ sha256: { 'k8s/secret.yaml': '9f2c41d07be35a6e18c4f0b2d97a53e6c1f8b04a7d2e95c63b18f7e0a4d59c21' } }, null, 2)
+    const r = await scanSecrets({ path: 'MANIFEST.json', kind: 'other', content: manifest })
+    expect(r.findings).toEqual([])
+  })
 })

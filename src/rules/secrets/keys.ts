@@ -70,6 +70,8 @@ const WEAK_KEY_WORDS = new Set(['auth', 'signing', 'master', 'shared', 'client',
  * (`password_length`, `secret_name`, `access_key_id`, `token_url`, `key`).
  */
 export function classifyKey(key: string): SecretKeyClass | undefined {
+  // A file path or file name used as a key (`k8s/secret.yaml` in a checksum list) names a file.
+  if (key.includes('/') || /\.(?:ya?ml|json|tf|tfvars|hcl|txt|md|sh|py|js|ts)$/i.test(key)) return undefined
   const words = keyWords(key)
   if (words.length === 0) return undefined
   const last = words[words.length - 1]
