@@ -245,3 +245,50 @@ describe('deliverReview', () => {
     expect(fake.writes()).toEqual([])
   })
 })
+
+describe('comments an earlier run posted', () => {
+  const writes = () => fake.requests.filter((r) => r.method !== 'GET')
+
+  it('a changed group is edited in place, not posted again; an unchanged one costs no write', async () => {
+    const [a, b] = comments(2)
+    await deliver([a, b])
+    const before = fake.repo(REPO).reviewComments.get(5) ?? []
+    fake.resetLog()
+    await deliver([a, { ...b, body: 'Finding on line 2, and a second problem in the same resource.' }], {
+      updates: [{ fingerprint: b.fingerprint, body: 'Finding on line 2, and a second problem in the same resource.' }]
+    })
+    const after = fake.repo(REPO).reviewComments.get(5) ?? []
+    expect(after).toHaveLength(before.length)
+    expect(after.find((c) => parseFingerprint(c.body) === b.fingerprint)!.body).toContain('a second problem in the same resource')
+    expect(writes().filter((r) => r.route === 'pulls.updateReviewComment')).toHaveLength(1)
+    expect(writes().filter((r) => r.route === 'pulls.createReview')).toEqual([])
+    // The same update again: the body already says it, so nothing is written.
+    fake.resetLog()
+    await deliver([a, b], { updates: [{ fingerprint: b.fingerprint, body: 'Finding on line 2, and a second problem in the same resource.' }] })
+    expect(writes().filter((r) => r.route === 'pulls.updateReviewComment')).toEqual([])
+  })
+
+  it('a group whose problems are all gone is marked fixed in the head commit, once', async () => {
+    const [a, b] = comments(2)
+    await deliver([a, b])
+    fake.resetLog()
+    const r = await deliver([a], { fixed: [b.fingerprint] })
+    expect(r.editedComments).toBe(1)
+    const fixed = (fake.repo(REPO).reviewComments.get(5) ?? []).find((c) => parseFingerprint(c.body) === b.fingerprint)!
+    expect(fixed.body.startsWith(`✅ **Fixed in \`${HEAD.slice(0, 7)}\`**`)).toBe(true)
+    // The fingerprint stays on its last line, so later runs still recognise the comment.
+    expect(parseFingerprint(fixed.body)).toBe(b.fingerprint)
+    fake.resetLog()
+    expect((await deliver([a], { fixed: [b.fingerprint] })).editedComments).toBe(0)
+  })
+
+  it('a grouped comment is not posted where the previous version left its per-finding comment', async () => {
+    const [old] = comments(1)
+    await deliver([old])
+    fake.resetLog()
+    const grouped: ReviewComment = { ...old, body: 'One comment for the whole resource.', fingerprint: fingerprint('group', 'main.tf', 'r'), previousFingerprints: [old.fingerprint] }
+    const r = await deliver([grouped])
+    expect(r).toMatchObject({ postedComments: 0, duplicateComments: 1 })
+    expect(writes().filter((w) => w.route === 'pulls.createReview')).toEqual([])
+  })
+})

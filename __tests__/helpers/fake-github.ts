@@ -278,6 +278,14 @@ export class FakeGitHub {
       comment.updated_at = new Date().toISOString()
       return { status: 200, body: comment }
     })
+    r('PATCH', '/repos/:owner/:repo/pulls/comments/:id', 'pulls.updateReviewComment', (ctx) => {
+      const comment = [...ctx.repo.reviewComments.values()].flat().find((c) => c.id === Number(ctx.params.id))
+      if (!comment) return notFound
+      if (comment.user.login !== this.bot.login) return forbidden
+      comment.body = String(ctx.body.body ?? '')
+      comment.updated_at = new Date().toISOString()
+      return { status: 200, body: comment }
+    })
     r('POST', '/repos/:owner/:repo/issues/comments/:id/reactions', 'reactions.createForIssueComment', (ctx) => {
       const content = String(ctx.body.content ?? '')
       ctx.repo.reactions.push({ commentId: Number(ctx.params.id), content, user: this.bot.login })

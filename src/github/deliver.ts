@@ -8,10 +8,10 @@
  * summary marker), because GitHub may have applied a write it then failed to confirm.
  * A token that cannot write (a fork's) switches the run to read-only at the first 403.
  */
-import type { ReviewComment } from '../types.js'
+import type { InlineUpdate, ReviewComment } from '../types.js'
 import { describeError, errorStatus, isRateLimitError, type GitHubClient, type Logger } from './client.js'
 import { NO_AUTO_RETRY, createOnce } from './write-once.js'
-import { SUMMARY_MARKER, hasSummaryMarker, parseFingerprint, parseStateMarker, withFingerprint, type SummaryState } from '../render/markers.js'
+import { isAlreadyPosted, SUMMARY_MARKER, hasSummaryMarker, parseFingerprint, parseStateMarker, withFingerprint, type SummaryState } from '../render/markers.js'
 
 /** GitHub accepts many more, but smaller reviews keep one bad anchor's retry cheap. */
 export const MAX_COMMENTS_PER_REVIEW = 30
@@ -50,6 +50,10 @@ export interface DeliverReviewOptions {
   existingSummary?: SummaryComment | null
   /** Fingerprints GitHub refused on this same head in an earlier run: listed as failed, not offered again. */
   refusedBefore?: ReadonlySet<string>
+  /** Posted comments whose group changed since (by fingerprint): edited in place, never posted again. */
+  updates?: readonly InlineUpdate[]
+  /** Posted comments whose problems are all gone: marked "fixed in <head>". */
+  fixed?: readonly string[]
   /** Attempts of a create call after a 5xx whose effect is not found. Default 3. */
   writeAttempts?: number
   /** Unit of the wait between those attempts (1, 4, 9 … units). Default 1000 ms. */
@@ -69,6 +73,8 @@ export interface DeliveryReport {
   errors: string[]
   /** Create calls answered with an error although GitHub had applied them (found by their effect). */
   appliedDespiteError: number
+  /** Posted comments edited in place (changed group, or marked fixed). */
+  editedComments: number
 }
 
 export interface SummaryComment {
@@ -104,14 +110,22 @@ function isPermissionDenied(error: unknown): boolean {
 }
 
 /** Fingerprints of the bot's review comments on the pull request. */
-async function postedFingerprints(client: GitHubClient, o: { owner: string; repo: string; number: number; botLogin: string }): Promise<Set<string>> {
-  const posted = new Set<string>()
+/** The bot's inline comments by fingerprint (read from its fixed place, the last line). */
+async function postedComments(client: GitHubClient, o: { owner: string; repo: string; number: number; botLogin: string }): Promise<Map<string, { id: number; body: string }>> {
+  const posted = new Map<string, { id: number; body: string }>()
   const existing = await client.paginate(client.rest.pulls.listReviewComments, { owner: o.owner, repo: o.repo, pull_number: o.number, per_page: 100 })
   for (const c of existing) {
     const fp = c.user?.login === o.botLogin ? parseFingerprint(c.body) : undefined
-    if (fp) posted.add(fp)
+    if (fp && !posted.has(fp)) posted.set(fp, { id: c.id, body: c.body })
   }
   return posted
+}
+
+/** The line a comment whose problems are all gone starts with (checked so it is added once). */
+const FIXED_PREFIX = '✅ **Fixed in '
+
+function fixedBody(body: string, headSha: string): string {
+  return body.startsWith(FIXED_PREFIX) ? body : `${FIXED_PREFIX}\`${headSha.slice(0, 7)}\`**: nothing of this is left in the pull request.\n\n${body}`
 }
 
 type ReviewCommentInput = { path: string; line: number; side: 'RIGHT'; start_line?: number; start_side?: 'RIGHT'; body: string }
@@ -153,7 +167,8 @@ export async function deliverReview(client: GitHubClient, o: DeliverReviewOption
     summaryAction: 'skipped',
     readOnly: o.readOnly === true,
     errors: [],
-    appliedDespiteError: 0
+    appliedDespiteError: 0,
+    editedComments: 0
   }
   const retry = { attempts: o.writeAttempts ?? 3, baseMs: o.writeRetryBaseMs ?? 1000, log, onApplied: () => report.appliedDespiteError++ }
   const refusedNow = new Set<string>()
@@ -166,13 +181,16 @@ export async function deliverReview(client: GitHubClient, o: DeliverReviewOption
     log.warning(`Preflight: ${what} was refused (${describeError(e)}); the token is read-only, so no further writes.`)
   }
 
-  // 1. Leave out what an earlier run (or this one) already posted.
+  // 1. Leave out what an earlier run (or this one) already posted (by this version's fingerprint
+  //    or the per-finding ones of the version before, so an upgrade does not re-post).
   const fresh: ReviewComment[] = []
   let canPost = true
+  let inline = new Map<string, { id: number; body: string }>()
   try {
-    const posted = await postedFingerprints(client, o)
+    inline = await postedComments(client, o)
+    const posted = new Set(inline.keys())
     for (const c of o.comments) {
-      if (posted.has(c.fingerprint)) report.duplicateComments++
+      if (isAlreadyPosted(c, posted)) report.duplicateComments++
       else if (o.refusedBefore?.has(c.fingerprint)) {
         // GitHub refused this anchor on this head before; asking again would fail again.
         posted.add(c.fingerprint)
@@ -187,6 +205,30 @@ export async function deliverReview(client: GitHubClient, o: DeliverReviewOption
     // Without the list, posting could duplicate comments; the next run will post them.
     canPost = false
     report.errors.push(`listing existing review comments failed: ${describeError(e)}`)
+  }
+
+  // 1b. Comments an earlier run posted: a changed group is edited in place, a fixed one says so.
+  //     Only when the body differs, so an unchanged pull request costs no write.
+  const edits = new Map<number, string>()
+  for (const u of o.updates ?? []) {
+    const c = inline.get(u.fingerprint)
+    const body = c && fitBody(withFingerprint(u.body, u.fingerprint))
+    if (c && body && !sameBody(c.body, body)) edits.set(c.id, body)
+  }
+  for (const fp of o.fixed ?? []) {
+    const c = inline.get(fp)
+    if (c && !c.body.startsWith(FIXED_PREFIX)) edits.set(c.id, fitBody(fixedBody(c.body, o.headSha)))
+  }
+  for (const [id, body] of edits) {
+    if (report.readOnly) break
+    try {
+      // A PATCH is idempotent: retrying it cannot duplicate anything.
+      await client.rest.pulls.updateReviewComment({ owner, repo, comment_id: id, body })
+      report.editedComments++
+    } catch (e) {
+      if (isPermissionDenied(e)) goReadOnly('editing a review comment', e)
+      else report.errors.push(`editing a review comment failed: ${describeError(e)}`)
+    }
   }
 
   // 2. New comments, in reviews of at most 30; a 422 batch is retried one comment at a time.
@@ -204,7 +246,7 @@ export async function deliverReview(client: GitHubClient, o: DeliverReviewOption
           request: NO_AUTO_RETRY
         }),
       // A review is applied whole or not at all: its first comment tells which.
-      async () => ((await postedFingerprints(client, o)).has(batch[0].fingerprint) ? true : undefined),
+      async () => ((await postedComments(client, o)).has(batch[0].fingerprint) ? true : undefined),
       { ...retry, what: 'creating a review' }
     )
     report.reviews++

@@ -253,6 +253,8 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
         },
         existingSummary,
         refusedBefore: refusedOn(before, headSha),
+        updates: review.inlineUpdates.map((u) => ({ ...u, body: redact(u.body, secrets) })),
+        fixed: review.inlineFixed,
         log: io
       })
       delivery = report
