@@ -293,3 +293,26 @@ describe('cost section', () => {
     expect(row).toMatch(/^\| ``a`b\\\|<!-- x --> @team`` \|/)
   })
 })
+
+describe('the values of a saved plan replace the static guesses', () => {
+  it("a variable whose default is safe but whose planned value opens SSH is reported, saying it comes from the plan", async () => {
+    const main = 'resource "aws_security_group" "bastion" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = [var.ssh_cidr]\n  }\n}\n'
+    const vars = 'variable "ssh_cidr" {\n  type    = string\n  default = "10.0.0.0/8"\n}\n'
+    const files: SourceFile[] = [
+      { path: 'infra/main.tf', kind: 'terraform', content: main },
+      { path: 'infra/variables.tf', kind: 'terraform', content: vars }
+    ]
+    const plan = JSON.stringify({ format_version: '1.2', variables: { ssh_cidr: { value: '0.0.0.0/0' } }, resource_changes: [] })
+    const without = await analyzeFiles(files)
+    expect(without.findings.some((f) => f.ruleId === 'tf/aws-sg-open-ssh')).toBe(false)
+    const { planVariablesFile } = await import('../src/import/tfplan.js')
+    const context = planVariablesFile(plan, files)!
+    expect(context).toMatchObject({ path: 'infra/terraform-plan.auto.tfvars.json', contextOnly: true })
+    const withPlan = await analyzeFiles([...files, context])
+    const ssh = withPlan.findings.find((f) => f.ruleId === 'tf/aws-sg-open-ssh')!
+    expect(ssh).toMatchObject({ path: 'infra/main.tf', line: 6, via: 'terraform plan' })
+    expect(ssh.message).toContain('in the Terraform plan')
+    // The context file itself is never reported on.
+    expect(withPlan.findings.every((f) => !f.path.endsWith('terraform-plan.auto.tfvars.json'))).toBe(true)
+  })
+})

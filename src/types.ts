@@ -243,6 +243,8 @@ export interface ChangeSet {
   files: ChangedFile[]
   /** Files left out (ignored, too large, unreadable) and why. */
   notes: FileNote[]
+  /** Unchanged files read for context (a changed file's module or manifest folder): analysed with it, never reported on. */
+  context?: SourceFile[]
 }
 
 export interface RoutedAgent {

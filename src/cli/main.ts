@@ -177,8 +177,9 @@ async function scanCommand(args: string[], v: Values, io: CliIo): Promise<number
     throw new UsageError(`cannot read ${path}: ${(e as Error).message}`)
   }
   const renderedDir = v['helm-rendered-dir'] ? resolve(io.cwd, v['helm-rendered-dir']) : undefined
-  const analysis = await analyzeFiles(tree.files, { helm: { renderedDir } })
   const imports = await importsFor(v, io, { knownPaths: new Set(tree.listed.map((f) => f.path)), files: tree.files, cost: settings.cost })
+  // The plan's variable values, when given, are read as context: the rules see what the plan used.
+  const analysis = await analyzeFiles([...tree.files, ...imports.contextFiles], { helm: { renderedDir } })
   const applied = applySettings(withImports(analysis.findings, imports, ALL_RULES), { settings, baseline, files: tree.files, secrets: analysis.secrets })
   const ms = Math.round(performance.now() - started)
   const notes = [...tree.notes, ...analysis.notes, ...imports.notes]

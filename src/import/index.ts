@@ -10,7 +10,7 @@ import type { FileNote, Finding, RuleMeta, SourceFile } from '../types.js'
 import type { CostSettings } from '../settings/types.js'
 import { importSarif, mergeImported, type ImportedFinding } from './sarif.js'
 import { importInfracost, costThresholdFindings, type CostReport } from './infracost.js'
-import { importTerraformPlan } from './tfplan.js'
+import { importTerraformPlan, planVariablesFile } from './tfplan.js'
 
 export { IMPORT_RULES } from './rules.js'
 export type { CostReport } from './infracost.js'
@@ -42,9 +42,11 @@ export interface Imports {
   findings: Finding[]
   cost?: CostReport
   notes: FileNote[]
+  /** Files to analyse as context only (the plan's variable values). */
+  contextFiles: SourceFile[]
 }
 
-export const NO_IMPORTS: Imports = { sarif: [], findings: [], notes: [] }
+export const NO_IMPORTS: Imports = { sarif: [], findings: [], notes: [], contextFiles: [] }
 
 export function hasImports(inputs: ImportInputs): boolean {
   return inputs.sarif.length > 0 || inputs.terraformPlan !== undefined || inputs.infracost !== undefined
@@ -81,7 +83,7 @@ async function sarifFiles(root: string, patterns: readonly string[], notes: File
 }
 
 export async function readImports(inputs: ImportInputs, ctx: ImportContext): Promise<Imports> {
-  const out: Imports = { sarif: [], findings: [], notes: [] }
+  const out: Imports = { sarif: [], findings: [], notes: [], contextFiles: [] }
   for (const file of await sarifFiles(ctx.root, inputs.sarif, out.notes)) {
     const read = await readInput(ctx.root, file, 'SARIF file')
     if (read.note) out.notes.push(read.note)
@@ -97,6 +99,8 @@ export async function readImports(inputs: ImportInputs, ctx: ImportContext): Pro
       const r = importTerraformPlan(read.text, inputs.terraformPlan, ctx.files)
       out.findings.push(...r.findings)
       out.notes.push(...r.notes)
+      const vars = planVariablesFile(read.text, ctx.files)
+      if (vars) out.contextFiles.push(vars)
     }
   }
   if (inputs.infracost) {

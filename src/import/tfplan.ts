@@ -6,6 +6,7 @@
  */
 import type { FileNote, Finding, SourceFile } from '../types.js'
 import { IMPORT_RULES } from './rules.js'
+import { PLAN_VARIABLES_FILE } from '../rules/terraform/project.js'
 
 /** Resource types whose replacement loses data (or, for keys, makes data unreadable). */
 const STATEFUL = [
@@ -117,4 +118,34 @@ export function importTerraformPlan(text: string, file: string, files: readonly 
   }
   if (unanchored) notes.push({ path: file, reason: 'unavailable', message: `${file}: ${unanchored} planned change${unanchored === 1 ? '' : 's'} could not be placed on a line of the changed Terraform files` })
   return { findings, notes }
+}
+
+/**
+ * The plan's variable values as a variables file for the module's folder (the folder declaring
+ * most of them), read as context: the rules then see the values the plan used instead of guessing
+ * from defaults. Undefined when the plan has no variables or no folder declares them.
+ */
+export function planVariablesFile(text: string, files: readonly SourceFile[]): SourceFile | undefined {
+  let plan: unknown
+  try {
+    plan = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (!isObj(plan) || !isObj(plan.variables)) return undefined
+  const values: Record<string, unknown> = {}
+  for (const [name, v] of Object.entries(plan.variables)) if (isObj(v) && 'value' in v && /^[A-Za-z_][\w-]*$/.test(name)) values[name] = v.value
+  const names = Object.keys(values)
+  if (!names.length) return undefined
+  const declared = new Map<string, number>()
+  for (const f of files) {
+    if (f.kind !== 'terraform') continue
+    const dir = f.path.includes('/') ? f.path.slice(0, f.path.lastIndexOf('/')) : ''
+    const count = names.filter((n) => f.content.includes(`variable "${n}"`)).length
+    if (count) declared.set(dir, (declared.get(dir) ?? 0) + count)
+  }
+  const best = [...declared].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]
+  if (!best) return undefined
+  const path = best[0] ? `${best[0]}/${PLAN_VARIABLES_FILE}` : PLAN_VARIABLES_FILE
+  return { path, kind: 'terraform', content: JSON.stringify(values, null, 2) + '\n', contextOnly: true }
 }

@@ -73,7 +73,9 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
   const sources: SourceFile[] = change.files
     .filter((f) => f.status !== 'removed' && f.content !== undefined)
     .map((f) => ({ path: f.path, kind: f.kind, content: f.content as string }))
-  const analysis = await analyzeFiles(sources, { helm: { renderedDir: options.helmRenderedDir } })
+  // Context (the rest of a changed file's module or folder, the plan's variable values) is analysed with the change, never reported on.
+  const context = [...(change.context ?? []), ...(options.imports?.contextFiles ?? [])].map((f) => ({ ...f, contextOnly: true }))
+  const analysis = await analyzeFiles([...sources, ...context], { helm: { renderedDir: options.helmRenderedDir } })
   // The diff shows what the file scan did not see (deleted lines, files not read): mask those
   // secrets too, and report the ones on the changed lines of files not read.
   for (const f of change.files.filter((x) => x.patch)) {

@@ -6,7 +6,7 @@ import type { Config } from '../config.js'
 import type { RunContext, PullRequestPayload } from './event.js'
 import type { ActionIo } from './action-io.js'
 import { createGitHubClient, type GitHubClient } from '../github/client.js'
-import { loadPullRequestChange, loadChangedLinesSince } from '../github/pull-request.js'
+import { loadContextFiles, loadPullRequestChange, loadChangedLinesSince } from '../github/pull-request.js'
 import { graphqlSpend } from '../github/graphql-read.js'
 import { findSummaryComment, type SummaryComment } from '../github/deliver.js'
 import { parseStateMarker } from '../render/markers.js'
@@ -46,6 +46,7 @@ async function reviewPullRequest(
   ])
   const baseSha = change.baseSha ?? eventBase ?? ''
   const headSha = change.headSha ?? payload.pull_request?.head.sha ?? ctx.sha
+  change.context = await loadContextFiles(client, change, { owner, repo, ref: headSha, classify: classifyFile, log: io })
 
   // The base can move between the event and the read (a retargeted pull request): the API's wins.
   const personas = earlyPersonas && eventBase === baseSha ? earlyPersonas : await loadBasePersonas(client, config, ctx, baseSha, io)

@@ -9,7 +9,13 @@ import type { SourceFile } from '../../types.js'
 import { copyKeyLines, isExpr, isObject, lineOfKey, parseHcl, parseTfJson, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../hcl.js'
 
 /** How a value that a finding rests on was resolved (the words of `Finding.via`). */
-export type Via = 'variable default' | 'tfvars' | 'local value' | 'module input' | 'module default'
+export type Via = 'variable default' | 'tfvars' | 'terraform plan' | 'local value' | 'module input' | 'module default'
+
+/**
+ * The name of the variables file made from a saved plan (src/import/tfplan.ts): the values the
+ * plan really used (command-line `-var`s, environment, every tfvars) win over every guess.
+ */
+export const PLAN_VARIABLES_FILE = 'terraform-plan.auto.tfvars.json'
 
 export interface Resolution {
   via: Via
@@ -42,6 +48,8 @@ export interface TfProject {
   contextOnly: Set<string>
   variables: Map<string, Declared>
   tfvars: Map<string, Declared>
+  /** Values from a saved plan's `variables`, when one was imported. */
+  planVars: Map<string, Declared>
   locals: Map<string, Declared>
 }
 
@@ -88,10 +96,11 @@ export async function buildTerraformProjects(files: readonly SourceFile[]): Prom
     }
     const dir = dirOf(file.path)
     let project = projects.get(dir)
-    if (!project) projects.set(dir, (project = { dir, files: new Map(), contextOnly: new Set(), variables: new Map(), tfvars: new Map(), locals: new Map() }))
+    if (!project) projects.set(dir, (project = { dir, files: new Map(), contextOnly: new Set(), variables: new Map(), tfvars: new Map(), planVars: new Map(), locals: new Map() }))
     if (file.contextOnly) project.contextOnly.add(file.path)
     if (isAutoVars) {
-      for (const [k, a] of Object.entries(model.attributes)) project.tfvars.set(k, { value: a.value, path: file.path })
+      const into = baseOf(file.path) === PLAN_VARIABLES_FILE ? project.planVars : project.tfvars
+      for (const [k, a] of Object.entries(model.attributes)) into.set(k, { value: a.value, path: file.path })
       continue
     }
     for (const b of model.blocks) {
@@ -186,6 +195,8 @@ class Resolver {
     if (depth > 8) return undefined
     const varName = VAR_REF.exec(ref)?.[1]
     if (varName !== undefined) {
+      const fromPlan = this.project.planVars.get(varName)
+      if (fromPlan) return settle({ via: 'terraform plan', ref, from: fromPlan.path, value: fromPlan.value })
       const fromVars = this.project.tfvars.get(varName)
       if (fromVars) return settle({ via: 'tfvars', ref, from: fromVars.path, value: fromVars.value })
       const declared = this.project.variables.get(varName)
@@ -231,6 +242,8 @@ export function describeResolution(r: Resolution): string {
   switch (r.via) {
     case 'tfvars':
       return `\`${r.ref}\` is \`${value}\` in ${baseOf(r.from)}`
+    case 'terraform plan':
+      return `\`${r.ref}\` is \`${value}\` in the Terraform plan`
     case 'variable default':
       return `\`${r.ref}\` is \`${value}\` by its default in ${baseOf(r.from)}`
     case 'local value':
