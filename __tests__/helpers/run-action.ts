@@ -91,7 +91,9 @@ export async function runAction(options: RunActionOptions): Promise<RunActionRes
     ...options.env
   }
 
-  const child = spawn(process.execPath, [resolve(options.distPath ?? 'dist/index.js')], { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] })
+  // PREFLIGHT_TEST_NODE runs the action on another Node (CI: the node24 of action.yml).
+  const node = process.env.PREFLIGHT_TEST_NODE || process.execPath
+  const child = spawn(node, [resolve(options.distPath ?? 'dist/index.js')], { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
