@@ -33,6 +33,7 @@ beforeEach(() => {
   fake.repos.clear()
   fake.faults.length = 0
   fake.rejectedAnchors.clear()
+  fake.resolvedThreads.clear()
   fake.readOnly = false
   fake.resetLog()
   fake.addPull(REPO, { number: 5, headSha: HEAD, files: [{ filename: 'main.tf', patch: addedPatch(60) }] })
@@ -278,8 +279,14 @@ describe('comments an earlier run posted', () => {
     expect(fixed.body.startsWith(`✅ **Fixed in \`${HEAD.slice(0, 7)}\`**`)).toBe(true)
     // The fingerprint stays on its last line, so later runs still recognise the comment.
     expect(parseFingerprint(fixed.body)).toBe(b.fingerprint)
+    // Its thread is resolved through GraphQL (the REST API cannot), and only its own.
+    expect(r.resolvedThreads).toBe(1)
+    expect([...fake.resolvedThreads]).toEqual([`T_${fixed.id}`])
     fake.resetLog()
-    expect((await deliver([a], { fixed: [b.fingerprint] })).editedComments).toBe(0)
+    const again = await deliver([a], { fixed: [b.fingerprint] })
+    expect(again.editedComments).toBe(0)
+    expect(again.resolvedThreads ?? 0).toBe(0)
+    expect(fake.writes()).toEqual([])
   })
 
   it('a grouped comment is not posted where the previous version left its per-finding comment', async () => {

@@ -3,6 +3,8 @@
 // ratio is measured in the same run. Not part of `npm test` or CI. Options:
 //   --files N   size of the generated tree (default 10000)    --runs N   runs per median (default 3)
 //   --quick     1,000 files and one run, to try the bench itself
+//   --baseline REF   the commit whose dist/ the scan is compared with (default: the last commit of
+//                    the previous landed round, a741b9b; `git merge-base HEAD main` when that is gone)
 import { execFileSync, execSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,6 +18,7 @@ import { renderReport } from './bench/report.mjs'
 const args = process.argv.slice(2)
 const opt = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback)
 const quick = args.includes('--quick')
+const BASELINE = args.includes('--baseline') ? args[args.indexOf('--baseline') + 1] : 'a741b9b'
 const FILES = opt('--files', quick ? 1000 : 10_000)
 const RUNS = opt('--runs', quick ? 1 : 3)
 const SECRETS_FILES = quick ? 500 : 2000
@@ -135,12 +138,18 @@ try {
 }
 
 /**
- * The dist/ committed at the merge base with main (the previous release of the bundle), extracted
- * with `git archive` into the work folder; null when git or the ref is unavailable.
+ * The dist/ committed at the baseline (the previous landed round's bundle), extracted with
+ * `git archive` into the work folder; null when git or the ref is unavailable.
  */
 function previousDist() {
   try {
-    const base = execSync('git merge-base HEAD main', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const git = (cmd) => execSync(cmd, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    let base
+    try {
+      base = git(`git rev-parse --verify ${JSON.stringify(`${BASELINE}^{commit}`)}`)
+    } catch {
+      base = git('git merge-base HEAD main')
+    }
     const out = join(work, 'previous')
     mkdirSync(out)
     execSync(`git archive ${base} dist | tar -x -C ${JSON.stringify(out)}`, { stdio: 'ignore' })

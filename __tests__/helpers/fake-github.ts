@@ -197,6 +197,8 @@ export class FakeGitHub {
   readOnly = false
   /** `path:line` anchors that make a review fail with 422 (on top of lines outside the diff). */
   readonly rejectedAnchors = new Set<string>()
+  /** Review threads resolved through the GraphQL mutation (`T_<comment id>`). */
+  readonly resolvedThreads = new Set<string>()
   /** Paths whose blob GraphQL reports as truncated (`text` null), as GitHub does for large files. */
   readonly truncatedBlobs = new Set<string>()
   /** Paths whose GraphQL alias GitHub refuses (null plus an entry in `errors`). */
@@ -500,7 +502,8 @@ export class FakeGitHub {
 
   /** Requests that changed (or tried to change) something; GraphQL queries are reads. */
   writes(): RecordedRequest[] {
-    return this.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD' && r.route !== 'graphql')
+    const mutation = (r: RecordedRequest) => /^\s*mutation\b/.test(String((r.body as { query?: unknown } | undefined)?.query ?? ''))
+    return this.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD' && (r.route !== 'graphql' || mutation(r)))
   }
 
   /** Every `<ref>:<path>` expression the GraphQL queries asked for, in order (repeats kept). */
@@ -640,9 +643,21 @@ export class FakeGitHub {
     const variables = (ctx.body.variables ?? {}) as Record<string, unknown>
     const fail = (message: string): Reply => ({ status: 200, body: { data: null, errors: [{ message }] } })
     if (/"/.test(query)) return fail('fake: string literals in the query text are not accepted; pass variables')
+    if (/resolveReviewThread\(/.test(query)) {
+      const id = String(variables.thread ?? '')
+      if (!/^T_\d+$/.test(id)) return fail('fake: no such thread')
+      this.resolvedThreads.add(id)
+      return { status: 200, body: { data: { resolveReviewThread: { thread: { id, isResolved: true } } } } }
+    }
     const repoMatch = /repository\(owner:\s*\$(\w+),\s*name:\s*\$(\w+)\)/.exec(query)
     if (!repoMatch) return fail('fake: only repository(owner: $owner, name: $name) queries are served')
     const repo = this.repos.get(`${String(variables[repoMatch[1]])}/${String(variables[repoMatch[2]])}`.toLowerCase())
+    if (/reviewThreads\(/.test(query)) {
+      // One thread per top-level review comment, its id derived from the comment's.
+      const comments = repo?.reviewComments.get(Number(variables.number)) ?? []
+      const nodes = comments.map((c) => ({ id: `T_${c.id}`, isResolved: this.resolvedThreads.has(`T_${c.id}`), comments: { nodes: [{ databaseId: c.id }] } }))
+      return { status: 200, body: { data: { repository: repo ? { pullRequest: { reviewThreads: { nodes, pageInfo: { hasNextPage: false, endCursor: null } } } } : null } } }
+    }
     const aliases = [...query.matchAll(/(\w+):\s*object\(expression:\s*\$(\w+)\)/g)].map((m) => ({ alias: m[1], variable: m[2] }))
     if (aliases.length > 100) return fail(`fake: ${aliases.length} aliases in one query (at most 100)`)
     for (const { variable } of aliases) {

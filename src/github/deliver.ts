@@ -75,6 +75,8 @@ export interface DeliveryReport {
   appliedDespiteError: number
   /** Posted comments edited in place (changed group, or marked fixed). */
   editedComments: number
+  /** Review threads of fixed comments resolved through GraphQL. */
+  resolvedThreads?: number
 }
 
 export interface SummaryComment {
@@ -230,6 +232,15 @@ export async function deliverReview(client: GitHubClient, o: DeliverReviewOption
       else report.errors.push(`editing a review comment failed: ${describeError(e)}`)
     }
   }
+  // The REST API cannot resolve a thread; GraphQL can. A failure leaves it open, nothing else.
+  const fixedIds = new Set((o.fixed ?? []).map((fp) => inline.get(fp)?.id).filter((id): id is number => id !== undefined))
+  if (fixedIds.size && !report.readOnly) {
+    try {
+      report.resolvedThreads = await resolveThreads(client, { owner, repo, number }, fixedIds)
+    } catch (e) {
+      log.info(`Preflight: the threads of fixed comments stay open (${describeError(e)})`)
+    }
+  }
 
   // 2. New comments, in reviews of at most 30; a 422 batch is retried one comment at a time.
   const createReview = async (batch: ReviewComment[]) => {
@@ -331,4 +342,39 @@ export async function deliverReview(client: GitHubClient, o: DeliverReviewOption
     else report.errors.push(`writing the summary comment failed: ${describeError(e)}`)
   }
   return report
+}
+
+const THREADS_QUERY = `query($owner: String!, $name: String!, $number: Int!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      reviewThreads(first: 100, after: $after) {
+        nodes { id isResolved comments(first: 1) { nodes { databaseId } } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+}`
+const RESOLVE_MUTATION = `mutation($thread: ID!) { resolveReviewThread(input: { threadId: $thread }) { thread { id isResolved } } }`
+
+interface ThreadsPage {
+  repository?: { pullRequest?: { reviewThreads?: { nodes: { id: string; isResolved: boolean; comments: { nodes: { databaseId: number | null }[] } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } }
+}
+
+/** Resolves the open threads whose first comment is one of `commentIds`; returns how many. */
+async function resolveThreads(client: GitHubClient, pr: { owner: string; repo: string; number: number }, commentIds: ReadonlySet<number>): Promise<number> {
+  const url = client.graphqlUrl ? { url: client.graphqlUrl } : {}
+  const open: string[] = []
+  let after: string | null = null
+  for (let page = 0; page < 10; page++) {
+    const data = (await client.graphql({ query: THREADS_QUERY, owner: pr.owner, name: pr.repo, number: pr.number, after, ...url })) as ThreadsPage
+    const threads = data.repository?.pullRequest?.reviewThreads
+    for (const t of threads?.nodes ?? []) {
+      const first = t.comments.nodes[0]?.databaseId
+      if (!t.isResolved && first !== null && first !== undefined && commentIds.has(first)) open.push(t.id)
+    }
+    if (!threads?.pageInfo.hasNextPage) break
+    after = threads.pageInfo.endCursor
+  }
+  for (const thread of open) await client.graphql({ query: RESOLVE_MUTATION, thread, ...url })
+  return open.length
 }
