@@ -189,6 +189,31 @@ describe('review mode, bundled, against the fake GitHub API', () => {
     expect(summary[0].body).toContain('Incremental review')
   })
 
+  it('on a push that adds a problem to a resource already commented, edits that comment in place', async () => {
+    seedPull()
+    expect((await review()).code).toBe(0)
+    const before = state().reviewComments.get(5) ?? []
+    expect(before.length).toBeGreaterThan(0)
+
+    // Same stage, one more instruction: the stage's comment gains a problem, no new thread.
+    const HEAD2 = 'f'.repeat(40)
+    const grown = DOCKERFILE + 'EXPOSE 22\n'
+    const fullPatch = `@@ -0,0 +1,${grown.trimEnd().split('\n').length} @@\n${grown.trimEnd().split('\n').map((l) => `+${l}`).join('\n')}`
+    fake.addPull(REPO, { number: 5, title: 'Add the web image', headSha: HEAD2, baseSha: BASE, files: [{ filename: 'Dockerfile', status: 'added', patch: fullPatch }] })
+    fake.setFiles(REPO, HEAD2, { Dockerfile: grown })
+    const lines = DOCKERFILE.trimEnd().split('\n').length
+    fake.repo(REPO).compares.set(`${HEAD}...${HEAD2}`, [{ filename: 'Dockerfile', status: 'modified', patch: `@@ -${lines},0 +${lines + 1},1 @@\n+EXPOSE 22` }])
+    fake.resetLog()
+    const pr = { number: 5, draft: false, state: 'open', head: { sha: HEAD2, ref: 'feature', repo: { full_name: REPO } }, base: { sha: BASE, ref: 'main', repo: { full_name: REPO } } }
+    const run = await review({ payload: { action: 'synchronize', number: 5, pull_request: pr, repository: { full_name: REPO } } })
+    expect(run.code).toBe(0)
+    const after = state().reviewComments.get(5) ?? []
+    expect(after).toHaveLength(before.length)
+    expect(fake.count('pulls.createReview')).toBe(0)
+    expect(fake.count('pulls.updateReviewComment')).toBe(1)
+    expect(after.some((c) => /expose-ssh/.test(c.body))).toBe(true)
+  })
+
   it('waits out a secondary rate limit with retry-after and still delivers once', async () => {
     seedPull()
     fake.secondaryRateLimit('pulls.createReview', 1, 1)

@@ -12,7 +12,7 @@ const args = process.argv.slice(2)
 const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback)
 const corpus = resolve(opt('--corpus', '../shared/corpus/realworld'))
 const judgementsPath = resolve(opt('--judgements', 'bench/precision/judgements.json'))
-const cli = resolve('dist/cli.js')
+const cli = resolve(opt('--cli', 'dist/cli.js'))
 
 for (const [what, p] of [['corpus', join(corpus, 'MANIFEST.json')], ['bundled CLI (run npm run bundle)', cli]]) {
   if (!existsSync(p)) {

@@ -131,7 +131,7 @@ try {
   result.totalMinutes = round(process.uptime() / 60, 1)
   mkdirSync('docs', { recursive: true })
   writeFileSync('docs/benchmarks.json', JSON.stringify(result, null, 2) + '\n')
-  writeFileSync('docs/benchmarks.md', renderReport(result))
+  writeFileSync('docs/benchmarks.md', renderReport(result) + precisionSection(dist))
   log(`wrote docs/benchmarks.md and docs/benchmarks.json in ${result.totalMinutes} min`)
 } finally {
   rmSync(work, { recursive: true, force: true })
@@ -199,3 +199,19 @@ async function inproc(mode, dir) {
 }
 
 export { median }
+
+/**
+ * Precision on real code (`npm run bench:precision` with this run's bundle): its tables as they
+ * print, so the judged figures sit beside the speed ones.
+ */
+function precisionSection(distDir) {
+  let out
+  try {
+    out = execFileSync(node, ['scripts/bench-precision.mjs', '--cli', join(distDir, 'cli.js')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  } catch (e) {
+    // Exit 1 means a finding judged false came back: the tables still print, and say so.
+    out = e.stdout ?? ''
+  }
+  const tables = out.replace(/^> .*$/gm, '').trim()
+  return tables ? `\n## Real-world precision (\`npm run bench:precision\`)\n\n${tables}\n` : ''
+}
