@@ -199,7 +199,7 @@ const R = {
   shellFormCommand: rule({
     id: 'dockerfile/shell-form-command',
     category: 'slo',
-    topics: [],
+    topics: ['rollout-strategy'],
     severity: 'low',
     title: 'CMD/ENTRYPOINT in shell form',
     description: 'In shell form `/bin/sh -c` is PID 1 and does not forward SIGTERM, so the application cannot shut down gracefully and is killed after the stop timeout.',
