@@ -223,3 +223,38 @@ describe('filterIgnored', () => {
     expect(ignored('main.tf')).toBe(false)
   })
 })
+
+describe('context files of a local change', () => {
+  it('reads the unchanged siblings of a changed manifest for context, as pull request mode does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preflight-git-ctx-'))
+    try {
+      run(dir, 'init', '-q', '-b', 'main')
+      run(dir, 'config', 'user.name', 'Test')
+      run(dir, 'config', 'user.email', 'test@example.com')
+      run(dir, 'config', 'commit.gpgsign', 'false')
+      const pdb = 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      app: web\n'
+      write(dir, 'k8s/pdb.yaml', pdb)
+      write(dir, 'k8s/notes.txt', 'not a manifest\n')
+      write(dir, 'other/unrelated.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n')
+      run(dir, 'add', '-A')
+      run(dir, 'commit', '-q', '-m', 'PDB first')
+      run(dir, 'branch', 'base')
+      const deploy = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.2\n'
+      write(dir, 'k8s/deploy.yaml', deploy)
+      run(dir, 'add', '-A')
+      run(dir, 'commit', '-q', '-m', 'Deployment')
+      const cs = await loadLocalChangeSet(dir, 'base', 'HEAD')
+      expect(cs.files.map((f) => f.path)).toEqual(['k8s/deploy.yaml'])
+      expect(cs.context?.map((f) => [f.path, f.kind, f.contextOnly])).toEqual([['k8s/pdb.yaml', 'kubernetes', true]])
+      const { runReviewPipeline } = await import('../src/modes/pipeline.js')
+      const result = await runReviewPipeline(cs, [], { maxAgents: 1, forced: [] })
+      expect(result.findings.some((f) => f.ruleId === 'k8s/no-pod-disruption-budget')).toBe(false)
+      expect(result.findings.every((f) => f.path === 'k8s/deploy.yaml')).toBe(true)
+      // Without the context, the same Deployment would be told it has no budget.
+      const alone = await runReviewPipeline({ ...cs, context: [] }, [], { maxAgents: 1, forced: [] })
+      expect(alone.findings.some((f) => f.ruleId === 'k8s/no-pod-disruption-budget')).toBe(true)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

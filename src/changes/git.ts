@@ -12,7 +12,7 @@
 import { execFile, spawn } from 'node:child_process'
 import { lstat, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { ChangeSet, ChangedFile, FileNote } from '../types.js'
+import type { ChangeSet, ChangedFile, FileKind, FileNote, SourceFile } from '../types.js'
 import { chartDirsOf, classifyFile } from './classify.js'
 import { parseGitDiff, patchForNewFile, type FileDiff } from './diff.js'
 import { filterIgnored } from './paths.js'
@@ -58,7 +58,8 @@ export async function loadLocalChangeSet(
 
   const ignored = filterIgnored(diffs, options.pathsIgnore ?? [])
   const notes: FileNote[] = [...ignored.notes]
-  const chartDirs = chartDirsOf(await listFiles(top, headSha))
+  const allPaths = await listFiles(top, headSha)
+  const chartDirs = chartDirsOf(allPaths)
 
   const newSide = headSha !== undefined ? commitReader(top, headSha, maxBytes) : diskReader(top, maxBytes)
   const oldSide = commitReader(top, mergeBase, maxBytes)
@@ -87,10 +88,47 @@ export async function loadLocalChangeSet(
     files.push(file)
   }
 
+  const context = await contextFiles(files, allPaths, newSide, { chartDirs, pathsIgnore: options.pathsIgnore ?? [] })
+
   const message = await describe(top, base, headSha, mergeBase, tip)
-  const changeSet: ChangeSet = { title: message.title, body: message.body, labels: [], baseSha, files, notes }
+  const changeSet: ChangeSet = { title: message.title, body: message.body, labels: [], baseSha, files, notes, context }
   if (headSha !== undefined) changeSet.headSha = headSha
   return changeSet
+}
+
+// ── Context ──────────────────────────────────────────────────────────────────────────────────
+
+/** Kinds whose analysis reads the rest of their folder (a Terraform module, a manifest set). */
+const CONTEXT_KINDS = new Set<FileKind>(['terraform', 'kubernetes'])
+const CONTEXT_FILE = /\.(tf|tofu|tf\.json|tfvars|tfvars\.json|ya?ml|json)$/i
+/** A folder with more siblings than this is read only partly (the first ones by path). */
+const MAX_CONTEXT_FILES = 500
+
+/**
+ * The unchanged files of the folders of changed Terraform and Kubernetes files, on the new side,
+ * as in pull request mode: read for context, never reported on.
+ */
+async function contextFiles(
+  files: ChangedFile[],
+  allPaths: string[],
+  read: Reader,
+  o: { chartDirs: ReturnType<typeof chartDirsOf>; pathsIgnore: readonly string[] }
+): Promise<SourceFile[]> {
+  const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
+  const folders = new Set(files.filter((f) => f.status !== 'removed' && CONTEXT_KINDS.has(f.kind)).map((f) => dirOf(f.path)))
+  if (!folders.size) return []
+  const changed = new Set(files.map((f) => f.path))
+  const candidates = allPaths.filter((p) => !changed.has(p) && folders.has(dirOf(p)) && CONTEXT_FILE.test(p))
+  const siblings = filterIgnored(candidates.map((path) => ({ path })), o.pathsIgnore).files.map((f) => f.path).slice(0, MAX_CONTEXT_FILES)
+  const reads = await read(siblings)
+  const out: SourceFile[] = []
+  for (const path of siblings) {
+    const content = reads.get(path)?.content
+    if (content === undefined) continue
+    const kind = classifyFile(path, content, { chartDirs: o.chartDirs })
+    if (CONTEXT_KINDS.has(kind)) out.push({ path, kind, content, contextOnly: true })
+  }
+  return out
 }
 
 // ── Reading contents ─────────────────────────────────────────────────────────────────────────
