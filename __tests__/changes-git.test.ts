@@ -258,3 +258,18 @@ describe('context files of a local change', () => {
     }
   })
 })
+
+describe('what a change reads for context', () => {
+  it('the folders of changed Terraform and Kubernetes files; unchanged, not ignored, likely kinds only', async () => {
+    const { contextFolders, contextFilter } = await import('../src/changes/context.js')
+    const files: ChangedFile[] = [
+      { path: 'infra/main.tf', status: 'modified', kind: 'terraform' },
+      { path: 'k8s/web.yaml', status: 'added', kind: 'kubernetes' },
+      { path: 'old/gone.tf', status: 'removed', kind: 'terraform' },
+      { path: 'Dockerfile', status: 'added', kind: 'dockerfile' }
+    ]
+    expect(contextFolders(files)).toEqual(['infra', 'k8s'])
+    const wanted = contextFilter(files, ['k8s/generated/**', 'infra/secret.auto.tfvars'])
+    expect(['infra/variables.tf', 'k8s/pdb.yaml', 'infra/main.tf', 'infra/README.md', 'k8s/generated/x.yaml', 'infra/secret.auto.tfvars'].filter(wanted)).toEqual(['infra/variables.tf', 'k8s/pdb.yaml'])
+  })
+})

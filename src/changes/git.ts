@@ -12,7 +12,8 @@
 import { execFile, spawn } from 'node:child_process'
 import { lstat, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { ChangeSet, ChangedFile, FileKind, FileNote, SourceFile } from '../types.js'
+import type { ChangeSet, ChangedFile, FileNote, SourceFile } from '../types.js'
+import { asContextFile, contextFilter, contextFolders, MAX_CONTEXT_FILES } from './context.js'
 import { chartDirsOf, classifyFile } from './classify.js'
 import { parseGitDiff, patchForNewFile, type FileDiff } from './diff.js'
 import { filterIgnored } from './paths.js'
@@ -98,12 +99,6 @@ export async function loadLocalChangeSet(
 
 // ── Context ──────────────────────────────────────────────────────────────────────────────────
 
-/** Kinds whose analysis reads the rest of their folder (a Terraform module, a manifest set). */
-const CONTEXT_KINDS = new Set<FileKind>(['terraform', 'kubernetes'])
-const CONTEXT_FILE = /\.(tf|tofu|tf\.json|tfvars|tfvars\.json|ya?ml|json)$/i
-/** A folder with more siblings than this is read only partly (the first ones by path). */
-const MAX_CONTEXT_FILES = 500
-
 /**
  * The unchanged files of the folders of changed Terraform and Kubernetes files, on the new side,
  * as in pull request mode: read for context, never reported on.
@@ -114,21 +109,17 @@ async function contextFiles(
   read: Reader,
   o: { chartDirs: ReturnType<typeof chartDirsOf>; pathsIgnore: readonly string[] }
 ): Promise<SourceFile[]> {
-  const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
-  const folders = new Set(files.filter((f) => f.status !== 'removed' && CONTEXT_KINDS.has(f.kind)).map((f) => dirOf(f.path)))
+  const folders = new Set(contextFolders(files))
   if (!folders.size) return []
-  const changed = new Set(files.map((f) => f.path))
-  const candidates = allPaths.filter((p) => !changed.has(p) && folders.has(dirOf(p)) && CONTEXT_FILE.test(p))
-  const siblings = filterIgnored(candidates.map((path) => ({ path })), o.pathsIgnore).files.map((f) => f.path).slice(0, MAX_CONTEXT_FILES)
+  const wanted = contextFilter(files, o.pathsIgnore)
+  const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
+  const siblings = allPaths.filter((p) => folders.has(dirOf(p)) && wanted(p)).slice(0, MAX_CONTEXT_FILES)
   const reads = await read(siblings)
-  const out: SourceFile[] = []
-  for (const path of siblings) {
+  return siblings.flatMap((path) => {
     const content = reads.get(path)?.content
-    if (content === undefined) continue
-    const kind = classifyFile(path, content, { chartDirs: o.chartDirs })
-    if (CONTEXT_KINDS.has(kind)) out.push({ path, kind, content, contextOnly: true })
-  }
-  return out
+    const file = content === undefined ? undefined : asContextFile(path, content, classifyFile(path, content, { chartDirs: o.chartDirs }))
+    return file ? [file] : []
+  })
 }
 
 // ── Reading contents ─────────────────────────────────────────────────────────────────────────

@@ -7,6 +7,7 @@
 import picomatch from 'picomatch'
 import type { ChangeSet, ChangeStatus, ChangedFile, FileKind, FileNote, SourceFile } from '../types.js'
 import type { PersonaSource } from '../agents/loader.js'
+import { asContextFile, contextFilter, contextFolders, MAX_CONTEXT_FILES } from '../changes/context.js'
 import { addedLines } from '../changes/diff.js'
 import { describeError, errorStatus, type GitHubClient, type Logger } from './client.js'
 import { mapLimited, readBaseFiles, readFilesAt, readFolderFilesAt } from './graphql-read.js'
@@ -256,32 +257,24 @@ export async function loadChangedLinesSince(
   return lines
 }
 
-/** Kinds whose analysis reads the rest of their folder (a Terraform module, a manifest set). */
-const CONTEXT_KINDS = new Set<FileKind>(['terraform', 'kubernetes'])
-/** Siblings worth reading for them. */
-const CONTEXT_FILE = /\.(tf|tofu|tf\.json|tfvars|tfvars\.json|ya?ml|json)$/i
-
 /**
- * The unchanged files of the folders of changed Terraform and Kubernetes files, at the head
- * commit, in batched GraphQL reads: the module's variables and companions, the manifest set's
- * PodDisruptionBudget or NetworkPolicy. Read for context only; a failure costs the context, not
- * the review.
+ * The unchanged files of the folders of changed Terraform and Kubernetes files (src/changes/context.ts),
+ * at the head commit, in batched GraphQL reads: the module's variables and companions, the
+ * manifest set's PodDisruptionBudget or NetworkPolicy. A failure costs the context, not the review.
  */
 export async function loadContextFiles(
   client: GitHubClient,
   change: { files: ChangedFile[] },
-  o: { owner: string; repo: string; ref: string; classify: Classify; log?: Logger }
+  o: { owner: string; repo: string; ref: string; classify: Classify; pathsIgnore?: readonly string[]; log?: Logger }
 ): Promise<SourceFile[]> {
-  const changed = new Set(change.files.map((f) => f.path))
-  const folders = [...new Set(change.files.filter((f) => f.status !== 'removed' && CONTEXT_KINDS.has(f.kind)).map((f) => (f.path.includes('/') ? f.path.slice(0, f.path.lastIndexOf('/')) : '')))]
+  const folders = contextFolders(change.files)
   if (!folders.length) return []
   try {
-    const reads = await readSiblingFiles(client, { owner: o.owner, repo: o.repo, ref: o.ref, folders, accept: (p) => !changed.has(p) && CONTEXT_FILE.test(p), log: o.log })
+    const reads = await readSiblingFiles(client, { owner: o.owner, repo: o.repo, ref: o.ref, folders, accept: contextFilter(change.files, o.pathsIgnore), log: o.log })
     const out: SourceFile[] = []
-    for (const [path, read] of [...reads].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (read.content === undefined) continue
-      const kind = o.classify(path, read.content)
-      if (CONTEXT_KINDS.has(kind)) out.push({ path, kind, content: read.content, contextOnly: true })
+    for (const [path, read] of [...reads].sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, MAX_CONTEXT_FILES)) {
+      const file = read.content === undefined ? undefined : asContextFile(path, read.content, o.classify(path, read.content))
+      if (file) out.push(file)
     }
     return out
   } catch (e) {

@@ -46,7 +46,7 @@ async function reviewPullRequest(
   ])
   const baseSha = change.baseSha ?? eventBase ?? ''
   const headSha = change.headSha ?? payload.pull_request?.head.sha ?? ctx.sha
-  change.context = await loadContextFiles(client, change, { owner, repo, ref: headSha, classify: classifyFile, log: io })
+  change.context = await loadContextFiles(client, change, { owner, repo, ref: headSha, classify: classifyFile, pathsIgnore: config.pathsIgnore, log: io })
 
   // The base can move between the event and the read (a retargeted pull request): the API's wins.
   const personas = earlyPersonas && eventBase === baseSha ? earlyPersonas : await loadBasePersonas(client, config, ctx, baseSha, io)
