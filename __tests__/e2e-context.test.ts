@@ -9,11 +9,13 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { FakeGitHub } from './helpers/fake-github.js'
 import { buildPublishedAction, runAction } from './helpers/run-action.js'
+import { patchForNewFile } from '../src/changes/diff.js'
 
 const REPO = 'acme/infra'
 const HEAD = 'a'.repeat(40)
 const BASE = 'b'.repeat(40)
-const patchOf = (text: string) => `@@ -0,0 +1,${text.trimEnd().split('\n').length} @@\n${text.trimEnd().split('\n').map((l) => `+${l}`).join('\n')}`
+/** The diff that adds a whole file, as git writes it. */
+const patchOf = (text: string): string => patchForNewFile(text) ?? ''
 
 const DEPLOY = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.2\n'
 const PDB = 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 2\n  selector:\n    matchLabels:\n      app: web\n'

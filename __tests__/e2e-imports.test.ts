@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FakeGitHub, type FakeFile } from './helpers/fake-github.js'
 import { buildPublishedAction, runAction } from './helpers/run-action.js'
+import { patchForNewFile } from '../src/changes/diff.js'
 
 const REPO = 'acme/infra'
 const HEAD = 'a'.repeat(40)
@@ -22,7 +23,8 @@ const FILES: Record<string, string> = {
   'docker/Dockerfile': readFileSync(join(INPUT, 'docker', 'Dockerfile'), 'utf8'),
   '.github/workflows/ci.yml': readFileSync(join(INPUT, '.github', 'workflows', 'ci.yml'), 'utf8')
 }
-const patchOf = (text: string) => `@@ -0,0 +1,${text.trimEnd().split('\n').length} @@\n${text.trimEnd().split('\n').map((l) => `+${l}`).join('\n')}`
+/** The diff that adds a whole file, as git writes it. */
+const patchOf = (text: string): string => patchForNewFile(text) ?? ''
 const SECRET = 'Zq8vT2mN5xR7wK4pL9sD3fG6hJ1cB0eA'
 
 const PLAN = {

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { FakeGitHub, type FakeFile } from './helpers/fake-github.js'
 import { buildPublishedAction, runAction } from './helpers/run-action.js'
 import { SUMMARY_MARKER } from '../src/render/markers.js'
+import { patchForNewFile } from '../src/changes/diff.js'
 
 const REPO = 'acme/infra'
 const HEAD = 'e'.repeat(40)
@@ -27,10 +28,8 @@ afterAll(async () => {
   if (root) rmSync(root, { recursive: true, force: true })
 })
 
-const addedPatch = (text: string) => {
-  const lines = text.trimEnd().split('\n')
-  return `@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}`
-}
+/** The diff that adds a whole file, as git writes it. */
+const addedPatch = (text: string): string => patchForNewFile(text) ?? ''
 
 /** 300 changed files: one service per folder, a Dockerfile, a manifest and a Terraform file each. */
 function seed300(): string[] {

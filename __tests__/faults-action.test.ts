@@ -18,12 +18,14 @@ import { findPersona, loadPersonaSet } from '../src/agents/loader.js'
 import { readBundledPersonas } from '../src/agents/bundled.js'
 import { buildPublishedAction, runAction, inputVariable } from './helpers/run-action.js'
 import { SUMMARY_MARKER } from '../src/render/markers.js'
+import { patchForNewFile } from '../src/changes/diff.js'
 
 const REPO = 'acme/infra'
 const HEAD = 'c'.repeat(40)
 const BASE = 'd'.repeat(40)
 const DOCKERFILE = 'FROM node:latest\nRUN curl -fsSL http://get.example.com/install.sh | sh\nCMD ["node", "app.js"]\n'
-const patchOf = (text: string) => `@@ -0,0 +1,${text.trimEnd().split('\n').length} @@\n${text.trimEnd().split('\n').map((l) => `+${l}`).join('\n')}`
+/** The diff that adds a whole file, as git writes it. */
+const patchOf = (text: string): string => patchForNewFile(text) ?? ''
 
 let root: string
 let fake: FakeGitHub

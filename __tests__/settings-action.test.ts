@@ -13,18 +13,15 @@ import { FakeAnthropic } from './helpers/fake-anthropic.js'
 import { buildPublishedAction, runAction, type RunActionOptions } from './helpers/run-action.js'
 import { decideMode } from '../src/modes/event.js'
 import { parseConfig } from '../src/config.js'
+import { patchForNewFile } from '../src/changes/diff.js'
 
 const REPO = 'acme/infra'
 const HEAD = 'a'.repeat(40)
 const BASE = 'b'.repeat(40)
 const DOCKERFILE = 'FROM node:latest\nRUN curl -fsSL http://get.example.com/install.sh | sh\nCMD ["node", "app.js"]\n'
 const CLEAN = 'FROM node:20.11.1-alpine@sha256:0000000000000000000000000000000000000000000000000000000000000000\nUSER node\nHEALTHCHECK CMD wget -q -O- http://localhost:3000/health || exit 1\nCMD ["node", "app.js"]\n'
-const patchOf = (text: string) =>
-  `@@ -0,0 +1,${text.trimEnd().split('\n').length} @@\n${text
-    .trimEnd()
-    .split('\n')
-    .map((l) => `+${l}`)
-    .join('\n')}`
+/** The diff that adds a whole file, as git writes it. */
+const patchOf = (text: string): string => patchForNewFile(text) ?? ''
 
 let root: string
 let fake: FakeGitHub
