@@ -201,6 +201,15 @@ describe('Infracost import', () => {
     expect(costThresholdFindings(report!, { warnTotalUsd: 1000 }).map((f) => f.ruleId)).toEqual(['infracost/monthly-total'])
   })
 
+  it('a currency that is not an ISO code never reaches the summary', () => {
+    const doc = JSON.parse(text)
+    doc.currency = 'EUR <!-- x --> @team'
+    expect(importInfracost(JSON.stringify(doc), 'i.json').report!.currency).toBe('USD')
+    doc.currency = 'EUR'
+    expect(formatMoney(importInfracost(JSON.stringify(doc), 'i.json').report!.monthly, 'EUR')).toBe('EUR 1,361.31')
+    expect(importInfracost(JSON.stringify(doc), 'i.json').report!.currency).toBe('EUR')
+  })
+
   it('not Infracost JSON is a note naming the file', () => {
     expect(importInfracost('[]', 'x.json').notes[0].message).toContain('x.json')
     expect(importInfracost('{"projects":[]}', 'y.json').notes[0].message).toContain('no monthly total')

@@ -81,7 +81,8 @@ export function importInfracost(text: string, file: string): { report?: CostRepo
   const metadata = isObj(doc.metadata) ? doc.metadata : {}
   const report: CostReport = {
     file,
-    currency: str(doc.currency) ?? 'USD',
+    // A currency code is printed in the summary: take only the shape ISO 4217 gives it.
+    currency: /^[A-Z]{3}$/.test(str(doc.currency) ?? '') ? (doc.currency as string) : 'USD',
     command: str(metadata.infracostCommand) ?? (withDiff ? 'diff' : 'breakdown'),
     monthly,
     projects,
