@@ -95,6 +95,16 @@ const R = {
     description: 'A credential written into the compose file is readable by everyone with the repository and shows in `docker inspect`.',
     remediation: 'Use `${VAR}` interpolation from an untracked .env file, `env_file`, or compose `secrets:`.'
   }),
+  defaultCredential: rule({
+    id: 'compose/default-credential-in-environment',
+    category: 'secrets',
+    topics: ['secret-storage'],
+    severity: 'medium',
+    title: 'Well-known default credential in a local compose file',
+    description:
+      'A credential is set to a value anyone would guess (the image name, the user name, `root`, `example`, …) in a compose file that is not a Swarm stack. That is the usual setup of a local development stack and not a leak; it becomes one when the file, or the habit, reaches a shared host.',
+    remediation: 'Read it from an untracked .env file (`${POSTGRES_PASSWORD:?set it in .env}`) so no environment runs with the guessable value by accident.'
+  }),
   noRestartPolicy: rule({
     id: 'compose/no-restart-policy',
     category: 'slo',
@@ -468,22 +478,61 @@ function checkLongPort(ctx: Context, s: Service, port: YAMLMap): void {
 
 function checkEnvironment(ctx: Context, s: Service): void {
   const env = value(ctx, setting(ctx, s, 'environment'))
-  const report = (name: string, line: number): void =>
-    emit(ctx, R.secretInEnvironment, line, `service \`${s.name}\` sets \`${name}\` to a literal value in \`environment\``)
+  const entries: { name: string; value: string | undefined; line: number }[] = []
   if (isMap(env)) {
     for (const p of env.items) {
       const name = scalarString(p.key)
-      if (name && isSecretName(name) && isLiteralSecretValue(scalarString(resolve(ctx, p.value)))) report(name, lineOf(ctx, p.key))
+      if (name) entries.push({ name, value: scalarString(resolve(ctx, p.value)), line: lineOf(ctx, p.key) })
     }
   } else if (isSeq(env)) {
     for (const item of env.items) {
       const entry = scalarString(resolve(ctx, item))
       const eq = entry?.indexOf('=') ?? -1
       if (!entry || eq <= 0) continue
-      const name = entry.slice(0, eq).trim()
-      if (isSecretName(name) && isLiteralSecretValue(entry.slice(eq + 1))) report(name, lineOf(ctx, item))
+      entries.push({ name: entry.slice(0, eq).trim(), value: entry.slice(eq + 1), line: lineOf(ctx, item) })
     }
   }
+  const guessable = guessableValues(ctx, s, entries)
+  for (const e of entries) {
+    if (!isSecretName(e.name) || !isLiteralSecretValue(e.value)) continue
+    const why = isSharedHostFile(ctx) ? undefined : guessable.get(e.value!.trim().toLowerCase())
+    if (why) {
+      emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` sets \`${e.name}\` to a guessable default (${why}) in a local compose file`)
+    } else {
+      emit(ctx, R.secretInEnvironment, e.line, `service \`${s.name}\` sets \`${e.name}\` to a literal value in \`environment\``)
+    }
+  }
+}
+
+/** Values anyone would try first, each with why: a placeholder word, the image's own name, a user name set beside it. */
+const GUESSABLE = ['root', 'admin', 'guest', 'pass', 'example', 'password', 'secret', 'changeme', 'test', 'dev']
+
+function guessableValues(ctx: Context, s: Service, entries: { name: string; value: string | undefined }[]): Map<string, string> {
+  const out = new Map(GUESSABLE.map((v) => [v, 'a placeholder word']))
+  const image = scalarString(value(ctx, setting(ctx, s, 'image')))
+  if (image && !image.includes('$')) {
+    const repo = parseImageRef(image).name
+    const base = repo.slice(repo.lastIndexOf('/') + 1).toLowerCase()
+    if (base) out.set(base, "the image's name")
+  }
+  for (const e of entries) {
+    if (/(?:^|_)USER(?:NAME)?$/i.test(e.name) && e.value && !e.value.includes('$')) out.set(e.value.trim().toLowerCase(), `the same as \`${e.name}\``)
+  }
+  return out
+}
+
+/**
+ * A file meant for shared hosts: a Swarm stack (by name or by Swarm-only `deploy` keys) or a
+ * production file. No value is a local default there.
+ */
+function isSharedHostFile(ctx: Context): boolean {
+  const name = ctx.file.path.slice(ctx.file.path.lastIndexOf('/') + 1).toLowerCase()
+  if (isStackFile(ctx.file.path) || /prod/.test(name)) return true
+  for (const s of ctx.services.values()) {
+    const deploy = value(ctx, setting(ctx, s, 'deploy'))
+    if (isMap(deploy) && ['replicas', 'placement', 'update_config', 'rollback_config', 'mode'].some((k) => pairIn(ctx, deploy, k))) return true
+  }
+  return false
 }
 
 function checkNamespaces(ctx: Context, s: Service): void {

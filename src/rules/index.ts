@@ -23,6 +23,8 @@ import { IMPORT_RULES } from '../import/rules.js'
 export interface ProjectContext {
   manifests: ManifestSets
   terraform: TfProjects
+  /** `owner/name` of the repository the files belong to, when known. */
+  repository?: string
 }
 
 type Analyzer = (file: SourceFile, project?: ProjectContext) => Finding[] | Promise<Finding[]>
@@ -30,7 +32,7 @@ type Analyzer = (file: SourceFile, project?: ProjectContext) => Finding[] | Prom
 const ANALYZERS: Partial<Record<FileKind, Analyzer>> = {
   dockerfile: analyzeDockerfile,
   compose: analyzeCompose,
-  workflow: analyzeWorkflow,
+  workflow: (file, project) => analyzeWorkflow(file, project?.repository),
   kubernetes: (file, project) => analyzeKubernetes(file, project?.manifests),
   // Helm templates are Go templates, not YAML: charts are rendered as a whole (rules/helm).
   cloudformation: analyzeCloudformation,
@@ -112,8 +114,8 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
  * manifest folder): the context is built from them once. A context-only file is reported on
  * only where a value from a changed file of its module makes it wrong.
  */
-export async function analyzeGroupFiles(files: SourceFile[]): Promise<AnalysisResult[]> {
-  const project: ProjectContext = { manifests: buildManifestSets(files), terraform: await buildTerraformProjects(files) }
+export async function analyzeGroupFiles(files: SourceFile[], repository?: string): Promise<AnalysisResult[]> {
+  const project: ProjectContext = { manifests: buildManifestSets(files), terraform: await buildTerraformProjects(files), repository }
   const out: AnalysisResult[] = []
   for (const file of files) {
     if (file.contextOnly) out.push({ findings: file.kind === 'terraform' ? await findingsFromChangedValues(file, project.terraform) : [], notes: [], secrets: [] })
@@ -137,6 +139,8 @@ export interface AnalyzeOptions {
   threads?: number
   /** Helm charts: rendering options and manifests rendered by an earlier step. */
   helm?: HelmOptions
+  /** `owner/name` of the repository the files belong to, when known (its own actions are not third-party code). */
+  repository?: string
 }
 
 /**
@@ -156,15 +160,16 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
   const rest = files.map((_, i) => i).filter((i) => !isLarge(files[i]))
   const threads = threadsFor(rest.map((i) => files[i]), options.threads ?? envNumber('PREFLIGHT_THREADS'))
   const restFiles = rest.map((i) => files[i])
-  const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, restFiles, threads, analyzeGroupFiles) : undefined
+  const repository = options.repository
+  const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, restFiles, threads, (share) => analyzeGroupFiles(share, repository), repository) : undefined
   // Large files meanwhile, one budgeted worker each.
   for (let i = 0; i < files.length; i++) {
     if (worker === undefined || !isLarge(files[i])) continue
     // Its folder comes along as context, so the worker sees what the main thread would.
     const context = files.filter((f, j) => j !== i && folderOf(f.path) === folderOf(files[i].path)).map((f) => ({ ...f, contextOnly: true }))
-    results[i] = await analyzeInWorker(worker, files[i], budgetMs, context)
+    results[i] = await analyzeInWorker(worker, files[i], budgetMs, context, repository)
   }
-  const restResults = pooled ? await pooled : await analyzeGroupFiles(restFiles)
+  const restResults = pooled ? await pooled : await analyzeGroupFiles(restFiles, repository)
   restResults.forEach((r, k) => (results[rest[k]] = r))
   const out: AnalysisResult = { findings: [], notes: [], secrets: [] }
   for (const r of results) {
@@ -210,11 +215,11 @@ function workerEntry(): URL | undefined {
 }
 
 /** Analyzes one file in a worker thread; when the budget runs out the worker is terminated. */
-export function analyzeInWorker(entry: URL, file: SourceFile, budgetMs: number, context: SourceFile[] = []): Promise<AnalysisResult> {
+export function analyzeInWorker(entry: URL, file: SourceFile, budgetMs: number, context: SourceFile[] = [], repository?: string): Promise<AnalysisResult> {
   const failed = (message: string): AnalysisResult => ({ findings: [], notes: [{ path: file.path, reason: 'error', message }], secrets: [] })
   return new Promise((resolve) => {
     let settled = false
-    const worker = new Worker(entry, { workerData: { file, context } })
+    const worker = new Worker(entry, { workerData: { file, context, repository } })
     const finish = (result: AnalysisResult): void => {
       if (settled) return
       settled = true

@@ -27,7 +27,9 @@ const CHECKS: ((ctx: CheckContext) => Finding[])[] = [
 ]
 
 /** Analyzes one workflow file; throws ParseError when it is not valid YAML or not shaped like a workflow. */
-export function analyzeWorkflow(file: SourceFile): Finding[] {
+/** `repository` (`owner/name`) is the repository holding the file, when known. */
+export function analyzeWorkflow(file: SourceFile, repository?: string): Finding[] {
+  const owner = repository?.includes('/') ? repository.slice(0, repository.indexOf('/')).toLowerCase() : undefined
   const src = file.content.replace(/\r\n?/g, '\n')
   const y = parseYaml(src)
   const lines = src.split('\n')
@@ -35,7 +37,7 @@ export function analyzeWorkflow(file: SourceFile): Finding[] {
   for (const doc of y.docs) {
     const wf = readWorkflow(doc.contents, y)
     if (!wf) continue
-    const ctx: CheckContext = { path: file.path, src, lines, y, wf }
+    const ctx: CheckContext = { path: file.path, src, lines, y, wf, owner }
     for (const check of CHECKS) findings.push(...check(ctx))
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))

@@ -9,6 +9,8 @@ export interface CheckContext {
   lines: string[]
   y: YamlFile
   wf: WorkflowModel
+  /** Owner of the repository holding the workflow (`octo-org`), when known: its own actions are not third-party code. */
+  owner?: string
 }
 
 /** The node's source text exactly as written, with the offset it starts at. */
