@@ -378,3 +378,29 @@ jobs:
     expect(r.findings.filter((f) => f.ruleId === 'workflow/unpinned-same-owner').map((f) => f.line)).toEqual([4, 8])
   })
 })
+
+describe('third-party actions by how much their job exposes', () => {
+  const job = (permissions: string, steps: string, on = 'push'): string[] =>
+    analyzeWorkflow({
+      path: '.github/workflows/ci.yml',
+      kind: 'workflow',
+      content: `on: ${on}\n${permissions}jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: other-org/tool@v2\n${steps}`
+    })
+      .filter((f) => f.ruleId.startsWith('workflow/unpinned-action'))
+      .map((f) => `${f.ruleId}:${f.severity}`)
+
+  it('is medium in a read-only job that uses no secret', () => {
+    expect(job('permissions:\n  contents: read\n', '')).toEqual(['workflow/unpinned-action-read-only:medium'])
+    expect(job('permissions: read-all\n', '      - run: make\n')).toEqual(['workflow/unpinned-action-read-only:medium'])
+  })
+
+  it.each([
+    ['no permissions block (the repository default may write)', '', '', 'push'],
+    ['a write grant', 'permissions:\n  contents: write\n', '', 'push'],
+    ['write-all', 'permissions: write-all\n', '', 'push'],
+    ['a secret used by any step of the job', 'permissions:\n  contents: read\n', '      - run: deploy\n        env:\n          TOKEN: ${{ secrets.DEPLOY_TOKEN }}\n', 'push'],
+    ['a privileged trigger', 'permissions:\n  contents: read\n', '', 'pull_request_target']
+  ])('is high with %s', (_what, permissions, steps, on) => {
+    expect(job(permissions, steps, on)).toEqual(['workflow/unpinned-action:high'])
+  })
+})
