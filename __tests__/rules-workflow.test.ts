@@ -302,8 +302,9 @@ jobs:
   other:
     uses: acme/workflows/.github/workflows/build.yml@v2.1.0
 `
-    expect(ids(run(wf), 'workflow/unpinned')).toEqual(['workflow/unpinned-action@7'])
-    expect(ids(run(wf.replace('@v2.1.0\n  other', '@main\n  other')), 'workflow/unpinned')).toEqual(['workflow/unpinned-action@5', 'workflow/unpinned-action@7'])
+    // `permissions: {}` and no secret: the unpinned one is the read-only (medium) form.
+    expect(ids(run(wf), 'workflow/unpinned')).toEqual(['workflow/unpinned-action-read-only@7'])
+    expect(ids(run(wf.replace('@v2.1.0\n  other', '@main\n  other')), 'workflow/unpinned')).toEqual(['workflow/unpinned-action-read-only@5', 'workflow/unpinned-action-read-only@7'])
   })
 })
 
