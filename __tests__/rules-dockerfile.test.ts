@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { join } from 'node:path'
-import { analyzeDockerfile, dockerfileRules } from '../src/rules/dockerfile.js'
+import { analyzeDockerfile, dockerfileRules } from '../src/rules/dockerfile/index.js'
 import { ParseError } from '../src/rules/yaml.js'
 import { CATEGORIES, SEVERITIES, type Finding } from '../src/types.js'
 

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { AnalysisResult, FileKind, Finding, FileNote, RuleMeta, SecretLocation, SourceFile } from '../types.js'
 import { SEVERITY_RANK } from '../types.js'
-import { analyzeDockerfile, dockerfileRules } from './dockerfile.js'
-import { analyzeCompose, composeRules } from './compose.js'
+import { analyzeDockerfile, dockerfileRules } from './dockerfile/index.js'
+import { analyzeCompose, composeRules } from './compose/index.js'
 import { analyzeWorkflow, workflowRules } from './workflow.js'
 import { analyzeKubernetes, buildManifestSets, contextPathsFor as manifestContextPaths, kubernetesRules, type ManifestSets } from './kubernetes.js'
 import { analyzeCloudformation, cloudformationRules } from './cloudformation.js'
@@ -28,8 +28,8 @@ export interface ProjectContext {
 type Analyzer = (file: SourceFile, project?: ProjectContext) => Finding[] | Promise<Finding[]>
 
 const ANALYZERS: Partial<Record<FileKind, Analyzer>> = {
-  dockerfile: analyzeDockerfile,
-  compose: analyzeCompose,
+  dockerfile: (file) => analyzeDockerfile(file),
+  compose: (file) => analyzeCompose(file),
   workflow: analyzeWorkflow,
   kubernetes: (file, project) => analyzeKubernetes(file, project?.manifests),
   // Helm templates are Go templates, not YAML: charts are rendered as a whole (rules/helm).

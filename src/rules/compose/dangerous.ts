@@ -1,0 +1,168 @@
+/** Checks on dangerous settings of any service: privileges, host mounts and namespaces, published ports, literal secrets, mutable images. */
+import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '../yaml.js'
+import { parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue } from '../container-common.js'
+import { R } from './meta.js'
+import { emit, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
+
+// ── Dangerous settings ──────────────────────────────────────────────────────────────────────
+
+/** The line as written, when it holds exactly `key: value` and so can be rewritten mechanically. */
+function simpleKeyLine(ctx: Context, pair: Pair<Node, Node>, key: string, value: RegExp): string | undefined {
+  const line = lineOf(ctx, pair.key)
+  if (line !== ctx.yaml.endLineOf(pair.value)) return undefined
+  const text = ctx.lines[line - 1] ?? ''
+  const m = new RegExp(`^(\\s*(?:-\\s+)?)${key}\\s*:\\s*${value.source}\\s*(#.*)?$`).exec(text)
+  return m ? m[1] : undefined
+}
+
+export function checkPrivileged(ctx: Context, s: Service): void {
+  const p = setting(ctx, s, 'privileged')
+  if (!p || scalarString(value(ctx, p)) !== 'true') return
+  const indent = simpleKeyLine(ctx, p, 'privileged', /true/)
+  emit(ctx, R.privileged, lineOf(ctx, p.key), `service \`${s.name}\` runs privileged`, indent === undefined ? undefined : `${indent}privileged: false`)
+}
+
+export function checkVolumes(ctx: Context, s: Service): void {
+  const volumes = value(ctx, setting(ctx, s, 'volumes'))
+  if (!isSeq(volumes)) return
+  for (const item of volumes.items) {
+    const v = resolve(ctx, item)
+    const source = isMap(v) ? scalarString(value(ctx, pairIn(ctx, v, 'source'))) : scalarString(v)?.split(':')[0]
+    if (source && /(^|\/)docker\.sock$/.test(source.trim())) {
+      emit(ctx, R.dockerSocket, lineOf(ctx, v), `service \`${s.name}\` mounts the Docker socket \`${source.trim()}\``)
+    }
+  }
+}
+
+const ANY_ADDRESS = new Set(['0.0.0.0', '::', '[::]', ''])
+
+/** The host IP of a short-syntax port, `undefined` when there is none, `null` when it cannot be known. */
+function hostIpOf(spec: string): string | undefined | null {
+  const masks: string[] = []
+  const masked = spec.replace(/\$\{[^{}]*\}/g, (m) => {
+    masks.push(m)
+    return `\u0000${masks.length - 1}\u0000`
+  })
+  const withoutProto = masked.replace(/\/(tcp|udp|sctp)$/i, '')
+  let ip: string | undefined
+  if (withoutProto.startsWith('[')) ip = withoutProto.slice(1, withoutProto.indexOf(']'))
+  else {
+    const parts = withoutProto.split(':')
+    if (parts.length >= 3) ip = parts.slice(0, -2).join(':')
+  }
+  if (ip?.includes('\u0000')) return null
+  return ip
+}
+
+export function checkPorts(ctx: Context, s: Service): void {
+  const ports = value(ctx, setting(ctx, s, 'ports'))
+  if (!isSeq(ports)) return
+  for (const item of ports.items) {
+    const v = resolve(ctx, item)
+    if (isMap(v)) checkLongPort(ctx, s, v)
+    else {
+      const spec = scalarString(v)
+      if (spec === undefined) continue
+      const ip = hostIpOf(spec.trim())
+      if (ip === null || (ip !== undefined && !ANY_ADDRESS.has(ip))) continue
+      emit(ctx, R.portAllInterfaces, lineOf(ctx, v), `service \`${s.name}\` publishes \`${spec}\` on all host interfaces`, shortPortSuggestion(ctx, v, spec.trim(), ip))
+    }
+  }
+}
+
+function shortPortSuggestion(ctx: Context, node: unknown, spec: string, ip: string | undefined): string | undefined {
+  const range = (node as { range?: [number, number, number] }).range
+  if (!range) return undefined
+  const start = ctx.yaml.lineCounter.linePos(range[0])
+  const end = ctx.yaml.lineCounter.linePos(range[1])
+  if (start.line !== end.line) return undefined
+  const text = ctx.lines[start.line - 1] ?? ''
+  const before = text.slice(0, start.col - 1)
+  const after = text.slice(end.col - 1)
+  // Only a list item alone on its line: `- "8080:80"`.
+  if (!/^\s*-\s*$/.test(before) || !/^\s*(#.*)?$/.test(after)) return undefined
+  let bound: string
+  if (ip === undefined) {
+    const parts = spec.replace(/\/(tcp|udp|sctp)$/i, '').split(':')
+    bound = parts.length === 1 ? `127.0.0.1::${spec}` : `127.0.0.1:${spec}`
+  } else if (spec.startsWith('[')) bound = `127.0.0.1${spec.slice(spec.indexOf(']') + 1)}`
+  else bound = `127.0.0.1${spec.slice(ip.length)}`
+  return `${before}"${bound}"`
+}
+
+function checkLongPort(ctx: Context, s: Service, port: YAMLMap): void {
+  const hostIp = scalarString(value(ctx, pairIn(ctx, port, 'host_ip')))
+  if (hostIp !== undefined && !ANY_ADDRESS.has(hostIp.trim())) return
+  const published = pairIn(ctx, port, 'published')
+  const publishedValue = scalarString(value(ctx, published))
+  // `published: 127.0.0.1:8080` is not in the spec, but carries an address all the same.
+  if (publishedValue !== undefined && /^\d+\.\d+\.\d+\.\d+/.test(publishedValue) && !publishedValue.startsWith('0.0.0.0')) return
+  const target = scalarString(value(ctx, pairIn(ctx, port, 'target'))) ?? '?'
+  let suggestion: string | undefined
+  if (published && hostIp === undefined) {
+    const line = lineOf(ctx, published.key)
+    const text = ctx.lines[line - 1] ?? ''
+    const indent = /^(\s*)(-\s+)?/.exec(text)
+    if (line === ctx.yaml.endLineOf(published.value) && indent) {
+      suggestion = `${text.trimEnd()}\n${indent[1]}${' '.repeat(indent[2]?.length ?? 0)}host_ip: 127.0.0.1`
+    }
+  }
+  const line = published ? lineOf(ctx, published.key) : lineOf(ctx, port)
+  emit(ctx, R.portAllInterfaces, line, `service \`${s.name}\` publishes container port ${target} on all host interfaces`, suggestion)
+}
+
+export function checkEnvironment(ctx: Context, s: Service): void {
+  const env = value(ctx, setting(ctx, s, 'environment'))
+  const report = (name: string, line: number): void =>
+    emit(ctx, R.secretInEnvironment, line, `service \`${s.name}\` sets \`${name}\` to a literal value in \`environment\``)
+  if (isMap(env)) {
+    for (const p of env.items) {
+      const name = scalarString(p.key)
+      if (name && isSecretName(name) && isLiteralSecretValue(scalarString(resolve(ctx, p.value)))) report(name, lineOf(ctx, p.key))
+    }
+  } else if (isSeq(env)) {
+    for (const item of env.items) {
+      const entry = scalarString(resolve(ctx, item))
+      const eq = entry?.indexOf('=') ?? -1
+      if (!entry || eq <= 0) continue
+      const name = entry.slice(0, eq).trim()
+      if (isSecretName(name) && isLiteralSecretValue(entry.slice(eq + 1))) report(name, lineOf(ctx, item))
+    }
+  }
+}
+
+export function checkNamespaces(ctx: Context, s: Service): void {
+  const network = setting(ctx, s, 'network_mode')
+  if (network && scalarString(value(ctx, network)) === 'host') {
+    emit(ctx, R.networkModeHost, lineOf(ctx, network.key), `service \`${s.name}\` uses the host network`)
+  }
+  for (const key of ['pid', 'ipc']) {
+    const p = setting(ctx, s, key)
+    if (p && scalarString(value(ctx, p)) === 'host') {
+      emit(ctx, R.hostNamespace, lineOf(ctx, p.key), `service \`${s.name}\` shares the host ${key.toUpperCase()} namespace`)
+    }
+  }
+}
+
+const DANGEROUS_CAPS = new Set(['ALL', 'SYS_ADMIN', 'SYS_MODULE'])
+
+export function checkCapabilities(ctx: Context, s: Service): void {
+  const caps = value(ctx, setting(ctx, s, 'cap_add'))
+  if (!isSeq(caps)) return
+  for (const item of caps.items) {
+    const cap = scalarString(resolve(ctx, item))?.toUpperCase().replace(/^CAP_/, '')
+    if (cap && DANGEROUS_CAPS.has(cap)) emit(ctx, R.dangerousCapability, lineOf(ctx, item), `service \`${s.name}\` adds capability \`${cap}\``)
+  }
+}
+
+export function checkImage(ctx: Context, s: Service): void {
+  const image = setting(ctx, s, 'image')
+  const ref = scalarString(value(ctx, image))
+  // With `build`, `image` names the image being built, not one that is pulled.
+  if (!image || !ref || ref.includes('$') || setting(ctx, s, 'build')) return
+  const reason = mutableImageReason(parseImageRef(ref))
+  if (reason) {
+    const what = reason === 'latest' ? 'uses the moving `latest` tag' : 'has no tag, so it resolves to `latest`'
+    emit(ctx, R.imageLatest, lineOf(ctx, image.value), `image \`${ref}\` of service \`${s.name}\` ${what}`)
+  }
+}
