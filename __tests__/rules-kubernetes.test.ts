@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
-import { analyzeKubernetes, kubernetesRules } from '../src/rules/kubernetes.js'
+import { analyzeKubernetes, kubernetesRules } from '../src/rules/k8s/index.js'
 import { imageProblem, isLiteralSecret } from '../src/rules/k8s/containers.js'
 import { isRuntimeSocketPath } from '../src/rules/k8s/pod.js'
 import { analyzeFile } from '../src/rules/index.js'

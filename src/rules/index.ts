@@ -9,10 +9,10 @@ import type { AnalysisResult, FileKind, Finding, FileNote, RuleMeta, SecretLocat
 import { SEVERITY_RANK } from '../types.js'
 import { analyzeDockerfile, dockerfileRules } from './dockerfile/index.js'
 import { analyzeCompose, composeRules } from './compose/index.js'
-import { analyzeWorkflow, workflowRules } from './workflow.js'
-import { analyzeKubernetes, buildManifestSets, contextPathsFor as manifestContextPaths, kubernetesRules, type ManifestSets } from './kubernetes.js'
-import { analyzeCloudformation, cloudformationRules } from './cloudformation.js'
-import { analyzeTerraform, buildTerraformProjects, contextPathsFor as terraformContextPaths, findingsFromChangedValues, terraformRules, type TfProjects } from './terraform.js'
+import { analyzeWorkflow, workflowRules } from './workflow/index.js'
+import { analyzeKubernetes, buildManifestSets, contextPathsFor as manifestContextPaths, kubernetesRules, type ManifestSets } from './k8s/index.js'
+import { analyzeCloudformation, cloudformationRules } from './cfn/index.js'
+import { analyzeTerraform, buildTerraformProjects, contextPathsFor as terraformContextPaths, findingsFromChangedValues, terraformRules, type TfProjects } from './terraform/index.js'
 import { forSamplePath, scanSecrets, secretRules } from './secrets.js'
 import { analyzeCharts, helmContextPathsFor, helmRules, type HelmOptions } from './helm/index.js'
 import { ParseError } from './yaml.js'
@@ -30,10 +30,10 @@ type Analyzer = (file: SourceFile, project?: ProjectContext) => Finding[] | Prom
 const ANALYZERS: Partial<Record<FileKind, Analyzer>> = {
   dockerfile: (file) => analyzeDockerfile(file),
   compose: (file) => analyzeCompose(file),
-  workflow: analyzeWorkflow,
+  workflow: (file) => analyzeWorkflow(file),
   kubernetes: (file, project) => analyzeKubernetes(file, project?.manifests),
   // Helm templates are Go templates, not YAML: charts are rendered as a whole (rules/helm).
-  cloudformation: analyzeCloudformation,
+  cloudformation: (file) => analyzeCloudformation(file),
   terraform: (file, project) => analyzeTerraform(file, project?.terraform)
 }
 

@@ -6,6 +6,7 @@
  * Findings never contain a secret; `values` lists them so every output can mask them.
  */
 import type { Finding, RuleMeta, SecretLocation, Severity, SourceFile } from '../types.js'
+import { defineRule, reporterFor, type Report } from './rule.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
@@ -35,8 +36,8 @@ const REMEDIATION =
   'Remove the literal from the file, rotate it (it is in the history now), and read it at deploy time from a secret store: a sensitive variable, AWS Secrets Manager or SSM, a Kubernetes Secret, a CI secret.'
 
 function meta(slug: string, severity: Severity, title: string, description: string, refs?: RuleMeta['refs'], kind: RuleMeta['kind'] = 'any'): RuleMeta {
-  return { id: `secrets/${slug}`, kind, category: 'secrets', severity, title, description, remediation: REMEDIATION, refs,
-    topics: slug === 'k8s-secret-env-var' ? ['secret-exposure'] : ['secret-storage', 'secret-exposure'] }
+  return defineRule(kind, { id: `secrets/${slug}`, category: 'secrets', severity, title, description, remediation: REMEDIATION, refs,
+    topics: slug === 'k8s-secret-env-var' ? ['secret-exposure'] : ['secret-storage', 'secret-exposure'] })
 }
 
 const KICS_SECRETS = 'common/passwords_and_secrets'
@@ -203,7 +204,8 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
     ...(file.kind === 'kubernetes' || file.kind === 'helm' ? k8sEnvCandidates(content, starts) : [])
   ]
   const kept = dedupe(candidates)
-  const findings = kept.map((c) => finding(c, file.path))
+  const report = reporterFor(secretRules, file.path, 'secrets')
+  const findings = kept.map((c) => finding(c, report))
   // Every secret seen is masked, including ones whose finding merged into another.
   const seen = new Set<string>()
   const locations = candidates
@@ -264,18 +266,8 @@ function locationsOf(c: Candidate, path: string, content: string, starts: number
   return out
 }
 
-function finding(c: Candidate, path: string): Finding {
-  const f: Finding = {
-    ruleId: c.rule.id,
-    category: c.rule.category,
-    severity: c.rule.severity,
-    path,
-    line: c.line,
-    message: c.message,
-    remediation: c.rule.remediation
-  }
-  if (c.endLine !== undefined && c.endLine > c.line) f.endLine = c.endLine
-  return f
+function finding(c: Candidate, report: Report): Finding {
+  return report(c.rule, c.line, c.message, { endLine: c.endLine })
 }
 
 /** Keeps one candidate per secret: a lower priority replaces any overlapping later one. */

@@ -1,14 +1,12 @@
 /** AWS exposure rules: network reachability, public data, IAM breadth, encryption switched off. */
-import type { RuleMeta } from '../../types.js'
+import { defineRule } from '../rule.js'
 import { blocksOf, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../hcl.js'
 import { describePorts, judgePorts } from './ports.js'
 import { SG_MODULE_SERVICES, SG_MODULE_SOURCE } from './registry-modules.js'
 import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, type TfCheck, type TfContext } from './context.js'
 import { documentStatements, isAnyone, statementsOf, type PolicyStatement } from './policy.js'
 
-const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m })
-
-const sgOpenSsh = meta({
+const sgOpenSsh = defineRule('terraform', {
   id: 'tf/aws-sg-open-ssh',
   category: 'security',
   topics: ['network-exposure'],
@@ -18,7 +16,7 @@ const sgOpenSsh = meta({
   remediation: 'Restrict the source to known CIDRs (a bastion, VPN or office range) or use SSM Session Manager instead of SSH.',
   refs: { checkov: 'CKV_AWS_24', kics: 'terraform/aws/security_group_with_unrestricted_access_to_ssh', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
 })
-const sgOpenRdp = meta({
+const sgOpenRdp = defineRule('terraform', {
   id: 'tf/aws-sg-open-rdp',
   category: 'security',
   topics: ['network-exposure'],
@@ -28,7 +26,7 @@ const sgOpenRdp = meta({
   remediation: 'Restrict the source to known CIDRs or reach the hosts through a bastion or VPN.',
   refs: { checkov: 'CKV_AWS_25', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
 })
-const sgOpenAll = meta({
+const sgOpenAll = defineRule('terraform', {
   id: 'tf/aws-sg-open-all-ports',
   category: 'security',
   topics: ['network-exposure'],
@@ -38,7 +36,7 @@ const sgOpenAll = meta({
   remediation: 'Open only the ports the service needs, from the narrowest source range.',
   refs: { checkov: 'CKV_AWS_277', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
 })
-const rdsPublic = meta({
+const rdsPublic = defineRule('terraform', {
   id: 'tf/aws-rds-public',
   category: 'security',
   topics: ['network-exposure'],
@@ -48,7 +46,7 @@ const rdsPublic = meta({
   remediation: 'Set `publicly_accessible = false` and reach the database from inside the VPC.',
   refs: { checkov: 'CKV_AWS_17', kics: 'terraform/aws/rds_db_instance_publicly_accessible', tfsec: 'aws-rds-no-public-db-access', trivy: 'AVD-AWS-0082' }
 })
-const s3PublicAcl = meta({
+const s3PublicAcl = defineRule('terraform', {
   id: 'tf/aws-s3-public-acl',
   category: 'security',
   topics: ['network-exposure'],
@@ -58,7 +56,7 @@ const s3PublicAcl = meta({
   remediation: 'Use `acl = "private"` (or no ACL with object ownership enforced) and serve public content through CloudFront.',
   refs: { checkov: ['CKV_AWS_20', 'CKV_AWS_57'], kics: 'terraform/aws/s3_bucket_acl_allows_read_to_all_users', tfsec: 'aws-s3-no-public-access-with-acl', trivy: 'AVD-AWS-0092' }
 })
-const s3PublicBlockOff = meta({
+const s3PublicBlockOff = defineRule('terraform', {
   id: 'tf/aws-s3-public-access-block-disabled',
   category: 'security',
   topics: ['network-exposure'],
@@ -72,7 +70,7 @@ const s3PublicBlockOff = meta({
     trivy: ['AVD-AWS-0086', 'AVD-AWS-0087', 'AVD-AWS-0091', 'AVD-AWS-0093']
   }
 })
-const publicPolicy = meta({
+const publicPolicy = defineRule('terraform', {
   id: 'tf/aws-public-resource-policy',
   category: 'security',
   topics: ['network-exposure', 'least-privilege'],
@@ -82,7 +80,7 @@ const publicPolicy = meta({
   remediation: 'Name the accounts or roles that need access, or add a condition (source account, organization id).',
   refs: { checkov: 'CKV_AWS_32', kics: 'terraform/aws/ecr_repository_is_publicly_accessible', tfsec: 'aws-ecr-no-public-access', trivy: 'AVD-AWS-0032' }
 })
-const iamWildcard = meta({
+const iamWildcard = defineRule('terraform', {
   id: 'tf/aws-iam-wildcard-policy',
   category: 'security',
   topics: ['least-privilege'],
@@ -92,7 +90,7 @@ const iamWildcard = meta({
   remediation: 'List the actions and resource ARNs the principal needs (least privilege).',
   refs: { checkov: ['CKV_AWS_62', 'CKV_AWS_1'], kics: 'terraform/aws/iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
 })
-const trustAll = meta({
+const trustAll = defineRule('terraform', {
   id: 'tf/aws-iam-role-trust-all',
   category: 'security',
   topics: ['least-privilege'],
@@ -102,7 +100,7 @@ const trustAll = meta({
   remediation: 'Name the exact role, user or service that may assume the role, or add a condition such as `sts:ExternalId`.',
   refs: { checkov: ['CKV_AWS_60', 'CKV_AWS_61'], kics: 'terraform/aws/iam_role_allows_all_principals_to_assume' }
 })
-const ec2PublicIp = meta({
+const ec2PublicIp = defineRule('terraform', {
   id: 'tf/aws-ec2-public-ip',
   category: 'security',
   topics: ['network-exposure'],
@@ -112,7 +110,7 @@ const ec2PublicIp = meta({
   remediation: 'Set `associate_public_ip_address = false` and expose the service through a load balancer.',
   refs: { checkov: 'CKV_AWS_88', kics: 'terraform/aws/ec2_instance_has_public_ip', tfsec: 'aws-ec2-no-public-ip', trivy: 'AVD-AWS-0009' }
 })
-const ec2PublicIpUnset = meta({
+const ec2PublicIpUnset = defineRule('terraform', {
   id: 'tf/aws-ec2-public-ip-unset',
   category: 'security',
   topics: ['network-exposure'],
@@ -122,7 +120,7 @@ const ec2PublicIpUnset = meta({
   remediation: 'Set `associate_public_ip_address = false` explicitly (or attach a network interface in a private subnet).',
   refs: { kics: 'terraform/aws/ec2_instance_has_public_ip' }
 })
-const unencrypted = meta({
+const unencrypted = defineRule('terraform', {
   id: 'tf/aws-storage-unencrypted',
   category: 'security',
   topics: ['encryption'],
@@ -137,7 +135,7 @@ const unencrypted = meta({
   }
 })
 
-const sgOpenDataPort = meta({
+const sgOpenDataPort = defineRule('terraform', {
   id: 'tf/aws-sg-open-data-port',
   category: 'security',
   topics: ['network-exposure'],
@@ -151,7 +149,7 @@ const sgOpenDataPort = meta({
     trivy: 'AVD-AWS-0107'
   }
 })
-const sgOpenPort = meta({
+const sgOpenPort = defineRule('terraform', {
   id: 'tf/aws-sg-open-port',
   category: 'security',
   topics: ['network-exposure'],
@@ -161,7 +159,7 @@ const sgOpenPort = meta({
   remediation: 'Restrict the source to the CIDRs or security groups that need the port, or put the service behind a load balancer on 443.',
   refs: { tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
 })
-const iamServiceWildcard = meta({
+const iamServiceWildcard = defineRule('terraform', {
   id: 'tf/aws-iam-service-wildcard',
   category: 'security',
   topics: ['least-privilege'],
@@ -171,7 +169,7 @@ const iamServiceWildcard = meta({
   remediation: 'List the actions the principal needs and scope `Resource` to the ARNs it works on.',
   refs: { checkov: ['CKV_AWS_355', 'CKV_AWS_290'], kics: 'terraform/aws/iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
 })
-const imdsV1 = meta({
+const imdsV1 = defineRule('terraform', {
   id: 'tf/aws-imdsv1-allowed',
   category: 'security',
   topics: ['secret-exposure'],
@@ -181,7 +179,7 @@ const imdsV1 = meta({
   remediation: 'Add `metadata_options { http_tokens = "required" }` (check that the agents on the instance use an SDK that supports IMDSv2).',
   refs: { checkov: 'CKV_AWS_79', tfsec: ['aws-ec2-enforce-http-token-imds', 'aws-ec2-enforce-launch-config-http-token-imds'], trivy: ['AVD-AWS-0028', 'AVD-AWS-0130'] }
 })
-const eksPublicEndpoint = meta({
+const eksPublicEndpoint = defineRule('terraform', {
   id: 'tf/aws-eks-public-endpoint',
   category: 'security',
   topics: ['network-exposure'],

@@ -6,7 +6,7 @@ import type { Finding } from '../../types.js'
 import { isScalar, scalarString, type Node, type YAMLMap } from '../yaml.js'
 import { actionRepo, lineAt, rawOf, type CheckContext } from './context.js'
 import { contextPaths, findExpressions } from './expressions.js'
-import { RULES, makeFinding } from './meta.js'
+import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 
 /** Triggers that run with base-repository privileges while acting on a pull request. */
@@ -64,7 +64,7 @@ function checkJob(ctx: CheckContext, job: JobModel, trigger: string): Finding[] 
   for (const step of job.steps.slice(first)) {
     const line = headCheckoutLine(ctx, step)
     if (line !== undefined) {
-      out.push(makeFinding(RULES.untrustedCheckout, ctx.path, line, `job \`${job.id}\` checks out the pull request head in a \`${trigger}\` workflow, which runs with the base repository's secrets and write token.`))
+      out.push(ctx.report(RULES.untrustedCheckout, line, `job \`${job.id}\` checks out the pull request head in a \`${trigger}\` workflow, which runs with the base repository's secrets and write token.`))
     }
   }
   const exposed: { line: number; what: string }[] = []
@@ -75,7 +75,7 @@ function checkJob(ctx: CheckContext, job: JobModel, trigger: string): Finding[] 
   const jobEnvLine = secretLine(ctx, job.env)
   if (jobEnvLine !== undefined) exposed.push({ line: jobEnvLine, what: `the env of job \`${job.id}\`` })
   for (const e of exposed) {
-    out.push(makeFinding(RULES.secretsUntrustedCode, ctx.path, e.line, `${e.what} passes a secret to job \`${job.id}\` after it checked out pull request code in a \`${trigger}\` workflow.`))
+    out.push(ctx.report(RULES.secretsUntrustedCode, e.line, `${e.what} passes a secret to job \`${job.id}\` after it checked out pull request code in a \`${trigger}\` workflow.`))
   }
   return out
 }
@@ -93,7 +93,7 @@ export function checkUntrustedCheckout(ctx: CheckContext): Finding[] {
   // Workflow-level env reaches every job: one finding naming the jobs that run PR code.
   const envLine = exposedJobs.length ? secretLine(ctx, ctx.wf.env) : undefined
   if (envLine !== undefined) {
-    out.push(makeFinding(RULES.secretsUntrustedCode, ctx.path, envLine, `the workflow env passes a secret to ${exposedJobs.join(', ')}, which check out pull request code in a \`${trigger}\` workflow.`))
+    out.push(ctx.report(RULES.secretsUntrustedCode, envLine, `the workflow env passes a secret to ${exposedJobs.join(', ')}, which check out pull request code in a \`${trigger}\` workflow.`))
   }
   return out
 }

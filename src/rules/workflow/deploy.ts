@@ -5,7 +5,7 @@
 import type { Finding } from '../../types.js'
 import { isScalar, scalarString } from '../yaml.js'
 import { actionRepo, dependentsOf, scalarsUnder, type CheckContext } from './context.js'
-import { RULES, makeFinding } from './meta.js'
+import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 
 type DeployKind = 'deploy' | 'release'
@@ -150,7 +150,7 @@ function continueOnError(ctx: CheckContext, job: JobModel, step: StepModel | und
   const m = /^(\s*(?:- )?)continue-on-error:\s*true\s*$/.exec(text)
   const suggestion = m ? `${m[1]}continue-on-error: false` : undefined
   const where = step ? `deploy step ${step.name ? `\`${step.name}\`` : `#${step.index + 1}`} of job \`${job.id}\`` : `deploy job \`${job.id}\``
-  return makeFinding(RULES.deployContinueOnError, ctx.path, line, `${where} sets \`continue-on-error: true\`, so a failed deploy still passes.`, { suggestion })
+  return ctx.report(RULES.deployContinueOnError, line, `${where} sets \`continue-on-error: true\`, so a failed deploy still passes.`, { suggestion })
 }
 
 function checkJob(ctx: CheckContext, job: JobModel): Finding[] {
@@ -160,14 +160,14 @@ function checkJob(ctx: CheckContext, job: JobModel): Finding[] {
   const what = `${evidence.kind} job \`${job.id}\``
   // Jobs that call a reusable workflow cannot declare an environment; the callee must.
   if (!job.uses && job.environment === undefined) {
-    out.push(makeFinding(RULES.deployNoEnvironment, ctx.path, job.line, `${what} has no \`environment:\`, so it runs without approval gates or environment-scoped secrets.`))
+    out.push(ctx.report(RULES.deployNoEnvironment, job.line, `${what} has no \`environment:\`, so it runs without approval gates or environment-scoped secrets.`))
   }
   if (evidence.kind === 'deploy' && ctx.wf.concurrency === undefined && job.concurrency === undefined) {
-    out.push(makeFinding(RULES.deployNoConcurrency, ctx.path, job.line, `${what} has no \`concurrency\` group (job or workflow), so two runs can deploy at the same time.`))
+    out.push(ctx.report(RULES.deployNoConcurrency, job.line, `${what} has no \`concurrency\` group (job or workflow), so two runs can deploy at the same time.`))
   }
   if (evidence.kind === 'deploy' && !job.uses && !hasVerification(ctx, job)) {
     const line = evidence.step?.line ?? job.line
-    out.push(makeFinding(RULES.deployNoVerification, ctx.path, line, `${what} has no rollout wait, health/smoke check or rollback step after deploying.`))
+    out.push(ctx.report(RULES.deployNoVerification, line, `${what} has no rollout wait, health/smoke check or rollback step after deploying.`))
   }
   out.push(continueOnError(ctx, job, undefined))
   for (const step of job.steps) if (stepKind(step)) out.push(continueOnError(ctx, job, step))

@@ -2,15 +2,13 @@
  * The catalogue of workflow rules. Severity varies by trust level, so each trust level is its
  * own rule: a finding's category and severity always come from exactly one RuleMeta.
  */
-import type { RuleMeta } from '../../types.js'
-
-const rule = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'workflow', ...m })
+import { defineRules } from '../rule.js'
 
 const INJECTION_FIX =
   'Pass the value through `env:` (e.g. `env: TITLE: ${{ github.event.issue.title }}`) and use the quoted shell variable (`"$TITLE"`) instead of the expression; in `github-script`, read it from `process.env` or `context.payload`.'
 
-export const RULES = {
-  injectionPrivileged: rule({
+export const RULES = defineRules('workflow', {
+  injectionPrivileged: {
     id: 'workflow/template-injection-privileged',
     category: 'security',
     topics: ['workflow-injection'],
@@ -20,8 +18,8 @@ export const RULES = {
       'An expression that expands attacker-controlled event data (issue or PR title/body, comment, branch name, commit message, …) is pasted into a shell script or github-script code in a workflow triggered by pull_request_target, workflow_run, issues, issue_comment or discussions, where the job holds secrets and a write token: anyone who can open an issue or PR can run commands.',
     remediation: INJECTION_FIX,
     refs: { kics: 'cicd/github/run_block_injection', checkov: 'CKV_GHA_2', zizmor: 'template-injection' }
-  }),
-  injection: rule({
+  },
+  injection: {
     id: 'workflow/template-injection',
     category: 'security',
     topics: ['workflow-injection'],
@@ -31,8 +29,8 @@ export const RULES = {
       'An expression that expands attacker-controlled data (event text fields, head branch names, or a step/job output or env value derived from them) is pasted into a shell script or github-script code before it runs, so crafted input becomes code.',
     remediation: INJECTION_FIX,
     refs: { kics: 'cicd/github/run_block_injection', checkov: 'CKV_GHA_2', zizmor: 'template-injection' }
-  }),
-  injectionInput: rule({
+  },
+  injectionInput: {
     id: 'workflow/template-injection-input',
     category: 'security',
     topics: ['workflow-injection'],
@@ -42,8 +40,8 @@ export const RULES = {
       'A string input (workflow_dispatch, workflow_call or composite action input) is pasted into a shell script or github-script code; whoever supplies the input controls the script.',
     remediation: INJECTION_FIX.replace('github.event.issue.title', 'inputs.name'),
     refs: { zizmor: 'template-injection' }
-  }),
-  untrustedCheckout: rule({
+  },
+  untrustedCheckout: {
     id: 'workflow/untrusted-checkout',
     category: 'security',
     topics: ['workflow-injection', 'secret-exposure'],
@@ -54,8 +52,8 @@ export const RULES = {
     remediation:
       'Use the `pull_request` trigger for building untrusted code; if a privileged step is needed, split it into a separate workflow_run workflow that only consumes artifacts and never executes them.',
     refs: { zizmor: 'dangerous-triggers' }
-  }),
-  unpinnedAction: rule({
+  },
+  unpinnedAction: {
     id: 'workflow/unpinned-action',
     category: 'immutability',
     topics: ['supply-chain', 'immutable-artifacts'],
@@ -65,8 +63,8 @@ export const RULES = {
       'An action or reusable workflow from another repository (not `actions/*` or `github/*`) is referenced by a tag or branch, which its owner (or whoever compromises it) can move to different code at any time.',
     remediation: 'Pin to the full 40-character commit SHA and keep the version in a comment: `uses: owner/repo@<sha> # v1.2.3`; let Dependabot or Renovate update it.',
     refs: { kics: 'cicd/github/unpinned_actions_full_length_commit_sha', zizmor: 'unpinned-uses' }
-  }),
-  unpinnedFirstParty: rule({
+  },
+  unpinnedFirstParty: {
     id: 'workflow/unpinned-first-party-action',
     category: 'immutability',
     topics: ['supply-chain', 'immutable-artifacts'],
@@ -76,8 +74,8 @@ export const RULES = {
       'An `actions/*` or `github/*` action is referenced by a branch (or no ref at all), so every run may pick up different code. Version tags of GitHub-owned actions are accepted, as KICS and zizmor do by default.',
     remediation: 'Reference a release tag (`@v4`) or, stricter, the full commit SHA with the version in a comment.',
     refs: { kics: 'cicd/github/unpinned_actions_full_length_commit_sha', zizmor: 'unpinned-uses' }
-  }),
-  unpinnedImage: rule({
+  },
+  unpinnedImage: {
     id: 'workflow/unpinned-image',
     category: 'immutability',
     topics: ['supply-chain', 'immutable-artifacts'],
@@ -86,8 +84,8 @@ export const RULES = {
     description: 'A `docker://` action, job container or service container is referenced by tag, so the image behind it can change between runs.',
     remediation: 'Reference the image by digest: `image@sha256:<digest>` (keep the tag in a comment).',
     refs: { zizmor: 'unpinned-images' }
-  }),
-  writeAll: rule({
+  },
+  writeAll: {
     id: 'workflow/permissions-write-all',
     category: 'security',
     topics: ['least-privilege'],
@@ -96,8 +94,8 @@ export const RULES = {
     description: '`permissions: write-all` gives the job token write access to every scope (contents, packages, actions, …), so any compromised step can push code or publish packages.',
     remediation: 'List only the scopes the job needs, e.g. `permissions: { contents: read }`, and grant writes per job.',
     refs: { checkov: 'CKV2_GHA_1', zizmor: 'excessive-permissions' }
-  }),
-  missingPermissions: rule({
+  },
+  missingPermissions: {
     id: 'workflow/missing-permissions',
     category: 'security',
     topics: ['least-privilege'],
@@ -107,8 +105,8 @@ export const RULES = {
       'Neither the workflow nor the job sets `permissions`, so the GITHUB_TOKEN gets the repository default, which is read-write on many (older or organisation-configured) repositories.',
     remediation: 'Add `permissions: { contents: read }` at the top of the workflow and grant extra scopes per job where needed.',
     refs: { zizmor: 'excessive-permissions' }
-  }),
-  unsecureCommands: rule({
+  },
+  unsecureCommands: {
     id: 'workflow/unsecure-commands',
     category: 'security',
     topics: ['workflow-injection'],
@@ -117,8 +115,8 @@ export const RULES = {
     description: '`ACTIONS_ALLOW_UNSECURE_COMMANDS: true` re-enables `set-env`/`add-path` through log output, so anything printed to the log (e.g. PR text) can set environment variables such as `NODE_OPTIONS` or `PATH`.',
     remediation: 'Remove the variable and write to `$GITHUB_ENV` / `$GITHUB_PATH` files instead.',
     refs: { checkov: 'CKV_GHA_1', zizmor: 'insecure-commands' }
-  }),
-  selfHostedOnPr: rule({
+  },
+  selfHostedOnPr: {
     id: 'workflow/self-hosted-on-pull-request',
     category: 'security',
     topics: ['least-privilege', 'workflow-injection'],
@@ -127,8 +125,8 @@ export const RULES = {
     description: 'A job on a self-hosted runner runs for pull requests, so code from a fork can execute on (and persist on) your own machine and network.',
     remediation: 'Run pull-request jobs on GitHub-hosted or ephemeral, isolated runners, or require approval for fork PR workflows.',
     refs: { zizmor: 'self-hosted-runner' }
-  }),
-  secretEchoed: rule({
+  },
+  secretEchoed: {
     id: 'workflow/secret-echoed',
     category: 'secrets',
     topics: ['secret-exposure'],
@@ -136,8 +134,8 @@ export const RULES = {
     title: 'Secret printed to the log',
     description: 'A script echoes a secret to standard output; log masking misses transformed values (encoded, split, multi-line), and the log is readable by everyone with read access.',
     remediation: 'Do not print secrets; pipe them to the consuming command (`--password-stdin`) or write them to a file with restricted permissions.'
-  }),
-  secretsUntrustedCode: rule({
+  },
+  secretsUntrustedCode: {
     id: 'workflow/secrets-in-untrusted-checkout',
     category: 'secrets',
     topics: ['secret-exposure', 'workflow-injection'],
@@ -146,8 +144,8 @@ export const RULES = {
     description: 'A secret is made available to a step that runs after the pull request head was checked out in a privileged workflow, where fork code can read it.',
     remediation: 'Do not pass secrets to jobs that build or run pull request code; move the privileged step to a separate job or workflow that does not check out the head.',
     refs: { zizmor: 'dangerous-triggers' }
-  }),
-  literalCredential: rule({
+  },
+  literalCredential: {
     id: 'workflow/literal-credential',
     category: 'secrets',
     topics: ['secret-storage', 'secret-exposure'],
@@ -156,8 +154,8 @@ export const RULES = {
     description: 'A password, token or key is written as a literal value in `env:`, `with:` or container credentials, so it is in the git history for everyone with read access.',
     remediation: 'Revoke the credential, store it as an encrypted secret and reference it as `${{ secrets.NAME }}`.',
     refs: { zizmor: 'hardcoded-container-credentials' }
-  }),
-  deployNoEnvironment: rule({
+  },
+  deployNoEnvironment: {
     id: 'workflow/deploy-without-environment',
     category: 'security',
     topics: ['pipeline-tests', 'least-privilege'],
@@ -165,8 +163,8 @@ export const RULES = {
     title: 'Deploy job without an environment',
     description: 'A deploy or release job does not declare an `environment:`, so it gets no required reviewers, branch restrictions or environment-scoped secrets.',
     remediation: 'Add `environment: production` (or the target) to the job and configure protection rules for it.'
-  }),
-  deployNoConcurrency: rule({
+  },
+  deployNoConcurrency: {
     id: 'workflow/deploy-without-concurrency',
     category: 'slo',
     topics: ['rollout-strategy'],
@@ -174,8 +172,8 @@ export const RULES = {
     title: 'Deploys can overlap',
     description: 'A deploy job has no `concurrency` group at job or workflow level, so two runs can deploy at once and an older commit can finish last.',
     remediation: 'Add `concurrency: { group: deploy-${{ github.ref }}, cancel-in-progress: false }` to the workflow or the deploy job.'
-  }),
-  deployNoVerification: rule({
+  },
+  deployNoVerification: {
     id: 'workflow/deploy-without-verification',
     category: 'rollback',
     topics: ['pipeline-tests', 'rollback-path'],
@@ -183,8 +181,8 @@ export const RULES = {
     title: 'Deploy without verification or rollback step',
     description: 'A deploy job has no step that waits for the rollout, checks health or rolls back (no `kubectl rollout status`, `helm --atomic`/`--wait`, smoke test, health check or rollback), so a failed deploy is reported as success.',
     remediation: 'Follow the deploy with `kubectl rollout status`, use `helm upgrade --atomic --wait`, or add a smoke/health check step that fails the job (and a rollback step on failure).'
-  }),
-  deployContinueOnError: rule({
+  },
+  deployContinueOnError: {
     id: 'workflow/deploy-continue-on-error',
     category: 'slo',
     topics: ['pipeline-tests', 'rollout-strategy'],
@@ -192,8 +190,8 @@ export const RULES = {
     title: 'Deploy failures ignored',
     description: '`continue-on-error: true` on a deploy step or job lets the workflow report success when the deploy failed.',
     remediation: 'Remove `continue-on-error` (or set it to false) on deploy steps.'
-  }),
-  noTimeout: rule({
+  },
+  noTimeout: {
     id: 'workflow/job-without-timeout',
     category: 'cost',
     topics: ['cost-waste'],
@@ -201,9 +199,8 @@ export const RULES = {
     title: 'Job without timeout-minutes',
     description: 'A job without `timeout-minutes` may run (and bill) for up to 6 hours when a step hangs.',
     remediation: 'Set `timeout-minutes:` on the job to a small multiple of its usual duration.'
-  })
-} satisfies Record<string, RuleMeta>
+  }
+})
 
 export type RuleKey = keyof typeof RULES
 
-export { makeFinding, type FindingExtra } from '../finding.js'

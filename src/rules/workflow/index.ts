@@ -3,19 +3,20 @@
  * unpinned actions, token permissions, secrets handling and deploy safety. Each finding points
  * at the exact line, including lines inside multi-line `run: |` blocks.
  */
-import type { Finding, RuleMeta, SourceFile } from '../types.js'
-import { parseYaml } from './yaml.js'
-import type { CheckContext } from './workflow/context.js'
-import { RULES } from './workflow/meta.js'
-import { readWorkflow } from './workflow/model.js'
-import { checkTemplateInjection } from './workflow/injection.js'
-import { checkPinning } from './workflow/pinning.js'
-import { checkUntrustedCheckout } from './workflow/checkout.js'
-import { checkSecrets } from './workflow/secrets.js'
-import { checkHardening } from './workflow/hardening.js'
-import { checkDeploys } from './workflow/deploy.js'
+import type { Finding, SourceFile } from '../../types.js'
+import { reporterFor, type Report } from '../rule.js'
+import { parseYaml } from '../yaml.js'
+import type { CheckContext } from './context.js'
+import { RULES } from './meta.js'
+import { readWorkflow } from './model.js'
+import { checkTemplateInjection } from './injection.js'
+import { checkPinning } from './pinning.js'
+import { checkUntrustedCheckout } from './checkout.js'
+import { checkSecrets } from './secrets.js'
+import { checkHardening } from './hardening.js'
+import { checkDeploys } from './deploy.js'
 
-export const workflowRules: RuleMeta[] = Object.values(RULES)
+export const workflowRules = Object.values(RULES)
 
 const CHECKS: ((ctx: CheckContext) => Finding[])[] = [
   checkTemplateInjection,
@@ -27,7 +28,7 @@ const CHECKS: ((ctx: CheckContext) => Finding[])[] = [
 ]
 
 /** Analyzes one workflow file; throws ParseError when it is not valid YAML or not shaped like a workflow. */
-export function analyzeWorkflow(file: SourceFile): Finding[] {
+export function analyzeWorkflow(file: SourceFile, report: Report = reporterFor(workflowRules, file.path, 'workflow')): Finding[] {
   const src = file.content.replace(/\r\n?/g, '\n')
   const y = parseYaml(src)
   const lines = src.split('\n')
@@ -35,7 +36,7 @@ export function analyzeWorkflow(file: SourceFile): Finding[] {
   for (const doc of y.docs) {
     const wf = readWorkflow(doc.contents, y)
     if (!wf) continue
-    const ctx: CheckContext = { path: file.path, src, lines, y, wf }
+    const ctx: CheckContext = { path: file.path, src, lines, y, wf, report }
     for (const check of CHECKS) findings.push(...check(ctx))
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))

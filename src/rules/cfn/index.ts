@@ -4,16 +4,17 @@
  * decides (parameter defaults, both branches of `Fn::If`, mappings) are resolved and a finding that
  * rests on one says so (`finding.via`); values only known at deployment are never reported.
  */
-import type { Finding, RuleMeta, SourceFile } from '../types.js'
-import { checkIamPolicies, checkIngress } from './cfn/access.js'
-import { checkEksEndpoint, checkImds, checkLoadBalancerDeletion } from './cfn/compute.js'
-import { CFN } from './cfn/meta.js'
-import { checkResourceSecrets, checkSecretParameters } from './cfn/secrets.js'
-import { checkBucket, checkDatabase, checkDynamoTable, checkStatefulPolicies, type CfnContext } from './cfn/storage.js'
-import { checkLogGroup, checkTracing } from './cfn/telemetry.js'
-import { readTemplate, type Resource } from './cfn/template.js'
+import type { Finding, SourceFile } from '../../types.js'
+import { reporterFor, type Report } from '../rule.js'
+import { checkIamPolicies, checkIngress } from './access.js'
+import { checkEksEndpoint, checkImds, checkLoadBalancerDeletion } from './compute.js'
+import { CFN } from './meta.js'
+import { checkResourceSecrets, checkSecretParameters } from './secrets.js'
+import { checkBucket, checkDatabase, checkDynamoTable, checkStatefulPolicies, type CfnContext } from './storage.js'
+import { checkLogGroup, checkTracing } from './telemetry.js'
+import { readTemplate, type Resource } from './template.js'
 
-export const cloudformationRules: RuleMeta[] = Object.values(CFN)
+export const cloudformationRules = Object.values(CFN)
 
 const RESOURCE_CHECKS: ((ctx: CfnContext, r: Resource) => Finding[])[] = [
   checkStatefulPolicies,
@@ -30,10 +31,10 @@ const RESOURCE_CHECKS: ((ctx: CfnContext, r: Resource) => Finding[])[] = [
 ]
 
 /** Throws ParseError on invalid YAML/JSON or an alias bomb; a file without `Resources` yields nothing. */
-export function analyzeCloudformation(file: SourceFile): Finding[] {
+export function analyzeCloudformation(file: SourceFile, report: Report = reporterFor(cloudformationRules, file.path, 'cloudformation')): Finding[] {
   const template = readTemplate(file.content)
   if (!template) return []
-  const ctx: CfnContext = { path: file.path, content: file.content, template }
+  const ctx: CfnContext = { path: file.path, content: file.content, template, report }
   const secretParameters = new Set<string>()
   const findings = template.resources.flatMap((r) => [...RESOURCE_CHECKS.flatMap((check) => check(ctx, r)), ...checkResourceSecrets(ctx, r, secretParameters)])
   return [...findings, ...checkSecretParameters(ctx, secretParameters)]

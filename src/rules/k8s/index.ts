@@ -3,25 +3,26 @@
  * read with positions, so each finding points at the offending key or at the object that lacks
  * a setting. Raw Helm templates are classified `helm` and never reach this analyzer.
  */
-import type { Finding, RuleMeta, SourceFile } from '../types.js'
-import { checkContainer, type CheckContext } from './k8s/containers.js'
-import { checkBinding, checkRole, checkService } from './k8s/cluster.js'
-import { K8S } from './k8s/meta.js'
-import { folderOf, parseManifest, type ManifestSets } from './k8s/folder.js'
-import { containersOf, podSpecOf, type K8sObject } from './k8s/objects.js'
-import { checkPersistentVolume, checkPod } from './k8s/pod.js'
-import { checkWorkload, indexStream } from './k8s/workloads.js'
+import type { Finding, SourceFile } from '../../types.js'
+import { reporterFor, type Report } from '../rule.js'
+import { checkContainer, type CheckContext } from './containers.js'
+import { checkBinding, checkRole, checkService } from './cluster.js'
+import { K8S } from './meta.js'
+import { folderOf, parseManifest, type ManifestSets } from './folder.js'
+import { containersOf, podSpecOf, type K8sObject } from './objects.js'
+import { checkPersistentVolume, checkPod } from './pod.js'
+import { checkWorkload, indexStream } from './workloads.js'
 
-export const kubernetesRules: RuleMeta[] = Object.values(K8S)
-export { buildManifestSets, contextPathsFor, type ManifestSets } from './k8s/folder.js'
+export const kubernetesRules = Object.values(K8S)
+export { buildManifestSets, contextPathsFor, type ManifestSets } from './folder.js'
 
 /**
  * Throws ParseError on invalid YAML or on an alias bomb. With `sets` (built once by the engine
  * for the whole file list), cross-object rules see every manifest of the file's folder.
  */
-export function analyzeKubernetes(file: SourceFile, sets?: ManifestSets): Finding[] {
+export function analyzeKubernetes(file: SourceFile, sets?: ManifestSets, report: Report = reporterFor(kubernetesRules, file.path, 'kubernetes')): Finding[] {
   const objects = sets?.parsed.get(file.path)?.objects ?? parseManifest(file.content).objects
-  const ctx: CheckContext = { path: file.path, content: file.content }
+  const ctx: CheckContext = { path: file.path, content: file.content, report }
   const stream = sets?.byFolder.get(folderOf(file.path)) ?? indexStream(objects)
   return objects.flatMap((obj) => analyzeObject(ctx, obj, stream))
 }
