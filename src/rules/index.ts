@@ -15,7 +15,7 @@ import { analyzeCloudformation, cloudformationRules } from './cfn/index.js'
 import { analyzeTerraform, buildTerraformProjects, contextPathsFor as terraformContextPaths, findingsFromChangedValues, terraformRules, type TfProjects } from './terraform/index.js'
 import { forSamplePath, scanSecrets, secretRules } from './secrets.js'
 import { analyzeCharts, helmContextPathsFor, helmRules, type HelmOptions } from './helm/index.js'
-import { ParseError } from './yaml.js'
+import { ParseError } from './parse/yaml.js'
 import { analyzeInPool, threadsFor } from './pool.js'
 import { IMPORT_RULES } from '../import/rules.js'
 

@@ -4,8 +4,8 @@
  * carry a default. Dynamic references (`{{resolve:secretsmanager:…}}`) are the fix, not a finding.
  */
 import type { Finding } from '../../types.js'
-import type { Node } from '../yaml.js'
-import { isMap, isSeq } from '../yaml.js'
+import type { Node } from '../parse/yaml.js'
+import { isMap, isSeq } from '../parse/yaml.js'
 import { CFN } from './meta.js'
 import type { CfnContext } from './storage.js'
 import { whyNotLiteral } from '../secrets/keys.js'

@@ -1,5 +1,5 @@
 /** Checks on dangerous settings of any service: privileges, host mounts and namespaces, published ports, literal secrets, mutable images. */
-import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '../yaml.js'
+import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
 import { parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue } from '../container-common.js'
 import { R } from './meta.js'
 import { emit, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'

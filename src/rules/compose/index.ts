@@ -5,7 +5,7 @@
  */
 import type { Finding, SourceFile } from '../../types.js'
 import { reporterFor, type Report } from '../rule.js'
-import { parseYaml, isMap, isSeq, isScalar, scalarString, ParseError } from '../yaml.js'
+import { parseYaml, isMap, isSeq, isScalar, scalarString, ParseError } from '../parse/yaml.js'
 import { R } from './meta.js'
 import { collectServices, pairIn, resolve, setting, type Context, type Service } from './services.js'
 import { checkHealthcheck, checkLimits, checkRestart } from './missing.js'

@@ -1,5 +1,5 @@
 /** Checks on what a long-running service lacks: a health check, resource limits, a restart policy. */
-import { isSeq, scalarString } from '../yaml.js'
+import { isSeq, scalarString } from '../parse/yaml.js'
 import { R } from './meta.js'
 import { emit, lineOf, pairIn, resolve, setting, settingPath, value, type Context, type Service } from './services.js'
 

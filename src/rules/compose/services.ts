@@ -5,7 +5,7 @@
 import { isAlias, type Document } from 'yaml'
 import type { Finding, RuleMeta, SourceFile } from '../../types.js'
 import type { Report } from '../rule.js'
-import { isMap, isSeq, isScalar, scalarString, ParseError, type YamlFile, type YAMLMap, type Node, type Pair } from '../yaml.js'
+import { isMap, isSeq, isScalar, scalarString, ParseError, type YamlFile, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
 
 // ── Reading services ────────────────────────────────────────────────────────────────────────
 

@@ -1,6 +1,6 @@
 /** Checks on the shipped image (the final stage and the stages it is built from): user, health check, command form, ports, caches. */
 import type { Instruction, Env, Run } from 'dockerfile-ast'
-import { positionals } from '../shell-words.js'
+import { positionals } from '../parse/shell-words.js'
 import { R } from './meta.js'
 import { emit, invocations, parseJsonArray, runCommands, span, type Context, type Stage } from './stages.js'
 import { APK_OPTS_WITH_ARG, YUM_OPTS_WITH_ARG, aptInstallPackages, pipInstallArgs } from './packages.js'

@@ -1,6 +1,6 @@
 /** Checks on the instructions of every stage: the base image, RUN, ADD, ENV/ARG secrets, WORKDIR. */
 import type { Instruction, Arg, Env, Run, Flag } from 'dockerfile-ast'
-import { invocationOf, type ShellCommand } from '../shell-words.js'
+import { invocationOf, type ShellCommand } from '../parse/shell-words.js'
 import { parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue, type ImageRef } from '../container-common.js'
 import { R } from './meta.js'
 import { emit, invocations, parseJsonArray, runCommands, span, type Context, type Stage } from './stages.js'

@@ -1,6 +1,6 @@
 /** What package-manager commands install and upgrade: the words of apt, apk, yum/dnf, pip and npm. */
 import type { RuleMeta } from '../../types.js'
-import { positionals, type Invocation } from '../shell-words.js'
+import { positionals, type Invocation } from '../parse/shell-words.js'
 import { R } from './meta.js'
 
 // ── Package managers ────────────────────────────────────────────────────────────────────────

@@ -6,8 +6,8 @@
 import type { Instruction, From, Arg } from 'dockerfile-ast'
 import type { Finding, RuleMeta, SourceFile } from '../../types.js'
 import type { FindingExtra, Report } from '../rule.js'
-import { ParseError } from '../yaml.js'
-import { splitShellCommands, invocationOf, type ShellCommand, type Invocation } from '../shell-words.js'
+import { ParseError } from '../parse/yaml.js'
+import { splitShellCommands, invocationOf, type ShellCommand, type Invocation } from '../parse/shell-words.js'
 
 export interface Stage {
   index: number

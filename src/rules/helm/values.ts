@@ -5,7 +5,7 @@
  */
 import type { Finding, RuleMeta } from '../../types.js'
 import { reporterFor } from '../rule.js'
-import { assertNoAliasBomb, isMap, isScalar, isSeq, parseYaml, type Node, type YamlFile } from '../yaml.js'
+import { assertNoAliasBomb, isMap, isScalar, isSeq, parseYaml, type Node, type YamlFile } from '../parse/yaml.js'
 import { HELM } from './meta.js'
 
 interface Visit {

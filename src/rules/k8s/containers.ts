@@ -1,7 +1,7 @@
 /** Container-level checks: probes, resources, image, security context, environment. */
 import type { Finding } from '../../types.js'
-import type { Node } from '../yaml.js'
-import { isMap } from '../yaml.js'
+import type { Node } from '../parse/yaml.js'
+import { isMap } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
 import { K8S } from './meta.js'
 import { isTrue, type Container, type K8sObject, type PodSpec } from './objects.js'

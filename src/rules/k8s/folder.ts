@@ -8,7 +8,7 @@
  */
 import { posix } from 'node:path'
 import type { SourceFile } from '../../types.js'
-import { assertNoAliasBomb, parseYaml } from '../yaml.js'
+import { assertNoAliasBomb, parseYaml } from '../parse/yaml.js'
 import { objectsOf, type K8sObject } from './objects.js'
 import { docView } from './view.js'
 import { indexStream, type StreamIndex } from './workloads.js'

@@ -1,6 +1,6 @@
 /** Pod-level checks: user identity, host namespaces, hostPath volumes. */
 import type { Finding, RuleMeta } from '../../types.js'
-import type { Node } from '../yaml.js'
+import type { Node } from '../parse/yaml.js'
 import { K8S } from './meta.js'
 import { isTrue, numberAt, type Container, type K8sObject, type PodSpec } from './objects.js'
 import type { CheckContext } from './containers.js'

@@ -4,8 +4,8 @@
  * looked up among the other objects of the same file.
  */
 import type { Finding } from '../../types.js'
-import type { Node } from '../yaml.js'
-import { isMap } from '../yaml.js'
+import type { Node } from '../parse/yaml.js'
+import { isMap } from '../parse/yaml.js'
 import { K8S } from './meta.js'
 import { labelsOf, numberAt, podSpecOf, type K8sObject, type PodSpec } from './objects.js'
 import { readSelector, selectorMatches, type LabelSelector } from './selectors.js'

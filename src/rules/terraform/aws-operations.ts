@@ -1,6 +1,6 @@
 /** AWS operations rules: logs, metrics and traces (observability), tag immutability, cost. */
 import { defineRule } from '../rule.js'
-import { blocksOf, isExpr, numberValue, stringValue } from '../hcl.js'
+import { blocksOf, isExpr, numberValue, stringValue } from '../parse/hcl.js'
 import { attr, isFalse, label, refersTo, sub, type TfCheck, type TfContext } from './context.js'
 import { instanceTypeAttributes, oversizedReason } from './instances.js'
 import { majorOf, VPC_MODULE } from './registry-modules.js'

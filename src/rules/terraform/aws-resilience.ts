@@ -1,6 +1,6 @@
 /** AWS resilience rules: backups, the ability to roll back, and availability (SLO). */
 import { defineRule } from '../rule.js'
-import { blocksOf, boolValue, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclBlock, type HclValue } from '../hcl.js'
+import { blocksOf, boolValue, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclBlock, type HclValue } from '../parse/hcl.js'
 import { attr, isFalse, isTrue, label, refersTo, sub, type TfCheck, type TfContext, type TfResource } from './context.js'
 import { registryModuleFor } from './registry-modules.js'
 

@@ -1,6 +1,6 @@
 /** AWS exposure rules: network reachability, public data, IAM breadth, encryption switched off. */
 import { defineRule } from '../rule.js'
-import { blocksOf, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../hcl.js'
+import { blocksOf, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import { describePorts, judgePorts } from './ports.js'
 import { SG_MODULE_SERVICES, SG_MODULE_SOURCE } from './registry-modules.js'
 import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, type TfCheck, type TfContext } from './context.js'

@@ -5,7 +5,7 @@
  */
 import type { Finding, RuleMeta } from '../../types.js'
 import type { Report } from '../rule.js'
-import { blocksOf, boolValue, isExpr, stringValue, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../hcl.js'
+import { blocksOf, boolValue, isExpr, stringValue, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../parse/hcl.js'
 import { describeResolution, type Resolution, type TfProject } from './project.js'
 import { majorOf, registryModuleFor, type RegistryModule } from './registry-modules.js'
 

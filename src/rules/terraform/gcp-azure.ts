@@ -1,6 +1,6 @@
 /** The most common exposure and backup mistakes on Google Cloud and Azure. */
 import { defineRule } from '../rule.js'
-import { blocksOf, stringValue, type HclAttribute } from '../hcl.js'
+import { blocksOf, stringValue, type HclAttribute } from '../parse/hcl.js'
 import { attr, dynamicBlock, isDynamic, isFalse, isTrue, label, stringList, sub, type TfCheck, type TfContext } from './context.js'
 
 const sqlBackups = defineRule('terraform', {

@@ -5,7 +5,7 @@
  */
 import type { Finding, RuleMeta, SourceFile } from '../../types.js'
 import { reporterFor, UndeclaredRuleError, type Report } from '../rule.js'
-import { parseHcl, parseTfJson, type HclFile } from '../hcl.js'
+import { parseHcl, parseTfJson, type HclFile } from '../parse/hcl.js'
 import { awsOperationsChecks } from './aws-operations.js'
 import { awsResilienceChecks } from './aws-resilience.js'
 import { awsSecurityChecks } from './aws-security.js'
@@ -14,7 +14,7 @@ import { gcpAzureChecks } from './gcp-azure.js'
 import type { TfProjects } from './project.js'
 import { secretChecks } from './secrets.js'
 
-export { parseHcl, type HclFile } from '../hcl.js'
+export { parseHcl, type HclFile } from '../parse/hcl.js'
 export { buildTerraformProjects, contextPathsFor, type TfProjects } from './project.js'
 
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')

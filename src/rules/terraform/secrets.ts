@@ -1,6 +1,6 @@
 /** Credentials written into Terraform as literals. Messages never repeat the value. */
 import { defineRule } from '../rule.js'
-import { isExpr, isObject, lineOfKey, type HclAttribute, type HclBlock, type HclValue } from '../hcl.js'
+import { isExpr, isObject, lineOfKey, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import type { TfCheck, TfContext } from './context.js'
 import { whyNotLiteral } from '../secrets/keys.js'
 

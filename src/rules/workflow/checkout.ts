@@ -3,7 +3,7 @@
  * and therefore usually builds the pull request head, and secrets handed to the steps after it.
  */
 import type { Finding } from '../../types.js'
-import { isScalar, scalarString, type Node, type YAMLMap } from '../yaml.js'
+import { isScalar, scalarString, type Node, type YAMLMap } from '../parse/yaml.js'
 import { actionRepo, lineAt, rawOf, type CheckContext } from './context.js'
 import { contextPaths, findExpressions } from './expressions.js'
 import { RULES } from './meta.js'

@@ -1,5 +1,5 @@
 /** What every workflow check receives, and small helpers over source text and YAML nodes. */
-import { isMap, isPair, isScalar, isSeq, scalarString, type Node, type YAMLMap, type YamlFile } from '../yaml.js'
+import { isMap, isPair, isScalar, isSeq, scalarString, type Node, type YAMLMap, type YamlFile } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
 import type { JobModel, StepModel, WorkflowModel } from './model.js'
 

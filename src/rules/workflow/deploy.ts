@@ -3,7 +3,7 @@
  * a verification or rollback step after the deploy, and failures that are not ignored.
  */
 import type { Finding } from '../../types.js'
-import { isScalar, scalarString } from '../yaml.js'
+import { isScalar, scalarString } from '../parse/yaml.js'
 import { actionRepo, dependentsOf, scalarsUnder, type CheckContext } from './context.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'

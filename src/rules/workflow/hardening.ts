@@ -1,6 +1,6 @@
 /** Token permissions, unsecure commands, self-hosted runners and job timeouts. */
 import type { Finding } from '../../types.js'
-import { isMap, isScalar, isSeq, scalarString, type Node, type Pair, type YAMLMap } from '../yaml.js'
+import { isMap, isScalar, isSeq, scalarString, type Node, type Pair, type YAMLMap } from '../parse/yaml.js'
 import { scalarsUnder, type CheckContext } from './context.js'
 import { RULES } from './meta.js'
 

@@ -5,7 +5,7 @@
  */
 import type { Finding, SourceFile } from '../../types.js'
 import { reporterFor, type Report } from '../rule.js'
-import { parseYaml } from '../yaml.js'
+import { parseYaml } from '../parse/yaml.js'
 import type { CheckContext } from './context.js'
 import { RULES } from './meta.js'
 import { readWorkflow } from './model.js'

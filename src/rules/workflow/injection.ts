@@ -4,7 +4,7 @@
  * Expressions in `env:` or in other actions' `with:` are data and are only followed as sources.
  */
 import type { Finding } from '../../types.js'
-import { isScalar, scalarString, type Node } from '../yaml.js'
+import { isScalar, scalarString, type Node } from '../parse/yaml.js'
 import { actionRepo, envScopes, getCaseless, jobLabel, lineAt, rawOf, scalarsUnder, type CheckContext } from './context.js'
 import { contextPaths, contextReads, envNameFor, findExpressions, inputName, isUntrustedEventPath, type ExpressionSpan } from './expressions.js'
 import { RULES } from './meta.js'

@@ -1,6 +1,6 @@
 /** `uses:` references and container images that can change under the workflow. */
 import type { Finding } from '../../types.js'
-import { isMap, isScalar, scalarString, type Node } from '../yaml.js'
+import { isMap, isScalar, scalarString, type Node } from '../parse/yaml.js'
 import type { CheckContext } from './context.js'
 import { RULES } from './meta.js'
 

@@ -1,6 +1,6 @@
 /** Secrets printed to the log, and credentials written literally into the workflow. */
 import type { Finding } from '../../types.js'
-import { isMap, isScalar, scalarString, type YAMLMap } from '../yaml.js'
+import { isMap, isScalar, scalarString, type YAMLMap } from '../parse/yaml.js'
 import { envScopes, jobLabel, rawOf, lineAt, type CheckContext } from './context.js'
 import { contextPaths, findExpressions } from './expressions.js'
 import { RULES } from './meta.js'
