@@ -7,6 +7,7 @@
  */
 import type { Finding, RuleMeta, SecretLocation, Severity, SourceFile } from '../types.js'
 import { defineRule, reporterFor, type Report } from './rule.js'
+import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
@@ -180,7 +181,7 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   if (isGeneratedOrLockfile(file.path)) return { findings: [], locations: [] }
   const content = file.content
   const starts = lineStarts(content)
-  const dialect = dialectOf(file)
+  const dialect = dialectOf(file, languageOf(file.kind)?.secretsDialect)
   // A secretlint failure must not cost the file its other secret findings.
   let fromSecretlint: Candidate[] = []
   const warnings: string[] = []
@@ -588,7 +589,7 @@ function isUserData(key: string): boolean {
 
 function assignmentCandidates(content: string, file: SourceFile, starts: number[]): Candidate[] {
   const out: Candidate[] = []
-  for (const a of extractAssignments(content, dialectOf(file))) {
+  for (const a of extractAssignments(content, dialectOf(file, languageOf(file.kind)?.secretsDialect))) {
     // Cheap test first: most keys contain none of the words a secret-named key needs.
     if (!MAYBE_SECRET_KEY.test(a.key)) continue
     if (isUserData(a.key)) {

@@ -5,6 +5,7 @@
  * rests on one says so (`finding.via`); values only known at deployment are never reported.
  */
 import type { Finding, SourceFile } from '../../types.js'
+import { defineLanguage } from '../language.js'
 import { reporterFor, type Report } from '../rule.js'
 import { checkIamPolicies, checkIngress } from './access.js'
 import { checkEksEndpoint, checkImds, checkLoadBalancerDeletion } from './compute.js'
@@ -39,3 +40,14 @@ export function analyzeCloudformation(file: SourceFile, report: Report = reporte
   const findings = template.resources.flatMap((r) => [...RESOURCE_CHECKS.flatMap((check) => check(ctx, r)), ...checkResourceSecrets(ctx, r, secretParameters)])
   return [...findings, ...checkSecretParameters(ctx, secretParameters)]
 }
+
+export const cloudformation = defineLanguage({
+  kind: 'cloudformation',
+  rules: cloudformationRules,
+  analyze: (file, report) => analyzeCloudformation(file, report),
+  plan: {
+    verify: 'a change set shows only the intended property changes and no resource replacement',
+    rollback: 'Revert the template and update the stack; stateful resources keep their `DeletionPolicy` so the revert cannot delete data.'
+  },
+  secretsDialect: 'yaml'
+})

@@ -4,6 +4,7 @@
  * file is not judged on what it lacks, since the missing piece may live there.
  */
 import type { Finding, SourceFile } from '../../types.js'
+import { defineLanguage } from '../language.js'
 import { reporterFor, type Report } from '../rule.js'
 import { parseYaml, isMap, isSeq, isScalar, scalarString, ParseError } from '../parse/yaml.js'
 import { R } from './meta.js'
@@ -62,3 +63,14 @@ function checkService(ctx: Context, s: Service): void {
   checkCapabilities(ctx, s)
   checkImage(ctx, s)
 }
+
+export const compose = defineLanguage({
+  kind: 'compose',
+  rules: composeRules,
+  analyze: (file, report) => analyzeCompose(file, report),
+  plan: {
+    verify: '`docker compose config` accepts the file and shows the intended values',
+    rollback: 'Redeploy the previous image tag or digest with the previous compose file (`docker compose up -d`).'
+  },
+  secretsDialect: 'yaml'
+})

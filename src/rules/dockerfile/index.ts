@@ -6,6 +6,7 @@
  */
 import { DockerfileParser } from 'dockerfile-ast'
 import type { Finding, SourceFile } from '../../types.js'
+import { defineLanguage } from '../language.js'
 import { reporterFor, type Report } from '../rule.js'
 import { R } from './meta.js'
 import { ancestry, buildStages, preambleArgs, type Context } from './stages.js'
@@ -38,3 +39,14 @@ export function analyzeDockerfile(file: SourceFile, report: Report = reporterFor
 function byLine(a: Finding, b: Finding): number {
   return a.line - b.line || a.ruleId.localeCompare(b.ruleId)
 }
+
+export const dockerfile = defineLanguage({
+  kind: 'dockerfile',
+  rules: dockerfileRules,
+  analyze: (file, report) => analyzeDockerfile(file, report),
+  plan: {
+    verify: 'the image builds, starts, and its health check turns healthy',
+    rollback: 'Redeploy the previous image by its digest; the new image stays in the registry for later.'
+  },
+  secretsDialect: 'dockerfile'
+})

@@ -4,11 +4,12 @@
  * a setting. Raw Helm templates are classified `helm` and never reach this analyzer.
  */
 import type { Finding, SourceFile } from '../../types.js'
+import { defineLanguage } from '../language.js'
 import { reporterFor, type Report } from '../rule.js'
 import { checkContainer, type CheckContext } from './containers.js'
 import { checkBinding, checkRole, checkService } from './cluster.js'
 import { K8S } from './meta.js'
-import { folderOf, parseManifest, type ManifestSets } from './folder.js'
+import { buildManifestSets, contextPathsFor, folderOf, parseManifest, type ManifestSets } from './folder.js'
 import { containersOf, podSpecOf, type K8sObject } from './objects.js'
 import { checkPersistentVolume, checkPod } from './pod.js'
 import { checkWorkload, indexStream } from './workloads.js'
@@ -49,3 +50,17 @@ function analyzeObject(ctx: CheckContext, obj: K8sObject, stream: ReturnType<typ
     ...checkWorkload(ctx, obj, pod, stream)
   ]
 }
+
+export const kubernetes = defineLanguage<ManifestSets>({
+  kind: 'kubernetes',
+  rules: kubernetesRules,
+  analyze: (file, report, sets) => analyzeKubernetes(file, sets, report),
+  // Cross-object rules (PDB, HPA, NetworkPolicy, Service selectors) see every manifest of the folder.
+  buildContext: buildManifestSets,
+  contextPaths: contextPathsFor,
+  plan: {
+    verify: '`kubectl diff -f <file>` shows only the intended fields; after apply, `kubectl rollout status` completes',
+    rollback: 'Run `kubectl rollout undo deployment/<name>` (or re-apply the previous manifest); keep `revisionHistoryLimit` above zero so an older ReplicaSet exists.'
+  },
+  secretsDialect: 'yaml'
+})

@@ -4,6 +4,7 @@
  * offending attribute, or at the resource header when something is missing.
  */
 import type { Finding, RuleMeta, SourceFile } from '../../types.js'
+import { defineLanguage } from '../language.js'
 import { reporterFor, UndeclaredRuleError, type Report } from '../rule.js'
 import { parseHcl, parseTfJson, type HclFile } from '../parse/hcl.js'
 import { awsOperationsChecks } from './aws-operations.js'
@@ -11,7 +12,7 @@ import { awsResilienceChecks } from './aws-resilience.js'
 import { awsSecurityChecks } from './aws-security.js'
 import { createContext, type TfCheck } from './context.js'
 import { gcpAzureChecks } from './gcp-azure.js'
-import type { TfProjects } from './project.js'
+import { buildTerraformProjects, contextPathsFor, type TfProjects } from './project.js'
 import { secretChecks } from './secrets.js'
 
 export { parseHcl, type HclFile } from '../parse/hcl.js'
@@ -46,10 +47,10 @@ function tfvarsJson(content: string): HclFile {
  * Findings in a context-only file of a module that rest on a value from a changed file of the
  * module (the change to `variables.tf` that opens `main.tf`'s security group). Never throws.
  */
-export async function findingsFromChangedValues(file: SourceFile, projects: TfProjects): Promise<Finding[]> {
+export async function findingsFromChangedValues(file: SourceFile, projects: TfProjects, report?: Report): Promise<Finding[]> {
   if (file.kind !== 'terraform' || !file.contextOnly) return []
   try {
-    return await analyzeTerraform(file, projects)
+    return await analyzeTerraform(file, projects, report)
   } catch {
     return [] // a broken context file is the changed files' business only if they are broken themselves
   }
@@ -82,3 +83,18 @@ export async function analyzeTerraform(file: SourceFile, projects?: TfProjects, 
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }
+
+export const terraform = defineLanguage<TfProjects>({
+  kind: 'terraform',
+  rules: terraformRules,
+  analyze: (file, report, projects) => analyzeTerraform(file, projects, report),
+  // A file is read in its module: variable defaults, locals, tfvars and companion resources.
+  buildContext: buildTerraformProjects,
+  analyzeContextOnly: (file, report, projects) => findingsFromChangedValues(file, projects, report),
+  contextPaths: (path) => contextPathsFor(path),
+  plan: {
+    verify: '`terraform plan` shows only the intended attribute changes (no replacement of stateful resources)',
+    rollback: 'Revert the commit and run `terraform apply` again; check first that no stateful resource would be replaced or destroyed by the revert.'
+  },
+  secretsDialect: 'hcl'
+})

@@ -4,6 +4,7 @@
  * at the exact line, including lines inside multi-line `run: |` blocks.
  */
 import type { Finding, SourceFile } from '../../types.js'
+import { defineLanguage } from '../language.js'
 import { reporterFor, type Report } from '../rule.js'
 import { parseYaml } from '../parse/yaml.js'
 import type { CheckContext } from './context.js'
@@ -41,3 +42,14 @@ export function analyzeWorkflow(file: SourceFile, report: Report = reporterFor(w
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }
+
+export const workflow = defineLanguage({
+  kind: 'workflow',
+  rules: workflowRules,
+  analyze: (file, report) => analyzeWorkflow(file, report),
+  plan: {
+    verify: 'the workflow runs green on a branch and its log shows the intended behaviour',
+    rollback: 'Revert the workflow commit; runs already started keep the old definition.'
+  },
+  secretsDialect: 'yaml'
+})
