@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, unlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadLocalChangeSet } from '../src/changes/git.js'
+import { loadLocalChangeSet, ownerNameOfRemote, repositoryOfFolder } from '../src/changes/git.js'
 import { filterIgnored, ignoreMatcher } from '../src/changes/paths.js'
 import { addedLines } from '../src/changes/diff.js'
 import type { ChangeSet, ChangedFile } from '../src/types.js'
@@ -271,5 +271,34 @@ describe('what a change reads for context', () => {
     expect(contextFolders(files)).toEqual(['infra', 'k8s'])
     const wanted = contextFilter(files, ['k8s/generated/**', 'infra/secret.auto.tfvars'])
     expect(['infra/variables.tf', 'k8s/pdb.yaml', 'infra/main.tf', 'infra/README.md', 'k8s/generated/x.yaml', 'infra/secret.auto.tfvars'].filter(wanted)).toEqual(['infra/variables.tf', 'k8s/pdb.yaml'])
+  })
+})
+
+describe('the repository of a folder', () => {
+  it.each([
+    ['git@github.com:octo-org/app.git', 'octo-org/app'],
+    ['https://github.com/octo-org/app', 'octo-org/app'],
+    ['https://github.example.com/octo-org/app.git/', 'octo-org/app'],
+    ['ssh://git@github.com/octo-org/app.git', 'octo-org/app'],
+    ['/srv/git/app.git', undefined],
+    ['https://gitlab.example.com/group/sub/app.git', undefined],
+    ['', undefined]
+  ])('reads %j as %j', (url, want) => {
+    expect(ownerNameOfRemote(url)).toBe(want)
+  })
+
+  it('takes GITHUB_REPOSITORY first, then the origin remote, and never throws', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preflight-remote-'))
+    try {
+      expect(await repositoryOfFolder(dir, {})).toBeUndefined()
+      execFileSync('git', ['init', '-q'], { cwd: dir })
+      expect(await repositoryOfFolder(dir, {})).toBeUndefined()
+      execFileSync('git', ['remote', 'add', 'origin', 'git@github.com:octo-org/app.git'], { cwd: dir })
+      expect(await repositoryOfFolder(dir, {})).toBe('octo-org/app')
+      expect(await repositoryOfFolder(dir, { GITHUB_REPOSITORY: 'other/repo' })).toBe('other/repo')
+      expect(await repositoryOfFolder(dir, { GITHUB_REPOSITORY: 'bad value' })).toBe('octo-org/app')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -129,9 +129,9 @@ describe('report', () => {
     if (!compose?.analyze) throw new Error('compose has an analyzer')
     const liar = defineLanguage({ ...compose, rules: compose.rules.slice(1) })
     const content = 'services:\n  web:\n    image: nginx:1.25\n'
-    const honest = await compose.analyze({ path: 'compose.yml', kind: 'compose', content }, reporterFor(compose.rules, 'compose.yml', 'compose'), undefined)
+    const honest = await compose.analyze({ path: 'compose.yml', kind: 'compose', content }, reporterFor(compose.rules, 'compose.yml', 'compose'), undefined, {})
     expect(honest.some((f) => f.ruleId === compose.rules[0].id)).toBe(true)
-    await expect(async () => liar.analyze?.({ path: 'compose.yml', kind: 'compose', content }, reporterFor(liar.rules, 'compose.yml', 'compose'), undefined)).rejects.toThrow(
+    await expect(async () => liar.analyze?.({ path: 'compose.yml', kind: 'compose', content }, reporterFor(liar.rules, 'compose.yml', 'compose'), undefined, {})).rejects.toThrow(
       UndeclaredRuleError
     )
   })

@@ -234,3 +234,42 @@ describe('any input', () => {
     )
   })
 })
+
+describe('guessable defaults in local compose files', () => {
+  const db = (extra = '', password = 'postgres'): string =>
+    `services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: ${password}\n${extra}`
+  const severityOf = (path: string, content: string): string[] =>
+    (analyzeCompose({ path, kind: 'compose', content }) as Finding[])
+      .filter((f) => f.category === 'secrets')
+      .map((f) => `${f.ruleId}:${f.severity}@${f.line}`)
+
+  it.each([
+    ["the image's name", 'postgres'],
+    ['the user name set beside it', 'app'],
+    ['a placeholder word', 'example']
+  ])('reports %s as a medium default credential, without echoing it', (_why, password) => {
+    const findings = analyzeCompose({ path: 'docker-compose.yml', kind: 'compose', content: db('', password) }) as Finding[]
+    expect(findings.filter((f) => f.category === 'secrets').map((f) => `${f.ruleId}:${f.severity}@${f.line}`)).toEqual([
+      'compose/default-credential-in-environment:medium@6'
+    ])
+    expect(findings.find((f) => f.line === 6)?.message).not.toContain(`\`${password}\``)
+  })
+
+  it('keeps a value nobody would guess high', () => {
+    expect(severityOf('docker-compose.yml', db('', 'fixture-Kq81-pass'))).toEqual(['compose/secret-in-environment:high@6'])
+  })
+
+  it.each([
+    ['a Swarm stack by name', 'docker-stack.yml', ''],
+    ['a production file by name', 'compose.prod.yaml', ''],
+    ['Swarm-only deploy keys', 'docker-compose.yml', '  web:\n    image: web:1\n    deploy:\n      replicas: 2\n']
+  ])('keeps the default high in %s (shared hosts)', (_what, path, extra) => {
+    expect(severityOf(path, db(extra))).toEqual(['compose/secret-in-environment:high@6'])
+  })
+
+  it('does not take deploy.resources (also used locally) for a stack', () => {
+    expect(severityOf('docker-compose.yml', db('  web:\n    image: web:1\n    deploy:\n      resources:\n        limits:\n          memory: 64M\n'))).toEqual([
+      'compose/default-credential-in-environment:medium@6'
+    ])
+  })
+})

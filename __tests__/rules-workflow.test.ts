@@ -346,3 +346,35 @@ describe('input that is not a usable workflow', () => {
     expect(result.notes).toEqual([expect.objectContaining({ path: '.github/workflows/broken.yml', reason: 'parse' })])
   })
 })
+
+describe("the repository's own actions", () => {
+  const wf = `on: push
+jobs:
+  shared:
+    uses: octo-org/ci/.github/workflows/build.yml@v1.4.0
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: octo-org/setup-tool@main
+      - uses: other-org/deploy@v2
+`
+  const pins = (repository?: string): string[] =>
+    analyzeWorkflow({ path: '.github/workflows/ci.yml', kind: 'workflow', content: wf }, repository)
+      .filter((f) => f.ruleId.startsWith('workflow/unpinned'))
+      .map((f) => `${f.ruleId}:${f.severity}@${f.line}`)
+
+  it('are low hardening when the owner is known, third-party ones stay high', () => {
+    expect(pins('Octo-Org/app')).toEqual(['workflow/unpinned-same-owner:low@4', 'workflow/unpinned-same-owner:low@8', 'workflow/unpinned-action:high@9'])
+  })
+
+  it('are third-party code when the owner is not known', () => {
+    expect(pins()).toEqual(['workflow/unpinned-action:high@4', 'workflow/unpinned-action:high@8', 'workflow/unpinned-action:high@9'])
+    expect(pins('not-a-repository')).toEqual(pins())
+  })
+
+  it('reach the engine through analyzeFiles({ repository })', async () => {
+    const { analyzeFiles } = await import('../src/rules/index.js')
+    const r = await analyzeFiles([{ path: '.github/workflows/ci.yml', kind: 'workflow', content: wf }], { repository: 'octo-org/app', threads: 1 })
+    expect(r.findings.filter((f) => f.ruleId === 'workflow/unpinned-same-owner').map((f) => f.line)).toEqual([4, 8])
+  })
+})

@@ -26,18 +26,28 @@ const manifest = JSON.parse(readFileSync(join(corpus, 'MANIFEST.json'), 'utf8'))
 const files = new Map()
 for (const repo of manifest) for (const [path, sha256] of Object.entries(repo.sha256)) files.set(`${repo.folder}/${path}`, { sha256, repo: repo.repo })
 
-// One scan of the whole corpus; its own bookkeeping files are not repository content.
+// One scan per repository, run as its owner runs it: GITHUB_REPOSITORY names the repository (the
+// corpus folders are not git clones), so its own actions count as its own. Paths are relative to the
+// repository, then prefixed with its corpus folder.
 const started = performance.now()
-let out
-try {
-  out = execFileSync(process.execPath, [cli, 'scan', corpus, '--format', 'json', '--paths-ignore', 'MANIFEST.json,README.md'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] })
-} catch (e) {
-  // Exit code 1 only means --fail-on was met; the JSON is still on stdout.
-  if (e.status !== 1 || !e.stdout) throw e
-  out = e.stdout
+const scan = { findings: [] }
+for (const repo of manifest) {
+  let out
+  try {
+    out = execFileSync(process.execPath, [cli, 'scan', join(corpus, repo.folder), '--format', 'json'], {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, GITHUB_REPOSITORY: repo.repo }
+    })
+  } catch (e) {
+    // Exit code 1 only means --fail-on was met; the JSON is still on stdout.
+    if (e.status !== 1 || !e.stdout) throw e
+    out = e.stdout
+  }
+  for (const f of JSON.parse(out).findings) scan.findings.push({ ...f, path: `${repo.folder}/${f.path}` })
 }
 const scanMs = Math.round(performance.now() - started)
-const scan = JSON.parse(out)
 
 /**
  * Output is redacted: a literal secret value that also occurs in a path is masked there too

@@ -289,6 +289,26 @@ async function assertDirectory(dir: string): Promise<void> {
   throw new Error(`repository directory not found: ${dir}`)
 }
 
+/**
+ * `owner/name` of the repository a folder belongs to: GITHUB_REPOSITORY when set (in a workflow),
+ * else the GitHub path of its `origin` remote. Undefined when neither says; never throws.
+ */
+export async function repositoryOfFolder(dir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const fromEnv = env.GITHUB_REPOSITORY?.trim()
+  if (fromEnv && OWNER_NAME.test(fromEnv)) return fromEnv
+  const url = await git(dir, ['config', '--get', 'remote.origin.url'], 'git config').catch(() => '')
+  return ownerNameOfRemote(url.trim())
+}
+
+const OWNER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/
+
+/** `git@github.com:o/r.git`, `https://github.example.com/o/r`, `ssh://git@host/o/r.git` → `o/r`. */
+export function ownerNameOfRemote(url: string): string | undefined {
+  const path = /^[\w.+-]+@[\w.-]+:(?!\/)(.+)$/.exec(url)?.[1] ?? /^(?:https?|ssh|git):\/\/[^/]+\/(.+)$/.exec(url)?.[1]
+  const name = path?.replace(/\/$/, '').replace(/\.git$/, '')
+  return name && OWNER_NAME.test(name) ? name : undefined
+}
+
 function git(cwd: string, args: string[], what: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('git', args, { cwd, maxBuffer: MAX_BUFFER, encoding: 'utf8' }, (error, stdout, stderr) => {

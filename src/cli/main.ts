@@ -11,7 +11,7 @@ import { closest, distance } from 'fastest-levenshtein'
 import type { Finding, Persona, Severity } from '../types.js'
 import { FAIL_ON, meetsFailOn, list, type FailOn } from '../config.js'
 import { listFiles, readTree } from '../changes/tree.js'
-import { loadLocalChangeSet } from '../changes/git.js'
+import { loadLocalChangeSet, repositoryOfFolder } from '../changes/git.js'
 import { analyzeFiles, ALL_RULES } from '../rules/index.js'
 import { routeAgents, routeInputOf } from '../agents/route.js'
 import { loadPersonaSet } from '../agents/loader.js'
@@ -179,7 +179,8 @@ async function scanCommand(args: string[], v: Values, io: CliIo): Promise<number
   const renderedDir = v['helm-rendered-dir'] ? resolve(io.cwd, v['helm-rendered-dir']) : undefined
   const imports = await importsFor(v, io, { knownPaths: new Set(tree.listed.map((f) => f.path)), files: tree.files, cost: settings.cost })
   // The plan's variable values, when given, are read as context: the rules see what the plan used.
-  const analysis = await analyzeFiles([...tree.files, ...imports.contextFiles], { helm: { renderedDir } })
+  const repository = await repositoryOfFolder(root, process.env)
+  const analysis = await analyzeFiles([...tree.files, ...imports.contextFiles], { helm: { renderedDir }, repository })
   const applied = applySettings(withImports(analysis.findings, imports, ALL_RULES), { settings, baseline, files: tree.files, secrets: analysis.secrets })
   const ms = Math.round(performance.now() - started)
   const notes = [...tree.notes, ...analysis.notes, ...imports.notes]
@@ -285,6 +286,7 @@ async function reviewCommand(args: string[], v: Values, io: CliIo): Promise<numb
   const known = new Set(change.files.map((f) => f.path))
   const imports = await importsFor(v, io, { knownPaths: known, files: change.files.flatMap((f) => (f.content === undefined ? [] : [{ path: f.path, kind: f.kind, content: f.content }])), cost: settings.cost })
   const result = await runReviewPipeline(change, loaded.personas, {
+    repository: await repositoryOfFolder(repoDir, process.env),
     imports,
     maxAgents,
     forced,

@@ -32,6 +32,8 @@ import { formatMoney } from '../import/decimal.js'
 import { anchorOf } from '../render/comment.js'
 
 export interface ReviewOptions {
+  /** `owner/name` of the reviewed repository, when known (its own actions are not third-party code). */
+  repository?: string
   maxAgents: number
   /** Personas to run regardless of triggers. */
   forced: string[]
@@ -75,7 +77,7 @@ export async function runReviewPipeline(change: ChangeSet, personas: Persona[], 
     .map((f) => ({ path: f.path, kind: f.kind, content: f.content as string }))
   // Context (the rest of a changed file's module or folder, the plan's variable values) is analysed with the change, never reported on.
   const context = [...(change.context ?? []), ...(options.imports?.contextFiles ?? [])].map((f) => ({ ...f, contextOnly: true }))
-  const analysis = await analyzeFiles([...sources, ...context], { helm: { renderedDir: options.helmRenderedDir } })
+  const analysis = await analyzeFiles([...sources, ...context], { helm: { renderedDir: options.helmRenderedDir }, repository: options.repository })
   // The diff shows what the file scan did not see (deleted lines, files not read): mask those
   // secrets too, and report the ones on the changed lines of files not read.
   for (const f of change.files.filter((x) => x.patch)) {

@@ -174,6 +174,7 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
   const rulesDocUrl = ctx.actionRepository ? `${ctx.serverUrl}/${ctx.actionRepository}/blob/${ctx.actionRef || 'main'}/docs/rules.md` : undefined
 
   const review = await runReviewPipeline(change, o.personas, {
+    repository: ctx.owner && ctx.repo ? `${ctx.owner}/${ctx.repo}` : undefined,
     imports,
     rulesDocUrl,
     maxAgents: o.maxAgents,

@@ -12,14 +12,17 @@ import { forSamplePath, scanSecrets, secretRules } from './secrets.js'
 import { analyzeCharts, type HelmOptions } from './helm/index.js'
 import { ParseError } from './parse/yaml.js'
 import { analyzeInPool, threadsFor } from './pool.js'
+import type { RunInfo } from './language.js'
 import { LANGUAGES, languageOf } from './registry.js'
 import { reporterFor } from './rule.js'
 
 /**
- * What the engine learns from the whole file list before analysing any one file, by kind (a
- * language's `buildContext`: Terraform modules, Kubernetes manifest folders).
+ * What the engine learns from the whole file list before analysing any one file: each language's
+ * context (`buildContext`: Terraform modules, Kubernetes manifest folders) by kind, and the run.
  */
-export type ProjectContext = Partial<Record<FileKind, unknown>>
+export interface ProjectContext extends RunInfo {
+  byKind: Partial<Record<FileKind, unknown>>
+}
 
 /**
  * Rules that belong to no single kind: the secret scan runs on every file, and findings made
@@ -46,9 +49,9 @@ export function contextPathsForFile(file: { path: string; kind: FileKind }, tree
 }
 
 /** Builds every language's context from the whole file list. */
-async function buildProjectContext(files: SourceFile[]): Promise<ProjectContext> {
-  const project: ProjectContext = {}
-  for (const language of LANGUAGES) if (language.buildContext) project[language.kind] = await language.buildContext(files)
+async function buildProjectContext(files: SourceFile[], repository?: string): Promise<ProjectContext> {
+  const project: ProjectContext = { byKind: {}, repository }
+  for (const language of LANGUAGES) if (language.buildContext) project.byKind[language.kind] = await language.buildContext(files)
   return project
 }
 
@@ -73,7 +76,7 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   const language = languageOf(file.kind)
   if (language?.analyze) {
     try {
-      findings.push(...(await language.analyze(normalized, reporterFor(language.rules, file.path, language.kind), project?.[file.kind])))
+      findings.push(...(await language.analyze(normalized, reporterFor(language.rules, file.path, language.kind), project?.byKind[file.kind], { repository: project?.repository })))
     } catch (e) {
       const reason = e instanceof ParseError || (e as Error)?.name === 'ParseError' ? 'parse' : 'error'
       const what = reason === 'parse' ? 'could not be parsed' : 'analyzer failed'
@@ -96,8 +99,8 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
  * manifest folder): the context is built from them once. A context-only file is reported on
  * only where a value from a changed file of its module makes it wrong.
  */
-export async function analyzeGroupFiles(files: SourceFile[]): Promise<AnalysisResult[]> {
-  const project = await buildProjectContext(files)
+export async function analyzeGroupFiles(files: SourceFile[], repository?: string): Promise<AnalysisResult[]> {
+  const project = await buildProjectContext(files, repository)
   const out: AnalysisResult[] = []
   for (const file of files) {
     if (file.contextOnly) out.push({ findings: await contextOnlyFindings(file, project), notes: [], secrets: [] })
@@ -108,8 +111,8 @@ export async function analyzeGroupFiles(files: SourceFile[]): Promise<AnalysisRe
 
 function contextOnlyFindings(file: SourceFile, project: ProjectContext): Finding[] | Promise<Finding[]> {
   const language = languageOf(file.kind)
-  if (!language?.analyzeContextOnly || project[file.kind] === undefined) return []
-  return language.analyzeContextOnly(file, reporterFor(language.rules, file.path, language.kind), project[file.kind])
+  if (!language?.analyzeContextOnly || project.byKind[file.kind] === undefined) return []
+  return language.analyzeContextOnly(file, reporterFor(language.rules, file.path, language.kind), project.byKind[file.kind])
 }
 
 /** Files at least this large are analysed in a worker thread under a time budget. */
@@ -127,6 +130,8 @@ export interface AnalyzeOptions {
   threads?: number
   /** Helm charts: rendering options and manifests rendered by an earlier step. */
   helm?: HelmOptions
+  /** `owner/name` of the repository the files belong to, when known (its own actions are not third-party code). */
+  repository?: string
 }
 
 /**
@@ -146,15 +151,16 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
   const rest = files.map((_, i) => i).filter((i) => !isLarge(files[i]))
   const threads = threadsFor(rest.map((i) => files[i]), options.threads ?? envNumber('PREFLIGHT_THREADS'))
   const restFiles = rest.map((i) => files[i])
-  const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, restFiles, threads, analyzeGroupFiles) : undefined
+  const repository = options.repository
+  const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, restFiles, threads, (share) => analyzeGroupFiles(share, repository), repository) : undefined
   // Large files meanwhile, one budgeted worker each.
   for (let i = 0; i < files.length; i++) {
     if (worker === undefined || !isLarge(files[i])) continue
     // Its folder comes along as context, so the worker sees what the main thread would.
     const context = files.filter((f, j) => j !== i && folderOf(f.path) === folderOf(files[i].path)).map((f) => ({ ...f, contextOnly: true }))
-    results[i] = await analyzeInWorker(worker, files[i], budgetMs, context)
+    results[i] = await analyzeInWorker(worker, files[i], budgetMs, context, repository)
   }
-  const restResults = pooled ? await pooled : await analyzeGroupFiles(restFiles)
+  const restResults = pooled ? await pooled : await analyzeGroupFiles(restFiles, repository)
   restResults.forEach((r, k) => (results[rest[k]] = r))
   const out: AnalysisResult = { findings: [], notes: [], secrets: [] }
   for (const r of results) {
@@ -200,11 +206,11 @@ function workerEntry(): URL | undefined {
 }
 
 /** Analyzes one file in a worker thread; when the budget runs out the worker is terminated. */
-export function analyzeInWorker(entry: URL, file: SourceFile, budgetMs: number, context: SourceFile[] = []): Promise<AnalysisResult> {
+export function analyzeInWorker(entry: URL, file: SourceFile, budgetMs: number, context: SourceFile[] = [], repository?: string): Promise<AnalysisResult> {
   const failed = (message: string): AnalysisResult => ({ findings: [], notes: [{ path: file.path, reason: 'error', message }], secrets: [] })
   return new Promise((resolve) => {
     let settled = false
-    const worker = new Worker(entry, { workerData: { file, context } })
+    const worker = new Worker(entry, { workerData: { file, context, repository } })
     const finish = (result: AnalysisResult): void => {
       if (settled) return
       settled = true

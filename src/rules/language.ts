@@ -9,6 +9,12 @@ import type { FileKind, Finding, RuleMeta, SourceFile } from '../types.js'
 import type { Dialect } from './secrets/assignments.js'
 import type { Report } from './rule.js'
 
+/** What is known about the whole run. */
+export interface RunInfo {
+  /** `owner/name` of the repository the files belong to, when known. */
+  repository?: string
+}
+
 export interface Language<Context = unknown> {
   kind: Exclude<FileKind, 'other'>
   /** Every rule the kind's checks may report: `report` refuses any other. */
@@ -17,7 +23,7 @@ export interface Language<Context = unknown> {
    * The findings of one file, each built through `report`. Throws ParseError when the file cannot
    * be read (the engine makes it a note). Absent for kinds analysed as a whole (Helm charts).
    */
-  analyze?(file: SourceFile, report: Report, context: Context | undefined): Finding[] | Promise<Finding[]>
+  analyze?(file: SourceFile, report: Report, context: Context | undefined, run: RunInfo): Finding[] | Promise<Finding[]>
   /** What the whole file list tells about each file (a Terraform module, a manifest folder), built once per run. */
   buildContext?(files: SourceFile[]): Context | Promise<Context>
   /** Findings in a context-only file that rest on a value from a changed file; never throws. */

@@ -58,12 +58,13 @@ export async function analyzeInPool(
   entry: URL,
   files: SourceFile[],
   threads: number,
-  inThread: (files: SourceFile[]) => Promise<AnalysisResult[]>
+  inThread: (files: SourceFile[]) => Promise<AnalysisResult[]>,
+  repository?: string
 ): Promise<AnalysisResult[]> {
   const results: AnalysisResult[] = new Array(files.length)
   const runShare = (share: number[]): Promise<boolean> =>
     new Promise((resolve) => {
-      const worker = new Worker(entry, { workerData: { files: share.map((i) => files[i]) } })
+      const worker = new Worker(entry, { workerData: { files: share.map((i) => files[i]), repository } })
       worker.once('message', (answer: AnalysisResult[]) => {
         answer.forEach((r, k) => (results[share[k]] = r))
         resolve(true)

@@ -10,10 +10,10 @@ import { parentPort, workerData } from 'node:worker_threads'
 import type { SourceFile } from '../types.js'
 import { analyzeGroupFiles } from './index.js'
 
-const data = workerData as { file: SourceFile; context?: SourceFile[] } | { files: SourceFile[] }
+const data = workerData as ({ file: SourceFile; context?: SourceFile[] } | { files: SourceFile[] }) & { repository?: string }
 if ('file' in data) {
   // The file's folder comes as context-only files: the result is the file's own, first.
-  parentPort?.postMessage((await analyzeGroupFiles([data.file, ...(data.context ?? [])]))[0])
+  parentPort?.postMessage((await analyzeGroupFiles([data.file, ...(data.context ?? [])], data.repository))[0])
 } else {
-  parentPort?.postMessage(await analyzeGroupFiles(data.files))
+  parentPort?.postMessage(await analyzeGroupFiles(data.files, data.repository))
 }

@@ -2,7 +2,7 @@
 import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
 import { parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue } from '../container-common.js'
 import { R } from './meta.js'
-import { emit, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
+import { emit, isStackFile, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
 
 // ── Dangerous settings ──────────────────────────────────────────────────────────────────────
 
@@ -113,22 +113,61 @@ function checkLongPort(ctx: Context, s: Service, port: YAMLMap): void {
 
 export function checkEnvironment(ctx: Context, s: Service): void {
   const env = value(ctx, setting(ctx, s, 'environment'))
-  const report = (name: string, line: number): void =>
-    emit(ctx, R.secretInEnvironment, line, `service \`${s.name}\` sets \`${name}\` to a literal value in \`environment\``)
+  const entries: { name: string; value: string | undefined; line: number }[] = []
   if (isMap(env)) {
     for (const p of env.items) {
       const name = scalarString(p.key)
-      if (name && isSecretName(name) && isLiteralSecretValue(scalarString(resolve(ctx, p.value)))) report(name, lineOf(ctx, p.key))
+      if (name) entries.push({ name, value: scalarString(resolve(ctx, p.value)), line: lineOf(ctx, p.key) })
     }
   } else if (isSeq(env)) {
     for (const item of env.items) {
       const entry = scalarString(resolve(ctx, item))
       const eq = entry?.indexOf('=') ?? -1
       if (!entry || eq <= 0) continue
-      const name = entry.slice(0, eq).trim()
-      if (isSecretName(name) && isLiteralSecretValue(entry.slice(eq + 1))) report(name, lineOf(ctx, item))
+      entries.push({ name: entry.slice(0, eq).trim(), value: entry.slice(eq + 1), line: lineOf(ctx, item) })
     }
   }
+  const guessable = guessableValues(ctx, s, entries)
+  for (const e of entries) {
+    if (!isSecretName(e.name) || !isLiteralSecretValue(e.value)) continue
+    const why = isSharedHostFile(ctx) ? undefined : guessable.get(e.value!.trim().toLowerCase())
+    if (why) {
+      emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` sets \`${e.name}\` to a guessable default (${why}) in a local compose file`)
+    } else {
+      emit(ctx, R.secretInEnvironment, e.line, `service \`${s.name}\` sets \`${e.name}\` to a literal value in \`environment\``)
+    }
+  }
+}
+
+/** Values anyone would try first, each with why: a placeholder word, the image's own name, a user name set beside it. */
+const GUESSABLE = ['root', 'admin', 'guest', 'pass', 'example', 'password', 'secret', 'changeme', 'test', 'dev']
+
+function guessableValues(ctx: Context, s: Service, entries: { name: string; value: string | undefined }[]): Map<string, string> {
+  const out = new Map(GUESSABLE.map((v) => [v, 'a placeholder word']))
+  const image = scalarString(value(ctx, setting(ctx, s, 'image')))
+  if (image && !image.includes('$')) {
+    const repo = parseImageRef(image).name
+    const base = repo.slice(repo.lastIndexOf('/') + 1).toLowerCase()
+    if (base) out.set(base, "the image's name")
+  }
+  for (const e of entries) {
+    if (/(?:^|_)USER(?:NAME)?$/i.test(e.name) && e.value && !e.value.includes('$')) out.set(e.value.trim().toLowerCase(), `the same as \`${e.name}\``)
+  }
+  return out
+}
+
+/**
+ * A file meant for shared hosts: a Swarm stack (by name or by Swarm-only `deploy` keys) or a
+ * production file. No value is a local default there.
+ */
+function isSharedHostFile(ctx: Context): boolean {
+  const name = ctx.file.path.slice(ctx.file.path.lastIndexOf('/') + 1).toLowerCase()
+  if (isStackFile(ctx.file.path) || /prod/.test(name)) return true
+  for (const s of ctx.services.values()) {
+    const deploy = value(ctx, setting(ctx, s, 'deploy'))
+    if (isMap(deploy) && ['replicas', 'placement', 'update_config', 'rollback_config', 'mode'].some((k) => pairIn(ctx, deploy, k))) return true
+  }
+  return false
 }
 
 export function checkNamespaces(ctx: Context, s: Service): void {

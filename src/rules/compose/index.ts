@@ -8,7 +8,7 @@ import { defineLanguage } from '../language.js'
 import { reporterFor, type Report } from '../rule.js'
 import { parseYaml, isMap, isSeq, isScalar, scalarString, ParseError } from '../parse/yaml.js'
 import { R } from './meta.js'
-import { collectServices, pairIn, resolve, setting, type Context, type Service } from './services.js'
+import { collectServices, isStackFile, pairIn, resolve, setting, type Context, type Service } from './services.js'
 import { checkHealthcheck, checkLimits, checkRestart } from './missing.js'
 import { checkCapabilities, checkEnvironment, checkImage, checkNamespaces, checkPorts, checkPrivileged, checkVolumes } from './dangerous.js'
 
@@ -24,13 +24,6 @@ export function analyzeCompose(file: SourceFile, report: Report = reporterFor(co
   collectServices(ctx, doc.contents)
   for (const service of ctx.services.values()) checkService(ctx, service)
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
-}
-
-/** `docker stack deploy` files: Swarm restarts every task by default (`restart_policy.condition: any`). */
-const isStackFile = (path: string): boolean => {
-  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase()
-  const stem = /\.ya?ml$/.test(name) ? name.replace(/\.ya?ml$/, '') : undefined
-  return stem !== undefined && stem.split(/[-_.]/).includes('stack')
 }
 
 /**

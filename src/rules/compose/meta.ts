@@ -82,6 +82,16 @@ export const R = defineRules('compose', {
     description: 'A credential written into the compose file is readable by everyone with the repository and shows in `docker inspect`.',
     remediation: 'Use `${VAR}` interpolation from an untracked .env file, `env_file`, or compose `secrets:`.'
   },
+  defaultCredential: {
+    id: 'compose/default-credential-in-environment',
+    category: 'secrets',
+    topics: ['secret-storage'],
+    severity: 'medium',
+    title: 'Well-known default credential in a local compose file',
+    description:
+      'A credential is set to a value anyone would guess (the image name, the user name, `root`, `example`, …) in a compose file that is not a Swarm stack. That is the usual setup of a local development stack and not a leak; it becomes one when the file, or the habit, reaches a shared host.',
+    remediation: 'Read it from an untracked .env file (`${POSTGRES_PASSWORD:?set it in .env}`) so no environment runs with the guessable value by accident.'
+  },
   noRestartPolicy: {
     id: 'compose/no-restart-policy',
     category: 'slo',

@@ -120,3 +120,10 @@ export function collectServices(ctx: Context, root: YAMLMap): void {
     ctx.services.set(name, { name, key: p.key as Node, map, extendsElsewhere })
   }
 }
+
+/** `docker stack deploy` files: Swarm restarts every task by default (`restart_policy.condition: any`). */
+export const isStackFile = (path: string): boolean => {
+  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase()
+  const stem = /\.ya?ml$/.test(name) ? name.replace(/\.ya?ml$/, '') : undefined
+  return stem !== undefined && stem.split(/[-_.]/).includes('stack')
+}

@@ -12,6 +12,8 @@ export interface CheckContext {
   wf: WorkflowModel
   /** Builds each finding; refuses rules the workflow language does not declare. */
   report: Report
+  /** Owner of the repository holding the workflow (`octo-org`), when known: its own actions are not third-party code. */
+  owner?: string
 }
 
 /** The node's source text exactly as written, with the offset it starts at. */

@@ -29,7 +29,9 @@ const CHECKS: ((ctx: CheckContext) => Finding[])[] = [
 ]
 
 /** Analyzes one workflow file; throws ParseError when it is not valid YAML or not shaped like a workflow. */
-export function analyzeWorkflow(file: SourceFile, report: Report = reporterFor(workflowRules, file.path, 'workflow')): Finding[] {
+/** `repository` (`owner/name`) is the repository holding the file, when known. */
+export function analyzeWorkflow(file: SourceFile, repository?: string, report: Report = reporterFor(workflowRules, file.path, 'workflow')): Finding[] {
+  const owner = repository?.includes('/') ? repository.slice(0, repository.indexOf('/')).toLowerCase() : undefined
   const src = file.content.replace(/\r\n?/g, '\n')
   const y = parseYaml(src)
   const lines = src.split('\n')
@@ -37,7 +39,7 @@ export function analyzeWorkflow(file: SourceFile, report: Report = reporterFor(w
   for (const doc of y.docs) {
     const wf = readWorkflow(doc.contents, y)
     if (!wf) continue
-    const ctx: CheckContext = { path: file.path, src, lines, y, wf, report }
+    const ctx: CheckContext = { path: file.path, src, lines, y, wf, owner, report }
     for (const check of CHECKS) findings.push(...check(ctx))
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
@@ -46,7 +48,7 @@ export function analyzeWorkflow(file: SourceFile, report: Report = reporterFor(w
 export const workflow = defineLanguage({
   kind: 'workflow',
   rules: workflowRules,
-  analyze: (file, report) => analyzeWorkflow(file, report),
+  analyze: (file, report, _context, run) => analyzeWorkflow(file, run.repository, report),
   plan: {
     verify: 'the workflow runs green on a branch and its log shows the intended behaviour',
     rollback: 'Revert the workflow commit; runs already started keep the old definition.'

@@ -64,6 +64,17 @@ export const RULES = defineRules('workflow', {
     remediation: 'Pin to the full 40-character commit SHA and keep the version in a comment: `uses: owner/repo@<sha> # v1.2.3`; let Dependabot or Renovate update it.',
     refs: { kics: 'cicd/github/unpinned_actions_full_length_commit_sha', zizmor: 'unpinned-uses' }
   },
+  unpinnedSameOwner: {
+    id: 'workflow/unpinned-same-owner',
+    category: 'immutability',
+    topics: ['supply-chain', 'immutable-artifacts'],
+    severity: 'low',
+    title: "Action of the repository's own owner not pinned to a commit SHA",
+    description:
+      'An action or reusable workflow of the same owner as this repository is referenced by a tag or branch. Whoever can move that ref can already change this repository, so this is hardening, not a third-party risk: a SHA still makes each run reproducible and a change of the shared code visible in a pull request here.',
+    remediation: 'Pin to the full commit SHA with the version in a comment (`uses: owner/repo@<sha> # v1.2.3`) and let Dependabot or Renovate update it.',
+    refs: { zizmor: 'unpinned-uses' }
+  },
   unpinnedFirstParty: {
     id: 'workflow/unpinned-first-party-action',
     category: 'immutability',

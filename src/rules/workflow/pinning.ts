@@ -32,6 +32,9 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
     if (VERSION_TAG.test(ref)) return undefined
     return ctx.report(RULES.unpinnedFirstParty, line, `${what} \`${target}\` follows ${refText} instead of a release tag or commit SHA.`)
   }
+  if (ctx.owner !== undefined && owner === ctx.owner) {
+    return ctx.report(RULES.unpinnedSameOwner, line, `${what} \`${target}\` of this repository's own owner is referenced by ${refText}, not a full commit SHA.`)
+  }
   return ctx.report(RULES.unpinnedAction, line, `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA.`)
 }
 
