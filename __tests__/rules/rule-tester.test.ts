@@ -1,0 +1,69 @@
+/**
+ * Runs every rule's valid and invalid cases (./cases/<kind>.ts) through the public engine, one
+ * `describe` per rule, then checks that every rule of the catalogue has at least one case of
+ * each sort, apart from the few listed in UNCOVERED with the reason.
+ */
+import { ALL_RULES } from '../../src/rules/index.js'
+import { RuleTester, findingsFor, mismatches } from '../helpers/rule-tester.js'
+import { ALL_CASES, KNOWN_RULE_BUGS } from './cases/index.js'
+
+/**
+ * Rules whose input is not a repository file, so a valid/invalid source file cannot show them;
+ * their own tests cover them.
+ */
+export const UNCOVERED: Record<string, string> = {
+  'tfplan/destroys-stateful': 'made from a saved `terraform show -json` plan, not a source file (__tests__/import.test.ts)',
+  'tfplan/replaces-stateful': 'made from a saved `terraform show -json` plan, not a source file (__tests__/import.test.ts)',
+  'infracost/monthly-increase': 'made from an Infracost JSON report (__tests__/import.test.ts, e2e-imports.test.ts)',
+  'infracost/monthly-total': 'made from an Infracost JSON report (__tests__/import.test.ts, e2e-imports.test.ts)'
+}
+
+const tester = new RuleTester()
+for (const [ruleId, cases] of Object.entries(ALL_CASES)) tester.run(ruleId, cases, { failing: KNOWN_RULE_BUGS[ruleId] })
+
+describe('rule tester coverage', () => {
+  it('every rule has a valid and an invalid case, or a reason in UNCOVERED', () => {
+    const lacking = ALL_RULES.filter((r) => !(r.id in UNCOVERED))
+      .filter((r) => {
+        const seen = tester.coverage.get(r.id)
+        return !seen || seen.valid === 0 || seen.invalid === 0
+      })
+      .map((r) => r.id)
+    expect(lacking).toEqual([])
+  })
+
+  it('UNCOVERED names only rules that exist and have no cases', () => {
+    const ids = new Set(ALL_RULES.map((r) => r.id))
+    for (const id of Object.keys(UNCOVERED)) {
+      expect(ids.has(id)).toBe(true)
+      expect(tester.coverage.has(id)).toBe(false)
+    }
+  })
+
+  it('cases name only rules of the catalogue', () => {
+    const ids = new Set(ALL_RULES.map((r) => r.id))
+    expect(Object.keys(ALL_CASES).filter((id) => !ids.has(id))).toEqual([])
+  })
+})
+
+describe('the rule tester itself', () => {
+  it('refuses an unknown rule id', () => {
+    expect(() => new RuleTester().run('dockerfile/no-such-rule', { valid: [], invalid: [] })).toThrow(/unknown rule id/)
+  })
+
+  it('keeps only the findings of the rule under test', async () => {
+    const findings = await findingsFor('dockerfile/expose-ssh', { code: 'FROM node\nEXPOSE 22\nCMD node x.js\n' })
+    expect(findings.map((f) => `${f.ruleId}@${f.line}`)).toEqual(['dockerfile/expose-ssh@2'])
+  })
+
+  it('reports a wrong line, a missing or extra finding, and a message, severity or suggestion that differ', async () => {
+    const findings = await findingsFor('dockerfile/expose-ssh', { code: 'FROM alpine:3.20\nEXPOSE 22\n' })
+    expect(mismatches(findings, [{ line: 2 }], 'Dockerfile')).toEqual([])
+    expect(mismatches(findings, [{ line: 3 }], 'Dockerfile')).toEqual(['no finding at Dockerfile:3'])
+    expect(mismatches(findings, [{ line: 2 }, { line: 2 }], 'Dockerfile')[0]).toMatch(/expected 2 finding\(s\), got 1/)
+    expect(mismatches(findings, [], 'Dockerfile')[0]).toMatch(/expected 0 finding\(s\), got 1/)
+    expect(mismatches(findings, [{ line: 2, message: /no such words/ }], 'Dockerfile')[0]).toMatch(/message .* does not match/)
+    expect(mismatches(findings, [{ line: 2, severity: 'critical' }], 'Dockerfile')[0]).toMatch(/severity medium, expected critical/)
+    expect(mismatches(findings, [{ line: 2, suggestion: 'EXPOSE 8080' }], 'Dockerfile')[0]).toMatch(/suggestion/)
+  })
+})
