@@ -2,10 +2,12 @@
 import type { CaseTable } from '../../helpers/rule-tester.js'
 import { composeCases } from './compose.js'
 import { dockerfileCases } from './dockerfile.js'
+import { workflowCases } from './workflow.js'
 
 export const CASES_BY_KIND: Record<string, CaseTable> = {
   dockerfile: dockerfileCases,
-  compose: composeCases
+  compose: composeCases,
+  workflow: workflowCases
 }
 
 export const ALL_CASES: CaseTable = Object.assign({}, ...Object.values(CASES_BY_KIND))
@@ -14,4 +16,8 @@ export const ALL_CASES: CaseTable = Object.assign({}, ...Object.values(CASES_BY_
  * Cases that show a real rule bug, by rule id and case name: they run as `it.failing` until the
  * rule is fixed (then the test fails and the entry must go).
  */
-export const KNOWN_RULE_BUGS: Record<string, string[]> = {}
+export const KNOWN_RULE_BUGS: Record<string, string[]> = {
+  // A step name starting a word with "release" makes the job a release job, even when the step
+  // only writes variables; a job with that name is (rightly) not one.
+  'workflow/deploy-without-environment': ['step named Setup Release Variables that only sets variables']
+}
