@@ -2,12 +2,16 @@
 import type { CaseTable } from '../../helpers/rule-tester.js'
 import { composeCases } from './compose.js'
 import { dockerfileCases } from './dockerfile.js'
+import { helmCases } from './helm.js'
+import { kubernetesCases } from './kubernetes.js'
 import { workflowCases } from './workflow.js'
 
 export const CASES_BY_KIND: Record<string, CaseTable> = {
   dockerfile: dockerfileCases,
   compose: composeCases,
-  workflow: workflowCases
+  workflow: workflowCases,
+  kubernetes: kubernetesCases,
+  helm: helmCases
 }
 
 export const ALL_CASES: CaseTable = Object.assign({}, ...Object.values(CASES_BY_KIND))
