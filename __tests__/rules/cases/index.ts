@@ -1,5 +1,6 @@
 /** Every kind's rule-tester cases in one table, keyed by rule id. */
 import type { CaseTable } from '../../helpers/rule-tester.js'
+import { cloudformationCases } from './cloudformation.js'
 import { composeCases } from './compose.js'
 import { dockerfileCases } from './dockerfile.js'
 import { helmCases } from './helm.js'
@@ -11,7 +12,8 @@ export const CASES_BY_KIND: Record<string, CaseTable> = {
   compose: composeCases,
   workflow: workflowCases,
   kubernetes: kubernetesCases,
-  helm: helmCases
+  helm: helmCases,
+  cloudformation: cloudformationCases
 }
 
 export const ALL_CASES: CaseTable = Object.assign({}, ...Object.values(CASES_BY_KIND))

@@ -1,0 +1,187 @@
+/** Rule-tester cases for the CloudFormation rules: minimal templates written for these tests. */
+import type { CaseTable, InvalidCase } from '../../helpers/rule-tester.js'
+import { lineOf } from './util.js'
+
+const cfn = (resources: string, head = ''): string => `AWSTemplateFormatVersion: '2010-09-09'\n${head}Resources:\n${resources}`
+/** An invalid case whose finding sits on the (nth) line containing `needle`. */
+const at = (code: string, needle: string, extra: Partial<InvalidCase['errors'][number]> = {}, name?: string, nth = 1): InvalidCase => ({
+  ...(name ? { name } : {}),
+  code,
+  errors: [{ line: lineOf(code, needle, nth), ...extra }]
+})
+
+const db = (props: string, policies = '    DeletionPolicy: Snapshot\n    UpdateReplacePolicy: Snapshot\n'): string =>
+  cfn(`  Database:\n    Type: AWS::RDS::DBInstance\n${policies}    Properties:\n      Engine: postgres\n      DBInstanceClass: db.t3.micro\n      MasterUsername: app\n      ManageMasterUserPassword: true\n${props}`)
+const DB_OK = '      PubliclyAccessible: false\n      BackupRetentionPeriod: 7\n      StorageEncrypted: true\n      MultiAZ: true\n      DeletionProtection: true\n'
+const dbWith = (from: string, to: string): string => db(DB_OK.replace(from, to))
+
+const bucket = (props: string, policies = '    DeletionPolicy: Retain\n'): string => cfn(`  Assets:\n    Type: AWS::S3::Bucket\n${policies}    Properties:\n${props}`)
+const BLOCK = '      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n        BlockPublicPolicy: true\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n'
+const VERSIONED = '      VersioningConfiguration:\n        Status: Enabled\n'
+const BUCKET_OK = BLOCK + VERSIONED
+
+const sg = (ingress: string, head = ''): string =>
+  cfn(`  Web:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: web\n      SecurityGroupIngress:\n${ingress}`, head)
+const rule = (from: number | string, to: number | string, cidr = '0.0.0.0/0', proto = 'tcp'): string =>
+  `        - IpProtocol: ${proto}\n          FromPort: ${from}\n          ToPort: ${to}\n          CidrIp: ${cidr}\n`
+
+const policy = (statement: string): string =>
+  cfn(`  Policy:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n${statement}`)
+const stmt = (action: string, resource: string): string => `          - Effect: Allow\n            Action: ${action}\n            Resource: ${resource}\n`
+
+const table = (props: string, policies = '    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n'): string =>
+  cfn(
+    `  Table:\n    Type: AWS::DynamoDB::Table\n${policies}    Properties:\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions:\n        - AttributeName: id\n          AttributeType: S\n      KeySchema:\n        - AttributeName: id\n          KeyType: HASH\n${props}`
+  )
+const PITR = '      PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: true\n'
+
+const lambda = (props: string): string =>
+  cfn(`  Handler:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/handler\n      Code:\n        S3Bucket: artifacts\n        S3Key: handler.zip\n${props}`)
+const TRACING = '      TracingConfig:\n        Mode: Active\n'
+
+const eks = (props: string): string =>
+  cfn(`  Cluster:\n    Type: AWS::EKS::Cluster\n    Properties:\n      RoleArn: arn:aws:iam::123456789012:role/eks\n      ResourcesVpcConfig:\n        SubnetIds: [subnet-1, subnet-2]\n${props}`)
+
+const instance = (props: string): string =>
+  cfn(`  Server:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      InstanceType: t3.micro\n${props}`)
+const launchTemplate = (data: string): string =>
+  cfn(`  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        ImageId: ami-12345678\n${data}`)
+
+const lb = (attrs: string): string =>
+  cfn(`  Balancer:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Type: application\n      Subnets: [subnet-1, subnet-2]\n${attrs}`)
+
+const sshFromParam = sg(rule(22, 22, '!Ref AllowedCidr'), `Parameters:\n  AllowedCidr:\n    Type: String\n    Default: 0.0.0.0/0\n`)
+const sshFromParamNarrow = sg(rule(22, 22, '!Ref AllowedCidr'), `Parameters:\n  AllowedCidr:\n    Type: String\n    Default: 10.0.0.0/8\n`)
+
+const literalPassword = db(DB_OK).replace('      ManageMasterUserPassword: true\n', '      MasterUserPassword: Zq8vLm2Kp9Xw4R\n')
+const resolvedPassword = db(DB_OK).replace('      ManageMasterUserPassword: true\n', "      MasterUserPassword: '{{resolve:secretsmanager:prod/db:SecretString:password}}'\n")
+const publicResolved = resolvedPassword.replace('PubliclyAccessible: false', 'PubliclyAccessible: true')
+const paramPassword = (noEcho: boolean): string =>
+  db(DB_OK).replace('      ManageMasterUserPassword: true\n', '      MasterUserPassword: !Ref DBPassword\n').replace("AWSTemplateFormatVersion: '2010-09-09'\n", `AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  DBPassword:\n    Type: String\n${noEcho ? '    NoEcho: true\n' : ''}`)
+
+export const cloudformationCases: CaseTable = {
+  'cfn/dynamodb-no-point-in-time-recovery': {
+    valid: [{ code: table(PITR) }],
+    invalid: [at(table(''), 'Table:')]
+  },
+  'cfn/eks-public-endpoint': {
+    valid: [{ code: eks('        EndpointPublicAccess: false\n        EndpointPrivateAccess: true\n') }],
+    invalid: [at(eks(''), 'ResourcesVpcConfig'), at(eks('        EndpointPublicAccess: true\n'), 'EndpointPublicAccess', {}, 'explicitly public')]
+  },
+  'cfn/iam-service-wildcard': {
+    valid: [{ code: policy(stmt("['s3:GetObject']", "'*'")) }, { name: 'service wildcard on a named resource', code: policy(stmt("'s3:*'", "'arn:aws:s3:::assets/*'")) }],
+    invalid: [at(policy(stmt("'iot:*'", "'*'")), "iot:*", { severity: 'medium' })]
+  },
+  'cfn/iam-wildcard-policy': {
+    valid: [{ code: policy(stmt("['s3:GetObject']", "'arn:aws:s3:::assets/*'")) }],
+    invalid: [at(policy(stmt("'*'", "'*'")), "Action: '*'", { severity: 'high' })]
+  },
+  'cfn/imdsv1-allowed': {
+    valid: [{ code: launchTemplate('        MetadataOptions:\n          HttpTokens: required\n') }],
+    invalid: [at(launchTemplate('        MetadataOptions:\n          HttpTokens: optional\n'), 'HttpTokens')]
+  },
+  'cfn/lambda-no-tracing': {
+    valid: [{ code: lambda(TRACING) }],
+    invalid: [at(lambda(''), 'Handler:')]
+  },
+  'cfn/lb-no-deletion-protection': {
+    valid: [{ code: lb('      LoadBalancerAttributes:\n        - Key: deletion_protection.enabled\n          Value: "true"\n') }],
+    invalid: [at(lb(''), 'Balancer:')]
+  },
+  'cfn/literal-secret': {
+    valid: [
+      { name: 'dynamic reference to Secrets Manager', code: resolvedPassword },
+      { name: 'CFN template under templates/ using resolve:secretsmanager', path: 'templates/database.yaml', code: resolvedPassword }
+    ],
+    invalid: [
+      at(literalPassword, 'MasterUserPassword', { severity: 'high' }),
+      at(lambda(TRACING + '      Environment:\n        Variables:\n          API_TOKEN: tok-8fj3k2l9d8s7a6q5\n          LOG_LEVEL: info\n'), 'API_TOKEN', {}, 'Lambda environment')
+    ]
+  },
+  'cfn/log-group-no-retention': {
+    valid: [{ code: cfn('  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: 30\n') }],
+    invalid: [at(cfn('  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      LogGroupName: /app/logs\n'), 'Logs:')]
+  },
+  'cfn/rds-backups-disabled': {
+    valid: [{ code: db(DB_OK) }],
+    invalid: [at(dbWith('BackupRetentionPeriod: 7', 'BackupRetentionPeriod: 0'), 'BackupRetentionPeriod', { severity: 'high' })]
+  },
+  'cfn/rds-no-deletion-protection': {
+    valid: [{ code: db(DB_OK) }],
+    invalid: [at(dbWith('      DeletionProtection: true\n', ''), 'Database:')]
+  },
+  'cfn/rds-publicly-accessible': {
+    valid: [{ code: db(DB_OK) }],
+    invalid: [
+      at(dbWith('PubliclyAccessible: false', 'PubliclyAccessible: true'), 'PubliclyAccessible', { severity: 'high' }),
+      { ...at(publicResolved, 'PubliclyAccessible'), name: 'CFN template under templates/ with resolve:secretsmanager is analysed', path: 'templates/database.yaml' }
+    ]
+  },
+  'cfn/rds-single-az': {
+    valid: [{ code: db(DB_OK) }],
+    invalid: [at(dbWith('MultiAZ: true', 'MultiAZ: false'), 'MultiAZ')]
+  },
+  'cfn/rds-storage-not-encrypted': {
+    valid: [{ code: db(DB_OK) }],
+    invalid: [at(dbWith('StorageEncrypted: true', 'StorageEncrypted: false'), 'StorageEncrypted')]
+  },
+  'cfn/s3-no-public-access-block': {
+    valid: [{ code: bucket(BUCKET_OK) }],
+    invalid: [at(bucket(VERSIONED), 'Assets:')]
+  },
+  'cfn/s3-no-versioning': {
+    valid: [{ code: bucket(BUCKET_OK) }],
+    invalid: [at(bucket(BLOCK), 'Assets:')]
+  },
+  'cfn/s3-public-access': {
+    valid: [{ code: bucket(BUCKET_OK) }],
+    invalid: [at(bucket(BUCKET_OK + '      AccessControl: PublicRead\n'), 'AccessControl', { severity: 'high' })]
+  },
+  'cfn/s3-public-access-block-disabled': {
+    valid: [{ code: bucket(BUCKET_OK) }],
+    invalid: [at(bucket(BUCKET_OK.replace('BlockPublicPolicy: true', 'BlockPublicPolicy: false')), 'BlockPublicPolicy')]
+  },
+  'cfn/secret-parameter-no-echo': {
+    valid: [{ code: paramPassword(true) }],
+    invalid: [at(paramPassword(false), 'DBPassword:')]
+  },
+  'cfn/sg-open-admin-port': {
+    valid: [{ code: sg(rule(22, 22, '10.0.0.0/8')) }, { name: 'CFN !Ref parameter default narrow', code: sshFromParamNarrow }],
+    invalid: [
+      at(sg(rule(22, 22)), 'CidrIp: 0.0.0.0/0', { severity: 'high' }),
+      { name: 'CFN !Ref parameter default 0.0.0.0/0', code: sshFromParam, errors: [{ line: lineOf(sshFromParam, 'CidrIp: !Ref AllowedCidr'), message: /parameter `AllowedCidr` defaults to `0\.0\.0\.0\/0`/ }] },
+      at(sg(rule(3389, 3389)), 'CidrIp: 0.0.0.0/0', { message: /RDP/ }, 'RDP')
+    ]
+  },
+  'cfn/sg-open-all-ports': {
+    valid: [{ code: sg(rule(443, 443)) }],
+    invalid: [at(sg("        - IpProtocol: '-1'\n          CidrIpv6: ::/0\n"), 'CidrIpv6', { severity: 'high' })]
+  },
+  'cfn/sg-open-data-port': {
+    valid: [{ code: sg(rule(5432, 5432, '10.0.0.0/16')) }],
+    invalid: [at(sg(rule(5432, 5432)), 'CidrIp: 0.0.0.0/0', { severity: 'high', message: /PostgreSQL/ }), at(sg(rule(6379, 6379)), 'CidrIp: 0.0.0.0/0', { message: /Redis/ }, 'redis')]
+  },
+  'cfn/sg-open-port': {
+    valid: [{ name: 'web ports open to the world', code: sg(rule(443, 443) + rule(80, 80)) }],
+    invalid: [at(sg(rule(8080, 8080)), 'CidrIp: 0.0.0.0/0', { severity: 'medium' })]
+  },
+  'cfn/stateful-no-deletion-policy': {
+    valid: [
+      { code: db(DB_OK) },
+      { name: 'S3 bucket deletion policy (a non-empty bucket cannot be deleted)', code: bucket(BUCKET_OK, '') },
+      { name: 'RDS instance is snapshotted on deletion by default', code: db(DB_OK, '    UpdateReplacePolicy: Snapshot\n') }
+    ],
+    invalid: [
+      at(table(PITR, ''), 'Table:', { severity: 'high', message: /neither DeletionPolicy nor UpdateReplacePolicy/ }, 'neither policy: one finding'),
+      at(db(DB_OK, '    DeletionPolicy: Delete\n    UpdateReplacePolicy: Snapshot\n'), 'DeletionPolicy: Delete', {}, 'explicit Delete')
+    ]
+  },
+  'cfn/stateful-no-update-replace-policy': {
+    valid: [
+      { code: db(DB_OK) },
+      { name: 'reported once: no deletion policy either', code: table(PITR, '') },
+      { name: 'S3 bucket', code: bucket(BUCKET_OK, '') }
+    ],
+    invalid: [at(db(DB_OK, '    DeletionPolicy: Snapshot\n'), 'Database:')]
+  }
+}
