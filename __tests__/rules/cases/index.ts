@@ -5,6 +5,7 @@ import { composeCases } from './compose.js'
 import { dockerfileCases } from './dockerfile.js'
 import { helmCases } from './helm.js'
 import { kubernetesCases } from './kubernetes.js'
+import { terraformCases } from './terraform.js'
 import { workflowCases } from './workflow.js'
 
 export const CASES_BY_KIND: Record<string, CaseTable> = {
@@ -13,7 +14,8 @@ export const CASES_BY_KIND: Record<string, CaseTable> = {
   workflow: workflowCases,
   kubernetes: kubernetesCases,
   helm: helmCases,
-  cloudformation: cloudformationCases
+  cloudformation: cloudformationCases,
+  terraform: terraformCases
 }
 
 export const ALL_CASES: CaseTable = Object.assign({}, ...Object.values(CASES_BY_KIND))
