@@ -15,7 +15,8 @@ export const UNCOVERED: Record<string, string> = {
   'tfplan/destroys-stateful': 'made from a saved `terraform show -json` plan, not a source file (__tests__/import.test.ts)',
   'tfplan/replaces-stateful': 'made from a saved `terraform show -json` plan, not a source file (__tests__/import.test.ts)',
   'infracost/monthly-increase': 'made from an Infracost JSON report (__tests__/import.test.ts, e2e-imports.test.ts)',
-  'infracost/monthly-total': 'made from an Infracost JSON report (__tests__/import.test.ts, e2e-imports.test.ts)'
+  'infracost/monthly-total': 'made from an Infracost JSON report (__tests__/import.test.ts, e2e-imports.test.ts)',
+  'secrets/secretlint': 'fallback for a secretlint preset rule Preflight does not name yet; every rule of the installed preset has its own id'
 }
 
 const tester = new RuleTester()

@@ -77,8 +77,11 @@ export const cloudformationCases: CaseTable = {
     invalid: [at(policy(stmt("'*'", "'*'")), "Action: '*'", { severity: 'high' })]
   },
   'cfn/imdsv1-allowed': {
-    valid: [{ code: launchTemplate('        MetadataOptions:\n          HttpTokens: required\n') }],
-    invalid: [at(launchTemplate('        MetadataOptions:\n          HttpTokens: optional\n'), 'HttpTokens')]
+    valid: [{ code: launchTemplate('        MetadataOptions:\n          HttpTokens: required\n') }, { name: 'instance', code: instance('      MetadataOptions:\n        HttpTokens: required\n') }],
+    invalid: [
+      at(launchTemplate('        MetadataOptions:\n          HttpTokens: optional\n'), 'HttpTokens'),
+      at(instance('      MetadataOptions:\n        HttpTokens: optional\n'), 'HttpTokens', {}, 'instance')
+    ]
   },
   'cfn/lambda-no-tracing': {
     valid: [{ code: lambda(TRACING) }],

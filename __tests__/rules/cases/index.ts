@@ -5,6 +5,7 @@ import { composeCases } from './compose.js'
 import { dockerfileCases } from './dockerfile.js'
 import { helmCases } from './helm.js'
 import { kubernetesCases } from './kubernetes.js'
+import { secretsCases } from './secrets.js'
 import { terraformCases } from './terraform.js'
 import { workflowCases } from './workflow.js'
 
@@ -15,7 +16,8 @@ export const CASES_BY_KIND: Record<string, CaseTable> = {
   kubernetes: kubernetesCases,
   helm: helmCases,
   cloudformation: cloudformationCases,
-  terraform: terraformCases
+  terraform: terraformCases,
+  secrets: secretsCases
 }
 
 export const ALL_CASES: CaseTable = Object.assign({}, ...Object.values(CASES_BY_KIND))

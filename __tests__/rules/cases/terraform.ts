@@ -175,7 +175,10 @@ export const terraformCases: CaseTable = {
   },
   'tf/aws-provider-hardcoded-credentials': {
     valid: [ok('provider "aws" {\n  region = "eu-west-1"\n  access_key = var.access_key\n}\n')],
-    invalid: [here(`provider "aws" {\n  region     = "eu-west-1"\n  access_key = "${ACCESS_KEY_ID}" # HERE\n}\n`, { severity: 'critical' })]
+    invalid: [
+      here(`provider "aws" {\n  region     = "eu-west-1"\n  access_key = "${ACCESS_KEY_ID}" # HERE\n}\n`, { severity: 'critical' }),
+      here(`provider "aws" {\n  region     = "eu-west-1"\n  secret_key = "${SECRET_KEY}" # HERE\n}\n`, {}, 'secret key')
+    ]
   },
   'tf/aws-public-resource-policy': {
     valid: [ok('resource "aws_sqs_queue_policy" "p" {\n  queue_url = aws_sqs_queue.q.id\n  policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Principal = { Service = "sns.amazonaws.com" }\n      Action    = "sqs:SendMessage"\n    }]\n  })\n}\n')],
