@@ -6,8 +6,10 @@
  * so one test can say which rules have no cases.
  */
 import { analyzeFiles, ruleById } from '../../src/rules/index.js'
+import { analyzeCost } from '../../src/cost/index.js'
+import { costRules } from '../../src/cost/meta.js'
 import { chartDirsOf, classifyFile } from '../../src/changes/classify.js'
-import type { FileKind, Finding, Severity, SourceFile } from '../../src/types.js'
+import type { FileKind, Finding, RuleMeta, Severity, SourceFile } from '../../src/types.js'
 
 /** One input: a single file (`code`, at `path` or the rule kind's default path) or several (`files`). */
 export interface Case {
@@ -69,12 +71,19 @@ export function filesOf(c: Case, ruleKind: FileKind | 'any'): SourceFile[] {
   }))
 }
 
-/** Findings of `ruleId` for a case, through the public engine. */
+const COST_RULES = new Map(costRules.map((r) => [r.id, r]))
+
+/** A rule of the engine's registry, or a cost rule the cost analysis reports (until it joins the registry). */
+export function testedRule(ruleId: string): RuleMeta | undefined {
+  return ruleById(ruleId) ?? COST_RULES.get(ruleId)
+}
+
+/** Findings of `ruleId` for a case, through the public engine (or the cost analysis for a cost rule it does not run). */
 export async function findingsFor(ruleId: string, c: Case): Promise<Finding[]> {
-  const meta = ruleById(ruleId)
+  const meta = testedRule(ruleId)
   if (!meta) throw new Error(`unknown rule id ${ruleId}`)
   const files = filesOf(c, meta.kind)
-  const result = await analyzeFiles(files, { threads: 1 })
+  const result = ruleById(ruleId) ? await analyzeFiles(files, { threads: 1 }) : await analyzeCost(files.filter((f) => !f.contextOnly))
   return result.findings.filter((f) => f.ruleId === ruleId)
 }
 
@@ -119,7 +128,7 @@ export class RuleTester {
 
   /** Declares one `describe` with one test per case. Throws at once for an unknown rule id. */
   run(ruleId: string, cases: RuleCases, options: { failing?: string[] } = {}): void {
-    const meta = ruleById(ruleId)
+    const meta = testedRule(ruleId)
     if (!meta) throw new Error(`RuleTester: unknown rule id ${ruleId}`)
     const seen = this.coverage.get(ruleId) ?? { valid: 0, invalid: 0 }
     seen.valid += cases.valid.length

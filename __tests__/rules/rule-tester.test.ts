@@ -1,9 +1,11 @@
 /**
  * Runs every rule's valid and invalid cases (./cases/<kind>.ts) through the public engine, one
- * `describe` per rule, then checks that every rule of the catalogue has at least one case of
- * each sort, apart from the few listed in UNCOVERED with the reason.
+ * `describe` per rule, then checks that every rule of the catalogue (the engine's rules and the
+ * cost rules) has at least one case of each sort, apart from the few listed in UNCOVERED with the
+ * reason.
  */
 import { ALL_RULES } from '../../src/rules/index.js'
+import { costRules } from '../../src/cost/meta.js'
 import { RuleTester, findingsFor, mismatches } from '../helpers/rule-tester.js'
 import { ALL_CASES, KNOWN_RULE_BUGS } from './cases/index.js'
 
@@ -19,12 +21,15 @@ export const UNCOVERED: Record<string, string> = {
   'secrets/secretlint': 'fallback for a secretlint preset rule Preflight does not name yet; every rule of the installed preset has its own id'
 }
 
+/** Every rule findings can carry: the engine's registry and the cost rules (one list once they join it). */
+const CATALOGUE = [...ALL_RULES, ...costRules.filter((c) => !ALL_RULES.some((r) => r.id === c.id))]
+
 const tester = new RuleTester()
 for (const [ruleId, cases] of Object.entries(ALL_CASES)) tester.run(ruleId, cases, { failing: KNOWN_RULE_BUGS[ruleId] })
 
 describe('rule tester coverage', () => {
   it('every rule has a valid and an invalid case, or a reason in UNCOVERED', () => {
-    const lacking = ALL_RULES.filter((r) => !(r.id in UNCOVERED))
+    const lacking = CATALOGUE.filter((r) => !(r.id in UNCOVERED))
       .filter((r) => {
         const seen = tester.coverage.get(r.id)
         return !seen || seen.valid === 0 || seen.invalid === 0
@@ -34,7 +39,7 @@ describe('rule tester coverage', () => {
   })
 
   it('UNCOVERED names only rules that exist and have no cases', () => {
-    const ids = new Set(ALL_RULES.map((r) => r.id))
+    const ids = new Set(CATALOGUE.map((r) => r.id))
     for (const id of Object.keys(UNCOVERED)) {
       expect(ids.has(id)).toBe(true)
       expect(tester.coverage.has(id)).toBe(false)
@@ -42,7 +47,7 @@ describe('rule tester coverage', () => {
   })
 
   it('cases name only rules of the catalogue', () => {
-    const ids = new Set(ALL_RULES.map((r) => r.id))
+    const ids = new Set(CATALOGUE.map((r) => r.id))
     expect(Object.keys(ALL_CASES).filter((id) => !ids.has(id))).toEqual([])
   })
 })

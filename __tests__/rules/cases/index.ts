@@ -2,6 +2,7 @@
 import type { CaseTable } from '../../helpers/rule-tester.js'
 import { cloudformationCases } from './cloudformation.js'
 import { composeCases } from './compose.js'
+import { costCases } from './cost.js'
 import { dockerfileCases } from './dockerfile.js'
 import { helmCases } from './helm.js'
 import { kubernetesCases } from './kubernetes.js'
@@ -17,7 +18,8 @@ export const CASES_BY_KIND: Record<string, CaseTable> = {
   helm: helmCases,
   cloudformation: cloudformationCases,
   terraform: terraformCases,
-  secrets: secretsCases
+  secrets: secretsCases,
+  cost: costCases
 }
 
 export const ALL_CASES: CaseTable = Object.assign({}, ...Object.values(CASES_BY_KIND))
