@@ -56,6 +56,11 @@ const sshFromParamNarrow = sg(rule(22, 22, '!Ref AllowedCidr'), `Parameters:\n  
 const literalPassword = db(DB_OK).replace('      ManageMasterUserPassword: true\n', '      MasterUserPassword: Zq8vLm2Kp9Xw4R\n')
 const resolvedPassword = db(DB_OK).replace('      ManageMasterUserPassword: true\n', "      MasterUserPassword: '{{resolve:secretsmanager:prod/db:SecretString:password}}'\n")
 const publicResolved = resolvedPassword.replace('PubliclyAccessible: false', 'PubliclyAccessible: true')
+const publicIf = bucket(BUCKET_OK + '      AccessControl: !If [Open, PublicRead, Private]\n').replace('Resources:\n', 'Conditions:\n  Open: !Equals [!Ref AWS::Region, us-east-1]\nResources:\n')
+const sshFromMap = (cidr: string): string =>
+  sg(rule(22, 22, cidr), 'Parameters:\n  Env:\n    Type: String\n    AllowedValues: [prod, dev]\nMappings:\n  Net:\n    prod:\n      Admin: 10.0.0.0/8\n    dev:\n      Admin: 0.0.0.0/0\n')
+const protectFromParam = (value: string): string =>
+  db(DB_OK.replace('DeletionProtection: true', 'DeletionProtection: !Ref Protect')).replace("AWSTemplateFormatVersion: '2010-09-09'\n", `AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Protect:\n    Type: String\n    Default: '${value}'\n`)
 const paramPassword = (noEcho: boolean): string =>
   db(DB_OK).replace('      ManageMasterUserPassword: true\n', '      MasterUserPassword: !Ref DBPassword\n').replace("AWSTemplateFormatVersion: '2010-09-09'\n", `AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  DBPassword:\n    Type: String\n${noEcho ? '    NoEcho: true\n' : ''}`)
 
@@ -110,8 +115,11 @@ export const cloudformationCases: CaseTable = {
     invalid: [at(dbWith('BackupRetentionPeriod: 7', 'BackupRetentionPeriod: 0'), 'BackupRetentionPeriod', { severity: 'high' })]
   },
   'cfn/rds-no-deletion-protection': {
-    valid: [{ code: db(DB_OK) }],
-    invalid: [at(dbWith('      DeletionProtection: true\n', ''), 'Database:')]
+    valid: [{ code: db(DB_OK) }, { name: 'CFN !Ref parameter default true', code: protectFromParam('true') }],
+    invalid: [
+      at(dbWith('      DeletionProtection: true\n', ''), 'Database:'),
+      { ...at(protectFromParam('false'), 'DeletionProtection', { message: /./ }), name: 'CFN !Ref parameter default false' }
+    ]
   },
   'cfn/rds-publicly-accessible': {
     valid: [{ code: db(DB_OK) }],
@@ -138,7 +146,10 @@ export const cloudformationCases: CaseTable = {
   },
   'cfn/s3-public-access': {
     valid: [{ code: bucket(BUCKET_OK) }],
-    invalid: [at(bucket(BUCKET_OK + '      AccessControl: PublicRead\n'), 'AccessControl', { severity: 'high' })]
+    invalid: [
+      at(bucket(BUCKET_OK + '      AccessControl: PublicRead\n'), 'AccessControl', { severity: 'high' }),
+      { ...at(publicIf, 'AccessControl', { message: /when condition `Open` is true/ }), name: 'Fn::If: public in one branch of a condition' }
+    ]
   },
   'cfn/s3-public-access-block-disabled': {
     valid: [{ code: bucket(BUCKET_OK) }],
@@ -149,11 +160,17 @@ export const cloudformationCases: CaseTable = {
     invalid: [at(paramPassword(false), 'DBPassword:')]
   },
   'cfn/sg-open-admin-port': {
-    valid: [{ code: sg(rule(22, 22, '10.0.0.0/8')) }, { name: 'CFN !Ref parameter default narrow', code: sshFromParamNarrow }],
+    valid: [
+      { code: sg(rule(22, 22, '10.0.0.0/8')) },
+      { name: 'CFN !Ref parameter default narrow', code: sshFromParamNarrow },
+      { name: 'CFN !Ref parameter without default', code: sshFromParamNarrow.replace('    Default: 10.0.0.0/8\n', '') },
+      { name: 'Fn::FindInMap with a literal key selecting a narrow row', code: sshFromMap('!FindInMap [Net, prod, Admin]') }
+    ],
     invalid: [
       at(sg(rule(22, 22)), 'CidrIp: 0.0.0.0/0', { severity: 'high' }),
       { name: 'CFN !Ref parameter default 0.0.0.0/0', code: sshFromParam, errors: [{ line: lineOf(sshFromParam, 'CidrIp: !Ref AllowedCidr'), message: /parameter `AllowedCidr` defaults to `0\.0\.0\.0\/0`/ }] },
-      at(sg(rule(3389, 3389)), 'CidrIp: 0.0.0.0/0', { message: /RDP/ }, 'RDP')
+      at(sg(rule(3389, 3389)), 'CidrIp: 0.0.0.0/0', { message: /RDP/ }, 'RDP'),
+      { ...at(sshFromMap('!FindInMap [Net, !Ref Env, Admin]'), 'FindInMap', { message: /under `dev`/ }), name: 'Fn::FindInMap: any row the key may select' }
     ]
   },
   'cfn/sg-open-all-ports': {

@@ -89,7 +89,14 @@ export const secretsCases: CaseTable = {
     valid: [quiet('AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE', 'AWS documentation example key')],
     invalid: [line2(`aws_secret_access_key = "${AWS_SECRET}"`, { severity: 'critical' })]
   },
-  'secrets/aws-access-key-id': { valid: [quiet('id: AKIA-not-a-key')], invalid: [line2(`id: ${AWS_KEY_ID}`, { severity: 'critical' })] },
+  'secrets/aws-access-key-id': {
+    valid: [quiet('id: AKIA-not-a-key'), quiet('id: AKIAIOSFODNN7EXAMPLE', 'AWS documentation example key id')],
+    invalid: [
+      line2(`id: ${AWS_KEY_ID}`, { severity: 'critical' }),
+      line2(`id: ${AWS_KEY_ID}`, { severity: 'critical' }, 'real credential shape in a test path keeps its severity', 'tests/fixtures/settings.txt'),
+      line2(`    id: ${AWS_KEY_ID}`, { severity: 'critical' }, 'real credential shape in Markdown keeps its severity', 'docs/setup.md')
+    ]
+  },
   'secrets/aws-secret-access-key': {
     valid: [quiet('sha: 0123456789abcdef0123456789abcdef01234567', 'a SHA-1 is not a key')],
     invalid: [line2(`aws_secret_key: ${AWS_SECRET}`, { severity: 'critical' }, undefined, 'config/aws.yaml'), { name: 'next to an access key id', path: 'config/settings.txt', code: `id ${AWS_KEY_ID}\nkey ${AWS_SECRET}\n`, errors: [{ line: 2 }] }]
@@ -182,15 +189,26 @@ export const secretsCases: CaseTable = {
       quiet('passwordKey: admin-password', 'key name that refers to a secret', 'config/values.yaml'),
       quiet('password: changeme', 'placeholder', 'config/values.yaml'),
       { name: 'lockfile', path: 'package-lock.json', code: `{\n  "password": "${STRONG}"\n}\n` },
-      { name: 'generated code', path: 'api/service_pb2.py', code: `password = "${STRONG}"\n` }
+      { name: 'generated code', path: 'api/service_pb2.py', code: `password = "${STRONG}"\n` },
+      { name: 'generated Go protobuf', path: 'api/service.pb.go', code: `\tPassword string = "${STRONG}"\n` },
+      { name: 'password read from a file', path: 'scripts/db.py', code: 'with open(path) as pf:\n    password = pf.read()\n' },
+      { name: 'placeholder in angle brackets', path: 'config/values.yaml', code: 'password: <your-password>\n' }
     ],
     invalid: [
       line2(`db_password=${STRONG}`, { severity: 'high' }, undefined, 'config/db.env'),
-      line2(`db_password=${STRONG}`, { severity: 'info', message: /test, example or documentation path/ }, 'test/fixture path is info', 'tests/fixtures/db.env')
+      line2(`db_password=${STRONG}`, { severity: 'info', message: /test, example or documentation path/ }, 'test/fixture path is info', 'tests/fixtures/db.env'),
+      line2(`db_password=${STRONG}`, { severity: 'info' }, 'examples path is info', 'examples/app/db.env'),
+      line2(`db_password=${STRONG}`, { severity: 'info' }, 'CI path is info', 'ci/db.env'),
+      line2(`export DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'Markdown is info', 'docs/setup.md')
     ]
   },
   'secrets/hardcoded-secret': {
-    valid: [quiet('existingSecret: api-credentials', 'existingSecret names a Secret', 'config/values.yaml'), quiet('client_secret: ${CLIENT_SECRET}', 'reference', 'config/values.yaml')],
+    valid: [
+      quiet('configFromSecret: api-config', 'configFromSecret names a Secret', 'config/values.yaml'),
+      { name: 'lockfiles', path: 'yarn.lock', code: `"left-pad@^1.3.0":\n  secret "${STRONG}"\n` },
+      { name: 'go.sum', path: 'go.sum', code: `example.com/mod v1.0.0 h1:${fake(43, 62)}=\n` },
+      { name: 'Cargo.lock', path: 'Cargo.lock', code: `[[package]]\nname = "x"\nchecksum = "${fake(64, 63, HEX)}"\nclient_secret = "${STRONG}"\n` },
+      quiet('existingSecret: api-credentials', 'existingSecret names a Secret', 'config/values.yaml'), quiet('client_secret: ${CLIENT_SECRET}', 'reference', 'config/values.yaml')],
     invalid: [line2(`client_secret: ${STRONG}`, {}, undefined, 'config/values.yaml')]
   },
   'secrets/hardcoded-token': {
