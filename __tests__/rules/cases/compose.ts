@@ -72,7 +72,9 @@ export const composeCases: CaseTable = {
   'compose/port-all-interfaces': {
     valid: [
       { code: svc('    ports:\n      - "127.0.0.1:8080:80"\n') },
-      { name: 'long syntax bound to loopback', code: svc('    ports:\n      - target: 80\n        published: 8080\n        host_ip: 127.0.0.1\n') }
+      { name: 'long syntax bound to loopback', code: svc('    ports:\n      - target: 80\n        published: 8080\n        host_ip: 127.0.0.1\n') },
+      { name: 'IPv6 loopback', code: svc('    ports:\n      - "[::1]:8080:80"\n') },
+      { name: 'address from a variable', code: svc('    ports:\n      - "${BIND_ADDRESS:-127.0.0.1}:8080:80"\n') }
     ],
     invalid: [
       { code: svc('    ports:\n      - "8080:80"\n'), errors: [{ line: 13, suggestion: '      - "127.0.0.1:8080:80"' }] },
@@ -86,7 +88,11 @@ export const composeCases: CaseTable = {
   'compose/secret-in-environment': {
     valid: [
       { name: 'value from the shell', code: svc('    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n      LOG_LEVEL: debug\n') },
-      { name: 'name only in list form', code: svc('    environment:\n      - AWS_SECRET_ACCESS_KEY\n') }
+      { name: 'name only in list form', code: svc('    environment:\n      - AWS_SECRET_ACCESS_KEY\n') },
+      { name: 'path to a secret file', code: svc('    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db\n') },
+      { name: 'empty value', code: svc('    environment:\n      DB_PASSWORD: ""\n') },
+      { name: 'numeric setting', code: svc('    environment:\n      - PASSWORD_MIN_LENGTH=12\n') },
+      { name: 'boolean switch', code: svc('    environment:\n      REDIS_PASSWORD_ENABLED: "false"\n') }
     ],
     invalid: [
       { code: svc('    environment:\n      DB_PASSWORD: Zq8vLm2Kp9Xw\n'), errors: [{ line: 13, severity: 'high' }] },

@@ -36,7 +36,9 @@ export const dockerfileCases: CaseTable = {
     valid: [
       { code: 'FROM node:20.11-alpine\n' },
       { name: 'earlier stage used as a base', code: 'FROM node:20.11 AS build\nFROM build\n' },
-      { name: 'scratch', code: 'FROM scratch\nCOPY app /app\n' }
+      { name: 'scratch', code: 'FROM scratch\nCOPY app /app\n' },
+      { name: 'platform flag', code: 'FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n' },
+      { name: 'ARG default with a tag', code: 'ARG BASE=node:20.11\nFROM ${BASE}\n' }
     ],
     invalid: [
       { code: 'FROM node:latest\n', errors: [{ line: 1, severity: 'medium' }] },
@@ -49,15 +51,18 @@ export const dockerfileCases: CaseTable = {
     invalid: [{ code: 'FROM node:20.11\n', errors: [{ line: 1, severity: 'info' }] }]
   },
   'dockerfile/curl-pipe-shell': {
-    valid: [{ code: 'FROM alpine:3.20\nRUN curl -fsSLo install.sh https://example.com/install.sh && sha256sum -c install.sha256 && sh install.sh\n' }],
+    valid: [
+      { code: 'FROM alpine:3.20\nRUN curl -fsSLo install.sh https://example.com/install.sh && sha256sum -c install.sha256 && sh install.sh\n' },
+      { name: 'archive piped into tar', code: 'FROM alpine:3.20\nRUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin\n' }
+    ],
     invalid: [
       { code: 'FROM alpine:3.20\nRUN curl -fsSL https://example.com/install.sh | sh\n', errors: [{ line: 2, severity: 'high' }] },
       { name: 'wget into bash', code: 'FROM alpine:3.20\nRUN wget -qO- https://example.com/i.sh | bash\n', errors: [{ line: 2 }] }
     ]
   },
   'dockerfile/expose-ssh': {
-    valid: [{ code: 'FROM alpine:3.20\nEXPOSE 8080\n' }],
-    invalid: [{ code: 'FROM alpine:3.20\nEXPOSE 8080 22\n', errors: [{ line: 2 }] }]
+    valid: [{ code: 'FROM alpine:3.20\nEXPOSE 8080\n' }, { name: 'port 2222', code: 'FROM alpine:3.20\nEXPOSE 2222\n' }],
+    invalid: [{ code: 'FROM alpine:3.20\nEXPOSE 8080 22\n', errors: [{ line: 2 }] }, { name: 'with protocol', code: 'FROM alpine:3.20\nEXPOSE 22/tcp\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/no-healthcheck': {
     valid: [{ code: 'FROM alpine:3.20\n' + CLEAN_TAIL }],
@@ -91,7 +96,10 @@ export const dockerfileCases: CaseTable = {
     invalid: [{ code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/root-user': {
-    valid: [{ name: 'root in a build stage, not in the final one', code: 'FROM alpine:3.20 AS build\nUSER root\nFROM alpine:3.20\nUSER app\n' }],
+    valid: [
+      { name: 'root in a build stage, not in the final one', code: 'FROM alpine:3.20 AS build\nUSER root\nFROM alpine:3.20\nUSER app\n' },
+      { name: 'root for a step, then back to a user', code: 'FROM alpine:3.20\nUSER root\nRUN apk add --no-cache curl=8.9.1-r0\nUSER 10001:10001\n' }
+    ],
     invalid: [
       { code: 'FROM alpine:3.20\nUSER root\n', errors: [{ line: 2, severity: 'high' }] },
       { name: 'UID 0', code: 'FROM alpine:3.20\nUSER app\nUSER 0\n', errors: [{ line: 3 }] }
@@ -100,7 +108,11 @@ export const dockerfileCases: CaseTable = {
   'dockerfile/secret-in-env': {
     valid: [
       { name: 'non-secret ENV', code: 'FROM alpine:3.20\nENV LOG_LEVEL=debug\n' },
-      { name: 'secret taken from a build arg without default', code: 'FROM alpine:3.20\nARG NPM_TOKEN\n' }
+      { name: 'secret taken from a build arg without default', code: 'FROM alpine:3.20\nARG NPM_TOKEN\n' },
+      { name: 'path to a secret file', code: 'FROM alpine:3.20\nENV DB_PASSWORD_FILE=/run/secrets/db\n' },
+      { name: 'token URL is not a token', code: 'FROM alpine:3.20\nENV TOKEN_URL=https://auth.example.com/token\n' },
+      { name: 'header name', code: 'FROM alpine:3.20\nENV API_KEY_HEADER=X-Api-Key\n' },
+      { name: 'empty ARG default', code: 'FROM alpine:3.20\nARG GITHUB_TOKEN=""\n' }
     ],
     invalid: [
       { code: 'FROM alpine:3.20\nENV DB_PASSWORD=Sup3rS3cretValue9\n', errors: [{ line: 2, severity: 'high' }] },
@@ -112,7 +124,10 @@ export const dockerfileCases: CaseTable = {
     invalid: [{ code: 'FROM alpine:3.20\nCMD /app/server --port 8080\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/sudo': {
-    valid: [{ code: 'FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n' }],
+    valid: [
+      { code: 'FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n' },
+      { name: 'installing the sudo package is not running sudo', code: 'FROM alpine:3.20\nRUN apk add --no-cache sudo=1.9.15-r0\n' }
+    ],
     invalid: [{ code: 'FROM alpine:3.20\nRUN sudo apk add --no-cache curl=8.9.1-r0\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/workdir-relative': {

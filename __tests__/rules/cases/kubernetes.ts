@@ -191,28 +191,73 @@ spec:
                 key: password
 `
 
+/** A batch Job: runs to completion, so probes, replicas and disruption budgets do not apply. */
+const JOB = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  namespace: shop
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      automountServiceAccountToken: false
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+        - name: migrate
+          image: registry.example.com/migrate:1.4.2
+          resources:
+            requests: { cpu: 100m, memory: 128Mi }
+            limits: { cpu: 500m, memory: 256Mi }
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop: [ALL]
+`
+const HPA = `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: api
+  namespace: shop
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: api
+  minReplicas: 3
+  maxReplicas: 10
+`
+/** Replicas left to the autoscaler: no \`replicas\` in the Deployment. */
+const autoscaled = full(edit(DEPLOYMENT, ['  replicas: 3\n', ''])) + '---\n' + HPA
+
 const CONTAINER_LINE = lineOf(CLEAN, '- name: api')
 /** The container's own securityContext (the pod's is less indented). */
 const CONTAINER_SEC = '          securityContext:'
 
 export const kubernetesCases: CaseTable = {
   'k8s/no-liveness-probe': {
-    valid: [{ code: CLEAN }],
+    valid: [{ code: CLEAN }, { name: 'batch Job', code: JOB }],
     invalid: [{ code: noLiveness, errors: [{ line: CONTAINER_LINE }] }]
   },
   'k8s/no-readiness-probe': {
-    valid: [{ code: CLEAN }],
+    valid: [{ code: CLEAN }, { name: 'batch Job', code: JOB }],
     invalid: [{ code: noReadiness, errors: [{ line: CONTAINER_LINE }] }]
   },
   'k8s/single-replica': {
-    valid: [{ code: CLEAN }],
+    valid: [{ code: CLEAN }, { name: 'replicas left to an HPA', code: autoscaled }, { name: 'batch Job', code: JOB }],
     invalid: [{ code: oneReplica, errors: [{ line: lineOf(oneReplica, 'replicas: 1') }] }]
   },
   'k8s/no-pod-disruption-budget': {
     valid: [
       { code: CLEAN },
       { name: 'PDB in another file of the manifest folder', files: { 'k8s/deploy.yaml': noPdb, 'k8s/pdb.yaml': PDB } },
-      { name: 'PDB in an unchanged sibling read as context', files: { 'k8s/deploy.yaml': noPdb, 'k8s/pdb.yaml': PDB }, contextOnly: ['k8s/pdb.yaml'] }
+      { name: 'PDB in an unchanged sibling read as context', files: { 'k8s/deploy.yaml': noPdb, 'k8s/pdb.yaml': PDB }, contextOnly: ['k8s/pdb.yaml'] },
+      { name: 'single replica (a budget cannot help)', code: edit(noPdb, ['replicas: 3', 'replicas: 1']) },
+      { name: 'batch Job', code: JOB }
     ],
     invalid: [{ code: noPdb, errors: [{ line: lineOf(noPdb, 'matchLabels:') }] }]
   },
@@ -225,7 +270,7 @@ export const kubernetesCases: CaseTable = {
   'k8s/no-memory-requests': { valid: [{ code: CLEAN }], invalid: [{ code: noMemReq, errors: [{ line: lineOf(noMemReq, 'requests:') }] }] },
   'k8s/no-memory-limits': { valid: [{ code: CLEAN }], invalid: [{ code: noMemLim, errors: [{ line: lineOf(noMemLim, 'limits:') }] }] },
   'k8s/image-latest': {
-    valid: [{ code: CLEAN }],
+    valid: [{ code: CLEAN }, { name: 'latest tag pinned by digest', code: withEdit(['api:1.4.2', 'api:latest@sha256:' + 'ab'.repeat(32)]) }],
     invalid: [{ code: latest, errors: [{ line: lineOf(latest, 'api:latest') }] }]
   },
   'k8s/image-missing': {
@@ -304,7 +349,7 @@ export const kubernetesCases: CaseTable = {
     invalid: [{ code: hostNet, errors: [{ line: lineOf(hostNet, 'hostIPC') }] }]
   },
   'k8s/host-path-volume': {
-    valid: [{ code: CLEAN }],
+    valid: [{ code: CLEAN }, { name: 'system component in kube-system', code: hostPathVol.replace(/namespace: shop/g, 'namespace: kube-system') }],
     invalid: [{ code: hostPathVol, errors: [{ line: lineOf(hostPathVol, 'path: /var/log') }] }]
   },
   'k8s/container-runtime-socket-mount': {
@@ -339,7 +384,11 @@ export const kubernetesCases: CaseTable = {
     invalid: [{ code: service('  type: LoadBalancer\n') + '---\n' + CLEAN, errors: [{ line: 7 }] }]
   },
   'k8s/service-selects-no-pods': {
-    valid: [{ code: service('') + '---\n' + CLEAN }],
+    valid: [
+      { code: service('') + '---\n' + CLEAN },
+      { name: 'pods deployed by another file of the folder', files: { 'k8s/service.yaml': service(''), 'k8s/deploy.yaml': CLEAN } },
+      { name: 'no workload in the folder to compare with', code: service('', 'app: external') }
+    ],
     invalid: [{ code: service('', 'app: apii') + '---\n' + CLEAN, errors: [{ line: 7 }] }]
   },
   'k8s/node-port-service': {

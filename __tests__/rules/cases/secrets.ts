@@ -173,7 +173,12 @@ export const secretsCases: CaseTable = {
   'secrets/stripe-key': { valid: [quiet('key: sk_live_')], invalid: [line2(`key: ${STRIPE}`)] },
   'secrets/teams-webhook': { valid: [quiet('url: https://acme.webhook.office.com/webhookb2/')], invalid: [line2(`url: ${TEAMS_HOOK}`)] },
   'secrets/url-password': {
-    valid: [quiet('url: redis://:${REDIS_PASSWORD}@cache:6379', 'password from a variable'), quiet('url: https://user:<password>@example.com', 'placeholder')],
+    valid: [
+      quiet('url: redis://:${REDIS_PASSWORD}@cache:6379', 'password from a variable'),
+      quiet('url: https://user:<password>@example.com', 'placeholder'),
+      quiet('repo: git@github.com:acme/infra.git', 'SSH remote, no password'),
+      quiet('url: https://deploy@example.com/x', 'user without password')
+    ],
     invalid: [line2(`url: redis://:${fake(16, 58)}@cache:6379/0`, { severity: 'high' })]
   },
   'secrets/vercel': { valid: [quiet('token: vcp_')], invalid: [line2(`token: ${VERCEL}`)] },
@@ -192,7 +197,13 @@ export const secretsCases: CaseTable = {
       { name: 'generated code', path: 'api/service_pb2.py', code: `password = "${STRONG}"\n` },
       { name: 'generated Go protobuf', path: 'api/service.pb.go', code: `\tPassword string = "${STRONG}"\n` },
       { name: 'password read from a file', path: 'scripts/db.py', code: 'with open(path) as pf:\n    password = pf.read()\n' },
-      { name: 'placeholder in angle brackets', path: 'config/values.yaml', code: 'password: <your-password>\n' }
+      { name: 'placeholder in angle brackets', path: 'config/values.yaml', code: 'password: <your-password>\n' },
+      { name: 'GitHub secret expression', path: 'config/values.yaml', code: 'password: ${{ secrets.DB_PASSWORD }}\n' },
+      { name: 'Helm template expression', path: 'config/values.yaml', code: 'password: "{{ .Values.db.password }}"\n' },
+      { name: 'CloudFormation SSM dynamic reference', path: 'config/values.yaml', code: "password: '{{resolve:ssm-secure:/app/db:1}}'\n" },
+      { name: 'format placeholder', path: 'config/values.yaml', code: "password: '%s'\n" },
+      { name: 'boolean', path: 'config/values.yaml', code: 'password: false\n' },
+      { name: 'setting about passwords', path: 'config/values.yaml', code: 'password_min_length: 12\npassword_policy: strong\n' }
     ],
     invalid: [
       line2(`db_password=${STRONG}`, { severity: 'high' }, undefined, 'config/db.env'),
@@ -205,6 +216,7 @@ export const secretsCases: CaseTable = {
   'secrets/hardcoded-secret': {
     valid: [
       quiet('configFromSecret: api-config', 'configFromSecret names a Secret', 'config/values.yaml'),
+      quiet('secret_name: db-credentials', 'name of a secret', 'config/values.yaml'),
       { name: 'lockfiles', path: 'yarn.lock', code: `"left-pad@^1.3.0":\n  secret "${STRONG}"\n` },
       { name: 'go.sum', path: 'go.sum', code: `example.com/mod v1.0.0 h1:${fake(43, 62)}=\n` },
       { name: 'Cargo.lock', path: 'Cargo.lock', code: `[[package]]\nname = "x"\nchecksum = "${fake(64, 63, HEX)}"\nclient_secret = "${STRONG}"\n` },
@@ -212,7 +224,12 @@ export const secretsCases: CaseTable = {
     invalid: [line2(`client_secret: ${STRONG}`, {}, undefined, 'config/values.yaml')]
   },
   'secrets/hardcoded-token': {
-    valid: [quiet("token = r['NextToken']", 'subscript read', 'scripts/list.py'), quiet('token = event.resultToken', 'attribute read', 'scripts/handler.py')],
+    valid: [
+      quiet("token = r['NextToken']", 'subscript read', 'scripts/list.py'),
+      quiet('token = event.resultToken', 'attribute read', 'scripts/handler.py'),
+      quiet('token_ttl: 3600', 'duration setting', 'config/values.yaml'),
+      quiet('token = get_token(session)', 'function call', 'scripts/auth.py')
+    ],
     invalid: [line2(`api_token: ${STRONG}`, {}, undefined, 'config/values.yaml')]
   },
   'secrets/hardcoded-api-key': {

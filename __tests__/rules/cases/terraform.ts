@@ -72,7 +72,10 @@ export const terraformCases: CaseTable = {
     invalid: [here('resource "aws_instance" "a" {\n  associate_public_ip_address = true # HERE\n}\n', { severity: 'medium' })]
   },
   'tf/aws-ec2-public-ip-unset': {
-    valid: [ok('resource "aws_instance" "a" {\n  ami                         = "ami-12345678"\n  associate_public_ip_address = false\n}\n')],
+    valid: [
+      ok('resource "aws_instance" "a" {\n  ami                         = "ami-12345678"\n  associate_public_ip_address = false\n}\n'),
+      ok('resource "aws_instance" "a" {\n  ami = "ami-12345678"\n  network_interface {\n    network_interface_id = aws_network_interface.n.id\n    device_index         = 0\n  }\n}\n', 'network interface attached')
+    ],
     invalid: [here('resource "aws_instance" "a" { # HERE\n  ami = "ami-12345678"\n}\n')]
   },
   'tf/aws-ecr-mutable-tags': {
@@ -131,12 +134,16 @@ export const terraformCases: CaseTable = {
   'tf/aws-iam-service-wildcard': {
     valid: [
       ok(policyJson('["iot:Publish"]', '"*"')),
-      ok(policyJson('["s3:*"]', '"arn:aws:s3:::assets/*"'), 'service wildcard on one resource')
+      ok(policyJson('["s3:*"]', '"arn:aws:s3:::assets/*"'), 'service wildcard on one resource'),
+      ok(policyJson('["s3:*"]', '"*"').replace('Effect   = "Allow"', 'Effect   = "Deny"').replace(' # HERE', ''), 'Deny statement')
     ],
     invalid: [here(policyJson('["iot:*"]', '"*"'), { severity: 'medium' }), here(policyJson('"s3:*"', '"*"'), {}, 's3:*')]
   },
   'tf/aws-iam-wildcard-policy': {
-    valid: [ok('data "aws_iam_policy_document" "d" {\n  statement {\n    actions   = ["*"]\n    resources = ["arn:aws:s3:::assets/*"]\n  }\n}\n')],
+    valid: [
+      ok('data "aws_iam_policy_document" "d" {\n  statement {\n    actions   = ["*"]\n    resources = ["arn:aws:s3:::assets/*"]\n  }\n}\n'),
+      ok('data "aws_iam_policy_document" "d" {\n  statement {\n    effect    = "Deny"\n    actions   = ["*"]\n    resources = ["*"]\n  }\n}\n', 'Deny statement')
+    ],
     invalid: [
       here('data "aws_iam_policy_document" "d" {\n  statement {\n    actions   = ["*"] # HERE\n    resources = ["*"]\n  }\n}\n', { severity: 'high' }),
       here(policyJson('"*"', '"*"'), {}, 'jsonencode policy')
@@ -267,7 +274,10 @@ export const terraformCases: CaseTable = {
     ]
   },
   'tf/aws-sg-open-port': {
-    valid: [ok(sg(443, '["0.0.0.0/0"]', false), 'HTTPS open to the world')],
+    valid: [
+      ok(sg(443, '["0.0.0.0/0"]', false), 'HTTPS open to the world'),
+      ok(sg(8080, '["0.0.0.0/0"]', false).replace('ingress {', 'egress {'), 'egress rule')
+    ],
     invalid: [here(sg(8080, '["0.0.0.0/0"]'), { severity: 'medium' })]
   },
   'tf/aws-sg-open-rdp': {
@@ -374,7 +384,11 @@ export const terraformCases: CaseTable = {
     valid: [
       ok(rdsResource('  password = random_password.db.result\n')),
       ok('resource "aws_lb_listener" "l" {\n  client_secret = "client_secret"\n}\n', 'placeholder equal to the key name'),
-      ok(rdsResource('  password = data.aws_secretsmanager_secret_version.db.secret_string\n'), 'read from Secrets Manager')
+      ok(rdsResource('  password = data.aws_secretsmanager_secret_version.db.secret_string\n'), 'read from Secrets Manager'),
+      ok(rdsResource('  password = null\n  manage_master_user_password = true\n'), 'null with a managed password'),
+      ok(rdsResource('  password = ""\n'), 'empty string'),
+      ok(rdsResource('  password = "${var.db_password}"\n'), 'interpolated variable'),
+      { name: 'variable without default', files: { 'db/main.tf': rdsResource('  password = var.db_password\n'), 'db/variables.tf': 'variable "db_password" {\n  type      = string\n  sensitive = true\n}\n' } }
     ],
     invalid: [
       here(rdsResource('  password = "Wq8-real-looking-pass" # HERE\n'), { severity: 'high' }),

@@ -60,7 +60,10 @@ export const workflowCases: CaseTable = {
     ]
   },
   'workflow/job-without-timeout': {
-    valid: [{ code: push(job('test', '      - run: make test\n')) }],
+    valid: [
+      { code: push(job('test', '      - run: make test\n')) },
+      { name: 'reusable workflow call (cannot set a timeout)', code: push(`  call:\n    uses: other-org/wf/.github/workflows/build.yml@${SHA}\n`) }
+    ],
     invalid: [{ code: push('  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n'), errors: [{ line: 6 }] }]
   },
   'workflow/literal-credential': {
@@ -111,7 +114,10 @@ export const workflowCases: CaseTable = {
   },
   'workflow/template-injection': {
     valid: [{ name: 'title passed through env', code: push(job('t', '      - run: echo "$TITLE"\n        env:\n          TITLE: ${{ github.event.head_commit.message }}\n')) }],
-    invalid: [{ name: 'commit message in a push workflow', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')), errors: [{ line: 10, severity: 'high' }] }]
+    invalid: [
+      { name: 'commit message in a push workflow', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')), errors: [{ line: 10, severity: 'high' }] },
+      { name: 'PR title in a pull_request workflow (no secrets, read-only token)', code: push(job('t', '      - run: echo "${{ github.event.pull_request.title }}"\n'), 'pull_request'), errors: [{ line: 10 }] }
+    ]
   },
   'workflow/template-injection-input': {
     valid: [{ name: 'boolean and choice inputs', code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      dry-run:\n        type: boolean\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.dry-run }}\n') }],
@@ -149,11 +155,13 @@ export const workflowCases: CaseTable = {
   'workflow/untrusted-checkout': {
     valid: [
       { name: 'pull_request (no secrets) checking out the head', code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request') },
-      { name: 'refs/pull/ inside an image path', code: push(job('b', '      - run: docker pull ghcr.io/acme/app/refs/pull/cache:1.0\n'), 'pull_request_target') }
+      { name: 'refs/pull/ inside an image path', code: push(job('b', '      - run: docker pull ghcr.io/acme/app/refs/pull/cache:1.0\n'), 'pull_request_target') },
+      { name: 'pull_request_target checking out the base', code: push(job('b', `      - uses: actions/checkout@${SHA}\n      - run: make lint\n`), 'pull_request_target') }
     ],
     invalid: [
       { code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target'), errors: [{ line: 12, severity: 'critical' }] },
-      { name: 'git fetch of refs/pull', code: push(job('b', '      - run: |\n          git init .\n          git fetch origin refs/pull/${{ github.event.number }}/merge\n'), 'pull_request_target'), errors: [{ line: 12 }] }
+      { name: 'git fetch of refs/pull', code: push(job('b', '      - run: |\n          git init .\n          git fetch origin refs/pull/${{ github.event.number }}/merge\n'), 'pull_request_target'), errors: [{ line: 12 }] },
+      { name: 'workflow_run checking out the head of the triggering run', code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n`), 'workflow_run'), errors: [{ line: 12 }] }
     ]
   }
 }
