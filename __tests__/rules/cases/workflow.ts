@@ -8,6 +8,9 @@ const job = (id: string, steps: string, extra = ''): string => `  ${id}:\n    ru
 const SHA = '0123456789abcdef0123456789abcdef01234567'
 const DIGEST = 'sha256:' + '0123456789abcdef'.repeat(4)
 
+/** A lint job whose step name mentions deployments: it deploys nothing. */
+const LINT_DEPLOYMENT_MANIFESTS = push(job('lint', '      - name: Lint deployment manifests\n        run: kubeconform -strict k8s/\n'))
+
 /** A deploy job with an environment and a concurrency group, verified by a rollout wait. */
 const gatedDeploy = (steps: string): string =>
   push(job('deploy', steps, '    environment: production\n    concurrency: deploy-production\n'))
@@ -25,6 +28,7 @@ export const workflowCases: CaseTable = {
   'workflow/deploy-without-concurrency': {
     valid: [
       { code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n') },
+      { name: 'step linting deployment manifests', code: LINT_DEPLOYMENT_MANIFESTS },
       { name: 'workflow-level concurrency', code: 'name: ci\non: push\nconcurrency: prod\npermissions:\n  contents: read\njobs:\n' + job('deploy', '      - run: ./deploy.sh\n', '    environment: production\n') }
     ],
     invalid: [{ code: push(job('deploy', '      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n', '    environment: production\n')), errors: [{ line: 6 }] }]
@@ -34,6 +38,9 @@ export const workflowCases: CaseTable = {
       { code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n') },
       { name: 'lint job whose action name contains release', code: push(job('lint', `      - uses: example-org/release-notes-lint@${SHA}\n      - run: make lint\n`)) },
       { name: 'job named Setup Release Variables', code: push('  vars:\n    name: Setup Release Variables\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo "v=1" >> "$GITHUB_ENV"\n') },
+      { name: 'step publishing test results', code: push(job('test', `      - run: make test\n      - name: Publish test results\n        uses: example-org/publish-unit-test-result-action@${SHA}\n        with:\n          files: results.xml\n`)) },
+      { name: 'step linting deployment manifests', code: LINT_DEPLOYMENT_MANIFESTS },
+      { name: 'release-drafter only drafts notes', code: push(job('notes', `      - uses: release-drafter/release-drafter@${SHA}\n`)) },
       { name: 'step named Setup Release Variables that only sets variables', code: push(job('build', '      - name: Setup Release Variables\n        run: echo "v=1" >> "$GITHUB_ENV"\n')) }
     ],
     invalid: [
@@ -44,6 +51,7 @@ export const workflowCases: CaseTable = {
   'workflow/deploy-without-verification': {
     valid: [
       { code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n') },
+      { name: 'step linting deployment manifests', code: LINT_DEPLOYMENT_MANIFESTS },
       { name: 'Azure k8s-deploy waits for the rollout', code: gatedDeploy(`      - uses: Azure/k8s-deploy@${SHA}\n        with:\n          manifests: k8s/\n`) },
       {
         name: 'ECS deploy with wait-for-service-stability',
