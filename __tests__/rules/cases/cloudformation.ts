@@ -61,6 +61,9 @@ const sshFromMap = (cidr: string): string =>
   sg(rule(22, 22, cidr), 'Parameters:\n  Env:\n    Type: String\n    AllowedValues: [prod, dev]\nMappings:\n  Net:\n    prod:\n      Admin: 10.0.0.0/8\n    dev:\n      Admin: 0.0.0.0/0\n')
 const protectFromParam = (value: string): string =>
   db(DB_OK.replace('DeletionProtection: true', 'DeletionProtection: !Ref Protect')).replace("AWSTemplateFormatVersion: '2010-09-09'\n", `AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Protect:\n    Type: String\n    Default: '${value}'\n`)
+/** A function told where its secret is (an ARN or name in its environment), never the secret itself. */
+const secretRefParam = (name: string): string =>
+  lambda(TRACING + `      Environment:\n        Variables:\n          DB_SECRET_ARN: !Ref ${name}\n`).replace("AWSTemplateFormatVersion: '2010-09-09'\n", `AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  ${name}:\n    Type: String\n`)
 const paramPassword = (noEcho: boolean): string =>
   db(DB_OK).replace('      ManageMasterUserPassword: true\n', '      MasterUserPassword: !Ref DBPassword\n').replace("AWSTemplateFormatVersion: '2010-09-09'\n", `AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  DBPassword:\n    Type: String\n${noEcho ? '    NoEcho: true\n' : ''}`)
 
@@ -99,7 +102,8 @@ export const cloudformationCases: CaseTable = {
   'cfn/literal-secret': {
     valid: [
       { name: 'dynamic reference to Secrets Manager', code: resolvedPassword },
-      { name: 'CFN template under templates/ using resolve:secretsmanager', path: 'templates/database.yaml', code: resolvedPassword }
+      { name: 'CFN template under templates/ using resolve:secretsmanager', path: 'templates/database.yaml', code: resolvedPassword },
+      { name: 'dynamic reference built with !Sub', code: resolvedPassword.replace("'{{resolve:secretsmanager:prod/db:SecretString:password}}'", "!Sub '{{resolve:secretsmanager:${DbSecret}:SecretString:password}}'") }
     ],
     invalid: [
       at(literalPassword, 'MasterUserPassword', { severity: 'high' }),
@@ -156,7 +160,11 @@ export const cloudformationCases: CaseTable = {
     invalid: [at(bucket(BUCKET_OK.replace('BlockPublicPolicy: true', 'BlockPublicPolicy: false')), 'BlockPublicPolicy')]
   },
   'cfn/secret-parameter-no-echo': {
-    valid: [{ code: paramPassword(true) }],
+    valid: [
+      { code: paramPassword(true) },
+      { name: 'parameter holding the ARN of a secret', code: secretRefParam('DBPasswordSecretArn') },
+      { name: 'parameter naming a secret', code: secretRefParam('DBSecretName') }
+    ],
     invalid: [at(paramPassword(false), 'DBPassword:')]
   },
   'cfn/sg-open-admin-port': {

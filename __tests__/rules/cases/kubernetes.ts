@@ -329,7 +329,12 @@ export const kubernetesCases: CaseTable = {
     invalid: [{ code: writableRoot, errors: [{ line: lineOf(writableRoot, CONTAINER_SEC) }] }]
   },
   'k8s/secret-literal-env': {
-    valid: [{ code: CLEAN }, { name: 'value from a secretKeyRef', code: secretRefEnv }],
+    valid: [
+      { code: CLEAN },
+      { name: 'value from a secretKeyRef', code: secretRefEnv },
+      { name: 'dependent variable expansion', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: $(VAULT_DB_PASSWORD)') },
+      { name: 'path to a mounted secret file', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: DB_PASSWORD_FILE\n              value: /run/secrets/db') }
+    ],
     invalid: [{ code: literalEnv, errors: [{ line: lineOf(literalEnv, 'value: Zq8v'), severity: 'high' }] }]
   },
   'k8s/secret-in-env': {
