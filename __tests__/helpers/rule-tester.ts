@@ -78,12 +78,22 @@ export function testedRule(ruleId: string): RuleMeta | undefined {
   return ruleById(ruleId) ?? COST_RULES.get(ruleId)
 }
 
-/** Findings of `ruleId` for a case, through the public engine (or the cost analysis for a cost rule it does not run). */
+/**
+ * Findings of `ruleId` for a case, through the public engine (or the cost analysis for a cost
+ * rule it does not run). A file that did not parse, or an analyzer that failed, throws: a case
+ * must never pass only because its file was not analysed.
+ */
 export async function findingsFor(ruleId: string, c: Case): Promise<Finding[]> {
   const meta = testedRule(ruleId)
   if (!meta) throw new Error(`unknown rule id ${ruleId}`)
   const files = filesOf(c, meta.kind)
+  // A valid case on a file the rule never reads would pass for the wrong reason.
+  if (meta.kind !== 'any' && !files.some((f) => f.kind === meta.kind)) {
+    throw new Error(`no file of the case is classified as ${meta.kind}: ${files.map((f) => `${f.path} (${f.kind})`).join(', ')}`)
+  }
   const result = ruleById(ruleId) ? await analyzeFiles(files, { threads: 1 }) : await analyzeCost(files.filter((f) => !f.contextOnly))
+  const broken = result.notes.filter((n) => n.reason === 'parse' || n.reason === 'error')
+  if (broken.length > 0) throw new Error(`the case was not fully analysed:\n${broken.map((n) => `  ${n.message}`).join('\n')}`)
   return result.findings.filter((f) => f.ruleId === ruleId)
 }
 

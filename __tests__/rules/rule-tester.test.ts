@@ -62,6 +62,20 @@ describe('the rule tester itself', () => {
     expect(findings.map((f) => `${f.ruleId}@${f.line}`)).toEqual(['dockerfile/expose-ssh@2'])
   })
 
+  it('refuses a case whose file could not be parsed, so a broken file never passes as valid', async () => {
+    await expect(findingsFor('k8s/privileged-container', { code: 'apiVersion: v1\nkind: Pod\nspec: [unclosed\n' })).rejects.toThrow(/not fully analysed/)
+  })
+
+  it('refuses a case with no file of the rule\'s kind, so it cannot pass for the wrong reason', async () => {
+    await expect(findingsFor('k8s/privileged-container', { path: 'notes/pod.txt', code: 'privileged: true\n' })).rejects.toThrow(/classified as kubernetes/)
+  })
+
+  it('derives each file kind from its path and content, as the pipeline does', async () => {
+    const { filesOf } = await import('../helpers/rule-tester.js')
+    const kinds = filesOf({ files: { 'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\n', 'charts/app/values.yaml': 'a: 1\n', 'main.tf': '', Dockerfile: 'FROM x\n' } }, 'any').map((f) => f.kind)
+    expect(kinds).toEqual(['helm', 'helm', 'terraform', 'dockerfile'])
+  })
+
   it('reports a wrong line, a missing or extra finding, and a message, severity or suggestion that differ', async () => {
     const findings = await findingsFor('dockerfile/expose-ssh', { code: 'FROM alpine:3.20\nEXPOSE 22\n' })
     expect(mismatches(findings, [{ line: 2 }], 'Dockerfile')).toEqual([])
