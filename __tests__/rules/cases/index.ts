@@ -39,5 +39,15 @@ export const KNOWN_RULE_BUGS: Record<string, string[]> = {
     'step linting deployment manifests'
   ],
   'workflow/deploy-without-concurrency': ['step linting deployment manifests'],
-  'workflow/deploy-without-verification': ['step linting deployment manifests']
+  'workflow/deploy-without-verification': ['step linting deployment manifests'],
+  // A block written as `dynamic "x" { content { … } }` is taken for a missing block: the finding
+  // claims "has no access logs" / "no health_check block" on reusable modules that set them from
+  // their inputs (seen on terraform-aws-modules/alb main.tf in the real-world corpus). Other
+  // rules (metadata_options, private_cluster_config, api_server_access_profile,
+  // workload_identity_config) already read dynamic blocks.
+  'tf/aws-lb-access-logs-disabled': ['dynamic access_logs block'],
+  'tf/aws-lb-target-group-no-health-check': ['dynamic health_check block'],
+  'tf/aws-dynamodb-no-pitr': ['dynamic point_in_time_recovery block'],
+  'tf/aws-ecs-no-circuit-breaker': ['dynamic deployment_circuit_breaker block'],
+  'tf/aws-lambda-no-tracing': ['dynamic tracing_config block']
 }

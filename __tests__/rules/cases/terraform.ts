@@ -50,13 +50,16 @@ const FLOW_LOG = 'resource "aws_flow_log" "f" {\n  vpc_id       = aws_vpc.main.i
 const BUCKET = 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'
 const BUCKET_VERSIONING = 'resource "aws_s3_bucket_versioning" "v" {\n  bucket = aws_s3_bucket.logs.id\n  versioning_configuration {\n    status = "Enabled"\n  }\n}\n'
 
+/** A block written as `dynamic "name"`: reusable modules set it from their inputs, so it is there. */
+const dyn = (name: string, body: string): string => `  dynamic "${name}" {\n    for_each = var.${name} != null ? [var.${name}] : []\n    content {\n${body}    }\n  }\n`
+
 export const terraformCases: CaseTable = {
   'tf/aws-asg-fixed-size': {
     valid: [ok('resource "aws_autoscaling_group" "g" {\n  min_size = 2\n  max_size = 6\n}\n')],
     invalid: [here('resource "aws_autoscaling_group" "g" {\n  min_size = 2\n  max_size = 2 # HERE\n}\n')]
   },
   'tf/aws-dynamodb-no-pitr': {
-    valid: [ok('resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n  point_in_time_recovery {\n    enabled = true\n  }\n}\n')],
+    valid: [ok(`resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n${dyn('point_in_time_recovery', '      enabled = true\n')}}\n`, 'dynamic point_in_time_recovery block'), ok('resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n  point_in_time_recovery {\n    enabled = true\n  }\n}\n')],
     invalid: [here('resource "aws_dynamodb_table" "t" { # HERE\n  name     = "t"\n  hash_key = "id"\n}\n')]
   },
   'tf/aws-ebs-gp2': {
@@ -87,7 +90,7 @@ export const terraformCases: CaseTable = {
     invalid: [here('resource "aws_ecs_cluster" "c" {\n  setting {\n    name  = "containerInsights"\n    value = "disabled" # HERE\n  }\n}\n')]
   },
   'tf/aws-ecs-no-circuit-breaker': {
-    valid: [ok('resource "aws_ecs_service" "s" {\n  name = "s"\n  deployment_circuit_breaker {\n    enable   = true\n    rollback = true\n  }\n}\n')],
+    valid: [ok(`resource "aws_ecs_service" "s" {\n  name = "s"\n${dyn('deployment_circuit_breaker', '      enable   = true\n      rollback = true\n')}}\n`, 'dynamic deployment_circuit_breaker block'), ok('resource "aws_ecs_service" "s" {\n  name = "s"\n  deployment_circuit_breaker {\n    enable   = true\n    rollback = true\n  }\n}\n')],
     invalid: [here('resource "aws_ecs_service" "s" { # HERE\n  name = "s"\n}\n')]
   },
   'tf/aws-eks-control-plane-logs-off': {
@@ -150,18 +153,18 @@ export const terraformCases: CaseTable = {
     ]
   },
   'tf/aws-imdsv1-allowed': {
-    valid: [ok('resource "aws_launch_template" "lt" {\n  image_id = "ami-12345678"\n  metadata_options {\n    http_tokens = "required"\n  }\n}\n')],
+    valid: [ok(`resource "aws_launch_template" "lt" {\n  image_id = "ami-12345678"\n${dyn('metadata_options', '      http_tokens = "required"\n')}}\n`, 'dynamic metadata_options block'), ok('resource "aws_launch_template" "lt" {\n  image_id = "ami-12345678"\n  metadata_options {\n    http_tokens = "required"\n  }\n}\n')],
     invalid: [
       here('resource "aws_launch_template" "lt" {\n  image_id = "ami-12345678"\n  metadata_options {\n    http_tokens = "optional" # HERE\n  }\n}\n'),
       here('resource "aws_instance" "web" { # HERE\n  ami = "ami-12345678"\n}\n', {}, 'instance without metadata options')
     ]
   },
   'tf/aws-lambda-no-tracing': {
-    valid: [ok('resource "aws_lambda_function" "f" {\n  function_name = "f"\n  tracing_config {\n    mode = "Active"\n  }\n}\n')],
+    valid: [ok(`resource "aws_lambda_function" "f" {\n  function_name = "f"\n${dyn('tracing_config', '      mode = "Active"\n')}}\n`, 'dynamic tracing_config block'), ok('resource "aws_lambda_function" "f" {\n  function_name = "f"\n  tracing_config {\n    mode = "Active"\n  }\n}\n')],
     invalid: [here('resource "aws_lambda_function" "f" {\n  function_name = "f"\n  tracing_config {\n    mode = "PassThrough" # HERE\n  }\n}\n')]
   },
   'tf/aws-lb-access-logs-disabled': {
-    valid: [ok('resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n  access_logs {\n    bucket  = "logs"\n    enabled = true\n  }\n}\n')],
+    valid: [ok(`resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n${dyn('access_logs', '      bucket  = access_logs.value.bucket\n      enabled = true\n')}}\n`, 'dynamic access_logs block'), ok('resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n  access_logs {\n    bucket  = "logs"\n    enabled = true\n  }\n}\n')],
     invalid: [here('resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n  access_logs { # HERE\n    bucket = "logs"\n  }\n}\n')]
   },
   'tf/aws-lb-no-deletion-protection': {
@@ -169,7 +172,7 @@ export const terraformCases: CaseTable = {
     invalid: [here('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = false # HERE\n}\n')]
   },
   'tf/aws-lb-target-group-no-health-check': {
-    valid: [ok('resource "aws_lb_target_group" "tg" {\n  port = 80\n  health_check {\n    path = "/healthz"\n  }\n}\n')],
+    valid: [ok(`resource "aws_lb_target_group" "tg" {\n  port = 80\n${dyn('health_check', '      path = health_check.value.path\n')}}\n`, 'dynamic health_check block'), ok('resource "aws_lb_target_group" "tg" {\n  port = 80\n  health_check {\n    path = "/healthz"\n  }\n}\n')],
     invalid: [here('resource "aws_lb_target_group" "tg" { # HERE\n  port = 80\n}\n')]
   },
   'tf/aws-log-group-no-retention': {
@@ -322,7 +325,7 @@ export const terraformCases: CaseTable = {
     ]
   },
   'tf/azure-aks-api-open': {
-    valid: [ok(aks(AKS_OK))],
+    valid: [ok(aks(AKS_OK.replace('  api_server_access_profile {\n    authorized_ip_ranges = ["203.0.113.0/24"]\n  }\n', dyn('api_server_access_profile', '      authorized_ip_ranges = api_server_access_profile.value.ranges\n'))), 'dynamic api_server_access_profile block'), ok(aks(AKS_OK))],
     invalid: [here(aks(AKS_OK.replace('  api_server_access_profile {\n    authorized_ip_ranges = ["203.0.113.0/24"]\n  }\n', '')).replace('resource "azurerm_kubernetes_cluster" "k" {', 'resource "azurerm_kubernetes_cluster" "k" { # HERE'))]
   },
   'tf/azure-aks-local-accounts': {
@@ -358,7 +361,7 @@ export const terraformCases: CaseTable = {
     invalid: [here(gke(GKE_OK.replace('enabled = true', 'enabled = false # HERE')))]
   },
   'tf/gcp-gke-no-workload-identity': {
-    valid: [ok(gke(GKE_OK))],
+    valid: [ok(gke(GKE_OK.replace('  workload_identity_config {\n    workload_pool = "p.svc.id.goog"\n  }\n', dyn('workload_identity_config', '      workload_pool = "p.svc.id.goog"\n'))), 'dynamic workload_identity_config block'), ok(gke(GKE_OK))],
     invalid: [here(gke(GKE_OK.replace('  workload_identity_config {\n    workload_pool = "p.svc.id.goog"\n  }\n', '')).replace('"c" {', '"c" { # HERE'))]
   },
   'tf/gcp-gke-node-auto-repair-upgrade-off': {
@@ -369,7 +372,7 @@ export const terraformCases: CaseTable = {
     ]
   },
   'tf/gcp-gke-public-nodes': {
-    valid: [ok(gke(GKE_OK))],
+    valid: [ok(gke(GKE_OK.replace('  private_cluster_config {\n    enable_private_nodes = true\n  }\n', dyn('private_cluster_config', '      enable_private_nodes = true\n'))), 'dynamic private_cluster_config block'), ok(gke(GKE_OK))],
     invalid: [here(gke(GKE_OK.replace('  private_cluster_config {\n    enable_private_nodes = true\n  }\n', '')).replace('"c" {', '"c" { # HERE'))]
   },
   'tf/gcp-sql-backups-off': {
