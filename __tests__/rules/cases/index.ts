@@ -49,5 +49,8 @@ export const KNOWN_RULE_BUGS: Record<string, string[]> = {
   'tf/aws-lb-target-group-no-health-check': ['dynamic health_check block'],
   'tf/aws-dynamodb-no-pitr': ['dynamic point_in_time_recovery block'],
   'tf/aws-ecs-no-circuit-breaker': ['dynamic deployment_circuit_breaker block'],
-  'tf/aws-lambda-no-tracing': ['dynamic tracing_config block']
+  'tf/aws-lambda-no-tracing': ['dynamic tracing_config block'],
+  'tf/aws-ecs-container-insights-off': ['dynamic setting block'],
+  'tf/aws-s3-versioning-disabled': ['dynamic versioning block'],
+  'tf/gcp-sql-backups-off': ['dynamic backup_configuration block']
 }

@@ -86,7 +86,7 @@ export const terraformCases: CaseTable = {
     invalid: [here('resource "aws_ecr_repository" "r" {\n  image_tag_mutability = "MUTABLE" # HERE\n}\n')]
   },
   'tf/aws-ecs-container-insights-off': {
-    valid: [ok('resource "aws_ecs_cluster" "c" {\n  setting {\n    name  = "containerInsights"\n    value = "enabled"\n  }\n}\n')],
+    valid: [ok(`resource "aws_ecs_cluster" "c" {\n  name = "c"\n${dyn('setting', '      name  = "containerInsights"\n      value = "enabled"\n')}}\n`, 'dynamic setting block'), ok('resource "aws_ecs_cluster" "c" {\n  setting {\n    name  = "containerInsights"\n    value = "enabled"\n  }\n}\n')],
     invalid: [here('resource "aws_ecs_cluster" "c" {\n  setting {\n    name  = "containerInsights"\n    value = "disabled" # HERE\n  }\n}\n')]
   },
   'tf/aws-ecs-no-circuit-breaker': {
@@ -254,7 +254,7 @@ export const terraformCases: CaseTable = {
     invalid: [here('resource "aws_s3_bucket_acl" "a" {\n  bucket = aws_s3_bucket.b.id\n  acl    = "public-read" # HERE\n}\n', { severity: 'high' })]
   },
   'tf/aws-s3-versioning-disabled': {
-    valid: [
+    valid: [ok(`resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n${dyn('versioning', '      enabled = true\n')}}\n`, 'dynamic versioning block'), 
       ok(BUCKET + '\n' + BUCKET_VERSIONING),
       { name: 'versioning in another file of the module', files: { 's3/bucket.tf': BUCKET, 's3/versioning.tf': BUCKET_VERSIONING } },
       { name: 'versioning in an unchanged sibling read as context', files: { 's3/bucket.tf': BUCKET, 's3/versioning.tf': BUCKET_VERSIONING }, contextOnly: ['s3/versioning.tf'] }
@@ -333,7 +333,7 @@ export const terraformCases: CaseTable = {
     invalid: [here(aks(AKS_OK.replace('local_account_disabled = true', 'local_account_disabled = false # HERE')))]
   },
   'tf/azure-aks-no-network-policy': {
-    valid: [ok(aks(AKS_OK))],
+    valid: [ok(aks(AKS_OK.replace('  network_profile {\n    network_plugin = "azure"\n    network_policy = "azure"\n  }\n', dyn('network_profile', '      network_plugin = "azure"\n      network_policy = "azure"\n'))), 'dynamic network_profile block'), ok(aks(AKS_OK))],
     invalid: [here(aks(AKS_OK.replace('  network_profile {\n    network_plugin = "azure"\n    network_policy = "azure"\n', '  network_profile { # HERE\n    network_plugin = "kubenet"\n')))]
   },
   'tf/azure-aks-rbac-disabled': {
@@ -357,7 +357,7 @@ export const terraformCases: CaseTable = {
     invalid: [here(gke(GKE_OK + '  enable_legacy_abac = true # HERE\n'))]
   },
   'tf/gcp-gke-no-network-policy': {
-    valid: [ok(gke(GKE_OK)), ok(gke(GKE_OK.replace('  network_policy {\n    enabled = true\n  }\n', '  datapath_provider = "ADVANCED_DATAPATH"\n')), 'Dataplane V2')],
+    valid: [ok(gke(GKE_OK.replace('  network_policy {\n    enabled = true\n  }\n', dyn('network_policy', '      enabled = true\n'))), 'dynamic network_policy block'), ok(gke(GKE_OK)), ok(gke(GKE_OK.replace('  network_policy {\n    enabled = true\n  }\n', '  datapath_provider = "ADVANCED_DATAPATH"\n')), 'Dataplane V2')],
     invalid: [here(gke(GKE_OK.replace('enabled = true', 'enabled = false # HERE')))]
   },
   'tf/gcp-gke-no-workload-identity': {
@@ -376,7 +376,7 @@ export const terraformCases: CaseTable = {
     invalid: [here(gke(GKE_OK.replace('  private_cluster_config {\n    enable_private_nodes = true\n  }\n', '')).replace('"c" {', '"c" { # HERE'))]
   },
   'tf/gcp-sql-backups-off': {
-    valid: [ok('resource "google_sql_database_instance" "db" {\n  settings {\n    tier = "db-f1-micro"\n    backup_configuration {\n      enabled = true\n    }\n  }\n}\n')],
+    valid: [ok(`resource "google_sql_database_instance" "db" {\n  settings {\n    tier = "db-f1-micro"\n  ${dyn('backup_configuration', '      enabled = true\n').replace(/\n  /g, '\n    ')}  }\n}\n`, 'dynamic backup_configuration block'), ok('resource "google_sql_database_instance" "db" {\n  settings {\n    tier = "db-f1-micro"\n    backup_configuration {\n      enabled = true\n    }\n  }\n}\n')],
     invalid: [here('resource "google_sql_database_instance" "db" {\n  settings {\n    tier = "db-f1-micro"\n    backup_configuration {\n      enabled = false # HERE\n    }\n  }\n}\n')]
   },
   'tf/gcp-sql-public-network': {
