@@ -53,6 +53,12 @@ const BUCKET_VERSIONING = 'resource "aws_s3_bucket_versioning" "v" {\n  bucket =
 /** A block written as `dynamic "name"`: reusable modules set it from their inputs, so it is there. */
 const dyn = (name: string, body: string): string => `  dynamic "${name}" {\n    for_each = var.${name} != null ? [var.${name}] : []\n    content {\n${body}    }\n  }\n`
 
+/** A module whose setting comes from an input variable: the caller decides, so nothing is claimed. */
+const fromInput = (resource: string, name: string, def?: string): Case => ({
+  name: def === undefined ? `${name} from a variable without default` : `${name} from a variable defaulting to ${def}`,
+  files: { 'mod/main.tf': resource, 'mod/variables.tf': `variable "${name}" {\n  type = bool\n${def === undefined ? '' : `  default = ${def}\n`}}\n` }
+})
+
 export const terraformCases: CaseTable = {
   'tf/aws-asg-fixed-size': {
     valid: [ok('resource "aws_autoscaling_group" "g" {\n  min_size = 2\n  max_size = 6\n}\n')],
@@ -71,7 +77,7 @@ export const terraformCases: CaseTable = {
     invalid: [here('resource "aws_instance" "a" {\n  monitoring = false # HERE\n}\n')]
   },
   'tf/aws-ec2-public-ip': {
-    valid: [ok('resource "aws_instance" "a" {\n  associate_public_ip_address = false\n}\n')],
+    valid: [fromInput('resource "aws_instance" "a" {\n  associate_public_ip_address = var.public_ip\n}\n', 'public_ip', 'false'), ok('resource "aws_instance" "a" {\n  associate_public_ip_address = false\n}\n')],
     invalid: [here('resource "aws_instance" "a" {\n  associate_public_ip_address = true # HERE\n}\n', { severity: 'medium' })]
   },
   'tf/aws-ec2-public-ip-unset': {
@@ -168,7 +174,7 @@ export const terraformCases: CaseTable = {
     invalid: [here('resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n  access_logs { # HERE\n    bucket = "logs"\n  }\n}\n')]
   },
   'tf/aws-lb-no-deletion-protection': {
-    valid: [ok('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = true\n}\n')],
+    valid: [fromInput('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = var.deletion_protection\n}\n', 'deletion_protection'), fromInput('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = var.deletion_protection\n}\n', 'deletion_protection', 'true'), ok('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = true\n}\n')],
     invalid: [here('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = false # HERE\n}\n')]
   },
   'tf/aws-lb-target-group-no-health-check': {
@@ -206,7 +212,7 @@ export const terraformCases: CaseTable = {
     invalid: [here('resource "aws_db_instance" "db" { # HERE\n  engine = "postgres"\n}\n')]
   },
   'tf/aws-rds-no-deletion-protection': {
-    valid: [ok(rdsResource('  deletion_protection = true\n')), ok(rdsModule('  deletion_protection = true\n'), 'registry module with the input set')],
+    valid: [fromInput(rdsResource('  deletion_protection = var.deletion_protection\n'), 'deletion_protection'), ok(rdsResource('  deletion_protection = true\n')), ok(rdsModule('  deletion_protection = true\n'), 'registry module with the input set')],
     invalid: [
       here(rdsResource('  deletion_protection = false # HERE\n')),
       { name: 'registry module default', code: rdsModule(''), errors: [{ line: 1, message: /v6/ }] }
@@ -238,8 +244,11 @@ export const terraformCases: CaseTable = {
     ]
   },
   'tf/aws-rds-single-az': {
-    valid: [ok(rdsResource('  multi_az = true\n'))],
-    invalid: [here(rdsResource('  multi_az = false # HERE\n'))]
+    valid: [fromInput(rdsResource('  multi_az = var.multi_az\n'), 'multi_az'), ok(rdsResource('  multi_az = var.environment == "prod" ? true : false\n'), 'conditional on the environment'), ok(rdsResource('  multi_az = true\n'))],
+    invalid: [
+      here(rdsResource('  multi_az = false # HERE\n')),
+      hereIn('multi_az from a variable defaulting to false', { 'mod/main.tf': rdsResource('  multi_az = var.multi_az # HERE\n'), 'mod/variables.tf': 'variable "multi_az" {\n  type    = bool\n  default = false\n}\n' }, { message: /variable/ })
+    ]
   },
   'tf/aws-rds-skip-final-snapshot': {
     valid: [ok(rdsResource('  skip_final_snapshot       = false\n  final_snapshot_identifier = "db-final"\n'))],
@@ -307,7 +316,7 @@ export const terraformCases: CaseTable = {
     ]
   },
   'tf/aws-storage-unencrypted': {
-    valid: [ok('resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = true\n}\n'), ok(rdsModule('  storage_encrypted = true\n'), 'registry module input set')],
+    valid: [fromInput('resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = var.encrypted\n}\n', 'encrypted'), ok('resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = true\n}\n'), ok(rdsModule('  storage_encrypted = true\n'), 'registry module input set')],
     invalid: [
       here('resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = false # HERE\n}\n', { severity: 'high' }),
       here(rdsModule('  storage_encrypted = false # HERE\n'), {}, 'registry module input storage_encrypted')
