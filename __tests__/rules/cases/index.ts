@@ -52,5 +52,14 @@ export const KNOWN_RULE_BUGS: Record<string, string[]> = {
   'tf/aws-lambda-no-tracing': ['dynamic tracing_config block'],
   'tf/aws-ecs-container-insights-off': ['dynamic setting block'],
   'tf/aws-s3-versioning-disabled': ['dynamic versioning block'],
-  'tf/gcp-sql-backups-off': ['dynamic backup_configuration block']
+  'tf/gcp-sql-backups-off': ['dynamic backup_configuration block'],
+  // A strategic-merge patch of a kustomize overlay is read as a whole Deployment: a patch that
+  // only raises a memory limit gets "has no image", "no liveness probe", "no cpu request"… that
+  // the base it patches provides. The kustomization names the file as a patch.
+  ...Object.fromEntries(
+    ['k8s/no-liveness-probe', 'k8s/no-readiness-probe', 'k8s/image-missing', 'k8s/no-cpu-requests', 'k8s/no-memory-requests'].map((id) => [
+      id,
+      ['kustomize patch listed under patches', 'kustomize patch listed under patchesStrategicMerge']
+    ])
+  )
 }

@@ -234,17 +234,27 @@ spec:
 /** Replicas left to the autoscaler: no \`replicas\` in the Deployment. */
 const autoscaled = full(edit(DEPLOYMENT, ['  replicas: 3\n', ''])) + '---\n' + HPA
 
+/** A kustomize overlay whose patch only raises a memory limit: the base supplies image, probes and requests. */
+const PATCH = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          resources:\n            limits:\n              memory: 1Gi\n'
+const overlay = (field: 'patches' | 'patchesStrategicMerge') => ({
+  name: `kustomize patch listed under ${field}`,
+  files: {
+    'overlays/prod/memory.yaml': PATCH,
+    'overlays/prod/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\n${field === 'patches' ? 'patches:\n  - path: memory.yaml\n' : 'patchesStrategicMerge:\n  - memory.yaml\n'}`
+  }
+})
+
 const CONTAINER_LINE = lineOf(CLEAN, '- name: api')
 /** The container's own securityContext (the pod's is less indented). */
 const CONTAINER_SEC = '          securityContext:'
 
 export const kubernetesCases: CaseTable = {
   'k8s/no-liveness-probe': {
-    valid: [{ code: CLEAN }, { name: 'batch Job', code: JOB }],
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }, { name: 'batch Job', code: JOB }],
     invalid: [{ code: noLiveness, errors: [{ line: CONTAINER_LINE }] }]
   },
   'k8s/no-readiness-probe': {
-    valid: [{ code: CLEAN }, { name: 'batch Job', code: JOB }],
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }, { name: 'batch Job', code: JOB }],
     invalid: [{ code: noReadiness, errors: [{ line: CONTAINER_LINE }] }]
   },
   'k8s/single-replica': {
@@ -265,16 +275,16 @@ export const kubernetesCases: CaseTable = {
     valid: [{ code: CLEAN }],
     invalid: [{ code: noAffinity, errors: [{ line: lineOf(noAffinity, '    spec:') }] }]
   },
-  'k8s/no-cpu-requests': { valid: [{ code: CLEAN }], invalid: [{ code: noCpuReq, errors: [{ line: lineOf(noCpuReq, 'requests:') }] }] },
+  'k8s/no-cpu-requests': { valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }], invalid: [{ code: noCpuReq, errors: [{ line: lineOf(noCpuReq, 'requests:') }] }] },
   'k8s/no-cpu-limits': { valid: [{ code: CLEAN }], invalid: [{ code: noCpuLim, errors: [{ line: lineOf(noCpuLim, 'limits:') }] }] },
-  'k8s/no-memory-requests': { valid: [{ code: CLEAN }], invalid: [{ code: noMemReq, errors: [{ line: lineOf(noMemReq, 'requests:') }] }] },
+  'k8s/no-memory-requests': { valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }], invalid: [{ code: noMemReq, errors: [{ line: lineOf(noMemReq, 'requests:') }] }] },
   'k8s/no-memory-limits': { valid: [{ code: CLEAN }], invalid: [{ code: noMemLim, errors: [{ line: lineOf(noMemLim, 'limits:') }] }] },
   'k8s/image-latest': {
     valid: [{ code: CLEAN }, { name: 'latest tag pinned by digest', code: withEdit(['api:1.4.2', 'api:latest@sha256:' + 'ab'.repeat(32)]) }],
     invalid: [{ code: latest, errors: [{ line: lineOf(latest, 'api:latest') }] }]
   },
   'k8s/image-missing': {
-    valid: [{ code: CLEAN }],
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }],
     invalid: [{ code: noImage, errors: [{ line: CONTAINER_LINE }] }]
   },
   'k8s/privileged-container': {
