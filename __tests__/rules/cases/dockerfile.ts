@@ -65,11 +65,14 @@ export const dockerfileCases: CaseTable = {
     invalid: [{ code: 'FROM alpine:3.20\nEXPOSE 8080 22\n', errors: [{ line: 2 }] }, { name: 'with protocol', code: 'FROM alpine:3.20\nEXPOSE 22/tcp\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/no-healthcheck': {
-    valid: [{ code: 'FROM alpine:3.20\n' + CLEAN_TAIL }],
+    valid: [
+      { name: 'final stage built on an earlier stage with a HEALTHCHECK', code: 'FROM alpine:3.20 AS base\nHEALTHCHECK CMD ["/app/health"]\nFROM base\nUSER app\nCMD ["/app/server"]\n' },
+      { name: 'healthcheck switched off on purpose', code: 'FROM alpine:3.20\nUSER app\nHEALTHCHECK NONE\nCMD ["/app/server"]\n' },{ code: 'FROM alpine:3.20\n' + CLEAN_TAIL }],
     invalid: [{ code: 'FROM alpine:3.20\nUSER app\nCMD ["/app/server"]\n', errors: [{ line: 1 }] }]
   },
   'dockerfile/no-user': {
-    valid: [{ code: 'FROM alpine:3.20\n' + CLEAN_TAIL }, { name: 'USER only in the final stage counts', code: 'FROM golang:1.22 AS build\nFROM alpine:3.20\nUSER 10001\n' }],
+    valid: [
+      { name: 'final stage built on an earlier stage that sets USER', code: 'FROM node:20.11 AS base\nUSER node\nFROM base AS final\nCMD ["node", "server.js"]\n' },{ code: 'FROM alpine:3.20\n' + CLEAN_TAIL }, { name: 'USER only in the final stage counts', code: 'FROM golang:1.22 AS build\nFROM alpine:3.20\nUSER 10001\n' }],
     invalid: [{ name: 'USER in an earlier stage only', code: 'FROM golang:1.22 AS build\nUSER builder\nFROM alpine:3.20\nCMD ["/app"]\n', errors: [{ line: 3 }] }]
   },
   'dockerfile/npm-install-not-ci': {
@@ -97,12 +100,14 @@ export const dockerfileCases: CaseTable = {
   },
   'dockerfile/root-user': {
     valid: [
+      { name: 'final stage built on an earlier stage that ends as a user', code: 'FROM alpine:3.20 AS base\nUSER root\nRUN apk add --no-cache curl=8.9.1-r0\nUSER app\nFROM base\nCMD ["/app/server"]\n' },
       { name: 'root in a build stage, not in the final one', code: 'FROM alpine:3.20 AS build\nUSER root\nFROM alpine:3.20\nUSER app\n' },
       { name: 'root for a step, then back to a user', code: 'FROM alpine:3.20\nUSER root\nRUN apk add --no-cache curl=8.9.1-r0\nUSER 10001:10001\n' }
     ],
     invalid: [
       { code: 'FROM alpine:3.20\nUSER root\n', errors: [{ line: 2, severity: 'high' }] },
-      { name: 'UID 0', code: 'FROM alpine:3.20\nUSER app\nUSER 0\n', errors: [{ line: 3 }] }
+      { name: 'UID 0', code: 'FROM alpine:3.20\nUSER app\nUSER 0\n', errors: [{ line: 3 }] },
+      { name: 'root inherited from an earlier stage', code: 'FROM alpine:3.20 AS base\nUSER root\nFROM base\nCMD ["/app/server"]\n', errors: [{ line: 2 }] }
     ]
   },
   'dockerfile/secret-in-env': {
