@@ -5,6 +5,12 @@ import type { CaseTable } from '../../helpers/rule-tester.js'
 const svc = (extra = '', name = 'api'): string =>
   `services:\n  ${name}:\n    image: example/api:1.4.2\n    restart: unless-stopped\n    healthcheck:\n      test: ["CMD", "/app/health"]\n    deploy:\n      resources:\n        limits:\n          cpus: "0.5"\n          memory: 256M\n${extra}`
 
+/** docker-compose.override.yml is merged onto docker-compose.yml by Compose itself: its services are partial. */
+const OVERRIDE = {
+  name: 'override file merged onto the base compose file',
+  files: { 'docker-compose.override.yml': 'services:\n  api:\n    environment:\n      LOG_LEVEL: debug\n', 'docker-compose.yml': svc() }
+}
+
 export const composeCases: CaseTable = {
   'compose/dangerous-capability': {
     valid: [{ code: svc('    cap_add:\n      - NET_BIND_SERVICE\n') }],
@@ -47,11 +53,11 @@ export const composeCases: CaseTable = {
     invalid: [{ code: svc('    network_mode: host\n'), errors: [{ line: 12 }] }]
   },
   'compose/no-cpu-limit': {
-    valid: [{ code: svc() }, { name: 'cpus at service level', code: 'services:\n  api:\n    image: example/api:1.4.2\n    cpus: 0.5\n' }],
+    valid: [OVERRIDE, { code: svc() }, { name: 'cpus at service level', code: 'services:\n  api:\n    image: example/api:1.4.2\n    cpus: 0.5\n' }],
     invalid: [{ code: 'services:\n  api:\n    image: example/api:1.4.2\n    mem_limit: 256m\n', errors: [{ line: 2 }] }]
   },
   'compose/no-healthcheck': {
-    valid: [
+    valid: [OVERRIDE, 
       { code: svc() },
       { name: 'one-shot sut test runner', code: 'services:\n  sut:\n    image: example/tests:1.0\n' },
       { name: 'one-shot tool behind a profile', code: 'services:\n  migrate:\n    image: example/migrate:1.0\n    profiles: [tools]\n' }
@@ -59,11 +65,11 @@ export const composeCases: CaseTable = {
     invalid: [{ code: 'services:\n  api:\n    image: example/api:1.4.2\n', errors: [{ line: 2 }] }]
   },
   'compose/no-memory-limit': {
-    valid: [{ code: svc() }, { name: 'mem_limit', code: 'services:\n  api:\n    image: example/api:1.4.2\n    mem_limit: 256m\n' }],
+    valid: [OVERRIDE, { code: svc() }, { name: 'mem_limit', code: 'services:\n  api:\n    image: example/api:1.4.2\n    mem_limit: 256m\n' }],
     invalid: [{ code: 'services:\n  api:\n    image: example/api:1.4.2\n    deploy:\n      resources:\n        limits:\n          cpus: "1"\n', errors: [{ line: 6 }] }]
   },
   'compose/no-restart-policy': {
-    valid: [
+    valid: [OVERRIDE, 
       { code: svc() },
       { name: 'swarm stack file restarts by default', path: 'docker-stack.yml', code: 'services:\n  api:\n    image: example/api:1.4.2\n' }
     ],

@@ -61,5 +61,11 @@ export const KNOWN_RULE_BUGS: Record<string, string[]> = {
       id,
       ['kustomize patch listed under patches', 'kustomize patch listed under patchesStrategicMerge']
     ])
+  ),
+  // docker-compose.override.yml is merged onto docker-compose.yml by Compose; its partial
+  // services are read as whole ones ("no memory limit", "no healthcheck"…), even with the base
+  // file, which sets them, in the same change.
+  ...Object.fromEntries(
+    ['compose/no-memory-limit', 'compose/no-cpu-limit', 'compose/no-healthcheck', 'compose/no-restart-policy'].map((id) => [id, ['override file merged onto the base compose file']])
   )
 }

@@ -385,7 +385,7 @@ export const terraformCases: CaseTable = {
     invalid: [here(gke(GKE_OK.replace('  private_cluster_config {\n    enable_private_nodes = true\n  }\n', '')).replace('"c" {', '"c" { # HERE'))]
   },
   'tf/gcp-sql-backups-off': {
-    valid: [ok(`resource "google_sql_database_instance" "db" {\n  settings {\n    tier = "db-f1-micro"\n  ${dyn('backup_configuration', '      enabled = true\n').replace(/\n  /g, '\n    ')}  }\n}\n`, 'dynamic backup_configuration block'), ok('resource "google_sql_database_instance" "db" {\n  settings {\n    tier = "db-f1-micro"\n    backup_configuration {\n      enabled = true\n    }\n  }\n}\n')],
+    valid: [ok(`resource "google_sql_database_instance" "db" {\n  settings {\n    tier = "db-f1-micro"\n  ${dyn('backup_configuration', '      enabled = true\n').replace(/\n {2}/g, '\n    ')}  }\n}\n`, 'dynamic backup_configuration block'), ok('resource "google_sql_database_instance" "db" {\n  settings {\n    tier = "db-f1-micro"\n    backup_configuration {\n      enabled = true\n    }\n  }\n}\n')],
     invalid: [here('resource "google_sql_database_instance" "db" {\n  settings {\n    tier = "db-f1-micro"\n    backup_configuration {\n      enabled = false # HERE\n    }\n  }\n}\n')]
   },
   'tf/gcp-sql-public-network': {
