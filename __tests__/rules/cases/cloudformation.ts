@@ -67,6 +67,15 @@ const secretRefParam = (name: string): string =>
 const paramPassword = (noEcho: boolean): string =>
   db(DB_OK).replace('      ManageMasterUserPassword: true\n', '      MasterUserPassword: !Ref DBPassword\n').replace("AWSTemplateFormatVersion: '2010-09-09'\n", `AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  DBPassword:\n    Type: String\n${noEcho ? '    NoEcho: true\n' : ''}`)
 
+/** A SAM function; `Tracing: Active` may come from the template's Globals. */
+const sam = (fnProps: string, globals = ''): string =>
+  `AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n${globals}Resources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: src/\n${fnProps}`
+const JSON_DB = JSON.stringify(
+  { AWSTemplateFormatVersion: '2010-09-09', Resources: { Database: { Type: 'AWS::RDS::DBInstance', DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot', Properties: { Engine: 'postgres', DBInstanceClass: 'db.t3.micro', ManageMasterUserPassword: true, PubliclyAccessible: true, BackupRetentionPeriod: 7, StorageEncrypted: true, MultiAZ: true, DeletionProtection: true } } } },
+  null,
+  2
+)
+
 export const cloudformationCases: CaseTable = {
   'cfn/dynamodb-no-point-in-time-recovery': {
     valid: [{ code: table(PITR) }],
@@ -81,7 +90,10 @@ export const cloudformationCases: CaseTable = {
     invalid: [at(policy(stmt("'iot:*'", "'*'")), "iot:*", { severity: 'medium' })]
   },
   'cfn/iam-wildcard-policy': {
-    valid: [{ code: policy(stmt("['s3:GetObject']", "'arn:aws:s3:::assets/*'")) }],
+    valid: [
+      { code: policy(stmt("['s3:GetObject']", "'arn:aws:s3:::assets/*'")) },
+      { name: 'Deny statement', code: policy(stmt("'*'", "'*'").replace('Effect: Allow', 'Effect: Deny')) }
+    ],
     invalid: [at(policy(stmt("'*'", "'*'")), "Action: '*'", { severity: 'high' })]
   },
   'cfn/imdsv1-allowed': {
@@ -92,8 +104,12 @@ export const cloudformationCases: CaseTable = {
     ]
   },
   'cfn/lambda-no-tracing': {
-    valid: [{ code: lambda(TRACING) }],
-    invalid: [at(lambda(''), 'Handler:')]
+    valid: [
+      { code: lambda(TRACING) },
+      { name: 'SAM function with Tracing: Active', code: sam('      Tracing: Active\n') },
+      { name: 'SAM function traced through Globals', code: sam('', 'Globals:\n  Function:\n    Tracing: Active\n') }
+    ],
+    invalid: [at(lambda(''), 'Handler:'), at(sam('      MemorySize: 256\n'), 'Api:', {}, 'SAM function without tracing')]
   },
   'cfn/lb-no-deletion-protection': {
     valid: [{ code: lb('      LoadBalancerAttributes:\n        - Key: deletion_protection.enabled\n          Value: "true"\n') }],
@@ -129,7 +145,8 @@ export const cloudformationCases: CaseTable = {
     valid: [{ code: db(DB_OK) }],
     invalid: [
       at(dbWith('PubliclyAccessible: false', 'PubliclyAccessible: true'), 'PubliclyAccessible', { severity: 'high' }),
-      { ...at(publicResolved, 'PubliclyAccessible'), name: 'CFN template under templates/ with resolve:secretsmanager is analysed', path: 'templates/database.yaml' }
+      { ...at(publicResolved, 'PubliclyAccessible'), name: 'CFN template under templates/ with resolve:secretsmanager is analysed', path: 'templates/database.yaml' },
+      { name: 'JSON template', path: 'cfn/stack.json', code: JSON_DB, errors: [{ line: lineOf(JSON_DB, '"PubliclyAccessible"') }] }
     ]
   },
   'cfn/rds-single-az': {
@@ -190,7 +207,10 @@ export const cloudformationCases: CaseTable = {
     invalid: [at(sg(rule(5432, 5432)), 'CidrIp: 0.0.0.0/0', { severity: 'high', message: /PostgreSQL/ }), at(sg(rule(6379, 6379)), 'CidrIp: 0.0.0.0/0', { message: /Redis/ }, 'redis')]
   },
   'cfn/sg-open-port': {
-    valid: [{ name: 'web ports open to the world', code: sg(rule(443, 443) + rule(80, 80)) }],
+    valid: [
+      { name: 'web ports open to the world', code: sg(rule(443, 443) + rule(80, 80)) },
+      { name: 'egress rule', code: sg(rule(8080, 8080)).replace('SecurityGroupIngress', 'SecurityGroupEgress') }
+    ],
     invalid: [at(sg(rule(8080, 8080)), 'CidrIp: 0.0.0.0/0', { severity: 'medium' })]
   },
   'cfn/stateful-no-deletion-policy': {

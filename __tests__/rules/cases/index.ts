@@ -62,6 +62,10 @@ export const KNOWN_RULE_BUGS: Record<string, string[]> = {
       ['kustomize patch listed under patches', 'kustomize patch listed under patchesStrategicMerge']
     ])
   ),
+  // Sample paths (tests/, fixtures/, examples/, *.md) turn non-shape secret findings into info;
+  // example files by name (`.env.example`, also `.sample`, `.template`) are not counted as
+  // samples, so their placeholder-like literals stay high.
+  'secrets/hardcoded-password': ['example env file is info'],
   // docker-compose.override.yml is merged onto docker-compose.yml by Compose; its partial
   // services are read as whole ones ("no memory limit", "no healthcheck"…), even with the base
   // file, which sets them, in the same change.

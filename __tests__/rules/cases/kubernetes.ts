@@ -413,10 +413,13 @@ export const kubernetesCases: CaseTable = {
   'secrets/k8s-secret-data': {
     valid: [
       { name: 'Secret without data (filled at deploy time)', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\n' },
+      { name: 'placeholder after base64 decoding', code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ndata:\n  password: ${Buffer.from('changeme').toString('base64')}\n` },
+      { name: 'empty values', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\nstringData:\n  password: ""\n' },
       { name: 'ConfigMap with a key name that refers to a secret', code: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  passwordKey: admin-password\n  existingSecret: api-db\n' }
     ],
     invalid: [
-      { code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\nstringData:\n  password: Zq8vLm2Kp9Xw4R\n', errors: [{ line: 7, severity: 'high' }] }
+      { code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\nstringData:\n  password: Zq8vLm2Kp9Xw4R\n', errors: [{ line: 7, severity: 'high' }] },
+      { name: 'base64 data', code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ndata:\n  password: ${Buffer.from('Zq8vLm2Kp9Xw4R').toString('base64')}\n`, errors: [{ line: 6 }] }
     ]
   },
   'secrets/k8s-secret-env-var': {
