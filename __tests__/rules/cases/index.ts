@@ -40,6 +40,13 @@ export const KNOWN_RULE_BUGS: Record<string, string[]> = {
   ],
   'workflow/deploy-without-concurrency': ['step linting deployment manifests'],
   'workflow/deploy-without-verification': ['step linting deployment manifests'],
+  // The standard fork guard (`if: github.event.pull_request.head.repo.full_name ==
+  // github.repository`) keeps fork pull requests off the self-hosted runner; the rule still says
+  // fork pull requests can run there.
+  'workflow/self-hosted-on-pull-request': ['job guarded to pull requests from the same repository'],
+  // The same guard on a pull_request_target job: only branches of the repository itself (pushed
+  // by people with write access) are checked out, yet the finding is critical.
+  'workflow/untrusted-checkout': ['pull_request_target job guarded to pull requests from the same repository'],
   // A block written as `dynamic "x" { content { … } }` is taken for a missing block: the finding
   // claims "has no access logs" / "no health_check block" on reusable modules that set them from
   // their inputs (seen on terraform-aws-modules/alb main.tf in the real-world corpus). Other
