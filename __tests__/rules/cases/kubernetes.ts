@@ -82,6 +82,8 @@ spec:
             matchLabels:
               app: web
 `
+/** A namespace-wide default-deny policy: its empty podSelector selects every pod of the namespace. */
+const DENY_ALL = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n'
 /** The Deployment with its companions in one file. */
 const full = (deployment: string): string => `${deployment}---\n${PDB}---\n${NETPOL}`
 const CLEAN = full(DEPLOYMENT)
@@ -300,7 +302,10 @@ export const kubernetesCases: CaseTable = {
     invalid: [{ code: noEscalationSetting, errors: [{ line: lineOf(noEscalationSetting, CONTAINER_SEC) }] }]
   },
   'k8s/run-as-root': {
-    valid: [{ code: CLEAN }],
+    valid: [
+      { code: CLEAN },
+      { name: 'pod default root, container overrides with a user', code: withEdit(['        runAsNonRoot: true\n', '        runAsUser: 0\n'], [SEC_CTX, SEC_CTX + '            runAsUser: 10001\n']) }
+    ],
     invalid: [{ code: runAsRoot, errors: [{ line: lineOf(runAsRoot, 'runAsUser: 0') }] }]
   },
   'k8s/run-as-non-root-not-set': {
@@ -330,9 +335,13 @@ export const kubernetesCases: CaseTable = {
   'k8s/no-network-policy': {
     valid: [
       { code: CLEAN },
-      { name: 'NetworkPolicy in another file of the manifest folder', files: { 'k8s/deploy.yaml': noNetpol, 'k8s/netpol.yaml': NETPOL } }
+      { name: 'NetworkPolicy in another file of the manifest folder', files: { 'k8s/deploy.yaml': noNetpol, 'k8s/netpol.yaml': NETPOL } },
+      { name: 'namespace default-deny policy selecting every pod', files: { 'k8s/deploy.yaml': noNetpol, 'k8s/deny.yaml': DENY_ALL } }
     ],
-    invalid: [{ code: noNetpol, errors: [{ line: 4, message: /^hardening: / }] }]
+    invalid: [
+      { code: noNetpol, errors: [{ line: 4, message: /^hardening: / }] },
+      { name: 'policy of another namespace does not count', files: { 'k8s/deploy.yaml': noNetpol, 'k8s/netpol.yaml': NETPOL.replace('namespace: shop', 'namespace: billing') }, errors: [{ path: 'k8s/deploy.yaml', line: 4 }] }
+    ]
   },
   'k8s/writable-root-filesystem': {
     valid: [{ code: CLEAN }],
@@ -394,12 +403,15 @@ export const kubernetesCases: CaseTable = {
   'k8s/load-balancer-open': {
     valid: [
       { code: service('  type: LoadBalancer\n  loadBalancerSourceRanges: [10.0.0.0/8]\n') + '---\n' + CLEAN },
+      { name: 'GKE internal load balancer', code: service('  type: LoadBalancer\n').replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    networking.gke.io/load-balancer-type: "Internal"\n') + '---\n' + CLEAN },
+      { name: 'Azure internal load balancer', code: service('  type: LoadBalancer\n').replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    service.beta.kubernetes.io/azure-load-balancer-internal: "true"\n') + '---\n' + CLEAN },
       { name: 'internal load balancer', code: service('  type: LoadBalancer\n').replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    service.beta.kubernetes.io/aws-load-balancer-internal: "true"\n') + '---\n' + CLEAN }
     ],
     invalid: [{ code: service('  type: LoadBalancer\n') + '---\n' + CLEAN, errors: [{ line: 7 }] }]
   },
   'k8s/service-selects-no-pods': {
     valid: [
+      { name: 'Service without a selector (endpoints managed elsewhere)', code: service('').replace('  selector:\n    app: api\n', '') + '---\n' + CLEAN },
       { code: service('') + '---\n' + CLEAN },
       { name: 'pods deployed by another file of the folder', files: { 'k8s/service.yaml': service(''), 'k8s/deploy.yaml': CLEAN } },
       { name: 'no workload in the folder to compare with', code: service('', 'app: external') }
