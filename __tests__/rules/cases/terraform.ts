@@ -197,7 +197,9 @@ export const terraformCases: CaseTable = {
     ]
   },
   'tf/aws-public-resource-policy': {
-    valid: [ok('resource "aws_sqs_queue_policy" "p" {\n  queue_url = aws_sqs_queue.q.id\n  policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Principal = { Service = "sns.amazonaws.com" }\n      Action    = "sqs:SendMessage"\n    }]\n  })\n}\n')],
+    valid: [
+      ok('resource "aws_s3_bucket_policy" "p" {\n  bucket = aws_s3_bucket.b.id\n  policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Principal = "*"\n      Action    = "s3:GetObject"\n      Resource  = "arn:aws:s3:::b/*"\n      Condition = { StringEquals = { "aws:SourceVpce" = "vpce-1a2b3c4d" } }\n    }]\n  })\n}\n', 'principal * limited by a condition'),
+      ok('resource "aws_s3_bucket_policy" "p" {\n  bucket = aws_s3_bucket.b.id\n  policy = jsonencode({\n    Statement = [{\n      Effect    = "Deny"\n      Principal = "*"\n      Action    = "s3:*"\n      Resource  = "arn:aws:s3:::b/*"\n      Condition = { Bool = { "aws:SecureTransport" = "false" } }\n    }]\n  })\n}\n', 'deny over plain HTTP'),ok('resource "aws_sqs_queue_policy" "p" {\n  queue_url = aws_sqs_queue.q.id\n  policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Principal = { Service = "sns.amazonaws.com" }\n      Action    = "sqs:SendMessage"\n    }]\n  })\n}\n')],
     invalid: [here('resource "aws_sqs_queue_policy" "p" {\n  queue_url = aws_sqs_queue.q.id\n  policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Principal = "*" # HERE\n      Action    = "sqs:SendMessage"\n    }]\n  })\n}\n', { severity: 'high' })]
   },
   'tf/aws-rds-backup-disabled': {
@@ -260,7 +262,10 @@ export const terraformCases: CaseTable = {
   },
   'tf/aws-s3-public-acl': {
     valid: [ok('resource "aws_s3_bucket_acl" "a" {\n  bucket = aws_s3_bucket.b.id\n  acl    = "private"\n}\n')],
-    invalid: [here('resource "aws_s3_bucket_acl" "a" {\n  bucket = aws_s3_bucket.b.id\n  acl    = "public-read" # HERE\n}\n', { severity: 'high' })]
+    invalid: [
+      here('resource "aws_s3_bucket_acl" "a" {\n  bucket = aws_s3_bucket.b.id\n  acl    = "public-read" # HERE\n}\n', { severity: 'high' }),
+      here('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n  acl    = "public-read-write" # HERE\n}\n', {}, 'inline acl on the bucket')
+    ]
   },
   'tf/aws-s3-versioning-disabled': {
     valid: [ok(`resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n${dyn('versioning', '      enabled = true\n')}}\n`, 'dynamic versioning block'), 
@@ -305,6 +310,7 @@ export const terraformCases: CaseTable = {
     invalid: [
       here(sg(22, '["10.0.0.0/8", "0.0.0.0/0"]'), { severity: 'high' }),
       hereIn('Terraform var default', { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': varDefault('["0.0.0.0/0"]') }, { message: /`var\.admin_cidrs`/ }),
+      hereIn('variable default inside a list', { 'net/main.tf': sg(22, '[var.admin_cidr]'), 'net/variables.tf': 'variable "admin_cidr" {\n  default = "0.0.0.0/0"\n}\n' }),
       hereIn('per-environment tfvars is not auto-loaded', { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': varDefault('["0.0.0.0/0"]'), 'net/prod.tfvars': 'admin_cidrs = ["10.0.0.0/8"]\n' }),
       hereIn('auto.tfvars opens it', { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': 'variable "admin_cidrs" {}\n', 'net/admin.auto.tfvars': 'admin_cidrs = ["0.0.0.0/0"]\n' }),
       {
@@ -408,7 +414,8 @@ export const terraformCases: CaseTable = {
         'db/main.tf': rdsResource('  password = var.db_password\n'),
         'db/variables.tf': 'variable "db_password" {\n  default = "Wq8-real-looking-pass" # HERE\n}\n'
       }),
-      here(rdsResource('  password = "Wq8-real-looking-pass" # HERE\n'), { severity: 'info', message: /test, example or documentation path/ }, 'test/fixture path is info', 'tests/fixtures/main.tf')
+      here(rdsResource('  password = "Wq8-real-looking-pass" # HERE\n'), { severity: 'info', message: /test, example or documentation path/ }, 'test/fixture path is info', 'tests/fixtures/main.tf'),
+      here('region      = "eu-west-1"\ndb_password = "Wq8-real-looking-pass" # HERE\n', {}, 'tfvars value', 'envs/prod.tfvars')
     ]
   },
   'tf/private-key-literal': {
