@@ -46,6 +46,13 @@ describe('rule tester coverage', () => {
     }
   })
 
+  it('every known rule bug names an existing case of its rule', () => {
+    const stale = Object.entries(KNOWN_RULE_BUGS).flatMap(([id, names]) =>
+      names.filter((n) => ![...(ALL_CASES[id]?.valid ?? []), ...(ALL_CASES[id]?.invalid ?? [])].some((c) => c.name === n)).map((n) => `${id}: ${n}`)
+    )
+    expect(stale).toEqual([])
+  })
+
   it('cases name only rules of the catalogue', () => {
     const ids = new Set(CATALOGUE.map((r) => r.id))
     expect(Object.keys(ALL_CASES).filter((id) => !ids.has(id))).toEqual([])
