@@ -41,7 +41,12 @@ const DISABLED_COMPONENT = CLEAN + 'metrics:\n  enabled: false\n  image:\n    ta
 
 export const helmCases: CaseTable = {
   'helm/values-image-latest': {
-    valid: [chart(CLEAN), { name: 'component switched off by default', ...chart(DISABLED_COMPONENT) }],
+    valid: [
+      chart(CLEAN),
+      { name: 'component switched off by default', ...chart(DISABLED_COMPONENT) },
+      { name: 'empty tag falls back to the chart appVersion', ...chart(CLEAN.replace('tag: 1.4.2', 'tag: ""')) },
+      { name: 'latest in a comment', ...chart(CLEAN.replace('tag: 1.4.2', 'tag: 1.4.2 # never use latest')) }
+    ],
     invalid: [
       { ...chart(LATEST), errors: [{ line: lineOf(LATEST, 'tag: latest'), severity: 'medium' }] },
       { name: 'image with a latest tag', ...chart(SIDE_LATEST), errors: [{ line: lineOf(SIDE_LATEST, 'image: registry.example.com/proxy') }] }
