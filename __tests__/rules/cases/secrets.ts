@@ -119,7 +119,11 @@ export const secretsCases: CaseTable = {
     invalid: [line2(`mysql -uroot -p${STRONG} -e "select 1"`, { severity: 'high' }, undefined, 'scripts/db.sh')]
   },
   'secrets/database-connection-string': {
-    valid: [quiet('db: postgres://db.internal:5432/app', 'no credentials'), quiet('db: host:5432', 'host:port is not a connection string')],
+    valid: [
+      quiet('db: postgres://db.internal:5432/app', 'no credentials'),
+      quiet('db: host:5432', 'host:port is not a connection string'),
+      quiet('db: postgres://app:${DB_PASSWORD}@db.internal:5432/app', 'password from a variable')
+    ],
     invalid: [line2(`db: mongodb://app:${fake(16, 52)}@db.internal:27017/app`)]
   },
   'secrets/databricks': { valid: [quiet('token: dapi-placeholder')], invalid: [line2(`token: ${DATABRICKS}`)] },
@@ -242,7 +246,11 @@ export const secretsCases: CaseTable = {
     invalid: [line2(`private_key: ${STRONG}`, {}, undefined, 'config/values.yaml')]
   },
   'secrets/hardcoded-connection-string': {
-    valid: [quiet('connection_string: db.internal:5432', 'host:port', 'config/values.yaml')],
+    valid: [
+      quiet('connection_string: db.internal:5432', 'host:port', 'config/values.yaml'),
+      quiet('connection_string: "Server=tcp:db.example.com,1433;Initial Catalog=app;Authentication=Active Directory Default"', 'no credential (managed identity)', 'config/values.yaml'),
+      quiet('redis_connection_string: redis://cache:6379/0', 'URL without a password', 'config/values.yaml')
+    ],
     invalid: [line2(`connection_string: Server=db;Database=app;User Id=app;Password=${STRONG};`, {}, undefined, 'config/values.yaml')]
   },
   'secrets/high-entropy-value': {
