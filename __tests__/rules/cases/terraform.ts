@@ -44,6 +44,8 @@ const ACCESS_KEY_ID = ['AKIA', 'QX7V', 'M2PL', 'R9TB', 'K4HZ'].join('')
 const SECRET_KEY = ['wJ8rXUtnF', 'EMI/K7MDE', 'NG/bPxRfi', 'CYq2Lm9Zs', 'T3dN'].join('')
 const PEM = ['-----BEGIN', 'RSA PRIVATE KEY-----'].join(' ')
 const PEM_END = ['-----END', 'RSA PRIVATE KEY-----'].join(' ')
+/** Base64 filler of key width: shaped like key material, holding none. */
+const PEM_BODY = Buffer.from('preflight rule tester, not key material. '.repeat(2)).toString('base64').slice(0, 64)
 
 const VPC = 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
 const FLOW_LOG = 'resource "aws_flow_log" "f" {\n  vpc_id       = aws_vpc.main.id\n  traffic_type = "ALL"\n}\n'
@@ -420,6 +422,6 @@ export const terraformCases: CaseTable = {
   },
   'tf/private-key-literal': {
     valid: [ok('resource "tls_cert" "c" {\n  key = file(var.key_path)\n}\n')],
-    invalid: [{ code: `resource "tls_cert" "c" {\n  key = <<EOF\n${PEM}\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n${PEM_END}\nEOF\n}\n`, errors: [{ line: 3, severity: 'critical' }] }]
+    invalid: [{ code: `resource "tls_cert" "c" {\n  key = <<EOF\n${PEM}\n${PEM_BODY}\n${PEM_END}\nEOF\n}\n`, errors: [{ line: 3, severity: 'critical' }] }]
   }
 }
