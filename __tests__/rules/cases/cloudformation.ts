@@ -119,6 +119,7 @@ export const cloudformationCases: CaseTable = {
     valid: [
       { name: 'dynamic reference to Secrets Manager', code: resolvedPassword },
       { name: 'CFN template under templates/ using resolve:secretsmanager', path: 'templates/database.yaml', code: resolvedPassword },
+      { name: 'placeholder', code: literalPassword.replace('Zq8vLm2Kp9Xw4R', 'changeme') },
       { name: 'dynamic reference built with !Sub', code: resolvedPassword.replace("'{{resolve:secretsmanager:prod/db:SecretString:password}}'", "!Sub '{{resolve:secretsmanager:${DbSecret}:SecretString:password}}'") }
     ],
     invalid: [

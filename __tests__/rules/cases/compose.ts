@@ -98,7 +98,9 @@ export const composeCases: CaseTable = {
       { name: 'path to a secret file', code: svc('    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db\n') },
       { name: 'empty value', code: svc('    environment:\n      DB_PASSWORD: ""\n') },
       { name: 'numeric setting', code: svc('    environment:\n      - PASSWORD_MIN_LENGTH=12\n') },
-      { name: 'boolean switch', code: svc('    environment:\n      REDIS_PASSWORD_ENABLED: "false"\n') }
+      { name: 'boolean switch', code: svc('    environment:\n      REDIS_PASSWORD_ENABLED: "false"\n') },
+      { name: 'placeholder', code: svc('    environment:\n      DB_PASSWORD: changeme\n') },
+      { name: 'MySQL switches named like passwords', code: svc('    environment:\n      MYSQL_RANDOM_ROOT_PASSWORD: "yes"\n      MYSQL_ALLOW_EMPTY_PASSWORD: "yes"\n') }
     ],
     invalid: [
       { code: svc('    environment:\n      DB_PASSWORD: Zq8vLm2Kp9Xw\n'), errors: [{ line: 13, severity: 'high' }] },

@@ -117,6 +117,9 @@ export const dockerfileCases: CaseTable = {
       { name: 'path to a secret file', code: 'FROM alpine:3.20\nENV DB_PASSWORD_FILE=/run/secrets/db\n' },
       { name: 'token URL is not a token', code: 'FROM alpine:3.20\nENV TOKEN_URL=https://auth.example.com/token\n' },
       { name: 'header name', code: 'FROM alpine:3.20\nENV API_KEY_HEADER=X-Api-Key\n' },
+      { name: 'reference to a build arg', code: 'FROM node:20.11\nARG NPM_TOKEN\nENV NODE_AUTH_TOKEN=${NPM_TOKEN}\n' },
+      { name: 'placeholder', code: 'FROM alpine:3.20\nENV DB_PASSWORD=changeme\n' },
+      { name: 'dummy key for asset precompilation', code: 'FROM ruby:3.3\nRUN SECRET_KEY_BASE_DUMMY=1 bundle exec rails assets:precompile\nENV SECRET_KEY_BASE=dummy\n' },
       { name: 'empty ARG default', code: 'FROM alpine:3.20\nARG GITHUB_TOKEN=""\n' }
     ],
     invalid: [

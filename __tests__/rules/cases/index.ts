@@ -69,6 +69,13 @@ export const KNOWN_RULE_BUGS: Record<string, string[]> = {
       ['kustomize patch listed under patches', 'kustomize patch listed under patchesStrategicMerge']
     ])
   ),
+  // Obvious placeholders (`changeme`, `dummy`) in Dockerfile ENV, compose environment and
+  // Kubernetes env are reported as high secrets: these rules judge values with
+  // isLiteralSecretValue (src/rules/container-common.ts), which knows no placeholders, while the
+  // secret scan, workflow, CloudFormation and Terraform rules skip them (whyNotLiteral).
+  'dockerfile/secret-in-env': ['placeholder', 'dummy key for asset precompilation'],
+  'compose/secret-in-environment': ['placeholder'],
+  'k8s/secret-literal-env': ['placeholder'],
   // Sample paths (tests/, fixtures/, examples/, *.md) turn non-shape secret findings into info;
   // example files by name (`.env.example`, also `.sample`, `.template`) are not counted as
   // samples, so their placeholder-like literals stay high.

@@ -351,6 +351,8 @@ export const kubernetesCases: CaseTable = {
     valid: [
       { code: CLEAN },
       { name: 'value from a secretKeyRef', code: secretRefEnv },
+      { name: 'placeholder', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: changeme') },
+      { name: 'MySQL switch named like a password', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: MYSQL_RANDOM_ROOT_PASSWORD\n              value: "yes"') },
       { name: 'dependent variable expansion', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: $(VAULT_DB_PASSWORD)') },
       { name: 'path to a mounted secret file', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: DB_PASSWORD_FILE\n              value: /run/secrets/db') }
     ],

@@ -407,6 +407,7 @@ export const terraformCases: CaseTable = {
       ok(rdsResource('  password = data.aws_secretsmanager_secret_version.db.secret_string\n'), 'read from Secrets Manager'),
       ok(rdsResource('  password = null\n  manage_master_user_password = true\n'), 'null with a managed password'),
       ok(rdsResource('  password = ""\n'), 'empty string'),
+      ok(rdsResource('  password = "changeme"\n'), 'placeholder'),
       ok(rdsResource('  password = "${var.db_password}"\n'), 'interpolated variable'),
       { name: 'variable without default', files: { 'db/main.tf': rdsResource('  password = var.db_password\n'), 'db/variables.tf': 'variable "db_password" {\n  type      = string\n  sensitive = true\n}\n' } }
     ],

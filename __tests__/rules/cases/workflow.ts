@@ -77,6 +77,7 @@ export const workflowCases: CaseTable = {
   'workflow/literal-credential': {
     valid: [
       { code: push(job('build', '      - run: make\n        env:\n          DB_PASSWORD: ${{ secrets.DB_PASSWORD }}\n          TOKEN_FORMAT: json-web-token\n')) },
+      { name: 'placeholder', code: push(job('build', '      - run: make\n        env:\n          DB_PASSWORD: changeme\n')) },
       { name: 'token from expressions', code: push(job('build', `      - uses: example-org/upload@${SHA}\n        with:\n          token: \${{ github.token }}\n          password: \${{ env.REGISTRY_PASSWORD }}\n`)) },
       { name: 'password file path', code: push(job('build', `      - uses: example-org/upload@${SHA}\n        with:\n          password-file: /run/secrets/pw\n`)) }
     ],
