@@ -41,9 +41,13 @@ export const costCases: CaseTable = {
   'cost/nonprod-db-always-on': {
     valid: [
       { name: 'production', path: 'envs/prod/db.tf', code: rds() },
-      { name: 'stop schedule tag', path: 'envs/dev/db.tf', code: rds('  tags = {\n    Schedule = "office-hours"\n  }\n') }
+      { name: 'stop schedule tag', path: 'envs/dev/db.tf', code: rds('  tags = {\n    Schedule = "office-hours"\n  }\n') },
+      { name: 'names that only contain dev or test inside a word', path: 'infra/db.tf', code: rds('  identifier = "devices-attestations"\n').replace('"app"', '"contests"') }
     ],
-    invalid: [here('envs/dev/db.tf', rds(), { message: /non-production/ })]
+    invalid: [
+      here('envs/dev/db.tf', rds(), { message: /non-production/ }),
+      here('infra/db.tf', rds('  identifier = "orders-staging"\n'), {}, 'non-production by its identifier')
+    ]
   },
   'cost/nat-gateway-per-az': {
     valid: [
