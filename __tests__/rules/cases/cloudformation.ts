@@ -76,6 +76,11 @@ const JSON_DB = JSON.stringify(
   2
 )
 
+/** An Aurora cluster member: storage, backups, Multi-AZ and deletion protection belong to its cluster. */
+const AURORA_MEMBER = cfn('  Member:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: aurora-postgresql\n      DBClusterIdentifier: !Ref Cluster\n      DBInstanceClass: db.r6g.large\n      PubliclyAccessible: false\n')
+/** A read replica: its data and backups are the source's. */
+const REPLICA = db(DB_OK.replace('BackupRetentionPeriod: 7', 'BackupRetentionPeriod: 0') + '      SourceDBInstanceIdentifier: !Ref Primary\n')
+
 export const cloudformationCases: CaseTable = {
   'cfn/dynamodb-no-point-in-time-recovery': {
     valid: [{ code: table(PITR) }],
@@ -132,11 +137,11 @@ export const cloudformationCases: CaseTable = {
     invalid: [at(cfn('  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      LogGroupName: /app/logs\n'), 'Logs:')]
   },
   'cfn/rds-backups-disabled': {
-    valid: [{ code: db(DB_OK) }],
+    valid: [{ name: 'read replica', code: REPLICA }, { name: 'Aurora cluster member', code: AURORA_MEMBER }, { code: db(DB_OK) }],
     invalid: [at(dbWith('BackupRetentionPeriod: 7', 'BackupRetentionPeriod: 0'), 'BackupRetentionPeriod', { severity: 'high' })]
   },
   'cfn/rds-no-deletion-protection': {
-    valid: [{ code: db(DB_OK) }, { name: 'CFN !Ref parameter default true', code: protectFromParam('true') }],
+    valid: [{ name: 'Aurora cluster member', code: AURORA_MEMBER }, { code: db(DB_OK) }, { name: 'CFN !Ref parameter default true', code: protectFromParam('true') }],
     invalid: [
       at(dbWith('      DeletionProtection: true\n', ''), 'Database:'),
       { ...at(protectFromParam('false'), 'DeletionProtection', { message: /./ }), name: 'CFN !Ref parameter default false' }
@@ -151,11 +156,11 @@ export const cloudformationCases: CaseTable = {
     ]
   },
   'cfn/rds-single-az': {
-    valid: [{ code: db(DB_OK) }],
+    valid: [{ name: 'Aurora cluster member', code: AURORA_MEMBER }, { code: db(DB_OK) }],
     invalid: [at(dbWith('MultiAZ: true', 'MultiAZ: false'), 'MultiAZ')]
   },
   'cfn/rds-storage-not-encrypted': {
-    valid: [{ code: db(DB_OK) }],
+    valid: [{ name: 'Aurora cluster member', code: AURORA_MEMBER }, { code: db(DB_OK) }],
     invalid: [at(dbWith('StorageEncrypted: true', 'StorageEncrypted: false'), 'StorageEncrypted')]
   },
   'cfn/s3-no-public-access-block': {
@@ -215,7 +220,7 @@ export const cloudformationCases: CaseTable = {
     invalid: [at(sg(rule(8080, 8080)), 'CidrIp: 0.0.0.0/0', { severity: 'medium' })]
   },
   'cfn/stateful-no-deletion-policy': {
-    valid: [
+    valid: [{ name: 'Aurora cluster member', code: AURORA_MEMBER }, 
       { code: db(DB_OK) },
       { name: 'S3 bucket deletion policy (a non-empty bucket cannot be deleted)', code: bucket(BUCKET_OK, '') },
       { name: 'RDS instance is snapshotted on deletion by default', code: db(DB_OK, '    UpdateReplacePolicy: Snapshot\n') }

@@ -76,6 +76,10 @@ export const KNOWN_RULE_BUGS: Record<string, string[]> = {
   'dockerfile/secret-in-env': ['placeholder', 'dummy key for asset precompilation'],
   'compose/secret-in-environment': ['placeholder'],
   'k8s/secret-literal-env': ['placeholder'],
+  // A read replica with backups off is reported as high "automated backups disabled"; its data
+  // and backups are the source's (tf/aws-rds-backup-retention-unset already exempts replicas).
+  'cfn/rds-backups-disabled': ['read replica'],
+  'tf/aws-rds-backup-disabled': ['read replica'],
   // Sample paths (tests/, fixtures/, examples/, *.md) turn non-shape secret findings into info;
   // example files by name (`.env.example`, also `.sample`, `.template`) are not counted as
   // samples, so their placeholder-like literals stay high.
