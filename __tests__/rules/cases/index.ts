@@ -80,6 +80,10 @@ export const KNOWN_RULE_BUGS: Record<string, string[]> = {
   // and backups are the source's (tf/aws-rds-backup-retention-unset already exempts replicas).
   'cfn/rds-backups-disabled': ['read replica'],
   'tf/aws-rds-backup-disabled': ['read replica'],
+  // With `aws_ebs_encryption_by_default { enabled = true }` in the module every new volume is
+  // encrypted whatever it says, yet `encrypted = false` is reported (high) as "disables
+  // encryption at rest": a companion resource of the module, like flow logs and versioning.
+  'tf/aws-storage-unencrypted': ['EBS encryption by default switched on in the module'],
   // Sample paths (tests/, fixtures/, examples/, *.md) turn non-shape secret findings into info;
   // example files by name (`.env.example`, also `.sample`, `.template`) are not counted as
   // samples, so their placeholder-like literals stay high.

@@ -324,7 +324,7 @@ export const terraformCases: CaseTable = {
     ]
   },
   'tf/aws-storage-unencrypted': {
-    valid: [fromInput('resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = var.encrypted\n}\n', 'encrypted'), ok('resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = true\n}\n'), ok(rdsModule('  storage_encrypted = true\n'), 'registry module input set')],
+    valid: [{ name: 'EBS encryption by default switched on in the module', files: { 'ebs/volume.tf': 'resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = false\n}\n', 'ebs/account.tf': 'resource "aws_ebs_encryption_by_default" "on" {\n  enabled = true\n}\n' } }, fromInput('resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = var.encrypted\n}\n', 'encrypted'), ok('resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = true\n}\n'), ok(rdsModule('  storage_encrypted = true\n'), 'registry module input set')],
     invalid: [
       here('resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = false # HERE\n}\n', { severity: 'high' }),
       here(rdsModule('  storage_encrypted = false # HERE\n'), {}, 'registry module input storage_encrypted')
