@@ -199,6 +199,7 @@ export const secretsCases: CaseTable = {
       quiet('password: changeme', 'placeholder', 'config/values.yaml'),
       { name: 'lockfile', path: 'package-lock.json', code: `{\n  "password": "${STRONG}"\n}\n` },
       { name: 'generated code', path: 'api/service_pb2.py', code: `password = "${STRONG}"\n` },
+      { name: 'generated gRPC Python stub', path: 'api/service_pb2_grpc.py', code: `password = "${STRONG}"\n` },
       { name: 'generated Go protobuf', path: 'api/service.pb.go', code: `\tPassword string = "${STRONG}"\n` },
       { name: 'password read from a file', path: 'scripts/db.py', code: 'with open(path) as pf:\n    password = pf.read()\n' },
       { name: 'placeholder in angle brackets', path: 'config/values.yaml', code: 'password: <your-password>\n' },
@@ -214,6 +215,7 @@ export const secretsCases: CaseTable = {
       line2(`db_password=${STRONG}`, { severity: 'info', message: /test, example or documentation path/ }, 'test/fixture path is info', 'tests/fixtures/db.env'),
       line2(`db_password=${STRONG}`, { severity: 'info' }, 'examples path is info', 'examples/app/db.env'),
       line2(`db_password=${STRONG}`, { severity: 'info' }, 'CI path is info', 'ci/db.env'),
+      line2(`db_password=${STRONG}`, { severity: 'info' }, 'unittests path is info', 'app/unittests/db.env'),
       line2(`export DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'Markdown is info', 'docs/setup.md'),
       line2(`DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'example env file is info', 'config/.env.example')
     ]

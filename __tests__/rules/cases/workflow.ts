@@ -131,7 +131,11 @@ export const workflowCases: CaseTable = {
     invalid: [{ code: push('  test:\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n', 'pull_request'), errors: [{ line: 7 }] }]
   },
   'workflow/template-injection': {
-    valid: [{ name: 'title passed through env', code: push(job('t', '      - run: echo "$TITLE"\n        env:\n          TITLE: ${{ github.event.head_commit.message }}\n')) }],
+    valid: [
+      { name: 'title passed through env', code: push(job('t', '      - run: echo "$TITLE"\n        env:\n          TITLE: ${{ github.event.head_commit.message }}\n')) },
+      { name: 'untrusted text in an if condition', code: push(job('t', "      - if: contains(github.event.head_commit.message, '[skip]')\n        run: echo skipped\n")) },
+      { name: 'branch name as an action input', code: push(job('t', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.head_ref }}\n`), 'pull_request') }
+    ],
     invalid: [
       { name: 'commit message in a push workflow', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')), errors: [{ line: 10, severity: 'high' }] },
       { name: 'PR title in a pull_request workflow (no secrets, read-only token)', code: push(job('t', '      - run: echo "${{ github.event.pull_request.title }}"\n'), 'pull_request'), errors: [{ line: 10 }] }
