@@ -85,8 +85,7 @@ export const KNOWN_RULE_BUGS: Record<string, string[]> = {
   // encryption at rest": a companion resource of the module, like flow logs and versioning.
   'tf/aws-storage-unencrypted': ['EBS encryption by default switched on in the module'],
   // Sample paths (tests/, fixtures/, examples/, *.md) turn non-shape secret findings into info;
-  // example files by name (`.env.example`, also `.sample`, `.template`) are not counted as
-  // samples, so their placeholder-like literals stay high.
+  // an example file by name (`.env.example`) is not counted as a sample, so its literals stay high.
   'secrets/hardcoded-password': ['example env file is info'],
   // docker-compose.override.yml is merged onto docker-compose.yml by Compose; its partial
   // services are read as whole ones ("no memory limit", "no healthcheck"…), even with the base
