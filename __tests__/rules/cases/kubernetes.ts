@@ -274,7 +274,7 @@ export const kubernetesCases: CaseTable = {
     invalid: [{ code: noPdb, errors: [{ line: lineOf(noPdb, 'matchLabels:') }] }]
   },
   'k8s/no-pod-anti-affinity': {
-    valid: [{ code: CLEAN }],
+    valid: [{ name: 'topology spread constraints', code: edit(noAffinity, ['      containers:\n', '      topologySpreadConstraints:\n        - maxSkew: 1\n          topologyKey: kubernetes.io/hostname\n          whenUnsatisfiable: ScheduleAnyway\n          labelSelector:\n            matchLabels:\n              app: api\n      containers:\n']) }, { code: CLEAN }],
     invalid: [{ code: noAffinity, errors: [{ line: lineOf(noAffinity, '    spec:') }] }]
   },
   'k8s/no-cpu-requests': { valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }], invalid: [{ code: noCpuReq, errors: [{ line: lineOf(noCpuReq, 'requests:') }] }] },
