@@ -117,7 +117,7 @@ export const cloudformationCases: CaseTable = {
     invalid: [at(lambda(''), 'Handler:'), at(sam('      MemorySize: 256\n'), 'Api:', {}, 'SAM function without tracing')]
   },
   'cfn/lb-no-deletion-protection': {
-    valid: [{ code: lb('      LoadBalancerAttributes:\n        - Key: deletion_protection.enabled\n          Value: "true"\n') }],
+    valid: [{ name: 'protection from a parameter default', code: lb('      LoadBalancerAttributes:\n        - Key: deletion_protection.enabled\n          Value: !Ref Protect\n').replace('Resources:\n', "Parameters:\n  Protect:\n    Type: String\n    Default: 'true'\nResources:\n") }, { code: lb('      LoadBalancerAttributes:\n        - Key: deletion_protection.enabled\n          Value: "true"\n') }],
     invalid: [at(lb(''), 'Balancer:')]
   },
   'cfn/literal-secret': {
@@ -133,7 +133,7 @@ export const cloudformationCases: CaseTable = {
     ]
   },
   'cfn/log-group-no-retention': {
-    valid: [{ code: cfn('  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: 30\n') }],
+    valid: [{ name: 'retention from a parameter default', code: cfn('  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: !Ref Days\n', 'Parameters:\n  Days:\n    Type: Number\n    Default: 30\n') }, { code: cfn('  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: 30\n') }],
     invalid: [at(cfn('  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      LogGroupName: /app/logs\n'), 'Logs:')]
   },
   'cfn/rds-backups-disabled': {
