@@ -17,7 +17,7 @@ export const dockerfileCases: CaseTable = {
     invalid: [{ code: 'FROM alpine:3.20\nADD https://example.com/tool.tgz /opt/\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/apk-cache': {
-    valid: [{ code: 'FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n' }],
+    valid: [{ name: 'apk cache on a BuildKit cache mount', code: 'FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add curl=8.9.1-r0\n' }, { code: 'FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n' }],
     invalid: [{ code: 'FROM alpine:3.20\nRUN apk add curl=8.9.1-r0\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/apk-unpinned': {
@@ -25,7 +25,7 @@ export const dockerfileCases: CaseTable = {
     invalid: [{ code: 'FROM alpine:3.20\nRUN apk add --no-cache curl\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/apt-lists-not-deleted': {
-    valid: [{ code: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n' }],
+    valid: [{ name: 'apt state on a BuildKit cache mount', code: 'FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt,sharing=locked --mount=type=cache,target=/var/cache/apt,sharing=locked apt-get update && apt-get install -y curl=7.88.1-10\n' }, { code: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n' }],
     invalid: [{ code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl=7.88.1-10\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/apt-unpinned': {
@@ -88,7 +88,7 @@ export const dockerfileCases: CaseTable = {
     invalid: [{ code: 'FROM debian:12\nRUN apt-get update && apt-get upgrade -y && rm -rf /var/lib/apt/lists/*\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/pip-cache': {
-    valid: [{ code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests==2.32.3\n' }],
+    valid: [{ name: 'pip cache on a BuildKit cache mount', code: 'FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install requests==2.32.3\n' }, { code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests==2.32.3\n' }],
     invalid: [{ code: 'FROM python:3.12\nRUN pip install requests==2.32.3\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/pip-unpinned': {
@@ -143,7 +143,7 @@ export const dockerfileCases: CaseTable = {
     invalid: [{ code: 'FROM alpine:3.20\nWORKDIR app\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/yum-cache': {
-    valid: [{ code: 'FROM rockylinux:9\nRUN yum install -y nginx-1.20.1 && yum clean all\n' }],
+    valid: [{ name: 'dnf cache on a BuildKit cache mount', code: 'FROM rockylinux:9\nRUN --mount=type=cache,target=/var/cache/dnf dnf install -y nginx-1.20.1\n' }, { code: 'FROM rockylinux:9\nRUN yum install -y nginx-1.20.1 && yum clean all\n' }],
     invalid: [{ code: 'FROM rockylinux:9\nRUN yum install -y nginx-1.20.1\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/yum-unpinned': {
