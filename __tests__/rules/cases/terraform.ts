@@ -244,7 +244,8 @@ export const terraformCases: CaseTable = {
         'db/main.tf': rdsResource('  publicly_accessible = local.public # HERE\n'),
         'db/locals.tf': 'locals {\n  public = var.public\n}\nvariable "public" {\n  default = true\n}\n'
       }),
-      here(rdsModule('  publicly_accessible = true # HERE\n'), {}, 'registry module input publicly_accessible')
+      here(rdsModule('  publicly_accessible = true # HERE\n'), {}, 'registry module input publicly_accessible'),
+      hereIn('registry module input from a variable default', { 'db/main.tf': rdsModule('  publicly_accessible = var.public # HERE\n'), 'db/variables.tf': 'variable "public" {\n  default = true\n}\n' })
     ]
   },
   'tf/aws-rds-single-az': {
