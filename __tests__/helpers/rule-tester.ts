@@ -27,6 +27,8 @@ export interface ExpectedError {
   message?: RegExp | string
   severity?: Severity
   suggestion?: string
+  /** How a value the finding rests on was resolved (`variable default`, `parameter default`, …). */
+  via?: string
   /** Path of the finding, when a case has several files (default: the case's first file). */
   path?: string
 }
@@ -100,7 +102,9 @@ export async function findingsFor(ruleId: string, c: Case): Promise<Finding[]> {
 /** A compact, readable account of findings for failure messages. */
 export function describeFindings(findings: Finding[]): string {
   if (findings.length === 0) return '(none)'
-  return findings.map((f) => `  ${f.path}:${f.line} [${f.severity}] ${f.message}${f.suggestion !== undefined ? ` ⟶ suggestion ${JSON.stringify(f.suggestion)}` : ''}`).join('\n')
+  return findings
+    .map((f) => `  ${f.path}:${f.line} [${f.severity}] ${f.message}${f.via ? ` (via ${f.via})` : ''}${f.suggestion !== undefined ? ` ⟶ suggestion ${JSON.stringify(f.suggestion)}` : ''}`)
+    .join('\n')
 }
 
 function caseTitle(kind: 'valid' | 'invalid', c: Case, i: number): string {
@@ -125,6 +129,7 @@ export function mismatches(findings: Finding[], errors: ExpectedError[], default
       const ok = typeof e.message === 'string' ? f.message === e.message : e.message.test(f.message)
       if (!ok) problems.push(`${path}:${e.line}: message ${JSON.stringify(f.message)} does not match ${String(e.message)}`)
     }
+    if (e.via !== undefined && f.via !== e.via) problems.push(`${path}:${e.line}: via ${JSON.stringify(f.via)}, expected ${JSON.stringify(e.via)}`)
     if (e.suggestion !== undefined && f.suggestion !== e.suggestion) {
       problems.push(`${path}:${e.line}: suggestion ${JSON.stringify(f.suggestion)}, expected ${JSON.stringify(e.suggestion)}`)
     }

@@ -92,5 +92,7 @@ describe('the rule tester itself', () => {
     expect(mismatches(findings, [{ line: 2, message: /no such words/ }], 'Dockerfile')[0]).toMatch(/message .* does not match/)
     expect(mismatches(findings, [{ line: 2, severity: 'critical' }], 'Dockerfile')[0]).toMatch(/severity medium, expected critical/)
     expect(mismatches(findings, [{ line: 2, suggestion: 'EXPOSE 8080' }], 'Dockerfile')[0]).toMatch(/suggestion/)
+    expect(mismatches(findings, [{ line: 2, via: 'variable default' }], 'Dockerfile')[0]).toMatch(/via undefined, expected "variable default"/)
+    expect(mismatches(findings, [{ line: 2, path: 'other/Dockerfile' }], 'Dockerfile')).toContain('no finding at other/Dockerfile:2')
   })
 })

@@ -144,7 +144,7 @@ export const cloudformationCases: CaseTable = {
     valid: [{ name: 'Aurora cluster member', code: AURORA_MEMBER }, { code: db(DB_OK) }, { name: 'CFN !Ref parameter default true', code: protectFromParam('true') }],
     invalid: [
       at(dbWith('      DeletionProtection: true\n', ''), 'Database:'),
-      { ...at(protectFromParam('false'), 'DeletionProtection', { message: /./ }), name: 'CFN !Ref parameter default false' }
+      { ...at(protectFromParam('false'), 'DeletionProtection', { via: 'parameter default' }), name: 'CFN !Ref parameter default false' }
     ]
   },
   'cfn/rds-publicly-accessible': {
@@ -175,7 +175,7 @@ export const cloudformationCases: CaseTable = {
     valid: [{ code: bucket(BUCKET_OK) }],
     invalid: [
       at(bucket(BUCKET_OK + '      AccessControl: PublicRead\n'), 'AccessControl', { severity: 'high' }),
-      { ...at(publicIf, 'AccessControl', { message: /when condition `Open` is true/ }), name: 'Fn::If: public in one branch of a condition' }
+      { ...at(publicIf, 'AccessControl', { message: /when condition `Open` is true/, via: 'condition' }), name: 'Fn::If: public in one branch of a condition' }
     ]
   },
   'cfn/s3-public-access-block-disabled': {
@@ -199,9 +199,9 @@ export const cloudformationCases: CaseTable = {
     ],
     invalid: [
       at(sg(rule(22, 22)), 'CidrIp: 0.0.0.0/0', { severity: 'high' }),
-      { name: 'CFN !Ref parameter default 0.0.0.0/0', code: sshFromParam, errors: [{ line: lineOf(sshFromParam, 'CidrIp: !Ref AllowedCidr'), message: /parameter `AllowedCidr` defaults to `0\.0\.0\.0\/0`/ }] },
+      { name: 'CFN !Ref parameter default 0.0.0.0/0', code: sshFromParam, errors: [{ line: lineOf(sshFromParam, 'CidrIp: !Ref AllowedCidr'), message: /parameter `AllowedCidr` defaults to `0\.0\.0\.0\/0`/, via: 'parameter default' }] },
       at(sg(rule(3389, 3389)), 'CidrIp: 0.0.0.0/0', { message: /RDP/ }, 'RDP'),
-      { ...at(sshFromMap('!FindInMap [Net, !Ref Env, Admin]'), 'FindInMap', { message: /under `dev`/ }), name: 'Fn::FindInMap: any row the key may select' }
+      { ...at(sshFromMap('!FindInMap [Net, !Ref Env, Admin]'), 'FindInMap', { message: /under `dev`/, via: 'mapping' }), name: 'Fn::FindInMap: any row the key may select' }
     ]
   },
   'cfn/sg-open-all-ports': {

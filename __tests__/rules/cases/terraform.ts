@@ -219,7 +219,7 @@ export const terraformCases: CaseTable = {
     valid: [fromInput(rdsResource('  deletion_protection = var.deletion_protection\n'), 'deletion_protection'), ok(rdsResource('  deletion_protection = true\n')), ok(rdsModule('  deletion_protection = true\n'), 'registry module with the input set')],
     invalid: [
       here(rdsResource('  deletion_protection = false # HERE\n')),
-      { name: 'registry module default', code: rdsModule(''), errors: [{ line: 1, message: /v6/ }] }
+      { name: 'registry module default', code: rdsModule(''), errors: [{ line: 1, message: /v6/, via: 'module default' }] }
     ]
   },
   'tf/aws-rds-no-log-exports': {
@@ -243,8 +243,8 @@ export const terraformCases: CaseTable = {
       hereIn('locals resolved through a variable default', {
         'db/main.tf': rdsResource('  publicly_accessible = local.public # HERE\n'),
         'db/locals.tf': 'locals {\n  public = var.public\n}\nvariable "public" {\n  default = true\n}\n'
-      }),
-      here(rdsModule('  publicly_accessible = true # HERE\n'), {}, 'registry module input publicly_accessible'),
+      }, { via: 'local value' }),
+      here(rdsModule('  publicly_accessible = true # HERE\n'), { via: 'module input' }, 'registry module input publicly_accessible'),
       hereIn('registry module input from a variable default', { 'db/main.tf': rdsModule('  publicly_accessible = var.public # HERE\n'), 'db/variables.tf': 'variable "public" {\n  default = true\n}\n' })
     ]
   },
@@ -312,10 +312,10 @@ export const terraformCases: CaseTable = {
     ],
     invalid: [
       here(sg(22, '["10.0.0.0/8", "0.0.0.0/0"]'), { severity: 'high' }),
-      hereIn('Terraform var default', { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': varDefault('["0.0.0.0/0"]') }, { message: /`var\.admin_cidrs`/ }),
+      hereIn('Terraform var default', { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': varDefault('["0.0.0.0/0"]') }, { message: /`var\.admin_cidrs`/, via: 'variable default' }),
       hereIn('variable default inside a list', { 'net/main.tf': sg(22, '[var.admin_cidr]'), 'net/variables.tf': 'variable "admin_cidr" {\n  default = "0.0.0.0/0"\n}\n' }),
       hereIn('per-environment tfvars is not auto-loaded', { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': varDefault('["0.0.0.0/0"]'), 'net/prod.tfvars': 'admin_cidrs = ["10.0.0.0/8"]\n' }),
-      hereIn('auto.tfvars opens it', { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': 'variable "admin_cidrs" {}\n', 'net/admin.auto.tfvars': 'admin_cidrs = ["0.0.0.0/0"]\n' }),
+      hereIn('auto.tfvars opens it', { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': 'variable "admin_cidrs" {}\n', 'net/admin.auto.tfvars': 'admin_cidrs = ["0.0.0.0/0"]\n' }, { via: 'tfvars' }),
       {
         name: 'a changed variable default reports the unchanged resource it opens',
         files: { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': varDefault('["0.0.0.0/0"]') },
