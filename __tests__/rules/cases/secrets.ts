@@ -199,6 +199,11 @@ export const secretsCases: CaseTable = {
       quiet('password: changeme', 'placeholder', 'config/values.yaml'),
       { name: 'lockfile', path: 'package-lock.json', code: `{\n  "password": "${STRONG}"\n}\n` },
       { name: 'generated code', path: 'api/service_pb2.py', code: `password = "${STRONG}"\n` },
+      // A secret in an infrastructure file is reported once, by the rule of its kind.
+      { name: 'reported once, by the workflow rule', path: '.github/workflows/ci.yml', code: `name: ci\non: push\npermissions:\n  contents: read\njobs:\n  b:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: make\n        env:\n          DB_PASSWORD: ${STRONG}\n` },
+      { name: 'reported once, by the compose rule', path: 'docker-compose.yml', code: `services:\n  db:\n    image: postgres:16.2\n    environment:\n      POSTGRES_PASSWORD: ${STRONG}\n` },
+      { name: 'reported once, by the Dockerfile rule', path: 'Dockerfile', code: `FROM alpine:3.20\nENV DB_PASSWORD=${STRONG}\n` },
+      { name: 'reported once, by the Terraform rule', path: 'infra/main.tf', code: `resource "aws_db_instance" "db" {\n  password = "${STRONG}"\n}\n` },
       { name: 'generated gRPC Python stub', path: 'api/service_pb2_grpc.py', code: `password = "${STRONG}"\n` },
       { name: 'generated Go protobuf', path: 'api/service.pb.go', code: `\tPassword string = "${STRONG}"\n` },
       { name: 'password read from a file', path: 'scripts/db.py', code: 'with open(path) as pf:\n    password = pf.read()\n' },
