@@ -268,6 +268,7 @@ export const kubernetesCases: CaseTable = {
       { code: CLEAN },
       { name: 'PDB in another file of the manifest folder', files: { 'k8s/deploy.yaml': noPdb, 'k8s/pdb.yaml': PDB } },
       { name: 'PDB in an unchanged sibling read as context', files: { 'k8s/deploy.yaml': noPdb, 'k8s/pdb.yaml': PDB }, contextOnly: ['k8s/pdb.yaml'] },
+      { name: 'unchanged sibling read as context is never reported on', files: { 'k8s/netpol.yaml': NETPOL, 'k8s/deploy.yaml': noPdb }, contextOnly: ['k8s/deploy.yaml'] },
       { name: 'single replica (a budget cannot help)', code: edit(noPdb, ['replicas: 3', 'replicas: 1']) },
       { name: 'batch Job', code: JOB }
     ],

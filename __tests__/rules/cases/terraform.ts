@@ -335,6 +335,7 @@ export const terraformCases: CaseTable = {
     valid: [
       ok(VPC + '\n' + FLOW_LOG),
       { name: 'flow log in another file of the module', files: { 'net/vpc.tf': VPC, 'net/flow.tf': FLOW_LOG } },
+      { name: 'unchanged sibling read as context is never reported on', files: { 'net/sg.tf': sg(443, '["0.0.0.0/0"]', false), 'net/vpc.tf': VPC }, contextOnly: ['net/vpc.tf'] },
       ok('module "vpc" {\n  source          = "terraform-aws-modules/vpc/aws"\n  version         = "~> 5.0"\n  enable_flow_log = true\n}\n', 'registry module with enable_flow_log')
     ],
     invalid: [
