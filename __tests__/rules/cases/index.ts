@@ -1,0 +1,96 @@
+/** Every kind's rule-tester cases in one table, keyed by rule id. */
+import type { CaseTable } from '../../helpers/rule-tester.js'
+import { cloudformationCases } from './cloudformation.js'
+import { composeCases } from './compose.js'
+import { costCases } from './cost.js'
+import { dockerfileCases } from './dockerfile.js'
+import { helmCases } from './helm.js'
+import { kubernetesCases } from './kubernetes.js'
+import { secretsCases } from './secrets.js'
+import { terraformCases } from './terraform.js'
+import { workflowCases } from './workflow.js'
+
+export const CASES_BY_KIND: Record<string, CaseTable> = {
+  dockerfile: dockerfileCases,
+  compose: composeCases,
+  workflow: workflowCases,
+  kubernetes: kubernetesCases,
+  helm: helmCases,
+  cloudformation: cloudformationCases,
+  terraform: terraformCases,
+  secrets: secretsCases,
+  cost: costCases
+}
+
+export const ALL_CASES: CaseTable = Object.assign({}, ...Object.values(CASES_BY_KIND))
+
+/**
+ * Cases that show a real rule bug, by rule id and case name: they run as `it.failing` until the
+ * rule is fixed (then the test fails and the entry must go).
+ */
+export const KNOWN_RULE_BUGS: Record<string, string[]> = {
+  // A step *name* with a word starting "release"/"publish"/"deploy" makes its job a release or
+  // deploy job (src/rules/workflow/deploy.ts stepKind: RELEASE_WORD / DEPLOY_WORD on the step
+  // name), even when the step runs nothing that releases or deploys. A job *named* so is rightly
+  // not one; step names need the same care (or only count with a deploy command or action).
+  'workflow/deploy-without-environment': [
+    'step named Setup Release Variables that only sets variables',
+    'step publishing test results',
+    'step linting deployment manifests'
+  ],
+  'workflow/deploy-without-concurrency': ['step linting deployment manifests'],
+  'workflow/deploy-without-verification': ['step linting deployment manifests'],
+  // The standard fork guard (`if: github.event.pull_request.head.repo.full_name ==
+  // github.repository`) keeps fork pull requests off the self-hosted runner; the rule still says
+  // fork pull requests can run there.
+  'workflow/self-hosted-on-pull-request': ['job guarded to pull requests from the same repository'],
+  // The same guard on a pull_request_target job: only branches of the repository itself (pushed
+  // by people with write access) are checked out, yet the finding is critical.
+  'workflow/untrusted-checkout': ['pull_request_target job guarded to pull requests from the same repository'],
+  // A block written as `dynamic "x" { content { … } }` is taken for a missing block: the finding
+  // claims "has no access logs" / "no health_check block" on reusable modules that set them from
+  // their inputs (seen on terraform-aws-modules/alb main.tf in the real-world corpus). Other
+  // rules (metadata_options, private_cluster_config, api_server_access_profile,
+  // workload_identity_config) already read dynamic blocks.
+  'tf/aws-lb-access-logs-disabled': ['dynamic access_logs block'],
+  'tf/aws-lb-target-group-no-health-check': ['dynamic health_check block'],
+  'tf/aws-dynamodb-no-pitr': ['dynamic point_in_time_recovery block'],
+  'tf/aws-ecs-no-circuit-breaker': ['dynamic deployment_circuit_breaker block'],
+  'tf/aws-lambda-no-tracing': ['dynamic tracing_config block'],
+  'tf/aws-ecs-container-insights-off': ['dynamic setting block'],
+  'tf/aws-s3-versioning-disabled': ['dynamic versioning block'],
+  'tf/gcp-sql-backups-off': ['dynamic backup_configuration block'],
+  // A strategic-merge patch of a kustomize overlay is read as a whole Deployment: a patch that
+  // only raises a memory limit gets "has no image", "no liveness probe", "no cpu request"… that
+  // the base it patches provides. The kustomization names the file as a patch.
+  ...Object.fromEntries(
+    ['k8s/no-liveness-probe', 'k8s/no-readiness-probe', 'k8s/image-missing', 'k8s/no-cpu-requests', 'k8s/no-memory-requests'].map((id) => [
+      id,
+      ['kustomize patch listed under patches', 'kustomize patch listed under patchesStrategicMerge']
+    ])
+  ),
+  // Obvious placeholders (`changeme`, `dummy`) in Dockerfile ENV, compose environment and
+  // Kubernetes env are reported as high secrets: these rules judge values with
+  // isLiteralSecretValue (src/rules/container-common.ts), which knows no placeholders, while the
+  // secret scan, workflow, CloudFormation and Terraform rules skip them (whyNotLiteral).
+  'dockerfile/secret-in-env': ['placeholder', 'dummy key for asset precompilation'],
+  'compose/secret-in-environment': ['placeholder'],
+  'k8s/secret-literal-env': ['placeholder'],
+  // A read replica with backups off is reported as high "automated backups disabled"; its data
+  // and backups are the source's (tf/aws-rds-backup-retention-unset already exempts replicas).
+  'cfn/rds-backups-disabled': ['read replica'],
+  'tf/aws-rds-backup-disabled': ['read replica'],
+  // With `aws_ebs_encryption_by_default { enabled = true }` in the module every new volume is
+  // encrypted whatever it says, yet `encrypted = false` is reported (high) as "disables
+  // encryption at rest": a companion resource of the module, like flow logs and versioning.
+  'tf/aws-storage-unencrypted': ['EBS encryption by default switched on in the module'],
+  // Sample paths (tests/, fixtures/, examples/, *.md) turn non-shape secret findings into info;
+  // an example file by name (`.env.example`) is not counted as a sample, so its literals stay high.
+  'secrets/hardcoded-password': ['example env file is info'],
+  // docker-compose.override.yml is merged onto docker-compose.yml by Compose; its partial
+  // services are read as whole ones ("no memory limit", "no healthcheck"…), even with the base
+  // file, which sets them, in the same change.
+  ...Object.fromEntries(
+    ['compose/no-memory-limit', 'compose/no-cpu-limit', 'compose/no-healthcheck', 'compose/no-restart-policy'].map((id) => [id, ['override file merged onto the base compose file']])
+  )
+}
