@@ -20,6 +20,8 @@ export interface Case {
   files?: Record<string, string>
   /** Paths of `files` read only as context (never reported on), as a pull request reads unchanged siblings. */
   contextOnly?: string[]
+  /** `owner/name` of the repository the files belong to (rules that tell its own code from others'). */
+  repository?: string
 }
 
 export interface ExpectedError {
@@ -93,7 +95,7 @@ export async function findingsFor(ruleId: string, c: Case): Promise<Finding[]> {
   if (meta.kind !== 'any' && !files.some((f) => f.kind === meta.kind)) {
     throw new Error(`no file of the case is classified as ${meta.kind}: ${files.map((f) => `${f.path} (${f.kind})`).join(', ')}`)
   }
-  const result = ruleById(ruleId) ? await analyzeFiles(files, { threads: 1 }) : await analyzeCost(files.filter((f) => !f.contextOnly))
+  const result = ruleById(ruleId) ? await analyzeFiles(files, { threads: 1, ...(c.repository ? { repository: c.repository } : {}) }) : await analyzeCost(files.filter((f) => !f.contextOnly))
   const broken = result.notes.filter((n) => n.reason === 'parse' || n.reason === 'error')
   if (broken.length > 0) throw new Error(`the case was not fully analysed:\n${broken.map((n) => `  ${n.message}`).join('\n')}`)
   return result.findings.filter((f) => f.ruleId === ruleId)

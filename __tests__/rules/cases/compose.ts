@@ -19,6 +19,18 @@ export const composeCases: CaseTable = {
       { name: 'CAP_ prefix and ALL', code: svc('    cap_add:\n      - CAP_SYS_MODULE\n      - all\n'), errors: [{ line: 13 }, { line: 14 }] }
     ]
   },
+  'compose/default-credential-in-environment': {
+    valid: [
+      { name: 'generated-looking value (the high rule)', code: svc('    environment:\n      DB_PASSWORD: Zq8vLm2Kp9Xw\n') },
+      { name: 'reference to the shell environment', code: svc('    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n') },
+      { name: 'Swarm stack file: no value is a local default', path: 'stack.yml', code: svc('    environment:\n      DB_PASSWORD: admin\n') }
+    ],
+    invalid: [
+      { code: svc('    environment:\n      DB_PASSWORD: admin\n'), errors: [{ line: 13, severity: 'medium', message: /a placeholder word/ }] },
+      { name: 'password equal to the user name', code: svc('    environment:\n      DB_USER: shopkeeper\n      DB_PASSWORD: shopkeeper\n'), errors: [{ line: 14, message: /the same as `DB_USER`/ }] },
+      { name: 'password in a URL', code: svc('    environment:\n      DATABASE_URL: postgres://app:example@db/app\n'), errors: [{ line: 13, message: /URL of `DATABASE_URL`/ }] }
+    ]
+  },
   'compose/docker-socket': {
     valid: [{ code: svc('    volumes:\n      - ./data:/data\n') }],
     invalid: [

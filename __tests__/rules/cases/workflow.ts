@@ -152,11 +152,38 @@ export const workflowCases: CaseTable = {
   'workflow/unpinned-action': {
     valid: [
       { code: push(job('b', `      - uses: docker/login-action@${SHA} # v3\n      - uses: ./.github/actions/local\n`)) },
-      { name: 'reusable workflow pinned', code: push(`  call:\n    uses: other-org/wf/.github/workflows/build.yml@${SHA}\n`) }
+      { name: 'reusable workflow pinned', code: push(`  call:\n    uses: other-org/wf/.github/workflows/build.yml@${SHA}\n`) },
+      { name: 'read-only job with no secret (the medium form)', code: push(job('b', '      - uses: docker/login-action@v3\n')) }
     ],
     invalid: [
-      { code: push(job('b', '      - uses: docker/login-action@v3\n')), errors: [{ line: 10, severity: 'high' }] },
+      {
+        name: 'job using a secret',
+        code: push(job('b', '      - uses: docker/login-action@v3\n        with:\n          password: ${{ secrets.REGISTRY_TOKEN }}\n')),
+        errors: [{ line: 10, severity: 'high' }]
+      },
+      { name: 'no permissions block (repository default token)', code: 'name: ci\non: push\njobs:\n' + job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n'), errors: [{ line: 8 }, { line: 9 }] },
+      { name: 'job granted a write scope', code: push(job('b', '      - uses: someone/tool@v1\n', '    permissions:\n      contents: write\n')), errors: [{ line: 12 }] },
+      { name: 'privileged trigger', code: push(job('b', '      - uses: someone/tool@v1\n'), 'pull_request_target'), errors: [{ line: 10 }] }
+    ]
+  },
+  'workflow/unpinned-action-read-only': {
+    valid: [
+      { code: push(job('b', `      - uses: someone/tool@${SHA} # v1\n`)) },
+      { name: 'exposed job (the high form)', code: push(job('b', '      - uses: someone/tool@v1\n        env:\n          TOKEN: ${{ secrets.TOKEN }}\n')) }
+    ],
+    invalid: [
+      { code: push(job('b', '      - uses: docker/login-action@v3\n')), errors: [{ line: 10, severity: 'medium', message: /read-only token/ }] },
       { name: 'short sha and no ref', code: push(job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n')), errors: [{ line: 10 }, { line: 11 }] }
+    ]
+  },
+  'workflow/unpinned-same-owner': {
+    valid: [
+      { name: 'own action pinned', repository: 'acme/app', code: push(job('b', `      - uses: acme/shared-actions/setup@${SHA} # v2\n`)) },
+      { name: 'another owner (the third-party rules)', repository: 'acme/app', code: push(job('b', '      - uses: someone/tool@v1\n')) }
+    ],
+    invalid: [
+      { repository: 'acme/app', code: push(job('b', '      - uses: acme/shared-actions/setup@v2\n')), errors: [{ line: 10, severity: 'low' }] },
+      { name: 'owner compared case-insensitively, reusable workflow', repository: 'Acme/app', code: push('  call:\n    uses: acme/workflows/.github/workflows/build.yml@main\n'), errors: [{ line: 7, message: /reusable workflow/ }] }
     ]
   },
   'workflow/unpinned-first-party-action': {
