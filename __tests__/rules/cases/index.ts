@@ -47,19 +47,6 @@ export const KNOWN_RULE_BUGS: Record<string, string[]> = {
   // The same guard on a pull_request_target job: only branches of the repository itself (pushed
   // by people with write access) are checked out, yet the finding is critical.
   'workflow/untrusted-checkout': ['pull_request_target job guarded to pull requests from the same repository'],
-  // A block written as `dynamic "x" { content { … } }` is taken for a missing block: the finding
-  // claims "has no access logs" / "no health_check block" on reusable modules that set them from
-  // their inputs (seen on terraform-aws-modules/alb main.tf in the real-world corpus). Other
-  // rules (metadata_options, private_cluster_config, api_server_access_profile,
-  // workload_identity_config) already read dynamic blocks.
-  'tf/aws-lb-access-logs-disabled': ['dynamic access_logs block'],
-  'tf/aws-lb-target-group-no-health-check': ['dynamic health_check block'],
-  'tf/aws-dynamodb-no-pitr': ['dynamic point_in_time_recovery block'],
-  'tf/aws-ecs-no-circuit-breaker': ['dynamic deployment_circuit_breaker block'],
-  'tf/aws-lambda-no-tracing': ['dynamic tracing_config block'],
-  'tf/aws-ecs-container-insights-off': ['dynamic setting block'],
-  'tf/aws-s3-versioning-disabled': ['dynamic versioning block'],
-  'tf/gcp-sql-backups-off': ['dynamic backup_configuration block'],
   // A strategic-merge patch of a kustomize overlay is read as a whole Deployment: a patch that
   // only raises a memory limit gets "has no image", "no liveness probe", "no cpu request"… that
   // the base it patches provides. The kustomization names the file as a patch.

@@ -1,7 +1,7 @@
 /** AWS operations rules: logs, metrics and traces (observability), tag immutability, cost. */
 import { defineRule } from '../rule.js'
 import { blocksOf, isExpr, numberValue, stringValue } from '../parse/hcl.js'
-import { attr, isFalse, label, refersTo, sub, type TfCheck, type TfContext } from './context.js'
+import { attr, dynamicBlock, isFalse, label, refersTo, sub, type TfCheck, type TfContext } from './context.js'
 import { instanceTypeAttributes, oversizedReason } from './instances.js'
 import { majorOf, VPC_MODULE } from './registry-modules.js'
 
@@ -148,6 +148,8 @@ function checkLoadBalancerLogs(ctx: TfContext): void {
   for (const r of ctx.resources(['aws_elb', 'aws_lb', 'aws_alb'], { modules: true })) {
     if (stringValue(attr(r.block, 'load_balancer_type')?.value) === 'gateway') continue
     const logs = sub(r.block, 'access_logs')
+    // `dynamic "access_logs"` is set by the module's caller: not a missing block.
+    if (!logs && dynamicBlock(r.block, 'access_logs')) continue
     if (!logs) {
       ctx.report(lbAccessLogs, r.block.line, `${label(r)} has no access logs`, { missing: 'access_logs' })
       continue
@@ -189,6 +191,7 @@ function checkEksLogs(ctx: TfContext): void {
 function checkLambdaTracing(ctx: TfContext): void {
   for (const r of ctx.resources('aws_lambda_function')) {
     const tc = sub(r.block, 'tracing_config')
+    if (!tc && dynamicBlock(r.block, 'tracing_config')) continue
     const mode = tc ? attr(tc, 'mode') : undefined
     if (!tc) ctx.report(lambdaTracing, r.block.line, `${label(r)} has no X-Ray tracing`)
     else if (mode && stringValue(mode.value) !== undefined && stringValue(mode.value) !== 'Active') {
@@ -246,6 +249,8 @@ function checkEcsInsights(ctx: TfContext): void {
     const setting = blocksOf(r.block, 'setting').find((s) => stringValue(attr(s, 'name')?.value) === 'containerInsights')
     const value = setting ? attr(setting, 'value') : undefined
     const v = stringValue(value?.value)
+    // Settings built by `dynamic "setting"` come from the caller and may well include it.
+    if (!setting && dynamicBlock(r.block, 'setting')) continue
     if (!setting) ctx.report(ecsInsights, r.block.line, `${label(r)} does not enable Container Insights`)
     else if (value && v !== undefined && v !== 'enabled' && v !== 'enhanced') ctx.report(ecsInsights, value.line, `${label(r)} has Container Insights \`${v}\``, { suggestion: ctx.lines[value.line - 1]?.replace(`"${v}"`, '"enabled"') })
   }

@@ -1,7 +1,7 @@
 /** AWS resilience rules: backups, the ability to roll back, and availability (SLO). */
 import { defineRule } from '../rule.js'
 import { blocksOf, boolValue, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclBlock, type HclValue } from '../parse/hcl.js'
-import { attr, isFalse, isTrue, label, refersTo, sub, type TfCheck, type TfContext, type TfResource } from './context.js'
+import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, sub, type TfCheck, type TfContext, type TfResource } from './context.js'
 import { registryModuleFor } from './registry-modules.js'
 
 const rdsBackupOff = defineRule('terraform', {
@@ -211,6 +211,7 @@ function checkElastiCache(ctx: TfContext): void {
 function checkDynamo(ctx: TfContext): void {
   for (const r of ctx.resources('aws_dynamodb_table')) {
     const pitr = sub(r.block, 'point_in_time_recovery')
+    if (!pitr && dynamicBlock(r.block, 'point_in_time_recovery')) continue
     const enabled = pitr ? attr(pitr, 'enabled') : undefined
     if (enabled && isTrue(enabled)) continue
     if (enabled && isFalse(enabled)) ctx.report(dynamoNoPitr, enabled.line, `${label(r)} has point-in-time recovery disabled`, { suggestion: replaceValue(ctx, enabled.line, 'true') })
@@ -276,6 +277,7 @@ function checkS3Versioning(ctx: TfContext): void {
       }
       continue
     }
+    if (dynamicBlock(r.block, 'versioning')) continue
     if (r.viaModule) {
       ctx.report(s3Versioning, r.block.line, `${label(r)} does not enable versioning`, { missing: 'versioning' })
       continue
@@ -304,6 +306,7 @@ function checkEcsService(ctx: TfContext): void {
     const controller = stringValue(attr(sub(r.block, 'deployment_controller') ?? r.block, 'type')?.value)
     if (controller === 'CODE_DEPLOY' || controller === 'EXTERNAL') continue
     const cb = sub(r.block, 'deployment_circuit_breaker')
+    if (!cb && dynamicBlock(r.block, 'deployment_circuit_breaker')) continue
     if (!cb) {
       ctx.report(ecsCircuitBreaker, r.block.line, `${label(r)} has no deployment circuit breaker, so failed deployments do not roll back`)
       continue
@@ -320,6 +323,7 @@ function checkTargetGroups(ctx: TfContext): void {
   for (const r of ctx.resources(['aws_lb_target_group', 'aws_alb_target_group'])) {
     if (stringValue(attr(r.block, 'target_type')?.value) === 'lambda') continue
     const hc = sub(r.block, 'health_check')
+    if (!hc && dynamicBlock(r.block, 'health_check')) continue
     if (!hc) ctx.report(tgHealthCheck, r.block.line, `${label(r)} has no \`health_check\` block`)
     else {
       const enabled = attr(hc, 'enabled')

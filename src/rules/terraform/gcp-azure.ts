@@ -174,7 +174,8 @@ function checkCloudSql(ctx: TfContext): void {
   for (const r of ctx.resources('google_sql_database_instance')) {
     const settings = sub(r.block, 'settings')
     if (!settings) continue
-    if (!attr(r.block, 'master_instance_name')) {
+    // A replica has no backups of its own; `dynamic "backup_configuration"` is set by the module's caller.
+    if (!attr(r.block, 'master_instance_name') && !(sub(settings, 'backup_configuration') === undefined && dynamicBlock(settings, 'backup_configuration'))) {
       const backup = sub(settings, 'backup_configuration')
       const enabled = backup ? attr(backup, 'enabled') : undefined
       if (!backup) ctx.report(sqlBackups, settings.line, `${label(r)} has no \`backup_configuration\``)
