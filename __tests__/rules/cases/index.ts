@@ -29,17 +29,6 @@ export const ALL_CASES: CaseTable = Object.assign({}, ...Object.values(CASES_BY_
  * rule is fixed (then the test fails and the entry must go).
  */
 export const KNOWN_RULE_BUGS: Record<string, string[]> = {
-  // A step *name* with a word starting "release"/"publish"/"deploy" makes its job a release or
-  // deploy job (src/rules/workflow/deploy.ts stepKind: RELEASE_WORD / DEPLOY_WORD on the step
-  // name), even when the step runs nothing that releases or deploys. A job *named* so is rightly
-  // not one; step names need the same care (or only count with a deploy command or action).
-  'workflow/deploy-without-environment': [
-    'step named Setup Release Variables that only sets variables',
-    'step publishing test results',
-    'step linting deployment manifests'
-  ],
-  'workflow/deploy-without-concurrency': ['step linting deployment manifests'],
-  'workflow/deploy-without-verification': ['step linting deployment manifests'],
   // The standard fork guard (`if: github.event.pull_request.head.repo.full_name ==
   // github.repository`) keeps fork pull requests off the self-hosted runner; the rule still says
   // fork pull requests can run there.

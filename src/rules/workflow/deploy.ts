@@ -14,9 +14,13 @@ const DEPLOY_COMMAND =
   /\b(kubectl\s+(apply|set\s+image|rollout\s+restart|replace)|(terraform|tofu|terragrunt)\s+(run-all\s+)?apply|helm\s+(upgrade|install)|helmfile\s+(apply|sync)|pulumi\s+up|cdk\s+deploy|sam\s+deploy|(serverless|sls)\s+deploy|aws\s+ecs\s+update-service|aws\s+cloudformation\s+deploy|aws\s+lambda\s+update-function-code|gcloud\s+(run|app|functions)\s+deploy|az\s+(webapp|containerapp|functionapp)\s+(deploy|update|up)|fly(ctl)?\s+deploy|netlify\s+deploy|firebase\s+deploy|kamal\s+deploy|argocd\s+app\s+sync|ansible-playbook)\b/i
 const RELEASE_COMMAND =
   /\b((npm|yarn|pnpm)\s+publish|twine\s+upload|cargo\s+publish|gem\s+push|docker\s+push|goreleaser|gh\s+release\s+create|mvn\s(?:(?!mvn\s)[^\n])*\bdeploy|gradlew?\s(?:(?!gradlew?\s)[^\n])*publish)\b/i
-/** Words in step names, not inside longer words (`prerelease`, `redeploy` do not count). */
-const DEPLOY_WORD = /(^|[^a-z])deploy/i
-const RELEASE_WORD = /(^|[^a-z])(release|publish)/i
+/**
+ * A project's own deploy or release entry point run by a step: `./scripts/deploy.sh`,
+ * `make deploy`, `npm run release`. A step's *name* never decides: "Setup Release Variables",
+ * "Publish test results" and "Lint deployment manifests" deploy nothing.
+ */
+const DEPLOY_SCRIPT = /(^|[\s;&|/])(deploy[\w.-]*\.(sh|py|ps1)|(make|just|task)\s+deploy\b|(npm|yarn|pnpm)\s+(run\s+)?deploy\b)/i
+const RELEASE_SCRIPT = /(^|[\s;&|/])((release|publish)[\w.-]*\.(sh|py|ps1)|(make|just|task)\s+(release|publish)\b|(npm|yarn|pnpm)\s+(run\s+)?release\b)/i
 /**
  * A job id or name alone makes a deploy or release job only when it starts with the word:
  * "Deploy to staging", `publish_main`, but not "Setup Release Variables" or `list_lts_releases`.
@@ -100,9 +104,8 @@ interface DeployEvidence {
 function stepKind(step: StepModel): DeployKind | undefined {
   const run = scalarString(step.run) ?? ''
   const repo = actionRepo(step.uses) ?? ''
-  const name = step.name ?? ''
-  if (DEPLOY_COMMAND.test(run) || DEPLOY_ACTIONS.has(repo) || DEPLOY_WORD.test(name)) return 'deploy'
-  if (RELEASE_COMMAND.test(run) || RELEASE_WORD.test(name)) return 'release'
+  if (DEPLOY_COMMAND.test(run) || DEPLOY_SCRIPT.test(run) || DEPLOY_ACTIONS.has(repo)) return 'deploy'
+  if (RELEASE_COMMAND.test(run) || RELEASE_SCRIPT.test(run)) return 'release'
   if (RELEASE_ACTIONS.has(repo) && releasesForReal(repo, step)) return 'release'
   return undefined
 }
