@@ -45,12 +45,6 @@ export const KNOWN_RULE_BUGS: Record<string, string[]> = {
       ['kustomize patch listed under patches', 'kustomize patch listed under patchesStrategicMerge']
     ])
   ),
-  // Obvious placeholders (`changeme`, `dummy`) in Dockerfile ENV, compose environment and
-  // Kubernetes env are reported as high secrets: these rules judge values with
-  // isLiteralSecretValue (src/rules/container-common.ts), which knows no placeholders, while the
-  // secret scan, workflow, CloudFormation and Terraform rules skip them (whyNotLiteral).
-  'dockerfile/secret-in-env': ['placeholder', 'dummy key for asset precompilation'],
-  'k8s/secret-literal-env': ['placeholder'],
   // A read replica with backups off is reported as high "automated backups disabled"; its data
   // and backups are the source's (tf/aws-rds-backup-retention-unset already exempts replicas).
   'cfn/rds-backups-disabled': ['read replica'],

@@ -353,11 +353,20 @@ export const kubernetesCases: CaseTable = {
       { code: CLEAN },
       { name: 'value from a secretKeyRef', code: secretRefEnv },
       { name: 'placeholder', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: changeme') },
+      { name: 'angle-bracket placeholder', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: "<password>"') },
+      { name: 'placeholder password in a URL', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: DATABASE_URL\n              value: postgres://app:changeme@db/app') },
       { name: 'MySQL switch named like a password', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: MYSQL_RANDOM_ROOT_PASSWORD\n              value: "yes"') },
       { name: 'dependent variable expansion', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: $(VAULT_DB_PASSWORD)') },
       { name: 'path to a mounted secret file', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: DB_PASSWORD_FILE\n              value: /run/secrets/db') }
     ],
-    invalid: [{ code: literalEnv, errors: [{ line: lineOf(literalEnv, 'value: Zq8v'), severity: 'high' }] }]
+    invalid: [
+      { code: literalEnv, errors: [{ line: lineOf(literalEnv, 'value: Zq8v'), severity: 'high' }] },
+      {
+        name: 'real password in a URL',
+        code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: DATABASE_URL\n              value: postgres://app:Zq8vLm2Kp9Xw4R@db/app'),
+        errors: [{ line: lineOf(literalEnv, 'value: Zq8v') }]
+      }
+    ]
   },
   'k8s/secret-in-env': {
     valid: [{ code: CLEAN }, { name: 'CRD schema describing secretKeyRef', path: 'k8s/crd.yaml', code: CRD }],
