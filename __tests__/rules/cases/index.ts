@@ -36,15 +36,6 @@ export const KNOWN_RULE_BUGS: Record<string, string[]> = {
   // The same guard on a pull_request_target job: only branches of the repository itself (pushed
   // by people with write access) are checked out, yet the finding is critical.
   'workflow/untrusted-checkout': ['pull_request_target job guarded to pull requests from the same repository'],
-  // A strategic-merge patch of a kustomize overlay is read as a whole Deployment: a patch that
-  // only raises a memory limit gets "has no image", "no liveness probe", "no cpu request"… that
-  // the base it patches provides. The kustomization names the file as a patch.
-  ...Object.fromEntries(
-    ['k8s/no-liveness-probe', 'k8s/no-readiness-probe', 'k8s/image-missing', 'k8s/no-cpu-requests', 'k8s/no-memory-requests'].map((id) => [
-      id,
-      ['kustomize patch listed under patches', 'kustomize patch listed under patchesStrategicMerge']
-    ])
-  ),
   // A read replica with backups off is reported as high "automated backups disabled"; its data
   // and backups are the source's (tf/aws-rds-backup-retention-unset already exempts replicas).
   'cfn/rds-backups-disabled': ['read replica'],

@@ -246,13 +246,22 @@ const overlay = (field: 'patches' | 'patchesStrategicMerge') => ({
   }
 })
 
+/** A patch of the same overlay that also sets something risky: what a patch writes is still judged. */
+const riskyOverlay = (setting: string) => {
+  const patch = PATCH.replace('          resources:', `${setting}          resources:`)
+  return { patch, files: { ...overlay('patches').files, 'overlays/prod/memory.yaml': patch }, path: 'overlays/prod/memory.yaml' }
+}
+const PRIVILEGED_PATCH = riskyOverlay('          securityContext:\n            privileged: true\n')
+/** A fragment no kustomization in sight names: its containers have no image, so it is completed elsewhere. */
+const FRAGMENT = PATCH
+
 const CONTAINER_LINE = lineOf(CLEAN, '- name: api')
 /** The container's own securityContext (the pod's is less indented). */
 const CONTAINER_SEC = '          securityContext:'
 
 export const kubernetesCases: CaseTable = {
   'k8s/no-liveness-probe': {
-    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }, { name: 'batch Job', code: JOB }],
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { name: 'fragment without image', code: FRAGMENT }, { code: CLEAN }, { name: 'batch Job', code: JOB }],
     invalid: [{ code: noLiveness, errors: [{ line: CONTAINER_LINE }] }]
   },
   'k8s/no-readiness-probe': {
@@ -261,7 +270,14 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/single-replica': {
     valid: [{ code: CLEAN }, { name: 'replicas left to an HPA', code: autoscaled }, { name: 'batch Job', code: JOB }],
-    invalid: [{ code: oneReplica, errors: [{ line: lineOf(oneReplica, 'replicas: 1') }] }]
+    invalid: [
+      { code: oneReplica, errors: [{ line: lineOf(oneReplica, 'replicas: 1') }] },
+      {
+        name: 'kustomize patch setting one replica',
+        files: { ...overlay('patches').files, 'overlays/prod/memory.yaml': PATCH.replace('spec:\n  template:', 'spec:\n  replicas: 1\n  template:') },
+        errors: [{ path: 'overlays/prod/memory.yaml', line: 6 }]
+      }
+    ]
   },
   'k8s/no-pod-disruption-budget': {
     valid: [
@@ -288,11 +304,17 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/image-missing': {
     valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }],
-    invalid: [{ code: noImage, errors: [{ line: CONTAINER_LINE }] }]
+    invalid: [
+      { code: noImage, errors: [{ line: CONTAINER_LINE }] },
+      { name: 'fragment no kustomization names: still said to have no image', code: FRAGMENT, errors: [{ line: lineOf(FRAGMENT, '- name: api') }] }
+    ]
   },
   'k8s/privileged-container': {
     valid: [{ code: CLEAN }],
-    invalid: [{ code: privileged, errors: [{ line: lineOf(privileged, 'privileged: true'), severity: 'critical' }] }]
+    invalid: [
+      { code: privileged, errors: [{ line: lineOf(privileged, 'privileged: true'), severity: 'critical' }] },
+      { name: 'kustomize patch that makes the container privileged', files: PRIVILEGED_PATCH.files, errors: [{ path: PRIVILEGED_PATCH.path, line: lineOf(PRIVILEGED_PATCH.patch, 'privileged: true') }] }
+    ]
   },
   'k8s/privilege-escalation-allowed': {
     valid: [{ code: CLEAN }],

@@ -11,6 +11,7 @@ import { checkBinding, checkRole, checkService } from './cluster.js'
 import { K8S } from './meta.js'
 import { buildManifestSets, contextPathsFor, folderOf, parseManifest, type ManifestSets } from './folder.js'
 import { containersOf, podSpecOf, type K8sObject } from './objects.js'
+import { isFragment, keepOnPartial } from './patches.js'
 import { checkPersistentVolume, checkPod } from './pod.js'
 import { checkWorkload, indexStream } from './workloads.js'
 
@@ -25,10 +26,12 @@ export function analyzeKubernetes(file: SourceFile, sets?: ManifestSets, report:
   const objects = sets?.parsed.get(file.path)?.objects ?? parseManifest(file.content).objects
   const ctx: CheckContext = { path: file.path, content: file.content, report }
   const stream = sets?.byFolder.get(folderOf(file.path)) ?? indexStream(objects)
-  return objects.flatMap((obj) => analyzeObject(ctx, obj, stream))
+  const listedPatch = sets?.patches.has(file.path) ?? false
+  const lines = file.content.split(/\r\n?|\n/)
+  return objects.flatMap((obj) => analyzeObject(ctx, obj, stream, listedPatch, lines))
 }
 
-function analyzeObject(ctx: CheckContext, obj: K8sObject, stream: ReturnType<typeof indexStream>): Finding[] {
+function analyzeObject(ctx: CheckContext, obj: K8sObject, stream: ReturnType<typeof indexStream>, listedPatch: boolean, lines: readonly string[]): Finding[] {
   switch (obj.kind) {
     case 'Role':
     case 'ClusterRole':
@@ -44,11 +47,13 @@ function analyzeObject(ctx: CheckContext, obj: K8sObject, stream: ReturnType<typ
   const pod = podSpecOf(obj)
   if (!pod) return []
   const containers = containersOf(obj.view, pod)
-  return [
+  const findings = [
     ...containers.flatMap((c) => checkContainer(ctx, obj, pod, c, stream)),
     ...checkPod(ctx, obj, pod, containers, stream),
     ...checkWorkload(ctx, obj, pod, stream)
   ]
+  // A patch or fragment is merged onto a base elsewhere: what it leaves out is the base's.
+  return listedPatch || isFragment(obj, containers) ? keepOnPartial(findings, lines, listedPatch) : findings
 }
 
 export const kubernetes = defineLanguage<ManifestSets>({
