@@ -69,7 +69,8 @@ export const composeCases: CaseTable = {
     invalid: [{ code: 'services:\n  api:\n    image: example/api:1.4.2\n    mem_limit: 256m\n', errors: [{ line: 2 }] }]
   },
   'compose/no-healthcheck': {
-    valid: [OVERRIDE, 
+    valid: [OVERRIDE,
+      { name: 'named override file alone in the change', path: 'compose.dev.override.yaml', code: 'services:\n  api:\n    image: example/api:1.4.3\n' },
       { code: svc() },
       { name: 'one-shot sut test runner', code: 'services:\n  sut:\n    image: example/tests:1.0\n' },
       { name: 'one-shot tool behind a profile', code: 'services:\n  migrate:\n    image: example/migrate:1.0\n    profiles: [tools]\n' }
@@ -101,7 +102,10 @@ export const composeCases: CaseTable = {
   },
   'compose/privileged': {
     valid: [{ code: svc('    privileged: false\n') }],
-    invalid: [{ code: svc('    privileged: true\n'), errors: [{ line: 12, severity: 'high', suggestion: '    privileged: false' }] }]
+    invalid: [
+      { code: svc('    privileged: true\n'), errors: [{ line: 12, severity: 'high', suggestion: '    privileged: false' }] },
+      { name: 'set in an override file: what an override sets is judged', path: 'compose.override.yaml', code: 'services:\n  api:\n    privileged: true\n', errors: [{ line: 3 }] }
+    ]
   },
   'compose/secret-in-environment': {
     valid: [

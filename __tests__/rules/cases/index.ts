@@ -47,10 +47,4 @@ export const KNOWN_RULE_BUGS: Record<string, string[]> = {
   // Sample paths (tests/, fixtures/, examples/, *.md) turn non-shape secret findings into info;
   // an example file by name (`.env.example`) is not counted as a sample, so its literals stay high.
   'secrets/hardcoded-password': ['example env file is info'],
-  // docker-compose.override.yml is merged onto docker-compose.yml by Compose; its partial
-  // services are read as whole ones ("no memory limit", "no healthcheck"…), even with the base
-  // file, which sets them, in the same change.
-  ...Object.fromEntries(
-    ['compose/no-memory-limit', 'compose/no-cpu-limit', 'compose/no-healthcheck', 'compose/no-restart-policy'].map((id) => [id, ['override file merged onto the base compose file']])
-  )
 }

@@ -1,14 +1,15 @@
 /**
  * Rules for docker-compose files. Each service is read through YAML merge keys (`<<: *base`)
  * and same-file `extends`, so shared defaults count; a service that extends one from another
- * file is not judged on what it lacks, since the missing piece may live there.
+ * file, or that an override file (`docker-compose.override.yml`) adds to the base, is not judged
+ * on what it lacks, since the missing piece may live there.
  */
 import type { Finding, SourceFile } from '../../types.js'
 import { defineLanguage } from '../language.js'
 import { reporterFor, type Report } from '../rule.js'
 import { parseYaml, isMap, isSeq, isScalar, scalarString, ParseError } from '../parse/yaml.js'
 import { R } from './meta.js'
-import { collectServices, isStackFile, pairIn, resolve, setting, type Context, type Service } from './services.js'
+import { collectServices, isOverrideFile, isStackFile, pairIn, resolve, setting, type Context, type Service } from './services.js'
 import { checkHealthcheck, checkLimits, checkRestart } from './missing.js'
 import { checkCapabilities, checkEnvironment, checkImage, checkNamespaces, checkPorts, checkPrivileged, checkVolumes } from './dangerous.js'
 
@@ -42,7 +43,8 @@ function isOneShot(ctx: Context, s: Service): boolean {
 }
 
 function checkService(ctx: Context, s: Service): void {
-  if (!s.extendsElsewhere) {
+  // An override file's services are merged onto the base file's: only what they set is judged.
+  if (!s.extendsElsewhere && !isOverrideFile(ctx.file.path)) {
     const oneShot = isOneShot(ctx, s)
     if (!oneShot) checkHealthcheck(ctx, s)
     checkLimits(ctx, s)

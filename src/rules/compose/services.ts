@@ -127,3 +127,9 @@ export const isStackFile = (path: string): boolean => {
   const stem = /\.ya?ml$/.test(name) ? name.replace(/\.ya?ml$/, '') : undefined
   return stem !== undefined && stem.split(/[-_.]/).includes('stack')
 }
+
+/**
+ * An override file (`docker-compose.override.yml`, `compose.override.yaml`, `compose.dev.override.yml`):
+ * Compose merges it onto the base file, so its services are partial and what they lack is the base's.
+ */
+export const isOverrideFile = (path: string): boolean => /(^|[-_.])override\.ya?ml$/i.test(path.slice(path.lastIndexOf('/') + 1))
