@@ -36,10 +36,6 @@ export const KNOWN_RULE_BUGS: Record<string, string[]> = {
   // The same guard on a pull_request_target job: only branches of the repository itself (pushed
   // by people with write access) are checked out, yet the finding is critical.
   'workflow/untrusted-checkout': ['pull_request_target job guarded to pull requests from the same repository'],
-  // A read replica with backups off is reported as high "automated backups disabled"; its data
-  // and backups are the source's (tf/aws-rds-backup-retention-unset already exempts replicas).
-  'cfn/rds-backups-disabled': ['read replica'],
-  'tf/aws-rds-backup-disabled': ['read replica'],
   // With `aws_ebs_encryption_by_default { enabled = true }` in the module every new volume is
   // encrypted whatever it says, yet `encrypted = false` is reported (high) as "disables
   // encryption at rest": a companion resource of the module, like flow logs and versioning.

@@ -174,7 +174,7 @@ export const CFN = defineRules('cloudformation', {
     topics: ['backups'],
     severity: 'high',
     title: 'Automated backups disabled',
-    description: '`BackupRetentionPeriod: 0` switches off automated backups and point-in-time restore.',
+    description: '`BackupRetentionPeriod: 0` switches off automated backups and point-in-time restore. Read replicas are exempt: their data and backups are the source\'s.',
     remediation: 'Set `BackupRetentionPeriod` to 7 days or more.',
     refs: { checkov: 'CKV_AWS_133', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
   },

@@ -129,7 +129,9 @@ export function checkDatabase(ctx: CfnContext, r: Resource): Finding[] {
     const suggestion = replaceScalarOnLine(lineText(ctx.content, at('PubliclyAccessible')), 'PubliclyAccessible', /^true$/i, 'false')
     out.push(withVia(ctx.report(CFN.rdsPublic, at('PubliclyAccessible'), `database \`${r.logicalId}\` is publicly accessible`, { suggestion }), publicValue))
   }
-  const noBackups = firstBad(t, v.get(props, 'BackupRetentionPeriod'), (x) => x.trim() === '0')
+  // A read replica's data and backups are its source's: backups of its own are optional.
+  const replica = v.get(props, r.type === 'AWS::RDS::DBInstance' ? 'SourceDBInstanceIdentifier' : 'ReplicationSourceIdentifier') !== undefined
+  const noBackups = replica ? undefined : firstBad(t, v.get(props, 'BackupRetentionPeriod'), (x) => x.trim() === '0')
   if (noBackups) {
     out.push(withVia(ctx.report(CFN.rdsNoBackups, at('BackupRetentionPeriod'), `database \`${r.logicalId}\` has automated backups switched off`), noBackups))
   }

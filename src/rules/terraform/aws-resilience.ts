@@ -10,7 +10,7 @@ const rdsBackupOff = defineRule('terraform', {
   topics: ['backups'],
   severity: 'high',
   title: 'RDS automated backups disabled',
-  description: '`backup_retention_period = 0` turns off automated backups and point-in-time restore.',
+  description: '`backup_retention_period = 0` turns off automated backups and point-in-time restore. Read replicas are exempt: their data and backups are the source\'s.',
   remediation: 'Set `backup_retention_period` to at least 7 days.',
   refs: { checkov: 'CKV_AWS_133', kics: 'terraform/aws/rds_with_backup_disabled', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
 })
@@ -143,7 +143,8 @@ const replaceValue = (ctx: TfContext, line: number, to: string): string | undefi
 
 // ── RDS ──────────────────────────────────────────────────────────────────────────────────────
 
-const isReplica = (b: HclBlock): boolean => attr(b, 'replicate_source_db') !== undefined
+/** A read replica (or a cross-region Aurora replica): its data and backups are the source's. */
+const isReplica = (b: HclBlock): boolean => attr(b, 'replicate_source_db') !== undefined || attr(b, 'replication_source_identifier') !== undefined
 
 function checkRds(ctx: TfContext): void {
   for (const r of ctx.resources(['aws_db_instance', 'aws_rds_cluster'], { modules: true })) {
@@ -153,7 +154,7 @@ function checkRds(ctx: TfContext): void {
     const clusterMember = r.type === 'aws_db_instance' && (engine.startsWith('aurora') || attr(b, 'cluster_identifier') !== undefined)
     const retention = attr(b, 'backup_retention_period')
     if (retention) {
-      if (numberValue(retention.value) === 0) ctx.report(rdsBackupOff, retention.line, `${label(r)} sets \`backup_retention_period = 0\`, turning off automated backups`)
+      if (numberValue(retention.value) === 0 && !isReplica(b)) ctx.report(rdsBackupOff, retention.line, `${label(r)} sets \`backup_retention_period = 0\`, turning off automated backups`)
     } else if (r.type === 'aws_db_instance' && !isReplica(b) && !clusterMember) {
       ctx.report(rdsBackupUnset, b.line, `${label(r)} does not set \`backup_retention_period\``, { missing: 'backup_retention_period' })
     }
