@@ -328,7 +328,17 @@ export const terraformCases: CaseTable = {
     valid: [{ name: 'EBS encryption by default switched on in the module', files: { 'ebs/volume.tf': 'resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = false\n}\n', 'ebs/account.tf': 'resource "aws_ebs_encryption_by_default" "on" {\n  enabled = true\n}\n' } }, fromInput('resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = var.encrypted\n}\n', 'encrypted'), ok('resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = true\n}\n'), ok(rdsModule('  storage_encrypted = true\n'), 'registry module input set')],
     invalid: [
       here('resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = false # HERE\n}\n', { severity: 'high' }),
-      here(rdsModule('  storage_encrypted = false # HERE\n'), {}, 'registry module input storage_encrypted')
+      here(rdsModule('  storage_encrypted = false # HERE\n'), {}, 'registry module input storage_encrypted'),
+      {
+        name: 'EBS encryption by default switched off in the module',
+        files: { 'ebs/volume.tf': 'resource "aws_ebs_volume" "v" {\n  size      = 10\n  encrypted = false\n}\n', 'ebs/account.tf': 'resource "aws_ebs_encryption_by_default" "off" {\n  enabled = false\n}\n' },
+        errors: [{ line: 3 }]
+      },
+      {
+        name: 'EBS encryption by default does not cover a database',
+        files: { 'db/main.tf': 'resource "aws_db_instance" "d" {\n  engine            = "postgres"\n  storage_encrypted = false\n}\n', 'db/account.tf': 'resource "aws_ebs_encryption_by_default" "on" {\n  enabled = true\n}\n' },
+        errors: [{ line: 3 }]
+      }
     ]
   },
   'tf/aws-vpc-no-flow-logs': {

@@ -126,7 +126,7 @@ const unencrypted = defineRule('terraform', {
   topics: ['encryption'],
   severity: 'high',
   title: 'Storage encryption switched off',
-  description: 'Encryption at rest is explicitly disabled on a database, volume, file system or cache.',
+  description: 'Encryption at rest is explicitly disabled on a database, volume, file system or cache. EBS volumes are not reported when the module switches on `aws_ebs_encryption_by_default`, which encrypts them all.',
   remediation: 'Set the encryption attribute to `true` (and a KMS key where required); changing it on an existing resource replaces it.',
   refs: {
     checkov: ['CKV_AWS_16', 'CKV_AWS_3', 'CKV_AWS_42', 'CKV_AWS_29', 'CKV_AWS_64', 'CKV_AWS_8', 'CKV_AWS_74', 'CKV_AWS_44'],
@@ -534,7 +534,17 @@ function checkEncryption(ctx: TfContext): void {
   const report = (a: HclAttribute | undefined, what: string): void => {
     if (a && isFalse(a)) ctx.report(unencrypted, a.line, `${what} disables encryption at rest (\`${a.name} = false\`)`, { suggestion: ctx.lines[a.line - 1]?.replace(/=\s*"?false"?/, '= true') })
   }
-  for (const r of ctx.resources(Object.keys(ENCRYPTION_FLAGS), { modules: true })) report(attr(r.block, ENCRYPTION_FLAGS[r.type]!), label(r))
+  // With EBS encryption by default on (any file of the module), every new EBS volume is
+  // encrypted whatever its own flag says (`enabled` defaults to true).
+  const ebsByDefault = ctx.projectResources('aws_ebs_encryption_by_default').some((r) => {
+    const enabled = attr(r.block, 'enabled')
+    return !enabled || isTrue(enabled)
+  })
+  for (const r of ctx.resources(Object.keys(ENCRYPTION_FLAGS), { modules: true })) {
+    if (ebsByDefault && r.type === 'aws_ebs_volume') continue
+    report(attr(r.block, ENCRYPTION_FLAGS[r.type]!), label(r))
+  }
+  if (ebsByDefault) return // the rest are EBS volumes of instances and launch templates
   for (const r of ctx.resources(['aws_instance'], { modules: true })) {
     for (const dev of [...blocksOf(r.block, 'root_block_device'), ...blocksOf(r.block, 'ebs_block_device')]) report(attr(dev, 'encrypted'), `a volume of ${label(r)}`)
   }
