@@ -152,8 +152,14 @@ export function isGeneratedOrLockfile(path: string): boolean {
 /** Test, fixture and example trees, and documentation: sample values live there on purpose. */
 const SAMPLE_PATH = /(?:^|\/)(?:ci|tests?|__tests__|fixtures?|__fixtures__|unittests?|examples?|testdata)\/|\.(?:md|markdown|rst|adoc)$/i
 
+/**
+ * Sample files by name: `config.yml.example`, `.env.sample`, `example.env`, and env templates
+ * (`.env.template`, `.env.dist`). A plain `*.template` is left out: CloudFormation templates use it.
+ */
+const SAMPLE_NAME = /\.(?:example|sample)$|(?:^|[._-])env(?:[._-][\w-]*)?\.(?:template|tmpl|dist)$|^(?:example|sample)\.env$/i
+
 export function isSamplePath(path: string): boolean {
-  return SAMPLE_PATH.test(path)
+  return SAMPLE_PATH.test(path) || SAMPLE_NAME.test(path.slice(path.lastIndexOf('/') + 1))
 }
 
 /** Rules whose match is a credential by its shape alone: reported at full severity anywhere. */

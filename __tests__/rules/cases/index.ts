@@ -36,7 +36,4 @@ export const KNOWN_RULE_BUGS: Record<string, string[]> = {
   // The same guard on a pull_request_target job: only branches of the repository itself (pushed
   // by people with write access) are checked out, yet the finding is critical.
   'workflow/untrusted-checkout': ['pull_request_target job guarded to pull requests from the same repository'],
-  // Sample paths (tests/, fixtures/, examples/, *.md) turn non-shape secret findings into info;
-  // an example file by name (`.env.example`) is not counted as a sample, so its literals stay high.
-  'secrets/hardcoded-password': ['example env file is info'],
 }

@@ -222,7 +222,10 @@ export const secretsCases: CaseTable = {
       line2(`db_password=${STRONG}`, { severity: 'info' }, 'CI path is info', 'ci/db.env'),
       line2(`db_password=${STRONG}`, { severity: 'info' }, 'unittests path is info', 'app/unittests/db.env'),
       line2(`export DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'Markdown is info', 'docs/setup.md'),
-      line2(`DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'example env file is info', 'config/.env.example')
+      line2(`DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'example env file is info', 'config/.env.example'),
+      line2(`DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'env template is info', '.env.template'),
+      line2(`DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'sample file is info', 'deploy/app.env.sample'),
+      line2(`DB_PASSWORD=${STRONG}`, { severity: 'high' }, 'a real env file stays high', 'deploy/production.env')
     ]
   },
   'secrets/hardcoded-secret': {
