@@ -28,12 +28,4 @@ export const ALL_CASES: CaseTable = Object.assign({}, ...Object.values(CASES_BY_
  * Cases that show a real rule bug, by rule id and case name: they run as `it.failing` until the
  * rule is fixed (then the test fails and the entry must go).
  */
-export const KNOWN_RULE_BUGS: Record<string, string[]> = {
-  // The standard fork guard (`if: github.event.pull_request.head.repo.full_name ==
-  // github.repository`) keeps fork pull requests off the self-hosted runner; the rule still says
-  // fork pull requests can run there.
-  'workflow/self-hosted-on-pull-request': ['job guarded to pull requests from the same repository'],
-  // The same guard on a pull_request_target job: only branches of the repository itself (pushed
-  // by people with write access) are checked out, yet the finding is critical.
-  'workflow/untrusted-checkout': ['pull_request_target job guarded to pull requests from the same repository'],
-}
+export const KNOWN_RULE_BUGS: Record<string, string[]> = {}

@@ -6,6 +6,7 @@ import type { Finding } from '../../types.js'
 import { isScalar, scalarString, type Node, type YAMLMap } from '../parse/yaml.js'
 import { actionRepo, lineAt, rawOf, type CheckContext } from './context.js'
 import { contextPaths, findExpressions } from './expressions.js'
+import { isForkGuarded } from './fork-guard.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 
@@ -86,6 +87,8 @@ export function checkUntrustedCheckout(ctx: CheckContext): Finding[] {
   const out: Finding[] = []
   const exposedJobs: string[] = []
   for (const job of ctx.wf.jobs) {
+    // A job guarded to heads of this repository never checks out a fork's code (issue_comment has no such guard).
+    if (trigger !== 'issue_comment' && isForkGuarded(job, trigger === 'workflow_run' ? 'workflow_run' : 'pull_request')) continue
     const found = checkJob(ctx, job, trigger)
     if (found.length) exposedJobs.push(`\`${job.id}\``)
     out.push(...found)
