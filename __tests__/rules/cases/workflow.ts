@@ -47,7 +47,12 @@ export const workflowCases: CaseTable = {
       { code: push(job('deploy', '      - run: ./deploy.sh && ./smoke-test.sh\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `deploy`/ }] },
       { name: 'publish job', code: push(job('package', '      - run: npm publish\n')), errors: [{ line: 6, message: /release job/ }] },
       { name: 'step running the project deploy script, whatever the job is called', code: push(job('build', '      - name: Ship it\n        run: ./scripts/deploy.sh production\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `build`/ }] },
-      { name: 'step running make release', code: push(job('build', '      - run: make release\n')), errors: [{ line: 6, message: /release job `build`/ }] }
+      { name: 'step running make release', code: push(job('build', '      - run: make release\n')), errors: [{ line: 6, message: /release job `build`/ }] },
+      {
+        name: 'container action given make deploy as its args',
+        code: push(job('bench', `      - name: Start the benchmark\n        uses: docker://example/bench-tools@${DIGEST}\n        with:\n          args: make deploy\n`)),
+        errors: [{ line: 6, message: /deploy job `bench`/ }]
+      }
     ]
   },
   'workflow/deploy-without-verification': {

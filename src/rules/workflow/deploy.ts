@@ -101,8 +101,17 @@ interface DeployEvidence {
   step?: StepModel
 }
 
+/**
+ * What a step runs: its `run:` script, and the inputs of an action that take a command
+ * (`docker://image` with `args: make deploy`, `script:`, `command:`).
+ */
+function commandsOf(step: StepModel): string {
+  const inputs = inputsOf(step)
+  return [scalarString(step.run) ?? '', ...['args', 'script', 'run', 'command', 'entrypoint'].map((k) => inputs.get(k) ?? '')].join('\n')
+}
+
 function stepKind(step: StepModel): DeployKind | undefined {
-  const run = scalarString(step.run) ?? ''
+  const run = commandsOf(step)
   const repo = actionRepo(step.uses) ?? ''
   if (DEPLOY_COMMAND.test(run) || DEPLOY_SCRIPT.test(run) || DEPLOY_ACTIONS.has(repo)) return 'deploy'
   if (RELEASE_COMMAND.test(run) || RELEASE_SCRIPT.test(run)) return 'release'
