@@ -156,10 +156,15 @@ const SAMPLE_PATH = /(?:^|\/)(?:ci|tests?|__tests__|fixtures?|__fixtures__|unitt
  * Sample files by name: `config.yml.example`, `.env.sample`, `example.env`, and env templates
  * (`.env.template`, `.env.dist`). A plain `*.template` is left out: CloudFormation templates use it.
  */
-const SAMPLE_NAME = /\.(?:example|sample)$|(?:^|[._-])env(?:[._-][\w-]*)?\.(?:template|tmpl|dist)$|^(?:example|sample)\.env$/i
+function isSampleName(name: string): boolean {
+  const lower = name.toLowerCase()
+  if (/\.(?:example|sample)$/.test(lower) || /^(?:example|sample)\.env$/.test(lower)) return true
+  const template = /\.(?:template|tmpl|dist)$/.exec(lower)
+  return template !== null && lower.slice(0, template.index).split(/[._-]/).includes('env')
+}
 
 export function isSamplePath(path: string): boolean {
-  return SAMPLE_PATH.test(path) || SAMPLE_NAME.test(path.slice(path.lastIndexOf('/') + 1))
+  return SAMPLE_PATH.test(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
 }
 
 /** Rules whose match is a credential by its shape alone: reported at full severity anywhere. */

@@ -160,7 +160,8 @@ function passwordOfUrl(value: string): string | undefined {
  * words with at most a few digits. Generated secrets mix cases, run long, or are hex/base64.
  */
 function isWordLike(value: string): boolean {
-  if (value.length > 24 || !/^[a-z]+(?:[_-]?[a-z0-9]+)*$/.test(value)) return false
+  // One character class, then the shape checks: a nested `(?:[_-]?[a-z0-9]+)*` would backtrack exponentially.
+  if (value.length > 24 || !/^[a-z][a-z0-9_-]*$/.test(value) || /[_-]{2}|[_-]$/.test(value)) return false
   const digits = value.replace(/[^0-9]/g, '').length
   return digits <= 4 && !/^[0-9a-f]{12,}$/.test(value)
 }

@@ -23,6 +23,11 @@ function guardPatterns(head: string): RegExp[] {
   ]
 }
 
+/** `(a == b)` → `a == b`: one pair of parentheses around a whole condition. */
+function unwrap(condition: string): string {
+  return condition.startsWith('(') && condition.endsWith(')') ? condition.slice(1, -1).trim() : condition
+}
+
 /**
  * Whether the job's `if:` requires the head to be this repository's for `event`
  * (`pull_request` also covers `pull_request_target`). A condition with `||` is not read as a
@@ -36,6 +41,6 @@ export function isForkGuarded(job: JobModel, event: 'pull_request' | 'workflow_r
   const patterns = guardPatterns(HEAD_REPO[event])
   return expr
     .split('&&')
-    .map((c) => c.trim().replace(/^\(\s*([^()]*?)\s*\)$/, '$1'))
+    .map((c) => unwrap(c.trim()))
     .some((c) => patterns.some((p) => p.test(c)))
 }
