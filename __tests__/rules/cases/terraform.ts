@@ -85,7 +85,8 @@ export const terraformCases: CaseTable = {
   'tf/aws-ec2-public-ip-unset': {
     valid: [
       ok('resource "aws_instance" "a" {\n  ami                         = "ami-12345678"\n  associate_public_ip_address = false\n}\n'),
-      ok('resource "aws_instance" "a" {\n  ami = "ami-12345678"\n  network_interface {\n    network_interface_id = aws_network_interface.n.id\n    device_index         = 0\n  }\n}\n', 'network interface attached')
+      ok('resource "aws_instance" "a" {\n  ami = "ami-12345678"\n  network_interface {\n    network_interface_id = aws_network_interface.n.id\n    device_index         = 0\n  }\n}\n', 'network interface attached'),
+      ok(`resource "aws_instance" "a" {\n  ami = "ami-12345678"\n${dyn('network_interface', '      network_interface_id = network_interface.value.id\n      device_index         = network_interface.value.index\n')}}\n`, 'dynamic network_interface block')
     ],
     invalid: [here('resource "aws_instance" "a" { # HERE\n  ami = "ami-12345678"\n}\n')]
   },

@@ -469,8 +469,8 @@ function checkEc2PublicIp(ctx: TfContext): void {
       if (isTrue(a)) ctx.report(ec2PublicIp, a.line, `${label(r)} is given a public IP address`, { suggestion: ctx.lines[a.line - 1]?.replace(/=\s*"?true"?/, '= false') })
       continue
     }
-    // An attached network interface decides addressing itself.
-    if (blocksOf(r.block, 'network_interface').length > 0) continue
+    // An attached network interface (written out or `dynamic`) decides addressing itself.
+    if (blocksOf(r.block, 'network_interface').length > 0 || dynamicBlock(r.block, 'network_interface')) continue
     ctx.report(ec2PublicIpUnset, r.block.line, `${label(r)} does not set \`associate_public_ip_address\`; it gets a public IP if the subnet assigns one`, { missing: 'associate_public_ip_address' })
   }
   for (const r of ctx.resources('aws_launch_template')) {
