@@ -229,6 +229,10 @@ export const workflowCases: CaseTable = {
       },
       { name: 'pull_request_target checking out the base', code: push(job('b', `      - uses: actions/checkout@${SHA}\n      - run: make lint\n`), 'pull_request_target') },
       {
+        name: 'checkout step guarded to pull requests from the same repository',
+        code: push(job('b', `      - uses: actions/checkout@${SHA}\n        if: \${{ !github.event.pull_request.head.repo.fork }}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target')
+      },
+      {
         name: 'workflow_run job guarded to runs from the same repository',
         code: push(`  b:\n    if: github.event.workflow_run.head_repository.full_name == github.repository\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n`, 'workflow_run')
       }

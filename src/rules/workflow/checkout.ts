@@ -60,10 +60,13 @@ function secretLine(ctx: CheckContext, node: Node | YAMLMap | undefined): number
 
 function checkJob(ctx: CheckContext, job: JobModel, trigger: string): Finding[] {
   const out: Finding[] = []
-  const first = job.steps.findIndex((s) => headCheckoutLine(ctx, s) !== undefined)
+  // A checkout step that is itself fork-guarded brings in only branches of this repository.
+  const event = trigger === 'workflow_run' ? 'workflow_run' : 'pull_request'
+  const headLine = (s: StepModel): number | undefined => (trigger !== 'issue_comment' && isForkGuarded(s, event) ? undefined : headCheckoutLine(ctx, s))
+  const first = job.steps.findIndex((s) => headLine(s) !== undefined)
   if (first < 0) return out
   for (const step of job.steps.slice(first)) {
-    const line = headCheckoutLine(ctx, step)
+    const line = headLine(step)
     if (line !== undefined) {
       out.push(ctx.report(RULES.untrustedCheckout, line, `job \`${job.id}\` checks out the pull request head in a \`${trigger}\` workflow, which runs with the base repository's secrets and write token.`))
     }

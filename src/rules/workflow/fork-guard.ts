@@ -5,7 +5,7 @@
  * from outside the repository; only people who can push branches here reach it.
  */
 import { scalarString } from '../parse/yaml.js'
-import type { JobModel } from './model.js'
+import type { JobModel, StepModel } from './model.js'
 
 const HEAD_REPO = {
   pull_request: 'github\\.event\\.pull_request\\.head\\.repo',
@@ -29,11 +29,11 @@ function unwrap(condition: string): string {
 }
 
 /**
- * Whether the job's `if:` requires the head to be this repository's for `event`
+ * Whether the job's (or step's) `if:` requires the head to be this repository's for `event`
  * (`pull_request` also covers `pull_request_target`). A condition with `||` is not read as a
  * guard: one alternative may let fork pull requests in.
  */
-export function isForkGuarded(job: JobModel, event: 'pull_request' | 'workflow_run'): boolean {
+export function isForkGuarded(job: JobModel | StepModel, event: 'pull_request' | 'workflow_run'): boolean {
   const raw = scalarString(job.node.get('if', true))
   if (raw === undefined) return false
   const expr = raw.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim()

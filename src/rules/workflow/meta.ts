@@ -48,7 +48,7 @@ export const RULES = defineRules('workflow', {
     severity: 'critical',
     title: 'Privileged trigger checks out the pull request head',
     description:
-      'A pull_request_target or workflow_run workflow checks out code from the pull request head; build scripts from a fork then run with the base repository secrets and a write token ("pwn request"). A job whose `if:` admits only heads of this repository (`github.event.pull_request.head.repo.full_name == github.repository`, or `head.repo.fork == false`; `workflow_run.head_repository` for workflow_run) is not reported: fork pull requests skip it, and whoever can push a branch here can already change the workflow.',
+      'A pull_request_target or workflow_run workflow checks out code from the pull request head; build scripts from a fork then run with the base repository secrets and a write token ("pwn request"). A job or checkout step whose `if:` admits only heads of this repository (`github.event.pull_request.head.repo.full_name == github.repository`, or `head.repo.fork == false`; `workflow_run.head_repository` for workflow_run) is not reported: fork pull requests skip it, and whoever can push a branch here can already change the workflow.',
     remediation:
       'Use the `pull_request` trigger for building untrusted code; if a privileged step is needed, split it into a separate workflow_run workflow that only consumes artifacts and never executes them.',
     refs: { zizmor: 'dangerous-triggers' }
