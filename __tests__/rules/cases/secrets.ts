@@ -225,7 +225,8 @@ export const secretsCases: CaseTable = {
       line2(`DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'example env file is info', 'config/.env.example'),
       line2(`DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'env template is info', '.env.template'),
       line2(`DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'sample file is info', 'deploy/app.env.sample'),
-      line2(`DB_PASSWORD=${STRONG}`, { severity: 'high' }, 'a real env file stays high', 'deploy/production.env')
+      line2(`DB_PASSWORD=${STRONG}`, { severity: 'high' }, 'a real env file stays high', 'deploy/production.env'),
+      line2(`DB_PASSWORD=${STRONG}`, { severity: 'high' }, 'a template that is not an env file stays high', 'deploy/settings.template')
     ]
   },
   'secrets/hardcoded-secret': {
