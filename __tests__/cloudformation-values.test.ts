@@ -4,7 +4,7 @@
  * open data ports, service wildcards, IMDSv1, EKS endpoints and load balancer deletion protection.
  */
 import { readFileSync } from 'node:fs'
-import { analyzeCloudformation } from '../src/rules/cloudformation.js'
+import { analyzeCloudformation } from '../src/rules/cfn/index.js'
 import type { Finding } from '../src/types.js'
 
 const analyze = (content: string): Finding[] => analyzeCloudformation({ path: 'stack.yaml', kind: 'cloudformation', content })

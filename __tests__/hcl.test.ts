@@ -1,5 +1,5 @@
-import { blocksOf, isExpr, lineOfKey, parseHcl, parseJsonWithLines, parseTfJson, type HclBlock, type HclExpr } from '../src/rules/hcl.js'
-import { ParseError } from '../src/rules/yaml.js'
+import { blocksOf, isExpr, lineOfKey, parseHcl, parseJsonWithLines, parseTfJson, type HclBlock, type HclExpr } from '../src/rules/parse/hcl.js'
+import { ParseError } from '../src/rules/parse/yaml.js'
 
 const SAMPLE = `# leading comment
 resource "aws_s3_bucket" "logs" {

@@ -4,10 +4,13 @@
  * tools Preflight knows, and the generated docs list every rule.
  */
 import { readFileSync } from 'node:fs'
-import { ALL_RULES } from '../src/rules/index.js'
+import { ALL_RULES, CROSS_KIND_RULES, contextPathsForFile } from '../src/rules/index.js'
+import { LANGUAGES, languageOf, planTextOf } from '../src/rules/registry.js'
+import { defineLanguage } from '../src/rules/language.js'
+import { defineRules, reporterFor, UndeclaredRuleError } from '../src/rules/rule.js'
 import { costRules } from '../src/cost/meta.js'
 import { SETTINGS_RULES } from '../src/settings/apply.js'
-import { CATEGORIES, REF_TOOLS, SEVERITIES, TOPICS, type RuleMeta } from '../src/types.js'
+import { CATEGORIES, FILE_KINDS, REF_TOOLS, SEVERITIES, TOPICS, type RuleMeta } from '../src/types.js'
 
 const CATALOGUE: RuleMeta[] = [...ALL_RULES, ...costRules.filter((c) => !ALL_RULES.some((r) => r.id === c.id)), ...SETTINGS_RULES]
 
@@ -50,3 +53,87 @@ describe('the rule catalogue', () => {
     expect(ALL_RULES.filter((r) => !doc.includes(`\`${r.id}\``)).map((r) => r.id)).toEqual([])
   })
 })
+
+describe('the registry', () => {
+  /** Who declares each rule: a language by its kind, or a cross-kind family. */
+  const owners = new Map<string, string[]>()
+  const own = (rules: readonly RuleMeta[], owner: string): void => {
+    for (const r of rules) owners.set(r.id, [...(owners.get(r.id) ?? []), owner])
+  }
+  for (const l of LANGUAGES) own(l.rules, l.kind)
+  for (const [family, rules] of Object.entries(CROSS_KIND_RULES)) own(rules, family)
+  own(costRules, 'cost')
+  own(SETTINGS_RULES, 'settings')
+
+  it('every rule of the catalogue is declared by exactly one language or cross-kind family', () => {
+    expect(CATALOGUE.filter((r) => owners.get(r.id)?.length !== 1).map((r) => `${r.id}: ${owners.get(r.id)?.join(', ') ?? 'nobody'}`)).toEqual([])
+  })
+
+  it("a language's rules are of its kind (secret rules of a kind excepted: they are the scan's)", () => {
+    for (const l of LANGUAGES) expect(l.rules.filter((r) => r.kind !== l.kind).map((r) => r.id)).toEqual([])
+  })
+
+  it('ALL_RULES is derived from the registry: the languages in order, then secrets and imports', () => {
+    expect(ALL_RULES).toEqual([...LANGUAGES.flatMap((l) => l.rules), ...CROSS_KIND_RULES.secrets, ...CROSS_KIND_RULES.import])
+  })
+
+  it('has one language per analysed file kind, each with plan texts', () => {
+    expect(LANGUAGES.map((l) => l.kind).sort()).toEqual(FILE_KINDS.filter((k) => k !== 'other').sort())
+    for (const kind of FILE_KINDS) {
+      expect(languageOf(kind)?.kind).toBe(kind === 'other' ? undefined : kind)
+      expect(planTextOf(kind).verify.length).toBeGreaterThan(10)
+      expect(planTextOf(kind).rollback.length).toBeGreaterThan(10)
+    }
+    // Only the kinds that read siblings for context name context paths.
+    expect(contextPathsForFile({ path: 'Dockerfile', kind: 'dockerfile' })).toEqual([])
+    expect(contextPathsForFile({ path: 'infra/main.tf', kind: 'terraform' }).length).toBeGreaterThan(0)
+  })
+})
+
+describe('report', () => {
+  const R = defineRules('dockerfile', {
+    mine: { id: 'dockerfile/test-mine', category: 'security', severity: 'high', title: 'Mine', description: 'Declared here.', remediation: 'Fix it.' },
+    other: { id: 'dockerfile/test-other', category: 'security', severity: 'low', title: 'Other', description: 'Declared elsewhere.', remediation: 'Fix it.' }
+  })
+
+  it("builds a finding from the rule's meta", () => {
+    const report = reporterFor([R.mine], 'Dockerfile', 'test')
+    expect(report(R.mine, 3, 'bad', { endLine: 4, suggestion: 'USER app' })).toEqual({
+      ruleId: 'dockerfile/test-mine',
+      category: 'security',
+      severity: 'high',
+      path: 'Dockerfile',
+      line: 3,
+      endLine: 4,
+      message: 'bad',
+      remediation: 'Fix it.',
+      suggestion: 'USER app'
+    })
+  })
+
+  it('refuses a rule the module did not declare, and a copy of a declared one', () => {
+    const report = reporterFor([R.mine], 'Dockerfile', 'test')
+    expect(() => report(R.other, 1, 'x')).toThrow(UndeclaredRuleError)
+    expect(() => report({ ...R.mine, severity: 'critical' }, 1, 'x')).toThrow(/dockerfile\/test-mine.*does not declare it/)
+  })
+
+  it("refuses a rule a real language's checks did not declare", () => {
+    const report = reporterFor(languageOf('compose')?.rules ?? [], 'docker-compose.yml', 'compose')
+    const dockerRule = languageOf('dockerfile')?.rules[0] as RuleMeta
+    expect(() => report(dockerRule, 1, 'x')).toThrow(UndeclaredRuleError)
+  })
+
+  it('a language whose descriptor leaves out a rule its checks report fails on that rule', async () => {
+    // The same analyzer and input: with every rule declared it reports, with one left out it throws.
+    const compose = languageOf('compose')
+    if (!compose?.analyze) throw new Error('compose has an analyzer')
+    const liar = defineLanguage({ ...compose, rules: compose.rules.slice(1) })
+    const content = 'services:\n  web:\n    image: nginx:1.25\n'
+    const honest = await compose.analyze({ path: 'compose.yml', kind: 'compose', content }, reporterFor(compose.rules, 'compose.yml', 'compose'), undefined, {})
+    expect(honest.some((f) => f.ruleId === compose.rules[0].id)).toBe(true)
+    await expect(async () => liar.analyze?.({ path: 'compose.yml', kind: 'compose', content }, reporterFor(liar.rules, 'compose.yml', 'compose'), undefined, {})).rejects.toThrow(
+      UndeclaredRuleError
+    )
+  })
+})
+

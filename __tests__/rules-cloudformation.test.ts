@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
-import { analyzeCloudformation, cloudformationRules } from '../src/rules/cloudformation.js'
+import { analyzeCloudformation, cloudformationRules } from '../src/rules/cfn/index.js'
 import { isSecretKey } from '../src/rules/cfn/secrets.js'
 import { analyzeFile } from '../src/rules/index.js'
-import { ParseError } from '../src/rules/yaml.js'
+import { ParseError } from '../src/rules/parse/yaml.js'
 import { CATEGORIES, SEVERITIES, type Finding } from '../src/types.js'
 import { growthRatio } from './helpers/growth.js'
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { join } from 'node:path'
-import { analyzeCompose, composeRules } from '../src/rules/compose.js'
-import { ParseError } from '../src/rules/yaml.js'
+import { analyzeCompose, composeRules } from '../src/rules/compose/index.js'
+import { ParseError } from '../src/rules/parse/yaml.js'
 import { CATEGORIES, SEVERITIES, type Finding } from '../src/types.js'
 
 const fixture = (name: string): string => readFileSync(join('__tests__', '__fixtures__', 'rules', 'compose', name), 'utf8')

@@ -1,6 +1,6 @@
 /** Kubernetes rules that look across the manifests of a folder (PDB, HPA, NetworkPolicy, ServiceAccount). */
 import { analyzeFiles, contextPathsForFile } from '../src/rules/index.js'
-import { contextPathsFor } from '../src/rules/kubernetes.js'
+import { contextPathsFor } from '../src/rules/k8s/index.js'
 import type { Finding, SourceFile } from '../src/types.js'
 
 const manifest = (path: string, content: string, contextOnly?: boolean): SourceFile => ({ path, kind: 'kubernetes', content, ...(contextOnly ? { contextOnly } : {}) })

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
-import { analyzeKubernetes, kubernetesRules } from '../src/rules/kubernetes.js'
+import { analyzeKubernetes, kubernetesRules } from '../src/rules/k8s/index.js'
 import { imageProblem, isLiteralSecret } from '../src/rules/k8s/containers.js'
 import { isRuntimeSocketPath } from '../src/rules/k8s/pod.js'
 import { analyzeFile } from '../src/rules/index.js'
-import { ParseError } from '../src/rules/yaml.js'
+import { ParseError } from '../src/rules/parse/yaml.js'
 import { CATEGORIES, SEVERITIES, type Finding } from '../src/types.js'
 import { growthRatio } from './helpers/growth.js'
 

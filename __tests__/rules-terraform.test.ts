@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { analyzeTerraform, instanceTypeAttributes, parseHcl, terraformRules } from '../src/rules/terraform.js'
+import { analyzeTerraform, instanceTypeAttributes, parseHcl, terraformRules } from '../src/rules/terraform/index.js'
 import { analyzeFile } from '../src/rules/index.js'
 import { CATEGORIES, SEVERITIES } from '../src/types.js'
 

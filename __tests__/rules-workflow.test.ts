@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { analyzeWorkflow, workflowRules } from '../src/rules/workflow.js'
+import { analyzeWorkflow, workflowRules } from '../src/rules/workflow/index.js'
 import { analyzeFile } from '../src/rules/index.js'
-import { ParseError } from '../src/rules/yaml.js'
+import { ParseError } from '../src/rules/parse/yaml.js'
 import { CATEGORIES, SEVERITIES, type Finding } from '../src/types.js'
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'rules', 'workflow')

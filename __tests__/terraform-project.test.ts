@@ -4,7 +4,7 @@
  * module inputs and defaults by major version.
  */
 import { analyzeFiles } from '../src/rules/index.js'
-import { contextPathsFor } from '../src/rules/terraform.js'
+import { contextPathsFor } from '../src/rules/terraform/index.js'
 import { majorOf } from '../src/rules/terraform/registry-modules.js'
 import type { Finding, SourceFile } from '../src/types.js'
 

@@ -1,4 +1,4 @@
-import { parseYaml, getIn, toPlain, ParseError } from '../src/rules/yaml.js'
+import { parseYaml, getIn, toPlain, ParseError } from '../src/rules/parse/yaml.js'
 
 describe('parseYaml', () => {
   it('keeps line numbers across documents', () => {

@@ -4,7 +4,7 @@
  * intrinsic functions (`!Ref`, `!If`, …) are not guessed.
  */
 import { literal, readTemplate, type Resource, type Template } from '../rules/cfn/template.js'
-import type { Node } from '../rules/yaml.js'
+import type { Node } from '../rules/parse/yaml.js'
 import { looksNonProduction, looksProduction } from './estimate.js'
 import { checkBucket, checkCompute, checkDatabase, checkLoadBalancer, checkLogGroup, checkNatGateways, checkVolume, type Where } from './checks.js'
 import { newSink, type CostSink } from './meta.js'

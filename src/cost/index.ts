@@ -5,7 +5,7 @@
  */
 import type { FileNote, Finding, SourceFile } from '../types.js'
 import { compareFindings } from '../rules/index.js'
-import { ParseError } from '../rules/yaml.js'
+import { ParseError } from '../rules/parse/yaml.js'
 import { assumptionTexts, compareCostLines, type AssumptionKey, type CostLine } from './estimate.js'
 import { costTerraform } from './terraform.js'
 import { costKubernetes } from './kubernetes.js'

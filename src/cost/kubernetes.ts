@@ -3,7 +3,7 @@
  * limits or with requests far from limits, and fixed high replica counts with no autoscaler in
  * the same stream.
  */
-import { getIn, isMap, isSeq, pairOf, parseYaml, toPlain, type YamlFile } from '../rules/yaml.js'
+import { getIn, isMap, isSeq, pairOf, parseYaml, toPlain, type YamlFile } from '../rules/parse/yaml.js'
 import { FARGATE, HOURS_PER_MONTH } from './prices.js'
 import { looksNonProduction, money } from './estimate.js'
 import { COST, newSink, offerSaving, price, report, usd, type CostSink } from './meta.js'

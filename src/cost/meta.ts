@@ -1,8 +1,10 @@
 /** The cost rules: ids `cost/<slug>`, category `cost`, each with what it checks and how to fix it. */
 import type { Finding, RuleMeta } from '../types.js'
+import { defineRule, reporterFor } from '../rules/rule.js'
 import { money, type AssumptionKey, type CostLine } from './estimate.js'
 
-const rule = (m: Omit<RuleMeta, 'category'>): RuleMeta => ({ category: 'cost', ...m })
+/** Every cost rule is of category `cost`; its kind says which files it prices. */
+const rule = ({ kind, ...spec }: Omit<RuleMeta, 'category'>): RuleMeta => defineRule(kind, { category: 'cost', ...spec })
 
 export const COST = {
   gp2: rule({
@@ -120,11 +122,13 @@ export interface CostFindingOptions {
 }
 
 export function report(sink: CostSink, meta: RuleMeta, path: string, line: number, message: string, options: CostFindingOptions = {}): Finding {
-  const f: Finding = { ruleId: meta.id, category: meta.category, severity: meta.severity, path, line, message, remediation: options.remediation ?? meta.remediation }
-  if (options.endLine && options.endLine > line) f.endLine = options.endLine
-  if (options.suggestion !== undefined) f.suggestion = options.suggestion
-  if (options.monthlyCostUsd !== undefined) f.monthlyCostUsd = money(options.monthlyCostUsd)
-  if (options.monthlySavingUsd !== undefined) f.monthlySavingUsd = money(options.monthlySavingUsd)
+  const f = reporterFor(costRules, path, 'cost')(meta, line, message, {
+    endLine: options.endLine,
+    suggestion: options.suggestion,
+    remediation: options.remediation,
+    monthlyCostUsd: options.monthlyCostUsd !== undefined ? money(options.monthlyCostUsd) : undefined,
+    monthlySavingUsd: options.monthlySavingUsd !== undefined ? money(options.monthlySavingUsd) : undefined
+  })
   for (const a of options.assumptions ?? []) sink.assumptions.add(a)
   sink.findings.push(f)
   return f

@@ -2,8 +2,8 @@
  * Cost of a Terraform file: its resources are read from the HCL model (src/rules/hcl.ts, the same
  * parse the rules use), priced, and checked. Values that are not literals are not guessed.
  */
-import { parseTerraformFile } from '../rules/terraform.js'
-import { blocksOf, boolValue, isExpr, isObject, numberValue, stringValue, type HclBlock, type HclFile, type HclValue } from '../rules/hcl.js'
+import { parseTerraformFile } from '../rules/terraform/index.js'
+import { blocksOf, boolValue, isExpr, isObject, numberValue, stringValue, type HclBlock, type HclFile, type HclValue } from '../rules/parse/hcl.js'
 import { CLOUD_RUN_IDLE, HOURS_PER_MONTH, LAMBDA } from './prices.js'
 import { cloudSqlHourly, hourlyToMonthly, looksNonProduction, looksProduction, money, OFFICE_HOURS_PER_MONTH } from './estimate.js'
 import { checkBucket, checkCache, checkCompute, checkDatabase, checkLoadBalancer, checkLogGroup, checkNatGateways, checkVolume, type Where } from './checks.js'

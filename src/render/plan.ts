@@ -3,36 +3,14 @@
  * step and how to roll the change back. Built from the findings when no model runs, and
  * rendered the same way whoever wrote it.
  */
-import type { ChangeSet, ChecklistResult, FileKind, Finding, Persona } from '../types.js'
+import type { ChangeSet, ChecklistResult, Finding, Persona } from '../types.js'
 import { SEVERITY_RANK } from '../types.js'
 import type { PlanDocument, PlanStep } from './plan-types.js'
 import { cellMessage, cellText, mdCode, mdMessage } from './escape.js'
+import { planTextOf } from '../rules/registry.js'
 
 const STATUS_ICON: Record<ChecklistResult['status'], string> = { pass: '✅', warn: '⚠️', fail: '❌', 'n/a': '➖', unknown: '❔' }
 export { STATUS_ICON }
-
-/** How to check a fix in each kind of file, without running anything from the PR. */
-const VERIFY_BY_KIND: Record<FileKind, string> = {
-  terraform: '`terraform plan` shows only the intended attribute changes (no replacement of stateful resources)',
-  cloudformation: 'a change set shows only the intended property changes and no resource replacement',
-  kubernetes: '`kubectl diff -f <file>` shows only the intended fields; after apply, `kubectl rollout status` completes',
-  helm: '`helm template` renders the intended fields; `helm diff upgrade` (or a dry run) shows nothing else',
-  compose: '`docker compose config` accepts the file and shows the intended values',
-  dockerfile: 'the image builds, starts, and its health check turns healthy',
-  workflow: 'the workflow runs green on a branch and its log shows the intended behaviour',
-  other: 'the change behaves as intended in a non-production environment'
-}
-
-const ROLLBACK_BY_KIND: Record<FileKind, string> = {
-  terraform: 'Revert the commit and run `terraform apply` again; check first that no stateful resource would be replaced or destroyed by the revert.',
-  cloudformation: 'Revert the template and update the stack; stateful resources keep their `DeletionPolicy` so the revert cannot delete data.',
-  kubernetes: 'Run `kubectl rollout undo deployment/<name>` (or re-apply the previous manifest); keep `revisionHistoryLimit` above zero so an older ReplicaSet exists.',
-  helm: 'Run `helm rollback <release> <previous-revision>`; `helm history <release>` lists the revisions.',
-  compose: 'Redeploy the previous image tag or digest with the previous compose file (`docker compose up -d`).',
-  dockerfile: 'Redeploy the previous image by its digest; the new image stays in the registry for later.',
-  workflow: 'Revert the workflow commit; runs already started keep the old definition.',
-  other: 'Revert the commit.'
-}
 
 export interface PlanInput {
   persona: Persona
@@ -77,7 +55,7 @@ export function buildDeterministicPlan(input: PlanInput): PlanDocument {
       detail: `${f.remediation ?? f.message} (line${lines.length > 1 ? 's' : ''} ${lines.join(', ')})`,
       verify: f.category === 'secrets'
         ? `rotate the credential first (it is in the git history), then re-run Preflight: no \`${f.ruleId}\` in ${f.path}`
-        : `${VERIFY_BY_KIND[kind]}; re-run Preflight: no \`${f.ruleId}\` in ${f.path}`
+        : `${planTextOf(kind).verify}; re-run Preflight: no \`${f.ruleId}\` in ${f.path}`
     })
   }
 
@@ -87,7 +65,7 @@ export function buildDeterministicPlan(input: PlanInput): PlanDocument {
     steps.push({
       title: `Harden ${path} (${list.length} low-severity finding${list.length === 1 ? '' : 's'})`,
       detail: rules.map((id) => `\`${id}\` (line ${list.filter((f) => f.ruleId === id).map((f) => f.line).join(', ')})`).join('; '),
-      verify: `${VERIFY_BY_KIND[kind]}; re-run Preflight: none of these rules in ${path}`
+      verify: `${planTextOf(kind).verify}; re-run Preflight: none of these rules in ${path}`
     })
   }
 
@@ -108,9 +86,9 @@ export function buildDeterministicPlan(input: PlanInput): PlanDocument {
     ],
     files: [...files].map(([path, changes]) => ({ path, changes })),
     steps,
-    rollback: kinds.length ? kinds.map((k) => ROLLBACK_BY_KIND[k]) : [ROLLBACK_BY_KIND.other],
+    rollback: kinds.length ? kinds.map((k) => planTextOf(k).rollback) : [planTextOf('other').rollback],
     verification: [
-      ...kinds.map((k) => `${k}: ${VERIFY_BY_KIND[k]}.`),
+      ...kinds.map((k) => `${k}: ${planTextOf(k).verify}.`),
       'Re-run Preflight on the updated branch: the checklist shows no ❌.'
     ],
     risks: failing.slice(0, 6).map((c) => `${c.question} — ${c.status}: ${c.evidence[0] ?? ''}`),

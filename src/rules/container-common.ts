@@ -2,6 +2,7 @@
  * Helpers shared by the Dockerfile and docker-compose rules: image references and the
  * "secret-looking variable with a literal value" heuristic.
  */
+import { whyNotLiteral } from './secrets/keys.js'
 
 export interface ImageRef {
   /** Repository, with registry and path (`ghcr.io/org/app`). */
@@ -58,4 +59,12 @@ export function isLiteralSecretValue(value: string | null | undefined): boolean 
   if (v.startsWith('/') || v.startsWith('./') || v.startsWith('~/')) return false
   if (/^(true|false|yes|no|on|off|null|none)$/i.test(v)) return false
   return true
+}
+
+/**
+ * A stand-in typed where a secret goes (`changeme`, `dummy`, `<password>`, `your-token-here`):
+ * the same notion of placeholder as the secret scan's, so every rule skips the same values.
+ */
+export function isPlaceholderSecret(value: string, name: string): boolean {
+  return whyNotLiteral(value, name) === 'placeholder'
 }

@@ -7,50 +7,31 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { AnalysisResult, FileKind, Finding, FileNote, RuleMeta, SecretLocation, SourceFile } from '../types.js'
 import { SEVERITY_RANK } from '../types.js'
-import { analyzeDockerfile, dockerfileRules } from './dockerfile.js'
-import { analyzeCompose, composeRules } from './compose.js'
-import { analyzeWorkflow, workflowRules } from './workflow.js'
-import { analyzeKubernetes, buildManifestSets, contextPathsFor as manifestContextPaths, kubernetesRules, type ManifestSets } from './kubernetes.js'
-import { analyzeCloudformation, cloudformationRules } from './cloudformation.js'
-import { analyzeTerraform, buildTerraformProjects, contextPathsFor as terraformContextPaths, findingsFromChangedValues, terraformRules, type TfProjects } from './terraform.js'
-import { forSamplePath, scanSecrets, secretRules } from './secrets.js'
-import { analyzeCharts, helmContextPathsFor, helmRules, type HelmOptions } from './helm/index.js'
-import { ParseError } from './yaml.js'
-import { analyzeInPool, threadsFor } from './pool.js'
 import { IMPORT_RULES } from '../import/rules.js'
+import { forSamplePath, scanSecrets, secretRules } from './secrets.js'
+import { analyzeCharts, type HelmOptions } from './helm/index.js'
+import { ParseError } from './parse/yaml.js'
+import { analyzeInPool, threadsFor } from './pool.js'
+import type { RunInfo } from './language.js'
+import { LANGUAGES, languageOf } from './registry.js'
+import { reporterFor } from './rule.js'
 
-/** What the engine learns from the whole file list before analysing any one file. */
-export interface ProjectContext {
-  manifests: ManifestSets
-  terraform: TfProjects
-  /** `owner/name` of the repository the files belong to, when known. */
-  repository?: string
+/**
+ * What the engine learns from the whole file list before analysing any one file: each language's
+ * context (`buildContext`: Terraform modules, Kubernetes manifest folders) by kind, and the run.
+ */
+export interface ProjectContext extends RunInfo {
+  byKind: Partial<Record<FileKind, unknown>>
 }
 
-type Analyzer = (file: SourceFile, project?: ProjectContext) => Finding[] | Promise<Finding[]>
+/**
+ * Rules that belong to no single kind: the secret scan runs on every file, and findings made
+ * from other tools' output (a Terraform plan, Infracost) share the catalogue.
+ */
+export const CROSS_KIND_RULES = { secrets: secretRules, import: IMPORT_RULES } as const satisfies Record<string, readonly RuleMeta[]>
 
-const ANALYZERS: Partial<Record<FileKind, Analyzer>> = {
-  dockerfile: analyzeDockerfile,
-  compose: analyzeCompose,
-  workflow: (file, project) => analyzeWorkflow(file, project?.repository),
-  kubernetes: (file, project) => analyzeKubernetes(file, project?.manifests),
-  // Helm templates are Go templates, not YAML: charts are rendered as a whole (rules/helm).
-  cloudformation: analyzeCloudformation,
-  terraform: (file, project) => analyzeTerraform(file, project?.terraform)
-}
-
-export const ALL_RULES: RuleMeta[] = [
-  ...dockerfileRules,
-  ...composeRules,
-  ...workflowRules,
-  ...kubernetesRules,
-  ...helmRules,
-  ...cloudformationRules,
-  ...terraformRules,
-  ...secretRules,
-  // Findings made from other tools' output (a Terraform plan, Infracost): same catalogue.
-  ...IMPORT_RULES
-]
+/** Every rule of the file kinds (registry order), then the cross-kind ones. */
+export const ALL_RULES: RuleMeta[] = [...LANGUAGES.flatMap((l) => l.rules), ...Object.values(CROSS_KIND_RULES).flat()]
 
 const RULES_BY_ID = new Map(ALL_RULES.map((r) => [r.id, r]))
 
@@ -64,10 +45,14 @@ export function ruleById(id: string): RuleMeta | undefined {
  * Helm file. PR mode reads them at head as `contextOnly` files.
  */
 export function contextPathsForFile(file: { path: string; kind: FileKind }, treePaths?: readonly string[]): string[] {
-  if (file.kind === 'kubernetes') return manifestContextPaths(file.path, treePaths)
-  if (file.kind === 'helm') return helmContextPathsFor(file.path, treePaths)
-  if (file.kind === 'terraform') return terraformContextPaths(file.path)
-  return []
+  return languageOf(file.kind)?.contextPaths?.(file.path, treePaths) ?? []
+}
+
+/** Builds every language's context from the whole file list. */
+async function buildProjectContext(files: SourceFile[], repository?: string): Promise<ProjectContext> {
+  const project: ProjectContext = { byKind: {}, repository }
+  for (const language of LANGUAGES) if (language.buildContext) project.byKind[language.kind] = await language.buildContext(files)
+  return project
 }
 
 /** Files above this size are not analyzed (a note says so). */
@@ -88,10 +73,10 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   }
   const content = file.content.replace(/\r\n?/g, '\n')
   const normalized: SourceFile = { ...file, content }
-  const analyzer = ANALYZERS[file.kind]
-  if (analyzer) {
+  const language = languageOf(file.kind)
+  if (language?.analyze) {
     try {
-      findings.push(...(await analyzer(normalized, project)))
+      findings.push(...(await language.analyze(normalized, reporterFor(language.rules, file.path, language.kind), project?.byKind[file.kind], { repository: project?.repository })))
     } catch (e) {
       const reason = e instanceof ParseError || (e as Error)?.name === 'ParseError' ? 'parse' : 'error'
       const what = reason === 'parse' ? 'could not be parsed' : 'analyzer failed'
@@ -115,13 +100,19 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
  * only where a value from a changed file of its module makes it wrong.
  */
 export async function analyzeGroupFiles(files: SourceFile[], repository?: string): Promise<AnalysisResult[]> {
-  const project: ProjectContext = { manifests: buildManifestSets(files), terraform: await buildTerraformProjects(files), repository }
+  const project = await buildProjectContext(files, repository)
   const out: AnalysisResult[] = []
   for (const file of files) {
-    if (file.contextOnly) out.push({ findings: file.kind === 'terraform' ? await findingsFromChangedValues(file, project.terraform) : [], notes: [], secrets: [] })
+    if (file.contextOnly) out.push({ findings: await contextOnlyFindings(file, project), notes: [], secrets: [] })
     else out.push(await analyzeFile(file, project))
   }
   return out
+}
+
+function contextOnlyFindings(file: SourceFile, project: ProjectContext): Finding[] | Promise<Finding[]> {
+  const language = languageOf(file.kind)
+  if (!language?.analyzeContextOnly || project.byKind[file.kind] === undefined) return []
+  return language.analyzeContextOnly(file, reporterFor(language.rules, file.path, language.kind), project.byKind[file.kind])
 }
 
 /** Files at least this large are analysed in a worker thread under a time budget. */

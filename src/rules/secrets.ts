@@ -6,6 +6,8 @@
  * Findings never contain a secret; `values` lists them so every output can mask them.
  */
 import type { Finding, RuleMeta, SecretLocation, Severity, SourceFile } from '../types.js'
+import { defineRule, reporterFor, type Report } from './rule.js'
+import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
@@ -35,8 +37,8 @@ const REMEDIATION =
   'Remove the literal from the file, rotate it (it is in the history now), and read it at deploy time from a secret store: a sensitive variable, AWS Secrets Manager or SSM, a Kubernetes Secret, a CI secret.'
 
 function meta(slug: string, severity: Severity, title: string, description: string, refs?: RuleMeta['refs'], kind: RuleMeta['kind'] = 'any'): RuleMeta {
-  return { id: `secrets/${slug}`, kind, category: 'secrets', severity, title, description, remediation: REMEDIATION, refs,
-    topics: slug === 'k8s-secret-env-var' ? ['secret-exposure'] : ['secret-storage', 'secret-exposure'] }
+  return defineRule(kind, { id: `secrets/${slug}`, category: 'secrets', severity, title, description, remediation: REMEDIATION, refs,
+    topics: slug === 'k8s-secret-env-var' ? ['secret-exposure'] : ['secret-storage', 'secret-exposure'] })
 }
 
 const KICS_SECRETS = 'common/passwords_and_secrets'
@@ -150,8 +152,19 @@ export function isGeneratedOrLockfile(path: string): boolean {
 /** Test, fixture and example trees, and documentation: sample values live there on purpose. */
 const SAMPLE_PATH = /(?:^|\/)(?:ci|tests?|__tests__|fixtures?|__fixtures__|unittests?|examples?|testdata)\/|\.(?:md|markdown|rst|adoc)$/i
 
+/**
+ * Sample files by name: `config.yml.example`, `.env.sample`, `example.env`, and env templates
+ * (`.env.template`, `.env.dist`). A plain `*.template` is left out: CloudFormation templates use it.
+ */
+function isSampleName(name: string): boolean {
+  const lower = name.toLowerCase()
+  if (/\.(?:example|sample)$/.test(lower) || /^(?:example|sample)\.env$/.test(lower)) return true
+  const template = /\.(?:template|tmpl|dist)$/.exec(lower)
+  return template !== null && lower.slice(0, template.index).split(/[._-]/).includes('env')
+}
+
 export function isSamplePath(path: string): boolean {
-  return SAMPLE_PATH.test(path)
+  return SAMPLE_PATH.test(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
 }
 
 /** Rules whose match is a credential by its shape alone: reported at full severity anywhere. */
@@ -179,7 +192,7 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   if (isGeneratedOrLockfile(file.path)) return { findings: [], locations: [] }
   const content = file.content
   const starts = lineStarts(content)
-  const dialect = dialectOf(file)
+  const dialect = dialectOf(file, languageOf(file.kind)?.secretsDialect)
   // A secretlint failure must not cost the file its other secret findings.
   let fromSecretlint: Candidate[] = []
   const warnings: string[] = []
@@ -203,7 +216,8 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
     ...(file.kind === 'kubernetes' || file.kind === 'helm' ? k8sEnvCandidates(content, starts) : [])
   ]
   const kept = dedupe(candidates)
-  const findings = kept.map((c) => finding(c, file.path))
+  const report = reporterFor(secretRules, file.path, 'secrets')
+  const findings = kept.map((c) => finding(c, report))
   // Every secret seen is masked, including ones whose finding merged into another.
   const seen = new Set<string>()
   const locations = candidates
@@ -264,18 +278,8 @@ function locationsOf(c: Candidate, path: string, content: string, starts: number
   return out
 }
 
-function finding(c: Candidate, path: string): Finding {
-  const f: Finding = {
-    ruleId: c.rule.id,
-    category: c.rule.category,
-    severity: c.rule.severity,
-    path,
-    line: c.line,
-    message: c.message,
-    remediation: c.rule.remediation
-  }
-  if (c.endLine !== undefined && c.endLine > c.line) f.endLine = c.endLine
-  return f
+function finding(c: Candidate, report: Report): Finding {
+  return report(c.rule, c.line, c.message, { endLine: c.endLine })
 }
 
 /** Keeps one candidate per secret: a lower priority replaces any overlapping later one. */
@@ -596,7 +600,7 @@ function isUserData(key: string): boolean {
 
 function assignmentCandidates(content: string, file: SourceFile, starts: number[]): Candidate[] {
   const out: Candidate[] = []
-  for (const a of extractAssignments(content, dialectOf(file))) {
+  for (const a of extractAssignments(content, dialectOf(file, languageOf(file.kind)?.secretsDialect))) {
     // Cheap test first: most keys contain none of the words a secret-named key needs.
     if (!MAYBE_SECRET_KEY.test(a.key)) continue
     if (isUserData(a.key)) {

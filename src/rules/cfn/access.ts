@@ -2,9 +2,8 @@
 import type { Finding, RuleMeta } from '../../types.js'
 import { describePorts, judgePorts } from '../terraform/ports.js'
 import { certainValue, firstBad, withVia, type CfnValue } from './values.js'
-import type { Node } from '../yaml.js'
-import { isMap, isSeq } from '../yaml.js'
-import { makeFinding } from '../k8s/finding.js'
+import type { Node } from '../parse/yaml.js'
+import { isMap, isSeq } from '../parse/yaml.js'
 import { CFN } from './meta.js'
 import type { CfnContext } from './storage.js'
 import { intrinsicArgument, intrinsicOf, literal, oneOrMany, type Resource } from './template.js'
@@ -106,7 +105,7 @@ export function checkIngress(ctx: CfnContext, r: Resource): Finding[] {
         meta = CFN.sgOpenPort
         message += ` (${lb}: only its listener ports are reachable, but the rule admits far more than they need)`
       }
-      out.push(withVia(makeFinding(meta, ctx.path, line, message), source))
+      out.push(withVia(ctx.report(meta, line, message), source))
     }
     if (allProtocols || (portProtocol && (from === -1 || (from <= 0 && to >= 65535)))) {
       report(CFN.sgOpenAllPorts, `\`${r.logicalId}\` allows all ports from ${source.value}`)
@@ -159,7 +158,7 @@ export function checkIamPolicies(ctx: CfnContext, r: Resource): Finding[] {
       const anyAction = oneOrMany(v, v.get(statement, 'Action')).some((a) => ['*', '*:*'].includes(literal(v, a) ?? ''))
       const anyResource = oneOrMany(v, v.get(statement, 'Resource')).some((a) => literal(v, a) === '*')
       if (anyAction && anyResource) {
-        out.push(makeFinding(CFN.iamWildcard, ctx.path, v.keyLine(statement, 'Action'), `\`${r.logicalId}\` allows every action on every resource`))
+        out.push(ctx.report(CFN.iamWildcard, v.keyLine(statement, 'Action'), `\`${r.logicalId}\` allows every action on every resource`))
         continue
       }
       if (!anyResource || v.get(statement, 'NotAction') !== undefined) continue
@@ -168,7 +167,7 @@ export function checkIamPolicies(ctx: CfnContext, r: Resource): Finding[] {
         .filter((a) => /^[a-z0-9-]+:\*$/i.test(a))
       if (services.length) {
         const escalation = services.some((a) => /^(iam|sts|organizations):\*$/i.test(a)) ? ' (with IAM rights this lets the principal grant itself anything)' : ''
-        out.push(makeFinding(CFN.iamServiceWildcard, ctx.path, v.keyLine(statement, 'Action'), `\`${r.logicalId}\` allows ${services.map((a) => `\`${a}\``).join(', ')} on every resource${escalation}`))
+        out.push(ctx.report(CFN.iamServiceWildcard, v.keyLine(statement, 'Action'), `\`${r.logicalId}\` allows ${services.map((a) => `\`${a}\``).join(', ')} on every resource${escalation}`))
       }
     }
   }

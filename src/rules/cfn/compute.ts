@@ -1,6 +1,5 @@
 /** Compute and edge resources: instance metadata (IMDSv1), EKS endpoint exposure, load balancer deletion protection. */
 import type { Finding } from '../../types.js'
-import { makeFinding } from '../k8s/finding.js'
 import { CFN } from './meta.js'
 import type { CfnContext } from './storage.js'
 import { intrinsicOf, literal, oneOrMany, type Resource } from './template.js'
@@ -27,11 +26,11 @@ export function checkImds(ctx: CfnContext, r: Resource): Finding[] {
   const tokens = v.get(options, 'HttpTokens')
   if (tokens === undefined) {
     const line = options !== undefined ? v.keyLine(parent, path[path.length - 1]!) : r.line
-    return [makeFinding(CFN.imdsV1, ctx.path, line, `${r.type} \`${r.logicalId}\` does not set \`HttpTokens: required\`, so IMDSv1 stays enabled`)]
+    return [ctx.report(CFN.imdsV1, line, `${r.type} \`${r.logicalId}\` does not set \`HttpTokens: required\`, so IMDSv1 stays enabled`)]
   }
   const optional = firstBad(t, tokens, (x) => x === 'optional')
   if (!optional) return []
-  return [withVia(makeFinding(CFN.imdsV1, ctx.path, v.keyLine(options, 'HttpTokens'), `${r.type} \`${r.logicalId}\` sets \`HttpTokens: optional\`: IMDSv1 answers without a token`), optional)]
+  return [withVia(ctx.report(CFN.imdsV1, v.keyLine(options, 'HttpTokens'), `${r.type} \`${r.logicalId}\` sets \`HttpTokens: optional\`: IMDSv1 answers without a token`), optional)]
 }
 
 const OPEN = new Set(['0.0.0.0/0', '::/0'])
@@ -48,7 +47,7 @@ export function checkEksEndpoint(ctx: CfnContext, r: Resource): Finding[] {
   if (cidrs !== undefined && !oneOrMany(v, cidrs).some((c) => firstBad(t, c, (x) => OPEN.has(x.trim())))) return []
   const line = access !== undefined ? v.keyLine(config, 'EndpointPublicAccess') : v.keyLine(r.properties, 'ResourcesVpcConfig')
   const how = access === undefined ? 'leaves its API endpoint public (the default)' : 'exposes its API endpoint publicly'
-  return [withVia(makeFinding(CFN.eksPublicEndpoint, ctx.path, line, `EKS cluster \`${r.logicalId}\` ${how} to every address`), access !== undefined ? firstBad(t, access, (x) => x.toLowerCase() === 'true') : undefined)]
+  return [withVia(ctx.report(CFN.eksPublicEndpoint, line, `EKS cluster \`${r.logicalId}\` ${how} to every address`), access !== undefined ? firstBad(t, access, (x) => x.toLowerCase() === 'true') : undefined)]
 }
 
 export function checkLoadBalancerDeletion(ctx: CfnContext, r: Resource): Finding[] {
@@ -58,8 +57,8 @@ export function checkLoadBalancerDeletion(ctx: CfnContext, r: Resource): Finding
   const attrs = v.get(r.properties, 'LoadBalancerAttributes')
   if (attrs !== undefined && intrinsicOf(v, attrs) !== undefined) return []
   const entry = v.items(attrs).find((a) => literal(v, v.get(a, 'Key')) === 'deletion_protection.enabled')
-  if (!entry) return [makeFinding(CFN.lbDeletionProtection, ctx.path, r.line, `load balancer \`${r.logicalId}\` has no deletion protection`)]
+  if (!entry) return [ctx.report(CFN.lbDeletionProtection, r.line, `load balancer \`${r.logicalId}\` has no deletion protection`)]
   const off = firstBad(t, v.get(entry, 'Value'), (x) => x.toLowerCase() === 'false')
   if (!off) return []
-  return [withVia(makeFinding(CFN.lbDeletionProtection, ctx.path, v.keyLine(entry, 'Value'), `load balancer \`${r.logicalId}\` sets \`deletion_protection.enabled\` to false`), off)]
+  return [withVia(ctx.report(CFN.lbDeletionProtection, v.keyLine(entry, 'Value'), `load balancer \`${r.logicalId}\` sets \`deletion_protection.enabled\` to false`), off)]
 }

@@ -1,13 +1,9 @@
 /** The catalogue of CloudFormation rules. Categories match the Terraform rules for the same risks. */
-import type { RuleMeta } from '../../types.js'
+import { defineRules } from '../rule.js'
 
-type Spec = Omit<RuleMeta, 'kind'>
-
-const rule = (spec: Spec): RuleMeta => ({ kind: 'cloudformation', ...spec })
-
-export const CFN = {
+export const CFN = defineRules('cloudformation', {
   // ── Stateful resources ───────────────────────────────────────────────────────────────────
-  noDeletionPolicy: rule({
+  noDeletionPolicy: {
     id: 'cfn/stateful-no-deletion-policy',
     category: 'backup',
     topics: ['deletion-protection', 'backups'],
@@ -15,8 +11,8 @@ export const CFN = {
     title: 'Stateful resource is deleted with its stack',
     description: 'Without `DeletionPolicy: Retain` (or `Snapshot`) deleting the stack, or removing the resource from the template, destroys the data with no copy. (S3 buckets are not reported: CloudFormation cannot delete a bucket that still holds objects.)',
     remediation: 'Add `DeletionPolicy: Retain` (or `Snapshot` where the type supports it).'
-  }),
-  noUpdateReplacePolicy: rule({
+  },
+  noUpdateReplacePolicy: {
     id: 'cfn/stateful-no-update-replace-policy',
     category: 'rollback',
     topics: ['deletion-protection', 'rollback-path'],
@@ -24,10 +20,10 @@ export const CFN = {
     title: 'Stateful resource is deleted when an update replaces it',
     description: 'When a property change forces replacement, the old resource is deleted unless `UpdateReplacePolicy` is `Retain` or `Snapshot`: the data is gone and rolling back cannot bring it back.',
     remediation: 'Add `UpdateReplacePolicy: Retain` (or `Snapshot` where the type supports it).'
-  }),
+  },
 
   // ── S3 ───────────────────────────────────────────────────────────────────────────────────
-  s3PublicAcl: rule({
+  s3PublicAcl: {
     id: 'cfn/s3-public-access',
     category: 'security',
     topics: ['network-exposure'],
@@ -36,8 +32,8 @@ export const CFN = {
     description: '`AccessControl: PublicRead`, `PublicReadWrite` or `AuthenticatedRead` lets anyone (or any AWS account) list or change the objects.',
     remediation: 'Remove `AccessControl` (buckets are private by default); serve public content through CloudFront with origin access control.',
     refs: { checkov: ['CKV_AWS_20', 'CKV_AWS_57'], kics: 'cloudformation/aws/s3_bucket_acl_allows_read_to_all_users', tfsec: 'aws-s3-no-public-access-with-acl', trivy: 'AVD-AWS-0092' }
-  }),
-  s3PublicAccessBlockDisabled: rule({
+  },
+  s3PublicAccessBlockDisabled: {
     id: 'cfn/s3-public-access-block-disabled',
     category: 'security',
     topics: ['network-exposure'],
@@ -46,8 +42,8 @@ export const CFN = {
     description: 'A `PublicAccessBlockConfiguration` setting set to false allows public ACLs or bucket policies on the bucket.',
     remediation: 'Set `BlockPublicAcls`, `BlockPublicPolicy`, `IgnorePublicAcls` and `RestrictPublicBuckets` to true.',
     refs: { checkov: ['CKV_AWS_53', 'CKV_AWS_54', 'CKV_AWS_55', 'CKV_AWS_56'], tfsec: ['aws-s3-block-public-acls', 'aws-s3-block-public-policy', 'aws-s3-ignore-public-acls', 'aws-s3-no-public-buckets'], trivy: ['AVD-AWS-0086', 'AVD-AWS-0087', 'AVD-AWS-0091', 'AVD-AWS-0093'] }
-  }),
-  s3NoPublicAccessBlock: rule({
+  },
+  s3NoPublicAccessBlock: {
     id: 'cfn/s3-no-public-access-block',
     category: 'security',
     topics: ['network-exposure'],
@@ -56,8 +52,8 @@ export const CFN = {
     description: 'Without an explicit public access block the bucket relies on account defaults, which a later change can loosen.',
     remediation: 'Add `PublicAccessBlockConfiguration` with all four settings true.',
     refs: { checkov: 'CKV_AWS_53', tfsec: 'aws-s3-specify-public-access-block', trivy: 'AVD-AWS-0094' }
-  }),
-  s3NoVersioning: rule({
+  },
+  s3NoVersioning: {
     id: 'cfn/s3-no-versioning',
     category: 'backup',
     topics: ['backups'],
@@ -66,10 +62,10 @@ export const CFN = {
     description: 'Without versioning an overwrite or delete loses the previous object for good.',
     remediation: 'Add `VersioningConfiguration: { Status: Enabled }` (with a lifecycle rule expiring old versions).',
     refs: { checkov: 'CKV_AWS_21', tfsec: 'aws-s3-enable-versioning', trivy: 'AVD-AWS-0090' }
-  }),
+  },
 
   // ── Network and IAM ──────────────────────────────────────────────────────────────────────
-  sgOpenAdminPort: rule({
+  sgOpenAdminPort: {
     id: 'cfn/sg-open-admin-port',
     category: 'security',
     topics: ['network-exposure'],
@@ -78,8 +74,8 @@ export const CFN = {
     description: 'Ingress from 0.0.0.0/0 or ::/0 to port 22 or 3389 exposes remote administration to the whole internet.',
     remediation: 'Restrict the source to known CIDRs or a security group, or use SSM Session Manager instead of open SSH/RDP.',
     refs: { checkov: ['CKV_AWS_24', 'CKV_AWS_25'], tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
-  }),
-  sgOpenAllPorts: rule({
+  },
+  sgOpenAllPorts: {
     id: 'cfn/sg-open-all-ports',
     category: 'security',
     topics: ['network-exposure'],
@@ -88,8 +84,8 @@ export const CFN = {
     description: 'Ingress from 0.0.0.0/0 or ::/0 on every port (protocol -1 or 0-65535) exposes every listening service.',
     remediation: 'Open only the ports the service needs, and only to the sources that need them.',
     refs: { checkov: 'CKV_AWS_277', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
-  }),
-  iamWildcard: rule({
+  },
+  iamWildcard: {
     id: 'cfn/iam-wildcard-policy',
     category: 'security',
     topics: ['least-privilege'],
@@ -98,9 +94,9 @@ export const CFN = {
     description: 'A statement with `Action: "*"` and `Resource: "*"` is administrator access.',
     remediation: 'List the actions and resource ARNs the principal needs.',
     refs: { checkov: ['CKV_AWS_1', 'CKV_AWS_62'], kics: 'cloudformation/aws/iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
-  }),
+  },
 
-  sgOpenDataPort: rule({
+  sgOpenDataPort: {
     id: 'cfn/sg-open-data-port',
     category: 'security',
     topics: ['network-exposure'],
@@ -109,8 +105,8 @@ export const CFN = {
     description: 'Ingress from 0.0.0.0/0 or ::/0 to the port of a data store, cache, search engine, queue or control plane (MySQL 3306, PostgreSQL 5432, Redis 6379, Elasticsearch 9200, …).',
     remediation: 'Allow the port only from the clients\' security groups (`SourceSecurityGroupId`) or a private CIDR.',
     refs: { tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
-  }),
-  sgOpenPort: rule({
+  },
+  sgOpenPort: {
     id: 'cfn/sg-open-port',
     category: 'security',
     topics: ['network-exposure'],
@@ -119,8 +115,8 @@ export const CFN = {
     description: 'Ingress from 0.0.0.0/0 or ::/0 to a port other than 80/443; services other than public web endpoints rarely need the whole internet as a client.',
     remediation: 'Restrict the source to the CIDRs or security groups that need the port, or put the service behind a load balancer on 443.',
     refs: { tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
-  }),
-  iamServiceWildcard: rule({
+  },
+  iamServiceWildcard: {
     id: 'cfn/iam-service-wildcard',
     category: 'security',
     topics: ['least-privilege'],
@@ -129,8 +125,8 @@ export const CFN = {
     description: 'A statement allows a service wildcard (`s3:*`, `iot:*`, `iam:*`) on `Resource: "*"`: every present and future action of the service on every resource of the account.',
     remediation: 'List the actions the principal needs and scope `Resource` to the ARNs it works on.',
     refs: { checkov: ['CKV_AWS_355', 'CKV_AWS_290'], tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
-  }),
-  imdsV1: rule({
+  },
+  imdsV1: {
     id: 'cfn/imdsv1-allowed',
     category: 'security',
     topics: ['secret-exposure'],
@@ -139,8 +135,8 @@ export const CFN = {
     description: 'Without `MetadataOptions: { HttpTokens: required }` instances answer IMDSv1 requests, so a server-side request forgery in any app on them can read the instance role\'s credentials.',
     remediation: 'Set `MetadataOptions: { HttpTokens: required }` on the instance, launch template data or launch configuration.',
     refs: { checkov: 'CKV_AWS_79', tfsec: ['aws-ec2-enforce-http-token-imds', 'aws-ec2-enforce-launch-config-http-token-imds'], trivy: ['AVD-AWS-0028', 'AVD-AWS-0130'] }
-  }),
-  eksPublicEndpoint: rule({
+  },
+  eksPublicEndpoint: {
     id: 'cfn/eks-public-endpoint',
     category: 'security',
     topics: ['network-exposure'],
@@ -149,8 +145,8 @@ export const CFN = {
     description: 'The cluster\'s API endpoint is public (the default) and `PublicAccessCidrs` does not narrow it.',
     remediation: 'Set `EndpointPublicAccess: false` with `EndpointPrivateAccess: true`, or list the ranges that run kubectl and CI in `PublicAccessCidrs`.',
     refs: { checkov: ['CKV_AWS_39', 'CKV_AWS_38'], tfsec: ['aws-eks-no-public-cluster-access', 'aws-eks-no-public-cluster-access-to-cidr'], trivy: ['AVD-AWS-0040', 'AVD-AWS-0041'] }
-  }),
-  lbDeletionProtection: rule({
+  },
+  lbDeletionProtection: {
     id: 'cfn/lb-no-deletion-protection',
     category: 'rollback',
     topics: ['deletion-protection'],
@@ -159,10 +155,10 @@ export const CFN = {
     description: 'Without the `deletion_protection.enabled` attribute set to true, a stack deletion or replacement deletes the load balancer, its DNS name and listeners, cutting traffic until it is rebuilt.',
     remediation: 'Add `LoadBalancerAttributes: [{ Key: deletion_protection.enabled, Value: "true" }]`.',
     refs: { checkov: 'CKV_AWS_150' }
-  }),
+  },
 
   // ── RDS / DynamoDB ───────────────────────────────────────────────────────────────────────
-  rdsPublic: rule({
+  rdsPublic: {
     id: 'cfn/rds-publicly-accessible',
     category: 'security',
     topics: ['network-exposure'],
@@ -171,18 +167,18 @@ export const CFN = {
     description: '`PubliclyAccessible: true` gives the database a public endpoint.',
     remediation: 'Set `PubliclyAccessible: false` and reach the database from inside the VPC.',
     refs: { checkov: 'CKV_AWS_17', tfsec: 'aws-rds-no-public-db-access', trivy: 'AVD-AWS-0082' }
-  }),
-  rdsNoBackups: rule({
+  },
+  rdsNoBackups: {
     id: 'cfn/rds-backups-disabled',
     category: 'backup',
     topics: ['backups'],
     severity: 'high',
     title: 'Automated backups disabled',
-    description: '`BackupRetentionPeriod: 0` switches off automated backups and point-in-time restore.',
+    description: '`BackupRetentionPeriod: 0` switches off automated backups and point-in-time restore. Read replicas are exempt: their data and backups are the source\'s.',
     remediation: 'Set `BackupRetentionPeriod` to 7 days or more.',
     refs: { checkov: 'CKV_AWS_133', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
-  }),
-  rdsNotEncrypted: rule({
+  },
+  rdsNotEncrypted: {
     id: 'cfn/rds-storage-not-encrypted',
     category: 'security',
     topics: ['encryption'],
@@ -191,8 +187,8 @@ export const CFN = {
     description: 'Unencrypted storage, snapshots and replicas; encryption cannot be switched on later without a restore.',
     remediation: 'Set `StorageEncrypted: true` (optionally with `KmsKeyId`).',
     refs: { checkov: 'CKV_AWS_16', tfsec: 'aws-rds-encrypt-instance-storage-data', trivy: 'AVD-AWS-0080' }
-  }),
-  rdsSingleAz: rule({
+  },
+  rdsSingleAz: {
     id: 'cfn/rds-single-az',
     category: 'slo',
     topics: ['redundancy'],
@@ -201,8 +197,8 @@ export const CFN = {
     description: 'Without `MultiAZ` an AZ outage or host failure takes the database down until it is restored.',
     remediation: 'Set `MultiAZ: true` for production databases.',
     refs: { checkov: 'CKV_AWS_157' }
-  }),
-  rdsNoDeletionProtection: rule({
+  },
+  rdsNoDeletionProtection: {
     id: 'cfn/rds-no-deletion-protection',
     category: 'backup',
     topics: ['deletion-protection'],
@@ -211,8 +207,8 @@ export const CFN = {
     description: 'Without `DeletionProtection` a stack update or a console click can delete the database.',
     remediation: 'Set `DeletionProtection: true`.',
     refs: { checkov: 'CKV_AWS_293', trivy: 'AVD-AWS-0177' }
-  }),
-  dynamoNoPitr: rule({
+  },
+  dynamoNoPitr: {
     id: 'cfn/dynamodb-no-point-in-time-recovery',
     category: 'backup',
     topics: ['backups'],
@@ -221,10 +217,10 @@ export const CFN = {
     description: 'Without point-in-time recovery a bad write or delete cannot be undone.',
     remediation: 'Add `PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }`.',
     refs: { checkov: 'CKV_AWS_28', tfsec: 'aws-dynamodb-enable-recovery', trivy: 'AVD-AWS-0024' }
-  }),
+  },
 
   // ── Observability ────────────────────────────────────────────────────────────────────────
-  logGroupNoRetention: rule({
+  logGroupNoRetention: {
     id: 'cfn/log-group-no-retention',
     category: 'observability',
     topics: ['logging', 'cost-waste'],
@@ -233,8 +229,8 @@ export const CFN = {
     description: 'Without `RetentionInDays` logs are kept forever: cost grows without bound and nobody decided how long evidence is needed.',
     remediation: 'Set `RetentionInDays` (e.g. 30, 90 or 365).',
     refs: { checkov: 'CKV_AWS_66' }
-  }),
-  lambdaNoTracing: rule({
+  },
+  lambdaNoTracing: {
     id: 'cfn/lambda-no-tracing',
     category: 'observability',
     topics: ['monitoring'],
@@ -243,10 +239,10 @@ export const CFN = {
     description: 'Without X-Ray tracing, slow or failing calls through the function cannot be followed end to end.',
     remediation: 'Set `TracingConfig: { Mode: Active }` (SAM: `Tracing: Active`).',
     refs: { checkov: 'CKV_AWS_50', tfsec: 'aws-lambda-enable-tracing', trivy: 'AVD-AWS-0066' }
-  }),
+  },
 
   // ── Secrets ──────────────────────────────────────────────────────────────────────────────
-  literalSecret: rule({
+  literalSecret: {
     id: 'cfn/literal-secret',
     category: 'secrets',
     topics: ['secret-storage', 'secret-exposure'],
@@ -255,8 +251,8 @@ export const CFN = {
     description: 'A password or key written into the template (or as a parameter default) is in the repository history and visible in the stack.',
     remediation: 'Use a dynamic reference (`{{resolve:secretsmanager:…}}`), `ManageMasterUserPassword`, or a `NoEcho` parameter without a default; rotate the exposed value.',
     refs: { kics: 'common/passwords_and_secrets' }
-  }),
-  secretParameterEchoed: rule({
+  },
+  secretParameterEchoed: {
     id: 'cfn/secret-parameter-no-echo',
     category: 'secrets',
     topics: ['secret-exposure'],
@@ -264,5 +260,5 @@ export const CFN = {
     title: 'Secret parameter without NoEcho',
     description: 'A parameter that carries a secret but lacks `NoEcho: true` is shown in clear in the console and in `describe-stacks`.',
     remediation: 'Add `NoEcho: true` to the parameter, or read the secret with a `{{resolve:secretsmanager:…}}` dynamic reference.'
-  })
-} as const satisfies Record<string, RuleMeta>
+  }
+})

@@ -4,9 +4,8 @@
  * carry a default. Dynamic references (`{{resolve:secretsmanager:…}}`) are the fix, not a finding.
  */
 import type { Finding } from '../../types.js'
-import type { Node } from '../yaml.js'
-import { isMap, isSeq } from '../yaml.js'
-import { makeFinding } from '../k8s/finding.js'
+import type { Node } from '../parse/yaml.js'
+import { isMap, isSeq } from '../parse/yaml.js'
 import { CFN } from './meta.js'
 import type { CfnContext } from './storage.js'
 import { whyNotLiteral } from '../secrets/keys.js'
@@ -67,7 +66,7 @@ export function checkResourceSecrets(ctx: CfnContext, r: Resource, secretParamet
   for (const site of secretSites(ctx, r.properties)) {
     const text = literal(ctx.template.view, site.value) ?? literalSub(ctx, site.value)
     if (text !== undefined && isSecretValue(text, site.key)) {
-      out.push(makeFinding(CFN.literalSecret, ctx.path, site.keyLine, `\`${r.logicalId}\` sets ${site.key} to a literal value`))
+      out.push(ctx.report(CFN.literalSecret, site.keyLine, `\`${r.logicalId}\` sets ${site.key} to a literal value`))
       continue
     }
     const param = referencedParameter(ctx, site.value)
@@ -86,10 +85,10 @@ export function checkSecretParameters(ctx: CfnContext, referenced: Set<string>):
     if ((literal(v, v.get(param.node, 'Type')) ?? '').startsWith('AWS::SSM::')) continue
     const defaultValue = literal(v, v.get(param.node, 'Default'))
     if (defaultValue !== undefined && isSecretValue(defaultValue, param.name)) {
-      out.push(makeFinding(CFN.literalSecret, ctx.path, v.keyLine(param.node, 'Default'), `parameter \`${param.name}\` has a literal default value`))
+      out.push(ctx.report(CFN.literalSecret, v.keyLine(param.node, 'Default'), `parameter \`${param.name}\` has a literal default value`))
     }
     if (!isLiteralTrue(v, v.get(param.node, 'NoEcho'))) {
-      out.push(makeFinding(CFN.secretParameterEchoed, ctx.path, param.line, `parameter \`${param.name}\` carries a secret but is not NoEcho`))
+      out.push(ctx.report(CFN.secretParameterEchoed, param.line, `parameter \`${param.name}\` carries a secret but is not NoEcho`))
     }
   }
   return out

@@ -1,8 +1,8 @@
 /** Data-bearing resources: deletion/replacement policies, S3 buckets, RDS, DynamoDB. */
 import type { Finding, RuleMeta } from '../../types.js'
 import { firstBad, withVia } from './values.js'
-import { makeFinding } from '../k8s/finding.js'
 import { lineText, replaceScalarOnLine } from '../k8s/view.js'
+import type { Report } from '../rule.js'
 import { CFN } from './meta.js'
 import { intrinsicOf, isLiteralFalse, isLiteralTrue, literal, type Resource, type Template } from './template.js'
 
@@ -10,6 +10,8 @@ export interface CfnContext {
   path: string
   content: string
   template: Template
+  /** Builds each finding; refuses rules the CloudFormation language does not declare. */
+  report: Report
 }
 
 const STATEFUL_TYPES = new Set([
@@ -65,11 +67,11 @@ export function checkStatefulPolicies(ctx: CfnContext, r: Resource): Finding[] {
   if (!first) return []
   if (!second) {
     const what = first.value === undefined ? `has no ${first.key}` : `has ${first.key} ${first.value}`
-    return [makeFinding(first.meta, ctx.path, first.line, `${r.type} \`${r.logicalId}\` ${what}: its data is deleted when ${first.when}`)]
+    return [ctx.report(first.meta, first.line, `${r.type} \`${r.logicalId}\` ${what}: its data is deleted when ${first.when}`)]
   }
   const what = first.value === undefined && second.value === undefined ? 'has neither DeletionPolicy nor UpdateReplacePolicy' : `keeps no data under DeletionPolicy or UpdateReplacePolicy`
   return [
-    makeFinding(first.meta, ctx.path, first.value !== undefined ? first.line : second.value !== undefined ? second.line : r.line, `${r.type} \`${r.logicalId}\` ${what}: its data is deleted when the stack is deleted, when the resource is removed, or when an update replaces it`, {
+    ctx.report(first.meta, first.value !== undefined ? first.line : second.value !== undefined ? second.line : r.line, `${r.type} \`${r.logicalId}\` ${what}: its data is deleted when the stack is deleted, when the resource is removed, or when an update replaces it`, {
       remediation: 'Add `DeletionPolicy: Retain` and `UpdateReplacePolicy: Retain` (or `Snapshot` where the type supports it).'
     })
   ]
@@ -86,28 +88,28 @@ export function checkBucket(ctx: CfnContext, r: Resource): Finding[] {
 
   const acl = firstBad(ctx.template, v.get(props, 'AccessControl'), (x) => PUBLIC_ACLS.has(x))
   if (acl) {
-    out.push(withVia(makeFinding(CFN.s3PublicAcl, ctx.path, v.keyLine(props, 'AccessControl'), `bucket \`${r.logicalId}\` has the public canned ACL ${acl.value}`), acl))
+    out.push(withVia(ctx.report(CFN.s3PublicAcl, v.keyLine(props, 'AccessControl'), `bucket \`${r.logicalId}\` has the public canned ACL ${acl.value}`), acl))
   }
 
   const block = v.get(props, 'PublicAccessBlockConfiguration')
   if (block === undefined) {
-    out.push(makeFinding(CFN.s3NoPublicAccessBlock, ctx.path, r.line, `bucket \`${r.logicalId}\` has no PublicAccessBlockConfiguration`))
+    out.push(ctx.report(CFN.s3NoPublicAccessBlock, r.line, `bucket \`${r.logicalId}\` has no PublicAccessBlockConfiguration`))
   } else if (intrinsicOf(v, block) === undefined) {
     for (const key of ACCESS_BLOCK_KEYS) {
       const node = v.get(block, key)
       if (node !== undefined && !isLiteralFalse(v, node)) continue
       const line = node !== undefined ? v.keyLine(block, key) : v.keyLine(props, 'PublicAccessBlockConfiguration')
       const why = node !== undefined ? 'is false' : 'is not set (defaults to false)'
-      out.push(makeFinding(CFN.s3PublicAccessBlockDisabled, ctx.path, line, `bucket \`${r.logicalId}\`: ${key} ${why}`))
+      out.push(ctx.report(CFN.s3PublicAccessBlockDisabled, line, `bucket \`${r.logicalId}\`: ${key} ${why}`))
     }
   }
 
   const versioning = v.get(props, 'VersioningConfiguration')
   const status = v.get(versioning, 'Status')
   if (versioning === undefined) {
-    out.push(makeFinding(CFN.s3NoVersioning, ctx.path, r.line, `bucket \`${r.logicalId}\` has no versioning`))
+    out.push(ctx.report(CFN.s3NoVersioning, r.line, `bucket \`${r.logicalId}\` has no versioning`))
   } else if (literal(v, status) !== undefined && literal(v, status) !== 'Enabled') {
-    out.push(makeFinding(CFN.s3NoVersioning, ctx.path, v.keyLine(versioning, 'Status'), `bucket \`${r.logicalId}\` has versioning ${literal(v, status)}`))
+    out.push(ctx.report(CFN.s3NoVersioning, v.keyLine(versioning, 'Status'), `bucket \`${r.logicalId}\` has versioning ${literal(v, status)}`))
   }
   return out
 }
@@ -125,11 +127,13 @@ export function checkDatabase(ctx: CfnContext, r: Resource): Finding[] {
   const publicValue = firstBad(t, v.get(props, 'PubliclyAccessible'), isTrueValue)
   if (publicValue) {
     const suggestion = replaceScalarOnLine(lineText(ctx.content, at('PubliclyAccessible')), 'PubliclyAccessible', /^true$/i, 'false')
-    out.push(withVia(makeFinding(CFN.rdsPublic, ctx.path, at('PubliclyAccessible'), `database \`${r.logicalId}\` is publicly accessible`, { suggestion }), publicValue))
+    out.push(withVia(ctx.report(CFN.rdsPublic, at('PubliclyAccessible'), `database \`${r.logicalId}\` is publicly accessible`, { suggestion }), publicValue))
   }
-  const noBackups = firstBad(t, v.get(props, 'BackupRetentionPeriod'), (x) => x.trim() === '0')
+  // A read replica's data and backups are its source's: backups of its own are optional.
+  const replica = v.get(props, r.type === 'AWS::RDS::DBInstance' ? 'SourceDBInstanceIdentifier' : 'ReplicationSourceIdentifier') !== undefined
+  const noBackups = replica ? undefined : firstBad(t, v.get(props, 'BackupRetentionPeriod'), (x) => x.trim() === '0')
   if (noBackups) {
-    out.push(withVia(makeFinding(CFN.rdsNoBackups, ctx.path, at('BackupRetentionPeriod'), `database \`${r.logicalId}\` has automated backups switched off`), noBackups))
+    out.push(withVia(ctx.report(CFN.rdsNoBackups, at('BackupRetentionPeriod'), `database \`${r.logicalId}\` has automated backups switched off`), noBackups))
   }
   if (member) return out
 
@@ -140,25 +144,25 @@ export function checkDatabase(ctx: CfnContext, r: Resource): Finding[] {
   const encrypted = v.get(props, 'StorageEncrypted')
   const unencrypted = firstBad(t, encrypted, (x) => x.toLowerCase() === 'false')
   if (unencrypted) {
-    out.push(withVia(makeFinding(CFN.rdsNotEncrypted, ctx.path, at('StorageEncrypted'), `database \`${r.logicalId}\` has unencrypted storage`), unencrypted))
+    out.push(withVia(ctx.report(CFN.rdsNotEncrypted, at('StorageEncrypted'), `database \`${r.logicalId}\` has unencrypted storage`), unencrypted))
   } else if (encrypted === undefined && !inheritsEncryption && literal(v, v.get(props, 'EngineMode')) !== 'serverless') {
-    out.push(makeFinding(CFN.rdsNotEncrypted, ctx.path, r.line, `database \`${r.logicalId}\` does not set StorageEncrypted (unencrypted by default)`))
+    out.push(ctx.report(CFN.rdsNotEncrypted, r.line, `database \`${r.logicalId}\` does not set StorageEncrypted (unencrypted by default)`))
   }
 
   const protection = v.get(props, 'DeletionProtection')
   const unprotected = firstBad(t, protection, (x) => x.toLowerCase() === 'false')
   if (protection === undefined || unprotected) {
     const line = protection === undefined ? r.line : at('DeletionProtection')
-    out.push(withVia(makeFinding(CFN.rdsNoDeletionProtection, ctx.path, line, `database \`${r.logicalId}\` has no deletion protection`), unprotected))
+    out.push(withVia(ctx.report(CFN.rdsNoDeletionProtection, line, `database \`${r.logicalId}\` has no deletion protection`), unprotected))
   }
 
   if (r.type === 'AWS::RDS::DBInstance') {
     const multiAz = v.get(props, 'MultiAZ')
     if (multiAz === undefined) {
-      out.push(makeFinding(CFN.rdsSingleAz, ctx.path, r.line, `database \`${r.logicalId}\` runs in a single availability zone (MultiAZ not set)`))
+      out.push(ctx.report(CFN.rdsSingleAz, r.line, `database \`${r.logicalId}\` runs in a single availability zone (MultiAZ not set)`))
     } else if (firstBad(t, multiAz, (x) => x.toLowerCase() === 'false')) {
       const single = firstBad(t, multiAz, (x) => x.toLowerCase() === 'false')
-      out.push(withVia(makeFinding(CFN.rdsSingleAz, ctx.path, at('MultiAZ'), `database \`${r.logicalId}\` runs in a single availability zone`), single))
+      out.push(withVia(ctx.report(CFN.rdsSingleAz, at('MultiAZ'), `database \`${r.logicalId}\` runs in a single availability zone`), single))
     }
   }
   return out
@@ -171,5 +175,5 @@ export function checkDynamoTable(ctx: CfnContext, r: Resource): Finding[] {
   const enabled = v.get(spec, 'PointInTimeRecoveryEnabled')
   if (isLiteralTrue(v, enabled) || (enabled !== undefined && intrinsicOf(v, enabled) !== undefined)) return []
   const line = enabled !== undefined ? v.keyLine(spec, 'PointInTimeRecoveryEnabled') : r.line
-  return [makeFinding(CFN.dynamoNoPitr, ctx.path, line, `DynamoDB table \`${r.logicalId}\` has no point-in-time recovery`)]
+  return [ctx.report(CFN.dynamoNoPitr, line, `DynamoDB table \`${r.logicalId}\` has no point-in-time recovery`)]
 }

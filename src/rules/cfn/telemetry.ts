@@ -1,6 +1,5 @@
 /** Observability: log retention and Lambda tracing. */
 import type { Finding } from '../../types.js'
-import { makeFinding } from '../k8s/finding.js'
 import { CFN } from './meta.js'
 import type { CfnContext } from './storage.js'
 import { intrinsicOf, literal, type Resource } from './template.js'
@@ -8,7 +7,7 @@ import { intrinsicOf, literal, type Resource } from './template.js'
 export function checkLogGroup(ctx: CfnContext, r: Resource): Finding[] {
   if (r.type !== 'AWS::Logs::LogGroup') return []
   if (ctx.template.view.get(r.properties, 'RetentionInDays') !== undefined) return []
-  return [makeFinding(CFN.logGroupNoRetention, ctx.path, r.line, `log group \`${r.logicalId}\` has no RetentionInDays: logs are kept forever`)]
+  return [ctx.report(CFN.logGroupNoRetention, r.line, `log group \`${r.logicalId}\` has no RetentionInDays: logs are kept forever`)]
 }
 
 export function checkTracing(ctx: CfnContext, r: Resource): Finding[] {
@@ -18,7 +17,7 @@ export function checkTracing(ctx: CfnContext, r: Resource): Finding[] {
     const mode = v.get(config, 'Mode')
     if (literal(v, mode) === 'Active' || (mode !== undefined && intrinsicOf(v, mode) !== undefined)) return []
     const line = mode !== undefined ? v.keyLine(config, 'Mode') : r.line
-    return [makeFinding(CFN.lambdaNoTracing, ctx.path, line, `Lambda function \`${r.logicalId}\` has no active X-Ray tracing`)]
+    return [ctx.report(CFN.lambdaNoTracing, line, `Lambda function \`${r.logicalId}\` has no active X-Ray tracing`)]
   }
   if (r.type === 'AWS::Serverless::Function') {
     // SAM: the function's own `Tracing`, else the template's `Globals.Function.Tracing`.
@@ -26,7 +25,7 @@ export function checkTracing(ctx: CfnContext, r: Resource): Finding[] {
     const tracing = own ?? v.at(ctx.template.root, ['Globals', 'Function', 'Tracing'])
     if (literal(v, tracing) === 'Active' || (tracing !== undefined && intrinsicOf(v, tracing) !== undefined)) return []
     const line = own !== undefined ? v.keyLine(r.properties, 'Tracing') : r.line
-    return [makeFinding(CFN.lambdaNoTracing, ctx.path, line, `function \`${r.logicalId}\` has no active X-Ray tracing`)]
+    return [ctx.report(CFN.lambdaNoTracing, line, `function \`${r.logicalId}\` has no active X-Ray tracing`)]
   }
   return []
 }

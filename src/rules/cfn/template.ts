@@ -4,8 +4,8 @@
  * Short-form tags need no registration: the YAML parser keeps unknown tags on the node (with a
  * warning, not an error), which is exactly what is read here.
  */
-import type { Node } from '../yaml.js'
-import { assertNoAliasBomb, isMap, isScalar, isSeq, parseYaml } from '../yaml.js'
+import type { Node } from '../parse/yaml.js'
+import { assertNoAliasBomb, isMap, isScalar, isSeq, parseYaml } from '../parse/yaml.js'
 import { docView, type DocView } from '../k8s/view.js'
 
 export interface Resource {

@@ -5,8 +5,8 @@
  * candidate value says how it was found, so a finding resting on one can say so (`finding.via`).
  */
 import type { Finding } from '../../types.js'
-import type { Node } from '../yaml.js'
-import { isMap, isScalar, isSeq } from '../yaml.js'
+import type { Node } from '../parse/yaml.js'
+import { isMap, isScalar, isSeq } from '../parse/yaml.js'
 import { intrinsicArgument, intrinsicOf, type Template } from './template.js'
 
 export interface CfnValue {

@@ -8,7 +8,8 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Finding, FileNote, RuleMeta, SourceFile } from '../../types.js'
-import { chartPath, chartsOf, type Chart } from './charts.js'
+import { defineLanguage } from '../language.js'
+import { chartPath, chartsOf, helmContextPathsFor, type Chart } from './charts.js'
 import { HELM } from './meta.js'
 import { renderChart, type RenderOptions } from './render.js'
 import { analyzeRendered, splitRendered, type RenderedTemplate } from './rendered.js'
@@ -137,3 +138,18 @@ function valuesFindings(chart: Chart, notes: FileNote[]): Finding[] {
     return []
   }
 }
+
+/**
+ * Helm templates are Go templates, not YAML: there is no per-file analysis. Charts are rendered
+ * as a whole, once per run (`analyzeCharts`, called by the engine with the Helm options).
+ */
+export const helm = defineLanguage({
+  kind: 'helm',
+  rules: helmRules,
+  contextPaths: helmContextPathsFor,
+  plan: {
+    verify: '`helm template` renders the intended fields; `helm diff upgrade` (or a dry run) shows nothing else',
+    rollback: 'Run `helm rollback <release> <previous-revision>`; `helm history <release>` lists the revisions.'
+  },
+  secretsDialect: 'yaml'
+})

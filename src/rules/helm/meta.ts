@@ -3,12 +3,10 @@
  * templates cannot be rendered (no `helm` binary, or the render failed). Rendered charts are
  * judged by the Kubernetes rules instead.
  */
-import type { RuleMeta } from '../../types.js'
+import { defineRules } from '../rule.js'
 
-const rule = (spec: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'helm', ...spec })
-
-export const HELM = {
-  valuesImageLatest: rule({
+export const HELM = defineRules('helm', {
+  valuesImageLatest: {
     id: 'helm/values-image-latest',
     category: 'immutability',
     topics: ['immutable-artifacts', 'rollback-path'],
@@ -17,8 +15,8 @@ export const HELM = {
     description: 'The chart installs the `latest` tag unless the installer overrides it: two installs of the same chart version can run different code, and a rollback may not restore the old one.',
     remediation: 'Default `image.tag` to a version (or leave it empty so the chart uses its `appVersion`), or pin a digest.',
     refs: { checkov: 'CKV_K8S_14', kics: 'k8s/invalid_image', trivy: 'AVD-KSV-0013' }
-  }),
-  valuesPrivileged: rule({
+  },
+  valuesPrivileged: {
     id: 'helm/values-privileged',
     category: 'security',
     topics: ['least-privilege'],
@@ -27,8 +25,8 @@ export const HELM = {
     description: 'A `privileged: true` default gives the chart\'s containers every capability and the host devices unless the installer switches it off.',
     remediation: 'Default `privileged` to false and add only the capabilities the container needs.',
     refs: { checkov: 'CKV_K8S_16', kics: 'k8s/container_is_privileged', trivy: 'AVD-KSV-0017' }
-  }),
-  valuesRunAsRoot: rule({
+  },
+  valuesRunAsRoot: {
     id: 'helm/values-run-as-root',
     category: 'security',
     topics: ['least-privilege'],
@@ -37,8 +35,8 @@ export const HELM = {
     description: 'A `runAsUser: 0` default runs the chart\'s containers as root unless the installer overrides it.',
     remediation: 'Default `runAsUser` to a non-zero UID and set `runAsNonRoot: true`; document the override for installs that truly need root.',
     refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root', trivy: 'AVD-KSV-0012' }
-  }),
-  valuesEmptySecurityContext: rule({
+  },
+  valuesEmptySecurityContext: {
     id: 'helm/values-empty-security-context',
     category: 'security',
     topics: ['least-privilege'],
@@ -46,8 +44,8 @@ export const HELM = {
     title: 'Chart leaves the security context empty by default (hardening)',
     description: 'Hardening: an empty `securityContext`/`podSecurityContext` default means the pods run with the image user and the runtime defaults (capabilities, writable root filesystem, no seccomp) unless the installer fills it in.',
     remediation: 'Give the chart safe defaults: `runAsNonRoot: true`, `allowPrivilegeEscalation: false`, `capabilities.drop: [ALL]`, `seccompProfile.type: RuntimeDefault`.'
-  }),
-  valuesNoResources: rule({
+  },
+  valuesNoResources: {
     id: 'helm/values-no-resources',
     category: 'cost',
     topics: ['resource-limits', 'cost-sizing'],
@@ -56,8 +54,8 @@ export const HELM = {
     description: 'An empty `resources` default installs containers without requests or limits unless the installer sets them, so the scheduler cannot place them by their needs and one pod can starve its node.',
     remediation: 'Default `resources.requests` (cpu, memory) and `resources.limits.memory` to what the workload needs at steady state.',
     refs: { checkov: ['CKV_K8S_10', 'CKV_K8S_12'], kics: 'k8s/memory_requests_not_defined', trivy: ['AVD-KSV-0015', 'AVD-KSV-0016'] }
-  }),
-  valuesProbeDisabled: rule({
+  },
+  valuesProbeDisabled: {
     id: 'helm/values-probe-disabled',
     category: 'slo',
     topics: ['health-checks'],
@@ -66,5 +64,5 @@ export const HELM = {
     description: 'A liveness or readiness probe switched off (or left empty) in the chart defaults means a hung or not-yet-ready pod keeps receiving traffic unless the installer turns it on.',
     remediation: 'Enable the probe by default with a check that reflects the process health.',
     refs: { checkov: ['CKV_K8S_8', 'CKV_K8S_9'] }
-  })
-} as const satisfies Record<string, RuleMeta>
+  }
+})

@@ -6,7 +6,7 @@
  */
 import { commentStart } from '../../settings/blocks.js'
 import type { Finding, SourceFile } from '../../types.js'
-import { analyzeKubernetes, buildManifestSets } from '../kubernetes.js'
+import { analyzeKubernetes, buildManifestSets } from '../k8s/index.js'
 import type { Chart } from './charts.js'
 import { chartPath } from './charts.js'
 

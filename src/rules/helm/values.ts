@@ -4,8 +4,8 @@
  * never given twice.
  */
 import type { Finding, RuleMeta } from '../../types.js'
-import { makeFinding } from '../finding.js'
-import { assertNoAliasBomb, isMap, isScalar, isSeq, parseYaml, type Node, type YamlFile } from '../yaml.js'
+import { reporterFor } from '../rule.js'
+import { assertNoAliasBomb, isMap, isScalar, isSeq, parseYaml, type Node, type YamlFile } from '../parse/yaml.js'
 import { HELM } from './meta.js'
 
 interface Visit {
@@ -39,8 +39,9 @@ const dotted = (path: string[], key: string): string => [...path, key].join('.')
 export function checkValues(path: string, content: string): Finding[] {
   const yaml: YamlFile = parseYaml(content)
   const out: Finding[] = []
+  const report = reporterFor(Object.values(HELM), path, 'helm')
   const add = (meta: RuleMeta, v: Visit, message: string): void => {
-    out.push(makeFinding(meta, path, yaml.lineOf(v.keyNode), message))
+    out.push(report(meta, yaml.lineOf(v.keyNode), message))
   }
   for (const doc of yaml.docs) {
     assertNoAliasBomb(yaml, doc)

@@ -1,6 +1,5 @@
 /** Checks on cluster objects that are not workloads: RBAC roles and bindings, Services. */
 import type { Finding } from '../../types.js'
-import { makeFinding } from './finding.js'
 import { K8S } from './meta.js'
 import { labelsOf, type K8sObject } from './objects.js'
 import type { CheckContext } from './containers.js'
@@ -12,7 +11,7 @@ export function checkRole(ctx: CheckContext, obj: K8sObject): Finding[] {
   for (const rule of v.items(v.get(obj.node, 'rules'))) {
     for (const field of ['apiGroups', 'resources', 'verbs'] as const) {
       const wildcard = v.items(v.get(rule, field)).find((item) => v.str(item) === '*')
-      if (wildcard) out.push(makeFinding(K8S.rbacWildcard, ctx.path, v.line(wildcard), `${obj.kind} \`${obj.name}\` grants \`*\` in ${field}`))
+      if (wildcard) out.push(ctx.report(K8S.rbacWildcard, v.line(wildcard), `${obj.kind} \`${obj.name}\` grants \`*\` in ${field}`))
     }
   }
   return out
@@ -22,7 +21,7 @@ export function checkBinding(ctx: CheckContext, obj: K8sObject): Finding[] {
   const v = obj.view
   const roleRef = v.get(obj.node, 'roleRef')
   if (v.str(v.get(roleRef, 'name')) !== 'cluster-admin') return []
-  return [makeFinding(K8S.clusterAdminBinding, ctx.path, v.keyLine(roleRef, 'name'), `${obj.kind} \`${obj.name}\` grants cluster-admin`)]
+  return [ctx.report(K8S.clusterAdminBinding, v.keyLine(roleRef, 'name'), `${obj.kind} \`${obj.name}\` grants cluster-admin`)]
 }
 
 /** Annotations by which cloud providers keep a LoadBalancer off the internet or restrict it. */
@@ -54,7 +53,7 @@ function checkSelector(ctx: CheckContext, obj: K8sObject, stream?: StreamIndex):
   if (pods.length === 0) return []
   if (pods.some((p) => Object.entries(selector).every(([k, val]) => p.labels[k] === val))) return []
   const wanted = Object.entries(selector).map(([k, val]) => `${k}=${val}`).join(', ')
-  return [makeFinding(K8S.serviceSelectsNoPods, ctx.path, v.keyLine(spec, 'selector'), `Service \`${obj.name}\` selects \`${wanted}\`, which no pod of the workloads in ${stream.scope} carries`)]
+  return [ctx.report(K8S.serviceSelectsNoPods, v.keyLine(spec, 'selector'), `Service \`${obj.name}\` selects \`${wanted}\`, which no pod of the workloads in ${stream.scope} carries`)]
 }
 
 function checkExposure(ctx: CheckContext, obj: K8sObject, stream?: StreamIndex): Finding[] {
@@ -64,7 +63,7 @@ function checkExposure(ctx: CheckContext, obj: K8sObject, stream?: StreamIndex):
   if (type === 'NodePort') {
     // The backend of an Ingress in the same set: GKE and other instance-mode controllers route through the node port.
     if (stream?.ingressBackends.some((b) => b.name === obj.name && sameNamespace(b.namespace, obj.namespace))) return []
-    return [makeFinding(K8S.nodePort, ctx.path, v.keyLine(spec, 'type'), `Service \`${obj.name}\` is of type NodePort`)]
+    return [ctx.report(K8S.nodePort, v.keyLine(spec, 'type'), `Service \`${obj.name}\` is of type NodePort`)]
   }
   if (type !== 'LoadBalancer') return []
   const ranges = v.items(v.get(spec, 'loadBalancerSourceRanges')).map((r) => v.str(r) ?? '')
@@ -72,5 +71,5 @@ function checkExposure(ctx: CheckContext, obj: K8sObject, stream?: StreamIndex):
   const annotations: Record<string, string> = {}
   for (const e of v.entries(v.at(obj.node, ['metadata', 'annotations']))) annotations[e.key] = v.str(e.value) ?? ''
   if (isRestrictedByAnnotation(annotations)) return []
-  return [makeFinding(K8S.openLoadBalancer, ctx.path, v.keyLine(spec, 'type'), `Service \`${obj.name}\` is a LoadBalancer open to any source`)]
+  return [ctx.report(K8S.openLoadBalancer, v.keyLine(spec, 'type'), `Service \`${obj.name}\` is a LoadBalancer open to any source`)]
 }

@@ -1,8 +1,10 @@
 /** Container-level checks: probes, resources, image, security context, environment. */
 import type { Finding } from '../../types.js'
-import type { Node } from '../yaml.js'
-import { isMap } from '../yaml.js'
-import { makeFinding } from './finding.js'
+import type { Node } from '../parse/yaml.js'
+import { isMap } from '../parse/yaml.js'
+import type { Report } from '../rule.js'
+import { isPlaceholderSecret } from '../container-common.js'
+import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
 import { K8S } from './meta.js'
 import { isTrue, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine } from './view.js'
@@ -11,6 +13,8 @@ import { servedByService, type StreamIndex } from './workloads.js'
 export interface CheckContext {
   path: string
   content: string
+  /** Builds each finding; refuses rules the Kubernetes language does not declare. */
+  report: Report
 }
 
 const label = (c: Container): string => `${c.init ? 'init container' : 'container'} \`${c.name}\``
@@ -30,11 +34,11 @@ function checkProbes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Contain
   const v = obj.view
   const out: Finding[] = []
   if (v.get(c.node, 'livenessProbe') === undefined) {
-    out.push(makeFinding(K8S.noLivenessProbe, ctx.path, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no liveness probe`))
+    out.push(ctx.report(K8S.noLivenessProbe, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no liveness probe`))
   }
   // Readiness only gates Service traffic: pods no Service of the set routes to need none.
   if (v.get(c.node, 'readinessProbe') === undefined && servedByService(stream, obj, pod) !== false) {
-    out.push(makeFinding(K8S.noReadinessProbe, ctx.path, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no readiness probe`))
+    out.push(ctx.report(K8S.noReadinessProbe, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no readiness probe`))
   }
   return out
 }
@@ -55,7 +59,7 @@ function checkResources(ctx: CheckContext, obj: K8sObject, c: Container): Findin
     if (v.str(v.get(section, r.resource)) !== undefined) continue
     // Point at the most specific place that exists: `limits:`/`requests:`, `resources:`, the container.
     const line = section !== undefined ? v.keyLine(resources, r.section) : resources !== undefined ? v.keyLine(c.node, 'resources') : c.line
-    out.push(makeFinding(r.meta, ctx.path, line, `${label(c)} of ${obj.kind} \`${obj.name}\` sets no ${r.resource} ${r.section === 'limits' ? 'limit' : 'request'}`))
+    out.push(ctx.report(r.meta, line, `${label(c)} of ${obj.kind} \`${obj.name}\` sets no ${r.resource} ${r.section === 'limits' ? 'limit' : 'request'}`))
   }
   return out
 }
@@ -77,12 +81,12 @@ function checkImage(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] 
   const imageNode = v.get(c.node, 'image')
   const image = v.str(imageNode)
   if (image === undefined) {
-    return [makeFinding(K8S.imageMissing, ctx.path, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no image`)]
+    return [ctx.report(K8S.imageMissing, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no image`)]
   }
   const problem = imageProblem(image)
   if (!problem) return []
   const what = problem === 'latest' ? 'the `latest` tag' : 'no tag (implicitly `latest`)'
-  return [makeFinding(K8S.imageLatest, ctx.path, v.keyLine(c.node, 'image'), `${label(c)} image \`${image}\` uses ${what}`)]
+  return [ctx.report(K8S.imageLatest, v.keyLine(c.node, 'image'), `${label(c)} image \`${image}\` uses ${what}`)]
 }
 
 function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
@@ -94,25 +98,25 @@ function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Container): 
   if (isTrue(v, v.get(sc, 'privileged'))) {
     const line = v.keyLine(sc, 'privileged')
     const suggestion = replaceScalarOnLine(lineText(ctx.content, line), 'privileged', /^true$/i, 'false')
-    out.push(makeFinding(K8S.privileged, ctx.path, line, `${label(c)} of ${obj.kind} \`${obj.name}\` runs privileged`, { suggestion }))
+    out.push(ctx.report(K8S.privileged, line, `${label(c)} of ${obj.kind} \`${obj.name}\` runs privileged`, { suggestion }))
   }
 
   const escalation = v.get(sc, 'allowPrivilegeEscalation')
   if (isTrue(v, escalation)) {
     const line = v.keyLine(sc, 'allowPrivilegeEscalation')
     const suggestion = replaceScalarOnLine(lineText(ctx.content, line), 'allowPrivilegeEscalation', /^true$/i, 'false')
-    out.push(makeFinding(K8S.privilegeEscalationAllowed, ctx.path, line, `${label(c)} allows privilege escalation`, { suggestion }))
+    out.push(ctx.report(K8S.privilegeEscalationAllowed, line, `${label(c)} allows privilege escalation`, { suggestion }))
   } else if (v.str(escalation) === undefined) {
-    out.push(makeFinding(K8S.privilegeEscalationNotDisabled, ctx.path, scLine, `${label(c)} does not set \`allowPrivilegeEscalation: false\``))
+    out.push(ctx.report(K8S.privilegeEscalationNotDisabled, scLine, `${label(c)} does not set \`allowPrivilegeEscalation: false\``))
   }
 
   const capName = (cap: Node): string => (v.str(cap) ?? '').toUpperCase().replace(/^CAP_/, '')
   for (const cap of v.items(v.at(sc, ['capabilities', 'add']))) {
     const name = capName(cap)
     if (name === 'SYS_ADMIN' || name === 'ALL') {
-      out.push(makeFinding(K8S.dangerousCapability, ctx.path, v.line(cap), `${label(c)} adds the ${name} capability`))
+      out.push(ctx.report(K8S.dangerousCapability, v.line(cap), `${label(c)} adds the ${name} capability`))
     } else if (name === 'NET_RAW') {
-      out.push(makeFinding(K8S.netRawCapability, ctx.path, v.line(cap), `${label(c)} of ${obj.kind} \`${obj.name}\` adds the NET_RAW capability`))
+      out.push(ctx.report(K8S.netRawCapability, v.line(cap), `${label(c)} of ${obj.kind} \`${obj.name}\` adds the NET_RAW capability`))
     }
   }
   // A privileged container has every capability whatever it drops: that finding says more.
@@ -121,12 +125,12 @@ function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Container): 
     const capabilities = v.get(sc, 'capabilities')
     const line = capabilities !== undefined ? v.keyLine(sc, 'capabilities') : scLine
     const netRaw = dropped.has('NET_RAW') ? '' : ', NET_RAW included'
-    out.push(makeFinding(K8S.capabilitiesNotDropped, ctx.path, line, `hardening: ${label(c)} of ${obj.kind} \`${obj.name}\` does not drop ALL capabilities, so it keeps the runtime defaults${netRaw}`))
+    out.push(ctx.report(K8S.capabilitiesNotDropped, line, `hardening: ${label(c)} of ${obj.kind} \`${obj.name}\` does not drop ALL capabilities, so it keeps the runtime defaults${netRaw}`))
   }
 
   if (!isTrue(v, v.get(sc, 'readOnlyRootFilesystem'))) {
     const line = v.pair(sc, 'readOnlyRootFilesystem') ? v.keyLine(sc, 'readOnlyRootFilesystem') : scLine
-    out.push(makeFinding(K8S.writableRootFilesystem, ctx.path, line, `${label(c)} has a writable root filesystem`))
+    out.push(ctx.report(K8S.writableRootFilesystem, line, `${label(c)} has a writable root filesystem`))
   }
   return out
 }
@@ -134,13 +138,15 @@ function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Container): 
 /** Env var names that hold credentials (but not the names of files or settings about them). */
 const SECRET_NAME = /(passw(or)?d|passwd|_pass$|^pass$|secret|token|api_?key|private_?key|access_?key|credential|auth_?key|client_?secret)/i
 const NOT_A_SECRET_NAME = /(_file|_path|_dir|_name|_enabled|_ttl|_expiry|_expiration|_length|_timeout|_type|_url|_endpoint|_host|_port|_header|_version|_id|_user(name)?|_ref|_lifetime|_seconds|_count|_max|_min|_policy|_length)$/i
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@]+)@/i
 
 /** Whether an env entry's literal value is a credential written in the manifest. */
 export function isLiteralSecret(name: string, value: string): boolean {
   if (value.trim() === '' || /\$\(|\$\{|\{\{/.test(value)) return false
-  if (URL_WITH_PASSWORD.test(value)) return true
+  const urlPassword = URL_WITH_PASSWORD.exec(value)?.[1]
+  if (urlPassword !== undefined) return !isUrlPasswordPlaceholder(urlPassword) && !isPlaceholderSecret(urlPassword, 'password')
   if (!SECRET_NAME.test(name) || NOT_A_SECRET_NAME.test(name)) return false
+  if (isPlaceholderSecret(value, name)) return false
   return !/^(true|false|yes|no|on|off|\d{1,3})$/i.test(value.trim())
 }
 
@@ -151,17 +157,17 @@ function checkEnv(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
     const name = v.str(v.get(entry, 'name')) ?? ''
     const value = v.str(v.get(entry, 'value'))
     if (value !== undefined && isLiteralSecret(name, value)) {
-      out.push(makeFinding(K8S.literalSecretEnv, ctx.path, v.keyLine(entry, 'value'), `${label(c)} sets \`${name}\` to a literal value`))
+      out.push(ctx.report(K8S.literalSecretEnv, v.keyLine(entry, 'value'), `${label(c)} sets \`${name}\` to a literal value`))
     }
     const valueFrom = v.get(entry, 'valueFrom')
     if (v.get(valueFrom, 'secretKeyRef') !== undefined) {
-      out.push(makeFinding(K8S.secretInEnv, ctx.path, v.keyLine(valueFrom, 'secretKeyRef'), `${label(c)} reads secret into environment variable \`${name}\``))
+      out.push(ctx.report(K8S.secretInEnv, v.keyLine(valueFrom, 'secretKeyRef'), `${label(c)} reads secret into environment variable \`${name}\``))
     }
   }
   for (const source of v.items(v.get(c.node, 'envFrom'))) {
     if (!isMap(source) || v.get(source, 'secretRef') === undefined) continue
     const secretName = v.str(v.at(source as Node, ['secretRef', 'name'])) ?? '(unnamed)'
-    out.push(makeFinding(K8S.secretInEnv, ctx.path, v.keyLine(source, 'secretRef'), `${label(c)} loads every key of secret \`${secretName}\` into its environment`))
+    out.push(ctx.report(K8S.secretInEnv, v.keyLine(source, 'secretRef'), `${label(c)} loads every key of secret \`${secretName}\` into its environment`))
   }
   return out
 }

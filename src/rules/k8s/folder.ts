@@ -8,7 +8,7 @@
  */
 import { posix } from 'node:path'
 import type { SourceFile } from '../../types.js'
-import { assertNoAliasBomb, parseYaml } from '../yaml.js'
+import { assertNoAliasBomb, parseYaml } from '../parse/yaml.js'
 import { objectsOf, type K8sObject } from './objects.js'
 import { docView } from './view.js'
 import { indexStream, type StreamIndex } from './workloads.js'
@@ -23,6 +23,8 @@ export interface ManifestSets {
   byFolder: Map<string, StreamIndex>
   /** Parsed objects by file path (only files that parsed). */
   parsed: Map<string, ParsedManifest>
+  /** Files a kustomization of the list names as a strategic-merge patch (`patches`, `patchesStrategicMerge`). */
+  patches: Set<string>
 }
 
 export const folderOf = (path: string): string => {
@@ -68,20 +70,44 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
     const objects = [...together].flatMap((f) => objectsByFolder.get(f) ?? [])
     byFolder.set(folder, indexStream(objects, together.size > 1 ? `${scope} or its kustomization` : scope))
   }
-  return { byFolder, parsed }
+  const patches = new Set(files.filter((f) => KUSTOMIZATION.test(f.path)).flatMap(kustomizationPatches))
+  return { byFolder, parsed, patches }
 }
 
 const KUSTOMIZATION = /(^|\/)(kustomization\.ya?ml|Kustomization)$/
 
+/** A kustomization's top-level map, or undefined when it does not parse. */
+function readKustomization(file: SourceFile): Record<string, unknown> | undefined {
+  try {
+    const doc = parseYaml(file.content.replace(/\r\n?/g, '\n')).docs[0]?.toJS({ maxAliasCount: 100 }) as unknown
+    return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const listAt = (doc: Record<string, unknown> | undefined, key: string): unknown[] => (Array.isArray(doc?.[key]) ? (doc[key] as unknown[]) : [])
+
+/**
+ * Paths of the local files a kustomization applies as patches: `patches: [{ path }]` and
+ * `patchesStrategicMerge: [file]`. Inline patches (YAML text in the list) name no file.
+ */
+function kustomizationPatches(file: SourceFile): string[] {
+  const doc = readKustomization(file)
+  const here = folderOf(file.path)
+  const named = [
+    ...listAt(doc, 'patches').map((p) => (p !== null && typeof p === 'object' ? (p as Record<string, unknown>).path : undefined)),
+    ...listAt(doc, 'patchesStrategicMerge')
+  ]
+  return named
+    .filter((p): p is string => typeof p === 'string' && MANIFEST_NAME.test(p) && !p.includes('\n'))
+    .map((p) => posix.normalize(posix.join(here || '.', p)))
+}
+
 /** Local folders a kustomization names in `resources`/`bases` (files count by their folder); remote ones are skipped. */
 function kustomizationFolders(file: SourceFile): string[] {
-  let resources: unknown[]
-  try {
-    const doc = parseYaml(file.content.replace(/\r\n?/g, '\n')).docs[0]?.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null
-    resources = [...(Array.isArray(doc?.resources) ? doc.resources : []), ...(Array.isArray(doc?.bases) ? doc.bases : [])]
-  } catch {
-    return []
-  }
+  const doc = readKustomization(file)
+  const resources = [...listAt(doc, 'resources'), ...listAt(doc, 'bases')]
   const here = folderOf(file.path)
   const out: string[] = []
   for (const r of resources) {

@@ -1,13 +1,9 @@
 /** The catalogue of Kubernetes rules. Categories follow what KICS assigns to the same checks. */
-import type { RuleMeta } from '../../types.js'
+import { defineRules } from '../rule.js'
 
-type Spec = Omit<RuleMeta, 'kind'>
-
-const rule = (spec: Spec): RuleMeta => ({ kind: 'kubernetes', ...spec })
-
-export const K8S = {
+export const K8S = defineRules('kubernetes', {
   // ── Availability (slo) ──────────────────────────────────────────────────────────────────
-  noLivenessProbe: rule({
+  noLivenessProbe: {
     id: 'k8s/no-liveness-probe',
     category: 'slo',
     topics: ['health-checks'],
@@ -16,8 +12,8 @@ export const K8S = {
     description: 'Without a liveness probe a hung process keeps its pod Running and is never restarted.',
     remediation: 'Add a `livenessProbe` (httpGet, tcpSocket, grpc or exec) that fails when the process is stuck.',
     refs: { checkov: 'CKV_K8S_8', kics: 'k8s/liveness_probe_is_not_defined' }
-  }),
-  noReadinessProbe: rule({
+  },
+  noReadinessProbe: {
     id: 'k8s/no-readiness-probe',
     category: 'slo',
     topics: ['health-checks', 'rollout-strategy'],
@@ -26,8 +22,8 @@ export const K8S = {
     description: 'Without a readiness probe a pod receives traffic as soon as it starts, before it can serve it, and a rollout cannot tell a broken version from a good one.',
     remediation: 'Add a `readinessProbe` that succeeds only when the container can serve requests.',
     refs: { checkov: 'CKV_K8S_9', kics: 'k8s/readiness_probe_is_not_configured' }
-  }),
-  singleReplica: rule({
+  },
+  singleReplica: {
     id: 'k8s/single-replica',
     category: 'slo',
     topics: ['redundancy'],
@@ -35,8 +31,8 @@ export const K8S = {
     title: 'Workload runs a single replica',
     description: 'With one replica every node drain, eviction or rollout makes the workload unavailable.',
     remediation: 'Run at least two replicas (or let a HorizontalPodAutoscaler with `minReplicas: 2` manage them).'
-  }),
-  noPodDisruptionBudget: rule({
+  },
+  noPodDisruptionBudget: {
     id: 'k8s/no-pod-disruption-budget',
     category: 'slo',
     topics: ['redundancy', 'rollout-strategy'],
@@ -45,8 +41,8 @@ export const K8S = {
     description: 'Without a PodDisruptionBudget a node drain may evict all replicas at once. PodDisruptionBudgets among the manifests deployed together (same folder, kustomization or rendered chart) count.',
     remediation: 'Add a PodDisruptionBudget (`minAvailable` or `maxUnavailable`) whose selector matches the pod labels.',
     refs: { kics: ['k8s/deployment_without_pod_disruption_budget', 'k8s/statefulset_without_pod_disruption_budget'] }
-  }),
-  noAntiAffinity: rule({
+  },
+  noAntiAffinity: {
     id: 'k8s/no-pod-anti-affinity',
     category: 'slo',
     topics: ['redundancy'],
@@ -55,10 +51,10 @@ export const K8S = {
     description: 'Without pod anti-affinity (matching the pod labels) or topology spread constraints, all replicas can land on one node or zone and fail together.',
     remediation: 'Add `affinity.podAntiAffinity` with a label selector matching the pod labels, or `topologySpreadConstraints`.',
     refs: { kics: 'k8s/deployment_has_no_pod_anti_affinity' }
-  }),
+  },
 
   // ── Cost (resource requests and limits) ──────────────────────────────────────────────────
-  noCpuRequests: rule({
+  noCpuRequests: {
     id: 'k8s/no-cpu-requests',
     category: 'cost',
     topics: ['resource-limits', 'cost-sizing'],
@@ -67,8 +63,8 @@ export const K8S = {
     description: 'Without a CPU request the scheduler cannot place the pod by its needs and capacity planning is guesswork.',
     remediation: 'Set `resources.requests.cpu` to the CPU the container needs at steady state.',
     refs: { checkov: 'CKV_K8S_10', kics: 'k8s/cpu_requests_not_set', trivy: 'AVD-KSV-0015' }
-  }),
-  noCpuLimits: rule({
+  },
+  noCpuLimits: {
     id: 'k8s/no-cpu-limits',
     category: 'cost',
     topics: ['resource-limits'],
@@ -77,8 +73,8 @@ export const K8S = {
     description: 'Without a CPU limit one container can take all the CPU of its node.',
     remediation: 'Set `resources.limits.cpu`.',
     refs: { checkov: 'CKV_K8S_11', kics: 'k8s/cpu_limits_not_set', trivy: 'AVD-KSV-0011' }
-  }),
-  noMemoryRequests: rule({
+  },
+  noMemoryRequests: {
     id: 'k8s/no-memory-requests',
     category: 'cost',
     topics: ['resource-limits', 'cost-sizing'],
@@ -87,8 +83,8 @@ export const K8S = {
     description: 'Without a memory request the pod can be scheduled on a node that cannot hold it and is among the first evicted under pressure.',
     remediation: 'Set `resources.requests.memory` to the memory the container needs.',
     refs: { checkov: 'CKV_K8S_12', kics: 'k8s/memory_requests_not_defined', trivy: 'AVD-KSV-0016' }
-  }),
-  noMemoryLimits: rule({
+  },
+  noMemoryLimits: {
     id: 'k8s/no-memory-limits',
     category: 'cost',
     topics: ['resource-limits'],
@@ -97,10 +93,10 @@ export const K8S = {
     description: 'Without a memory limit a leaking container can exhaust its node and take its neighbours down.',
     remediation: 'Set `resources.limits.memory`.',
     refs: { checkov: 'CKV_K8S_13', kics: 'k8s/memory_limits_not_defined', trivy: 'AVD-KSV-0018' }
-  }),
+  },
 
   // ── Immutability ─────────────────────────────────────────────────────────────────────────
-  imageLatest: rule({
+  imageLatest: {
     id: 'k8s/image-latest',
     category: 'immutability',
     topics: ['immutable-artifacts'],
@@ -109,8 +105,8 @@ export const K8S = {
     description: 'A `latest` or missing tag resolves to whatever was pushed last: deployments are not reproducible and a rollback may not restore the old code.',
     remediation: 'Pin the image to a version tag, or better to a digest (`image@sha256:…`).',
     refs: { checkov: 'CKV_K8S_14', kics: 'k8s/invalid_image', trivy: 'AVD-KSV-0013' }
-  }),
-  imageMissing: rule({
+  },
+  imageMissing: {
     id: 'k8s/image-missing',
     category: 'immutability',
     topics: ['immutable-artifacts'],
@@ -119,10 +115,10 @@ export const K8S = {
     description: 'A container without `image` cannot run as written; whatever fills it in later is not reviewed here.',
     remediation: 'Set `image` to a pinned reference (`name:version` or `name@sha256:…`).',
     refs: { kics: 'k8s/invalid_image' }
-  }),
+  },
 
   // ── Security: container level ────────────────────────────────────────────────────────────
-  privileged: rule({
+  privileged: {
     id: 'k8s/privileged-container',
     category: 'security',
     topics: ['least-privilege'],
@@ -131,8 +127,8 @@ export const K8S = {
     description: 'A privileged container has every capability and access to the host devices: a compromise of it is a compromise of the node.',
     remediation: 'Set `privileged: false` and grant only the specific capabilities the container needs.',
     refs: { checkov: 'CKV_K8S_16', kics: 'k8s/container_is_privileged', trivy: 'AVD-KSV-0017' }
-  }),
-  privilegeEscalationAllowed: rule({
+  },
+  privilegeEscalationAllowed: {
     id: 'k8s/privilege-escalation-allowed',
     category: 'security',
     topics: ['least-privilege'],
@@ -141,8 +137,8 @@ export const K8S = {
     description: '`allowPrivilegeEscalation: true` lets a process gain more privileges than its parent (setuid binaries, file capabilities).',
     remediation: 'Set `allowPrivilegeEscalation: false`.',
     refs: { checkov: 'CKV_K8S_20', kics: 'k8s/privilege_escalation_allowed', trivy: 'AVD-KSV-0001' }
-  }),
-  privilegeEscalationNotDisabled: rule({
+  },
+  privilegeEscalationNotDisabled: {
     id: 'k8s/privilege-escalation-not-disabled',
     category: 'security',
     topics: ['least-privilege'],
@@ -151,8 +147,8 @@ export const K8S = {
     description: '`allowPrivilegeEscalation` defaults to true; it should be switched off explicitly.',
     remediation: 'Add `securityContext.allowPrivilegeEscalation: false` to the container.',
     refs: { checkov: 'CKV_K8S_20', trivy: 'AVD-KSV-0001' }
-  }),
-  runAsRoot: rule({
+  },
+  runAsRoot: {
     id: 'k8s/run-as-root',
     category: 'security',
     topics: ['least-privilege'],
@@ -161,8 +157,8 @@ export const K8S = {
     description: '`runAsUser: 0` runs the container as root; a container escape then starts from root.',
     remediation: 'Run as a non-zero UID (`runAsUser: 10001`) and set `runAsNonRoot: true`.',
     refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root', trivy: 'AVD-KSV-0012' }
-  }),
-  runAsNonRootNotSet: rule({
+  },
+  runAsNonRootNotSet: {
     id: 'k8s/run-as-non-root-not-set',
     category: 'security',
     topics: ['least-privilege'],
@@ -171,8 +167,8 @@ export const K8S = {
     description: 'Neither a non-zero `runAsUser` nor `runAsNonRoot: true` is set at pod or container level, so the container runs as whatever user the image declares, often root.',
     remediation: 'Set `securityContext.runAsNonRoot: true` (pod or container level) and a non-zero `runAsUser`.',
     refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root', trivy: 'AVD-KSV-0012' }
-  }),
-  dangerousCapability: rule({
+  },
+  dangerousCapability: {
     id: 'k8s/dangerous-capability',
     category: 'security',
     topics: ['least-privilege'],
@@ -181,8 +177,8 @@ export const K8S = {
     description: 'SYS_ADMIN (or ALL) is nearly equivalent to root on the host: mounts, namespaces, devices.',
     remediation: 'Remove SYS_ADMIN/ALL from `capabilities.add`; drop ALL and add back only what is needed.',
     refs: { checkov: 'CKV_K8S_39', kics: 'k8s/containers_with_sys_admin_capabilities', trivy: ['AVD-KSV-0005', 'AVD-KSV-0022'] }
-  }),
-  capabilitiesNotDropped: rule({
+  },
+  capabilitiesNotDropped: {
     id: 'k8s/capabilities-not-dropped',
     category: 'security',
     topics: ['least-privilege'],
@@ -192,8 +188,8 @@ export const K8S = {
       'Hardening: a container that does not drop ALL capabilities keeps the runtime defaults, including NET_RAW (crafted packets, ARP/DNS spoofing on the pod network) and CHOWN, SETUID and friends that most services never use.',
     remediation: 'Add `securityContext.capabilities.drop: [ALL]` and add back only what the process needs (e.g. `NET_BIND_SERVICE`).',
     refs: { checkov: ['CKV_K8S_37', 'CKV_K8S_28'], kics: ['k8s/no_drop_capabilities', 'k8s/net_raw_capabilities_not_being_dropped'], trivy: 'AVD-KSV-0003' }
-  }),
-  netRawCapability: rule({
+  },
+  netRawCapability: {
     id: 'k8s/net-raw-capability',
     category: 'security',
     topics: ['least-privilege', 'network-exposure'],
@@ -202,8 +198,8 @@ export const K8S = {
     description: 'NET_RAW lets a process craft raw packets: spoof ARP or DNS answers to other pods on the node, or scan the network. Few workloads other than ping-like tools need it.',
     remediation: 'Remove NET_RAW from `capabilities.add`; drop ALL and add back only what is needed.',
     refs: { checkov: 'CKV_K8S_28', kics: 'k8s/net_raw_capabilities_not_being_dropped' }
-  }),
-  noSeccompProfile: rule({
+  },
+  noSeccompProfile: {
     id: 'k8s/no-seccomp-profile',
     category: 'security',
     topics: ['least-privilege'],
@@ -213,8 +209,8 @@ export const K8S = {
       'Hardening: without `seccompProfile: RuntimeDefault` (or a Localhost profile) containers run Unconfined on most clusters, so every system call, including rarely needed ones used in kernel exploits, is open to them.',
     remediation: 'Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (or on every container).',
     refs: { checkov: 'CKV_K8S_31', kics: 'k8s/seccomp_profile_is_not_configured', trivy: ['AVD-KSV-0030', 'AVD-KSV-0104'] }
-  }),
-  serviceAccountTokenAutomount: rule({
+  },
+  serviceAccountTokenAutomount: {
     id: 'k8s/service-account-token-automount',
     category: 'security',
     topics: ['least-privilege', 'secret-exposure'],
@@ -224,8 +220,8 @@ export const K8S = {
       'Hardening: a pod that runs as the default service account usually never calls the Kubernetes API, yet gets a token mounted; whoever compromises the container can use it against the API server.',
     remediation: 'Set `automountServiceAccountToken: false` on the pod (or on its ServiceAccount); give pods that need the API their own ServiceAccount.',
     refs: { checkov: 'CKV_K8S_38', kics: 'k8s/service_account_token_automount_not_disabled', trivy: 'AVD-KSV-0036' }
-  }),
-  noNetworkPolicy: rule({
+  },
+  noNetworkPolicy: {
     id: 'k8s/no-network-policy',
     category: 'security',
     topics: ['network-exposure'],
@@ -234,8 +230,8 @@ export const K8S = {
     description:
       'Hardening: no NetworkPolicy among the manifests deployed together with the workload selects its pods, so unless a policy applied elsewhere covers the namespace, every pod of the cluster can reach them.',
     remediation: 'Add a NetworkPolicy whose `podSelector` matches the pods and allows only the clients and ports they serve (or a default-deny policy for the namespace).'
-  }),
-  writableRootFilesystem: rule({
+  },
+  writableRootFilesystem: {
     id: 'k8s/writable-root-filesystem',
     category: 'security',
     topics: ['least-privilege'],
@@ -244,10 +240,10 @@ export const K8S = {
     description: 'A writable root filesystem lets an attacker drop tools or change binaries inside the container.',
     remediation: 'Set `securityContext.readOnlyRootFilesystem: true` and mount an `emptyDir` where the app must write.',
     refs: { checkov: 'CKV_K8S_22', trivy: 'AVD-KSV-0014' }
-  }),
+  },
 
   // ── Secrets ──────────────────────────────────────────────────────────────────────────────
-  literalSecretEnv: rule({
+  literalSecretEnv: {
     id: 'k8s/secret-literal-env',
     category: 'secrets',
     topics: ['secret-storage', 'secret-exposure'],
@@ -255,8 +251,8 @@ export const K8S = {
     title: 'Secret as a literal environment value',
     description: 'A credential written into the manifest is in the repository history and readable by anyone who can read the workload.',
     remediation: 'Move the value into a Secret (or an external secret store) and reference it; rotate the exposed value.'
-  }),
-  secretInEnv: rule({
+  },
+  secretInEnv: {
     id: 'k8s/secret-in-env',
     category: 'secrets',
     topics: ['secret-exposure'],
@@ -265,10 +261,10 @@ export const K8S = {
     description: 'Secrets in environment variables leak through crash dumps, `/proc`, child processes and logging of the environment; mounted files are safer.',
     remediation: 'Mount the Secret as a volume and read it from a file instead of `secretKeyRef` / `envFrom.secretRef`.',
     refs: { checkov: 'CKV_K8S_35', kics: 'k8s/secrets_as_environment_variables' }
-  }),
+  },
 
   // ── Security: pod level ──────────────────────────────────────────────────────────────────
-  hostNetwork: rule({
+  hostNetwork: {
     id: 'k8s/host-network',
     category: 'security',
     topics: ['network-exposure', 'least-privilege'],
@@ -277,8 +273,8 @@ export const K8S = {
     description: '`hostNetwork: true` gives the pod the node network stack: it can reach node-local services and sniff traffic.',
     remediation: 'Remove `hostNetwork: true`; expose ports through a Service.',
     refs: { checkov: 'CKV_K8S_19', kics: 'k8s/shared_host_network_namespace', trivy: 'AVD-KSV-0009' }
-  }),
-  hostPid: rule({
+  },
+  hostPid: {
     id: 'k8s/host-pid',
     category: 'security',
     topics: ['least-privilege'],
@@ -287,8 +283,8 @@ export const K8S = {
     description: '`hostPID: true` lets the pod see and signal every process on the node.',
     remediation: 'Remove `hostPID: true`.',
     refs: { checkov: 'CKV_K8S_17', kics: 'k8s/shared_host_pid_namespace', trivy: 'AVD-KSV-0010' }
-  }),
-  hostIpc: rule({
+  },
+  hostIpc: {
     id: 'k8s/host-ipc',
     category: 'security',
     topics: ['least-privilege'],
@@ -297,8 +293,8 @@ export const K8S = {
     description: '`hostIPC: true` lets the pod read shared memory of every process on the node.',
     remediation: 'Remove `hostIPC: true`.',
     refs: { checkov: 'CKV_K8S_18', kics: 'k8s/shared_host_ipc_namespace', trivy: 'AVD-KSV-0008' }
-  }),
-  hostPathVolume: rule({
+  },
+  hostPathVolume: {
     id: 'k8s/host-path-volume',
     category: 'security',
     topics: ['least-privilege'],
@@ -307,8 +303,8 @@ export const K8S = {
     description: 'A hostPath volume exposes the node filesystem to the pod; outside system components this is rarely needed and often a way out of the container.',
     remediation: 'Use a PersistentVolumeClaim, `emptyDir`, ConfigMap or Secret volume instead of `hostPath`.',
     refs: { kics: 'k8s/non_kube_system_pod_with_host_mount', trivy: 'AVD-KSV-0023' }
-  }),
-  runtimeSocketMount: rule({
+  },
+  runtimeSocketMount: {
     id: 'k8s/container-runtime-socket-mount',
     category: 'security',
     topics: ['least-privilege'],
@@ -317,10 +313,10 @@ export const K8S = {
     description: 'Mounting the Docker/containerd/CRI-O socket lets the pod start privileged containers on the node: full node takeover.',
     remediation: 'Do not mount the runtime socket; build images with a daemonless builder (kaniko, buildah) instead.',
     refs: { checkov: 'CKV_K8S_27', kics: 'k8s/docker_daemon_socket_is_exposed_to_containers', trivy: 'AVD-KSV-0006' }
-  }),
+  },
 
   // ── Rollback ─────────────────────────────────────────────────────────────────────────────
-  recreateStrategy: rule({
+  recreateStrategy: {
     id: 'k8s/recreate-strategy',
     category: 'rollback',
     topics: ['rollout-strategy'],
@@ -328,8 +324,8 @@ export const K8S = {
     title: 'Deployment uses the Recreate strategy',
     description: '`Recreate` stops every old pod before starting new ones: each rollout and each rollback is an outage.',
     remediation: 'Use `strategy.type: RollingUpdate` (with `maxUnavailable`/`maxSurge`) unless old and new versions truly cannot run side by side.'
-  }),
-  noRevisionHistory: rule({
+  },
+  noRevisionHistory: {
     id: 'k8s/no-revision-history',
     category: 'rollback',
     topics: ['rollback-path'],
@@ -337,8 +333,8 @@ export const K8S = {
     title: 'No revision history kept',
     description: '`revisionHistoryLimit: 0` deletes old ReplicaSets/revisions, so `kubectl rollout undo` has nothing to go back to.',
     remediation: 'Keep a few revisions (`revisionHistoryLimit: 3` or more; the default is 10).'
-  }),
-  noMinReadySeconds: rule({
+  },
+  noMinReadySeconds: {
     id: 'k8s/no-min-ready-seconds',
     category: 'rollback',
     topics: ['rollout-strategy'],
@@ -346,10 +342,10 @@ export const K8S = {
     title: 'Deployment without minReadySeconds',
     description: 'With `minReadySeconds` 0 a pod counts as available the moment it is ready, so a version that crashes shortly after start can roll out completely before anyone notices.',
     remediation: 'Set `minReadySeconds` (e.g. 10–30) so new pods must stay ready for a while before the rollout continues.'
-  }),
+  },
 
   // ── RBAC ─────────────────────────────────────────────────────────────────────────────────
-  rbacWildcard: rule({
+  rbacWildcard: {
     id: 'k8s/rbac-wildcard',
     category: 'security',
     topics: ['least-privilege'],
@@ -358,8 +354,8 @@ export const K8S = {
     description: '`*` in verbs, resources or apiGroups grants every present and future permission of that kind.',
     remediation: 'List the exact apiGroups, resources and verbs the subject needs.',
     refs: { checkov: 'CKV_K8S_49', kics: 'k8s/rbac_wildcard_in_rule', trivy: ['AVD-KSV-0044', 'AVD-KSV-0045', 'AVD-KSV-0046'] }
-  }),
-  clusterAdminBinding: rule({
+  },
+  clusterAdminBinding: {
     id: 'k8s/cluster-admin-binding',
     category: 'security',
     topics: ['least-privilege'],
@@ -368,10 +364,10 @@ export const K8S = {
     description: 'Binding a subject to `cluster-admin` gives it full control of the cluster.',
     remediation: 'Bind a Role or ClusterRole with only the permissions the subject needs.',
     refs: { kics: 'k8s/cluster_admin_rolebinding_with_superuser_permissions', trivy: 'AVD-KSV-0111' }
-  }),
+  },
 
   // ── Services ─────────────────────────────────────────────────────────────────────────────
-  openLoadBalancer: rule({
+  openLoadBalancer: {
     id: 'k8s/load-balancer-open',
     category: 'security',
     topics: ['network-exposure'],
@@ -380,8 +376,8 @@ export const K8S = {
     description: 'A `LoadBalancer` Service without `loadBalancerSourceRanges` (and not marked internal) is reachable from the whole internet.',
     remediation: 'Set `spec.loadBalancerSourceRanges` to the client CIDRs, or use an internal load balancer.',
     refs: { kics: 'k8s/service_with_external_load_balancer' }
-  }),
-  serviceSelectsNoPods: rule({
+  },
+  serviceSelectsNoPods: {
     id: 'k8s/service-selects-no-pods',
     category: 'slo',
     topics: ['availability-target', 'health-checks'],
@@ -390,8 +386,8 @@ export const K8S = {
     description:
       'The selector of a Service matches the pod labels of none of the workloads in its manifest set (its folder, or the rendered chart), usually a typo or a label renamed on one side only: the Service gets no endpoints and every request to it fails.',
     remediation: 'Make `spec.selector` equal to labels the target pods carry (`spec.template.metadata.labels` of the workload).'
-  }),
-  nodePort: rule({
+  },
+  nodePort: {
     id: 'k8s/node-port-service',
     category: 'security',
     topics: ['network-exposure'],
@@ -400,7 +396,7 @@ export const K8S = {
     description: 'A `NodePort` Service opens the port on every node, bypassing the load balancer and its access controls.',
     remediation: 'Use `ClusterIP` behind an Ingress or a `LoadBalancer` with source ranges.',
     refs: { kics: 'k8s/service_type_is_nodeport' }
-  })
-} as const satisfies Record<string, RuleMeta>
+  }
+})
 
 export type K8sRuleKey = keyof typeof K8S

@@ -2,8 +2,8 @@
  * Finds Kubernetes objects in parsed YAML documents (including the items of a `List`) and the
  * pod specs, labels and containers inside workloads.
  */
-import type { Node } from '../yaml.js'
-import { isMap } from '../yaml.js'
+import type { Node } from '../parse/yaml.js'
+import { isMap } from '../parse/yaml.js'
 import type { DocView } from './view.js'
 
 export interface K8sObject {

@@ -1,7 +1,6 @@
 /** Pod-level checks: user identity, host namespaces, hostPath volumes. */
 import type { Finding, RuleMeta } from '../../types.js'
-import type { Node } from '../yaml.js'
-import { makeFinding } from './finding.js'
+import type { Node } from '../parse/yaml.js'
 import { K8S } from './meta.js'
 import { isTrue, numberAt, type Container, type K8sObject, type PodSpec } from './objects.js'
 import type { CheckContext } from './containers.js'
@@ -40,10 +39,10 @@ function checkSeccomp(ctx: CheckContext, obj: K8sObject, pod: PodSpec, container
   const names = unconfined.map((c) => `\`${c.name}\``).join(', ')
   if (podType === 'Unconfined') {
     const line = v.keyLine(v.get(podSc, 'seccompProfile'), 'type')
-    return [makeFinding(K8S.noSeccompProfile, ctx.path, line, `hardening: ${obj.kind} \`${obj.name}\` sets the seccomp profile to Unconfined (containers ${names})`)]
+    return [ctx.report(K8S.noSeccompProfile, line, `hardening: ${obj.kind} \`${obj.name}\` sets the seccomp profile to Unconfined (containers ${names})`)]
   }
   const line = podSc !== undefined ? v.keyLine(pod.node, 'securityContext') : pod.line
-  return [makeFinding(K8S.noSeccompProfile, ctx.path, line, `hardening: ${obj.kind} \`${obj.name}\` sets no RuntimeDefault seccomp profile for containers ${names}`)]
+  return [ctx.report(K8S.noSeccompProfile, line, `hardening: ${obj.kind} \`${obj.name}\` sets no RuntimeDefault seccomp profile for containers ${names}`)]
 }
 
 /**
@@ -59,7 +58,7 @@ function checkTokenAutomount(ctx: CheckContext, obj: K8sObject, pod: PodSpec, st
   if (automount === undefined && stream.serviceAccounts.some((sa) => sa.name === 'default' && sa.automount === false && sameNamespace(sa.namespace, obj.namespace))) return []
   const line = automount !== undefined ? v.keyLine(pod.node, 'automountServiceAccountToken') : pod.line
   return [
-    makeFinding(K8S.serviceAccountTokenAutomount, ctx.path, line, `hardening: ${obj.kind} \`${obj.name}\` runs as the default service account and leaves its API token automounted; set \`automountServiceAccountToken: false\` unless it calls the Kubernetes API`)
+    ctx.report(K8S.serviceAccountTokenAutomount, line, `hardening: ${obj.kind} \`${obj.name}\` runs as the default service account and leaves its API token automounted; set \`automountServiceAccountToken: false\` unless it calls the Kubernetes API`)
   ]
 }
 
@@ -74,7 +73,7 @@ function checkNetworkPolicy(ctx: CheckContext, obj: K8sObject, pod: PodSpec, str
   const covered = stream.networkPolicies.some((p) => sameNamespace(p.namespace, obj.namespace) && selectorMatches(p.selector, pod.labels))
   if (covered) return []
   const line = v.keyLine(v.get(obj.node, 'metadata'), 'name')
-  return [makeFinding(K8S.noNetworkPolicy, ctx.path, line, `hardening: no NetworkPolicy in ${stream.scope} selects the pods of ${obj.kind} \`${obj.name}\``)]
+  return [ctx.report(K8S.noNetworkPolicy, line, `hardening: no NetworkPolicy in ${stream.scope} selects the pods of ${obj.kind} \`${obj.name}\``)]
 }
 
 interface UserVerdict {
@@ -119,7 +118,7 @@ function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: 
   return [...groups.values()].map(({ verdict, names }) => {
     const one = names.length === 1
     const who = one ? `container \`${names[0]}\`` : `containers ${names.map((n) => `\`${n}\``).join(', ')}`
-    return makeFinding(verdict.meta, ctx.path, verdict.line, `${who} of ${obj.kind} \`${obj.name}\` ${verdict.why[one ? 0 : 1]}`)
+    return ctx.report(verdict.meta, verdict.line, `${who} of ${obj.kind} \`${obj.name}\` ${verdict.why[one ? 0 : 1]}`)
   })
 }
 
@@ -135,7 +134,7 @@ function checkHostNamespaces(ctx: CheckContext, obj: K8sObject, pod: PodSpec): F
   for (const h of HOST_NAMESPACES) {
     if (!isTrue(v, v.get(pod.node, h.key))) continue
     // No suggestion: node agents (CNI, exporters) may truly need the host namespace.
-    out.push(makeFinding(h.meta, ctx.path, v.keyLine(pod.node, h.key), `${obj.kind} \`${obj.name}\` shares ${h.what}`))
+    out.push(ctx.report(h.meta, v.keyLine(pod.node, h.key), `${obj.kind} \`${obj.name}\` shares ${h.what}`))
   }
   return out
 }
@@ -173,9 +172,9 @@ function hostPathFinding(ctx: CheckContext, obj: K8sObject, hostPath: Node, subj
   const p = v.str(v.get(hostPath, 'path')) ?? ''
   const line = v.pair(hostPath, 'path') ? v.keyLine(hostPath, 'path') : v.line(hostPath)
   if (isRuntimeSocketPath(p)) {
-    return makeFinding(K8S.runtimeSocketMount, ctx.path, line, `${subject} mounts the container runtime socket \`${p}\` from the host`)
+    return ctx.report(K8S.runtimeSocketMount, line, `${subject} mounts the container runtime socket \`${p}\` from the host`)
   }
   // System components in kube-system legitimately read node directories (log shippers, CNI).
   if (obj.namespace === 'kube-system') return undefined
-  return makeFinding(K8S.hostPathVolume, ctx.path, line, `${subject} mounts host path \`${p || '(unset)'}\``)
+  return ctx.report(K8S.hostPathVolume, line, `${subject} mounts host path \`${p || '(unset)'}\``)
 }

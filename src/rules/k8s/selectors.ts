@@ -1,6 +1,6 @@
 /** Kubernetes label selectors: reading them from YAML and matching them against a label set. */
-import type { Node } from '../yaml.js'
-import { isMap } from '../yaml.js'
+import type { Node } from '../parse/yaml.js'
+import { isMap } from '../parse/yaml.js'
 import type { DocView } from './view.js'
 import { labelsOf } from './objects.js'
 

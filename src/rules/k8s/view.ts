@@ -4,7 +4,7 @@
  * through it, so neither needs to care about alias nodes or node classes.
  */
 import { isAlias, type Document } from 'yaml'
-import { isMap, isScalar, isSeq, type Node, type Pair, type YamlFile } from '../yaml.js'
+import { isMap, isScalar, isSeq, type Node, type Pair, type YamlFile } from '../parse/yaml.js'
 
 export interface DocView {
   /** The value node at `key` of a map (aliases resolved), or undefined. */

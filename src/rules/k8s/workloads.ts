@@ -4,9 +4,8 @@
  * looked up among the other objects of the same file.
  */
 import type { Finding } from '../../types.js'
-import type { Node } from '../yaml.js'
-import { isMap } from '../yaml.js'
-import { makeFinding } from './finding.js'
+import type { Node } from '../parse/yaml.js'
+import { isMap } from '../parse/yaml.js'
 import { K8S } from './meta.js'
 import { labelsOf, numberAt, podSpecOf, type K8sObject, type PodSpec } from './objects.js'
 import { readSelector, selectorMatches, type LabelSelector } from './selectors.js'
@@ -104,7 +103,7 @@ function checkReplication(ctx: CheckContext, obj: K8sObject, pod: PodSpec, strea
   if (!hpa && declared === 1) {
     const line = v.keyLine(spec, 'replicas')
     out.push(
-      makeFinding(K8S.singleReplica, ctx.path, line, `${obj.kind} \`${obj.name}\` runs a single replica`, {
+      ctx.report(K8S.singleReplica, line, `${obj.kind} \`${obj.name}\` runs a single replica`, {
         suggestion: canSuggestTwoReplicas(obj, pod) ? replaceScalarOnLine(lineText(ctx.content, line), 'replicas', /^1$/, '2') : undefined
       })
     )
@@ -118,7 +117,7 @@ function checkReplication(ctx: CheckContext, obj: K8sObject, pod: PodSpec, strea
   if (!covered) {
     const selector = v.get(spec, 'selector')
     const line = v.pair(selector, 'matchLabels') ? v.keyLine(selector, 'matchLabels') : v.keyLine(spec, 'selector')
-    out.push(makeFinding(K8S.noPodDisruptionBudget, ctx.path, line, `${obj.kind} \`${obj.name}\` (${replicas} replicas) has no PodDisruptionBudget in ${stream.scope}`))
+    out.push(ctx.report(K8S.noPodDisruptionBudget, line, `${obj.kind} \`${obj.name}\` (${replicas} replicas) has no PodDisruptionBudget in ${stream.scope}`))
   }
   out.push(...checkSpreading(ctx, obj, pod, replicas))
   return out
@@ -155,9 +154,9 @@ function checkSpreading(ctx: CheckContext, obj: K8sObject, pod: PodSpec, replica
       : v.pair(selector, 'matchExpressions')
         ? v.keyLine(selector, 'matchExpressions')
         : v.line(terms[0])
-    return [makeFinding(K8S.noAntiAffinity, ctx.path, line, `pod anti-affinity of ${obj.kind} \`${obj.name}\` does not select its own pods, so replicas are not spread`)]
+    return [ctx.report(K8S.noAntiAffinity, line, `pod anti-affinity of ${obj.kind} \`${obj.name}\` does not select its own pods, so replicas are not spread`)]
   }
-  return [makeFinding(K8S.noAntiAffinity, ctx.path, pod.line, `${obj.kind} \`${obj.name}\` (${replicas} replicas) has no pod anti-affinity or topology spread constraints`)]
+  return [ctx.report(K8S.noAntiAffinity, pod.line, `${obj.kind} \`${obj.name}\` (${replicas} replicas) has no pod anti-affinity or topology spread constraints`)]
 }
 
 function checkRollout(ctx: CheckContext, obj: K8sObject): Finding[] {
@@ -167,14 +166,14 @@ function checkRollout(ctx: CheckContext, obj: K8sObject): Finding[] {
   if (obj.kind === 'Deployment') {
     const strategy = v.get(spec, 'strategy')
     if (v.str(v.get(strategy, 'type')) === 'Recreate') {
-      out.push(makeFinding(K8S.recreateStrategy, ctx.path, v.keyLine(strategy, 'type'), `Deployment \`${obj.name}\` uses the Recreate strategy: every rollout stops all pods first`))
+      out.push(ctx.report(K8S.recreateStrategy, v.keyLine(strategy, 'type'), `Deployment \`${obj.name}\` uses the Recreate strategy: every rollout stops all pods first`))
     }
     if (v.get(spec, 'minReadySeconds') === undefined) {
-      out.push(makeFinding(K8S.noMinReadySeconds, ctx.path, v.keyLine(obj.node, 'spec'), `Deployment \`${obj.name}\` sets no \`minReadySeconds\``))
+      out.push(ctx.report(K8S.noMinReadySeconds, v.keyLine(obj.node, 'spec'), `Deployment \`${obj.name}\` sets no \`minReadySeconds\``))
     }
   }
   if (['Deployment', 'StatefulSet', 'DaemonSet'].includes(obj.kind) && numberAt(v, v.get(spec, 'revisionHistoryLimit')) === 0) {
-    out.push(makeFinding(K8S.noRevisionHistory, ctx.path, v.keyLine(spec, 'revisionHistoryLimit'), `${obj.kind} \`${obj.name}\` keeps no revision history to roll back to`))
+    out.push(ctx.report(K8S.noRevisionHistory, v.keyLine(spec, 'revisionHistoryLimit'), `${obj.kind} \`${obj.name}\` keeps no revision history to roll back to`))
   }
   return out
 }

@@ -21,13 +21,16 @@ export interface Assignment {
   multiline?: boolean
 }
 
-export function dialectOf(file: Pick<SourceFile, 'path' | 'kind'>): Dialect {
+/**
+ * How to read a file's assignments. `kindDialect` is what its file kind says (the language's
+ * `secretsDialect`); HCL and Dockerfile kinds decide, a `.json` name beats a YAML kind.
+ */
+export function dialectOf(file: Pick<SourceFile, 'path' | 'kind'>, kindDialect?: Dialect): Dialect {
   const name = file.path.split('/').pop()?.toLowerCase() ?? ''
-  if (file.kind === 'terraform' || /\.(?:tf|hcl|tfvars)$/.test(name)) return 'hcl'
-  if (file.kind === 'dockerfile' || /^dockerfile|\.dockerfile$|^containerfile/.test(name)) return 'dockerfile'
+  if (kindDialect === 'hcl' || /\.(?:tf|hcl|tfvars)$/.test(name)) return 'hcl'
+  if (kindDialect === 'dockerfile' || /^dockerfile|\.dockerfile$|^containerfile/.test(name)) return 'dockerfile'
   if (/\.json$/.test(name)) return 'json'
-  if (/\.ya?ml$/.test(name) || ['kubernetes', 'helm', 'compose', 'workflow'].includes(file.kind)) return 'yaml'
-  if (file.kind === 'cloudformation') return /^\s*\{/.test(name) ? 'json' : 'yaml'
+  if (/\.ya?ml$/.test(name) || kindDialect === 'yaml') return 'yaml'
   if (/^\.env|\.env$|\.properties$|\.ini$|\.cfg$|\.conf$|\.sh$|\.bash$/.test(name)) return 'env'
   return 'text'
 }

@@ -1,13 +1,11 @@
 /** AWS operations rules: logs, metrics and traces (observability), tag immutability, cost. */
-import type { RuleMeta } from '../../types.js'
-import { blocksOf, isExpr, numberValue, stringValue } from '../hcl.js'
-import { attr, isFalse, label, refersTo, sub, type TfCheck, type TfContext } from './context.js'
+import { defineRule } from '../rule.js'
+import { blocksOf, isExpr, numberValue, stringValue } from '../parse/hcl.js'
+import { attr, dynamicBlock, isFalse, label, refersTo, sub, type TfCheck, type TfContext } from './context.js'
 import { instanceTypeAttributes, oversizedReason } from './instances.js'
 import { majorOf, VPC_MODULE } from './registry-modules.js'
 
-const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m })
-
-const logRetention = meta({
+const logRetention = defineRule('terraform', {
   id: 'tf/aws-log-group-no-retention',
   category: 'observability',
   topics: ['logging', 'cost-waste'],
@@ -17,7 +15,7 @@ const logRetention = meta({
   remediation: 'Set `retention_in_days` to the period the logs are needed for (e.g. 30, 90 or 365).',
   refs: { checkov: 'CKV_AWS_66', kics: 'terraform/aws/cloudwatch_without_retention_period_specified' }
 })
-const ec2Monitoring = meta({
+const ec2Monitoring = defineRule('terraform', {
   id: 'tf/aws-ec2-detailed-monitoring-off',
   category: 'observability',
   topics: ['monitoring'],
@@ -27,7 +25,7 @@ const ec2Monitoring = meta({
   remediation: 'Set `monitoring = true`.',
   refs: { checkov: 'CKV_AWS_126' }
 })
-const lbAccessLogs = meta({
+const lbAccessLogs = defineRule('terraform', {
   id: 'tf/aws-lb-access-logs-disabled',
   category: 'observability',
   topics: ['logging'],
@@ -37,7 +35,7 @@ const lbAccessLogs = meta({
   remediation: 'Add an `access_logs` block with a bucket and `enabled = true`.',
   refs: { checkov: ['CKV_AWS_92', 'CKV_AWS_91'], kics: 'terraform/aws/elb_access_logging_disabled' }
 })
-const rdsInsights = meta({
+const rdsInsights = defineRule('terraform', {
   id: 'tf/aws-rds-performance-insights-off',
   category: 'observability',
   topics: ['monitoring'],
@@ -47,7 +45,7 @@ const rdsInsights = meta({
   remediation: 'Set `performance_insights_enabled = true`.',
   refs: { checkov: 'CKV_AWS_353', tfsec: 'aws-rds-enable-performance-insights', trivy: 'AVD-AWS-0133' }
 })
-const rdsLogs = meta({
+const rdsLogs = defineRule('terraform', {
   id: 'tf/aws-rds-no-log-exports',
   category: 'observability',
   topics: ['logging'],
@@ -57,7 +55,7 @@ const rdsLogs = meta({
   remediation: 'Export the engine\'s logs, e.g. `enabled_cloudwatch_logs_exports = ["error", "slowquery"]` (MySQL) or `["postgresql"]`.',
   refs: { checkov: 'CKV_AWS_129' }
 })
-const eksLogs = meta({
+const eksLogs = defineRule('terraform', {
   id: 'tf/aws-eks-control-plane-logs-off',
   category: 'observability',
   topics: ['logging'],
@@ -67,7 +65,7 @@ const eksLogs = meta({
   remediation: 'Set `enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]`.',
   refs: { checkov: 'CKV_AWS_37', kics: 'terraform/aws/eks_cluster_log_disabled', tfsec: 'aws-eks-enable-control-plane-logging', trivy: 'AVD-AWS-0038' }
 })
-const lambdaTracing = meta({
+const lambdaTracing = defineRule('terraform', {
   id: 'tf/aws-lambda-no-tracing',
   category: 'observability',
   topics: ['monitoring'],
@@ -77,7 +75,7 @@ const lambdaTracing = meta({
   remediation: 'Add `tracing_config { mode = "Active" }`.',
   refs: { checkov: 'CKV_AWS_50', kics: 'terraform/aws/lambda_functions_without_x-ray_tracing', tfsec: 'aws-lambda-enable-tracing', trivy: 'AVD-AWS-0066' }
 })
-const vpcFlowLogs = meta({
+const vpcFlowLogs = defineRule('terraform', {
   id: 'tf/aws-vpc-no-flow-logs',
   category: 'observability',
   topics: ['logging'],
@@ -87,7 +85,7 @@ const vpcFlowLogs = meta({
   remediation: 'Add an `aws_flow_log` with `vpc_id` pointing at the VPC.',
   refs: { checkov: 'CKV2_AWS_11', kics: 'terraform/aws/vpc_flowlogs_disabled', tfsec: 'aws-ec2-require-vpc-flow-logs-for-all-vpcs', trivy: 'AVD-AWS-0178' }
 })
-const ecsInsights = meta({
+const ecsInsights = defineRule('terraform', {
   id: 'tf/aws-ecs-container-insights-off',
   category: 'observability',
   topics: ['monitoring'],
@@ -97,7 +95,7 @@ const ecsInsights = meta({
   remediation: 'Add `setting { name = "containerInsights"\n value = "enabled" }` to the cluster.',
   refs: { checkov: 'CKV_AWS_65', tfsec: 'aws-ecs-enable-container-insight', trivy: 'AVD-AWS-0034' }
 })
-const ecrMutable = meta({
+const ecrMutable = defineRule('terraform', {
   id: 'tf/aws-ecr-mutable-tags',
   category: 'immutability',
   topics: ['immutable-artifacts'],
@@ -107,7 +105,7 @@ const ecrMutable = meta({
   remediation: 'Set `image_tag_mutability = "IMMUTABLE"` and deploy by digest or unique tags.',
   refs: { checkov: 'CKV_AWS_51', kics: 'terraform/aws/ecr_image_tag_not_immutable', tfsec: 'aws-ecr-enforce-immutable-repository', trivy: 'AVD-AWS-0031' }
 })
-const gp2 = meta({
+const gp2 = defineRule('terraform', {
   id: 'tf/aws-ebs-gp2',
   category: 'cost',
   topics: ['cost-sizing'],
@@ -117,7 +115,7 @@ const gp2 = meta({
   remediation: 'Change the volume type to `"gp3"` (an in-place modification for EBS volumes).',
   refs: {}
 })
-const oversized = meta({
+const oversized = defineRule('terraform', {
   id: 'tf/aws-oversized-instance',
   category: 'cost',
   topics: ['cost-sizing'],
@@ -150,6 +148,8 @@ function checkLoadBalancerLogs(ctx: TfContext): void {
   for (const r of ctx.resources(['aws_elb', 'aws_lb', 'aws_alb'], { modules: true })) {
     if (stringValue(attr(r.block, 'load_balancer_type')?.value) === 'gateway') continue
     const logs = sub(r.block, 'access_logs')
+    // `dynamic "access_logs"` is set by the module's caller: not a missing block.
+    if (!logs && dynamicBlock(r.block, 'access_logs')) continue
     if (!logs) {
       ctx.report(lbAccessLogs, r.block.line, `${label(r)} has no access logs`, { missing: 'access_logs' })
       continue
@@ -191,6 +191,7 @@ function checkEksLogs(ctx: TfContext): void {
 function checkLambdaTracing(ctx: TfContext): void {
   for (const r of ctx.resources('aws_lambda_function')) {
     const tc = sub(r.block, 'tracing_config')
+    if (!tc && dynamicBlock(r.block, 'tracing_config')) continue
     const mode = tc ? attr(tc, 'mode') : undefined
     if (!tc) ctx.report(lambdaTracing, r.block.line, `${label(r)} has no X-Ray tracing`)
     else if (mode && stringValue(mode.value) !== undefined && stringValue(mode.value) !== 'Active') {
@@ -248,6 +249,8 @@ function checkEcsInsights(ctx: TfContext): void {
     const setting = blocksOf(r.block, 'setting').find((s) => stringValue(attr(s, 'name')?.value) === 'containerInsights')
     const value = setting ? attr(setting, 'value') : undefined
     const v = stringValue(value?.value)
+    // Settings built by `dynamic "setting"` come from the caller and may well include it.
+    if (!setting && dynamicBlock(r.block, 'setting')) continue
     if (!setting) ctx.report(ecsInsights, r.block.line, `${label(r)} does not enable Container Insights`)
     else if (value && v !== undefined && v !== 'enabled' && v !== 'enhanced') ctx.report(ecsInsights, value.line, `${label(r)} has Container Insights \`${v}\``, { suggestion: ctx.lines[value.line - 1]?.replace(`"${v}"`, '"enabled"') })
   }

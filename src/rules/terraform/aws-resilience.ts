@@ -1,22 +1,20 @@
 /** AWS resilience rules: backups, the ability to roll back, and availability (SLO). */
-import type { RuleMeta } from '../../types.js'
-import { blocksOf, boolValue, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclBlock, type HclValue } from '../hcl.js'
-import { attr, isFalse, isTrue, label, refersTo, sub, type TfCheck, type TfContext, type TfResource } from './context.js'
+import { defineRule } from '../rule.js'
+import { blocksOf, boolValue, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclBlock, type HclValue } from '../parse/hcl.js'
+import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, sub, type TfCheck, type TfContext, type TfResource } from './context.js'
 import { registryModuleFor } from './registry-modules.js'
 
-const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m })
-
-const rdsBackupOff = meta({
+const rdsBackupOff = defineRule('terraform', {
   id: 'tf/aws-rds-backup-disabled',
   category: 'backup',
   topics: ['backups'],
   severity: 'high',
   title: 'RDS automated backups disabled',
-  description: '`backup_retention_period = 0` turns off automated backups and point-in-time restore.',
+  description: '`backup_retention_period = 0` turns off automated backups and point-in-time restore. Read replicas are exempt: their data and backups are the source\'s.',
   remediation: 'Set `backup_retention_period` to at least 7 days.',
   refs: { checkov: 'CKV_AWS_133', kics: 'terraform/aws/rds_with_backup_disabled', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
 })
-const rdsBackupUnset = meta({
+const rdsBackupUnset = defineRule('terraform', {
   id: 'tf/aws-rds-backup-retention-unset',
   category: 'backup',
   topics: ['backups'],
@@ -26,7 +24,7 @@ const rdsBackupUnset = meta({
   remediation: 'Set `backup_retention_period` explicitly (7 days or more for production data).',
   refs: { kics: 'terraform/aws/rds_with_backup_disabled', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
 })
-const redisNoSnapshots = meta({
+const redisNoSnapshots = defineRule('terraform', {
   id: 'tf/aws-elasticache-redis-no-snapshots',
   category: 'backup',
   topics: ['backups'],
@@ -36,7 +34,7 @@ const redisNoSnapshots = meta({
   remediation: 'Set `snapshot_retention_limit` to the number of days of snapshots to keep (1 or more).',
   refs: { checkov: 'CKV_AWS_134', kics: 'terraform/aws/elasticache_redis_cluster_without_backup', tfsec: 'aws-elasticache-enable-backup-retention', trivy: 'AVD-AWS-0050' }
 })
-const dynamoNoPitr = meta({
+const dynamoNoPitr = defineRule('terraform', {
   id: 'tf/aws-dynamodb-no-pitr',
   category: 'backup',
   topics: ['backups'],
@@ -46,7 +44,7 @@ const dynamoNoPitr = meta({
   remediation: 'Add `point_in_time_recovery { enabled = true }`.',
   refs: { checkov: 'CKV_AWS_28', kics: 'terraform/aws/dynamodb_table_point_in_time_recovery_disabled', tfsec: 'aws-dynamodb-enable-recovery', trivy: 'AVD-AWS-0024' }
 })
-const skipFinalSnapshot = meta({
+const skipFinalSnapshot = defineRule('terraform', {
   id: 'tf/aws-rds-skip-final-snapshot',
   category: 'backup',
   topics: ['backups', 'deletion-protection'],
@@ -56,7 +54,7 @@ const skipFinalSnapshot = meta({
   remediation: 'Set `skip_final_snapshot = false` and give a `final_snapshot_identifier`.',
   refs: {}
 })
-const s3Versioning = meta({
+const s3Versioning = defineRule('terraform', {
   id: 'tf/aws-s3-versioning-disabled',
   category: 'backup',
   topics: ['backups'],
@@ -66,7 +64,7 @@ const s3Versioning = meta({
   remediation: 'Enable versioning: an `aws_s3_bucket_versioning` resource with `status = "Enabled"` (or `versioning { enabled = true }` on older providers).',
   refs: { checkov: 'CKV_AWS_21', kics: 'terraform/aws/s3_bucket_without_versioning', tfsec: 'aws-s3-enable-versioning', trivy: 'AVD-AWS-0090' }
 })
-const rdsDeletionProtection = meta({
+const rdsDeletionProtection = defineRule('terraform', {
   id: 'tf/aws-rds-no-deletion-protection',
   category: 'rollback',
   topics: ['deletion-protection'],
@@ -76,7 +74,7 @@ const rdsDeletionProtection = meta({
   remediation: 'Set `deletion_protection = true`.',
   refs: { checkov: 'CKV_AWS_293', tfsec: 'aws-rds-enable-deletion-protection', trivy: 'AVD-AWS-0177' }
 })
-const ecsCircuitBreaker = meta({
+const ecsCircuitBreaker = defineRule('terraform', {
   id: 'tf/aws-ecs-no-circuit-breaker',
   category: 'rollback',
   topics: ['rollback-path', 'rollout-strategy'],
@@ -86,7 +84,7 @@ const ecsCircuitBreaker = meta({
   remediation: 'Add `deployment_circuit_breaker { enable = true\n rollback = true }` to the service.',
   refs: {}
 })
-const tgHealthCheck = meta({
+const tgHealthCheck = defineRule('terraform', {
   id: 'tf/aws-lb-target-group-no-health-check',
   category: 'slo',
   topics: ['health-checks'],
@@ -96,7 +94,7 @@ const tgHealthCheck = meta({
   remediation: 'Add a `health_check` block with the service\'s health path, matcher and thresholds.',
   refs: {}
 })
-const asgFixed = meta({
+const asgFixed = defineRule('terraform', {
   id: 'tf/aws-asg-fixed-size',
   category: 'slo',
   topics: ['autoscaling'],
@@ -106,7 +104,7 @@ const asgFixed = meta({
   remediation: 'Raise `max_size` above `min_size` and attach a scaling policy.',
   refs: {}
 })
-const rdsSingleAz = meta({
+const rdsSingleAz = defineRule('terraform', {
   id: 'tf/aws-rds-single-az',
   category: 'slo',
   topics: ['redundancy'],
@@ -116,7 +114,7 @@ const rdsSingleAz = meta({
   remediation: 'Set `multi_az = true` for production databases.',
   refs: { checkov: 'CKV_AWS_157' }
 })
-const cacheSingleAz = meta({
+const cacheSingleAz = defineRule('terraform', {
   id: 'tf/aws-elasticache-single-az',
   category: 'slo',
   topics: ['redundancy'],
@@ -127,7 +125,7 @@ const cacheSingleAz = meta({
   refs: { kics: 'terraform/aws/elasticache_nodes_not_created_across_multi_az' }
 })
 
-const lbDeletionProtection = meta({
+const lbDeletionProtection = defineRule('terraform', {
   id: 'tf/aws-lb-no-deletion-protection',
   category: 'rollback',
   topics: ['deletion-protection'],
@@ -145,7 +143,8 @@ const replaceValue = (ctx: TfContext, line: number, to: string): string | undefi
 
 // ── RDS ──────────────────────────────────────────────────────────────────────────────────────
 
-const isReplica = (b: HclBlock): boolean => attr(b, 'replicate_source_db') !== undefined
+/** A read replica (or a cross-region Aurora replica): its data and backups are the source's. */
+const isReplica = (b: HclBlock): boolean => attr(b, 'replicate_source_db') !== undefined || attr(b, 'replication_source_identifier') !== undefined
 
 function checkRds(ctx: TfContext): void {
   for (const r of ctx.resources(['aws_db_instance', 'aws_rds_cluster'], { modules: true })) {
@@ -155,7 +154,7 @@ function checkRds(ctx: TfContext): void {
     const clusterMember = r.type === 'aws_db_instance' && (engine.startsWith('aurora') || attr(b, 'cluster_identifier') !== undefined)
     const retention = attr(b, 'backup_retention_period')
     if (retention) {
-      if (numberValue(retention.value) === 0) ctx.report(rdsBackupOff, retention.line, `${label(r)} sets \`backup_retention_period = 0\`, turning off automated backups`)
+      if (numberValue(retention.value) === 0 && !isReplica(b)) ctx.report(rdsBackupOff, retention.line, `${label(r)} sets \`backup_retention_period = 0\`, turning off automated backups`)
     } else if (r.type === 'aws_db_instance' && !isReplica(b) && !clusterMember) {
       ctx.report(rdsBackupUnset, b.line, `${label(r)} does not set \`backup_retention_period\``, { missing: 'backup_retention_period' })
     }
@@ -213,6 +212,7 @@ function checkElastiCache(ctx: TfContext): void {
 function checkDynamo(ctx: TfContext): void {
   for (const r of ctx.resources('aws_dynamodb_table')) {
     const pitr = sub(r.block, 'point_in_time_recovery')
+    if (!pitr && dynamicBlock(r.block, 'point_in_time_recovery')) continue
     const enabled = pitr ? attr(pitr, 'enabled') : undefined
     if (enabled && isTrue(enabled)) continue
     if (enabled && isFalse(enabled)) ctx.report(dynamoNoPitr, enabled.line, `${label(r)} has point-in-time recovery disabled`, { suggestion: replaceValue(ctx, enabled.line, 'true') })
@@ -278,6 +278,7 @@ function checkS3Versioning(ctx: TfContext): void {
       }
       continue
     }
+    if (dynamicBlock(r.block, 'versioning')) continue
     if (r.viaModule) {
       ctx.report(s3Versioning, r.block.line, `${label(r)} does not enable versioning`, { missing: 'versioning' })
       continue
@@ -306,6 +307,7 @@ function checkEcsService(ctx: TfContext): void {
     const controller = stringValue(attr(sub(r.block, 'deployment_controller') ?? r.block, 'type')?.value)
     if (controller === 'CODE_DEPLOY' || controller === 'EXTERNAL') continue
     const cb = sub(r.block, 'deployment_circuit_breaker')
+    if (!cb && dynamicBlock(r.block, 'deployment_circuit_breaker')) continue
     if (!cb) {
       ctx.report(ecsCircuitBreaker, r.block.line, `${label(r)} has no deployment circuit breaker, so failed deployments do not roll back`)
       continue
@@ -322,6 +324,7 @@ function checkTargetGroups(ctx: TfContext): void {
   for (const r of ctx.resources(['aws_lb_target_group', 'aws_alb_target_group'])) {
     if (stringValue(attr(r.block, 'target_type')?.value) === 'lambda') continue
     const hc = sub(r.block, 'health_check')
+    if (!hc && dynamicBlock(r.block, 'health_check')) continue
     if (!hc) ctx.report(tgHealthCheck, r.block.line, `${label(r)} has no \`health_check\` block`)
     else {
       const enabled = attr(hc, 'enabled')

@@ -1,14 +1,12 @@
 /** AWS exposure rules: network reachability, public data, IAM breadth, encryption switched off. */
-import type { RuleMeta } from '../../types.js'
-import { blocksOf, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../hcl.js'
+import { defineRule } from '../rule.js'
+import { blocksOf, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import { describePorts, judgePorts } from './ports.js'
 import { SG_MODULE_SERVICES, SG_MODULE_SOURCE } from './registry-modules.js'
 import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, type TfCheck, type TfContext } from './context.js'
 import { documentStatements, isAnyone, statementsOf, type PolicyStatement } from './policy.js'
 
-const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m })
-
-const sgOpenSsh = meta({
+const sgOpenSsh = defineRule('terraform', {
   id: 'tf/aws-sg-open-ssh',
   category: 'security',
   topics: ['network-exposure'],
@@ -18,7 +16,7 @@ const sgOpenSsh = meta({
   remediation: 'Restrict the source to known CIDRs (a bastion, VPN or office range) or use SSM Session Manager instead of SSH.',
   refs: { checkov: 'CKV_AWS_24', kics: 'terraform/aws/security_group_with_unrestricted_access_to_ssh', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
 })
-const sgOpenRdp = meta({
+const sgOpenRdp = defineRule('terraform', {
   id: 'tf/aws-sg-open-rdp',
   category: 'security',
   topics: ['network-exposure'],
@@ -28,7 +26,7 @@ const sgOpenRdp = meta({
   remediation: 'Restrict the source to known CIDRs or reach the hosts through a bastion or VPN.',
   refs: { checkov: 'CKV_AWS_25', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
 })
-const sgOpenAll = meta({
+const sgOpenAll = defineRule('terraform', {
   id: 'tf/aws-sg-open-all-ports',
   category: 'security',
   topics: ['network-exposure'],
@@ -38,7 +36,7 @@ const sgOpenAll = meta({
   remediation: 'Open only the ports the service needs, from the narrowest source range.',
   refs: { checkov: 'CKV_AWS_277', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
 })
-const rdsPublic = meta({
+const rdsPublic = defineRule('terraform', {
   id: 'tf/aws-rds-public',
   category: 'security',
   topics: ['network-exposure'],
@@ -48,7 +46,7 @@ const rdsPublic = meta({
   remediation: 'Set `publicly_accessible = false` and reach the database from inside the VPC.',
   refs: { checkov: 'CKV_AWS_17', kics: 'terraform/aws/rds_db_instance_publicly_accessible', tfsec: 'aws-rds-no-public-db-access', trivy: 'AVD-AWS-0082' }
 })
-const s3PublicAcl = meta({
+const s3PublicAcl = defineRule('terraform', {
   id: 'tf/aws-s3-public-acl',
   category: 'security',
   topics: ['network-exposure'],
@@ -58,7 +56,7 @@ const s3PublicAcl = meta({
   remediation: 'Use `acl = "private"` (or no ACL with object ownership enforced) and serve public content through CloudFront.',
   refs: { checkov: ['CKV_AWS_20', 'CKV_AWS_57'], kics: 'terraform/aws/s3_bucket_acl_allows_read_to_all_users', tfsec: 'aws-s3-no-public-access-with-acl', trivy: 'AVD-AWS-0092' }
 })
-const s3PublicBlockOff = meta({
+const s3PublicBlockOff = defineRule('terraform', {
   id: 'tf/aws-s3-public-access-block-disabled',
   category: 'security',
   topics: ['network-exposure'],
@@ -72,7 +70,7 @@ const s3PublicBlockOff = meta({
     trivy: ['AVD-AWS-0086', 'AVD-AWS-0087', 'AVD-AWS-0091', 'AVD-AWS-0093']
   }
 })
-const publicPolicy = meta({
+const publicPolicy = defineRule('terraform', {
   id: 'tf/aws-public-resource-policy',
   category: 'security',
   topics: ['network-exposure', 'least-privilege'],
@@ -82,7 +80,7 @@ const publicPolicy = meta({
   remediation: 'Name the accounts or roles that need access, or add a condition (source account, organization id).',
   refs: { checkov: 'CKV_AWS_32', kics: 'terraform/aws/ecr_repository_is_publicly_accessible', tfsec: 'aws-ecr-no-public-access', trivy: 'AVD-AWS-0032' }
 })
-const iamWildcard = meta({
+const iamWildcard = defineRule('terraform', {
   id: 'tf/aws-iam-wildcard-policy',
   category: 'security',
   topics: ['least-privilege'],
@@ -92,7 +90,7 @@ const iamWildcard = meta({
   remediation: 'List the actions and resource ARNs the principal needs (least privilege).',
   refs: { checkov: ['CKV_AWS_62', 'CKV_AWS_1'], kics: 'terraform/aws/iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
 })
-const trustAll = meta({
+const trustAll = defineRule('terraform', {
   id: 'tf/aws-iam-role-trust-all',
   category: 'security',
   topics: ['least-privilege'],
@@ -102,7 +100,7 @@ const trustAll = meta({
   remediation: 'Name the exact role, user or service that may assume the role, or add a condition such as `sts:ExternalId`.',
   refs: { checkov: ['CKV_AWS_60', 'CKV_AWS_61'], kics: 'terraform/aws/iam_role_allows_all_principals_to_assume' }
 })
-const ec2PublicIp = meta({
+const ec2PublicIp = defineRule('terraform', {
   id: 'tf/aws-ec2-public-ip',
   category: 'security',
   topics: ['network-exposure'],
@@ -112,7 +110,7 @@ const ec2PublicIp = meta({
   remediation: 'Set `associate_public_ip_address = false` and expose the service through a load balancer.',
   refs: { checkov: 'CKV_AWS_88', kics: 'terraform/aws/ec2_instance_has_public_ip', tfsec: 'aws-ec2-no-public-ip', trivy: 'AVD-AWS-0009' }
 })
-const ec2PublicIpUnset = meta({
+const ec2PublicIpUnset = defineRule('terraform', {
   id: 'tf/aws-ec2-public-ip-unset',
   category: 'security',
   topics: ['network-exposure'],
@@ -122,13 +120,13 @@ const ec2PublicIpUnset = meta({
   remediation: 'Set `associate_public_ip_address = false` explicitly (or attach a network interface in a private subnet).',
   refs: { kics: 'terraform/aws/ec2_instance_has_public_ip' }
 })
-const unencrypted = meta({
+const unencrypted = defineRule('terraform', {
   id: 'tf/aws-storage-unencrypted',
   category: 'security',
   topics: ['encryption'],
   severity: 'high',
   title: 'Storage encryption switched off',
-  description: 'Encryption at rest is explicitly disabled on a database, volume, file system or cache.',
+  description: 'Encryption at rest is explicitly disabled on a database, volume, file system or cache. EBS volumes are not reported when the module switches on `aws_ebs_encryption_by_default`, which encrypts them all.',
   remediation: 'Set the encryption attribute to `true` (and a KMS key where required); changing it on an existing resource replaces it.',
   refs: {
     checkov: ['CKV_AWS_16', 'CKV_AWS_3', 'CKV_AWS_42', 'CKV_AWS_29', 'CKV_AWS_64', 'CKV_AWS_8', 'CKV_AWS_74', 'CKV_AWS_44'],
@@ -137,7 +135,7 @@ const unencrypted = meta({
   }
 })
 
-const sgOpenDataPort = meta({
+const sgOpenDataPort = defineRule('terraform', {
   id: 'tf/aws-sg-open-data-port',
   category: 'security',
   topics: ['network-exposure'],
@@ -151,7 +149,7 @@ const sgOpenDataPort = meta({
     trivy: 'AVD-AWS-0107'
   }
 })
-const sgOpenPort = meta({
+const sgOpenPort = defineRule('terraform', {
   id: 'tf/aws-sg-open-port',
   category: 'security',
   topics: ['network-exposure'],
@@ -161,7 +159,7 @@ const sgOpenPort = meta({
   remediation: 'Restrict the source to the CIDRs or security groups that need the port, or put the service behind a load balancer on 443.',
   refs: { tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
 })
-const iamServiceWildcard = meta({
+const iamServiceWildcard = defineRule('terraform', {
   id: 'tf/aws-iam-service-wildcard',
   category: 'security',
   topics: ['least-privilege'],
@@ -171,7 +169,7 @@ const iamServiceWildcard = meta({
   remediation: 'List the actions the principal needs and scope `Resource` to the ARNs it works on.',
   refs: { checkov: ['CKV_AWS_355', 'CKV_AWS_290'], kics: 'terraform/aws/iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
 })
-const imdsV1 = meta({
+const imdsV1 = defineRule('terraform', {
   id: 'tf/aws-imdsv1-allowed',
   category: 'security',
   topics: ['secret-exposure'],
@@ -181,7 +179,7 @@ const imdsV1 = meta({
   remediation: 'Add `metadata_options { http_tokens = "required" }` (check that the agents on the instance use an SDK that supports IMDSv2).',
   refs: { checkov: 'CKV_AWS_79', tfsec: ['aws-ec2-enforce-http-token-imds', 'aws-ec2-enforce-launch-config-http-token-imds'], trivy: ['AVD-AWS-0028', 'AVD-AWS-0130'] }
 })
-const eksPublicEndpoint = meta({
+const eksPublicEndpoint = defineRule('terraform', {
   id: 'tf/aws-eks-public-endpoint',
   category: 'security',
   topics: ['network-exposure'],
@@ -471,8 +469,8 @@ function checkEc2PublicIp(ctx: TfContext): void {
       if (isTrue(a)) ctx.report(ec2PublicIp, a.line, `${label(r)} is given a public IP address`, { suggestion: ctx.lines[a.line - 1]?.replace(/=\s*"?true"?/, '= false') })
       continue
     }
-    // An attached network interface decides addressing itself.
-    if (blocksOf(r.block, 'network_interface').length > 0) continue
+    // An attached network interface (written out or `dynamic`) decides addressing itself.
+    if (blocksOf(r.block, 'network_interface').length > 0 || dynamicBlock(r.block, 'network_interface')) continue
     ctx.report(ec2PublicIpUnset, r.block.line, `${label(r)} does not set \`associate_public_ip_address\`; it gets a public IP if the subnet assigns one`, { missing: 'associate_public_ip_address' })
   }
   for (const r of ctx.resources('aws_launch_template')) {
@@ -536,7 +534,17 @@ function checkEncryption(ctx: TfContext): void {
   const report = (a: HclAttribute | undefined, what: string): void => {
     if (a && isFalse(a)) ctx.report(unencrypted, a.line, `${what} disables encryption at rest (\`${a.name} = false\`)`, { suggestion: ctx.lines[a.line - 1]?.replace(/=\s*"?false"?/, '= true') })
   }
-  for (const r of ctx.resources(Object.keys(ENCRYPTION_FLAGS), { modules: true })) report(attr(r.block, ENCRYPTION_FLAGS[r.type]!), label(r))
+  // With EBS encryption by default on (any file of the module), every new EBS volume is
+  // encrypted whatever its own flag says (`enabled` defaults to true).
+  const ebsByDefault = ctx.projectResources('aws_ebs_encryption_by_default').some((r) => {
+    const enabled = attr(r.block, 'enabled')
+    return !enabled || isTrue(enabled)
+  })
+  for (const r of ctx.resources(Object.keys(ENCRYPTION_FLAGS), { modules: true })) {
+    if (ebsByDefault && r.type === 'aws_ebs_volume') continue
+    report(attr(r.block, ENCRYPTION_FLAGS[r.type]!), label(r))
+  }
+  if (ebsByDefault) return // the rest are EBS volumes of instances and launch templates
   for (const r of ctx.resources(['aws_instance'], { modules: true })) {
     for (const dev of [...blocksOf(r.block, 'root_block_device'), ...blocksOf(r.block, 'ebs_block_device')]) report(attr(dev, 'encrypted'), `a volume of ${label(r)}`)
   }

@@ -4,7 +4,8 @@
  * finding's category and severity always come from its rule's meta.
  */
 import type { Finding, RuleMeta } from '../../types.js'
-import { blocksOf, boolValue, isExpr, stringValue, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../hcl.js'
+import type { Report } from '../rule.js'
+import { blocksOf, boolValue, isExpr, stringValue, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../parse/hcl.js'
 import { describeResolution, type Resolution, type TfProject } from './project.js'
 import { majorOf, registryModuleFor, type RegistryModule } from './registry-modules.js'
 
@@ -111,6 +112,8 @@ export interface ContextSource {
   resolutions?: Map<number, Resolution>
   /** Keep only findings resting on a value resolved from a file this accepts (a context-only file, read for a changed variables file). */
   onlyResolvedFrom?: (path: string) => boolean
+  /** Builds each finding; refuses rules the check does not declare. */
+  report: Report
 }
 
 interface Collected {
@@ -206,11 +209,7 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
       } else if (inputLines.has(line)) {
         via = 'module input'
       }
-      const finding: Finding = { ruleId: meta.id, category: meta.category, severity: meta.severity, path, line, message: text, remediation: options?.remediation ?? meta.remediation }
-      if (options?.endLine && options.endLine > line) finding.endLine = options.endLine
-      if (suggestion !== undefined) finding.suggestion = suggestion
-      if (via) finding.via = via
-      findings.push(finding)
+      findings.push(source.report(meta, line, text, { endLine: options?.endLine, suggestion, remediation: options?.remediation, via: via || undefined }))
     }
   }
 }

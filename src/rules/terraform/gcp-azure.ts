@@ -1,11 +1,9 @@
 /** The most common exposure and backup mistakes on Google Cloud and Azure. */
-import type { RuleMeta } from '../../types.js'
-import { blocksOf, stringValue, type HclAttribute } from '../hcl.js'
+import { defineRule } from '../rule.js'
+import { blocksOf, stringValue, type HclAttribute } from '../parse/hcl.js'
 import { attr, dynamicBlock, isDynamic, isFalse, isTrue, label, stringList, sub, type TfCheck, type TfContext } from './context.js'
 
-const meta = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'terraform', ...m })
-
-const sqlBackups = meta({
+const sqlBackups = defineRule('terraform', {
   id: 'tf/gcp-sql-backups-off',
   category: 'backup',
   topics: ['backups'],
@@ -15,7 +13,7 @@ const sqlBackups = meta({
   remediation: 'Add `backup_configuration { enabled = true }` (and `point_in_time_recovery_enabled = true` for PostgreSQL) under `settings`.',
   refs: { checkov: 'CKV_GCP_14', tfsec: 'google-sql-enable-backup', trivy: 'AVD-GCP-0024' }
 })
-const sqlPublic = meta({
+const sqlPublic = defineRule('terraform', {
   id: 'tf/gcp-sql-public-network',
   category: 'security',
   topics: ['network-exposure'],
@@ -25,7 +23,7 @@ const sqlPublic = meta({
   remediation: 'Authorize only known ranges, or use private IP and the Cloud SQL Auth Proxy.',
   refs: { checkov: 'CKV_GCP_11', tfsec: 'google-sql-no-public-access', trivy: 'AVD-GCP-0017' }
 })
-const gcpFirewall = meta({
+const gcpFirewall = defineRule('terraform', {
   id: 'tf/gcp-firewall-open-admin-port',
   category: 'security',
   topics: ['network-exposure'],
@@ -35,7 +33,7 @@ const gcpFirewall = meta({
   remediation: 'Restrict `source_ranges` to known ranges, or use IAP TCP forwarding (35.235.240.0/20).',
   refs: { checkov: ['CKV_GCP_2', 'CKV_GCP_3'], tfsec: 'google-compute-no-public-ingress', trivy: 'AVD-GCP-0027' }
 })
-const azureNsg = meta({
+const azureNsg = defineRule('terraform', {
   id: 'tf/azure-nsg-open-admin-port',
   category: 'security',
   topics: ['network-exposure'],
@@ -45,7 +43,7 @@ const azureNsg = meta({
   remediation: 'Restrict the source prefix to known ranges, or use Azure Bastion.',
   refs: { checkov: ['CKV_AZURE_10', 'CKV_AZURE_9'], tfsec: 'azure-network-no-public-ingress', trivy: 'AVD-AZU-0047' }
 })
-const azureBlobPublic = meta({
+const azureBlobPublic = defineRule('terraform', {
   id: 'tf/azure-storage-public-blob',
   category: 'security',
   topics: ['network-exposure'],
@@ -56,7 +54,7 @@ const azureBlobPublic = meta({
   refs: { checkov: 'CKV_AZURE_59' }
 })
 
-const gkePrivateNodes = meta({
+const gkePrivateNodes = defineRule('terraform', {
   id: 'tf/gcp-gke-public-nodes',
   category: 'security',
   topics: ['network-exposure'],
@@ -66,7 +64,7 @@ const gkePrivateNodes = meta({
   remediation: 'Add `private_cluster_config { enable_private_nodes = true }` (with Cloud NAT for egress); it requires a VPC-native cluster and replaces existing node pools.',
   refs: { checkov: 'CKV_GCP_25', tfsec: 'google-gke-enable-private-cluster', trivy: 'AVD-GCP-0059' }
 })
-const gkeLegacyAbac = meta({
+const gkeLegacyAbac = defineRule('terraform', {
   id: 'tf/gcp-gke-legacy-abac',
   category: 'security',
   topics: ['least-privilege'],
@@ -76,7 +74,7 @@ const gkeLegacyAbac = meta({
   remediation: 'Set `enable_legacy_abac = false` and grant access with RBAC roles.',
   refs: { checkov: 'CKV_GCP_7', tfsec: 'google-gke-no-legacy-authorization', trivy: 'AVD-GCP-0064' }
 })
-const gkeNetworkPolicy = meta({
+const gkeNetworkPolicy = defineRule('terraform', {
   id: 'tf/gcp-gke-no-network-policy',
   category: 'security',
   topics: ['network-exposure'],
@@ -86,7 +84,7 @@ const gkeNetworkPolicy = meta({
   remediation: 'Use Dataplane V2 (`datapath_provider = "ADVANCED_DATAPATH"`) or add `network_policy { enabled = true }` with `addons_config { network_policy_config { disabled = false } }`.',
   refs: { checkov: 'CKV_GCP_12', tfsec: 'google-gke-enable-network-policy', trivy: 'AVD-GCP-0056' }
 })
-const gkeWorkloadIdentity = meta({
+const gkeWorkloadIdentity = defineRule('terraform', {
   id: 'tf/gcp-gke-no-workload-identity',
   category: 'security',
   topics: ['secret-exposure', 'least-privilege'],
@@ -96,7 +94,7 @@ const gkeWorkloadIdentity = meta({
   remediation: 'Add `workload_identity_config { workload_pool = "<project>.svc.id.goog" }` and bind Kubernetes service accounts to Google service accounts.',
   refs: { checkov: 'CKV_GCP_66', tfsec: 'google-gke-metadata-endpoints-disabled' }
 })
-const gkeNodeManagement = meta({
+const gkeNodeManagement = defineRule('terraform', {
   id: 'tf/gcp-gke-node-auto-repair-upgrade-off',
   category: 'slo',
   topics: ['redundancy'],
@@ -106,7 +104,7 @@ const gkeNodeManagement = meta({
   remediation: 'Set `management { auto_repair = true\n auto_upgrade = true }` on the node pool.',
   refs: { checkov: ['CKV_GCP_9', 'CKV_GCP_10'], tfsec: ['google-gke-enable-auto-repair', 'google-gke-enable-auto-upgrade'], trivy: ['AVD-GCP-0063', 'AVD-GCP-0058'] }
 })
-const aksRbac = meta({
+const aksRbac = defineRule('terraform', {
   id: 'tf/azure-aks-rbac-disabled',
   category: 'security',
   topics: ['least-privilege'],
@@ -116,7 +114,7 @@ const aksRbac = meta({
   remediation: 'Set `role_based_access_control_enabled = true` (the default); enabling it replaces the cluster.',
   refs: { checkov: 'CKV_AZURE_5', tfsec: 'azure-container-use-rbac-permissions', trivy: 'AVD-AZU-0042' }
 })
-const aksApiOpen = meta({
+const aksApiOpen = defineRule('terraform', {
   id: 'tf/azure-aks-api-open',
   category: 'security',
   topics: ['network-exposure'],
@@ -126,7 +124,7 @@ const aksApiOpen = meta({
   remediation: 'Set `private_cluster_enabled = true`, or list the ranges that run kubectl and CI in `api_server_access_profile { authorized_ip_ranges = [...] }`.',
   refs: { checkov: ['CKV_AZURE_6', 'CKV_AZURE_115'], tfsec: 'azure-container-limit-authorized-ips', trivy: 'AVD-AZU-0041' }
 })
-const aksNetworkPolicy = meta({
+const aksNetworkPolicy = defineRule('terraform', {
   id: 'tf/azure-aks-no-network-policy',
   category: 'security',
   topics: ['network-exposure'],
@@ -136,7 +134,7 @@ const aksNetworkPolicy = meta({
   remediation: 'Set `network_profile { network_plugin = "azure"\n network_policy = "azure" }` (or `"calico"` / `"cilium"`); changing it replaces the cluster.',
   refs: { checkov: 'CKV_AZURE_7', tfsec: 'azure-container-configured-network-policy', trivy: 'AVD-AZU-0043' }
 })
-const aksLocalAccounts = meta({
+const aksLocalAccounts = defineRule('terraform', {
   id: 'tf/azure-aks-local-accounts',
   category: 'security',
   topics: ['least-privilege'],
@@ -176,7 +174,8 @@ function checkCloudSql(ctx: TfContext): void {
   for (const r of ctx.resources('google_sql_database_instance')) {
     const settings = sub(r.block, 'settings')
     if (!settings) continue
-    if (!attr(r.block, 'master_instance_name')) {
+    // A replica has no backups of its own; `dynamic "backup_configuration"` is set by the module's caller.
+    if (!attr(r.block, 'master_instance_name') && !(sub(settings, 'backup_configuration') === undefined && dynamicBlock(settings, 'backup_configuration'))) {
       const backup = sub(settings, 'backup_configuration')
       const enabled = backup ? attr(backup, 'enabled') : undefined
       if (!backup) ctx.report(sqlBackups, settings.line, `${label(r)} has no \`backup_configuration\``)

@@ -2,7 +2,7 @@
  * Where a Terraform file chooses machine sizes. Used by the oversized-instance rule and exported
  * for the cost audit, which prices each entry.
  */
-import { blocksOf, lineOfKey, numberValue, stringValue, type HclBlock, type HclFile } from '../hcl.js'
+import { blocksOf, lineOfKey, numberValue, stringValue, type HclBlock, type HclFile } from '../parse/hcl.js'
 
 export interface InstanceTypeRef {
   /** `aws_instance`, `aws_db_instance`, `google_compute_instance`, … (the wrapped type for a module call). */

@@ -2,7 +2,7 @@
  * IAM policy documents in their three Terraform spellings — JSON text (often a heredoc),
  * `jsonencode({ … })`, and `data "aws_iam_policy_document"` — reduced to statements with lines.
  */
-import { blocksOf, isExpr, isObject, lineOfKey, parseJsonWithLines, type HclAttribute, type HclBlock, type HclValue } from '../hcl.js'
+import { blocksOf, isExpr, isObject, lineOfKey, parseJsonWithLines, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import { stringList } from './context.js'
 
 export interface PolicyStatement {

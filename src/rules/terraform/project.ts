@@ -6,7 +6,7 @@
  * so a finding that rests on one can say so (`finding.via`).
  */
 import type { SourceFile } from '../../types.js'
-import { copyKeyLines, isExpr, isObject, lineOfKey, parseHcl, parseTfJson, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../hcl.js'
+import { copyKeyLines, isExpr, isObject, lineOfKey, parseHcl, parseTfJson, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../parse/hcl.js'
 
 /** How a value that a finding rests on was resolved (the words of `Finding.via`). */
 export type Via = 'variable default' | 'tfvars' | 'terraform plan' | 'local value' | 'module input' | 'module default'

@@ -6,7 +6,7 @@
  * protection on in v9). With an unknown version only inputs written in the call are checked.
  * Facts come from the modules' published variable definitions.
  */
-import type { HclValue } from '../hcl.js'
+import type { HclValue } from '../parse/hcl.js'
 
 export interface RegistryModule {
   /** Short name used in messages (`terraform-aws-modules/rds/aws`). */

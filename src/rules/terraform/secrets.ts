@@ -1,12 +1,11 @@
 /** Credentials written into Terraform as literals. Messages never repeat the value. */
-import type { RuleMeta } from '../../types.js'
-import { isExpr, isObject, lineOfKey, type HclAttribute, type HclBlock, type HclValue } from '../hcl.js'
+import { defineRule } from '../rule.js'
+import { isExpr, isObject, lineOfKey, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import type { TfCheck, TfContext } from './context.js'
 import { whyNotLiteral } from '../secrets/keys.js'
 
-const providerCredentials: RuleMeta = {
+const providerCredentials = defineRule('terraform', {
   id: 'tf/aws-provider-hardcoded-credentials',
-  kind: 'terraform',
   category: 'secrets',
   topics: ['secret-storage', 'secret-exposure'],
   severity: 'critical',
@@ -14,11 +13,10 @@ const providerCredentials: RuleMeta = {
   description: 'The `aws` provider block sets `access_key` or `secret_key` to a literal; anyone who can read the repository can use the key.',
   remediation: 'Remove the keys from the provider block and use the default credential chain (environment, shared profile, or an assumed role via OIDC); rotate the exposed key.',
   refs: { checkov: 'CKV_AWS_41' }
-}
+})
 
-const accessKeyLiteral: RuleMeta = {
+const accessKeyLiteral = defineRule('terraform', {
   id: 'tf/aws-hardcoded-access-key',
-  kind: 'terraform',
   category: 'secrets',
   topics: ['secret-storage', 'secret-exposure'],
   severity: 'critical',
@@ -26,11 +24,10 @@ const accessKeyLiteral: RuleMeta = {
   description: 'An AWS access key id, or a secret-access-key-shaped value in `user_data`, is written into the configuration (and ends up in state and instance metadata).',
   remediation: 'Remove the key, rotate it, and give the workload an IAM role (instance profile) instead of static keys.',
   refs: { checkov: 'CKV_AWS_46', kics: 'terraform/aws/hardcoded_aws_access_key', tfsec: 'aws-ec2-no-secrets-in-user-data', trivy: 'AVD-AWS-0029' }
-}
+})
 
-const passwordLiteral: RuleMeta = {
+const passwordLiteral = defineRule('terraform', {
   id: 'tf/hardcoded-password',
-  kind: 'terraform',
   category: 'secrets',
   topics: ['secret-storage', 'secret-exposure'],
   severity: 'high',
@@ -38,11 +35,10 @@ const passwordLiteral: RuleMeta = {
   description: 'A password, token or API key attribute is set to a literal string, so the secret lives in the repository and in every plan.',
   remediation: 'Pass the value in through a sensitive variable, a secrets manager data source, or generate it with `random_password`; rotate the exposed value.',
   refs: { kics: 'common/passwords_and_secrets' }
-}
+})
 
-const privateKeyLiteral: RuleMeta = {
+const privateKeyLiteral = defineRule('terraform', {
   id: 'tf/private-key-literal',
-  kind: 'terraform',
   category: 'secrets',
   topics: ['secret-storage', 'secret-exposure'],
   severity: 'critical',
@@ -50,7 +46,7 @@ const privateKeyLiteral: RuleMeta = {
   description: 'A literal string contains a private key (PEM or PuTTY format).',
   remediation: 'Load the key from a secret store (or `file()` outside the repository) and rotate the exposed key.',
   refs: { checkov: 'CKV_SECRET_13', kics: 'common/passwords_and_secrets' }
-}
+})
 
 /** Attribute names that hold a secret when given a literal. */
 const SECRET_NAME = /^(password|passwd|master_password|admin_password|root_password|[a-z0-9_]*_password|client_secret|api_key|api_token|auth_token|access_token|secret_key|secret_access_key|access_key|private_key|token)$/i

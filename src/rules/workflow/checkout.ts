@@ -3,10 +3,11 @@
  * and therefore usually builds the pull request head, and secrets handed to the steps after it.
  */
 import type { Finding } from '../../types.js'
-import { isScalar, scalarString, type Node, type YAMLMap } from '../yaml.js'
+import { isScalar, scalarString, type Node, type YAMLMap } from '../parse/yaml.js'
 import { actionRepo, lineAt, rawOf, type CheckContext } from './context.js'
 import { contextPaths, findExpressions } from './expressions.js'
-import { RULES, makeFinding } from './meta.js'
+import { isForkGuarded } from './fork-guard.js'
+import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 
 /** Triggers that run with base-repository privileges while acting on a pull request. */
@@ -59,12 +60,15 @@ function secretLine(ctx: CheckContext, node: Node | YAMLMap | undefined): number
 
 function checkJob(ctx: CheckContext, job: JobModel, trigger: string): Finding[] {
   const out: Finding[] = []
-  const first = job.steps.findIndex((s) => headCheckoutLine(ctx, s) !== undefined)
+  // A checkout step that is itself fork-guarded brings in only branches of this repository.
+  const event = trigger === 'workflow_run' ? 'workflow_run' : 'pull_request'
+  const headLine = (s: StepModel): number | undefined => (trigger !== 'issue_comment' && isForkGuarded(s, event) ? undefined : headCheckoutLine(ctx, s))
+  const first = job.steps.findIndex((s) => headLine(s) !== undefined)
   if (first < 0) return out
   for (const step of job.steps.slice(first)) {
-    const line = headCheckoutLine(ctx, step)
+    const line = headLine(step)
     if (line !== undefined) {
-      out.push(makeFinding(RULES.untrustedCheckout, ctx.path, line, `job \`${job.id}\` checks out the pull request head in a \`${trigger}\` workflow, which runs with the base repository's secrets and write token.`))
+      out.push(ctx.report(RULES.untrustedCheckout, line, `job \`${job.id}\` checks out the pull request head in a \`${trigger}\` workflow, which runs with the base repository's secrets and write token.`))
     }
   }
   const exposed: { line: number; what: string }[] = []
@@ -75,7 +79,7 @@ function checkJob(ctx: CheckContext, job: JobModel, trigger: string): Finding[] 
   const jobEnvLine = secretLine(ctx, job.env)
   if (jobEnvLine !== undefined) exposed.push({ line: jobEnvLine, what: `the env of job \`${job.id}\`` })
   for (const e of exposed) {
-    out.push(makeFinding(RULES.secretsUntrustedCode, ctx.path, e.line, `${e.what} passes a secret to job \`${job.id}\` after it checked out pull request code in a \`${trigger}\` workflow.`))
+    out.push(ctx.report(RULES.secretsUntrustedCode, e.line, `${e.what} passes a secret to job \`${job.id}\` after it checked out pull request code in a \`${trigger}\` workflow.`))
   }
   return out
 }
@@ -86,6 +90,8 @@ export function checkUntrustedCheckout(ctx: CheckContext): Finding[] {
   const out: Finding[] = []
   const exposedJobs: string[] = []
   for (const job of ctx.wf.jobs) {
+    // A job guarded to heads of this repository never checks out a fork's code (issue_comment has no such guard).
+    if (trigger !== 'issue_comment' && isForkGuarded(job, trigger === 'workflow_run' ? 'workflow_run' : 'pull_request')) continue
     const found = checkJob(ctx, job, trigger)
     if (found.length) exposedJobs.push(`\`${job.id}\``)
     out.push(...found)
@@ -93,7 +99,7 @@ export function checkUntrustedCheckout(ctx: CheckContext): Finding[] {
   // Workflow-level env reaches every job: one finding naming the jobs that run PR code.
   const envLine = exposedJobs.length ? secretLine(ctx, ctx.wf.env) : undefined
   if (envLine !== undefined) {
-    out.push(makeFinding(RULES.secretsUntrustedCode, ctx.path, envLine, `the workflow env passes a secret to ${exposedJobs.join(', ')}, which check out pull request code in a \`${trigger}\` workflow.`))
+    out.push(ctx.report(RULES.secretsUntrustedCode, envLine, `the workflow env passes a secret to ${exposedJobs.join(', ')}, which check out pull request code in a \`${trigger}\` workflow.`))
   }
   return out
 }

@@ -1,5 +1,6 @@
 /** What every workflow check receives, and small helpers over source text and YAML nodes. */
-import { isMap, isPair, isScalar, isSeq, scalarString, type Node, type YAMLMap, type YamlFile } from '../yaml.js'
+import { isMap, isPair, isScalar, isSeq, scalarString, type Node, type YAMLMap, type YamlFile } from '../parse/yaml.js'
+import type { Report } from '../rule.js'
 import type { JobModel, StepModel, WorkflowModel } from './model.js'
 
 export interface CheckContext {
@@ -9,6 +10,8 @@ export interface CheckContext {
   lines: string[]
   y: YamlFile
   wf: WorkflowModel
+  /** Builds each finding; refuses rules the workflow language does not declare. */
+  report: Report
   /** Owner of the repository holding the workflow (`octo-org`), when known: its own actions are not third-party code. */
   owner?: string
 }

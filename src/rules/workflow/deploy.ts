@@ -3,9 +3,9 @@
  * a verification or rollback step after the deploy, and failures that are not ignored.
  */
 import type { Finding } from '../../types.js'
-import { isScalar, scalarString } from '../yaml.js'
+import { isScalar, scalarString } from '../parse/yaml.js'
 import { actionRepo, dependentsOf, scalarsUnder, type CheckContext } from './context.js'
-import { RULES, makeFinding } from './meta.js'
+import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 
 type DeployKind = 'deploy' | 'release'
@@ -14,9 +14,13 @@ const DEPLOY_COMMAND =
   /\b(kubectl\s+(apply|set\s+image|rollout\s+restart|replace)|(terraform|tofu|terragrunt)\s+(run-all\s+)?apply|helm\s+(upgrade|install)|helmfile\s+(apply|sync)|pulumi\s+up|cdk\s+deploy|sam\s+deploy|(serverless|sls)\s+deploy|aws\s+ecs\s+update-service|aws\s+cloudformation\s+deploy|aws\s+lambda\s+update-function-code|gcloud\s+(run|app|functions)\s+deploy|az\s+(webapp|containerapp|functionapp)\s+(deploy|update|up)|fly(ctl)?\s+deploy|netlify\s+deploy|firebase\s+deploy|kamal\s+deploy|argocd\s+app\s+sync|ansible-playbook)\b/i
 const RELEASE_COMMAND =
   /\b((npm|yarn|pnpm)\s+publish|twine\s+upload|cargo\s+publish|gem\s+push|docker\s+push|goreleaser|gh\s+release\s+create|mvn\s(?:(?!mvn\s)[^\n])*\bdeploy|gradlew?\s(?:(?!gradlew?\s)[^\n])*publish)\b/i
-/** Words in step names, not inside longer words (`prerelease`, `redeploy` do not count). */
-const DEPLOY_WORD = /(^|[^a-z])deploy/i
-const RELEASE_WORD = /(^|[^a-z])(release|publish)/i
+/**
+ * A project's own deploy or release entry point run by a step: `./scripts/deploy.sh`,
+ * `make deploy`, `npm run release`. A step's *name* never decides: "Setup Release Variables",
+ * "Publish test results" and "Lint deployment manifests" deploy nothing.
+ */
+const DEPLOY_SCRIPT = /(^|[\s;&|/])(deploy[\w.-]*\.(sh|py|ps1)|(make|just|task)\s+deploy\b|(npm|yarn|pnpm)\s+(run\s+)?deploy\b)/i
+const RELEASE_SCRIPT = /(^|[\s;&|/])((release|publish)[\w.-]*\.(sh|py|ps1)|(make|just|task)\s+(release|publish)\b|(npm|yarn|pnpm)\s+(run\s+)?release\b)/i
 /**
  * A job id or name alone makes a deploy or release job only when it starts with the word:
  * "Deploy to staging", `publish_main`, but not "Setup Release Variables" or `list_lts_releases`.
@@ -97,12 +101,20 @@ interface DeployEvidence {
   step?: StepModel
 }
 
+/**
+ * What a step runs: its `run:` script, and the inputs of an action that take a command
+ * (`docker://image` with `args: make deploy`, `script:`, `command:`).
+ */
+function commandsOf(step: StepModel): string {
+  const inputs = inputsOf(step)
+  return [scalarString(step.run) ?? '', ...['args', 'script', 'run', 'command', 'entrypoint'].map((k) => inputs.get(k) ?? '')].join('\n')
+}
+
 function stepKind(step: StepModel): DeployKind | undefined {
-  const run = scalarString(step.run) ?? ''
+  const run = commandsOf(step)
   const repo = actionRepo(step.uses) ?? ''
-  const name = step.name ?? ''
-  if (DEPLOY_COMMAND.test(run) || DEPLOY_ACTIONS.has(repo) || DEPLOY_WORD.test(name)) return 'deploy'
-  if (RELEASE_COMMAND.test(run) || RELEASE_WORD.test(name)) return 'release'
+  if (DEPLOY_COMMAND.test(run) || DEPLOY_SCRIPT.test(run) || DEPLOY_ACTIONS.has(repo)) return 'deploy'
+  if (RELEASE_COMMAND.test(run) || RELEASE_SCRIPT.test(run)) return 'release'
   if (RELEASE_ACTIONS.has(repo) && releasesForReal(repo, step)) return 'release'
   return undefined
 }
@@ -150,7 +162,7 @@ function continueOnError(ctx: CheckContext, job: JobModel, step: StepModel | und
   const m = /^(\s*(?:- )?)continue-on-error:\s*true\s*$/.exec(text)
   const suggestion = m ? `${m[1]}continue-on-error: false` : undefined
   const where = step ? `deploy step ${step.name ? `\`${step.name}\`` : `#${step.index + 1}`} of job \`${job.id}\`` : `deploy job \`${job.id}\``
-  return makeFinding(RULES.deployContinueOnError, ctx.path, line, `${where} sets \`continue-on-error: true\`, so a failed deploy still passes.`, { suggestion })
+  return ctx.report(RULES.deployContinueOnError, line, `${where} sets \`continue-on-error: true\`, so a failed deploy still passes.`, { suggestion })
 }
 
 function checkJob(ctx: CheckContext, job: JobModel): Finding[] {
@@ -160,14 +172,14 @@ function checkJob(ctx: CheckContext, job: JobModel): Finding[] {
   const what = `${evidence.kind} job \`${job.id}\``
   // Jobs that call a reusable workflow cannot declare an environment; the callee must.
   if (!job.uses && job.environment === undefined) {
-    out.push(makeFinding(RULES.deployNoEnvironment, ctx.path, job.line, `${what} has no \`environment:\`, so it runs without approval gates or environment-scoped secrets.`))
+    out.push(ctx.report(RULES.deployNoEnvironment, job.line, `${what} has no \`environment:\`, so it runs without approval gates or environment-scoped secrets.`))
   }
   if (evidence.kind === 'deploy' && ctx.wf.concurrency === undefined && job.concurrency === undefined) {
-    out.push(makeFinding(RULES.deployNoConcurrency, ctx.path, job.line, `${what} has no \`concurrency\` group (job or workflow), so two runs can deploy at the same time.`))
+    out.push(ctx.report(RULES.deployNoConcurrency, job.line, `${what} has no \`concurrency\` group (job or workflow), so two runs can deploy at the same time.`))
   }
   if (evidence.kind === 'deploy' && !job.uses && !hasVerification(ctx, job)) {
     const line = evidence.step?.line ?? job.line
-    out.push(makeFinding(RULES.deployNoVerification, ctx.path, line, `${what} has no rollout wait, health/smoke check or rollback step after deploying.`))
+    out.push(ctx.report(RULES.deployNoVerification, line, `${what} has no rollout wait, health/smoke check or rollback step after deploying.`))
   }
   out.push(continueOnError(ctx, job, undefined))
   for (const step of job.steps) if (stepKind(step)) out.push(continueOnError(ctx, job, step))

@@ -1,12 +1,13 @@
 /** Token permissions, unsecure commands, self-hosted runners and job timeouts. */
 import type { Finding } from '../../types.js'
-import { isMap, isScalar, isSeq, scalarString, type Node, type Pair, type YAMLMap } from '../yaml.js'
+import { isMap, isScalar, isSeq, scalarString, type Node, type Pair, type YAMLMap } from '../parse/yaml.js'
 import { scalarsUnder, type CheckContext } from './context.js'
-import { RULES, makeFinding } from './meta.js'
+import { isForkGuarded } from './fork-guard.js'
+import { RULES } from './meta.js'
 
 function writeAll(ctx: CheckContext, pair: Pair<Node, Node> | undefined, where: string): Finding | undefined {
   if (!pair || scalarString(pair.value) !== 'write-all') return undefined
-  return makeFinding(RULES.writeAll, ctx.path, ctx.y.lineOf(pair.key), `${where} grants \`permissions: write-all\` to the GITHUB_TOKEN.`)
+  return ctx.report(RULES.writeAll, ctx.y.lineOf(pair.key), `${where} grants \`permissions: write-all\` to the GITHUB_TOKEN.`)
 }
 
 function checkPermissions(ctx: CheckContext): Finding[] {
@@ -16,7 +17,7 @@ function checkPermissions(ctx: CheckContext): Finding[] {
     const bare = ctx.wf.jobs.filter((j) => !j.permissions).map((j) => `\`${j.id}\``)
     if (bare.length) {
       const jobs = bare.length === 1 ? `job ${bare[0]}` : `jobs ${bare.join(', ')}`
-      out.push(makeFinding(RULES.missingPermissions, ctx.path, ctx.wf.jobsLine, `no \`permissions\` at workflow level nor for ${jobs}, so the GITHUB_TOKEN gets the repository default (possibly read-write).`))
+      out.push(ctx.report(RULES.missingPermissions, ctx.wf.jobsLine, `no \`permissions\` at workflow level nor for ${jobs}, so the GITHUB_TOKEN gets the repository default (possibly read-write).`))
     }
   }
   return out.filter((f): f is Finding => !!f)
@@ -27,7 +28,7 @@ function unsecure(ctx: CheckContext, map: unknown, where: string, out: Finding[]
   for (const p of (map as YAMLMap).items) {
     if (!isScalar(p.key) || String(p.key.value).toUpperCase() !== 'ACTIONS_ALLOW_UNSECURE_COMMANDS') continue
     if (/^(true|1|yes)$/i.test(scalarString(p.value) ?? '')) {
-      out.push(makeFinding(RULES.unsecureCommands, ctx.path, ctx.y.lineOf(p.key), `${where} sets \`ACTIONS_ALLOW_UNSECURE_COMMANDS\` to true.`))
+      out.push(ctx.report(RULES.unsecureCommands, ctx.y.lineOf(p.key), `${where} sets \`ACTIONS_ALLOW_UNSECURE_COMMANDS\` to true.`))
     }
   }
 }
@@ -56,8 +57,10 @@ function checkSelfHosted(ctx: CheckContext): Finding[] {
   const out: Finding[] = []
   for (const job of ctx.wf.jobs) {
     if (!runnerLabels(job.runsOn).some((l) => l.toLowerCase() === 'self-hosted')) continue
+    // Fork pull requests skip a job guarded to heads of this repository.
+    if (isForkGuarded(job, 'pull_request')) continue
     const pair = job.node.items.find((p) => isScalar(p.key) && p.key.value === 'runs-on')
-    out.push(makeFinding(RULES.selfHostedOnPr, ctx.path, ctx.y.lineOf(pair?.key ?? job.runsOn), `job \`${job.id}\` runs on a self-hosted runner for \`${trigger}\` events, which fork pull requests can trigger.`))
+    out.push(ctx.report(RULES.selfHostedOnPr, ctx.y.lineOf(pair?.key ?? job.runsOn), `job \`${job.id}\` runs on a self-hosted runner for \`${trigger}\` events, which fork pull requests can trigger.`))
   }
   return out
 }
@@ -65,7 +68,7 @@ function checkSelfHosted(ctx: CheckContext): Finding[] {
 function checkTimeouts(ctx: CheckContext): Finding[] {
   return ctx.wf.jobs
     .filter((j) => !j.uses && j.timeout === undefined)
-    .map((j) => makeFinding(RULES.noTimeout, ctx.path, j.line, `job \`${j.id}\` has no \`timeout-minutes\`, so a hung step can run for 6 hours.`))
+    .map((j) => ctx.report(RULES.noTimeout, j.line, `job \`${j.id}\` has no \`timeout-minutes\`, so a hung step can run for 6 hours.`))
 }
 
 export function checkHardening(ctx: CheckContext): Finding[] {

@@ -4,10 +4,10 @@
  * Expressions in `env:` or in other actions' `with:` are data and are only followed as sources.
  */
 import type { Finding } from '../../types.js'
-import { isScalar, scalarString, type Node } from '../yaml.js'
+import { isScalar, scalarString, type Node } from '../parse/yaml.js'
 import { actionRepo, envScopes, getCaseless, jobLabel, lineAt, rawOf, scalarsUnder, type CheckContext } from './context.js'
 import { contextPaths, contextReads, envNameFor, findExpressions, inputName, isUntrustedEventPath, type ExpressionSpan } from './expressions.js'
-import { RULES, makeFinding } from './meta.js'
+import { RULES } from './meta.js'
 import { isPrivileged, type JobModel, type StepModel } from './model.js'
 
 type Origin = 'event' | 'input'
@@ -214,7 +214,7 @@ export function checkTemplateInjection(ctx: CheckContext): Finding[] {
           const trigger = fromEvent && privileged ? ' in a privileged workflow' : ''
           const message = `${target.what} of ${jobLabel(ctx, job)} expands ${reads} into code${trigger}; crafted text runs as commands.`
           const suggestion = target.what.startsWith('`run`') ? envSuggestion(ctx, job, step, hit) : undefined
-          out.push(makeFinding(meta, ctx.path, hit.line, message, { endLine: hit.endLine, suggestion }))
+          out.push(ctx.report(meta, hit.line, message, { endLine: hit.endLine, suggestion }))
         }
       }
     }

@@ -2,15 +2,13 @@
  * The catalogue of workflow rules. Severity varies by trust level, so each trust level is its
  * own rule: a finding's category and severity always come from exactly one RuleMeta.
  */
-import type { RuleMeta } from '../../types.js'
-
-const rule = (m: Omit<RuleMeta, 'kind'>): RuleMeta => ({ kind: 'workflow', ...m })
+import { defineRules } from '../rule.js'
 
 const INJECTION_FIX =
   'Pass the value through `env:` (e.g. `env: TITLE: ${{ github.event.issue.title }}`) and use the quoted shell variable (`"$TITLE"`) instead of the expression; in `github-script`, read it from `process.env` or `context.payload`.'
 
-export const RULES = {
-  injectionPrivileged: rule({
+export const RULES = defineRules('workflow', {
+  injectionPrivileged: {
     id: 'workflow/template-injection-privileged',
     category: 'security',
     topics: ['workflow-injection'],
@@ -20,8 +18,8 @@ export const RULES = {
       'An expression that expands attacker-controlled event data (issue or PR title/body, comment, branch name, commit message, …) is pasted into a shell script or github-script code in a workflow triggered by pull_request_target, workflow_run, issues, issue_comment or discussions, where the job holds secrets and a write token: anyone who can open an issue or PR can run commands.',
     remediation: INJECTION_FIX,
     refs: { kics: 'cicd/github/run_block_injection', checkov: 'CKV_GHA_2', zizmor: 'template-injection' }
-  }),
-  injection: rule({
+  },
+  injection: {
     id: 'workflow/template-injection',
     category: 'security',
     topics: ['workflow-injection'],
@@ -31,8 +29,8 @@ export const RULES = {
       'An expression that expands attacker-controlled data (event text fields, head branch names, or a step/job output or env value derived from them) is pasted into a shell script or github-script code before it runs, so crafted input becomes code.',
     remediation: INJECTION_FIX,
     refs: { kics: 'cicd/github/run_block_injection', checkov: 'CKV_GHA_2', zizmor: 'template-injection' }
-  }),
-  injectionInput: rule({
+  },
+  injectionInput: {
     id: 'workflow/template-injection-input',
     category: 'security',
     topics: ['workflow-injection'],
@@ -42,20 +40,20 @@ export const RULES = {
       'A string input (workflow_dispatch, workflow_call or composite action input) is pasted into a shell script or github-script code; whoever supplies the input controls the script.',
     remediation: INJECTION_FIX.replace('github.event.issue.title', 'inputs.name'),
     refs: { zizmor: 'template-injection' }
-  }),
-  untrustedCheckout: rule({
+  },
+  untrustedCheckout: {
     id: 'workflow/untrusted-checkout',
     category: 'security',
     topics: ['workflow-injection', 'secret-exposure'],
     severity: 'critical',
     title: 'Privileged trigger checks out the pull request head',
     description:
-      'A pull_request_target or workflow_run workflow checks out code from the pull request head; build scripts from a fork then run with the base repository secrets and a write token ("pwn request").',
+      'A pull_request_target or workflow_run workflow checks out code from the pull request head; build scripts from a fork then run with the base repository secrets and a write token ("pwn request"). A job or checkout step whose `if:` admits only heads of this repository (`github.event.pull_request.head.repo.full_name == github.repository`, or `head.repo.fork == false`; `workflow_run.head_repository` for workflow_run) is not reported: fork pull requests skip it, and whoever can push a branch here can already change the workflow.',
     remediation:
       'Use the `pull_request` trigger for building untrusted code; if a privileged step is needed, split it into a separate workflow_run workflow that only consumes artifacts and never executes them.',
     refs: { zizmor: 'dangerous-triggers' }
-  }),
-  unpinnedAction: rule({
+  },
+  unpinnedAction: {
     id: 'workflow/unpinned-action',
     category: 'immutability',
     topics: ['supply-chain', 'immutable-artifacts'],
@@ -65,8 +63,8 @@ export const RULES = {
       'An action or reusable workflow from another repository (not `actions/*` or `github/*`) is referenced by a tag or branch, which its owner (or whoever compromises it) can move to different code at any time, in a job that holds secrets or a token that may write (no `permissions:` means the repository default, which can be write).',
     remediation: 'Pin to the full 40-character commit SHA and keep the version in a comment: `uses: owner/repo@<sha> # v1.2.3`; let Dependabot or Renovate update it.',
     refs: { kics: 'cicd/github/unpinned_actions_full_length_commit_sha', zizmor: 'unpinned-uses' }
-  }),
-  unpinnedActionReadOnly: rule({
+  },
+  unpinnedActionReadOnly: {
     id: 'workflow/unpinned-action-read-only',
     category: 'immutability',
     topics: ['supply-chain', 'immutable-artifacts'],
@@ -76,8 +74,8 @@ export const RULES = {
       'An action or reusable workflow from another repository is referenced by a tag or branch in a job whose token is read-only and that passes it no secret. Whoever moves that ref cannot push or publish with this job, but can still change what it builds, caches or uploads.',
     remediation: 'Pin to the full 40-character commit SHA and keep the version in a comment: `uses: owner/repo@<sha> # v1.2.3`; let Dependabot or Renovate update it.',
     refs: { kics: 'cicd/github/unpinned_actions_full_length_commit_sha', zizmor: 'unpinned-uses' }
-  }),
-  unpinnedSameOwner: rule({
+  },
+  unpinnedSameOwner: {
     id: 'workflow/unpinned-same-owner',
     category: 'immutability',
     topics: ['supply-chain', 'immutable-artifacts'],
@@ -87,8 +85,8 @@ export const RULES = {
       'An action or reusable workflow of the same owner as this repository is referenced by a tag or branch. Whoever can move that ref can already change this repository, so this is hardening, not a third-party risk: a SHA still makes each run reproducible and a change of the shared code visible in a pull request here.',
     remediation: 'Pin to the full commit SHA with the version in a comment (`uses: owner/repo@<sha> # v1.2.3`) and let Dependabot or Renovate update it.',
     refs: { zizmor: 'unpinned-uses' }
-  }),
-  unpinnedFirstParty: rule({
+  },
+  unpinnedFirstParty: {
     id: 'workflow/unpinned-first-party-action',
     category: 'immutability',
     topics: ['supply-chain', 'immutable-artifacts'],
@@ -98,8 +96,8 @@ export const RULES = {
       'An `actions/*` or `github/*` action is referenced by a branch (or no ref at all), so every run may pick up different code. Version tags of GitHub-owned actions are accepted, as KICS and zizmor do by default.',
     remediation: 'Reference a release tag (`@v4`) or, stricter, the full commit SHA with the version in a comment.',
     refs: { kics: 'cicd/github/unpinned_actions_full_length_commit_sha', zizmor: 'unpinned-uses' }
-  }),
-  unpinnedImage: rule({
+  },
+  unpinnedImage: {
     id: 'workflow/unpinned-image',
     category: 'immutability',
     topics: ['supply-chain', 'immutable-artifacts'],
@@ -108,8 +106,8 @@ export const RULES = {
     description: 'A `docker://` action, job container or service container is referenced by tag, so the image behind it can change between runs.',
     remediation: 'Reference the image by digest: `image@sha256:<digest>` (keep the tag in a comment).',
     refs: { zizmor: 'unpinned-images' }
-  }),
-  writeAll: rule({
+  },
+  writeAll: {
     id: 'workflow/permissions-write-all',
     category: 'security',
     topics: ['least-privilege'],
@@ -118,8 +116,8 @@ export const RULES = {
     description: '`permissions: write-all` gives the job token write access to every scope (contents, packages, actions, …), so any compromised step can push code or publish packages.',
     remediation: 'List only the scopes the job needs, e.g. `permissions: { contents: read }`, and grant writes per job.',
     refs: { checkov: 'CKV2_GHA_1', zizmor: 'excessive-permissions' }
-  }),
-  missingPermissions: rule({
+  },
+  missingPermissions: {
     id: 'workflow/missing-permissions',
     category: 'security',
     topics: ['least-privilege'],
@@ -129,8 +127,8 @@ export const RULES = {
       'Neither the workflow nor the job sets `permissions`, so the GITHUB_TOKEN gets the repository default, which is read-write on many (older or organisation-configured) repositories.',
     remediation: 'Add `permissions: { contents: read }` at the top of the workflow and grant extra scopes per job where needed.',
     refs: { zizmor: 'excessive-permissions' }
-  }),
-  unsecureCommands: rule({
+  },
+  unsecureCommands: {
     id: 'workflow/unsecure-commands',
     category: 'security',
     topics: ['workflow-injection'],
@@ -139,18 +137,18 @@ export const RULES = {
     description: '`ACTIONS_ALLOW_UNSECURE_COMMANDS: true` re-enables `set-env`/`add-path` through log output, so anything printed to the log (e.g. PR text) can set environment variables such as `NODE_OPTIONS` or `PATH`.',
     remediation: 'Remove the variable and write to `$GITHUB_ENV` / `$GITHUB_PATH` files instead.',
     refs: { checkov: 'CKV_GHA_1', zizmor: 'insecure-commands' }
-  }),
-  selfHostedOnPr: rule({
+  },
+  selfHostedOnPr: {
     id: 'workflow/self-hosted-on-pull-request',
     category: 'security',
     topics: ['least-privilege', 'workflow-injection'],
     severity: 'medium',
     title: 'Self-hosted runner reachable from pull requests',
-    description: 'A job on a self-hosted runner runs for pull requests, so code from a fork can execute on (and persist on) your own machine and network.',
+    description: 'A job on a self-hosted runner runs for pull requests, so code from a fork can execute on (and persist on) your own machine and network. A job whose `if:` admits only pull requests from this repository (`github.event.pull_request.head.repo.full_name == github.repository`) is not reported.',
     remediation: 'Run pull-request jobs on GitHub-hosted or ephemeral, isolated runners, or require approval for fork PR workflows.',
     refs: { zizmor: 'self-hosted-runner' }
-  }),
-  secretEchoed: rule({
+  },
+  secretEchoed: {
     id: 'workflow/secret-echoed',
     category: 'secrets',
     topics: ['secret-exposure'],
@@ -158,8 +156,8 @@ export const RULES = {
     title: 'Secret printed to the log',
     description: 'A script echoes a secret to standard output; log masking misses transformed values (encoded, split, multi-line), and the log is readable by everyone with read access.',
     remediation: 'Do not print secrets; pipe them to the consuming command (`--password-stdin`) or write them to a file with restricted permissions.'
-  }),
-  secretsUntrustedCode: rule({
+  },
+  secretsUntrustedCode: {
     id: 'workflow/secrets-in-untrusted-checkout',
     category: 'secrets',
     topics: ['secret-exposure', 'workflow-injection'],
@@ -168,8 +166,8 @@ export const RULES = {
     description: 'A secret is made available to a step that runs after the pull request head was checked out in a privileged workflow, where fork code can read it.',
     remediation: 'Do not pass secrets to jobs that build or run pull request code; move the privileged step to a separate job or workflow that does not check out the head.',
     refs: { zizmor: 'dangerous-triggers' }
-  }),
-  literalCredential: rule({
+  },
+  literalCredential: {
     id: 'workflow/literal-credential',
     category: 'secrets',
     topics: ['secret-storage', 'secret-exposure'],
@@ -178,8 +176,8 @@ export const RULES = {
     description: 'A password, token or key is written as a literal value in `env:`, `with:` or container credentials, so it is in the git history for everyone with read access.',
     remediation: 'Revoke the credential, store it as an encrypted secret and reference it as `${{ secrets.NAME }}`.',
     refs: { zizmor: 'hardcoded-container-credentials' }
-  }),
-  deployNoEnvironment: rule({
+  },
+  deployNoEnvironment: {
     id: 'workflow/deploy-without-environment',
     category: 'security',
     topics: ['pipeline-tests', 'least-privilege'],
@@ -187,8 +185,8 @@ export const RULES = {
     title: 'Deploy job without an environment',
     description: 'A deploy or release job does not declare an `environment:`, so it gets no required reviewers, branch restrictions or environment-scoped secrets.',
     remediation: 'Add `environment: production` (or the target) to the job and configure protection rules for it.'
-  }),
-  deployNoConcurrency: rule({
+  },
+  deployNoConcurrency: {
     id: 'workflow/deploy-without-concurrency',
     category: 'slo',
     topics: ['rollout-strategy'],
@@ -196,8 +194,8 @@ export const RULES = {
     title: 'Deploys can overlap',
     description: 'A deploy job has no `concurrency` group at job or workflow level, so two runs can deploy at once and an older commit can finish last.',
     remediation: 'Add `concurrency: { group: deploy-${{ github.ref }}, cancel-in-progress: false }` to the workflow or the deploy job.'
-  }),
-  deployNoVerification: rule({
+  },
+  deployNoVerification: {
     id: 'workflow/deploy-without-verification',
     category: 'rollback',
     topics: ['pipeline-tests', 'rollback-path'],
@@ -205,8 +203,8 @@ export const RULES = {
     title: 'Deploy without verification or rollback step',
     description: 'A deploy job has no step that waits for the rollout, checks health or rolls back (no `kubectl rollout status`, `helm --atomic`/`--wait`, smoke test, health check or rollback), so a failed deploy is reported as success.',
     remediation: 'Follow the deploy with `kubectl rollout status`, use `helm upgrade --atomic --wait`, or add a smoke/health check step that fails the job (and a rollback step on failure).'
-  }),
-  deployContinueOnError: rule({
+  },
+  deployContinueOnError: {
     id: 'workflow/deploy-continue-on-error',
     category: 'slo',
     topics: ['pipeline-tests', 'rollout-strategy'],
@@ -214,8 +212,8 @@ export const RULES = {
     title: 'Deploy failures ignored',
     description: '`continue-on-error: true` on a deploy step or job lets the workflow report success when the deploy failed.',
     remediation: 'Remove `continue-on-error` (or set it to false) on deploy steps.'
-  }),
-  noTimeout: rule({
+  },
+  noTimeout: {
     id: 'workflow/job-without-timeout',
     category: 'cost',
     topics: ['cost-waste'],
@@ -223,9 +221,8 @@ export const RULES = {
     title: 'Job without timeout-minutes',
     description: 'A job without `timeout-minutes` may run (and bill) for up to 6 hours when a step hangs.',
     remediation: 'Set `timeout-minutes:` on the job to a small multiple of its usual duration.'
-  })
-} satisfies Record<string, RuleMeta>
+  }
+})
 
 export type RuleKey = keyof typeof RULES
 
-export { makeFinding, type FindingExtra } from '../finding.js'

@@ -2,7 +2,7 @@
  * A workflow (or composite action) read into the few structures the rules need, keeping the
  * YAML nodes so every rule can point at an exact line.
  */
-import { ParseError, isMap, isScalar, isSeq, pairOf, scalarString, type Node, type Pair, type YAMLMap, type YamlFile } from '../yaml.js'
+import { ParseError, isMap, isScalar, isSeq, pairOf, scalarString, type Node, type Pair, type YAMLMap, type YamlFile } from '../parse/yaml.js'
 
 export interface StepModel {
   node: YAMLMap

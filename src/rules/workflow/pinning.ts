@@ -1,9 +1,9 @@
 /** `uses:` references and container images that can change under the workflow. */
 import type { Finding } from '../../types.js'
-import { isMap, isScalar, scalarString, type Node } from '../yaml.js'
+import { isMap, isScalar, scalarString, type Node } from '../parse/yaml.js'
 import { scalarsUnder, type CheckContext } from './context.js'
 import { isPrivileged, type JobModel } from './model.js'
-import { RULES, makeFinding } from './meta.js'
+import { RULES } from './meta.js'
 
 const FULL_SHA = /^[0-9a-f]{40}$/i
 const VERSION_TAG = /^v?\d+(\.\d+){0,3}([-+][\w.-]+)?$/
@@ -41,7 +41,7 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
   const line = ctx.y.lineOf(node)
   if (uses.startsWith('docker://')) {
     if (uses.includes('@sha256:')) return undefined
-    return makeFinding(RULES.unpinnedImage, ctx.path, line, `action image \`${uses}\` is not pinned by digest.`)
+    return ctx.report(RULES.unpinnedImage, line, `action image \`${uses}\` is not pinned by digest.`)
   }
   const at = uses.lastIndexOf('@')
   const target = at < 0 ? uses : uses.slice(0, at)
@@ -53,15 +53,15 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
   const refText = ref ? `\`@${ref}\`` : 'no ref (the default branch)'
   if (FIRST_PARTY.has(owner)) {
     if (VERSION_TAG.test(ref)) return undefined
-    return makeFinding(RULES.unpinnedFirstParty, ctx.path, line, `${what} \`${target}\` follows ${refText} instead of a release tag or commit SHA.`)
+    return ctx.report(RULES.unpinnedFirstParty, line, `${what} \`${target}\` follows ${refText} instead of a release tag or commit SHA.`)
   }
   if (ctx.owner !== undefined && owner === ctx.owner) {
-    return makeFinding(RULES.unpinnedSameOwner, ctx.path, line, `${what} \`${target}\` of this repository's own owner is referenced by ${refText}, not a full commit SHA.`)
+    return ctx.report(RULES.unpinnedSameOwner, line, `${what} \`${target}\` of this repository's own owner is referenced by ${refText}, not a full commit SHA.`)
   }
   if (!jobIsExposed(ctx, job)) {
-    return makeFinding(RULES.unpinnedActionReadOnly, ctx.path, line, `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA (in a job with a read-only token and no secrets).`)
+    return ctx.report(RULES.unpinnedActionReadOnly, line, `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA (in a job with a read-only token and no secrets).`)
   }
-  return makeFinding(RULES.unpinnedAction, ctx.path, line, `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA.`)
+  return ctx.report(RULES.unpinnedAction, line, `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA.`)
 }
 
 function imageOf(node: unknown): Node | undefined {
@@ -73,7 +73,7 @@ function imageOf(node: unknown): Node | undefined {
 function checkImage(ctx: CheckContext, node: Node | undefined, where: string): Finding | undefined {
   const image = scalarString(node)
   if (!image || !node || image.includes('@sha256:') || image.includes('${{')) return undefined
-  return makeFinding(RULES.unpinnedImage, ctx.path, ctx.y.lineOf(node), `${where} image \`${image}\` is not pinned by digest.`)
+  return ctx.report(RULES.unpinnedImage, ctx.y.lineOf(node), `${where} image \`${image}\` is not pinned by digest.`)
 }
 
 export function checkPinning(ctx: CheckContext): Finding[] {

@@ -1,9 +1,9 @@
 /** Secrets printed to the log, and credentials written literally into the workflow. */
 import type { Finding } from '../../types.js'
-import { isMap, isScalar, scalarString, type YAMLMap } from '../yaml.js'
+import { isMap, isScalar, scalarString, type YAMLMap } from '../parse/yaml.js'
 import { envScopes, jobLabel, rawOf, lineAt, type CheckContext } from './context.js'
 import { contextPaths, findExpressions } from './expressions.js'
-import { RULES, makeFinding } from './meta.js'
+import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 import { whyNotLiteral } from '../secrets/keys.js'
 
@@ -49,7 +49,7 @@ function checkEchoes(ctx: CheckContext): Finding[] {
       let offset = raw.offset
       for (const l of raw.text.split('\n')) {
         if (echoesSecret(l, names)) {
-          out.push(makeFinding(RULES.secretEchoed, ctx.path, lineAt(ctx, offset), `a \`run\` script in ${jobLabel(ctx, job)} prints a secret to the log.`))
+          out.push(ctx.report(RULES.secretEchoed, lineAt(ctx, offset), `a \`run\` script in ${jobLabel(ctx, job)} prints a secret to the log.`))
         }
         offset += l.length + 1
       }
@@ -80,7 +80,7 @@ function checkMap(ctx: CheckContext, map: YAMLMap | undefined, where: string, ou
     const key = scalarString(p.key)
     if (!key || !isScalar(p.value) || typeof p.value.value !== 'string') continue
     if (isLiteralCredential(key, p.value.value)) {
-      out.push(makeFinding(RULES.literalCredential, ctx.path, ctx.y.lineOf(p.key), `\`${key}\` in ${where} is set to a literal value instead of a secret reference.`))
+      out.push(ctx.report(RULES.literalCredential, ctx.y.lineOf(p.key), `\`${key}\` in ${where} is set to a literal value instead of a secret reference.`))
     }
   }
 }

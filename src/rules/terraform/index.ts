@@ -3,21 +3,23 @@
  * into the HCL model (src/rules/hcl.ts); each check walks that model and reports findings at the
  * offending attribute, or at the resource header when something is missing.
  */
-import type { Finding, RuleMeta, SourceFile } from '../types.js'
-import { parseHcl, parseTfJson, type HclFile } from './hcl.js'
-import { awsOperationsChecks } from './terraform/aws-operations.js'
-import { awsResilienceChecks } from './terraform/aws-resilience.js'
-import { awsSecurityChecks } from './terraform/aws-security.js'
-import { createContext, type TfCheck } from './terraform/context.js'
-import { gcpAzureChecks } from './terraform/gcp-azure.js'
-import type { TfProjects } from './terraform/project.js'
-import { secretChecks } from './terraform/secrets.js'
+import type { Finding, RuleMeta, SourceFile } from '../../types.js'
+import { defineLanguage } from '../language.js'
+import { reporterFor, UndeclaredRuleError, type Report } from '../rule.js'
+import { parseHcl, parseTfJson, type HclFile } from '../parse/hcl.js'
+import { awsOperationsChecks } from './aws-operations.js'
+import { awsResilienceChecks } from './aws-resilience.js'
+import { awsSecurityChecks } from './aws-security.js'
+import { createContext, type TfCheck } from './context.js'
+import { gcpAzureChecks } from './gcp-azure.js'
+import { buildTerraformProjects, contextPathsFor, type TfProjects } from './project.js'
+import { secretChecks } from './secrets.js'
 
-export { parseHcl, type HclFile } from './hcl.js'
-export { buildTerraformProjects, contextPathsFor, type TfProjects } from './terraform/project.js'
+export { parseHcl, type HclFile } from '../parse/hcl.js'
+export { buildTerraformProjects, contextPathsFor, type TfProjects } from './project.js'
 
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
-export { instanceTypeAttributes, oversizedReason, type InstanceTypeRef } from './terraform/instances.js'
+export { instanceTypeAttributes, oversizedReason, type InstanceTypeRef } from './instances.js'
 
 const CHECKS: TfCheck[] = [...secretChecks, ...awsSecurityChecks, ...awsResilienceChecks, ...awsOperationsChecks, ...gcpAzureChecks]
 
@@ -45,16 +47,16 @@ function tfvarsJson(content: string): HclFile {
  * Findings in a context-only file of a module that rest on a value from a changed file of the
  * module (the change to `variables.tf` that opens `main.tf`'s security group). Never throws.
  */
-export async function findingsFromChangedValues(file: SourceFile, projects: TfProjects): Promise<Finding[]> {
+export async function findingsFromChangedValues(file: SourceFile, projects: TfProjects, report?: Report): Promise<Finding[]> {
   if (file.kind !== 'terraform' || !file.contextOnly) return []
   try {
-    return await analyzeTerraform(file, projects)
+    return await analyzeTerraform(file, projects, report)
   } catch {
     return [] // a broken context file is the changed files' business only if they are broken themselves
   }
 }
 
-export async function analyzeTerraform(file: SourceFile, projects?: TfProjects): Promise<Finding[]> {
+export async function analyzeTerraform(file: SourceFile, projects?: TfProjects, report: Report = reporterFor(terraformRules, file.path, 'terraform')): Promise<Finding[]> {
   const inProject = projects?.get(dirOf(file.path))
   const member = inProject?.files.get(file.path)
   // The project left out files it could not parse; parsing here again reports the error.
@@ -63,14 +65,36 @@ export async function analyzeTerraform(file: SourceFile, projects?: TfProjects):
   // A context-only file (unchanged in the pull request) is reported on only where a value set in a
   // changed file of its module (a variable default, a tfvars entry) makes it wrong.
   const onlyResolvedFrom = file.contextOnly && inProject ? (from: string): boolean => !inProject.contextOnly.has(from) : undefined
+  // Each check reports only the rules it declares.
+  let running: TfCheck | undefined
+  const checked: Report = (meta, line, message, extra) => {
+    if (running && !running.rules.includes(meta)) throw new UndeclaredRuleError(meta.id, `the Terraform check of ${running.rules.map((r) => `\`${r.id}\``).join(', ')}`)
+    return report(meta, line, message, extra)
+  }
   const ctx = createContext(
-    { path: file.path, file: member?.resolved ?? model, written: model, content: file.content, project: inProject, resolutions: member?.resolutions, onlyResolvedFrom },
+    { path: file.path, file: member?.resolved ?? model, written: model, content: file.content, project: inProject, resolutions: member?.resolutions, onlyResolvedFrom, report: checked },
     findings
   )
   for (const check of CHECKS) {
+    running = check
     // Secrets are reported where they are written, never through a context-only file.
     if (onlyResolvedFrom && secretChecks.includes(check)) continue
     check.check(ctx)
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }
+
+export const terraform = defineLanguage<TfProjects>({
+  kind: 'terraform',
+  rules: terraformRules,
+  analyze: (file, report, projects) => analyzeTerraform(file, projects, report),
+  // A file is read in its module: variable defaults, locals, tfvars and companion resources.
+  buildContext: buildTerraformProjects,
+  analyzeContextOnly: (file, report, projects) => findingsFromChangedValues(file, projects, report),
+  contextPaths: (path) => contextPathsFor(path),
+  plan: {
+    verify: '`terraform plan` shows only the intended attribute changes (no replacement of stateful resources)',
+    rollback: 'Revert the commit and run `terraform apply` again; check first that no stateful resource would be replaced or destroyed by the revert.'
+  },
+  secretsDialect: 'hcl'
+})

@@ -1,0 +1,241 @@
+/** Rule-tester cases for the CloudFormation rules: minimal templates written for these tests. */
+import type { CaseTable, InvalidCase } from '../../helpers/rule-tester.js'
+import { lineOf } from './util.js'
+
+const cfn = (resources: string, head = ''): string => `AWSTemplateFormatVersion: '2010-09-09'\n${head}Resources:\n${resources}`
+/** An invalid case whose finding sits on the (nth) line containing `needle`. */
+const at = (code: string, needle: string, extra: Partial<InvalidCase['errors'][number]> = {}, name?: string, nth = 1): InvalidCase => ({
+  ...(name ? { name } : {}),
+  code,
+  errors: [{ line: lineOf(code, needle, nth), ...extra }]
+})
+
+const db = (props: string, policies = '    DeletionPolicy: Snapshot\n    UpdateReplacePolicy: Snapshot\n'): string =>
+  cfn(`  Database:\n    Type: AWS::RDS::DBInstance\n${policies}    Properties:\n      Engine: postgres\n      DBInstanceClass: db.t3.micro\n      MasterUsername: app\n      ManageMasterUserPassword: true\n${props}`)
+const DB_OK = '      PubliclyAccessible: false\n      BackupRetentionPeriod: 7\n      StorageEncrypted: true\n      MultiAZ: true\n      DeletionProtection: true\n'
+const dbWith = (from: string, to: string): string => db(DB_OK.replace(from, to))
+
+const bucket = (props: string, policies = '    DeletionPolicy: Retain\n'): string => cfn(`  Assets:\n    Type: AWS::S3::Bucket\n${policies}    Properties:\n${props}`)
+const BLOCK = '      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n        BlockPublicPolicy: true\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n'
+const VERSIONED = '      VersioningConfiguration:\n        Status: Enabled\n'
+const BUCKET_OK = BLOCK + VERSIONED
+
+const sg = (ingress: string, head = ''): string =>
+  cfn(`  Web:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: web\n      SecurityGroupIngress:\n${ingress}`, head)
+const rule = (from: number | string, to: number | string, cidr = '0.0.0.0/0', proto = 'tcp'): string =>
+  `        - IpProtocol: ${proto}\n          FromPort: ${from}\n          ToPort: ${to}\n          CidrIp: ${cidr}\n`
+
+const policy = (statement: string): string =>
+  cfn(`  Policy:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n${statement}`)
+const stmt = (action: string, resource: string): string => `          - Effect: Allow\n            Action: ${action}\n            Resource: ${resource}\n`
+
+const table = (props: string, policies = '    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n'): string =>
+  cfn(
+    `  Table:\n    Type: AWS::DynamoDB::Table\n${policies}    Properties:\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions:\n        - AttributeName: id\n          AttributeType: S\n      KeySchema:\n        - AttributeName: id\n          KeyType: HASH\n${props}`
+  )
+const PITR = '      PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: true\n'
+
+const lambda = (props: string): string =>
+  cfn(`  Handler:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/handler\n      Code:\n        S3Bucket: artifacts\n        S3Key: handler.zip\n${props}`)
+const TRACING = '      TracingConfig:\n        Mode: Active\n'
+
+const eks = (props: string): string =>
+  cfn(`  Cluster:\n    Type: AWS::EKS::Cluster\n    Properties:\n      RoleArn: arn:aws:iam::123456789012:role/eks\n      ResourcesVpcConfig:\n        SubnetIds: [subnet-1, subnet-2]\n${props}`)
+
+const instance = (props: string): string =>
+  cfn(`  Server:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      InstanceType: t3.micro\n${props}`)
+const launchTemplate = (data: string): string =>
+  cfn(`  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        ImageId: ami-12345678\n${data}`)
+
+const lb = (attrs: string): string =>
+  cfn(`  Balancer:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Type: application\n      Subnets: [subnet-1, subnet-2]\n${attrs}`)
+
+const sshFromParam = sg(rule(22, 22, '!Ref AllowedCidr'), `Parameters:\n  AllowedCidr:\n    Type: String\n    Default: 0.0.0.0/0\n`)
+const sshFromParamNarrow = sg(rule(22, 22, '!Ref AllowedCidr'), `Parameters:\n  AllowedCidr:\n    Type: String\n    Default: 10.0.0.0/8\n`)
+
+const literalPassword = db(DB_OK).replace('      ManageMasterUserPassword: true\n', '      MasterUserPassword: Zq8vLm2Kp9Xw4R\n')
+const resolvedPassword = db(DB_OK).replace('      ManageMasterUserPassword: true\n', "      MasterUserPassword: '{{resolve:secretsmanager:prod/db:SecretString:password}}'\n")
+const publicResolved = resolvedPassword.replace('PubliclyAccessible: false', 'PubliclyAccessible: true')
+const publicIf = bucket(BUCKET_OK + '      AccessControl: !If [Open, PublicRead, Private]\n').replace('Resources:\n', 'Conditions:\n  Open: !Equals [!Ref AWS::Region, us-east-1]\nResources:\n')
+const sshFromMap = (cidr: string): string =>
+  sg(rule(22, 22, cidr), 'Parameters:\n  Env:\n    Type: String\n    AllowedValues: [prod, dev]\nMappings:\n  Net:\n    prod:\n      Admin: 10.0.0.0/8\n    dev:\n      Admin: 0.0.0.0/0\n')
+const protectFromParam = (value: string): string =>
+  db(DB_OK.replace('DeletionProtection: true', 'DeletionProtection: !Ref Protect')).replace("AWSTemplateFormatVersion: '2010-09-09'\n", `AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Protect:\n    Type: String\n    Default: '${value}'\n`)
+/** A function told where its secret is (an ARN or name in its environment), never the secret itself. */
+const secretRefParam = (name: string): string =>
+  lambda(TRACING + `      Environment:\n        Variables:\n          DB_SECRET_ARN: !Ref ${name}\n`).replace("AWSTemplateFormatVersion: '2010-09-09'\n", `AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  ${name}:\n    Type: String\n`)
+const paramPassword = (noEcho: boolean): string =>
+  db(DB_OK).replace('      ManageMasterUserPassword: true\n', '      MasterUserPassword: !Ref DBPassword\n').replace("AWSTemplateFormatVersion: '2010-09-09'\n", `AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  DBPassword:\n    Type: String\n${noEcho ? '    NoEcho: true\n' : ''}`)
+
+/** A SAM function; `Tracing: Active` may come from the template's Globals. */
+const sam = (fnProps: string, globals = ''): string =>
+  `AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n${globals}Resources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: src/\n${fnProps}`
+const JSON_DB = JSON.stringify(
+  { AWSTemplateFormatVersion: '2010-09-09', Resources: { Database: { Type: 'AWS::RDS::DBInstance', DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot', Properties: { Engine: 'postgres', DBInstanceClass: 'db.t3.micro', ManageMasterUserPassword: true, PubliclyAccessible: true, BackupRetentionPeriod: 7, StorageEncrypted: true, MultiAZ: true, DeletionProtection: true } } } },
+  null,
+  2
+)
+
+/** An Aurora cluster member: storage, backups, Multi-AZ and deletion protection belong to its cluster. */
+const AURORA_MEMBER = cfn('  Member:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: aurora-postgresql\n      DBClusterIdentifier: !Ref Cluster\n      DBInstanceClass: db.r6g.large\n      PubliclyAccessible: false\n')
+/** A read replica: its data and backups are the source's. */
+const REPLICA = db(DB_OK.replace('BackupRetentionPeriod: 7', 'BackupRetentionPeriod: 0') + '      SourceDBInstanceIdentifier: !Ref Primary\n')
+
+export const cloudformationCases: CaseTable = {
+  'cfn/dynamodb-no-point-in-time-recovery': {
+    valid: [{ code: table(PITR) }],
+    invalid: [at(table(''), 'Table:')]
+  },
+  'cfn/eks-public-endpoint': {
+    valid: [{ code: eks('        EndpointPublicAccess: false\n        EndpointPrivateAccess: true\n') }],
+    invalid: [at(eks(''), 'ResourcesVpcConfig'), at(eks('        EndpointPublicAccess: true\n'), 'EndpointPublicAccess', {}, 'explicitly public')]
+  },
+  'cfn/iam-service-wildcard': {
+    valid: [{ code: policy(stmt("['s3:GetObject']", "'*'")) }, { name: 'service wildcard on a named resource', code: policy(stmt("'s3:*'", "'arn:aws:s3:::assets/*'")) }],
+    invalid: [at(policy(stmt("'iot:*'", "'*'")), "iot:*", { severity: 'medium' })]
+  },
+  'cfn/iam-wildcard-policy': {
+    valid: [
+      { code: policy(stmt("['s3:GetObject']", "'arn:aws:s3:::assets/*'")) },
+      { name: 'Deny statement', code: policy(stmt("'*'", "'*'").replace('Effect: Allow', 'Effect: Deny')) }
+    ],
+    invalid: [at(policy(stmt("'*'", "'*'")), "Action: '*'", { severity: 'high' })]
+  },
+  'cfn/imdsv1-allowed': {
+    valid: [{ code: launchTemplate('        MetadataOptions:\n          HttpTokens: required\n') }, { name: 'instance', code: instance('      MetadataOptions:\n        HttpTokens: required\n') }],
+    invalid: [
+      at(launchTemplate('        MetadataOptions:\n          HttpTokens: optional\n'), 'HttpTokens'),
+      at(instance('      MetadataOptions:\n        HttpTokens: optional\n'), 'HttpTokens', {}, 'instance')
+    ]
+  },
+  'cfn/lambda-no-tracing': {
+    valid: [
+      { code: lambda(TRACING) },
+      { name: 'SAM function with Tracing: Active', code: sam('      Tracing: Active\n') },
+      { name: 'SAM function traced through Globals', code: sam('', 'Globals:\n  Function:\n    Tracing: Active\n') }
+    ],
+    invalid: [at(lambda(''), 'Handler:'), at(sam('      MemorySize: 256\n'), 'Api:', {}, 'SAM function without tracing')]
+  },
+  'cfn/lb-no-deletion-protection': {
+    valid: [{ name: 'protection from a parameter default', code: lb('      LoadBalancerAttributes:\n        - Key: deletion_protection.enabled\n          Value: !Ref Protect\n').replace('Resources:\n', "Parameters:\n  Protect:\n    Type: String\n    Default: 'true'\nResources:\n") }, { code: lb('      LoadBalancerAttributes:\n        - Key: deletion_protection.enabled\n          Value: "true"\n') }],
+    invalid: [at(lb(''), 'Balancer:')]
+  },
+  'cfn/literal-secret': {
+    valid: [
+      { name: 'dynamic reference to Secrets Manager', code: resolvedPassword },
+      { name: 'CFN template under templates/ using resolve:secretsmanager', path: 'templates/database.yaml', code: resolvedPassword },
+      { name: 'placeholder', code: literalPassword.replace('Zq8vLm2Kp9Xw4R', 'changeme') },
+      { name: 'dynamic reference built with !Sub', code: resolvedPassword.replace("'{{resolve:secretsmanager:prod/db:SecretString:password}}'", "!Sub '{{resolve:secretsmanager:${DbSecret}:SecretString:password}}'") }
+    ],
+    invalid: [
+      at(literalPassword, 'MasterUserPassword', { severity: 'high' }),
+      at(lambda(TRACING + '      Environment:\n        Variables:\n          API_TOKEN: tok-8fj3k2l9d8s7a6q5\n          LOG_LEVEL: info\n'), 'API_TOKEN', {}, 'Lambda environment')
+    ]
+  },
+  'cfn/log-group-no-retention': {
+    valid: [{ name: 'retention from a parameter default', code: cfn('  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: !Ref Days\n', 'Parameters:\n  Days:\n    Type: Number\n    Default: 30\n') }, { code: cfn('  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: 30\n') }],
+    invalid: [at(cfn('  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      LogGroupName: /app/logs\n'), 'Logs:')]
+  },
+  'cfn/rds-backups-disabled': {
+    valid: [{ name: 'read replica', code: REPLICA }, { name: 'Aurora cluster member', code: AURORA_MEMBER }, { code: db(DB_OK) }],
+    invalid: [at(dbWith('BackupRetentionPeriod: 7', 'BackupRetentionPeriod: 0'), 'BackupRetentionPeriod', { severity: 'high' })]
+  },
+  'cfn/rds-no-deletion-protection': {
+    valid: [{ name: 'Aurora cluster member', code: AURORA_MEMBER }, { code: db(DB_OK) }, { name: 'CFN !Ref parameter default true', code: protectFromParam('true') }],
+    invalid: [
+      at(dbWith('      DeletionProtection: true\n', ''), 'Database:'),
+      { ...at(protectFromParam('false'), 'DeletionProtection', { via: 'parameter default' }), name: 'CFN !Ref parameter default false' }
+    ]
+  },
+  'cfn/rds-publicly-accessible': {
+    valid: [{ code: db(DB_OK) }],
+    invalid: [
+      at(dbWith('PubliclyAccessible: false', 'PubliclyAccessible: true'), 'PubliclyAccessible', { severity: 'high' }),
+      { ...at(publicResolved, 'PubliclyAccessible'), name: 'CFN template under templates/ with resolve:secretsmanager is analysed', path: 'templates/database.yaml' },
+      { name: 'JSON template', path: 'cfn/stack.json', code: JSON_DB, errors: [{ line: lineOf(JSON_DB, '"PubliclyAccessible"') }] }
+    ]
+  },
+  'cfn/rds-single-az': {
+    valid: [{ name: 'Aurora cluster member', code: AURORA_MEMBER }, { code: db(DB_OK) }],
+    invalid: [at(dbWith('MultiAZ: true', 'MultiAZ: false'), 'MultiAZ')]
+  },
+  'cfn/rds-storage-not-encrypted': {
+    valid: [{ name: 'Aurora cluster member', code: AURORA_MEMBER }, { code: db(DB_OK) }],
+    invalid: [at(dbWith('StorageEncrypted: true', 'StorageEncrypted: false'), 'StorageEncrypted')]
+  },
+  'cfn/s3-no-public-access-block': {
+    valid: [{ code: bucket(BUCKET_OK) }],
+    invalid: [at(bucket(VERSIONED), 'Assets:')]
+  },
+  'cfn/s3-no-versioning': {
+    valid: [{ code: bucket(BUCKET_OK) }],
+    invalid: [at(bucket(BLOCK), 'Assets:')]
+  },
+  'cfn/s3-public-access': {
+    valid: [{ code: bucket(BUCKET_OK) }],
+    invalid: [
+      at(bucket(BUCKET_OK + '      AccessControl: PublicRead\n'), 'AccessControl', { severity: 'high' }),
+      { ...at(publicIf, 'AccessControl', { message: /when condition `Open` is true/, via: 'condition' }), name: 'Fn::If: public in one branch of a condition' }
+    ]
+  },
+  'cfn/s3-public-access-block-disabled': {
+    valid: [{ code: bucket(BUCKET_OK) }],
+    invalid: [at(bucket(BUCKET_OK.replace('BlockPublicPolicy: true', 'BlockPublicPolicy: false')), 'BlockPublicPolicy')]
+  },
+  'cfn/secret-parameter-no-echo': {
+    valid: [
+      { code: paramPassword(true) },
+      { name: 'parameter holding the ARN of a secret', code: secretRefParam('DBPasswordSecretArn') },
+      { name: 'parameter naming a secret', code: secretRefParam('DBSecretName') }
+    ],
+    invalid: [at(paramPassword(false), 'DBPassword:')]
+  },
+  'cfn/sg-open-admin-port': {
+    valid: [
+      { code: sg(rule(22, 22, '10.0.0.0/8')) },
+      { name: 'CFN !Ref parameter default narrow', code: sshFromParamNarrow },
+      { name: 'CFN !Ref parameter without default', code: sshFromParamNarrow.replace('    Default: 10.0.0.0/8\n', '') },
+      { name: 'Fn::FindInMap with a literal key selecting a narrow row', code: sshFromMap('!FindInMap [Net, prod, Admin]') }
+    ],
+    invalid: [
+      at(sg(rule(22, 22)), 'CidrIp: 0.0.0.0/0', { severity: 'high' }),
+      { name: 'CFN !Ref parameter default 0.0.0.0/0', code: sshFromParam, errors: [{ line: lineOf(sshFromParam, 'CidrIp: !Ref AllowedCidr'), message: /parameter `AllowedCidr` defaults to `0\.0\.0\.0\/0`/, via: 'parameter default' }] },
+      at(sg(rule(3389, 3389)), 'CidrIp: 0.0.0.0/0', { message: /RDP/ }, 'RDP'),
+      { ...at(sshFromMap('!FindInMap [Net, !Ref Env, Admin]'), 'FindInMap', { message: /under `dev`/, via: 'mapping' }), name: 'Fn::FindInMap: any row the key may select' }
+    ]
+  },
+  'cfn/sg-open-all-ports': {
+    valid: [{ code: sg(rule(443, 443)) }],
+    invalid: [at(sg("        - IpProtocol: '-1'\n          CidrIpv6: ::/0\n"), 'CidrIpv6', { severity: 'high' })]
+  },
+  'cfn/sg-open-data-port': {
+    valid: [{ code: sg(rule(5432, 5432, '10.0.0.0/16')) }],
+    invalid: [at(sg(rule(5432, 5432)), 'CidrIp: 0.0.0.0/0', { severity: 'high', message: /PostgreSQL/ }), at(sg(rule(6379, 6379)), 'CidrIp: 0.0.0.0/0', { message: /Redis/ }, 'redis')]
+  },
+  'cfn/sg-open-port': {
+    valid: [
+      { name: 'web ports open to the world', code: sg(rule(443, 443) + rule(80, 80)) },
+      { name: 'egress rule', code: sg(rule(8080, 8080)).replace('SecurityGroupIngress', 'SecurityGroupEgress') }
+    ],
+    invalid: [at(sg(rule(8080, 8080)), 'CidrIp: 0.0.0.0/0', { severity: 'medium' })]
+  },
+  'cfn/stateful-no-deletion-policy': {
+    valid: [{ name: 'Aurora cluster member', code: AURORA_MEMBER }, 
+      { code: db(DB_OK) },
+      { name: 'S3 bucket deletion policy (a non-empty bucket cannot be deleted)', code: bucket(BUCKET_OK, '') },
+      { name: 'RDS instance is snapshotted on deletion by default', code: db(DB_OK, '    UpdateReplacePolicy: Snapshot\n') }
+    ],
+    invalid: [
+      at(table(PITR, ''), 'Table:', { severity: 'high', message: /neither DeletionPolicy nor UpdateReplacePolicy/ }, 'neither policy: one finding'),
+      at(db(DB_OK, '    DeletionPolicy: Delete\n    UpdateReplacePolicy: Snapshot\n'), 'DeletionPolicy: Delete', {}, 'explicit Delete')
+    ]
+  },
+  'cfn/stateful-no-update-replace-policy': {
+    valid: [
+      { code: db(DB_OK) },
+      { name: 'reported once: no deletion policy either', code: table(PITR, '') },
+      { name: 'S3 bucket', code: bucket(BUCKET_OK, '') }
+    ],
+    invalid: [at(db(DB_OK, '    DeletionPolicy: Snapshot\n'), 'Database:')]
+  }
+}

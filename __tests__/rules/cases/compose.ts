@@ -1,0 +1,126 @@
+/** Rule-tester cases for the docker-compose rules: minimal files written for these tests. */
+import type { CaseTable } from '../../helpers/rule-tester.js'
+
+/** A service that passes every compose rule; cases change one thing. */
+const svc = (extra = '', name = 'api'): string =>
+  `services:\n  ${name}:\n    image: example/api:1.4.2\n    restart: unless-stopped\n    healthcheck:\n      test: ["CMD", "/app/health"]\n    deploy:\n      resources:\n        limits:\n          cpus: "0.5"\n          memory: 256M\n${extra}`
+
+/** docker-compose.override.yml is merged onto docker-compose.yml by Compose itself: its services are partial. */
+const OVERRIDE = {
+  name: 'override file merged onto the base compose file',
+  files: { 'docker-compose.override.yml': 'services:\n  api:\n    environment:\n      LOG_LEVEL: debug\n', 'docker-compose.yml': svc() }
+}
+
+export const composeCases: CaseTable = {
+  'compose/dangerous-capability': {
+    valid: [{ code: svc('    cap_add:\n      - NET_BIND_SERVICE\n') }],
+    invalid: [
+      { code: svc('    cap_add:\n      - SYS_ADMIN\n      - NET_BIND_SERVICE\n'), errors: [{ line: 13, severity: 'high', message: /SYS_ADMIN/ }] },
+      { name: 'CAP_ prefix and ALL', code: svc('    cap_add:\n      - CAP_SYS_MODULE\n      - all\n'), errors: [{ line: 13 }, { line: 14 }] }
+    ]
+  },
+  'compose/default-credential-in-environment': {
+    valid: [
+      { name: 'generated-looking value (the high rule)', code: svc('    environment:\n      DB_PASSWORD: Zq8vLm2Kp9Xw\n') },
+      { name: 'reference to the shell environment', code: svc('    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n') },
+      { name: 'Swarm stack file: no value is a local default', path: 'stack.yml', code: svc('    environment:\n      DB_PASSWORD: admin\n') }
+    ],
+    invalid: [
+      { code: svc('    environment:\n      DB_PASSWORD: admin\n'), errors: [{ line: 13, severity: 'medium', message: /a placeholder word/ }] },
+      { name: 'password equal to the user name', code: svc('    environment:\n      DB_USER: shopkeeper\n      DB_PASSWORD: shopkeeper\n'), errors: [{ line: 14, message: /the same as `DB_USER`/ }] },
+      { name: 'password in a URL', code: svc('    environment:\n      DATABASE_URL: postgres://app:example@db/app\n'), errors: [{ line: 13, message: /URL of `DATABASE_URL`/ }] }
+    ]
+  },
+  'compose/docker-socket': {
+    valid: [{ code: svc('    volumes:\n      - ./data:/data\n') }],
+    invalid: [
+      { code: svc('    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n'), errors: [{ line: 13, severity: 'high' }] },
+      { name: 'long syntax', code: svc('    volumes:\n      - type: bind\n        source: /var/run/docker.sock\n        target: /var/run/docker.sock\n'), errors: [{ line: 13 }] }
+    ]
+  },
+  'compose/healthcheck-disabled': {
+    valid: [{ code: svc() }],
+    invalid: [
+      { code: 'services:\n  api:\n    image: example/api:1.4.2\n    healthcheck:\n      disable: true\n', errors: [{ line: 5 }] },
+      { name: 'test NONE', code: 'services:\n  api:\n    image: example/api:1.4.2\n    healthcheck:\n      test: ["NONE"]\n', errors: [{ line: 5 }] }
+    ]
+  },
+  'compose/host-namespace': {
+    valid: [{ code: svc('    pid: "service:db"\n') }],
+    invalid: [{ code: svc('    pid: host\n    ipc: host\n'), errors: [{ line: 12, message: /PID/ }, { line: 13, message: /IPC/ }] }]
+  },
+  'compose/image-latest': {
+    valid: [
+      { code: svc() },
+      { name: 'image named by a build', code: 'services:\n  api:\n    build: .\n    image: example/api\n' },
+      { name: 'tag from a variable', code: 'services:\n  api:\n    image: example/api:${TAG}\n' }
+    ],
+    invalid: [
+      { code: 'services:\n  api:\n    image: example/api:latest\n', errors: [{ line: 3, message: /latest/ }] },
+      { name: 'no tag', code: 'services:\n  api:\n    image: redis\n', errors: [{ line: 3 }] }
+    ]
+  },
+  'compose/network-mode-host': {
+    valid: [{ code: svc('    network_mode: bridge\n') }],
+    invalid: [{ code: svc('    network_mode: host\n'), errors: [{ line: 12 }] }]
+  },
+  'compose/no-cpu-limit': {
+    valid: [OVERRIDE, { code: svc() }, { name: 'cpus at service level', code: 'services:\n  api:\n    image: example/api:1.4.2\n    cpus: 0.5\n' }],
+    invalid: [{ code: 'services:\n  api:\n    image: example/api:1.4.2\n    mem_limit: 256m\n', errors: [{ line: 2 }] }]
+  },
+  'compose/no-healthcheck': {
+    valid: [OVERRIDE,
+      { name: 'named override file alone in the change', path: 'compose.dev.override.yaml', code: 'services:\n  api:\n    image: example/api:1.4.3\n' },
+      { code: svc() },
+      { name: 'one-shot sut test runner', code: 'services:\n  sut:\n    image: example/tests:1.0\n' },
+      { name: 'one-shot tool behind a profile', code: 'services:\n  migrate:\n    image: example/migrate:1.0\n    profiles: [tools]\n' }
+    ],
+    invalid: [{ code: 'services:\n  api:\n    image: example/api:1.4.2\n', errors: [{ line: 2 }] }]
+  },
+  'compose/no-memory-limit': {
+    valid: [OVERRIDE, { code: svc() }, { name: 'mem_limit', code: 'services:\n  api:\n    image: example/api:1.4.2\n    mem_limit: 256m\n' }],
+    invalid: [{ code: 'services:\n  api:\n    image: example/api:1.4.2\n    deploy:\n      resources:\n        limits:\n          cpus: "1"\n', errors: [{ line: 6 }] }]
+  },
+  'compose/no-restart-policy': {
+    valid: [OVERRIDE, 
+      { code: svc() },
+      { name: 'swarm stack file restarts by default', path: 'docker-stack.yml', code: 'services:\n  api:\n    image: example/api:1.4.2\n' }
+    ],
+    invalid: [{ code: 'services:\n  api:\n    image: example/api:1.4.2\n', errors: [{ line: 2 }] }]
+  },
+  'compose/port-all-interfaces': {
+    valid: [
+      { code: svc('    ports:\n      - "127.0.0.1:8080:80"\n') },
+      { name: 'long syntax bound to loopback', code: svc('    ports:\n      - target: 80\n        published: 8080\n        host_ip: 127.0.0.1\n') },
+      { name: 'IPv6 loopback', code: svc('    ports:\n      - "[::1]:8080:80"\n') },
+      { name: 'address from a variable', code: svc('    ports:\n      - "${BIND_ADDRESS:-127.0.0.1}:8080:80"\n') }
+    ],
+    invalid: [
+      { code: svc('    ports:\n      - "8080:80"\n'), errors: [{ line: 13, suggestion: '      - "127.0.0.1:8080:80"' }] },
+      { name: 'explicit 0.0.0.0', code: svc('    ports:\n      - 0.0.0.0:8443:443\n'), errors: [{ line: 13 }] }
+    ]
+  },
+  'compose/privileged': {
+    valid: [{ code: svc('    privileged: false\n') }],
+    invalid: [
+      { code: svc('    privileged: true\n'), errors: [{ line: 12, severity: 'high', suggestion: '    privileged: false' }] },
+      { name: 'set in an override file: what an override sets is judged', path: 'compose.override.yaml', code: 'services:\n  api:\n    privileged: true\n', errors: [{ line: 3 }] }
+    ]
+  },
+  'compose/secret-in-environment': {
+    valid: [
+      { name: 'value from the shell', code: svc('    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n      LOG_LEVEL: debug\n') },
+      { name: 'name only in list form', code: svc('    environment:\n      - AWS_SECRET_ACCESS_KEY\n') },
+      { name: 'path to a secret file', code: svc('    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db\n') },
+      { name: 'empty value', code: svc('    environment:\n      DB_PASSWORD: ""\n') },
+      { name: 'numeric setting', code: svc('    environment:\n      - PASSWORD_MIN_LENGTH=12\n') },
+      { name: 'boolean switch', code: svc('    environment:\n      REDIS_PASSWORD_ENABLED: "false"\n') },
+      { name: 'placeholder', code: svc('    environment:\n      DB_PASSWORD: changeme\n') },
+      { name: 'MySQL switches named like passwords', code: svc('    environment:\n      MYSQL_RANDOM_ROOT_PASSWORD: "yes"\n      MYSQL_ALLOW_EMPTY_PASSWORD: "yes"\n') }
+    ],
+    invalid: [
+      { code: svc('    environment:\n      DB_PASSWORD: Zq8vLm2Kp9Xw\n'), errors: [{ line: 13, severity: 'high' }] },
+      { name: 'list form', code: svc('    environment:\n      - SECRET_KEY=Zq8vLm2Kp9Xw4R\n'), errors: [{ line: 13 }] }
+    ]
+  }
+}

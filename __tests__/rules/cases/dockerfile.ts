@@ -1,0 +1,154 @@
+/** Rule-tester cases for the Dockerfile rules: minimal files written for these tests. */
+import type { CaseTable } from '../../helpers/rule-tester.js'
+
+/** A final stage that is otherwise clean, so each case shows only what it is about. */
+const CLEAN_TAIL = 'USER app\nHEALTHCHECK CMD ["/app/health"]\nCMD ["/app/server"]\n'
+
+export const dockerfileCases: CaseTable = {
+  'dockerfile/add-instead-of-copy': {
+    valid: [{ code: 'FROM alpine:3.20\nCOPY app.conf /etc/app.conf\n' }, { name: 'archive unpacked by ADD', code: 'FROM alpine:3.20\nADD rootfs.tar.gz /\n' }],
+    invalid: [{ code: 'FROM alpine:3.20\nADD app.conf /etc/app.conf\n', errors: [{ line: 2 }] }]
+  },
+  'dockerfile/add-remote-url': {
+    valid: [
+      { code: 'FROM alpine:3.20\nCOPY tool /opt/tool\n' },
+      { name: 'checksum given', code: 'FROM alpine:3.20\nADD --checksum=sha256:' + 'ab'.repeat(32) + ' https://example.com/tool.tgz /opt/\n' }
+    ],
+    invalid: [{ code: 'FROM alpine:3.20\nADD https://example.com/tool.tgz /opt/\n', errors: [{ line: 2 }] }]
+  },
+  'dockerfile/apk-cache': {
+    valid: [{ name: 'apk cache on a BuildKit cache mount', code: 'FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add curl=8.9.1-r0\n' }, { code: 'FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n' }],
+    invalid: [{ code: 'FROM alpine:3.20\nRUN apk add curl=8.9.1-r0\n', errors: [{ line: 2 }] }]
+  },
+  'dockerfile/apk-unpinned': {
+    valid: [{ code: 'FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n' }],
+    invalid: [{ code: 'FROM alpine:3.20\nRUN apk add --no-cache curl\n', errors: [{ line: 2 }] }]
+  },
+  'dockerfile/apt-lists-not-deleted': {
+    valid: [{ name: 'apt state on a BuildKit cache mount', code: 'FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt,sharing=locked --mount=type=cache,target=/var/cache/apt,sharing=locked apt-get update && apt-get install -y curl=7.88.1-10\n' }, { code: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n' }],
+    invalid: [{ code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl=7.88.1-10\n', errors: [{ line: 2 }] }]
+  },
+  'dockerfile/apt-unpinned': {
+    valid: [{ code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n' }],
+    invalid: [{ code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n', errors: [{ line: 2 }] }]
+  },
+  'dockerfile/base-image-latest': {
+    valid: [
+      { code: 'FROM node:20.11-alpine\n' },
+      { name: 'earlier stage used as a base', code: 'FROM node:20.11 AS build\nFROM build\n' },
+      { name: 'scratch', code: 'FROM scratch\nCOPY app /app\n' },
+      { name: 'platform flag', code: 'FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n' },
+      { name: 'ARG default with a tag', code: 'ARG BASE=node:20.11\nFROM ${BASE}\n' }
+    ],
+    invalid: [
+      { code: 'FROM node:latest\n', errors: [{ line: 1, severity: 'medium' }] },
+      { name: 'no tag', code: 'FROM node\n', errors: [{ line: 1 }] },
+      { name: 'ARG default resolves to latest', code: 'ARG TAG=latest\nFROM node:${TAG}\n', errors: [{ line: 2 }] }
+    ]
+  },
+  'dockerfile/base-image-no-digest': {
+    valid: [{ code: 'FROM node:20.11@sha256:' + 'c'.repeat(64) + '\n' }],
+    invalid: [{ code: 'FROM node:20.11\n', errors: [{ line: 1, severity: 'info' }] }]
+  },
+  'dockerfile/curl-pipe-shell': {
+    valid: [
+      { code: 'FROM alpine:3.20\nRUN curl -fsSLo install.sh https://example.com/install.sh && sha256sum -c install.sha256 && sh install.sh\n' },
+      { name: 'archive piped into tar', code: 'FROM alpine:3.20\nRUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /usr/local/bin\n' }
+    ],
+    invalid: [
+      { code: 'FROM alpine:3.20\nRUN curl -fsSL https://example.com/install.sh | sh\n', errors: [{ line: 2, severity: 'high' }] },
+      { name: 'wget into bash', code: 'FROM alpine:3.20\nRUN wget -qO- https://example.com/i.sh | bash\n', errors: [{ line: 2 }] }
+    ]
+  },
+  'dockerfile/expose-ssh': {
+    valid: [{ code: 'FROM alpine:3.20\nEXPOSE 8080\n' }, { name: 'port 2222', code: 'FROM alpine:3.20\nEXPOSE 2222\n' }],
+    invalid: [{ code: 'FROM alpine:3.20\nEXPOSE 8080 22\n', errors: [{ line: 2 }] }, { name: 'with protocol', code: 'FROM alpine:3.20\nEXPOSE 22/tcp\n', errors: [{ line: 2 }] }]
+  },
+  'dockerfile/no-healthcheck': {
+    valid: [
+      { name: 'final stage built on an earlier stage with a HEALTHCHECK', code: 'FROM alpine:3.20 AS base\nHEALTHCHECK CMD ["/app/health"]\nFROM base\nUSER app\nCMD ["/app/server"]\n' },
+      { name: 'healthcheck switched off on purpose', code: 'FROM alpine:3.20\nUSER app\nHEALTHCHECK NONE\nCMD ["/app/server"]\n' },{ code: 'FROM alpine:3.20\n' + CLEAN_TAIL }],
+    invalid: [{ code: 'FROM alpine:3.20\nUSER app\nCMD ["/app/server"]\n', errors: [{ line: 1 }] }]
+  },
+  'dockerfile/no-user': {
+    valid: [
+      { name: 'final stage built on an earlier stage that sets USER', code: 'FROM node:20.11 AS base\nUSER node\nFROM base AS final\nCMD ["node", "server.js"]\n' },{ code: 'FROM alpine:3.20\n' + CLEAN_TAIL }, { name: 'USER only in the final stage counts', code: 'FROM golang:1.22 AS build\nFROM alpine:3.20\nUSER 10001\n' }],
+    invalid: [{ name: 'USER in an earlier stage only', code: 'FROM golang:1.22 AS build\nUSER builder\nFROM alpine:3.20\nCMD ["/app"]\n', errors: [{ line: 3 }] }]
+  },
+  'dockerfile/npm-install-not-ci': {
+    valid: [{ code: 'FROM node:20.11\nRUN npm ci\n' }],
+    invalid: [{ code: 'FROM node:20.11\nRUN npm install\n', errors: [{ line: 2 }] }]
+  },
+  'dockerfile/npm-unpinned': {
+    valid: [{ code: 'FROM node:20.11\nRUN npm install -g typescript@5.4.5\n' }],
+    invalid: [{ code: 'FROM node:20.11\nRUN npm install -g typescript\n', errors: [{ line: 2 }] }]
+  },
+  'dockerfile/package-upgrade': {
+    valid: [{ code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n' }],
+    invalid: [{ code: 'FROM debian:12\nRUN apt-get update && apt-get upgrade -y && rm -rf /var/lib/apt/lists/*\n', errors: [{ line: 2 }] }]
+  },
+  'dockerfile/pip-cache': {
+    valid: [{ name: 'pip cache on a BuildKit cache mount', code: 'FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install requests==2.32.3\n' }, { code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests==2.32.3\n' }],
+    invalid: [{ code: 'FROM python:3.12\nRUN pip install requests==2.32.3\n', errors: [{ line: 2 }] }]
+  },
+  'dockerfile/pip-unpinned': {
+    valid: [
+      { code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests==2.32.3\n' },
+      { name: 'requirements file', code: 'FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt\n' }
+    ],
+    invalid: [{ code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests\n', errors: [{ line: 2 }] }]
+  },
+  'dockerfile/root-user': {
+    valid: [
+      { name: 'final stage built on an earlier stage that ends as a user', code: 'FROM alpine:3.20 AS base\nUSER root\nRUN apk add --no-cache curl=8.9.1-r0\nUSER app\nFROM base\nCMD ["/app/server"]\n' },
+      { name: 'root in a build stage, not in the final one', code: 'FROM alpine:3.20 AS build\nUSER root\nFROM alpine:3.20\nUSER app\n' },
+      { name: 'root for a step, then back to a user', code: 'FROM alpine:3.20\nUSER root\nRUN apk add --no-cache curl=8.9.1-r0\nUSER 10001:10001\n' }
+    ],
+    invalid: [
+      { code: 'FROM alpine:3.20\nUSER root\n', errors: [{ line: 2, severity: 'high' }] },
+      { name: 'UID 0', code: 'FROM alpine:3.20\nUSER app\nUSER 0\n', errors: [{ line: 3 }] },
+      { name: 'root inherited from an earlier stage', code: 'FROM alpine:3.20 AS base\nUSER root\nFROM base\nCMD ["/app/server"]\n', errors: [{ line: 2 }] }
+    ]
+  },
+  'dockerfile/secret-in-env': {
+    valid: [
+      { name: 'non-secret ENV', code: 'FROM alpine:3.20\nENV LOG_LEVEL=debug\n' },
+      { name: 'secret taken from a build arg without default', code: 'FROM alpine:3.20\nARG NPM_TOKEN\n' },
+      { name: 'path to a secret file', code: 'FROM alpine:3.20\nENV DB_PASSWORD_FILE=/run/secrets/db\n' },
+      { name: 'token URL is not a token', code: 'FROM alpine:3.20\nENV TOKEN_URL=https://auth.example.com/token\n' },
+      { name: 'header name', code: 'FROM alpine:3.20\nENV API_KEY_HEADER=X-Api-Key\n' },
+      { name: 'reference to a build arg', code: 'FROM node:20.11\nARG NPM_TOKEN\nENV NODE_AUTH_TOKEN=${NPM_TOKEN}\n' },
+      { name: 'placeholder', code: 'FROM alpine:3.20\nENV DB_PASSWORD=changeme\n' },
+      { name: 'dummy key for asset precompilation', code: 'FROM ruby:3.3\nRUN SECRET_KEY_BASE_DUMMY=1 bundle exec rails assets:precompile\nENV SECRET_KEY_BASE=dummy\n' },
+      { name: 'empty ARG default', code: 'FROM alpine:3.20\nARG GITHUB_TOKEN=""\n' },
+      { name: 'angle-bracket placeholder', code: 'FROM alpine:3.20\nENV API_KEY=<your-api-key>\n' }
+    ],
+    invalid: [
+      { code: 'FROM alpine:3.20\nENV DB_PASSWORD=Sup3rS3cretValue9\n', errors: [{ line: 2, severity: 'high' }] },
+      { name: 'ARG default', code: 'FROM alpine:3.20\nARG API_TOKEN=tok_8fj3k2l9d8s7a6q5\n', errors: [{ line: 2 }] }
+    ]
+  },
+  'dockerfile/shell-form-command': {
+    valid: [{ code: 'FROM alpine:3.20\nCMD ["/app/server"]\n' }],
+    invalid: [{ code: 'FROM alpine:3.20\nCMD /app/server --port 8080\n', errors: [{ line: 2 }] }]
+  },
+  'dockerfile/sudo': {
+    valid: [
+      { code: 'FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n' },
+      { name: 'installing the sudo package is not running sudo', code: 'FROM alpine:3.20\nRUN apk add --no-cache sudo=1.9.15-r0\n' }
+    ],
+    invalid: [{ code: 'FROM alpine:3.20\nRUN sudo apk add --no-cache curl=8.9.1-r0\n', errors: [{ line: 2 }] }]
+  },
+  'dockerfile/workdir-relative': {
+    valid: [{ code: 'FROM alpine:3.20\nWORKDIR /app\n' }, { name: 'variable path', code: 'FROM alpine:3.20\nWORKDIR $HOME/app\n' }],
+    invalid: [{ code: 'FROM alpine:3.20\nWORKDIR app\n', errors: [{ line: 2 }] }]
+  },
+  'dockerfile/yum-cache': {
+    valid: [{ name: 'dnf cache on a BuildKit cache mount', code: 'FROM rockylinux:9\nRUN --mount=type=cache,target=/var/cache/dnf dnf install -y nginx-1.20.1\n' }, { code: 'FROM rockylinux:9\nRUN yum install -y nginx-1.20.1 && yum clean all\n' }],
+    invalid: [{ code: 'FROM rockylinux:9\nRUN yum install -y nginx-1.20.1\n', errors: [{ line: 2 }] }]
+  },
+  'dockerfile/yum-unpinned': {
+    valid: [{ code: 'FROM rockylinux:9\nRUN yum install -y nginx-1.20.1 && yum clean all\n' }],
+    invalid: [{ code: 'FROM rockylinux:9\nRUN dnf install -y nginx && dnf clean all\n', errors: [{ line: 2 }] }]
+  }
+}

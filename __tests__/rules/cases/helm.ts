@@ -1,0 +1,78 @@
+/** Rule-tester cases for the Helm chart values rules (no `helm` binary: the chart's defaults are checked). */
+import type { CaseTable } from '../../helpers/rule-tester.js'
+import { lineOf } from './util.js'
+
+const CHART_YAML = 'apiVersion: v2\nname: app\nversion: 0.1.0\n'
+const TEMPLATE = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n'
+/** A chart with these values; findings land on `charts/app/values.yaml`. */
+const chart = (values: string) => ({
+  files: { 'charts/app/values.yaml': values, 'charts/app/Chart.yaml': CHART_YAML, 'charts/app/templates/deployment.yaml': TEMPLATE }
+})
+
+const CLEAN = `image:
+  repository: registry.example.com/app
+  tag: 1.4.2
+podSecurityContext:
+  runAsNonRoot: true
+securityContext:
+  runAsUser: 10001
+  privileged: false
+resources:
+  limits:
+    memory: 256Mi
+livenessProbe:
+  httpGet:
+    path: /healthz
+    port: http
+readinessProbe:
+  httpGet:
+    path: /ready
+    port: http
+`
+const LATEST = CLEAN.replace('tag: 1.4.2', 'tag: latest')
+const SIDE_LATEST = CLEAN + 'sidecar:\n  image: registry.example.com/proxy:latest\n'
+const EMPTY_CTX = CLEAN.replace('podSecurityContext:\n  runAsNonRoot: true\n', 'podSecurityContext: {}\n')
+const NO_RESOURCES = CLEAN.replace('resources:\n  limits:\n    memory: 256Mi\n', 'resources: {}\n')
+const PRIVILEGED = CLEAN.replace('privileged: false', 'privileged: true')
+const ROOT = CLEAN.replace('runAsUser: 10001', 'runAsUser: 0')
+const NO_LIVENESS = CLEAN.replace('livenessProbe:\n  httpGet:\n    path: /healthz\n    port: http\n', 'livenessProbe:\n  enabled: false\n')
+const EMPTY_READINESS = CLEAN.replace('readinessProbe:\n  httpGet:\n    path: /ready\n    port: http\n', 'readinessProbe: {}\n')
+const DISABLED_COMPONENT = CLEAN + 'metrics:\n  enabled: false\n  image:\n    tag: latest\n  resources: {}\n'
+
+export const helmCases: CaseTable = {
+  'helm/values-image-latest': {
+    valid: [
+      chart(CLEAN),
+      { name: 'component switched off by default', ...chart(DISABLED_COMPONENT) },
+      { name: 'empty tag falls back to the chart appVersion', ...chart(CLEAN.replace('tag: 1.4.2', 'tag: ""')) },
+      { name: 'latest in a comment', ...chart(CLEAN.replace('tag: 1.4.2', 'tag: 1.4.2 # never use latest')) }
+    ],
+    invalid: [
+      { ...chart(LATEST), errors: [{ line: lineOf(LATEST, 'tag: latest'), severity: 'medium' }] },
+      { name: 'image with a latest tag', ...chart(SIDE_LATEST), errors: [{ line: lineOf(SIDE_LATEST, 'image: registry.example.com/proxy') }] }
+    ]
+  },
+  'helm/values-empty-security-context': {
+    valid: [chart(CLEAN)],
+    invalid: [{ ...chart(EMPTY_CTX), errors: [{ line: 4, message: /^hardening: / }] }]
+  },
+  'helm/values-no-resources': {
+    valid: [chart(CLEAN), { name: 'component switched off by default', ...chart(DISABLED_COMPONENT.replace('  image:\n    tag: latest\n', '')) }],
+    invalid: [{ ...chart(NO_RESOURCES), errors: [{ line: lineOf(NO_RESOURCES, 'resources: {}') }] }]
+  },
+  'helm/values-privileged': {
+    valid: [chart(CLEAN), { name: 'privileged outside a securityContext', ...chart(CLEAN + 'rbac:\n  privileged: true\n') }],
+    invalid: [{ ...chart(PRIVILEGED), errors: [{ line: lineOf(PRIVILEGED, 'privileged: true'), severity: 'critical' }] }]
+  },
+  'helm/values-run-as-root': {
+    valid: [chart(CLEAN)],
+    invalid: [{ ...chart(ROOT), errors: [{ line: lineOf(ROOT, 'runAsUser: 0'), severity: 'high' }] }]
+  },
+  'helm/values-probe-disabled': {
+    valid: [chart(CLEAN)],
+    invalid: [
+      { ...chart(NO_LIVENESS), errors: [{ line: lineOf(NO_LIVENESS, 'livenessProbe:'), message: /disabled/ }] },
+      { name: 'empty probe', ...chart(EMPTY_READINESS), errors: [{ line: lineOf(EMPTY_READINESS, 'readinessProbe: {}'), message: /empty/ }] }
+    ]
+  }
+}

@@ -1,0 +1,476 @@
+/** Rule-tester cases for the Kubernetes manifest rules: minimal manifests written for these tests. */
+import type { CaseTable } from '../../helpers/rule-tester.js'
+import { edit, lineOf } from './util.js'
+
+/** A Deployment that passes every rule, with its PodDisruptionBudget and NetworkPolicy. */
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+spec:
+  replicas: 3
+  minReadySeconds: 10
+  revisionHistoryLimit: 5
+  strategy:
+    type: RollingUpdate
+  selector:
+    matchLabels:
+      app: api
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      automountServiceAccountToken: false
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile:
+          type: RuntimeDefault
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 100
+              podAffinityTerm:
+                topologyKey: kubernetes.io/hostname
+                labelSelector:
+                  matchLabels:
+                    app: api
+      containers:
+        - name: api
+          image: registry.example.com/api:1.4.2
+          livenessProbe:
+            httpGet: { path: /healthz, port: 8080 }
+          readinessProbe:
+            httpGet: { path: /ready, port: 8080 }
+          resources:
+            requests:
+              cpu: 100m
+              memory: 128Mi
+            limits:
+              cpu: 500m
+              memory: 256Mi
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop: [ALL]
+`
+const PDB = `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: api
+  namespace: shop
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      app: api
+`
+const NETPOL = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: api
+  namespace: shop
+spec:
+  podSelector:
+    matchLabels:
+      app: api
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels:
+              app: web
+`
+/** A namespace-wide default-deny policy: its empty podSelector selects every pod of the namespace. */
+const DENY_ALL = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n'
+/** The Deployment with its companions in one file. */
+const full = (deployment: string): string => `${deployment}---\n${PDB}---\n${NETPOL}`
+const CLEAN = full(DEPLOYMENT)
+/** The clean set with one edit to the Deployment. */
+const withEdit = (...pairs: [string, string][]): string => full(edit(DEPLOYMENT, ...pairs))
+
+const SEC_CTX = '          securityContext:\n            allowPrivilegeEscalation: false\n'
+
+const service = (extra: string, selector = 'app: api'): string =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: shop\nspec:\n${extra}  selector:\n    ${selector}\n  ports:\n    - port: 80\n      targetPort: 8080\n`
+
+const privileged = withEdit(['            allowPrivilegeEscalation: false\n', '            allowPrivilegeEscalation: false\n            privileged: true\n'])
+const escalation = withEdit(['allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: true'])
+const noEscalationSetting = withEdit([SEC_CTX, '          securityContext:\n'])
+const runAsRoot = withEdit([SEC_CTX, SEC_CTX + '            runAsUser: 0\n'])
+const noNonRoot = withEdit(['        runAsNonRoot: true\n', ''])
+const sysAdmin = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add: [SYS_ADMIN]\n'])
+const netRaw = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add: [NET_RAW]\n'])
+const noDrop = withEdit(['            capabilities:\n              drop: [ALL]\n', ''])
+const noSeccomp = withEdit(['        seccompProfile:\n          type: RuntimeDefault\n', ''])
+const automount = withEdit(['      automountServiceAccountToken: false\n', ''])
+const writableRoot = withEdit(['            readOnlyRootFilesystem: true\n', ''])
+const noLiveness = withEdit(['          livenessProbe:\n            httpGet: { path: /healthz, port: 8080 }\n', ''])
+const noReadiness = withEdit(['          readinessProbe:\n            httpGet: { path: /ready, port: 8080 }\n', ''])
+const noCpuReq = withEdit(['            requests:\n              cpu: 100m\n', '            requests:\n'])
+const noCpuLim = withEdit(['            limits:\n              cpu: 500m\n', '            limits:\n'])
+const noMemReq = withEdit(['              cpu: 100m\n              memory: 128Mi\n', '              cpu: 100m\n'])
+const noMemLim = withEdit(['              cpu: 500m\n              memory: 256Mi\n', '              cpu: 500m\n'])
+const latest = withEdit(['api:1.4.2', 'api:latest'])
+const noImage = withEdit(['          image: registry.example.com/api:1.4.2\n', ''])
+const oneReplica = withEdit(['replicas: 3', 'replicas: 1'])
+const noAffinity = withEdit([
+  '      affinity:\n        podAntiAffinity:\n          preferredDuringSchedulingIgnoredDuringExecution:\n            - weight: 100\n              podAffinityTerm:\n                topologyKey: kubernetes.io/hostname\n                labelSelector:\n                  matchLabels:\n                    app: api\n',
+  ''
+])
+const recreate = withEdit(['type: RollingUpdate', 'type: Recreate'])
+const noHistory = withEdit(['revisionHistoryLimit: 5', 'revisionHistoryLimit: 0'])
+const noMinReady = withEdit(['  minReadySeconds: 10\n', ''])
+const literalEnv = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n          env:\n            - name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R\n'])
+const secretRefEnv = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n          env:\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: api-db\n                  key: password\n'])
+const hostNet = withEdit(['      automountServiceAccountToken: false\n', '      automountServiceAccountToken: false\n      hostNetwork: true\n      hostPID: true\n      hostIPC: true\n'])
+const VOLUME_AT = '              drop: [ALL]\n'
+const hostPathVol = withEdit([VOLUME_AT, VOLUME_AT + '      volumes:\n        - name: logs\n          hostPath:\n            path: /var/log\n'])
+const sockVol = withEdit([VOLUME_AT, VOLUME_AT + '      volumes:\n        - name: sock\n          hostPath:\n            path: /var/run/docker.sock\n'])
+
+const noPdb = full(DEPLOYMENT).replace(`---\n${PDB}`, '')
+const noNetpol = full(DEPLOYMENT).replace(`---\n${NETPOL}`, '').replace(/---\n$/, '')
+
+const ROLE = (rule: string): string => `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules:\n${rule}`
+const BINDING = (role: string): string =>
+  `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: ops\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: ${role}\nsubjects:\n  - kind: Group\n    name: ops\n    apiGroup: rbac.authorization.k8s.io\n`
+
+/** A CRD whose OpenAPI schema describes `secretKeyRef`: a schema, not a container reading a Secret. */
+const CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names:
+    kind: Widget
+    plural: widgets
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            env:
+              type: array
+              items:
+                type: object
+                properties:
+                  name:
+                    type: string
+                  valueFrom:
+                    type: object
+                    properties:
+                      secretKeyRef:
+                        type: object
+                        properties:
+                          name:
+                            type: string
+                          key:
+                            type: string
+`
+
+/** An Argo Workflow: its container is not a pod template the manifest rules model, but the generic scan reads its env. */
+const WORKFLOW = `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  name: nightly
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      container:
+        image: registry.example.com/job:1.0.0
+        env:
+          - name: DB_PASSWORD
+            valueFrom:
+              secretKeyRef:
+                name: api-db
+                key: password
+`
+
+/** A batch Job: runs to completion, so probes, replicas and disruption budgets do not apply. */
+const JOB = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  namespace: shop
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      automountServiceAccountToken: false
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+        - name: migrate
+          image: registry.example.com/migrate:1.4.2
+          resources:
+            requests: { cpu: 100m, memory: 128Mi }
+            limits: { cpu: 500m, memory: 256Mi }
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop: [ALL]
+`
+const HPA = `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: api
+  namespace: shop
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: api
+  minReplicas: 3
+  maxReplicas: 10
+`
+/** Replicas left to the autoscaler: no \`replicas\` in the Deployment. */
+const autoscaled = full(edit(DEPLOYMENT, ['  replicas: 3\n', ''])) + '---\n' + HPA
+
+/** A kustomize overlay whose patch only raises a memory limit: the base supplies image, probes and requests. */
+const PATCH = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          resources:\n            limits:\n              memory: 1Gi\n'
+const overlay = (field: 'patches' | 'patchesStrategicMerge') => ({
+  name: `kustomize patch listed under ${field}`,
+  files: {
+    'overlays/prod/memory.yaml': PATCH,
+    'overlays/prod/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\n${field === 'patches' ? 'patches:\n  - path: memory.yaml\n' : 'patchesStrategicMerge:\n  - memory.yaml\n'}`
+  }
+})
+
+/** A patch of the same overlay that also sets something risky: what a patch writes is still judged. */
+const riskyOverlay = (setting: string) => {
+  const patch = PATCH.replace('          resources:', `${setting}          resources:`)
+  return { patch, files: { ...overlay('patches').files, 'overlays/prod/memory.yaml': patch }, path: 'overlays/prod/memory.yaml' }
+}
+const PRIVILEGED_PATCH = riskyOverlay('          securityContext:\n            privileged: true\n')
+/** A fragment no kustomization in sight names: its containers have no image, so it is completed elsewhere. */
+const FRAGMENT = PATCH
+
+const CONTAINER_LINE = lineOf(CLEAN, '- name: api')
+/** The container's own securityContext (the pod's is less indented). */
+const CONTAINER_SEC = '          securityContext:'
+
+export const kubernetesCases: CaseTable = {
+  'k8s/no-liveness-probe': {
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { name: 'fragment without image', code: FRAGMENT }, { code: CLEAN }, { name: 'batch Job', code: JOB }],
+    invalid: [{ code: noLiveness, errors: [{ line: CONTAINER_LINE }] }]
+  },
+  'k8s/no-readiness-probe': {
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }, { name: 'batch Job', code: JOB }],
+    invalid: [{ code: noReadiness, errors: [{ line: CONTAINER_LINE }] }]
+  },
+  'k8s/single-replica': {
+    valid: [{ code: CLEAN }, { name: 'replicas left to an HPA', code: autoscaled }, { name: 'batch Job', code: JOB }],
+    invalid: [
+      { code: oneReplica, errors: [{ line: lineOf(oneReplica, 'replicas: 1') }] },
+      {
+        name: 'kustomize patch setting one replica',
+        files: { ...overlay('patches').files, 'overlays/prod/memory.yaml': PATCH.replace('spec:\n  template:', 'spec:\n  replicas: 1\n  template:') },
+        errors: [{ path: 'overlays/prod/memory.yaml', line: 6 }]
+      }
+    ]
+  },
+  'k8s/no-pod-disruption-budget': {
+    valid: [
+      { code: CLEAN },
+      { name: 'PDB in another file of the manifest folder', files: { 'k8s/deploy.yaml': noPdb, 'k8s/pdb.yaml': PDB } },
+      { name: 'PDB in an unchanged sibling read as context', files: { 'k8s/deploy.yaml': noPdb, 'k8s/pdb.yaml': PDB }, contextOnly: ['k8s/pdb.yaml'] },
+      { name: 'unchanged sibling read as context is never reported on', files: { 'k8s/netpol.yaml': NETPOL, 'k8s/deploy.yaml': noPdb }, contextOnly: ['k8s/deploy.yaml'] },
+      { name: 'single replica (a budget cannot help)', code: edit(noPdb, ['replicas: 3', 'replicas: 1']) },
+      { name: 'batch Job', code: JOB }
+    ],
+    invalid: [{ code: noPdb, errors: [{ line: lineOf(noPdb, 'matchLabels:') }] }]
+  },
+  'k8s/no-pod-anti-affinity': {
+    valid: [{ name: 'topology spread constraints', code: edit(noAffinity, ['      containers:\n', '      topologySpreadConstraints:\n        - maxSkew: 1\n          topologyKey: kubernetes.io/hostname\n          whenUnsatisfiable: ScheduleAnyway\n          labelSelector:\n            matchLabels:\n              app: api\n      containers:\n']) }, { code: CLEAN }],
+    invalid: [{ code: noAffinity, errors: [{ line: lineOf(noAffinity, '    spec:') }] }]
+  },
+  'k8s/no-cpu-requests': { valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }], invalid: [{ code: noCpuReq, errors: [{ line: lineOf(noCpuReq, 'requests:') }] }] },
+  'k8s/no-cpu-limits': { valid: [{ code: CLEAN }], invalid: [{ code: noCpuLim, errors: [{ line: lineOf(noCpuLim, 'limits:') }] }] },
+  'k8s/no-memory-requests': { valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }], invalid: [{ code: noMemReq, errors: [{ line: lineOf(noMemReq, 'requests:') }] }] },
+  'k8s/no-memory-limits': { valid: [{ code: CLEAN }], invalid: [{ code: noMemLim, errors: [{ line: lineOf(noMemLim, 'limits:') }] }] },
+  'k8s/image-latest': {
+    valid: [{ code: CLEAN }, { name: 'latest tag pinned by digest', code: withEdit(['api:1.4.2', 'api:latest@sha256:' + 'ab'.repeat(32)]) }],
+    invalid: [{ code: latest, errors: [{ line: lineOf(latest, 'api:latest') }] }]
+  },
+  'k8s/image-missing': {
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }],
+    invalid: [
+      { code: noImage, errors: [{ line: CONTAINER_LINE }] },
+      { name: 'fragment no kustomization names: still said to have no image', code: FRAGMENT, errors: [{ line: lineOf(FRAGMENT, '- name: api') }] }
+    ]
+  },
+  'k8s/privileged-container': {
+    valid: [{ code: CLEAN }],
+    invalid: [
+      { code: privileged, errors: [{ line: lineOf(privileged, 'privileged: true'), severity: 'critical' }] },
+      { name: 'kustomize patch that makes the container privileged', files: PRIVILEGED_PATCH.files, errors: [{ path: PRIVILEGED_PATCH.path, line: lineOf(PRIVILEGED_PATCH.patch, 'privileged: true') }] }
+    ]
+  },
+  'k8s/privilege-escalation-allowed': {
+    valid: [{ code: CLEAN }],
+    invalid: [{ code: escalation, errors: [{ line: lineOf(escalation, 'allowPrivilegeEscalation: true'), severity: 'high' }] }]
+  },
+  'k8s/privilege-escalation-not-disabled': {
+    valid: [{ code: CLEAN }],
+    invalid: [{ code: noEscalationSetting, errors: [{ line: lineOf(noEscalationSetting, CONTAINER_SEC) }] }]
+  },
+  'k8s/run-as-root': {
+    valid: [
+      { code: CLEAN },
+      { name: 'pod default root, container overrides with a user', code: withEdit(['        runAsNonRoot: true\n', '        runAsUser: 0\n'], [SEC_CTX, SEC_CTX + '            runAsUser: 10001\n']) }
+    ],
+    invalid: [{ code: runAsRoot, errors: [{ line: lineOf(runAsRoot, 'runAsUser: 0') }] }]
+  },
+  'k8s/run-as-non-root-not-set': {
+    valid: [{ code: CLEAN }, { name: 'non-root UID on the container', code: withEdit(['        runAsNonRoot: true\n', ''], [SEC_CTX, SEC_CTX + '            runAsUser: 10001\n']) }],
+    invalid: [{ code: noNonRoot, errors: [{ line: lineOf(noNonRoot, '- name: api') }] }]
+  },
+  'k8s/dangerous-capability': {
+    valid: [{ code: CLEAN }],
+    invalid: [{ code: sysAdmin, errors: [{ line: lineOf(sysAdmin, 'add: [SYS_ADMIN]') }] }]
+  },
+  'k8s/capabilities-not-dropped': {
+    valid: [{ code: CLEAN }],
+    invalid: [{ code: noDrop, errors: [{ line: lineOf(noDrop, CONTAINER_SEC), message: /^hardening: / }] }]
+  },
+  'k8s/net-raw-capability': {
+    valid: [{ code: CLEAN }],
+    invalid: [{ code: netRaw, errors: [{ line: lineOf(netRaw, 'add: [NET_RAW]') }] }]
+  },
+  'k8s/no-seccomp-profile': {
+    valid: [{ code: CLEAN }],
+    invalid: [{ code: noSeccomp, errors: [{ line: lineOf(noSeccomp, '      securityContext:'), message: /^hardening: / }] }]
+  },
+  'k8s/service-account-token-automount': {
+    valid: [{ code: CLEAN }],
+    invalid: [{ code: automount, errors: [{ line: lineOf(automount, '    spec:') }] }]
+  },
+  'k8s/no-network-policy': {
+    valid: [
+      { code: CLEAN },
+      { name: 'NetworkPolicy in another file of the manifest folder', files: { 'k8s/deploy.yaml': noNetpol, 'k8s/netpol.yaml': NETPOL } },
+      { name: 'namespace default-deny policy selecting every pod', files: { 'k8s/deploy.yaml': noNetpol, 'k8s/deny.yaml': DENY_ALL } }
+    ],
+    invalid: [
+      { code: noNetpol, errors: [{ line: 4, message: /^hardening: / }] },
+      { name: 'policy of another namespace does not count', files: { 'k8s/deploy.yaml': noNetpol, 'k8s/netpol.yaml': NETPOL.replace('namespace: shop', 'namespace: billing') }, errors: [{ path: 'k8s/deploy.yaml', line: 4 }] }
+    ]
+  },
+  'k8s/writable-root-filesystem': {
+    valid: [{ code: CLEAN }],
+    invalid: [{ code: writableRoot, errors: [{ line: lineOf(writableRoot, CONTAINER_SEC) }] }]
+  },
+  'k8s/secret-literal-env': {
+    valid: [
+      { code: CLEAN },
+      { name: 'value from a secretKeyRef', code: secretRefEnv },
+      { name: 'placeholder', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: changeme') },
+      { name: 'angle-bracket placeholder', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: "<password>"') },
+      { name: 'placeholder password in a URL', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: DATABASE_URL\n              value: postgres://app:changeme@db/app') },
+      { name: 'MySQL switch named like a password', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: MYSQL_RANDOM_ROOT_PASSWORD\n              value: "yes"') },
+      { name: 'dependent variable expansion', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: $(VAULT_DB_PASSWORD)') },
+      { name: 'path to a mounted secret file', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: DB_PASSWORD_FILE\n              value: /run/secrets/db') }
+    ],
+    invalid: [
+      { code: literalEnv, errors: [{ line: lineOf(literalEnv, 'value: Zq8v'), severity: 'high' }] },
+      {
+        name: 'real password in a URL',
+        code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: DATABASE_URL\n              value: postgres://app:Zq8vLm2Kp9Xw4R@db/app'),
+        errors: [{ line: lineOf(literalEnv, 'value: Zq8v') }]
+      }
+    ]
+  },
+  'k8s/secret-in-env': {
+    valid: [{ code: CLEAN }, { name: 'CRD schema describing secretKeyRef', path: 'k8s/crd.yaml', code: CRD }],
+    invalid: [{ code: secretRefEnv, errors: [{ line: lineOf(secretRefEnv, 'secretKeyRef') }] }]
+  },
+  'k8s/host-network': {
+    valid: [{ code: CLEAN }],
+    invalid: [{ code: hostNet, errors: [{ line: lineOf(hostNet, 'hostNetwork') }] }]
+  },
+  'k8s/host-pid': {
+    valid: [{ code: CLEAN }],
+    invalid: [{ code: hostNet, errors: [{ line: lineOf(hostNet, 'hostPID') }] }]
+  },
+  'k8s/host-ipc': {
+    valid: [{ code: CLEAN }],
+    invalid: [{ code: hostNet, errors: [{ line: lineOf(hostNet, 'hostIPC') }] }]
+  },
+  'k8s/host-path-volume': {
+    valid: [{ code: CLEAN }, { name: 'system component in kube-system', code: hostPathVol.replace(/namespace: shop/g, 'namespace: kube-system') }],
+    invalid: [{ code: hostPathVol, errors: [{ line: lineOf(hostPathVol, 'path: /var/log') }] }]
+  },
+  'k8s/container-runtime-socket-mount': {
+    valid: [{ code: CLEAN }],
+    invalid: [{ code: sockVol, errors: [{ line: lineOf(sockVol, 'path: /var/run/docker.sock'), severity: 'critical' }] }]
+  },
+  'k8s/recreate-strategy': {
+    valid: [{ code: CLEAN }],
+    invalid: [{ code: recreate, errors: [{ line: lineOf(recreate, 'type: Recreate') }] }]
+  },
+  'k8s/no-revision-history': {
+    valid: [{ code: CLEAN }],
+    invalid: [{ code: noHistory, errors: [{ line: lineOf(noHistory, 'revisionHistoryLimit: 0') }] }]
+  },
+  'k8s/no-min-ready-seconds': {
+    valid: [{ code: CLEAN }],
+    invalid: [{ code: noMinReady, errors: [{ line: lineOf(noMinReady, 'spec:') }] }]
+  },
+  'k8s/rbac-wildcard': {
+    valid: [{ code: ROLE('  - apiGroups: [""]\n    resources: [pods]\n    verbs: [get, list]\n') }],
+    invalid: [{ code: ROLE('  - apiGroups: [""]\n    resources: ["*"]\n    verbs: [get]\n'), errors: [{ line: 7 }] }]
+  },
+  'k8s/cluster-admin-binding': {
+    valid: [{ code: BINDING('reader') }],
+    invalid: [{ code: BINDING('cluster-admin'), errors: [{ line: 8, severity: 'high' }] }]
+  },
+  'k8s/load-balancer-open': {
+    valid: [
+      { code: service('  type: LoadBalancer\n  loadBalancerSourceRanges: [10.0.0.0/8]\n') + '---\n' + CLEAN },
+      { name: 'GKE internal load balancer', code: service('  type: LoadBalancer\n').replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    networking.gke.io/load-balancer-type: "Internal"\n') + '---\n' + CLEAN },
+      { name: 'Azure internal load balancer', code: service('  type: LoadBalancer\n').replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    service.beta.kubernetes.io/azure-load-balancer-internal: "true"\n') + '---\n' + CLEAN },
+      { name: 'internal load balancer', code: service('  type: LoadBalancer\n').replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    service.beta.kubernetes.io/aws-load-balancer-internal: "true"\n') + '---\n' + CLEAN }
+    ],
+    invalid: [{ code: service('  type: LoadBalancer\n') + '---\n' + CLEAN, errors: [{ line: 7 }] }]
+  },
+  'k8s/service-selects-no-pods': {
+    valid: [
+      { name: 'Service without a selector (endpoints managed elsewhere)', code: service('').replace('  selector:\n    app: api\n', '') + '---\n' + CLEAN },
+      { code: service('') + '---\n' + CLEAN },
+      { name: 'pods deployed by another file of the folder', files: { 'k8s/service.yaml': service(''), 'k8s/deploy.yaml': CLEAN } },
+      { name: 'no workload in the folder to compare with', code: service('', 'app: external') }
+    ],
+    invalid: [{ code: service('', 'app: apii') + '---\n' + CLEAN, errors: [{ line: 7 }] }]
+  },
+  'k8s/node-port-service': {
+    valid: [{ code: service('  type: ClusterIP\n') + '---\n' + CLEAN }],
+    invalid: [{ code: service('  type: NodePort\n') + '---\n' + CLEAN, errors: [{ line: 7 }] }]
+  },
+  'secrets/k8s-secret-data': {
+    valid: [
+      { name: 'Secret without data (filled at deploy time)', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\n' },
+      { name: 'placeholder after base64 decoding', code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ndata:\n  password: ${Buffer.from('changeme').toString('base64')}\n` },
+      { name: 'empty values', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\nstringData:\n  password: ""\n' },
+      { name: 'ConfigMap with a key name that refers to a secret', code: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  passwordKey: admin-password\n  existingSecret: api-db\n' }
+    ],
+    invalid: [
+      { code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\nstringData:\n  password: Zq8vLm2Kp9Xw4R\n', errors: [{ line: 7, severity: 'high' }] },
+      { name: 'base64 data', code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ndata:\n  password: ${Buffer.from('Zq8vLm2Kp9Xw4R').toString('base64')}\n`, errors: [{ line: 6 }] }
+    ]
+  },
+  'secrets/k8s-secret-env-var': {
+    // In a workload the manifest rules model, k8s/secret-in-env reports the same line instead.
+    valid: [{ name: 'Deployment: reported once, by k8s/secret-in-env', code: secretRefEnv }, { name: 'CRD schema describing secretKeyRef', path: 'k8s/crd.yaml', code: CRD }],
+    invalid: [{ name: 'container of a kind the manifest rules do not model', code: WORKFLOW, errors: [{ line: lineOf(WORKFLOW, 'secretKeyRef'), severity: 'low' }] }]
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * Rule-tester cases for the secret rules (every file kind). Credential-shaped values are built at
+ * run time from a seeded generator, so the repository holds no literal token and no scanner
+ * flags it; each has the exact shape its rule looks for and is obviously not a live credential.
+ */
+import { generateKeyPairSync } from 'node:crypto'
+import type { CaseTable, InvalidCase } from '../../helpers/rule-tester.js'
+
+/** A deterministic pseudo-random string over `alphabet` (LCG seeded by `seed`). */
+function fake(length: number, seed: number, alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'): string {
+  let x = seed >>> 0
+  let out = ''
+  for (let i = 0; i < length; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0
+    out += alphabet[x % alphabet.length]
+  }
+  return out
+}
+const HEX = '0123456789abcdef'
+const UPPER_NUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+const j = (...parts: string[]): string => parts.join('')
+const b64 = (s: string): string => Buffer.from(s).toString('base64')
+
+const AWS_KEY_ID = j('AKIA', fake(16, 1, UPPER_NUM))
+const AWS_SECRET = j(fake(20, 2), '/', fake(19, 3))
+const GITHUB_CLASSIC = j('ghp', '_', fake(36, 4))
+const GITHUB_LONG = j('ghs', '_', fake(40, 5))
+const GITLAB = j('glpat', '-', fake(20, 7))
+const SLACK = j('xoxb', '-', '2231', '-', fake(24, 8))
+const SLACK_SHORT = j('xoxs', '-', fake(24, 9))
+const SLACK_HOOK = j('https://hooks.slack', '.com/services/T', fake(8, 10, UPPER_NUM), '/B', fake(8, 11, UPPER_NUM), '/', fake(24, 12))
+const SLACK_WORKFLOW_HOOK = j('https://hooks.slack', '.com/workflows/', fake(24, 13))
+const TEAMS_HOOK = j('https://acme', '.webhook.office', '.com/webhookb2/', fake(36, 14), '@', fake(36, 15), '/IncomingWebhook/', fake(32, 16))
+const STRIPE = j('sk', '_live_', fake(24, 17))
+const GOOGLE_API = j('AIza', fake(35, 18))
+const GOOGLE_OAUTH = j('GOCSPX', '-', fake(28, 19))
+const SQUARE = j('sq0atp', '-', fake(22, 20))
+const BRAINTREE = j('access_token', '$production$', fake(16, 21, 'abcdefghijklmnopqrstuvwxyz0123456789'), '$', fake(32, 22, HEX))
+const ANTHROPIC_SHORT = j('sk-ant', '-', fake(32, 23))
+const ANTHROPIC_FULL = j('sk-ant', '-api03-', fake(93, 24), 'AA')
+const OPENAI_SHORT = j('sk-proj', '-', fake(32, 25))
+const OPENAI_FULL = j('sk-proj', '-', fake(58, 26), 'T3Blbk', 'FJ', fake(58, 27))
+const NPM_TOKEN = j('npm', '_', fake(36, 28))
+const JWT = j('eyJ', fake(20, 29), '.eyJ', fake(30, 30), '.', fake(43, 31))
+/** A 1Password service-account token: base64 of a JSON object (so it starts `ey` and ends `fQ`). */
+function onePasswordToken(): string {
+  for (let pad = 0; pad < 3; pad++) {
+    const body = b64(JSON.stringify({ signInAddress: 'example.1password.com', email: `${fake(12, 32)}@example.com`, secretKey: fake(40 + pad, 61) }))
+    if (body.endsWith('fQ==')) return j('ops', '_', body)
+  }
+  throw new Error('no 1Password token shape')
+}
+const ONEPASSWORD = onePasswordToken()
+const DATABRICKS = j('dapi', fake(32, 33, HEX))
+const DOCKER_PAT = j('dckr', '_pat_', fake(27, 34))
+const FIGMA = j('figd', '_', fake(40, 35))
+const GRAFANA = j('glsa', '_', fake(32, 36), '_', fake(8, 37, HEX))
+const GROQ = j('gsk', '_', fake(52, 38))
+const VAULT = j('hvs', '.', fake(95, 39))
+const HUGGINGFACE = j('hf', '_', fake(34, 40, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'))
+const LINEAR = j('lin', '_api_', fake(40, 41))
+const NOTION = j('ntn', '_', fake(11, 42, '0123456789'), fake(35, 43))
+const SENDGRID = j('SG', '.', fake(22, 44), '.', fake(43, 45))
+const SHOPIFY = j('shpat', '_', fake(32, 46, HEX))
+const VERCEL = j('vcp', '_', fake(40, 47))
+const STRONG = j('Qz', fake(14, 48), '-R4p')
+const PEM = generateKeyPairSync('rsa', {
+  modulusLength: 1024,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' }
+}).privateKey.trim()
+
+/** A one-line invalid case: `text` on line 2 of a plain config file. */
+const line2 = (text: string, extra: Partial<InvalidCase['errors'][number]> = {}, name?: string, path = 'config/settings.txt'): InvalidCase => ({
+  ...(name ? { name } : {}),
+  path,
+  code: `# service settings\n${text}\n`,
+  errors: [{ line: 2, ...extra }]
+})
+const quiet = (text: string, name?: string, path = 'config/settings.txt') => ({ ...(name ? { name } : {}), path, code: `# service settings\n${text}\n` })
+
+const GCP_SA = `{\n  "type": "service_account",\n  "project_id": "demo-project",\n  "private_key_id": "${fake(40, 49, HEX)}",\n  "private_key": "${PEM.replace(/\n/g, '\\n')}",\n  "client_email": "ci@demo-project.iam.gserviceaccount.com",\n  "client_id": "${fake(21, 50, '0123456789')}"\n}\n`
+
+export const secretsCases: CaseTable = {
+  'secrets/1password': { valid: [quiet('token: ops_placeholder')], invalid: [line2(`token: ${ONEPASSWORD}`, { severity: 'critical' })] },
+  'secrets/anthropic': { valid: [quiet('key: sk-ant-xxxx')], invalid: [line2(`key: ${ANTHROPIC_FULL}`)] },
+  'secrets/anthropic-key': { valid: [quiet('key: sk-ant-')], invalid: [line2(`key: ${ANTHROPIC_SHORT}`)] },
+  'secrets/aws': {
+    valid: [quiet('AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE', 'AWS documentation example key')],
+    invalid: [line2(`aws_secret_access_key = "${AWS_SECRET}"`, { severity: 'critical' })]
+  },
+  'secrets/aws-access-key-id': {
+    valid: [quiet('id: AKIA-not-a-key'), quiet('id: AKIAIOSFODNN7EXAMPLE', 'AWS documentation example key id')],
+    invalid: [
+      line2(`id: ${AWS_KEY_ID}`, { severity: 'critical' }),
+      line2(`id: ${AWS_KEY_ID}`, { severity: 'critical' }, 'real credential shape in a test path keeps its severity', 'tests/fixtures/settings.txt'),
+      line2(`    id: ${AWS_KEY_ID}`, { severity: 'critical' }, 'real credential shape in Markdown keeps its severity', 'docs/setup.md')
+    ]
+  },
+  'secrets/aws-secret-access-key': {
+    valid: [quiet('sha: 0123456789abcdef0123456789abcdef01234567', 'a SHA-1 is not a key')],
+    invalid: [line2(`aws_secret_key: ${AWS_SECRET}`, { severity: 'critical' }, undefined, 'config/aws.yaml'), { name: 'next to an access key id', path: 'config/settings.txt', code: `id ${AWS_KEY_ID}\nkey ${AWS_SECRET}\n`, errors: [{ line: 2 }] }]
+  },
+  'secrets/aws-credentials-in-user-data': {
+    valid: [{ path: 'infra/main.tf', code: 'resource "aws_instance" "b" {\n  user_data = "sha=0123456789abcdef0123456789abcdef01234567"\n}\n' }],
+    invalid: [{ path: 'infra/main.tf', code: `resource "aws_instance" "a" {\n  user_data = "export K=${AWS_SECRET}"\n}\n`, errors: [{ line: 2, severity: 'high' }] }]
+  },
+  'secrets/authorization-header': {
+    valid: [quiet('curl -H "Authorization: Bearer $API_TOKEN" https://api.example.com', 'header from a variable')],
+    invalid: [line2(`curl -H "Authorization: Bearer ${STRONG}" https://api.example.com`, { severity: 'high' })]
+  },
+  'secrets/basicauth': {
+    valid: [quiet('url: https://user:${PASSWORD}@example.com/x', 'password from a variable')],
+    invalid: [line2(`url: https://deploy:${fake(16, 51)}@artifacts.example.com/x`)]
+  },
+  'secrets/braintree-token': { valid: [quiet('token: access_token$sandbox$x')], invalid: [line2(`token: ${BRAINTREE}`)] },
+  'secrets/command-line-password': {
+    valid: [quiet('mysql -u root -p -e "select 1"', 'prompting -p'), quiet('docker run -u 1000:1000 app', 'user id, not a password', 'scripts/run.sh')],
+    invalid: [line2(`mysql -uroot -p${STRONG} -e "select 1"`, { severity: 'high' }, undefined, 'scripts/db.sh')]
+  },
+  'secrets/database-connection-string': {
+    valid: [
+      quiet('db: postgres://db.internal:5432/app', 'no credentials'),
+      quiet('db: host:5432', 'host:port is not a connection string'),
+      quiet('db: postgres://app:${DB_PASSWORD}@db.internal:5432/app', 'password from a variable')
+    ],
+    invalid: [line2(`db: mongodb://app:${fake(16, 52)}@db.internal:27017/app`)]
+  },
+  'secrets/databricks': { valid: [quiet('token: dapi-placeholder')], invalid: [line2(`token: ${DATABRICKS}`)] },
+  'secrets/docker': { valid: [quiet('pat: dckr_pat_')], invalid: [line2(`pat: ${DOCKER_PAT}`)] },
+  'secrets/docker-config-auth': {
+    valid: [{ path: 'config/docker/config.json', code: '{\n  "auths": {\n    "registry.example.com": {}\n  },\n  "credsStore": "desktop"\n}\n' }],
+    invalid: [{ path: 'config/docker/config.json', code: `{\n  "auths": {\n    "registry.example.com": {\n      "auth": "${b64(`ci:${STRONG}`)}"\n    }\n  }\n}\n`, errors: [{ line: 4, severity: 'high' }] }]
+  },
+  'secrets/figma': { valid: [quiet('token: figd_')], invalid: [line2(`token: ${FIGMA}`)] },
+  'secrets/gcp': {
+    valid: [{ path: 'config/sa.json', code: '{\n  "type": "service_account",\n  "project_id": "demo-project"\n}\n' }],
+    invalid: [{ path: 'config/sa.json', code: GCP_SA, errors: [{ line: 1 }] }]
+  },
+  'secrets/github': { valid: [quiet('token: ghp_short')], invalid: [line2(`token: ${GITHUB_CLASSIC}`, { severity: 'critical' })] },
+  'secrets/github-token': { valid: [quiet('token: github_pat_')], invalid: [line2(`token: ${GITHUB_LONG}`)] },
+  'secrets/gitlab': { valid: [quiet('token: glpat-')], invalid: [line2(`token: ${GITLAB}`)] },
+  'secrets/gitlab-token': { valid: [quiet('token: glpat-short')], invalid: [line2(`token: ${j('glpat', '-', fake(150, 53))}`)] },
+  'secrets/google-api-key': { valid: [quiet('key: AIza-short')], invalid: [line2(`key: ${GOOGLE_API}`)] },
+  'secrets/google-oauth-secret': { valid: [quiet('secret: GOCSPX-')], invalid: [line2(`secret: ${GOOGLE_OAUTH}`)] },
+  'secrets/grafana': { valid: [quiet('token: glsa_')], invalid: [line2(`token: ${GRAFANA}`)] },
+  'secrets/groq': { valid: [quiet('key: gsk_')], invalid: [line2(`key: ${GROQ}`)] },
+  'secrets/hashicorp-vault': { valid: [quiet('token: hvs.short')], invalid: [line2(`token: ${VAULT}`)] },
+  'secrets/huggingface': { valid: [quiet('token: hf_')], invalid: [line2(`token: ${HUGGINGFACE}`)] },
+  'secrets/jwt': { valid: [quiet('token: eyJhbGciOi')], invalid: [line2(`token: ${JWT}`, { severity: 'high' })] },
+  'secrets/linear': { valid: [quiet('key: lin_api_')], invalid: [line2(`key: ${LINEAR}`)] },
+  'secrets/notion': { valid: [quiet('token: ntn_')], invalid: [line2(`token: ${NOTION}`)] },
+  'secrets/npm': { valid: [quiet('//registry.npmjs.org/:_authToken=${NPM_TOKEN}', 'token from the environment', '.npmrc')], invalid: [line2(`//registry.npmjs.org/:_authToken=${fake(36, 54)}`, {}, undefined, '.npmrc')] },
+  'secrets/npm-token': { valid: [quiet('token: npm_')], invalid: [line2(`token: ${NPM_TOKEN} # secretlint-disable-line`, {}, 'a secretlint-disable comment does not hide the shape')] },
+  'secrets/openai': { valid: [quiet('key: sk-proj-')], invalid: [line2(`key: ${OPENAI_FULL}`)] },
+  'secrets/openai-key': { valid: [quiet('key: sk-proj-short')], invalid: [line2(`key: ${OPENAI_SHORT}`)] },
+  'secrets/private-key-block': {
+    valid: [quiet('-----BEGIN PUBLIC KEY-----', 'public key')],
+    invalid: [
+      { name: 'key cut off (no END line)', path: 'config/key.yaml', code: `key: |\n${PEM.split('\n').slice(0, 4).map((l) => '  ' + l).join('\n')}\n`, errors: [{ line: 2, severity: 'critical' }] }
+    ]
+  },
+  'secrets/privatekey': {
+    valid: [quiet('-----BEGIN CERTIFICATE-----', 'certificate')],
+    invalid: [{ path: 'config/key.pem', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] }]
+  },
+  'secrets/putty-private-key': {
+    valid: [quiet('format: PuTTY')],
+    invalid: [{ path: 'config/id.ppk', code: `PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: ci\nPublic-Lines: 2\n${fake(64, 55)}\n${fake(20, 56)}\nPrivate-Lines: 1\n${fake(44, 57)}\n`, errors: [{ line: 1 }] }]
+  },
+  'secrets/sendgrid': { valid: [quiet('key: SG.short.value')], invalid: [line2(`key: ${SENDGRID}`)] },
+  'secrets/shopify': { valid: [quiet('token: shpat_')], invalid: [line2(`token: ${SHOPIFY}`)] },
+  'secrets/slack': { valid: [quiet('token: xoxb-')], invalid: [line2(`token: ${SLACK}`), line2(`url: ${SLACK_HOOK}`, {}, 'incoming webhook URL')] },
+  'secrets/slack-token': { valid: [quiet('token: xoxs-')], invalid: [line2(`token: ${SLACK_SHORT}`)] },
+  'secrets/slack-webhook': { valid: [quiet('url: https://hooks.slack.com/services/')], invalid: [line2(`url: ${SLACK_WORKFLOW_HOOK}`, { severity: 'high' })] },
+  'secrets/square-token': { valid: [quiet('token: sq0atp-')], invalid: [line2(`token: ${SQUARE}`)] },
+  'secrets/stripe-key': { valid: [quiet('key: sk_live_')], invalid: [line2(`key: ${STRIPE}`)] },
+  'secrets/teams-webhook': { valid: [quiet('url: https://acme.webhook.office.com/webhookb2/')], invalid: [line2(`url: ${TEAMS_HOOK}`)] },
+  'secrets/url-password': {
+    valid: [
+      quiet('url: redis://:${REDIS_PASSWORD}@cache:6379', 'password from a variable'),
+      quiet('url: https://user:<password>@example.com', 'placeholder'),
+      quiet('repo: git@github.com:acme/infra.git', 'SSH remote, no password'),
+      quiet('url: https://deploy@example.com/x', 'user without password')
+    ],
+    invalid: [line2(`url: redis://:${fake(16, 58)}@cache:6379/0`, { severity: 'high' })]
+  },
+  'secrets/vercel': { valid: [quiet('token: vcp_')], invalid: [line2(`token: ${VERCEL}`)] },
+  'secrets/azure-storage-key': {
+    valid: [quiet('conn: DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${STORAGE_KEY}', 'key from a variable')],
+    invalid: [line2(`conn: DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${b64(fake(48, 59))};EndpointSuffix=core.windows.net`)]
+  },
+  'secrets/hardcoded-password': {
+    valid: [
+      quiet('password=PGPASSWORD', 'identifier as a value', 'config/db.env'),
+      quiet('db_password=${DB_PASSWORD}', 'reference', 'config/db.env'),
+      quiet('  password=None,', 'keyword argument None', 'scripts/app.py'),
+      quiet('passwordKey: admin-password', 'key name that refers to a secret', 'config/values.yaml'),
+      quiet('password: changeme', 'placeholder', 'config/values.yaml'),
+      { name: 'lockfile', path: 'package-lock.json', code: `{\n  "password": "${STRONG}"\n}\n` },
+      { name: 'generated code', path: 'api/service_pb2.py', code: `password = "${STRONG}"\n` },
+      // A secret in an infrastructure file is reported once, by the rule of its kind.
+      { name: 'reported once, by the workflow rule', path: '.github/workflows/ci.yml', code: `name: ci\non: push\npermissions:\n  contents: read\njobs:\n  b:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: make\n        env:\n          DB_PASSWORD: ${STRONG}\n` },
+      { name: 'reported once, by the compose rule', path: 'docker-compose.yml', code: `services:\n  db:\n    image: postgres:16.2\n    environment:\n      POSTGRES_PASSWORD: ${STRONG}\n` },
+      { name: 'reported once, by the Dockerfile rule', path: 'Dockerfile', code: `FROM alpine:3.20\nENV DB_PASSWORD=${STRONG}\n` },
+      { name: 'reported once, by the Terraform rule', path: 'infra/main.tf', code: `resource "aws_db_instance" "db" {\n  password = "${STRONG}"\n}\n` },
+      { name: 'generated gRPC Python stub', path: 'api/service_pb2_grpc.py', code: `password = "${STRONG}"\n` },
+      { name: 'generated Go protobuf', path: 'api/service.pb.go', code: `\tPassword string = "${STRONG}"\n` },
+      { name: 'password read from a file', path: 'scripts/db.py', code: 'with open(path) as pf:\n    password = pf.read()\n' },
+      { name: 'placeholder in angle brackets', path: 'config/values.yaml', code: 'password: <your-password>\n' },
+      { name: 'GitHub secret expression', path: 'config/values.yaml', code: 'password: ${{ secrets.DB_PASSWORD }}\n' },
+      { name: 'Helm template expression', path: 'config/values.yaml', code: 'password: "{{ .Values.db.password }}"\n' },
+      { name: 'CloudFormation SSM dynamic reference', path: 'config/values.yaml', code: "password: '{{resolve:ssm-secure:/app/db:1}}'\n" },
+      { name: 'format placeholder', path: 'config/values.yaml', code: "password: '%s'\n" },
+      { name: 'boolean', path: 'config/values.yaml', code: 'password: false\n' },
+      { name: 'setting about passwords', path: 'config/values.yaml', code: 'password_min_length: 12\npassword_policy: strong\n' }
+    ],
+    invalid: [
+      line2(`db_password=${STRONG}`, { severity: 'high' }, undefined, 'config/db.env'),
+      line2(`db_password=${STRONG}`, { severity: 'info', message: /test, example or documentation path/ }, 'test/fixture path is info', 'tests/fixtures/db.env'),
+      line2(`db_password=${STRONG}`, { severity: 'info' }, 'examples path is info', 'examples/app/db.env'),
+      line2(`db_password=${STRONG}`, { severity: 'info' }, 'CI path is info', 'ci/db.env'),
+      line2(`db_password=${STRONG}`, { severity: 'info' }, 'unittests path is info', 'app/unittests/db.env'),
+      line2(`export DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'Markdown is info', 'docs/setup.md'),
+      line2(`DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'example env file is info', 'config/.env.example'),
+      line2(`DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'env template is info', '.env.template'),
+      line2(`DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'sample file is info', 'deploy/app.env.sample'),
+      line2(`DB_PASSWORD=${STRONG}`, { severity: 'high' }, 'a real env file stays high', 'deploy/production.env'),
+      line2(`DB_PASSWORD=${STRONG}`, { severity: 'high' }, 'a template that is not an env file stays high', 'deploy/settings.template')
+    ]
+  },
+  'secrets/hardcoded-secret': {
+    valid: [
+      quiet('configFromSecret: api-config', 'configFromSecret names a Secret', 'config/values.yaml'),
+      quiet('secret_name: db-credentials', 'name of a secret', 'config/values.yaml'),
+      { name: 'lockfiles', path: 'yarn.lock', code: `"left-pad@^1.3.0":\n  secret "${STRONG}"\n` },
+      { name: 'go.sum', path: 'go.sum', code: `example.com/mod v1.0.0 h1:${fake(43, 62)}=\n` },
+      { name: 'Cargo.lock', path: 'Cargo.lock', code: `[[package]]\nname = "x"\nchecksum = "${fake(64, 63, HEX)}"\nclient_secret = "${STRONG}"\n` },
+      quiet('existingSecret: api-credentials', 'existingSecret names a Secret', 'config/values.yaml'), quiet('client_secret: ${CLIENT_SECRET}', 'reference', 'config/values.yaml')],
+    invalid: [line2(`client_secret: ${STRONG}`, {}, undefined, 'config/values.yaml')]
+  },
+  'secrets/hardcoded-token': {
+    valid: [
+      quiet("token = r['NextToken']", 'subscript read', 'scripts/list.py'),
+      quiet('token = event.resultToken', 'attribute read', 'scripts/handler.py'),
+      quiet('token_ttl: 3600', 'duration setting', 'config/values.yaml'),
+      quiet('token = get_token(session)', 'function call', 'scripts/auth.py')
+    ],
+    invalid: [line2(`api_token: ${STRONG}`, {}, undefined, 'config/values.yaml')]
+  },
+  'secrets/hardcoded-api-key': {
+    valid: [quiet('api_key: ${API_KEY}', 'reference', 'config/values.yaml')],
+    invalid: [line2(`api_key: ${STRONG}`, {}, undefined, 'config/values.yaml')]
+  },
+  'secrets/hardcoded-private-key': {
+    valid: [quiet('private_key: ${PRIVATE_KEY}', 'reference', 'config/values.yaml')],
+    invalid: [line2(`private_key: ${STRONG}`, {}, undefined, 'config/values.yaml')]
+  },
+  'secrets/hardcoded-connection-string': {
+    valid: [
+      quiet('connection_string: db.internal:5432', 'host:port', 'config/values.yaml'),
+      quiet('connection_string: "Server=tcp:db.example.com,1433;Initial Catalog=app;Authentication=Active Directory Default"', 'no credential (managed identity)', 'config/values.yaml'),
+      quiet('redis_connection_string: redis://cache:6379/0', 'URL without a password', 'config/values.yaml')
+    ],
+    invalid: [line2(`connection_string: Server=db;Database=app;User Id=app;Password=${STRONG};`, {}, undefined, 'config/values.yaml')]
+  },
+  'secrets/high-entropy-value': {
+    valid: [quiet('signing_key: key-id-1', 'short name', 'config/values.yaml')],
+    invalid: [line2(`signing_key: ${fake(40, 60)}`, { severity: 'medium' }, undefined, 'config/values.yaml')]
+  }
+}
+

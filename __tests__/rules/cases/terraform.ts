@@ -1,0 +1,441 @@
+/**
+ * Rule-tester cases for the Terraform rules: minimal modules written for these tests. An
+ * invalid case marks the line its finding must sit on with `# HERE`.
+ */
+import type { Case, CaseTable, ExpectedError, InvalidCase } from '../../helpers/rule-tester.js'
+import { lineOf } from './util.js'
+
+/** An invalid single-file case whose one finding sits on the `# HERE` line. */
+const here = (code: string, extra: Partial<ExpectedError> = {}, name?: string, path?: string): InvalidCase => ({
+  ...(name ? { name } : {}),
+  ...(path ? { path } : {}),
+  code,
+  errors: [{ line: lineOf(code, '# HERE'), ...extra }]
+})
+/** An invalid module case: the finding sits on the `# HERE` line of `files[first]`. */
+const hereIn = (name: string, files: Record<string, string>, extra: Partial<ExpectedError> = {}, contextOnly?: string[]): InvalidCase => {
+  const [path, code] = Object.entries(files).find(([, c]) => c.includes('# HERE')) ?? []
+  if (!path || !code) throw new Error(`hereIn ${name}: no # HERE marker`)
+  return { name, files, ...(contextOnly ? { contextOnly } : {}), errors: [{ path, line: lineOf(code, '# HERE'), ...extra }] }
+}
+const ok = (code: string, name?: string, path?: string): Case => ({ ...(name ? { name } : {}), ...(path ? { path } : {}), code })
+
+const sg = (port: number | string, cidrs: string, marker = true): string =>
+  `resource "aws_security_group" "admin" {\n  ingress {\n    from_port   = ${port}\n    to_port     = ${port}\n    protocol    = "tcp"\n    cidr_blocks = ${cidrs}${marker ? ' # HERE' : ''}\n  }\n}\n`
+const SSH_FROM_VAR = sg(22, 'var.admin_cidrs')
+const varDefault = (value: string): string => `variable "admin_cidrs" {\n  type    = list(string)\n  default = ${value}\n}\n`
+
+const rdsModule = (inputs: string, version = '~> 6.0'): string =>
+  `module "db" {\n  source  = "terraform-aws-modules/rds/aws"\n  version = "${version}"\n  engine  = "postgres"\n${inputs}}\n`
+const rdsResource = (attrs: string): string => `resource "aws_db_instance" "db" {\n  engine         = "postgres"\n  instance_class = "db.t3.micro"\n${attrs}}\n`
+
+const policyJson = (action: string, resource: string): string =>
+  `resource "aws_iam_policy" "p" {\n  policy = jsonencode({\n    Statement = [{\n      Effect   = "Allow"\n      Action   = ${action} # HERE\n      Resource = ${resource}\n    }]\n  })\n}\n`
+
+const gke = (body: string): string => `resource "google_container_cluster" "c" {\n  name = "c"\n${body}}\n`
+const aks = (body: string): string => `resource "azurerm_kubernetes_cluster" "k" {\n  name = "k"\n${body}}\n`
+const GKE_OK =
+  '  private_cluster_config {\n    enable_private_nodes = true\n  }\n  workload_identity_config {\n    workload_pool = "p.svc.id.goog"\n  }\n  network_policy {\n    enabled = true\n  }\n'
+const AKS_OK =
+  '  role_based_access_control_enabled = true\n  local_account_disabled = true\n  api_server_access_profile {\n    authorized_ip_ranges = ["203.0.113.0/24"]\n  }\n  network_profile {\n    network_plugin = "azure"\n    network_policy = "azure"\n  }\n'
+
+// Credential-shaped values are assembled at run time so the repository holds no literal token.
+const ACCESS_KEY_ID = ['AKIA', 'QX7V', 'M2PL', 'R9TB', 'K4HZ'].join('')
+const SECRET_KEY = ['wJ8rXUtnF', 'EMI/K7MDE', 'NG/bPxRfi', 'CYq2Lm9Zs', 'T3dN'].join('')
+const PEM = ['-----BEGIN', 'RSA PRIVATE KEY-----'].join(' ')
+const PEM_END = ['-----END', 'RSA PRIVATE KEY-----'].join(' ')
+/** Base64 filler of key width: shaped like key material, holding none. */
+const PEM_BODY = Buffer.from('preflight rule tester, not key material. '.repeat(2)).toString('base64').slice(0, 64)
+
+const VPC = 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
+const FLOW_LOG = 'resource "aws_flow_log" "f" {\n  vpc_id       = aws_vpc.main.id\n  traffic_type = "ALL"\n}\n'
+const BUCKET = 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'
+const BUCKET_VERSIONING = 'resource "aws_s3_bucket_versioning" "v" {\n  bucket = aws_s3_bucket.logs.id\n  versioning_configuration {\n    status = "Enabled"\n  }\n}\n'
+
+/** A block written as `dynamic "name"`: reusable modules set it from their inputs, so it is there. */
+const dyn = (name: string, body: string): string => `  dynamic "${name}" {\n    for_each = var.${name} != null ? [var.${name}] : []\n    content {\n${body}    }\n  }\n`
+
+/** A module whose setting comes from an input variable: the caller decides, so nothing is claimed. */
+const fromInput = (resource: string, name: string, def?: string): Case => ({
+  name: def === undefined ? `${name} from a variable without default` : `${name} from a variable defaulting to ${def}`,
+  files: { 'mod/main.tf': resource, 'mod/variables.tf': `variable "${name}" {\n  type = bool\n${def === undefined ? '' : `  default = ${def}\n`}}\n` }
+})
+
+export const terraformCases: CaseTable = {
+  'tf/aws-asg-fixed-size': {
+    valid: [ok('resource "aws_autoscaling_group" "g" {\n  min_size = 2\n  max_size = 6\n}\n')],
+    invalid: [here('resource "aws_autoscaling_group" "g" {\n  min_size = 2\n  max_size = 2 # HERE\n}\n')]
+  },
+  'tf/aws-dynamodb-no-pitr': {
+    valid: [ok(`resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n${dyn('point_in_time_recovery', '      enabled = true\n')}}\n`, 'dynamic point_in_time_recovery block'), ok('resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n  point_in_time_recovery {\n    enabled = true\n  }\n}\n')],
+    invalid: [here('resource "aws_dynamodb_table" "t" { # HERE\n  name     = "t"\n  hash_key = "id"\n}\n')]
+  },
+  'tf/aws-ebs-gp2': {
+    valid: [ok('resource "aws_ebs_volume" "v" {\n  size      = 50\n  type      = "gp3"\n  encrypted = true\n}\n')],
+    invalid: [here('resource "aws_ebs_volume" "v" {\n  size      = 50\n  type      = "gp2" # HERE\n  encrypted = true\n}\n')]
+  },
+  'tf/aws-ec2-detailed-monitoring-off': {
+    valid: [ok('resource "aws_instance" "a" {\n  monitoring = true\n}\n')],
+    invalid: [here('resource "aws_instance" "a" {\n  monitoring = false # HERE\n}\n')]
+  },
+  'tf/aws-ec2-public-ip': {
+    valid: [fromInput('resource "aws_instance" "a" {\n  associate_public_ip_address = var.public_ip\n}\n', 'public_ip', 'false'), ok('resource "aws_instance" "a" {\n  associate_public_ip_address = false\n}\n')],
+    invalid: [here('resource "aws_instance" "a" {\n  associate_public_ip_address = true # HERE\n}\n', { severity: 'medium' })]
+  },
+  'tf/aws-ec2-public-ip-unset': {
+    valid: [
+      ok('resource "aws_instance" "a" {\n  ami                         = "ami-12345678"\n  associate_public_ip_address = false\n}\n'),
+      ok('resource "aws_instance" "a" {\n  ami = "ami-12345678"\n  network_interface {\n    network_interface_id = aws_network_interface.n.id\n    device_index         = 0\n  }\n}\n', 'network interface attached'),
+      ok(`resource "aws_instance" "a" {\n  ami = "ami-12345678"\n${dyn('network_interface', '      network_interface_id = network_interface.value.id\n      device_index         = network_interface.value.index\n')}}\n`, 'dynamic network_interface block')
+    ],
+    invalid: [here('resource "aws_instance" "a" { # HERE\n  ami = "ami-12345678"\n}\n')]
+  },
+  'tf/aws-ecr-mutable-tags': {
+    valid: [ok('resource "aws_ecr_repository" "r" {\n  image_tag_mutability = "IMMUTABLE"\n}\n')],
+    invalid: [here('resource "aws_ecr_repository" "r" {\n  image_tag_mutability = "MUTABLE" # HERE\n}\n')]
+  },
+  'tf/aws-ecs-container-insights-off': {
+    valid: [ok(`resource "aws_ecs_cluster" "c" {\n  name = "c"\n${dyn('setting', '      name  = "containerInsights"\n      value = "enabled"\n')}}\n`, 'dynamic setting block'), ok('resource "aws_ecs_cluster" "c" {\n  setting {\n    name  = "containerInsights"\n    value = "enabled"\n  }\n}\n')],
+    invalid: [here('resource "aws_ecs_cluster" "c" {\n  setting {\n    name  = "containerInsights"\n    value = "disabled" # HERE\n  }\n}\n')]
+  },
+  'tf/aws-ecs-no-circuit-breaker': {
+    valid: [ok(`resource "aws_ecs_service" "s" {\n  name = "s"\n${dyn('deployment_circuit_breaker', '      enable   = true\n      rollback = true\n')}}\n`, 'dynamic deployment_circuit_breaker block'), ok('resource "aws_ecs_service" "s" {\n  name = "s"\n  deployment_circuit_breaker {\n    enable   = true\n    rollback = true\n  }\n}\n')],
+    invalid: [here('resource "aws_ecs_service" "s" { # HERE\n  name = "s"\n}\n')]
+  },
+  'tf/aws-eks-control-plane-logs-off': {
+    valid: [ok('resource "aws_eks_cluster" "k" {\n  name                      = "k"\n  enabled_cluster_log_types = ["api", "audit"]\n}\n')],
+    invalid: [here('resource "aws_eks_cluster" "k" { # HERE\n  name = "k"\n}\n')]
+  },
+  'tf/aws-eks-public-endpoint': {
+    valid: [
+      ok('resource "aws_eks_cluster" "c" {\n  name = "c"\n  vpc_config {\n    subnet_ids              = ["subnet-1"]\n    endpoint_public_access  = false\n    endpoint_private_access = true\n  }\n}\n'),
+      ok('module "eks" {\n  source  = "terraform-aws-modules/eks/aws"\n  version = "~> 20.0"\n}\n', 'registry module v20 defaults to a private endpoint')
+    ],
+    invalid: [
+      here('resource "aws_eks_cluster" "c" {\n  name = "c"\n  vpc_config {\n    subnet_ids             = ["subnet-1"]\n    endpoint_public_access = true # HERE\n  }\n}\n'),
+      here('module "eks" {\n  source                         = "terraform-aws-modules/eks/aws"\n  cluster_endpoint_public_access = true # HERE\n}\n', {}, 'registry module input endpoint_public_access')
+    ]
+  },
+  'tf/aws-elasticache-redis-no-snapshots': {
+    valid: [ok('resource "aws_elasticache_cluster" "c" {\n  engine                   = "redis"\n  snapshot_retention_limit = 5\n}\n')],
+    invalid: [here('resource "aws_elasticache_cluster" "c" {\n  engine                   = "redis"\n  snapshot_retention_limit = 0 # HERE\n}\n')]
+  },
+  'tf/aws-elasticache-single-az': {
+    valid: [ok('resource "aws_elasticache_cluster" "c" {\n  engine          = "memcached"\n  num_cache_nodes = 3\n  az_mode         = "cross-az"\n}\n')],
+    invalid: [here('resource "aws_elasticache_cluster" "c" {\n  engine          = "memcached"\n  num_cache_nodes = 3\n  az_mode         = "single-az" # HERE\n}\n')]
+  },
+  'tf/aws-hardcoded-access-key': {
+    valid: [ok('resource "aws_instance" "a" {\n  ami       = "ami-12345678"\n  user_data = file("boot.sh")\n}\n')],
+    invalid: [
+      {
+        code: `resource "aws_instance" "a" {\n  ami       = "ami-12345678"\n  user_data = <<EOF\n#!/bin/sh\nexport AWS_ACCESS_KEY_ID=${ACCESS_KEY_ID}\nEOF\n}\n`,
+        errors: [{ line: 5, severity: 'critical' }]
+      },
+      {
+        name: 'real credential shape in a test path keeps its severity',
+        path: 'tests/fixtures/main.tf',
+        code: `resource "aws_instance" "a" {\n  ami       = "ami-12345678"\n  user_data = <<EOF\nexport AWS_ACCESS_KEY_ID=${ACCESS_KEY_ID}\nEOF\n}\n`,
+        errors: [{ line: 4, severity: 'critical' }]
+      }
+    ]
+  },
+  'tf/aws-iam-role-trust-all': {
+    valid: [ok('resource "aws_iam_role" "r" {\n  assume_role_policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Action    = "sts:AssumeRole"\n      Principal = { Service = "ec2.amazonaws.com" }\n    }]\n  })\n}\n')],
+    invalid: [here('resource "aws_iam_role" "r" {\n  assume_role_policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Action    = "sts:AssumeRole"\n      Principal = {\n        AWS = "*" # HERE\n      }\n    }]\n  })\n}\n', { severity: 'high' })]
+  },
+  'tf/aws-iam-service-wildcard': {
+    valid: [
+      ok(policyJson('["iot:Publish"]', '"*"')),
+      ok(policyJson('["s3:*"]', '"arn:aws:s3:::assets/*"'), 'service wildcard on one resource'),
+      ok(policyJson('["s3:*"]', '"*"').replace('Effect   = "Allow"', 'Effect   = "Deny"').replace(' # HERE', ''), 'Deny statement')
+    ],
+    invalid: [here(policyJson('["iot:*"]', '"*"'), { severity: 'medium' }), here(policyJson('"s3:*"', '"*"'), {}, 's3:*')]
+  },
+  'tf/aws-iam-wildcard-policy': {
+    valid: [
+      ok('data "aws_iam_policy_document" "d" {\n  statement {\n    actions   = ["*"]\n    resources = ["arn:aws:s3:::assets/*"]\n  }\n}\n'),
+      ok('data "aws_iam_policy_document" "d" {\n  statement {\n    effect    = "Deny"\n    actions   = ["*"]\n    resources = ["*"]\n  }\n}\n', 'Deny statement')
+    ],
+    invalid: [
+      here('data "aws_iam_policy_document" "d" {\n  statement {\n    actions   = ["*"] # HERE\n    resources = ["*"]\n  }\n}\n', { severity: 'high' }),
+      here(policyJson('"*"', '"*"'), {}, 'jsonencode policy')
+    ]
+  },
+  'tf/aws-imdsv1-allowed': {
+    valid: [ok(`resource "aws_launch_template" "lt" {\n  image_id = "ami-12345678"\n${dyn('metadata_options', '      http_tokens = "required"\n')}}\n`, 'dynamic metadata_options block'), ok('resource "aws_launch_template" "lt" {\n  image_id = "ami-12345678"\n  metadata_options {\n    http_tokens = "required"\n  }\n}\n')],
+    invalid: [
+      here('resource "aws_launch_template" "lt" {\n  image_id = "ami-12345678"\n  metadata_options {\n    http_tokens = "optional" # HERE\n  }\n}\n'),
+      here('resource "aws_instance" "web" { # HERE\n  ami = "ami-12345678"\n}\n', {}, 'instance without metadata options')
+    ]
+  },
+  'tf/aws-lambda-no-tracing': {
+    valid: [ok(`resource "aws_lambda_function" "f" {\n  function_name = "f"\n${dyn('tracing_config', '      mode = "Active"\n')}}\n`, 'dynamic tracing_config block'), ok('resource "aws_lambda_function" "f" {\n  function_name = "f"\n  tracing_config {\n    mode = "Active"\n  }\n}\n')],
+    invalid: [here('resource "aws_lambda_function" "f" {\n  function_name = "f"\n  tracing_config {\n    mode = "PassThrough" # HERE\n  }\n}\n')]
+  },
+  'tf/aws-lb-access-logs-disabled': {
+    valid: [ok(`resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n${dyn('access_logs', '      bucket  = access_logs.value.bucket\n      enabled = true\n')}}\n`, 'dynamic access_logs block'), ok('resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n  access_logs {\n    bucket  = "logs"\n    enabled = true\n  }\n}\n')],
+    invalid: [here('resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n  access_logs { # HERE\n    bucket = "logs"\n  }\n}\n')]
+  },
+  'tf/aws-lb-no-deletion-protection': {
+    valid: [fromInput('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = var.deletion_protection\n}\n', 'deletion_protection'), fromInput('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = var.deletion_protection\n}\n', 'deletion_protection', 'true'), ok('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = true\n}\n')],
+    invalid: [here('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = false # HERE\n}\n')]
+  },
+  'tf/aws-lb-target-group-no-health-check': {
+    valid: [ok(`resource "aws_lb_target_group" "tg" {\n  port = 80\n${dyn('health_check', '      path = health_check.value.path\n')}}\n`, 'dynamic health_check block'), ok('resource "aws_lb_target_group" "tg" {\n  port = 80\n  health_check {\n    path = "/healthz"\n  }\n}\n')],
+    invalid: [here('resource "aws_lb_target_group" "tg" { # HERE\n  port = 80\n}\n')]
+  },
+  'tf/aws-log-group-no-retention': {
+    valid: [ok('resource "aws_cloudwatch_log_group" "l" {\n  name              = "l"\n  retention_in_days = 30\n}\n')],
+    invalid: [here('resource "aws_cloudwatch_log_group" "l" { # HERE\n  name = "l"\n}\n')]
+  },
+  'tf/aws-oversized-instance': {
+    valid: [ok('resource "aws_instance" "a" {\n  instance_type = "m5.xlarge"\n}\n')],
+    invalid: [here('resource "aws_instance" "a" {\n  instance_type = "m5.24xlarge" # HERE\n}\n', { severity: 'info' })]
+  },
+  'tf/aws-provider-hardcoded-credentials': {
+    valid: [ok('provider "aws" {\n  region = "eu-west-1"\n  access_key = var.access_key\n}\n')],
+    invalid: [
+      here(`provider "aws" {\n  region     = "eu-west-1"\n  access_key = "${ACCESS_KEY_ID}" # HERE\n}\n`, { severity: 'critical' }),
+      here(`provider "aws" {\n  region     = "eu-west-1"\n  secret_key = "${SECRET_KEY}" # HERE\n}\n`, {}, 'secret key')
+    ]
+  },
+  'tf/aws-public-resource-policy': {
+    valid: [
+      ok('resource "aws_s3_bucket_policy" "p" {\n  bucket = aws_s3_bucket.b.id\n  policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Principal = "*"\n      Action    = "s3:GetObject"\n      Resource  = "arn:aws:s3:::b/*"\n      Condition = { StringEquals = { "aws:SourceVpce" = "vpce-1a2b3c4d" } }\n    }]\n  })\n}\n', 'principal * limited by a condition'),
+      ok('resource "aws_s3_bucket_policy" "p" {\n  bucket = aws_s3_bucket.b.id\n  policy = jsonencode({\n    Statement = [{\n      Effect    = "Deny"\n      Principal = "*"\n      Action    = "s3:*"\n      Resource  = "arn:aws:s3:::b/*"\n      Condition = { Bool = { "aws:SecureTransport" = "false" } }\n    }]\n  })\n}\n', 'deny over plain HTTP'),ok('resource "aws_sqs_queue_policy" "p" {\n  queue_url = aws_sqs_queue.q.id\n  policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Principal = { Service = "sns.amazonaws.com" }\n      Action    = "sqs:SendMessage"\n    }]\n  })\n}\n')],
+    invalid: [here('resource "aws_sqs_queue_policy" "p" {\n  queue_url = aws_sqs_queue.q.id\n  policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Principal = "*" # HERE\n      Action    = "sqs:SendMessage"\n    }]\n  })\n}\n', { severity: 'high' })]
+  },
+  'tf/aws-rds-backup-disabled': {
+    valid: [ok(rdsResource('  replicate_source_db     = aws_db_instance.primary.identifier\n  backup_retention_period = 0\n'), 'read replica'), ok(rdsResource('  backup_retention_period = 7\n'))],
+    invalid: [
+      here(rdsResource('  backup_retention_period = 0 # HERE\n'), { severity: 'high' }),
+      here(rdsModule('  backup_retention_period = 0 # HERE\n'), {}, 'registry module input backup_retention_period')
+    ]
+  },
+  'tf/aws-rds-backup-retention-unset': {
+    valid: [ok(rdsResource('  backup_retention_period = 7\n')), ok(rdsResource('  replicate_source_db = aws_db_instance.primary.identifier\n'), 'read replica')],
+    invalid: [here('resource "aws_db_instance" "db" { # HERE\n  engine = "postgres"\n}\n')]
+  },
+  'tf/aws-rds-no-deletion-protection': {
+    valid: [fromInput(rdsResource('  deletion_protection = var.deletion_protection\n'), 'deletion_protection'), ok(rdsResource('  deletion_protection = true\n')), ok(rdsModule('  deletion_protection = true\n'), 'registry module with the input set')],
+    invalid: [
+      here(rdsResource('  deletion_protection = false # HERE\n')),
+      { name: 'registry module default', code: rdsModule(''), errors: [{ line: 1, message: /v6/, via: 'module default' }] }
+    ]
+  },
+  'tf/aws-rds-no-log-exports': {
+    valid: [ok(rdsResource('  enabled_cloudwatch_logs_exports = ["postgresql"]\n'))],
+    invalid: [here(rdsResource('  enabled_cloudwatch_logs_exports = [] # HERE\n'))]
+  },
+  'tf/aws-rds-performance-insights-off': {
+    valid: [
+      ok(rdsResource('  performance_insights_enabled = true\n').replace('db.t3.micro', 'db.m6g.large')),
+      ok(rdsResource('  performance_insights_enabled = false\n'), 'micro class that cannot run Performance Insights')
+    ],
+    invalid: [here(rdsResource('  performance_insights_enabled = false # HERE\n').replace('db.t3.micro', 'db.m6g.large'))]
+  },
+  'tf/aws-rds-public': {
+    valid: [
+      ok(rdsResource('  publicly_accessible = false\n')),
+      { name: 'local from a variable without default', files: { 'db/main.tf': rdsResource('  publicly_accessible = local.public\n'), 'db/locals.tf': 'locals {\n  public = var.public\n}\nvariable "public" {\n  type = bool\n}\n' } }
+    ],
+    invalid: [
+      here(rdsResource('  publicly_accessible = true # HERE\n'), { severity: 'high' }),
+      hereIn('locals resolved through a variable default', {
+        'db/main.tf': rdsResource('  publicly_accessible = local.public # HERE\n'),
+        'db/locals.tf': 'locals {\n  public = var.public\n}\nvariable "public" {\n  default = true\n}\n'
+      }, { via: 'local value' }),
+      here(rdsModule('  publicly_accessible = true # HERE\n'), { via: 'module input' }, 'registry module input publicly_accessible'),
+      hereIn('registry module input from a variable default', { 'db/main.tf': rdsModule('  publicly_accessible = var.public # HERE\n'), 'db/variables.tf': 'variable "public" {\n  default = true\n}\n' })
+    ]
+  },
+  'tf/aws-rds-single-az': {
+    valid: [fromInput(rdsResource('  multi_az = var.multi_az\n'), 'multi_az'), ok(rdsResource('  multi_az = var.environment == "prod" ? true : false\n'), 'conditional on the environment'), ok(rdsResource('  multi_az = true\n'))],
+    invalid: [
+      here(rdsResource('  multi_az = false # HERE\n')),
+      hereIn('multi_az from a variable defaulting to false', { 'mod/main.tf': rdsResource('  multi_az = var.multi_az # HERE\n'), 'mod/variables.tf': 'variable "multi_az" {\n  type    = bool\n  default = false\n}\n' }, { message: /variable/ })
+    ]
+  },
+  'tf/aws-rds-skip-final-snapshot': {
+    valid: [ok(rdsResource('  skip_final_snapshot       = false\n  final_snapshot_identifier = "db-final"\n'))],
+    invalid: [here(rdsResource('  skip_final_snapshot = true # HERE\n'))]
+  },
+  'tf/aws-s3-public-access-block-disabled': {
+    valid: [ok('resource "aws_s3_bucket_public_access_block" "p" {\n  bucket              = "b"\n  block_public_acls   = true\n  block_public_policy = true\n}\n')],
+    invalid: [here('resource "aws_s3_bucket_public_access_block" "p" {\n  bucket              = "b"\n  block_public_acls   = true\n  block_public_policy = false # HERE\n}\n')]
+  },
+  'tf/aws-s3-public-acl': {
+    valid: [ok('resource "aws_s3_bucket_acl" "a" {\n  bucket = aws_s3_bucket.b.id\n  acl    = "private"\n}\n')],
+    invalid: [
+      here('resource "aws_s3_bucket_acl" "a" {\n  bucket = aws_s3_bucket.b.id\n  acl    = "public-read" # HERE\n}\n', { severity: 'high' }),
+      here('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n  acl    = "public-read-write" # HERE\n}\n', {}, 'inline acl on the bucket')
+    ]
+  },
+  'tf/aws-s3-versioning-disabled': {
+    valid: [ok(`resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n${dyn('versioning', '      enabled = true\n')}}\n`, 'dynamic versioning block'), 
+      ok(BUCKET + '\n' + BUCKET_VERSIONING),
+      { name: 'versioning in another file of the module', files: { 's3/bucket.tf': BUCKET, 's3/versioning.tf': BUCKET_VERSIONING } },
+      { name: 'versioning in an unchanged sibling read as context', files: { 's3/bucket.tf': BUCKET, 's3/versioning.tf': BUCKET_VERSIONING }, contextOnly: ['s3/versioning.tf'] }
+    ],
+    invalid: [
+      here('resource "aws_s3_bucket" "logs" { # HERE\n  bucket = "logs"\n}\n'),
+      hereIn('versioning in another directory does not count', { 's3/bucket.tf': 'resource "aws_s3_bucket" "logs" { # HERE\n  bucket = "logs"\n}\n', 'other/versioning.tf': BUCKET_VERSIONING })
+    ]
+  },
+  'tf/aws-sg-open-all-ports': {
+    valid: [ok('resource "aws_vpc_security_group_ingress_rule" "r" {\n  security_group_id = aws_security_group.sg.id\n  ip_protocol       = "-1"\n  cidr_ipv4         = "10.1.0.0/16"\n}\n')],
+    invalid: [here('resource "aws_vpc_security_group_ingress_rule" "r" {\n  security_group_id = aws_security_group.sg.id\n  ip_protocol       = "-1"\n  cidr_ipv4         = "0.0.0.0/0" # HERE\n}\n', { severity: 'high' })]
+  },
+  'tf/aws-sg-open-data-port': {
+    valid: [ok(sg(5432, '["10.0.0.0/16"]', false))],
+    invalid: [
+      here(sg(5432, '["0.0.0.0/0"]'), { severity: 'high', message: /PostgreSQL/ }),
+      here(sg(9200, '["0.0.0.0/0"]'), {}, 'search engine port'),
+      here('module "cache_sg" {\n  source              = "terraform-aws-modules/security-group/aws"\n  ingress_cidr_blocks = ["0.0.0.0/0"] # HERE\n  ingress_rules       = ["redis-tcp"]\n}\n', {}, 'registry security-group module named rule')
+    ]
+  },
+  'tf/aws-sg-open-port': {
+    valid: [
+      ok(sg(443, '["0.0.0.0/0"]', false), 'HTTPS open to the world'),
+      ok(sg(8080, '["0.0.0.0/0"]', false).replace('ingress {', 'egress {'), 'egress rule')
+    ],
+    invalid: [here(sg(8080, '["0.0.0.0/0"]'), { severity: 'medium' })]
+  },
+  'tf/aws-sg-open-rdp': {
+    valid: [ok(sg(3389, '["10.0.0.0/8"]', false))],
+    invalid: [here('resource "aws_security_group_rule" "r" {\n  type             = "ingress"\n  from_port        = 3389\n  to_port          = 3389\n  protocol         = "tcp"\n  ipv6_cidr_blocks = ["::/0"] # HERE\n}\n', { severity: 'high' })]
+  },
+  'tf/aws-sg-open-ssh': {
+    valid: [
+      ok(sg(22, '["10.0.0.0/8"]', false)),
+      { name: 'terraform.tfvars narrows the variable default', files: { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': varDefault('["0.0.0.0/0"]'), 'net/terraform.tfvars': 'admin_cidrs = ["10.0.0.0/8"]\n' } },
+      { name: 'variable default in another directory is not resolved', files: { 'a/main.tf': SSH_FROM_VAR, 'b/variables.tf': varDefault('["0.0.0.0/0"]') } }
+    ],
+    invalid: [
+      here(sg(22, '["10.0.0.0/8", "0.0.0.0/0"]'), { severity: 'high' }),
+      hereIn('Terraform var default', { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': varDefault('["0.0.0.0/0"]') }, { message: /`var\.admin_cidrs`/, via: 'variable default' }),
+      hereIn('variable default inside a list', { 'net/main.tf': sg(22, '[var.admin_cidr]'), 'net/variables.tf': 'variable "admin_cidr" {\n  default = "0.0.0.0/0"\n}\n' }),
+      hereIn('per-environment tfvars is not auto-loaded', { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': varDefault('["0.0.0.0/0"]'), 'net/prod.tfvars': 'admin_cidrs = ["10.0.0.0/8"]\n' }),
+      hereIn('auto.tfvars opens it', { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': 'variable "admin_cidrs" {}\n', 'net/admin.auto.tfvars': 'admin_cidrs = ["0.0.0.0/0"]\n' }, { via: 'tfvars' }),
+      {
+        name: 'a changed variable default reports the unchanged resource it opens',
+        files: { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': varDefault('["0.0.0.0/0"]') },
+        contextOnly: ['net/main.tf'],
+        errors: [{ path: 'net/main.tf', line: lineOf(SSH_FROM_VAR, '# HERE'), message: /variables\.tf/ }]
+      }
+    ]
+  },
+  'tf/aws-storage-unencrypted': {
+    valid: [{ name: 'EBS encryption by default switched on in the module', files: { 'ebs/volume.tf': 'resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = false\n}\n', 'ebs/account.tf': 'resource "aws_ebs_encryption_by_default" "on" {\n  enabled = true\n}\n' } }, fromInput('resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = var.encrypted\n}\n', 'encrypted'), ok('resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = true\n}\n'), ok(rdsModule('  storage_encrypted = true\n'), 'registry module input set')],
+    invalid: [
+      here('resource "aws_ebs_volume" "v" {\n  size      = 10\n  type      = "gp3"\n  encrypted = false # HERE\n}\n', { severity: 'high' }),
+      here(rdsModule('  storage_encrypted = false # HERE\n'), {}, 'registry module input storage_encrypted'),
+      {
+        name: 'EBS encryption by default switched off in the module',
+        files: { 'ebs/volume.tf': 'resource "aws_ebs_volume" "v" {\n  size      = 10\n  encrypted = false\n}\n', 'ebs/account.tf': 'resource "aws_ebs_encryption_by_default" "off" {\n  enabled = false\n}\n' },
+        errors: [{ line: 3 }]
+      },
+      {
+        name: 'EBS encryption by default does not cover a database',
+        files: { 'db/main.tf': 'resource "aws_db_instance" "d" {\n  engine            = "postgres"\n  storage_encrypted = false\n}\n', 'db/account.tf': 'resource "aws_ebs_encryption_by_default" "on" {\n  enabled = true\n}\n' },
+        errors: [{ line: 3 }]
+      }
+    ]
+  },
+  'tf/aws-vpc-no-flow-logs': {
+    valid: [
+      ok(VPC + '\n' + FLOW_LOG),
+      { name: 'flow log in another file of the module', files: { 'net/vpc.tf': VPC, 'net/flow.tf': FLOW_LOG } },
+      { name: 'unchanged sibling read as context is never reported on', files: { 'net/sg.tf': sg(443, '["0.0.0.0/0"]', false), 'net/vpc.tf': VPC }, contextOnly: ['net/vpc.tf'] },
+      ok('module "vpc" {\n  source          = "terraform-aws-modules/vpc/aws"\n  version         = "~> 5.0"\n  enable_flow_log = true\n}\n', 'registry module with enable_flow_log')
+    ],
+    invalid: [
+      here('resource "aws_vpc" "main" { # HERE\n  cidr_block = "10.0.0.0/16"\n}\n', { message: /in its module/ }),
+      here('module "vpc" {\n  source          = "terraform-aws-modules/vpc/aws"\n  enable_flow_log = false # HERE\n}\n', {}, 'registry module input enable_flow_log')
+    ]
+  },
+  'tf/azure-aks-api-open': {
+    valid: [ok(aks(AKS_OK.replace('  api_server_access_profile {\n    authorized_ip_ranges = ["203.0.113.0/24"]\n  }\n', dyn('api_server_access_profile', '      authorized_ip_ranges = api_server_access_profile.value.ranges\n'))), 'dynamic api_server_access_profile block'), ok(aks(AKS_OK))],
+    invalid: [here(aks(AKS_OK.replace('  api_server_access_profile {\n    authorized_ip_ranges = ["203.0.113.0/24"]\n  }\n', '')).replace('resource "azurerm_kubernetes_cluster" "k" {', 'resource "azurerm_kubernetes_cluster" "k" { # HERE'))]
+  },
+  'tf/azure-aks-local-accounts': {
+    valid: [ok(aks(AKS_OK))],
+    invalid: [here(aks(AKS_OK.replace('local_account_disabled = true', 'local_account_disabled = false # HERE')))]
+  },
+  'tf/azure-aks-no-network-policy': {
+    valid: [ok(aks(AKS_OK.replace('  network_profile {\n    network_plugin = "azure"\n    network_policy = "azure"\n  }\n', dyn('network_profile', '      network_plugin = "azure"\n      network_policy = "azure"\n'))), 'dynamic network_profile block'), ok(aks(AKS_OK))],
+    invalid: [here(aks(AKS_OK.replace('  network_profile {\n    network_plugin = "azure"\n    network_policy = "azure"\n', '  network_profile { # HERE\n    network_plugin = "kubenet"\n')))]
+  },
+  'tf/azure-aks-rbac-disabled': {
+    valid: [ok(aks(AKS_OK))],
+    invalid: [here(aks(AKS_OK.replace('role_based_access_control_enabled = true', 'role_based_access_control_enabled = false # HERE')), { severity: 'high' })]
+  },
+  'tf/azure-nsg-open-admin-port': {
+    valid: [ok('resource "azurerm_network_security_rule" "r" {\n  direction              = "Inbound"\n  access                 = "Allow"\n  protocol               = "Tcp"\n  source_address_prefix  = "10.0.0.0/8"\n  destination_port_range = "3389"\n}\n')],
+    invalid: [here('resource "azurerm_network_security_rule" "r" {\n  direction              = "Inbound"\n  access                 = "Allow"\n  protocol               = "Tcp"\n  source_address_prefix  = "Internet" # HERE\n  destination_port_range = "22"\n}\n', { severity: 'high' })]
+  },
+  'tf/azure-storage-public-blob': {
+    valid: [ok('resource "azurerm_storage_account" "s" {\n  allow_nested_items_to_be_public = false\n}\n')],
+    invalid: [here('resource "azurerm_storage_account" "s" {\n  allow_nested_items_to_be_public = true # HERE\n}\n')]
+  },
+  'tf/gcp-firewall-open-admin-port': {
+    valid: [ok('resource "google_compute_firewall" "fw" {\n  network       = "default"\n  source_ranges = ["0.0.0.0/0"]\n  allow {\n    protocol = "tcp"\n    ports    = ["443"]\n  }\n}\n')],
+    invalid: [here('resource "google_compute_firewall" "fw" {\n  network       = "default"\n  source_ranges = ["0.0.0.0/0"] # HERE\n  allow {\n    protocol = "tcp"\n    ports    = ["22"]\n  }\n}\n', { severity: 'high' })]
+  },
+  'tf/gcp-gke-legacy-abac': {
+    valid: [ok(gke(GKE_OK + '  enable_legacy_abac = false\n'))],
+    invalid: [here(gke(GKE_OK + '  enable_legacy_abac = true # HERE\n'))]
+  },
+  'tf/gcp-gke-no-network-policy': {
+    valid: [ok(gke(GKE_OK.replace('  network_policy {\n    enabled = true\n  }\n', dyn('network_policy', '      enabled = true\n'))), 'dynamic network_policy block'), ok(gke(GKE_OK)), ok(gke(GKE_OK.replace('  network_policy {\n    enabled = true\n  }\n', '  datapath_provider = "ADVANCED_DATAPATH"\n')), 'Dataplane V2')],
+    invalid: [here(gke(GKE_OK.replace('enabled = true', 'enabled = false # HERE')))]
+  },
+  'tf/gcp-gke-no-workload-identity': {
+    valid: [ok(gke(GKE_OK.replace('  workload_identity_config {\n    workload_pool = "p.svc.id.goog"\n  }\n', dyn('workload_identity_config', '      workload_pool = "p.svc.id.goog"\n'))), 'dynamic workload_identity_config block'), ok(gke(GKE_OK))],
+    invalid: [here(gke(GKE_OK.replace('  workload_identity_config {\n    workload_pool = "p.svc.id.goog"\n  }\n', '')).replace('"c" {', '"c" { # HERE'))]
+  },
+  'tf/gcp-gke-node-auto-repair-upgrade-off': {
+    valid: [ok('resource "google_container_node_pool" "np" {\n  cluster = "c"\n  management {\n    auto_repair  = true\n    auto_upgrade = true\n  }\n}\n')],
+    invalid: [
+      here('resource "google_container_node_pool" "np" {\n  cluster = "c"\n  management {\n    auto_repair  = false # HERE\n    auto_upgrade = true\n  }\n}\n'),
+      here(gke(GKE_OK + '  node_pool {\n    name = "default"\n    management {\n      auto_upgrade = false # HERE\n    }\n  }\n'), {}, 'inline node pool')
+    ]
+  },
+  'tf/gcp-gke-public-nodes': {
+    valid: [ok(gke(GKE_OK.replace('  private_cluster_config {\n    enable_private_nodes = true\n  }\n', dyn('private_cluster_config', '      enable_private_nodes = true\n'))), 'dynamic private_cluster_config block'), ok(gke(GKE_OK))],
+    invalid: [here(gke(GKE_OK.replace('  private_cluster_config {\n    enable_private_nodes = true\n  }\n', '')).replace('"c" {', '"c" { # HERE'))]
+  },
+  'tf/gcp-sql-backups-off': {
+    valid: [ok(`resource "google_sql_database_instance" "db" {\n  settings {\n    tier = "db-f1-micro"\n  ${dyn('backup_configuration', '      enabled = true\n').replace(/\n {2}/g, '\n    ')}  }\n}\n`, 'dynamic backup_configuration block'), ok('resource "google_sql_database_instance" "db" {\n  settings {\n    tier = "db-f1-micro"\n    backup_configuration {\n      enabled = true\n    }\n  }\n}\n')],
+    invalid: [here('resource "google_sql_database_instance" "db" {\n  settings {\n    tier = "db-f1-micro"\n    backup_configuration {\n      enabled = false # HERE\n    }\n  }\n}\n')]
+  },
+  'tf/gcp-sql-public-network': {
+    valid: [ok('resource "google_sql_database_instance" "db" {\n  settings {\n    ip_configuration {\n      authorized_networks {\n        name  = "office"\n        value = "203.0.113.0/24"\n      }\n    }\n  }\n}\n')],
+    invalid: [here('resource "google_sql_database_instance" "db" {\n  settings {\n    ip_configuration {\n      authorized_networks {\n        name  = "all"\n        value = "0.0.0.0/0" # HERE\n      }\n    }\n  }\n}\n', { severity: 'high' })]
+  },
+  'tf/hardcoded-password': {
+    valid: [
+      ok(rdsResource('  password = random_password.db.result\n')),
+      ok('resource "aws_lb_listener" "l" {\n  client_secret = "client_secret"\n}\n', 'placeholder equal to the key name'),
+      ok(rdsResource('  password = data.aws_secretsmanager_secret_version.db.secret_string\n'), 'read from Secrets Manager'),
+      ok(rdsResource('  password = null\n  manage_master_user_password = true\n'), 'null with a managed password'),
+      ok(rdsResource('  password = ""\n'), 'empty string'),
+      ok(rdsResource('  password = "changeme"\n'), 'placeholder'),
+      ok(rdsResource('  password = "${var.db_password}"\n'), 'interpolated variable'),
+      { name: 'variable without default', files: { 'db/main.tf': rdsResource('  password = var.db_password\n'), 'db/variables.tf': 'variable "db_password" {\n  type      = string\n  sensitive = true\n}\n' } }
+    ],
+    invalid: [
+      here(rdsResource('  password = "Wq8-real-looking-pass" # HERE\n'), { severity: 'high' }),
+      hereIn('literal in a variable default: reported where it is written', {
+        'db/main.tf': rdsResource('  password = var.db_password\n'),
+        'db/variables.tf': 'variable "db_password" {\n  default = "Wq8-real-looking-pass" # HERE\n}\n'
+      }),
+      here(rdsResource('  password = "Wq8-real-looking-pass" # HERE\n'), { severity: 'info', message: /test, example or documentation path/ }, 'test/fixture path is info', 'tests/fixtures/main.tf'),
+      here('region      = "eu-west-1"\ndb_password = "Wq8-real-looking-pass" # HERE\n', {}, 'tfvars value', 'envs/prod.tfvars')
+    ]
+  },
+  'tf/private-key-literal': {
+    valid: [ok('resource "tls_cert" "c" {\n  key = file(var.key_path)\n}\n')],
+    invalid: [{ code: `resource "tls_cert" "c" {\n  key = <<EOF\n${PEM}\n${PEM_BODY}\n${PEM_END}\nEOF\n}\n`, errors: [{ line: 3, severity: 'critical' }] }]
+  }
+}

@@ -1,0 +1,251 @@
+/** Rule-tester cases for the GitHub Actions workflow rules: minimal workflows written for these tests. */
+import type { CaseTable } from '../../helpers/rule-tester.js'
+
+/** A push workflow with read-only permissions; jobs start on line 6. */
+const push = (jobs: string, on = 'push'): string => `name: ci\non: ${on}\npermissions:\n  contents: read\njobs:\n${jobs}`
+/** A job with a timeout whose steps start on the line after `steps:` (line 10 for the first job). */
+const job = (id: string, steps: string, extra = ''): string => `  ${id}:\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n${extra}    steps:\n${steps}`
+const SHA = '0123456789abcdef0123456789abcdef01234567'
+const DIGEST = 'sha256:' + '0123456789abcdef'.repeat(4)
+
+/** A lint job whose step name mentions deployments: it deploys nothing. */
+const LINT_DEPLOYMENT_MANIFESTS = push(job('lint', '      - name: Lint deployment manifests\n        run: kubeconform -strict k8s/\n'))
+
+/** A deploy job with an environment and a concurrency group, verified by a rollout wait. */
+const gatedDeploy = (steps: string): string =>
+  push(job('deploy', steps, '    environment: production\n    concurrency: deploy-production\n'))
+
+export const workflowCases: CaseTable = {
+  'workflow/deploy-continue-on-error': {
+    valid: [{ code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n') }],
+    invalid: [
+      {
+        code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n        continue-on-error: true\n'),
+        errors: [{ line: 13, suggestion: '        continue-on-error: false' }]
+      }
+    ]
+  },
+  'workflow/deploy-without-concurrency': {
+    valid: [
+      { code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n') },
+      { name: 'step linting deployment manifests', code: LINT_DEPLOYMENT_MANIFESTS },
+      { name: 'workflow-level concurrency', code: 'name: ci\non: push\nconcurrency: prod\npermissions:\n  contents: read\njobs:\n' + job('deploy', '      - run: ./deploy.sh\n', '    environment: production\n') }
+    ],
+    invalid: [{ code: push(job('deploy', '      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n', '    environment: production\n')), errors: [{ line: 6 }] }]
+  },
+  'workflow/deploy-without-environment': {
+    valid: [
+      { code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n') },
+      { name: 'lint job whose action name contains release', code: push(job('lint', `      - uses: example-org/release-notes-lint@${SHA}\n      - run: make lint\n`)) },
+      { name: 'job named Setup Release Variables', code: push('  vars:\n    name: Setup Release Variables\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo "v=1" >> "$GITHUB_ENV"\n') },
+      { name: 'step publishing test results', code: push(job('test', `      - run: make test\n      - name: Publish test results\n        uses: example-org/publish-unit-test-result-action@${SHA}\n        with:\n          files: results.xml\n`)) },
+      { name: 'step linting deployment manifests', code: LINT_DEPLOYMENT_MANIFESTS },
+      { name: 'release-drafter only drafts notes', code: push(job('notes', `      - uses: release-drafter/release-drafter@${SHA}\n`)) },
+      { name: 'step named Setup Release Variables that only sets variables', code: push(job('build', '      - name: Setup Release Variables\n        run: echo "v=1" >> "$GITHUB_ENV"\n')) }
+    ],
+    invalid: [
+      { code: push(job('deploy', '      - run: ./deploy.sh && ./smoke-test.sh\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `deploy`/ }] },
+      { name: 'publish job', code: push(job('package', '      - run: npm publish\n')), errors: [{ line: 6, message: /release job/ }] },
+      { name: 'step running the project deploy script, whatever the job is called', code: push(job('build', '      - name: Ship it\n        run: ./scripts/deploy.sh production\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `build`/ }] },
+      { name: 'step running make release', code: push(job('build', '      - run: make release\n')), errors: [{ line: 6, message: /release job `build`/ }] },
+      {
+        name: 'container action given make deploy as its args',
+        code: push(job('bench', `      - name: Start the benchmark\n        uses: docker://example/bench-tools@${DIGEST}\n        with:\n          args: make deploy\n`)),
+        errors: [{ line: 6, message: /deploy job `bench`/ }]
+      }
+    ]
+  },
+  'workflow/deploy-without-verification': {
+    valid: [
+      { code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n') },
+      { name: 'step linting deployment manifests', code: LINT_DEPLOYMENT_MANIFESTS },
+      { name: 'Azure k8s-deploy waits for the rollout', code: gatedDeploy(`      - uses: Azure/k8s-deploy@${SHA}\n        with:\n          manifests: k8s/\n`) },
+      {
+        name: 'ECS deploy with wait-for-service-stability',
+        code: gatedDeploy(`      - uses: aws-actions/amazon-ecs-deploy-task-definition@${SHA}\n        with:\n          task-definition: task.json\n          service: api\n          wait-for-service-stability: true\n`)
+      }
+    ],
+    invalid: [
+      { code: gatedDeploy('      - name: apply\n        run: kubectl apply -f k8s/\n'), errors: [{ line: 12 }] },
+      {
+        name: 'ECS deploy that does not wait',
+        code: gatedDeploy(`      - uses: aws-actions/amazon-ecs-deploy-task-definition@${SHA}\n        with:\n          task-definition: task.json\n`),
+        errors: [{ line: 12 }]
+      }
+    ]
+  },
+  'workflow/job-without-timeout': {
+    valid: [
+      { code: push(job('test', '      - run: make test\n')) },
+      { name: 'reusable workflow call (cannot set a timeout)', code: push(`  call:\n    uses: other-org/wf/.github/workflows/build.yml@${SHA}\n`) }
+    ],
+    invalid: [{ code: push('  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n'), errors: [{ line: 6 }] }]
+  },
+  'workflow/literal-credential': {
+    valid: [
+      { code: push(job('build', '      - run: make\n        env:\n          DB_PASSWORD: ${{ secrets.DB_PASSWORD }}\n          TOKEN_FORMAT: json-web-token\n')) },
+      { name: 'placeholder', code: push(job('build', '      - run: make\n        env:\n          DB_PASSWORD: changeme\n')) },
+      { name: 'token from expressions', code: push(job('build', `      - uses: example-org/upload@${SHA}\n        with:\n          token: \${{ github.token }}\n          password: \${{ env.REGISTRY_PASSWORD }}\n`)) },
+      { name: 'password file path', code: push(job('build', `      - uses: example-org/upload@${SHA}\n        with:\n          password-file: /run/secrets/pw\n`)) }
+    ],
+    invalid: [
+      { code: push(job('build', '      - run: make\n        env:\n          DB_PASSWORD: hunter2hunter2\n')), errors: [{ line: 12, severity: 'high' }] },
+      { name: 'container registry password', code: push('  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    container:\n      image: ghcr.io/acme/builder@' + DIGEST + '\n      credentials:\n        username: bot\n        password: s3cr3t-Passw0rd\n    steps:\n      - run: make\n'), errors: [{ line: 13 }] }
+    ]
+  },
+  'workflow/missing-permissions': {
+    valid: [{ code: push(job('test', '      - run: make test\n')) }, { name: 'every job sets permissions', code: 'name: ci\non: push\njobs:\n' + job('test', '      - run: make test\n', '    permissions:\n      contents: read\n') }],
+    invalid: [{ code: 'name: ci\non: push\njobs:\n' + job('test', '      - run: make test\n'), errors: [{ line: 3 }] }]
+  },
+  'workflow/permissions-write-all': {
+    valid: [{ code: push(job('test', '      - run: make test\n')) }],
+    invalid: [
+      { code: 'name: ci\non: push\npermissions: write-all\njobs:\n' + job('test', '      - run: make test\n'), errors: [{ line: 3, severity: 'high' }] },
+      { name: 'job level', code: push(job('test', '      - run: make test\n', '    permissions: write-all\n')), errors: [{ line: 9 }] }
+    ]
+  },
+  'workflow/secret-echoed': {
+    valid: [
+      { name: 'piped to --password-stdin', code: push(job('build', '      - run: echo "${{ secrets.REGISTRY_TOKEN }}" | docker login ghcr.io -u bot --password-stdin\n')) },
+      { name: 'masked', code: push(job('build', '      - run: echo "::add-mask::$DEPLOY_KEY"\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n')) },
+      { name: 'written to a file, not the log', code: push(job('build', '      - run: echo "$DEPLOY_KEY" > key.pem\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n')) },
+      { name: 'piped into a command', code: push(job('build', '      - run: echo "$KUBECONFIG_B64" | base64 -d > kubeconfig\n        env:\n          KUBECONFIG_B64: ${{ secrets.KUBECONFIG }}\n')) }
+    ],
+    invalid: [
+      { code: push(job('build', '      - run: echo "key is ${{ secrets.DEPLOY_KEY }}"\n')), errors: [{ line: 10 }] },
+      { name: 'env var holding a secret', code: push(job('build', '      - run: |\n          echo start\n          echo $DEPLOY_KEY\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n')), errors: [{ line: 12 }] }
+    ]
+  },
+  'workflow/secrets-in-untrusted-checkout': {
+    valid: [
+      { name: 'secrets before the checkout of the PR head', code: push(job('build', '      - run: ./notify.sh\n        env:\n          SLACK: ${{ secrets.SLACK_WEBHOOK }}\n      - uses: actions/checkout@' + SHA + '\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n'), 'pull_request_target') }
+    ],
+    invalid: [
+      {
+        code: push(job('build', '      - uses: actions/checkout@' + SHA + '\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm run build\n        env:\n          TOKEN: ${{ secrets.PREVIEW_TOKEN }}\n'), 'pull_request_target'),
+        errors: [{ line: 15, severity: 'high' }]
+      }
+    ]
+  },
+  'workflow/self-hosted-on-pull-request': {
+    valid: [
+      { code: push('  test:\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n') },
+      {
+        name: 'job guarded to pull requests from the same repository',
+        code: push('  test:\n    if: github.event.pull_request.head.repo.full_name == github.repository\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n', 'pull_request')
+      },
+      {
+        name: 'fork == false guard inside ${{ }} with another condition',
+        code: push("  test:\n    if: ${{ github.event.pull_request.head.repo.fork == false && github.actor != 'dependabot[bot]' }}\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n", 'pull_request')
+      }
+    ],
+    invalid: [
+      { code: push('  test:\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n', 'pull_request'), errors: [{ line: 7 }] },
+      {
+        name: 'guard with an || alternative that lets forks in',
+        code: push("  test:\n    if: github.event.pull_request.head.repo.full_name == github.repository || github.event_name == 'pull_request'\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n", 'pull_request'),
+        errors: [{ line: 8 }]
+      }
+    ]
+  },
+  'workflow/template-injection': {
+    valid: [
+      { name: 'title passed through env', code: push(job('t', '      - run: echo "$TITLE"\n        env:\n          TITLE: ${{ github.event.head_commit.message }}\n')) },
+      { name: 'untrusted text in an if condition', code: push(job('t', "      - if: contains(github.event.head_commit.message, '[skip]')\n        run: echo skipped\n")) },
+      { name: 'branch name as an action input', code: push(job('t', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.head_ref }}\n`), 'pull_request') }
+    ],
+    invalid: [
+      { name: 'commit message in a push workflow', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')), errors: [{ line: 10, severity: 'high' }] },
+      { name: 'PR title in a pull_request workflow (no secrets, read-only token)', code: push(job('t', '      - run: echo "${{ github.event.pull_request.title }}"\n'), 'pull_request'), errors: [{ line: 10 }] }
+    ]
+  },
+  'workflow/template-injection-input': {
+    valid: [{ name: 'boolean and choice inputs', code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      dry-run:\n        type: boolean\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.dry-run }}\n') }],
+    invalid: [{ code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      note:\n        type: string\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.note }}\n'), errors: [{ line: 14, severity: 'medium' }] }]
+  },
+  'workflow/template-injection-privileged': {
+    valid: [{ name: 'number is not free text', code: push(job('t', '      - run: echo "${{ github.event.issue.number }}"\n'), 'issue_comment') }],
+    invalid: [{ code: push(job('t', '      - run: echo "${{ github.event.comment.body }}"\n'), 'issue_comment'), errors: [{ line: 10, severity: 'critical' }] }]
+  },
+  'workflow/unpinned-action': {
+    valid: [
+      { code: push(job('b', `      - uses: docker/login-action@${SHA} # v3\n      - uses: ./.github/actions/local\n`)) },
+      { name: 'reusable workflow pinned', code: push(`  call:\n    uses: other-org/wf/.github/workflows/build.yml@${SHA}\n`) },
+      { name: 'read-only job with no secret (the medium form)', code: push(job('b', '      - uses: docker/login-action@v3\n')) }
+    ],
+    invalid: [
+      {
+        name: 'job using a secret',
+        code: push(job('b', '      - uses: docker/login-action@v3\n        with:\n          password: ${{ secrets.REGISTRY_TOKEN }}\n')),
+        errors: [{ line: 10, severity: 'high' }]
+      },
+      { name: 'no permissions block (repository default token)', code: 'name: ci\non: push\njobs:\n' + job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n'), errors: [{ line: 8 }, { line: 9 }] },
+      { name: 'job granted a write scope', code: push(job('b', '      - uses: someone/tool@v1\n', '    permissions:\n      contents: write\n')), errors: [{ line: 12 }] },
+      { name: 'privileged trigger', code: push(job('b', '      - uses: someone/tool@v1\n'), 'pull_request_target'), errors: [{ line: 10 }] }
+    ]
+  },
+  'workflow/unpinned-action-read-only': {
+    valid: [
+      { code: push(job('b', `      - uses: someone/tool@${SHA} # v1\n`)) },
+      { name: 'exposed job (the high form)', code: push(job('b', '      - uses: someone/tool@v1\n        env:\n          TOKEN: ${{ secrets.TOKEN }}\n')) }
+    ],
+    invalid: [
+      { code: push(job('b', '      - uses: docker/login-action@v3\n')), errors: [{ line: 10, severity: 'medium', message: /read-only token/ }] },
+      { name: 'short sha and no ref', code: push(job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n')), errors: [{ line: 10 }, { line: 11 }] }
+    ]
+  },
+  'workflow/unpinned-same-owner': {
+    valid: [
+      { name: 'own action pinned', repository: 'acme/app', code: push(job('b', `      - uses: acme/shared-actions/setup@${SHA} # v2\n`)) },
+      { name: 'another owner (the third-party rules)', repository: 'acme/app', code: push(job('b', '      - uses: someone/tool@v1\n')) }
+    ],
+    invalid: [
+      { repository: 'acme/app', code: push(job('b', '      - uses: acme/shared-actions/setup@v2\n')), errors: [{ line: 10, severity: 'low' }] },
+      { name: 'owner compared case-insensitively, reusable workflow', repository: 'Acme/app', code: push('  call:\n    uses: acme/workflows/.github/workflows/build.yml@main\n'), errors: [{ line: 7, message: /reusable workflow/ }] }
+    ]
+  },
+  'workflow/unpinned-first-party-action': {
+    valid: [{ name: 'released tag of a first-party action', code: push(job('b', '      - uses: actions/checkout@v4\n')) }],
+    invalid: [{ code: push(job('b', '      - uses: actions/setup-node@main\n')), errors: [{ line: 10 }] }]
+  },
+  'workflow/unpinned-image': {
+    valid: [{ code: push(job('b', '      - run: make\n', `    container:\n      image: node@${DIGEST}\n`)) }],
+    invalid: [
+      { code: push(job('b', '      - run: make\n', '    container:\n      image: node:20\n')), errors: [{ line: 10 }] },
+      { name: 'docker:// step', code: push(job('b', '      - uses: docker://alpine:3.20\n')), errors: [{ line: 10 }] }
+    ]
+  },
+  'workflow/unsecure-commands': {
+    valid: [{ code: push(job('b', '      - run: make\n        env:\n          ACTIONS_ALLOW_UNSECURE_COMMANDS: false\n')) }],
+    invalid: [{ code: push(job('b', "      - run: make\n        env:\n          ACTIONS_ALLOW_UNSECURE_COMMANDS: 'true'\n")), errors: [{ line: 12 }] }]
+  },
+  'workflow/untrusted-checkout': {
+    valid: [
+      { name: 'pull_request (no secrets) checking out the head', code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request') },
+      { name: 'refs/pull/ inside an image path', code: push(job('b', '      - run: docker pull ghcr.io/acme/app/refs/pull/cache:1.0\n'), 'pull_request_target') },
+      {
+        name: 'pull_request_target job guarded to pull requests from the same repository',
+        code: push(`  b:\n    if: github.event.pull_request.head.repo.full_name == github.repository\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`, 'pull_request_target')
+      },
+      { name: 'pull_request_target checking out the base', code: push(job('b', `      - uses: actions/checkout@${SHA}\n      - run: make lint\n`), 'pull_request_target') },
+      {
+        name: 'checkout step guarded to pull requests from the same repository',
+        code: push(job('b', `      - uses: actions/checkout@${SHA}\n        if: \${{ !github.event.pull_request.head.repo.fork }}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target')
+      },
+      {
+        name: 'workflow_run job guarded to runs from the same repository',
+        code: push(`  b:\n    if: github.event.workflow_run.head_repository.full_name == github.repository\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n`, 'workflow_run')
+      }
+    ],
+    invalid: [
+      { code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target'), errors: [{ line: 12, severity: 'critical' }] },
+      { name: 'git fetch of refs/pull', code: push(job('b', '      - run: |\n          git init .\n          git fetch origin refs/pull/${{ github.event.number }}/merge\n'), 'pull_request_target'), errors: [{ line: 12 }] },
+      { name: 'workflow_run checking out the head of the triggering run', code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n`), 'workflow_run'), errors: [{ line: 12 }] },
+      {
+        name: 'guard that compares the head with something else',
+        code: push(`  b:\n    if: github.event.pull_request.head.repo.full_name != github.repository\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`, 'pull_request_target'),
+        errors: [{ line: 13, severity: 'critical' }]
+      }
+    ]
+  }
+}

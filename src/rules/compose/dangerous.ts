@@ -1,0 +1,234 @@
+/** Checks on dangerous settings of any service: privileges, host mounts and namespaces, published ports, literal secrets, mutable images. */
+import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
+import { parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue } from '../container-common.js'
+import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
+import { R } from './meta.js'
+import { emit, isStackFile, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
+
+// ── Dangerous settings ──────────────────────────────────────────────────────────────────────
+
+/** The line as written, when it holds exactly `key: value` and so can be rewritten mechanically. */
+function simpleKeyLine(ctx: Context, pair: Pair<Node, Node>, key: string, value: RegExp): string | undefined {
+  const line = lineOf(ctx, pair.key)
+  if (line !== ctx.yaml.endLineOf(pair.value)) return undefined
+  const text = ctx.lines[line - 1] ?? ''
+  const m = new RegExp(`^(\\s*(?:-\\s+)?)${key}\\s*:\\s*${value.source}\\s*(#.*)?$`).exec(text)
+  return m ? m[1] : undefined
+}
+
+export function checkPrivileged(ctx: Context, s: Service): void {
+  const p = setting(ctx, s, 'privileged')
+  if (!p || scalarString(value(ctx, p)) !== 'true') return
+  const indent = simpleKeyLine(ctx, p, 'privileged', /true/)
+  emit(ctx, R.privileged, lineOf(ctx, p.key), `service \`${s.name}\` runs privileged`, indent === undefined ? undefined : `${indent}privileged: false`)
+}
+
+export function checkVolumes(ctx: Context, s: Service): void {
+  const volumes = value(ctx, setting(ctx, s, 'volumes'))
+  if (!isSeq(volumes)) return
+  for (const item of volumes.items) {
+    const v = resolve(ctx, item)
+    const source = isMap(v) ? scalarString(value(ctx, pairIn(ctx, v, 'source'))) : scalarString(v)?.split(':')[0]
+    if (source && /(^|\/)docker\.sock$/.test(source.trim())) {
+      emit(ctx, R.dockerSocket, lineOf(ctx, v), `service \`${s.name}\` mounts the Docker socket \`${source.trim()}\``)
+    }
+  }
+}
+
+const ANY_ADDRESS = new Set(['0.0.0.0', '::', '[::]', ''])
+
+/** The host IP of a short-syntax port, `undefined` when there is none, `null` when it cannot be known. */
+function hostIpOf(spec: string): string | undefined | null {
+  const masks: string[] = []
+  const masked = spec.replace(/\$\{[^{}]*\}/g, (m) => {
+    masks.push(m)
+    return `\u0000${masks.length - 1}\u0000`
+  })
+  const withoutProto = masked.replace(/\/(tcp|udp|sctp)$/i, '')
+  let ip: string | undefined
+  if (withoutProto.startsWith('[')) ip = withoutProto.slice(1, withoutProto.indexOf(']'))
+  else {
+    const parts = withoutProto.split(':')
+    if (parts.length >= 3) ip = parts.slice(0, -2).join(':')
+  }
+  if (ip?.includes('\u0000')) return null
+  return ip
+}
+
+export function checkPorts(ctx: Context, s: Service): void {
+  const ports = value(ctx, setting(ctx, s, 'ports'))
+  if (!isSeq(ports)) return
+  for (const item of ports.items) {
+    const v = resolve(ctx, item)
+    if (isMap(v)) checkLongPort(ctx, s, v)
+    else {
+      const spec = scalarString(v)
+      if (spec === undefined) continue
+      const ip = hostIpOf(spec.trim())
+      if (ip === null || (ip !== undefined && !ANY_ADDRESS.has(ip))) continue
+      emit(ctx, R.portAllInterfaces, lineOf(ctx, v), `service \`${s.name}\` publishes \`${spec}\` on all host interfaces`, shortPortSuggestion(ctx, v, spec.trim(), ip))
+    }
+  }
+}
+
+function shortPortSuggestion(ctx: Context, node: unknown, spec: string, ip: string | undefined): string | undefined {
+  const range = (node as { range?: [number, number, number] }).range
+  if (!range) return undefined
+  const start = ctx.yaml.lineCounter.linePos(range[0])
+  const end = ctx.yaml.lineCounter.linePos(range[1])
+  if (start.line !== end.line) return undefined
+  const text = ctx.lines[start.line - 1] ?? ''
+  const before = text.slice(0, start.col - 1)
+  const after = text.slice(end.col - 1)
+  // Only a list item alone on its line: `- "8080:80"`.
+  if (!/^\s*-\s*$/.test(before) || !/^\s*(#.*)?$/.test(after)) return undefined
+  let bound: string
+  if (ip === undefined) {
+    const parts = spec.replace(/\/(tcp|udp|sctp)$/i, '').split(':')
+    bound = parts.length === 1 ? `127.0.0.1::${spec}` : `127.0.0.1:${spec}`
+  } else if (spec.startsWith('[')) bound = `127.0.0.1${spec.slice(spec.indexOf(']') + 1)}`
+  else bound = `127.0.0.1${spec.slice(ip.length)}`
+  return `${before}"${bound}"`
+}
+
+function checkLongPort(ctx: Context, s: Service, port: YAMLMap): void {
+  const hostIp = scalarString(value(ctx, pairIn(ctx, port, 'host_ip')))
+  if (hostIp !== undefined && !ANY_ADDRESS.has(hostIp.trim())) return
+  const published = pairIn(ctx, port, 'published')
+  const publishedValue = scalarString(value(ctx, published))
+  // `published: 127.0.0.1:8080` is not in the spec, but carries an address all the same.
+  if (publishedValue !== undefined && /^\d+\.\d+\.\d+\.\d+/.test(publishedValue) && !publishedValue.startsWith('0.0.0.0')) return
+  const target = scalarString(value(ctx, pairIn(ctx, port, 'target'))) ?? '?'
+  let suggestion: string | undefined
+  if (published && hostIp === undefined) {
+    const line = lineOf(ctx, published.key)
+    const text = ctx.lines[line - 1] ?? ''
+    const indent = /^(\s*)(-\s+)?/.exec(text)
+    if (line === ctx.yaml.endLineOf(published.value) && indent) {
+      suggestion = `${text.trimEnd()}\n${indent[1]}${' '.repeat(indent[2]?.length ?? 0)}host_ip: 127.0.0.1`
+    }
+  }
+  const line = published ? lineOf(ctx, published.key) : lineOf(ctx, port)
+  emit(ctx, R.portAllInterfaces, line, `service \`${s.name}\` publishes container port ${target} on all host interfaces`, suggestion)
+}
+
+export function checkEnvironment(ctx: Context, s: Service): void {
+  const env = value(ctx, setting(ctx, s, 'environment'))
+  const entries: { name: string; value: string | undefined; line: number }[] = []
+  if (isMap(env)) {
+    for (const p of env.items) {
+      const name = scalarString(p.key)
+      if (name) entries.push({ name, value: scalarString(resolve(ctx, p.value)), line: lineOf(ctx, p.key) })
+    }
+  } else if (isSeq(env)) {
+    for (const item of env.items) {
+      const entry = scalarString(resolve(ctx, item))
+      const eq = entry?.indexOf('=') ?? -1
+      if (!entry || eq <= 0) continue
+      entries.push({ name: entry.slice(0, eq).trim(), value: entry.slice(eq + 1), line: lineOf(ctx, item) })
+    }
+  }
+  const guessable = guessableValues(ctx, s, entries)
+  for (const e of entries) {
+    // A URL with a password (`DATABASE_URL: mysql://root:pw@db/app`) holds a credential whatever its name.
+    const urlPassword = e.value === undefined ? undefined : passwordOfUrl(e.value)
+    const secret = urlPassword ?? (isSecretName(e.name) ? e.value : undefined)
+    if (secret === undefined || !isLiteralSecretValue(secret) || (urlPassword !== undefined && isUrlPasswordPlaceholder(urlPassword))) continue
+    const why = isSharedHostFile(ctx) ? undefined : (guessable.get(secret.trim().toLowerCase()) ?? (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : undefined))
+    const what = urlPassword === undefined ? `sets \`${e.name}\` to` : `puts a password in the URL of \`${e.name}\`:`
+    if (why) {
+      emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` ${what} a demo value (${why}) in a local compose file`)
+    } else {
+      emit(ctx, R.secretInEnvironment, e.line, `service \`${s.name}\` ${what} a literal value in \`environment\``)
+    }
+  }
+}
+
+/** The password of `scheme://user:password@host…`, decoded; undefined when there is none. */
+function passwordOfUrl(value: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]{0,30}:\/\/[^:@/\s]{0,200}:([^@/\s]{1,200})@[^\s]/i.exec(value.trim())
+  if (!m) return undefined
+  try {
+    return decodeURIComponent(m[1])
+  } catch {
+    return m[1]
+  }
+}
+
+/**
+ * A value a person typed for a demo (`mysecretpassword`, `whalehello`, `example_123`): lower-case
+ * words with at most a few digits. Generated secrets mix cases, run long, or are hex/base64.
+ */
+function isWordLike(value: string): boolean {
+  // One character class, then the shape checks: a nested `(?:[_-]?[a-z0-9]+)*` would backtrack exponentially.
+  if (value.length > 24 || !/^[a-z][a-z0-9_-]*$/.test(value) || /[_-]{2}|[_-]$/.test(value)) return false
+  const digits = value.replace(/[^0-9]/g, '').length
+  return digits <= 4 && !/^[0-9a-f]{12,}$/.test(value)
+}
+
+/** Values anyone would try first, each with why: a placeholder word, the image's own name, a user name set beside it. */
+const GUESSABLE = ['root', 'admin', 'guest', 'pass', 'example', 'password', 'secret', 'changeme', 'test', 'dev']
+
+function guessableValues(ctx: Context, s: Service, entries: { name: string; value: string | undefined }[]): Map<string, string> {
+  const out = new Map(GUESSABLE.map((v) => [v, 'a placeholder word']))
+  const image = scalarString(value(ctx, setting(ctx, s, 'image')))
+  if (image && !image.includes('$')) {
+    const repo = parseImageRef(image).name
+    const base = repo.slice(repo.lastIndexOf('/') + 1).toLowerCase()
+    if (base) out.set(base, "the image's name")
+  }
+  for (const e of entries) {
+    if (/(?:^|_)USER(?:NAME)?$/i.test(e.name) && e.value && !e.value.includes('$')) out.set(e.value.trim().toLowerCase(), `the same as \`${e.name}\``)
+  }
+  return out
+}
+
+/**
+ * A file meant for shared hosts: a Swarm stack (by name or by Swarm-only `deploy` keys) or a
+ * production file. No value is a local default there.
+ */
+function isSharedHostFile(ctx: Context): boolean {
+  const name = ctx.file.path.slice(ctx.file.path.lastIndexOf('/') + 1).toLowerCase()
+  if (isStackFile(ctx.file.path) || /prod/.test(name)) return true
+  for (const s of ctx.services.values()) {
+    const deploy = value(ctx, setting(ctx, s, 'deploy'))
+    if (isMap(deploy) && ['replicas', 'placement', 'update_config', 'rollback_config', 'mode'].some((k) => pairIn(ctx, deploy, k))) return true
+  }
+  return false
+}
+
+export function checkNamespaces(ctx: Context, s: Service): void {
+  const network = setting(ctx, s, 'network_mode')
+  if (network && scalarString(value(ctx, network)) === 'host') {
+    emit(ctx, R.networkModeHost, lineOf(ctx, network.key), `service \`${s.name}\` uses the host network`)
+  }
+  for (const key of ['pid', 'ipc']) {
+    const p = setting(ctx, s, key)
+    if (p && scalarString(value(ctx, p)) === 'host') {
+      emit(ctx, R.hostNamespace, lineOf(ctx, p.key), `service \`${s.name}\` shares the host ${key.toUpperCase()} namespace`)
+    }
+  }
+}
+
+const DANGEROUS_CAPS = new Set(['ALL', 'SYS_ADMIN', 'SYS_MODULE'])
+
+export function checkCapabilities(ctx: Context, s: Service): void {
+  const caps = value(ctx, setting(ctx, s, 'cap_add'))
+  if (!isSeq(caps)) return
+  for (const item of caps.items) {
+    const cap = scalarString(resolve(ctx, item))?.toUpperCase().replace(/^CAP_/, '')
+    if (cap && DANGEROUS_CAPS.has(cap)) emit(ctx, R.dangerousCapability, lineOf(ctx, item), `service \`${s.name}\` adds capability \`${cap}\``)
+  }
+}
+
+export function checkImage(ctx: Context, s: Service): void {
+  const image = setting(ctx, s, 'image')
+  const ref = scalarString(value(ctx, image))
+  // With `build`, `image` names the image being built, not one that is pulled.
+  if (!image || !ref || ref.includes('$') || setting(ctx, s, 'build')) return
+  const reason = mutableImageReason(parseImageRef(ref))
+  if (reason) {
+    const what = reason === 'latest' ? 'uses the moving `latest` tag' : 'has no tag, so it resolves to `latest`'
+    emit(ctx, R.imageLatest, lineOf(ctx, image.value), `image \`${ref}\` of service \`${s.name}\` ${what}`)
+  }
+}

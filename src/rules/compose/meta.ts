@@ -1,0 +1,142 @@
+/** The catalogue of docker-compose rules. */
+import { defineRules } from '../rule.js'
+
+export const R = defineRules('compose', {
+  noHealthcheck: {
+    id: 'compose/no-healthcheck',
+    category: 'slo',
+    topics: ['health-checks'],
+    severity: 'low',
+    title: 'Service without healthcheck',
+    description: 'Without a healthcheck, `depends_on: condition: service_healthy` cannot work and a hung container is never reported unhealthy.',
+    remediation: 'Add `healthcheck:` with a `test` that probes the service, plus `interval`, `timeout` and `retries`.',
+    refs: { kics: 'dockerCompose/healthcheck_not_set' }
+  },
+  healthcheckDisabled: {
+    id: 'compose/healthcheck-disabled',
+    category: 'slo',
+    topics: ['health-checks'],
+    // Low, not info: a disabled check hides a dead container from restarts and dependants.
+    severity: 'low',
+    title: 'Healthcheck explicitly disabled',
+    description: "`disable: true` or `test: [\"NONE\"]` turns off the image's own healthcheck; make sure something else watches the service.",
+    remediation: 'Define a `healthcheck.test` for the service, or document why none is wanted.',
+    refs: { kics: 'dockerCompose/healthcheck_not_set' }
+  },
+  noMemoryLimit: {
+    id: 'compose/no-memory-limit',
+    category: 'cost',
+    topics: ['resource-limits'],
+    severity: 'medium',
+    title: 'Service without memory limit',
+    description: 'A container without a memory limit can take all of the host memory and starve its neighbours.',
+    remediation: 'Set `deploy.resources.limits.memory` (or `mem_limit` in the v2 format).',
+    refs: { kics: 'dockerCompose/memory_not_limited' }
+  },
+  noCpuLimit: {
+    id: 'compose/no-cpu-limit',
+    category: 'cost',
+    topics: ['resource-limits'],
+    severity: 'low',
+    title: 'Service without CPU limit',
+    description: 'A container without a CPU limit can use every core of the host.',
+    remediation: 'Set `deploy.resources.limits.cpus` (or `cpus` in the v2 format).',
+    refs: { kics: 'dockerCompose/cpus_not_limited' }
+  },
+  privileged: {
+    id: 'compose/privileged',
+    category: 'security',
+    topics: ['least-privilege'],
+    severity: 'high',
+    title: 'Privileged container',
+    description: 'A privileged container has every capability and access to host devices; escaping to the host is trivial.',
+    remediation: 'Set `privileged: false` and grant only the capabilities needed with `cap_add`.',
+    refs: { kics: 'dockerCompose/privileged_containers_enabled' }
+  },
+  dockerSocket: {
+    id: 'compose/docker-socket',
+    category: 'security',
+    topics: ['least-privilege'],
+    severity: 'high',
+    title: 'Docker socket mounted',
+    description: 'Access to the Docker socket is root access to the host.',
+    remediation: 'Remove the docker.sock mount; if the service must talk to Docker, put a filtering socket proxy in between.',
+    refs: { kics: 'dockerCompose/docker_socket_mounted_in_container' }
+  },
+  portAllInterfaces: {
+    id: 'compose/port-all-interfaces',
+    category: 'security',
+    topics: ['network-exposure'],
+    severity: 'medium',
+    title: 'Port published on all interfaces',
+    description: 'A port without a host IP is published on every interface of the host (0.0.0.0), bypassing host firewalls such as ufw.',
+    remediation: 'Bind to the interface that needs it, e.g. `"127.0.0.1:8080:80"` or `host_ip: 127.0.0.1` in the long syntax.',
+    refs: { kics: 'dockerCompose/container_traffic_not_bound_to_host_interface' }
+  },
+  secretInEnvironment: {
+    id: 'compose/secret-in-environment',
+    category: 'secrets',
+    topics: ['secret-storage', 'secret-exposure'],
+    severity: 'high',
+    title: 'Secret literal in environment',
+    description: 'A credential written into the compose file is readable by everyone with the repository and shows in `docker inspect`.',
+    remediation: 'Use `${VAR}` interpolation from an untracked .env file, `env_file`, or compose `secrets:`.'
+  },
+  defaultCredential: {
+    id: 'compose/default-credential-in-environment',
+    category: 'secrets',
+    topics: ['secret-storage'],
+    severity: 'medium',
+    title: 'Demo or default credential in a local compose file',
+    description:
+      'A credential is set to a value anyone would guess (the image name, the user name, `root`, `example`, …) or to a word typed for a demo, in a compose file that is neither a Swarm stack nor a production file. That is the usual setup of a local development stack and not a leak; it becomes one when the file, or the habit, reaches a shared host.',
+    remediation: 'Read it from an untracked .env file (`${POSTGRES_PASSWORD:?set it in .env}`) so no environment runs with the guessable value by accident.'
+  },
+  noRestartPolicy: {
+    id: 'compose/no-restart-policy',
+    category: 'slo',
+    topics: ['redundancy'],
+    severity: 'low',
+    title: 'Service without restart policy',
+    description: 'Without `restart`, a crashed container stays down until someone starts it again.',
+    remediation: 'Set `restart: unless-stopped` (or `deploy.restart_policy` for Swarm).'
+  },
+  networkModeHost: {
+    id: 'compose/network-mode-host',
+    category: 'security',
+    topics: ['network-exposure', 'least-privilege'],
+    severity: 'medium',
+    title: 'Host network mode',
+    description: "`network_mode: host` shares the host's network stack: the container can bind any host port and reach services listening on localhost.",
+    remediation: 'Use a bridge network and publish only the ports needed.',
+    refs: { kics: 'dockerCompose/shared_host_network_namespace' }
+  },
+  hostNamespace: {
+    id: 'compose/host-namespace',
+    category: 'security',
+    topics: ['least-privilege'],
+    severity: 'medium',
+    title: 'Host PID or IPC namespace',
+    description: '`pid: host` or `ipc: host` lets the container see and signal host processes or read host shared memory.',
+    remediation: 'Remove `pid: host` / `ipc: host` unless the service is a host agent that truly needs them.',
+    refs: { kics: 'dockerCompose/host_namespace_is_shared' }
+  },
+  dangerousCapability: {
+    id: 'compose/dangerous-capability',
+    category: 'security',
+    topics: ['least-privilege'],
+    severity: 'high',
+    title: 'Dangerous capability added',
+    description: '`cap_add: ALL`, `SYS_ADMIN` or `SYS_MODULE` give the container near-root power over the host kernel.',
+    remediation: 'Add only the narrow capabilities the service needs (e.g. `NET_BIND_SERVICE`).'
+  },
+  imageLatest: {
+    id: 'compose/image-latest',
+    category: 'immutability',
+    topics: ['immutable-artifacts'],
+    severity: 'medium',
+    title: 'Image uses :latest or no tag',
+    description: 'An image without a tag, or tagged `latest`, can change between two `docker compose pull`s.',
+    remediation: 'Pin the image to a version tag (and ideally a digest), e.g. `postgres:16.2`.'
+  }
+})

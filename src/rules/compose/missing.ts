@@ -1,0 +1,44 @@
+/** Checks on what a long-running service lacks: a health check, resource limits, a restart policy. */
+import { isSeq, scalarString } from '../parse/yaml.js'
+import { R } from './meta.js'
+import { emit, lineOf, pairIn, resolve, setting, settingPath, value, type Context, type Service } from './services.js'
+
+// ── Missing settings ────────────────────────────────────────────────────────────────────────
+
+export function checkHealthcheck(ctx: Context, s: Service): void {
+  const hc = setting(ctx, s, 'healthcheck')
+  if (!hc) {
+    emit(ctx, R.noHealthcheck, lineOf(ctx, s.key), `service \`${s.name}\` has no healthcheck`)
+    return
+  }
+  const disable = pairIn(ctx, hc.value, 'disable')
+  if (disable && scalarString(value(ctx, disable)) === 'true') {
+    emit(ctx, R.healthcheckDisabled, lineOf(ctx, disable.key), `service \`${s.name}\` disables its healthcheck`)
+    return
+  }
+  const test = pairIn(ctx, hc.value, 'test')
+  const testValue = value(ctx, test)
+  const first = isSeq(testValue) ? scalarString(resolve(ctx, testValue.items[0])) : scalarString(testValue)
+  if (test && first?.toUpperCase() === 'NONE') {
+    emit(ctx, R.healthcheckDisabled, lineOf(ctx, test.key), `service \`${s.name}\` disables its healthcheck with \`NONE\``)
+  }
+}
+
+/** The deepest of `deploy`, `deploy.resources`, `deploy.resources.limits` that exists, else the service key. */
+function limitsAnchor(ctx: Context, s: Service): number {
+  const found = settingPath(ctx, s, ['deploy', 'resources', 'limits'])
+  return found.length ? lineOf(ctx, found[found.length - 1].key) : lineOf(ctx, s.key)
+}
+
+export function checkLimits(ctx: Context, s: Service): void {
+  const limit = (key: string): boolean => settingPath(ctx, s, ['deploy', 'resources', 'limits', key]).length === 4
+  const hasMemory = limit('memory') || setting(ctx, s, 'mem_limit') !== undefined
+  const hasCpu = limit('cpus') || setting(ctx, s, 'cpus') !== undefined || setting(ctx, s, 'cpu_quota') !== undefined
+  if (!hasMemory) emit(ctx, R.noMemoryLimit, limitsAnchor(ctx, s), `service \`${s.name}\` has no memory limit`)
+  if (!hasCpu) emit(ctx, R.noCpuLimit, limitsAnchor(ctx, s), `service \`${s.name}\` has no CPU limit`)
+}
+
+export function checkRestart(ctx: Context, s: Service): void {
+  if (setting(ctx, s, 'restart') || settingPath(ctx, s, ['deploy', 'restart_policy']).length === 2) return
+  emit(ctx, R.noRestartPolicy, lineOf(ctx, s.key), `service \`${s.name}\` has no restart policy`)
+}

@@ -1,0 +1,135 @@
+/**
+ * The compose file as the checks read it: each service through YAML merge keys and same-file
+ * `extends`, and the context through which checks report.
+ */
+import { isAlias, type Document } from 'yaml'
+import type { Finding, RuleMeta, SourceFile } from '../../types.js'
+import type { Report } from '../rule.js'
+import { isMap, isSeq, isScalar, scalarString, ParseError, type YamlFile, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
+
+// ── Reading services ────────────────────────────────────────────────────────────────────────
+
+export interface Service {
+  name: string
+  /** The key node of the service, where findings about missing settings point. */
+  key: Node
+  map: YAMLMap
+  /** Extends a service from another file: what is missing here may be defined there. */
+  extendsElsewhere: boolean
+}
+
+export interface Context {
+  file: SourceFile
+  yaml: YamlFile
+  doc: Document.Parsed
+  lines: string[]
+  services: Map<string, Service>
+  report: Report
+  findings: Finding[]
+}
+
+/** Limit for following merge keys and `extends` chains (cycles and alias bombs). */
+const MAX_DEPTH = 10
+
+export function emit(ctx: Context, meta: RuleMeta, line: number, message: string, suggestion?: string): void {
+  ctx.findings.push(ctx.report(meta, line, message, suggestion !== undefined ? { suggestion } : {}))
+}
+
+export function resolve(ctx: Context, node: unknown): unknown {
+  let cur = node
+  for (let i = 0; i < MAX_DEPTH && isAlias(cur); i++) cur = cur.resolve(ctx.doc)
+  return cur
+}
+
+/** A key of a map, looking through `<<` merge keys (a map or a list of maps). */
+export function pairIn(ctx: Context, map: unknown, key: string, depth = 0): Pair<Node, Node> | undefined {
+  const m = resolve(ctx, map)
+  if (!isMap(m) || depth > MAX_DEPTH) return undefined
+  const own = m.items.find((p) => isScalar(p.key) && String(p.key.value) === key)
+  if (own) return own as Pair<Node, Node>
+  for (const p of m.items) {
+    if (!(isScalar(p.key) && p.key.value === '<<')) continue
+    const source = resolve(ctx, p.value)
+    const sources = isSeq(source) ? source.items : [source]
+    for (const s of sources) {
+      const found = pairIn(ctx, s, key, depth + 1)
+      if (found) return found
+    }
+  }
+  return undefined
+}
+
+/** A service setting, through merge keys and same-file `extends`. */
+export function setting(ctx: Context, service: Service, key: string, depth = 0): Pair<Node, Node> | undefined {
+  const own = pairIn(ctx, service.map, key)
+  if (own || depth > MAX_DEPTH) return own
+  const base = extendedService(ctx, service)
+  return base ? setting(ctx, base, key, depth + 1) : undefined
+}
+
+export function extendedService(ctx: Context, service: Service): Service | undefined {
+  const ext = pairIn(ctx, service.map, 'extends')
+  if (!ext) return undefined
+  const value = resolve(ctx, ext.value)
+  const name = scalarString(value) ?? scalarString(resolve(ctx, pairIn(ctx, value, 'service')?.value))
+  if (!name || name === service.name) return undefined
+  return ctx.services.get(name)
+}
+
+/** A nested setting (`deploy.resources.limits.memory`); each level may come from a merge. */
+export function settingPath(ctx: Context, service: Service, path: string[]): Pair<Node, Node>[] {
+  const found: Pair<Node, Node>[] = []
+  let pair = setting(ctx, service, path[0])
+  while (pair) {
+    found.push(pair)
+    if (found.length === path.length) break
+    pair = pairIn(ctx, pair.value, path[found.length])
+  }
+  return found
+}
+
+export function value(ctx: Context, pair: Pair<Node, Node> | undefined): unknown {
+  return pair ? resolve(ctx, pair.value) : undefined
+}
+
+export function lineOf(ctx: Context, node: unknown): number {
+  return ctx.yaml.lineOf(node)
+}
+
+export function collectServices(ctx: Context, root: YAMLMap): void {
+  const servicesPair = pairIn(ctx, root, 'services')
+  let entries: Pair[]
+  if (servicesPair) {
+    const services = resolve(ctx, servicesPair.value)
+    if (services === null || (isScalar(services) && services.value === null)) return
+    if (!isMap(services)) throw new ParseError(`\`services\` must be a mapping of service names`, lineOf(ctx, servicesPair.key))
+    entries = services.items
+  } else {
+    // The legacy v1 format has the services at the top level.
+    entries = root.items.filter((p) => {
+      const v = resolve(ctx, p.value)
+      return isMap(v) && (pairIn(ctx, v, 'image') !== undefined || pairIn(ctx, v, 'build') !== undefined)
+    })
+  }
+  for (const p of entries) {
+    const name = scalarString(p.key)
+    const map = resolve(ctx, p.value)
+    if (!name || name === '<<' || !isMap(map)) continue
+    const ext = resolve(ctx, pairIn(ctx, map, 'extends')?.value)
+    const extendsElsewhere = isMap(ext) && pairIn(ctx, ext, 'file') !== undefined
+    ctx.services.set(name, { name, key: p.key as Node, map, extendsElsewhere })
+  }
+}
+
+/** `docker stack deploy` files: Swarm restarts every task by default (`restart_policy.condition: any`). */
+export const isStackFile = (path: string): boolean => {
+  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase()
+  const stem = /\.ya?ml$/.test(name) ? name.replace(/\.ya?ml$/, '') : undefined
+  return stem !== undefined && stem.split(/[-_.]/).includes('stack')
+}
+
+/**
+ * An override file (`docker-compose.override.yml`, `compose.override.yaml`, `compose.dev.override.yml`):
+ * Compose merges it onto the base file, so its services are partial and what they lack is the base's.
+ */
+export const isOverrideFile = (path: string): boolean => /(^|[-_.])override\.ya?ml$/i.test(path.slice(path.lastIndexOf('/') + 1))

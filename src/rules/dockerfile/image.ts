@@ -1,0 +1,127 @@
+/** Checks on the shipped image (the final stage and the stages it is built from): user, health check, command form, ports, caches. */
+import type { Instruction, Env, Run } from 'dockerfile-ast'
+import { positionals } from '../parse/shell-words.js'
+import { R } from './meta.js'
+import { emit, invocations, parseJsonArray, runCommands, span, type Context, type Stage } from './stages.js'
+import { APK_OPTS_WITH_ARG, YUM_OPTS_WITH_ARG, aptInstallPackages, pipInstallArgs } from './packages.js'
+
+// ── The final image ─────────────────────────────────────────────────────────────────────────
+
+function isRootUser(user: string): boolean {
+  const name = user.split(':')[0].trim()
+  return name === 'root' || name === '0'
+}
+
+export function checkUser(ctx: Context, stages: Stage[], chain: number[]): void {
+  for (const index of chain) {
+    const users = stages[index].body.filter((i) => i.getKeyword() === 'USER')
+    const last = users[users.length - 1]
+    if (last) {
+      const user = (last.getArgumentsContent() ?? '').trim()
+      if (isRootUser(user)) emit(ctx, R.rootUser, span(last).line, 'the final image runs as `root` (last USER)')
+      return
+    }
+  }
+  const rootStage = stages[chain[chain.length - 1]]
+  const base = rootStage.image ?? ''
+  // Distroless and similar images whose tag says they already run unprivileged.
+  if (/nonroot|non-root|rootless/i.test(base)) return
+  emit(ctx, R.noUser, span(stages[stages.length - 1].from).line, 'the final stage sets no USER, so the container runs as the base image user (usually root)')
+}
+
+export function checkHealthcheck(ctx: Context, finalStage: Stage, body: Instruction[]): void {
+  if (body.some((i) => i.getKeyword() === 'HEALTHCHECK')) return
+  emit(ctx, R.noHealthcheck, span(finalStage.from).line, 'the final image defines no HEALTHCHECK')
+}
+
+const SIMPLE_WORD = /^[A-Za-z0-9_./:=@%+,-]+$/
+
+export function checkCommandForm(ctx: Context, body: Instruction[]): void {
+  for (const keyword of ['ENTRYPOINT', 'CMD']) {
+    const matching = body.filter((i) => i.getKeyword() === keyword)
+    const last = matching[matching.length - 1]
+    if (!last) continue
+    const content = (last.getArgumentsContent() ?? '').trim()
+    if (content === '' || parseJsonArray(content)) continue
+    const words = content.split(/\s+/)
+    if (words[0] === 'exec') continue
+    const { line, endLine } = span(last)
+    const text = ctx.lines[line - 1] ?? ''
+    const indent = /^\s*/.exec(text)?.[0] ?? ''
+    const simple = line === endLine && words.every((w) => SIMPLE_WORD.test(w)) && new RegExp(`^\\s*${keyword}\\s`, 'i').test(text)
+    const suggestion = simple ? `${indent}${keyword} [${words.map((w) => JSON.stringify(w)).join(', ')}]` : undefined
+    emit(ctx, R.shellFormCommand, line, `${keyword} uses the shell form, so the process does not receive SIGTERM`, { endLine, suggestion })
+  }
+}
+
+export function checkExposedPorts(ctx: Context, body: Instruction[]): void {
+  for (const ins of body.filter((i) => i.getKeyword() === 'EXPOSE')) {
+    const exposesSsh = ins.getArguments().some((a) => {
+      const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(a.getValue())
+      if (!m || (m[3] && m[3].toLowerCase() !== 'tcp')) return false
+      const lo = Number(m[1])
+      const hi = m[2] ? Number(m[2]) : lo
+      return lo <= 22 && 22 <= hi
+    })
+    if (exposesSsh) emit(ctx, R.exposeSsh, span(ins).line, 'EXPOSE publishes SSH port 22')
+  }
+}
+
+export function checkCaches(ctx: Context, body: Instruction[]): void {
+  const pipCacheOff = body.some(
+    (i) => i.getKeyword() === 'ENV' && (i as Env).getProperties().some((p) => p.getName() === 'PIP_NO_CACHE_DIR' && /^(1|true|yes|on|off|0|false)$/i.test(p.getValue() ?? ''))
+  )
+  for (const ins of body.filter((i) => i.getKeyword() === 'RUN')) {
+    const run = ins as Run
+    if (run.getFlags().some((f) => f.getName() === 'mount' && /type=cache/.test(f.getValue() ?? ''))) continue
+    const calls = invocations(runCommands(run))
+    const raw = run.getArgumentsContent() ?? ''
+    const { line, endLine } = span(run)
+
+    const aptInstall = calls.some((c) => (c.program === 'apt-get' || c.program === 'apt') && aptInstallPackages(c.args) !== undefined)
+    const aptCleaned = /\/var\/lib\/apt\/lists/.test(raw) || calls.some((c) => (c.program === 'apt-get' || c.program === 'apt') && c.args.includes('clean'))
+    if (aptInstall && !aptCleaned) {
+      emit(ctx, R.aptCache, line, 'apt-get install leaves /var/lib/apt/lists in the layer', { endLine, suggestion: appendToRun(ctx, run, 'rm -rf /var/lib/apt/lists/*') })
+    }
+
+    const apkAdd = calls.find((c) => c.program === 'apk' && positionals(c.args, APK_OPTS_WITH_ARG)[0] === 'add')
+    if (apkAdd && !apkAdd.args.includes('--no-cache') && !/\/var\/cache\/apk/.test(raw)) {
+      emit(ctx, R.apkCache, line, '`apk add` without `--no-cache` keeps the package index in the layer', { endLine, suggestion: insertAfter(ctx, run, /\bapk add\b/, ' --no-cache') })
+    }
+
+    const pip = calls.find((c) => pipInstallArgs(c) !== undefined)
+    if (pip && !pipCacheOff && !pip.args.includes('--no-cache-dir') && !/\.cache\/pip/.test(raw)) {
+      emit(ctx, R.pipCache, line, '`pip install` without `--no-cache-dir` keeps the download cache in the layer', { endLine, suggestion: insertAfter(ctx, run, /\bpip[\d.]* install\b/, ' --no-cache-dir') })
+    }
+
+    const yum = calls.find((c) => ['yum', 'dnf', 'microdnf'].includes(c.program) && positionals(c.args, YUM_OPTS_WITH_ARG)[0] === 'install')
+    const yumCleaned = calls.some((c) => ['yum', 'dnf', 'microdnf'].includes(c.program) && c.args.includes('clean')) || /\/var\/cache\/(yum|dnf)/.test(raw)
+    if (yum && !yumCleaned) {
+      emit(ctx, R.yumCache, line, `\`${yum.program} install\` without \`${yum.program} clean all\` keeps the package cache in the layer`, { endLine })
+    }
+  }
+}
+
+/** The single-line shell-form RUN whose text can be edited mechanically, or undefined. */
+function editableRunLine(ctx: Context, run: Instruction): string | undefined {
+  const { line, endLine } = span(run)
+  if (line !== endLine) return undefined
+  const text = ctx.lines[line - 1] ?? ''
+  const content = (run.getArgumentsContent() ?? '').trim()
+  if (content.startsWith('[') || content.startsWith('<<') || text.includes('#') || /[\\&|;]\s*$/.test(text)) return undefined
+  return text
+}
+
+function appendToRun(ctx: Context, run: Instruction, command: string): string | undefined {
+  const text = editableRunLine(ctx, run)
+  return text === undefined ? undefined : `${text.trimEnd()} && ${command}`
+}
+
+function insertAfter(ctx: Context, run: Instruction, anchor: RegExp, insertion: string): string | undefined {
+  const text = editableRunLine(ctx, run)
+  if (text === undefined) return undefined
+  const m = anchor.exec(text)
+  if (!m) return undefined
+  const at = m.index + m[0].length
+  return text.slice(0, at) + insertion + text.slice(at)
+}

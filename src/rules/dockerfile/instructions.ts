@@ -1,0 +1,138 @@
+/** Checks on the instructions of every stage: the base image, RUN, ADD, ENV/ARG secrets, WORKDIR. */
+import type { Instruction, Arg, Env, Run, Flag } from 'dockerfile-ast'
+import { invocationOf, type ShellCommand } from '../parse/shell-words.js'
+import { parseImageRef, mutableImageReason, isPlaceholderSecret, isSecretName, isLiteralSecretValue, type ImageRef } from '../container-common.js'
+import { R } from './meta.js'
+import { emit, invocations, parseJsonArray, runCommands, span, type Context, type Stage } from './stages.js'
+import { isNpmInstallWithoutPackages, unpinnedPackages, upgradeCommand } from './packages.js'
+
+// ── Base image ───────────────────────────────────────────────────────────────────────────────
+
+export function checkBaseImage(ctx: Context, stage: Stage): void {
+  if (stage.image === undefined || stage.parent !== undefined) return
+  if (stage.image.toLowerCase() === 'scratch') return
+  const ref: ImageRef = parseImageRef(stage.image)
+  const { line } = span(stage.from)
+  const reason = mutableImageReason(ref)
+  if (reason === 'latest') {
+    emit(ctx, R.baseImageLatest, line, `base image \`${stage.image}\` uses the moving \`latest\` tag`)
+  } else if (reason === 'untagged') {
+    emit(ctx, R.baseImageLatest, line, `base image \`${stage.image}\` has no tag, so it resolves to \`latest\``)
+  } else if (!ref.digest) {
+    emit(ctx, R.baseImageNoDigest, line, `base image \`${stage.image}\` is pinned by tag but not by digest`)
+  }
+}
+
+// ── Instructions in every stage ─────────────────────────────────────────────────────────────
+
+export function checkEveryStage(ctx: Context, ins: Instruction): void {
+  switch (ins.getKeyword()) {
+    case 'RUN':
+      checkRun(ctx, ins as Run)
+      break
+    case 'ADD':
+      checkAdd(ctx, ins)
+      break
+    case 'ENV':
+    case 'ARG':
+      checkSecretsInProperties(ctx, ins)
+      break
+    case 'WORKDIR':
+      checkWorkdir(ctx, ins)
+      break
+  }
+}
+
+export function checkSecretsInProperties(ctx: Context, ins: Instruction): void {
+  const keyword = ins.getKeyword()
+  const props = keyword === 'ENV' ? (ins as Env).getProperties() : keyword === 'ARG' ? [(ins as Arg).getProperty()].filter((p) => p !== null) : []
+  for (const p of props) {
+    const value = p.getValue()
+    if (isSecretName(p.getName()) && isLiteralSecretValue(value) && !isPlaceholderSecret(value ?? '', p.getName())) {
+      const line = p.getNameRange().start.line + 1
+      emit(ctx, R.secretInEnv, line, `${keyword} sets \`${p.getName()}\` to a literal value that looks like a secret`)
+    }
+  }
+}
+
+function checkWorkdir(ctx: Context, ins: Instruction): void {
+  const dir = (ins.getArgumentsContent() ?? '').trim().replace(/^["']|["']$/g, '')
+  if (dir === '' || dir.startsWith('/') || dir.startsWith('$') || /^[A-Za-z]:[\\/]/.test(dir) || dir.startsWith('\\')) return
+  emit(ctx, R.workdirRelative, span(ins).line, `WORKDIR \`${dir}\` is relative to the previous working directory`)
+}
+
+const ARCHIVE = /\.(tar|tgz|tbz2?|txz|tar\.(gz|bz2|xz|zst|lz|lzma)|gz|bz2|xz|zst)$/i
+const REMOTE = /^(https?:\/\/|git@|git:\/\/|ssh:\/\/)/i
+
+function checkAdd(ctx: Context, ins: Instruction): void {
+  const flags = (ins as unknown as { getFlags(): Flag[] }).getFlags()
+  const sources = addSources(ins)
+  if (sources.length === 0) return
+  const { line, endLine } = span(ins)
+  const hasChecksum = flags.some((f) => f.getName() === 'checksum')
+  for (const src of sources.filter((s) => REMOTE.test(s))) {
+    if (!hasChecksum) emit(ctx, R.addRemoteUrl, line, `ADD downloads \`${src}\` without verifying a checksum`, { endLine })
+  }
+  const local = sources.filter((s) => !REMOTE.test(s))
+  if (local.length === 0 || local.some((s) => ARCHIVE.test(s))) return
+  // Replacing ADD with COPY is only certain for literal local paths and no ADD-only flags.
+  const addOnlyFlag = flags.some((f) => ['checksum', 'keep-git-dir', 'unpack'].includes(f.getName()))
+  const certain = local.length === sources.length && !local.some((s) => s.includes('$')) && !addOnlyFlag && line === endLine
+  const text = ctx.lines[line - 1] ?? ''
+  const suggestion = certain && /^(\s*)ADD(\s)/i.test(text) ? text.replace(/^(\s*)ADD(\s)/i, '$1COPY$2') : undefined
+  emit(ctx, R.addInsteadOfCopy, line, `ADD of local ${local.length === 1 ? `\`${local[0]}\`` : 'files'} where COPY would do`, { endLine, suggestion })
+}
+
+/** ADD sources: every argument but the destination, for both the shell and the JSON form. */
+function addSources(ins: Instruction): string[] {
+  const content = (ins.getArgumentsContent() ?? '').trim()
+  let args: string[]
+  const json = parseJsonArray(content)
+  if (json) args = json
+  else args = ins.getArguments().map((a) => a.getValue())
+  return args.length >= 2 ? args.slice(0, -1) : []
+}
+
+// ── RUN ─────────────────────────────────────────────────────────────────────────────────────
+
+function checkRun(ctx: Context, run: Run): void {
+  const commands = runCommands(run)
+  const calls = invocations(commands)
+  const { line, endLine } = span(run)
+  const at = { endLine }
+
+  if (calls.some((c) => c.elevated)) emit(ctx, R.sudo, line, 'RUN uses `sudo`', at)
+  if (pipesRemoteScriptToShell(commands, run.getArgumentsContent() ?? '')) {
+    emit(ctx, R.curlPipeShell, line, 'RUN pipes a downloaded script straight into a shell', at)
+  }
+  for (const call of calls) {
+    const unpinned = unpinnedPackages(call)
+    if (unpinned) {
+      const { meta, tool, names } = unpinned
+      emit(ctx, meta, line, `\`${tool}\` names ${listNames(names)} without a pinned version`, at)
+    }
+    if (isNpmInstallWithoutPackages(call)) emit(ctx, R.npmInstallNotCi, line, '`npm install` used instead of `npm ci`', at)
+    const upgrade = upgradeCommand(call)
+    if (upgrade) emit(ctx, R.packageUpgrade, line, `RUN upgrades all packages with \`${upgrade}\``, at)
+  }
+}
+
+function listNames(names: string[]): string {
+  const shown = names.slice(0, 3).map((n) => `\`${n}\``).join(', ')
+  return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown
+}
+
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash', 'ksh', 'python', 'python3', 'perl', 'ruby', 'node'])
+const FETCHERS = new Set(['curl', 'wget'])
+
+function pipesRemoteScriptToShell(commands: ShellCommand[], raw: string): boolean {
+  let fetched = false
+  for (let i = 0; i < commands.length; i++) {
+    const call = invocationOf(commands[i].words)
+    if (call && fetched && SHELLS.has(call.program)) return true
+    if (call && FETCHERS.has(call.program)) fetched = true
+    if (commands[i].next !== '|') fetched = false
+  }
+  // `sh -c "$(curl …)"` and `bash <(curl …)`
+  return /\b(ba|z|da|k)?sh\b(?:(?!\b(?:ba|z|da|k)?sh\b)[^\n;&|])*(<\(|\$\()\s*(curl|wget)\b/.test(raw)
+}

@@ -1,0 +1,131 @@
+/**
+ * The Dockerfile model the checks share: instructions cut into build stages (with `ARG`
+ * defaults substituted into `FROM`), instruction spans, the commands of a RUN, and the context
+ * through which checks report.
+ */
+import type { Instruction, From, Arg } from 'dockerfile-ast'
+import type { Finding, RuleMeta, SourceFile } from '../../types.js'
+import type { FindingExtra, Report } from '../rule.js'
+import { ParseError } from '../parse/yaml.js'
+import { splitShellCommands, invocationOf, type ShellCommand, type Invocation } from '../parse/shell-words.js'
+
+export interface Stage {
+  index: number
+  from: From
+  alias?: string
+  /** Instructions after the FROM, up to the next FROM. */
+  body: Instruction[]
+  /** The image reference after ARG substitution, or undefined when it cannot be resolved. */
+  image?: string
+  /** Index of the earlier stage this one is built from. */
+  parent?: number
+}
+
+export interface Context {
+  file: SourceFile
+  lines: string[]
+  report: Report
+  findings: Finding[]
+}
+
+export function emit(ctx: Context, meta: RuleMeta, line: number, message: string, extra: Pick<FindingExtra, 'endLine' | 'suggestion'> = {}): void {
+  ctx.findings.push(ctx.report(meta, line, message, extra))
+}
+
+/** 1-based first and last line of an instruction. */
+export function span(i: Instruction): { line: number; endLine: number } {
+  const r = i.getRange()
+  return { line: r.start.line + 1, endLine: r.end.line + 1 }
+}
+
+export function buildStages(instructions: Instruction[]): Stage[] {
+  const stages: Stage[] = []
+  const globalArgs = new Map<string, string | null>()
+  for (const ins of instructions) {
+    const keyword = ins.getKeyword()
+    if (keyword === 'FROM') {
+      const from = ins as From
+      const raw = from.getImage()
+      if (!raw) throw new ParseError(`FROM without an image at line ${span(ins).line}`, span(ins).line)
+      const alias = from.getBuildStage() ?? undefined
+      const image = substituteArgs(raw, globalArgs)
+      const parent = image === undefined ? undefined : stages.findIndex((s) => s.alias !== undefined && s.alias.toLowerCase() === image.toLowerCase())
+      stages.push({ index: stages.length, from, alias, body: [], image, parent: parent === -1 ? undefined : parent })
+    } else if (stages.length === 0) {
+      if (keyword !== 'ARG') {
+        throw new ParseError(`${keyword} at line ${span(ins).line} comes before the first FROM`, span(ins).line)
+      }
+      const prop = (ins as Arg).getProperty()
+      if (prop) globalArgs.set(prop.getName(), prop.getValue())
+    } else {
+      stages[stages.length - 1].body.push(ins)
+    }
+  }
+  if (stages.length === 0) throw new ParseError('no FROM instruction (empty or not a Dockerfile)')
+  return stages
+}
+
+export function preambleArgs(instructions: Instruction[]): Instruction[] {
+  const out: Instruction[] = []
+  for (const ins of instructions) {
+    if (ins.getKeyword() === 'FROM') break
+    out.push(ins)
+  }
+  return out
+}
+
+/** Replaces `$NAME`, `${NAME}` and `${NAME:-default}` with ARG defaults; undefined when one is unknown. */
+export function substituteArgs(raw: string, args: Map<string, string | null>): string | undefined {
+  let unresolved = false
+  const out = raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^{}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, braced: string, dflt: string | undefined, bare: string) => {
+    const value = args.get(braced ?? bare)
+    if (value !== null && value !== undefined && value !== '') return value
+    if (dflt !== undefined) return dflt
+    unresolved = true
+    return ''
+  })
+  return unresolved || out.includes('$') ? undefined : out
+}
+
+/** The final stage and the stages it is built from, nearest first. */
+export function ancestry(stages: Stage[], index: number): number[] {
+  const chain: number[] = []
+  let cur: number | undefined = index
+  while (cur !== undefined && !chain.includes(cur)) {
+    chain.push(cur)
+    cur = stages[cur].parent
+  }
+  return chain
+}
+
+export function parseJsonArray(content: string): string[] | undefined {
+  if (!content.startsWith('[')) return undefined
+  try {
+    const v: unknown = JSON.parse(content)
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[]
+  } catch {
+    // Not valid JSON: Docker runs it in shell form.
+  }
+  return undefined
+}
+
+/** The commands of a RUN, from the shell form, the exec form or a heredoc. */
+export function runCommands(run: Instruction): ShellCommand[] {
+  const content = (run.getArgumentsContent() ?? '').trim()
+  const json = parseJsonArray(content)
+  if (json) {
+    if (json.length >= 3 && /(^|\/)(ba|da|a|z)?sh$/.test(json[0]) && json[1] === '-c') return splitShellCommands(json[2])
+    return json.length > 0 ? [{ words: json, next: 'end' }] : []
+  }
+  const heredoc = /^<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_])["']?[^\n]*\n([\s\S]*)$/.exec(content)
+  if (heredoc) {
+    const body = heredoc[2].split('\n')
+    const end = body.findIndex((l) => l.trim() === heredoc[1])
+    return splitShellCommands((end === -1 ? body : body.slice(0, end)).join('\n'))
+  }
+  return splitShellCommands(content)
+}
+
+export function invocations(commands: ShellCommand[]): Invocation[] {
+  return commands.map((c) => invocationOf(c.words)).filter((x): x is Invocation => x !== undefined)
+}

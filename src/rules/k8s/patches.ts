@@ -1,0 +1,59 @@
+/**
+ * Partial objects: a kustomize patch (a file a kustomization lists under `patches` or
+ * `patchesStrategicMerge`) or a workload whose containers name no image is merged onto a base
+ * that is not in the file. What such an object leaves out comes from the base, so rules that
+ * report a missing setting stay quiet on it; what it sets explicitly is still judged.
+ */
+import type { Finding } from '../../types.js'
+import type { Container, K8sObject } from './objects.js'
+
+/** Rules that only ever report something absent: meaningless on a partial object. */
+const ABSENCE_ONLY = new Set([
+  'k8s/no-liveness-probe',
+  'k8s/no-readiness-probe',
+  'k8s/no-pod-disruption-budget',
+  'k8s/no-pod-anti-affinity',
+  'k8s/no-cpu-requests',
+  'k8s/no-cpu-limits',
+  'k8s/no-memory-requests',
+  'k8s/no-memory-limits',
+  'k8s/capabilities-not-dropped',
+  'k8s/no-seccomp-profile',
+  'k8s/no-network-policy',
+  'k8s/privilege-escalation-not-disabled',
+  'k8s/run-as-non-root-not-set'
+])
+
+/**
+ * Rules that report either an absent setting or a bad value written in the file: on a partial
+ * object they count only when the finding's line holds the setting itself.
+ */
+const SETTING_OF: Record<string, RegExp> = {
+  'k8s/single-replica': /\breplicas\s*:/,
+  'k8s/writable-root-filesystem': /\breadOnlyRootFilesystem\s*:/,
+  'k8s/service-account-token-automount': /\bautomountServiceAccountToken\s*:/,
+  'k8s/no-revision-history': /\brevisionHistoryLimit\s*:/,
+  'k8s/no-min-ready-seconds': /\bminReadySeconds\s*:/
+}
+
+/**
+ * A workload object written as a fragment: none of its (non-init) containers names an image,
+ * which the API server would refuse for a whole object. `k8s/image-missing` still says so.
+ */
+export function isFragment(obj: K8sObject, containers: readonly Container[]): boolean {
+  const app = containers.filter((c) => !c.init)
+  return app.length > 0 && app.every((c) => obj.view.get(c.node, 'image') === undefined)
+}
+
+/**
+ * The findings that stand on a partial object. `listedPatch`: the file is a patch by a
+ * kustomization's word, so even the missing image is the base's.
+ */
+export function keepOnPartial(findings: Finding[], lines: readonly string[], listedPatch: boolean): Finding[] {
+  return findings.filter((f) => {
+    if (ABSENCE_ONLY.has(f.ruleId)) return false
+    if (f.ruleId === 'k8s/image-missing') return !listedPatch
+    const setting = SETTING_OF[f.ruleId]
+    return !setting || setting.test(lines[f.line - 1] ?? '')
+  })
+}

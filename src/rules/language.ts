@@ -1,0 +1,42 @@
+/**
+ * What the engine knows about one file kind (a "language"): its rules, how one file is analysed,
+ * what the whole file list tells about each file, which unchanged files a change needs as
+ * context, how the plan document says to verify and roll back a change, and how the secret scan
+ * reads its assignments. Each kind's folder exports one descriptor from its `index.ts`; the list
+ * of them is src/rules/registry.ts.
+ */
+import type { FileKind, Finding, RuleMeta, SourceFile } from '../types.js'
+import type { Dialect } from './secrets/assignments.js'
+import type { Report } from './rule.js'
+
+/** What is known about the whole run. */
+export interface RunInfo {
+  /** `owner/name` of the repository the files belong to, when known. */
+  repository?: string
+}
+
+export interface Language<Context = unknown> {
+  kind: Exclude<FileKind, 'other'>
+  /** Every rule the kind's checks may report: `report` refuses any other. */
+  rules: readonly RuleMeta[]
+  /**
+   * The findings of one file, each built through `report`. Throws ParseError when the file cannot
+   * be read (the engine makes it a note). Absent for kinds analysed as a whole (Helm charts).
+   */
+  analyze?(file: SourceFile, report: Report, context: Context | undefined, run: RunInfo): Finding[] | Promise<Finding[]>
+  /** What the whole file list tells about each file (a Terraform module, a manifest folder), built once per run. */
+  buildContext?(files: SourceFile[]): Context | Promise<Context>
+  /** Findings in a context-only file that rest on a value from a changed file; never throws. */
+  analyzeContextOnly?(file: SourceFile, report: Report, context: Context): Finding[] | Promise<Finding[]>
+  /** Files (given the repository tree) or globs (without one) the analysis of a changed file depends on. */
+  contextPaths?(path: string, treePaths?: readonly string[]): string[]
+  /** The plan document's words for this kind: how to check a fix without running PR code, and how to undo the change. */
+  plan: { verify: string; rollback: string }
+  /** How the secret scan reads key/value assignments in files of this kind (a file name can say more). */
+  secretsDialect?: Extract<Dialect, 'hcl' | 'yaml' | 'dockerfile'>
+}
+
+/** Declares a language; the registry holds them without their context type. */
+export function defineLanguage<Context>(language: Language<Context>): Language {
+  return language as unknown as Language
+}

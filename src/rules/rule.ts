@@ -1,0 +1,86 @@
+/**
+ * The one rule shape. Every rule module declares its rules with `defineRules` (or `defineRule`
+ * for a single one) and its checks build findings through a `Report` made by `reporterFor`: the
+ * only place a rule's `Finding` is built, so category and severity always come from the declared
+ * meta, and a module can never report under an id it did not declare.
+ */
+import type { Finding, RuleMeta } from '../types.js'
+
+/** What a rule module writes for each rule; the kind comes from the module. */
+export type RuleSpec = Omit<RuleMeta, 'kind'>
+
+/** One rule of a kind (`'any'` for rules that apply to every file, such as secrets and cost). */
+export function defineRule(kind: RuleMeta['kind'], spec: RuleSpec): RuleMeta {
+  return { kind, ...spec }
+}
+
+/** The rules of a module by the short name its checks use (`RULES.rootUser`). */
+export function defineRules<K extends string>(kind: RuleMeta['kind'], specs: Record<K, RuleSpec>): Readonly<Record<K, RuleMeta>> {
+  const out = {} as Record<K, RuleMeta>
+  for (const key of Object.keys(specs) as K[]) out[key] = defineRule(kind, specs[key])
+  return out
+}
+
+/** What a check may add to a finding beyond its rule, line and message. */
+export interface FindingExtra {
+  endLine?: number
+  suggestion?: string
+  /** Overrides the rule's generic remediation with a more specific one. */
+  remediation?: string
+  /** How the value the finding rests on was found (a parameter default, a variable default, …). */
+  via?: string
+  monthlyCostUsd?: number
+  monthlySavingUsd?: number
+}
+
+/**
+ * Builds a finding of a declared rule. Prefer a `Report` from `reporterFor`: it also checks
+ * that the rule belongs to the module that reports it.
+ */
+export function makeFinding(meta: RuleMeta, path: string, line: number, message: string, extra: FindingExtra = {}): Finding {
+  const f: Finding = {
+    ruleId: meta.id,
+    category: meta.category,
+    severity: meta.severity,
+    path,
+    line,
+    message,
+    remediation: extra.remediation ?? meta.remediation
+  }
+  if (extra.endLine !== undefined && extra.endLine > line) f.endLine = extra.endLine
+  if (extra.suggestion !== undefined) f.suggestion = extra.suggestion
+  if (extra.via !== undefined) f.via = extra.via
+  if (extra.monthlyCostUsd !== undefined) f.monthlyCostUsd = extra.monthlyCostUsd
+  if (extra.monthlySavingUsd !== undefined) f.monthlySavingUsd = extra.monthlySavingUsd
+  return f
+}
+
+/**
+ * The finding builder of one file's checks: `report(meta, line, message, extra?)`. It refuses
+ * (throws `UndeclaredRuleError`) a rule the module did not declare; the engine turns that into a
+ * note on the file, tests fail on it.
+ */
+export type Report = (meta: RuleMeta, line: number, message: string, extra?: FindingExtra) => Finding
+
+/** A rule reported by a module that did not declare it: a bug in the module, never in the input. */
+export class UndeclaredRuleError extends Error {
+  constructor(
+    readonly ruleId: string,
+    readonly module: string
+  ) {
+    super(`rule \`${ruleId}\` is reported by ${module}, which does not declare it`)
+    this.name = 'UndeclaredRuleError'
+  }
+}
+
+/**
+ * The report function for one file of a module (`module` names it in errors): accepts only the
+ * declared metas themselves, since a copy could disagree with the catalogue.
+ */
+export function reporterFor(declared: readonly RuleMeta[], path: string, module: string): Report {
+  const byId = new Map(declared.map((r) => [r.id, r]))
+  return (meta, line, message, extra) => {
+    if (byId.get(meta.id) !== meta) throw new UndeclaredRuleError(meta.id, module)
+    return makeFinding(meta, path, line, message, extra)
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Rules for GitHub Actions workflows and composite actions: template injection, pwn requests,
+ * unpinned actions, token permissions, secrets handling and deploy safety. Each finding points
+ * at the exact line, including lines inside multi-line `run: |` blocks.
+ */
+import type { Finding, SourceFile } from '../../types.js'
+import { defineLanguage } from '../language.js'
+import { reporterFor, type Report } from '../rule.js'
+import { parseYaml } from '../parse/yaml.js'
+import type { CheckContext } from './context.js'
+import { RULES } from './meta.js'
+import { readWorkflow } from './model.js'
+import { checkTemplateInjection } from './injection.js'
+import { checkPinning } from './pinning.js'
+import { checkUntrustedCheckout } from './checkout.js'
+import { checkSecrets } from './secrets.js'
+import { checkHardening } from './hardening.js'
+import { checkDeploys } from './deploy.js'
+
+export const workflowRules = Object.values(RULES)
+
+const CHECKS: ((ctx: CheckContext) => Finding[])[] = [
+  checkTemplateInjection,
+  checkUntrustedCheckout,
+  checkPinning,
+  checkSecrets,
+  checkHardening,
+  checkDeploys
+]
+
+/** Analyzes one workflow file; throws ParseError when it is not valid YAML or not shaped like a workflow. */
+/** `repository` (`owner/name`) is the repository holding the file, when known. */
+export function analyzeWorkflow(file: SourceFile, repository?: string, report: Report = reporterFor(workflowRules, file.path, 'workflow')): Finding[] {
+  const owner = repository?.includes('/') ? repository.slice(0, repository.indexOf('/')).toLowerCase() : undefined
+  const src = file.content.replace(/\r\n?/g, '\n')
+  const y = parseYaml(src)
+  const lines = src.split('\n')
+  const findings: Finding[] = []
+  for (const doc of y.docs) {
+    const wf = readWorkflow(doc.contents, y)
+    if (!wf) continue
+    const ctx: CheckContext = { path: file.path, src, lines, y, wf, owner, report }
+    for (const check of CHECKS) findings.push(...check(ctx))
+  }
+  return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
+}
+
+export const workflow = defineLanguage({
+  kind: 'workflow',
+  rules: workflowRules,
+  analyze: (file, report, _context, run) => analyzeWorkflow(file, run.repository, report),
+  plan: {
+    verify: 'the workflow runs green on a branch and its log shows the intended behaviour',
+    rollback: 'Revert the workflow commit; runs already started keep the old definition.'
+  },
+  secretsDialect: 'yaml'
+})
