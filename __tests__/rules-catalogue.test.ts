@@ -8,11 +8,10 @@ import { ALL_RULES, CROSS_KIND_RULES, contextPathsForFile } from '../src/rules/i
 import { LANGUAGES, languageOf, planTextOf } from '../src/rules/registry.js'
 import { defineLanguage } from '../src/rules/language.js'
 import { defineRules, reporterFor, UndeclaredRuleError } from '../src/rules/rule.js'
-import { costRules } from '../src/cost/meta.js'
 import { SETTINGS_RULES } from '../src/settings/apply.js'
 import { CATEGORIES, FILE_KINDS, REF_TOOLS, SEVERITIES, TOPICS, type RuleMeta } from '../src/types.js'
 
-const CATALOGUE: RuleMeta[] = [...ALL_RULES, ...costRules.filter((c) => !ALL_RULES.some((r) => r.id === c.id)), ...SETTINGS_RULES]
+const CATALOGUE: RuleMeta[] = [...ALL_RULES, ...SETTINGS_RULES]
 
 /** The id prefix each kind's rules carry. */
 const PREFIX: Record<string, string[]> = {
@@ -48,7 +47,7 @@ describe('the rule catalogue', () => {
     }
   })
 
-  it('the generated docs list every rule of the file kinds, secrets and imports', () => {
+  it('the generated docs list every rule of the file kinds, secrets, imports and cost', () => {
     const doc = readFileSync('docs/rules.md', 'utf8')
     expect(ALL_RULES.filter((r) => !doc.includes(`\`${r.id}\``)).map((r) => r.id)).toEqual([])
   })
@@ -62,7 +61,6 @@ describe('the registry', () => {
   }
   for (const l of LANGUAGES) own(l.rules, l.kind)
   for (const [family, rules] of Object.entries(CROSS_KIND_RULES)) own(rules, family)
-  own(costRules, 'cost')
   own(SETTINGS_RULES, 'settings')
 
   it('every rule of the catalogue is declared by exactly one language or cross-kind family', () => {
@@ -73,8 +71,8 @@ describe('the registry', () => {
     for (const l of LANGUAGES) expect(l.rules.filter((r) => r.kind !== l.kind).map((r) => r.id)).toEqual([])
   })
 
-  it('ALL_RULES is derived from the registry: the languages in order, then secrets and imports', () => {
-    expect(ALL_RULES).toEqual([...LANGUAGES.flatMap((l) => l.rules), ...CROSS_KIND_RULES.secrets, ...CROSS_KIND_RULES.import])
+  it('ALL_RULES is derived from the registry: the languages in order, then secrets, imports and cost', () => {
+    expect(ALL_RULES).toEqual([...LANGUAGES.flatMap((l) => l.rules), ...CROSS_KIND_RULES.secrets, ...CROSS_KIND_RULES.import, ...CROSS_KIND_RULES.cost])
   })
 
   it('has one language per analysed file kind, each with plan texts', () => {

@@ -101,6 +101,21 @@ export const COST = {
 
 export const costRules: RuleMeta[] = Object.values(COST)
 
+/** Scan findings that a cost finding at the same place restates with figures. */
+export const SUPERSEDED_BY: Record<string, string> = {
+  'tf/aws-ebs-gp2': 'cost/ebs-gp2',
+  'tf/aws-oversized-instance': 'cost/oversized-instance'
+}
+
+/** Drops a scan finding where a cost finding at the same place says the same with figures. */
+export function withoutRestated(findings: Finding[]): Finding[] {
+  const costAt = new Set(findings.filter((f) => f.category === 'cost').map((f) => `${f.ruleId}\u0000${f.path}\u0000${f.line}`))
+  return findings.filter((f) => {
+    const by = SUPERSEDED_BY[f.ruleId]
+    return !(by && costAt.has(`${by}\u0000${f.path}\u0000${f.line}`))
+  })
+}
+
 /** Collects the findings and priced resources of one file. */
 export interface CostSink {
   findings: Finding[]

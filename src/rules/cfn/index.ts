@@ -5,6 +5,7 @@
  * rests on one says so (`finding.via`); values only known at deployment are never reported.
  */
 import type { Finding, SourceFile } from '../../types.js'
+import { costCloudformation } from '../../cost/cloudformation.js'
 import { defineLanguage } from '../language.js'
 import { reporterFor, type Report } from '../rule.js'
 import { checkIamPolicies, checkIngress } from './access.js'
@@ -45,6 +46,7 @@ export const cloudformation = defineLanguage({
   kind: 'cloudformation',
   rules: cloudformationRules,
   analyze: (file, report) => analyzeCloudformation(file, report),
+  cost: (file) => costCloudformation(file.path, file.content),
   plan: {
     verify: 'a change set shows only the intended property changes and no resource replacement',
     rollback: 'Revert the template and update the stack; stateful resources keep their `DeletionPolicy` so the revert cannot delete data.'

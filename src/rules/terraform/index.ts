@@ -1,21 +1,23 @@
 /**
  * Rules for Terraform / OpenTofu files (`.tf`, `.tf.json`, `.tfvars`). The file is parsed once
- * into the HCL model (src/rules/hcl.ts); each check walks that model and reports findings at the
+ * into the HCL model (src/rules/parse/hcl.ts); each check walks that model and reports findings at the
  * offending attribute, or at the resource header when something is missing.
  */
 import type { Finding, RuleMeta, SourceFile } from '../../types.js'
+import { costTerraform } from '../../cost/terraform.js'
 import { defineLanguage } from '../language.js'
 import { reporterFor, UndeclaredRuleError, type Report } from '../rule.js'
-import { parseHcl, parseTfJson, type HclFile } from '../parse/hcl.js'
 import { awsOperationsChecks } from './aws-operations.js'
 import { awsResilienceChecks } from './aws-resilience.js'
 import { awsSecurityChecks } from './aws-security.js'
 import { createContext, type TfCheck } from './context.js'
 import { gcpAzureChecks } from './gcp-azure.js'
 import { buildTerraformProjects, contextPathsFor, type TfProjects } from './project.js'
+import { parseTerraformFile } from './parse-file.js'
 import { secretChecks } from './secrets.js'
 
 export { parseHcl, type HclFile } from '../parse/hcl.js'
+export { parseTerraformFile } from './parse-file.js'
 export { buildTerraformProjects, contextPathsFor, type TfProjects } from './project.js'
 
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
@@ -24,20 +26,6 @@ export { instanceTypeAttributes, oversizedReason, type InstanceTypeRef } from '.
 const CHECKS: TfCheck[] = [...secretChecks, ...awsSecurityChecks, ...awsResilienceChecks, ...awsOperationsChecks, ...gcpAzureChecks]
 
 export const terraformRules: RuleMeta[] = CHECKS.flatMap((c) => c.rules)
-
-/** Parses a Terraform file of any of its spellings (native HCL, JSON, variables file). */
-export async function parseTerraformFile(path: string, content: string): Promise<HclFile> {
-  if (/\.tf\.json$/i.test(path)) return parseTfJson(content)
-  if (/\.tfvars\.json$/i.test(path)) return tfvarsJson(content)
-  return parseHcl(content)
-}
-
-/** `.tfvars.json`: a flat object of variable values, read as top-level attributes. */
-function tfvarsJson(content: string): HclFile {
-  const wrapped = parseTfJson(`{"locals": ${content}}`)
-  const locals = wrapped.blocks.find((b) => b.type === 'locals')
-  return { blocks: [], attributes: locals?.attributes ?? {} }
-}
 
 /**
  * Analyses one file. With `projects` (built once per run from every Terraform file, see
@@ -92,6 +80,7 @@ export const terraform = defineLanguage<TfProjects>({
   buildContext: buildTerraformProjects,
   analyzeContextOnly: (file, report, projects) => findingsFromChangedValues(file, projects, report),
   contextPaths: (path) => contextPathsFor(path),
+  cost: (file, projects) => costTerraform(file.path, file.content, projects?.get(dirOf(file.path))?.files.get(file.path)?.model),
   plan: {
     verify: '`terraform plan` shows only the intended attribute changes (no replacement of stateful resources)',
     rollback: 'Revert the commit and run `terraform apply` again; check first that no stateful resource would be replaced or destroyed by the revert.'
