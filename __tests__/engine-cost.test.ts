@@ -58,6 +58,37 @@ describe('cost rules in the engine', () => {
     expect(findings.filter((f) => f.category === 'cost')).toEqual([])
   })
 
+  it('a container without limits is reported once, by the Kubernetes rule, though the cost pass alone names it too', async () => {
+    const twoContainers: SourceFile = {
+      path: 'k8s/web.yaml',
+      kind: 'kubernetes',
+      content: [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: web',
+        'spec:',
+        '  replicas: 2',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '        - name: app',
+        '          image: example/app:1.2.3',
+        '          resources:',
+        '            requests:',
+        '              cpu: 100m',
+        '        - name: sidecar',
+        '          image: example/sidecar:1.0.0',
+        ''
+      ].join('\n')
+    }
+    const alone = await analyzeCost([twoContainers])
+    expect(alone.findings.filter((f) => f.ruleId === 'cost/k8s-no-limits').map((f) => f.line)).toEqual([10, 15])
+    const { findings } = await analyzeFile(twoContainers)
+    expect(findings.filter((f) => f.ruleId === 'k8s/no-memory-limits').map((f) => f.line)).toEqual([12, 15])
+    expect(findings.filter((f) => f.ruleId === 'cost/k8s-no-limits')).toEqual([])
+  })
+
   it('kinds without a price list get no cost pass', () => {
     expect(languageOf('dockerfile')?.cost).toBeUndefined()
     expect(languageOf('workflow')?.cost).toBeUndefined()

@@ -107,13 +107,31 @@ export const SUPERSEDED_BY: Record<string, string> = {
   'tf/aws-oversized-instance': 'cost/oversized-instance'
 }
 
-/** Drops a scan finding where a cost finding at the same place says the same with figures. */
+/**
+ * A cost finding without figures that a rule of the file's kind always reports too, in the same
+ * object: `cost/k8s-no-limits` (a container with no limits at all) gets `k8s/no-memory-limits` at
+ * the container or inside it. The cost pass alone (an audit's estimate) still reports it.
+ */
+const RESTATED_BY: Record<string, string> = {
+  'cost/k8s-no-limits': 'k8s/no-memory-limits'
+}
+
+/** One finding per problem and place: the scan's or the cost rule's, whichever says more. */
 export function withoutRestated(findings: Finding[]): Finding[] {
   const costAt = new Set(findings.filter((f) => f.category === 'cost').map((f) => `${f.ruleId}\u0000${f.path}\u0000${f.line}`))
   return findings.filter((f) => {
     const by = SUPERSEDED_BY[f.ruleId]
-    return !(by && costAt.has(`${by}\u0000${f.path}\u0000${f.line}`))
+    if (by && costAt.has(`${by}\u0000${f.path}\u0000${f.line}`)) return false
+    const rule = RESTATED_BY[f.ruleId]
+    return !(rule && f.monthlyCostUsd === undefined && f.monthlySavingUsd === undefined && restatedBelow(findings, f, rule))
   })
+}
+
+/** A `rule` finding at or below `f`'s line and before the next finding of `f`'s own rule (the next object) in the file. */
+function restatedBelow(findings: Finding[], f: Finding, rule: string): boolean {
+  const sameFile = findings.filter((g) => g.path === f.path)
+  const next = Math.min(...sameFile.filter((g) => g.ruleId === f.ruleId && g.line > f.line).map((g) => g.line))
+  return sameFile.some((g) => g.ruleId === rule && g.line >= f.line && g.line < next)
 }
 
 /** Collects the findings and priced resources of one file. */

@@ -1,5 +1,5 @@
 /**
- * Cost of a Terraform file: its resources are read from the HCL model (src/rules/hcl.ts, the same
+ * Cost of a Terraform file: its resources are read from the HCL model (src/rules/parse/hcl.ts, the same
  * parse the rules use), priced, and checked. Values that are not literals are not guessed.
  */
 import { parseTerraformFile } from '../rules/terraform/parse-file.js'
