@@ -1,6 +1,7 @@
 /**
- * The rule engine: runs the analyzer for each file's kind plus the secret scan on every file.
- * A file that cannot be analyzed becomes a note; it never stops the others.
+ * The rule engine: runs each file's language (src/rules/registry.ts: its checks, then its cost
+ * pass) plus the secret scan on every file. A file that cannot be analyzed becomes a note; it
+ * never stops the others.
  */
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'

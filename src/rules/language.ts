@@ -2,8 +2,8 @@
  * What the engine knows about one file kind (a "language"): its rules, how one file is analysed,
  * what the whole file list tells about each file, which unchanged files a change needs as
  * context, how the plan document says to verify and roll back a change, how its files are
- * priced, and how the secret scan reads its assignments. Each kind's folder exports one descriptor from its `index.ts`; the list
- * of them is src/rules/registry.ts.
+ * priced, and how the secret scan reads its assignments. Each kind's folder exports one
+ * descriptor from its `index.ts`; the list of them is src/rules/registry.ts.
  */
 import type { FileKind, Finding, RuleMeta, SourceFile } from '../types.js'
 import type { CostSink } from '../cost/meta.js'
