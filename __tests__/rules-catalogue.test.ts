@@ -67,7 +67,7 @@ describe('the registry', () => {
     expect(CATALOGUE.filter((r) => owners.get(r.id)?.length !== 1).map((r) => `${r.id}: ${owners.get(r.id)?.join(', ') ?? 'nobody'}`)).toEqual([])
   })
 
-  it("a language's rules are of its kind (secret rules of a kind excepted: they are the scan's)", () => {
+  it("a language's rules are all of its kind (the secret scan's rules of a kind belong to the secrets family)", () => {
     for (const l of LANGUAGES) expect(l.rules.filter((r) => r.kind !== l.kind).map((r) => r.id)).toEqual([])
   })
 
