@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs'
 import { ALL_RULES, CROSS_KIND_RULES, contextPathsForFile } from '../src/rules/index.js'
 import { LANGUAGES, languageOf, planTextOf } from '../src/rules/registry.js'
 import { defineLanguage } from '../src/rules/language.js'
-import { defineRules, reporterFor, UndeclaredRuleError } from '../src/rules/rule.js'
+import { defineRules, reporterFor, reportOnly, UndeclaredRuleError } from '../src/rules/rule.js'
+import { workflowChecks } from '../src/rules/workflow/index.js'
 import { SETTINGS_RULES } from '../src/settings/apply.js'
 import { CATEGORIES, FILE_KINDS, REF_TOOLS, SEVERITIES, TOPICS, type RuleMeta } from '../src/types.js'
 
@@ -75,6 +76,12 @@ describe('the registry', () => {
     expect(ALL_RULES).toEqual([...LANGUAGES.flatMap((l) => l.rules), ...CROSS_KIND_RULES.secrets, ...CROSS_KIND_RULES.import, ...CROSS_KIND_RULES.cost])
   })
 
+  it("the workflow checks split the language's rules between them, each rule declared by one check", () => {
+    const declared = workflowChecks.flatMap((c) => c.rules.map((r) => r.id))
+    expect(declared.filter((id, i) => declared.indexOf(id) !== i)).toEqual([])
+    expect([...declared].sort()).toEqual((languageOf('workflow')?.rules ?? []).map((r) => r.id).sort())
+  })
+
   it('has one language per analysed file kind, each with plan texts', () => {
     expect(LANGUAGES.map((l) => l.kind).sort()).toEqual(FILE_KINDS.filter((k) => k !== 'other').sort())
     for (const kind of FILE_KINDS) {
@@ -113,6 +120,12 @@ describe('report', () => {
     const report = reporterFor([R.mine], 'Dockerfile', 'test')
     expect(() => report(R.other, 1, 'x')).toThrow(UndeclaredRuleError)
     expect(() => report({ ...R.mine, severity: 'critical' }, 1, 'x')).toThrow(/dockerfile\/test-mine.*does not declare it/)
+  })
+
+  it('narrowed to one check, refuses the rules of the same language that the check did not declare', () => {
+    const report = reportOnly([R.mine], reporterFor([R.mine, R.other], 'Dockerfile', 'test'), 'test')
+    expect(report(R.mine, 2, 'ok').ruleId).toBe('dockerfile/test-mine')
+    expect(() => report(R.other, 2, 'x')).toThrow(UndeclaredRuleError)
   })
 
   it("refuses a rule a real language's checks did not declare", () => {

@@ -6,7 +6,7 @@
 import type { Finding, RuleMeta, SourceFile } from '../../types.js'
 import { costTerraform } from '../../cost/terraform.js'
 import { defineLanguage } from '../language.js'
-import { reporterFor, UndeclaredRuleError, type Report } from '../rule.js'
+import { reporterFor, reportOnly, type Report } from '../rule.js'
 import { awsOperationsChecks } from './aws-operations.js'
 import { awsResilienceChecks } from './aws-resilience.js'
 import { awsSecurityChecks } from './aws-security.js'
@@ -54,20 +54,17 @@ export async function analyzeTerraform(file: SourceFile, projects?: TfProjects, 
   // changed file of its module (a variable default, a tfvars entry) makes it wrong.
   const onlyResolvedFrom = file.contextOnly && inProject ? (from: string): boolean => !inProject.contextOnly.has(from) : undefined
   // Each check reports only the rules it declares.
-  let running: TfCheck | undefined
-  const checked: Report = (meta, line, message, extra) => {
-    if (running && !running.rules.includes(meta)) throw new UndeclaredRuleError(meta.id, `the Terraform check of ${running.rules.map((r) => `\`${r.id}\``).join(', ')}`)
-    return report(meta, line, message, extra)
-  }
+  let current: Report = report
+  const checked: Report = (meta, line, message, extra) => current(meta, line, message, extra)
   const ctx = createContext(
     { path: file.path, file: member?.resolved ?? model, written: model, content: file.content, project: inProject, resolutions: member?.resolutions, onlyResolvedFrom, report: checked },
     findings
   )
   for (const check of CHECKS) {
-    running = check
+    current = reportOnly(check.rules, report, 'terraform')
     // Secrets are reported where they are written, never through a context-only file.
     if (onlyResolvedFrom && secretChecks.includes(check)) continue
-    check.check(ctx)
+    check.run(ctx)
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }
