@@ -9,6 +9,7 @@ import { LANGUAGES, languageOf, planTextOf } from '../src/rules/registry.js'
 import { defineLanguage } from '../src/rules/language.js'
 import { defineRules, reporterFor, reportOnly, UndeclaredRuleError } from '../src/rules/rule.js'
 import { workflowChecks } from '../src/rules/workflow/index.js'
+import { cloudformationChecks, cloudformationSecretRules } from '../src/rules/cfn/index.js'
 import { SETTINGS_RULES } from '../src/settings/apply.js'
 import { CATEGORIES, FILE_KINDS, REF_TOOLS, SEVERITIES, TOPICS, type RuleMeta } from '../src/types.js'
 
@@ -80,6 +81,11 @@ describe('the registry', () => {
     const declared = workflowChecks.flatMap((c) => c.rules.map((r) => r.id))
     expect(declared.filter((id, i) => declared.indexOf(id) !== i)).toEqual([])
     expect([...declared].sort()).toEqual((languageOf('workflow')?.rules ?? []).map((r) => r.id).sort())
+  })
+
+  it('every CloudFormation rule is declared by a resource check or the secret checks', () => {
+    const declared = new Set([...cloudformationChecks.flatMap((c) => c.rules), ...cloudformationSecretRules].map((r) => r.id))
+    expect((languageOf('cloudformation')?.rules ?? []).map((r) => r.id).filter((id) => !declared.has(id))).toEqual([])
   })
 
   it('has one language per analysed file kind, each with plan texts', () => {
