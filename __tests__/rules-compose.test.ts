@@ -94,8 +94,8 @@ describe('analyzeCompose on the bad fixture', () => {
     const secrets = findings.filter((f) => f.ruleId === 'compose/secret-in-environment')
     expect(secrets.map((f) => f.category)).toEqual(['secrets', 'secrets'])
     for (const f of findings) {
-      expect(f.message).not.toContain('fixture-password')
-      expect(f.message).not.toContain('fixture-secret')
+      expect(f.message).not.toContain('fixture-Password')
+      expect(f.message).not.toContain('fixture-Secret')
     }
   })
 })
@@ -145,7 +145,7 @@ describe('single settings', () => {
   })
 
   it('handles environment in list form, with and without values', () => {
-    const extra = '    environment:\n      - DB_PASSWORD=${DB_PASSWORD}\n      - API_KEY\n      - JWT_SECRET=literal\n      - TOKEN_TTL=3600\n'
+    const extra = '    environment:\n      - DB_PASSWORD=${DB_PASSWORD}\n      - API_KEY\n      - JWT_SECRET=Literal-9x\n      - TOKEN_TTL=3600\n'
     expect(hits(analyze(withService(extra)))).toEqual([`compose/secret-in-environment@${EXTRA_LINE + 3}`])
   })
 
@@ -271,5 +271,39 @@ describe('guessable defaults in local compose files', () => {
     expect(severityOf('docker-compose.yml', db('  web:\n    image: web:1\n    deploy:\n      resources:\n        limits:\n          memory: 64M\n'))).toEqual([
       'compose/default-credential-in-environment:medium@6'
     ])
+  })
+})
+
+describe('demo values and URL passwords in local compose files', () => {
+  const env = (path: string, lines: string): string[] =>
+    (analyzeCompose({ path, kind: 'compose', content: `services:\n  app:\n    image: app:1\n    environment:\n${lines}` }) as Finding[])
+      .filter((f) => f.category === 'secrets')
+      .map((f) => `${f.ruleId}:${f.severity}@${f.line}`)
+
+  it('takes lower-case demo words for a local setting, generated-looking values for secrets', () => {
+    expect(env('compose.yaml', '      DB_PASSWORD: mysecretpassword\n      API_TOKEN: a9F3kQ7zL2mX8vB1\n      HMAC_SECRET: 3f9a0c2d7e1b4a6f\n')).toEqual([
+      'compose/default-credential-in-environment:medium@5',
+      'compose/secret-in-environment:high@6',
+      'compose/secret-in-environment:high@7'
+    ])
+  })
+
+  it('reads the password of a URL whatever the variable is called, and skips references and placeholders', () => {
+    expect(
+      env(
+        'compose.yaml',
+        '      DATABASE_URL: mysql://root:whalehello@db:3306/app\n      CACHE_URL: redis://:Zq8!rT4uW1pK@cache:6379\n      OTHER_URL: postgres://app:${DB_PASSWORD}@db/app\n      PLAIN_URL: https://db.internal:5432/app\n'
+      )
+    ).toEqual(['compose/default-credential-in-environment:medium@5', 'compose/secret-in-environment:high@6'])
+  })
+
+  it('keeps them high in a production file', () => {
+    expect(env('docker-compose.prod.yml', '      DB_PASSWORD: mysecretpassword\n')).toEqual(['compose/secret-in-environment:high@5'])
+  })
+
+  it('lets the compose rule speak for a URL password instead of the generic secret scan', async () => {
+    const { analyzeFile } = await import('../src/rules/index.js')
+    const r = await analyzeFile({ path: 'compose.yaml', kind: 'compose', content: 'services:\n  app:\n    image: app:1\n    environment:\n      DATABASE_URL: mysql://root:whalehello@db:3306/app\n' })
+    expect(r.findings.filter((f) => f.line === 5).map((f) => f.ruleId)).toEqual(['compose/default-credential-in-environment'])
   })
 })

@@ -302,8 +302,9 @@ jobs:
   other:
     uses: acme/workflows/.github/workflows/build.yml@v2.1.0
 `
-    expect(ids(run(wf), 'workflow/unpinned')).toEqual(['workflow/unpinned-action@7'])
-    expect(ids(run(wf.replace('@v2.1.0\n  other', '@main\n  other')), 'workflow/unpinned')).toEqual(['workflow/unpinned-action@5', 'workflow/unpinned-action@7'])
+    // `permissions: {}` and no secret: the unpinned one is the read-only (medium) form.
+    expect(ids(run(wf), 'workflow/unpinned')).toEqual(['workflow/unpinned-action-read-only@7'])
+    expect(ids(run(wf.replace('@v2.1.0\n  other', '@main\n  other')), 'workflow/unpinned')).toEqual(['workflow/unpinned-action-read-only@5', 'workflow/unpinned-action-read-only@7'])
   })
 })
 
@@ -376,5 +377,31 @@ jobs:
     const { analyzeFiles } = await import('../src/rules/index.js')
     const r = await analyzeFiles([{ path: '.github/workflows/ci.yml', kind: 'workflow', content: wf }], { repository: 'octo-org/app', threads: 1 })
     expect(r.findings.filter((f) => f.ruleId === 'workflow/unpinned-same-owner').map((f) => f.line)).toEqual([4, 8])
+  })
+})
+
+describe('third-party actions by how much their job exposes', () => {
+  const job = (permissions: string, steps: string, on = 'push'): string[] =>
+    analyzeWorkflow({
+      path: '.github/workflows/ci.yml',
+      kind: 'workflow',
+      content: `on: ${on}\n${permissions}jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: other-org/tool@v2\n${steps}`
+    })
+      .filter((f) => f.ruleId.startsWith('workflow/unpinned-action'))
+      .map((f) => `${f.ruleId}:${f.severity}`)
+
+  it('is medium in a read-only job that uses no secret', () => {
+    expect(job('permissions:\n  contents: read\n', '')).toEqual(['workflow/unpinned-action-read-only:medium'])
+    expect(job('permissions: read-all\n', '      - run: make\n')).toEqual(['workflow/unpinned-action-read-only:medium'])
+  })
+
+  it.each([
+    ['no permissions block (the repository default may write)', '', '', 'push'],
+    ['a write grant', 'permissions:\n  contents: write\n', '', 'push'],
+    ['write-all', 'permissions: write-all\n', '', 'push'],
+    ['a secret used by any step of the job', 'permissions:\n  contents: read\n', '      - run: deploy\n        env:\n          TOKEN: ${{ secrets.DEPLOY_TOKEN }}\n', 'push'],
+    ['a privileged trigger', 'permissions:\n  contents: read\n', '', 'pull_request_target']
+  ])('is high with %s', (_what, permissions, steps, on) => {
+    expect(job(permissions, steps, on)).toEqual(['workflow/unpinned-action:high'])
   })
 })

@@ -1,6 +1,7 @@
 /** Checks on dangerous settings of any service: privileges, host mounts and namespaces, published ports, literal secrets, mutable images. */
 import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
 import { parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue } from '../container-common.js'
+import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
 import { R } from './meta.js'
 import { emit, isStackFile, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
 
@@ -129,14 +130,40 @@ export function checkEnvironment(ctx: Context, s: Service): void {
   }
   const guessable = guessableValues(ctx, s, entries)
   for (const e of entries) {
-    if (!isSecretName(e.name) || !isLiteralSecretValue(e.value)) continue
-    const why = isSharedHostFile(ctx) ? undefined : guessable.get(e.value!.trim().toLowerCase())
+    // A URL with a password (`DATABASE_URL: mysql://root:pw@db/app`) holds a credential whatever its name.
+    const urlPassword = e.value === undefined ? undefined : passwordOfUrl(e.value)
+    const secret = urlPassword ?? (isSecretName(e.name) ? e.value : undefined)
+    if (secret === undefined || !isLiteralSecretValue(secret) || (urlPassword !== undefined && isUrlPasswordPlaceholder(urlPassword))) continue
+    const why = isSharedHostFile(ctx) ? undefined : (guessable.get(secret.trim().toLowerCase()) ?? (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : undefined))
+    const what = urlPassword === undefined ? `sets \`${e.name}\` to` : `puts a password in the URL of \`${e.name}\`:`
     if (why) {
-      emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` sets \`${e.name}\` to a guessable default (${why}) in a local compose file`)
+      emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` ${what} a demo value (${why}) in a local compose file`)
     } else {
-      emit(ctx, R.secretInEnvironment, e.line, `service \`${s.name}\` sets \`${e.name}\` to a literal value in \`environment\``)
+      emit(ctx, R.secretInEnvironment, e.line, `service \`${s.name}\` ${what} a literal value in \`environment\``)
     }
   }
+}
+
+/** The password of `scheme://user:password@host…`, decoded; undefined when there is none. */
+function passwordOfUrl(value: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]{0,30}:\/\/[^:@/\s]{0,200}:([^@/\s]{1,200})@[^\s]/i.exec(value.trim())
+  if (!m) return undefined
+  try {
+    return decodeURIComponent(m[1])
+  } catch {
+    return m[1]
+  }
+}
+
+/**
+ * A value a person typed for a demo (`mysecretpassword`, `whalehello`, `example_123`): lower-case
+ * words with at most a few digits. Generated secrets mix cases, run long, or are hex/base64.
+ */
+function isWordLike(value: string): boolean {
+  // One character class, then the shape checks: a nested `(?:[_-]?[a-z0-9]+)*` would backtrack exponentially.
+  if (value.length > 24 || !/^[a-z][a-z0-9_-]*$/.test(value) || /[_-]{2}|[_-]$/.test(value)) return false
+  const digits = value.replace(/[^0-9]/g, '').length
+  return digits <= 4 && !/^[0-9a-f]{12,}$/.test(value)
 }
 
 /** Values anyone would try first, each with why: a placeholder word, the image's own name, a user name set beside it. */

@@ -87,9 +87,9 @@ export const R = defineRules('compose', {
     category: 'secrets',
     topics: ['secret-storage'],
     severity: 'medium',
-    title: 'Well-known default credential in a local compose file',
+    title: 'Demo or default credential in a local compose file',
     description:
-      'A credential is set to a value anyone would guess (the image name, the user name, `root`, `example`, …) in a compose file that is not a Swarm stack. That is the usual setup of a local development stack and not a leak; it becomes one when the file, or the habit, reaches a shared host.',
+      'A credential is set to a value anyone would guess (the image name, the user name, `root`, `example`, …) or to a word typed for a demo, in a compose file that is neither a Swarm stack nor a production file. That is the usual setup of a local development stack and not a leak; it becomes one when the file, or the habit, reaches a shared host.',
     remediation: 'Read it from an untracked .env file (`${POSTGRES_PASSWORD:?set it in .env}`) so no environment runs with the guessable value by accident.'
   },
   noRestartPolicy: {

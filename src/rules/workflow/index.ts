@@ -23,7 +23,7 @@ export const workflowRules = Object.values(RULES)
 export const workflowChecks: Check<CheckContext, Finding[]>[] = [
   { rules: [RULES.injectionPrivileged, RULES.injection, RULES.injectionInput], run: checkTemplateInjection },
   { rules: [RULES.untrustedCheckout, RULES.secretsUntrustedCode], run: checkUntrustedCheckout },
-  { rules: [RULES.unpinnedAction, RULES.unpinnedSameOwner, RULES.unpinnedFirstParty, RULES.unpinnedImage], run: checkPinning },
+  { rules: [RULES.unpinnedAction, RULES.unpinnedActionReadOnly, RULES.unpinnedSameOwner, RULES.unpinnedFirstParty, RULES.unpinnedImage], run: checkPinning },
   { rules: [RULES.secretEchoed, RULES.literalCredential], run: checkSecrets },
   { rules: [RULES.writeAll, RULES.missingPermissions, RULES.unsecureCommands, RULES.selfHostedOnPr, RULES.noTimeout], run: checkHardening },
   { rules: [RULES.deployNoEnvironment, RULES.deployNoConcurrency, RULES.deployNoVerification, RULES.deployContinueOnError], run: checkDeploys }

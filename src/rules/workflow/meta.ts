@@ -60,7 +60,18 @@ export const RULES = defineRules('workflow', {
     severity: 'high',
     title: 'Action from another repository not pinned to a commit SHA',
     description:
-      'An action or reusable workflow from another repository (not `actions/*` or `github/*`) is referenced by a tag or branch, which its owner (or whoever compromises it) can move to different code at any time.',
+      'An action or reusable workflow from another repository (not `actions/*` or `github/*`) is referenced by a tag or branch, which its owner (or whoever compromises it) can move to different code at any time, in a job that holds secrets or a token that may write (no `permissions:` means the repository default, which can be write).',
+    remediation: 'Pin to the full 40-character commit SHA and keep the version in a comment: `uses: owner/repo@<sha> # v1.2.3`; let Dependabot or Renovate update it.',
+    refs: { kics: 'cicd/github/unpinned_actions_full_length_commit_sha', zizmor: 'unpinned-uses' }
+  },
+  unpinnedActionReadOnly: {
+    id: 'workflow/unpinned-action-read-only',
+    category: 'immutability',
+    topics: ['supply-chain', 'immutable-artifacts'],
+    severity: 'medium',
+    title: 'Action from another repository not pinned, in a job without secrets or write access',
+    description:
+      'An action or reusable workflow from another repository is referenced by a tag or branch in a job whose token is read-only and that passes it no secret. Whoever moves that ref cannot push or publish with this job, but can still change what it builds, caches or uploads.',
     remediation: 'Pin to the full 40-character commit SHA and keep the version in a comment: `uses: owner/repo@<sha> # v1.2.3`; let Dependabot or Renovate update it.',
     refs: { kics: 'cicd/github/unpinned_actions_full_length_commit_sha', zizmor: 'unpinned-uses' }
   },

@@ -1,7 +1,8 @@
 /** `uses:` references and container images that can change under the workflow. */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node } from '../parse/yaml.js'
-import type { CheckContext } from './context.js'
+import { scalarsUnder, type CheckContext } from './context.js'
+import { isPrivileged, type JobModel } from './model.js'
 import { RULES } from './meta.js'
 
 const FULL_SHA = /^[0-9a-f]{40}$/i
@@ -13,7 +14,29 @@ const FIRST_PARTY = new Set(['actions', 'github'])
  */
 const TAG_ONLY_WORKFLOWS = /^slsa-framework\/slsa-github-generator\/\.github\/workflows\//i
 
-function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | undefined): Finding | undefined {
+/**
+ * Whether code running in this job can do harm beyond the job itself: the job uses a secret
+ * anywhere (an action can read what other steps of its job leave on the runner), its token may
+ * write (an explicit write grant, or no `permissions:` at all, which leaves the repository
+ * default), or the workflow runs on a privileged trigger.
+ */
+function jobIsExposed(ctx: CheckContext, job: JobModel): boolean {
+  if (isPrivileged(ctx.wf)) return true
+  const permissions = job.permissions ?? ctx.wf.permissions
+  if (!permissions || grantsWrite(permissions.value)) return true
+  if (job.uses && scalarString(job.node.get('secrets', true)) === 'inherit') return true
+  return [ctx.wf.env, job.node].some((n) => n !== undefined && scalarsUnder(n).some((s) => /\bsecrets\s*\.|\bsecrets\s*\[/.test(s)))
+}
+
+/** A `permissions:` value that grants a write scope; anything not understood counts as one. */
+function grantsWrite(value: unknown): boolean {
+  const s = scalarString(value)
+  if (s !== undefined) return s === 'write-all'
+  if (isMap(value)) return value.items.some((p) => scalarString(p.value) === 'write')
+  return true
+}
+
+function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | undefined, job: JobModel): Finding | undefined {
   if (!uses || !node || uses.startsWith('./') || uses.startsWith('.\\') || uses.includes('${{')) return undefined
   const line = ctx.y.lineOf(node)
   if (uses.startsWith('docker://')) {
@@ -35,6 +58,9 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
   if (ctx.owner !== undefined && owner === ctx.owner) {
     return ctx.report(RULES.unpinnedSameOwner, line, `${what} \`${target}\` of this repository's own owner is referenced by ${refText}, not a full commit SHA.`)
   }
+  if (!jobIsExposed(ctx, job)) {
+    return ctx.report(RULES.unpinnedActionReadOnly, line, `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA (in a job with a read-only token and no secrets).`)
+  }
   return ctx.report(RULES.unpinnedAction, line, `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA.`)
 }
 
@@ -53,8 +79,8 @@ function checkImage(ctx: CheckContext, node: Node | undefined, where: string): F
 export function checkPinning(ctx: CheckContext): Finding[] {
   const out: (Finding | undefined)[] = []
   for (const job of ctx.wf.jobs) {
-    out.push(checkUses(ctx, job.uses, job.usesNode))
-    for (const step of job.steps) out.push(checkUses(ctx, step.uses, step.usesNode))
+    out.push(checkUses(ctx, job.uses, job.usesNode, job))
+    for (const step of job.steps) out.push(checkUses(ctx, step.uses, step.usesNode, job))
     out.push(checkImage(ctx, imageOf(job.node.get('container', true)), `job \`${job.id}\` container`))
     const services = job.node.get('services', true)
     if (isMap(services)) {
