@@ -60,14 +60,19 @@ describe('estimate of the sample repository', () => {
       ['cost/log-group-no-retention', 'infra/staging/main.tf', 18, 3.6, 3.3],
       ['cost/s3-no-lifecycle', 'infra/staging/main.tf', 22, 2.3, 0.53],
       ['cost/k8s-fixed-replicas', 'k8s/api.yaml', 6, 128.28, 42.76],
-      ['cost/k8s-request-limit-gap', 'k8s/api.yaml', 16, undefined, undefined],
-      ['cost/k8s-no-limits', 'k8s/api.yaml', 25, undefined, undefined]
+      ['cost/k8s-request-limit-gap', 'k8s/api.yaml', 16, undefined, undefined]
     ])
   })
 
   test('scan findings restated by a cost finding at the same place are dropped', () => {
     expect(full.findings.some((f) => f.ruleId === 'tf/aws-ebs-gp2' && f.path === 'infra/prod/main.tf' && f.line === 17)).toBe(false)
     expect(full.findings.some((f) => f.ruleId === 'tf/aws-oversized-instance' && f.line === 11)).toBe(false)
+  })
+
+  test('a container without limits is reported once, by the Kubernetes rule, not again as a figureless cost finding', () => {
+    expect(full.findings.filter((f) => f.path === 'k8s/api.yaml' && f.line >= 25 && /no-memory-limits|k8s-no-limits/.test(f.ruleId)).map((f) => [f.ruleId, f.line])).toEqual([
+      ['k8s/no-memory-limits', 27]
+    ])
   })
 
   test('the production database is neither oversized nor flagged as always-on', () => {

@@ -7,12 +7,13 @@ import { readFileSync } from 'node:fs'
 import { ALL_RULES, CROSS_KIND_RULES, contextPathsForFile } from '../src/rules/index.js'
 import { LANGUAGES, languageOf, planTextOf } from '../src/rules/registry.js'
 import { defineLanguage } from '../src/rules/language.js'
-import { defineRules, reporterFor, UndeclaredRuleError } from '../src/rules/rule.js'
-import { costRules } from '../src/cost/meta.js'
+import { defineRules, reporterFor, reportOnly, UndeclaredRuleError } from '../src/rules/rule.js'
+import { workflowChecks } from '../src/rules/workflow/index.js'
+import { cloudformationChecks, cloudformationSecretRules } from '../src/rules/cfn/index.js'
 import { SETTINGS_RULES } from '../src/settings/apply.js'
 import { CATEGORIES, FILE_KINDS, REF_TOOLS, SEVERITIES, TOPICS, type RuleMeta } from '../src/types.js'
 
-const CATALOGUE: RuleMeta[] = [...ALL_RULES, ...costRules.filter((c) => !ALL_RULES.some((r) => r.id === c.id)), ...SETTINGS_RULES]
+const CATALOGUE: RuleMeta[] = [...ALL_RULES, ...SETTINGS_RULES]
 
 /** The id prefix each kind's rules carry. */
 const PREFIX: Record<string, string[]> = {
@@ -48,7 +49,7 @@ describe('the rule catalogue', () => {
     }
   })
 
-  it('the generated docs list every rule of the file kinds, secrets and imports', () => {
+  it('the generated docs list every rule of the file kinds, secrets, imports and cost', () => {
     const doc = readFileSync('docs/rules.md', 'utf8')
     expect(ALL_RULES.filter((r) => !doc.includes(`\`${r.id}\``)).map((r) => r.id)).toEqual([])
   })
@@ -62,19 +63,29 @@ describe('the registry', () => {
   }
   for (const l of LANGUAGES) own(l.rules, l.kind)
   for (const [family, rules] of Object.entries(CROSS_KIND_RULES)) own(rules, family)
-  own(costRules, 'cost')
   own(SETTINGS_RULES, 'settings')
 
   it('every rule of the catalogue is declared by exactly one language or cross-kind family', () => {
     expect(CATALOGUE.filter((r) => owners.get(r.id)?.length !== 1).map((r) => `${r.id}: ${owners.get(r.id)?.join(', ') ?? 'nobody'}`)).toEqual([])
   })
 
-  it("a language's rules are of its kind (secret rules of a kind excepted: they are the scan's)", () => {
+  it("a language's rules are all of its kind (the secret scan's rules of a kind belong to the secrets family)", () => {
     for (const l of LANGUAGES) expect(l.rules.filter((r) => r.kind !== l.kind).map((r) => r.id)).toEqual([])
   })
 
-  it('ALL_RULES is derived from the registry: the languages in order, then secrets and imports', () => {
-    expect(ALL_RULES).toEqual([...LANGUAGES.flatMap((l) => l.rules), ...CROSS_KIND_RULES.secrets, ...CROSS_KIND_RULES.import])
+  it('ALL_RULES is derived from the registry: the languages in order, then secrets, imports and cost', () => {
+    expect(ALL_RULES).toEqual([...LANGUAGES.flatMap((l) => l.rules), ...CROSS_KIND_RULES.secrets, ...CROSS_KIND_RULES.import, ...CROSS_KIND_RULES.cost])
+  })
+
+  it("the workflow checks split the language's rules between them, each rule declared by one check", () => {
+    const declared = workflowChecks.flatMap((c) => c.rules.map((r) => r.id))
+    expect(declared.filter((id, i) => declared.indexOf(id) !== i)).toEqual([])
+    expect([...declared].sort()).toEqual((languageOf('workflow')?.rules ?? []).map((r) => r.id).sort())
+  })
+
+  it('every CloudFormation rule is declared by a resource check or the secret checks', () => {
+    const declared = new Set([...cloudformationChecks.flatMap((c) => c.rules), ...cloudformationSecretRules].map((r) => r.id))
+    expect((languageOf('cloudformation')?.rules ?? []).map((r) => r.id).filter((id) => !declared.has(id))).toEqual([])
   })
 
   it('has one language per analysed file kind, each with plan texts', () => {
@@ -115,6 +126,12 @@ describe('report', () => {
     const report = reporterFor([R.mine], 'Dockerfile', 'test')
     expect(() => report(R.other, 1, 'x')).toThrow(UndeclaredRuleError)
     expect(() => report({ ...R.mine, severity: 'critical' }, 1, 'x')).toThrow(/dockerfile\/test-mine.*does not declare it/)
+  })
+
+  it('narrowed to one check, refuses the rules of the same language that the check did not declare', () => {
+    const report = reportOnly([R.mine], reporterFor([R.mine, R.other], 'Dockerfile', 'test'), 'test')
+    expect(report(R.mine, 2, 'ok').ruleId).toBe('dockerfile/test-mine')
+    expect(() => report(R.other, 2, 'x')).toThrow(UndeclaredRuleError)
   })
 
   it("refuses a rule a real language's checks did not declare", () => {

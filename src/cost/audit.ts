@@ -45,20 +45,6 @@ export function shardOf(path: string, total: number): number {
   return hash % total
 }
 
-/** Scan findings that a cost finding at the same place restates with figures. */
-const SUPERSEDED_BY: Record<string, string> = {
-  'tf/aws-ebs-gp2': 'cost/ebs-gp2',
-  'tf/aws-oversized-instance': 'cost/oversized-instance'
-}
-
-function withoutRestated(findings: Finding[]): Finding[] {
-  const costAt = new Set(findings.filter((f) => f.category === 'cost').map((f) => `${f.ruleId}\u0000${f.path}\u0000${f.line}`))
-  return findings.filter((f) => {
-    const by = SUPERSEDED_BY[f.ruleId]
-    return !(by && costAt.has(`${by}\u0000${f.path}\u0000${f.line}`))
-  })
-}
-
 function uniqueNotes(notes: FileNote[]): FileNote[] {
   const seen = new Set<string>()
   const out: FileNote[] = []
@@ -79,7 +65,8 @@ export async function auditTree(root: string, options: AuditOptions = {}): Promi
   const tree = await readTree(root, { pathsIgnore: options.pathsIgnore, select })
   const analysis = await analyzeFiles(tree.files)
   const cost = await analyzeCost(tree.files)
-  const findings = withoutRestated([...analysis.findings, ...cost.findings]).sort(compareFindings)
+  // The scan already holds the cost findings (each language prices its files); the cost pass adds the estimate.
+  const findings = [...analysis.findings].sort(compareFindings)
   const body = {
     findings,
     files: [...tree.listed].sort((a, b) => a.path.localeCompare(b.path)),

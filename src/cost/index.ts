@@ -1,15 +1,13 @@
 /**
- * The cost analysis of a set of files: each Terraform, CloudFormation and Kubernetes file is
- * priced and checked on its own (so any split of the files adds up to the same result). A file
+ * The cost analysis of a set of files: each file whose language prices it (`Language.cost`:
+ * Terraform, CloudFormation, Kubernetes) is priced and checked on its own (so any split of the files adds up to the same result). A file
  * that cannot be read becomes a note and never stops the others.
  */
 import type { FileNote, Finding, SourceFile } from '../types.js'
 import { compareFindings } from '../rules/index.js'
 import { ParseError } from '../rules/parse/yaml.js'
 import { assumptionTexts, compareCostLines, type AssumptionKey, type CostLine } from './estimate.js'
-import { costTerraform } from './terraform.js'
-import { costKubernetes } from './kubernetes.js'
-import { costCloudformation } from './cloudformation.js'
+import { languageOf } from '../rules/registry.js'
 import type { CostSink } from './meta.js'
 
 export { costRules, COST } from './meta.js'
@@ -22,11 +20,6 @@ export interface CostAnalysis {
   notes: FileNote[]
 }
 
-const READERS: Partial<Record<SourceFile['kind'], (path: string, content: string) => CostSink | Promise<CostSink>>> = {
-  terraform: costTerraform,
-  kubernetes: costKubernetes,
-  cloudformation: costCloudformation
-}
 
 export async function analyzeCost(files: SourceFile[]): Promise<CostAnalysis> {
   const findings: Finding[] = []
@@ -34,10 +27,10 @@ export async function analyzeCost(files: SourceFile[]): Promise<CostAnalysis> {
   const notes: FileNote[] = []
   const used = new Set<AssumptionKey>()
   for (const file of files) {
-    const reader = READERS[file.kind]
+    const reader = languageOf(file.kind)?.cost
     if (!reader || file.content.includes('\u0000')) continue
     try {
-      const sink = await reader(file.path, file.content.replace(/\r\n?/g, '\n'))
+      const sink: CostSink = await reader({ ...file, content: file.content.replace(/\r\n?/g, '\n') }, undefined)
       findings.push(...sink.findings)
       lines.push(...sink.lines)
       for (const a of sink.assumptions) used.add(a)

@@ -36,8 +36,9 @@ interface Doc {
   node: unknown
 }
 
-export function costKubernetes(path: string, content: string): CostSink {
-  const yaml = parseYaml(content)
+/** `parsed` is the stream as the rule analysis already parsed it (parsed once per run). */
+export function costKubernetes(path: string, content: string, parsed?: YamlFile): CostSink {
+  const yaml = parsed ?? parseYaml(content)
   const sink = newSink()
   const docs: Doc[] = []
   for (const d of yaml.docs) {

@@ -101,6 +101,67 @@ export const COST = {
 
 export const costRules: RuleMeta[] = Object.values(COST)
 
+/** Scan findings that a cost finding at the same place restates with figures. */
+export const SUPERSEDED_BY: Record<string, string> = {
+  'tf/aws-ebs-gp2': 'cost/ebs-gp2',
+  'tf/aws-oversized-instance': 'cost/oversized-instance'
+}
+
+/**
+ * A cost finding without figures that a rule of the file's kind always reports too, in the same
+ * object: `cost/k8s-no-limits` (a container with no limits at all) gets `k8s/no-memory-limits` at
+ * the container or inside it. The cost pass alone (an audit's estimate) still reports it.
+ */
+const RESTATED_BY: Record<string, string> = {
+  'cost/k8s-no-limits': 'k8s/no-memory-limits'
+}
+
+/** One finding per problem and place: the scan's or the cost rule's, whichever says more. */
+export function withoutRestated(findings: Finding[]): Finding[] {
+  const costAt = new Set(findings.filter((f) => f.category === 'cost').map((f) => `${f.ruleId}\u0000${f.path}\u0000${f.line}`))
+  const lines = linesByRuleAndPath(findings)
+  return findings.filter((f) => {
+    const by = SUPERSEDED_BY[f.ruleId]
+    if (by && costAt.has(`${by}\u0000${f.path}\u0000${f.line}`)) return false
+    const rule = RESTATED_BY[f.ruleId]
+    return !(rule && f.monthlyCostUsd === undefined && f.monthlySavingUsd === undefined && restatedBelow(lines, f, rule))
+  })
+}
+
+/** Sorted lines of each rule's findings in each file. */
+function linesByRuleAndPath(findings: Finding[]): Map<string, number[]> {
+  const out = new Map<string, number[]>()
+  for (const f of findings) {
+    const key = `${f.ruleId}\u0000${f.path}`
+    const list = out.get(key)
+    if (list) list.push(f.line)
+    else out.set(key, [f.line])
+  }
+  for (const list of out.values()) list.sort((a, b) => a - b)
+  return out
+}
+
+/** Index of the first element of a sorted list that is at least `value`. */
+function firstAtLeast(sorted: number[], value: number): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (sorted[mid] < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** A `rule` finding at or below `f`'s line and before the next finding of `f`'s own rule (the next object) in the file. */
+function restatedBelow(lines: Map<string, number[]>, f: Finding, rule: string): boolean {
+  const own = lines.get(`${f.ruleId}\u0000${f.path}`) ?? []
+  const next = own[firstAtLeast(own, f.line + 1)] ?? Infinity
+  const restating = lines.get(`${rule}\u0000${f.path}`) ?? []
+  const at = restating[firstAtLeast(restating, f.line)]
+  return at !== undefined && at < next
+}
+
 /** Collects the findings and priced resources of one file. */
 export interface CostSink {
   findings: Finding[]

@@ -1,8 +1,8 @@
 /**
- * Cost of a Terraform file: its resources are read from the HCL model (src/rules/hcl.ts, the same
+ * Cost of a Terraform file: its resources are read from the HCL model (src/rules/parse/hcl.ts, the same
  * parse the rules use), priced, and checked. Values that are not literals are not guessed.
  */
-import { parseTerraformFile } from '../rules/terraform/index.js'
+import { parseTerraformFile } from '../rules/terraform/parse-file.js'
 import { blocksOf, boolValue, isExpr, isObject, numberValue, stringValue, type HclBlock, type HclFile, type HclValue } from '../rules/parse/hcl.js'
 import { CLOUD_RUN_IDLE, HOURS_PER_MONTH, LAMBDA } from './prices.js'
 import { cloudSqlHourly, hourlyToMonthly, looksNonProduction, looksProduction, money, OFFICE_HOURS_PER_MONTH } from './estimate.js'
@@ -60,8 +60,9 @@ function resourcesOf(file: HclFile): TfResource[] {
   return file.blocks.filter((b) => b.type === 'resource' && b.labels.length >= 2).map((b) => ({ type: b.labels[0]!, name: b.labels[1]!, block: b }))
 }
 
-export async function costTerraform(path: string, content: string): Promise<CostSink> {
-  const file = await parseTerraformFile(path, content)
+/** `parsed` is the file's model as written when the rule analysis already has it (parsed once per run). */
+export async function costTerraform(path: string, content: string, parsed?: HclFile): Promise<CostSink> {
+  const file = parsed ?? (await parseTerraformFile(path, content))
   const sink = newSink()
   const resources = resourcesOf(file)
   const where = (r: TfResource): Where => ({ path, line: r.block.line, resource: `${r.type}.${r.name}` })

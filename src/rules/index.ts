@@ -1,12 +1,14 @@
 /**
- * The rule engine: runs the analyzer for each file's kind plus the secret scan on every file.
- * A file that cannot be analyzed becomes a note; it never stops the others.
+ * The rule engine: runs each file's language (src/rules/registry.ts: its checks, then its cost
+ * pass) plus the secret scan on every file. A file that cannot be analyzed becomes a note; it
+ * never stops the others.
  */
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { AnalysisResult, FileKind, Finding, FileNote, RuleMeta, SecretLocation, SourceFile } from '../types.js'
 import { SEVERITY_RANK } from '../types.js'
+import { costRules, withoutRestated } from '../cost/meta.js'
 import { IMPORT_RULES } from '../import/rules.js'
 import { forSamplePath, scanSecrets, secretRules } from './secrets.js'
 import { analyzeCharts, type HelmOptions } from './helm/index.js'
@@ -25,10 +27,11 @@ export interface ProjectContext extends RunInfo {
 }
 
 /**
- * Rules that belong to no single kind: the secret scan runs on every file, and findings made
- * from other tools' output (a Terraform plan, Infracost) share the catalogue.
+ * Rules that belong to no single kind: the secret scan runs on every file, findings made from
+ * other tools' output (a Terraform plan, Infracost) share the catalogue, and the cost rules are
+ * reported by the languages whose files are priced (`Language.cost`).
  */
-export const CROSS_KIND_RULES = { secrets: secretRules, import: IMPORT_RULES } as const satisfies Record<string, readonly RuleMeta[]>
+export const CROSS_KIND_RULES = { secrets: secretRules, import: IMPORT_RULES, cost: costRules } as const satisfies Record<string, readonly RuleMeta[]>
 
 /** Every rule of the file kinds (registry order), then the cross-kind ones. */
 export const ALL_RULES: RuleMeta[] = [...LANGUAGES.flatMap((l) => l.rules), ...Object.values(CROSS_KIND_RULES).flat()]
@@ -74,13 +77,24 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   const content = file.content.replace(/\r\n?/g, '\n')
   const normalized: SourceFile = { ...file, content }
   const language = languageOf(file.kind)
+  let parsed = true
   if (language?.analyze) {
     try {
       findings.push(...(await language.analyze(normalized, reporterFor(language.rules, file.path, language.kind), project?.byKind[file.kind], { repository: project?.repository })))
     } catch (e) {
       const reason = e instanceof ParseError || (e as Error)?.name === 'ParseError' ? 'parse' : 'error'
       const what = reason === 'parse' ? 'could not be parsed' : 'analyzer failed'
+      parsed = reason !== 'parse'
       notes.push({ path: file.path, reason, message: `${file.path}: ${what}: ${(e as Error)?.message ?? String(e)}` })
+    }
+  }
+  // Cost findings carry their own figures and are never merged with a rule's finding on the same line.
+  const costFindings: Finding[] = []
+  if (language?.cost && parsed) {
+    try {
+      costFindings.push(...(await language.cost(normalized, project?.byKind[file.kind])).findings)
+    } catch (e) {
+      notes.push({ path: file.path, reason: 'error', message: `${file.path}: cost analysis failed: ${(e as Error)?.message ?? String(e)}` })
     }
   }
   try {
@@ -91,7 +105,7 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   } catch (e) {
     notes.push({ path: file.path, reason: 'error', message: `${file.path}: secret scan failed: ${(e as Error)?.message ?? String(e)}` })
   }
-  return { findings: dedupeFindings(findings).map(forSamplePath), notes, secrets }
+  return { findings: withoutRestated([...dedupeFindings(findings), ...costFindings]).map(forSamplePath), notes, secrets }
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
  * What the engine knows about one file kind (a "language"): its rules, how one file is analysed,
  * what the whole file list tells about each file, which unchanged files a change needs as
- * context, how the plan document says to verify and roll back a change, and how the secret scan
- * reads its assignments. Each kind's folder exports one descriptor from its `index.ts`; the list
- * of them is src/rules/registry.ts.
+ * context, how the plan document says to verify and roll back a change, how its files are
+ * priced, and how the secret scan reads its assignments. Each kind's folder exports one
+ * descriptor from its `index.ts`; the list of them is src/rules/registry.ts.
  */
 import type { FileKind, Finding, RuleMeta, SourceFile } from '../types.js'
+import type { CostSink } from '../cost/meta.js'
 import type { Dialect } from './secrets/assignments.js'
 import type { Report } from './rule.js'
 
@@ -32,6 +33,12 @@ export interface Language<Context = unknown> {
   contextPaths?(path: string, treePaths?: readonly string[]): string[]
   /** The plan document's words for this kind: how to check a fix without running PR code, and how to undo the change. */
   plan: { verify: string; rollback: string }
+  /**
+   * Prices the file and reports its cost rules (`cost/*`, built through the cost rules' report):
+   * a pull request gets them with their monthly figures, an audit also sums the priced resources.
+   * The context, when given, lets it reuse what the analysis already parsed.
+   */
+  cost?(file: SourceFile, context: Context | undefined): CostSink | Promise<CostSink>
   /** How the secret scan reads key/value assignments in files of this kind (a file name can say more). */
   secretsDialect?: Extract<Dialect, 'hcl' | 'yaml' | 'dockerfile'>
 }

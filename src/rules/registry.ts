@@ -1,9 +1,9 @@
 /**
  * THE list of file kinds the engine analyses. Adding a kind is one folder under src/rules/ whose
  * `index.ts` exports a `Language`, plus one line here; the engine's analyzers, rule catalogue,
- * context reads, plan texts and secret-scan dialects all derive from this list. (Telling which
+ * context reads, plan texts, cost passes and secret-scan dialects all derive from this list. (Telling which
  * kind a file is stays in src/changes/classify.ts: it works from names and content before any
- * rule runs.) Rules of no single kind (secrets, imports) are listed in ./index.ts.
+ * rule runs.) Rules of no single kind (secrets, imports, cost) are listed in ./index.ts.
  */
 import type { FileKind } from '../types.js'
 import type { Language } from './language.js'

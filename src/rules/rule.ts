@@ -84,3 +84,20 @@ export function reporterFor(declared: readonly RuleMeta[], path: string, module:
     return makeFinding(meta, path, line, message, extra)
   }
 }
+
+/**
+ * One check of a language: the rules it may report and its walk over the context. The context
+ * carries the `report` the check builds findings with, narrowed by `reportOnly` to these rules.
+ */
+export interface Check<Context, Result = void> {
+  rules: readonly RuleMeta[]
+  run(ctx: Context): Result
+}
+
+/** A report that refuses every rule but `rules` (one check's), then builds through `report`. */
+export function reportOnly(rules: readonly RuleMeta[], report: Report, module: string): Report {
+  return (meta, line, message, extra) => {
+    if (!rules.includes(meta)) throw new UndeclaredRuleError(meta.id, `${module} (a check declaring ${rules.map((r) => `\`${r.id}\``).join(', ')})`)
+    return report(meta, line, message, extra)
+  }
+}

@@ -5,8 +5,9 @@
  * rests on one says so (`finding.via`); values only known at deployment are never reported.
  */
 import type { Finding, SourceFile } from '../../types.js'
+import { costCloudformation } from '../../cost/cloudformation.js'
 import { defineLanguage } from '../language.js'
-import { reporterFor, type Report } from '../rule.js'
+import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
 import { checkIamPolicies, checkIngress } from './access.js'
 import { checkEksEndpoint, checkImds, checkLoadBalancerDeletion } from './compute.js'
 import { CFN } from './meta.js'
@@ -17,34 +18,51 @@ import { readTemplate, type Resource } from './template.js'
 
 export const cloudformationRules = Object.values(CFN)
 
-const RESOURCE_CHECKS: ((ctx: CfnContext, r: Resource) => Finding[])[] = [
-  checkStatefulPolicies,
-  checkBucket,
-  checkDatabase,
-  checkDynamoTable,
-  checkIngress,
-  checkIamPolicies,
-  checkLogGroup,
-  checkTracing,
-  checkImds,
-  checkEksEndpoint,
-  checkLoadBalancerDeletion
+/** What a resource check walks: the template's context (with the check's `report`) and one resource. */
+interface ResourceInContext {
+  ctx: CfnContext
+  r: Resource
+}
+
+const byResource = (check: (ctx: CfnContext, r: Resource) => Finding[]) => (at: ResourceInContext) => check(at.ctx, at.r)
+
+/** The checks run on every resource, each with the rules it may report (its `report` refuses any other). */
+export const cloudformationChecks: Check<ResourceInContext, Finding[]>[] = [
+  { rules: [CFN.noDeletionPolicy, CFN.noUpdateReplacePolicy], run: byResource(checkStatefulPolicies) },
+  { rules: [CFN.s3NoPublicAccessBlock, CFN.s3NoVersioning, CFN.s3PublicAccessBlockDisabled, CFN.s3PublicAcl], run: byResource(checkBucket) },
+  { rules: [CFN.rdsNoBackups, CFN.rdsNoDeletionProtection, CFN.rdsNotEncrypted, CFN.rdsPublic, CFN.rdsSingleAz], run: byResource(checkDatabase) },
+  { rules: [CFN.dynamoNoPitr], run: byResource(checkDynamoTable) },
+  { rules: [CFN.sgOpenAdminPort, CFN.sgOpenAllPorts, CFN.sgOpenDataPort, CFN.sgOpenPort], run: byResource(checkIngress) },
+  { rules: [CFN.iamServiceWildcard, CFN.iamWildcard], run: byResource(checkIamPolicies) },
+  { rules: [CFN.logGroupNoRetention], run: byResource(checkLogGroup) },
+  { rules: [CFN.lambdaNoTracing], run: byResource(checkTracing) },
+  { rules: [CFN.imdsV1], run: byResource(checkImds) },
+  { rules: [CFN.eksPublicEndpoint], run: byResource(checkEksEndpoint) },
+  { rules: [CFN.lbDeletionProtection], run: byResource(checkLoadBalancerDeletion) }
 ]
+
+/** Literal secrets: in resource properties, and in parameter defaults that a resource reads. */
+export const cloudformationSecretRules = [CFN.literalSecret, CFN.secretParameterEchoed]
 
 /** Throws ParseError on invalid YAML/JSON or an alias bomb; a file without `Resources` yields nothing. */
 export function analyzeCloudformation(file: SourceFile, report: Report = reporterFor(cloudformationRules, file.path, 'cloudformation')): Finding[] {
   const template = readTemplate(file.content)
   if (!template) return []
-  const ctx: CfnContext = { path: file.path, content: file.content, template, report }
+  const contexts = cloudformationChecks.map((check): CfnContext => ({ path: file.path, content: file.content, template, report: reportOnly(check.rules, report, 'cloudformation') }))
+  const secrets: CfnContext = { path: file.path, content: file.content, template, report: reportOnly(cloudformationSecretRules, report, 'cloudformation') }
   const secretParameters = new Set<string>()
-  const findings = template.resources.flatMap((r) => [...RESOURCE_CHECKS.flatMap((check) => check(ctx, r)), ...checkResourceSecrets(ctx, r, secretParameters)])
-  return [...findings, ...checkSecretParameters(ctx, secretParameters)]
+  const findings = template.resources.flatMap((r) => [
+    ...cloudformationChecks.flatMap((check, i) => check.run({ ctx: contexts[i], r })),
+    ...checkResourceSecrets(secrets, r, secretParameters)
+  ])
+  return [...findings, ...checkSecretParameters(secrets, secretParameters)]
 }
 
 export const cloudformation = defineLanguage({
   kind: 'cloudformation',
   rules: cloudformationRules,
   analyze: (file, report) => analyzeCloudformation(file, report),
+  cost: (file) => costCloudformation(file.path, file.content),
   plan: {
     verify: 'a change set shows only the intended property changes and no resource replacement',
     rollback: 'Revert the template and update the stack; stateful resources keep their `DeletionPolicy` so the revert cannot delete data.'

@@ -8,7 +8,7 @@
  */
 import { posix } from 'node:path'
 import type { SourceFile } from '../../types.js'
-import { assertNoAliasBomb, parseYaml } from '../parse/yaml.js'
+import { assertNoAliasBomb, parseYaml, type YamlFile } from '../parse/yaml.js'
 import { objectsOf, type K8sObject } from './objects.js'
 import { docView } from './view.js'
 import { indexStream, type StreamIndex } from './workloads.js'
@@ -16,6 +16,8 @@ import { indexStream, type StreamIndex } from './workloads.js'
 /** The parsed objects of one manifest file, kept so the analyzer does not parse it twice. */
 export interface ParsedManifest {
   objects: K8sObject[]
+  /** The parsed stream, for passes that read it their own way (the cost pass). */
+  yaml: YamlFile
 }
 
 export interface ManifestSets {
@@ -41,7 +43,7 @@ export function parseManifest(content: string): ParsedManifest {
     assertNoAliasBomb(yaml, doc)
     objects.push(...objectsOf(docView(yaml, doc), doc.contents ?? undefined))
   }
-  return { objects }
+  return { objects, yaml }
 }
 
 /**

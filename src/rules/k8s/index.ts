@@ -4,6 +4,7 @@
  * a setting. Raw Helm templates are classified `helm` and never reach this analyzer.
  */
 import type { Finding, SourceFile } from '../../types.js'
+import { costKubernetes } from '../../cost/kubernetes.js'
 import { defineLanguage } from '../language.js'
 import { reporterFor, type Report } from '../rule.js'
 import { checkContainer, type CheckContext } from './containers.js'
@@ -63,6 +64,7 @@ export const kubernetes = defineLanguage<ManifestSets>({
   // Cross-object rules (PDB, HPA, NetworkPolicy, Service selectors) see every manifest of the folder.
   buildContext: buildManifestSets,
   contextPaths: contextPathsFor,
+  cost: (file, sets) => costKubernetes(file.path, file.content, sets?.parsed.get(file.path)?.yaml),
   plan: {
     verify: '`kubectl diff -f <file>` shows only the intended fields; after apply, `kubectl rollout status` completes',
     rollback: 'Run `kubectl rollout undo deployment/<name>` (or re-apply the previous manifest); keep `revisionHistoryLimit` above zero so an older ReplicaSet exists.'

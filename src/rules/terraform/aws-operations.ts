@@ -298,15 +298,15 @@ function checkOversized(ctx: TfContext): void {
 }
 
 export const awsOperationsChecks: TfCheck[] = [
-  { rules: [logRetention], check: checkLogGroups },
-  { rules: [ec2Monitoring], check: checkEc2Monitoring },
-  { rules: [lbAccessLogs], check: checkLoadBalancerLogs },
-  { rules: [rdsInsights, rdsLogs], check: checkRdsTelemetry },
-  { rules: [eksLogs], check: checkEksLogs },
-  { rules: [lambdaTracing], check: checkLambdaTracing },
-  { rules: [vpcFlowLogs], check: checkVpcFlowLogs },
-  { rules: [ecsInsights], check: checkEcsInsights },
-  { rules: [ecrMutable], check: checkEcrTags },
-  { rules: [gp2], check: checkGp2 },
-  { rules: [oversized], check: checkOversized }
+  { rules: [logRetention], run: checkLogGroups },
+  { rules: [ec2Monitoring], run: checkEc2Monitoring },
+  { rules: [lbAccessLogs], run: checkLoadBalancerLogs },
+  { rules: [rdsInsights, rdsLogs], run: checkRdsTelemetry },
+  { rules: [eksLogs], run: checkEksLogs },
+  { rules: [lambdaTracing], run: checkLambdaTracing },
+  { rules: [vpcFlowLogs], run: checkVpcFlowLogs },
+  { rules: [ecsInsights], run: checkEcsInsights },
+  { rules: [ecrMutable], run: checkEcrTags },
+  { rules: [gp2], run: checkGp2 },
+  { rules: [oversized], run: checkOversized }
 ]

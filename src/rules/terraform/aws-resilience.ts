@@ -352,12 +352,12 @@ function checkAutoscaling(ctx: TfContext): void {
 }
 
 export const awsResilienceChecks: TfCheck[] = [
-  { rules: [rdsBackupOff, rdsBackupUnset, skipFinalSnapshot, rdsDeletionProtection, rdsSingleAz], check: checkRds },
-  { rules: [redisNoSnapshots, cacheSingleAz], check: checkElastiCache },
-  { rules: [dynamoNoPitr], check: checkDynamo },
-  { rules: [s3Versioning], check: checkS3Versioning },
-  { rules: [ecsCircuitBreaker], check: checkEcsService },
-  { rules: [tgHealthCheck], check: checkTargetGroups },
-  { rules: [lbDeletionProtection], check: checkLbDeletionProtection },
-  { rules: [asgFixed], check: checkAutoscaling }
+  { rules: [rdsBackupOff, rdsBackupUnset, skipFinalSnapshot, rdsDeletionProtection, rdsSingleAz], run: checkRds },
+  { rules: [redisNoSnapshots, cacheSingleAz], run: checkElastiCache },
+  { rules: [dynamoNoPitr], run: checkDynamo },
+  { rules: [s3Versioning], run: checkS3Versioning },
+  { rules: [ecsCircuitBreaker], run: checkEcsService },
+  { rules: [tgHealthCheck], run: checkTargetGroups },
+  { rules: [lbDeletionProtection], run: checkLbDeletionProtection },
+  { rules: [asgFixed], run: checkAutoscaling }
 ]

@@ -557,14 +557,14 @@ function checkEncryption(ctx: TfContext): void {
 }
 
 export const awsSecurityChecks: TfCheck[] = [
-  { rules: [sgOpenSsh, sgOpenRdp, sgOpenAll, sgOpenDataPort, sgOpenPort], check: checkSecurityGroups },
-  { rules: [rdsPublic], check: checkRdsPublic },
-  { rules: [s3PublicAcl, s3PublicBlockOff], check: checkS3Public },
-  { rules: [publicPolicy], check: checkPublicPolicies },
-  { rules: [iamWildcard, iamServiceWildcard], check: checkIamWildcards },
-  { rules: [imdsV1], check: checkImds },
-  { rules: [eksPublicEndpoint], check: checkEksEndpoint },
-  { rules: [trustAll], check: checkTrustPolicies },
-  { rules: [ec2PublicIp, ec2PublicIpUnset], check: checkEc2PublicIp },
-  { rules: [unencrypted], check: checkEncryption }
+  { rules: [sgOpenSsh, sgOpenRdp, sgOpenAll, sgOpenDataPort, sgOpenPort], run: checkSecurityGroups },
+  { rules: [rdsPublic], run: checkRdsPublic },
+  { rules: [s3PublicAcl, s3PublicBlockOff], run: checkS3Public },
+  { rules: [publicPolicy], run: checkPublicPolicies },
+  { rules: [iamWildcard, iamServiceWildcard], run: checkIamWildcards },
+  { rules: [imdsV1], run: checkImds },
+  { rules: [eksPublicEndpoint], run: checkEksEndpoint },
+  { rules: [trustAll], run: checkTrustPolicies },
+  { rules: [ec2PublicIp, ec2PublicIpUnset], run: checkEc2PublicIp },
+  { rules: [unencrypted], run: checkEncryption }
 ]

@@ -4,16 +4,13 @@
  * finding's category and severity always come from its rule's meta.
  */
 import type { Finding, RuleMeta } from '../../types.js'
-import type { Report } from '../rule.js'
+import type { Check, Report } from '../rule.js'
 import { blocksOf, boolValue, isExpr, stringValue, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../parse/hcl.js'
 import { describeResolution, type Resolution, type TfProject } from './project.js'
 import { majorOf, registryModuleFor, type RegistryModule } from './registry-modules.js'
 
 /** One check: walks the file once and may report under any of its rules. */
-export interface TfCheck {
-  rules: RuleMeta[]
-  check(ctx: TfContext): void
-}
+export type TfCheck = Check<TfContext>
 
 /** A resource (or a module call standing for one) as rules see it. */
 export interface TfResource {

@@ -287,10 +287,10 @@ function checkAks(ctx: TfContext): void {
 }
 
 export const gcpAzureChecks: TfCheck[] = [
-  { rules: [gkePrivateNodes, gkeLegacyAbac, gkeNetworkPolicy, gkeWorkloadIdentity, gkeNodeManagement], check: checkGke },
-  { rules: [aksRbac, aksApiOpen, aksNetworkPolicy, aksLocalAccounts], check: checkAks },
-  { rules: [sqlBackups, sqlPublic], check: checkCloudSql },
-  { rules: [gcpFirewall], check: checkGcpFirewall },
-  { rules: [azureNsg], check: checkAzureNsg },
-  { rules: [azureBlobPublic], check: checkAzureStorage }
+  { rules: [gkePrivateNodes, gkeLegacyAbac, gkeNetworkPolicy, gkeWorkloadIdentity, gkeNodeManagement], run: checkGke },
+  { rules: [aksRbac, aksApiOpen, aksNetworkPolicy, aksLocalAccounts], run: checkAks },
+  { rules: [sqlBackups, sqlPublic], run: checkCloudSql },
+  { rules: [gcpFirewall], run: checkGcpFirewall },
+  { rules: [azureNsg], run: checkAzureNsg },
+  { rules: [azureBlobPublic], run: checkAzureStorage }
 ]

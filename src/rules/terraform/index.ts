@@ -1,21 +1,23 @@
 /**
  * Rules for Terraform / OpenTofu files (`.tf`, `.tf.json`, `.tfvars`). The file is parsed once
- * into the HCL model (src/rules/hcl.ts); each check walks that model and reports findings at the
+ * into the HCL model (src/rules/parse/hcl.ts); each check walks that model and reports findings at the
  * offending attribute, or at the resource header when something is missing.
  */
 import type { Finding, RuleMeta, SourceFile } from '../../types.js'
+import { costTerraform } from '../../cost/terraform.js'
 import { defineLanguage } from '../language.js'
-import { reporterFor, UndeclaredRuleError, type Report } from '../rule.js'
-import { parseHcl, parseTfJson, type HclFile } from '../parse/hcl.js'
+import { reporterFor, reportOnly, type Report } from '../rule.js'
 import { awsOperationsChecks } from './aws-operations.js'
 import { awsResilienceChecks } from './aws-resilience.js'
 import { awsSecurityChecks } from './aws-security.js'
 import { createContext, type TfCheck } from './context.js'
 import { gcpAzureChecks } from './gcp-azure.js'
 import { buildTerraformProjects, contextPathsFor, type TfProjects } from './project.js'
+import { parseTerraformFile } from './parse-file.js'
 import { secretChecks } from './secrets.js'
 
 export { parseHcl, type HclFile } from '../parse/hcl.js'
+export { parseTerraformFile } from './parse-file.js'
 export { buildTerraformProjects, contextPathsFor, type TfProjects } from './project.js'
 
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
@@ -24,20 +26,6 @@ export { instanceTypeAttributes, oversizedReason, type InstanceTypeRef } from '.
 const CHECKS: TfCheck[] = [...secretChecks, ...awsSecurityChecks, ...awsResilienceChecks, ...awsOperationsChecks, ...gcpAzureChecks]
 
 export const terraformRules: RuleMeta[] = CHECKS.flatMap((c) => c.rules)
-
-/** Parses a Terraform file of any of its spellings (native HCL, JSON, variables file). */
-export async function parseTerraformFile(path: string, content: string): Promise<HclFile> {
-  if (/\.tf\.json$/i.test(path)) return parseTfJson(content)
-  if (/\.tfvars\.json$/i.test(path)) return tfvarsJson(content)
-  return parseHcl(content)
-}
-
-/** `.tfvars.json`: a flat object of variable values, read as top-level attributes. */
-function tfvarsJson(content: string): HclFile {
-  const wrapped = parseTfJson(`{"locals": ${content}}`)
-  const locals = wrapped.blocks.find((b) => b.type === 'locals')
-  return { blocks: [], attributes: locals?.attributes ?? {} }
-}
 
 /**
  * Analyses one file. With `projects` (built once per run from every Terraform file, see
@@ -66,20 +54,17 @@ export async function analyzeTerraform(file: SourceFile, projects?: TfProjects, 
   // changed file of its module (a variable default, a tfvars entry) makes it wrong.
   const onlyResolvedFrom = file.contextOnly && inProject ? (from: string): boolean => !inProject.contextOnly.has(from) : undefined
   // Each check reports only the rules it declares.
-  let running: TfCheck | undefined
-  const checked: Report = (meta, line, message, extra) => {
-    if (running && !running.rules.includes(meta)) throw new UndeclaredRuleError(meta.id, `the Terraform check of ${running.rules.map((r) => `\`${r.id}\``).join(', ')}`)
-    return report(meta, line, message, extra)
-  }
+  let current: Report = report
+  const checked: Report = (meta, line, message, extra) => current(meta, line, message, extra)
   const ctx = createContext(
     { path: file.path, file: member?.resolved ?? model, written: model, content: file.content, project: inProject, resolutions: member?.resolutions, onlyResolvedFrom, report: checked },
     findings
   )
   for (const check of CHECKS) {
-    running = check
+    current = reportOnly(check.rules, report, 'terraform')
     // Secrets are reported where they are written, never through a context-only file.
     if (onlyResolvedFrom && secretChecks.includes(check)) continue
-    check.check(ctx)
+    check.run(ctx)
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }
@@ -92,6 +77,7 @@ export const terraform = defineLanguage<TfProjects>({
   buildContext: buildTerraformProjects,
   analyzeContextOnly: (file, report, projects) => findingsFromChangedValues(file, projects, report),
   contextPaths: (path) => contextPathsFor(path),
+  cost: (file, projects) => costTerraform(file.path, file.content, projects?.get(dirOf(file.path))?.files.get(file.path)?.model),
   plan: {
     verify: '`terraform plan` shows only the intended attribute changes (no replacement of stateful resources)',
     rollback: 'Revert the commit and run `terraform apply` again; check first that no stateful resource would be replaced or destroyed by the revert.'

@@ -6,7 +6,8 @@
  * so a finding that rests on one can say so (`finding.via`).
  */
 import type { SourceFile } from '../../types.js'
-import { copyKeyLines, isExpr, isObject, lineOfKey, parseHcl, parseTfJson, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../parse/hcl.js'
+import { copyKeyLines, isExpr, isObject, lineOfKey, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../parse/hcl.js'
+import { parseTerraformFile } from './parse-file.js'
 
 /** How a value that a finding rests on was resolved (the words of `Finding.via`). */
 export type Via = 'variable default' | 'tfvars' | 'terraform plan' | 'local value' | 'module input' | 'module default'
@@ -90,7 +91,7 @@ export async function buildTerraformProjects(files: readonly SourceFile[]): Prom
     if (file.content.length > MAX_CONTEXT_CHARS || file.content.includes('\u0000')) continue
     let model: HclFile
     try {
-      model = await parseAny(file.path, file.content.replace(/\r\n?/g, '\n'))
+      model = await parseTerraformFile(file.path, file.content.replace(/\r\n?/g, '\n'))
     } catch {
       continue
     }
@@ -117,15 +118,6 @@ export async function buildTerraformProjects(files: readonly SourceFile[]): Prom
     }
   }
   return projects
-}
-
-async function parseAny(path: string, content: string): Promise<HclFile> {
-  if (/\.tf\.json$/i.test(path)) return parseTfJson(content)
-  if (/\.tfvars\.json$/i.test(path)) {
-    const wrapped = parseTfJson(`{"locals": ${content}}`)
-    return { blocks: [], attributes: wrapped.blocks.find((b) => b.type === 'locals')?.attributes ?? {} }
-  }
-  return parseHcl(content)
 }
 
 const VAR_REF = /^var\.([A-Za-z_][\w-]*)$/

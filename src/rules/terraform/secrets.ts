@@ -185,8 +185,8 @@ function checkPrivateKeys(ctx: TfContext): void {
 }
 
 export const secretChecks: TfCheck[] = [
-  { rules: [providerCredentials], check: checkProviderCredentials },
-  { rules: [accessKeyLiteral], check: checkAccessKeys },
-  { rules: [passwordLiteral], check: checkPasswords },
-  { rules: [privateKeyLiteral], check: checkPrivateKeys }
+  { rules: [providerCredentials], run: checkProviderCredentials },
+  { rules: [accessKeyLiteral], run: checkAccessKeys },
+  { rules: [passwordLiteral], run: checkPasswords },
+  { rules: [privateKeyLiteral], run: checkPrivateKeys }
 ]

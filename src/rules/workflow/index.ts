@@ -5,7 +5,7 @@
  */
 import type { Finding, SourceFile } from '../../types.js'
 import { defineLanguage } from '../language.js'
-import { reporterFor, type Report } from '../rule.js'
+import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
 import { parseYaml } from '../parse/yaml.js'
 import type { CheckContext } from './context.js'
 import { RULES } from './meta.js'
@@ -19,28 +19,32 @@ import { checkDeploys } from './deploy.js'
 
 export const workflowRules = Object.values(RULES)
 
-const CHECKS: ((ctx: CheckContext) => Finding[])[] = [
-  checkTemplateInjection,
-  checkUntrustedCheckout,
-  checkPinning,
-  checkSecrets,
-  checkHardening,
-  checkDeploys
+/** The checks, each with the rules it may report (the context's `report` refuses any other). */
+export const workflowChecks: Check<CheckContext, Finding[]>[] = [
+  { rules: [RULES.injectionPrivileged, RULES.injection, RULES.injectionInput], run: checkTemplateInjection },
+  { rules: [RULES.untrustedCheckout, RULES.secretsUntrustedCode], run: checkUntrustedCheckout },
+  { rules: [RULES.unpinnedAction, RULES.unpinnedActionReadOnly, RULES.unpinnedSameOwner, RULES.unpinnedFirstParty, RULES.unpinnedImage], run: checkPinning },
+  { rules: [RULES.secretEchoed, RULES.literalCredential], run: checkSecrets },
+  { rules: [RULES.writeAll, RULES.missingPermissions, RULES.unsecureCommands, RULES.selfHostedOnPr, RULES.noTimeout], run: checkHardening },
+  { rules: [RULES.deployNoEnvironment, RULES.deployNoConcurrency, RULES.deployNoVerification, RULES.deployContinueOnError], run: checkDeploys }
 ]
+const narrowed = (report: Report) => workflowChecks.map((check) => reportOnly(check.rules, report, 'workflow'))
 
-/** Analyzes one workflow file; throws ParseError when it is not valid YAML or not shaped like a workflow. */
-/** `repository` (`owner/name`) is the repository holding the file, when known. */
+/**
+ * Analyzes one workflow file; throws ParseError when it is not valid YAML or not shaped like a
+ * workflow. `repository` (`owner/name`) is the repository holding the file, when known.
+ */
 export function analyzeWorkflow(file: SourceFile, repository?: string, report: Report = reporterFor(workflowRules, file.path, 'workflow')): Finding[] {
   const owner = repository?.includes('/') ? repository.slice(0, repository.indexOf('/')).toLowerCase() : undefined
   const src = file.content.replace(/\r\n?/g, '\n')
   const y = parseYaml(src)
   const lines = src.split('\n')
   const findings: Finding[] = []
+  const reports = narrowed(report)
   for (const doc of y.docs) {
     const wf = readWorkflow(doc.contents, y)
     if (!wf) continue
-    const ctx: CheckContext = { path: file.path, src, lines, y, wf, owner, report }
-    for (const check of CHECKS) findings.push(...check(ctx))
+    workflowChecks.forEach((check, i) => findings.push(...check.run({ path: file.path, src, lines, y, wf, owner, report: reports[i] })))
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }

@@ -1,0 +1,96 @@
+/**
+ * Cost rules run in the same engine as every other rule: the analysis of a pull request's files
+ * carries cost findings with their monthly figures, a scan finding that a cost finding restates
+ * with figures gives way to it, and the audit's cost pass adds the estimate without repeating
+ * findings.
+ */
+import { analyzeFile, analyzeFiles } from '../src/rules/index.js'
+import { analyzeCost } from '../src/cost/index.js'
+import { languageOf } from '../src/rules/registry.js'
+import type { SourceFile } from '../src/types.js'
+
+const gp2Volume: SourceFile = {
+  path: 'infra/main.tf',
+  kind: 'terraform',
+  content: 'resource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size              = 500\n  type              = "gp2"\n}\n'
+}
+
+const logGroup: SourceFile = {
+  path: 'stack/logs.yaml',
+  kind: 'cloudformation',
+  content: 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      LogGroupName: app\n'
+}
+
+describe('cost rules in the engine', () => {
+  it('a gp2 volume gets the cost finding with its figures, and the plain scan finding gives way to it', async () => {
+    const { findings } = await analyzeFiles([gp2Volume])
+    const cost = findings.find((f) => f.ruleId === 'cost/ebs-gp2')
+    expect(cost).toMatchObject({ path: 'infra/main.tf', line: 4, category: 'cost' })
+    expect(cost?.monthlyCostUsd).toBeGreaterThan(0)
+    expect(cost?.monthlySavingUsd).toBeGreaterThan(0)
+    expect(findings.map((f) => f.ruleId)).not.toContain('tf/aws-ebs-gp2')
+  })
+
+  it('the same volume in gp3 has no cost finding', async () => {
+    const { findings } = await analyzeFiles([{ ...gp2Volume, content: gp2Volume.content.replace('gp2', 'gp3') }])
+    expect(findings.filter((f) => f.category === 'cost')).toEqual([])
+  })
+
+  it('a CloudFormation log group without retention keeps its rule finding and gains the priced one', async () => {
+    const { findings } = await analyzeFile(logGroup)
+    expect(findings.map((f) => f.ruleId).sort()).toEqual(['cfn/log-group-no-retention', 'cost/log-group-no-retention'])
+    expect(findings.find((f) => f.ruleId === 'cost/log-group-no-retention')?.monthlySavingUsd).toBeGreaterThan(0)
+  })
+
+  it('the cost pass and the engine price through the same language descriptor', async () => {
+    const sink = await languageOf('terraform')?.cost?.(gp2Volume, undefined)
+    const viaCostPass = await analyzeCost([gp2Volume])
+    const viaEngine = (await analyzeFile(gp2Volume)).findings.filter((f) => f.category === 'cost')
+    expect(viaCostPass.findings).toEqual(sink?.findings)
+    expect(viaEngine).toEqual(sink?.findings)
+    expect(viaCostPass.lines.length).toBe(1)
+  })
+
+  it('an unparsable file gets one note, not a second one from the cost pass', async () => {
+    const { notes, findings } = await analyzeFile({ path: 'bad/main.tf', kind: 'terraform', content: 'resource "aws_ebs_volume" "x" {\n  type = \n' })
+    expect(notes).toHaveLength(1)
+    expect(notes[0]).toMatchObject({ path: 'bad/main.tf', reason: 'parse' })
+    expect(findings.filter((f) => f.category === 'cost')).toEqual([])
+  })
+
+  it('a container without limits is reported once, by the Kubernetes rule, though the cost pass alone names it too', async () => {
+    const twoContainers: SourceFile = {
+      path: 'k8s/web.yaml',
+      kind: 'kubernetes',
+      content: [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: web',
+        'spec:',
+        '  replicas: 2',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '        - name: app',
+        '          image: example/app:1.2.3',
+        '          resources:',
+        '            requests:',
+        '              cpu: 100m',
+        '        - name: sidecar',
+        '          image: example/sidecar:1.0.0',
+        ''
+      ].join('\n')
+    }
+    const alone = await analyzeCost([twoContainers])
+    expect(alone.findings.filter((f) => f.ruleId === 'cost/k8s-no-limits').map((f) => f.line)).toEqual([10, 15])
+    const { findings } = await analyzeFile(twoContainers)
+    expect(findings.filter((f) => f.ruleId === 'k8s/no-memory-limits').map((f) => f.line)).toEqual([12, 15])
+    expect(findings.filter((f) => f.ruleId === 'cost/k8s-no-limits')).toEqual([])
+  })
+
+  it('kinds without a price list get no cost pass', () => {
+    expect(languageOf('dockerfile')?.cost).toBeUndefined()
+    expect(languageOf('workflow')?.cost).toBeUndefined()
+  })
+})
