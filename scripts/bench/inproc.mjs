@@ -2,9 +2,11 @@
 //   node scripts/bench/inproc.mjs scan|floor|secrets|read <tree>
 //   node scripts/bench/inproc.mjs adversarial <KB>
 // scan:    readTree + analyzeFiles (every rule and the secret scan), as `preflight scan` does.
-// floor:   readTree + parsing each file with the parsers the analyzers use (yaml's
-//          parseAllDocuments through src/rules/yaml.ts, dockerfile-ast, tree-sitter HCL) and
-//          nothing else: the least any scan of these files has to do.
+// floor:   readTree + the project context every scan builds (buildManifestSets: each Kubernetes
+//          manifest parsed and indexed by folder; buildTerraformProjects: each Terraform module
+//          file parsed and its values resolved) + parsing every other file with the parser its
+//          analyzer uses (yaml's parseAllDocuments through src/rules/yaml.ts, dockerfile-ast,
+//          tree-sitter HCL), single-threaded and nothing else: the least any scan has to do.
 // secrets: readTree + scanSecrets on every file (secretlint preset + Preflight's own rules).
 // read:    readTree against a plain synchronous read of the same files as text (readdirSync +
 //          readFileSync utf8), each the best of seven alternating passes over a warm file cache.
@@ -57,11 +59,15 @@ if (!['scan', 'floor', 'secrets', 'read', 'adversarial'].includes(mode) || !tree
   }
   process.stdout.write(JSON.stringify({ mode, kb, cases }) + '\n')
 } else {
+  const { existsSync } = await import('node:fs')
   const src = await loadSrc({
     readTree: 'src/changes/tree.ts',
     analyzeFiles: 'src/rules/index.ts',
     scanSecrets: 'src/rules/secrets.ts',
-    parseYaml: 'src/rules/yaml.ts'
+    buildManifestSets: 'src/rules/kubernetes.ts',
+    buildTerraformProjects: 'src/rules/terraform.ts',
+    // The parsers moved under src/rules/parse/; either layout works.
+    parseYaml: existsSync('src/rules/parse/yaml.ts') ? 'src/rules/parse/yaml.ts' : 'src/rules/yaml.ts'
   })
   const { DockerfileParser } = await import('dockerfile-ast')
   const { Parser, Language } = await import('web-tree-sitter')
@@ -115,7 +121,16 @@ if (!['scan', 'floor', 'secrets', 'read', 'adversarial'].includes(mode) || !tree
     }
     findings = secretFindings.length
   } else {
-    for (const file of read.files) parseOnly(file)
+    // The context, as analyzeGroupFiles builds it (each manifest and module file parsed there),
+    // then every file the context did not parse.
+    const manifests = src.buildManifestSets(read.files)
+    const projects = await src.buildTerraformProjects(read.files)
+    const inProject = new Set([...projects.values()].flatMap((p) => [...p.files.keys()]))
+    for (const file of read.files) {
+      if (file.kind === 'kubernetes' && manifests.parsed.has(file.path)) continue
+      if (file.kind === 'terraform' && inProject.has(file.path)) continue
+      parseOnly(file)
+    }
   }
   const ms = performance.now() - started
   const out = { mode, files: read.files.length, ms, readMs, findings, notes, maxRssMb: process.resourceUsage().maxRSS / 1024 }
