@@ -1,18 +1,20 @@
 /**
- * Parallel analysis of large trees (src/rules/pool.ts): how files are dealt to threads, and, with
- * the bundled CLI (`npm run bundle` first), that the output does not depend on the thread count.
+ * Parallel analysis of large trees (src/rules/pool.ts): how files are grouped, how groups are
+ * shared between the main thread and workers (stand-in workers that answer, die or hang), and,
+ * with the bundled CLI (`npm run bundle` first), that the output does not depend on the thread count.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { shares, threadsFor, POOL_MIN_FILES } from '../src/rules/pool.js'
-import type { SourceFile } from '../src/types.js'
+import { pathToFileURL } from 'node:url'
+import { analyzeInPool, contextGroups, poolStats, threadsFor, POOL_MIN_BYTES, POOL_MIN_FILES } from '../src/rules/pool.js'
+import type { AnalysisResult, SourceFile } from '../src/types.js'
 
 const file = (path: string, bytes: number): SourceFile => ({ path, kind: 'other', content: 'x'.repeat(bytes) })
 
-describe('dealing files to threads', () => {
-  it('keeps each folder (context group) in one share, balances shares by bytes, and keeps input order', () => {
+describe('context groups', () => {
+  it('keeps each folder in one group, in input order, largest groups first', () => {
     const files = [
       file('a/main.tf', 500),
       file('b/one.yaml', 100),
@@ -22,32 +24,85 @@ describe('dealing files to threads', () => {
       file('root.yaml', 50),
       file('d/big.json', 900)
     ]
-    const dealt = shares(files, 2)
-    // Every file exactly once.
-    expect(dealt.flat().sort((x, y) => x - y)).toEqual(files.map((_, i) => i))
-    // A folder never spans two shares.
-    const shareOf = new Map<string, number>()
-    dealt.forEach((s, k) =>
-      s.forEach((i) => {
-        const folder = files[i].path.includes('/') ? files[i].path.split('/')[0] : ''
-        expect(shareOf.get(folder) ?? k).toBe(k)
-        shareOf.set(folder, k)
-      })
-    )
-    // Largest group first to the lightest share: a (1000), d (900), c (300), b (200), root (50).
-    const bytes = dealt.map((s) => s.reduce((n, i) => n + files[i].content.length, 0))
-    expect(bytes.sort((x, y) => x - y)).toEqual([1200, 1250])
-    for (const s of dealt) expect([...s].sort((x, y) => x - y)).toEqual(s)
-    // Deterministic.
-    expect(shares(files, 2)).toEqual(dealt)
+    // a (1000), d (900), c (300), b (200), root (50).
+    expect(contextGroups(files)).toEqual([[0, 2], [6], [3], [1, 4], [5]])
   })
 
-  it('uses one thread for small inputs and never more shares than groups', () => {
-    expect(threadsFor([file('a.tf', 10), file('b.tf', 10)])).toBe(1)
-    expect(threadsFor(Array.from({ length: POOL_MIN_FILES + 1 }, (_, i) => file(`f${i}.tf`, 10)))).toBeGreaterThanOrEqual(1)
-    expect(threadsFor([file('a.tf', 10)], 4)).toBe(4)
-    expect(shares([file('a/x.tf', 1), file('a/y.tf', 1)], 4)).toEqual([[0, 1]])
+  it('uses one thread for small inputs, and workers only on idle cores', () => {
+    const idle = { cores: 2, load: 0.1 }
+    const large = Array.from({ length: POOL_MIN_FILES + 1 }, (_, i) => file(`f${i}.tf`, 10))
+    expect(threadsFor([file('a.tf', 10), file('b.tf', 10)], undefined, idle)).toBe(1)
+    expect(threadsFor(large.slice(1), undefined, idle)).toBe(1)
+    expect(threadsFor([file('big.json', POOL_MIN_BYTES + 1)], undefined, idle)).toBe(2)
+    expect(threadsFor(large, undefined, idle)).toBe(2)
+    // Busy machines: a worker would only take CPU from the main thread.
+    expect(threadsFor(large, undefined, { cores: 2, load: 0.8 })).toBe(1)
+    expect(threadsFor(large, undefined, { cores: 2, load: 7 })).toBe(1)
+    expect(threadsFor(large, undefined, { cores: 8, load: 2.2 })).toBe(6)
+    expect(threadsFor(large, undefined, { cores: 8, load: 0 })).toBe(8)
+    // An explicit count (PREFLIGHT_THREADS) wins.
+    expect(threadsFor([file('a.tf', 10)], 4, idle)).toBe(4)
   })
+})
+
+describe('the pool hands out groups', () => {
+  // A stand-in worker speaking the pool's protocol: each result names the file and who made it.
+  // `behaviour` decides what it does: answer, crash on its first group, or never answer.
+  let dir: string
+  const workerFor = (behaviour: 'answer' | 'crash' | 'silent'): URL => {
+    const path = join(dir, `${behaviour}.mjs`)
+    writeFileSync(
+      path,
+      `import { parentPort } from 'node:worker_threads'
+parentPort.on('message', ({ group, files }) => {
+  if (${JSON.stringify(behaviour)} === 'crash') process.exit(3)
+  if (${JSON.stringify(behaviour)} === 'silent') return
+  parentPort.postMessage({ group, results: files.map((f) => ({ findings: [], notes: [{ path: f.path, reason: 'error', message: 'worker' }], secrets: [] })) })
+})
+parentPort.postMessage({ ready: true })
+`
+    )
+    return pathToFileURL(path)
+  }
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'preflight-pool-unit-'))))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  const files = Array.from({ length: 400 }, (_, i) => file(`svc${i % 100}/f${i}.yaml`, 10 + (i % 7)))
+  /** The main thread's share. */
+  const inThread = async (group: SourceFile[]): Promise<AnalysisResult[]> => {
+    await new Promise((r) => setTimeout(r, 2))
+    return group.map((f) => ({ findings: [], notes: [{ path: f.path, reason: 'error' as const, message: 'main' }], secrets: [] }))
+  }
+  const expectEveryFileOnce = (results: AnalysisResult[]) => expect(results.map((r) => r.notes[0]?.path)).toEqual(files.map((f) => f.path))
+
+  it('shares the groups between the main thread and a worker, results in input order', async () => {
+    // The main thread's first group waits for the worker's first answer, so both take part however slow the start.
+    let first = true
+    const waitingForWorker = async (group: SourceFile[]): Promise<AnalysisResult[]> => {
+      if (first) {
+        first = false
+        for (let i = 0; i < 2000 && poolStats.byWorkers === 0; i++) await new Promise((r) => setTimeout(r, 10))
+      }
+      return inThread(group)
+    }
+    const results = await analyzeInPool(workerFor('answer'), files, 2, waitingForWorker)
+    expectEveryFileOnce(results)
+    expect(poolStats.byMain + poolStats.byWorkers).toBe(100)
+    expect(poolStats.byWorkers).toBeGreaterThan(0)
+    expect(poolStats.byMain).toBeGreaterThan(0)
+    // A group is analysed by one side as a whole.
+    for (let g = 0; g < 100; g++) expect(new Set(results.filter((_, i) => i % 100 === g).map((r) => r.notes[0]!.message)).size).toBe(1)
+  }, 30_000)
+
+  it('takes back the groups of a worker that dies', async () => {
+    expectEveryFileOnce(await analyzeInPool(workerFor('crash'), files, 3, inThread))
+  }, 30_000)
+
+  it('does not wait for a worker that never answers', async () => {
+    const results = await analyzeInPool(workerFor('silent'), files, 2, inThread)
+    expectEveryFileOnce(results)
+    expect(poolStats.byWorkers).toBe(0)
+  }, 30_000)
 })
 
 describe('scan on a pool of threads (bundled CLI)', () => {
