@@ -42,8 +42,13 @@ try {
 
   // 1. Scan vs parse floor, in fresh processes, plus the CLI end to end.
   log('scan vs parse floor')
-  const floor = await repeat(RUNS, () => inproc('floor', tree))
-  const scan = await repeat(RUNS, () => inproc('scan', tree))
+  // Taking turns, so a change in machine load weighs on both alike.
+  const floor = []
+  const scan = []
+  for (let i = 0; i < RUNS; i++) {
+    floor.push(await inproc('floor', tree))
+    scan.push(await inproc('scan', tree))
+  }
   const cli = await repeat(RUNS, async () => {
     const r = await timed(node, [join(dist, 'cli.js'), 'scan', tree, '--format', 'json'])
     return { ms: r.ms, maxRssMb: r.maxRssMb, code: r.code, inner: JSON.parse(r.stdout).stats?.ms ?? null }
@@ -166,17 +171,36 @@ async function benchLimit({ dist, tree }) {
   const doubleTree = generateTree(join(work, `tree-${2 * small}`), 2 * small)
   const out = { smallFiles: small }
   const previous = previousDist()
-  const now = await cliScan(dist, smallTree)
-  out.smallMs = medianOf(now, 'ms')
-  out.smallFilesPerSecond = (small / out.smallMs) * 1000
+  /** The two dists take turns on the same tree, so a change in machine load weighs on both alike. */
+  const turns = async (dir) => {
+    const now = []
+    const before = []
+    for (let i = 0; i < RUNS; i++) {
+      before.push(await timed(node, [join(previous.dir, 'cli.js'), 'scan', dir, '--format', 'json']))
+      now.push(await timed(node, [join(dist, 'cli.js'), 'scan', dir, '--format', 'json']))
+    }
+    return { now, before }
+  }
   if (previous) {
     out.previousCommit = previous.commit
-    out.previousSmallMs = medianOf(await cliScan(previous.dir, smallTree), 'ms')
+    const smallRuns = await turns(smallTree)
+    out.smallMs = medianOf(smallRuns.now, 'ms')
+    out.smallCpuMs = medianOf(smallRuns.now, 'cpuMs')
+    out.previousSmallMs = medianOf(smallRuns.before, 'ms')
+    out.previousSmallCpuMs = medianOf(smallRuns.before, 'cpuMs')
     out.smallSpeedup = ratioOf(out.previousSmallMs, out.smallMs)
-    out.previousLargeMs = medianOf(await cliScan(previous.dir, tree), 'ms')
-    out.largeMs = result.scan.cliWallMs
+    out.smallCpuSpeedup = ratioOf(out.previousSmallCpuMs, out.smallCpuMs)
+    const largeRuns = await turns(tree)
+    out.largeMs = medianOf(largeRuns.now, 'ms')
+    out.largeCpuMs = medianOf(largeRuns.now, 'cpuMs')
+    out.previousLargeMs = medianOf(largeRuns.before, 'ms')
+    out.previousLargeCpuMs = medianOf(largeRuns.before, 'cpuMs')
     out.largeSpeedup = ratioOf(out.previousLargeMs, out.largeMs)
+    out.largeCpuSpeedup = ratioOf(out.previousLargeCpuMs, out.largeCpuMs)
+  } else {
+    out.smallMs = medianOf(await cliScan(dist, smallTree), 'ms')
   }
+  out.smallFilesPerSecond = (small / out.smallMs) * 1000
   out.doubleMs = medianOf(await cliScan(dist, doubleTree), 'ms')
   out.growth = ratioOf(out.doubleMs, out.smallMs)
   const read = await repeat(RUNS, () => inproc('read', smallTree))

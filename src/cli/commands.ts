@@ -199,7 +199,7 @@ export async function reviewCommand(args: string[], v: Values, io: CliIo): Promi
     import('../render/plan.js'),
     import('../render/summary.js')
   ])
-  const runner = modelRunnerFor(v, io)
+  const runner = await modelRunnerFor(v, io)
   const { settings, baseline } = await localSettings(repoDir, v, io)
   const change = await loadChange(repoDir, v, settings.pathsIgnore)
   const loaded = await personasForRepo(repoDir, base, v)
