@@ -17,12 +17,15 @@ import { Worker } from 'node:worker_threads'
 import type { AnalysisResult, SourceFile } from '../types.js'
 
 /**
- * Inputs smaller than this stay in one thread. A worker spends about 0.4 s of CPU loading and
- * warming its modules, about what the main thread needs for 1,000 small files: below that a
- * worker cannot pay for itself even on an idle core.
+ * Inputs smaller than this stay in one thread. A worker costs about 1 s of CPU before it pays:
+ * loading its modules and the wasm grammar, then running cold code until its own isolate has
+ * warmed up (a 3,000-file scan forced onto two threads took 1.3-1.5 s more CPU than on one),
+ * about the main thread's own work on 1,000-2,000 small files. Two threads finish sooner than
+ * one only when the whole scan costs more than that overhead, so below 2,500 files (or 8 MB)
+ * a worker cannot shorten the scan even on an idle core.
  */
-export const POOL_MIN_FILES = 1000
-export const POOL_MIN_BYTES = 4 * 1024 * 1024
+export const POOL_MIN_FILES = 2500
+export const POOL_MIN_BYTES = 8 * 1024 * 1024
 
 /**
  * How many threads (the main one included) a tree of these files deserves: 1 for small inputs,
