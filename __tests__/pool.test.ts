@@ -4,7 +4,7 @@
  * with the bundled CLI (`npm run bundle` first), that the output does not depend on the thread count.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -26,6 +26,21 @@ describe('context groups', () => {
     ]
     // a (1000), d (900), c (300), b (200), root (50).
     expect(contextGroups(files)).toEqual([[0, 2], [6], [3], [1, 4], [5]])
+  })
+
+  it('puts folders a kustomization deploys together into one group', () => {
+    const files: SourceFile[] = [
+      { path: 'base/deployment.yaml', kind: 'kubernetes', content: 'kind: Deployment\n' },
+      { path: 'apps/other/service.yaml', kind: 'kubernetes', content: 'kind: Service\n' },
+      { path: 'overlays/prod/kustomization.yaml', kind: 'kubernetes', content: 'resources:\n  - ../../base\n  - pdb.yaml\n' },
+      { path: 'overlays/prod/pdb.yaml', kind: 'kubernetes', content: 'kind: PodDisruptionBudget\n' },
+      { path: 'overlays/dev/kustomization.yaml', kind: 'kubernetes', content: 'resources:\n  - ../../base\n' }
+    ]
+    const groups = contextGroups(files).map((g) => [...g].sort((x, y) => x - y))
+    // The base and both overlays that include it are one group; the unrelated folder is its own.
+    expect(groups).toHaveLength(2)
+    expect(groups).toContainEqual([0, 2, 3, 4])
+    expect(groups).toContainEqual([1])
   })
 
   it('uses one thread for small inputs, and workers only on idle cores', () => {
@@ -113,8 +128,9 @@ describe('scan on a pool of threads (bundled CLI)', () => {
   })
   afterAll(() => rmSync(tree, { recursive: true, force: true }))
 
-  const scan = (threads: string): unknown => {
-    const r = spawnSync(process.execPath, [resolve('dist/cli.js'), 'scan', tree, '--format', 'json'], {
+  const scan = (threads: string): unknown => scanOf(tree, threads)
+  const scanOf = (dir: string, threads: string): unknown => {
+    const r = spawnSync(process.execPath, [resolve('dist/cli.js'), 'scan', dir, '--format', 'json'], {
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, PREFLIGHT_THREADS: threads }
@@ -129,4 +145,29 @@ describe('scan on a pool of threads (bundled CLI)', () => {
     expect(single.findings.length).toBeGreaterThan(100)
     expect(scan('3')).toEqual(single)
   }, 120_000)
+
+  it('keeps a kustomization and the folders it includes on one thread', () => {
+    // An overlay's PodDisruptionBudget covers its base's Deployment: no finding on any thread count.
+    const kz = mkdtempSync(join(tmpdir(), 'preflight-pool-kz-'))
+    try {
+      mkdirSync(join(kz, 'base'))
+      mkdirSync(join(kz, 'overlays', 'prod'), { recursive: true })
+      writeFileSync(
+        join(kz, 'base', 'deployment.yaml'),
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n'
+      )
+      writeFileSync(join(kz, 'overlays', 'prod', 'kustomization.yaml'), 'resources:\n  - ../../base\n  - pdb.yaml\n')
+      writeFileSync(
+        join(kz, 'overlays', 'prod', 'pdb.yaml'),
+        'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 2\n  selector:\n    matchLabels:\n      app: web\n'
+      )
+      const ruleIds = (threads: string) => (scanOf(kz, threads) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId)
+      const single = ruleIds('1')
+      expect(single.length).toBeGreaterThan(0)
+      expect(single).not.toContain('k8s/no-pod-disruption-budget')
+      expect(ruleIds('3')).toEqual(single)
+    } finally {
+      rmSync(kz, { recursive: true, force: true })
+    }
+  }, 60_000)
 })

@@ -15,6 +15,7 @@
 import { availableParallelism, loadavg } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { AnalysisResult, SourceFile } from '../types.js'
+import { deploymentUnits } from './k8s/folder.js'
 
 /**
  * Inputs smaller than this stay in one thread. A worker costs about 1 s of CPU before it pays:
@@ -42,8 +43,8 @@ export function threadsFor(files: SourceFile[], requested?: number, machine = { 
   return 1 + Math.max(0, Math.min(machine.cores - 1, workers))
 }
 
-/** The context group of a file: its folder. */
-function groupOf(path: string): string {
+/** The folder of a path (`''` for the root). */
+function folderOf(path: string): string {
   const slash = path.lastIndexOf('/')
   return slash < 0 ? '' : path.slice(0, slash)
 }
@@ -51,11 +52,28 @@ function groupOf(path: string): string {
 /**
  * The context groups of `files` as lists of indexes (each in input order), largest first by
  * bytes (ties by folder name): the order they are handed out in, so the big ones start early.
+ * A group is a folder (a Terraform module, a manifest folder), widened to every folder deployed
+ * with it: a kustomization that includes another folder puts both in one group, so an overlay's
+ * PodDisruptionBudget counts for its base's Deployment on any thread, as on one.
  */
 export function contextGroups(files: SourceFile[]): number[][] {
+  // Folders joined by a kustomization share one representative (union-find).
+  const parent = new Map<string, string>()
+  const find = (folder: string): string => {
+    let root = folder
+    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!
+    parent.set(folder, root)
+    return root
+  }
+  for (const [folder, together] of deploymentUnits(files)) {
+    for (const other of together) {
+      const [a, b] = [find(folder), find(other)].sort()
+      if (a !== b) parent.set(b!, a!)
+    }
+  }
   const groups = new Map<string, { bytes: number; indexes: number[] }>()
   files.forEach((f, i) => {
-    const key = groupOf(f.path)
+    const key = find(folderOf(f.path))
     const g = groups.get(key) ?? { bytes: 0, indexes: [] }
     g.bytes += f.content.length
     g.indexes.push(i)
