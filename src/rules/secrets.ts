@@ -625,7 +625,7 @@ function isUserData(key: string): boolean {
 
 function assignmentCandidates(content: string, file: SourceFile, starts: number[]): Candidate[] {
   const out: Candidate[] = []
-  for (const a of extractAssignments(content, dialectOf(file))) {
+  for (const a of extractAssignments(content, dialectOf(file), starts)) {
     // Cheap test first: most keys contain none of the words a secret-named key needs.
     if (!MAYBE_SECRET_KEY.test(a.key)) continue
     if (isUserData(a.key)) {
