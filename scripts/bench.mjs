@@ -67,6 +67,8 @@ try {
     runsMs: { floor: floor.map((r) => round(r.ms)), scan: scan.map((r) => round(r.ms)), cli: cli.map((r) => round(r.ms)) }
   }
   result.scan.ratio = ratioOf(result.scan.scanMs, result.scan.floorMs)
+  // The same two passes in one process, taking turns after JIT warm-up: best wall and best CPU of each.
+  result.scan.steady = await inproc('ratio', tree, Math.max(3, RUNS))
   result.scan.filesPerSecond = (FILES / result.scan.cliWallMs) * 1000
 
   // 2. Secrets: Preflight vs the secretlint CLI on the same (smaller) tree with a credential overlay.
@@ -215,8 +217,8 @@ async function benchLimit({ dist, tree }) {
   return out
 }
 
-async function inproc(mode, dir) {
-  const r = await timed(node, ['scripts/bench/inproc.mjs', mode, dir])
+async function inproc(mode, dir, ...rest) {
+  const r = await timed(node, ['scripts/bench/inproc.mjs', mode, dir, ...rest.map(String)])
   if (r.code !== 0) throw new Error(`inproc ${mode} failed: ${r.stderr.slice(0, 400)}`)
   const out = JSON.parse(r.stdout.trim().split('\n').pop())
   return { ...out, wallMs: r.ms, maxRssMb: r.maxRssMb ?? out.maxRssMb }
