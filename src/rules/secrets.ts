@@ -356,15 +356,15 @@ function isHexDigest(s: string): boolean {
  * every match of it contains (`anchors`): most files hold none, and then a few `includes` calls
  * replace fifteen regex passes.
  */
-const COMPILED_TOKENS = TOKEN_PATTERNS.map((pattern) => ({ pattern, rule: TOKEN_RULES.get(pattern.slug) as RuleMeta, regex: tokenRegex(pattern) }))
+const escapeLiteral = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
+/** One expression per list of anchors: a single pass over the text finds whether any is there. */
+const anyOf = (anchors: readonly string[]) => new RegExp(anchors.map(escapeLiteral).join('|'))
+const COMPILED_TOKENS = TOKEN_PATTERNS.map((pattern) => ({ pattern, rule: TOKEN_RULES.get(pattern.slug) as RuleMeta, regex: tokenRegex(pattern), anchor: anyOf(pattern.anchors) }))
+const ANY_TOKEN_ANCHOR = anyOf(TOKEN_PATTERNS.flatMap((p) => p.anchors))
 const PRIVATE_KEY = new RegExp(PRIVATE_KEY_SOURCE, 'g')
 const PUTTY_KEY = new RegExp(PUTTY_KEY_SOURCE, 'g')
 const URL_PASSWORD_ALL = new RegExp(URL_PASSWORD_SOURCE, 'g')
 
-function holdsAny(content: string, anchors: readonly string[]): boolean {
-  for (const a of anchors) if (content.includes(a)) return true
-  return false
-}
 
 /** Every match of a global expression from the start, without cloning it as `matchAll` does. */
 function* matchesOf(regex: RegExp, content: string): Generator<RegExpExecArray> {
@@ -378,8 +378,9 @@ function* matchesOf(regex: RegExp, content: string): Generator<RegExpExecArray> 
 function patternCandidates(content: string, starts: number[]): Candidate[] {
   const out: Candidate[] = []
   const awsKeyLines: number[] = []
-  for (const { pattern, rule, regex } of COMPILED_TOKENS) {
-    if (!holdsAny(content, pattern.anchors)) continue
+  const anyToken = ANY_TOKEN_ANCHOR.test(content)
+  for (const { pattern, rule, regex, anchor } of anyToken ? COMPILED_TOKENS : []) {
+    if (!anchor.test(content)) continue
     for (const m of matchesOf(regex, content)) {
       const token = m[0]
       if (pattern.slug === 'aws-access-key-id' && isDocumentationExample(token)) continue
@@ -432,7 +433,7 @@ interface Shape {
   literal?: (value: string) => boolean
   /** The command the flag must follow on its line. */
   command?: RegExp
-  /** Literal strings one of which every match contains (see `COMPILED_TOKENS`). */
+  /** What every match contains: one of these literals, or a match of this expression (see `COMPILED_TOKENS`). */
   anchors: readonly string[] | RegExp
 }
 
@@ -445,12 +446,12 @@ const SHAPES: Shape[] = [
   { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.', anchors: ['AccountKey=', 'SharedAccessKey='] }
 ]
 
-const COMPILED_SHAPES = SHAPES.map((shape) => ({ shape, regex: new RegExp(shape.source, 'g') }))
+const COMPILED_SHAPES = SHAPES.map((shape) => ({ shape, regex: new RegExp(shape.source, 'g'), anchor: Array.isArray(shape.anchors) ? anyOf(shape.anchors) : (shape.anchors as RegExp) }))
 
 function shapeCandidates(content: string, starts: number[]): Candidate[] {
   const out: Candidate[] = []
-  for (const { shape, regex } of COMPILED_SHAPES) {
-    if (Array.isArray(shape.anchors) ? !holdsAny(content, shape.anchors) : !(shape.anchors as RegExp).test(content)) continue
+  for (const { shape, regex, anchor } of COMPILED_SHAPES) {
+    if (!anchor.test(content)) continue
     for (const m of matchesOf(regex, content)) {
       const head = m.groups?.[shape.head] ?? ''
       const value = m.groups?.[shape.value]
@@ -471,6 +472,8 @@ const TF_DEFAULT = /^(\s*default\s*=\s*")((?:[^"\\\n]|\\.){1,1000})"/
 /** `variable "db_password" { default = "…" }`: the literal belongs to a secret-named variable. */
 function tfVariableDefaultCandidates(content: string, starts: number[]): Candidate[] {
   const out: Candidate[] = []
+  // Both expressions below need their word on some line.
+  if (!content.includes('variable') || !content.includes('default')) return out
   const lines = content.split('\n')
   let variable: string | undefined
   let depth = 0
@@ -681,6 +684,8 @@ function isSchema(lines: string[], i: number): boolean {
 
 function k8sEnvCandidates(content: string, starts: number[]): Candidate[] {
   const out: Candidate[] = []
+  // A candidate is a `secretKeyRef:` or `secretRef:` line.
+  if (!content.includes('secretKeyRef:') && !content.includes('secretRef:')) return out
   const lines = content.split('\n')
   let inEnvFrom = -1
   let crd = false

@@ -246,6 +246,8 @@ export function stringList(v: HclValue | undefined): string[] {
 /** True when an expression refers to `type.name` (as in `aws_s3_bucket.b.id`). */
 export function refersTo(v: HclValue | undefined, type: string, name: string): boolean {
   if (!isExpr(v)) return false
+  // Every match contains `type.name` as written: most expressions do not, and skip the regex build.
+  if (!v.expr.includes(`${type}.${name}`)) return false
   return new RegExp(`(^|[^\\w.])${type.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}\\.${name.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}(\\.|\\[|$|\\W)`).test(v.expr)
 }
 
