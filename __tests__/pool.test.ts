@@ -1,18 +1,20 @@
 /**
- * Parallel analysis of large trees (src/rules/pool.ts): how files are dealt to threads, and, with
- * the bundled CLI (`npm run bundle` first), that the output does not depend on the thread count.
+ * Parallel analysis of large trees (src/rules/pool.ts): how files are grouped, how groups are
+ * shared between the main thread and workers (stand-in workers that answer, die or hang), and,
+ * with the bundled CLI (`npm run bundle` first), that the output does not depend on the thread count.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { shares, threadsFor, POOL_MIN_FILES } from '../src/rules/pool.js'
-import type { SourceFile } from '../src/types.js'
+import { pathToFileURL } from 'node:url'
+import { analyzeInPool, contextGroups, poolStats, threadsFor, POOL_MIN_BYTES, POOL_MIN_FILES } from '../src/rules/pool.js'
+import type { AnalysisResult, SourceFile } from '../src/types.js'
 
 const file = (path: string, bytes: number): SourceFile => ({ path, kind: 'other', content: 'x'.repeat(bytes) })
 
-describe('dealing files to threads', () => {
-  it('keeps each folder (context group) in one share, balances shares by bytes, and keeps input order', () => {
+describe('context groups', () => {
+  it('keeps each folder in one group, in input order, largest groups first', () => {
     const files = [
       file('a/main.tf', 500),
       file('b/one.yaml', 100),
@@ -22,32 +24,100 @@ describe('dealing files to threads', () => {
       file('root.yaml', 50),
       file('d/big.json', 900)
     ]
-    const dealt = shares(files, 2)
-    // Every file exactly once.
-    expect(dealt.flat().sort((x, y) => x - y)).toEqual(files.map((_, i) => i))
-    // A folder never spans two shares.
-    const shareOf = new Map<string, number>()
-    dealt.forEach((s, k) =>
-      s.forEach((i) => {
-        const folder = files[i].path.includes('/') ? files[i].path.split('/')[0] : ''
-        expect(shareOf.get(folder) ?? k).toBe(k)
-        shareOf.set(folder, k)
-      })
-    )
-    // Largest group first to the lightest share: a (1000), d (900), c (300), b (200), root (50).
-    const bytes = dealt.map((s) => s.reduce((n, i) => n + files[i].content.length, 0))
-    expect(bytes.sort((x, y) => x - y)).toEqual([1200, 1250])
-    for (const s of dealt) expect([...s].sort((x, y) => x - y)).toEqual(s)
-    // Deterministic.
-    expect(shares(files, 2)).toEqual(dealt)
+    // a (1000), d (900), c (300), b (200), root (50).
+    expect(contextGroups(files)).toEqual([[0, 2], [6], [3], [1, 4], [5]])
   })
 
-  it('uses one thread for small inputs and never more shares than groups', () => {
-    expect(threadsFor([file('a.tf', 10), file('b.tf', 10)])).toBe(1)
-    expect(threadsFor(Array.from({ length: POOL_MIN_FILES + 1 }, (_, i) => file(`f${i}.tf`, 10)))).toBeGreaterThanOrEqual(1)
-    expect(threadsFor([file('a.tf', 10)], 4)).toBe(4)
-    expect(shares([file('a/x.tf', 1), file('a/y.tf', 1)], 4)).toEqual([[0, 1]])
+  it('puts folders a kustomization deploys together into one group', () => {
+    const files: SourceFile[] = [
+      { path: 'base/deployment.yaml', kind: 'kubernetes', content: 'kind: Deployment\n' },
+      { path: 'apps/other/service.yaml', kind: 'kubernetes', content: 'kind: Service\n' },
+      { path: 'overlays/prod/kustomization.yaml', kind: 'kubernetes', content: 'resources:\n  - ../../base\n  - pdb.yaml\n' },
+      { path: 'overlays/prod/pdb.yaml', kind: 'kubernetes', content: 'kind: PodDisruptionBudget\n' },
+      { path: 'overlays/dev/kustomization.yaml', kind: 'kubernetes', content: 'resources:\n  - ../../base\n' }
+    ]
+    const groups = contextGroups(files).map((g) => [...g].sort((x, y) => x - y))
+    // The base and both overlays that include it are one group; the unrelated folder is its own.
+    expect(groups).toHaveLength(2)
+    expect(groups).toContainEqual([0, 2, 3, 4])
+    expect(groups).toContainEqual([1])
   })
+
+  it('uses one thread for small inputs, and workers only on idle cores', () => {
+    const idle = { cores: 2, load: 0.1 }
+    const large = Array.from({ length: POOL_MIN_FILES + 1 }, (_, i) => file(`f${i}.tf`, 10))
+    expect(threadsFor([file('a.tf', 10), file('b.tf', 10)], undefined, idle)).toBe(1)
+    expect(threadsFor(large.slice(1), undefined, idle)).toBe(1)
+    expect(threadsFor([file('big.json', POOL_MIN_BYTES + 1)], undefined, idle)).toBe(2)
+    expect(threadsFor(large, undefined, idle)).toBe(2)
+    // Busy machines: a worker would only take CPU from the main thread.
+    expect(threadsFor(large, undefined, { cores: 2, load: 0.8 })).toBe(1)
+    expect(threadsFor(large, undefined, { cores: 2, load: 7 })).toBe(1)
+    expect(threadsFor(large, undefined, { cores: 8, load: 2.2 })).toBe(6)
+    expect(threadsFor(large, undefined, { cores: 8, load: 0 })).toBe(8)
+    // An explicit count (PREFLIGHT_THREADS) wins.
+    expect(threadsFor([file('a.tf', 10)], 4, idle)).toBe(4)
+  })
+})
+
+describe('the pool hands out groups', () => {
+  // A stand-in worker speaking the pool's protocol: each result names the file and who made it.
+  // `behaviour` decides what it does: answer, crash on its first group, or never answer.
+  let dir: string
+  const workerFor = (behaviour: 'answer' | 'crash' | 'silent'): URL => {
+    const path = join(dir, `${behaviour}.mjs`)
+    writeFileSync(
+      path,
+      `import { parentPort } from 'node:worker_threads'
+parentPort.on('message', ({ group, files }) => {
+  if (${JSON.stringify(behaviour)} === 'crash') process.exit(3)
+  if (${JSON.stringify(behaviour)} === 'silent') return
+  parentPort.postMessage({ group, results: files.map((f) => ({ findings: [], notes: [{ path: f.path, reason: 'error', message: 'worker' }], secrets: [] })) })
+})
+parentPort.postMessage({ ready: true })
+`
+    )
+    return pathToFileURL(path)
+  }
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'preflight-pool-unit-'))))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  const files = Array.from({ length: 400 }, (_, i) => file(`svc${i % 100}/f${i}.yaml`, 10 + (i % 7)))
+  /** The main thread's share. */
+  const inThread = async (group: SourceFile[]): Promise<AnalysisResult[]> => {
+    await new Promise((r) => setTimeout(r, 2))
+    return group.map((f) => ({ findings: [], notes: [{ path: f.path, reason: 'error' as const, message: 'main' }], secrets: [] }))
+  }
+  const expectEveryFileOnce = (results: AnalysisResult[]) => expect(results.map((r) => r.notes[0]?.path)).toEqual(files.map((f) => f.path))
+
+  it('shares the groups between the main thread and a worker, results in input order', async () => {
+    // The main thread's first group waits for the worker's first answer, so both take part however slow the start.
+    let first = true
+    const waitingForWorker = async (group: SourceFile[]): Promise<AnalysisResult[]> => {
+      if (first) {
+        first = false
+        for (let i = 0; i < 2000 && poolStats.byWorkers === 0; i++) await new Promise((r) => setTimeout(r, 10))
+      }
+      return inThread(group)
+    }
+    const results = await analyzeInPool(workerFor('answer'), files, 2, waitingForWorker)
+    expectEveryFileOnce(results)
+    expect(poolStats.byMain + poolStats.byWorkers).toBe(100)
+    expect(poolStats.byWorkers).toBeGreaterThan(0)
+    expect(poolStats.byMain).toBeGreaterThan(0)
+    // A group is analysed by one side as a whole.
+    for (let g = 0; g < 100; g++) expect(new Set(results.filter((_, i) => i % 100 === g).map((r) => r.notes[0]!.message)).size).toBe(1)
+  }, 30_000)
+
+  it('takes back the groups of a worker that dies', async () => {
+    expectEveryFileOnce(await analyzeInPool(workerFor('crash'), files, 3, inThread))
+  }, 30_000)
+
+  it('does not wait for a worker that never answers', async () => {
+    const results = await analyzeInPool(workerFor('silent'), files, 2, inThread)
+    expectEveryFileOnce(results)
+    expect(poolStats.byWorkers).toBe(0)
+  }, 30_000)
 })
 
 describe('scan on a pool of threads (bundled CLI)', () => {
@@ -58,8 +128,9 @@ describe('scan on a pool of threads (bundled CLI)', () => {
   })
   afterAll(() => rmSync(tree, { recursive: true, force: true }))
 
-  const scan = (threads: string): unknown => {
-    const r = spawnSync(process.execPath, [resolve('dist/cli.js'), 'scan', tree, '--format', 'json'], {
+  const scan = (threads: string): unknown => scanOf(tree, threads)
+  const scanOf = (dir: string, threads: string): unknown => {
+    const r = spawnSync(process.execPath, [resolve('dist/cli.js'), 'scan', dir, '--format', 'json'], {
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, PREFLIGHT_THREADS: threads }
@@ -74,4 +145,29 @@ describe('scan on a pool of threads (bundled CLI)', () => {
     expect(single.findings.length).toBeGreaterThan(100)
     expect(scan('3')).toEqual(single)
   }, 120_000)
+
+  it('keeps a kustomization and the folders it includes on one thread', () => {
+    // An overlay's PodDisruptionBudget covers its base's Deployment: no finding on any thread count.
+    const kz = mkdtempSync(join(tmpdir(), 'preflight-pool-kz-'))
+    try {
+      mkdirSync(join(kz, 'base'))
+      mkdirSync(join(kz, 'overlays', 'prod'), { recursive: true })
+      writeFileSync(
+        join(kz, 'base', 'deployment.yaml'),
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n'
+      )
+      writeFileSync(join(kz, 'overlays', 'prod', 'kustomization.yaml'), 'resources:\n  - ../../base\n  - pdb.yaml\n')
+      writeFileSync(
+        join(kz, 'overlays', 'prod', 'pdb.yaml'),
+        'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 2\n  selector:\n    matchLabels:\n      app: web\n'
+      )
+      const ruleIds = (threads: string) => (scanOf(kz, threads) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId)
+      const single = ruleIds('1')
+      expect(single.length).toBeGreaterThan(0)
+      expect(single).not.toContain('k8s/no-pod-disruption-budget')
+      expect(ruleIds('3')).toEqual(single)
+    } finally {
+      rmSync(kz, { recursive: true, force: true })
+    }
+  }, 60_000)
 })

@@ -337,4 +337,14 @@ describe('redaction cost', () => {
     expect(largeManyValues.scanned).toBe(large.scanned)
     expect(largeManyValues.compared).toBeLessThanOrEqual(large.compared + 3000)
   })
+
+  it('redacts a string repeated across a result once, and masks every copy', () => {
+    const message = `set by curl -u admin:${'Zq9xYvB7pLm2Kd'} ${ordinary}`
+    const result = (n: number) => ({ findings: Array.from({ length: n }, (_, i) => ({ ruleId: 'k8s/privileged', message, line: i })) })
+    const one = workOf(() => redactDeep(result(1)))
+    const many = workOf(() => redactDeep(result(3000)))
+    expect(many.scanned).toBe(one.scanned)
+    const out = redactDeep(result(50))
+    expect(out.findings.every((f) => f.message.includes('admin:Zq9****') && !f.message.includes('Zq9xYvB7pLm2Kd'))).toBe(true)
+  })
 })

@@ -42,8 +42,13 @@ try {
 
   // 1. Scan vs parse floor, in fresh processes, plus the CLI end to end.
   log('scan vs parse floor')
-  const floor = await repeat(RUNS, () => inproc('floor', tree))
-  const scan = await repeat(RUNS, () => inproc('scan', tree))
+  // Taking turns, so a change in machine load weighs on both alike.
+  const floor = []
+  const scan = []
+  for (let i = 0; i < RUNS; i++) {
+    floor.push(await inproc('floor', tree))
+    scan.push(await inproc('scan', tree))
+  }
   const cli = await repeat(RUNS, async () => {
     const r = await timed(node, [join(dist, 'cli.js'), 'scan', tree, '--format', 'json'])
     return { ms: r.ms, maxRssMb: r.maxRssMb, code: r.code, inner: JSON.parse(r.stdout).stats?.ms ?? null }
@@ -62,6 +67,8 @@ try {
     runsMs: { floor: floor.map((r) => round(r.ms)), scan: scan.map((r) => round(r.ms)), cli: cli.map((r) => round(r.ms)) }
   }
   result.scan.ratio = ratioOf(result.scan.scanMs, result.scan.floorMs)
+  // The same two passes in one process, taking turns after JIT warm-up: best wall and best CPU of each.
+  result.scan.steady = await inproc('ratio', tree, Math.max(3, RUNS))
   result.scan.filesPerSecond = (FILES / result.scan.cliWallMs) * 1000
 
   // 2. Secrets: Preflight vs the secretlint CLI on the same (smaller) tree with a credential overlay.
@@ -166,17 +173,36 @@ async function benchLimit({ dist, tree }) {
   const doubleTree = generateTree(join(work, `tree-${2 * small}`), 2 * small)
   const out = { smallFiles: small }
   const previous = previousDist()
-  const now = await cliScan(dist, smallTree)
-  out.smallMs = medianOf(now, 'ms')
-  out.smallFilesPerSecond = (small / out.smallMs) * 1000
+  /** The two dists take turns on the same tree, so a change in machine load weighs on both alike. */
+  const turns = async (dir) => {
+    const now = []
+    const before = []
+    for (let i = 0; i < RUNS; i++) {
+      before.push(await timed(node, [join(previous.dir, 'cli.js'), 'scan', dir, '--format', 'json']))
+      now.push(await timed(node, [join(dist, 'cli.js'), 'scan', dir, '--format', 'json']))
+    }
+    return { now, before }
+  }
   if (previous) {
     out.previousCommit = previous.commit
-    out.previousSmallMs = medianOf(await cliScan(previous.dir, smallTree), 'ms')
+    const smallRuns = await turns(smallTree)
+    out.smallMs = medianOf(smallRuns.now, 'ms')
+    out.smallCpuMs = medianOf(smallRuns.now, 'cpuMs')
+    out.previousSmallMs = medianOf(smallRuns.before, 'ms')
+    out.previousSmallCpuMs = medianOf(smallRuns.before, 'cpuMs')
     out.smallSpeedup = ratioOf(out.previousSmallMs, out.smallMs)
-    out.previousLargeMs = medianOf(await cliScan(previous.dir, tree), 'ms')
-    out.largeMs = result.scan.cliWallMs
+    out.smallCpuSpeedup = ratioOf(out.previousSmallCpuMs, out.smallCpuMs)
+    const largeRuns = await turns(tree)
+    out.largeMs = medianOf(largeRuns.now, 'ms')
+    out.largeCpuMs = medianOf(largeRuns.now, 'cpuMs')
+    out.previousLargeMs = medianOf(largeRuns.before, 'ms')
+    out.previousLargeCpuMs = medianOf(largeRuns.before, 'cpuMs')
     out.largeSpeedup = ratioOf(out.previousLargeMs, out.largeMs)
+    out.largeCpuSpeedup = ratioOf(out.previousLargeCpuMs, out.largeCpuMs)
+  } else {
+    out.smallMs = medianOf(await cliScan(dist, smallTree), 'ms')
   }
+  out.smallFilesPerSecond = (small / out.smallMs) * 1000
   out.doubleMs = medianOf(await cliScan(dist, doubleTree), 'ms')
   out.growth = ratioOf(out.doubleMs, out.smallMs)
   const read = await repeat(RUNS, () => inproc('read', smallTree))
@@ -191,8 +217,8 @@ async function benchLimit({ dist, tree }) {
   return out
 }
 
-async function inproc(mode, dir) {
-  const r = await timed(node, ['scripts/bench/inproc.mjs', mode, dir])
+async function inproc(mode, dir, ...rest) {
+  const r = await timed(node, ['scripts/bench/inproc.mjs', mode, dir, ...rest.map(String)])
   if (r.code !== 0) throw new Error(`inproc ${mode} failed: ${r.stderr.slice(0, 400)}`)
   const out = JSON.parse(r.stdout.trim().split('\n').pop())
   return { ...out, wallMs: r.ms, maxRssMb: r.maxRssMb ?? out.maxRssMb }

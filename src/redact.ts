@@ -210,9 +210,15 @@ function maskMatch(match: string, groups: Record<string, string | undefined>, me
   return maskSecret(match)
 }
 
-/** One left-to-right pass; an explicit exec loop is much faster than `replace` with a callback here. */
+/**
+ * One left-to-right pass; an explicit exec loop is much faster than `replace` with a callback here.
+ * The one shared expression is reused (its `lastIndex` reset): `new RegExp(PATTERN_REGEX)` per
+ * call compiled the whole alternation again for every string, most of the cost of redacting a
+ * large result. The loop never yields, so no other caller can see its `lastIndex`.
+ */
 function maskPatterns(text: string): string {
-  const re = new RegExp(PATTERN_REGEX)
+  const re = PATTERN_REGEX
+  re.lastIndex = 0
   let out = ''
   let last = 0
   // Verdicts on key/value pairs already seen in this text.
@@ -344,8 +350,15 @@ export class Redactor {
   /** Redacts every string in a JSON-like value (arrays, plain objects); returns a copy. */
   deep<T>(value: T): T {
     const seen = new WeakMap<object, unknown>()
+    // Results repeat most of their strings (rule ids, severities, paths, titles): each distinct
+    // string is redacted once, so the cost follows the distinct text printed.
+    const done = new Map<string, string>()
     const walk = (v: unknown): unknown => {
-      if (typeof v === 'string') return this.text(v)
+      if (typeof v === 'string') {
+        let masked = done.get(v)
+        if (masked === undefined) done.set(v, (masked = this.text(v)))
+        return masked
+      }
       if (v === null || typeof v !== 'object') return v
       if (seen.has(v)) return seen.get(v)
       if (Array.isArray(v)) {

@@ -23,6 +23,7 @@ export function renderReport(r) {
   out.push(`| Scan of ${r.files.toLocaleString('en-US')} files, \`preflight scan\` wall time | ${s(sc.cliWallMs)} (${fmt(sc.filesPerSecond, 0)} files/s) | < 15 s | ${meets(sc.cliWallMs < 15000)} |`)
   out.push(`| Scan peak memory (max RSS) | ${mb(sc.cliMaxRssMb)} | < 1 GiB | ${meets(sc.cliMaxRssMb !== null && sc.cliMaxRssMb < 1024)} |`)
   out.push(`| Scan vs parse floor (same process setup, one thread) | ${fmt(sc.ratio, 2)}× | ≤ 1.3× | ${meets(sc.ratio <= 1.3)} |`)
+  if (sc.steady) out.push(`| Scan vs parse floor, one process taking turns, best CPU (wall) | ${fmt(sc.steady.cpuRatio, 2)}× (${fmt(sc.steady.ratio, 2)}×) | ≤ 1.3× | ${meets(sc.steady.cpuRatio <= 1.3)} |`)
   out.push(`| Secret scan vs \`secretlint\` CLI, ${fmt(se.files, 0)} files | ${s(se.preflightScanWallMs)} vs ${s(se.secretlintWallMs)} (${fmt(se.wallRatio, 2)}×), ${se.missedBySecretlintComparison.length} secretlint finding(s) missed | superset, less time | ${meets(se.missedBySecretlintComparison.length === 0 && se.wallRatio < 1)} |`)
   out.push(`| 300-file pull request, \`node dist/index.js\` | ${s(pr.ms)}, ${pr.calls} API calls, ${pr.writes} writes | < 5 s, ≤ 4 writes | ${meets(pr.ms < 5000 && pr.writes <= 4)} |`)
   out.push(`| Cold start, ignored event (median of 10) | ${fmt(cs.ms, 0)} ms (bare \`node -e 0\`: ${fmt(cs.nodeBaselineMs, 0)} ms) | < 300 ms | ${meets(cs.ms < 300)} |`)
@@ -37,8 +38,9 @@ export function renderReport(r) {
   const li = r.limit
   if (li) {
     if (li.previousCommit) {
-      out.push(`| Scan of ${fmt(li.smallFiles, 0)} small files vs the dist/ of ${li.previousCommit.slice(0, 7)} (files/s) | ${fmt(li.smallSpeedup, 2)}× (${s(li.smallMs)} vs ${s(li.previousSmallMs)}) | ≥ 3.5× | ${meets(li.smallSpeedup >= 3.5)} |`)
-      out.push(`| Scan of ${r.files.toLocaleString('en-US')} files vs the dist/ of ${li.previousCommit.slice(0, 7)} (files/s) | ${fmt(li.largeSpeedup, 2)}× (${s(li.largeMs)} vs ${s(li.previousLargeMs)}) | ≥ 2× | ${meets(li.largeSpeedup >= 2)} |`)
+      const cpu = (ratio, now, before) => (ratio == null ? '' : `; CPU time ${fmt(ratio, 2)}× (${s(now)} vs ${s(before)})`)
+      out.push(`| Scan of ${fmt(li.smallFiles, 0)} small files vs the dist/ of ${li.previousCommit.slice(0, 7)} (files/s, runs taking turns) | ${fmt(li.smallSpeedup, 2)}× (${s(li.smallMs)} vs ${s(li.previousSmallMs)})${cpu(li.smallCpuSpeedup, li.smallCpuMs, li.previousSmallCpuMs)} | ≥ 3.5× | ${meets(li.smallSpeedup >= 3.5)} |`)
+      out.push(`| Scan of ${r.files.toLocaleString('en-US')} files vs the dist/ of ${li.previousCommit.slice(0, 7)} (files/s, runs taking turns) | ${fmt(li.largeSpeedup, 2)}× (${s(li.largeMs)} vs ${s(li.previousLargeMs)})${cpu(li.largeCpuSpeedup, li.largeCpuMs, li.previousLargeCpuMs)} | ≥ 2× | ${meets(li.largeSpeedup >= 2)} |`)
     }
     out.push(`| Scan of ${fmt(2 * li.smallFiles, 0)} files vs ${fmt(li.smallFiles, 0)} | ${fmt(li.growth, 2)}× | ≤ 2.2× | ${meets(li.growth <= 2.2)} |`)
     out.push(`| \`readTree\` vs a plain synchronous read (${fmt(li.smallFiles, 0)} files) | ${fmt(li.readRatio, 2)}× (${fmt(li.readTreeMs, 0)} ms vs ${fmt(li.syncReadMs, 0)} ms) | ≤ 2× | ${meets(li.readRatio <= 2)} |`)
@@ -50,8 +52,9 @@ export function renderReport(r) {
   out.push('## Scan and the parse floor', '')
   out.push(`- **\`preflight scan <tree> --format json\`** (bundled CLI, fresh process each run): ${s(sc.cliWallMs)} wall, of which the CLI's own \`stats.ms\` is ${s(sc.cliInnerMs)}; peak RSS ${mb(sc.cliMaxRssMb)} (GNU \`/usr/bin/time\` max RSS). ${fmt(sc.findings, 0)} findings, ${sc.notes} notes. Runs: ${sc.runsMs.cli.map((x) => s(x)).join(', ')}.`)
   out.push(`- **Scan in process** (\`scripts/bench/inproc.mjs scan\`: \`readTree\` + \`analyzeFiles\`): ${s(sc.scanMs)} (reading the tree: ${s(sc.readMs)}), peak RSS ${mb(sc.scanRssMb)}. Runs: ${sc.runsMs.scan.map((x) => s(x)).join(', ')}.`)
-  out.push(`- **Parse floor** (\`scripts/bench/inproc.mjs floor\`: the same \`readTree\`, then each file through its parser only — \`yaml\` via \`src/rules/yaml.ts\`, \`dockerfile-ast\`, tree-sitter HCL with the same wasm grammar — and nothing else): ${s(sc.floorMs)}, peak RSS ${mb(sc.floorRssMb)}. Runs: ${sc.runsMs.floor.map((x) => s(x)).join(', ')}.`)
+  out.push(`- **Parse floor** (\`scripts/bench/inproc.mjs floor\`: the same \`readTree\`, then each file through its parser only — \`yaml\` via \`src/rules/parse/yaml.ts\`, \`dockerfile-ast\`, tree-sitter HCL with the same wasm grammar — and nothing else): ${s(sc.floorMs)}, peak RSS ${mb(sc.floorRssMb)}. Runs: ${sc.runsMs.floor.map((x) => s(x)).join(', ')}.`)
   out.push(`- **Ratio** scan / floor: **${fmt(sc.ratio, 2)}×**. Both start their clock after module loading and one warm-up file, so the figure compares steady work. Without the shared reading time the analysis alone costs ${fmt(ratioOf(sc.scanMs - sc.readMs, sc.floorMs - sc.readMs), 2)}× the parsing alone.`)
+  if (sc.steady) out.push(`- **Steady ratio** (\`scripts/bench/inproc.mjs ratio\`: floor and scan in one process, ${sc.steady.runs} turns each, best of each): CPU ${fmt(sc.steady.scan.cpuMs, 0)} ms vs ${fmt(sc.steady.floor.cpuMs, 0)} ms = **${fmt(sc.steady.cpuRatio, 2)}×**; wall ${fmt(sc.steady.scan.ms, 0)} ms vs ${fmt(sc.steady.floor.ms, 0)} ms = ${fmt(sc.steady.ratio, 2)}×. CPU time moves least with the load of a shared machine.`)
   out.push('')
   out.push('What dominates the scan (from `node --cpu-prof scripts/bench/inproc.mjs scan <tree>`): reading the files one after the other (about a third of the wall time, much of it waiting on the file system), tree-sitter HCL parsing and building the HCL model, YAML parsing (`parseAllDocuments` and composing nodes), then the secretlint preset (about 0.5 s) and Preflight\'s own secret patterns (about 0.4 s). The rules themselves are small.')
   out.push('')

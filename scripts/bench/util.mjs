@@ -15,7 +15,8 @@ export async function timed(command, args, { env, cwd, input, timeoutMs } = {}) 
   const rssDir = mkdtempSync(join(tmpdir(), 'preflight-bench-rss-'))
   const rssFile = join(rssDir, 'rss')
   const withTime = existsSync(TIME)
-  const [cmd, argv] = withTime ? [TIME, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args]
+  // User and system CPU seconds too: on a shared machine CPU time moves less with the load than wall time.
+  const [cmd, argv] = withTime ? [TIME, ['-f', '%U %S %M', '-o', rssFile, command, ...args]] : [command, args]
   const started = performance.now()
   // Its own process group, so a timeout stops the command and not only /usr/bin/time.
   const child = spawn(cmd, argv, { env: env ?? process.env, cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true })
@@ -39,12 +40,14 @@ export async function timed(command, args, { env, cwd, input, timeoutMs } = {}) 
   const ms = performance.now() - started
   clearTimeout(timer)
   let maxRssMb = null
+  let cpuMs = null
   if (withTime && existsSync(rssFile)) {
-    const kb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop())
+    const [user, system, kb] = readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number)
     if (Number.isFinite(kb)) maxRssMb = kb / 1024
+    if (Number.isFinite(user) && Number.isFinite(system)) cpuMs = (user + system) * 1000
   }
   rmSync(rssDir, { recursive: true, force: true })
-  return { ms, code, stdout, stderr, maxRssMb: timedOut ? null : maxRssMb, timedOut }
+  return { ms, code, stdout, stderr, maxRssMb: timedOut ? null : maxRssMb, cpuMs: timedOut ? null : cpuMs, timedOut }
 }
 
 export function median(values) {

@@ -2,11 +2,10 @@
  * The model for `preflight review`: on when ANTHROPIC_API_KEY is set, unless --no-model; --model
  * and --max-cost-usd tune it. A model error (a wrong key, an unknown model) is one line on stderr
  * — the review still completes from the rules, but the user must not be left thinking a model ran.
+ * The model clients (and their SDKs) are loaded only when a model will run.
  */
 import type { AgentRunner } from '../llm/types.js'
 import { isFailure } from '../llm/types.js'
-import { createAgentRunner } from '../llm/runner.js'
-import { createProviderClient, ProviderError } from '../llm/providers.js'
 import { MODEL_PROVIDERS, type ModelProvider } from '../config.js'
 import type { Logger } from '../modes/action-io.js'
 import { UsageError, type CliIo } from './io.js'
@@ -16,7 +15,7 @@ export interface CliModel {
   maxCostUsd?: number
 }
 
-export function modelRunnerFor(v: { 'no-model'?: boolean | string; model?: string; 'max-cost-usd'?: string; 'model-provider'?: string }, io: CliIo): CliModel | undefined {
+export async function modelRunnerFor(v: { 'no-model'?: boolean | string; model?: string; 'max-cost-usd'?: string; 'model-provider'?: string }, io: CliIo): Promise<CliModel | undefined> {
   const provider = (v['model-provider'] ?? 'anthropic').toLowerCase() as ModelProvider
   if (!(MODEL_PROVIDERS as readonly string[]).includes(provider)) throw new UsageError(`--model-provider must be one of ${MODEL_PROVIDERS.join(', ')}, got '${v['model-provider']}'`)
   let maxCostUsd: number | undefined
@@ -36,6 +35,7 @@ export function modelRunnerFor(v: { 'no-model'?: boolean | string; model?: strin
   const say = (m: string) => io.stderr(m + '\n')
   // The runner's own progress lines are for the action log; here only failures reach the user.
   const log: Logger = { info: () => undefined, warning: () => undefined, error: () => undefined, debug: () => undefined }
+  const [{ createAgentRunner }, { createProviderClient, ProviderError }] = await Promise.all([import('../llm/runner.js'), import('../llm/providers.js')])
   let client
   try {
     client = provider === 'anthropic' ? undefined : createProviderClient(provider, io.env)

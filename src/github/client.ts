@@ -6,6 +6,10 @@ import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import type { Octokit } from '@octokit/core'
+import { errorStatus } from './errors.js'
+
+// Re-exported: callers that only describe errors import ./errors.js and skip Octokit's modules.
+export { describeError, errorStatus } from './errors.js'
 
 /** What library code logs through; the action passes `@actions/core`, tests pass a recorder. */
 export interface Logger {
@@ -165,15 +169,6 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   return Object.assign(octokit, { graphqlUrl: options.graphqlUrl }) as GitHubClient
 }
 
-/** The HTTP status of an Octokit error, or undefined for anything else. */
-export function errorStatus(error: unknown): number | undefined {
-  if (typeof error === 'object' && error !== null && 'status' in error) {
-    const status = (error as { status: unknown }).status
-    return typeof status === 'number' ? status : undefined
-  }
-  return undefined
-}
-
 /** True for a 403/429 that is a rate limit (primary or secondary), not a missing permission. */
 export function isRateLimitError(error: unknown): boolean {
   const status = errorStatus(error)
@@ -182,11 +177,4 @@ export function isRateLimitError(error: unknown): boolean {
   const e = error as { message?: string; response?: { headers?: Record<string, string | undefined> } }
   if (/rate limit/i.test(e.message ?? '')) return true
   return e.response?.headers?.['x-ratelimit-remaining'] === '0'
-}
-
-/** A one-line description of a failed call for logs and reports. */
-export function describeError(error: unknown): string {
-  const status = errorStatus(error)
-  const message = error instanceof Error ? error.message : String(error)
-  return status === undefined ? message : `HTTP ${status}: ${message}`
 }

@@ -1,58 +1,100 @@
 /**
  * Parallel analysis of large trees (scan, audit, big pull requests): files are grouped by folder
- * (a Terraform module, a manifest folder, a template), the groups are dealt to one worker thread
- * per core by size (largest first, each to the least loaded worker), and the per-file results come
- * back in input order, so the merged output is the same as the single-thread path's.
+ * (a Terraform module, a manifest folder, a template) and the groups, largest first, are shared
+ * between this thread and `threads - 1` worker threads that each ask for the next group when
+ * they finish one. Per-file results come back in input order, so the merged output is the same
+ * whoever analysed which group.
+ *
+ * Why the main thread works too, and why workers pull rather than being dealt shares: a worker
+ * spends a few hundred milliseconds loading its modules before it can start, and on a busy
+ * machine it may get little CPU at all. Pulling lets the thread that is free take the next
+ * group, and when the queue is empty the main thread takes back the groups a worker still holds
+ * (first answer wins), so the pool is never slower than the main thread alone by more than the
+ * CPU the workers' start-up takes from it.
  */
-import { availableParallelism } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { AnalysisResult, SourceFile } from '../types.js'
+import { deploymentUnits } from './k8s/folder.js'
 
-/** Inputs smaller than this stay in one thread: starting workers would cost more than they save. */
-export const POOL_MIN_FILES = 200
-export const POOL_MIN_BYTES = 2 * 1024 * 1024
+/**
+ * Inputs smaller than this stay in one thread. A worker costs about 1 s of CPU before it pays:
+ * loading its modules and the wasm grammar, then running cold code until its own isolate has
+ * warmed up (a 3,000-file scan forced onto two threads took 1.3-1.5 s more CPU than on one),
+ * about the main thread's own work on 1,000-2,000 small files. Two threads finish sooner than
+ * one only when the whole scan costs more than that overhead, so below 2,500 files (or 8 MB)
+ * a worker cannot shorten the scan even on an idle core.
+ */
+export const POOL_MIN_FILES = 2500
+export const POOL_MIN_BYTES = 8 * 1024 * 1024
 
-/** How many threads a tree of these files deserves: 1 for small inputs, else one per core. */
-export function threadsFor(files: SourceFile[], requested?: number): number {
+/**
+ * How many threads (the main one included) a tree of these files deserves: 1 for small inputs,
+ * else the main thread plus one worker per core that is idle. The idle cores are the cores less
+ * the one-minute load average, rounded: on a busy machine (a CI runner running other jobs, a
+ * laptop compiling) a worker only takes CPU from the main thread and the scan gets slower.
+ */
+export function threadsFor(files: SourceFile[], requested?: number, machine = { cores: availableParallelism(), load: loadavg()[0] }): number {
   if (requested !== undefined) return Math.max(1, Math.floor(requested))
   let bytes = 0
   for (const f of files) bytes += f.content.length
   if (files.length <= POOL_MIN_FILES && bytes <= POOL_MIN_BYTES) return 1
-  return Math.max(1, availableParallelism())
+  const workers = Math.round(machine.cores - 1 - machine.load)
+  return 1 + Math.max(0, Math.min(machine.cores - 1, workers))
 }
 
-/** The context group of a file: its folder. */
-function groupOf(path: string): string {
+/** The folder of a path (`''` for the root). */
+function folderOf(path: string): string {
   const slash = path.lastIndexOf('/')
   return slash < 0 ? '' : path.slice(0, slash)
 }
 
 /**
- * Indexes of `files` dealt into `threads` shares: whole groups, largest first, each to the share
- * with the fewest bytes so far (ties to the lower share), every share in input order.
+ * The context groups of `files` as lists of indexes (each in input order), largest first by
+ * bytes (ties by folder name): the order they are handed out in, so the big ones start early.
+ * A group is a folder (a Terraform module, a manifest folder), widened to every folder deployed
+ * with it: a kustomization that includes another folder puts both in one group, so an overlay's
+ * PodDisruptionBudget counts for its base's Deployment on any thread, as on one.
  */
-export function shares(files: SourceFile[], threads: number): number[][] {
+export function contextGroups(files: SourceFile[]): number[][] {
+  // Folders joined by a kustomization share one representative (union-find).
+  const parent = new Map<string, string>()
+  const find = (folder: string): string => {
+    let root = folder
+    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!
+    parent.set(folder, root)
+    return root
+  }
+  for (const [folder, together] of deploymentUnits(files)) {
+    for (const other of together) {
+      const [a, b] = [find(folder), find(other)].sort()
+      if (a !== b) parent.set(b!, a!)
+    }
+  }
   const groups = new Map<string, { bytes: number; indexes: number[] }>()
   files.forEach((f, i) => {
-    const key = groupOf(f.path)
+    const key = find(folderOf(f.path))
     const g = groups.get(key) ?? { bytes: 0, indexes: [] }
     g.bytes += f.content.length
     g.indexes.push(i)
     groups.set(key, g)
   })
-  const ordered = [...groups.entries()].sort((a, b) => b[1].bytes - a[1].bytes || (a[0] < b[0] ? -1 : 1))
-  const out = Array.from({ length: threads }, () => ({ bytes: 0, indexes: [] as number[] }))
-  for (const [, g] of ordered) {
-    const least = out.reduce((best, s) => (s.bytes < best.bytes ? s : best))
-    least.bytes += g.bytes
-    least.indexes.push(...g.indexes)
-  }
-  return out.map((s) => s.indexes.sort((a, b) => a - b)).filter((s) => s.length > 0)
+  return [...groups.entries()].sort((a, b) => b[1].bytes - a[1].bytes || (a[0] < b[0] ? -1 : 1)).map(([, g]) => g.indexes)
 }
 
+/** Groups a worker holds at once: one to work on, one waiting, so it never idles between messages. */
+const IN_FLIGHT = 2
+
+/** What the main thread and a pool worker say to each other (see ./worker.ts). */
+export type PoolRequest = { group: number; files: SourceFile[] }
+export type PoolAnswer = { ready: true } | { group: number; results: AnalysisResult[] }
+
+/** Counts of who analysed what in the last pool run (tests check that the workers took part). */
+export const poolStats = { byMain: 0, byWorkers: 0 }
+
 /**
- * Analyzes `files` on `threads` worker threads; one result per file, in input order. A share
- * whose worker fails (cannot start, runs out of memory) is analysed by `inThread` instead.
+ * Analyzes `files` on this thread plus `threads - 1` worker threads; one result per file, in
+ * input order. A worker that fails (cannot start, runs out of memory) gives its groups back.
  */
 export async function analyzeInPool(
   entry: URL,
@@ -61,24 +103,79 @@ export async function analyzeInPool(
   inThread: (files: SourceFile[]) => Promise<AnalysisResult[]>,
   repository?: string
 ): Promise<AnalysisResult[]> {
+  const groups = contextGroups(files)
   const results: AnalysisResult[] = new Array(files.length)
-  const runShare = (share: number[]): Promise<boolean> =>
-    new Promise((resolve) => {
-      const worker = new Worker(entry, { workerData: { files: share.map((i) => files[i]), repository } })
-      worker.once('message', (answer: AnalysisResult[]) => {
-        answer.forEach((r, k) => (results[share[k]] = r))
-        resolve(true)
-        void worker.terminate()
-      })
-      worker.once('error', () => resolve(false))
-      worker.once('exit', () => resolve(false))
+  const done: boolean[] = new Array(groups.length).fill(false)
+  let remaining = groups.length
+  let nextGroup = 0
+  poolStats.byMain = 0
+  poolStats.byWorkers = 0
+  let wake: (() => void) | undefined
+  const settle = (group: number, answer: AnalysisResult[], byWorker: boolean): void => {
+    if (done[group]) return
+    done[group] = true
+    remaining--
+    if (byWorker) poolStats.byWorkers++
+    else poolStats.byMain++
+    groups[group].forEach((fileIndex, k) => (results[fileIndex] = answer[k]))
+    wake?.()
+  }
+
+  const helpers: { worker: Worker; holding: Set<number> }[] = []
+  const feed = (helper: { worker: Worker; holding: Set<number> }): void => {
+    while (helper.holding.size < IN_FLIGHT && nextGroup < groups.length) {
+      const group = nextGroup++
+      helper.holding.add(group)
+      helper.worker.postMessage({ group, files: groups[group].map((i) => files[i]) } satisfies PoolRequest)
+    }
+  }
+  for (let t = 1; t < threads && t < groups.length; t++) {
+    const helper = { worker: new Worker(entry, { workerData: { pool: true, repository } }), holding: new Set<number>() }
+    helpers.push(helper)
+    helper.worker.on('message', (answer: PoolAnswer) => {
+      if ('group' in answer) {
+        helper.holding.delete(answer.group)
+        settle(answer.group, answer.results, true)
+      }
+      feed(helper)
     })
-  await Promise.all(
-    shares(files, threads).map(async (share) => {
-      if (await runShare(share)) return
-      const answer = await inThread(share.map((i) => files[i]))
-      answer.forEach((r, k) => (results[share[k]] = r))
-    })
-  )
+    const lost = (): void => {
+      // Its groups go back to whoever is free; the main thread takes them at the latest.
+      helper.holding.clear()
+      const at = helpers.indexOf(helper)
+      if (at >= 0) helpers.splice(at, 1)
+      wake?.()
+    }
+    helper.worker.once('error', lost)
+    helper.worker.once('exit', lost)
+  }
+
+  try {
+    while (remaining > 0) {
+      let group: number | undefined
+      if (nextGroup < groups.length) group = nextGroup++
+      else {
+        // Queue empty: take back a group a worker still holds (the one it has not started yet
+        // first), or one a lost worker left, rather than wait.
+        const held = helpers.flatMap((h) => [...h.holding].reverse())
+        group = held.find((g) => !done[g]) ?? done.findIndex((d, g) => !d && !helpers.some((h) => h.holding.has(g)))
+        if (group === -1) group = undefined
+      }
+      if (group !== undefined && !done[group]) {
+        const answer = await inThread(groups[group].map((i) => files[i]))
+        settle(group, answer, false)
+        // Let the workers' messages in between groups (they wait for their next one).
+        await new Promise<void>((resolve) => setImmediate(resolve))
+      } else if (remaining > 0) {
+        await new Promise<void>((resolve) => (wake = resolve))
+        wake = undefined
+      }
+    }
+  } finally {
+    for (const h of [...helpers]) {
+      h.worker.removeAllListeners()
+      void h.worker.terminate()
+    }
+  }
   return results
 }

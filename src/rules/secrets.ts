@@ -355,12 +355,37 @@ function isHexDigest(s: string): boolean {
   return (/^[0-9a-f]{40}$/.test(s) && /[a-f]/.test(s)) || (/^[0-9A-F]{40}$/.test(s) && /[A-F]/.test(s))
 }
 
+/**
+ * Each expression is compiled once and run only on a file that holds one of the literal strings
+ * every match of it contains (`anchors`): most files hold none, and then a few `includes` calls
+ * replace fifteen regex passes.
+ */
+const escapeLiteral = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
+/** One expression per list of anchors: a single pass over the text finds whether any is there. */
+const anyOf = (anchors: readonly string[]) => new RegExp(anchors.map(escapeLiteral).join('|'))
+const COMPILED_TOKENS = TOKEN_PATTERNS.map((pattern) => ({ pattern, rule: TOKEN_RULES.get(pattern.slug) as RuleMeta, regex: tokenRegex(pattern), anchor: anyOf(pattern.anchors) }))
+const ANY_TOKEN_ANCHOR = anyOf(TOKEN_PATTERNS.flatMap((p) => p.anchors))
+const PRIVATE_KEY = new RegExp(PRIVATE_KEY_SOURCE, 'g')
+const PUTTY_KEY = new RegExp(PUTTY_KEY_SOURCE, 'g')
+const URL_PASSWORD_ALL = new RegExp(URL_PASSWORD_SOURCE, 'g')
+
+
+/** Every match of a global expression from the start, without cloning it as `matchAll` does. */
+function* matchesOf(regex: RegExp, content: string): Generator<RegExpExecArray> {
+  regex.lastIndex = 0
+  for (let m = regex.exec(content); m !== null; m = regex.exec(content)) {
+    if (m[0].length === 0) regex.lastIndex++
+    yield m
+  }
+}
+
 function patternCandidates(content: string, starts: number[]): Candidate[] {
   const out: Candidate[] = []
   const awsKeyLines: number[] = []
-  for (const pattern of TOKEN_PATTERNS) {
-    const rule = TOKEN_RULES.get(pattern.slug) as RuleMeta
-    for (const m of content.matchAll(tokenRegex(pattern))) {
+  const anyToken = ANY_TOKEN_ANCHOR.test(content)
+  for (const { pattern, rule, regex, anchor } of anyToken ? COMPILED_TOKENS : []) {
+    if (!anchor.test(content)) continue
+    for (const m of matchesOf(regex, content)) {
       const token = m[0]
       if (pattern.slug === 'aws-access-key-id' && isDocumentationExample(token)) continue
       const start = m.index ?? 0
@@ -370,19 +395,19 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
       out.push({ rule, priority: 1, start, end: start + token.length, line, message: `${pattern.label}${shown} in plain text.`, value: token })
     }
   }
-  for (const m of content.matchAll(new RegExp(PRIVATE_KEY_SOURCE, 'g'))) {
+  for (const m of content.includes('-----BEGIN ') ? matchesOf(PRIVATE_KEY, content) : []) {
     const block = m[0]
     if (!/-----END /.test(block) && !/[A-Za-z0-9+/=]{16,}/.test(block.replace(/-----BEGIN[^\n]*-----/, ''))) continue
     const start = m.index ?? 0
     out.push({ rule: PRIVATE_KEY_RULE, priority: 1, start, end: start + block.length, line: lineAt(starts, start), endLine: lineAt(starts, start + block.length - 1), message: 'Private key block in plain text.', value: block })
   }
-  for (const m of content.matchAll(new RegExp(PUTTY_KEY_SOURCE, 'g'))) {
+  for (const m of content.includes('PuTTY-User-Key-File-') ? matchesOf(PUTTY_KEY, content) : []) {
     const start = m.index ?? 0
     const end = content.indexOf('Private-MAC:', start)
     const stop = end === -1 ? start + m[0].length : content.indexOf('\n', end) === -1 ? content.length : content.indexOf('\n', end)
     out.push({ rule: PUTTY_RULE, priority: 1, start, end: stop, line: lineAt(starts, start), endLine: lineAt(starts, stop - 1), message: 'PuTTY private key file in plain text.', value: content.slice(start, stop) })
   }
-  for (const m of content.matchAll(new RegExp(URL_PASSWORD_SOURCE, 'g'))) {
+  for (const m of content.includes('://') ? matchesOf(URL_PASSWORD_ALL, content) : []) {
     const head = m.groups?.urlHead ?? ''
     const password = m.groups?.urlPass ?? ''
     if (isUrlPasswordPlaceholder(password) || whyNotLiteral(password, 'password') === 'reference') continue
@@ -412,21 +437,26 @@ interface Shape {
   literal?: (value: string) => boolean
   /** The command the flag must follow on its line. */
   command?: RegExp
+  /** What every match contains: one of these literals, or a match of this expression (see `COMPILED_TOKENS`). */
+  anchors: readonly string[] | RegExp
 }
 
 const SHAPES: Shape[] = [
-  { source: AUTH_HEADER_SOURCE, head: 'authHead', value: 'authVal', rule: AUTH_HEADER_RULE, message: 'Literal credential in an `Authorization` header.' },
-  { source: CURL_USER_SOURCE, head: 'curlHead', value: 'curlPass', rule: CLI_PASSWORD_RULE, message: 'Literal password in `curl -u user:password`.', command: CURL_COMMAND },
-  { source: MYSQL_SOURCE, head: 'myHead', value: 'myPass', rule: CLI_PASSWORD_RULE, message: 'Literal password on a MySQL command line (`-p…`).', command: MYSQL_COMMAND },
-  { source: FLAG_SOURCE, head: 'flagHead', value: 'flagVal', rule: CLI_PASSWORD_RULE, message: 'Literal credential passed as a command-line flag.' },
-  { source: DOCKER_AUTH_SOURCE, head: 'dockHead', value: 'dockVal', rule: DOCKER_AUTH_RULE, message: 'Docker config `auth` entry (base64 of a registry user and password).', literal: isDockerAuth },
-  { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.' }
+  { source: AUTH_HEADER_SOURCE, head: 'authHead', value: 'authVal', rule: AUTH_HEADER_RULE, message: 'Literal credential in an `Authorization` header.', anchors: /authorization/i },
+  { source: CURL_USER_SOURCE, head: 'curlHead', value: 'curlPass', rule: CLI_PASSWORD_RULE, message: 'Literal password in `curl -u user:password`.', command: CURL_COMMAND, anchors: ['-u'] },
+  { source: MYSQL_SOURCE, head: 'myHead', value: 'myPass', rule: CLI_PASSWORD_RULE, message: 'Literal password on a MySQL command line (`-p…`).', command: MYSQL_COMMAND, anchors: ['-p'] },
+  { source: FLAG_SOURCE, head: 'flagHead', value: 'flagVal', rule: CLI_PASSWORD_RULE, message: 'Literal credential passed as a command-line flag.', anchors: ['--'] },
+  { source: DOCKER_AUTH_SOURCE, head: 'dockHead', value: 'dockVal', rule: DOCKER_AUTH_RULE, message: 'Docker config `auth` entry (base64 of a registry user and password).', literal: isDockerAuth, anchors: ['"auth"'] },
+  { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.', anchors: ['AccountKey=', 'SharedAccessKey='] }
 ]
+
+const COMPILED_SHAPES = SHAPES.map((shape) => ({ shape, regex: new RegExp(shape.source, 'g'), anchor: Array.isArray(shape.anchors) ? anyOf(shape.anchors) : (shape.anchors as RegExp) }))
 
 function shapeCandidates(content: string, starts: number[]): Candidate[] {
   const out: Candidate[] = []
-  for (const shape of SHAPES) {
-    for (const m of content.matchAll(new RegExp(shape.source, 'g'))) {
+  for (const { shape, regex, anchor } of COMPILED_SHAPES) {
+    if (!anchor.test(content)) continue
+    for (const m of matchesOf(regex, content)) {
       const head = m.groups?.[shape.head] ?? ''
       const value = m.groups?.[shape.value]
       if (value === undefined || !(shape.literal ?? isLiteralCredential)(value)) continue
@@ -446,6 +476,8 @@ const TF_DEFAULT = /^(\s*default\s*=\s*")((?:[^"\\\n]|\\.){1,1000})"/
 /** `variable "db_password" { default = "…" }`: the literal belongs to a secret-named variable. */
 function tfVariableDefaultCandidates(content: string, starts: number[]): Candidate[] {
   const out: Candidate[] = []
+  // Both expressions below need their word on some line.
+  if (!content.includes('variable') || !content.includes('default')) return out
   const lines = content.split('\n')
   let variable: string | undefined
   let depth = 0
@@ -600,7 +632,7 @@ function isUserData(key: string): boolean {
 
 function assignmentCandidates(content: string, file: SourceFile, starts: number[]): Candidate[] {
   const out: Candidate[] = []
-  for (const a of extractAssignments(content, dialectOf(file, languageOf(file.kind)?.secretsDialect))) {
+  for (const a of extractAssignments(content, dialectOf(file, languageOf(file.kind)?.secretsDialect), starts)) {
     // Cheap test first: most keys contain none of the words a secret-named key needs.
     if (!MAYBE_SECRET_KEY.test(a.key)) continue
     if (isUserData(a.key)) {
@@ -656,6 +688,8 @@ function isSchema(lines: string[], i: number): boolean {
 
 function k8sEnvCandidates(content: string, starts: number[]): Candidate[] {
   const out: Candidate[] = []
+  // A candidate is a `secretKeyRef:` or `secretRef:` line.
+  if (!content.includes('secretKeyRef:') && !content.includes('secretRef:')) return out
   const lines = content.split('\n')
   let inEnvFrom = -1
   let crd = false

@@ -128,13 +128,32 @@ function commentOf(line: string, kind: FileKind): { text: string; trailing: bool
 }
 
 
+/**
+ * Words one of which every comment directive contains (`tfsec` in any case, as its form reads).
+ * A comment is read as written, so a file holding none of them has no comment directive.
+ */
+const COMMENT_WORDS = ['preflight', 'checkov', 'trivy', 'kics-scan', 'hadolint', 'zizmor']
+const TFSEC_WORD = /tfsec/i
+
+function mayHoldCommentDirective(content: string): boolean {
+  return COMMENT_WORDS.some((w) => content.includes(w)) || TFSEC_WORD.test(content)
+}
+
+/**
+ * A metadata directive sits under a `preflight` or `checkov` key or in a `preflight:ignore`
+ * string. YAML and JSON can spell a key only with escapes (`"\u0070reflight"`, `"\x70…"`), and
+ * every escape starts with a backslash: a file with neither word and no backslash is not parsed.
+ */
+function mayHoldMetadataDirective(content: string): boolean {
+  return content.includes('preflight') || content.includes('checkov') || content.includes('\\')
+}
+
 /** Every suppression directive in one file. */
 export function findDirectives(file: SourceFile): Directive[] {
-  const lines = file.content.split(/\r?\n/)
   const out: Directive[] = []
   const jsonLike = file.path.endsWith('.json') || /^\s*[{[]/.test(file.content)
-  if (!jsonLike) out.push(...commentDirectives(file, lines))
-  if (file.kind === 'cloudformation' || file.path.endsWith('.tf.json') || jsonLike) out.push(...metadataDirectives(file))
+  if (!jsonLike && mayHoldCommentDirective(file.content)) out.push(...commentDirectives(file, file.content.split(/\r?\n/)))
+  if ((file.kind === 'cloudformation' || file.path.endsWith('.tf.json') || jsonLike) && mayHoldMetadataDirective(file.content)) out.push(...metadataDirectives(file))
   return out
 }
 

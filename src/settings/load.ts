@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Ajv, type ErrorObject } from 'ajv'
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { closest, distance } from 'fastest-levenshtein'
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document } from 'yaml'
 import type { Severity } from '../types.js'
@@ -41,8 +41,16 @@ export interface ParseOptions {
   ruleIds?: readonly string[]
 }
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: false })
-const validate = ajv.compile(SETTINGS_SCHEMA)
+let compiled: ValidateFunction | undefined
+
+/**
+ * The schema's validator, compiled on first use: compiling costs more than a whole small scan
+ * (about 0.1 s), and most runs have no settings file to validate.
+ */
+function settingsValidator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(SETTINGS_SCHEMA)
+  return compiled
+}
 
 /** Parses and validates one settings file's text; throws SettingsError naming file and line. */
 export function parseSettingsText(text: string, path: string, options: ParseOptions = {}): ParsedSettings {
@@ -62,6 +70,7 @@ export function parseSettingsText(text: string, path: string, options: ParseOpti
   const fallback = new Set<string>()
   const where = (segments: (string | number)[], key?: string): string => `${path}:${lineOf(doc, segments, key, lineAt)}`
 
+  const validate = settingsValidator()
   if (!validate(data)) {
     for (const err of dedupe(validate.errors ?? [])) {
       const segments = pointer(err.instancePath)

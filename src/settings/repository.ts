@@ -5,7 +5,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describeError, errorStatus, type GitHubClient } from '../github/client.js'
+import type { GitHubClient } from '../github/client.js'
+import { describeError, errorStatus } from '../github/errors.js'
 import { ALL_RULES } from '../rules/index.js'
 import { costRules } from '../cost/meta.js'
 import { SETTINGS_RULES } from './apply.js'

@@ -126,7 +126,7 @@ function kustomizationFolders(file: SourceFile): string[] {
  * folder (directly or through other kustomizations) brings in all it includes. Lenient on purpose:
  * a base used by two overlays counts a budget that either overlay adds.
  */
-function deploymentUnits(files: readonly SourceFile[]): Map<string, Set<string>> {
+export function deploymentUnits(files: readonly SourceFile[]): Map<string, Set<string>> {
   const includes = new Map<string, string[]>()
   for (const f of files) if (KUSTOMIZATION.test(f.path)) includes.set(folderOf(f.path), kustomizationFolders(f))
   const closure = (root: string): Set<string> => {

@@ -54,9 +54,9 @@ export function lineAt(starts: number[], offset: number): number {
   return lo + 1
 }
 
-export function extractAssignments(content: string, dialect: Dialect): Assignment[] {
+/** `starts`: the content's `lineStarts`, when the caller has them already. */
+export function extractAssignments(content: string, dialect: Dialect, starts: number[] = lineStarts(content)): Assignment[] {
   const lines = content.split('\n')
-  const starts = lineStarts(content)
   switch (dialect) {
     case 'hcl':
       return hclAssignments(lines, starts)
@@ -80,6 +80,8 @@ export function extractAssignments(content: string, dialect: Dialect): Assignmen
 // ── quoting ──────────────────────────────────────────────────────────────────────────────────
 
 function unescapeDouble(raw: string): string {
+  // Without a backslash there is nothing to unescape (JSON.parse returns it or throws).
+  if (!raw.includes('\\')) return raw
   try {
     return JSON.parse(`"${raw}"`) as string
   } catch {
@@ -134,7 +136,8 @@ function hclAssignments(lines: string[], starts: number[]): Assignment[] {
       continue
     }
     if (/^\s*(?:#|\/\/)/.test(line)) continue
-    for (const m of line.matchAll(HCL_ATTR)) {
+    HCL_ATTR.lastIndex = 0
+    for (let m = HCL_ATTR.exec(line); m !== null; m = HCL_ATTR.exec(line)) {
       const raw = m[3]
       const start = starts[i] + (m.index ?? 0) + m[0].length - raw.length - 1
       out.push({ key: m[2], value: unescapeDouble(raw), line: i + 1, start, end: start + raw.length })
@@ -149,7 +152,8 @@ const JSON_PAIR = /(?<![^{,\s[])"((?:[^"\\\n]|\\.)*)"\s*:\s*"((?:[^"\\\n]|\\.)*)
 
 function jsonAssignments(content: string, starts: number[]): Assignment[] {
   const out: Assignment[] = []
-  for (const m of content.matchAll(JSON_PAIR)) {
+  JSON_PAIR.lastIndex = 0
+  for (let m = JSON_PAIR.exec(content); m !== null; m = JSON_PAIR.exec(content)) {
     const raw = m[2]
     const start = (m.index ?? 0) + m[0].length - raw.length - 1
     out.push({ key: unescapeDouble(m[1]), value: unescapeDouble(raw), line: lineAt(starts, start), start, end: start + raw.length })
@@ -163,14 +167,17 @@ function jsonAssignments(content: string, starts: number[]): Assignment[] {
  * `X=value`, `export X="value"`; `strict` (inside scripts) wants no space around `=`, while
  * .env and properties files allow `key = value` and `key: value`.
  */
+const SHELL_STRICT = /^(\s*(?:-\s+)?["']?(?:export\s+|set\s+|setx\s+)?)([A-Za-z_][\w.-]*)=/
+const SHELL_LOOSE = /^(\s*(?:export\s+)?)([A-Za-z_][\w.-]*)\s*[=:]\s*/
+const SHELL_VALUE_STOP = /(?<!\s)\s+#|["']\s*$|(?<!\s)\s*$/
+
 function shellAssignments(line: string, index: number, starts: number[], strict: boolean): Assignment[] {
-  const re = strict
-    ? /^(\s*(?:-\s+)?["']?(?:export\s+|set\s+|setx\s+)?)([A-Za-z_][\w.-]*)=/
-    : /^(\s*(?:export\s+)?)([A-Za-z_][\w.-]*)\s*[=:]\s*/
-  const m = re.exec(line)
+  // Every assignment has an `=` (strict) or an `=` or `:` (loose) on its line.
+  if (!line.includes('=') && (strict || !line.includes(':'))) return []
+  const m = (strict ? SHELL_STRICT : SHELL_LOOSE).exec(line)
   if (!m) return []
   const rest = line.slice(m[0].length)
-  const scalar = readScalar(rest, /(?<!\s)\s+#|["']\s*$|(?<!\s)\s*$/)
+  const scalar = readScalar(rest, SHELL_VALUE_STOP)
   if (!scalar) return []
   let value = scalar.value
   // `- "KEY=value"` in a YAML list: the closing quote belongs to the item, not the value.
@@ -194,7 +201,8 @@ function dockerfileAssignments(lines: string[], starts: number[]): Assignment[] 
     continuing = body !== undefined && /\\\s*$/.test(line)
     if (body === undefined) continue
     let found = false
-    for (const m of body.matchAll(DOCKER_PAIR)) {
+    DOCKER_PAIR.lastIndex = 0
+    for (let m = DOCKER_PAIR.exec(body); m !== null; m = DOCKER_PAIR.exec(body)) {
       found = true
       const quoted = /^["']/.test(m[2])
       const raw = quoted ? m[2].slice(1, -1) : m[2]
@@ -261,25 +269,27 @@ function indentOf(line: string): number {
  */
 function yamlAssignments(lines: string[], starts: number[]): Assignment[] {
   const parsed = lines.map((l, i) => parseYamlLine(l, i))
+  // Both two-line shapes end in a `value:` key: without one, only one-line pairs exist.
+  const hasValueKey = parsed.some((y) => y?.key === 'value')
   const out: Assignment[] = []
   for (const y of parsed) {
     if (!y) continue
     const scalar = yamlScalar(y, starts)
     if (scalar) out.push({ key: y.key, line: y.index + 1, ...scalar })
-    // Children of this key or list item: lines indented deeper, until the block ends.
-    const childrenAt = (indent: number): YamlLine[] => {
-      const children: YamlLine[] = []
+    if (!hasValueKey) continue
+    // The first `value:` child of this key or list item: lines indented deeper, until the block ends.
+    const valueChildAt = (indent: number): YamlLine | undefined => {
       for (let j = y.index + 1; j < lines.length; j++) {
         if (/^\s*(?:#|$)/.test(lines[j])) continue
         const ind = indentOf(lines[j])
         if (ind < indent) break
         const child = parsed[j]
-        if (child && child.keyIndent === indent && child.dashIndent === undefined) children.push(child)
+        if (child && child.keyIndent === indent && child.dashIndent === undefined && child.key === 'value') return child
       }
-      return children
+      return undefined
     }
     if (y.dashIndent !== undefined && y.key === 'name' && scalar) {
-      const value = childrenAt(y.keyIndent).find((c) => c.key === 'value')
+      const value = valueChildAt(y.keyIndent)
       const v = value && yamlScalar(value, starts)
       if (v) out.push({ key: scalar.value, line: value.index + 1, ...v })
     } else if (!y.rest || /^#/.test(y.rest)) {
@@ -287,7 +297,7 @@ function yamlAssignments(lines: string[], starts: number[]): Assignment[] {
       while (j < lines.length && /^\s*(?:#|$)/.test(lines[j])) j++
       const next = parsed[j]
       if (next && next.keyIndent > y.keyIndent && next.dashIndent === undefined) {
-        const value = childrenAt(next.keyIndent).find((c) => c.key === 'value')
+        const value = valueChildAt(next.keyIndent)
         const v = value && yamlScalar(value, starts)
         if (v) out.push({ key: y.key, line: value.index + 1, ...v })
       }

@@ -13,6 +13,11 @@ export interface TokenPattern {
   label: string
   /** Body of the expression, without boundaries; no capturing groups. */
   source: string
+  /**
+   * Literal strings one of which every match contains: a file holding none of them cannot match,
+   * so the expression is not run on it (most files hold no token at all).
+   */
+  anchors: readonly string[]
 }
 
 /** A word character, or the mask character: a token never touches either. */
@@ -20,25 +25,26 @@ const EDGE_BEFORE = '(?<![A-Za-z0-9_*])'
 const EDGE_AFTER = '(?![A-Za-z0-9_*])'
 
 export const TOKEN_PATTERNS: readonly TokenPattern[] = [
-  { slug: 'aws-access-key-id', label: 'AWS access key id', source: '(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ACCA|ASCA|A3T[A-Z0-9])[A-Z0-9]{16}' },
-  { slug: 'github-token', label: 'GitHub token', source: '(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})' },
-  { slug: 'gitlab-token', label: 'GitLab token', source: 'glpat-[A-Za-z0-9_-]{20,}' },
-  { slug: 'slack-token', label: 'Slack token', source: 'xox[abposr]-[A-Za-z0-9-]{10,250}' },
-  { slug: 'slack-webhook', label: 'Slack webhook URL', source: 'https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9_/]{20,}' },
+  { slug: 'aws-access-key-id', label: 'AWS access key id', source: '(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ACCA|ASCA|A3T[A-Z0-9])[A-Z0-9]{16}', anchors: ['AKIA', 'ASIA', 'AGPA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA', 'ACCA', 'ASCA', 'A3T'] },
+  { slug: 'github-token', label: 'GitHub token', source: '(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})', anchors: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'] },
+  { slug: 'gitlab-token', label: 'GitLab token', source: 'glpat-[A-Za-z0-9_-]{20,}', anchors: ['glpat-'] },
+  { slug: 'slack-token', label: 'Slack token', source: 'xox[abposr]-[A-Za-z0-9-]{10,250}', anchors: ['xox'] },
+  { slug: 'slack-webhook', label: 'Slack webhook URL', source: 'https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9_/]{20,}', anchors: ['https://hooks.slack.com/'] },
   {
     slug: 'teams-webhook',
     label: 'Microsoft Teams webhook URL',
-    source: 'https://[A-Za-z0-9_-]+\\.webhook\\.office\\.com/webhook(?:b2)?/[A-Za-z0-9@/_-]{40,}'
+    source: 'https://[A-Za-z0-9_-]+\\.webhook\\.office\\.com/webhook(?:b2)?/[A-Za-z0-9@/_-]{40,}',
+    anchors: ['.webhook.office.com/webhook']
   },
-  { slug: 'stripe-key', label: 'Stripe API key', source: '(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}' },
-  { slug: 'google-api-key', label: 'Google API key', source: 'AIza[0-9A-Za-z_-]{35}' },
-  { slug: 'google-oauth-secret', label: 'Google OAuth client secret', source: 'GOCSPX-[A-Za-z0-9_-]{28}' },
-  { slug: 'square-token', label: 'Square token', source: 'sq0(?:atp|csp)-[0-9A-Za-z_-]{22,60}' },
-  { slug: 'braintree-token', label: 'PayPal Braintree access token', source: 'access_token\\$production\\$[0-9a-z]{16}\\$[0-9a-f]{32}' },
-  { slug: 'anthropic-key', label: 'Anthropic API key', source: 'sk-ant-[A-Za-z0-9_-]{20,}' },
-  { slug: 'openai-key', label: 'OpenAI API key', source: 'sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}' },
-  { slug: 'npm-token', label: 'npm token', source: 'npm_[A-Za-z0-9]{36}' },
-  { slug: 'jwt', label: 'JSON Web Token', source: '(?<!-)eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}' }
+  { slug: 'stripe-key', label: 'Stripe API key', source: '(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}', anchors: ['_live_', '_test_'] },
+  { slug: 'google-api-key', label: 'Google API key', source: 'AIza[0-9A-Za-z_-]{35}', anchors: ['AIza'] },
+  { slug: 'google-oauth-secret', label: 'Google OAuth client secret', source: 'GOCSPX-[A-Za-z0-9_-]{28}', anchors: ['GOCSPX-'] },
+  { slug: 'square-token', label: 'Square token', source: 'sq0(?:atp|csp)-[0-9A-Za-z_-]{22,60}', anchors: ['sq0atp-', 'sq0csp-'] },
+  { slug: 'braintree-token', label: 'PayPal Braintree access token', source: 'access_token\\$production\\$[0-9a-z]{16}\\$[0-9a-f]{32}', anchors: ['access_token$production$'] },
+  { slug: 'anthropic-key', label: 'Anthropic API key', source: 'sk-ant-[A-Za-z0-9_-]{20,}', anchors: ['sk-ant-'] },
+  { slug: 'openai-key', label: 'OpenAI API key', source: 'sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}', anchors: ['sk-proj-', 'sk-svcacct-', 'sk-admin-'] },
+  { slug: 'npm-token', label: 'npm token', source: 'npm_[A-Za-z0-9]{36}', anchors: ['npm_'] },
+  { slug: 'jwt', label: 'JSON Web Token', source: '(?<!-)eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}', anchors: ['eyJ'] }
 ]
 
 /** The AWS documentation's example key ids: published on purpose, not a leak. */

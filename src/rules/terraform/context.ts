@@ -121,6 +121,22 @@ interface Collected {
 }
 
 const collectedByProject = new WeakMap<TfProject, Collected>()
+const typeIndexes = new WeakMap<Collected, Map<string, number[]>>()
+
+/** Positions in `from.resources` of each resource type. */
+function indexByType(from: Collected): Map<string, number[]> {
+  let index = typeIndexes.get(from)
+  if (!index) {
+    index = new Map()
+    from.resources.forEach((r, i) => {
+      const list = index!.get(r.type)
+      if (list) list.push(i)
+      else index!.set(r.type, [i])
+    })
+    typeIndexes.set(from, index)
+  }
+  return index
+}
 
 function collect(file: HclFile, path: string, into: Collected): void {
   for (const block of file.blocks) {
@@ -158,7 +174,12 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
   for (const m of own.modules) for (const a of Object.values(m.resource.block.attributes)) if (a.line !== m.resource.block.line) inputLines.set(a.line, m)
   const pick = (from: Collected, types: string | string[], modules: boolean | undefined): TfResource[] => {
     const wanted = new Set(Array.isArray(types) ? types : [types])
-    const found = from.resources.filter((r) => wanted.has(r.type) || wanted.has('*'))
+    // By type through an index built once per collection: every rule asks, and a project's
+    // collection is shared by all its files. Indices sorted keep the order a filter would give.
+    const byType = indexByType(from)
+    const found = wanted.has('*')
+      ? [...from.resources]
+      : [...wanted].flatMap((t) => byType.get(t) ?? []).sort((x, y) => x - y).map((i) => from.resources[i]!)
     if (modules) found.push(...from.modules.filter((m) => wanted.has(m.resource.type)).map((m) => m.resource))
     return found.sort((a, b) => a.block.line - b.block.line)
   }
@@ -242,6 +263,8 @@ export function stringList(v: HclValue | undefined): string[] {
 /** True when an expression refers to `type.name` (as in `aws_s3_bucket.b.id`). */
 export function refersTo(v: HclValue | undefined, type: string, name: string): boolean {
   if (!isExpr(v)) return false
+  // Every match contains `type.name` as written: most expressions do not, and skip the regex build.
+  if (!v.expr.includes(`${type}.${name}`)) return false
   return new RegExp(`(^|[^\\w.])${type.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}\\.${name.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}(\\.|\\[|$|\\W)`).test(v.expr)
 }
 
