@@ -70,10 +70,6 @@ export const costCases: CaseTable = {
     ],
     invalid: [here('infra/s3.tf', 'resource "aws_s3_bucket" "data" { # HERE\n  bucket = "data"\n}\n', { message: /no lifecycle rule/ })]
   },
-  'cost/k8s-no-limits': {
-    valid: [{ path: 'k8s/api.yaml', code: deployment(RES_OK) }],
-    invalid: [{ path: 'k8s/api.yaml', code: deployment('          resources:\n            requests: { cpu: 250m, memory: 256Mi }\n'), errors: [{ line: 16 }] }]
-  },
   'cost/k8s-request-limit-gap': {
     valid: [{ path: 'k8s/api.yaml', code: deployment(RES_OK) }],
     invalid: [

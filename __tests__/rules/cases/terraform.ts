@@ -70,10 +70,6 @@ export const terraformCases: CaseTable = {
     valid: [ok(`resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n${dyn('point_in_time_recovery', '      enabled = true\n')}}\n`, 'dynamic point_in_time_recovery block'), ok('resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n  point_in_time_recovery {\n    enabled = true\n  }\n}\n')],
     invalid: [here('resource "aws_dynamodb_table" "t" { # HERE\n  name     = "t"\n  hash_key = "id"\n}\n')]
   },
-  'tf/aws-ebs-gp2': {
-    valid: [ok('resource "aws_ebs_volume" "v" {\n  size      = 50\n  type      = "gp3"\n  encrypted = true\n}\n')],
-    invalid: [here('resource "aws_ebs_volume" "v" {\n  size      = 50\n  type      = "gp2" # HERE\n  encrypted = true\n}\n')]
-  },
   'tf/aws-ec2-detailed-monitoring-off': {
     valid: [ok('resource "aws_instance" "a" {\n  monitoring = true\n}\n')],
     invalid: [here('resource "aws_instance" "a" {\n  monitoring = false # HERE\n}\n')]
@@ -187,10 +183,6 @@ export const terraformCases: CaseTable = {
   'tf/aws-log-group-no-retention': {
     valid: [ok('resource "aws_cloudwatch_log_group" "l" {\n  name              = "l"\n  retention_in_days = 30\n}\n')],
     invalid: [here('resource "aws_cloudwatch_log_group" "l" { # HERE\n  name = "l"\n}\n')]
-  },
-  'tf/aws-oversized-instance': {
-    valid: [ok('resource "aws_instance" "a" {\n  instance_type = "m5.xlarge"\n}\n')],
-    invalid: [here('resource "aws_instance" "a" {\n  instance_type = "m5.24xlarge" # HERE\n}\n', { severity: 'info' })]
   },
   'tf/aws-provider-hardcoded-credentials': {
     valid: [ok('provider "aws" {\n  region = "eu-west-1"\n  access_key = var.access_key\n}\n')],
