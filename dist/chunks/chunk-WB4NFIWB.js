@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{b as s,d as o}from"./chunk-EGSSKMBE.js";var p={retries:0};function d(n){let t=s(n);return t===void 0||t>=500}var u=n=>new Promise(t=>setTimeout(t,n));async function c(n,t,e){for(let r=1;;r++)try{return await n()}catch(i){if(!d(i)||r>=e.attempts)throw i;let a;try{a=await t()}catch{throw i}if(a!==void 0)return e.log.info(`Preflight: ${e.what} answered ${o(i)} but GitHub had applied it; not sending it again.`),e.onApplied(),a;e.log.info(`Preflight: ${e.what} failed (${o(i)}) and was not applied; trying again.`),await u(e.baseMs*r*r)}}export{p as a,c as b};
