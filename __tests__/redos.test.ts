@@ -164,7 +164,10 @@ describe('patterns built at run time', () => {
 
 describe('the checker itself', () => {
   it('reports a known quadratic pattern with its attack string', async () => {
-    const [line] = await unsafe([{ where: 'example.ts:1', source: '\\s+#.*$', flags: '', dynamic: false }])
+    // The confirmation in Node is timed: right after the whole inventory was checked the machine
+    // can still be busy, so the known case gets three tries.
+    let line: string | undefined
+    for (let i = 0; i < 3 && line === undefined; i++) [line] = await unsafe([{ where: 'example.ts:1', source: '\\s+#.*$', flags: '', dynamic: false }])
     expect(line).toMatch(/^example\.ts:1: .*polynomial backtracking, attack /)
   }, 120_000)
 })
