@@ -3,6 +3,7 @@
  * "secret-looking variable with a literal value" heuristic.
  */
 import { whyNotLiteral } from './secrets/keys.js'
+import { URL_PASSWORD_SOURCE } from './secrets/patterns.js'
 
 export interface ImageRef {
   /** Repository, with registry and path (`ghcr.io/org/app`). */
@@ -67,4 +68,18 @@ export function isLiteralSecretValue(value: string | null | undefined): boolean 
  */
 export function isPlaceholderSecret(value: string, name: string): boolean {
   return whyNotLiteral(value, name) === 'placeholder'
+}
+
+/** A value that is a URL with a password (`mysql://root:pw@db/app`, `redis://:pw@cache`): the secret scan's own shape, anchored. */
+const URL_WITH_PASSWORD = new RegExp(`^${URL_PASSWORD_SOURCE}`)
+
+/** The password of an environment value that is a URL carrying one, decoded; undefined otherwise. */
+export function passwordInUrl(value: string): string | undefined {
+  const password = URL_WITH_PASSWORD.exec(value.trim())?.groups?.urlPass
+  if (password === undefined) return undefined
+  try {
+    return decodeURIComponent(password)
+  } catch {
+    return password
+  }
 }

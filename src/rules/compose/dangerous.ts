@@ -1,6 +1,6 @@
 /** Checks on dangerous settings of any service: privileges, host mounts and namespaces, published ports, literal secrets, mutable images. */
 import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
-import { parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue } from '../container-common.js'
+import { parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue, passwordInUrl } from '../container-common.js'
 import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
 import { R } from './meta.js'
 import { emit, isStackFile, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
@@ -131,7 +131,7 @@ export function checkEnvironment(ctx: Context, s: Service): void {
   const guessable = guessableValues(ctx, s, entries)
   for (const e of entries) {
     // A URL with a password (`DATABASE_URL: mysql://root:pw@db/app`) holds a credential whatever its name.
-    const urlPassword = e.value === undefined ? undefined : passwordOfUrl(e.value)
+    const urlPassword = e.value === undefined ? undefined : passwordInUrl(e.value)
     const secret = urlPassword ?? (isSecretName(e.name) ? e.value : undefined)
     if (secret === undefined || !isLiteralSecretValue(secret) || (urlPassword !== undefined && isUrlPasswordPlaceholder(urlPassword))) continue
     const why = isSharedHostFile(ctx) ? undefined : (guessable.get(secret.trim().toLowerCase()) ?? (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : undefined))
@@ -141,17 +141,6 @@ export function checkEnvironment(ctx: Context, s: Service): void {
     } else {
       emit(ctx, R.secretInEnvironment, e.line, `service \`${s.name}\` ${what} a literal value in \`environment\``)
     }
-  }
-}
-
-/** The password of `scheme://user:password@host…`, decoded; undefined when there is none. */
-function passwordOfUrl(value: string): string | undefined {
-  const m = /^[a-z][a-z0-9+.-]{0,30}:\/\/[^:@/\s]{0,200}:([^@/\s]{1,200})@[^\s]/i.exec(value.trim())
-  if (!m) return undefined
-  try {
-    return decodeURIComponent(m[1])
-  } catch {
-    return m[1]
   }
 }
 

@@ -3,7 +3,7 @@ import type { Finding } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
-import { isPlaceholderSecret } from '../container-common.js'
+import { isPlaceholderSecret, passwordInUrl } from '../container-common.js'
 import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
 import { K8S } from './meta.js'
 import { isTrue, type Container, type K8sObject, type PodSpec } from './objects.js'
@@ -138,12 +138,11 @@ function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Container): 
 /** Env var names that hold credentials (but not the names of files or settings about them). */
 const SECRET_NAME = /(passw(or)?d|passwd|_pass$|^pass$|secret|token|api_?key|private_?key|access_?key|credential|auth_?key|client_?secret)/i
 const NOT_A_SECRET_NAME = /(_file|_path|_dir|_name|_enabled|_ttl|_expiry|_expiration|_length|_timeout|_type|_url|_endpoint|_host|_port|_header|_version|_id|_user(name)?|_ref|_lifetime|_seconds|_count|_max|_min|_policy|_length)$/i
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@]+)@/i
 
 /** Whether an env entry's literal value is a credential written in the manifest. */
 export function isLiteralSecret(name: string, value: string): boolean {
   if (value.trim() === '' || /\$\(|\$\{|\{\{/.test(value)) return false
-  const urlPassword = URL_WITH_PASSWORD.exec(value)?.[1]
+  const urlPassword = passwordInUrl(value)
   if (urlPassword !== undefined) return !isUrlPasswordPlaceholder(urlPassword) && !isPlaceholderSecret(urlPassword, 'password')
   if (!SECRET_NAME.test(name) || NOT_A_SECRET_NAME.test(name)) return false
   if (isPlaceholderSecret(value, name)) return false
