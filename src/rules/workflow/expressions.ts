@@ -160,3 +160,8 @@ export function envNameFor(path: string): string {
     .toUpperCase()
   return /^[A-Z_]/.test(name) ? name : `V_${name}`
 }
+
+/** Whether text holds a `${{ }}` expression that reads the `secrets` context. */
+export function readsSecret(text: string): boolean {
+  return findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.')))
+}

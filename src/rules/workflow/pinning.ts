@@ -2,6 +2,7 @@
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node } from '../parse/yaml.js'
 import { scalarsUnder, type CheckContext } from './context.js'
+import { readsSecret } from './expressions.js'
 import { isPrivileged, type JobModel } from './model.js'
 import { RULES } from './meta.js'
 
@@ -25,7 +26,7 @@ function jobIsExposed(ctx: CheckContext, job: JobModel): boolean {
   const permissions = job.permissions ?? ctx.wf.permissions
   if (!permissions || grantsWrite(permissions.value)) return true
   if (job.uses && scalarString(job.node.get('secrets', true)) === 'inherit') return true
-  return [ctx.wf.env, job.node].some((n) => n !== undefined && scalarsUnder(n).some((s) => /\bsecrets\s*\.|\bsecrets\s*\[/.test(s)))
+  return [ctx.wf.env, job.node].some((n) => n !== undefined && scalarsUnder(n).some(readsSecret))
 }
 
 /** A `permissions:` value that grants a write scope; anything not understood counts as one. */

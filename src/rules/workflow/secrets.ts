@@ -2,13 +2,10 @@
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type YAMLMap } from '../parse/yaml.js'
 import { envScopes, jobLabel, rawOf, lineAt, type CheckContext } from './context.js'
-import { contextPaths, findExpressions } from './expressions.js'
+import { readsSecret } from './expressions.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 import { whyNotLiteral } from '../secrets/keys.js'
-
-const readsSecret = (text: string): boolean =>
-  findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.')))
 
 /** Names of env variables in scope that are set from secrets. */
 function secretEnvNames(ctx: CheckContext, job: JobModel, step: StepModel): Set<string> {
