@@ -89,9 +89,9 @@ export async function scanCommand(args: string[], v: Values, io: CliIo): Promise
   const renderedDir = v['helm-rendered-dir'] ? resolve(io.cwd, v['helm-rendered-dir']) : undefined
   const imports = await importsFor(v, io, { knownPaths: new Set(tree.listed.map((f) => f.path)), files: tree.files, cost: settings.cost })
   // The plan's variable values, when given, are read as context: the rules see what the plan used.
-  // The repository's own actions are not third-party code (workflow pinning rules).
-  const { repositoryOfFolder } = await import('../changes/git.js')
-  const repository = await repositoryOfFolder(root, process.env)
+  // The repository's own actions are not third-party code: only the workflow rules ask, so a tree
+  // without workflows runs no `git`.
+  const repository = tree.files.some((f) => f.kind === 'workflow') ? await (await import('../changes/git.js')).repositoryOfFolder(root, process.env) : undefined
   const analysis = await analyzeFiles([...tree.files, ...imports.contextFiles], { helm: { renderedDir }, repository })
   const applied = applySettings(withImports(analysis.findings, imports, ALL_RULES), { settings, baseline, files: tree.files, secrets: analysis.secrets })
   const ms = Math.round(performance.now() - started)

@@ -129,12 +129,13 @@ export function checkEnvironment(ctx: Context, s: Service): void {
     }
   }
   const guessable = guessableValues(ctx, s, entries)
+  const sharedHost = isSharedHostFile(ctx)
   for (const e of entries) {
     // A URL with a password (`DATABASE_URL: mysql://root:pw@db/app`) holds a credential whatever its name.
     const urlPassword = e.value === undefined ? undefined : passwordInUrl(e.value)
     const secret = urlPassword ?? (isSecretName(e.name) ? e.value : undefined)
     if (secret === undefined || !isLiteralSecretValue(secret) || (urlPassword !== undefined && isUrlPasswordPlaceholder(urlPassword))) continue
-    const why = isSharedHostFile(ctx) ? undefined : (guessable.get(secret.trim().toLowerCase()) ?? (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : undefined))
+    const why = sharedHost ? undefined : (guessable.get(secret.trim().toLowerCase()) ?? (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : undefined))
     const what = urlPassword === undefined ? `sets \`${e.name}\` to` : `puts a password in the URL of \`${e.name}\`:`
     if (why) {
       emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` ${what} a demo value (${why}) in a local compose file`)
