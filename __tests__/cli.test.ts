@@ -143,3 +143,24 @@ describe('the bundle on its own', () => {
     }
   })
 })
+
+describe('scan and the repository of the folder', () => {
+  it("takes the origin remote's owner, so the owner's own actions are not third-party code", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preflight-owner-'))
+    try {
+      mkdirSync(join(dir, '.github', 'workflows'), { recursive: true })
+      const wf = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: octo-org/setup-tool@v1\n      - uses: other-org/deploy@v2\n'
+      writeFileSync(join(dir, '.github', 'workflows', 'ci.yml'), wf)
+      const pins = (): string[] => {
+        const r = cli(['scan', dir, '--format', 'json'])
+        return (JSON.parse(r.stdout) as { findings: { ruleId: string; line: number }[] }).findings.filter((f) => f.ruleId.startsWith('workflow/unpinned')).map((f) => `${f.ruleId}@${f.line}`)
+      }
+      expect(pins()).toEqual(['workflow/unpinned-action@6', 'workflow/unpinned-action@7'])
+      spawnSync('git', ['init', '-q'], { cwd: dir })
+      spawnSync('git', ['remote', 'add', 'origin', 'https://github.com/octo-org/app.git'], { cwd: dir })
+      expect(pins()).toEqual(['workflow/unpinned-same-owner@6', 'workflow/unpinned-action@7'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
