@@ -78,9 +78,9 @@ export class UndeclaredRuleError extends Error {
  * declared metas themselves, since a copy could disagree with the catalogue.
  */
 export function reporterFor(declared: readonly RuleMeta[], path: string, module: string): Report {
-  const byId = new Map(declared.map((r) => [r.id, r]))
+  // By identity: made once per file, so no index is built; a copied meta is refused too.
   return (meta, line, message, extra) => {
-    if (byId.get(meta.id) !== meta) throw new UndeclaredRuleError(meta.id, module)
+    if (!declared.includes(meta)) throw new UndeclaredRuleError(meta.id, module)
     return makeFinding(meta, path, line, message, extra)
   }
 }
