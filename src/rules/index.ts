@@ -80,7 +80,7 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   let parsed = true
   if (language?.analyze) {
     try {
-      findings.push(...(await language.analyze(normalized, reporterFor(language.rules, file.path, language.kind), project?.byKind[file.kind], { repository: project?.repository })))
+      findings.push(...(await language.analyze(normalized, reporterFor(language.rules, file.path, language.kind), project?.byKind[file.kind], project ?? {})))
     } catch (e) {
       const reason = e instanceof ParseError || (e as Error)?.name === 'ParseError' ? 'parse' : 'error'
       const what = reason === 'parse' ? 'could not be parsed' : 'analyzer failed'
