@@ -3,7 +3,7 @@ import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '
 import { parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue, passwordInUrl } from '../container-common.js'
 import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
 import { R } from './meta.js'
-import { emit, isStackFile, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
+import { emit, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
 
 // ── Dangerous settings ──────────────────────────────────────────────────────────────────────
 
@@ -129,13 +129,12 @@ export function checkEnvironment(ctx: Context, s: Service): void {
     }
   }
   const guessable = guessableValues(ctx, s, entries)
-  const sharedHost = isSharedHostFile(ctx)
   for (const e of entries) {
     // A URL with a password (`DATABASE_URL: mysql://root:pw@db/app`) holds a credential whatever its name.
     const urlPassword = e.value === undefined ? undefined : passwordInUrl(e.value)
     const secret = urlPassword ?? (isSecretName(e.name) ? e.value : undefined)
     if (secret === undefined || !isLiteralSecretValue(secret) || (urlPassword !== undefined && isUrlPasswordPlaceholder(urlPassword))) continue
-    const why = sharedHost ? undefined : (guessable.get(secret.trim().toLowerCase()) ?? (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : undefined))
+    const why = ctx.sharedHost ? undefined : (guessable.get(secret.trim().toLowerCase()) ?? (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : undefined))
     const what = urlPassword === undefined ? `sets \`${e.name}\` to` : `puts a password in the URL of \`${e.name}\`:`
     if (why) {
       emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` ${what} a demo value (${why}) in a local compose file`)
@@ -173,19 +172,6 @@ function guessableValues(ctx: Context, s: Service, entries: { name: string; valu
   return out
 }
 
-/**
- * A file meant for shared hosts: a Swarm stack (by name or by Swarm-only `deploy` keys) or a
- * production file. No value is a local default there.
- */
-function isSharedHostFile(ctx: Context): boolean {
-  const name = ctx.file.path.slice(ctx.file.path.lastIndexOf('/') + 1).toLowerCase()
-  if (isStackFile(ctx.file.path) || /prod/.test(name)) return true
-  for (const s of ctx.services.values()) {
-    const deploy = value(ctx, setting(ctx, s, 'deploy'))
-    if (isMap(deploy) && ['replicas', 'placement', 'update_config', 'rollback_config', 'mode'].some((k) => pairIn(ctx, deploy, k))) return true
-  }
-  return false
-}
 
 export function checkNamespaces(ctx: Context, s: Service): void {
   const network = setting(ctx, s, 'network_mode')

@@ -9,7 +9,7 @@ import { defineLanguage } from '../language.js'
 import { reporterFor, type Report } from '../rule.js'
 import { parseYaml, isMap, isSeq, isScalar, scalarString, ParseError } from '../parse/yaml.js'
 import { R } from './meta.js'
-import { collectServices, isOverrideFile, isStackFile, pairIn, resolve, setting, type Context, type Service } from './services.js'
+import { collectServices, isOverrideFile, isSharedHostFile, isStackFile, pairIn, resolve, setting, type Context, type Service } from './services.js'
 import { checkHealthcheck, checkLimits, checkRestart } from './missing.js'
 import { checkCapabilities, checkEnvironment, checkImage, checkNamespaces, checkPorts, checkPrivileged, checkVolumes } from './dangerous.js'
 
@@ -21,8 +21,9 @@ export function analyzeCompose(file: SourceFile, report: Report = reporterFor(co
   const findings: Finding[] = []
   if (!doc || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return findings
   if (!isMap(doc.contents)) throw new ParseError('the top level of a compose file must be a mapping', yaml.lineOf(doc.contents))
-  const ctx: Context = { file, yaml, doc, lines: file.content.split('\n'), services: new Map(), report, findings }
+  const ctx: Context = { file, yaml, doc, lines: file.content.split('\n'), services: new Map(), report, findings, sharedHost: false }
   collectServices(ctx, doc.contents)
+  ctx.sharedHost = isSharedHostFile(ctx)
   for (const service of ctx.services.values()) checkService(ctx, service)
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }

@@ -26,6 +26,8 @@ export interface Context {
   services: Map<string, Service>
   report: Report
   findings: Finding[]
+  /** A Swarm stack or production file (`isSharedHostFile`), decided once per file. */
+  sharedHost: boolean
 }
 
 /** Limit for following merge keys and `extends` chains (cycles and alias bombs). */
@@ -133,3 +135,17 @@ export const isStackFile = (path: string): boolean => {
  * Compose merges it onto the base file, so its services are partial and what they lack is the base's.
  */
 export const isOverrideFile = (path: string): boolean => /(^|[-_.])override\.ya?ml$/i.test(path.slice(path.lastIndexOf('/') + 1))
+
+/**
+ * A file meant for shared hosts: a Swarm stack (by name or by Swarm-only `deploy` keys) or a
+ * production file. No value is a local default there.
+ */
+export function isSharedHostFile(ctx: Context): boolean {
+  const name = ctx.file.path.slice(ctx.file.path.lastIndexOf('/') + 1).toLowerCase()
+  if (isStackFile(ctx.file.path) || /prod/.test(name)) return true
+  for (const s of ctx.services.values()) {
+    const deploy = value(ctx, setting(ctx, s, 'deploy'))
+    if (isMap(deploy) && ['replicas', 'placement', 'update_config', 'rollback_config', 'mode'].some((k) => pairIn(ctx, deploy, k))) return true
+  }
+  return false
+}
