@@ -7,6 +7,7 @@
 import { analyzeFile, analyzeFiles } from '../src/rules/index.js'
 import { analyzeCost } from '../src/cost/index.js'
 import { languageOf } from '../src/rules/registry.js'
+import { reporterFor } from '../src/rules/rule.js'
 import type { SourceFile } from '../src/types.js'
 
 const gp2Volume: SourceFile = {
@@ -49,6 +50,18 @@ describe('cost rules in the engine', () => {
     expect(viaCostPass.findings).toEqual(sink?.findings)
     expect(viaEngine).toEqual(sink?.findings)
     expect(viaCostPass.lines.length).toBe(1)
+  })
+
+  it('a CloudFormation template is read once: the rules and the cost pass get the same parse', async () => {
+    const language = languageOf('cloudformation')!
+    const template = language.parse?.(logGroup)
+    expect(template).toBeDefined()
+    // Given the parse, neither pass reads the content again: an empty content changes nothing.
+    const emptied = { ...logGroup, content: '' }
+    const rules = await language.analyze?.(emptied, reporterFor(language.rules, logGroup.path, 'cloudformation'), undefined, {}, template)
+    const cost = await language.cost?.(emptied, undefined, template)
+    expect(rules?.map((f) => f.ruleId)).toEqual(['cfn/log-group-no-retention'])
+    expect(cost?.findings.map((f) => f.ruleId)).toEqual(['cost/log-group-no-retention'])
   })
 
   it('an unparsable file gets one note, not a second one from the cost pass', async () => {

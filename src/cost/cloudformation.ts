@@ -9,9 +9,9 @@ import { looksNonProduction, looksProduction } from './estimate.js'
 import { checkBucket, checkCompute, checkDatabase, checkLoadBalancer, checkLogGroup, checkNatGateways, checkVolume, type Where } from './checks.js'
 import { newSink, type CostSink } from './meta.js'
 
-export function costCloudformation(path: string, content: string): CostSink {
+/** `template` is the one the rules already read (parsed once per file), else the content is read here. */
+export function costCloudformation(path: string, content: string, template: Template | undefined = readTemplate(content)): CostSink {
   const sink = newSink()
-  const template = readTemplate(content)
   if (!template) return sink
   const v = template.view
   const nats: (Where & { count: number })[] = []

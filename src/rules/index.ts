@@ -78,9 +78,11 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   const normalized: SourceFile = { ...file, content }
   const language = languageOf(file.kind)
   let parsed = true
+  let model: unknown
   if (language?.analyze) {
     try {
-      findings.push(...(await language.analyze(normalized, reporterFor(language.rules, file.path, language.kind), project?.byKind[file.kind], project ?? {})))
+      if (language.parse) model = language.parse(normalized)
+      findings.push(...(await language.analyze(normalized, reporterFor(language.rules, file.path, language.kind), project?.byKind[file.kind], project ?? {}, model)))
     } catch (e) {
       const reason = e instanceof ParseError || (e as Error)?.name === 'ParseError' ? 'parse' : 'error'
       const what = reason === 'parse' ? 'could not be parsed' : 'analyzer failed'
@@ -92,7 +94,7 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   const costFindings: Finding[] = []
   if (language?.cost && parsed) {
     try {
-      costFindings.push(...(await language.cost(normalized, project?.byKind[file.kind])).findings)
+      costFindings.push(...(await language.cost(normalized, project?.byKind[file.kind], model)).findings)
     } catch (e) {
       notes.push({ path: file.path, reason: 'error', message: `${file.path}: cost analysis failed: ${(e as Error)?.message ?? String(e)}` })
     }

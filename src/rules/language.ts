@@ -16,7 +16,7 @@ export interface RunInfo {
   repository?: string
 }
 
-export interface Language<Context = unknown> {
+export interface Language<Context = unknown, Parsed = unknown> {
   kind: Exclude<FileKind, 'other'>
   /** Every rule the kind's checks may report: `report` refuses any other. */
   rules: readonly RuleMeta[]
@@ -24,7 +24,12 @@ export interface Language<Context = unknown> {
    * The findings of one file, each built through `report`. Throws ParseError when the file cannot
    * be read (the engine makes it a note). Absent for kinds analysed as a whole (Helm charts).
    */
-  analyze?(file: SourceFile, report: Report, context: Context | undefined, run: RunInfo): Finding[] | Promise<Finding[]>
+  analyze?(file: SourceFile, report: Report, context: Context | undefined, run: RunInfo, parsed?: Parsed): Finding[] | Promise<Finding[]>
+  /**
+   * Reads one file once for both `analyze` and `cost` (a CloudFormation template), so a file is
+   * never parsed twice. Throws ParseError when the file cannot be read.
+   */
+  parse?(file: SourceFile): Parsed
   /** What the whole file list tells about each file (a Terraform module, a manifest folder), built once per run. */
   buildContext?(files: SourceFile[]): Context | Promise<Context>
   /** Findings in a context-only file that rest on a value from a changed file; never throws. */
@@ -38,12 +43,12 @@ export interface Language<Context = unknown> {
    * a pull request gets them with their monthly figures, an audit also sums the priced resources.
    * The context, when given, lets it reuse what the analysis already parsed.
    */
-  cost?(file: SourceFile, context: Context | undefined): CostSink | Promise<CostSink>
+  cost?(file: SourceFile, context: Context | undefined, parsed?: Parsed): CostSink | Promise<CostSink>
   /** How the secret scan reads key/value assignments in files of this kind (a file name can say more). */
   secretsDialect?: Extract<Dialect, 'hcl' | 'yaml' | 'dockerfile'>
 }
 
 /** Declares a language; the registry holds them without their context type. */
-export function defineLanguage<Context>(language: Language<Context>): Language {
+export function defineLanguage<Context, Parsed = unknown>(language: Language<Context, Parsed>): Language {
   return language as unknown as Language
 }

@@ -14,7 +14,7 @@ import { CFN } from './meta.js'
 import { checkResourceSecrets, checkSecretParameters } from './secrets.js'
 import { checkBucket, checkDatabase, checkDynamoTable, checkStatefulPolicies, type CfnContext } from './storage.js'
 import { checkLogGroup, checkTracing } from './telemetry.js'
-import { readTemplate, type Resource } from './template.js'
+import { readTemplate, type Resource, type Template } from './template.js'
 
 export const cloudformationRules = Object.values(CFN)
 
@@ -45,8 +45,11 @@ export const cloudformationChecks: Check<ResourceInContext, Finding[]>[] = [
 export const cloudformationSecretRules = [CFN.literalSecret, CFN.secretParameterEchoed]
 
 /** Throws ParseError on invalid YAML/JSON or an alias bomb; a file without `Resources` yields nothing. */
-export function analyzeCloudformation(file: SourceFile, report: Report = reporterFor(cloudformationRules, file.path, 'cloudformation')): Finding[] {
-  const template = readTemplate(file.content)
+export function analyzeCloudformation(
+  file: SourceFile,
+  report: Report = reporterFor(cloudformationRules, file.path, 'cloudformation'),
+  template: Template | undefined = readTemplate(file.content)
+): Finding[] {
   if (!template) return []
   const contexts = cloudformationChecks.map((check): CfnContext => ({ path: file.path, content: file.content, template, report: reportOnly(check.rules, report, 'cloudformation') }))
   const secrets: CfnContext = { path: file.path, content: file.content, template, report: reportOnly(cloudformationSecretRules, report, 'cloudformation') }
@@ -58,11 +61,13 @@ export function analyzeCloudformation(file: SourceFile, report: Report = reporte
   return [...findings, ...checkSecretParameters(secrets, secretParameters)]
 }
 
-export const cloudformation = defineLanguage({
+export const cloudformation = defineLanguage<unknown, Template | undefined>({
   kind: 'cloudformation',
   rules: cloudformationRules,
-  analyze: (file, report) => analyzeCloudformation(file, report),
-  cost: (file) => costCloudformation(file.path, file.content),
+  // Read once: the rules and the cost pass walk the same template.
+  parse: (file) => readTemplate(file.content),
+  analyze: (file, report, _context, _run, template) => analyzeCloudformation(file, report, template),
+  cost: (file, _context, template) => costCloudformation(file.path, file.content, template),
   plan: {
     verify: 'a change set shows only the intended property changes and no resource replacement',
     rollback: 'Revert the template and update the stack; stateful resources keep their `DeletionPolicy` so the revert cannot delete data.'

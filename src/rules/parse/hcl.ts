@@ -183,8 +183,10 @@ function readBody(body: TsNode, ctx: Ctx, attributes: Record<string, HclAttribut
 }
 
 function readAttribute(node: TsNode, ctx: Ctx): HclAttribute | undefined {
-  const name = node.namedChildren.find((c) => c?.type === 'identifier')?.text
-  const expr = node.namedChildren.find((c) => c?.type === 'expression')
+  // Each `namedChildren` read crosses into the wasm parser and builds new node objects: read once.
+  const named = node.namedChildren
+  const name = named.find((c) => c?.type === 'identifier')?.text
+  const expr = named.find((c) => c?.type === 'expression')
   if (!name || !expr) return undefined
   const heredoc = findHeredoc(expr)
   return {
@@ -197,7 +199,8 @@ function readAttribute(node: TsNode, ctx: Ctx): HclAttribute | undefined {
 }
 
 function findHeredoc(expr: TsNode): TsNode | undefined {
-  const inner = expr.namedChildren.length === 1 ? expr.namedChildren[0] : undefined
+  const named = expr.namedChildren
+  const inner = named.length === 1 ? named[0] : undefined
   if (inner?.type === 'template_expr') return inner.namedChildren.find((c) => c?.type === 'heredoc_template') ?? undefined
   return undefined
 }
@@ -224,8 +227,11 @@ function readBlock(node: TsNode, ctx: Ctx): HclBlock {
 function readExpression(node: TsNode, ctx: Ctx): HclValue {
   switch (node.type) {
     case 'expression': {
-      const named = node.namedChildren.filter((c): c is TsNode => c !== null && c.type !== 'comment')
-      if (named.length === 1 && node.children.length === 1) return readExpression(named[0]!, ctx)
+      // One child, not a comment: the expression is that child (childCount avoids building the children).
+      if (node.childCount === 1) {
+        const only = node.namedChildren[0]
+        if (only && only.type !== 'comment') return readExpression(only, ctx)
+      }
       return makeExpr({ expr: node.text })
     }
     case 'literal_value':
@@ -329,10 +335,14 @@ function readObject(node: TsNode, ctx: Ctx): HclObject {
 
 function objectKey(keyNode: TsNode): string {
   const named = keyNode.namedChildren
-  if (named.length === 1 && keyNode.children.length === 1) {
+  if (named.length === 1 && keyNode.childCount === 1) {
     const only = named[0]!
-    if (only.type === 'variable_expr') return only.text
-    if (only.type === 'literal_value' && only.namedChildren[0]?.type === 'string_lit') return stringLiteral(only.namedChildren[0])
+    const type = only.type
+    if (type === 'variable_expr') return only.text
+    if (type === 'literal_value') {
+      const lit = only.namedChildren[0]
+      if (lit?.type === 'string_lit') return stringLiteral(lit)
+    }
   }
   return keyNode.text
 }
@@ -365,8 +375,9 @@ function heredocBody(node: TsNode, ctx: Ctx): string {
 }
 
 function readCall(node: TsNode, ctx: Ctx): HclExpr {
-  const fn = node.namedChildren.find((c) => c?.type === 'identifier')?.text ?? ''
-  const argsNode = node.namedChildren.find((c) => c?.type === 'function_arguments')
+  const named = node.namedChildren
+  const fn = named.find((c) => c?.type === 'identifier')?.text ?? ''
+  const argsNode = named.find((c) => c?.type === 'function_arguments')
   const args = (argsNode?.namedChildren ?? []).filter((c): c is TsNode => c?.type === 'expression').map((c) => readExpression(c, ctx))
   return makeExpr({ expr: node.text, fn, args })
 }
