@@ -5,6 +5,8 @@
 //   --quick     1,000 files and one run, to try the bench itself
 //   --baseline REF   the commit whose dist/ the scan is compared with (default: the last commit of
 //                    the previous landed round, a741b9b; `git merge-base HEAD main` when that is gone)
+//   BENCH_NODE24=PATH  a Node 24 binary (default: node_modules/.bin/node after `npm i --no-save node@24`):
+//                    the dist-against-dist rows also run on it, the runtime action.yml declares
 import { execFileSync, execSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -23,6 +25,20 @@ const FILES = opt('--files', quick ? 1000 : 10_000)
 const RUNS = opt('--runs', quick ? 1 : 3)
 const SECRETS_FILES = quick ? 500 : 2000
 const node = process.execPath
+/**
+ * Node 24, the runtime action.yml declares, when one is at hand (`BENCH_NODE24`, or the one
+ * `npm i --no-save node@24` puts in node_modules/.bin): the dist-against-dist rows run on it too.
+ */
+const node24 = (() => {
+  const candidate = process.env.BENCH_NODE24 ?? resolve('node_modules/.bin/node')
+  if (!existsSync(candidate)) return undefined
+  try {
+    const version = execFileSync(candidate, ['--version'], { encoding: 'utf8' }).trim()
+    return version.startsWith('v24.') && version !== process.version ? { bin: candidate, version } : undefined
+  } catch {
+    return undefined
+  }
+})()
 const log = (m) => process.stderr.write(`bench: ${m}\n`)
 
 const work = mkdtempSync(join(tmpdir(), 'preflight-bench-'))
@@ -174,12 +190,12 @@ async function benchLimit({ dist, tree }) {
   const out = { smallFiles: small }
   const previous = previousDist()
   /** The two dists take turns on the same tree, so a change in machine load weighs on both alike. */
-  const turns = async (dir) => {
+  const turns = async (dir, bin = node) => {
     const now = []
     const before = []
     for (let i = 0; i < RUNS; i++) {
-      before.push(await timed(node, [join(previous.dir, 'cli.js'), 'scan', dir, '--format', 'json']))
-      now.push(await timed(node, [join(dist, 'cli.js'), 'scan', dir, '--format', 'json']))
+      before.push(await timed(bin, [join(previous.dir, 'cli.js'), 'scan', dir, '--format', 'json']))
+      now.push(await timed(bin, [join(dist, 'cli.js'), 'scan', dir, '--format', 'json']))
     }
     return { now, before }
   }
@@ -199,6 +215,23 @@ async function benchLimit({ dist, tree }) {
     out.previousLargeCpuMs = medianOf(largeRuns.before, 'cpuMs')
     out.largeSpeedup = ratioOf(out.previousLargeMs, out.largeMs)
     out.largeCpuSpeedup = ratioOf(out.previousLargeCpuMs, out.largeCpuMs)
+    if (node24) {
+      // The same comparison on the action's runtime: both dists on Node 24, taking turns.
+      log(`dist against dist on ${node24.version}`)
+      const on24 = { version: node24.version }
+      for (const [name, dir] of [['small', smallTree], ['large', tree]]) {
+        const runs = await turns(dir, node24.bin)
+        on24[`${name}Ms`] = medianOf(runs.now, 'ms')
+        on24[`previous${name === 'small' ? 'Small' : 'Large'}Ms`] = medianOf(runs.before, 'ms')
+        on24[`${name}CpuMs`] = medianOf(runs.now, 'cpuMs')
+        on24[`previous${name === 'small' ? 'Small' : 'Large'}CpuMs`] = medianOf(runs.before, 'cpuMs')
+      }
+      on24.smallSpeedup = ratioOf(on24.previousSmallMs, on24.smallMs)
+      on24.largeSpeedup = ratioOf(on24.previousLargeMs, on24.largeMs)
+      on24.smallCpuSpeedup = ratioOf(on24.previousSmallCpuMs, on24.smallCpuMs)
+      on24.largeCpuSpeedup = ratioOf(on24.previousLargeCpuMs, on24.largeCpuMs)
+      out.node24 = on24
+    }
   } else {
     out.smallMs = medianOf(await cliScan(dist, smallTree), 'ms')
   }
