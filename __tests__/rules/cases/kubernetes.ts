@@ -2,6 +2,20 @@
 import type { CaseTable } from '../../helpers/rule-tester.js'
 import { edit, lineOf } from './util.js'
 
+/** A PodSecurityPolicy someone gave \`containers\`: a built-in kind that never runs pods. */
+const POLICY_WITH_CONTAINERS = `apiVersion: policy/v1beta1
+kind: PodSecurityPolicy
+metadata:
+  name: restricted
+spec:
+  containers:
+    - name: probe
+      image: busybox:1.36
+      securityContext:
+        capabilities:
+          add: [NET_RAW]
+`
+
 /** A Deployment that passes every rule, with its PodDisruptionBudget and NetworkPolicy. */
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -344,11 +358,11 @@ export const kubernetesCases: CaseTable = {
     invalid: [{ code: noDrop, errors: [{ line: lineOf(noDrop, CONTAINER_SEC), message: /^hardening: / }] }]
   },
   'k8s/net-raw-capability': {
-    valid: [{ code: CLEAN }],
+    valid: [{ code: CLEAN }, { name: 'a built-in non-workload kind with containers (malformed policy object)', code: POLICY_WITH_CONTAINERS }],
     invalid: [{ code: netRaw, errors: [{ line: lineOf(netRaw, 'add: [NET_RAW]') }] }]
   },
   'k8s/no-seccomp-profile': {
-    valid: [{ code: CLEAN }],
+    valid: [{ code: CLEAN }, { name: 'a built-in non-workload kind with containers (malformed policy object)', code: POLICY_WITH_CONTAINERS }],
     invalid: [{ code: noSeccomp, errors: [{ line: lineOf(noSeccomp, '      securityContext:'), message: /^hardening: / }] }]
   },
   'k8s/service-account-token-automount': {

@@ -31,7 +31,7 @@ export const CFN = defineRules('cloudformation', {
     title: 'S3 bucket with a public canned ACL',
     description: '`AccessControl: PublicRead`, `PublicReadWrite` or `AuthenticatedRead` lets anyone (or any AWS account) list or change the objects.',
     remediation: 'Remove `AccessControl` (buckets are private by default); serve public content through CloudFront with origin access control.',
-    refs: { checkov: ['CKV_AWS_20', 'CKV_AWS_57'], kics: 'cloudformation/aws/s3_bucket_acl_allows_read_to_all_users', tfsec: 'aws-s3-no-public-access-with-acl', trivy: 'AVD-AWS-0092' }
+    refs: { checkov: ['CKV_AWS_20', 'CKV_AWS_57'], kics: 'cloudFormation/aws/s3_bucket_acl_allows_read_to_all_users', tfsec: 'aws-s3-no-public-access-with-acl', trivy: 'AVD-AWS-0092' }
   },
   s3PublicAccessBlockDisabled: {
     id: 'cfn/s3-public-access-block-disabled',
@@ -93,7 +93,7 @@ export const CFN = defineRules('cloudformation', {
     title: 'IAM policy allows every action on every resource',
     description: 'A statement with `Action: "*"` and `Resource: "*"` is administrator access.',
     remediation: 'List the actions and resource ARNs the principal needs.',
-    refs: { checkov: ['CKV_AWS_1', 'CKV_AWS_62'], kics: 'cloudformation/aws/iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
+    refs: { checkov: ['CKV_AWS_1', 'CKV_AWS_62'], kics: 'cloudFormation/aws/iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
   },
 
   sgOpenDataPort: {

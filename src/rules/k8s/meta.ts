@@ -187,7 +187,7 @@ export const K8S = defineRules('kubernetes', {
     description:
       'Hardening: a container that does not drop ALL capabilities keeps the runtime defaults, including NET_RAW (crafted packets, ARP/DNS spoofing on the pod network) and CHOWN, SETUID and friends that most services never use.',
     remediation: 'Add `securityContext.capabilities.drop: [ALL]` and add back only what the process needs (e.g. `NET_BIND_SERVICE`).',
-    refs: { checkov: ['CKV_K8S_37', 'CKV_K8S_28'], kics: ['k8s/no_drop_capabilities', 'k8s/net_raw_capabilities_not_being_dropped'], trivy: 'AVD-KSV-0003' }
+    refs: { checkov: ['CKV_K8S_37', 'CKV_K8S_28'], kics: ['k8s/no_drop_capabilities_for_containers', 'k8s/net_raw_capabilities_not_being_dropped'], trivy: 'AVD-KSV-0003' }
   },
   netRawCapability: {
     id: 'k8s/net-raw-capability',
@@ -363,7 +363,7 @@ export const K8S = defineRules('kubernetes', {
     title: 'Binding to cluster-admin',
     description: 'Binding a subject to `cluster-admin` gives it full control of the cluster.',
     remediation: 'Bind a Role or ClusterRole with only the permissions the subject needs.',
-    refs: { kics: 'k8s/cluster_admin_rolebinding_with_superuser_permissions', trivy: 'AVD-KSV-0111' }
+    refs: { kics: 'k8s/cluster_admin_role_binding_with_super_user_permissions', trivy: 'AVD-KSV-0111' }
   },
 
   // ── Services ─────────────────────────────────────────────────────────────────────────────

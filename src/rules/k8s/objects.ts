@@ -73,6 +73,9 @@ export function podSpecOf(obj: K8sObject): PodSpec | undefined {
   if (obj.kind === 'CronJob') return templateSpec(v, v.at(spec, ['jobTemplate', 'spec']), true)
   if (TEMPLATE_KINDS.has(obj.kind)) return templateSpec(v, spec, obj.kind === 'Job')
   // Other kinds with a pod template (Knative, Argo Rollouts, …): recognised by their containers.
+  // Only custom resources: a built-in kind other than the workloads above never runs pods, even
+  // when a malformed manifest gives it `containers`.
+  if (isBuiltInApi(v.str(v.get(obj.node, 'apiVersion')))) return undefined
   const viaTemplate = templateSpec(v, spec, false)
   if (viaTemplate && v.get(viaTemplate.node, 'containers') !== undefined) return viaTemplate
   if (isMap(spec) && v.get(spec, 'containers') !== undefined) {
@@ -80,6 +83,17 @@ export function podSpecOf(obj: K8sObject): PodSpec | undefined {
   }
   return undefined
 }
+
+/** `v1`, `apps/v1`, `policy/v1beta1`, `networking.k8s.io/v1`, …: an API group Kubernetes itself serves. */
+function isBuiltInApi(apiVersion: string | undefined): boolean {
+  if (!apiVersion) return false
+  const slash = apiVersion.indexOf('/')
+  if (slash < 0) return true
+  const group = apiVersion.slice(0, slash)
+  return BUILT_IN_GROUPS.has(group) || group.endsWith('.k8s.io')
+}
+
+const BUILT_IN_GROUPS = new Set(['apps', 'batch', 'policy', 'extensions', 'autoscaling'])
 
 function templateSpec(v: DocView, spec: Node | undefined, runToCompletion: boolean): PodSpec | undefined {
   const template = v.get(spec, 'template')
