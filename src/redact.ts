@@ -172,9 +172,14 @@ function isSecretKeyValue(key: string, value: string): boolean {
 }
 
 /** A value in a command or header that is a literal, not a variable, mask or placeholder. */
-export function isLiteralCredential(value: string): boolean {
+export function isLiteralCredential(raw: string): boolean {
+  // Inside an escaped string (a script in a JSON or double-quoted YAML value) the command ends at `\n`.
+  const value = raw.replace(/\\[nrt][^]*$/, '')
+  if (value === '') return false
   // `--secret id=npm,src=.npmrc` (BuildKit) names where the secret is.
   if (/^(?:id|src|source|env|type|target)=/.test(value)) return false
+  // `--must-change-password=false`: a switch named after the password, set to a boolean.
+  if (/^(?:true|false|yes|no|on|off)$/i.test(value)) return false
   return !looksMasked(value) && !isUrlPasswordPlaceholder(value) && whyNotLiteral(value, 'password') === undefined
 }
 
