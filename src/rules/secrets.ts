@@ -15,6 +15,8 @@ import { carriesCredential, classifyKey, keyWords, looksRandom, whyNotLiteral, t
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
+  CONN_PASSWORD_SOURCE,
+  CONNECTION_STRING_CONTEXT,
   CURL_COMMAND,
   CURL_USER_SOURCE,
   DOCKER_AUTH_SOURCE,
@@ -56,7 +58,8 @@ const KEY_RULES: Record<SecretKeyClass, RuleMeta> = {
 
 const TOKEN_RULES = new Map(
   TOKEN_PATTERNS.map((p) => {
-    const severity: Severity = /webhook|jwt/.test(p.slug) ? 'high' : 'critical'
+    // Webhooks post only; JWTs and gcloud access tokens expire: high. Long-lived keys: critical.
+    const severity: Severity = /webhook|jwt|oauth-access/.test(p.slug) ? 'high' : 'critical'
     const refs: RuleMeta['refs'] =
       p.slug === 'aws-access-key-id'
         ? { checkov: 'CKV_SECRET_2', kics: 'terraform/aws/hardcoded_aws_access_key' }
@@ -447,7 +450,16 @@ const SHAPES: Shape[] = [
   { source: MYSQL_SOURCE, head: 'myHead', value: 'myPass', rule: CLI_PASSWORD_RULE, message: 'Literal password on a MySQL command line (`-p…`).', command: MYSQL_COMMAND, anchors: ['-p'] },
   { source: FLAG_SOURCE, head: 'flagHead', value: 'flagVal', rule: CLI_PASSWORD_RULE, message: 'Literal credential passed as a command-line flag.', anchors: ['--'] },
   { source: DOCKER_AUTH_SOURCE, head: 'dockHead', value: 'dockVal', rule: DOCKER_AUTH_RULE, message: 'Docker config `auth` entry (base64 of a registry user and password).', literal: isDockerAuth, anchors: ['"auth"'] },
-  { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.', anchors: ['AccountKey=', 'SharedAccessKey='] }
+  { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.', anchors: ['AccountKey=', 'SharedAccessKey='] },
+  {
+    source: CONN_PASSWORD_SOURCE,
+    head: 'cpHead',
+    value: 'cpVal',
+    rule: KEY_RULES['connection-string'],
+    message: 'Connection string with a literal `Password=` value.',
+    command: CONNECTION_STRING_CONTEXT,
+    anchors: /(?:password|pwd)[ \t]*=/i
+  }
 ]
 
 const COMPILED_SHAPES = SHAPES.map((shape) => ({ shape, regex: new RegExp(shape.source, 'g'), anchor: Array.isArray(shape.anchors) ? anyOf(shape.anchors) : (shape.anchors as RegExp) }))

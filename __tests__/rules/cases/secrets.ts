@@ -64,6 +64,9 @@ const SENDGRID = j('SG', '.', fake(22, 44), '.', fake(43, 45))
 const SHOPIFY = j('shpat', '_', fake(32, 46, HEX))
 const VERCEL = j('vcp', '_', fake(40, 47))
 const STRONG = j('Qz', fake(14, 48), '-R4p')
+const GOOGLE_ACCESS = j('ya29', '.', fake(60, 71, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-'))
+const MAILCHIMP = j(fake(32, 72, HEX), '-us', '12')
+const MWS = j('amzn', '.mws.', fake(8, 73, HEX), '-', fake(4, 74, HEX), '-', fake(4, 75, HEX), '-', fake(4, 76, HEX), '-', fake(12, 77, HEX))
 const PEM = generateKeyPairSync('rsa', {
   modulusLength: 1024,
   privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
@@ -143,6 +146,12 @@ export const secretsCases: CaseTable = {
   'secrets/gitlab-token': { valid: [quiet('token: glpat-short')], invalid: [line2(`token: ${j('glpat', '-', fake(150, 53))}`)] },
   'secrets/google-api-key': { valid: [quiet('key: AIza-short')], invalid: [line2(`key: ${GOOGLE_API}`)] },
   'secrets/google-oauth-secret': { valid: [quiet('secret: GOCSPX-')], invalid: [line2(`secret: ${GOOGLE_OAUTH}`)] },
+  'secrets/google-oauth-access-token': {
+    valid: [quiet('token: ya29.short'), { name: 'kubeconfig JSONPath to the token', path: 'config/kubeconfig.yaml', code: "users:\n- name: gke\n  user:\n    auth-provider:\n      config:\n        token-key: '{.credential.access_token}'\n" }],
+    invalid: [line2(`access-token: ${GOOGLE_ACCESS}`, { severity: 'high' }, undefined, 'config/kubeconfig.yaml')]
+  },
+  'secrets/mailchimp-key': { valid: [quiet(`etag: ${fake(32, 70, HEX)}-use1`, 'hex digest followed by a word')], invalid: [line2(`ARG mc=${MAILCHIMP}`, { severity: 'critical' })] },
+  'secrets/amazon-mws-token': { valid: [quiet('token: amzn.mws.')], invalid: [line2(`ARG mws=${MWS}`, { severity: 'critical' })] },
   'secrets/grafana': { valid: [quiet('token: glsa_')], invalid: [line2(`token: ${GRAFANA}`)] },
   'secrets/groq': { valid: [quiet('key: gsk_')], invalid: [line2(`key: ${GROQ}`)] },
   'secrets/hashicorp-vault': { valid: [quiet('token: hvs.short')], invalid: [line2(`token: ${VAULT}`)] },
@@ -260,9 +269,14 @@ export const secretsCases: CaseTable = {
     valid: [
       quiet('connection_string: db.internal:5432', 'host:port', 'config/values.yaml'),
       quiet('connection_string: "Server=tcp:db.example.com,1433;Initial Catalog=app;Authentication=Active Directory Default"', 'no credential (managed identity)', 'config/values.yaml'),
-      quiet('redis_connection_string: redis://cache:6379/0', 'URL without a password', 'config/values.yaml')
+      quiet('redis_connection_string: redis://cache:6379/0', 'URL without a password', 'config/values.yaml'),
+      quiet("\"value\": \"[concat('Server=', variables('srv'), ';User Id=app;Password=', parameters('dbPassword'), ';')]\"", 'password from a parameter', 'infra/azuredeploy.json'),
+      quiet('export PASSWORD=$DB_PASSWORD; ./migrate', 'shell line, not a connection string', 'scripts/run.sh')
     ],
-    invalid: [line2(`connection_string: Server=db;Database=app;User Id=app;Password=${STRONG};`, {}, undefined, 'config/values.yaml')]
+    invalid: [
+      line2(`connection_string: Server=db;Database=app;User Id=app;Password=${STRONG};`, {}, undefined, 'config/values.yaml'),
+      line2(`"value": "[concat('Database=', variables('db'), ';User Id=', parameters('login'), ';Password=${STRONG}')]"`, { message: /literal `Password=`/ }, 'password inside a template-built connection string', 'infra/azuredeploy.json')
+    ]
   },
   'secrets/high-entropy-value': {
     valid: [quiet('signing_key: key-id-1', 'short name', 'config/values.yaml')],

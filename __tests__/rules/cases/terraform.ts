@@ -414,6 +414,9 @@ export const terraformCases: CaseTable = {
       ok(rdsResource('  password = ""\n'), 'empty string'),
       ok(rdsResource('  password = "changeme"\n'), 'placeholder'),
       ok(rdsResource('  password = "${var.db_password}"\n'), 'interpolated variable'),
+      ok(rdsResource('  password = try(var.db_password, null)\n'), 'try() without a literal fallback'),
+      ok(rdsResource('  password = lookup(var.secrets, "db_password", null)\n'), 'lookup() key name is not the fallback'),
+      ok(rdsResource('  password = var.use_managed ? null : var.db_password\n'), 'conditional between references'),
       { name: 'variable without default', files: { 'db/main.tf': rdsResource('  password = var.db_password\n'), 'db/variables.tf': 'variable "db_password" {\n  type      = string\n  sensitive = true\n}\n' } }
     ],
     invalid: [
@@ -423,7 +426,10 @@ export const terraformCases: CaseTable = {
         'db/variables.tf': 'variable "db_password" {\n  default = "Wq8-real-looking-pass" # HERE\n}\n'
       }),
       here(rdsResource('  password = "Wq8-real-looking-pass" # HERE\n'), { severity: 'info', message: /test, example or documentation path/ }, 'test/fixture path is info', 'tests/fixtures/main.tf'),
-      here('region      = "eu-west-1"\ndb_password = "Wq8-real-looking-pass" # HERE\n', {}, 'tfvars value', 'envs/prod.tfvars')
+      here('region      = "eu-west-1"\ndb_password = "Wq8-real-looking-pass" # HERE\n', {}, 'tfvars value', 'envs/prod.tfvars'),
+      here(rdsResource('  password = try(var.db_password, "fallback_pass") # HERE\n'), { message: /falls back to a literal value/ }, 'literal fallback of try()'),
+      here(rdsResource('  password = coalesce(var.db_password, "Wq8-real-looking-pass") # HERE\n'), {}, 'literal fallback of coalesce()'),
+      here(rdsResource('  password = lookup(var.secrets, "db", "Wq8-real-looking-pass") # HERE\n'), {}, 'literal default of lookup()')
     ]
   },
   'tf/private-key-literal': {

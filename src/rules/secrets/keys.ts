@@ -101,6 +101,8 @@ function isReference(v: string): boolean {
   return (
     /\$\{|\{\{|\$\(|\(\(|%\{|#\{|@Microsoft\.KeyVault\(/.test(v) ||
     /^\$[A-Za-z_]/.test(v) ||
+    // kubectl JSONPath (`token-key: '{.credential.access_token}'` in a kubeconfig): where to read it.
+    /^\{\.[\w.[\]'"-]*\}$/.test(v) ||
     /^!/.test(v) ||
     /^(?:var|local|data|module|each|self|count|path|terraform)\.[A-Za-z_]/.test(v) ||
     /^(?:arn:|vault:|secretsmanager:|ssm:|sm:\/\/|op:\/\/|azurekeyvault|keyvault:|gcp-secret|projects\/[^/]+\/secrets\/|aws_secretsmanager|env:|secret:|file:|sops:)/i.test(v) ||
