@@ -206,6 +206,8 @@ export const secretsCases: CaseTable = {
       quiet('  password=None,', 'keyword argument None', 'scripts/app.py'),
       quiet('passwordKey: admin-password', 'key name that refers to a secret', 'config/values.yaml'),
       quiet('password: changeme', 'placeholder', 'config/values.yaml'),
+      quiet(`password: '*${fake(40, 78, '0123456789ABCDEF')}'`, 'MySQL native-password hash', 'config/users.yaml'),
+      quiet(`password: '$2b$12$${fake(53, 79)}'`, 'bcrypt hash', 'config/users.yaml'),
       { name: 'lockfile', path: 'package-lock.json', code: `{\n  "password": "${STRONG}"\n}\n` },
       { name: 'generated code', path: 'api/service_pb2.py', code: `password = "${STRONG}"\n` },
       // A secret in an infrastructure file is reported once, by the rule of its kind.
@@ -253,7 +255,10 @@ export const secretsCases: CaseTable = {
       quiet("token = r['NextToken']", 'subscript read', 'scripts/list.py'),
       quiet('token = event.resultToken', 'attribute read', 'scripts/handler.py'),
       quiet('token_ttl: 3600', 'duration setting', 'config/values.yaml'),
-      quiet('token = get_token(session)', 'function call', 'scripts/auth.py')
+      quiet('token = get_token(session)', 'function call', 'scripts/auth.py'),
+      quiet('ServiceToken: lookupHandlerArn', 'custom resource handler ARN', 'config/stack.yaml'),
+      quiet('{\n  "LifecycleActionToken": "0b6c1f7e-5d2a-4c3b-9e8f-7a6b5c4d3e2f"\n}', 'lifecycle action id', 'config/hook.json'),
+      quiet('"ClientRequestToken": "deploy-2024-retry-7"', 'idempotency key', 'config/request.json')
     ],
     invalid: [line2(`api_token: ${STRONG}`, {}, undefined, 'config/values.yaml')]
   },

@@ -32,6 +32,9 @@ const NOT_A_VALUE = new Set([
 ])
 
 
+/** `<word> token` pairs that name an id, cursor or idempotency key rather than a credential. */
+const NOT_A_SECRET_TOKEN = new Set(['service', 'next', 'continuation', 'idempotency', 'pagination', 'page', 'request', 'action', 'sync', 'resume', 'cancellation', 'change'])
+
 /** Compound words that end in a secret noun: `dbpassword`, `clientsecret`, `authtoken`. */
 const SECRET_SUFFIXES: Array<[string, SecretKeyClass]> = [
   ['password', 'password'],
@@ -80,6 +83,9 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
     // `api_key` ends in `key`: allowed; `key_name` or a bare `key`: not a value.
     return undefined
   }
+  // `ServiceToken` (a custom resource's handler ARN), `NextToken`, `ClientRequestToken`,
+  // `LifecycleActionToken`: ids, cursors and idempotency keys named like tokens.
+  if (last === 'token' && words.length > 1 && NOT_A_SECRET_TOKEN.has(words[words.length - 2])) return undefined
   for (let i = words.length - 1; i >= 0; i--) {
     const w = words[i]
     if (w === 'pass' || w === 'pw') return 'password'
@@ -142,6 +148,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (BOOLEANISH.test(v)) return 'boolean'
   if (/^-?\d{1,5}(?:\.\d+)?$/.test(v)) return 'number'
   if (isReference(v)) return 'reference'
+  // MySQL native-password hashes (`*` and 40 hex digits) and crypt(3)/bcrypt/argon2 hashes.
+  if (/^\*[0-9A-Fa-f]{40}$/.test(v) || /^\$(?:2[abxy]?|5|6|y|argon2(?:id|i|d))\$[^\s]{20,}$/.test(v)) return 'hash'
   if (/^<[^>]*>$|^\[[^\]]*\]$|^%[A-Za-z_]+%$|^__[A-Z0-9_]+__$/.test(v)) return 'placeholder'
   if (/^(.)\1+$/.test(v) || v.includes('***')) return 'placeholder'
   if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v)) return 'placeholder'
