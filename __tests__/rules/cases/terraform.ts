@@ -301,10 +301,28 @@ export const terraformCases: CaseTable = {
     valid: [
       ok(sg(22, '["10.0.0.0/8"]', false)),
       { name: 'terraform.tfvars narrows the variable default', files: { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': varDefault('["0.0.0.0/0"]'), 'net/terraform.tfvars': 'admin_cidrs = ["10.0.0.0/8"]\n' } },
-      { name: 'variable default in another directory is not resolved', files: { 'a/main.tf': SSH_FROM_VAR, 'b/variables.tf': varDefault('["0.0.0.0/0"]') } }
+      { name: 'variable default in another directory is not resolved', files: { 'a/main.tf': SSH_FROM_VAR, 'b/variables.tf': varDefault('["0.0.0.0/0"]') } },
+      ok(sg(22, '["fd00::/8"]', false).replace('cidr_blocks', 'ipv6_cidr_blocks'), 'private IPv6 range'),
+      ok(sg(22, '["0.0.0.0/0"]', false).replace('"tcp"', '"udp"'), 'UDP 22 is not SSH'),
+      ok(
+        'module "admin_sg" {\n  source = "terraform-aws-modules/security-group/aws"\n  ingress_with_ipv6_cidr_blocks = [\n    {\n      from_port        = 22\n      to_port          = 22\n      protocol         = "tcp"\n      ipv6_cidr_blocks = "2001:db8::/64"\n    }\n  ]\n}\n',
+        'registry module, IPv6 rule from a documentation prefix'
+      )
     ],
     invalid: [
       here(sg(22, '["10.0.0.0/8", "0.0.0.0/0"]'), { severity: 'high' }),
+      here(sg(22, '["0:0:0:0:0:0:0:0/0"]').replace('cidr_blocks', 'ipv6_cidr_blocks'), {}, 'IPv6 all-zero address written out in full'),
+      here(sg(22, '["0000:0000:0000:0000:0000:0000:0000:0000/0"]').replace('cidr_blocks', 'ipv6_cidr_blocks'), {}, 'IPv6 all-zero address with leading zeros'),
+      here(
+        'module "admin_sg" {\n  source = "terraform-aws-modules/security-group/aws"\n  ingress_with_ipv6_cidr_blocks = [\n    {\n      from_port        = 22\n      to_port          = 22\n      protocol         = "tcp"\n      ipv6_cidr_blocks = "::/0" # HERE\n    }\n  ]\n}\n',
+        {},
+        'registry module ingress_with_ipv6_cidr_blocks'
+      ),
+      here(
+        'module "admin_sg" {\n  source = "terraform-aws-modules/security-group/aws"\n  ingress_with_cidr_blocks = [\n    {\n      from_port        = 22\n      to_port          = 22\n      protocol         = "tcp"\n      cidr_blocks      = "10.0.0.0/8"\n      ipv6_cidr_blocks = "::/0" # HERE\n    }\n  ]\n}\n',
+        {},
+        'registry module rule with an IPv6 list next to the IPv4 one'
+      ),
       hereIn('Terraform var default', { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': varDefault('["0.0.0.0/0"]') }, { message: /`var\.admin_cidrs`/, via: 'variable default' }),
       hereIn('variable default inside a list', { 'net/main.tf': sg(22, '[var.admin_cidr]'), 'net/variables.tf': 'variable "admin_cidr" {\n  default = "0.0.0.0/0"\n}\n' }),
       hereIn('per-environment tfvars is not auto-loaded', { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': varDefault('["0.0.0.0/0"]'), 'net/prod.tfvars': 'admin_cidrs = ["10.0.0.0/8"]\n' }),
