@@ -11,7 +11,7 @@ import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
-import { carriesCredential, classifyKey, keyWords, looksRandom, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { carriesCredential, classifyKey, keyWords, looksRandom, namesAKeyResource, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -504,7 +504,7 @@ function tfVariableDefaultCandidates(content: string, starts: number[]): Candida
       if (m) {
         const cls = classifyKey(variable)
         const value = m[2]
-        if (cls && whyNotLiteral(value, variable) === undefined && (cls !== 'weak' || looksRandom(value))) {
+        if (cls && whyNotLiteral(value, variable) === undefined && (cls !== 'weak' || (looksRandom(value) && !namesAKeyResource(value)))) {
           const start = starts[i] + m[1].length
           const rule = KEY_RULES[cls]
           out.push({ rule, priority: 2, start, end: start + value.length, line: i + 1, message: `${rule.title}: literal default for variable ${quoteKey(variable)}.`, value })
@@ -553,7 +553,7 @@ function parameterDefaultCandidates(content: string, starts: number[]): Candidat
     const rest = line.slice(d[0].length)
     const scalar = /^(["'])((?:(?!\1)[^\n]){1,1000})\1|^([^\s#,"'{[][^#\n,]{0,999}?)\s*(?:#|,|$)/.exec(rest)
     const value = scalar ? (scalar[2] ?? scalar[3] ?? '').trim() : ''
-    if (!value || whyNotLiteral(value, name) !== undefined || (cls === 'weak' && !looksRandom(value))) return
+    if (!value || whyNotLiteral(value, name) !== undefined || (cls === 'weak' && (!looksRandom(value) || namesAKeyResource(value)))) return
     const start = starts[i] + d[0].length + rest.indexOf(value)
     const rule = KEY_RULES[cls]
     out.push({ rule, priority: 2, start, end: start + value.length, line: i + 1, message: `${rule.title}: literal default for parameter ${quoteKey(name)}.`, value })
@@ -656,7 +656,7 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     if (!cls) continue
     const value = a.value.trim()
     if (whyNotLiteral(value, a.key) !== undefined) continue
-    if (cls === 'weak' && !looksRandom(value)) continue
+    if (cls === 'weak' && (!looksRandom(value) || namesAKeyResource(value))) continue
     if (cls === 'connection-string' && !carriesCredential(value)) continue
     const words = keyWords(a.key)
     const awsSecret = /^[A-Za-z0-9/+]{40}$/.test(value) && words.includes('secret') && (words.includes('aws') || words.includes('access'))

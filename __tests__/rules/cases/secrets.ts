@@ -284,8 +284,18 @@ export const secretsCases: CaseTable = {
     ]
   },
   'secrets/high-entropy-value': {
-    valid: [quiet('signing_key: key-id-1', 'short name', 'config/values.yaml')],
-    invalid: [line2(`signing_key: ${fake(40, 60)}`, { severity: 'medium' }, undefined, 'config/values.yaml')]
+    valid: [
+      quiet('signing_key: key-id-1', 'short name', 'config/values.yaml'),
+      quiet(`encryption_key: ${[8, 4, 4, 4, 12].map((n, i) => fake(n, 80 + i, HEX)).join('-')}`, 'KMS key id', 'config/values.yaml'),
+      quiet('encryption_key: alias/app-data-2024', 'KMS alias', 'config/values.yaml'),
+      quiet(`encryption_key: https://vault-7.vault.azure.net/keys/app/${fake(32, 85, HEX)}`, 'key vault key URL', 'config/values.yaml'),
+      quiet('encryption_key_arn: arn:aws:kms:eu-west-1:123456789012:key/app', 'names where the key is', 'config/values.yaml')
+    ],
+    invalid: [
+      line2(`signing_key: ${fake(40, 60)}`, { severity: 'medium' }, undefined, 'config/values.yaml'),
+      line2(`encryption_key: ${fake(24, 86)}`, { severity: 'medium' }, 'literal symmetric encryption key', 'config/values.yaml'),
+      line2(`encryptionKey: ${fake(32, 87, HEX)}`, {}, 'camelCase, hex', 'config/values.yaml')
+    ]
   }
 }
 

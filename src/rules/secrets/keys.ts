@@ -78,6 +78,9 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
   const words = keyWords(key)
   if (words.length === 0) return undefined
   const last = words[words.length - 1]
+  // `encryption_key` / `encryptionKey`: a symmetric key when random-looking (a KMS key id, ARN or
+  // alias is sorted out by the caller, see `namesAKeyResource`).
+  if (last === 'encryptionkey' || (last === 'key' && words[words.length - 2] === 'encryption')) return 'weak'
   // `key_id`, `secret_arn`, `password_file`: the key describes where the secret is.
   if (words.some((w) => NOT_A_VALUE.has(w) && !(w === 'key' && words.length > 1 && w === last))) {
     // `api_key` ends in `key`: allowed; `key_name` or a bare `key`: not a value.
@@ -169,6 +172,19 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
  */
 export function carriesCredential(connection: string): boolean {
   return /(?:password|pwd|accountkey|sharedaccesskey|sharedaccesssignature|secret|token)\s*=|:\/\/[^/\s:@]*:[^@\s/]{1,400}@/i.test(connection)
+}
+
+/**
+ * Values that name a key kept in a key service rather than being one: a KMS key id (UUID, or
+ * `mrk-` multi-Region id), an alias, a key vault URL.
+ */
+export function namesAKeyResource(value: string): boolean {
+  return (
+    /^(?:mrk-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ||
+    /^mrk-[0-9a-f]{32}$/.test(value) ||
+    /^alias\//.test(value) ||
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(value)
+  )
 }
 
 /** Shannon entropy in bits per character. */
