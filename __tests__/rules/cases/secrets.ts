@@ -258,7 +258,8 @@ export const secretsCases: CaseTable = {
       quiet('token = get_token(session)', 'function call', 'scripts/auth.py'),
       quiet('ServiceToken: lookupHandlerArn', 'custom resource handler ARN', 'config/stack.yaml'),
       quiet('{\n  "LifecycleActionToken": "0b6c1f7e-5d2a-4c3b-9e8f-7a6b5c4d3e2f"\n}', 'lifecycle action id', 'config/hook.json'),
-      quiet('"ClientRequestToken": "deploy-2024-retry-7"', 'idempotency key', 'config/request.json')
+      quiet('"ClientRequestToken": "deploy-2024-retry-7"', 'idempotency key', 'config/request.json'),
+      quiet('resource "aws_efs_file_system" "data" {\n  creation_token = "app-data-fs-01"\n}', 'EFS creation token (idempotency key)', 'infra/efs.tf')
     ],
     invalid: [line2(`api_token: ${STRONG}`, {}, undefined, 'config/values.yaml')]
   },

@@ -33,7 +33,7 @@ const NOT_A_VALUE = new Set([
 
 
 /** `<word> token` pairs that name an id, cursor or idempotency key rather than a credential. */
-const NOT_A_SECRET_TOKEN = new Set(['service', 'next', 'continuation', 'idempotency', 'pagination', 'page', 'request', 'action', 'sync', 'resume', 'cancellation', 'change'])
+const NOT_A_SECRET_TOKEN = new Set(['service', 'creation', 'next', 'continuation', 'idempotency', 'pagination', 'page', 'request', 'action', 'sync', 'resume', 'cancellation', 'change'])
 
 /** Compound words that end in a secret noun: `dbpassword`, `clientsecret`, `authtoken`. */
 const SECRET_SUFFIXES: Array<[string, SecretKeyClass]> = [
@@ -87,7 +87,7 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
     return undefined
   }
   // `ServiceToken` (a custom resource's handler ARN), `NextToken`, `ClientRequestToken`,
-  // `LifecycleActionToken`: ids, cursors and idempotency keys named like tokens.
+  // `LifecycleActionToken`, EFS `creation_token`: ids, cursors and idempotency keys named like tokens.
   if (last === 'token' && words.length > 1 && NOT_A_SECRET_TOKEN.has(words[words.length - 2])) return undefined
   for (let i = words.length - 1; i >= 0; i--) {
     const w = words[i]
