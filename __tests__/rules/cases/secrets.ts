@@ -206,6 +206,7 @@ export const secretsCases: CaseTable = {
       quiet('  password=None,', 'keyword argument None', 'scripts/app.py'),
       quiet('passwordKey: admin-password', 'key name that refers to a secret', 'config/values.yaml'),
       quiet('password: changeme', 'placeholder', 'config/values.yaml'),
+      quiet('    update_password: on_create', 'Ansible option saying when to change a password', 'playbooks/db.yml'),
       quiet(`password: '*${fake(40, 78, '0123456789ABCDEF')}'`, 'MySQL native-password hash', 'config/users.yaml'),
       quiet(`password: '$2b$12$${fake(53, 79)}'`, 'bcrypt hash', 'config/users.yaml'),
       { name: 'lockfile', path: 'package-lock.json', code: `{\n  "password": "${STRONG}"\n}\n` },

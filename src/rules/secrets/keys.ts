@@ -28,7 +28,9 @@ const NOT_A_VALUE = new Set([
   'secretsmanager', 'vault', 'kms', 'param', 'parameter', 'annotation', 'selector', 'namespace', 'version', 'stage',
   'encrypted', 'encryption', 'retention', 'recovery', 'window', 'complexity', 'strength', 'age', 'history', 'salt',
   // `existingSecret`, `configFromSecret`, `secretRef`: the key points at a secret kept elsewhere.
-  'existing', 'from', 'lookup', 'annotations', 'mapping', 'schema'
+  'existing', 'from', 'lookup', 'annotations', 'mapping', 'schema',
+  // Ansible `update_password: on_create`: when to change a password, not one.
+  'update'
 ])
 
 
