@@ -100,7 +100,14 @@ export const terraformCases: CaseTable = {
   },
   'tf/aws-eks-control-plane-logs-off': {
     valid: [ok('resource "aws_eks_cluster" "k" {\n  name                      = "k"\n  enabled_cluster_log_types = ["api", "audit"]\n}\n')],
-    invalid: [here('resource "aws_eks_cluster" "k" { # HERE\n  name = "k"\n}\n')]
+    invalid: [
+      here('resource "aws_eks_cluster" "k" { # HERE\n  name = "k"\n}\n'),
+      here(
+        'module "eks" {\n  source                    = "terraform-aws-modules/eks/aws"\n  version                   = "~> 19.0"\n  cluster_enabled_log_types = [] # HERE\n}\n',
+        { message: /sets `cluster_enabled_log_types` to an empty list/ },
+        'registry module: the message names the input as written'
+      )
+    ]
   },
   'tf/aws-eks-public-endpoint': {
     valid: [
@@ -109,7 +116,12 @@ export const terraformCases: CaseTable = {
     ],
     invalid: [
       here('resource "aws_eks_cluster" "c" {\n  name = "c"\n  vpc_config {\n    subnet_ids             = ["subnet-1"]\n    endpoint_public_access = true # HERE\n  }\n}\n'),
-      here('module "eks" {\n  source                         = "terraform-aws-modules/eks/aws"\n  cluster_endpoint_public_access = true # HERE\n}\n', {}, 'registry module input endpoint_public_access')
+      here('module "eks" {\n  source                         = "terraform-aws-modules/eks/aws"\n  cluster_endpoint_public_access = true # HERE\n}\n', {}, 'registry module input endpoint_public_access'),
+      here(
+        'module "eks" { # HERE\n  source  = "terraform-aws-modules/eks/aws"\n  version = "~> 18.0"\n}\n',
+        { message: /`cluster_endpoint_public_access` defaults to true.*v18 defaults `cluster_endpoint_public_access` to `true`/ },
+        'registry module v18 default: the message names the module input'
+      )
     ]
   },
   'tf/aws-elasticache-redis-no-snapshots': {

@@ -3,7 +3,7 @@ import { defineRule } from '../rule.js'
 import { blocksOf, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import { describePorts, judgePorts } from './ports.js'
 import { SG_MODULE_SERVICES, SG_MODULE_SOURCE } from './registry-modules.js'
-import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, type TfCheck, type TfContext } from './context.js'
+import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, writtenName, type TfCheck, type TfContext } from './context.js'
 import { documentStatements, isAnyone, statementsOf, type PolicyStatement } from './policy.js'
 
 const sgOpenSsh = defineRule('terraform', {
@@ -529,7 +529,7 @@ function checkEksEndpoint(ctx: TfContext): void {
     if (access && !isTrue(access)) continue // not a literal
     if (cidrs && !openCidr(cidrs)) continue // narrowed to known ranges (or not a literal)
     if (access) ctx.report(eksPublicEndpoint, access.line, `${label(r)} exposes its Kubernetes API endpoint publicly${cidrs ? ` to ${openCidr(cidrs)}` : ' to every address'}`)
-    else ctx.report(eksPublicEndpoint, r.viaModule ? r.block.line : (scope?.line ?? r.block.line), `${label(r)} leaves its Kubernetes API endpoint public (\`endpoint_public_access\` defaults to true) and open to every address`, { missing: 'endpoint_public_access' })
+    else ctx.report(eksPublicEndpoint, r.viaModule ? r.block.line : (scope?.line ?? r.block.line), `${label(r)} leaves its Kubernetes API endpoint public (\`${writtenName(r, 'endpoint_public_access')}\` defaults to true) and open to every address`, { missing: 'endpoint_public_access' })
   }
 }
 
