@@ -20,6 +20,7 @@ const EXAMPLES: Record<string, string[]> = {
   'google-oauth-secret': ['GOCSPX-' + body(28)],
   'google-oauth-access-token': ['ya29.' + body(40)],
   'mailchimp-key': ['-us1', '-us12'].map((s) => body(32, '0123456789abcdef') + s),
+  'facebook-access-token': ['EAACEdEose0cBA' + body(24), 'EAAM' + body(120), 'EAAC' + body(120)],
   'amazon-mws-token': ['amzn.mws.' + [8, 4, 4, 4, 12].map((n) => body(n, '0123456789abcdef')).join('-')],
   'square-token': ['sq0atp-', 'sq0csp-'].map((p) => p + body(24)),
   'braintree-token': ['access_token$production$' + body(16, 'abc123xyz') + '$' + body(32, '0123456789abcdef')],

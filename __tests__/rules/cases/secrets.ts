@@ -151,6 +151,10 @@ export const secretsCases: CaseTable = {
     invalid: [line2(`access-token: ${GOOGLE_ACCESS}`, { severity: 'high' }, undefined, 'config/kubeconfig.yaml')]
   },
   'secrets/mailchimp-key': { valid: [quiet(`etag: ${fake(32, 70, HEX)}-use1`, 'hex digest followed by a word')], invalid: [line2(`ARG mc=${MAILCHIMP}`, { severity: 'critical' })] },
+  'secrets/facebook-access-token': {
+    valid: [quiet('token: EAACEdEose0cBA', 'prefix alone'), quiet(`id: EAAM${fake(40, 88)}`, 'short EAA string is not a token')],
+    invalid: [line2(`FACEBOOK_TOKEN=${j('EAACEdEose0cBA', fake(30, 89))}`, { severity: 'critical' }, undefined, 'config/app.env')]
+  },
   'secrets/amazon-mws-token': { valid: [quiet('token: amzn.mws.')], invalid: [line2(`ARG mws=${MWS}`, { severity: 'critical' })] },
   'secrets/grafana': { valid: [quiet('token: glsa_')], invalid: [line2(`token: ${GRAFANA}`)] },
   'secrets/groq': { valid: [quiet('key: gsk_')], invalid: [line2(`key: ${GROQ}`)] },

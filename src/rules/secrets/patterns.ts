@@ -48,6 +48,8 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   // 32 hex digits and the data-centre suffix: the whole key, usable as is.
   { slug: 'mailchimp-key', label: 'Mailchimp API key', source: '[0-9a-f]{32}-us[0-9]{1,2}', anchors: ['-us'] },
   { slug: 'amazon-mws-token', label: 'Amazon MWS auth token', source: 'amzn\\.mws\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', anchors: ['amzn.mws.'] },
+  // Graph API user tokens: the Explorer app's fixed prefix, or `EAA` + app marker and a long body.
+  { slug: 'facebook-access-token', label: 'Facebook access token', source: '(?:EAACEdEose0cBA[0-9A-Za-z]{20,}|EAA[MC][0-9A-Za-z]{100,})', anchors: ['EAACEdEose0cBA', 'EAAM', 'EAAC'] },
   { slug: 'npm-token', label: 'npm token', source: 'npm_[A-Za-z0-9]{36}', anchors: ['npm_'] },
   { slug: 'jwt', label: 'JSON Web Token', source: '(?<!-)eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}', anchors: ['eyJ'] }
 ]
