@@ -459,3 +459,24 @@ describe('checksum lists keyed by file path', () => {
     expect(r.findings).toEqual([])
   })
 })
+
+describe('Terraform literal fallbacks', () => {
+  it('locates the literal fallback of try(), coalesce() and lookup() so every output masks it, and reports the line once', async () => {
+    const fallback = ['Fb7', 'qLx9', '-Rm2w'].join('')
+    const content = [
+      'resource "aws_db_instance" "db" {',
+      `  password = try(var.db_password, "${fallback}")`,
+      '  username = lookup(var.users, "db_password", null)',
+      '  api_token = coalesce(var.token, "null")',
+      '}',
+      ''
+    ].join('\n')
+    const r = await scan('infra/main.tf', content, 'terraform')
+    expect(valuesOf(r)).toEqual([fallback])
+    expect(redact(content, r.locations)).not.toContain(fallback)
+    // lookup's second argument names a key, and the string "null" is no secret.
+    expect(redact(content, r.locations)).toContain('"db_password"')
+    const { findings } = await analyzeFile({ path: 'infra/main.tf', kind: 'terraform', content })
+    expect(findings.filter((f) => f.category === 'secrets').map((f) => `${f.ruleId}@${f.line}`)).toEqual(['tf/hardcoded-password@2'])
+  })
+})

@@ -214,6 +214,7 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
     ...shapeCandidates(content, starts),
     ...assignmentCandidates(content, file, starts).filter((c) => !inSecretData(c)),
     ...(dialect === 'hcl' ? tfVariableDefaultCandidates(content, starts) : []),
+    ...(dialect === 'hcl' ? hclFallbackCandidates(content, starts) : []),
     ...(yamlish ? parameterDefaultCandidates(content, starts) : []),
     ...(dialect === 'yaml' ? secretData.candidates : []),
     ...(file.kind === 'kubernetes' || file.kind === 'helm' ? k8sEnvCandidates(content, starts) : [])
@@ -513,6 +514,60 @@ function tfVariableDefaultCandidates(content: string, starts: number[]): Candida
       for (const ch of line) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0
       if (depth <= 0 && !open) variable = undefined
       else if (depth <= 0 && open && line.includes('}')) variable = undefined
+    }
+  })
+  return out
+}
+
+const HCL_FALLBACK = /^(\s*([A-Za-z_][\w-]{0,200})\s*=\s*(try|coalesce|lookup)\()(.{1,2000})\)\s*(?:(?:#|\/\/).*)?$/
+
+/** Top-level arguments of a call's argument text, with their offsets (commas inside quotes or brackets do not split). */
+function callArguments(text: string): Array<{ text: string; offset: number }> {
+  const out: Array<{ text: string; offset: number }> = []
+  let depth = 0
+  let quoted = false
+  let from = 0
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (quoted) {
+      if (ch === '\\') i++
+      else if (ch === '"') quoted = false
+    } else if (ch === '"') quoted = true
+    else if ('([{'.includes(ch)) depth++
+    else if (')]}'.includes(ch)) depth--
+    else if (ch === ',' && depth === 0) {
+      out.push({ text: text.slice(from, i), offset: from })
+      from = i + 1
+    }
+  }
+  out.push({ text: text.slice(from), offset: from })
+  return out
+}
+
+/**
+ * `password = try(var.x, "…")`, `coalesce(var.x, "…")`, `lookup(map, "key", "…")`: the literal
+ * is the secret whenever the reference is unset. Located here so every output masks it (the
+ * Terraform rule reports the line).
+ */
+function hclFallbackCandidates(content: string, starts: number[]): Candidate[] {
+  if (!/(?:try|coalesce|lookup)\(/.test(content)) return []
+  const out: Candidate[] = []
+  content.split('\n').forEach((line, i) => {
+    const m = HCL_FALLBACK.exec(line)
+    if (!m) return
+    const [, head, key, fn, args] = m
+    const cls = classifyKey(key)
+    if (!cls || cls === 'weak') return
+    const all = callArguments(args)
+    for (const arg of fn === 'lookup' ? all.slice(2) : all) {
+      const literal = /^\s*"((?:[^"\\]|\\.){1,1000})"\s*$/.exec(arg.text)
+      if (!literal) continue
+      const value = literal[1]
+      // Used as the secret itself, a value cannot be "a key name".
+      if (![undefined, 'key name'].includes(whyNotLiteral(value, key))) continue
+      const start = starts[i] + head.length + arg.offset + arg.text.indexOf('"') + 1
+      const rule = KEY_RULES[cls]
+      out.push({ rule, priority: 2, start, end: start + value.length, line: i + 1, message: `${rule.title}: literal fallback for ${quoteKey(key)}.`, value })
     }
   })
   return out
