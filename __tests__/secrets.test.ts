@@ -480,3 +480,17 @@ describe('Terraform literal fallbacks', () => {
     expect(findings.filter((f) => f.category === 'secrets').map((f) => `${f.ruleId}@${f.line}`)).toEqual(['tf/hardcoded-password@2'])
   })
 })
+
+describe('passwords in URL query strings', () => {
+  it('locates a JDBC query-string password so every output masks it, and leaves the rest of the URL readable', async () => {
+    const password = ['Qx7', 'pLm2', 'vRt9'].join('')
+    const content = `spring.datasource.url=jdbc:mysql://db:3306/app?user=root&password=${password}&useSSL=true\n`
+    const r = await scan('config/application.properties', content)
+    expect(at(r.findings)).toEqual(['secrets/url-password@1'])
+    expect(valuesOf(r)).toEqual([password])
+    const masked = redact(content, r.locations)
+    expect(masked).not.toContain(password)
+    expect(masked).toContain('jdbc:mysql://db:3306/app?user=root&password=')
+    expect(masked).toContain('&useSSL=true')
+  })
+})

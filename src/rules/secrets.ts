@@ -26,6 +26,8 @@ import {
   PRIVATE_KEY_SOURCE,
   lineBefore,
   PUTTY_KEY_SOURCE,
+  QUERY_PASSWORD_SOURCE,
+  URL_BEFORE,
   isDockerAuth,
   TOKEN_PATTERNS,
   URL_PASSWORD_SOURCE,
@@ -78,7 +80,7 @@ const AWS_SECRET_RULE = meta('aws-secret-access-key', 'critical', 'AWS secret ac
 const USER_DATA_RULE = meta('aws-credentials-in-user-data', 'high', 'AWS credentials in instance user data', 'Instance user data holds a 40-character string shaped like an AWS secret access key; user data is readable by anyone who can describe the instance.', { checkov: 'CKV_AWS_46', kics: 'terraform/aws/hardcoded_aws_access_key' })
 const PRIVATE_KEY_RULE = meta('private-key-block', 'critical', 'Private key in plain text', 'The file contains a PEM private key block.', { checkov: 'CKV_SECRET_13', kics: KICS_SECRETS })
 const PUTTY_RULE = meta('putty-private-key', 'critical', 'PuTTY private key in plain text', 'The file contains a PuTTY key file, which carries the private key.', { kics: KICS_SECRETS })
-const URL_PASSWORD_RULE = meta('url-password', 'high', 'Password in a URL', 'A URL carries a literal password in its user-info part (`scheme://user:password@host`).', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
+const URL_PASSWORD_RULE = meta('url-password', 'high', 'Password in a URL', 'A URL carries a literal password in its user-info part (`scheme://user:password@host`) or in a `password=` query parameter (JDBC and driver URLs).', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
 const AUTH_HEADER_RULE = meta('authorization-header', 'high', 'Credential in an Authorization header', 'An HTTP `Authorization` header (`Bearer`, `Basic`, `token`) carries a literal credential.', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
 const CLI_PASSWORD_RULE = meta('command-line-password', 'high', 'Password on a command line', 'A command passes a literal password (`curl -u user:pass`, `mysql -p…`, `--password …`); it ends up in the history, the process list and CI logs.', { kics: KICS_SECRETS })
 const AZURE_KEY_RULE = meta('azure-storage-key', 'critical', 'Azure storage or service bus key in plain text', 'A connection string carries an `AccountKey=` or `SharedAccessKey=` literal, which grants access to the whole account.', { kics: KICS_SECRETS })
@@ -452,6 +454,7 @@ const SHAPES: Shape[] = [
   { source: FLAG_SOURCE, head: 'flagHead', value: 'flagVal', rule: CLI_PASSWORD_RULE, message: 'Literal credential passed as a command-line flag.', anchors: ['--'] },
   { source: DOCKER_AUTH_SOURCE, head: 'dockHead', value: 'dockVal', rule: DOCKER_AUTH_RULE, message: 'Docker config `auth` entry (base64 of a registry user and password).', literal: isDockerAuth, anchors: ['"auth"'] },
   { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.', anchors: ['AccountKey=', 'SharedAccessKey='] },
+  { source: QUERY_PASSWORD_SOURCE, head: 'qpHead', value: 'qpVal', rule: URL_PASSWORD_RULE, message: 'Literal password in a URL query string (`password=…`).', command: URL_BEFORE, anchors: /[?&](?:password|passwd|pwd)=/i },
   {
     source: CONN_PASSWORD_SOURCE,
     head: 'cpHead',

@@ -194,9 +194,15 @@ export const secretsCases: CaseTable = {
       quiet('url: redis://:${REDIS_PASSWORD}@cache:6379', 'password from a variable'),
       quiet('url: https://user:<password>@example.com', 'placeholder'),
       quiet('repo: git@github.com:acme/infra.git', 'SSH remote, no password'),
-      quiet('url: https://deploy@example.com/x', 'user without password')
+      quiet('url: https://deploy@example.com/x', 'user without password'),
+      quiet('url: jdbc:mysql://db:3306/app?user=app&password=${DB_PASSWORD}', 'query password from a variable'),
+      quiet('url: https://example.com/login?pwd=<password>', 'query password placeholder'),
+      quiet('note: reset it with ?password=NewOne in the admin form', 'not inside a URL')
     ],
-    invalid: [line2(`url: redis://:${fake(16, 58)}@cache:6379/0`, { severity: 'high' })]
+    invalid: [
+      line2(`url: redis://:${fake(16, 58)}@cache:6379/0`, { severity: 'high' }),
+      line2(`url: jdbc:mysql://db:3306/app?user=app&password=${fake(14, 90)}&ssl=true`, { severity: 'high', message: /query string/ }, 'password in a JDBC query string')
+    ]
   },
   'secrets/vercel': { valid: [quiet('token: vcp_')], invalid: [line2(`token: ${VERCEL}`)] },
   'secrets/azure-storage-key': {

@@ -74,6 +74,14 @@ export const PUTTY_KEY_SOURCE = 'PuTTY-User-Key-File-[23]:'
  */
 export const URL_PASSWORD_SOURCE = '(?<urlHead>\\b[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\\s:@/"\'`<>]*:)(?<urlPass>[^\\s@/"\'`<>]+)@'
 
+/**
+ * `?password=…` / `&pwd=…` in a URL's query string (JDBC and driver URLs). Groups `qpHead`, `qpVal`;
+ * a password only when `URL_BEFORE` holds (the match continues a URL).
+ */
+export const QUERY_PASSWORD_SOURCE = '(?<qpHead>[?&](?:[Pp]assword|PASSWORD|[Pp]asswd|[Pp]wd|PWD)=)(?<qpVal>[^&\\s"\'`#<>]{4,200})'
+/** The text before a match on its line ends inside a URL. */
+export const URL_BEFORE = /[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s"'`<>]*$/
+
 /** Builds `[Pp][Aa]…` so one alternative can ignore case while others keep theirs. */
 export function anyCase(word: string): string {
   return word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`)
