@@ -148,8 +148,30 @@ export const terraformCases: CaseTable = {
     ]
   },
   'tf/aws-iam-role-trust-all': {
-    valid: [ok('resource "aws_iam_role" "r" {\n  assume_role_policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Action    = "sts:AssumeRole"\n      Principal = { Service = "ec2.amazonaws.com" }\n    }]\n  })\n}\n')],
-    invalid: [here('resource "aws_iam_role" "r" {\n  assume_role_policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Action    = "sts:AssumeRole"\n      Principal = {\n        AWS = "*" # HERE\n      }\n    }]\n  })\n}\n', { severity: 'high' })]
+    valid: [
+      ok(
+        'data "aws_iam_policy_document" "trust" {\n  statement {\n    actions = ["sts:AssumeRole"]\n    principals {\n      type        = "AWS"\n      identifiers = ["*"]\n    }\n    condition {\n      test     = "StringEquals"\n      variable = "sts:ExternalId"\n      values   = ["partner-7"]\n    }\n  }\n}\n',
+        'policy document with an ExternalId condition'
+      ),
+      ok(
+        'data "aws_iam_policy_document" "bucket" {\n  statement {\n    actions   = ["s3:GetObject"]\n    resources = ["arn:aws:s3:::site/*"]\n    principals {\n      type        = "AWS"\n      identifiers = ["*"]\n    }\n  }\n}\n',
+        'a bucket policy document is not a trust policy'
+      ),
+      ok('resource "aws_iam_role" "r" {\n  assume_role_policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Action    = "sts:AssumeRole"\n      Principal = { Service = "ec2.amazonaws.com" }\n    }]\n  })\n}\n')
+    ],
+    invalid: [
+      here('resource "aws_iam_role" "r" {\n  assume_role_policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Action    = "sts:AssumeRole"\n      Principal = {\n        AWS = "*" # HERE\n      }\n    }]\n  })\n}\n', { severity: 'high' }),
+      here(
+        'resource "aws_iam_role" "r" {\n  assume_role_policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Action    = "sts:AssumeRole"\n      Principal = {\n        AWS = "arn:aws:iam::*:root" # HERE\n      }\n    }]\n  })\n}\n',
+        { message: /any principal$/ },
+        'root of every account (`*` account id)'
+      ),
+      here(
+        'data "aws_iam_policy_document" "trust" {\n  statement {\n    actions = ["sts:AssumeRole"]\n    principals {\n      type        = "AWS"\n      identifiers = ["*"] # HERE\n    }\n  }\n}\n\nresource "aws_iam_role" "r" {\n  assume_role_policy = data.aws_iam_policy_document.trust.json\n}\n',
+        { message: /trust policy document `trust` lets any principal assume/ },
+        'trust policy written as an aws_iam_policy_document'
+      )
+    ]
   },
   'tf/aws-iam-service-wildcard': {
     valid: [

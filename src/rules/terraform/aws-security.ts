@@ -463,16 +463,29 @@ function checkIamWildcards(ctx: TfContext): void {
 }
 
 const ACCOUNT_ROOT = /^AWS:(arn:aws[\w-]*:iam::(\d*:)?root|\d{12})$/
+/** `arn:aws:iam::*:root` (or any principal of `*` accounts): every AWS account. */
+const ANY_ACCOUNT = /^AWS:arn:aws[\w-]*:iam::\*:/
+const anyone = (p: string): boolean => isAnyone(p) || ANY_ACCOUNT.test(p)
+
+/** `whom` is "any principal" or "any principal of an account (…)": the message around it differs for a role and a document. */
+function reportTrust(ctx: TfContext, statements: PolicyStatement[], message: (whom: string) => string, onlyAssume: boolean): void {
+  for (const s of statements) {
+    if (s.effect !== 'Allow' || s.hasCondition) continue
+    // A policy document is a trust policy when it grants `sts:AssumeRole*` to principals.
+    if (onlyAssume && !s.actions.some((a) => /^sts:(AssumeRole\w*|\*)$/i.test(a) || a === '*')) continue
+    if (s.principals.some(anyone)) ctx.report(trustAll, s.principalLine, message('any principal'))
+    else if (s.principals.some((p) => ACCOUNT_ROOT.test(p))) ctx.report(trustAll, s.principalLine, message('any principal of an account (root principal, no condition)'))
+  }
+}
 
 function checkTrustPolicies(ctx: TfContext): void {
   for (const r of ctx.resources('aws_iam_role')) {
     const a = attr(r.block, 'assume_role_policy')
-    if (!a) continue
-    for (const s of statementsOf(a)) {
-      if (s.effect !== 'Allow' || s.hasCondition) continue
-      if (s.principals.some(isAnyone)) ctx.report(trustAll, s.principalLine, `${label(r)} can be assumed by any principal`)
-      else if (s.principals.some((p) => ACCOUNT_ROOT.test(p))) ctx.report(trustAll, s.principalLine, `${label(r)} can be assumed by any principal of an account (root principal, no condition)`)
-    }
+    if (a) reportTrust(ctx, statementsOf(a), (whom) => `${label(r)} can be assumed by ${whom}`, false)
+  }
+  // `assume_role_policy = data.aws_iam_policy_document.trust.json`: reported in the document, where the principal is written.
+  for (const d of ctx.dataSources('aws_iam_policy_document')) {
+    reportTrust(ctx, documentStatements(d.block), (whom) => `trust policy document \`${d.name}\` lets ${whom} assume the roles that use it`, true)
   }
 }
 
