@@ -87,8 +87,14 @@ export const terraformCases: CaseTable = {
     invalid: [here('resource "aws_instance" "a" { # HERE\n  ami = "ami-12345678"\n}\n')]
   },
   'tf/aws-ecr-mutable-tags': {
-    valid: [ok('resource "aws_ecr_repository" "r" {\n  image_tag_mutability = "IMMUTABLE"\n}\n')],
-    invalid: [here('resource "aws_ecr_repository" "r" {\n  image_tag_mutability = "MUTABLE" # HERE\n}\n')]
+    valid: [
+      ok('resource "aws_ecr_repository" "r" {\n  image_tag_mutability = "IMMUTABLE"\n}\n'),
+      ok('resource "aws_ecr_repository" "r" {\n  image_tag_mutability = "IMMUTABLE_WITH_EXCLUSION"\n}\n', 'immutable except named tags (latest, dev-*)')
+    ],
+    invalid: [
+      here('resource "aws_ecr_repository" "r" {\n  image_tag_mutability = "MUTABLE" # HERE\n}\n'),
+      here('resource "aws_ecr_repository" "r" {\n  image_tag_mutability = "MUTABLE_WITH_EXCLUSION" # HERE\n}\n', { message: /except those its exclusion filters name/ }, 'mutable except named tags')
+    ]
   },
   'tf/aws-ecs-container-insights-off': {
     valid: [ok(`resource "aws_ecs_cluster" "c" {\n  name = "c"\n${dyn('setting', '      name  = "containerInsights"\n      value = "enabled"\n')}}\n`, 'dynamic setting block'), ok('resource "aws_ecs_cluster" "c" {\n  setting {\n    name  = "containerInsights"\n    value = "enabled"\n  }\n}\n')],
@@ -305,7 +311,12 @@ export const terraformCases: CaseTable = {
     ],
     invalid: [
       here('resource "aws_s3_bucket" "logs" { # HERE\n  bucket = "logs"\n}\n'),
-      hereIn('versioning in another directory does not count', { 's3/bucket.tf': 'resource "aws_s3_bucket" "logs" { # HERE\n  bucket = "logs"\n}\n', 'other/versioning.tf': BUCKET_VERSIONING })
+      hereIn('versioning in another directory does not count', { 's3/bucket.tf': 'resource "aws_s3_bucket" "logs" { # HERE\n  bucket = "logs"\n}\n', 'other/versioning.tf': BUCKET_VERSIONING }),
+      here('resource "aws_s3_bucket_versioning" "v" {\n  bucket = "imported-bucket"\n  versioning_configuration {\n    status = "Disabled" # HERE\n  }\n}\n', { message: /sets versioning to `Disabled`/ }, 'versioning resource of a bucket declared elsewhere'),
+      hereIn('suspended in another file of the module: reported there, at its own line', {
+        's3/bucket.tf': BUCKET,
+        's3/versioning.tf': BUCKET_VERSIONING.replace('status = "Enabled"', 'status = "Suspended" # HERE')
+      })
     ]
   },
   'tf/aws-sg-open-all-ports': {

@@ -263,6 +263,8 @@ function checkEcrTags(ctx: TfContext): void {
     const a = attr(r.block, 'image_tag_mutability')
     if (a && stringValue(a.value) === 'MUTABLE') {
       ctx.report(ecrMutable, a.line, `${label(r)} allows tags to be overwritten (\`MUTABLE\`)`, { suggestion: ctx.lines[a.line - 1]?.replace('"MUTABLE"', '"IMMUTABLE"') })
+    } else if (a && stringValue(a.value) === 'MUTABLE_WITH_EXCLUSION') {
+      ctx.report(ecrMutable, a.line, `${label(r)} allows tags to be overwritten except those its exclusion filters name (\`MUTABLE_WITH_EXCLUSION\`)`)
     } else if (!a && !r.viaModule) {
       // The registry module defaults to IMMUTABLE; the resource defaults to MUTABLE.
       ctx.report(ecrMutable, r.block.line, `${label(r)} does not set \`image_tag_mutability\`, so tags are mutable`)
