@@ -288,6 +288,7 @@ export const secretsCases: CaseTable = {
       quiet('connection_string: "Server=tcp:db.example.com,1433;Initial Catalog=app;Authentication=Active Directory Default"', 'no credential (managed identity)', 'config/values.yaml'),
       quiet('redis_connection_string: redis://cache:6379/0', 'URL without a password', 'config/values.yaml'),
       quiet("\"value\": \"[concat('Server=', variables('srv'), ';User Id=app;Password=', parameters('dbPassword'), ';')]\"", 'password from a parameter', 'infra/azuredeploy.json'),
+      quiet('"Default": "Server=myServerAddress;Database=myDataBase;User Id=myUsername;Password=myPassword;"', 'documentation placeholder values', 'config/appsettings.json'),
       quiet('export PASSWORD=$DB_PASSWORD; ./migrate', 'shell line, not a connection string', 'scripts/run.sh')
     ],
     invalid: [
