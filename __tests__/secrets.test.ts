@@ -459,3 +459,38 @@ describe('checksum lists keyed by file path', () => {
     expect(r.findings).toEqual([])
   })
 })
+
+describe('Terraform literal fallbacks', () => {
+  it('locates the literal fallback of try(), coalesce() and lookup() so every output masks it, and reports the line once', async () => {
+    const fallback = ['Fb7', 'qLx9', '-Rm2w'].join('')
+    const content = [
+      'resource "aws_db_instance" "db" {',
+      `  password = try(var.db_password, "${fallback}")`,
+      '  username = lookup(var.users, "db_password", null)',
+      '  api_token = coalesce(var.token, "null")',
+      '}',
+      ''
+    ].join('\n')
+    const r = await scan('infra/main.tf', content, 'terraform')
+    expect(valuesOf(r)).toEqual([fallback])
+    expect(redact(content, r.locations)).not.toContain(fallback)
+    // lookup's second argument names a key, and the string "null" is no secret.
+    expect(redact(content, r.locations)).toContain('"db_password"')
+    const { findings } = await analyzeFile({ path: 'infra/main.tf', kind: 'terraform', content })
+    expect(findings.filter((f) => f.category === 'secrets').map((f) => `${f.ruleId}@${f.line}`)).toEqual(['tf/hardcoded-password@2'])
+  })
+})
+
+describe('passwords in URL query strings', () => {
+  it('locates a JDBC query-string password so every output masks it, and leaves the rest of the URL readable', async () => {
+    const password = ['Qx7', 'pLm2', 'vRt9'].join('')
+    const content = `spring.datasource.url=jdbc:mysql://db:3306/app?user=root&password=${password}&useSSL=true\n`
+    const r = await scan('config/application.properties', content)
+    expect(at(r.findings)).toEqual(['secrets/url-password@1'])
+    expect(valuesOf(r)).toEqual([password])
+    const masked = redact(content, r.locations)
+    expect(masked).not.toContain(password)
+    expect(masked).toContain('jdbc:mysql://db:3306/app?user=root&password=')
+    expect(masked).toContain('&useSSL=true')
+  })
+})

@@ -11,10 +11,12 @@ import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
-import { carriesCredential, classifyKey, keyWords, looksRandom, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { carriesCredential, classifyKey, keyWords, looksRandom, namesAKeyResource, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
+  CONN_PASSWORD_SOURCE,
+  CONNECTION_STRING_CONTEXT,
   CURL_COMMAND,
   CURL_USER_SOURCE,
   DOCKER_AUTH_SOURCE,
@@ -24,6 +26,8 @@ import {
   PRIVATE_KEY_SOURCE,
   lineBefore,
   PUTTY_KEY_SOURCE,
+  QUERY_PASSWORD_SOURCE,
+  URL_BEFORE,
   isDockerAuth,
   TOKEN_PATTERNS,
   URL_PASSWORD_SOURCE,
@@ -56,7 +60,8 @@ const KEY_RULES: Record<SecretKeyClass, RuleMeta> = {
 
 const TOKEN_RULES = new Map(
   TOKEN_PATTERNS.map((p) => {
-    const severity: Severity = /webhook|jwt/.test(p.slug) ? 'high' : 'critical'
+    // Webhooks post only; JWTs and gcloud access tokens expire: high. Long-lived keys: critical.
+    const severity: Severity = /webhook|jwt|oauth-access/.test(p.slug) ? 'high' : 'critical'
     const refs: RuleMeta['refs'] =
       p.slug === 'aws-access-key-id'
         ? { checkov: 'CKV_SECRET_2', kics: 'terraform/aws/hardcoded_aws_access_key' }
@@ -75,7 +80,7 @@ const AWS_SECRET_RULE = meta('aws-secret-access-key', 'critical', 'AWS secret ac
 const USER_DATA_RULE = meta('aws-credentials-in-user-data', 'high', 'AWS credentials in instance user data', 'Instance user data holds a 40-character string shaped like an AWS secret access key; user data is readable by anyone who can describe the instance.', { checkov: 'CKV_AWS_46', kics: 'terraform/aws/hardcoded_aws_access_key' })
 const PRIVATE_KEY_RULE = meta('private-key-block', 'critical', 'Private key in plain text', 'The file contains a PEM private key block.', { checkov: 'CKV_SECRET_13', kics: KICS_SECRETS })
 const PUTTY_RULE = meta('putty-private-key', 'critical', 'PuTTY private key in plain text', 'The file contains a PuTTY key file, which carries the private key.', { kics: KICS_SECRETS })
-const URL_PASSWORD_RULE = meta('url-password', 'high', 'Password in a URL', 'A URL carries a literal password in its user-info part (`scheme://user:password@host`).', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
+const URL_PASSWORD_RULE = meta('url-password', 'high', 'Password in a URL', 'A URL carries a literal password in its user-info part (`scheme://user:password@host`) or in a `password=` query parameter (JDBC and driver URLs).', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
 const AUTH_HEADER_RULE = meta('authorization-header', 'high', 'Credential in an Authorization header', 'An HTTP `Authorization` header (`Bearer`, `Basic`, `token`) carries a literal credential.', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
 const CLI_PASSWORD_RULE = meta('command-line-password', 'high', 'Password on a command line', 'A command passes a literal password (`curl -u user:pass`, `mysql -p…`, `--password …`); it ends up in the history, the process list and CI logs.', { kics: KICS_SECRETS })
 const AZURE_KEY_RULE = meta('azure-storage-key', 'critical', 'Azure storage or service bus key in plain text', 'A connection string carries an `AccountKey=` or `SharedAccessKey=` literal, which grants access to the whole account.', { kics: KICS_SECRETS })
@@ -211,6 +216,7 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
     ...shapeCandidates(content, starts),
     ...assignmentCandidates(content, file, starts).filter((c) => !inSecretData(c)),
     ...(dialect === 'hcl' ? tfVariableDefaultCandidates(content, starts) : []),
+    ...(dialect === 'hcl' ? hclFallbackCandidates(content, starts) : []),
     ...(yamlish ? parameterDefaultCandidates(content, starts) : []),
     ...(dialect === 'yaml' ? secretData.candidates : []),
     ...(file.kind === 'kubernetes' || file.kind === 'helm' ? k8sEnvCandidates(content, starts) : [])
@@ -447,7 +453,17 @@ const SHAPES: Shape[] = [
   { source: MYSQL_SOURCE, head: 'myHead', value: 'myPass', rule: CLI_PASSWORD_RULE, message: 'Literal password on a MySQL command line (`-p…`).', command: MYSQL_COMMAND, anchors: ['-p'] },
   { source: FLAG_SOURCE, head: 'flagHead', value: 'flagVal', rule: CLI_PASSWORD_RULE, message: 'Literal credential passed as a command-line flag.', anchors: ['--'] },
   { source: DOCKER_AUTH_SOURCE, head: 'dockHead', value: 'dockVal', rule: DOCKER_AUTH_RULE, message: 'Docker config `auth` entry (base64 of a registry user and password).', literal: isDockerAuth, anchors: ['"auth"'] },
-  { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.', anchors: ['AccountKey=', 'SharedAccessKey='] }
+  { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.', anchors: ['AccountKey=', 'SharedAccessKey='] },
+  { source: QUERY_PASSWORD_SOURCE, head: 'qpHead', value: 'qpVal', rule: URL_PASSWORD_RULE, message: 'Literal password in a URL query string (`password=…`).', command: URL_BEFORE, anchors: /[?&](?:password|passwd|pwd)=/i },
+  {
+    source: CONN_PASSWORD_SOURCE,
+    head: 'cpHead',
+    value: 'cpVal',
+    rule: KEY_RULES['connection-string'],
+    message: 'Connection string with a literal `Password=` value.',
+    command: CONNECTION_STRING_CONTEXT,
+    anchors: /(?:password|pwd)[ \t]*=/i
+  }
 ]
 
 const COMPILED_SHAPES = SHAPES.map((shape) => ({ shape, regex: new RegExp(shape.source, 'g'), anchor: Array.isArray(shape.anchors) ? anyOf(shape.anchors) : (shape.anchors as RegExp) }))
@@ -492,7 +508,7 @@ function tfVariableDefaultCandidates(content: string, starts: number[]): Candida
       if (m) {
         const cls = classifyKey(variable)
         const value = m[2]
-        if (cls && whyNotLiteral(value, variable) === undefined && (cls !== 'weak' || looksRandom(value))) {
+        if (cls && whyNotLiteral(value, variable) === undefined && (cls !== 'weak' || (looksRandom(value) && !namesAKeyResource(value)))) {
           const start = starts[i] + m[1].length
           const rule = KEY_RULES[cls]
           out.push({ rule, priority: 2, start, end: start + value.length, line: i + 1, message: `${rule.title}: literal default for variable ${quoteKey(variable)}.`, value })
@@ -501,6 +517,60 @@ function tfVariableDefaultCandidates(content: string, starts: number[]): Candida
       for (const ch of line) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0
       if (depth <= 0 && !open) variable = undefined
       else if (depth <= 0 && open && line.includes('}')) variable = undefined
+    }
+  })
+  return out
+}
+
+const HCL_FALLBACK = /^(\s*([A-Za-z_][\w-]{0,200})\s*=\s*(try|coalesce|lookup)\()(.{1,2000})\)\s*(?:(?:#|\/\/).*)?$/
+
+/** Top-level arguments of a call's argument text, with their offsets (commas inside quotes or brackets do not split). */
+function callArguments(text: string): Array<{ text: string; offset: number }> {
+  const out: Array<{ text: string; offset: number }> = []
+  let depth = 0
+  let quoted = false
+  let from = 0
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (quoted) {
+      if (ch === '\\') i++
+      else if (ch === '"') quoted = false
+    } else if (ch === '"') quoted = true
+    else if ('([{'.includes(ch)) depth++
+    else if (')]}'.includes(ch)) depth--
+    else if (ch === ',' && depth === 0) {
+      out.push({ text: text.slice(from, i), offset: from })
+      from = i + 1
+    }
+  }
+  out.push({ text: text.slice(from), offset: from })
+  return out
+}
+
+/**
+ * `password = try(var.x, "…")`, `coalesce(var.x, "…")`, `lookup(map, "key", "…")`: the literal
+ * is the secret whenever the reference is unset. Located here so every output masks it (the
+ * Terraform rule reports the line).
+ */
+function hclFallbackCandidates(content: string, starts: number[]): Candidate[] {
+  if (!/(?:try|coalesce|lookup)\(/.test(content)) return []
+  const out: Candidate[] = []
+  content.split('\n').forEach((line, i) => {
+    const m = HCL_FALLBACK.exec(line)
+    if (!m) return
+    const [, head, key, fn, args] = m
+    const cls = classifyKey(key)
+    if (!cls || cls === 'weak') return
+    const all = callArguments(args)
+    for (const arg of fn === 'lookup' ? all.slice(2) : all) {
+      const literal = /^\s*"((?:[^"\\]|\\.){1,1000})"\s*$/.exec(arg.text)
+      if (!literal) continue
+      const value = literal[1]
+      // Used as the secret itself, a value cannot be "a key name".
+      if (![undefined, 'key name'].includes(whyNotLiteral(value, key))) continue
+      const start = starts[i] + head.length + arg.offset + arg.text.indexOf('"') + 1
+      const rule = KEY_RULES[cls]
+      out.push({ rule, priority: 2, start, end: start + value.length, line: i + 1, message: `${rule.title}: literal fallback for ${quoteKey(key)}.`, value })
     }
   })
   return out
@@ -541,7 +611,7 @@ function parameterDefaultCandidates(content: string, starts: number[]): Candidat
     const rest = line.slice(d[0].length)
     const scalar = /^(["'])((?:(?!\1)[^\n]){1,1000})\1|^([^\s#,"'{[][^#\n,]{0,999}?)\s*(?:#|,|$)/.exec(rest)
     const value = scalar ? (scalar[2] ?? scalar[3] ?? '').trim() : ''
-    if (!value || whyNotLiteral(value, name) !== undefined || (cls === 'weak' && !looksRandom(value))) return
+    if (!value || whyNotLiteral(value, name) !== undefined || (cls === 'weak' && (!looksRandom(value) || namesAKeyResource(value)))) return
     const start = starts[i] + d[0].length + rest.indexOf(value)
     const rule = KEY_RULES[cls]
     out.push({ rule, priority: 2, start, end: start + value.length, line: i + 1, message: `${rule.title}: literal default for parameter ${quoteKey(name)}.`, value })
@@ -644,7 +714,7 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     if (!cls) continue
     const value = a.value.trim()
     if (whyNotLiteral(value, a.key) !== undefined) continue
-    if (cls === 'weak' && !looksRandom(value)) continue
+    if (cls === 'weak' && (!looksRandom(value) || namesAKeyResource(value))) continue
     if (cls === 'connection-string' && !carriesCredential(value)) continue
     const words = keyWords(a.key)
     const awsSecret = /^[A-Za-z0-9/+]{40}$/.test(value) && words.includes('secret') && (words.includes('aws') || words.includes('access'))

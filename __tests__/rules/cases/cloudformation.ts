@@ -125,7 +125,11 @@ export const cloudformationCases: CaseTable = {
       { name: 'dynamic reference to Secrets Manager', code: resolvedPassword },
       { name: 'CFN template under templates/ using resolve:secretsmanager', path: 'templates/database.yaml', code: resolvedPassword },
       { name: 'placeholder', code: literalPassword.replace('Zq8vLm2Kp9Xw4R', 'changeme') },
-      { name: 'dynamic reference built with !Sub', code: resolvedPassword.replace("'{{resolve:secretsmanager:prod/db:SecretString:password}}'", "!Sub '{{resolve:secretsmanager:${DbSecret}:SecretString:password}}'") }
+      { name: 'dynamic reference built with !Sub', code: resolvedPassword.replace("'{{resolve:secretsmanager:prod/db:SecretString:password}}'", "!Sub '{{resolve:secretsmanager:${DbSecret}:SecretString:password}}'") },
+      {
+        name: 'custom resource ServiceToken is the handler ARN',
+        code: 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Lookup:\n    Type: Custom::SubnetLookup\n    Properties:\n      ServiceToken: lookupHandlerArn\n      ClientRequestToken: deploy-42-retry\n'
+      }
     ],
     invalid: [
       at(literalPassword, 'MasterUserPassword', { severity: 'high' }),

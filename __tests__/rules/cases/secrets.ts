@@ -64,6 +64,9 @@ const SENDGRID = j('SG', '.', fake(22, 44), '.', fake(43, 45))
 const SHOPIFY = j('shpat', '_', fake(32, 46, HEX))
 const VERCEL = j('vcp', '_', fake(40, 47))
 const STRONG = j('Qz', fake(14, 48), '-R4p')
+const GOOGLE_ACCESS = j('ya29', '.', fake(60, 71, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-'))
+const MAILCHIMP = j(fake(32, 72, HEX), '-us', '12')
+const MWS = j('amzn', '.mws.', fake(8, 73, HEX), '-', fake(4, 74, HEX), '-', fake(4, 75, HEX), '-', fake(4, 76, HEX), '-', fake(12, 77, HEX))
 const PEM = generateKeyPairSync('rsa', {
   modulusLength: 1024,
   privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
@@ -143,6 +146,16 @@ export const secretsCases: CaseTable = {
   'secrets/gitlab-token': { valid: [quiet('token: glpat-short')], invalid: [line2(`token: ${j('glpat', '-', fake(150, 53))}`)] },
   'secrets/google-api-key': { valid: [quiet('key: AIza-short')], invalid: [line2(`key: ${GOOGLE_API}`)] },
   'secrets/google-oauth-secret': { valid: [quiet('secret: GOCSPX-')], invalid: [line2(`secret: ${GOOGLE_OAUTH}`)] },
+  'secrets/google-oauth-access-token': {
+    valid: [quiet('token: ya29.short'), { name: 'kubeconfig JSONPath to the token', path: 'config/kubeconfig.yaml', code: "users:\n- name: gke\n  user:\n    auth-provider:\n      config:\n        token-key: '{.credential.access_token}'\n" }],
+    invalid: [line2(`access-token: ${GOOGLE_ACCESS}`, { severity: 'high' }, undefined, 'config/kubeconfig.yaml')]
+  },
+  'secrets/mailchimp-key': { valid: [quiet(`etag: ${fake(32, 70, HEX)}-use1`, 'hex digest followed by a word')], invalid: [line2(`ARG mc=${MAILCHIMP}`, { severity: 'critical' })] },
+  'secrets/facebook-access-token': {
+    valid: [quiet('token: EAACEdEose0cBA', 'prefix alone'), quiet(`id: EAAM${fake(40, 88)}`, 'short EAA string is not a token')],
+    invalid: [line2(`FACEBOOK_TOKEN=${j('EAACEdEose0cBA', fake(30, 89))}`, { severity: 'critical' }, undefined, 'config/app.env')]
+  },
+  'secrets/amazon-mws-token': { valid: [quiet('token: amzn.mws.')], invalid: [line2(`ARG mws=${MWS}`, { severity: 'critical' })] },
   'secrets/grafana': { valid: [quiet('token: glsa_')], invalid: [line2(`token: ${GRAFANA}`)] },
   'secrets/groq': { valid: [quiet('key: gsk_')], invalid: [line2(`key: ${GROQ}`)] },
   'secrets/hashicorp-vault': { valid: [quiet('token: hvs.short')], invalid: [line2(`token: ${VAULT}`)] },
@@ -181,9 +194,15 @@ export const secretsCases: CaseTable = {
       quiet('url: redis://:${REDIS_PASSWORD}@cache:6379', 'password from a variable'),
       quiet('url: https://user:<password>@example.com', 'placeholder'),
       quiet('repo: git@github.com:acme/infra.git', 'SSH remote, no password'),
-      quiet('url: https://deploy@example.com/x', 'user without password')
+      quiet('url: https://deploy@example.com/x', 'user without password'),
+      quiet('url: jdbc:mysql://db:3306/app?user=app&password=${DB_PASSWORD}', 'query password from a variable'),
+      quiet('url: https://example.com/login?pwd=<password>', 'query password placeholder'),
+      quiet('note: reset it with ?password=NewOne in the admin form', 'not inside a URL')
     ],
-    invalid: [line2(`url: redis://:${fake(16, 58)}@cache:6379/0`, { severity: 'high' })]
+    invalid: [
+      line2(`url: redis://:${fake(16, 58)}@cache:6379/0`, { severity: 'high' }),
+      line2(`url: jdbc:mysql://db:3306/app?user=app&password=${fake(14, 90)}&ssl=true`, { severity: 'high', message: /query string/ }, 'password in a JDBC query string')
+    ]
   },
   'secrets/vercel': { valid: [quiet('token: vcp_')], invalid: [line2(`token: ${VERCEL}`)] },
   'secrets/azure-storage-key': {
@@ -197,6 +216,9 @@ export const secretsCases: CaseTable = {
       quiet('  password=None,', 'keyword argument None', 'scripts/app.py'),
       quiet('passwordKey: admin-password', 'key name that refers to a secret', 'config/values.yaml'),
       quiet('password: changeme', 'placeholder', 'config/values.yaml'),
+      quiet('    update_password: on_create', 'Ansible option saying when to change a password', 'playbooks/db.yml'),
+      quiet(`password: '*${fake(40, 78, '0123456789ABCDEF')}'`, 'MySQL native-password hash', 'config/users.yaml'),
+      quiet(`password: '$2b$12$${fake(53, 79)}'`, 'bcrypt hash', 'config/users.yaml'),
       { name: 'lockfile', path: 'package-lock.json', code: `{\n  "password": "${STRONG}"\n}\n` },
       { name: 'generated code', path: 'api/service_pb2.py', code: `password = "${STRONG}"\n` },
       // A secret in an infrastructure file is reported once, by the rule of its kind.
@@ -244,7 +266,11 @@ export const secretsCases: CaseTable = {
       quiet("token = r['NextToken']", 'subscript read', 'scripts/list.py'),
       quiet('token = event.resultToken', 'attribute read', 'scripts/handler.py'),
       quiet('token_ttl: 3600', 'duration setting', 'config/values.yaml'),
-      quiet('token = get_token(session)', 'function call', 'scripts/auth.py')
+      quiet('token = get_token(session)', 'function call', 'scripts/auth.py'),
+      quiet('ServiceToken: lookupHandlerArn', 'custom resource handler ARN', 'config/stack.yaml'),
+      quiet('{\n  "LifecycleActionToken": "0b6c1f7e-5d2a-4c3b-9e8f-7a6b5c4d3e2f"\n}', 'lifecycle action id', 'config/hook.json'),
+      quiet('"ClientRequestToken": "deploy-2024-retry-7"', 'idempotency key', 'config/request.json'),
+      quiet('resource "aws_efs_file_system" "data" {\n  creation_token = "app-data-fs-01"\n}', 'EFS creation token (idempotency key)', 'infra/efs.tf')
     ],
     invalid: [line2(`api_token: ${STRONG}`, {}, undefined, 'config/values.yaml')]
   },
@@ -260,13 +286,29 @@ export const secretsCases: CaseTable = {
     valid: [
       quiet('connection_string: db.internal:5432', 'host:port', 'config/values.yaml'),
       quiet('connection_string: "Server=tcp:db.example.com,1433;Initial Catalog=app;Authentication=Active Directory Default"', 'no credential (managed identity)', 'config/values.yaml'),
-      quiet('redis_connection_string: redis://cache:6379/0', 'URL without a password', 'config/values.yaml')
+      quiet('redis_connection_string: redis://cache:6379/0', 'URL without a password', 'config/values.yaml'),
+      quiet("\"value\": \"[concat('Server=', variables('srv'), ';User Id=app;Password=', parameters('dbPassword'), ';')]\"", 'password from a parameter', 'infra/azuredeploy.json'),
+      quiet('"Default": "Server=myServerAddress;Database=myDataBase;User Id=myUsername;Password=myPassword;"', 'documentation placeholder values', 'config/appsettings.json'),
+      quiet('export PASSWORD=$DB_PASSWORD; ./migrate', 'shell line, not a connection string', 'scripts/run.sh')
     ],
-    invalid: [line2(`connection_string: Server=db;Database=app;User Id=app;Password=${STRONG};`, {}, undefined, 'config/values.yaml')]
+    invalid: [
+      line2(`connection_string: Server=db;Database=app;User Id=app;Password=${STRONG};`, {}, undefined, 'config/values.yaml'),
+      line2(`"value": "[concat('Database=', variables('db'), ';User Id=', parameters('login'), ';Password=${STRONG}')]"`, { message: /literal `Password=`/ }, 'password inside a template-built connection string', 'infra/azuredeploy.json')
+    ]
   },
   'secrets/high-entropy-value': {
-    valid: [quiet('signing_key: key-id-1', 'short name', 'config/values.yaml')],
-    invalid: [line2(`signing_key: ${fake(40, 60)}`, { severity: 'medium' }, undefined, 'config/values.yaml')]
+    valid: [
+      quiet('signing_key: key-id-1', 'short name', 'config/values.yaml'),
+      quiet(`encryption_key: ${[8, 4, 4, 4, 12].map((n, i) => fake(n, 80 + i, HEX)).join('-')}`, 'KMS key id', 'config/values.yaml'),
+      quiet('encryption_key: alias/app-data-2024', 'KMS alias', 'config/values.yaml'),
+      quiet(`encryption_key: https://vault-7.vault.azure.net/keys/app/${fake(32, 85, HEX)}`, 'key vault key URL', 'config/values.yaml'),
+      quiet('encryption_key_arn: arn:aws:kms:eu-west-1:123456789012:key/app', 'names where the key is', 'config/values.yaml')
+    ],
+    invalid: [
+      line2(`signing_key: ${fake(40, 60)}`, { severity: 'medium' }, undefined, 'config/values.yaml'),
+      line2(`encryption_key: ${fake(24, 86)}`, { severity: 'medium' }, 'literal symmetric encryption key', 'config/values.yaml'),
+      line2(`encryptionKey: ${fake(32, 87, HEX)}`, {}, 'camelCase, hex', 'config/values.yaml')
+    ]
   }
 }
 

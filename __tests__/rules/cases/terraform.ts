@@ -87,8 +87,14 @@ export const terraformCases: CaseTable = {
     invalid: [here('resource "aws_instance" "a" { # HERE\n  ami = "ami-12345678"\n}\n')]
   },
   'tf/aws-ecr-mutable-tags': {
-    valid: [ok('resource "aws_ecr_repository" "r" {\n  image_tag_mutability = "IMMUTABLE"\n}\n')],
-    invalid: [here('resource "aws_ecr_repository" "r" {\n  image_tag_mutability = "MUTABLE" # HERE\n}\n')]
+    valid: [
+      ok('resource "aws_ecr_repository" "r" {\n  image_tag_mutability = "IMMUTABLE"\n}\n'),
+      ok('resource "aws_ecr_repository" "r" {\n  image_tag_mutability = "IMMUTABLE_WITH_EXCLUSION"\n}\n', 'immutable except named tags (latest, dev-*)')
+    ],
+    invalid: [
+      here('resource "aws_ecr_repository" "r" {\n  image_tag_mutability = "MUTABLE" # HERE\n}\n'),
+      here('resource "aws_ecr_repository" "r" {\n  image_tag_mutability = "MUTABLE_WITH_EXCLUSION" # HERE\n}\n', { message: /except those its exclusion filters name/ }, 'mutable except named tags')
+    ]
   },
   'tf/aws-ecs-container-insights-off': {
     valid: [ok(`resource "aws_ecs_cluster" "c" {\n  name = "c"\n${dyn('setting', '      name  = "containerInsights"\n      value = "enabled"\n')}}\n`, 'dynamic setting block'), ok('resource "aws_ecs_cluster" "c" {\n  setting {\n    name  = "containerInsights"\n    value = "enabled"\n  }\n}\n')],
@@ -100,7 +106,14 @@ export const terraformCases: CaseTable = {
   },
   'tf/aws-eks-control-plane-logs-off': {
     valid: [ok('resource "aws_eks_cluster" "k" {\n  name                      = "k"\n  enabled_cluster_log_types = ["api", "audit"]\n}\n')],
-    invalid: [here('resource "aws_eks_cluster" "k" { # HERE\n  name = "k"\n}\n')]
+    invalid: [
+      here('resource "aws_eks_cluster" "k" { # HERE\n  name = "k"\n}\n'),
+      here(
+        'module "eks" {\n  source                    = "terraform-aws-modules/eks/aws"\n  version                   = "~> 19.0"\n  cluster_enabled_log_types = [] # HERE\n}\n',
+        { message: /sets `cluster_enabled_log_types` to an empty list/ },
+        'registry module: the message names the input as written'
+      )
+    ]
   },
   'tf/aws-eks-public-endpoint': {
     valid: [
@@ -109,7 +122,12 @@ export const terraformCases: CaseTable = {
     ],
     invalid: [
       here('resource "aws_eks_cluster" "c" {\n  name = "c"\n  vpc_config {\n    subnet_ids             = ["subnet-1"]\n    endpoint_public_access = true # HERE\n  }\n}\n'),
-      here('module "eks" {\n  source                         = "terraform-aws-modules/eks/aws"\n  cluster_endpoint_public_access = true # HERE\n}\n', {}, 'registry module input endpoint_public_access')
+      here('module "eks" {\n  source                         = "terraform-aws-modules/eks/aws"\n  cluster_endpoint_public_access = true # HERE\n}\n', {}, 'registry module input endpoint_public_access'),
+      here(
+        'module "eks" { # HERE\n  source  = "terraform-aws-modules/eks/aws"\n  version = "~> 18.0"\n}\n',
+        { message: /`cluster_endpoint_public_access` defaults to true.*v18 defaults `cluster_endpoint_public_access` to `true`/ },
+        'registry module v18 default: the message names the module input'
+      )
     ]
   },
   'tf/aws-elasticache-redis-no-snapshots': {
@@ -136,8 +154,30 @@ export const terraformCases: CaseTable = {
     ]
   },
   'tf/aws-iam-role-trust-all': {
-    valid: [ok('resource "aws_iam_role" "r" {\n  assume_role_policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Action    = "sts:AssumeRole"\n      Principal = { Service = "ec2.amazonaws.com" }\n    }]\n  })\n}\n')],
-    invalid: [here('resource "aws_iam_role" "r" {\n  assume_role_policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Action    = "sts:AssumeRole"\n      Principal = {\n        AWS = "*" # HERE\n      }\n    }]\n  })\n}\n', { severity: 'high' })]
+    valid: [
+      ok(
+        'data "aws_iam_policy_document" "trust" {\n  statement {\n    actions = ["sts:AssumeRole"]\n    principals {\n      type        = "AWS"\n      identifiers = ["*"]\n    }\n    condition {\n      test     = "StringEquals"\n      variable = "sts:ExternalId"\n      values   = ["partner-7"]\n    }\n  }\n}\n',
+        'policy document with an ExternalId condition'
+      ),
+      ok(
+        'data "aws_iam_policy_document" "bucket" {\n  statement {\n    actions   = ["s3:GetObject"]\n    resources = ["arn:aws:s3:::site/*"]\n    principals {\n      type        = "AWS"\n      identifiers = ["*"]\n    }\n  }\n}\n',
+        'a bucket policy document is not a trust policy'
+      ),
+      ok('resource "aws_iam_role" "r" {\n  assume_role_policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Action    = "sts:AssumeRole"\n      Principal = { Service = "ec2.amazonaws.com" }\n    }]\n  })\n}\n')
+    ],
+    invalid: [
+      here('resource "aws_iam_role" "r" {\n  assume_role_policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Action    = "sts:AssumeRole"\n      Principal = {\n        AWS = "*" # HERE\n      }\n    }]\n  })\n}\n', { severity: 'high' }),
+      here(
+        'resource "aws_iam_role" "r" {\n  assume_role_policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Action    = "sts:AssumeRole"\n      Principal = {\n        AWS = "arn:aws:iam::*:root" # HERE\n      }\n    }]\n  })\n}\n',
+        { message: /any principal$/ },
+        'root of every account (`*` account id)'
+      ),
+      here(
+        'data "aws_iam_policy_document" "trust" {\n  statement {\n    actions = ["sts:AssumeRole"]\n    principals {\n      type        = "AWS"\n      identifiers = ["*"] # HERE\n    }\n  }\n}\n\nresource "aws_iam_role" "r" {\n  assume_role_policy = data.aws_iam_policy_document.trust.json\n}\n',
+        { message: /trust policy document `trust` lets any principal assume/ },
+        'trust policy written as an aws_iam_policy_document'
+      )
+    ]
   },
   'tf/aws-iam-service-wildcard': {
     valid: [
@@ -271,7 +311,12 @@ export const terraformCases: CaseTable = {
     ],
     invalid: [
       here('resource "aws_s3_bucket" "logs" { # HERE\n  bucket = "logs"\n}\n'),
-      hereIn('versioning in another directory does not count', { 's3/bucket.tf': 'resource "aws_s3_bucket" "logs" { # HERE\n  bucket = "logs"\n}\n', 'other/versioning.tf': BUCKET_VERSIONING })
+      hereIn('versioning in another directory does not count', { 's3/bucket.tf': 'resource "aws_s3_bucket" "logs" { # HERE\n  bucket = "logs"\n}\n', 'other/versioning.tf': BUCKET_VERSIONING }),
+      here('resource "aws_s3_bucket_versioning" "v" {\n  bucket = "imported-bucket"\n  versioning_configuration {\n    status = "Disabled" # HERE\n  }\n}\n', { message: /sets versioning to `Disabled`/ }, 'versioning resource of a bucket declared elsewhere'),
+      hereIn('suspended in another file of the module: reported there, at its own line', {
+        's3/bucket.tf': BUCKET,
+        's3/versioning.tf': BUCKET_VERSIONING.replace('status = "Enabled"', 'status = "Suspended" # HERE')
+      })
     ]
   },
   'tf/aws-sg-open-all-ports': {
@@ -301,10 +346,28 @@ export const terraformCases: CaseTable = {
     valid: [
       ok(sg(22, '["10.0.0.0/8"]', false)),
       { name: 'terraform.tfvars narrows the variable default', files: { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': varDefault('["0.0.0.0/0"]'), 'net/terraform.tfvars': 'admin_cidrs = ["10.0.0.0/8"]\n' } },
-      { name: 'variable default in another directory is not resolved', files: { 'a/main.tf': SSH_FROM_VAR, 'b/variables.tf': varDefault('["0.0.0.0/0"]') } }
+      { name: 'variable default in another directory is not resolved', files: { 'a/main.tf': SSH_FROM_VAR, 'b/variables.tf': varDefault('["0.0.0.0/0"]') } },
+      ok(sg(22, '["fd00::/8"]', false).replace('cidr_blocks', 'ipv6_cidr_blocks'), 'private IPv6 range'),
+      ok(sg(22, '["0.0.0.0/0"]', false).replace('"tcp"', '"udp"'), 'UDP 22 is not SSH'),
+      ok(
+        'module "admin_sg" {\n  source = "terraform-aws-modules/security-group/aws"\n  ingress_with_ipv6_cidr_blocks = [\n    {\n      from_port        = 22\n      to_port          = 22\n      protocol         = "tcp"\n      ipv6_cidr_blocks = "2001:db8::/64"\n    }\n  ]\n}\n',
+        'registry module, IPv6 rule from a documentation prefix'
+      )
     ],
     invalid: [
       here(sg(22, '["10.0.0.0/8", "0.0.0.0/0"]'), { severity: 'high' }),
+      here(sg(22, '["0:0:0:0:0:0:0:0/0"]').replace('cidr_blocks', 'ipv6_cidr_blocks'), {}, 'IPv6 all-zero address written out in full'),
+      here(sg(22, '["0000:0000:0000:0000:0000:0000:0000:0000/0"]').replace('cidr_blocks', 'ipv6_cidr_blocks'), {}, 'IPv6 all-zero address with leading zeros'),
+      here(
+        'module "admin_sg" {\n  source = "terraform-aws-modules/security-group/aws"\n  ingress_with_ipv6_cidr_blocks = [\n    {\n      from_port        = 22\n      to_port          = 22\n      protocol         = "tcp"\n      ipv6_cidr_blocks = "::/0" # HERE\n    }\n  ]\n}\n',
+        {},
+        'registry module ingress_with_ipv6_cidr_blocks'
+      ),
+      here(
+        'module "admin_sg" {\n  source = "terraform-aws-modules/security-group/aws"\n  ingress_with_cidr_blocks = [\n    {\n      from_port        = 22\n      to_port          = 22\n      protocol         = "tcp"\n      cidr_blocks      = "10.0.0.0/8"\n      ipv6_cidr_blocks = "::/0" # HERE\n    }\n  ]\n}\n',
+        {},
+        'registry module rule with an IPv6 list next to the IPv4 one'
+      ),
       hereIn('Terraform var default', { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': varDefault('["0.0.0.0/0"]') }, { message: /`var\.admin_cidrs`/, via: 'variable default' }),
       hereIn('variable default inside a list', { 'net/main.tf': sg(22, '[var.admin_cidr]'), 'net/variables.tf': 'variable "admin_cidr" {\n  default = "0.0.0.0/0"\n}\n' }),
       hereIn('per-environment tfvars is not auto-loaded', { 'net/main.tf': SSH_FROM_VAR, 'net/variables.tf': varDefault('["0.0.0.0/0"]'), 'net/prod.tfvars': 'admin_cidrs = ["10.0.0.0/8"]\n' }),
@@ -414,6 +477,9 @@ export const terraformCases: CaseTable = {
       ok(rdsResource('  password = ""\n'), 'empty string'),
       ok(rdsResource('  password = "changeme"\n'), 'placeholder'),
       ok(rdsResource('  password = "${var.db_password}"\n'), 'interpolated variable'),
+      ok(rdsResource('  password = try(var.db_password, null)\n'), 'try() without a literal fallback'),
+      ok(rdsResource('  password = lookup(var.secrets, "db_password", null)\n'), 'lookup() key name is not the fallback'),
+      ok(rdsResource('  password = var.use_managed ? null : var.db_password\n'), 'conditional between references'),
       { name: 'variable without default', files: { 'db/main.tf': rdsResource('  password = var.db_password\n'), 'db/variables.tf': 'variable "db_password" {\n  type      = string\n  sensitive = true\n}\n' } }
     ],
     invalid: [
@@ -423,7 +489,10 @@ export const terraformCases: CaseTable = {
         'db/variables.tf': 'variable "db_password" {\n  default = "Wq8-real-looking-pass" # HERE\n}\n'
       }),
       here(rdsResource('  password = "Wq8-real-looking-pass" # HERE\n'), { severity: 'info', message: /test, example or documentation path/ }, 'test/fixture path is info', 'tests/fixtures/main.tf'),
-      here('region      = "eu-west-1"\ndb_password = "Wq8-real-looking-pass" # HERE\n', {}, 'tfvars value', 'envs/prod.tfvars')
+      here('region      = "eu-west-1"\ndb_password = "Wq8-real-looking-pass" # HERE\n', {}, 'tfvars value', 'envs/prod.tfvars'),
+      here(rdsResource('  password = try(var.db_password, "fallback_pass") # HERE\n'), { message: /falls back to a literal value/ }, 'literal fallback of try()'),
+      here(rdsResource('  password = coalesce(var.db_password, "Wq8-real-looking-pass") # HERE\n'), {}, 'literal fallback of coalesce()'),
+      here(rdsResource('  password = lookup(var.secrets, "db", "Wq8-real-looking-pass") # HERE\n'), {}, 'literal default of lookup()')
     ]
   },
   'tf/private-key-literal': {

@@ -14,8 +14,15 @@ import { intrinsicArgument, intrinsicOf, isLiteralTrue, literal, type Parameter,
 /** Property or variable names that hold a secret, compared without case, `_` or `-`. */
 const SECRET_KEY = /(password|passwd|passphrase|authtoken|secretstring|secretaccesskey|clientsecret|apikey|privatekey|secretkey|accesstoken|apitoken|secret|token)$/
 
+/**
+ * Properties named like a token that hold none: a custom resource's `ServiceToken` is the ARN of
+ * its Lambda function or SNS topic; request and pagination tokens are idempotency keys and cursors.
+ */
+const NOT_SECRET_KEY = /^(?:servicetoken|clientrequesttoken|idempotencytoken|continuationtoken|nexttoken)$/
+
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key.replace(/[_-]/g, '').toLowerCase())
+  const squashed = key.replace(/[_-]/g, '').toLowerCase()
+  return SECRET_KEY.test(squashed) && !NOT_SECRET_KEY.test(squashed)
 }
 
 /** Values that are settings rather than secrets (flags, counts) or references resolved at deploy time. */

@@ -28,9 +28,14 @@ const NOT_A_VALUE = new Set([
   'secretsmanager', 'vault', 'kms', 'param', 'parameter', 'annotation', 'selector', 'namespace', 'version', 'stage',
   'encrypted', 'encryption', 'retention', 'recovery', 'window', 'complexity', 'strength', 'age', 'history', 'salt',
   // `existingSecret`, `configFromSecret`, `secretRef`: the key points at a secret kept elsewhere.
-  'existing', 'from', 'lookup', 'annotations', 'mapping', 'schema'
+  'existing', 'from', 'lookup', 'annotations', 'mapping', 'schema',
+  // Ansible `update_password: on_create`: when to change a password, not one.
+  'update'
 ])
 
+
+/** `<word> token` pairs that name an id, cursor or idempotency key rather than a credential. */
+const NOT_A_SECRET_TOKEN = new Set(['service', 'creation', 'next', 'continuation', 'idempotency', 'pagination', 'page', 'request', 'action', 'sync', 'resume', 'cancellation', 'change'])
 
 /** Compound words that end in a secret noun: `dbpassword`, `clientsecret`, `authtoken`. */
 const SECRET_SUFFIXES: Array<[string, SecretKeyClass]> = [
@@ -75,11 +80,17 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
   const words = keyWords(key)
   if (words.length === 0) return undefined
   const last = words[words.length - 1]
+  // `encryption_key` / `encryptionKey`: a symmetric key when random-looking (a KMS key id, ARN or
+  // alias is sorted out by the caller, see `namesAKeyResource`).
+  if (last === 'encryptionkey' || (last === 'key' && words[words.length - 2] === 'encryption')) return 'weak'
   // `key_id`, `secret_arn`, `password_file`: the key describes where the secret is.
   if (words.some((w) => NOT_A_VALUE.has(w) && !(w === 'key' && words.length > 1 && w === last))) {
     // `api_key` ends in `key`: allowed; `key_name` or a bare `key`: not a value.
     return undefined
   }
+  // `ServiceToken` (a custom resource's handler ARN), `NextToken`, `ClientRequestToken`,
+  // `LifecycleActionToken`, EFS `creation_token`: ids, cursors and idempotency keys named like tokens.
+  if (last === 'token' && words.length > 1 && NOT_A_SECRET_TOKEN.has(words[words.length - 2])) return undefined
   for (let i = words.length - 1; i >= 0; i--) {
     const w = words[i]
     if (w === 'pass' || w === 'pw') return 'password'
@@ -101,6 +112,8 @@ function isReference(v: string): boolean {
   return (
     /\$\{|\{\{|\$\(|\(\(|%\{|#\{|@Microsoft\.KeyVault\(/.test(v) ||
     /^\$[A-Za-z_]/.test(v) ||
+    // kubectl JSONPath (`token-key: '{.credential.access_token}'` in a kubeconfig): where to read it.
+    /^\{\.[\w.[\]'"-]*\}$/.test(v) ||
     /^!/.test(v) ||
     /^(?:var|local|data|module|each|self|count|path|terraform)\.[A-Za-z_]/.test(v) ||
     /^(?:arn:|vault:|secretsmanager:|ssm:|sm:\/\/|op:\/\/|azurekeyvault|keyvault:|gcp-secret|projects\/[^/]+\/secrets\/|aws_secretsmanager|env:|secret:|file:|sops:)/i.test(v) ||
@@ -109,7 +122,7 @@ function isReference(v: string): boolean {
 }
 
 const PLACEHOLDER_WORDS =
-  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|placeholder|redacted|masked|hidden|dummy|example|sample|fake|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|null)$/i
+  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|null)$/i
 
 /** Placeholders written inside a longer value: `changeme123`, `my-example-pass`, `xxxx-xxxx`. */
 const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])example(?:[^a-z]|$)|dummy|xxxx|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|\.\.\.$|^\.\.\./i
@@ -140,6 +153,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (BOOLEANISH.test(v)) return 'boolean'
   if (/^-?\d{1,5}(?:\.\d+)?$/.test(v)) return 'number'
   if (isReference(v)) return 'reference'
+  // MySQL native-password hashes (`*` and 40 hex digits) and crypt(3)/bcrypt/argon2 hashes.
+  if (/^\*[0-9A-Fa-f]{40}$/.test(v) || /^\$(?:2[abxy]?|5|6|y|argon2(?:id|i|d))\$[^\s]{20,}$/.test(v)) return 'hash'
   if (/^<[^>]*>$|^\[[^\]]*\]$|^%[A-Za-z_]+%$|^__[A-Z0-9_]+__$/.test(v)) return 'placeholder'
   if (/^(.)\1+$/.test(v) || v.includes('***')) return 'placeholder'
   if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v)) return 'placeholder'
@@ -159,6 +174,19 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
  */
 export function carriesCredential(connection: string): boolean {
   return /(?:password|pwd|accountkey|sharedaccesskey|sharedaccesssignature|secret|token)\s*=|:\/\/[^/\s:@]*:[^@\s/]{1,400}@/i.test(connection)
+}
+
+/**
+ * Values that name a key kept in a key service rather than being one: a KMS key id (UUID, or
+ * `mrk-` multi-Region id), an alias, a key vault URL.
+ */
+export function namesAKeyResource(value: string): boolean {
+  return (
+    /^(?:mrk-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ||
+    /^mrk-[0-9a-f]{32}$/.test(value) ||
+    /^alias\//.test(value) ||
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(value)
+  )
 }
 
 /** Shannon entropy in bits per character. */

@@ -39,10 +39,17 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   { slug: 'stripe-key', label: 'Stripe API key', source: '(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}', anchors: ['_live_', '_test_'] },
   { slug: 'google-api-key', label: 'Google API key', source: 'AIza[0-9A-Za-z_-]{35}', anchors: ['AIza'] },
   { slug: 'google-oauth-secret', label: 'Google OAuth client secret', source: 'GOCSPX-[A-Za-z0-9_-]{28}', anchors: ['GOCSPX-'] },
+  // gcloud's short-lived OAuth access tokens (kubeconfigs, scripts): `ya29.` then the token body.
+  { slug: 'google-oauth-access-token', label: 'Google OAuth access token', source: 'ya29\\.[0-9A-Za-z_-]{30,}', anchors: ['ya29.'] },
   { slug: 'square-token', label: 'Square token', source: 'sq0(?:atp|csp)-[0-9A-Za-z_-]{22,60}', anchors: ['sq0atp-', 'sq0csp-'] },
   { slug: 'braintree-token', label: 'PayPal Braintree access token', source: 'access_token\\$production\\$[0-9a-z]{16}\\$[0-9a-f]{32}', anchors: ['access_token$production$'] },
   { slug: 'anthropic-key', label: 'Anthropic API key', source: 'sk-ant-[A-Za-z0-9_-]{20,}', anchors: ['sk-ant-'] },
   { slug: 'openai-key', label: 'OpenAI API key', source: 'sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}', anchors: ['sk-proj-', 'sk-svcacct-', 'sk-admin-'] },
+  // 32 hex digits and the data-centre suffix: the whole key, usable as is.
+  { slug: 'mailchimp-key', label: 'Mailchimp API key', source: '[0-9a-f]{32}-us[0-9]{1,2}', anchors: ['-us'] },
+  { slug: 'amazon-mws-token', label: 'Amazon MWS auth token', source: 'amzn\\.mws\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', anchors: ['amzn.mws.'] },
+  // Graph API user tokens: the Explorer app's fixed prefix, or `EAA` + app marker and a long body.
+  { slug: 'facebook-access-token', label: 'Facebook access token', source: '(?:EAACEdEose0cBA[0-9A-Za-z]{20,}|EAA[MC][0-9A-Za-z]{100,})', anchors: ['EAACEdEose0cBA', 'EAAM', 'EAAC'] },
   { slug: 'npm-token', label: 'npm token', source: 'npm_[A-Za-z0-9]{36}', anchors: ['npm_'] },
   { slug: 'jwt', label: 'JSON Web Token', source: '(?<!-)eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}', anchors: ['eyJ'] }
 ]
@@ -66,6 +73,14 @@ export const PUTTY_KEY_SOURCE = 'PuTTY-User-Key-File-[23]:'
  * The user part may be empty (`redis://:pass@host`). Named groups: `urlHead`, `urlPass`.
  */
 export const URL_PASSWORD_SOURCE = '(?<urlHead>\\b[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\\s:@/"\'`<>]*:)(?<urlPass>[^\\s@/"\'`<>]+)@'
+
+/**
+ * `?password=…` / `&pwd=…` in a URL's query string (JDBC and driver URLs). Groups `qpHead`, `qpVal`;
+ * a password only when `URL_BEFORE` holds (the match continues a URL).
+ */
+export const QUERY_PASSWORD_SOURCE = '(?<qpHead>[?&](?:[Pp]assword|PASSWORD|[Pp]asswd|[Pp]wd|PWD)=)(?<qpVal>[^&\\s"\'`#<>]{4,200})'
+/** The text before a match on its line ends inside a URL. */
+export const URL_BEFORE = /[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s"'`<>]*$/
 
 /** Builds `[Pp][Aa]…` so one alternative can ignore case while others keep theirs. */
 export function anyCase(word: string): string {
@@ -100,6 +115,15 @@ export const FLAG_SOURCE = `(?<flagHead>(?<![\\w-])--(?:[a-z0-9]{1,20}-){0,3}(?:
 export const DOCKER_AUTH_SOURCE = `(?<dockHead>"auth"[ \\t]*:[ \\t]*")(?<dockVal>[A-Za-z0-9+/]{8,4000}={0,2})(?=")`
 /** Azure connection strings: `AccountKey=…`, `SharedAccessKey=…`. Groups `azHead`, `azVal`. */
 export const AZURE_KEY_SOURCE = `(?<azHead>(?<![A-Za-z0-9])(?:AccountKey|SharedAccessKey)=)(?<azVal>[A-Za-z0-9+/]{16,400}={0,2})`
+
+/**
+ * `Password=…` / `Pwd=…` of an ADO.NET or ODBC connection string (`Server=db;User Id=app;Password=…`),
+ * also when the string is assembled by a template function. Groups `cpHead`, `cpVal`; a password
+ * only when `CONNECTION_STRING_CONTEXT` holds earlier on its line.
+ */
+export const CONN_PASSWORD_SOURCE = `(?<cpHead>(?<![A-Za-z0-9_])(?:${['password', 'pwd'].map(anyCase).join('|')})[ \\t]*=[ \\t]*)(?<cpVal>[^;'"\\s\`<>{}()\\[\\],]{4,200})`
+/** The other keys of a connection string, before its password on the same line. */
+export const CONNECTION_STRING_CONTEXT = /\b(?:server|data source|host|user id|uid|user|username|database|initial catalog|dsn|driver)\s*=[^;]{0,300};/i
 
 /** True when a docker `auth` value is base64 of `user:password`. */
 export function isDockerAuth(value: string): boolean {

@@ -1,7 +1,7 @@
 /** AWS operations rules: logs, metrics and traces (observability), tag immutability, cost. */
 import { defineRule } from '../rule.js'
 import { blocksOf, isExpr, numberValue, stringValue } from '../parse/hcl.js'
-import { attr, dynamicBlock, isFalse, label, refersTo, sub, type TfCheck, type TfContext } from './context.js'
+import { attr, dynamicBlock, isFalse, label, refersTo, sub, writtenName, type TfCheck, type TfContext } from './context.js'
 import { instanceTypeAttributes, oversizedReason } from './instances.js'
 import { majorOf, VPC_MODULE } from './registry-modules.js'
 
@@ -184,7 +184,7 @@ function checkEksLogs(ctx: TfContext): void {
     const a = attr(r.block, 'enabled_cluster_log_types')
     // The registry module enables the main log types by default; only an explicit empty list is off.
     if (!a && !r.viaModule) ctx.report(eksLogs, r.block.line, `${label(r)} sends no control plane logs to CloudWatch`)
-    else if (a && Array.isArray(a.value) && a.value.length === 0) ctx.report(eksLogs, a.line, `${label(r)} sets \`enabled_cluster_log_types\` to an empty list`)
+    else if (a && Array.isArray(a.value) && a.value.length === 0) ctx.report(eksLogs, a.line, `${label(r)} sets \`${writtenName(r, 'enabled_cluster_log_types')}\` to an empty list`)
   }
 }
 
@@ -263,6 +263,8 @@ function checkEcrTags(ctx: TfContext): void {
     const a = attr(r.block, 'image_tag_mutability')
     if (a && stringValue(a.value) === 'MUTABLE') {
       ctx.report(ecrMutable, a.line, `${label(r)} allows tags to be overwritten (\`MUTABLE\`)`, { suggestion: ctx.lines[a.line - 1]?.replace('"MUTABLE"', '"IMMUTABLE"') })
+    } else if (a && stringValue(a.value) === 'MUTABLE_WITH_EXCLUSION') {
+      ctx.report(ecrMutable, a.line, `${label(r)} allows tags to be overwritten except those its exclusion filters name (\`MUTABLE_WITH_EXCLUSION\`)`)
     } else if (!a && !r.viaModule) {
       // The registry module defaults to IMMUTABLE; the resource defaults to MUTABLE.
       ctx.report(ecrMutable, r.block.line, `${label(r)} does not set \`image_tag_mutability\`, so tags are mutable`)

@@ -268,6 +268,8 @@ function checkModuleVersioningInputs(ctx: TfContext): void {
 
 function checkS3Versioning(ctx: TfContext): void {
   checkModuleVersioningInputs(ctx)
+  /** `aws_s3_bucket_versioning` lines already reported through their bucket. */
+  const reported = new Set<number>()
   for (const r of ctx.resources('aws_s3_bucket', { modules: true })) {
     const inline = blocksOf(r.block, 'versioning')[0]
     if (inline) {
@@ -290,12 +292,25 @@ function checkS3Versioning(ctx: TfContext): void {
       continue
     }
     for (const v of external) {
+      // One in another file of the module is reported when that file is analysed (its lines are not this file's).
+      if (v.path !== undefined && v.path !== ctx.path) continue
       const conf = sub(v.block, 'versioning_configuration')
       const status = conf ? attr(conf, 'status') : undefined
       const value = stringValue(status?.value)
       if (status && value !== undefined && value !== 'Enabled') {
+        reported.add(status.line)
         ctx.report(s3Versioning, status.line, `${label(v)} sets versioning of \`${r.name}\` to \`${value}\``, { suggestion: ctx.lines[status.line - 1]?.replace(`"${value}"`, '"Enabled"') })
       }
+    }
+  }
+  // A versioning resource whose bucket is not declared in the module (created elsewhere, or
+  // imported) still says versioning is off.
+  for (const v of ctx.resources('aws_s3_bucket_versioning')) {
+    const conf = sub(v.block, 'versioning_configuration')
+    const status = conf ? attr(conf, 'status') : undefined
+    const value = stringValue(status?.value)
+    if (status && (value === 'Suspended' || value === 'Disabled') && !reported.has(status.line)) {
+      ctx.report(s3Versioning, status.line, `${label(v)} sets versioning to \`${value}\``, { suggestion: ctx.lines[status.line - 1]?.replace(`"${value}"`, '"Enabled"') })
     }
   }
 }

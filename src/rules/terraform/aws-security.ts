@@ -3,7 +3,7 @@ import { defineRule } from '../rule.js'
 import { blocksOf, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import { describePorts, judgePorts } from './ports.js'
 import { SG_MODULE_SERVICES, SG_MODULE_SOURCE } from './registry-modules.js'
-import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, type TfCheck, type TfContext } from './context.js'
+import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, writtenName, type TfCheck, type TfContext } from './context.js'
 import { documentStatements, isAnyone, statementsOf, type PolicyStatement } from './policy.js'
 
 const sgOpenSsh = defineRule('terraform', {
@@ -197,9 +197,19 @@ const eksPublicEndpoint = defineRule('terraform', {
 
 // ── Security groups ──────────────────────────────────────────────────────────────────────────
 
-const OPEN_CIDRS = new Set(['0.0.0.0/0', '::/0'])
+/**
+ * The whole internet: `0.0.0.0/0`, or the all-zero IPv6 address with prefix 0 however it is
+ * spelled (`::/0`, `0:0:0:0:0:0:0:0/0`, `0000:…:0000/0`).
+ */
+export function isOpenCidr(cidr: string): boolean {
+  const c = cidr.trim()
+  if (c === '0.0.0.0/0') return true
+  const v6 = /^([0-9a-fA-F:]+)\/0$/.exec(c)
+  return v6 !== null && v6[1].includes(':') && /^[0:]+$/.test(v6[1]) && v6[1].split(':').length <= 8
+}
 
-type Exposure = { all: true } | { all: false; from: number; to: number } | undefined
+/** `udp` when the rule admits only UDP: SSH is TCP, so UDP 22 is not an SSH exposure. */
+type Exposure = { all: true } | { all: false; from: number; to: number; udp?: boolean } | undefined
 
 function exposure(protocol: HclValue | undefined, fromPort: HclValue | undefined, toPort: HclValue | undefined): Exposure {
   const p = protocol === undefined ? 'tcp' : String(protocol).toLowerCase()
@@ -209,7 +219,7 @@ function exposure(protocol: HclValue | undefined, fromPort: HclValue | undefined
   const to = numberValue(toPort) ?? from
   if (from === undefined || to === undefined) return undefined
   if ((from <= 0 || from === -1) && to >= 65535) return { all: true }
-  return { all: false, from, to }
+  return p === 'udp' || p === '17' ? { all: false, from, to, udp: true } : { all: false, from, to }
 }
 
 function reportIngress(ctx: TfContext, who: string, exp: Exposure, cidrAttr: HclAttribute, cidr: string, lb?: string): void {
@@ -225,7 +235,7 @@ function reportIngress(ctx: TfContext, who: string, exp: Exposure, cidrAttr: Hcl
     ctx.report(sgOpenAll, cidrAttr.line, `${who} allows all ports from ${cidr}`)
     return
   }
-  if (exp.from <= 22 && 22 <= exp.to) ctx.report(sgOpenSsh, cidrAttr.line, `${who} allows SSH (port 22) from ${cidr}`)
+  if (exp.from <= 22 && 22 <= exp.to && !exp.udp) ctx.report(sgOpenSsh, cidrAttr.line, `${who} allows SSH (port 22) from ${cidr}`)
   if (exp.from <= 3389 && 3389 <= exp.to) ctx.report(sgOpenRdp, cidrAttr.line, `${who} allows RDP (port 3389) from ${cidr}`)
   const verdict = judgePorts(exp.from, exp.to)
   if (verdict?.kind === 'data') ctx.report(sgOpenDataPort, cidrAttr.line, `${who} allows ${describePorts(verdict)} from ${cidr}`)
@@ -233,7 +243,7 @@ function reportIngress(ctx: TfContext, who: string, exp: Exposure, cidrAttr: Hcl
 }
 
 function openCidr(a: HclAttribute | undefined): string | undefined {
-  return stringList(a?.value).find((c) => OPEN_CIDRS.has(c.trim()))
+  return stringList(a?.value).find(isOpenCidr)
 }
 
 const LB_TYPES = new Set(['aws_lb', 'aws_alb', 'aws_elb'])
@@ -349,16 +359,22 @@ function checkSecurityGroupModule(ctx: TfContext, m: HclBlock): void {
     const auto = submodule !== undefined ? [`${submodule}-tcp`] : []
     for (const name of new Set([...named, ...auto])) reportIngress(ctx, who, namedRuleExposure(name), cidrs, cidr)
   }
-  const withCidrs = attr(m, 'ingress_with_cidr_blocks')
-  if (withCidrs && Array.isArray(withCidrs.value)) {
-    withCidrs.value.forEach((item, i) => {
+  // `ingress_with_ipv6_cidr_blocks` items carry `ipv6_cidr_blocks`; either key is read in both lists.
+  for (const listName of ['ingress_with_cidr_blocks', 'ingress_with_ipv6_cidr_blocks']) {
+    const withCidrs = attr(m, listName)
+    if (!withCidrs || !Array.isArray(withCidrs.value)) continue
+    const items = withCidrs.value
+    items.forEach((item, i) => {
       if (!isObject(item)) return
-      const blocks = typeof item.cidr_blocks === 'string' ? item.cidr_blocks.split(',').map((c) => c.trim()) : stringList(item.cidr_blocks)
-      const cidr = blocks.find((c) => OPEN_CIDRS.has(c))
-      if (!cidr) return
-      const exp = typeof item.rule === 'string' ? namedRuleExposure(item.rule) : exposure(item.protocol, item.from_port, item.to_port)
-      const line = lineOfKey(item, 'cidr_blocks') ?? lineOfKey(withCidrs.value, i) ?? withCidrs.line
-      reportIngress(ctx, who, exp, { ...withCidrs, line }, cidr)
+      for (const key of ['cidr_blocks', 'ipv6_cidr_blocks']) {
+        const value = item[key]
+        const blocks = typeof value === 'string' ? value.split(',').map((c) => c.trim()) : stringList(value)
+        const cidr = blocks.find(isOpenCidr)
+        if (!cidr) continue
+        const exp = typeof item.rule === 'string' ? namedRuleExposure(item.rule) : exposure(item.protocol, item.from_port, item.to_port)
+        const line = lineOfKey(item, key) ?? lineOfKey(items, i) ?? withCidrs.line
+        reportIngress(ctx, who, exp, { ...withCidrs, line }, cidr)
+      }
     })
   }
 }
@@ -447,16 +463,29 @@ function checkIamWildcards(ctx: TfContext): void {
 }
 
 const ACCOUNT_ROOT = /^AWS:(arn:aws[\w-]*:iam::(\d*:)?root|\d{12})$/
+/** `arn:aws:iam::*:root` (or any principal of `*` accounts): every AWS account. */
+const ANY_ACCOUNT = /^AWS:arn:aws[\w-]*:iam::\*:/
+const anyone = (p: string): boolean => isAnyone(p) || ANY_ACCOUNT.test(p)
+
+/** `whom` is "any principal" or "any principal of an account (…)": the message around it differs for a role and a document. */
+function reportTrust(ctx: TfContext, statements: PolicyStatement[], message: (whom: string) => string, onlyAssume: boolean): void {
+  for (const s of statements) {
+    if (s.effect !== 'Allow' || s.hasCondition) continue
+    // A policy document is a trust policy when it grants `sts:AssumeRole*` to principals.
+    if (onlyAssume && !s.actions.some((a) => /^sts:(AssumeRole\w*|\*)$/i.test(a) || a === '*')) continue
+    if (s.principals.some(anyone)) ctx.report(trustAll, s.principalLine, message('any principal'))
+    else if (s.principals.some((p) => ACCOUNT_ROOT.test(p))) ctx.report(trustAll, s.principalLine, message('any principal of an account (root principal, no condition)'))
+  }
+}
 
 function checkTrustPolicies(ctx: TfContext): void {
   for (const r of ctx.resources('aws_iam_role')) {
     const a = attr(r.block, 'assume_role_policy')
-    if (!a) continue
-    for (const s of statementsOf(a)) {
-      if (s.effect !== 'Allow' || s.hasCondition) continue
-      if (s.principals.some(isAnyone)) ctx.report(trustAll, s.principalLine, `${label(r)} can be assumed by any principal`)
-      else if (s.principals.some((p) => ACCOUNT_ROOT.test(p))) ctx.report(trustAll, s.principalLine, `${label(r)} can be assumed by any principal of an account (root principal, no condition)`)
-    }
+    if (a) reportTrust(ctx, statementsOf(a), (whom) => `${label(r)} can be assumed by ${whom}`, false)
+  }
+  // `assume_role_policy = data.aws_iam_policy_document.trust.json`: reported in the document, where the principal is written.
+  for (const d of ctx.dataSources('aws_iam_policy_document')) {
+    reportTrust(ctx, documentStatements(d.block), (whom) => `trust policy document \`${d.name}\` lets ${whom} assume the roles that use it`, true)
   }
 }
 
@@ -513,7 +542,7 @@ function checkEksEndpoint(ctx: TfContext): void {
     if (access && !isTrue(access)) continue // not a literal
     if (cidrs && !openCidr(cidrs)) continue // narrowed to known ranges (or not a literal)
     if (access) ctx.report(eksPublicEndpoint, access.line, `${label(r)} exposes its Kubernetes API endpoint publicly${cidrs ? ` to ${openCidr(cidrs)}` : ' to every address'}`)
-    else ctx.report(eksPublicEndpoint, r.viaModule ? r.block.line : (scope?.line ?? r.block.line), `${label(r)} leaves its Kubernetes API endpoint public (\`endpoint_public_access\` defaults to true) and open to every address`, { missing: 'endpoint_public_access' })
+    else ctx.report(eksPublicEndpoint, r.viaModule ? r.block.line : (scope?.line ?? r.block.line), `${label(r)} leaves its Kubernetes API endpoint public (\`${writtenName(r, 'endpoint_public_access')}\` defaults to true) and open to every address`, { missing: 'endpoint_public_access' })
   }
 }
 

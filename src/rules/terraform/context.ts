@@ -63,6 +63,17 @@ interface ModuleView {
   major: number | undefined
 }
 
+/** For a module call viewed as a resource: the input each renamed attribute was written as. */
+const writtenNames = new WeakMap<HclBlock, Record<string, string>>()
+
+/**
+ * The name an attribute has where the user wrote it: the module input (`cluster_enabled_log_types`)
+ * for a registry module call, the resource attribute otherwise. Messages quote this one.
+ */
+export function writtenName(r: TfResource, attribute: string): string {
+  return writtenNames.get(r.block)?.[attribute] ?? attribute
+}
+
 function moduleView(block: HclBlock): ModuleView | undefined {
   const module = registryModuleFor(stringValue(block.attributes.source?.value))
   if (!module) return undefined
@@ -77,6 +88,7 @@ function moduleView(block: HclBlock): ModuleView | undefined {
     attributes[name] ??= { name, line: block.line, endLine: block.line, value, valueLine: block.line }
   }
   const resource: TfResource = { type: module.type, name: block.labels[0] ?? '', block: { ...block, attributes }, viaModule: true }
+  if (module.rename) writtenNames.set(resource.block, Object.fromEntries(Object.entries(module.rename).map(([input, attribute]) => [attribute, input])))
   return { resource, module, major }
 }
 
@@ -217,7 +229,9 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
         const riskyDefault = missing !== undefined ? (known?.risky?.[missing] ?? uniformRiskyDefault(header.module, missing)) : undefined
         if (riskyDefault !== undefined) {
           via = 'module default'
-          text += ` (${header.module.name}${header.major !== undefined ? ` v${header.major}` : ''} defaults \`${missing}\` to \`${JSON.stringify(riskyDefault)}\`)`
+          // The module's input name (`cluster_endpoint_public_access`), not the resource attribute's.
+          const input = Object.entries(header.module.rename ?? {}).find(([, attribute]) => attribute === missing)?.[0] ?? missing
+          text += ` (${header.module.name}${header.major !== undefined ? ` v${header.major}` : ''} defaults \`${input}\` to \`${JSON.stringify(riskyDefault)}\`)`
         }
       } else if (resolution) {
         via = resolution.via

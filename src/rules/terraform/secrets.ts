@@ -144,12 +144,27 @@ function checkAccessKeys(ctx: TfContext): void {
   }
 }
 
+/**
+ * The literal fallback of `try(var.x, "…")`, `coalesce(var.x, "…")` or `lookup(map, "k", "…")`:
+ * used as the secret whenever the reference is unset. `lookup`'s second argument is a key name.
+ */
+function literalFallback(v: HclValue | undefined, key: string): string | undefined {
+  if (!isExpr(v) || !v.args) return undefined
+  const candidates = v.fn === 'try' || v.fn === 'coalesce' ? v.args : v.fn === 'lookup' ? v.args.slice(2) : []
+  // A value used as the secret itself cannot be "a key name", so that verdict does not clear it.
+  return candidates.find(
+    (a): a is string => typeof a === 'string' && !NOT_A_SECRET.test(a) && !PLACEHOLDER.test(a.trim()) && squash(a) !== squash(key) && [undefined, 'key name'].includes(whyNotLiteral(a, key))
+  )
+}
+
 function checkPasswords(ctx: TfContext): void {
   const report = (line: number, name: string, block: HclBlock): void =>
     ctx.report(passwordLiteral, line, `${where(block)} sets \`${name}\` to a literal value`)
   const inspect = (block: HclBlock): void => {
     eachAttribute(block, (a) => {
       if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value, a.name) && !isAwsProviderKey(block, a)) report(a.line, a.name, block)
+      else if (SECRET_NAME.test(a.name) && literalFallback(a.value, a.name) !== undefined)
+        ctx.report(passwordLiteral, a.line, `${where(block)} falls back to a literal value for \`${a.name}\` (\`${(a.value as { fn?: string }).fn}(…)\`)`)
       eachSecretKey(a.value, a.line, (key, value, line) => {
         if (isSecretLiteral(value, key)) report(line, key, block)
       })
