@@ -102,11 +102,14 @@ export const dockerfileCases: CaseTable = {
     valid: [
       { name: 'final stage built on an earlier stage that ends as a user', code: 'FROM alpine:3.20 AS base\nUSER root\nRUN apk add --no-cache curl=8.9.1-r0\nUSER app\nFROM base\nCMD ["/app/server"]\n' },
       { name: 'root in a build stage, not in the final one', code: 'FROM alpine:3.20 AS build\nUSER root\nFROM alpine:3.20\nUSER app\n' },
-      { name: 'root for a step, then back to a user', code: 'FROM alpine:3.20\nUSER root\nRUN apk add --no-cache curl=8.9.1-r0\nUSER 10001:10001\n' }
+      { name: 'root for a step, then back to a user', code: 'FROM alpine:3.20\nUSER root\nRUN apk add --no-cache curl=8.9.1-r0\nUSER 10001:10001\n' },
+      { name: 'uid with leading zeros is not 0', code: 'FROM alpine:3.20\nUSER root\nUSER 0700\n' },
+      { name: 'group root, user not root', code: 'FROM alpine:3.20\nUSER svc:0\n' }
     ],
     invalid: [
       { code: 'FROM alpine:3.20\nUSER root\n', errors: [{ line: 2, severity: 'high' }] },
       { name: 'UID 0', code: 'FROM alpine:3.20\nUSER app\nUSER 0\n', errors: [{ line: 3 }] },
+      { name: 'uid 0 written with zeros or a sign', code: 'FROM alpine:3.20 AS a\nUSER 000:100\nFROM alpine:3.20 AS b\nUSER +0\nFROM alpine:3.20\nuser -0:wheel\n', errors: [{ line: 6 }] },
       { name: 'root inherited from an earlier stage', code: 'FROM alpine:3.20 AS base\nUSER root\nFROM base\nCMD ["/app/server"]\n', errors: [{ line: 2 }] }
     ]
   },

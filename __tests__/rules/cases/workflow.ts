@@ -170,6 +170,7 @@ export const workflowCases: CaseTable = {
   'workflow/unpinned-action': {
     valid: [
       { code: push(job('b', `      - uses: docker/login-action@${SHA} # v3\n      - uses: ./.github/actions/local\n`)) },
+      { name: 'action in a parent folder of this repository', code: push(job('b', '      - uses: ../shared/actions/setup\n')) },
       { name: 'reusable workflow pinned', code: push(`  call:\n    uses: other-org/wf/.github/workflows/build.yml@${SHA}\n`) },
       { name: 'read-only job with no secret (the medium form)', code: push(job('b', '      - uses: docker/login-action@v3\n')) }
     ],

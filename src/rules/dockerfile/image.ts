@@ -7,9 +7,13 @@ import { APK_OPTS_WITH_ARG, YUM_OPTS_WITH_ARG, aptInstallPackages, pipInstallArg
 
 // ── The final image ─────────────────────────────────────────────────────────────────────────
 
+/**
+ * Whether a USER value selects uid 0: the name `root`, or a number the runtime reads as 0
+ * (it parses uids as signed decimal integers, so `000`, `+0` and `-0` are root as well).
+ */
 function isRootUser(user: string): boolean {
   const name = user.split(':')[0].trim()
-  return name === 'root' || name === '0'
+  return name === 'root' || /^[+-]?0+$/.test(name)
 }
 
 export function checkUser(ctx: Context, stages: Stage[], chain: number[]): void {
