@@ -111,6 +111,10 @@ const noReadiness = withEdit(['          readinessProbe:\n            httpGet: {
 const noCpuReq = withEdit(['            requests:\n              cpu: 100m\n', '            requests:\n'])
 const noCpuLim = withEdit(['            limits:\n              cpu: 500m\n', '            limits:\n'])
 const noMemReq = withEdit(['              cpu: 100m\n              memory: 128Mi\n', '              cpu: 100m\n'])
+/** Only limits: the API server copies each missing request from its limit. */
+const limitsOnly = withEdit(['            requests:\n              cpu: 100m\n              memory: 128Mi\n', ''])
+/** No resources at all: nothing is reserved for the container. */
+const noResources = withEdit(['          resources:\n            requests:\n              cpu: 100m\n              memory: 128Mi\n            limits:\n              cpu: 500m\n              memory: 256Mi\n', ''])
 const noMemLim = withEdit(['              cpu: 500m\n              memory: 256Mi\n', '              cpu: 500m\n'])
 const latest = withEdit(['api:1.4.2', 'api:latest'])
 const noImage = withEdit(['          image: registry.example.com/api:1.4.2\n', ''])
@@ -294,9 +298,22 @@ export const kubernetesCases: CaseTable = {
     valid: [{ name: 'topology spread constraints', code: edit(noAffinity, ['      containers:\n', '      topologySpreadConstraints:\n        - maxSkew: 1\n          topologyKey: kubernetes.io/hostname\n          whenUnsatisfiable: ScheduleAnyway\n          labelSelector:\n            matchLabels:\n              app: api\n      containers:\n']) }, { code: CLEAN }],
     invalid: [{ code: noAffinity, errors: [{ line: lineOf(noAffinity, '    spec:') }] }]
   },
-  'k8s/no-cpu-requests': { valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }], invalid: [{ code: noCpuReq, errors: [{ line: lineOf(noCpuReq, 'requests:') }] }] },
+  'k8s/no-cpu-requests': {
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }],
+    invalid: [
+      { name: 'limit set: the request defaults to it (low, says so)', code: noCpuReq, errors: [{ line: lineOf(noCpuReq, 'requests:'), severity: 'low', message: /reserves its whole limit \(`500m`\)/ }] },
+      { name: 'no resources at all', code: noResources, errors: [{ line: CONTAINER_LINE, severity: 'medium', message: /sets no cpu request$/ }] }
+    ]
+  },
   'k8s/no-cpu-limits': { valid: [{ code: CLEAN }], invalid: [{ code: noCpuLim, errors: [{ line: lineOf(noCpuLim, 'limits:') }] }] },
-  'k8s/no-memory-requests': { valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }], invalid: [{ code: noMemReq, errors: [{ line: lineOf(noMemReq, 'requests:') }] }] },
+  'k8s/no-memory-requests': {
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }],
+    invalid: [
+      { name: 'limit set: the request defaults to it', code: noMemReq, errors: [{ line: lineOf(noMemReq, 'requests:'), severity: 'low', message: /reserves its whole limit \(`256Mi`\)/ }] },
+      { name: 'no requests section, limits only', code: limitsOnly, errors: [{ line: lineOf(limitsOnly, 'resources:'), severity: 'low' }] },
+      { name: 'no resources at all', code: noResources, errors: [{ line: CONTAINER_LINE, severity: 'medium' }] }
+    ]
+  },
   'k8s/no-memory-limits': { valid: [{ code: CLEAN }], invalid: [{ code: noMemLim, errors: [{ line: lineOf(noMemLim, 'limits:') }] }] },
   'k8s/image-latest': {
     valid: [{ code: CLEAN }, { name: 'latest tag pinned by digest', code: withEdit(['api:1.4.2', 'api:latest@sha256:' + 'ab'.repeat(32)]) }],
