@@ -94,9 +94,13 @@ export const dockerfileCases: CaseTable = {
   'dockerfile/pip-unpinned': {
     valid: [
       { code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests==2.32.3\n' },
-      { name: 'requirements file', code: 'FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt\n' }
+      { name: 'requirements file', code: 'FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt\n' },
+      { name: 'versions from a constraints file', code: 'FROM python:3.12\nRUN pip install --no-cache-dir -c constraints.txt requests\nRUN pip install --no-cache-dir --constraint=/c.txt flask\n' }
     ],
-    invalid: [{ code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests\n', errors: [{ line: 2 }] }]
+    invalid: [
+      { code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests\n', errors: [{ line: 2 }] },
+      { name: 'an option value that only looks like a constraint', code: 'FROM python:3.12\nRUN pip install --no-cache-dir --config-settings=-c requests\n', errors: [{ line: 2 }] }
+    ]
   },
   'dockerfile/root-user': {
     valid: [

@@ -95,7 +95,12 @@ export function pipInstallArgs(call: Invocation): string[] | undefined {
   return sub !== -1 && args[sub] === 'install' ? args.slice(sub + 1) : undefined
 }
 
+/** A constraints file (`-c f`, `--constraint f`, `--constraint=f`) fixes the versions of the names it lists. */
+const PIP_CONSTRAINT = /^(-c|--constraint)(=.+|(?<=^-c).+)?$/
+
 function pipUnpinnedNames(args: string[]): string[] {
+  // Versions come from the constraints file: a bare name is then the pinned form.
+  if (args.some((a) => PIP_CONSTRAINT.test(a))) return []
   const words = positionals(args, PIP_OPTS_WITH_ARG)
   const names: string[] = []
   for (let i = 0; i < words.length; i++) {
