@@ -136,8 +136,18 @@ export const dockerfileCases: CaseTable = {
     ]
   },
   'dockerfile/shell-form-command': {
-    valid: [{ code: 'FROM alpine:3.20\nCMD ["/app/server"]\n' }],
-    invalid: [{ code: 'FROM alpine:3.20\nCMD /app/server --port 8080\n', errors: [{ line: 2 }] }]
+    valid: [{ code: 'FROM alpine:3.20\nCMD ["/app/server"]\n' }, { name: 'exec in shell form', code: 'FROM alpine:3.20\nCMD exec /app/server\n' }],
+    invalid: [
+      { code: 'FROM alpine:3.20\nCMD /app/server --port 8080\n', errors: [{ line: 2, severity: 'low', suggestion: 'CMD ["/app/server", "--port", "8080"]' }] },
+      {
+        name: 'brackets without JSON quoting run as a broken shell command',
+        code: "FROM alpine:3.20\nENTRYPOINT [/app/server, --port, 8080]\ncmd ['--verbose']\n",
+        errors: [
+          { line: 2, severity: 'medium', message: /not a JSON array/, suggestion: 'ENTRYPOINT ["/app/server", "--port", "8080"]' },
+          { line: 3, severity: 'medium', suggestion: 'CMD ["--verbose"]' }
+        ]
+      }
+    ]
   },
   'dockerfile/sudo': {
     valid: [

@@ -189,7 +189,7 @@ export const R = defineRules('dockerfile', {
     title: 'CMD/ENTRYPOINT in shell form',
     description: 'In shell form `/bin/sh -c` is PID 1 and does not forward SIGTERM, so the application cannot shut down gracefully and is killed after the stop timeout.',
     remediation: 'Use the exec form, `CMD ["executable", "arg"]`, or start the command with `exec`.',
-    refs: { hadolint: 'DL3025' }
+    refs: { hadolint: 'DL3025', kics: 'dockerfile/not_using_json_in_cmd_and_entrypoint_arguments' }
   },
   aptCache: {
     id: 'dockerfile/apt-lists-not-deleted',
