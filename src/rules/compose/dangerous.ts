@@ -28,10 +28,48 @@ export function checkVolumes(ctx: Context, s: Service): void {
   if (!isSeq(volumes)) return
   for (const item of volumes.items) {
     const v = resolve(ctx, item)
-    const source = isMap(v) ? scalarString(value(ctx, pairIn(ctx, v, 'source'))) : scalarString(v)?.split(':')[0]
+    const parts = isMap(v) ? undefined : scalarString(v)?.split(':')
+    const source = isMap(v) ? scalarString(value(ctx, pairIn(ctx, v, 'source'))) : parts?.[0]
     if (source && /(^|\/)docker\.sock$/.test(source.trim())) {
       emit(ctx, R.dockerSocket, lineOf(ctx, v), `service \`${s.name}\` mounts the Docker socket \`${source.trim()}\``)
+      continue
     }
+    const readOnly = isMap(v)
+      ? scalarString(value(ctx, pairIn(ctx, v, 'read_only'))) === 'true'
+      : (parts?.[2] ?? '').split(',').some((o) => o.trim() === 'ro' || o.trim() === 'readonly')
+    if (source) checkHostSystemMount(ctx, s, source, readOnly, lineOf(ctx, v))
+  }
+}
+
+/** Host directories that hold secrets of the host or of its other containers: reported even read-only. */
+const HOST_SECRET_DIRS = new Set(['/', '/etc', '/root', '/home', '/etc/ssh', '/etc/kubernetes', '/root/.ssh', '/var/lib/docker', '/var/lib/containerd', '/var/lib/kubelet'])
+/** Host system directories that are only dangerous writable (read-only /proc, /sys and /dev are what metrics agents use). */
+const HOST_SYSTEM_DIRS = new Set(['/boot', '/bin', '/sbin', '/lib', '/lib64', '/usr', '/dev', '/proc', '/sys', '/var', '/run', '/var/run', '/var/lib'])
+
+function checkHostSystemMount(ctx: Context, s: Service, rawSource: string, readOnly: boolean, line: number): void {
+  const source = rawSource.trim()
+  // Named volumes, relative paths and values filled in from the environment are not host system paths.
+  if (!source.startsWith('/') || source.includes('$')) return
+  const dir = source.replace(/\/+/g, '/').replace(/(.)\/$/, '$1')
+  const secrets = HOST_SECRET_DIRS.has(dir)
+  if (!secrets && !(HOST_SYSTEM_DIRS.has(dir) && !readOnly)) return
+  const where = dir === '/' ? 'the host root filesystem' : `the host's \`${dir}\``
+  if (readOnly) {
+    const f = ctx.report(R.hostSystemMount, line, `service \`${s.name}\` mounts ${where} read-only, so it can read host secrets (password hashes, keys, other containers' files)`)
+    ctx.findings.push({ ...f, severity: 'medium' })
+  } else {
+    emit(ctx, R.hostSystemMount, line, `service \`${s.name}\` mounts ${where} writable, so it can change the host itself`)
+  }
+}
+
+const UNCONFINED = /^(seccomp|apparmor)\s*[:=]\s*unconfined$|^label\s*[:=]\s*disable$/i
+
+export function checkSecurityOptions(ctx: Context, s: Service): void {
+  const options = value(ctx, setting(ctx, s, 'security_opt'))
+  if (!isSeq(options)) return
+  for (const item of options.items) {
+    const option = scalarString(resolve(ctx, item))?.trim()
+    if (option && UNCONFINED.test(option)) emit(ctx, R.securityProfileDisabled, lineOf(ctx, item), `service \`${s.name}\` turns off a kernel confinement with \`${option}\``)
   }
 }
 

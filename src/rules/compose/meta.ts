@@ -63,6 +63,28 @@ export const R = defineRules('compose', {
     remediation: 'Remove the docker.sock mount; if the service must talk to Docker, put a filtering socket proxy in between.',
     refs: { kics: 'dockerCompose/docker_socket_mounted_in_container' }
   },
+  hostSystemMount: {
+    id: 'compose/host-system-mount',
+    category: 'security',
+    topics: ['least-privilege'],
+    // High when writable; a read-only mount of a directory holding host secrets is reported as medium.
+    severity: 'high',
+    title: 'Host system directory mounted',
+    description:
+      'A bind mount of the host root, `/etc`, `/root`, `/home` or the Docker/kubelet state lets the container read host secrets (password hashes, SSH keys, other containers\' data); mounted writable, these and `/usr`, `/boot`, `/dev`, `/proc`, `/sys`, `/var`, `/run` let it take the host over. Read-only `/proc`, `/sys` or `/dev` (metrics agents) and single files such as `/etc/localtime` are not reported.',
+    remediation: 'Mount only the file or subdirectory the service needs, read-only (`:ro`), or use a named volume.',
+    refs: { kics: 'dockerCompose/volume_has_sensitive_host_directory' }
+  },
+  securityProfileDisabled: {
+    id: 'compose/security-profile-disabled',
+    category: 'security',
+    topics: ['least-privilege'],
+    severity: 'medium',
+    title: 'Seccomp, AppArmor or SELinux confinement turned off',
+    description: '`security_opt` with `seccomp:unconfined`, `apparmor:unconfined` or `label:disable` removes the kernel filters that block most container escapes.',
+    remediation: 'Remove the option, or give a custom profile that allows only the extra system calls the service needs (`seccomp:./profile.json`).',
+    refs: { kics: 'dockerCompose/default_seccomp_profile_disabled' }
+  },
   portAllInterfaces: {
     id: 'compose/port-all-interfaces',
     category: 'security',
