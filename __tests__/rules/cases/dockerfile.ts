@@ -91,6 +91,21 @@ export const dockerfileCases: CaseTable = {
     valid: [{ name: 'pip cache on a BuildKit cache mount', code: 'FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install requests==2.32.3\n' }, { code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests==2.32.3\n' }],
     invalid: [{ code: 'FROM python:3.12\nRUN pip install requests==2.32.3\n', errors: [{ line: 2 }] }]
   },
+  'dockerfile/gem-unpinned': {
+    valid: [
+      { code: 'FROM ruby:3.3\nRUN gem install bundler -v 2.5.6\n' },
+      { name: 'name:version and a local .gem file', code: 'FROM ruby:3.3\nRUN gem install rails:7.1.3 ./vendor/tool-1.0.gem\n' },
+      { name: 'gem list is not an install', code: 'FROM ruby:3.3\nRUN gem list\n' }
+    ],
+    invalid: [
+      { code: 'FROM ruby:3.3\nRUN gem install --no-document rails\n', errors: [{ line: 2, severity: 'low', message: /rails/ }] },
+      { name: 'source option takes a value', code: 'FROM ruby:3.3\nRUN gem install --source https://rubygems.org nokogiri\n', errors: [{ line: 2, message: /nokogiri/ }] }
+    ]
+  },
+  'dockerfile/zypper-unpinned': {
+    valid: [{ code: 'FROM opensuse/leap:15.6\nRUN zypper -n install curl=8.6.0 && zypper clean -a\n' }, { name: 'refresh only', code: 'FROM opensuse/leap:15.6\nRUN zypper refresh\n' }],
+    invalid: [{ code: 'FROM opensuse/leap:15.6\nRUN zypper --non-interactive in -r oss curl && zypper clean -a\n', errors: [{ line: 2, message: /curl/ }] }]
+  },
   'dockerfile/pip-unpinned': {
     valid: [
       { code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests==2.32.3\n' },
