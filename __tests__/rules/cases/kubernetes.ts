@@ -101,6 +101,9 @@ const noEscalationSetting = withEdit([SEC_CTX, '          securityContext:\n'])
 const runAsRoot = withEdit([SEC_CTX, SEC_CTX + '            runAsUser: 0\n'])
 const noNonRoot = withEdit(['        runAsNonRoot: true\n', ''])
 const sysAdmin = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add: [SYS_ADMIN]\n'])
+const hostClock = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add:\n                - NET_BIND_SERVICE\n                - CAP_SYS_TIME\n                - dac_read_search\n'])
+/** NET_ADMIN acts in the pod's own network namespace (what mesh init containers need). */
+const netAdmin = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add: [NET_ADMIN]\n'])
 const netRaw = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add: [NET_RAW]\n'])
 const noDrop = withEdit(['            capabilities:\n              drop: [ALL]\n', ''])
 const noSeccomp = withEdit(['        seccompProfile:\n          type: RuntimeDefault\n', ''])
@@ -353,8 +356,18 @@ export const kubernetesCases: CaseTable = {
     invalid: [{ code: noNonRoot, errors: [{ line: lineOf(noNonRoot, '- name: api') }] }]
   },
   'k8s/dangerous-capability': {
-    valid: [{ code: CLEAN }],
-    invalid: [{ code: sysAdmin, errors: [{ line: lineOf(sysAdmin, 'add: [SYS_ADMIN]') }] }]
+    valid: [{ code: CLEAN }, { name: 'NET_ADMIN stays in the pod network namespace', code: netAdmin }],
+    invalid: [
+      { code: sysAdmin, errors: [{ line: lineOf(sysAdmin, 'add: [SYS_ADMIN]') }] },
+      {
+        name: 'host clock and file-handle capabilities, CAP_ prefix and lower case',
+        code: hostClock,
+        errors: [
+          { line: lineOf(hostClock, '- CAP_SYS_TIME'), severity: 'high', message: /SYS_TIME capability \(sets the host clock/ },
+          { line: lineOf(hostClock, '- dac_read_search'), message: /DAC_READ_SEARCH/ }
+        ]
+      }
+    ]
   },
   'k8s/capabilities-not-dropped': {
     valid: [{ code: CLEAN }],

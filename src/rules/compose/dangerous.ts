@@ -1,6 +1,6 @@
 /** Checks on dangerous settings of any service: privileges, host mounts and namespaces, published ports, literal secrets, mutable images. */
 import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
-import { parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue, passwordInUrl } from '../container-common.js'
+import { HOST_KERNEL_CAPABILITIES, capabilityName, parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue, passwordInUrl } from '../container-common.js'
 import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
 import { R } from './meta.js'
 import { emit, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
@@ -224,14 +224,14 @@ export function checkNamespaces(ctx: Context, s: Service): void {
   }
 }
 
-const DANGEROUS_CAPS = new Set(['ALL', 'SYS_ADMIN', 'SYS_MODULE'])
-
 export function checkCapabilities(ctx: Context, s: Service): void {
   const caps = value(ctx, setting(ctx, s, 'cap_add'))
   if (!isSeq(caps)) return
   for (const item of caps.items) {
-    const cap = scalarString(resolve(ctx, item))?.toUpperCase().replace(/^CAP_/, '')
-    if (cap && DANGEROUS_CAPS.has(cap)) emit(ctx, R.dangerousCapability, lineOf(ctx, item), `service \`${s.name}\` adds capability \`${cap}\``)
+    const raw = scalarString(resolve(ctx, item))
+    const cap = raw === undefined ? undefined : capabilityName(raw)
+    const reach = cap === undefined ? undefined : HOST_KERNEL_CAPABILITIES.get(cap)
+    if (reach) emit(ctx, R.dangerousCapability, lineOf(ctx, item), `service \`${s.name}\` adds capability \`${cap}\` (${reach})`)
   }
 }
 
