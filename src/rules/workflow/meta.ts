@@ -17,7 +17,7 @@ export const RULES = defineRules('workflow', {
     description:
       'An expression that expands attacker-controlled event data (issue or PR title/body, comment, branch name, commit message, …) is pasted into a shell script or github-script code in a workflow triggered by pull_request_target, workflow_run, issues, issue_comment or discussions, where the job holds secrets and a write token: anyone who can open an issue or PR can run commands.',
     remediation: INJECTION_FIX,
-    refs: { kics: ['cicd/github/run_block_injection', 'cicd/github/script_block_injection'], checkov: 'CKV_GHA_2', zizmor: 'template-injection' }
+    refs: { kics: ['cicd/github/run_block_injection', 'cicd/github/script_block_injection', 'cicd/github/github_env_injection'], checkov: 'CKV_GHA_2', zizmor: 'template-injection' }
   },
   injection: {
     id: 'workflow/template-injection',
@@ -28,7 +28,7 @@ export const RULES = defineRules('workflow', {
     description:
       'An expression that expands attacker-controlled data (event text fields, head branch names, or a step/job output or env value derived from them) is pasted into a shell script or github-script code before it runs, so crafted input becomes code.',
     remediation: INJECTION_FIX,
-    refs: { kics: ['cicd/github/run_block_injection', 'cicd/github/script_block_injection'], checkov: 'CKV_GHA_2', zizmor: 'template-injection' }
+    refs: { kics: ['cicd/github/run_block_injection', 'cicd/github/script_block_injection', 'cicd/github/github_env_injection'], checkov: 'CKV_GHA_2', zizmor: 'template-injection' }
   },
   injectionInput: {
     id: 'workflow/template-injection-input',
