@@ -30,6 +30,18 @@ export const RULES = defineRules('workflow', {
     remediation: INJECTION_FIX,
     refs: { kics: ['cicd/github/run_block_injection', 'cicd/github/script_block_injection', 'cicd/github/github_env_injection'], checkov: 'CKV_GHA_2', zizmor: 'template-injection' }
   },
+  envFileInjection: {
+    id: 'workflow/github-env-injection',
+    category: 'security',
+    topics: ['workflow-injection'],
+    severity: 'high',
+    title: 'Attacker-controlled text written to GITHUB_ENV or GITHUB_PATH in a privileged workflow',
+    description:
+      'A `run` script of a privileged workflow appends a shell variable holding attacker-controlled event text (passed in through `env:`) to `$GITHUB_ENV` or `$GITHUB_PATH`. A newline in that text adds any variable it likes (`NODE_OPTIONS`, `LD_PRELOAD`, `BASH_ENV`) to every later step of the job, which holds its secrets and write token.',
+    remediation:
+      "Pass the value to the steps that need it with `env:` instead of exporting it; if it must be exported, strip newlines first (`\"${TITLE//$'\\n'/}\"`) or write it with a random heredoc delimiter.",
+    refs: { kics: 'cicd/github/github_env_injection', zizmor: 'github-env' }
+  },
   injectionInput: {
     id: 'workflow/template-injection-input',
     category: 'security',
