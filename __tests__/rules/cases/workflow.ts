@@ -20,6 +20,17 @@ const envFileJob = (run: string): string =>
   push(job('label', `      - env:\n          BRANCH: \${{ github.event.pull_request.head.ref }}\n          NUMBER: \${{ github.event.pull_request.number }}\n        run: |\n${run}`), 'pull_request_target')
 
 export const workflowCases: CaseTable = {
+  'workflow/secrets-inherit-external': {
+    valid: [
+      { name: 'workflow of this repository', code: push('  call:\n    uses: ./.github/workflows/deploy.yml\n    secrets: inherit\n') },
+      { name: 'same owner', repository: 'acme/app', code: push(`  call:\n    uses: acme/workflows/.github/workflows/deploy.yml@${SHA}\n    secrets: inherit\n`) },
+      { name: 'named secrets only', code: push(`  call:\n    uses: other-org/wf/.github/workflows/deploy.yml@${SHA}\n    secrets:\n      TOKEN: \${{ secrets.TOKEN }}\n`) }
+    ],
+    invalid: [
+      { code: push(`  call:\n    uses: other-org/wf/.github/workflows/deploy.yml@${SHA}\n    secrets: inherit\n`), errors: [{ line: 8, severity: 'medium', message: /`other-org\/wf`, another repository/ }] },
+      { name: 'another owner than the repository', repository: 'acme/app', code: push('  call:\n    uses: vendor/ci/.github/workflows/scan.yml@v2\n    secrets: inherit\n'), errors: [{ line: 8 }] }
+    ]
+  },
   'workflow/github-env-injection': {
     valid: [
       { name: 'number is not free text', code: envFileJob('          echo "PR=$NUMBER" >> "$GITHUB_ENV"\n') },

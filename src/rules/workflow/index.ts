@@ -26,7 +26,7 @@ export const workflowChecks: Check<CheckContext, Finding[]>[] = [
   { rules: [RULES.envFileInjection], run: checkEnvFileInjection },
   { rules: [RULES.untrustedCheckout, RULES.secretsUntrustedCode], run: checkUntrustedCheckout },
   { rules: [RULES.unpinnedAction, RULES.unpinnedActionReadOnly, RULES.unpinnedSameOwner, RULES.unpinnedFirstParty, RULES.unpinnedImage], run: checkPinning },
-  { rules: [RULES.secretEchoed, RULES.literalCredential], run: checkSecrets },
+  { rules: [RULES.secretEchoed, RULES.literalCredential, RULES.secretsInherit], run: checkSecrets },
   { rules: [RULES.writeAll, RULES.missingPermissions, RULES.unsecureCommands, RULES.selfHostedOnPr, RULES.noTimeout], run: checkHardening },
   { rules: [RULES.deployNoEnvironment, RULES.deployNoConcurrency, RULES.deployNoVerification, RULES.deployContinueOnError], run: checkDeploys }
 ]

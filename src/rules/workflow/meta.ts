@@ -179,6 +179,17 @@ export const RULES = defineRules('workflow', {
     remediation: 'Do not pass secrets to jobs that build or run pull request code; move the privileged step to a separate job or workflow that does not check out the head.',
     refs: { zizmor: 'dangerous-triggers' }
   },
+  secretsInherit: {
+    id: 'workflow/secrets-inherit-external',
+    category: 'secrets',
+    topics: ['secret-exposure', 'supply-chain'],
+    severity: 'medium',
+    title: 'Every secret passed to a reusable workflow of another repository',
+    description:
+      '`secrets: inherit` hands all secrets of the repository (and of its organisation) to the called workflow, which lives in another repository and is changed by its own maintainers. A workflow of this repository (`./.github/workflows/…`) or of the same owner is not reported.',
+    remediation: 'Pass only the secrets the workflow declares: `secrets: { DEPLOY_TOKEN: ${{ secrets.DEPLOY_TOKEN }} }`, and pin it by commit SHA.',
+    refs: { kics: 'cicd/github/secrets_inherit_in_reusable_workflow', zizmor: 'secrets-inherit' }
+  },
   literalCredential: {
     id: 'workflow/literal-credential',
     category: 'secrets',
