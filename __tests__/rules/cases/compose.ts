@@ -73,7 +73,10 @@ export const composeCases: CaseTable = {
   },
   'compose/host-namespace': {
     valid: [{ code: svc('    pid: "service:db"\n') }],
-    invalid: [{ code: svc('    pid: host\n    ipc: host\n'), errors: [{ line: 12, message: /PID/ }, { line: 13, message: /IPC/ }] }]
+    invalid: [
+      { code: svc('    pid: host\n    ipc: host\n'), errors: [{ line: 12, message: /PID/ }, { line: 13, message: /IPC/ }] },
+      { name: 'user namespace', code: svc('    userns_mode: host\n'), errors: [{ line: 12, message: /userns_mode: host/ }] }
+    ]
   },
   'compose/image-latest': {
     valid: [

@@ -222,6 +222,10 @@ export function checkNamespaces(ctx: Context, s: Service): void {
       emit(ctx, R.hostNamespace, lineOf(ctx, p.key), `service \`${s.name}\` shares the host ${key.toUpperCase()} namespace`)
     }
   }
+  const userns = setting(ctx, s, 'userns_mode')
+  if (userns && scalarString(value(ctx, userns)) === 'host') {
+    emit(ctx, R.hostNamespace, lineOf(ctx, userns.key), `service \`${s.name}\` opts out of user-namespace remapping (\`userns_mode: host\`), so root in the container is root on the host where the daemon remaps users`)
+  }
 }
 
 export function checkCapabilities(ctx: Context, s: Service): void {

@@ -138,10 +138,10 @@ export const R = defineRules('compose', {
     category: 'security',
     topics: ['least-privilege'],
     severity: 'medium',
-    title: 'Host PID or IPC namespace',
-    description: '`pid: host` or `ipc: host` lets the container see and signal host processes or read host shared memory.',
-    remediation: 'Remove `pid: host` / `ipc: host` unless the service is a host agent that truly needs them.',
-    refs: { kics: 'dockerCompose/host_namespace_is_shared' }
+    title: 'Host PID, IPC or user namespace',
+    description: '`pid: host` or `ipc: host` lets the container see and signal host processes or read host shared memory; `userns_mode: host` undoes the daemon\'s user remapping for it.',
+    remediation: 'Remove `pid: host` / `ipc: host` / `userns_mode: host` unless the service is a host agent that truly needs them.',
+    refs: { kics: ['dockerCompose/host_namespace_is_shared', 'dockerCompose/shared_host_ipc_namespace', 'dockerCompose/shared_host_user_namespace'] }
   },
   dangerousCapability: {
     id: 'compose/dangerous-capability',
