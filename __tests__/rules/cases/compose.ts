@@ -36,7 +36,8 @@ export const composeCases: CaseTable = {
     valid: [{ code: svc('    volumes:\n      - ./data:/data\n') }],
     invalid: [
       { code: svc('    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n'), errors: [{ line: 13, severity: 'high' }] },
-      { name: 'long syntax', code: svc('    volumes:\n      - type: bind\n        source: /var/run/docker.sock\n        target: /var/run/docker.sock\n'), errors: [{ line: 13 }] }
+      { name: 'long syntax', code: svc('    volumes:\n      - type: bind\n        source: /var/run/docker.sock\n        target: /var/run/docker.sock\n'), errors: [{ line: 13 }] },
+      { name: 'containerd socket', code: svc('    volumes:\n      - /run/containerd/containerd.sock:/run/containerd/containerd.sock\n'), errors: [{ line: 13, message: /containerd container runtime socket/ }] }
     ]
   },
   'compose/host-system-mount': {

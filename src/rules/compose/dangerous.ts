@@ -23,6 +23,9 @@ export function checkPrivileged(ctx: Context, s: Service): void {
   emit(ctx, R.privileged, lineOf(ctx, p.key), `service \`${s.name}\` runs privileged`, indent === undefined ? undefined : `${indent}privileged: false`)
 }
 
+/** Sockets of container runtimes: whoever can write to one starts privileged containers on the host. */
+const RUNTIME_SOCKET = /(?:^|\/)(docker|containerd|crio|podman)\.sock$/
+
 export function checkVolumes(ctx: Context, s: Service): void {
   const volumes = value(ctx, setting(ctx, s, 'volumes'))
   if (!isSeq(volumes)) return
@@ -30,8 +33,10 @@ export function checkVolumes(ctx: Context, s: Service): void {
     const v = resolve(ctx, item)
     const parts = isMap(v) ? undefined : scalarString(v)?.split(':')
     const source = isMap(v) ? scalarString(value(ctx, pairIn(ctx, v, 'source'))) : parts?.[0]
-    if (source && /(^|\/)docker\.sock$/.test(source.trim())) {
-      emit(ctx, R.dockerSocket, lineOf(ctx, v), `service \`${s.name}\` mounts the Docker socket \`${source.trim()}\``)
+    const socket = source === undefined ? undefined : RUNTIME_SOCKET.exec(source.trim())
+    if (source && socket) {
+      const what = socket[1] === 'docker' ? 'the Docker socket' : `the ${socket[1]} container runtime socket`
+      emit(ctx, R.dockerSocket, lineOf(ctx, v), `service \`${s.name}\` mounts ${what} \`${source.trim()}\``)
       continue
     }
     const readOnly = isMap(v)

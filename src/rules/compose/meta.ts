@@ -58,9 +58,9 @@ export const R = defineRules('compose', {
     category: 'security',
     topics: ['least-privilege'],
     severity: 'high',
-    title: 'Docker socket mounted',
-    description: 'Access to the Docker socket is root access to the host.',
-    remediation: 'Remove the docker.sock mount; if the service must talk to Docker, put a filtering socket proxy in between.',
+    title: 'Docker (or other container runtime) socket mounted',
+    description: 'Access to the Docker socket (or containerd, CRI-O, Podman socket) is root access to the host: it can start a privileged container that mounts the host root.',
+    remediation: 'Remove the socket mount; if the service must talk to Docker, put a filtering socket proxy in between.',
     refs: { kics: 'dockerCompose/docker_socket_mounted_in_container' }
   },
   hostSystemMount: {
