@@ -1,6 +1,6 @@
 /**
- * Helpers shared by the Dockerfile and docker-compose rules: image references and the
- * "secret-looking variable with a literal value" heuristic.
+ * Helpers shared by the Dockerfile, docker-compose and Kubernetes rules: image references, the
+ * "secret-looking variable with a literal value" heuristic and the capabilities that reach the host.
  */
 import { whyNotLiteral } from './secrets/keys.js'
 import { URL_PASSWORD_SOURCE } from './secrets/patterns.js'
@@ -82,4 +82,24 @@ export function passwordInUrl(value: string): string | undefined {
   } catch {
     return password
   }
+}
+
+/**
+ * Capabilities whose power is not confined to the container: what each lets it do to the host.
+ * Left out on purpose: NET_ADMIN and NET_RAW act in the pod's own network namespace (mesh init
+ * containers need them), SYS_PTRACE reaches only processes the container can already see.
+ */
+export const HOST_KERNEL_CAPABILITIES: ReadonlyMap<string, string> = new Map([
+  ['ALL', 'every capability, nearly the same as privileged'],
+  ['SYS_ADMIN', 'mounts, namespaces and devices: close to root on the host'],
+  ['SYS_MODULE', 'loads modules into the host kernel'],
+  ['SYS_RAWIO', 'raw access to host devices and memory'],
+  ['SYS_TIME', 'sets the host clock, which no namespace isolates'],
+  ['DAC_READ_SEARCH', 'reads any file and opens host files by handle, a known container escape'],
+  ['BPF', 'loads eBPF programs into the host kernel']
+])
+
+/** `cap_add`/`capabilities.add` spelling to the kernel name: upper case, without `CAP_`. */
+export function capabilityName(raw: string): string {
+  return raw.trim().toUpperCase().replace(/^CAP_/, '')
 }

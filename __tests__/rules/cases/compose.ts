@@ -16,7 +16,8 @@ export const composeCases: CaseTable = {
     valid: [{ code: svc('    cap_add:\n      - NET_BIND_SERVICE\n') }],
     invalid: [
       { code: svc('    cap_add:\n      - SYS_ADMIN\n      - NET_BIND_SERVICE\n'), errors: [{ line: 13, severity: 'high', message: /SYS_ADMIN/ }] },
-      { name: 'CAP_ prefix and ALL', code: svc('    cap_add:\n      - CAP_SYS_MODULE\n      - all\n'), errors: [{ line: 13 }, { line: 14 }] }
+      { name: 'CAP_ prefix and ALL', code: svc('    cap_add:\n      - CAP_SYS_MODULE\n      - all\n'), errors: [{ line: 13 }, { line: 14 }] },
+      { name: 'host clock', code: svc('    cap_add:\n      - SYS_TIME\n      - NET_ADMIN\n'), errors: [{ line: 13, message: /SYS_TIME` \(sets the host clock/ }] }
     ]
   },
   'compose/default-credential-in-environment': {
@@ -35,7 +36,33 @@ export const composeCases: CaseTable = {
     valid: [{ code: svc('    volumes:\n      - ./data:/data\n') }],
     invalid: [
       { code: svc('    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n'), errors: [{ line: 13, severity: 'high' }] },
-      { name: 'long syntax', code: svc('    volumes:\n      - type: bind\n        source: /var/run/docker.sock\n        target: /var/run/docker.sock\n'), errors: [{ line: 13 }] }
+      { name: 'long syntax', code: svc('    volumes:\n      - type: bind\n        source: /var/run/docker.sock\n        target: /var/run/docker.sock\n'), errors: [{ line: 13 }] },
+      { name: 'containerd socket', code: svc('    volumes:\n      - /run/containerd/containerd.sock:/run/containerd/containerd.sock\n'), errors: [{ line: 13, message: /containerd container runtime socket/ }] }
+    ]
+  },
+  'compose/host-system-mount': {
+    valid: [
+      { code: svc('    volumes:\n      - ./data:/data\n      - data:/var/lib/app\n') },
+      { name: 'single host files and read-only metrics mounts', code: svc('    volumes:\n      - /etc/localtime:/etc/localtime:ro\n      - /proc:/host/proc:ro\n      - /sys:/host/sys:ro,rslave\n      - /var/log/app:/logs\n') },
+      { name: 'path from the environment', code: svc('    volumes:\n      - ${HOST_DIR}:/data\n') },
+      { name: 'docker socket (its own rule)', code: svc('    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n') }
+    ],
+    invalid: [
+      { code: svc('    volumes:\n      - /etc:/host/etc\n'), errors: [{ line: 13, severity: 'high', message: /host's `\/etc` writable/ }] },
+      { name: 'host root read-only is still a secret leak', code: svc('    volumes:\n      - /:/rootfs:ro\n'), errors: [{ line: 13, severity: 'medium', message: /host root filesystem read-only/ }] },
+      { name: 'writable /proc, trailing slash', code: svc('    volumes:\n      - /proc/:/host/proc\n'), errors: [{ line: 13, severity: 'high' }] },
+      {
+        name: 'long syntax, read_only honoured',
+        code: svc('    volumes:\n      - type: bind\n        source: /var/lib/docker\n        target: /docker\n        read_only: true\n      - type: bind\n        source: /dev\n        target: /dev\n'),
+        errors: [{ line: 13, severity: 'medium' }, { line: 17, severity: 'high' }]
+      }
+    ]
+  },
+  'compose/security-profile-disabled': {
+    valid: [{ code: svc('    security_opt:\n      - no-new-privileges:true\n      - seccomp:./seccomp.json\n') }],
+    invalid: [
+      { code: svc('    security_opt:\n      - seccomp:unconfined\n'), errors: [{ line: 13, severity: 'medium', message: /seccomp:unconfined/ }] },
+      { name: 'apparmor and SELinux label, = form', code: svc('    security_opt:\n      - apparmor=unconfined\n      - label:disable\n'), errors: [{ line: 13 }, { line: 14 }] }
     ]
   },
   'compose/healthcheck-disabled': {
@@ -47,7 +74,10 @@ export const composeCases: CaseTable = {
   },
   'compose/host-namespace': {
     valid: [{ code: svc('    pid: "service:db"\n') }],
-    invalid: [{ code: svc('    pid: host\n    ipc: host\n'), errors: [{ line: 12, message: /PID/ }, { line: 13, message: /IPC/ }] }]
+    invalid: [
+      { code: svc('    pid: host\n    ipc: host\n'), errors: [{ line: 12, message: /PID/ }, { line: 13, message: /IPC/ }] },
+      { name: 'user namespace', code: svc('    userns_mode: host\n'), errors: [{ line: 12, message: /userns_mode: host/ }] }
+    ]
   },
   'compose/image-latest': {
     valid: [

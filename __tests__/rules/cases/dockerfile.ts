@@ -91,22 +91,44 @@ export const dockerfileCases: CaseTable = {
     valid: [{ name: 'pip cache on a BuildKit cache mount', code: 'FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install requests==2.32.3\n' }, { code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests==2.32.3\n' }],
     invalid: [{ code: 'FROM python:3.12\nRUN pip install requests==2.32.3\n', errors: [{ line: 2 }] }]
   },
+  'dockerfile/gem-unpinned': {
+    valid: [
+      { code: 'FROM ruby:3.3\nRUN gem install bundler -v 2.5.6\n' },
+      { name: 'name:version and a local .gem file', code: 'FROM ruby:3.3\nRUN gem install rails:7.1.3 ./vendor/tool-1.0.gem\n' },
+      { name: 'gem list is not an install', code: 'FROM ruby:3.3\nRUN gem list\n' }
+    ],
+    invalid: [
+      { code: 'FROM ruby:3.3\nRUN gem install --no-document rails\n', errors: [{ line: 2, severity: 'low', message: /rails/ }] },
+      { name: 'source option takes a value', code: 'FROM ruby:3.3\nRUN gem install --source https://rubygems.org nokogiri\n', errors: [{ line: 2, message: /nokogiri/ }] }
+    ]
+  },
+  'dockerfile/zypper-unpinned': {
+    valid: [{ code: 'FROM opensuse/leap:15.6\nRUN zypper -n install curl=8.6.0 && zypper clean -a\n' }, { name: 'refresh only', code: 'FROM opensuse/leap:15.6\nRUN zypper refresh\n' }],
+    invalid: [{ code: 'FROM opensuse/leap:15.6\nRUN zypper --non-interactive in -r oss curl && zypper clean -a\n', errors: [{ line: 2, message: /curl/ }] }]
+  },
   'dockerfile/pip-unpinned': {
     valid: [
       { code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests==2.32.3\n' },
-      { name: 'requirements file', code: 'FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt\n' }
+      { name: 'requirements file', code: 'FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt\n' },
+      { name: 'versions from a constraints file', code: 'FROM python:3.12\nRUN pip install --no-cache-dir -c constraints.txt requests\nRUN pip install --no-cache-dir --constraint=/c.txt flask\n' }
     ],
-    invalid: [{ code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests\n', errors: [{ line: 2 }] }]
+    invalid: [
+      { code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests\n', errors: [{ line: 2 }] },
+      { name: 'an option value that only looks like a constraint', code: 'FROM python:3.12\nRUN pip install --no-cache-dir --config-settings=-c requests\n', errors: [{ line: 2 }] }
+    ]
   },
   'dockerfile/root-user': {
     valid: [
       { name: 'final stage built on an earlier stage that ends as a user', code: 'FROM alpine:3.20 AS base\nUSER root\nRUN apk add --no-cache curl=8.9.1-r0\nUSER app\nFROM base\nCMD ["/app/server"]\n' },
       { name: 'root in a build stage, not in the final one', code: 'FROM alpine:3.20 AS build\nUSER root\nFROM alpine:3.20\nUSER app\n' },
-      { name: 'root for a step, then back to a user', code: 'FROM alpine:3.20\nUSER root\nRUN apk add --no-cache curl=8.9.1-r0\nUSER 10001:10001\n' }
+      { name: 'root for a step, then back to a user', code: 'FROM alpine:3.20\nUSER root\nRUN apk add --no-cache curl=8.9.1-r0\nUSER 10001:10001\n' },
+      { name: 'uid with leading zeros is not 0', code: 'FROM alpine:3.20\nUSER root\nUSER 0700\n' },
+      { name: 'group root, user not root', code: 'FROM alpine:3.20\nUSER svc:0\n' }
     ],
     invalid: [
       { code: 'FROM alpine:3.20\nUSER root\n', errors: [{ line: 2, severity: 'high' }] },
       { name: 'UID 0', code: 'FROM alpine:3.20\nUSER app\nUSER 0\n', errors: [{ line: 3 }] },
+      { name: 'uid 0 written with zeros or a sign', code: 'FROM alpine:3.20 AS a\nUSER 000:100\nFROM alpine:3.20 AS b\nUSER +0\nFROM alpine:3.20\nuser -0:wheel\n', errors: [{ line: 6 }] },
       { name: 'root inherited from an earlier stage', code: 'FROM alpine:3.20 AS base\nUSER root\nFROM base\nCMD ["/app/server"]\n', errors: [{ line: 2 }] }
     ]
   },
@@ -129,8 +151,18 @@ export const dockerfileCases: CaseTable = {
     ]
   },
   'dockerfile/shell-form-command': {
-    valid: [{ code: 'FROM alpine:3.20\nCMD ["/app/server"]\n' }],
-    invalid: [{ code: 'FROM alpine:3.20\nCMD /app/server --port 8080\n', errors: [{ line: 2 }] }]
+    valid: [{ code: 'FROM alpine:3.20\nCMD ["/app/server"]\n' }, { name: 'exec in shell form', code: 'FROM alpine:3.20\nCMD exec /app/server\n' }],
+    invalid: [
+      { code: 'FROM alpine:3.20\nCMD /app/server --port 8080\n', errors: [{ line: 2, severity: 'low', suggestion: 'CMD ["/app/server", "--port", "8080"]' }] },
+      {
+        name: 'brackets without JSON quoting run as a broken shell command',
+        code: "FROM alpine:3.20\nENTRYPOINT [/app/server, --port, 8080]\ncmd ['--verbose']\n",
+        errors: [
+          { line: 2, severity: 'medium', message: /not a JSON array/, suggestion: 'ENTRYPOINT ["/app/server", "--port", "8080"]' },
+          { line: 3, severity: 'medium', suggestion: 'CMD ["--verbose"]' }
+        ]
+      }
+    ]
   },
   'dockerfile/sudo': {
     valid: [

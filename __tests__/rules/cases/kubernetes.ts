@@ -115,6 +115,9 @@ const noEscalationSetting = withEdit([SEC_CTX, '          securityContext:\n'])
 const runAsRoot = withEdit([SEC_CTX, SEC_CTX + '            runAsUser: 0\n'])
 const noNonRoot = withEdit(['        runAsNonRoot: true\n', ''])
 const sysAdmin = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add: [SYS_ADMIN]\n'])
+const hostClock = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add:\n                - NET_BIND_SERVICE\n                - CAP_SYS_TIME\n                - dac_read_search\n'])
+/** NET_ADMIN acts in the pod's own network namespace (what mesh init containers need). */
+const netAdmin = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add: [NET_ADMIN]\n'])
 const netRaw = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add: [NET_RAW]\n'])
 const noDrop = withEdit(['            capabilities:\n              drop: [ALL]\n', ''])
 const noSeccomp = withEdit(['        seccompProfile:\n          type: RuntimeDefault\n', ''])
@@ -125,6 +128,10 @@ const noReadiness = withEdit(['          readinessProbe:\n            httpGet: {
 const noCpuReq = withEdit(['            requests:\n              cpu: 100m\n', '            requests:\n'])
 const noCpuLim = withEdit(['            limits:\n              cpu: 500m\n', '            limits:\n'])
 const noMemReq = withEdit(['              cpu: 100m\n              memory: 128Mi\n', '              cpu: 100m\n'])
+/** Only limits: the API server copies each missing request from its limit. */
+const limitsOnly = withEdit(['            requests:\n              cpu: 100m\n              memory: 128Mi\n', ''])
+/** No resources at all: nothing is reserved for the container. */
+const noResources = withEdit(['          resources:\n            requests:\n              cpu: 100m\n              memory: 128Mi\n            limits:\n              cpu: 500m\n              memory: 256Mi\n', ''])
 const noMemLim = withEdit(['              cpu: 500m\n              memory: 256Mi\n', '              cpu: 500m\n'])
 const latest = withEdit(['api:1.4.2', 'api:latest'])
 const noImage = withEdit(['          image: registry.example.com/api:1.4.2\n', ''])
@@ -308,9 +315,22 @@ export const kubernetesCases: CaseTable = {
     valid: [{ name: 'topology spread constraints', code: edit(noAffinity, ['      containers:\n', '      topologySpreadConstraints:\n        - maxSkew: 1\n          topologyKey: kubernetes.io/hostname\n          whenUnsatisfiable: ScheduleAnyway\n          labelSelector:\n            matchLabels:\n              app: api\n      containers:\n']) }, { code: CLEAN }],
     invalid: [{ code: noAffinity, errors: [{ line: lineOf(noAffinity, '    spec:') }] }]
   },
-  'k8s/no-cpu-requests': { valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }], invalid: [{ code: noCpuReq, errors: [{ line: lineOf(noCpuReq, 'requests:') }] }] },
+  'k8s/no-cpu-requests': {
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }],
+    invalid: [
+      { name: 'limit set: the request defaults to it (low, says so)', code: noCpuReq, errors: [{ line: lineOf(noCpuReq, 'requests:'), severity: 'low', message: /reserves its whole limit \(`500m`\)/ }] },
+      { name: 'no resources at all', code: noResources, errors: [{ line: CONTAINER_LINE, severity: 'medium', message: /sets no cpu request$/ }] }
+    ]
+  },
   'k8s/no-cpu-limits': { valid: [{ code: CLEAN }], invalid: [{ code: noCpuLim, errors: [{ line: lineOf(noCpuLim, 'limits:') }] }] },
-  'k8s/no-memory-requests': { valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }], invalid: [{ code: noMemReq, errors: [{ line: lineOf(noMemReq, 'requests:') }] }] },
+  'k8s/no-memory-requests': {
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }],
+    invalid: [
+      { name: 'limit set: the request defaults to it', code: noMemReq, errors: [{ line: lineOf(noMemReq, 'requests:'), severity: 'low', message: /reserves its whole limit \(`256Mi`\)/ }] },
+      { name: 'no requests section, limits only', code: limitsOnly, errors: [{ line: lineOf(limitsOnly, 'resources:'), severity: 'low' }] },
+      { name: 'no resources at all', code: noResources, errors: [{ line: CONTAINER_LINE, severity: 'medium' }] }
+    ]
+  },
   'k8s/no-memory-limits': { valid: [{ code: CLEAN }], invalid: [{ code: noMemLim, errors: [{ line: lineOf(noMemLim, 'limits:') }] }] },
   'k8s/image-latest': {
     valid: [{ code: CLEAN }, { name: 'latest tag pinned by digest', code: withEdit(['api:1.4.2', 'api:latest@sha256:' + 'ab'.repeat(32)]) }],
@@ -350,8 +370,18 @@ export const kubernetesCases: CaseTable = {
     invalid: [{ code: noNonRoot, errors: [{ line: lineOf(noNonRoot, '- name: api') }] }]
   },
   'k8s/dangerous-capability': {
-    valid: [{ code: CLEAN }],
-    invalid: [{ code: sysAdmin, errors: [{ line: lineOf(sysAdmin, 'add: [SYS_ADMIN]') }] }]
+    valid: [{ code: CLEAN }, { name: 'NET_ADMIN stays in the pod network namespace', code: netAdmin }],
+    invalid: [
+      { code: sysAdmin, errors: [{ line: lineOf(sysAdmin, 'add: [SYS_ADMIN]') }] },
+      {
+        name: 'host clock and file-handle capabilities, CAP_ prefix and lower case',
+        code: hostClock,
+        errors: [
+          { line: lineOf(hostClock, '- CAP_SYS_TIME'), severity: 'high', message: /SYS_TIME capability \(sets the host clock/ },
+          { line: lineOf(hostClock, '- dac_read_search'), message: /DAC_READ_SEARCH/ }
+        ]
+      }
+    ]
   },
   'k8s/capabilities-not-dropped': {
     valid: [{ code: CLEAN }],

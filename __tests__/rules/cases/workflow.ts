@@ -15,7 +15,43 @@ const LINT_DEPLOYMENT_MANIFESTS = push(job('lint', '      - name: Lint deploymen
 const gatedDeploy = (steps: string): string =>
   push(job('deploy', steps, '    environment: production\n    concurrency: deploy-production\n'))
 
+/** A pull_request_target job that passes the head branch name in through `env:`; its script starts on line 14. */
+const envFileJob = (run: string): string =>
+  push(job('label', `      - env:\n          BRANCH: \${{ github.event.pull_request.head.ref }}\n          NUMBER: \${{ github.event.pull_request.number }}\n        run: |\n${run}`), 'pull_request_target')
+
 export const workflowCases: CaseTable = {
+  'workflow/secrets-inherit-external': {
+    valid: [
+      { name: 'workflow of this repository', code: push('  call:\n    uses: ./.github/workflows/deploy.yml\n    secrets: inherit\n') },
+      { name: 'same owner', repository: 'acme/app', code: push(`  call:\n    uses: acme/workflows/.github/workflows/deploy.yml@${SHA}\n    secrets: inherit\n`) },
+      { name: 'named secrets only', code: push(`  call:\n    uses: other-org/wf/.github/workflows/deploy.yml@${SHA}\n    secrets:\n      TOKEN: \${{ secrets.TOKEN }}\n`) }
+    ],
+    invalid: [
+      { code: push(`  call:\n    uses: other-org/wf/.github/workflows/deploy.yml@${SHA}\n    secrets: inherit\n`), errors: [{ line: 8, severity: 'medium', message: /`other-org\/wf`, another repository/ }] },
+      { name: 'another owner than the repository', repository: 'acme/app', code: push('  call:\n    uses: vendor/ci/.github/workflows/scan.yml@v2\n    secrets: inherit\n'), errors: [{ line: 8 }] }
+    ]
+  },
+  'workflow/github-env-injection': {
+    valid: [
+      { name: 'number is not free text', code: envFileJob('          echo "PR=$NUMBER" >> "$GITHUB_ENV"\n') },
+      { name: 'used, not exported', code: envFileJob('          ./label.sh "$BRANCH"\n') },
+      { name: 'newlines stripped first', code: envFileJob(`          echo "BRANCH=\${BRANCH//$'\\n'/}" >> "$GITHUB_ENV"\n`) },
+      { name: 'not a privileged trigger', code: envFileJob('          echo "BRANCH=$BRANCH" >> "$GITHUB_ENV"\n').replace('on: pull_request_target', 'on: pull_request') }
+    ],
+    invalid: [
+      { code: envFileJob('          echo "BRANCH=$BRANCH" >> "$GITHUB_ENV"\n'), errors: [{ line: 14, severity: 'high', message: /writes `\$BRANCH` \(from `github\.event\.pull_request\.head\.ref`/ }] },
+      {
+        name: 'block with a fixed heredoc delimiter redirected as a whole (one finding per variable and step)',
+        code: envFileJob('          {\n            echo "NAME<<EOF"\n            echo "${BRANCH}"\n            echo EOF\n          } >> $GITHUB_ENV\n          echo "$BRANCH" | tee -a "$GITHUB_PATH"\n'),
+        errors: [{ line: 18 }]
+      },
+      {
+        name: 'tee -a to GITHUB_PATH, variable set at job level',
+        code: push(job('p', '      - run: echo "$DIR" | tee -a "$GITHUB_PATH"\n', '    env:\n      DIR: ${{ github.event.issue.title }}\n'), 'issues'),
+        errors: [{ line: 12, message: /`github\.event\.issue\.title`/ }]
+      }
+    ]
+  },
   'workflow/deploy-continue-on-error': {
     valid: [{ code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n') }],
     invalid: [
@@ -170,6 +206,7 @@ export const workflowCases: CaseTable = {
   'workflow/unpinned-action': {
     valid: [
       { code: push(job('b', `      - uses: docker/login-action@${SHA} # v3\n      - uses: ./.github/actions/local\n`)) },
+      { name: 'action in a parent folder of this repository', code: push(job('b', '      - uses: ../shared/actions/setup\n')) },
       { name: 'reusable workflow pinned', code: push(`  call:\n    uses: other-org/wf/.github/workflows/build.yml@${SHA}\n`) },
       { name: 'read-only job with no secret (the medium form)', code: push(job('b', '      - uses: docker/login-action@v3\n')) }
     ],

@@ -1,6 +1,6 @@
 /** Checks on dangerous settings of any service: privileges, host mounts and namespaces, published ports, literal secrets, mutable images. */
 import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
-import { parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue, passwordInUrl } from '../container-common.js'
+import { HOST_KERNEL_CAPABILITIES, capabilityName, parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue, passwordInUrl } from '../container-common.js'
 import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
 import { R } from './meta.js'
 import { emit, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
@@ -23,15 +23,58 @@ export function checkPrivileged(ctx: Context, s: Service): void {
   emit(ctx, R.privileged, lineOf(ctx, p.key), `service \`${s.name}\` runs privileged`, indent === undefined ? undefined : `${indent}privileged: false`)
 }
 
+/** Sockets of container runtimes: whoever can write to one starts privileged containers on the host. */
+const RUNTIME_SOCKET = /(?:^|\/)(docker|containerd|crio|podman)\.sock$/
+
 export function checkVolumes(ctx: Context, s: Service): void {
   const volumes = value(ctx, setting(ctx, s, 'volumes'))
   if (!isSeq(volumes)) return
   for (const item of volumes.items) {
     const v = resolve(ctx, item)
-    const source = isMap(v) ? scalarString(value(ctx, pairIn(ctx, v, 'source'))) : scalarString(v)?.split(':')[0]
-    if (source && /(^|\/)docker\.sock$/.test(source.trim())) {
-      emit(ctx, R.dockerSocket, lineOf(ctx, v), `service \`${s.name}\` mounts the Docker socket \`${source.trim()}\``)
+    const parts = isMap(v) ? undefined : scalarString(v)?.split(':')
+    const source = isMap(v) ? scalarString(value(ctx, pairIn(ctx, v, 'source'))) : parts?.[0]
+    const socket = source === undefined ? undefined : RUNTIME_SOCKET.exec(source.trim())
+    if (source && socket) {
+      const what = socket[1] === 'docker' ? 'the Docker socket' : `the ${socket[1]} container runtime socket`
+      emit(ctx, R.dockerSocket, lineOf(ctx, v), `service \`${s.name}\` mounts ${what} \`${source.trim()}\``)
+      continue
     }
+    const readOnly = isMap(v)
+      ? scalarString(value(ctx, pairIn(ctx, v, 'read_only'))) === 'true'
+      : (parts?.[2] ?? '').split(',').some((o) => o.trim() === 'ro' || o.trim() === 'readonly')
+    if (source) checkHostSystemMount(ctx, s, source, readOnly, lineOf(ctx, v))
+  }
+}
+
+/** Host directories that hold secrets of the host or of its other containers: reported even read-only. */
+const HOST_SECRET_DIRS = new Set(['/', '/etc', '/root', '/home', '/etc/ssh', '/etc/kubernetes', '/root/.ssh', '/var/lib/docker', '/var/lib/containerd', '/var/lib/kubelet'])
+/** Host system directories that are only dangerous writable (read-only /proc, /sys and /dev are what metrics agents use). */
+const HOST_SYSTEM_DIRS = new Set(['/boot', '/bin', '/sbin', '/lib', '/lib64', '/usr', '/dev', '/proc', '/sys', '/var', '/run', '/var/run', '/var/lib'])
+
+function checkHostSystemMount(ctx: Context, s: Service, rawSource: string, readOnly: boolean, line: number): void {
+  const source = rawSource.trim()
+  // Named volumes, relative paths and values filled in from the environment are not host system paths.
+  if (!source.startsWith('/') || source.includes('$')) return
+  const dir = source.replace(/\/+/g, '/').replace(/(.)\/$/, '$1')
+  const secrets = HOST_SECRET_DIRS.has(dir)
+  if (!secrets && !(HOST_SYSTEM_DIRS.has(dir) && !readOnly)) return
+  const where = dir === '/' ? 'the host root filesystem' : `the host's \`${dir}\``
+  if (readOnly) {
+    const f = ctx.report(R.hostSystemMount, line, `service \`${s.name}\` mounts ${where} read-only, so it can read host secrets (password hashes, keys, other containers' files)`)
+    ctx.findings.push({ ...f, severity: 'medium' })
+  } else {
+    emit(ctx, R.hostSystemMount, line, `service \`${s.name}\` mounts ${where} writable, so it can change the host itself`)
+  }
+}
+
+const UNCONFINED = /^(seccomp|apparmor)\s*[:=]\s*unconfined$|^label\s*[:=]\s*disable$/i
+
+export function checkSecurityOptions(ctx: Context, s: Service): void {
+  const options = value(ctx, setting(ctx, s, 'security_opt'))
+  if (!isSeq(options)) return
+  for (const item of options.items) {
+    const option = scalarString(resolve(ctx, item))?.trim()
+    if (option && UNCONFINED.test(option)) emit(ctx, R.securityProfileDisabled, lineOf(ctx, item), `service \`${s.name}\` turns off a kernel confinement with \`${option}\``)
   }
 }
 
@@ -184,16 +227,20 @@ export function checkNamespaces(ctx: Context, s: Service): void {
       emit(ctx, R.hostNamespace, lineOf(ctx, p.key), `service \`${s.name}\` shares the host ${key.toUpperCase()} namespace`)
     }
   }
+  const userns = setting(ctx, s, 'userns_mode')
+  if (userns && scalarString(value(ctx, userns)) === 'host') {
+    emit(ctx, R.hostNamespace, lineOf(ctx, userns.key), `service \`${s.name}\` opts out of user-namespace remapping (\`userns_mode: host\`), so root in the container is root on the host where the daemon remaps users`)
+  }
 }
-
-const DANGEROUS_CAPS = new Set(['ALL', 'SYS_ADMIN', 'SYS_MODULE'])
 
 export function checkCapabilities(ctx: Context, s: Service): void {
   const caps = value(ctx, setting(ctx, s, 'cap_add'))
   if (!isSeq(caps)) return
   for (const item of caps.items) {
-    const cap = scalarString(resolve(ctx, item))?.toUpperCase().replace(/^CAP_/, '')
-    if (cap && DANGEROUS_CAPS.has(cap)) emit(ctx, R.dangerousCapability, lineOf(ctx, item), `service \`${s.name}\` adds capability \`${cap}\``)
+    const raw = scalarString(resolve(ctx, item))
+    const cap = raw === undefined ? undefined : capabilityName(raw)
+    const reach = cap === undefined ? undefined : HOST_KERNEL_CAPABILITIES.get(cap)
+    if (reach) emit(ctx, R.dangerousCapability, lineOf(ctx, item), `service \`${s.name}\` adds capability \`${cap}\` (${reach})`)
   }
 }
 

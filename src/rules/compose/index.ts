@@ -11,7 +11,7 @@ import { parseYaml, isMap, isSeq, isScalar, scalarString, ParseError } from '../
 import { R } from './meta.js'
 import { collectServices, isOverrideFile, isSharedHostFile, isStackFile, pairIn, resolve, setting, type Context, type Service } from './services.js'
 import { checkHealthcheck, checkLimits, checkRestart } from './missing.js'
-import { checkCapabilities, checkEnvironment, checkImage, checkNamespaces, checkPorts, checkPrivileged, checkVolumes } from './dangerous.js'
+import { checkCapabilities, checkEnvironment, checkImage, checkNamespaces, checkPorts, checkPrivileged, checkSecurityOptions, checkVolumes } from './dangerous.js'
 
 export const composeRules = Object.values(R)
 
@@ -57,6 +57,7 @@ function checkService(ctx: Context, s: Service): void {
   checkEnvironment(ctx, s)
   checkNamespaces(ctx, s)
   checkCapabilities(ctx, s)
+  checkSecurityOptions(ctx, s)
   checkImage(ctx, s)
 }
 

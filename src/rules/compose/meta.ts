@@ -58,10 +58,32 @@ export const R = defineRules('compose', {
     category: 'security',
     topics: ['least-privilege'],
     severity: 'high',
-    title: 'Docker socket mounted',
-    description: 'Access to the Docker socket is root access to the host.',
-    remediation: 'Remove the docker.sock mount; if the service must talk to Docker, put a filtering socket proxy in between.',
+    title: 'Docker (or other container runtime) socket mounted',
+    description: 'Access to the Docker socket (or containerd, CRI-O, Podman socket) is root access to the host: it can start a privileged container that mounts the host root.',
+    remediation: 'Remove the socket mount; if the service must talk to Docker, put a filtering socket proxy in between.',
     refs: { kics: 'dockerCompose/docker_socket_mounted_in_container' }
+  },
+  hostSystemMount: {
+    id: 'compose/host-system-mount',
+    category: 'security',
+    topics: ['least-privilege'],
+    // High when writable; a read-only mount of a directory holding host secrets is reported as medium.
+    severity: 'high',
+    title: 'Host system directory mounted',
+    description:
+      'A bind mount of the host root, `/etc`, `/root`, `/home` or the Docker/kubelet state lets the container read host secrets (password hashes, SSH keys, other containers\' data); mounted writable, these and `/usr`, `/boot`, `/dev`, `/proc`, `/sys`, `/var`, `/run` let it take the host over. Read-only `/proc`, `/sys` or `/dev` (metrics agents) and single files such as `/etc/localtime` are not reported.',
+    remediation: 'Mount only the file or subdirectory the service needs, read-only (`:ro`), or use a named volume.',
+    refs: { kics: 'dockerCompose/volume_has_sensitive_host_directory' }
+  },
+  securityProfileDisabled: {
+    id: 'compose/security-profile-disabled',
+    category: 'security',
+    topics: ['least-privilege'],
+    severity: 'medium',
+    title: 'Seccomp, AppArmor or SELinux confinement turned off',
+    description: '`security_opt` with `seccomp:unconfined`, `apparmor:unconfined` or `label:disable` removes the kernel filters that block most container escapes.',
+    remediation: 'Remove the option, or give a custom profile that allows only the extra system calls the service needs (`seccomp:./profile.json`).',
+    refs: { kics: 'dockerCompose/default_seccomp_profile_disabled' }
   },
   portAllInterfaces: {
     id: 'compose/port-all-interfaces',
@@ -116,10 +138,10 @@ export const R = defineRules('compose', {
     category: 'security',
     topics: ['least-privilege'],
     severity: 'medium',
-    title: 'Host PID or IPC namespace',
-    description: '`pid: host` or `ipc: host` lets the container see and signal host processes or read host shared memory.',
-    remediation: 'Remove `pid: host` / `ipc: host` unless the service is a host agent that truly needs them.',
-    refs: { kics: 'dockerCompose/host_namespace_is_shared' }
+    title: 'Host PID, IPC or user namespace',
+    description: '`pid: host` or `ipc: host` lets the container see and signal host processes or read host shared memory; `userns_mode: host` undoes the daemon\'s user remapping for it.',
+    remediation: 'Remove `pid: host` / `ipc: host` / `userns_mode: host` unless the service is a host agent that truly needs them.',
+    refs: { kics: ['dockerCompose/host_namespace_is_shared', 'dockerCompose/shared_host_ipc_namespace', 'dockerCompose/shared_host_user_namespace'] }
   },
   dangerousCapability: {
     id: 'compose/dangerous-capability',
@@ -127,7 +149,7 @@ export const R = defineRules('compose', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'Dangerous capability added',
-    description: '`cap_add: ALL`, `SYS_ADMIN` or `SYS_MODULE` give the container near-root power over the host kernel.',
+    description: '`cap_add` with ALL, SYS_ADMIN, SYS_MODULE, SYS_RAWIO, SYS_TIME, DAC_READ_SEARCH or BPF gives the container power over the host itself (mounts, kernel modules, devices, the clock, any file).',
     remediation: 'Add only the narrow capabilities the service needs (e.g. `NET_BIND_SERVICE`).'
   },
   imageLatest: {

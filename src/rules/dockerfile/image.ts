@@ -7,9 +7,13 @@ import { APK_OPTS_WITH_ARG, YUM_OPTS_WITH_ARG, aptInstallPackages, pipInstallArg
 
 // ── The final image ─────────────────────────────────────────────────────────────────────────
 
+/**
+ * Whether a USER value selects uid 0: the name `root`, or a number the runtime reads as 0
+ * (it parses uids as signed decimal integers, so `000`, `+0` and `-0` are root as well).
+ */
 function isRootUser(user: string): boolean {
   const name = user.split(':')[0].trim()
-  return name === 'root' || name === '0'
+  return name === 'root' || /^[+-]?0+$/.test(name)
 }
 
 export function checkUser(ctx: Context, stages: Stage[], chain: number[]): void {
@@ -36,6 +40,22 @@ export function checkHealthcheck(ctx: Context, finalStage: Stage, body: Instruct
 
 const SIMPLE_WORD = /^[A-Za-z0-9_./:=@%+,-]+$/
 
+/**
+ * `CMD [python, app.py]` or `CMD ['node', 'app.js']`: brackets that are not a JSON array (strings
+ * need double quotes) make Docker take the whole text as a shell command, which starts with the
+ * `[` test builtin and exits at once. A finding of the same rule, raised above its low default.
+ */
+function brokenExecForm(ctx: Context, instruction: Instruction, keyword: string, content: string): void {
+  const { line, endLine } = span(instruction)
+  const items = content.slice(1, -1).split(',').map((w) => w.trim().replace(/^(['"])(.*)\1$/, '$2'))
+  const text = ctx.lines[line - 1] ?? ''
+  const indent = /^\s*/.exec(text)?.[0] ?? ''
+  const simple = line === endLine && items.every((w) => SIMPLE_WORD.test(w)) && new RegExp(`^\\s*${keyword}\\s`, 'i').test(text)
+  const suggestion = simple ? `${indent}${keyword} [${items.map((w) => JSON.stringify(w)).join(', ')}]` : undefined
+  const f = ctx.report(R.shellFormCommand, line, `${keyword} looks like the exec form but is not a JSON array (each item needs double quotes), so Docker runs the text as a shell command starting with \`[\` and the container exits at once`, { endLine, suggestion })
+  ctx.findings.push({ ...f, severity: 'medium' })
+}
+
 export function checkCommandForm(ctx: Context, body: Instruction[]): void {
   for (const keyword of ['ENTRYPOINT', 'CMD']) {
     const matching = body.filter((i) => i.getKeyword() === keyword)
@@ -43,6 +63,10 @@ export function checkCommandForm(ctx: Context, body: Instruction[]): void {
     if (!last) continue
     const content = (last.getArgumentsContent() ?? '').trim()
     if (content === '' || parseJsonArray(content)) continue
+    if (content.startsWith('[') && content.endsWith(']')) {
+      brokenExecForm(ctx, last, keyword, content)
+      continue
+    }
     const words = content.split(/\s+/)
     if (words[0] === 'exec') continue
     const { line, endLine } = span(last)

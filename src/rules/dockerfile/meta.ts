@@ -51,6 +51,26 @@ export const R = defineRules('dockerfile', {
     remediation: 'Pin each package: `dnf install -y curl-7.76.1`.',
     refs: { kics: 'dockerfile/yum_install_without_version', hadolint: 'DL3033' }
   },
+  zypperUnpinned: {
+    id: 'dockerfile/zypper-unpinned',
+    category: 'immutability',
+    topics: ['immutable-artifacts'],
+    severity: 'low',
+    title: 'zypper install without version pins',
+    description: 'Packages installed without a version take whatever the repository serves at build time.',
+    remediation: 'Pin each package: `zypper install -y curl=8.6.0`.',
+    refs: { kics: 'dockerfile/zypper_install_without_version', hadolint: 'DL3037' }
+  },
+  gemUnpinned: {
+    id: 'dockerfile/gem-unpinned',
+    category: 'immutability',
+    topics: ['immutable-artifacts', 'supply-chain'],
+    severity: 'low',
+    title: 'gem install without a version',
+    description: 'A gem named without a version resolves to its newest release at build time, so two builds of the same Dockerfile can differ.',
+    remediation: 'Name the version: `gem install bundler -v 2.5.6` (or `bundler:2.5.6`), or install from a Gemfile with its Gemfile.lock.',
+    refs: { kics: 'dockerfile/gem_install_without_version', hadolint: 'DL3028' }
+  },
   pipUnpinned: {
     id: 'dockerfile/pip-unpinned',
     category: 'immutability',
@@ -189,7 +209,7 @@ export const R = defineRules('dockerfile', {
     title: 'CMD/ENTRYPOINT in shell form',
     description: 'In shell form `/bin/sh -c` is PID 1 and does not forward SIGTERM, so the application cannot shut down gracefully and is killed after the stop timeout.',
     remediation: 'Use the exec form, `CMD ["executable", "arg"]`, or start the command with `exec`.',
-    refs: { hadolint: 'DL3025' }
+    refs: { hadolint: 'DL3025', kics: 'dockerfile/not_using_json_in_cmd_and_entrypoint_arguments' }
   },
   aptCache: {
     id: 'dockerfile/apt-lists-not-deleted',

@@ -1,4 +1,4 @@
-/** What package-manager commands install and upgrade: the words of apt, apk, yum/dnf, pip and npm. */
+/** What package-manager commands install and upgrade: the words of apt, apk, yum/dnf, zypper, gem, pip and npm. */
 import type { RuleMeta } from '../../types.js'
 import { positionals, type Invocation } from '../parse/shell-words.js'
 import { R } from './meta.js'
@@ -14,6 +14,8 @@ const PIP_OPTS_WITH_ARG = new Set([
   '--progress-bar', '--cache-dir', '--log', '--global-option', '--install-option', '-C', '--config-settings', '--upgrade-strategy',
   '--only-binary', '--no-binary', '--timeout', '--retries', '--proxy', '--cert', '--client-cert', '--exists-action', '--report', '--python'
 ])
+const GEM_OPTS_WITH_ARG = new Set(['-i', '--install-dir', '-n', '--bindir', '-s', '--source', '--platform', '-P', '--trust-policy', '--document', '-g', '--file', '--build-root', '--target-rbconfig'])
+const ZYPPER_OPTS_WITH_ARG = new Set(['-t', '--type', '-r', '--repo', '--from', '-R', '--root', '--installroot', '-c', '--config', '-D', '--reposd-dir', '-C', '--cache-dir', '--raw-cache-dir', '--solv-cache-dir', '--pkg-cache-dir'])
 const NPM_OPTS_WITH_ARG = new Set(['--prefix', '--registry', '--cache', '--userconfig', '--omit', '--include', '--tag', '-w', '--workspace', '--loglevel'])
 
 interface Unpinned {
@@ -41,6 +43,20 @@ export function unpinnedPackages(call: Invocation): Unpinned | undefined {
     if (sub !== 'install') return undefined
     const names = rest.filter((p) => !/-\d|[=<>]/.test(p) && !isFileOrVariable(p) && !p.endsWith('.rpm') && !p.startsWith('@'))
     return names.length ? { meta: R.yumUnpinned, tool: `${program} install`, names } : undefined
+  }
+  if (program === 'zypper') {
+    const [sub, ...rest] = positionals(args, ZYPPER_OPTS_WITH_ARG)
+    if (sub !== 'install' && sub !== 'in') return undefined
+    const names = rest.filter((p) => !/-\d|[=<>]/.test(p) && !isFileOrVariable(p) && !p.endsWith('.rpm'))
+    return names.length ? { meta: R.zypperUnpinned, tool: 'zypper install', names } : undefined
+  }
+  if (program === 'gem') {
+    const [sub, ...rest] = positionals(args, GEM_OPTS_WITH_ARG)
+    if (sub !== 'install' && sub !== 'i') return undefined
+    // `-v 2.5.6` (or `--version`) pins the gems of the command; `rails:7.1.3` pins one.
+    if (args.some((a) => a === '-v' || a === '--version' || a.startsWith('--version='))) return undefined
+    const names = rest.filter((p) => !p.includes(':') && !isFileOrVariable(p) && !p.endsWith('.gem') && !/^(-v|--version)$/.test(p))
+    return names.length ? { meta: R.gemUnpinned, tool: 'gem install', names } : undefined
   }
   const pip = pipInstallArgs(call)
   if (pip) {
@@ -95,7 +111,12 @@ export function pipInstallArgs(call: Invocation): string[] | undefined {
   return sub !== -1 && args[sub] === 'install' ? args.slice(sub + 1) : undefined
 }
 
+/** A constraints file (`-c f`, `--constraint f`, `--constraint=f`) fixes the versions of the names it lists. */
+const PIP_CONSTRAINT = /^(-c|--constraint)(=.+|(?<=^-c).+)?$/
+
 function pipUnpinnedNames(args: string[]): string[] {
+  // Versions come from the constraints file: a bare name is then the pinned form.
+  if (args.some((a) => PIP_CONSTRAINT.test(a))) return []
   const words = positionals(args, PIP_OPTS_WITH_ARG)
   const names: string[] = []
   for (let i = 0; i < words.length; i++) {

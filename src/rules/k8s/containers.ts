@@ -3,7 +3,7 @@ import type { Finding } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
-import { isPlaceholderSecret, passwordInUrl } from '../container-common.js'
+import { HOST_KERNEL_CAPABILITIES, capabilityName, isPlaceholderSecret, passwordInUrl } from '../container-common.js'
 import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
 import { K8S } from './meta.js'
 import { isTrue, type Container, type K8sObject, type PodSpec } from './objects.js'
@@ -59,6 +59,16 @@ function checkResources(ctx: CheckContext, obj: K8sObject, c: Container): Findin
     if (v.str(v.get(section, r.resource)) !== undefined) continue
     // Point at the most specific place that exists: `limits:`/`requests:`, `resources:`, the container.
     const line = section !== undefined ? v.keyLine(resources, r.section) : resources !== undefined ? v.keyLine(c.node, 'resources') : c.line
+    const limit = r.section === 'requests' ? v.str(v.get(v.get(resources, 'limits'), r.resource)) : undefined
+    if (limit !== undefined) {
+      // The API server copies a missing request from the limit: the pod is placed, but it
+      // reserves its peak. True and worth a word for cost, not the scheduling risk of no request.
+      const f = ctx.report(r.meta, line, `${label(c)} of ${obj.kind} \`${obj.name}\` sets no ${r.resource} request, so Kubernetes reserves its whole limit (\`${limit}\`) on the node`, {
+        remediation: `Set \`resources.requests.${r.resource}\` to the steady-state need so the node capacity above it stays available to other pods.`
+      })
+      out.push({ ...f, severity: 'low' })
+      continue
+    }
     out.push(ctx.report(r.meta, line, `${label(c)} of ${obj.kind} \`${obj.name}\` sets no ${r.resource} ${r.section === 'limits' ? 'limit' : 'request'}`))
   }
   return out
@@ -110,11 +120,12 @@ function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Container): 
     out.push(ctx.report(K8S.privilegeEscalationNotDisabled, scLine, `${label(c)} does not set \`allowPrivilegeEscalation: false\``))
   }
 
-  const capName = (cap: Node): string => (v.str(cap) ?? '').toUpperCase().replace(/^CAP_/, '')
+  const capName = (cap: Node): string => capabilityName(v.str(cap) ?? '')
   for (const cap of v.items(v.at(sc, ['capabilities', 'add']))) {
     const name = capName(cap)
-    if (name === 'SYS_ADMIN' || name === 'ALL') {
-      out.push(ctx.report(K8S.dangerousCapability, v.line(cap), `${label(c)} adds the ${name} capability`))
+    const reach = HOST_KERNEL_CAPABILITIES.get(name)
+    if (reach) {
+      out.push(ctx.report(K8S.dangerousCapability, v.line(cap), `${label(c)} adds the ${name} capability (${reach})`))
     } else if (name === 'NET_RAW') {
       out.push(ctx.report(K8S.netRawCapability, v.line(cap), `${label(c)} of ${obj.kind} \`${obj.name}\` adds the NET_RAW capability`))
     }

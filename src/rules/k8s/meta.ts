@@ -173,9 +173,9 @@ export const K8S = defineRules('kubernetes', {
     category: 'security',
     topics: ['least-privilege'],
     severity: 'high',
-    title: 'Container adds SYS_ADMIN or ALL capabilities',
-    description: 'SYS_ADMIN (or ALL) is nearly equivalent to root on the host: mounts, namespaces, devices.',
-    remediation: 'Remove SYS_ADMIN/ALL from `capabilities.add`; drop ALL and add back only what is needed.',
+    title: 'Container adds a capability that reaches the host kernel',
+    description: 'ALL, SYS_ADMIN, SYS_MODULE, SYS_RAWIO, SYS_TIME, DAC_READ_SEARCH or BPF act on the host itself (mounts, kernel modules, devices, the clock, any file), not just the container.',
+    remediation: 'Remove the capability from `capabilities.add`; drop ALL and add back only narrow ones such as NET_BIND_SERVICE.',
     refs: { checkov: 'CKV_K8S_39', kics: 'k8s/containers_with_sys_admin_capabilities', trivy: ['AVD-KSV-0005', 'AVD-KSV-0022'] }
   },
   capabilitiesNotDropped: {

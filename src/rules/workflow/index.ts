@@ -11,6 +11,7 @@ import type { CheckContext } from './context.js'
 import { RULES } from './meta.js'
 import { readWorkflow } from './model.js'
 import { checkTemplateInjection } from './injection.js'
+import { checkEnvFileInjection } from './env-file.js'
 import { checkPinning } from './pinning.js'
 import { checkUntrustedCheckout } from './checkout.js'
 import { checkSecrets } from './secrets.js'
@@ -22,9 +23,10 @@ export const workflowRules = Object.values(RULES)
 /** The checks, each with the rules it may report (the context's `report` refuses any other). */
 export const workflowChecks: Check<CheckContext, Finding[]>[] = [
   { rules: [RULES.injectionPrivileged, RULES.injection, RULES.injectionInput], run: checkTemplateInjection },
+  { rules: [RULES.envFileInjection], run: checkEnvFileInjection },
   { rules: [RULES.untrustedCheckout, RULES.secretsUntrustedCode], run: checkUntrustedCheckout },
   { rules: [RULES.unpinnedAction, RULES.unpinnedActionReadOnly, RULES.unpinnedSameOwner, RULES.unpinnedFirstParty, RULES.unpinnedImage], run: checkPinning },
-  { rules: [RULES.secretEchoed, RULES.literalCredential], run: checkSecrets },
+  { rules: [RULES.secretEchoed, RULES.literalCredential, RULES.secretsInherit], run: checkSecrets },
   { rules: [RULES.writeAll, RULES.missingPermissions, RULES.unsecureCommands, RULES.selfHostedOnPr, RULES.noTimeout], run: checkHardening },
   { rules: [RULES.deployNoEnvironment, RULES.deployNoConcurrency, RULES.deployNoVerification, RULES.deployContinueOnError], run: checkDeploys }
 ]

@@ -12,7 +12,7 @@ import { isPrivileged, type JobModel, type StepModel } from './model.js'
 
 type Origin = 'event' | 'input'
 
-interface Taint {
+export interface Taint {
   origin: Origin
   /** The context path as written in the script. */
   read: string
@@ -32,14 +32,14 @@ const TAINTED_OUTPUT_ACTIONS = new Set([
   'xt0rted/pull-request-comment-branch'
 ])
 
-interface Scope {
+export interface Scope {
   job?: JobModel
   step?: StepModel
 }
 
 const MAX_DEPTH = 4
 
-function taintOfText(ctx: CheckContext, text: string, scope: Scope, depth: number): Taint | undefined {
+export function taintOfText(ctx: CheckContext, text: string, scope: Scope, depth: number): Taint | undefined {
   let best: Taint | undefined
   for (const e of findExpressions(text)) {
     for (const p of contextPaths(e.body)) {

@@ -17,7 +17,7 @@ export const RULES = defineRules('workflow', {
     description:
       'An expression that expands attacker-controlled event data (issue or PR title/body, comment, branch name, commit message, …) is pasted into a shell script or github-script code in a workflow triggered by pull_request_target, workflow_run, issues, issue_comment or discussions, where the job holds secrets and a write token: anyone who can open an issue or PR can run commands.',
     remediation: INJECTION_FIX,
-    refs: { kics: 'cicd/github/run_block_injection', checkov: 'CKV_GHA_2', zizmor: 'template-injection' }
+    refs: { kics: ['cicd/github/run_block_injection', 'cicd/github/script_block_injection', 'cicd/github/github_env_injection'], checkov: 'CKV_GHA_2', zizmor: 'template-injection' }
   },
   injection: {
     id: 'workflow/template-injection',
@@ -28,7 +28,19 @@ export const RULES = defineRules('workflow', {
     description:
       'An expression that expands attacker-controlled data (event text fields, head branch names, or a step/job output or env value derived from them) is pasted into a shell script or github-script code before it runs, so crafted input becomes code.',
     remediation: INJECTION_FIX,
-    refs: { kics: 'cicd/github/run_block_injection', checkov: 'CKV_GHA_2', zizmor: 'template-injection' }
+    refs: { kics: ['cicd/github/run_block_injection', 'cicd/github/script_block_injection', 'cicd/github/github_env_injection'], checkov: 'CKV_GHA_2', zizmor: 'template-injection' }
+  },
+  envFileInjection: {
+    id: 'workflow/github-env-injection',
+    category: 'security',
+    topics: ['workflow-injection'],
+    severity: 'high',
+    title: 'Attacker-controlled text written to GITHUB_ENV or GITHUB_PATH in a privileged workflow',
+    description:
+      'A `run` script of a privileged workflow appends a shell variable holding attacker-controlled event text (passed in through `env:`) to `$GITHUB_ENV` or `$GITHUB_PATH`. A newline in that text adds any variable it likes (`NODE_OPTIONS`, `LD_PRELOAD`, `BASH_ENV`) to every later step of the job, which holds its secrets and write token.',
+    remediation:
+      "Pass the value to the steps that need it with `env:` instead of exporting it; if it must be exported, strip newlines first (`\"${TITLE//$'\\n'/}\"`) or write it with a random heredoc delimiter.",
+    refs: { kics: 'cicd/github/github_env_injection', zizmor: 'github-env' }
   },
   injectionInput: {
     id: 'workflow/template-injection-input',
@@ -51,7 +63,7 @@ export const RULES = defineRules('workflow', {
       'A pull_request_target or workflow_run workflow checks out code from the pull request head; build scripts from a fork then run with the base repository secrets and a write token ("pwn request"). A job or checkout step whose `if:` admits only heads of this repository (`github.event.pull_request.head.repo.full_name == github.repository`, or `head.repo.fork == false`; `workflow_run.head_repository` for workflow_run) is not reported: fork pull requests skip it, and whoever can push a branch here can already change the workflow.',
     remediation:
       'Use the `pull_request` trigger for building untrusted code; if a privileged step is needed, split it into a separate workflow_run workflow that only consumes artifacts and never executes them.',
-    refs: { zizmor: 'dangerous-triggers' }
+    refs: { kics: 'cicd/github/checkout_of_untrusted_code_in_privileged_context', zizmor: 'dangerous-triggers' }
   },
   unpinnedAction: {
     id: 'workflow/unpinned-action',
@@ -115,7 +127,7 @@ export const RULES = defineRules('workflow', {
     title: 'GITHUB_TOKEN granted write-all',
     description: '`permissions: write-all` gives the job token write access to every scope (contents, packages, actions, …), so any compromised step can push code or publish packages.',
     remediation: 'List only the scopes the job needs, e.g. `permissions: { contents: read }`, and grant writes per job.',
-    refs: { checkov: 'CKV2_GHA_1', zizmor: 'excessive-permissions' }
+    refs: { kics: 'cicd/github/workflow_write_all_permissions', checkov: 'CKV2_GHA_1', zizmor: 'excessive-permissions' }
   },
   missingPermissions: {
     id: 'workflow/missing-permissions',
@@ -136,7 +148,7 @@ export const RULES = defineRules('workflow', {
     title: 'Deprecated unsecure workflow commands enabled',
     description: '`ACTIONS_ALLOW_UNSECURE_COMMANDS: true` re-enables `set-env`/`add-path` through log output, so anything printed to the log (e.g. PR text) can set environment variables such as `NODE_OPTIONS` or `PATH`.',
     remediation: 'Remove the variable and write to `$GITHUB_ENV` / `$GITHUB_PATH` files instead.',
-    refs: { checkov: 'CKV_GHA_1', zizmor: 'insecure-commands' }
+    refs: { kics: 'cicd/github/unsecured_commands', checkov: 'CKV_GHA_1', zizmor: 'insecure-commands' }
   },
   selfHostedOnPr: {
     id: 'workflow/self-hosted-on-pull-request',
@@ -146,7 +158,7 @@ export const RULES = defineRules('workflow', {
     title: 'Self-hosted runner reachable from pull requests',
     description: 'A job on a self-hosted runner runs for pull requests, so code from a fork can execute on (and persist on) your own machine and network. A job whose `if:` admits only pull requests from this repository (`github.event.pull_request.head.repo.full_name == github.repository`) is not reported.',
     remediation: 'Run pull-request jobs on GitHub-hosted or ephemeral, isolated runners, or require approval for fork PR workflows.',
-    refs: { zizmor: 'self-hosted-runner' }
+    refs: { kics: 'cicd/github/self_hosted_runner_in_pull_request_workflow', zizmor: 'self-hosted-runner' }
   },
   secretEchoed: {
     id: 'workflow/secret-echoed',
@@ -166,6 +178,17 @@ export const RULES = defineRules('workflow', {
     description: 'A secret is made available to a step that runs after the pull request head was checked out in a privileged workflow, where fork code can read it.',
     remediation: 'Do not pass secrets to jobs that build or run pull request code; move the privileged step to a separate job or workflow that does not check out the head.',
     refs: { zizmor: 'dangerous-triggers' }
+  },
+  secretsInherit: {
+    id: 'workflow/secrets-inherit-external',
+    category: 'secrets',
+    topics: ['secret-exposure', 'supply-chain'],
+    severity: 'medium',
+    title: 'Every secret passed to a reusable workflow of another repository',
+    description:
+      '`secrets: inherit` hands all secrets of the repository (and of its organisation) to the called workflow, which lives in another repository and is changed by its own maintainers. A workflow of this repository (`./.github/workflows/…`) or of the same owner is not reported.',
+    remediation: 'Pass only the secrets the workflow declares: `secrets: { DEPLOY_TOKEN: ${{ secrets.DEPLOY_TOKEN }} }`, and pin it by commit SHA.',
+    refs: { kics: 'cicd/github/secrets_inherit_in_reusable_workflow', zizmor: 'secrets-inherit' }
   },
   literalCredential: {
     id: 'workflow/literal-credential',

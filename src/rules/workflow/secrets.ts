@@ -1,4 +1,4 @@
-/** Secrets printed to the log, and credentials written literally into the workflow. */
+/** Secrets printed to the log, credentials written literally into the workflow, and all secrets handed to another repository. */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type YAMLMap } from '../parse/yaml.js'
 import { envScopes, jobLabel, rawOf, lineAt, type CheckContext } from './context.js'
@@ -108,6 +108,20 @@ function checkLiterals(ctx: CheckContext): Finding[] {
   return out
 }
 
+/** `secrets: inherit` on a call to a reusable workflow of another repository (and, when known, another owner). */
+function checkInheritedSecrets(ctx: CheckContext): Finding[] {
+  const out: Finding[] = []
+  for (const job of ctx.wf.jobs) {
+    const pair = job.uses ? job.node.items.find((p) => scalarString(p.key) === 'secrets') : undefined
+    if (!job.uses || !pair || scalarString(pair.value) !== 'inherit' || /^\.\.?\//.test(job.uses)) continue
+    const repo = job.uses.split('/').slice(0, 2).join('/')
+    const owner = repo.split('/')[0].toLowerCase()
+    if (ctx.owner !== undefined && owner === ctx.owner) continue
+    out.push(ctx.report(RULES.secretsInherit, ctx.y.lineOf(pair.value), `${jobLabel(ctx, job)} passes every secret of the repository to the reusable workflow of \`${repo}\`, another repository.`))
+  }
+  return out
+}
+
 export function checkSecrets(ctx: CheckContext): Finding[] {
-  return [...checkEchoes(ctx), ...checkLiterals(ctx)]
+  return [...checkEchoes(ctx), ...checkLiterals(ctx), ...checkInheritedSecrets(ctx)]
 }
