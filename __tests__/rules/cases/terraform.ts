@@ -213,8 +213,11 @@ export const terraformCases: CaseTable = {
     invalid: [here('resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n  access_logs { # HERE\n    bucket = "logs"\n  }\n}\n')]
   },
   'tf/aws-lb-no-deletion-protection': {
-    valid: [fromInput('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = var.deletion_protection\n}\n', 'deletion_protection'), fromInput('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = var.deletion_protection\n}\n', 'deletion_protection', 'true'), ok('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = true\n}\n')],
-    invalid: [here('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = false # HERE\n}\n')]
+    valid: [fromInput('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = var.deletion_protection\n}\n', 'deletion_protection'), fromInput('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = var.deletion_protection\n}\n', 'deletion_protection', 'true'), ok('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = true\n}\n'), ok('module "alb" {\n  source  = "terraform-aws-modules/alb/aws"\n  version = "~> 9.0"\n  name    = "web"\n}\n', 'registry module v9 defaults to deletion protection')],
+    invalid: [
+      here('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = false # HERE\n}\n'),
+      { name: 'registry module v6 default (false before v9)', code: 'module "alb" {\n  source  = "terraform-aws-modules/alb/aws"\n  version = "~> 6.0"\n  name    = "web"\n}\n', errors: [{ line: 1, via: 'module default' }] }
+    ]
   },
   'tf/aws-lb-target-group-no-health-check': {
     valid: [ok(`resource "aws_lb_target_group" "tg" {\n  port = 80\n${dyn('health_check', '      path = health_check.value.path\n')}}\n`, 'dynamic health_check block'), ok('resource "aws_lb_target_group" "tg" {\n  port = 80\n  health_check {\n    path = "/healthz"\n  }\n}\n')],

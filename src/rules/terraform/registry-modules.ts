@@ -84,6 +84,9 @@ export const REGISTRY_MODULES: RegistryModule[] = [
     source: root('alb'),
     type: 'aws_lb',
     defaults: {
+      // Before v9 the module's `enable_deletion_protection` defaulted to false.
+      6: { risky: { enable_deletion_protection: false } },
+      7: { risky: { enable_deletion_protection: false } },
       8: { risky: { enable_deletion_protection: false } },
       9: { safe: { enable_deletion_protection: true } },
       10: { safe: { enable_deletion_protection: true } }
