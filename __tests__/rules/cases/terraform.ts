@@ -6,6 +6,8 @@ import type { Case, CaseTable, ExpectedError, InvalidCase } from '../../helpers/
 import { lineOf } from './util.js'
 
 /** An invalid single-file case whose one finding sits on the `# HERE` line. */
+/** An admin policy written as a heredoc in `locals`, used by a module call. */
+const LOCALS_POLICY = 'locals {\n  admin_policy = <<EOT\n{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": "*",\n      "Resource": "*"\n    }\n  ]\n}\nEOT\n}\n\nmodule "permission_set" {\n  source        = "./modules/permission-set"\n  inline_policy = local.admin_policy\n}\n'
 const here = (code: string, extra: Partial<ExpectedError> = {}, name?: string, path?: string): InvalidCase => ({
   ...(name ? { name } : {}),
   ...(path ? { path } : {}),
@@ -194,7 +196,8 @@ export const terraformCases: CaseTable = {
     ],
     invalid: [
       here('data "aws_iam_policy_document" "d" {\n  statement {\n    actions   = ["*"] # HERE\n    resources = ["*"]\n  }\n}\n', { severity: 'high' }),
-      here(policyJson('"*"', '"*"'), {}, 'jsonencode policy')
+      here(policyJson('"*"', '"*"'), {}, 'jsonencode policy'),
+      { name: 'policy heredoc in locals handed to a module', code: LOCALS_POLICY, errors: [{ line: lineOf(LOCALS_POLICY, '"Action": "*"') }] }
     ]
   },
   'tf/aws-imdsv1-allowed': {

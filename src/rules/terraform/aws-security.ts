@@ -460,6 +460,10 @@ function checkIamWildcards(ctx: TfContext): void {
     }
   }
   for (const d of ctx.dataSources('aws_iam_policy_document')) reportStatements(ctx, documentStatements(d.block), `policy document \`${d.name}\``)
+  // A policy written in `locals` (a heredoc or jsonencode) and handed to a module or resource elsewhere.
+  for (const locals of ctx.topBlocks('locals')) {
+    for (const a of Object.values(locals.attributes)) reportStatements(ctx, statementsOf(a), `the policy in \`local.${a.name}\``)
+  }
 }
 
 const ACCOUNT_ROOT = /^AWS:(arn:aws[\w-]*:iam::(\d*:)?root|\d{12})$/
