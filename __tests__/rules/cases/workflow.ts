@@ -15,9 +15,12 @@ const LINT_DEPLOYMENT_MANIFESTS = push(job('lint', '      - name: Lint deploymen
 const gatedDeploy = (steps: string): string =>
   push(job('deploy', steps, '    environment: production\n    concurrency: deploy-production\n'))
 
-/** A pull_request_target job that passes the head branch name in through `env:`; its script starts on line 14. */
+/** A pull_request_target job that passes the PR body, head branch and number in through `env:`; its script starts on line 15. */
 const envFileJob = (run: string): string =>
-  push(job('label', `      - env:\n          BRANCH: \${{ github.event.pull_request.head.ref }}\n          NUMBER: \${{ github.event.pull_request.number }}\n        run: |\n${run}`), 'pull_request_target')
+  push(
+    job('label', `      - env:\n          BODY: \${{ github.event.pull_request.body }}\n          BRANCH: \${{ github.event.pull_request.head.ref }}\n          NUMBER: \${{ github.event.pull_request.number }}\n        run: |\n${run}`),
+    'pull_request_target'
+  )
 
 export const workflowCases: CaseTable = {
   'workflow/secrets-inherit-external': {
@@ -34,21 +37,22 @@ export const workflowCases: CaseTable = {
   'workflow/github-env-injection': {
     valid: [
       { name: 'number is not free text', code: envFileJob('          echo "PR=$NUMBER" >> "$GITHUB_ENV"\n') },
-      { name: 'used, not exported', code: envFileJob('          ./label.sh "$BRANCH"\n') },
-      { name: 'newlines stripped first', code: envFileJob(`          echo "BRANCH=\${BRANCH//$'\\n'/}" >> "$GITHUB_ENV"\n`) },
-      { name: 'not a privileged trigger', code: envFileJob('          echo "BRANCH=$BRANCH" >> "$GITHUB_ENV"\n').replace('on: pull_request_target', 'on: pull_request') }
+      { name: 'a branch name cannot hold a newline', code: envFileJob('          echo "BRANCH=$BRANCH" >> "$GITHUB_ENV"\n') },
+      { name: 'used, not exported', code: envFileJob('          ./label.sh "$BODY"\n') },
+      { name: 'newlines stripped first', code: envFileJob(`          echo "BODY=\${BODY//$'\\n'/}" >> "$GITHUB_ENV"\n`) },
+      { name: 'not a privileged trigger', code: envFileJob('          echo "BODY=$BODY" >> "$GITHUB_ENV"\n').replace('on: pull_request_target', 'on: pull_request') }
     ],
     invalid: [
-      { code: envFileJob('          echo "BRANCH=$BRANCH" >> "$GITHUB_ENV"\n'), errors: [{ line: 14, severity: 'high', message: /writes `\$BRANCH` \(from `github\.event\.pull_request\.head\.ref`/ }] },
+      { code: envFileJob('          echo "BODY=$BODY" >> "$GITHUB_ENV"\n'), errors: [{ line: 15, severity: 'high', message: /writes `\$BODY` \(from `github\.event\.pull_request\.body`/ }] },
       {
         name: 'block with a fixed heredoc delimiter redirected as a whole (one finding per variable and step)',
-        code: envFileJob('          {\n            echo "NAME<<EOF"\n            echo "${BRANCH}"\n            echo EOF\n          } >> $GITHUB_ENV\n          echo "$BRANCH" | tee -a "$GITHUB_PATH"\n'),
-        errors: [{ line: 18 }]
+        code: envFileJob('          {\n            echo "NOTES<<EOF"\n            echo "${BODY}"\n            echo EOF\n          } >> $GITHUB_ENV\n          echo "$BODY" | tee -a "$GITHUB_PATH"\n'),
+        errors: [{ line: 19 }]
       },
       {
         name: 'tee -a to GITHUB_PATH, variable set at job level',
-        code: push(job('p', '      - run: echo "$DIR" | tee -a "$GITHUB_PATH"\n', '    env:\n      DIR: ${{ github.event.issue.title }}\n'), 'issues'),
-        errors: [{ line: 12, message: /`github\.event\.issue\.title`/ }]
+        code: push(job('p', '      - run: echo "$DIR" | tee -a "$GITHUB_PATH"\n', '    env:\n      DIR: ${{ github.event.comment.body }}\n'), 'issue_comment'),
+        errors: [{ line: 12, message: /`github\.event\.comment\.body`/ }]
       }
     ]
   },

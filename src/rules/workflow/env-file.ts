@@ -1,6 +1,6 @@
 /**
  * Environment-file injection: a privileged job's script appends a shell variable holding
- * attacker-controlled text to `$GITHUB_ENV`/`$GITHUB_PATH`. Unlike an expression in the script,
+ * attacker-controlled multi-line text (a body, a commit message) to `$GITHUB_ENV`/`$GITHUB_PATH`. Unlike an expression in the script,
  * the value is data to the shell, but a newline in it writes a second line to the file, and
  * every later step of the job then runs with whatever variable (or PATH entry) that line sets.
  */
@@ -15,6 +15,9 @@ const WRITES_ENV_FILE = /(>>|\btee\s+(?:-a|--append)\s)\s*"?\$\{?GITHUB_(ENV|PAT
 const SHELL_VAR = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g
 /** Newlines removed, or a delimiter nobody can guess: the value cannot start a line of its own. */
 const SANITIZED = /\/\/\$'\\n'|\btr\s+-d\s+["']?\\n|\btr\s+["']?\\n|<<\s*"?\$|urandom|openssl\s+rand|uuidgen/
+
+/** Event fields whose text may span lines (`github.event.issue.body`, `github.event.head_commit.message`, `…commits[0].message`). */
+const MULTILINE_EVENT_TEXT = /^github\.event\.[\w.[\]*-]*\.(body|message)$/i
 
 /** Shell variables the script writes to the env file, with the line of the write. */
 function variablesWritten(script: string): { name: string; index: number }[] {
@@ -46,8 +49,11 @@ function checkStep(ctx: CheckContext, job: JobModel, step: StepModel): Finding[]
     if (!envScopes(ctx.wf, job, step).some((map) => getCaseless(map, name) !== undefined)) continue
     const taint = taintOfText(ctx, `\${{ env.${name.toLowerCase()} }}`, { job, step }, 0)
     if (!taint || taint.origin !== 'event') continue
-    reported.add(name)
     const source = taint.source ?? taint.read
+    // Only text that can hold a newline: bodies and commit messages. Git refuses control
+    // characters in branch names, and titles and logins are single lines.
+    if (!MULTILINE_EVENT_TEXT.test(source)) continue
+    reported.add(name)
     out.push(
       ctx.report(
         RULES.envFileInjection,
