@@ -122,6 +122,12 @@ describe('report', () => {
     })
   })
 
+  it("lowers a finding's severity when asked, never raises it above the rule's", () => {
+    const report = reporterFor([R.mine, R.other], 'Dockerfile', 'test')
+    expect(report(R.mine, 1, 'read-only, so less', { severity: 'medium' }).severity).toBe('medium')
+    expect(report(R.other, 1, 'asks for more', { severity: 'critical' }).severity).toBe('low')
+  })
+
   it('refuses a rule the module did not declare, and a copy of a declared one', () => {
     const report = reporterFor([R.mine], 'Dockerfile', 'test')
     expect(() => report(R.other, 1, 'x')).toThrow(UndeclaredRuleError)

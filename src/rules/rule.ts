@@ -4,7 +4,7 @@
  * only place a rule's `Finding` is built, so category and severity always come from the declared
  * meta, and a module can never report under an id it did not declare.
  */
-import type { Finding, RuleMeta } from '../types.js'
+import type { Finding, RuleMeta, Severity } from '../types.js'
 
 /** What a rule module writes for each rule; the kind comes from the module. */
 export type RuleSpec = Omit<RuleMeta, 'kind'>
@@ -23,6 +23,11 @@ export function defineRules<K extends string>(kind: RuleMeta['kind'], specs: Rec
 
 /** What a check may add to a finding beyond its rule, line and message. */
 export interface FindingExtra {
+  /**
+   * A finding of this rule that is less serious than the rule's default (a read-only mount, a
+   * limit that stands in for a request): its message says why. Never raised above the default.
+   */
+  severity?: Severity
   endLine?: number
   suggestion?: string
   /** Overrides the rule's generic remediation with a more specific one. */
@@ -33,6 +38,8 @@ export interface FindingExtra {
   monthlySavingUsd?: number
 }
 
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 }
+
 /**
  * Builds a finding of a declared rule. Prefer a `Report` from `reporterFor`: it also checks
  * that the rule belongs to the module that reports it.
@@ -41,7 +48,7 @@ export function makeFinding(meta: RuleMeta, path: string, line: number, message:
   const f: Finding = {
     ruleId: meta.id,
     category: meta.category,
-    severity: meta.severity,
+    severity: extra.severity !== undefined && SEVERITY_RANK[extra.severity] < SEVERITY_RANK[meta.severity] ? extra.severity : meta.severity,
     path,
     line,
     message,

@@ -152,8 +152,11 @@ export const dockerfileCases: CaseTable = {
   },
   'dockerfile/shell-form-command': {
     valid: [{ code: 'FROM alpine:3.20\nCMD ["/app/server"]\n' }, { name: 'exec in shell form', code: 'FROM alpine:3.20\nCMD exec /app/server\n' }],
+    invalid: [{ code: 'FROM alpine:3.20\nCMD /app/server --port 8080\n', errors: [{ line: 2, severity: 'low', suggestion: 'CMD ["/app/server", "--port", "8080"]' }] }]
+  },
+  'dockerfile/exec-form-not-json': {
+    valid: [{ code: 'FROM alpine:3.20\nCMD ["/app/server"]\n' }, { name: 'shell form is the other rule', code: 'FROM alpine:3.20\nCMD /app/server --port 8080\n' }],
     invalid: [
-      { code: 'FROM alpine:3.20\nCMD /app/server --port 8080\n', errors: [{ line: 2, severity: 'low', suggestion: 'CMD ["/app/server", "--port", "8080"]' }] },
       {
         name: 'brackets without JSON quoting run as a broken shell command',
         code: "FROM alpine:3.20\nENTRYPOINT [/app/server, --port, 8080]\ncmd ['--verbose']\n",

@@ -60,8 +60,7 @@ function checkHostSystemMount(ctx: Context, s: Service, rawSource: string, readO
   if (!secrets && !(HOST_SYSTEM_DIRS.has(dir) && !readOnly)) return
   const where = dir === '/' ? 'the host root filesystem' : `the host's \`${dir}\``
   if (readOnly) {
-    const f = ctx.report(R.hostSystemMount, line, `service \`${s.name}\` mounts ${where} read-only, so it can read host secrets (password hashes, keys, other containers' files)`)
-    ctx.findings.push({ ...f, severity: 'medium' })
+    ctx.findings.push(ctx.report(R.hostSystemMount, line, `service \`${s.name}\` mounts ${where} read-only, so it can read host secrets (password hashes, keys, other containers' files)`, { severity: 'medium' }))
   } else {
     emit(ctx, R.hostSystemMount, line, `service \`${s.name}\` mounts ${where} writable, so it can change the host itself`)
   }

@@ -211,6 +211,17 @@ export const R = defineRules('dockerfile', {
     remediation: 'Use the exec form, `CMD ["executable", "arg"]`, or start the command with `exec`.',
     refs: { hadolint: 'DL3025', kics: 'dockerfile/not_using_json_in_cmd_and_entrypoint_arguments' }
   },
+  // A different claim from the shell form's: the container does not start at all.
+  execFormNotJson: {
+    id: 'dockerfile/exec-form-not-json',
+    category: 'slo',
+    topics: ['rollout-strategy'],
+    severity: 'medium',
+    title: 'CMD/ENTRYPOINT in brackets that are not JSON',
+    description: 'Brackets whose items are not double-quoted (`[python, app.py]`, `[\'node\', \'app.js\']`) are not the exec form: Docker runs the text through `/bin/sh -c`, the shell reads `[` as the test command, and the container exits at once.',
+    remediation: 'Quote every item with double quotes: `CMD ["python", "app.py"]`.',
+    refs: { hadolint: 'DL3025', kics: 'dockerfile/not_using_json_in_cmd_and_entrypoint_arguments' }
+  },
   aptCache: {
     id: 'dockerfile/apt-lists-not-deleted',
     category: 'cost',

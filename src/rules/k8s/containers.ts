@@ -63,10 +63,12 @@ function checkResources(ctx: CheckContext, obj: K8sObject, c: Container): Findin
     if (limit !== undefined) {
       // The API server copies a missing request from the limit: the pod is placed, but it
       // reserves its peak. True and worth a word for cost, not the scheduling risk of no request.
-      const f = ctx.report(r.meta, line, `${label(c)} of ${obj.kind} \`${obj.name}\` sets no ${r.resource} request, so Kubernetes reserves its whole limit (\`${limit}\`) on the node`, {
-        remediation: `Set \`resources.requests.${r.resource}\` to the steady-state need so the node capacity above it stays available to other pods.`
-      })
-      out.push({ ...f, severity: 'low' })
+      out.push(
+        ctx.report(r.meta, line, `${label(c)} of ${obj.kind} \`${obj.name}\` sets no ${r.resource} request, so Kubernetes reserves its whole limit (\`${limit}\`) on the node`, {
+          severity: 'low',
+          remediation: `Set \`resources.requests.${r.resource}\` to the steady-state need so the node capacity above it stays available to other pods.`
+        })
+      )
       continue
     }
     out.push(ctx.report(r.meta, line, `${label(c)} of ${obj.kind} \`${obj.name}\` sets no ${r.resource} ${r.section === 'limits' ? 'limit' : 'request'}`))
