@@ -442,7 +442,7 @@ interface Shape {
   message: string
   literal?: (value: string) => boolean
   /** The command the flag must follow on its line. */
-  command?: RegExp
+  command?: { test(textBefore: string): boolean }
   /** What every match contains: one of these literals, or a match of this expression (see `COMPILED_TOKENS`). */
   anchors: readonly string[] | RegExp
 }

@@ -79,8 +79,21 @@ export const URL_PASSWORD_SOURCE = '(?<urlHead>\\b[A-Za-z][A-Za-z0-9+.-]{1,20}:/
  * a password only when `URL_BEFORE` holds (the match continues a URL).
  */
 export const QUERY_PASSWORD_SOURCE = '(?<qpHead>[?&](?:[Pp]assword|PASSWORD|[Pp]asswd|[Pp]wd|PWD)=)(?<qpVal>[^&\\s"\'`#<>]{4,200})'
-/** The text before a match on its line ends inside a URL. */
-export const URL_BEFORE = /[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s"'`<>]*$/
+const URL_SCHEME = /[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\//
+const URL_STOP = /[\s"'`<>]/
+
+/**
+ * The text before a match on its line ends inside a URL: its last run of URL characters holds a
+ * scheme (`jdbc:mysql://`, `https://`). Only that run is searched, so a long line costs one pass
+ * (one expression anchored at the line's end would retry from every position).
+ */
+export const URL_BEFORE = {
+  test(before: string): boolean {
+    let from = before.length
+    while (from > 0 && !URL_STOP.test(before[from - 1]!)) from--
+    return URL_SCHEME.test(before.slice(from))
+  }
+}
 
 /** Builds `[Pp][Aa]…` so one alternative can ignore case while others keep theirs. */
 export function anyCase(word: string): string {
