@@ -441,8 +441,8 @@ interface Shape {
   rule: RuleMeta
   message: string
   literal?: (value: string) => boolean
-  /** The command the flag must follow on its line. */
-  command?: RegExp
+  /** The command the flag must follow on its line (or any test of the text before the match). */
+  command?: { test(text: string): boolean }
   /** What every match contains: one of these literals, or a match of this expression (see `COMPILED_TOKENS`). */
   anchors: readonly string[] | RegExp
 }

@@ -79,8 +79,19 @@ export const URL_PASSWORD_SOURCE = '(?<urlHead>\\b[A-Za-z][A-Za-z0-9+.-]{1,20}:/
  * a password only when `URL_BEFORE` holds (the match continues a URL).
  */
 export const QUERY_PASSWORD_SOURCE = '(?<qpHead>[?&](?:[Pp]assword|PASSWORD|[Pp]asswd|[Pp]wd|PWD)=)(?<qpVal>[^&\\s"\'`#<>]{4,200})'
-/** The text before a match on its line ends inside a URL. */
-export const URL_BEFORE = /[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s"'`<>]*$/
+const URL_SCHEME = /[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\//
+/**
+ * The text before a match on its line ends inside a URL: its last token (after the last space,
+ * quote or angle bracket) holds `scheme://`. A scan from the end, not a `…*$` expression, which
+ * would backtrack on long lines.
+ */
+export const URL_BEFORE = {
+  test(before: string): boolean {
+    let i = before.length
+    while (i > 0 && !/[\s"'`<>]/.test(before[i - 1])) i--
+    return URL_SCHEME.test(before.slice(i))
+  }
+}
 
 /** Builds `[Pp][Aa]…` so one alternative can ignore case while others keep theirs. */
 export function anyCase(word: string): string {
