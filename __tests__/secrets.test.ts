@@ -3,7 +3,7 @@ import type { FileKind, Finding } from '../src/types.js'
 import { forSamplePath, scanPatchSecrets, scanSecrets, secretRules, type SecretScan } from '../src/rules/secrets.js'
 import { analyzeFile } from '../src/rules/index.js'
 import { classifyKey, whyNotLiteral } from '../src/rules/secrets/keys.js'
-import { redact, redactPatch } from '../src/redact.js'
+import { redact, redactPatch, redactSource } from '../src/redact.js'
 
 // Credential-shaped test values are assembled at run time so the repository holds no literal token.
 const AWS_KEY_ID = ['AKIA', 'QX7V', 'M2PL', 'R9TB', 'K4HZ'].join('')
@@ -492,5 +492,17 @@ describe('passwords in URL query strings', () => {
     expect(masked).not.toContain(password)
     expect(masked).toContain('jdbc:mysql://db:3306/app?user=root&password=')
     expect(masked).toContain('&useSSL=true')
+  })
+})
+
+describe('Terraform conditionals', () => {
+  it('locates a literal branch of a conditional, and not the strings of its condition', async () => {
+    const literal = ['Dv4', '-pLq9', 'x'].join('')
+    const content = `resource "aws_db_instance" "db" {\n  password = var.env == "prod" ? var.db_password : "${literal}" # dev only\n}\n`
+    const r = await scan('infra/main.tf', content, 'terraform')
+    expect(valuesOf(r)).toEqual([literal])
+    const masked = redactSource('infra/main.tf', content, r.locations)
+    expect(masked).not.toContain(literal)
+    expect(masked).toContain('var.env == "prod"')
   })
 })

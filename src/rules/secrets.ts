@@ -10,7 +10,7 @@ import { defineRule, reporterFor, type Report } from './rule.js'
 import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
-import { dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
+import { conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
 import { carriesCredential, classifyKey, keyWords, looksRandom, namesAKeyResource, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
@@ -441,8 +441,8 @@ interface Shape {
   rule: RuleMeta
   message: string
   literal?: (value: string) => boolean
-  /** The command the flag must follow on its line. */
-  command?: { test(textBefore: string): boolean }
+  /** The command the flag must follow on its line (or any test of the text before the match). */
+  command?: { test(text: string): boolean }
   /** What every match contains: one of these literals, or a match of this expression (see `COMPILED_TOKENS`). */
   anchors: readonly string[] | RegExp
 }
@@ -553,10 +553,12 @@ function callArguments(text: string): Array<{ text: string; offset: number }> {
  * Terraform rule reports the line).
  */
 function hclFallbackCandidates(content: string, starts: number[]): Candidate[] {
-  if (!/(?:try|coalesce|lookup)\(/.test(content)) return []
+  const calls = /(?:try|coalesce|lookup)\(/.test(content)
+  if (!calls && !content.includes('?')) return []
   const out: Candidate[] = []
   content.split('\n').forEach((line, i) => {
-    const m = HCL_FALLBACK.exec(line)
+    if (line.includes('?')) out.push(...conditionalCandidates(line, i, starts))
+    const m = calls ? HCL_FALLBACK.exec(line) : null
     if (!m) return
     const [, head, key, fn, args] = m
     const cls = classifyKey(key)
@@ -573,6 +575,27 @@ function hclFallbackCandidates(content: string, starts: number[]): Candidate[] {
       out.push({ rule, priority: 2, start, end: start + value.length, line: i + 1, message: `${rule.title}: literal fallback for ${quoteKey(key)}.`, value })
     }
   })
+  return out
+}
+
+const HCL_ASSIGNMENT = /^(\s*([A-Za-z_][\w-]{0,200})\s*=\s*)(\S.{0,2000})$/
+const QUOTED_BRANCH = /^\s*"((?:[^"\\$]|\\.|\$(?!\{)){1,1000})"\s*(?:(?:#|\/\/).*)?$/
+
+/** `password = var.env == "prod" ? var.db_password : "…"`: a quoted branch is a literal secret. */
+function conditionalCandidates(line: string, i: number, starts: number[]): Candidate[] {
+  const m = HCL_ASSIGNMENT.exec(line)
+  if (!m) return []
+  const [, head, key, rest] = m
+  const cls = classifyKey(key)
+  if (!cls || cls === 'weak') return []
+  const out: Candidate[] = []
+  for (const branch of conditionalBranches(rest) ?? []) {
+    const value = QUOTED_BRANCH.exec(branch.text)?.[1]
+    if (value === undefined || ![undefined, 'key name'].includes(whyNotLiteral(value, key))) continue
+    const start = starts[i] + head.length + branch.offset + branch.text.indexOf('"') + 1
+    const rule = KEY_RULES[cls]
+    out.push({ rule, priority: 2, start, end: start + value.length, line: i + 1, message: `${rule.title}: literal branch of a conditional for ${quoteKey(key)}.`, value })
+  }
   return out
 }
 

@@ -486,6 +486,8 @@ export const terraformCases: CaseTable = {
       ok(rdsResource('  password = try(var.db_password, null)\n'), 'try() without a literal fallback'),
       ok(rdsResource('  password = lookup(var.secrets, "db_password", null)\n'), 'lookup() key name is not the fallback'),
       ok(rdsResource('  password = var.use_managed ? null : var.db_password\n'), 'conditional between references'),
+      ok(rdsResource('  password = local.primary ? var.db_password : "null"\n'), 'conditional whose literal branch is the string "null"'),
+      ok(rdsResource('  password = var.env == "prod" ? var.db_password : "${var.dev_password}"\n'), 'conditional whose other branch interpolates'),
       { name: 'variable without default', files: { 'db/main.tf': rdsResource('  password = var.db_password\n'), 'db/variables.tf': 'variable "db_password" {\n  type      = string\n  sensitive = true\n}\n' } }
     ],
     invalid: [
@@ -498,7 +500,8 @@ export const terraformCases: CaseTable = {
       here('region      = "eu-west-1"\ndb_password = "Wq8-real-looking-pass" # HERE\n', {}, 'tfvars value', 'envs/prod.tfvars'),
       here(rdsResource('  password = try(var.db_password, "fallback_pass") # HERE\n'), { message: /falls back to a literal value/ }, 'literal fallback of try()'),
       here(rdsResource('  password = coalesce(var.db_password, "Wq8-real-looking-pass") # HERE\n'), {}, 'literal fallback of coalesce()'),
-      here(rdsResource('  password = lookup(var.secrets, "db", "Wq8-real-looking-pass") # HERE\n'), {}, 'literal default of lookup()')
+      here(rdsResource('  password = lookup(var.secrets, "db", "Wq8-real-looking-pass") # HERE\n'), {}, 'literal default of lookup()'),
+      here(rdsResource('  password = var.env == "prod" ? var.db_password : "Wq8-dev-only-pass" # HERE\n'), { message: /one branch of a conditional/ }, 'literal branch of a conditional')
     ]
   },
   'tf/private-key-literal': {

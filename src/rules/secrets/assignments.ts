@@ -305,3 +305,43 @@ function yamlAssignments(lines: string[], starts: number[]): Assignment[] {
   }
   return out
 }
+
+// ── HCL conditionals ─────────────────────────────────────────────────────────────────────────
+
+/**
+ * The two result branches of an HCL conditional (`cond ? a : b`) with their offsets in `text`;
+ * undefined when `text` is not one at top level. Quotes and brackets are skipped, so a `?` or `:`
+ * inside a string or a nested call does not split.
+ */
+export function conditionalBranches(text: string): Array<{ text: string; offset: number }> | undefined {
+  let depth = 0
+  let quoted = false
+  let question = -1
+  let nested = 0
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (quoted) {
+      if (ch === '\\') i++
+      else if (ch === '"') quoted = false
+      continue
+    }
+    if (ch === '"') quoted = true
+    else if ('([{'.includes(ch)) depth++
+    else if (')]}'.includes(ch)) depth--
+    else if (depth === 0 && ch === '?') {
+      if (question < 0) question = i
+      else nested++
+    } else if (depth === 0 && ch === ':' && question >= 0) {
+      // `a ? b ? c : d : e`: the first `:` closes the innermost `?`.
+      if (nested > 0) {
+        nested--
+        continue
+      }
+      return [
+        { text: text.slice(question + 1, i), offset: question + 1 },
+        { text: text.slice(i + 1), offset: i + 1 }
+      ]
+    }
+  }
+  return undefined
+}

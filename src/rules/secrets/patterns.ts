@@ -80,18 +80,16 @@ export const URL_PASSWORD_SOURCE = '(?<urlHead>\\b[A-Za-z][A-Za-z0-9+.-]{1,20}:/
  */
 export const QUERY_PASSWORD_SOURCE = '(?<qpHead>[?&](?:[Pp]assword|PASSWORD|[Pp]asswd|[Pp]wd|PWD)=)(?<qpVal>[^&\\s"\'`#<>]{4,200})'
 const URL_SCHEME = /[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\//
-const URL_STOP = /[\s"'`<>]/
-
 /**
- * The text before a match on its line ends inside a URL: its last run of URL characters holds a
- * scheme (`jdbc:mysql://`, `https://`). Only that run is searched, so a long line costs one pass
- * (one expression anchored at the line's end would retry from every position).
+ * The text before a match on its line ends inside a URL: its last token (after the last space,
+ * quote or angle bracket) holds `scheme://`. A scan from the end, not a `…*$` expression, which
+ * would backtrack on long lines.
  */
 export const URL_BEFORE = {
   test(before: string): boolean {
-    let from = before.length
-    while (from > 0 && !URL_STOP.test(before[from - 1]!)) from--
-    return URL_SCHEME.test(before.slice(from))
+    let i = before.length
+    while (i > 0 && !/[\s"'`<>]/.test(before[i - 1])) i--
+    return URL_SCHEME.test(before.slice(i))
   }
 }
 

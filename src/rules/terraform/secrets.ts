@@ -3,6 +3,7 @@ import { defineRule } from '../rule.js'
 import { isExpr, isObject, lineOfKey, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import type { TfCheck, TfContext } from './context.js'
 import { whyNotLiteral } from '../secrets/keys.js'
+import { conditionalBranches } from '../secrets/assignments.js'
 
 const providerCredentials = defineRule('terraform', {
   id: 'tf/aws-provider-hardcoded-credentials',
@@ -149,13 +150,19 @@ function checkAccessKeys(ctx: TfContext): void {
  * used as the secret whenever the reference is unset. `lookup`'s second argument is a key name.
  */
 function literalFallback(v: HclValue | undefined, key: string): string | undefined {
-  if (!isExpr(v) || !v.args) return undefined
-  const candidates = v.fn === 'try' || v.fn === 'coalesce' ? v.args : v.fn === 'lookup' ? v.args.slice(2) : []
+  if (!isExpr(v)) return undefined
+  // `cond ? var.x : "literal"`: a quoted branch without interpolation is a literal too.
+  const branches = v.fn === undefined ? conditionalBranches(v.expr) : undefined
+  const quoted = (branches ?? []).map((b) => /^\s*"((?:[^"\\$]|\\.|\$(?!\{))*)"\s*$/.exec(b.text)?.[1]).filter((b): b is string => b !== undefined)
+  const candidates = v.fn === 'try' || v.fn === 'coalesce' ? (v.args ?? []) : v.fn === 'lookup' ? (v.args ?? []).slice(2) : quoted
   // A value used as the secret itself cannot be "a key name", so that verdict does not clear it.
   return candidates.find(
     (a): a is string => typeof a === 'string' && !NOT_A_SECRET.test(a) && !PLACEHOLDER.test(a.trim()) && squash(a) !== squash(key) && [undefined, 'key name'].includes(whyNotLiteral(a, key))
   )
 }
+
+/** How the fallback is written, for the message: `try(…)`, or a conditional. */
+const fallbackForm = (v: HclValue | undefined): string => (isExpr(v) && v.fn ? `\`${v.fn}(…)\`` : 'one branch of a conditional')
 
 function checkPasswords(ctx: TfContext): void {
   const report = (line: number, name: string, block: HclBlock): void =>
@@ -164,7 +171,7 @@ function checkPasswords(ctx: TfContext): void {
     eachAttribute(block, (a) => {
       if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value, a.name) && !isAwsProviderKey(block, a)) report(a.line, a.name, block)
       else if (SECRET_NAME.test(a.name) && literalFallback(a.value, a.name) !== undefined)
-        ctx.report(passwordLiteral, a.line, `${where(block)} falls back to a literal value for \`${a.name}\` (\`${(a.value as { fn?: string }).fn}(…)\`)`)
+        ctx.report(passwordLiteral, a.line, `${where(block)} falls back to a literal value for \`${a.name}\` (${fallbackForm(a.value)})`)
       eachSecretKey(a.value, a.line, (key, value, line) => {
         if (isSecretLiteral(value, key)) report(line, key, block)
       })
