@@ -16,6 +16,19 @@ spec:
           add: [NET_RAW]
 `
 
+/** A kind no table knows (a custom resource, or a misspelt Pod) whose spec holds containers. */
+const UNKNOWN_KIND_ESCALATION = `apiVersion: v1
+kind: PodLike
+metadata:
+  name: worker
+spec:
+  containers:
+    - name: worker
+      image: registry.example.com/worker:1.4.2
+      securityContext:
+        allowPrivilegeEscalation: true
+`
+
 /** A Deployment that passes every rule, with its PodDisruptionBudget and NetworkPolicy. */
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -352,7 +365,10 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/privilege-escalation-allowed': {
     valid: [{ code: CLEAN }],
-    invalid: [{ code: escalation, errors: [{ line: lineOf(escalation, 'allowPrivilegeEscalation: true'), severity: 'high' }] }]
+    invalid: [
+      { code: escalation, errors: [{ line: lineOf(escalation, 'allowPrivilegeEscalation: true'), severity: 'high' }] },
+      { name: 'a kind Preflight does not know, with containers, is read as a pod', code: UNKNOWN_KIND_ESCALATION, errors: [{ line: lineOf(UNKNOWN_KIND_ESCALATION, 'allowPrivilegeEscalation: true') }] }
+    ]
   },
   'k8s/privilege-escalation-not-disabled': {
     valid: [{ code: CLEAN }],

@@ -73,9 +73,9 @@ export function podSpecOf(obj: K8sObject): PodSpec | undefined {
   if (obj.kind === 'CronJob') return templateSpec(v, v.at(spec, ['jobTemplate', 'spec']), true)
   if (TEMPLATE_KINDS.has(obj.kind)) return templateSpec(v, spec, obj.kind === 'Job')
   // Other kinds with a pod template (Knative, Argo Rollouts, …): recognised by their containers.
-  // Only custom resources: a built-in kind other than the workloads above never runs pods, even
-  // when a malformed manifest gives it `containers`.
-  if (isBuiltInApi(v.str(v.get(obj.node, 'apiVersion')))) return undefined
+  // Not a kind Kubernetes defines without pods (a policy, a quota, …), even when a malformed
+  // manifest gives it `containers`.
+  if (POD_LESS_KINDS.has(obj.kind) && isBuiltInApi(v.str(v.get(obj.node, 'apiVersion')))) return undefined
   const viaTemplate = templateSpec(v, spec, false)
   if (viaTemplate && v.get(viaTemplate.node, 'containers') !== undefined) return viaTemplate
   if (isMap(spec) && v.get(spec, 'containers') !== undefined) {
@@ -90,10 +90,33 @@ function isBuiltInApi(apiVersion: string | undefined): boolean {
   const slash = apiVersion.indexOf('/')
   if (slash < 0) return true
   const group = apiVersion.slice(0, slash)
-  return BUILT_IN_GROUPS.has(group) || group.endsWith('.k8s.io')
+  return group === 'apps' || group === 'batch' || group === 'policy' || group === 'extensions' || group === 'autoscaling' || group.endsWith('.k8s.io')
 }
 
-const BUILT_IN_GROUPS = new Set(['apps', 'batch', 'policy', 'extensions', 'autoscaling'])
+/** Built-in kinds that never run pods themselves (`Service` is left out: Knative's has a pod template). */
+const POD_LESS_KINDS = new Set([
+  'PodSecurityPolicy',
+  'PodDisruptionBudget',
+  'NetworkPolicy',
+  'LimitRange',
+  'ResourceQuota',
+  'ConfigMap',
+  'Secret',
+  'ServiceAccount',
+  'Namespace',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'Ingress',
+  'HorizontalPodAutoscaler',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'StorageClass',
+  'PriorityClass',
+  'RuntimeClass',
+  'CustomResourceDefinition'
+])
 
 function templateSpec(v: DocView, spec: Node | undefined, runToCompletion: boolean): PodSpec | undefined {
   const template = v.get(spec, 'template')
