@@ -1,8 +1,9 @@
 /**
  * The one rule shape. Every rule module declares its rules with `defineRules` (or `defineRule`
  * for a single one) and its checks build findings through a `Report` made by `reporterFor`: the
- * only place a rule's `Finding` is built, so category and severity always come from the declared
- * meta, and a module can never report under an id it did not declare.
+ * only place a rule's `Finding` is built, so category and severity come from the declared
+ * meta (a finding may only be made less severe, saying why), and a module can never report
+ * under an id it did not declare.
  */
 import type { Finding, RuleMeta, Severity } from '../types.js'
 

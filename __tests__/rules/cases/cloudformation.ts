@@ -179,6 +179,14 @@ export const cloudformationCases: CaseTable = {
     valid: [{ code: bucket(BUCKET_OK) }],
     invalid: [
       at(bucket(BUCKET_OK + '      AccessControl: PublicRead\n'), 'AccessControl', { severity: 'high' }),
+      {
+        ...at(bucket(BUCKET_OK + '      AccessControl: PublicRead\n      WebsiteConfiguration:\n        IndexDocument: index.html\n'), 'AccessControl', { severity: 'medium', message: /static website/ }),
+        name: 'a static-website bucket: public reads are its purpose'
+      },
+      {
+        ...at(bucket(BUCKET_OK + '      AccessControl: PublicReadWrite\n      WebsiteConfiguration:\n        IndexDocument: index.html\n'), 'AccessControl', { severity: 'high' }),
+        name: 'a website bucket anyone can write to stays high'
+      },
       { ...at(publicIf, 'AccessControl', { message: /when condition `Open` is true/, via: 'condition' }), name: 'Fn::If: public in one branch of a condition' }
     ]
   },
