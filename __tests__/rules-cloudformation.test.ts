@@ -240,6 +240,7 @@ describe('rule coverage of the fixtures', () => {
     const bucket = 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: false\n'
     for (const id of ids(analyze(bucket))) fired.add(id)
     for (const id of ids(analyze(fixture('compute.yaml')))) fired.add(id)
+    for (const id of ids(analyze('Resources:\n  Key:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      GenerateSecretString: {}\n'))) fired.add(id)
     expect(cloudformationRules.map((r) => r.id).filter((id) => !fired.has(id))).toEqual([])
   })
 })

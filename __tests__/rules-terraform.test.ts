@@ -26,6 +26,12 @@ interface Case {
 
 const CASES: Case[] = [
   {
+    name: 'Secrets Manager secret nothing rotates',
+    rule: 'tf/aws-secret-no-rotation',
+    bad: `resource "aws_secretsmanager_secret" "db" { # HERE\n  name = "app/db"\n}\n`,
+    good: `resource "aws_secretsmanager_secret" "db" {\n  name = "app/db"\n}\n\nresource "aws_secretsmanager_secret_rotation" "db" {\n  secret_id           = aws_secretsmanager_secret.db.id\n  rotation_lambda_arn = aws_lambda_function.rotate.arn\n}\n`
+  },
+  {
     name: 'AWS provider with literal keys',
     rule: 'tf/aws-provider-hardcoded-credentials',
     bad: `provider "aws" {\n  region     = "us-east-1"\n  access_key = "AKIAEXAMPLEEXAMPLE12" # HERE\n}\n`,

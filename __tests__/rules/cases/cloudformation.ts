@@ -81,7 +81,22 @@ const AURORA_MEMBER = cfn('  Member:\n    Type: AWS::RDS::DBInstance\n    Proper
 /** A read replica: its data and backups are the source's. */
 const REPLICA = db(DB_OK.replace('BackupRetentionPeriod: 7', 'BackupRetentionPeriod: 0') + '      SourceDBInstanceIdentifier: !Ref Primary\n')
 
+const SECRET = "  DbSecret:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      GenerateSecretString:\n        SecretStringTemplate: '{\"username\":\"app\"}'\n        GenerateStringKey: password\n"
+const rotation = (secretId: string): string => `  Rotation:\n    Type: AWS::SecretsManager::RotationSchedule\n    Properties:\n      SecretId: ${secretId}\n      RotationRules:\n        AutomaticallyAfterDays: 30\n`
+const UNROTATED = cfn(SECRET)
+
 export const cloudformationCases: CaseTable = {
+  'cfn/secret-no-rotation': {
+    valid: [
+      { code: cfn(SECRET + rotation('!Ref DbSecret')) },
+      { name: 'long-form Ref', code: cfn(SECRET + rotation('{ "Ref": "DbSecret" }')) },
+      { name: 'a schedule whose secret is a parameter may rotate it', code: cfn(SECRET + rotation('!Ref SecretArn'), 'Parameters:\n  SecretArn:\n    Type: String\n') }
+    ],
+    invalid: [
+      at(UNROTATED, 'DbSecret:', { severity: 'low', message: /^hardening: / }),
+      at(cfn(SECRET + rotation('!Ref DbSecret') + SECRET.replace('DbSecret', 'ApiKey')), 'ApiKey:', {}, 'a schedule for another secret')
+    ]
+  },
   'cfn/dynamodb-no-point-in-time-recovery': {
     valid: [{ code: table(PITR) }],
     invalid: [at(table(''), 'Table:')]

@@ -63,7 +63,18 @@ const fromInput = (resource: string, name: string, def?: string): Case => ({
   files: { 'mod/main.tf': resource, 'mod/variables.tf': `variable "${name}" {\n  type = bool\n${def === undefined ? '' : `  default = ${def}\n`}}\n` }
 })
 
+const TF_SECRET = 'resource "aws_secretsmanager_secret" "db" { # HERE\n  name = "app/db"\n}\n'
+const tfRotation = (secretId: string): string => `\nresource "aws_secretsmanager_secret_rotation" "db" {\n  secret_id           = ${secretId}\n  rotation_lambda_arn = aws_lambda_function.rotate.arn\n  rotation_rules {\n    automatically_after_days = 30\n  }\n}\n`
+
 export const terraformCases: CaseTable = {
+  'tf/aws-secret-no-rotation': {
+    valid: [
+      ok(TF_SECRET + tfRotation('aws_secretsmanager_secret.db.id')),
+      ok(TF_SECRET + tfRotation('var.secret_arn'), 'a rotation for a secret given by variable may rotate this one'),
+      { name: 'the rotation in another file of the module', files: { 'secrets/main.tf': TF_SECRET, 'secrets/rotation.tf': tfRotation('aws_secretsmanager_secret.db.id') } }
+    ],
+    invalid: [here(TF_SECRET, { severity: 'low', message: /^hardening: / })]
+  },
   'tf/aws-asg-fixed-size': {
     valid: [ok('resource "aws_autoscaling_group" "g" {\n  min_size = 2\n  max_size = 6\n}\n')],
     invalid: [here('resource "aws_autoscaling_group" "g" {\n  min_size = 2\n  max_size = 2 # HERE\n}\n')]

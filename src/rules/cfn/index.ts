@@ -11,7 +11,7 @@ import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
 import { checkIamPolicies, checkIngress } from './access.js'
 import { checkEksEndpoint, checkImds, checkLoadBalancerDeletion } from './compute.js'
 import { CFN } from './meta.js'
-import { checkResourceSecrets, checkSecretParameters } from './secrets.js'
+import { checkResourceSecrets, checkSecretParameters, checkSecretRotation } from './secrets.js'
 import { checkBucket, checkDatabase, checkDynamoTable, checkStatefulPolicies, type CfnContext } from './storage.js'
 import { checkLogGroup, checkTracing } from './telemetry.js'
 import { readTemplate, type Resource, type Template } from './template.js'
@@ -38,7 +38,8 @@ export const cloudformationChecks: Check<ResourceInContext, Finding[]>[] = [
   { rules: [CFN.lambdaNoTracing], run: byResource(checkTracing) },
   { rules: [CFN.imdsV1], run: byResource(checkImds) },
   { rules: [CFN.eksPublicEndpoint], run: byResource(checkEksEndpoint) },
-  { rules: [CFN.lbDeletionProtection], run: byResource(checkLoadBalancerDeletion) }
+  { rules: [CFN.lbDeletionProtection], run: byResource(checkLoadBalancerDeletion) },
+  { rules: [CFN.secretNoRotation], run: byResource(checkSecretRotation) }
 ]
 
 /** Literal secrets: in resource properties, and in parameter defaults that a resource reads. */

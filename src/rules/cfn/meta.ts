@@ -252,6 +252,16 @@ export const CFN = defineRules('cloudformation', {
     remediation: 'Use a dynamic reference (`{{resolve:secretsmanager:…}}`), `ManageMasterUserPassword`, or a `NoEcho` parameter without a default; rotate the exposed value.',
     refs: { kics: 'common/passwords_and_secrets' }
   },
+  secretNoRotation: {
+    id: 'cfn/secret-no-rotation',
+    category: 'secrets',
+    topics: ['secret-storage'],
+    severity: 'low',
+    title: 'Secrets Manager secret without rotation',
+    description: 'Hardening: a secret no `AWS::SecretsManager::RotationSchedule` of the template rotates keeps its value until someone changes it by hand, so a leaked copy stays valid. Secrets that cannot be rotated (a third-party key) can be suppressed with a reason.',
+    remediation: 'Add an `AWS::SecretsManager::RotationSchedule` for the secret (a hosted rotation Lambda for RDS, Redshift and DocumentDB credentials, or your own function), e.g. every 30 days.',
+    refs: { checkov: 'CKV2_AWS_57' }
+  },
   secretParameterEchoed: {
     id: 'cfn/secret-parameter-no-echo',
     category: 'secrets',

@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
-import { isMap, isSeq } from '../parse/yaml.js'
+import { isMap, isScalar, isSeq } from '../parse/yaml.js'
 import { CFN } from './meta.js'
 import type { CfnContext } from './storage.js'
 import { whyNotLiteral } from '../secrets/keys.js'
@@ -99,4 +99,25 @@ export function checkSecretParameters(ctx: CfnContext, referenced: Set<string>):
     }
   }
   return out
+}
+
+/**
+ * A Secrets Manager secret that no rotation schedule of the template names. A schedule whose
+ * `SecretId` is not a `Ref` to a resource here (a parameter, an import) may rotate any of them:
+ * then nothing is said.
+ */
+export function checkSecretRotation(ctx: CfnContext, r: Resource): Finding[] {
+  if (r.type !== 'AWS::SecretsManager::Secret') return []
+  const v = ctx.template.view
+  const rotated = new Set<string>()
+  for (const schedule of ctx.template.resources) {
+    if (schedule.type !== 'AWS::SecretsManager::RotationSchedule') continue
+    const id = v.get(schedule.properties, 'SecretId')
+    const arg = intrinsicOf(v, id) === 'Ref' ? v.deref(intrinsicArgument(v, id)) : undefined
+    const target = isScalar(arg) ? v.str(arg) : undefined
+    if (target === undefined || !ctx.template.resources.some((x) => x.logicalId === target)) return []
+    rotated.add(target)
+  }
+  if (rotated.has(r.logicalId)) return []
+  return [ctx.report(CFN.secretNoRotation, r.line, `hardening: secret \`${r.logicalId}\` has no rotation schedule in this template, so its value stays valid until changed by hand`)]
 }

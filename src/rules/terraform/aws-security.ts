@@ -169,6 +169,16 @@ const iamServiceWildcard = defineRule('terraform', {
   remediation: 'List the actions the principal needs and scope `Resource` to the ARNs it works on.',
   refs: { checkov: ['CKV_AWS_355', 'CKV_AWS_290'], kics: 'terraform/aws/iam_policies_with_full_privileges', tfsec: 'aws-iam-no-policy-wildcards', trivy: 'AVD-AWS-0057' }
 })
+const secretNoRotation = defineRule('terraform', {
+  id: 'tf/aws-secret-no-rotation',
+  category: 'secrets',
+  topics: ['secret-storage'],
+  severity: 'low',
+  title: 'Secrets Manager secret without rotation',
+  description: 'Hardening: a secret that no `aws_secretsmanager_secret_rotation` of its module rotates keeps its value until someone changes it by hand, so a leaked copy stays valid. Secrets that cannot be rotated (a third-party key) can be suppressed with a reason.',
+  remediation: 'Add an `aws_secretsmanager_secret_rotation` with a rotation function (AWS provides them for RDS, Redshift and DocumentDB credentials), e.g. `rotation_rules { automatically_after_days = 30 }`.',
+  refs: { checkov: 'CKV2_AWS_57' }
+})
 const imdsV1 = defineRule('terraform', {
   id: 'tf/aws-imdsv1-allowed',
   category: 'security',
@@ -482,6 +492,32 @@ function checkIamWildcards(ctx: TfContext): void {
   }
 }
 
+// ── Secret rotation ──────────────────────────────────────────────────────────────────────────
+
+/**
+ * Secrets Manager secrets that no rotation resource of the module names. A rotation whose
+ * `secret_id` is not a reference to a secret resource (a variable, a data source) may rotate any
+ * of them, and a module call handed the secret may rotate it: then nothing is said.
+ */
+function checkSecretRotation(ctx: TfContext): void {
+  const secrets = ctx.resources('aws_secretsmanager_secret')
+  if (secrets.length === 0) return
+  const rotated = new Set<string>()
+  for (const rotation of ctx.projectResources('aws_secretsmanager_secret_rotation')) {
+    const id = attr(rotation.block, 'secret_id')?.value
+    const name = isExpr(id) ? /(?:^|[^\w.])aws_secretsmanager_secret\.([\w-]+)/.exec(id.expr)?.[1] : undefined
+    if (name === undefined) return
+    rotated.add(name)
+  }
+  for (const secret of secrets) {
+    if (rotated.has(secret.name)) continue
+    // Older providers rotated inline.
+    if (attr(secret.block, 'rotation_lambda_arn') || blocksOf(secret.block, 'rotation_rules').length > 0) continue
+    if (ctx.projectModules().some((m) => Object.values(m.attributes).some((a) => refersTo(a.value, 'aws_secretsmanager_secret', secret.name)))) continue
+    ctx.report(secretNoRotation, secret.block.line, `hardening: ${label(secret)} has no rotation (no \`aws_secretsmanager_secret_rotation\` for it ${ctx.projectDir !== undefined ? 'in its module' : 'in this file'}), so its value stays valid until changed by hand`)
+  }
+}
+
 const ACCOUNT_ROOT = /^AWS:(arn:aws[\w-]*:iam::(\d*:)?root|\d{12})$/
 /** `arn:aws:iam::*:root` (or any principal of `*` accounts): every AWS account. */
 const ANY_ACCOUNT = /^AWS:arn:aws[\w-]*:iam::\*:/
@@ -615,5 +651,6 @@ export const awsSecurityChecks: TfCheck[] = [
   { rules: [eksPublicEndpoint], run: checkEksEndpoint },
   { rules: [trustAll], run: checkTrustPolicies },
   { rules: [ec2PublicIp, ec2PublicIpUnset], run: checkEc2PublicIp },
-  { rules: [unencrypted], run: checkEncryption }
+  { rules: [unencrypted], run: checkEncryption },
+  { rules: [secretNoRotation], run: checkSecretRotation }
 ]
