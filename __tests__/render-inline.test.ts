@@ -6,6 +6,7 @@ import { describe, expect, it } from '@jest/globals'
 import { planInlineComments, resourceKeyOf } from '../src/render/inline.js'
 import { parseFingerprint } from '../src/render/markers.js'
 import type { FileKind, Finding } from '../src/types.js'
+import { growthRatio } from './helpers/growth.js'
 
 const at = (line: number, extra: Partial<Finding> = {}): Finding => ({ ruleId: 'r', category: 'security', severity: 'high', path: 'f', line, message: 'm', ...extra })
 const key = (kind: FileKind, content: string, line: number) => resourceKeyOf(at(line), { kind, content })
@@ -86,10 +87,9 @@ describe('grouping cost grows linearly', () => {
     expect(plan.comments).toHaveLength(n)
     return ms
   }
-  it('twice the documents and findings take at most about twice the time', () => {
+  it('twice the documents and findings take at most about twice the time', async () => {
     run(500) // warm-up
-    const small = Math.min(run(2_000), run(2_000))
-    const large = Math.min(run(4_000), run(4_000))
-    expect(large / small).toBeLessThan(3)
+    // Interleaved best-of rounds, retried: a busy machine slows single runs, not the best of several.
+    expect(await growthRatio(() => run(2_000), () => run(4_000), { rounds: 3 })).toBeLessThan(3)
   })
 })

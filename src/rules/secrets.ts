@@ -522,7 +522,21 @@ function tfVariableDefaultCandidates(content: string, starts: number[]): Candida
   return out
 }
 
-const HCL_FALLBACK = /^(\s*([A-Za-z_][\w-]{0,200})\s*=\s*(try|coalesce|lookup)\()(.{1,2000})\)\s*(?:(?:#|\/\/).*)?$/
+const HCL_FALLBACK_HEAD = /^(\s*([A-Za-z_][\w-]{0,200})\s*=\s*(try|coalesce|lookup)\()/
+
+/**
+ * The arguments of the call that ends the line: up to its last `)` that only blank space or a
+ * comment follows. A scan from the end, not one expression (which retried every `)` with every tail).
+ */
+function callArgumentsText(rest: string): string | undefined {
+  for (let close = rest.lastIndexOf(')'); close >= 1; close = rest.lastIndexOf(')', close - 1)) {
+    let j = close + 1
+    while (j < rest.length && /\s/.test(rest[j]!)) j++
+    const ends = j === rest.length || rest[j] === '#' || rest.startsWith('//', j)
+    if (ends && close <= 2000) return rest.slice(0, close)
+  }
+  return undefined
+}
 
 /** Top-level arguments of a call's argument text, with their offsets (commas inside quotes or brackets do not split). */
 function callArguments(text: string): Array<{ text: string; offset: number }> {
@@ -558,9 +572,11 @@ function hclFallbackCandidates(content: string, starts: number[]): Candidate[] {
   const out: Candidate[] = []
   content.split('\n').forEach((line, i) => {
     if (line.includes('?')) out.push(...conditionalCandidates(line, i, starts))
-    const m = calls ? HCL_FALLBACK.exec(line) : null
+    const m = calls ? HCL_FALLBACK_HEAD.exec(line) : null
     if (!m) return
-    const [, head, key, fn, args] = m
+    const [, head, key, fn] = m
+    const args = callArgumentsText(line.slice(head.length))
+    if (args === undefined) return
     const cls = classifyKey(key)
     if (!cls || cls === 'weak') return
     const all = callArguments(args)
@@ -632,14 +648,27 @@ function parameterDefaultCandidates(content: string, starts: number[]): Candidat
     const cls = classifyKey(name) ?? (noEcho ? 'secret' : undefined)
     if (!cls) return
     const rest = line.slice(d[0].length)
-    const scalar = /^(["'])((?:(?!\1)[^\n]){1,1000})\1|^([^\s#,"'{[][^#\n,]{0,999}?)\s*(?:#|,|$)/.exec(rest)
-    const value = scalar ? (scalar[2] ?? scalar[3] ?? '').trim() : ''
+    const value = scalarDefault(rest)
     if (!value || whyNotLiteral(value, name) !== undefined || (cls === 'weak' && (!looksRandom(value) || namesAKeyResource(value)))) return
     const start = starts[i] + d[0].length + rest.indexOf(value)
     const rule = KEY_RULES[cls]
     out.push({ rule, priority: 2, start, end: start + value.length, line: i + 1, message: `${rule.title}: literal default for parameter ${quoteKey(name)}.`, value })
   })
   return out
+}
+
+/**
+ * A parameter default as written: a quoted string, or plain text up to a comment or comma. The
+ * plain form is cut by string search (one expression with a lazy run and trailing blanks was
+ * quadratic on a long run of tabs).
+ */
+function scalarDefault(rest: string): string {
+  const quoted = /^(["'])((?:(?!\1)[^\n]){1,1000})\1/.exec(rest)
+  if (quoted) return (quoted[2] ?? '').trim()
+  if (rest === '' || /^[\s#,"'{[]/.test(rest)) return ''
+  const stop = rest.search(/[#,\n]/)
+  const plain = (stop < 0 ? rest : rest.slice(0, stop)).trimEnd()
+  return plain.length <= 1000 ? plain.trim() : ''
 }
 
 // ── Kubernetes Secret manifests ───────────────────────────────────────────────────────────────
