@@ -185,6 +185,10 @@ export const workflowCases: CaseTable = {
         name: 'step guard with an alternative that is false for pull_request_target',
         code: secretAfterCheckout("${{ github.event_name == 'push' || !github.event.pull_request.head.repo.fork }}", '[push, pull_request_target]')
       },
+      {
+        name: 'workflow_run: the step given the secret is guarded to runs from this repository',
+        code: secretAfterCheckout('github.event.workflow_run.head_repository.full_name == github.repository', 'workflow_run').replace('github.event.pull_request.head.sha', 'github.event.workflow_run.head_sha')
+      },
       { name: 'step guard inside parentheses with another condition', code: secretAfterCheckout("(github.event.pull_request.head.repo.fork != true) && contains(github.event.pull_request.labels.*.name, 'preview')") }
     ],
     invalid: [
@@ -196,6 +200,11 @@ export const workflowCases: CaseTable = {
         name: 'step guard with an alternative that lets forks in',
         code: secretAfterCheckout(`${SAME_REPO} || github.actor == 'octocat'`),
         errors: [{ line: lineOf(secretAfterCheckout('x'), 'TOKEN:'), message: /step `Publish preview` passes a secret/ }]
+      },
+      {
+        name: 'workflow_run: a pull request guard does not guard the triggering run',
+        code: secretAfterCheckout(SAME_REPO, 'workflow_run').replace('github.event.pull_request.head.sha', 'github.event.workflow_run.head_sha'),
+        errors: [{ line: lineOf(secretAfterCheckout('x'), 'TOKEN:') }]
       },
       {
         name: 'step guard whose other alternative is true for pull_request_target',
