@@ -129,6 +129,55 @@ describe('kustomizations widen the set', () => {
   })
 })
 
+describe('kustomize JSON 6902 and inline patches', () => {
+  const other = (path: string, content: string): SourceFile => ({ path, kind: 'other', content })
+  /** A base Deployment without probes (3 replicas, a budget next to it). */
+  const base = [manifest('app/base/web.yaml', deployment('web', 3)), manifest('app/base/pdb.yaml', pdb('web')), other('app/base/kustomization.yaml', 'resources:\n  - web.yaml\n  - pdb.yaml\n')]
+  /** Operations whose value is a whole object with apiVersion and kind (a claim template). */
+  const claimOps = '# adds a volume claim\n- op: add\n  path: /spec/volumeClaimTemplates/-\n  value:\n    apiVersion: v1\n    kind: PersistentVolumeClaim\n    metadata:\n      name: data\n'
+  const probeOps = '- op: add\n  path: /spec/template/spec/containers/0/livenessProbe\n  value:\n    httpGet:\n      path: /healthz\n      port: 8080\n'
+  /** JSON that kustomize's own parser would reject; its tell-tale keys make it look like a manifest. */
+  const brokenJson = '[{"op": "add", "path": "/metadata/labels", "value": {"apiVersion": "v1", "kind": "Pod"}}] oops\n'
+  const overlay = (kustomization: string, patches: Record<string, string>): SourceFile[] => [
+    ...base,
+    other('app/overlays/prod/kustomization.yaml', `resources:\n  - ../../base\n${kustomization}`),
+    ...Object.entries(patches).map(([path, content]) => manifest(`app/overlays/prod/${path}`, content))
+  ]
+
+  it('never reads a listed JSON patch as a manifest, even one that does not parse', async () => {
+    const listed = 'patchesJson6902:\n  - target: {group: apps, version: v1, kind: Deployment, name: web}\n    path: claim.yaml\npatches:\n  - target: {kind: Deployment, name: web}\n    path: broken.json\n'
+    const result = await analyzeFiles(overlay(listed, { 'claim.yaml': claimOps, 'broken.json': brokenJson }))
+    expect(result.notes).toEqual([])
+    expect(result.findings.filter((f) => f.path.startsWith('app/overlays/'))).toEqual([])
+    // Unlisted, the same broken file is still a note: the exemption is the kustomization's word.
+    const unlisted = await analyzeFiles([manifest('k8s/web.yaml', deployment('web', 3)), manifest('k8s/broken.json', brokenJson)])
+    expect(unlisted.notes.map((n) => `${n.path}:${n.reason}`)).toEqual(['k8s/broken.json:parse'])
+  })
+
+  it('recognises an operation list by its shape in a kustomize folder even when no kustomization lists it', async () => {
+    const result = await analyzeFiles(overlay('', { 'broken.json': brokenJson, 'claim.yaml': claimOps }))
+    expect(result.notes).toEqual([])
+    expect(result.findings.filter((f) => f.path.startsWith('app/overlays/'))).toEqual([])
+  })
+
+  it('keeps a missing-setting finding on the base when a JSON patch or an inline patch adds the setting', async () => {
+    const inline = 'patches:\n  - target:\n      kind: Deployment\n    patch: |-\n      - op: add\n        path: /spec/template/spec/containers/0/readinessProbe\n        value: {tcpSocket: {port: 8080}}\n'
+    const listed = `${inline}patchesJson6902:\n  - target: {group: apps, version: v1, kind: Deployment, name: web}\n    path: probe.yaml\n`
+    const { findings, notes } = await analyzeFiles(overlay(listed, { 'probe.yaml': probeOps }))
+    expect(notes).toEqual([])
+    expect(ids(findings, 'k8s/no-liveness-probe')).toEqual(['app/base/web.yaml:23'])
+    expect(ids(findings, 'k8s/no-readiness-probe')).toEqual(['app/base/web.yaml:23'])
+  })
+
+  it('still treats a targeted patch file that holds an object as a partial object', async () => {
+    const merge = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: example.com/web:1.0.1\n'
+    const { findings } = await analyzeFiles(overlay('patches:\n  - target: {kind: Deployment, name: web}\n    path: image.yaml\n', { 'image.yaml': merge }))
+    const onPatch = findings.filter((f) => f.path === 'app/overlays/prod/image.yaml').map((f) => f.ruleId)
+    expect(onPatch).not.toContain('k8s/no-liveness-probe')
+    expect(onPatch).not.toContain('k8s/no-memory-limits')
+  })
+})
+
 describe('Services behind an Ingress of the set', () => {
   const service = (name: string): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  type: NodePort\n  selector:\n    app: ${name}\n  ports:\n    - port: 8080\n`
   const ingress = (backend: string): string =>

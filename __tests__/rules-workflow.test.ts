@@ -308,6 +308,48 @@ jobs:
   })
 })
 
+describe('fork guards read as GitHub evaluates them', () => {
+  /** Whether a self-hosted job with this `if:` is kept from fork pull requests (so not reported). */
+  const keepsForksOut = (condition: string, on = 'pull_request'): boolean => {
+    const wf = `on: ${on}\npermissions: {}\njobs:\n  t:\n    if: ${JSON.stringify(condition)}\n    runs-on: self-hosted\n    timeout-minutes: 5\n    steps:\n      - run: make\n`
+    return !run(wf).some((f) => f.ruleId === 'workflow/self-hosted-on-pull-request')
+  }
+  const HEAD = 'github.event.pull_request.head.repo'
+
+  it.each([
+    [`${HEAD}.full_name == github.repository`, 'pull_request'],
+    [`GitHub.Repository == ${HEAD}.Full_Name`, 'pull_request'],
+    [`\${{ ${HEAD}.full_name == github.event.repository.full_name }}`, 'pull_request'],
+    [`!(${HEAD}.fork)`, 'pull_request'],
+    [`!${HEAD}.fork && (github.actor != 'renovate[bot]' || success())`, 'pull_request'],
+    [`(github.event_name == 'push' || github.event_name == 'schedule') || ${HEAD}.fork == false`, '[push, schedule, pull_request]'],
+    [`github.event_name != 'pull_request' || ${HEAD}.full_name == github.repository`, '[push, pull_request]'],
+    [`github.event_name == 'pull_request' && ${HEAD}.fork != true`, '[pull_request, pull_request_target]']
+  ])('%s keeps forks out (on: %s)', (condition, on) => {
+    expect(keepsForksOut(condition, on)).toBe(true)
+  })
+
+  it.each([
+    [`${HEAD}.full_name != github.repository`, 'pull_request'],
+    [`${HEAD}.fork`, 'pull_request'],
+    [`${HEAD}.fork == 'false'`, 'pull_request'],
+    [`${HEAD}.owner.login == github.repository_owner`, 'pull_request'],
+    [`${HEAD}.full_name == github.repository || always()`, 'pull_request'],
+    [`github.event_name != 'pull_request' || ${HEAD}.fork == false`, '[pull_request, pull_request_target]'],
+    [`\${{ ${HEAD}.fork == false }} && true`, 'pull_request'],
+    [`${HEAD}.full_name == github.repository )`, 'pull_request'],
+    ['(((((', 'pull_request'],
+    ['', 'pull_request']
+  ])('%s lets forks in (on: %s)', (condition, on) => {
+    expect(keepsForksOut(condition, on)).toBe(false)
+  })
+
+  it('reads deeply nested or long conditions without throwing', () => {
+    expect(keepsForksOut('('.repeat(20000) + `${HEAD}.fork == false` + ')'.repeat(20000))).toBe(false)
+    expect(keepsForksOut(Array.from({ length: 2000 }, () => `${HEAD}.fork == false`).join(' && '))).toBe(true)
+  })
+})
+
 describe('input that is not a usable workflow', () => {
   it('never throws anything but ParseError, whatever the text', () => {
     const line = fc.oneof(

@@ -11,6 +11,21 @@ const OVERRIDE = {
   files: { 'docker-compose.override.yml': 'services:\n  api:\n    environment:\n      LOG_LEVEL: debug\n', 'docker-compose.yml': svc() }
 }
 
+/**
+ * Dev, test and CI overlays passed after the base (`docker compose -f docker-compose.yml -f
+ * docker-compose.dev.yml up`): services without an image or a build only add to the base's.
+ */
+const overlay = (path: string) => ({
+  name: `overlay ${path} extending the base`,
+  files: { [path]: 'services:\n  api:\n    ports:\n      - "127.0.0.1:9229:9229"\n    volumes:\n      - ./src:/app/src\n    command: npm run dev\n', 'docker-compose.yml': svc() }
+})
+const OVERLAYS = ['docker-compose.dev.yml', 'compose.test.yaml', 'docker-compose.ci.yml'].map(overlay)
+/** A dev overlay that also adds a service of its own: that one is whole and judged. */
+const OVERLAY_WITH_OWN_SERVICE = {
+  name: 'overlay adding a service with its own image',
+  files: { 'docker-compose.dev.yml': 'services:\n  api:\n    command: npm run dev\n  mailhog:\n    image: mailhog/mailhog:v1.0.1\n', 'docker-compose.yml': svc() }
+}
+
 export const composeCases: CaseTable = {
   'compose/dangerous-capability': {
     valid: [{ code: svc('    cap_add:\n      - NET_BIND_SERVICE\n') }],
@@ -95,24 +110,28 @@ export const composeCases: CaseTable = {
     invalid: [{ code: svc('    network_mode: host\n'), errors: [{ line: 12 }] }]
   },
   'compose/no-cpu-limit': {
-    valid: [OVERRIDE, { code: svc() }, { name: 'cpus at service level', code: 'services:\n  api:\n    image: example/api:1.4.2\n    cpus: 0.5\n' }],
+    valid: [OVERRIDE, ...OVERLAYS, { code: svc() }, { name: 'cpus at service level', code: 'services:\n  api:\n    image: example/api:1.4.2\n    cpus: 0.5\n' }],
     invalid: [{ code: 'services:\n  api:\n    image: example/api:1.4.2\n    mem_limit: 256m\n', errors: [{ line: 2 }] }]
   },
   'compose/no-healthcheck': {
-    valid: [OVERRIDE,
+    valid: [OVERRIDE, ...OVERLAYS,
       { name: 'named override file alone in the change', path: 'compose.dev.override.yaml', code: 'services:\n  api:\n    image: example/api:1.4.3\n' },
       { code: svc() },
       { name: 'one-shot sut test runner', code: 'services:\n  sut:\n    image: example/tests:1.0\n' },
       { name: 'one-shot tool behind a profile', code: 'services:\n  migrate:\n    image: example/migrate:1.0\n    profiles: [tools]\n' }
     ],
-    invalid: [{ code: 'services:\n  api:\n    image: example/api:1.4.2\n', errors: [{ line: 2 }] }]
+    invalid: [
+      { code: 'services:\n  api:\n    image: example/api:1.4.2\n', errors: [{ line: 2 }] },
+      { ...OVERLAY_WITH_OWN_SERVICE, errors: [{ line: 4, message: 'service `mailhog` has no healthcheck' }] },
+      { name: 'the base file itself is whole, even a service without an image', code: 'services:\n  api:\n    build: .\n  worker:\n    command: run\n', errors: [{ line: 2 }, { line: 4 }] }
+    ]
   },
   'compose/no-memory-limit': {
-    valid: [OVERRIDE, { code: svc() }, { name: 'mem_limit', code: 'services:\n  api:\n    image: example/api:1.4.2\n    mem_limit: 256m\n' }],
+    valid: [OVERRIDE, ...OVERLAYS, { code: svc() }, { name: 'mem_limit', code: 'services:\n  api:\n    image: example/api:1.4.2\n    mem_limit: 256m\n' }],
     invalid: [{ code: 'services:\n  api:\n    image: example/api:1.4.2\n    deploy:\n      resources:\n        limits:\n          cpus: "1"\n', errors: [{ line: 6 }] }]
   },
   'compose/no-restart-policy': {
-    valid: [OVERRIDE, 
+    valid: [OVERRIDE, ...OVERLAYS, 
       { code: svc() },
       { name: 'swarm stack file restarts by default', path: 'docker-stack.yml', code: 'services:\n  api:\n    image: example/api:1.4.2\n' }
     ],
@@ -134,7 +153,8 @@ export const composeCases: CaseTable = {
     valid: [{ code: svc('    privileged: false\n') }],
     invalid: [
       { code: svc('    privileged: true\n'), errors: [{ line: 12, severity: 'high', suggestion: '    privileged: false' }] },
-      { name: 'set in an override file: what an override sets is judged', path: 'compose.override.yaml', code: 'services:\n  api:\n    privileged: true\n', errors: [{ line: 3 }] }
+      { name: 'set in an override file: what an override sets is judged', path: 'compose.override.yaml', code: 'services:\n  api:\n    privileged: true\n', errors: [{ line: 3 }] },
+      { name: 'set in a dev overlay: what an overlay sets is judged', path: 'docker-compose.dev.yml', code: 'services:\n  api:\n    privileged: true\n', errors: [{ line: 3 }] }
     ]
   },
   'compose/secret-in-environment': {

@@ -289,6 +289,22 @@ const PRIVILEGED_PATCH = riskyOverlay('          securityContext:\n            p
 /** A fragment no kustomization in sight names: its containers have no image, so it is completed elsewhere. */
 const FRAGMENT = PATCH
 
+/**
+ * A JSON 6902 patch that adds the liveness probe, listed by an overlay: kustomize applies it, but
+ * the base as written still lacks the probe, so the base's finding stays (the patch file itself
+ * holds no object). An inline `patch: |` adds nothing to read either.
+ */
+const jsonPatchOverlay = (base: string) => ({
+  name: 'base whose probe only a JSON 6902 patch of an overlay adds',
+  files: {
+    'base/api.yaml': base,
+    'base/kustomization.yaml': 'resources:\n  - api.yaml\n',
+    'overlays/prod/kustomization.yaml':
+      'resources:\n  - ../../base\npatchesJson6902:\n  - target: {group: apps, version: v1, kind: Deployment, name: api}\n    path: probe.yaml\npatches:\n  - target: {kind: Deployment}\n    patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 4\n',
+    'overlays/prod/probe.yaml': '- op: add\n  path: /spec/template/spec/containers/0/livenessProbe\n  value:\n    httpGet: {path: /healthz, port: 8080}\n'
+  }
+})
+
 const CONTAINER_LINE = lineOf(CLEAN, '- name: api')
 /** The container's own securityContext (the pod's is less indented). */
 const CONTAINER_SEC = '          securityContext:'
@@ -296,7 +312,7 @@ const CONTAINER_SEC = '          securityContext:'
 export const kubernetesCases: CaseTable = {
   'k8s/no-liveness-probe': {
     valid: [overlay('patches'), overlay('patchesStrategicMerge'), { name: 'fragment without image', code: FRAGMENT }, { code: CLEAN }, { name: 'batch Job', code: JOB }],
-    invalid: [{ code: noLiveness, errors: [{ line: CONTAINER_LINE }] }]
+    invalid: [{ code: noLiveness, errors: [{ line: CONTAINER_LINE }] }, { ...jsonPatchOverlay(noLiveness), errors: [{ path: 'base/api.yaml', line: CONTAINER_LINE }] }]
   },
   'k8s/no-readiness-probe': {
     valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }, { name: 'batch Job', code: JOB }],

@@ -1,5 +1,6 @@
 /** Rule-tester cases for the GitHub Actions workflow rules: minimal workflows written for these tests. */
 import type { CaseTable } from '../../helpers/rule-tester.js'
+import { lineOf } from './util.js'
 
 /** A push workflow with read-only permissions; jobs start on line 6. */
 const push = (jobs: string, on = 'push'): string => `name: ci\non: ${on}\npermissions:\n  contents: read\njobs:\n${jobs}`
@@ -21,6 +22,24 @@ const envFileJob = (run: string): string =>
     job('label', `      - env:\n          BODY: \${{ github.event.pull_request.body }}\n          BRANCH: \${{ github.event.pull_request.head.ref }}\n          NUMBER: \${{ github.event.pull_request.number }}\n        run: |\n${run}`),
     'pull_request_target'
   )
+
+/** The fork guard as projects write it: the head repository compared with this one, or its `fork` flag. */
+const SAME_REPO = 'github.event.pull_request.head.repo.full_name == github.repository'
+/**
+ * A pull_request_target job that checks out the PR head, then runs a step given a secret; `guard`
+ * is that step's own `if:`.
+ */
+const secretAfterCheckout = (guard: string, on = 'pull_request_target'): string =>
+  push(
+    job(
+      'preview',
+      `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n      - name: Publish preview\n        if: ${guard}\n        run: ./publish-preview.sh\n        env:\n          TOKEN: \${{ secrets.PREVIEW_TOKEN }}\n`
+    ),
+    on
+  )
+/** A self-hosted job on pull requests whose only step carries `guard`, and the job `jobGuard`. */
+const selfHosted = (on: string, jobGuard?: string, stepGuard?: string): string =>
+  push(`  test:\n${jobGuard ? `    if: ${jobGuard}\n` : ''}    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n${stepGuard ? `        if: ${stepGuard}\n` : ''}`, on)
 
 export const workflowCases: CaseTable = {
   'workflow/secrets-inherit-external': {
@@ -158,12 +177,52 @@ export const workflowCases: CaseTable = {
   },
   'workflow/secrets-in-untrusted-checkout': {
     valid: [
-      { name: 'secrets before the checkout of the PR head', code: push(job('build', '      - run: ./notify.sh\n        env:\n          SLACK: ${{ secrets.SLACK_WEBHOOK }}\n      - uses: actions/checkout@' + SHA + '\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n'), 'pull_request_target') }
+      { name: 'secrets before the checkout of the PR head', code: push(job('build', '      - run: ./notify.sh\n        env:\n          SLACK: ${{ secrets.SLACK_WEBHOOK }}\n      - uses: actions/checkout@' + SHA + '\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n'), 'pull_request_target') },
+      { name: 'the step given the secret is guarded to heads of this repository', code: secretAfterCheckout(SAME_REPO) },
+      { name: 'step guard comparing the head with the base repository', code: secretAfterCheckout('${{ github.event.pull_request.head.repo.full_name == github.event.pull_request.base.repo.full_name }}') },
+      { name: 'step guard by repository id', code: secretAfterCheckout('github.event.pull_request.head.repo.id == github.event.pull_request.base.repo.id') },
+      {
+        name: 'step guard with an alternative that is false for pull_request_target',
+        code: secretAfterCheckout("${{ github.event_name == 'push' || !github.event.pull_request.head.repo.fork }}", '[push, pull_request_target]')
+      },
+      {
+        name: 'workflow_run: the step given the secret is guarded to runs from this repository',
+        code: secretAfterCheckout('github.event.workflow_run.head_repository.full_name == github.repository', 'workflow_run').replace('github.event.pull_request.head.sha', 'github.event.workflow_run.head_sha')
+      },
+      { name: 'step guard inside parentheses with another condition', code: secretAfterCheckout("(github.event.pull_request.head.repo.fork != true) && contains(github.event.pull_request.labels.*.name, 'preview')") }
     ],
     invalid: [
       {
         code: push(job('build', '      - uses: actions/checkout@' + SHA + '\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm run build\n        env:\n          TOKEN: ${{ secrets.PREVIEW_TOKEN }}\n'), 'pull_request_target'),
         errors: [{ line: 15, severity: 'high' }]
+      },
+      {
+        name: 'step guard with an alternative that lets forks in',
+        code: secretAfterCheckout(`${SAME_REPO} || github.actor == 'octocat'`),
+        errors: [{ line: lineOf(secretAfterCheckout('x'), 'TOKEN:'), message: /step `Publish preview` passes a secret/ }]
+      },
+      {
+        name: 'workflow_run: a pull request guard does not guard the triggering run',
+        code: secretAfterCheckout(SAME_REPO, 'workflow_run').replace('github.event.pull_request.head.sha', 'github.event.workflow_run.head_sha'),
+        errors: [{ line: lineOf(secretAfterCheckout('x'), 'TOKEN:') }]
+      },
+      {
+        name: 'step guard whose other alternative is true for pull_request_target',
+        code: secretAfterCheckout(`github.event_name != 'pull_request' || ${SAME_REPO}`, '[pull_request, pull_request_target]'),
+        errors: [{ line: lineOf(secretAfterCheckout('x'), 'TOKEN:') }]
+      },
+      {
+        name: 'a guard on another step protects nothing here',
+        code: secretAfterCheckout('always()').replace('      - name: Publish preview', `      - run: ./label.sh\n        if: ${SAME_REPO}\n      - name: Publish preview`),
+        errors: [{ line: lineOf(secretAfterCheckout('x'), 'TOKEN:') + 2 }]
+      },
+      {
+        name: 'a guarded step does not help when the job env holds the secret',
+        code: push(
+          job('preview', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n      - run: ./publish-preview.sh\n        if: ${SAME_REPO}\n`, '    env:\n      TOKEN: ${{ secrets.PREVIEW_TOKEN }}\n'),
+          'pull_request_target'
+        ),
+        errors: [{ line: 10, message: /the env of job `preview`/ }]
       }
     ]
   },
@@ -177,10 +236,18 @@ export const workflowCases: CaseTable = {
       {
         name: 'fork == false guard inside ${{ }} with another condition',
         code: push("  test:\n    if: ${{ github.event.pull_request.head.repo.fork == false && github.actor != 'dependabot[bot]' }}\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n", 'pull_request')
-      }
+      },
+      { name: 'job guard with an alternative that is false for pull requests', code: selfHosted('[push, pull_request]', `github.event_name == 'push' || ${SAME_REPO}`) },
+      { name: 'job guard by the head repository id', code: selfHosted('pull_request', 'github.event.pull_request.head.repo.id == github.repository_id') }
     ],
     invalid: [
       { code: push('  test:\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n', 'pull_request'), errors: [{ line: 7 }] },
+      { name: 'every step guarded but not the job: it still starts on the runner', code: selfHosted('pull_request', undefined, SAME_REPO), errors: [{ line: 7, message: /`pull_request` events/ }] },
+      {
+        name: 'job guard whose other alternative is true for pull_request_target',
+        code: selfHosted('[pull_request, pull_request_target]', `github.event_name != 'pull_request' || ${SAME_REPO}`),
+        errors: [{ line: 8 }]
+      },
       {
         name: 'guard with an || alternative that lets forks in',
         code: push("  test:\n    if: github.event.pull_request.head.repo.full_name == github.repository || github.event_name == 'pull_request'\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n", 'pull_request'),
@@ -274,12 +341,21 @@ export const workflowCases: CaseTable = {
         code: push(job('b', `      - uses: actions/checkout@${SHA}\n        if: \${{ !github.event.pull_request.head.repo.fork }}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target')
       },
       {
+        name: 'checkout step guarded by comparing the head with the base repository',
+        code: push(job('b', `      - uses: actions/checkout@${SHA}\n        if: github.event.pull_request.base.repo.full_name == github.event.pull_request.head.repo.full_name\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target')
+      },
+      {
         name: 'workflow_run job guarded to runs from the same repository',
         code: push(`  b:\n    if: github.event.workflow_run.head_repository.full_name == github.repository\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n`, 'workflow_run')
       }
     ],
     invalid: [
       { code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target'), errors: [{ line: 12, severity: 'critical' }] },
+      {
+        name: 'checkout step whose condition does not exclude forks',
+        code: push(job('b', `      - uses: actions/checkout@${SHA}\n        if: \${{ always() && github.event.pull_request.head.repo.full_name != github.repository }}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target'),
+        errors: [{ line: 13, severity: 'critical' }]
+      },
       { name: 'git fetch of refs/pull', code: push(job('b', '      - run: |\n          git init .\n          git fetch origin refs/pull/${{ github.event.number }}/merge\n'), 'pull_request_target'), errors: [{ line: 12 }] },
       { name: 'workflow_run checking out the head of the triggering run', code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n`), 'workflow_run'), errors: [{ line: 12 }] },
       {

@@ -14,7 +14,10 @@ export interface Service {
   /** The key node of the service, where findings about missing settings point. */
   key: Node
   map: YAMLMap
-  /** Extends a service from another file: what is missing here may be defined there. */
+  /**
+   * Completed by another file, so what is missing here may be defined there: it extends a service
+   * of another file (`extends.file`), or it is an overlay's service (`isOverlayService`).
+   */
   extendsElsewhere: boolean
 }
 
@@ -121,6 +124,23 @@ export function collectServices(ctx: Context, root: YAMLMap): void {
     const extendsElsewhere = isMap(ext) && pairIn(ctx, ext, 'file') !== undefined
     ctx.services.set(name, { name, key: p.key as Node, map, extendsElsewhere })
   }
+  // Decided once every service is known: `image`/`build` may come through a same-file `extends`.
+  for (const s of ctx.services.values()) if (isOverlayService(ctx, s)) s.extendsElsewhere = true
+}
+
+/** The file Compose reads by default: `docker-compose.yml`, `compose.yaml`, … */
+export const isBaseFile = (path: string): boolean => /^(docker-)?compose\.ya?ml$/i.test(path.slice(path.lastIndexOf('/') + 1))
+
+/**
+ * A service of an overlay file (`docker-compose.dev.yml`, `compose.test.yaml`,
+ * `docker-compose.ci.yml`, passed after the base with `-f`): it names neither an `image` nor a
+ * `build`, which Compose refuses for a service that stands alone, so it only adds to the service
+ * of the same name in the base. A service of the overlay with its own image or build is whole, and
+ * so is every service of the base file itself.
+ */
+export function isOverlayService(ctx: Context, s: Service): boolean {
+  if (isBaseFile(ctx.file.path) || isStackFile(ctx.file.path)) return false
+  return setting(ctx, s, 'image') === undefined && setting(ctx, s, 'build') === undefined
 }
 
 /** `docker stack deploy` files: Swarm restarts every task by default (`restart_policy.condition: any`). */

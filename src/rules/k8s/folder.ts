@@ -27,6 +27,11 @@ export interface ManifestSets {
   parsed: Map<string, ParsedManifest>
   /** Files a kustomization of the list names as a strategic-merge patch (`patches`, `patchesStrategicMerge`). */
   patches: Set<string>
+  /**
+   * Files a kustomization names as a JSON 6902 patch (`patchesJson6902`, or `patches` with a
+   * `target`): lists of `{op, path, value}` operations, never read as manifests.
+   */
+  jsonPatches: Set<string>
 }
 
 export const folderOf = (path: string): string => {
@@ -51,6 +56,10 @@ export function parseManifest(content: string): ParsedManifest {
  * the analyzer reports them as a note when it reaches them.
  */
 export function buildManifestSets(files: readonly SourceFile[], scope = 'the manifests of its folder'): ManifestSets {
+  const listed = files.filter((f) => KUSTOMIZATION.test(f.path)).map(kustomizationPatches)
+  const patches = new Set(listed.flatMap((l) => l.merge))
+  const jsonPatches = new Set(listed.flatMap((l) => l.json))
+  const kustomized = new Set(files.filter((f) => KUSTOMIZATION.test(f.path)).map((f) => folderOf(f.path)))
   const parsed = new Map<string, ParsedManifest>()
   const objectsByFolder = new Map<string, K8sObject[]>()
   for (const file of files) {
@@ -59,6 +68,10 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
     try {
       manifest = parseManifest(file.content.replace(/\r\n?/g, '\n'))
     } catch {
+      // A JSON patch is kustomize's to validate: it holds no object and is no broken manifest.
+      if (jsonPatches.has(file.path) || (kustomized.has(folderOf(file.path)) && opensOperationList(file.content))) {
+        parsed.set(file.path, { objects: [], yaml: parseYaml('') })
+      }
       continue
     }
     parsed.set(file.path, manifest)
@@ -72,8 +85,15 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
     const objects = [...together].flatMap((f) => objectsByFolder.get(f) ?? [])
     byFolder.set(folder, indexStream(objects, together.size > 1 ? `${scope} or its kustomization` : scope))
   }
-  const patches = new Set(files.filter((f) => KUSTOMIZATION.test(f.path)).flatMap(kustomizationPatches))
-  return { byFolder, parsed, patches }
+  return { byFolder, parsed, patches, jsonPatches }
+}
+
+/** Whether the text opens (after blank and comment lines) with an `{op: …}` list item, in YAML or JSON: a JSON 6902 patch. */
+function opensOperationList(text: string): boolean {
+  const first = text
+    .split(/\r?\n/, 200)
+    .find((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))
+  return first !== undefined && /^\s*(?:-\s+|\[\s*\{\s*)["']?op["']?\s*:/.test(first)
 }
 
 const KUSTOMIZATION = /(^|\/)(kustomization\.ya?ml|Kustomization)$/
@@ -90,20 +110,27 @@ function readKustomization(file: SourceFile): Record<string, unknown> | undefine
 
 const listAt = (doc: Record<string, unknown> | undefined, key: string): unknown[] => (Array.isArray(doc?.[key]) ? (doc[key] as unknown[]) : [])
 
+const asRecord = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {})
+
 /**
- * Paths of the local files a kustomization applies as patches: `patches: [{ path }]` and
- * `patchesStrategicMerge: [file]`. Inline patches (YAML text in the list) name no file.
+ * Paths of the local files a kustomization applies as patches. `merge`: `patches: [{ path }]` and
+ * `patchesStrategicMerge: [file]`, partial objects. `json`: `patchesJson6902: [{ path }]` and
+ * `patches: [{ path, target }]`, whose file is usually a list of operations (kustomize tells the
+ * two forms apart by content, so a targeted file is in both). Inline patches (`patch: |`, or YAML
+ * text in the list) name no file and leave nothing to read.
  */
-function kustomizationPatches(file: SourceFile): string[] {
+function kustomizationPatches(file: SourceFile): { merge: string[]; json: string[] } {
   const doc = readKustomization(file)
   const here = folderOf(file.path)
-  const named = [
-    ...listAt(doc, 'patches').map((p) => (p !== null && typeof p === 'object' ? (p as Record<string, unknown>).path : undefined)),
-    ...listAt(doc, 'patchesStrategicMerge')
-  ]
-  return named
-    .filter((p): p is string => typeof p === 'string' && MANIFEST_NAME.test(p) && !p.includes('\n'))
-    .map((p) => posix.normalize(posix.join(here || '.', p)))
+  const local = (named: unknown[]): string[] =>
+    named
+      .filter((p): p is string => typeof p === 'string' && MANIFEST_NAME.test(p) && !p.includes('\n'))
+      .map((p) => posix.normalize(posix.join(here || '.', p)))
+  const entries = listAt(doc, 'patches').map(asRecord)
+  return {
+    merge: local([...entries.map((p) => p.path), ...listAt(doc, 'patchesStrategicMerge')]),
+    json: local([...entries.filter((p) => p.target !== undefined).map((p) => p.path), ...listAt(doc, 'patchesJson6902').map((p) => asRecord(p).path)])
+  }
 }
 
 /** Local folders a kustomization names in `resources`/`bases` (files count by their folder); remote ones are skipped. */

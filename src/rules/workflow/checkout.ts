@@ -6,7 +6,7 @@ import type { Finding } from '../../types.js'
 import { isScalar, scalarString, type Node, type YAMLMap } from '../parse/yaml.js'
 import { actionRepo, lineAt, rawOf, type CheckContext } from './context.js'
 import { contextPaths, findExpressions } from './expressions.js'
-import { isForkGuarded } from './fork-guard.js'
+import { isForkGuarded, type ForkEvent } from './fork-guard.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 
@@ -58,11 +58,13 @@ function secretLine(ctx: CheckContext, node: Node | YAMLMap | undefined): number
   return undefined
 }
 
+/** Whether the `if:` of a job or step keeps fork pull requests out (`issue_comment` has no such guard). */
+const guarded = (node: JobModel | StepModel, trigger: string): boolean => trigger !== 'issue_comment' && isForkGuarded(node, [trigger as ForkEvent])
+
 function checkJob(ctx: CheckContext, job: JobModel, trigger: string): Finding[] {
   const out: Finding[] = []
   // A checkout step that is itself fork-guarded brings in only branches of this repository.
-  const event = trigger === 'workflow_run' ? 'workflow_run' : 'pull_request'
-  const headLine = (s: StepModel): number | undefined => (trigger !== 'issue_comment' && isForkGuarded(s, event) ? undefined : headCheckoutLine(ctx, s))
+  const headLine = (s: StepModel): number | undefined => (guarded(s, trigger) ? undefined : headCheckoutLine(ctx, s))
   const first = job.steps.findIndex((s) => headLine(s) !== undefined)
   if (first < 0) return out
   for (const step of job.steps.slice(first)) {
@@ -73,6 +75,8 @@ function checkJob(ctx: CheckContext, job: JobModel, trigger: string): Finding[] 
   }
   const exposed: { line: number; what: string }[] = []
   for (const step of job.steps.slice(first + 1)) {
+    // A step guarded to heads of this repository does not run for a fork's pull request, so its secret stays.
+    if (guarded(step, trigger)) continue
     const line = secretLine(ctx, step.node)
     if (line !== undefined) exposed.push({ line, what: `step ${step.name ? `\`${step.name}\`` : `#${step.index + 1}`}` })
   }
@@ -91,7 +95,7 @@ export function checkUntrustedCheckout(ctx: CheckContext): Finding[] {
   const exposedJobs: string[] = []
   for (const job of ctx.wf.jobs) {
     // A job guarded to heads of this repository never checks out a fork's code (issue_comment has no such guard).
-    if (trigger !== 'issue_comment' && isForkGuarded(job, trigger === 'workflow_run' ? 'workflow_run' : 'pull_request')) continue
+    if (guarded(job, trigger)) continue
     const found = checkJob(ctx, job, trigger)
     if (found.length) exposedJobs.push(`\`${job.id}\``)
     out.push(...found)

@@ -1,46 +1,202 @@
 /**
- * The fork guard: a job `if:` that lets the job run only for pull requests whose head is a
- * branch of this repository (`github.event.pull_request.head.repo.full_name == github.repository`,
- * or `head.repo.fork == false`). Fork pull requests then skip the job, so it never runs code
- * from outside the repository; only people who can push branches here reach it.
+ * The fork guard: an `if:` (of a job or of one step) that lets it run only for pull requests
+ * whose head is a branch of this repository (`github.event.pull_request.head.repo.full_name ==
+ * github.repository`, `head.repo.fork == false`, `!head.repo.fork`, the head compared with the base
+ * repository, …). Fork pull requests then skip it, so it never runs code from outside the
+ * repository; only people who can push branches here reach it.
+ *
+ * The condition is read as GitHub evaluates it, for a fork's event: each part is true, false or
+ * unknown, and the whole is a guard when it is false for every event that brings fork pull
+ * requests in. So `github.event_name == 'push' || <guard>` guards a workflow that a fork reaches
+ * through `pull_request` only, and an `||` with an unknown alternative is no guard.
  */
 import { scalarString } from '../parse/yaml.js'
 import type { JobModel, StepModel } from './model.js'
 
-const HEAD_REPO = {
-  pull_request: 'github\\.event\\.pull_request\\.head\\.repo',
-  workflow_run: 'github\\.event\\.workflow_run\\.head_repository'
+/** Events that bring fork pull requests in, by the context their head repository is read from. */
+export type ForkEvent = 'pull_request' | 'pull_request_target' | 'workflow_run'
+
+type Truth = boolean | undefined
+type Value = { lit: string | number | boolean | null } | { path: string } | { unknown: true }
+type Expr =
+  | { op: 'or' | 'and'; left: Expr; right: Expr }
+  | { op: 'not'; arg: Expr }
+  | { op: 'cmp'; cmp: string; left: Expr; right: Expr }
+  | { op: 'value'; value: Value }
+
+// ── Reading the expression ───────────────────────────────────────────────────────────────────
+
+const TOKEN = /\s*(?:(\|\||&&|==|!=|<=|>=|<|>|!|\(|\)|,)|'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?)\b|([A-Za-z_][\w-]*(?:(?:\.[\w-]+|\.\*|\[[^\]]*\]))*))/y
+
+function tokenize(text: string): string[] | undefined {
+  const out: string[] = []
+  let at = 0
+  // The text is trimmed, so every token (with the blanks before it) ends where the next begins.
+  while (at < text.length) {
+    TOKEN.lastIndex = at
+    const m = TOKEN.exec(text)
+    if (!m) return undefined
+    // Strings are kept with their quote so they cannot be mistaken for operators or paths.
+    out.push(m[1] ?? (m[2] !== undefined ? `'${m[2].replace(/''/g, "'")}` : (m[3] ?? m[4])))
+    at = TOKEN.lastIndex
+  }
+  return out
 }
 
-/** Conditions that hold only when the head lives in this repository, for one event's context. */
-function guardPatterns(head: string): RegExp[] {
-  const fullName = `${head}\\.full_name`
-  return [
-    new RegExp(`^${fullName}\\s*==\\s*github\\.repository$`),
-    new RegExp(`^github\\.repository\\s*==\\s*${fullName}$`),
-    new RegExp(`^${head}\\.fork\\s*(==\\s*false|!=\\s*true)$`),
-    new RegExp(`^!\\s*${head}\\.fork$`)
-  ]
+/** A recursive-descent reader of GitHub's expression grammar (`||` < `&&` < comparison < `!`). */
+function parse(tokens: string[]): Expr | undefined {
+  let i = 0
+  const peek = (): string | undefined => tokens[i]
+  const or = (): Expr => {
+    let left = and()
+    while (peek() === '||') {
+      i++
+      left = { op: 'or', left, right: and() }
+    }
+    return left
+  }
+  const and = (): Expr => {
+    let left = cmp()
+    while (peek() === '&&') {
+      i++
+      left = { op: 'and', left, right: cmp() }
+    }
+    return left
+  }
+  const cmp = (): Expr => {
+    let left = unary()
+    while (['==', '!=', '<', '<=', '>', '>='].includes(peek() ?? '')) {
+      const c = tokens[i++]
+      left = { op: 'cmp', cmp: c, left, right: unary() }
+    }
+    return left
+  }
+  const unary = (): Expr => {
+    if (peek() === '!') {
+      i++
+      return { op: 'not', arg: unary() }
+    }
+    return primary()
+  }
+  const primary = (): Expr => {
+    const t = tokens[i++]
+    if (t === undefined) throw new Error('unexpected end')
+    if (t === '(') {
+      const inner = or()
+      if (tokens[i++] !== ')') throw new Error('missing )')
+      return inner
+    }
+    if (t.startsWith("'")) return { op: 'value', value: { lit: t.slice(1) } }
+    if (/^-?\d/.test(t)) return { op: 'value', value: { lit: Number(t) } }
+    if (/^(true|false|null)$/.test(t)) return { op: 'value', value: { lit: t === 'null' ? null : t === 'true' } }
+    if (/^[A-Za-z_]/.test(t)) {
+      if (peek() !== '(') return { op: 'value', value: { path: t.toLowerCase() } }
+      // A function call (`success()`, `contains(…)`): its value is not known here.
+      i++
+      let depth = 1
+      while (depth > 0) {
+        const a = tokens[i++]
+        if (a === undefined) throw new Error('missing )')
+        if (a === '(') depth++
+        else if (a === ')') depth--
+      }
+      return { op: 'value', value: { unknown: true } }
+    }
+    throw new Error(`unexpected ${t}`)
+  }
+  try {
+    const expr = or()
+    return i === tokens.length ? expr : undefined
+  } catch {
+    return undefined
+  }
 }
 
-/** `(a == b)` → `a == b`: one pair of parentheses around a whole condition. */
-function unwrap(condition: string): string {
-  return condition.startsWith('(') && condition.endsWith(')') ? condition.slice(1, -1).trim() : condition
+// ── Evaluating it for a fork's pull request ──────────────────────────────────────────────────
+
+/** Paths naming the head repository, by event, and the paths naming this repository. */
+const HEAD = {
+  pull_request: 'github.event.pull_request.head.repo',
+  workflow_run: 'github.event.workflow_run.head_repository'
+}
+const THIS_REPO_NAME = ['github.repository', 'github.event.repository.full_name', 'github.event.pull_request.base.repo.full_name', 'github.event.workflow_run.repository.full_name']
+const THIS_REPO_ID = ['github.repository_id', 'github.event.repository.id', 'github.event.pull_request.base.repo.id', 'github.event.workflow_run.repository.id']
+
+/** What a value is for a fork's event `event`: a literal, or a side of a head-versus-base comparison. */
+function valueFor(v: Value, event: ForkEvent): { lit: string | number | boolean | null } | { side: string } | undefined {
+  if ('lit' in v) return v
+  if (!('path' in v)) return undefined
+  const head = HEAD[event === 'workflow_run' ? 'workflow_run' : 'pull_request']
+  if (v.path === 'github.event_name') return { lit: event }
+  if (v.path === `${head}.fork`) return { lit: true }
+  if (v.path === `${head}.full_name`) return { side: 'head-name' }
+  if (v.path === `${head}.id`) return { side: 'head-id' }
+  if (THIS_REPO_NAME.includes(v.path)) return { side: 'base-name' }
+  if (THIS_REPO_ID.includes(v.path)) return { side: 'base-id' }
+  return undefined
+}
+
+function truthy(v: ReturnType<typeof valueFor>): Truth {
+  if (!v || !('lit' in v)) return undefined
+  return v.lit !== null && v.lit !== false && v.lit !== 0 && v.lit !== ''
+}
+
+/** `==` as GitHub compares: strings case-insensitively; anything not known is unknown. */
+function equal(a: ReturnType<typeof valueFor>, b: ReturnType<typeof valueFor>): Truth {
+  if (!a || !b) return undefined
+  if ('side' in a && 'side' in b) {
+    // A fork's head is never this repository; the same side compared with itself is equal.
+    const pair = [a.side, b.side].sort().join(' ')
+    if (pair === 'base-name head-name' || pair === 'base-id head-id') return false
+    return a.side === b.side ? true : undefined
+  }
+  if ('lit' in a && 'lit' in b) {
+    const [x, y] = [a.lit, b.lit]
+    if (typeof x === 'string' && typeof y === 'string') return x.toLowerCase() === y.toLowerCase()
+    if (typeof x === typeof y) return x === y
+    return undefined
+  }
+  return undefined
+}
+
+function evaluate(e: Expr, event: ForkEvent): Truth {
+  switch (e.op) {
+    case 'or': {
+      const [l, r] = [evaluate(e.left, event), evaluate(e.right, event)]
+      return l === true || r === true ? true : l === false && r === false ? false : undefined
+    }
+    case 'and': {
+      const [l, r] = [evaluate(e.left, event), evaluate(e.right, event)]
+      return l === false || r === false ? false : l === true && r === true ? true : undefined
+    }
+    case 'not': {
+      const v = evaluate(e.arg, event)
+      return v === undefined ? undefined : !v
+    }
+    case 'cmp': {
+      if (e.cmp !== '==' && e.cmp !== '!=') return undefined
+      if (e.left.op !== 'value' || e.right.op !== 'value') return undefined
+      const eq = equal(valueFor(e.left.value, event), valueFor(e.right.value, event))
+      return eq === undefined ? undefined : e.cmp === '==' ? eq : !eq
+    }
+    case 'value':
+      return truthy(valueFor(e.value, event))
+  }
 }
 
 /**
- * Whether the job's (or step's) `if:` requires the head to be this repository's for `event`
- * (`pull_request` also covers `pull_request_target`). A condition with `||` is not read as a
- * guard: one alternative may let fork pull requests in.
+ * Whether the job's (or step's) `if:` keeps fork pull requests out for every one of `events` (the
+ * workflow's triggers through which a fork's pull request reaches it). `'pull_request'` alone
+ * stands for both pull request events.
  */
-export function isForkGuarded(job: JobModel | StepModel, event: 'pull_request' | 'workflow_run'): boolean {
-  const raw = scalarString(job.node.get('if', true))
-  if (raw === undefined) return false
-  const expr = raw.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim()
-  if (expr.includes('||') || expr.includes('${{')) return false
-  const patterns = guardPatterns(HEAD_REPO[event])
-  return expr
-    .split('&&')
-    .map((c) => unwrap(c.trim()))
-    .some((c) => patterns.some((p) => p.test(c)))
+export function isForkGuarded(node: JobModel | StepModel, events: ForkEvent | readonly ForkEvent[]): boolean {
+  const list: readonly ForkEvent[] = typeof events === 'string' ? (events === 'pull_request' ? ['pull_request', 'pull_request_target'] : [events]) : events
+  const raw = scalarString(node.node.get('if', true))
+  if (raw === undefined || list.length === 0) return false
+  const text = raw.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim()
+  // Text around a `${{ }}` makes the whole condition a non-empty string, which is always true.
+  if (text.includes('${{')) return false
+  const tokens = tokenize(text)
+  const expr = tokens?.length ? parse(tokens) : undefined
+  return !!expr && list.every((event) => evaluate(expr, event) === false)
 }

@@ -2,7 +2,7 @@
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, isSeq, scalarString, type Node, type Pair, type YAMLMap } from '../parse/yaml.js'
 import { scalarsUnder, type CheckContext } from './context.js'
-import { isForkGuarded } from './fork-guard.js'
+import { isForkGuarded, type ForkEvent } from './fork-guard.js'
 import { RULES } from './meta.js'
 
 function writeAll(ctx: CheckContext, pair: Pair<Node, Node> | undefined, where: string): Finding | undefined {
@@ -52,13 +52,15 @@ function runnerLabels(node: Node | undefined): string[] {
 }
 
 function checkSelfHosted(ctx: CheckContext): Finding[] {
-  const trigger = ['pull_request', 'pull_request_target'].find((t) => ctx.wf.triggers.has(t))
+  const events = (['pull_request', 'pull_request_target'] as ForkEvent[]).filter((t) => ctx.wf.triggers.has(t))
+  const trigger = events[0]
   if (!trigger) return []
   const out: Finding[] = []
   for (const job of ctx.wf.jobs) {
     if (!runnerLabels(job.runsOn).some((l) => l.toLowerCase() === 'self-hosted')) continue
-    // Fork pull requests skip a job guarded to heads of this repository.
-    if (isForkGuarded(job, 'pull_request')) continue
+    // Fork pull requests skip a job guarded to heads of this repository. A guard on its steps does
+    // not count: the job still starts on the runner for a fork's pull request.
+    if (isForkGuarded(job, events)) continue
     const pair = job.node.items.find((p) => isScalar(p.key) && p.key.value === 'runs-on')
     out.push(ctx.report(RULES.selfHostedOnPr, ctx.y.lineOf(pair?.key ?? job.runsOn), `job \`${job.id}\` runs on a self-hosted runner for \`${trigger}\` events, which fork pull requests can trigger.`))
   }
