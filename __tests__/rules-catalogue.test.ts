@@ -1,7 +1,8 @@
 /**
  * One catalogue over every rule (file kinds, secrets, cost, imports, settings): ids are unique and
  * carry their kind's prefix, every rule explains itself and says what it informs, `refs` name only
- * tools Preflight knows, and the generated docs list every rule.
+ * tools Preflight knows, and the generated docs list every rule. For every language, its checks
+ * declare its rules between them, and a check that reports a rule it did not declare throws.
  */
 import { readFileSync } from 'node:fs'
 import { ALL_RULES, CROSS_KIND_RULES, contextPathsForFile } from '../src/rules/index.js'
@@ -10,8 +11,14 @@ import { defineLanguage } from '../src/rules/language.js'
 import { defineRules, reporterFor, reportOnly, UndeclaredRuleError } from '../src/rules/rule.js'
 import { workflowChecks } from '../src/rules/workflow/index.js'
 import { cloudformationChecks, cloudformationSecretRules } from '../src/rules/cfn/index.js'
+import { kubernetesChecks } from '../src/rules/k8s/index.js'
+import { dockerfileChecks } from '../src/rules/dockerfile/index.js'
+import { composeChecks } from '../src/rules/compose/index.js'
+import { helmChecks, helmRules } from '../src/rules/helm/index.js'
+import { checkValues } from '../src/rules/helm/values.js'
+import { terraformChecks } from '../src/rules/terraform/index.js'
 import { SETTINGS_RULES } from '../src/settings/apply.js'
-import { CATEGORIES, FILE_KINDS, REF_TOOLS, SEVERITIES, TOPICS, type RuleMeta } from '../src/types.js'
+import { CATEGORIES, FILE_KINDS, REF_TOOLS, SEVERITIES, TOPICS, type FileKind, type Finding, type RuleMeta } from '../src/types.js'
 
 const CATALOGUE: RuleMeta[] = [...ALL_RULES, ...SETTINGS_RULES]
 
@@ -55,6 +62,20 @@ describe('the rule catalogue', () => {
   })
 })
 
+/**
+ * Every language's checks. CloudFormation's secret checks follow values across the template
+ * rather than one resource, so they declare their rules apart (`cloudformationSecretRules`).
+ */
+const CHECKS_OF: Record<Exclude<FileKind, 'other'>, readonly { rules: readonly RuleMeta[] }[]> = {
+  dockerfile: dockerfileChecks,
+  compose: composeChecks,
+  workflow: workflowChecks,
+  kubernetes: kubernetesChecks,
+  helm: helmChecks,
+  cloudformation: [...cloudformationChecks, { rules: cloudformationSecretRules }],
+  terraform: terraformChecks
+}
+
 describe('the registry', () => {
   /** Who declares each rule: a language by its kind, or a cross-kind family. */
   const owners = new Map<string, string[]>()
@@ -77,15 +98,15 @@ describe('the registry', () => {
     expect(ALL_RULES).toEqual([...LANGUAGES.flatMap((l) => l.rules), ...CROSS_KIND_RULES.secrets, ...CROSS_KIND_RULES.import, ...CROSS_KIND_RULES.cost])
   })
 
-  it("the workflow checks split the language's rules between them, each rule declared by one check", () => {
-    const declared = workflowChecks.flatMap((c) => c.rules.map((r) => r.id))
-    expect(declared.filter((id, i) => declared.indexOf(id) !== i)).toEqual([])
-    expect([...declared].sort()).toEqual((languageOf('workflow')?.rules ?? []).map((r) => r.id).sort())
-  })
-
-  it('every CloudFormation rule is declared by a resource check or the secret checks', () => {
-    const declared = new Set([...cloudformationChecks.flatMap((c) => c.rules), ...cloudformationSecretRules].map((r) => r.id))
-    expect((languageOf('cloudformation')?.rules ?? []).map((r) => r.id).filter((id) => !declared.has(id))).toEqual([])
+  it.each(LANGUAGES.map((l) => [l.kind, l] as const))("%s: the checks split the language's rules between them, each rule declared by exactly one check", (kind, language) => {
+    const checks = CHECKS_OF[kind]
+    expect(checks.length).toBeGreaterThan(0)
+    for (const check of checks) expect(check.rules.length).toBeGreaterThan(0)
+    // By identity, as `report` compares them: a check holds the language's metas themselves.
+    const declared = checks.flatMap((c) => c.rules)
+    expect(declared.filter((r, i) => declared.indexOf(r) !== i).map((r) => r.id)).toEqual([])
+    expect(declared.filter((r) => !language.rules.includes(r)).map((r) => `${r.id}: declared by a check, not by the language`)).toEqual([])
+    expect(language.rules.filter((r) => !declared.includes(r)).map((r) => `${r.id}: declared by no check`)).toEqual([])
   })
 
   it('has one language per analysed file kind, each with plan texts', () => {
@@ -158,5 +179,66 @@ describe('report', () => {
       UndeclaredRuleError
     )
   })
-})
 
+  /** A small file per language on which its analyzer reports findings, and the checks it runs. */
+  const SAMPLES: { kind: Exclude<FileKind, 'other'>; path: string; content: string; checks: readonly { rules: readonly RuleMeta[] }[] }[] = [
+    { kind: 'dockerfile', path: 'Dockerfile', content: 'FROM node:latest\nRUN sudo apt-get install -y curl\nCMD node app.js\n', checks: dockerfileChecks },
+    { kind: 'compose', path: 'compose.yml', content: 'services:\n  web:\n    image: nginx\n    privileged: true\n', checks: composeChecks },
+    { kind: 'workflow', path: '.github/workflows/ci.yml', content: 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: some/action@v1\n', checks: workflowChecks },
+    {
+      kind: 'kubernetes',
+      path: 'k8s/app.yaml',
+      content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  hostNetwork: true\n  containers:\n    - name: app\n      image: app:latest\n',
+      checks: kubernetesChecks
+    },
+    { kind: 'helm', path: 'chart/values.yaml', content: 'image:\n  tag: latest\nresources: {}\n', checks: helmChecks },
+    {
+      kind: 'cloudformation',
+      path: 'template.yaml',
+      content: 'Resources:\n  Data:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      PubliclyAccessible: true\n',
+      checks: cloudformationChecks
+    },
+    {
+      kind: 'terraform',
+      path: 'main.tf',
+      content: 'resource "aws_security_group_rule" "ssh" {\n  type        = "ingress"\n  from_port   = 22\n  to_port     = 22\n  protocol    = "tcp"\n  cidr_blocks = ["0.0.0.0/0"]\n}\n',
+      checks: terraformChecks
+    }
+  ]
+
+  async function analyzeSample(sample: (typeof SAMPLES)[number]): Promise<Finding[]> {
+    const language = languageOf(sample.kind)
+    if (!language) throw new Error(`no language for ${sample.kind}`)
+    const report = reporterFor(language.rules, sample.path, sample.kind)
+    // Helm charts are analysed as a whole: their own checks read values.yaml.
+    if (sample.kind === 'helm') return checkValues(sample.path, sample.content, report)
+    if (!language.analyze) throw new Error(`${sample.kind} has an analyzer`)
+    return language.analyze({ path: sample.path, kind: sample.kind, content: sample.content }, report, undefined, {})
+  }
+
+  it('every language has a sample here', () => {
+    expect(SAMPLES.map((s) => s.kind).sort()).toEqual(LANGUAGES.map((l) => l.kind).sort())
+    expect(helmRules).toBe(languageOf('helm')?.rules)
+  })
+
+  it.each(SAMPLES.map((s) => [s.kind, s] as const))('%s: a check that reports a rule it did not declare throws, though the language declares it', async (_kind, sample) => {
+    const honest = await analyzeSample(sample)
+    const reported = honest.map((f) => f.ruleId)
+    // Lie about each check that reports something: the same file, with that check's rule taken away from it.
+    const liars = sample.checks.filter((c) => c.rules.some((r) => reported.includes(r.id)))
+    expect(liars.length).toBeGreaterThan(0)
+    for (const check of liars) {
+      const rule = check.rules.find((r) => reported.includes(r.id)) as RuleMeta
+      const declared = check.rules
+      const mutable = check as { rules: readonly RuleMeta[] }
+      mutable.rules = declared.filter((r) => r !== rule)
+      try {
+        await expect(analyzeSample(sample)).rejects.toThrow(UndeclaredRuleError)
+        await expect(analyzeSample(sample)).rejects.toThrow(new RegExp(`\`${rule.id}\`.*a check declaring`))
+      } finally {
+        mutable.rules = declared
+      }
+    }
+    expect(await analyzeSample(sample)).toEqual(honest)
+  })
+})

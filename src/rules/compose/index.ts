@@ -6,7 +6,7 @@
  */
 import type { Finding, SourceFile } from '../../types.js'
 import { defineLanguage } from '../language.js'
-import { reporterFor, type Report } from '../rule.js'
+import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
 import { parseYaml, isMap, isSeq, isScalar, scalarString, ParseError } from '../parse/yaml.js'
 import { R } from './meta.js'
 import { collectServices, isOverrideFile, isSharedHostFile, isStackFile, pairIn, resolve, setting, type Context, type Service } from './services.js'
@@ -14,6 +14,50 @@ import { checkHealthcheck, checkLimits, checkRestart } from './missing.js'
 import { checkCapabilities, checkEnvironment, checkImage, checkNamespaces, checkPorts, checkPrivileged, checkSecurityOptions, checkVolumes } from './dangerous.js'
 
 export const composeRules = Object.values(R)
+
+/** What a check walks: one service of the file (the check's `ctx` reports). */
+export interface ServiceInContext {
+  ctx: Context
+  s: Service
+  /**
+   * Whether what the service lacks is judged: not for a service extending one from another file,
+   * nor for an override file's services, which are merged onto the base file's.
+   */
+  lacksJudged: boolean
+  /** A service that runs once and exits (`isOneShot`); only decided when `lacksJudged`. */
+  oneShot: boolean
+}
+
+/** The checks, each with the rules it may report (its context's `report` refuses any other), in the order they run on a service. */
+export const composeChecks: Check<ServiceInContext>[] = [
+  {
+    rules: [R.noHealthcheck, R.healthcheckDisabled],
+    run: (at) => {
+      if (at.lacksJudged && !at.oneShot) checkHealthcheck(at.ctx, at.s)
+    }
+  },
+  {
+    rules: [R.noMemoryLimit, R.noCpuLimit],
+    run: (at) => {
+      if (at.lacksJudged) checkLimits(at.ctx, at.s)
+    }
+  },
+  {
+    // A Swarm stack restarts its tasks by default.
+    rules: [R.noRestartPolicy],
+    run: (at) => {
+      if (at.lacksJudged && !at.oneShot && !isStackFile(at.ctx.file.path)) checkRestart(at.ctx, at.s)
+    }
+  },
+  { rules: [R.privileged], run: (at) => checkPrivileged(at.ctx, at.s) },
+  { rules: [R.dockerSocket, R.hostSystemMount], run: (at) => checkVolumes(at.ctx, at.s) },
+  { rules: [R.portAllInterfaces], run: (at) => checkPorts(at.ctx, at.s) },
+  { rules: [R.secretInEnvironment, R.defaultCredential], run: (at) => checkEnvironment(at.ctx, at.s) },
+  { rules: [R.networkModeHost, R.hostNamespace], run: (at) => checkNamespaces(at.ctx, at.s) },
+  { rules: [R.dangerousCapability], run: (at) => checkCapabilities(at.ctx, at.s) },
+  { rules: [R.securityProfileDisabled], run: (at) => checkSecurityOptions(at.ctx, at.s) },
+  { rules: [R.imageLatest], run: (at) => checkImage(at.ctx, at.s) }
+]
 
 export function analyzeCompose(file: SourceFile, report: Report = reporterFor(composeRules, file.path, 'compose')): Finding[] {
   const yaml = parseYaml(file.content)
@@ -24,7 +68,12 @@ export function analyzeCompose(file: SourceFile, report: Report = reporterFor(co
   const ctx: Context = { file, yaml, doc, lines: file.content.split('\n'), services: new Map(), report, findings, sharedHost: false }
   collectServices(ctx, doc.contents)
   ctx.sharedHost = isSharedHostFile(ctx)
-  for (const service of ctx.services.values()) checkService(ctx, service)
+  const contexts = composeChecks.map((check): Context => ({ ...ctx, report: reportOnly(check.rules, report, 'compose') }))
+  for (const s of ctx.services.values()) {
+    const lacksJudged = !s.extendsElsewhere && !isOverrideFile(file.path)
+    const oneShot = lacksJudged && isOneShot(ctx, s)
+    composeChecks.forEach((check, i) => check.run({ ctx: contexts[i], s, lacksJudged, oneShot }))
+  }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }
 
@@ -41,24 +90,6 @@ function isOneShot(ctx: Context, s: Service): boolean {
     if (isSeq(deps)) return deps.items.some((d) => scalarString(resolve(ctx, d)) === s.name)
     return isMap(deps) && pairIn(ctx, deps, s.name) !== undefined
   })
-}
-
-function checkService(ctx: Context, s: Service): void {
-  // An override file's services are merged onto the base file's: only what they set is judged.
-  if (!s.extendsElsewhere && !isOverrideFile(ctx.file.path)) {
-    const oneShot = isOneShot(ctx, s)
-    if (!oneShot) checkHealthcheck(ctx, s)
-    checkLimits(ctx, s)
-    if (!oneShot && !isStackFile(ctx.file.path)) checkRestart(ctx, s)
-  }
-  checkPrivileged(ctx, s)
-  checkVolumes(ctx, s)
-  checkPorts(ctx, s)
-  checkEnvironment(ctx, s)
-  checkNamespaces(ctx, s)
-  checkCapabilities(ctx, s)
-  checkSecurityOptions(ctx, s)
-  checkImage(ctx, s)
 }
 
 export const compose = defineLanguage({

@@ -4,36 +4,71 @@
  * final stage and the stages it is built `FROM`, while supply-chain and secret rules look at
  * every stage.
  */
-import { DockerfileParser } from 'dockerfile-ast'
+import { DockerfileParser, type Instruction, type Run } from 'dockerfile-ast'
 import type { Finding, SourceFile } from '../../types.js'
 import { defineLanguage } from '../language.js'
-import { reporterFor, type Report } from '../rule.js'
+import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
 import { R } from './meta.js'
-import { ancestry, buildStages, preambleArgs, type Context } from './stages.js'
-import { checkBaseImage, checkEveryStage, checkSecretsInProperties } from './instructions.js'
+import { ancestry, buildStages, preambleArgs, type Context, type Stage } from './stages.js'
+import { checkAdd, checkBaseImage, checkRunPackages, checkRunRisks, checkSecretsInProperties, checkWorkdir } from './instructions.js'
 import { checkCaches, checkCommandForm, checkExposedPorts, checkHealthcheck, checkUser } from './image.js'
 
 export const dockerfileRules = Object.values(R)
 
+/** What a check walks: the stages, and what the shipped image is built from (the check's `ctx` reports). */
+export interface DockerfileModel {
+  ctx: Context
+  stages: Stage[]
+  /** Indexes of the final stage and of the stages it is built `FROM`. */
+  finalChain: number[]
+  /** The instructions of those stages: what the shipped image is made of. */
+  imageBody: Instruction[]
+  /** `ARG`s before the first `FROM`. */
+  preamble: Instruction[]
+}
+
+/** Runs `check` on every instruction of every stage whose keyword is one of `keywords`. */
+const everyStage =
+  (keywords: readonly string[], check: (ctx: Context, ins: Instruction) => void) =>
+  (m: DockerfileModel): void => {
+    for (const stage of m.stages) for (const ins of stage.body) if (keywords.includes(ins.getKeyword())) check(m.ctx, ins)
+  }
+
+/** The checks, each with the rules it may report (its context's `report` refuses any other). */
+export const dockerfileChecks: Check<DockerfileModel>[] = [
+  { rules: [R.baseImageLatest, R.baseImageNoDigest], run: (m) => m.stages.forEach((stage) => checkBaseImage(m.ctx, stage)) },
+  { rules: [R.sudo, R.curlPipeShell], run: everyStage(['RUN'], (ctx, ins) => checkRunRisks(ctx, ins as Run)) },
+  {
+    rules: [R.aptUnpinned, R.apkUnpinned, R.yumUnpinned, R.zypperUnpinned, R.gemUnpinned, R.pipUnpinned, R.npmUnpinned, R.npmInstallNotCi, R.packageUpgrade],
+    run: everyStage(['RUN'], (ctx, ins) => checkRunPackages(ctx, ins as Run))
+  },
+  { rules: [R.addRemoteUrl, R.addInsteadOfCopy], run: everyStage(['ADD'], checkAdd) },
+  {
+    // ENV and ARG of every stage, and the ARGs before the first FROM.
+    rules: [R.secretInEnv],
+    run: (m) => {
+      everyStage(['ENV', 'ARG'], checkSecretsInProperties)(m)
+      for (const ins of m.preamble) checkSecretsInProperties(m.ctx, ins)
+    }
+  },
+  { rules: [R.workdirRelative], run: everyStage(['WORKDIR'], checkWorkdir) },
+  { rules: [R.rootUser, R.noUser], run: (m) => checkUser(m.ctx, m.stages, m.finalChain) },
+  { rules: [R.noHealthcheck], run: (m) => checkHealthcheck(m.ctx, m.stages[m.stages.length - 1], m.imageBody) },
+  { rules: [R.shellFormCommand, R.execFormNotJson], run: (m) => checkCommandForm(m.ctx, m.imageBody) },
+  { rules: [R.exposeSsh], run: (m) => checkExposedPorts(m.ctx, m.imageBody) },
+  { rules: [R.aptCache, R.apkCache, R.pipCache, R.yumCache], run: (m) => checkCaches(m.ctx, m.imageBody) }
+]
+
 export function analyzeDockerfile(file: SourceFile, report: Report = reporterFor(dockerfileRules, file.path, 'dockerfile')): Finding[] {
   const dockerfile = DockerfileParser.parse(file.content)
-  const stages = buildStages(dockerfile.getInstructions())
-  const ctx: Context = { file, lines: file.content.split('\n'), report, findings: [] }
+  const instructions = dockerfile.getInstructions()
+  const stages = buildStages(instructions)
+  const lines = file.content.split('\n')
+  const findings: Finding[] = []
   const finalChain = ancestry(stages, stages.length - 1)
-
-  for (const stage of stages) {
-    checkBaseImage(ctx, stage)
-    for (const ins of stage.body) checkEveryStage(ctx, ins)
-  }
-  for (const ins of preambleArgs(dockerfile.getInstructions())) checkSecretsInProperties(ctx, ins)
-
-  const imageBody = finalChain.flatMap((i) => stages[i].body)
-  checkUser(ctx, stages, finalChain)
-  checkHealthcheck(ctx, stages[stages.length - 1], imageBody)
-  checkCommandForm(ctx, imageBody)
-  checkExposedPorts(ctx, imageBody)
-  checkCaches(ctx, imageBody)
-  return ctx.findings.sort(byLine)
+  const model = { stages, finalChain, imageBody: finalChain.flatMap((i) => stages[i].body), preamble: preambleArgs(instructions) }
+  for (const check of dockerfileChecks) check.run({ ...model, ctx: { file, lines, report: reportOnly(check.rules, report, 'dockerfile'), findings } })
+  return findings.sort(byLine)
 }
 
 function byLine(a: Finding, b: Finding): number {

@@ -25,24 +25,6 @@ export function checkBaseImage(ctx: Context, stage: Stage): void {
 
 // ── Instructions in every stage ─────────────────────────────────────────────────────────────
 
-export function checkEveryStage(ctx: Context, ins: Instruction): void {
-  switch (ins.getKeyword()) {
-    case 'RUN':
-      checkRun(ctx, ins as Run)
-      break
-    case 'ADD':
-      checkAdd(ctx, ins)
-      break
-    case 'ENV':
-    case 'ARG':
-      checkSecretsInProperties(ctx, ins)
-      break
-    case 'WORKDIR':
-      checkWorkdir(ctx, ins)
-      break
-  }
-}
-
 export function checkSecretsInProperties(ctx: Context, ins: Instruction): void {
   const keyword = ins.getKeyword()
   const props = keyword === 'ENV' ? (ins as Env).getProperties() : keyword === 'ARG' ? [(ins as Arg).getProperty()].filter((p) => p !== null) : []
@@ -55,7 +37,7 @@ export function checkSecretsInProperties(ctx: Context, ins: Instruction): void {
   }
 }
 
-function checkWorkdir(ctx: Context, ins: Instruction): void {
+export function checkWorkdir(ctx: Context, ins: Instruction): void {
   const dir = (ins.getArgumentsContent() ?? '').trim().replace(/^["']|["']$/g, '')
   if (dir === '' || dir.startsWith('/') || dir.startsWith('$') || /^[A-Za-z]:[\\/]/.test(dir) || dir.startsWith('\\')) return
   emit(ctx, R.workdirRelative, span(ins).line, `WORKDIR \`${dir}\` is relative to the previous working directory`)
@@ -64,7 +46,7 @@ function checkWorkdir(ctx: Context, ins: Instruction): void {
 const ARCHIVE = /\.(tar|tgz|tbz2?|txz|tar\.(gz|bz2|xz|zst|lz|lzma)|gz|bz2|xz|zst)$/i
 const REMOTE = /^(https?:\/\/|git@|git:\/\/|ssh:\/\/)/i
 
-function checkAdd(ctx: Context, ins: Instruction): void {
+export function checkAdd(ctx: Context, ins: Instruction): void {
   const flags = (ins as unknown as { getFlags(): Flag[] }).getFlags()
   const sources = addSources(ins)
   if (sources.length === 0) return
@@ -95,7 +77,8 @@ function addSources(ins: Instruction): string[] {
 
 // ── RUN ─────────────────────────────────────────────────────────────────────────────────────
 
-function checkRun(ctx: Context, run: Run): void {
+/** What a RUN risks beyond its packages: root through sudo, a downloaded script run unseen. */
+export function checkRunRisks(ctx: Context, run: Run): void {
   const commands = runCommands(run)
   const calls = invocations(commands)
   const { line, endLine } = span(run)
@@ -105,6 +88,13 @@ function checkRun(ctx: Context, run: Run): void {
   if (pipesRemoteScriptToShell(commands, run.getArgumentsContent() ?? '')) {
     emit(ctx, R.curlPipeShell, line, 'RUN pipes a downloaded script straight into a shell', at)
   }
+}
+
+/** The packages a RUN installs: versions not pinned, `npm install` for `npm ci`, upgrades of everything. */
+export function checkRunPackages(ctx: Context, run: Run): void {
+  const calls = invocations(runCommands(run))
+  const { line, endLine } = span(run)
+  const at = { endLine }
   for (const call of calls) {
     const unpinned = unpinnedPackages(call)
     if (unpinned) {

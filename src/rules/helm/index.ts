@@ -9,14 +9,22 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Finding, FileNote, RuleMeta, SourceFile } from '../../types.js'
 import { defineLanguage } from '../language.js'
+import { UndeclaredRuleError, type Check } from '../rule.js'
 import { chartPath, chartsOf, helmContextPathsFor, type Chart } from './charts.js'
 import { HELM } from './meta.js'
 import { renderChart, type RenderOptions } from './render.js'
 import { analyzeRendered, splitRendered, type RenderedTemplate } from './rendered.js'
-import { checkValues } from './values.js'
+import { checkValues, valuesChecks, type ValueInContext } from './values.js'
 
 export { helmContextPathsFor } from './charts.js'
 export const helmRules: RuleMeta[] = Object.values(HELM)
+
+/**
+ * The checks of the Helm rules, each with the rules it may report: they read a chart's
+ * `values.yaml` when its templates were not rendered. Rendered templates are judged by the
+ * Kubernetes checks, under the Kubernetes rules.
+ */
+export const helmChecks: Check<ValueInContext, Finding | undefined>[] = valuesChecks
 
 export interface HelmOptions {
   /** Folder of manifests rendered by an earlier step (`helm template … > dir/x.yaml` or `--output-dir`). */
@@ -119,6 +127,7 @@ function orphanFindings(files: readonly SourceFile[], charts: Chart[], notes: Fi
       try {
         out.push(...checkValues(f.path, f.content.replace(/\r\n?/g, '\n')))
       } catch (e) {
+        if (e instanceof UndeclaredRuleError) throw e // a bug of the check, not a file that does not parse
         notes.push({ path: f.path, reason: 'parse', message: `${f.path}: could not be parsed: ${(e as Error).message}` })
       }
     } else {
@@ -134,6 +143,7 @@ function valuesFindings(chart: Chart, notes: FileNote[]): Finding[] {
   try {
     return checkValues(values.path, values.content.replace(/\r\n?/g, '\n'))
   } catch (e) {
+    if (e instanceof UndeclaredRuleError) throw e // a bug of the check, not a file that does not parse
     notes.push({ path: values.path, reason: 'parse', message: `${values.path}: could not be parsed: ${(e as Error).message}` })
     return []
   }

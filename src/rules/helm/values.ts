@@ -3,12 +3,13 @@
  * Used only when the templates were not rendered, so the verdict on the rendered objects is
  * never given twice.
  */
-import type { Finding, RuleMeta } from '../../types.js'
-import { reporterFor } from '../rule.js'
+import type { Finding } from '../../types.js'
+import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
 import { assertNoAliasBomb, isMap, isScalar, isSeq, parseYaml, type Node, type YamlFile } from '../parse/yaml.js'
 import { HELM } from './meta.js'
 
-interface Visit {
+/** One key of the values file as the walk meets it. */
+export interface Visit {
   path: string[]
   key: string
   keyNode: Node
@@ -36,32 +37,71 @@ const isEmptyMap = (v: unknown): boolean => isMap(v) && v.items.length === 0
 const inSecurityContext = (path: string[]): boolean => path.some((k) => /securitycontext$/i.test(k))
 const dotted = (path: string[], key: string): string => [...path, key].join('.').replace(/\.\[/g, '[')
 
-export function checkValues(path: string, content: string): Finding[] {
+/** What a check sees of one key: the key, its value, and how messages name it (the check's `report` builds). */
+export interface ValueInContext {
+  v: Visit
+  /** The key's dotted path, quoted: `` `image.tag` ``. */
+  at: string
+  /** The value when it is a scalar. */
+  value: string | undefined
+  report: Report
+  line: number
+}
+
+/**
+ * The checks on each key of the values file, each with the rules it may report. A key matches
+ * at most one of them (they test different key names).
+ */
+export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
+  {
+    rules: [HELM.valuesImageLatest],
+    run: ({ v, at, value, report, line }) => {
+      if (v.key === 'tag' && value === 'latest') return report(HELM.valuesImageLatest, line, `chart default ${at} is \`latest\``)
+      if (v.key === 'image' && value !== undefined && /:latest$/.test(value)) return report(HELM.valuesImageLatest, line, `chart default ${at} uses the \`latest\` tag`)
+      return undefined
+    }
+  },
+  {
+    rules: [HELM.valuesPrivileged, HELM.valuesRunAsRoot, HELM.valuesEmptySecurityContext],
+    run: ({ v, at, value, report, line }) => {
+      if (v.key === 'privileged' && value === 'true' && inSecurityContext(v.path)) return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged`)
+      if (v.key === 'runAsUser' && value === '0' && inSecurityContext(v.path)) return report(HELM.valuesRunAsRoot, line, `chart default ${at} runs the containers as UID 0 (root)`)
+      if (/securitycontext$/i.test(v.key) && isEmptyMap(v.value)) {
+        return report(HELM.valuesEmptySecurityContext, line, `hardening: chart default ${at} is empty, so pods run with the image user and runtime defaults`)
+      }
+      return undefined
+    }
+  },
+  {
+    rules: [HELM.valuesNoResources],
+    run: ({ v, at, report, line }) =>
+      v.key === 'resources' && isEmptyMap(v.value) ? report(HELM.valuesNoResources, line, `chart default ${at} is empty: no requests or limits unless the installer sets them`) : undefined
+  },
+  {
+    rules: [HELM.valuesProbeDisabled],
+    run: ({ v, at, report, line }) =>
+      /^(liveness|readiness)Probe$/.test(v.key) && (isEmptyMap(v.value) || scalar(isMap(v.value) ? v.value.get('enabled', true) : undefined) === 'false')
+        ? report(HELM.valuesProbeDisabled, line, `chart default ${at} is ${isEmptyMap(v.value) ? 'empty' : 'disabled'}`)
+        : undefined
+  }
+]
+
+export function checkValues(path: string, content: string, report: Report = reporterFor(Object.values(HELM), path, 'helm')): Finding[] {
   const yaml: YamlFile = parseYaml(content)
   const out: Finding[] = []
-  const report = reporterFor(Object.values(HELM), path, 'helm')
-  const add = (meta: RuleMeta, v: Visit, message: string): void => {
-    out.push(report(meta, yaml.lineOf(v.keyNode), message))
-  }
+  const reports = valuesChecks.map((check) => reportOnly(check.rules, report, 'helm'))
   for (const doc of yaml.docs) {
     assertNoAliasBomb(yaml, doc)
     for (const v of walk(doc.contents)) {
       const at = `\`${dotted(v.path, v.key)}\``
       const value = scalar(v.value)
-      if (v.key === 'tag' && value === 'latest') {
-        add(HELM.valuesImageLatest, v, `chart default ${at} is \`latest\``)
-      } else if (v.key === 'image' && value !== undefined && /:latest$/.test(value)) {
-        add(HELM.valuesImageLatest, v, `chart default ${at} uses the \`latest\` tag`)
-      } else if (v.key === 'privileged' && value === 'true' && inSecurityContext(v.path)) {
-        add(HELM.valuesPrivileged, v, `chart default ${at} runs the containers privileged`)
-      } else if (v.key === 'runAsUser' && value === '0' && inSecurityContext(v.path)) {
-        add(HELM.valuesRunAsRoot, v, `chart default ${at} runs the containers as UID 0 (root)`)
-      } else if (/securitycontext$/i.test(v.key) && isEmptyMap(v.value)) {
-        add(HELM.valuesEmptySecurityContext, v, `hardening: chart default ${at} is empty, so pods run with the image user and runtime defaults`)
-      } else if (v.key === 'resources' && isEmptyMap(v.value)) {
-        add(HELM.valuesNoResources, v, `chart default ${at} is empty: no requests or limits unless the installer sets them`)
-      } else if (/^(liveness|readiness)Probe$/.test(v.key) && (isEmptyMap(v.value) || scalar(isMap(v.value) ? v.value.get('enabled', true) : undefined) === 'false')) {
-        add(HELM.valuesProbeDisabled, v, `chart default ${at} is ${isEmptyMap(v.value) ? 'empty' : 'disabled'}`)
+      const line = yaml.lineOf(v.keyNode)
+      for (const [i, check] of valuesChecks.entries()) {
+        const finding = check.run({ v, at, value, report: reports[i], line })
+        if (finding) {
+          out.push(finding)
+          break
+        }
       }
     }
   }

@@ -36,15 +36,11 @@ function isRestrictedByAnnotation(annotations: Record<string, string>): boolean 
   })
 }
 
-export function checkService(ctx: CheckContext, obj: K8sObject, stream?: StreamIndex): Finding[] {
-  return [...checkSelector(ctx, obj, stream), ...checkExposure(ctx, obj, stream)]
-}
-
 /**
  * Only judged when the set holds workloads of the Service's namespace: a Service kept apart from
  * its pods (another folder, another repository) cannot be checked here.
  */
-function checkSelector(ctx: CheckContext, obj: K8sObject, stream?: StreamIndex): Finding[] {
+export function checkSelector(ctx: CheckContext, obj: K8sObject, stream?: StreamIndex): Finding[] {
   const v = obj.view
   const spec = v.get(obj.node, 'spec')
   const selector = labelsOf(v, v.get(spec, 'selector'))
@@ -56,7 +52,7 @@ function checkSelector(ctx: CheckContext, obj: K8sObject, stream?: StreamIndex):
   return [ctx.report(K8S.serviceSelectsNoPods, v.keyLine(spec, 'selector'), `Service \`${obj.name}\` selects \`${wanted}\`, which no pod of the workloads in ${stream.scope} carries`)]
 }
 
-function checkExposure(ctx: CheckContext, obj: K8sObject, stream?: StreamIndex): Finding[] {
+export function checkExposure(ctx: CheckContext, obj: K8sObject, stream?: StreamIndex): Finding[] {
   const v = obj.view
   const spec = v.get(obj.node, 'spec')
   const type = v.str(v.get(spec, 'type'))

@@ -13,23 +13,13 @@ import { servedByService, type StreamIndex } from './workloads.js'
 export interface CheckContext {
   path: string
   content: string
-  /** Builds each finding; refuses rules the Kubernetes language does not declare. */
+  /** Builds each finding; refuses the rules its check does not declare. */
   report: Report
 }
 
 const label = (c: Container): string => `${c.init ? 'init container' : 'container'} \`${c.name}\``
 
-export function checkContainer(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container, stream?: StreamIndex): Finding[] {
-  return [
-    ...checkProbes(ctx, obj, pod, c, stream),
-    ...checkResources(ctx, obj, c),
-    ...checkImage(ctx, obj, c),
-    ...checkSecurityContext(ctx, obj, c),
-    ...checkEnv(ctx, obj, c)
-  ]
-}
-
-function checkProbes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container, stream?: StreamIndex): Finding[] {
+export function checkProbes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container, stream?: StreamIndex): Finding[] {
   if (c.init || pod.runToCompletion) return []
   const v = obj.view
   const out: Finding[] = []
@@ -50,7 +40,7 @@ const RESOURCE_RULES = [
   { section: 'limits', resource: 'memory', meta: K8S.noMemoryLimits }
 ] as const
 
-function checkResources(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
+export function checkResources(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
   const v = obj.view
   const resources = v.get(c.node, 'resources')
   const out: Finding[] = []
@@ -88,7 +78,7 @@ export function imageProblem(ref: string): 'latest' | 'untagged' | undefined {
   return lastSegment.slice(colon + 1) === 'latest' ? 'latest' : undefined
 }
 
-function checkImage(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
+export function checkImage(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
   const v = obj.view
   const imageNode = v.get(c.node, 'image')
   const image = v.str(imageNode)
@@ -101,7 +91,7 @@ function checkImage(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] 
   return [ctx.report(K8S.imageLatest, v.keyLine(c.node, 'image'), `${label(c)} image \`${image}\` uses ${what}`)]
 }
 
-function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
+export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
   const v = obj.view
   const sc = v.get(c.node, 'securityContext')
   const scLine = sc !== undefined ? v.keyLine(c.node, 'securityContext') : c.line
@@ -162,7 +152,7 @@ export function isLiteralSecret(name: string, value: string): boolean {
   return !/^(true|false|yes|no|on|off|\d{1,3})$/i.test(value.trim())
 }
 
-function checkEnv(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
+export function checkEnv(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
   const v = obj.view
   const out: Finding[] = []
   for (const entry of v.items(v.get(c.node, 'env'))) {

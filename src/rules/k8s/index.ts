@@ -6,18 +6,85 @@
 import type { Finding, SourceFile } from '../../types.js'
 import { costKubernetes } from '../../cost/kubernetes.js'
 import { defineLanguage } from '../language.js'
-import { reporterFor, type Report } from '../rule.js'
-import { checkContainer, type CheckContext } from './containers.js'
-import { checkBinding, checkRole, checkService } from './cluster.js'
+import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
+import { checkEnv, checkImage, checkProbes, checkResources, checkSecurityContext, type CheckContext } from './containers.js'
+import { checkBinding, checkExposure, checkRole, checkSelector } from './cluster.js'
 import { K8S } from './meta.js'
 import { buildManifestSets, contextPathsFor, folderOf, parseManifest, type ManifestSets } from './folder.js'
-import { containersOf, podSpecOf, type K8sObject } from './objects.js'
+import { containersOf, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { isFragment, keepOnPartial } from './patches.js'
-import { checkPersistentVolume, checkPod } from './pod.js'
-import { checkWorkload, indexStream } from './workloads.js'
+import { checkHostNamespaces, checkNetworkPolicy, checkPersistentVolume, checkSeccomp, checkTokenAutomount, checkUser, checkVolumes } from './pod.js'
+import { checkReplication, checkRollout, indexStream, type StreamIndex } from './workloads.js'
 
 export const kubernetesRules = Object.values(K8S)
 export { buildManifestSets, contextPathsFor, type ManifestSets } from './folder.js'
+
+/**
+ * What a check walks: one object of the stream, seen in one of three passes. A cluster object
+ * (RBAC, Service, PersistentVolume) is seen once as itself; a workload once per container, then
+ * once as its pod. Each check acts in the passes it is written for and returns nothing in the others.
+ */
+export type K8sSubject = { ctx: CheckContext } & ObjectInPass
+type ObjectInPass = { obj: K8sObject; stream: StreamIndex } & (
+  | { pass: 'object' }
+  | { pass: 'container'; pod: PodSpec; container: Container }
+  | { pass: 'pod'; pod: PodSpec; containers: Container[] }
+)
+
+/** Kinds checked as themselves; any other kind is checked through its pod template, if it has one. */
+const CLUSTER_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Service', 'PersistentVolume'])
+
+const ofKinds =
+  (kinds: readonly string[], check: (ctx: CheckContext, obj: K8sObject, stream: StreamIndex) => Finding[]) =>
+  (s: K8sSubject): Finding[] =>
+    s.pass === 'object' && kinds.includes(s.obj.kind) ? check(s.ctx, s.obj, s.stream) : []
+const perContainer =
+  (check: (ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container, stream: StreamIndex) => Finding[]) =>
+  (s: K8sSubject): Finding[] =>
+    s.pass === 'container' ? check(s.ctx, s.obj, s.pod, s.container, s.stream) : []
+const perPod =
+  (check: (ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[], stream: StreamIndex) => Finding[]) =>
+  (s: K8sSubject): Finding[] =>
+    s.pass === 'pod' ? check(s.ctx, s.obj, s.pod, s.containers, s.stream) : []
+
+/**
+ * The checks, each with the rules it may report (its context's `report` refuses any other), in
+ * the order they run on a container, a pod and a cluster object.
+ */
+export const kubernetesChecks: Check<K8sSubject, Finding[]>[] = [
+  { rules: [K8S.noLivenessProbe, K8S.noReadinessProbe], run: perContainer((ctx, obj, pod, c, stream) => checkProbes(ctx, obj, pod, c, stream)) },
+  { rules: [K8S.noCpuRequests, K8S.noCpuLimits, K8S.noMemoryRequests, K8S.noMemoryLimits], run: perContainer((ctx, obj, _pod, c) => checkResources(ctx, obj, c)) },
+  { rules: [K8S.imageMissing, K8S.imageLatest], run: perContainer((ctx, obj, _pod, c) => checkImage(ctx, obj, c)) },
+  {
+    rules: [
+      K8S.privileged,
+      K8S.privilegeEscalationAllowed,
+      K8S.privilegeEscalationNotDisabled,
+      K8S.dangerousCapability,
+      K8S.netRawCapability,
+      K8S.capabilitiesNotDropped,
+      K8S.writableRootFilesystem
+    ],
+    run: perContainer((ctx, obj, _pod, c) => checkSecurityContext(ctx, obj, c))
+  },
+  { rules: [K8S.literalSecretEnv, K8S.secretInEnv], run: perContainer((ctx, obj, _pod, c) => checkEnv(ctx, obj, c)) },
+  { rules: [K8S.runAsRoot, K8S.runAsNonRootNotSet], run: perPod((ctx, obj, pod, containers) => checkUser(ctx, obj, pod, containers)) },
+  { rules: [K8S.hostNetwork, K8S.hostPid, K8S.hostIpc], run: perPod((ctx, obj, pod) => checkHostNamespaces(ctx, obj, pod)) },
+  {
+    // Host paths of a pod's volumes, and of a PersistentVolume (a host path for whoever claims it).
+    rules: [K8S.runtimeSocketMount, K8S.hostPathVolume],
+    run: (s) => [...perPod((ctx, obj, pod) => checkVolumes(ctx, obj, pod))(s), ...ofKinds(['PersistentVolume'], checkPersistentVolume)(s)]
+  },
+  { rules: [K8S.noSeccompProfile], run: perPod((ctx, obj, pod, containers) => checkSeccomp(ctx, obj, pod, containers)) },
+  { rules: [K8S.serviceAccountTokenAutomount], run: perPod((ctx, obj, pod, _containers, stream) => checkTokenAutomount(ctx, obj, pod, stream)) },
+  { rules: [K8S.noNetworkPolicy], run: perPod((ctx, obj, pod, _containers, stream) => checkNetworkPolicy(ctx, obj, pod, stream)) },
+  { rules: [K8S.singleReplica, K8S.noPodDisruptionBudget, K8S.noAntiAffinity], run: perPod((ctx, obj, pod, _containers, stream) => checkReplication(ctx, obj, pod, stream)) },
+  { rules: [K8S.recreateStrategy, K8S.noMinReadySeconds, K8S.noRevisionHistory], run: perPod((ctx, obj) => checkRollout(ctx, obj)) },
+  { rules: [K8S.rbacWildcard], run: ofKinds(['Role', 'ClusterRole'], checkRole) },
+  { rules: [K8S.clusterAdminBinding], run: ofKinds(['RoleBinding', 'ClusterRoleBinding'], checkBinding) },
+  { rules: [K8S.serviceSelectsNoPods], run: ofKinds(['Service'], checkSelector) },
+  { rules: [K8S.nodePort, K8S.openLoadBalancer], run: ofKinds(['Service'], checkExposure) }
+]
 
 /**
  * Throws ParseError on invalid YAML or on an alias bomb. With `sets` (built once by the engine
@@ -25,34 +92,20 @@ export { buildManifestSets, contextPathsFor, type ManifestSets } from './folder.
  */
 export function analyzeKubernetes(file: SourceFile, sets?: ManifestSets, report: Report = reporterFor(kubernetesRules, file.path, 'kubernetes')): Finding[] {
   const objects = sets?.parsed.get(file.path)?.objects ?? parseManifest(file.content).objects
-  const ctx: CheckContext = { path: file.path, content: file.content, report }
+  const contexts = kubernetesChecks.map((check): CheckContext => ({ path: file.path, content: file.content, report: reportOnly(check.rules, report, 'kubernetes') }))
   const stream = sets?.byFolder.get(folderOf(file.path)) ?? indexStream(objects)
   const listedPatch = sets?.patches.has(file.path) ?? false
   const lines = file.content.split(/\r\n?|\n/)
-  return objects.flatMap((obj) => analyzeObject(ctx, obj, stream, listedPatch, lines))
+  return objects.flatMap((obj) => analyzeObject(contexts, obj, stream, listedPatch, lines))
 }
 
-function analyzeObject(ctx: CheckContext, obj: K8sObject, stream: ReturnType<typeof indexStream>, listedPatch: boolean, lines: readonly string[]): Finding[] {
-  switch (obj.kind) {
-    case 'Role':
-    case 'ClusterRole':
-      return checkRole(ctx, obj)
-    case 'RoleBinding':
-    case 'ClusterRoleBinding':
-      return checkBinding(ctx, obj)
-    case 'Service':
-      return checkService(ctx, obj, stream)
-    case 'PersistentVolume':
-      return checkPersistentVolume(ctx, obj)
-  }
+function analyzeObject(contexts: CheckContext[], obj: K8sObject, stream: StreamIndex, listedPatch: boolean, lines: readonly string[]): Finding[] {
+  const runAll = (subject: ObjectInPass): Finding[] => kubernetesChecks.flatMap((check, i) => check.run({ ...subject, ctx: contexts[i] }))
+  if (CLUSTER_KINDS.has(obj.kind)) return runAll({ pass: 'object', obj, stream })
   const pod = podSpecOf(obj)
   if (!pod) return []
   const containers = containersOf(obj.view, pod)
-  const findings = [
-    ...containers.flatMap((c) => checkContainer(ctx, obj, pod, c, stream)),
-    ...checkPod(ctx, obj, pod, containers, stream),
-    ...checkWorkload(ctx, obj, pod, stream)
-  ]
+  const findings = [...containers.flatMap((container) => runAll({ pass: 'container', obj, stream, pod, container })), ...runAll({ pass: 'pod', obj, stream, pod, containers })]
   // A patch or fragment is merged onto a base elsewhere: what it leaves out is the base's.
   return listedPatch || isFragment(obj, containers) ? keepOnPartial(findings, lines, listedPatch) : findings
 }

@@ -8,23 +8,12 @@ import type { DocView } from './view.js'
 import { selectorMatches } from './selectors.js'
 import { sameNamespace, type StreamIndex } from './workloads.js'
 
-export function checkPod(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[], stream: StreamIndex): Finding[] {
-  return [
-    ...checkUser(ctx, obj, pod, containers),
-    ...checkHostNamespaces(ctx, obj, pod),
-    ...checkVolumes(ctx, obj, pod),
-    ...checkSeccomp(ctx, obj, pod, containers),
-    ...checkTokenAutomount(ctx, obj, pod, stream),
-    ...checkNetworkPolicy(ctx, obj, pod, stream)
-  ]
-}
-
 const CONFINED = /^(RuntimeDefault|Localhost)$/
 /** The pre-1.19 annotations, still honoured by older clusters and some admission controllers. */
 const CONFINED_ANNOTATION = /^(runtime\/default|docker\/default|localhost\/.+)$/
 
 /** One finding per pod: confined when the pod, or every container, names a RuntimeDefault/Localhost profile. */
-function checkSeccomp(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[]): Finding[] {
+export function checkSeccomp(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[]): Finding[] {
   const v = obj.view
   const typeOf = (sc: Node | undefined): string | undefined => v.str(v.at(sc, ['seccompProfile', 'type']))
   const podSc = v.get(pod.node, 'securityContext')
@@ -49,7 +38,7 @@ function checkSeccomp(ctx: CheckContext, obj: K8sObject, pod: PodSpec, container
  * The token is most likely unused when the pod runs as the `default` service account (pods that
  * call the API normally get their own account with a role) and nothing switched automount off.
  */
-function checkTokenAutomount(ctx: CheckContext, obj: K8sObject, pod: PodSpec, stream: StreamIndex): Finding[] {
+export function checkTokenAutomount(ctx: CheckContext, obj: K8sObject, pod: PodSpec, stream: StreamIndex): Finding[] {
   const v = obj.view
   const automount = v.str(v.get(pod.node, 'automountServiceAccountToken'))?.toLowerCase()
   if (automount === 'false') return []
@@ -65,7 +54,7 @@ function checkTokenAutomount(ctx: CheckContext, obj: K8sObject, pod: PodSpec, st
 /** Long-running workloads only: a Job's pods are short-lived and rarely serve connections. */
 const SERVING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Pod'])
 
-function checkNetworkPolicy(ctx: CheckContext, obj: K8sObject, pod: PodSpec, stream: StreamIndex): Finding[] {
+export function checkNetworkPolicy(ctx: CheckContext, obj: K8sObject, pod: PodSpec, stream: StreamIndex): Finding[] {
   if (!SERVING_KINDS.has(obj.kind) || pod.runToCompletion) return []
   const v = obj.view
   // Host-network pods are outside the reach of NetworkPolicies anyway.
@@ -103,7 +92,7 @@ function userVerdict(v: DocView, podSc: Node | undefined, c: Container): UserVer
 }
 
 /** One finding per offending line, naming every container it applies to. */
-function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[]): Finding[] {
+export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[]): Finding[] {
   const v = obj.view
   const podSc = v.get(pod.node, 'securityContext')
   const groups = new Map<string, { verdict: UserVerdict; names: string[] }>()
@@ -128,7 +117,7 @@ const HOST_NAMESPACES = [
   { key: 'hostIPC', meta: K8S.hostIpc, what: 'the host IPC namespace' }
 ] as const
 
-function checkHostNamespaces(ctx: CheckContext, obj: K8sObject, pod: PodSpec): Finding[] {
+export function checkHostNamespaces(ctx: CheckContext, obj: K8sObject, pod: PodSpec): Finding[] {
   const v = obj.view
   const out: Finding[] = []
   for (const h of HOST_NAMESPACES) {
@@ -146,7 +135,7 @@ export function isRuntimeSocketPath(p: string): boolean {
   return RUNTIME_SOCKET.test(p.trim())
 }
 
-function checkVolumes(ctx: CheckContext, obj: K8sObject, pod: PodSpec): Finding[] {
+export function checkVolumes(ctx: CheckContext, obj: K8sObject, pod: PodSpec): Finding[] {
   const v = obj.view
   const out: Finding[] = []
   for (const volume of v.items(v.get(pod.node, 'volumes'))) {

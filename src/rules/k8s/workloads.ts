@@ -84,14 +84,9 @@ export function servedByService(stream: StreamIndex | undefined, obj: K8sObject,
   return services.some((s) => Object.entries(s.selector).every(([k, val]) => pod.labels[k] === val))
 }
 
-export function checkWorkload(ctx: CheckContext, obj: K8sObject, pod: PodSpec, stream: StreamIndex): Finding[] {
-  const out: Finding[] = []
-  if (REPLICATED_KINDS.has(obj.kind)) out.push(...checkReplication(ctx, obj, pod, stream))
-  out.push(...checkRollout(ctx, obj))
-  return out
-}
-
-function checkReplication(ctx: CheckContext, obj: K8sObject, pod: PodSpec, stream: StreamIndex): Finding[] {
+/** Replicas, disruption budget and spreading of a Deployment or StatefulSet. */
+export function checkReplication(ctx: CheckContext, obj: K8sObject, pod: PodSpec, stream: StreamIndex): Finding[] {
+  if (!REPLICATED_KINDS.has(obj.kind)) return []
   const v = obj.view
   const spec = v.get(obj.node, 'spec')
   const hpa = stream.autoscalers.find((a) => a.kind === obj.kind && a.name === obj.name && sameNamespace(a.namespace, obj.namespace))
@@ -159,7 +154,7 @@ function checkSpreading(ctx: CheckContext, obj: K8sObject, pod: PodSpec, replica
   return [ctx.report(K8S.noAntiAffinity, pod.line, `${obj.kind} \`${obj.name}\` (${replicas} replicas) has no pod anti-affinity or topology spread constraints`)]
 }
 
-function checkRollout(ctx: CheckContext, obj: K8sObject): Finding[] {
+export function checkRollout(ctx: CheckContext, obj: K8sObject): Finding[] {
   const v = obj.view
   const spec = v.get(obj.node, 'spec')
   const out: Finding[] = []

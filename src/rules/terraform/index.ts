@@ -24,6 +24,8 @@ const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path
 export { instanceTypeAttributes, oversizedReason, type InstanceTypeRef } from './instances.js'
 
 const CHECKS: TfCheck[] = [...secretChecks, ...awsSecurityChecks, ...awsResilienceChecks, ...awsOperationsChecks, ...gcpAzureChecks]
+/** The checks, each with the rules it may report (as `kubernetesChecks`, `workflowChecks`, …). */
+export const terraformChecks: readonly TfCheck[] = CHECKS
 
 export const terraformRules: RuleMeta[] = CHECKS.flatMap((c) => c.rules)
 
