@@ -9,14 +9,8 @@ import { ALL_RULES, CROSS_KIND_RULES, contextPathsForFile } from '../src/rules/i
 import { LANGUAGES, languageOf, planTextOf } from '../src/rules/registry.js'
 import { defineLanguage } from '../src/rules/language.js'
 import { defineRules, reporterFor, reportOnly, UndeclaredRuleError } from '../src/rules/rule.js'
-import { workflowChecks } from '../src/rules/workflow/index.js'
-import { cloudformationChecks, cloudformationSecretRules } from '../src/rules/cfn/index.js'
-import { kubernetesChecks } from '../src/rules/k8s/index.js'
-import { dockerfileChecks } from '../src/rules/dockerfile/index.js'
-import { composeChecks } from '../src/rules/compose/index.js'
-import { helmChecks, helmRules } from '../src/rules/helm/index.js'
+import { helmRules } from '../src/rules/helm/index.js'
 import { checkValues } from '../src/rules/helm/values.js'
-import { terraformChecks } from '../src/rules/terraform/index.js'
 import { SETTINGS_RULES } from '../src/settings/apply.js'
 import { CATEGORIES, FILE_KINDS, REF_TOOLS, SEVERITIES, TOPICS, type FileKind, type Finding, type RuleMeta } from '../src/types.js'
 
@@ -62,20 +56,6 @@ describe('the rule catalogue', () => {
   })
 })
 
-/**
- * Every language's checks. CloudFormation's secret checks follow values across the template
- * rather than one resource, so they declare their rules apart (`cloudformationSecretRules`).
- */
-const CHECKS_OF: Record<Exclude<FileKind, 'other'>, readonly { rules: readonly RuleMeta[] }[]> = {
-  dockerfile: dockerfileChecks,
-  compose: composeChecks,
-  workflow: workflowChecks,
-  kubernetes: kubernetesChecks,
-  helm: helmChecks,
-  cloudformation: [...cloudformationChecks, { rules: cloudformationSecretRules }],
-  terraform: terraformChecks
-}
-
 describe('the registry', () => {
   /** Who declares each rule: a language by its kind, or a cross-kind family. */
   const owners = new Map<string, string[]>()
@@ -99,7 +79,7 @@ describe('the registry', () => {
   })
 
   it.each(LANGUAGES.map((l) => [l.kind, l] as const))("%s: the checks split the language's rules between them, each rule declared by exactly one check", (kind, language) => {
-    const checks = CHECKS_OF[kind]
+    const checks = language.checks
     expect(checks.length).toBeGreaterThan(0)
     for (const check of checks) expect(check.rules.length).toBeGreaterThan(0)
     // By identity, as `report` compares them: a check holds the language's metas themselves.
@@ -181,28 +161,25 @@ describe('report', () => {
   })
 
   /** A small file per language on which its analyzer reports findings, and the checks it runs. */
-  const SAMPLES: { kind: Exclude<FileKind, 'other'>; path: string; content: string; checks: readonly { rules: readonly RuleMeta[] }[] }[] = [
-    { kind: 'dockerfile', path: 'Dockerfile', content: 'FROM node:latest\nRUN sudo apt-get install -y curl\nCMD node app.js\n', checks: dockerfileChecks },
-    { kind: 'compose', path: 'compose.yml', content: 'services:\n  web:\n    image: nginx\n    privileged: true\n', checks: composeChecks },
-    { kind: 'workflow', path: '.github/workflows/ci.yml', content: 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: some/action@v1\n', checks: workflowChecks },
+  const SAMPLES: { kind: Exclude<FileKind, 'other'>; path: string; content: string }[] = [
+    { kind: 'dockerfile', path: 'Dockerfile', content: 'FROM node:latest\nRUN sudo apt-get install -y curl\nCMD node app.js\n' },
+    { kind: 'compose', path: 'compose.yml', content: 'services:\n  web:\n    image: nginx\n    privileged: true\n' },
+    { kind: 'workflow', path: '.github/workflows/ci.yml', content: 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: some/action@v1\n' },
     {
       kind: 'kubernetes',
       path: 'k8s/app.yaml',
-      content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  hostNetwork: true\n  containers:\n    - name: app\n      image: app:latest\n',
-      checks: kubernetesChecks
+      content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  hostNetwork: true\n  containers:\n    - name: app\n      image: app:latest\n'
     },
-    { kind: 'helm', path: 'chart/values.yaml', content: 'image:\n  tag: latest\nresources: {}\n', checks: helmChecks },
+    { kind: 'helm', path: 'chart/values.yaml', content: 'image:\n  tag: latest\nresources: {}\n' },
     {
       kind: 'cloudformation',
       path: 'template.yaml',
-      content: 'Resources:\n  Data:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      PubliclyAccessible: true\n',
-      checks: cloudformationChecks
+      content: 'Resources:\n  Data:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      PubliclyAccessible: true\n'
     },
     {
       kind: 'terraform',
       path: 'main.tf',
-      content: 'resource "aws_security_group_rule" "ssh" {\n  type        = "ingress"\n  from_port   = 22\n  to_port     = 22\n  protocol    = "tcp"\n  cidr_blocks = ["0.0.0.0/0"]\n}\n',
-      checks: terraformChecks
+      content: 'resource "aws_security_group_rule" "ssh" {\n  type        = "ingress"\n  from_port   = 22\n  to_port     = 22\n  protocol    = "tcp"\n  cidr_blocks = ["0.0.0.0/0"]\n}\n'
     }
   ]
 
@@ -225,7 +202,7 @@ describe('report', () => {
     const honest = await analyzeSample(sample)
     const reported = honest.map((f) => f.ruleId)
     // Lie about each check that reports something: the same file, with that check's rule taken away from it.
-    const liars = sample.checks.filter((c) => c.rules.some((r) => reported.includes(r.id)))
+    const liars = (languageOf(sample.kind)?.checks ?? []).filter((c) => c.rules.some((r) => reported.includes(r.id)))
     expect(liars.length).toBeGreaterThan(0)
     for (const check of liars) {
       const rule = check.rules.find((r) => reported.includes(r.id)) as RuleMeta

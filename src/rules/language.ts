@@ -21,6 +21,11 @@ export interface Language<Context = unknown, Parsed = unknown> {
   /** Every rule the kind's checks may report: `report` refuses any other. */
   rules: readonly RuleMeta[]
   /**
+   * The kind's checks, each with the rules it declares (and may alone report): together they
+   * declare exactly `rules`, each rule in one check (the catalogue test holds every language to it).
+   */
+  checks: readonly { readonly rules: readonly RuleMeta[] }[]
+  /**
    * The findings of one file, each built through `report`. Throws ParseError when the file cannot
    * be read (the engine makes it a note). Absent for kinds analysed as a whole (Helm charts).
    */

@@ -4,7 +4,7 @@
  * decides (parameter defaults, both branches of `Fn::If`, mappings) are resolved and a finding that
  * rests on one says so (`finding.via`); values only known at deployment are never reported.
  */
-import type { Finding, SourceFile } from '../../types.js'
+import type { Finding, RuleMeta, SourceFile } from '../../types.js'
 import { costCloudformation } from '../../cost/cloudformation.js'
 import { defineLanguage } from '../language.js'
 import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
@@ -42,8 +42,20 @@ export const cloudformationChecks: Check<ResourceInContext, Finding[]>[] = [
   { rules: [CFN.secretNoRotation], run: byResource(checkSecretRotation) }
 ]
 
-/** Literal secrets: in resource properties, and in parameter defaults that a resource reads. */
-export const cloudformationSecretRules = [CFN.literalSecret, CFN.secretParameterEchoed]
+/**
+ * Checks of the whole template: literal secrets in resource properties, and in parameter
+ * defaults that a resource reads (a value followed across resources and parameters).
+ */
+export const cloudformationTemplateChecks: Check<CfnContext, Finding[]>[] = [
+  {
+    rules: [CFN.literalSecret, CFN.secretParameterEchoed],
+    run: (ctx) => {
+      const secretParameters = new Set<string>()
+      const inResources = ctx.template.resources.flatMap((r) => checkResourceSecrets(ctx, r, secretParameters))
+      return [...inResources, ...checkSecretParameters(ctx, secretParameters)]
+    }
+  }
+]
 
 /** Throws ParseError on invalid YAML/JSON or an alias bomb; a file without `Resources` yields nothing. */
 export function analyzeCloudformation(
@@ -52,19 +64,16 @@ export function analyzeCloudformation(
   template: Template | undefined = readTemplate(file.content)
 ): Finding[] {
   if (!template) return []
-  const contexts = cloudformationChecks.map((check): CfnContext => ({ path: file.path, content: file.content, template, report: reportOnly(check.rules, report, 'cloudformation') }))
-  const secrets: CfnContext = { path: file.path, content: file.content, template, report: reportOnly(cloudformationSecretRules, report, 'cloudformation') }
-  const secretParameters = new Set<string>()
-  const findings = template.resources.flatMap((r) => [
-    ...cloudformationChecks.flatMap((check, i) => check.run({ ctx: contexts[i], r })),
-    ...checkResourceSecrets(secrets, r, secretParameters)
-  ])
-  return [...findings, ...checkSecretParameters(secrets, secretParameters)]
+  const contextOf = (rules: readonly RuleMeta[]): CfnContext => ({ path: file.path, content: file.content, template, report: reportOnly(rules, report, 'cloudformation') })
+  const contexts = cloudformationChecks.map((check) => contextOf(check.rules))
+  const findings = template.resources.flatMap((r) => cloudformationChecks.flatMap((check, i) => check.run({ ctx: contexts[i], r })))
+  return [...findings, ...cloudformationTemplateChecks.flatMap((check) => check.run(contextOf(check.rules)))]
 }
 
 export const cloudformation = defineLanguage<unknown, Template | undefined>({
   kind: 'cloudformation',
   rules: cloudformationRules,
+  checks: [...cloudformationChecks, ...cloudformationTemplateChecks],
   // Read once: the rules and the cost pass walk the same template.
   parse: (file) => readTemplate(file.content),
   analyze: (file, report, _context, _run, template) => analyzeCloudformation(file, report, template),

@@ -95,6 +95,7 @@ function isOneShot(ctx: Context, s: Service): boolean {
 export const compose = defineLanguage({
   kind: 'compose',
   rules: composeRules,
+  checks: composeChecks,
   analyze: (file, report) => analyzeCompose(file, report),
   plan: {
     verify: '`docker compose config` accepts the file and shows the intended values',

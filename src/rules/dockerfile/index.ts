@@ -78,6 +78,7 @@ function byLine(a: Finding, b: Finding): number {
 export const dockerfile = defineLanguage({
   kind: 'dockerfile',
   rules: dockerfileRules,
+  checks: dockerfileChecks,
   analyze: (file, report) => analyzeDockerfile(file, report),
   plan: {
     verify: 'the image builds, starts, and its health check turns healthy',

@@ -156,6 +156,7 @@ function valuesFindings(chart: Chart, notes: FileNote[]): Finding[] {
 export const helm = defineLanguage({
   kind: 'helm',
   rules: helmRules,
+  checks: helmChecks,
   contextPaths: helmContextPathsFor,
   plan: {
     verify: '`helm template` renders the intended fields; `helm diff upgrade` (or a dry run) shows nothing else',

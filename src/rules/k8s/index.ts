@@ -113,6 +113,7 @@ function analyzeObject(contexts: CheckContext[], obj: K8sObject, stream: StreamI
 export const kubernetes = defineLanguage<ManifestSets>({
   kind: 'kubernetes',
   rules: kubernetesRules,
+  checks: kubernetesChecks,
   analyze: (file, report, sets) => analyzeKubernetes(file, sets, report),
   // Cross-object rules (PDB, HPA, NetworkPolicy, Service selectors) see every manifest of the folder.
   buildContext: buildManifestSets,

@@ -74,6 +74,7 @@ export async function analyzeTerraform(file: SourceFile, projects?: TfProjects, 
 export const terraform = defineLanguage<TfProjects>({
   kind: 'terraform',
   rules: terraformRules,
+  checks: terraformChecks,
   analyze: (file, report, projects) => analyzeTerraform(file, projects, report),
   // A file is read in its module: variable defaults, locals, tfvars and companion resources.
   buildContext: buildTerraformProjects,

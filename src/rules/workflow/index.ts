@@ -54,6 +54,7 @@ export function analyzeWorkflow(file: SourceFile, repository?: string, report: R
 export const workflow = defineLanguage({
   kind: 'workflow',
   rules: workflowRules,
+  checks: workflowChecks,
   analyze: (file, report, _context, run) => analyzeWorkflow(file, run.repository, report),
   plan: {
     verify: 'the workflow runs green on a branch and its log shows the intended behaviour',
