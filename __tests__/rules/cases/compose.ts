@@ -52,7 +52,8 @@ export const composeCases: CaseTable = {
     invalid: [
       { code: svc('    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n'), errors: [{ line: 13, severity: 'high' }] },
       { name: 'long syntax', code: svc('    volumes:\n      - type: bind\n        source: /var/run/docker.sock\n        target: /var/run/docker.sock\n'), errors: [{ line: 13 }] },
-      { name: 'containerd socket', code: svc('    volumes:\n      - /run/containerd/containerd.sock:/run/containerd/containerd.sock\n'), errors: [{ line: 13, message: /containerd container runtime socket/ }] }
+      { name: 'containerd socket', code: svc('    volumes:\n      - /run/containerd/containerd.sock:/run/containerd/containerd.sock\n'), errors: [{ line: 13, message: /containerd container runtime socket/ }] },
+      { name: 'the host /var/run read-only still reaches the socket', code: svc('    volumes:\n      - /var/run:/var/run:ro\n'), errors: [{ line: 13, severity: 'high', message: /a read-only mount does not stop it/ }] }
     ]
   },
   'compose/host-system-mount': {
@@ -60,7 +61,9 @@ export const composeCases: CaseTable = {
       { code: svc('    volumes:\n      - ./data:/data\n      - data:/var/lib/app\n') },
       { name: 'single host files and read-only metrics mounts', code: svc('    volumes:\n      - /etc/localtime:/etc/localtime:ro\n      - /proc:/host/proc:ro\n      - /sys:/host/sys:ro,rslave\n      - /var/log/app:/logs\n') },
       { name: 'path from the environment', code: svc('    volumes:\n      - ${HOST_DIR}:/data\n') },
-      { name: 'docker socket (its own rule)', code: svc('    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n') }
+      { name: 'docker socket (its own rule)', code: svc('    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n') },
+      { name: 'anonymous volumes at container paths (one path, no host side)', code: svc('    volumes:\n      - /var/lib/docker\n      - /etc\n') },
+      { name: 'long syntax named volume', code: svc('    volumes:\n      - type: volume\n        source: etc\n        target: /etc\n') }
     ],
     invalid: [
       { code: svc('    volumes:\n      - /etc:/host/etc\n'), errors: [{ line: 13, severity: 'high', message: /host's `\/etc` writable/ }] },

@@ -32,11 +32,17 @@ export function checkVolumes(ctx: Context, s: Service): void {
   for (const item of volumes.items) {
     const v = resolve(ctx, item)
     const parts = isMap(v) ? undefined : scalarString(v)?.split(':')
-    const source = isMap(v) ? scalarString(value(ctx, pairIn(ctx, v, 'source'))) : parts?.[0]
+    const source = isMap(v) ? bindSource(ctx, v) : parts !== undefined && parts.length >= 2 ? parts[0] : undefined
     const socket = source === undefined ? undefined : RUNTIME_SOCKET.exec(source.trim())
     if (source && socket) {
       const what = socket[1] === 'docker' ? 'the Docker socket' : `the ${socket[1]} container runtime socket`
       emit(ctx, R.dockerSocket, lineOf(ctx, v), `service \`${s.name}\` mounts ${what} \`${source.trim()}\``)
+      continue
+    }
+    const dir = source?.trim().replace(/\/+/g, '/').replace(/(.)\/$/, '$1')
+    if (dir === '/run' || dir === '/var/run') {
+      // The runtime's socket lives there, and a read-only bind does not stop connecting to a socket.
+      emit(ctx, R.dockerSocket, lineOf(ctx, v), `service \`${s.name}\` mounts the host's \`${dir}\`, which holds the Docker socket (\`${dir}/docker.sock\`); a read-only mount does not stop it connecting to the socket`)
       continue
     }
     const readOnly = isMap(v)
@@ -46,10 +52,20 @@ export function checkVolumes(ctx: Context, s: Service): void {
   }
 }
 
+/**
+ * The host path of a long-syntax volume: a bind's `source` (a `volume` or `tmpfs` entry names no
+ * host path). In the short syntax a single path is an anonymous volume at that container path.
+ */
+function bindSource(ctx: Context, v: YAMLMap): string | undefined {
+  const type = scalarString(value(ctx, pairIn(ctx, v, 'type')))
+  if (type !== undefined && type !== 'bind') return undefined
+  return scalarString(value(ctx, pairIn(ctx, v, 'source')))
+}
+
 /** Host directories that hold secrets of the host or of its other containers: reported even read-only. */
 const HOST_SECRET_DIRS = new Set(['/', '/etc', '/root', '/home', '/etc/ssh', '/etc/kubernetes', '/root/.ssh', '/var/lib/docker', '/var/lib/containerd', '/var/lib/kubelet'])
 /** Host system directories that are only dangerous writable (read-only /proc, /sys and /dev are what metrics agents use). */
-const HOST_SYSTEM_DIRS = new Set(['/boot', '/bin', '/sbin', '/lib', '/lib64', '/usr', '/dev', '/proc', '/sys', '/var', '/run', '/var/run', '/var/lib'])
+const HOST_SYSTEM_DIRS = new Set(['/boot', '/bin', '/sbin', '/lib', '/lib64', '/usr', '/dev', '/proc', '/sys', '/var', '/var/lib'])
 
 function checkHostSystemMount(ctx: Context, s: Service, rawSource: string, readOnly: boolean, line: number): void {
   const source = rawSource.trim()
