@@ -155,7 +155,11 @@ export const dockerfileCases: CaseTable = {
     invalid: [{ code: 'FROM alpine:3.20\nCMD /app/server --port 8080\n', errors: [{ line: 2, severity: 'low', suggestion: 'CMD ["/app/server", "--port", "8080"]' }] }]
   },
   'dockerfile/exec-form-not-json': {
-    valid: [{ code: 'FROM alpine:3.20\nCMD ["/app/server"]\n' }, { name: 'shell form is the other rule', code: 'FROM alpine:3.20\nCMD /app/server --port 8080\n' }],
+    valid: [
+      { code: 'FROM alpine:3.20\nCMD ["/app/server"]\n' },
+      { name: 'shell form is the other rule', code: 'FROM alpine:3.20\nCMD /app/server --port 8080\n' },
+      { name: 'a comment line inside a continued JSON array (Docker drops it)', code: 'FROM alpine:3.20\nCMD [ "--port=8080", \\\n      # the profile comes last\n      "--profile=prod" ]\n' }
+    ],
     invalid: [
       {
         name: 'brackets without JSON quoting run as a broken shell command',

@@ -55,12 +55,28 @@ function brokenExecForm(ctx: Context, instruction: Instruction, keyword: string,
   ctx.findings.push(ctx.report(R.execFormNotJson, line, `${keyword} looks like the exec form but is not a JSON array (each item needs double quotes), so Docker runs the text as a shell command starting with \`[\` and the container exits at once`, { endLine, suggestion }))
 }
 
+/**
+ * An instruction's arguments as Docker reads them: comment lines inside a continued instruction
+ * are dropped (the parser keeps them in the arguments it returns).
+ */
+function argumentsWithoutComments(ctx: Context, instruction: Instruction, keyword: string): string {
+  const content = (instruction.getArgumentsContent() ?? '').trim()
+  if (!content.includes('\n')) return content
+  const { line, endLine } = span(instruction)
+  const source = ctx.lines.slice(line - 1, endLine).filter((l, i) => i === 0 || !/^\s*#/.test(l))
+  return source
+    .map((l) => l.replace(/\\\s*$/, ''))
+    .join(' ')
+    .replace(new RegExp(`^\\s*${keyword}\\s+`, 'i'), '')
+    .trim()
+}
+
 export function checkCommandForm(ctx: Context, body: Instruction[]): void {
   for (const keyword of ['ENTRYPOINT', 'CMD']) {
     const matching = body.filter((i) => i.getKeyword() === keyword)
     const last = matching[matching.length - 1]
     if (!last) continue
-    const content = (last.getArgumentsContent() ?? '').trim()
+    const content = argumentsWithoutComments(ctx, last, keyword)
     if (content === '' || parseJsonArray(content)) continue
     if (content.startsWith('[') && content.endsWith(']')) {
       brokenExecForm(ctx, last, keyword, content)
