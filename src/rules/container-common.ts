@@ -99,6 +99,9 @@ export const HOST_KERNEL_CAPABILITIES: ReadonlyMap<string, string> = new Map([
   ['BPF', 'loads eBPF programs into the host kernel']
 ])
 
+/** Of those, the ones that disturb the host without giving a way out of the container: medium, not high. */
+export const HOST_DISRUPTING_ONLY: ReadonlySet<string> = new Set(['SYS_TIME'])
+
 /** `cap_add`/`capabilities.add` spelling to the kernel name: upper case, without `CAP_`. */
 export function capabilityName(raw: string): string {
   return raw.trim().toUpperCase().replace(/^CAP_/, '')

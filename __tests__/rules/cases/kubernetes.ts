@@ -409,7 +409,7 @@ export const kubernetesCases: CaseTable = {
         name: 'host clock and file-handle capabilities, CAP_ prefix and lower case',
         code: hostClock,
         errors: [
-          { line: lineOf(hostClock, '- CAP_SYS_TIME'), severity: 'high', message: /SYS_TIME capability \(sets the host clock/ },
+          { line: lineOf(hostClock, '- CAP_SYS_TIME'), severity: 'medium', message: /SYS_TIME capability \(sets the host clock/ },
           { line: lineOf(hostClock, '- dac_read_search'), message: /DAC_READ_SEARCH/ }
         ]
       }
