@@ -29,7 +29,7 @@ export const CFN = defineRules('cloudformation', {
     topics: ['network-exposure'],
     severity: 'high',
     title: 'S3 bucket with a public canned ACL',
-    description: '`AccessControl: PublicRead`, `PublicReadWrite` or `AuthenticatedRead` lets anyone (or any AWS account) list or change the objects. On a bucket with a `WebsiteConfiguration`, `PublicRead` is reported at medium: public reads are its purpose.',
+    description: '`AccessControl: PublicRead`, `PublicReadWrite` or `AuthenticatedRead` lets anyone (or any AWS account) list or change the objects.',
     remediation: 'Remove `AccessControl` (buckets are private by default); serve public content through CloudFront with origin access control.',
     refs: { checkov: ['CKV_AWS_20', 'CKV_AWS_57'], kics: 'cloudFormation/aws/s3_bucket_acl_allows_read_to_all_users', tfsec: 'aws-s3-no-public-access-with-acl', trivy: 'AVD-AWS-0092' }
   },

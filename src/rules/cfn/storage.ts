@@ -88,13 +88,8 @@ export function checkBucket(ctx: CfnContext, r: Resource): Finding[] {
 
   const acl = firstBad(ctx.template, v.get(props, 'AccessControl'), (x) => PUBLIC_ACLS.has(x))
   if (acl) {
-    const line = v.keyLine(props, 'AccessControl')
-    // A website bucket is public on purpose: reading it is what it is for (writing never is).
-    const website = acl.value === 'PublicRead' && v.get(props, 'WebsiteConfiguration') !== undefined
-    const finding = website
-      ? ctx.report(CFN.s3PublicAcl, line, `bucket \`${r.logicalId}\` has the public canned ACL PublicRead; it serves a static website, so public reads are intended, but every object put in it is public too (CloudFront with origin access control keeps the bucket private)`, { severity: 'medium' })
-      : ctx.report(CFN.s3PublicAcl, line, `bucket \`${r.logicalId}\` has the public canned ACL ${acl.value}`)
-    out.push(withVia(finding, acl))
+    const reach = acl.value === 'PublicReadWrite' ? 'anyone can list it and write objects into it' : acl.value === 'AuthenticatedRead' ? 'any AWS account can list every object key in it' : 'anyone can list every object key in it'
+    out.push(withVia(ctx.report(CFN.s3PublicAcl, v.keyLine(props, 'AccessControl'), `bucket \`${r.logicalId}\` has the public canned ACL ${acl.value}, so ${reach}`), acl))
   }
 
   const block = v.get(props, 'PublicAccessBlockConfiguration')

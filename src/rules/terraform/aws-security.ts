@@ -3,7 +3,7 @@ import { defineRule } from '../rule.js'
 import { blocksOf, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import { describePorts, judgePorts } from './ports.js'
 import { SG_MODULE_SERVICES, SG_MODULE_SOURCE } from './registry-modules.js'
-import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, writtenName, type TfCheck, type TfContext, type TfResource } from './context.js'
+import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, writtenName, type TfCheck, type TfContext } from './context.js'
 import { documentStatements, isAnyone, statementsOf, type PolicyStatement } from './policy.js'
 
 const sgOpenSsh = defineRule('terraform', {
@@ -52,7 +52,7 @@ const s3PublicAcl = defineRule('terraform', {
   topics: ['network-exposure'],
   severity: 'high',
   title: 'S3 bucket with a public canned ACL',
-  description: 'A `public-read`, `public-read-write` or `authenticated-read` ACL lets anyone (or any AWS account) read or write the bucket. On a bucket that serves a static website, `public-read` is reported at medium: public reads are its purpose.',
+  description: 'A `public-read`, `public-read-write` or `authenticated-read` ACL lets anyone (or any AWS account) read or write the bucket.',
   remediation: 'Use `acl = "private"` (or no ACL with object ownership enforced) and serve public content through CloudFront.',
   refs: { checkov: ['CKV_AWS_20', 'CKV_AWS_57'], kics: 'terraform/aws/s3_bucket_acl_allows_read_or_write_to_all_users', tfsec: 'aws-s3-no-public-access-with-acl', trivy: 'AVD-AWS-0092' }
 })
@@ -403,28 +403,18 @@ function checkRdsPublic(ctx: TfContext): void {
 }
 
 const PUBLIC_ACLS = new Set(['public-read', 'public-read-write', 'authenticated-read'])
-
-/** The bucket serves a static website: a `website` block, or a website configuration for it in the module. */
-function servesWebsite(ctx: TfContext, r: TfResource): boolean {
-  if (r.type === 'aws_s3_bucket') {
-    if (blocksOf(r.block, 'website').length > 0) return true
-    return ctx.projectResources('aws_s3_bucket_website_configuration').some((w) => refersTo(attr(w.block, 'bucket')?.value, 'aws_s3_bucket', r.name))
-  }
-  // `aws_s3_bucket_acl`: the website configuration names the same bucket resource.
-  const target = attr(r.block, 'bucket')?.value
-  const bucket = isExpr(target) ? /(?:^|[^\w.])aws_s3_bucket\.([\w-]+)/.exec(target.expr)?.[1] : undefined
-  return bucket !== undefined && ctx.projectResources('aws_s3_bucket_website_configuration').some((w) => refersTo(attr(w.block, 'bucket')?.value, 'aws_s3_bucket', bucket))
+/** What a canned ACL on the bucket itself grants (a website needs none of it: GetObject comes from a bucket policy). */
+const CANNED_ACL_REACH: Record<string, string> = {
+  'public-read': 'anyone can list every object key in the bucket',
+  'public-read-write': 'anyone can list the bucket and write objects into it',
+  'authenticated-read': 'any AWS account can list every object key in the bucket'
 }
 
 function checkS3Public(ctx: TfContext): void {
   for (const r of ctx.resources(['aws_s3_bucket', 'aws_s3_bucket_acl'], { modules: true })) {
     const a = attr(r.block, 'acl')
     const acl = stringValue(a?.value)
-    if (!a || !acl || !PUBLIC_ACLS.has(acl)) continue
-    // A website bucket is public on purpose: reading it is what it is for (writing never is).
-    if (acl === 'public-read' && !r.viaModule && servesWebsite(ctx, r)) {
-      ctx.report(s3PublicAcl, a.line, `${label(r)} uses the \`public-read\` canned ACL; it serves a static website, so public reads are intended, but every object put in it is public too (CloudFront with origin access control keeps the bucket private)`, { severity: 'medium' })
-    } else ctx.report(s3PublicAcl, a.line, `${label(r)} uses the \`${acl}\` canned ACL`)
+    if (a && acl && PUBLIC_ACLS.has(acl)) ctx.report(s3PublicAcl, a.line, `${label(r)} uses the \`${acl}\` canned ACL, so ${CANNED_ACL_REACH[acl]}`)
   }
   const flags = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets']
   for (const r of ctx.resources(['aws_s3_bucket_public_access_block', 'aws_s3_account_public_access_block', 'aws_s3_bucket'], { modules: true })) {
