@@ -90,7 +90,11 @@ export const cloudformationCases: CaseTable = {
     valid: [
       { code: cfn(SECRET + rotation('!Ref DbSecret')) },
       { name: 'long-form Ref', code: cfn(SECRET + rotation('{ "Ref": "DbSecret" }')) },
-      { name: 'a schedule whose secret is a parameter may rotate it', code: cfn(SECRET + rotation('!Ref SecretArn'), 'Parameters:\n  SecretArn:\n    Type: String\n') }
+      { name: 'a schedule whose secret is a parameter may rotate it', code: cfn(SECRET + rotation('!Ref SecretArn'), 'Parameters:\n  SecretArn:\n    Type: String\n') },
+      {
+        name: 'a schedule naming the secret through its target attachment',
+        code: cfn(SECRET + '  Attachment:\n    Type: AWS::SecretsManager::SecretTargetAttachment\n    Properties:\n      SecretId: !Ref DbSecret\n      TargetId: !Ref Database\n      TargetType: AWS::RDS::DBInstance\n' + rotation('!Ref Attachment'))
+      }
     ],
     invalid: [
       at(UNROTATED, 'DbSecret:', { severity: 'low', message: /^hardening: / }),

@@ -38,8 +38,7 @@ export const cloudformationChecks: Check<ResourceInContext, Finding[]>[] = [
   { rules: [CFN.lambdaNoTracing], run: byResource(checkTracing) },
   { rules: [CFN.imdsV1], run: byResource(checkImds) },
   { rules: [CFN.eksPublicEndpoint], run: byResource(checkEksEndpoint) },
-  { rules: [CFN.lbDeletionProtection], run: byResource(checkLoadBalancerDeletion) },
-  { rules: [CFN.secretNoRotation], run: byResource(checkSecretRotation) }
+  { rules: [CFN.lbDeletionProtection], run: byResource(checkLoadBalancerDeletion) }
 ]
 
 /**
@@ -54,7 +53,8 @@ export const cloudformationTemplateChecks: Check<CfnContext, Finding[]>[] = [
       const inResources = ctx.template.resources.flatMap((r) => checkResourceSecrets(ctx, r, secretParameters))
       return [...inResources, ...checkSecretParameters(ctx, secretParameters)]
     }
-  }
+  },
+  { rules: [CFN.secretNoRotation], run: checkSecretRotation }
 ]
 
 /** Throws ParseError on invalid YAML/JSON or an alias bomb; a file without `Resources` yields nothing. */

@@ -102,22 +102,30 @@ export function checkSecretParameters(ctx: CfnContext, referenced: Set<string>):
 }
 
 /**
- * A Secrets Manager secret that no rotation schedule of the template names. A schedule whose
- * `SecretId` is not a `Ref` to a resource here (a parameter, an import) may rotate any of them:
- * then nothing is said.
+ * Secrets Manager secrets that no rotation schedule of the template names, in one pass over the
+ * template. A schedule names its secret by `Ref` to the secret, or to a SecretTargetAttachment
+ * (whose `Ref` is the secret's ARN). A schedule whose `SecretId` is anything else (a parameter,
+ * an import, another resource) may rotate any of them: then nothing is said.
  */
-export function checkSecretRotation(ctx: CfnContext, r: Resource): Finding[] {
-  if (r.type !== 'AWS::SecretsManager::Secret') return []
-  const v = ctx.template.view
-  const rotated = new Set<string>()
-  for (const schedule of ctx.template.resources) {
-    if (schedule.type !== 'AWS::SecretsManager::RotationSchedule') continue
-    const id = v.get(schedule.properties, 'SecretId')
-    const arg = intrinsicOf(v, id) === 'Ref' ? v.deref(intrinsicArgument(v, id)) : undefined
-    const target = isScalar(arg) ? v.str(arg) : undefined
-    if (target === undefined || !ctx.template.resources.some((x) => x.logicalId === target)) return []
-    rotated.add(target)
+export function checkSecretRotation(ctx: CfnContext): Finding[] {
+  const { resources, view: v } = ctx.template
+  const secrets = resources.filter((r) => r.type === 'AWS::SecretsManager::Secret')
+  if (secrets.length === 0) return []
+  const byId = new Map(resources.map((r) => [r.logicalId, r]))
+  const refTarget = (node: Node | undefined): Resource | undefined => {
+    const arg = intrinsicOf(v, node) === 'Ref' ? v.deref(intrinsicArgument(v, node)) : undefined
+    const id = isScalar(arg) ? v.str(arg) : undefined
+    return id === undefined ? undefined : byId.get(id)
   }
-  if (rotated.has(r.logicalId)) return []
-  return [ctx.report(CFN.secretNoRotation, r.line, `hardening: secret \`${r.logicalId}\` has no rotation schedule in this template, so its value stays valid until changed by hand`)]
+  const rotated = new Set<string>()
+  for (const schedule of resources) {
+    if (schedule.type !== 'AWS::SecretsManager::RotationSchedule') continue
+    let target = refTarget(v.get(schedule.properties, 'SecretId'))
+    if (target?.type === 'AWS::SecretsManager::SecretTargetAttachment') target = refTarget(v.get(target.properties, 'SecretId'))
+    if (target?.type !== 'AWS::SecretsManager::Secret') return []
+    rotated.add(target.logicalId)
+  }
+  return secrets
+    .filter((r) => !rotated.has(r.logicalId))
+    .map((r) => ctx.report(CFN.secretNoRotation, r.line, `hardening: secret \`${r.logicalId}\` has no rotation schedule in this template, so its value stays valid until changed by hand`))
 }
