@@ -176,6 +176,10 @@ export const terraformCases: CaseTable = {
         'data "aws_iam_policy_document" "bucket" {\n  statement {\n    actions   = ["s3:GetObject"]\n    resources = ["arn:aws:s3:::site/*"]\n    principals {\n      type        = "AWS"\n      identifiers = ["*"]\n    }\n  }\n}\n',
         'a bucket policy document is not a trust policy'
       ),
+      ok(
+        'data "aws_iam_policy_document" "key" {\n  statement {\n    actions   = ["*"]\n    resources = ["*"]\n    principals {\n      type        = "AWS"\n      identifiers = ["arn:aws:iam::123456789012:root"]\n    }\n  }\n}\n',
+        'a key policy granting * to the account root is not a trust policy when no role uses it'
+      ),
       ok('resource "aws_iam_role" "r" {\n  assume_role_policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Action    = "sts:AssumeRole"\n      Principal = { Service = "ec2.amazonaws.com" }\n    }]\n  })\n}\n')
     ],
     invalid: [
@@ -196,6 +200,7 @@ export const terraformCases: CaseTable = {
     valid: [
       ok(policyJson('["iot:Publish"]', '"*"')),
       ok(policyJson('["s3:*"]', '"arn:aws:s3:::assets/*"'), 'service wildcard on one resource'),
+      ok('data "aws_iam_policy_document" "key" {\n  statement {\n    actions   = ["kms:*"]\n    resources = ["*"]\n    principals {\n      type        = "AWS"\n      identifiers = ["arn:aws:iam::123456789012:root"]\n    }\n  }\n}\n', 'a key policy: Resource * is the key itself'),
       ok(policyJson('["s3:*"]', '"*"').replace('Effect   = "Allow"', 'Effect   = "Deny"').replace(' # HERE', ''), 'Deny statement')
     ],
     invalid: [here(policyJson('["iot:*"]', '"*"'), { severity: 'medium' }), here(policyJson('"s3:*"', '"*"'), {}, 's3:*')]

@@ -451,6 +451,9 @@ const serviceWildcards = (s: PolicyStatement): string[] =>
 
 function reportStatements(ctx: TfContext, statements: PolicyStatement[], who: string): void {
   for (const s of statements) {
+    // A statement with a Principal belongs to a resource policy (a key or bucket policy), where
+    // `Resource: "*"` means the resource itself, not every resource of the account.
+    if (s.principals.length > 0) continue
     if (isAdmin(s)) {
       ctx.report(iamWildcard, s.actionLine, `${who} allows \`*\` actions on \`*\` resources`)
       continue
@@ -517,8 +520,9 @@ const anyone = (p: string): boolean => isAnyone(p) || ANY_ACCOUNT.test(p)
 function reportTrust(ctx: TfContext, statements: PolicyStatement[], message: (whom: string) => string, onlyAssume: boolean): void {
   for (const s of statements) {
     if (s.effect !== 'Allow' || s.hasCondition) continue
-    // A policy document is a trust policy when it grants `sts:AssumeRole*` to principals.
-    if (onlyAssume && !s.actions.some((a) => /^sts:(AssumeRole\w*|\*)$/i.test(a) || a === '*')) continue
+    // A document no role of the module uses as its trust policy is one only when it names
+    // `sts:AssumeRole*`: `*` to a principal is what bucket and key policies say too.
+    if (onlyAssume && !s.actions.some((a) => /^sts:(AssumeRole\w*|\*)$/i.test(a))) continue
     if (s.principals.some(anyone)) ctx.report(trustAll, s.principalLine, message('any principal'))
     else if (s.principals.some((p) => ACCOUNT_ROOT.test(p))) ctx.report(trustAll, s.principalLine, message('any principal of an account (root principal, no condition)'))
   }
@@ -530,8 +534,14 @@ function checkTrustPolicies(ctx: TfContext): void {
     if (a) reportTrust(ctx, statementsOf(a), (whom) => `${label(r)} can be assumed by ${whom}`, false)
   }
   // `assume_role_policy = data.aws_iam_policy_document.trust.json`: reported in the document, where the principal is written.
+  const trustDocuments = new Set<string>()
+  for (const role of ctx.projectResources('aws_iam_role')) {
+    const v = attr(role.block, 'assume_role_policy')?.value
+    const name = isExpr(v) ? /(?:^|[^\w.])data\.aws_iam_policy_document\.([\w-]+)/.exec(v.expr)?.[1] : undefined
+    if (name !== undefined) trustDocuments.add(name)
+  }
   for (const d of ctx.dataSources('aws_iam_policy_document')) {
-    reportTrust(ctx, documentStatements(d.block), (whom) => `trust policy document \`${d.name}\` lets ${whom} assume the roles that use it`, true)
+    reportTrust(ctx, documentStatements(d.block), (whom) => `trust policy document \`${d.name}\` lets ${whom} assume the roles that use it`, !trustDocuments.has(d.name))
   }
 }
 

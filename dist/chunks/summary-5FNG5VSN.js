@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-B4ELLSSG.js";import"./chunk-MDZEMIJH.js";import"./chunk-JAYBLKS3.js";import"./chunk-2C4SQSKF.js";import"./chunk-EVGQKCU4.js";import"./chunk-X27C3JXU.js";import"./chunk-6R5S5LYW.js";import"./chunk-TLIJSXQG.js";import"./chunk-6XUV5PZO.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
