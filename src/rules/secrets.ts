@@ -60,8 +60,8 @@ const KEY_RULES: Record<SecretKeyClass, RuleMeta> = {
 
 const TOKEN_RULES = new Map(
   TOKEN_PATTERNS.map((p) => {
-    // Webhooks post only; JWTs and gcloud access tokens expire: high. Long-lived keys: critical.
-    const severity: Severity = /webhook|jwt|oauth-access/.test(p.slug) ? 'high' : 'critical'
+    // Webhooks post only; JWTs, gcloud and Facebook access tokens expire: high. Long-lived keys: critical.
+    const severity: Severity = /webhook|jwt|oauth-access|facebook/.test(p.slug) ? 'high' : 'critical'
     const refs: RuleMeta['refs'] =
       p.slug === 'aws-access-key-id'
         ? { checkov: 'CKV_SECRET_2', kics: 'terraform/aws/hardcoded_aws_access_key' }

@@ -153,7 +153,7 @@ export const secretsCases: CaseTable = {
   'secrets/mailchimp-key': { valid: [quiet(`etag: ${fake(32, 70, HEX)}-use1`, 'hex digest followed by a word')], invalid: [line2(`ARG mc=${MAILCHIMP}`, { severity: 'critical' })] },
   'secrets/facebook-access-token': {
     valid: [quiet('token: EAACEdEose0cBA', 'prefix alone'), quiet(`id: EAAM${fake(40, 88)}`, 'short EAA string is not a token')],
-    invalid: [line2(`FACEBOOK_TOKEN=${j('EAACEdEose0cBA', fake(30, 89))}`, { severity: 'critical' }, undefined, 'config/app.env')]
+    invalid: [line2(`FACEBOOK_TOKEN=${j('EAACEdEose0cBA', fake(30, 89))}`, { severity: 'high' }, undefined, 'config/app.env')]
   },
   'secrets/amazon-mws-token': { valid: [quiet('token: amzn.mws.')], invalid: [line2(`ARG mws=${MWS}`, { severity: 'critical' })] },
   'secrets/grafana': { valid: [quiet('token: glsa_')], invalid: [line2(`token: ${GRAFANA}`)] },
@@ -272,7 +272,10 @@ export const secretsCases: CaseTable = {
       quiet('"ClientRequestToken": "deploy-2024-retry-7"', 'idempotency key', 'config/request.json'),
       quiet('resource "aws_efs_file_system" "data" {\n  creation_token = "app-data-fs-01"\n}', 'EFS creation token (idempotency key)', 'infra/efs.tf')
     ],
-    invalid: [line2(`api_token: ${STRONG}`, {}, undefined, 'config/values.yaml')]
+    invalid: [
+      line2(`api_token: ${STRONG}`, {}, undefined, 'config/values.yaml'),
+      { ...line2(`update_token: ${STRONG}`, {}, undefined, 'config/ddns.yaml'), name: 'a dynamic-DNS update token is a credential' }
+    ]
   },
   'secrets/hardcoded-api-key': {
     valid: [quiet('api_key: ${API_KEY}', 'reference', 'config/values.yaml')],
@@ -301,6 +304,7 @@ export const secretsCases: CaseTable = {
       quiet('signing_key: key-id-1', 'short name', 'config/values.yaml'),
       quiet(`encryption_key: ${[8, 4, 4, 4, 12].map((n, i) => fake(n, 80 + i, HEX)).join('-')}`, 'KMS key id', 'config/values.yaml'),
       quiet('encryption_key: alias/app-data-2024', 'KMS alias', 'config/values.yaml'),
+      quiet('encryption_key: projects/shop-prod/locations/europe-west1/keyRings/storage/cryptoKeys/orders-bucket', 'Cloud KMS key path', 'config/values.yaml'),
       quiet(`encryption_key: https://vault-7.vault.azure.net/keys/app/${fake(32, 85, HEX)}`, 'key vault key URL', 'config/values.yaml'),
       quiet('encryption_key_arn: arn:aws:kms:eu-west-1:123456789012:key/app', 'names where the key is', 'config/values.yaml')
     ],

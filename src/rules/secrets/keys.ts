@@ -28,9 +28,7 @@ const NOT_A_VALUE = new Set([
   'secretsmanager', 'vault', 'kms', 'param', 'parameter', 'annotation', 'selector', 'namespace', 'version', 'stage',
   'encrypted', 'encryption', 'retention', 'recovery', 'window', 'complexity', 'strength', 'age', 'history', 'salt',
   // `existingSecret`, `configFromSecret`, `secretRef`: the key points at a secret kept elsewhere.
-  'existing', 'from', 'lookup', 'annotations', 'mapping', 'schema',
-  // Ansible `update_password: on_create`: when to change a password, not one.
-  'update'
+  'existing', 'from', 'lookup', 'annotations', 'mapping', 'schema'
 ])
 
 
@@ -88,6 +86,9 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
     // `api_key` ends in `key`: allowed; `key_name` or a bare `key`: not a value.
     return undefined
   }
+  // Ansible `update_password: on_create`: when to change a password, not one (an `update_token`
+  // or `update_secret` of a dynamic-DNS client is a credential).
+  if (words.length === 2 && words[0] === 'update' && words[1] === 'password') return undefined
   // `ServiceToken` (a custom resource's handler ARN), `NextToken`, `ClientRequestToken`,
   // `LifecycleActionToken`, EFS `creation_token`: ids, cursors and idempotency keys named like tokens.
   if (last === 'token' && words.length > 1 && NOT_A_SECRET_TOKEN.has(words[words.length - 2])) return undefined
@@ -185,6 +186,9 @@ export function namesAKeyResource(value: string): boolean {
     /^(?:mrk-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ||
     /^mrk-[0-9a-f]{32}$/.test(value) ||
     /^alias\//.test(value) ||
+    // A Cloud KMS key path and an Azure Key Vault key's resource id.
+    /^projects\/[^/\s]+\/locations\/[^/\s]+\/keyRings\/[^/\s]+\/cryptoKeys\//.test(value) ||
+    /\/providers\/Microsoft\.KeyVault\/vaults\/[^/\s]+\/keys\//i.test(value) ||
     /^[a-z][a-z0-9+.-]*:\/\//i.test(value)
   )
 }
