@@ -121,6 +121,7 @@ export const terraformCases: CaseTable = {
     valid: [ok('resource "aws_eks_cluster" "k" {\n  name                      = "k"\n  enabled_cluster_log_types = ["api", "audit"]\n}\n')],
     invalid: [
       here('resource "aws_eks_cluster" "k" { # HERE\n  name = "k"\n}\n'),
+      here('module "eks" {\n  source            = "terraform-aws-modules/eks/aws"\n  version           = "~> 21.0"\n  enabled_log_types = [] # HERE\n}\n', { message: /`enabled_log_types`/ }, 'registry module v21 input enabled_log_types'),
       here(
         'module "eks" {\n  source                    = "terraform-aws-modules/eks/aws"\n  version                   = "~> 19.0"\n  cluster_enabled_log_types = [] # HERE\n}\n',
         { message: /sets `cluster_enabled_log_types` to an empty list/ },
@@ -131,7 +132,8 @@ export const terraformCases: CaseTable = {
   'tf/aws-eks-public-endpoint': {
     valid: [
       ok('resource "aws_eks_cluster" "c" {\n  name = "c"\n  vpc_config {\n    subnet_ids              = ["subnet-1"]\n    endpoint_public_access  = false\n    endpoint_private_access = true\n  }\n}\n'),
-      ok('module "eks" {\n  source  = "terraform-aws-modules/eks/aws"\n  version = "~> 20.0"\n}\n', 'registry module v20 defaults to a private endpoint')
+      ok('module "eks" {\n  source  = "terraform-aws-modules/eks/aws"\n  version = "~> 20.0"\n}\n', 'registry module v20 defaults to a private endpoint'),
+      ok('module "eks" {\n  source                       = "terraform-aws-modules/eks/aws"\n  version                      = "~> 21.0"\n  endpoint_public_access       = true\n  endpoint_public_access_cidrs = ["203.0.113.0/24"]\n}\n', 'registry module v21 names: the public endpoint is narrowed to one range')
     ],
     invalid: [
       here('resource "aws_eks_cluster" "c" {\n  name = "c"\n  vpc_config {\n    subnet_ids             = ["subnet-1"]\n    endpoint_public_access = true # HERE\n  }\n}\n'),

@@ -81,16 +81,24 @@ function moduleView(block: HclBlock): ModuleView | undefined {
   if (!module) return undefined
   const major = majorOf(stringValue(block.attributes.version?.value))
   const attributes: Record<string, HclAttribute> = {}
+  // The inputs as this call wrote them (one attribute may have several input names across majors).
+  const written: Record<string, string> = {}
   for (const [name, attr] of Object.entries(block.attributes)) {
     const renamed = module.rename?.[name] ?? name
     attributes[renamed] = { ...attr, name: renamed }
+    if (renamed !== name) written[renamed] = name
   }
   const known = major !== undefined ? module.defaults?.[major] : undefined
   for (const [name, value] of Object.entries(known?.safe ?? {})) {
     attributes[name] ??= { name, line: block.line, endLine: block.line, value, valueLine: block.line }
   }
   const resource: TfResource = { type: module.type, name: block.labels[0] ?? '', block: { ...block, attributes }, viaModule: true }
-  if (module.rename) writtenNames.set(resource.block, Object.fromEntries(Object.entries(module.rename).map(([input, attribute]) => [attribute, input])))
+  if (module.rename) {
+    // An input the call leaves out is named by its first listed spelling; one it wrote, as written.
+    const firstName: Record<string, string> = {}
+    for (const [input, attribute] of Object.entries(module.rename)) firstName[attribute] ??= input
+    writtenNames.set(resource.block, { ...firstName, ...written })
+  }
   return { resource, module, major }
 }
 

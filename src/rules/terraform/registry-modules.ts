@@ -47,7 +47,14 @@ export const REGISTRY_MODULES: RegistryModule[] = [
     name: 'terraform-aws-modules/eks/aws',
     source: root('eks'),
     type: 'aws_eks_cluster',
-    rename: { cluster_enabled_log_types: 'enabled_cluster_log_types', cluster_endpoint_public_access: 'endpoint_public_access', cluster_endpoint_public_access_cidrs: 'public_access_cidrs' },
+    // v17–v20 names, then v21's (which dropped the `cluster_` prefix).
+    rename: {
+      cluster_enabled_log_types: 'enabled_cluster_log_types',
+      cluster_endpoint_public_access: 'endpoint_public_access',
+      cluster_endpoint_public_access_cidrs: 'public_access_cidrs',
+      enabled_log_types: 'enabled_cluster_log_types',
+      endpoint_public_access_cidrs: 'public_access_cidrs'
+    },
     defaults: {
       17: { risky: { endpoint_public_access: true } },
       18: { risky: { endpoint_public_access: true } },
