@@ -520,7 +520,8 @@ export const terraformCases: CaseTable = {
       here(rdsResource('  password = try(var.db_password, "fallback_pass") # HERE\n'), { message: /falls back to a literal value/ }, 'literal fallback of try()'),
       here(rdsResource('  password = coalesce(var.db_password, "Wq8-real-looking-pass") # HERE\n'), {}, 'literal fallback of coalesce()'),
       here(rdsResource('  password = lookup(var.secrets, "db", "Wq8-real-looking-pass") # HERE\n'), {}, 'literal default of lookup()'),
-      here(rdsResource('  password = var.env == "prod" ? var.db_password : "Wq8-dev-only-pass" # HERE\n'), { message: /one branch of a conditional/ }, 'literal branch of a conditional')
+      here(rdsResource('  password = var.env == "prod" ? var.db_password : "Wq8-dev-only-pass" # HERE\n'), { message: /one branch of a conditional/ }, 'literal branch of a conditional'),
+      here(rdsResource('  password = var.env == "prod" ? var.db_password : var.env == "dev" ? "Wq8-dev-only-pass" : var.other # HERE\n'), { message: /one branch of a conditional/ }, 'literal branch of a chained conditional')
     ]
   },
   'tf/private-key-literal': {

@@ -309,11 +309,21 @@ function yamlAssignments(lines: string[], starts: number[]): Assignment[] {
 // ── HCL conditionals ─────────────────────────────────────────────────────────────────────────
 
 /**
- * The two result branches of an HCL conditional (`cond ? a : b`) with their offsets in `text`;
+ * The result branches of an HCL conditional (`cond ? a : b`, every leaf of a chain) with their offsets in `text`;
  * undefined when `text` is not one at top level. Quotes and brackets are skipped, so a `?` or `:`
  * inside a string or a nested call does not split.
  */
-export function conditionalBranches(text: string): Array<{ text: string; offset: number }> | undefined {
+export function conditionalBranches(text: string, level = 0): Array<{ text: string; offset: number }> | undefined {
+  const split = splitConditional(text)
+  if (!split) return undefined
+  // A chained conditional (`a ? x : b ? y : z`, HCL's switch): each branch that is one itself
+  // gives its own branches. Capped, so a pathological chain costs a bounded number of passes.
+  if (level >= 16) return split
+  return split.flatMap((b) => conditionalBranches(b.text, level + 1)?.map((inner) => ({ text: inner.text, offset: b.offset + inner.offset })) ?? [b])
+}
+
+/** The two branches of a top-level `?:` in an expression, or undefined. */
+function splitConditional(text: string): Array<{ text: string; offset: number }> | undefined {
   let depth = 0
   let quoted = false
   let question = -1
