@@ -16,6 +16,20 @@ spec:
           add: [NET_RAW]
 `
 
+/** A Knative Service: a custom resource with Kubernetes' `Service` name and a pod template. */
+const KNATIVE_PRIVILEGED = `apiVersion: serving.knative.dev/v1
+kind: Service
+metadata:
+  name: hello
+spec:
+  template:
+    spec:
+      containers:
+        - image: registry.example.com/hello:1.2.0
+          securityContext:
+            privileged: true
+`
+
 /** A kind no table knows (a custom resource, or a misspelt Pod) whose spec holds containers. */
 const UNKNOWN_KIND_ESCALATION = `apiVersion: v1
 kind: PodLike
@@ -376,6 +390,7 @@ export const kubernetesCases: CaseTable = {
     valid: [{ code: CLEAN }],
     invalid: [
       { code: privileged, errors: [{ line: lineOf(privileged, 'privileged: true'), severity: 'critical' }] },
+      { name: "a custom resource named like a built-in kind (Knative's Service runs pods)", code: KNATIVE_PRIVILEGED, errors: [{ line: lineOf(KNATIVE_PRIVILEGED, 'privileged: true') }] },
       { name: 'kustomize patch that makes the container privileged', files: PRIVILEGED_PATCH.files, errors: [{ path: PRIVILEGED_PATCH.path, line: lineOf(PRIVILEGED_PATCH.patch, 'privileged: true') }] }
     ]
   },

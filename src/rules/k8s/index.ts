@@ -11,7 +11,7 @@ import { checkEnv, checkImage, checkProbes, checkResources, checkSecurityContext
 import { checkBinding, checkExposure, checkRole, checkSelector } from './cluster.js'
 import { K8S } from './meta.js'
 import { buildManifestSets, contextPathsFor, folderOf, parseManifest, type ManifestSets } from './folder.js'
-import { containersOf, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { containersOf, isBuiltInApi, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { isFragment, keepOnPartial } from './patches.js'
 import { checkHostNamespaces, checkNetworkPolicy, checkPersistentVolume, checkSeccomp, checkTokenAutomount, checkUser, checkVolumes } from './pod.js'
 import { checkReplication, checkRollout, indexStream, type StreamIndex } from './workloads.js'
@@ -101,7 +101,8 @@ export function analyzeKubernetes(file: SourceFile, sets?: ManifestSets, report:
 
 function analyzeObject(contexts: CheckContext[], obj: K8sObject, stream: StreamIndex, listedPatch: boolean, lines: readonly string[]): Finding[] {
   const runAll = (subject: ObjectInPass): Finding[] => kubernetesChecks.flatMap((check, i) => check.run({ ...subject, ctx: contexts[i] }))
-  if (CLUSTER_KINDS.has(obj.kind)) return runAll({ pass: 'object', obj, stream })
+  // Only Kubernetes' own kinds: a custom resource may reuse a name (Knative's `Service` runs pods).
+  if (CLUSTER_KINDS.has(obj.kind) && isBuiltInApi(obj.view.str(obj.view.get(obj.node, 'apiVersion')))) return runAll({ pass: 'object', obj, stream })
   const pod = podSpecOf(obj)
   if (!pod) return []
   const containers = containersOf(obj.view, pod)

@@ -85,7 +85,7 @@ export function podSpecOf(obj: K8sObject): PodSpec | undefined {
 }
 
 /** `v1`, `apps/v1`, `policy/v1beta1`, `networking.k8s.io/v1`, …: an API group Kubernetes itself serves. */
-function isBuiltInApi(apiVersion: string | undefined): boolean {
+export function isBuiltInApi(apiVersion: string | undefined): boolean {
   if (!apiVersion) return false
   const slash = apiVersion.indexOf('/')
   if (slash < 0) return true
