@@ -103,8 +103,16 @@ export const dockerfileCases: CaseTable = {
     ]
   },
   'dockerfile/zypper-unpinned': {
-    valid: [{ code: 'FROM opensuse/leap:15.6\nRUN zypper -n install curl=8.6.0 && zypper clean -a\n' }, { name: 'refresh only', code: 'FROM opensuse/leap:15.6\nRUN zypper refresh\n' }],
-    invalid: [{ code: 'FROM opensuse/leap:15.6\nRUN zypper --non-interactive in -r oss curl && zypper clean -a\n', errors: [{ line: 2, message: /curl/ }] }]
+    valid: [
+      { code: 'FROM opensuse/leap:15.6\nRUN zypper -n install curl=8.6.0 && zypper clean -a\n' },
+      { name: 'refresh only', code: 'FROM opensuse/leap:15.6\nRUN zypper refresh\n' },
+      { name: 'a pattern, not a package', code: 'FROM opensuse/leap:15.6\nRUN zypper -n install -t pattern devel_basis\n' },
+      { name: 'version at the end of the name', code: 'FROM opensuse/leap:15.6\nRUN zypper -n install vim-9.0.1\n' }
+    ],
+    invalid: [
+      { code: 'FROM opensuse/leap:15.6\nRUN zypper --non-interactive in -r oss curl && zypper clean -a\n', errors: [{ line: 2, message: /curl/ }] },
+      { name: 'a digit inside the name is not a version', code: 'FROM opensuse/leap:15.6\nRUN zypper -n install java-17-openjdk-headless\n', errors: [{ line: 2, message: /java-17-openjdk-headless/ }] }
+    ]
   },
   'dockerfile/pip-unpinned': {
     valid: [

@@ -47,7 +47,11 @@ export function unpinnedPackages(call: Invocation): Unpinned | undefined {
   if (program === 'zypper') {
     const [sub, ...rest] = positionals(args, ZYPPER_OPTS_WITH_ARG)
     if (sub !== 'install' && sub !== 'in') return undefined
-    const names = rest.filter((p) => !/-\d|[=<>]/.test(p) && !isFileOrVariable(p) && !p.endsWith('.rpm'))
+    // `-t pattern` (or patch, product): the names are not packages and take no version.
+    const type = args.findIndex((a) => a === '-t' || a === '--type')
+    if (type >= 0 && args[type + 1] !== 'package') return undefined
+    // A version pins when it ends the name (`vim-9.0.1`); `java-17-openjdk` is a name.
+    const names = rest.filter((p) => !/-\d[\w.+~]*$|[=<>]/.test(p) && !isFileOrVariable(p) && !p.endsWith('.rpm'))
     return names.length ? { meta: R.zypperUnpinned, tool: 'zypper install', names } : undefined
   }
   if (program === 'gem') {
