@@ -320,11 +320,11 @@ describe('fork guards read as GitHub evaluates them', () => {
     [`${HEAD}.full_name == github.repository`, 'pull_request'],
     [`GitHub.Repository == ${HEAD}.Full_Name`, 'pull_request'],
     [`\${{ ${HEAD}.full_name == github.event.repository.full_name }}`, 'pull_request'],
-    [`!(${HEAD}.fork)`, 'pull_request'],
-    [`!${HEAD}.fork && (github.actor != 'renovate[bot]' || success())`, 'pull_request'],
-    [`(github.event_name == 'push' || github.event_name == 'schedule') || ${HEAD}.fork == false`, '[push, schedule, pull_request]'],
+    [`${HEAD}.owner.login == github.repository_owner`, 'pull_request'],
+    [`${HEAD}.id == github.event.pull_request.base.repo.id && (github.actor != 'renovate[bot]' || success())`, 'pull_request'],
+    [`(github.event_name == 'push' || github.event_name == 'schedule') || ${HEAD}.full_name == github.repository`, '[push, schedule, pull_request]'],
     [`github.event_name != 'pull_request' || ${HEAD}.full_name == github.repository`, '[push, pull_request]'],
-    [`github.event_name == 'pull_request' && ${HEAD}.fork != true`, '[pull_request, pull_request_target]']
+    [`github.event_name == 'pull_request' && ${HEAD}.full_name == github.repository`, '[pull_request, pull_request_target]']
   ])('%s keeps forks out (on: %s)', (condition, on) => {
     expect(keepsForksOut(condition, on)).toBe(true)
   })
@@ -333,7 +333,11 @@ describe('fork guards read as GitHub evaluates them', () => {
     [`${HEAD}.full_name != github.repository`, 'pull_request'],
     [`${HEAD}.fork`, 'pull_request'],
     [`${HEAD}.fork == 'false'`, 'pull_request'],
-    [`${HEAD}.owner.login == github.repository_owner`, 'pull_request'],
+    // The fork flag is null when the fork was deleted, and `!null`, `null == false`, `null != true` are true.
+    [`!(${HEAD}.fork)`, 'pull_request'],
+    [`${HEAD}.fork == false`, 'pull_request'],
+    [`github.event_name == 'pull_request' && ${HEAD}.fork != true`, '[pull_request, pull_request_target]'],
+    [`${HEAD}.owner.login != github.repository_owner`, 'pull_request'],
     [`${HEAD}.full_name == github.repository || always()`, 'pull_request'],
     [`github.event_name != 'pull_request' || ${HEAD}.fork == false`, '[pull_request, pull_request_target]'],
     [`\${{ ${HEAD}.fork == false }} && true`, 'pull_request'],
@@ -345,8 +349,8 @@ describe('fork guards read as GitHub evaluates them', () => {
   })
 
   it('reads deeply nested or long conditions without throwing', () => {
-    expect(keepsForksOut('('.repeat(20000) + `${HEAD}.fork == false` + ')'.repeat(20000))).toBe(false)
-    expect(keepsForksOut(Array.from({ length: 2000 }, () => `${HEAD}.fork == false`).join(' && '))).toBe(true)
+    expect(keepsForksOut('('.repeat(20000) + `${HEAD}.full_name == github.repository` + ')'.repeat(20000))).toBe(false)
+    expect(keepsForksOut(Array.from({ length: 2000 }, () => `${HEAD}.full_name == github.repository`).join(' && '))).toBe(true)
   })
 })
 

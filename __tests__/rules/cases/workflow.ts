@@ -37,6 +37,12 @@ const secretAfterCheckout = (guard: string, on = 'pull_request_target'): string 
     ),
     on
   )
+/** A job whose `if:` is `guard` that checks out the head given by `ref` and passes a secret to the next step; the checkout's `ref:` is on line 13. */
+const guardedHeadCheckout = (guard: string, on: string, ref = 'github.event.pull_request.head.sha'): string =>
+  push(
+    `  test:\n    if: ${guard}\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ ${ref} }}\n      - run: make test\n        env:\n          TOKEN: \${{ secrets.DEPLOY_TOKEN }}\n`,
+    on
+  )
 /** A self-hosted job on pull requests whose only step carries `guard`, and the job `jobGuard`. */
 const selfHosted = (on: string, jobGuard?: string, stepGuard?: string): string =>
   push(`  test:\n${jobGuard ? `    if: ${jobGuard}\n` : ''}    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n${stepGuard ? `        if: ${stepGuard}\n` : ''}`, on)
@@ -183,13 +189,17 @@ export const workflowCases: CaseTable = {
       { name: 'step guard by repository id', code: secretAfterCheckout('github.event.pull_request.head.repo.id == github.event.pull_request.base.repo.id') },
       {
         name: 'step guard with an alternative that is false for pull_request_target',
-        code: secretAfterCheckout("${{ github.event_name == 'push' || !github.event.pull_request.head.repo.fork }}", '[push, pull_request_target]')
+        code: secretAfterCheckout(`\${{ github.event_name == 'push' || ${SAME_REPO} }}`, '[push, pull_request_target]')
       },
       {
         name: 'workflow_run: the step given the secret is guarded to runs from this repository',
         code: secretAfterCheckout('github.event.workflow_run.head_repository.full_name == github.repository', 'workflow_run').replace('github.event.pull_request.head.sha', 'github.event.workflow_run.head_sha')
       },
-      { name: 'step guard inside parentheses with another condition', code: secretAfterCheckout("(github.event.pull_request.head.repo.fork != true) && contains(github.event.pull_request.labels.*.name, 'preview')") }
+      {
+        name: 'workflow_run: a step reading pull request fields never runs (a workflow_run event has none, and null equals no repository)',
+        code: secretAfterCheckout(SAME_REPO, 'workflow_run').replace('github.event.pull_request.head.sha', 'github.event.workflow_run.head_sha')
+      },
+      { name: 'step guard inside parentheses with another condition', code: secretAfterCheckout(`(${SAME_REPO}) && contains(github.event.pull_request.labels.*.name, 'preview')`) }
     ],
     invalid: [
       {
@@ -197,13 +207,18 @@ export const workflowCases: CaseTable = {
         errors: [{ line: 15, severity: 'high' }]
       },
       {
+        name: 'fork flag: `null != true` holds when the fork was deleted',
+        code: secretAfterCheckout("(github.event.pull_request.head.repo.fork != true) && contains(github.event.pull_request.labels.*.name, 'preview')"),
+        errors: [{ line: lineOf(secretAfterCheckout('x'), 'TOKEN:') }]
+      },
+      {
         name: 'step guard with an alternative that lets forks in',
         code: secretAfterCheckout(`${SAME_REPO} || github.actor == 'octocat'`),
         errors: [{ line: lineOf(secretAfterCheckout('x'), 'TOKEN:'), message: /step `Publish preview` passes a secret/ }]
       },
       {
-        name: 'workflow_run: a pull request guard does not guard the triggering run',
-        code: secretAfterCheckout(SAME_REPO, 'workflow_run').replace('github.event.pull_request.head.sha', 'github.event.workflow_run.head_sha'),
+        name: 'workflow_run: a guard that lets the run in when it names no pull request',
+        code: secretAfterCheckout(`github.event.pull_request == null || ${SAME_REPO}`, 'workflow_run').replace('github.event.pull_request.head.sha', 'github.event.workflow_run.head_sha'),
         errors: [{ line: lineOf(secretAfterCheckout('x'), 'TOKEN:') }]
       },
       {
@@ -234,14 +249,16 @@ export const workflowCases: CaseTable = {
         code: push('  test:\n    if: github.event.pull_request.head.repo.full_name == github.repository\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n', 'pull_request')
       },
       {
-        name: 'fork == false guard inside ${{ }} with another condition',
-        code: push("  test:\n    if: ${{ github.event.pull_request.head.repo.fork == false && github.actor != 'dependabot[bot]' }}\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n", 'pull_request')
+        name: 'head compared with this repository inside ${{ }} with another condition',
+        code: push(`  test:\n    if: \${{ ${SAME_REPO} && github.actor != 'dependabot[bot]' }}\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n`, 'pull_request')
       },
+      { name: 'job guard by the head owner', code: selfHosted('pull_request', 'github.event.pull_request.head.repo.owner.login == github.repository_owner') },
       { name: 'job guard with an alternative that is false for pull requests', code: selfHosted('[push, pull_request]', `github.event_name == 'push' || ${SAME_REPO}`) },
       { name: 'job guard by the head repository id', code: selfHosted('pull_request', 'github.event.pull_request.head.repo.id == github.repository_id') }
     ],
     invalid: [
       { code: push('  test:\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n', 'pull_request'), errors: [{ line: 7 }] },
+      { name: '`fork == false` passes for a deleted fork (null == false)', code: selfHosted('pull_request', 'github.event.pull_request.head.repo.fork == false'), errors: [{ line: 8 }] },
       { name: 'every step guarded but not the job: it still starts on the runner', code: selfHosted('pull_request', undefined, SAME_REPO), errors: [{ line: 7, message: /`pull_request` events/ }] },
       {
         name: 'job guard whose other alternative is true for pull_request_target',
@@ -338,8 +355,22 @@ export const workflowCases: CaseTable = {
       { name: 'pull_request_target checking out the base', code: push(job('b', `      - uses: actions/checkout@${SHA}\n      - run: make lint\n`), 'pull_request_target') },
       {
         name: 'checkout step guarded to pull requests from the same repository',
-        code: push(job('b', `      - uses: actions/checkout@${SHA}\n        if: \${{ !github.event.pull_request.head.repo.fork }}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target')
+        code: push(job('b', `      - uses: actions/checkout@${SHA}\n        if: \${{ ${SAME_REPO} }}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target')
       },
+      {
+        name: 'several privileged triggers, each kept out by the guard',
+        code: guardedHeadCheckout(`github.event.workflow_run.head_repository.full_name == github.repository || ${SAME_REPO}`, '[pull_request_target, workflow_run]')
+      },
+      {
+        name: 'issue_comment: the guard reads pull request fields an issue comment does not have, so the job skips it',
+        code: guardedHeadCheckout(SAME_REPO, '[pull_request_target, issue_comment]')
+      },
+      {
+        name: 'issue_comment told apart by the event name',
+        code: guardedHeadCheckout(`github.event_name != 'issue_comment' && github.actor != 'bot' && ${SAME_REPO}`, '[pull_request_target, issue_comment]')
+      },
+      { name: 'head owner compared with the repository owner', code: guardedHeadCheckout('github.event.pull_request.head.repo.owner.login == github.repository_owner', 'pull_request_target') },
+      { name: 'head named by a literal that is this repository', repository: 'Acme/Widgets', code: guardedHeadCheckout("github.event.pull_request.head.repo.full_name == 'acme/widgets'", 'pull_request_target') },
       {
         name: 'checkout step guarded by comparing the head with the base repository',
         code: push(job('b', `      - uses: actions/checkout@${SHA}\n        if: github.event.pull_request.base.repo.full_name == github.event.pull_request.head.repo.full_name\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target')
@@ -358,6 +389,32 @@ export const workflowCases: CaseTable = {
       },
       { name: 'git fetch of refs/pull', code: push(job('b', '      - run: |\n          git init .\n          git fetch origin refs/pull/${{ github.event.number }}/merge\n'), 'pull_request_target'), errors: [{ line: 12 }] },
       { name: 'workflow_run checking out the head of the triggering run', code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n`), 'workflow_run'), errors: [{ line: 12 }] },
+      {
+        name: 'a guard for pull_request_target lets workflow_run in',
+        code: guardedHeadCheckout(`github.event_name == 'workflow_run' || ${SAME_REPO}`, '[pull_request_target, workflow_run]', 'github.event.workflow_run.head_sha'),
+        errors: [
+          { line: 13, severity: 'critical', message: /in a `workflow_run` workflow/ }
+        ]
+      },
+      {
+        name: 'issue_comment alongside pull_request_target, let in by the event name',
+        code: guardedHeadCheckout(`github.event_name == 'issue_comment' || ${SAME_REPO}`, '[pull_request_target, issue_comment]'),
+        errors: [{ line: 13, severity: 'critical', message: /in a `issue_comment` workflow/ }]
+      },
+      {
+        name: 'issue_comment: a guard that does not read the pull request lets comments in',
+        code: guardedHeadCheckout("github.actor != 'renovate[bot]'", '[pull_request_target, issue_comment]'),
+        errors: [{ line: 13, message: /in a `pull_request_target` or `issue_comment` workflow/ }]
+      },
+      { name: '`!head.repo.fork` passes for a deleted fork (!null)', code: guardedHeadCheckout('${{ !github.event.pull_request.head.repo.fork }}', 'pull_request_target'), errors: [{ line: 13, severity: 'critical' }] },
+      { name: '`head.repo.fork == false` passes for a deleted fork', code: guardedHeadCheckout('github.event.pull_request.head.repo.fork == false', 'pull_request_target'), errors: [{ line: 13 }] },
+      { name: 'head named by a literal while the repository is not known', code: guardedHeadCheckout("github.event.pull_request.head.repo.full_name == 'acme/widgets'", 'pull_request_target'), errors: [{ line: 13 }] },
+      {
+        name: 'head named by a literal that is another repository',
+        repository: 'acme/app',
+        code: guardedHeadCheckout("github.event.pull_request.head.repo.full_name == 'acme/widgets'", 'pull_request_target'),
+        errors: [{ line: 13 }]
+      },
       {
         name: 'guard that compares the head with something else',
         code: push(`  b:\n    if: github.event.pull_request.head.repo.full_name != github.repository\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`, 'pull_request_target'),
