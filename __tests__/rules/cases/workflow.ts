@@ -55,8 +55,13 @@ export const workflowCases: CaseTable = {
       { name: 'named secrets only', code: push(`  call:\n    uses: other-org/wf/.github/workflows/deploy.yml@${SHA}\n    secrets:\n      TOKEN: \${{ secrets.TOKEN }}\n`) }
     ],
     invalid: [
-      { code: push(`  call:\n    uses: other-org/wf/.github/workflows/deploy.yml@${SHA}\n    secrets: inherit\n`), errors: [{ line: 8, severity: 'medium', message: /`other-org\/wf`, another repository/ }] },
-      { name: 'another owner than the repository', repository: 'acme/app', code: push('  call:\n    uses: vendor/ci/.github/workflows/scan.yml@v2\n    secrets: inherit\n'), errors: [{ line: 8 }] }
+      { code: push(`  call:\n    uses: other-org/wf/.github/workflows/deploy.yml@${SHA}\n    secrets: inherit\n`), errors: [{ line: 8, severity: 'medium', message: /`other-org\/wf`, which is another repository unless this workflow belongs to it\.$/ }] },
+      {
+        name: 'another owner than the repository',
+        repository: 'acme/app',
+        code: push('  call:\n    uses: vendor/ci/.github/workflows/scan.yml@v2\n    secrets: inherit\n'),
+        errors: [{ line: 8, message: /`vendor\/ci`, another repository\.$/ }]
+      }
     ]
   },
   'workflow/github-env-injection': {
