@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url'
 import { analyzeWorkflow, workflowRules } from '../src/rules/workflow/index.js'
 import { analyzeFile } from '../src/rules/index.js'
 import { ParseError } from '../src/rules/parse/yaml.js'
+import { envFileWrites } from '../src/rules/workflow/shell-writes.js'
+import { growthRatio } from './helpers/growth.js'
 import { CATEGORIES, SEVERITIES, type Finding } from '../src/types.js'
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'rules', 'workflow')
@@ -305,6 +307,38 @@ jobs:
     // `permissions: {}` and no secret: the unpinned one is the read-only (medium) form.
     expect(ids(run(wf), 'workflow/unpinned')).toEqual(['workflow/unpinned-action-read-only@7'])
     expect(ids(run(wf.replace('@v2.1.0\n  other', '@main\n  other')), 'workflow/unpinned')).toEqual(['workflow/unpinned-action-read-only@5', 'workflow/unpinned-action-read-only@7'])
+  })
+})
+
+describe('environment-file writes of a script', () => {
+  const names = (script: string): string[] => envFileWrites(script).map((w) => `${w.file} ${w.name}${w.clean ? ' clean' : ''}`)
+
+  it('reads each block redirect in its own block, nested blocks included', () => {
+    const script = 'echo "$A"\n{\n  echo "X=$B"\n  ( echo "$C" )\n} >> "$GITHUB_ENV"\nwhile read -r l; do\n  if true; then echo "$D"; fi\ndone >> $GITHUB_PATH\necho "$E"\n'
+    expect(names(script)).toEqual(['ENV B', 'ENV C', 'PATH D'])
+  })
+
+  it('keeps quoted braces, substitutions and heredoc bodies out of the structure', () => {
+    const script = 'echo "}" \'done\' "$(echo ")")"\ncat <<EOF\n}\ndone\nEOF\n{\n  echo "$B"\n} >> "$GITHUB_ENV"\n'
+    expect(names(script)).toEqual(['ENV B'])
+  })
+
+  it('grows linearly with the number of block redirects, nesting and substitutions', async () => {
+    const shapes: ((n: number) => string)[] = [
+      // The reviewer's shape: many small loops, each redirected on its own.
+      (n) => Array.from({ length: n }, (_, i) => `for f in a; do echo "X_${i}=$TITLE $HOME $PWD"\ndone >> "$GITHUB_ENV"\n`).join(''),
+      // Deep nesting closed at the end, each level redirected.
+      (n) => '{\n'.repeat(n) + 'echo "$BODY"\n' + '} >> "$GITHUB_ENV"\n'.repeat(n),
+      // Nested command substitutions on one line.
+      (n) => `echo "X=${'$(echo '.repeat(n)}"$BODY"${')'.repeat(n)}" >> "$GITHUB_ENV"\n`,
+      // Many variables on one write.
+      (n) => `echo "${Array.from({ length: n }, (_, i) => `$V${i}`).join(' ')}" | tr -d '\\n' >> "$GITHUB_ENV"\n`
+    ]
+    for (const make of shapes) {
+      const [small, large] = [make(2000), make(4000)]
+      expect(envFileWrites(large).length).toBeGreaterThan(0)
+      expect(await growthRatio(() => envFileWrites(small), () => envFileWrites(large))).toBeLessThanOrEqual(3)
+    }
   })
 })
 

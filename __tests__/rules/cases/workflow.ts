@@ -23,6 +23,11 @@ const envFileJob = (run: string): string =>
     'pull_request_target'
   )
 
+/** An issues workflow whose one step sets `env` (YAML lines at 10 spaces) and runs `run`; the script starts on line 13 plus one per env line beyond the first. */
+const envFileStep = (env: string, run: string): string =>
+  push(job('triage', `      - env:\n${env}        run: |\n${run}`), 'issues')
+const ISSUE_BODY = '          BODY: ${{ github.event.issue.body }}\n'
+
 /** The fork guard as projects write it: the head repository compared with this one, or its `fork` flag. */
 const SAME_REPO = 'github.event.pull_request.head.repo.full_name == github.repository'
 /**
@@ -70,14 +75,59 @@ export const workflowCases: CaseTable = {
       { name: 'a branch name cannot hold a newline', code: envFileJob('          echo "BRANCH=$BRANCH" >> "$GITHUB_ENV"\n') },
       { name: 'used, not exported', code: envFileJob('          ./label.sh "$BODY"\n') },
       { name: 'newlines stripped first', code: envFileJob(`          echo "BODY=\${BODY//$'\\n'/}" >> "$GITHUB_ENV"\n`) },
+      {
+        name: 'a block redirect writes only its own block, not the lines above it',
+        code: envFileStep(ISSUE_BODY, `          if printf '%s' "$BODY" | grep -q crash; then echo crash; fi\n          {\n            echo "STARTED=$(date +%s)"\n            echo "RUNNER=$RUNNER_OS"\n          } >> "$GITHUB_ENV"\n`)
+      },
+      { name: 'toJSON of a text field is one line', code: envFileStep('          BODY_JSON: ${{ toJSON(github.event.issue.body) }}\n', '          echo "ISSUE_BODY_JSON=$BODY_JSON" >> "$GITHUB_ENV"\n') },
+      { name: 'base64 without line wrapping', code: envFileStep(ISSUE_BODY, `          echo "BODY_B64=$(printf '%s' "$BODY" | base64 -w0)" >> "$GITHUB_ENV"\n`) },
+      { name: 'jq -Rs reading a here-string: a JSON string', code: envFileStep(ISSUE_BODY, '          echo "BODY_JSON=$(jq -Rsc . <<< "$BODY")" >> "$GITHUB_ENV"\n') },
+      { name: 'tr -d of newlines in the pipeline', code: envFileStep(ISSUE_BODY, `          echo "FIRST=$(printf '%s' "$BODY" | tr -d '\\n')" >> "$GITHUB_ENV"\n`) },
+      { name: 'the assignment feeding the write removes newlines', code: envFileStep(ISSUE_BODY, `          BODY="\${BODY//$'\\n'/ }"\n          echo "BODY=$BODY" >> "$GITHUB_ENV"\n`) },
+      {
+        name: 'entry written line by line with a random delimiter',
+        code: envFileStep(ISSUE_BODY, '          EOF=$(openssl rand -hex 8)\n          echo "BODY<<$EOF" >> "$GITHUB_ENV"\n          echo "$BODY" >> "$GITHUB_ENV"\n          echo "$EOF" >> "$GITHUB_ENV"\n')
+      },
+      { name: 'a heredoc with a quoted delimiter does not expand', code: envFileStep(ISSUE_BODY, "          cat >> \"$GITHUB_ENV\" <<'EOF'\n          ISSUE_BODY=$BODY\n          EOF\n") },
+      { name: 'the word done in an echo closes nothing', code: envFileStep(ISSUE_BODY, '          for f in a; do\n            echo done "$BODY"\n          done\n          echo "STATUS=ok" >> "$GITHUB_ENV"\n') },
       { name: 'not a privileged trigger', code: envFileJob('          echo "BODY=$BODY" >> "$GITHUB_ENV"\n').replace('on: pull_request_target', 'on: pull_request') }
     ],
     invalid: [
       { code: envFileJob('          echo "BODY=$BODY" >> "$GITHUB_ENV"\n'), errors: [{ line: 15, severity: 'high', message: /writes `\$BODY` \(from `github\.event\.pull_request\.body`/ }] },
       {
         name: 'block with a fixed heredoc delimiter redirected as a whole (one finding per variable and step)',
-        code: envFileJob('          {\n            echo "NOTES<<EOF"\n            echo "${BODY}"\n            echo EOF\n          } >> $GITHUB_ENV\n          echo "$BODY" | tee -a "$GITHUB_PATH"\n'),
-        errors: [{ line: 19 }]
+        code: envFileJob('          {\n            echo "NOTES<<EOF"\n            echo "${BODY}"\n            echo EOF\n          } >> $GITHUB_ENV\n          echo "$BODY" | tee -a "$GITHUB_PATH"\n          echo "MORE=$BODY" >> $GITHUB_ENV\n'),
+        errors: [{ line: 19, message: /to `\$GITHUB_ENV`; a newline in it starts a line of its own/ }, { line: 20, message: /to `\$GITHUB_PATH`/ }]
+      },
+      {
+        name: 'GITHUB_PATH: each line is a directory searched for executables',
+        code: envFileStep(ISSUE_BODY, `          echo "$BODY" | grep -o '/[a-z/]*' | head -1 >> "$GITHUB_PATH"\n`),
+        errors: [{ line: 13, message: /writes `\$BODY` \(from `github\.event\.issue\.body`, attacker-controlled\) to `\$GITHUB_PATH`; each of its lines becomes a directory searched first for executables/ }]
+      },
+      {
+        name: 'a here-string is not a heredoc with a secret delimiter',
+        code: envFileStep(ISSUE_BODY, `          if grep -q urgent <<< "$BODY"; then echo "PRIORITY=high" >> "$GITHUB_ENV"; fi\n          echo "ISSUE_BODY=$BODY" >> "$GITHUB_ENV"\n`),
+        errors: [{ line: 14 }]
+      },
+      {
+        name: 'sanitising one variable does not clean another',
+        code: envFileStep(`          AUTHOR: \${{ github.event.issue.user.login }}\n${ISSUE_BODY}`, `          echo "AUTHOR=$(printf '%s' "$AUTHOR" | tr -d '\\n')" >> "$GITHUB_ENV"\n          echo "COMMENT=$BODY" >> "$GITHUB_ENV"\n`),
+        errors: [{ line: 15 }]
+      },
+      {
+        name: 'the variable cleaned on the write line, then written raw',
+        code: envFileStep(ISSUE_BODY, `          echo "A=\${BODY//$'\\n'/ } B=$BODY" >> "$GITHUB_ENV"\n`),
+        errors: [{ line: 13 }]
+      },
+      {
+        name: 'a heredoc body written to the file',
+        code: envFileStep(ISSUE_BODY, '          cat >> "$GITHUB_ENV" <<EOF\n          ISSUE_BODY=$BODY\n          EOF\n'),
+        errors: [{ line: 13 }]
+      },
+      {
+        name: 'a block redirect inside a loop',
+        code: envFileStep(ISSUE_BODY, '          for f in a b; do\n            {\n              echo "X=$BODY"\n            } >> "$GITHUB_ENV"\n          done\n'),
+        errors: [{ line: 16 }]
       },
       {
         name: 'tee -a to GITHUB_PATH, variable set at job level',

@@ -37,7 +37,7 @@ export const RULES = defineRules('workflow', {
     severity: 'high',
     title: 'Attacker-controlled text written to GITHUB_ENV or GITHUB_PATH in a privileged workflow',
     description:
-      'A `run` script of a privileged workflow appends a shell variable holding attacker-controlled multi-line event text (an issue, PR or comment body, a commit message; passed in through `env:`) to `$GITHUB_ENV` or `$GITHUB_PATH`. A newline in that text adds any variable it likes (`NODE_OPTIONS`, `LD_PRELOAD`, `BASH_ENV`) to every later step of the job, which holds its secrets and write token.',
+      'A `run` script of a privileged workflow appends a shell variable holding attacker-controlled multi-line event text (an issue, PR or comment body, a commit message; passed in through `env:`) to `$GITHUB_ENV` or `$GITHUB_PATH`. In `$GITHUB_ENV` a newline in that text adds any variable it likes (`NODE_OPTIONS`, `LD_PRELOAD`, `BASH_ENV`) to every later step of the job, which holds its secrets and write token; in `$GITHUB_PATH` each line is a directory searched first for executables, so the text picks which programs those steps run. A value whose newlines are gone before the write (`${v//$\'\\n\'/}`, `tr -d \'\\n\'`, `base64 -w0`, `jq -Rs`, `toJSON(…)` in `env:`) or written with a random heredoc delimiter is not reported.',
     remediation:
       "Pass the value to the steps that need it with `env:` instead of exporting it; if it must be exported, strip newlines first (`\"${TITLE//$'\\n'/}\"`) or write it with a random heredoc delimiter.",
     refs: { kics: 'cicd/github/github_env_injection', zizmor: 'github-env' }
