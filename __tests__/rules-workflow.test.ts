@@ -323,6 +323,15 @@ describe('environment-file writes of a script', () => {
     expect(names(script)).toEqual(['ENV B'])
   })
 
+  it('reads any text without throwing, unbalanced quotes, groups and heredocs included', () => {
+    const piece = fc.constantFrom('{', '}', '(', ')', 'do', 'done', 'if', 'fi', 'case', 'esac', '"', "'", '`', '$(', '${', '\\', '\n', ';', '|', '&&', ' ', '<<EOF', '<<<', 'EOF', '$BODY', '>> "$GITHUB_ENV"', '>> $GITHUB_PATH', '#')
+    fc.assert(
+      fc.property(fc.array(fc.oneof(piece, fc.string()), { maxLength: 40 }), (parts) => {
+        for (const w of envFileWrites(parts.join(''))) expect(['ENV', 'PATH']).toContain(w.file)
+      })
+    )
+  })
+
   it('grows linearly with the number of block redirects, nesting and substitutions', async () => {
     const shapes: ((n: number) => string)[] = [
       // The reviewer's shape: many small loops, each redirected on its own.

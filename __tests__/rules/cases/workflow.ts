@@ -82,6 +82,7 @@ export const workflowCases: CaseTable = {
       { name: 'toJSON of a text field is one line', code: envFileStep('          BODY_JSON: ${{ toJSON(github.event.issue.body) }}\n', '          echo "ISSUE_BODY_JSON=$BODY_JSON" >> "$GITHUB_ENV"\n') },
       { name: 'base64 without line wrapping', code: envFileStep(ISSUE_BODY, `          echo "BODY_B64=$(printf '%s' "$BODY" | base64 -w0)" >> "$GITHUB_ENV"\n`) },
       { name: 'jq -Rs reading a here-string: a JSON string', code: envFileStep(ISSUE_BODY, '          echo "BODY_JSON=$(jq -Rsc . <<< "$BODY")" >> "$GITHUB_ENV"\n') },
+      { name: 'only the first line kept', code: envFileStep(ISSUE_BODY, '          echo "FIRST=$(printf \'%s\' "$BODY" | head -n 1)" >> "$GITHUB_ENV"\n') },
       { name: 'tr -d of newlines in the pipeline', code: envFileStep(ISSUE_BODY, `          echo "FIRST=$(printf '%s' "$BODY" | tr -d '\\n')" >> "$GITHUB_ENV"\n`) },
       { name: 'the assignment feeding the write removes newlines', code: envFileStep(ISSUE_BODY, `          BODY="\${BODY//$'\\n'/ }"\n          echo "BODY=$BODY" >> "$GITHUB_ENV"\n`) },
       {
@@ -103,6 +104,11 @@ export const workflowCases: CaseTable = {
         name: 'GITHUB_PATH: each line is a directory searched for executables',
         code: envFileStep(ISSUE_BODY, `          echo "$BODY" | grep -o '/[a-z/]*' | head -1 >> "$GITHUB_PATH"\n`),
         errors: [{ line: 13, message: /writes `\$BODY` \(from `github\.event\.issue\.body`, attacker-controlled\) to `\$GITHUB_PATH`; each of its lines becomes a directory searched first for executables/ }]
+      },
+      {
+        name: 'GITHUB_PATH: one line without newlines still picks a directory',
+        code: envFileStep(ISSUE_BODY, `          printf '%s' "$BODY" | tr -d '\\n' >> "$GITHUB_PATH"\n`),
+        errors: [{ line: 13, message: /to `\$GITHUB_PATH`/ }]
       },
       {
         name: 'a here-string is not a heredoc with a secret delimiter',

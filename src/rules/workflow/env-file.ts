@@ -31,13 +31,14 @@ function checkStep(ctx: CheckContext, job: JobModel, step: StepModel): Finding[]
   if (!raw || !/GITHUB_(ENV|PATH)/.test(raw.text)) return []
   const out: Finding[] = []
   for (const { name, file, offset, clean } of envFileWrites(raw.text)) {
-    if (clean) continue
+    // Without newlines the value is one `$GITHUB_ENV` entry; in `$GITHUB_PATH` one line still picks a directory.
+    if (clean && file === 'ENV') continue
     // Only variables the workflow itself sets through `env:`; the runner's own are not event text.
     const value = envValue(ctx, job, step, name)
     if (value === undefined) continue
     const json = JSON_STRING_VALUE.exec(value)
     // `toJSON` of a text field is one line; of an object it is pretty-printed over many.
-    if (json && MULTILINE_EVENT_TEXT.test(json[1])) continue
+    if (json && file === 'ENV' && MULTILINE_EVENT_TEXT.test(json[1])) continue
     const taint = taintOfText(ctx, `\${{ env.${name.toLowerCase()} }}`, { job, step }, 0)
     if (!taint || taint.origin !== 'event') continue
     const source = taint.source ?? taint.read

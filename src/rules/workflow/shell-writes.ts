@@ -26,9 +26,9 @@ const WRITES_ENV_FILE = /(?:>>?[ \t]*|\btee[ \t]+(?:-a[ \t]+|--append[ \t]+)?)"?
 const SHELL_VAR = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g
 /**
  * A pipeline stage or expansion after which the text holds no newline: `${v//$'\n'/…}`, `tr -d '\n'`,
- * `tr '\n' …`, `base64 -w0`, `jq -Rs` (a JSON string, newlines escaped).
+ * `tr '\n' …`, `base64 -w0`, `head -1` (the first line only), `jq -Rs` (a JSON string, newlines escaped).
  */
-const NEWLINE_FREE = /\/\/\$'\\n'|\btr\s+-d\s+["']?(?:\\r)?\\n|\btr\s+["']\\n|\bbase64\s+(?:-w\s*0|--wrap[= ]0)\b|\bjq\s+-[a-zA-Z]+/g
+const NEWLINE_FREE = /\/\/\$'\\n'|\btr\s+-d\s+["']?(?:\\r)?\\n|\btr\s+["']\\n|\bbase64\s+(?:-w\s*0|--wrap[= ]0)\b|\bhead\s+-(?:n\s*)?1\b|\bjq\s+-[a-zA-Z]+/g
 /** A heredoc-style entry (`NAME<<$DELIM`) whose delimiter is a variable: the value cannot end it early. */
 const VARIABLE_DELIMITER = /(?:^|[^<])<<-?\s*["']?\$\{?([A-Za-z_]\w*)/
 /** A heredoc operator (not the `<<<` here-string) and its delimiter word, in blanked text. */
