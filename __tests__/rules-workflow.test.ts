@@ -319,7 +319,7 @@ describe('environment-file writes of a script', () => {
   })
 
   it('keeps quoted braces, substitutions and heredoc bodies out of the structure', () => {
-    const script = 'echo "}" \'done\' "$(echo ")")"\ncat <<EOF\n}\ndone\nEOF\n{\n  echo "$B"\n} >> "$GITHUB_ENV"\n'
+    const script = 'echo "}" \'done\' "$(echo ")")"\ncat <<EOF\n}\ndone\nEOF\nconstructor; toString\n{\n  echo "$B"\n} >> "$GITHUB_ENV"\n'
     expect(names(script)).toEqual(['ENV B'])
   })
 

@@ -37,7 +37,7 @@ const HAS_HEREDOC = /(?:^|[^<])<<(?!<)/
 const ASSIGNMENT = /^\s*(?:(?:export|local|declare|readonly)\s+(?:-\w+\s+)*)?([A-Za-z_]\w*)=/
 const SEPARATOR = /\n|;;?|&&|\|\||&(?![>&])/g
 
-const OPENERS: Record<string, string> = { '{': '}', do: 'done', if: 'fi', case: 'esac' }
+const OPENERS = new Map([['{', '}'], ['do', 'done'], ['if', 'fi'], ['case', 'esac']])
 const CLOSERS = new Set(['}', 'done', 'fi', 'esac'])
 /** Words after which the next word is still in command position. */
 const PREFIX_WORDS = new Set(['then', 'else', 'elif', 'while', 'until', '!', 'time'])
@@ -236,7 +236,7 @@ export function envFileWrites(script: string): EnvFileWrite[] {
       const word = words[w]
       if (CLOSERS.has(word)) {
         if (stack.length && stack[stack.length - 1].closer === word) closed.push(stack.pop() as Block)
-      } else if (OPENERS[word]) stack.push({ closer: OPENERS[word], names: new Map(), delimited: false })
+      } else if (OPENERS.has(word)) stack.push({ closer: OPENERS.get(word) as string, names: new Map(), delimited: false })
       else if (/^\(+$/.test(word) || (/^\(/.test(word) && !/\)$/.test(word))) {
         for (const ch of word) if (ch === '(') stack.push({ closer: ')', names: new Map(), delimited: false })
         if (!/^\(+$/.test(word)) break
