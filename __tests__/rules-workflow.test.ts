@@ -330,6 +330,9 @@ describe('environment-file writes of a script', () => {
         for (const w of envFileWrites(parts.join(''))) expect(['ENV', 'PATH']).toContain(w.file)
       })
     )
+    // Quotes and substitutions nested 50,000 deep: read with a stack, not recursion.
+    expect(envFileWrites('"$('.repeat(50000) + ' $B >> $GITHUB_ENV').map((w) => w.name)).toEqual(['B'])
+    expect(envFileWrites('${"'.repeat(50000))).toEqual([])
   })
 
   it('grows linearly with the number of block redirects, nesting and substitutions', async () => {

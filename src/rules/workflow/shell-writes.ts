@@ -43,6 +43,47 @@ const CLOSERS = new Set(['}', 'done', 'fi', 'esac'])
 const PREFIX_WORDS = new Set(['then', 'else', 'elif', 'while', 'until', '!', 'time'])
 
 /**
+ * Index just after the quoted text or substitution starting at `i` (`'…'`, `"…"`, `` `…` ``,
+ * `$(…)`, `${…}`), with what nests inside it; the end of the text if it never closes. A stack,
+ * not recursion, so no nesting depth overflows.
+ */
+function constructEnd(src: string, i: number): number {
+  /** What closes each construct still open, innermost last. */
+  const closers: string[] = []
+  /** Opens the construct at `k` and returns the index after its opener (after the whole of a `'…'` or `` `…` ``). */
+  const open = (k: number): number => {
+    const c = src[k]
+    if (c === "'" || c === '`') {
+      const end = src.indexOf(c, k + 1)
+      return end < 0 ? src.length : end + 1
+    }
+    if (c === '"') {
+      closers.push('"')
+      return k + 1
+    }
+    closers.push(src[k + 1] === '(' ? ')' : '}')
+    return k + 2
+  }
+  const substitution = (k: number): boolean => src[k] === '$' && (src[k + 1] === '(' || src[k + 1] === '{')
+  let j = open(i)
+  while (closers.length && j < src.length) {
+    const top = closers[closers.length - 1]
+    const c = src[j]
+    if (c === '\\') j += 2
+    else if (c === top) {
+      closers.pop()
+      j++
+    } else if (c === '`' || substitution(j) || (top !== '"' && c === '"') || (top === ')' && c === "'")) j = open(j)
+    else {
+      // A plain parenthesis or brace nests inside a substitution of the same kind.
+      if ((top === ')' && c === '(') || (top === '}' && c === '{')) closers.push(top)
+      j++
+    }
+  }
+  return Math.min(j, src.length)
+}
+
+/**
  * The script with everything that is not shell structure replaced by `x` (same length, newlines
  * inside heredoc bodies kept): quoted text, substitutions, escapes, comments. Heredoc bodies are
  * returned as ranges.
@@ -52,43 +93,6 @@ function blankScript(src: string): { text: string; heredocs: { start: number; en
   const heredocs: { start: number; end: number; expands: boolean; opener: number }[] = []
   const fill = (from: number, to: number): void => {
     for (let k = from; k < to && k < out.length; k++) if (out[k] !== '\n') out[k] = 'x'
-  }
-  // Each skipper returns the index just after what it skipped; nesting recurses (bounded by the text).
-  const skipSingle = (i: number): number => {
-    const j = src.indexOf("'", i + 1)
-    return j < 0 ? src.length : j + 1
-  }
-  const skipBacktick = (i: number): number => {
-    const j = src.indexOf('`', i + 1)
-    return j < 0 ? src.length : j + 1
-  }
-  const skipDouble = (i: number): number => {
-    let j = i + 1
-    while (j < src.length && src[j] !== '"') {
-      if (src[j] === '\\') j += 2
-      else if (src[j] === '$' && (src[j + 1] === '(' || src[j + 1] === '{')) j = skipGroup(j + 1)
-      else if (src[j] === '`') j = skipBacktick(j)
-      else j++
-    }
-    return Math.min(j + 1, src.length)
-  }
-  const skipGroup = (i: number): number => {
-    const open = src[i]
-    const close = open === '(' ? ')' : '}'
-    let depth = 0
-    let j = i
-    while (j < src.length) {
-      const c = src[j]
-      if (c === '\\') j += 2
-      else if (c === "'" && open === '(') j = skipSingle(j)
-      else if (c === '"') j = skipDouble(j)
-      else {
-        if (c === open) depth++
-        else if (c === close && --depth === 0) return j + 1
-        j++
-      }
-    }
-    return src.length
   }
   let lineStart = 0
   let i = 0
@@ -123,10 +127,7 @@ function blankScript(src: string): { text: string; heredocs: { start: number; en
     }
     let next: number
     if (c === '\\') next = i + 2
-    else if (c === "'") next = skipSingle(i)
-    else if (c === '"') next = skipDouble(i)
-    else if (c === '`') next = skipBacktick(i)
-    else if (c === '$' && (src[i + 1] === '(' || src[i + 1] === '{')) next = skipGroup(i + 1)
+    else if (c === "'" || c === '"' || c === '`' || (c === '$' && (src[i + 1] === '(' || src[i + 1] === '{'))) next = constructEnd(src, i)
     else if (c === '#' && (i === 0 || /\s/.test(src[i - 1]))) {
       const end = src.indexOf('\n', i)
       next = end < 0 ? src.length : end
