@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url'
 import { analyzeWorkflow, workflowRules } from '../src/rules/workflow/index.js'
 import { analyzeFile } from '../src/rules/index.js'
 import { ParseError } from '../src/rules/parse/yaml.js'
+import { envFileWrites } from '../src/rules/workflow/shell-writes.js'
+import { growthRatio } from './helpers/growth.js'
 import { CATEGORIES, SEVERITIES, type Finding } from '../src/types.js'
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'rules', 'workflow')
@@ -308,6 +310,50 @@ jobs:
   })
 })
 
+describe('environment-file writes of a script', () => {
+  const names = (script: string): string[] => envFileWrites(script).map((w) => `${w.file} ${w.name}${w.clean ? ' clean' : ''}`)
+
+  it('reads each block redirect in its own block, nested blocks included', () => {
+    const script = 'echo "$A"\n{\n  echo "X=$B"\n  ( echo "$C" )\n} >> "$GITHUB_ENV"\nwhile read -r l; do\n  if true; then echo "$D"; fi\ndone >> $GITHUB_PATH\necho "$E"\n'
+    expect(names(script)).toEqual(['ENV B', 'ENV C', 'PATH D'])
+  })
+
+  it('keeps quoted braces, substitutions and heredoc bodies out of the structure', () => {
+    const script = 'echo "}" \'done\' "$(echo ")")"\ncat <<EOF\n}\ndone\nEOF\nconstructor; toString\n{\n  echo "$B"\n} >> "$GITHUB_ENV"\n'
+    expect(names(script)).toEqual(['ENV B'])
+  })
+
+  it('reads any text without throwing, unbalanced quotes, groups and heredocs included', () => {
+    const piece = fc.constantFrom('{', '}', '(', ')', 'do', 'done', 'if', 'fi', 'case', 'esac', '"', "'", '`', '$(', '${', '\\', '\n', ';', '|', '&&', ' ', '<<EOF', '<<<', 'EOF', '$BODY', '>> "$GITHUB_ENV"', '>> $GITHUB_PATH', '#')
+    fc.assert(
+      fc.property(fc.array(fc.oneof(piece, fc.string()), { maxLength: 40 }), (parts) => {
+        for (const w of envFileWrites(parts.join(''))) expect(['ENV', 'PATH']).toContain(w.file)
+      })
+    )
+    // Quotes and substitutions nested 50,000 deep: read with a stack, not recursion.
+    expect(envFileWrites('"$('.repeat(50000) + ' $B >> $GITHUB_ENV').map((w) => w.name)).toEqual(['B'])
+    expect(envFileWrites('${"'.repeat(50000))).toEqual([])
+  })
+
+  it('grows linearly with the number of block redirects, nesting and substitutions', async () => {
+    const shapes: ((n: number) => string)[] = [
+      // The reviewer's shape: many small loops, each redirected on its own.
+      (n) => Array.from({ length: n }, (_, i) => `for f in a; do echo "X_${i}=$TITLE $HOME $PWD"\ndone >> "$GITHUB_ENV"\n`).join(''),
+      // Deep nesting closed at the end, each level redirected.
+      (n) => '{\n'.repeat(n) + 'echo "$BODY"\n' + '} >> "$GITHUB_ENV"\n'.repeat(n),
+      // Nested command substitutions on one line.
+      (n) => `echo "X=${'$(echo '.repeat(n)}"$BODY"${')'.repeat(n)}" >> "$GITHUB_ENV"\n`,
+      // Many variables on one write.
+      (n) => `echo "${Array.from({ length: n }, (_, i) => `$V${i}`).join(' ')}" | tr -d '\\n' >> "$GITHUB_ENV"\n`
+    ]
+    for (const make of shapes) {
+      const [small, large] = [make(2000), make(4000)]
+      expect(envFileWrites(large).length).toBeGreaterThan(0)
+      expect(await growthRatio(() => envFileWrites(small), () => envFileWrites(large))).toBeLessThanOrEqual(3)
+    }
+  })
+})
+
 describe('fork guards read as GitHub evaluates them', () => {
   /** Whether a self-hosted job with this `if:` is kept from fork pull requests (so not reported). */
   const keepsForksOut = (condition: string, on = 'pull_request'): boolean => {
@@ -320,11 +366,11 @@ describe('fork guards read as GitHub evaluates them', () => {
     [`${HEAD}.full_name == github.repository`, 'pull_request'],
     [`GitHub.Repository == ${HEAD}.Full_Name`, 'pull_request'],
     [`\${{ ${HEAD}.full_name == github.event.repository.full_name }}`, 'pull_request'],
-    [`!(${HEAD}.fork)`, 'pull_request'],
-    [`!${HEAD}.fork && (github.actor != 'renovate[bot]' || success())`, 'pull_request'],
-    [`(github.event_name == 'push' || github.event_name == 'schedule') || ${HEAD}.fork == false`, '[push, schedule, pull_request]'],
+    [`${HEAD}.owner.login == github.repository_owner`, 'pull_request'],
+    [`${HEAD}.id == github.event.pull_request.base.repo.id && (github.actor != 'renovate[bot]' || success())`, 'pull_request'],
+    [`(github.event_name == 'push' || github.event_name == 'schedule') || ${HEAD}.full_name == github.repository`, '[push, schedule, pull_request]'],
     [`github.event_name != 'pull_request' || ${HEAD}.full_name == github.repository`, '[push, pull_request]'],
-    [`github.event_name == 'pull_request' && ${HEAD}.fork != true`, '[pull_request, pull_request_target]']
+    [`github.event_name == 'pull_request' && ${HEAD}.full_name == github.repository`, '[pull_request, pull_request_target]']
   ])('%s keeps forks out (on: %s)', (condition, on) => {
     expect(keepsForksOut(condition, on)).toBe(true)
   })
@@ -333,7 +379,11 @@ describe('fork guards read as GitHub evaluates them', () => {
     [`${HEAD}.full_name != github.repository`, 'pull_request'],
     [`${HEAD}.fork`, 'pull_request'],
     [`${HEAD}.fork == 'false'`, 'pull_request'],
-    [`${HEAD}.owner.login == github.repository_owner`, 'pull_request'],
+    // The fork flag is null when the fork was deleted, and `!null`, `null == false`, `null != true` are true.
+    [`!(${HEAD}.fork)`, 'pull_request'],
+    [`${HEAD}.fork == false`, 'pull_request'],
+    [`github.event_name == 'pull_request' && ${HEAD}.fork != true`, '[pull_request, pull_request_target]'],
+    [`${HEAD}.owner.login != github.repository_owner`, 'pull_request'],
     [`${HEAD}.full_name == github.repository || always()`, 'pull_request'],
     [`github.event_name != 'pull_request' || ${HEAD}.fork == false`, '[pull_request, pull_request_target]'],
     [`\${{ ${HEAD}.fork == false }} && true`, 'pull_request'],
@@ -345,8 +395,8 @@ describe('fork guards read as GitHub evaluates them', () => {
   })
 
   it('reads deeply nested or long conditions without throwing', () => {
-    expect(keepsForksOut('('.repeat(20000) + `${HEAD}.fork == false` + ')'.repeat(20000))).toBe(false)
-    expect(keepsForksOut(Array.from({ length: 2000 }, () => `${HEAD}.fork == false`).join(' && '))).toBe(true)
+    expect(keepsForksOut('('.repeat(20000) + `${HEAD}.full_name == github.repository` + ')'.repeat(20000))).toBe(false)
+    expect(keepsForksOut(Array.from({ length: 2000 }, () => `${HEAD}.full_name == github.repository`).join(' && '))).toBe(true)
   })
 })
 

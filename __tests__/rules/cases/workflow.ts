@@ -23,6 +23,11 @@ const envFileJob = (run: string): string =>
     'pull_request_target'
   )
 
+/** An issues workflow whose one step sets `env` (YAML lines at 10 spaces) and runs `run`; the script starts on line 13 plus one per env line beyond the first. */
+const envFileStep = (env: string, run: string): string =>
+  push(job('triage', `      - env:\n${env}        run: |\n${run}`), 'issues')
+const ISSUE_BODY = '          BODY: ${{ github.event.issue.body }}\n'
+
 /** The fork guard as projects write it: the head repository compared with this one, or its `fork` flag. */
 const SAME_REPO = 'github.event.pull_request.head.repo.full_name == github.repository'
 /**
@@ -37,6 +42,12 @@ const secretAfterCheckout = (guard: string, on = 'pull_request_target'): string 
     ),
     on
   )
+/** A job whose `if:` is `guard` that checks out the head given by `ref` and passes a secret to the next step; the checkout's `ref:` is on line 13. */
+const guardedHeadCheckout = (guard: string, on: string, ref = 'github.event.pull_request.head.sha'): string =>
+  push(
+    `  test:\n    if: ${guard}\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ ${ref} }}\n      - run: make test\n        env:\n          TOKEN: \${{ secrets.DEPLOY_TOKEN }}\n`,
+    on
+  )
 /** A self-hosted job on pull requests whose only step carries `guard`, and the job `jobGuard`. */
 const selfHosted = (on: string, jobGuard?: string, stepGuard?: string): string =>
   push(`  test:\n${jobGuard ? `    if: ${jobGuard}\n` : ''}    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n${stepGuard ? `        if: ${stepGuard}\n` : ''}`, on)
@@ -49,8 +60,13 @@ export const workflowCases: CaseTable = {
       { name: 'named secrets only', code: push(`  call:\n    uses: other-org/wf/.github/workflows/deploy.yml@${SHA}\n    secrets:\n      TOKEN: \${{ secrets.TOKEN }}\n`) }
     ],
     invalid: [
-      { code: push(`  call:\n    uses: other-org/wf/.github/workflows/deploy.yml@${SHA}\n    secrets: inherit\n`), errors: [{ line: 8, severity: 'medium', message: /`other-org\/wf`, another repository/ }] },
-      { name: 'another owner than the repository', repository: 'acme/app', code: push('  call:\n    uses: vendor/ci/.github/workflows/scan.yml@v2\n    secrets: inherit\n'), errors: [{ line: 8 }] }
+      { code: push(`  call:\n    uses: other-org/wf/.github/workflows/deploy.yml@${SHA}\n    secrets: inherit\n`), errors: [{ line: 8, severity: 'medium', message: /`other-org\/wf`, which is another repository unless this workflow belongs to it\.$/ }] },
+      {
+        name: 'another owner than the repository',
+        repository: 'acme/app',
+        code: push('  call:\n    uses: vendor/ci/.github/workflows/scan.yml@v2\n    secrets: inherit\n'),
+        errors: [{ line: 8, message: /`vendor\/ci`, another repository\.$/ }]
+      }
     ]
   },
   'workflow/github-env-injection': {
@@ -59,14 +75,65 @@ export const workflowCases: CaseTable = {
       { name: 'a branch name cannot hold a newline', code: envFileJob('          echo "BRANCH=$BRANCH" >> "$GITHUB_ENV"\n') },
       { name: 'used, not exported', code: envFileJob('          ./label.sh "$BODY"\n') },
       { name: 'newlines stripped first', code: envFileJob(`          echo "BODY=\${BODY//$'\\n'/}" >> "$GITHUB_ENV"\n`) },
+      {
+        name: 'a block redirect writes only its own block, not the lines above it',
+        code: envFileStep(ISSUE_BODY, `          if printf '%s' "$BODY" | grep -q crash; then echo crash; fi\n          {\n            echo "STARTED=$(date +%s)"\n            echo "RUNNER=$RUNNER_OS"\n          } >> "$GITHUB_ENV"\n`)
+      },
+      { name: 'toJSON of a text field is one line', code: envFileStep('          BODY_JSON: ${{ toJSON(github.event.issue.body) }}\n', '          echo "ISSUE_BODY_JSON=$BODY_JSON" >> "$GITHUB_ENV"\n') },
+      { name: 'base64 without line wrapping', code: envFileStep(ISSUE_BODY, `          echo "BODY_B64=$(printf '%s' "$BODY" | base64 -w0)" >> "$GITHUB_ENV"\n`) },
+      { name: 'jq -Rs reading a here-string: a JSON string', code: envFileStep(ISSUE_BODY, '          echo "BODY_JSON=$(jq -Rsc . <<< "$BODY")" >> "$GITHUB_ENV"\n') },
+      { name: 'only the first line kept', code: envFileStep(ISSUE_BODY, '          echo "FIRST=$(printf \'%s\' "$BODY" | head -n 1)" >> "$GITHUB_ENV"\n') },
+      { name: 'tr -d of newlines in the pipeline', code: envFileStep(ISSUE_BODY, `          echo "FIRST=$(printf '%s' "$BODY" | tr -d '\\n')" >> "$GITHUB_ENV"\n`) },
+      { name: 'the assignment feeding the write removes newlines', code: envFileStep(ISSUE_BODY, `          BODY="\${BODY//$'\\n'/ }"\n          echo "BODY=$BODY" >> "$GITHUB_ENV"\n`) },
+      {
+        name: 'entry written line by line with a random delimiter',
+        code: envFileStep(ISSUE_BODY, '          EOF=$(openssl rand -hex 8)\n          echo "BODY<<$EOF" >> "$GITHUB_ENV"\n          echo "$BODY" >> "$GITHUB_ENV"\n          echo "$EOF" >> "$GITHUB_ENV"\n')
+      },
+      { name: 'a heredoc with a quoted delimiter does not expand', code: envFileStep(ISSUE_BODY, "          cat >> \"$GITHUB_ENV\" <<'EOF'\n          ISSUE_BODY=$BODY\n          EOF\n") },
+      { name: 'the word done in an echo closes nothing', code: envFileStep(ISSUE_BODY, '          for f in a; do\n            echo done "$BODY"\n          done\n          echo "STATUS=ok" >> "$GITHUB_ENV"\n') },
       { name: 'not a privileged trigger', code: envFileJob('          echo "BODY=$BODY" >> "$GITHUB_ENV"\n').replace('on: pull_request_target', 'on: pull_request') }
     ],
     invalid: [
       { code: envFileJob('          echo "BODY=$BODY" >> "$GITHUB_ENV"\n'), errors: [{ line: 15, severity: 'high', message: /writes `\$BODY` \(from `github\.event\.pull_request\.body`/ }] },
       {
         name: 'block with a fixed heredoc delimiter redirected as a whole (one finding per variable and step)',
-        code: envFileJob('          {\n            echo "NOTES<<EOF"\n            echo "${BODY}"\n            echo EOF\n          } >> $GITHUB_ENV\n          echo "$BODY" | tee -a "$GITHUB_PATH"\n'),
-        errors: [{ line: 19 }]
+        code: envFileJob('          {\n            echo "NOTES<<EOF"\n            echo "${BODY}"\n            echo EOF\n          } >> $GITHUB_ENV\n          echo "$BODY" | tee -a "$GITHUB_PATH"\n          echo "MORE=$BODY" >> $GITHUB_ENV\n'),
+        errors: [{ line: 19, message: /to `\$GITHUB_ENV`; a newline in it starts a line of its own/ }, { line: 20, message: /to `\$GITHUB_PATH`/ }]
+      },
+      {
+        name: 'GITHUB_PATH: each line is a directory searched for executables',
+        code: envFileStep(ISSUE_BODY, `          echo "$BODY" | grep -o '/[a-z/]*' | head -1 >> "$GITHUB_PATH"\n`),
+        errors: [{ line: 13, message: /writes `\$BODY` \(from `github\.event\.issue\.body`, attacker-controlled\) to `\$GITHUB_PATH`; each of its lines becomes a directory searched first for executables/ }]
+      },
+      {
+        name: 'GITHUB_PATH: one line without newlines still picks a directory',
+        code: envFileStep(ISSUE_BODY, `          printf '%s' "$BODY" | tr -d '\\n' >> "$GITHUB_PATH"\n`),
+        errors: [{ line: 13, message: /to `\$GITHUB_PATH`/ }]
+      },
+      {
+        name: 'a here-string is not a heredoc with a secret delimiter',
+        code: envFileStep(ISSUE_BODY, `          if grep -q urgent <<< "$BODY"; then echo "PRIORITY=high" >> "$GITHUB_ENV"; fi\n          echo "ISSUE_BODY=$BODY" >> "$GITHUB_ENV"\n`),
+        errors: [{ line: 14 }]
+      },
+      {
+        name: 'sanitising one variable does not clean another',
+        code: envFileStep(`          AUTHOR: \${{ github.event.issue.user.login }}\n${ISSUE_BODY}`, `          echo "AUTHOR=$(printf '%s' "$AUTHOR" | tr -d '\\n')" >> "$GITHUB_ENV"\n          echo "COMMENT=$BODY" >> "$GITHUB_ENV"\n`),
+        errors: [{ line: 15 }]
+      },
+      {
+        name: 'the variable cleaned on the write line, then written raw',
+        code: envFileStep(ISSUE_BODY, `          echo "A=\${BODY//$'\\n'/ } B=$BODY" >> "$GITHUB_ENV"\n`),
+        errors: [{ line: 13 }]
+      },
+      {
+        name: 'a heredoc body written to the file',
+        code: envFileStep(ISSUE_BODY, '          cat >> "$GITHUB_ENV" <<EOF\n          ISSUE_BODY=$BODY\n          EOF\n'),
+        errors: [{ line: 13 }]
+      },
+      {
+        name: 'a block redirect inside a loop',
+        code: envFileStep(ISSUE_BODY, '          for f in a b; do\n            {\n              echo "X=$BODY"\n            } >> "$GITHUB_ENV"\n          done\n'),
+        errors: [{ line: 16 }]
       },
       {
         name: 'tee -a to GITHUB_PATH, variable set at job level',
@@ -183,13 +250,17 @@ export const workflowCases: CaseTable = {
       { name: 'step guard by repository id', code: secretAfterCheckout('github.event.pull_request.head.repo.id == github.event.pull_request.base.repo.id') },
       {
         name: 'step guard with an alternative that is false for pull_request_target',
-        code: secretAfterCheckout("${{ github.event_name == 'push' || !github.event.pull_request.head.repo.fork }}", '[push, pull_request_target]')
+        code: secretAfterCheckout(`\${{ github.event_name == 'push' || ${SAME_REPO} }}`, '[push, pull_request_target]')
       },
       {
         name: 'workflow_run: the step given the secret is guarded to runs from this repository',
         code: secretAfterCheckout('github.event.workflow_run.head_repository.full_name == github.repository', 'workflow_run').replace('github.event.pull_request.head.sha', 'github.event.workflow_run.head_sha')
       },
-      { name: 'step guard inside parentheses with another condition', code: secretAfterCheckout("(github.event.pull_request.head.repo.fork != true) && contains(github.event.pull_request.labels.*.name, 'preview')") }
+      {
+        name: 'workflow_run: a step reading pull request fields never runs (a workflow_run event has none, and null equals no repository)',
+        code: secretAfterCheckout(SAME_REPO, 'workflow_run').replace('github.event.pull_request.head.sha', 'github.event.workflow_run.head_sha')
+      },
+      { name: 'step guard inside parentheses with another condition', code: secretAfterCheckout(`(${SAME_REPO}) && contains(github.event.pull_request.labels.*.name, 'preview')`) }
     ],
     invalid: [
       {
@@ -197,13 +268,18 @@ export const workflowCases: CaseTable = {
         errors: [{ line: 15, severity: 'high' }]
       },
       {
+        name: 'fork flag: `null != true` holds when the fork was deleted',
+        code: secretAfterCheckout("(github.event.pull_request.head.repo.fork != true) && contains(github.event.pull_request.labels.*.name, 'preview')"),
+        errors: [{ line: lineOf(secretAfterCheckout('x'), 'TOKEN:') }]
+      },
+      {
         name: 'step guard with an alternative that lets forks in',
         code: secretAfterCheckout(`${SAME_REPO} || github.actor == 'octocat'`),
         errors: [{ line: lineOf(secretAfterCheckout('x'), 'TOKEN:'), message: /step `Publish preview` passes a secret/ }]
       },
       {
-        name: 'workflow_run: a pull request guard does not guard the triggering run',
-        code: secretAfterCheckout(SAME_REPO, 'workflow_run').replace('github.event.pull_request.head.sha', 'github.event.workflow_run.head_sha'),
+        name: 'workflow_run: a guard that lets the run in when it names no pull request',
+        code: secretAfterCheckout(`github.event.pull_request == null || ${SAME_REPO}`, 'workflow_run').replace('github.event.pull_request.head.sha', 'github.event.workflow_run.head_sha'),
         errors: [{ line: lineOf(secretAfterCheckout('x'), 'TOKEN:') }]
       },
       {
@@ -234,14 +310,16 @@ export const workflowCases: CaseTable = {
         code: push('  test:\n    if: github.event.pull_request.head.repo.full_name == github.repository\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n', 'pull_request')
       },
       {
-        name: 'fork == false guard inside ${{ }} with another condition',
-        code: push("  test:\n    if: ${{ github.event.pull_request.head.repo.fork == false && github.actor != 'dependabot[bot]' }}\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n", 'pull_request')
+        name: 'head compared with this repository inside ${{ }} with another condition',
+        code: push(`  test:\n    if: \${{ ${SAME_REPO} && github.actor != 'dependabot[bot]' }}\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n`, 'pull_request')
       },
+      { name: 'job guard by the head owner', code: selfHosted('pull_request', 'github.event.pull_request.head.repo.owner.login == github.repository_owner') },
       { name: 'job guard with an alternative that is false for pull requests', code: selfHosted('[push, pull_request]', `github.event_name == 'push' || ${SAME_REPO}`) },
       { name: 'job guard by the head repository id', code: selfHosted('pull_request', 'github.event.pull_request.head.repo.id == github.repository_id') }
     ],
     invalid: [
       { code: push('  test:\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n', 'pull_request'), errors: [{ line: 7 }] },
+      { name: '`fork == false` passes for a deleted fork (null == false)', code: selfHosted('pull_request', 'github.event.pull_request.head.repo.fork == false'), errors: [{ line: 8 }] },
       { name: 'every step guarded but not the job: it still starts on the runner', code: selfHosted('pull_request', undefined, SAME_REPO), errors: [{ line: 7, message: /`pull_request` events/ }] },
       {
         name: 'job guard whose other alternative is true for pull_request_target',
@@ -338,8 +416,22 @@ export const workflowCases: CaseTable = {
       { name: 'pull_request_target checking out the base', code: push(job('b', `      - uses: actions/checkout@${SHA}\n      - run: make lint\n`), 'pull_request_target') },
       {
         name: 'checkout step guarded to pull requests from the same repository',
-        code: push(job('b', `      - uses: actions/checkout@${SHA}\n        if: \${{ !github.event.pull_request.head.repo.fork }}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target')
+        code: push(job('b', `      - uses: actions/checkout@${SHA}\n        if: \${{ ${SAME_REPO} }}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target')
       },
+      {
+        name: 'several privileged triggers, each kept out by the guard',
+        code: guardedHeadCheckout(`github.event.workflow_run.head_repository.full_name == github.repository || ${SAME_REPO}`, '[pull_request_target, workflow_run]')
+      },
+      {
+        name: 'issue_comment: the guard reads pull request fields an issue comment does not have, so the job skips it',
+        code: guardedHeadCheckout(SAME_REPO, '[pull_request_target, issue_comment]')
+      },
+      {
+        name: 'issue_comment told apart by the event name',
+        code: guardedHeadCheckout(`github.event_name != 'issue_comment' && github.actor != 'bot' && ${SAME_REPO}`, '[pull_request_target, issue_comment]')
+      },
+      { name: 'head owner compared with the repository owner', code: guardedHeadCheckout('github.event.pull_request.head.repo.owner.login == github.repository_owner', 'pull_request_target') },
+      { name: 'head named by a literal that is this repository', repository: 'Acme/Widgets', code: guardedHeadCheckout("github.event.pull_request.head.repo.full_name == 'acme/widgets'", 'pull_request_target') },
       {
         name: 'checkout step guarded by comparing the head with the base repository',
         code: push(job('b', `      - uses: actions/checkout@${SHA}\n        if: github.event.pull_request.base.repo.full_name == github.event.pull_request.head.repo.full_name\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target')
@@ -358,6 +450,32 @@ export const workflowCases: CaseTable = {
       },
       { name: 'git fetch of refs/pull', code: push(job('b', '      - run: |\n          git init .\n          git fetch origin refs/pull/${{ github.event.number }}/merge\n'), 'pull_request_target'), errors: [{ line: 12 }] },
       { name: 'workflow_run checking out the head of the triggering run', code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n`), 'workflow_run'), errors: [{ line: 12 }] },
+      {
+        name: 'a guard for pull_request_target lets workflow_run in',
+        code: guardedHeadCheckout(`github.event_name == 'workflow_run' || ${SAME_REPO}`, '[pull_request_target, workflow_run]', 'github.event.workflow_run.head_sha'),
+        errors: [
+          { line: 13, severity: 'critical', message: /in a `workflow_run` workflow/ }
+        ]
+      },
+      {
+        name: 'issue_comment alongside pull_request_target, let in by the event name',
+        code: guardedHeadCheckout(`github.event_name == 'issue_comment' || ${SAME_REPO}`, '[pull_request_target, issue_comment]'),
+        errors: [{ line: 13, severity: 'critical', message: /in a `issue_comment` workflow/ }]
+      },
+      {
+        name: 'issue_comment: a guard that does not read the pull request lets comments in',
+        code: guardedHeadCheckout("github.actor != 'renovate[bot]'", '[pull_request_target, issue_comment]'),
+        errors: [{ line: 13, message: /in a `pull_request_target` or `issue_comment` workflow/ }]
+      },
+      { name: '`!head.repo.fork` passes for a deleted fork (!null)', code: guardedHeadCheckout('${{ !github.event.pull_request.head.repo.fork }}', 'pull_request_target'), errors: [{ line: 13, severity: 'critical' }] },
+      { name: '`head.repo.fork == false` passes for a deleted fork', code: guardedHeadCheckout('github.event.pull_request.head.repo.fork == false', 'pull_request_target'), errors: [{ line: 13 }] },
+      { name: 'head named by a literal while the repository is not known', code: guardedHeadCheckout("github.event.pull_request.head.repo.full_name == 'acme/widgets'", 'pull_request_target'), errors: [{ line: 13 }] },
+      {
+        name: 'head named by a literal that is another repository',
+        repository: 'acme/app',
+        code: guardedHeadCheckout("github.event.pull_request.head.repo.full_name == 'acme/widgets'", 'pull_request_target'),
+        errors: [{ line: 13 }]
+      },
       {
         name: 'guard that compares the head with something else',
         code: push(`  b:\n    if: github.event.pull_request.head.repo.full_name != github.repository\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`, 'pull_request_target'),

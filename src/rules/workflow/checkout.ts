@@ -11,7 +11,7 @@ import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 
 /** Triggers that run with base-repository privileges while acting on a pull request. */
-const PR_PRIVILEGED = ['pull_request_target', 'workflow_run', 'issue_comment']
+const PR_PRIVILEGED: readonly ForkEvent[] = ['pull_request_target', 'workflow_run', 'issue_comment']
 
 const HEAD_CONTEXT =
   /^github\.(head_ref|event\.pull_request\.(head\.(sha|ref)|merge_commit_sha)|event\.workflow_run\.(head_sha|head_branch|head_commit\.id|pull_requests\.\*\.head\.(sha|ref))|event\.workflow_run\.head_repository\.full_name|event\.pull_request\.head\.repo\.full_name)$/
@@ -58,52 +58,65 @@ function secretLine(ctx: CheckContext, node: Node | YAMLMap | undefined): number
   return undefined
 }
 
-/** Whether the `if:` of a job or step keeps fork pull requests out (`issue_comment` has no such guard). */
-const guarded = (node: JobModel | StepModel, trigger: string): boolean => trigger !== 'issue_comment' && isForkGuarded(node, [trigger as ForkEvent])
+/** How messages name the triggers a fork reaches a job through: "`workflow_run`", "`pull_request_target` or `issue_comment`". */
+const triggerText = (triggers: readonly ForkEvent[]): string => triggers.map((t) => `\`${t}\``).join(' or ')
 
-function checkJob(ctx: CheckContext, job: JobModel, trigger: string): Finding[] {
+/**
+ * Findings of one job that a fork's pull request reaches through `triggers` (the privileged
+ * triggers of the workflow that the job's own `if:` does not keep forks out of).
+ */
+function checkJob(ctx: CheckContext, job: JobModel, triggers: readonly ForkEvent[]): Finding[] {
   const out: Finding[] = []
+  const on = triggerText(triggers)
+  // A step is guarded when its `if:` keeps forks out for every trigger that reaches the job.
+  const guarded = (s: StepModel): boolean => isForkGuarded(s, triggers, { repository: ctx.repository })
   // A checkout step that is itself fork-guarded brings in only branches of this repository.
-  const headLine = (s: StepModel): number | undefined => (guarded(s, trigger) ? undefined : headCheckoutLine(ctx, s))
+  const headLine = (s: StepModel): number | undefined => (guarded(s) ? undefined : headCheckoutLine(ctx, s))
   const first = job.steps.findIndex((s) => headLine(s) !== undefined)
   if (first < 0) return out
   for (const step of job.steps.slice(first)) {
     const line = headLine(step)
     if (line !== undefined) {
-      out.push(ctx.report(RULES.untrustedCheckout, line, `job \`${job.id}\` checks out the pull request head in a \`${trigger}\` workflow, which runs with the base repository's secrets and write token.`))
+      out.push(ctx.report(RULES.untrustedCheckout, line, `job \`${job.id}\` checks out the pull request head in a ${on} workflow, which runs with the base repository's secrets and write token.`))
     }
   }
   const exposed: { line: number; what: string }[] = []
   for (const step of job.steps.slice(first + 1)) {
     // A step guarded to heads of this repository does not run for a fork's pull request, so its secret stays.
-    if (guarded(step, trigger)) continue
+    if (guarded(step)) continue
     const line = secretLine(ctx, step.node)
     if (line !== undefined) exposed.push({ line, what: `step ${step.name ? `\`${step.name}\`` : `#${step.index + 1}`}` })
   }
   const jobEnvLine = secretLine(ctx, job.env)
   if (jobEnvLine !== undefined) exposed.push({ line: jobEnvLine, what: `the env of job \`${job.id}\`` })
   for (const e of exposed) {
-    out.push(ctx.report(RULES.secretsUntrustedCode, e.line, `${e.what} passes a secret to job \`${job.id}\` after it checked out pull request code in a \`${trigger}\` workflow.`))
+    out.push(ctx.report(RULES.secretsUntrustedCode, e.line, `${e.what} passes a secret to job \`${job.id}\` after it checked out pull request code in a ${on} workflow.`))
   }
   return out
 }
 
 export function checkUntrustedCheckout(ctx: CheckContext): Finding[] {
-  const trigger = PR_PRIVILEGED.find((t) => ctx.wf.triggers.has(t))
-  if (!trigger || ctx.wf.kind !== 'workflow') return []
+  const privileged = PR_PRIVILEGED.filter((t) => ctx.wf.triggers.has(t))
+  if (!privileged.length || ctx.wf.kind !== 'workflow') return []
   const out: Finding[] = []
   const exposedJobs: string[] = []
+  const reached = new Set<ForkEvent>()
   for (const job of ctx.wf.jobs) {
-    // A job guarded to heads of this repository never checks out a fork's code (issue_comment has no such guard).
-    if (guarded(job, trigger)) continue
-    const found = checkJob(ctx, job, trigger)
-    if (found.length) exposedJobs.push(`\`${job.id}\``)
+    // Each privileged trigger is judged on its own: a guard that holds for one (`pull_request_target`)
+    // may let another (`workflow_run`, `issue_comment`) through.
+    const open = privileged.filter((t) => !isForkGuarded(job, [t], { repository: ctx.repository }))
+    if (!open.length) continue
+    const found = checkJob(ctx, job, open)
+    if (found.length) {
+      exposedJobs.push(`\`${job.id}\``)
+      open.forEach((t) => reached.add(t))
+    }
     out.push(...found)
   }
   // Workflow-level env reaches every job: one finding naming the jobs that run PR code.
   const envLine = exposedJobs.length ? secretLine(ctx, ctx.wf.env) : undefined
   if (envLine !== undefined) {
-    out.push(ctx.report(RULES.secretsUntrustedCode, envLine, `the workflow env passes a secret to ${exposedJobs.join(', ')}, which check out pull request code in a \`${trigger}\` workflow.`))
+    out.push(ctx.report(RULES.secretsUntrustedCode, envLine, `the workflow env passes a secret to ${exposedJobs.join(', ')}, which check out pull request code in a ${triggerText(privileged.filter((t) => reached.has(t)))} workflow.`))
   }
   return out
 }

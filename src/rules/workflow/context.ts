@@ -14,6 +14,8 @@ export interface CheckContext {
   report: Report
   /** Owner of the repository holding the workflow (`octo-org`), when known: its own actions are not third-party code. */
   owner?: string
+  /** `owner/name` of that repository in lower case, when known. */
+  repository?: string
 }
 
 /** The node's source text exactly as written, with the offset it starts at. */

@@ -1,20 +1,29 @@
 /**
  * The fork guard: an `if:` (of a job or of one step) that lets it run only for pull requests
  * whose head is a branch of this repository (`github.event.pull_request.head.repo.full_name ==
- * github.repository`, `head.repo.fork == false`, `!head.repo.fork`, the head compared with the base
- * repository, …). Fork pull requests then skip it, so it never runs code from outside the
- * repository; only people who can push branches here reach it.
+ * github.repository`, the head compared with the base repository by name, id or owner, …). Fork
+ * pull requests then skip it, so it never runs code from outside the repository; only people
+ * who can push branches here reach it.
  *
  * The condition is read as GitHub evaluates it, for a fork's event: each part is true, false or
  * unknown, and the whole is a guard when it is false for every event that brings fork pull
  * requests in. So `github.event_name == 'push' || <guard>` guards a workflow that a fork reaches
  * through `pull_request` only, and an `||` with an unknown alternative is no guard.
+ *
+ * `head.repo.fork` is no guard: when the fork has been deleted, `head.repo` is null, and both
+ * `null == false` and `!null` are true in GitHub's expressions. A comparison of the head with
+ * this repository stays false then (null equals no name, id or owner).
  */
 import { scalarString } from '../parse/yaml.js'
 import type { JobModel, StepModel } from './model.js'
 
 /** Events that bring fork pull requests in, by the context their head repository is read from. */
-export type ForkEvent = 'pull_request' | 'pull_request_target' | 'workflow_run'
+export type ForkEvent = 'pull_request' | 'pull_request_target' | 'workflow_run' | 'issue_comment'
+
+/** The run's repository (`owner/name`, lower case), when known: a literal naming it stands for this repository. */
+export interface GuardContext {
+  repository?: string
+}
 
 type Truth = boolean | undefined
 type Value = { lit: string | number | boolean | null } | { path: string } | { unknown: true }
@@ -114,40 +123,56 @@ function parse(tokens: string[]): Expr | undefined {
 
 // ── Evaluating it for a fork's pull request ──────────────────────────────────────────────────
 
-/** Paths naming the head repository, by event, and the paths naming this repository. */
+/** Paths naming the head repository, by the event whose payload holds them. */
 const HEAD = {
   pull_request: 'github.event.pull_request.head.repo',
   workflow_run: 'github.event.workflow_run.head_repository'
 }
 const THIS_REPO_NAME = ['github.repository', 'github.event.repository.full_name', 'github.event.pull_request.base.repo.full_name', 'github.event.workflow_run.repository.full_name']
 const THIS_REPO_ID = ['github.repository_id', 'github.event.repository.id', 'github.event.pull_request.base.repo.id', 'github.event.workflow_run.repository.id']
+const THIS_REPO_OWNER = ['github.repository_owner', 'github.event.repository.owner.login', 'github.event.pull_request.base.repo.owner.login', 'github.event.workflow_run.repository.owner.login']
 
-/** What a value is for a fork's event `event`: a literal, or a side of a head-versus-base comparison. */
-function valueFor(v: Value, event: ForkEvent): { lit: string | number | boolean | null } | { side: string } | undefined {
-  if ('lit' in v) return v
-  if (!('path' in v)) return undefined
-  const head = HEAD[event === 'workflow_run' ? 'workflow_run' : 'pull_request']
-  if (v.path === 'github.event_name') return { lit: event }
-  if (v.path === `${head}.fork`) return { lit: true }
-  if (v.path === `${head}.full_name`) return { side: 'head-name' }
-  if (v.path === `${head}.id`) return { side: 'head-id' }
-  if (THIS_REPO_NAME.includes(v.path)) return { side: 'base-name' }
-  if (THIS_REPO_ID.includes(v.path)) return { side: 'base-id' }
+type Known = { lit: string | number | boolean | null } | { side: string }
+
+/** Which side of a head-versus-base comparison a head path is (`head-name`, `head-id`, `head-owner`), if any. */
+function headSide(path: string, head: string): string | undefined {
+  if (path === `${head}.full_name`) return 'head-name'
+  if (path === `${head}.id`) return 'head-id'
+  if (path === `${head}.owner.login`) return 'head-owner'
   return undefined
 }
 
-function truthy(v: ReturnType<typeof valueFor>): Truth {
+/** What a value is for a fork's event `event`: a literal, or a side of a head-versus-base comparison. */
+function valueFor(v: Value, event: ForkEvent): Known | undefined {
+  if ('lit' in v) return v
+  if (!('path' in v)) return undefined
+  if (v.path === 'github.event_name') return { lit: event }
+  if (THIS_REPO_NAME.includes(v.path)) return { side: 'base-name' }
+  if (THIS_REPO_ID.includes(v.path)) return { side: 'base-id' }
+  if (THIS_REPO_OWNER.includes(v.path)) return { side: 'base-owner' }
+  for (const [payload, head] of Object.entries(HEAD)) {
+    const side = headSide(v.path, head)
+    if (!side) continue
+    // The payload of another event has no such object: the path reads null (an issue comment carries no pull request).
+    const own = payload === 'workflow_run' ? event === 'workflow_run' : event === 'pull_request' || event === 'pull_request_target'
+    return own ? { side } : { lit: null }
+  }
+  // Anything else, `head.repo.fork` included (null when the fork was deleted), is not known here.
+  return undefined
+}
+
+function truthy(v: Known | undefined): Truth {
   if (!v || !('lit' in v)) return undefined
   return v.lit !== null && v.lit !== false && v.lit !== 0 && v.lit !== ''
 }
 
 /** `==` as GitHub compares: strings case-insensitively; anything not known is unknown. */
-function equal(a: ReturnType<typeof valueFor>, b: ReturnType<typeof valueFor>): Truth {
+function equal(a: Known | undefined, b: Known | undefined, guard: GuardContext): Truth {
   if (!a || !b) return undefined
   if ('side' in a && 'side' in b) {
-    // A fork's head is never this repository; the same side compared with itself is equal.
+    // A fork's head (or a deleted one, null) is never this repository; the same side compared with itself is equal.
     const pair = [a.side, b.side].sort().join(' ')
-    if (pair === 'base-name head-name' || pair === 'base-id head-id') return false
+    if (pair === 'base-name head-name' || pair === 'base-id head-id' || pair === 'base-owner head-owner') return false
     return a.side === b.side ? true : undefined
   }
   if ('lit' in a && 'lit' in b) {
@@ -156,27 +181,36 @@ function equal(a: ReturnType<typeof valueFor>, b: ReturnType<typeof valueFor>): 
     if (typeof x === typeof y) return x === y
     return undefined
   }
+  const [side, lit] = 'side' in a ? [a.side, (b as { lit: unknown }).lit] : [(b as { side: string }).side, a.lit]
+  // This repository always has a name, id and owner.
+  if (lit === null && side.startsWith('base-')) return false
+  // A literal naming this repository (or its owner) is this repository, which a fork's head never is.
+  const repo = guard.repository?.toLowerCase()
+  if (repo && typeof lit === 'string') {
+    if (side === 'head-name' && lit.toLowerCase() === repo) return false
+    if (side === 'head-owner' && lit.toLowerCase() === repo.split('/')[0]) return false
+  }
   return undefined
 }
 
-function evaluate(e: Expr, event: ForkEvent): Truth {
+function evaluate(e: Expr, event: ForkEvent, guard: GuardContext): Truth {
   switch (e.op) {
     case 'or': {
-      const [l, r] = [evaluate(e.left, event), evaluate(e.right, event)]
+      const [l, r] = [evaluate(e.left, event, guard), evaluate(e.right, event, guard)]
       return l === true || r === true ? true : l === false && r === false ? false : undefined
     }
     case 'and': {
-      const [l, r] = [evaluate(e.left, event), evaluate(e.right, event)]
+      const [l, r] = [evaluate(e.left, event, guard), evaluate(e.right, event, guard)]
       return l === false || r === false ? false : l === true && r === true ? true : undefined
     }
     case 'not': {
-      const v = evaluate(e.arg, event)
+      const v = evaluate(e.arg, event, guard)
       return v === undefined ? undefined : !v
     }
     case 'cmp': {
       if (e.cmp !== '==' && e.cmp !== '!=') return undefined
       if (e.left.op !== 'value' || e.right.op !== 'value') return undefined
-      const eq = equal(valueFor(e.left.value, event), valueFor(e.right.value, event))
+      const eq = equal(valueFor(e.left.value, event), valueFor(e.right.value, event), guard)
       return eq === undefined ? undefined : e.cmp === '==' ? eq : !eq
     }
     case 'value':
@@ -187,9 +221,11 @@ function evaluate(e: Expr, event: ForkEvent): Truth {
 /**
  * Whether the job's (or step's) `if:` keeps fork pull requests out for every one of `events` (the
  * workflow's triggers through which a fork's pull request reaches it). `'pull_request'` alone
- * stands for both pull request events.
+ * stands for both pull request events. An `issue_comment` event carries no head repository, so
+ * only a condition that tells it apart (by `github.event_name`, or by reading pull request
+ * fields an issue comment does not have) keeps it out.
  */
-export function isForkGuarded(node: JobModel | StepModel, events: ForkEvent | readonly ForkEvent[]): boolean {
+export function isForkGuarded(node: JobModel | StepModel, events: ForkEvent | readonly ForkEvent[], guard: GuardContext = {}): boolean {
   const list: readonly ForkEvent[] = typeof events === 'string' ? (events === 'pull_request' ? ['pull_request', 'pull_request_target'] : [events]) : events
   const raw = scalarString(node.node.get('if', true))
   if (raw === undefined || list.length === 0) return false
@@ -198,5 +234,5 @@ export function isForkGuarded(node: JobModel | StepModel, events: ForkEvent | re
   if (text.includes('${{')) return false
   const tokens = tokenize(text)
   const expr = tokens?.length ? parse(tokens) : undefined
-  return !!expr && list.every((event) => evaluate(expr, event) === false)
+  return !!expr && list.every((event) => evaluate(expr, event, guard) === false)
 }

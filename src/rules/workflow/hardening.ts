@@ -60,7 +60,7 @@ function checkSelfHosted(ctx: CheckContext): Finding[] {
     if (!runnerLabels(job.runsOn).some((l) => l.toLowerCase() === 'self-hosted')) continue
     // Fork pull requests skip a job guarded to heads of this repository. A guard on its steps does
     // not count: the job still starts on the runner for a fork's pull request.
-    if (isForkGuarded(job, events)) continue
+    if (isForkGuarded(job, events, { repository: ctx.repository })) continue
     const pair = job.node.items.find((p) => isScalar(p.key) && p.key.value === 'runs-on')
     out.push(ctx.report(RULES.selfHostedOnPr, ctx.y.lineOf(pair?.key ?? job.runsOn), `job \`${job.id}\` runs on a self-hosted runner for \`${trigger}\` events, which fork pull requests can trigger.`))
   }

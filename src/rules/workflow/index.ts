@@ -38,6 +38,7 @@ const narrowed = (report: Report) => workflowChecks.map((check) => reportOnly(ch
  */
 export function analyzeWorkflow(file: SourceFile, repository?: string, report: Report = reporterFor(workflowRules, file.path, 'workflow')): Finding[] {
   const owner = repository?.includes('/') ? repository.slice(0, repository.indexOf('/')).toLowerCase() : undefined
+  const fullName = owner ? repository?.toLowerCase() : undefined
   const src = file.content.replace(/\r\n?/g, '\n')
   const y = parseYaml(src)
   const lines = src.split('\n')
@@ -46,7 +47,7 @@ export function analyzeWorkflow(file: SourceFile, repository?: string, report: R
   for (const doc of y.docs) {
     const wf = readWorkflow(doc.contents, y)
     if (!wf) continue
-    workflowChecks.forEach((check, i) => findings.push(...check.run({ path: file.path, src, lines, y, wf, owner, report: reports[i] })))
+    workflowChecks.forEach((check, i) => findings.push(...check.run({ path: file.path, src, lines, y, wf, owner, repository: fullName, report: reports[i] })))
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }

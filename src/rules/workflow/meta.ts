@@ -37,7 +37,7 @@ export const RULES = defineRules('workflow', {
     severity: 'high',
     title: 'Attacker-controlled text written to GITHUB_ENV or GITHUB_PATH in a privileged workflow',
     description:
-      'A `run` script of a privileged workflow appends a shell variable holding attacker-controlled multi-line event text (an issue, PR or comment body, a commit message; passed in through `env:`) to `$GITHUB_ENV` or `$GITHUB_PATH`. A newline in that text adds any variable it likes (`NODE_OPTIONS`, `LD_PRELOAD`, `BASH_ENV`) to every later step of the job, which holds its secrets and write token.',
+      'A `run` script of a privileged workflow appends a shell variable holding attacker-controlled multi-line event text (an issue, PR or comment body, a commit message; passed in through `env:`) to `$GITHUB_ENV` or `$GITHUB_PATH`. In `$GITHUB_ENV` a newline in that text adds any variable it likes (`NODE_OPTIONS`, `LD_PRELOAD`, `BASH_ENV`) to every later step of the job, which holds its secrets and write token; in `$GITHUB_PATH` each line is a directory searched first for executables, so the text picks which programs those steps run. A value whose newlines are gone before it is written to `$GITHUB_ENV` (`${v//$\'\\n\'/}`, `tr -d \'\\n\'`, `base64 -w0`, `jq -Rs`, `head -1`, `toJSON(…)` in `env:`) or written with a random heredoc delimiter is not reported.',
     remediation:
       "Pass the value to the steps that need it with `env:` instead of exporting it; if it must be exported, strip newlines first (`\"${TITLE//$'\\n'/}\"`) or write it with a random heredoc delimiter.",
     refs: { kics: 'cicd/github/github_env_injection', zizmor: 'github-env' }
@@ -60,7 +60,7 @@ export const RULES = defineRules('workflow', {
     severity: 'critical',
     title: 'Privileged trigger checks out the pull request head',
     description:
-      'A pull_request_target or workflow_run workflow checks out code from the pull request head; build scripts from a fork then run with the base repository secrets and a write token ("pwn request"). A job or checkout step whose `if:` admits only heads of this repository (`github.event.pull_request.head.repo.full_name == github.repository`, or `head.repo.fork == false`; `workflow_run.head_repository` for workflow_run) is not reported: fork pull requests skip it, and whoever can push a branch here can already change the workflow.',
+      'A pull_request_target or workflow_run workflow checks out code from the pull request head; build scripts from a fork then run with the base repository secrets and a write token ("pwn request"). A job or checkout step whose `if:` admits only heads of this repository, for every privileged trigger of the workflow (`github.event.pull_request.head.repo.full_name == github.repository`, or the head compared with the base repository by id or owner, or with a literal naming this repository when the repository of the run is known; `workflow_run.head_repository` for workflow_run), is not reported: fork pull requests skip it, and whoever can push a branch here can already change the workflow. `head.repo.fork == false` and `!head.repo.fork` are no such guard: the `head.repo` of a deleted fork is null, and both hold for null.',
     remediation:
       'Use the `pull_request` trigger for building untrusted code; if a privileged step is needed, split it into a separate workflow_run workflow that only consumes artifacts and never executes them.',
     refs: { kics: 'cicd/github/checkout_of_untrusted_code_in_privileged_context', zizmor: 'dangerous-triggers' }

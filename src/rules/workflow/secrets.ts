@@ -117,7 +117,9 @@ function checkInheritedSecrets(ctx: CheckContext): Finding[] {
     const repo = job.uses.split('/').slice(0, 2).join('/')
     const owner = repo.split('/')[0].toLowerCase()
     if (ctx.owner !== undefined && owner === ctx.owner) continue
-    out.push(ctx.report(RULES.secretsInherit, ctx.y.lineOf(pair.value), `${jobLabel(ctx, job)} passes every secret of the repository to the reusable workflow of \`${repo}\`, another repository.`))
+    // Without the run's repository (no GITHUB_REPOSITORY, no origin remote) the call may be to this very repository.
+    const whose = ctx.owner !== undefined ? 'another repository' : 'which is another repository unless this workflow belongs to it'
+    out.push(ctx.report(RULES.secretsInherit, ctx.y.lineOf(pair.value), `${jobLabel(ctx, job)} passes every secret of the repository to the reusable workflow of \`${repo}\`, ${whose}.`))
   }
   return out
 }
