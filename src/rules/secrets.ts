@@ -460,7 +460,7 @@ const SHAPES: Shape[] = [
     head: 'cpHead',
     value: 'cpVal',
     rule: KEY_RULES['connection-string'],
-    message: 'Connection string with a literal `Password=` value.',
+    message: 'Connection settings with a literal `Password=` value (a connection string, or a command line that sets a password).',
     command: CONNECTION_STRING_CONTEXT,
     anchors: /(?:password|pwd)[ \t]*=/i
   }

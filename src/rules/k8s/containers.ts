@@ -27,7 +27,9 @@ export function checkProbes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: 
     out.push(ctx.report(K8S.noLivenessProbe, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no liveness probe`))
   }
   // Readiness only gates Service traffic: pods no Service of the set routes to need none.
-  if (v.get(c.node, 'readinessProbe') === undefined && servedByService(stream, obj, pod) !== false) {
+  // Knative Serving gives a container without one a TCP readiness probe of its own.
+  const knative = v.str(v.get(obj.node, 'apiVersion'))?.startsWith('serving.knative.dev/') === true
+  if (v.get(c.node, 'readinessProbe') === undefined && !knative && servedByService(stream, obj, pod) !== false) {
     out.push(ctx.report(K8S.noReadinessProbe, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no readiness probe`))
   }
   return out
