@@ -85,22 +85,20 @@ export function passwordInUrl(value: string): string | undefined {
 }
 
 /**
- * Capabilities whose power is not confined to the container: what each lets it do to the host.
- * Left out on purpose: NET_ADMIN and NET_RAW act in the pod's own network namespace (mesh init
- * containers need them), SYS_PTRACE reaches only processes the container can already see.
+ * Capabilities whose power is not confined to the container: what each lets it do to the host,
+ * and whether that is a way out of the container (high) or only a disturbance of the host
+ * (medium). Left out on purpose: NET_ADMIN and NET_RAW act in the pod's own network namespace
+ * (mesh init containers need them), SYS_PTRACE reaches only processes the container can already see.
  */
-export const HOST_KERNEL_CAPABILITIES: ReadonlyMap<string, string> = new Map([
-  ['ALL', 'every capability, nearly the same as privileged'],
-  ['SYS_ADMIN', 'mounts, namespaces and devices: close to root on the host'],
-  ['SYS_MODULE', 'loads modules into the host kernel'],
-  ['SYS_RAWIO', 'raw access to host devices and memory'],
-  ['SYS_TIME', 'sets the host clock, which no namespace isolates'],
-  ['DAC_READ_SEARCH', 'reads any file and opens host files by handle, a known container escape'],
-  ['BPF', 'loads eBPF programs into the host kernel']
+export const HOST_KERNEL_CAPABILITIES: ReadonlyMap<string, { does: string; severity: 'high' | 'medium' }> = new Map([
+  ['ALL', { does: 'every capability, nearly the same as privileged', severity: 'high' }],
+  ['SYS_ADMIN', { does: 'mounts, namespaces and devices: close to root on the host', severity: 'high' }],
+  ['SYS_MODULE', { does: 'loads modules into the host kernel', severity: 'high' }],
+  ['SYS_RAWIO', { does: 'raw access to host devices and memory', severity: 'high' }],
+  ['SYS_TIME', { does: 'sets the host clock, which no namespace isolates', severity: 'medium' }],
+  ['DAC_READ_SEARCH', { does: 'reads any file and opens host files by handle, a known container escape', severity: 'high' }],
+  ['BPF', { does: 'loads eBPF programs into the host kernel', severity: 'high' }]
 ])
-
-/** Of those, the ones that disturb the host without giving a way out of the container: medium, not high. */
-export const HOST_DISRUPTING_ONLY: ReadonlySet<string> = new Set(['SYS_TIME'])
 
 /** `cap_add`/`capabilities.add` spelling to the kernel name: upper case, without `CAP_`. */
 export function capabilityName(raw: string): string {

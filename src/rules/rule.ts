@@ -5,7 +5,7 @@
  * meta (a finding may only be made less severe, saying why), and a module can never report
  * under an id it did not declare.
  */
-import type { Finding, RuleMeta, Severity } from '../types.js'
+import { SEVERITY_RANK, type Finding, type RuleMeta, type Severity } from '../types.js'
 
 /** What a rule module writes for each rule; the kind comes from the module. */
 export type RuleSpec = Omit<RuleMeta, 'kind'>
@@ -38,8 +38,6 @@ export interface FindingExtra {
   monthlyCostUsd?: number
   monthlySavingUsd?: number
 }
-
-const SEVERITY_RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 }
 
 /**
  * Builds a finding of a declared rule. Prefer a `Report` from `reporterFor`: it also checks

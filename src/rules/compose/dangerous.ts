@@ -1,6 +1,6 @@
 /** Checks on dangerous settings of any service: privileges, host mounts and namespaces, published ports, literal secrets, mutable images. */
 import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
-import { HOST_DISRUPTING_ONLY, HOST_KERNEL_CAPABILITIES, capabilityName, parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue, passwordInUrl } from '../container-common.js'
+import { HOST_KERNEL_CAPABILITIES, capabilityName, parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue, passwordInUrl } from '../container-common.js'
 import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
 import { R } from './meta.js'
 import { emit, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
@@ -255,10 +255,7 @@ export function checkCapabilities(ctx: Context, s: Service): void {
     const raw = scalarString(resolve(ctx, item))
     const cap = raw === undefined ? undefined : capabilityName(raw)
     const reach = cap === undefined ? undefined : HOST_KERNEL_CAPABILITIES.get(cap)
-    if (!reach || cap === undefined) continue
-    const message = `service \`${s.name}\` adds capability \`${cap}\` (${reach})`
-    if (HOST_DISRUPTING_ONLY.has(cap)) ctx.findings.push(ctx.report(R.dangerousCapability, lineOf(ctx, item), message, { severity: 'medium' }))
-    else emit(ctx, R.dangerousCapability, lineOf(ctx, item), message)
+    if (reach) ctx.findings.push(ctx.report(R.dangerousCapability, lineOf(ctx, item), `service \`${s.name}\` adds capability \`${cap}\` (${reach.does})`, { severity: reach.severity }))
   }
 }
 

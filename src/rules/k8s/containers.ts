@@ -3,7 +3,7 @@ import type { Finding } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
-import { HOST_DISRUPTING_ONLY, HOST_KERNEL_CAPABILITIES, capabilityName, isPlaceholderSecret, passwordInUrl } from '../container-common.js'
+import { HOST_KERNEL_CAPABILITIES, capabilityName, isPlaceholderSecret, passwordInUrl } from '../container-common.js'
 import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
 import { K8S } from './meta.js'
 import { isTrue, type Container, type K8sObject, type PodSpec } from './objects.js'
@@ -119,7 +119,7 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Conta
     const name = capName(cap)
     const reach = HOST_KERNEL_CAPABILITIES.get(name)
     if (reach) {
-      out.push(ctx.report(K8S.dangerousCapability, v.line(cap), `${label(c)} adds the ${name} capability (${reach})`, HOST_DISRUPTING_ONLY.has(name) ? { severity: 'medium' } : {}))
+      out.push(ctx.report(K8S.dangerousCapability, v.line(cap), `${label(c)} adds the ${name} capability (${reach.does})`, { severity: reach.severity }))
     } else if (name === 'NET_RAW') {
       out.push(ctx.report(K8S.netRawCapability, v.line(cap), `${label(c)} of ${obj.kind} \`${obj.name}\` adds the NET_RAW capability`))
     }

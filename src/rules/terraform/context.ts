@@ -3,7 +3,7 @@
  * registry modules viewed as the resource they wrap), and one helper to report findings so a
  * finding's category and severity always come from its rule's meta.
  */
-import type { Finding, RuleMeta, Severity } from '../../types.js'
+import type { Finding, RuleMeta } from '../../types.js'
 import type { Check, Report } from '../rule.js'
 import { blocksOf, boolValue, isExpr, stringValue, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../parse/hcl.js'
 import { describeResolution, type Resolution, type TfProject } from './project.js'
@@ -21,11 +21,11 @@ export interface TfResource {
   viaModule: boolean
   /** The file that declares it (another file of the module for `projectResources`). */
   path?: string
+  /** For a registry module call: the input name of each renamed attribute, as this call wrote it. */
+  inputNames?: Record<string, string>
 }
 
 export interface ReportOptions {
-  /** Lower than the rule's severity for this finding (its message says why). */
-  severity?: Severity
   endLine?: number
   suggestion?: string
   remediation?: string
@@ -65,15 +65,12 @@ interface ModuleView {
   major: number | undefined
 }
 
-/** For a module call viewed as a resource: the input each renamed attribute was written as. */
-const writtenNames = new WeakMap<HclBlock, Record<string, string>>()
-
 /**
  * The name an attribute has where the user wrote it: the module input (`cluster_enabled_log_types`)
  * for a registry module call, the resource attribute otherwise. Messages quote this one.
  */
 export function writtenName(r: TfResource, attribute: string): string {
-  return writtenNames.get(r.block)?.[attribute] ?? attribute
+  return r.inputNames?.[attribute] ?? attribute
 }
 
 function moduleView(block: HclBlock): ModuleView | undefined {
@@ -92,13 +89,10 @@ function moduleView(block: HclBlock): ModuleView | undefined {
   for (const [name, value] of Object.entries(known?.safe ?? {})) {
     attributes[name] ??= { name, line: block.line, endLine: block.line, value, valueLine: block.line }
   }
-  const resource: TfResource = { type: module.type, name: block.labels[0] ?? '', block: { ...block, attributes }, viaModule: true }
-  if (module.rename) {
-    // An input the call leaves out is named by its first listed spelling; one it wrote, as written.
-    const firstName: Record<string, string> = {}
-    for (const [input, attribute] of Object.entries(module.rename)) firstName[attribute] ??= input
-    writtenNames.set(resource.block, { ...firstName, ...written })
-  }
+  // An input the call leaves out is named by its first listed spelling; one it wrote, as written.
+  const firstName: Record<string, string> = {}
+  for (const [input, attribute] of Object.entries(module.rename ?? {})) firstName[attribute] ??= input
+  const resource: TfResource = { type: module.type, name: block.labels[0] ?? '', block: { ...block, attributes }, viaModule: true, inputNames: { ...firstName, ...written } }
   return { resource, module, major }
 }
 
@@ -251,7 +245,7 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
       } else if (inputLines.has(line)) {
         via = 'module input'
       }
-      findings.push(source.report(meta, line, text, { severity: options?.severity, endLine: options?.endLine, suggestion, remediation: options?.remediation, via: via || undefined }))
+      findings.push(source.report(meta, line, text, { endLine: options?.endLine, suggestion, remediation: options?.remediation, via: via || undefined }))
     }
   }
 }
