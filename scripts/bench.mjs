@@ -199,38 +199,28 @@ async function benchLimit({ dist, tree }) {
     }
     return { now, before }
   }
+  /** Both dists on `bin`, taking turns on the small and the large tree: medians and ratios. */
+  const compare = async (bin) => {
+    const r = {}
+    for (const [name, dir] of [['Small', smallTree], ['Large', tree]]) {
+      const runs = await turns(dir, bin)
+      const key = name.toLowerCase()
+      r[`${key}Ms`] = medianOf(runs.now, 'ms')
+      r[`${key}CpuMs`] = medianOf(runs.now, 'cpuMs')
+      r[`previous${name}Ms`] = medianOf(runs.before, 'ms')
+      r[`previous${name}CpuMs`] = medianOf(runs.before, 'cpuMs')
+      r[`${key}Speedup`] = ratioOf(r[`previous${name}Ms`], r[`${key}Ms`])
+      r[`${key}CpuSpeedup`] = ratioOf(r[`previous${name}CpuMs`], r[`${key}CpuMs`])
+    }
+    return r
+  }
   if (previous) {
     out.previousCommit = previous.commit
-    const smallRuns = await turns(smallTree)
-    out.smallMs = medianOf(smallRuns.now, 'ms')
-    out.smallCpuMs = medianOf(smallRuns.now, 'cpuMs')
-    out.previousSmallMs = medianOf(smallRuns.before, 'ms')
-    out.previousSmallCpuMs = medianOf(smallRuns.before, 'cpuMs')
-    out.smallSpeedup = ratioOf(out.previousSmallMs, out.smallMs)
-    out.smallCpuSpeedup = ratioOf(out.previousSmallCpuMs, out.smallCpuMs)
-    const largeRuns = await turns(tree)
-    out.largeMs = medianOf(largeRuns.now, 'ms')
-    out.largeCpuMs = medianOf(largeRuns.now, 'cpuMs')
-    out.previousLargeMs = medianOf(largeRuns.before, 'ms')
-    out.previousLargeCpuMs = medianOf(largeRuns.before, 'cpuMs')
-    out.largeSpeedup = ratioOf(out.previousLargeMs, out.largeMs)
-    out.largeCpuSpeedup = ratioOf(out.previousLargeCpuMs, out.largeCpuMs)
+    Object.assign(out, await compare(node))
     if (node24) {
-      // The same comparison on the action's runtime: both dists on Node 24, taking turns.
+      // The same comparison on the action's runtime.
       log(`dist against dist on ${node24.version}`)
-      const on24 = { version: node24.version }
-      for (const [name, dir] of [['small', smallTree], ['large', tree]]) {
-        const runs = await turns(dir, node24.bin)
-        on24[`${name}Ms`] = medianOf(runs.now, 'ms')
-        on24[`previous${name === 'small' ? 'Small' : 'Large'}Ms`] = medianOf(runs.before, 'ms')
-        on24[`${name}CpuMs`] = medianOf(runs.now, 'cpuMs')
-        on24[`previous${name === 'small' ? 'Small' : 'Large'}CpuMs`] = medianOf(runs.before, 'cpuMs')
-      }
-      on24.smallSpeedup = ratioOf(on24.previousSmallMs, on24.smallMs)
-      on24.largeSpeedup = ratioOf(on24.previousLargeMs, on24.largeMs)
-      on24.smallCpuSpeedup = ratioOf(on24.previousSmallCpuMs, on24.smallCpuMs)
-      on24.largeCpuSpeedup = ratioOf(on24.previousLargeCpuMs, on24.largeCpuMs)
-      out.node24 = on24
+      out.node24 = { version: node24.version, ...(await compare(node24.bin)) }
     }
   } else {
     out.smallMs = medianOf(await cliScan(dist, smallTree), 'ms')
