@@ -20,7 +20,7 @@ export function checkPrivileged(ctx: Context, s: Service): void {
   const p = setting(ctx, s, 'privileged')
   if (!p || scalarString(value(ctx, p)) !== 'true') return
   const indent = simpleKeyLine(ctx, p, 'privileged', /true/)
-  emit(ctx, R.privileged, lineOf(ctx, p.key), `service \`${s.name}\` runs privileged`, indent === undefined ? undefined : `${indent}privileged: false`)
+  emit(ctx, R.privileged, lineOf(ctx, p.key), `service \`${s.name}\` runs privileged`, { suggestion: indent === undefined ? undefined : `${indent}privileged: false` })
 }
 
 /** Sockets of container runtimes: whoever can write to one starts privileged containers on the host. */
@@ -76,7 +76,7 @@ function checkHostSystemMount(ctx: Context, s: Service, rawSource: string, readO
   if (!secrets && !(HOST_SYSTEM_DIRS.has(dir) && !readOnly)) return
   const where = dir === '/' ? 'the host root filesystem' : `the host's \`${dir}\``
   if (readOnly) {
-    ctx.findings.push(ctx.report(R.hostSystemMount, line, `service \`${s.name}\` mounts ${where} read-only, so it can read host secrets (password hashes, keys, other containers' files)`, { severity: 'medium' }))
+    emit(ctx, R.hostSystemMount, line, `service \`${s.name}\` mounts ${where} read-only, so it can read host secrets (password hashes, keys, other containers' files)`, { severity: 'medium' })
   } else {
     emit(ctx, R.hostSystemMount, line, `service \`${s.name}\` mounts ${where} writable, so it can change the host itself`)
   }
@@ -124,7 +124,7 @@ export function checkPorts(ctx: Context, s: Service): void {
       if (spec === undefined) continue
       const ip = hostIpOf(spec.trim())
       if (ip === null || (ip !== undefined && !ANY_ADDRESS.has(ip))) continue
-      emit(ctx, R.portAllInterfaces, lineOf(ctx, v), `service \`${s.name}\` publishes \`${spec}\` on all host interfaces`, shortPortSuggestion(ctx, v, spec.trim(), ip))
+      emit(ctx, R.portAllInterfaces, lineOf(ctx, v), `service \`${s.name}\` publishes \`${spec}\` on all host interfaces`, { suggestion: shortPortSuggestion(ctx, v, spec.trim(), ip) })
     }
   }
 }
@@ -167,7 +167,7 @@ function checkLongPort(ctx: Context, s: Service, port: YAMLMap): void {
     }
   }
   const line = published ? lineOf(ctx, published.key) : lineOf(ctx, port)
-  emit(ctx, R.portAllInterfaces, line, `service \`${s.name}\` publishes container port ${target} on all host interfaces`, suggestion)
+  emit(ctx, R.portAllInterfaces, line, `service \`${s.name}\` publishes container port ${target} on all host interfaces`, { suggestion })
 }
 
 export function checkEnvironment(ctx: Context, s: Service): void {
@@ -255,7 +255,7 @@ export function checkCapabilities(ctx: Context, s: Service): void {
     const raw = scalarString(resolve(ctx, item))
     const cap = raw === undefined ? undefined : capabilityName(raw)
     const reach = cap === undefined ? undefined : HOST_KERNEL_CAPABILITIES.get(cap)
-    if (reach) ctx.findings.push(ctx.report(R.dangerousCapability, lineOf(ctx, item), `service \`${s.name}\` adds capability \`${cap}\` (${reach.does})`, { severity: reach.severity }))
+    if (reach) emit(ctx, R.dangerousCapability, lineOf(ctx, item), `service \`${s.name}\` adds capability \`${cap}\` (${reach.does})`, { severity: reach.severity })
   }
 }
 

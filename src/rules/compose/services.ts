@@ -4,7 +4,7 @@
  */
 import { isAlias, type Document } from 'yaml'
 import type { Finding, RuleMeta, SourceFile } from '../../types.js'
-import type { Report } from '../rule.js'
+import type { FindingExtra, Report } from '../rule.js'
 import { isMap, isSeq, isScalar, scalarString, ParseError, type YamlFile, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
 
 // ── Reading services ────────────────────────────────────────────────────────────────────────
@@ -36,8 +36,8 @@ export interface Context {
 /** Limit for following merge keys and `extends` chains (cycles and alias bombs). */
 const MAX_DEPTH = 10
 
-export function emit(ctx: Context, meta: RuleMeta, line: number, message: string, suggestion?: string): void {
-  ctx.findings.push(ctx.report(meta, line, message, suggestion !== undefined ? { suggestion } : {}))
+export function emit(ctx: Context, meta: RuleMeta, line: number, message: string, extra: Pick<FindingExtra, 'severity' | 'suggestion'> = {}): void {
+  ctx.findings.push(ctx.report(meta, line, message, extra))
 }
 
 export function resolve(ctx: Context, node: unknown): unknown {

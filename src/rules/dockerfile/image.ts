@@ -52,7 +52,7 @@ function brokenExecForm(ctx: Context, instruction: Instruction, keyword: string,
   const indent = /^\s*/.exec(text)?.[0] ?? ''
   const simple = line === endLine && items.every((w) => SIMPLE_WORD.test(w)) && new RegExp(`^\\s*${keyword}\\s`, 'i').test(text)
   const suggestion = simple ? `${indent}${keyword} [${items.map((w) => JSON.stringify(w)).join(', ')}]` : undefined
-  ctx.findings.push(ctx.report(R.execFormNotJson, line, `${keyword} looks like the exec form but is not a JSON array (each item needs double quotes), so Docker runs the text as a shell command starting with \`[\` and the container exits at once`, { endLine, suggestion }))
+  emit(ctx, R.execFormNotJson, line, `${keyword} looks like the exec form but is not a JSON array (each item needs double quotes), so Docker runs the text as a shell command starting with \`[\` and the container exits at once`, { endLine, suggestion })
 }
 
 /**
