@@ -11,7 +11,7 @@ import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
-import { carriesCredential, classifyKey, keyWords, looksRandom, namesAKeyResource, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { carriesCredential, classifyKey, keyWords, looksRandom, namesAKeyResource, namesIdentityOrAddress, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -156,6 +156,8 @@ export function isGeneratedOrLockfile(path: string): boolean {
 
 /** Test, fixture and example trees, and documentation: sample values live there on purpose. */
 const SAMPLE_PATH = /(?:^|\/)(?:ci|tests?|__tests__|fixtures?|__fixtures__|unittests?|examples?|testdata)\/|\.(?:md|markdown|rst|adoc)$/i
+/** Test files by their language's naming convention: `token_test.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`. */
+const TEST_FILE = /(?:^|\/)(?:[^/]+_test\.(?:go|py)|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala))$/
 
 /**
  * Sample files by name: `config.yml.example`, `.env.sample`, `example.env`, and env templates
@@ -169,7 +171,7 @@ function isSampleName(name: string): boolean {
 }
 
 export function isSamplePath(path: string): boolean {
-  return SAMPLE_PATH.test(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
+  return SAMPLE_PATH.test(path) || TEST_FILE.test(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
 }
 
 /** Rules whose match is a credential by its shape alone: reported at full severity anywhere. */
@@ -720,13 +722,14 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
       const key = rawKey.trimEnd()
       const lineIndex = first + j
       found.lines.add(lineIndex + 1)
+      const identity = namesIdentityOrAddress(key)
       if (/^[|>]/.test(rest)) {
         // A block scalar: every deeper line is part of the value.
         let k = j + 1
         while (k < doc.length && (doc[k].trim() === '' || (/^\s*/.exec(doc[k])?.[0].length ?? 0) > ind.length)) k++
         const body = doc.slice(j + 1, k)
         for (let b = lineIndex + 1; b <= first + k; b++) found.lines.add(b)
-        if (body.some((l) => l.trim() && !/\{\{|\$\{/.test(l))) {
+        if (!identity && literalBlock(body)) {
           const start = starts[lineIndex + 1]
           const end = starts[first + k - 1] + doc[k - 1].length
           out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end, line: lineIndex + 1, endLine: first + k, message: `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value.`, value: body.join('\n') })
@@ -735,12 +738,26 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
         continue
       }
       const value = scalarValue(rest)
-      if (!value || (value.length < 4 && !encoded)) continue
+      if (!value || identity || (value.length < 4 && !encoded)) continue
       if (whyNotLiteral(value, key) === 'reference' || (encoded ? decodedPlaceholder(value, key) : whyNotLiteral(value, key) !== undefined)) continue
       const start = starts[lineIndex] + line.indexOf(value, ind.length + key.length)
       out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end: start + value.length, line: lineIndex + 1, message: `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value.`, value })
     }
   }
+}
+
+/**
+ * Whether a block value of a Secret is literal. Without template expressions, any text is. A
+ * templated block (a config file rendered from chart values) is literal only where one of its
+ * own `key=value` or `key: value` lines sets a credential-named key to a literal.
+ */
+function literalBlock(body: string[]): boolean {
+  const templated = body.some((l) => /\{\{|\$\{/.test(l))
+  if (!templated) return body.some((l) => l.trim() !== '')
+  return body.some((l) => {
+    const kv = /^\s*([A-Za-z_][\w.-]{0,100})\s*[=:]\s*(\S.{0,500})$/.exec(l)
+    return kv !== null && classifyKey(kv[1]) !== undefined && whyNotLiteral(kv[2], kv[1]) === undefined
+  })
 }
 
 // ── literal values under secret-named keys ───────────────────────────────────────────────────

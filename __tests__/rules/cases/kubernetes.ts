@@ -468,6 +468,8 @@ export const kubernetesCases: CaseTable = {
       { name: 'placeholder', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: changeme') },
       { name: 'angle-bracket placeholder', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: "<password>"') },
       { name: 'placeholder password in a URL', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: DATABASE_URL\n              value: postgres://app:changeme@db/app') },
+      { name: 'INSERT_… placeholder', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: CLUSTER_TOKEN\n              value: INSERT_CLUSTER_TOKEN') },
+      { name: 'value that says it is fake', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: fake_password') },
       { name: 'MySQL switch named like a password', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: MYSQL_RANDOM_ROOT_PASSWORD\n              value: "yes"') },
       { name: 'dependent variable expansion', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: $(VAULT_DB_PASSWORD)') },
       { name: 'path to a mounted secret file', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: DB_PASSWORD_FILE\n              value: /run/secrets/db') }
@@ -552,11 +554,29 @@ export const kubernetesCases: CaseTable = {
       { name: 'Secret without data (filled at deploy time)', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\n' },
       { name: 'placeholder after base64 decoding', code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ndata:\n  password: ${Buffer.from('changeme').toString('base64')}\n` },
       { name: 'empty values', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\nstringData:\n  password: ""\n' },
-      { name: 'ConfigMap with a key name that refers to a secret', code: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  passwordKey: admin-password\n  existingSecret: api-db\n' }
+      { name: 'ConfigMap with a key name that refers to a secret', code: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  passwordKey: admin-password\n  existingSecret: api-db\n' },
+      {
+        name: 'entries that hold who or where, not a credential',
+        code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: storage\ndata:\n  username: ${Buffer.from('backup-agent').toString('base64')}\n  apiAddress: ${Buffer.from('tcp://storage:5705').toString('base64')}\n  accountname: ${Buffer.from('acmestorage').toString('base64')}\n  auth.username_in: ${Buffer.from('target-user').toString('base64')}\n`
+      },
+      {
+        name: 'config file rendered from chart values (templated block)',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: exporter\nstringData:\n  my.cnf: |\n    [client]\n    user={{ .Values.db.user }}\n    password={{ .Values.db.pass }}\n'
+      }
     ],
     invalid: [
       { code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\nstringData:\n  password: Zq8vLm2Kp9Xw4R\n', errors: [{ line: 7, severity: 'high' }] },
-      { name: 'base64 data', code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ndata:\n  password: ${Buffer.from('Zq8vLm2Kp9Xw4R').toString('base64')}\n`, errors: [{ line: 6 }] }
+      { name: 'base64 data', code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ndata:\n  password: ${Buffer.from('Zq8vLm2Kp9Xw4R').toString('base64')}\n`, errors: [{ line: 6 }] },
+      {
+        name: 'the password entry beside a username entry: only the password is reported',
+        code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ndata:\n  username: ${Buffer.from('app').toString('base64')}\n  password: ${Buffer.from('Zq8vLm2Kp9Xw4R').toString('base64')}\n`,
+        errors: [{ line: 7 }]
+      },
+      {
+        name: 'templated block that still writes a literal password',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: exporter\nstringData:\n  my.cnf: |\n    [client]\n    user={{ .Values.db.user }}\n    password=Zq8vLm2Kp9Xw4R\n',
+        errors: [{ line: 6 }]
+      }
     ]
   },
   'secrets/k8s-secret-env-var': {

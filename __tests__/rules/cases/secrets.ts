@@ -160,7 +160,10 @@ export const secretsCases: CaseTable = {
   'secrets/groq': { valid: [quiet('key: gsk_')], invalid: [line2(`key: ${GROQ}`)] },
   'secrets/hashicorp-vault': { valid: [quiet('token: hvs.short')], invalid: [line2(`token: ${VAULT}`)] },
   'secrets/huggingface': { valid: [quiet('token: hf_')], invalid: [line2(`token: ${HUGGINGFACE}`)] },
-  'secrets/jwt': { valid: [quiet('token: eyJhbGciOi')], invalid: [line2(`token: ${JWT}`, { severity: 'high' })] },
+  'secrets/jwt': {
+    valid: [quiet('token: eyJhbGciOi'), quiet(`auth: Bearer ${JWT.slice(0, JWT.lastIndexOf('.'))}.invalidsig`, 'signature too short to sign anything')],
+    invalid: [line2(`token: ${JWT}`, { severity: 'high' })]
+  },
   'secrets/linear': { valid: [quiet('key: lin_api_')], invalid: [line2(`key: ${LINEAR}`)] },
   'secrets/notion': { valid: [quiet('token: ntn_')], invalid: [line2(`token: ${NOTION}`)] },
   'secrets/npm': { valid: [quiet('//registry.npmjs.org/:_authToken=${NPM_TOKEN}', 'token from the environment', '.npmrc')], invalid: [line2(`//registry.npmjs.org/:_authToken=${fake(36, 54)}`, {}, undefined, '.npmrc')] },
@@ -243,6 +246,8 @@ export const secretsCases: CaseTable = {
       line2(`db_password=${STRONG}`, { severity: 'info' }, 'examples path is info', 'examples/app/db.env'),
       line2(`db_password=${STRONG}`, { severity: 'info' }, 'CI path is info', 'ci/db.env'),
       line2(`db_password=${STRONG}`, { severity: 'info' }, 'unittests path is info', 'app/unittests/db.env'),
+      line2(`db_password="${STRONG}"`, { severity: 'info' }, 'Go test file is info', 'pkg/db/conn_test.go'),
+      line2(`db_password="${STRONG}"`, { severity: 'info' }, 'TypeScript spec file is info', 'src/db.spec.ts'),
       line2(`export DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'Markdown is info', 'docs/setup.md'),
       line2(`DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'example env file is info', 'config/.env.example'),
       line2(`DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'env template is info', '.env.template'),
@@ -270,7 +275,9 @@ export const secretsCases: CaseTable = {
       quiet('ServiceToken: lookupHandlerArn', 'custom resource handler ARN', 'config/stack.yaml'),
       quiet('{\n  "LifecycleActionToken": "0b6c1f7e-5d2a-4c3b-9e8f-7a6b5c4d3e2f"\n}', 'lifecycle action id', 'config/hook.json'),
       quiet('"ClientRequestToken": "deploy-2024-retry-7"', 'idempotency key', 'config/request.json'),
-      quiet('resource "aws_efs_file_system" "data" {\n  creation_token = "app-data-fs-01"\n}', 'EFS creation token (idempotency key)', 'infra/efs.tf')
+      quiet('resource "aws_efs_file_system" "data" {\n  creation_token = "app-data-fs-01"\n}', 'EFS creation token (idempotency key)', 'infra/efs.tf'),
+      quiet(`tiktoken==0.13.0 \\\n    --hash=sha256:${fake(64, 78, HEX)}`, 'a pip pin of a package whose name ends in token', 'requirements.txt'),
+      quiet('pingdom:\n  apiToken: "YourPingdomApiToken"', 'a value asking for your own token', 'chart/values.yaml')
     ],
     invalid: [
       line2(`api_token: ${STRONG}`, {}, undefined, 'config/values.yaml'),

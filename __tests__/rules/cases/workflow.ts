@@ -431,6 +431,7 @@ export const workflowCases: CaseTable = {
         code: guardedHeadCheckout(`github.event_name != 'issue_comment' && github.actor != 'bot' && ${SAME_REPO}`, '[pull_request_target, issue_comment]')
       },
       { name: 'head owner compared with the repository owner', code: guardedHeadCheckout('github.event.pull_request.head.repo.owner.login == github.repository_owner', 'pull_request_target') },
+      { name: 'pull requests authored by Dependabot only (its branches live in this repository)', code: guardedHeadCheckout("github.event.pull_request.user.login == 'dependabot[bot]'", 'pull_request_target') },
       { name: 'head named by a literal that is this repository', repository: 'Acme/Widgets', code: guardedHeadCheckout("github.event.pull_request.head.repo.full_name == 'acme/widgets'", 'pull_request_target') },
       {
         name: 'checkout step guarded by comparing the head with the base repository',
@@ -467,6 +468,8 @@ export const workflowCases: CaseTable = {
         code: guardedHeadCheckout("github.actor != 'renovate[bot]'", '[pull_request_target, issue_comment]'),
         errors: [{ line: 13, message: /in a `pull_request_target` or `issue_comment` workflow/ }]
       },
+      { name: 'github.actor is whoever triggered the run, not who wrote the pull request', code: guardedHeadCheckout("github.actor == 'dependabot[bot]'", 'pull_request_target'), errors: [{ line: 13, severity: 'critical' }] },
+      { name: 'an author any GitHub App could be named after is no guard', code: guardedHeadCheckout("github.event.pull_request.user.login == 'deploy-helper[bot]'", 'pull_request_target'), errors: [{ line: 13, severity: 'critical' }] },
       { name: '`!head.repo.fork` passes for a deleted fork (!null)', code: guardedHeadCheckout('${{ !github.event.pull_request.head.repo.fork }}', 'pull_request_target'), errors: [{ line: 13, severity: 'critical' }] },
       { name: '`head.repo.fork == false` passes for a deleted fork', code: guardedHeadCheckout('github.event.pull_request.head.repo.fork == false', 'pull_request_target'), errors: [{ line: 13 }] },
       { name: 'head named by a literal while the repository is not known', code: guardedHeadCheckout("github.event.pull_request.head.repo.full_name == 'acme/widgets'", 'pull_request_target'), errors: [{ line: 13 }] },

@@ -177,6 +177,8 @@ function shellAssignments(line: string, index: number, starts: number[], strict:
   const m = (strict ? SHELL_STRICT : SHELL_LOOSE).exec(line)
   if (!m) return []
   const rest = line.slice(m[0].length)
+  // `name==1.2.0` (a pip pin) or `a == b` (a comparison) assigns nothing.
+  if (rest.startsWith('=')) return []
   const scalar = readScalar(rest, SHELL_VALUE_STOP)
   if (!scalar) return []
   let value = scalar.value

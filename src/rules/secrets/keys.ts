@@ -106,6 +106,20 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
   return undefined
 }
 
+/** Words of a key that can hold a credential, wherever they sit in it. */
+const CREDENTIAL_WORD = /pass|pwd|secret|token|key|credential|cert|private|signature|salt|seed|dsn|conn|url|uri/
+/** Words that name who or where: `username`, `apiAddress`, `azurestorageaccountname`. */
+const IDENTITY_WORD = /(?:user|username|login|name|address|host|hostname|endpoint|port|region|email)$/
+
+/**
+ * A key that holds an identity or an address and nothing that can be a credential: a Secret's
+ * `username` or `apiAddress` entry is not itself secret (its `password` entry is).
+ */
+export function namesIdentityOrAddress(key: string): boolean {
+  const words = keyWords(key)
+  return words.some((w) => IDENTITY_WORD.test(w)) && !words.some((w) => CREDENTIAL_WORD.test(w))
+}
+
 const BOOLEANISH = /^(?:true|false|yes|no|on|off|null|nil|none|undefined|~|enabled|disabled)$/i
 
 /** Interpolations, expressions and pointers to a secret store: the secret lives elsewhere. */
@@ -123,10 +137,13 @@ function isReference(v: string): boolean {
 }
 
 const PLACEHOLDER_WORDS =
-  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|null)$/i
+  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|null)$/i
 
 /** Placeholders written inside a longer value: `changeme123`, `my-example-pass`, `xxxx-xxxx`. */
-const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])example(?:[^a-z]|$)|dummy|xxxx|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|\.\.\.$|^\.\.\./i
+const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fake)(?:[^a-z]|$)|dummy|xxxx|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|\.\.\.$|^\.\.\./i
+
+/** `YourPingdomApiToken`, `yourAccessKey`: a value that asks for the reader's own one (case matters). */
+const YOUR_CAMEL = /^[Yy]our[A-Z][A-Za-z]*$/
 
 /**
  * Code rather than a value: an environment variable's name (`PGPASSWORD`, `DB_PASSWORD`), a call
@@ -158,7 +175,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^\*[0-9A-Fa-f]{40}$/.test(v) || /^\$(?:2[abxy]?|5|6|y|argon2(?:id|i|d))\$[^\s]{20,}$/.test(v)) return 'hash'
   if (/^<[^>]*>$|^\[[^\]]*\]$|^%[A-Za-z_]+%$|^__[A-Z0-9_]+__$/.test(v)) return 'placeholder'
   if (/^(.)\1+$/.test(v) || v.includes('***')) return 'placeholder'
-  if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v)) return 'placeholder'
+  if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v)) return 'placeholder'
   if (isCode(v)) return 'code'
   if (namesAKey(v)) return 'key name'
   // `secret_data = "secret-data"`: the value only repeats the key.

@@ -51,7 +51,8 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   // Graph API user tokens: the Explorer app's fixed prefix, or `EAA` + app marker and a long body.
   { slug: 'facebook-access-token', label: 'Facebook access token', source: '(?:EAACEdEose0cBA[0-9A-Za-z]{20,}|EAA[MC][0-9A-Za-z]{100,})', anchors: ['EAACEdEose0cBA', 'EAAM', 'EAAC'] },
   { slug: 'npm-token', label: 'npm token', source: 'npm_[A-Za-z0-9]{36}', anchors: ['npm_'] },
-  { slug: 'jwt', label: 'JSON Web Token', source: '(?<!-)eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}', anchors: ['eyJ'] }
+  // The shortest real signature (HS256) has 43 characters; a shorter third part signs nothing.
+  { slug: 'jwt', label: 'JSON Web Token', source: '(?<!-)eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{43,}', anchors: ['eyJ'] }
 ]
 
 /** The AWS documentation's example key ids: published on purpose, not a leak. */

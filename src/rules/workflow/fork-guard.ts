@@ -10,6 +10,9 @@
  * requests in. So `github.event_name == 'push' || <guard>` guards a workflow that a fork reaches
  * through `pull_request` only, and an `||` with an unknown alternative is no guard.
  *
+ * The pull request's author compared with `dependabot[bot]` is a guard too: Dependabot's pull
+ * requests are branches of this repository.
+ *
  * `head.repo.fork` is no guard: when the fork has been deleted, `head.repo` is null, and both
  * `null == false` and `!null` are true in GitHub's expressions. A comparison of the head with
  * this repository stays false then (null equals no name, id or owner).
@@ -134,6 +137,9 @@ const THIS_REPO_OWNER = ['github.repository_owner', 'github.event.repository.own
 
 type Known = { lit: string | number | boolean | null } | { side: string }
 
+/** Pull request authors whose pull requests always come from branches of this repository. */
+const FIRST_PARTY_BOTS = new Set(['dependabot[bot]'])
+
 /** Which side of a head-versus-base comparison a head path is (`head-name`, `head-id`, `head-owner`), if any. */
 function headSide(path: string, head: string): string | undefined {
   if (path === `${head}.full_name`) return 'head-name'
@@ -157,6 +163,7 @@ function valueFor(v: Value, event: ForkEvent): Known | undefined {
     const own = payload === 'workflow_run' ? event === 'workflow_run' : event === 'pull_request' || event === 'pull_request_target'
     return own ? { side } : { lit: null }
   }
+  if (v.path === 'github.event.pull_request.user.login') return event === 'pull_request' || event === 'pull_request_target' ? { side: 'author' } : { lit: null }
   // Anything else, `head.repo.fork` included (null when the fork was deleted), is not known here.
   return undefined
 }
@@ -184,6 +191,10 @@ function equal(a: Known | undefined, b: Known | undefined, guard: GuardContext):
   const [side, lit] = 'side' in a ? [a.side, (b as { lit: unknown }).lit] : [(b as { side: string }).side, a.lit]
   // This repository always has a name, id and owner.
   if (lit === null && side.startsWith('base-')) return false
+  // Dependabot opens its pull requests from branches of this repository, never from a fork, and
+  // no one else can author as `dependabot[bot]` (`github.actor` is no such proof: whoever
+  // re-runs or pushes to the pull request is the actor).
+  if (side === 'author' && typeof lit === 'string' && FIRST_PARTY_BOTS.has(lit.toLowerCase())) return false
   // A literal naming this repository (or its owner) is this repository, which a fork's head never is.
   const repo = guard.repository?.toLowerCase()
   if (repo && typeof lit === 'string') {
