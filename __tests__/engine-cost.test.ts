@@ -102,6 +102,21 @@ describe('cost rules in the engine', () => {
     expect(findings.filter((f) => f.ruleId === 'cost/k8s-no-limits')).toEqual([])
   })
 
+  it('a kustomize patch or an image-less fragment leaves its limits to the base: no cost/k8s-no-limits', async () => {
+    const patch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: example/app:1.2.4\n'
+    const kustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\npatches:\n  - image.yaml\n'
+    const listed = await analyzeFiles([
+      { path: 'overlays/prod/image.yaml', kind: 'kubernetes', content: patch },
+      { path: 'overlays/prod/kustomization.yaml', kind: 'kubernetes', content: kustomization }
+    ])
+    expect(listed.findings.filter((f) => f.path === 'overlays/prod/image.yaml' && /limits/.test(f.ruleId))).toEqual([])
+    const fragment = await analyzeFile({ path: 'k8s/web-patch.yaml', kind: 'kubernetes', content: patch.replace('          image: example/app:1.2.4\n', '          env:\n            - name: MODE\n              value: prod\n') })
+    expect(fragment.findings.filter((f) => /limits/.test(f.ruleId))).toEqual([])
+    // The same object standing alone is a whole workload.
+    const whole = await analyzeFile({ path: 'k8s/web.yaml', kind: 'kubernetes', content: patch })
+    expect(whole.findings.filter((f) => /limits/.test(f.ruleId)).map((f) => f.ruleId)).toContain('k8s/no-memory-limits')
+  })
+
   it('kinds without a price list get no cost pass', () => {
     expect(languageOf('dockerfile')?.cost).toBeUndefined()
     expect(languageOf('workflow')?.cost).toBeUndefined()

@@ -36,8 +36,12 @@ interface Doc {
   node: unknown
 }
 
-/** `parsed` is the stream as the rule analysis already parsed it (parsed once per run). */
-export function costKubernetes(path: string, content: string, parsed?: YamlFile): CostSink {
+/**
+ * `parsed` is the stream as the rule analysis already parsed it (parsed once per run).
+ * `listedPatch`: a kustomization applies the file as a patch, so what it leaves out (limits) is
+ * its base's, as for a workload whose containers name no image.
+ */
+export function costKubernetes(path: string, content: string, parsed?: YamlFile, listedPatch = false): CostSink {
   const yaml = parsed ?? parseYaml(content)
   const sink = newSink()
   const docs: Doc[] = []
@@ -58,12 +62,12 @@ export function costKubernetes(path: string, content: string, parsed?: YamlFile)
   }
   for (const d of docs) {
     const podPath = POD_SPEC[d.kind]
-    if (podPath) workload(sink, yaml, path, d, podPath, scaled)
+    if (podPath) workload(sink, yaml, path, d, podPath, scaled, listedPatch)
   }
   return sink
 }
 
-function workload(sink: CostSink, yaml: YamlFile, path: string, d: Doc, podPath: string[], scaled: Set<string>): void {
+function workload(sink: CostSink, yaml: YamlFile, path: string, d: Doc, podPath: string[], scaled: Set<string>, listedPatch: boolean): void {
   const podNode = getIn(d.node, podPath)
   const containers = getIn(podNode, ['containers'])
   if (!isSeq(containers)) return
@@ -72,6 +76,7 @@ function workload(sink: CostSink, yaml: YamlFile, path: string, d: Doc, podPath:
   for (const key of podPath) podPlain = obj(podPlain)?.[key]
   const containersPlain = obj(podPlain)?.containers
   const plainList = Array.isArray(containersPlain) ? containersPlain : []
+  const partial = listedPatch || (plainList.length > 0 && plainList.every((c) => obj(c)?.image === undefined))
   let cpu = 0
   let mem = 0
   let priced = false
@@ -88,7 +93,7 @@ function workload(sink: CostSink, yaml: YamlFile, path: string, d: Doc, podPath:
     cpu += reqCpu ?? 0
     mem += reqMem ?? 0
     if (!limits || Object.keys(limits).length === 0) {
-      report(sink, COST.k8sNoLimits, path, line, `${resource} container \`${cname}\` has no resource limits.`)
+      if (!partial) report(sink, COST.k8sNoLimits, path, line, `${resource} container \`${cname}\` has no resource limits.`)
       return
     }
     const limCpu = parseCpu(text(limits.cpu))

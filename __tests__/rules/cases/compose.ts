@@ -136,9 +136,13 @@ export const composeCases: CaseTable = {
   'compose/no-restart-policy': {
     valid: [OVERRIDE, ...OVERLAYS, 
       { code: svc() },
-      { name: 'swarm stack file restarts by default', path: 'docker-stack.yml', code: 'services:\n  api:\n    image: example/api:1.4.2\n' }
+      { name: 'swarm stack file restarts by default', path: 'docker-stack.yml', code: 'services:\n  api:\n    image: example/api:1.4.2\n' },
+      { name: 'a test runner that nothing depends on runs once', code: 'services:\n  web:\n    image: example/web:1.4.2\n    restart: unless-stopped\n  webTests:\n    image: example/web-tests:1.4.2\n    depends_on:\n      - web\n' }
     ],
-    invalid: [{ code: 'services:\n  api:\n    image: example/api:1.4.2\n', errors: [{ line: 2 }] }]
+    invalid: [
+      { code: 'services:\n  api:\n    image: example/api:1.4.2\n', errors: [{ line: 2 }] },
+      { name: 'a service named like a test runner that others depend on is a service', code: 'services:\n  stub-test:\n    image: example/stub:1.0.1\n  api:\n    image: example/api:1.4.2\n    restart: always\n    depends_on: [stub-test]\n', errors: [{ line: 2 }] }
+    ]
   },
   'compose/port-all-interfaces': {
     valid: [

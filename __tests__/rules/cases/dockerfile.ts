@@ -67,8 +67,15 @@ export const dockerfileCases: CaseTable = {
   'dockerfile/no-healthcheck': {
     valid: [
       { name: 'final stage built on an earlier stage with a HEALTHCHECK', code: 'FROM alpine:3.20 AS base\nHEALTHCHECK CMD ["/app/health"]\nFROM base\nUSER app\nCMD ["/app/server"]\n' },
-      { name: 'healthcheck switched off on purpose', code: 'FROM alpine:3.20\nUSER app\nHEALTHCHECK NONE\nCMD ["/app/server"]\n' },{ code: 'FROM alpine:3.20\n' + CLEAN_TAIL }],
-    invalid: [{ code: 'FROM alpine:3.20\nUSER app\nCMD ["/app/server"]\n', errors: [{ line: 1 }] }]
+      { name: 'healthcheck switched off on purpose', code: 'FROM alpine:3.20\nUSER app\nHEALTHCHECK NONE\nCMD ["/app/server"]\n' },{ code: 'FROM alpine:3.20\n' + CLEAN_TAIL },
+      { name: 'tool image: a language base, nothing of its own to run (the command comes with docker run)', code: 'FROM docker.io/library/node:22.4-alpine\nWORKDIR /app\nRUN apk add --no-cache protoc=24.4-r0\nCOPY package.json package-lock.json ./\nRUN npm ci\n' },
+      { name: 'artifact image from scratch', code: 'FROM golang:1.22 AS build\nRUN go build -o /out/tool .\nFROM scratch\nCOPY --from=build /out/tool /tool\n' }
+    ],
+    invalid: [
+      { code: 'FROM alpine:3.20\nUSER app\nCMD ["/app/server"]\n', errors: [{ line: 1 }] },
+      { name: 'a service base image runs its own server even without a CMD here', code: 'FROM nginx:1.27.0\nCOPY site/ /usr/share/nginx/html/\n', errors: [{ line: 1 }] },
+      { name: 'a language base that exposes a port serves something', code: 'FROM node:22.4-alpine\nCOPY . /app\nEXPOSE 3000\n', errors: [{ line: 1 }] }
+    ]
   },
   'dockerfile/no-user': {
     valid: [

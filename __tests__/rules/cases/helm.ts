@@ -53,8 +53,21 @@ export const helmCases: CaseTable = {
     ]
   },
   'helm/values-empty-security-context': {
-    valid: [chart(CLEAN)],
-    invalid: [{ ...chart(EMPTY_CTX), errors: [{ line: 4, message: /^hardening: / }] }]
+    valid: [
+      chart(CLEAN),
+      {
+        name: 'Windows HostProcess chart: the Linux settings do not apply',
+        ...chart(CLEAN.replace('podSecurityContext:\n  runAsNonRoot: true\n', 'podSecurityContext:\n  windowsOptions:\n    hostProcess: true\n    runAsUserName: "NT AUTHORITY\\\\system"\n').replace('securityContext:\n  runAsUser: 10001\n  privileged: false\n', 'securityContext: {}\n'))
+      }
+    ],
+    invalid: [
+      { ...chart(EMPTY_CTX), name: 'the pod context is empty, the container context sets the user', errors: [{ line: 4, message: /^hardening: .*no capability drop.*sets a non-root user/ }] },
+      {
+        name: 'every context empty: the image user runs',
+        ...chart(EMPTY_CTX.replace('securityContext:\n  runAsUser: 10001\n  privileged: false\n', 'securityContext: {}\n')),
+        errors: [{ line: 4, message: /image user/ }, { line: 5, message: /image user/ }]
+      }
+    ]
   },
   'helm/values-no-resources': {
     valid: [chart(CLEAN), { name: 'component switched off by default', ...chart(DISABLED_COMPONENT.replace('  image:\n    tag: latest\n', '')) }],

@@ -294,6 +294,15 @@ const overlay = (field: 'patches' | 'patchesStrategicMerge') => ({
   }
 })
 
+/** The same patch named bare under `patches` (no `path:`), pinning an image: still a partial object. */
+const BARE_PATCH_OVERLAY = {
+  name: 'kustomize patch named bare under patches, with an image',
+  files: {
+    'overlays/prod/image.yaml': PATCH.replace('          resources:', '          image: registry.example/api:1.2.3\n          resources:'),
+    'overlays/prod/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\npatches:\n  - image.yaml\n'
+  }
+}
+
 /** A patch of the same overlay that also sets something risky: what a patch writes is still judged. */
 const riskyOverlay = (setting: string) => {
   const patch = PATCH.replace('          resources:', `${setting}          resources:`)
@@ -325,11 +334,11 @@ const CONTAINER_SEC = '          securityContext:'
 
 export const kubernetesCases: CaseTable = {
   'k8s/no-liveness-probe': {
-    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { name: 'fragment without image', code: FRAGMENT }, { code: CLEAN }, { name: 'batch Job', code: JOB }],
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { name: 'fragment without image', code: FRAGMENT }, { code: CLEAN }, { name: 'batch Job', code: JOB }],
     invalid: [{ code: noLiveness, errors: [{ line: CONTAINER_LINE }] }, { ...jsonPatchOverlay(noLiveness), errors: [{ path: 'base/api.yaml', line: CONTAINER_LINE }] }]
   },
   'k8s/no-readiness-probe': {
-    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }, { name: 'batch Job', code: JOB }, { name: 'Knative adds a TCP readiness probe of its own', code: KNATIVE_PRIVILEGED }],
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { code: CLEAN }, { name: 'batch Job', code: JOB }, { name: 'Knative adds a TCP readiness probe of its own', code: KNATIVE_PRIVILEGED }],
     invalid: [{ code: noReadiness, errors: [{ line: CONTAINER_LINE }] }]
   },
   'k8s/single-replica': {
@@ -359,7 +368,7 @@ export const kubernetesCases: CaseTable = {
     invalid: [{ code: noAffinity, errors: [{ line: lineOf(noAffinity, '    spec:') }] }]
   },
   'k8s/no-cpu-requests': {
-    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }],
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { code: CLEAN }],
     invalid: [
       { name: 'limit set: the request defaults to it (low, says so)', code: noCpuReq, errors: [{ line: lineOf(noCpuReq, 'requests:'), severity: 'low', message: /reserves its whole limit \(`500m`\)/ }] },
       { name: 'no resources at all', code: noResources, errors: [{ line: CONTAINER_LINE, severity: 'medium', message: /sets no cpu request$/ }] }
@@ -367,7 +376,7 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/no-cpu-limits': { valid: [{ code: CLEAN }], invalid: [{ code: noCpuLim, errors: [{ line: lineOf(noCpuLim, 'limits:') }] }] },
   'k8s/no-memory-requests': {
-    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }],
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { code: CLEAN }],
     invalid: [
       { name: 'limit set: the request defaults to it', code: noMemReq, errors: [{ line: lineOf(noMemReq, 'requests:'), severity: 'low', message: /reserves its whole limit \(`256Mi`\)/ }] },
       { name: 'no requests section, limits only', code: limitsOnly, errors: [{ line: lineOf(limitsOnly, 'resources:'), severity: 'low' }] },
@@ -380,7 +389,7 @@ export const kubernetesCases: CaseTable = {
     invalid: [{ code: latest, errors: [{ line: lineOf(latest, 'api:latest') }] }]
   },
   'k8s/image-missing': {
-    valid: [overlay('patches'), overlay('patchesStrategicMerge'), { code: CLEAN }],
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { code: CLEAN }],
     invalid: [
       { code: noImage, errors: [{ line: CONTAINER_LINE }] },
       { name: 'fragment no kustomization names: still said to have no image', code: FRAGMENT, errors: [{ line: lineOf(FRAGMENT, '- name: api') }] }

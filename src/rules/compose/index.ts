@@ -77,14 +77,18 @@ export function analyzeCompose(file: SourceFile, report: Report = reporterFor(co
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }
 
+/** Test runners by name: `tests`, `e2e`, `frontend-tests`, `frontendTests`, `integration_test`. */
+const TEST_RUNNER_NAME = /(?:^|[-_.])(?:tests?|e2e)$|[a-z0-9](?:Tests?|E2[Ee])$/
+
 /**
- * Services that run once and exit: the `sut` test runner of Docker Hub autotests, and tools kept
- * behind a profile that nothing depends on and that publish no port (seeders, migrations, CLIs).
- * A healthcheck or restart policy would be wrong for them.
+ * Services that run once and exit: the `sut` test runner of Docker Hub autotests, test runners
+ * by name, and tools kept behind a profile (seeders, migrations, CLIs), when nothing depends on
+ * them and they publish no port. A healthcheck or restart policy would be wrong for them
+ * (`restart: unless-stopped` would run a test suite over and over).
  */
 function isOneShot(ctx: Context, s: Service): boolean {
   if (s.name === 'sut') return true
-  if (!setting(ctx, s, 'profiles') || setting(ctx, s, 'ports')) return false
+  if (!(setting(ctx, s, 'profiles') || TEST_RUNNER_NAME.test(s.name)) || setting(ctx, s, 'ports')) return false
   return ![...ctx.services.values()].some((other) => {
     const deps = resolve(ctx, setting(ctx, other, 'depends_on')?.value)
     if (isSeq(deps)) return deps.items.some((d) => scalarString(resolve(ctx, d)) === s.name)

@@ -33,8 +33,28 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[]): void 
   emit(ctx, R.noUser, span(stages[stages.length - 1].from).line, 'the final stage sets no USER, so the container runs as the base image user (usually root)')
 }
 
-export function checkHealthcheck(ctx: Context, finalStage: Stage, body: Instruction[]): void {
+/**
+ * Base images whose own command is a shell or an interpreter's prompt, not a service: an image
+ * built on one that sets no CMD, ENTRYPOINT or EXPOSE of its own runs whatever `docker run` is
+ * given (a code generator, a migration, a build tool), and there is no service to probe.
+ */
+const SHELL_BASES = new Set([
+  'scratch', 'alpine', 'busybox', 'debian', 'ubuntu', 'centos', 'fedora', 'rockylinux', 'almalinux', 'amazonlinux', 'oraclelinux',
+  'node', 'python', 'golang', 'rust', 'ruby', 'perl', 'openjdk', 'eclipse-temurin', 'amazoncorretto', 'gcc', 'buildpack-deps', 'bash'
+])
+
+/** The repository name of an image reference without registry, namespace, tag or digest: `docker.io/library/node:20@sha256:…` → `node`. */
+function imageName(image: string): string {
+  const path = image.split('@')[0]
+  const last = path.slice(path.lastIndexOf('/') + 1)
+  const colon = last.indexOf(':')
+  return (colon < 0 ? last : last.slice(0, colon)).toLowerCase()
+}
+
+export function checkHealthcheck(ctx: Context, finalStage: Stage, body: Instruction[], baseImage: string | undefined): void {
   if (body.some((i) => i.getKeyword() === 'HEALTHCHECK')) return
+  const runsSomething = body.some((i) => ['CMD', 'ENTRYPOINT', 'EXPOSE'].includes(i.getKeyword()))
+  if (!runsSomething && baseImage !== undefined && SHELL_BASES.has(imageName(baseImage))) return
   emit(ctx, R.noHealthcheck, span(finalStage.from).line, 'the final image defines no HEALTHCHECK')
 }
 

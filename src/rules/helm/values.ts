@@ -46,6 +46,29 @@ export interface ValueInContext {
   value: string | undefined
   report: Report
   line: number
+  /** What the whole values file says about its security contexts (see `securityFacts`). */
+  facts: SecurityFacts
+}
+
+/**
+ * What the values' security contexts set anywhere: a Windows `windowsOptions` (the Linux settings
+ * the empty-context rule asks for do not apply), or a non-root user (`runAsNonRoot: true` or a
+ * non-zero `runAsUser`), which a pod-level context passes to every container of the pod.
+ */
+export interface SecurityFacts {
+  windows: boolean
+  nonRootUser: boolean
+}
+
+function securityFacts(root: unknown): SecurityFacts {
+  const facts: SecurityFacts = { windows: false, nonRootUser: false }
+  for (const v of walk(root)) {
+    if (!inSecurityContext(v.path)) continue
+    if (v.key === 'windowsOptions' && isMap(v.value) && v.value.items.length > 0) facts.windows = true
+    if (v.key === 'runAsNonRoot' && scalar(v.value) === 'true') facts.nonRootUser = true
+    if (v.key === 'runAsUser' && /^[1-9]\d*$/.test(scalar(v.value) ?? '')) facts.nonRootUser = true
+  }
+  return facts
 }
 
 /**
@@ -63,11 +86,14 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
   },
   {
     rules: [HELM.valuesPrivileged, HELM.valuesRunAsRoot, HELM.valuesEmptySecurityContext],
-    run: ({ v, at, value, report, line }) => {
+    run: ({ v, at, value, report, line, facts }) => {
       if (v.key === 'privileged' && value === 'true' && inSecurityContext(v.path)) return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged`)
       if (v.key === 'runAsUser' && value === '0' && inSecurityContext(v.path)) return report(HELM.valuesRunAsRoot, line, `chart default ${at} runs the containers as UID 0 (root)`)
-      if (/securitycontext$/i.test(v.key) && isEmptyMap(v.value)) {
-        return report(HELM.valuesEmptySecurityContext, line, `hardening: chart default ${at} is empty, so pods run with the image user and runtime defaults`)
+      if (/securitycontext$/i.test(v.key) && isEmptyMap(v.value) && !facts.windows) {
+        const why = facts.nonRootUser
+          ? 'so its containers get no capability drop, seccomp profile or privilege-escalation setting of their own (another security context of these values sets a non-root user)'
+          : 'so pods run with the image user and runtime defaults'
+        return report(HELM.valuesEmptySecurityContext, line, `hardening: chart default ${at} is empty, ${why}`)
       }
       return undefined
     }
@@ -92,12 +118,13 @@ export function checkValues(path: string, content: string, report: Report = repo
   const reports = valuesChecks.map((check) => reportOnly(check.rules, report, 'helm'))
   for (const doc of yaml.docs) {
     assertNoAliasBomb(yaml, doc)
+    const facts = securityFacts(doc.contents)
     for (const v of walk(doc.contents)) {
       const at = `\`${dotted(v.path, v.key)}\``
       const value = scalar(v.value)
       const line = yaml.lineOf(v.keyNode)
       for (const [i, check] of valuesChecks.entries()) {
-        const finding = check.run({ v, at, value, report: reports[i], line })
+        const finding = check.run({ v, at, value, report: reports[i], line, facts })
         if (finding) {
           out.push(finding)
           break

@@ -113,8 +113,8 @@ const listAt = (doc: Record<string, unknown> | undefined, key: string): unknown[
 const asRecord = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {})
 
 /**
- * Paths of the local files a kustomization applies as patches. `merge`: `patches: [{ path }]` and
- * `patchesStrategicMerge: [file]`, partial objects. `json`: `patchesJson6902: [{ path }]` and
+ * Paths of the local files a kustomization applies as patches. `merge`: `patches: [{ path }]`,
+ * `patches: [file]` and `patchesStrategicMerge: [file]`, partial objects. `json`: `patchesJson6902: [{ path }]` and
  * `patches: [{ path, target }]`, whose file is usually a list of operations (kustomize tells the
  * two forms apart by content, so a targeted file is in both). Inline patches (`patch: |`, or YAML
  * text in the list) name no file and leave nothing to read.
@@ -127,8 +127,10 @@ function kustomizationPatches(file: SourceFile): { merge: string[]; json: string
       .filter((p): p is string => typeof p === 'string' && MANIFEST_NAME.test(p) && !p.includes('\n'))
       .map((p) => posix.normalize(posix.join(here || '.', p)))
   const entries = listAt(doc, 'patches').map(asRecord)
+  // A bare file name in `patches` is read as a strategic-merge patch, like `patchesStrategicMerge`.
+  const bare = listAt(doc, 'patches').filter((p) => typeof p === 'string')
   return {
-    merge: local([...entries.map((p) => p.path), ...listAt(doc, 'patchesStrategicMerge')]),
+    merge: local([...entries.map((p) => p.path), ...bare, ...listAt(doc, 'patchesStrategicMerge')]),
     json: local([...entries.filter((p) => p.target !== undefined).map((p) => p.path), ...listAt(doc, 'patchesJson6902').map((p) => asRecord(p).path)])
   }
 }

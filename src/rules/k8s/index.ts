@@ -119,7 +119,7 @@ export const kubernetes = defineLanguage<ManifestSets>({
   // Cross-object rules (PDB, HPA, NetworkPolicy, Service selectors) see every manifest of the folder.
   buildContext: buildManifestSets,
   contextPaths: contextPathsFor,
-  cost: (file, sets) => costKubernetes(file.path, file.content, sets?.parsed.get(file.path)?.yaml),
+  cost: (file, sets) => costKubernetes(file.path, file.content, sets?.parsed.get(file.path)?.yaml, sets?.patches.has(file.path)),
   plan: {
     verify: '`kubectl diff -f <file>` shows only the intended fields; after apply, `kubectl rollout status` completes',
     rollback: 'Run `kubectl rollout undo deployment/<name>` (or re-apply the previous manifest); keep `revisionHistoryLimit` above zero so an older ReplicaSet exists.'
