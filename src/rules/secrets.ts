@@ -154,8 +154,8 @@ export function isGeneratedOrLockfile(path: string): boolean {
   return GENERATED_OR_LOCKFILE.test(path)
 }
 
-/** Test, fixture and example trees, and documentation: sample values live there on purpose. */
-const SAMPLE_PATH = /(?:^|\/)(?:ci|tests?|__tests__|fixtures?|__fixtures__|unittests?|examples?|testdata)\/|\.(?:md|markdown|rst|adoc)$/i
+/** Test, fixture, mock and example trees, and documentation: sample values live there on purpose. */
+const SAMPLE_PATH = /(?:^|\/)(?:ci|tests?|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|_?testdata|testutils?|mocks?|__mocks__|fakes?|docs?|snippets)\/|\.(?:md|markdown|rst|adoc)$/i
 /** Test files by their language's naming convention: `token_test.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`. */
 const TEST_FILE = /(?:^|\/)(?:[^/]+_test\.(?:go|py)|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala))$/
 
@@ -405,7 +405,8 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
   }
   for (const m of content.includes('-----BEGIN ') ? matchesOf(PRIVATE_KEY, content) : []) {
     const block = m[0]
-    if (!/-----END /.test(block) && !/[A-Za-z0-9+/=]{16,}/.test(block.replace(/-----BEGIN[^\n]*-----/, ''))) continue
+    // A block without key material (`<private-key>`, `...` between the lines) documents the format.
+    if (!/[A-Za-z0-9+/=]{16,}/.test(block.replace(/-----(?:BEGIN|END)[^\n-]*-----/g, ''))) continue
     const start = m.index ?? 0
     out.push({ rule: PRIVATE_KEY_RULE, priority: 1, start, end: start + block.length, line: lineAt(starts, start), endLine: lineAt(starts, start + block.length - 1), message: 'Private key block in plain text.', value: block })
   }
@@ -769,11 +770,16 @@ function isUserData(key: string): boolean {
   return w.includes('user') && w.includes('data')
 }
 
+/** External Secrets Operator objects: their `secretKey` names a key of the Secret they write. */
+const EXTERNAL_SECRETS_API = /^apiVersion:\s*["']?(?:[\w-]+\.)?external-secrets\.io\//m
+
 function assignmentCandidates(content: string, file: SourceFile, starts: number[]): Candidate[] {
   const out: Candidate[] = []
+  const keyNames = EXTERNAL_SECRETS_API.test(content)
   for (const a of extractAssignments(content, dialectOf(file, languageOf(file.kind)?.secretsDialect), starts)) {
     // Cheap test first: most keys contain none of the words a secret-named key needs.
     if (!MAYBE_SECRET_KEY.test(a.key)) continue
+    if (keyNames && a.key === 'secretKey') continue
     if (isUserData(a.key)) {
       out.push(...userDataCandidates(a, starts))
       continue

@@ -171,7 +171,10 @@ export const secretsCases: CaseTable = {
   'secrets/openai': { valid: [quiet('key: sk-proj-')], invalid: [line2(`key: ${OPENAI_FULL}`)] },
   'secrets/openai-key': { valid: [quiet('key: sk-proj-short')], invalid: [line2(`key: ${OPENAI_SHORT}`)] },
   'secrets/private-key-block': {
-    valid: [quiet('-----BEGIN PUBLIC KEY-----', 'public key')],
+    valid: [
+      quiet('-----BEGIN PUBLIC KEY-----', 'public key'),
+      quiet('//   "private-key": "-----BEGIN PRIVATE KEY-----\\n<private-key>\\n-----END PRIVATE KEY-----\\n",', 'the format documented, no key material', 'api/types.go')
+    ],
     invalid: [
       { name: 'key cut off (no END line)', path: 'config/key.yaml', code: `key: |\n${PEM.split('\n').slice(0, 4).map((l) => '  ' + l).join('\n')}\n`, errors: [{ line: 2, severity: 'critical' }] }
     ]
@@ -217,6 +220,10 @@ export const secretsCases: CaseTable = {
       quiet('password=PGPASSWORD', 'identifier as a value', 'config/db.env'),
       quiet('db_password=${DB_PASSWORD}', 'reference', 'config/db.env'),
       quiet('  password=None,', 'keyword argument None', 'scripts/app.py'),
+      quiet('\treturn fmt.Errorf("invalid credentials: \'type\' field is %q", t)', 'a quoted word inside a message', 'pkg/auth/load.go'),
+      quiet('nav:\n  - Reference:\n      - ExternalSecret: api/externalsecret.md', 'a page path in a site navigation', 'site/mkdocs.yml'),
+      quiet('const pd = api({token: PAGERDUTY_TOKEN});', 'a call in a script', 'scripts/notify.js'),
+      quiet('variable "rc_secret_key" {\n  description = "Key of the Secret holding the CLI configuration"\n  default     = "credentials"\n}', 'a value that only names a key', 'infra/variables.tf'),
       quiet('passwordKey: admin-password', 'key name that refers to a secret', 'config/values.yaml'),
       quiet('password: changeme', 'placeholder', 'config/values.yaml'),
       quiet('    update_password: on_create', 'Ansible option saying when to change a password', 'playbooks/db.yml'),
@@ -247,6 +254,9 @@ export const secretsCases: CaseTable = {
       line2(`db_password=${STRONG}`, { severity: 'info' }, 'CI path is info', 'ci/db.env'),
       line2(`db_password=${STRONG}`, { severity: 'info' }, 'unittests path is info', 'app/unittests/db.env'),
       line2(`db_password="${STRONG}"`, { severity: 'info' }, 'Go test file is info', 'pkg/db/conn_test.go'),
+      line2(`db_password="${STRONG}"`, { severity: 'info' }, 'end-to-end test tree is info', 'e2e/suites/db/setup.sh'),
+      line2(`db_password="${STRONG}"`, { severity: 'info' }, 'mock is info', 'pkg/auth/mocks/client.sh'),
+      line2(`db_password: ${STRONG}`, { severity: 'info' }, 'documentation tree is info', 'docs/reference/static.yaml'),
       line2(`db_password="${STRONG}"`, { severity: 'info' }, 'TypeScript spec file is info', 'src/db.spec.ts'),
       line2(`export DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'Markdown is info', 'docs/setup.md'),
       line2(`DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'example env file is info', 'config/.env.example'),
@@ -258,6 +268,11 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-secret': {
     valid: [
+      {
+        name: 'ExternalSecret: secretKey names a key of the Secret it writes',
+        path: 'deploy/external-secret.yaml',
+        code: 'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: db\nspec:\n  data:\n    - secretKey: dbPassword\n      remoteRef:\n        key: prod/db\n'
+      },
       quiet('configFromSecret: api-config', 'configFromSecret names a Secret', 'config/values.yaml'),
       quiet('secret_name: db-credentials', 'name of a secret', 'config/values.yaml'),
       { name: 'lockfiles', path: 'yarn.lock', code: `"left-pad@^1.3.0":\n  secret "${STRONG}"\n` },
@@ -276,6 +291,8 @@ export const secretsCases: CaseTable = {
       quiet('{\n  "LifecycleActionToken": "0b6c1f7e-5d2a-4c3b-9e8f-7a6b5c4d3e2f"\n}', 'lifecycle action id', 'config/hook.json'),
       quiet('"ClientRequestToken": "deploy-2024-retry-7"', 'idempotency key', 'config/request.json'),
       quiet('resource "aws_efs_file_system" "data" {\n  creation_token = "app-data-fs-01"\n}', 'EFS creation token (idempotency key)', 'infra/efs.tf'),
+      quiet('vault write auth/approle/role/ci \\\n    token_num_uses=10 \\\n    token_ttl=20m', 'settings about a token, continued lines', 'scripts/vault.sh'),
+      quiet("access_token_lifetime: '14400s'", 'a token lifetime', 'config/auth.yaml'),
       quiet(`tiktoken==0.13.0 \\\n    --hash=sha256:${fake(64, 78, HEX)}`, 'a pip pin of a package whose name ends in token', 'requirements.txt'),
       quiet('pingdom:\n  apiToken: "YourPingdomApiToken"', 'a value asking for your own token', 'chart/values.yaml')
     ],

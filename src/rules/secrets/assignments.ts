@@ -72,9 +72,19 @@ export function extractAssignments(content: string, dialect: Dialect, starts: nu
       return [
         ...lines.flatMap((l, i) => shellAssignments(l, i, starts, true)),
         ...jsonAssignments(content, starts),
-        ...yamlAssignments(lines, starts).filter((a) => /["']/.test(content[a.start - 1] ?? ''))
+        // In other text (source code, templates) a `key: "value"` pair counts when the quoted
+        // value is the whole value: `throw Error("invalid credentials: 'type' is wrong")` holds none.
+        ...yamlAssignments(lines, starts).filter((a) => /["']/.test(content[a.start - 1] ?? '') && QUOTED_VALUE_ENDS.test(restOfLine(content, a.end + 1)))
       ]
   }
+}
+
+/** What may follow a quoted value that is a whole value: a separator, a closing bracket, a comment. */
+const QUOTED_VALUE_ENDS = /^\s*(?:[,;})\]]|\/\/|#|$)/
+
+function restOfLine(content: string, from: number): string {
+  const end = content.indexOf('\n', from)
+  return content.slice(from, end < 0 ? content.length : end)
 }
 
 // ── quoting ──────────────────────────────────────────────────────────────────────────────────
@@ -181,7 +191,8 @@ function shellAssignments(line: string, index: number, starts: number[], strict:
   if (rest.startsWith('=')) return []
   const scalar = readScalar(rest, SHELL_VALUE_STOP)
   if (!scalar) return []
-  let value = scalar.value
+  // `token_num_uses=10 \`: the backslash continues the command on the next line.
+  let value = scalar.offset === 0 ? scalar.value.replace(/\s+\\$/, '') : scalar.value
   // `- "KEY=value"` in a YAML list: the closing quote belongs to the item, not the value.
   if (/^\s*-\s+["']/.test(m[1]) && /["']$/.test(value)) value = value.slice(0, -1)
   const start = starts[index] + m[0].length + scalar.offset
@@ -223,7 +234,8 @@ function dockerfileAssignments(lines: string[], starts: number[]): Assignment[] 
 
 // ── YAML ─────────────────────────────────────────────────────────────────────────────────────
 
-const YAML_KEY = /^(\s*)(-\s+)?(?:"([^"]+)"|'([^']+)'|([^\s#"'{}[\],&*!|>%@`-](?:[^:#]*[^:#\s])?))\s*:(?=\s|$)\s*/
+// A plain key holds no parenthesis, brace, semicolon or `=`: `const x = f({token: …})` is code.
+const YAML_KEY = /^(\s*)(-\s+)?(?:"([^"]+)"|'([^']+)'|([^\s#"'{}[\],&*!|>%@`-](?:[^:#(){};=]*[^:#\s(){};=])?))\s*:(?=\s|$)\s*/
 
 interface YamlLine {
   index: number
