@@ -27,7 +27,7 @@ const EXAMPLES: Record<string, string[]> = {
   'anthropic-key': ['sk-ant-' + body(24)],
   'openai-key': ['sk-proj-', 'sk-svcacct-', 'sk-admin-'].map((p) => p + body(24)),
   'npm-token': ['npm_' + body(36)],
-  jwt: ['eyJ' + body(12) + '.eyJ' + body(12) + '.' + body(12)]
+  jwt: ['eyJ' + body(12) + '.eyJ' + body(12) + '.' + body(43)]
 }
 
 const holdsAny = (text: string, anchors: readonly string[]) => anchors.some((a) => text.includes(a))

@@ -156,8 +156,8 @@ export function isGeneratedOrLockfile(path: string): boolean {
 
 /** Test, fixture, mock and example trees, and documentation: sample values live there on purpose. */
 const SAMPLE_PATH = /(?:^|\/)(?:ci|tests?|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|_?testdata|testutils?|mocks?|__mocks__|fakes?|docs?|snippets)\/|\.(?:md|markdown|rst|adoc)$/i
-/** Test files by their language's naming convention: `token_test.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`. */
-const TEST_FILE = /(?:^|\/)(?:[^/]+_test\.(?:go|py)|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala))$/
+/** Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`. */
+const TEST_FILE = /(?:^|\/)(?:[^/]+_test\.(?:go|py)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala))$/
 
 /**
  * Sample files by name: `config.yml.example`, `.env.sample`, `example.env`, and env templates

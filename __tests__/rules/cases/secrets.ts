@@ -223,6 +223,7 @@ export const secretsCases: CaseTable = {
       quiet('\treturn fmt.Errorf("invalid credentials: \'type\' field is %q", t)', 'a quoted word inside a message', 'pkg/auth/load.go'),
       quiet('nav:\n  - Reference:\n      - ExternalSecret: api/externalsecret.md', 'a page path in a site navigation', 'site/mkdocs.yml'),
       quiet('const pd = api({token: PAGERDUTY_TOKEN});', 'a call in a script', 'scripts/notify.js'),
+      quiet('secret_string = jsonencode({\n  username = "appuser",\n  password = "secretpassword"\n})', 'a value made of filler words', 'patterns/secrets/main.tf'),
       quiet('variable "rc_secret_key" {\n  description = "Key of the Secret holding the CLI configuration"\n  default     = "credentials"\n}', 'a value that only names a key', 'infra/variables.tf'),
       quiet('passwordKey: admin-password', 'key name that refers to a secret', 'config/values.yaml'),
       quiet('password: changeme', 'placeholder', 'config/values.yaml'),
@@ -293,6 +294,7 @@ export const secretsCases: CaseTable = {
       quiet('resource "aws_efs_file_system" "data" {\n  creation_token = "app-data-fs-01"\n}', 'EFS creation token (idempotency key)', 'infra/efs.tf'),
       quiet('vault write auth/approle/role/ci \\\n    token_num_uses=10 \\\n    token_ttl=20m', 'settings about a token, continued lines', 'scripts/vault.sh'),
       quiet("access_token_lifetime: '14400s'", 'a token lifetime', 'config/auth.yaml'),
+      quiet('\t\tClientToken: "mock",', 'a mock value', 'pkg/auth/client.go'),
       quiet(`tiktoken==0.13.0 \\\n    --hash=sha256:${fake(64, 78, HEX)}`, 'a pip pin of a package whose name ends in token', 'requirements.txt'),
       quiet('pingdom:\n  apiToken: "YourPingdomApiToken"', 'a value asking for your own token', 'chart/values.yaml')
     ],

@@ -139,13 +139,30 @@ function isReference(v: string): boolean {
 }
 
 const PLACEHOLDER_WORDS =
-  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|credentials?|null)$/i
+  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|mock|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|credentials?|null)$/i
 
 /** Placeholders written inside a longer value: `changeme123`, `my-example-pass`, `xxxx-xxxx`. */
 const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fake)(?:[^a-z]|$)|dummy|xxxx|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|\.\.\.$|^\.\.\./i
 
 /** `YourPingdomApiToken`, `yourAccessKey`: a value that asks for the reader's own one (case matters). */
 const YOUR_CAMEL = /^[Yy]our[A-Z][A-Za-z]*$/
+
+/** Words a value may be made of and still say nothing: `secretpassword`, `my-test-token`, `passwordhere`. */
+const FILLER_WORDS = ['password', 'passwd', 'secret', 'token', 'value', 'sample', 'example', 'test', 'dummy', 'fake', 'mock', 'your', 'here', 'pass', 'key', 'my']
+
+/** True when the value is nothing but filler words (at least two), whatever the separators. */
+function onlyPlaceholderWords(v: string): boolean {
+  let rest = v.toLowerCase().replace(/[^a-z]/g, '')
+  if (rest.length !== v.replace(/[-_. ]/g, '').length) return false
+  let words = 0
+  while (rest.length > 0) {
+    const word = FILLER_WORDS.find((w) => rest.startsWith(w))
+    if (!word) return false
+    rest = rest.slice(word.length)
+    words++
+  }
+  return words >= 2
+}
 
 /**
  * Code rather than a value: an environment variable's name (`PGPASSWORD`, `DB_PASSWORD`), a call
@@ -177,7 +194,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^\*[0-9A-Fa-f]{40}$/.test(v) || /^\$(?:2[abxy]?|5|6|y|argon2(?:id|i|d))\$[^\s]{20,}$/.test(v)) return 'hash'
   if (/^<[^>]*>$|^\[[^\]]*\]$|^%[A-Za-z_]+%$|^__[A-Z0-9_]+__$/.test(v)) return 'placeholder'
   if (/^(.)\1+$/.test(v) || v.includes('***')) return 'placeholder'
-  if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v)) return 'placeholder'
+  if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
   if (isCode(v)) return 'code'
   if (namesAKey(v)) return 'key name'
   // `secret_data = "secret-data"`: the value only repeats the key.
