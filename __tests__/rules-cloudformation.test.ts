@@ -196,7 +196,10 @@ describe('secret-bearing keys', () => {
     ['SecretArn', false],
     ['PasswordLength', false],
     ['AuthTokenUpdateStrategy', false],
-    ['ManageMasterUserPassword', true]
+    ['ManageMasterUserPassword', true],
+    ['AllowUsersToChangePassword', false],
+    ['ServiceToken', false],
+    ['ClientRequestToken', false]
   ])('%s → %s', (key, expected) => {
     expect(isSecretKey(key)).toBe(expected)
   })

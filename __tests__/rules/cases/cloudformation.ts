@@ -53,6 +53,25 @@ const lb = (attrs: string): string =>
 const sshFromParam = sg(rule(22, 22, '!Ref AllowedCidr'), `Parameters:\n  AllowedCidr:\n    Type: String\n    Default: 0.0.0.0/0\n`)
 const sshFromParamNarrow = sg(rule(22, 22, '!Ref AllowedCidr'), `Parameters:\n  AllowedCidr:\n    Type: String\n    Default: 10.0.0.0/8\n`)
 
+/**
+ * A standalone ingress rule for a port the deployer names in a parameter (`Default` given as
+ * `def`, e.g. `''`); the rule exists only when the port is set (its own `Condition`) and is open
+ * to the world unless a client group is named.
+ */
+const portFromParameter = (def: string, cidr = "!If [HasClientGroup, !Ref 'AWS::NoValue', '0.0.0.0/0']"): string =>
+  cfn(
+    `  Group:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: app\n  ExtraPortIngress:\n    Type: AWS::EC2::SecurityGroupIngress\n    Condition: HasExtraPort\n    Properties:\n      GroupId: !Ref Group\n      IpProtocol: tcp\n      FromPort: !Ref ExtraPort\n      ToPort: !Ref ExtraPort\n      CidrIp: ${cidr}\n`,
+    `Parameters:\n  ExtraPort:\n    Type: String\n${def}  ClientGroup:\n    Type: String\n    Default: ''\nConditions:\n  HasExtraPort: !Not [!Equals [!Ref ExtraPort, '']]\n  HasClientGroup: !Not [!Equals [!Ref ClientGroup, '']]\n`
+  )
+const UNKNOWN_PORT = /^`ExtraPortIngress` opens the port given by parameter `ExtraPort` to 0\.0\.0\.0\/0, a port chosen at deployment .*\(when condition `HasExtraPort` is true, when condition `HasClientGroup` is false\)$/
+
+/** A policy switch named after a password, passed to a custom resource under the same name. */
+const passwordSwitch = (param: string): string =>
+  cfn(
+    '  Policy:\n    Type: Custom::PasswordPolicy\n    Properties:\n      ServiceToken: policyHandlerArn\n      AllowUsersToChangePassword: !Ref AllowUsersToChangePassword\n',
+    `Parameters:\n  AllowUsersToChangePassword:\n${param}`
+  )
+
 const literalPassword = db(DB_OK).replace('      ManageMasterUserPassword: true\n', '      MasterUserPassword: Zq8vLm2Kp9Xw4R\n')
 const resolvedPassword = db(DB_OK).replace('      ManageMasterUserPassword: true\n', "      MasterUserPassword: '{{resolve:secretsmanager:prod/db:SecretString:password}}'\n")
 const publicResolved = resolvedPassword.replace('PubliclyAccessible: false', 'PubliclyAccessible: true')
@@ -213,22 +232,40 @@ export const cloudformationCases: CaseTable = {
     valid: [
       { code: paramPassword(true) },
       { name: 'parameter holding the ARN of a secret', code: secretRefParam('DBPasswordSecretArn') },
-      { name: 'parameter naming a secret', code: secretRefParam('DBSecretName') }
+      { name: 'parameter naming a secret', code: secretRefParam('DBSecretName') },
+      { name: 'policy switch named after a password (allow…, boolean AllowedValues)', code: passwordSwitch('    Type: String\n    Default: true\n    AllowedValues: [true, false]\n') },
+      { name: 'policy switch named after a password, no AllowedValues', code: passwordSwitch('    Type: String\n    Default: \'true\'\n') },
+      { name: 'secret-named parameter that only switches (AllowedValues all boolean)', code: paramPassword(false).replace('    Type: String\n', "    Type: String\n    AllowedValues: ['yes', 'no']\n") },
+      { name: 'Number parameter passed to a secret property', code: paramPassword(false).replace('    Type: String\n', '    Type: Number\n') }
     ],
-    invalid: [at(paramPassword(false), 'DBPassword:')]
+    invalid: [
+      at(paramPassword(false), 'DBPassword:'),
+      {
+        name: 'secret parameter whose AllowedValues include a non-boolean',
+        ...at(paramPassword(false).replace('    Type: String\n', "    Type: String\n    AllowedValues: ['true', 'hunter-two']\n"), 'DBPassword:')
+      }
+    ]
   },
   'cfn/sg-open-admin-port': {
     valid: [
       { code: sg(rule(22, 22, '10.0.0.0/8')) },
       { name: 'CFN !Ref parameter default narrow', code: sshFromParamNarrow },
       { name: 'CFN !Ref parameter without default', code: sshFromParamNarrow.replace('    Default: 10.0.0.0/8\n', '') },
-      { name: 'Fn::FindInMap with a literal key selecting a narrow row', code: sshFromMap('!FindInMap [Net, prod, Admin]') }
+      { name: 'Fn::FindInMap with a literal key selecting a narrow row', code: sshFromMap('!FindInMap [Net, prod, Admin]') },
+      { name: "range from a parameter defaulting to '' up to 1024 is not read as 0-1024 (covering 22)", code: portFromParameter("    Default: ''\n").replace('ToPort: !Ref ExtraPort', 'ToPort: 1024') }
     ],
     invalid: [
       at(sg(rule(22, 22)), 'CidrIp: 0.0.0.0/0', { severity: 'high' }),
       { name: 'CFN !Ref parameter default 0.0.0.0/0', code: sshFromParam, errors: [{ line: lineOf(sshFromParam, 'CidrIp: !Ref AllowedCidr'), message: /parameter `AllowedCidr` defaults to `0\.0\.0\.0\/0`/, via: 'parameter default' }] },
       at(sg(rule(3389, 3389)), 'CidrIp: 0.0.0.0/0', { message: /RDP/ }, 'RDP'),
-      { ...at(sshFromMap('!FindInMap [Net, !Ref Env, Admin]'), 'FindInMap', { message: /under `dev`/, via: 'mapping' }), name: 'Fn::FindInMap: any row the key may select' }
+      { ...at(sshFromMap('!FindInMap [Net, !Ref Env, Admin]'), 'FindInMap', { message: /under `dev`/, via: 'mapping' }), name: 'Fn::FindInMap: any row the key may select' },
+      at(
+        portFromParameter("    Default: '22'\n"),
+        'CidrIp:',
+        { message: /^`ExtraPortIngress` opens SSH \(22\) to 0\.0\.0\.0\/0 \(when condition `HasExtraPort` is true, when condition `HasClientGroup` is false, parameter `ExtraPort` defaults to `22`\)$/, via: 'condition' },
+        'resource Condition and a port from a parameter default, both named'
+      ),
+      at(portFromParameter("    Default: '22'\n", '0.0.0.0/0'), 'CidrIp:', { message: /^`ExtraPortIngress` opens SSH \(22\) to 0\.0\.0\.0\/0 \(when condition `HasExtraPort` is true, parameter `ExtraPort` defaults to `22`\)$/ }, 'resource Condition with a literal source')
     ]
   },
   'cfn/sg-open-all-ports': {
@@ -242,9 +279,23 @@ export const cloudformationCases: CaseTable = {
   'cfn/sg-open-port': {
     valid: [
       { name: 'web ports open to the world', code: sg(rule(443, 443) + rule(80, 80)) },
-      { name: 'egress rule', code: sg(rule(8080, 8080)).replace('SecurityGroupIngress', 'SecurityGroupEgress') }
+      { name: 'egress rule', code: sg(rule(8080, 8080)).replace('SecurityGroupIngress', 'SecurityGroupEgress') },
+      { name: 'port from a parameter, source narrow', code: portFromParameter("    Default: ''\n", '10.0.0.0/8') },
+      { name: 'port from a parameter defaulting to a web port', code: portFromParameter("    Default: '443'\n") },
+      { name: 'port from a parameter that is no template parameter (an import)', code: portFromParameter("    Default: ''\n").replace(/(From|To)Port: !Ref ExtraPort/g, "$1Port: !ImportValue shared-port") }
     ],
-    invalid: [at(sg(rule(8080, 8080)), 'CidrIp: 0.0.0.0/0', { severity: 'medium' })]
+    invalid: [
+      at(sg(rule(8080, 8080)), 'CidrIp: 0.0.0.0/0', { severity: 'medium' }),
+      at(portFromParameter("    Default: ''\n"), 'CidrIp:', { severity: 'low', message: UNKNOWN_PORT }, "port from a parameter defaulting to '' (never port 0)"),
+      at(portFromParameter(''), 'CidrIp:', { severity: 'low', message: UNKNOWN_PORT }, 'port from a parameter without a default'),
+      at(portFromParameter("    Default: '8080'\n"), 'CidrIp:', { severity: 'medium', message: /opens port 8080 to 0\.0\.0\.0\/0 .*parameter `ExtraPort` defaults to `8080`/ }, 'port from a parameter default'),
+      at(
+        sg(rule('!Ref FirstPort', '!Ref LastPort'), 'Parameters:\n  FirstPort:\n    Type: Number\n  LastPort:\n    Type: Number\n'),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'low', message: /opens the ports from parameter `FirstPort` to parameter `LastPort` to 0\.0\.0\.0\/0/ },
+        'port range from two parameters'
+      )
+    ]
   },
   'cfn/stateful-no-deletion-policy': {
     valid: [{ name: 'Aurora cluster member', code: AURORA_MEMBER }, 

@@ -1,7 +1,8 @@
 /** Network exposure (security group ingress) and IAM policy breadth. */
 import type { Finding, RuleMeta } from '../../types.js'
+import type { FindingExtra } from '../rule.js'
 import { describePorts, judgePorts } from '../terraform/ports.js'
-import { certainValue, firstBad, withVia, type CfnValue } from './values.js'
+import { certainValue, firstBad, resourceCondition, withVia, type CfnValue } from './values.js'
 import type { Node } from '../parse/yaml.js'
 import { isMap, isSeq } from '../parse/yaml.js'
 import { CFN } from './meta.js'
@@ -74,10 +75,36 @@ function loadBalancerGroup(ctx: CfnContext, r: Resource): string | undefined {
 
 const OPEN = (c: string): boolean => ANY_IPV4.has(c.trim()) || ANY_IPV6.has(c.trim())
 
+/**
+ * One end of a rule's port range: a number the template decides, or the parameter the deployer
+ * sets it with when that parameter has no numeric default (`Default: ''` is no port, never 0).
+ */
+type PortEnd = { port: number; found: CfnValue } | { parameter: string }
+
+function portEnd(ctx: CfnContext, node: Node | undefined): PortEnd | undefined {
+  const t = ctx.template
+  const v = t.view
+  const found = certainValue(t, node)
+  if (found && /^-?\d+$/.test(found.value.trim())) return { port: Number(found.value), found }
+  if (intrinsicOf(v, node) !== 'Ref') return undefined
+  const name = v.str(intrinsicArgument(v, node))
+  return name !== undefined && t.parameters.has(name) ? { parameter: name } : undefined
+}
+
+const endText = (end: PortEnd): string => ('port' in end ? String(end.port) : `parameter \`${end.parameter}\``)
+
+/** "the port given by parameter `P`", or "the ports from 1024 to parameter `Last`" when the ends differ. */
+function describeParameterPorts(from: PortEnd, to: PortEnd): string {
+  if (!('port' in from) && !('port' in to) && from.parameter === to.parameter) return `the port given by parameter \`${from.parameter}\``
+  return `the ports from ${endText(from)} to ${endText(to)}`
+}
+
 export function checkIngress(ctx: CfnContext, r: Resource): Finding[] {
   const t = ctx.template
   const v = t.view
   const out: Finding[] = []
+  // The resource exists only when its own condition holds, and the findings say so.
+  const condition = resourceCondition(t, r)
   for (const rule of ingressRules(ctx, r)) {
     // The source, resolved through parameter defaults, conditions and mappings.
     let sourceKey: string | undefined
@@ -92,26 +119,37 @@ export function checkIngress(ctx: CfnContext, r: Resource): Finding[] {
     if (!sourceKey || !source) continue
     const line = v.keyLine(rule, sourceKey)
     const protocol = (certainValue(t, v.get(rule, 'IpProtocol'))?.value ?? '').toLowerCase()
-    const fromValue = certainValue(t, v.get(rule, 'FromPort'))
-    const toValue = certainValue(t, v.get(rule, 'ToPort'))
-    const from = Number(fromValue?.value ?? NaN)
-    const to = toValue === undefined ? from : Number(toValue.value)
+    const fromEnd = portEnd(ctx, v.get(rule, 'FromPort'))
+    const toEnd = v.get(rule, 'ToPort') === undefined ? fromEnd : portEnd(ctx, v.get(rule, 'ToPort'))
     const allProtocols = protocol === '-1' || protocol === 'all'
     const portProtocol = ['tcp', 'udp', '6', '17'].includes(protocol)
     const lb = loadBalancerGroup(ctx, r)
-    const report = (meta: RuleMeta, message: string): void => {
+    const ports = [fromEnd, toEnd].map((end) => (end && 'port' in end ? end.found : undefined))
+    const report = (meta: RuleMeta, message: string, extra?: FindingExtra): void => {
       // A load balancer answers only on its listeners: a rule wider than them is sloppy, not an open service.
       if (lb && meta !== CFN.sgOpenPort) {
         meta = CFN.sgOpenPort
         message += ` (${lb}: only its listener ports are reachable, but the rule admits far more than they need)`
       }
-      out.push(withVia(ctx.report(meta, line, message), source))
+      out.push(withVia(ctx.report(meta, line, message, extra), condition, source, ...ports))
     }
-    if (allProtocols || (portProtocol && (from === -1 || (from <= 0 && to >= 65535)))) {
+    if (allProtocols) {
       report(CFN.sgOpenAllPorts, `\`${r.logicalId}\` allows all ports from ${source.value}`)
       continue
     }
-    if (!portProtocol || Number.isNaN(from) || Number.isNaN(to)) continue
+    if (!portProtocol || !fromEnd || !toEnd) continue
+    if (!('port' in fromEnd) || !('port' in toEnd)) {
+      // A port the deployer names: exposed to the world all the same, but which service it is
+      // (a web port or a database) is only known at deployment, so it is not judged as either.
+      report(CFN.sgOpenPort, `\`${r.logicalId}\` opens ${describeParameterPorts(fromEnd, toEnd)} to ${source.value}, a port chosen at deployment (no numeric default), so its service is not known`, { severity: 'low' })
+      continue
+    }
+    const from = fromEnd.port
+    const to = toEnd.port
+    if (from === -1 || (from <= 0 && to >= 65535)) {
+      report(CFN.sgOpenAllPorts, `\`${r.logicalId}\` allows all ports from ${source.value}`)
+      continue
+    }
     const open = ADMIN_PORTS.filter((p) => from <= p && p <= to)
     if (open.length > 0) {
       const what = open.map((p) => (p === 22 ? 'SSH (22)' : 'RDP (3389)')).join(' and ')

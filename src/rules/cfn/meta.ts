@@ -112,7 +112,7 @@ export const CFN = defineRules('cloudformation', {
     topics: ['network-exposure'],
     severity: 'medium',
     title: 'Non-web port open to the internet',
-    description: 'Ingress from 0.0.0.0/0 or ::/0 to a port other than 80/443; services other than public web endpoints rarely need the whole internet as a client.',
+    description: 'Ingress from 0.0.0.0/0 or ::/0 to a port other than 80/443; services other than public web endpoints rarely need the whole internet as a client. A port the deployer names in a parameter without a numeric default is reported as low: it is open to the world all the same, but which service it exposes is only known at deployment.',
     remediation: 'Restrict the source to the CIDRs or security groups that need the port, or put the service behind a load balancer on 443.',
     refs: { tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
   },
@@ -268,7 +268,7 @@ export const CFN = defineRules('cloudformation', {
     topics: ['secret-exposure'],
     severity: 'medium',
     title: 'Secret parameter without NoEcho',
-    description: 'A parameter that carries a secret but lacks `NoEcho: true` is shown in clear in the console and in `describe-stacks`.',
+    description: 'A parameter that carries a secret but lacks `NoEcho: true` is shown in clear in the console and in `describe-stacks`. Switches (every allowed value a boolean), `Number` parameters and names that steer a secret rather than hold one (`PasswordLength`, `AllowUsersToChangePassword`) are not reported.',
     remediation: 'Add `NoEcho: true` to the parameter, or read the secret with a `{{resolve:secretsmanager:…}}` dynamic reference.'
   }
 })

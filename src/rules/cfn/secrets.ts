@@ -8,21 +8,20 @@ import type { Node } from '../parse/yaml.js'
 import { isMap, isScalar, isSeq } from '../parse/yaml.js'
 import { CFN } from './meta.js'
 import type { CfnContext } from './storage.js'
-import { whyNotLiteral } from '../secrets/keys.js'
+import { classifyKey, whyNotLiteral } from '../secrets/keys.js'
 import { intrinsicArgument, intrinsicOf, isLiteralTrue, literal, type Parameter, type Resource } from './template.js'
 
-/** Property or variable names that hold a secret, compared without case, `_` or `-`. */
+/** Property, variable or parameter names that end in a secret noun, compared without case, `_` or `-`. */
 const SECRET_KEY = /(password|passwd|passphrase|authtoken|secretstring|secretaccesskey|clientsecret|apikey|privatekey|secretkey|accesstoken|apitoken|secret|token)$/
 
 /**
- * Properties named like a token that hold none: a custom resource's `ServiceToken` is the ARN of
- * its Lambda function or SNS topic; request and pagination tokens are idempotency keys and cursors.
+ * A name that holds a secret: it ends in a secret noun, and the key classifier shared with the
+ * secrets scanner agrees it holds a value. That classifier knows the names that describe or steer a
+ * secret (`PasswordLength`, `AllowUsersToChangePassword`, `SecretArn`) and the tokens that are
+ * ids (`ServiceToken`, `ClientRequestToken`, `NextToken`).
  */
-const NOT_SECRET_KEY = /^(?:servicetoken|clientrequesttoken|idempotencytoken|continuationtoken|nexttoken)$/
-
 export function isSecretKey(key: string): boolean {
-  const squashed = key.replace(/[_-]/g, '').toLowerCase()
-  return SECRET_KEY.test(squashed) && !NOT_SECRET_KEY.test(squashed)
+  return SECRET_KEY.test(key.replace(/[_-]/g, '').toLowerCase()) && classifyKey(key) !== undefined
 }
 
 /** Values that are settings rather than secrets (flags, counts) or references resolved at deploy time. */
@@ -82,6 +81,20 @@ export function checkResourceSecrets(ctx: CfnContext, r: Resource, secretParamet
   return out
 }
 
+/** Values of a switch, not of a secret. */
+const BOOLEAN_WORD = /^(?:true|false|yes|no|on|off|enabled|disabled)$/i
+
+/**
+ * A parameter that cannot hold a secret whatever its name or use: a number, or a switch whose
+ * allowed values are all booleans (`AllowUsersToChangePassword: [true, false]`).
+ */
+function holdsNoSecret(ctx: CfnContext, param: Parameter): boolean {
+  const v = ctx.template.view
+  if (literal(v, v.get(param.node, 'Type')) === 'Number') return true
+  const allowed = v.items(v.get(param.node, 'AllowedValues')).map((n) => literal(v, n))
+  return allowed.length > 0 && allowed.every((a) => a !== undefined && BOOLEAN_WORD.test(a.trim()))
+}
+
 /** Parameters named like secrets, plus those referenced from secret properties. */
 export function checkSecretParameters(ctx: CfnContext, referenced: Set<string>): Finding[] {
   const v = ctx.template.view
@@ -90,6 +103,7 @@ export function checkSecretParameters(ctx: CfnContext, referenced: Set<string>):
     if (!referenced.has(param.name) && !isSecretKey(param.name)) continue
     // SSM-typed parameters hold a parameter name, not the secret itself.
     if ((literal(v, v.get(param.node, 'Type')) ?? '').startsWith('AWS::SSM::')) continue
+    if (holdsNoSecret(ctx, param)) continue
     const defaultValue = literal(v, v.get(param.node, 'Default'))
     if (defaultValue !== undefined && isSecretValue(defaultValue, param.name)) {
       out.push(ctx.report(CFN.literalSecret, v.keyLine(param.node, 'Default'), `parameter \`${param.name}\` has a literal default value`))

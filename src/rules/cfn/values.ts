@@ -7,7 +7,7 @@
 import type { Finding } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { isMap, isScalar, isSeq } from '../parse/yaml.js'
-import { intrinsicArgument, intrinsicOf, type Template } from './template.js'
+import { intrinsicArgument, intrinsicOf, type Resource, type Template } from './template.js'
 
 export interface CfnValue {
   value: string
@@ -101,14 +101,31 @@ export function certainValue(t: Template, node: Node | undefined): CfnValue | un
   return all.length === 1 && all[0]!.via !== 'condition' && all[0]!.via !== 'mapping' ? all[0] : undefined
 }
 
-/** Adds to a finding how the value it rests on was found. */
-export function withVia(f: Finding, c: CfnValue | undefined): Finding {
-  if (!c?.via) return f
-  f.via = c.via
-  f.message += ` (${c.how ?? c.via})`
-  // The fix is in the parameter, mapping or condition, not on this line.
-  delete f.suggestion
+/**
+ * Adds to a finding how the values it rests on were found, and under which conditions it holds
+ * (`resourceCondition`). Only a resolved value sets `via` and drops the suggestion: the fix is then
+ * in the parameter, mapping or condition, not on this line.
+ */
+export function withVia(f: Finding, ...found: (CfnValue | undefined)[]): Finding {
+  const hows = [...new Set(found.map((c) => c?.how ?? c?.via).filter((h): h is string => h !== undefined))]
+  if (hows.length === 0) return f
+  f.message += ` (${hows.join(', ')})`
+  const via = found.find((c) => c?.via)?.via
+  if (via) {
+    f.via = via
+    delete f.suggestion
+  }
   return f
+}
+
+/**
+ * The resource's own `Condition`, worded like a condition a value rests on ("when condition `X`
+ * is true"): the finding holds only in stacks where the resource exists. No `via`: the value on
+ * the finding's line is still the one to fix.
+ */
+export function resourceCondition(t: Template, r: Resource): CfnValue | undefined {
+  const name = scalarText(t, t.view.get(r.node, 'Condition'))
+  return name === undefined ? undefined : { value: name, how: `when condition \`${name}\` is true` }
 }
 
 function scalarText(t: Template, node: Node | undefined): string | undefined {
