@@ -121,7 +121,7 @@ describe('review: suppressions the change adds itself', () => {
     git('commit', '-q', '-m', 'init')
     mkdirSync(join(dir, 'infra'))
     writeFileSync(join(dir, 'infra/sg.tf'), '# preflight:ignore tf/aws-sg-open-ssh -- trust me\n' + SG)
-    writeFileSync(join(dir, 'Dockerfile'), '# preflight:ignore dockerfile/no-healthcheck -- a batch job\nFROM alpine:3.20\nUSER app\n')
+    writeFileSync(join(dir, 'Dockerfile'), '# preflight:ignore dockerfile/no-healthcheck -- a batch job\nFROM alpine:3.20\nUSER app\nCMD ["/app/batch"]\n')
     git('add', '-A')
     git('commit', '-q', '-m', 'Open SSH')
     const r = cli(['review', '--repo', dir, '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'json', '--fail-on', 'high'])

@@ -218,7 +218,7 @@ describe('reasons and the pull request\'s own suppressions', () => {
 })
 
 describe('rules, overrides and paths-ignore', () => {
-  const files = [source('Dockerfile', 'FROM alpine:latest\nRUN apk add curl\nUSER app\n'), source('examples/Dockerfile', 'FROM alpine:latest\nUSER app\n'), source('vendor/sg.tf', SG())]
+  const files = [source('Dockerfile', 'FROM alpine:latest\nRUN apk add curl\nUSER app\n'), source('examples/Dockerfile', 'FROM alpine:latest\nUSER app\nCMD ["/app/server"]\n'), source('vendor/sg.tf', SG())]
 
   it('turns rules off, re-rates by id and by glob, the exact id winning over a glob', async () => {
     const settings = resolveSettings({ rules: { 'dockerfile/*': 'info', 'dockerfile/base-image-latest': 'critical', 'dockerfile/apk-cache': 'off' } })

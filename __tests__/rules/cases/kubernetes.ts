@@ -168,6 +168,7 @@ const noAffinity = withEdit([
   ''
 ])
 const recreate = withEdit(['type: RollingUpdate', 'type: Recreate'])
+const recreateWithClaim = withEdit(['type: RollingUpdate', 'type: Recreate'], ['      automountServiceAccountToken: false\n', '      automountServiceAccountToken: false\n      volumes:\n        - name: data\n          persistentVolumeClaim:\n            claimName: api-data\n'])
 const noHistory = withEdit(['revisionHistoryLimit: 5', 'revisionHistoryLimit: 0'])
 const noMinReady = withEdit(['  minReadySeconds: 10\n', ''])
 const literalEnv = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n          env:\n            - name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R\n'])
@@ -517,8 +518,21 @@ export const kubernetesCases: CaseTable = {
     invalid: [{ code: sockVol, errors: [{ line: lineOf(sockVol, 'path: /var/run/docker.sock'), severity: 'critical' }] }]
   },
   'k8s/recreate-strategy': {
-    valid: [{ code: CLEAN }],
-    invalid: [{ code: recreate, errors: [{ line: lineOf(recreate, 'type: Recreate') }] }]
+    valid: [
+      { code: CLEAN },
+      {
+        name: 'one replica holding a volume claim cannot run twice side by side',
+        code: withEdit(['type: RollingUpdate', 'type: Recreate'], ['replicas: 3', 'replicas: 1'], ['      automountServiceAccountToken: false\n', '      automountServiceAccountToken: false\n      volumes:\n        - name: data\n          persistentVolumeClaim:\n            claimName: api-data\n'])
+      }
+    ],
+    invalid: [
+      { code: recreate, errors: [{ line: lineOf(recreate, 'type: Recreate') }] },
+      {
+        name: 'three replicas sharing a claim run side by side already',
+        code: recreateWithClaim,
+        errors: [{ line: lineOf(recreateWithClaim, 'type: Recreate') }]
+      }
+    ]
   },
   'k8s/no-revision-history': {
     valid: [{ code: CLEAN }],

@@ -7,7 +7,7 @@ import type { Finding } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import { K8S } from './meta.js'
-import { labelsOf, numberAt, podSpecOf, type K8sObject, type PodSpec } from './objects.js'
+import { labelsOf, numberAt, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { readSelector, selectorMatches, type LabelSelector } from './selectors.js'
 import type { CheckContext } from './containers.js'
 import { lineText, replaceScalarOnLine } from './view.js'
@@ -154,13 +154,26 @@ function checkSpreading(ctx: CheckContext, obj: K8sObject, pod: PodSpec, replica
   return [ctx.report(K8S.noAntiAffinity, pod.line, `${obj.kind} \`${obj.name}\` (${replicas} replicas) has no pod anti-affinity or topology spread constraints`)]
 }
 
-export function checkRollout(ctx: CheckContext, obj: K8sObject): Finding[] {
+/**
+ * Pods that cannot run twice side by side, so Recreate is how they must roll out: one replica
+ * holding a volume claim (ReadWriteOnce, the usual access mode, attaches to one node at a time,
+ * and two database processes must not share a data directory), or a container bound to a host port.
+ */
+function singleWriter(obj: K8sObject, pod: PodSpec, containers: Container[]): boolean {
+  const v = obj.view
+  const replicas = numberAt(v, v.get(v.get(obj.node, 'spec'), 'replicas'))
+  const claims = v.items(v.get(pod.node, 'volumes')).some((vol) => v.get(vol, 'persistentVolumeClaim') !== undefined)
+  const hostPort = containers.some((c) => v.items(v.get(c.node, 'ports')).some((p) => v.get(p, 'hostPort') !== undefined))
+  return hostPort || (claims && (replicas === undefined || replicas <= 1))
+}
+
+export function checkRollout(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[]): Finding[] {
   const v = obj.view
   const spec = v.get(obj.node, 'spec')
   const out: Finding[] = []
   if (obj.kind === 'Deployment') {
     const strategy = v.get(spec, 'strategy')
-    if (v.str(v.get(strategy, 'type')) === 'Recreate') {
+    if (v.str(v.get(strategy, 'type')) === 'Recreate' && !singleWriter(obj, pod, containers)) {
       out.push(ctx.report(K8S.recreateStrategy, v.keyLine(strategy, 'type'), `Deployment \`${obj.name}\` uses the Recreate strategy: every rollout stops all pods first`))
     }
     if (v.get(spec, 'minReadySeconds') === undefined) {

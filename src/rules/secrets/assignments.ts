@@ -192,11 +192,19 @@ function shellAssignments(line: string, index: number, starts: number[], strict:
   const scalar = readScalar(rest, SHELL_VALUE_STOP)
   if (!scalar) return []
   // `token_num_uses=10 \`: the backslash continues the command on the next line.
-  let value = scalar.offset === 0 ? scalar.value.replace(/\s+\\$/, '') : scalar.value
+  let value = scalar.offset === 0 ? withoutContinuation(scalar.value) : scalar.value
   // `- "KEY=value"` in a YAML list: the closing quote belongs to the item, not the value.
   if (/^\s*-\s+["']/.test(m[1]) && /["']$/.test(value)) value = value.slice(0, -1)
   const start = starts[index] + m[0].length + scalar.offset
   return [{ key: m[2], value, line: index + 1, start, end: start + value.length }]
+}
+
+/** `10 \` → `10`: a trailing backslash after blanks continues the command; it is not part of the value. */
+function withoutContinuation(value: string): string {
+  if (!value.endsWith('\\')) return value
+  const body = value.slice(0, -1)
+  const trimmed = body.trimEnd()
+  return trimmed.length < body.length ? trimmed : value
 }
 
 // ── Dockerfile ───────────────────────────────────────────────────────────────────────────────
