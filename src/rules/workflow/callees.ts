@@ -46,7 +46,7 @@ export function isLocalWorkflow(uses: string | undefined): uses is string {
  * before any parsing: a pull request changing such a workflow needs its siblings as context.
  */
 export function callsLocalWorkflow(path: string, content: string | undefined): boolean {
-  return path.includes(WORKFLOWS_DIR) && !!content && /^\s*(?:-\s+)?uses:\s*["']?\.\/\.github\/workflows\//m.test(content)
+  return path.includes(WORKFLOWS_DIR) && !!content && /^[ \t]*(?:-[ \t]+)?uses:[ \t]*["']?\.\/\.github\/workflows\//m.test(content)
 }
 
 /**
