@@ -7,6 +7,7 @@ import { describe, expect, it } from '@jest/globals'
 import { calledPath, callsLocalWorkflow } from '../src/rules/workflow/callees.js'
 import { asContextFile, contextFolders } from '../src/changes/context.js'
 import { runReviewPipeline } from '../src/modes/pipeline.js'
+import { analyzeFiles } from '../src/rules/index.js'
 import { patchForNewFile } from '../src/changes/diff.js'
 import type { ChangedFile, ChangeSet } from '../src/types.js'
 
@@ -26,6 +27,27 @@ describe('the workflow a local `uses:` names', () => {
     expect(callsLocalWorkflow('.github/workflows/ci.yml', 'jobs:\n  a:\n    steps:\n      - uses: ./.github/actions/setup\n')).toBe(false)
     expect(callsLocalWorkflow('action.yml', CALLER)).toBe(false)
     expect(callsLocalWorkflow('.github/workflows/ci.yml', undefined)).toBe(false)
+  })
+})
+
+describe('calls that fan out', () => {
+  it('each called workflow is worked out once: forty levels of two jobs calling the next one', async () => {
+    const depth = 40
+    const at = (i: number): string => `.github/workflows/level-${i}.yml`
+    const files = Array.from({ length: depth }, (_, i) => ({
+      path: at(i),
+      kind: 'workflow' as const,
+      content:
+        i === depth - 1
+          ? CALLED
+          : `name: level\non: ${i === 0 ? 'push' : 'workflow_call'}\njobs:\n  a:\n    uses: ./${at(i + 1)}\n  b:\n    uses: ./${at(i + 1)}\n`
+    }))
+    // Without the memo this is 2^39 visits and never returns.
+    const result = await analyzeFiles(files, { threads: 1 })
+    expect(result.findings.filter((f) => f.ruleId === 'workflow/missing-permissions')).toEqual([])
+    const lax = [...files.slice(0, -1), { ...files[depth - 1], content: CALLED.replace('permissions:\n  contents: read\n', '') }]
+    const reported = (await analyzeFiles(lax, { threads: 1 })).findings.filter((f) => f.ruleId === 'workflow/missing-permissions')
+    expect(reported.map((f) => f.path).sort()).toEqual(files.map((f) => f.path).sort())
   })
 })
 

@@ -18,6 +18,8 @@ export interface WorkflowFiles {
   files: Map<string, SourceFile>
   /** Called path → its model (null: present but not a readable workflow). */
   parsed: Map<string, WorkflowModel | null>
+  /** Called path → what it does with its caller's token, once worked out (calls may fan out). */
+  tokens: Map<string, CalleeToken>
 }
 
 /** What the caller of a local reusable workflow can know about the token of its jobs. */
@@ -31,7 +33,7 @@ export type CalleeToken =
 
 /** Collects the files of `.github/workflows/` (context-only ones included); nothing is parsed yet. */
 export function buildWorkflowFiles(files: readonly SourceFile[]): WorkflowFiles {
-  const out: WorkflowFiles = { files: new Map(), parsed: new Map() }
+  const out: WorkflowFiles = { files: new Map(), parsed: new Map(), tokens: new Map() }
   for (const f of files) if (f.kind === 'workflow' && f.path.includes(WORKFLOWS_DIR)) out.files.set(f.path, f)
   return out
 }
@@ -90,13 +92,18 @@ function restricts(permissions: Pair<Node, Node> | undefined): boolean {
 export function calleeToken(files: WorkflowFiles | undefined, callerPath: string, uses: string, seen: Set<string> = new Set()): CalleeToken {
   const path = calledPath(callerPath, uses)
   const model = files && path !== undefined ? modelOf(files, path) : undefined
-  if (!model || model.kind !== 'workflow' || path === undefined) return 'unread'
+  if (!files || !model || model.kind !== 'workflow' || path === undefined) return 'unread'
+  const known = files.tokens.get(path)
+  if (known) return known
+  // A cycle of calls is refused by GitHub; it decides nothing here.
   if (seen.has(path) || model.jobs.length === 0) return 'inherited'
   const inner = new Set([...seen, path])
-  const jobRestricted = model.jobs.every((job) => {
+  const everyJobRestricted = model.jobs.every((job) => {
     const own = job.permissions ?? model.permissions
     if (own) return restricts(own)
     return isLocalWorkflow(job.uses) && calleeToken(files, path, job.uses, inner) === 'restricted'
   })
-  return jobRestricted ? 'restricted' : 'inherited'
+  const token = everyJobRestricted ? 'restricted' : 'inherited'
+  files.tokens.set(path, token)
+  return token
 }
