@@ -2,7 +2,8 @@
  * Files seen in context on a pull request: the unchanged siblings of a changed manifest or
  * Terraform file are read at the head commit (batched) and inform the analysis without being
  * reported on. A Deployment whose PodDisruptionBudget sits unchanged in the same folder is not
- * told it has none; a bucket whose versioning sits in another file of the module is not either.
+ * told it has none; a bucket whose versioning sits in another file of the module is not either;
+ * a workflow calling an unchanged reusable one that restricts its token is not told it has the default.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { rmSync } from 'node:fs'
@@ -20,6 +21,8 @@ const patchOf = (text: string): string => patchForNewFile(text) ?? ''
 const DEPLOY = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.2\n'
 const PDB = 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 2\n  selector:\n    matchLabels:\n      app: web\n'
 const BUCKET = 'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n'
+const CALLER = 'name: ci\non: push\njobs:\n  acceptance:\n    uses: ./.github/workflows/run-tests.yml\n'
+const CALLED = 'name: run\non: workflow_call\npermissions:\n  id-token: write\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - run: make test\n'
 const VERSIONING = 'resource "aws_s3_bucket_versioning" "logs" {\n  bucket = aws_s3_bucket.logs.id\n  versioning_configuration {\n    status = "Enabled"\n  }\n}\n'
 
 let root: string
@@ -73,5 +76,15 @@ describe('unchanged siblings read for context', () => {
     fake.repos.clear()
     const withModule = await review({ 'infra/bucket.tf': BUCKET, 'infra/versioning.tf': VERSIONING }, ['infra/bucket.tf'])
     expect(withModule.text).not.toContain('tf/aws-s3-versioning-disabled')
+  }, 60_000)
+
+  it('an unchanged reusable workflow that sets its own permissions answers the changed workflow calling it', async () => {
+    const alone = await review({ '.github/workflows/ci.yml': CALLER }, ['.github/workflows/ci.yml'])
+    expect(alone.text).toContain('workflow/missing-permissions')
+    expect(alone.text).toContain('but was not read')
+    fake.repos.clear()
+    const withCalled = await review({ '.github/workflows/ci.yml': CALLER, '.github/workflows/run-tests.yml': CALLED }, ['.github/workflows/ci.yml'])
+    expect(withCalled.text).not.toContain('workflow/missing-permissions')
+    expect(fake.requests.some((r) => r.route === 'graphql' && Object.values((r.body as { variables: Record<string, string> }).variables).includes(`${HEAD}:.github/workflows/run-tests.yml`))).toBe(true)
   }, 60_000)
 })

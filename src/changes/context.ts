@@ -1,12 +1,15 @@
 /**
  * Which unchanged files a change is analysed with: the rest of the folder of each changed
- * Terraform file (its module) and Kubernetes manifest (its manifest set). Pull request mode reads
- * them through the API, local review from git; both ask here what to read and keep.
+ * Terraform file (its module) and Kubernetes manifest (its manifest set), and the other workflows
+ * of a changed workflow that calls a reusable one of this repository (what that one sets decides
+ * the caller's token). Pull request mode reads them through the API, local review from git; both
+ * ask here what to read and keep.
  */
 import type { ChangedFile, FileKind, SourceFile } from '../types.js'
+import { callsLocalWorkflow } from '../rules/workflow/callees.js'
 import { ignoreMatcher } from './paths.js'
 
-const CONTEXT_KINDS = new Set<FileKind>(['terraform', 'kubernetes'])
+const CONTEXT_KINDS = new Set<FileKind>(['terraform', 'kubernetes', 'workflow'])
 const CONTEXT_FILE = /\.(tf|tofu|tf\.json|tfvars|tfvars\.json|ya?ml|json)$/i
 /** At most this many context files per change: a huge folder is read only in part (first by path). */
 export const MAX_CONTEXT_FILES = 500
@@ -15,7 +18,8 @@ const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path
 
 /** The folders whose unchanged files the changed files need. */
 export function contextFolders(files: readonly ChangedFile[]): string[] {
-  return [...new Set(files.filter((f) => f.status !== 'removed' && CONTEXT_KINDS.has(f.kind)).map((f) => dirOf(f.path)))].sort()
+  const needsFolder = (f: ChangedFile): boolean => (f.kind === 'workflow' ? callsLocalWorkflow(f.path, f.content) : CONTEXT_KINDS.has(f.kind))
+  return [...new Set(files.filter((f) => f.status !== 'removed' && needsFolder(f)).map((f) => dirOf(f.path)))].sort()
 }
 
 /** Whether an unchanged path of one of those folders is worth reading (not changed, not ignored, a likely kind). */

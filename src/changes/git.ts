@@ -100,8 +100,9 @@ export async function loadLocalChangeSet(
 // ── Context ──────────────────────────────────────────────────────────────────────────────────
 
 /**
- * The unchanged files of the folders of changed Terraform and Kubernetes files, on the new side,
- * as in pull request mode: read for context, never reported on.
+ * The unchanged files of the folders of changed Terraform and Kubernetes files (and of workflows
+ * calling a local reusable one), on the new side, as in pull request mode: read for context, never
+ * reported on.
  */
 async function contextFiles(
   files: ChangedFile[],

@@ -258,9 +258,10 @@ export async function loadChangedLinesSince(
 }
 
 /**
- * The unchanged files of the folders of changed Terraform and Kubernetes files (src/changes/context.ts),
- * at the head commit, in batched GraphQL reads: the module's variables and companions, the
- * manifest set's PodDisruptionBudget or NetworkPolicy. A failure costs the context, not the review.
+ * The unchanged files of the folders of changed Terraform and Kubernetes files, and of changed
+ * workflows that call a local reusable one (src/changes/context.ts), at the head commit, in batched
+ * GraphQL reads: the module's variables and companions, the manifest set's PodDisruptionBudget or
+ * NetworkPolicy, the called workflow. A failure costs the context, not the review.
  */
 export async function loadContextFiles(
   client: GitHubClient,

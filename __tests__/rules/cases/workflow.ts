@@ -52,6 +52,17 @@ const guardedHeadCheckout = (guard: string, on: string, ref = 'github.event.pull
 const selfHosted = (on: string, jobGuard?: string, stepGuard?: string): string =>
   push(`  test:\n${jobGuard ? `    if: ${jobGuard}\n` : ''}    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n${stepGuard ? `        if: ${stepGuard}\n` : ''}`, on)
 
+/** Where the reusable workflow of the caller cases lives, and how a job calls it. */
+const CALLED = '.github/workflows/run-tests.yml'
+const CALLER = '.github/workflows/ci.yml'
+/** A push workflow without `permissions` whose jobs (starting on line 4) are `jobs`; `jobs:` is on line 3. */
+const bare = (jobs: string): string => `name: ci\non: push\njobs:\n${jobs}`
+/** A job that calls `uses` and sets nothing else. */
+const caller = (id: string, uses = `./${CALLED}`): string => `  ${id}:\n    uses: ${uses}\n`
+/** A workflow_call workflow with `top` (permissions, or nothing) at its top level and one job with `extra`; `jobs:` is on line 3 plus the lines of `top`. */
+const called = (top: string, extra = '', steps = '      - run: make test\n'): string => `name: run\non: workflow_call\n${top}jobs:\n` + job('test', steps, extra)
+const OIDC_READ = 'permissions:\n  id-token: write\n  contents: read\n'
+
 export const workflowCases: CaseTable = {
   'workflow/secrets-inherit-external': {
     valid: [
@@ -220,8 +231,62 @@ export const workflowCases: CaseTable = {
     ]
   },
   'workflow/missing-permissions': {
-    valid: [{ code: push(job('test', '      - run: make test\n')) }, { name: 'every job sets permissions', code: 'name: ci\non: push\njobs:\n' + job('test', '      - run: make test\n', '    permissions:\n      contents: read\n') }],
-    invalid: [{ code: 'name: ci\non: push\njobs:\n' + job('test', '      - run: make test\n'), errors: [{ line: 3 }] }]
+    valid: [
+      { code: push(job('test', '      - run: make test\n')) },
+      { name: 'every job sets permissions', code: 'name: ci\non: push\njobs:\n' + job('test', '      - run: make test\n', '    permissions:\n      contents: read\n') },
+      { name: 'the called workflow of this repository sets permissions at its top level', files: { [CALLER]: bare(caller('acceptance')), [CALLED]: called(OIDC_READ) } },
+      { name: 'the called workflow, unchanged, read as context', files: { [CALLER]: bare(caller('acceptance')), [CALLED]: called(OIDC_READ) }, contextOnly: [CALLED] },
+      { name: 'the called workflow sets permissions in each of its jobs', files: { [CALLER]: bare(caller('acceptance')), [CALLED]: called('', '    permissions:\n      contents: read\n') } },
+      {
+        name: 'the called workflow calls another one that sets permissions',
+        files: { [CALLER]: bare(caller('acceptance')), [CALLED]: bare(caller('inner', './.github/workflows/inner.yml')).replace('on: push', 'on: workflow_call'), '.github/workflows/inner.yml': called(OIDC_READ) }
+      },
+      { name: 'scanned from a parent folder', files: { [`app/${CALLER}`]: bare(caller('acceptance')), [`app/${CALLED}`]: called(OIDC_READ) } }
+    ],
+    invalid: [
+      { code: 'name: ci\non: push\njobs:\n' + job('test', '      - run: make test\n'), errors: [{ line: 3, message: 'no `permissions` at workflow level nor for job `test`, so the GITHUB_TOKEN gets the repository default (possibly read-write).' }] },
+      {
+        name: 'the called workflow sets no permissions either',
+        files: { [CALLER]: bare(caller('acceptance')), [CALLED]: called('') },
+        errors: [
+          { path: CALLER, line: 3, message: /for job `acceptance`, so the GITHUB_TOKEN gets the repository default \(possibly read-write\)\.$/ },
+          { path: CALLED, line: 3 }
+        ]
+      },
+      {
+        name: 'the called workflow was not read',
+        files: { [CALLER]: bare(caller('acceptance')) },
+        errors: [{ line: 3, message: /; job `acceptance` \(`\.\/\.github\/workflows\/run-tests\.yml`\) calls a reusable workflow that may lower it for its own jobs, but was not read\.$/ }]
+      },
+      {
+        name: 'reusable workflow of another repository',
+        code: bare(caller('scan', `other-org/wf/.github/workflows/scan.yml@${SHA}`)),
+        errors: [{ line: 3, message: /job `scan` \(`other-org\/wf\/\.github\/workflows\/scan\.yml@[0-9a-f]+`\) calls a reusable workflow that may lower it/ }]
+      },
+      {
+        name: 'write-all in the called workflow leaves the grant of the caller',
+        files: { [CALLER]: bare(caller('acceptance')), [CALLED]: called('permissions: write-all\n') },
+        errors: [{ line: 3, message: /for job `acceptance`, so/ }]
+      },
+      {
+        name: 'a job of the called workflow overrides its permissions with write-all',
+        files: { [CALLER]: bare(caller('acceptance')), [CALLED]: called(OIDC_READ, '    permissions: write-all\n') },
+        errors: [{ line: 3 }]
+      },
+      {
+        name: 'only the jobs no permissions decide are named',
+        files: { [CALLER]: bare(caller('acceptance') + job('lint', '      - run: make lint\n')), [CALLED]: called(OIDC_READ) },
+        errors: [{ line: 3, message: 'no `permissions` at workflow level nor for job `lint`, so the GITHUB_TOKEN gets the repository default (possibly read-write).' }]
+      },
+      {
+        name: 'two workflows calling each other decide nothing',
+        files: { [CALLER]: bare(caller('acceptance')).replace('on: push', 'on: [push, workflow_call]'), [CALLED]: bare(caller('back', `./${CALLER}`)).replace('on: push', 'on: workflow_call') },
+        errors: [
+          { path: CALLER, line: 3 },
+          { path: CALLED, line: 3 }
+        ]
+      }
+    ]
   },
   'workflow/permissions-write-all': {
     valid: [{ code: push(job('test', '      - run: make test\n')) }],
@@ -367,7 +432,17 @@ export const workflowCases: CaseTable = {
       },
       { name: 'no permissions block (repository default token)', code: 'name: ci\non: push\njobs:\n' + job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n'), errors: [{ line: 8 }, { line: 9 }] },
       { name: 'job granted a write scope', code: push(job('b', '      - uses: someone/tool@v1\n', '    permissions:\n      contents: write\n')), errors: [{ line: 12 }] },
-      { name: 'privileged trigger', code: push(job('b', '      - uses: someone/tool@v1\n'), 'pull_request_target'), errors: [{ line: 10 }] }
+      { name: 'privileged trigger', code: push(job('b', '      - uses: someone/tool@v1\n'), 'pull_request_target'), errors: [{ line: 10 }] },
+      {
+        name: 'a job beside one calling a restricted workflow keeps the repository default',
+        files: { [CALLER]: bare(caller('acceptance') + job('b', '      - uses: someone/tool@v1\n')), [CALLED]: called(OIDC_READ) },
+        errors: [{ line: 10, severity: 'high' }]
+      },
+      {
+        name: 'a called workflow is judged by its own permissions, whatever its caller leaves out',
+        files: { [CALLED]: called(OIDC_READ, '', '      - uses: someone/tool@v1\n'), [CALLER]: bare(caller('acceptance')) },
+        errors: [{ path: CALLED, line: lineOf(called(OIDC_READ, '', '      - uses: someone/tool@v1\n'), 'someone/tool'), severity: 'high' }]
+      }
     ]
   },
   'workflow/unpinned-action-read-only': {

@@ -1,6 +1,7 @@
 /** What every workflow check receives, and small helpers over source text and YAML nodes. */
 import { isMap, isPair, isScalar, isSeq, scalarString, type Node, type YAMLMap, type YamlFile } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
+import type { WorkflowFiles } from './callees.js'
 import type { JobModel, StepModel, WorkflowModel } from './model.js'
 
 export interface CheckContext {
@@ -16,6 +17,8 @@ export interface CheckContext {
   owner?: string
   /** `owner/name` of that repository in lower case, when known. */
   repository?: string
+  /** The workflow files of the analysis, for what a local reusable workflow called here sets; absent when none were given. */
+  workflows?: WorkflowFiles
 }
 
 /** The node's source text exactly as written, with the offset it starts at. */

@@ -3,6 +3,7 @@ import type { Finding } from '../../types.js'
 import { isMap, isScalar, isSeq, scalarString, type Node, type Pair, type YAMLMap } from '../parse/yaml.js'
 import { scalarsUnder, type CheckContext } from './context.js'
 import { isForkGuarded, type ForkEvent } from './fork-guard.js'
+import { calleeToken, isLocalWorkflow } from './callees.js'
 import { RULES } from './meta.js'
 
 function writeAll(ctx: CheckContext, pair: Pair<Node, Node> | undefined, where: string): Finding | undefined {
@@ -10,14 +11,34 @@ function writeAll(ctx: CheckContext, pair: Pair<Node, Node> | undefined, where: 
   return ctx.report(RULES.writeAll, ctx.y.lineOf(pair.key), `${where} grants \`permissions: write-all\` to the GITHUB_TOKEN.`)
 }
 
+/**
+ * Jobs whose token no `permissions:` decides, so it is the repository default. A job calling a
+ * reusable workflow of this repository that sets its own for every job is not one: a called
+ * workflow can keep or lower its caller's grant, never raise it. A called workflow that was not
+ * read (another repository's, or one outside the analysis) may do the same, and the message says so.
+ */
 function checkPermissions(ctx: CheckContext): Finding[] {
   const out: (Finding | undefined)[] = [writeAll(ctx, ctx.wf.permissions, 'the workflow')]
   for (const job of ctx.wf.jobs) out.push(writeAll(ctx, job.permissions, `job \`${job.id}\``))
   if (!ctx.wf.permissions) {
-    const bare = ctx.wf.jobs.filter((j) => !j.permissions).map((j) => `\`${j.id}\``)
+    const bare: string[] = []
+    const unread: string[] = []
+    for (const job of ctx.wf.jobs) {
+      if (job.permissions) continue
+      if (job.uses && isLocalWorkflow(job.uses)) {
+        const token = calleeToken(ctx.workflows, ctx.path, job.uses)
+        if (token === 'restricted') continue
+        if (token === 'unread') unread.push(`\`${job.id}\` (\`${job.uses}\`)`)
+      } else if (job.uses && !job.uses.includes('${{')) {
+        unread.push(`\`${job.id}\` (\`${job.uses}\`)`)
+      }
+      bare.push(`\`${job.id}\``)
+    }
     if (bare.length) {
       const jobs = bare.length === 1 ? `job ${bare[0]}` : `jobs ${bare.join(', ')}`
-      out.push(ctx.report(RULES.missingPermissions, ctx.wf.jobsLine, `no \`permissions\` at workflow level nor for ${jobs}, so the GITHUB_TOKEN gets the repository default (possibly read-write).`))
+      const callers = unread.length === 1 ? `job ${unread[0]} calls a reusable workflow that` : `jobs ${unread.join(', ')} call reusable workflows that`
+      const caveat = unread.length ? `; ${callers} may lower it for ${unread.length === 1 ? 'its' : 'their'} own jobs, but ${unread.length === 1 ? 'was' : 'were'} not read` : ''
+      out.push(ctx.report(RULES.missingPermissions, ctx.wf.jobsLine, `no \`permissions\` at workflow level nor for ${jobs}, so the GITHUB_TOKEN gets the repository default (possibly read-write)${caveat}.`))
     }
   }
   return out.filter((f): f is Finding => !!f)

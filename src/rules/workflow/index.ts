@@ -17,6 +17,7 @@ import { checkUntrustedCheckout } from './checkout.js'
 import { checkSecrets } from './secrets.js'
 import { checkHardening } from './hardening.js'
 import { checkDeploys } from './deploy.js'
+import { buildWorkflowFiles, type WorkflowFiles } from './callees.js'
 
 export const workflowRules = Object.values(RULES)
 
@@ -34,9 +35,15 @@ const narrowed = (report: Report) => workflowChecks.map((check) => reportOnly(ch
 
 /**
  * Analyzes one workflow file; throws ParseError when it is not valid YAML or not shaped like a
- * workflow. `repository` (`owner/name`) is the repository holding the file, when known.
+ * workflow. `repository` (`owner/name`) is the repository holding the file, when known;
+ * `workflows`, the workflow files analysed with it (the reusable workflows it may call).
  */
-export function analyzeWorkflow(file: SourceFile, repository?: string, report: Report = reporterFor(workflowRules, file.path, 'workflow')): Finding[] {
+export function analyzeWorkflow(
+  file: SourceFile,
+  repository?: string,
+  report: Report = reporterFor(workflowRules, file.path, 'workflow'),
+  workflows?: WorkflowFiles
+): Finding[] {
   const owner = repository?.includes('/') ? repository.slice(0, repository.indexOf('/')).toLowerCase() : undefined
   const fullName = owner ? repository?.toLowerCase() : undefined
   const src = file.content.replace(/\r\n?/g, '\n')
@@ -47,16 +54,17 @@ export function analyzeWorkflow(file: SourceFile, repository?: string, report: R
   for (const doc of y.docs) {
     const wf = readWorkflow(doc.contents, y)
     if (!wf) continue
-    workflowChecks.forEach((check, i) => findings.push(...check.run({ path: file.path, src, lines, y, wf, owner, repository: fullName, report: reports[i] })))
+    workflowChecks.forEach((check, i) => findings.push(...check.run({ path: file.path, src, lines, y, wf, owner, repository: fullName, workflows, report: reports[i] })))
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }
 
-export const workflow = defineLanguage({
+export const workflow = defineLanguage<WorkflowFiles>({
   kind: 'workflow',
   rules: workflowRules,
   checks: workflowChecks,
-  analyze: (file, report, _context, run) => analyzeWorkflow(file, run.repository, report),
+  analyze: (file, report, workflows, run) => analyzeWorkflow(file, run.repository, report, workflows),
+  buildContext: buildWorkflowFiles,
   plan: {
     verify: 'the workflow runs green on a branch and its log shows the intended behaviour',
     rollback: 'Revert the workflow commit; runs already started keep the old definition.'

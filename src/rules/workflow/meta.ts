@@ -136,7 +136,7 @@ export const RULES = defineRules('workflow', {
     severity: 'medium',
     title: 'No permissions block',
     description:
-      'Neither the workflow nor the job sets `permissions`, so the GITHUB_TOKEN gets the repository default, which is read-write on many (older or organisation-configured) repositories.',
+      'Neither the workflow nor the job sets `permissions`, so the GITHUB_TOKEN gets the repository default, which is read-write on many (older or organisation-configured) repositories. A job that calls a reusable workflow of this repository (`uses: ./.github/workflows/…`) whose own `permissions` (at its top level, or in each of its jobs) decide the token is not reported: a called workflow can keep or lower what its caller grants, never raise it. When the called workflow was not read (another repository\'s, or one outside the analysis), the finding stays and says so.',
     remediation: 'Add `permissions: { contents: read }` at the top of the workflow and grant extra scopes per job where needed.',
     refs: { zizmor: 'excessive-permissions' }
   },

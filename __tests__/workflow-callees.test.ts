@@ -1,0 +1,94 @@
+/**
+ * Reusable workflows of this repository as their callers see them: which file a local `uses:`
+ * names, when a change needs the other workflows as context, and a pull request whose changed
+ * workflow calls an unchanged one that restricts its own token.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { calledPath, callsLocalWorkflow } from '../src/rules/workflow/callees.js'
+import { asContextFile, contextFolders } from '../src/changes/context.js'
+import { runReviewPipeline } from '../src/modes/pipeline.js'
+import { analyzeFiles } from '../src/rules/index.js'
+import { patchForNewFile } from '../src/changes/diff.js'
+import type { ChangedFile, ChangeSet } from '../src/types.js'
+
+const CALLER = 'name: ci\non: push\njobs:\n  acceptance:\n    uses: ./.github/workflows/run-tests.yml\n'
+const CALLED = 'name: run\non: workflow_call\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - run: make test\n'
+
+describe('the workflow a local `uses:` names', () => {
+  it('is in the folder of the caller, below whatever root the analysis was given', () => {
+    expect(calledPath('.github/workflows/ci.yml', './.github/workflows/run.yml')).toBe('.github/workflows/run.yml')
+    expect(calledPath('app/.github/workflows/ci.yml', './.github/workflows/run.yml')).toBe('app/.github/workflows/run.yml')
+    expect(calledPath('ci/workflows/ci.yml', './.github/workflows/run.yml')).toBeUndefined()
+  })
+
+  it('is recognised in the text of a workflow before parsing, in any usual spelling', () => {
+    expect(callsLocalWorkflow('.github/workflows/ci.yml', CALLER)).toBe(true)
+    expect(callsLocalWorkflow('.github/workflows/ci.yml', "jobs:\n  a:\n    uses: './.github/workflows/x.yaml'\n")).toBe(true)
+    expect(callsLocalWorkflow('.github/workflows/ci.yml', 'jobs:\n  a:\n    steps:\n      - uses: ./.github/actions/setup\n')).toBe(false)
+    expect(callsLocalWorkflow('action.yml', CALLER)).toBe(false)
+    expect(callsLocalWorkflow('.github/workflows/ci.yml', undefined)).toBe(false)
+  })
+})
+
+describe('calls that fan out', () => {
+  it('each called workflow is worked out once: forty levels of two jobs calling the next one', async () => {
+    const depth = 40
+    const at = (i: number): string => `.github/workflows/level-${i}.yml`
+    const files = Array.from({ length: depth }, (_, i) => ({
+      path: at(i),
+      kind: 'workflow' as const,
+      content:
+        i === depth - 1
+          ? CALLED
+          : `name: level\non: ${i === 0 ? 'push' : 'workflow_call'}\njobs:\n  a:\n    uses: ./${at(i + 1)}\n  b:\n    uses: ./${at(i + 1)}\n`
+    }))
+    // Without the memo this is 2^39 visits and never returns.
+    const result = await analyzeFiles(files, { threads: 1 })
+    expect(result.findings.filter((f) => f.ruleId === 'workflow/missing-permissions')).toEqual([])
+    const lax = [...files.slice(0, -1), { ...files[depth - 1], content: CALLED.replace('permissions:\n  contents: read\n', '') }]
+    const reported = (await analyzeFiles(lax, { threads: 1 })).findings.filter((f) => f.ruleId === 'workflow/missing-permissions')
+    expect(reported.map((f) => f.path).sort()).toEqual(files.map((f) => f.path).sort())
+  })
+})
+
+describe('what a changed workflow reads for context', () => {
+  const changed = (path: string, content: string): ChangedFile => ({ path, status: 'modified', kind: 'workflow', content })
+
+  it('the other workflows, only when it calls one of this repository', () => {
+    expect(contextFolders([changed('.github/workflows/ci.yml', CALLER)])).toEqual(['.github/workflows'])
+    expect(contextFolders([changed('.github/workflows/lint.yml', CALLED)])).toEqual([])
+    expect(contextFolders([{ ...changed('.github/workflows/ci.yml', CALLER), status: 'removed' }])).toEqual([])
+    expect(asContextFile('.github/workflows/run-tests.yml', CALLED, 'workflow')).toEqual({ path: '.github/workflows/run-tests.yml', kind: 'workflow', content: CALLED, contextOnly: true })
+  })
+})
+
+describe('a pull request changing the caller only', () => {
+  const change = (context: ChangeSet['context']): ChangeSet => ({
+    title: 'Call the tests',
+    body: '',
+    labels: [],
+    files: [{ path: '.github/workflows/ci.yml', status: 'added', kind: 'workflow', content: CALLER, patch: patchForNewFile(CALLER) }],
+    notes: [],
+    context
+  })
+  const missing = async (context: ChangeSet['context']) =>
+    (await runReviewPipeline(change(context), [], { maxAgents: 1, forced: [] })).findings.filter((f) => f.ruleId === 'workflow/missing-permissions')
+
+  it('is not told its token is the repository default when the unchanged called workflow restricts it', async () => {
+    expect(await missing([{ path: '.github/workflows/run-tests.yml', kind: 'workflow', content: CALLED, contextOnly: true }])).toEqual([])
+  })
+
+  it('without that context, is told the called workflow was not read', async () => {
+    const [finding, ...rest] = await missing([])
+    expect(rest).toEqual([])
+    expect(finding.path).toBe('.github/workflows/ci.yml')
+    expect(finding.message).toMatch(/calls a reusable workflow that may lower it for its own jobs, but was not read\.$/)
+  })
+
+  it('the context file itself is never reported on', async () => {
+    const lax = CALLED.replace('permissions:\n  contents: read\n', '')
+    const result = await runReviewPipeline(change([{ path: '.github/workflows/run-tests.yml', kind: 'workflow', content: lax, contextOnly: true }]), [], { maxAgents: 1, forced: [] })
+    expect(result.findings.filter((f) => f.ruleId === 'workflow/missing-permissions').map((f) => f.path)).toEqual(['.github/workflows/ci.yml'])
+    expect(result.findings.every((f) => f.path === '.github/workflows/ci.yml')).toBe(true)
+  })
+})

@@ -1,0 +1,109 @@
+/**
+ * Reusable workflows of this repository (`uses: ./.github/workflows/deploy.yml`) as the analysis
+ * of their callers sees them: the workflow files of the same analysis (in a pull request, the
+ * unchanged ones are read at head as context), parsed only when a caller asks, once per run.
+ * GitHub lets a called workflow keep or lower the token its caller grants, never raise it, so
+ * a called workflow that sets `permissions` decides its own token whatever the caller left out.
+ */
+import type { SourceFile } from '../../types.js'
+import { parseYaml, scalarString, type Node, type Pair } from '../parse/yaml.js'
+import { readWorkflow, type WorkflowModel } from './model.js'
+
+/** Where reusable workflows live: GitHub reads them only directly in this folder. */
+const WORKFLOWS_DIR = '.github/workflows/'
+const LOCAL_WORKFLOW = /^\.\/\.github\/workflows\/[^/]+\.ya?ml$/i
+
+/** The workflow files of the analysis by path, and what was read of each called one. */
+export interface WorkflowFiles {
+  files: Map<string, SourceFile>
+  /** Called path → its model (null: present but not a readable workflow). */
+  parsed: Map<string, WorkflowModel | null>
+  /** Called path → what it does with its caller's token, once worked out (calls may fan out). */
+  tokens: Map<string, CalleeToken>
+}
+
+/** What the caller of a local reusable workflow can know about the token of its jobs. */
+export type CalleeToken =
+  /** The called workflow sets `permissions` (other than write-all) for every one of its jobs. */
+  | 'restricted'
+  /** Read, and some job of it gets whatever the caller grants. */
+  | 'inherited'
+  /** Not part of the analysis, or not readable as a workflow. */
+  | 'unread'
+
+/** Collects the files of `.github/workflows/` (context-only ones included); nothing is parsed yet. */
+export function buildWorkflowFiles(files: readonly SourceFile[]): WorkflowFiles {
+  const out: WorkflowFiles = { files: new Map(), parsed: new Map(), tokens: new Map() }
+  for (const f of files) if (f.kind === 'workflow' && f.path.includes(WORKFLOWS_DIR)) out.files.set(f.path, f)
+  return out
+}
+
+/** Whether a `uses:` names a reusable workflow of this repository. */
+export function isLocalWorkflow(uses: string | undefined): uses is string {
+  return !!uses && LOCAL_WORKFLOW.test(uses)
+}
+
+/**
+ * Whether a workflow file calls a reusable workflow of its own repository, read from its text
+ * before any parsing: a pull request changing such a workflow needs its siblings as context.
+ */
+export function callsLocalWorkflow(path: string, content: string | undefined): boolean {
+  return path.includes(WORKFLOWS_DIR) && !!content && /^[ \t]*(?:-[ \t]+)?uses:[ \t]*["']?\.\/\.github\/workflows\//m.test(content)
+}
+
+/**
+ * The path, in the analysis, of the workflow a local `uses:` calls from `callerPath`: the
+ * repository root is whatever precedes the caller's `.github/workflows/` (a scan may run from a
+ * parent folder).
+ */
+export function calledPath(callerPath: string, uses: string): string | undefined {
+  const at = callerPath.lastIndexOf(WORKFLOWS_DIR)
+  if (at < 0 || (at > 0 && callerPath[at - 1] !== '/')) return undefined
+  return callerPath.slice(0, at) + uses.slice(2)
+}
+
+function modelOf(files: WorkflowFiles, path: string): WorkflowModel | undefined {
+  if (!files.parsed.has(path)) {
+    const file = files.files.get(path)
+    let model: WorkflowModel | null = null
+    if (file) {
+      try {
+        const y = parseYaml(file.content.replace(/\r\n?/g, '\n'))
+        model = y.docs.length === 1 ? (readWorkflow(y.docs[0].contents, y) ?? null) : null
+      } catch {
+        model = null
+      }
+    }
+    files.parsed.set(path, model)
+  }
+  return files.parsed.get(path) ?? undefined
+}
+
+/** A `permissions:` that decides the token: any value but write-all, which leaves the caller's grant. */
+function restricts(permissions: Pair<Node, Node> | undefined): boolean {
+  return !!permissions && scalarString(permissions.value) !== 'write-all'
+}
+
+/**
+ * The token of the jobs of the workflow `uses:` calls from `callerPath`. A job of it that sets no
+ * `permissions` (nor does its workflow) but itself calls a restricted local workflow counts as
+ * restricted; a cycle of calls does not.
+ */
+export function calleeToken(files: WorkflowFiles | undefined, callerPath: string, uses: string, seen: Set<string> = new Set()): CalleeToken {
+  const path = calledPath(callerPath, uses)
+  const model = files && path !== undefined ? modelOf(files, path) : undefined
+  if (!files || !model || model.kind !== 'workflow' || path === undefined) return 'unread'
+  const known = files.tokens.get(path)
+  if (known) return known
+  // A cycle of calls is refused by GitHub; it decides nothing here.
+  if (seen.has(path) || model.jobs.length === 0) return 'inherited'
+  const inner = new Set([...seen, path])
+  const everyJobRestricted = model.jobs.every((job) => {
+    const own = job.permissions ?? model.permissions
+    if (own) return restricts(own)
+    return isLocalWorkflow(job.uses) && calleeToken(files, path, job.uses, inner) === 'restricted'
+  })
+  const token = everyJobRestricted ? 'restricted' : 'inherited'
+  files.tokens.set(path, token)
+  return token
+}
