@@ -183,6 +183,16 @@ export const dockerfileCases: CaseTable = {
           { line: 2, severity: 'medium', message: /not a JSON array/, suggestion: 'ENTRYPOINT ["/app/server", "--port", "8080"]' },
           { line: 3, severity: 'medium', suggestion: 'CMD ["--verbose"]' }
         ]
+      },
+      {
+        name: 'under an exec-form ENTRYPOINT the broken CMD becomes its arguments',
+        code: 'FROM alpine:3.20\nENTRYPOINT ["/usr/bin/agent"]\nCMD [\'--verbose\']\n',
+        errors: [{ line: 3, severity: 'medium', message: /entrypoint receives `\/bin\/sh -c`/ }]
+      },
+      {
+        name: 'without an ENTRYPOINT the shell runs the text',
+        code: "FROM alpine:3.20\nCMD ['/app/server']\n",
+        errors: [{ line: 2, message: /exits at once/ }]
       }
     ]
   },

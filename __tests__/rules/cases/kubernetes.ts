@@ -169,6 +169,7 @@ const noAffinity = withEdit([
 ])
 const recreate = withEdit(['type: RollingUpdate', 'type: Recreate'])
 const recreateWithClaim = withEdit(['type: RollingUpdate', 'type: Recreate'], ['      automountServiceAccountToken: false\n', '      automountServiceAccountToken: false\n      volumes:\n        - name: data\n          persistentVolumeClaim:\n            claimName: api-data\n'])
+const untagged = withEdit(['image: registry.example.com/api:1.4.2', 'image: nginx'])
 const noHistory = withEdit(['revisionHistoryLimit: 5', 'revisionHistoryLimit: 0'])
 const noMinReady = withEdit(['  minReadySeconds: 10\n', ''])
 const literalEnv = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n          env:\n            - name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R\n'])
@@ -386,8 +387,16 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/no-memory-limits': { valid: [{ code: CLEAN }], invalid: [{ code: noMemLim, errors: [{ line: lineOf(noMemLim, 'limits:') }] }] },
   'k8s/image-latest': {
-    valid: [{ code: CLEAN }, { name: 'latest tag pinned by digest', code: withEdit(['api:1.4.2', 'api:latest@sha256:' + 'ab'.repeat(32)]) }],
-    invalid: [{ code: latest, errors: [{ line: lineOf(latest, 'api:latest') }] }]
+    valid: [
+      { code: CLEAN },
+      { name: 'latest tag pinned by digest', code: withEdit(['api:1.4.2', 'api:latest@sha256:' + 'ab'.repeat(32)]) },
+      { name: 'a token a script replaces before apply', code: withEdit(['image: registry.example.com/api:1.4.2', 'image: "{IMAGE}"']) },
+      { name: 'a double-underscore token', code: withEdit(['image: registry.example.com/api:1.4.2', 'image: __API_IMAGE__']) }
+    ],
+    invalid: [
+      { code: latest, errors: [{ line: lineOf(latest, 'api:latest') }] },
+      { name: 'a bare image name is untagged, not a token', code: untagged, errors: [{ line: lineOf(untagged, 'image: nginx') }] }
+    ]
   },
   'k8s/image-missing': {
     valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { code: CLEAN }],

@@ -65,14 +65,19 @@ const SIMPLE_WORD = /^[A-Za-z0-9_./:=@%+,-]+$/
  * need double quotes) make Docker take the whole text as a shell command, which starts with the
  * `[` test builtin and exits at once. A finding of the same rule, raised above its low default.
  */
-function brokenExecForm(ctx: Context, instruction: Instruction, keyword: string, content: string): void {
+function brokenExecForm(ctx: Context, instruction: Instruction, keyword: string, content: string, execEntrypoint: boolean): void {
   const { line, endLine } = span(instruction)
   const items = content.slice(1, -1).split(',').map((w) => w.trim().replace(/^(['"])(.*)\1$/, '$2'))
   const text = ctx.lines[line - 1] ?? ''
   const indent = /^\s*/.exec(text)?.[0] ?? ''
   const simple = line === endLine && items.every((w) => SIMPLE_WORD.test(w)) && new RegExp(`^\\s*${keyword}\\s`, 'i').test(text)
   const suggestion = simple ? `${indent}${keyword} [${items.map((w) => JSON.stringify(w)).join(', ')}]` : undefined
-  emit(ctx, R.execFormNotJson, line, `${keyword} looks like the exec form but is not a JSON array (each item needs double quotes), so Docker runs the text as a shell command starting with \`[\` and the container exits at once`, { endLine, suggestion })
+  // Under an exec-form ENTRYPOINT a shell-form CMD is not run: it becomes the entrypoint's arguments.
+  const effect =
+    keyword === 'CMD' && execEntrypoint
+      ? 'so the entrypoint receives `/bin/sh -c` and that text as its arguments instead of the intended words'
+      : 'so Docker runs the text as a shell command starting with `[` and the container exits at once'
+  emit(ctx, R.execFormNotJson, line, `${keyword} looks like the exec form but is not a JSON array (each item needs double quotes), ${effect}`, { endLine, suggestion })
 }
 
 /**
@@ -92,6 +97,9 @@ function argumentsWithoutComments(ctx: Context, instruction: Instruction, keywor
 }
 
 export function checkCommandForm(ctx: Context, body: Instruction[]): void {
+  const entrypoints = body.filter((i) => i.getKeyword() === 'ENTRYPOINT')
+  const lastEntrypoint = entrypoints[entrypoints.length - 1]
+  const execEntrypoint = lastEntrypoint !== undefined && parseJsonArray(argumentsWithoutComments(ctx, lastEntrypoint, 'ENTRYPOINT')) !== undefined
   for (const keyword of ['ENTRYPOINT', 'CMD']) {
     const matching = body.filter((i) => i.getKeyword() === keyword)
     const last = matching[matching.length - 1]
@@ -99,7 +107,7 @@ export function checkCommandForm(ctx: Context, body: Instruction[]): void {
     const content = argumentsWithoutComments(ctx, last, keyword)
     if (content === '' || parseJsonArray(content)) continue
     if (content.startsWith('[') && content.endsWith(']')) {
-      brokenExecForm(ctx, last, keyword, content)
+      brokenExecForm(ctx, last, keyword, content, execEntrypoint)
       continue
     }
     const words = content.split(/\s+/)

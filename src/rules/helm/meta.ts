@@ -42,7 +42,7 @@ export const HELM = defineRules('helm', {
     topics: ['least-privilege'],
     severity: 'low',
     title: 'Chart leaves the security context empty by default (hardening)',
-    description: 'Hardening: an empty `securityContext`/`podSecurityContext` default means the pods run with the image user and the runtime defaults (capabilities, writable root filesystem, no seccomp) unless the installer fills it in.',
+    description: 'Hardening: an empty `securityContext`/`podSecurityContext` default means the pods run with the image user and the runtime defaults (capabilities, writable root filesystem, no seccomp) unless the chart\'s templates fill the empty value in (read only when the chart is rendered) or the installer does. Not reported for Windows charts (`windowsOptions`), where those settings do not apply.',
     remediation: 'Give the chart safe defaults: `runAsNonRoot: true`, `allowPrivilegeEscalation: false`, `capabilities.drop: [ALL]`, `seccompProfile.type: RuntimeDefault`.'
   },
   valuesNoResources: {

@@ -90,9 +90,10 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
       if (v.key === 'privileged' && value === 'true' && inSecurityContext(v.path)) return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged`)
       if (v.key === 'runAsUser' && value === '0' && inSecurityContext(v.path)) return report(HELM.valuesRunAsRoot, line, `chart default ${at} runs the containers as UID 0 (root)`)
       if (/securitycontext$/i.test(v.key) && isEmptyMap(v.value) && !facts.windows) {
+        // The templates were not rendered: they may fill an empty value in with defaults of their own.
         const why = facts.nonRootUser
-          ? 'so its containers get no capability drop, seccomp profile or privilege-escalation setting of their own (another security context of these values sets a non-root user)'
-          : 'so pods run with the image user and runtime defaults'
+          ? 'so unless the templates fill it in, its containers get no capability drop, seccomp profile or privilege-escalation setting of their own (another security context of these values sets a non-root user)'
+          : 'so unless the templates fill it in, pods run with the image user and runtime defaults'
         return report(HELM.valuesEmptySecurityContext, line, `hardening: chart default ${at} is empty, ${why}`)
       }
       return undefined

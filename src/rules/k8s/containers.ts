@@ -71,8 +71,9 @@ export function checkResources(ctx: CheckContext, obj: K8sObject, c: Container):
 /** Why an image reference is not pinned, or undefined when it is (tag other than latest, or digest). */
 export function imageProblem(ref: string): 'latest' | 'untagged' | undefined {
   const image = ref.trim()
-  // Substituted later (envsubst, kustomize, Skaffold): nothing to judge here.
-  if (image === '' || /\$\(|\$\{|\{\{/.test(image)) return undefined
+  // Substituted later (envsubst, kustomize, Skaffold, a `sed` of `{IMAGE}`, `__IMAGE__` or
+  // `<image>` before apply): nothing to judge here.
+  if (image === '' || /\$\(|\$\{|\{\{/.test(image) || /^(?:\{[\w.-]+\}|__[\w.-]+__|<[^<>]+>|%[\w.-]+%)$/.test(image)) return undefined
   if (image.includes('@')) return undefined
   const lastSegment = image.slice(image.lastIndexOf('/') + 1)
   const colon = lastSegment.indexOf(':')
