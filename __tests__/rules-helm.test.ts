@@ -205,7 +205,7 @@ featureFlags:
     expect(findings.map((f) => `${f.ruleId}@${f.line}`).sort()).toEqual(
       ['helm/values-image-latest@2', 'helm/values-run-as-root@4', 'helm/values-privileged@6', 'helm/values-probe-disabled@7', 'helm/values-probe-disabled@9'].sort()
     )
-    expect(findings.find((f) => f.line === 4)?.message).toBe('chart default `controller.podSecurityContext.runAsUser` runs the containers as UID 0 (root)')
+    expect(findings.find((f) => f.line === 4)?.message).toBe('chart default `controller.podSecurityContext.runAsUser` is UID 0: the containers this security context applies to run as root')
     expect(checkValues('values.yaml', 'securityContext: {}\n')[0].message).toMatch(/^hardening: /)
     // A component that is off by default installs nothing: its empty probes and resources do not matter.
     const off = 'sidecar:\n  enabled: false\n  livenessProbe: {}\n  resources: {}\nmain:\n  resources: {}\n'

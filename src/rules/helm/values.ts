@@ -88,7 +88,7 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
     rules: [HELM.valuesPrivileged, HELM.valuesRunAsRoot, HELM.valuesEmptySecurityContext],
     run: ({ v, at, value, report, line, facts }) => {
       if (v.key === 'privileged' && value === 'true' && inSecurityContext(v.path)) return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged`)
-      if (v.key === 'runAsUser' && value === '0' && inSecurityContext(v.path)) return report(HELM.valuesRunAsRoot, line, `chart default ${at} runs the containers as UID 0 (root)`)
+      if (v.key === 'runAsUser' && value === '0' && inSecurityContext(v.path)) return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0: the containers this security context applies to run as root`)
       if (/securitycontext$/i.test(v.key) && isEmptyMap(v.value) && !facts.windows) {
         // The templates were not rendered: they may fill an empty value in with defaults of their own.
         const why = facts.nonRootUser

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-JJZZMTMW.js";import"./chunk-RLONRBWY.js";import"./chunk-66YABCPY.js";import"./chunk-2C4SQSKF.js";import"./chunk-OIP34H5A.js";import"./chunk-VOKY462U.js";import"./chunk-5VDAAKIU.js";import"./chunk-TLIJSXQG.js";import"./chunk-6XUV5PZO.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
