@@ -419,7 +419,8 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
   for (const m of content.includes('://') ? matchesOf(URL_PASSWORD_ALL, content) : []) {
     const head = m.groups?.urlHead ?? ''
     const password = m.groups?.urlPass ?? ''
-    if (isUrlPasswordPlaceholder(password) || whyNotLiteral(password, 'password') === 'reference') continue
+    const why = whyNotLiteral(password, 'password')
+    if (isUrlPasswordPlaceholder(password) || why === 'reference' || why === 'placeholder') continue
     const start = (m.index ?? 0) + head.length
     const scheme = /^[A-Za-z][A-Za-z0-9+.-]*/.exec(head)?.[0] ?? 'URL'
     out.push({ rule: URL_PASSWORD_RULE, priority: 1, start, end: start + password.length, line: lineAt(starts, start), message: `\`${scheme}\` URL with a literal password.`, value: password })

@@ -199,6 +199,7 @@ export const secretsCases: CaseTable = {
     valid: [
       quiet('url: redis://:${REDIS_PASSWORD}@cache:6379', 'password from a variable'),
       quiet('url: https://user:<password>@example.com', 'placeholder'),
+      quiet('k8s_uri: https://myacct:mypass@localhost:4430', 'a my-placeholder password'),
       quiet('repo: git@github.com:acme/infra.git', 'SSH remote, no password'),
       quiet('url: https://deploy@example.com/x', 'user without password'),
       quiet('url: jdbc:mysql://db:3306/app?user=app&password=${DB_PASSWORD}', 'query password from a variable'),
