@@ -262,16 +262,21 @@ export const terraformCases: CaseTable = {
       ok(`resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n${dyn('access_logs', '      bucket  = access_logs.value.bucket\n      enabled = true\n')}}\n`, 'dynamic access_logs block'),
       ok('resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n  access_logs {\n    bucket  = "logs"\n    enabled = true\n  }\n}\n'),
       { name: 'NLB whose only listener is TCP (nothing to log)', files: { 'lb/main.tf': nlbResource(), 'lb/listeners.tf': nlbListener('"TCP"') } },
+      {
+        name: 'NLB with access logs switched off and only a TCP listener',
+        files: { 'lb/main.tf': nlbResource().replace('}\n', '  access_logs {\n    bucket  = "logs"\n    enabled = false\n  }\n}\n'), 'lb/listeners.tf': nlbListener('"TCP"') }
+      },
       { name: 'alb module v8 NLB with TCP listeners only', files: { 'lb/main.tf': nlbModule('~> 8.6', '  http_tcp_listeners = [{\n    port     = 443\n    protocol = "TCP"\n  }]\n') } },
       { name: 'alb module v9 NLB with a UDP listener only', files: { 'lb/main.tf': nlbModule('~> 9.0', '  listeners = {\n    dns = {\n      port     = 53\n      protocol = "UDP"\n    }\n  }\n') } }
     ],
     invalid: [
       here('resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n  access_logs { # HERE\n    bucket = "logs"\n  }\n}\n'),
       hereIn('NLB with a TLS listener', { 'lb/main.tf': nlbResource(' # HERE'), 'lb/listeners.tf': nlbListener('"TLS"') }),
-      hereIn('NLB with no listener in the module', { 'lb/main.tf': nlbResource(' # HERE') }, { message: /logs only its TLS listeners/ }),
+      hereIn('NLB with no listener in the module', { 'lb/main.tf': nlbResource(' # HERE') }, { message: /none of its listeners is in this module/ }),
       hereIn('NLB listener protocol from an input', { 'lb/main.tf': nlbResource(' # HERE'), 'lb/listeners.tf': nlbListener('var.protocol') }, { message: /does not show the protocol/ }),
       hereIn('alb module v8 NLB with a TLS listener', { 'lb/main.tf': nlbModule('~> 8.6', '  https_listeners = [{\n    port            = 443\n    protocol        = "TLS"\n    certificate_arn = "arn:aws:acm:eu-west-1:111122223333:certificate/abc"\n  }]\n', ' # HERE') }),
-      hereIn('alb module NLB with listeners from an input', { 'lb/main.tf': nlbModule('~> 9.0', '  listeners = var.listeners\n', ' # HERE') }, { message: /logs only its TLS listeners/ }),
+      hereIn('alb module NLB with listeners from an input', { 'lb/main.tf': nlbModule('~> 9.0', '  listeners = var.listeners\n', ' # HERE') }, { message: /does not show the protocol/ }),
+      hereIn('NLB with a TCP listener and a TLS one', { 'lb/main.tf': nlbResource(' # HERE'), 'lb/listeners.tf': nlbListener('"TCP"') + nlbListener('"TLS"').replace('"front"', '"secure"') }),
       hereIn('ALB with only an HTTP listener is still reported', { 'lb/main.tf': 'resource "aws_lb" "web" { # HERE\n  name               = "web"\n  load_balancer_type = "application"\n}\n', 'lb/listeners.tf': 'resource "aws_lb_listener" "http" {\n  load_balancer_arn = aws_lb.web.arn\n  port              = 80\n  protocol          = "HTTP"\n}\n' })
     ]
   },

@@ -150,6 +150,8 @@ interface NlbListeners {
   tls: boolean
   /** At least one listener is found and the protocol of every one is a literal. */
   known: boolean
+  /** Some listener (or listener input) of it is in the module. */
+  found: boolean
 }
 
 /**
@@ -182,7 +184,8 @@ function nlbListeners(ctx: TfContext, r: TfResource): NlbListeners {
   }
   return {
     tls: protocols.some((p) => p?.toUpperCase() === 'TLS'),
-    known: !opaque && protocols.length > 0 && protocols.every((p) => p !== undefined)
+    known: !opaque && protocols.length > 0 && protocols.every((p) => p !== undefined),
+    found: opaque || protocols.length > 0
   }
 }
 
@@ -195,7 +198,11 @@ function checkLoadBalancerLogs(ctx: TfContext): void {
     if (r.type !== 'aws_elb' && type === 'network') {
       const listeners = nlbListeners(ctx, r)
       if (!listeners.tls && listeners.known) continue
-      if (!listeners.tls) caveat = ' (a network load balancer logs only its TLS listeners, and this module does not show the protocol of all of its listeners)'
+      if (!listeners.tls) {
+        caveat = listeners.found
+          ? ' (a network load balancer logs only its TLS listeners, and this module does not show the protocol of all of its listeners)'
+          : ' (a network load balancer logs only its TLS listeners, and none of its listeners is in this module)'
+      }
     }
     const logs = sub(r.block, 'access_logs')
     // `dynamic "access_logs"` is set by the module's caller: not a missing block.

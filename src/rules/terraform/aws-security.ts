@@ -116,7 +116,7 @@ const ec2PublicIpUnset = defineRule('terraform', {
   topics: ['network-exposure'],
   severity: 'low',
   title: 'EC2 instance public IP left to the subnet default',
-  description: 'Without `associate_public_ip_address` the instance gets a public IP whenever its subnet maps public IPs on launch.',
+  description: 'Without `associate_public_ip_address` the instance gets a public IP whenever its subnet maps public IPs on launch. An instance in a subnet its module shows never does (a non-public subnet of a terraform-aws-modules/vpc call, an `aws_subnet` without `map_public_ip_on_launch = true`) is not reported.',
   remediation: 'Set `associate_public_ip_address = false` explicitly (or attach a network interface in a private subnet).',
   refs: { kics: 'terraform/aws/ec2_instance_has_public_ip' }
 })
