@@ -50,6 +50,22 @@ const PEM_END = ['-----END', 'RSA PRIVATE KEY-----'].join(' ')
 const PEM_BODY = Buffer.from('preflight rule tester, not key material. '.repeat(2)).toString('base64').slice(0, 64)
 
 const VPC = 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
+
+/** A terraform-aws-modules/vpc call named `net` (its subnets feed the EC2 public-IP cases). */
+const VPC_MODULE_CALL = 'module "net" {\n  source          = "terraform-aws-modules/vpc/aws"\n  version         = "~> 5.0"\n  cidr            = "10.1.0.0/16"\n  azs             = ["eu-west-1a"]\n  private_subnets = ["10.1.1.0/24"]\n  public_subnets  = ["10.1.101.0/24"]\n  intra_subnets   = ["10.1.51.0/24"]\n}\n'
+/** An EC2 instance module call (`marker` on its header line) placed in `subnet`, saying nothing of public IPs. */
+const ec2ModuleIn = (subnet: string, marker = ''): string =>
+  `module "box" {${marker}\n  source        = "terraform-aws-modules/ec2-instance/aws"\n  version       = "~> 5.0"\n  instance_type = "t3.micro"\n  subnet_id     = ${subnet}\n}\n`
+const instanceIn = (subnet: string, marker = ''): string => `resource "aws_instance" "box" {${marker}\n  ami       = "ami-12345678"\n  subnet_id = ${subnet}\n}\n`
+const subnet = (attrs: string): string => `resource "aws_subnet" "app" {\n  vpc_id     = aws_vpc.main.id\n  cidr_block = "10.0.1.0/24"\n${attrs}}\n`
+
+/** An NLB (resource) with one listener resource of a protocol, in two files of a module. */
+const nlbResource = (marker = ''): string => `resource "aws_lb" "edge" {${marker}\n  name               = "edge"\n  internal           = true\n  load_balancer_type = "network"\n  subnets            = var.subnets\n}\n`
+const nlbListener = (protocol: string): string =>
+  `resource "aws_lb_listener" "front" {\n  load_balancer_arn = aws_lb.edge.arn\n  port              = 443\n  protocol          = ${protocol}\n  default_action {\n    type             = "forward"\n    target_group_arn = aws_lb_target_group.tg.arn\n  }\n}\n`
+/** An alb registry module call making an NLB, with the given listener inputs. */
+const nlbModule = (version: string, listeners: string, marker = ''): string =>
+  `module "lb" {${marker}\n  source             = "terraform-aws-modules/alb/aws"\n  version            = "${version}"\n  name               = "lb"\n  load_balancer_type = "network"\n  internal           = true\n${listeners}}\n`
 const FLOW_LOG = 'resource "aws_flow_log" "f" {\n  vpc_id       = aws_vpc.main.id\n  traffic_type = "ALL"\n}\n'
 const BUCKET = 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'
 const BUCKET_VERSIONING = 'resource "aws_s3_bucket_versioning" "v" {\n  bucket = aws_s3_bucket.logs.id\n  versioning_configuration {\n    status = "Enabled"\n  }\n}\n'
@@ -95,9 +111,21 @@ export const terraformCases: CaseTable = {
     valid: [
       ok('resource "aws_instance" "a" {\n  ami                         = "ami-12345678"\n  associate_public_ip_address = false\n}\n'),
       ok('resource "aws_instance" "a" {\n  ami = "ami-12345678"\n  network_interface {\n    network_interface_id = aws_network_interface.n.id\n    device_index         = 0\n  }\n}\n', 'network interface attached'),
-      ok(`resource "aws_instance" "a" {\n  ami = "ami-12345678"\n${dyn('network_interface', '      network_interface_id = network_interface.value.id\n      device_index         = network_interface.value.index\n')}}\n`, 'dynamic network_interface block')
+      ok(`resource "aws_instance" "a" {\n  ami = "ami-12345678"\n${dyn('network_interface', '      network_interface_id = network_interface.value.id\n      device_index         = network_interface.value.index\n')}}\n`, 'dynamic network_interface block'),
+      { name: 'module instance in a private subnet of the vpc module', files: { 'app/ec2.tf': ec2ModuleIn('module.net.private_subnets[0]'), 'app/vpc.tf': VPC_MODULE_CALL } },
+      { name: 'module instance in an intra subnet through element()', files: { 'app/main.tf': ec2ModuleIn('element(module.net.intra_subnets, 0)') + VPC_MODULE_CALL } },
+      { name: 'instance in a database subnet of the vpc module', files: { 'app/main.tf': instanceIn('module.net.database_subnets[count.index]') + VPC_MODULE_CALL } },
+      { name: 'instance in a subnet of the module without map_public_ip_on_launch', files: { 'app/main.tf': instanceIn('aws_subnet.app.id'), 'app/net.tf': VPC + subnet('') } },
+      { name: 'instance in a subnet of the module with map_public_ip_on_launch = false', files: { 'app/main.tf': instanceIn('aws_subnet.app[0].id'), 'app/net.tf': VPC + subnet('  map_public_ip_on_launch = false\n') } }
     ],
-    invalid: [here('resource "aws_instance" "a" { # HERE\n  ami = "ami-12345678"\n}\n')]
+    invalid: [
+      here('resource "aws_instance" "a" { # HERE\n  ami = "ami-12345678"\n}\n'),
+      hereIn('module instance in a public subnet of the vpc module', { 'app/ec2.tf': ec2ModuleIn('module.net.public_subnets[0]', ' # HERE'), 'app/vpc.tf': VPC_MODULE_CALL }),
+      hereIn('private_subnets of a module that is not the registry vpc module', { 'app/ec2.tf': ec2ModuleIn('module.net.private_subnets[0]', ' # HERE'), 'app/vpc.tf': 'module "net" {\n  source = "./modules/network"\n}\n' }),
+      hereIn('private_subnets of a vpc module that is not in the module', { 'app/ec2.tf': instanceIn('module.net.private_subnets[0]', ' # HERE') }),
+      hereIn('subnet id from an input', { 'app/ec2.tf': instanceIn('var.subnet_id', ' # HERE') }),
+      hereIn('subnet of the module mapping public IPs', { 'app/main.tf': instanceIn('aws_subnet.app.id', ' # HERE'), 'app/net.tf': VPC + subnet('  map_public_ip_on_launch = true\n') })
+    ]
   },
   'tf/aws-ecr-mutable-tags': {
     valid: [
@@ -230,8 +258,27 @@ export const terraformCases: CaseTable = {
     invalid: [here('resource "aws_lambda_function" "f" {\n  function_name = "f"\n  tracing_config {\n    mode = "PassThrough" # HERE\n  }\n}\n')]
   },
   'tf/aws-lb-access-logs-disabled': {
-    valid: [ok(`resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n${dyn('access_logs', '      bucket  = access_logs.value.bucket\n      enabled = true\n')}}\n`, 'dynamic access_logs block'), ok('resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n  access_logs {\n    bucket  = "logs"\n    enabled = true\n  }\n}\n')],
-    invalid: [here('resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n  access_logs { # HERE\n    bucket = "logs"\n  }\n}\n')]
+    valid: [
+      ok(`resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n${dyn('access_logs', '      bucket  = access_logs.value.bucket\n      enabled = true\n')}}\n`, 'dynamic access_logs block'),
+      ok('resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n  access_logs {\n    bucket  = "logs"\n    enabled = true\n  }\n}\n'),
+      { name: 'NLB whose only listener is TCP (nothing to log)', files: { 'lb/main.tf': nlbResource(), 'lb/listeners.tf': nlbListener('"TCP"') } },
+      {
+        name: 'NLB with access logs switched off and only a TCP listener',
+        files: { 'lb/main.tf': nlbResource().replace('}\n', '  access_logs {\n    bucket  = "logs"\n    enabled = false\n  }\n}\n'), 'lb/listeners.tf': nlbListener('"TCP"') }
+      },
+      { name: 'alb module v8 NLB with TCP listeners only', files: { 'lb/main.tf': nlbModule('~> 8.6', '  http_tcp_listeners = [{\n    port     = 443\n    protocol = "TCP"\n  }]\n') } },
+      { name: 'alb module v9 NLB with a UDP listener only', files: { 'lb/main.tf': nlbModule('~> 9.0', '  listeners = {\n    dns = {\n      port     = 53\n      protocol = "UDP"\n    }\n  }\n') } }
+    ],
+    invalid: [
+      here('resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n  access_logs { # HERE\n    bucket = "logs"\n  }\n}\n'),
+      hereIn('NLB with a TLS listener', { 'lb/main.tf': nlbResource(' # HERE'), 'lb/listeners.tf': nlbListener('"TLS"') }),
+      hereIn('NLB with no listener in the module', { 'lb/main.tf': nlbResource(' # HERE') }, { message: /none of its listeners is in this module/ }),
+      hereIn('NLB listener protocol from an input', { 'lb/main.tf': nlbResource(' # HERE'), 'lb/listeners.tf': nlbListener('var.protocol') }, { message: /does not show the protocol/ }),
+      hereIn('alb module v8 NLB with a TLS listener', { 'lb/main.tf': nlbModule('~> 8.6', '  https_listeners = [{\n    port            = 443\n    protocol        = "TLS"\n    certificate_arn = "arn:aws:acm:eu-west-1:111122223333:certificate/abc"\n  }]\n', ' # HERE') }),
+      hereIn('alb module NLB with listeners from an input', { 'lb/main.tf': nlbModule('~> 9.0', '  listeners = var.listeners\n', ' # HERE') }, { message: /does not show the protocol/ }),
+      hereIn('NLB with a TCP listener and a TLS one', { 'lb/main.tf': nlbResource(' # HERE'), 'lb/listeners.tf': nlbListener('"TCP"') + nlbListener('"TLS"').replace('"front"', '"secure"') }),
+      hereIn('ALB with only an HTTP listener is still reported', { 'lb/main.tf': 'resource "aws_lb" "web" { # HERE\n  name               = "web"\n  load_balancer_type = "application"\n}\n', 'lb/listeners.tf': 'resource "aws_lb_listener" "http" {\n  load_balancer_arn = aws_lb.web.arn\n  port              = 80\n  protocol          = "HTTP"\n}\n' })
+    ]
   },
   'tf/aws-lb-no-deletion-protection': {
     valid: [fromInput('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = var.deletion_protection\n}\n', 'deletion_protection'), fromInput('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = var.deletion_protection\n}\n', 'deletion_protection', 'true'), ok('resource "aws_lb" "web" {\n  name                       = "web"\n  enable_deletion_protection = true\n}\n'), ok('module "alb" {\n  source  = "terraform-aws-modules/alb/aws"\n  version = "~> 9.0"\n  name    = "web"\n}\n', 'registry module v9 defaults to deletion protection')],

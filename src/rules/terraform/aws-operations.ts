@@ -1,7 +1,7 @@
 /** AWS operations rules: logs, metrics and traces (observability), tag immutability, cost. */
 import { defineRule } from '../rule.js'
-import { blocksOf, isExpr, numberValue, stringValue } from '../parse/hcl.js'
-import { attr, dynamicBlock, isFalse, label, refersTo, sub, writtenName, type TfCheck, type TfContext } from './context.js'
+import { blocksOf, isExpr, isObject, numberValue, stringValue } from '../parse/hcl.js'
+import { attr, dynamicBlock, isFalse, label, refersTo, sub, writtenName, type TfCheck, type TfContext, type TfResource } from './context.js'
 import { instanceTypeAttributes, oversizedReason } from './instances.js'
 import { majorOf, VPC_MODULE } from './registry-modules.js'
 
@@ -31,7 +31,7 @@ const lbAccessLogs = defineRule('terraform', {
   topics: ['logging'],
   severity: 'medium',
   title: 'Load balancer access logs disabled',
-  description: 'Without access logs there is no record of requests for debugging errors or investigating incidents.',
+  description: 'Without access logs there is no record of requests for debugging errors or investigating incidents. A network load balancer writes access logs only for its TLS listeners, so one whose listeners in the module are all TCP or UDP is not reported.',
   remediation: 'Add an `access_logs` block with a bucket and `enabled = true`.',
   refs: { checkov: ['CKV_AWS_92', 'CKV_AWS_91'], kics: 'terraform/aws/elb_access_logging_disabled' }
 })
@@ -144,21 +144,78 @@ function checkEc2Monitoring(ctx: TfContext): void {
   }
 }
 
+/** What the module shows of a network load balancer's listeners. */
+interface NlbListeners {
+  /** Some listener uses TLS (the only kind AWS writes NLB access logs for). */
+  tls: boolean
+  /** At least one listener is found and the protocol of every one is a literal. */
+  known: boolean
+  /** Some listener (or listener input) of it is in the module. */
+  found: boolean
+}
+
+/**
+ * The listeners of a network load balancer: `aws_lb_listener`s of the module attached to it, and
+ * for an alb registry module call its listener inputs (`http_tcp_listeners` / `https_listeners`
+ * lists up to v8, the `listeners` map from v9).
+ */
+function nlbListeners(ctx: TfContext, r: TfResource): NlbListeners {
+  const protocols: (string | undefined)[] = []
+  let opaque = false
+  const [refType, refName] = r.viaModule ? ['module', r.name] : [r.type, r.name]
+  for (const l of ctx.projectResources(['aws_lb_listener', 'aws_alb_listener'])) {
+    if (refersTo(attr(l.block, 'load_balancer_arn')?.value, refType, refName)) protocols.push(stringValue(attr(l.block, 'protocol')?.value))
+  }
+  if (r.viaModule) {
+    for (const input of ['http_tcp_listeners', 'https_listeners', 'listeners']) {
+      const value = attr(r.block, input)?.value
+      if (value === undefined || value === null) continue
+      const items = Array.isArray(value) ? value : isObject(value) ? Object.values(value) : undefined
+      if (!items) {
+        opaque = true
+        continue
+      }
+      for (const item of items) {
+        if (!isObject(item)) opaque = true
+        // An `https_listeners` entry terminates TLS whatever protocol it leaves out.
+        else protocols.push(stringValue(item.protocol) ?? (input === 'https_listeners' ? 'TLS' : undefined))
+      }
+    }
+  }
+  return {
+    tls: protocols.some((p) => p?.toUpperCase() === 'TLS'),
+    known: !opaque && protocols.length > 0 && protocols.every((p) => p !== undefined),
+    found: opaque || protocols.length > 0
+  }
+}
+
 function checkLoadBalancerLogs(ctx: TfContext): void {
   for (const r of ctx.resources(['aws_elb', 'aws_lb', 'aws_alb'], { modules: true })) {
-    if (stringValue(attr(r.block, 'load_balancer_type')?.value) === 'gateway') continue
+    const type = stringValue(attr(r.block, 'load_balancer_type')?.value)
+    if (type === 'gateway') continue
+    // An NLB logs only TLS listeners: with none, access logs would record nothing.
+    let caveat = ''
+    if (r.type !== 'aws_elb' && type === 'network') {
+      const listeners = nlbListeners(ctx, r)
+      if (!listeners.tls && listeners.known) continue
+      if (!listeners.tls) {
+        caveat = listeners.found
+          ? ' (a network load balancer logs only its TLS listeners, and this module does not show the protocol of all of its listeners)'
+          : ' (a network load balancer logs only its TLS listeners, and none of its listeners is in this module)'
+      }
+    }
     const logs = sub(r.block, 'access_logs')
     // `dynamic "access_logs"` is set by the module's caller: not a missing block.
     if (!logs && dynamicBlock(r.block, 'access_logs')) continue
     if (!logs) {
-      ctx.report(lbAccessLogs, r.block.line, `${label(r)} has no access logs`, { missing: 'access_logs' })
+      ctx.report(lbAccessLogs, r.block.line, `${label(r)} has no access logs${caveat}`, { missing: 'access_logs' })
       continue
     }
     const enabled = attr(logs, 'enabled')
     // Classic ELBs log once the block is present; ALBs/NLBs need `enabled = true`.
     const defaultOn = r.type === 'aws_elb'
-    if (enabled && isFalse(enabled)) ctx.report(lbAccessLogs, enabled.line, `${label(r)} has access logs disabled`, { suggestion: ctx.lines[enabled.line - 1]?.replace(/=\s*"?false"?/, '= true') })
-    else if (!enabled && !defaultOn) ctx.report(lbAccessLogs, logs.line, `${label(r)} has an \`access_logs\` block without \`enabled = true\``)
+    if (enabled && isFalse(enabled)) ctx.report(lbAccessLogs, enabled.line, `${label(r)} has access logs disabled${caveat}`, { suggestion: ctx.lines[enabled.line - 1]?.replace(/=\s*"?false"?/, '= true') })
+    else if (!enabled && !defaultOn) ctx.report(lbAccessLogs, logs.line, `${label(r)} has an \`access_logs\` block without \`enabled = true\`${caveat}`)
   }
 }
 

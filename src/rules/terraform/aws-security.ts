@@ -2,7 +2,7 @@
 import { defineRule } from '../rule.js'
 import { blocksOf, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import { describePorts, judgePorts } from './ports.js'
-import { SG_MODULE_SERVICES, SG_MODULE_SOURCE } from './registry-modules.js'
+import { SG_MODULE_SERVICES, SG_MODULE_SOURCE, VPC_MODULE } from './registry-modules.js'
 import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, writtenName, type TfCheck, type TfContext } from './context.js'
 import { documentStatements, isAnyone, statementsOf, type PolicyStatement } from './policy.js'
 
@@ -116,7 +116,7 @@ const ec2PublicIpUnset = defineRule('terraform', {
   topics: ['network-exposure'],
   severity: 'low',
   title: 'EC2 instance public IP left to the subnet default',
-  description: 'Without `associate_public_ip_address` the instance gets a public IP whenever its subnet maps public IPs on launch.',
+  description: 'Without `associate_public_ip_address` the instance gets a public IP whenever its subnet maps public IPs on launch. An instance in a subnet its module shows never does (a non-public subnet of a terraform-aws-modules/vpc call, an `aws_subnet` without `map_public_ip_on_launch = true`) is not reported.',
   remediation: 'Set `associate_public_ip_address = false` explicitly (or attach a network interface in a private subnet).',
   refs: { kics: 'terraform/aws/ec2_instance_has_public_ip' }
 })
@@ -547,6 +547,35 @@ function checkTrustPolicies(ctx: TfContext): void {
 
 // ── EC2 ──────────────────────────────────────────────────────────────────────────────────────
 
+/** `element(LIST, INDEX)`: the list argument, when the call is that simple. */
+const ELEMENT_CALL = /^element\(([^(),]*),[^(),]*\)$/
+/** `module.NAME.OUTPUT`, optionally indexed (`[0]`, `[count.index]`). */
+const MODULE_OUTPUT_REF = /^module\.([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)(?:\[[^[\]]*\])?$/
+/** `aws_subnet.NAME.id`, `aws_subnet.NAME[0].id`, `aws_subnet.NAME[*].id`, `aws_subnet.NAME.*.id`. */
+const SUBNET_ID_REF = /^aws_subnet\.([A-Za-z_][\w-]*)(?:\[[^[\]]*\]|\.\*)?\.id(?:\[[^[\]]*\])?$/
+
+/**
+ * True when the instance's `subnet_id` is a subnet of its module known never to map public IPs
+ * on launch: a non-public output of a terraform-aws-modules/vpc call, or an `aws_subnet` whose
+ * `map_public_ip_on_launch` is false or unset (the AWS default). Anything else may assign one.
+ */
+function subnetNeverMapsPublicIp(ctx: TfContext, subnet: HclValue | undefined): boolean {
+  if (!isExpr(subnet)) return false
+  let text = subnet.expr.trim()
+  const listArg = ELEMENT_CALL.exec(text)?.[1]
+  if (listArg !== undefined) text = listArg.trim()
+  const output = MODULE_OUTPUT_REF.exec(text)
+  if (output) {
+    const [, name, out] = output
+    if (!VPC_MODULE.noPublicIpSubnetOutputs.includes(out!)) return false
+    return ctx.projectModules().some((m) => m.labels[0] === name && VPC_MODULE.source.test(stringValue(attr(m, 'source')?.value)?.trim() ?? ''))
+  }
+  const subnetName = SUBNET_ID_REF.exec(text)?.[1]
+  if (subnetName === undefined) return false
+  const declared = ctx.projectResources('aws_subnet').filter((s) => s.name === subnetName)
+  return declared.length === 1 && (attr(declared[0]!.block, 'map_public_ip_on_launch') === undefined || isFalse(attr(declared[0]!.block, 'map_public_ip_on_launch')))
+}
+
 function checkEc2PublicIp(ctx: TfContext): void {
   for (const r of ctx.resources('aws_instance', { modules: true })) {
     const a = attr(r.block, 'associate_public_ip_address')
@@ -556,6 +585,7 @@ function checkEc2PublicIp(ctx: TfContext): void {
     }
     // An attached network interface (written out or `dynamic`) decides addressing itself.
     if (blocksOf(r.block, 'network_interface').length > 0 || dynamicBlock(r.block, 'network_interface')) continue
+    if (subnetNeverMapsPublicIp(ctx, attr(r.block, 'subnet_id')?.value)) continue
     ctx.report(ec2PublicIpUnset, r.block.line, `${label(r)} does not set \`associate_public_ip_address\`; it gets a public IP if the subnet assigns one`, { missing: 'associate_public_ip_address' })
   }
   for (const r of ctx.resources('aws_launch_template')) {

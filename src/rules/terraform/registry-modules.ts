@@ -103,8 +103,19 @@ export const REGISTRY_MODULES: RegistryModule[] = [
   { name: 'terraform-aws-modules/ecr/aws', source: root('ecr'), type: 'aws_ecr_repository', rename: { repository_image_tag_mutability: 'image_tag_mutability' } }
 ]
 
-/** The VPC module: not a resource view, but its flow log switch feeds the flow-log rule. */
-export const VPC_MODULE = { name: 'terraform-aws-modules/vpc/aws', source: root('vpc'), flowLogInputs: ['enable_flow_log', 'create_flow_log'], defaultsKnown: [3, 4, 5, 6] }
+/**
+ * The VPC module: not a resource view, but its flow log switch feeds the flow-log rule, and the
+ * subnets of some outputs tell the EC2 public-IP rule where an instance lands. Only the module's
+ * public subnets set `map_public_ip_on_launch`; the others (private, intra, database, …) never
+ * map public IPs on launch, in every major.
+ */
+export const VPC_MODULE = {
+  name: 'terraform-aws-modules/vpc/aws',
+  source: root('vpc'),
+  flowLogInputs: ['enable_flow_log', 'create_flow_log'],
+  defaultsKnown: [3, 4, 5, 6],
+  noPublicIpSubnetOutputs: ['private_subnets', 'intra_subnets', 'database_subnets', 'elasticache_subnets', 'redshift_subnets', 'outpost_subnets']
+}
 
 /**
  * The MAJOR version a `version` constraint pins: `"6.1.0"`, `"= 6.1.0"`, `"~> 6.0"`, `"~> 6.0.1"`,
