@@ -63,6 +63,16 @@ const caller = (id: string, uses = `./${CALLED}`): string => `  ${id}:\n    uses
 const called = (top: string, extra = '', steps = '      - run: make test\n'): string => `name: run\non: workflow_call\n${top}jobs:\n` + job('test', steps, extra)
 const OIDC_READ = 'permissions:\n  id-token: write\n  contents: read\n'
 
+/** A reusable workflow (`on` holds `dispatch`, then workflow_call) taking a free-text `name` that its `run:` expands on line 15 plus the lines of `dispatch`. */
+const IMAGE = '.github/workflows/image.yml'
+const IMAGES = '.github/workflows/images.yml'
+const reusableImage = (dispatch = ''): string =>
+  `name: image\non:\n${dispatch}  workflow_call:\n    inputs:\n      name:\n        type: string\n        required: true\npermissions:\n  contents: read\njobs:\n` + job('build', '      - run: make NAME=${{ inputs.name }} image\n')
+/** A workflow triggered by `on` whose job `image` calls the reusable one with `name: <passed>`. */
+const callsImage = (passed: string, on = 'push'): string => `name: images\non: ${on}\npermissions:\n  contents: read\njobs:\n  image:\n    uses: ./${IMAGE}\n    with:\n      name: ${passed}\n`
+/** `on:` of a workflow run by hand with an input `image` of the given type. */
+const dispatchImage = (type: string): string => `\n  workflow_dispatch:\n    inputs:\n      image:\n        type: ${type}\n${type === 'choice' ? '        options: [web, api]\n' : ''}`
+
 export const workflowCases: CaseTable = {
   'workflow/secrets-inherit-external': {
     valid: [
@@ -406,16 +416,75 @@ export const workflowCases: CaseTable = {
     ],
     invalid: [
       { name: 'commit message in a push workflow', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')), errors: [{ line: 10, severity: 'high' }] },
-      { name: 'PR title in a pull_request workflow (no secrets, read-only token)', code: push(job('t', '      - run: echo "${{ github.event.pull_request.title }}"\n'), 'pull_request'), errors: [{ line: 10 }] }
+      { name: 'PR title in a pull_request workflow (no secrets, read-only token)', code: push(job('t', '      - run: echo "${{ github.event.pull_request.title }}"\n'), 'pull_request'), errors: [{ line: 10 }] },
+      {
+        name: 'a commit message passed to a reusable workflow that expands it',
+        files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('${{ github.event.head_commit.message }}') },
+        errors: [{ path: IMAGE, line: 15, severity: 'high', message: /\(`github\.event\.head_commit\.message`, passed by job `image` of `\.github\/workflows\/images\.yml`\) into code;/ }]
+      }
     ]
   },
   'workflow/template-injection-input': {
-    valid: [{ name: 'boolean and choice inputs', code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      dry-run:\n        type: boolean\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.dry-run }}\n') }],
-    invalid: [{ code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      note:\n        type: string\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.note }}\n'), errors: [{ line: 14, severity: 'medium' }] }]
+    valid: [
+      { name: 'boolean and choice inputs', code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      dry-run:\n        type: boolean\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.dry-run }}\n') },
+      { name: 'reusable workflow whose every caller passes a literal', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('cfssl'), '.github/workflows/nightly.yml': callsImage("'echo-server'", 'schedule') } },
+      { name: 'the callers, unchanged, read as context', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('cfssl') }, contextOnly: [IMAGES] },
+      { name: 'a caller passes a choice input of its own', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('${{ inputs.image }}', dispatchImage('choice')) } },
+      { name: 'a caller passes a matrix value', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('${{ matrix.image }}').replace('    uses:', '    strategy:\n      matrix:\n        image: [web, api]\n    uses:') } },
+      { name: 'a caller leaves the input out', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('x').replace('    with:\n      name: x\n', '') } },
+      {
+        name: 'a caller passes an input its own callers give as literals',
+        files: {
+          [IMAGE]: reusableImage(),
+          [IMAGES]: callsImage('${{ inputs.image }}', '\n  workflow_call:\n    inputs:\n      image:\n        type: string\n'),
+          '.github/workflows/release.yml': callsImage('web').replace(`./${IMAGE}`, `./${IMAGES}`).replace('name: web', 'image: web')
+        }
+      }
+    ],
+    invalid: [
+      { code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      note:\n        type: string\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.note }}\n'), errors: [{ line: 14, severity: 'medium' }] },
+      {
+        name: 'reusable workflow with no caller in the analysis',
+        code: reusableImage(),
+        errors: [{ line: 15, severity: 'medium', message: /expands `inputs\.name` \(a free-text input set by callers outside this analysis\) into code/ }]
+      },
+      {
+        name: 'one caller of two passes a free-text input of its own',
+        files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('cfssl'), '.github/workflows/manual.yml': callsImage('${{ inputs.image }}', dispatchImage('string')) },
+        errors: [{ path: IMAGE, line: 15, message: /expands `inputs\.name` \(`inputs\.image`, passed by job `image` of `\.github\/workflows\/manual\.yml`\) into code/ }]
+      },
+      {
+        name: 'also run by hand with the input typed in',
+        files: { [IMAGE]: reusableImage('  workflow_dispatch:\n    inputs:\n      name:\n        type: string\n'), [IMAGES]: callsImage('cfssl') },
+        errors: [{ path: IMAGE, line: 19, message: /`inputs\.name` \(a free-text input\)/ }]
+      },
+      {
+        name: 'the `with:` of a caller is one expression',
+        files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('x').replace('    with:\n      name: x\n', '    with: ${{ fromJSON(vars.IMAGE_INPUTS) }}\n') },
+        errors: [{ path: IMAGE, line: 15, message: /set by callers outside this analysis/ }]
+      }
+    ]
   },
   'workflow/template-injection-privileged': {
-    valid: [{ name: 'number is not free text', code: push(job('t', '      - run: echo "${{ github.event.issue.number }}"\n'), 'issue_comment') }],
-    invalid: [{ code: push(job('t', '      - run: echo "${{ github.event.comment.body }}"\n'), 'issue_comment'), errors: [{ line: 10, severity: 'critical' }] }]
+    valid: [
+      { name: 'number is not free text', code: push(job('t', '      - run: echo "${{ github.event.issue.number }}"\n'), 'issue_comment') },
+      { name: 'a privileged workflow passes a literal to a reusable workflow', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('web', 'issues') } }
+    ],
+    invalid: [
+      { code: push(job('t', '      - run: echo "${{ github.event.comment.body }}"\n'), 'issue_comment'), errors: [{ line: 10, severity: 'critical' }] },
+      {
+        name: 'an issue title passed to a reusable workflow that expands it',
+        files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('${{ github.event.issue.title }}', 'issues') },
+        errors: [
+          {
+            path: IMAGE,
+            line: 15,
+            severity: 'critical',
+            message: /expands `inputs\.name` \(`github\.event\.issue\.title`, passed by job `image` of `\.github\/workflows\/images\.yml`\) into code called from a privileged workflow;/
+          }
+        ]
+      }
+    ]
   },
   'workflow/unpinned-action': {
     valid: [

@@ -49,7 +49,7 @@ export const RULES = defineRules('workflow', {
     severity: 'medium',
     title: 'Free-text input expanded into a script',
     description:
-      'A string input (workflow_dispatch, workflow_call or composite action input) is pasted into a shell script or github-script code; whoever supplies the input controls the script.',
+      'A string input (workflow_dispatch, workflow_call or composite action input) is pasted into a shell script or github-script code; whoever supplies the input controls the script. A workflow_call input is judged by what the calling workflows of the analysis pass (literals and choice inputs are safe); with no caller in the analysis, it is reported as set by unknown callers.',
     remediation: INJECTION_FIX.replace('github.event.issue.title', 'inputs.name'),
     refs: { zizmor: 'template-injection' }
   },
