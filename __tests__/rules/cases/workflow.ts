@@ -188,13 +188,22 @@ export const workflowCases: CaseTable = {
       { name: 'step publishing test results', code: push(job('test', `      - run: make test\n      - name: Publish test results\n        uses: example-org/publish-unit-test-result-action@${SHA}\n        with:\n          files: results.xml\n`)) },
       { name: 'step linting deployment manifests', code: LINT_DEPLOYMENT_MANIFESTS },
       { name: 'release-drafter only drafts notes', code: push(job('notes', `      - uses: release-drafter/release-drafter@${SHA}\n`)) },
-      { name: 'step named Setup Release Variables that only sets variables', code: push(job('build', '      - name: Setup Release Variables\n        run: echo "v=1" >> "$GITHUB_ENV"\n')) }
+      { name: 'step named Setup Release Variables that only sets variables', code: push(job('build', '      - name: Setup Release Variables\n        run: echo "v=1" >> "$GITHUB_ENV"\n')) },
+      {
+        name: 'goreleaser building archives with no secret, token or write scope',
+        code: push(job('build', `      - uses: goreleaser/goreleaser-action@${SHA}\n        with:\n          args: release --clean --config \${{ matrix.config }}\n      - uses: actions/upload-artifact@${SHA}\n        with:\n          path: dist/\n`))
+      },
+      { name: 'a release action given a read-only token', code: push(job('notes', `      - uses: softprops/action-gh-release@${SHA}\n`)) }
     ],
     invalid: [
       { code: push(job('deploy', '      - run: ./deploy.sh && ./smoke-test.sh\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `deploy`/ }] },
-      { name: 'publish job', code: push(job('package', '      - run: npm publish\n')), errors: [{ line: 6, message: /release job/ }] },
+      { name: 'publish job', code: push(job('package', '      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n')), errors: [{ line: 6, message: /release job/ }] },
       { name: 'step running the project deploy script, whatever the job is called', code: push(job('build', '      - name: Ship it\n        run: ./scripts/deploy.sh production\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `build`/ }] },
-      { name: 'step running make release', code: push(job('build', '      - run: make release\n')), errors: [{ line: 6, message: /release job `build`/ }] },
+      { name: 'step running make release, given the job token', code: push(job('build', '      - run: make release\n        env:\n          GH_TOKEN: ${{ github.token }}\n')), errors: [{ line: 6, message: /release job `build`/ }] },
+      { name: 'goreleaser whose job may write releases', code: push(job('build', `      - uses: goreleaser/goreleaser-action@${SHA}\n        with:\n          args: release --clean\n`, '    permissions:\n      contents: write\n')), errors: [{ line: 6, message: /release job `build`/ }] },
+      { name: 'docker push on a self-hosted runner', code: push(job('image', '      - run: docker push ghcr.io/acme/app:1\n').replace('ubuntu-latest', '[self-hosted, linux]')), errors: [{ line: 6, message: /release job `image`/ }] },
+      { name: 'a release action taking the repository default token', code: 'name: ci\non: push\njobs:\n' + job('notes', `      - uses: softprops/action-gh-release@${SHA}\n`), errors: [{ line: 4, message: /release job `notes`/ }] },
+      { name: 'docker push after a registry login with OIDC', code: push(job('image', '      - run: docker push 123.dkr.ecr.example/app:1\n', '    permissions:\n      id-token: write\n')), errors: [{ line: 6 }] },
       {
         name: 'container action given make deploy as its args',
         code: push(job('bench', `      - name: Start the benchmark\n        uses: docker://example/bench-tools@${DIGEST}\n        with:\n          args: make deploy\n`)),

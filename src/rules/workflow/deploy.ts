@@ -3,8 +3,9 @@
  * a verification or rollback step after the deploy, and failures that are not ignored.
  */
 import type { Finding } from '../../types.js'
-import { isScalar, scalarString } from '../parse/yaml.js'
+import { isMap, isScalar, scalarString, type Node, type Pair } from '../parse/yaml.js'
 import { actionRepo, dependentsOf, scalarsUnder, type CheckContext } from './context.js'
+import { contextPaths, findExpressions } from './expressions.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 
@@ -127,11 +128,43 @@ function releasesForReal(repo: string, step: StepModel): boolean {
   return true
 }
 
+/** Token scopes that let a job publish: a release or tag (contents), a package, an OIDC credential for a registry or cloud. */
+const PUBLISHING_SCOPES = new Set(['contents', 'packages', 'id-token'])
+/** Release actions that take the job token by default when no `token:` is given. */
+const DEFAULT_TOKEN_ACTIONS = new Set(['softprops/action-gh-release', 'ncipollo/release-action'])
+
+function grantsPublishing(permissions: Pair<Node, Node>): boolean {
+  const value = permissions.value
+  if (!isMap(value)) return scalarString(value) === 'write-all'
+  return value.items.some((p) => isScalar(p.key) && PUBLISHING_SCOPES.has(String(p.key.value)) && scalarString(p.value) === 'write')
+}
+
+/** Whether text holds an expression reading a secret or the job token. */
+function readsCredential(text: string): boolean {
+  return findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.') || p === 'github.token'))
+}
+
+/**
+ * Whether a job can publish at all: it is given a secret or the job token, or its token may write
+ * releases or packages or mint an OIDC credential. A release tool without any of them (goreleaser
+ * building archives for a later job to upload) releases nothing, except on a self-hosted runner,
+ * which may hold credentials of its own. A release action that takes the
+ * token by default publishes with the repository default token when no `permissions` set it.
+ */
+function canPublish(ctx: CheckContext, job: JobModel): boolean {
+  const permissions = job.permissions ?? ctx.wf.permissions
+  if (permissions && grantsPublishing(permissions)) return true
+  // A self-hosted runner may hold credentials of its own.
+  if (scalarsUnder(job.runsOn).some((l) => /self-hosted/i.test(l))) return true
+  if (!permissions && job.steps.some((s) => DEFAULT_TOKEN_ACTIONS.has(actionRepo(s.uses) ?? ''))) return true
+  return [...scalarsUnder(job.node), ...scalarsUnder(ctx.wf.env)].some(readsCredential)
+}
+
 function createsEphemeralCluster(job: JobModel): boolean {
   return job.steps.some((s) => EPHEMERAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? '') || EPHEMERAL_CLUSTER_COMMAND.test(scalarString(s.run) ?? ''))
 }
 
-function deployEvidence(job: JobModel): DeployEvidence | undefined {
+function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | undefined {
   const labels = [job.id, job.name ?? '']
   const labelled = (word: RegExp): boolean => labels.some((l) => word.test(l.trim()))
   // End-to-end tests against a kind/k3d/minikube cluster deploy nothing, whatever their commands.
@@ -141,7 +174,7 @@ function deployEvidence(job: JobModel): DeployEvidence | undefined {
   if (deployStep) return { kind: 'deploy', step: deployStep }
   if (labelled(DEPLOY_LABEL)) return { kind: 'deploy' }
   const releaseStep = steps.find((s) => s.kind === 'release')?.step
-  if (releaseStep) return { kind: 'release', step: releaseStep }
+  if (releaseStep && canPublish(ctx, job)) return { kind: 'release', step: releaseStep }
   if (labelled(RELEASE_LABEL)) return { kind: 'release' }
   return undefined
 }
@@ -166,7 +199,7 @@ function continueOnError(ctx: CheckContext, job: JobModel, step: StepModel | und
 }
 
 function checkJob(ctx: CheckContext, job: JobModel): Finding[] {
-  const evidence = deployEvidence(job)
+  const evidence = deployEvidence(ctx, job)
   if (!evidence) return []
   const out: (Finding | undefined)[] = []
   const what = `${evidence.kind} job \`${job.id}\``
