@@ -12,6 +12,17 @@ const DIGEST = 'sha256:' + '0123456789abcdef'.repeat(4)
 /** A lint job whose step name mentions deployments: it deploys nothing. */
 const LINT_DEPLOYMENT_MANIFESTS = push(job('lint', '      - name: Lint deployment manifests\n        run: kubeconform -strict k8s/\n'))
 
+/** A job standing up test infrastructure, running a suite against it and destroying it whatever the outcome. */
+const TEMPORARY_INFRA = push(
+  job(
+    'acceptance',
+    '      - run: |\n          terraform init\n          terraform apply -auto-approve\n      - run: ./run-suite.sh\n      - if: always()\n        run: terraform destroy -auto-approve\n',
+    '    env:\n      ARM_CLIENT_SECRET: ${{ secrets.ARM_CLIENT_SECRET }}\n'
+  )
+)
+/** A job publishing a release with the job token, then running the project's script named deploy. */
+const RELEASE_THEN_DEPLOY_SCRIPT = push(job('publish', '      - run: |\n          gh release create "$TAG" dist/*\n          ./script/deploy.sh\n        env:\n          GH_TOKEN: ${{ github.token }}\n'))
+
 /** A deploy job with an environment and a concurrency group, verified by a rollout wait. */
 const gatedDeploy = (steps: string): string =>
   push(job('deploy', steps, '    environment: production\n    concurrency: deploy-production\n'))
@@ -176,6 +187,8 @@ export const workflowCases: CaseTable = {
     valid: [
       { code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n') },
       { name: 'step linting deployment manifests', code: LINT_DEPLOYMENT_MANIFESTS },
+      { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA },
+      { name: 'a release job running a script named deploy', code: RELEASE_THEN_DEPLOY_SCRIPT },
       { name: 'workflow-level concurrency', code: 'name: ci\non: push\nconcurrency: prod\npermissions:\n  contents: read\njobs:\n' + job('deploy', '      - run: ./deploy.sh\n', '    environment: production\n') }
     ],
     invalid: [{ code: push(job('deploy', '      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n', '    environment: production\n')), errors: [{ line: 6 }] }]
@@ -193,12 +206,19 @@ export const workflowCases: CaseTable = {
         name: 'goreleaser building archives with no secret, token or write scope',
         code: push(job('build', `      - uses: goreleaser/goreleaser-action@${SHA}\n        with:\n          args: release --clean --config \${{ matrix.config }}\n      - uses: actions/upload-artifact@${SHA}\n        with:\n          path: dist/\n`))
       },
-      { name: 'a release action given a read-only token', code: push(job('notes', `      - uses: softprops/action-gh-release@${SHA}\n`)) }
+      { name: 'a release action given a read-only token', code: push(job('notes', `      - uses: softprops/action-gh-release@${SHA}\n`)) },
+      { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA }
     ],
     invalid: [
       { code: push(job('deploy', '      - run: ./deploy.sh && ./smoke-test.sh\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `deploy`/ }] },
+      { name: 'a release job running a script named deploy is a release job', code: RELEASE_THEN_DEPLOY_SCRIPT, errors: [{ line: 6, message: /^release job `publish` has no/ }] },
+      {
+        name: 'a deploy elsewhere beside the temporary infrastructure',
+        code: TEMPORARY_INFRA.replace('      - run: ./run-suite.sh\n', '      - run: gcloud run deploy api --image "$IMAGE"\n'),
+        errors: [{ line: 6, message: /^deploy job `acceptance`/ }]
+      },
       { name: 'publish job', code: push(job('package', '      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n')), errors: [{ line: 6, message: /release job/ }] },
-      { name: 'step running the project deploy script, whatever the job is called', code: push(job('build', '      - name: Ship it\n        run: ./scripts/deploy.sh production\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `build`/ }] },
+      { name: 'step running the project deploy script, whatever the job is called', code: push(job('build', '      - name: Ship it\n        run: ./scripts/deploy.sh production\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /^job `build` \(it runs `\.\/scripts\/deploy\.sh`, a deploy script by its name; what it does was not read\) has no `environment:`/ }] },
       { name: 'step running make release, given the job token', code: push(job('build', '      - run: make release\n        env:\n          GH_TOKEN: ${{ github.token }}\n')), errors: [{ line: 6, message: /release job `build`/ }] },
       { name: 'goreleaser whose job may write releases', code: push(job('build', `      - uses: goreleaser/goreleaser-action@${SHA}\n        with:\n          args: release --clean\n`, '    permissions:\n      contents: write\n')), errors: [{ line: 6, message: /release job `build`/ }] },
       { name: 'docker push on a self-hosted runner', code: push(job('image', '      - run: docker push ghcr.io/acme/app:1\n').replace('ubuntu-latest', '[self-hosted, linux]')), errors: [{ line: 6, message: /release job `image`/ }] },
@@ -207,7 +227,7 @@ export const workflowCases: CaseTable = {
       {
         name: 'container action given make deploy as its args',
         code: push(job('bench', `      - name: Start the benchmark\n        uses: docker://example/bench-tools@${DIGEST}\n        with:\n          args: make deploy\n`)),
-        errors: [{ line: 6, message: /deploy job `bench`/ }]
+        errors: [{ line: 6, message: /^job `bench` \(it runs `make deploy`, a deploy script by its name; what it does was not read\)/ }]
       }
     ]
   },
@@ -219,10 +239,25 @@ export const workflowCases: CaseTable = {
       {
         name: 'ECS deploy with wait-for-service-stability',
         code: gatedDeploy(`      - uses: aws-actions/amazon-ecs-deploy-task-definition@${SHA}\n        with:\n          task-definition: task.json\n          service: api\n          wait-for-service-stability: true\n`)
-      }
+      },
+      { name: 'a test suite run after the deploy', code: gatedDeploy('      - run: helm upgrade --install api chart/\n      - run: make testacc\n') },
+      { name: 'go test in a job after the deploy job', code: gatedDeploy('      - run: terraform apply -auto-approve\n') + '  acceptance:\n    needs: deploy\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - run: go test ./acceptance/...\n' },
+      { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA },
+      { name: 'a release job running a script named deploy', code: RELEASE_THEN_DEPLOY_SCRIPT }
     ],
     invalid: [
       { code: gatedDeploy('      - name: apply\n        run: kubectl apply -f k8s/\n'), errors: [{ line: 12 }] },
+      { name: 'tests run before the deploy verify nothing of it', code: gatedDeploy('      - run: go test ./...\n      - run: kubectl apply -f k8s/\n'), errors: [{ line: 13 }] },
+      {
+        name: 'only some resources destroyed after the apply',
+        code: gatedDeploy('      - run: terraform apply -auto-approve\n      - run: terraform destroy -target=module.old -auto-approve\n'),
+        errors: [{ line: 12 }]
+      },
+      {
+        name: 'a script named deploy is said to be judged by its name',
+        code: push(job('ship', '      - run: ./scripts/deploy.sh\n', '    environment: production\n    concurrency: production\n')),
+        errors: [{ line: 12, message: 'job `ship` (it runs `./scripts/deploy.sh`, a deploy script by its name; what it does was not read) has no rollout wait, health/smoke check or rollback step after deploying.' }]
+      },
       {
         name: 'ECS deploy that does not wait',
         code: gatedDeploy(`      - uses: aws-actions/amazon-ecs-deploy-task-definition@${SHA}\n        with:\n          task-definition: task.json\n`),
