@@ -23,6 +23,9 @@ const TEMPORARY_INFRA = push(
 /** A job publishing a release with the job token, then running the project's script named deploy. */
 const RELEASE_THEN_DEPLOY_SCRIPT = push(job('publish', '      - run: |\n          gh release create "$TAG" dist/*\n          ./script/deploy.sh\n        env:\n          GH_TOKEN: ${{ github.token }}\n'))
 
+/** A job whose one-line script (line 10) is given the secret DEPLOY_KEY in its env. */
+const printsKey = (script: string): string => push(job('build', `      - run: ${script}\n        env:\n          DEPLOY_KEY: \${{ secrets.DEPLOY_KEY }}\n`))
+
 /** A deploy job with an environment and a concurrency group, verified by a rollout wait. */
 const gatedDeploy = (steps: string): string =>
   push(job('deploy', steps, '    environment: production\n    concurrency: deploy-production\n'))
@@ -354,10 +357,20 @@ export const workflowCases: CaseTable = {
       { name: 'piped to --password-stdin', code: push(job('build', '      - run: echo "${{ secrets.REGISTRY_TOKEN }}" | docker login ghcr.io -u bot --password-stdin\n')) },
       { name: 'masked', code: push(job('build', '      - run: echo "::add-mask::$DEPLOY_KEY"\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n')) },
       { name: 'written to a file, not the log', code: push(job('build', '      - run: echo "$DEPLOY_KEY" > key.pem\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n')) },
-      { name: 'piped into a command', code: push(job('build', '      - run: echo "$KUBECONFIG_B64" | base64 -d > kubeconfig\n        env:\n          KUBECONFIG_B64: ${{ secrets.KUBECONFIG }}\n')) }
+      { name: 'piped into a command', code: push(job('build', '      - run: echo "$KUBECONFIG_B64" | base64 -d > kubeconfig\n        env:\n          KUBECONFIG_B64: ${{ secrets.KUBECONFIG }}\n')) },
+      { name: 'into a process substitution read by another command', code: printsKey(`gpg --batch --import <(printf '%s' "$DEPLOY_KEY")`) },
+      { name: 'into a command substitution', code: printsKey(`curl -fsS -u "bot:$( printf '%s' "$DEPLOY_KEY" )" https://example.com/hook`) },
+      { name: 'stdout and stderr both to a file', code: printsKey('echo "$DEPLOY_KEY" &> key.pem') },
+      { name: 'in backquotes', code: printsKey('ssh-add - <<< `echo "$DEPLOY_KEY"`') }
     ],
     invalid: [
       { code: push(job('build', '      - run: echo "key is ${{ secrets.DEPLOY_KEY }}"\n')), errors: [{ line: 10 }] },
+      { name: 'sent to stderr, which is the log too', code: printsKey('echo "$DEPLOY_KEY" >&2'), errors: [{ line: 10 }] },
+      { name: 'only stderr redirected', code: printsKey('echo "$DEPLOY_KEY" 2>/dev/null'), errors: [{ line: 10 }] },
+      { name: 'tee prints what it writes', code: printsKey('echo "$DEPLOY_KEY" | tee key.pem'), errors: [{ line: 10 }] },
+      { name: 'in a subshell', code: printsKey('( echo "$DEPLOY_KEY" ) && make'), errors: [{ line: 10 }] },
+      { name: 'a pipe inside quotes is no pipe', code: printsKey(`printf 'a|%s' "$DEPLOY_KEY"`), errors: [{ line: 10 }] },
+      { name: 'an echo of a substitution holding it', code: printsKey(`echo "key=$(printf '%s' "$DEPLOY_KEY")"`), errors: [{ line: 10 }] },
       { name: 'env var holding a secret', code: push(job('build', '      - run: |\n          echo start\n          echo $DEPLOY_KEY\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n')), errors: [{ line: 12 }] }
     ]
   },

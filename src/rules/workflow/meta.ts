@@ -166,7 +166,8 @@ export const RULES = defineRules('workflow', {
     topics: ['secret-exposure'],
     severity: 'medium',
     title: 'Secret printed to the log',
-    description: 'A script echoes a secret to standard output; log masking misses transformed values (encoded, split, multi-line), and the log is readable by everyone with read access.',
+    description:
+      'A script echoes a secret to the job log (standard output or error not redirected to a file, piped into another command or read by a substitution); log masking misses transformed values (encoded, split, multi-line), and the log is readable by everyone with read access.',
     remediation: 'Do not print secrets; pipe them to the consuming command (`--password-stdin`) or write them to a file with restricted permissions.'
   },
   secretsUntrustedCode: {
