@@ -183,11 +183,10 @@ function readsCredential(text: string): boolean {
 }
 
 /**
- * Whether a job can publish at all: it is given a secret or the job token, or its token may write
- * releases or packages or mint an OIDC credential. A release tool without any of them (goreleaser
- * building archives for a later job to upload) releases nothing, except on a self-hosted runner,
- * which may hold credentials of its own. A release action that takes the
- * token by default publishes with the repository default token when no `permissions` set it.
+ * Whether a job can publish at all: it is given a secret or the job token, its token may write
+ * releases or packages or mint an OIDC credential, or it runs a release action taking the
+ * repository default token (no `permissions` anywhere). A release tool without any of them
+ * (goreleaser building archives for a later job to upload) releases nothing.
  */
 function canPublish(ctx: CheckContext, job: JobModel): boolean {
   const permissions = job.permissions ?? ctx.wf.permissions
@@ -202,23 +201,18 @@ function createsEphemeralCluster(job: JobModel): boolean {
   return job.steps.some((s) => EPHEMERAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? '') || EPHEMERAL_CLUSTER_COMMAND.test(scalarString(s.run) ?? ''))
 }
 
-/** The lines of a step's commands, with the step's index: the order teardown is judged in. */
-function commandLines(job: JobModel): { step: number; line: string }[] {
-  return job.steps.flatMap((s, step) => commandsOf(s).split('\n').map((line) => ({ step, line })))
-}
-
-/** Whether every deploy of the job is torn down again later in the same job. */
+/** Whether every deploy of the job is torn down again later in the same job (its command lines in order). */
 function tornDownAgain(job: JobModel): boolean {
-  const lines = commandLines(job)
+  const lines = job.steps.flatMap((s) => commandsOf(s).split('\n'))
   let deployed = false
   for (const [deploy, teardown] of TEARDOWNS) {
-    const first = lines.findIndex((l) => deploy.test(l.line) && !teardown.test(l.line))
+    const first = lines.findIndex((l) => deploy.test(l) && !teardown.test(l))
     if (first < 0) continue
     deployed = true
-    if (!lines.slice(first + 1).some((l) => teardown.test(l.line) && !PARTIAL_TEARDOWN.test(l.line))) return false
+    if (!lines.slice(first + 1).some((l) => teardown.test(l) && !PARTIAL_TEARDOWN.test(l))) return false
   }
   // Other deploys in the job may go elsewhere; kubectl talks to the cluster just stood up.
-  return deployed && !lines.some((l) => DEPLOY_COMMAND.test(l.line) && !/\bkubectl\s/.test(l.line) && !TEARDOWNS.some(([deploy]) => deploy.test(l.line)))
+  return deployed && !lines.some((l) => DEPLOY_COMMAND.test(l) && !/\bkubectl\s/.test(l) && !TEARDOWNS.some(([deploy]) => deploy.test(l)))
 }
 
 function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | undefined {

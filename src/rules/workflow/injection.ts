@@ -68,7 +68,6 @@ function stepTaint(ctx: TaintContext, step: StepModel, job: JobModel, depth: num
 
 const freeText = (decl: InputDecl | undefined): boolean => !!decl && !(decl.type && SAFE_INPUT_TYPES.has(decl.type))
 
-
 /** What the callers in the analysis pass for each workflow_call input (`path` + input → taint, or null for none); a cycle of calls sees its own entry as unknown. */
 const passedByCallers = new WeakMap<NonNullable<TaintContext['workflows']>, Map<string, Taint | null>>()
 
@@ -125,8 +124,8 @@ function classify(ctx: TaintContext, path: string, scope: Scope, depth: number):
   if (input !== undefined) return inputTaint(ctx, path, input)
   if (isUntrustedEventPath(path)) return { origin: 'event', read: path }
 
-  const derived = (t: Taint | undefined): Taint | undefined =>
-    t ? { origin: t.origin, read: path, source: t.source ?? t.read, privilegedCaller: t.privilegedCaller } : undefined
+  // Whoever passed the source (a caller, unknown callers) is still the one who set it.
+  const derived = (t: Taint | undefined): Taint | undefined => (t ? { ...t, read: path, source: t.source ?? t.read } : undefined)
 
   const env = /^env\.([\w-]+)$/.exec(path)
   if (env) {
@@ -153,7 +152,7 @@ function classify(ctx: TaintContext, path: string, scope: Scope, depth: number):
 function describe(t: Taint): string {
   if (t.passedBy && t.source) return `\`${t.read}\` (${t.source.startsWith('outputs of') ? t.source : `\`${t.source}\``}, passed by ${t.passedBy})`
   if (t.unknownCallers) return `\`${t.read}\` (a free-text input set by callers outside this analysis)`
-  if (t.origin === 'input' && !t.source) return `\`${t.read}\` (a free-text input)`
+  if (t.origin === 'input') return `\`${t.read}\` (a free-text input)`
   if (t.source) return `\`${t.read}\` (derived from ${t.source.startsWith('outputs of') ? t.source : `\`${t.source}\``})`
   return `\`${t.read}\` (attacker-controlled)`
 }
