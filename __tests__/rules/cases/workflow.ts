@@ -191,6 +191,7 @@ export const workflowCases: CaseTable = {
       { code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n') },
       { name: 'step linting deployment manifests', code: LINT_DEPLOYMENT_MANIFESTS },
       { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA },
+      { name: 'temporary infrastructure torn down by apply -destroy', code: TEMPORARY_INFRA.replace('terraform destroy -auto-approve', 'terraform apply -destroy -auto-approve') },
       { name: 'a release job running a script named deploy', code: RELEASE_THEN_DEPLOY_SCRIPT },
       { name: 'workflow-level concurrency', code: 'name: ci\non: push\nconcurrency: prod\npermissions:\n  contents: read\njobs:\n' + job('deploy', '      - run: ./deploy.sh\n', '    environment: production\n') }
     ],
@@ -514,6 +515,11 @@ export const workflowCases: CaseTable = {
         name: 'also run by hand with the input typed in',
         files: { [IMAGE]: reusableImage('  workflow_dispatch:\n    inputs:\n      name:\n        type: string\n'), [IMAGES]: callsImage('cfssl') },
         errors: [{ path: IMAGE, line: 19, message: /`inputs\.name` \(a free-text input\)/ }]
+      },
+      {
+        name: 'passed through env, still set by callers outside the analysis',
+        code: reusableImage().replace('      - run: make NAME=${{ inputs.name }} image\n', '      - env:\n          IMAGE: ${{ inputs.name }}\n        run: make NAME=${{ env.IMAGE }} image\n'),
+        errors: [{ line: 17, message: /expands `env\.IMAGE` \(a free-text input set by callers outside this analysis\) into code/ }]
       },
       {
         name: 'the `with:` of a caller is one expression',
