@@ -249,6 +249,8 @@ ${body}`
     const release = steps(`      - uses: goreleaser/goreleaser-action@9c156ee8a17a598857849441385a2041ef570552
         with:
           args: release --clean
+        env:
+          GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}
 `)
     expect(ids(run(release), 'workflow/deploy')).toEqual(['workflow/deploy-without-environment@5'])
   })

@@ -51,12 +51,52 @@ describe('calls that fan out', () => {
   })
 })
 
+describe('a reusable workflow expanding a free-text input', () => {
+  const IMAGE = 'name: image\non:\n  workflow_call:\n    inputs:\n      name:\n        type: string\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - run: make NAME=${{ inputs.name }}\n'
+  const callsImage = (passed: string): string => `name: images\non: push\npermissions:\n  contents: read\njobs:\n  image:\n    uses: ./.github/workflows/image.yml\n    with:\n      name: ${passed}\n`
+  const injections = async (context: ChangeSet['context']) => {
+    const change: ChangeSet = {
+      title: 'Build images',
+      body: '',
+      labels: [],
+      files: [{ path: '.github/workflows/image.yml', status: 'added', kind: 'workflow', content: IMAGE, patch: patchForNewFile(IMAGE) }],
+      notes: [],
+      context
+    }
+    return (await runReviewPipeline(change, [], { maxAgents: 1, forced: [] })).findings.filter((f) => f.ruleId.startsWith('workflow/template-injection'))
+  }
+
+  it('changed alone in a pull request, is cleared by its unchanged callers passing literals', async () => {
+    expect(await injections([{ path: '.github/workflows/images.yml', kind: 'workflow', content: callsImage('cfssl'), contextOnly: true }])).toEqual([])
+    const [unknown, ...rest] = await injections([])
+    expect(rest).toEqual([])
+    expect(unknown.message).toMatch(/`inputs\.name` \(a free-text input set by callers outside this analysis\)/)
+  })
+
+  it('asks each caller once: forty levels of reusable workflows each called by two jobs passing the input on', async () => {
+    const depth = 40
+    const at = (i: number): string => `.github/workflows/level-${i}.yml`
+    const level = (i: number): string =>
+      i === depth - 1
+        ? IMAGE
+        : `name: level\non:\n  ${i === 0 ? 'push' : 'workflow_call:\n    inputs:\n      name:\n        type: string'}\npermissions:\n  contents: read\njobs:\n` +
+          ['a', 'b'].map((id) => `  ${id}:\n    uses: ./${at(i + 1)}\n    with:\n      name: ${i === 0 ? 'web' : '${{ inputs.name }}'}\n`).join('')
+    const files = Array.from({ length: depth }, (_, i) => ({ path: at(i), kind: 'workflow' as const, content: level(i) }))
+    const injectionsOf = async (fs: typeof files) => (await analyzeFiles(fs, { threads: 1 })).findings.filter((f) => f.ruleId.startsWith('workflow/template-injection'))
+    // Without the memo this is 2^39 visits and never returns.
+    expect(await injectionsOf(files)).toEqual([])
+    const typed = [{ ...files[0], content: files[0].content.replace(/name: web/g, 'name: ${{ github.event.head_commit.message }}') }, ...files.slice(1)]
+    expect((await injectionsOf(typed)).map((f) => `${f.path}:${f.line}`)).toEqual([`${at(depth - 1)}:14`])
+  })
+})
+
 describe('what a changed workflow reads for context', () => {
   const changed = (path: string, content: string): ChangedFile => ({ path, status: 'modified', kind: 'workflow', content })
 
-  it('the other workflows, only when it calls one of this repository', () => {
+  it('the other workflows, only when it calls one of this repository or is one reading its inputs', () => {
     expect(contextFolders([changed('.github/workflows/ci.yml', CALLER)])).toEqual(['.github/workflows'])
     expect(contextFolders([changed('.github/workflows/lint.yml', CALLED)])).toEqual([])
+    expect(contextFolders([changed('.github/workflows/run-tests.yml', CALLED.replace('make test', 'make test ${{ inputs.suite }}'))])).toEqual(['.github/workflows'])
     expect(contextFolders([{ ...changed('.github/workflows/ci.yml', CALLER), status: 'removed' }])).toEqual([])
     expect(asContextFile('.github/workflows/run-tests.yml', CALLED, 'workflow')).toEqual({ path: '.github/workflows/run-tests.yml', kind: 'workflow', content: CALLED, contextOnly: true })
   })

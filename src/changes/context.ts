@@ -2,11 +2,12 @@
  * Which unchanged files a change is analysed with: the rest of the folder of each changed
  * Terraform file (its module) and Kubernetes manifest (its manifest set), and the other workflows
  * of a changed workflow that calls a reusable one of this repository (what that one sets decides
- * the caller's token). Pull request mode reads them through the API, local review from git; both
- * ask here what to read and keep.
+ * the caller's token) or is a reusable one reading inputs (what its callers pass decides them).
+ * Pull request mode reads them through the API, local review from git; both ask here what to
+ * read and keep.
  */
 import type { ChangedFile, FileKind, SourceFile } from '../types.js'
-import { callsLocalWorkflow } from '../rules/workflow/callees.js'
+import { needsSiblingWorkflows } from '../rules/workflow/callees.js'
 import { ignoreMatcher } from './paths.js'
 
 const CONTEXT_KINDS = new Set<FileKind>(['terraform', 'kubernetes', 'workflow'])
@@ -18,7 +19,7 @@ const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path
 
 /** The folders whose unchanged files the changed files need. */
 export function contextFolders(files: readonly ChangedFile[]): string[] {
-  const needsFolder = (f: ChangedFile): boolean => (f.kind === 'workflow' ? callsLocalWorkflow(f.path, f.content) : CONTEXT_KINDS.has(f.kind))
+  const needsFolder = (f: ChangedFile): boolean => (f.kind === 'workflow' ? needsSiblingWorkflows(f.path, f.content) : CONTEXT_KINDS.has(f.kind))
   return [...new Set(files.filter((f) => f.status !== 'removed' && needsFolder(f)).map((f) => dirOf(f.path)))].sort()
 }
 

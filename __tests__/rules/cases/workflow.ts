@@ -12,6 +12,20 @@ const DIGEST = 'sha256:' + '0123456789abcdef'.repeat(4)
 /** A lint job whose step name mentions deployments: it deploys nothing. */
 const LINT_DEPLOYMENT_MANIFESTS = push(job('lint', '      - name: Lint deployment manifests\n        run: kubeconform -strict k8s/\n'))
 
+/** A job standing up test infrastructure, running a suite against it and destroying it whatever the outcome. */
+const TEMPORARY_INFRA = push(
+  job(
+    'acceptance',
+    '      - run: |\n          terraform init\n          terraform apply -auto-approve\n      - run: ./run-suite.sh\n      - if: always()\n        run: terraform destroy -auto-approve\n',
+    '    env:\n      ARM_CLIENT_SECRET: ${{ secrets.ARM_CLIENT_SECRET }}\n'
+  )
+)
+/** A job publishing a release with the job token, then running the project's script named deploy. */
+const RELEASE_THEN_DEPLOY_SCRIPT = push(job('publish', '      - run: |\n          gh release create "$TAG" dist/*\n          ./script/deploy.sh\n        env:\n          GH_TOKEN: ${{ github.token }}\n'))
+
+/** A job whose one-line script (line 10) is given the secret DEPLOY_KEY in its env. */
+const printsKey = (script: string): string => push(job('build', `      - run: ${script}\n        env:\n          DEPLOY_KEY: \${{ secrets.DEPLOY_KEY }}\n`))
+
 /** A deploy job with an environment and a concurrency group, verified by a rollout wait. */
 const gatedDeploy = (steps: string): string =>
   push(job('deploy', steps, '    environment: production\n    concurrency: deploy-production\n'))
@@ -62,6 +76,16 @@ const caller = (id: string, uses = `./${CALLED}`): string => `  ${id}:\n    uses
 /** A workflow_call workflow with `top` (permissions, or nothing) at its top level and one job with `extra`; `jobs:` is on line 3 plus the lines of `top`. */
 const called = (top: string, extra = '', steps = '      - run: make test\n'): string => `name: run\non: workflow_call\n${top}jobs:\n` + job('test', steps, extra)
 const OIDC_READ = 'permissions:\n  id-token: write\n  contents: read\n'
+
+/** A reusable workflow (`on` holds `dispatch`, then workflow_call) taking a free-text `name` that its `run:` expands on line 15 plus the lines of `dispatch`. */
+const IMAGE = '.github/workflows/image.yml'
+const IMAGES = '.github/workflows/images.yml'
+const reusableImage = (dispatch = ''): string =>
+  `name: image\non:\n${dispatch}  workflow_call:\n    inputs:\n      name:\n        type: string\n        required: true\npermissions:\n  contents: read\njobs:\n` + job('build', '      - run: make NAME=${{ inputs.name }} image\n')
+/** A workflow triggered by `on` whose job `image` calls the reusable one with `name: <passed>`. */
+const callsImage = (passed: string, on = 'push'): string => `name: images\non: ${on}\npermissions:\n  contents: read\njobs:\n  image:\n    uses: ./${IMAGE}\n    with:\n      name: ${passed}\n`
+/** `on:` of a workflow run by hand with an input `image` of the given type. */
+const dispatchImage = (type: string): string => `\n  workflow_dispatch:\n    inputs:\n      image:\n        type: ${type}\n${type === 'choice' ? '        options: [web, api]\n' : ''}`
 
 export const workflowCases: CaseTable = {
   'workflow/secrets-inherit-external': {
@@ -166,6 +190,9 @@ export const workflowCases: CaseTable = {
     valid: [
       { code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n') },
       { name: 'step linting deployment manifests', code: LINT_DEPLOYMENT_MANIFESTS },
+      { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA },
+      { name: 'temporary infrastructure torn down by apply -destroy', code: TEMPORARY_INFRA.replace('terraform destroy -auto-approve', 'terraform apply -destroy -auto-approve') },
+      { name: 'a release job running a script named deploy', code: RELEASE_THEN_DEPLOY_SCRIPT },
       { name: 'workflow-level concurrency', code: 'name: ci\non: push\nconcurrency: prod\npermissions:\n  contents: read\njobs:\n' + job('deploy', '      - run: ./deploy.sh\n', '    environment: production\n') }
     ],
     invalid: [{ code: push(job('deploy', '      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n', '    environment: production\n')), errors: [{ line: 6 }] }]
@@ -178,17 +205,33 @@ export const workflowCases: CaseTable = {
       { name: 'step publishing test results', code: push(job('test', `      - run: make test\n      - name: Publish test results\n        uses: example-org/publish-unit-test-result-action@${SHA}\n        with:\n          files: results.xml\n`)) },
       { name: 'step linting deployment manifests', code: LINT_DEPLOYMENT_MANIFESTS },
       { name: 'release-drafter only drafts notes', code: push(job('notes', `      - uses: release-drafter/release-drafter@${SHA}\n`)) },
-      { name: 'step named Setup Release Variables that only sets variables', code: push(job('build', '      - name: Setup Release Variables\n        run: echo "v=1" >> "$GITHUB_ENV"\n')) }
+      { name: 'step named Setup Release Variables that only sets variables', code: push(job('build', '      - name: Setup Release Variables\n        run: echo "v=1" >> "$GITHUB_ENV"\n')) },
+      {
+        name: 'goreleaser building archives with no secret, token or write scope',
+        code: push(job('build', `      - uses: goreleaser/goreleaser-action@${SHA}\n        with:\n          args: release --clean --config \${{ matrix.config }}\n      - uses: actions/upload-artifact@${SHA}\n        with:\n          path: dist/\n`))
+      },
+      { name: 'a release action given a read-only token', code: push(job('notes', `      - uses: softprops/action-gh-release@${SHA}\n`)) },
+      { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA }
     ],
     invalid: [
       { code: push(job('deploy', '      - run: ./deploy.sh && ./smoke-test.sh\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `deploy`/ }] },
-      { name: 'publish job', code: push(job('package', '      - run: npm publish\n')), errors: [{ line: 6, message: /release job/ }] },
-      { name: 'step running the project deploy script, whatever the job is called', code: push(job('build', '      - name: Ship it\n        run: ./scripts/deploy.sh production\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `build`/ }] },
-      { name: 'step running make release', code: push(job('build', '      - run: make release\n')), errors: [{ line: 6, message: /release job `build`/ }] },
+      { name: 'a release job running a script named deploy is a release job', code: RELEASE_THEN_DEPLOY_SCRIPT, errors: [{ line: 6, message: /^release job `publish` has no/ }] },
+      {
+        name: 'a deploy elsewhere beside the temporary infrastructure',
+        code: TEMPORARY_INFRA.replace('      - run: ./run-suite.sh\n', '      - run: gcloud run deploy api --image "$IMAGE"\n'),
+        errors: [{ line: 6, message: /^deploy job `acceptance`/ }]
+      },
+      { name: 'publish job', code: push(job('package', '      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n')), errors: [{ line: 6, message: /release job/ }] },
+      { name: 'step running the project deploy script, whatever the job is called', code: push(job('build', '      - name: Ship it\n        run: ./scripts/deploy.sh production\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /^job `build` \(it runs `\.\/scripts\/deploy\.sh`, a deploy script by its name; what it does was not read\) has no `environment:`/ }] },
+      { name: 'step running make release, given the job token', code: push(job('build', '      - run: make release\n        env:\n          GH_TOKEN: ${{ github.token }}\n')), errors: [{ line: 6, message: /release job `build`/ }] },
+      { name: 'goreleaser whose job may write releases', code: push(job('build', `      - uses: goreleaser/goreleaser-action@${SHA}\n        with:\n          args: release --clean\n`, '    permissions:\n      contents: write\n')), errors: [{ line: 6, message: /release job `build`/ }] },
+      { name: 'docker push on a self-hosted runner', code: push(job('image', '      - run: docker push ghcr.io/acme/app:1\n').replace('ubuntu-latest', '[self-hosted, linux]')), errors: [{ line: 6, message: /release job `image`/ }] },
+      { name: 'a release action taking the repository default token', code: 'name: ci\non: push\njobs:\n' + job('notes', `      - uses: softprops/action-gh-release@${SHA}\n`), errors: [{ line: 4, message: /release job `notes`/ }] },
+      { name: 'docker push after a registry login with OIDC', code: push(job('image', '      - run: docker push 123.dkr.ecr.example/app:1\n', '    permissions:\n      id-token: write\n')), errors: [{ line: 6 }] },
       {
         name: 'container action given make deploy as its args',
         code: push(job('bench', `      - name: Start the benchmark\n        uses: docker://example/bench-tools@${DIGEST}\n        with:\n          args: make deploy\n`)),
-        errors: [{ line: 6, message: /deploy job `bench`/ }]
+        errors: [{ line: 6, message: /^job `bench` \(it runs `make deploy`, a deploy script by its name; what it does was not read\)/ }]
       }
     ]
   },
@@ -200,10 +243,25 @@ export const workflowCases: CaseTable = {
       {
         name: 'ECS deploy with wait-for-service-stability',
         code: gatedDeploy(`      - uses: aws-actions/amazon-ecs-deploy-task-definition@${SHA}\n        with:\n          task-definition: task.json\n          service: api\n          wait-for-service-stability: true\n`)
-      }
+      },
+      { name: 'a test suite run after the deploy', code: gatedDeploy('      - run: helm upgrade --install api chart/\n      - run: make testacc\n') },
+      { name: 'go test in a job after the deploy job', code: gatedDeploy('      - run: terraform apply -auto-approve\n') + '  acceptance:\n    needs: deploy\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - run: go test ./acceptance/...\n' },
+      { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA },
+      { name: 'a release job running a script named deploy', code: RELEASE_THEN_DEPLOY_SCRIPT }
     ],
     invalid: [
       { code: gatedDeploy('      - name: apply\n        run: kubectl apply -f k8s/\n'), errors: [{ line: 12 }] },
+      { name: 'tests run before the deploy verify nothing of it', code: gatedDeploy('      - run: go test ./...\n      - run: kubectl apply -f k8s/\n'), errors: [{ line: 13 }] },
+      {
+        name: 'only some resources destroyed after the apply',
+        code: gatedDeploy('      - run: terraform apply -auto-approve\n      - run: terraform destroy -target=module.old -auto-approve\n'),
+        errors: [{ line: 12 }]
+      },
+      {
+        name: 'a script named deploy is said to be judged by its name',
+        code: push(job('ship', '      - run: ./scripts/deploy.sh\n', '    environment: production\n    concurrency: production\n')),
+        errors: [{ line: 12, message: 'job `ship` (it runs `./scripts/deploy.sh`, a deploy script by its name; what it does was not read) has no rollout wait, health/smoke check or rollback step after deploying.' }]
+      },
       {
         name: 'ECS deploy that does not wait',
         code: gatedDeploy(`      - uses: aws-actions/amazon-ecs-deploy-task-definition@${SHA}\n        with:\n          task-definition: task.json\n`),
@@ -300,10 +358,20 @@ export const workflowCases: CaseTable = {
       { name: 'piped to --password-stdin', code: push(job('build', '      - run: echo "${{ secrets.REGISTRY_TOKEN }}" | docker login ghcr.io -u bot --password-stdin\n')) },
       { name: 'masked', code: push(job('build', '      - run: echo "::add-mask::$DEPLOY_KEY"\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n')) },
       { name: 'written to a file, not the log', code: push(job('build', '      - run: echo "$DEPLOY_KEY" > key.pem\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n')) },
-      { name: 'piped into a command', code: push(job('build', '      - run: echo "$KUBECONFIG_B64" | base64 -d > kubeconfig\n        env:\n          KUBECONFIG_B64: ${{ secrets.KUBECONFIG }}\n')) }
+      { name: 'piped into a command', code: push(job('build', '      - run: echo "$KUBECONFIG_B64" | base64 -d > kubeconfig\n        env:\n          KUBECONFIG_B64: ${{ secrets.KUBECONFIG }}\n')) },
+      { name: 'into a process substitution read by another command', code: printsKey(`gpg --batch --import <(printf '%s' "$DEPLOY_KEY")`) },
+      { name: 'into a command substitution', code: printsKey(`curl -fsS -u "bot:$( printf '%s' "$DEPLOY_KEY" )" https://example.com/hook`) },
+      { name: 'stdout and stderr both to a file', code: printsKey('echo "$DEPLOY_KEY" &> key.pem') },
+      { name: 'in backquotes', code: printsKey('ssh-add - <<< `echo "$DEPLOY_KEY"`') }
     ],
     invalid: [
       { code: push(job('build', '      - run: echo "key is ${{ secrets.DEPLOY_KEY }}"\n')), errors: [{ line: 10 }] },
+      { name: 'sent to stderr, which is the log too', code: printsKey('echo "$DEPLOY_KEY" >&2'), errors: [{ line: 10 }] },
+      { name: 'only stderr redirected', code: printsKey('echo "$DEPLOY_KEY" 2>/dev/null'), errors: [{ line: 10 }] },
+      { name: 'tee prints what it writes', code: printsKey('echo "$DEPLOY_KEY" | tee key.pem'), errors: [{ line: 10 }] },
+      { name: 'in a subshell', code: printsKey('( echo "$DEPLOY_KEY" ) && make'), errors: [{ line: 10 }] },
+      { name: 'a pipe inside quotes is no pipe', code: printsKey(`printf 'a|%s' "$DEPLOY_KEY"`), errors: [{ line: 10 }] },
+      { name: 'an echo of a substitution holding it', code: printsKey(`echo "key=$(printf '%s' "$DEPLOY_KEY")"`), errors: [{ line: 10 }] },
       { name: 'env var holding a secret', code: push(job('build', '      - run: |\n          echo start\n          echo $DEPLOY_KEY\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n')), errors: [{ line: 12 }] }
     ]
   },
@@ -406,16 +474,80 @@ export const workflowCases: CaseTable = {
     ],
     invalid: [
       { name: 'commit message in a push workflow', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')), errors: [{ line: 10, severity: 'high' }] },
-      { name: 'PR title in a pull_request workflow (no secrets, read-only token)', code: push(job('t', '      - run: echo "${{ github.event.pull_request.title }}"\n'), 'pull_request'), errors: [{ line: 10 }] }
+      { name: 'PR title in a pull_request workflow (no secrets, read-only token)', code: push(job('t', '      - run: echo "${{ github.event.pull_request.title }}"\n'), 'pull_request'), errors: [{ line: 10 }] },
+      {
+        name: 'a commit message passed to a reusable workflow that expands it',
+        files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('${{ github.event.head_commit.message }}') },
+        errors: [{ path: IMAGE, line: 15, severity: 'high', message: /\(`github\.event\.head_commit\.message`, passed by job `image` of `\.github\/workflows\/images\.yml`\) into code;/ }]
+      }
     ]
   },
   'workflow/template-injection-input': {
-    valid: [{ name: 'boolean and choice inputs', code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      dry-run:\n        type: boolean\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.dry-run }}\n') }],
-    invalid: [{ code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      note:\n        type: string\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.note }}\n'), errors: [{ line: 14, severity: 'medium' }] }]
+    valid: [
+      { name: 'boolean and choice inputs', code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      dry-run:\n        type: boolean\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.dry-run }}\n') },
+      { name: 'reusable workflow whose every caller passes a literal', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('cfssl'), '.github/workflows/nightly.yml': callsImage("'echo-server'", 'schedule') } },
+      { name: 'the callers, unchanged, read as context', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('cfssl') }, contextOnly: [IMAGES] },
+      { name: 'a caller passes a choice input of its own', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('${{ inputs.image }}', dispatchImage('choice')) } },
+      { name: 'a caller passes a matrix value', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('${{ matrix.image }}').replace('    uses:', '    strategy:\n      matrix:\n        image: [web, api]\n    uses:') } },
+      { name: 'a caller leaves the input out', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('x').replace('    with:\n      name: x\n', '') } },
+      {
+        name: 'a caller passes an input its own callers give as literals',
+        files: {
+          [IMAGE]: reusableImage(),
+          [IMAGES]: callsImage('${{ inputs.image }}', '\n  workflow_call:\n    inputs:\n      image:\n        type: string\n'),
+          '.github/workflows/release.yml': callsImage('web').replace(`./${IMAGE}`, `./${IMAGES}`).replace('name: web', 'image: web')
+        }
+      }
+    ],
+    invalid: [
+      { code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      note:\n        type: string\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.note }}\n'), errors: [{ line: 14, severity: 'medium' }] },
+      {
+        name: 'reusable workflow with no caller in the analysis',
+        code: reusableImage(),
+        errors: [{ line: 15, severity: 'medium', message: /expands `inputs\.name` \(a free-text input set by callers outside this analysis\) into code/ }]
+      },
+      {
+        name: 'one caller of two passes a free-text input of its own',
+        files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('cfssl'), '.github/workflows/manual.yml': callsImage('${{ inputs.image }}', dispatchImage('string')) },
+        errors: [{ path: IMAGE, line: 15, message: /expands `inputs\.name` \(`inputs\.image`, passed by job `image` of `\.github\/workflows\/manual\.yml`\) into code/ }]
+      },
+      {
+        name: 'also run by hand with the input typed in',
+        files: { [IMAGE]: reusableImage('  workflow_dispatch:\n    inputs:\n      name:\n        type: string\n'), [IMAGES]: callsImage('cfssl') },
+        errors: [{ path: IMAGE, line: 19, message: /`inputs\.name` \(a free-text input\)/ }]
+      },
+      {
+        name: 'passed through env, still set by callers outside the analysis',
+        code: reusableImage().replace('      - run: make NAME=${{ inputs.name }} image\n', '      - env:\n          IMAGE: ${{ inputs.name }}\n        run: make NAME=${{ env.IMAGE }} image\n'),
+        errors: [{ line: 17, message: /expands `env\.IMAGE` \(a free-text input set by callers outside this analysis\) into code/ }]
+      },
+      {
+        name: 'the `with:` of a caller is one expression',
+        files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('x').replace('    with:\n      name: x\n', '    with: ${{ fromJSON(vars.IMAGE_INPUTS) }}\n') },
+        errors: [{ path: IMAGE, line: 15, message: /set by callers outside this analysis/ }]
+      }
+    ]
   },
   'workflow/template-injection-privileged': {
-    valid: [{ name: 'number is not free text', code: push(job('t', '      - run: echo "${{ github.event.issue.number }}"\n'), 'issue_comment') }],
-    invalid: [{ code: push(job('t', '      - run: echo "${{ github.event.comment.body }}"\n'), 'issue_comment'), errors: [{ line: 10, severity: 'critical' }] }]
+    valid: [
+      { name: 'number is not free text', code: push(job('t', '      - run: echo "${{ github.event.issue.number }}"\n'), 'issue_comment') },
+      { name: 'a privileged workflow passes a literal to a reusable workflow', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('web', 'issues') } }
+    ],
+    invalid: [
+      { code: push(job('t', '      - run: echo "${{ github.event.comment.body }}"\n'), 'issue_comment'), errors: [{ line: 10, severity: 'critical' }] },
+      {
+        name: 'an issue title passed to a reusable workflow that expands it',
+        files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('${{ github.event.issue.title }}', 'issues') },
+        errors: [
+          {
+            path: IMAGE,
+            line: 15,
+            severity: 'critical',
+            message: /expands `inputs\.name` \(`github\.event\.issue\.title`, passed by job `image` of `\.github\/workflows\/images\.yml`\) into code called from a privileged workflow;/
+          }
+        ]
+      }
+    ]
   },
   'workflow/unpinned-action': {
     valid: [

@@ -7,7 +7,7 @@
  */
 import type { SourceFile } from '../../types.js'
 import { parseYaml, scalarString, type Node, type Pair } from '../parse/yaml.js'
-import { readWorkflow, type WorkflowModel } from './model.js'
+import { readWorkflow, type JobModel, type WorkflowModel } from './model.js'
 
 /** Where reusable workflows live: GitHub reads them only directly in this folder. */
 const WORKFLOWS_DIR = '.github/workflows/'
@@ -20,6 +20,16 @@ export interface WorkflowFiles {
   parsed: Map<string, WorkflowModel | null>
   /** Called path → what it does with its caller's token, once worked out (calls may fan out). */
   tokens: Map<string, CalleeToken>
+  /** Called path → the jobs of the analysis calling it, once some callee asked. */
+  callers?: Map<string, LocalCall[]>
+}
+
+/** A job of a workflow of the analysis that calls a local reusable workflow. */
+export interface LocalCall {
+  /** Path of the calling workflow. */
+  path: string
+  workflow: WorkflowModel
+  job: JobModel
 }
 
 /** What the caller of a local reusable workflow can know about the token of its jobs. */
@@ -49,6 +59,15 @@ export function isLocalWorkflow(uses: string | undefined): uses is string {
  */
 export function callsLocalWorkflow(path: string, content: string | undefined): boolean {
   return path.includes(WORKFLOWS_DIR) && !!content && /^[ \t]*(?:-[ \t]+)?uses:[ \t]*["']?\.\/\.github\/workflows\//m.test(content)
+}
+
+/**
+ * Whether a changed workflow needs the other workflows of its folder as context: it calls one of
+ * them, or it is a reusable workflow reading its inputs (its callers decide what they hold).
+ */
+export function needsSiblingWorkflows(path: string, content: string | undefined): boolean {
+  if (callsLocalWorkflow(path, content)) return true
+  return path.includes(WORKFLOWS_DIR) && !!content && content.includes('inputs.') && /\bworkflow_call\b/.test(content)
 }
 
 /**
@@ -106,4 +125,28 @@ export function calleeToken(files: WorkflowFiles | undefined, callerPath: string
   const token = everyJobRestricted ? 'restricted' : 'inherited'
   files.tokens.set(path, token)
   return token
+}
+
+/**
+ * The jobs of the analysis calling the workflow at `path` (`uses: ./.github/workflows/…`).
+ * Empty says no caller is in the analysis: the workflow may be called from elsewhere, or its
+ * siblings were not read. Only files whose text calls a local workflow are parsed.
+ */
+export function localCallers(files: WorkflowFiles | undefined, path: string): LocalCall[] {
+  if (!files) return []
+  if (!files.callers) {
+    const index = new Map<string, LocalCall[]>()
+    for (const [callerPath, file] of files.files) {
+      if (!callsLocalWorkflow(callerPath, file.content)) continue
+      const workflow = modelOf(files, callerPath)
+      if (!workflow || workflow.kind !== 'workflow') continue
+      for (const job of workflow.jobs) {
+        const called = isLocalWorkflow(job.uses) ? calledPath(callerPath, job.uses) : undefined
+        if (called === undefined) continue
+        index.set(called, [...(index.get(called) ?? []), { path: callerPath, workflow, job }])
+      }
+    }
+    files.callers = index
+  }
+  return files.callers.get(path) ?? []
 }

@@ -3,8 +3,9 @@
  * a verification or rollback step after the deploy, and failures that are not ignored.
  */
 import type { Finding } from '../../types.js'
-import { isScalar, scalarString } from '../parse/yaml.js'
+import { isMap, isScalar, scalarString, type Node, type Pair } from '../parse/yaml.js'
 import { actionRepo, dependentsOf, scalarsUnder, type CheckContext } from './context.js'
+import { contextPaths, findExpressions } from './expressions.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 
@@ -33,6 +34,26 @@ const RELEASE_LABEL = /^(release|publish)/i
  */
 const EPHEMERAL_CLUSTER_ACTIONS = new Set(['helm/kind-action', 'engineerd/setup-kind', 'container-tools/kind-action', 'medyagh/setup-minikube', 'manusa/actions-setup-minikube', 'absaoss/k3d-action', 'nolar/setup-k3d-k3s'])
 const EPHEMERAL_CLUSTER_COMMAND = /\b(kind\s+create\s+cluster|k3d\s+cluster\s+create|minikube\s+start|ctlptl\s+create\s+cluster)\b/
+/**
+ * A deploy command and the command that tears down what it created. A job that deploys and then
+ * tears the whole stack down again (`terraform apply`, the tests, `terraform destroy` under
+ * `if: always()`) stands up temporary test infrastructure: nobody uses it once the job ends.
+ * A teardown of some resources only (`-target`) is not one. `-destroy` on its own line is the
+ * `apply -destroy` (or the destroy plan) of that tool.
+ */
+const TEARDOWNS: [deploy: RegExp, teardown: RegExp][] = [
+  [/\b(terraform|tofu|terragrunt)\s+(run-all\s+)?apply\b/i, /\b(terraform|tofu|terragrunt)\s+(run-all\s+)?destroy\b|\s-destroy\b/i],
+  [/\bpulumi\s+up\b/i, /\bpulumi\s+destroy\b/i],
+  [/\bcdk\s+deploy\b/i, /\bcdk\s+destroy\b/i],
+  [/\bsam\s+deploy\b/i, /\bsam\s+delete\b/i],
+  [/\b(serverless|sls)\s+deploy\b/i, /\b(serverless|sls)\s+remove\b/i],
+  [/\baws\s+cloudformation\s+deploy\b/i, /\baws\s+cloudformation\s+delete-stack\b/i],
+  [/\bhelm\s+(upgrade|install)\b/i, /\bhelm\s+(uninstall|delete)\b/i],
+  [/\bhelmfile\s+(apply|sync)\b/i, /\bhelmfile\s+destroy\b/i]
+]
+const PARTIAL_TEARDOWN = /-target\b|--target\b/
+/** A test suite run after the deploy exercises what was deployed. */
+const TEST_SUITE = /\b(go\s+test|pytest|(npm|yarn|pnpm)\s+(run\s+)?test|cargo\s+test|make\s+([\w.-]*[-_.])?test[\w-]*|gradlew?\s+([\w.-]*[:-])?test\w*|tox|bats)\b/i
 const VERIFICATION =
   /rollback|roll\s*back|rollout\s+status|kubectl\s+wait|smoke|verif|health|--atomic|--wait\b|wait-for|wait_for|readiness|e2e|end-to-end|canary|status\s+check|curl\s(?:(?!curl\s)[^\n])*(-f\b|--fail)|\buntil\b(?:(?!\buntil\b)[^\n])*(running|ready|healthy|available)/i
 
@@ -99,6 +120,8 @@ interface DeployEvidence {
   kind: DeployKind
   /** The first step that deploys, when the evidence came from a step. */
   step?: StepModel
+  /** The project script that step runs, when its name is the only evidence (`./scripts/deploy.sh`). */
+  script?: string
 }
 
 /**
@@ -108,6 +131,22 @@ interface DeployEvidence {
 function commandsOf(step: StepModel): string {
   const inputs = inputsOf(step)
   return [scalarString(step.run) ?? '', ...['args', 'script', 'run', 'command', 'entrypoint'].map((k) => inputs.get(k) ?? '')].join('\n')
+}
+
+/** The deploy script a step runs, as written (`./script/deploy.sh`, `make deploy`). */
+function deployScriptOf(step: StepModel): string | undefined {
+  const text = commandsOf(step)
+  const m = DEPLOY_SCRIPT.exec(text)
+  if (!m) return undefined
+  // The match starts after a separator or at a `/` inside the path: take the whole word.
+  let start = m.index + m[1].length
+  while (start > 0 && !/[\s;&|]/.test(text[start - 1])) start--
+  return text.slice(start, m.index + m[0].length)
+}
+
+/** Whether a step deploys only by running a script named deploy (no known command or action). */
+function deployScriptOnly(step: StepModel): boolean {
+  return !DEPLOY_COMMAND.test(commandsOf(step)) && !DEPLOY_ACTIONS.has(actionRepo(step.uses) ?? '') && DEPLOY_SCRIPT.test(commandsOf(step))
 }
 
 function stepKind(step: StepModel): DeployKind | undefined {
@@ -127,28 +166,82 @@ function releasesForReal(repo: string, step: StepModel): boolean {
   return true
 }
 
+/** Token scopes that let a job publish: a release or tag (contents), a package, an OIDC credential for a registry or cloud. */
+const PUBLISHING_SCOPES = new Set(['contents', 'packages', 'id-token'])
+/** Release actions that take the job token by default when no `token:` is given. */
+const DEFAULT_TOKEN_ACTIONS = new Set(['softprops/action-gh-release', 'ncipollo/release-action'])
+
+function grantsPublishing(permissions: Pair<Node, Node>): boolean {
+  const value = permissions.value
+  if (!isMap(value)) return scalarString(value) === 'write-all'
+  return value.items.some((p) => isScalar(p.key) && PUBLISHING_SCOPES.has(String(p.key.value)) && scalarString(p.value) === 'write')
+}
+
+/** Whether text holds an expression reading a secret or the job token. */
+function readsCredential(text: string): boolean {
+  return findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.') || p === 'github.token'))
+}
+
+/**
+ * Whether a job can publish at all: it is given a secret or the job token, its token may write
+ * releases or packages or mint an OIDC credential, or it runs a release action taking the
+ * repository default token (no `permissions` anywhere). A release tool without any of them
+ * (goreleaser building archives for a later job to upload) releases nothing.
+ */
+function canPublish(ctx: CheckContext, job: JobModel): boolean {
+  const permissions = job.permissions ?? ctx.wf.permissions
+  if (permissions && grantsPublishing(permissions)) return true
+  // A self-hosted runner may hold credentials of its own.
+  if (scalarsUnder(job.runsOn).some((l) => /self-hosted/i.test(l))) return true
+  if (!permissions && job.steps.some((s) => DEFAULT_TOKEN_ACTIONS.has(actionRepo(s.uses) ?? ''))) return true
+  return [...scalarsUnder(job.node), ...scalarsUnder(ctx.wf.env)].some(readsCredential)
+}
+
 function createsEphemeralCluster(job: JobModel): boolean {
   return job.steps.some((s) => EPHEMERAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? '') || EPHEMERAL_CLUSTER_COMMAND.test(scalarString(s.run) ?? ''))
 }
 
-function deployEvidence(job: JobModel): DeployEvidence | undefined {
+/** Whether every deploy of the job is torn down again later in the same job (its command lines in order). */
+function tornDownAgain(job: JobModel): boolean {
+  const lines = job.steps.flatMap((s) => commandsOf(s).split('\n'))
+  let deployed = false
+  for (const [deploy, teardown] of TEARDOWNS) {
+    const first = lines.findIndex((l) => deploy.test(l) && !teardown.test(l))
+    if (first < 0) continue
+    deployed = true
+    if (!lines.slice(first + 1).some((l) => teardown.test(l) && !PARTIAL_TEARDOWN.test(l))) return false
+  }
+  // Other deploys in the job may go elsewhere; kubectl talks to the cluster just stood up.
+  return deployed && !lines.some((l) => DEPLOY_COMMAND.test(l) && !/\bkubectl\s/.test(l) && !TEARDOWNS.some(([deploy]) => deploy.test(l)))
+}
+
+function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | undefined {
   const labels = [job.id, job.name ?? '']
   const labelled = (word: RegExp): boolean => labels.some((l) => word.test(l.trim()))
-  // End-to-end tests against a kind/k3d/minikube cluster deploy nothing, whatever their commands.
-  if (createsEphemeralCluster(job) && !labelled(DEPLOY_LABEL) && !labelled(RELEASE_LABEL)) return undefined
+  // End-to-end tests against a kind/k3d/minikube cluster, or against infrastructure the job
+  // destroys again, deploy nothing anyone uses, whatever their commands.
+  if ((createsEphemeralCluster(job) || tornDownAgain(job)) && !labelled(DEPLOY_LABEL) && !labelled(RELEASE_LABEL)) return undefined
   const steps = job.steps.map((s) => ({ step: s, kind: stepKind(s) }))
-  const deployStep = steps.find((s) => s.kind === 'deploy')?.step
+  const deployStep = steps.find((s) => s.kind === 'deploy' && !deployScriptOnly(s.step))?.step
   if (deployStep) return { kind: 'deploy', step: deployStep }
-  if (labelled(DEPLOY_LABEL)) return { kind: 'deploy' }
   const releaseStep = steps.find((s) => s.kind === 'release')?.step
-  if (releaseStep) return { kind: 'release', step: releaseStep }
+  const publishes = !!releaseStep && canPublish(ctx, job)
+  // A step running a script named deploy: what it does is known by its name only, so a real
+  // release step or a label says more about the job.
+  const scriptStep = steps.find((s) => s.kind === 'deploy')?.step
+  if (scriptStep && !publishes && !labelled(RELEASE_LABEL)) return { kind: 'deploy', step: scriptStep, script: labelled(DEPLOY_LABEL) ? undefined : deployScriptOf(scriptStep) }
+  if (labelled(DEPLOY_LABEL)) return { kind: 'deploy' }
+  if (publishes) return { kind: 'release', step: releaseStep }
   if (labelled(RELEASE_LABEL)) return { kind: 'release' }
   return undefined
 }
 
-function hasVerification(ctx: CheckContext, job: JobModel): boolean {
-  const jobs = [job, ...dependentsOf(ctx.wf, job.id)]
-  return jobs.some(
+/** A rollout wait, health check or rollback anywhere in the job or a job after it, or a test suite run after the deploy. */
+function hasVerification(ctx: CheckContext, job: JobModel, deployed: StepModel | undefined): boolean {
+  const later = dependentsOf(ctx.wf, job.id)
+  const testsAfter = [...job.steps.filter((s) => !deployed || s.index > deployed.index), ...later.flatMap((j) => j.steps)]
+  if (testsAfter.some((s) => TEST_SUITE.test(commandsOf(s)))) return true
+  return [job, ...later].some(
     (j) => VERIFICATION.test(`${j.id} ${j.name ?? ''}`) || j.steps.some((s) => selfVerifying(s) || VERIFICATION.test(scalarsUnder(s.node).join('\n')))
   )
 }
@@ -166,10 +259,12 @@ function continueOnError(ctx: CheckContext, job: JobModel, step: StepModel | und
 }
 
 function checkJob(ctx: CheckContext, job: JobModel): Finding[] {
-  const evidence = deployEvidence(job)
+  const evidence = deployEvidence(ctx, job)
   if (!evidence) return []
   const out: (Finding | undefined)[] = []
-  const what = `${evidence.kind} job \`${job.id}\``
+  const what = evidence.script
+    ? `job \`${job.id}\` (it runs \`${evidence.script}\`, a deploy script by its name; what it does was not read)`
+    : `${evidence.kind} job \`${job.id}\``
   // Jobs that call a reusable workflow cannot declare an environment; the callee must.
   if (!job.uses && job.environment === undefined) {
     out.push(ctx.report(RULES.deployNoEnvironment, job.line, `${what} has no \`environment:\`, so it runs without approval gates or environment-scoped secrets.`))
@@ -177,7 +272,7 @@ function checkJob(ctx: CheckContext, job: JobModel): Finding[] {
   if (evidence.kind === 'deploy' && ctx.wf.concurrency === undefined && job.concurrency === undefined) {
     out.push(ctx.report(RULES.deployNoConcurrency, job.line, `${what} has no \`concurrency\` group (job or workflow), so two runs can deploy at the same time.`))
   }
-  if (evidence.kind === 'deploy' && !job.uses && !hasVerification(ctx, job)) {
+  if (evidence.kind === 'deploy' && !job.uses && !hasVerification(ctx, job, evidence.step)) {
     const line = evidence.step?.line ?? job.line
     out.push(ctx.report(RULES.deployNoVerification, line, `${what} has no rollout wait, health/smoke check or rollback step after deploying.`))
   }

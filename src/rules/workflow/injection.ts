@@ -4,11 +4,12 @@
  * Expressions in `env:` or in other actions' `with:` are data and are only followed as sources.
  */
 import type { Finding } from '../../types.js'
-import { isScalar, scalarString, type Node } from '../parse/yaml.js'
+import { isMap, isScalar, scalarString, type Node, type YAMLMap } from '../parse/yaml.js'
 import { actionRepo, envScopes, getCaseless, jobLabel, lineAt, rawOf, scalarsUnder, type CheckContext } from './context.js'
 import { contextPaths, contextReads, envNameFor, findExpressions, inputName, isUntrustedEventPath, type ExpressionSpan } from './expressions.js'
 import { RULES } from './meta.js'
-import { isPrivileged, type JobModel, type StepModel } from './model.js'
+import { isPrivileged, type InputDecl, type JobModel, type StepModel } from './model.js'
+import { localCallers } from './callees.js'
 
 type Origin = 'event' | 'input'
 
@@ -16,9 +17,18 @@ export interface Taint {
   origin: Origin
   /** The context path as written in the script. */
   read: string
-  /** The attacker-controlled source when `read` is derived from it (env, step or job output). */
+  /** The attacker-controlled source when `read` is derived from it (env, step, job output, or what a caller passes). */
   source?: string
+  /** A free-text input of a reusable workflow no caller in the analysis shows the value of. */
+  unknownCallers?: boolean
+  /** The calling job that passes `source` for a reusable workflow's input. */
+  passedBy?: string
+  /** Passed by a caller running on a privileged trigger: the called workflow runs with its event and token. */
+  privilegedCaller?: boolean
 }
+
+/** What taint tracking reads of a workflow: itself, where it is, and the workflows analysed with it. */
+type TaintContext = Pick<CheckContext, 'path' | 'wf' | 'workflows'>
 
 /** Input types whose values cannot carry shell syntax. */
 const SAFE_INPUT_TYPES = new Set(['boolean', 'number', 'choice', 'environment'])
@@ -39,7 +49,7 @@ export interface Scope {
 
 const MAX_DEPTH = 4
 
-export function taintOfText(ctx: CheckContext, text: string, scope: Scope, depth: number): Taint | undefined {
+export function taintOfText(ctx: TaintContext, text: string, scope: Scope, depth: number): Taint | undefined {
   let best: Taint | undefined
   for (const e of findExpressions(text)) {
     for (const p of contextPaths(e.body)) {
@@ -50,24 +60,72 @@ export function taintOfText(ctx: CheckContext, text: string, scope: Scope, depth
   return best
 }
 
-function stepTaint(ctx: CheckContext, step: StepModel, job: JobModel, depth: number): Taint | undefined {
+function stepTaint(ctx: TaintContext, step: StepModel, job: JobModel, depth: number): Taint | undefined {
   const repo = actionRepo(step.uses)
   if (repo && TAINTED_OUTPUT_ACTIONS.has(repo)) return { origin: 'event', read: '', source: `outputs of ${repo}` }
   return taintOfText(ctx, scalarsUnder(step.node).join('\n'), { job, step }, depth + 1)
 }
 
+const freeText = (decl: InputDecl | undefined): boolean => !!decl && !(decl.type && SAFE_INPUT_TYPES.has(decl.type))
+
+/** What the callers in the analysis pass for each workflow_call input (`path` + input → taint, or null for none); a cycle of calls sees its own entry as unknown. */
+const passedByCallers = new WeakMap<NonNullable<TaintContext['workflows']>, Map<string, Taint | null>>()
+
+/**
+ * The taint of a free-text workflow_call input, from what the jobs of the analysis calling the
+ * workflow pass for it: none when every caller passes a literal or data the rule trusts (a choice
+ * input, a matrix value), the first untrusted value otherwise. With no caller in the analysis
+ * whoever calls the workflow decides, and the read stays reported as such.
+ */
+function callInputTaint(ctx: TaintContext, input: string, path: string): Taint | undefined {
+  const unknown: Taint = { origin: 'input', read: path, unknownCallers: true }
+  const callers = localCallers(ctx.workflows, ctx.path)
+  if (!ctx.workflows || callers.length === 0) return unknown
+  let memo = passedByCallers.get(ctx.workflows)
+  if (!memo) passedByCallers.set(ctx.workflows, (memo = new Map()))
+  const key = `${ctx.path}\n${input}`
+  if (memo.has(key)) return memo.get(key) ?? undefined
+  // Seen again before it is worked out: the calls form a cycle, which GitHub refuses to run.
+  memo.set(key, unknown)
+  let found: Taint | undefined
+  for (const call of callers) {
+    const withNode = call.job.node.get('with', true)
+    // `with:` given as one expression: nothing says what it holds.
+    if (withNode !== undefined && !isMap(withNode)) found = unknown
+    const passed = isMap(withNode) ? scalarString(getCaseless(withNode as YAMLMap, input)) : undefined
+    const t = passed === undefined ? undefined : taintOfText({ path: call.path, wf: call.workflow, workflows: ctx.workflows }, passed, { job: call.job }, 0)
+    if (t) {
+      const privilegedCaller = isPrivileged(call.workflow) || t.privilegedCaller
+      found = { origin: t.origin, read: path, source: t.source ?? t.read, passedBy: `job \`${call.job.id}\` of \`${call.path}\``, privilegedCaller }
+    }
+    if (found) break
+  }
+  memo.set(key, found ?? null)
+  return found
+}
+
+/** Whether an input read carries free text, and from whom. */
+function inputTaint(ctx: TaintContext, path: string, input: string): Taint | undefined {
+  const { wf } = ctx
+  const declared = wf.inputs.get(input)
+  // Not declared (or an action's input): nothing says its type.
+  if (wf.kind !== 'workflow' || !declared) return !declared || freeText(declared) ? { origin: 'input', read: path } : undefined
+  // Whoever runs the workflow by hand types it.
+  if (freeText(wf.dispatchInputs.get(input))) return { origin: 'input', read: path }
+  if (!freeText(wf.callInputs.get(input))) return undefined
+  // `github.event.inputs` is the payload of the caller's event, not what it passes.
+  return path.startsWith('inputs.') ? callInputTaint(ctx, input, path) : { origin: 'input', read: path }
+}
+
 /** Whether a context path read in the given scope carries attacker-controlled text. */
-function classify(ctx: CheckContext, path: string, scope: Scope, depth: number): Taint | undefined {
+function classify(ctx: TaintContext, path: string, scope: Scope, depth: number): Taint | undefined {
   if (depth > MAX_DEPTH) return undefined
   const input = inputName(path)
-  if (input !== undefined) {
-    const decl = ctx.wf.inputs.get(input)
-    return decl?.type && SAFE_INPUT_TYPES.has(decl.type) ? undefined : { origin: 'input', read: path }
-  }
+  if (input !== undefined) return inputTaint(ctx, path, input)
   if (isUntrustedEventPath(path)) return { origin: 'event', read: path }
 
-  const derived = (t: Taint | undefined): Taint | undefined =>
-    t ? { origin: t.origin, read: path, source: t.source ?? t.read } : undefined
+  // Whoever passed the source (a caller, unknown callers) is still the one who set it.
+  const derived = (t: Taint | undefined): Taint | undefined => (t ? { ...t, read: path, source: t.source ?? t.read } : undefined)
 
   const env = /^env\.([\w-]+)$/.exec(path)
   if (env) {
@@ -92,6 +150,8 @@ function classify(ctx: CheckContext, path: string, scope: Scope, depth: number):
 }
 
 function describe(t: Taint): string {
+  if (t.passedBy && t.source) return `\`${t.read}\` (${t.source.startsWith('outputs of') ? t.source : `\`${t.source}\``}, passed by ${t.passedBy})`
+  if (t.unknownCallers) return `\`${t.read}\` (a free-text input set by callers outside this analysis)`
   if (t.origin === 'input') return `\`${t.read}\` (a free-text input)`
   if (t.source) return `\`${t.read}\` (derived from ${t.source.startsWith('outputs of') ? t.source : `\`${t.source}\``})`
   return `\`${t.read}\` (attacker-controlled)`
@@ -197,7 +257,7 @@ function envSuggestion(ctx: CheckContext, job: JobModel, step: StepModel, hit: H
 
 export function checkTemplateInjection(ctx: CheckContext): Finding[] {
   const out: Finding[] = []
-  const privileged = isPrivileged(ctx.wf)
+  const privilegedWorkflow = isPrivileged(ctx.wf)
   for (const job of ctx.wf.jobs) {
     for (const step of job.steps) {
       const targets: { node: Node; what: string }[] = []
@@ -209,9 +269,10 @@ export function checkTemplateInjection(ctx: CheckContext): Finding[] {
       for (const target of targets) {
         for (const hit of hitsIn(ctx, target.node, { job, step })) {
           const fromEvent = hit.taints.some((t) => t.origin === 'event')
+          const privileged = privilegedWorkflow || hit.taints.some((t) => t.origin === 'event' && t.privilegedCaller)
           const meta = !fromEvent ? RULES.injectionInput : privileged ? RULES.injectionPrivileged : RULES.injection
           const reads = [...new Map(hit.taints.map((t) => [t.read, t])).values()].map(describe).join(', ')
-          const trigger = fromEvent && privileged ? ' in a privileged workflow' : ''
+          const trigger = !fromEvent || !privileged ? '' : privilegedWorkflow ? ' in a privileged workflow' : ' called from a privileged workflow'
           const message = `${target.what} of ${jobLabel(ctx, job)} expands ${reads} into code${trigger}; crafted text runs as commands.`
           const suggestion = target.what.startsWith('`run`') ? envSuggestion(ctx, job, step, hit) : undefined
           out.push(ctx.report(meta, hit.line, message, { endLine: hit.endLine, suggestion }))

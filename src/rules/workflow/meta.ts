@@ -49,7 +49,7 @@ export const RULES = defineRules('workflow', {
     severity: 'medium',
     title: 'Free-text input expanded into a script',
     description:
-      'A string input (workflow_dispatch, workflow_call or composite action input) is pasted into a shell script or github-script code; whoever supplies the input controls the script.',
+      'A string input (workflow_dispatch, workflow_call or composite action input) is pasted into a shell script or github-script code; whoever supplies the input controls the script. A workflow_call input is judged by what the calling workflows of the analysis pass (literals and choice inputs are safe); with no caller in the analysis, it is reported as set by unknown callers.',
     remediation: INJECTION_FIX.replace('github.event.issue.title', 'inputs.name'),
     refs: { zizmor: 'template-injection' }
   },
@@ -166,7 +166,8 @@ export const RULES = defineRules('workflow', {
     topics: ['secret-exposure'],
     severity: 'medium',
     title: 'Secret printed to the log',
-    description: 'A script echoes a secret to standard output; log masking misses transformed values (encoded, split, multi-line), and the log is readable by everyone with read access.',
+    description:
+      'A script echoes a secret to the job log (standard output or error not redirected to a file, piped into another command or read by a substitution); log masking misses transformed values (encoded, split, multi-line), and the log is readable by everyone with read access.',
     remediation: 'Do not print secrets; pipe them to the consuming command (`--password-stdin`) or write them to a file with restricted permissions.'
   },
   secretsUntrustedCode: {

@@ -54,6 +54,10 @@ export interface WorkflowModel {
   jobsLine: number
   /** Declared inputs of workflow_dispatch / workflow_call / a composite action. */
   inputs: Map<string, InputDecl>
+  /** The inputs `workflow_dispatch` declares: whoever runs the workflow by hand sets them. */
+  dispatchInputs: Map<string, InputDecl>
+  /** The inputs `workflow_call` declares: the calling workflows set them. */
+  callInputs: Map<string, InputDecl>
   jobs: JobModel[]
 }
 
@@ -165,17 +169,20 @@ export function readWorkflow(contents: unknown, y: YamlFile): WorkflowModel | un
       steps: readSteps(runs.get('steps', true), y, 'composite action'),
       needs: []
     }
-    return { kind: 'composite', root, triggers: new Set(), jobsLine: job.line, inputs, jobs: [job] }
+    return { kind: 'composite', root, triggers: new Set(), jobsLine: job.line, inputs, dispatchInputs: new Map(), callInputs: new Map(), jobs: [job] }
   }
 
   const jobsPair = pairOf(root, 'jobs')
   if (!jobsPair) return undefined
   if (!isMap(jobsPair.value)) throw new ParseError('`jobs` must be a mapping of job ids to jobs', y.lineOf(jobsPair.key))
   const on = onPair(root)?.value
+  const dispatchInputs = new Map<string, InputDecl>()
+  const callInputs = new Map<string, InputDecl>()
   if (isMap(on)) {
-    readInputs(inputs, (on.get('workflow_dispatch', true) as YAMLMap | undefined)?.get?.('inputs', true))
-    readInputs(inputs, (on.get('workflow_call', true) as YAMLMap | undefined)?.get?.('inputs', true))
+    readInputs(dispatchInputs, (on.get('workflow_dispatch', true) as YAMLMap | undefined)?.get?.('inputs', true))
+    readInputs(callInputs, (on.get('workflow_call', true) as YAMLMap | undefined)?.get?.('inputs', true))
   }
+  for (const declared of [dispatchInputs, callInputs]) for (const [name, decl] of declared) inputs.set(name, decl)
   const jobs: JobModel[] = []
   for (const p of (jobsPair.value as YAMLMap).items) {
     const id = scalarString(p.key)
@@ -192,6 +199,8 @@ export function readWorkflow(contents: unknown, y: YamlFile): WorkflowModel | un
     concurrency: root.get('concurrency', true) as Node | undefined,
     jobsLine: y.lineOf(jobsPair.key),
     inputs,
+    dispatchInputs,
+    callInputs,
     jobs
   }
 }

@@ -21,17 +21,78 @@ function secretEnvNames(ctx: CheckContext, job: JobModel, step: StepModel): Set<
 
 const ECHO = /(?:^|[\s;&|(`])(echo|printf)\s/g
 
-/** True when an `echo`/`printf` on this line writes a secret to standard output. */
+/** What an `echo`/`printf` writes: its words, and whether its standard output reaches the job log. */
+interface EchoCommand {
+  words: string
+  toLog: boolean
+}
+
+/** Skips a `$( … )` starting at `i` (on the `$`); the index after its closing parenthesis. */
+function skipSubstitution(line: string, i: number): number {
+  let depth = 0
+  for (let j = i + 1; j < line.length; j++) {
+    if (line[j] === '(') depth++
+    else if (line[j] === ')' && --depth === 0) return j + 1
+  }
+  return line.length
+}
+
+/**
+ * The extent of the command starting at `from` (after `echo `/`printf `): its words end at an
+ * unquoted `|`, `;`, `&` or `)`. Its standard output is
+ * redirected by `>`, `>>`, `1>` or `&>` to a file (`>&2` and `2>` leave it in the log) and taken
+ * by a pipe into another command (`tee` still prints it).
+ */
+function echoCommand(line: string, from: number): EchoCommand {
+  let quote: string | undefined
+  let toLog = true
+  let i = from
+  for (; i < line.length; i++) {
+    const c = line[i]
+    if (quote) {
+      if (c === '\\' && quote === '"') i++
+      else if (c === quote) quote = undefined
+      continue
+    }
+    if (c === '\\') i++
+    else if (c === "'" || c === '"') quote = c
+    else if (c === '$' && line[i + 1] === '(') i = skipSubstitution(line, i) - 1
+    else if (c === ')' || c === ';' || c === '\n') break
+    else if (c === '|') {
+      if (line[i + 1] !== '|' && !/^\s*tee\b/.test(line.slice(i + 1))) toLog = false
+      break
+    } else if (c === '&' && line[i + 1] !== '>') break
+    else if (c === '>') {
+      const fd = line[i - 1] === '&' ? '&' : /\d/.test(line[i - 1] ?? '') && /\s/.test(line[i - 2] ?? ' ') ? line[i - 1] : '1'
+      let j = i + 1
+      if (line[j] === '>' || line[j] === '|') j++
+      while (line[j] === ' ' || line[j] === '\t') j++
+      const target = /^(&\d|\/dev\/std(out|err)\b|\/dev\/tty\b)/.test(line.slice(j))
+      if ((fd === '1' || fd === '&') && !target) toLog = false
+      i = j - 1
+    }
+  }
+  return { words: line.slice(from, i), toLog }
+}
+
+/** Whether the command word starting at `start` writes into a substitution (`$( )`, `<( )`, `>( )`, backquotes) rather than the log. */
+function captured(line: string, start: number): boolean {
+  let j = start - 1
+  while (j >= 0 && (line[j] === ' ' || line[j] === '\t')) j--
+  if (line[j] === '`') return line.slice(0, j + 1).split('`').length % 2 === 0
+  return line[j] === '(' && j > 0 && '$<>'.includes(line[j - 1])
+}
+
+/** True when an `echo`/`printf` on this line writes a secret to the job log. */
 function echoesSecret(line: string, names: Set<string>): boolean {
   if (line.includes('::add-mask::')) return false
   for (const m of line.matchAll(ECHO)) {
-    const rest = line.slice(m.index + m[0].length)
-    // The command's own words end at the first pipe, redirection or command separator.
-    const end = rest.search(/[|>;&]/)
-    const words = end < 0 ? rest : rest.slice(0, end)
-    if (end >= 0 && (rest[end] === '|' || rest[end] === '>')) continue
-    if (readsSecret(words)) return true
-    for (const v of words.matchAll(/\$\{?([A-Za-z_]\w*)/g)) if (names.has(v[1])) return true
+    // Written into a substitution: the enclosing command gets it, and is judged by its own words.
+    if (captured(line, m.index + m[0].length - m[1].length - 1)) continue
+    const command = echoCommand(line, m.index + m[0].length)
+    if (!command.toLog) continue
+    if (readsSecret(command.words)) return true
+    for (const v of command.words.matchAll(/\$\{?([A-Za-z_]\w*)/g)) if (names.has(v[1])) return true
   }
   return false
 }
