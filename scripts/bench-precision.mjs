@@ -130,7 +130,7 @@ if (seconds.length) {
   const agree = seconds.filter((j) => j.second.verdict === j.verdict).length
   console.log(`\nSecond judgements: ${seconds.length}, agreeing with the first: ${agree} (${pct(agree, seconds.length)})`)
 }
-if (gone.length) console.log(`\n${gone.length} judged finding(s) no longer reported (rule fixed or line moved): ${gone.map((j) => `${j.file}:${j.line} ${j.ruleId} [${j.verdict}]`).slice(0, 10).join('; ')}${gone.length > 10 ? ' …' : ''}`)
+if (gone.length) console.log(`\n${gone.length} judged finding(s) no longer reported (rule fixed or line moved): ${gone.map((j) => `${j.file}:${j.line} ${j.ruleId} [${j.verdict}]`).slice(0, Number(process.env.PRECISION_GONE_LIST ?? 10)).join('; ')}${gone.length > 10 ? ' …' : ''}`)
 if (unmatched.length) console.log(`\n${unmatched.length} finding(s) on paths outside the manifest: ${unmatched.slice(0, 5).map((f) => f.path).join(', ')}`)
 if (args.includes('--unjudged')) for (const u of unjudged) console.log(`unjudged: ${u.f.severity} ${u.f.ruleId} ${u.path}:${u.f.line} ${u.f.message}`)
 
