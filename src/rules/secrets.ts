@@ -406,7 +406,8 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
   for (const m of content.includes('-----BEGIN ') ? matchesOf(PRIVATE_KEY, content) : []) {
     const block = m[0]
     // A block without key material (`<private-key>`, `...` between the lines) documents the format.
-    if (!/[A-Za-z0-9+/=]{16,}/.test(block.replace(/-----(?:BEGIN|END)[^\n-]*-----/g, ''))) continue
+    const material = block.replace(/-----(?:BEGIN|END)[^\n-]*-----/g, '').replace(/\{\{[^}]{0,500}\}\}|\$\{[^}]{0,500}\}|\$\([^)]{0,500}\)/g, '')
+    if (!/[A-Za-z0-9+/=]{16,}/.test(material)) continue
     const start = m.index ?? 0
     out.push({ rule: PRIVATE_KEY_RULE, priority: 1, start, end: start + block.length, line: lineAt(starts, start), endLine: lineAt(starts, start + block.length - 1), message: 'Private key block in plain text.', value: block })
   }
@@ -757,8 +758,11 @@ function literalBlock(body: string[]): boolean {
   const templated = body.some((l) => /\{\{|\$\{/.test(l))
   if (!templated) return body.some((l) => l.trim() !== '')
   return body.some((l) => {
-    const kv = /^\s*([A-Za-z_][\w.-]{0,100})\s*[=:]\s*(\S.{0,500})$/.exec(l)
-    return kv !== null && classifyKey(kv[1]) !== undefined && whyNotLiteral(kv[2], kv[1]) === undefined
+    // `password=…`, `password: …`, `"password": "…"` (JSON), `<password>…</password>` (XML).
+    const kv = /^\s*["']?([A-Za-z_][\w.-]{0,100})["']?\s*[=:]\s*(\S.{0,500})$/.exec(l) ?? /^\s*<([A-Za-z_][\w.-]{0,100})>([^<]{1,500})<\/[\w.-]{1,100}>/.exec(l)
+    if (kv === null || classifyKey(kv[1]) === undefined) return false
+    const value = kv[2].trim().replace(/,$/, '').replace(/^(["'])(.*)\1$/, '$2')
+    return !/\{\{|\$\{/.test(value) && whyNotLiteral(value, kv[1]) === undefined
   })
 }
 

@@ -141,6 +141,7 @@ export const composeCases: CaseTable = {
     ],
     invalid: [
       { code: 'services:\n  api:\n    image: example/api:1.4.2\n', errors: [{ line: 2 }] },
+      { name: 'a test environment (singular -test) is a service', code: 'services:\n  app-test:\n    image: example/app:1.4.2\n', errors: [{ line: 2 }] },
       { name: 'a service named like a test runner that others depend on is a service', code: 'services:\n  stub-test:\n    image: example/stub:1.0.1\n  api:\n    image: example/api:1.4.2\n    restart: always\n    depends_on: [stub-test]\n', errors: [{ line: 2 }] }
     ]
   },

@@ -166,14 +166,22 @@ export const dockerfileCases: CaseTable = {
     ]
   },
   'dockerfile/shell-form-command': {
-    valid: [{ code: 'FROM alpine:3.20\nCMD ["/app/server"]\n' }, { name: 'exec in shell form', code: 'FROM alpine:3.20\nCMD exec /app/server\n' }],
-    invalid: [{ code: 'FROM alpine:3.20\nCMD /app/server --port 8080\n', errors: [{ line: 2, severity: 'low', suggestion: 'CMD ["/app/server", "--port", "8080"]' }] }]
+    valid: [
+      { code: 'FROM alpine:3.20\nCMD ["/app/server"]\n' },
+      { name: 'exec in shell form', code: 'FROM alpine:3.20\nCMD exec /app/server\n' },
+      { name: "a base stage's shell-form commands, overridden by the final stage", code: 'FROM alpine:3.20 AS base\nENTRYPOINT /usr/bin/agent\nCMD /usr/bin/agent --help\nFROM base\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD ["nginx"]\n' }
+    ],
+    invalid: [
+      { code: 'FROM alpine:3.20\nCMD /app/server --port 8080\n', errors: [{ line: 2, severity: 'low', suggestion: 'CMD ["/app/server", "--port", "8080"]' }] },
+      { name: 'inherited from the base stage when the final stage sets none', code: 'FROM alpine:3.20 AS base\nCMD /app/server --port 8080\nFROM base\nUSER app\n', errors: [{ line: 2 }] }
+    ]
   },
   'dockerfile/exec-form-not-json': {
     valid: [
       { code: 'FROM alpine:3.20\nCMD ["/app/server"]\n' },
       { name: 'shell form is the other rule', code: 'FROM alpine:3.20\nCMD /app/server --port 8080\n' },
-      { name: 'a comment line inside a continued JSON array (Docker drops it)', code: 'FROM alpine:3.20\nCMD [ "--port=8080", \\\n      # the profile comes last\n      "--profile=prod" ]\n' }
+      { name: 'a comment line inside a continued JSON array (Docker drops it)', code: 'FROM alpine:3.20\nCMD [ "--port=8080", \\\n      # the profile comes last\n      "--profile=prod" ]\n' },
+      { name: 'a shell-form ENTRYPOINT never reads CMD', code: 'FROM alpine:3.20\nENTRYPOINT exec /docker-entrypoint.sh nginx\nCMD [nginx, -g, daemon off;]\n' }
     ],
     invalid: [
       {
@@ -193,6 +201,16 @@ export const dockerfileCases: CaseTable = {
         name: 'without an ENTRYPOINT the shell runs the text',
         code: "FROM alpine:3.20\nCMD ['/app/server']\n",
         errors: [{ line: 2, message: /exits at once/ }]
+      },
+      {
+        name: 'ENTRYPOINT [] clears the entrypoint, so the shell runs the text',
+        code: "FROM alpine:3.20\nENTRYPOINT []\nCMD ['/app/server']\n",
+        errors: [{ line: 3, message: /exits at once/ }]
+      },
+      {
+        name: 'the final stage overrides its base: its own broken CMD is the one reported',
+        code: 'FROM alpine:3.20 AS base\nENTRYPOINT /usr/bin/agent\nCMD /usr/bin/agent --help\nFROM base\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD [nginx, -g, "daemon off;"]\n',
+        errors: [{ line: 6, message: /entrypoint receives/ }]
       }
     ]
   },

@@ -168,6 +168,7 @@ const noAffinity = withEdit([
   ''
 ])
 const recreate = withEdit(['type: RollingUpdate', 'type: Recreate'])
+const recreateHostPort = withEdit(['type: RollingUpdate', 'type: Recreate'], ['replicas: 3', 'replicas: 4'], ['          image: registry.example.com/api:1.4.2\n', '          image: registry.example.com/api:1.4.2\n          ports:\n            - containerPort: 8080\n              hostPort: 8080\n'])
 const recreateWithClaim = withEdit(['type: RollingUpdate', 'type: Recreate'], ['      automountServiceAccountToken: false\n', '      automountServiceAccountToken: false\n      volumes:\n        - name: data\n          persistentVolumeClaim:\n            claimName: api-data\n'])
 const untagged = withEdit(['image: registry.example.com/api:1.4.2', 'image: nginx'])
 const noHistory = withEdit(['revisionHistoryLimit: 5', 'revisionHistoryLimit: 0'])
@@ -537,6 +538,11 @@ export const kubernetesCases: CaseTable = {
     invalid: [
       { code: recreate, errors: [{ line: lineOf(recreate, 'type: Recreate') }] },
       {
+        name: 'four replicas on a host port roll across nodes',
+        code: recreateHostPort,
+        errors: [{ line: lineOf(recreateHostPort, 'type: Recreate') }]
+      },
+      {
         name: 'three replicas sharing a claim run side by side already',
         code: recreateWithClaim,
         errors: [{ line: lineOf(recreateWithClaim, 'type: Recreate') }]
@@ -603,6 +609,16 @@ export const kubernetesCases: CaseTable = {
         name: 'the password entry beside a username entry: only the password is reported',
         code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ndata:\n  username: ${Buffer.from('app').toString('base64')}\n  password: ${Buffer.from('Zq8vLm2Kp9Xw4R').toString('base64')}\n`,
         errors: [{ line: 7 }]
+      },
+      {
+        name: 'templated JSON block with a literal password',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  config.json: |\n    {\n      "host": "{{ .Values.db.host }}",\n      "password": "Vq83kLz0pQw7xN2r"\n    }\n',
+        errors: [{ line: 6 }]
+      },
+      {
+        name: 'templated XML block with a literal password',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  settings.xml: |\n    <server>\n      <host>{{ .Values.db.host }}</host>\n      <password>Vq83kLz0pQw7xN2r</password>\n    </server>\n',
+        errors: [{ line: 6 }]
       },
       {
         name: 'templated block that still writes a literal password',

@@ -173,7 +173,8 @@ export const secretsCases: CaseTable = {
   'secrets/private-key-block': {
     valid: [
       quiet('-----BEGIN PUBLIC KEY-----', 'public key'),
-      quiet('//   "private-key": "-----BEGIN PRIVATE KEY-----\\n<private-key>\\n-----END PRIVATE KEY-----\\n",', 'the format documented, no key material', 'api/types.go')
+      quiet('//   "private-key": "-----BEGIN PRIVATE KEY-----\\n<private-key>\\n-----END PRIVATE KEY-----\\n",', 'the format documented, no key material', 'api/types.go'),
+      { name: 'a key filled in from template values', path: 'config/signing.yaml', code: 'stringData:\n  signing.pem: |\n    -----BEGIN PRIVATE KEY-----\n    {{ .Values.signing.tokenSigningPrivateKey }}\n    -----END PRIVATE KEY-----\n' }
     ],
     invalid: [
       { name: 'key cut off (no END line)', path: 'config/key.yaml', code: `key: |\n${PEM.split('\n').slice(0, 4).map((l) => '  ' + l).join('\n')}\n`, errors: [{ line: 2, severity: 'critical' }] }

@@ -77,8 +77,11 @@ export function analyzeCompose(file: SourceFile, report: Report = reporterFor(co
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }
 
-/** Test runners by name: `tests`, `e2e`, `frontend-tests`, `frontendTests`, `integration_test`. */
-const TEST_RUNNER_NAME = /(?:^|[-_.])(?:tests?|e2e)$|[a-z0-9](?:Tests?|E2[Ee])$/
+/**
+ * Test suites by name: `test`, `tests`, `e2e`, `frontend-tests`, `frontendTests`. A singular suffix
+ * (`app-test`) names a test environment as often as a test run, so it is left out.
+ */
+const TEST_RUNNER_NAME = /^test$|(?:^|[-_.])(?:tests|e2e)$|[a-z0-9](?:Tests|E2[Ee])$/
 
 /**
  * Services that run once and exit: the `sut` test runner of Docker Hub autotests, test runners

@@ -96,17 +96,32 @@ function argumentsWithoutComments(ctx: Context, instruction: Instruction, keywor
     .trim()
 }
 
-export function checkCommandForm(ctx: Context, body: Instruction[]): void {
-  const entrypoints = body.filter((i) => i.getKeyword() === 'ENTRYPOINT')
-  const lastEntrypoint = entrypoints[entrypoints.length - 1]
-  const execEntrypoint = lastEntrypoint !== undefined && parseJsonArray(argumentsWithoutComments(ctx, lastEntrypoint, 'ENTRYPOINT')) !== undefined
+/**
+ * The ENTRYPOINT or CMD that takes effect: the last one of the nearest stage of the chain (final
+ * stage first) that sets one; an ancestor's is overridden.
+ */
+function effective(stages: Stage[], chain: number[], keyword: string): Instruction | undefined {
+  for (const index of chain) {
+    const matching = stages[index].body.filter((i) => i.getKeyword() === keyword)
+    if (matching.length > 0) return matching[matching.length - 1]
+  }
+  return undefined
+}
+
+export function checkCommandForm(ctx: Context, stages: Stage[], chain: number[]): void {
+  const entrypoint = effective(stages, chain, 'ENTRYPOINT')
+  const entrypointArgs = entrypoint && argumentsWithoutComments(ctx, entrypoint, 'ENTRYPOINT')
+  const entrypointArray = entrypointArgs !== undefined ? parseJsonArray(entrypointArgs) : undefined
+  // `ENTRYPOINT []` clears it; a shell-form ENTRYPOINT never reads CMD.
+  const execEntrypoint = entrypointArray !== undefined && entrypointArray.length > 0
+  const shellEntrypoint = entrypointArgs !== undefined && entrypointArgs !== '' && entrypointArray === undefined && !entrypointArgs.startsWith('[')
   for (const keyword of ['ENTRYPOINT', 'CMD']) {
-    const matching = body.filter((i) => i.getKeyword() === keyword)
-    const last = matching[matching.length - 1]
+    const last = effective(stages, chain, keyword)
     if (!last) continue
     const content = argumentsWithoutComments(ctx, last, keyword)
     if (content === '' || parseJsonArray(content)) continue
     if (content.startsWith('[') && content.endsWith(']')) {
+      if (keyword === 'CMD' && shellEntrypoint) continue
       brokenExecForm(ctx, last, keyword, content, execEntrypoint)
       continue
     }

@@ -91,8 +91,10 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
       if (v.key === 'runAsUser' && value === '0' && inSecurityContext(v.path)) return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0: the containers this security context applies to run as root`)
       if (/securitycontext$/i.test(v.key) && isEmptyMap(v.value) && !facts.windows) {
         // The templates were not rendered: they may fill an empty value in with defaults of their own.
+        // A pod-level context holds no capabilities or privilege-escalation setting: those are per container.
+        const missing = /podsecuritycontext$/i.test(v.key) ? 'no seccomp profile or fsGroup of its own' : 'no capability drop, seccomp profile or privilege-escalation setting of their own'
         const why = facts.nonRootUser
-          ? 'so unless the templates fill it in, its containers get no capability drop, seccomp profile or privilege-escalation setting of their own (another security context of these values sets a non-root user)'
+          ? `so unless the templates fill it in, its pods or containers get ${missing} (another security context of these values sets a non-root user)`
           : 'so unless the templates fill it in, pods run with the image user and runtime defaults'
         return report(HELM.valuesEmptySecurityContext, line, `hardening: chart default ${at} is empty, ${why}`)
       }

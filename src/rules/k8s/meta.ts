@@ -322,7 +322,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['rollout-strategy'],
     severity: 'medium',
     title: 'Deployment uses the Recreate strategy',
-    description: '`Recreate` stops every old pod before starting new ones: each rollout and each rollback is an outage. A single replica holding a volume claim, or a pod bound to a host port, cannot run twice side by side, so Recreate is not reported for it.',
+    description: '`Recreate` stops every old pod before starting new ones: each rollout and each rollback is an outage. A single replica holding a volume claim or bound to a host port cannot run twice side by side, so Recreate is not reported for it.',
     remediation: 'Use `strategy.type: RollingUpdate` (with `maxUnavailable`/`maxSurge`) unless old and new versions truly cannot run side by side.'
   },
   noRevisionHistory: {

@@ -155,16 +155,17 @@ function checkSpreading(ctx: CheckContext, obj: K8sObject, pod: PodSpec, replica
 }
 
 /**
- * Pods that cannot run twice side by side, so Recreate is how they must roll out: one replica
- * holding a volume claim (ReadWriteOnce, the usual access mode, attaches to one node at a time,
- * and two database processes must not share a data directory), or a container bound to a host port.
+ * A single pod that cannot run twice side by side, so Recreate is how it must roll out: one
+ * replica holding a volume claim (ReadWriteOnce, the usual access mode, attaches to one node at a
+ * time, and two database processes must not share a data directory) or bound to a host port (a
+ * second pod on the same node cannot bind it). With more replicas a rolling update works.
  */
 function singleWriter(obj: K8sObject, pod: PodSpec, containers: Container[]): boolean {
   const v = obj.view
   const replicas = numberAt(v, v.get(v.get(obj.node, 'spec'), 'replicas'))
   const claims = v.items(v.get(pod.node, 'volumes')).some((vol) => v.get(vol, 'persistentVolumeClaim') !== undefined)
   const hostPort = containers.some((c) => v.items(v.get(c.node, 'ports')).some((p) => v.get(p, 'hostPort') !== undefined))
-  return hostPort || (claims && (replicas === undefined || replicas <= 1))
+  return (hostPort || claims) && (replicas === undefined || replicas <= 1)
 }
 
 export function checkRollout(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[]): Finding[] {
