@@ -86,6 +86,14 @@ const secretRefParam = (name: string): string =>
 const paramPassword = (noEcho: boolean): string =>
   db(DB_OK).replace('      ManageMasterUserPassword: true\n', '      MasterUserPassword: !Ref DBPassword\n').replace("AWSTemplateFormatVersion: '2010-09-09'\n", `AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  DBPassword:\n    Type: String\n${noEcho ? '    NoEcho: true\n' : ''}`)
 
+/** A function whose environment holds a Vault service token literal. */
+const vaultEnv =
+  "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      Role: arn:aws:iam::123456789012:role/fn\n      Code:\n        ZipFile: pass\n      Environment:\n        Variables:\n          VAULT_TOKEN: hvs.CAESIJ8kq2Xv7nLmPz4Rt9Wc\n"
+
+/** A template with one String parameter named `name` and no NoEcho, used by an output. */
+const standaloneSecretParam = (name: string): string =>
+  `AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  ${name}:\n    Type: String\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n`
+
 /** A SAM function; `Tracing: Active` may come from the template's Globals. */
 const sam = (fnProps: string, globals = ''): string =>
   `AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n${globals}Resources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n      CodeUri: src/\n${fnProps}`
@@ -170,6 +178,11 @@ export const cloudformationCases: CaseTable = {
       }
     ],
     invalid: [
+      {
+        name: 'a Vault token in a function environment (a random part is no member name)',
+        code: vaultEnv,
+        errors: [{ line: lineOf(vaultEnv, 'VAULT_TOKEN') }]
+      },
       at(literalPassword, 'MasterUserPassword', { severity: 'high' }),
       at(lambda(TRACING + '      Environment:\n        Variables:\n          API_TOKEN: tok-8fj3k2l9d8s7a6q5\n          LOG_LEVEL: info\n'), 'API_TOKEN', {}, 'Lambda environment')
     ]
@@ -240,6 +253,10 @@ export const cloudformationCases: CaseTable = {
     ],
     invalid: [
       at(paramPassword(false), 'DBPassword:'),
+      ...['VaultToken', 'SourceDBPassword', 'KeyStorePassword', 'StagePassword'].map((name) => ({
+        name: `a secret name holding a word the key classifier reads as a setting (${name})`,
+        ...at(standaloneSecretParam(name), `${name}:`)
+      })),
       {
         name: 'secret parameter whose AllowedValues include a non-boolean',
         ...at(paramPassword(false).replace('    Type: String\n', "    Type: String\n    AllowedValues: ['true', 'hunter-two']\n"), 'DBPassword:')

@@ -2,7 +2,9 @@
  * Rules for CloudFormation templates, YAML (short-form tags such as `!Ref`, `!Sub`, `!If`) or
  * JSON — both read by the same YAML parser, which keeps line positions. Values the template itself
  * decides (parameter defaults, both branches of `Fn::If`, mappings) are resolved and a finding that
- * rests on one says so (`finding.via`); values only known at deployment are never reported.
+ * rests on one says so (`finding.via`). Values only known at deployment are not judged, with one
+ * exception said in its message: a security group port given by a parameter without a numeric
+ * default, open to the world, is reported as such (low).
  */
 import type { Finding, RuleMeta, SourceFile } from '../../types.js'
 import { costCloudformation } from '../../cost/cloudformation.js'

@@ -8,20 +8,29 @@ import type { Node } from '../parse/yaml.js'
 import { isMap, isScalar, isSeq } from '../parse/yaml.js'
 import { CFN } from './meta.js'
 import type { CfnContext } from './storage.js'
-import { classifyKey, whyNotLiteral } from '../secrets/keys.js'
+import { keyWords, whyNotLiteral } from '../secrets/keys.js'
 import { intrinsicArgument, intrinsicOf, isLiteralTrue, literal, type Parameter, type Resource } from './template.js'
 
 /** Property, variable or parameter names that end in a secret noun, compared without case, `_` or `-`. */
 const SECRET_KEY = /(password|passwd|passphrase|authtoken|secretstring|secretaccesskey|clientsecret|apikey|privatekey|secretkey|accesstoken|apitoken|secret|token)$/
 
 /**
- * A name that holds a secret: it ends in a secret noun, and the key classifier shared with the
- * secrets scanner agrees it holds a value. That classifier knows the names that describe or steer a
- * secret (`PasswordLength`, `AllowUsersToChangePassword`, `SecretArn`) and the tokens that are
- * ids (`ServiceToken`, `ClientRequestToken`, `NextToken`).
+ * Names that end in a secret noun but hold an id, not a secret: a custom resource's `ServiceToken`
+ * is the ARN of its handler; request and pagination tokens are idempotency keys and cursors.
+ */
+const NOT_SECRET_KEY = /^(?:servicetoken|clientrequesttoken|idempotencytoken|continuationtoken|nexttoken)$/
+
+/** Leading words of a name that steers a secret rather than holds one: `AllowUsersToChangePassword`, `RequireToken`. */
+const STEERING_WORD = new Set(['allow', 'require', 'requires', 'enable', 'disable', 'use', 'reset', 'rotate', 'generate'])
+
+/**
+ * A name that holds a secret: it ends in a secret noun (`VaultToken`, `SourceDBPassword` and
+ * `KeyStorePassword` included), is no id named like a token, and does not start with a verb that
+ * makes it a switch about the secret.
  */
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key.replace(/[_-]/g, '').toLowerCase()) && classifyKey(key) !== undefined
+  const squashed = key.replace(/[_-]/g, '').toLowerCase()
+  return SECRET_KEY.test(squashed) && !NOT_SECRET_KEY.test(squashed) && !STEERING_WORD.has(keyWords(key)[0] ?? '')
 }
 
 /** Values that are settings rather than secrets (flags, counts) or references resolved at deploy time. */

@@ -166,7 +166,8 @@ function onlyPlaceholderWords(v: string): boolean {
 
 /**
  * Code rather than a value: an environment variable's name (`PGPASSWORD`, `DB_PASSWORD`), a call
- * (`pf.read()`), a subscript (`r['NextToken']`) or a member access (`event.resultToken`).
+ * (`pf.read()`), a subscript (`r['NextToken']`) or a member access (`event.resultToken`; a random
+ * part with digits, as in a Vault token `hvs.CAES…`, is no member name).
  */
 function isCode(v: string): boolean {
   return (
@@ -174,7 +175,7 @@ function isCode(v: string): boolean {
     (/^[A-Z0-9]*$/.test(v) && /^[A-Z]*?(?:PASS|TOKEN|SECRET|KEY|PWD)/.test(v)) ||
     /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(.{0,200}\)[,;]?$/.test(v) ||
     (/\]$/.test(v) && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[(?:'[^'\n\]]{0,100}'|"[^"\n\]]{0,100}"|[A-Za-z_$][\w$]*|\d{1,6})\])+$/.test(v)) ||
-    /^[a-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+[,;]?$/.test(v)
+    (/^[a-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+[,;]?$/.test(v) && !v.split('.').some((part) => /\d/.test(part) && looksRandom(part)))
   )
 }
 
