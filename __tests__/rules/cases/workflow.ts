@@ -84,6 +84,10 @@ const reusableImage = (dispatch = ''): string =>
   `name: image\non:\n${dispatch}  workflow_call:\n    inputs:\n      name:\n        type: string\n        required: true\npermissions:\n  contents: read\njobs:\n` + job('build', '      - run: make NAME=${{ inputs.name }} image\n')
 /** A workflow triggered by `on` whose job `image` calls the reusable one with `name: <passed>`. */
 const callsImage = (passed: string, on = 'push'): string => `name: images\non: ${on}\npermissions:\n  contents: read\njobs:\n  image:\n    uses: ./${IMAGE}\n    with:\n      name: ${passed}\n`
+/** The reusable image workflow whose input `name` is optional and defaults to the head branch of the caller's event. */
+const reusableImageDefaultHead = (): string => reusableImage().replace('        required: true\n', '        default: ${{ github.head_ref }}\n')
+/** A caller of the image workflow that leaves `name` out. */
+const callsImageWithout = (on: string): string => callsImage('x', on).replace('    with:\n      name: x\n', '')
 /** `on:` of a workflow run by hand with an input `image` of the given type. */
 const dispatchImage = (type: string): string => `\n  workflow_dispatch:\n    inputs:\n      image:\n        type: ${type}\n${type === 'choice' ? '        options: [web, api]\n' : ''}`
 
@@ -470,7 +474,11 @@ export const workflowCases: CaseTable = {
     valid: [
       { name: 'title passed through env', code: push(job('t', '      - run: echo "$TITLE"\n        env:\n          TITLE: ${{ github.event.head_commit.message }}\n')) },
       { name: 'untrusted text in an if condition', code: push(job('t', "      - if: contains(github.event.head_commit.message, '[skip]')\n        run: echo skipped\n")) },
-      { name: 'branch name as an action input', code: push(job('t', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.head_ref }}\n`), 'pull_request') }
+      { name: 'branch name as an action input', code: push(job('t', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.head_ref }}\n`), 'pull_request') },
+      {
+        name: 'an input defaulting to the head branch, every caller passes a literal',
+        files: { [IMAGE]: reusableImageDefaultHead(), [IMAGES]: callsImage('web', 'pull_request_target') }
+      }
     ],
     invalid: [
       { name: 'commit message in a push workflow', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')), errors: [{ line: 10, severity: 'high' }] },
@@ -479,6 +487,20 @@ export const workflowCases: CaseTable = {
         name: 'a commit message passed to a reusable workflow that expands it',
         files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('${{ github.event.head_commit.message }}') },
         errors: [{ path: IMAGE, line: 15, severity: 'high', message: /\(`github\.event\.head_commit\.message`, passed by job `image` of `\.github\/workflows\/images\.yml`\) into code;/ }]
+      },
+      {
+        name: 'a first caller passes a free-text input of its own, a second one a commit message',
+        files: {
+          [IMAGE]: reusableImage(),
+          '.github/workflows/a-manual.yml': callsImage('${{ inputs.image }}', dispatchImage('string')),
+          [IMAGES]: callsImage('${{ github.event.head_commit.message }}')
+        },
+        errors: [{ path: IMAGE, line: 15, severity: 'high', message: /passed by job `image` of `\.github\/workflows\/images\.yml`/ }]
+      },
+      {
+        name: 'a caller on pull_request leaves out an input defaulting to the head branch',
+        files: { [IMAGE]: reusableImageDefaultHead(), [IMAGES]: callsImageWithout('pull_request') },
+        errors: [{ path: IMAGE, line: 15, severity: 'high', message: /expands `inputs\.name` \(its default `github\.head_ref`, where job `image` of `\.github\/workflows\/images\.yml` leaves it out\) into code;/ }]
       }
     ]
   },
@@ -546,6 +568,20 @@ export const workflowCases: CaseTable = {
             message: /expands `inputs\.name` \(`github\.event\.issue\.title`, passed by job `image` of `\.github\/workflows\/images\.yml`\) into code called from a privileged workflow;/
           }
         ]
+      },
+      {
+        name: 'the same PR title passed by a pull_request caller and by a pull_request_target one',
+        files: {
+          [IMAGE]: reusableImage(),
+          '.github/workflows/a-pr.yml': callsImage('${{ github.event.pull_request.title }}', 'pull_request'),
+          '.github/workflows/b-target.yml': callsImage('${{ github.event.pull_request.title }}', 'pull_request_target')
+        },
+        errors: [{ path: IMAGE, line: 15, severity: 'critical', message: /passed by job `image` of `\.github\/workflows\/b-target\.yml`\) into code called from a privileged workflow;/ }]
+      },
+      {
+        name: 'a pull_request_target caller leaves out an input defaulting to the head branch',
+        files: { [IMAGE]: reusableImageDefaultHead(), [IMAGES]: callsImageWithout('pull_request_target') },
+        errors: [{ path: IMAGE, line: 15, severity: 'critical', message: /its default `github\.head_ref`, where job `image`/ }]
       }
     ]
   },
