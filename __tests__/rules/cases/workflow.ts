@@ -215,10 +215,33 @@ export const workflowCases: CaseTable = {
         code: push(job('build', `      - uses: goreleaser/goreleaser-action@${SHA}\n        with:\n          args: release --clean --config \${{ matrix.config }}\n      - uses: actions/upload-artifact@${SHA}\n        with:\n          path: dist/\n`))
       },
       { name: 'a release action given a read-only token', code: push(job('notes', `      - uses: softprops/action-gh-release@${SHA}\n`)) },
-      { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA }
+      { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA },
+      { name: 'temporary infrastructure destroyed unless the run was cancelled', code: TEMPORARY_INFRA.replace('if: always()', 'if: ${{ !cancelled() }}') },
+      { name: 'temporary infrastructure destroyed through bash -c', code: TEMPORARY_INFRA.replace('run: terraform destroy -auto-approve', `run: bash -c 'terraform destroy -auto-approve'`) }
     ],
     invalid: [
       { code: push(job('deploy', '      - run: ./deploy.sh && ./smoke-test.sh\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `deploy`/ }] },
+      { name: 'a rollback destroying the stack only when the apply failed', code: TEMPORARY_INFRA.replace('if: always()', 'if: failure()'), errors: [{ line: 6, message: /^deploy job `acceptance`/ }] },
+      {
+        name: 'a destroy command only printed by echo',
+        code: TEMPORARY_INFRA.replace('      - if: always()\n        run: terraform destroy -auto-approve\n', '      - run: echo "remove it later with terraform destroy" >> "$GITHUB_STEP_SUMMARY"\n'),
+        errors: [{ line: 6, message: /^deploy job `acceptance`/ }]
+      },
+      {
+        name: 'a destroy command commented out',
+        code: TEMPORARY_INFRA.replace('      - if: always()\n        run: terraform destroy -auto-approve\n', '      - run: |\n          # terraform destroy -auto-approve\n          echo done\n'),
+        errors: [{ line: 6, message: /^deploy job `acceptance`/ }]
+      },
+      {
+        name: 'a script named deploy-storybook is quoted whole',
+        code: push(job('storybook', '      - run: npm run deploy-storybook -- --ci\n', '    concurrency: docs\n')),
+        errors: [{ line: 6, message: /^job `storybook` \(it runs `npm run deploy-storybook`, a deploy script/ }]
+      },
+      {
+        name: 'a make target named deploy-docs is quoted whole',
+        code: push(job('site', '      - run: make deploy-docs && make clean\n', '    concurrency: docs\n')),
+        errors: [{ line: 6, message: /^job `site` \(it runs `make deploy-docs`, a deploy script/ }]
+      },
       { name: 'a release job running a script named deploy is a release job', code: RELEASE_THEN_DEPLOY_SCRIPT, errors: [{ line: 6, message: /^release job `publish` has no/ }] },
       {
         name: 'a deploy elsewhere beside the temporary infrastructure',
@@ -251,10 +274,19 @@ export const workflowCases: CaseTable = {
       { name: 'a test suite run after the deploy', code: gatedDeploy('      - run: helm upgrade --install api chart/\n      - run: make testacc\n') },
       { name: 'go test in a job after the deploy job', code: gatedDeploy('      - run: terraform apply -auto-approve\n') + '  acceptance:\n    needs: deploy\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - run: go test ./acceptance/...\n' },
       { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA },
-      { name: 'a release job running a script named deploy', code: RELEASE_THEN_DEPLOY_SCRIPT }
+      { name: 'a release job running a script named deploy', code: RELEASE_THEN_DEPLOY_SCRIPT },
+      {
+        name: 'a job labelled deploy verified by tests in a job that needs it',
+        code: gatedDeploy('      - run: ./bin/ship production\n').replace('  deploy:', '  deploy-prod:') + '  acceptance:\n    needs: deploy-prod\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - run: npm test\n'
+      }
     ],
     invalid: [
       { code: gatedDeploy('      - name: apply\n        run: kubectl apply -f k8s/\n'), errors: [{ line: 12 }] },
+      {
+        name: 'tests in a job known as a deploy by its label only may run before the deploy',
+        code: gatedDeploy('      - run: npm ci && npm test\n      - run: ./bin/ship production\n').replace('  deploy:', '  deploy-prod:'),
+        errors: [{ line: 6, message: /^deploy job `deploy-prod` has no rollout wait/ }]
+      },
       { name: 'tests run before the deploy verify nothing of it', code: gatedDeploy('      - run: go test ./...\n      - run: kubectl apply -f k8s/\n'), errors: [{ line: 13 }] },
       {
         name: 'only some resources destroyed after the apply',
