@@ -398,7 +398,13 @@ export const workflowCases: CaseTable = {
       { name: 'into a process substitution read by another command', code: printsKey(`gpg --batch --import <(printf '%s' "$DEPLOY_KEY")`) },
       { name: 'into a command substitution', code: printsKey(`curl -fsS -u "bot:$( printf '%s' "$DEPLOY_KEY" )" https://example.com/hook`) },
       { name: 'stdout and stderr both to a file', code: printsKey('echo "$DEPLOY_KEY" &> key.pem') },
-      { name: 'in backquotes', code: printsKey('ssh-add - <<< `echo "$DEPLOY_KEY"`') }
+      { name: 'in backquotes', code: printsKey('ssh-add - <<< `echo "$DEPLOY_KEY"`') },
+      { name: 'stderr copied to the log, stdout to a file', code: printsKey(`printf '%s' "$DEPLOY_KEY" 2>&1 >/tmp/key`) },
+      { name: 'stderr copied before a pipe into --password-stdin', code: printsKey('echo "$DEPLOY_KEY" 2>&1 | docker login -u bot --password-stdin ghcr.io') },
+      { name: 'decoded into gpg', code: printsKey('echo "$DEPLOY_KEY" | base64 -d | gpg --batch --import') },
+      { name: 'tee writing to a file with its own output discarded', code: printsKey('echo "$DEPLOY_KEY" | tee key.pem >/dev/null') },
+      { name: 'a pipe on the continued line', code: printsKey('|\n          echo "$DEPLOY_KEY" \\\n            | gh auth login --with-token') },
+      { name: 'a commented-out echo', code: printsKey('|\n          # echo "$DEPLOY_KEY"\n          make') }
     ],
     invalid: [
       { code: push(job('build', '      - run: echo "key is ${{ secrets.DEPLOY_KEY }}"\n')), errors: [{ line: 10 }] },
@@ -408,6 +414,11 @@ export const workflowCases: CaseTable = {
       { name: 'in a subshell', code: printsKey('( echo "$DEPLOY_KEY" ) && make'), errors: [{ line: 10 }] },
       { name: 'a pipe inside quotes is no pipe', code: printsKey(`printf 'a|%s' "$DEPLOY_KEY"`), errors: [{ line: 10 }] },
       { name: 'an echo of a substitution holding it', code: printsKey(`echo "key=$(printf '%s' "$DEPLOY_KEY")"`), errors: [{ line: 10 }] },
+      { name: 'decoded into the log', code: printsKey('echo "$DEPLOY_KEY" | base64 -d'), errors: [{ line: 10 }] },
+      { name: 'reversed into the log', code: printsKey('echo "$DEPLOY_KEY" | rev | cat'), errors: [{ line: 10 }] },
+      { name: 'stderr copied, stdout left in the log', code: printsKey('echo "$DEPLOY_KEY" 2>&1 | cat'), errors: [{ line: 10 }] },
+      { name: 'continued over two lines, reported on the first', code: printsKey('|\n          make\n          echo \\\n            "$DEPLOY_KEY"'), errors: [{ line: 12 }] },
+      { name: 'after a comment ending in a backslash, which continues nothing', code: printsKey('|\n          # see notes \\\n          echo "$DEPLOY_KEY"'), errors: [{ line: 12 }] },
       { name: 'env var holding a secret', code: push(job('build', '      - run: |\n          echo start\n          echo $DEPLOY_KEY\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n')), errors: [{ line: 12 }] }
     ]
   },

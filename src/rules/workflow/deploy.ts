@@ -40,11 +40,10 @@ const EPHEMERAL_CLUSTER_COMMAND = /\b(kind\s+create\s+cluster|k3d\s+cluster\s+cr
  * tears the whole stack down again (`terraform apply`, the tests, `terraform destroy` under
  * `if: always()`) stands up temporary test infrastructure: nobody uses it once the job ends.
  * A teardown of some resources only (`-target`) is not one. A `-destroy` argument of the tool
- * is its `apply -destroy` (or the destroy plan applied next). Global options (`-chdir=infra`)
- * may come before the subcommand.
+ * is its `apply -destroy` (or the destroy plan applied next).
  */
 const TEARDOWNS: [deploy: RegExp, teardown: RegExp][] = [
-  [/\b(terraform|tofu|terragrunt)(\s+-\S+)*\s+(run-all\s+)?apply\b/i, /\b(terraform|tofu|terragrunt)(\s+-\S+)*\s+(run-all\s+)?destroy\b|^(terraform|tofu|terragrunt)\s(?:[^\n]*\s)?-destroy\b/i],
+  [/\b(terraform|tofu|terragrunt)\s+(run-all\s+)?apply\b/i, /\b(terraform|tofu|terragrunt)\s+(run-all\s+)?destroy\b|^(terraform|tofu|terragrunt)\s(?:[^\n]*\s)?-destroy\b/i],
   [/\bpulumi\s+up\b/i, /\bpulumi\s+destroy\b/i],
   [/\bcdk\s+deploy\b/i, /\bcdk\s+destroy\b/i],
   [/\bsam\s+deploy\b/i, /\bsam\s+delete\b/i],
