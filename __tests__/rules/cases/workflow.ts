@@ -217,11 +217,18 @@ export const workflowCases: CaseTable = {
       { name: 'a release action given a read-only token', code: push(job('notes', `      - uses: softprops/action-gh-release@${SHA}\n`)) },
       { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA },
       { name: 'temporary infrastructure destroyed unless the run was cancelled', code: TEMPORARY_INFRA.replace('if: always()', 'if: ${{ !cancelled() }}') },
-      { name: 'temporary infrastructure destroyed through bash -c', code: TEMPORARY_INFRA.replace('run: terraform destroy -auto-approve', `run: bash -c 'terraform destroy -auto-approve'`) }
+      { name: 'temporary infrastructure destroyed through bash -c', code: TEMPORARY_INFRA.replace('run: terraform destroy -auto-approve', `run: bash -c 'terraform destroy -auto-approve'`) },
+      { name: 'temporary infrastructure destroyed on success or failure', code: TEMPORARY_INFRA.replace('if: always()', "if: success() || failure()") }
     ],
     invalid: [
       { code: push(job('deploy', '      - run: ./deploy.sh && ./smoke-test.sh\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `deploy`/ }] },
       { name: 'a rollback destroying the stack only when the apply failed', code: TEMPORARY_INFRA.replace('if: always()', 'if: failure()'), errors: [{ line: 6, message: /^deploy job `acceptance`/ }] },
+      { name: 'a destroy under a condition that may not hold', code: TEMPORARY_INFRA.replace('if: always()', "if: github.event_name == 'schedule'"), errors: [{ line: 6, message: /^deploy job `acceptance`/ }] },
+      {
+        name: 'a quoted deploy script is quoted without its quotes',
+        code: push(job('ship', '      - run: bash "./scripts/deploy.sh" production\n', '    concurrency: prod\n')),
+        errors: [{ line: 6, message: /^job `ship` \(it runs `\.\/scripts\/deploy\.sh`, a deploy script/ }]
+      },
       {
         name: 'a destroy command only printed by echo',
         code: TEMPORARY_INFRA.replace('      - if: always()\n        run: terraform destroy -auto-approve\n', '      - run: echo "remove it later with terraform destroy" >> "$GITHUB_STEP_SUMMARY"\n'),
@@ -404,7 +411,9 @@ export const workflowCases: CaseTable = {
       { name: 'decoded into gpg', code: printsKey('echo "$DEPLOY_KEY" | base64 -d | gpg --batch --import') },
       { name: 'tee writing to a file with its own output discarded', code: printsKey('echo "$DEPLOY_KEY" | tee key.pem >/dev/null') },
       { name: 'a pipe on the continued line', code: printsKey('|\n          echo "$DEPLOY_KEY" \\\n            | gh auth login --with-token') },
-      { name: 'a commented-out echo', code: printsKey('|\n          # echo "$DEPLOY_KEY"\n          make') }
+      { name: 'a commented-out echo', code: printsKey('|\n          # echo "$DEPLOY_KEY"\n          make')},
+      { name: 'piped into kubectl apply -f -', code: printsKey('echo "$DEPLOY_KEY" | kubectl apply -f -') },
+      { name: 'piped into a --key-file=- option', code: printsKey(`printf '%s' "$DEPLOY_KEY" | gcloud auth activate-service-account --key-file=-`) }
     ],
     invalid: [
       { code: push(job('build', '      - run: echo "key is ${{ secrets.DEPLOY_KEY }}"\n')), errors: [{ line: 10 }] },

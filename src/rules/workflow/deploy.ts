@@ -142,9 +142,9 @@ function deployScriptOf(step: StepModel): string | undefined {
   // The match starts after a separator or at a `/` inside the path, and may end inside the
   // script's name (`deploy` of `deploy-docs`): take the whole words.
   let start = m.index + m[1].length
-  while (start > 0 && !/[\s;&|]/.test(text[start - 1])) start--
+  while (start > 0 && !/[\s;&|'"()`]/.test(text[start - 1])) start--
   let end = m.index + m[0].length
-  while (end < text.length && !/[\s;&|]/.test(text[end])) end++
+  while (end < text.length && !/[\s;&|'"()`]/.test(text[end])) end++
   return text.slice(start, end)
 }
 
@@ -206,15 +206,16 @@ function createsEphemeralCluster(job: JobModel): boolean {
 }
 
 /**
- * Whether a step runs after the steps before it succeeded: no `if:`, or one asking for
- * `always()`, `success()` or `!cancelled()`. A step under `failure()` (a rollback) runs only
- * when the deploy failed, and one under any other condition may never run.
+ * Whether a step runs after the steps before it succeeded: no `if:`, or one with an alternative
+ * asking for `always()`, `success()` or `!cancelled()` (and not `failure()`). A step under
+ * `failure()` (a rollback) runs only when the deploy failed, and one under any other condition
+ * may never run.
  */
 function runsAfterSuccess(step: StepModel): boolean {
   const condition = (scalarString(step.node.get('if', true)) ?? '').replace(/^\s*\$\{\{([^]*)\}\}\s*$/, '$1').trim()
   if (condition === '') return true
-  if (/\bfailure\s*\(/.test(condition)) return false
-  return /\b(always|success)\s*\(\s*\)|!\s*cancelled\s*\(\s*\)/.test(condition)
+  // `success() || failure()` runs whatever the outcome: one alternative asking for success is enough.
+  return condition.split('||').some((alternative) => !/\bfailure\s*\(/.test(alternative) && /\b(always|success)\s*\(\s*\)|!\s*cancelled\s*\(\s*\)/.test(alternative))
 }
 
 /** Shells whose `-c` argument is a script of its own. */

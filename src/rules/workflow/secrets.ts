@@ -86,23 +86,34 @@ function segmentAt(line: string, from: number): Segment {
 /**
  * Commands that read a secret from standard input and do not print it back: registry and CLI
  * logins (`--password-stdin`, `--with-token`, `sudo -S`), key stores (`gpg`, `ssh-add`),
- * secret setters, and digests or counts of it.
+ * secret setters, files given as stdin (`--key-file=-`, `kubectl apply -f -`), and digests or
+ * counts of it.
  */
 const QUIET_READERS = new Set(['gpg', 'gpg2', 'ssh-add', 'chpasswd', 'wc', 'md5sum', 'sha1sum', 'sha256sum', 'sha512sum', 'shasum'])
-const QUIET_READER_OPTIONS = /(?:^|\s)(--password-stdin|--with-token|--stdin|--passphrase-fd\s+0|--password-file[=\s]+(-|\/dev\/stdin))(?=\s|$)/
+const QUIET_READER_OPTIONS = new Set(['--password-stdin', '--with-token', '--stdin'])
+/** Tools whose `-f -` reads a file (manifests, values) from standard input. */
+const STDIN_FILE_TOOLS = new Set(['kubectl', 'oc', 'helm'])
+const isStdin = (word: string | undefined): boolean => word === '-' || word === '/dev/stdin'
 
 function readsQuietly(command: string): boolean {
-  if (QUIET_READER_OPTIONS.test(command)) return true
   const [first] = splitShellCommands(command)
   const run = first ? invocationOf(first.words) : undefined
   if (!run) return false
-  if (QUIET_READERS.has(run.program)) return true
+  const { program, args } = run
+  if (QUIET_READERS.has(program) || args.some((a) => QUIET_READER_OPTIONS.has(a))) return true
   if (run.elevated && first.words.includes('-S')) return true
-  const args = run.args
+  // A long option given standard input as its file (`--key-file=-`, `--from-file=key=/dev/stdin`, `--passphrase-fd 0`).
+  const stdinOption = args.some((a, i) => {
+    if (!a.startsWith('--')) return false
+    const eq = a.lastIndexOf('=')
+    if (eq > 0) return isStdin(a.slice(eq + 1))
+    return isStdin(args[i + 1]) || (a === '--passphrase-fd' && args[i + 1] === '0')
+  })
+  if (stdinOption) return true
+  if (STDIN_FILE_TOOLS.has(program) && args.some((a, i) => a === '-f' && isStdin(args[i + 1]))) return true
   // `gh secret set NAME`, `wrangler secret put NAME`, `docker secret create NAME -`: a secret store.
-  if (/^(gh|wrangler|docker|podman)$/.test(run.program) && args[0] === 'secret' && /^(set|put|create)$/.test(args[1] ?? '')) return true
-  if (run.program === 'grep' && args.some((a) => a === '--quiet' || a === '--silent' || (/^-[a-zA-Z]+$/.test(a) && a.includes('q')))) return true
-  return false
+  if (/^(gh|wrangler|docker|podman)$/.test(program) && args[0] === 'secret' && /^(set|put|create)$/.test(args[1] ?? '')) return true
+  return program === 'grep' && args.some((a) => a === '--quiet' || a === '--silent' || (/^-[a-zA-Z]+$/.test(a) && a.includes('q')))
 }
 
 /** What an `echo`/`printf` writes: its words, whether it reaches the job log, and where its pipeline ends. */
