@@ -84,6 +84,10 @@ const reusableImage = (dispatch = ''): string =>
   `name: image\non:\n${dispatch}  workflow_call:\n    inputs:\n      name:\n        type: string\n        required: true\npermissions:\n  contents: read\njobs:\n` + job('build', '      - run: make NAME=${{ inputs.name }} image\n')
 /** A workflow triggered by `on` whose job `image` calls the reusable one with `name: <passed>`. */
 const callsImage = (passed: string, on = 'push'): string => `name: images\non: ${on}\npermissions:\n  contents: read\njobs:\n  image:\n    uses: ./${IMAGE}\n    with:\n      name: ${passed}\n`
+/** The reusable image workflow whose input `name` is optional and defaults to the head branch of the caller's event. */
+const reusableImageDefaultHead = (): string => reusableImage().replace('        required: true\n', '        default: ${{ github.head_ref }}\n')
+/** A caller of the image workflow that leaves `name` out. */
+const callsImageWithout = (on: string): string => callsImage('x', on).replace('    with:\n      name: x\n', '')
 /** `on:` of a workflow run by hand with an input `image` of the given type. */
 const dispatchImage = (type: string): string => `\n  workflow_dispatch:\n    inputs:\n      image:\n        type: ${type}\n${type === 'choice' ? '        options: [web, api]\n' : ''}`
 
@@ -211,10 +215,40 @@ export const workflowCases: CaseTable = {
         code: push(job('build', `      - uses: goreleaser/goreleaser-action@${SHA}\n        with:\n          args: release --clean --config \${{ matrix.config }}\n      - uses: actions/upload-artifact@${SHA}\n        with:\n          path: dist/\n`))
       },
       { name: 'a release action given a read-only token', code: push(job('notes', `      - uses: softprops/action-gh-release@${SHA}\n`)) },
-      { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA }
+      { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA },
+      { name: 'temporary infrastructure destroyed unless the run was cancelled', code: TEMPORARY_INFRA.replace('if: always()', 'if: ${{ !cancelled() }}') },
+      { name: 'temporary infrastructure destroyed through bash -c', code: TEMPORARY_INFRA.replace('run: terraform destroy -auto-approve', `run: bash -c 'terraform destroy -auto-approve'`) },
+      { name: 'temporary infrastructure destroyed on success or failure', code: TEMPORARY_INFRA.replace('if: always()', "if: success() || failure()") }
     ],
     invalid: [
       { code: push(job('deploy', '      - run: ./deploy.sh && ./smoke-test.sh\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `deploy`/ }] },
+      { name: 'a rollback destroying the stack only when the apply failed', code: TEMPORARY_INFRA.replace('if: always()', 'if: failure()'), errors: [{ line: 6, message: /^deploy job `acceptance`/ }] },
+      { name: 'a destroy under a condition that may not hold', code: TEMPORARY_INFRA.replace('if: always()', "if: github.event_name == 'schedule'"), errors: [{ line: 6, message: /^deploy job `acceptance`/ }] },
+      {
+        name: 'a quoted deploy script is quoted without its quotes',
+        code: push(job('ship', '      - run: bash "./scripts/deploy.sh" production\n', '    concurrency: prod\n')),
+        errors: [{ line: 6, message: /^job `ship` \(it runs `\.\/scripts\/deploy\.sh`, a deploy script/ }]
+      },
+      {
+        name: 'a destroy command only printed by echo',
+        code: TEMPORARY_INFRA.replace('      - if: always()\n        run: terraform destroy -auto-approve\n', '      - run: echo "remove it later with terraform destroy" >> "$GITHUB_STEP_SUMMARY"\n'),
+        errors: [{ line: 6, message: /^deploy job `acceptance`/ }]
+      },
+      {
+        name: 'a destroy command commented out',
+        code: TEMPORARY_INFRA.replace('      - if: always()\n        run: terraform destroy -auto-approve\n', '      - run: |\n          # terraform destroy -auto-approve\n          echo done\n'),
+        errors: [{ line: 6, message: /^deploy job `acceptance`/ }]
+      },
+      {
+        name: 'a script named deploy-storybook is quoted whole',
+        code: push(job('storybook', '      - run: npm run deploy-storybook -- --ci\n', '    concurrency: docs\n')),
+        errors: [{ line: 6, message: /^job `storybook` \(it runs `npm run deploy-storybook`, a deploy script/ }]
+      },
+      {
+        name: 'a make target named deploy-docs is quoted whole',
+        code: push(job('site', '      - run: make deploy-docs && make clean\n', '    concurrency: docs\n')),
+        errors: [{ line: 6, message: /^job `site` \(it runs `make deploy-docs`, a deploy script/ }]
+      },
       { name: 'a release job running a script named deploy is a release job', code: RELEASE_THEN_DEPLOY_SCRIPT, errors: [{ line: 6, message: /^release job `publish` has no/ }] },
       {
         name: 'a deploy elsewhere beside the temporary infrastructure',
@@ -247,10 +281,19 @@ export const workflowCases: CaseTable = {
       { name: 'a test suite run after the deploy', code: gatedDeploy('      - run: helm upgrade --install api chart/\n      - run: make testacc\n') },
       { name: 'go test in a job after the deploy job', code: gatedDeploy('      - run: terraform apply -auto-approve\n') + '  acceptance:\n    needs: deploy\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - run: go test ./acceptance/...\n' },
       { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA },
-      { name: 'a release job running a script named deploy', code: RELEASE_THEN_DEPLOY_SCRIPT }
+      { name: 'a release job running a script named deploy', code: RELEASE_THEN_DEPLOY_SCRIPT },
+      {
+        name: 'a job labelled deploy verified by tests in a job that needs it',
+        code: gatedDeploy('      - run: ./bin/ship production\n').replace('  deploy:', '  deploy-prod:') + '  acceptance:\n    needs: deploy-prod\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - run: npm test\n'
+      }
     ],
     invalid: [
       { code: gatedDeploy('      - name: apply\n        run: kubectl apply -f k8s/\n'), errors: [{ line: 12 }] },
+      {
+        name: 'tests in a job known as a deploy by its label only may run before the deploy',
+        code: gatedDeploy('      - run: npm ci && npm test\n      - run: ./bin/ship production\n').replace('  deploy:', '  deploy-prod:'),
+        errors: [{ line: 6, message: /^deploy job `deploy-prod` has no rollout wait/ }]
+      },
       { name: 'tests run before the deploy verify nothing of it', code: gatedDeploy('      - run: go test ./...\n      - run: kubectl apply -f k8s/\n'), errors: [{ line: 13 }] },
       {
         name: 'only some resources destroyed after the apply',
@@ -362,7 +405,15 @@ export const workflowCases: CaseTable = {
       { name: 'into a process substitution read by another command', code: printsKey(`gpg --batch --import <(printf '%s' "$DEPLOY_KEY")`) },
       { name: 'into a command substitution', code: printsKey(`curl -fsS -u "bot:$( printf '%s' "$DEPLOY_KEY" )" https://example.com/hook`) },
       { name: 'stdout and stderr both to a file', code: printsKey('echo "$DEPLOY_KEY" &> key.pem') },
-      { name: 'in backquotes', code: printsKey('ssh-add - <<< `echo "$DEPLOY_KEY"`') }
+      { name: 'in backquotes', code: printsKey('ssh-add - <<< `echo "$DEPLOY_KEY"`') },
+      { name: 'stderr copied to the log, stdout to a file', code: printsKey(`printf '%s' "$DEPLOY_KEY" 2>&1 >/tmp/key`) },
+      { name: 'stderr copied before a pipe into --password-stdin', code: printsKey('echo "$DEPLOY_KEY" 2>&1 | docker login -u bot --password-stdin ghcr.io') },
+      { name: 'decoded into gpg', code: printsKey('echo "$DEPLOY_KEY" | base64 -d | gpg --batch --import') },
+      { name: 'tee writing to a file with its own output discarded', code: printsKey('echo "$DEPLOY_KEY" | tee key.pem >/dev/null') },
+      { name: 'a pipe on the continued line', code: printsKey('|\n          echo "$DEPLOY_KEY" \\\n            | gh auth login --with-token') },
+      { name: 'a commented-out echo', code: printsKey('|\n          # echo "$DEPLOY_KEY"\n          make')},
+      { name: 'piped into kubectl apply -f -', code: printsKey('echo "$DEPLOY_KEY" | kubectl apply -f -') },
+      { name: 'piped into a --key-file=- option', code: printsKey(`printf '%s' "$DEPLOY_KEY" | gcloud auth activate-service-account --key-file=-`) }
     ],
     invalid: [
       { code: push(job('build', '      - run: echo "key is ${{ secrets.DEPLOY_KEY }}"\n')), errors: [{ line: 10 }] },
@@ -372,6 +423,11 @@ export const workflowCases: CaseTable = {
       { name: 'in a subshell', code: printsKey('( echo "$DEPLOY_KEY" ) && make'), errors: [{ line: 10 }] },
       { name: 'a pipe inside quotes is no pipe', code: printsKey(`printf 'a|%s' "$DEPLOY_KEY"`), errors: [{ line: 10 }] },
       { name: 'an echo of a substitution holding it', code: printsKey(`echo "key=$(printf '%s' "$DEPLOY_KEY")"`), errors: [{ line: 10 }] },
+      { name: 'decoded into the log', code: printsKey('echo "$DEPLOY_KEY" | base64 -d'), errors: [{ line: 10 }] },
+      { name: 'reversed into the log', code: printsKey('echo "$DEPLOY_KEY" | rev | cat'), errors: [{ line: 10 }] },
+      { name: 'stderr copied, stdout left in the log', code: printsKey('echo "$DEPLOY_KEY" 2>&1 | cat'), errors: [{ line: 10 }] },
+      { name: 'continued over two lines, reported on the first', code: printsKey('|\n          make\n          echo \\\n            "$DEPLOY_KEY"'), errors: [{ line: 12 }] },
+      { name: 'after a comment ending in a backslash, which continues nothing', code: printsKey('|\n          # see notes \\\n          echo "$DEPLOY_KEY"'), errors: [{ line: 12 }] },
       { name: 'env var holding a secret', code: push(job('build', '      - run: |\n          echo start\n          echo $DEPLOY_KEY\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n')), errors: [{ line: 12 }] }
     ]
   },
@@ -470,7 +526,11 @@ export const workflowCases: CaseTable = {
     valid: [
       { name: 'title passed through env', code: push(job('t', '      - run: echo "$TITLE"\n        env:\n          TITLE: ${{ github.event.head_commit.message }}\n')) },
       { name: 'untrusted text in an if condition', code: push(job('t', "      - if: contains(github.event.head_commit.message, '[skip]')\n        run: echo skipped\n")) },
-      { name: 'branch name as an action input', code: push(job('t', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.head_ref }}\n`), 'pull_request') }
+      { name: 'branch name as an action input', code: push(job('t', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.head_ref }}\n`), 'pull_request') },
+      {
+        name: 'an input defaulting to the head branch, every caller passes a literal',
+        files: { [IMAGE]: reusableImageDefaultHead(), [IMAGES]: callsImage('web', 'pull_request_target') }
+      }
     ],
     invalid: [
       { name: 'commit message in a push workflow', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')), errors: [{ line: 10, severity: 'high' }] },
@@ -479,6 +539,20 @@ export const workflowCases: CaseTable = {
         name: 'a commit message passed to a reusable workflow that expands it',
         files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('${{ github.event.head_commit.message }}') },
         errors: [{ path: IMAGE, line: 15, severity: 'high', message: /\(`github\.event\.head_commit\.message`, passed by job `image` of `\.github\/workflows\/images\.yml`\) into code;/ }]
+      },
+      {
+        name: 'a first caller passes a free-text input of its own, a second one a commit message',
+        files: {
+          [IMAGE]: reusableImage(),
+          '.github/workflows/a-manual.yml': callsImage('${{ inputs.image }}', dispatchImage('string')),
+          [IMAGES]: callsImage('${{ github.event.head_commit.message }}')
+        },
+        errors: [{ path: IMAGE, line: 15, severity: 'high', message: /passed by job `image` of `\.github\/workflows\/images\.yml`/ }]
+      },
+      {
+        name: 'a caller on pull_request leaves out an input defaulting to the head branch',
+        files: { [IMAGE]: reusableImageDefaultHead(), [IMAGES]: callsImageWithout('pull_request') },
+        errors: [{ path: IMAGE, line: 15, severity: 'high', message: /expands `inputs\.name` \(its default `github\.head_ref`, where job `image` of `\.github\/workflows\/images\.yml` leaves it out\) into code;/ }]
       }
     ]
   },
@@ -546,6 +620,20 @@ export const workflowCases: CaseTable = {
             message: /expands `inputs\.name` \(`github\.event\.issue\.title`, passed by job `image` of `\.github\/workflows\/images\.yml`\) into code called from a privileged workflow;/
           }
         ]
+      },
+      {
+        name: 'the same PR title passed by a pull_request caller and by a pull_request_target one',
+        files: {
+          [IMAGE]: reusableImage(),
+          '.github/workflows/a-pr.yml': callsImage('${{ github.event.pull_request.title }}', 'pull_request'),
+          '.github/workflows/b-target.yml': callsImage('${{ github.event.pull_request.title }}', 'pull_request_target')
+        },
+        errors: [{ path: IMAGE, line: 15, severity: 'critical', message: /passed by job `image` of `\.github\/workflows\/b-target\.yml`\) into code called from a privileged workflow;/ }]
+      },
+      {
+        name: 'a pull_request_target caller leaves out an input defaulting to the head branch',
+        files: { [IMAGE]: reusableImageDefaultHead(), [IMAGES]: callsImageWithout('pull_request_target') },
+        errors: [{ path: IMAGE, line: 15, severity: 'critical', message: /its default `github\.head_ref`, where job `image`/ }]
       }
     ]
   },

@@ -8,6 +8,7 @@ import { actionRepo, dependentsOf, scalarsUnder, type CheckContext } from './con
 import { contextPaths, findExpressions } from './expressions.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
+import { invocationOf, splitShellCommands } from '../parse/shell-words.js'
 
 type DeployKind = 'deploy' | 'release'
 
@@ -38,11 +39,11 @@ const EPHEMERAL_CLUSTER_COMMAND = /\b(kind\s+create\s+cluster|k3d\s+cluster\s+cr
  * A deploy command and the command that tears down what it created. A job that deploys and then
  * tears the whole stack down again (`terraform apply`, the tests, `terraform destroy` under
  * `if: always()`) stands up temporary test infrastructure: nobody uses it once the job ends.
- * A teardown of some resources only (`-target`) is not one. `-destroy` on its own line is the
- * `apply -destroy` (or the destroy plan) of that tool.
+ * A teardown of some resources only (`-target`) is not one. A `-destroy` argument of the tool
+ * is its `apply -destroy` (or the destroy plan applied next).
  */
 const TEARDOWNS: [deploy: RegExp, teardown: RegExp][] = [
-  [/\b(terraform|tofu|terragrunt)\s+(run-all\s+)?apply\b/i, /\b(terraform|tofu|terragrunt)\s+(run-all\s+)?destroy\b|\s-destroy\b/i],
+  [/\b(terraform|tofu|terragrunt)\s+(run-all\s+)?apply\b/i, /\b(terraform|tofu|terragrunt)\s+(run-all\s+)?destroy\b|^(terraform|tofu|terragrunt)\s(?:[^\n]*\s)?-destroy\b/i],
   [/\bpulumi\s+up\b/i, /\bpulumi\s+destroy\b/i],
   [/\bcdk\s+deploy\b/i, /\bcdk\s+destroy\b/i],
   [/\bsam\s+deploy\b/i, /\bsam\s+delete\b/i],
@@ -133,15 +134,18 @@ function commandsOf(step: StepModel): string {
   return [scalarString(step.run) ?? '', ...['args', 'script', 'run', 'command', 'entrypoint'].map((k) => inputs.get(k) ?? '')].join('\n')
 }
 
-/** The deploy script a step runs, as written (`./script/deploy.sh`, `make deploy`). */
+/** The deploy script a step runs, as written (`./script/deploy.sh`, `make deploy-docs`, `npm run deploy-storybook`). */
 function deployScriptOf(step: StepModel): string | undefined {
   const text = commandsOf(step)
   const m = DEPLOY_SCRIPT.exec(text)
   if (!m) return undefined
-  // The match starts after a separator or at a `/` inside the path: take the whole word.
+  // The match starts after a separator or at a `/` inside the path, and may end inside the
+  // script's name (`deploy` of `deploy-docs`): take the whole words.
   let start = m.index + m[1].length
-  while (start > 0 && !/[\s;&|]/.test(text[start - 1])) start--
-  return text.slice(start, m.index + m[0].length)
+  while (start > 0 && !/[\s;&|'"()`]/.test(text[start - 1])) start--
+  let end = m.index + m[0].length
+  while (end < text.length && !/[\s;&|'"()`]/.test(text[end])) end++
+  return text.slice(start, end)
 }
 
 /** Whether a step deploys only by running a script named deploy (no known command or action). */
@@ -201,17 +205,61 @@ function createsEphemeralCluster(job: JobModel): boolean {
   return job.steps.some((s) => EPHEMERAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? '') || EPHEMERAL_CLUSTER_COMMAND.test(scalarString(s.run) ?? ''))
 }
 
-/** Whether every deploy of the job is torn down again later in the same job (its command lines in order). */
+/**
+ * Whether a step runs after the steps before it succeeded: no `if:`, or one with an alternative
+ * asking for `always()`, `success()` or `!cancelled()` (and not `failure()`). A step under
+ * `failure()` (a rollback) runs only when the deploy failed, and one under any other condition
+ * may never run.
+ */
+function runsAfterSuccess(step: StepModel): boolean {
+  const condition = (scalarString(step.node.get('if', true)) ?? '').replace(/^\s*\$\{\{([^]*)\}\}\s*$/, '$1').trim()
+  if (condition === '') return true
+  // `success() || failure()` runs whatever the outcome: one alternative asking for success is enough.
+  return condition.split('||').some((alternative) => !/\bfailure\s*\(/.test(alternative) && /\b(always|success)\s*\(\s*\)|!\s*cancelled\s*\(\s*\)/.test(alternative))
+}
+
+/** Shells whose `-c` argument is a script of its own. */
+const SHELLS = new Set(['bash', 'sh', 'zsh', 'dash'])
+
+/**
+ * The commands a script runs, each as its program and arguments joined by spaces (quotes
+ * removed, comments, redirections and line continuations gone), entering `bash -c '…'`.
+ * Text inside an argument (`echo "… terraform destroy …"`) is never the start of a command.
+ */
+function commandsRun(script: string, depth = 0): string[] {
+  const out: string[] = []
+  for (const command of splitShellCommands(script)) {
+    const run = invocationOf(command.words)
+    if (!run) continue
+    const inner = run.args.indexOf('-c')
+    if (SHELLS.has(run.program) && inner >= 0 && inner + 1 < run.args.length && depth < 2) out.push(...commandsRun(run.args[inner + 1], depth + 1))
+    else out.push([run.program, ...run.args].join(' '))
+  }
+  return out
+}
+
+/** Whether a pattern matches a command from its first word (the program), not inside its arguments. */
+const startsCommand = (pattern: RegExp, command: string): boolean => pattern.exec(command)?.index === 0
+
+/**
+ * Whether every deploy of the job is torn down again later in the same job: by a command (not
+ * text an `echo` prints or a comment) of a step that runs once the deploy succeeded.
+ */
 function tornDownAgain(job: JobModel): boolean {
-  const lines = job.steps.flatMap((s) => commandsOf(s).split('\n'))
+  const commands = job.steps.flatMap((s) => {
+    const afterSuccess = runsAfterSuccess(s)
+    return commandsRun(commandsOf(s)).map((command) => ({ command, afterSuccess }))
+  })
   let deployed = false
   for (const [deploy, teardown] of TEARDOWNS) {
-    const first = lines.findIndex((l) => deploy.test(l) && !teardown.test(l))
+    const first = commands.findIndex((c) => startsCommand(deploy, c.command) && !teardown.test(c.command))
     if (first < 0) continue
     deployed = true
-    if (!lines.slice(first + 1).some((l) => teardown.test(l) && !PARTIAL_TEARDOWN.test(l))) return false
+    const tornDown = commands.slice(first + 1).some((c) => c.afterSuccess && startsCommand(teardown, c.command) && !PARTIAL_TEARDOWN.test(c.command))
+    if (!tornDown) return false
   }
   // Other deploys in the job may go elsewhere; kubectl talks to the cluster just stood up.
+  const lines = job.steps.flatMap((s) => commandsOf(s).split('\n'))
   return deployed && !lines.some((l) => DEPLOY_COMMAND.test(l) && !/\bkubectl\s/.test(l) && !TEARDOWNS.some(([deploy]) => deploy.test(l)))
 }
 
@@ -236,10 +284,14 @@ function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | unde
   return undefined
 }
 
-/** A rollout wait, health check or rollback anywhere in the job or a job after it, or a test suite run after the deploy. */
+/**
+ * A rollout wait, health check or rollback anywhere in the job or a job after it, or a test
+ * suite run after the deploy: in a later step of the job, or in a job that `needs` it (with no
+ * deploy step known, only the latter is surely after it).
+ */
 function hasVerification(ctx: CheckContext, job: JobModel, deployed: StepModel | undefined): boolean {
   const later = dependentsOf(ctx.wf, job.id)
-  const testsAfter = [...job.steps.filter((s) => !deployed || s.index > deployed.index), ...later.flatMap((j) => j.steps)]
+  const testsAfter = [...(deployed ? job.steps.filter((s) => s.index > deployed.index) : []), ...later.flatMap((j) => j.steps)]
   if (testsAfter.some((s) => TEST_SUITE.test(commandsOf(s)))) return true
   return [job, ...later].some(
     (j) => VERIFICATION.test(`${j.id} ${j.name ?? ''}`) || j.steps.some((s) => selfVerifying(s) || VERIFICATION.test(scalarsUnder(s.node).join('\n')))

@@ -23,6 +23,8 @@ export interface Taint {
   unknownCallers?: boolean
   /** The calling job that passes `source` for a reusable workflow's input. */
   passedBy?: string
+  /** How that job sets the input: passes `source`, or leaves the input out so its default (reading `source`) applies. */
+  by?: 'passed' | 'default'
   /** Passed by a caller running on a privileged trigger: the called workflow runs with its event and token. */
   privilegedCaller?: boolean
 }
@@ -49,13 +51,19 @@ export interface Scope {
 
 const MAX_DEPTH = 4
 
+/** How bad a taint is: attacker event data over a free-text input, and a privileged caller's over another's. */
+const taintRank = (t: Taint): number => (t.origin === 'event' ? 2 : 0) + (t.privilegedCaller ? 1 : 0)
+
+/** The worse of two taints; the first found when they rank the same. */
+function worse(a: Taint | undefined, b: Taint | undefined): Taint | undefined {
+  if (!a || !b) return a ?? b
+  return taintRank(b) > taintRank(a) ? b : a
+}
+
 export function taintOfText(ctx: TaintContext, text: string, scope: Scope, depth: number): Taint | undefined {
   let best: Taint | undefined
   for (const e of findExpressions(text)) {
-    for (const p of contextPaths(e.body)) {
-      const t = classify(ctx, p, scope, depth)
-      if (t && (!best || (best.origin === 'input' && t.origin === 'event'))) best = t
-    }
+    for (const p of contextPaths(e.body)) best = worse(best, classify(ctx, p, scope, depth))
   }
   return best
 }
@@ -73,9 +81,10 @@ const passedByCallers = new WeakMap<NonNullable<TaintContext['workflows']>, Map<
 
 /**
  * The taint of a free-text workflow_call input, from what the jobs of the analysis calling the
- * workflow pass for it: none when every caller passes a literal or data the rule trusts (a choice
- * input, a matrix value), the first untrusted value otherwise. With no caller in the analysis
- * whoever calls the workflow decides, and the read stays reported as such.
+ * workflow pass for it (or, where a caller leaves it out, the input's declared default, which
+ * reads that caller's `github` context): none when every caller passes a literal or data the rule
+ * trusts (a choice input, a matrix value), the worst untrusted value otherwise. With no caller in
+ * the analysis whoever calls the workflow decides, and the read stays reported as such.
  */
 function callInputTaint(ctx: TaintContext, input: string, path: string): Taint | undefined {
   const unknown: Taint = { origin: 'input', read: path, unknownCallers: true }
@@ -87,18 +96,22 @@ function callInputTaint(ctx: TaintContext, input: string, path: string): Taint |
   if (memo.has(key)) return memo.get(key) ?? undefined
   // Seen again before it is worked out: the calls form a cycle, which GitHub refuses to run.
   memo.set(key, unknown)
+  const fallback = ctx.wf.callInputs.get(input)?.default
   let found: Taint | undefined
   for (const call of callers) {
     const withNode = call.job.node.get('with', true)
     // `with:` given as one expression: nothing says what it holds.
-    if (withNode !== undefined && !isMap(withNode)) found = unknown
-    const passed = isMap(withNode) ? scalarString(getCaseless(withNode as YAMLMap, input)) : undefined
-    const t = passed === undefined ? undefined : taintOfText({ path: call.path, wf: call.workflow, workflows: ctx.workflows }, passed, { job: call.job }, 0)
-    if (t) {
-      const privilegedCaller = isPrivileged(call.workflow) || t.privilegedCaller
-      found = { origin: t.origin, read: path, source: t.source ?? t.read, passedBy: `job \`${call.job.id}\` of \`${call.path}\``, privilegedCaller }
+    if (withNode !== undefined && !isMap(withNode)) {
+      found = worse(found, unknown)
+      continue
     }
-    if (found) break
+    const passed = isMap(withNode) ? scalarString(getCaseless(withNode as YAMLMap, input)) : undefined
+    const value = passed ?? fallback
+    const t = value === undefined ? undefined : taintOfText({ path: call.path, wf: call.workflow, workflows: ctx.workflows }, value, { job: call.job }, 0)
+    if (!t) continue
+    const privilegedCaller = isPrivileged(call.workflow) || t.privilegedCaller
+    const by = passed === undefined ? 'default' : 'passed'
+    found = worse(found, { origin: t.origin, read: path, source: t.source ?? t.read, passedBy: `job \`${call.job.id}\` of \`${call.path}\``, by, privilegedCaller })
   }
   memo.set(key, found ?? null)
   return found
@@ -150,7 +163,11 @@ function classify(ctx: TaintContext, path: string, scope: Scope, depth: number):
 }
 
 function describe(t: Taint): string {
-  if (t.passedBy && t.source) return `\`${t.read}\` (${t.source.startsWith('outputs of') ? t.source : `\`${t.source}\``}, passed by ${t.passedBy})`
+  if (t.passedBy && t.source) {
+    const source = t.source.startsWith('outputs of') ? t.source : `\`${t.source}\``
+    if (t.by === 'default') return `\`${t.read}\` (its default ${source}, where ${t.passedBy} leaves it out)`
+    return `\`${t.read}\` (${source}, passed by ${t.passedBy})`
+  }
   if (t.unknownCallers) return `\`${t.read}\` (a free-text input set by callers outside this analysis)`
   if (t.origin === 'input') return `\`${t.read}\` (a free-text input)`
   if (t.source) return `\`${t.read}\` (derived from ${t.source.startsWith('outputs of') ? t.source : `\`${t.source}\``})`

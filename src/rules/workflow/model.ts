@@ -40,6 +40,8 @@ export interface JobModel {
 
 export interface InputDecl {
   type?: string
+  /** The declared `default:` as written (a workflow_call default may read the caller's `github` context). */
+  default?: string
 }
 
 export interface WorkflowModel {
@@ -93,7 +95,8 @@ function readInputs(into: Map<string, InputDecl>, inputs: unknown): void {
     const name = scalarString(p.key)
     if (!name) continue
     const type = isMap(p.value) ? scalarString(p.value.get('type', true)) : undefined
-    into.set(name.toLowerCase(), { type: type?.toLowerCase() })
+    const fallback = isMap(p.value) ? scalarString(p.value.get('default', true)) : undefined
+    into.set(name.toLowerCase(), { type: type?.toLowerCase(), default: fallback })
   }
 }
 

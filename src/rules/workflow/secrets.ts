@@ -6,6 +6,7 @@ import { readsSecret } from './expressions.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 import { whyNotLiteral } from '../secrets/keys.js'
+import { invocationOf, splitShellCommands } from '../parse/shell-words.js'
 
 /** Names of env variables in scope that are set from secrets. */
 function secretEnvNames(ctx: CheckContext, job: JobModel, step: StepModel): Set<string> {
@@ -21,12 +22,6 @@ function secretEnvNames(ctx: CheckContext, job: JobModel, step: StepModel): Set<
 
 const ECHO = /(?:^|[\s;&|(`])(echo|printf)\s/g
 
-/** What an `echo`/`printf` writes: its words, and whether its standard output reaches the job log. */
-interface EchoCommand {
-  words: string
-  toLog: boolean
-}
-
 /** Skips a `$( … )` starting at `i` (on the `$`); the index after its closing parenthesis. */
 function skipSubstitution(line: string, i: number): number {
   let depth = 0
@@ -37,15 +32,23 @@ function skipSubstitution(line: string, i: number): number {
   return line.length
 }
 
+/** One simple command of a line: where its words end, what ends it, and whether its standard output goes to a file. */
+interface Segment {
+  end: number
+  /** `|` when a pipe into the next command follows. */
+  pipe: boolean
+  /** Standard output redirected by `>`, `>>`, `1>` or `&>` to a file (or closed by `>&-`). */
+  toFile: boolean
+}
+
 /**
- * The extent of the command starting at `from` (after `echo `/`printf `): its words end at an
- * unquoted `|`, `;`, `&` or `)`. Its standard output is
- * redirected by `>`, `>>`, `1>` or `&>` to a file (`>&2` and `2>` leave it in the log) and taken
- * by a pipe into another command (`tee` still prints it).
+ * The extent of the simple command whose words start at `from`: it ends at an unquoted `|`,
+ * `;`, `&` or `)`. A redirection target is skipped whole, so the `&` of `>&1` or `2>&1` is
+ * no separator; `>&2`, `2>` and `/dev/stdout` leave standard output in the log.
  */
-function echoCommand(line: string, from: number): EchoCommand {
+function segmentAt(line: string, from: number): Segment {
   let quote: string | undefined
-  let toLog = true
+  let toFile = false
   let i = from
   for (; i < line.length; i++) {
     const c = line[i]
@@ -58,43 +61,164 @@ function echoCommand(line: string, from: number): EchoCommand {
     else if (c === "'" || c === '"') quote = c
     else if (c === '$' && line[i + 1] === '(') i = skipSubstitution(line, i) - 1
     else if (c === ')' || c === ';' || c === '\n') break
-    else if (c === '|') {
-      if (line[i + 1] !== '|' && !/^\s*tee\b/.test(line.slice(i + 1))) toLog = false
-      break
-    } else if (c === '&' && line[i + 1] !== '>') break
+    else if (c === '|') return { end: i, pipe: line[i + 1] !== '|', toFile }
+    else if (c === '&' && line[i + 1] !== '>') break
     else if (c === '>') {
       const fd = line[i - 1] === '&' ? '&' : /\d/.test(line[i - 1] ?? '') && /\s/.test(line[i - 2] ?? ' ') ? line[i - 1] : '1'
+      const stdout = fd === '1' || fd === '&'
       let j = i + 1
       if (line[j] === '>' || line[j] === '|') j++
-      while (line[j] === ' ' || line[j] === '\t') j++
-      const target = /^(&\d|\/dev\/std(out|err)\b|\/dev\/tty\b)/.test(line.slice(j))
-      if ((fd === '1' || fd === '&') && !target) toLog = false
+      if (line[j] === '&') {
+        // A copy of another descriptor (`>&2`, `2>&1`): still the log; `>&-` closes it; `>&file` is bash for `&>file`.
+        j++
+        if (/\d/.test(line[j] ?? '')) while (/\d/.test(line[j] ?? '')) j++
+        else if (stdout) toFile = true
+      } else {
+        while (line[j] === ' ' || line[j] === '\t') j++
+        if (stdout && !/^(\/dev\/std(out|err)\b|\/dev\/tty\b)/.test(line.slice(j))) toFile = true
+      }
       i = j - 1
     }
   }
-  return { words: line.slice(from, i), toLog }
+  return { end: i, pipe: false, toFile }
 }
 
-/** Whether the command word starting at `start` writes into a substitution (`$( )`, `<( )`, `>( )`, backquotes) rather than the log. */
-function captured(line: string, start: number): boolean {
+/**
+ * Commands that read a secret from standard input and do not print it back: registry and CLI
+ * logins (`--password-stdin`, `--with-token`, `sudo -S`), key stores (`gpg`, `ssh-add`),
+ * secret setters, files given as stdin (`--key-file=-`, `kubectl apply -f -`), and digests or
+ * counts of it.
+ */
+const QUIET_READERS = new Set(['gpg', 'gpg2', 'ssh-add', 'chpasswd', 'wc', 'md5sum', 'sha1sum', 'sha256sum', 'sha512sum', 'shasum'])
+const QUIET_READER_OPTIONS = new Set(['--password-stdin', '--with-token', '--stdin'])
+/** Tools whose `-f -` reads a file (manifests, values) from standard input. */
+const STDIN_FILE_TOOLS = new Set(['kubectl', 'oc', 'helm'])
+const isStdin = (word: string | undefined): boolean => word === '-' || word === '/dev/stdin'
+
+function readsQuietly(command: string): boolean {
+  const [first] = splitShellCommands(command)
+  const run = first ? invocationOf(first.words) : undefined
+  if (!run) return false
+  const { program, args } = run
+  if (QUIET_READERS.has(program) || args.some((a) => QUIET_READER_OPTIONS.has(a))) return true
+  if (run.elevated && first.words.includes('-S')) return true
+  // A long option given standard input as its file (`--key-file=-`, `--from-file=key=/dev/stdin`, `--passphrase-fd 0`).
+  const stdinOption = args.some((a, i) => {
+    if (!a.startsWith('--')) return false
+    const eq = a.lastIndexOf('=')
+    if (eq > 0) return isStdin(a.slice(eq + 1))
+    return isStdin(args[i + 1]) || (a === '--passphrase-fd' && args[i + 1] === '0')
+  })
+  if (stdinOption) return true
+  if (STDIN_FILE_TOOLS.has(program) && args.some((a, i) => a === '-f' && isStdin(args[i + 1]))) return true
+  // `gh secret set NAME`, `wrangler secret put NAME`, `docker secret create NAME -`: a secret store.
+  if (/^(gh|wrangler|docker|podman)$/.test(program) && args[0] === 'secret' && /^(set|put|create)$/.test(args[1] ?? '')) return true
+  return program === 'grep' && args.some((a) => a === '--quiet' || a === '--silent' || (/^-[a-zA-Z]+$/.test(a) && a.includes('q')))
+}
+
+/** What an `echo`/`printf` writes: its words, whether it reaches the job log, and where its pipeline ends. */
+interface EchoCommand {
+  words: string
+  toLog: boolean
+  end: number
+}
+
+/**
+ * The `echo`/`printf` whose words start at `from`. Written to a file, it stays out of the log;
+ * piped, what reaches the log is what the pipeline's last command prints: everything (`base64
+ * -d`, `rev`, `tee`), unless it reads its input without printing it (`docker login
+ * --password-stdin`, `gpg --import`) or its own output goes to a file.
+ */
+function echoCommand(line: string, from: number): EchoCommand {
+  const own = segmentAt(line, from)
+  const words = line.slice(from, own.end)
+  if (!own.pipe) return { words, toLog: !own.toFile, end: own.end }
+  // Follow the pipe (`|` or `|&`) to the last command of the pipeline.
+  let lastStart = own.end + 1
+  let last: Segment
+  for (;;) {
+    if (line[lastStart] === '&') lastStart++
+    last = segmentAt(line, lastStart)
+    if (!last.pipe) break
+    lastStart = last.end + 1
+  }
+  const lastCommand = line.slice(lastStart, last.end)
+  return { words, toLog: !own.toFile && !last.toFile && !readsQuietly(lastCommand), end: last.end }
+}
+
+/**
+ * Whether the command word starting at `start` writes into a substitution (`$( )`, `<( )`,
+ * `>( )`, backquotes) rather than the log; `backquotes` counts the backquotes before `start`.
+ */
+function captured(line: string, start: number, backquotes: (to: number) => number): boolean {
   let j = start - 1
   while (j >= 0 && (line[j] === ' ' || line[j] === '\t')) j--
-  if (line[j] === '`') return line.slice(0, j + 1).split('`').length % 2 === 0
+  if (line[j] === '`') return backquotes(j + 1) % 2 === 1
   return line[j] === '(' && j > 0 && '$<>'.includes(line[j - 1])
 }
 
-/** True when an `echo`/`printf` on this line writes a secret to the job log. */
+/** True when an `echo`/`printf` on this (logical) line writes a secret to the job log. */
 function echoesSecret(line: string, names: Set<string>): boolean {
   if (line.includes('::add-mask::')) return false
+  // Backquotes before a position, counted once along the line (the matches come in order).
+  let counted = 0
+  let count = 0
+  const backquotes = (to: number): number => {
+    for (; counted < to; counted++) if (line[counted] === '`') count++
+    return count
+  }
+  let covered = 0
   for (const m of line.matchAll(ECHO)) {
+    const word = m.index + m[0].length - m[1].length - 1
+    // An `echo` among the words of the previous command (`echo echo`, `| xargs echo`) was judged with it.
+    if (word < covered) continue
     // Written into a substitution: the enclosing command gets it, and is judged by its own words.
-    if (captured(line, m.index + m[0].length - m[1].length - 1)) continue
+    if (captured(line, word, backquotes)) continue
     const command = echoCommand(line, m.index + m[0].length)
+    covered = command.end
     if (!command.toLog) continue
     if (readsSecret(command.words)) return true
     for (const v of command.words.matchAll(/\$\{?([A-Za-z_]\w*)/g)) if (names.has(v[1])) return true
   }
   return false
+}
+
+/**
+ * The logical lines of a script with the offset each starts at, comments left out: a line
+ * ending in an unquoted `\` goes on with the next one (the pair is removed, as the shell does).
+ * A `\` in single quotes or a comment is text.
+ */
+function logicalLines(script: string): { text: string; offset: number }[] {
+  const out: { text: string; offset: number }[] = []
+  let quote: string | undefined
+  let text = ''
+  let offset = 0
+  let from = 0
+  for (let i = 0; i < script.length; i++) {
+    const c = script[i]
+    if (c === '\n') {
+      out.push({ text: text + script.slice(from, i), offset })
+      text = ''
+      offset = from = i + 1
+    } else if (quote === "'") {
+      if (c === "'") quote = undefined
+    } else if (c === '\\') {
+      if (script[i + 1] === '\n') {
+        text += script.slice(from, i)
+        from = i + 2
+      }
+      i++
+    } else if (c === '"') quote = quote ? undefined : '"'
+    else if (!quote && c === "'") quote = "'"
+    else if (!quote && c === '#' && (i === 0 || /[\s;&|(]/.test(script[i - 1]))) {
+      // A comment runs to the end of the line, quotes and backslashes included, and prints nothing.
+      text += script.slice(from, i)
+      while (i + 1 < script.length && script[i + 1] !== '\n') i++
+      from = i + 1
+    }
+  }
+  out.push({ text: text + script.slice(from), offset })
+  return out
 }
 
 function checkEchoes(ctx: CheckContext): Finding[] {
@@ -104,12 +228,10 @@ function checkEchoes(ctx: CheckContext): Finding[] {
       const raw = step.run ? rawOf(ctx, step.run) : undefined
       if (!raw) continue
       const names = secretEnvNames(ctx, job, step)
-      let offset = raw.offset
-      for (const l of raw.text.split('\n')) {
-        if (echoesSecret(l, names)) {
-          out.push(ctx.report(RULES.secretEchoed, lineAt(ctx, offset), `a \`run\` script in ${jobLabel(ctx, job)} prints a secret to the log.`))
+      for (const l of logicalLines(raw.text)) {
+        if (echoesSecret(l.text, names)) {
+          out.push(ctx.report(RULES.secretEchoed, lineAt(ctx, raw.offset + l.offset), `a \`run\` script in ${jobLabel(ctx, job)} prints a secret to the log.`))
         }
-        offset += l.length + 1
       }
     }
   }
