@@ -448,6 +448,8 @@ interface Shape {
   literal?: (value: string) => boolean
   /** The command the flag must follow on its line (or any test of the text before the match). */
   command?: { test(text: string): boolean }
+  /** A test of the text after the value: true when the match is prose (`--password must be given`), not a command. */
+  prose?: (after: string, value: string) => boolean
   /** What every match contains: one of these literals, or a match of this expression (see `COMPILED_TOKENS`). */
   anchors: readonly string[] | RegExp
 }
@@ -456,7 +458,16 @@ const SHAPES: Shape[] = [
   { source: AUTH_HEADER_SOURCE, head: 'authHead', value: 'authVal', rule: AUTH_HEADER_RULE, message: 'Literal credential in an `Authorization` header.', anchors: /authorization/i },
   { source: CURL_USER_SOURCE, head: 'curlHead', value: 'curlPass', rule: CLI_PASSWORD_RULE, message: 'Literal password in `curl -u user:password`.', command: CURL_COMMAND, anchors: ['-u'] },
   { source: MYSQL_SOURCE, head: 'myHead', value: 'myPass', rule: CLI_PASSWORD_RULE, message: 'Literal password on a MySQL command line (`-p…`).', command: MYSQL_COMMAND, anchors: ['-p'] },
-  { source: FLAG_SOURCE, head: 'flagHead', value: 'flagVal', rule: CLI_PASSWORD_RULE, message: 'Literal credential passed as a command-line flag.', anchors: ['--'] },
+  {
+    source: FLAG_SOURCE,
+    head: 'flagHead',
+    value: 'flagVal',
+    rule: CLI_PASSWORD_RULE,
+    message: 'Literal credential passed as a command-line flag.',
+    anchors: ['--'],
+    // `--remote-write-password must both be provided`: a sentence about the flag, not a value.
+    prose: (after, value) => /^[a-z]{1,12}$/.test(value) && /^ [a-z]{1,20} [a-z]{1,20}/.test(after)
+  },
   { source: DOCKER_AUTH_SOURCE, head: 'dockHead', value: 'dockVal', rule: DOCKER_AUTH_RULE, message: 'Docker config `auth` entry (base64 of a registry user and password).', literal: isDockerAuth, anchors: ['"auth"'] },
   { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.', anchors: ['AccountKey=', 'SharedAccessKey='] },
   { source: QUERY_PASSWORD_SOURCE, head: 'qpHead', value: 'qpVal', rule: URL_PASSWORD_RULE, message: 'Literal password in a URL query string (`password=…`).', command: URL_BEFORE, anchors: /[?&](?:password|passwd|pwd)=/i },
@@ -483,6 +494,7 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
       if (value === undefined || !(shape.literal ?? isLiteralCredential)(value)) continue
       if (shape.command && !shape.command.test(lineBefore(content, m.index ?? 0))) continue
       const start = (m.index ?? 0) + head.length
+      if (shape.prose?.(content.slice(start + value.length, start + value.length + 50), value)) continue
       out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: shape.message, value })
     }
   }
@@ -795,6 +807,8 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     const value = a.value.trim()
     if (whyNotLiteral(value, a.key) !== undefined) continue
     if (cls === 'weak' && (!looksRandom(value) || namesAKeyResource(value))) continue
+    // Tokens and API keys are random strings: a plain word (`ILLEGAL`, a lexer's token name) is none.
+    if ((cls === 'token' || cls === 'api-key') && /^(?:[A-Z]+|[a-z]+)$/.test(value)) continue
     if (cls === 'connection-string' && !carriesCredential(value)) continue
     const words = keyWords(a.key)
     const awsSecret = /^[A-Za-z0-9/+]{40}$/.test(value) && words.includes('secret') && (words.includes('aws') || words.includes('access'))

@@ -595,7 +595,7 @@ export const kubernetesCases: CaseTable = {
       { name: 'ConfigMap with a key name that refers to a secret', code: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  passwordKey: admin-password\n  existingSecret: api-db\n' },
       {
         name: 'entries that hold who or where, not a credential',
-        code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: storage\ndata:\n  username: ${Buffer.from('backup-agent').toString('base64')}\n  apiAddress: ${Buffer.from('tcp://storage:5705').toString('base64')}\n  accountname: ${Buffer.from('acmestorage').toString('base64')}\n  auth.username_in: ${Buffer.from('target-user').toString('base64')}\n`
+        code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: storage\ndata:\n  bucketnames: ${Buffer.from('logs').toString('base64')}\n  access_key_id: ${Buffer.from('loki-writer').toString('base64')}\n  username: ${Buffer.from('backup-agent').toString('base64')}\n  apiAddress: ${Buffer.from('tcp://storage:5705').toString('base64')}\n  accountname: ${Buffer.from('acmestorage').toString('base64')}\n  auth.username_in: ${Buffer.from('target-user').toString('base64')}\n`
       },
       {
         name: 'config file rendered from chart values (templated block)',

@@ -118,8 +118,8 @@ export const secretsCases: CaseTable = {
   },
   'secrets/braintree-token': { valid: [quiet('token: access_token$sandbox$x')], invalid: [line2(`token: ${BRAINTREE}`)] },
   'secrets/command-line-password': {
-    valid: [quiet('mysql -u root -p -e "select 1"', 'prompting -p'), quiet('docker run -u 1000:1000 app', 'user id, not a password', 'scripts/run.sh'), quiet('./gitea admin user create --password "$PASS" --must-change-password=false', 'a switch named after the password, set to a boolean', 'scripts/admin.sh'), quiet('script: "./gitea admin user create --password $PASS --must-change-password=false\\n\\n# done"', 'the same switch inside an escaped script string', 'stack/admin.yaml')],
-    invalid: [line2(`mysql -uroot -p${STRONG} -e "select 1"`, { severity: 'high' }, undefined, 'scripts/db.sh')]
+    valid: [quiet('mysql -u root -p -e "select 1"', 'prompting -p'), quiet('docker run -u 1000:1000 app', 'user id, not a password', 'scripts/run.sh'), quiet('./gitea admin user create --password "$PASS" --must-change-password=false', 'a switch named after the password, set to a boolean', 'scripts/admin.sh'), quiet('script: "./gitea admin user create --password $PASS --must-change-password=false\\n\\n# done"', 'the same switch inside an escaped script string', 'stack/admin.yaml'), quiet('\tlog.Println("ERROR: --remote-write-username and --remote-write-password must both be provided")', 'a sentence about the flag', 'cmd/bench/main.go')],
+    invalid: [line2(`mysql -uroot -p${STRONG} -e "select 1"`, { severity: 'high' }, undefined, 'scripts/db.sh'), line2('./deploy --admin-password hunter9x now', { severity: 'high' }, 'a word value followed by one more word is still a value', 'scripts/deploy.sh')]
   },
   'secrets/database-connection-string': {
     valid: [
@@ -225,6 +225,7 @@ export const secretsCases: CaseTable = {
       quiet('\treturn fmt.Errorf("invalid credentials: \'type\' field is %q", t)', 'a quoted word inside a message', 'pkg/auth/load.go'),
       quiet('nav:\n  - Reference:\n      - ExternalSecret: api/externalsecret.md', 'a page path in a site navigation', 'site/mkdocs.yml'),
       quiet('const pd = api({token: PAGERDUTY_TOKEN});', 'a call in a script', 'scripts/notify.js'),
+      quiet('repo_secrets: |\n  OPENSHIFT_PASS=openshift-credentials:password', 'a secret store path (name:key)', 'build/pipeline.yaml'),
       quiet('secret_string = jsonencode({\n  username = "appuser",\n  password = "secretpassword"\n})', 'a value made of filler words', 'patterns/secrets/main.tf'),
       quiet('variable "rc_secret_key" {\n  description = "Key of the Secret holding the CLI configuration"\n  default     = "credentials"\n}', 'a value that only names a key', 'infra/variables.tf'),
       quiet('passwordKey: admin-password', 'key name that refers to a secret', 'config/values.yaml'),
@@ -296,6 +297,7 @@ export const secretsCases: CaseTable = {
       quiet('resource "aws_efs_file_system" "data" {\n  creation_token = "app-data-fs-01"\n}', 'EFS creation token (idempotency key)', 'infra/efs.tf'),
       quiet('vault write auth/approle/role/ci \\\n    token_num_uses=10 \\\n    token_ttl=20m', 'settings about a token, continued lines', 'scripts/vault.sh'),
       quiet("access_token_lifetime: '14400s'", 'a token lifetime', 'config/auth.yaml'),
+      quiet('var names = [...]string{\n\ttokenIllegal: "ILLEGAL",\n\ttokenIdent:   "IDENT",\n}', 'a lexer naming its token kinds', 'pkg/lexer/token.go'),
       quiet('\t\tClientToken: "mock",', 'a mock value', 'pkg/auth/client.go'),
       quiet(`tiktoken==0.13.0 \\\n    --hash=sha256:${fake(64, 78, HEX)}`, 'a pip pin of a package whose name ends in token', 'requirements.txt'),
       quiet('pingdom:\n  apiToken: "YourPingdomApiToken"', 'a value asking for your own token', 'chart/values.yaml')
@@ -306,7 +308,10 @@ export const secretsCases: CaseTable = {
     ]
   },
   'secrets/hardcoded-api-key': {
-    valid: [quiet('api_key: ${API_KEY}', 'reference', 'config/values.yaml')],
+    valid: [
+      quiet('api_key: ${API_KEY}', 'reference', 'config/values.yaml'),
+      quiet(`{\n  "storageAccountAccessKey": "[listkeys(parameters('storageId'), '2019-06-01').keys[0].value]"\n}`, 'an ARM template expression', 'policies/vulnerability.json')
+    ],
     invalid: [line2(`api_key: ${STRONG}`, {}, undefined, 'config/values.yaml')]
   },
   'secrets/hardcoded-private-key': {

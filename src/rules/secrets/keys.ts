@@ -110,15 +110,18 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
 
 /** Words of a key that can hold a credential, wherever they sit in it. */
 const CREDENTIAL_WORD = /pass|pwd|secret|token|key|credential|cert|private|signature|salt|seed|dsn|conn|url|uri/
-/** Words that name who or where: `username`, `apiAddress`, `azurestorageaccountname`. */
-const IDENTITY_WORD = /(?:user|username|login|name|address|host|hostname|endpoint|port|region|email)$/
+/** Words that name who or where: `username`, `apiAddress`, `azurestorageaccountname`, `bucketnames`. */
+const IDENTITY_WORD = /(?:user|username|login|names?|address|host|hostname|endpoint|port|region|email|buckets?)$/
 
 /**
- * A key that holds an identity or an address and nothing that can be a credential: a Secret's
- * `username` or `apiAddress` entry is not itself secret (its `password` entry is).
+ * A key that holds an identity, an id or an address and nothing that can be a credential: a
+ * Secret's `username`, `apiAddress` or `bucketnames` entry is not itself secret (its `password`
+ * entry is), nor is an entry whose last word is an id or a name (`access_key_id`, `secret_name`).
  */
 export function namesIdentityOrAddress(key: string): boolean {
   const words = keyWords(key)
+  const last = words[words.length - 1] ?? ''
+  if (last === 'id' || last === 'ids' || last === 'name' || last === 'names') return true
   return words.some((w) => IDENTITY_WORD.test(w)) && !words.some((w) => CREDENTIAL_WORD.test(w))
 }
 
@@ -134,7 +137,9 @@ function isReference(v: string): boolean {
     /^!/.test(v) ||
     /^(?:var|local|data|module|each|self|count|path|terraform)\.[A-Za-z_]/.test(v) ||
     /^(?:arn:|vault:|secretsmanager:|ssm:|sm:\/\/|op:\/\/|azurekeyvault|keyvault:|gcp-secret|projects\/[^/]+\/secrets\/|aws_secretsmanager|env:|secret:|file:|sops:)/i.test(v) ||
-    /^(?:file|lookup|data|random_password|base64decode|sensitive)\(/.test(v)
+    /^(?:file|lookup|data|random_password|base64decode|sensitive)\(/.test(v) ||
+    // An ARM template expression: `[listKeys(parameters('account'), '2019-06-01').keys[0].value]`.
+    (v.endsWith(']') && /^\[[A-Za-z]\w*\(/.test(v))
   )
 }
 
@@ -179,9 +184,9 @@ function isCode(v: string): boolean {
   )
 }
 
-/** A value that names another secret's key (`passwordKey: admin-password`) rather than holding one. */
+/** A value that names another secret's key (`passwordKey: admin-password`, `openshift-credentials:password`) rather than holding one. */
 function namesAKey(v: string): boolean {
-  return /^(?:[a-z]+[-_.]){1,3}(?:password|passwd|secret|token|key|credentials?)$/.test(v)
+  return /^(?:[a-z]+[-_.:/]){1,3}(?:password|passwd|secret|token|key|credentials?)$/.test(v)
 }
 
 /** Why a value under a secret-ish key is not a literal secret, or undefined when it is one. */
