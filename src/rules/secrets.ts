@@ -11,7 +11,7 @@ import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
-import { carriesCredential, classifyKey, keyWords, looksRandom, namesAKeyResource, namesIdentityOrAddress, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { carriesCredential, classifyKey, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -694,6 +694,13 @@ const SECRET_KIND = /^kind:\s*["']?Secret["']?\s*(?:#.*)?$/m
 const DATA_KEY = /^(data|stringData):\s*(?:#.*)?$/
 
 /** A `data` value decodes to a placeholder (`cGFzc3dvcmQ=` is "password"): not a committed secret. */
+/** A `data` value decoded from base64, or the value itself when it is not base64 text. */
+function decodedText(value: string): string {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return value
+  const decoded = Buffer.from(value, 'base64').toString('utf8')
+  return /^[\x20-\x7e\s]*$/.test(decoded) ? decoded : value
+}
+
 function decodedPlaceholder(value: string, key: string): boolean {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false
   const decoded = Buffer.from(value, 'base64').toString('utf8')
@@ -755,6 +762,11 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
       const value = scalarValue(rest)
       if (!value || identity || (value.length < 4 && !encoded)) continue
       if (whyNotLiteral(value, key) === 'reference' || (encoded ? decodedPlaceholder(value, key) : whyNotLiteral(value, key) !== undefined)) continue
+      // An entry named like a setting (`audience`, `mode`) holds a secret only when its value looks
+      // like one; a URL entry (`issuerUrl`) only when the URL carries a credential.
+      const plain = encoded ? decodedText(value) : value
+      if (/(?:url|uri)$/i.test(key) && !carriesCredential(plain)) continue
+      if (!namesCredential(key) && !/\.(?:key|pem|p12|pfx|jks|json)$/i.test(key) && !looksRandom(plain)) continue
       const start = starts[lineIndex] + line.indexOf(value, ind.length + key.length)
       out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end: start + value.length, line: lineIndex + 1, message: `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value.`, value })
     }

@@ -598,6 +598,10 @@ export const kubernetesCases: CaseTable = {
         code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: storage\ndata:\n  bucketnames: ${Buffer.from('logs').toString('base64')}\n  access_key_id: ${Buffer.from('loki-writer').toString('base64')}\n  username: ${Buffer.from('backup-agent').toString('base64')}\n  apiAddress: ${Buffer.from('tcp://storage:5705').toString('base64')}\n  accountname: ${Buffer.from('acmestorage').toString('base64')}\n  auth.username_in: ${Buffer.from('target-user').toString('base64')}\n`
       },
       {
+        name: 'OIDC settings beside the client secret: audience and issuer URL are no secrets',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: oidc\nstringData:\n  audience: gateway\n  issuerUrl: http://issuer.auth.svc:4444/\n'
+      },
+      {
         name: 'config file rendered from chart values (templated block)',
         code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: exporter\nstringData:\n  my.cnf: |\n    [client]\n    user={{ .Values.db.user }}\n    password={{ .Values.db.pass }}\n'
       }
@@ -609,6 +613,11 @@ export const kubernetesCases: CaseTable = {
         name: 'the password entry beside a username entry: only the password is reported',
         code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ndata:\n  username: ${Buffer.from('app').toString('base64')}\n  password: ${Buffer.from('Zq8vLm2Kp9Xw4R').toString('base64')}\n`,
         errors: [{ line: 7 }]
+      },
+      {
+        name: 'a random value under a setting-like name, and a URL that carries a password',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  signing: Zq8vLm2Kp9Xw4RtY7b\n  brokerUrl: amqp://app:Zq8vLm2Kp9Xw4R@mq:5672/\n',
+        errors: [{ line: 6 }, { line: 7 }]
       },
       {
         name: 'templated JSON block with a literal password',

@@ -110,6 +110,11 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
 
 /** Words of a key that can hold a credential, wherever they sit in it. */
 const CREDENTIAL_WORD = /pass|pwd|secret|token|key|credential|cert|private|signature|salt|seed|dsn|conn|url|uri/
+/** True when a word of the key can name a credential (`password`, `client_secret`, `tls.key`, `DATABASE_URL`). */
+export function namesCredential(key: string): boolean {
+  return keyWords(key).some((w) => CREDENTIAL_WORD.test(w))
+}
+
 /** Words that name who or where: `username`, `apiAddress`, `azurestorageaccountname`, `bucketnames`. */
 const IDENTITY_WORD = /(?:user|username|login|names?|address|host|hostname|endpoint|port|region|email|buckets?)$/
 
