@@ -408,6 +408,15 @@ describe('test, fixture and example paths, and documentation', () => {
   })
 })
 
+describe('Secret entries that hold no credential', () => {
+  it('are masked like every other Secret value but not reported', async () => {
+    const content = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: oidc\nstringData:\n  audience: gateway-prod\n  username: backup-agent\n  clientSecret: Zq8vLm2Kp9Xw4RtY7b\n'
+    const r = await scanSecrets({ path: 'k8s/oidc.yaml', kind: 'kubernetes', content })
+    expect(r.findings.map((f) => `${f.ruleId}@${f.line}`)).toEqual(['secrets/k8s-secret-data@8'])
+    expect(r.locations.map((l) => l.value)).toEqual(expect.arrayContaining(['gateway-prod', 'backup-agent', 'Zq8vLm2Kp9Xw4RtY7b']))
+  })
+})
+
 describe('secrets shown by a patch', () => {
   const b64 = Buffer.from(['Zq7x', 'R4p!w', 'Lm9k'].join('')).toString('base64')
   const removal = ['@@ -1,7 +0,0 @@', '-apiVersion: v1', '-kind: Secret', '-metadata:', '-  name: db', '-type: Opaque', '-data:', `-  pw: ${b64}`].join('\n')

@@ -143,6 +143,8 @@ interface Candidate {
   message: string
   /** The literal to mask everywhere; absent when the finding is not about a value. */
   value?: string
+  /** Masked like any other secret seen, but not reported (a Secret entry that holds no credential). */
+  locateOnly?: true
 }
 
 /** Generated code and lockfiles: hashes, tokens of a grammar and ids, never a secret someone wrote. */
@@ -223,7 +225,7 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
     ...(dialect === 'yaml' ? secretData.candidates : []),
     ...(file.kind === 'kubernetes' || file.kind === 'helm' ? k8sEnvCandidates(content, starts) : [])
   ]
-  const kept = dedupe(candidates)
+  const kept = dedupe(candidates.filter((c) => !c.locateOnly))
   const report = reporterFor(secretRules, file.path, 'secrets')
   const findings = kept.map((c) => finding(c, report))
   // Every secret seen is masked, including ones whose finding merged into another.
@@ -760,15 +762,18 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
         continue
       }
       const value = scalarValue(rest)
-      if (!value || identity || (value.length < 4 && !encoded)) continue
+      if (!value || (value.length < 4 && !encoded)) continue
       if (whyNotLiteral(value, key) === 'reference' || (encoded ? decodedPlaceholder(value, key) : whyNotLiteral(value, key) !== undefined)) continue
       // An entry named like a setting (`audience`, `mode`) holds a secret only when its value looks
-      // like one; a URL entry (`issuerUrl`) only when the URL carries a credential.
+      // like one; a URL entry (`issuerUrl`) only when the URL carries a credential. Such entries,
+      // and those that hold who or where, are still masked in everything Preflight prints.
       const plain = encoded ? decodedText(value) : value
-      if (/(?:url|uri)$/i.test(key) && !carriesCredential(plain)) continue
-      if (!namesCredential(key) && !/\.(?:key|pem|p12|pfx|jks|json)$/i.test(key) && !looksRandom(plain)) continue
+      const credential =
+        !identity &&
+        !(/(?:url|uri)$/i.test(key) && plain.includes('://') && !carriesCredential(plain)) &&
+        (namesCredential(key) || /\.(?:key|pem|p12|pfx|jks|json)$/i.test(key) || looksRandom(plain))
       const start = starts[lineIndex] + line.indexOf(value, ind.length + key.length)
-      out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end: start + value.length, line: lineIndex + 1, message: `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value.`, value })
+      out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end: start + value.length, line: lineIndex + 1, message: `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value.`, value, ...(credential ? {} : { locateOnly: true as const }) })
     }
   }
 }

@@ -69,7 +69,8 @@ export const dockerfileCases: CaseTable = {
       { name: 'final stage built on an earlier stage with a HEALTHCHECK', code: 'FROM alpine:3.20 AS base\nHEALTHCHECK CMD ["/app/health"]\nFROM base\nUSER app\nCMD ["/app/server"]\n' },
       { name: 'healthcheck switched off on purpose', code: 'FROM alpine:3.20\nUSER app\nHEALTHCHECK NONE\nCMD ["/app/server"]\n' },{ code: 'FROM alpine:3.20\n' + CLEAN_TAIL },
       { name: 'tool image: a language base, nothing of its own to run (the command comes with docker run)', code: 'FROM docker.io/library/node:22.4-alpine\nWORKDIR /app\nRUN apk add --no-cache protoc=24.4-r0\nCOPY package.json package-lock.json ./\nRUN npm ci\n' },
-      { name: 'artifact image from scratch', code: 'FROM golang:1.22 AS build\nRUN go build -o /out/tool .\nFROM scratch\nCOPY --from=build /out/tool /tool\n' }
+      { name: 'artifact image from scratch', code: 'FROM golang:1.22 AS build\nRUN go build -o /out/tool .\nFROM scratch\nCOPY --from=build /out/tool /tool\n' },
+      { name: 'AWS Lambda base image (Lambda never runs a HEALTHCHECK)', code: 'FROM public.ecr.aws/lambda/python:3.12\nCOPY app.py ./\nCMD ["app.handler"]\n' }
     ],
     invalid: [
       { code: 'FROM alpine:3.20\nUSER app\nCMD ["/app/server"]\n', errors: [{ line: 1 }] },
@@ -79,7 +80,7 @@ export const dockerfileCases: CaseTable = {
   },
   'dockerfile/no-user': {
     valid: [
-      { name: 'final stage built on an earlier stage that sets USER', code: 'FROM node:20.11 AS base\nUSER node\nFROM base AS final\nCMD ["node", "server.js"]\n' },{ code: 'FROM alpine:3.20\n' + CLEAN_TAIL }, { name: 'USER only in the final stage counts', code: 'FROM golang:1.22 AS build\nFROM alpine:3.20\nUSER 10001\n' }],
+      { name: 'final stage built on an earlier stage that sets USER', code: 'FROM node:20.11 AS base\nUSER node\nFROM base AS final\nCMD ["node", "server.js"]\n' },{ code: 'FROM alpine:3.20\n' + CLEAN_TAIL }, { name: 'USER only in the final stage counts', code: 'FROM golang:1.22 AS build\nFROM alpine:3.20\nUSER 10001\n' }, { name: 'AWS Lambda base image (Lambda runs the function as its own user)', code: 'FROM public.ecr.aws/lambda/nodejs:20\nCOPY index.js ./\nCMD ["index.handler"]\n' }],
     invalid: [{ name: 'USER in an earlier stage only', code: 'FROM golang:1.22 AS build\nUSER builder\nFROM alpine:3.20\nCMD ["/app"]\n', errors: [{ line: 3 }] }]
   },
   'dockerfile/npm-install-not-ci': {

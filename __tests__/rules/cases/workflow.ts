@@ -197,9 +197,14 @@ export const workflowCases: CaseTable = {
       { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA },
       { name: 'temporary infrastructure torn down by apply -destroy', code: TEMPORARY_INFRA.replace('terraform destroy -auto-approve', 'terraform apply -destroy -auto-approve') },
       { name: 'a release job running a script named deploy', code: RELEASE_THEN_DEPLOY_SCRIPT },
+      { name: 'a reusable deploy workflow of another repository (its own concurrency is not read)', code: push(`  deploy-preview:\n    uses: example-org/docs-tools/.github/workflows/deploy-preview.yml@${SHA}\n`) },
+      { name: 'a throwaway cluster from a local setup action', code: push(job('chart-test', '      - uses: ./.github/actions/setup-k3d\n      - run: helm install web charts/web --wait\n'), 'pull_request') },
       { name: 'workflow-level concurrency', code: 'name: ci\non: push\nconcurrency: prod\npermissions:\n  contents: read\njobs:\n' + job('deploy', '      - run: ./deploy.sh\n', '    environment: production\n') }
     ],
-    invalid: [{ code: push(job('deploy', '      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n', '    environment: production\n')), errors: [{ line: 6 }] }]
+    invalid: [
+      { code: push(job('deploy', '      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n', '    environment: production\n')), errors: [{ line: 6 }] },
+      { name: 'a local action that is not a cluster setup', code: push(job('deploy', '      - uses: ./.github/actions/setup-kubeconfig\n      - run: helm upgrade --install web charts/web --wait\n', '    environment: production\n')), errors: [{ line: 6 }] }
+    ]
   },
   'workflow/deploy-without-environment': {
     valid: [
@@ -399,6 +404,7 @@ export const workflowCases: CaseTable = {
   'workflow/secret-echoed': {
     valid: [
       { name: 'piped to --password-stdin', code: push(job('build', '      - run: echo "${{ secrets.REGISTRY_TOKEN }}" | docker login ghcr.io -u bot --password-stdin\n')) },
+      { name: 'piped to a CLI switch that reads a token from stdin', code: push(job('build', '      - run: echo $JF_TOKEN | jf c add --interactive=false --access-token-stdin\n        env:\n          JF_TOKEN: ${{ secrets.JF_TOKEN }}\n')) },
       { name: 'masked', code: push(job('build', '      - run: echo "::add-mask::$DEPLOY_KEY"\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n')) },
       { name: 'written to a file, not the log', code: push(job('build', '      - run: echo "$DEPLOY_KEY" > key.pem\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n')) },
       { name: 'piped into a command', code: push(job('build', '      - run: echo "$KUBECONFIG_B64" | base64 -d > kubeconfig\n        env:\n          KUBECONFIG_B64: ${{ secrets.KUBECONFIG }}\n')) },
@@ -530,9 +536,11 @@ export const workflowCases: CaseTable = {
       {
         name: 'an input defaulting to the head branch, every caller passes a literal',
         files: { [IMAGE]: reusableImageDefaultHead(), [IMAGES]: callsImage('web', 'pull_request_target') }
-      }
+      },
+      { name: 'a changed-files flag (true or false), not a file list', code: push(job('t', `      - id: files\n        uses: tj-actions/changed-files@${SHA}\n      - run: echo "${'$'}{{ steps.files.outputs.any_changed }}"\n`), 'pull_request') }
     ],
     invalid: [
+      { name: 'a changed-files file list (names come from the pull request)', code: push(job('t', `      - id: files\n        uses: tj-actions/changed-files@${SHA}\n      - run: echo "${'$'}{{ steps.files.outputs.all_changed_files }}"\n`), 'pull_request'), errors: [{ line: 12 }] },
       { name: 'commit message in a push workflow', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')), errors: [{ line: 10, severity: 'high' }] },
       { name: 'PR title in a pull_request workflow (no secrets, read-only token)', code: push(job('t', '      - run: echo "${{ github.event.pull_request.title }}"\n'), 'pull_request'), errors: [{ line: 10 }] },
       {

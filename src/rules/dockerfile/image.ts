@@ -16,6 +16,14 @@ function isRootUser(user: string): boolean {
   return name === 'root' || /^[+-]?0+$/.test(name)
 }
 
+/**
+ * AWS Lambda base images: Lambda runs the function as its own unprivileged user whatever USER
+ * says, and never runs a HEALTHCHECK.
+ */
+function isLambdaBase(image: string | undefined): boolean {
+  return image !== undefined && /^(?:public\.ecr\.aws\/lambda\/|amazon\/aws-lambda-)/.test(image)
+}
+
 export function checkUser(ctx: Context, stages: Stage[], chain: number[]): void {
   for (const index of chain) {
     const users = stages[index].body.filter((i) => i.getKeyword() === 'USER')
@@ -29,7 +37,7 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[]): void 
   const rootStage = stages[chain[chain.length - 1]]
   const base = rootStage.image ?? ''
   // Distroless and similar images whose tag says they already run unprivileged.
-  if (/nonroot|non-root|rootless/i.test(base)) return
+  if (/nonroot|non-root|rootless/i.test(base) || isLambdaBase(base)) return
   emit(ctx, R.noUser, span(stages[stages.length - 1].from).line, 'the final stage sets no USER, so the container runs as the base image user (usually root)')
 }
 
@@ -55,6 +63,7 @@ export function checkHealthcheck(ctx: Context, finalStage: Stage, body: Instruct
   if (body.some((i) => i.getKeyword() === 'HEALTHCHECK')) return
   const runsSomething = body.some((i) => ['CMD', 'ENTRYPOINT', 'EXPOSE'].includes(i.getKeyword()))
   if (!runsSomething && baseImage !== undefined && SHELL_BASES.has(imageName(baseImage))) return
+  if (isLambdaBase(baseImage)) return
   emit(ctx, R.noHealthcheck, span(finalStage.from).line, 'the final image defines no HEALTHCHECK')
 }
 

@@ -109,7 +109,7 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
 }
 
 /** Words of a key that can hold a credential, wherever they sit in it. */
-const CREDENTIAL_WORD = /pass|pwd|secret|token|key|credential|cert|private|signature|salt|seed|dsn|conn|url|uri/
+const CREDENTIAL_WORD = /pass|pwd|^pw$|secret|token|key|credential|cert|private|signature|salt|seed|dsn|conn|url|uri/
 /** True when a word of the key can name a credential (`password`, `client_secret`, `tls.key`, `DATABASE_URL`). */
 export function namesCredential(key: string): boolean {
   return keyWords(key).some((w) => CREDENTIAL_WORD.test(w))

@@ -201,8 +201,15 @@ function canPublish(ctx: CheckContext, job: JobModel): boolean {
   return [...scalarsUnder(job.node), ...scalarsUnder(ctx.wf.env)].some(readsCredential)
 }
 
+/** A local action named for a throwaway cluster: `./.github/actions/setup-k3d`, `./ci/kind`. */
+function localClusterAction(uses: string | undefined): boolean {
+  if (!uses || !/^\.{1,2}\//.test(uses)) return false
+  const name = uses.replace(/\/+$/, '').split('/').pop()?.toLowerCase() ?? ''
+  return ['kind', 'k3d', 'k3s', 'minikube'].some((word) => name.includes(word))
+}
+
 function createsEphemeralCluster(job: JobModel): boolean {
-  return job.steps.some((s) => EPHEMERAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? '') || EPHEMERAL_CLUSTER_COMMAND.test(scalarString(s.run) ?? ''))
+  return job.steps.some((s) => EPHEMERAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? '') || localClusterAction(s.uses) || EPHEMERAL_CLUSTER_COMMAND.test(scalarString(s.run) ?? ''))
 }
 
 /**
@@ -321,7 +328,9 @@ function checkJob(ctx: CheckContext, job: JobModel): Finding[] {
   if (!job.uses && job.environment === undefined) {
     out.push(ctx.report(RULES.deployNoEnvironment, job.line, `${what} has no \`environment:\`, so it runs without approval gates or environment-scoped secrets.`))
   }
-  if (evidence.kind === 'deploy' && ctx.wf.concurrency === undefined && job.concurrency === undefined) {
+  // A reusable workflow from another repository may set its own concurrency group; it is not read.
+  const externalCallee = job.uses !== undefined && !/^\.{1,2}\//.test(job.uses)
+  if (evidence.kind === 'deploy' && ctx.wf.concurrency === undefined && job.concurrency === undefined && !externalCallee) {
     out.push(ctx.report(RULES.deployNoConcurrency, job.line, `${what} has no \`concurrency\` group (job or workflow), so two runs can deploy at the same time.`))
   }
   if (evidence.kind === 'deploy' && !job.uses && !hasVerification(ctx, job, evidence.step)) {

@@ -68,9 +68,16 @@ export function taintOfText(ctx: TaintContext, text: string, scope: Scope, depth
   return best
 }
 
-function stepTaint(ctx: TaintContext, step: StepModel, job: JobModel, depth: number): Taint | undefined {
+/** Actions whose only attacker-shaped outputs are file lists (`all_changed_files`); flags and counts (`any_changed`, `src_count`) are not. */
+const FILE_LIST_ACTIONS = new Set(['tj-actions/changed-files', 'dorny/paths-filter'])
+
+/** `output`: the name read (`steps.x.outputs.<name>`), or undefined when the whole outputs object is. */
+function stepTaint(ctx: TaintContext, step: StepModel, job: JobModel, depth: number, output?: string): Taint | undefined {
   const repo = actionRepo(step.uses)
-  if (repo && TAINTED_OUTPUT_ACTIONS.has(repo)) return { origin: 'event', read: '', source: `outputs of ${repo}` }
+  if (repo && TAINTED_OUTPUT_ACTIONS.has(repo)) {
+    if (FILE_LIST_ACTIONS.has(repo) && output !== undefined && !/files$/i.test(output)) return undefined
+    return { origin: 'event', read: '', source: `outputs of ${repo}` }
+  }
   return taintOfText(ctx, scalarsUnder(step.node).join('\n'), { job, step }, depth + 1)
 }
 
@@ -148,10 +155,10 @@ function classify(ctx: TaintContext, path: string, scope: Scope, depth: number):
     }
     return undefined
   }
-  const stepOut = /^steps\.([\w-]+)\.outputs(\.|$)/.exec(path)
+  const stepOut = /^steps\.([\w-]+)\.outputs(?:\.([\w-]+)|$)/.exec(path)
   if (stepOut && scope.job) {
     const producer = scope.job.steps.find((s) => s.id?.toLowerCase() === stepOut[1])
-    return producer ? derived(stepTaint(ctx, producer, scope.job, depth)) : undefined
+    return producer ? derived(stepTaint(ctx, producer, scope.job, depth, stepOut[2])) : undefined
   }
   const jobOut = /^needs\.([\w-]+)\.outputs\.([\w-]+)$/.exec(path)
   if (jobOut) {

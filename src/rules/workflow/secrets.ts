@@ -100,7 +100,8 @@ function readsQuietly(command: string): boolean {
   const run = first ? invocationOf(first.words) : undefined
   if (!run) return false
   const { program, args } = run
-  if (QUIET_READERS.has(program) || args.some((a) => QUIET_READER_OPTIONS.has(a))) return true
+  // `--password-stdin`, `--with-token`, and any `--…-stdin` switch (`jf c add --access-token-stdin`).
+  if (QUIET_READERS.has(program) || args.some((a) => QUIET_READER_OPTIONS.has(a) || (a.startsWith('--') && a.endsWith('-stdin')))) return true
   if (run.elevated && first.words.includes('-S')) return true
   // A long option given standard input as its file (`--key-file=-`, `--from-file=key=/dev/stdin`, `--passphrase-fd 0`).
   const stdinOption = args.some((a, i) => {
