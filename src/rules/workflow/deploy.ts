@@ -204,7 +204,7 @@ function canPublish(ctx: CheckContext, job: JobModel): boolean {
 /** A local action named for a throwaway cluster: `./.github/actions/setup-k3d`, `./ci/kind`. */
 function localClusterAction(uses: string | undefined): boolean {
   if (!uses || !/^\.{1,2}\//.test(uses)) return false
-  const name = uses.replace(/\/+$/, '').split('/').pop()?.toLowerCase() ?? ''
+  const name = uses.split('/').filter((part) => part !== '').pop()?.toLowerCase() ?? ''
   return ['kind', 'k3d', 'k3s', 'minikube'].some((word) => name.includes(word))
 }
 
