@@ -10,7 +10,7 @@ import { defineRule, reporterFor, type Report } from './rule.js'
 import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
-import { conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
+import { callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
 import { carriesCredential, classifyKey, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
@@ -555,29 +555,6 @@ function callArgumentsText(rest: string): string | undefined {
     if (ends && close <= 2000) return rest.slice(0, close)
   }
   return undefined
-}
-
-/** Top-level arguments of a call's argument text, with their offsets (commas inside quotes or brackets do not split). */
-function callArguments(text: string): Array<{ text: string; offset: number }> {
-  const out: Array<{ text: string; offset: number }> = []
-  let depth = 0
-  let quoted = false
-  let from = 0
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]
-    if (quoted) {
-      if (ch === '\\') i++
-      else if (ch === '"') quoted = false
-    } else if (ch === '"') quoted = true
-    else if ('([{'.includes(ch)) depth++
-    else if (')]}'.includes(ch)) depth--
-    else if (ch === ',' && depth === 0) {
-      out.push({ text: text.slice(from, i), offset: from })
-      from = i + 1
-    }
-  }
-  out.push({ text: text.slice(from), offset: from })
-  return out
 }
 
 /**

@@ -344,26 +344,44 @@ export function conditionalBranches(text: string, level = 0): Array<{ text: stri
   return split.flatMap((b) => conditionalBranches(b.text, level + 1)?.map((inner) => ({ text: inner.text, offset: b.offset + inner.offset })) ?? [b])
 }
 
-/** The two branches of a top-level `?:` in an expression, or undefined. */
-function splitConditional(text: string): Array<{ text: string; offset: number }> | undefined {
+/** Indexes of the characters of an HCL expression outside strings and brackets, in order. */
+function* topLevelIndexes(text: string): Generator<number> {
   let depth = 0
   let quoted = false
-  let question = -1
-  let nested = 0
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]
     if (quoted) {
       if (ch === '\\') i++
       else if (ch === '"') quoted = false
-      continue
-    }
-    if (ch === '"') quoted = true
+    } else if (ch === '"') quoted = true
     else if ('([{'.includes(ch)) depth++
     else if (')]}'.includes(ch)) depth--
-    else if (depth === 0 && ch === '?') {
+    else if (depth === 0) yield i
+  }
+}
+
+/** Top-level arguments of a call's argument text, with their offsets (commas inside quotes or brackets do not split). */
+export function callArguments(text: string): Array<{ text: string; offset: number }> {
+  const out: Array<{ text: string; offset: number }> = []
+  let from = 0
+  for (const i of topLevelIndexes(text)) {
+    if (text[i] !== ',') continue
+    out.push({ text: text.slice(from, i), offset: from })
+    from = i + 1
+  }
+  out.push({ text: text.slice(from), offset: from })
+  return out
+}
+
+/** The two branches of a top-level `?:` in an expression, or undefined. */
+function splitConditional(text: string): Array<{ text: string; offset: number }> | undefined {
+  let question = -1
+  let nested = 0
+  for (const i of topLevelIndexes(text)) {
+    if (text[i] === '?') {
       if (question < 0) question = i
       else nested++
-    } else if (depth === 0 && ch === ':' && question >= 0) {
+    } else if (text[i] === ':' && question >= 0) {
       // `a ? b ? c : d : e`: the first `:` closes the innermost `?`.
       if (nested > 0) {
         nested--

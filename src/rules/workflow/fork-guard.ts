@@ -59,22 +59,17 @@ function tokenize(text: string): string[] | undefined {
 function parse(tokens: string[]): Expr | undefined {
   let i = 0
   const peek = (): string | undefined => tokens[i]
-  const or = (): Expr => {
-    let left = and()
-    while (peek() === '||') {
+  /** `next (token next)*`, folded to the left. */
+  const chain = (token: string, op: 'or' | 'and', next: () => Expr) => (): Expr => {
+    let left = next()
+    while (peek() === token) {
       i++
-      left = { op: 'or', left, right: and() }
+      left = { op, left, right: next() }
     }
     return left
   }
-  const and = (): Expr => {
-    let left = cmp()
-    while (peek() === '&&') {
-      i++
-      left = { op: 'and', left, right: cmp() }
-    }
-    return left
-  }
+  const and = chain('&&', 'and', () => cmp())
+  const or = chain('||', 'or', and)
   const cmp = (): Expr => {
     let left = unary()
     while (['==', '!=', '<', '<=', '>', '>='].includes(peek() ?? '')) {
