@@ -178,8 +178,8 @@ export function isLiteralCredential(raw: string): boolean {
   if (value === '') return false
   // `--secret id=npm,src=.npmrc` (BuildKit) names where the secret is.
   if (/^(?:id|src|source|env|type|target)=/.test(value)) return false
-  // `--must-change-password=false`: a switch named after the password, set to a boolean.
-  if (/^(?:true|false|yes|no|on|off)$/i.test(value)) return false
+  // `--must-change-password=false` (a switch named after the password, set to a boolean) is
+  // sorted out by `whyNotLiteral` below, like every other non-literal.
   return !looksMasked(value) && !isUrlPasswordPlaceholder(value) && whyNotLiteral(value, 'password') === undefined
 }
 

@@ -672,7 +672,6 @@ function scalarDefault(rest: string): string {
 const SECRET_KIND = /^kind:\s*["']?Secret["']?\s*(?:#.*)?$/m
 const DATA_KEY = /^(data|stringData):\s*(?:#.*)?$/
 
-/** A `data` value decodes to a placeholder (`cGFzc3dvcmQ=` is "password"): not a committed secret. */
 /** A `data` value decoded from base64, or the value itself when it is not base64 text. */
 function decodedText(value: string): string {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return value
@@ -680,10 +679,10 @@ function decodedText(value: string): string {
   return /^[\x20-\x7e\s]*$/.test(decoded) ? decoded : value
 }
 
+/** A `data` value decodes to a placeholder (`cGFzc3dvcmQ=` is "password"): not a committed secret. */
 function decodedPlaceholder(value: string, key: string): boolean {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false
-  const decoded = Buffer.from(value, 'base64').toString('utf8')
-  return !/^[\x20-\x7e\s]*$/.test(decoded) ? false : whyNotLiteral(decoded, key) !== undefined
+  const decoded = decodedText(value)
+  return decoded !== value && whyNotLiteral(decoded, key) !== undefined
 }
 
 interface SecretData {

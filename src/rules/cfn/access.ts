@@ -1,7 +1,7 @@
 /** Network exposure (security group ingress) and IAM policy breadth. */
 import type { Finding, RuleMeta } from '../../types.js'
 import type { FindingExtra } from '../rule.js'
-import { describePorts, judgePorts } from '../terraform/ports.js'
+import { describePorts, isOpenCidr, judgePorts } from '../terraform/ports.js'
 import { certainValue, firstBad, resourceCondition, withVia, type CfnValue } from './values.js'
 import type { Node } from '../parse/yaml.js'
 import { isMap, isSeq } from '../parse/yaml.js'
@@ -9,8 +9,6 @@ import { CFN } from './meta.js'
 import type { CfnContext } from './storage.js'
 import { intrinsicArgument, intrinsicOf, literal, oneOrMany, type Resource } from './template.js'
 
-const ANY_IPV4 = new Set(['0.0.0.0/0'])
-const ANY_IPV6 = new Set(['::/0', '::0/0', '0:0:0:0:0:0:0:0/0'])
 const ADMIN_PORTS = [22, 3389]
 
 /** The ingress rules of a resource: inline on a SecurityGroup, or a standalone ingress resource. */
@@ -73,7 +71,6 @@ function loadBalancerGroup(ctx: CfnContext, r: Resource): string | undefined {
   return looksLikeLoadBalancer(id) || looksLikeLoadBalancer(description) ? 'by its name, a load balancer\'s security group' : undefined
 }
 
-const OPEN = (c: string): boolean => ANY_IPV4.has(c.trim()) || ANY_IPV6.has(c.trim())
 
 /**
  * One end of a rule's port range: a number the template decides, or the parameter the deployer
@@ -110,7 +107,7 @@ export function checkIngress(ctx: CfnContext, r: Resource): Finding[] {
     let sourceKey: string | undefined
     let source: CfnValue | undefined
     for (const key of ['CidrIp', 'CidrIpv6']) {
-      source = firstBad(t, v.get(rule, key), OPEN)
+      source = firstBad(t, v.get(rule, key), isOpenCidr)
       if (source) {
         sourceKey = key
         break

@@ -8,29 +8,20 @@ import type { Node } from '../parse/yaml.js'
 import { isMap, isScalar, isSeq } from '../parse/yaml.js'
 import { CFN } from './meta.js'
 import type { CfnContext } from './storage.js'
-import { keyWords, whyNotLiteral } from '../secrets/keys.js'
+import { isBooleanish, keyWords, namesIdToken, namesSecretSwitch, whyNotLiteral } from '../secrets/keys.js'
 import { intrinsicArgument, intrinsicOf, isLiteralTrue, literal, type Parameter, type Resource } from './template.js'
 
 /** Property, variable or parameter names that end in a secret noun, compared without case, `_` or `-`. */
 const SECRET_KEY = /(password|passwd|passphrase|authtoken|secretstring|secretaccesskey|clientsecret|apikey|privatekey|secretkey|accesstoken|apitoken|secret|token)$/
 
 /**
- * Names that end in a secret noun but hold an id, not a secret: a custom resource's `ServiceToken`
- * is the ARN of its handler; request and pagination tokens are idempotency keys and cursors.
- */
-const NOT_SECRET_KEY = /^(?:servicetoken|clientrequesttoken|idempotencytoken|continuationtoken|nexttoken)$/
-
-/** Leading words of a name that steers a secret rather than holds one: `AllowUsersToChangePassword`, `RequireToken`. */
-const STEERING_WORD = new Set(['allow', 'require', 'requires', 'enable', 'disable', 'use', 'reset', 'rotate', 'generate'])
-
-/**
  * A name that holds a secret: it ends in a secret noun (`VaultToken`, `SourceDBPassword` and
- * `KeyStorePassword` included), is no id named like a token, and does not start with a verb that
- * makes it a switch about the secret.
+ * `KeyStorePassword` included), is no id named like a token (`ServiceToken`) and no switch about
+ * a secret (`AllowUsersToChangePassword`), as the secret scan reads key names.
  */
 export function isSecretKey(key: string): boolean {
-  const squashed = key.replace(/[_-]/g, '').toLowerCase()
-  return SECRET_KEY.test(squashed) && !NOT_SECRET_KEY.test(squashed) && !STEERING_WORD.has(keyWords(key)[0] ?? '')
+  const words = keyWords(key)
+  return SECRET_KEY.test(key.replace(/[_-]/g, '').toLowerCase()) && !namesIdToken(words) && !namesSecretSwitch(words)
 }
 
 /** Values that are settings rather than secrets (flags, counts) or references resolved at deploy time. */
@@ -90,9 +81,6 @@ export function checkResourceSecrets(ctx: CfnContext, r: Resource, secretParamet
   return out
 }
 
-/** Values of a switch, not of a secret. */
-const BOOLEAN_WORD = /^(?:true|false|yes|no|on|off|enabled|disabled)$/i
-
 /**
  * A parameter that cannot hold a secret whatever its name or use: a number, or a switch whose
  * allowed values are all booleans (`AllowUsersToChangePassword: [true, false]`).
@@ -101,7 +89,7 @@ function holdsNoSecret(ctx: CfnContext, param: Parameter): boolean {
   const v = ctx.template.view
   if (literal(v, v.get(param.node, 'Type')) === 'Number') return true
   const allowed = v.items(v.get(param.node, 'AllowedValues')).map((n) => literal(v, n))
-  return allowed.length > 0 && allowed.every((a) => a !== undefined && BOOLEAN_WORD.test(a.trim()))
+  return allowed.length > 0 && allowed.every((a) => a !== undefined && isBooleanish(a))
 }
 
 /** Parameters named like secrets, plus those referenced from secret properties. */

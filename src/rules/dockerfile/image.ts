@@ -2,7 +2,7 @@
 import type { Instruction, Env, Run } from 'dockerfile-ast'
 import { positionals } from '../parse/shell-words.js'
 import { R } from './meta.js'
-import { emit, invocations, parseJsonArray, runCommands, span, type Context, type Stage } from './stages.js'
+import { emit, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
 import { APK_OPTS_WITH_ARG, YUM_OPTS_WITH_ARG, aptInstallPackages, pipInstallArgs } from './packages.js'
 
 // ── The final image ─────────────────────────────────────────────────────────────────────────
@@ -158,14 +158,14 @@ export function checkExposedPorts(ctx: Context, body: Instruction[]): void {
   }
 }
 
-export function checkCaches(ctx: Context, body: Instruction[]): void {
+export function checkCaches(ctx: Context, body: Instruction[], runs: ReadonlyMap<Instruction, RunShell>): void {
   const pipCacheOff = body.some(
     (i) => i.getKeyword() === 'ENV' && (i as Env).getProperties().some((p) => p.getName() === 'PIP_NO_CACHE_DIR' && /^(1|true|yes|on|off|0|false)$/i.test(p.getValue() ?? ''))
   )
   for (const ins of body.filter((i) => i.getKeyword() === 'RUN')) {
     const run = ins as Run
     if (run.getFlags().some((f) => f.getName() === 'mount' && /type=cache/.test(f.getValue() ?? ''))) continue
-    const calls = invocations(runCommands(run))
+    const calls = runs.get(run)?.calls ?? []
     const raw = run.getArgumentsContent() ?? ''
     const { line, endLine } = span(run)
 

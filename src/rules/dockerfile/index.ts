@@ -9,7 +9,7 @@ import type { Finding, SourceFile } from '../../types.js'
 import { defineLanguage } from '../language.js'
 import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
 import { R } from './meta.js'
-import { ancestry, buildStages, preambleArgs, type Context, type Stage } from './stages.js'
+import { ancestry, buildStages, preambleArgs, readRun, type Context, type RunShell, type Stage } from './stages.js'
 import { checkAdd, checkBaseImage, checkRunPackages, checkRunRisks, checkSecretsInProperties, checkWorkdir } from './instructions.js'
 import { checkCaches, checkCommandForm, checkExposedPorts, checkHealthcheck, checkUser } from './image.js'
 
@@ -25,6 +25,8 @@ export interface DockerfileModel {
   imageBody: Instruction[]
   /** `ARG`s before the first `FROM`. */
   preamble: Instruction[]
+  /** Every RUN of every stage, read as shell once. */
+  runs: Map<Instruction, RunShell>
 }
 
 /** Runs `check` on every instruction of every stage whose keyword is one of `keywords`. */
@@ -37,10 +39,10 @@ const everyStage =
 /** The checks, each with the rules it may report (its context's `report` refuses any other). */
 export const dockerfileChecks: Check<DockerfileModel>[] = [
   { rules: [R.baseImageLatest, R.baseImageNoDigest], run: (m) => m.stages.forEach((stage) => checkBaseImage(m.ctx, stage)) },
-  { rules: [R.sudo, R.curlPipeShell], run: everyStage(['RUN'], (ctx, ins) => checkRunRisks(ctx, ins as Run)) },
+  { rules: [R.sudo, R.curlPipeShell], run: (m) => m.runs.forEach((shell, run) => checkRunRisks(m.ctx, run as Run, shell)) },
   {
     rules: [R.aptUnpinned, R.apkUnpinned, R.yumUnpinned, R.zypperUnpinned, R.gemUnpinned, R.pipUnpinned, R.npmUnpinned, R.npmInstallNotCi, R.packageUpgrade],
-    run: everyStage(['RUN'], (ctx, ins) => checkRunPackages(ctx, ins as Run))
+    run: (m) => m.runs.forEach((shell, run) => checkRunPackages(m.ctx, run as Run, shell))
   },
   { rules: [R.addRemoteUrl, R.addInsteadOfCopy], run: everyStage(['ADD'], checkAdd) },
   {
@@ -56,7 +58,7 @@ export const dockerfileChecks: Check<DockerfileModel>[] = [
   { rules: [R.noHealthcheck], run: (m) => checkHealthcheck(m.ctx, m.stages[m.stages.length - 1], m.imageBody, m.stages[m.finalChain[m.finalChain.length - 1]].image) },
   { rules: [R.shellFormCommand, R.execFormNotJson], run: (m) => checkCommandForm(m.ctx, m.stages, m.finalChain) },
   { rules: [R.exposeSsh], run: (m) => checkExposedPorts(m.ctx, m.imageBody) },
-  { rules: [R.aptCache, R.apkCache, R.pipCache, R.yumCache], run: (m) => checkCaches(m.ctx, m.imageBody) }
+  { rules: [R.aptCache, R.apkCache, R.pipCache, R.yumCache], run: (m) => checkCaches(m.ctx, m.imageBody, m.runs) }
 ]
 
 export function analyzeDockerfile(file: SourceFile, report: Report = reporterFor(dockerfileRules, file.path, 'dockerfile')): Finding[] {
@@ -66,7 +68,8 @@ export function analyzeDockerfile(file: SourceFile, report: Report = reporterFor
   const lines = file.content.split('\n')
   const findings: Finding[] = []
   const finalChain = ancestry(stages, stages.length - 1)
-  const model = { stages, finalChain, imageBody: finalChain.flatMap((i) => stages[i].body), preamble: preambleArgs(instructions) }
+  const runs = new Map(stages.flatMap((stage) => stage.body.filter((i) => i.getKeyword() === 'RUN')).map((run) => [run, readRun(run)] as const))
+  const model = { stages, finalChain, imageBody: finalChain.flatMap((i) => stages[i].body), preamble: preambleArgs(instructions), runs }
   for (const check of dockerfileChecks) check.run({ ...model, ctx: { file, lines, report: reportOnly(check.rules, report, 'dockerfile'), findings } })
   return findings.sort(byLine)
 }

@@ -3,7 +3,7 @@ import type { Instruction, Arg, Env, Run, Flag } from 'dockerfile-ast'
 import { invocationOf, type ShellCommand } from '../parse/shell-words.js'
 import { parseImageRef, mutableImageReason, isPlaceholderSecret, isSecretName, isLiteralSecretValue, type ImageRef } from '../container-common.js'
 import { R } from './meta.js'
-import { emit, invocations, parseJsonArray, runCommands, span, type Context, type Stage } from './stages.js'
+import { emit, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
 import { isNpmInstallWithoutPackages, unpinnedPackages, upgradeCommand } from './packages.js'
 
 // ── Base image ───────────────────────────────────────────────────────────────────────────────
@@ -78,9 +78,7 @@ function addSources(ins: Instruction): string[] {
 // ── RUN ─────────────────────────────────────────────────────────────────────────────────────
 
 /** What a RUN risks beyond its packages: root through sudo, a downloaded script run unseen. */
-export function checkRunRisks(ctx: Context, run: Run): void {
-  const commands = runCommands(run)
-  const calls = invocations(commands)
+export function checkRunRisks(ctx: Context, run: Run, { commands, calls }: RunShell): void {
   const { line, endLine } = span(run)
   const at = { endLine }
 
@@ -91,8 +89,7 @@ export function checkRunRisks(ctx: Context, run: Run): void {
 }
 
 /** The packages a RUN installs: versions not pinned, `npm install` for `npm ci`, upgrades of everything. */
-export function checkRunPackages(ctx: Context, run: Run): void {
-  const calls = invocations(runCommands(run))
+export function checkRunPackages(ctx: Context, run: Run, { calls }: RunShell): void {
   const { line, endLine } = span(run)
   const at = { endLine }
   for (const call of calls) {

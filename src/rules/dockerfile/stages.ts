@@ -129,3 +129,14 @@ export function runCommands(run: Instruction): ShellCommand[] {
 export function invocations(commands: ShellCommand[]): Invocation[] {
   return commands.map((c) => invocationOf(c.words)).filter((x): x is Invocation => x !== undefined)
 }
+
+/** A RUN read as shell once: its commands and the programs they invoke, shared by every check. */
+export interface RunShell {
+  commands: ShellCommand[]
+  calls: Invocation[]
+}
+
+export function readRun(run: Instruction): RunShell {
+  const commands = runCommands(run)
+  return { commands, calls: invocations(commands) }
+}

@@ -37,6 +37,23 @@ const NOT_A_VALUE = new Set([
 /** `<word> token` pairs that name an id, cursor or idempotency key rather than a credential. */
 const NOT_A_SECRET_TOKEN = new Set(['service', 'creation', 'next', 'continuation', 'idempotency', 'pagination', 'page', 'request', 'action', 'sync', 'resume', 'cancellation', 'change'])
 
+/**
+ * `ServiceToken` (a custom resource's handler ARN), `NextToken`, `ClientRequestToken`,
+ * `LifecycleActionToken`, EFS `creation_token`: ids, cursors and idempotency keys named like tokens.
+ * `words`: the key's `keyWords`.
+ */
+export function namesIdToken(words: readonly string[]): boolean {
+  return words.length > 1 && words[words.length - 1] === 'token' && NOT_A_SECRET_TOKEN.has(words[words.length - 2])
+}
+
+/** Leading words of a name that steers a secret rather than holds one: `AllowUsersToChangePassword`, `RequireToken`. */
+const STEERING_WORD = new Set(['allow', 'require', 'requires', 'enable', 'disable', 'use', 'reset', 'rotate', 'generate'])
+
+/** A name that is a switch about a secret (`AllowUsersToChangePassword`), by its first word. */
+export function namesSecretSwitch(words: readonly string[]): boolean {
+  return STEERING_WORD.has(words[0] ?? '')
+}
+
 /** Compound words that end in a secret noun: `dbpassword`, `clientsecret`, `authtoken`. */
 const SECRET_SUFFIXES: Array<[string, SecretKeyClass]> = [
   ['password', 'password'],
@@ -93,7 +110,7 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
   if (words.length === 2 && words[0] === 'update' && words[1] === 'password') return undefined
   // `ServiceToken` (a custom resource's handler ARN), `NextToken`, `ClientRequestToken`,
   // `LifecycleActionToken`, EFS `creation_token`: ids, cursors and idempotency keys named like tokens.
-  if (last === 'token' && words.length > 1 && NOT_A_SECRET_TOKEN.has(words[words.length - 2])) return undefined
+  if (namesIdToken(words)) return undefined
   for (let i = words.length - 1; i >= 0; i--) {
     const w = words[i]
     if (w === 'pass' || w === 'pw') return 'password'
@@ -131,6 +148,11 @@ export function namesIdentityOrAddress(key: string): boolean {
 }
 
 const BOOLEANISH = /^(?:true|false|yes|no|on|off|null|nil|none|undefined|~|enabled|disabled)$/i
+
+/** `true`, `off`, `disabled`, `null`, …: a switch's value, never a secret. */
+export function isBooleanish(value: string): boolean {
+  return BOOLEANISH.test(value.trim())
+}
 
 /** Interpolations, expressions and pointers to a secret store: the secret lives elsewhere. */
 function isReference(v: string): boolean {

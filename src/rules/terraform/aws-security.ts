@@ -1,7 +1,7 @@
 /** AWS exposure rules: network reachability, public data, IAM breadth, encryption switched off. */
 import { defineRule } from '../rule.js'
 import { blocksOf, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
-import { describePorts, judgePorts } from './ports.js'
+import { describePorts, isOpenCidr, judgePorts } from './ports.js'
 import { SG_MODULE_SERVICES, SG_MODULE_SOURCE, VPC_MODULE } from './registry-modules.js'
 import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, writtenName, type TfCheck, type TfContext } from './context.js'
 import { documentStatements, isAnyone, statementsOf, type PolicyStatement } from './policy.js'
@@ -206,17 +206,6 @@ const eksPublicEndpoint = defineRule('terraform', {
 })
 
 // ── Security groups ──────────────────────────────────────────────────────────────────────────
-
-/**
- * The whole internet: `0.0.0.0/0`, or the all-zero IPv6 address with prefix 0 however it is
- * spelled (`::/0`, `0:0:0:0:0:0:0:0/0`, `0000:…:0000/0`).
- */
-export function isOpenCidr(cidr: string): boolean {
-  const c = cidr.trim()
-  if (c === '0.0.0.0/0') return true
-  const v6 = /^([0-9a-fA-F:]+)\/0$/.exec(c)
-  return v6 !== null && v6[1].includes(':') && /^[0:]+$/.test(v6[1]) && v6[1].split(':').length <= 8
-}
 
 /** `udp` when the rule admits only UDP: SSH is TCP, so UDP 22 is not an SSH exposure. */
 type Exposure = { all: true } | { all: false; from: number; to: number; udp?: boolean } | undefined

@@ -86,3 +86,14 @@ export function describePorts(v: PortVerdict): string {
   }
   return v.from === v.to ? `port ${v.from}` : `ports ${v.from}-${v.to}`
 }
+
+/**
+ * The whole internet: `0.0.0.0/0`, or the all-zero IPv6 address with prefix 0 however it is
+ * spelled (`::/0`, `0:0:0:0:0:0:0:0/0`, `0000:…:0000/0`).
+ */
+export function isOpenCidr(cidr: string): boolean {
+  const c = cidr.trim()
+  if (c === '0.0.0.0/0') return true
+  const v6 = /^([0-9a-fA-F:]+)\/0$/.exec(c)
+  return v6 !== null && v6[1].includes(':') && /^[0:]+$/.test(v6[1]) && v6[1].split(':').length <= 8
+}

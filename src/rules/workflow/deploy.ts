@@ -9,6 +9,7 @@ import { contextPaths, findExpressions } from './expressions.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 import { invocationOf, splitShellCommands } from '../parse/shell-words.js'
+import { isLocalWorkflow } from './callees.js'
 
 type DeployKind = 'deploy' | 'release'
 
@@ -329,7 +330,7 @@ function checkJob(ctx: CheckContext, job: JobModel): Finding[] {
     out.push(ctx.report(RULES.deployNoEnvironment, job.line, `${what} has no \`environment:\`, so it runs without approval gates or environment-scoped secrets.`))
   }
   // A reusable workflow from another repository may set its own concurrency group; it is not read.
-  const externalCallee = job.uses !== undefined && !/^\.{1,2}\//.test(job.uses)
+  const externalCallee = job.uses !== undefined && !isLocalWorkflow(job.uses)
   if (evidence.kind === 'deploy' && ctx.wf.concurrency === undefined && job.concurrency === undefined && !externalCallee) {
     out.push(ctx.report(RULES.deployNoConcurrency, job.line, `${what} has no \`concurrency\` group (job or workflow), so two runs can deploy at the same time.`))
   }

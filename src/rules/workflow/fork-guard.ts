@@ -226,19 +226,17 @@ function evaluate(e: Expr, event: ForkEvent, guard: GuardContext): Truth {
 
 /**
  * Whether the job's (or step's) `if:` keeps fork pull requests out for every one of `events` (the
- * workflow's triggers through which a fork's pull request reaches it). `'pull_request'` alone
- * stands for both pull request events. An `issue_comment` event carries no head repository, so
+ * workflow's triggers through which a fork's pull request reaches it). An `issue_comment` event carries no head repository, so
  * only a condition that tells it apart (by `github.event_name`, or by reading pull request
  * fields an issue comment does not have) keeps it out.
  */
-export function isForkGuarded(node: JobModel | StepModel, events: ForkEvent | readonly ForkEvent[], guard: GuardContext = {}): boolean {
-  const list: readonly ForkEvent[] = typeof events === 'string' ? (events === 'pull_request' ? ['pull_request', 'pull_request_target'] : [events]) : events
+export function isForkGuarded(node: JobModel | StepModel, events: readonly ForkEvent[], guard: GuardContext = {}): boolean {
   const raw = scalarString(node.node.get('if', true))
-  if (raw === undefined || list.length === 0) return false
+  if (raw === undefined || events.length === 0) return false
   const text = raw.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim()
   // Text around a `${{ }}` makes the whole condition a non-empty string, which is always true.
   if (text.includes('${{')) return false
   const tokens = tokenize(text)
   const expr = tokens?.length ? parse(tokens) : undefined
-  return !!expr && list.every((event) => evaluate(expr, event, guard) === false)
+  return !!expr && events.every((event) => evaluate(expr, event, guard) === false)
 }

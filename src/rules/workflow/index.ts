@@ -51,8 +51,10 @@ export function analyzeWorkflow(
   const lines = src.split('\n')
   const findings: Finding[] = []
   const reports = narrowed(report)
-  for (const doc of y.docs) {
-    const wf = readWorkflow(doc.contents, y)
+  const models = y.docs.map((doc) => readWorkflow(doc.contents, y))
+  // The workflows calling this one or called by it read the same model instead of parsing again.
+  if (workflows && !workflows.parsed.has(file.path)) workflows.parsed.set(file.path, y.docs.length === 1 ? (models[0] ?? null) : null)
+  for (const wf of models) {
     if (!wf) continue
     workflowChecks.forEach((check, i) => findings.push(...check.run({ path: file.path, src, lines, y, wf, owner, repository: fullName, workflows, report: reports[i] })))
   }
