@@ -31,6 +31,11 @@ describe('directive prefilter', () => {
     expect(summary('main.tf.json', 'terraform', json)).toEqual(['"//" preflight:ignore tf/x@5'])
   })
 
+  it('reads a Helm template that opens with `{{` as commented YAML, not as JSON', () => {
+    const template = '{{- if .Values.enabled }}\napiVersion: v1\nkind: Pod\nspec:\n  # preflight:ignore k8s/privileged-container -- node agent\n  containers:\n    - name: c\n      image: "{{ .Values.image }}"\n{{- end }}\n'
+    expect(summary('chart/templates/pod.yaml', 'helm', template)).toEqual(['preflight:ignore k8s/privileged-container@5'])
+  })
+
   it('finds each comment form, tfsec in any case', () => {
     const tf = '# TFSEC:IGNORE:aws-s3-enable-versioning\nresource "aws_s3_bucket" "b" {\n  bucket = "b" # trivy:ignore:AVD-AWS-0089\n}\n'
     expect(summary('main.tf', 'terraform', tf)).toEqual(['tfsec:ignore aws-s3-enable-versioning@1', 'trivy:ignore AVD-AWS-0089@3'])

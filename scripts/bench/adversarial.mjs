@@ -31,6 +31,12 @@ export const ADVERSARIAL = {
       path: 'compose.yaml',
       kind: 'compose',
       content: `services:\n${fill('  s:\n    image: nginx:latest\n    privileged: true\n'.replace('s:', 'sX:'), n).split('sX').map((p, i) => (i ? `s${i}${p}` : p)).join('')}`
+    }),
+    // Every service merges one anchored block: each alias is followed many times by the checks.
+    'services merging an anchor': (n) => ({
+      path: 'compose.yaml',
+      kind: 'compose',
+      content: `x-defaults: &defaults\n  image: nginx:latest\n  restart: always\nservices:\n${fill('  sX:\n    <<: *defaults\n    privileged: true\n', n).split('sX').map((p, i) => (i ? `s${i}${p}` : p)).join('')}`
     })
   },
   workflow: {

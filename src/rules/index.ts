@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import { analyzeLargeFiles, type LargeFileJob } from './large-files.js'
 import type { AnalysisResult, FileKind, Finding, FileNote, RuleMeta, SecretLocation, SourceFile } from '../types.js'
 import { SEVERITY_RANK } from '../types.js'
 import { costRules, withoutRestated } from '../cost/meta.js'
@@ -52,7 +52,7 @@ export function contextPathsForFile(file: { path: string; kind: FileKind }, tree
 }
 
 /** Builds every language's context from the whole file list. */
-async function buildProjectContext(files: SourceFile[], repository?: string): Promise<ProjectContext> {
+export async function buildProjectContext(files: SourceFile[], repository?: string): Promise<ProjectContext> {
   const project: ProjectContext = { byKind: {}, repository }
   for (const language of LANGUAGES) if (language.buildContext) project.byKind[language.kind] = await language.buildContext(files)
   return project
@@ -153,7 +153,8 @@ export interface AnalyzeOptions {
 /**
  * Analyzes many files; one broken file never stops the others, and the result does not depend
  * on how the work was spread. Large files (on any input, even a three-file pull request) run in
- * a worker thread that is terminated when its budget runs out; large trees are spread over a
+ * a worker thread of their own, one after another, each stopped when its budget runs out
+ * (./large-files.ts), while this thread analyses the rest; large trees are spread over a
  * pool of worker threads (./pool.ts). PREFLIGHT_WORKER_MIN_BYTES, PREFLIGHT_ANALYSIS_BUDGET_MS
  * and PREFLIGHT_THREADS override the defaults, so tests can drive the bundled CLI.
  */
@@ -168,16 +169,16 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
   const threads = threadsFor(rest.map((i) => files[i]), options.threads ?? envNumber('PREFLIGHT_THREADS'))
   const restFiles = rest.map((i) => files[i])
   const repository = options.repository
+  // Large files in a budgeted worker of their own, at the same time as the rest on this thread.
+  // Their folder comes along as context, so the worker sees what this thread would.
+  const largeIndexes = byFolder(files.map((_, i) => i).filter((i) => isLarge(files[i])), (i) => folderOf(files[i].path))
+  const large = worker !== undefined && largeIndexes.length > 0
+    ? analyzeLargeFiles(worker, largeJobs(files, largeIndexes, isLarge), budgetMs, repository)
+    : undefined
   const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, restFiles, threads, (share) => analyzeGroupFiles(share, repository), repository) : undefined
-  // Large files meanwhile, one budgeted worker each.
-  for (let i = 0; i < files.length; i++) {
-    if (worker === undefined || !isLarge(files[i])) continue
-    // Its folder comes along as context, so the worker sees what the main thread would.
-    const context = files.filter((f, j) => j !== i && folderOf(f.path) === folderOf(files[i].path)).map((f) => ({ ...f, contextOnly: true }))
-    results[i] = await analyzeInWorker(worker, files[i], budgetMs, context, repository)
-  }
   const restResults = pooled ? await pooled : await analyzeGroupFiles(restFiles, repository)
   restResults.forEach((r, k) => (results[rest[k]] = r))
+  if (large) (await large).forEach((r, k) => (results[largeIndexes[k]] = r))
   const out: AnalysisResult = { findings: [], notes: [], secrets: [] }
   for (const r of results) {
     out.findings.push(...r.findings)
@@ -194,6 +195,30 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
   }
   out.findings.sort(compareFindings)
   return out
+}
+
+/** `items` with those of one folder next to each other, folders in order of first appearance. */
+function byFolder<T>(items: T[], folder: (item: T) => string): T[] {
+  const groups = new Map<string, T[]>()
+  for (const item of items) {
+    const key = folder(item)
+    const group = groups.get(key)
+    if (group) group.push(item)
+    else groups.set(key, [item])
+  }
+  return [...groups.values()].flat()
+}
+
+/** One job per folder of large files (indexes grouped by folder), with the folder's other files as context. */
+function largeJobs(files: SourceFile[], largeIndexes: number[], isLarge: (file: SourceFile) => boolean): LargeFileJob[] {
+  const jobs = new Map<string, LargeFileJob>()
+  for (const i of largeIndexes) {
+    const folder = folderOf(files[i].path)
+    let job = jobs.get(folder)
+    if (!job) jobs.set(folder, (job = { files: [], context: files.filter((f) => !isLarge(f) && folderOf(f.path) === folder) }))
+    job.files.push(files[i])
+  }
+  return [...jobs.values()]
 }
 
 function folderOf(path: string): string {
@@ -219,32 +244,6 @@ function workerEntry(): URL | undefined {
     if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url
   }
   return undefined
-}
-
-/** Analyzes one file in a worker thread; when the budget runs out the worker is terminated. */
-export function analyzeInWorker(entry: URL, file: SourceFile, budgetMs: number, context: SourceFile[] = [], repository?: string): Promise<AnalysisResult> {
-  const failed = (message: string): AnalysisResult => ({ findings: [], notes: [{ path: file.path, reason: 'error', message }], secrets: [] })
-  return new Promise((resolve) => {
-    let settled = false
-    const worker = new Worker(entry, { workerData: { file, context, repository } })
-    const finish = (result: AnalysisResult): void => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      resolve(result)
-      void worker.terminate()
-    }
-    const timer = setTimeout(() => {
-      finish(failed(`${file.path}: analysis stopped after the ${formatSeconds(budgetMs)} time budget, not analyzed`))
-    }, budgetMs)
-    worker.once('message', (result: AnalysisResult) => finish(result))
-    worker.once('error', (e) => finish(failed(`${file.path}: analyzer failed: ${e?.message ?? String(e)}`)))
-    worker.once('exit', (code) => finish(failed(`${file.path}: analyzer stopped (exit code ${code}), not analyzed`)))
-  })
-}
-
-function formatSeconds(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -1,21 +1,31 @@
 /**
  * Worker-thread entry (bundled as dist/rules-worker.js). Two jobs, chosen by its workerData:
- * - `{ file }`: one large file under a time budget (`analyzeInWorker` in ./index.ts). A regular
- *   expression that backtracks blocks the thread it runs on, so the main thread can only stop it
- *   by terminating this worker.
+ * - `{ large: true, jobs, port }`: large files one after another, each under a time budget kept
+ *   by the main thread (./large-files.ts). It says on its port when it starts a file and what the
+ *   file gave; a file that outlasts its budget ends this worker.
  * - `{ pool: true }`: a member of the pool of ./pool.ts. It says it is ready once its modules are
  *   loaded, then answers each context group it is sent (whole folders, in input order) with one
  *   result per file, in the same order, until it is terminated.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import type { SourceFile } from '../types.js'
-import { analyzeGroupFiles } from './index.js'
+import { analyzeFile, analyzeGroupFiles, buildProjectContext } from './index.js'
+import type { LargeFileMessage, LargeFilesData } from './large-files.js'
 import type { PoolAnswer, PoolRequest } from './pool.js'
 
-const data = workerData as ({ file: SourceFile; context?: SourceFile[] } | { pool: true }) & { repository?: string }
-if ('file' in data) {
-  // The file's folder comes as context-only files: the result is the file's own, first.
-  parentPort?.postMessage((await analyzeGroupFiles([data.file, ...(data.context ?? [])], data.repository))[0])
+const data = workerData as LargeFilesData | { pool: true; repository?: string }
+if ('large' in data) {
+  let k = 0
+  for (const job of data.jobs) {
+    data.port.postMessage({ started: k, at: Date.now() } satisfies LargeFileMessage)
+    const context = job.context.map((f) => ({ ...f, contextOnly: true }))
+    const project = await buildProjectContext([...job.files, ...context], data.repository)
+    for (const [i, file] of job.files.entries()) {
+      if (i > 0) data.port.postMessage({ started: k, at: Date.now() } satisfies LargeFileMessage)
+      data.port.postMessage({ done: k, result: await analyzeFile(file, project) } satisfies LargeFileMessage)
+      k++
+    }
+  }
+  data.port.close()
 } else {
   const port = parentPort
   // One group at a time, in the order they came. A group that throws ends this worker (an

@@ -151,7 +151,8 @@ function mayHoldMetadataDirective(content: string): boolean {
 /** Every suppression directive in one file. */
 export function findDirectives(file: SourceFile): Directive[] {
   const out: Directive[] = []
-  const jsonLike = file.path.endsWith('.json') || /^\s*[{[]/.test(file.content)
+  // A Helm template opens with `{{`: template code, not JSON (and not worth a failing YAML parse).
+  const jsonLike = file.path.endsWith('.json') || /^\s*(?:\[|\{(?!\{))/.test(file.content)
   if (!jsonLike && mayHoldCommentDirective(file.content)) out.push(...commentDirectives(file, file.content.split(/\r?\n/)))
   if ((file.kind === 'cloudformation' || file.path.endsWith('.tf.json') || jsonLike) && mayHoldMetadataDirective(file.content)) out.push(...metadataDirectives(file))
   return out

@@ -2,7 +2,7 @@
  * The compose file as the checks read it: each service through YAML merge keys and same-file
  * `extends`, and the context through which checks report.
  */
-import { isAlias, type Document } from 'yaml'
+import type { Document } from 'yaml'
 import type { Finding, RuleMeta, SourceFile } from '../../types.js'
 import type { FindingExtra, Report } from '../rule.js'
 import { isMap, isSeq, isScalar, scalarString, ParseError, type YamlFile, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
@@ -41,9 +41,7 @@ export function emit(ctx: Context, meta: RuleMeta, line: number, message: string
 }
 
 export function resolve(ctx: Context, node: unknown): unknown {
-  let cur = node
-  for (let i = 0; i < MAX_DEPTH && isAlias(cur); i++) cur = cur.resolve(ctx.doc)
-  return cur
+  return ctx.yaml.deref(ctx.doc, node)
 }
 
 /** A key of a map, looking through `<<` merge keys (a map or a list of maps). */

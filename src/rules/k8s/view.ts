@@ -3,7 +3,7 @@
  * accessors and line numbers. The Kubernetes and CloudFormation analyzers both walk documents
  * through it, so neither needs to care about alias nodes or node classes.
  */
-import { isAlias, type Document } from 'yaml'
+import type { Document } from 'yaml'
 import { isMap, isScalar, isSeq, type Node, type Pair, type YamlFile } from '../parse/yaml.js'
 
 export interface DocView {
@@ -30,12 +30,7 @@ export interface DocView {
 }
 
 export function docView(file: YamlFile, doc: Document.Parsed): DocView {
-  const deref = (node: unknown): Node | undefined => {
-    let cur: unknown = node
-    // Alias chains are short; the bound guards against a malformed self-reference.
-    for (let i = 0; i < 16 && isAlias(cur); i++) cur = cur.resolve(doc)
-    return (cur ?? undefined) as Node | undefined
-  }
+  const deref = (node: unknown): Node | undefined => (file.deref(doc, node) ?? undefined) as Node | undefined
   const pair = (node: unknown, key: string): Pair<Node, Node> | undefined => {
     const map = deref(node)
     if (!isMap(map)) return undefined

@@ -3,7 +3,7 @@
  * Helm analyzers. Alias expansion is capped (the `yaml` library's `maxAliasCount`) so an alias
  * bomb becomes a parse note instead of a memory blow-up.
  */
-import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isPair, type Document, type Node, type YAMLMap, type Pair } from 'yaml'
+import { LineCounter, parseAllDocuments, isAlias, isMap, isSeq, isScalar, isPair, type Document, type Node, type YAMLMap, type Pair, visit } from 'yaml'
 
 export { isMap, isSeq, isScalar, isPair }
 export type { YAMLMap, Node, Pair }
@@ -24,12 +24,21 @@ export interface YamlFile {
   endLineOf(node: unknown): number
   /** False when the text has no anchor, so no document can hold an alias. */
   mayHaveAliases: boolean
+  /**
+   * Follows aliases from `node` to what they name (other nodes unchanged, undefined past a
+   * bounded chain). The document's anchors are listed once: yaml's own `Alias.resolve` walks the
+   * whole document on every call, which made files full of merge keys quadratic.
+   */
+  deref(doc: Document.Parsed, node: unknown): unknown
 }
+
+/** Longest alias chain followed (an alias naming an alias…). */
+const MAX_ALIAS_CHAIN = 16
 
 /** Parses every document of a YAML stream; throws ParseError on the first syntax error. */
 export function parseYaml(content: string): YamlFile {
   const lineCounter = new LineCounter()
-  const docs = parseAllDocuments(content, { lineCounter, prettyErrors: false, uniqueKeys: false })
+  const docs = parseAllDocuments(content, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' })
   const list = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed]
   for (const doc of list) {
     const err = doc.errors[0]
@@ -46,7 +55,33 @@ export function parseYaml(content: string): YamlFile {
     const range = (node as { range?: [number, number, number] } | null)?.range
     return range ? lineCounter.linePos(Math.max(range[0], range[1] - 1)).line : 1
   }
-  return { docs: list as Document.Parsed[], lineCounter, lineOf, endLineOf, mayHaveAliases: /&[^\s]/.test(content) }
+  const aliasTargets = new Map<Document.Parsed, Map<unknown, unknown>>()
+  const deref = (doc: Document.Parsed, node: unknown): unknown => {
+    if (!isAlias(node)) return node
+    let targets = aliasTargets.get(doc)
+    if (!targets) aliasTargets.set(doc, (targets = targetsOf(doc)))
+    let cur: unknown = node
+    // Alias chains are short; the bound guards against a malformed self-reference.
+    for (let i = 0; i < MAX_ALIAS_CHAIN && isAlias(cur); i++) cur = targets.get(cur)
+    return isAlias(cur) ? undefined : cur
+  }
+  return { docs: list as Document.Parsed[], lineCounter, lineOf, endLineOf, mayHaveAliases: /&[^\s]/.test(content), deref }
+}
+
+/**
+ * What each alias of a document names, from one walk in document order: the last node before it
+ * that carries its anchor, as the YAML spec (and yaml's `Alias.resolve`) has it.
+ */
+function targetsOf(doc: Document.Parsed): Map<unknown, unknown> {
+  const anchored = new Map<string, unknown>()
+  const targets = new Map<unknown, unknown>()
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) targets.set(node, anchored.get(node.source))
+      else if (node.anchor) anchored.set(node.anchor, node)
+    }
+  })
+  return targets
 }
 
 /**

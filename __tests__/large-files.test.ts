@@ -1,0 +1,72 @@
+/**
+ * The large-file worker's schedule (src/rules/large-files.ts), driven with a stand-in worker
+ * script that speaks the same protocol: a file that never finishes becomes a note and the files
+ * after it are analysed in a fresh worker; a result the worker sent while this thread was busy
+ * is never cut short by the budget; a folder's files share one job.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { analyzeLargeFiles, type LargeFileJob } from '../src/rules/large-files.js'
+import type { SourceFile } from '../src/types.js'
+
+// Answers each file with a note naming it and how many files its job had; `hang` never returns.
+const STAND_IN = `
+import { workerData } from 'node:worker_threads'
+let k = 0
+for (const job of workerData.jobs) {
+  for (const file of job.files) {
+    workerData.port.postMessage({ started: k, at: Date.now() })
+    if (file.path.includes('hang')) for (;;) {}
+    const message = 'seen ' + file.path + ' with ' + job.files.length + ' in its job and ' + job.context.length + ' for context'
+    workerData.port.postMessage({ done: k, result: { findings: [], notes: [{ path: file.path, reason: 'error', message }], secrets: [] } })
+    k++
+  }
+}
+workerData.port.close()
+`
+
+let dir: string
+let entry: URL
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'preflight-large-'))
+  writeFileSync(join(dir, 'stand-in.mjs'), STAND_IN)
+  entry = pathToFileURL(join(dir, 'stand-in.mjs'))
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const file = (path: string): SourceFile => ({ path, kind: 'kubernetes', content: 'kind: Pod\n' })
+const messages = (results: { notes: { message: string }[] }[]) => results.map((r) => r.notes.map((n) => n.message))
+
+describe('large files in one budgeted worker', () => {
+  it('turns a file that never finishes into a note and analyses the files after it in a fresh worker', async () => {
+    const jobs: LargeFileJob[] = [
+      { files: [file('a/one.yaml'), file('a/hang.yaml'), file('a/two.yaml')], context: [file('a/small.yaml')] },
+      { files: [file('b/three.yaml')], context: [] }
+    ]
+    const results = await analyzeLargeFiles(entry, jobs, 300)
+    expect(messages(results)).toEqual([
+      ['seen a/one.yaml with 3 in its job and 1 for context'],
+      ['a/hang.yaml: analysis stopped after the 300 ms time budget, not analyzed'],
+      // The fresh worker takes over the rest of the folder's job, with its context.
+      ['seen a/two.yaml with 1 in its job and 1 for context'],
+      ['seen b/three.yaml with 1 in its job and 0 for context']
+    ])
+  })
+
+  it('keeps results the worker sent while this thread was too busy to read them, even past the budget', async () => {
+    const jobs: LargeFileJob[] = [{ files: [file('a/one.yaml'), file('a/two.yaml')], context: [] }]
+    const pending = analyzeLargeFiles(entry, jobs, 200)
+    // Block this thread well past the budget: the budget timer and the answers wait together.
+    const until = Date.now() + 1500
+    while (Date.now() < until) {
+      /* busy */
+    }
+    expect(messages(await pending)).toEqual([['seen a/one.yaml with 2 in its job and 0 for context'], ['seen a/two.yaml with 2 in its job and 0 for context']])
+  })
+
+  it('answers an empty list without starting a worker', async () => {
+    expect(await analyzeLargeFiles(new URL('file:///nonexistent.mjs'), [], 100)).toEqual([])
+  })
+})
