@@ -12,7 +12,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } fro
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { timed, repeat, medianOf, median, machine, folderBytes, ratioOf, round } from './bench/util.mjs'
-import { generateTree, addSecretOverlay, SEED } from './bench/tree.mjs'
+import { generateTree, addSecretOverlay, addLargeFiles, SEED } from './bench/tree.mjs'
 import { benchPullRequest } from './bench/pr-e2e.mjs'
 import { compareSecrets } from './bench/secrets.mjs'
 import { renderReport } from './bench/report.mjs'
@@ -233,6 +233,21 @@ async function benchLimit({ dist, tree }) {
   out.syncReadMs = medianOf(read, 'syncMs')
   out.readRatio = ratioOf(out.readTreeMs, out.syncReadMs)
   const adversarial = await inproc('adversarial', '100')
+  // Large files: 1,000 small files plus 24 CRD-like files of 300 KB in 4 folders, each large file
+  // under its budget in the large-file worker. Against all files on the main thread (no budget), and
+  // against the previous dist, which gave each large file a worker of its own.
+  const largeTree = generateTree(join(work, 'tree-large'), 1000)
+  addLargeFiles(largeTree, 24, 300 * 1024)
+  const inThreadEnv = { ...process.env, PREFLIGHT_WORKER_MIN_BYTES: String(1024 ** 3) }
+  const largeNow = []
+  const largeInThread = []
+  const largeBefore = []
+  for (let i = 0; i < RUNS; i++) {
+    largeNow.push(await timed(node, [join(dist, 'cli.js'), 'scan', largeTree, '--format', 'json']))
+    largeInThread.push(await timed(node, [join(dist, 'cli.js'), 'scan', largeTree, '--format', 'json'], { env: inThreadEnv }))
+    if (previous) largeBefore.push(await timed(node, [join(previous.dir, 'cli.js'), 'scan', largeTree, '--format', 'json']))
+  }
+  out.largeFiles = { count: 24, kb: 300, ms: medianOf(largeNow, 'ms'), inThreadMs: medianOf(largeInThread, 'ms'), previousMs: previous ? medianOf(largeBefore, 'ms') : null }
   out.adversarialKb = 100
   out.adversarial = adversarial.cases.map((c) => ({ ...c, ms: round(c.ms) }))
   out.adversarialWorst = adversarial.cases.reduce((a, b) => (b.ms > a.ms ? b : a))

@@ -51,3 +51,26 @@ export function spread(paths, count) {
   if (paths.length <= count) return paths
   return Array.from({ length: count }, (_, i) => paths[Math.floor((i * paths.length) / count)])
 }
+
+/**
+ * `count` CRD-like manifests of about `bytes` each (a long OpenAPI schema, as chart collections
+ * ship), spread over `folders` folders of `root`: files over the 256 KB line, which are analysed
+ * in the budgeted large-file worker.
+ */
+export function addLargeFiles(root, count, bytes, folders = 4) {
+  const paths = []
+  for (let i = 0; i < count; i++) {
+    const lines = [`apiVersion: apiextensions.k8s.io/v1`, `kind: CustomResourceDefinition`, `metadata:`, `  name: widgets${i}.bench.example.com`, `spec:`, `  group: bench.example.com`, `  names:`, `    kind: Widget${i}`, `    plural: widgets${i}`, `  scope: Namespaced`, `  versions:`, `    - name: v1`, `      served: true`, `      storage: true`, `      schema:`, `        openAPIV3Schema:`, `          type: object`, `          properties:`]
+    let size = lines.join('\n').length
+    for (let k = 0; size < bytes; k++) {
+      const field = [`            field${k}:`, `              type: object`, `              description: Settings of part ${k} of the widget, read by the controller on each reconcile.`, `              properties:`, `                enabled:`, `                  type: boolean`, `                replicas:`, `                  type: integer`, `                  minimum: 0`, `                name:`, `                  type: string`]
+      lines.push(...field)
+      size += field.join('\n').length + 1
+    }
+    const path = `large-${i % folders}/crd-${i}.yaml`
+    mkdirSync(join(root, path, '..'), { recursive: true })
+    writeFileSync(join(root, path), lines.join('\n') + '\n')
+    paths.push(path)
+  }
+  return paths
+}
