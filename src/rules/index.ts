@@ -74,8 +74,7 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
     notes.push({ path: file.path, reason: 'binary', message: `${file.path}: binary content, not analyzed` })
     return { findings, notes, secrets }
   }
-  const content = file.content.replace(/\r\n?/g, '\n')
-  const normalized: SourceFile = { ...file, content }
+  const normalized: SourceFile = file.content.includes('\r') ? { ...file, content: file.content.replace(/\r\n?/g, '\n') } : file
   const language = languageOf(file.kind)
   let parsed = true
   let model: unknown

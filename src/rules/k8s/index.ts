@@ -100,7 +100,15 @@ export function analyzeKubernetes(file: SourceFile, sets?: ManifestSets, report:
 }
 
 function analyzeObject(contexts: CheckContext[], obj: K8sObject, stream: StreamIndex, listedPatch: boolean, lines: readonly string[]): Finding[] {
-  const runAll = (subject: ObjectInPass): Finding[] => kubernetesChecks.flatMap((check, i) => check.run({ ...subject, ctx: contexts[i] }))
+  // A loop, not flatMap over spread copies: this runs for every check of every container.
+  const runAll = (subject: ObjectInPass): Finding[] => {
+    const out: Finding[] = []
+    for (let i = 0; i < kubernetesChecks.length; i++) {
+      const found = kubernetesChecks[i]!.run({ ...subject, ctx: contexts[i]! } as K8sSubject)
+      for (const f of found) out.push(f)
+    }
+    return out
+  }
   // Only Kubernetes' own kinds: a custom resource may reuse a name (Knative's `Service` runs pods).
   if (CLUSTER_KINDS.has(obj.kind) && isBuiltInApi(obj.view.str(obj.view.get(obj.node, 'apiVersion')))) return runAll({ pass: 'object', obj, stream })
   const pod = podSpecOf(obj)
