@@ -118,6 +118,8 @@ const RESTATED_BY: Record<string, string> = {
 
 /** One finding per problem and place: the scan's or the cost rule's, whichever says more. */
 export function withoutRestated(findings: Finding[]): Finding[] {
+  // Most files hold neither kind of rule: no keys to build.
+  if (!findings.some((f) => SUPERSEDED_BY[f.ruleId] !== undefined || RESTATED_BY[f.ruleId] !== undefined)) return findings
   const costAt = new Set(findings.filter((f) => f.category === 'cost').map((f) => `${f.ruleId}\u0000${f.path}\u0000${f.line}`))
   const lines = linesByRuleAndPath(findings)
   return findings.filter((f) => {
