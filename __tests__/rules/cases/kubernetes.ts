@@ -579,9 +579,20 @@ export const kubernetesCases: CaseTable = {
       { name: 'Service without a selector (endpoints managed elsewhere)', code: service('').replace('  selector:\n    app: api\n', '') + '---\n' + CLEAN },
       { code: service('') + '---\n' + CLEAN },
       { name: 'pods deployed by another file of the folder', files: { 'k8s/service.yaml': service(''), 'k8s/deploy.yaml': CLEAN } },
-      { name: 'no workload in the folder to compare with', code: service('', 'app: external') }
+      { name: 'no workload in the folder to compare with', code: service('', 'app: external') },
+      {
+        name: "an operator's database cluster beside it runs the selected pods",
+        code: service('', 'cluster-name: orders-db') + '---\n' + CLEAN + '---\napiVersion: db.example.com/v1\nkind: DatabaseCluster\nmetadata:\n  name: orders-db\nspec:\n  numberOfInstances: 2\n'
+      }
     ],
-    invalid: [{ code: service('', 'app: apii') + '---\n' + CLEAN, errors: [{ line: 7 }] }]
+    invalid: [
+      { code: service('', 'app: apii') + '---\n' + CLEAN, errors: [{ line: 7 }] },
+      {
+        name: 'a custom resource that asks for no pods (a certificate) does not explain the selector',
+        code: service('', 'app: apii') + '---\n' + CLEAN + '---\napiVersion: certs.example.com/v1\nkind: Certificate\nmetadata:\n  name: api-tls\nspec:\n  secretName: api-tls\n',
+        errors: [{ line: 7 }]
+      }
+    ]
   },
   'k8s/node-port-service': {
     valid: [{ code: service('  type: ClusterIP\n') + '---\n' + CLEAN }],

@@ -231,7 +231,8 @@ export const terraformCases: CaseTable = {
       ok(policyJson('["iot:Publish"]', '"*"')),
       ok(policyJson('["s3:*"]', '"arn:aws:s3:::assets/*"'), 'service wildcard on one resource'),
       ok('data "aws_iam_policy_document" "key" {\n  statement {\n    actions   = ["kms:*"]\n    resources = ["*"]\n    principals {\n      type        = "AWS"\n      identifiers = ["arn:aws:iam::123456789012:root"]\n    }\n  }\n}\n', 'a key policy: Resource * is the key itself'),
-      ok(policyJson('["s3:*"]', '"*"').replace('Effect   = "Allow"', 'Effect   = "Deny"').replace(' # HERE', ''), 'Deny statement')
+      ok(policyJson('["s3:*"]', '"*"').replace('Effect   = "Allow"', 'Effect   = "Deny"').replace(' # HERE', ''), 'Deny statement'),
+      ok('data "aws_iam_policy_document" "key" {\n  statement {\n    actions   = ["kms:*"]\n    resources = ["*"]\n    principals {\n      type        = "AWS"\n      identifiers = ["arn:aws:iam::${data.aws_caller_identity.this.account_id}:root", data.aws_caller_identity.this.arn]\n    }\n  }\n}\n', 'a key policy whose principals are computed')
     ],
     invalid: [here(policyJson('["iot:*"]', '"*"'), { severity: 'medium' }), here(policyJson('"s3:*"', '"*"'), {}, 's3:*')]
   },

@@ -48,6 +48,8 @@ export function checkSelector(ctx: CheckContext, obj: K8sObject, stream?: Stream
   const pods = stream.pods.filter((p) => sameNamespace(p.namespace, obj.namespace))
   if (pods.length === 0) return []
   if (pods.some((p) => Object.entries(selector).every(([k, val]) => p.labels[k] === val))) return []
+  // An operator's custom resource beside it (a database cluster, a broker) runs pods whose labels the operator sets.
+  if (stream.operatorWorkloads.some((w) => sameNamespace(w.namespace, obj.namespace))) return []
   const wanted = Object.entries(selector).map(([k, val]) => `${k}=${val}`).join(', ')
   return [ctx.report(K8S.serviceSelectsNoPods, v.keyLine(spec, 'selector'), `Service \`${obj.name}\` selects \`${wanted}\`, which no pod of the workloads in ${stream.scope} carries`)]
 }

@@ -7,7 +7,7 @@ import type { Finding } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import { K8S } from './meta.js'
-import { labelsOf, numberAt, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { isBuiltInApi, labelsOf, numberAt, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { readSelector, selectorMatches, type LabelSelector } from './selectors.js'
 import type { CheckContext } from './containers.js'
 import { lineText, replaceScalarOnLine } from './view.js'
@@ -26,14 +26,26 @@ export interface StreamIndex {
   pods: { namespace?: string; labels: Record<string, string> }[]
   /** Selectors of the Services of the set (those with a selector). */
   services: { namespace?: string; selector: Record<string, string> }[]
+  /**
+   * Custom resources shaped like what an operator turns into pods (a spec with replicas,
+   * instances, members, an image or a version): the pods of those carry labels no manifest shows.
+   */
+  operatorWorkloads: { namespace?: string; kind: string }[]
 }
 
+/** Spec keys by which a custom resource asks its operator for pods. */
+const OPERATOR_WORKLOAD_KEYS = ['replicas', 'instances', 'numberOfInstances', 'members', 'nodeSets', 'image', 'version', 'size']
+
 export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIndex {
-  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [], pods: [], services: [] }
+  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [], pods: [], services: [], operatorWorkloads: [] }
   for (const obj of objects) {
     const v = obj.view
     const pod = podSpecOf(obj)
     if (pod) index.pods.push({ namespace: obj.namespace, labels: pod.labels })
+    else if (!isBuiltInApi(v.str(v.get(obj.node, 'apiVersion'))) && isMap(v.get(obj.node, 'spec'))) {
+      const spec = v.get(obj.node, 'spec')
+      if (OPERATOR_WORKLOAD_KEYS.some((k) => v.get(spec, k) !== undefined)) index.operatorWorkloads.push({ namespace: obj.namespace, kind: obj.kind })
+    }
     if (obj.kind === 'Service') {
       const selector = labelsOf(v, v.at(obj.node, ['spec', 'selector']))
       if (Object.keys(selector).length) index.services.push({ namespace: obj.namespace, selector })

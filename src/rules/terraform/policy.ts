@@ -97,7 +97,12 @@ export function documentStatements(block: HclBlock): PolicyStatement[] {
     let principalLine = s.line
     for (const p of blocksOf(s, 'principals')) {
       const type = typeof p.attributes.type?.value === 'string' ? p.attributes.type.value : '?'
-      for (const id of stringList(p.attributes.identifiers?.value)) principals.push(`${type}:${id}`)
+      const ids = p.attributes.identifiers
+      for (const id of stringList(ids?.value)) principals.push(`${type}:${id}`)
+      // Identifiers computed at plan time (`"arn:aws:iam::${local.account}:root"`, a data source's
+      // ARN) still make the statement a resource policy's, naming someone other than anyone.
+      const values = Array.isArray(ids?.value) ? ids.value : [ids?.value]
+      if (ids && values.some((x) => typeof x !== 'string')) principals.push(`${type}:?`)
       principalLine = p.attributes.identifiers?.line ?? p.line
     }
     return {
