@@ -116,7 +116,9 @@ function workload(sink: CostSink, yaml: YamlFile, path: string, d: Doc, podPath:
   const line = priced
     ? price(sink, { path, line: yaml.lineOf(d.node), resource, monthlyCostUsd: perReplica * replicas, basis: `${replicas} replica(s) × (${Number(cpu.toFixed(3))} vCPU at $${FARGATE.vcpuHour} + ${Number(mem.toFixed(3))} GB at $${FARGATE.gbHour})/h × ${HOURS_PER_MONTH} h` }, ['k8s'])
     : undefined
-  if (replicas >= FIXED_REPLICAS_THRESHOLD && !scaled.has(`${d.kind}/${d.name}`) && replicasPair) {
+  // A StatefulSet's replicas are members of a cluster (a database, a broker, Redis Cluster): their
+  // number is the cluster's shape, not load an autoscaler could follow.
+  if (replicas >= FIXED_REPLICAS_THRESHOLD && d.kind !== 'StatefulSet' && !scaled.has(`${d.kind}/${d.name}`) && replicasPair) {
     const where = yaml.lineOf(replicasPair.key)
     const nonProd = looksNonProduction(path, d.name, text(obj(d.plain.metadata)?.namespace)) ? ' (outside production, too)' : ''
     if (line) {

@@ -85,7 +85,7 @@ export const COST = {
     severity: 'low',
     topics: ['autoscaling', 'cost-sizing'],
     title: 'Many fixed replicas without an autoscaler',
-    description: 'Five or more replicas with no HorizontalPodAutoscaler run at peak size all the time.',
+    description: 'Five or more replicas with no HorizontalPodAutoscaler run at peak size all the time. StatefulSets are left out: their replicas are the members of a cluster, not load to follow.',
     remediation: 'Add a HorizontalPodAutoscaler (minReplicas 2, a CPU or request-rate target) and drop the fixed `replicas`.'
   }),
   nonProdWarm: rule({

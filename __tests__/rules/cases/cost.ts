@@ -80,7 +80,8 @@ export const costCases: CaseTable = {
   'cost/k8s-fixed-replicas': {
     valid: [
       { path: 'k8s/api.yaml', code: deployment(RES_OK, 2) },
-      { name: 'scaled by an HPA', path: 'k8s/api.yaml', code: deployment(RES_OK, 6, HPA) }
+      { name: 'scaled by an HPA', path: 'k8s/api.yaml', code: deployment(RES_OK, 6, HPA) },
+      { name: 'a StatefulSet: its replicas are the members of a cluster', path: 'k8s/cache.yaml', code: deployment(RES_OK, 6).replace('kind: Deployment', 'kind: StatefulSet') }
     ],
     invalid: [{ path: 'k8s/api.yaml', code: deployment(RES_OK, 6), errors: [{ line: 6, message: /6 fixed replicas/ }] }]
   },

@@ -80,8 +80,8 @@ export const dockerfileCases: CaseTable = {
   },
   'dockerfile/no-user': {
     valid: [
-      { name: 'final stage built on an earlier stage that sets USER', code: 'FROM node:20.11 AS base\nUSER node\nFROM base AS final\nCMD ["node", "server.js"]\n' },{ code: 'FROM alpine:3.20\n' + CLEAN_TAIL }, { name: 'USER only in the final stage counts', code: 'FROM golang:1.22 AS build\nFROM alpine:3.20\nUSER 10001\n' }, { name: 'AWS Lambda base image (Lambda runs the function as its own user)', code: 'FROM public.ecr.aws/lambda/nodejs:20\nCOPY index.js ./\nCMD ["index.handler"]\n' }],
-    invalid: [{ name: 'USER in an earlier stage only', code: 'FROM golang:1.22 AS build\nUSER builder\nFROM alpine:3.20\nCMD ["/app"]\n', errors: [{ line: 3 }] }]
+      { name: 'final stage built on an earlier stage that sets USER', code: 'FROM node:20.11 AS base\nUSER node\nFROM base AS final\nCMD ["node", "server.js"]\n' },{ code: 'FROM alpine:3.20\n' + CLEAN_TAIL }, { name: 'USER only in the final stage counts', code: 'FROM golang:1.22 AS build\nFROM alpine:3.20\nUSER 10001\n' }, { name: 'AWS Lambda base image (Lambda runs the function as its own user)', code: 'FROM public.ecr.aws/lambda/nodejs:20\nCOPY index.js ./\nCMD ["index.handler"]\n' }, { name: 'a scratch data image with no command: nothing runs in it', code: 'FROM scratch\nCOPY modules/ /modules/\n' }],
+    invalid: [{ name: 'USER in an earlier stage only', code: 'FROM golang:1.22 AS build\nUSER builder\nFROM alpine:3.20\nCMD ["/app"]\n', errors: [{ line: 3 }] }, { name: 'a scratch image that runs a binary runs it as root', code: 'FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app"]\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/npm-install-not-ci': {
     valid: [{ code: 'FROM node:20.11\nRUN npm ci\n' }],

@@ -400,7 +400,16 @@ export const kubernetesCases: CaseTable = {
     ]
   },
   'k8s/image-missing': {
-    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { code: CLEAN }],
+    valid: [
+      overlay('patches'),
+      overlay('patchesStrategicMerge'),
+      BARE_PATCH_OVERLAY,
+      { code: CLEAN },
+      {
+        name: "an operator's custom resource whose pod template only tunes the container it runs",
+        code: 'apiVersion: db.example.com/v1\nkind: Pooler\nmetadata:\n  name: orders-pooler\nspec:\n  instances: 2\n  template:\n    spec:\n      containers:\n        - name: pooler\n          resources:\n            limits:\n              memory: 256Mi\n'
+      }
+    ],
     invalid: [
       { code: noImage, errors: [{ line: CONTAINER_LINE }] },
       { name: 'fragment no kustomization names: still said to have no image', code: FRAGMENT, errors: [{ line: lineOf(FRAGMENT, '- name: api') }] }

@@ -519,8 +519,15 @@ export const terraformCases: CaseTable = {
     invalid: [here(gke(GKE_OK.replace('enabled = true', 'enabled = false # HERE')))]
   },
   'tf/gcp-gke-no-workload-identity': {
-    valid: [ok(gke(GKE_OK.replace('  workload_identity_config {\n    workload_pool = "p.svc.id.goog"\n  }\n', dyn('workload_identity_config', '      workload_pool = "p.svc.id.goog"\n'))), 'dynamic workload_identity_config block'), ok(gke(GKE_OK))],
-    invalid: [here(gke(GKE_OK.replace('  workload_identity_config {\n    workload_pool = "p.svc.id.goog"\n  }\n', '')).replace('"c" {', '"c" { # HERE'))]
+    valid: [
+      ok(gke(GKE_OK.replace('  workload_identity_config {\n    workload_pool = "p.svc.id.goog"\n  }\n', dyn('workload_identity_config', '      workload_pool = "p.svc.id.goog"\n'))), 'dynamic workload_identity_config block'),
+      ok(gke(GKE_OK)),
+      { name: 'an override file merged into the cluster of another file of the module', files: { 'gke/cluster.tf': gke(GKE_OK), 'gke/override.tf': 'resource "google_container_cluster" "c" {\n  min_master_version = "1.30"\n}\n' } }
+    ],
+    invalid: [
+      here(gke(GKE_OK.replace('  workload_identity_config {\n    workload_pool = "p.svc.id.goog"\n  }\n', '')).replace('"c" {', '"c" { # HERE')),
+      { name: 'an override file whose cluster no other file defines is the whole cluster', files: { 'gke/versions_override.tf': 'resource "google_container_cluster" "c" {\n  min_master_version = "1.30"\n}\n' }, errors: [{ path: 'gke/versions_override.tf', line: 1 }] }
+    ]
   },
   'tf/gcp-gke-node-auto-repair-upgrade-off': {
     valid: [ok('resource "google_container_node_pool" "np" {\n  cluster = "c"\n  management {\n    auto_repair  = true\n    auto_upgrade = true\n  }\n}\n')],

@@ -347,7 +347,11 @@ export const workflowCases: CaseTable = {
         name: 'the called workflow calls another one that sets permissions',
         files: { [CALLER]: bare(caller('acceptance')), [CALLED]: bare(caller('inner', './.github/workflows/inner.yml')).replace('on: push', 'on: workflow_call'), '.github/workflows/inner.yml': called(OIDC_READ) }
       },
-      { name: 'scanned from a parent folder', files: { [`app/${CALLER}`]: bare(caller('acceptance')), [`app/${CALLED}`]: called(OIDC_READ) } }
+      { name: 'scanned from a parent folder', files: { [`app/${CALLER}`]: bare(caller('acceptance')), [`app/${CALLED}`]: called(OIDC_READ) } },
+      {
+        name: 'a called workflow without permissions whose only caller sets them: it runs on that token',
+        files: { [CALLER]: 'name: ci\non: push\npermissions: {}\njobs:\n' + caller('acceptance'), [CALLED]: called('') }
+      }
     ],
     invalid: [
       { code: 'name: ci\non: push\njobs:\n' + job('test', '      - run: make test\n'), errors: [{ line: 3, message: 'no `permissions` at workflow level nor for job `test`, so the GITHUB_TOKEN gets the repository default (possibly read-write).' }] },
@@ -356,8 +360,13 @@ export const workflowCases: CaseTable = {
         files: { [CALLER]: bare(caller('acceptance')), [CALLED]: called('') },
         errors: [
           { path: CALLER, line: 3, message: /for job `acceptance`, so the GITHUB_TOKEN gets the repository default \(possibly read-write\)\.$/ },
-          { path: CALLED, line: 3 }
+          { path: CALLED, line: 3, message: /of this called workflow, so they get whatever token the caller grants, and `\.github\/workflows\/ci\.yml` calls it with the repository default/ }
         ]
+      },
+      {
+        name: 'a called workflow without permissions and no caller in the analysis',
+        files: { [CALLED]: called('') },
+        errors: [{ path: CALLED, line: 3, message: /get whatever token the caller grants \(callers outside this analysis; one that sets no `permissions` passes the repository default, possibly read-write\)\.$/ }]
       },
       {
         name: 'the called workflow was not read',

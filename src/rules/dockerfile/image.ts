@@ -38,6 +38,8 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[]): void 
   const base = rootStage.image ?? ''
   // Distroless and similar images whose tag says they already run unprivileged.
   if (/nonroot|non-root|rootless/i.test(base) || isLambdaBase(base)) return
+  // A scratch image with no command is a data image (files for other images to COPY --from): nothing runs in it.
+  if (imageName(base) === 'scratch' && !chain.some((i) => stages[i].body.some((x) => ['CMD', 'ENTRYPOINT'].includes(x.getKeyword())))) return
   emit(ctx, R.noUser, span(stages[stages.length - 1].from).line, 'the final stage sets no USER, so the container runs as the base image user (usually root)')
 }
 

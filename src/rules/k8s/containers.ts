@@ -6,7 +6,7 @@ import type { Report } from '../rule.js'
 import { HOST_KERNEL_CAPABILITIES, capabilityName, isPlaceholderSecret, passwordInUrl } from '../container-common.js'
 import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
 import { K8S } from './meta.js'
-import { isTrue, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { isBuiltInApi, isTrue, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine } from './view.js'
 import { servedByService, type StreamIndex } from './workloads.js'
 
@@ -86,6 +86,8 @@ export function checkImage(ctx: CheckContext, obj: K8sObject, c: Container): Fin
   const imageNode = v.get(c.node, 'image')
   const image = v.str(imageNode)
   if (image === undefined) {
+    // An operator's custom resource (a connection pooler, a database) fills in its own image.
+    if (!isBuiltInApi(v.str(v.get(obj.node, 'apiVersion')))) return []
     return [ctx.report(K8S.imageMissing, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no image`)]
   }
   const problem = imageProblem(image)

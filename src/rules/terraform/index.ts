@@ -4,6 +4,7 @@
  * offending attribute, or at the resource header when something is missing.
  */
 import type { Finding, RuleMeta, SourceFile } from '../../types.js'
+import type { HclBlock, HclFile } from '../parse/hcl.js'
 import { costTerraform } from '../../cost/terraform.js'
 import { defineLanguage } from '../language.js'
 import { reporterFor, reportOnly, type Report } from '../rule.js'
@@ -12,7 +13,7 @@ import { awsResilienceChecks } from './aws-resilience.js'
 import { awsSecurityChecks } from './aws-security.js'
 import { createContext, type TfCheck } from './context.js'
 import { gcpAzureChecks } from './gcp-azure.js'
-import { buildTerraformProjects, contextPathsFor, type TfProjects } from './project.js'
+import { buildTerraformProjects, contextPathsFor, type TfProject, type TfProjects } from './project.js'
 import { parseTerraformFile } from './parse-file.js'
 import { secretChecks } from './secrets.js'
 
@@ -68,7 +69,26 @@ export async function analyzeTerraform(file: SourceFile, projects?: TfProjects, 
     if (onlyResolvedFrom && secretChecks.includes(check)) continue
     check.run(ctx)
   }
-  return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
+  const kept = inProject && isOverrideFile(file.path) ? withoutMergedGaps(findings, model, file.path, inProject) : findings
+  return kept.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
+}
+
+/** `override.tf`, `*_override.tf` (and their `.tf.json` forms): Terraform merges their blocks into the module's. */
+function isOverrideFile(path: string): boolean {
+  return /(?:^|\/|_)override\.tf(?:\.json)?$/.test(path)
+}
+
+/**
+ * An override file's block is merged into the block of the same name in another file of the
+ * module: what it leaves out is set there, so a finding on its header line (a missing setting)
+ * is not this block's. Findings on what it writes stay.
+ */
+function withoutMergedGaps(findings: Finding[], model: HclFile, path: string, project: TfProject): Finding[] {
+  const key = (b: HclBlock): string => `${b.type} ${b.labels.join(' ')}`
+  const elsewhere = new Set<string>()
+  for (const [other, member] of project.files) if (other !== path && !isOverrideFile(other)) for (const b of member.model.blocks) elsewhere.add(key(b))
+  const mergedHeaders = new Set(model.blocks.filter((b) => elsewhere.has(key(b))).map((b) => b.line))
+  return mergedHeaders.size === 0 ? findings : findings.filter((f) => !mergedHeaders.has(f.line))
 }
 
 export const terraform = defineLanguage<TfProjects>({

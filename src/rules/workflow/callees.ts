@@ -99,7 +99,7 @@ function modelOf(files: WorkflowFiles, path: string): WorkflowModel | undefined 
 }
 
 /** A `permissions:` that decides the token: any value but write-all, which leaves the caller's grant. */
-function restricts(permissions: Pair<Node, Node> | undefined): boolean {
+export function restricts(permissions: Pair<Node, Node> | undefined): boolean {
   return !!permissions && scalarString(permissions.value) !== 'write-all'
 }
 

@@ -3,7 +3,7 @@ import type { Finding } from '../../types.js'
 import { isMap, isScalar, isSeq, scalarString, type Node, type Pair, type YAMLMap } from '../parse/yaml.js'
 import { scalarsUnder, type CheckContext } from './context.js'
 import { isForkGuarded, type ForkEvent } from './fork-guard.js'
-import { calleeToken, isLocalWorkflow } from './callees.js'
+import { calleeToken, isLocalWorkflow, localCallers, restricts } from './callees.js'
 import { RULES } from './meta.js'
 
 function writeAll(ctx: CheckContext, pair: Pair<Node, Node> | undefined, where: string): Finding | undefined {
@@ -34,7 +34,19 @@ function checkPermissions(ctx: CheckContext): Finding[] {
       }
       bare.push(`\`${job.id}\``)
     }
-    if (bare.length) {
+    // A workflow only ever called by others runs on its caller's token: the callers decide it.
+    const calledOnly = ctx.wf.triggers.size === 1 && ctx.wf.triggers.has('workflow_call')
+    const callers = calledOnly ? localCallers(ctx.workflows, ctx.path) : []
+    const openCallers = callers.filter((c) => !restricts(c.job.permissions ?? c.workflow.permissions))
+    if (calledOnly && callers.length > 0 && openCallers.length === 0) {
+      // Every caller of the analysis sets its token: nothing left to the repository default.
+    } else if (calledOnly && bare.length) {
+      const jobs = bare.length === 1 ? `job ${bare[0]}` : `jobs ${bare.join(', ')}`
+      const through = openCallers.length
+        ? `, and ${[...new Set(openCallers.map((c) => `\`${c.path}\``))].join(', ')} ${openCallers.length === 1 ? 'calls it with' : 'call it with'} the repository default (possibly read-write)`
+        : ' (callers outside this analysis; one that sets no `permissions` passes the repository default, possibly read-write)'
+      out.push(ctx.report(RULES.missingPermissions, ctx.wf.jobsLine, `no \`permissions\` at workflow level nor for ${jobs} of this called workflow, so they get whatever token the caller grants${through}.`))
+    } else if (bare.length) {
       const jobs = bare.length === 1 ? `job ${bare[0]}` : `jobs ${bare.join(', ')}`
       const callers = unread.length === 1 ? `job ${unread[0]} calls a reusable workflow that` : `jobs ${unread.join(', ')} call reusable workflows that`
       const caveat = unread.length ? `; ${callers} may lower it for ${unread.length === 1 ? 'its' : 'their'} own jobs, but ${unread.length === 1 ? 'was' : 'were'} not read` : ''
