@@ -236,7 +236,7 @@ export const secretsCases: CaseTable = {
       quiet('password: changeme', 'placeholder', 'config/values.yaml'),
       quiet('nsswitch.conf: |\n  passwd:   files systemd\n  group:    files', 'nsswitch sources for account lookups', 'k8s/node-config.yaml'),
       quiet('fetch: |\n  "run-fetch host=\\"$MAIL_HOST\\" \\\n  password=\\"$MAIL_PASSWORD\\" "', 'a variable between escaped quotes', 'chart/templates/mail.yaml'),
-      quiet('main.py: |\n  def connect(db_password=None, db_user=None):\n      \"\"\"\n      db_password: Required (no default)\n      \"\"\"', 'keyword defaults and docstring prose in a script', 'chart/templates/app.yaml'),
+      quiet('main.py: |\n  def connect(db_password=None, db_user=None):\n      """\n      db_password: Required (no default)\n      """', 'keyword defaults and docstring prose in a script', 'chart/templates/app.yaml'),
       quiet('    update_password: on_create', 'Ansible option saying when to change a password', 'playbooks/db.yml'),
       quiet(`password: '*${fake(40, 78, '0123456789ABCDEF')}'`, 'MySQL native-password hash', 'config/users.yaml'),
       quiet(`password: '$2b$12$${fake(53, 79)}'`, 'bcrypt hash', 'config/users.yaml'),
