@@ -828,20 +828,25 @@ function isKeywordArgument(value: string, content: string, a: Assignment, code: 
   return code && /^[A-Za-z_][\w.]*[,)]?$/.test(value)
 }
 
+/** How many lines apart a `…SecretKey` and its `…SecretName` may sit. */
+const SIBLING_SPAN = 8
+
 /**
  * `clusterSecretKey: cluster` beside `clusterSecretName`: the key to read inside the named
- * Secret, a word, not the secret itself.
+ * Secret, a word, not the secret itself. A bare `secretKey` has no such pair (MinIO's is a secret).
  */
-function namesKeyOfNamedSecret(key: string, value: string, content: string): boolean {
-  const m = /^(.*secret[-_]?)(key)$/i.exec(key)
+function namesKeyOfNamedSecret(a: Assignment, value: string, lines: string[]): boolean {
+  const m = /^(\w+secret[-_]?)(key)$/i.exec(a.key)
   if (!m || looksRandom(value) || !/^[\w.-]{1,100}$/.test(value)) return false
-  const name = m[2] === 'Key' ? 'Name' : m[2] === 'KEY' ? 'NAME' : 'name'
-  return content.includes(`${m[1]}${name}`)
+  const sibling = `${m[1]}${m[2] === 'Key' ? 'Name' : m[2] === 'KEY' ? 'NAME' : 'name'}`
+  const near = lines.slice(Math.max(0, a.line - 1 - SIBLING_SPAN), a.line + SIBLING_SPAN)
+  return near.some((l) => l.includes(sibling))
 }
 
 function assignmentCandidates(content: string, file: SourceFile, starts: number[]): Candidate[] {
   const out: Candidate[] = []
   const code = SOURCE_CODE.test(file.path)
+  let lines: string[] | undefined
   const keyNames = EXTERNAL_SECRETS_API.test(content)
   for (const a of extractAssignments(content, dialectOf(file, languageOf(file.kind)?.secretsDialect), starts)) {
     // Cheap test first: most keys contain none of the words a secret-named key needs.
@@ -857,7 +862,7 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     const value = a.value.trim()
     if (whyNotLiteral(value, a.key) !== undefined) continue
     if (isKeywordArgument(value, content, a, code)) continue
-    if (namesKeyOfNamedSecret(a.key, value, content)) continue
+    if (namesKeyOfNamedSecret(a, value, (lines ??= content.split('\n')))) continue
     if (cls === 'weak' && (!looksRandom(value) || namesAKeyResource(value))) continue
     // Tokens and API keys are random strings: a plain word (`ILLEGAL`, a lexer's token name) is none.
     if ((cls === 'token' || cls === 'api-key') && /^(?:[A-Z]+|[a-z]+)$/.test(value)) continue

@@ -301,6 +301,7 @@ export const secretsCases: CaseTable = {
       quiet('variable "app_secret" {\n  type        = string\n  description = "Kubernetes Secret name for the app"\n  default     = "webapp"\n}', 'a variable whose description says it holds a Secret name', 'infra/variables.tf')],
     invalid: [
       line2(`client_secret: ${STRONG}`, {}, undefined, 'config/values.yaml'),
+      { name: 'a bare secretKey is an object store secret, not a key of a named Secret', path: 'chart/values.yaml', code: 'store:\n  secretName: ""\n  secretKey: warehouse2024\n', errors: [{ line: 3 }] },
       { name: 'a random value beside a Secret name is still a secret', path: 'chart/values.yaml', code: `agentSecretName: ""\nagentSecretKey: "${STRONG}"\n`, errors: [{ line: 2 }] },
       { name: 'a variable without such a description keeps its finding', path: 'infra/variables.tf', code: `variable "app_secret" {\n  type        = string\n  description = "Secret for the app"\n  default     = "${STRONG}"\n}\n`, errors: [{ line: 4 }] }
     ]
