@@ -423,7 +423,7 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
     const head = m.groups?.urlHead ?? ''
     const password = m.groups?.urlPass ?? ''
     const why = whyNotLiteral(password, 'password')
-    if (isUrlPasswordPlaceholder(password) || why === 'reference' || why === 'placeholder') continue
+    if (isUrlPasswordPlaceholder(password) || why === 'reference' || why === 'placeholder' || isExpansionDefault(head, password)) continue
     const start = (m.index ?? 0) + head.length
     const scheme = /^[A-Za-z][A-Za-z0-9+.-]*/.exec(head)?.[0] ?? 'URL'
     out.push({ rule: URL_PASSWORD_RULE, priority: 1, start, end: start + password.length, line: lineAt(starts, start), message: `\`${scheme}\` URL with a literal password.`, value: password })
@@ -437,6 +437,16 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
     }
   }
   return out
+}
+
+/**
+ * `redis://${REDIS_PASSWORD:-}@host`: the colon belongs to a shell expansion left open in the
+ * user part, so the "password" is the expansion's default, a literal only when one is written.
+ */
+function isExpansionDefault(head: string, password: string): boolean {
+  if (head.lastIndexOf('${') <= head.lastIndexOf('}')) return false
+  const fallback = /^[-=?+]?([^}]*)\}/.exec(password)
+  return fallback !== null && (fallback[1] === '' || whyNotLiteral(fallback[1], 'password') !== undefined)
 }
 
 // ── credentials inside commands, headers and connection strings ─────────────────────────────
@@ -519,7 +529,7 @@ function tfVariableDefaultCandidates(content: string, starts: number[]): Candida
   lines.forEach((line, i) => {
     const open = TF_VARIABLE.exec(line)
     if (open) {
-      variable = open[1]
+      variable = namesAReference(variableDescription(lines, i)) ? undefined : open[1]
       depth = 0
     }
     if (variable !== undefined) {
@@ -539,6 +549,26 @@ function tfVariableDefaultCandidates(content: string, starts: number[]): Candida
     }
   })
   return out
+}
+
+const TF_DESCRIPTION = /^\s*description\s*=\s*"((?:[^"\\\n]|\\.){0,1000})"/
+
+/** The `description` of the variable block opening on line `open`, looked for in its first lines. */
+function variableDescription(lines: string[], open: number): string {
+  for (let j = open + 1; j < lines.length && j <= open + 30; j++) {
+    if (/^\s*variable\s/.test(lines[j])) break
+    const m = TF_DESCRIPTION.exec(lines[j])
+    if (m) return m[1]
+  }
+  return ''
+}
+
+/**
+ * A description saying the value is a secret's name, ARN, path or id (`Kube Secret Name for …`,
+ * `ARN of the secret`): the default points at a secret kept elsewhere.
+ */
+function namesAReference(description: string): boolean {
+  return /\b(?:secret|password|token|key|credentials?)s?[ -](?:name|arn|path|id|key name)s?\b|\b(?:name|arn|path|id) (?:of|to) (?:the |a |an )?(?:[\w-]+ )?(?:secret|password|token|key|credentials?)\b/i.test(description)
 }
 
 const HCL_FALLBACK_HEAD = /^(\s*([A-Za-z_][\w-]{0,200})\s*=\s*(try|coalesce|lookup)\()/
@@ -783,8 +813,40 @@ function isUserData(key: string): boolean {
 /** External Secrets Operator objects: their `secretKey` names a key of the Secret they write. */
 const EXTERNAL_SECRETS_API = /^apiVersion:\s*["']?(?:[\w-]+\.)?external-secrets\.io\//m
 
+/** Source code: an unquoted value there is a name of the program, never a string. */
+const SOURCE_CODE = /\.(?:py|pyi|js|mjs|cjs|jsx|ts|tsx|go|rb|java|kt|kts|cs|php|rs|scala|groovy|swift)$/i
+
+/**
+ * A keyword argument of a call or signature rather than a string: `token=hf_token)`,
+ * `credentials=credentials, client_info=…`, `key=None, other=None):`, and in source code any
+ * unquoted name (`auth_client_secret=auth_config`).
+ */
+function isKeywordArgument(value: string, content: string, a: Assignment, code: boolean): boolean {
+  const unquoted = !/["']/.test(content[a.start - 1] ?? '')
+  if (!unquoted) return false
+  if (/^[A-Za-z_][\w.]*\)+[,:;]?$/.test(value) || /^[A-Za-z_][\w.]*,\s*[A-Za-z_]\w*=/.test(value)) return true
+  return code && /^[A-Za-z_][\w.]*[,)]?$/.test(value)
+}
+
+/** How many lines apart a `…SecretKey` and its `…SecretName` may sit. */
+const SIBLING_SPAN = 8
+
+/**
+ * `clusterSecretKey: cluster` beside `clusterSecretName`: the key to read inside the named
+ * Secret, a word, not the secret itself. A bare `secretKey` has no such pair (MinIO's is a secret).
+ */
+function namesKeyOfNamedSecret(a: Assignment, value: string, lines: string[]): boolean {
+  const m = /^(\w+secret[-_]?)(key)$/i.exec(a.key)
+  if (!m || looksRandom(value) || !/^[\w.-]{1,100}$/.test(value)) return false
+  const sibling = `${m[1]}${m[2] === 'Key' ? 'Name' : m[2] === 'KEY' ? 'NAME' : 'name'}`
+  const near = lines.slice(Math.max(0, a.line - 1 - SIBLING_SPAN), a.line + SIBLING_SPAN)
+  return near.some((l) => l.includes(sibling))
+}
+
 function assignmentCandidates(content: string, file: SourceFile, starts: number[]): Candidate[] {
   const out: Candidate[] = []
+  const code = SOURCE_CODE.test(file.path)
+  let lines: string[] | undefined
   const keyNames = EXTERNAL_SECRETS_API.test(content)
   for (const a of extractAssignments(content, dialectOf(file, languageOf(file.kind)?.secretsDialect), starts)) {
     // Cheap test first: most keys contain none of the words a secret-named key needs.
@@ -799,6 +861,8 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     if (!cls) continue
     const value = a.value.trim()
     if (whyNotLiteral(value, a.key) !== undefined) continue
+    if (isKeywordArgument(value, content, a, code)) continue
+    if (namesKeyOfNamedSecret(a, value, (lines ??= content.split('\n')))) continue
     if (cls === 'weak' && (!looksRandom(value) || namesAKeyResource(value))) continue
     // Tokens and API keys are random strings: a plain word (`ILLEGAL`, a lexer's token name) is none.
     if ((cls === 'token' || cls === 'api-key') && /^(?:[A-Z]+|[a-z]+)$/.test(value)) continue

@@ -501,7 +501,11 @@ export const kubernetesCases: CaseTable = {
       { name: 'value that says it is fake', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: fake_password') },
       { name: 'MySQL switch named like a password', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: MYSQL_RANDOM_ROOT_PASSWORD\n              value: "yes"') },
       { name: 'dependent variable expansion', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: $(VAULT_DB_PASSWORD)') },
-      { name: 'path to a mounted secret file', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: DB_PASSWORD_FILE\n              value: /run/secrets/db') }
+      { name: 'path to a mounted secret file', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: DB_PASSWORD_FILE\n              value: /run/secrets/db') },
+      { name: 'a count of model tokens', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', "- name: MAX_PROMPT_TOKENS\n              value: '4096'") },
+      { name: 'vendor prefix and a made-up word', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: VENDOR_API_KEY\n              value: "vnd-APIKEY"') },
+      { name: "the variable's own name as its value", code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: HUB_TOKEN\n              value: "HUB_TOKEN"') },
+      { name: 'path to a mounted key file', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: GOOGLE_APPLICATION_CREDENTIALS\n              value: /etc/gcp/sa.json') }
     ],
     invalid: [
       { code: literalEnv, errors: [{ line: lineOf(literalEnv, 'value: Zq8v'), severity: 'high' }] },

@@ -84,6 +84,9 @@ const quiet = (text: string, name?: string, path = 'config/settings.txt') => ({ 
 
 const GCP_SA = `{\n  "type": "service_account",\n  "project_id": "demo-project",\n  "private_key_id": "${fake(40, 49, HEX)}",\n  "private_key": "${PEM.replace(/\n/g, '\\n')}",\n  "client_email": "ci@demo-project.iam.gserviceaccount.com",\n  "client_id": "${fake(21, 50, '0123456789')}"\n}\n`
 
+/** A minimal chart, so templates beside it are analysed as Helm templates. */
+const CHART = 'apiVersion: v2\nname: chart\nversion: 0.1.0\n'
+
 export const secretsCases: CaseTable = {
   'secrets/1password': { valid: [quiet('token: ops_placeholder')], invalid: [line2(`token: ${ONEPASSWORD}`, { severity: 'critical' })] },
   'secrets/anthropic': { valid: [quiet('key: sk-ant-xxxx')], invalid: [line2(`key: ${ANTHROPIC_FULL}`)] },
@@ -205,6 +208,7 @@ export const secretsCases: CaseTable = {
       quiet('url: https://deploy@example.com/x', 'user without password'),
       quiet('url: jdbc:mysql://db:3306/app?user=app&password=${DB_PASSWORD}', 'query password from a variable'),
       quiet('url: https://example.com/login?pwd=<password>', 'query password placeholder'),
+      { name: 'password from a shell expansion with an empty default', files: { 'chart/Chart.yaml': CHART, 'chart/templates/_probe.tpl': '{{- define "chart.probe" -}}\nwait_for "redis://${CACHE_PASSWORD:-}@${CACHE_HOST}:6379"\n{{- end }}\n' } },
       quiet('note: reset it with ?password=NewOne in the admin form', 'not inside a URL')
     ],
     invalid: [
@@ -230,6 +234,9 @@ export const secretsCases: CaseTable = {
       quiet('variable "rc_secret_key" {\n  description = "Key of the Secret holding the CLI configuration"\n  default     = "credentials"\n}', 'a value that only names a key', 'infra/variables.tf'),
       quiet('passwordKey: admin-password', 'key name that refers to a secret', 'config/values.yaml'),
       quiet('password: changeme', 'placeholder', 'config/values.yaml'),
+      quiet('nsswitch.conf: |\n  passwd:   files systemd\n  group:    files', 'nsswitch sources for account lookups', 'k8s/node-config.yaml'),
+      quiet('fetch: |\n  "run-fetch host=\\"$MAIL_HOST\\" \\\n  password=\\"$MAIL_PASSWORD\\" "', 'a variable between escaped quotes', 'chart/templates/mail.yaml'),
+      quiet('main.py: |\n  def connect(db_password=None, db_user=None):\n      """\n      db_password: Required (no default)\n      """', 'keyword defaults and docstring prose in a script', 'chart/templates/app.yaml'),
       quiet('    update_password: on_create', 'Ansible option saying when to change a password', 'playbooks/db.yml'),
       quiet(`password: '*${fake(40, 78, '0123456789ABCDEF')}'`, 'MySQL native-password hash', 'config/users.yaml'),
       quiet(`password: '$2b$12$${fake(53, 79)}'`, 'bcrypt hash', 'config/users.yaml'),
@@ -253,6 +260,8 @@ export const secretsCases: CaseTable = {
     ],
     invalid: [
       line2(`db_password=${STRONG}`, { severity: 'high' }, undefined, 'config/db.env'),
+      line2(`password: ${STRONG}`, { severity: 'high' }, 'a literal inside a config block', 'k8s/node-config.yaml'),
+      line2(`  db_password="${STRONG}",`, { severity: 'high' }, 'a quoted keyword argument in Python', 'scripts/app.py'),
       line2(`db_password=${STRONG}`, { severity: 'info', message: /test, example or documentation path/ }, 'test/fixture path is info', 'tests/fixtures/db.env'),
       line2(`db_password=${STRONG}`, { severity: 'info' }, 'examples path is info', 'examples/app/db.env'),
       line2(`db_password=${STRONG}`, { severity: 'info' }, 'CI path is info', 'ci/db.env'),
@@ -282,8 +291,20 @@ export const secretsCases: CaseTable = {
       { name: 'lockfiles', path: 'yarn.lock', code: `"left-pad@^1.3.0":\n  secret "${STRONG}"\n` },
       { name: 'go.sum', path: 'go.sum', code: `example.com/mod v1.0.0 h1:${fake(43, 62)}=\n` },
       { name: 'Cargo.lock', path: 'Cargo.lock', code: `[[package]]\nname = "x"\nchecksum = "${fake(64, 63, HEX)}"\nclient_secret = "${STRONG}"\n` },
-      quiet('existingSecret: api-credentials', 'existingSecret names a Secret', 'config/values.yaml'), quiet('client_secret: ${CLIENT_SECRET}', 'reference', 'config/values.yaml')],
-    invalid: [line2(`client_secret: ${STRONG}`, {}, undefined, 'config/values.yaml')]
+      quiet('existingSecret: api-credentials', 'existingSecret names a Secret', 'config/values.yaml'), quiet('client_secret: ${CLIENT_SECRET}', 'reference', 'config/values.yaml'),
+      quiet('client = Client(\n    url=url,\n    auth_client_secret=auth_settings\n)', 'a keyword argument whose value is a variable', 'scripts/app.py'),
+      quiet('    api = Client(\n        credentials=creds, user_agent=AGENT\n    )', 'keyword arguments passing variables', 'scripts/client.py'),
+      quiet('tsigSecretAlg: hmac-sha512', 'the algorithm of a TSIG secret', 'chart/values.yaml'),
+      quiet('ingress:\n  tlsSecret: shop.internal-tls', 'the name of a TLS Secret', 'chart/values.yaml'),
+      quiet('agentSecretName: ""\nagentSecretKey: "agent"', 'the key to read in the named Secret', 'chart/values.yaml'),
+      { name: 'a command that prints the secret', files: { 'chart/Chart.yaml': CHART, 'chart/templates/_env.tpl': '{{- define "chart.env" -}}\n- name: APP__JWT_SECRET_CMD\n  value: "cat /run/secrets/jwt"\n{{- end }}\n' } },
+      quiet('variable "app_secret" {\n  type        = string\n  description = "Kubernetes Secret name for the app"\n  default     = "webapp"\n}', 'a variable whose description says it holds a Secret name', 'infra/variables.tf')],
+    invalid: [
+      line2(`client_secret: ${STRONG}`, {}, undefined, 'config/values.yaml'),
+      { name: 'a bare secretKey is an object store secret, not a key of a named Secret', path: 'chart/values.yaml', code: 'store:\n  secretName: ""\n  secretKey: warehouse2024\n', errors: [{ line: 3 }] },
+      { name: 'a random value beside a Secret name is still a secret', path: 'chart/values.yaml', code: `agentSecretName: ""\nagentSecretKey: "${STRONG}"\n`, errors: [{ line: 2 }] },
+      { name: 'a variable without such a description keeps its finding', path: 'infra/variables.tf', code: `variable "app_secret" {\n  type        = string\n  description = "Secret for the app"\n  default     = "${STRONG}"\n}\n`, errors: [{ line: 4 }] }
+    ]
   },
   'secrets/hardcoded-token': {
     valid: [
@@ -300,11 +321,14 @@ export const secretsCases: CaseTable = {
       quiet('var names = [...]string{\n\ttokenIllegal: "ILLEGAL",\n\ttokenIdent:   "IDENT",\n}', 'a lexer naming its token kinds', 'pkg/lexer/token.go'),
       quiet('\t\tClientToken: "mock",', 'a mock value', 'pkg/auth/client.go'),
       quiet(`tiktoken==0.13.0 \\\n    --hash=sha256:${fake(64, 78, HEX)}`, 'a pip pin of a package whose name ends in token', 'requirements.txt'),
-      quiet('pingdom:\n  apiToken: "YourPingdomApiToken"', 'a value asking for your own token', 'chart/values.yaml')
+      quiet('pingdom:\n  apiToken: "YourPingdomApiToken"', 'a value asking for your own token', 'chart/values.yaml'),
+      quiet('initialClusterToken: "etcd-cluster-prod"', 'etcd initial cluster token (an id seed)', 'chart/values.yaml'),
+      quiet('script: |\n  fetch(repo_id=model_id,\n        token=access_token)', 'a keyword argument in a script block', 'chart/templates/job.yaml')
     ],
     invalid: [
       line2(`api_token: ${STRONG}`, {}, undefined, 'config/values.yaml'),
-      { ...line2(`update_token: ${STRONG}`, {}, undefined, 'config/ddns.yaml'), name: 'a dynamic-DNS update token is a credential' }
+      { ...line2(`update_token: ${STRONG}`, {}, undefined, 'config/ddns.yaml'), name: 'a dynamic-DNS update token is a credential' },
+      { ...line2(`clusterToken: ${STRONG}`, {}, undefined, 'chart/values.yaml'), name: 'a cluster join token is a credential' }
     ]
   },
   'secrets/hardcoded-api-key': {
@@ -315,7 +339,10 @@ export const secretsCases: CaseTable = {
     invalid: [line2(`api_key: ${STRONG}`, {}, undefined, 'config/values.yaml')]
   },
   'secrets/hardcoded-private-key': {
-    valid: [quiet('private_key: ${PRIVATE_KEY}', 'reference', 'config/values.yaml')],
+    valid: [
+      quiet('private_key: ${PRIVATE_KEY}', 'reference', 'config/values.yaml'),
+      quiet('repo_secrets: |\n  SIGNING_PRIVATE_KEY=ci-signing-key:private_key\n  SIGNING_PASSPHRASE=ci-signing-key:passphrase', 'names mapped to vault path and field', 'build/pipeline.yaml')
+    ],
     invalid: [line2(`private_key: ${STRONG}`, {}, undefined, 'config/values.yaml')]
   },
   'secrets/hardcoded-connection-string': {

@@ -5,6 +5,7 @@ import { isMap } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
 import { HOST_KERNEL_CAPABILITIES, capabilityName, isPlaceholderSecret, passwordInUrl } from '../container-common.js'
 import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
+import { classifyKey, whyNotLiteral } from '../secrets/keys.js'
 import { K8S } from './meta.js'
 import { isBuiltInApi, isTrue, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine } from './view.js'
@@ -147,13 +148,20 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Conta
 const SECRET_NAME = /(passw(or)?d|passwd|_pass$|^pass$|secret|token|api_?key|private_?key|access_?key|credential|auth_?key|client_?secret)/i
 const NOT_A_SECRET_NAME = /(_file|_path|_dir|_name|_enabled|_ttl|_expiry|_expiration|_length|_timeout|_type|_url|_endpoint|_host|_port|_header|_version|_id|_user(name)?|_ref|_lifetime|_seconds|_count|_max|_min|_policy|_length)$/i
 
-/** Whether an env entry's literal value is a credential written in the manifest. */
+/**
+ * Whether an env entry's literal value is a credential written in the manifest. The name must
+ * name a secret for the secret scan too (`classifyKey`: `MAX_TOTAL_TOKENS` counts tokens, it holds
+ * none), and the value must be a literal by its notion (`whyNotLiteral`: not a number, a file
+ * path, a placeholder or the variable's own name).
+ */
 export function isLiteralSecret(name: string, value: string): boolean {
   if (value.trim() === '' || /\$\(|\$\{|\{\{/.test(value)) return false
   const urlPassword = passwordInUrl(value)
   if (urlPassword !== undefined) return !isUrlPasswordPlaceholder(urlPassword) && !isPlaceholderSecret(urlPassword, 'password')
-  if (!SECRET_NAME.test(name) || NOT_A_SECRET_NAME.test(name)) return false
-  if (isPlaceholderSecret(value, name)) return false
+  if (!SECRET_NAME.test(name) || NOT_A_SECRET_NAME.test(name) || classifyKey(name) === undefined) return false
+  // Used as the secret itself, an env value is no "key name" (`not-a-real-password` is one literal).
+  const why = whyNotLiteral(value, name)
+  if (why !== undefined && why !== 'key name') return false
   return !/^(true|false|yes|no|on|off|\d{1,3})$/i.test(value.trim())
 }
 

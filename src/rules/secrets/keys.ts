@@ -30,7 +30,9 @@ const NOT_A_VALUE = new Set([
   // `existingSecret`, `configFromSecret`, `secretRef`: the key points at a secret kept elsewhere.
   'existing', 'from', 'lookup', 'annotations', 'mapping', 'schema',
   // `token_num_uses`, `access_token_lifetime`: a setting about the secret's use or life.
-  'uses', 'num', 'lifetime', 'duration', 'timeout', 'interval', 'period'
+  'uses', 'num', 'lifetime', 'duration', 'timeout', 'interval', 'period',
+  // `JWT_SECRET_CMD`: a command that prints the secret; `tsigSecretAlg`: the algorithm it is used with.
+  'cmd', 'command', 'alg', 'algo', 'algorithm'
 ])
 
 
@@ -43,7 +45,9 @@ const NOT_A_SECRET_TOKEN = new Set(['service', 'creation', 'next', 'continuation
  * `words`: the key's `keyWords`.
  */
 export function namesIdToken(words: readonly string[]): boolean {
-  return words.length > 1 && words[words.length - 1] === 'token' && NOT_A_SECRET_TOKEN.has(words[words.length - 2])
+  if (words.length < 2 || words[words.length - 1] !== 'token') return false
+  // etcd's `initial-cluster-token` seeds the cluster and member ids; it grants nothing.
+  return NOT_A_SECRET_TOKEN.has(words[words.length - 2]) || words.slice(-3).join(' ') === 'initial cluster token'
 }
 
 /** Leading words of a name that steers a secret rather than holds one: `AllowUsersToChangePassword`, `RequireToken`. */
@@ -108,6 +112,8 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
   // Ansible `update_password: on_create`: when to change a password, not one (an `update_token`
   // or `update_secret` of a dynamic-DNS client is a credential).
   if (words.length === 2 && words[0] === 'update' && words[1] === 'password') return undefined
+  // `tlsSecret`: the Secret a TLS certificate and its key are read from (a name; the pair never fits one scalar).
+  if (last === 'secret' && words[words.length - 2] === 'tls') return undefined
   // `ServiceToken` (a custom resource's handler ARN), `NextToken`, `ClientRequestToken`,
   // `LifecycleActionToken`, EFS `creation_token`: ids, cursors and idempotency keys named like tokens.
   if (namesIdToken(words)) return undefined
@@ -213,12 +219,29 @@ function isCode(v: string): boolean {
 
 /** A value that names another secret's key (`passwordKey: admin-password`, `openshift-credentials:password`) rather than holding one. */
 function namesAKey(v: string): boolean {
-  return /^(?:[a-z]+[-_.:/]){1,3}(?:password|passwd|secret|token|key|credentials?)$/.test(v)
+  return (
+    /^(?:[a-z]+[-_.:/]){1,3}(?:password|passwd|secret|token|key|credentials?)$/.test(v) ||
+    // `signing-key/ci:private_key`: a secret store's path and the field to read from it.
+    /^[a-z0-9][a-z0-9_./-]{0,200}:[a-z_]{0,40}(?:password|passwd|passphrase|secret|token|key|credentials?)$/.test(v)
+  )
 }
+
+/**
+ * A vendor's token prefix followed by a made-up upper-case word (`nvapi-NVKEY`, `sk-APIKEY`):
+ * the shape of a real token announced, its random part missing.
+ */
+function isPrefixedStandIn(v: string): boolean {
+  const word = /^[a-z][a-z0-9]{1,7}[-_]([A-Z]{2,20})$/.exec(v)?.[1]
+  return word !== undefined && /KEY|TOKEN|SECRET|PASS|PWD|API/.test(word)
+}
+
+/** Name-service sources (`passwd: files sss`, `passwd: compat` in nsswitch.conf): where account data comes from. */
+const NSSWITCH_SOURCES = /^(?:(?:compat|files|db|nis|nisplus|sss|systemd|ldap|winbind|hesiod|cache|altfiles|extrausers|oslogin|google|usrfiles|mymachines|myhostname|resolve|dns)(?:\s+\[[^\]\n]{1,80}\])?\s*)+$/
 
 /** Why a value under a secret-ish key is not a literal secret, or undefined when it is one. */
 export function whyNotLiteral(value: string, key: string): string | undefined {
-  const v = value.trim().replace(/,$/, '')
+  // `password=\"$VAR\"` inside a double-quoted shell string: the escaped quotes are not the value.
+  const v = value.trim().replace(/,$/, '').replace(/^\\(["'])(.*)\\\1$/, '$2')
   if (v.length < 4) return 'too short'
   if (BOOLEANISH.test(v)) return 'boolean'
   if (/^-?\d{1,5}(?:\.\d+)?$/.test(v) || /^\d{1,7}(?:ms|s|m|h|d)$/.test(v)) return 'number'
@@ -228,6 +251,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^<[^>]*>$|^\[[^\]]*\]$|^%[A-Za-z_]+%$|^__[A-Z0-9_]+__$/.test(v)) return 'placeholder'
   if (/^(.)\1+$/.test(v) || v.includes('***')) return 'placeholder'
   if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
+  if (isPrefixedStandIn(v)) return 'placeholder'
+  if (/^passwd$/i.test(key) && NSSWITCH_SOURCES.test(v)) return 'name-service sources'
   if (isCode(v)) return 'code'
   if (namesAKey(v)) return 'key name'
   // `secret_data = "secret-data"`: the value only repeats the key.
@@ -235,6 +260,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (squash(v) === squash(key)) return 'placeholder'
   if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)\S*$/.test(v) || /^[\w./-]+\.(?:pem|key|crt|cer|p12|pfx|jks|der|pub|json|txt|asc|gpg|md|html?|ya?ml|conf|cfg|ini|properties|env)$/i.test(v)) return 'file path'
   if (v.split(/\s+/).length >= 4) return 'prose'
+  // `Required (no default)` in a docstring: words and a remark in brackets.
+  if (/^[A-Za-z][\w-]*(?: [\w-]+)* \([a-z]+(?: [a-z]+)+\)\.?$/.test(v)) return 'prose'
   return undefined
 }
 
