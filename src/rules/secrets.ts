@@ -19,6 +19,7 @@ import {
   CONNECTION_STRING_CONTEXT,
   CURL_COMMAND,
   CURL_USER_SOURCE,
+  couldBeWholeKey,
   DOCKER_AUTH_SOURCE,
   FLAG_SOURCE,
   MYSQL_COMMAND,
@@ -331,6 +332,8 @@ async function secretlintCandidates(path: string, content: string): Promise<Cand
     // For a URL, the password is the secret; masking the whole URL would hide the host too.
     const url = URL_PASSWORD.exec(text)
     const value = url?.groups?.urlPass ?? text
+    // The same test as Preflight's own private key rule: a shortened or made-up key is only masked.
+    const notAKey = h.rule === 'privatekey' && !couldBeWholeKey(text)
     return {
       rule,
       priority: 0,
@@ -339,7 +342,8 @@ async function secretlintCandidates(path: string, content: string): Promise<Cand
       line: h.line,
       endLine: h.endLine,
       message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text.`,
-      value
+      value,
+      ...(notAKey ? { locateOnly: true as const } : {})
     }
   })
 }
@@ -411,7 +415,9 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
     const material = block.replace(/-----(?:BEGIN|END)[^\n-]*-----/g, '').replace(/\{\{[^}]{0,500}\}\}|\$\{[^}]{0,500}\}|\$\([^)]{0,500}\)/g, '')
     if (!/[A-Za-z0-9+/=]{16,}/.test(material)) continue
     const start = m.index ?? 0
-    out.push({ rule: PRIVATE_KEY_RULE, priority: 1, start, end: start + block.length, line: lineAt(starts, start), endLine: lineAt(starts, start + block.length - 1), message: 'Private key block in plain text.', value: block })
+    // A key cut short for the reader (`...` between its lines) or a word repeated is still masked.
+    const whole = couldBeWholeKey(block)
+    out.push({ rule: PRIVATE_KEY_RULE, priority: 1, start, end: start + block.length, line: lineAt(starts, start), endLine: lineAt(starts, start + block.length - 1), message: 'Private key block in plain text.', value: block, ...(whole ? {} : { locateOnly: true as const }) })
   }
   for (const m of content.includes('PuTTY-User-Key-File-') ? matchesOf(PUTTY_KEY, content) : []) {
     const start = m.index ?? 0
