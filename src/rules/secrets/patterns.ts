@@ -72,14 +72,14 @@ const DER_KEY_LABEL = /-----BEGIN (?:(?:RSA|EC|DSA|ENCRYPTED) )?PRIVATE KEY-----
 const MIN_KEY_BASE64 = 64
 
 /** What code or a config wraps around a line of a key: quotes, concatenation, separators. */
-const TRAILING_NOISE = new Set([' ', '\t', '\r', '"', "'", '`', ',', ';', '+', ')'])
+const TRAILING_NOISE = new Set([' ', '\t', '\r', '"', "'", '`', ',', ';', '+', ')', '\\'])
 
 /** Each body line's base64 text: comment marks, quotes, `\n` escapes and string concatenation left out. */
 function bodyRuns(block: string): { runs: string[]; headers: boolean; elided: boolean } {
   const runs: string[] = []
   let headers = false
   let elided = false
-  for (const raw of block.replace(/\\+[nr]/g, '\n').split('\n')) {
+  for (const raw of block.replace(/\\[nr]/g, '\n').split('\n')) {
     if (/-----(?:BEGIN|END) /.test(raw)) continue
     let end = raw.length
     while (end > 0 && TRAILING_NOISE.has(raw[end - 1])) end--
@@ -92,6 +92,13 @@ function bodyRuns(block: string): { runs: string[]; headers: boolean; elided: bo
     else runs.push(/[A-Za-z0-9+/]+={0,2}/.exec(line)?.[0] ?? '')
   }
   return { runs, headers, elided }
+}
+
+/** Base64 text without its trailing `=` padding (a loop: `/=+$/` backtracks on a long run of `=`). */
+function withoutPadding(text: string): string {
+  let end = text.length
+  while (end > 0 && text[end - 1] === '=') end--
+  return text.slice(0, end)
 }
 
 /** True when the text is one short unit repeated (`privatekeyprivatekey…`, `AAAA…`). */
@@ -113,7 +120,7 @@ export function couldBeWholeKey(block: string): boolean {
   const { runs, headers, elided } = bodyRuns(block)
   if (elided) return false
   const text = runs.join('')
-  if (text.length < MIN_KEY_BASE64 || repeatsOneUnit(text.replace(/=+$/, ''))) return false
+  if (text.length < MIN_KEY_BASE64 || repeatsOneUnit(withoutPadding(text))) return false
   if (!headers && DER_KEY_LABEL.test(block)) return text.startsWith('M')
   if (!headers && block.includes('OPENSSH PRIVATE KEY')) return text.startsWith('b3BlbnNzaC1rZXktdjE')
   return true
