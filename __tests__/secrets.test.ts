@@ -4,6 +4,7 @@ import { forSamplePath, scanPatchSecrets, scanSecrets, secretRules, type SecretS
 import { analyzeFile } from '../src/rules/index.js'
 import { classifyKey, whyNotLiteral } from '../src/rules/secrets/keys.js'
 import { redact, redactPatch, redactSource } from '../src/redact.js'
+import { couldBeWholeKey } from '../src/rules/secrets/patterns.js'
 
 // Credential-shaped test values are assembled at run time so the repository holds no literal token.
 const AWS_KEY_ID = ['AKIA', 'QX7V', 'M2PL', 'R9TB', 'K4HZ'].join('')
@@ -513,5 +514,43 @@ describe('Terraform conditionals', () => {
     const masked = redactSource('infra/main.tf', content, r.locations)
     expect(masked).not.toContain(literal)
     expect(masked).toContain('var.env == "prod"')
+  })
+})
+
+describe('couldBeWholeKey: a PEM private key block that could be a whole key', () => {
+  const pkcs8 = (type: 'rsa' | 'ed25519' | 'ec') =>
+    generateKeyPairSync(type as 'rsa', { modulusLength: 1024, namedCurve: 'P-256', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } } as never).privateKey.trim() as string
+  const rsa = pkcs8('rsa')
+  const lines = rsa.split('\n')
+
+  it('accepts whole keys as written in files, JSON strings and code', () => {
+    expect(couldBeWholeKey(rsa)).toBe(true)
+    expect(couldBeWholeKey(pkcs8('ed25519'))).toBe(true)
+    expect(couldBeWholeKey(pkcs8('ec'))).toBe(true)
+    expect(couldBeWholeKey(rsa.replace(/\n/g, '\\n'))).toBe(true)
+    expect(couldBeWholeKey(lines.map((l) => `\t"${l}\\n" +`).join('\n'))).toBe(true)
+    expect(couldBeWholeKey(lines.map((l) => `# ${l}`).join('\n'))).toBe(true)
+  })
+
+  it('rejects shortened, made-up and mislabelled bodies', () => {
+    expect(couldBeWholeKey([lines[0], lines[1], '...', lines[lines.length - 2], lines[lines.length - 1]].join('\n'))).toBe(false)
+    expect(couldBeWholeKey([lines[0], lines[1], '\u2026', lines[lines.length - 1]].join('\n'))).toBe(false)
+    expect(couldBeWholeKey([lines[0], ...Array(4).fill('keydatakeydatakeydatakeydata'), lines[lines.length - 1]].join('\n'))).toBe(false)
+    expect(couldBeWholeKey([lines[0], lines[1], lines[lines.length - 1]].join('\n'))).toBe(true)
+    expect(couldBeWholeKey([lines[0], lines[1].slice(0, 40), lines[lines.length - 1]].join('\n'))).toBe(false)
+    // A DER label whose body is no ASN.1 SEQUENCE; an OpenSSH label whose body is no OpenSSH key.
+    expect(couldBeWholeKey([lines[0], ...lines.slice(1, -1).map((l) => 'Q' + l.slice(1)), lines[lines.length - 1]].join('\n'))).toBe(false)
+    expect(couldBeWholeKey(['-----BEGIN OPENSSH PRIVATE KEY-----', ...lines.slice(1, -1), '-----END OPENSSH PRIVATE KEY-----'].join('\n'))).toBe(false)
+  })
+
+  it('costs linear time on a long line of noise', () => {
+    const body = (n: number) => `-----BEGIN PRIVATE KEY-----\n${' '.repeat(n)}x\n${'M'.repeat(n)}\n-----END PRIVATE KEY-----`
+    const time = (n: number) => {
+      const t = process.hrtime.bigint()
+      for (let i = 0; i < 20; i++) couldBeWholeKey(body(n))
+      return Number(process.hrtime.bigint() - t)
+    }
+    time(2000)
+    expect(time(16000) / time(2000)).toBeLessThan(40)
   })
 })

@@ -11,7 +11,7 @@ import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
-import { carriesCredential, classifyKey, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { carriesCredential, classifyKey, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -19,6 +19,7 @@ import {
   CONNECTION_STRING_CONTEXT,
   CURL_COMMAND,
   CURL_USER_SOURCE,
+  couldBeWholeKey,
   DOCKER_AUTH_SOURCE,
   FLAG_SOURCE,
   MYSQL_COMMAND,
@@ -331,6 +332,8 @@ async function secretlintCandidates(path: string, content: string): Promise<Cand
     // For a URL, the password is the secret; masking the whole URL would hide the host too.
     const url = URL_PASSWORD.exec(text)
     const value = url?.groups?.urlPass ?? text
+    // The same test as Preflight's own private key rule: a shortened or made-up key is only masked.
+    const notAKey = h.rule === 'privatekey' && !couldBeWholeKey(text)
     return {
       rule,
       priority: 0,
@@ -339,7 +342,8 @@ async function secretlintCandidates(path: string, content: string): Promise<Cand
       line: h.line,
       endLine: h.endLine,
       message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text.`,
-      value
+      value,
+      ...(notAKey ? { locateOnly: true as const } : {})
     }
   })
 }
@@ -411,7 +415,9 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
     const material = block.replace(/-----(?:BEGIN|END)[^\n-]*-----/g, '').replace(/\{\{[^}]{0,500}\}\}|\$\{[^}]{0,500}\}|\$\([^)]{0,500}\)/g, '')
     if (!/[A-Za-z0-9+/=]{16,}/.test(material)) continue
     const start = m.index ?? 0
-    out.push({ rule: PRIVATE_KEY_RULE, priority: 1, start, end: start + block.length, line: lineAt(starts, start), endLine: lineAt(starts, start + block.length - 1), message: 'Private key block in plain text.', value: block })
+    // A key cut short for the reader (`...` between its lines) or a word repeated is still masked.
+    const whole = couldBeWholeKey(block)
+    out.push({ rule: PRIVATE_KEY_RULE, priority: 1, start, end: start + block.length, line: lineAt(starts, start), endLine: lineAt(starts, start + block.length - 1), message: 'Private key block in plain text.', value: block, ...(whole ? {} : { locateOnly: true as const }) })
   }
   for (const m of content.includes('PuTTY-User-Key-File-') ? matchesOf(PUTTY_KEY, content) : []) {
     const start = m.index ?? 0
@@ -744,7 +750,10 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
     const encoded = section[1] === 'data'
     for (let j = i + 1; j < doc.length; j++) {
       const line = doc[j]
-      if (line.trim() === '' || /^\s*#/.test(line)) continue
+      // Comments, and lines of Go-template code only (`{{- range … }}`, `{{- $cert := genSignedCert … }}`):
+      // never an entry, wherever indented. `{{ .Release.Name }}.key: <literal>` still is one.
+      const trimmed = line.trim()
+      if (trimmed === '' || trimmed.startsWith('#') || (trimmed.startsWith('{{') && trimmed.endsWith('}}'))) continue
       if (!/^\s/.test(line)) break
       const kv = /^([ \t]+)([^\s:#][^:#]{0,200}):[ \t]*(.*)/.exec(line)
       if (!kv) continue
@@ -759,7 +768,8 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
         while (k < doc.length && (doc[k].trim() === '' || (/^\s*/.exec(doc[k])?.[0].length ?? 0) > ind.length)) k++
         const body = doc.slice(j + 1, k)
         for (let b = lineIndex + 1; b <= first + k; b++) found.lines.add(b)
-        if (!identity && literalBlock(body)) {
+        const text = body.join('\n')
+        if (!identity && literalBlock(body) && !holdsOnlyPublicMaterial(key, text) && !holdsOnlySampleKeys(text)) {
           const start = starts[lineIndex + 1]
           const end = starts[first + k - 1] + doc[k - 1].length
           out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end, line: lineIndex + 1, endLine: first + k, message: `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value.`, value: body.join('\n') })
@@ -774,14 +784,34 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
       // like one; a URL entry (`issuerUrl`) only when the URL carries a credential. Such entries,
       // and those that hold who or where, are still masked in everything Preflight prints.
       const plain = encoded ? decodedText(value) : value
+      // A setting (`token-type: Bearer`) holds a secret only when its value looks random; a
+      // certificate or public key (`server.crt`, `ca.pem` without a private key) is public.
       const credential =
         !identity &&
+        !holdsOnlyPublicMaterial(key, plain) &&
         !(/(?:url|uri)$/i.test(key) && plain.includes('://') && !carriesCredential(plain)) &&
-        (namesCredential(key) || /\.(?:key|pem|p12|pfx|jks|json)$/i.test(key) || looksRandom(plain))
+        (namesSetting(key) ? looksRandom(plain) : namesCredential(key) || /\.(?:key|pem|p12|pfx|jks|json)$/i.test(key) || looksRandom(plain))
       const start = starts[lineIndex] + line.indexOf(value, ind.length + key.length)
       out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end: start + value.length, line: lineIndex + 1, message: `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value.`, value, ...(credential ? {} : { locateOnly: true as const }) })
     }
   }
+}
+
+/**
+ * A Secret entry that holds only public material: PEM certificates or public keys, or a
+ * `.crt`/`.cer`/`.pem`/`.pub` entry with no private key in it.
+ */
+function holdsOnlyPublicMaterial(key: string, text: string): boolean {
+  if (text.includes('PRIVATE KEY')) return false
+  return text.includes('-----BEGIN ') || /\.(?:crt|cer|pem|pub)$/i.test(key)
+}
+
+/** An entry whose private keys are all shortened or made up (see `couldBeWholeKey`): a sample, not a key. */
+function holdsOnlySampleKeys(text: string): boolean {
+  if (!text.includes('PRIVATE KEY')) return false
+  const blocks = [...matchesOf(PRIVATE_KEY, text)].map((m) => m[0])
+  const rest = blocks.reduce((t, b) => t.replace(b, ''), text)
+  return blocks.length > 0 && rest.trim() === '' && blocks.every((b) => !couldBeWholeKey(b))
 }
 
 /**

@@ -2,6 +2,9 @@
 import type { CaseTable } from '../../helpers/rule-tester.js'
 import { edit, lineOf } from './util.js'
 
+/** The body of a made-up certificate (base64 text, 4-space indented): only its PEM label matters here. */
+const CERT_BODY = Array.from({ length: 4 }, (_, i) => `    MIIC${Buffer.from(`made-up certificate line ${i} for a Secret test`).toString('base64').slice(0, 56)}\n`).join('')
+
 /** A PodSecurityPolicy someone gave \`containers\`: a built-in kind that never runs pods. */
 const POLICY_WITH_CONTAINERS = `apiVersion: policy/v1beta1
 kind: PodSecurityPolicy
@@ -626,12 +629,51 @@ export const kubernetesCases: CaseTable = {
         code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: oidc\nstringData:\n  audience: gateway\n  issuerUrl: http://issuer.auth.svc:4444/\n'
       },
       {
+        name: 'chart template actions inside data are code, not entries',
+        files: {
+          'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
+          'charts/web/templates/secret.yaml':
+            'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}-web\ntype: Opaque\ndata:\n  {{- range $name, $token := .Values.apiTokens }}\n  {{ $name }}: {{ $token | b64enc | quote }}\n  {{- end }}\n  {{- $tls := genSelfSignedCert "web" nil nil 365 }}\n  {{- $spare := list }}\n  tls.key: {{ $tls.Key | b64enc | quote }}\n',
+          'k8s/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n'
+        }
+      },
+      {
+        name: 'a certificate (public) under a .crt entry',
+        code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: web-tls\nstringData:\n  web.crt: |\n    -----BEGIN CERTIFICATE-----\n${CERT_BODY}    -----END CERTIFICATE-----\n  ca.pem: ${Buffer.from('-----BEGIN CERTIFICATE-----\n' + CERT_BODY + '-----END CERTIFICATE-----\n').toString('base64')}\n`
+      },
+      {
+        name: 'a documented TLS key shortened with an ellipsis line',
+        code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: web-tls\nstringData:\n  tls.key: |\n    -----BEGIN RSA PRIVATE KEY-----\n${CERT_BODY.split('\n')[0]}\n    ...\n${CERT_BODY.split('\n')[1]}\n    -----END RSA PRIVATE KEY-----\n`
+      },
+      {
+        name: 'a token-type setting holding an auth scheme name',
+        code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\ndata:\n  upstream-token-type: ${Buffer.from('Bearer').toString('base64')}\n`
+      },
+      {
+        name: 'foo/bar placeholders after decoding',
+        code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: roles\ndata:\n  password: ${Buffer.from('foobar').toString('base64')}\n  password2: ${Buffer.from('foobar_v2').toString('base64')}\n`
+      },
+      {
         name: 'config file rendered from chart values (templated block)',
         code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: exporter\nstringData:\n  my.cnf: |\n    [client]\n    user={{ .Values.db.user }}\n    password={{ .Values.db.pass }}\n'
       }
     ],
     invalid: [
       { code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\nstringData:\n  password: Zq8vLm2Kp9Xw4R\n', errors: [{ line: 7, severity: 'high' }] },
+      {
+        name: 'a literal entry with a templated name, beside template actions',
+        files: {
+          'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
+          'charts/web/templates/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}-web\ndata:\n  {{- $spare := list }}\n  {{ .Release.Name }}-token: ${Buffer.from('Zq8vLm2Kp9Xw4RtY7b').toString('base64')}\n`,
+          'k8s/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n'
+        },
+        errors: [{ path: 'charts/web/templates/secret.yaml', line: 7 }]
+      },
+      {
+        name: 'a token-type setting whose value is random-looking',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\nstringData:\n  session-token-type: Zq8vLm2Kp9Xw4RtY7b\n',
+        errors: [{ line: 6 }]
+      },
       { name: 'base64 data', code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ndata:\n  password: ${Buffer.from('Zq8vLm2Kp9Xw4R').toString('base64')}\n`, errors: [{ line: 6 }] },
       {
         name: 'the password entry beside a username entry: only the password is reported',

@@ -72,6 +72,7 @@ const PEM = generateKeyPairSync('rsa', {
   privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   publicKeyEncoding: { type: 'spki', format: 'pem' }
 }).privateKey.trim()
+const PEM_LINES = PEM.split('\n')
 
 /** A one-line invalid case: `text` on line 2 of a plain config file. */
 const line2 = (text: string, extra: Partial<InvalidCase['errors'][number]> = {}, name?: string, path = 'config/settings.txt'): InvalidCase => ({
@@ -177,14 +178,47 @@ export const secretsCases: CaseTable = {
     valid: [
       quiet('-----BEGIN PUBLIC KEY-----', 'public key'),
       quiet('//   "private-key": "-----BEGIN PRIVATE KEY-----\\n<private-key>\\n-----END PRIVATE KEY-----\\n",', 'the format documented, no key material', 'api/types.go'),
-      { name: 'a key filled in from template values', path: 'config/signing.yaml', code: 'stringData:\n  signing.pem: |\n    -----BEGIN PRIVATE KEY-----\n    {{ .Values.signing.tokenSigningPrivateKey }}\n    -----END PRIVATE KEY-----\n' }
+      { name: 'a key filled in from template values', path: 'config/signing.yaml', code: 'stringData:\n  signing.pem: |\n    -----BEGIN PRIVATE KEY-----\n    {{ .Values.signing.tokenSigningPrivateKey }}\n    -----END PRIVATE KEY-----\n' },
+      {
+        name: 'a documented key shortened with an ellipsis line',
+        path: 'charts/web/README.md',
+        code: `An example key for the TLS values:\n\n\`\`\`text\n${PEM_LINES[0]}\n${PEM_LINES[1]}\n...\n${PEM_LINES[PEM_LINES.length - 2]}\n${PEM_LINES[PEM_LINES.length - 1]}\n\`\`\`\n`
+      },
+      {
+        name: 'a commented-out sample whose body is one word repeated',
+        path: 'config/app.example.yml',
+        code: `# signing:\n#   key: |\n#     -----BEGIN RSA PRIVATE KEY-----\n${'#     signingkeysigningkeysigningkey\n'.repeat(5)}#     -----END RSA PRIVATE KEY-----\n`
+      },
+      {
+        name: 'a body of x characters standing for the key',
+        path: 'config/tls.txt',
+        code: `-----BEGIN PRIVATE KEY-----\n${'XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n'.repeat(3)}-----END PRIVATE KEY-----\n`
+      }
     ],
     invalid: [
+      {
+        name: 'a whole key written into a commented-out YAML sample is still a key',
+        path: 'config/app.yml',
+        code: `# key: |\n${PEM_LINES.map((l) => '#   ' + l).join('\n')}\n`,
+        errors: [{ line: 2, severity: 'critical' }]
+      },
       { name: 'key cut off (no END line)', path: 'config/key.yaml', code: `key: |\n${PEM.split('\n').slice(0, 4).map((l) => '  ' + l).join('\n')}\n`, errors: [{ line: 2, severity: 'critical' }] }
     ]
   },
   'secrets/privatekey': {
-    valid: [quiet('-----BEGIN CERTIFICATE-----', 'certificate')],
+    valid: [
+      quiet('-----BEGIN CERTIFICATE-----', 'certificate'),
+      {
+        name: 'a made-up body of one word repeated (secretlint matches it; it is no key)',
+        path: 'config/app.yml',
+        code: `key: |\n  -----BEGIN RSA PRIVATE KEY-----\n${'  signingkeysigningkeysigningkeysigningkey\n'.repeat(5)}  -----END RSA PRIVATE KEY-----\n`
+      },
+      {
+        name: 'a real key header followed by x characters (secretlint reports it; Preflight does not)',
+        path: 'config/app.yml',
+        code: `key: |\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIEowIBAAKCAQEA${'x'.repeat(48)}\n${('  ' + 'x'.repeat(64) + '\n').repeat(3)}  -----END RSA PRIVATE KEY-----\n`
+      }
+    ],
     invalid: [{ path: 'config/key.pem', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] }]
   },
   'secrets/putty-private-key': {

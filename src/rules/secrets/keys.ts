@@ -32,8 +32,22 @@ const NOT_A_VALUE = new Set([
   // `token_num_uses`, `access_token_lifetime`: a setting about the secret's use or life.
   'uses', 'num', 'lifetime', 'duration', 'timeout', 'interval', 'period',
   // `JWT_SECRET_CMD`: a command that prints the secret; `tsigSecretAlg`: the algorithm it is used with.
-  'cmd', 'command', 'alg', 'algo', 'algorithm'
+  'cmd', 'command', 'alg', 'algo', 'algorithm',
+  // `token_scheme`: how a credential is presented (`Bearer`), not the credential.
+  'scheme'
 ])
+
+/** Last words of a key that make it a setting about a secret: `token-type`, `auth_scheme`, `key_kind`, `tls_mode`. */
+const SETTING_WORD = new Set(['type', 'kind', 'scheme', 'mode'])
+
+/** A key that names a setting (a type, kind, scheme or mode), which holds a choice, not a secret. */
+export function namesSetting(key: string): boolean {
+  const words = keyWords(key)
+  return SETTING_WORD.has(words[words.length - 1] ?? '')
+}
+
+/** HTTP authentication scheme names (`Bearer`, `Basic`): what kind of credential is sent, not one. */
+const AUTH_SCHEME = /^(?:bearer|basic|digest|negotiate|ntlm|oauth2?|hoba|mutual|hmac|aws4-hmac-sha256|apikey|api-key)$/i
 
 
 /** `<word> token` pairs that name an id, cursor or idempotency key rather than a credential. */
@@ -177,7 +191,7 @@ function isReference(v: string): boolean {
 }
 
 const PLACEHOLDER_WORDS =
-  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|mock|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|credentials?|null)$/i
+  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|mock|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|credentials?|null|(?:foo|bar|baz|qux|foobar)(?:[-_][a-z0-9]+)?)$/i
 
 /** Placeholders written inside a longer value: `changeme123`, `my-example-pass`, `xxxx-xxxx`. */
 const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fake)(?:[^a-z]|$)|dummy|xxxx|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|\.\.\.$|^\.\.\./i
@@ -244,6 +258,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   const v = value.trim().replace(/,$/, '').replace(/^\\(["'])(.*)\\\1$/, '$2')
   if (v.length < 4) return 'too short'
   if (BOOLEANISH.test(v)) return 'boolean'
+  if (AUTH_SCHEME.test(v)) return 'auth scheme'
   if (/^-?\d{1,5}(?:\.\d+)?$/.test(v) || /^\d{1,7}(?:ms|s|m|h|d)$/.test(v)) return 'number'
   if (isReference(v)) return 'reference'
   // MySQL native-password hashes (`*` and 40 hex digits) and crypt(3)/bcrypt/argon2 hashes.

@@ -66,6 +66,66 @@ export function isDocumentationExample(token: string): boolean {
  */
 export const PRIVATE_KEY_SOURCE =
   '-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:(?:(?!-----)[\\s\\S]){0,16384}-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|(?:(?:\\s|\\\\[nr])+[A-Za-z0-9+/=]{16,})*)'
+/** PEM labels whose body is DER (an ASN.1 SEQUENCE, so its base64 starts with `M`). */
+const DER_KEY_LABEL = /-----BEGIN (?:(?:RSA|EC|DSA|ENCRYPTED) )?PRIVATE KEY-----/
+/** The smallest private key PEM holds: an Ed25519 PKCS#8 key is 48 bytes, 64 base64 characters. */
+const MIN_KEY_BASE64 = 64
+
+/** What code or a config wraps around a line of a key: quotes, concatenation, separators. */
+const TRAILING_NOISE = new Set([' ', '\t', '\r', '"', "'", '`', ',', ';', '+', ')', '\\'])
+
+/** Each body line's base64 text: comment marks, quotes, `\n` escapes and string concatenation left out. */
+function bodyRuns(block: string): { runs: string[]; headers: boolean; elided: boolean } {
+  const runs: string[] = []
+  let headers = false
+  let elided = false
+  for (const raw of block.replace(/\\[nr]/g, '\n').split('\n')) {
+    if (/-----(?:BEGIN|END) /.test(raw)) continue
+    let end = raw.length
+    while (end > 0 && TRAILING_NOISE.has(raw[end - 1])) end--
+    const line = raw.slice(0, end).replace(/^[\s#;*/"'`+-]+/, '')
+    if (line === '') continue
+    // `...`, `…` or `xxxx` where lines were left out: a key cut short for the reader.
+    if (line.includes('...') || line.includes('\u2026') || (/^[xX\s.-]+$/.test(line) && /[xX]{3}/.test(line)) || /x{8}|X{8}/.test(line)) elided = true
+    // RFC 1421 headers (`Proc-Type: 4,ENCRYPTED`, PGP `Version: …`).
+    else if (/^[A-Za-z][\w-]{0,40}:\s/.test(line)) headers = true
+    else runs.push(/[A-Za-z0-9+/]+={0,2}/.exec(line)?.[0] ?? '')
+  }
+  return { runs, headers, elided }
+}
+
+/** Base64 text without its trailing `=` padding (a loop: `/=+$/` backtracks on a long run of `=`). */
+function withoutPadding(text: string): string {
+  let end = text.length
+  while (end > 0 && text[end - 1] === '=') end--
+  return text.slice(0, end)
+}
+
+/** True when the text is one short unit repeated (`privatekeyprivatekey…`, `AAAA…`). */
+function repeatsOneUnit(text: string): boolean {
+  for (let unit = 1; unit <= 40 && unit * 2 < text.length; unit++) {
+    let i = unit
+    while (i < text.length && text[i] === text[i % unit]) i++
+    if (i === text.length) return true
+  }
+  return false
+}
+
+/**
+ * Whether a matched PEM private key block could be a whole key: no line left out (`...`, `xxxx`),
+ * enough base64 for the smallest key, not one word repeated, and (for DER labels without
+ * headers) base64 of an ASN.1 SEQUENCE. A README's shortened example is no key.
+ */
+export function couldBeWholeKey(block: string): boolean {
+  const { runs, headers, elided } = bodyRuns(block)
+  if (elided) return false
+  const text = runs.join('')
+  if (text.length < MIN_KEY_BASE64 || repeatsOneUnit(withoutPadding(text))) return false
+  if (!headers && DER_KEY_LABEL.test(block)) return text.startsWith('M')
+  if (!headers && block.includes('OPENSSH PRIVATE KEY')) return text.startsWith('b3BlbnNzaC1rZXktdjE')
+  return true
+}
+
 /** PuTTY key files carry the private part in the same file. */
 export const PUTTY_KEY_SOURCE = 'PuTTY-User-Key-File-[23]:'
 
