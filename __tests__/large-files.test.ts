@@ -4,7 +4,7 @@
  * after it are analysed in a fresh worker; a result the worker sent while this thread was busy
  * is never cut short by the budget; a folder's files share one job.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -12,7 +12,9 @@ import { analyzeLargeFiles, type LargeFileJob } from '../src/rules/large-files.j
 import type { SourceFile } from '../src/types.js'
 
 // Answers each file with a note naming it and how many files its job had; `hang` never returns.
-const STAND_IN = `
+// Having answered every file, it leaves a marker file, so a test can wait for the answers.
+const standIn = (marker: string): string => `
+import { writeFileSync } from 'node:fs'
 import { workerData } from 'node:worker_threads'
 let k = 0
 for (const job of workerData.jobs) {
@@ -24,14 +26,17 @@ for (const job of workerData.jobs) {
     k++
   }
 }
+writeFileSync(${JSON.stringify(marker)}, 'done')
 workerData.port.close()
 `
 
 let dir: string
 let entry: URL
+let marker: string
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'preflight-large-'))
-  writeFileSync(join(dir, 'stand-in.mjs'), STAND_IN)
+  marker = join(dir, 'answered')
+  writeFileSync(join(dir, 'stand-in.mjs'), standIn(marker))
   entry = pathToFileURL(join(dir, 'stand-in.mjs'))
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -45,10 +50,11 @@ describe('large files in one budgeted worker', () => {
       { files: [file('a/one.yaml'), file('a/hang.yaml'), file('a/two.yaml')], context: [file('a/small.yaml')] },
       { files: [file('b/three.yaml')], context: [] }
     ]
-    const results = await analyzeLargeFiles(entry, jobs, 300)
+    // A budget long enough for a worker to start on a loaded machine: the first file's counts from then.
+    const results = await analyzeLargeFiles(entry, jobs, 3000)
     expect(messages(results)).toEqual([
       ['seen a/one.yaml with 3 in its job and 1 for context'],
-      ['a/hang.yaml: analysis stopped after the 300 ms time budget, not analyzed'],
+      ['a/hang.yaml: analysis stopped after the 3 s time budget, not analyzed'],
       // The fresh worker takes over the rest of the folder's job, with its context.
       ['seen a/two.yaml with 1 in its job and 1 for context'],
       ['seen b/three.yaml with 1 in its job and 0 for context']
@@ -57,9 +63,15 @@ describe('large files in one budgeted worker', () => {
 
   it('keeps results the worker sent while this thread was too busy to read them, even past the budget', async () => {
     const jobs: LargeFileJob[] = [{ files: [file('a/one.yaml'), file('a/two.yaml')], context: [] }]
+    rmSync(marker, { force: true })
     const pending = analyzeLargeFiles(entry, jobs, 200)
-    // Block this thread well past the budget: the budget timer and the answers wait together.
-    const until = Date.now() + 1500
+    // Block this thread until the worker has answered every file, then well past the budget: the
+    // budget timer and the answers wait together for this thread.
+    const cap = Date.now() + 60_000
+    while (!existsSync(marker) && Date.now() < cap) {
+      /* busy */
+    }
+    const until = Date.now() + 400
     while (Date.now() < until) {
       /* busy */
     }
