@@ -537,11 +537,41 @@ export const workflowCases: CaseTable = {
         name: 'an input defaulting to the head branch, every caller passes a literal',
         files: { [IMAGE]: reusableImageDefaultHead(), [IMAGES]: callsImage('web', 'pull_request_target') }
       },
-      { name: 'a changed-files flag (true or false), not a file list', code: push(job('t', `      - id: files\n        uses: tj-actions/changed-files@${SHA}\n      - run: echo "${'$'}{{ steps.files.outputs.any_changed }}"\n`), 'pull_request') }
+      { name: 'a changed-files flag (true or false), not a file list', code: push(job('t', `      - id: files\n        uses: tj-actions/changed-files@${SHA}\n      - run: echo "${'$'}{{ steps.files.outputs.any_changed }}"\n`), 'pull_request') },
+      {
+        name: 'toJSON of the event as a JavaScript value in github-script (a JSON literal, no break-out)',
+        code: push(job('t', `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            // the author's note: it's data\n            const payload = ${'$'}{{ toJSON(github.event) }};\n            core.info(payload.head_commit.message)\n`))
+      },
+      {
+        name: 'a step output the producing script base64-encodes',
+        code: push(
+          job(
+            't',
+            `      - id: note\n        uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const text = ${'$'}{{ toJSON(github.event.head_commit.message) }}\n            core.setOutput('text', Buffer.from(text).toString('base64'))\n` +
+              `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const text = Buffer.from("${'$'}{{ steps.note.outputs.text }}", 'base64').toString()\n            core.info(text)\n`
+          )
+        )
+      }
     ],
     invalid: [
       { name: 'a changed-files file list (names come from the pull request)', code: push(job('t', `      - id: files\n        uses: tj-actions/changed-files@${SHA}\n      - run: echo "${'$'}{{ steps.files.outputs.all_changed_files }}"\n`), 'pull_request'), errors: [{ line: 12 }] },
       { name: 'commit message in a push workflow', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')), errors: [{ line: 10, severity: 'high' }] },
+      {
+        name: 'toJSON of event text inside a JavaScript string of github-script (its quotes close the string)',
+        code: push(job('t', `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const note = '${'$'}{{ toJSON(github.event.head_commit.message) }}'\n`)),
+        errors: [{ line: 13 }]
+      },
+      {
+        name: 'a step output of github-script that sets it as text',
+        code: push(
+          job(
+            't',
+            `      - id: note\n        uses: actions/github-script@${SHA}\n        with:\n          script: |\n            core.setOutput('text', '${'$'}{{ github.event.head_commit.message }}'.trim())\n` +
+              `      - run: echo "${'$'}{{ steps.note.outputs.text }}"\n`
+          )
+        ),
+        errors: [{ line: 14 }, { line: 15 }]
+      },
       { name: 'PR title in a pull_request workflow (no secrets, read-only token)', code: push(job('t', '      - run: echo "${{ github.event.pull_request.title }}"\n'), 'pull_request'), errors: [{ line: 10 }] },
       {
         name: 'a commit message passed to a reusable workflow that expands it',
