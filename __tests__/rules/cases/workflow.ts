@@ -680,7 +680,8 @@ export const workflowCases: CaseTable = {
       { code: push(job('b', `      - uses: docker/login-action@${SHA} # v3\n      - uses: ./.github/actions/local\n`)) },
       { name: 'action in a parent folder of this repository', code: push(job('b', '      - uses: ../shared/actions/setup\n')) },
       { name: 'reusable workflow pinned', code: push(`  call:\n    uses: other-org/wf/.github/workflows/build.yml@${SHA}\n`) },
-      { name: 'read-only job with no secret (the medium form)', code: push(job('b', '      - uses: docker/login-action@v3\n')) }
+      { name: 'read-only job with no secret (the medium form)', code: push(job('b', '      - uses: docker/login-action@v3\n')) },
+      { name: 'read-only job passing its own read-only GITHUB_TOKEN (the medium form)', code: push(job('b', '      - uses: someone/labeler@v2\n        with:\n          token: ${{ secrets.GITHUB_TOKEN }}\n')) }
     ],
     invalid: [
       {
@@ -710,7 +711,8 @@ export const workflowCases: CaseTable = {
     ],
     invalid: [
       { code: push(job('b', '      - uses: docker/login-action@v3\n')), errors: [{ line: 10, severity: 'medium', message: /read-only token/ }] },
-      { name: 'short sha and no ref', code: push(job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n')), errors: [{ line: 10 }, { line: 11 }] }
+      { name: 'short sha and no ref', code: push(job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n')), errors: [{ line: 10 }, { line: 11 }] },
+      { name: 'the job passes only its own read-only GITHUB_TOKEN', code: push(job('b', '      - uses: someone/labeler@v2\n        with:\n          token: ${{ secrets.GITHUB_TOKEN }}\n')), errors: [{ line: 10, severity: 'medium' }] }
     ]
   },
   'workflow/unpinned-same-owner': {
