@@ -254,6 +254,13 @@ describe('Terraform plan import', () => {
     expect(isStateful('google_sql_database_instance')).toBe(true)
     expect(importTerraformPlan('{}', 'p.json', files).notes[0].message).toContain('resource_changes')
   })
+
+  it('a Memcached cluster holds no data to lose: its replacement is not a finding, a Redis one is', () => {
+    const cache = (engine: string) => ({ address: 'aws_elasticache_cluster.sessions', mode: 'managed', type: 'aws_elasticache_cluster', name: 'sessions', change: { actions: ['delete', 'create'], before: { engine }, replace_paths: [['node_type']] } })
+    const findingsFor = (engine: string) => importTerraformPlan(JSON.stringify({ format_version: '1.2', resource_changes: [cache(engine)] }), 'plan.json', files).findings.map((f) => f.ruleId)
+    expect(findingsFor('memcached')).toEqual([])
+    expect(findingsFor('redis')).toEqual(['tfplan/replaces-stateful'])
+  })
 })
 
 describe('reading the inputs', () => {

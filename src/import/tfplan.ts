@@ -23,6 +23,11 @@ export function isStateful(type: string): boolean {
 type Json = Record<string, unknown>
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 
+/** A Memcached ElastiCache cluster keeps no data worth keeping and cannot be snapshotted. */
+function keepsNoData(type: string, change: Json): boolean {
+  return type === 'aws_elasticache_cluster' && isObj(change.before) && change.before.engine === 'memcached'
+}
+
 interface Located {
   path: string
   line: number
@@ -87,7 +92,7 @@ export function importTerraformPlan(text: string, file: string, files: readonly 
     const name = typeof rc.name === 'string' ? rc.name : ''
     const address = typeof rc.address === 'string' ? rc.address : `${type}.${name}`
     const actions = Array.isArray(rc.change.actions) ? rc.change.actions.map(String) : []
-    if (!actions.includes('delete') || !isStateful(type)) continue
+    if (!actions.includes('delete') || !isStateful(type) || keepsNoData(type, rc.change)) continue
     const replaced = actions.includes('create')
     const ruleId = replaced ? 'tfplan/replaces-stateful' : 'tfplan/destroys-stateful'
     const meta = IMPORT_RULES.find((r) => r.id === ruleId)!

@@ -33,6 +33,9 @@ const table = (props: string, policies = '    DeletionPolicy: Retain\n    Update
   cfn(
     `  Table:\n    Type: AWS::DynamoDB::Table\n${policies}    Properties:\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions:\n        - AttributeName: id\n          AttributeType: S\n      KeySchema:\n        - AttributeName: id\n          KeyType: HASH\n${props}`
   )
+/** An ElastiCache cluster of the given engine line, without deletion or update-replace policy. */
+const cache = (engine: string, head = ''): string =>
+  cfn(`  Cache:\n    Type: AWS::ElastiCache::CacheCluster\n    Properties:\n      ${engine}\n      CacheNodeType: cache.t3.micro\n      NumCacheNodes: 1\n`, head)
 const PITR = '      PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: true\n'
 
 const lambda = (props: string): string =>
@@ -318,10 +321,14 @@ export const cloudformationCases: CaseTable = {
     valid: [{ name: 'Aurora cluster member', code: AURORA_MEMBER }, 
       { code: db(DB_OK) },
       { name: 'S3 bucket deletion policy (a non-empty bucket cannot be deleted)', code: bucket(BUCKET_OK, '') },
-      { name: 'RDS instance is snapshotted on deletion by default', code: db(DB_OK, '    UpdateReplacePolicy: Snapshot\n') }
+      { name: 'RDS instance is snapshotted on deletion by default', code: db(DB_OK, '    UpdateReplacePolicy: Snapshot\n') },
+      { name: 'Memcached keeps no data and cannot be snapshotted', code: cache('Engine: memcached') },
+      { name: 'Memcached through a parameter default', code: cache('Engine: !Ref CacheEngine', 'Parameters:\n  CacheEngine:\n    Type: String\n    Default: memcached\n') }
     ],
     invalid: [
       at(table(PITR, ''), 'Table:', { severity: 'high', message: /neither DeletionPolicy nor UpdateReplacePolicy/ }, 'neither policy: one finding'),
+      at(cache('Engine: redis'), 'Cache:', {}, 'a Redis cache cluster holds data'),
+      at(cache('Engine: !Ref CacheEngine', 'Parameters:\n  CacheEngine:\n    Type: String\n'), 'Cache:', {}, 'an engine chosen at deployment'),
       at(db(DB_OK, '    DeletionPolicy: Delete\n    UpdateReplacePolicy: Snapshot\n'), 'DeletionPolicy: Delete', {}, 'explicit Delete')
     ]
   },

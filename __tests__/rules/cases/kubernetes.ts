@@ -575,7 +575,24 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/rbac-wildcard': {
     valid: [{ code: ROLE('  - apiGroups: [""]\n    resources: [pods]\n    verbs: [get, list]\n') }],
-    invalid: [{ code: ROLE('  - apiGroups: [""]\n    resources: ["*"]\n    verbs: [get]\n'), errors: [{ line: 7 }] }]
+    invalid: [
+      { name: 'every resource of the core group, read-only: Secrets included', code: ROLE('  - apiGroups: [""]\n    resources: ["*"]\n    verbs: [get]\n'), errors: [{ line: 7, severity: 'high', message: /core API group/ }] },
+      {
+        name: 'every group, every resource, every verb: three wildcards, all high',
+        code: ROLE('  - apiGroups: ["*"]\n    resources: ["*"]\n    verbs: ["*"]\n'),
+        errors: [{ line: 6, severity: 'high' }, { line: 7, severity: 'high' }, { line: 8, severity: 'high' }]
+      },
+      { name: 'every verb on named workloads of a built-in group', code: ROLE('  - apiGroups: [apps]\n    resources: [deployments]\n    verbs: ["*"]\n'), errors: [{ line: 8, severity: 'high', message: /writes in the built-in API group `apps`/ }] },
+      { name: 'every verb on every resource of a custom group', code: ROLE('  - apiGroups: [backup.example.io]\n    resources: ["*"]\n    verbs: ["*"]\n'), errors: [{ line: 7, severity: 'high' }, { line: 8, severity: 'high' }] },
+      { name: 'read-only on every resource of a custom group: medium', code: ROLE('  - apiGroups: [mesh.example.io]\n    resources: ["*"]\n    verbs: [get, list, watch]\n'), errors: [{ line: 7, severity: 'medium', message: /read-only verbs/ }] },
+      {
+        name: 'writes on every resource of custom groups only: medium',
+        code: ROLE('  - apiGroups: [mesh.example.io, gateway.networking.k8s.io]\n    resources: ["*"]\n    verbs: [get, create, delete]\n'),
+        errors: [{ line: 7, severity: 'medium', message: /not build in/ }]
+      },
+      { name: 'every verb on named custom resources: medium', code: ROLE('  - apiGroups: [jobs.example.io]\n    resources: [runs, runs/status]\n    verbs: ["*"]\n'), errors: [{ line: 8, severity: 'medium' }] },
+      { name: 'read-only on every resource of a built-in group other than core: medium', code: ROLE('  - apiGroups: [apps]\n    resources: ["*"]\n    verbs: [list]\n'), errors: [{ line: 7, severity: 'medium' }] }
+    ]
   },
   'k8s/cluster-admin-binding': {
     valid: [{ code: BINDING('reader') }],

@@ -546,11 +546,41 @@ export const workflowCases: CaseTable = {
         name: 'an input defaulting to the head branch, every caller passes a literal',
         files: { [IMAGE]: reusableImageDefaultHead(), [IMAGES]: callsImage('web', 'pull_request_target') }
       },
-      { name: 'a changed-files flag (true or false), not a file list', code: push(job('t', `      - id: files\n        uses: tj-actions/changed-files@${SHA}\n      - run: echo "${'$'}{{ steps.files.outputs.any_changed }}"\n`), 'pull_request') }
+      { name: 'a changed-files flag (true or false), not a file list', code: push(job('t', `      - id: files\n        uses: tj-actions/changed-files@${SHA}\n      - run: echo "${'$'}{{ steps.files.outputs.any_changed }}"\n`), 'pull_request') },
+      {
+        name: 'toJSON of the event as a JavaScript value in github-script (a JSON literal, no break-out)',
+        code: push(job('t', `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            // the author's note: it's data\n            const payload = ${'$'}{{ toJSON(github.event) }};\n            core.info(payload.head_commit.message)\n`))
+      },
+      {
+        name: 'a step output the producing script base64-encodes',
+        code: push(
+          job(
+            't',
+            `      - id: note\n        uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const text = ${'$'}{{ toJSON(github.event.head_commit.message) }}\n            core.setOutput('text', Buffer.from(text).toString('base64'))\n` +
+              `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const text = Buffer.from("${'$'}{{ steps.note.outputs.text }}", 'base64').toString()\n            core.info(text)\n`
+          )
+        )
+      }
     ],
     invalid: [
       { name: 'a changed-files file list (names come from the pull request)', code: push(job('t', `      - id: files\n        uses: tj-actions/changed-files@${SHA}\n      - run: echo "${'$'}{{ steps.files.outputs.all_changed_files }}"\n`), 'pull_request'), errors: [{ line: 12 }] },
       { name: 'commit message in a push workflow', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')), errors: [{ line: 10, severity: 'high' }] },
+      {
+        name: 'toJSON of event text inside a JavaScript string of github-script (its quotes close the string)',
+        code: push(job('t', `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const note = '${'$'}{{ toJSON(github.event.head_commit.message) }}'\n`)),
+        errors: [{ line: 13 }]
+      },
+      {
+        name: 'a step output of github-script that sets it as text',
+        code: push(
+          job(
+            't',
+            `      - id: note\n        uses: actions/github-script@${SHA}\n        with:\n          script: |\n            core.setOutput('text', '${'$'}{{ github.event.head_commit.message }}'.trim())\n` +
+              `      - run: echo "${'$'}{{ steps.note.outputs.text }}"\n`
+          )
+        ),
+        errors: [{ line: 14 }, { line: 15 }]
+      },
       { name: 'PR title in a pull_request workflow (no secrets, read-only token)', code: push(job('t', '      - run: echo "${{ github.event.pull_request.title }}"\n'), 'pull_request'), errors: [{ line: 10 }] },
       {
         name: 'a commit message passed to a reusable workflow that expands it',
@@ -659,7 +689,8 @@ export const workflowCases: CaseTable = {
       { code: push(job('b', `      - uses: docker/login-action@${SHA} # v3\n      - uses: ./.github/actions/local\n`)) },
       { name: 'action in a parent folder of this repository', code: push(job('b', '      - uses: ../shared/actions/setup\n')) },
       { name: 'reusable workflow pinned', code: push(`  call:\n    uses: other-org/wf/.github/workflows/build.yml@${SHA}\n`) },
-      { name: 'read-only job with no secret (the medium form)', code: push(job('b', '      - uses: docker/login-action@v3\n')) }
+      { name: 'read-only job with no secret (the medium form)', code: push(job('b', '      - uses: docker/login-action@v3\n')) },
+      { name: 'read-only job passing its own read-only GITHUB_TOKEN (the medium form)', code: push(job('b', '      - uses: someone/labeler@v2\n        with:\n          token: ${{ secrets.GITHUB_TOKEN }}\n')) }
     ],
     invalid: [
       {
@@ -689,7 +720,8 @@ export const workflowCases: CaseTable = {
     ],
     invalid: [
       { code: push(job('b', '      - uses: docker/login-action@v3\n')), errors: [{ line: 10, severity: 'medium', message: /read-only token/ }] },
-      { name: 'short sha and no ref', code: push(job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n')), errors: [{ line: 10 }, { line: 11 }] }
+      { name: 'short sha and no ref', code: push(job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n')), errors: [{ line: 10 }, { line: 11 }] },
+      { name: 'the job passes only its own read-only GITHUB_TOKEN', code: push(job('b', '      - uses: someone/labeler@v2\n        with:\n          token: ${{ secrets.GITHUB_TOKEN }}\n')), errors: [{ line: 10, severity: 'medium' }] }
     ]
   },
   'workflow/unpinned-same-owner': {

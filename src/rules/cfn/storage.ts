@@ -1,6 +1,6 @@
 /** Data-bearing resources: deletion/replacement policies, S3 buckets, RDS, DynamoDB. */
 import type { Finding, RuleMeta } from '../../types.js'
-import { firstBad, withVia } from './values.js'
+import { firstBad, valuesOf, withVia } from './values.js'
 import { lineText, replaceScalarOnLine } from '../k8s/view.js'
 import type { Report } from '../rule.js'
 import { CFN } from './meta.js'
@@ -45,8 +45,19 @@ function snapshotsByDefault(ctx: CfnContext, r: Resource): boolean {
   return r.type === 'AWS::RDS::DBCluster' || (r.type === 'AWS::RDS::DBInstance' && ctx.template.view.get(r.properties, 'DBClusterIdentifier') === undefined)
 }
 
+/**
+ * A Memcached cache keeps nothing worth retaining and cannot be snapshotted: a policy has nothing
+ * to keep. Only when every value the template gives `Engine` is memcached (Redis, Valkey or an
+ * engine chosen at deployment stay reported).
+ */
+function isMemcached(ctx: CfnContext, r: Resource): boolean {
+  if (r.type !== 'AWS::ElastiCache::CacheCluster' && r.type !== 'AWS::ElastiCache::ServerlessCache') return false
+  const engines = valuesOf(ctx.template, ctx.template.view.get(r.properties, 'Engine'))
+  return engines.length > 0 && engines.every((e) => e.value.trim().toLowerCase() === 'memcached')
+}
+
 export function checkStatefulPolicies(ctx: CfnContext, r: Resource): Finding[] {
-  if (!STATEFUL_TYPES.has(r.type) || isClusterMember(ctx, r)) return []
+  if (!STATEFUL_TYPES.has(r.type) || isClusterMember(ctx, r) || isMemcached(ctx, r)) return []
   const v = ctx.template.view
   const policies = [
     { key: 'DeletionPolicy', meta: CFN.noDeletionPolicy, when: 'the stack or the resource is deleted', defaultKeeps: snapshotsByDefault(ctx, r) },

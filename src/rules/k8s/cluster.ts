@@ -5,13 +5,61 @@ import { labelsOf, type K8sObject } from './objects.js'
 import type { CheckContext } from './containers.js'
 import { sameNamespace, type StreamIndex } from './workloads.js'
 
+/**
+ * API groups the Kubernetes API server serves itself (`""` is the core group). Groups that merely
+ * end in `.k8s.io` (`gateway.networking.k8s.io`, `metrics.k8s.io`) come from CRDs or aggregated APIs.
+ */
+const BUILT_IN_GROUPS = new Set([
+  '', 'apps', 'batch', 'autoscaling', 'policy', 'extensions', 'rbac.authorization.k8s.io', 'admissionregistration.k8s.io',
+  'certificates.k8s.io', 'networking.k8s.io', 'storage.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io',
+  'flowcontrol.apiserver.k8s.io', 'node.k8s.io', 'scheduling.k8s.io', 'resource.k8s.io', 'apiextensions.k8s.io',
+  'apiregistration.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'internal.apiserver.k8s.io', 'storagemigration.k8s.io'
+])
+const READ_VERBS = new Set(['get', 'list', 'watch'])
+
+/**
+ * Why a rule holding a wildcard is high, or undefined when what it grants is limited (read-only,
+ * or only custom API groups): every group, every verb on every resource, the core group (pods,
+ * Secrets, service accounts), or writes in a built-in group.
+ */
+function broadReach(groups: (string | undefined)[], resources: string[], verbs: string[]): string | undefined {
+  if (groups.includes('*')) return 'it reaches every API group, the built-in ones included'
+  if (verbs.includes('*') && resources.includes('*')) return 'it grants every verb on every resource of its API groups'
+  if (groups.includes(undefined)) return 'its API groups are not all literal, so what it reaches is not known'
+  if (groups.includes('')) return 'it reaches the core API group (pods, Secrets, service accounts)'
+  if (resources.includes('secrets')) return 'it reaches Secrets'
+  const writes = verbs.some((verb) => !READ_VERBS.has(verb))
+  const builtIn = groups.filter((g) => g !== undefined && BUILT_IN_GROUPS.has(g))
+  if (writes && builtIn.length > 0) return `it allows writes in the built-in API group${builtIn.length > 1 ? 's' : ''} ${builtIn.map((g) => `\`${g}\``).join(', ')}`
+  return undefined
+}
+
+/** Why a wildcard that reaches less is reported as medium. */
+function limitedReach(groups: string[], verbs: string[]): string {
+  if (groups.length === 0) return 'it names no API group, so it matches no resource'
+  if (verbs.every((verb) => READ_VERBS.has(verb))) return 'it is limited to read-only verbs (get, list, watch)'
+  const named = groups.map((g) => `\`${g}\``).join(', ')
+  return `it is limited to the API group${groups.length > 1 ? 's' : ''} ${named}, which Kubernetes does not build in (custom resources or an aggregated API)`
+}
+
 export function checkRole(ctx: CheckContext, obj: K8sObject): Finding[] {
   const v = obj.view
   const out: Finding[] = []
   for (const rule of v.items(v.get(obj.node, 'rules'))) {
+    const listed = (field: string): (string | undefined)[] => v.items(v.get(rule, field)).map((item) => v.str(item))
+    const groups = listed('apiGroups')
+    const resources = listed('resources').filter((r): r is string => r !== undefined)
+    const verbs = listed('verbs').filter((verb): verb is string => verb !== undefined).map((verb) => verb.toLowerCase())
+    const broad = broadReach(groups, resources, verbs)
     for (const field of ['apiGroups', 'resources', 'verbs'] as const) {
       const wildcard = v.items(v.get(rule, field)).find((item) => v.str(item) === '*')
-      if (wildcard) out.push(ctx.report(K8S.rbacWildcard, v.line(wildcard), `${obj.kind} \`${obj.name}\` grants \`*\` in ${field}`))
+      if (!wildcard) continue
+      const what = `${obj.kind} \`${obj.name}\` grants \`*\` in ${field}`
+      out.push(
+        broad
+          ? ctx.report(K8S.rbacWildcard, v.line(wildcard), `${what}: ${broad}`)
+          : ctx.report(K8S.rbacWildcard, v.line(wildcard), `${what}: medium, as ${limitedReach(groups as string[], verbs)}`, { severity: 'medium' })
+      )
     }
   }
   return out

@@ -71,6 +71,24 @@ export function taintOfText(ctx: TaintContext, text: string, scope: Scope, depth
 /** Actions whose only attacker-shaped outputs are file lists (`all_changed_files`); flags and counts (`any_changed`, `src_count`) are not. */
 const FILE_LIST_ACTIONS = new Set(['tj-actions/changed-files', 'dorny/paths-filter'])
 
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * Whether a github-script step sets output `name` only to base64 text
+ * (`core.setOutput('name', Buffer.from(x).toString('base64'))`): letters, digits, `+`, `/`, `=`
+ * (`-`, `_` for base64url) cannot break out of a string, a script or a shell word.
+ */
+function setsOnlyBase64(step: StepModel, name: string): boolean {
+  if (!/^actions\/github-script@/i.test(step.uses ?? '')) return false
+  const script = scalarString(step.with?.get('script', true))
+  if (script === undefined) return false
+  const call = new RegExp(`core\\.setOutput\\(\\s*(['"\`])${escapeRe(name)}\\1\\s*,([^\\n]*)`, 'gi')
+  // An output named by a variable could be this one.
+  if (/core\.setOutput\(\s*[^\s'"`]/.test(script)) return false
+  const values = [...script.matchAll(call)].map((m) => m[2]!)
+  return values.length > 0 && values.every((v) => /^\s*Buffer\.from\(.*\)\.toString\(\s*(['"])base64(url)?\1\s*\)\s*\)\s*;?\s*$/.test(v))
+}
+
 /** `output`: the name read (`steps.x.outputs.<name>`), or undefined when the whole outputs object is. */
 function stepTaint(ctx: TaintContext, step: StepModel, job: JobModel, depth: number, output?: string): Taint | undefined {
   const repo = actionRepo(step.uses)
@@ -78,6 +96,7 @@ function stepTaint(ctx: TaintContext, step: StepModel, job: JobModel, depth: num
     if (FILE_LIST_ACTIONS.has(repo) && output !== undefined && !/files$/i.test(output)) return undefined
     return { origin: 'event', read: '', source: `outputs of ${repo}` }
   }
+  if (output !== undefined && setsOnlyBase64(step, output)) return undefined
   return taintOfText(ctx, scalarsUnder(step.node).join('\n'), { job, step }, depth + 1)
 }
 
@@ -188,12 +207,57 @@ interface Hit {
   taints: Taint[]
 }
 
+/** An expression that is one `toJSON(…)` call: it expands to a JSON literal. */
+const TO_JSON_ONLY = /^\s*tojson\s*\([^()]*\)\s*$/i
+
+/**
+ * Whether offset `index` of a JavaScript text lies in code, not in a string, template literal or
+ * comment. The expressions (`${{ … }}`) are blanked first: GitHub replaces them before the script runs.
+ */
+function inJsCode(text: string, spans: ExpressionSpan[], index: number): boolean {
+  let js = text
+  for (const e of spans) js = js.slice(0, e.start) + ' '.repeat(e.end - e.start) + js.slice(e.end)
+  let quote: string | undefined
+  for (let i = 0; i < index; i++) {
+    const c = js[i]
+    if (quote) {
+      if (c === '\\') i++
+      else if (c === quote) quote = undefined
+    } else if (c === '/' && js[i + 1] === '/') {
+      const end = js.indexOf('\n', i)
+      if (end < 0 || end >= index) return false
+      i = end
+    } else if (c === '/' && js[i + 1] === '*') {
+      const end = js.indexOf('*/', i + 2)
+      if (end < 0 || end >= index) return false
+      i = end + 1
+    } else if (c === '"' || c === "'" || c === '`') quote = c
+  }
+  return quote === undefined
+}
+
+/**
+ * Expressions of a github-script script that are data, not code: a `toJSON(…)` written where
+ * JavaScript expects a value expands to a JSON literal, which is valid JavaScript whatever text it
+ * holds. Only in a literal block or plain YAML scalar (no YAML quoting or folding between the source
+ * and the script); inside a JavaScript string the quotes of the JSON close it, so it stays reported.
+ */
+function jsonLiteralSpans(node: Node, text: string): Set<number> {
+  const out = new Set<number>()
+  if (!isScalar(node) || (node.type !== 'BLOCK_LITERAL' && node.type !== 'PLAIN')) return out
+  const spans = findExpressions(text)
+  for (const e of spans) if (TO_JSON_ONLY.test(e.body) && inJsCode(text, spans, e.start)) out.add(e.start)
+  return out
+}
+
 /** Tainted expressions in a script node, grouped by the source line they start on. */
-function hitsIn(ctx: CheckContext, node: Node, scope: Scope): Hit[] {
+function hitsIn(ctx: CheckContext, node: Node, scope: Scope, javascript = false): Hit[] {
   const raw = rawOf(ctx, node)
   if (!raw) return []
   const byLine = new Map<number, Hit>()
+  const data = javascript ? jsonLiteralSpans(node, raw.text) : new Set<number>()
   for (const e of findExpressions(raw.text)) {
+    if (data.has(e.start)) continue
     const taints: Taint[] = []
     for (const r of contextReads(e.body)) {
       const t = classify(ctx, r.path, scope, 0)
@@ -284,14 +348,14 @@ export function checkTemplateInjection(ctx: CheckContext): Finding[] {
   const privilegedWorkflow = isPrivileged(ctx.wf)
   for (const job of ctx.wf.jobs) {
     for (const step of job.steps) {
-      const targets: { node: Node; what: string }[] = []
+      const targets: { node: Node; what: string; javascript?: boolean }[] = []
       if (step.run) targets.push({ node: step.run, what: '`run` script' })
       if (/^actions\/github-script@/i.test(step.uses ?? '')) {
         const script = step.with?.get('script', true) as Node | undefined
-        if (script) targets.push({ node: script, what: '`github-script` script' })
+        if (script) targets.push({ node: script, what: '`github-script` script', javascript: true })
       }
       for (const target of targets) {
-        for (const hit of hitsIn(ctx, target.node, { job, step })) {
+        for (const hit of hitsIn(ctx, target.node, { job, step }, target.javascript)) {
           const fromEvent = hit.taints.some((t) => t.origin === 'event')
           const privileged = privilegedWorkflow || hit.taints.some((t) => t.origin === 'event' && t.privilegedCaller)
           const meta = !fromEvent ? RULES.injectionInput : privileged ? RULES.injectionPrivileged : RULES.injection

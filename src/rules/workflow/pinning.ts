@@ -2,7 +2,7 @@
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node } from '../parse/yaml.js'
 import { scalarsUnder, type CheckContext } from './context.js'
-import { readsSecret } from './expressions.js'
+import { contextPaths, findExpressions } from './expressions.js'
 import { isPrivileged, type JobModel } from './model.js'
 import { RULES } from './meta.js'
 
@@ -26,7 +26,15 @@ function jobIsExposed(ctx: CheckContext, job: JobModel): boolean {
   const permissions = job.permissions ?? ctx.wf.permissions
   if (!permissions || grantsWrite(permissions.value)) return true
   if (job.uses && scalarString(job.node.get('secrets', true)) === 'inherit') return true
-  return [ctx.wf.env, job.node].some((n) => n !== undefined && scalarsUnder(n).some(readsSecret))
+  return [ctx.wf.env, job.node].some((n) => n !== undefined && scalarsUnder(n).some(readsSecretBeyondToken))
+}
+
+/**
+ * Whether text reads a secret other than `secrets.GITHUB_TOKEN`: that token is the job's own,
+ * whose rights `permissions:` already decided above (read-only by the time this is asked).
+ */
+function readsSecretBeyondToken(text: string): boolean {
+  return findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || (p.startsWith('secrets.') && p !== 'secrets.github_token')))
 }
 
 /** A `permissions:` value that grants a write scope; anything not understood counts as one. */
