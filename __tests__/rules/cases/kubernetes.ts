@@ -591,7 +591,8 @@ export const kubernetesCases: CaseTable = {
         errors: [{ line: 7, severity: 'medium', message: /not build in/ }]
       },
       { name: 'every verb on named custom resources: medium', code: ROLE('  - apiGroups: [jobs.example.io]\n    resources: [runs, runs/status]\n    verbs: ["*"]\n'), errors: [{ line: 8, severity: 'medium' }] },
-      { name: 'read-only on every resource of a built-in group other than core: medium', code: ROLE('  - apiGroups: [apps]\n    resources: ["*"]\n    verbs: [list]\n'), errors: [{ line: 7, severity: 'medium' }] }
+      { name: 'read-only on every resource of a built-in group other than core: medium', code: ROLE('  - apiGroups: [apps]\n    resources: ["*"]\n    verbs: [list]\n'), errors: [{ line: 7, severity: 'medium' }] },
+      { name: 'every verb on a status subresource of a built-in group: medium', code: ROLE('  - apiGroups: [networking.k8s.io]\n    resources: [ingresses/status]\n    verbs: ["*"]\n'), errors: [{ line: 8, severity: 'medium', message: /status subresources \(`ingresses\/status`\)/ }] }
     ]
   },
   'k8s/cluster-admin-binding': {

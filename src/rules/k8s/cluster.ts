@@ -30,14 +30,18 @@ function broadReach(groups: (string | undefined)[], resources: string[], verbs: 
   if (resources.includes('secrets')) return 'it reaches Secrets'
   const writes = verbs.some((verb) => !READ_VERBS.has(verb))
   const builtIn = groups.filter((g) => g !== undefined && BUILT_IN_GROUPS.has(g))
-  if (writes && builtIn.length > 0) return `it allows writes in the built-in API group${builtIn.length > 1 ? 's' : ''} ${builtIn.map((g) => `\`${g}\``).join(', ')}`
+  if (writes && builtIn.length > 0 && !onlyStatus(resources)) return `it allows writes in the built-in API group${builtIn.length > 1 ? 's' : ''} ${builtIn.map((g) => `\`${g}\``).join(', ')}`
   return undefined
 }
 
+/** Only status subresources (`ingresses/status`): what a controller reports, not what runs. */
+const onlyStatus = (resources: string[]): boolean => resources.length > 0 && resources.every((r) => r.endsWith('/status'))
+
 /** Why a wildcard that reaches less is reported as medium. */
-function limitedReach(groups: string[], verbs: string[]): string {
+function limitedReach(groups: string[], resources: string[], verbs: string[]): string {
   if (groups.length === 0) return 'it names no API group, so it matches no resource'
   if (verbs.every((verb) => READ_VERBS.has(verb))) return 'it is limited to read-only verbs (get, list, watch)'
+  if (onlyStatus(resources)) return `it is limited to status subresources (${resources.map((r) => `\`${r}\``).join(', ')}), which report state and change no workload`
   const named = groups.map((g) => `\`${g}\``).join(', ')
   return `it is limited to the API group${groups.length > 1 ? 's' : ''} ${named}, which Kubernetes does not build in (custom resources or an aggregated API)`
 }
@@ -58,7 +62,7 @@ export function checkRole(ctx: CheckContext, obj: K8sObject): Finding[] {
       out.push(
         broad
           ? ctx.report(K8S.rbacWildcard, v.line(wildcard), `${what}: ${broad}`)
-          : ctx.report(K8S.rbacWildcard, v.line(wildcard), `${what}: medium, as ${limitedReach(groups as string[], verbs)}`, { severity: 'medium' })
+          : ctx.report(K8S.rbacWildcard, v.line(wildcard), `${what}: medium, as ${limitedReach(groups as string[], resources, verbs)}`, { severity: 'medium' })
       )
     }
   }
