@@ -37,6 +37,7 @@ const PRIVILEGED = CLEAN.replace('privileged: false', 'privileged: true')
 const ROOT = CLEAN.replace('runAsUser: 10001', 'runAsUser: 0')
 const NO_LIVENESS = CLEAN.replace('livenessProbe:\n  httpGet:\n    path: /healthz\n    port: http\n', 'livenessProbe:\n  enabled: false\n')
 const EMPTY_READINESS = CLEAN.replace('readinessProbe:\n  httpGet:\n    path: /ready\n    port: http\n', 'readinessProbe: {}\n')
+const PRESET_NONE = CLEAN + 'worker:\n  resourcesPreset: none\n  resources: {}\n'
 const DISABLED_COMPONENT = CLEAN + 'metrics:\n  enabled: false\n  image:\n    tag: latest\n  resources: {}\n'
 
 export const helmCases: CaseTable = {
@@ -75,8 +76,15 @@ export const helmCases: CaseTable = {
     ]
   },
   'helm/values-no-resources': {
-    valid: [chart(CLEAN), { name: 'component switched off by default', ...chart(DISABLED_COMPONENT.replace('  image:\n    tag: latest\n', '')) }],
-    invalid: [{ ...chart(NO_RESOURCES), errors: [{ line: lineOf(NO_RESOURCES, 'resources: {}') }] }]
+    valid: [
+      chart(CLEAN),
+      { name: 'component switched off by default', ...chart(DISABLED_COMPONENT.replace('  image:\n    tag: latest\n', '')) },
+      { name: 'a sizing preset beside the empty resources gives requests and limits', ...chart(CLEAN + 'worker:\n  resourcesPreset: "medium"\n  resources: {}\n') }
+    ],
+    invalid: [
+      { ...chart(NO_RESOURCES), errors: [{ line: lineOf(NO_RESOURCES, 'resources: {}') }] },
+      { name: 'the preset `none` sizes nothing', ...chart(PRESET_NONE), errors: [{ line: lineOf(PRESET_NONE, '  resources: {}') }] }
+    ]
   },
   'helm/values-privileged': {
     valid: [chart(CLEAN), { name: 'privileged outside a securityContext', ...chart(CLEAN + 'rbac:\n  privileged: true\n') }],

@@ -14,6 +14,8 @@ export interface Visit {
   key: string
   keyNode: Node
   value: unknown
+  /** The map holding the key (its siblings say how the chart reads it). */
+  parent: unknown
 }
 
 /** Every key/value pair of the document, depth first, with its key path. */
@@ -24,7 +26,7 @@ function* walk(node: unknown, path: string[] = []): Generator<Visit> {
     for (const pair of node.items) {
       if (!isScalar(pair.key)) continue
       const key = String(pair.key.value)
-      yield { path, key, keyNode: pair.key as Node, value: pair.value }
+      yield { path, key, keyNode: pair.key as Node, value: pair.value, parent: node }
       yield* walk(pair.value, [...path, key])
     }
   } else if (isSeq(node)) {
@@ -36,6 +38,16 @@ const scalar = (v: unknown): string | undefined => (isScalar(v) && v.value !== n
 const isEmptyMap = (v: unknown): boolean => isMap(v) && v.items.length === 0
 const inSecurityContext = (path: string[]): boolean => path.some((k) => /securitycontext$/i.test(k))
 const dotted = (path: string[], key: string): string => [...path, key].join('.').replace(/\.\[/g, '[')
+
+/**
+ * Bitnami-style charts size their containers from a sibling `resourcesPreset` (`nano` … `2xlarge`)
+ * when `resources` is empty: any preset but `none` gives the pods requests and limits.
+ */
+function presetSizesResources(parent: unknown): boolean {
+  if (!isMap(parent)) return false
+  const preset = scalar(parent.get('resourcesPreset', true))
+  return preset !== undefined && preset.trim() !== '' && preset.trim().toLowerCase() !== 'none'
+}
 
 /** What a check sees of one key: the key, its value, and how messages name it (the check's `report` builds). */
 export interface ValueInContext {
@@ -104,7 +116,7 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
   {
     rules: [HELM.valuesNoResources],
     run: ({ v, at, report, line }) =>
-      v.key === 'resources' && isEmptyMap(v.value) ? report(HELM.valuesNoResources, line, `chart default ${at} is empty: no requests or limits unless the installer sets them`) : undefined
+      v.key === 'resources' && isEmptyMap(v.value) && !presetSizesResources(v.parent) ? report(HELM.valuesNoResources, line, `chart default ${at} is empty: no requests or limits unless the installer sets them`) : undefined
   },
   {
     rules: [HELM.valuesProbeDisabled],
