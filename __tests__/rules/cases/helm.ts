@@ -115,6 +115,12 @@ export const helmCases: CaseTable = {
         ...chartWith(EMPTY_CTX.replace('securityContext:\n  runAsUser: 10001\n  privileged: false\n', 'securityContext: {}\n'), { 'charts/app/templates/deployment.yaml': FALLBACK_DEPLOYMENT })
       },
       {
+        name: 'the template reads the value through `default` with a filled fallback',
+        ...chartWith(CLEAN + 'job:\n  securityContext: {}\n', {
+          'charts/app/templates/job.yaml': 'securityContext:\n  {{- toYaml (default (dict "runAsNonRoot" true) .Values.job.securityContext) | nindent 2 }}\n'
+        })
+      },
+      {
         name: 'a template under files/ falls back to its own context',
         ...chartWith(CLEAN + 'proxy:\n  securityContext: {}\n', {
           'charts/app/files/proxy-patch.yaml': 'spec:\n  securityContext:\n  {{- if .Values.proxy.securityContext }}\n    {{- toYaml .Values.proxy.securityContext | nindent 4 }}\n  {{- else }}\n    runAsNonRoot: true\n  {{- end }}\n'
@@ -148,6 +154,11 @@ export const helmCases: CaseTable = {
         name: 'only one of the contexts has a fallback in the templates',
         ...chartWith(EMPTY_CTX, { 'charts/app/templates/deployment.yaml': FALLBACK_DEPLOYMENT.replace('{{- else }}\n        runAsNonRoot: true\n        seccompProfile:\n          type: RuntimeDefault\n', '') }),
         errors: [{ line: 4 }]
+      },
+      {
+        name: 'a `default` whose fallback is an empty map',
+        ...chartWith(CLEAN + 'job:\n  securityContext: {}\n', { 'charts/app/templates/job.yaml': 'securityContext:\n  {{- toYaml (.Values.job.securityContext | default dict) | nindent 2 }}\n' }),
+        errors: [{ line: lineOf(CLEAN + 'job:\n  securityContext: {}\n', '  securityContext: {}') }]
       },
       {
         name: 'a template renders the whole component map, context included',

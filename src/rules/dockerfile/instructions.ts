@@ -144,7 +144,8 @@ function copiedSources(ctx: Context): string[] {
     const flags = (ins as unknown as { getFlags(): Flag[] }).getFlags()
     if (flags.some((f) => f.getName() === 'from')) continue
     for (const src of addSources(ins)) {
-      const clean = src.replace(/^\.\//, '').replace(/\/+$/, '')
+      let clean = src.replace(/^\.\//, '')
+      while (clean.endsWith('/')) clean = clean.slice(0, -1)
       if (!REMOTE.test(src) && !clean.includes('*')) out.push(clean === '' ? '.' : clean)
     }
   }

@@ -13,6 +13,13 @@ export interface ChartTemplates {
    * and sets `$.Values` to the merge of its content): `.Values.x` reads `<key>.x`.
    */
   hoisted: Set<string>
+  /** Each text's actions and blocks, parsed on first use. */
+  parsed: Map<string, ParsedTemplate>
+}
+
+interface ParsedTemplate {
+  actions: Action[]
+  blocks: Block[]
 }
 
 /**
@@ -31,7 +38,7 @@ export function chartTemplates(files: readonly { path: string; content: string }
   const hoisted = new Set<string>()
   const reroots = texts.some((t) => /\bset\s+\$\s+"Values"/.test(t))
   if (reroots) for (const t of texts) for (const m of t.matchAll(/\bunset\s+\$?\.Values\s+"([\w-]+)"/g)) hoisted.add(m[1]!)
-  return { texts, hoisted }
+  return { texts, hoisted, parsed: new Map() }
 }
 
 interface Action {
@@ -48,16 +55,34 @@ interface Block {
   endAt?: Action
 }
 
-const ACTION = /\{\{-?([\s\S]*?)-?\}\}/g
+/** The `{{ … }}` actions of a template, in order (a scan, not a regular expression: templates are large). */
+function actionsOf(text: string): Action[] {
+  const actions: Action[] = []
+  for (let start = text.indexOf('{{'); start >= 0; start = text.indexOf('{{', start + 2)) {
+    const close = text.indexOf('}}', start + 2)
+    if (close < 0) break
+    let body = text.slice(start + 2, close)
+    if (body.startsWith('-')) body = body.slice(1)
+    if (body.endsWith('-')) body = body.slice(0, -1)
+    body = body.trim()
+    if (!body.startsWith('/*')) actions.push({ start, end: close + 2, body })
+    start = close
+  }
+  return actions
+}
+
+/** `( x )` without its parentheses. */
+function unparen(s: string): string {
+  const t = s.trim()
+  return t.startsWith('(') && t.endsWith(')') ? t.slice(1, -1).trim() : t
+}
+
+/** The condition of an `if`/`with` action. */
+const conditionOf = (body: string): string => unparen(body.replace(/^(if|with)\s+/, ''))
 
 /** The actions of a template and the blocks they open, matched with their `else` and `end`. */
-function parse(text: string): { actions: Action[]; blocks: Block[] } {
-  const actions: Action[] = []
-  for (const m of text.matchAll(ACTION)) {
-    const body = m[1]!.trim()
-    if (body.startsWith('/*')) continue
-    actions.push({ start: m.index, end: m.index + m[0].length, body })
-  }
+function parse(text: string): ParsedTemplate {
+  const actions = actionsOf(text)
   const blocks: Block[] = []
   const open: Block[] = []
   for (const a of actions) {
@@ -97,7 +122,9 @@ export function templateUseOf(path: readonly string[], templates: ChartTemplates
   let found = false
   let injected = false
   for (const text of templates.texts) {
-    const { actions, blocks } = parse(text)
+    let parsed = templates.parsed.get(text)
+    if (!parsed) templates.parsed.set(text, (parsed = parse(text)))
+    const { actions, blocks } = parsed
     // A template that reads a containing map whole (`toYaml .Values.app`, `include … .Values.app`)
     // may render the value with no guard this reading can see.
     for (let n = 1; n < effective.length; n++) {
@@ -125,17 +152,16 @@ export function templateUseOf(path: readonly string[], templates: ChartTemplates
 
 /** Whether one use, in `action`, is guarded (renders a fallback when empty, or nothing at all). */
 function guardOf(text: string, action: Action, use: string, blocks: Block[]): 'guarded' | 'unguarded' {
-  const ref = escape(use)
   const opened = blocks.find((b) => b.opener === action)
   if (opened && (opened.keyword === 'if' || opened.keyword === 'with')) {
-    const cond = action.body.replace(/^(if|with)\s+/, '').replace(/^\(\s*(.*?)\s*\)$/, '$1').trim()
+    const cond = conditionOf(action.body)
     const bodyEnd = opened.elseAt?.start ?? opened.endAt?.start ?? action.end
     if (cond === use) return opened.elseAt && opened.endAt && hasContent(text, opened.elseAt.end, opened.endAt.start) ? 'guarded' : 'unguarded'
     if (/^(not|empty)\s/.test(cond) && cond.replace(/^(not|empty)\s+/, '') === use) return hasContent(text, action.end, bodyEnd) ? 'guarded' : 'unguarded'
     return 'unguarded'
   }
-  const viaDefault = new RegExp(`${ref}\\s*\\|\\s*default\\s+(\\([^)]*\\)|"[^"]*"|\\S+)`).exec(action.body) ?? new RegExp(`\\bdefault\\s+(\\([^)]*\\)|"[^"]*"|\\S+)\\s+${ref}(?![\\w.])`).exec(action.body)
-  if (viaDefault && !EMPTY_FALLBACK.test(viaDefault[1]!)) return 'guarded'
+  const fallback = defaultFallback(action.body, use)
+  if (fallback !== undefined && !EMPTY_FALLBACK.test(fallback)) return 'guarded'
   if (/\bcoalesce\b/.test(action.body)) return 'guarded'
   // Inside the body of a block that tests the same value: rendered only when it is set.
   const inTestedBlock = blocks.some(
@@ -143,9 +169,68 @@ function guardOf(text: string, action: Action, use: string, blocks: Block[]): 'g
       (b.keyword === 'if' || b.keyword === 'with') &&
       b.opener.end <= action.start &&
       action.start < (b.elseAt?.start ?? b.endAt?.start ?? text.length) &&
-      b.opener.body.replace(/^(if|with)\s+/, '').replace(/^\(\s*(.*?)\s*\)$/, '$1').trim() === use
+      conditionOf(b.opener.body) === use
   )
   return inTestedBlock ? 'guarded' : 'unguarded'
+}
+
+/**
+ * The fallback `default` gives the use in an action's words: `<use> | default X` or
+ * `default X <use>` (X one word, a quoted string or a parenthesised call). Read by hand, not by
+ * a regular expression, so a long action cannot make it backtrack.
+ */
+function defaultFallback(body: string, use: string): string | undefined {
+  const at = body.indexOf(use)
+  if (at < 0) return undefined
+  const after = body.slice(at + use.length).trimStart()
+  if (after.startsWith('|')) {
+    const stage = after.slice(1).trimStart()
+    if (stage.startsWith('default ')) return firstArgument(stage.slice('default '.length).trimStart())
+  }
+  const before = body.slice(0, at).trimEnd()
+  let arg: string
+  let rest: string
+  if (before.endsWith(')')) {
+    const open = openingParen(before)
+    if (open < 0) return undefined
+    arg = before.slice(open)
+    rest = before.slice(0, open).trimEnd()
+  } else {
+    const space = Math.max(before.lastIndexOf(' '), before.lastIndexOf('\t'))
+    arg = before.slice(space + 1)
+    rest = before.slice(0, space + 1).trimEnd()
+  }
+  const word = rest.slice(-'default'.length)
+  const edge = rest.length === word.length ? '' : rest[rest.length - word.length - 1]!
+  return word === 'default' && !/[\w.$]/.test(edge) ? arg : undefined
+}
+
+/** The first argument at the start of `s`: a parenthesised group, a quoted string or one word. */
+function firstArgument(s: string): string {
+  if (s.startsWith('(')) {
+    let depth = 0
+    for (let i = 0; i < s.length; i++) {
+      if (s[i] === '(') depth++
+      else if (s[i] === ')' && --depth === 0) return s.slice(0, i + 1)
+    }
+    return s
+  }
+  if (s.startsWith('"')) {
+    const close = s.indexOf('"', 1)
+    return close < 0 ? s : s.slice(0, close + 1)
+  }
+  const end = s.search(/[\s|)]/)
+  return end < 0 ? s : s.slice(0, end)
+}
+
+/** Index of the `(` matching the `)` that ends `s`, or -1. */
+function openingParen(s: string): number {
+  let depth = 0
+  for (let i = s.length - 1; i >= 0; i--) {
+    if (s[i] === ')') depth++
+    else if (s[i] === '(' && --depth === 0) return i
+  }
+  return -1
 }
 
 /**
