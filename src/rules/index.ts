@@ -52,8 +52,8 @@ export function contextPathsForFile(file: { path: string; kind: FileKind }, tree
 }
 
 /** Builds every language's context from the whole file list. */
-export async function buildProjectContext(files: SourceFile[], repository?: string): Promise<ProjectContext> {
-  const project: ProjectContext = { byKind: {}, repository }
+export async function buildProjectContext(files: SourceFile[], repository?: string, listed?: ReadonlySet<string>): Promise<ProjectContext> {
+  const project: ProjectContext = { byKind: {}, repository, ...(listed ? { listed } : {}) }
   for (const language of LANGUAGES) if (language.buildContext) project.byKind[language.kind] = await language.buildContext(files)
   return project
 }
@@ -114,8 +114,8 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
  * manifest folder): the context is built from them once. A context-only file is reported on
  * only where a value from a changed file of its module makes it wrong.
  */
-export async function analyzeGroupFiles(files: SourceFile[], repository?: string): Promise<AnalysisResult[]> {
-  const project = await buildProjectContext(files, repository)
+export async function analyzeGroupFiles(files: SourceFile[], repository?: string, listed?: ReadonlySet<string>): Promise<AnalysisResult[]> {
+  const project = await buildProjectContext(files, repository, listed)
   const out: AnalysisResult[] = []
   for (const file of files) {
     if (file.contextOnly) out.push({ findings: await contextOnlyFindings(file, project), notes: [], secrets: [] })
@@ -168,14 +168,17 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
   const threads = threadsFor(rest.map((i) => files[i]), options.threads ?? envNumber('PREFLIGHT_THREADS'))
   const restFiles = rest.map((i) => files[i])
   const repository = options.repository
+  // Every path of the list, so a file's rules can see what sits around it (a Dockerfile's lockfile).
+  const listedPaths = files.map((f) => f.path)
+  const listed = new Set(listedPaths)
   // Large files in a budgeted worker of their own, at the same time as the rest on this thread.
   // Their folder comes along as context, so the worker sees what this thread would.
   const largeIndexes = byFolder(files.map((_, i) => i).filter((i) => isLarge(files[i])), (i) => folderOf(files[i].path))
   const large = worker !== undefined && largeIndexes.length > 0
-    ? analyzeLargeFiles(worker, largeJobs(files, largeIndexes, isLarge), budgetMs, repository)
+    ? analyzeLargeFiles(worker, largeJobs(files, largeIndexes, isLarge), budgetMs, repository, listedPaths)
     : undefined
-  const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, restFiles, threads, (share) => analyzeGroupFiles(share, repository), repository) : undefined
-  const restResults = pooled ? await pooled : await analyzeGroupFiles(restFiles, repository)
+  const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, restFiles, threads, (share) => analyzeGroupFiles(share, repository, listed), repository, listedPaths) : undefined
+  const restResults = pooled ? await pooled : await analyzeGroupFiles(restFiles, repository, listed)
   restResults.forEach((r, k) => (results[rest[k]] = r))
   if (large) (await large).forEach((r, k) => (results[largeIndexes[k]] = r))
   const out: AnalysisResult = { findings: [], notes: [], secrets: [] }

@@ -14,6 +14,8 @@ import type { Report } from './rule.js'
 export interface RunInfo {
   /** `owner/name` of the repository the files belong to, when known. */
   repository?: string
+  /** Paths of every file of the analysed list (a scan's whole tree; a pull request's changed and context files). */
+  listed?: ReadonlySet<string>
 }
 
 export interface Language<Context = unknown, Parsed = unknown> {

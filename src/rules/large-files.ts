@@ -27,6 +27,8 @@ export interface LargeFilesData {
   jobs: LargeFileJob[]
   port: MessagePort
   repository?: string
+  /** Paths of every file of the analysed list (see RunInfo.listed). */
+  listed?: readonly string[]
 }
 
 /** What the worker says on its port: a file started (its clock), or a file's result. */
@@ -39,7 +41,7 @@ export type LargeFileMessage = { started: number; at: number } | { done: number;
  * too; building a folder's context counts for its first file); a file that outlasts it, or that
  * makes its worker fail, becomes a note.
  */
-export function analyzeLargeFiles(entry: URL, jobs: LargeFileJob[], budgetMs: number, repository?: string): Promise<AnalysisResult[]> {
+export function analyzeLargeFiles(entry: URL, jobs: LargeFileJob[], budgetMs: number, repository?: string, listed?: readonly string[]): Promise<AnalysisResult[]> {
   const files = jobs.flatMap((job) => job.files.map((file) => ({ file, job })))
   const results: AnalysisResult[] = new Array(files.length)
   const failed = (k: number, message: string): AnalysisResult => ({ findings: [], notes: [{ path: files[k]!.file.path, reason: 'error', message }], secrets: [] })
@@ -59,7 +61,7 @@ export function analyzeLargeFiles(entry: URL, jobs: LargeFileJob[], budgetMs: nu
       const from = next
       if (from >= files.length) return resolve(results)
       const { port1, port2 } = new MessageChannel()
-      const data: LargeFilesData = { large: true, jobs: jobsFrom(from), port: port2, repository }
+      const data: LargeFilesData = { large: true, jobs: jobsFrom(from), port: port2, repository, listed }
       const worker = new Worker(entry, { workerData: data, transferList: [port2] })
       let startedAt = Date.now()
       let over = false

@@ -101,7 +101,8 @@ export async function analyzeInPool(
   files: SourceFile[],
   threads: number,
   inThread: (files: SourceFile[]) => Promise<AnalysisResult[]>,
-  repository?: string
+  repository?: string,
+  listed?: readonly string[]
 ): Promise<AnalysisResult[]> {
   const groups = contextGroups(files)
   const results: AnalysisResult[] = new Array(files.length)
@@ -130,7 +131,7 @@ export async function analyzeInPool(
     }
   }
   for (let t = 1; t < threads && t < groups.length; t++) {
-    const helper = { worker: new Worker(entry, { workerData: { pool: true, repository } }), holding: new Set<number>() }
+    const helper = { worker: new Worker(entry, { workerData: { pool: true, repository, listed } }), holding: new Set<number>() }
     helpers.push(helper)
     helper.worker.on('message', (answer: PoolAnswer) => {
       if ('group' in answer) {

@@ -12,13 +12,15 @@ import { analyzeFile, analyzeGroupFiles, buildProjectContext } from './index.js'
 import type { LargeFileMessage, LargeFilesData } from './large-files.js'
 import type { PoolAnswer, PoolRequest } from './pool.js'
 
-const data = workerData as LargeFilesData | { pool: true; repository?: string }
+const data = workerData as LargeFilesData | { pool: true; repository?: string; listed?: readonly string[] }
+// Built once per worker, not once per group.
+const listed = data.listed ? new Set(data.listed) : undefined
 if ('large' in data) {
   let k = 0
   for (const job of data.jobs) {
     data.port.postMessage({ started: k, at: Date.now() } satisfies LargeFileMessage)
     const context = job.context.map((f) => ({ ...f, contextOnly: true }))
-    const project = await buildProjectContext([...job.files, ...context], data.repository)
+    const project = await buildProjectContext([...job.files, ...context], data.repository, listed)
     for (const [i, file] of job.files.entries()) {
       if (i > 0) data.port.postMessage({ started: k, at: Date.now() } satisfies LargeFileMessage)
       data.port.postMessage({ done: k, result: await analyzeFile(file, project) } satisfies LargeFileMessage)
@@ -32,7 +34,7 @@ if ('large' in data) {
   // unhandled rejection); the main thread then takes back what it held.
   let queue: Promise<void> = Promise.resolve()
   port?.on('message', (request: PoolRequest) => {
-    queue = queue.then(async () => port.postMessage({ group: request.group, results: await analyzeGroupFiles(request.files, data.repository) } satisfies PoolAnswer))
+    queue = queue.then(async () => port.postMessage({ group: request.group, results: await analyzeGroupFiles(request.files, data.repository, listed) } satisfies PoolAnswer))
   })
   port?.postMessage({ ready: true } satisfies PoolAnswer)
 }

@@ -50,6 +50,10 @@ const instance = (props: string): string =>
 const launchTemplate = (data: string): string =>
   cfn(`  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        ImageId: ami-12345678\n${data}`)
 
+/** An instance of the same stack launched from the `Template` resource (appended after it). */
+const FROM_TEMPLATE = '  Server:\n    Type: AWS::EC2::Instance\n    Properties:\n      LaunchTemplate:\n        LaunchTemplateId: !Ref Template\n        Version: !GetAtt Template.LatestVersionNumber\n      InstanceType: t3.micro\n'
+const FROM_PARAMETER = '      LaunchTemplate:\n        LaunchTemplateId: !Ref TemplateId\n        Version: "1"\n'
+
 const lb = (attrs: string): string =>
   cfn(`  Balancer:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Type: application\n      Subnets: [subnet-1, subnet-2]\n${attrs}`)
 
@@ -151,10 +155,18 @@ export const cloudformationCases: CaseTable = {
     invalid: [at(policy(stmt("'*'", "'*'")), "Action: '*'", { severity: 'high' })]
   },
   'cfn/imdsv1-allowed': {
-    valid: [{ code: launchTemplate('        MetadataOptions:\n          HttpTokens: required\n') }, { name: 'instance', code: instance('      MetadataOptions:\n        HttpTokens: required\n') }],
+    valid: [
+      { code: launchTemplate('        MetadataOptions:\n          HttpTokens: required\n') },
+      { name: 'instance', code: instance('      MetadataOptions:\n        HttpTokens: required\n') },
+      { name: 'instance launched from a launch template of the stack that requires tokens', code: launchTemplate('        MetadataOptions:\n          HttpTokens: required\n') + FROM_TEMPLATE },
+      { name: 'instance launched from a launch template given as a parameter', code: instance(FROM_PARAMETER).replace('Resources:\n', 'Parameters:\n  TemplateId:\n    Type: String\nResources:\n') }
+    ],
     invalid: [
       at(launchTemplate('        MetadataOptions:\n          HttpTokens: optional\n'), 'HttpTokens'),
-      at(instance('      MetadataOptions:\n        HttpTokens: optional\n'), 'HttpTokens', {}, 'instance')
+      at(instance('      MetadataOptions:\n        HttpTokens: optional\n'), 'HttpTokens', {}, 'instance'),
+      at(instance('      KeyName: ops\n'), 'Server:', {}, 'instance without metadata options or launch template'),
+      at(launchTemplate('        MetadataOptions:\n          HttpTokens: optional\n') + FROM_TEMPLATE, 'HttpTokens', {}, 'the launch template is reported, not the instance launched from it'),
+      at(instance(FROM_PARAMETER + '      MetadataOptions:\n        HttpTokens: optional\n'), 'HttpTokens', {}, 'the instance overrides its launch template with optional tokens')
     ]
   },
   'cfn/lambda-no-tracing': {

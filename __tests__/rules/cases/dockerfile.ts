@@ -4,6 +4,10 @@ import type { CaseTable } from '../../helpers/rule-tester.js'
 /** A final stage that is otherwise clean, so each case shows only what it is about. */
 const CLEAN_TAIL = 'USER app\nHEALTHCHECK CMD ["/app/health"]\nCMD ["/app/server"]\n'
 
+/** An npm install of the package.json copied beside the Dockerfile, and one of a whole copied folder. */
+const NPM_WEB = 'FROM node:20.11\nWORKDIR /srv\nCOPY package.json ./\nRUN npm install\n'
+const NPM_UI = 'FROM node:20.11\nCOPY . /build\nWORKDIR /build/app\nRUN npm install\n'
+
 export const dockerfileCases: CaseTable = {
   'dockerfile/add-instead-of-copy': {
     valid: [{ code: 'FROM alpine:3.20\nCOPY app.conf /etc/app.conf\n' }, { name: 'archive unpacked by ADD', code: 'FROM alpine:3.20\nADD rootfs.tar.gz /\n' }],
@@ -84,8 +88,24 @@ export const dockerfileCases: CaseTable = {
     invalid: [{ name: 'USER in an earlier stage only', code: 'FROM golang:1.22 AS build\nUSER builder\nFROM alpine:3.20\nCMD ["/app"]\n', errors: [{ line: 3 }] }, { name: 'a scratch image that runs a binary runs it as root', code: 'FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app"]\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/npm-install-not-ci': {
-    valid: [{ code: 'FROM node:20.11\nRUN npm ci\n' }],
-    invalid: [{ code: 'FROM node:20.11\nRUN npm install\n', errors: [{ line: 2 }] }]
+    valid: [
+      { code: 'FROM node:20.11\nRUN npm ci\n' },
+      { name: 'package.json without a lockfile: `npm ci` would fail', files: { 'web/Dockerfile': NPM_WEB, 'web/package.json': '{ "name": "web" }\n' } },
+      { name: 'the copied folder has a package.json and no lockfile', files: { 'ui/Dockerfile': NPM_UI, 'ui/app/package.json': '{ "name": "ui" }\n' } }
+    ],
+    invalid: [
+      { name: 'nothing around the Dockerfile is known', code: 'FROM node:20.11\nRUN npm install\n', errors: [{ line: 2, message: /commit package-lock\.json and install with `npm ci`/ }] },
+      {
+        name: 'a lockfile beside the Dockerfile',
+        files: { 'web/Dockerfile': NPM_WEB, 'web/package.json': '{ "name": "web" }\n', 'web/package-lock.json': '{ "lockfileVersion": 3 }\n' },
+        errors: [{ line: 4, message: /instead of `npm ci`, although the build context has a lockfile/ }]
+      },
+      {
+        name: 'a lockfile in the copied folder',
+        files: { 'ui/Dockerfile': NPM_UI, 'ui/app/package.json': '{ "name": "ui" }\n', 'ui/app/npm-shrinkwrap.json': '{ "lockfileVersion": 3 }\n' },
+        errors: [{ line: 4 }]
+      }
+    ]
   },
   'dockerfile/npm-unpinned': {
     valid: [{ code: 'FROM node:20.11\nRUN npm install -g typescript@5.4.5\n' }],

@@ -9,6 +9,60 @@ const chart = (values: string) => ({
   files: { 'charts/app/values.yaml': values, 'charts/app/Chart.yaml': CHART_YAML, 'charts/app/templates/deployment.yaml': TEMPLATE }
 })
 
+/** A chart with these values and more files of its own (templates, helpers, `files/`). */
+const chartWith = (values: string, more: Record<string, string>) => ({ files: { ...chart(values).files, ...more } })
+
+/** A pod template whose security contexts fall back to hardened settings when the values are empty. */
+const FALLBACK_DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+spec:
+  template:
+    spec:
+      securityContext:
+      {{- if .Values.podSecurityContext }}
+        {{- toYaml .Values.podSecurityContext | nindent 8 }}
+      {{- else }}
+        runAsNonRoot: true
+        seccompProfile:
+          type: RuntimeDefault
+      {{- end }}
+      containers:
+        - name: app
+          image: registry.example.com/app:1.4.2
+          securityContext:
+            {{- toYaml (.Values.securityContext | default (dict "allowPrivilegeEscalation" false)) | nindent 12 }}
+`
+/** A helper that uses the component's probe, else a TCP check of its own. */
+const PROBE_HELPER = `{{- define "app.workerReadiness" -}}
+{{- with .Values.worker.readinessProbe }}
+readinessProbe:
+  {{- toYaml . | nindent 2 }}
+{{- else }}
+readinessProbe:
+  tcpSocket:
+    port: 8080
+{{- end }}
+{{- end -}}
+`
+/** A container the mesh's injector replaces (probes included): only an override is rendered. */
+const INJECTED_GATEWAY = `apiVersion: apps/v1
+kind: Deployment
+spec:
+  template:
+    spec:
+      containers:
+        - name: proxy
+          image: auto
+          env:
+            - name: MODE
+              value: gateway
+          {{- with .Values.readinessProbe }}
+          readinessProbe:
+            {{- toYaml . | nindent 12 }}
+          {{- end }}
+`
+const RENDERED_PROBE = 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          readinessProbe:\n            {{- toYaml .Values.readinessProbe | nindent 12 }}\n'
+
 const CLEAN = `image:
   repository: registry.example.com/app
   tag: 1.4.2
@@ -37,6 +91,7 @@ const PRIVILEGED = CLEAN.replace('privileged: false', 'privileged: true')
 const ROOT = CLEAN.replace('runAsUser: 10001', 'runAsUser: 0')
 const NO_LIVENESS = CLEAN.replace('livenessProbe:\n  httpGet:\n    path: /healthz\n    port: http\n', 'livenessProbe:\n  enabled: false\n')
 const EMPTY_READINESS = CLEAN.replace('readinessProbe:\n  httpGet:\n    path: /ready\n    port: http\n', 'readinessProbe: {}\n')
+const PRESET_NONE = CLEAN + 'worker:\n  resourcesPreset: none\n  resources: {}\n'
 const DISABLED_COMPONENT = CLEAN + 'metrics:\n  enabled: false\n  image:\n    tag: latest\n  resources: {}\n'
 
 export const helmCases: CaseTable = {
@@ -56,6 +111,29 @@ export const helmCases: CaseTable = {
     valid: [
       chart(CLEAN),
       {
+        name: 'the templates fall back to hardened contexts when the values are empty',
+        ...chartWith(EMPTY_CTX.replace('securityContext:\n  runAsUser: 10001\n  privileged: false\n', 'securityContext: {}\n'), { 'charts/app/templates/deployment.yaml': FALLBACK_DEPLOYMENT })
+      },
+      {
+        name: 'the template reads the value through `default` with a filled fallback',
+        ...chartWith(CLEAN + 'job:\n  securityContext: {}\n', {
+          'charts/app/templates/job.yaml': 'securityContext:\n  {{- toYaml (default (dict "runAsNonRoot" true) .Values.job.securityContext) | nindent 2 }}\n'
+        })
+      },
+      {
+        name: 'a template under files/ falls back to its own context',
+        ...chartWith(CLEAN + 'proxy:\n  securityContext: {}\n', {
+          'charts/app/files/proxy-patch.yaml': 'spec:\n  securityContext:\n  {{- if .Values.proxy.securityContext }}\n    {{- toYaml .Values.proxy.securityContext | nindent 4 }}\n  {{- else }}\n    runAsNonRoot: true\n  {{- end }}\n'
+        })
+      },
+      {
+        name: 'defaults the chart moves up to .Values itself',
+        ...chartWith(CLEAN + 'shipped:\n  sidecarSecurityContext: {}\n', {
+          'charts/app/templates/_defaults.tpl': '{{- $shipped := $.Values.shipped }}\n{{- $_ := unset $.Values "shipped" }}\n{{- $b := set $ "Values" (mustMergeOverwrite $shipped $.Values) }}\n',
+          'charts/app/templates/sidecar.yaml': 'securityContext:\n{{- if .Values.sidecarSecurityContext }}\n  {{- toYaml .Values.sidecarSecurityContext | nindent 2 }}\n{{- else }}\n  readOnlyRootFilesystem: true\n{{- end }}\n'
+        })
+      },
+      {
         name: 'Windows HostProcess chart: the Linux settings do not apply',
         ...chart(CLEAN.replace('podSecurityContext:\n  runAsNonRoot: true\n', 'podSecurityContext:\n  windowsOptions:\n    hostProcess: true\n    runAsUserName: "NT AUTHORITY\\\\system"\n').replace('securityContext:\n  runAsUser: 10001\n  privileged: false\n', 'securityContext: {}\n'))
       }
@@ -71,12 +149,37 @@ export const helmCases: CaseTable = {
         name: 'every context empty: the image user runs',
         ...chart(EMPTY_CTX.replace('securityContext:\n  runAsUser: 10001\n  privileged: false\n', 'securityContext: {}\n')),
         errors: [{ line: 4, message: /image user/ }, { line: 5, message: /image user/ }]
+      },
+      {
+        name: 'only one of the contexts has a fallback in the templates',
+        ...chartWith(EMPTY_CTX, { 'charts/app/templates/deployment.yaml': FALLBACK_DEPLOYMENT.replace('{{- else }}\n        runAsNonRoot: true\n        seccompProfile:\n          type: RuntimeDefault\n', '') }),
+        errors: [{ line: 4 }]
+      },
+      {
+        name: 'a `default` whose fallback is an empty map',
+        ...chartWith(CLEAN + 'job:\n  securityContext: {}\n', { 'charts/app/templates/job.yaml': 'securityContext:\n  {{- toYaml (.Values.job.securityContext | default dict) | nindent 2 }}\n' }),
+        errors: [{ line: lineOf(CLEAN + 'job:\n  securityContext: {}\n', '  securityContext: {}') }]
+      },
+      {
+        name: 'a template renders the whole component map, context included',
+        ...chartWith(CLEAN + 'proxy:\n  securityContext: {}\n', {
+          'charts/app/templates/proxy.yaml': 'spec:\n  {{- toYaml .Values.proxy | nindent 2 }}\n',
+          'charts/app/files/proxy-patch.yaml': 'spec:\n  securityContext:\n  {{- if .Values.proxy.securityContext }}\n    {{- toYaml .Values.proxy.securityContext | nindent 4 }}\n  {{- else }}\n    runAsNonRoot: true\n  {{- end }}\n'
+        }),
+        errors: [{ line: lineOf(CLEAN + 'proxy:\n  securityContext: {}\n', '  securityContext: {}') }]
       }
     ]
   },
   'helm/values-no-resources': {
-    valid: [chart(CLEAN), { name: 'component switched off by default', ...chart(DISABLED_COMPONENT.replace('  image:\n    tag: latest\n', '')) }],
-    invalid: [{ ...chart(NO_RESOURCES), errors: [{ line: lineOf(NO_RESOURCES, 'resources: {}') }] }]
+    valid: [
+      chart(CLEAN),
+      { name: 'component switched off by default', ...chart(DISABLED_COMPONENT.replace('  image:\n    tag: latest\n', '')) },
+      { name: 'a sizing preset beside the empty resources gives requests and limits', ...chart(CLEAN + 'worker:\n  resourcesPreset: "medium"\n  resources: {}\n') }
+    ],
+    invalid: [
+      { ...chart(NO_RESOURCES), errors: [{ line: lineOf(NO_RESOURCES, 'resources: {}') }] },
+      { name: 'the preset `none` sizes nothing', ...chart(PRESET_NONE), errors: [{ line: lineOf(PRESET_NONE, '  resources: {}') }] }
+    ]
   },
   'helm/values-privileged': {
     valid: [chart(CLEAN), { name: 'privileged outside a securityContext', ...chart(CLEAN + 'rbac:\n  privileged: true\n') }],
@@ -87,10 +190,27 @@ export const helmCases: CaseTable = {
     invalid: [{ ...chart(ROOT), errors: [{ line: lineOf(ROOT, 'runAsUser: 0'), severity: 'high' }] }]
   },
   'helm/values-probe-disabled': {
-    valid: [chart(CLEAN)],
+    valid: [
+      chart(CLEAN),
+      {
+        name: 'a helper falls back to a probe of its own when the component leaves it empty',
+        ...chartWith(CLEAN + 'worker:\n  readinessProbe: {}\n', { 'charts/app/templates/_helpers.tpl': PROBE_HELPER })
+      },
+      { name: 'the probe of a container the mesh injects', ...chartWith(EMPTY_READINESS, { 'charts/app/templates/gateway.yaml': INJECTED_GATEWAY }) }
+    ],
     invalid: [
       { ...chart(NO_LIVENESS), errors: [{ line: lineOf(NO_LIVENESS, 'livenessProbe:'), message: /disabled/ }] },
-      { name: 'empty probe', ...chart(EMPTY_READINESS), errors: [{ line: lineOf(EMPTY_READINESS, 'readinessProbe: {}'), message: /empty/ }] }
+      { name: 'empty probe, no template reads it', ...chart(EMPTY_READINESS), errors: [{ line: lineOf(EMPTY_READINESS, 'readinessProbe: {}'), message: /^chart default `readinessProbe` is empty: unless the templates fall back/ }] },
+      {
+        name: 'a template renders the empty probe as is',
+        ...chartWith(EMPTY_READINESS, { 'charts/app/templates/deployment.yaml': RENDERED_PROBE }),
+        errors: [{ line: lineOf(EMPTY_READINESS, 'readinessProbe: {}'), message: /without a fallback: the containers get no readiness probe/ }]
+      },
+      {
+        name: 'a `with` without else on an ordinary container',
+        ...chartWith(EMPTY_READINESS, { 'charts/app/templates/gateway.yaml': INJECTED_GATEWAY.replace('image: auto', 'image: registry.example.com/proxy:2.1') }),
+        errors: [{ line: lineOf(EMPTY_READINESS, 'readinessProbe: {}') }]
+      }
     ]
   }
 }

@@ -20,6 +20,9 @@ export function checkImds(ctx: CfnContext, r: Resource): Finding[] {
   const parent = path.length > 1 ? v.at(r.properties, path.slice(0, -1)) : r.properties
   if (r.type === 'AWS::EC2::LaunchTemplate' && parent === undefined) return []
   const options = v.get(parent, path[path.length - 1]!)
+  // An instance launched from a launch template takes its metadata options from it unless it sets
+  // its own: a template of this stack is judged on its own resource, one from elsewhere is unknown.
+  if (options === undefined && r.type === 'AWS::EC2::Instance' && v.get(r.properties, 'LaunchTemplate') !== undefined) return []
   if (options !== undefined && intrinsicOf(v, options) !== undefined) return []
   const endpoint = valuesOf(t, v.get(options, 'HttpEndpoint'))
   if (endpoint.length === 1 && endpoint[0]!.value === 'disabled') return []

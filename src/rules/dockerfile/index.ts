@@ -6,7 +6,7 @@
  */
 import { DockerfileParser, type Instruction, type Run } from 'dockerfile-ast'
 import type { Finding, SourceFile } from '../../types.js'
-import { defineLanguage } from '../language.js'
+import { defineLanguage, type RunInfo } from '../language.js'
 import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
 import { R } from './meta.js'
 import { ancestry, buildStages, preambleArgs, readRun, type Context, type RunShell, type Stage } from './stages.js'
@@ -61,7 +61,7 @@ export const dockerfileChecks: Check<DockerfileModel>[] = [
   { rules: [R.aptCache, R.apkCache, R.pipCache, R.yumCache], run: (m) => checkCaches(m.ctx, m.imageBody, m.runs) }
 ]
 
-export function analyzeDockerfile(file: SourceFile, report: Report = reporterFor(dockerfileRules, file.path, 'dockerfile')): Finding[] {
+export function analyzeDockerfile(file: SourceFile, report: Report = reporterFor(dockerfileRules, file.path, 'dockerfile'), run: RunInfo = {}): Finding[] {
   const dockerfile = DockerfileParser.parse(file.content)
   const instructions = dockerfile.getInstructions()
   const stages = buildStages(instructions)
@@ -70,7 +70,7 @@ export function analyzeDockerfile(file: SourceFile, report: Report = reporterFor
   const finalChain = ancestry(stages, stages.length - 1)
   const runs = new Map(stages.flatMap((stage) => stage.body.filter((i) => i.getKeyword() === 'RUN')).map((run) => [run, readRun(run)] as const))
   const model = { stages, finalChain, imageBody: finalChain.flatMap((i) => stages[i].body), preamble: preambleArgs(instructions), runs }
-  for (const check of dockerfileChecks) check.run({ ...model, ctx: { file, lines, report: reportOnly(check.rules, report, 'dockerfile'), findings } })
+  for (const check of dockerfileChecks) check.run({ ...model, ctx: { file, lines, report: reportOnly(check.rules, report, 'dockerfile'), findings, instructions, listed: run.listed } })
   return findings.sort(byLine)
 }
 
@@ -82,7 +82,7 @@ export const dockerfile = defineLanguage({
   kind: 'dockerfile',
   rules: dockerfileRules,
   checks: dockerfileChecks,
-  analyze: (file, report) => analyzeDockerfile(file, report),
+  analyze: (file, report, _context, run) => analyzeDockerfile(file, report, run),
   plan: {
     verify: 'the image builds, starts, and its health check turns healthy',
     rollback: 'Redeploy the previous image by its digest; the new image stays in the registry for later.'

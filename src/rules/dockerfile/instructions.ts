@@ -98,10 +98,58 @@ export function checkRunPackages(ctx: Context, run: Run, { calls }: RunShell): v
       const { meta, tool, names } = unpinned
       emit(ctx, meta, line, `\`${tool}\` names ${listNames(names)} without a pinned version`, at)
     }
-    if (isNpmInstallWithoutPackages(call)) emit(ctx, R.npmInstallNotCi, line, '`npm install` used instead of `npm ci`', at)
+    if (isNpmInstallWithoutPackages(call)) {
+      const lock = npmLockfileIn(ctx)
+      // Without a lockfile `npm ci` fails: a tree that shows the package.json and no lockfile has nothing to report.
+      if (lock === 'lockfile') emit(ctx, R.npmInstallNotCi, line, '`npm install` used instead of `npm ci`, although the build context has a lockfile', at)
+      else if (lock === 'unknown') emit(ctx, R.npmInstallNotCi, line, '`npm install` resolves versions at build time: commit package-lock.json and install with `npm ci`', at)
+    }
     const upgrade = upgradeCommand(call)
     if (upgrade) emit(ctx, R.packageUpgrade, line, `RUN upgrades all packages with \`${upgrade}\``, at)
   }
+}
+
+const NPM_LOCKFILE = /(^|\/)(package-lock|npm-shrinkwrap)\.json$/
+const NPM_MANIFEST = /(^|\/)package\.json$/
+
+/**
+ * What the file list says about npm's lockfile in the Dockerfile's build context (its folder):
+ * `lockfile` when one sits beside the Dockerfile or in a folder it copies, `none` when the list
+ * shows a package.json there but no lockfile (so `npm ci` would fail), `unknown` when the list
+ * shows neither (a pull request that did not touch them, a context built from elsewhere).
+ */
+function npmLockfileIn(ctx: Context): 'lockfile' | 'none' | 'unknown' {
+  if (!ctx.listed) return 'unknown'
+  const slash = ctx.file.path.lastIndexOf('/')
+  const dir = slash < 0 ? '' : ctx.file.path.slice(0, slash + 1)
+  const copied = copiedSources(ctx)
+  let manifest = false
+  for (const path of ctx.listed) {
+    if (!path.startsWith(dir)) continue
+    const rel = path.slice(dir.length)
+    const beside = !rel.includes('/')
+    if (!beside && !copied.some((src) => src === '.' || rel === src || rel.startsWith(`${src}/`))) continue
+    if (NPM_LOCKFILE.test(rel)) return 'lockfile'
+    if (NPM_MANIFEST.test(rel)) manifest = true
+  }
+  return manifest ? 'none' : 'unknown'
+}
+
+/** Local sources of every COPY and ADD (not `--from` another stage), relative to the build context. */
+function copiedSources(ctx: Context): string[] {
+  const out: string[] = []
+  for (const ins of ctx.instructions ?? []) {
+    const keyword = ins.getKeyword()
+    if (keyword !== 'COPY' && keyword !== 'ADD') continue
+    const flags = (ins as unknown as { getFlags(): Flag[] }).getFlags()
+    if (flags.some((f) => f.getName() === 'from')) continue
+    for (const src of addSources(ins)) {
+      let clean = src.replace(/^\.\//, '')
+      while (clean.endsWith('/')) clean = clean.slice(0, -1)
+      if (!REMOTE.test(src) && !clean.includes('*')) out.push(clean === '' ? '.' : clean)
+    }
+  }
+  return out
 }
 
 function listNames(names: string[]): string {

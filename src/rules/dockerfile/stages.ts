@@ -26,6 +26,10 @@ export interface Context {
   lines: string[]
   report: Report
   findings: Finding[]
+  /** Paths of every file of the analysed list (what the build context around the Dockerfile holds). */
+  listed?: ReadonlySet<string>
+  /** Every instruction of the file, in order. */
+  instructions?: readonly Instruction[]
 }
 
 export function emit(ctx: Context, meta: RuleMeta, line: number, message: string, extra: Pick<FindingExtra, 'endLine' | 'suggestion'> = {}): void {

@@ -15,6 +15,7 @@ import { HELM } from './meta.js'
 import { renderChart, type RenderOptions } from './render.js'
 import { analyzeRendered, splitRendered, type RenderedTemplate } from './rendered.js'
 import { checkValues, valuesChecks, type ValueInContext } from './values.js'
+import { chartTemplates } from './template-uses.js'
 
 export { helmContextPathsFor } from './charts.js'
 export const helmRules: RuleMeta[] = Object.values(HELM)
@@ -141,7 +142,7 @@ function valuesFindings(chart: Chart, notes: FileNote[]): Finding[] {
   const values = chart.files.find((f) => /^values\.ya?ml$/.test(chartPath(chart, f.path)))
   if (!values || values.contextOnly) return []
   try {
-    return checkValues(values.path, values.content.replace(/\r\n?/g, '\n'))
+    return checkValues(values.path, values.content.replace(/\r\n?/g, '\n'), undefined, chartTemplates(chart.files))
   } catch (e) {
     if (e instanceof UndeclaredRuleError) throw e // a bug of the check, not a file that does not parse
     notes.push({ path: values.path, reason: 'parse', message: `${values.path}: could not be parsed: ${(e as Error).message}` })

@@ -7,6 +7,7 @@ import type { Finding } from '../../types.js'
 import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
 import { assertNoAliasBomb, isMap, isScalar, isSeq, parseYaml, type Node, type YamlFile } from '../parse/yaml.js'
 import { HELM } from './meta.js'
+import { templateUseOf, type ChartTemplates } from './template-uses.js'
 
 /** One key of the values file as the walk meets it. */
 export interface Visit {
@@ -14,6 +15,8 @@ export interface Visit {
   key: string
   keyNode: Node
   value: unknown
+  /** The map holding the key (its siblings say how the chart reads it). */
+  parent: unknown
 }
 
 /** Every key/value pair of the document, depth first, with its key path. */
@@ -24,7 +27,7 @@ function* walk(node: unknown, path: string[] = []): Generator<Visit> {
     for (const pair of node.items) {
       if (!isScalar(pair.key)) continue
       const key = String(pair.key.value)
-      yield { path, key, keyNode: pair.key as Node, value: pair.value }
+      yield { path, key, keyNode: pair.key as Node, value: pair.value, parent: node }
       yield* walk(pair.value, [...path, key])
     }
   } else if (isSeq(node)) {
@@ -37,6 +40,16 @@ const isEmptyMap = (v: unknown): boolean => isMap(v) && v.items.length === 0
 const inSecurityContext = (path: string[]): boolean => path.some((k) => /securitycontext$/i.test(k))
 const dotted = (path: string[], key: string): string => [...path, key].join('.').replace(/\.\[/g, '[')
 
+/**
+ * Bitnami-style charts size their containers from a sibling `resourcesPreset` (`nano` … `2xlarge`)
+ * when `resources` is empty: any preset but `none` gives the pods requests and limits.
+ */
+function presetSizesResources(parent: unknown): boolean {
+  if (!isMap(parent)) return false
+  const preset = scalar(parent.get('resourcesPreset', true))
+  return preset !== undefined && preset.trim() !== '' && preset.trim().toLowerCase() !== 'none'
+}
+
 /** What a check sees of one key: the key, its value, and how messages name it (the check's `report` builds). */
 export interface ValueInContext {
   v: Visit
@@ -48,6 +61,8 @@ export interface ValueInContext {
   line: number
   /** What the whole values file says about its security contexts (see `securityFacts`). */
   facts: SecurityFacts
+  /** The chart's templates, when they are among the files read (they may fill an empty value in). */
+  templates?: ChartTemplates
 }
 
 /**
@@ -86,10 +101,10 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
   },
   {
     rules: [HELM.valuesPrivileged, HELM.valuesRunAsRoot, HELM.valuesEmptySecurityContext],
-    run: ({ v, at, value, report, line, facts }) => {
+    run: ({ v, at, value, report, line, facts, templates }) => {
       if (v.key === 'privileged' && value === 'true' && inSecurityContext(v.path)) return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged`)
       if (v.key === 'runAsUser' && value === '0' && inSecurityContext(v.path)) return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0: the containers this security context applies to run as root`)
-      if (/securitycontext$/i.test(v.key) && isEmptyMap(v.value) && !facts.windows) {
+      if (/securitycontext$/i.test(v.key) && isEmptyMap(v.value) && !facts.windows && templateUseOf([...v.path, v.key], templates) !== 'fallback') {
         // The templates were not rendered: they may fill an empty value in with defaults of their own.
         // A pod-level context holds no capabilities or privilege-escalation setting: those are per container.
         const missing = /podsecuritycontext$/i.test(v.key) ? 'no seccomp profile or fsGroup of its own' : 'no capability drop, seccomp profile or privilege-escalation setting of their own'
@@ -104,18 +119,25 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
   {
     rules: [HELM.valuesNoResources],
     run: ({ v, at, report, line }) =>
-      v.key === 'resources' && isEmptyMap(v.value) ? report(HELM.valuesNoResources, line, `chart default ${at} is empty: no requests or limits unless the installer sets them`) : undefined
+      v.key === 'resources' && isEmptyMap(v.value) && !presetSizesResources(v.parent) ? report(HELM.valuesNoResources, line, `chart default ${at} is empty: no requests or limits unless the installer sets them`) : undefined
   },
   {
     rules: [HELM.valuesProbeDisabled],
-    run: ({ v, at, report, line }) =>
-      /^(liveness|readiness)Probe$/.test(v.key) && (isEmptyMap(v.value) || scalar(isMap(v.value) ? v.value.get('enabled', true) : undefined) === 'false')
-        ? report(HELM.valuesProbeDisabled, line, `chart default ${at} is ${isEmptyMap(v.value) ? 'empty' : 'disabled'}`)
-        : undefined
+    run: ({ v, at, report, line, templates }) => {
+      if (!/^(liveness|readiness)Probe$/.test(v.key)) return undefined
+      if (scalar(isMap(v.value) ? v.value.get('enabled', true) : undefined) === 'false') return report(HELM.valuesProbeDisabled, line, `chart default ${at} is disabled`)
+      if (!isEmptyMap(v.value)) return undefined
+      const kind = v.key.replace(/Probe$/, '')
+      const use = templateUseOf([...v.path, v.key], templates, { probe: true })
+      if (use === 'fallback' || use === 'injected') return undefined
+      return use === 'unguarded'
+        ? report(HELM.valuesProbeDisabled, line, `chart default ${at} is empty and the chart's templates render it without a fallback: the containers get no ${kind} probe`)
+        : report(HELM.valuesProbeDisabled, line, `chart default ${at} is empty: unless the templates fall back to a probe of their own, the containers get no ${kind} probe`)
+    }
   }
 ]
 
-export function checkValues(path: string, content: string, report: Report = reporterFor(Object.values(HELM), path, 'helm')): Finding[] {
+export function checkValues(path: string, content: string, report: Report = reporterFor(Object.values(HELM), path, 'helm'), templates?: ChartTemplates): Finding[] {
   const yaml: YamlFile = parseYaml(content)
   const out: Finding[] = []
   const reports = valuesChecks.map((check) => reportOnly(check.rules, report, 'helm'))
@@ -127,7 +149,7 @@ export function checkValues(path: string, content: string, report: Report = repo
       const value = scalar(v.value)
       const line = yaml.lineOf(v.keyNode)
       for (const [i, check] of valuesChecks.entries()) {
-        const finding = check.run({ v, at, value, report: reports[i], line, facts })
+        const finding = check.run({ v, at, value, report: reports[i], line, facts, templates })
         if (finding) {
           out.push(finding)
           break

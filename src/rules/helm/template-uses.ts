@@ -1,0 +1,253 @@
+/**
+ * How a chart's templates use one value of its `values.yaml`, read from the template text (no
+ * render): an empty value (`readinessProbe: {}`, `securityContext: {}`) is only a gap when a
+ * template renders it as is. A template that tests it (`if`/`with … else`) and renders defaults
+ * of its own in the else branch, or that reads it through `default`/`coalesce`, fills it in.
+ */
+
+/** The chart's template texts (templates/, helpers, `files/` rendered by the chart or its control plane). */
+export interface ChartTemplates {
+  texts: string[]
+  /**
+   * Top-level keys of values.yaml that the chart moves up to `.Values` itself (it unsets the key
+   * and sets `$.Values` to the merge of its content): `.Values.x` reads `<key>.x`.
+   */
+  hoisted: Set<string>
+  /** Each text's actions and blocks, parsed on first use. */
+  parsed: Map<string, ParsedTemplate>
+}
+
+interface ParsedTemplate {
+  actions: Action[]
+  blocks: Block[]
+}
+
+/**
+ * - `fallback`: every use is guarded and the chart renders something else when the value is empty;
+ * - `injected`: (probes) the value belongs to an `image: auto` container the control plane fills in;
+ * - `unguarded`: a template renders the empty value as is;
+ * - `unknown`: no template of the input reads it (its template is elsewhere, or reads it another way).
+ */
+export type TemplateUse = 'fallback' | 'injected' | 'unguarded' | 'unknown'
+
+/** Builds the templates of a chart from its files (values files and Chart.yaml are not templates). */
+export function chartTemplates(files: readonly { path: string; content: string }[]): ChartTemplates {
+  const texts = files
+    .filter((f) => !/(^|\/)(values[^/]*|Chart)\.ya?ml$/i.test(f.path) && f.content.includes('.Values'))
+    .map((f) => f.content.replace(/\r\n?/g, '\n'))
+  const hoisted = new Set<string>()
+  const reroots = texts.some((t) => /\bset\s+\$\s+"Values"/.test(t))
+  if (reroots) for (const t of texts) for (const m of t.matchAll(/\bunset\s+\$?\.Values\s+"([\w-]+)"/g)) hoisted.add(m[1]!)
+  return { texts, hoisted, parsed: new Map() }
+}
+
+interface Action {
+  start: number
+  end: number
+  /** The action's words, trim markers and comments removed. */
+  body: string
+}
+
+interface Block {
+  opener: Action
+  keyword: string
+  elseAt?: Action
+  endAt?: Action
+}
+
+/** The `{{ … }}` actions of a template, in order (a scan, not a regular expression: templates are large). */
+function actionsOf(text: string): Action[] {
+  const actions: Action[] = []
+  for (let start = text.indexOf('{{'); start >= 0; start = text.indexOf('{{', start + 2)) {
+    const close = text.indexOf('}}', start + 2)
+    if (close < 0) break
+    let body = text.slice(start + 2, close)
+    if (body.startsWith('-')) body = body.slice(1)
+    if (body.endsWith('-')) body = body.slice(0, -1)
+    body = body.trim()
+    if (!body.startsWith('/*')) actions.push({ start, end: close + 2, body })
+    start = close
+  }
+  return actions
+}
+
+/** `( x )` without its parentheses. */
+function unparen(s: string): string {
+  const t = s.trim()
+  return t.startsWith('(') && t.endsWith(')') ? t.slice(1, -1).trim() : t
+}
+
+/** The condition of an `if`/`with` action. */
+const conditionOf = (body: string): string => unparen(body.replace(/^(if|with)\s+/, ''))
+
+/** The actions of a template and the blocks they open, matched with their `else` and `end`. */
+function parse(text: string): ParsedTemplate {
+  const actions = actionsOf(text)
+  const blocks: Block[] = []
+  const open: Block[] = []
+  for (const a of actions) {
+    const keyword = /^(if|with|range|define|block|else|end)\b/.exec(a.body)?.[1]
+    if (keyword === 'end') {
+      const b = open.pop()
+      if (b) b.endAt = a
+    } else if (keyword === 'else') {
+      const b = open.at(-1)
+      if (b && !b.elseAt) b.elseAt = a
+    } else if (keyword) {
+      const b: Block = { opener: a, keyword }
+      open.push(b)
+      blocks.push(b)
+    }
+  }
+  return { actions, blocks }
+}
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+/** A use of `.Values.<path>` as a whole (not a deeper key of it). */
+const useOf = (path: readonly string[]): RegExp => new RegExp(`\\$?\\.Values\\.${path.map(escape).join('\\.')}(?![\\w.])`, 'g')
+/** Fallbacks that render nothing: an empty dict, list or string. */
+const EMPTY_FALLBACK = /^\(?\s*(dict|list|nil|""|''|`\{\}`)\s*\)?$/
+
+/** Whether the text between two offsets renders anything (text or actions). */
+const hasContent = (text: string, from: number, to: number): boolean => text.slice(from, to).trim() !== ''
+
+/**
+ * How the templates use the value at `path` (keys from the root of values.yaml). `probe` asks
+ * whether an unguarded use sits in a container whose image the control plane injects.
+ */
+export function templateUseOf(path: readonly string[], templates: ChartTemplates | undefined, options: { probe?: boolean } = {}): TemplateUse {
+  if (!templates || path.length === 0 || path.some((k) => k.startsWith('[') || !/^[\w-]+$/.test(k))) return 'unknown'
+  const effective = templates.hoisted.has(path[0]!) && path.length > 1 ? path.slice(1) : path
+  const use = useOf(effective)
+  let found = false
+  let injected = false
+  for (const text of templates.texts) {
+    let parsed = templates.parsed.get(text)
+    if (!parsed) templates.parsed.set(text, (parsed = parse(text)))
+    const { actions, blocks } = parsed
+    // A template that reads a containing map whole (`toYaml .Values.app`, `include … .Values.app`)
+    // may render the value with no guard this reading can see.
+    for (let n = 1; n < effective.length; n++) {
+      for (const m of text.matchAll(useOf(effective.slice(0, n)))) {
+        const action = actions.find((a) => a.start <= m.index && m.index < a.end)
+        if (action && !/\b(pick|omit|hasKey|dig|get)\s+\$?\.Values\./.test(action.body)) return 'unknown'
+      }
+    }
+    for (const m of text.matchAll(use)) {
+      const action = actions.find((a) => a.start <= m.index && m.index < a.end)
+      if (!action) continue
+      found = true
+      const verdict = guardOf(text, action, m[0], blocks)
+      if (verdict === 'guarded') continue
+      if (options.probe && inInjectedContainer(text, m.index)) {
+        injected = true
+        continue
+      }
+      return 'unguarded'
+    }
+  }
+  if (!found) return 'unknown'
+  return injected ? 'injected' : 'fallback'
+}
+
+/** Whether one use, in `action`, is guarded (renders a fallback when empty, or nothing at all). */
+function guardOf(text: string, action: Action, use: string, blocks: Block[]): 'guarded' | 'unguarded' {
+  const opened = blocks.find((b) => b.opener === action)
+  if (opened && (opened.keyword === 'if' || opened.keyword === 'with')) {
+    const cond = conditionOf(action.body)
+    const bodyEnd = opened.elseAt?.start ?? opened.endAt?.start ?? action.end
+    if (cond === use) return opened.elseAt && opened.endAt && hasContent(text, opened.elseAt.end, opened.endAt.start) ? 'guarded' : 'unguarded'
+    if (/^(not|empty)\s/.test(cond) && cond.replace(/^(not|empty)\s+/, '') === use) return hasContent(text, action.end, bodyEnd) ? 'guarded' : 'unguarded'
+    return 'unguarded'
+  }
+  const fallback = defaultFallback(action.body, use)
+  if (fallback !== undefined && !EMPTY_FALLBACK.test(fallback)) return 'guarded'
+  if (/\bcoalesce\b/.test(action.body)) return 'guarded'
+  // Inside the body of a block that tests the same value: rendered only when it is set.
+  const inTestedBlock = blocks.some(
+    (b) =>
+      (b.keyword === 'if' || b.keyword === 'with') &&
+      b.opener.end <= action.start &&
+      action.start < (b.elseAt?.start ?? b.endAt?.start ?? text.length) &&
+      conditionOf(b.opener.body) === use
+  )
+  return inTestedBlock ? 'guarded' : 'unguarded'
+}
+
+/**
+ * The fallback `default` gives the use in an action's words: `<use> | default X` or
+ * `default X <use>` (X one word, a quoted string or a parenthesised call). Read by hand, not by
+ * a regular expression, so a long action cannot make it backtrack.
+ */
+function defaultFallback(body: string, use: string): string | undefined {
+  const at = body.indexOf(use)
+  if (at < 0) return undefined
+  const after = body.slice(at + use.length).trimStart()
+  if (after.startsWith('|')) {
+    const stage = after.slice(1).trimStart()
+    if (stage.startsWith('default ')) return firstArgument(stage.slice('default '.length).trimStart())
+  }
+  const before = body.slice(0, at).trimEnd()
+  let arg: string
+  let rest: string
+  if (before.endsWith(')')) {
+    const open = openingParen(before)
+    if (open < 0) return undefined
+    arg = before.slice(open)
+    rest = before.slice(0, open).trimEnd()
+  } else {
+    const space = Math.max(before.lastIndexOf(' '), before.lastIndexOf('\t'))
+    arg = before.slice(space + 1)
+    rest = before.slice(0, space + 1).trimEnd()
+  }
+  const word = rest.slice(-'default'.length)
+  const edge = rest.length === word.length ? '' : rest[rest.length - word.length - 1]!
+  return word === 'default' && !/[\w.$]/.test(edge) ? arg : undefined
+}
+
+/** The first argument at the start of `s`: a parenthesised group, a quoted string or one word. */
+function firstArgument(s: string): string {
+  if (s.startsWith('(')) {
+    let depth = 0
+    for (let i = 0; i < s.length; i++) {
+      if (s[i] === '(') depth++
+      else if (s[i] === ')' && --depth === 0) return s.slice(0, i + 1)
+    }
+    return s
+  }
+  if (s.startsWith('"')) {
+    const close = s.indexOf('"', 1)
+    return close < 0 ? s : s.slice(0, close + 1)
+  }
+  const end = s.search(/[\s|)]/)
+  return end < 0 ? s : s.slice(0, end)
+}
+
+/** Index of the `(` matching the `)` that ends `s`, or -1. */
+function openingParen(s: string): number {
+  let depth = 0
+  for (let i = s.length - 1; i >= 0; i--) {
+    if (s[i] === ')') depth++
+    else if (s[i] === '(' && --depth === 0) return i
+  }
+  return -1
+}
+
+/**
+ * Whether the use at `offset` belongs to a container declared with `image: auto`: Istio's
+ * injector replaces such a container with its own, probes included.
+ */
+function inInjectedContainer(text: string, offset: number): boolean {
+  const lines = text.slice(0, offset).split('\n')
+  const indent = (line: string): number => line.length - line.trimStart().length
+  const own = indent(lines.at(-1)!)
+  for (let i = lines.length - 2; i >= 0; i--) {
+    const line = lines[i]!
+    const trimmed = line.trim()
+    if (trimmed === '' || trimmed.startsWith('{{') || trimmed.startsWith('#')) continue
+    if (indent(line) === own && /^image:\s*["']?auto["']?$/.test(trimmed)) return true
+    // A line left of the use's keys ends its container's mapping.
+    if (indent(line) < own) return false
+  }
+  return false
+}
