@@ -182,6 +182,22 @@ describe('reading a tree with hostile files', () => {
     expect(at(r.findings, 'bom.tf')).toEqual(at(goodOnly.findings, 'db.tf'))
   }, 60_000)
 
+  it('walks past installed dependencies: node_modules, and the packages of a pip install target (its own files stay)', async () => {
+    const deps = mkdtempSync(join(tmpdir(), 'preflight-deps-'))
+    try {
+      for (const dir of ['node_modules/lib', 'layer/python/sdk/data', 'layer/python/sdk-1.2.3.dist-info', 'app']) mkdirSync(join(deps, dir), { recursive: true })
+      writeFileSync(join(deps, 'node_modules/lib/index.yaml'), 'a: 1\n')
+      writeFileSync(join(deps, 'layer/python/sdk/data/paginators.json'), '{"input_token": "NextToken"}\n')
+      writeFileSync(join(deps, 'layer/python/sdk-1.2.3.dist-info/METADATA'), 'Name: sdk\n')
+      writeFileSync(join(deps, 'layer/python/handler.py'), 'def handler(event, context):\n    return event\n')
+      writeFileSync(join(deps, 'app/main.tf'), RDS_TF)
+      const tree = await readTree(deps)
+      expect(tree.listed.map((f) => f.path)).toEqual(['app/main.tf', 'layer/python/handler.py'])
+    } finally {
+      rmSync(deps, { recursive: true, force: true })
+    }
+  })
+
   it('CRLF line ends give the same findings on the same lines as LF', async () => {
     const tree = await readTree(root)
     const crlf = tree.files.find((f) => f.path === 'crlf.Dockerfile')!

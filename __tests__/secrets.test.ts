@@ -378,13 +378,18 @@ describe('precision: code, key names and addresses are not secrets', () => {
 
 describe('test, fixture and example paths, and documentation', () => {
   const password = `DB_PASSWORD=${['Zq7x', 'R4p!w', 'Lm9k'].join('')}\n`
-  it.each(['ci/env.sh', 'test/env.sh', 'tests/env.sh', 'fixtures/env.sh', 'pkg/unittests/env.sh', 'examples/complete/env.sh', 'pkg/testdata/env.sh', 'docs/setup.md'])(
+  it.each(['ci/env.sh', 'test/env.sh', 'tests/env.sh', 'fixtures/env.sh', 'pkg/unittests/env.sh', 'examples/complete/env.sh', 'pkg/testdata/env.sh', 'docs/setup.md', 'sdk/data/sts/examples-1.yaml', 'chart/sample-values.yaml'])(
     '%s: a literal under a secret key is reported for information',
     async (path) => {
       const f = forSamplePath((await scan(path, password)).findings[0])
       expect(f).toMatchObject({ ruleId: 'secrets/hardcoded-password', severity: 'info' })
     }
   )
+
+  it('a file named like example data only by a word inside its name is not a sample', async () => {
+    const f = forSamplePath((await scan('config/counterexamples.yaml', password)).findings[0])
+    expect(f).toMatchObject({ ruleId: 'secrets/hardcoded-password', severity: 'high' })
+  })
 
   it('a real credential shape keeps its severity anywhere', async () => {
     for (const path of ['tests/env.sh', 'examples/a/main.tf', 'README.md']) {

@@ -13,7 +13,7 @@ import picomatch from 'picomatch'
 import type { FileKind, FileNote, SourceFile } from '../types.js'
 import { classifyFile } from './classify.js'
 
-/** Folders never worth walking into. */
+/** Folders never worth walking into (installed dependencies, tool state). */
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.terraform', '.venv', 'vendor', '__pycache__', '.idea', '.vscode'])
 
 /** Files larger than this are listed with a note and never read into memory. */
@@ -45,9 +45,13 @@ function listFilesSync(root: string): string[] {
   if (statSync(root).isFile()) return [basename(root)]
   const out: string[] = []
   const walk = (dir: string, prefix: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const entries = readdirSync(dir, { withFileTypes: true })
+    // `pip install --target` output (a Lambda layer's `python/`, a vendored dependency folder):
+    // its packages are other people's code; its own top-level files stay.
+    const installTarget = entries.some((e) => e.isDirectory() && /\.(?:dist|egg)-info$/.test(e.name))
+    for (const e of entries) {
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) walk(join(dir, e.name), `${prefix}${e.name}/`)
+        if (!SKIP_DIRS.has(e.name) && !installTarget) walk(join(dir, e.name), `${prefix}${e.name}/`)
       } else if (e.isFile()) {
         out.push(prefix + e.name)
       }

@@ -161,10 +161,14 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
   const workerMinBytes = options.workerMinBytes ?? envNumber('PREFLIGHT_WORKER_MIN_BYTES') ?? WORKER_MIN_BYTES
   const budgetMs = options.budgetMs ?? envNumber('PREFLIGHT_ANALYSIS_BUDGET_MS') ?? ANALYSIS_BUDGET_MS
   const worker = workerEntry()
-  const isLarge = (file: SourceFile): boolean =>
-    worker !== undefined && file.content.length * 3 >= workerMinBytes && Buffer.byteLength(file.content, 'utf8') >= workerMinBytes
+  // Decided once per file. A binary file or one over the size limit is only a note: no worker needed.
+  const large = files.map((file) => {
+    if (worker === undefined || file.content.length * 3 < workerMinBytes) return false
+    const bytes = Buffer.byteLength(file.content, 'utf8')
+    return bytes >= workerMinBytes && bytes <= MAX_FILE_BYTES && !file.content.includes('\u0000')
+  })
   const results: AnalysisResult[] = new Array(files.length)
-  const rest = files.map((_, i) => i).filter((i) => !isLarge(files[i]))
+  const rest = files.map((_, i) => i).filter((i) => !large[i])
   const threads = threadsFor(rest.map((i) => files[i]), options.threads ?? envNumber('PREFLIGHT_THREADS'))
   const restFiles = rest.map((i) => files[i])
   const repository = options.repository
@@ -173,14 +177,14 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
   const listed = new Set(listedPaths)
   // Large files in a budgeted worker of their own, at the same time as the rest on this thread.
   // Their folder comes along as context, so the worker sees what this thread would.
-  const largeIndexes = byFolder(files.map((_, i) => i).filter((i) => isLarge(files[i])), (i) => folderOf(files[i].path))
-  const large = worker !== undefined && largeIndexes.length > 0
-    ? analyzeLargeFiles(worker, largeJobs(files, largeIndexes, isLarge), budgetMs, repository, listedPaths)
+  const largeIndexes = byFolder(files.map((_, i) => i).filter((i) => large[i]), (i) => folderOf(files[i].path))
+  const largeResults = worker !== undefined && largeIndexes.length > 0
+    ? analyzeLargeFiles(worker, largeJobs(files, largeIndexes, large), budgetMs, repository, listedPaths)
     : undefined
   const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, restFiles, threads, (share) => analyzeGroupFiles(share, repository, listed), repository, listedPaths) : undefined
   const restResults = pooled ? await pooled : await analyzeGroupFiles(restFiles, repository, listed)
   restResults.forEach((r, k) => (results[rest[k]] = r))
-  if (large) (await large).forEach((r, k) => (results[largeIndexes[k]] = r))
+  if (largeResults) (await largeResults).forEach((r, k) => (results[largeIndexes[k]] = r))
   const out: AnalysisResult = { findings: [], notes: [], secrets: [] }
   for (const r of results) {
     out.findings.push(...r.findings)
@@ -212,14 +216,18 @@ function byFolder<T>(items: T[], folder: (item: T) => string): T[] {
 }
 
 /** One job per folder of large files (indexes grouped by folder), with the folder's other files as context. */
-function largeJobs(files: SourceFile[], largeIndexes: number[], isLarge: (file: SourceFile) => boolean): LargeFileJob[] {
+function largeJobs(files: SourceFile[], largeIndexes: number[], large: boolean[]): LargeFileJob[] {
   const jobs = new Map<string, LargeFileJob>()
   for (const i of largeIndexes) {
     const folder = folderOf(files[i].path)
     let job = jobs.get(folder)
-    if (!job) jobs.set(folder, (job = { files: [], context: files.filter((f) => !isLarge(f) && folderOf(f.path) === folder) }))
+    if (!job) jobs.set(folder, (job = { files: [], context: [] }))
     job.files.push(files[i])
   }
+  // Each folder's other files, in one pass over the list.
+  files.forEach((f, i) => {
+    if (!large[i]) jobs.get(folderOf(f.path))?.context.push(f)
+  })
   return [...jobs.values()]
 }
 

@@ -38,6 +38,9 @@ import {
 } from './secrets/patterns.js'
 import { runSecretlint, type SecretlintHit } from './secrets/secretlint.js'
 
+
+/** `ILLEGAL`, `Marker`, `nextPageMarker`, `ListWidgets.NextMarker`: words, not a random string. */
+const WORDS_IDENTIFIER = /^(?:[A-Z]+|[a-z]+|[A-Za-z][a-z]+(?:[A-Z][a-z]+)*)(?:\.[A-Za-z][a-z]+(?:[A-Z][a-z]+)*)*$/
 const REMEDIATION =
   'Remove the literal from the file, rotate it (it is in the history now), and read it at deploy time from a secret store: a sensitive variable, AWS Secrets Manager or SSM, a Kubernetes Secret, a CI secret.'
 
@@ -163,12 +166,14 @@ const SAMPLE_PATH = /(?:^|\/)(?:ci|tests?|__tests__|e2e|fixtures?|__fixtures__|u
 const TEST_FILE = /(?:^|\/)(?:[^/]+_test\.(?:go|py)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala))$/
 
 /**
- * Sample files by name: `config.yml.example`, `.env.sample`, `example.env`, and env templates
+ * Sample files by name: `config.yml.example`, `.env.sample`, `example.env`, `examples-1.json`, and env templates
  * (`.env.template`, `.env.dist`). A plain `*.template` is left out: CloudFormation templates use it.
  */
 function isSampleName(name: string): boolean {
   const lower = name.toLowerCase()
   if (/\.(?:example|sample)$/.test(lower) || /^(?:example|sample)\.env$/.test(lower)) return true
+  // `examples-1.json`, `sample-values.yaml`: example data by name.
+  if (/^(?:examples?|samples?)[-_.][^/]*\.(?:json|ya?ml|toml|ini|conf|properties|tfvars)$/.test(lower)) return true
   const template = /\.(?:template|tmpl|dist)$/.exec(lower)
   return template !== null && lower.slice(0, template.index).split(/[._-]/).includes('env')
 }
@@ -894,8 +899,10 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     if (isKeywordArgument(value, content, a, code)) continue
     if (namesKeyOfNamedSecret(a, value, (lines ??= content.split('\n')))) continue
     if (cls === 'weak' && (!looksRandom(value) || namesAKeyResource(value))) continue
-    // Tokens and API keys are random strings: a plain word (`ILLEGAL`, a lexer's token name) is none.
-    if ((cls === 'token' || cls === 'api-key') && /^(?:[A-Z]+|[a-z]+)$/.test(value)) continue
+    // Tokens and API keys are random strings: a plain word (`ILLEGAL`, a lexer's token name) is
+    // none, nor are words run together or a dotted path of them (`Marker`, `List.NextMarker` in
+    // an SDK's API model).
+    if ((cls === 'token' || cls === 'api-key') && value.length <= 200 && WORDS_IDENTIFIER.test(value)) continue
     if (cls === 'connection-string' && !carriesCredential(value)) continue
     const words = keyWords(a.key)
     const awsSecret = /^[A-Za-z0-9/+]{40}$/.test(value) && words.includes('secret') && (words.includes('aws') || words.includes('access'))

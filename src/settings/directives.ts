@@ -141,11 +141,15 @@ function mayHoldCommentDirective(content: string): boolean {
 
 /**
  * A metadata directive sits under a `preflight` or `checkov` key or in a `preflight:ignore`
- * string. YAML and JSON can spell a key only with escapes (`"\u0070reflight"`, `"\x70…"`), and
- * every escape starts with a backslash: a file with neither word and no backslash is not parsed.
+ * string. YAML and JSON can spell those words otherwise only with numeric escapes of their
+ * lowercase letters (`"\u0070reflight"`, `"\x63heckov"`: U+0063 to U+0076), so a file with neither
+ * word and no such escape is not parsed. Other backslashes (regular expressions in API models,
+ * Windows paths) do not make a file worth a YAML parse.
  */
+const LETTER_ESCAPE = /\\(?:x|u00|U000000)(?:6[3-9a-fA-F]|7[0-6])/
+
 function mayHoldMetadataDirective(content: string): boolean {
-  return content.includes('preflight') || content.includes('checkov') || content.includes('\\')
+  return content.includes('preflight') || content.includes('checkov') || (content.includes('\\') && LETTER_ESCAPE.test(content))
 }
 
 /** Every suppression directive in one file. */

@@ -260,6 +260,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (BOOLEANISH.test(v)) return 'boolean'
   if (AUTH_SCHEME.test(v)) return 'auth scheme'
   if (/^-?\d{1,5}(?:\.\d+)?$/.test(v) || /^\d{1,7}(?:ms|s|m|h|d)$/.test(v)) return 'number'
+  // `"jsonwebtoken": ">=9.0.0"` in package.json: a dependency's version range.
+  if (/^(?:[\^~]|[<>]=?|==?)?\s{0,3}v?\d{1,6}(?:\.(?:\d{1,6}|x|\*)){1,3}(?:-[\w.]{1,40})?$/.test(v)) return 'version'
   if (isReference(v)) return 'reference'
   // MySQL native-password hashes (`*` and 40 hex digits) and crypt(3)/bcrypt/argon2 hashes.
   if (/^\*[0-9A-Fa-f]{40}$/.test(v) || /^\$(?:2[abxy]?|5|6|y|argon2(?:id|i|d))\$[^\s]{20,}$/.test(v)) return 'hash'
@@ -270,6 +272,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^passwd$/i.test(key) && NSSWITCH_SOURCES.test(v)) return 'name-service sources'
   if (isCode(v)) return 'code'
   if (namesAKey(v)) return 'key name'
+  // `input_token: NextToken` in an API model: the value is the name of a field, in words.
+  if (/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*(?:Token|Key|Secret|Password|Credentials?)$/.test(v) && /[a-z][A-Z]/.test(v)) return 'field name'
   // `secret_data = "secret-data"`: the value only repeats the key.
   const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '')
   if (squash(v) === squash(key)) return 'placeholder'
