@@ -344,6 +344,8 @@ export const secretsCases: CaseTable = {
     valid: [
       quiet("token = r['NextToken']", 'subscript read', 'scripts/list.py'),
       quiet('{\n  "dependencies": {\n    "jsonwebtoken": ">=9.0.0",\n    "token-cache": "^2.1.x"\n  }\n}', 'dependency versions named like tokens', 'app/package.json'),
+      quiet('{\n  "bin": {\n    "deploy-apikey-stack": "bin/deploy-apikey-stack.js"\n  }\n}', 'a script path under a name holding apikey', 'app/package.json'),
+      quiet('# Payload:\n#   "authorizationToken": "ExampleAUTHtoken123123123",\n', 'a stand-in that says it is an example', 'lib/authorizer/app.py'),
       quiet('{\n  "ListWidgets": {\n    "input_token": "NextToken",\n    "output_token": "NextPageToken"\n  },\n  "ListGadgets": {\n    "input_token": "Marker",\n    "output_token": "GadgetList.NextMarker"\n  }\n}', 'an API model naming its paging fields', 'layer/python/sdk/data/paginators-1.json'),
       quiet('token = event.resultToken', 'attribute read', 'scripts/handler.py'),
       quiet('token_ttl: 3600', 'duration setting', 'config/values.yaml'),

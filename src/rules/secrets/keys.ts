@@ -269,6 +269,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^(.)\1+$/.test(v) || v.includes('***')) return 'placeholder'
   if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
   if (isPrefixedStandIn(v)) return 'placeholder'
+  // `ExampleAUTHtoken123`, `sampleKey42`: a stand-in that says so in its first word.
+  if (/^(?:[Ee]xample|[Ss]ample|[Dd]ummy|[Ff]ake)[A-Z0-9_-]/.test(v)) return 'placeholder'
   if (/^passwd$/i.test(key) && NSSWITCH_SOURCES.test(v)) return 'name-service sources'
   if (isCode(v)) return 'code'
   if (namesAKey(v)) return 'key name'
@@ -277,7 +279,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `secret_data = "secret-data"`: the value only repeats the key.
   const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '')
   if (squash(v) === squash(key)) return 'placeholder'
-  if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)\S*$/.test(v) || /^[\w./-]+\.(?:pem|key|crt|cer|p12|pfx|jks|der|pub|json|txt|asc|gpg|md|html?|ya?ml|conf|cfg|ini|properties|env)$/i.test(v)) return 'file path'
+  if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)\S*$/.test(v) || /^[\w./-]+\.(?:pem|key|crt|cer|p12|pfx|jks|der|pub|json|txt|asc|gpg|md|html?|ya?ml|conf|cfg|ini|properties|env|[cm]?js|ts|py|sh|rb|go|java)$/i.test(v)) return 'file path'
   if (v.split(/\s+/).length >= 4) return 'prose'
   // `Required (no default)` in a docstring: words and a remark in brackets.
   if (/^[A-Za-z][\w-]*(?: [\w-]+)* \([a-z]+(?: [a-z]+)+\)\.?$/.test(v)) return 'prose'
