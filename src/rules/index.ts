@@ -184,7 +184,11 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
   const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, restFiles, threads, (share) => analyzeGroupFiles(share, repository, listed), repository, listedPaths) : undefined
   const restResults = pooled ? await pooled : await analyzeGroupFiles(restFiles, repository, listed)
   restResults.forEach((r, k) => (results[rest[k]] = r))
-  if (largeResults) (await largeResults).forEach((r, k) => (results[largeIndexes[k]] = r))
+  if (largeResults) {
+    // This thread is free now: the large files left may take a second worker.
+    largeResults.helpOut()
+    ;(await largeResults.results).forEach((r, k) => (results[largeIndexes[k]] = r))
+  }
   const out: AnalysisResult = { findings: [], notes: [], secrets: [] }
   for (const r of results) {
     out.findings.push(...r.findings)
