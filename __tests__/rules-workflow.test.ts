@@ -271,7 +271,7 @@ jobs:
           echo "built refs/pull/\${{ github.event.number }}"
 `
     expect(ids(run(wf), 'workflow/untrusted-checkout')).toEqual(['workflow/untrusted-checkout@10'])
-    const fetch = wf.replace(/ {6}- uses: actions\/checkout@v4\n.*\n.*\/merge\n/, '      - run: git fetch origin refs/pull/7/head\n')
+    const fetch = wf.replace(/ {6}- uses: actions\/checkout@v4\n.*\n.*\/merge\n/, '      - run: git fetch origin refs/pull/7/head && git checkout FETCH_HEAD\n')
     expect(ids(run(fetch), 'workflow/untrusted-checkout')).toEqual(['workflow/untrusted-checkout@8'])
   })
 

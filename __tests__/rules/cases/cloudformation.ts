@@ -186,6 +186,10 @@ export const cloudformationCases: CaseTable = {
       { name: 'dynamic reference to Secrets Manager', code: resolvedPassword },
       { name: 'CFN template under templates/ using resolve:secretsmanager', path: 'templates/database.yaml', code: resolvedPassword },
       { name: 'placeholder', code: literalPassword.replace('Zq8vLm2Kp9Xw4R', 'changeme') },
+      {
+        name: 'token validity units of a user pool client, keyed by the token they are about',
+        code: 'Resources:\n  WebClient:\n    Type: AWS::Cognito::UserPoolClient\n    Properties:\n      UserPoolId: !Ref Pool\n      TokenValidityUnits:\n        AccessToken: hours\n        IdToken: hours\n        RefreshToken: days\n'
+      },
       { name: 'dynamic reference built with !Sub', code: resolvedPassword.replace("'{{resolve:secretsmanager:prod/db:SecretString:password}}'", "!Sub '{{resolve:secretsmanager:${DbSecret}:SecretString:password}}'") },
       {
         name: 'custom resource ServiceToken is the handler ARN',

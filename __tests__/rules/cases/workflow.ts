@@ -759,6 +759,10 @@ export const workflowCases: CaseTable = {
       },
       { name: 'pull_request_target checking out the base', code: push(job('b', `      - uses: actions/checkout@${SHA}\n      - run: make lint\n`), 'pull_request_target') },
       {
+        name: 'fetching the head only to diff it against the base: nothing of it reaches the workspace',
+        code: push(job('b', `      - uses: actions/checkout@${SHA}\n      - run: |\n          git fetch origin pull/$PR/head\n          git diff "$BASE"..."$HEAD" > pr.diff\n      - run: python3 scripts/review.py pr.diff\n`), 'pull_request_target')
+      },
+      {
         name: 'checkout step guarded to pull requests from the same repository',
         code: push(job('b', `      - uses: actions/checkout@${SHA}\n        if: \${{ ${SAME_REPO} }}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target')
       },
@@ -787,13 +791,18 @@ export const workflowCases: CaseTable = {
       }
     ],
     invalid: [
+      {
+        name: 'the fetched head checked out on a later step',
+        code: push(job('b', `      - uses: actions/checkout@${SHA}\n      - run: git fetch origin pull/$PR/head\n      - run: git checkout FETCH_HEAD && make test\n`), 'pull_request_target'),
+        errors: [{ line: 11 }]
+      },
       { code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target'), errors: [{ line: 12, severity: 'critical' }] },
       {
         name: 'checkout step whose condition does not exclude forks',
         code: push(job('b', `      - uses: actions/checkout@${SHA}\n        if: \${{ always() && github.event.pull_request.head.repo.full_name != github.repository }}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target'),
         errors: [{ line: 13, severity: 'critical' }]
       },
-      { name: 'git fetch of refs/pull', code: push(job('b', '      - run: |\n          git init .\n          git fetch origin refs/pull/${{ github.event.number }}/merge\n'), 'pull_request_target'), errors: [{ line: 12 }] },
+      { name: 'git fetch of refs/pull', code: push(job('b', '      - run: |\n          git init .\n          git fetch origin refs/pull/${{ github.event.number }}/merge\n          git checkout FETCH_HEAD\n'), 'pull_request_target'), errors: [{ line: 12 }] },
       { name: 'workflow_run checking out the head of the triggering run', code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n`), 'workflow_run'), errors: [{ line: 12 }] },
       {
         name: 'a guard for pull_request_target lets workflow_run in',

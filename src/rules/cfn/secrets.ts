@@ -31,6 +31,9 @@ function isSecretValue(value: string, key: string): boolean {
   return !/\{\{resolve:/.test(t) && whyNotLiteral(t, key) === undefined
 }
 
+/** Last words of a map's key whose entries are settings about a secret, named after it. */
+const SETTINGS_ABOUT = new Set(['units', 'validity', 'lifetime', 'expiration', 'ttl'])
+
 interface SecretSite {
   key: string
   keyLine: number
@@ -44,7 +47,8 @@ function secretSites(ctx: CfnContext, node: Node | undefined, depth = 0): Secret
   if (isSeq(node)) return v.items(node).flatMap((item) => secretSites(ctx, item, depth + 1))
   if (!isMap(node) || intrinsicOf(v, node) !== undefined) return []
   return v.entries(node).flatMap((e) => {
-    if (e.key === 'Tags') return []
+    // `TokenValidityUnits: {AccessToken: hours}`: settings about tokens, keyed by the token's name.
+    if (e.key === 'Tags' || SETTINGS_ABOUT.has(keyWords(e.key).at(-1) ?? '')) return []
     const isValue = intrinsicOf(v, e.value) !== undefined || (!isMap(e.value) && !isSeq(e.value))
     if (isSecretKey(e.key) && isValue) return [{ key: e.key, keyLine: v.line(e.keyNode), value: e.value }]
     return secretSites(ctx, e.value, depth + 1)

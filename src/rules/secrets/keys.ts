@@ -259,6 +259,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (v.length < 4) return 'too short'
   if (BOOLEANISH.test(v)) return 'boolean'
   if (AUTH_SCHEME.test(v)) return 'auth scheme'
+  if (/^(?:milli|micro|nano)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)$/i.test(v)) return 'unit'
   if (/^-?\d{1,5}(?:\.\d+)?$/.test(v) || /^\d{1,7}(?:ms|s|m|h|d)$/.test(v)) return 'number'
   // `"jsonwebtoken": ">=9.0.0"` in package.json: a dependency's version range.
   if (/^(?:[\^~]|[<>]=?|==?)?\s{0,3}v?\d{1,6}(?:\.(?:\d{1,6}|x|\*)){1,3}(?:-[\w.]{1,40})?$/.test(v)) return 'version'

@@ -28,8 +28,16 @@ function readsHead(text: string): boolean {
   return findExpressions(text).some((e) => contextPaths(e.body).some((p) => HEAD_CONTEXT.test(p)))
 }
 
-/** Line where this step brings the PR head into the workspace, or undefined. */
-function headCheckoutLine(ctx: CheckContext, step: StepModel): number | undefined {
+/** A `git fetch` alone brings objects into `.git`, not files into the workspace. */
+const FETCH_ONLY = /^\s*git[ \t]+fetch\b/
+/** Commands that put fetched commits into the workspace (`git checkout FETCH_HEAD`, a merge, a reset). */
+const MOVES_TREE = /\bgh\s+pr\s+checkout\b|\bgit[ \t]+(?:checkout|switch|merge|rebase|pull|cherry-pick|am|restore|worktree[ \t]+add|reset[ \t]+(?:[^\n]*[ \t])?--hard)\b/
+
+/**
+ * Line where this step brings the PR head into the workspace, or undefined. A script line that
+ * only fetches the head counts when `later` (the rest of the job's scripts) moves the workspace.
+ */
+function headCheckoutLine(ctx: CheckContext, step: StepModel, later: () => string): number | undefined {
   if (actionRepo(step.uses) === 'actions/checkout' && step.with) {
     for (const key of ['ref', 'repository']) {
       const pair = step.with.items.find((p) => isScalar(p.key) && p.key.value === key)
@@ -40,8 +48,10 @@ function headCheckoutLine(ctx: CheckContext, step: StepModel): number | undefine
   if (raw) {
     const lines = raw.text.split('\n')
     let offset = raw.offset
-    for (const l of lines) {
-      if (HEAD_IN_SCRIPT.test(l) || (/\bgit\s+(checkout|fetch|switch)\b/.test(l) && readsHead(l))) return lineAt(ctx, offset)
+    for (const [i, l] of lines.entries()) {
+      if (HEAD_IN_SCRIPT.test(l) || (/\bgit\s+(checkout|fetch|switch)\b/.test(l) && readsHead(l))) {
+        if (!FETCH_ONLY.test(l) || MOVES_TREE.test(lines.slice(i).join('\n')) || MOVES_TREE.test(later())) return lineAt(ctx, offset)
+      }
       offset += l.length + 1
     }
   }
@@ -71,7 +81,12 @@ function checkJob(ctx: CheckContext, job: JobModel, triggers: readonly ForkEvent
   // A step is guarded when its `if:` keeps forks out for every trigger that reaches the job.
   const guarded = (s: StepModel): boolean => isForkGuarded(s, triggers, { repository: ctx.repository })
   // A checkout step that is itself fork-guarded brings in only branches of this repository.
-  const headLine = (s: StepModel): number | undefined => (guarded(s) ? undefined : headCheckoutLine(ctx, s))
+  const laterScripts = (s: StepModel): string =>
+    job.steps
+      .slice(job.steps.indexOf(s) + 1)
+      .map((next) => (next.run ? rawOf(ctx, next.run)?.text ?? '' : ''))
+      .join('\n')
+  const headLine = (s: StepModel): number | undefined => (guarded(s) ? undefined : headCheckoutLine(ctx, s, () => laterScripts(s)))
   const first = job.steps.findIndex((s) => headLine(s) !== undefined)
   if (first < 0) return out
   for (const step of job.steps.slice(first)) {
