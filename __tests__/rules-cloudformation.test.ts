@@ -86,7 +86,8 @@ describe('insecure YAML template (short-form tags)', () => {
     const meta = new Map(cloudformationRules.map((r) => [r.id, r]))
     for (const f of findings) {
       expect(f.category).toBe(meta.get(f.ruleId)?.category)
-      expect(f.severity).toBe(meta.get(f.ruleId)?.severity)
+      // The one documented lowering: a DeletionPolicy of Delete written out is a choice.
+      expect(f.severity).toBe(/reads as a choice: medium/.test(f.message) ? 'medium' : meta.get(f.ruleId)?.severity)
     }
   })
 })

@@ -76,13 +76,18 @@ export function checkStatefulPolicies(ctx: CfnContext, r: Resource): Finding[] {
   }
   const [first, second] = problems
   if (!first) return []
+  // `DeletionPolicy: Delete` written out is a choice someone made (a demo, data kept elsewhere): still worth a look, not high.
+  const chosen = literal(v, v.get(r.node, 'DeletionPolicy')) === 'Delete'
+  const choice = chosen ? ' (`DeletionPolicy: Delete` is written out, so it reads as a choice: medium)' : ''
+  const severity = chosen ? ({ severity: 'medium' } as const) : {}
   if (!second) {
     const what = first.value === undefined ? `has no ${first.key}` : `has ${first.key} ${first.value}`
-    return [ctx.report(first.meta, first.line, `${r.type} \`${r.logicalId}\` ${what}: its data is deleted when ${first.when}`)]
+    return [ctx.report(first.meta, first.line, `${r.type} \`${r.logicalId}\` ${what}: its data is deleted when ${first.when}${choice}`, severity)]
   }
   const what = first.value === undefined && second.value === undefined ? 'has neither DeletionPolicy nor UpdateReplacePolicy' : `keeps no data under DeletionPolicy or UpdateReplacePolicy`
   return [
-    ctx.report(first.meta, first.value !== undefined ? first.line : second.value !== undefined ? second.line : r.line, `${r.type} \`${r.logicalId}\` ${what}: its data is deleted when the stack is deleted, when the resource is removed, or when an update replaces it`, {
+    ctx.report(first.meta, first.value !== undefined ? first.line : second.value !== undefined ? second.line : r.line, `${r.type} \`${r.logicalId}\` ${what}: its data is deleted when the stack is deleted, when the resource is removed, or when an update replaces it${choice}`, {
+      ...severity,
       remediation: 'Add `DeletionPolicy: Retain` and `UpdateReplacePolicy: Retain` (or `Snapshot` where the type supports it).'
     })
   ]
