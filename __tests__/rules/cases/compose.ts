@@ -125,7 +125,7 @@ export const composeCases: CaseTable = {
     ],
     invalid: [
       { code: 'services:\n  api:\n    image: example/api:1.4.2\n', errors: [{ line: 2 }] },
-      { ...OVERLAY_WITH_OWN_SERVICE, errors: [{ line: 4, message: 'service `mailhog` has no healthcheck' }] },
+      { ...OVERLAY_WITH_OWN_SERVICE, errors: [{ line: 4, message: 'service `mailhog` sets no healthcheck (unless its image declares a HEALTHCHECK, which Compose then uses)' }] },
       { name: 'the base file itself is whole, even a service without an image', code: 'services:\n  api:\n    build: .\n  worker:\n    command: run\n', errors: [{ line: 2 }, { line: 4 }] }
     ]
   },

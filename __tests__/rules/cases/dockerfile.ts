@@ -251,7 +251,10 @@ export const dockerfileCases: CaseTable = {
     invalid: [{ code: 'FROM rockylinux:9\nRUN yum install -y nginx-1.20.1\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/yum-unpinned': {
-    valid: [{ code: 'FROM rockylinux:9\nRUN yum install -y nginx-1.20.1 && yum clean all\n' }],
+    valid: [
+      { code: 'FROM rockylinux:9\nRUN yum install -y nginx-1.20.1 && yum clean all\n' },
+      { name: 'rpm files built earlier in the stage, by path', code: 'FROM rockylinux:9\nRUN rpmbuild -bb app.spec && yum install -y build/RPMS/noarch/* && yum clean all\n' }
+    ],
     invalid: [{ code: 'FROM rockylinux:9\nRUN dnf install -y nginx && dnf clean all\n', errors: [{ line: 2 }] }]
   }
 }

@@ -434,7 +434,10 @@ export const kubernetesCases: CaseTable = {
     ]
   },
   'k8s/privilege-escalation-not-disabled': {
-    valid: [{ code: CLEAN }],
+    valid: [
+      { code: CLEAN },
+      { name: 'a privileged container escalates by definition (the privileged rule reports it)', code: withEdit([SEC_CTX, '          securityContext:\n            privileged: true\n']) }
+    ],
     invalid: [{ code: noEscalationSetting, errors: [{ line: lineOf(noEscalationSetting, CONTAINER_SEC) }] }]
   },
   'k8s/run-as-root': {

@@ -8,7 +8,8 @@ import { emit, lineOf, pairIn, resolve, setting, settingPath, value, type Contex
 export function checkHealthcheck(ctx: Context, s: Service): void {
   const hc = setting(ctx, s, 'healthcheck')
   if (!hc) {
-    emit(ctx, R.noHealthcheck, lineOf(ctx, s.key), `service \`${s.name}\` has no healthcheck`)
+    // The image may declare one (a HEALTHCHECK in its Dockerfile), which Compose uses: this file cannot tell.
+    emit(ctx, R.noHealthcheck, lineOf(ctx, s.key), `service \`${s.name}\` sets no healthcheck (unless its image declares a HEALTHCHECK, which Compose then uses)`)
     return
   }
   const disable = pairIn(ctx, hc.value, 'disable')

@@ -41,7 +41,8 @@ export function unpinnedPackages(call: Invocation): Unpinned | undefined {
   if (program === 'yum' || program === 'dnf' || program === 'microdnf') {
     const [sub, ...rest] = positionals(args, YUM_OPTS_WITH_ARG)
     if (sub !== 'install') return undefined
-    const names = rest.filter((p) => !/-\d|[=<>]/.test(p) && !isFileOrVariable(p) && !p.endsWith('.rpm') && !p.startsWith('@'))
+    // `RPMS/noarch/*`: rpm files built earlier, by path (a repository package name holds no slash).
+    const names = rest.filter((p) => !/-\d|[=<>]/.test(p) && !isFileOrVariable(p) && !p.endsWith('.rpm') && !p.startsWith('@') && !p.includes('/'))
     return names.length ? { meta: R.yumUnpinned, tool: `${program} install`, names } : undefined
   }
   if (program === 'zypper') {

@@ -103,7 +103,8 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Conta
   const scLine = sc !== undefined ? v.keyLine(c.node, 'securityContext') : c.line
   const out: Finding[] = []
 
-  if (isTrue(v, v.get(sc, 'privileged'))) {
+  const privileged = isTrue(v, v.get(sc, 'privileged'))
+  if (privileged) {
     const line = v.keyLine(sc, 'privileged')
     const suggestion = replaceScalarOnLine(lineText(ctx.content, line), 'privileged', /^true$/i, 'false')
     out.push(ctx.report(K8S.privileged, line, `${label(c)} of ${obj.kind} \`${obj.name}\` runs privileged`, { suggestion }))
@@ -114,7 +115,8 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Conta
     const line = v.keyLine(sc, 'allowPrivilegeEscalation')
     const suggestion = replaceScalarOnLine(lineText(ctx.content, line), 'allowPrivilegeEscalation', /^true$/i, 'false')
     out.push(ctx.report(K8S.privilegeEscalationAllowed, line, `${label(c)} allows privilege escalation`, { suggestion }))
-  } else if (v.str(escalation) === undefined) {
+  } else if (v.str(escalation) === undefined && !privileged) {
+    // A privileged container escalates by definition, and the API server refuses `false` beside it: the privileged finding says it all.
     out.push(ctx.report(K8S.privilegeEscalationNotDisabled, scLine, `${label(c)} does not set \`allowPrivilegeEscalation: false\``))
   }
 
