@@ -182,8 +182,21 @@ export const workflowCases: CaseTable = {
     ]
   },
   'workflow/deploy-continue-on-error': {
-    valid: [{ code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n') }],
+    valid: [
+      { code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n') },
+      {
+        name: 'the failure is put off: a later step fails the job when the deploy did not succeed',
+        code: gatedDeploy(
+          "      - id: apply\n        run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n        continue-on-error: true\n      - run: ./scripts/comment-result.sh\n      - if: steps.apply.outcome != 'success'\n        run: exit 1\n"
+        )
+      }
+    ],
     invalid: [
+      {
+        name: 'a later step reads the outcome but does not fail the job',
+        code: gatedDeploy("      - id: apply\n        run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n        continue-on-error: true\n      - if: steps.apply.outcome != 'success'\n        run: echo failed\n"),
+        errors: [{ line: 14 }]
+      },
       {
         code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n        continue-on-error: true\n'),
         errors: [{ line: 13, suggestion: '        continue-on-error: false' }]

@@ -306,10 +306,25 @@ function hasVerification(ctx: CheckContext, job: JobModel, deployed: StepModel |
   )
 }
 
+/**
+ * A later step that fails the job when this step did not succeed (`if: steps.apply.outcome !=
+ * 'success'` … `exit 1`): the failure is only put off, say until a comment reports it.
+ */
+function failsLater(job: JobModel, step: StepModel): boolean {
+  if (!step.id) return false
+  const outcome = new RegExp(`steps\\.${step.id.replace(/[^\w-]/g, '')}\\.(?:outcome|conclusion)\\s*(?:!=\\s*'success'|==\\s*'failure')`)
+  return job.steps.some((later) => {
+    if (later.index <= step.index) return false
+    const condition = scalarString(later.node.items.find((p) => isScalar(p.key) && p.key.value === 'if')?.value) ?? ''
+    return outcome.test(condition) && /\bexit\s+[1-9]|core\.setFailed\(/.test(commandsOf(later) + '\n' + scalarsUnder(later.node).join('\n'))
+  })
+}
+
 function continueOnError(ctx: CheckContext, job: JobModel, step: StepModel | undefined): Finding | undefined {
   const map = step ? step.node : job.node
   const pair = map.items.find((p) => isScalar(p.key) && p.key.value === 'continue-on-error')
   if (!pair || !/^true$/i.test(scalarString(pair.value) ?? '')) return undefined
+  if (step && failsLater(job, step)) return undefined
   const line = ctx.y.lineOf(pair.key)
   const text = ctx.lines[line - 1]
   const m = /^(\s*(?:- )?)continue-on-error:\s*true\s*$/.exec(text)
