@@ -85,6 +85,8 @@ const PEM_ENCRYPTED_PKCS1 = encryptedKey('pkcs1')
 /** An IAM user's unique id: the shape of a key id with an entity prefix, no credential. */
 const IAM_USER_ID = j('AIDA', fake(16, 90, UPPER_NUM))
 const AWS_TEMP_KEY_ID = j('ASIA', fake(16, 91, UPPER_NUM))
+/** A secret access key's shape that says it is a documentation example (40 characters). */
+const DOC_AWS_SECRET = j(fake(20, 93), '/', fake(8, 94), 'q', 'EXAMPLEKEY')
 
 /** A one-line invalid case: `text` on line 2 of a plain config file. */
 const line2 = (text: string, extra: Partial<InvalidCase['errors'][number]> = {}, name?: string, path = 'config/settings.txt'): InvalidCase => ({
@@ -105,7 +107,10 @@ export const secretsCases: CaseTable = {
   'secrets/anthropic': { valid: [quiet('key: sk-ant-xxxx')], invalid: [line2(`key: ${ANTHROPIC_FULL}`)] },
   'secrets/anthropic-key': { valid: [quiet('key: sk-ant-')], invalid: [line2(`key: ${ANTHROPIC_SHORT}`)] },
   'secrets/aws': {
-    valid: [quiet('AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE', 'AWS documentation example key')],
+    valid: [
+      quiet('AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE', 'AWS documentation example key'),
+      quiet(`export AWS_SECRET_ACCESS_KEY=${DOC_AWS_SECRET}`, 'a documentation secret that says EXAMPLE', 'scripts/env.sh')
+    ],
     invalid: [line2(`aws_secret_access_key = "${AWS_SECRET}"`, { severity: 'critical' })]
   },
   'secrets/aws-access-key-id': {
@@ -125,7 +130,7 @@ export const secretsCases: CaseTable = {
   'secrets/aws-secret-access-key': {
     valid: [
       quiet('sha: 0123456789abcdef0123456789abcdef01234567', 'a SHA-1 is not a key'),
-      quiet(`export AWS_SECRET_ACCESS_KEY=${j(fake(30, 93), 'EXAMPLEKEY')}`, 'a documentation secret that says EXAMPLE', 'scripts/env.sh')
+      quiet(`aws_secret_key: ${DOC_AWS_SECRET}`, 'a documentation secret that says EXAMPLE', 'config/aws.yaml')
     ],
     invalid: [line2(`aws_secret_key: ${AWS_SECRET}`, { severity: 'critical' }, undefined, 'config/aws.yaml'), { name: 'next to an access key id', path: 'config/settings.txt', code: `id ${AWS_KEY_ID}\nkey ${AWS_SECRET}\n`, errors: [{ line: 2 }] }]
   },
@@ -168,10 +173,14 @@ export const secretsCases: CaseTable = {
   'secrets/github': { valid: [quiet('token: ghp_short'), quiet(`token: ${j('ghp', '_', 'x'.repeat(36))}`, 'a body of x')], invalid: [line2(`token: ${GITHUB_CLASSIC}`, { severity: 'critical' })] },
   'secrets/github-token': { valid: [quiet('token: github_pat_')], invalid: [line2(`token: ${GITHUB_LONG}`)] },
   'secrets/gitlab': {
-    valid: [quiet('token: glpat-'), quiet(`access_token = "${j('glpat', '-', 'X'.repeat(24))}"`, 'a token prefix and a body of X', 'config/gitlab.tfvars')],
+    valid: [
+      quiet('token: glpat-'),
+      quiet(`access_token = "${j('glpat', '-', 'X'.repeat(24))}"`, 'a token prefix and a body of X', 'config/gitlab.tfvars'),
+      quiet(`token: ${j('glpat', '-', '0'.repeat(20))}`, 'a body of zeros')
+    ],
     invalid: [line2(`token: ${GITLAB}`)]
   },
-  'secrets/gitlab-token': { valid: [quiet('token: glpat-short'), quiet(`token: ${j('glpat', '-', '0'.repeat(20))}`, 'a body of zeros')], invalid: [line2(`token: ${j('glpat', '-', fake(150, 53))}`)] },
+  'secrets/gitlab-token': { valid: [quiet('token: glpat-short')], invalid: [line2(`token: ${j('glpat', '-', fake(150, 53))}`)] },
   'secrets/google-api-key': { valid: [quiet('key: AIza-short')], invalid: [line2(`key: ${GOOGLE_API}`)] },
   'secrets/google-oauth-secret': { valid: [quiet('secret: GOCSPX-')], invalid: [line2(`secret: ${GOOGLE_OAUTH}`)] },
   'secrets/google-oauth-access-token': {
@@ -243,8 +252,7 @@ export const secretsCases: CaseTable = {
         name: 'a real key header followed by x characters (secretlint reports it; Preflight does not)',
         path: 'config/app.yml',
         code: `key: |\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIEowIBAAKCAQEA${'x'.repeat(48)}\n${('  ' + 'x'.repeat(64) + '\n').repeat(3)}  -----END RSA PRIVATE KEY-----\n`
-      },
-      { name: 'a key encrypted with a passphrase (secretlint matches it; it is not plain text)', path: 'config/app.yml', code: `key: |\n${PEM_ENCRYPTED_PKCS1.split('\n').map((l) => '  ' + l).join('\n')}\n` }
+      }
     ],
     invalid: [{ path: 'config/key.pem', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] }]
   },
@@ -296,7 +304,7 @@ export const secretsCases: CaseTable = {
       quiet('passwordKey: admin-password', 'key name that refers to a secret', 'config/values.yaml'),
       quiet('password: changeme', 'placeholder', 'config/values.yaml'),
       quiet('output:\n  es:\n    password: "1234567890"', 'a run of consecutive digits', 'config/values.yaml'),
-      quiet('    password = "".join(\n        ["{{resolve:secretsmanager:", secret_arn, ":SecretString:password}}"]\n    )', 'a join call assembling a dynamic reference', 'stacks/broker.py'),
+      quiet('    broker = BrokerProps(\n        password= "".join(\n            [\n                "{{resolve:secretsmanager:",\n                secret_arn,\n            ]\n        ),', 'a join call assembling a dynamic reference', 'stacks/broker.py'),
       quiet('nsswitch.conf: |\n  passwd:   files systemd\n  group:    files', 'nsswitch sources for account lookups', 'k8s/node-config.yaml'),
       quiet('fetch: |\n  "run-fetch host=\\"$MAIL_HOST\\" \\\n  password=\\"$MAIL_PASSWORD\\" "', 'a variable between escaped quotes', 'chart/templates/mail.yaml'),
       quiet('main.py: |\n  def connect(db_password=None, db_user=None):\n      """\n      db_password: Required (no default)\n      """', 'keyword defaults and docstring prose in a script', 'chart/templates/app.yaml'),
@@ -376,7 +384,7 @@ export const secretsCases: CaseTable = {
   'secrets/hardcoded-token': {
     valid: [
       quiet("token = r['NextToken']", 'subscript read', 'scripts/list.py'),
-      quiet("      securityToken:\n        description: 'The temporary\n          security token. For more details, see: https://docs.example.com/sts/tokens.html'\n        type: string", 'a wrapped line of a CRD description', 'crds/bindings.yaml'),
+      quiet("      securityToken:\n        description: 'The caller''s temporary\n          security token. For more details, see: https://help.acme-cloud.com/sts/100.htm'\n        type: string", 'a wrapped line of a CRD description', 'crds/bindings.yaml'),
       quiet('payload = {\n    "TaskToken": "{% $states.context.Task.Token %}",\n}', 'a Step Functions JSONata expression', 'stacks/flow.py'),
       quiet('  API_TOKEN_NOTE="(from \\$API_TOKEN)"', 'a note in brackets quoting a variable', 'scripts/deploy.sh'),
       quiet('{\n  "dependencies": {\n    "jsonwebtoken": ">=9.0.0",\n    "token-cache": "^2.1.x"\n  }\n}', 'dependency versions named like tokens', 'app/package.json'),
