@@ -257,10 +257,13 @@ function isPrefixedStandIn(v: string): boolean {
  * `AKIA0000000000000000`, `ghp_xxxx…`, `sk-****…`): the shape announced, the body filled in.
  */
 export function isFilledStandIn(v: string): boolean {
-  const m = /([Xx0*])\1{7,}$/.exec(v)
-  if (!m) return false
-  const prefix = v.slice(0, m.index)
-  return prefix.length <= 24 && !prefix.endsWith(m[1]) && /^[A-Za-z0-9_.$-]*$/.test(prefix)
+  const fill = v[v.length - 1]
+  if (fill !== 'X' && fill !== 'x' && fill !== '0' && fill !== '*') return false
+  // The run of the fill character at the end, counted from the end (no backtracking on a long run).
+  let start = v.length - 1
+  while (start > 0 && v[start - 1] === fill) start--
+  const prefix = v.slice(0, start)
+  return v.length - start >= 8 && prefix.length <= 24 && /^[A-Za-z0-9_.$-]*$/.test(prefix)
 }
 
 /** AWS's documentation examples (`AKIAIOSFODNN7EXAMPLE`, a secret ending `EXAMPLEKEY`): published on purpose. */
