@@ -316,7 +316,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)\S*$/.test(v) || /^[\w./-]+\.(?:pem|key|crt|cer|p12|pfx|jks|der|pub|json|txt|asc|gpg|md|html?|ya?ml|conf|cfg|ini|properties|env|[cm]?js|ts|py|sh|rb|go|java)$/i.test(v)) return 'file path'
   if (v.split(/\s+/).length >= 4) return 'prose'
   // `(from $GATEWAY_TOKEN)`: a remark in brackets, words and spaces, never a secret's characters.
-  if (/^\([^()\n]*\s[^()\n]*\)$/.test(v)) return 'prose'
+  if (/^\([^()\n]*\)$/.test(v) && /\s/.test(v)) return 'prose'
   // `Required (no default)` in a docstring: words and a remark in brackets.
   if (/^[A-Za-z][\w-]*(?: [\w-]+)* \([a-z]+(?: [a-z]+)+\)\.?$/.test(v)) return 'prose'
   return undefined
