@@ -246,6 +246,23 @@ describe('key and value classification', () => {
     expect(whyNotLiteral("r['NextToken']", 'token')).toBe('code')
     expect(whyNotLiteral('admin-password', 'passwordKey')).toBe('key name')
   })
+
+  it('knows stand-ins for a token or a password', () => {
+    // A vendor prefix and one character repeated; a real token is varied all the way through.
+    expect(whyNotLiteral(['glpat', '-', 'X'.repeat(20)].join(''), 'token')).toBe('placeholder')
+    expect(whyNotLiteral(['AKIA', '0'.repeat(16)].join(''), 'access_key')).toBe('placeholder')
+    expect(whyNotLiteral(['glpat', '-', 'q7Zk2PxR9mT4vW8nB3cY'].join(''), 'token')).toBeUndefined()
+    // AWS documentation examples say EXAMPLE in capitals; the word inside a real value in lower case does not count.
+    expect(whyNotLiteral(['wJ8rXUtnFEMI/K7MDENG/bPxRfiCY', 'EXAMPLEKEY'].join(''), 'aws_secret_access_key')).toBe('placeholder')
+    // Consecutive digits, either way round; other digit strings are not runs.
+    expect(whyNotLiteral('1234567890', 'password')).toBe('placeholder')
+    expect(whyNotLiteral('987654', 'password')).toBe('placeholder')
+    expect(whyNotLiteral('1234567809', 'password')).toBeUndefined()
+    expect(whyNotLiteral('mock_secret_key', 'secret_key')).toBe('placeholder')
+    expect(whyNotLiteral('(from $GATEWAY_TOKEN)', 'TOKEN_NOTE')).toBe('prose')
+    expect(whyNotLiteral('{% $states.context.Task.Token %}', 'TaskToken')).toBe('reference')
+    expect(whyNotLiteral('pipes.CfnPipe.CredentialsProperty(', 'credentials')).toBe('code')
+  })
 })
 
 describe('rule catalogue', () => {
@@ -420,6 +437,29 @@ describe('Secret entries that hold no credential', () => {
     const r = await scanSecrets({ path: 'k8s/oidc.yaml', kind: 'kubernetes', content })
     expect(r.findings.map((f) => `${f.ruleId}@${f.line}`)).toEqual(['secrets/k8s-secret-data@8'])
     expect(r.locations.map((l) => l.value)).toEqual(expect.arrayContaining(['gateway-prod', 'backup-agent', 'Zq8vLm2Kp9Xw4RtY7b']))
+  })
+})
+
+describe('encrypted private keys and IAM entity ids', () => {
+  it('an encrypted key is masked but not reported', async () => {
+    const key = generateKeyPairSync('rsa', {
+      modulusLength: 1024,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'not used' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' }
+    }).privateKey
+    expect(key).toContain('Proc-Type: 4,ENCRYPTED')
+    const r = await scanSecrets({ path: 'certs/enc.key', kind: 'other', content: key })
+    expect(r.findings).toEqual([])
+    expect(r.locations.length).toBeGreaterThan(0)
+    expect(redact(key, r.locations)).not.toContain(key.split('\n')[4])
+  })
+
+  it('an IAM user id is no access key id; a temporary key id is', async () => {
+    const body = 'QX7VM2PLR9TBK4HZ'
+    const ids = await scanSecrets({ path: 'msg.json', kind: 'other', content: `{"SenderId": "AIDA${body}"}\n` })
+    expect(ids.findings).toEqual([])
+    const keys = await scanSecrets({ path: 'env.txt', kind: 'other', content: `key ASIA${body}\n` })
+    expect(keys.findings.map((f) => f.severity)).toContain('critical')
   })
 })
 

@@ -11,7 +11,7 @@ import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
-import { carriesCredential, classifyKey, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -32,7 +32,8 @@ import {
   isDockerAuth,
   TOKEN_PATTERNS,
   URL_PASSWORD_SOURCE,
-  isDocumentationExample,
+  AWS_ACCESS_KEY_PREFIX,
+  isEncryptedKey,
   isUrlPasswordPlaceholder,
   tokenRegex
 } from './secrets/patterns.js'
@@ -161,7 +162,9 @@ export function isGeneratedOrLockfile(path: string): boolean {
 }
 
 /** Test, fixture, mock and example trees, and documentation: sample values live there on purpose. */
-const SAMPLE_PATH = /(?:^|\/)(?:ci|tests?|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|_?testdata|testutils?|mocks?|__mocks__|fakes?|docs?|snippets)\/|\.(?:md|markdown|rst|adoc)$/i
+const SAMPLE_PATH = /(?:^|\/)(?:ci|tests?|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|_?testdata|testutils?|mocks?|__mocks__|fakes?|docs?|snippets|__snapshots__)\/|\.(?:md|markdown|rst|adoc|snap)$/i
+/** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
+const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
 /** Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`. */
 const TEST_FILE = /(?:^|\/)(?:[^/]+_test\.(?:go|py)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala))$/
 
@@ -179,7 +182,7 @@ function isSampleName(name: string): boolean {
 }
 
 export function isSamplePath(path: string): boolean {
-  return SAMPLE_PATH.test(path) || TEST_FILE.test(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
+  return SAMPLE_PATH.test(path) || SAM_EVENT.test(path) || TEST_FILE.test(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
 }
 
 /** Rules whose match is a credential by its shape alone: reported at full severity anywhere. */
@@ -327,6 +330,7 @@ function quoteKey(key: string): string {
 // ── secretlint ───────────────────────────────────────────────────────────────────────────────
 
 const URL_PASSWORD = new RegExp(URL_PASSWORD_SOURCE)
+const AWS_KEY_ID_START = new RegExp(`^(?:${AWS_ACCESS_KEY_PREFIX})`)
 
 async function secretlintCandidates(path: string, content: string): Promise<Candidate[]> {
   const hits = await runSecretlint(path, content)
@@ -337,8 +341,12 @@ async function secretlintCandidates(path: string, content: string): Promise<Cand
     // For a URL, the password is the secret; masking the whole URL would hide the host too.
     const url = URL_PASSWORD.exec(text)
     const value = url?.groups?.urlPass ?? text
-    // The same test as Preflight's own private key rule: a shortened or made-up key is only masked.
-    const notAKey = h.rule === 'privatekey' && !couldBeWholeKey(text)
+    // The same tests as Preflight's own rules: a shortened, made-up or encrypted key, a placeholder
+    // token and an IAM entity's unique id (`AIDA…`, which secretlint's AWS rule also matches) are only masked.
+    const notAKey =
+      (h.rule === 'privatekey' && (!couldBeWholeKey(text) || isEncryptedKey(text))) ||
+      (h.rule !== 'privatekey' && (isDocumentationExample(value) || isFilledStandIn(value))) ||
+      (h.rule === 'aws' && /^[A-Z0-9]{20}$/.test(value) && !AWS_KEY_ID_START.test(value))
     return {
       rule,
       priority: 0,
@@ -406,7 +414,8 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
     if (!anchor.test(content)) continue
     for (const m of matchesOf(regex, content)) {
       const token = m[0]
-      if (pattern.slug === 'aws-access-key-id' && isDocumentationExample(token)) continue
+      // `AKIAIOSFODNN7EXAMPLE`, `glpat-XXXXXXXXXXXXXXXXXXXX`: the shape shown, no credential in it.
+      if (isDocumentationExample(token) || isFilledStandIn(token)) continue
       const start = m.index ?? 0
       const line = lineAt(starts, start)
       if (pattern.slug === 'aws-access-key-id') awsKeyLines.push(line)
@@ -420,8 +429,9 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
     const material = block.replace(/-----(?:BEGIN|END)[^\n-]*-----/g, '').replace(/\{\{[^}]{0,500}\}\}|\$\{[^}]{0,500}\}|\$\([^)]{0,500}\)/g, '')
     if (!/[A-Za-z0-9+/=]{16,}/.test(material)) continue
     const start = m.index ?? 0
-    // A key cut short for the reader (`...` between its lines) or a word repeated is still masked.
-    const whole = couldBeWholeKey(block)
+    // A key cut short for the reader (`...` between its lines), a word repeated or a key encrypted
+    // with a passphrase is still masked.
+    const whole = couldBeWholeKey(block) && !isEncryptedKey(block)
     out.push({ rule: PRIVATE_KEY_RULE, priority: 1, start, end: start + block.length, line: lineAt(starts, start), endLine: lineAt(starts, start + block.length - 1), message: 'Private key block in plain text.', value: block, ...(whole ? {} : { locateOnly: true as const }) })
   }
   for (const m of content.includes('PuTTY-User-Key-File-') ? matchesOf(PUTTY_KEY, content) : []) {
@@ -443,7 +453,7 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
     for (const m of content.matchAll(AWS_SECRET_SHAPE)) {
       const start = m.index ?? 0
       const line = lineAt(starts, start)
-      if (!awsKeyLines.some((l) => Math.abs(l - line) <= 5) || isHexDigest(m[0]) || !looksRandom(m[0])) continue
+      if (!awsKeyLines.some((l) => Math.abs(l - line) <= 5) || isHexDigest(m[0]) || !looksRandom(m[0]) || isDocumentationExample(m[0])) continue
       out.push({ rule: AWS_SECRET_RULE, priority: 1, start, end: start + 40, line, message: 'AWS secret access key next to an access key id.', value: m[0] })
     }
   }
@@ -774,7 +784,7 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
         const body = doc.slice(j + 1, k)
         for (let b = lineIndex + 1; b <= first + k; b++) found.lines.add(b)
         const text = body.join('\n')
-        if (!identity && literalBlock(body) && !holdsOnlyPublicMaterial(key, text) && !holdsOnlySampleKeys(text)) {
+        if (!identity && literalBlock(key, body) && !holdsOnlyPublicMaterial(key, text) && !holdsOnlySampleKeys(text)) {
           const start = starts[lineIndex + 1]
           const end = starts[first + k - 1] + doc[k - 1].length
           out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end, line: lineIndex + 1, endLine: first + k, message: `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value.`, value: body.join('\n') })
@@ -820,16 +830,22 @@ function holdsOnlySampleKeys(text: string): boolean {
 }
 
 /**
- * Whether a block value of a Secret is literal. Without template expressions, any text is. A
- * templated block (a config file rendered from chart values) is literal only where one of its
- * own `key=value` or `key: value` lines sets a credential-named key to a literal.
+ * Whether a block value of a Secret is literal. An entry named like a credential (`password`,
+ * `tls.key`), a private key, or one random-looking line is. A config file (`roles.yml`,
+ * `pipeline.conf`), templated from chart values or not, is literal only where one of its own
+ * `key=value`, `key: value` or `key => value` lines sets a credential-named key to a literal.
  */
-function literalBlock(body: string[]): boolean {
-  const templated = body.some((l) => /\{\{|\$\{/.test(l))
-  if (!templated) return body.some((l) => l.trim() !== '')
-  return body.some((l) => {
-    // `password=…`, `password: …`, `"password": "…"` (JSON), `<password>…</password>` (XML).
-    const kv = /^\s*["']?([A-Za-z_][\w.-]{0,100})["']?\s*[=:]\s*(\S.{0,500})$/.exec(l) ?? /^\s*<([A-Za-z_][\w.-]{0,100})>([^<]{1,500})<\/[\w.-]{1,100}>/.exec(l)
+function literalBlock(key: string, body: string[]): boolean {
+  const filled = body.filter((l) => l.trim() !== '')
+  if (filled.length === 0) return false
+  const templated = filled.some((l) => /\{\{|\$\{/.test(l))
+  if (!templated) {
+    if (namesCredential(key) || /\.(?:key|p12|pfx|jks|keystore)$/i.test(key) || filled.some((l) => l.includes('PRIVATE KEY'))) return true
+    if (filled.length === 1 && looksRandom(filled[0].trim())) return true
+  }
+  return filled.some((l) => {
+    // `password=…`, `password: …`, `"password": "…"` (JSON), `password => "…"` (Logstash), `<password>…</password>` (XML).
+    const kv = /^\s*["']?([A-Za-z_][\w.-]{0,100})["']?\s*(?:=>|[=:])\s*(\S.{0,500})$/.exec(l) ?? /^\s*<([A-Za-z_][\w.-]{0,100})>([^<]{1,500})<\/[\w.-]{1,100}>/.exec(l)
     if (kv === null || classifyKey(kv[1]) === undefined) return false
     const value = kv[2].trim().replace(/,$/, '').replace(/^(["'])(.*)\1$/, '$2')
     return !/\{\{|\$\{/.test(value) && whyNotLiteral(value, kv[1]) === undefined
@@ -867,15 +883,21 @@ function isKeywordArgument(value: string, content: string, a: Assignment, code: 
 const SIBLING_SPAN = 8
 
 /**
- * `clusterSecretKey: cluster` beside `clusterSecretName`: the key to read inside the named
- * Secret, a word, not the secret itself. A bare `secretKey` has no such pair (MinIO's is a secret).
+ * `clusterSecretKey: cluster` beside `clusterSecretName`, or `secretKey: license` beside
+ * `secretName:`: the key to read inside the named Secret, a word, not the secret itself. A bare
+ * `secretKey` without a `secretName` (MinIO's) is a secret.
  */
 function namesKeyOfNamedSecret(a: Assignment, value: string, lines: string[]): boolean {
-  const m = /^(\w+secret[-_]?)(key)$/i.exec(a.key)
+  const m = /^(\w*secret[-_]?)(key)$/i.exec(a.key)
   if (!m || looksRandom(value) || !/^[\w.-]{1,100}$/.test(value)) return false
   const sibling = `${m[1]}${m[2] === 'Key' ? 'Name' : m[2] === 'KEY' ? 'NAME' : 'name'}`
   const near = lines.slice(Math.max(0, a.line - 1 - SIBLING_SPAN), a.line + SIBLING_SPAN)
-  return near.some((l) => l.includes(sibling))
+  if (!/^secret[-_]?$/i.test(m[1])) return near.some((l) => l.includes(sibling))
+  // A bare `secretKey` pairs only with a `secretName` key of its own line (`existingSecretName` is
+  // another pair), and names a key only in words (`license`, `tls.crt`): `warehouse2024` is a password.
+  if (!/^[A-Za-z][A-Za-z._-]*$/.test(value)) return false
+  const siblingKey = new RegExp(`^\\s*(?:-\\s+)?["']?${sibling.replace(/\W/g, '\\$&')}["']?\\s*[:=]`)
+  return near.some((l) => siblingKey.test(l))
 }
 
 function assignmentCandidates(content: string, file: SourceFile, starts: number[]): Candidate[] {
@@ -892,6 +914,8 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
       continue
     }
     if (a.multiline) continue
+    // `security token. For more details, check out: https://…`: a wrapped line of prose read as a key.
+    if (/[.,;!?]\s|\s\S+\s\S+\s/.test(a.key)) continue
     const cls = classifyKey(a.key)
     if (!cls) continue
     const value = a.value.trim()
@@ -904,6 +928,8 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     // an SDK's API model).
     if ((cls === 'token' || cls === 'api-key') && value.length <= 200 && WORDS_IDENTIFIER.test(value)) continue
     if (cls === 'connection-string' && !carriesCredential(value)) continue
+    // A URL without user info or a query carries no token (`token_endpoint`-like values, help links).
+    if ((cls === 'token' || cls === 'api-key') && /^[a-z][a-z0-9+.-]{1,20}:\/\/[^\s@?#]+$/i.test(value)) continue
     const words = keyWords(a.key)
     const awsSecret = /^[A-Za-z0-9/+]{40}$/.test(value) && words.includes('secret') && (words.includes('aws') || words.includes('access'))
     const rule = awsSecret ? AWS_SECRET_RULE : KEY_RULES[cls]

@@ -675,12 +675,26 @@ export const kubernetesCases: CaseTable = {
         code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: roles\ndata:\n  password: ${Buffer.from('foobar').toString('base64')}\n  password2: ${Buffer.from('foobar_v2').toString('base64')}\n`
       },
       {
+        name: 'whole config files with no credential in them (plain blocks)',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: pipeline\nstringData:\n  roles.yml: |-\n    writer_role:\n      cluster: [ "monitor" ]\n      indices:\n        - names: [ "app-*" ]\n          privileges: [ "write", "create_index" ]\n  beats.conf: |-\n    input {\n      beats { port => 5044 }\n    }\n'
+      },
+      {
         name: 'config file rendered from chart values (templated block)',
         code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: exporter\nstringData:\n  my.cnf: |\n    [client]\n    user={{ .Values.db.user }}\n    password={{ .Values.db.pass }}\n'
       }
     ],
     invalid: [
       { code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\nstringData:\n  password: Zq8vLm2Kp9Xw4R\n', errors: [{ line: 7, severity: 'high' }] },
+      {
+        name: 'a plain config block that writes a literal password',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: pipeline\nstringData:\n  output.conf: |-\n    output {\n      sink {\n        user => "writer"\n        password => "Zq8vLm2Kp9Xw4R"\n      }\n    }\n',
+        errors: [{ line: 6, severity: 'high' }]
+      },
+      {
+        name: 'a plain block under a credential-named entry',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\nstringData:\n  credentials: |\n    [default]\n    region = eu-west-1\n    role = Zq8vLm2Kp9Xw4RtY7b\n',
+        errors: [{ line: 6 }]
+      },
       {
         name: 'a literal entry with a templated name, beside template actions',
         files: {

@@ -73,6 +73,20 @@ const PEM = generateKeyPairSync('rsa', {
   publicKeyEncoding: { type: 'spki', format: 'pem' }
 }).privateKey.trim()
 const PEM_LINES = PEM.split('\n')
+/** Private keys encrypted with a passphrase: PKCS#8 `ENCRYPTED PRIVATE KEY`, and PKCS#1 with `Proc-Type: 4,ENCRYPTED`. */
+const encryptedKey = (type: 'pkcs8' | 'pkcs1'): string =>
+  generateKeyPairSync('rsa', {
+    modulusLength: 1024,
+    privateKeyEncoding: { type, format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' }
+  }).privateKey.trim()
+const PEM_ENCRYPTED_PKCS8 = encryptedKey('pkcs8')
+const PEM_ENCRYPTED_PKCS1 = encryptedKey('pkcs1')
+/** An IAM user's unique id: the shape of a key id with an entity prefix, no credential. */
+const IAM_USER_ID = j('AIDA', fake(16, 90, UPPER_NUM))
+const AWS_TEMP_KEY_ID = j('ASIA', fake(16, 91, UPPER_NUM))
+/** A secret access key's shape that says it is a documentation example (40 characters). */
+const DOC_AWS_SECRET = j(fake(20, 93), '/', fake(8, 94), 'q', 'EXAMPLEKEY')
 
 /** A one-line invalid case: `text` on line 2 of a plain config file. */
 const line2 = (text: string, extra: Partial<InvalidCase['errors'][number]> = {}, name?: string, path = 'config/settings.txt'): InvalidCase => ({
@@ -93,19 +107,31 @@ export const secretsCases: CaseTable = {
   'secrets/anthropic': { valid: [quiet('key: sk-ant-xxxx')], invalid: [line2(`key: ${ANTHROPIC_FULL}`)] },
   'secrets/anthropic-key': { valid: [quiet('key: sk-ant-')], invalid: [line2(`key: ${ANTHROPIC_SHORT}`)] },
   'secrets/aws': {
-    valid: [quiet('AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE', 'AWS documentation example key')],
+    valid: [
+      quiet('AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE', 'AWS documentation example key'),
+      quiet(`export AWS_SECRET_ACCESS_KEY=${DOC_AWS_SECRET}`, 'a documentation secret that says EXAMPLE', 'scripts/env.sh')
+    ],
     invalid: [line2(`aws_secret_access_key = "${AWS_SECRET}"`, { severity: 'critical' })]
   },
   'secrets/aws-access-key-id': {
-    valid: [quiet('id: AKIA-not-a-key'), quiet('id: AKIAIOSFODNN7EXAMPLE', 'AWS documentation example key id')],
+    valid: [
+      quiet('id: AKIA-not-a-key'),
+      quiet('id: AKIAIOSFODNN7EXAMPLE', 'AWS documentation example key id'),
+      quiet(`{\n  "attributes": {\n    "SenderId": "${IAM_USER_ID}"\n  }\n}`, 'an IAM user unique id (AIDA) is no access key', 'config/message.json'),
+      quiet(`role_id: ${j('AROA', fake(16, 92, UPPER_NUM))}`, 'an IAM role unique id (AROA)', 'config/roles.yaml')
+    ],
     invalid: [
+      line2(`id: ${AWS_TEMP_KEY_ID}`, { severity: 'critical' }, 'a temporary (ASIA) access key id'),
       line2(`id: ${AWS_KEY_ID}`, { severity: 'critical' }),
       line2(`id: ${AWS_KEY_ID}`, { severity: 'critical' }, 'real credential shape in a test path keeps its severity', 'tests/fixtures/settings.txt'),
       line2(`    id: ${AWS_KEY_ID}`, { severity: 'critical' }, 'real credential shape in Markdown keeps its severity', 'docs/setup.md')
     ]
   },
   'secrets/aws-secret-access-key': {
-    valid: [quiet('sha: 0123456789abcdef0123456789abcdef01234567', 'a SHA-1 is not a key')],
+    valid: [
+      quiet('sha: 0123456789abcdef0123456789abcdef01234567', 'a SHA-1 is not a key'),
+      quiet(`aws_secret_key: ${DOC_AWS_SECRET}`, 'a documentation secret that says EXAMPLE', 'config/aws.yaml')
+    ],
     invalid: [line2(`aws_secret_key: ${AWS_SECRET}`, { severity: 'critical' }, undefined, 'config/aws.yaml'), { name: 'next to an access key id', path: 'config/settings.txt', code: `id ${AWS_KEY_ID}\nkey ${AWS_SECRET}\n`, errors: [{ line: 2 }] }]
   },
   'secrets/aws-credentials-in-user-data': {
@@ -144,9 +170,16 @@ export const secretsCases: CaseTable = {
     valid: [{ path: 'config/sa.json', code: '{\n  "type": "service_account",\n  "project_id": "demo-project"\n}\n' }],
     invalid: [{ path: 'config/sa.json', code: GCP_SA, errors: [{ line: 1 }] }]
   },
-  'secrets/github': { valid: [quiet('token: ghp_short')], invalid: [line2(`token: ${GITHUB_CLASSIC}`, { severity: 'critical' })] },
+  'secrets/github': { valid: [quiet('token: ghp_short'), quiet(`token: ${j('ghp', '_', 'x'.repeat(36))}`, 'a body of x')], invalid: [line2(`token: ${GITHUB_CLASSIC}`, { severity: 'critical' })] },
   'secrets/github-token': { valid: [quiet('token: github_pat_')], invalid: [line2(`token: ${GITHUB_LONG}`)] },
-  'secrets/gitlab': { valid: [quiet('token: glpat-')], invalid: [line2(`token: ${GITLAB}`)] },
+  'secrets/gitlab': {
+    valid: [
+      quiet('token: glpat-'),
+      quiet(`access_token = "${j('glpat', '-', 'X'.repeat(24))}"`, 'a token prefix and a body of X', 'config/gitlab.tfvars'),
+      quiet(`token: ${j('glpat', '-', '0'.repeat(20))}`, 'a body of zeros')
+    ],
+    invalid: [line2(`token: ${GITLAB}`)]
+  },
   'secrets/gitlab-token': { valid: [quiet('token: glpat-short')], invalid: [line2(`token: ${j('glpat', '-', fake(150, 53))}`)] },
   'secrets/google-api-key': { valid: [quiet('key: AIza-short')], invalid: [line2(`key: ${GOOGLE_API}`)] },
   'secrets/google-oauth-secret': { valid: [quiet('secret: GOCSPX-')], invalid: [line2(`secret: ${GOOGLE_OAUTH}`)] },
@@ -189,6 +222,8 @@ export const secretsCases: CaseTable = {
         path: 'config/app.example.yml',
         code: `# signing:\n#   key: |\n#     -----BEGIN RSA PRIVATE KEY-----\n${'#     signingkeysigningkeysigningkey\n'.repeat(5)}#     -----END RSA PRIVATE KEY-----\n`
       },
+      { name: 'a PKCS#8 key encrypted with a passphrase', path: 'certs/testdata/enc.key', code: `${PEM_ENCRYPTED_PKCS8}\n` },
+      { name: 'a PKCS#1 key with a Proc-Type ENCRYPTED header', path: 'config/tls/enc.key', code: `${PEM_ENCRYPTED_PKCS1}\n` },
       {
         name: 'a body of x characters standing for the key',
         path: 'config/tls.txt',
@@ -268,6 +303,8 @@ export const secretsCases: CaseTable = {
       quiet('variable "rc_secret_key" {\n  description = "Key of the Secret holding the CLI configuration"\n  default     = "credentials"\n}', 'a value that only names a key', 'infra/variables.tf'),
       quiet('passwordKey: admin-password', 'key name that refers to a secret', 'config/values.yaml'),
       quiet('password: changeme', 'placeholder', 'config/values.yaml'),
+      quiet('output:\n  es:\n    password: "1234567890"', 'a run of consecutive digits', 'config/values.yaml'),
+      quiet('    broker = BrokerProps(\n        password= "".join(\n            [\n                "{{resolve:secretsmanager:",\n                secret_arn,\n            ]\n        ),', 'a join call assembling a dynamic reference', 'stacks/broker.py'),
       quiet('nsswitch.conf: |\n  passwd:   files systemd\n  group:    files', 'nsswitch sources for account lookups', 'k8s/node-config.yaml'),
       quiet('fetch: |\n  "run-fetch host=\\"$MAIL_HOST\\" \\\n  password=\\"$MAIL_PASSWORD\\" "', 'a variable between escaped quotes', 'chart/templates/mail.yaml'),
       quiet('main.py: |\n  def connect(db_password=None, db_user=None):\n      """\n      db_password: Required (no default)\n      """', 'keyword defaults and docstring prose in a script', 'chart/templates/app.yaml'),
@@ -304,6 +341,7 @@ export const secretsCases: CaseTable = {
       line2(`db_password="${STRONG}"`, { severity: 'info' }, 'end-to-end test tree is info', 'e2e/suites/db/setup.sh'),
       line2(`db_password="${STRONG}"`, { severity: 'info' }, 'mock is info', 'pkg/auth/mocks/client.sh'),
       line2(`db_password: ${STRONG}`, { severity: 'info' }, 'documentation tree is info', 'docs/reference/static.yaml'),
+      line2(`db_password: "${STRONG}"`, { severity: 'info' }, 'a test snapshot is info', 'pkg/sidecar/__snapshots__/render_test.snap'),
       line2(`db_password="${STRONG}"`, { severity: 'info' }, 'TypeScript spec file is info', 'src/db.spec.ts'),
       line2(`export DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'Markdown is info', 'docs/setup.md'),
       line2(`DB_PASSWORD=${STRONG}`, { severity: 'info' }, 'example env file is info', 'config/.env.example'),
@@ -331,10 +369,13 @@ export const secretsCases: CaseTable = {
       quiet('tsigSecretAlg: hmac-sha512', 'the algorithm of a TSIG secret', 'chart/values.yaml'),
       quiet('ingress:\n  tlsSecret: shop.internal-tls', 'the name of a TLS Secret', 'chart/values.yaml'),
       quiet('agentSecretName: ""\nagentSecretKey: "agent"', 'the key to read in the named Secret', 'chart/values.yaml'),
+      quiet('license:\n  # Secret holding the license\n  secretName: ""\n  # key inside it\n  secretKey: "license"', 'a bare secretKey beside a bare secretName', 'chart/values.yaml'),
+      quiet('    source = pipes.SourceParams(\n        credentials=pipes.BrokerCredentialsProperty(\n            basic_auth=secret.arn\n        ),', 'a constructor call whose arguments follow', 'stacks/pipe.py'),
       { name: 'a command that prints the secret', files: { 'chart/Chart.yaml': CHART, 'chart/templates/_env.tpl': '{{- define "chart.env" -}}\n- name: APP__JWT_SECRET_CMD\n  value: "cat /run/secrets/jwt"\n{{- end }}\n' } },
       quiet('variable "app_secret" {\n  type        = string\n  description = "Kubernetes Secret name for the app"\n  default     = "webapp"\n}', 'a variable whose description says it holds a Secret name', 'infra/variables.tf')],
     invalid: [
       line2(`client_secret: ${STRONG}`, {}, undefined, 'config/values.yaml'),
+      line2(`  "secret": "${STRONG}",`, { severity: 'info' }, 'a SAM test event payload is info', 'fn/events/message.json'),
       { name: 'a bare secretKey is an object store secret, not a key of a named Secret', path: 'chart/values.yaml', code: 'store:\n  secretName: ""\n  secretKey: warehouse2024\n', errors: [{ line: 3 }] },
       { name: 'a random value beside a Secret name is still a secret', path: 'chart/values.yaml', code: `agentSecretName: ""\nagentSecretKey: "${STRONG}"\n`, errors: [{ line: 2 }] },
       { name: 'a variable without such a description keeps its finding', path: 'infra/variables.tf', code: `variable "app_secret" {\n  type        = string\n  description = "Secret for the app"\n  default     = "${STRONG}"\n}\n`, errors: [{ line: 4 }] }
@@ -343,6 +384,9 @@ export const secretsCases: CaseTable = {
   'secrets/hardcoded-token': {
     valid: [
       quiet("token = r['NextToken']", 'subscript read', 'scripts/list.py'),
+      quiet("      securityToken:\n        description: 'The caller''s temporary\n          security token. For more details, see: https://help.acme-cloud.com/sts/100.htm'\n        type: string", 'a wrapped line of a CRD description', 'crds/bindings.yaml'),
+      quiet('payload = {\n    "TaskToken": "{% $states.context.Task.Token %}",\n}', 'a Step Functions JSONata expression', 'stacks/flow.py'),
+      quiet('  API_TOKEN_NOTE="(from \\$API_TOKEN)"', 'a note in brackets quoting a variable', 'scripts/deploy.sh'),
       quiet('{\n  "dependencies": {\n    "jsonwebtoken": ">=9.0.0",\n    "token-cache": "^2.1.x"\n  }\n}', 'dependency versions named like tokens', 'app/package.json'),
       quiet('{\n  "bin": {\n    "deploy-apikey-stack": "bin/deploy-apikey-stack.js"\n  }\n}', 'a script path under a name holding apikey', 'app/package.json'),
       quiet('# Payload:\n#   "authorizationToken": "ExampleAUTHtoken123123123",\n', 'a stand-in that says it is an example', 'lib/authorizer/app.py'),

@@ -297,7 +297,10 @@ export const terraformCases: CaseTable = {
     invalid: [here('resource "aws_cloudwatch_log_group" "l" { # HERE\n  name = "l"\n}\n')]
   },
   'tf/aws-provider-hardcoded-credentials': {
-    valid: [ok('provider "aws" {\n  region = "eu-west-1"\n  access_key = var.access_key\n}\n')],
+    valid: [
+      ok('provider "aws" {\n  region = "eu-west-1"\n  access_key = var.access_key\n}\n'),
+      ok('provider "aws" {\n  region                      = "eu-west-1"\n  skip_credentials_validation = true\n  access_key                  = "mock_access_key"\n  secret_key                  = "mock_secret_key"\n}\n', 'mock keys of a test provider')
+    ],
     invalid: [
       here(`provider "aws" {\n  region     = "eu-west-1"\n  access_key = "${ACCESS_KEY_ID}" # HERE\n}\n`, { severity: 'critical' }),
       here(`provider "aws" {\n  region     = "eu-west-1"\n  secret_key = "${SECRET_KEY}" # HERE\n}\n`, {}, 'secret key')

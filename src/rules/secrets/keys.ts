@@ -177,7 +177,8 @@ export function isBooleanish(value: string): boolean {
 /** Interpolations, expressions and pointers to a secret store: the secret lives elsewhere. */
 function isReference(v: string): boolean {
   return (
-    /\$\{|\{\{|\$\(|\(\(|%\{|#\{|@Microsoft\.KeyVault\(/.test(v) ||
+    // `{% $states.input.x %}`: a Step Functions JSONata expression (or a Jinja tag), evaluated later.
+    /\$\{|\{\{|\{%|\$\(|\(\(|%\{|#\{|@Microsoft\.KeyVault\(/.test(v) ||
     /^\$[A-Za-z_]/.test(v) ||
     // kubectl JSONPath (`token-key: '{.credential.access_token}'` in a kubeconfig): where to read it.
     /^\{\.[\w.[\]'"-]*\}$/.test(v) ||
@@ -226,6 +227,8 @@ function isCode(v: string): boolean {
     /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v) ||
     (/^[A-Z0-9]*$/.test(v) && /^[A-Z]*?(?:PASS|TOKEN|SECRET|KEY|PWD)/.test(v)) ||
     /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(.{0,200}\)[,;]?$/.test(v) ||
+    // `pipes.CfnPipe.CredentialsProperty(` or `"".join(`: a call whose arguments follow on the next lines.
+    /^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*|""\.\w+|''\.\w+)\($/.test(v) ||
     (/\]$/.test(v) && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[(?:'[^'\n\]]{0,100}'|"[^"\n\]]{0,100}"|[A-Za-z_$][\w$]*|\d{1,6})\])+$/.test(v)) ||
     (/^[a-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+[,;]?$/.test(v) && !v.split('.').some((part) => /\d/.test(part) && looksRandom(part)))
   )
@@ -249,6 +252,34 @@ function isPrefixedStandIn(v: string): boolean {
   return word !== undefined && /KEY|TOKEN|SECRET|PASS|PWD|API/.test(word)
 }
 
+/**
+ * A vendor's token prefix followed by one character repeated (`glpat-XXXXXXXXXXXXXXXXXXXX`,
+ * `AKIA0000000000000000`, `ghp_xxxx…`, `sk-****…`): the shape announced, the body filled in.
+ */
+export function isFilledStandIn(v: string): boolean {
+  const fill = v[v.length - 1]
+  if (fill !== 'X' && fill !== 'x' && fill !== '0' && fill !== '*') return false
+  // The run of the fill character at the end, counted from the end (no backtracking on a long run).
+  let start = v.length - 1
+  while (start > 0 && v[start - 1] === fill) start--
+  const prefix = v.slice(0, start)
+  return v.length - start >= 8 && prefix.length <= 24 && /^[A-Za-z0-9_.$-]*$/.test(prefix)
+}
+
+/** AWS's documentation examples (`AKIAIOSFODNN7EXAMPLE`, a secret ending `EXAMPLEKEY`): published on purpose. */
+export function isDocumentationExample(v: string): boolean {
+  return v.includes('EXAMPLE')
+}
+
+/** Consecutive digits, ascending or descending, at least four (`1234`, `0123456789`, `987654`). */
+function isDigitRun(v: string): boolean {
+  if (!/^\d{4,}$/.test(v)) return false
+  const step = (Number(v[1]) - Number(v[0]) + 10) % 10
+  if (step !== 1 && step !== 9) return false
+  for (let i = 1; i < v.length; i++) if ((Number(v[i]) - Number(v[i - 1]) + 10) % 10 !== step) return false
+  return true
+}
+
 /** Name-service sources (`passwd: files sss`, `passwd: compat` in nsswitch.conf): where account data comes from. */
 const NSSWITCH_SOURCES = /^(?:(?:compat|files|db|nis|nisplus|sss|systemd|ldap|winbind|hesiod|cache|altfiles|extrausers|oslogin|google|usrfiles|mymachines|myhostname|resolve|dns)(?:\s+\[[^\]\n]{1,80}\])?\s*)+$/
 
@@ -268,10 +299,13 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^\*[0-9A-Fa-f]{40}$/.test(v) || /^\$(?:2[abxy]?|5|6|y|argon2(?:id|i|d))\$[^\s]{20,}$/.test(v)) return 'hash'
   if (/^<[^>]*>$|^\[[^\]]*\]$|^%[A-Za-z_]+%$|^__[A-Z0-9_]+__$/.test(v)) return 'placeholder'
   if (/^(.)\1+$/.test(v) || v.includes('***')) return 'placeholder'
+  if (isFilledStandIn(v) || isDocumentationExample(v)) return 'placeholder'
+  // `123456`, `1234567890`: a run of consecutive digits is what people type when any value will do.
+  if (isDigitRun(v)) return 'placeholder'
   if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
   if (isPrefixedStandIn(v)) return 'placeholder'
   // `ExampleAUTHtoken123`, `sampleKey42`: a stand-in that says so in its first word.
-  if (/^(?:[Ee]xample|[Ss]ample|[Dd]ummy|[Ff]ake)[A-Z0-9_-]/.test(v)) return 'placeholder'
+  if (/^(?:[Ee]xample|[Ss]ample|[Dd]ummy|[Ff]ake|[Mm]ock)[A-Z0-9_-]/.test(v)) return 'placeholder'
   if (/^passwd$/i.test(key) && NSSWITCH_SOURCES.test(v)) return 'name-service sources'
   if (isCode(v)) return 'code'
   if (namesAKey(v)) return 'key name'
@@ -282,6 +316,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (squash(v) === squash(key)) return 'placeholder'
   if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)\S*$/.test(v) || /^[\w./-]+\.(?:pem|key|crt|cer|p12|pfx|jks|der|pub|json|txt|asc|gpg|md|html?|ya?ml|conf|cfg|ini|properties|env|[cm]?js|ts|py|sh|rb|go|java)$/i.test(v)) return 'file path'
   if (v.split(/\s+/).length >= 4) return 'prose'
+  // `(from $GATEWAY_TOKEN)`: a remark in brackets, words and spaces, never a secret's characters.
+  if (/^\([^()\n]*\)$/.test(v) && /\s/.test(v)) return 'prose'
   // `Required (no default)` in a docstring: words and a remark in brackets.
   if (/^[A-Za-z][\w-]*(?: [\w-]+)* \([a-z]+(?: [a-z]+)+\)\.?$/.test(v)) return 'prose'
   return undefined

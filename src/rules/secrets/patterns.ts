@@ -24,8 +24,13 @@ export interface TokenPattern {
 const EDGE_BEFORE = '(?<![A-Za-z0-9_*])'
 const EDGE_AFTER = '(?![A-Za-z0-9_*])'
 
+/** How an AWS access key id starts (A3T: keys of the earliest accounts). */
+export const AWS_ACCESS_KEY_PREFIX = 'AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9]'
+
 export const TOKEN_PATTERNS: readonly TokenPattern[] = [
-  { slug: 'aws-access-key-id', label: 'AWS access key id', source: '(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ACCA|ASCA|A3T[A-Z0-9])[A-Z0-9]{16}', anchors: ['AKIA', 'ASIA', 'AGPA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA', 'ACCA', 'ASCA', 'A3T'] },
+  // Access key ids only: long-term (AKIA), temporary (ASIA), and ABIA/ACCA. AIDA, AROA, AIPA, ANPA,
+  // ANVA, ASCA, AGPA are unique ids of IAM users, roles, profiles, policies and groups: no credential.
+  { slug: 'aws-access-key-id', label: 'AWS access key id', source: `(?:${AWS_ACCESS_KEY_PREFIX})[A-Z0-9]{16}`, anchors: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'] },
   { slug: 'github-token', label: 'GitHub token', source: '(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})', anchors: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'] },
   { slug: 'gitlab-token', label: 'GitLab token', source: 'glpat-[A-Za-z0-9_-]{20,}', anchors: ['glpat-'] },
   { slug: 'slack-token', label: 'Slack token', source: 'xox[abposr]-[A-Za-z0-9-]{10,250}', anchors: ['xox'] },
@@ -55,9 +60,12 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   { slug: 'jwt', label: 'JSON Web Token', source: '(?<!-)eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{43,}', anchors: ['eyJ'] }
 ]
 
-/** The AWS documentation's example key ids: published on purpose, not a leak. */
-export function isDocumentationExample(token: string): boolean {
-  return /EXAMPLE$/.test(token)
+/**
+ * An encrypted PEM private key (RFC 1421 `Proc-Type: 4,ENCRYPTED`, or PKCS#8 `ENCRYPTED PRIVATE
+ * KEY`): useless without its passphrase, so not a key in plain text (still masked).
+ */
+export function isEncryptedKey(block: string): boolean {
+  return /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,\s*ENCRYPTED/.test(block)
 }
 
 /**

@@ -2,7 +2,8 @@
 import { defineRule } from '../rule.js'
 import { isExpr, isObject, lineOfKey, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import type { TfCheck, TfContext } from './context.js'
-import { whyNotLiteral } from '../secrets/keys.js'
+import { isDocumentationExample, whyNotLiteral } from '../secrets/keys.js'
+import { AWS_ACCESS_KEY_PREFIX } from '../secrets/patterns.js'
 import { conditionalBranches } from '../secrets/assignments.js'
 
 const providerCredentials = defineRule('terraform', {
@@ -54,7 +55,9 @@ const SECRET_NAME = /^(password|passwd|master_password|admin_password|root_passw
 /** Literal strings that are obviously not secrets: references quoted by mistake, masks, flags. */
 const NOT_A_SECRET = /^(\s*|(var|local|data|module)\.[\w.[\]-]+|\*+|x+|true|false|\d+)$/i
 
-const AWS_KEY_ID = /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}\b/
+/** An access key id (AKIA, ASIA, …); `AIDA…`/`AROA…` are unique ids of IAM users and roles, no credential. */
+const AWS_KEY_ID = new RegExp(`\\b(?:${AWS_ACCESS_KEY_PREFIX})[A-Z0-9]{16}\\b`)
+const AWS_KEY_ID_WHOLE = new RegExp(`^(?:${AWS_ACCESS_KEY_PREFIX})[A-Z0-9]{16}$`)
 /** A 40-character secret access key: base64 alphabet, not part of a longer run. */
 const AWS_SECRET_SHAPE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/
 const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-\d/
@@ -122,7 +125,10 @@ function checkProviderCredentials(ctx: TfContext): void {
   for (const p of ctx.written.blocks.filter((b) => b.type === 'provider' && b.labels[0] === 'aws')) {
     for (const name of ['access_key', 'secret_key']) {
       const a = p.attributes[name]
-      if (a && typeof a.value === 'string' && !NOT_A_SECRET.test(a.value)) ctx.report(providerCredentials, a.line, `provider \`aws\` sets \`${name}\` to a literal value`)
+      if (!a || typeof a.value !== 'string' || NOT_A_SECRET.test(a.value) || whyNotLiteral(a.value, name) !== undefined) continue
+      // `access_key = "mock_access_key"` (tests with `skip_credentials_validation`): an access key has a key id's shape.
+      if (name === 'access_key' && !AWS_KEY_ID_WHOLE.test(a.value.trim())) continue
+      ctx.report(providerCredentials, a.line, `provider \`aws\` sets \`${name}\` to a literal value`)
     }
   }
 }
@@ -133,7 +139,8 @@ function checkAccessKeys(ctx: TfContext): void {
       if (isAwsProviderKey(block, a)) return // reported by the provider rule
       const seen = new Set<number>()
       eachTextLine(a, (text, line) => {
-        const keyId = AWS_KEY_ID.test(text)
+        // `AKIAIOSFODNN7EXAMPLE`: AWS's documentation example, published on purpose.
+        const keyId = AWS_KEY_ID.test(text) && !isDocumentationExample(AWS_KEY_ID.exec(text)?.[0] ?? '')
         const secretShape = a.name === 'user_data' && AWS_SECRET_SHAPE.test(text)
         if ((keyId || secretShape) && !seen.has(line)) {
           seen.add(line)

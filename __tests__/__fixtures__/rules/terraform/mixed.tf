@@ -1,8 +1,8 @@
 # A small stack with several problems, used by the Terraform rule tests.
 provider "aws" {
   region     = "eu-west-1"
-  access_key = "AKIAEXAMPLEEXAMPLE12"
-  secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+  access_key = "AKIAQX7VM2PLR9TBK4HZ"
+  secret_key = "wJ8rXUtnFEMI/K7MDENG/bPxRfiCYq2Lm9ZsT3dN"
 }
 
 resource "aws_instance" "web" {
