@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import type { FileKind, Finding } from '../src/types.js'
 import { forSamplePath, scanPatchSecrets, scanSecrets, secretRules, type SecretScan } from '../src/rules/secrets.js'
 import { analyzeFile } from '../src/rules/index.js'
-import { classifyKey, whyNotLiteral } from '../src/rules/secrets/keys.js'
+import { classifyKey, isDocumentationExample, whyNotLiteral } from '../src/rules/secrets/keys.js'
 import { redact, redactPatch, redactSource } from '../src/redact.js'
 import { couldBeWholeKey } from '../src/rules/secrets/patterns.js'
 
@@ -252,8 +252,8 @@ describe('key and value classification', () => {
     expect(whyNotLiteral(['glpat', '-', 'X'.repeat(20)].join(''), 'token')).toBe('placeholder')
     expect(whyNotLiteral(['AKIA', '0'.repeat(16)].join(''), 'access_key')).toBe('placeholder')
     expect(whyNotLiteral(['glpat', '-', 'q7Zk2PxR9mT4vW8nB3cY'].join(''), 'token')).toBeUndefined()
-    // AWS documentation examples say EXAMPLE in capitals; the word inside a real value in lower case does not count.
-    expect(whyNotLiteral(['wJ8rXUtnFEMI/K7MDENG/bPxRfiCY', 'EXAMPLEKEY'].join(''), 'aws_secret_access_key')).toBe('placeholder')
+    // AWS documentation examples are judged by where they are written (see the sample-path cases), not as placeholders.
+    expect(isDocumentationExample(['wJ8rXUtnFEMI/K7MDENG/bPxRfiCY', 'EXAMPLEKEY'].join(''))).toBe(true)
     // Consecutive digits, either way round; other digit strings are not runs.
     expect(whyNotLiteral('1234567890', 'password')).toBe('placeholder')
     expect(whyNotLiteral('987654', 'password')).toBe('placeholder')

@@ -920,6 +920,9 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     if (!cls) continue
     const value = a.value.trim()
     if (whyNotLiteral(value, a.key) !== undefined) continue
+    // AWS's documentation example keys: quoted in documentation and tests on purpose; written into
+    // configuration they still show where a real key would go, and stay reported there.
+    if (isDocumentationExample(value) && isSamplePath(file.path)) continue
     if (isKeywordArgument(value, content, a, code)) continue
     if (namesKeyOfNamedSecret(a, value, (lines ??= content.split('\n')))) continue
     if (cls === 'weak' && (!looksRandom(value) || namesAKeyResource(value))) continue

@@ -130,9 +130,11 @@ export const secretsCases: CaseTable = {
   'secrets/aws-secret-access-key': {
     valid: [
       quiet('sha: 0123456789abcdef0123456789abcdef01234567', 'a SHA-1 is not a key'),
-      quiet(`aws_secret_key: ${DOC_AWS_SECRET}`, 'a documentation secret that says EXAMPLE', 'config/aws.yaml')
+      quiet(`aws_secret_key: ${DOC_AWS_SECRET}`, 'a documentation secret that says EXAMPLE, in documentation', 'docs/aws-setup.yaml')
     ],
-    invalid: [line2(`aws_secret_key: ${AWS_SECRET}`, { severity: 'critical' }, undefined, 'config/aws.yaml'), { name: 'next to an access key id', path: 'config/settings.txt', code: `id ${AWS_KEY_ID}\nkey ${AWS_SECRET}\n`, errors: [{ line: 2 }] }]
+    invalid: [
+      line2(`aws_secret_key: ${DOC_AWS_SECRET}`, { severity: 'critical' }, 'the documentation secret written into configuration: where a real key would go', 'config/aws.yaml'),
+      line2(`aws_secret_key: ${AWS_SECRET}`, { severity: 'critical' }, undefined, 'config/aws.yaml'), { name: 'next to an access key id', path: 'config/settings.txt', code: `id ${AWS_KEY_ID}\nkey ${AWS_SECRET}\n`, errors: [{ line: 2 }] }]
   },
   'secrets/aws-credentials-in-user-data': {
     valid: [{ path: 'infra/main.tf', code: 'resource "aws_instance" "b" {\n  user_data = "sha=0123456789abcdef0123456789abcdef01234567"\n}\n' }],
