@@ -900,6 +900,24 @@ function namesKeyOfNamedSecret(a: Assignment, value: string, lines: string[]): b
   return near.some((l) => siblingKey.test(l))
 }
 
+/** True when line `line` (1-based) sits under `jobs: <job>: services:` of a workflow, read by indentation. */
+function inServiceContainer(lines: readonly string[], line: number): boolean {
+  const indentOf = (text: string): number => text.length - text.trimStart().length
+  let indent = indentOf(lines[line - 1] ?? '')
+  const ancestors: string[] = []
+  for (let i = line - 2; i >= 0 && indent > 0; i--) {
+    const text = lines[i]!
+    if (text.trim() === '' || text.trimStart().startsWith('#')) continue
+    const own = indentOf(text)
+    if (own >= indent) continue
+    indent = own
+    ancestors.push(text.trim().replace(/^-\s*/, '').split(':')[0]!.trim())
+  }
+  // Ancestors from the line up: …, `services`, <job id>, `jobs`.
+  const at = ancestors.indexOf('services')
+  return at >= 0 && ancestors[at + 2] === 'jobs'
+}
+
 function assignmentCandidates(content: string, file: SourceFile, starts: number[]): Candidate[] {
   const out: Candidate[] = []
   const code = SOURCE_CODE.test(file.path)
@@ -923,6 +941,9 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     // AWS's documentation example keys: quoted in documentation and tests on purpose; written into
     // configuration they still show where a real key would go, and stay reported there.
     if (isDocumentationExample(value) && isSamplePath(file.path)) continue
+    // The env of a workflow job's service container (`services: postgres: env: POSTGRES_PASSWORD`):
+    // a database made for the job and thrown away with it, reachable from the job alone.
+    if (file.kind === 'workflow' && inServiceContainer((lines ??= content.split('\n')), a.line)) continue
     if (isKeywordArgument(value, content, a, code)) continue
     if (namesKeyOfNamedSecret(a, value, (lines ??= content.split('\n')))) continue
     if (cls === 'weak' && (!looksRandom(value) || namesAKeyResource(value))) continue

@@ -295,6 +295,12 @@ export const secretsCases: CaseTable = {
   'secrets/hardcoded-password': {
     valid: [
       quiet('password=PGPASSWORD', 'identifier as a value', 'config/db.env'),
+      quiet('{\n  "listeners": {\n    "*:8080": { "pass": "routes/main" }\n  }\n}', 'a web server passing requests on to a route', 'docker/unit.json'),
+      quiet(
+        'on: pull_request\njobs:\n  test:\n    runs-on: ubuntu-latest\n    services:\n      postgres:\n        image: postgres:16\n        env:\n          POSTGRES_PASSWORD: ciphers\n    steps:\n      - run: make test\n',
+        "a workflow job's service container: a database thrown away with the job",
+        '.github/workflows/ci.yml'
+      ),
       quiet('db_password=${DB_PASSWORD}', 'reference', 'config/db.env'),
       quiet('  password=None,', 'keyword argument None', 'scripts/app.py'),
       quiet('\treturn fmt.Errorf("invalid credentials: \'type\' field is %q", t)', 'a quoted word inside a message', 'pkg/auth/load.go'),
@@ -386,6 +392,7 @@ export const secretsCases: CaseTable = {
   'secrets/hardcoded-token': {
     valid: [
       quiet("token = r['NextToken']", 'subscript read', 'scripts/list.py'),
+      quiet("API_TOKEN='0123456789abcdef0123456789abcdef01234567'", 'the hexadecimal digits in order: a default anyone can see is one', 'docker/entrypoint.sh'),
       quiet("      securityToken:\n        description: 'The caller''s temporary\n          security token. For more details, see: https://help.acme-cloud.com/sts/100.htm'\n        type: string", 'a wrapped line of a CRD description', 'crds/bindings.yaml'),
       quiet('payload = {\n    "TaskToken": "{% $states.context.Task.Token %}",\n}', 'a Step Functions JSONata expression', 'stacks/flow.py'),
       quiet('  API_TOKEN_NOTE="(from \\$API_TOKEN)"', 'a note in brackets quoting a variable', 'scripts/deploy.sh'),

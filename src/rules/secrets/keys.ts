@@ -131,6 +131,9 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
   // `ServiceToken` (a custom resource's handler ARN), `NextToken`, `ClientRequestToken`,
   // `LifecycleActionToken`, EFS `creation_token`: ids, cursors and idempotency keys named like tokens.
   if (namesIdToken(words)) return undefined
+  // A bare `pass` is also a verb (NGINX Unit's `"pass": "routes/main"`, a test's `pass: true`):
+  // a credential only when it looks like one.
+  if (words.length === 1 && last === 'pass') return 'weak'
   for (let i = words.length - 1; i >= 0; i--) {
     const w = words[i]
     if (w === 'pass' || w === 'pw') return 'password'
@@ -302,6 +305,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (isFilledStandIn(v)) return 'placeholder'
   // `123456`, `1234567890`: a run of consecutive digits is what people type when any value will do.
   if (isDigitRun(v)) return 'placeholder'
+  // `0123456789abcdef0123…`: the hexadecimal digits in order, repeated to a token's length.
+  if (v.length >= 16 && '0123456789abcdef'.repeat(Math.ceil(v.length / 16) + 1).includes(v.toLowerCase())) return 'placeholder'
   if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
   if (isPrefixedStandIn(v)) return 'placeholder'
   // `ExampleAUTHtoken123`, `sampleKey42`: a stand-in that says so in its first word.

@@ -30,8 +30,9 @@ function readsHead(text: string): boolean {
 
 /** A `git fetch` alone brings objects into `.git`, not files into the workspace. */
 const FETCH_ONLY = /^\s*git[ \t]+fetch\b/
-/** Commands that put fetched commits into the workspace (`git checkout FETCH_HEAD`, a merge, a reset). */
-const MOVES_TREE = /\bgh\s+pr\s+checkout\b|\bgit[ \t]+(?:checkout|switch|merge|rebase|pull|cherry-pick|am|restore|worktree[ \t]+add|reset[ \t]+(?:[^\n]*[ \t])?--hard)\b/
+/** Commands that put fetched commits into the workspace (`git checkout FETCH_HEAD`, a merge, `reset --hard`). */
+const MOVES_TREE = /\bgh\s+pr\s+checkout\b|\bgit[ \t]+(?:checkout|switch|merge|rebase|pull|cherry-pick|am|restore|worktree[ \t]+add)\b/
+const movesTree = (text: string): boolean => text.split('\n').some((l) => MOVES_TREE.test(l) || (/\bgit[ \t]+reset\b/.test(l) && l.includes('--hard')))
 
 /**
  * Line where this step brings the PR head into the workspace, or undefined. A script line that
@@ -50,7 +51,7 @@ function headCheckoutLine(ctx: CheckContext, step: StepModel, later: () => strin
     let offset = raw.offset
     for (const [i, l] of lines.entries()) {
       if (HEAD_IN_SCRIPT.test(l) || (/\bgit\s+(checkout|fetch|switch)\b/.test(l) && readsHead(l))) {
-        if (!FETCH_ONLY.test(l) || MOVES_TREE.test(lines.slice(i).join('\n')) || MOVES_TREE.test(later())) return lineAt(ctx, offset)
+        if (!FETCH_ONLY.test(l) || movesTree(lines.slice(i).join('\n')) || movesTree(later())) return lineAt(ctx, offset)
       }
       offset += l.length + 1
     }
