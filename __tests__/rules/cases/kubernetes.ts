@@ -409,6 +409,11 @@ export const kubernetesCases: CaseTable = {
       BARE_PATCH_OVERLAY,
       { code: CLEAN },
       {
+        name: 'a kubeadm patch under patches/: a partial static pod',
+        path: 'kind/patches/kube-controller-manager.yaml',
+        code: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-controller-manager\n  namespace: kube-system\nspec:\n  containers:\n    - name: kube-controller-manager\n      resources:\n        requests:\n          cpu: 50m\n'
+      },
+      {
         name: "an operator's custom resource whose pod template only tunes the container it runs",
         code: 'apiVersion: db.example.com/v1\nkind: Pooler\nmetadata:\n  name: orders-pooler\nspec:\n  instances: 2\n  template:\n    spec:\n      containers:\n        - name: pooler\n          resources:\n            limits:\n              memory: 256Mi\n'
       }
@@ -617,6 +622,10 @@ export const kubernetesCases: CaseTable = {
       { code: service('') + '---\n' + CLEAN },
       { name: 'pods deployed by another file of the folder', files: { 'k8s/service.yaml': service(''), 'k8s/deploy.yaml': CLEAN } },
       { name: 'no workload in the folder to compare with', code: service('', 'app: external') },
+      {
+        name: "kube-system's control-plane pods are the cluster's own",
+        code: service('', 'component: kube-scheduler').replace('namespace: shop', 'namespace: kube-system') + '---\n' + CLEAN.replace(/namespace: shop/g, 'namespace: kube-system')
+      },
       {
         name: "an operator's database cluster beside it runs the selected pods",
         code: service('', 'cluster-name: orders-db') + '---\n' + CLEAN + '---\napiVersion: db.example.com/v1\nkind: DatabaseCluster\nmetadata:\n  name: orders-db\nspec:\n  numberOfInstances: 2\n'

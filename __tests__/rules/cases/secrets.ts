@@ -295,7 +295,7 @@ export const secretsCases: CaseTable = {
   'secrets/hardcoded-password': {
     valid: [
       quiet('password=PGPASSWORD', 'identifier as a value', 'config/db.env'),
-      quiet('{\n  "listeners": {\n    "*:8080": { "pass": "routes/main" }\n  }\n}', 'a web server passing requests on to a route', 'docker/unit.json'),
+      quiet('{\n  "listeners": {\n    "*:8080": { "pass": "routes/main" }\n  },\n  "routes": {\n    "main": [{ "action": { "pass": "applications/netbox" } }]\n  }\n}', 'a web server passing requests on to a route and an application', 'docker/unit.json'),
       quiet(
         'on: pull_request\njobs:\n  test:\n    runs-on: ubuntu-latest\n    services:\n      postgres:\n        image: postgres:16\n        env:\n          POSTGRES_PASSWORD: ciphers\n    steps:\n      - run: make test\n',
         "a workflow job's service container: a database thrown away with the job",

@@ -97,6 +97,8 @@ export function checkSelector(ctx: CheckContext, obj: K8sObject, stream?: Stream
   const spec = v.get(obj.node, 'spec')
   const selector = labelsOf(v, v.get(spec, 'selector'))
   if (!stream || Object.keys(selector).length === 0 || v.str(v.get(spec, 'type')) === 'ExternalName') return []
+  // kube-system's pods are the cluster's own (kubeadm's static control-plane pods, DNS): no manifest here shows them.
+  if (obj.namespace === 'kube-system') return []
   const pods = stream.pods.filter((p) => sameNamespace(p.namespace, obj.namespace))
   if (pods.length === 0) return []
   if (pods.some((p) => Object.entries(selector).every(([k, val]) => p.labels[k] === val))) return []
