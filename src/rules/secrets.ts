@@ -162,7 +162,7 @@ export function isGeneratedOrLockfile(path: string): boolean {
 }
 
 /** Test, fixture, mock and example trees, and documentation: sample values live there on purpose. */
-const SAMPLE_PATH = /(?:^|\/)(?:ci|tests?|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|_?testdata|testutils?|mocks?|__mocks__|fakes?|docs?|snippets|__snapshots__)\/|\.(?:md|markdown|rst|adoc|snap)$/i
+const SAMPLE_PATH = /(?:^|\/)(?:ci|tests?|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|_?testdata|testutils?|mocks?|__mocks__|fakes?|docs?|snippets|__snapshots__)\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$/i
 /** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
 /** Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`. */
@@ -346,7 +346,10 @@ async function secretlintCandidates(path: string, content: string): Promise<Cand
     const notAKey =
       (h.rule === 'privatekey' && (!couldBeWholeKey(text) || isEncryptedKey(text))) ||
       (h.rule !== 'privatekey' && (isDocumentationExample(value) || isFilledStandIn(value))) ||
-      (h.rule === 'aws' && /^[A-Z0-9]{20}$/.test(value) && !AWS_KEY_ID_START.test(value))
+      (h.rule === 'aws' && /^[A-Z0-9]{20}$/.test(value) && !AWS_KEY_ID_START.test(value)) ||
+      // `postgres://<user>:<password>@<host>`, `mysql://app:password@db`: a documented shape, no password in it.
+      /:<[^<>\s@]{1,60}>@/.test(text) ||
+      (url !== null && ['placeholder', 'reference'].includes(whyNotLiteral(value, 'password') ?? ''))
     return {
       rule,
       priority: 0,

@@ -156,6 +156,8 @@ export const secretsCases: CaseTable = {
   'secrets/database-connection-string': {
     valid: [
       quiet('db: postgres://db.internal:5432/app', 'no credentials'),
+      quiet('uri: postgres://<username>:<password>@<endpoint>:5432/<database>', 'the shape of a URI with its parts in angle brackets'),
+      quiet('uri: mysql://app:password@db.internal:3306/app', 'a URL whose password is the word password'),
       quiet('db: host:5432', 'host:port is not a connection string'),
       quiet('db: postgres://app:${DB_PASSWORD}@db.internal:5432/app', 'password from a variable')
     ],
@@ -289,7 +291,10 @@ export const secretsCases: CaseTable = {
   },
   'secrets/vercel': { valid: [quiet('token: vcp_')], invalid: [line2(`token: ${VERCEL}`)] },
   'secrets/azure-storage-key': {
-    valid: [quiet('conn: DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${STORAGE_KEY}', 'key from a variable')],
+    valid: [
+      quiet('conn: DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${STORAGE_KEY}', 'key from a variable'),
+      quiet(`conn: DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${b64('storageaccountkey')}`, 'a stand-in far shorter than an account key (the base64 of a few words)')
+    ],
     invalid: [line2(`conn: DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${b64(fake(48, 59))};EndpointSuffix=core.windows.net`)]
   },
   'secrets/hardcoded-password': {
@@ -361,6 +366,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-secret': {
     valid: [
+      quiet('runner:\n  runnerIdentitySecret: "runner-identity"\n', 'a key naming the Secret object, holding its name', 'charts/runner/values.yaml'),
       {
         name: 'ExternalSecret: secretKey names a key of the Secret it writes',
         path: 'deploy/external-secret.yaml',
@@ -382,6 +388,7 @@ export const secretsCases: CaseTable = {
       { name: 'a command that prints the secret', files: { 'chart/Chart.yaml': CHART, 'chart/templates/_env.tpl': '{{- define "chart.env" -}}\n- name: APP__JWT_SECRET_CMD\n  value: "cat /run/secrets/jwt"\n{{- end }}\n' } },
       quiet('variable "app_secret" {\n  type        = string\n  description = "Kubernetes Secret name for the app"\n  default     = "webapp"\n}', 'a variable whose description says it holds a Secret name', 'infra/variables.tf')],
     invalid: [
+      { name: 'a client secret is the credential, whatever its shape', path: 'charts/app/values.yaml', code: 'oauth:\n  clientSecret: "q7-zk2px-r9mt4"\n', errors: [{ line: 2 }] },
       line2(`client_secret: ${STRONG}`, {}, undefined, 'config/values.yaml'),
       line2(`  "secret": "${STRONG}",`, { severity: 'info' }, 'a SAM test event payload is info', 'fn/events/message.json'),
       { name: 'a bare secretKey is an object store secret, not a key of a named Secret', path: 'chart/values.yaml', code: 'store:\n  secretName: ""\n  secretKey: warehouse2024\n', errors: [{ line: 3 }] },

@@ -237,6 +237,15 @@ function isCode(v: string): boolean {
   )
 }
 
+/** Words before `secret` that make it a credential (`clientSecret`), not the name of a Secret object (`runnerIdentitySecret`). */
+const CREDENTIAL_QUALIFIER = new Set(['client', 'shared', 'app', 'api', 'jwt', 'session', 'cookie', 'webhook', 'signing', 'master', 'admin', 'root', 'oauth', 'hmac', 'consumer', 'auth', 'encryption', 'private', 'aws', 'access', 'bot', 'user'])
+
+/** `runnerIdentitySecret`, `certSecret`: a key that names the Secret object something is read from. */
+function namesSecretObject(key: string): boolean {
+  const words = keyWords(key)
+  return words.length >= 2 && words[words.length - 1] === 'secret' && !CREDENTIAL_QUALIFIER.has(words[words.length - 2]!)
+}
+
 /** A value that names another secret's key (`passwordKey: admin-password`, `openshift-credentials:password`) rather than holding one. */
 function namesAKey(v: string): boolean {
   return (
@@ -314,6 +323,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^passwd$/i.test(key) && NSSWITCH_SOURCES.test(v)) return 'name-service sources'
   if (isCode(v)) return 'code'
   if (namesAKey(v)) return 'key name'
+  // `runnerIdentitySecret: runner-identity`: a key naming a Kubernetes Secret, holding an object name.
+  if (namesSecretObject(key) && /^[a-z0-9]{1,63}(?:[-.][a-z0-9]{1,63}){1,8}$/.test(v)) return 'reference'
   // `input_token: NextToken` in an API model: the value is the name of a field, in words.
   if (/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*(?:Token|Key|Secret|Password|Credentials?)$/.test(v) && /[a-z][A-Z]/.test(v)) return 'field name'
   // `secret_data = "secret-data"`: the value only repeats the key.

@@ -193,8 +193,8 @@ export function lineBefore(text: string, index: number): string {
 export const FLAG_SOURCE = `(?<flagHead>(?<![\\w-])--(?:[a-z0-9]{1,20}-){0,3}(?:password|passwd|token|secret|api-key|apikey)(?:[ \\t]+|=)["']?)(?<flagVal>[^\\s"'\`;|&-][^\\s"'\`;|&]{0,400})`
 /** docker config: `"auth": "<base64 of user:password>"`. Groups `dockHead`, `dockVal`. */
 export const DOCKER_AUTH_SOURCE = `(?<dockHead>"auth"[ \\t]*:[ \\t]*")(?<dockVal>[A-Za-z0-9+/]{8,4000}={0,2})(?=")`
-/** Azure connection strings: `AccountKey=…`, `SharedAccessKey=…`. Groups `azHead`, `azVal`. */
-export const AZURE_KEY_SOURCE = `(?<azHead>(?<![A-Za-z0-9])(?:AccountKey|SharedAccessKey)=)(?<azVal>[A-Za-z0-9+/]{16,400}={0,2})`
+/** Azure connection strings: `AccountKey=…` (88 characters), `SharedAccessKey=…` (44): groups `azHead`, `azVal`; shorter values are stand-ins. */
+export const AZURE_KEY_SOURCE = `(?<azHead>(?<![A-Za-z0-9])(?:AccountKey|SharedAccessKey)=)(?<azVal>[A-Za-z0-9+/]{40,400}={0,2})`
 
 /**
  * `Password=…` / `Pwd=…` of an ADO.NET or ODBC connection string (`Server=db;User Id=app;Password=…`),
