@@ -519,6 +519,11 @@ export const kubernetesCases: CaseTable = {
       { name: 'path to a mounted key file', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: GOOGLE_APPLICATION_CREDENTIALS\n              value: /etc/gcp/sa.json') }
     ],
     invalid: [
+      {
+        name: 'a short or numeric value under a password name is a weak password written in the manifest',
+        code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', "value: '1234'\n            - name: SST_PASSWORD\n              value: sst"),
+        errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R') }, { line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R') + 2 }]
+      },
       { code: literalEnv, errors: [{ line: lineOf(literalEnv, 'value: Zq8v'), severity: 'high' }] },
       {
         name: 'real password in a URL',

@@ -161,9 +161,11 @@ export function isLiteralSecret(name: string, value: string): boolean {
   const urlPassword = passwordInUrl(value)
   if (urlPassword !== undefined) return !isUrlPasswordPlaceholder(urlPassword) && !isPlaceholderSecret(urlPassword, 'password')
   if (!SECRET_NAME.test(name) || NOT_A_SECRET_NAME.test(name) || classifyKey(name) === undefined) return false
-  // Used as the secret itself, an env value is no "key name" (`not-a-real-password` is one literal).
+  // Used as the secret itself, an env value is no "key name" (`not-a-real-password` is one literal),
+  // and a short or numeric value under a password's name (`sst`, `1234`) is a weak password, not a setting.
   const why = whyNotLiteral(value, name)
-  if (why !== undefined && why !== 'key name') return false
+  const weakLiteral = why === 'key name' || why === 'too short' || why === 'number' || (why === 'placeholder' && /^\d+$/.test(value.trim()))
+  if (why !== undefined && !weakLiteral) return false
   return !/^(true|false|yes|no|on|off|\d{1,3})$/i.test(value.trim())
 }
 

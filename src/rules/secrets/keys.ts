@@ -131,9 +131,6 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
   // `ServiceToken` (a custom resource's handler ARN), `NextToken`, `ClientRequestToken`,
   // `LifecycleActionToken`, EFS `creation_token`: ids, cursors and idempotency keys named like tokens.
   if (namesIdToken(words)) return undefined
-  // A bare `pass` is also a verb (NGINX Unit's `"pass": "routes/main"`, a test's `pass: true`):
-  // a credential only when it looks like one.
-  if (words.length === 1 && last === 'pass') return 'weak'
   for (let i = words.length - 1; i >= 0; i--) {
     const w = words[i]
     if (w === 'pass' || w === 'pw') return 'password'
