@@ -141,6 +141,11 @@ export const helmCases: CaseTable = {
     invalid: [
       { ...chart(EMPTY_CTX), name: 'the pod context is empty, the container context sets the user', errors: [{ line: 4, message: /^hardening: .*no seccomp profile or fsGroup.*sets a non-root user/ }] },
       {
+        ...chart(EMPTY_CTX.replace('securityContext:\n  runAsUser: 10001\n', 'securityContext:\n  runAsUser: 10001\n  seccompProfile:\n    type: RuntimeDefault\n')),
+        name: 'the pod context is empty and the container context beside it sets the seccomp profile: only fsGroup is missing',
+        errors: [{ line: 4, message: /no fsGroup of its own \(a container security context beside it sets the seccomp profile\)/ }]
+      },
+      {
         name: 'the container context is empty, the pod context sets the user',
         ...chart(CLEAN.replace('securityContext:\n  runAsUser: 10001\n  privileged: false\n', 'securityContext: {}\n')),
         errors: [{ line: 6, message: /^hardening: .*no capability drop, seccomp profile or privilege-escalation setting.*sets a non-root user/ }]

@@ -185,6 +185,12 @@ export const workflowCases: CaseTable = {
     valid: [
       { code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n') },
       {
+        name: 'a github-script step posting the apply output as a comment deploys nothing',
+        code: gatedDeploy(
+          "      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n      - uses: actions/github-script@0123456789abcdef0123456789abcdef01234567\n        continue-on-error: true\n        with:\n          script: |\n            await github.rest.issues.createComment({ body: 'kubectl apply -f k8s/ finished' })\n"
+        )
+      },
+      {
         name: 'the failure is put off: a later step fails the job when the deploy did not succeed',
         code: gatedDeploy(
           "      - id: apply\n        run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n        continue-on-error: true\n      - run: ./scripts/comment-result.sh\n      - if: steps.apply.outcome != 'success'\n        run: exit 1\n"

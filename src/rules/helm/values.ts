@@ -107,7 +107,10 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
       if (/securitycontext$/i.test(v.key) && isEmptyMap(v.value) && !facts.windows && templateUseOf([...v.path, v.key], templates) !== 'fallback') {
         // The templates were not rendered: they may fill an empty value in with defaults of their own.
         // A pod-level context holds no capabilities or privilege-escalation setting: those are per container.
-        const missing = /podsecuritycontext$/i.test(v.key) ? 'no seccomp profile or fsGroup of its own' : 'no capability drop, seccomp profile or privilege-escalation setting of their own'
+        // A sibling container context (`securityContext`, `containerSecurityContext`) that sets the seccomp profile covers it.
+        const siblingSeccomp = isMap(v.parent) && v.parent.items.some((p) => isScalar(p.key) && /^(?:container)?securityContext$/i.test(String(p.key.value)) && isMap(p.value) && p.value.has('seccompProfile'))
+        const podMissing = siblingSeccomp ? 'no fsGroup of its own (a container security context beside it sets the seccomp profile)' : 'no seccomp profile or fsGroup of its own'
+        const missing = /podsecuritycontext$/i.test(v.key) ? podMissing : 'no capability drop, seccomp profile or privilege-escalation setting of their own'
         const why = facts.nonRootUser
           ? `so unless the templates fill it in, its pods or containers get ${missing} (another security context of these values sets a non-root user)`
           : 'so unless the templates fill it in, pods run with the image user and runtime defaults'

@@ -155,9 +155,12 @@ function deployScriptOnly(step: StepModel): boolean {
 }
 
 function stepKind(step: StepModel): DeployKind | undefined {
-  const run = commandsOf(step)
   const repo = actionRepo(step.uses) ?? ''
-  if (DEPLOY_COMMAND.test(run) || DEPLOY_SCRIPT.test(run) || DEPLOY_ACTIONS.has(repo)) return 'deploy'
+  const run = commandsOf(step)
+  // A github-script step talks to GitHub's API (a comment quoting `terraform apply` output, a
+  // label, a release): it may publish a release, but its script deploys nothing.
+  const scripted = repo === 'actions/github-script'
+  if (!scripted && (DEPLOY_COMMAND.test(run) || DEPLOY_SCRIPT.test(run) || DEPLOY_ACTIONS.has(repo))) return 'deploy'
   if (RELEASE_COMMAND.test(run) || RELEASE_SCRIPT.test(run)) return 'release'
   if (RELEASE_ACTIONS.has(repo) && releasesForReal(repo, step)) return 'release'
   return undefined
