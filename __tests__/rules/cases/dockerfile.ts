@@ -29,7 +29,7 @@ export const dockerfileCases: CaseTable = {
     invalid: [{ code: 'FROM alpine:3.20\nRUN apk add --no-cache curl\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/apt-lists-not-deleted': {
-    valid: [{ name: 'apt state on a BuildKit cache mount', code: 'FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt,sharing=locked --mount=type=cache,target=/var/cache/apt,sharing=locked apt-get update && apt-get install -y curl=7.88.1-10\n' }, { code: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n' }],
+    valid: [{ name: 'apt state on a BuildKit cache mount', code: 'FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt,sharing=locked --mount=type=cache,target=/var/cache/apt,sharing=locked apt-get update && apt-get install -y curl=7.88.1-10\n' }, { code: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n' }, { name: 'apt-get dist-clean removes the lists too', code: 'FROM debian:13\nRUN apt-get update && apt-get install -y curl=8.14.1-2 && apt-get dist-clean\n' }],
     invalid: [{ code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl=7.88.1-10\n', errors: [{ line: 2 }] }]
   },
   'dockerfile/apt-unpinned': {

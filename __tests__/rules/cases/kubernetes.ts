@@ -498,7 +498,7 @@ export const kubernetesCases: CaseTable = {
     ]
   },
   'k8s/writable-root-filesystem': {
-    valid: [{ code: CLEAN }],
+    valid: [{ code: CLEAN }, { name: 'a pod pinned to Windows nodes (no read-only root filesystem there)', code: writableRoot.replace('        runAsNonRoot: true\n', '        runAsNonRoot: true\n      nodeSelector:\n        kubernetes.io/os: windows\n') }],
     invalid: [{ code: writableRoot, errors: [{ line: lineOf(writableRoot, CONTAINER_SEC) }] }]
   },
   'k8s/secret-literal-env': {
@@ -614,6 +614,7 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/load-balancer-open': {
     valid: [
+      { name: 'a LoadBalancer stub with no port exposes nothing', code: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: dns-stub\nspec:\n  type: LoadBalancer\nstatus:\n  loadBalancer:\n    ingress:\n      - ip: 10.0.0.53\n' },
       { code: service('  type: LoadBalancer\n  loadBalancerSourceRanges: [10.0.0.0/8]\n') + '---\n' + CLEAN },
       { name: 'GKE internal load balancer', code: service('  type: LoadBalancer\n').replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    networking.gke.io/load-balancer-type: "Internal"\n') + '---\n' + CLEAN },
       { name: 'Azure internal load balancer', code: service('  type: LoadBalancer\n').replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    service.beta.kubernetes.io/azure-load-balancer-internal: "true"\n') + '---\n' + CLEAN },

@@ -172,7 +172,8 @@ export function checkCaches(ctx: Context, body: Instruction[], runs: ReadonlyMap
     const { line, endLine } = span(run)
 
     const aptInstall = calls.some((c) => (c.program === 'apt-get' || c.program === 'apt') && aptInstallPackages(c.args) !== undefined)
-    const aptCleaned = /\/var\/lib\/apt\/lists/.test(raw) || calls.some((c) => (c.program === 'apt-get' || c.program === 'apt') && c.args.includes('clean'))
+    // `apt-get dist-clean` (apt 2.7+) removes the lists as well as the archives.
+    const aptCleaned = /\/var\/lib\/apt\/lists/.test(raw) || calls.some((c) => (c.program === 'apt-get' || c.program === 'apt') && (c.args.includes('clean') || c.args.includes('dist-clean')))
     if (aptInstall && !aptCleaned) {
       emit(ctx, R.aptCache, line, 'apt-get install leaves /var/lib/apt/lists in the layer', { endLine, suggestion: appendToRun(ctx, run, 'rm -rf /var/lib/apt/lists/*') })
     }

@@ -7,7 +7,7 @@ import { HOST_KERNEL_CAPABILITIES, capabilityName, isPlaceholderSecret, password
 import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
 import { classifyKey, whyNotLiteral } from '../secrets/keys.js'
 import { K8S } from './meta.js'
-import { isBuiltInApi, isTrue, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { isBuiltInApi, isTrue, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine } from './view.js'
 import { servedByService, type StreamIndex } from './workloads.js'
 
@@ -97,6 +97,14 @@ export function checkImage(ctx: CheckContext, obj: K8sObject, c: Container): Fin
   return [ctx.report(K8S.imageLatest, v.keyLine(c.node, 'image'), `${label(c)} image \`${image}\` uses ${what}`)]
 }
 
+/** A pod pinned to Windows nodes (`spec.os.name`, or the `kubernetes.io/os` node selector). */
+function runsOnWindows(obj: K8sObject): boolean {
+  const pod = podSpecOf(obj)
+  if (!pod) return false
+  const v = obj.view
+  return v.str(v.at(pod.node, ['os', 'name'])) === 'windows' || v.str(v.get(v.get(pod.node, 'nodeSelector'), 'kubernetes.io/os')) === 'windows'
+}
+
 export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
   const v = obj.view
   const sc = v.get(c.node, 'securityContext')
@@ -139,7 +147,8 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Conta
     out.push(ctx.report(K8S.capabilitiesNotDropped, line, `hardening: ${label(c)} of ${obj.kind} \`${obj.name}\` does not drop ALL capabilities, so it keeps the runtime defaults${netRaw}`))
   }
 
-  if (!isTrue(v, v.get(sc, 'readOnlyRootFilesystem'))) {
+  // Windows containers have no read-only root filesystem to ask for.
+  if (!isTrue(v, v.get(sc, 'readOnlyRootFilesystem')) && !runsOnWindows(obj)) {
     const line = v.pair(sc, 'readOnlyRootFilesystem') ? v.keyLine(sc, 'readOnlyRootFilesystem') : scLine
     out.push(ctx.report(K8S.writableRootFilesystem, line, `${label(c)} has a writable root filesystem`))
   }
