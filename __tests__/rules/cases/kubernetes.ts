@@ -395,9 +395,24 @@ export const kubernetesCases: CaseTable = {
       { code: CLEAN },
       { name: 'latest tag pinned by digest', code: withEdit(['api:1.4.2', 'api:latest@sha256:' + 'ab'.repeat(32)]) },
       { name: 'a token a script replaces before apply', code: withEdit(['image: registry.example.com/api:1.4.2', 'image: "{IMAGE}"']) },
-      { name: 'a double-underscore token', code: withEdit(['image: registry.example.com/api:1.4.2', 'image: __API_IMAGE__']) }
+      { name: 'a double-underscore token', code: withEdit(['image: registry.example.com/api:1.4.2', 'image: __API_IMAGE__']) },
+      {
+        name: 'the kustomization deploying it sets the tag',
+        files: {
+          'deploy/app.yaml': withEdit(['image: registry.example.com/api:1.4.2', 'image: registry.example.com/api']),
+          'deploy/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - app.yaml\nimages:\n  - name: registry.example.com/api\n    newTag: 1.4.2\n'
+        }
+      }
     ],
     invalid: [
+      {
+        name: 'a kustomization that sets the tag to latest pins nothing',
+        files: {
+          'deploy/app.yaml': withEdit(['image: registry.example.com/api:1.4.2', 'image: registry.example.com/api']),
+          'deploy/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - app.yaml\nimages:\n  - name: registry.example.com/api\n    newTag: latest\n'
+        },
+        errors: [{ path: 'deploy/app.yaml', line: lineOf(withEdit(['image: registry.example.com/api:1.4.2', 'image: registry.example.com/api']), 'image: registry.example.com/api') }]
+      },
       { code: latest, errors: [{ line: lineOf(latest, 'api:latest') }] },
       { name: 'a bare image name is untagged, not a token', code: untagged, errors: [{ line: lineOf(untagged, 'image: nginx') }] }
     ]

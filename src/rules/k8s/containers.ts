@@ -70,6 +70,14 @@ export function checkResources(ctx: CheckContext, obj: K8sObject, c: Container):
 }
 
 /** Why an image reference is not pinned, or undefined when it is (tag other than latest, or digest). */
+/** An image reference without its tag or digest (`registry:5000/team/app:1.2` → `registry:5000/team/app`). */
+function imageName(ref: string): string {
+  const bare = ref.split('@')[0]!
+  const slash = bare.lastIndexOf('/')
+  const colon = bare.lastIndexOf(':')
+  return colon > slash ? bare.slice(0, colon) : bare
+}
+
 export function imageProblem(ref: string): 'latest' | 'untagged' | undefined {
   const image = ref.trim()
   // Substituted later (envsubst, kustomize, Skaffold, a `sed` of `{IMAGE}`, `__IMAGE__` or
@@ -82,7 +90,7 @@ export function imageProblem(ref: string): 'latest' | 'untagged' | undefined {
   return lastSegment.slice(colon + 1) === 'latest' ? 'latest' : undefined
 }
 
-export function checkImage(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
+export function checkImage(ctx: CheckContext, obj: K8sObject, c: Container, stream?: StreamIndex): Finding[] {
   const v = obj.view
   const imageNode = v.get(c.node, 'image')
   const image = v.str(imageNode)
@@ -93,6 +101,8 @@ export function checkImage(ctx: CheckContext, obj: K8sObject, c: Container): Fin
   }
   const problem = imageProblem(image)
   if (!problem) return []
+  // A kustomization deploying this set sets the tag (`images: [{name, newTag}]`): what is applied is pinned.
+  if (stream?.pinnedImages.has(imageName(image))) return []
   const what = problem === 'latest' ? 'the `latest` tag' : 'no tag (implicitly `latest`)'
   return [ctx.report(K8S.imageLatest, v.keyLine(c.node, 'image'), `${label(c)} image \`${image}\` uses ${what}`)]
 }

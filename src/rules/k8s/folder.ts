@@ -79,11 +79,25 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
     objectsByFolder.set(folder, [...(objectsByFolder.get(folder) ?? []), ...manifest.objects])
   }
   const units = deploymentUnits(files)
+  // Images a kustomization pins, for every folder it deploys.
+  const pinned = new Map<string, Set<string>>()
+  for (const file of files) {
+    if (!KUSTOMIZATION.test(file.path)) continue
+    const names = pinnedImageNames(file)
+    if (!names.length) continue
+    for (const folder of units.get(folderOf(file.path)) ?? [folderOf(file.path)]) {
+      const set = pinned.get(folder) ?? new Set<string>()
+      for (const n of names) set.add(n)
+      pinned.set(folder, set)
+    }
+  }
   const byFolder = new Map<string, StreamIndex>()
   for (const folder of objectsByFolder.keys()) {
     const together = units.get(folder) ?? new Set([folder])
     const objects = [...together].flatMap((f) => objectsByFolder.get(f) ?? [])
-    byFolder.set(folder, indexStream(objects, together.size > 1 ? `${scope} or its kustomization` : scope))
+    const index = indexStream(objects, together.size > 1 ? `${scope} or its kustomization` : scope)
+    index.pinnedImages = pinned.get(folder) ?? index.pinnedImages
+    byFolder.set(folder, index)
   }
   return { byFolder, parsed, patches, jsonPatches }
 }
@@ -133,6 +147,14 @@ function kustomizationPatches(file: SourceFile): { merge: string[]; json: string
     merge: local([...entries.map((p) => p.path), ...bare, ...listAt(doc, 'patchesStrategicMerge')]),
     json: local([...entries.filter((p) => p.target !== undefined).map((p) => p.path), ...listAt(doc, 'patchesJson6902').map((p) => asRecord(p).path)])
   }
+}
+
+/** Names of the images a kustomization pins: `images:` entries with a `newTag` other than latest, or a `digest`. */
+function pinnedImageNames(file: SourceFile): string[] {
+  return listAt(readKustomization(file), 'images')
+    .map(asRecord)
+    .filter((e) => typeof e.name === 'string' && ((typeof e.newTag === 'string' && e.newTag !== '' && e.newTag !== 'latest') || typeof e.newTag === 'number' || typeof e.digest === 'string'))
+    .map((e) => String(e.name))
 }
 
 /** Local folders a kustomization names in `resources`/`bases` (files count by their folder); remote ones are skipped. */

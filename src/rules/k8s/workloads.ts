@@ -31,13 +31,15 @@ export interface StreamIndex {
    * instances, members, an image or a version): the pods of those carry labels no manifest shows.
    */
   operatorWorkloads: { namespace?: string; kind: string }[]
+  /** Image names a kustomization deploying the set pins (`images: [{name, newTag | digest}]`). */
+  pinnedImages: Set<string>
 }
 
 /** Spec keys by which a custom resource asks its operator for pods. */
 const OPERATOR_WORKLOAD_KEYS = ['replicas', 'instances', 'numberOfInstances', 'members', 'nodeSets', 'image', 'version', 'size']
 
 export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIndex {
-  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [], pods: [], services: [], operatorWorkloads: [] }
+  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [], pods: [], services: [], operatorWorkloads: [], pinnedImages: new Set() }
   for (const obj of objects) {
     const v = obj.view
     const pod = podSpecOf(obj)
