@@ -431,6 +431,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-api-key': {
     valid: [
+      quiet('parameters:\n  VendorLicenseKey: ---overridden---\n  PartnerApiKey: REDACTED\n', 'values a test config marks as taken out', 'deploy/taskcat.yml'),
       quiet('api_key: ${API_KEY}', 'reference', 'config/values.yaml'),
       quiet(`{\n  "storageAccountAccessKey": "[listkeys(parameters('storageId'), '2019-06-01').keys[0].value]"\n}`, 'an ARM template expression', 'policies/vulnerability.json')
     ],

@@ -315,6 +315,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (v.length >= 16 && '0123456789abcdef'.repeat(Math.ceil(v.length / 16) + 1).includes(v.toLowerCase())) return 'placeholder'
   if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
   if (isPrefixedStandIn(v)) return 'placeholder'
+  // `---overridden---`, `***REDACTED***`, `<<hidden>>`: a word framed by marks, or a word saying the value was taken out.
+  if (/^[-_*=#.~<>[\]]{2,10}[A-Za-z][A-Za-z ]{1,30}[-_*=#.~<>[\]]{2,10}$/.test(v) || /^(?:redacted|overridden|omitted|hidden|masked|removed|withheld|sanitized)$/i.test(v)) return 'placeholder'
   // `ExampleAUTHtoken123`, `sampleKey42`: a stand-in that says so in its first word.
   if (/^(?:[Ee]xample|[Ss]ample|[Dd]ummy|[Ff]ake|[Mm]ock)[A-Z0-9_-]/.test(v)) return 'placeholder'
   if (/^passwd$/i.test(key) && NSSWITCH_SOURCES.test(v)) return 'name-service sources'
