@@ -5,6 +5,7 @@ import { analyzeFile } from '../src/rules/index.js'
 import { classifyKey, isDocumentationExample, whyNotLiteral } from '../src/rules/secrets/keys.js'
 import { redact, redactPatch, redactSource } from '../src/redact.js'
 import { couldBeWholeKey } from '../src/rules/secrets/patterns.js'
+import { growthRatio } from './helpers/growth.js'
 
 // Credential-shaped test values are assembled at run time so the repository holds no literal token.
 const AWS_KEY_ID = ['AKIA', 'QX7V', 'M2PL', 'R9TB', 'K4HZ'].join('')
@@ -597,5 +598,16 @@ describe('couldBeWholeKey: a PEM private key block that could be a whole key', (
     }
     time(2000)
     expect(time(16000) / time(2000)).toBeLessThan(40)
+  })
+})
+
+describe('template expressions inside a key block', () => {
+  it('strips them in linear time, even when openings never close', async () => {
+    const block = (n: number) => ({ path: 'k.pem', kind: 'other' as FileKind, content: `-----BEGIN RSA PRIVATE KEY-----\n${'{$($'.repeat(n)}\n-----END RSA PRIVATE KEY-----\n` })
+    await scanSecrets(block(1000))
+    const small = block(20_000)
+    const large = block(40_000)
+    const ratio = await growthRatio(() => scanSecrets(small), () => scanSecrets(large))
+    expect(ratio).toBeLessThanOrEqual(3)
   })
 })

@@ -206,6 +206,32 @@ export function forSamplePath(f: Finding): Finding {
   return { ...f, severity: 'info', message: `${f.message} (In a test, example or documentation path: reported for information.)` }
 }
 
+/**
+ * `text` without its `{{ … }}`, `${ … }` and `$( … )` spans (bodies of at most 500 characters, as
+ * a template or shell writes them), in one pass: a scan bounded per opening, not a regular
+ * expression that could backtrack over many openings.
+ */
+function withoutTemplateExpressions(text: string): string {
+  let out = ''
+  let i = 0
+  while (i < text.length) {
+    const close = text.startsWith('{{', i) ? '}' : text.startsWith('${', i) ? '}' : text.startsWith('$(', i) ? ')' : undefined
+    if (close !== undefined) {
+      let j = i + 2
+      const limit = Math.min(text.length, i + 2 + 501)
+      while (j < limit && text[j] !== close) j++
+      const closed = j < limit && (text[i] !== '{' || text[j + 1] === '}')
+      if (closed) {
+        i = text[i] === '{' ? j + 2 : j + 1
+        continue
+      }
+    }
+    out += text[i]
+    i++
+  }
+  return out
+}
+
 export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   if (isGeneratedOrLockfile(file.path)) return { findings: [], locations: [] }
   const content = file.content
@@ -429,7 +455,7 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
   for (const m of content.includes('-----BEGIN ') ? matchesOf(PRIVATE_KEY, content) : []) {
     const block = m[0]
     // A block without key material (`<private-key>`, `...` between the lines) documents the format.
-    const material = block.replace(/-----(?:BEGIN|END)[^\n-]*-----/g, '').replace(/\{\{[^}]{0,500}\}\}|\$\{[^}]{0,500}\}|\$\([^)]{0,500}\)/g, '')
+    const material = withoutTemplateExpressions(block.replace(/-----(?:BEGIN|END)[^\n-]*-----/g, ''))
     if (!/[A-Za-z0-9+/=]{16,}/.test(material)) continue
     const start = m.index ?? 0
     // A key cut short for the reader (`...` between its lines), a word repeated or a key encrypted
