@@ -202,8 +202,11 @@ export const AZURE_KEY_SOURCE = `(?<azHead>(?<![A-Za-z0-9])(?:AccountKey|SharedA
  * only when `CONNECTION_STRING_CONTEXT` holds earlier on its line.
  */
 export const CONN_PASSWORD_SOURCE = `(?<cpHead>(?<![A-Za-z0-9_])(?:${['password', 'pwd'].map(anyCase).join('|')})[ \\t]*=[ \\t]*)(?<cpVal>[^;'"\\s\`<>{}()\\[\\],]{4,200})`
-/** The other keys of a connection string, before its password on the same line. */
-export const CONNECTION_STRING_CONTEXT = /\b(?:server|data source|host|user id|uid|user|username|database|initial catalog|dsn|driver)\s*=[^;]{0,300};/i
+/**
+ * The other keys of a connection string, before its password on the same line. A value holds no
+ * `=` (the next key's), so each try stops at the next key instead of scanning on.
+ */
+export const CONNECTION_STRING_CONTEXT = /\b(?:server|data source|host|user id|uid|user|username|database|initial catalog|dsn|driver)\s*=[^;=]{0,300};/i
 
 /** True when a docker `auth` value is base64 of `user:password`. */
 export function isDockerAuth(value: string): boolean {
