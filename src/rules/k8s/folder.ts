@@ -56,10 +56,11 @@ export function parseManifest(content: string): ParsedManifest {
  * the analyzer reports them as a note when it reaches them.
  */
 export function buildManifestSets(files: readonly SourceFile[], scope = 'the manifests of its folder'): ManifestSets {
-  const listed = files.filter((f) => KUSTOMIZATION.test(f.path)).map(kustomizationPatches)
+  const kustomizations = kustomizationsOf(files)
+  const listed = kustomizations.map((k) => kustomizationPatches(k.file, k.doc))
   const patches = new Set(listed.flatMap((l) => l.merge))
   const jsonPatches = new Set(listed.flatMap((l) => l.json))
-  const kustomized = new Set(files.filter((f) => KUSTOMIZATION.test(f.path)).map((f) => folderOf(f.path)))
+  const kustomized = new Set(kustomizations.map((k) => folderOf(k.file.path)))
   const parsed = new Map<string, ParsedManifest>()
   const objectsByFolder = new Map<string, K8sObject[]>()
   for (const file of files) {
@@ -78,12 +79,11 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
     const folder = folderOf(file.path)
     objectsByFolder.set(folder, [...(objectsByFolder.get(folder) ?? []), ...manifest.objects])
   }
-  const units = deploymentUnits(files)
+  const units = deploymentUnits(files, kustomizations)
   // Images a kustomization pins, for every folder it deploys.
   const pinned = new Map<string, Set<string>>()
-  for (const file of files) {
-    if (!KUSTOMIZATION.test(file.path)) continue
-    const names = pinnedImageNames(file)
+  for (const { file, doc } of kustomizations) {
+    const names = pinnedImageNames(doc)
     if (!names.length) continue
     for (const folder of units.get(folderOf(file.path)) ?? [folderOf(file.path)]) {
       const set = pinned.get(folder) ?? new Set<string>()
@@ -112,6 +112,17 @@ function opensOperationList(text: string): boolean {
 
 const KUSTOMIZATION = /(^|\/)(kustomization\.ya?ml|Kustomization)$/
 
+/** A kustomization of the list and its top-level map (undefined when it does not parse). */
+interface Kustomization {
+  file: SourceFile
+  doc: Record<string, unknown> | undefined
+}
+
+/** Every kustomization of the list, each parsed once for all that is read from it. */
+function kustomizationsOf(files: readonly SourceFile[]): Kustomization[] {
+  return files.filter((f) => KUSTOMIZATION.test(f.path)).map((file) => ({ file, doc: readKustomization(file) }))
+}
+
 /** A kustomization's top-level map, or undefined when it does not parse. */
 function readKustomization(file: SourceFile): Record<string, unknown> | undefined {
   try {
@@ -133,8 +144,7 @@ const asRecord = (v: unknown): Record<string, unknown> => (v !== null && typeof 
  * two forms apart by content, so a targeted file is in both). Inline patches (`patch: |`, or YAML
  * text in the list) name no file and leave nothing to read.
  */
-function kustomizationPatches(file: SourceFile): { merge: string[]; json: string[] } {
-  const doc = readKustomization(file)
+function kustomizationPatches(file: SourceFile, doc: Record<string, unknown> | undefined): { merge: string[]; json: string[] } {
   const here = folderOf(file.path)
   const local = (named: unknown[]): string[] =>
     named
@@ -150,16 +160,15 @@ function kustomizationPatches(file: SourceFile): { merge: string[]; json: string
 }
 
 /** Names of the images a kustomization pins: `images:` entries with a `newTag` other than latest, or a `digest`. */
-function pinnedImageNames(file: SourceFile): string[] {
-  return listAt(readKustomization(file), 'images')
+function pinnedImageNames(doc: Record<string, unknown> | undefined): string[] {
+  return listAt(doc, 'images')
     .map(asRecord)
     .filter((e) => typeof e.name === 'string' && ((typeof e.newTag === 'string' && e.newTag !== '' && e.newTag !== 'latest') || typeof e.newTag === 'number' || typeof e.digest === 'string'))
     .map((e) => String(e.name))
 }
 
 /** Local folders a kustomization names in `resources`/`bases` (files count by their folder); remote ones are skipped. */
-function kustomizationFolders(file: SourceFile): string[] {
-  const doc = readKustomization(file)
+function kustomizationFolders(file: SourceFile, doc: Record<string, unknown> | undefined): string[] {
   const resources = [...listAt(doc, 'resources'), ...listAt(doc, 'bases')]
   const here = folderOf(file.path)
   const out: string[] = []
@@ -177,9 +186,9 @@ function kustomizationFolders(file: SourceFile): string[] {
  * folder (directly or through other kustomizations) brings in all it includes. Lenient on purpose:
  * a base used by two overlays counts a budget that either overlay adds.
  */
-export function deploymentUnits(files: readonly SourceFile[]): Map<string, Set<string>> {
+export function deploymentUnits(files: readonly SourceFile[], kustomizations: Kustomization[] = kustomizationsOf(files)): Map<string, Set<string>> {
   const includes = new Map<string, string[]>()
-  for (const f of files) if (KUSTOMIZATION.test(f.path)) includes.set(folderOf(f.path), kustomizationFolders(f))
+  for (const { file, doc } of kustomizations) includes.set(folderOf(file.path), kustomizationFolders(file, doc))
   const closure = (root: string): Set<string> => {
     const seen = new Set<string>()
     const stack = [root]
