@@ -177,10 +177,8 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
   const listed = new Set(listedPaths)
   // Large files in a budgeted worker of their own, at the same time as the rest on this thread.
   // Their folder comes along as context, so the worker sees what this thread would.
-  const largeIndexes = byFolder(files.map((_, i) => i).filter((i) => large[i]), (i) => folderOf(files[i].path))
-  const largeResults = worker !== undefined && largeIndexes.length > 0
-    ? analyzeLargeFiles(worker, largeJobs(files, largeIndexes, large), budgetMs, repository, listedPaths)
-    : undefined
+  const { jobs: largeFileJobs, order: largeIndexes } = largeJobs(files, large)
+  const largeResults = worker !== undefined && largeIndexes.length > 0 ? analyzeLargeFiles(worker, largeFileJobs, budgetMs, repository, listedPaths) : undefined
   const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, restFiles, threads, (share) => analyzeGroupFiles(share, repository, listed), repository, listedPaths) : undefined
   const restResults = pooled ? await pooled : await analyzeGroupFiles(restFiles, repository, listed)
   restResults.forEach((r, k) => (results[rest[k]] = r))
@@ -207,32 +205,26 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
   return out
 }
 
-/** `items` with those of one folder next to each other, folders in order of first appearance. */
-function byFolder<T>(items: T[], folder: (item: T) => string): T[] {
-  const groups = new Map<string, T[]>()
-  for (const item of items) {
-    const key = folder(item)
-    const group = groups.get(key)
-    if (group) group.push(item)
-    else groups.set(key, [item])
-  }
-  return [...groups.values()].flat()
-}
-
-/** One job per folder of large files (indexes grouped by folder), with the folder's other files as context. */
-function largeJobs(files: SourceFile[], largeIndexes: number[], large: boolean[]): LargeFileJob[] {
-  const jobs = new Map<string, LargeFileJob>()
-  for (const i of largeIndexes) {
-    const folder = folderOf(files[i].path)
-    let job = jobs.get(folder)
-    if (!job) jobs.set(folder, (job = { files: [], context: [] }))
-    job.files.push(files[i])
-  }
+/**
+ * One job per folder holding large files (folders in order of their first large file), with the
+ * folder's other files as context, and the indexes of the large files in the jobs' order.
+ */
+function largeJobs(files: SourceFile[], large: boolean[]): { jobs: LargeFileJob[]; order: number[] } {
+  const byFolder = new Map<string, { job: LargeFileJob; indexes: number[] }>()
+  files.forEach((f, i) => {
+    if (!large[i]) return
+    const folder = folderOf(f.path)
+    const entry = byFolder.get(folder) ?? { job: { files: [], context: [] }, indexes: [] }
+    entry.job.files.push(f)
+    entry.indexes.push(i)
+    byFolder.set(folder, entry)
+  })
   // Each folder's other files, in one pass over the list.
   files.forEach((f, i) => {
-    if (!large[i]) jobs.get(folderOf(f.path))?.context.push(f)
+    if (!large[i]) byFolder.get(folderOf(f.path))?.job.context.push(f)
   })
-  return [...jobs.values()]
+  const entries = [...byFolder.values()]
+  return { jobs: entries.map((e) => e.job), order: entries.flatMap((e) => e.indexes) }
 }
 
 function folderOf(path: string): string {
