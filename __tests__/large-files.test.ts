@@ -83,10 +83,6 @@ describe('large files in one budgeted worker', () => {
     expect(messages(await pending)).toEqual([['seen a/one.yaml with 2 in its job and 0 for context'], ['seen a/two.yaml with 2 in its job and 0 for context']])
   })
 
-  it('answers an empty list without starting a worker', async () => {
-    expect(await analyzeLargeFiles(new URL('file:///nonexistent.mjs'), [], 100).results).toEqual([])
-  })
-
   it('takes a second worker for the folders left once the calling thread helps out', async () => {
     const jobs: LargeFileJob[] = [
       { files: [file('a/slow.yaml')], context: [] },

@@ -3,7 +3,7 @@ import type { Finding } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
-import { HOST_KERNEL_CAPABILITIES, capabilityName, isPlaceholderSecret, passwordInUrl } from '../container-common.js'
+import { HOST_KERNEL_CAPABILITIES, capabilityName, isPlaceholderSecret, parseImageRef, passwordInUrl } from '../container-common.js'
 import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
 import { classifyKey, whyNotLiteral } from '../secrets/keys.js'
 import { K8S } from './meta.js'
@@ -70,14 +70,6 @@ export function checkResources(ctx: CheckContext, obj: K8sObject, c: Container):
 }
 
 /** Why an image reference is not pinned, or undefined when it is (tag other than latest, or digest). */
-/** An image reference without its tag or digest (`registry:5000/team/app:1.2` → `registry:5000/team/app`). */
-function imageName(ref: string): string {
-  const bare = ref.split('@')[0]!
-  const slash = bare.lastIndexOf('/')
-  const colon = bare.lastIndexOf(':')
-  return colon > slash ? bare.slice(0, colon) : bare
-}
-
 export function imageProblem(ref: string): 'latest' | 'untagged' | undefined {
   const image = ref.trim()
   // Substituted later (envsubst, kustomize, Skaffold, a `sed` of `{IMAGE}`, `__IMAGE__` or
@@ -102,7 +94,7 @@ export function checkImage(ctx: CheckContext, obj: K8sObject, c: Container, stre
   const problem = imageProblem(image)
   if (!problem) return []
   // A kustomization deploying this set sets the tag (`images: [{name, newTag}]`): what is applied is pinned.
-  if (stream?.pinnedImages.has(imageName(image))) return []
+  if (stream?.pinnedImages.has(parseImageRef(image).name)) return []
   const what = problem === 'latest' ? 'the `latest` tag' : 'no tag (implicitly `latest`)'
   return [ctx.report(K8S.imageLatest, v.keyLine(c.node, 'image'), `${label(c)} image \`${image}\` uses ${what}`)]
 }

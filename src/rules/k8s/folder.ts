@@ -58,7 +58,8 @@ export function parseManifest(content: string): ParsedManifest {
 export function buildManifestSets(files: readonly SourceFile[], scope = 'the manifests of its folder'): ManifestSets {
   const kustomizations = kustomizationsOf(files)
   const listed = kustomizations.map((k) => kustomizationPatches(k.file, k.doc))
-  const patches = new Set(listed.flatMap((l) => l.merge))
+  // A manifest under a `patches/` folder (kubeadm's patch directory, a kustomization's) is merged onto a base too.
+  const patches = new Set([...listed.flatMap((l) => l.merge), ...files.filter((f) => f.kind === 'kubernetes' && /(?:^|\/)patches\//.test(f.path)).map((f) => f.path)])
   const jsonPatches = new Set(listed.flatMap((l) => l.json))
   const kustomized = new Set(kustomizations.map((k) => folderOf(k.file.path)))
   const parsed = new Map<string, ParsedManifest>()

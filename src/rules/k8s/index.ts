@@ -94,8 +94,7 @@ export function analyzeKubernetes(file: SourceFile, sets?: ManifestSets, report:
   const objects = sets?.parsed.get(file.path)?.objects ?? parseManifest(file.content).objects
   const contexts = kubernetesChecks.map((check): CheckContext => ({ path: file.path, content: file.content, report: reportOnly(check.rules, report, 'kubernetes') }))
   const stream = sets?.byFolder.get(folderOf(file.path)) ?? indexStream(objects)
-  // A file under a `patches/` folder (kubeadm's patch directory, a kustomization's) is merged onto a base too.
-  const listedPatch = (sets?.patches.has(file.path) ?? false) || /(?:^|\/)patches\//.test(file.path)
+  const listedPatch = sets?.patches.has(file.path) ?? false
   const lines = file.content.split(/\r\n?|\n/)
   return objects.flatMap((obj) => analyzeObject(contexts, obj, stream, listedPatch, lines))
 }

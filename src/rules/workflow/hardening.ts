@@ -38,15 +38,15 @@ function checkPermissions(ctx: CheckContext): Finding[] {
     const calledOnly = ctx.wf.triggers.size === 1 && ctx.wf.triggers.has('workflow_call')
     const callers = calledOnly ? localCallers(ctx.workflows, ctx.path) : []
     const openCallers = callers.filter((c) => !restricts(c.job.permissions ?? c.workflow.permissions))
-    if (calledOnly && callers.length > 0 && openCallers.length === 0) {
-      // Every caller of the analysis sets its token: nothing left to the repository default.
-    } else if (calledOnly && bare.length) {
+    // Every caller of the analysis setting its token leaves nothing to the repository default.
+    const everyCallerSetsIt = callers.length > 0 && openCallers.length === 0
+    if (calledOnly && bare.length && !everyCallerSetsIt) {
       const jobs = bare.length === 1 ? `job ${bare[0]}` : `jobs ${bare.join(', ')}`
       const through = openCallers.length
         ? `, and ${[...new Set(openCallers.map((c) => `\`${c.path}\``))].join(', ')} ${openCallers.length === 1 ? 'calls it with' : 'call it with'} the repository default (possibly read-write)`
         : ' (callers outside this analysis; one that sets no `permissions` passes the repository default, possibly read-write)'
       out.push(ctx.report(RULES.missingPermissions, ctx.wf.jobsLine, `no \`permissions\` at workflow level nor for ${jobs} of this called workflow, so they get whatever token the caller grants${through}.`))
-    } else if (bare.length) {
+    } else if (!calledOnly && bare.length) {
       const jobs = bare.length === 1 ? `job ${bare[0]}` : `jobs ${bare.join(', ')}`
       const callers = unread.length === 1 ? `job ${unread[0]} calls a reusable workflow that` : `jobs ${unread.join(', ')} call reusable workflows that`
       const caveat = unread.length ? `; ${callers} may lower it for ${unread.length === 1 ? 'its' : 'their'} own jobs, but ${unread.length === 1 ? 'was' : 'were'} not read` : ''
