@@ -121,14 +121,31 @@ function loadLanguage(): Promise<Language> {
   return languagePromise
 }
 
+let parserPromise: Promise<Parser> | undefined
+
+/**
+ * One parser for the whole process: a parse runs to its end without awaiting, so no two parses
+ * ever share it at once, and making a parser per file (and freeing it) cost more than the parse
+ * of a small file.
+ */
+function sharedParser(): Promise<Parser> {
+  parserPromise ??= loadLanguage().then((language) => {
+    const parser = new Parser()
+    parser.setLanguage(language)
+    return parser
+  })
+  parserPromise.catch(() => {
+    parserPromise = undefined
+  })
+  return parserPromise
+}
+
 // ── HCL native syntax ────────────────────────────────────────────────────────────────────────
 
 /** Parses HCL source; throws ParseError (with the line of the first error) on invalid syntax. */
 export async function parseHcl(content: string): Promise<HclFile> {
   const text = content.replace(/\r\n?/g, '\n')
-  const language = await loadLanguage()
-  const parser = new Parser()
-  parser.setLanguage(language)
+  const parser = await sharedParser()
   const tree = parser.parse(text)
   try {
     if (!tree) throw new ParseError('HCL could not be parsed')
@@ -148,7 +165,6 @@ export async function parseHcl(content: string): Promise<HclFile> {
     return file
   } finally {
     tree?.delete()
-    parser.delete()
   }
 }
 
