@@ -905,7 +905,31 @@ function isKeywordArgument(value: string, content: string, a: Assignment, code: 
   const unquoted = !/["']/.test(content[a.start - 1] ?? '')
   if (!unquoted) return false
   if (/^[A-Za-z_][\w.]*\)+[,:;]?$/.test(value) || /^[A-Za-z_][\w.]*,\s*[A-Za-z_]\w*=/.test(value)) return true
-  return code && /^[A-Za-z_][\w.]*[,)]?$/.test(value)
+  return code && (/^[A-Za-z_][\w.]*[,)]?$/.test(value) || isCodeExpression(value))
+}
+
+/** An operand of a boolean expression in code: a name, a call with short arguments, an empty string, a null. */
+const CODE_OPERAND = /^(?:[A-Za-z_$][\w$.]{0,200}(?:\([^()\n]{0,100}\))?|""|''|None|null|nil|undefined)$/
+
+/**
+ * Code in the value of a keyword argument: a Python lambda (`token_generator=lambda x: …`) or
+ * names and calls joined by boolean operators (`aws_secret_access_key or DEFAULT_KEY`,
+ * `get_api_key() or ""`, `a || b`).
+ */
+function isCodeExpression(value: string): boolean {
+  if (/^lambda\b[\w\s,*=]{0,100}:/.test(value)) return true
+  const parts = value.replace(/[,;)]+$/, '').split(/\s+(?:or|and)\s+|\s*(?:\|\||&&|\?\?)\s*/)
+  return parts.length >= 2 && parts.every((p) => CODE_OPERAND.test(p.trim()))
+}
+
+/**
+ * Algolia DocSearch's `apiKey` beside its `appId` and `indexName` (a documentation site's search
+ * box): a search-only key, published in every page of the site by design.
+ */
+function isSearchOnlyKey(a: Assignment, lines: string[]): boolean {
+  if (a.key !== 'apiKey') return false
+  const near = lines.slice(Math.max(0, a.line - 1 - SIBLING_SPAN), a.line + SIBLING_SPAN).join('\n')
+  return /\bappId\b/.test(near) && /\bindexName\b/.test(near)
 }
 
 /** How many lines apart a `…SecretKey` and its `…SecretName` may sit. */
@@ -974,6 +998,7 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     // a database made for the job and thrown away with it, reachable from the job alone.
     if (file.kind === 'workflow' && inServiceContainer((lines ??= content.split('\n')), a.line)) continue
     if (isKeywordArgument(value, content, a, code)) continue
+    if (isSearchOnlyKey(a, (lines ??= content.split('\n')))) continue
     if (namesKeyOfNamedSecret(a, value, (lines ??= content.split('\n')))) continue
     if (cls === 'weak' && (!looksRandom(value) || namesAKeyResource(value))) continue
     // Tokens and API keys are random strings: a plain word (`ILLEGAL`, a lexer's token name) is

@@ -367,6 +367,7 @@ export const secretsCases: CaseTable = {
   'secrets/hardcoded-secret': {
     valid: [
       quiet('runner:\n  runnerIdentitySecret: "runner-identity"\n', 'a key naming the Secret object, holding its name', 'charts/runner/values.yaml'),
+      quiet('env:\n  - name: DP_CREDENTIAL_LOGIN_META2\n    value: component=gateway\n', 'metadata sent along with a login', 'chart/templates/gateway.yaml'),
       {
         name: 'ExternalSecret: secretKey names a key of the Secret it writes',
         path: 'deploy/external-secret.yaml',
@@ -393,6 +394,7 @@ export const secretsCases: CaseTable = {
       line2(`  "secret": "${STRONG}",`, { severity: 'info' }, 'a SAM test event payload is info', 'fn/events/message.json'),
       { name: 'a bare secretKey is an object store secret, not a key of a named Secret', path: 'chart/values.yaml', code: 'store:\n  secretName: ""\n  secretKey: warehouse2024\n', errors: [{ line: 3 }] },
       { name: 'a random value beside a Secret name is still a secret', path: 'chart/values.yaml', code: `agentSecretName: ""\nagentSecretKey: "${STRONG}"\n`, errors: [{ line: 2 }] },
+      { name: "Meta's app secret is a secret (its last word is not `meta`)", path: 'config/values.yaml', code: `META_APP_SECRET: "${STRONG}"\n`, errors: [{ line: 1 }] },
       { name: 'a variable without such a description keeps its finding', path: 'infra/variables.tf', code: `variable "app_secret" {\n  type        = string\n  description = "Secret for the app"\n  default     = "${STRONG}"\n}\n`, errors: [{ line: 4 }] }
     ]
   },
@@ -421,7 +423,8 @@ export const secretsCases: CaseTable = {
       quiet(`tiktoken==0.13.0 \\\n    --hash=sha256:${fake(64, 78, HEX)}`, 'a pip pin of a package whose name ends in token', 'requirements.txt'),
       quiet('pingdom:\n  apiToken: "YourPingdomApiToken"', 'a value asking for your own token', 'chart/values.yaml'),
       quiet('initialClusterToken: "etcd-cluster-prod"', 'etcd initial cluster token (an id seed)', 'chart/values.yaml'),
-      quiet('script: |\n  fetch(repo_id=model_id,\n        token=access_token)', 'a keyword argument in a script block', 'chart/templates/job.yaml')
+      quiet('script: |\n  fetch(repo_id=model_id,\n        token=access_token)', 'a keyword argument in a script block', 'chart/templates/job.yaml'),
+      quiet('pages = paginate(\n    items,\n    token_generator=lambda item: page_token(item["Arn"]),\n)', 'a keyword argument holding a lambda', 'svc/provider.py')
     ],
     invalid: [
       line2(`api_token: ${STRONG}`, {}, undefined, 'config/values.yaml'),
@@ -433,9 +436,17 @@ export const secretsCases: CaseTable = {
     valid: [
       quiet('parameters:\n  VendorLicenseKey: ---overridden---\n  PartnerApiKey: REDACTED\n', 'values a test config marks as taken out', 'deploy/taskcat.yml'),
       quiet('api_key: ${API_KEY}', 'reference', 'config/values.yaml'),
-      quiet(`{\n  "storageAccountAccessKey": "[listkeys(parameters('storageId'), '2019-06-01').keys[0].value]"\n}`, 'an ARM template expression', 'policies/vulnerability.json')
+      quiet(`{\n  "storageAccountAccessKey": "[listkeys(parameters('storageId'), '2019-06-01').keys[0].value]"\n}`, 'an ARM template expression', 'policies/vulnerability.json'),
+      quiet('client = connect(\n    aws_secret_access_key=aws_secret_access_key or DEFAULT_SECRET_ACCESS_KEY,\n)', 'a keyword argument: a name or a constant', 'svc/connect.py'),
+      quiet('report = dict(\n    api_key=lookup_api_key() or "",  # never None\n)', 'a keyword argument: a call or an empty string', 'svc/report.py'),
+      quiet("const key = options.apiKey || process.env.API_KEY", 'two names joined by ||', 'web/client.ts'),
+      quiet(`module.exports = {\n  themeConfig: {\n    algolia: {\n      appId: 'Q1W2E3R4T5',\n      apiKey: '${fake(32, 91, HEX)}',\n      indexName: 'docs',\n    },\n  },\n}`, "DocSearch's search-only key beside its app id and index", 'website/docusaurus.config.js')
     ],
-    invalid: [line2(`api_key: ${STRONG}`, {}, undefined, 'config/values.yaml')]
+    invalid: [
+      line2(`api_key: ${STRONG}`, {}, undefined, 'config/values.yaml'),
+      { name: 'a literal api key passed as a keyword argument', path: 'svc/report.py', code: `report = dict(\n    api_key="${STRONG}",\n)\n`, errors: [{ line: 2 }] },
+      { name: 'an apiKey without the DocSearch siblings', path: 'web/config.js', code: `module.exports = {\n  payments: {\n    apiKey: '${fake(32, 92, HEX)}',\n  },\n}\n`, errors: [{ line: 3 }] }
+    ]
   },
   'secrets/hardcoded-private-key': {
     valid: [

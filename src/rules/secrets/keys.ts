@@ -119,10 +119,15 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
   // alias is sorted out by the caller, see `namesAKeyResource`).
   if (last === 'encryptionkey' || (last === 'key' && words[words.length - 2] === 'encryption')) return 'weak'
   // `key_id`, `secret_arn`, `password_file`: the key describes where the secret is.
-  if (words.some((w) => NOT_A_VALUE.has(w) && !(w === 'key' && words.length > 1 && w === last))) {
+  // A trailing number counts the word (`name2`, `DP_CREDENTIAL_LOGIN_META2`) and changes nothing.
+  const bare = words.map((w) => w.replace(/(?<=[a-z])\d+$/, ''))
+  if (bare.some((w, i) => NOT_A_VALUE.has(w) && !(w === 'key' && words.length > 1 && i === words.length - 1))) {
     // `api_key` ends in `key`: allowed; `key_name` or a bare `key`: not a value.
     return undefined
   }
+  // `DP_CREDENTIAL_LOGIN_META2: component=dns-proxy`: metadata sent along with a login (a
+  // `META_APP_SECRET` of Meta's API ends in its secret word and stays one).
+  if (bare[bare.length - 1] === 'meta' || bare[bare.length - 1] === 'metadata') return undefined
   // Ansible `update_password: on_create`: when to change a password, not one (an `update_token`
   // or `update_secret` of a dynamic-DNS client is a credential).
   if (words.length === 2 && words[0] === 'update' && words[1] === 'password') return undefined
