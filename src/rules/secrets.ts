@@ -11,6 +11,7 @@ import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
+import { isSamplePath } from './sample-paths.js'
 import { carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
@@ -159,30 +160,6 @@ const GENERATED_OR_LOCKFILE =
 /** True for a file no secret rule reads. */
 export function isGeneratedOrLockfile(path: string): boolean {
   return GENERATED_OR_LOCKFILE.test(path)
-}
-
-/** Test, fixture, mock and example trees, and documentation: sample values live there on purpose. */
-const SAMPLE_PATH = /(?:^|\/)(?:ci|tests?|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|_?testdata|testutils?|mocks?|__mocks__|fakes?|docs?|snippets|__snapshots__)\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$/i
-/** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
-const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
-/** Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`. */
-const TEST_FILE = /(?:^|\/)(?:[^/]+_test\.(?:go|py)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala))$/
-
-/**
- * Sample files by name: `config.yml.example`, `.env.sample`, `example.env`, `examples-1.json`, and env templates
- * (`.env.template`, `.env.dist`). A plain `*.template` is left out: CloudFormation templates use it.
- */
-function isSampleName(name: string): boolean {
-  const lower = name.toLowerCase()
-  if (/\.(?:example|sample)$/.test(lower) || /^(?:example|sample)\.env$/.test(lower)) return true
-  // `examples-1.json`, `sample-values.yaml`: example data by name.
-  if (/^(?:examples?|samples?)[-_.][^/]*\.(?:json|ya?ml|toml|ini|conf|properties|tfvars)$/.test(lower)) return true
-  const template = /\.(?:template|tmpl|dist)$/.exec(lower)
-  return template !== null && lower.slice(0, template.index).split(/[._-]/).includes('env')
-}
-
-export function isSamplePath(path: string): boolean {
-  return SAMPLE_PATH.test(path) || SAM_EVENT.test(path) || TEST_FILE.test(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
 }
 
 /** Rules whose match is a credential by its shape alone: reported at full severity anywhere. */
@@ -435,6 +412,29 @@ function* matchesOf(regex: RegExp, content: string): Generator<RegExpExecArray> 
   }
 }
 
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+
+/** Accounts no real key belongs to: the one emulators use, and those of documentation. */
+const PLACEHOLDER_ACCOUNTS = new Set(['000000000000', '123456789012', '111111111111'])
+
+/**
+ * An access key id made up for an emulator or a test: the account encoded in it (bits 1-40 of
+ * its base32 body, as AWS has issued them since 2019) is all zeros or a documentation account.
+ * Such ids are what LocalStack and test doubles hand out; no key of AWS carries them.
+ */
+export function isSyntheticAccessKeyId(id: string): boolean {
+  let bits = 0n
+  for (const ch of id.slice(4, 14)) {
+    const v = BASE32.indexOf(ch)
+    if (v < 0) return false
+    bits = (bits << 5n) | BigInt(v)
+  }
+  // Ten characters are 50 bits; the account sits in the 48 bits after the first two, below one flag bit.
+  const first48 = bits >> 2n
+  const account = ((first48 & 0x7fffffffff80n) >> 7n).toString().padStart(12, '0')
+  return PLACEHOLDER_ACCOUNTS.has(account)
+}
+
 function patternCandidates(content: string, starts: number[]): Candidate[] {
   const out: Candidate[] = []
   const awsKeyLines: number[] = []
@@ -445,6 +445,7 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
       const token = m[0]
       // `AKIAIOSFODNN7EXAMPLE`, `glpat-XXXXXXXXXXXXXXXXXXXX`: the shape shown, no credential in it.
       if (isDocumentationExample(token) || isFilledStandIn(token)) continue
+      if (pattern.slug === 'aws-access-key-id' && isSyntheticAccessKeyId(token)) continue
       const start = m.index ?? 0
       const line = lineAt(starts, start)
       if (pattern.slug === 'aws-access-key-id') awsKeyLines.push(line)
@@ -918,15 +919,42 @@ const CODE_OPERAND = /^(?:[A-Za-z_$][\w$.]{0,200}(?:\([^()\n]{0,100}\))?|""|''|N
  */
 function isCodeExpression(value: string): boolean {
   if (/^lambda\b[\w\s,*=]{0,100}:/.test(value)) return true
-  const parts = value.replace(/[,;)]+$/, '').split(/\s+(?:or|and)\s+|\s*(?:\|\||&&|\?\?)\s*/)
-  return parts.length >= 2 && parts.every((p) => CODE_OPERAND.test(p.trim()))
+  let end = value.length
+  while (end > 0 && ',;'.includes(value[end - 1]!)) end--
+  // Operands and operators alternate once the symbolic operators are spelled as words (split on
+  // single blanks: a run of blanks gives empty tokens, dropped, so no pattern can backtrack).
+  const tokens = value
+    .slice(0, end)
+    .split('||').join(' or ')
+    .split('&&').join(' and ')
+    .split('??').join(' or ')
+    .split(/\s/)
+    .filter((t) => t !== '')
+  if (tokens.length < 3 || tokens.length % 2 === 0) return false
+  // The last operand may close the call the argument is passed to: `f(key=a or b)`.
+  const operand = (t: string, last: boolean): boolean => CODE_OPERAND.test(t) || (last && t.endsWith(')') && CODE_OPERAND.test(withoutUnmatchedClose(t)))
+  return tokens.every((t, i) => (i % 2 === 1 ? t === 'or' || t === 'and' : operand(t, i === tokens.length - 1)))
+}
+
+/** `b())` → `b()`: closing brackets past those the text opens. */
+function withoutUnmatchedClose(t: string): string {
+  let depth = 0
+  for (const ch of t) depth += ch === '(' ? 1 : ch === ')' ? -1 : 0
+  let end = t.length
+  while (depth < 0 && t[end - 1] === ')') {
+    end--
+    depth++
+  }
+  return t.slice(0, end)
 }
 
 /**
- * Algolia DocSearch's `apiKey` beside its `appId` and `indexName` (a documentation site's search
- * box): a search-only key, published in every page of the site by design.
+ * Keys a web page publishes by design, in every page it serves: Algolia DocSearch's `apiKey`
+ * beside its `appId` and `indexName` (a search-only key), and the `token` of Cloudflare Web
+ * Analytics' `data-cf-beacon` attribute (it names the site, it grants nothing).
  */
-function isSearchOnlyKey(a: Assignment, lines: string[]): boolean {
+function isPublicByDesign(a: Assignment, lines: string[]): boolean {
+  if (a.key === 'token') return /\bdata-cf-beacon\b/.test(lines[a.line - 1] ?? '')
   if (a.key !== 'apiKey') return false
   const near = lines.slice(Math.max(0, a.line - 1 - SIBLING_SPAN), a.line + SIBLING_SPAN).join('\n')
   return /\bappId\b/.test(near) && /\bindexName\b/.test(near)
@@ -998,7 +1026,7 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     // a database made for the job and thrown away with it, reachable from the job alone.
     if (file.kind === 'workflow' && inServiceContainer((lines ??= content.split('\n')), a.line)) continue
     if (isKeywordArgument(value, content, a, code)) continue
-    if (isSearchOnlyKey(a, (lines ??= content.split('\n')))) continue
+    if (isPublicByDesign(a, (lines ??= content.split('\n')))) continue
     if (namesKeyOfNamedSecret(a, value, (lines ??= content.split('\n')))) continue
     if (cls === 'weak' && (!looksRandom(value) || namesAKeyResource(value))) continue
     // Tokens and API keys are random strings: a plain word (`ILLEGAL`, a lexer's token name) is

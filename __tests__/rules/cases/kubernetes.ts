@@ -669,6 +669,7 @@ export const kubernetesCases: CaseTable = {
     valid: [
       { name: 'Secret without data (filled at deploy time)', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\n' },
       { name: 'placeholder after base64 decoding', code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ndata:\n  password: ${Buffer.from('changeme').toString('base64')}\n` },
+      { name: 'a numbered `value` word after decoding (line breaks included)', code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: demo\ndata:\n  secret-key: ${Buffer.from('value-2\r\n\r\n').toString('base64')}\n` },
       { name: 'empty values', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\nstringData:\n  password: ""\n' },
       { name: 'ConfigMap with a key name that refers to a secret', code: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  passwordKey: admin-password\n  existingSecret: api-db\n' },
       {

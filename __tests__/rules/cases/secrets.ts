@@ -22,6 +22,17 @@ const j = (...parts: string[]): string => parts.join('')
 const b64 = (s: string): string => Buffer.from(s).toString('base64')
 
 const AWS_KEY_ID = j('AKIA', fake(16, 1, UPPER_NUM))
+
+/** An access key id whose body encodes `account` (48 bits: the account above seven low bits), as AWS issues them. */
+function keyIdFor(prefix: string, account: bigint, seed: number): string {
+  const bits = (((account << 7n) | 0x2an) << 2n) | 1n
+  let body = ''
+  for (let i = 9; i >= 0; i--) body += UPPER_NUM[Number((bits >> BigInt(i * 5)) & 31n)]
+  return j(prefix, body, fake(6, seed, UPPER_NUM))
+}
+const EMULATOR_KEY_ID = keyIdFor('ASIA', 0n, 93)
+const DOC_ACCOUNT_KEY_ID = keyIdFor('AKIA', 123456789012n, 94)
+const REAL_ACCOUNT_KEY_ID = keyIdFor('AKIA', 493817265034n, 95)
 const AWS_SECRET = j(fake(20, 2), '/', fake(19, 3))
 const GITHUB_CLASSIC = j('ghp', '_', fake(36, 4))
 const GITHUB_LONG = j('ghs', '_', fake(40, 5))
@@ -118,9 +129,12 @@ export const secretsCases: CaseTable = {
       quiet('id: AKIA-not-a-key'),
       quiet('id: AKIAIOSFODNN7EXAMPLE', 'AWS documentation example key id'),
       quiet(`{\n  "attributes": {\n    "SenderId": "${IAM_USER_ID}"\n  }\n}`, 'an IAM user unique id (AIDA) is no access key', 'config/message.json'),
-      quiet(`role_id: ${j('AROA', fake(16, 92, UPPER_NUM))}`, 'an IAM role unique id (AROA)', 'config/roles.yaml')
+      quiet(`role_id: ${j('AROA', fake(16, 92, UPPER_NUM))}`, 'an IAM role unique id (AROA)', 'config/roles.yaml'),
+      quiet(`client = connect(\n    aws_access_key_id="${EMULATOR_KEY_ID}",\n)`, 'an emulator id: its encoded account is all zeros', 'svc/test_connect.py'),
+      quiet(`    Example:\n        "${DOC_ACCOUNT_KEY_ID}" => "123456789012"`, 'an id made for the documentation account', 'svc/accounts.py')
     ],
     invalid: [
+      line2(`id: ${REAL_ACCOUNT_KEY_ID}`, { severity: 'critical' }, 'an id encoding any other account'),
       line2(`id: ${AWS_TEMP_KEY_ID}`, { severity: 'critical' }, 'a temporary (ASIA) access key id'),
       line2(`id: ${AWS_KEY_ID}`, { severity: 'critical' }),
       line2(`id: ${AWS_KEY_ID}`, { severity: 'critical' }, 'real credential shape in a test path keeps its severity', 'tests/fixtures/settings.txt'),
@@ -130,7 +144,8 @@ export const secretsCases: CaseTable = {
   'secrets/aws-secret-access-key': {
     valid: [
       quiet('sha: 0123456789abcdef0123456789abcdef01234567', 'a SHA-1 is not a key'),
-      quiet(`aws_secret_key: ${DOC_AWS_SECRET}`, 'a documentation secret that says EXAMPLE, in documentation', 'docs/aws-setup.yaml')
+      quiet(`aws_secret_key: ${DOC_AWS_SECRET}`, 'a documentation secret that says EXAMPLE, in documentation', 'docs/aws-setup.yaml'),
+      quiet(`id ${EMULATOR_KEY_ID}\nkey ${AWS_SECRET}\n`, 'a secret next to an emulator id only (made up with it)', 'config/settings.txt')
     ],
     invalid: [
       line2(`aws_secret_key: ${DOC_AWS_SECRET}`, { severity: 'critical' }, 'the documentation secret written into configuration: where a real key would go', 'config/aws.yaml'),
@@ -424,16 +439,19 @@ export const secretsCases: CaseTable = {
       quiet('pingdom:\n  apiToken: "YourPingdomApiToken"', 'a value asking for your own token', 'chart/values.yaml'),
       quiet('initialClusterToken: "etcd-cluster-prod"', 'etcd initial cluster token (an id seed)', 'chart/values.yaml'),
       quiet('script: |\n  fetch(repo_id=model_id,\n        token=access_token)', 'a keyword argument in a script block', 'chart/templates/job.yaml'),
-      quiet('pages = paginate(\n    items,\n    token_generator=lambda item: page_token(item["Arn"]),\n)', 'a keyword argument holding a lambda', 'svc/provider.py')
+      quiet('pages = paginate(\n    items,\n    token_generator=lambda item: page_token(item["Arn"]),\n)', 'a keyword argument holding a lambda', 'svc/provider.py'),
+      quiet(`export function Footer() {\n  return <script defer src="/beacon.min.js" data-cf-beacon='{"token": "${fake(32, 96, HEX)}"}'></script>\n}`, "Cloudflare Web Analytics' beacon token, published in every page", 'website/src/Footer/index.js')
     ],
     invalid: [
       line2(`api_token: ${STRONG}`, {}, undefined, 'config/values.yaml'),
       { ...line2(`update_token: ${STRONG}`, {}, undefined, 'config/ddns.yaml'), name: 'a dynamic-DNS update token is a credential' },
-      { ...line2(`clusterToken: ${STRONG}`, {}, undefined, 'chart/values.yaml'), name: 'a cluster join token is a credential' }
+      { ...line2(`clusterToken: ${STRONG}`, {}, undefined, 'chart/values.yaml'), name: 'a cluster join token is a credential' },
+      { name: 'a token in JSON outside a beacon attribute', path: 'web/config.json', code: `{\n  "token": "${fake(32, 97, HEX)}"\n}\n`, errors: [{ line: 2 }] }
     ]
   },
   'secrets/hardcoded-api-key': {
     valid: [
+      quiet('Parameters:\n  LicenseKey:\n    Type: String\n    Default: 12345678-0987-1234-5678-123456789012\n', "a license key's default typed as counting digits", 'deploy/stack.yaml'),
       quiet('parameters:\n  VendorLicenseKey: ---overridden---\n  PartnerApiKey: REDACTED\n', 'values a test config marks as taken out', 'deploy/taskcat.yml'),
       quiet('api_key: ${API_KEY}', 'reference', 'config/values.yaml'),
       quiet(`{\n  "storageAccountAccessKey": "[listkeys(parameters('storageId'), '2019-06-01').keys[0].value]"\n}`, 'an ARM template expression', 'policies/vulnerability.json'),

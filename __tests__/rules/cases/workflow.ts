@@ -560,6 +560,7 @@ export const workflowCases: CaseTable = {
     valid: [
       { name: 'title passed through env', code: push(job('t', '      - run: echo "$TITLE"\n        env:\n          TITLE: ${{ github.event.head_commit.message }}\n')) },
       { name: 'untrusted text in an if condition', code: push(job('t', "      - if: contains(github.event.head_commit.message, '[skip]')\n        run: echo skipped\n")) },
+      { name: 'label names: only members with triage or write access apply labels', code: push(job('t', "      - run: echo \"${{ join(github.event.pull_request.labels.*.name, ', ') }} ${{ github.event.label.name }}\"\n"), 'pull_request') },
       { name: 'branch name as an action input', code: push(job('t', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.head_ref }}\n`), 'pull_request') },
       {
         name: 'an input defaulting to the head branch, every caller passes a literal',
@@ -671,6 +672,7 @@ export const workflowCases: CaseTable = {
   'workflow/template-injection-privileged': {
     valid: [
       { name: 'number is not free text', code: push(job('t', '      - run: echo "${{ github.event.issue.number }}"\n'), 'issue_comment') },
+      { name: 'label names in a privileged workflow: members apply labels', code: push(job('t', "      - run: echo \"${{ join(github.event.pull_request.labels.*.name, ', ') }} ${{ github.event.label.name }}\"\n"), 'pull_request_target') },
       { name: 'a privileged workflow passes a literal to a reusable workflow', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('web', 'issues') } }
     ],
     invalid: [

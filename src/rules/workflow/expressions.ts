@@ -117,17 +117,20 @@ export function contextReads(body: string): ContextRead[] {
   return out
 }
 
-/** Event fields a fork author, issue author or commenter can fill with arbitrary text. */
+/**
+ * Event fields a fork author, issue author or commenter can fill with arbitrary text. Label
+ * names are not among them: only members with triage or write access create and apply labels.
+ */
 const UNTRUSTED_EVENT_FIELDS: RegExp[] = [
   /\.(title|body|message|email|page_name|default_branch|display_title|head_branch|description)$/,
   /\.head\.(ref|label)$/,
-  /\.(author|committer|pusher|authors|label|labels\.\*|pages\.\*)\.name$/,
+  /\.(author|committer|pusher|authors|pages\.\*)\.name$/,
   /^github\.event\.(workflow|workflow_run)\.path$/
 ]
 
 /** Event objects that contain such fields, when read whole (e.g. `toJSON(github.event.issue)`). */
 const UNTRUSTED_EVENT_OBJECT =
-  /^github(\.event(\.(issue|pull_request|pull_request\.head|comment|review|review_comment|discussion|head_commit|head_commit\.author|commits|commits\.\*|pages|pages\.\*|workflow_run|workflow_run\.head_commit|label|labels))?)?$/
+  /^github(\.event(\.(issue|pull_request|pull_request\.head|comment|review|review_comment|discussion|head_commit|head_commit\.author|commits|commits\.\*|pages|pages\.\*|workflow_run|workflow_run\.head_commit))?)?$/
 
 /** Parts of the event payload only repository members can write. */
 const MEMBER_ONLY_EVENT = /^github\.event\.(repository|organization|enterprise|installation|sender|release|inputs)\./

@@ -1,0 +1,58 @@
+/**
+ * Which paths hold samples rather than what a repository deploys: test, fixture, mock and example
+ * trees, documentation, and test files by their language's naming. The secret scan reports
+ * sample values there as `info` (unless a value has a real credential's shape), and every other
+ * finding in a test or fixture tree is `info` too: a template made to fail a policy test, a
+ * rendered chart kept as a test's expected output, is not what ships.
+ */
+import type { Finding } from '../types.js'
+
+/** Test, fixture, mock and example trees, and documentation: sample values live there on purpose. */
+const SAMPLE_PATH = /(?:^|\/)(?:ci|tests?|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|_?testdata|testutils?|mocks?|__mocks__|fakes?|docs?|snippets|__snapshots__)\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$/i
+/** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
+const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
+/** Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`. */
+const TEST_FILE = /(?:^|\/)(?:[^/]+_test\.(?:go|py)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala))$/
+
+/**
+ * Sample files by name: `config.yml.example`, `.env.sample`, `example.env`, `examples-1.json`, and env templates
+ * (`.env.template`, `.env.dist`). A plain `*.template` is left out: CloudFormation templates use it.
+ */
+function isSampleName(name: string): boolean {
+  const lower = name.toLowerCase()
+  if (/\.(?:example|sample)$/.test(lower) || /^(?:example|sample)\.env$/.test(lower)) return true
+  // `examples-1.json`, `sample-values.yaml`: example data by name.
+  if (/^(?:examples?|samples?)[-_.][^/]*\.(?:json|ya?ml|toml|ini|conf|properties|tfvars)$/.test(lower)) return true
+  const template = /\.(?:template|tmpl|dist)$/.exec(lower)
+  return template !== null && lower.slice(0, template.index).split(/[._-]/).includes('env')
+}
+
+export function isSamplePath(path: string): boolean {
+  return SAMPLE_PATH.test(path) || SAM_EVENT.test(path) || TEST_FILE.test(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
+}
+
+/**
+ * Test and fixture trees, and test files: code and inputs for tests only. Documentation and
+ * examples are not among them (an example is what users copy), nor is a `test/` folder that is an
+ * environment (`envs/test/`, `overlays/test/`), which deploys.
+ */
+const TEST_TREE = /(?:^|\/)(?:tests|__tests__|e2e|fixtures?|__fixtures__|unittests?|_?testdata|testutils?)\//i
+const TEST_FOLDER = /(?:^|\/)test\//gi
+const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments?|stages?|accounts?|live|deployments?|overlays|clusters?|regions?)\/test\/$/i
+
+export function isTestPath(path: string): boolean {
+  if (TEST_TREE.test(path) || TEST_FILE.test(path)) return true
+  for (const m of path.matchAll(TEST_FOLDER)) {
+    if (!ENVIRONMENT_PARENT.test(path.slice(0, m.index + m[0].length))) return true
+  }
+  return false
+}
+
+/**
+ * A finding of any rule but the secret scan's (see `forSamplePath` in ./secrets.ts) in a test or
+ * fixture tree: reported as `info`, which does not count toward the verdict.
+ */
+export function forTestPath(f: Finding): Finding {
+  if (f.category === 'secrets' || f.severity === 'info' || !isTestPath(f.path)) return f
+  return { ...f, severity: 'info', message: `${f.message} (In a test or fixture path: reported for information.)` }
+}
