@@ -376,7 +376,8 @@ export class Redactor {
       if (proto !== Object.prototype && proto !== null) return v
       const out: Record<string, unknown> = {}
       seen.set(v, out)
-      for (const [k, item] of Object.entries(v)) out[k] = walk(item)
+      // `for…in` over own keys: no array of entries per object (a result holds tens of thousands).
+      for (const k in v) if (Object.hasOwn(v, k)) out[k] = walk((v as Record<string, unknown>)[k])
       return out
     }
     return walk(value) as T

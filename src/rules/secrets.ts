@@ -349,7 +349,7 @@ async function secretlintCandidates(path: string, content: string): Promise<Cand
     const notAKey =
       (h.rule === 'privatekey' && (!couldBeWholeKey(text) || isEncryptedKey(text))) ||
       (h.rule !== 'privatekey' && (isDocumentationExample(value) || isFilledStandIn(value))) ||
-      (h.rule === 'aws' && /^[A-Z0-9]{20}$/.test(value) && !AWS_KEY_ID_START.test(value)) ||
+      (h.rule === 'aws' && /^[A-Z0-9]{20}$/.test(value) && (!AWS_KEY_ID_START.test(value) || isSyntheticAccessKeyId(value))) ||
       // `postgres://<user>:<password>@<host>`, `mysql://app:password@db`: a documented shape, no password in it.
       /:<[^<>\s@]{1,60}>@/.test(text) ||
       (url !== null && ['placeholder', 'reference'].includes(whyNotLiteral(value, 'password') ?? ''))
