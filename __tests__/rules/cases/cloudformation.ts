@@ -29,6 +29,14 @@ const policy = (statement: string): string =>
   cfn(`  Policy:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n${statement}`)
 const stmt = (action: string, resource: string): string => `          - Effect: Allow\n            Action: ${action}\n            Resource: ${resource}\n`
 
+/** An Allow-all statement in a policy resource of the given type, with extra properties after the document. */
+const allowAll = (type: string, extra = ''): string =>
+  `  Policy:\n    Type: ${type}\n    Properties:\n      PolicyName: everything\n      PolicyDocument:\n        Statement:\n${stmt("'*'", "'*'")}${extra}`
+/** A role that takes the given property (a boundary, or managed policies). */
+const role = (prop: string): string => `  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n${prop}`
+/** CDK bootstrap's shape: the boundary is named so, and its role takes it by an ARN built from a parameter. */
+const NAMED_BOUNDARY = allowAll('AWS::IAM::ManagedPolicy', "      ManagedPolicyName: !Sub 'cdk-${Qualifier}-permissions-boundary-${AWS::AccountId}'\n")
+
 const table = (props: string, policies = '    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n'): string =>
   cfn(
     `  Table:\n    Type: AWS::DynamoDB::Table\n${policies}    Properties:\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions:\n        - AttributeName: id\n          AttributeType: S\n      KeySchema:\n        - AttributeName: id\n          KeyType: HASH\n${props}`
@@ -150,9 +158,21 @@ export const cloudformationCases: CaseTable = {
   'cfn/iam-wildcard-policy': {
     valid: [
       { code: policy(stmt("['s3:GetObject']", "'arn:aws:s3:::assets/*'")) },
-      { name: 'Deny statement', code: policy(stmt("'*'", "'*'").replace('Effect: Allow', 'Effect: Deny')) }
+      { name: 'Deny statement', code: policy(stmt("'*'", "'*'").replace('Effect: Allow', 'Effect: Deny')) },
+      { name: 'an AWS::IAM::Policy attached to no role, user or group grants nothing', code: cfn(allowAll('AWS::IAM::Policy')) },
+      { name: 'a managed policy used as a permissions boundary (Ref)', code: cfn(allowAll('AWS::IAM::ManagedPolicy') + role('      PermissionsBoundary: !Ref Policy\n')) },
+      {
+        name: 'a managed policy used as a permissions boundary (Fn::Sub, inside Fn::If)',
+        code: cfn(allowAll('AWS::IAM::ManagedPolicy') + role("      PermissionsBoundary: !If [Bounded, !Sub '${Policy}', !Ref AWS::NoValue]\n"))
+      },
+      { name: "CDK bootstrap's boundary, named so", code: cfn(NAMED_BOUNDARY) }
     ],
-    invalid: [at(policy(stmt("'*'", "'*'")), "Action: '*'", { severity: 'high' })]
+    invalid: [
+      at(policy(stmt("'*'", "'*'")), "Action: '*'", { severity: 'high' }),
+      at(cfn(allowAll('AWS::IAM::Policy', '      Roles: [!Ref Role]\n') + role('')), "Action: '*'", {}, 'an AWS::IAM::Policy attached to a role'),
+      at(cfn(NAMED_BOUNDARY + role('      ManagedPolicyArns: [!Ref Policy]\n')), "Action: '*'", {}, 'a boundary-named policy that a role also takes as a managed policy'),
+      at(cfn(allowAll('AWS::IAM::ManagedPolicy', '      Groups: [ops]\n') + role('      PermissionsBoundary: !Ref Policy\n')), "Action: '*'", {}, 'a boundary also attached to a group')
+    ]
   },
   'cfn/imdsv1-allowed': {
     valid: [
