@@ -62,6 +62,14 @@ const launchTemplate = (data: string): string =>
 const FROM_TEMPLATE = '  Server:\n    Type: AWS::EC2::Instance\n    Properties:\n      LaunchTemplate:\n        LaunchTemplateId: !Ref Template\n        Version: !GetAtt Template.LatestVersionNumber\n      InstanceType: t3.micro\n'
 const FROM_PARAMETER = '      LaunchTemplate:\n        LaunchTemplateId: !Ref TemplateId\n        Version: "1"\n'
 
+/** An instance whose AMI comes from an SSM-typed parameter defaulting to the given public parameter path. */
+const fromSsmAmi = (path: string, props = '      KeyName: ops\n'): string =>
+  instance(props)
+    .replace('ImageId: ami-12345678', 'ImageId: !Ref AmiPath')
+    .replace('Resources:\n', `Parameters:\n  AmiPath:\n    Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>'\n    Default: ${path}\nResources:\n`)
+const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64'
+const AL2 = '/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2'
+
 const lb = (attrs: string): string =>
   cfn(`  Balancer:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Type: application\n      Subnets: [subnet-1, subnet-2]\n${attrs}`)
 
@@ -179,14 +187,19 @@ export const cloudformationCases: CaseTable = {
       { code: launchTemplate('        MetadataOptions:\n          HttpTokens: required\n') },
       { name: 'instance', code: instance('      MetadataOptions:\n        HttpTokens: required\n') },
       { name: 'instance launched from a launch template of the stack that requires tokens', code: launchTemplate('        MetadataOptions:\n          HttpTokens: required\n') + FROM_TEMPLATE },
-      { name: 'instance launched from a launch template given as a parameter', code: instance(FROM_PARAMETER).replace('Resources:\n', 'Parameters:\n  TemplateId:\n    Type: String\nResources:\n') }
+      { name: 'instance launched from a launch template given as a parameter', code: instance(FROM_PARAMETER).replace('Resources:\n', 'Parameters:\n  TemplateId:\n    Type: String\nResources:\n') },
+      { name: 'an Amazon Linux 2023 AMI from its public SSM parameter requires tokens by default', code: fromSsmAmi(AL2023) },
+      { name: 'an Amazon Linux 2023 AMI resolved in a launch template', code: launchTemplate('        InstanceType: t3.micro\n').replace('ImageId: ami-12345678', `ImageId: '{{resolve:ssm:${AL2023}}}'`) }
     ],
     invalid: [
       at(launchTemplate('        MetadataOptions:\n          HttpTokens: optional\n'), 'HttpTokens'),
       at(instance('      MetadataOptions:\n        HttpTokens: optional\n'), 'HttpTokens', {}, 'instance'),
       at(instance('      KeyName: ops\n'), 'Server:', {}, 'instance without metadata options or launch template'),
       at(launchTemplate('        MetadataOptions:\n          HttpTokens: optional\n') + FROM_TEMPLATE, 'HttpTokens', {}, 'the launch template is reported, not the instance launched from it'),
-      at(instance(FROM_PARAMETER + '      MetadataOptions:\n        HttpTokens: optional\n'), 'HttpTokens', {}, 'the instance overrides its launch template with optional tokens')
+      at(instance(FROM_PARAMETER + '      MetadataOptions:\n        HttpTokens: optional\n'), 'HttpTokens', {}, 'the instance overrides its launch template with optional tokens'),
+      at(fromSsmAmi(AL2), 'Server:', {}, 'an Amazon Linux 2 AMI from its public SSM parameter still answers IMDSv1'),
+      at(fromSsmAmi(AL2023, '      MetadataOptions:\n        HttpTokens: optional\n'), 'HttpTokens', {}, 'an Amazon Linux 2023 instance that turns tokens back to optional'),
+      at(fromSsmAmi(AL2023).replace("'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>'", 'String'), 'Server:', {}, 'a String parameter holding the path is no SSM lookup')
     ]
   },
   'cfn/lambda-no-tracing': {
