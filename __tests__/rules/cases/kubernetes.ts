@@ -625,23 +625,31 @@ export const kubernetesCases: CaseTable = {
   'k8s/rbac-wildcard': {
     valid: [{ code: ROLE('  - apiGroups: [""]\n    resources: [pods]\n    verbs: [get, list]\n') }],
     invalid: [
-      { name: 'every resource of the core group, read-only: Secrets included', code: ROLE('  - apiGroups: [""]\n    resources: ["*"]\n    verbs: [get]\n'), errors: [{ line: 7, severity: 'high', message: /core API group/ }] },
+      { name: 'every resource of the core group, read-only: Secrets included', code: ROLE('  - apiGroups: [""]\n    resources: ["*"]\n    verbs: [get]\n'), errors: [{ line: 6, severity: 'high', message: /grants `\*` in resources: it reaches the core API group/ }] },
       {
-        name: 'every group, every resource, every verb: three wildcards, all high',
+        name: 'every group, every resource, every verb: one finding for the entry, naming the three wildcards',
         code: ROLE('  - apiGroups: ["*"]\n    resources: ["*"]\n    verbs: ["*"]\n'),
-        errors: [{ line: 6, severity: 'high' }, { line: 7, severity: 'high' }, { line: 8, severity: 'high' }]
+        errors: [{ line: 6, severity: 'high', message: /grants `\*` in apiGroups, resources and verbs: it reaches every API group/ }]
       },
-      { name: 'every verb on named workloads of a built-in group', code: ROLE('  - apiGroups: [apps]\n    resources: [deployments]\n    verbs: ["*"]\n'), errors: [{ line: 8, severity: 'high', message: /writes in the built-in API group `apps`/ }] },
-      { name: 'every verb on every resource of a custom group', code: ROLE('  - apiGroups: [backup.example.io]\n    resources: ["*"]\n    verbs: ["*"]\n'), errors: [{ line: 7, severity: 'high' }, { line: 8, severity: 'high' }] },
-      { name: 'read-only on every resource of a custom group: medium', code: ROLE('  - apiGroups: [mesh.example.io]\n    resources: ["*"]\n    verbs: [get, list, watch]\n'), errors: [{ line: 7, severity: 'medium', message: /read-only verbs/ }] },
+      {
+        name: 'two entries with wildcards: one finding each, at its entry',
+        code: ROLE('  - apiGroups: ["*"]\n    resources: ["*"]\n    verbs: [get, list]\n  - apiGroups: [""]\n    resources: [pods]\n    verbs: ["*"]\n'),
+        errors: [
+          { line: 6, severity: 'high', message: /grants `\*` in apiGroups and resources: / },
+          { line: 9, severity: 'high', message: /grants `\*` in verbs: / }
+        ]
+      },
+      { name: 'every verb on named workloads of a built-in group', code: ROLE('  - apiGroups: [apps]\n    resources: [deployments]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'high', message: /writes in the built-in API group `apps`/ }] },
+      { name: 'every verb on every resource of a custom group', code: ROLE('  - apiGroups: [backup.example.io]\n    resources: ["*"]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'high', message: /in resources and verbs: it grants every verb on every resource/ }] },
+      { name: 'read-only on every resource of a custom group: medium', code: ROLE('  - apiGroups: [mesh.example.io]\n    resources: ["*"]\n    verbs: [get, list, watch]\n'), errors: [{ line: 6, severity: 'medium', message: /read-only verbs/ }] },
       {
         name: 'writes on every resource of custom groups only: medium',
         code: ROLE('  - apiGroups: [mesh.example.io, gateway.networking.k8s.io]\n    resources: ["*"]\n    verbs: [get, create, delete]\n'),
-        errors: [{ line: 7, severity: 'medium', message: /not build in/ }]
+        errors: [{ line: 6, severity: 'medium', message: /not build in/ }]
       },
-      { name: 'every verb on named custom resources: medium', code: ROLE('  - apiGroups: [jobs.example.io]\n    resources: [runs, runs/status]\n    verbs: ["*"]\n'), errors: [{ line: 8, severity: 'medium' }] },
-      { name: 'read-only on every resource of a built-in group other than core: medium', code: ROLE('  - apiGroups: [apps]\n    resources: ["*"]\n    verbs: [list]\n'), errors: [{ line: 7, severity: 'medium' }] },
-      { name: 'every verb on a status subresource of a built-in group: medium', code: ROLE('  - apiGroups: [networking.k8s.io]\n    resources: [ingresses/status]\n    verbs: ["*"]\n'), errors: [{ line: 8, severity: 'medium', message: /status subresources \(`ingresses\/status`\)/ }] }
+      { name: 'every verb on named custom resources: medium', code: ROLE('  - apiGroups: [jobs.example.io]\n    resources: [runs, runs/status]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'medium' }] },
+      { name: 'read-only on every resource of a built-in group other than core: medium', code: ROLE('  - apiGroups: [apps]\n    resources: ["*"]\n    verbs: [list]\n'), errors: [{ line: 6, severity: 'medium' }] },
+      { name: 'every verb on a status subresource of a built-in group: medium', code: ROLE('  - apiGroups: [networking.k8s.io]\n    resources: [ingresses/status]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'medium', message: /status subresources \(`ingresses\/status`\)/ }] }
     ]
   },
   'k8s/cluster-admin-binding': {
