@@ -214,6 +214,20 @@ describe('Service selectors across the set', () => {
   })
 })
 
+describe('a strategic-merge patch by its shape', () => {
+  // No selector, a sidecar with its own image and limits left to the base, the main container with no image.
+  const sidecarPatch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: controller\nspec:\n  template:\n    spec:\n      containers:\n        - name: proxy\n          image: registry.example/proxy:0.4.0\n        - name: controller\n          args: [--v=2]\n'
+  it('reports neither a missing setting nor a missing limit, for the rules or for cost', async () => {
+    const { findings } = await analyzeFiles([manifest('config/default/proxy_patch.yaml', sidecarPatch)])
+    expect(findings.map((f) => f.ruleId)).toEqual([])
+  })
+  it('with a selector it is a whole Deployment: its missing image and limits are reported', async () => {
+    const whole = sidecarPatch.replace('spec:\n  template:', 'spec:\n  selector:\n    matchLabels:\n      app: controller\n  template:')
+    const ruleIds = (await analyzeFiles([manifest('config/default/controller.yaml', whole)])).findings.map((f) => f.ruleId)
+    expect(ruleIds).toEqual(expect.arrayContaining(['k8s/image-missing', 'k8s/no-memory-limits']))
+  })
+})
+
 describe('contextPathsFor', () => {
   it('names the other manifests of the folder, not subfolders or other files', () => {
     const tree = ['k8s/web.yaml', 'k8s/pdb.yml', 'k8s/hpa.json', 'k8s/README.md', 'k8s/overlays/prod/patch.yaml', 'other/x.yaml', 'root.yaml']

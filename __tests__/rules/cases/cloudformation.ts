@@ -29,6 +29,14 @@ const policy = (statement: string): string =>
   cfn(`  Policy:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n${statement}`)
 const stmt = (action: string, resource: string): string => `          - Effect: Allow\n            Action: ${action}\n            Resource: ${resource}\n`
 
+/** An Allow-all statement in a policy resource of the given type, with extra properties after the document. */
+const allowAll = (type: string, extra = ''): string =>
+  `  Policy:\n    Type: ${type}\n    Properties:\n      PolicyName: everything\n      PolicyDocument:\n        Statement:\n${stmt("'*'", "'*'")}${extra}`
+/** A role that takes the given property (a boundary, or managed policies). */
+const role = (prop: string): string => `  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n${prop}`
+/** CDK bootstrap's shape: the boundary is named so, and its role takes it by an ARN built from a parameter. */
+const NAMED_BOUNDARY = allowAll('AWS::IAM::ManagedPolicy', "      ManagedPolicyName: !Sub 'cdk-${Qualifier}-permissions-boundary-${AWS::AccountId}'\n")
+
 const table = (props: string, policies = '    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n'): string =>
   cfn(
     `  Table:\n    Type: AWS::DynamoDB::Table\n${policies}    Properties:\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions:\n        - AttributeName: id\n          AttributeType: S\n      KeySchema:\n        - AttributeName: id\n          KeyType: HASH\n${props}`
@@ -53,6 +61,14 @@ const launchTemplate = (data: string): string =>
 /** An instance of the same stack launched from the `Template` resource (appended after it). */
 const FROM_TEMPLATE = '  Server:\n    Type: AWS::EC2::Instance\n    Properties:\n      LaunchTemplate:\n        LaunchTemplateId: !Ref Template\n        Version: !GetAtt Template.LatestVersionNumber\n      InstanceType: t3.micro\n'
 const FROM_PARAMETER = '      LaunchTemplate:\n        LaunchTemplateId: !Ref TemplateId\n        Version: "1"\n'
+
+/** An instance whose AMI comes from an SSM-typed parameter defaulting to the given public parameter path. */
+const fromSsmAmi = (path: string, props = '      KeyName: ops\n'): string =>
+  instance(props)
+    .replace('ImageId: ami-12345678', 'ImageId: !Ref AmiPath')
+    .replace('Resources:\n', `Parameters:\n  AmiPath:\n    Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>'\n    Default: ${path}\nResources:\n`)
+const AL2023 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64'
+const AL2 = '/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2'
 
 const lb = (attrs: string): string =>
   cfn(`  Balancer:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Type: application\n      Subnets: [subnet-1, subnet-2]\n${attrs}`)
@@ -150,23 +166,40 @@ export const cloudformationCases: CaseTable = {
   'cfn/iam-wildcard-policy': {
     valid: [
       { code: policy(stmt("['s3:GetObject']", "'arn:aws:s3:::assets/*'")) },
-      { name: 'Deny statement', code: policy(stmt("'*'", "'*'").replace('Effect: Allow', 'Effect: Deny')) }
+      { name: 'Deny statement', code: policy(stmt("'*'", "'*'").replace('Effect: Allow', 'Effect: Deny')) },
+      { name: 'an AWS::IAM::Policy attached to no role, user or group grants nothing', code: cfn(allowAll('AWS::IAM::Policy')) },
+      { name: 'a managed policy used as a permissions boundary (Ref)', code: cfn(allowAll('AWS::IAM::ManagedPolicy') + role('      PermissionsBoundary: !Ref Policy\n')) },
+      {
+        name: 'a managed policy used as a permissions boundary (Fn::Sub, inside Fn::If)',
+        code: cfn(allowAll('AWS::IAM::ManagedPolicy') + role("      PermissionsBoundary: !If [Bounded, !Sub '${Policy}', !Ref AWS::NoValue]\n"))
+      },
+      { name: "CDK bootstrap's boundary, named so", code: cfn(NAMED_BOUNDARY) }
     ],
-    invalid: [at(policy(stmt("'*'", "'*'")), "Action: '*'", { severity: 'high' })]
+    invalid: [
+      at(policy(stmt("'*'", "'*'")), "Action: '*'", { severity: 'high' }),
+      at(cfn(allowAll('AWS::IAM::Policy', '      Roles: [!Ref Role]\n') + role('')), "Action: '*'", {}, 'an AWS::IAM::Policy attached to a role'),
+      at(cfn(NAMED_BOUNDARY + role('      ManagedPolicyArns: [!Ref Policy]\n')), "Action: '*'", {}, 'a boundary-named policy that a role also takes as a managed policy'),
+      at(cfn(allowAll('AWS::IAM::ManagedPolicy', '      Groups: [ops]\n') + role('      PermissionsBoundary: !Ref Policy\n')), "Action: '*'", {}, 'a boundary also attached to a group')
+    ]
   },
   'cfn/imdsv1-allowed': {
     valid: [
       { code: launchTemplate('        MetadataOptions:\n          HttpTokens: required\n') },
       { name: 'instance', code: instance('      MetadataOptions:\n        HttpTokens: required\n') },
       { name: 'instance launched from a launch template of the stack that requires tokens', code: launchTemplate('        MetadataOptions:\n          HttpTokens: required\n') + FROM_TEMPLATE },
-      { name: 'instance launched from a launch template given as a parameter', code: instance(FROM_PARAMETER).replace('Resources:\n', 'Parameters:\n  TemplateId:\n    Type: String\nResources:\n') }
+      { name: 'instance launched from a launch template given as a parameter', code: instance(FROM_PARAMETER).replace('Resources:\n', 'Parameters:\n  TemplateId:\n    Type: String\nResources:\n') },
+      { name: 'an Amazon Linux 2023 AMI from its public SSM parameter requires tokens by default', code: fromSsmAmi(AL2023) },
+      { name: 'an Amazon Linux 2023 AMI resolved in a launch template', code: launchTemplate('        InstanceType: t3.micro\n').replace('ImageId: ami-12345678', `ImageId: '{{resolve:ssm:${AL2023}}}'`) }
     ],
     invalid: [
       at(launchTemplate('        MetadataOptions:\n          HttpTokens: optional\n'), 'HttpTokens'),
       at(instance('      MetadataOptions:\n        HttpTokens: optional\n'), 'HttpTokens', {}, 'instance'),
       at(instance('      KeyName: ops\n'), 'Server:', {}, 'instance without metadata options or launch template'),
       at(launchTemplate('        MetadataOptions:\n          HttpTokens: optional\n') + FROM_TEMPLATE, 'HttpTokens', {}, 'the launch template is reported, not the instance launched from it'),
-      at(instance(FROM_PARAMETER + '      MetadataOptions:\n        HttpTokens: optional\n'), 'HttpTokens', {}, 'the instance overrides its launch template with optional tokens')
+      at(instance(FROM_PARAMETER + '      MetadataOptions:\n        HttpTokens: optional\n'), 'HttpTokens', {}, 'the instance overrides its launch template with optional tokens'),
+      at(fromSsmAmi(AL2), 'Server:', {}, 'an Amazon Linux 2 AMI from its public SSM parameter still answers IMDSv1'),
+      at(fromSsmAmi(AL2023, '      MetadataOptions:\n        HttpTokens: optional\n'), 'HttpTokens', {}, 'an Amazon Linux 2023 instance that turns tokens back to optional'),
+      at(fromSsmAmi(AL2023).replace("'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>'", 'String'), 'Server:', {}, 'a String parameter holding the path is no SSM lookup')
     ]
   },
   'cfn/lambda-no-tracing': {

@@ -317,6 +317,23 @@ const riskyOverlay = (setting: string) => {
 const PRIVILEGED_PATCH = riskyOverlay('          securityContext:\n            privileged: true\n')
 /** A fragment no kustomization in sight names: its containers have no image, so it is completed elsewhere. */
 const FRAGMENT = PATCH
+/** The same fragment with the selector apps/v1 requires: a whole Deployment, so its missing image is a real error. */
+const FRAGMENT_WITH_SELECTOR = PATCH.replace('spec:\n  template:', 'spec:\n  selector:\n    matchLabels:\n      app: api\n  template:')
+
+/**
+ * A scaffolded patch that adds a sidecar with its own image and only overlays the main
+ * container's args; no selector, and its kustomization names it only in a comment.
+ */
+const SIDECAR_PATCH = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: controller\nspec:\n  template:\n    spec:\n      containers:\n        - name: proxy\n          image: registry.example/proxy:0.4.0\n          ports:\n            - containerPort: 8443\n        - name: controller\n          args: [--metrics-addr=127.0.0.1:8080]\n'
+const SIDECAR_PATCH_COMMENTED = {
+  name: 'a patch by its shape (no selector, a container with no image), named only in a comment',
+  files: {
+    'config/default/proxy_patch.yaml': SIDECAR_PATCH,
+    'config/default/kustomization.yaml': 'resources:\n  - ../manager\npatchesStrategicMerge:\n# - proxy_patch.yaml\n  - audit_patch.yaml\n'
+  }
+}
+/** The same two containers in a Deployment with a selector: a whole object, whose unnamed image stays an error. */
+const SIDECAR_WHOLE = SIDECAR_PATCH.replace('spec:\n  template:', 'spec:\n  selector:\n    matchLabels:\n      app: controller\n  template:')
 
 /**
  * A JSON 6902 patch that adds the liveness probe, listed by an overlay: kustomize applies it, but
@@ -340,7 +357,7 @@ const CONTAINER_SEC = '          securityContext:'
 
 export const kubernetesCases: CaseTable = {
   'k8s/no-liveness-probe': {
-    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { name: 'fragment without image', code: FRAGMENT }, { code: CLEAN }, { name: 'batch Job', code: JOB }],
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { name: 'fragment without image', code: FRAGMENT }, SIDECAR_PATCH_COMMENTED, { code: CLEAN }, { name: 'batch Job', code: JOB }],
     invalid: [{ code: noLiveness, errors: [{ line: CONTAINER_LINE }] }, { ...jsonPatchOverlay(noLiveness), errors: [{ path: 'base/api.yaml', line: CONTAINER_LINE }] }]
   },
   'k8s/no-readiness-probe': {
@@ -422,6 +439,8 @@ export const kubernetesCases: CaseTable = {
       overlay('patches'),
       overlay('patchesStrategicMerge'),
       BARE_PATCH_OVERLAY,
+      SIDECAR_PATCH_COMMENTED,
+      { name: 'fragment without image or selector, no kustomization in sight', code: FRAGMENT },
       { code: CLEAN },
       {
         name: 'a kubeadm patch under patches/: a partial static pod',
@@ -435,7 +454,9 @@ export const kubernetesCases: CaseTable = {
     ],
     invalid: [
       { code: noImage, errors: [{ line: CONTAINER_LINE }] },
-      { name: 'fragment no kustomization names: still said to have no image', code: FRAGMENT, errors: [{ line: lineOf(FRAGMENT, '- name: api') }] }
+      { name: 'fragment with a selector: a whole Deployment, still said to have no image', code: FRAGMENT_WITH_SELECTOR, errors: [{ line: lineOf(FRAGMENT_WITH_SELECTOR, '- name: api') }] },
+      { name: 'a sidecar beside an imageless container in a Deployment with a selector', code: SIDECAR_WHOLE, errors: [{ line: lineOf(SIDECAR_WHOLE, '- name: controller') }] },
+      { name: 'an extensions/v1beta1 Deployment derived its selector: no selector is no patch', code: FRAGMENT.replace('apps/v1', 'extensions/v1beta1'), errors: [{ line: lineOf(FRAGMENT, '- name: api') }] }
     ]
   },
   'k8s/privileged-container': {
@@ -604,23 +625,31 @@ export const kubernetesCases: CaseTable = {
   'k8s/rbac-wildcard': {
     valid: [{ code: ROLE('  - apiGroups: [""]\n    resources: [pods]\n    verbs: [get, list]\n') }],
     invalid: [
-      { name: 'every resource of the core group, read-only: Secrets included', code: ROLE('  - apiGroups: [""]\n    resources: ["*"]\n    verbs: [get]\n'), errors: [{ line: 7, severity: 'high', message: /core API group/ }] },
+      { name: 'every resource of the core group, read-only: Secrets included', code: ROLE('  - apiGroups: [""]\n    resources: ["*"]\n    verbs: [get]\n'), errors: [{ line: 6, severity: 'high', message: /grants `\*` in resources: it reaches the core API group/ }] },
       {
-        name: 'every group, every resource, every verb: three wildcards, all high',
+        name: 'every group, every resource, every verb: one finding for the entry, naming the three wildcards',
         code: ROLE('  - apiGroups: ["*"]\n    resources: ["*"]\n    verbs: ["*"]\n'),
-        errors: [{ line: 6, severity: 'high' }, { line: 7, severity: 'high' }, { line: 8, severity: 'high' }]
+        errors: [{ line: 6, severity: 'high', message: /grants `\*` in apiGroups, resources and verbs: it reaches every API group/ }]
       },
-      { name: 'every verb on named workloads of a built-in group', code: ROLE('  - apiGroups: [apps]\n    resources: [deployments]\n    verbs: ["*"]\n'), errors: [{ line: 8, severity: 'high', message: /writes in the built-in API group `apps`/ }] },
-      { name: 'every verb on every resource of a custom group', code: ROLE('  - apiGroups: [backup.example.io]\n    resources: ["*"]\n    verbs: ["*"]\n'), errors: [{ line: 7, severity: 'high' }, { line: 8, severity: 'high' }] },
-      { name: 'read-only on every resource of a custom group: medium', code: ROLE('  - apiGroups: [mesh.example.io]\n    resources: ["*"]\n    verbs: [get, list, watch]\n'), errors: [{ line: 7, severity: 'medium', message: /read-only verbs/ }] },
+      {
+        name: 'two entries with wildcards: one finding each, at its entry',
+        code: ROLE('  - apiGroups: ["*"]\n    resources: ["*"]\n    verbs: [get, list]\n  - apiGroups: [""]\n    resources: [pods]\n    verbs: ["*"]\n'),
+        errors: [
+          { line: 6, severity: 'high', message: /grants `\*` in apiGroups and resources: / },
+          { line: 9, severity: 'high', message: /grants `\*` in verbs: / }
+        ]
+      },
+      { name: 'every verb on named workloads of a built-in group', code: ROLE('  - apiGroups: [apps]\n    resources: [deployments]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'high', message: /writes in the built-in API group `apps`/ }] },
+      { name: 'every verb on every resource of a custom group', code: ROLE('  - apiGroups: [backup.example.io]\n    resources: ["*"]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'high', message: /in resources and verbs: it grants every verb on every resource/ }] },
+      { name: 'read-only on every resource of a custom group: medium', code: ROLE('  - apiGroups: [mesh.example.io]\n    resources: ["*"]\n    verbs: [get, list, watch]\n'), errors: [{ line: 6, severity: 'medium', message: /read-only verbs/ }] },
       {
         name: 'writes on every resource of custom groups only: medium',
         code: ROLE('  - apiGroups: [mesh.example.io, gateway.networking.k8s.io]\n    resources: ["*"]\n    verbs: [get, create, delete]\n'),
-        errors: [{ line: 7, severity: 'medium', message: /not build in/ }]
+        errors: [{ line: 6, severity: 'medium', message: /not build in/ }]
       },
-      { name: 'every verb on named custom resources: medium', code: ROLE('  - apiGroups: [jobs.example.io]\n    resources: [runs, runs/status]\n    verbs: ["*"]\n'), errors: [{ line: 8, severity: 'medium' }] },
-      { name: 'read-only on every resource of a built-in group other than core: medium', code: ROLE('  - apiGroups: [apps]\n    resources: ["*"]\n    verbs: [list]\n'), errors: [{ line: 7, severity: 'medium' }] },
-      { name: 'every verb on a status subresource of a built-in group: medium', code: ROLE('  - apiGroups: [networking.k8s.io]\n    resources: [ingresses/status]\n    verbs: ["*"]\n'), errors: [{ line: 8, severity: 'medium', message: /status subresources \(`ingresses\/status`\)/ }] }
+      { name: 'every verb on named custom resources: medium', code: ROLE('  - apiGroups: [jobs.example.io]\n    resources: [runs, runs/status]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'medium' }] },
+      { name: 'read-only on every resource of a built-in group other than core: medium', code: ROLE('  - apiGroups: [apps]\n    resources: ["*"]\n    verbs: [list]\n'), errors: [{ line: 6, severity: 'medium' }] },
+      { name: 'every verb on a status subresource of a built-in group: medium', code: ROLE('  - apiGroups: [networking.k8s.io]\n    resources: [ingresses/status]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'medium', message: /status subresources \(`ingresses\/status`\)/ }] }
     ]
   },
   'k8s/cluster-admin-binding': {

@@ -22,6 +22,10 @@ const hereIn = (name: string, files: Record<string, string>, extra: Partial<Expe
 }
 const ok = (code: string, name?: string, path?: string): Case => ({ ...(name ? { name } : {}), ...(path ? { path } : {}), code })
 
+/** A launch template naming no AMI (`marker` on its header line) and an EKS node group launched from it with these settings. */
+const nodeGroupTemplate = (groupSettings: string, marker = ''): string =>
+  `resource "aws_launch_template" "nodes" {${marker}\n  instance_type = "m5.large"\n}\n\nresource "aws_eks_node_group" "nodes" {\n  cluster_name  = "demo"\n  node_role_arn = "arn:aws:iam::123456789012:role/nodes"\n  subnet_ids    = ["subnet-1"]\n${groupSettings}  launch_template {\n    id      = aws_launch_template.nodes.id\n    version = aws_launch_template.nodes.latest_version\n  }\n}\n`
+
 const sg = (port: number | string, cidrs: string, marker = true): string =>
   `resource "aws_security_group" "admin" {\n  ingress {\n    from_port   = ${port}\n    to_port     = ${port}\n    protocol    = "tcp"\n    cidr_blocks = ${cidrs}${marker ? ' # HERE' : ''}\n  }\n}\n`
 const SSH_FROM_VAR = sg(22, 'var.admin_cidrs')
@@ -248,10 +252,21 @@ export const terraformCases: CaseTable = {
     ]
   },
   'tf/aws-imdsv1-allowed': {
-    valid: [ok(`resource "aws_launch_template" "lt" {\n  image_id = "ami-12345678"\n${dyn('metadata_options', '      http_tokens = "required"\n')}}\n`, 'dynamic metadata_options block'), ok('resource "aws_launch_template" "lt" {\n  image_id = "ami-12345678"\n  metadata_options {\n    http_tokens = "required"\n  }\n}\n')],
+    valid: [ok(`resource "aws_launch_template" "lt" {\n  image_id = "ami-12345678"\n${dyn('metadata_options', '      http_tokens = "required"\n')}}\n`, 'dynamic metadata_options block'), ok('resource "aws_launch_template" "lt" {\n  image_id = "ami-12345678"\n  metadata_options {\n    http_tokens = "required"\n  }\n}\n'),
+      ok(nodeGroupTemplate(''), "a template with no AMI for an EKS node group on EKS's default AMI (Amazon Linux 2023)"),
+      ok(nodeGroupTemplate('  ami_type      = "BOTTLEROCKET_x86_64"\n'), 'a template with no AMI for a Bottlerocket node group'),
+      {
+        name: 'the node group in another file of the module, on Amazon Linux 2023',
+        files: { 'eks/templates.tf': nodeGroupTemplate('').split('\n\n')[0]! + '\n', 'eks/groups.tf': nodeGroupTemplate('  ami_type      = "AL2023_x86_64_STANDARD"\n').split('\n\n')[1]! }
+      }
+    ],
     invalid: [
       here('resource "aws_launch_template" "lt" {\n  image_id = "ami-12345678"\n  metadata_options {\n    http_tokens = "optional" # HERE\n  }\n}\n'),
-      here('resource "aws_instance" "web" { # HERE\n  ami = "ami-12345678"\n}\n', {}, 'instance without metadata options')
+      here('resource "aws_instance" "web" { # HERE\n  ami = "ami-12345678"\n}\n', {}, 'instance without metadata options'),
+      here(nodeGroupTemplate('  ami_type      = "AL2_x86_64"\n', ' # HERE'), {}, 'a template for an Amazon Linux 2 node group'),
+      here(nodeGroupTemplate('  version       = "1.29"\n', ' # HERE'), {}, 'a template for a node group on Kubernetes 1.29, whose default AMI is Amazon Linux 2'),
+      here(nodeGroupTemplate('', ' # HERE').replace('  instance_type = "m5.large"\n', '  image_id      = "ami-12345678"\n'), {}, 'a template that names its own AMI'),
+      here(nodeGroupTemplate('', ' # HERE') + 'resource "aws_instance" "bastion" {\n  launch_template {\n    id = aws_launch_template.nodes.id\n  }\n  metadata_options {\n    http_tokens = "required"\n  }\n}\n', {}, 'a template an instance also launches from')
     ]
   },
   'tf/aws-lambda-no-tracing': {

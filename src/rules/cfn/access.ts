@@ -35,16 +35,20 @@ const looksLikeLoadBalancer = (text: string): boolean => {
   return w.some((x) => ['alb', 'elb', 'nlb', 'lb', 'loadbalancer', 'loadbalancers'].includes(x)) || w.join(' ').includes('load balancer')
 }
 
-/** True when the node (anywhere inside) refers to a logical id: `!Ref X`, `{"Ref": X}`, `!GetAtt X.GroupId`. */
+/**
+ * True when the node (anywhere inside) refers to a logical id: `!Ref X`, `{"Ref": X}`,
+ * `!GetAtt X.GroupId`, or `${X}` / `${X.Arn}` in the string of an `Fn::Sub`.
+ */
 function refersTo(ctx: CfnContext, node: Node | undefined, id: string, depth = 0): boolean {
   const v = ctx.template.view
   const n = v.deref(node)
   if (n === undefined || depth > 12) return false
   const fn = intrinsicOf(v, n)
-  if (fn === 'Ref' || fn === 'Fn::GetAtt') {
+  if (fn === 'Ref' || fn === 'Fn::GetAtt' || fn === 'Fn::Sub') {
     const arg = intrinsicArgument(v, n)
     const text = isSeq(v.deref(arg)) ? v.str(v.items(arg)[0]) : v.str(arg)
-    if (text !== undefined && text.split('.')[0] === id) return true
+    if (fn !== 'Fn::Sub' && text !== undefined && text.split('.')[0] === id) return true
+    if (fn === 'Fn::Sub' && text !== undefined && (text.includes('${' + id + '}') || text.includes('${' + id + '.'))) return true
   }
   if (isMap(n)) return v.entries(n).some((e) => refersTo(ctx, e.value, id, depth + 1))
   if (isSeq(n)) return v.items(n).some((i) => refersTo(ctx, i, id, depth + 1))
@@ -184,9 +188,38 @@ function policyDocuments(ctx: CfnContext, r: Resource): Node[] {
   }
 }
 
+/** The text of a name written literally or as an `Fn::Sub` string (its `${…}` left in place). */
+function nameText(ctx: CfnContext, node: Node | undefined): string {
+  const v = ctx.template.view
+  if (intrinsicOf(v, node) !== 'Fn::Sub') return literal(v, node) ?? ''
+  const arg = intrinsicArgument(v, node)
+  return (isSeq(v.deref(arg)) ? v.str(v.items(arg)[0]) : v.str(arg)) ?? ''
+}
+
+/**
+ * Whether a standalone policy's documents grant nothing to anyone, so an Allow-all in them is no
+ * administrator access: an `AWS::IAM::Policy` attached to no role, user or group (CloudFormation
+ * refuses it), or a managed policy attached to none that the template uses as a permissions
+ * boundary (a boundary caps what a principal's other policies grant). A boundary is one a
+ * `PermissionsBoundary` property refers to, or one named so (CDK bootstrap's
+ * `cdk-…-permissions-boundary-…`, whose role takes it by an ARN built from a parameter).
+ */
+function grantsNothing(ctx: CfnContext, r: Resource): boolean {
+  const v = ctx.template.view
+  if (r.type !== 'AWS::IAM::Policy' && r.type !== 'AWS::IAM::ManagedPolicy') return false
+  if (['Roles', 'Users', 'Groups'].some((k) => v.get(r.properties, k) !== undefined)) return false
+  if (r.type === 'AWS::IAM::Policy') return true
+  const others = ctx.template.resources.filter((o) => o !== r)
+  if (others.some((o) => refersTo(ctx, v.get(o.properties, 'ManagedPolicyArns'), r.logicalId))) return false
+  if (others.some((o) => refersTo(ctx, v.get(o.properties, 'PermissionsBoundary'), r.logicalId))) return true
+  const squeezed = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]/g, '')
+  return [r.logicalId, nameText(ctx, v.get(r.properties, 'ManagedPolicyName'))].some((name) => squeezed(name).includes('permissionsboundary'))
+}
+
 export function checkIamPolicies(ctx: CfnContext, r: Resource): Finding[] {
   const v = ctx.template.view
   const out: Finding[] = []
+  if (grantsNothing(ctx, r)) return out
   for (const doc of policyDocuments(ctx, r)) {
     for (const statement of oneOrMany(v, v.get(doc, 'Statement'))) {
       if (literal(v, v.get(statement, 'Effect')) !== 'Allow') continue

@@ -2,7 +2,7 @@
 import type { Finding } from '../../types.js'
 import { CFN } from './meta.js'
 import type { CfnContext } from './storage.js'
-import { intrinsicOf, literal, oneOrMany, type Resource } from './template.js'
+import { intrinsicArgument, intrinsicOf, literal, oneOrMany, type Resource } from './template.js'
 import { firstBad, valuesOf, withVia } from './values.js'
 
 /** Where each type keeps its metadata options. */
@@ -10,6 +10,36 @@ const METADATA_PATHS: Record<string, string[]> = {
   'AWS::EC2::Instance': ['MetadataOptions'],
   'AWS::EC2::LaunchTemplate': ['LaunchTemplateData', 'MetadataOptions'],
   'AWS::AutoScaling::LaunchConfiguration': ['MetadataOptions']
+}
+
+/** Where each type names its AMI. */
+const IMAGE_PATHS: Record<string, string[]> = {
+  'AWS::EC2::Instance': ['ImageId'],
+  'AWS::EC2::LaunchTemplate': ['LaunchTemplateData', 'ImageId'],
+  'AWS::AutoScaling::LaunchConfiguration': ['ImageId']
+}
+
+/** AWS's public SSM parameters for the latest Amazon Linux 2023 AMIs, which are registered `ImdsSupport: v2.0`. */
+const AL2023_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-'
+
+/**
+ * Whether the AMI is an Amazon Linux 2023 one resolved from AWS's public SSM parameter: such an
+ * AMI turns IMDSv1 off by default (`ImdsSupport: v2.0`), so an instance that says nothing about
+ * tokens still requires them. Read from an SSM-typed parameter's default (what the template
+ * deploys unless told otherwise) or from a `{{resolve:ssm:…}}` reference.
+ */
+function amiRequiresImdsV2(ctx: CfnContext, r: Resource): boolean {
+  const t = ctx.template
+  const v = t.view
+  const image = v.at(r.properties, IMAGE_PATHS[r.type] ?? [])
+  if (image === undefined) return false
+  if (intrinsicOf(v, image) === 'Ref') {
+    const param = t.parameters.get(v.str(intrinsicArgument(v, image)) ?? '')
+    if (!param || !(v.str(v.get(param.node, 'Type')) ?? '').startsWith('AWS::SSM::Parameter::Value<')) return false
+    return (v.str(v.get(param.node, 'Default')) ?? '').startsWith(AL2023_PARAMETER)
+  }
+  const values = valuesOf(t, image)
+  return values.length > 0 && values.every((c) => c.value.startsWith(`{{resolve:ssm:${AL2023_PARAMETER}`))
 }
 
 export function checkImds(ctx: CfnContext, r: Resource): Finding[] {
@@ -28,6 +58,7 @@ export function checkImds(ctx: CfnContext, r: Resource): Finding[] {
   if (endpoint.length === 1 && endpoint[0]!.value === 'disabled') return []
   const tokens = v.get(options, 'HttpTokens')
   if (tokens === undefined) {
+    if (amiRequiresImdsV2(ctx, r)) return []
     const line = options !== undefined ? v.keyLine(parent, path[path.length - 1]!) : r.line
     return [ctx.report(CFN.imdsV1, line, `${r.type} \`${r.logicalId}\` does not set \`HttpTokens: required\`, so IMDSv1 stays enabled`)]
   }

@@ -54,17 +54,17 @@ export function checkRole(ctx: CheckContext, obj: K8sObject): Finding[] {
     const groups = listed('apiGroups')
     const resources = listed('resources').filter((r): r is string => r !== undefined)
     const verbs = listed('verbs').filter((verb): verb is string => verb !== undefined).map((verb) => verb.toLowerCase())
+    // One finding per rule entry, naming every field it wildcards: the fields together say what it reaches.
+    const wildcarded = (['apiGroups', 'resources', 'verbs'] as const).filter((field) => v.items(v.get(rule, field)).some((item) => v.str(item) === '*'))
+    if (wildcarded.length === 0) continue
     const broad = broadReach(groups, resources, verbs)
-    for (const field of ['apiGroups', 'resources', 'verbs'] as const) {
-      const wildcard = v.items(v.get(rule, field)).find((item) => v.str(item) === '*')
-      if (!wildcard) continue
-      const what = `${obj.kind} \`${obj.name}\` grants \`*\` in ${field}`
-      out.push(
-        broad
-          ? ctx.report(K8S.rbacWildcard, v.line(wildcard), `${what}: ${broad}`)
-          : ctx.report(K8S.rbacWildcard, v.line(wildcard), `${what}: medium, as ${limitedReach(groups as string[], resources, verbs)}`, { severity: 'medium' })
-      )
-    }
+    const fields = wildcarded.length === 1 ? wildcarded[0] : `${wildcarded.slice(0, -1).join(', ')} and ${wildcarded[wildcarded.length - 1]}`
+    const what = `${obj.kind} \`${obj.name}\` grants \`*\` in ${fields}`
+    out.push(
+      broad
+        ? ctx.report(K8S.rbacWildcard, v.line(rule), `${what}: ${broad}`)
+        : ctx.report(K8S.rbacWildcard, v.line(rule), `${what}: medium, as ${limitedReach(groups as string[], resources, verbs)}`, { severity: 'medium' })
+    )
   }
   return out
 }

@@ -12,7 +12,7 @@ import { checkBinding, checkExposure, checkRole, checkSelector } from './cluster
 import { K8S } from './meta.js'
 import { buildManifestSets, contextPathsFor, folderOf, parseManifest, type ManifestSets } from './folder.js'
 import { containersOf, isBuiltInApi, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
-import { isFragment, keepOnPartial } from './patches.js'
+import { isFragment, isSelectorlessPatch, keepOnPartial } from './patches.js'
 import { checkHostNamespaces, checkNetworkPolicy, checkPersistentVolume, checkSeccomp, checkTokenAutomount, checkUser, checkVolumes } from './pod.js'
 import { checkReplication, checkRollout, indexStream, type StreamIndex } from './workloads.js'
 
@@ -116,7 +116,14 @@ function analyzeObject(contexts: CheckContext[], obj: K8sObject, stream: StreamI
   const containers = containersOf(obj.view, pod)
   const findings = [...containers.flatMap((container) => runAll({ pass: 'container', obj, stream, pod, container })), ...runAll({ pass: 'pod', obj, stream, pod, containers })]
   // A patch or fragment is merged onto a base elsewhere: what it leaves out is the base's.
-  return listedPatch || isFragment(obj, containers) ? keepOnPartial(findings, lines, listedPatch) : findings
+  const patch = listedPatch || isSelectorlessPatch(obj, containers)
+  return patch || isFragment(obj, containers) ? keepOnPartial(findings, lines, patch) : findings
+}
+
+/** A workload that is a strategic-merge patch by its shape (no selector, a container with no image). */
+function isShapedPatch(obj: K8sObject): boolean {
+  const pod = podSpecOf(obj)
+  return pod !== undefined && isSelectorlessPatch(obj, containersOf(obj.view, pod))
 }
 
 export const kubernetes = defineLanguage<ManifestSets>({
@@ -127,7 +134,12 @@ export const kubernetes = defineLanguage<ManifestSets>({
   // Cross-object rules (PDB, HPA, NetworkPolicy, Service selectors) see every manifest of the folder.
   buildContext: buildManifestSets,
   contextPaths: contextPathsFor,
-  cost: (file, sets) => costKubernetes(file.path, file.content, sets?.parsed.get(file.path)?.yaml, sets?.patches.has(file.path)),
+  // A file holding a patch by its shape is partial for cost too: its missing limits are the base's.
+  cost: (file, sets) => {
+    const parsed = sets?.parsed.get(file.path)
+    const objects = parsed?.objects ?? parseManifest(file.content).objects
+    return costKubernetes(file.path, file.content, parsed?.yaml, (sets?.patches.has(file.path) ?? false) || objects.some(isShapedPatch))
+  },
   plan: {
     verify: '`kubectl diff -f <file>` shows only the intended fields; after apply, `kubectl rollout status` completes',
     rollback: 'Run `kubectl rollout undo deployment/<name>` (or re-apply the previous manifest); keep `revisionHistoryLimit` above zero so an older ReplicaSet exists.'

@@ -1,6 +1,7 @@
 /**
  * Partial objects: a kustomize patch (a file a kustomization lists under `patches` or
- * `patchesStrategicMerge`) or a workload whose containers name no image is merged onto a base
+ * `patchesStrategicMerge`, or an apps/v1 workload with no selector and a container with no image)
+ * or a workload whose containers name no image is merged onto a base
  * that is not in the file. What such an object leaves out comes from the base, so rules that
  * report a missing setting stay quiet on it; what it sets explicitly is still judged.
  */
@@ -45,14 +46,29 @@ export function isFragment(obj: K8sObject, containers: readonly Container[]): bo
   return app.length > 0 && app.every((c) => obj.view.get(c.node, 'image') === undefined)
 }
 
+/** Workload kinds whose apps/v1 form requires `spec.selector` (older API versions derived it from the template labels). */
+const SELECTOR_REQUIRED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'])
+
 /**
- * The findings that stand on a partial object. `listedPatch`: the file is a patch by a
- * kustomization's word, so even the missing image is the base's.
+ * A strategic-merge patch by its shape, whether or not a kustomization names it (kubebuilder
+ * scaffolds leave theirs commented out): an apps/v1 workload with no `spec.selector`, which the
+ * API server refuses, and a container with no image, which the base it merges onto supplies.
  */
-export function keepOnPartial(findings: Finding[], lines: readonly string[], listedPatch: boolean): Finding[] {
+export function isSelectorlessPatch(obj: K8sObject, containers: readonly Container[]): boolean {
+  const v = obj.view
+  if (!SELECTOR_REQUIRED.has(obj.kind) || v.str(v.get(obj.node, 'apiVersion')) !== 'apps/v1') return false
+  if (v.get(v.get(obj.node, 'spec'), 'selector') !== undefined) return false
+  return containers.some((c) => !c.init && v.get(c.node, 'image') === undefined)
+}
+
+/**
+ * The findings that stand on a partial object. `patch`: the object is a patch by a
+ * kustomization's word or by its shape, so even the missing image is the base's.
+ */
+export function keepOnPartial(findings: Finding[], lines: readonly string[], patch: boolean): Finding[] {
   return findings.filter((f) => {
     if (ABSENCE_ONLY.has(f.ruleId)) return false
-    if (f.ruleId === 'k8s/image-missing') return !listedPatch
+    if (f.ruleId === 'k8s/image-missing') return !patch
     const setting = SETTING_OF[f.ruleId]
     return !setting || setting.test(lines[f.line - 1] ?? '')
   })

@@ -3,7 +3,7 @@ import { defineRule } from '../rule.js'
 import { blocksOf, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import { describePorts, isOpenCidr, judgePorts } from './ports.js'
 import { SG_MODULE_SERVICES, SG_MODULE_SOURCE, VPC_MODULE } from './registry-modules.js'
-import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, writtenName, type TfCheck, type TfContext } from './context.js'
+import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, writtenName, type TfCheck, type TfContext, type TfResource } from './context.js'
 import { documentStatements, isAnyone, statementsOf, type PolicyStatement } from './policy.js'
 
 const sgOpenSsh = defineRule('terraform', {
@@ -249,13 +249,15 @@ const LB_TYPES = new Set(['aws_lb', 'aws_alb', 'aws_elb'])
 /** Types that name a security group as a rule's source or target, not as an attachment. */
 const GROUP_RULE_TYPES = new Set(['aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule'])
 
-function mentions(v: HclValue | undefined, name: string): boolean {
-  if (isExpr(v)) return refersTo(v, 'aws_security_group', name) || (v.args ?? []).some((a) => mentions(a, name))
-  if (Array.isArray(v)) return v.some((x) => mentions(x, name))
-  if (isObject(v)) return Object.values(v).some((x) => mentions(x, name))
+/** True when a value (anywhere inside) refers to the resource `type.name`. */
+function mentions(v: HclValue | undefined, type: string, name: string): boolean {
+  if (isExpr(v)) return refersTo(v, type, name) || (v.args ?? []).some((a) => mentions(a, type, name))
+  if (Array.isArray(v)) return v.some((x) => mentions(x, type, name))
+  if (isObject(v)) return Object.values(v).some((x) => mentions(x, type, name))
   return false
 }
-const blockMentions = (b: HclBlock, name: string): boolean => Object.values(b.attributes).some((a) => mentions(a.value, name)) || b.blocks.some((c) => blockMentions(c, name))
+const blockMentions = (b: HclBlock, type: string, name: string): boolean =>
+  Object.values(b.attributes).some((a) => mentions(a.value, type, name)) || b.blocks.some((c) => blockMentions(c, type, name))
 
 const words = (text: string): string[] =>
   text
@@ -277,8 +279,8 @@ function loadBalancerGroup(ctx: TfContext, groupName: string | undefined): strin
   if (groupName === undefined) return undefined
   const group = ctx.projectResources('aws_security_group').find((g) => g.name === groupName)
   if (!group) return undefined
-  const users = ctx.projectResources('*').filter((u) => !GROUP_RULE_TYPES.has(u.type) && blockMentions(u.block, groupName))
-  const calls = ctx.projectModules().filter((m) => blockMentions(m, groupName))
+  const users = ctx.projectResources('*').filter((u) => !GROUP_RULE_TYPES.has(u.type) && blockMentions(u.block, 'aws_security_group', groupName))
+  const calls = ctx.projectModules().filter((m) => blockMentions(m, 'aws_security_group', groupName))
   const lbCall = (m: HclBlock): boolean => /^terraform-aws-modules\/(alb|elb)\/aws$/.test(stringValue(attr(m, 'source')?.value) ?? '')
   if (users.length || calls.length) {
     const ok = users.every((u) => LB_TYPES.has(u.type)) && calls.every(lbCall)
@@ -587,6 +589,36 @@ function checkEc2PublicIp(ctx: TfContext): void {
 
 // ── Instance metadata ──────────────────────────────────────────────────────────────────────
 
+/**
+ * EKS AMI types whose AMIs are registered `ImdsSupport: v2.0` (IMDSv1 off unless a launch
+ * template turns it on): Amazon Linux 2023 and Bottlerocket.
+ */
+const IMDSV2_AMI_TYPE = /^(?:AL2023|BOTTLEROCKET)_/
+/** The first Kubernetes minor for which EKS picks an Amazon Linux 2023 AMI when `ami_type` is unset. */
+const AL2023_DEFAULT_MINOR = 30
+
+/** Whether an EKS node group launches Amazon Linux 2023 or Bottlerocket AMIs, by its `ami_type` or EKS's default. */
+function nodeGroupOnImdsV2Ami(group: TfResource): boolean {
+  const amiType = attr(group.block, 'ami_type')
+  if (amiType) return IMDSV2_AMI_TYPE.test(stringValue(amiType.value) ?? '')
+  // Unset: EKS's default AMI is Amazon Linux 2023 from Kubernetes 1.30 on (Amazon Linux 2 before).
+  const version = attr(group.block, 'version')
+  const minor = /^1\.(\d+)$/.exec(stringValue(version?.value) ?? '')
+  return !version || (minor !== null && Number(minor[1]) >= AL2023_DEFAULT_MINOR)
+}
+
+/**
+ * Whether a launch template names no AMI and every user of it in the module is an EKS node group
+ * on an AMI that requires tokens by default: EKS then supplies that AMI, so a template silent on
+ * metadata options leaves IMDSv1 off. A module call taking the template is a user we cannot see into.
+ */
+function launchesOnlyImdsV2Amis(ctx: TfContext, template: TfResource): boolean {
+  if (template.type !== 'aws_launch_template' || template.viaModule || attr(template.block, 'image_id')) return false
+  if (ctx.projectModules().some((m) => blockMentions(m, template.type, template.name))) return false
+  const users = ctx.projectResources('*').filter((u) => !(u.type === template.type && u.name === template.name) && blockMentions(u.block, template.type, template.name))
+  return users.length > 0 && users.every((u) => u.type === 'aws_eks_node_group' && nodeGroupOnImdsV2Ami(u))
+}
+
 function checkImds(ctx: TfContext): void {
   // An account-wide default in the module (`aws_ec2_instance_metadata_defaults`) decides for instances that say nothing.
   const accountDefault = ctx.projectResources('aws_ec2_instance_metadata_defaults').some((r) => stringValue(attr(r.block, 'http_tokens')?.value) === 'required')
@@ -598,7 +630,7 @@ function checkImds(ctx: TfContext): void {
     const value = stringValue(tokens?.value)
     if (tokens && value === 'optional') {
       ctx.report(imdsV1, tokens.line, `${label(r)} sets \`http_tokens = "optional"\`: IMDSv1 answers without a token`, { suggestion: ctx.lines[tokens.line - 1]?.replace('"optional"', '"required"') })
-    } else if (!tokens && !accountDefault) {
+    } else if (!tokens && !accountDefault && !launchesOnlyImdsV2Amis(ctx, r)) {
       ctx.report(imdsV1, options?.line ?? r.block.line, `${label(r)} does not set \`metadata_options { http_tokens = "required" }\`, so IMDSv1 stays enabled`, { missing: 'metadata_options' })
     }
   }
