@@ -678,6 +678,12 @@ export const workflowCases: CaseTable = {
   'workflow/template-injection-input': {
     valid: [
       { name: 'boolean and choice inputs', code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      dry-run:\n        type: boolean\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.dry-run }}\n') },
+      {
+        name: 'an input declared under neither workflow_dispatch nor workflow_call is always empty',
+        code:
+          'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      dry-run:\n        type: boolean\n  workflow_call:\n    inputs:\n      suite:\n        type: string\npermissions:\n  contents: read\njobs:\n' +
+          job('t', '      - if: inputs.extraEnv != \'\'\n        run: echo "${{ inputs.extraEnv }}" >> "$GITHUB_ENV"\n')
+      },
       { name: 'reusable workflow whose every caller passes a literal', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('cfssl'), '.github/workflows/nightly.yml': callsImage("'echo-server'", 'schedule') } },
       { name: 'the callers, unchanged, read as context', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('cfssl') }, contextOnly: [IMAGES] },
       { name: 'a caller passes a choice input of its own', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('${{ inputs.image }}', dispatchImage('choice')) } },
@@ -694,6 +700,11 @@ export const workflowCases: CaseTable = {
     ],
     invalid: [
       { code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      note:\n        type: string\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.note }}\n'), errors: [{ line: 14, severity: 'medium' }] },
+      {
+        name: 'an untyped dispatch input written in another case than declared',
+        code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      extraEnv:\n        description: extra variables\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo "${{ inputs.EXTRAENV }}" >> "$GITHUB_ENV"\n'),
+        errors: [{ line: 14, severity: 'medium' }]
+      },
       {
         name: 'reusable workflow with no caller in the analysis',
         code: reusableImage(),
