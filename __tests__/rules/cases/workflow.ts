@@ -782,13 +782,23 @@ export const workflowCases: CaseTable = {
         code: push(job('b', '      - uses: docker/login-action@v3\n        with:\n          password: ${{ secrets.REGISTRY_TOKEN }}\n')),
         errors: [{ line: 10, severity: 'high' }]
       },
-      { name: 'no permissions block (repository default token)', code: 'name: ci\non: push\njobs:\n' + job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n'), errors: [{ line: 8 }, { line: 9 }] },
+      {
+        name: 'no permissions block on push, no secret: the repository default token, at medium',
+        code: 'name: ci\non: push\njobs:\n' + job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n'),
+        errors: [
+          { line: 8, severity: 'medium', message: /not a full commit SHA\. Medium: the job holds no secret and sets no `permissions:`, and the workflow runs only on push or pull_request, so its token is the repository default/ },
+          { line: 9, severity: 'medium' }
+        ]
+      },
+      { name: 'no permissions block, also run on a schedule', code: 'name: ci\non: [push, schedule]\njobs:\n' + job('b', '      - uses: someone/tool@v1\n'), errors: [{ line: 8, severity: 'high', message: /not a full commit SHA\.$/ }] },
+      { name: 'no permissions block, the job token passed to a step', code: 'name: ci\non: pull_request\njobs:\n' + job('b', '      - uses: someone/tool@v1\n        with:\n          token: ${{ github.token }}\n'), errors: [{ line: 8, severity: 'high' }] },
+      { name: 'no permissions block, a secret in the job', code: 'name: ci\non: pull_request\njobs:\n' + job('b', '      - uses: someone/tool@v1\n      - run: ./upload.sh\n        env:\n          KEY: ${{ secrets.UPLOAD_KEY }}\n'), errors: [{ line: 8, severity: 'high' }] },
       { name: 'job granted a write scope', code: push(job('b', '      - uses: someone/tool@v1\n', '    permissions:\n      contents: write\n')), errors: [{ line: 12 }] },
       { name: 'privileged trigger', code: push(job('b', '      - uses: someone/tool@v1\n'), 'pull_request_target'), errors: [{ line: 10 }] },
       {
         name: 'a job beside one calling a restricted workflow keeps the repository default',
         files: { [CALLER]: bare(caller('acceptance') + job('b', '      - uses: someone/tool@v1\n')), [CALLED]: called(OIDC_READ) },
-        errors: [{ line: 10, severity: 'high' }]
+        errors: [{ line: 10, severity: 'medium', message: /so its token is the repository default/ }]
       },
       {
         name: 'a called workflow is judged by its own permissions, whatever its caller leaves out',
