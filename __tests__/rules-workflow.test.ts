@@ -445,7 +445,8 @@ describe('input that is not a usable workflow', () => {
 })
 
 describe("the repository's own actions", () => {
-  const wf = `on: push
+  // Run by hand too, so a third-party action with the default token stays high.
+  const wf = `on: [push, workflow_dispatch]
 jobs:
   shared:
     uses: octo-org/ci/.github/workflows/build.yml@v1.4.0
@@ -491,8 +492,14 @@ describe('third-party actions by how much their job exposes', () => {
     expect(job('permissions: read-all\n', '      - run: make\n')).toEqual(['workflow/unpinned-action-read-only:medium'])
   })
 
+  it('is medium, saying why, with no permissions block, no secret and only push or pull_request triggers', () => {
+    expect(job('', '')).toEqual(['workflow/unpinned-action:medium'])
+    expect(job('', '', '[push, pull_request]')).toEqual(['workflow/unpinned-action:medium'])
+  })
+
   it.each([
-    ['no permissions block (the repository default may write)', '', '', 'push'],
+    ['no permissions block (the repository default may write) in a workflow also run by hand', '', '', '[push, workflow_dispatch]'],
+    ['no permissions block, the job token handed to a step', '', '      - run: make\n        env:\n          GH_TOKEN: ${{ github.token }}\n', 'pull_request'],
     ['a write grant', 'permissions:\n  contents: write\n', '', 'push'],
     ['write-all', 'permissions: write-all\n', '', 'push'],
     ['a secret used by any step of the job', 'permissions:\n  contents: read\n', '      - run: deploy\n        env:\n          TOKEN: ${{ secrets.DEPLOY_TOKEN }}\n', 'push'],

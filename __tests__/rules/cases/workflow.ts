@@ -20,6 +20,32 @@ const TEMPORARY_INFRA = push(
     '    env:\n      ARM_CLIENT_SECRET: ${{ secrets.ARM_CLIENT_SECRET }}\n'
   )
 )
+/** A job named for publishing that downloads test results and posts them as a check run: it releases nothing. */
+const PUBLISH_TEST_RESULTS = push(
+  '  publish-test-results:\n    name: Publish Test Results\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    permissions:\n      checks: write\n      pull-requests: write\n    steps:\n' +
+    `      - uses: actions/download-artifact@${SHA}\n        with:\n          pattern: test-results-*\n      - uses: EnricoMi/publish-unit-test-result-action@${SHA}\n        with:\n          files: '**/*.xml'\n`
+)
+/**
+ * A pull_request e2e job that stands up a kind cluster through a make target, loads its image into
+ * it and deploys there; `extra` steps go before the bootstrap (line 10 on).
+ */
+const kindE2e = (extra = ''): string =>
+  push(
+    job(
+      'e2e_test',
+      `${extra}      - run: make e2e-bootstrap KUBERNETES_VERSION=1.30.0\n      - run: |\n          kind load docker-image --name kind app-e2e:latest\n          make deploy IMG=app-e2e:latest\n          helm upgrade --install redis charts/redis --namespace default\n      - run: make test-e2e\n`
+    ),
+    'pull_request'
+  )
+/** A scheduled job that deploys a stack through the project's make target and always destroys it again; `teardown` is that last step. */
+const deployThenDestroy = (teardown = '      - name: Cleanup\n        if: always()\n        run: make destroy-ide environment="$CLUSTER_ID"\n'): string =>
+  push(
+    job(
+      'test',
+      `      - uses: aws-actions/configure-aws-credentials@${SHA}\n        with:\n          role-to-assume: \${{ secrets.AWS_ROLE_ARN }}\n      - name: Deploy\n        run: make deploy-ide environment="$CLUSTER_ID"\n${teardown}`
+    ),
+    'schedule'
+  )
 /** A job publishing a release with the job token, then running the project's script named deploy. */
 const RELEASE_THEN_DEPLOY_SCRIPT = push(job('publish', '      - run: |\n          gh release create "$TAG" dist/*\n          ./script/deploy.sh\n        env:\n          GH_TOKEN: ${{ github.token }}\n'))
 
@@ -217,11 +243,19 @@ export const workflowCases: CaseTable = {
       { name: 'temporary infrastructure torn down by apply -destroy', code: TEMPORARY_INFRA.replace('terraform destroy -auto-approve', 'terraform apply -destroy -auto-approve') },
       { name: 'a release job running a script named deploy', code: RELEASE_THEN_DEPLOY_SCRIPT },
       { name: 'a reusable deploy workflow of another repository (its own concurrency is not read)', code: push(`  deploy-preview:\n    uses: example-org/docs-tools/.github/workflows/deploy-preview.yml@${SHA}\n`) },
+      { name: 'a kind cluster stood up by make e2e-bootstrap and loaded with kind load', code: kindE2e() },
+      { name: 'a stack deployed by make deploy-ide and always destroyed by make destroy-ide', code: deployThenDestroy() },
       { name: 'a throwaway cluster from a local setup action', code: push(job('chart-test', '      - uses: ./.github/actions/setup-k3d\n      - run: helm install web charts/web --wait\n'), 'pull_request') },
       { name: 'workflow-level concurrency', code: 'name: ci\non: push\nconcurrency: prod\npermissions:\n  contents: read\njobs:\n' + job('deploy', '      - run: ./deploy.sh\n', '    environment: production\n') }
     ],
     invalid: [
       { code: push(job('deploy', '      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n', '    environment: production\n')), errors: [{ line: 6 }] },
+      {
+        name: 'a kind e2e job that also logs in to AWS and fetches an EKS kubeconfig',
+        code: kindE2e(`      - uses: aws-actions/configure-aws-credentials@${SHA}\n      - run: aws eks update-kubeconfig --name staging\n`),
+        errors: [{ line: 6 }]
+      },
+      { name: 'a kind e2e job given a kubeconfig secret', code: kindE2e('      - run: echo "$KUBECONFIG_DATA" > ~/.kube/config\n        env:\n          KUBECONFIG_DATA: ${{ secrets.STAGING_KUBECONFIG }}\n'), errors: [{ line: 6 }] },
       { name: 'a local action that is not a cluster setup', code: push(job('deploy', '      - uses: ./.github/actions/setup-kubeconfig\n      - run: helm upgrade --install web charts/web --wait\n', '    environment: production\n')), errors: [{ line: 6 }] }
     ]
   },
@@ -232,6 +266,8 @@ export const workflowCases: CaseTable = {
       { name: 'job named Setup Release Variables', code: push('  vars:\n    name: Setup Release Variables\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo "v=1" >> "$GITHUB_ENV"\n') },
       { name: 'step publishing test results', code: push(job('test', `      - run: make test\n      - name: Publish test results\n        uses: example-org/publish-unit-test-result-action@${SHA}\n        with:\n          files: results.xml\n`)) },
       { name: 'step linting deployment manifests', code: LINT_DEPLOYMENT_MANIFESTS },
+      { name: 'a job named Publish Test Results whose steps only download and post test results', code: PUBLISH_TEST_RESULTS },
+      { name: 'a job named publish-coverage that uploads coverage and an artifact', code: push(job('publish-coverage', `      - uses: actions/checkout@${SHA}\n      - uses: codecov/codecov-action@${SHA}\n      - uses: actions/upload-artifact@${SHA}\n        with:\n          path: coverage/\n`)) },
       { name: 'release-drafter only drafts notes', code: push(job('notes', `      - uses: release-drafter/release-drafter@${SHA}\n`)) },
       { name: 'step named Setup Release Variables that only sets variables', code: push(job('build', '      - name: Setup Release Variables\n        run: echo "v=1" >> "$GITHUB_ENV"\n')) },
       {
@@ -242,7 +278,10 @@ export const workflowCases: CaseTable = {
       { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA },
       { name: 'temporary infrastructure destroyed unless the run was cancelled', code: TEMPORARY_INFRA.replace('if: always()', 'if: ${{ !cancelled() }}') },
       { name: 'temporary infrastructure destroyed through bash -c', code: TEMPORARY_INFRA.replace('run: terraform destroy -auto-approve', `run: bash -c 'terraform destroy -auto-approve'`) },
-      { name: 'temporary infrastructure destroyed on success or failure', code: TEMPORARY_INFRA.replace('if: always()', "if: success() || failure()") }
+      { name: 'temporary infrastructure destroyed on success or failure', code: TEMPORARY_INFRA.replace('if: always()', "if: success() || failure()") },
+      { name: 'a kind cluster stood up by make e2e-bootstrap and loaded with kind load', code: kindE2e() },
+      { name: 'a stack deployed by make deploy-ide and always destroyed by make destroy-ide', code: deployThenDestroy() },
+      { name: 'a stack deployed by a script and destroyed by its counterpart', code: deployThenDestroy('      - if: always()\n        run: bash ./scripts/destroy.sh\n').replace('make deploy-ide environment="$CLUSTER_ID"', './scripts/deploy.sh') }
     ],
     invalid: [
       { code: push(job('deploy', '      - run: ./deploy.sh && ./smoke-test.sh\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `deploy`/ }] },
@@ -279,6 +318,18 @@ export const workflowCases: CaseTable = {
         code: TEMPORARY_INFRA.replace('      - run: ./run-suite.sh\n', '      - run: gcloud run deploy api --image "$IMAGE"\n'),
         errors: [{ line: 6, message: /^deploy job `acceptance`/ }]
       },
+      {
+        name: 'a job named publish that also runs an action not known to do something else',
+        code: PUBLISH_TEST_RESULTS.replace('      - uses: actions/download-artifact', `      - uses: example-org/ship-packages@${SHA}\n      - uses: actions/download-artifact`),
+        errors: [{ line: 6, message: /^release job `publish-test-results` has no/ }]
+      },
+      {
+        name: 'a release job that checks its published release on a kind cluster is still a release job',
+        code: kindE2e('      - run: gh release create v1 dist/*\n        env:\n          GH_TOKEN: ${{ github.token }}\n'),
+        errors: [{ line: 6, message: /^release job `e2e_test` has no/ }]
+      },
+      { name: 'a make target destroying something else than what was deployed', code: deployThenDestroy('      - if: always()\n        run: make delete-cache\n'), errors: [{ line: 6, message: /^job `test` \(it runs `make deploy-ide`/ }] },
+      { name: 'a make teardown run only when the deploy failed', code: deployThenDestroy('      - if: failure()\n        run: make destroy-ide\n'), errors: [{ line: 6 }] },
       { name: 'publish job', code: push(job('package', '      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n')), errors: [{ line: 6, message: /release job/ }] },
       { name: 'step running the project deploy script, whatever the job is called', code: push(job('build', '      - name: Ship it\n        run: ./scripts/deploy.sh production\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /^job `build` \(it runs `\.\/scripts\/deploy\.sh`, a deploy script by its name; what it does was not read\) has no `environment:`/ }] },
       { name: 'step running make release, given the job token', code: push(job('build', '      - run: make release\n        env:\n          GH_TOKEN: ${{ github.token }}\n')), errors: [{ line: 6, message: /release job `build`/ }] },
@@ -306,6 +357,7 @@ export const workflowCases: CaseTable = {
       { name: 'go test in a job after the deploy job', code: gatedDeploy('      - run: terraform apply -auto-approve\n') + '  acceptance:\n    needs: deploy\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - run: go test ./acceptance/...\n' },
       { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA },
       { name: 'a release job running a script named deploy', code: RELEASE_THEN_DEPLOY_SCRIPT },
+      { name: 'a stack deployed by make deploy-ide and always destroyed by make destroy-ide', code: deployThenDestroy() },
       {
         name: 'a job labelled deploy verified by tests in a job that needs it',
         code: gatedDeploy('      - run: ./bin/ship production\n').replace('  deploy:', '  deploy-prod:') + '  acceptance:\n    needs: deploy-prod\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - run: npm test\n'
@@ -626,6 +678,12 @@ export const workflowCases: CaseTable = {
   'workflow/template-injection-input': {
     valid: [
       { name: 'boolean and choice inputs', code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      dry-run:\n        type: boolean\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.dry-run }}\n') },
+      {
+        name: 'an input declared under neither workflow_dispatch nor workflow_call is always empty',
+        code:
+          'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      dry-run:\n        type: boolean\n  workflow_call:\n    inputs:\n      suite:\n        type: string\npermissions:\n  contents: read\njobs:\n' +
+          job('t', '      - if: inputs.extraEnv != \'\'\n        run: echo "${{ inputs.extraEnv }}" >> "$GITHUB_ENV"\n')
+      },
       { name: 'reusable workflow whose every caller passes a literal', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('cfssl'), '.github/workflows/nightly.yml': callsImage("'echo-server'", 'schedule') } },
       { name: 'the callers, unchanged, read as context', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('cfssl') }, contextOnly: [IMAGES] },
       { name: 'a caller passes a choice input of its own', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('${{ inputs.image }}', dispatchImage('choice')) } },
@@ -642,6 +700,11 @@ export const workflowCases: CaseTable = {
     ],
     invalid: [
       { code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      note:\n        type: string\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.note }}\n'), errors: [{ line: 14, severity: 'medium' }] },
+      {
+        name: 'an untyped dispatch input written in another case than declared',
+        code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      extraEnv:\n        description: extra variables\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo "${{ inputs.EXTRAENV }}" >> "$GITHUB_ENV"\n'),
+        errors: [{ line: 14, severity: 'medium' }]
+      },
       {
         name: 'reusable workflow with no caller in the analysis',
         code: reusableImage(),
@@ -719,13 +782,23 @@ export const workflowCases: CaseTable = {
         code: push(job('b', '      - uses: docker/login-action@v3\n        with:\n          password: ${{ secrets.REGISTRY_TOKEN }}\n')),
         errors: [{ line: 10, severity: 'high' }]
       },
-      { name: 'no permissions block (repository default token)', code: 'name: ci\non: push\njobs:\n' + job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n'), errors: [{ line: 8 }, { line: 9 }] },
+      {
+        name: 'no permissions block on push, no secret: the repository default token, at medium',
+        code: 'name: ci\non: push\njobs:\n' + job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n'),
+        errors: [
+          { line: 8, severity: 'medium', message: /not a full commit SHA\. Medium: the job holds no secret and sets no `permissions:`, and the workflow runs only on push or pull_request, so its token is the repository default/ },
+          { line: 9, severity: 'medium' }
+        ]
+      },
+      { name: 'no permissions block, also run on a schedule', code: 'name: ci\non: [push, schedule]\njobs:\n' + job('b', '      - uses: someone/tool@v1\n'), errors: [{ line: 8, severity: 'high', message: /not a full commit SHA\.$/ }] },
+      { name: 'no permissions block, the job token passed to a step', code: 'name: ci\non: pull_request\njobs:\n' + job('b', '      - uses: someone/tool@v1\n        with:\n          token: ${{ github.token }}\n'), errors: [{ line: 8, severity: 'high' }] },
+      { name: 'no permissions block, a secret in the job', code: 'name: ci\non: pull_request\njobs:\n' + job('b', '      - uses: someone/tool@v1\n      - run: ./upload.sh\n        env:\n          KEY: ${{ secrets.UPLOAD_KEY }}\n'), errors: [{ line: 8, severity: 'high' }] },
       { name: 'job granted a write scope', code: push(job('b', '      - uses: someone/tool@v1\n', '    permissions:\n      contents: write\n')), errors: [{ line: 12 }] },
       { name: 'privileged trigger', code: push(job('b', '      - uses: someone/tool@v1\n'), 'pull_request_target'), errors: [{ line: 10 }] },
       {
         name: 'a job beside one calling a restricted workflow keeps the repository default',
         files: { [CALLER]: bare(caller('acceptance') + job('b', '      - uses: someone/tool@v1\n')), [CALLED]: called(OIDC_READ) },
-        errors: [{ line: 10, severity: 'high' }]
+        errors: [{ line: 10, severity: 'medium', message: /so its token is the repository default/ }]
       },
       {
         name: 'a called workflow is judged by its own permissions, whatever its caller leaves out',

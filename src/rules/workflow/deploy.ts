@@ -31,11 +31,51 @@ const RELEASE_SCRIPT = /(^|[\s;&|/])((release|publish)[\w.-]*\.(sh|py|ps1)|(make
 const DEPLOY_LABEL = /^deploy/i
 const RELEASE_LABEL = /^(release|publish)/i
 /**
+ * Actions known to do something other than deploying or releasing: set up the runner, move
+ * artifacts between jobs, post test results or coverage. A job labelled "Publish test results"
+ * whose every step is one of them publishes a report, not a release.
+ */
+const NOT_SHIPPING_ACTIONS = new Set([
+  'actions/checkout',
+  'actions/cache',
+  'actions/upload-artifact',
+  'actions/download-artifact',
+  'step-security/harden-runner',
+  'enricomi/publish-unit-test-result-action',
+  'dorny/test-reporter',
+  'mikepenz/action-junit-report',
+  'test-summary/action',
+  'codecov/codecov-action',
+  'coverallsapp/github-action'
+])
+/**
  * Steps that create a throwaway cluster on the runner: a `kubectl apply` or `helm install` in the
  * same job goes to that test cluster, not to an environment anyone uses.
  */
 const EPHEMERAL_CLUSTER_ACTIONS = new Set(['helm/kind-action', 'engineerd/setup-kind', 'container-tools/kind-action', 'medyagh/setup-minikube', 'manusa/actions-setup-minikube', 'absaoss/k3d-action', 'nolar/setup-k3d-k3s'])
-const EPHEMERAL_CLUSTER_COMMAND = /\b(kind\s+create\s+cluster|k3d\s+cluster\s+create|minikube\s+start|ctlptl\s+create\s+cluster)\b/
+const EPHEMERAL_CLUSTER_COMMAND = /\b(kind\s+create\s+cluster|kind\s+load\s+(docker-image|image-archive)|k3d\s+cluster\s+create|minikube\s+start|ctlptl\s+create\s+cluster)\b/
+/** Words of a make target that stands up a local test cluster: `make e2e-bootstrap`, `make kind-up`. */
+const EPHEMERAL_CLUSTER_TARGET_WORDS = new Set(['e2e', 'kind', 'k3d', 'minikube', 'bootstrap'])
+/** Programs whose arguments name targets of the project's own task file. */
+const TASK_RUNNERS = new Set(['make', 'just', 'task'])
+/**
+ * What makes a job reach a cluster that outlives it: a cloud login or a cluster's credentials
+ * fetched for the runner, or a kubeconfig read from a secret. A job doing any of them may deploy
+ * there, whatever local cluster it also creates.
+ */
+const REAL_CLUSTER_ACTIONS = new Set([
+  'aws-actions/configure-aws-credentials',
+  'azure/login',
+  'azure/k8s-set-context',
+  'azure/aks-set-context',
+  'google-github-actions/auth',
+  'google-github-actions/get-gke-credentials',
+  'digitalocean/action-doctl'
+])
+const REAL_CLUSTER_COMMAND = /\b(aws\s+eks\s+update-kubeconfig|gcloud\s+container\s+clusters\s+get-credentials|az\s+aks\s+get-credentials|doctl\s+kubernetes\s+cluster\s+kubeconfig)\b/
+const KUBE_SECRET = /\bsecrets\.\w*kube/i
+/** Verbs of a project script or task that tears down what its deploy counterpart stood up (`make destroy-ide` after `make deploy-ide`). */
+const TEARDOWN_VERBS = ['destroy', 'teardown', 'tear-down', 'delete', 'down', 'undeploy', 'uninstall', 'remove']
 /**
  * A deploy command and the command that tears down what it created. A job that deploys and then
  * tears the whole stack down again (`terraform apply`, the tests, `terraform destroy` under
@@ -212,8 +252,53 @@ function localClusterAction(uses: string | undefined): boolean {
   return ['kind', 'k3d', 'k3s', 'minikube'].some((word) => name.includes(word))
 }
 
+/** Whether a step is known to deploy and release nothing (see NOT_SHIPPING_ACTIONS); a `run:` step is not known. */
+function knownNotShipping(step: StepModel): boolean {
+  const repo = actionRepo(step.uses) ?? ''
+  return NOT_SHIPPING_ACTIONS.has(repo) || repo.startsWith('actions/setup-')
+}
+
+/**
+ * Whether a deploy or release word in the job's id or name may stand for what the job does: it
+ * calls a reusable workflow (whose steps are not read here), or runs a step not known to do
+ * something else. A name says what the job is about, not that it ships.
+ */
+function labelMayShip(job: JobModel): boolean {
+  return job.uses !== undefined || job.steps.length === 0 || job.steps.some((s) => !knownNotShipping(s))
+}
+
+/** The program of a command (its last path segment) and its arguments. */
+function programOf(command: string): { program: string; args: string[] } {
+  const [first = '', ...args] = command.split(' ')
+  const program = first.split('/').pop() ?? ''
+  // `bash ./scripts/deploy.sh`: the script is what runs.
+  if (INTERPRETERS.has(program) && args.length > 0 && !args[0].startsWith('-')) return programOf(args.join(' '))
+  return { program, args }
+}
+
+/** The targets a `make`/`just`/`task` command runs (neither options nor `NAME=value` settings); none for other programs. */
+function taskTargets(command: string): string[] {
+  const { program, args } = programOf(command)
+  return TASK_RUNNERS.has(program) ? args.filter((a) => a !== '' && !a.startsWith('-') && !a.includes('=')) : []
+}
+
+/** A make target whose name says it stands up a local test cluster (`e2e-bootstrap`, `kind-create`). */
+const clusterTarget = (target: string): boolean => target.toLowerCase().split(/[-_.:]/).some((word) => EPHEMERAL_CLUSTER_TARGET_WORDS.has(word))
+
 function createsEphemeralCluster(job: JobModel): boolean {
-  return job.steps.some((s) => EPHEMERAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? '') || localClusterAction(s.uses) || EPHEMERAL_CLUSTER_COMMAND.test(scalarString(s.run) ?? ''))
+  return job.steps.some(
+    (s) =>
+      EPHEMERAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? '') ||
+      localClusterAction(s.uses) ||
+      EPHEMERAL_CLUSTER_COMMAND.test(commandsOf(s)) ||
+      commandsRun(commandsOf(s)).some((c) => taskTargets(c).some(clusterTarget))
+  )
+}
+
+/** Whether the job logs in to a cloud, fetches a cluster's credentials or reads a kubeconfig secret (see REAL_CLUSTER_ACTIONS). */
+function reachesRealCluster(ctx: CheckContext, job: JobModel): boolean {
+  if (job.steps.some((s) => REAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? '') || REAL_CLUSTER_COMMAND.test(commandsOf(s)))) return true
+  return [...scalarsUnder(job.node), ...scalarsUnder(ctx.wf.env)].some((text) => findExpressions(text).some((e) => KUBE_SECRET.test(e.body)))
 }
 
 /**
@@ -231,6 +316,8 @@ function runsAfterSuccess(step: StepModel): boolean {
 
 /** Shells whose `-c` argument is a script of its own. */
 const SHELLS = new Set(['bash', 'sh', 'zsh', 'dash'])
+/** Programs whose first argument is the script they run. */
+const INTERPRETERS = new Set([...SHELLS, 'python', 'python3', 'pwsh'])
 
 /**
  * The commands a script runs, each as its program and arguments joined by spaces (quotes
@@ -253,6 +340,18 @@ function commandsRun(script: string, depth = 0): string[] {
 const startsCommand = (pattern: RegExp, command: string): boolean => pattern.exec(command)?.index === 0
 
 /**
+ * What follows `verb` in the name of the project script or task target a command runs, when the
+ * name starts with it: `-ide` for `make deploy-ide env=x` and verb `deploy`, `` for
+ * `./scripts/deploy.sh`; undefined when the command runs no such script or target.
+ */
+function scriptSuffix(command: string, verb: string): string | undefined {
+  const { program } = programOf(command)
+  const names = [...taskTargets(command), ...(TASK_RUNNERS.has(program) ? [] : [program.replace(/\.(sh|py|ps1)$/, '')])]
+  const name = names.find((n) => n.toLowerCase().startsWith(verb) && !/^\w/.test(n.slice(verb.length)))
+  return name?.slice(verb.length).toLowerCase()
+}
+
+/**
  * Whether every deploy of the job is torn down again later in the same job: by a command (not
  * text an `echo` prints or a comment) of a step that runs once the deploy succeeded.
  */
@@ -262,6 +361,14 @@ function tornDownAgain(job: JobModel): boolean {
     return commandsRun(commandsOf(s)).map((command) => ({ command, afterSuccess }))
   })
   let deployed = false
+  // The project's own deploy script or target, torn down by its counterpart: `make deploy-ide`, then `make destroy-ide`.
+  for (const [i, c] of commands.entries()) {
+    const name = scriptSuffix(c.command, 'deploy')
+    if (name === undefined) continue
+    deployed = true
+    const tornDown = commands.slice(i + 1).some((later) => later.afterSuccess && TEARDOWN_VERBS.some((verb) => scriptSuffix(later.command, verb) === name))
+    if (!tornDown) return false
+  }
   for (const [deploy, teardown] of TEARDOWNS) {
     const first = commands.findIndex((c) => startsCommand(deploy, c.command) && !teardown.test(c.command))
     if (first < 0) continue
@@ -275,16 +382,20 @@ function tornDownAgain(job: JobModel): boolean {
 }
 
 function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | undefined {
-  const labels = [job.id, job.name ?? '']
+  const labels = labelMayShip(job) ? [job.id, job.name ?? ''] : []
   const labelled = (word: RegExp): boolean => labels.some((l) => word.test(l.trim()))
   // End-to-end tests against a kind/k3d/minikube cluster, or against infrastructure the job
   // destroys again, deploy nothing anyone uses, whatever their commands.
-  if ((createsEphemeralCluster(job) || tornDownAgain(job)) && !labelled(DEPLOY_LABEL) && !labelled(RELEASE_LABEL)) return undefined
+  // A job that also reaches a real cluster (a cloud login, a kubeconfig secret) may deploy there.
+  const localCluster = createsEphemeralCluster(job) && !reachesRealCluster(ctx, job)
   const steps = job.steps.map((s) => ({ step: s, kind: stepKind(s) }))
-  const deployStep = steps.find((s) => s.kind === 'deploy' && !deployScriptOnly(s.step))?.step
-  if (deployStep) return { kind: 'deploy', step: deployStep }
   const releaseStep = steps.find((s) => s.kind === 'release')?.step
   const publishes = !!releaseStep && canPublish(ctx, job)
+  // What such a job deploys dies with it; an image or release it publishes (then checks on the
+  // local cluster) does not.
+  if ((localCluster || tornDownAgain(job)) && !labelled(DEPLOY_LABEL) && !labelled(RELEASE_LABEL)) return publishes ? { kind: 'release', step: releaseStep } : undefined
+  const deployStep = steps.find((s) => s.kind === 'deploy' && !deployScriptOnly(s.step))?.step
+  if (deployStep) return { kind: 'deploy', step: deployStep }
   // A step running a script named deploy: what it does is known by its name only, so a real
   // release step or a label says more about the job.
   const scriptStep = steps.find((s) => s.kind === 'deploy')?.step

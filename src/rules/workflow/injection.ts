@@ -147,8 +147,11 @@ function callInputTaint(ctx: TaintContext, input: string, path: string): Taint |
 function inputTaint(ctx: TaintContext, path: string, input: string): Taint | undefined {
   const { wf } = ctx
   const declared = wf.inputs.get(input)
-  // Not declared (or an action's input): nothing says its type.
-  if (wf.kind !== 'workflow' || !declared) return !declared || freeText(declared) ? { origin: 'input', read: path } : undefined
+  // An action's input: nothing says its type, and its callers may pass any.
+  if (wf.kind !== 'workflow') return !declared || freeText(declared) ? { origin: 'input', read: path } : undefined
+  // A workflow input declared under neither workflow_dispatch nor workflow_call: no run or caller
+  // can set it (GitHub refuses undeclared inputs), so it is always empty.
+  if (!declared) return undefined
   // Whoever runs the workflow by hand types it.
   if (freeText(wf.dispatchInputs.get(input))) return { origin: 'input', read: path }
   if (!freeText(wf.callInputs.get(input))) return undefined

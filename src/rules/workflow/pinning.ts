@@ -29,6 +29,28 @@ function jobIsExposed(ctx: CheckContext, job: JobModel): boolean {
   return [ctx.wf.env, job.node].some((n) => n !== undefined && scalarsUnder(n).some(readsSecretBeyondToken))
 }
 
+/** Triggers whose runs get the repository's default token and nothing more privileged. */
+const PLAIN_TRIGGERS = new Set(['push', 'pull_request'])
+
+/**
+ * Whether the job's only power is the repository's default token, given to no step by name: the
+ * workflow runs only on `push`/`pull_request`, no `permissions:` is set at any level, and the job
+ * reads no secret (not even the token). That token is read-only for fork pull requests, and on
+ * every event where the repository or organization keeps GitHub's read-only default.
+ */
+function defaultTokenOnly(ctx: CheckContext, job: JobModel): boolean {
+  const triggers = [...ctx.wf.triggers]
+  if (triggers.length === 0 || !triggers.every((t) => PLAIN_TRIGGERS.has(t))) return false
+  if (job.permissions ?? ctx.wf.permissions) return false
+  if (job.uses && job.node.get('secrets', true) !== undefined) return false
+  return ![ctx.wf.env, job.node].some((n) => n !== undefined && scalarsUnder(n).some(readsSecretOrToken))
+}
+
+/** Whether text reads any secret or the job token. */
+function readsSecretOrToken(text: string): boolean {
+  return findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.') || p === 'github.token'))
+}
+
 /**
  * Whether text reads a secret other than `secrets.GITHUB_TOKEN`: that token is the job's own,
  * whose rights `permissions:` already decided above (read-only by the time this is asked).
@@ -71,7 +93,16 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
   if (!jobIsExposed(ctx, job)) {
     return ctx.report(RULES.unpinnedActionReadOnly, line, `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA (in a job with a read-only token and no secrets).`)
   }
-  return ctx.report(RULES.unpinnedAction, line, `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA.`)
+  const message = `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA`
+  if (defaultTokenOnly(ctx, job)) {
+    return ctx.report(
+      RULES.unpinnedAction,
+      line,
+      `${message}. Medium: the job holds no secret and sets no \`permissions:\`, and the workflow runs only on push or pull_request, so its token is the repository default (read-only for fork pull requests, and everywhere unless the repository grants write by default).`,
+      { severity: 'medium' }
+    )
+  }
+  return ctx.report(RULES.unpinnedAction, line, `${message}.`)
 }
 
 function imageOf(node: unknown): Node | undefined {
