@@ -583,6 +583,8 @@ describe('couldBeWholeKey: a PEM private key block that could be a whole key', (
     expect(couldBeWholeKey([lines[0], lines[1], '\u2026', lines[lines.length - 1]].join('\n'))).toBe(false)
     expect(couldBeWholeKey([lines[0], ...Array(4).fill('keydatakeydatakeydatakeydata'), lines[lines.length - 1]].join('\n'))).toBe(false)
     expect(couldBeWholeKey([lines[0], lines[1], lines[lines.length - 1]].join('\n'))).toBe(true)
+    // A base64 line may end in `+`: it is the key's text, not string concatenation.
+    expect(couldBeWholeKey([lines[0], lines[1].slice(0, 63) + '+', lines[lines.length - 1]].join('\n'))).toBe(true)
     expect(couldBeWholeKey([lines[0], lines[1].slice(0, 40), lines[lines.length - 1]].join('\n'))).toBe(false)
     // A DER label whose body is no ASN.1 SEQUENCE; an OpenSSH label whose body is no OpenSSH key.
     expect(couldBeWholeKey([lines[0], ...lines.slice(1, -1).map((l) => 'Q' + l.slice(1)), lines[lines.length - 1]].join('\n'))).toBe(false)

@@ -90,7 +90,8 @@ function bodyRuns(block: string): { runs: string[]; headers: boolean; elided: bo
   for (const raw of block.replace(/\\[nr]/g, '\n').split('\n')) {
     if (/-----(?:BEGIN|END) /.test(raw)) continue
     let end = raw.length
-    while (end > 0 && TRAILING_NOISE.has(raw[end - 1])) end--
+    // A `+` is concatenation only after a blank or a quote (`"…" +`); glued to the text it is base64.
+    while (end > 0 && TRAILING_NOISE.has(raw[end - 1]) && !(raw[end - 1] === '+' && !/[\s"'`]/.test(raw[end - 2] ?? ''))) end--
     const line = raw.slice(0, end).replace(/^[\s#;*/"'`+-]+/, '')
     if (line === '') continue
     // `...`, `…` or `xxxx` where lines were left out: a key cut short for the reader.
