@@ -32,7 +32,7 @@ export interface Context {
   instructions?: readonly Instruction[]
 }
 
-export function emit(ctx: Context, meta: RuleMeta, line: number, message: string, extra: Pick<FindingExtra, 'endLine' | 'suggestion'> = {}): void {
+export function emit(ctx: Context, meta: RuleMeta, line: number, message: string, extra: Pick<FindingExtra, 'endLine' | 'suggestion' | 'severity'> = {}): void {
   ctx.findings.push(ctx.report(meta, line, message, extra))
 }
 
