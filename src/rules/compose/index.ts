@@ -26,6 +26,8 @@ export interface ServiceInContext {
   lacksJudged: boolean
   /** A service that runs once and exits (`isOneShot`); only decided when `lacksJudged`. */
   oneShot: boolean
+  /** Another service waits for this one to exit with success (`awaitedToComplete`): certainly a one-shot task. */
+  awaited: boolean
 }
 
 /** The checks, each with the rules it may report (its context's `report` refuses any other), in the order they run on a service. */
@@ -39,7 +41,7 @@ export const composeChecks: Check<ServiceInContext>[] = [
   {
     rules: [R.noMemoryLimit, R.noCpuLimit],
     run: (at) => {
-      if (at.lacksJudged) checkLimits(at.ctx, at.s)
+      if (at.lacksJudged) checkLimits(at.ctx, at.s, at.awaited)
     }
   },
   {
@@ -71,8 +73,9 @@ export function analyzeCompose(file: SourceFile, report: Report = reporterFor(co
   const contexts = composeChecks.map((check): Context => ({ ...ctx, report: reportOnly(check.rules, report, 'compose') }))
   for (const s of ctx.services.values()) {
     const lacksJudged = !s.extendsElsewhere && !isOverrideFile(file.path)
-    const oneShot = lacksJudged && isOneShot(ctx, s)
-    composeChecks.forEach((check, i) => check.run({ ctx: contexts[i], s, lacksJudged, oneShot }))
+    const awaited = lacksJudged && awaitedToComplete(ctx, s)
+    const oneShot = awaited || (lacksJudged && isOneShot(ctx, s))
+    composeChecks.forEach((check, i) => check.run({ ctx: contexts[i], s, lacksJudged, oneShot, awaited }))
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }
@@ -96,6 +99,19 @@ function isOneShot(ctx: Context, s: Service): boolean {
     const deps = resolve(ctx, setting(ctx, other, 'depends_on')?.value)
     if (isSeq(deps)) return deps.items.some((d) => scalarString(resolve(ctx, d)) === s.name)
     return isMap(deps) && pairIn(ctx, deps, s.name) !== undefined
+  })
+}
+
+/**
+ * A service another one waits for with `depends_on: {<name>: {condition: service_completed_successfully}}`:
+ * an init task (a `chown`, a migration) that must exit for the other to start. A restart policy
+ * would start it again, and there is nothing to probe while it runs.
+ */
+function awaitedToComplete(ctx: Context, s: Service): boolean {
+  return [...ctx.services.values()].some((other) => {
+    if (other === s) return false
+    const dependency = pairIn(ctx, resolve(ctx, setting(ctx, other, 'depends_on')?.value), s.name)
+    return dependency !== undefined && scalarString(resolve(ctx, pairIn(ctx, dependency.value, 'condition')?.value)) === 'service_completed_successfully'
   })
 }
 
