@@ -35,6 +35,12 @@ const awaitedInit = (condition: string): string =>
 const INIT_TASK = { name: 'an init task another service waits to complete (service_completed_successfully)', code: awaitedInit('service_completed_successfully') }
 const INIT_STARTED = { name: 'a service another waits only to start is long-running', code: awaitedInit('service_started') }
 
+/** The repository's own image, run by the compose file beside the Dockerfile that builds it. */
+const OWN_IMAGE_COMPOSE = 'services:\n  emulator:\n    image: acme/cloud-emulator\n    ports:\n      - "127.0.0.1:4566:4566"\n'
+const dockerfileWith = (healthcheck: string): string => `FROM python:3.12-slim\nCOPY emulator/ /opt/emulator/\n${healthcheck}ENTRYPOINT ["/opt/emulator/run"]\n`
+const HEALTHY_DOCKERFILE = dockerfileWith('HEALTHCHECK --interval=10s CMD ["/opt/emulator/health"]\n')
+const OWN_IMAGE = (repository: string, dockerfile: string) => ({ repository, files: { 'docker-compose.yml': OWN_IMAGE_COMPOSE, Dockerfile: dockerfile } })
+
 export const composeCases: CaseTable = {
   'compose/dangerous-capability': {
     valid: [{ code: svc('    cap_add:\n      - NET_BIND_SERVICE\n') }],
@@ -135,11 +141,27 @@ export const composeCases: CaseTable = {
       { code: svc() },
       { name: 'one-shot sut test runner', code: 'services:\n  sut:\n    image: example/tests:1.0\n' },
       { name: 'one-shot tool behind a profile', code: 'services:\n  migrate:\n    image: example/migrate:1.0\n    profiles: [tools]\n' },
-      INIT_TASK
+      INIT_TASK,
+      { name: "the repository's own image, whose Dockerfile beside the file declares a HEALTHCHECK", ...OWN_IMAGE('Acme/cloud-emulator', HEALTHY_DOCKERFILE) },
+      {
+        name: 'built from the Dockerfile beside the file, which declares a HEALTHCHECK in the stage the final one is built on',
+        files: {
+          'deploy/compose.yaml': 'services:\n  web:\n    build:\n      context: .\n      dockerfile: web.Dockerfile\n',
+          'deploy/web.Dockerfile': 'FROM node:20.11 AS base\nHEALTHCHECK CMD ["node", "health.js"]\nFROM base\nCOPY . /srv\n'
+        }
+      }
     ],
     invalid: [
       { code: 'services:\n  api:\n    image: example/api:1.4.2\n', errors: [{ line: 2 }] },
       { ...INIT_STARTED, errors: [{ line: 2 }] },
+      { name: "an image that is not the repository's own", ...OWN_IMAGE('acme/cloud-emulator-docs', HEALTHY_DOCKERFILE), errors: [{ line: 2 }] },
+      { name: "the repository's own image, but its Dockerfile declares no HEALTHCHECK", ...OWN_IMAGE('acme/cloud-emulator', dockerfileWith('')), errors: [{ line: 2 }] },
+      { name: "the repository's own image, but its Dockerfile turns the check off", ...OWN_IMAGE('acme/cloud-emulator', dockerfileWith('HEALTHCHECK NONE\n')), errors: [{ line: 2 }] },
+      {
+        name: 'built from a Dockerfile that declares no HEALTHCHECK',
+        files: { 'compose.yaml': 'services:\n  web:\n    build: .\n', Dockerfile: 'FROM node:20.11\nCOPY . /srv\nCMD ["node", "/srv/server.js"]\n' },
+        errors: [{ line: 2 }]
+      },
       { ...OVERLAY_WITH_OWN_SERVICE, errors: [{ line: 4, message: 'service `mailhog` sets no healthcheck (unless its image declares a HEALTHCHECK, which Compose then uses)' }] },
       { name: 'the base file itself is whole, even a service without an image', code: 'services:\n  api:\n    build: .\n  worker:\n    command: run\n', errors: [{ line: 2 }, { line: 4 }] }
     ]

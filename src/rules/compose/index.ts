@@ -11,6 +11,7 @@ import { parseYaml, isMap, isSeq, isScalar, scalarString, ParseError } from '../
 import { R } from './meta.js'
 import { collectServices, isOverrideFile, isSharedHostFile, isStackFile, pairIn, resolve, setting, type Context, type Service } from './services.js'
 import { checkHealthcheck, checkLimits, checkRestart } from './missing.js'
+import { Dockerfiles, imageDeclaresHealthcheck } from './images.js'
 import { checkCapabilities, checkEnvironment, checkImage, checkNamespaces, checkPorts, checkPrivileged, checkSecurityOptions, checkVolumes } from './dangerous.js'
 
 export const composeRules = Object.values(R)
@@ -28,6 +29,8 @@ export interface ServiceInContext {
   oneShot: boolean
   /** Another service waits for this one to exit with success (`awaitedToComplete`): certainly a one-shot task. */
   awaited: boolean
+  /** Whether the service's image is certainly built by a Dockerfile beside the file that declares a HEALTHCHECK (read only when asked). */
+  imageHealthcheck: () => boolean
 }
 
 /** The checks, each with the rules it may report (its context's `report` refuses any other), in the order they run on a service. */
@@ -35,7 +38,7 @@ export const composeChecks: Check<ServiceInContext>[] = [
   {
     rules: [R.noHealthcheck, R.healthcheckDisabled],
     run: (at) => {
-      if (at.lacksJudged && !at.oneShot) checkHealthcheck(at.ctx, at.s)
+      if (at.lacksJudged && !at.oneShot) checkHealthcheck(at.ctx, at.s, at.imageHealthcheck)
     }
   },
   {
@@ -61,7 +64,11 @@ export const composeChecks: Check<ServiceInContext>[] = [
   { rules: [R.imageLatest], run: (at) => checkImage(at.ctx, at.s) }
 ]
 
-export function analyzeCompose(file: SourceFile, report: Report = reporterFor(composeRules, file.path, 'compose')): Finding[] {
+/**
+ * `dockerfiles`: the Dockerfiles analysed with the file; `repository`: its `owner/name`. Together
+ * they tell when a service's image is built here with a HEALTHCHECK.
+ */
+export function analyzeCompose(file: SourceFile, report: Report = reporterFor(composeRules, file.path, 'compose'), dockerfiles?: Dockerfiles, repository?: string): Finding[] {
   const yaml = parseYaml(file.content)
   const doc = yaml.docs[0]
   const findings: Finding[] = []
@@ -75,7 +82,8 @@ export function analyzeCompose(file: SourceFile, report: Report = reporterFor(co
     const lacksJudged = !s.extendsElsewhere && !isOverrideFile(file.path)
     const awaited = lacksJudged && awaitedToComplete(ctx, s)
     const oneShot = awaited || (lacksJudged && isOneShot(ctx, s))
-    composeChecks.forEach((check, i) => check.run({ ctx: contexts[i], s, lacksJudged, oneShot, awaited }))
+    const imageHealthcheck = (): boolean => imageDeclaresHealthcheck(ctx, s, dockerfiles, repository)
+    composeChecks.forEach((check, i) => check.run({ ctx: contexts[i], s, lacksJudged, oneShot, awaited, imageHealthcheck }))
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }
@@ -119,7 +127,8 @@ export const compose = defineLanguage({
   kind: 'compose',
   rules: composeRules,
   checks: composeChecks,
-  analyze: (file, report) => analyzeCompose(file, report),
+  buildContext: (files) => new Dockerfiles(files),
+  analyze: (file, report, dockerfiles, run) => analyzeCompose(file, report, dockerfiles, run.repository),
   plan: {
     verify: '`docker compose config` accepts the file and shows the intended values',
     rollback: 'Redeploy the previous image tag or digest with the previous compose file (`docker compose up -d`).'

@@ -5,9 +5,11 @@ import { emit, lineOf, pairIn, resolve, setting, settingPath, value, type Contex
 
 // ── Missing settings ────────────────────────────────────────────────────────────────────────
 
-export function checkHealthcheck(ctx: Context, s: Service): void {
+/** `imageHealthcheck`: whether the service's image is known to declare a HEALTHCHECK (built beside the file). */
+export function checkHealthcheck(ctx: Context, s: Service, imageHealthcheck: () => boolean = () => false): void {
   const hc = setting(ctx, s, 'healthcheck')
   if (!hc) {
+    if (imageHealthcheck()) return
     // The image may declare one (a HEALTHCHECK in its Dockerfile), which Compose uses: this file cannot tell.
     emit(ctx, R.noHealthcheck, lineOf(ctx, s.key), `service \`${s.name}\` sets no healthcheck (unless its image declares a HEALTHCHECK, which Compose then uses)`)
     return
