@@ -27,7 +27,7 @@ export interface ServiceInContext {
   lacksJudged: boolean
   /** A service that runs once and exits (`isOneShot`); only decided when `lacksJudged`. */
   oneShot: boolean
-  /** Another service waits for this one to exit with success (`awaitedToComplete`): certainly a one-shot task. */
+  /** Another service waits for this one to exit with success (in `awaitedToComplete`): certainly a one-shot task. */
   awaited: boolean
   /** Whether the service's image is certainly built by a Dockerfile beside the file that declares a HEALTHCHECK (read only when asked). */
   imageHealthcheck: () => boolean
@@ -78,9 +78,10 @@ export function analyzeCompose(file: SourceFile, report: Report = reporterFor(co
   collectServices(ctx, doc.contents)
   ctx.sharedHost = isSharedHostFile(ctx)
   const contexts = composeChecks.map((check): Context => ({ ...ctx, report: reportOnly(check.rules, report, 'compose') }))
+  const awaitedNames = awaitedToComplete(ctx)
   for (const s of ctx.services.values()) {
     const lacksJudged = !s.extendsElsewhere && !isOverrideFile(file.path)
-    const awaited = lacksJudged && awaitedToComplete(ctx, s)
+    const awaited = lacksJudged && awaitedNames.has(s.name)
     const oneShot = awaited || (lacksJudged && isOneShot(ctx, s))
     const imageHealthcheck = (): boolean => imageDeclaresHealthcheck(ctx, s, dockerfiles, repository)
     composeChecks.forEach((check, i) => check.run({ ctx: contexts[i], s, lacksJudged, oneShot, awaited, imageHealthcheck }))
@@ -111,16 +112,22 @@ function isOneShot(ctx: Context, s: Service): boolean {
 }
 
 /**
- * A service another one waits for with `depends_on: {<name>: {condition: service_completed_successfully}}`:
- * an init task (a `chown`, a migration) that must exit for the other to start. A restart policy
- * would start it again, and there is nothing to probe while it runs.
+ * Services another one waits for with `depends_on: {<name>: {condition: service_completed_successfully}}`:
+ * init tasks (a `chown`, a migration) that must exit for the other to start. A restart policy
+ * would start them again, and there is nothing to probe while they run. One pass over the file.
  */
-function awaitedToComplete(ctx: Context, s: Service): boolean {
-  return [...ctx.services.values()].some((other) => {
-    if (other === s) return false
-    const dependency = pairIn(ctx, resolve(ctx, setting(ctx, other, 'depends_on')?.value), s.name)
-    return dependency !== undefined && scalarString(resolve(ctx, pairIn(ctx, dependency.value, 'condition')?.value)) === 'service_completed_successfully'
-  })
+function awaitedToComplete(ctx: Context): Set<string> {
+  const awaited = new Set<string>()
+  for (const other of ctx.services.values()) {
+    const deps = resolve(ctx, setting(ctx, other, 'depends_on')?.value)
+    if (!isMap(deps)) continue
+    for (const dep of deps.items) {
+      const name = scalarString(dep.key)
+      if (name === undefined || name === other.name) continue
+      if (scalarString(resolve(ctx, pairIn(ctx, dep.value, 'condition')?.value)) === 'service_completed_successfully') awaited.add(name)
+    }
+  }
+  return awaited
 }
 
 export const compose = defineLanguage({
