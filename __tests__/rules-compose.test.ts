@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { join } from 'node:path'
 import { analyzeCompose, composeRules } from '../src/rules/compose/index.js'
+import { Dockerfiles } from '../src/rules/compose/images.js'
 import { ParseError } from '../src/rules/parse/yaml.js'
 import { CATEGORIES, SEVERITIES, type Finding } from '../src/types.js'
 
@@ -195,6 +196,37 @@ describe('services that need no healthcheck or restart policy', () => {
     const stack = analyzeCompose({ path: 'deploy/docker-stack.yml', kind: 'compose', content }) as Finding[]
     expect(stack.filter((f) => f.ruleId === 'compose/no-restart-policy')).toEqual([])
     expect(analyze(content).filter((f) => f.ruleId === 'compose/no-restart-policy')).toHaveLength(1)
+  })
+})
+
+describe('the health check of an image built beside the file', () => {
+  const HEALTHY = 'FROM alpine:3.20\nCOPY app /app\nHEALTHCHECK CMD ["/app", "health"]\nENTRYPOINT ["/app"]\n'
+  const dockerfile = (path: string, content: string) => ({ path, kind: 'dockerfile' as const, content })
+  const noHealthcheck = (path: string, content: string, dockerfiles: Dockerfiles, repository?: string): number[] =>
+    (analyzeCompose({ path, kind: 'compose', content }, undefined, dockerfiles, repository) as Finding[]).filter((f) => f.ruleId === 'compose/no-healthcheck').map((f) => f.line)
+
+  it('reads only the Dockerfiles of the compose file\'s folder, which every way of spreading the work analyses with it', () => {
+    const files = new Dockerfiles([dockerfile('app/Dockerfile', HEALTHY), dockerfile('deploy/Dockerfile', HEALTHY)])
+    // `../app` is in another folder: another thread may analyse it, so it is never looked at.
+    expect(noHealthcheck('deploy/compose.yaml', 'services:\n  web:\n    build: ../app\n', files)).toEqual([2])
+    expect(noHealthcheck('deploy/compose.yaml', 'services:\n  web:\n    build: .\n', files)).toEqual([])
+    expect(noHealthcheck('deploy/compose.yaml', 'services:\n  web:\n    build:\n      context: ./\n', files)).toEqual([])
+  })
+
+  it("takes the repository's own image (Docker Hub or GHCR, any tag) to be built by the Dockerfile beside the file", () => {
+    const files = new Dockerfiles([dockerfile('Dockerfile', HEALTHY)])
+    const compose = (image: string): string => `services:\n  app:\n    image: ${image}\n`
+    for (const image of ['acme/shop', 'acme/shop:2.1.0', 'docker.io/acme/shop', 'ghcr.io/acme/shop:edge']) expect(noHealthcheck('compose.yaml', compose(image), files, 'acme/shop')).toEqual([])
+    for (const image of ['acme/shop-pro', 'registry.example.com/acme/shop', 'other/shop']) expect(noHealthcheck('compose.yaml', compose(image), files, 'acme/shop')).toEqual([2])
+    // Without the repository's name the link is not certain.
+    expect(noHealthcheck('compose.yaml', compose('acme/shop'), files)).toEqual([2])
+  })
+
+  it('takes a Dockerfile that cannot be read, or is not in the list, to declare nothing', () => {
+    const files = new Dockerfiles([dockerfile('Dockerfile', HEALTHY), dockerfile('bad/Dockerfile', 'COPY a b\n')])
+    expect(files.declaresHealthcheck('Dockerfile')).toBe(true)
+    expect(files.declaresHealthcheck('bad/Dockerfile')).toBe(false)
+    expect(files.declaresHealthcheck('missing/Dockerfile')).toBe(false)
   })
 })
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { join } from 'node:path'
 import { analyzeDockerfile, dockerfileRules } from '../src/rules/dockerfile/index.js'
+import { declaresHealthcheck } from '../src/rules/dockerfile/stages.js'
 import { ParseError } from '../src/rules/parse/yaml.js'
 import { CATEGORIES, SEVERITIES, type Finding } from '../src/types.js'
 
@@ -290,5 +291,16 @@ describe('any input', () => {
       }),
       { numRuns: 300 }
     )
+  })
+})
+
+describe('declaresHealthcheck (what a compose service built from the file inherits)', () => {
+  it('counts the last HEALTHCHECK of the nearest stage of the final chain, NONE as none', () => {
+    expect(declaresHealthcheck('FROM alpine:3.20 AS base\nHEALTHCHECK CMD ["/health"]\nFROM base\nCOPY a /a\n')).toBe(true)
+    expect(declaresHealthcheck('FROM alpine:3.20 AS base\nHEALTHCHECK CMD ["/health"]\nFROM base\nHEALTHCHECK NONE\n')).toBe(false)
+    expect(declaresHealthcheck('FROM alpine:3.20\nHEALTHCHECK NONE\nHEALTHCHECK --interval=5s CMD ["/health"]\n')).toBe(true)
+    // A stage the final image is not built on does not count.
+    expect(declaresHealthcheck('FROM alpine:3.20 AS tools\nHEALTHCHECK CMD ["/health"]\nFROM alpine:3.20\nCOPY --from=tools /t /t\n')).toBe(false)
+    expect(declaresHealthcheck('not a dockerfile')).toBe(false)
   })
 })

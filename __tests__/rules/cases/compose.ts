@@ -26,6 +26,21 @@ const OVERLAY_WITH_OWN_SERVICE = {
   files: { 'docker-compose.dev.yml': 'services:\n  api:\n    command: npm run dev\n  mailhog:\n    image: mailhog/mailhog:v1.0.1\n', 'docker-compose.yml': svc() }
 }
 
+/** An init task (a `chown` of a volume) and a complete service that waits for it under `condition`. */
+const awaitedInit = (condition: string): string =>
+  'services:\n  init:\n    image: busybox:1.36\n    command: ["sh", "-c", "chown -R 1000:1000 /data"]\n    volumes:\n      - ./data:/data\n' +
+  '  app:\n    image: example/app:2.0.1\n    restart: unless-stopped\n    healthcheck:\n      test: ["CMD", "/app/health"]\n' +
+  '    deploy:\n      resources:\n        limits:\n          cpus: "0.5"\n          memory: 256M\n' +
+  `    depends_on:\n      init:\n        condition: ${condition}\n`
+const INIT_TASK = { name: 'an init task another service waits to complete (service_completed_successfully)', code: awaitedInit('service_completed_successfully') }
+const INIT_STARTED = { name: 'a service another waits only to start is long-running', code: awaitedInit('service_started') }
+
+/** The repository's own image, run by the compose file beside the Dockerfile that builds it. */
+const OWN_IMAGE_COMPOSE = 'services:\n  emulator:\n    image: acme/cloud-emulator\n    ports:\n      - "127.0.0.1:4566:4566"\n'
+const dockerfileWith = (healthcheck: string): string => `FROM python:3.12-slim\nCOPY emulator/ /opt/emulator/\n${healthcheck}ENTRYPOINT ["/opt/emulator/run"]\n`
+const HEALTHY_DOCKERFILE = dockerfileWith('HEALTHCHECK --interval=10s CMD ["/opt/emulator/health"]\n')
+const OWN_IMAGE = (repository: string, dockerfile: string) => ({ repository, files: { 'docker-compose.yml': OWN_IMAGE_COMPOSE, Dockerfile: dockerfile } })
+
 export const composeCases: CaseTable = {
   'compose/dangerous-capability': {
     valid: [{ code: svc('    cap_add:\n      - NET_BIND_SERVICE\n') }],
@@ -114,33 +129,61 @@ export const composeCases: CaseTable = {
   },
   'compose/no-cpu-limit': {
     valid: [OVERRIDE, ...OVERLAYS, { code: svc() }, { name: 'cpus at service level', code: 'services:\n  api:\n    image: example/api:1.4.2\n    cpus: 0.5\n' }],
-    invalid: [{ code: 'services:\n  api:\n    image: example/api:1.4.2\n    mem_limit: 256m\n', errors: [{ line: 2 }] }]
+    invalid: [
+      { code: 'services:\n  api:\n    image: example/api:1.4.2\n    mem_limit: 256m\n', errors: [{ line: 2 }] },
+      { ...INIT_TASK, errors: [{ line: 2, severity: 'info', message: /no CPU limit \(a one-shot task another service waits to complete/ }] },
+      { ...INIT_STARTED, errors: [{ line: 2, severity: 'low', message: 'service `init` has no CPU limit' }] }
+    ]
   },
   'compose/no-healthcheck': {
     valid: [OVERRIDE, ...OVERLAYS,
       { name: 'named override file alone in the change', path: 'compose.dev.override.yaml', code: 'services:\n  api:\n    image: example/api:1.4.3\n' },
       { code: svc() },
       { name: 'one-shot sut test runner', code: 'services:\n  sut:\n    image: example/tests:1.0\n' },
-      { name: 'one-shot tool behind a profile', code: 'services:\n  migrate:\n    image: example/migrate:1.0\n    profiles: [tools]\n' }
+      { name: 'one-shot tool behind a profile', code: 'services:\n  migrate:\n    image: example/migrate:1.0\n    profiles: [tools]\n' },
+      INIT_TASK,
+      { name: "the repository's own image, whose Dockerfile beside the file declares a HEALTHCHECK", ...OWN_IMAGE('Acme/cloud-emulator', HEALTHY_DOCKERFILE) },
+      {
+        name: 'built from the Dockerfile beside the file, which declares a HEALTHCHECK in the stage the final one is built on',
+        files: {
+          'deploy/compose.yaml': 'services:\n  web:\n    build:\n      context: .\n      dockerfile: web.Dockerfile\n',
+          'deploy/web.Dockerfile': 'FROM node:20.11 AS base\nHEALTHCHECK CMD ["node", "health.js"]\nFROM base\nCOPY . /srv\n'
+        }
+      }
     ],
     invalid: [
       { code: 'services:\n  api:\n    image: example/api:1.4.2\n', errors: [{ line: 2 }] },
+      { ...INIT_STARTED, errors: [{ line: 2 }] },
+      { name: "an image that is not the repository's own", ...OWN_IMAGE('acme/cloud-emulator-docs', HEALTHY_DOCKERFILE), errors: [{ line: 2 }] },
+      { name: "the repository's own image, but its Dockerfile declares no HEALTHCHECK", ...OWN_IMAGE('acme/cloud-emulator', dockerfileWith('')), errors: [{ line: 2 }] },
+      { name: "the repository's own image, but its Dockerfile turns the check off", ...OWN_IMAGE('acme/cloud-emulator', dockerfileWith('HEALTHCHECK NONE\n')), errors: [{ line: 2 }] },
+      {
+        name: 'built from a Dockerfile that declares no HEALTHCHECK',
+        files: { 'compose.yaml': 'services:\n  web:\n    build: .\n', Dockerfile: 'FROM node:20.11\nCOPY . /srv\nCMD ["node", "/srv/server.js"]\n' },
+        errors: [{ line: 2 }]
+      },
       { ...OVERLAY_WITH_OWN_SERVICE, errors: [{ line: 4, message: 'service `mailhog` sets no healthcheck (unless its image declares a HEALTHCHECK, which Compose then uses)' }] },
       { name: 'the base file itself is whole, even a service without an image', code: 'services:\n  api:\n    build: .\n  worker:\n    command: run\n', errors: [{ line: 2 }, { line: 4 }] }
     ]
   },
   'compose/no-memory-limit': {
     valid: [OVERRIDE, ...OVERLAYS, { code: svc() }, { name: 'mem_limit', code: 'services:\n  api:\n    image: example/api:1.4.2\n    mem_limit: 256m\n' }],
-    invalid: [{ code: 'services:\n  api:\n    image: example/api:1.4.2\n    deploy:\n      resources:\n        limits:\n          cpus: "1"\n', errors: [{ line: 6 }] }]
+    invalid: [
+      { code: 'services:\n  api:\n    image: example/api:1.4.2\n    deploy:\n      resources:\n        limits:\n          cpus: "1"\n', errors: [{ line: 6 }] },
+      { ...INIT_TASK, errors: [{ line: 2, severity: 'low', message: 'service `init` has no memory limit (a one-shot task another service waits to complete, so only while it runs)' }] },
+      { ...INIT_STARTED, errors: [{ line: 2, severity: 'medium', message: 'service `init` has no memory limit' }] }
+    ]
   },
   'compose/no-restart-policy': {
     valid: [OVERRIDE, ...OVERLAYS, 
       { code: svc() },
       { name: 'swarm stack file restarts by default', path: 'docker-stack.yml', code: 'services:\n  api:\n    image: example/api:1.4.2\n' },
-      { name: 'a test runner that nothing depends on runs once', code: 'services:\n  web:\n    image: example/web:1.4.2\n    restart: unless-stopped\n  webTests:\n    image: example/web-tests:1.4.2\n    depends_on:\n      - web\n' }
+      { name: 'a test runner that nothing depends on runs once', code: 'services:\n  web:\n    image: example/web:1.4.2\n    restart: unless-stopped\n  webTests:\n    image: example/web-tests:1.4.2\n    depends_on:\n      - web\n' },
+      INIT_TASK
     ],
     invalid: [
       { code: 'services:\n  api:\n    image: example/api:1.4.2\n', errors: [{ line: 2 }] },
+      { ...INIT_STARTED, errors: [{ line: 2 }] },
       { name: 'a test environment (singular -test) is a service', code: 'services:\n  app-test:\n    image: example/app:1.4.2\n', errors: [{ line: 2 }] },
       { name: 'a service named like a test runner that others depend on is a service', code: 'services:\n  stub-test:\n    image: example/stub:1.0.1\n  api:\n    image: example/api:1.4.2\n    restart: always\n    depends_on: [stub-test]\n', errors: [{ line: 2 }] }
     ]

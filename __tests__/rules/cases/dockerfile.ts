@@ -84,8 +84,37 @@ export const dockerfileCases: CaseTable = {
   },
   'dockerfile/no-user': {
     valid: [
-      { name: 'final stage built on an earlier stage that sets USER', code: 'FROM node:20.11 AS base\nUSER node\nFROM base AS final\nCMD ["node", "server.js"]\n' },{ code: 'FROM alpine:3.20\n' + CLEAN_TAIL }, { name: 'USER only in the final stage counts', code: 'FROM golang:1.22 AS build\nFROM alpine:3.20\nUSER 10001\n' }, { name: 'AWS Lambda base image (Lambda runs the function as its own user)', code: 'FROM public.ecr.aws/lambda/nodejs:20\nCOPY index.js ./\nCMD ["index.handler"]\n' }, { name: 'a scratch data image with no command: nothing runs in it', code: 'FROM scratch\nCOPY modules/ /modules/\n' }],
-    invalid: [{ name: 'USER in an earlier stage only', code: 'FROM golang:1.22 AS build\nUSER builder\nFROM alpine:3.20\nCMD ["/app"]\n', errors: [{ line: 3 }] }, { name: 'a scratch image that runs a binary runs it as root', code: 'FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app"]\n', errors: [{ line: 2 }] }]
+      { name: 'final stage built on an earlier stage that sets USER', code: 'FROM node:20.11 AS base\nUSER node\nFROM base AS final\nCMD ["node", "server.js"]\n' },
+      { code: 'FROM alpine:3.20\n' + CLEAN_TAIL },
+      { name: 'USER only in the final stage counts', code: 'FROM golang:1.22 AS build\nFROM alpine:3.20\nUSER 10001\n' },
+      { name: 'AWS Lambda base image (Lambda runs the function as its own user)', code: 'FROM public.ecr.aws/lambda/nodejs:20\nCOPY index.js ./\nCMD ["index.handler"]\n' },
+      { name: 'a scratch data image with no command: nothing runs in it', code: 'FROM scratch\nCOPY modules/ /modules/\n' },
+      { name: 'a distroless base whose tag says nonroot', code: 'FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app"]\n' },
+      { name: 'a base whose name says nonroot, given as a build argument default', code: 'ARG BASE=registry.example.com/platform/minimal-base-nonroot:2024-01\nFROM $BASE\nCOPY app /app\nENTRYPOINT ["/app"]\n' }
+    ],
+    invalid: [
+      { name: 'USER in an earlier stage only', code: 'FROM golang:1.22 AS build\nUSER builder\nFROM alpine:3.20\nCMD ["/app"]\n', errors: [{ line: 3, severity: 'medium', message: /root for `alpine`/ }] },
+      { name: 'a scratch image that runs a binary runs it as root', code: 'FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app"]\n', errors: [{ line: 2, severity: 'medium' }] },
+      { name: 'an official language base through a registry mirror, adding only files', code: 'FROM public.ecr.aws/docker/library/python:3.12-slim\nCOPY app.py /srv/\nCMD ["python", "/srv/app.py"]\n', errors: [{ line: 1, severity: 'medium', message: /root for `python`/ }] },
+      { name: 'a vendor OS base', code: 'FROM registry.access.redhat.com/ubi9/ubi-minimal:9.4\nCOPY app /app\nENTRYPOINT ["/app"]\n', errors: [{ line: 1, severity: 'medium', message: /root for `ubi9\/ubi-minimal`/ }] },
+      { name: 'distroless without the nonroot tag runs as root', code: 'FROM gcr.io/distroless/static-debian12:latest\nCOPY app /app\nENTRYPOINT ["/app"]\n', errors: [{ line: 1, severity: 'medium' }] },
+      { name: 'an application image the file RUNs commands on', code: 'FROM vendor.example.com/shop/catalog:1.4.0\nRUN mkdir -p /data/cache\nCOPY conf/ /etc/catalog/\n', errors: [{ line: 1, severity: 'medium', message: /usually root/ }] },
+      {
+        name: 'an application image only re-exported: the user is that image\'s choice',
+        code: 'FROM public.ecr.aws/example/storefront-ui:1.2.1\n\n# kept short for the lab\n',
+        errors: [{ line: 1, severity: 'info', message: /whatever user `public\.ecr\.aws\/example\/storefront-ui:1\.2\.1` sets/ }]
+      },
+      {
+        name: 'an organisation image with binaries copied in',
+        code: 'FROM example/mesh-control-plane AS cache\nARG TARGETARCH\nCOPY bin/linux_${TARGETARCH}/control-plane /bin\n',
+        errors: [{ line: 1, severity: 'info', message: /has no RUN step/ }]
+      },
+      {
+        name: 'a base named by a build argument without a default',
+        code: 'ARG BASE_IMAGE\nARG BUILD_IMAGE\nFROM $BUILD_IMAGE AS build\nRUN go build -o /out/ctl .\nFROM $BASE_IMAGE AS bin\nCOPY --from=build /out/ctl /ctl\nENTRYPOINT ["/ctl"]\n',
+        errors: [{ line: 5, severity: 'info', message: /`\$BASE_IMAGE` \(named through a build argument/ }]
+      }
+    ]
   },
   'dockerfile/npm-install-not-ci': {
     valid: [

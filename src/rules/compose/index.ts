@@ -11,6 +11,7 @@ import { parseYaml, isMap, isSeq, isScalar, scalarString, ParseError } from '../
 import { R } from './meta.js'
 import { collectServices, isOverrideFile, isSharedHostFile, isStackFile, pairIn, resolve, setting, type Context, type Service } from './services.js'
 import { checkHealthcheck, checkLimits, checkRestart } from './missing.js'
+import { Dockerfiles, imageDeclaresHealthcheck } from './images.js'
 import { checkCapabilities, checkEnvironment, checkImage, checkNamespaces, checkPorts, checkPrivileged, checkSecurityOptions, checkVolumes } from './dangerous.js'
 
 export const composeRules = Object.values(R)
@@ -26,6 +27,10 @@ export interface ServiceInContext {
   lacksJudged: boolean
   /** A service that runs once and exits (`isOneShot`); only decided when `lacksJudged`. */
   oneShot: boolean
+  /** Another service waits for this one to exit with success (in `awaitedToComplete`): certainly a one-shot task. */
+  awaited: boolean
+  /** Whether the service's image is certainly built by a Dockerfile beside the file that declares a HEALTHCHECK (read only when asked). */
+  imageHealthcheck: () => boolean
 }
 
 /** The checks, each with the rules it may report (its context's `report` refuses any other), in the order they run on a service. */
@@ -33,13 +38,13 @@ export const composeChecks: Check<ServiceInContext>[] = [
   {
     rules: [R.noHealthcheck, R.healthcheckDisabled],
     run: (at) => {
-      if (at.lacksJudged && !at.oneShot) checkHealthcheck(at.ctx, at.s)
+      if (at.lacksJudged && !at.oneShot) checkHealthcheck(at.ctx, at.s, at.imageHealthcheck)
     }
   },
   {
     rules: [R.noMemoryLimit, R.noCpuLimit],
     run: (at) => {
-      if (at.lacksJudged) checkLimits(at.ctx, at.s)
+      if (at.lacksJudged) checkLimits(at.ctx, at.s, at.awaited)
     }
   },
   {
@@ -59,7 +64,11 @@ export const composeChecks: Check<ServiceInContext>[] = [
   { rules: [R.imageLatest], run: (at) => checkImage(at.ctx, at.s) }
 ]
 
-export function analyzeCompose(file: SourceFile, report: Report = reporterFor(composeRules, file.path, 'compose')): Finding[] {
+/**
+ * `dockerfiles`: the Dockerfiles analysed with the file; `repository`: its `owner/name`. Together
+ * they tell when a service's image is built here with a HEALTHCHECK.
+ */
+export function analyzeCompose(file: SourceFile, report: Report = reporterFor(composeRules, file.path, 'compose'), dockerfiles?: Dockerfiles, repository?: string): Finding[] {
   const yaml = parseYaml(file.content)
   const doc = yaml.docs[0]
   const findings: Finding[] = []
@@ -69,10 +78,13 @@ export function analyzeCompose(file: SourceFile, report: Report = reporterFor(co
   collectServices(ctx, doc.contents)
   ctx.sharedHost = isSharedHostFile(ctx)
   const contexts = composeChecks.map((check): Context => ({ ...ctx, report: reportOnly(check.rules, report, 'compose') }))
+  const awaitedNames = awaitedToComplete(ctx)
   for (const s of ctx.services.values()) {
     const lacksJudged = !s.extendsElsewhere && !isOverrideFile(file.path)
-    const oneShot = lacksJudged && isOneShot(ctx, s)
-    composeChecks.forEach((check, i) => check.run({ ctx: contexts[i], s, lacksJudged, oneShot }))
+    const awaited = lacksJudged && awaitedNames.has(s.name)
+    const oneShot = awaited || (lacksJudged && isOneShot(ctx, s))
+    const imageHealthcheck = (): boolean => imageDeclaresHealthcheck(ctx, s, dockerfiles, repository)
+    composeChecks.forEach((check, i) => check.run({ ctx: contexts[i], s, lacksJudged, oneShot, awaited, imageHealthcheck }))
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }
@@ -99,11 +111,31 @@ function isOneShot(ctx: Context, s: Service): boolean {
   })
 }
 
+/**
+ * Services another one waits for with `depends_on: {<name>: {condition: service_completed_successfully}}`:
+ * init tasks (a `chown`, a migration) that must exit for the other to start. A restart policy
+ * would start them again, and there is nothing to probe while they run. One pass over the file.
+ */
+function awaitedToComplete(ctx: Context): Set<string> {
+  const awaited = new Set<string>()
+  for (const other of ctx.services.values()) {
+    const deps = resolve(ctx, setting(ctx, other, 'depends_on')?.value)
+    if (!isMap(deps)) continue
+    for (const dep of deps.items) {
+      const name = scalarString(dep.key)
+      if (name === undefined || name === other.name) continue
+      if (scalarString(resolve(ctx, pairIn(ctx, dep.value, 'condition')?.value)) === 'service_completed_successfully') awaited.add(name)
+    }
+  }
+  return awaited
+}
+
 export const compose = defineLanguage({
   kind: 'compose',
   rules: composeRules,
   checks: composeChecks,
-  analyze: (file, report) => analyzeCompose(file, report),
+  buildContext: (files) => new Dockerfiles(files),
+  analyze: (file, report, dockerfiles, run) => analyzeCompose(file, report, dockerfiles, run.repository),
   plan: {
     verify: '`docker compose config` accepts the file and shows the intended values',
     rollback: 'Redeploy the previous image tag or digest with the previous compose file (`docker compose up -d`).'

@@ -8,7 +8,7 @@ export const R = defineRules('compose', {
     topics: ['health-checks'],
     severity: 'low',
     title: 'Service without healthcheck',
-    description: 'Without a healthcheck, `depends_on: condition: service_healthy` cannot work and a hung container is never reported unhealthy.',
+    description: 'Without a healthcheck, `depends_on: condition: service_healthy` cannot work and a hung container is never reported unhealthy. Not reported when the image is built beside the file (by `build:`, or as the repository\'s own `owner/name` image) from a Dockerfile declaring a HEALTHCHECK, nor for a one-shot task.',
     remediation: 'Add `healthcheck:` with a `test` that probes the service, plus `interval`, `timeout` and `retries`.',
     refs: { kics: 'dockerCompose/healthcheck_not_set' }
   },
@@ -120,7 +120,7 @@ export const R = defineRules('compose', {
     topics: ['redundancy'],
     severity: 'low',
     title: 'Service without restart policy',
-    description: 'Without `restart`, a crashed container stays down until someone starts it again.',
+    description: 'Without `restart`, a crashed container stays down until someone starts it again. Not reported for a one-shot task (a test runner, a profiled tool, a service another waits for with `condition: service_completed_successfully`).',
     remediation: 'Set `restart: unless-stopped` (or `deploy.restart_policy` for Swarm).'
   },
   networkModeHost: {

@@ -5,9 +5,11 @@ import { emit, lineOf, pairIn, resolve, setting, settingPath, value, type Contex
 
 // ── Missing settings ────────────────────────────────────────────────────────────────────────
 
-export function checkHealthcheck(ctx: Context, s: Service): void {
+/** `imageHealthcheck`: whether the service's image is known to declare a HEALTHCHECK (built beside the file). */
+export function checkHealthcheck(ctx: Context, s: Service, imageHealthcheck: () => boolean = () => false): void {
   const hc = setting(ctx, s, 'healthcheck')
   if (!hc) {
+    if (imageHealthcheck()) return
     // The image may declare one (a HEALTHCHECK in its Dockerfile), which Compose uses: this file cannot tell.
     emit(ctx, R.noHealthcheck, lineOf(ctx, s.key), `service \`${s.name}\` sets no healthcheck (unless its image declares a HEALTHCHECK, which Compose then uses)`)
     return
@@ -31,12 +33,17 @@ function limitsAnchor(ctx: Context, s: Service): number {
   return found.length ? lineOf(ctx, found[found.length - 1].key) : lineOf(ctx, s.key)
 }
 
-export function checkLimits(ctx: Context, s: Service): void {
+/**
+ * `oneShot`: a task another service waits on to complete. It still may take the host's memory,
+ * but only while it runs, so each finding is one step lower and says so.
+ */
+export function checkLimits(ctx: Context, s: Service, oneShot = false): void {
   const limit = (key: string): boolean => settingPath(ctx, s, ['deploy', 'resources', 'limits', key]).length === 4
   const hasMemory = limit('memory') || setting(ctx, s, 'mem_limit') !== undefined
   const hasCpu = limit('cpus') || setting(ctx, s, 'cpus') !== undefined || setting(ctx, s, 'cpu_quota') !== undefined
-  if (!hasMemory) emit(ctx, R.noMemoryLimit, limitsAnchor(ctx, s), `service \`${s.name}\` has no memory limit`)
-  if (!hasCpu) emit(ctx, R.noCpuLimit, limitsAnchor(ctx, s), `service \`${s.name}\` has no CPU limit`)
+  const why = oneShot ? ' (a one-shot task another service waits to complete, so only while it runs)' : ''
+  if (!hasMemory) emit(ctx, R.noMemoryLimit, limitsAnchor(ctx, s), `service \`${s.name}\` has no memory limit${why}`, oneShot ? { severity: 'low' } : {})
+  if (!hasCpu) emit(ctx, R.noCpuLimit, limitsAnchor(ctx, s), `service \`${s.name}\` has no CPU limit${why}`, oneShot ? { severity: 'info' } : {})
 }
 
 export function checkRestart(ctx: Context, s: Service): void {

@@ -2,6 +2,7 @@
 import type { Instruction, Env, Run } from 'dockerfile-ast'
 import { positionals } from '../parse/shell-words.js'
 import { R } from './meta.js'
+import { parseImageRef } from '../container-common.js'
 import { emit, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
 import { APK_OPTS_WITH_ARG, YUM_OPTS_WITH_ARG, aptInstallPackages, pipInstallArgs } from './packages.js'
 
@@ -24,6 +25,40 @@ function isLambdaBase(image: string | undefined): boolean {
   return image !== undefined && /^(?:public\.ecr\.aws\/lambda\/|amazon\/aws-lambda-)/.test(image)
 }
 
+/**
+ * Official (Docker Hub library) images whose default user is root: operating systems, language
+ * runtimes and build tools, and the few server images whose main process stays root. Images
+ * outside this list choose their own user, which a Dockerfile that only adds files inherits.
+ */
+const ROOT_OFFICIAL_BASES = new Set([
+  'scratch', 'alpine', 'busybox', 'debian', 'ubuntu', 'centos', 'fedora', 'rockylinux', 'almalinux', 'amazonlinux', 'oraclelinux',
+  'photon', 'archlinux', 'buildpack-deps', 'bash', 'gcc', 'docker',
+  'node', 'python', 'pypy', 'golang', 'rust', 'ruby', 'perl', 'php', 'openjdk', 'eclipse-temurin', 'amazoncorretto', 'ibmjava', 'ibm-semeru-runtimes',
+  'sapmachine', 'maven', 'gradle', 'clojure', 'elixir', 'erlang', 'haskell', 'julia', 'r-base', 'swift', 'dart', 'mono',
+  'nginx', 'httpd', 'tomcat', 'caddy'
+])
+
+/** Vendor paths (registry removed) of OS and runtime bases whose default user is root. */
+const ROOT_VENDOR_BASE =
+  /^(?:amazonlinux\/amazonlinux|opensuse\/[a-z]+|centos\/centos|(?:redhat\/)?ubi\d*(?:\/ubi[a-z-]*|-[a-z]+)?|distroless\/[a-z0-9-]+|dotnet\/(?:sdk|aspnet|runtime|runtime-deps)|azurelinux\/base\/core|cbl-mariner\/base\/core|google-cloud-cli|cloudsdktool\/google-cloud-cli)$/
+
+/** The image path without registry host, tag or digest: `docker.io/library/node:20@sha256:…` → `node`, `registry.access.redhat.com/ubi9/ubi:9.4` → `ubi9/ubi`. */
+function imagePath(image: string): string {
+  const parts = parseImageRef(image).name.toLowerCase().split('/')
+  // A first part with a dot or a port, or `localhost`, is a registry host.
+  if (parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === 'localhost')) parts.shift()
+  // Mirrors of the Docker Hub library: `library/python`, `docker/library/python` (public.ecr.aws).
+  if (parts[0] === 'docker' && parts[1] === 'library') parts.splice(0, 2)
+  else if (parts[0] === 'library') parts.shift()
+  return parts.join('/')
+}
+
+/** A base image known to run as root unless told otherwise. */
+function isRootBase(image: string): boolean {
+  const path = imagePath(image)
+  return ROOT_OFFICIAL_BASES.has(path) || ROOT_VENDOR_BASE.test(path)
+}
+
 export function checkUser(ctx: Context, stages: Stage[], chain: number[]): void {
   for (const index of chain) {
     const users = stages[index].body.filter((i) => i.getKeyword() === 'USER')
@@ -35,12 +70,26 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[]): void 
     }
   }
   const rootStage = stages[chain[chain.length - 1]]
-  const base = rootStage.image ?? ''
+  const base = rootStage.image
+  const line = span(stages[stages.length - 1].from).line
   // Distroless and similar images whose tag says they already run unprivileged.
-  if (/nonroot|non-root|rootless/i.test(base) || isLambdaBase(base)) return
+  if (base !== undefined && (/nonroot|non-root|rootless/i.test(base) || isLambdaBase(base))) return
   // A scratch image with no command is a data image (files for other images to COPY --from): nothing runs in it.
-  if (imageName(base) === 'scratch' && !chain.some((i) => stages[i].body.some((x) => ['CMD', 'ENTRYPOINT'].includes(x.getKeyword())))) return
-  emit(ctx, R.noUser, span(stages[stages.length - 1].from).line, 'the final stage sets no USER, so the container runs as the base image user (usually root)')
+  if (base !== undefined && imageName(base) === 'scratch' && !chain.some((i) => stages[i].body.some((x) => ['CMD', 'ENTRYPOINT'].includes(x.getKeyword())))) return
+  if (base !== undefined && isRootBase(base)) {
+    emit(ctx, R.noUser, line, `the final stage sets no USER, so the container runs as the base image user, root for \`${imagePath(base)}\``)
+    return
+  }
+  // A RUN step needs the base user's rights over the filesystem, which usually means root.
+  if (chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'RUN'))) {
+    emit(ctx, R.noUser, line, 'the final stage sets no USER, so the container runs as the base image user (usually root)')
+    return
+  }
+  // Built on an image that picks its own user, adding only files or settings: the user is inherited, and may well be unprivileged.
+  const from = base === undefined ? `\`${rootStage.from.getImage() ?? ''}\` (named through a build argument this file gives no default)` : `\`${base}\``
+  emit(ctx, R.noUser, line, `the final stage sets no USER and has no RUN step, so the container runs as whatever user ${from} sets; check that it is not root`, {
+    severity: 'info'
+  })
 }
 
 /**

@@ -126,7 +126,7 @@ export const R = defineRules('dockerfile', {
     topics: ['least-privilege'],
     severity: 'medium',
     title: 'Final stage sets no USER',
-    description: 'Without a `USER` instruction the container runs as the base image user, which is root for most images.',
+    description: 'Without a `USER` instruction the container runs as the base image user: root for OS and language base images (and for any image the file RUNs steps on). A file that only adds files to an application image inherits that image\'s user, so it is reported as info.',
     remediation: 'Add `USER <non-root user>` after the last step that needs root.',
     refs: { kics: 'dockerfile/missing_user_instruction', checkov: 'CKV_DOCKER_3', trivy: 'AVD-DS-0002' }
   },

@@ -3,7 +3,7 @@
  * defaults substituted into `FROM`), instruction spans, the commands of a RUN, and the context
  * through which checks report.
  */
-import type { Instruction, From, Arg } from 'dockerfile-ast'
+import { DockerfileParser, type Instruction, type From, type Arg } from 'dockerfile-ast'
 import type { Finding, RuleMeta, SourceFile } from '../../types.js'
 import type { FindingExtra, Report } from '../rule.js'
 import { ParseError } from '../parse/yaml.js'
@@ -32,7 +32,7 @@ export interface Context {
   instructions?: readonly Instruction[]
 }
 
-export function emit(ctx: Context, meta: RuleMeta, line: number, message: string, extra: Pick<FindingExtra, 'endLine' | 'suggestion'> = {}): void {
+export function emit(ctx: Context, meta: RuleMeta, line: number, message: string, extra: Pick<FindingExtra, 'endLine' | 'suggestion' | 'severity'> = {}): void {
   ctx.findings.push(ctx.report(meta, line, message, extra))
 }
 
@@ -143,4 +143,25 @@ export interface RunShell {
 export function readRun(run: Instruction): RunShell {
   const commands = runCommands(run)
   return { commands, calls: invocations(commands) }
+}
+
+/**
+ * Whether the image a Dockerfile builds (its final stage and the stages it is built `FROM`)
+ * declares a HEALTHCHECK other than `HEALTHCHECK NONE`; the nearest stage's last one counts. False
+ * for a file that cannot be read as a Dockerfile, or whose health check comes, if at all, from an
+ * outside base image.
+ */
+export function declaresHealthcheck(content: string): boolean {
+  let stages: Stage[]
+  try {
+    stages = buildStages(DockerfileParser.parse(content).getInstructions())
+  } catch {
+    return false
+  }
+  for (const index of ancestry(stages, stages.length - 1)) {
+    const checks = stages[index].body.filter((i) => i.getKeyword() === 'HEALTHCHECK')
+    const last = checks[checks.length - 1]
+    if (last) return (last.getArgumentsContent() ?? '').trim().split(/\s+/)[0].toUpperCase() !== 'NONE'
+  }
+  return false
 }
