@@ -671,6 +671,14 @@ export const kubernetesCases: CaseTable = {
       { name: 'Service without a selector (endpoints managed elsewhere)', code: service('').replace('  selector:\n    app: api\n', '') + '---\n' + CLEAN },
       { code: service('') + '---\n' + CLEAN },
       { name: 'pods deployed by another file of the folder', files: { 'k8s/service.yaml': service(''), 'k8s/deploy.yaml': CLEAN } },
+      {
+        name: "a Service for another namespace's pods beside a kustomization whose patch has no namespace",
+        files: {
+          'overlay/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - service.yaml\npatches:\n  - path: deployment.yaml\n',
+          'overlay/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web-nlb\n  namespace: web\nspec:\n  ports:\n    - port: 80\n  selector:\n    app: web\n',
+          'overlay/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: catalog\nspec:\n  template:\n    metadata:\n      labels:\n        tier: db\n    spec:\n      containers:\n        - name: catalog\n          env:\n            - name: MODE\n              value: fast\n'
+        }
+      },
       { name: 'no workload in the folder to compare with', code: service('', 'app: external') },
       {
         name: "kube-system's control-plane pods are the cluster's own",

@@ -77,8 +77,10 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
       continue
     }
     parsed.set(file.path, manifest)
+    // A patch changes objects of its base and is no object of its own: its Deployment, without a
+    // namespace, must not pass for pods of every namespace of the set.
     const folder = folderOf(file.path)
-    objectsByFolder.set(folder, [...(objectsByFolder.get(folder) ?? []), ...manifest.objects])
+    objectsByFolder.set(folder, [...(objectsByFolder.get(folder) ?? []), ...(patches.has(file.path) ? [] : manifest.objects)])
   }
   const units = deploymentUnits(files, kustomizations)
   // Images a kustomization pins, for every folder it deploys.
