@@ -672,6 +672,15 @@ export const kubernetesCases: CaseTable = {
       { code: service('') + '---\n' + CLEAN },
       { name: 'pods deployed by another file of the folder', files: { 'k8s/service.yaml': service(''), 'k8s/deploy.yaml': CLEAN } },
       {
+        name: "a Service for another namespace's pods beside a base whose kustomization sets its namespace",
+        files: {
+          'base/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: catalog\nresources:\n  - deployment.yaml\n',
+          'base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: catalog\nspec:\n  selector:\n    matchLabels:\n      app: catalog\n  template:\n    metadata:\n      labels:\n        app: catalog\n    spec:\n      containers:\n        - name: catalog\n          image: registry.example.com/catalog:1.0.0\n',
+          'overlay/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\n  - service.yaml\n',
+          'overlay/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web-nlb\n  namespace: web\nspec:\n  ports:\n    - port: 80\n  selector:\n    app: web\n'
+        }
+      },
+      {
         name: "a Service for another namespace's pods beside a kustomization whose patch has no namespace",
         files: {
           'overlay/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - service.yaml\npatches:\n  - path: deployment.yaml\n',
@@ -691,6 +700,16 @@ export const kubernetesCases: CaseTable = {
     ],
     invalid: [
       { code: service('', 'app: apii') + '---\n' + CLEAN, errors: [{ line: 7 }] },
+      {
+        name: "a Service of the base's namespace whose selector matches none of its pods",
+        files: {
+          'base/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: catalog\nresources:\n  - deployment.yaml\n',
+          'base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: catalog\nspec:\n  selector:\n    matchLabels:\n      app: catalog\n  template:\n    metadata:\n      labels:\n        app: catalog\n    spec:\n      containers:\n        - name: catalog\n          image: registry.example.com/catalog:1.0.0\n',
+          'overlay/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\n  - service.yaml\n',
+          'overlay/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: catalog\n  namespace: catalog\nspec:\n  ports:\n    - port: 80\n  selector:\n    app: catalogue\n'
+        },
+        errors: [{ path: 'overlay/service.yaml', line: 9 }]
+      },
       {
         name: 'a custom resource that asks for no pods (a certificate) does not explain the selector',
         code: service('', 'app: apii') + '---\n' + CLEAN + '---\napiVersion: certs.example.com/v1\nkind: Certificate\nmetadata:\n  name: api-tls\nspec:\n  secretName: api-tls\n',

@@ -64,6 +64,11 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
   const kustomized = new Set(kustomizations.map((k) => folderOf(k.file.path)))
   const parsed = new Map<string, ParsedManifest>()
   const objectsByFolder = new Map<string, K8sObject[]>()
+  // The namespace a folder's own kustomization gives every object it builds (`namespace: catalog`).
+  const folderNamespace = new Map<string, string>()
+  for (const { file, doc } of kustomizations) {
+    if (typeof doc?.namespace === 'string' && doc.namespace !== '') folderNamespace.set(folderOf(file.path), doc.namespace)
+  }
   for (const file of files) {
     if (file.kind !== 'kubernetes') continue
     let manifest: ParsedManifest
@@ -80,7 +85,10 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
     // A patch changes objects of its base and is no object of its own: its Deployment, without a
     // namespace, must not pass for pods of every namespace of the set.
     const folder = folderOf(file.path)
-    objectsByFolder.set(folder, [...(objectsByFolder.get(folder) ?? []), ...(patches.has(file.path) ? [] : manifest.objects)])
+    const namespace = folderNamespace.get(folder)
+    // Indexed in the namespace they are deployed to, so a Service of another namespace is not judged against them.
+    const objects = patches.has(file.path) ? [] : namespace === undefined ? manifest.objects : manifest.objects.map((o) => ({ ...o, namespace }))
+    objectsByFolder.set(folder, [...(objectsByFolder.get(folder) ?? []), ...objects])
   }
   const units = deploymentUnits(files, kustomizations)
   // Images a kustomization pins, for every folder it deploys.
