@@ -1019,6 +1019,8 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     if (!cls) continue
     const value = a.value.trim()
     if (whyNotLiteral(value, a.key) !== undefined) continue
+    // `secret: ZXhhbXBsZS1hcHAtc2VjcmV0` ("example-app-secret"): base64 of a placeholder.
+    if (value.length >= 12 && value.length % 4 === 0 && decodedPlaceholder(value, a.key)) continue
     // AWS's documentation example keys: quoted in documentation and tests on purpose; written into
     // configuration they still show where a real key would go, and stay reported there.
     if (isDocumentationExample(value) && isSamplePath(file.path)) continue

@@ -314,6 +314,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet('outputs:\n  - name: replicas\n    type:\n      - list\n      - - object\n        - ca_certificate: string\n          password: string\n          root_password: string\n', 'type names in a module\'s metadata', 'modules/db/metadata.yaml'),
       quiet('password=PGPASSWORD', 'identifier as a value', 'config/db.env'),
       quiet('{\n  "listeners": {\n    "*:8080": { "pass": "routes/main" }\n  },\n  "routes": {\n    "main": [{ "action": { "pass": "applications/netbox" } }]\n  }\n}', 'a web server passing requests on to a route and an application', 'docker/unit.json'),
       quiet(
@@ -382,6 +383,7 @@ export const secretsCases: CaseTable = {
   'secrets/hardcoded-secret': {
     valid: [
       quiet('runner:\n  runnerIdentitySecret: "runner-identity"\n', 'a key naming the Secret object, holding its name', 'charts/runner/values.yaml'),
+      quiet(`staticClients:\n  - id: web\n    name: Web\n    secret: ${b64('demo-app-secret')}\n`, 'base64 of a placeholder', 'manifests/dex/config.yaml'),
       quiet('env:\n  - name: DP_CREDENTIAL_LOGIN_META2\n    value: component=gateway\n', 'metadata sent along with a login', 'chart/templates/gateway.yaml'),
       {
         name: 'ExternalSecret: secretKey names a key of the Secret it writes',
@@ -409,6 +411,7 @@ export const secretsCases: CaseTable = {
       line2(`  "secret": "${STRONG}",`, { severity: 'info' }, 'a SAM test event payload is info', 'fn/events/message.json'),
       { name: 'a bare secretKey is an object store secret, not a key of a named Secret', path: 'chart/values.yaml', code: 'store:\n  secretName: ""\n  secretKey: warehouse2024\n', errors: [{ line: 3 }] },
       { name: 'a random value beside a Secret name is still a secret', path: 'chart/values.yaml', code: `agentSecretName: ""\nagentSecretKey: "${STRONG}"\n`, errors: [{ line: 2 }] },
+      { name: 'base64 of a real-looking secret is still one', path: 'manifests/dex/config.yaml', code: `staticClients:\n  - id: web\n    secret: ${b64('Zq7xR4p!wLm9kTs2')}\n`, errors: [{ line: 3 }] },
       { name: "Meta's app secret is a secret (its last word is not `meta`)", path: 'config/values.yaml', code: `META_APP_SECRET: "${STRONG}"\n`, errors: [{ line: 1 }] },
       { name: 'a variable without such a description keeps its finding', path: 'infra/variables.tf', code: `variable "app_secret" {\n  type        = string\n  description = "Secret for the app"\n  default     = "${STRONG}"\n}\n`, errors: [{ line: 4 }] }
     ]
@@ -425,6 +428,7 @@ export const secretsCases: CaseTable = {
       quiet('# Payload:\n#   "authorizationToken": "ExampleAUTHtoken123123123",\n', 'a stand-in that says it is an example', 'lib/authorizer/app.py'),
       quiet('{\n  "ListWidgets": {\n    "input_token": "NextToken",\n    "output_token": "NextPageToken"\n  },\n  "ListGadgets": {\n    "input_token": "Marker",\n    "output_token": "GadgetList.NextMarker"\n  }\n}', 'an API model naming its paging fields', 'layer/python/sdk/data/paginators-1.json'),
       quiet('token = event.resultToken', 'attribute read', 'scripts/handler.py'),
+      quiet(`{\n  "Input": {\n    "taskToken": "${fake(120, 98)}"\n  }\n}`, "a Step Functions task token names the task a callback completes", 'workflow/statemachine.asl.json'),
       quiet('token_ttl: 3600', 'duration setting', 'config/values.yaml'),
       quiet('token = get_token(session)', 'function call', 'scripts/auth.py'),
       quiet('ServiceToken: lookupHandlerArn', 'custom resource handler ARN', 'config/stack.yaml'),

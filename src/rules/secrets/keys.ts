@@ -51,12 +51,13 @@ const AUTH_SCHEME = /^(?:bearer|basic|digest|negotiate|ntlm|oauth2?|hoba|mutual|
 
 
 /** `<word> token` pairs that name an id, cursor or idempotency key rather than a credential. */
-const NOT_A_SECRET_TOKEN = new Set(['service', 'creation', 'next', 'continuation', 'idempotency', 'pagination', 'page', 'request', 'action', 'sync', 'resume', 'cancellation', 'change'])
+const NOT_A_SECRET_TOKEN = new Set(['service', 'creation', 'next', 'continuation', 'idempotency', 'pagination', 'page', 'request', 'action', 'sync', 'resume', 'cancellation', 'change', 'task'])
 
 /**
  * `ServiceToken` (a custom resource's handler ARN), `NextToken`, `ClientRequestToken`,
- * `LifecycleActionToken`, EFS `creation_token`: ids, cursors and idempotency keys named like tokens.
- * `words`: the key's `keyWords`.
+ * `LifecycleActionToken`, EFS `creation_token`: ids, cursors and idempotency keys named like tokens;
+ * a Step Functions `TaskToken` names the task a callback completes (the call needs the caller's own
+ * IAM permission). `words`: the key's `keyWords`.
  */
 export function namesIdToken(words: readonly string[]): boolean {
   if (words.length < 2 || words[words.length - 1] !== 'token') return false
@@ -303,6 +304,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   const v = value.trim().replace(/,$/, '').replace(/^\\(["'])(.*)\\\1$/, '$2')
   if (v.length < 4) return 'too short'
   if (BOOLEANISH.test(v)) return 'boolean'
+  // `password: string` in a module's metadata or a schema: the value's type, not the value.
+  if (/^(?:string|number|bool|boolean|object|list|map|set|tuple|any|integer|int|float|double|bytes)$/i.test(v)) return 'type name'
   if (AUTH_SCHEME.test(v)) return 'auth scheme'
   if (/^(?:milli|micro|nano)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)$/i.test(v)) return 'unit'
   if (/^-?\d{1,5}(?:\.\d+)?$/.test(v) || /^\d{1,7}(?:ms|s|m|h|d)$/.test(v)) return 'number'
