@@ -34,11 +34,12 @@ export function isSamplePath(path: string): boolean {
 /**
  * Test and fixture trees, and test files: code and inputs for tests only. Documentation and
  * examples are not among them (an example is what users copy), nor is a `test/` folder that is an
- * environment (`envs/test/`, `overlays/test/`), which deploys.
+ * environment (`envs/test/`, `overlays/test/`, `clusters/test/`), which deploys. Only plural
+ * parents count, but `env/`: a chart named `cluster` keeps its tests in `cluster/test/`.
  */
 const TEST_TREE = /(?:^|\/)(?:tests|__tests__|e2e|fixtures?|__fixtures__|unittests?|_?testdata|testutils?)\//i
 const TEST_FOLDER = /(?:^|\/)test\//gi
-const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments?|stages?|accounts?|live|deployments?|overlays|clusters?|regions?)\/test\/$/i
+const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments|stages|accounts|live|deployments|overlays|clusters|regions)\/test\/$/i
 
 export function isTestPath(path: string): boolean {
   if (TEST_TREE.test(path) || TEST_FILE.test(path)) return true
