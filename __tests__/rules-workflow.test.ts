@@ -115,7 +115,17 @@ jobs:
       - run: echo "\${{ github.event.pull_request.title }}"
 `
     const [f] = run(content)
-    expect([f.ruleId, f.severity, f.category, f.line]).toEqual(['workflow/template-injection', 'high', 'security', 8])
+    // A fork's pull request runs its own copy of the workflow: the title gains its author nothing
+    // more, and this job holds no secret. Medium, saying why.
+    expect([f.ruleId, f.severity, f.category, f.line]).toEqual(['workflow/template-injection', 'medium', 'security', 8])
+    expect(f.message).toMatch(/runs only on pull_request/)
+    // With a secret in the job (a same-repository pull request gets it), it stays high.
+    const withSecret = content.replace('      - run: echo', '      - env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n        run: echo')
+    const [g] = run(withSecret)
+    expect([g.ruleId, g.severity]).toEqual(['workflow/template-injection', 'high'])
+    // On push, a merged contributor's text reaches the base repository's run: high.
+    const [h] = run(content.replace('on: pull_request', 'on: [push, pull_request]'))
+    expect([h.ruleId, h.severity]).toEqual(['workflow/template-injection', 'high'])
   })
 
   it('suggests moving a single-line expression to env with the same indentation', () => {

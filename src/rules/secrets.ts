@@ -6,6 +6,7 @@
  * Findings never contain a secret; `values` lists them so every output can mask them.
  */
 import type { Finding, RuleMeta, SecretLocation, Severity, SourceFile } from '../types.js'
+import { SEVERITY_RANK } from '../types.js'
 import { defineRule, reporterFor, type Report } from './rule.js'
 import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
@@ -151,6 +152,8 @@ interface Candidate {
   value?: string
   /** Masked like any other secret seen, but not reported (a Secret entry that holds no credential). */
   locateOnly?: true
+  /** A severity other than the rule's, said in the message. */
+  severity?: Severity
 }
 
 /** Generated code and lockfiles: hashes, tokens of a grammar and ids, never a secret someone wrote. */
@@ -301,7 +304,7 @@ function locationsOf(c: Candidate, path: string, content: string, starts: number
 }
 
 function finding(c: Candidate, report: Report): Finding {
-  return report(c.rule, c.line, c.message, { endLine: c.endLine })
+  return report(c.rule, c.line, c.message, { endLine: c.endLine, ...(c.severity ? { severity: c.severity } : {}) })
 }
 
 /** Keeps one candidate per secret: a lower priority replaces any overlapping later one. */
@@ -1004,7 +1007,10 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
   const code = SOURCE_CODE.test(file.path)
   let lines: string[] | undefined
   const keyNames = EXTERNAL_SECRETS_API.test(content)
-  for (const a of extractAssignments(content, dialectOf(file, languageOf(file.kind)?.secretsDialect), starts)) {
+  const assignments = extractAssignments(content, dialectOf(file, languageOf(file.kind)?.secretsDialect), starts)
+  // Logins written beside their password (`DB_USERNAME=penpot`, `AWS_ACCESS_KEY_ID=app-dev`).
+  let identities: Assignment[] | undefined
+  for (const a of assignments) {
     // Cheap test first: most keys contain none of the words a secret-named key needs.
     if (!MAYBE_SECRET_KEY.test(a.key)) continue
     if (keyNames && a.key === 'secretKey') continue
@@ -1042,14 +1048,21 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     const awsSecret = /^[A-Za-z0-9/+]{40}$/.test(value) && words.includes('secret') && (words.includes('aws') || words.includes('access'))
     const rule = awsSecret ? AWS_SECRET_RULE : KEY_RULES[cls]
     const offset = a.value.indexOf(value)
+    // The same value as the login beside it (`penpot`/`penpot`): a local setup's default, guessable
+    // by anyone who reads the user name, not a secret someone chose. Still worth a look, not high.
+    identities ??= assignments.filter((b) => b.value.length >= 3 && namesIdentityOrAddress(b.key))
+    const login = awsSecret ? undefined : identities.find((b) => b.value.trim() === value && Math.abs(b.line - a.line) <= SIBLING_SPAN)
     out.push({
       rule,
       priority: 2,
       start: a.start + offset,
       end: a.start + offset + value.length,
       line: a.line,
-      message: `${rule.title}: literal value for ${quoteKey(a.key)}.`,
-      value
+      message: login
+        ? `${rule.title}: literal value for ${quoteKey(a.key)}, the same as ${quoteKey(login.key)} beside it (a default login: medium).`
+        : `${rule.title}: literal value for ${quoteKey(a.key)}.`,
+      value,
+      ...(login && SEVERITY_RANK[rule.severity] > SEVERITY_RANK.medium ? { severity: 'medium' as const } : {})
     })
   }
   return out

@@ -379,7 +379,8 @@ export const cloudformationCases: CaseTable = {
       at(cache('Engine: redis'), 'Cache:', {}, 'a Redis cache cluster holds data'),
       at(cache('Engine: !Ref CacheEngine', 'Parameters:\n  CacheEngine:\n    Type: String\n'), 'Cache:', {}, 'an engine chosen at deployment'),
       at(db(DB_OK, '    DeletionPolicy: Delete\n    UpdateReplacePolicy: Snapshot\n'), 'DeletionPolicy: Delete', { severity: 'medium', message: /written out, so it reads as a choice/ }, 'explicit Delete: a choice, medium'),
-      at(table(PITR, '    DeletionPolicy: Delete\n'), 'DeletionPolicy: Delete', { severity: 'medium' }, 'explicit Delete and no UpdateReplacePolicy: one finding, medium')
+      at(table(PITR, '    DeletionPolicy: Delete\n'), 'DeletionPolicy: Delete', { severity: 'medium' }, 'explicit Delete and no UpdateReplacePolicy: one finding, medium'),
+      at(table(PITR, '    UpdateReplacePolicy: Delete\n'), 'UpdateReplacePolicy: Delete', { severity: 'medium', message: /`UpdateReplacePolicy: Delete` is written out/ }, 'an explicit UpdateReplacePolicy: Delete is a choice too: medium')
     ]
   },
   'cfn/stateful-no-update-replace-policy': {

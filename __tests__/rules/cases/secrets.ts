@@ -359,6 +359,7 @@ export const secretsCases: CaseTable = {
       { name: 'setting about passwords', path: 'config/values.yaml', code: 'password_min_length: 12\npassword_policy: strong\n' }
     ],
     invalid: [
+      { name: 'a password equal to the user name beside it: a default login, medium', path: 'docker/dev/defaults.env', code: 'APP_DB_USERNAME=shopfront\nAPP_DB_PASSWORD=shopfront\n', errors: [{ line: 2, severity: 'medium', message: /the same as `APP_DB_USERNAME`/ }] },
       line2(`db_password=${STRONG}`, { severity: 'high' }, undefined, 'config/db.env'),
       line2(`password: ${STRONG}`, { severity: 'high' }, 'a literal inside a config block', 'k8s/node-config.yaml'),
       line2(`  db_password="${STRONG}",`, { severity: 'high' }, 'a quoted keyword argument in Python', 'scripts/app.py'),
@@ -465,6 +466,7 @@ export const secretsCases: CaseTable = {
       quiet(`module.exports = {\n  themeConfig: {\n    algolia: {\n      appId: 'Q1W2E3R4T5',\n      apiKey: '${fake(32, 91, HEX)}',\n      indexName: 'docs',\n    },\n  },\n}`, "DocSearch's search-only key beside its app id and index", 'website/docusaurus.config.js')
     ],
     invalid: [
+      { name: 'a secret key equal to its key id (a local object store login): medium', path: 'docker/dev/defaults.env', code: 'AWS_ACCESS_KEY_ID=shop-devenv\nAWS_SECRET_ACCESS_KEY=shop-devenv\n', errors: [{ line: 2, severity: 'medium' }] },
       line2(`api_key: ${STRONG}`, {}, undefined, 'config/values.yaml'),
       { name: 'a literal api key passed as a keyword argument', path: 'svc/report.py', code: `report = dict(\n    api_key="${STRONG}",\n)\n`, errors: [{ line: 2 }] },
       { name: 'an apiKey without the DocSearch siblings', path: 'web/config.js', code: `module.exports = {\n  payments: {\n    apiKey: '${fake(32, 92, HEX)}',\n  },\n}\n`, errors: [{ line: 3 }] }

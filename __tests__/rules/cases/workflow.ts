@@ -399,6 +399,10 @@ export const workflowCases: CaseTable = {
     valid: [
       { code: push(job('build', '      - run: make\n        env:\n          DB_PASSWORD: ${{ secrets.DB_PASSWORD }}\n          TOKEN_FORMAT: json-web-token\n')) },
       { name: 'placeholder', code: push(job('build', '      - run: make\n        env:\n          DB_PASSWORD: changeme\n')) },
+      {
+        name: "the password of the job's own service container, repeated to connect to it",
+        code: push(job('test', '      - run: make test\n        env:\n          APP_TEST_DATABASE_PASSWORD: app_test_pw_2024\n', '    services:\n      postgres:\n        image: postgres:16\n        env:\n          POSTGRES_PASSWORD: app_test_pw_2024\n'))
+      },
       { name: 'token from expressions', code: push(job('build', `      - uses: example-org/upload@${SHA}\n        with:\n          token: \${{ github.token }}\n          password: \${{ env.REGISTRY_PASSWORD }}\n`)) },
       { name: 'password file path', code: push(job('build', `      - uses: example-org/upload@${SHA}\n        with:\n          password-file: /run/secrets/pw\n`)) }
     ],

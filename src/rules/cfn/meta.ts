@@ -9,7 +9,7 @@ export const CFN = defineRules('cloudformation', {
     topics: ['deletion-protection', 'backups'],
     severity: 'high',
     title: 'Stateful resource is deleted with its stack',
-    description: 'Without `DeletionPolicy: Retain` (or `Snapshot`) deleting the stack, or removing the resource from the template, destroys the data with no copy. (S3 buckets are not reported: CloudFormation cannot delete a bucket that still holds objects. A `DeletionPolicy: Delete` written out is reported as medium: someone chose it.)',
+    description: 'Without `DeletionPolicy: Retain` (or `Snapshot`) deleting the stack, or removing the resource from the template, destroys the data with no copy. (S3 buckets are not reported: CloudFormation cannot delete a bucket that still holds objects. A `Delete` written out under either policy is reported as medium: someone chose it.)',
     remediation: 'Add `DeletionPolicy: Retain` (or `Snapshot` where the type supports it).'
   },
   noUpdateReplacePolicy: {

@@ -76,9 +76,10 @@ export function checkStatefulPolicies(ctx: CfnContext, r: Resource): Finding[] {
   }
   const [first, second] = problems
   if (!first) return []
-  // `DeletionPolicy: Delete` written out is a choice someone made (a demo, data kept elsewhere): still worth a look, not high.
-  const chosen = literal(v, v.get(r.node, 'DeletionPolicy')) === 'Delete'
-  const choice = chosen ? ' (`DeletionPolicy: Delete` is written out, so it reads as a choice: medium)' : ''
+  // `Delete` written out under either policy is a choice someone made (a demo, data kept elsewhere): still worth a look, not high.
+  const chosenKey = ['DeletionPolicy', 'UpdateReplacePolicy'].find((key) => literal(v, v.get(r.node, key)) === 'Delete')
+  const chosen = chosenKey !== undefined
+  const choice = chosen ? ` (\`${chosenKey}: Delete\` is written out, so it reads as a choice: medium)` : ''
   const severity = chosen ? ({ severity: 'medium' } as const) : {}
   if (!second) {
     const what = first.value === undefined ? `has no ${first.key}` : `has ${first.key} ${first.value}`

@@ -6,7 +6,7 @@
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node, type YAMLMap } from '../parse/yaml.js'
 import { actionRepo, envScopes, getCaseless, jobLabel, lineAt, rawOf, scalarsUnder, type CheckContext } from './context.js'
-import { contextPaths, contextReads, envNameFor, findExpressions, inputName, isUntrustedEventPath, type ExpressionSpan } from './expressions.js'
+import { contextPaths, contextReads, envNameFor, findExpressions, inputName, isUntrustedEventPath, readsSecret, type ExpressionSpan } from './expressions.js'
 import { RULES } from './meta.js'
 import { isPrivileged, type InputDecl, type JobModel, type StepModel } from './model.js'
 import { localCallers } from './callees.js'
@@ -346,6 +346,18 @@ function envSuggestion(ctx: CheckContext, job: JobModel, step: StepModel, hit: H
   return [`${indent}${m[2] ?? ''}env:`, `${keyIndent}  ${name}: \${{ ${span.body.trim()} }}`, `${keyIndent}run: ${runLine.slice(m[1].length + (m[2] ?? '').length + 'run: '.length)}`].join('\n')
 }
 
+/**
+ * Whether whoever can write the event's text already controls the workflow: it runs only on
+ * `pull_request`, where a fork's pull request runs the fork's own version of the workflow (with a
+ * read-only token), and the job reads no secret to steal. Not on `push`: a merged contributor's
+ * commit message or file name reaches the push run of the base repository.
+ */
+function setterOwnsWorkflow(ctx: CheckContext, job: JobModel): boolean {
+  const triggers = [...ctx.wf.triggers]
+  if (triggers.length === 0 || !triggers.every((t) => t === 'pull_request')) return false
+  return ![ctx.wf.env, job.node].some((n) => n !== undefined && scalarsUnder(n).some(readsSecret))
+}
+
 export function checkTemplateInjection(ctx: CheckContext): Finding[] {
   const out: Finding[] = []
   const privilegedWorkflow = isPrivileged(ctx.wf)
@@ -364,9 +376,11 @@ export function checkTemplateInjection(ctx: CheckContext): Finding[] {
           const meta = !fromEvent ? RULES.injectionInput : privileged ? RULES.injectionPrivileged : RULES.injection
           const reads = [...new Map(hit.taints.map((t) => [t.read, t])).values()].map(describe).join(', ')
           const trigger = !fromEvent || !privileged ? '' : privilegedWorkflow ? ' in a privileged workflow' : ' called from a privileged workflow'
-          const message = `${target.what} of ${jobLabel(ctx, job)} expands ${reads} into code${trigger}; crafted text runs as commands.`
+          const gainsNothing = meta === RULES.injection && setterOwnsWorkflow(ctx, job)
+          const reach = gainsNothing ? ' Medium: the workflow runs only on pull_request, where whoever can set that text can already change the workflow itself, and the job reads no secret.' : ''
+          const message = `${target.what} of ${jobLabel(ctx, job)} expands ${reads} into code${trigger}; crafted text runs as commands.${reach}`
           const suggestion = target.what.startsWith('`run`') ? envSuggestion(ctx, job, step, hit) : undefined
-          out.push(ctx.report(meta, hit.line, message, { endLine: hit.endLine, suggestion }))
+          out.push(ctx.report(meta, hit.line, message, { endLine: hit.endLine, suggestion, ...(gainsNothing ? { severity: 'medium' as const } : {}) }))
         }
       }
     }

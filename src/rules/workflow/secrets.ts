@@ -255,15 +255,28 @@ function isLiteralCredential(key: string, value: string): boolean {
   return !/^(\$|%|\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v) && whyNotLiteral(v, key) === undefined
 }
 
-function checkMap(ctx: CheckContext, map: YAMLMap | undefined, where: string, out: Finding[]): void {
+function checkMap(ctx: CheckContext, map: YAMLMap | undefined, where: string, out: Finding[], throwaway: ReadonlySet<string> = new Set()): void {
   if (!map) return
   for (const p of map.items) {
     const key = scalarString(p.key)
     if (!key || !isScalar(p.value) || typeof p.value.value !== 'string') continue
+    if (throwaway.has(p.value.value)) continue
     if (isLiteralCredential(key, p.value.value)) {
       out.push(ctx.report(RULES.literalCredential, ctx.y.lineOf(p.key), `\`${key}\` in ${where} is set to a literal value instead of a secret reference.`))
     }
   }
+}
+
+/** String values of the `env:` of every service container of a job's `services:`. */
+function serviceEnvValues(services: unknown): Set<string> {
+  const values = new Set<string>()
+  if (!isMap(services)) return values
+  for (const s of services.items) {
+    const env = isMap(s.value) ? s.value.get('env', true) : undefined
+    if (!isMap(env)) continue
+    for (const p of env.items) if (isScalar(p.value) && typeof p.value.value === 'string' && p.value.value !== '') values.add(p.value.value)
+  }
+  return values
 }
 
 function credentialsOf(node: unknown): YAMLMap | undefined {
@@ -275,18 +288,21 @@ function checkLiterals(ctx: CheckContext): Finding[] {
   const out: Finding[] = []
   checkMap(ctx, ctx.wf.env, 'the workflow env', out)
   for (const job of ctx.wf.jobs) {
-    checkMap(ctx, job.env, `the env of job \`${job.id}\``, out)
-    const withMap = job.node.get('with', true)
-    if (isMap(withMap)) checkMap(ctx, withMap as YAMLMap, `the inputs of job \`${job.id}\``, out)
-    checkMap(ctx, credentialsOf(job.node.get('container', true)), `the container credentials of job \`${job.id}\``, out)
     const services = job.node.get('services', true)
+    // The values a service container of the job is started with (`POSTGRES_PASSWORD: app_test`): a
+    // database made for the job and thrown away with it; the steps that connect to it repeat them.
+    const throwaway = serviceEnvValues(services)
+    checkMap(ctx, job.env, `the env of job \`${job.id}\``, out, throwaway)
+    const withMap = job.node.get('with', true)
+    if (isMap(withMap)) checkMap(ctx, withMap as YAMLMap, `the inputs of job \`${job.id}\``, out, throwaway)
+    checkMap(ctx, credentialsOf(job.node.get('container', true)), `the container credentials of job \`${job.id}\``, out)
     if (isMap(services)) {
       for (const s of services.items) checkMap(ctx, credentialsOf(s.value), `the credentials of service \`${scalarString(s.key)}\``, out)
     }
     for (const step of job.steps) {
       const label = step.name ? `step \`${step.name}\`` : `step #${step.index + 1} of ${jobLabel(ctx, job)}`
-      checkMap(ctx, step.env, `the env of ${label}`, out)
-      checkMap(ctx, step.with, `the inputs of ${label}`, out)
+      checkMap(ctx, step.env, `the env of ${label}`, out, throwaway)
+      checkMap(ctx, step.with, `the inputs of ${label}`, out, throwaway)
     }
   }
   return out
