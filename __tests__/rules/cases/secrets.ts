@@ -456,6 +456,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-api-key': {
     valid: [
+      quiet('export SHOP_MANAGEMENT_API_KEY=super-secret-management-api-key', 'a value naming what it stands for', 'backend/scripts/_env'),
       quiet('Parameters:\n  LicenseKey:\n    Type: String\n    Default: 12345678-0987-1234-5678-123456789012\n', "a license key's default typed as counting digits", 'deploy/stack.yaml'),
       quiet('parameters:\n  VendorLicenseKey: ---overridden---\n  PartnerApiKey: REDACTED\n', 'values a test config marks as taken out', 'deploy/taskcat.yml'),
       quiet('api_key: ${API_KEY}', 'reference', 'config/values.yaml'),
@@ -466,6 +467,7 @@ export const secretsCases: CaseTable = {
       quiet(`module.exports = {\n  themeConfig: {\n    algolia: {\n      appId: 'Q1W2E3R4T5',\n      apiKey: '${fake(32, 91, HEX)}',\n      indexName: 'docs',\n    },\n  },\n}`, "DocSearch's search-only key beside its app id and index", 'website/docusaurus.config.js')
     ],
     invalid: [
+      { name: 'words that do not name the key are a passphrase', path: 'backend/scripts/_env', code: 'export SHOP_MANAGEMENT_API_KEY=correct-horse-battery-staple\n', errors: [{ line: 1 }] },
       { name: 'a secret key equal to its key id (a local object store login): medium', path: 'docker/dev/defaults.env', code: 'AWS_ACCESS_KEY_ID=shop-devenv\nAWS_SECRET_ACCESS_KEY=shop-devenv\n', errors: [{ line: 2, severity: 'medium' }] },
       line2(`api_key: ${STRONG}`, {}, undefined, 'config/values.yaml'),
       { name: 'a literal api key passed as a keyword argument', path: 'svc/report.py', code: `report = dict(\n    api_key="${STRONG}",\n)\n`, errors: [{ line: 2 }] },

@@ -298,6 +298,21 @@ function isDigitRun(v: string): boolean {
 /** Name-service sources (`passwd: files sss`, `passwd: compat` in nsswitch.conf): where account data comes from. */
 const NSSWITCH_SOURCES = /^(?:(?:compat|files|db|nis|nisplus|sss|systemd|ldap|winbind|hesiod|cache|altfiles|extrausers|oslogin|google|usrfiles|mymachines|myhostname|resolve|dns)(?:\s+\[[^\]\n]{1,80}\])?\s*)+$/
 
+/** Nouns by which a value says it stands for a secret. */
+const SECRET_NOUNS = new Set(['secret', 'password', 'passwd', 'token'])
+
+/**
+ * `super-secret-management-api-key` under `MANAGEMENT_API_KEY`: lower-case words that name what the
+ * value stands for (the key's last two words and a secret noun), a stand-in written for a
+ * development setup, never a generated secret.
+ */
+function describesItself(v: string, key: string): boolean {
+  if (!/^[a-z]+(?:[-_.][a-z]+){2,9}$/.test(v)) return false
+  const words = v.split(/[-_.]/)
+  const tail = keyWords(key).slice(-2)
+  return words.some((w) => SECRET_NOUNS.has(w)) && tail.length > 0 && tail.every((w) => words.includes(w))
+}
+
 /** Why a value under a secret-ish key is not a literal secret, or undefined when it is one. */
 export function whyNotLiteral(value: string, key: string): string | undefined {
   // `password=\"$VAR\"` inside a double-quoted shell string: the escaped quotes are not the value.
@@ -339,6 +354,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `secret_data = "secret-data"`: the value only repeats the key.
   const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '')
   if (squash(v) === squash(key)) return 'placeholder'
+  if (describesItself(v, key)) return 'placeholder'
   // `routes/main`, `applications/netbox`: a path of lower-case words names something (a route, a file).
   if (/^[a-z][a-z_-]{0,60}(?:\/[a-z][a-z0-9_.-]{0,60}){1,8}$/.test(v)) return 'file path'
   if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)\S*$/.test(v) || /^[\w./-]+\.(?:pem|key|crt|cer|p12|pfx|jks|der|pub|json|txt|asc|gpg|md|html?|ya?ml|conf|cfg|ini|properties|env|[cm]?js|ts|py|sh|rb|go|java)$/i.test(v)) return 'file path'
