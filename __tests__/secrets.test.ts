@@ -396,7 +396,7 @@ describe('precision: code, key names and addresses are not secrets', () => {
 
 describe('test, fixture and example paths, and documentation', () => {
   const password = `DB_PASSWORD=${['Zq7x', 'R4p!w', 'Lm9k'].join('')}\n`
-  it.each(['ci/env.sh', 'test/env.sh', 'tests/env.sh', 'fixtures/env.sh', 'pkg/unittests/env.sh', 'examples/complete/env.sh', 'pkg/testdata/env.sh', 'docs/setup.md', 'sdk/data/sts/examples-1.yaml', 'chart/sample-values.yaml'])(
+  it.each(['ci/env.sh', 'test/env.sh', 'tests/env.sh', 'fixtures/env.sh', 'pkg/unittests/env.sh', 'examples/complete/env.sh', 'pkg/testdata/env.sh', 'docs/setup.md', 'sdk/data/sts/examples-1.yaml', 'chart/sample-values.yaml', 'config/samples/env.sh', '.ci/env.sh'])(
     '%s: a literal under a secret key is reported for information',
     async (path) => {
       const f = forSamplePath((await scan(path, password)).findings[0])

@@ -7,8 +7,8 @@
  */
 import type { Finding } from '../types.js'
 
-/** Test, fixture, mock and example trees, and documentation: sample values live there on purpose. */
-const SAMPLE_PATH = /(?:^|\/)(?:ci|tests?|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|_?testdata|testutils?|mocks?|__mocks__|fakes?|docs?|snippets|__snapshots__)\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$/i
+/** Test, fixture, mock, sample and example trees, CI folders, and documentation: sample values live there on purpose. */
+const SAMPLE_PATH = /(?:^|\/)(?:\.?ci|tests?|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|samples?|_?testdata|testutils?|mocks?|__mocks__|fakes?|docs?|snippets|__snapshots__)\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$/i
 /** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
 /** Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`. */

@@ -351,7 +351,7 @@ async function secretlintCandidates(path: string, content: string): Promise<Cand
     // token and an IAM entity's unique id (`AIDA…`, which secretlint's AWS rule also matches) are only masked.
     const notAKey =
       (h.rule === 'privatekey' && (!couldBeWholeKey(text) || isEncryptedKey(text))) ||
-      (h.rule !== 'privatekey' && (isDocumentationExample(value) || isFilledStandIn(value))) ||
+      (h.rule !== 'privatekey' && (isDocumentationExample(value) || isFilledStandIn(value) || countsDigits(value))) ||
       (h.rule === 'aws' && /^[A-Z0-9]{20}$/.test(value) && (!AWS_KEY_ID_START.test(value) || isSyntheticAccessKeyId(value))) ||
       // `postgres://<user>:<password>@<host>`, `mysql://app:password@db`: a documented shape, no password in it.
       /:<[^<>\s@]{1,60}>@/.test(text) ||
@@ -415,6 +415,14 @@ function* matchesOf(regex: RegExp, content: string): Generator<RegExpExecArray> 
   }
 }
 
+/**
+ * `xoxb-1234567890-…`: a token whose digits count up (eight or more in a row), typed for a
+ * documentation example; a generated token holds such a run about once in a hundred million.
+ */
+function countsDigits(token: string): boolean {
+  return token.includes('12345678') || token.includes('23456789') || token.includes('34567890')
+}
+
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 
 /** Accounts no real key belongs to: the one emulators use, and those of documentation. */
@@ -447,7 +455,7 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
     for (const m of matchesOf(regex, content)) {
       const token = m[0]
       // `AKIAIOSFODNN7EXAMPLE`, `glpat-XXXXXXXXXXXXXXXXXXXX`: the shape shown, no credential in it.
-      if (isDocumentationExample(token) || isFilledStandIn(token)) continue
+      if (isDocumentationExample(token) || isFilledStandIn(token) || countsDigits(token)) continue
       if (pattern.slug === 'aws-access-key-id' && isSyntheticAccessKeyId(token)) continue
       const start = m.index ?? 0
       const line = lineAt(starts, start)
@@ -909,7 +917,8 @@ function isKeywordArgument(value: string, content: string, a: Assignment, code: 
   const unquoted = !/["']/.test(content[a.start - 1] ?? '')
   if (!unquoted) return false
   if (/^[A-Za-z_][\w.]*\)+[,:;]?$/.test(value) || /^[A-Za-z_][\w.]*,\s*[A-Za-z_]\w*=/.test(value)) return true
-  return code && (/^[A-Za-z_][\w.]*[,)]?$/.test(value) || isCodeExpression(value))
+  // `apiKey={props.apiKey}`: a JSX attribute's expression.
+  return code && (/^[A-Za-z_][\w.]*[,)]?$/.test(value) || /^\{[A-Za-z_$][\w$.]{0,200}\}$/.test(value) || isCodeExpression(value))
 }
 
 /** An operand of a boolean expression in code: a name, a call with short arguments, an empty string, a null. */
@@ -924,10 +933,16 @@ function isCodeExpression(value: string): boolean {
   if (/^lambda\b[\w\s,*=]{0,100}:/.test(value)) return true
   let end = value.length
   while (end > 0 && ',;'.includes(value[end - 1]!)) end--
+  // `(config.get("password") or None)`: the whole expression in brackets.
+  let start = 0
+  if (value[0] === '(' && value[end - 1] === ')') {
+    start = 1
+    end--
+  }
   // Operands and operators alternate once the symbolic operators are spelled as words (split on
   // single blanks: a run of blanks gives empty tokens, dropped, so no pattern can backtrack).
   const tokens = value
-    .slice(0, end)
+    .slice(start, end)
     .split('||').join(' or ')
     .split('&&').join(' and ')
     .split('??').join(' or ')

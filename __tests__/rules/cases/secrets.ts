@@ -281,8 +281,8 @@ export const secretsCases: CaseTable = {
   },
   'secrets/sendgrid': { valid: [quiet('key: SG.short.value')], invalid: [line2(`key: ${SENDGRID}`)] },
   'secrets/shopify': { valid: [quiet('token: shpat_')], invalid: [line2(`token: ${SHOPIFY}`)] },
-  'secrets/slack': { valid: [quiet('token: xoxb-')], invalid: [line2(`token: ${SLACK}`), line2(`url: ${SLACK_HOOK}`, {}, 'incoming webhook URL')] },
-  'secrets/slack-token': { valid: [quiet('token: xoxs-')], invalid: [line2(`token: ${SLACK_SHORT}`)] },
+  'secrets/slack': { valid: [quiet('token: xoxb-'), quiet(`| \`token\` | True | \`string\` | \`${j('xoxb', '-1234567890-1234567890123-', fake(24, 99, 'abcdefghijklmnopqrstuvwxyz0123456789'))}\` |`, 'a documentation table: its digits count up', 'notes/slack.txt')], invalid: [line2(`token: ${SLACK}`), line2(`url: ${SLACK_HOOK}`, {}, 'incoming webhook URL')] },
+  'secrets/slack-token': { valid: [quiet('token: xoxs-'), quiet(`token: ${j('xoxs', '-1234567890-', fake(24, 100))}`, 'digits that count up: an example', 'notes/slack.txt')], invalid: [line2(`token: ${SLACK_SHORT}`)] },
   'secrets/slack-webhook': { valid: [quiet('url: https://hooks.slack.com/services/')], invalid: [line2(`url: ${SLACK_WORKFLOW_HOOK}`, { severity: 'high' })] },
   'secrets/square-token': { valid: [quiet('token: sq0atp-')], invalid: [line2(`token: ${SQUARE}`)] },
   'secrets/stripe-key': { valid: [quiet('key: sk_live_')], invalid: [line2(`key: ${STRIPE}`)] },
@@ -314,6 +314,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet('conn = connect(\n    password=(self.configuration.get("password") or None),\n)', 'an expression in brackets', 'runners/druid.py'),
       quiet('outputs:\n  - name: replicas\n    type:\n      - list\n      - - object\n        - ca_certificate: string\n          password: string\n          root_password: string\n', 'type names in a module\'s metadata', 'modules/db/metadata.yaml'),
       quiet('password=PGPASSWORD', 'identifier as a value', 'config/db.env'),
       quiet('{\n  "listeners": {\n    "*:8080": { "pass": "routes/main" }\n  },\n  "routes": {\n    "main": [{ "action": { "pass": "applications/netbox" } }]\n  }\n}', 'a web server passing requests on to a route and an application', 'docker/unit.json'),
@@ -419,6 +420,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-token': {
     valid: [
+      quiet('kind: PrivateLoadZone\nspec:\n  token: acme-k6-token\n', 'a value naming what it stands for, with a digit', 'deploy/zone.yaml'),
       quiet("token = r['NextToken']", 'subscript read', 'scripts/list.py'),
       quiet("API_TOKEN='0123456789abcdef0123456789abcdef01234567'", 'the hexadecimal digits in order: a default anyone can see is one', 'docker/entrypoint.sh'),
       quiet("      securityToken:\n        description: 'The caller''s temporary\n          security token. For more details, see: https://help.acme-cloud.com/sts/100.htm'\n        type: string", 'a wrapped line of a CRD description', 'crds/bindings.yaml'),
@@ -456,6 +458,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-api-key': {
     valid: [
+      quiet('<DownloadButton\n  query={props.query}\n  apiKey={props.apiKey}\n>', "a JSX attribute's expression", 'client/app/Dropdown.jsx'),
       quiet('export SHOP_MANAGEMENT_API_KEY=super-secret-management-api-key', 'a value naming what it stands for', 'backend/scripts/_env'),
       quiet('Parameters:\n  LicenseKey:\n    Type: String\n    Default: 12345678-0987-1234-5678-123456789012\n', "a license key's default typed as counting digits", 'deploy/stack.yaml'),
       quiet('parameters:\n  VendorLicenseKey: ---overridden---\n  PartnerApiKey: REDACTED\n', 'values a test config marks as taken out', 'deploy/taskcat.yml'),

@@ -307,7 +307,7 @@ const SECRET_NOUNS = new Set(['secret', 'password', 'passwd', 'token'])
  * development setup, never a generated secret.
  */
 function describesItself(v: string, key: string): boolean {
-  if (!/^[a-z]+(?:[-_.][a-z]+){2,9}$/.test(v)) return false
+  if (!/^[a-z][a-z0-9]*(?:[-_.][a-z][a-z0-9]*){2,9}$/.test(v)) return false
   const words = v.split(/[-_.]/)
   const tail = keyWords(key).slice(-2)
   return words.some((w) => SECRET_NOUNS.has(w)) && tail.length > 0 && tail.every((w) => words.includes(w))
