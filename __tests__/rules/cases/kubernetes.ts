@@ -654,7 +654,14 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/cluster-admin-binding': {
     valid: [{ code: BINDING('reader') }],
-    invalid: [{ code: BINDING('cluster-admin'), errors: [{ line: 8, severity: 'high' }] }]
+    invalid: [
+      { code: BINDING('cluster-admin'), errors: [{ line: 8, severity: 'high' }] },
+      {
+        name: "a RoleBinding to cluster-admin: every right in its namespace only, medium",
+        code: BINDING('cluster-admin').replace('kind: ClusterRoleBinding\nmetadata:\n  name: ops\n', 'kind: RoleBinding\nmetadata:\n  name: ops\n  namespace: team-a\n'),
+        errors: [{ line: 9, severity: 'medium', message: /in namespace `team-a`/ }]
+      }
+    ]
   },
   'k8s/load-balancer-open': {
     valid: [

@@ -73,6 +73,11 @@ export function checkBinding(ctx: CheckContext, obj: K8sObject): Finding[] {
   const v = obj.view
   const roleRef = v.get(obj.node, 'roleRef')
   if (v.str(v.get(roleRef, 'name')) !== 'cluster-admin') return []
+  // A RoleBinding grants a ClusterRole's rules in its own namespace only: every right there, none beyond.
+  if (obj.kind === 'RoleBinding') {
+    const where = obj.namespace ? `namespace \`${obj.namespace}\`` : 'its namespace'
+    return [ctx.report(K8S.clusterAdminBinding, v.keyLine(roleRef, 'name'), `RoleBinding \`${obj.name}\` grants cluster-admin's rules in ${where}: every right there (medium, as a RoleBinding reaches no other namespace and no cluster-wide resource)`, { severity: 'medium' })]
+  }
   return [ctx.report(K8S.clusterAdminBinding, v.keyLine(roleRef, 'name'), `${obj.kind} \`${obj.name}\` grants cluster-admin`)]
 }
 

@@ -361,7 +361,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'Binding to cluster-admin',
-    description: 'Binding a subject to `cluster-admin` gives it full control of the cluster.',
+    description: 'Binding a subject to `cluster-admin` gives it full control of the cluster. A RoleBinding to it grants every right in its own namespace only, and is reported as medium.',
     remediation: 'Bind a Role or ClusterRole with only the permissions the subject needs.',
     refs: { kics: 'k8s/cluster_admin_role_binding_with_super_user_permissions', trivy: 'AVD-KSV-0111' }
   },
