@@ -160,7 +160,7 @@ kind: ConfigMap
 metadata:
   name: notes
 data:
-  note: "deploy with ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+  note: "deploy with ghp_q7Lm2Xr9Tb4Kw8Vz1Np6Hs3Jd5Fg0Yc2Ea8R"
 `
   },
   {
