@@ -967,6 +967,15 @@ function withoutUnmatchedClose(t: string): string {
 }
 
 /**
+ * NGINX's `action: { pass: coffee }` (a VirtualServer route, and the controller's Go structs):
+ * `pass` names the upstream a request goes to, a word, under an `action` a few lines up.
+ */
+function passesToUpstream(a: Assignment, value: string, lines: string[]): boolean {
+  if (!/^pass$/i.test(a.key) || !/^[A-Za-z][\w.-]{0,100}$/.test(value)) return false
+  return lines.slice(Math.max(0, a.line - 4), a.line - 1).some((l) => /\baction\b/i.test(l))
+}
+
+/**
  * Keys a web page publishes by design, in every page it serves: Algolia DocSearch's `apiKey`
  * beside its `appId` and `indexName` (a search-only key), and the `token` of Cloudflare Web
  * Analytics' `data-cf-beacon` attribute (it names the site, it grants nothing).
@@ -1050,6 +1059,7 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     if (file.kind === 'workflow' && inServiceContainer((lines ??= content.split('\n')), a.line)) continue
     if (isKeywordArgument(value, content, a, code)) continue
     if (isPublicByDesign(a, (lines ??= content.split('\n')))) continue
+    if (passesToUpstream(a, value, lines)) continue
     if (namesKeyOfNamedSecret(a, value, (lines ??= content.split('\n')))) continue
     if (cls === 'weak' && (!looksRandom(value) || namesAKeyResource(value))) continue
     // Tokens and API keys are random strings: a plain word (`ILLEGAL`, a lexer's token name) is

@@ -314,6 +314,8 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet('routes:\n  - path: /tea\n    action:\n      pass: tea-upstream\n', "NGINX's action passing a route to an upstream", 'deploy/virtual-server.yaml'),
+      quiet('func challenge() Route {\n\treturn Route{\n\t\tAction: &Action{\n\t\t\tPass: "challenge",\n\t\t},\n\t}\n}', "the same action in the controller's Go code", 'internal/k8s/routes.go'),
       quiet('conn = connect(\n    password=(self.configuration.get("password") or None),\n)', 'an expression in brackets', 'runners/druid.py'),
       quiet('outputs:\n  - name: replicas\n    type:\n      - list\n      - - object\n        - ca_certificate: string\n          password: string\n          root_password: string\n', 'type names in a module\'s metadata', 'modules/db/metadata.yaml'),
       quiet('password=PGPASSWORD', 'identifier as a value', 'config/db.env'),
@@ -360,6 +362,7 @@ export const secretsCases: CaseTable = {
       { name: 'setting about passwords', path: 'config/values.yaml', code: 'password_min_length: 12\npassword_policy: strong\n' }
     ],
     invalid: [
+      { name: 'a pass that is a password, with no action above it', path: 'config/ftp.yaml', code: 'ftp:\n  user: uploader\n  pass: Wq8-zr4Lm\n', errors: [{ line: 3 }] },
       { name: 'a password equal to the user name beside it: a default login, medium', path: 'docker/dev/defaults.env', code: 'APP_DB_USERNAME=shopfront\nAPP_DB_PASSWORD=shopfront\n', errors: [{ line: 2, severity: 'medium', message: /the same as `APP_DB_USERNAME`/ }] },
       line2(`db_password=${STRONG}`, { severity: 'high' }, undefined, 'config/db.env'),
       line2(`password: ${STRONG}`, { severity: 'high' }, 'a literal inside a config block', 'k8s/node-config.yaml'),

@@ -616,6 +616,10 @@ export const workflowCases: CaseTable = {
     valid: [
       { name: 'title passed through env', code: push(job('t', '      - run: echo "$TITLE"\n        env:\n          TITLE: ${{ github.event.head_commit.message }}\n')) },
       { name: 'untrusted text in an if condition', code: push(job('t', "      - if: contains(github.event.head_commit.message, '[skip]')\n        run: echo skipped\n")) },
+      {
+        name: 'a step output set from a boolean expression that reads the event (&& and comparisons)',
+        code: push(job('t', "      - id: vars\n        run: echo \"forked=${{ (github.event.pull_request && github.event.pull_request.head.repo.full_name != github.event.pull_request.base.repo.full_name) || github.repository != 'acme/app' }}\" >> $GITHUB_OUTPUT\n      - run: echo \"${{ steps.vars.outputs.forked }}\"\n"))
+      },
       { name: 'label names: only members with triage or write access apply labels', code: push(job('t', "      - run: echo \"${{ join(github.event.pull_request.labels.*.name, ', ') }} ${{ github.event.label.name }}\"\n"), 'pull_request') },
       { name: 'branch name as an action input', code: push(job('t', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.head_ref }}\n`), 'pull_request') },
       {
@@ -641,6 +645,7 @@ export const workflowCases: CaseTable = {
     invalid: [
       { name: 'a changed-files file list (names come from the pull request)', code: push(job('t', `      - id: files\n        uses: tj-actions/changed-files@${SHA}\n      - run: echo "${'$'}{{ steps.files.outputs.all_changed_files }}"\n`), 'pull_request'), errors: [{ line: 12 }] },
       { name: 'commit message in a push workflow', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')), errors: [{ line: 10, severity: 'high' }] },
+      { name: "the right operand of && is the result: the title reaches the script", code: push(job('t', "      - run: echo \"${{ github.event.head_commit && github.event.head_commit.message }}\"\n")), errors: [{ line: 10, severity: 'high' }] },
       {
         name: 'toJSON of event text inside a JavaScript string of github-script (its quotes close the string)',
         code: push(job('t', `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const note = '${'$'}{{ toJSON(github.event.head_commit.message) }}'\n`)),

@@ -40,8 +40,11 @@ export interface ContextRead {
 /** Functions whose result is a boolean, whatever text their arguments hold. */
 const PREDICATES = new Set(['contains', 'startswith', 'endswith'])
 
-/** Comparison operators that may directly follow a value. */
-const COMPARED_AFTER = /\s*(==|!=|<|>)/y
+/**
+ * Operators that may directly follow a value that then cannot reach the result as text: a
+ * comparison, and `&&`, whose left operand is the result only when it is falsy (empty, null, false).
+ */
+const COMPARED_AFTER = /\s*(==|!=|<|>|&&)/y
 
 /** True when code[0, start) ends (before spaces) with `==`, `!=`, `<`, `<=`, `>`, `>=` or `!`. */
 function comparedBefore(code: string, start: number): boolean {
@@ -79,7 +82,8 @@ function openParens(code: string): Int32Array {
 
 /**
  * True when the value read at code[start, end) cannot reach the expression's result: it is an
- * operand of a comparison or of `!`, or an argument of contains/startsWith/endsWith.
+ * operand of a comparison or of `!`, the left operand of `&&`, or an argument of
+ * contains/startsWith/endsWith.
  */
 function onlyTested(code: string, start: number, end: number, open: Int32Array): boolean {
   COMPARED_AFTER.lastIndex = end
