@@ -8,7 +8,7 @@
 import type { Finding } from '../types.js'
 
 /** Test, fixture, mock, sample and example trees, CI folders, and documentation: sample values live there on purpose. */
-const SAMPLE_PATH = /(?:^|\/)(?:\.?ci|tests?|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|samples?|_?testdata|testutils?|mocks?|__mocks__|fakes?|docs?|snippets|__snapshots__)\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$/i
+const SAMPLE_PATH = /(?:^|\/)(?:\.?ci|tests?|testing|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|samples?|_?testdata|testutils?|mocks?|__mocks__|fakes?|docs?|snippets|__snapshots__)\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$/i
 /** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
 /** Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`. */
@@ -32,14 +32,14 @@ export function isSamplePath(path: string): boolean {
 }
 
 /**
- * Test and fixture trees, and test files: code and inputs for tests only. Documentation and
+ * Test and fixture trees (`test/` and `testing/` among them), and test files: code and inputs for tests only. Documentation and
  * examples are not among them (an example is what users copy), nor is a `test/` folder that is an
- * environment (`envs/test/`, `overlays/test/`, `clusters/test/`), which deploys. Only plural
+ * environment (`envs/test/`, `overlays/testing/`, `clusters/test/`), which deploys. Only plural
  * parents count, but `env/`: a chart named `cluster` keeps its tests in `cluster/test/`.
  */
 const TEST_TREE = /(?:^|\/)(?:tests|__tests__|e2e|fixtures?|__fixtures__|unittests?|_?testdata|testutils?)\//i
-const TEST_FOLDER = /(?:^|\/)test\//gi
-const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments|stages|accounts|live|deployments|overlays|clusters|regions)\/test\/$/i
+const TEST_FOLDER = /(?:^|\/)test(?:ing)?\//gi
+const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments|stages|accounts|live|deployments|overlays|clusters|regions)\/test(?:ing)?\/$/i
 
 export function isTestPath(path: string): boolean {
   if (TEST_TREE.test(path) || TEST_FILE.test(path)) return true
