@@ -918,7 +918,8 @@ function isKeywordArgument(value: string, content: string, a: Assignment, code: 
   if (!unquoted) return false
   if (/^[A-Za-z_][\w.]*\)+[,:;]?$/.test(value) || /^[A-Za-z_][\w.]*,\s*[A-Za-z_]\w*=/.test(value)) return true
   // `apiKey={props.apiKey}`: a JSX attribute's expression.
-  return code && (/^[A-Za-z_][\w.]*[,)]?$/.test(value) || /^\{[A-Za-z_$][\w$.]{0,200}\}$/.test(value) || isCodeExpression(value))
+  // `password=config['db_password'])`: code closing the call it is passed to.
+  return code && (/^[A-Za-z_][\w.]*[,)]?$/.test(value) || /^\{[A-Za-z_$][\w$.]{0,200}\}$/.test(value) || isCodeExpression(value) || (value.endsWith(')') && whyNotLiteral(withoutUnmatchedClose(value), a.key) === 'code'))
 }
 
 /** An operand of a boolean expression in code: a name, a call with short arguments, an empty string, a null. */
@@ -1026,8 +1027,16 @@ function inServiceContainer(lines: readonly string[], line: number): boolean {
   return at >= 0 && ancestors[at + 2] === 'jobs'
 }
 
+/**
+ * A user interface's translations (`i18n/lang/de-de-lang.json`, `locales/fr.yaml`,
+ * `messages_es.properties`): `PASSWORD: "Passwort"` is the label of a field, in words.
+ */
+const TRANSLATIONS = /(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:[^/]+\/)?[^/]+\.(?:json|ya?ml|properties|po|toml)$|(?:^|\/)messages(?:_[a-z]{2}(?:_[A-Za-z]{2})?)?\.properties$/
+
 function assignmentCandidates(content: string, file: SourceFile, starts: number[]): Candidate[] {
   const out: Candidate[] = []
+  // Credential shapes are still looked for in them (patternCandidates); key names mean nothing there.
+  if (TRANSLATIONS.test(file.path)) return out
   const code = SOURCE_CODE.test(file.path)
   let lines: string[] | undefined
   const keyNames = EXTERNAL_SECRETS_API.test(content)

@@ -314,6 +314,9 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet('if [ "$POSTGRES_PASSWORD" ]; then\n  pass="PASSWORD \'$POSTGRES_PASSWORD\'"\nfi', 'a SQL fragment around another variable', 'docker/db/initdb.sh'),
+      quiet('render(\n    template,\n    db_password=config[\'db_password\'])', 'a subscript closing the call', 'prepare/utils/db.py'),
+      quiet('{\n  "PASSWORD": "Kennwort",\n  "CURRENT_PWD": "Aktuelles Kennwort"\n}', "a user interface's translations: field labels", 'src/portal/src/i18n/lang/de-de-lang.json'),
       quiet('routes:\n  - path: /tea\n    action:\n      pass: tea-upstream\n', "NGINX's action passing a route to an upstream", 'deploy/virtual-server.yaml'),
       quiet('func challenge() Route {\n\treturn Route{\n\t\tAction: &Action{\n\t\t\tPass: "challenge",\n\t\t},\n\t}\n}', "the same action in the controller's Go code", 'internal/k8s/routes.go'),
       quiet('conn = connect(\n    password=(self.configuration.get("password") or None),\n)', 'an expression in brackets', 'runners/druid.py'),
@@ -362,6 +365,7 @@ export const secretsCases: CaseTable = {
       { name: 'setting about passwords', path: 'config/values.yaml', code: 'password_min_length: 12\npassword_policy: strong\n' }
     ],
     invalid: [
+      { name: 'a password in a JSON file outside a translations folder', path: 'config/settings.json', code: '{\n  "PASSWORD": "Kennwort-77x"\n}\n', errors: [{ line: 2 }] },
       { name: 'a pass that is a password, with no action above it', path: 'config/ftp.yaml', code: 'ftp:\n  user: uploader\n  pass: Wq8-zr4Lm\n', errors: [{ line: 3 }] },
       { name: 'a password equal to the user name beside it: a default login, medium', path: 'docker/dev/defaults.env', code: 'APP_DB_USERNAME=shopfront\nAPP_DB_PASSWORD=shopfront\n', errors: [{ line: 2, severity: 'medium', message: /the same as `APP_DB_USERNAME`/ }] },
       line2(`db_password=${STRONG}`, { severity: 'high' }, undefined, 'config/db.env'),
@@ -387,6 +391,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-secret': {
     valid: [
+      quiet('return Credential{\n\tAccessSecretType: TypeFile,\n\tAccessSecretData: "No Change",\n}', 'a sentinel saying the stored secret stays', 'pkg/adapter/gcr.go'),
       quiet('runner:\n  runnerIdentitySecret: "runner-identity"\n', 'a key naming the Secret object, holding its name', 'charts/runner/values.yaml'),
       quiet(`staticClients:\n  - id: web\n    name: Web\n    secret: ${b64('demo-app-secret')}\n`, 'base64 of a placeholder', 'manifests/dex/config.yaml'),
       quiet('env:\n  - name: DP_CREDENTIAL_LOGIN_META2\n    value: component=gateway\n', 'metadata sent along with a login', 'chart/templates/gateway.yaml'),

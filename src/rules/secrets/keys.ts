@@ -186,6 +186,8 @@ function isReference(v: string): boolean {
     // `{% $states.input.x %}`: a Step Functions JSONata expression (or a Jinja tag), evaluated later.
     /\$\{|\{\{|\{%|\$\(|\(\(|%\{|#\{|@Microsoft\.KeyVault\(/.test(v) ||
     /^\$[A-Za-z_]/.test(v) ||
+    // `PASSWORD '$POSTGRES_PASSWORD'` in a shell script: a fragment around another variable.
+    /\$[A-Z_][A-Z0-9_]{2,}\b/.test(v) ||
     // kubectl JSONPath (`token-key: '{.credential.access_token}'` in a kubeconfig): where to read it.
     /^\{\.[\w.[\]'"-]*\}$/.test(v) ||
     /^!/.test(v) ||
@@ -198,7 +200,7 @@ function isReference(v: string): boolean {
 }
 
 const PLACEHOLDER_WORDS =
-  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|mock|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|credentials?|null|value(?:[-_]?\d{1,3})?|(?:foo|bar|baz|qux|foobar)(?:[-_][a-z0-9]+)?)$/i
+  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|mock|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|credentials?|null|value(?:[-_]?\d{1,3})?|no[-_ ]?change|unchanged|(?:foo|bar|baz|qux|foobar)(?:[-_][a-z0-9]+)?)$/i
 
 /** Placeholders written inside a longer value: `changeme123`, `my-example-pass`, `xxxx-xxxx`. */
 const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fake)(?:[^a-z]|$)|dummy|xxxx|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|\.\.\.$|^\.\.\./i
