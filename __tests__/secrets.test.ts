@@ -260,7 +260,9 @@ describe('key and value classification', () => {
     expect(whyNotLiteral('987654', 'password')).toBe('placeholder')
     expect(whyNotLiteral('1234567809', 'password')).toBeUndefined()
     expect(whyNotLiteral('mock_secret_key', 'secret_key')).toBe('placeholder')
-    expect(whyNotLiteral('(from $GATEWAY_TOKEN)', 'TOKEN_NOTE')).toBe('prose')
+    // A remark naming another variable: read as a reference to it (before it would be read as prose).
+    expect(whyNotLiteral('(from $GATEWAY_TOKEN)', 'TOKEN_NOTE')).toBe('reference')
+    expect(whyNotLiteral('(from the gateway token)', 'TOKEN_NOTE')).toBe('prose')
     expect(whyNotLiteral('{% $states.context.Task.Token %}', 'TaskToken')).toBe('reference')
     expect(whyNotLiteral('pipes.CfnPipe.CredentialsProperty(', 'credentials')).toBe('code')
   })
