@@ -433,7 +433,7 @@ const PLACEHOLDER_ACCOUNTS = new Set(['000000000000', '123456789012', '111111111
  * its base32 body, as AWS has issued them since 2019) is all zeros or a documentation account.
  * Such ids are what LocalStack and test doubles hand out; no key of AWS carries them.
  */
-export function isSyntheticAccessKeyId(id: string): boolean {
+function isSyntheticAccessKeyId(id: string): boolean {
   let bits = 0n
   for (const ch of id.slice(4, 14)) {
     const v = BASE32.indexOf(ch)
@@ -984,12 +984,17 @@ function passesToUpstream(a: Assignment, value: string, lines: string[]): boolea
 function isPublicByDesign(a: Assignment, lines: string[]): boolean {
   if (a.key === 'token') return /\bdata-cf-beacon\b/.test(lines[a.line - 1] ?? '')
   if (a.key !== 'apiKey') return false
-  const near = lines.slice(Math.max(0, a.line - 1 - SIBLING_SPAN), a.line + SIBLING_SPAN).join('\n')
+  const near = linesNear(lines, a.line).join('\n')
   return /\bappId\b/.test(near) && /\bindexName\b/.test(near)
 }
 
-/** How many lines apart a `…SecretKey` and its `…SecretName` may sit. */
+/** How many lines apart a key and a sibling that explains it (`…SecretName`, `appId`, the login) may sit. */
 const SIBLING_SPAN = 8
+
+/** The lines within SIBLING_SPAN of a 1-based line. */
+function linesNear(lines: string[], line: number): string[] {
+  return lines.slice(Math.max(0, line - 1 - SIBLING_SPAN), line + SIBLING_SPAN)
+}
 
 /**
  * `clusterSecretKey: cluster` beside `clusterSecretName`, or `secretKey: license` beside
@@ -1000,7 +1005,7 @@ function namesKeyOfNamedSecret(a: Assignment, value: string, lines: string[]): b
   const m = /^(\w*secret[-_]?)(key)$/i.exec(a.key)
   if (!m || looksRandom(value) || !/^[\w.-]{1,100}$/.test(value)) return false
   const sibling = `${m[1]}${m[2] === 'Key' ? 'Name' : m[2] === 'KEY' ? 'NAME' : 'name'}`
-  const near = lines.slice(Math.max(0, a.line - 1 - SIBLING_SPAN), a.line + SIBLING_SPAN)
+  const near = linesNear(lines, a.line)
   if (!/^secret[-_]?$/i.test(m[1])) return near.some((l) => l.includes(sibling))
   // A bare `secretKey` pairs only with a `secretName` key of its own line (`existingSecretName` is
   // another pair), and names a key only in words (`license`, `tls.crt`): `warehouse2024` is a password.
