@@ -3,6 +3,7 @@
  * image a service runs is certainly built by one of them, and that one declares a HEALTHCHECK
  * (which Compose uses when the service sets none).
  */
+import { posix } from 'node:path'
 import type { SourceFile } from '../../types.js'
 import { parseImageRef } from '../container-common.js'
 import { declaresHealthcheck } from '../dockerfile/stages.js'
@@ -34,15 +35,9 @@ const folderOf = (path: string): string => (path.includes('/') ? path.slice(0, p
 /** `folder` joined with a relative path, `.` and `..` resolved; undefined for an absolute path, a URL or one leaving the tree. */
 function joinPath(folder: string, relative: string): string | undefined {
   if (relative.startsWith('/') || relative.includes('://') || relative.includes('$')) return undefined
-  const parts = folder === '' ? [] : folder.split('/')
-  for (const part of relative.split('/')) {
-    if (part === '' || part === '.') continue
-    if (part === '..') {
-      if (parts.length === 0) return undefined
-      parts.pop()
-    } else parts.push(part)
-  }
-  return parts.join('/')
+  const joined = posix.normalize(posix.join(folder || '.', relative)).replace(/\/$/, '')
+  if (joined === '..' || joined.startsWith('../')) return undefined
+  return joined === '.' ? '' : joined
 }
 
 /** The Dockerfile a service's `build` names (`build: dir` or `build: {context, dockerfile}`), as a path of the tree. */
