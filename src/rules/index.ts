@@ -11,7 +11,7 @@ import { SEVERITY_RANK } from '../types.js'
 import { costRules, withoutRestated } from '../cost/meta.js'
 import { IMPORT_RULES } from '../import/rules.js'
 import { forSamplePath, scanSecrets, secretRules } from './secrets.js'
-import { forTestPath } from './sample-paths.js'
+import { forTestPath, isTestPath } from './sample-paths.js'
 import { analyzeCharts, type HelmOptions } from './helm/index.js'
 import { ParseError } from './parse/yaml.js'
 import { analyzeInPool, threadsFor } from './pool.js'
@@ -107,7 +107,8 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   } catch (e) {
     notes.push({ path: file.path, reason: 'error', message: `${file.path}: secret scan failed: ${(e as Error)?.message ?? String(e)}` })
   }
-  return { findings: withoutRestated([...dedupeFindings(findings), ...costFindings]).map(forSamplePath).map(forTestPath), notes, secrets }
+  const inTestTree = isTestPath(file.path)
+  return { findings: withoutRestated([...dedupeFindings(findings), ...costFindings]).map((f) => forTestPath(forSamplePath(f), f.path === file.path ? inTestTree : undefined)), notes, secrets }
 }
 
 /**

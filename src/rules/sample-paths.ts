@@ -51,9 +51,10 @@ export function isTestPath(path: string): boolean {
 
 /**
  * A finding of any rule but the secret scan's (see `forSamplePath` in ./secrets.ts) in a test or
- * fixture tree: reported as `info`, which does not count toward the verdict.
+ * fixture tree: reported as `info`, which does not count toward the verdict. `inTestTree` lets a
+ * caller with many findings of one file ask about its path once.
  */
-export function forTestPath(f: Finding): Finding {
-  if (f.category === 'secrets' || f.severity === 'info' || !isTestPath(f.path)) return f
+export function forTestPath(f: Finding, inTestTree = isTestPath(f.path)): Finding {
+  if (f.category === 'secrets' || f.severity === 'info' || !inTestTree) return f
   return { ...f, severity: 'info', message: `${f.message} (In a test or fixture path: reported for information.)` }
 }

@@ -6,7 +6,6 @@
  * Findings never contain a secret; `values` lists them so every output can mask them.
  */
 import type { Finding, RuleMeta, SecretLocation, Severity, SourceFile } from '../types.js'
-import { SEVERITY_RANK } from '../types.js'
 import { defineRule, reporterFor, type Report } from './rule.js'
 import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
@@ -304,7 +303,7 @@ function locationsOf(c: Candidate, path: string, content: string, starts: number
 }
 
 function finding(c: Candidate, report: Report): Finding {
-  return report(c.rule, c.line, c.message, { endLine: c.endLine, ...(c.severity ? { severity: c.severity } : {}) })
+  return report(c.rule, c.line, c.message, { endLine: c.endLine, severity: c.severity })
 }
 
 /** Keeps one candidate per secret: a lower priority replaces any overlapping later one. */
@@ -1101,7 +1100,8 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
         ? `${rule.title}: literal value for ${quoteKey(a.key)}, the same as ${quoteKey(login.key)} beside it (a default login: medium).`
         : `${rule.title}: literal value for ${quoteKey(a.key)}.`,
       value,
-      ...(login && SEVERITY_RANK[rule.severity] > SEVERITY_RANK.medium ? { severity: 'medium' as const } : {})
+      // A report never raises a rule's severity: a rule already at medium or below keeps its own.
+      ...(login ? { severity: 'medium' as const } : {})
     })
   }
   return out

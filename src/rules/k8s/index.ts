@@ -136,9 +136,9 @@ export const kubernetes = defineLanguage<ManifestSets>({
   contextPaths: contextPathsFor,
   // A file holding a patch by its shape is partial for cost too: its missing limits are the base's.
   cost: (file, sets) => {
-    const parsed = sets?.parsed.get(file.path)
-    const objects = parsed?.objects ?? parseManifest(file.content).objects
-    return costKubernetes(file.path, file.content, parsed?.yaml, (sets?.patches.has(file.path) ?? false) || objects.some(isShapedPatch))
+    // Parsed once: from the folder's sets, or here, and handed to the cost pass either way.
+    const parsed = sets?.parsed.get(file.path) ?? parseManifest(file.content)
+    return costKubernetes(file.path, file.content, parsed.yaml, (sets?.patches.has(file.path) ?? false) || parsed.objects.some(isShapedPatch))
   },
   plan: {
     verify: '`kubectl diff -f <file>` shows only the intended fields; after apply, `kubectl rollout status` completes',

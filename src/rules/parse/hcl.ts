@@ -129,14 +129,16 @@ let parserPromise: Promise<Parser> | undefined
  * of a small file.
  */
 function sharedParser(): Promise<Parser> {
-  parserPromise ??= loadLanguage().then((language) => {
-    const parser = new Parser()
-    parser.setLanguage(language)
-    return parser
-  })
-  parserPromise.catch(() => {
-    parserPromise = undefined
-  })
+  if (!parserPromise) {
+    parserPromise = loadLanguage().then((language) => {
+      const parser = new Parser()
+      parser.setLanguage(language)
+      return parser
+    })
+    parserPromise.catch(() => {
+      parserPromise = undefined
+    })
+  }
   return parserPromise
 }
 

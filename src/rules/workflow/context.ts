@@ -51,6 +51,16 @@ export function scalarsUnder(node: unknown, out: string[] = []): string[] {
   return out
 }
 
+/** Whether some scalar of the workflow's env or of the job passes `test` (a secret read, say). */
+export function jobTextSome(ctx: CheckContext, job: JobModel, test: (text: string) => boolean): boolean {
+  return [ctx.wf.env, job.node].some((n) => n !== undefined && scalarsUnder(n).some(test))
+}
+
+/** Whether the workflow runs on some of these triggers and on no other. */
+export function runsOnlyOn(wf: WorkflowModel, triggers: ReadonlySet<string>): boolean {
+  return wf.triggers.size > 0 && [...wf.triggers].every((t) => triggers.has(t))
+}
+
 /** Case-insensitive lookup of a key in a map; the value node. */
 export function getCaseless(map: YAMLMap | undefined, key: string): Node | undefined {
   if (!map) return undefined

@@ -168,7 +168,7 @@ export function envNameFor(path: string): string {
   return /^[A-Z_]/.test(name) ? name : `V_${name}`
 }
 
-/** Whether text holds a `${{ }}` expression that reads the `secrets` context. */
-export function readsSecret(text: string): boolean {
-  return findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.')))
+/** Whether text holds a `${{ }}` expression that reads the `secrets` context (or, with `orToken`, the job token). */
+export function readsSecret(text: string, orToken = false): boolean {
+  return findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.') || (orToken && p === 'github.token')))
 }

@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node, type YAMLMap } from '../parse/yaml.js'
-import { actionRepo, envScopes, getCaseless, jobLabel, lineAt, rawOf, scalarsUnder, type CheckContext } from './context.js'
+import { actionRepo, envScopes, getCaseless, jobLabel, jobTextSome, lineAt, rawOf, runsOnlyOn, scalarsUnder, type CheckContext } from './context.js'
 import { contextPaths, contextReads, envNameFor, findExpressions, inputName, isUntrustedEventPath, readsSecret, type ExpressionSpan } from './expressions.js'
 import { RULES } from './meta.js'
 import { isPrivileged, type InputDecl, type JobModel, type StepModel } from './model.js'
@@ -353,15 +353,17 @@ function envSuggestion(ctx: CheckContext, job: JobModel, step: StepModel, hit: H
  * commit message or file name reaches the push run of the base repository.
  */
 function setterOwnsWorkflow(ctx: CheckContext, job: JobModel): boolean {
-  const triggers = [...ctx.wf.triggers]
-  if (triggers.length === 0 || !triggers.every((t) => t === 'pull_request')) return false
-  return ![ctx.wf.env, job.node].some((n) => n !== undefined && scalarsUnder(n).some(readsSecret))
+  return runsOnlyOn(ctx.wf, PULL_REQUEST_ONLY) && !jobTextSome(ctx, job, (text) => readsSecret(text))
 }
+
+const PULL_REQUEST_ONLY: ReadonlySet<string> = new Set(['pull_request'])
 
 export function checkTemplateInjection(ctx: CheckContext): Finding[] {
   const out: Finding[] = []
   const privilegedWorkflow = isPrivileged(ctx.wf)
   for (const job of ctx.wf.jobs) {
+    // Asked once per job, and only when an injection is found in it.
+    let ownsWorkflow: boolean | undefined
     for (const step of job.steps) {
       const targets: { node: Node; what: string; javascript?: boolean }[] = []
       if (step.run) targets.push({ node: step.run, what: '`run` script' })
@@ -376,7 +378,7 @@ export function checkTemplateInjection(ctx: CheckContext): Finding[] {
           const meta = !fromEvent ? RULES.injectionInput : privileged ? RULES.injectionPrivileged : RULES.injection
           const reads = [...new Map(hit.taints.map((t) => [t.read, t])).values()].map(describe).join(', ')
           const trigger = !fromEvent || !privileged ? '' : privilegedWorkflow ? ' in a privileged workflow' : ' called from a privileged workflow'
-          const gainsNothing = meta === RULES.injection && setterOwnsWorkflow(ctx, job)
+          const gainsNothing = meta === RULES.injection && (ownsWorkflow ??= setterOwnsWorkflow(ctx, job))
           const reach = gainsNothing ? ' Medium: the workflow runs only on pull_request, where whoever can set that text can already change the workflow itself, and the job reads no secret.' : ''
           const message = `${target.what} of ${jobLabel(ctx, job)} expands ${reads} into code${trigger}; crafted text runs as commands.${reach}`
           const suggestion = target.what.startsWith('`run`') ? envSuggestion(ctx, job, step, hit) : undefined

@@ -1,8 +1,8 @@
 /** `uses:` references and container images that can change under the workflow. */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node } from '../parse/yaml.js'
-import { scalarsUnder, type CheckContext } from './context.js'
-import { contextPaths, findExpressions } from './expressions.js'
+import { jobTextSome, runsOnlyOn, type CheckContext } from './context.js'
+import { contextPaths, findExpressions, readsSecret } from './expressions.js'
 import { isPrivileged, type JobModel } from './model.js'
 import { RULES } from './meta.js'
 
@@ -26,7 +26,7 @@ function jobIsExposed(ctx: CheckContext, job: JobModel): boolean {
   const permissions = job.permissions ?? ctx.wf.permissions
   if (!permissions || grantsWrite(permissions.value)) return true
   if (job.uses && scalarString(job.node.get('secrets', true)) === 'inherit') return true
-  return [ctx.wf.env, job.node].some((n) => n !== undefined && scalarsUnder(n).some(readsSecretBeyondToken))
+  return jobTextSome(ctx, job, readsSecretBeyondToken)
 }
 
 /** Triggers whose runs get the repository's default token and nothing more privileged. */
@@ -39,16 +39,10 @@ const PLAIN_TRIGGERS = new Set(['push', 'pull_request'])
  * every event where the repository or organization keeps GitHub's read-only default.
  */
 function defaultTokenOnly(ctx: CheckContext, job: JobModel): boolean {
-  const triggers = [...ctx.wf.triggers]
-  if (triggers.length === 0 || !triggers.every((t) => PLAIN_TRIGGERS.has(t))) return false
+  if (!runsOnlyOn(ctx.wf, PLAIN_TRIGGERS)) return false
   if (job.permissions ?? ctx.wf.permissions) return false
   if (job.uses && job.node.get('secrets', true) !== undefined) return false
-  return ![ctx.wf.env, job.node].some((n) => n !== undefined && scalarsUnder(n).some(readsSecretOrToken))
-}
-
-/** Whether text reads any secret or the job token. */
-function readsSecretOrToken(text: string): boolean {
-  return findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.') || p === 'github.token'))
+  return !jobTextSome(ctx, job, (text) => readsSecret(text, true))
 }
 
 /**
