@@ -222,8 +222,9 @@ describe('the health check of an image built beside the file', () => {
     expect(noHealthcheck('compose.yaml', compose('acme/shop'), files)).toEqual([2])
   })
 
-  it('takes a Dockerfile that cannot be read, or is not in the list, to declare nothing', () => {
-    const files = new Dockerfiles([dockerfile('Dockerfile', HEALTHY), dockerfile('bad/Dockerfile', 'COPY a b\n')])
+  it('takes a Dockerfile that forms no stage, or is not in the list, to declare nothing', () => {
+    // A HEALTHCHECK with no FROM before it belongs to no image.
+    const files = new Dockerfiles([dockerfile('Dockerfile', HEALTHY), dockerfile('bad/Dockerfile', 'HEALTHCHECK CMD ["/health"]\n')])
     expect(files.declaresHealthcheck('Dockerfile')).toBe(true)
     expect(files.declaresHealthcheck('bad/Dockerfile')).toBe(false)
     expect(files.declaresHealthcheck('missing/Dockerfile')).toBe(false)
