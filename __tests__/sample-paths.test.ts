@@ -17,7 +17,7 @@ async function privilegedSeverity(path: string): Promise<{ severity: string; mes
 }
 
 describe('findings in test and fixture trees', () => {
-  it.each(['pkg/webhook/testdata/pod.yaml', 'tests/manifests/pod.yaml', 'test/e2e/pod.yaml', 'hack/e2e/pod.yaml', 'charts/agent/test/fixtures/pod.yaml', 'src/__tests__/pod.yaml', 'charts/cluster/test/import/pod.yaml', 'testing/certmanager/pod.yaml'])(
+  it.each(['pkg/webhook/testdata/pod.yaml', 'tests/manifests/pod.yaml', 'test/e2e/pod.yaml', 'hack/e2e/pod.yaml', 'charts/agent/test/fixtures/pod.yaml', 'src/__tests__/pod.yaml', 'charts/cluster/test/import/pod.yaml', 'testing/certmanager/pod.yaml', 'acceptance/framework/cni/pod.yaml', 'hack/test-resources/pod.yaml', 'integration-tests/pod.yaml'])(
     '%s: reported for information, saying why',
     async (path) => {
       const f = await privilegedSeverity(path)
@@ -26,12 +26,31 @@ describe('findings in test and fixture trees', () => {
     }
   )
 
-  it.each(['deploy/pod.yaml', 'examples/agent/pod.yaml', 'docs/pod.yaml', 'envs/test/pod.yaml', 'envs/testing/pod.yaml', 'overlays/test/pod.yaml', 'clusters/test/agent/pod.yaml', 'contest/pod.yaml', 'latest/pod.yaml'])(
+  it.each(['deploy/pod.yaml', 'examples/agent/pod.yaml', 'docs/pod.yaml', 'envs/test/pod.yaml', 'envs/testing/pod.yaml', 'environments/acceptance/pod.yaml', 'overlays/test/pod.yaml', 'clusters/test/agent/pod.yaml', 'contest/pod.yaml', 'latest/pod.yaml', 'test-env/pod.yaml', 'load-testing/pod.yaml', 'envs/dev/pod.yaml', 'developer/pod.yaml'])(
     '%s: keeps its severity (what deploys, or what users copy)',
     async (path) => {
       expect((await privilegedSeverity(path)).severity).toBe('critical')
     }
   )
+
+  it.each(['docker/devenv/pod.yaml', '.devcontainer/pod.yaml', 'hack/develop/pod.yaml', 'tools/local-dev/pod.yaml'])('%s: a local development setup is at most medium, saying why', async (path) => {
+    const f = await privilegedSeverity(path)
+    expect(f.severity).toBe('medium')
+    expect(f.message).toMatch(/local development setup: medium/)
+  })
+
+  it('in a local development setup a literal password is medium, a provider key keeps its severity', async () => {
+    const compose = 'services:\n  app:\n    image: registry.example.com/app:1.0\n    environment:\n      LDAP_BIND_PASSWORD: Qz8-Lm4vR2x\n'
+    const devenv = await analyzeFiles([{ path: 'docker/devenv/compose.yaml', kind: 'compose', content: compose }], { threads: 1 })
+    const deployed = await analyzeFiles([{ path: 'deploy/compose.yaml', kind: 'compose', content: compose }], { threads: 1 })
+    const severities = (r: typeof devenv) => r.findings.filter((f) => f.category === 'secrets').map((f) => f.severity)
+    expect(severities(deployed).some((s) => s === 'high' || s === 'critical')).toBe(true)
+    expect(severities(devenv).length).toBeGreaterThan(0)
+    expect(severities(devenv).every((s) => s !== 'high' && s !== 'critical')).toBe(true)
+    const key = ['AKIA', 'QX7V', 'M2PL', 'R9TB', 'K4HZ'].join('')
+    const withKey = await analyzeFiles([{ path: 'docker/devenv/env.sh', kind: 'other', content: `export AWS_ACCESS_KEY_ID=${key}\n` }], { threads: 1 })
+    expect(withKey.findings.map((f) => [f.ruleId, f.severity])).toContainEqual(['secrets/aws-access-key-id', 'critical'])
+  })
 
   it('a test folder inside an environment folder name is still a test tree further down', () => {
     expect(isTestPath('envs/test/modules/x/test/main.tf')).toBe(true)

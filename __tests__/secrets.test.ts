@@ -418,6 +418,47 @@ describe('test, fixture and example paths, and documentation', () => {
     }
   })
 
+  it('an expired JSON Web Token is low, saying when it expired; one without expiry or not yet expired stays high', async () => {
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
+    const token = (claims: object) => `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'svc', ...claims })}.${'Zk1wQ3Rz'.repeat(6)}`
+    const r = await scan('deploy/client.yaml', `old: ${token({ exp: 1500000000 })}\nlater: ${token({ exp: 7000000000 })}\nnone: ${token({})}\n`)
+    expect(r.findings.map((f) => [f.ruleId, f.line, f.severity])).toEqual([
+      ['secrets/jwt', 1, 'low'],
+      ['secrets/jwt', 2, 'high'],
+      ['secrets/jwt', 3, 'high']
+    ])
+    expect(r.findings[0].message).toMatch(/expired on 2017-07-14/)
+    expectNoLeak(r)
+    // The debugger page's sample (John Doe, issued 2018-01-18) is documentation wherever it is quoted.
+    const sample = token({ sub: '1234567890', name: 'John Doe', iat: 1516239022 })
+    expect((await scan('web/src/login/component.ts', `const token = '${sample}'\n`)).findings).toEqual([])
+    expect((await scan('web/src/login/component.ts', `const token = '${token({ name: 'John Doe', iat: 1716239022 })}'\n`)).findings).toHaveLength(1)
+  })
+
+  it('a private key or a JWT in a test or example tree is medium: they make their own; elsewhere it keeps its severity', async () => {
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
+    const jwt = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'svc', iss: 'local', role: 'reader' })}.${'Qk9xZ1Rh'.repeat(6)}`
+    const key = `const key = \`\n${PRIVATE_KEY}\n\`\nconst token = "${jwt}"\n`
+    const inTest = (await scan('pkg/tls/cert_test.go', key)).findings.map(forSamplePath)
+    expect(inTest.map((f) => [f.ruleId, f.severity])).toEqual([
+      ['secrets/privatekey', 'medium'],
+      ['secrets/jwt', 'medium']
+    ])
+    expect(inTest[0].message).toMatch(/test tree/)
+    const inExample = (await scan('examples/mtls/client.go', key)).findings.map(forSamplePath)
+    expect(inExample.map((f) => f.severity)).toEqual(['medium', 'medium'])
+    expect(inExample[0].message).toMatch(/sample or documentation path/)
+    for (const path of ['cmd/tls/cert.go', 'deploy/tls/key.go']) {
+      const r = await scan(path, key)
+      expect(r.findings.map(forSamplePath).map((f) => [f.ruleId, f.severity])).toEqual([
+        ['secrets/privatekey', 'critical'],
+        ['secrets/jwt', 'high']
+      ])
+    }
+    // A provider's token cannot be made up by a test: it stays critical there.
+    expect((await scan('pkg/tls/cert_test.go', `token := "${GITHUB_TOKEN}"\n`)).findings.map(forSamplePath).map((f) => f.severity)).toEqual(['critical'])
+  })
+
   it('applies to every rule of the secrets category through analyzeFile', async () => {
     const tf = 'module "alb" {\n  source = "x"\n  client_secret = "Qx7-lm2!pz9"\n}\n'
     const inExample = await analyzeFile({ path: 'examples/complete/main.tf', kind: 'terraform', content: tf })

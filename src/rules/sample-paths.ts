@@ -8,7 +8,7 @@
 import type { Finding } from '../types.js'
 
 /** Test, fixture, mock, sample and example trees, CI folders, and documentation: sample values live there on purpose. */
-const SAMPLE_PATH = /(?:^|\/)(?:\.?ci|tests?|testing|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|samples?|_?testdata|testutils?|mocks?|__mocks__|fakes?|docs?|snippets|__snapshots__)\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$/i
+const SAMPLE_PATH = /(?:^|\/)(?:\.?ci|tests?|testing|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|samples?|_?testdata|testutils?|test[-_](?:resources|data|fixtures|files|assets|manifests|cases)|(?:integration|e2e|unit|smoke|functional|conformance)[-_]tests?|mocks?|__mocks__|fakes?|docs?|snippets|__snapshots__)\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$/i
 /** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
 /** Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`. */
@@ -32,14 +32,14 @@ export function isSamplePath(path: string): boolean {
 }
 
 /**
- * Test and fixture trees (`test/` and `testing/` among them), and test files: code and inputs for tests only. Documentation and
- * examples are not among them (an example is what users copy), nor is a `test/` folder that is an
- * environment (`envs/test/`, `overlays/testing/`, `clusters/test/`), which deploys. Only plural
+ * Test and fixture trees (`test/`, `testing/` and `acceptance/` among them), and test files: code and inputs for tests only. Documentation and
+ * examples are not among them (an example is what users copy), nor is a `test/` or `acceptance/` folder that is an
+ * environment (`envs/test/`, `overlays/testing/`, `environments/acceptance/`), which deploys. Only plural
  * parents count, but `env/`: a chart named `cluster` keeps its tests in `cluster/test/`.
  */
-const TEST_TREE = /(?:^|\/)(?:tests|__tests__|e2e|fixtures?|__fixtures__|unittests?|_?testdata|testutils?)\//i
-const TEST_FOLDER = /(?:^|\/)test(?:ing)?\//gi
-const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments|stages|accounts|live|deployments|overlays|clusters|regions)\/test(?:ing)?\/$/i
+const TEST_TREE = /(?:^|\/)(?:tests|__tests__|e2e|fixtures?|__fixtures__|unittests?|_?testdata|testutils?|test[-_](?:resources|data|fixtures|files|assets|manifests|cases)|(?:integration|e2e|unit|smoke|functional|conformance)[-_]tests?)\//i
+const TEST_FOLDER = /(?:^|\/)(?:test(?:ing)?|acceptance)\//gi
+const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments|stages|accounts|live|deployments|overlays|clusters|regions)\/(?:test(?:ing)?|acceptance)\/$/i
 
 export function isTestPath(path: string): boolean {
   if (TEST_TREE.test(path) || TEST_FILE.test(path)) return true
@@ -50,11 +50,26 @@ export function isTestPath(path: string): boolean {
 }
 
 /**
+ * A local development setup (`devenv/`, `.devcontainer/`, `hack/develop/`): it runs on a
+ * developer's machine, not where users or data are, so what it does is at most medium.
+ */
+const DEV_ENV = /(?:^|\/)(?:devenv|dev-env|\.?devcontainer|local-?dev|hack\/(?:develop|dev|local))\//i
+
+export function isDevEnvPath(path: string): boolean {
+  return DEV_ENV.test(path)
+}
+
+/**
  * A finding of any rule but the secret scan's (see `forSamplePath` in ./secrets.ts) in a test or
- * fixture tree: reported as `info`, which does not count toward the verdict. `inTestTree` lets a
- * caller with many findings of one file ask about its path once.
+ * fixture tree: reported as `info`, which does not count toward the verdict; in a local
+ * development setup, at most medium. `inTestTree` lets a caller with many findings of one file ask
+ * about its path once.
  */
 export function forTestPath(f: Finding, inTestTree = isTestPath(f.path)): Finding {
-  if (f.category === 'secrets' || f.severity === 'info' || !inTestTree) return f
-  return { ...f, severity: 'info', message: `${f.message} (In a test or fixture path: reported for information.)` }
+  if (f.category === 'secrets' || f.severity === 'info') return f
+  if (inTestTree) return { ...f, severity: 'info', message: `${f.message} (In a test or fixture path: reported for information.)` }
+  if ((f.severity === 'critical' || f.severity === 'high') && isDevEnvPath(f.path)) {
+    return { ...f, severity: 'medium', message: `${f.message} (In a local development setup: medium.)` }
+  }
+  return f
 }

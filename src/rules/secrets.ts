@@ -11,7 +11,7 @@ import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
-import { isSamplePath } from './sample-paths.js'
+import { isDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
 import { carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
@@ -176,13 +176,37 @@ const CREDENTIAL_SHAPE_RULES = new Set([
 ])
 
 /**
+ * A secret finding in a local development setup (`devenv/`, `.devcontainer/`): a literal or a
+ * self-made key there serves a developer's machine (medium); a provider's key is as live there
+ * as anywhere and keeps its severity.
+ */
+function forDevEnvPath(f: Finding): Finding {
+  if ((f.severity !== 'critical' && f.severity !== 'high') || !isDevEnvPath(f.path)) return f
+  if (CREDENTIAL_SHAPE_RULES.has(f.ruleId) && !SELF_MADE_KEY_RULES.has(f.ruleId)) return f
+  return { ...f, severity: 'medium', message: `${f.message} (In a local development setup: medium. Make sure nothing real uses it.)` }
+}
+
+/** Keys and tokens anyone can generate for a test: PEM and PuTTY private keys, JSON Web Tokens. */
+const SELF_MADE_KEY_RULES = new Set([PRIVATE_KEY_RULE.id, PUTTY_RULE.id, 'secrets/privatekey', 'secrets/jwt', 'tf/private-key-literal'])
+
+/**
  * A secret finding in a test, fixture or example tree or in documentation: sample values live
  * there on purpose, so unless the value has the exact shape of a real credential it is reported
- * as `info`, which does not count toward the verdict.
+ * as `info`, which does not count toward the verdict. A private key or JWT there is medium:
+ * tests and samples make their own.
  */
 export function forSamplePath(f: Finding): Finding {
-  if (f.category !== 'secrets' || f.severity === 'info' || !isSamplePath(f.path) || CREDENTIAL_SHAPE_RULES.has(f.ruleId)) return f
-  return { ...f, severity: 'info', message: `${f.message} (In a test, example or documentation path: reported for information.)` }
+  if (f.category !== 'secrets' || f.severity === 'info') return f
+  if (!isSamplePath(f.path)) return forDevEnvPath(f)
+  if (!CREDENTIAL_SHAPE_RULES.has(f.ruleId)) return { ...f, severity: 'info', message: `${f.message} (In a test, example or documentation path: reported for information.)` }
+  // Tests and samples generate their own keys and tokens (a TLS test's CA, a JWT a parser test
+  // decodes, an example's mTLS client key); a provider's key (cloud, SaaS) cannot be made up that
+  // way and keeps its severity.
+  if (SELF_MADE_KEY_RULES.has(f.ruleId) && (f.severity === 'critical' || f.severity === 'high')) {
+    const where = isTestPath(f.path) ? 'a test tree' : 'a sample or documentation path'
+    return { ...f, severity: 'medium', message: `${f.message} (In ${where}, where keys and tokens are made for the purpose: medium. Make sure nothing real uses it.)` }
+  }
+  return f
 }
 
 /**
@@ -445,6 +469,28 @@ function isSyntheticAccessKeyId(id: string): boolean {
   return PLACEHOLDER_ACCOUNTS.has(account)
 }
 
+/** The claims of a JSON Web Token's payload, when it decodes to a JSON object. */
+function jwtClaims(token: string): Record<string, unknown> | undefined {
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'))
+    return payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The day a JSON Web Token expired (its payload's `exp`, in seconds), when that day is past. */
+function jwtExpiry(claims: Record<string, unknown> | undefined): string | undefined {
+  const exp = claims?.exp
+  if (typeof exp !== 'number' || !Number.isFinite(exp) || exp * 1000 >= Date.now()) return undefined
+  return new Date(exp * 1000).toISOString().slice(0, 10)
+}
+
+/** The sample token of the JWT specification's best-known debugger page (`John Doe`, issued 2018-01-18), quoted by tutorials and tests. */
+function isJwtDocumentationSample(claims: Record<string, unknown> | undefined): boolean {
+  return claims?.name === 'John Doe' && claims.iat === 1516239022
+}
+
 function patternCandidates(content: string, starts: number[]): Candidate[] {
   const out: Candidate[] = []
   const awsKeyLines: number[] = []
@@ -460,6 +506,13 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
       const line = lineAt(starts, start)
       if (pattern.slug === 'aws-access-key-id') awsKeyLines.push(line)
       const shown = /webhook/.test(pattern.slug) ? '' : ` \`${maskSecret(token)}\``
+      const claims = pattern.slug === 'jwt' ? jwtClaims(token) : undefined
+      if (isJwtDocumentationSample(claims)) continue
+      const expired = jwtExpiry(claims)
+      if (expired) {
+        out.push({ rule, priority: 1, start, end: start + token.length, line, message: `${pattern.label}${shown} in plain text; it expired on ${expired}, so a service that checks expiry refuses it: low.`, value: token, severity: 'low' })
+        continue
+      }
       out.push({ rule, priority: 1, start, end: start + token.length, line, message: `${pattern.label}${shown} in plain text.`, value: token })
     }
   }
@@ -557,6 +610,16 @@ const SHAPES: Shape[] = [
 
 const COMPILED_SHAPES = SHAPES.map((shape) => ({ shape, regex: new RegExp(shape.source, 'g'), anchor: Array.isArray(shape.anchors) ? anyOf(shape.anchors) : (shape.anchors as RegExp) }))
 
+/** Invite links of video meeting services (`https://zoom.us/j/…?pwd=…`, a Zoom for LFX meeting page). */
+const MEETING_LINK = /^[a-z]+:\/\/(?:[a-z0-9-]+\.)*(?:zoom\.us|zoom-[a-z]+\.[a-z.]+|zoomgov\.com|teams\.microsoft\.com|teams\.live\.com|meet\.google\.com|webex\.com|meet\.jit\.si|whereby\.com)\//i
+
+/** The last token of a line's text (after its last space, quote or angle bracket). */
+function lastToken(text: string): string {
+  let i = text.length
+  while (i > 0 && !/[\s"'`<>]/.test(text[i - 1])) i--
+  return text.slice(i)
+}
+
 function shapeCandidates(content: string, starts: number[]): Candidate[] {
   const out: Candidate[] = []
   for (const { shape, regex, anchor } of COMPILED_SHAPES) {
@@ -568,6 +631,11 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
       if (shape.command && !shape.command.test(lineBefore(content, m.index ?? 0))) continue
       const start = (m.index ?? 0) + head.length
       if (shape.prose?.(content.slice(start + value.length, start + value.length + 50), value)) continue
+      // A meeting link's passcode admits whoever holds the link, as every invitee does: it is shared on purpose.
+      if (shape.rule === URL_PASSWORD_RULE && MEETING_LINK.test(lastToken(lineBefore(content, m.index ?? 0)))) {
+        out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: 'Passcode in a meeting link: it admits whoever holds the link, as it does every invitee (low).', value, severity: 'low' })
+        continue
+      }
       out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: shape.message, value })
     }
   }
@@ -987,6 +1055,28 @@ function isPublicByDesign(a: Assignment, lines: string[]): boolean {
   return /\bappId\b/.test(near) && /\bindexName\b/.test(near)
 }
 
+/**
+ * Why a literal under a secret key is a default or stand-in rather than a chosen secret (reported
+ * as medium, saying so): a password everyone tries first, a chart's non-random default password,
+ * or an AWS-named secret that cannot be an AWS key.
+ */
+function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string[], file: Pick<SourceFile, 'path' | 'kind'>): string | undefined {
+  if (cls === 'password' && WELL_KNOWN_PASSWORDS.has(value.toLowerCase())) return 'a well-known default anyone would try first, not a secret someone chose (medium)'
+  if (cls === 'password' && file.kind === 'helm' && /(?:^|\/)values\.ya?ml$/.test(file.path) && !looksRandom(value)) {
+    return "a chart's default, which every install that does not override it shares (medium: leave it empty so each install must set its own, or generate one)"
+  }
+  if (keyWordList.includes('aws') && keyWordList.includes('secret') && value.length !== 40) {
+    return 'not shaped like an AWS secret access key (always 40 characters): the login of an S3-compatible store such as MinIO, or a stand-in (medium)'
+  }
+  return undefined
+}
+
+/**
+ * Passwords every scanner of default credentials tries first (`adminPassword: admin`): a weak
+ * default left in a chart or a lab setup, not a secret someone chose and leaked.
+ */
+const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'password', 'root', 'toor', 'guest', 'test', 'demo', 'user', 'pass', 'default'])
+
 /** How many lines apart a key and a sibling that explains it (`…SecretName`, `appId`, the login) may sit. */
 const SIBLING_SPAN = 8
 
@@ -1090,18 +1180,17 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     // by anyone who reads the user name, not a secret someone chose. Still worth a look, not high.
     identities ??= assignments.filter((b) => b.value.length >= 3 && namesIdentityOrAddress(b.key))
     const login = awsSecret ? undefined : identities.find((b) => b.value.trim() === value && Math.abs(b.line - a.line) <= SIBLING_SPAN)
+    const why = login ? `the same as ${quoteKey(login.key)} beside it (a default login: medium)` : awsSecret ? undefined : whyDefaultValue(cls, value, words, file)
     out.push({
       rule,
       priority: 2,
       start: a.start + offset,
       end: a.start + offset + value.length,
       line: a.line,
-      message: login
-        ? `${rule.title}: literal value for ${quoteKey(a.key)}, the same as ${quoteKey(login.key)} beside it (a default login: medium).`
-        : `${rule.title}: literal value for ${quoteKey(a.key)}.`,
+      message: why ? `${rule.title}: literal value for ${quoteKey(a.key)}, ${why}.` : `${rule.title}: literal value for ${quoteKey(a.key)}.`,
       value,
       // A report never raises a rule's severity: a rule already at medium or below keeps its own.
-      ...(login ? { severity: 'medium' as const } : {})
+      ...(why ? { severity: 'medium' as const } : {})
     })
   }
   return out

@@ -16,6 +16,8 @@ function fake(length: number, seed: number, alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWX
   }
   return out
 }
+/** A chart's Chart.yaml: its folder's files are chart files. */
+const CHART_YAML = 'apiVersion: v2\nname: registry\nversion: 1.0.0\n'
 const HEX = '0123456789abcdef'
 const UPPER_NUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 const j = (...parts: string[]): string => parts.join('')
@@ -301,7 +303,9 @@ export const secretsCases: CaseTable = {
     ],
     invalid: [
       line2(`url: redis://:${fake(16, 58)}@cache:6379/0`, { severity: 'high' }),
-      line2(`url: jdbc:mysql://db:3306/app?user=app&password=${fake(14, 90)}&ssl=true`, { severity: 'high', message: /query string/ }, 'password in a JDBC query string')
+      line2(`url: jdbc:mysql://db:3306/app?user=app&password=${fake(14, 90)}&ssl=true`, { severity: 'high', message: /query string/ }, 'password in a JDBC query string'),
+      line2(`link="https://zoom-lfx.example.org/meeting/912345678?password=${fake(14, 91)}"`, { severity: 'low', message: /meeting link/ }, "a meeting link's passcode: shared with every invitee, low"),
+      line2(`join: https://acme.zoom.us/j/912345678?pwd=${fake(14, 92)}`, { severity: 'low' }, 'a Zoom invite link')
     ]
   },
   'secrets/vercel': { valid: [quiet('token: vcp_')], invalid: [line2(`token: ${VERCEL}`)] },
@@ -368,6 +372,19 @@ export const secretsCases: CaseTable = {
       { name: 'a password in a JSON file outside a translations folder', path: 'config/settings.json', code: '{\n  "PASSWORD": "Kennwort-77x"\n}\n', errors: [{ line: 2 }] },
       { name: 'a pass that is a password, with no action above it', path: 'config/ftp.yaml', code: 'ftp:\n  user: uploader\n  pass: Wq8-zr4Lm\n', errors: [{ line: 3 }] },
       { name: 'a password equal to the user name beside it: a default login, medium', path: 'docker/dev/defaults.env', code: 'APP_DB_USERNAME=shopfront\nAPP_DB_PASSWORD=shopfront\n', errors: [{ line: 2, severity: 'medium', message: /the same as `APP_DB_USERNAME`/ }] },
+      { name: 'a well-known default password (admin): medium, saying why', path: 'deploy/monitoring/values.yaml', code: 'grafana:\n  adminPassword: admin\n', errors: [{ line: 2, severity: 'medium', message: /well-known default anyone would try first/ }] },
+      {
+        name: "a chart's default password in its values.yaml: medium, saying every install shares it",
+        files: { 'deploy/registry/Chart.yaml': CHART_YAML, 'deploy/registry/values.yaml': 'registryAdminPassword: "Registry9876"\n' },
+        errors: [{ path: 'deploy/registry/values.yaml', line: 1, severity: 'medium', message: /a chart's default, which every install that does not override it shares/ }]
+      },
+      {
+        name: "a random-looking password in a chart's values.yaml is someone's secret: high",
+        files: { 'deploy/registry/Chart.yaml': CHART_YAML, 'deploy/registry/values.yaml': 'registryAdminPassword: "Qx7-lm2!pz9Rt4vW8sKd"\n' },
+        errors: [{ path: 'deploy/registry/values.yaml', line: 1, severity: 'high' }]
+      },
+      { name: 'the same password in a values.yaml of no chart: high', path: 'deploy/registry/values.yaml', code: 'registryAdminPassword: "Registry9876"\n', errors: [{ line: 1, severity: 'high' }] },
+      { name: 'a default word inside a longer password is a chosen password: high', path: 'deploy/monitoring/values.yaml', code: 'grafana:\n  adminPassword: admin-Wq8zr4\n', errors: [{ line: 2, severity: 'high' }] },
       line2(`db_password=${STRONG}`, { severity: 'high' }, undefined, 'config/db.env'),
       line2(`password: ${STRONG}`, { severity: 'high' }, 'a literal inside a config block', 'k8s/node-config.yaml'),
       line2(`  db_password="${STRONG}",`, { severity: 'high' }, 'a quoted keyword argument in Python', 'scripts/app.py'),
@@ -480,6 +497,12 @@ export const secretsCases: CaseTable = {
     invalid: [
       { name: 'words that do not name the key are a passphrase', path: 'backend/scripts/_env', code: 'export SHOP_MANAGEMENT_API_KEY=correct-horse-battery-staple\n', errors: [{ line: 1 }] },
       { name: 'a secret key equal to its key id (a local object store login): medium', path: 'docker/dev/defaults.env', code: 'AWS_ACCESS_KEY_ID=shop-devenv\nAWS_SECRET_ACCESS_KEY=shop-devenv\n', errors: [{ line: 2, severity: 'medium' }] },
+      {
+        name: 'an AWS-named secret not shaped like an AWS key (a MinIO login): medium, saying why',
+        path: 'scripts/store-credentials.sh',
+        code: 'cat > /tmp/credential <<EOF\n[default]\naws_access_key_id=store\naws_secret_access_key=store-Wq8zr4Lm\nEOF\n',
+        errors: [{ line: 4, severity: 'medium', message: /not shaped like an AWS secret access key/ }]
+      },
       line2(`api_key: ${STRONG}`, {}, undefined, 'config/values.yaml'),
       { name: 'a literal api key passed as a keyword argument', path: 'svc/report.py', code: `report = dict(\n    api_key="${STRONG}",\n)\n`, errors: [{ line: 2 }] },
       { name: 'an apiKey without the DocSearch siblings', path: 'web/config.js', code: `module.exports = {\n  payments: {\n    apiKey: '${fake(32, 92, HEX)}',\n  },\n}\n`, errors: [{ line: 3 }] }

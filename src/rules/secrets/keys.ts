@@ -316,6 +316,9 @@ function describesItself(v: string, key: string): boolean {
 }
 
 /** Why a value under a secret-ish key is not a literal secret, or undefined when it is one. */
+/** Sample secrets quoted by well-known documentation pages, copied into tests and tutorials. */
+const DOCUMENTED_SAMPLE_VALUES = new Set(['1f2d1e2e67df'])
+
 export function whyNotLiteral(value: string, key: string): string | undefined {
   // `password=\"$VAR\"` inside a double-quoted shell string: the escaped quotes are not the value.
   const v = value.trim().replace(/,$/, '').replace(/^\\(["'])(.*)\\\1$/, '$2')
@@ -334,6 +337,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^<[^>]*>$|^\[[^\]]*\]$|^%[A-Za-z_]+%$|^__[A-Z0-9_]+__$/.test(v)) return 'placeholder'
   if (/^(.)\1+$/.test(v) || v.includes('***')) return 'placeholder'
   if (isFilledStandIn(v)) return 'placeholder'
+  // Values that documentation made famous: Kubernetes' Secret pages use `1f2d1e2e67df` for `admin`.
+  if (DOCUMENTED_SAMPLE_VALUES.has(v)) return 'placeholder'
   // `123456`, `1234567890`: a run of consecutive digits is what people type when any value will do.
   if (isDigitRun(v)) return 'placeholder'
   // `12345678-0987-1234-5678-123456789012`: a UUID's groups typed as counting runs.
