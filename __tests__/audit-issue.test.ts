@@ -81,7 +81,8 @@ test('first run creates the labelled issue; the second edits it and reports new 
   expect(issue.body).toContain('$1,977.69')
   expect(issue.body).not.toContain('Since the last audit')
   expect(parseAuditState(issue.body)!.at).toBe('2026-11-01T00:00:00.000Z')
-  expect(io1.outputs).toMatchObject({ 'monthly-saving-usd': '686.95', 'monthly-cost-usd': '1977.69', verdict: 'fail', 'issue-number': String(issue.number) })
+  // The sample's worst findings are medium (an EBS volume without DeletionPolicy among them): warn.
+  expect(io1.outputs).toMatchObject({ 'monthly-saving-usd': '686.95', 'monthly-cost-usd': '1977.69', verdict: 'warn', 'issue-number': String(issue.number) })
   expect(fake.count('issues.create')).toBe(1)
 
   // Fix the gp2 volume, add a log group without retention, and move lines around.

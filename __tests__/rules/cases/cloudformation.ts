@@ -375,12 +375,13 @@ export const cloudformationCases: CaseTable = {
       { name: 'Memcached through a parameter default', code: cache('Engine: !Ref CacheEngine', 'Parameters:\n  CacheEngine:\n    Type: String\n    Default: memcached\n') }
     ],
     invalid: [
-      at(table(PITR, ''), 'Table:', { severity: 'high', message: /neither DeletionPolicy nor UpdateReplacePolicy/ }, 'neither policy: one finding'),
+      at(table('', ''), 'Table:', { severity: 'medium', message: /neither DeletionPolicy nor UpdateReplacePolicy/ }, 'neither policy: one finding'),
+      at(table(PITR, ''), 'Table:', { severity: 'low', message: /point-in-time recovery keeps a system backup/ }, 'a table with point-in-time recovery leaves a backup when deleted: low'),
       at(cache('Engine: redis'), 'Cache:', {}, 'a Redis cache cluster holds data'),
       at(cache('Engine: !Ref CacheEngine', 'Parameters:\n  CacheEngine:\n    Type: String\n'), 'Cache:', {}, 'an engine chosen at deployment'),
-      at(db(DB_OK, '    DeletionPolicy: Delete\n    UpdateReplacePolicy: Snapshot\n'), 'DeletionPolicy: Delete', { severity: 'medium', message: /written out, so it reads as a choice/ }, 'explicit Delete: a choice, medium'),
-      at(table(PITR, '    DeletionPolicy: Delete\n'), 'DeletionPolicy: Delete', { severity: 'medium' }, 'explicit Delete and no UpdateReplacePolicy: one finding, medium'),
-      at(table(PITR, '    UpdateReplacePolicy: Delete\n'), 'UpdateReplacePolicy: Delete', { severity: 'medium', message: /`UpdateReplacePolicy: Delete` is written out/ }, 'an explicit UpdateReplacePolicy: Delete is a choice too: medium')
+      at(db(DB_OK, '    DeletionPolicy: Delete\n    UpdateReplacePolicy: Snapshot\n'), 'DeletionPolicy: Delete', { severity: 'low', message: /written out, so it reads as a choice/ }, 'explicit Delete: a choice, low'),
+      at(table(PITR, '    DeletionPolicy: Delete\n'), 'DeletionPolicy: Delete', { severity: 'low' }, 'explicit Delete and no UpdateReplacePolicy: one finding, low'),
+      at(table('', '    UpdateReplacePolicy: Delete\n'), 'UpdateReplacePolicy: Delete', { severity: 'low', message: /`UpdateReplacePolicy: Delete` is written out/ }, 'an explicit UpdateReplacePolicy: Delete is a choice too: low')
     ]
   },
   'cfn/stateful-no-update-replace-policy': {

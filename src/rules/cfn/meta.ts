@@ -7,9 +7,9 @@ export const CFN = defineRules('cloudformation', {
     id: 'cfn/stateful-no-deletion-policy',
     category: 'backup',
     topics: ['deletion-protection', 'backups'],
-    severity: 'high',
+    severity: 'medium',
     title: 'Stateful resource is deleted with its stack',
-    description: 'Without `DeletionPolicy: Retain` (or `Snapshot`) deleting the stack, or removing the resource from the template, destroys the data with no copy. (S3 buckets are not reported: CloudFormation cannot delete a bucket that still holds objects. A `Delete` written out under either policy is reported as medium: someone chose it.)',
+    description: 'Without `DeletionPolicy: Retain` (or `Snapshot`) deleting the stack, or removing the resource from the template, destroys the data with no copy. Medium: it takes a deletion or a replacing update to lose the data, and this pull request may do neither. (S3 buckets are not reported: CloudFormation cannot delete a bucket that still holds objects. Low when a `Delete` is written out under either policy, someone chose it, or when a DynamoDB table has point-in-time recovery, which keeps a backup for 35 days after the table is deleted.)',
     remediation: 'Add `DeletionPolicy: Retain` (or `Snapshot` where the type supports it).'
   },
   noUpdateReplacePolicy: {

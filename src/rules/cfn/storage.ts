@@ -76,11 +76,17 @@ export function checkStatefulPolicies(ctx: CfnContext, r: Resource): Finding[] {
   }
   const [first, second] = problems
   if (!first) return []
-  // `Delete` written out under either policy is a choice someone made (a demo, data kept elsewhere): still worth a look, not high.
+  // `Delete` written out under either policy is a choice someone made (a demo, data kept elsewhere); a table with
+  // point-in-time recovery leaves a system backup behind when it is deleted: worth a look, not more.
   const chosenKey = ['DeletionPolicy', 'UpdateReplacePolicy'].find((key) => literal(v, v.get(r.node, key)) === 'Delete')
-  const chosen = chosenKey !== undefined
-  const choice = chosen ? ` (\`${chosenKey}: Delete\` is written out, so it reads as a choice: medium)` : ''
-  const severity = chosen ? ({ severity: 'medium' } as const) : {}
+  const recoverable = r.type === 'AWS::DynamoDB::Table' && isLiteralTrue(v, v.get(v.get(r.properties, 'PointInTimeRecoverySpecification'), 'PointInTimeRecoveryEnabled'))
+  const choice =
+    chosenKey !== undefined
+      ? ` (\`${chosenKey}: Delete\` is written out, so it reads as a choice: low)`
+      : recoverable
+        ? ' (point-in-time recovery keeps a system backup for 35 days after the table is deleted: low)'
+        : ''
+  const severity = choice ? ({ severity: 'low' } as const) : {}
   if (!second) {
     const what = first.value === undefined ? `has no ${first.key}` : `has ${first.key} ${first.value}`
     return [ctx.report(first.meta, first.line, `${r.type} \`${r.logicalId}\` ${what}: its data is deleted when ${first.when}${choice}`, severity)]
