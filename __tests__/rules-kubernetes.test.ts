@@ -103,7 +103,8 @@ describe('insecure deployment (Helm-rendered)', () => {
     const meta = new Map(kubernetesRules.map((r) => [r.id, r]))
     for (const f of findings) {
       expect(f.category).toBe(meta.get(f.ruleId)?.category)
-      expect(f.severity).toBe(meta.get(f.ruleId)?.severity)
+      // The one lowering this fixture shows says so: a host namespace beside a privileged container.
+      expect(f.severity).toBe(/is privileged, which gives it the node already/.test(f.message) ? 'medium' : meta.get(f.ruleId)?.severity)
       expect(f.path).toBe('k8s/app.yaml')
     }
   })

@@ -179,6 +179,10 @@ const noMinReady = withEdit(['  minReadySeconds: 10\n', ''])
 const literalEnv = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n          env:\n            - name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R\n'])
 const secretRefEnv = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n          env:\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: api-db\n                  key: password\n'])
 const hostNet = withEdit(['      automountServiceAccountToken: false\n', '      automountServiceAccountToken: false\n      hostNetwork: true\n      hostPID: true\n      hostIPC: true\n'])
+/** A Deployment whose init container runs the given command as root (line 13: its `runAsUser: 0`). */
+const ownershipInit = (command: string): string =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: prepare\n          image: registry.example.com/tools:1.2\n          command: ${command}\n          securityContext:\n            runAsUser: 0\n      containers:\n        - name: app\n          image: registry.example.com/shop:2.0\n          securityContext:\n            runAsUser: 10001\n`
+const hostNetPrivileged = hostNet.replace('            allowPrivilegeEscalation: false\n', '            privileged: true\n')
 const VOLUME_AT = '              drop: [ALL]\n'
 const hostPathVol = withEdit([VOLUME_AT, VOLUME_AT + '      volumes:\n        - name: logs\n          hostPath:\n            path: /var/log\n'])
 const sockVol = withEdit([VOLUME_AT, VOLUME_AT + '      volumes:\n        - name: sock\n          hostPath:\n            path: /var/run/docker.sock\n'])
@@ -486,7 +490,11 @@ export const kubernetesCases: CaseTable = {
       { code: CLEAN },
       { name: 'pod default root, container overrides with a user', code: withEdit(['        runAsNonRoot: true\n', '        runAsUser: 0\n'], [SEC_CTX, SEC_CTX + '            runAsUser: 10001\n']) }
     ],
-    invalid: [{ code: runAsRoot, errors: [{ line: lineOf(runAsRoot, 'runAsUser: 0') }] }]
+    invalid: [
+      { code: runAsRoot, errors: [{ line: lineOf(runAsRoot, 'runAsUser: 0'), severity: 'high' }] },
+      { name: 'an init container that only changes ownership of a volume: medium, naming fsGroup', code: ownershipInit('["sh", "-c", "mkdir -p /data/cache && chown -R 1000:1000 /data"]'), errors: [{ line: 13, severity: 'medium', message: /only to change file ownership.*fsGroup/ }] },
+      { name: 'an init container that also runs something else: high', code: ownershipInit('["sh", "-c", "chown 1000 /data && ./migrate"]'), errors: [{ line: 13, severity: 'high' }] }
+    ]
   },
   'k8s/run-as-non-root-not-set': {
     valid: [{ code: CLEAN }, { name: 'non-root UID on the container', code: withEdit(['        runAsNonRoot: true\n', ''], [SEC_CTX, SEC_CTX + '            runAsUser: 10001\n']) }],
@@ -574,11 +582,17 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/host-network': {
     valid: [{ code: CLEAN }],
-    invalid: [{ code: hostNet, errors: [{ line: lineOf(hostNet, 'hostNetwork') }] }]
+    invalid: [
+      { code: hostNet, errors: [{ line: lineOf(hostNet, 'hostNetwork'), severity: 'high' }] },
+      { name: 'beside a privileged container (which holds the node already): medium, naming it', code: hostNetPrivileged, errors: [{ line: lineOf(hostNetPrivileged, 'hostNetwork'), severity: 'medium', message: /its container `api` is privileged/ }] }
+    ]
   },
   'k8s/host-pid': {
     valid: [{ code: CLEAN }],
-    invalid: [{ code: hostNet, errors: [{ line: lineOf(hostNet, 'hostPID') }] }]
+    invalid: [
+      { code: hostNet, errors: [{ line: lineOf(hostNet, 'hostPID'), severity: 'high' }] },
+      { name: 'beside a privileged container: medium', code: hostNetPrivileged, errors: [{ line: lineOf(hostNetPrivileged, 'hostPID'), severity: 'medium' }] }
+    ]
   },
   'k8s/host-ipc': {
     valid: [{ code: CLEAN }],
@@ -640,7 +654,12 @@ export const kubernetesCases: CaseTable = {
         ]
       },
       { name: 'every verb on named workloads of a built-in group', code: ROLE('  - apiGroups: [apps]\n    resources: [deployments]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'high', message: /writes in the built-in API group `apps`/ }] },
-      { name: 'every verb on every resource of a custom group', code: ROLE('  - apiGroups: [backup.example.io]\n    resources: ["*"]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'high', message: /in resources and verbs: it grants every verb on every resource/ }] },
+      {
+        name: "every verb on every resource of custom groups only (an operator's own resources): medium, saying what to check",
+        code: ROLE('  - apiGroups: [backup.example.io, restore.example.io]\n    resources: ["*"]\n    verbs: ["*"]\n'),
+        errors: [{ line: 6, severity: 'medium', message: /in resources and verbs: medium, as it is limited to the API groups `backup\.example\.io`, `restore\.example\.io`.*check that none of them creates workloads/ }]
+      },
+      { name: 'every verb on every resource of a custom group and the core group: high', code: ROLE('  - apiGroups: ["", backup.example.io]\n    resources: ["*"]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'high', message: /it grants every verb on every resource/ }] },
       { name: 'read-only on every resource of a custom group: medium', code: ROLE('  - apiGroups: [mesh.example.io]\n    resources: ["*"]\n    verbs: [get, list, watch]\n'), errors: [{ line: 6, severity: 'medium', message: /read-only verbs/ }] },
       {
         name: 'writes on every resource of custom groups only: medium',
@@ -732,6 +751,7 @@ export const kubernetesCases: CaseTable = {
     valid: [
       { name: 'Secret without data (filled at deploy time)', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\n' },
       { name: 'placeholder after base64 decoding', code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ndata:\n  password: ${Buffer.from('changeme').toString('base64')}\n` },
+      { name: "the Kubernetes documentation's sample password after decoding", code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: demo\ndata:\n  password: ${Buffer.from('1f2d1e2e67df').toString('base64')}\n` },
       { name: 'a numbered `value` word after decoding (line breaks included)', code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: demo\ndata:\n  secret-key: ${Buffer.from('value-2\r\n\r\n').toString('base64')}\n` },
       { name: 'empty values', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\nstringData:\n  password: ""\n' },
       { name: 'ConfigMap with a key name that refers to a secret', code: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  passwordKey: admin-password\n  existingSecret: api-db\n' },

@@ -24,8 +24,10 @@ const READ_VERBS = new Set(['get', 'list', 'watch'])
  */
 function broadReach(groups: (string | undefined)[], resources: string[], verbs: string[]): string | undefined {
   if (groups.includes('*')) return 'it reaches every API group, the built-in ones included'
-  if (verbs.includes('*') && resources.includes('*')) return 'it grants every verb on every resource of its API groups'
   if (groups.includes(undefined)) return 'its API groups are not all literal, so what it reaches is not known'
+  // Only custom groups (an operator's own resources): reported as medium however wide the verbs.
+  if (groups.length > 0 && groups.every((g) => g !== undefined && !BUILT_IN_GROUPS.has(g))) return undefined
+  if (verbs.includes('*') && resources.includes('*')) return 'it grants every verb on every resource of its API groups'
   if (groups.includes('')) return 'it reaches the core API group (pods, Secrets, service accounts)'
   if (resources.includes('secrets')) return 'it reaches Secrets'
   const writes = verbs.some((verb) => !READ_VERBS.has(verb))
@@ -43,7 +45,7 @@ function limitedReach(groups: string[], resources: string[], verbs: string[]): s
   if (verbs.every((verb) => READ_VERBS.has(verb))) return 'it is limited to read-only verbs (get, list, watch)'
   if (onlyStatus(resources)) return `it is limited to status subresources (${resources.map((r) => `\`${r}\``).join(', ')}), which report state and change no workload`
   const named = groups.map((g) => `\`${g}\``).join(', ')
-  return `it is limited to the API group${groups.length > 1 ? 's' : ''} ${named}, which Kubernetes does not build in (custom resources or an aggregated API)`
+  return `it is limited to the API group${groups.length > 1 ? 's' : ''} ${named}, which Kubernetes does not build in (custom resources or an aggregated API; still check that none of them creates workloads)`
 }
 
 export function checkRole(ctx: CheckContext, obj: K8sObject): Finding[] {

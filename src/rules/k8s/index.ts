@@ -69,7 +69,7 @@ export const kubernetesChecks: Check<K8sSubject, Finding[]>[] = [
   },
   { rules: [K8S.literalSecretEnv, K8S.secretInEnv], run: perContainer((ctx, obj, _pod, c) => checkEnv(ctx, obj, c)) },
   { rules: [K8S.runAsRoot, K8S.runAsNonRootNotSet], run: perPod((ctx, obj, pod, containers) => checkUser(ctx, obj, pod, containers)) },
-  { rules: [K8S.hostNetwork, K8S.hostPid, K8S.hostIpc], run: perPod((ctx, obj, pod) => checkHostNamespaces(ctx, obj, pod)) },
+  { rules: [K8S.hostNetwork, K8S.hostPid, K8S.hostIpc], run: perPod((ctx, obj, pod, containers) => checkHostNamespaces(ctx, obj, pod, containers)) },
   {
     // Host paths of a pod's volumes, and of a PersistentVolume (a host path for whoever claims it).
     rules: [K8S.runtimeSocketMount, K8S.hostPathVolume],

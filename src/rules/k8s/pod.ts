@@ -107,8 +107,29 @@ export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, conta
   return [...groups.values()].map(({ verdict, names }) => {
     const one = names.length === 1
     const who = one ? `container \`${names[0]}\`` : `containers ${names.map((n) => `\`${n}\``).join(', ')}`
-    return ctx.report(verdict.meta, verdict.line, `${who} of ${obj.kind} \`${obj.name}\` ${verdict.why[one ? 0 : 1]}`)
+    const message = `${who} of ${obj.kind} \`${obj.name}\` ${verdict.why[one ? 0 : 1]}`
+    const fixers = containers.filter((c) => names.includes(c.name))
+    if (verdict.meta === K8S.runAsRoot && fixers.every((c) => onlyFixesOwnership(v, c))) {
+      return ctx.report(verdict.meta, verdict.line, `${message}, only to change file ownership before the app starts (medium: \`fsGroup\` in the pod's securityContext does that without root)`, { severity: 'medium' })
+    }
+    return ctx.report(verdict.meta, verdict.line, message)
   })
+}
+
+/** Commands an init container runs to prepare a volume's files, and nothing else. */
+const OWNERSHIP_COMMANDS = new Set(['chown', 'chmod', 'chgrp', 'mkdir', 'setfacl', 'ls', 'echo', 'true'])
+
+/**
+ * An init container whose command only changes file ownership or modes (`chown 1000:1000 /data`),
+ * directly or through `sh -c`: it needs root for exactly that and exits before the app starts.
+ */
+function onlyFixesOwnership(v: DocView, c: Container): boolean {
+  if (!c.init) return false
+  const words = [...v.items(v.get(c.node, 'command')), ...v.items(v.get(c.node, 'args'))].map((item) => v.str(item))
+  if (words.length === 0 || words.some((w) => w === undefined)) return false
+  const text = (words as string[]).join(' ').replace(/^\s*(?:\/bin\/)?(?:ba|a)?sh\s+-e?c\s+/, '')
+  const steps = text.split(/&&|;|\|\||\n/).map((part) => part.trim()).filter((part) => part !== '')
+  return steps.length > 0 && steps.every((step) => OWNERSHIP_COMMANDS.has(step.split(/\s+/)[0].replace(/^.*\//, '')))
 }
 
 const HOST_NAMESPACES = [
@@ -117,13 +138,21 @@ const HOST_NAMESPACES = [
   { key: 'hostIPC', meta: K8S.hostIpc, what: 'the host IPC namespace' }
 ] as const
 
-export function checkHostNamespaces(ctx: CheckContext, obj: K8sObject, pod: PodSpec): Finding[] {
+export function checkHostNamespaces(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[]): Finding[] {
   const v = obj.view
   const out: Finding[] = []
+  // A privileged container already holds the node (reported critical on its own): sharing a host
+  // namespace beside it adds little, so it is medium and says which container.
+  const privileged = containers.find((c) => isTrue(v, v.get(v.get(c.node, 'securityContext'), 'privileged')))
   for (const h of HOST_NAMESPACES) {
     if (!isTrue(v, v.get(pod.node, h.key))) continue
+    const message = `${obj.kind} \`${obj.name}\` shares ${h.what}`
     // No suggestion: node agents (CNI, exporters) may truly need the host namespace.
-    out.push(ctx.report(h.meta, v.keyLine(pod.node, h.key), `${obj.kind} \`${obj.name}\` shares ${h.what}`))
+    out.push(
+      privileged
+        ? ctx.report(h.meta, v.keyLine(pod.node, h.key), `${message} (medium: its container \`${privileged.name}\` is privileged, which gives it the node already and is reported on its own)`, { severity: 'medium' })
+        : ctx.report(h.meta, v.keyLine(pod.node, h.key), message)
+    )
   }
   return out
 }
