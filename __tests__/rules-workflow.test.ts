@@ -123,9 +123,19 @@ jobs:
     const withSecret = content.replace('      - run: echo', '      - env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n        run: echo')
     const [g] = run(withSecret)
     expect([g.ruleId, g.severity]).toEqual(['workflow/template-injection', 'high'])
-    // On push, a merged contributor's text reaches the base repository's run: high.
-    const [h] = run(content.replace('on: pull_request', 'on: [push, pull_request]'))
-    expect([h.ruleId, h.severity]).toEqual(['workflow/template-injection', 'high'])
+    // The job's own token (read-only for a fork's pull request) is no secret to steal.
+    const [t] = run(content.replace('      - run: echo', '      - env:\n          GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n        run: echo'))
+    expect([t.ruleId, t.severity]).toEqual(['workflow/template-injection', 'medium'])
+    // On push, a merged contributor's text reaches the base repository's run: medium only while
+    // `permissions:` keeps its token read-only and no secret is read, saying what is left.
+    const onPush = content.replace('on: pull_request', 'on: [push, pull_request]')
+    const [h] = run(onPush)
+    expect([h.ruleId, h.severity]).toEqual(['workflow/template-injection', 'medium'])
+    expect(h.message).toMatch(/token read-only .*Actions cache/)
+    for (const exposed of [onPush.replace('permissions: {}\n', ''), onPush.replace('permissions: {}', 'permissions:\n  contents: write'), onPush.replace('      - run: echo', '      - env:\n          GH_TOKEN: ${{ github.token }}\n        run: echo')]) {
+      const x = run(exposed).find((f) => f.ruleId === 'workflow/template-injection')
+      expect(x?.severity).toBe('high')
+    }
   })
 
   it('suggests moving a single-line expression to env with the same indentation', () => {
@@ -455,8 +465,8 @@ describe('input that is not a usable workflow', () => {
 })
 
 describe("the repository's own actions", () => {
-  // Run by hand too, so a third-party action with the default token stays high.
-  const wf = `on: [push, workflow_dispatch]
+  // Run on a schedule too, so a third-party action with the default token stays high.
+  const wf = `on: [push, schedule]
 jobs:
   shared:
     uses: octo-org/ci/.github/workflows/build.yml@v1.4.0
@@ -502,13 +512,14 @@ describe('third-party actions by how much their job exposes', () => {
     expect(job('permissions: read-all\n', '      - run: make\n')).toEqual(['workflow/unpinned-action-read-only:medium'])
   })
 
-  it('is medium, saying why, with no permissions block, no secret and only push or pull_request triggers', () => {
+  it('is medium, saying why, with no permissions block, no secret and only push, pull_request or manual triggers', () => {
     expect(job('', '')).toEqual(['workflow/unpinned-action:medium'])
     expect(job('', '', '[push, pull_request]')).toEqual(['workflow/unpinned-action:medium'])
+    expect(job('', '', '[push, workflow_dispatch]')).toEqual(['workflow/unpinned-action:medium'])
   })
 
   it.each([
-    ['no permissions block (the repository default may write) in a workflow also run by hand', '', '', '[push, workflow_dispatch]'],
+    ['no permissions block (the repository default may write) in a workflow also run on a schedule', '', '', '[push, schedule]'],
     ['no permissions block, the job token handed to a step', '', '      - run: make\n        env:\n          GH_TOKEN: ${{ github.token }}\n', 'pull_request'],
     ['a write grant', 'permissions:\n  contents: write\n', '', 'push'],
     ['write-all', 'permissions: write-all\n', '', 'push'],

@@ -646,8 +646,18 @@ export const workflowCases: CaseTable = {
     ],
     invalid: [
       { name: 'a changed-files file list (names come from the pull request)', code: push(job('t', `      - id: files\n        uses: tj-actions/changed-files@${SHA}\n      - run: echo "${'$'}{{ steps.files.outputs.all_changed_files }}"\n`), 'pull_request'), errors: [{ line: 12 }] },
-      { name: 'commit message in a push workflow', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')), errors: [{ line: 10, severity: 'high' }] },
-      { name: "the right operand of && is the result: the title reaches the script", code: push(job('t', "      - run: echo \"${{ github.event.head_commit && github.event.head_commit.message }}\"\n")), errors: [{ line: 10, severity: 'high' }] },
+      { name: 'commit message in a push workflow whose token may write', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')).replace('contents: read', 'contents: write'), errors: [{ line: 10, severity: 'high' }] },
+      {
+        name: 'commit message in a push workflow with a read-only token and no secret: medium, saying what is left',
+        code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')),
+        errors: [{ line: 10, severity: 'medium', message: /token read-only and the job reads no secret \(the commands could still write the branch's Actions cache\)/ }]
+      },
+      {
+        name: 'the same with a secret in the job: high',
+        code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n        env:\n          KEY: ${{ secrets.DEPLOY_KEY }}\n')),
+        errors: [{ line: 10, severity: 'high' }]
+      },
+      { name: "the right operand of && is the result: the title reaches the script", code: push(job('t', "      - run: echo \"${{ github.event.head_commit && github.event.head_commit.message }}\"\n")).replace('contents: read', 'contents: write'), errors: [{ line: 10, severity: 'high' }] },
       {
         name: 'toJSON of event text inside a JavaScript string of github-script (its quotes close the string)',
         code: push(job('t', `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const note = '${'$'}{{ toJSON(github.event.head_commit.message) }}'\n`)),
@@ -797,14 +807,35 @@ export const workflowCases: CaseTable = {
         name: 'no permissions block on push, no secret: the repository default token, at medium',
         code: 'name: ci\non: push\njobs:\n' + job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n'),
         errors: [
-          { line: 8, severity: 'medium', message: /not a full commit SHA\. Medium: the job holds no secret and sets no `permissions:`, and the workflow runs only on push or pull_request, so its token is the repository default/ },
+          { line: 8, severity: 'medium', message: /not a full commit SHA\. Medium: the job holds no secret and sets no `permissions:`, and the workflow runs only on push, pull_request or a manual run, so its token is the repository default/ },
           { line: 9, severity: 'medium' }
         ]
       },
+      { name: 'no permissions block, push and manual runs (only writers start either): medium', code: 'name: ci\non: [push, workflow_dispatch]\njobs:\n' + job('b', '      - uses: someone/tool@v1\n'), errors: [{ line: 8, severity: 'medium' }] },
       { name: 'no permissions block, also run on a schedule', code: 'name: ci\non: [push, schedule]\njobs:\n' + job('b', '      - uses: someone/tool@v1\n'), errors: [{ line: 8, severity: 'high', message: /not a full commit SHA\.$/ }] },
       { name: 'no permissions block, the job token passed to a step', code: 'name: ci\non: pull_request\njobs:\n' + job('b', '      - uses: someone/tool@v1\n        with:\n          token: ${{ github.token }}\n'), errors: [{ line: 8, severity: 'high' }] },
       { name: 'no permissions block, a secret in the job', code: 'name: ci\non: pull_request\njobs:\n' + job('b', '      - uses: someone/tool@v1\n      - run: ./upload.sh\n        env:\n          KEY: ${{ secrets.UPLOAD_KEY }}\n'), errors: [{ line: 8, severity: 'high' }] },
       { name: 'job granted a write scope', code: push(job('b', '      - uses: someone/tool@v1\n', '    permissions:\n      contents: write\n')), errors: [{ line: 12 }] },
+      {
+        name: 'a token that writes only code-scanning alerts, no secret, push only: medium',
+        code: push(job('b', '      - uses: someone/scanner@v1\n', '    permissions:\n      contents: read\n      security-events: write\n')),
+        errors: [{ line: 13, severity: 'medium', message: /writes nothing but code-scanning alerts/ }]
+      },
+      {
+        name: 'code-scanning alerts and a status write: a forged status can pass a required check',
+        code: push(job('b', '      - uses: someone/scanner@v1\n', '    permissions:\n      security-events: write\n      statuses: write\n')),
+        errors: [{ line: 13, severity: 'high' }]
+      },
+      {
+        name: 'code-scanning alerts only, but the job reads a secret',
+        code: push(job('b', '      - uses: someone/scanner@v1\n        with:\n          key: ${{ secrets.SCANNER_KEY }}\n', '    permissions:\n      security-events: write\n')),
+        errors: [{ line: 12, severity: 'high' }]
+      },
+      {
+        name: 'code-scanning alerts only, but also on a schedule',
+        code: push(job('b', '      - uses: someone/scanner@v1\n', '    permissions:\n      security-events: write\n'), '[push, schedule]'),
+        errors: [{ line: 12, severity: 'high' }]
+      },
       { name: 'privileged trigger', code: push(job('b', '      - uses: someone/tool@v1\n'), 'pull_request_target'), errors: [{ line: 10 }] },
       {
         name: 'a job beside one calling a restricted workflow keeps the repository default',

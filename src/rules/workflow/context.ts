@@ -61,6 +61,19 @@ export function runsOnlyOn(wf: WorkflowModel, triggers: ReadonlySet<string>): bo
   return wf.triggers.size > 0 && [...wf.triggers].every((t) => triggers.has(t))
 }
 
+/**
+ * Whether the job's token is read-only by a `permissions:` written in the workflow (the job's, else
+ * the workflow's) that grants no write scope. None written leaves the repository default, which
+ * may write; a value not understood counts as a write.
+ */
+export function tokenIsReadOnly(wf: WorkflowModel, job: JobModel): boolean {
+  const value = (job.permissions ?? wf.permissions)?.value
+  if (value === undefined) return false
+  const s = scalarString(value)
+  if (s !== undefined) return s !== 'write-all'
+  return isMap(value) && !value.items.some((p) => scalarString(p.value) === 'write')
+}
+
 /** Case-insensitive lookup of a key in a map; the value node. */
 export function getCaseless(map: YAMLMap | undefined, key: string): Node | undefined {
   if (!map) return undefined

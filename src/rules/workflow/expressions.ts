@@ -169,6 +169,14 @@ export function envNameFor(path: string): string {
 }
 
 /** Whether text holds a `${{ }}` expression that reads the `secrets` context (or, with `orToken`, the job token). */
+/**
+ * Whether text reads a secret other than `secrets.GITHUB_TOKEN`: that token is the job's own,
+ * whose rights `permissions:` decides.
+ */
+export function readsSecretBeyondToken(text: string): boolean {
+  return findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || (p.startsWith('secrets.') && p !== 'secrets.github_token')))
+}
+
 export function readsSecret(text: string, orToken = false): boolean {
   return findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.') || (orToken && p === 'github.token')))
 }

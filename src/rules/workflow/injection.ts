@@ -5,8 +5,8 @@
  */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node, type YAMLMap } from '../parse/yaml.js'
-import { actionRepo, envScopes, getCaseless, jobLabel, jobTextSome, lineAt, rawOf, runsOnlyOn, scalarsUnder, type CheckContext } from './context.js'
-import { contextPaths, contextReads, envNameFor, findExpressions, inputName, isUntrustedEventPath, readsSecret, type ExpressionSpan } from './expressions.js'
+import { actionRepo, envScopes, getCaseless, jobLabel, jobTextSome, lineAt, rawOf, runsOnlyOn, scalarsUnder, tokenIsReadOnly, type CheckContext } from './context.js'
+import { contextPaths, contextReads, envNameFor, findExpressions, inputName, isUntrustedEventPath, readsSecret, readsSecretBeyondToken, type ExpressionSpan } from './expressions.js'
 import { RULES } from './meta.js'
 import { isPrivileged, type InputDecl, type JobModel, type StepModel } from './model.js'
 import { localCallers } from './callees.js'
@@ -347,23 +347,32 @@ function envSuggestion(ctx: CheckContext, job: JobModel, step: StepModel, hit: H
 }
 
 /**
- * Whether whoever can write the event's text already controls the workflow: it runs only on
+ * Why crafted text gains its author little here, when it does: the workflow runs only on
  * `pull_request`, where a fork's pull request runs the fork's own version of the workflow (with a
- * read-only token), and the job reads no secret to steal. Not on `push`: a merged contributor's
- * commit message or file name reaches the push run of the base repository.
+ * read-only token), and the job reads no secret but that token; or it runs only on push or
+ * pull_request with a token `permissions:` makes read-only and no secret at all. On `push` a merged
+ * contributor's commit message or file name reaches the base repository's run, which could still
+ * write the branch's Actions cache: medium, not gone.
  */
-function setterOwnsWorkflow(ctx: CheckContext, job: JobModel): boolean {
-  return runsOnlyOn(ctx.wf, PULL_REQUEST_ONLY) && !jobTextSome(ctx, job, (text) => readsSecret(text))
+function whyLittleGained(ctx: CheckContext, job: JobModel): string | undefined {
+  if (runsOnlyOn(ctx.wf, PULL_REQUEST_ONLY) && !jobTextSome(ctx, job, readsSecretBeyondToken)) {
+    return 'the workflow runs only on pull_request, where whoever can set that text can already change the workflow itself, and the job reads no secret'
+  }
+  if (runsOnlyOn(ctx.wf, PUSH_OR_PULL_REQUEST) && tokenIsReadOnly(ctx.wf, job) && !jobTextSome(ctx, job, (text) => readsSecret(text, true))) {
+    return "the workflow runs only on push or pull_request, `permissions:` makes the job's token read-only and the job reads no secret (the commands could still write the branch's Actions cache)"
+  }
+  return undefined
 }
 
 const PULL_REQUEST_ONLY: ReadonlySet<string> = new Set(['pull_request'])
+const PUSH_OR_PULL_REQUEST: ReadonlySet<string> = new Set(['push', 'pull_request'])
 
 export function checkTemplateInjection(ctx: CheckContext): Finding[] {
   const out: Finding[] = []
   const privilegedWorkflow = isPrivileged(ctx.wf)
   for (const job of ctx.wf.jobs) {
     // Asked once per job, and only when an injection is found in it.
-    let ownsWorkflow: boolean | undefined
+    let littleGained: { why?: string } | undefined
     for (const step of job.steps) {
       const targets: { node: Node; what: string; javascript?: boolean }[] = []
       if (step.run) targets.push({ node: step.run, what: '`run` script' })
@@ -378,8 +387,9 @@ export function checkTemplateInjection(ctx: CheckContext): Finding[] {
           const meta = !fromEvent ? RULES.injectionInput : privileged ? RULES.injectionPrivileged : RULES.injection
           const reads = [...new Map(hit.taints.map((t) => [t.read, t])).values()].map(describe).join(', ')
           const trigger = !fromEvent || !privileged ? '' : privilegedWorkflow ? ' in a privileged workflow' : ' called from a privileged workflow'
-          const gainsNothing = meta === RULES.injection && (ownsWorkflow ??= setterOwnsWorkflow(ctx, job))
-          const reach = gainsNothing ? ' Medium: the workflow runs only on pull_request, where whoever can set that text can already change the workflow itself, and the job reads no secret.' : ''
+          const why = meta === RULES.injection ? (littleGained ??= { why: whyLittleGained(ctx, job) }).why : undefined
+          const gainsNothing = why !== undefined
+          const reach = gainsNothing ? ` Medium: ${why}.` : ''
           const message = `${target.what} of ${jobLabel(ctx, job)} expands ${reads} into code${trigger}; crafted text runs as commands.${reach}`
           const suggestion = target.what.startsWith('`run`') ? envSuggestion(ctx, job, step, hit) : undefined
           out.push(ctx.report(meta, hit.line, message, { endLine: hit.endLine, suggestion, ...(gainsNothing ? { severity: 'medium' as const } : {}) }))

@@ -1,8 +1,8 @@
 /** `uses:` references and container images that can change under the workflow. */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node } from '../parse/yaml.js'
-import { jobTextSome, runsOnlyOn, type CheckContext } from './context.js'
-import { contextPaths, findExpressions, readsSecret } from './expressions.js'
+import { jobTextSome, runsOnlyOn, tokenIsReadOnly, type CheckContext } from './context.js'
+import { readsSecret, readsSecretBeyondToken } from './expressions.js'
 import { isPrivileged, type JobModel } from './model.js'
 import { RULES } from './meta.js'
 
@@ -23,18 +23,17 @@ const TAG_ONLY_WORKFLOWS = /^slsa-framework\/slsa-github-generator\/\.github\/wo
  */
 function jobIsExposed(ctx: CheckContext, job: JobModel): boolean {
   if (isPrivileged(ctx.wf)) return true
-  const permissions = job.permissions ?? ctx.wf.permissions
-  if (!permissions || grantsWrite(permissions.value)) return true
+  if (!tokenIsReadOnly(ctx.wf, job)) return true
   if (job.uses && scalarString(job.node.get('secrets', true)) === 'inherit') return true
   return jobTextSome(ctx, job, readsSecretBeyondToken)
 }
 
 /** Triggers whose runs get the repository's default token and nothing more privileged. */
-const PLAIN_TRIGGERS = new Set(['push', 'pull_request'])
+const PLAIN_TRIGGERS = new Set(['push', 'pull_request', 'workflow_dispatch'])
 
 /**
  * Whether the job's only power is the repository's default token, given to no step by name: the
- * workflow runs only on `push`/`pull_request`, no `permissions:` is set at any level, and the job
+ * workflow runs only on `push`, `pull_request` or `workflow_dispatch` (only writers start a manual run), no `permissions:` is set at any level, and the job
  * reads no secret (not even the token). That token is read-only for fork pull requests, and on
  * every event where the repository or organization keeps GitHub's read-only default.
  */
@@ -46,19 +45,17 @@ function defaultTokenOnly(ctx: CheckContext, job: JobModel): boolean {
 }
 
 /**
- * Whether text reads a secret other than `secrets.GITHUB_TOKEN`: that token is the job's own,
- * whose rights `permissions:` already decided above (read-only by the time this is asked).
+ * Whether the job's token may write only code-scanning alerts (`security-events: write` beside
+ * read scopes, as SARIF upload needs) and the job reads no secret, on push, pull_request or a manual run only.
+ * Status and check writes are not counted as harmless: a forged status can satisfy a required check.
  */
-function readsSecretBeyondToken(text: string): boolean {
-  return findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || (p.startsWith('secrets.') && p !== 'secrets.github_token')))
-}
-
-/** A `permissions:` value that grants a write scope; anything not understood counts as one. */
-function grantsWrite(value: unknown): boolean {
-  const s = scalarString(value)
-  if (s !== undefined) return s === 'write-all'
-  if (isMap(value)) return value.items.some((p) => scalarString(p.value) === 'write')
-  return true
+function writesOnlyAlerts(ctx: CheckContext, job: JobModel): boolean {
+  const permissions = (job.permissions ?? ctx.wf.permissions)?.value
+  if (!runsOnlyOn(ctx.wf, PLAIN_TRIGGERS) || !isMap(permissions)) return false
+  const writes = permissions.items.filter((p) => scalarString(p.value) !== 'read' && scalarString(p.value) !== 'none')
+  if (writes.length === 0 || writes.some((p) => scalarString(p.key) !== 'security-events' || scalarString(p.value) !== 'write')) return false
+  if (job.uses && job.node.get('secrets', true) !== undefined) return false
+  return !jobTextSome(ctx, job, (text) => readsSecret(text, true))
 }
 
 function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | undefined, job: JobModel): Finding | undefined {
@@ -92,7 +89,15 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
     return ctx.report(
       RULES.unpinnedAction,
       line,
-      `${message}. Medium: the job holds no secret and sets no \`permissions:\`, and the workflow runs only on push or pull_request, so its token is the repository default (read-only for fork pull requests, and everywhere unless the repository grants write by default).`,
+      `${message}. Medium: the job holds no secret and sets no \`permissions:\`, and the workflow runs only on push, pull_request or a manual run, so its token is the repository default (read-only for fork pull requests, and everywhere unless the repository grants write by default).`,
+      { severity: 'medium' }
+    )
+  }
+  if (writesOnlyAlerts(ctx, job)) {
+    return ctx.report(
+      RULES.unpinnedAction,
+      line,
+      `${message}. Medium: the job holds no secret, the workflow runs only on push, pull_request or a manual run, and its token writes nothing but code-scanning alerts (\`security-events: write\`).`,
       { severity: 'medium' }
     )
   }
