@@ -198,6 +198,27 @@ describe('reading a tree with hostile files', () => {
     }
   })
 
+  it("classifies a chart's values file as the pull request path does, wherever the chart sits", async () => {
+    const charts = mkdtempSync(join(tmpdir(), 'preflight-charts-'))
+    try {
+      for (const dir of ['deploy/registry', 'config']) mkdirSync(join(charts, dir), { recursive: true })
+      for (const dir of ['', 'deploy/registry']) {
+        writeFileSync(join(charts, dir, 'Chart.yaml'), 'apiVersion: v2\nname: app\nversion: 1.0.0\n')
+        writeFileSync(join(charts, dir, 'values.yaml'), 'replicaCount: 1\n')
+      }
+      writeFileSync(join(charts, 'config/values.yaml'), 'replicaCount: 1\n')
+      // A template without Go template markers renders to itself: a scan reads it as the manifest it is.
+      mkdirSync(join(charts, 'deploy/registry/templates'))
+      writeFileSync(join(charts, 'deploy/registry/templates/service.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: registry\nspec:\n  ports:\n    - port: 80\n')
+      const tree = await readTree(charts)
+      const kinds = Object.fromEntries(tree.listed.map((f) => [f.path, f.kind]))
+      expect(kinds).toMatchObject({ 'values.yaml': 'helm', 'deploy/registry/values.yaml': 'helm', 'deploy/registry/templates/service.yaml': 'kubernetes' })
+      expect(kinds['config/values.yaml']).not.toBe('helm')
+    } finally {
+      rmSync(charts, { recursive: true, force: true })
+    }
+  })
+
   it('CRLF line ends give the same findings on the same lines as LF', async () => {
     const tree = await readTree(root)
     const crlf = tree.files.find((f) => f.path === 'crlf.Dockerfile')!

@@ -56,6 +56,11 @@ const WORKFLOW_FILE = /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i
 const COMPOSE_FILE = /^(docker-)?compose([.-][^/]*)?\.ya?ml$/i
 const CHART_FILE = /^Chart\.ya?ml$/
 const VALUES_FILE = /^values[^/]*\.ya?ml$/i
+
+/** A chart values file by its name (`values.yaml`, `values-prod.yaml`); a chart's when a `Chart.yaml` sits beside it. */
+export function isValuesFileName(path: string): boolean {
+  return VALUES_FILE.test(basename(path))
+}
 /** Folder names that, by convention, hold Helm charts. */
 const CHART_FOLDER = /^(charts?|helm|helm-charts?)$/i
 const YAMLISH = /\.(ya?ml|json|template)$/i

@@ -11,7 +11,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 
 import { basename, join } from 'node:path'
 import picomatch from 'picomatch'
 import type { FileKind, FileNote, SourceFile } from '../types.js'
-import { classifyFile } from './classify.js'
+import { chartDirsOf, classifyFile, isValuesFileName } from './classify.js'
 
 /** Folders never worth walking into (installed dependencies, tool state). */
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.terraform', '.venv', 'vendor', '__pycache__', '.idea', '.vscode'])
@@ -96,7 +96,13 @@ export async function readTree(root: string, options: TreeOptions = {}): Promise
   const files: SourceFile[] = []
   const listed: TreeFile[] = []
   const notes: FileNote[] = []
-  for (const path of listFilesSync(root)) {
+  const paths = listFilesSync(root)
+  // As for a pull request, a folder with a Chart.yaml makes its values files chart files wherever
+  // it sits. A template keeps the kind its content gives it: one without Go template markers is
+  // read as the plain manifest it renders to, which a scan without `helm` can still check.
+  const chartDirs = chartDirsOf(paths)
+  const contextOf = (path: string) => (isValuesFileName(path) ? { chartDirs } : {})
+  for (const path of paths) {
     if (ignore?.(path)) {
       notes.push({ path, reason: 'ignored', message: `${path}: matches paths-ignore` })
       continue
@@ -110,17 +116,17 @@ export async function readTree(root: string, options: TreeOptions = {}): Promise
       continue
     }
     if ('size' in content) {
-      listed.push({ path, kind: classifyFile(path) })
+      listed.push({ path, kind: classifyFile(path, undefined, contextOf(path)) })
       notes.push({ path, reason: 'too-large', message: `${path}: ${(content.size / 1024 / 1024).toFixed(1)} MiB is over the ${MAX_READ_BYTES / 1024 / 1024} MiB limit, not analyzed` })
       continue
     }
     const decoded = decodeText(path, content.bytes)
     if ('note' in decoded) {
-      listed.push({ path, kind: classifyFile(path) })
+      listed.push({ path, kind: classifyFile(path, undefined, contextOf(path)) })
       notes.push(decoded.note)
       continue
     }
-    const kind = classifyFile(path, decoded.text)
+    const kind = classifyFile(path, decoded.text, contextOf(path))
     listed.push({ path, kind })
     files.push({ path, kind, content: decoded.text })
   }
