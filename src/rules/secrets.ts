@@ -12,7 +12,7 @@ import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
 import { isDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
-import { carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isWordsAndNumber, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -244,7 +244,7 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   let fromSecretlint: Candidate[] = []
   const warnings: string[] = []
   try {
-    fromSecretlint = await secretlintCandidates(file.path, content)
+    fromSecretlint = await secretlintCandidates(file, content)
   } catch (e) {
     warnings.push(`${file.path}: secretlint failed (${(e as Error)?.message ?? String(e)}); the other secret rules still ran`)
   }
@@ -361,8 +361,8 @@ function quoteKey(key: string): string {
 const URL_PASSWORD = new RegExp(URL_PASSWORD_SOURCE)
 const AWS_KEY_ID_START = new RegExp(`^(?:${AWS_ACCESS_KEY_PREFIX})`)
 
-async function secretlintCandidates(path: string, content: string): Promise<Candidate[]> {
-  const hits = await runSecretlint(path, content)
+async function secretlintCandidates(file: Pick<SourceFile, 'path' | 'kind'>, content: string): Promise<Candidate[]> {
+  const hits = await runSecretlint(file.path, content)
   return hits.map((h: SecretlintHit) => {
     const rule = SECRETLINT_RULES.get(h.rule) ?? (SECRETLINT_RULES.get('secretlint') as RuleMeta)
     const { start, end } = h.rule === 'aws' && h.messageId === 'AWSSecretAccessKey' ? valueAfterKey(content, h.start, h.end) : h
@@ -386,7 +386,9 @@ async function secretlintCandidates(path: string, content: string): Promise<Cand
       end,
       line: h.line,
       endLine: h.endLine,
-      message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text.`,
+      ...(url !== null && isChartDefault(file, value)
+        ? { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text: ${CHART_DEFAULT}.`, severity: 'medium' as const }
+        : { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text.` }),
       value,
       ...(notAKey ? { locateOnly: true as const } : {})
     }
@@ -1055,15 +1057,29 @@ function isPublicByDesign(a: Assignment, lines: string[]): boolean {
   return /\bappId\b/.test(near) && /\bindexName\b/.test(near)
 }
 
+const CHART_DEFAULT = "a chart's default, which every install that does not override it shares (medium: leave it empty so each install must set its own, or generate one)"
+/** The `Password=` (or `Pwd=`) part of a `Key=Value;` connection string. */
+const CONNECTION_PASSWORD = /(?:^|;)\s*(?:password|pwd)\s*=\s*([^;]*)/i
+
+/** A password in a chart's values file that no generator made: the default every install gets unless it sets its own. */
+function isChartDefault(file: Pick<SourceFile, 'path' | 'kind'>, password: string): boolean {
+  return file.kind === 'helm' && /(?:^|\/)values\.ya?ml$/.test(file.path) && !looksRandom(password)
+}
+
 /**
  * Why a literal under a secret key is a default or stand-in rather than a chosen secret (reported
  * as medium, saying so): a password everyone tries first, a chart's non-random default password,
- * or an AWS-named secret that cannot be an AWS key.
+ * a workflow's password made of words and a number, or an AWS-named secret that cannot be an AWS key.
  */
 function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string[], file: Pick<SourceFile, 'path' | 'kind'>): string | undefined {
   if (cls === 'password' && WELL_KNOWN_PASSWORDS.has(value.toLowerCase())) return 'a well-known default anyone would try first, not a secret someone chose (medium)'
-  if (cls === 'password' && file.kind === 'helm' && /(?:^|\/)values\.ya?ml$/.test(file.path) && !looksRandom(value)) {
-    return "a chart's default, which every install that does not override it shares (medium: leave it empty so each install must set its own, or generate one)"
+  if (cls === 'password' && isChartDefault(file, value)) return CHART_DEFAULT
+  if (cls === 'connection-string') {
+    const password = CONNECTION_PASSWORD.exec(value)?.[1] ?? URL_PASSWORD.exec(value)?.groups?.urlPass
+    if (password !== undefined && isChartDefault(file, password)) return CHART_DEFAULT
+  }
+  if (cls === 'password' && file.kind === 'workflow' && isWordsAndNumber(value)) {
+    return 'words and a number, not a generated secret: in a workflow most likely for a service the run starts (medium)'
   }
   if (keyWordList.includes('aws') && keyWordList.includes('secret') && value.length !== 40) {
     return 'not shaped like an AWS secret access key (always 40 characters): the login of an S3-compatible store such as MinIO, or a stand-in (medium)'

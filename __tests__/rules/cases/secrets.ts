@@ -178,7 +178,14 @@ export const secretsCases: CaseTable = {
       quiet('db: host:5432', 'host:port is not a connection string'),
       quiet('db: postgres://app:${DB_PASSWORD}@db.internal:5432/app', 'password from a variable')
     ],
-    invalid: [line2(`db: mongodb://app:${fake(16, 52)}@db.internal:27017/app`)]
+    invalid: [
+      line2(`db: mongodb://app:${fake(16, 52)}@db.internal:27017/app`),
+      {
+        name: "a chart's default URL password in its values.yaml: medium",
+        files: { 'deploy/shop/Chart.yaml': CHART_YAML, 'deploy/shop/values.yaml': 'database:\n  url: postgres://shop:shop_password@shop-db/shop\n' },
+        errors: [{ path: 'deploy/shop/values.yaml', line: 2, severity: 'medium', message: /a chart's default/ }]
+      }
+    ]
   },
   'secrets/databricks': { valid: [quiet('token: dapi-placeholder')], invalid: [line2(`token: ${DATABRICKS}`)] },
   'secrets/docker': { valid: [quiet('pat: dckr_pat_')], invalid: [line2(`pat: ${DOCKER_PAT}`)] },
@@ -383,6 +390,8 @@ export const secretsCases: CaseTable = {
         files: { 'deploy/registry/Chart.yaml': CHART_YAML, 'deploy/registry/values.yaml': 'registryAdminPassword: "Qx7-lm2!pz9Rt4vW8sKd"\n' },
         errors: [{ path: 'deploy/registry/values.yaml', line: 1, severity: 'high' }]
       },
+      { name: "a workflow's password made of words and a number: medium", path: '.github/workflows/ci.yml', code: 'on: push\nenv:\n  PGPASSWORD: Postgres123\n', errors: [{ line: 3, severity: 'medium', message: /words and a number/ }] },
+      { name: 'the same password outside a workflow: high', path: 'deploy/db.env', code: 'PGPASSWORD=Postgres123\n', errors: [{ line: 1, severity: 'high' }] },
       { name: 'the same password in a values.yaml of no chart: high', path: 'deploy/registry/values.yaml', code: 'registryAdminPassword: "Registry9876"\n', errors: [{ line: 1, severity: 'high' }] },
       { name: 'a default word inside a longer password is a chosen password: high', path: 'deploy/monitoring/values.yaml', code: 'grafana:\n  adminPassword: admin-Wq8zr4\n', errors: [{ line: 2, severity: 'high' }] },
       line2(`db_password=${STRONG}`, { severity: 'high' }, undefined, 'config/db.env'),
@@ -526,6 +535,16 @@ export const secretsCases: CaseTable = {
     ],
     invalid: [
       line2(`connection_string: Server=db;Database=app;User Id=app;Password=${STRONG};`, {}, undefined, 'config/values.yaml'),
+      {
+        name: "a chart's default connection string in its values.yaml: medium",
+        files: { 'deploy/shop/Chart.yaml': CHART_YAML, 'deploy/shop/values.yaml': 'env:\n  - name: DB_CONNECTION_STRING\n    value: Host=shop-db;Username=shop;Password=shop_password;Database=shop\n' },
+        errors: [{ path: 'deploy/shop/values.yaml', line: 3, severity: 'medium', message: /a chart's default/ }]
+      },
+      {
+        name: "a random password in a chart's connection string: high",
+        files: { 'deploy/shop/Chart.yaml': CHART_YAML, 'deploy/shop/values.yaml': `env:\n  - name: DB_CONNECTION_STRING\n    value: Host=shop-db;Username=shop;Password=${STRONG};Database=shop\n` },
+        errors: [{ path: 'deploy/shop/values.yaml', line: 3, severity: 'high' }]
+      },
       line2(`"value": "[concat('Database=', variables('db'), ';User Id=', parameters('login'), ';Password=${STRONG}')]"`, { message: /literal `Password=`/ }, 'password inside a template-built connection string', 'infra/azuredeploy.json')
     ]
   },

@@ -410,6 +410,15 @@ export const workflowCases: CaseTable = {
     ],
     invalid: [
       { code: push(job('build', '      - run: make\n        env:\n          DB_PASSWORD: hunter2hunter2\n')), errors: [{ line: 12, severity: 'high' }] },
+      {
+        name: 'words and a number (a throwaway service password): medium, saying why',
+        code: push(job('build', '      - run: make\n        env:\n          REGISTRY_ADMIN_PASSWD: Registry12345\n          CORE_SECRET: tempString\n')),
+        errors: [
+          { line: 12, severity: 'medium', message: /words and a number, not a generated secret/ },
+          { line: 13, severity: 'medium' }
+        ]
+      },
+      { name: 'a generated token stays high', code: push(job('build', '      - run: make\n        env:\n          API_TOKEN: Xk9mP2qL7wRt4v\n')), errors: [{ line: 12, severity: 'high' }] },
       { name: 'container registry password', code: push('  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    container:\n      image: ghcr.io/acme/builder@' + DIGEST + '\n      credentials:\n        username: bot\n        password: s3cr3t-Passw0rd\n    steps:\n      - run: make\n'), errors: [{ line: 13 }] }
     ]
   },

@@ -410,6 +410,14 @@ export function entropy(s: string): number {
 }
 
 /** Long, varied and mixed: how a generated key looks (and a word or a slug does not). */
+/**
+ * Words and a number, as a person types a throwaway password (`Harbor12345`, `tempString`,
+ * `minio123`): no generator's output, where letters and digits mix throughout.
+ */
+export function isWordsAndNumber(v: string): boolean {
+  return v.length <= 32 && /^[A-Za-z]+(?:[-_.]?[A-Za-z]+)*[-_]?\d*$/.test(v)
+}
+
 export function looksRandom(s: string): boolean {
   if (s.length < 16 || /\s/.test(s)) return false
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(s)).length

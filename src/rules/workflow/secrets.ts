@@ -5,7 +5,7 @@ import { envScopes, jobLabel, rawOf, lineAt, type CheckContext } from './context
 import { readsSecret } from './expressions.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
-import { whyNotLiteral } from '../secrets/keys.js'
+import { isWordsAndNumber, whyNotLiteral } from '../secrets/keys.js'
 import { invocationOf, splitShellCommands } from '../parse/shell-words.js'
 
 /** Names of env variables in scope that are set from secrets. */
@@ -262,7 +262,13 @@ function checkMap(ctx: CheckContext, map: YAMLMap | undefined, where: string, ou
     if (!key || !isScalar(p.value) || typeof p.value.value !== 'string') continue
     if (throwaway.has(p.value.value)) continue
     if (isLiteralCredential(key, p.value.value)) {
-      out.push(ctx.report(RULES.literalCredential, ctx.y.lineOf(p.key), `\`${key}\` in ${where} is set to a literal value instead of a secret reference.`))
+      const message = `\`${key}\` in ${where} is set to a literal value instead of a secret reference`
+      // Words and a number are what a run gives a database or server it starts for itself; a generated secret mixes throughout.
+      out.push(
+        !CREDENTIAL_VALUE.test(p.value.value) && isWordsAndNumber(p.value.value.trim())
+          ? ctx.report(RULES.literalCredential, ctx.y.lineOf(p.key), `${message} (words and a number, not a generated secret: most likely for a service this run starts; medium).`, { severity: 'medium' })
+          : ctx.report(RULES.literalCredential, ctx.y.lineOf(p.key), `${message}.`)
+      )
     }
   }
 }
