@@ -244,6 +244,22 @@ export const workflowCases: CaseTable = {
       { name: 'a release job running a script named deploy', code: RELEASE_THEN_DEPLOY_SCRIPT },
       { name: 'a reusable deploy workflow of another repository (its own concurrency is not read)', code: push(`  deploy-preview:\n    uses: example-org/docs-tools/.github/workflows/deploy-preview.yml@${SHA}\n`) },
       { name: 'a kind cluster stood up by make e2e-bootstrap and loaded with kind load', code: kindE2e() },
+      { name: 'a job named deploy-operator that installs into the kind cluster it creates', code: push(job('deploy-operator', `      - uses: helm/kind-action@${SHA}\n      - run: helm install operator charts/operator --wait\n`), 'pull_request') },
+      {
+        name: 'a local setup action asked for a kind cluster, then kubectl apply',
+        code: push(job('collector-test', `      - uses: ./.github/actions/setup\n        with:\n          create-kind-cluster: "true"\n      - run: kubectl apply -f examples/collector.yaml\n`), 'pull_request')
+      },
+      {
+        name: 'a cloud login that only feeds a registry login, then a kind cluster and helm install',
+        code: push(
+          job(
+            'helm-tests',
+            `      - id: auth\n        uses: google-github-actions/auth@${SHA}\n        with:\n          token_format: access_token\n      - uses: docker/login-action@${SHA}\n        with:\n          registry: gcr.io\n          password: \${{ steps.auth.outputs.access_token }}\n      - run: kind create cluster\n      - run: helm install app charts/app --wait\n`,
+            '    permissions:\n      id-token: write\n'
+          ),
+          'pull_request'
+        )
+      },
       { name: 'the e2e make target alone marks the cluster as the job\'s own', code: kindE2e().replace('kind load docker-image --name kind app-e2e:latest\n          ', '') },
       { name: 'kind load alone marks the cluster as the job\'s own', code: kindE2e().replace('make e2e-bootstrap KUBERNETES_VERSION=1.30.0', 'make images') },
       { name: 'a stack deployed by make deploy-ide and always destroyed by make destroy-ide', code: deployThenDestroy() },
@@ -282,6 +298,22 @@ export const workflowCases: CaseTable = {
       { name: 'temporary infrastructure destroyed through bash -c', code: TEMPORARY_INFRA.replace('run: terraform destroy -auto-approve', `run: bash -c 'terraform destroy -auto-approve'`) },
       { name: 'temporary infrastructure destroyed on success or failure', code: TEMPORARY_INFRA.replace('if: always()', "if: success() || failure()") },
       { name: 'a kind cluster stood up by make e2e-bootstrap and loaded with kind load', code: kindE2e() },
+      { name: 'a job named deploy-operator that installs into the kind cluster it creates', code: push(job('deploy-operator', `      - uses: helm/kind-action@${SHA}\n      - run: helm install operator charts/operator --wait\n`), 'pull_request') },
+      {
+        name: 'a local setup action asked for a kind cluster, then kubectl apply',
+        code: push(job('collector-test', `      - uses: ./.github/actions/setup\n        with:\n          create-kind-cluster: "true"\n      - run: kubectl apply -f examples/collector.yaml\n`), 'pull_request')
+      },
+      {
+        name: 'a cloud login that only feeds a registry login, then a kind cluster and helm install',
+        code: push(
+          job(
+            'helm-tests',
+            `      - id: auth\n        uses: google-github-actions/auth@${SHA}\n        with:\n          token_format: access_token\n      - uses: docker/login-action@${SHA}\n        with:\n          registry: gcr.io\n          password: \${{ steps.auth.outputs.access_token }}\n      - run: kind create cluster\n      - run: helm install app charts/app --wait\n`,
+            '    permissions:\n      id-token: write\n'
+          ),
+          'pull_request'
+        )
+      },
       { name: 'a stack deployed by make deploy-ide and always destroyed by make destroy-ide', code: deployThenDestroy() },
       { name: 'a stack deployed by a script and destroyed by its counterpart', code: deployThenDestroy('      - if: always()\n        run: bash ./scripts/destroy.sh\n').replace('make deploy-ide environment="$CLUSTER_ID"', './scripts/deploy.sh') }
     ],
@@ -329,6 +361,16 @@ export const workflowCases: CaseTable = {
         name: 'a release job that checks its published release on a kind cluster is still a release job',
         code: kindE2e('      - run: gh release create v1 dist/*\n        env:\n          GH_TOKEN: ${{ github.token }}\n'),
         errors: [{ line: 6, message: /^release job `e2e_test` has no/ }]
+      },
+      {
+        name: 'a cloud login and a cloud deploy beside the kind cluster: a deploy',
+        code: push(job('deploy-preview', `      - uses: aws-actions/configure-aws-credentials@${SHA}\n      - run: kind create cluster\n      - run: helm install app charts/app\n      - run: terraform apply -auto-approve\n`, '    permissions:\n      id-token: write\n')),
+        errors: [{ line: 6, message: /^deploy job `deploy-preview`/ }]
+      },
+      {
+        name: 'a kind cluster beside fetched cluster credentials: a deploy',
+        code: push(job('deploy-operator', `      - uses: helm/kind-action@${SHA}\n      - uses: google-github-actions/get-gke-credentials@${SHA}\n      - run: helm install operator charts/operator\n`)),
+        errors: [{ line: 6, message: /^deploy job `deploy-operator`/ }]
       },
       { name: 'a make target destroying something else than what was deployed', code: deployThenDestroy('      - if: always()\n        run: make delete-cache\n'), errors: [{ line: 6, message: /^job `test` \(it runs `make deploy-ide`/ }] },
       { name: 'a make teardown run only when the deploy failed', code: deployThenDestroy('      - if: failure()\n        run: make destroy-ide\n'), errors: [{ line: 6 }] },

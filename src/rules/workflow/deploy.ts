@@ -59,19 +59,19 @@ const EPHEMERAL_CLUSTER_TARGET_WORDS = new Set(['e2e', 'kind', 'k3d', 'minikube'
 /** Programs whose arguments name targets of the project's own task file. */
 const TASK_RUNNERS = new Set(['make', 'just', 'task'])
 /**
- * What makes a job reach a cluster that outlives it: a cloud login or a cluster's credentials
- * fetched for the runner, or a kubeconfig read from a secret. A job doing any of them may deploy
- * there, whatever local cluster it also creates.
+ * What makes a job reach a cluster that outlives it: a cluster's credentials fetched for the
+ * runner, or a kubeconfig read from a secret. A job doing either may deploy there, whatever local
+ * cluster it also creates.
  */
-const REAL_CLUSTER_ACTIONS = new Set([
-  'aws-actions/configure-aws-credentials',
-  'azure/login',
-  'azure/k8s-set-context',
-  'azure/aks-set-context',
-  'google-github-actions/auth',
-  'google-github-actions/get-gke-credentials',
-  'digitalocean/action-doctl'
-])
+const REAL_CLUSTER_ACTIONS = new Set(['azure/k8s-set-context', 'azure/aks-set-context', 'google-github-actions/get-gke-credentials', 'digitalocean/action-doctl'])
+/**
+ * Cloud logins: they point no kubectl or helm at a cluster (the kind context stays current), but
+ * a cloud deploy command (`terraform apply`, `gcloud run deploy`) after one reaches real
+ * infrastructure. A login that only feeds a registry login pulls images.
+ */
+const CLOUD_LOGIN_ACTIONS = new Set(['aws-actions/configure-aws-credentials', 'azure/login', 'google-github-actions/auth'])
+/** Deploy commands that go through the kube context (the throwaway cluster's, once it is created). */
+const KUBE_DEPLOY = /\b(kubectl|helm|helmfile)\s/
 const REAL_CLUSTER_COMMAND = /\b(aws\s+eks\s+update-kubeconfig|gcloud\s+container\s+clusters\s+get-credentials|az\s+aks\s+get-credentials|doctl\s+kubernetes\s+cluster\s+kubeconfig)\b/
 const KUBE_SECRET = /\bsecrets\.\w*kube/i
 /** Verbs of a project script or task that tears down what its deploy counterpart stood up (`make destroy-ide` after `make deploy-ide`). */
@@ -245,11 +245,20 @@ function canPublish(ctx: CheckContext, job: JobModel): boolean {
   return [...scalarsUnder(job.node), ...scalarsUnder(ctx.wf.env)].some(readsCredential)
 }
 
-/** A local action named for a throwaway cluster: `./.github/actions/setup-k3d`, `./ci/kind`. */
-function localClusterAction(uses: string | undefined): boolean {
-  if (!uses || !/^\.{1,2}\//.test(uses)) return false
-  const name = uses.split('/').filter((part) => part !== '').pop()?.toLowerCase() ?? ''
-  return ['kind', 'k3d', 'k3s', 'minikube'].some((word) => name.includes(word))
+const CLUSTER_TOOLS = ['kind', 'k3d', 'k3s', 'minikube']
+
+/**
+ * A local action named for a throwaway cluster (`./.github/actions/setup-k3d`, `./ci/kind`), or
+ * asked for one by an input (`create-kind-cluster: "true"`).
+ */
+function localClusterAction(step: StepModel): boolean {
+  if (!step.uses || !/^\.{1,2}\//.test(step.uses)) return false
+  const name = step.uses.split('/').filter((part) => part !== '').pop()?.toLowerCase() ?? ''
+  if (CLUSTER_TOOLS.some((word) => name.includes(word))) return true
+  return (step.with?.items ?? []).some((p) => {
+    const words = (scalarString(p.key) ?? '').toLowerCase().split(/[-_]/)
+    return words.includes('cluster') && CLUSTER_TOOLS.some((tool) => words.includes(tool)) && /^true$/i.test(scalarString(p.value) ?? '')
+  })
 }
 
 /** Whether a step is known to deploy and release nothing (see NOT_SHIPPING_ACTIONS); a `run:` step is not known. */
@@ -289,15 +298,21 @@ function createsEphemeralCluster(job: JobModel): boolean {
   return job.steps.some(
     (s) =>
       EPHEMERAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? '') ||
-      localClusterAction(s.uses) ||
+      localClusterAction(s) ||
       EPHEMERAL_CLUSTER_COMMAND.test(commandsOf(s)) ||
       commandsRun(commandsOf(s)).some((c) => taskTargets(c).some(clusterTarget))
   )
 }
 
-/** Whether the job logs in to a cloud, fetches a cluster's credentials or reads a kubeconfig secret (see REAL_CLUSTER_ACTIONS). */
+/** Whether the job fetches a cluster's credentials, reads a kubeconfig secret, or logs in to a cloud and runs a cloud deploy command. */
 function reachesRealCluster(ctx: CheckContext, job: JobModel): boolean {
   if (job.steps.some((s) => REAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? '') || REAL_CLUSTER_COMMAND.test(commandsOf(s)))) return true
+  if (job.steps.some((s) => CLOUD_LOGIN_ACTIONS.has(actionRepo(s.uses) ?? ''))) {
+    const lines = job.steps.flatMap((s) => commandsOf(s).split('\n'))
+    if (lines.some((l) => DEPLOY_COMMAND.test(l) && !KUBE_DEPLOY.test(l))) return true
+    // A deploy action of a cloud (ECS, App Service, Cloud Run) after the login.
+    if (job.steps.some((s) => DEPLOY_ACTIONS.has(actionRepo(s.uses) ?? '') && !/k8s|kube|helm/i.test(s.uses ?? ''))) return true
+  }
   return [...scalarsUnder(job.node), ...scalarsUnder(ctx.wf.env)].some((text) => findExpressions(text).some((e) => KUBE_SECRET.test(e.body)))
 }
 
@@ -393,7 +408,8 @@ function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | unde
   const publishes = !!releaseStep && canPublish(ctx, job)
   // What such a job deploys dies with it; an image or release it publishes (then checks on the
   // local cluster) does not.
-  if ((localCluster || tornDownAgain(job)) && !labelled(DEPLOY_LABEL) && !labelled(RELEASE_LABEL)) return publishes ? { kind: 'release', step: releaseStep } : undefined
+  // A job named `deploy-operator` that installs into the kind cluster it creates deploys nothing either.
+  if (localCluster || (tornDownAgain(job) && !labelled(DEPLOY_LABEL) && !labelled(RELEASE_LABEL))) return publishes ? { kind: 'release', step: releaseStep } : undefined
   const deployStep = steps.find((s) => s.kind === 'deploy' && !deployScriptOnly(s.step))?.step
   if (deployStep) return { kind: 'deploy', step: deployStep }
   // A step running a script named deploy: what it does is known by its name only, so a real
