@@ -214,6 +214,21 @@ describe('Service selectors across the set', () => {
   })
 })
 
+describe("a generator's data file", () => {
+  const helperPod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: helper-pod\nspec:\n  containers:\n    - name: helper\n      image: registry.example.com/busybox:1.36\n      securityContext:\n        privileged: true\n'
+  it('is a template a controller fills in: what it sets is reported, what it leaves out (the service account) is not', async () => {
+    const kustomization = (files: string) => ({ path: 'deploy/kustomization.yaml', kind: 'other' as const, content: `configMapGenerator:\n  - name: helper-config\n    files:\n      - ${files}\n` })
+    for (const entry of ['helperPod.yaml', 'helper.yaml=helperPod.yaml']) {
+      const r = await analyzeFiles([manifest('deploy/helperPod.yaml', helperPod), kustomization(entry)], { threads: 1 })
+      expect(ids(r.findings, 'k8s/privileged-container')).toEqual(['deploy/helperPod.yaml:10'])
+      expect(ids(r.findings, 'k8s/service-account-token-automount')).toEqual([])
+    }
+    // Listed as a resource instead, the same Pod runs as written, with the default service account.
+    const applied = await analyzeFiles([manifest('deploy/helperPod.yaml', helperPod), { path: 'deploy/kustomization.yaml', kind: 'other', content: 'resources:\n  - helperPod.yaml\n' }], { threads: 1 })
+    expect(ids(applied.findings, 'k8s/service-account-token-automount')).toEqual(['deploy/helperPod.yaml:5'])
+  })
+})
+
 describe('a strategic-merge patch by its shape', () => {
   // No selector, a sidecar with its own image and limits left to the base, the main container with no image.
   const sidecarPatch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: controller\nspec:\n  template:\n    spec:\n      containers:\n        - name: proxy\n          image: registry.example/proxy:0.4.0\n        - name: controller\n          args: [--v=2]\n'

@@ -369,7 +369,15 @@ export const kubernetesCases: CaseTable = {
     invalid: [{ code: noReadiness, errors: [{ line: CONTAINER_LINE }] }]
   },
   'k8s/single-replica': {
-    valid: [{ code: CLEAN }, { name: 'replicas left to an HPA', code: autoscaled }, { name: 'batch Job', code: JOB }],
+    valid: [
+      { code: CLEAN },
+      { name: 'replicas left to an HPA', code: autoscaled },
+      { name: 'batch Job', code: JOB },
+      {
+        name: 'one replica declared, a KEDA ScaledObject owns the count',
+        code: oneReplica + '---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: api-scaler\n  namespace: shop\nspec:\n  scaleTargetRef:\n    name: api\n  maxReplicaCount: 5\n  triggers:\n    - type: cpu\n      metadata:\n        value: "60"\n'
+      }
+    ],
     invalid: [
       { code: oneReplica, errors: [{ line: lineOf(oneReplica, 'replicas: 1') }] },
       {
@@ -744,7 +752,15 @@ export const kubernetesCases: CaseTable = {
     ]
   },
   'k8s/node-port-service': {
-    valid: [{ code: service('  type: ClusterIP\n') + '---\n' + CLEAN }],
+    valid: [
+      { code: service('  type: ClusterIP\n') + '---\n' + CLEAN },
+      {
+        name: "a Rollout's canary Service, which it writes into the ALB Ingress it names",
+        code:
+          service('  type: NodePort\n').replace('name: api\n', 'name: api-canary\n') +
+          '---\napiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  selector:\n    matchLabels:\n      app: api\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/api:1.0\n  strategy:\n    canary:\n      canaryService: api-canary\n      stableService: api-stable\n      trafficRouting:\n        alb:\n          ingress: api\n          servicePort: 80\n'
+      }
+    ],
     invalid: [{ code: service('  type: NodePort\n') + '---\n' + CLEAN, errors: [{ line: 7 }] }]
   },
   'secrets/k8s-secret-data': {

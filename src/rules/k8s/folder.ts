@@ -32,6 +32,12 @@ export interface ManifestSets {
    * `target`): lists of `{op, path, value}` operations, never read as manifests.
    */
   jsonPatches: Set<string>
+  /**
+   * Files a kustomization turns into ConfigMap or Secret data (`configMapGenerator`/`secretGenerator`
+   * `files:`): a pod template a controller reads, never an object kustomize applies. Not indexed
+   * as objects of their set; analysed as partial, like a patch.
+   */
+  generatorData: Set<string>
 }
 
 export const folderOf = (path: string): string => {
@@ -61,6 +67,7 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
   // A manifest under a `patches/` folder (kubeadm's patch directory, a kustomization's) is merged onto a base too.
   const patches = new Set([...listed.flatMap((l) => l.merge), ...files.filter((f) => f.kind === 'kubernetes' && /(?:^|\/)patches\//.test(f.path)).map((f) => f.path)])
   const jsonPatches = new Set(listed.flatMap((l) => l.json))
+  const generatorData = new Set(kustomizations.flatMap((k) => generatorFiles(k.file, k.doc)))
   const kustomized = new Set(kustomizations.map((k) => folderOf(k.file.path)))
   const parsed = new Map<string, ParsedManifest>()
   const objectsByFolder = new Map<string, K8sObject[]>()
@@ -70,7 +77,7 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
     if (typeof doc?.namespace === 'string' && doc.namespace !== '') folderNamespace.set(folderOf(file.path), doc.namespace)
   }
   for (const file of files) {
-    if (file.kind !== 'kubernetes') continue
+    if (file.kind !== 'kubernetes' || generatorData.has(file.path)) continue
     let manifest: ParsedManifest
     try {
       manifest = parseManifest(file.content.replace(/\r\n?/g, '\n'))
@@ -110,7 +117,18 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
     index.pinnedImages = pinned.get(folder) ?? index.pinnedImages
     byFolder.set(folder, index)
   }
-  return { byFolder, parsed, patches, jsonPatches }
+  return { byFolder, parsed, patches, jsonPatches, generatorData }
+}
+
+/** Local files a kustomization's generators read as data: `files: [helperPod.yaml]`, `files: [key=path]`. */
+function generatorFiles(file: SourceFile, doc: Record<string, unknown> | undefined): string[] {
+  const here = folderOf(file.path)
+  return [...listAt(doc, 'configMapGenerator'), ...listAt(doc, 'secretGenerator')]
+    .flatMap((g) => listAt(asRecord(g), 'files'))
+    .filter((f): f is string => typeof f === 'string' && !f.includes('\n'))
+    .map((f) => f.slice(f.indexOf('=') + 1).trim())
+    .filter((f) => MANIFEST_NAME.test(f))
+    .map((f) => posix.normalize(posix.join(here || '.', f)))
 }
 
 /** Whether the text opens (after blank and comment lines) with an `{op: …}` list item, in YAML or JSON: a JSON 6902 patch. */

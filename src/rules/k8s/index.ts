@@ -94,7 +94,9 @@ export function analyzeKubernetes(file: SourceFile, sets?: ManifestSets, report:
   const objects = sets?.parsed.get(file.path)?.objects ?? parseManifest(file.content).objects
   const contexts = kubernetesChecks.map((check): CheckContext => ({ path: file.path, content: file.content, report: reportOnly(check.rules, report, 'kubernetes') }))
   const stream = sets?.byFolder.get(folderOf(file.path)) ?? indexStream(objects)
-  const listedPatch = sets?.patches.has(file.path) ?? false
+  // ConfigMap data a controller reads (a helper pod's template) is partial like a patch: what it
+  // sets holds for the pods made from it, what it leaves out (service account, probes) is the controller's.
+  const listedPatch = (sets?.patches.has(file.path) ?? false) || (sets?.generatorData.has(file.path) ?? false)
   const lines = file.content.split(/\r\n?|\n/)
   return objects.flatMap((obj) => analyzeObject(contexts, obj, stream, listedPatch, lines))
 }
@@ -138,7 +140,8 @@ export const kubernetes = defineLanguage<ManifestSets>({
   cost: (file, sets) => {
     // Parsed once: from the folder's sets, or here, and handed to the cost pass either way.
     const parsed = sets?.parsed.get(file.path) ?? parseManifest(file.content)
-    return costKubernetes(file.path, file.content, parsed.yaml, (sets?.patches.has(file.path) ?? false) || parsed.objects.some(isShapedPatch))
+    const partial = (sets?.patches.has(file.path) ?? false) || (sets?.generatorData.has(file.path) ?? false) || parsed.objects.some(isShapedPatch)
+    return costKubernetes(file.path, file.content, parsed.yaml, partial)
   },
   plan: {
     verify: '`kubectl diff -f <file>` shows only the intended fields; after apply, `kubectl rollout status` completes',

@@ -69,6 +69,22 @@ export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIn
     } else if (obj.kind === 'PodDisruptionBudget') {
       const selector = readSelector(v, v.at(obj.node, ['spec', 'selector']))
       if (selector) index.budgets.push({ namespace: obj.namespace, selector })
+    } else if (obj.kind === 'ScaledObject' && /^keda\.sh\//.test(v.str(v.get(obj.node, 'apiVersion')) ?? '')) {
+      // KEDA drives an HPA of its own for the target (a Deployment unless it says otherwise); it may scale to zero.
+      const spec = v.get(obj.node, 'spec')
+      const target = v.get(spec, 'scaleTargetRef')
+      index.autoscalers.push({ namespace: obj.namespace, kind: v.str(v.get(target, 'kind')) ?? 'Deployment', name: v.str(v.get(target, 'name')) ?? '', minReplicas: numberAt(v, v.get(spec, 'minReplicaCount')) ?? 0 })
+    } else if (obj.kind === 'Rollout' && /^argoproj\.io\//.test(v.str(v.get(obj.node, 'apiVersion')) ?? '')) {
+      // Argo Rollouts writes its canary and stable Services into the ALB Ingress it names: they are that Ingress's backends.
+      const strategy = v.at(obj.node, ['spec', 'strategy'])
+      for (const mode of ['canary', 'blueGreen']) {
+        const plan = v.get(strategy, mode)
+        if (v.at(plan, ['trafficRouting', 'alb']) === undefined) continue
+        for (const key of ['canaryService', 'stableService', 'activeService', 'previewService']) {
+          const name = v.str(v.get(plan, key))
+          if (name) index.ingressBackends.push({ namespace: obj.namespace, name })
+        }
+      }
     } else if (obj.kind === 'HorizontalPodAutoscaler') {
       const spec = v.get(obj.node, 'spec')
       const target = v.get(spec, 'scaleTargetRef')
