@@ -139,6 +139,13 @@ export const helmCases: CaseTable = {
       }
     ],
     invalid: [
+      {
+        name: "written into an operator's custom resource: low, saying the operator decides",
+        ...chartWith(CLEAN + 'cluster:\n  securityContext: {}\n', {
+          'charts/app/templates/cluster.yaml': 'apiVersion: postgres.example.io/v1\nkind: Cluster\nspec:\n  securityContext:\n    {{- toYaml .Values.cluster.securityContext | nindent 4 }}\n'
+        }),
+        errors: [{ line: lineOf(CLEAN + 'cluster:\n  securityContext: {}\n', '  securityContext: {}'), severity: 'low', message: /custom resource, whose operator decides/ }]
+      },
       { ...chart(EMPTY_CTX), name: 'the pod context is empty, the container context sets the user', errors: [{ line: 4, message: /^hardening: .*no seccomp profile or fsGroup.*sets a non-root user/ }] },
       {
         ...chart(EMPTY_CTX.replace('securityContext:\n  runAsUser: 10001\n', 'securityContext:\n  runAsUser: 10001\n  seccompProfile:\n    type: RuntimeDefault\n')),
@@ -201,11 +208,35 @@ export const helmCases: CaseTable = {
         name: 'a helper falls back to a probe of its own when the component leaves it empty',
         ...chartWith(CLEAN + 'worker:\n  readinessProbe: {}\n', { 'charts/app/templates/_helpers.tpl': PROBE_HELPER })
       },
-      { name: 'the probe of a container the mesh injects', ...chartWith(EMPTY_READINESS, { 'charts/app/templates/gateway.yaml': INJECTED_GATEWAY }) }
+      { name: 'the probe of a container the mesh injects', ...chartWith(EMPTY_READINESS, { 'charts/app/templates/gateway.yaml': INJECTED_GATEWAY }) },
+      {
+        name: "an empty probe read through a variable, and the key written only into a custom resource",
+        ...chartWith(EMPTY_READINESS, {
+          'charts/app/templates/collector.yaml': '{{- $c := .Values }}\napiVersion: telemetry.example.io/v1\nkind: Collector\nspec:\n  {{- with $c.readinessProbe }}\n  readinessProbe:\n    {{- toYaml . | nindent 4 }}\n  {{- end }}\n'
+        })
+      },
+      {
+        name: 'defaults read whole and merged into each custom resource, whose probe key the template writes',
+        ...chartWith(CLEAN + 'defaultCRConfig:\n  livenessProbe: {}\n', {
+          'charts/app/templates/collector.yaml':
+            '{{- range $name, $c := .Values.collectors }}\n{{- $c = mergeOverwrite (deepCopy $.Values.defaultCRConfig) $c }}\n---\napiVersion: telemetry.example.io/v1\nkind: Collector\nspec:\n  {{- with $c.livenessProbe }}\n  livenessProbe:\n    {{- toYaml . | nindent 4 }}\n  {{- end }}\n{{- end }}\n'
+        })
+      },
+      {
+        name: "an empty probe written into an operator's custom resource (the operator builds the probe)",
+        ...chartWith(EMPTY_READINESS, { 'charts/app/templates/collector.yaml': 'apiVersion: telemetry.example.io/v1\nkind: Collector\nspec:\n  readinessProbe:\n    {{- toYaml .Values.readinessProbe | nindent 4 }}\n' })
+      }
     ],
     invalid: [
       { ...chart(NO_LIVENESS), errors: [{ line: lineOf(NO_LIVENESS, 'livenessProbe:'), message: /disabled/ }] },
       { name: 'empty probe, no template reads it', ...chart(EMPTY_READINESS), errors: [{ line: lineOf(EMPTY_READINESS, 'readinessProbe: {}'), message: /^chart default `readinessProbe` is empty: unless the templates fall back/ }] },
+      {
+        name: 'read through a variable into a Deployment: still reported',
+        ...chartWith(EMPTY_READINESS, {
+          'charts/app/templates/deployment.yaml': '{{- $c := .Values }}\napiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          {{- with $c.readinessProbe }}\n          readinessProbe:\n            {{- toYaml . | nindent 12 }}\n          {{- end }}\n'
+        }),
+        errors: [{ line: lineOf(EMPTY_READINESS, 'readinessProbe: {}') }]
+      },
       {
         name: 'a template renders the empty probe as is',
         ...chartWith(EMPTY_READINESS, { 'charts/app/templates/deployment.yaml': RENDERED_PROBE }),

@@ -25,10 +25,12 @@ interface ParsedTemplate {
 /**
  * - `fallback`: every use is guarded and the chart renders something else when the value is empty;
  * - `injected`: (probes) the value belongs to an `image: auto` container the control plane fills in;
- * - `unguarded`: a template renders the empty value as is;
+ * - `custom-resource`: every unguarded use writes it into a custom resource (an operator's
+ *   `OpenTelemetryCollector`, `Cluster`), whose operator decides what an empty value means;
+ * - `unguarded`: a template renders the empty value as is into a Kubernetes object;
  * - `unknown`: no template of the input reads it (its template is elsewhere, or reads it another way).
  */
-export type TemplateUse = 'fallback' | 'injected' | 'unguarded' | 'unknown'
+export type TemplateUse = 'fallback' | 'injected' | 'custom-resource' | 'unguarded' | 'unknown'
 
 /** Builds the templates of a chart from its files (values files and Chart.yaml are not templates). */
 export function chartTemplates(files: readonly { path: string; content: string }[]): ChartTemplates {
@@ -121,6 +123,7 @@ export function templateUseOf(path: readonly string[], templates: ChartTemplates
   const use = useOf(effective)
   let found = false
   let injected = false
+  let custom = false
   for (const text of templates.texts) {
     let parsed = templates.parsed.get(text)
     if (!parsed) templates.parsed.set(text, (parsed = parse(text)))
@@ -130,7 +133,7 @@ export function templateUseOf(path: readonly string[], templates: ChartTemplates
     for (let n = 1; n < effective.length; n++) {
       for (const m of text.matchAll(useOf(effective.slice(0, n)))) {
         const action = actions.find((a) => a.start <= m.index && m.index < a.end)
-        if (action && !/\b(pick|omit|hasKey|dig|get)\s+\$?\.Values\./.test(action.body)) return 'unknown'
+        if (action && !/\b(pick|omit|hasKey|dig|get)\s+\$?\.Values\./.test(action.body)) return whereverWritten(effective, templates)
       }
     }
     for (const m of text.matchAll(use)) {
@@ -143,11 +146,54 @@ export function templateUseOf(path: readonly string[], templates: ChartTemplates
         injected = true
         continue
       }
+      if (inCustomResource(text, m.index)) {
+        custom = true
+        continue
+      }
       return 'unguarded'
     }
   }
-  if (!found) return 'unknown'
-  return injected ? 'injected' : 'fallback'
+  if (!found) return whereverWritten(effective, templates)
+  return injected ? 'injected' : custom ? 'custom-resource' : 'fallback'
+}
+
+/**
+ * For a value no template reads by its path (it goes through a variable, or its map is read
+ * whole): `custom-resource` when the templates write its key only into custom resources, else `unknown`.
+ */
+function whereverWritten(path: readonly string[], templates: ChartTemplates): TemplateUse {
+  return writtenOnlyIntoCustomResources(path[path.length - 1]!, templates) ? 'custom-resource' : 'unknown'
+}
+
+/**
+ * Whether the templates write a key of this name (`livenessProbe:`) somewhere, and only into
+ * custom resources: a value read through a variable (`$collector.livenessProbe`) then lands there too.
+ */
+function writtenOnlyIntoCustomResources(key: string, templates: ChartTemplates): boolean {
+  const written = new RegExp(`^[ \\t]*${escape(key)}:`, 'gm')
+  let any = false
+  for (const text of templates.texts) {
+    for (const m of text.matchAll(written)) {
+      if (!inCustomResource(text, m.index)) return false
+      any = true
+    }
+  }
+  return any
+}
+
+/**
+ * Whether the template document around `at` (between `---` lines) is a custom resource: its
+ * literal `apiVersion:` names an API group Kubernetes does not build in (`opentelemetry.io/v1beta1`,
+ * `postgresql.cnpg.io/v1`). A templated or missing apiVersion is not known to be one.
+ */
+function inCustomResource(text: string, at: number): boolean {
+  const before = text.lastIndexOf('\n---', at)
+  const after = text.indexOf('\n---', at)
+  const doc = text.slice(before < 0 ? 0 : before, after < 0 ? text.length : after)
+  const apiVersion = /^apiVersion:[ \t]*["']?([\w.-]+\/[\w.-]+)["']?[ \t]*$/m.exec(doc)?.[1]
+  if (!apiVersion) return false
+  const group = apiVersion.slice(0, apiVersion.indexOf('/'))
+  return group.includes('.') && !group.endsWith('.k8s.io')
 }
 
 /** Whether one use, in `action`, is guarded (renders a fallback when empty, or nothing at all). */

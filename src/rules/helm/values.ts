@@ -104,7 +104,12 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
     run: ({ v, at, value, report, line, facts, templates }) => {
       if (v.key === 'privileged' && value === 'true' && inSecurityContext(v.path)) return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged`)
       if (v.key === 'runAsUser' && value === '0' && inSecurityContext(v.path)) return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0: the containers this security context applies to run as root`)
-      if (/securitycontext$/i.test(v.key) && isEmptyMap(v.value) && !facts.windows && templateUseOf([...v.path, v.key], templates) !== 'fallback') {
+      const use = /securitycontext$/i.test(v.key) && isEmptyMap(v.value) && !facts.windows ? templateUseOf([...v.path, v.key], templates) : undefined
+      // Written into a custom resource, the value is its operator's: some fill in restricted defaults (CloudNativePG), some pass it on.
+      if (use === 'custom-resource') {
+        return report(HELM.valuesEmptySecurityContext, line, `hardening: chart default ${at} is empty and the templates write it into a custom resource, whose operator decides what an empty value means (some apply restricted defaults, some pass it to the pods as is)`, { severity: 'low' })
+      }
+      if (use !== undefined && use !== 'fallback') {
         // The templates were not rendered: they may fill an empty value in with defaults of their own.
         // A pod-level context holds no capabilities or privilege-escalation setting: those are per container.
         // A sibling container context (`securityContext`, `containerSecurityContext`) that sets the seccomp profile covers it.
@@ -132,7 +137,8 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
       if (!isEmptyMap(v.value)) return undefined
       const kind = v.key.replace(/Probe$/, '')
       const use = templateUseOf([...v.path, v.key], templates, { probe: true })
-      if (use === 'fallback' || use === 'injected') return undefined
+      // In a custom resource a probe field is the operator's (OpenTelemetryCollector's holds timings only).
+      if (use === 'fallback' || use === 'injected' || use === 'custom-resource') return undefined
       return use === 'unguarded'
         ? report(HELM.valuesProbeDisabled, line, `chart default ${at} is empty and the chart's templates render it without a fallback: the containers get no ${kind} probe`)
         : report(HELM.valuesProbeDisabled, line, `chart default ${at} is empty: unless the templates fall back to a probe of their own, the containers get no ${kind} probe`)
