@@ -612,8 +612,18 @@ const SHAPES: Shape[] = [
 
 const COMPILED_SHAPES = SHAPES.map((shape) => ({ shape, regex: new RegExp(shape.source, 'g'), anchor: Array.isArray(shape.anchors) ? anyOf(shape.anchors) : (shape.anchors as RegExp) }))
 
-/** Invite links of video meeting services (`https://zoom.us/j/…?pwd=…`, a Zoom for LFX meeting page). */
-const MEETING_LINK = /^[a-z]+:\/\/(?:[a-z0-9-]+\.)*(?:zoom\.us|zoom-[a-z]+\.[a-z.]+|zoomgov\.com|teams\.microsoft\.com|teams\.live\.com|meet\.google\.com|webex\.com|meet\.jit\.si|whereby\.com)\//i
+/** Hosts of video meeting services' invite links (`https://zoom.us/j/…?pwd=…`, a Zoom for LFX meeting page). */
+const MEETING_HOST = /^(?:zoom\.us|zoom-[a-z]+(?:\.[a-z]+){1,4}|zoomgov\.com|teams\.microsoft\.com|teams\.live\.com|meet\.google\.com|webex\.com|meet\.jit\.si|whereby\.com)$/i
+
+/** Whether a URL's host is a video meeting service's, or a subdomain of one (`acme.zoom.us`). */
+function isMeetingLink(url: string): boolean {
+  const host = /^[a-z][a-z0-9+.-]{0,20}:\/\/([^/?#:@\s]{1,253})/i.exec(url)?.[1]
+  if (host === undefined) return false
+  const labels = host.toLowerCase().split('.')
+  // The host itself and each parent domain with two or more labels.
+  for (let i = 0; i + 1 < labels.length; i++) if (MEETING_HOST.test(labels.slice(i).join('.'))) return true
+  return false
+}
 
 /** The last token of a line's text (after its last space, quote or angle bracket). */
 function lastToken(text: string): string {
@@ -634,7 +644,7 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
       const start = (m.index ?? 0) + head.length
       if (shape.prose?.(content.slice(start + value.length, start + value.length + 50), value)) continue
       // A meeting link's passcode admits whoever holds the link, as every invitee does: it is shared on purpose.
-      if (shape.rule === URL_PASSWORD_RULE && MEETING_LINK.test(lastToken(lineBefore(content, m.index ?? 0)))) {
+      if (shape.rule === URL_PASSWORD_RULE && isMeetingLink(lastToken(lineBefore(content, m.index ?? 0)))) {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: 'Passcode in a meeting link: it admits whoever holds the link, as it does every invitee (low).', value, severity: 'low' })
         continue
       }
@@ -1059,7 +1069,7 @@ function isPublicByDesign(a: Assignment, lines: string[]): boolean {
 
 const CHART_DEFAULT = "a chart's default, which every install that does not override it shares (medium: leave it empty so each install must set its own, or generate one)"
 /** The `Password=` (or `Pwd=`) part of a `Key=Value;` connection string. */
-const CONNECTION_PASSWORD = /(?:^|;)\s*(?:password|pwd)\s*=\s*([^;]*)/i
+const CONNECTION_PASSWORD = /(?:^|;)[ \t]*(?:password|pwd)[ \t]*=([^;]*)/i
 
 /** A password in a chart's values file that no generator made: the default every install gets unless it sets its own. */
 function isChartDefault(file: Pick<SourceFile, 'path' | 'kind'>, password: string): boolean {
@@ -1075,7 +1085,7 @@ function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string
   if (cls === 'password' && WELL_KNOWN_PASSWORDS.has(value.toLowerCase())) return 'a well-known default anyone would try first, not a secret someone chose (medium)'
   if (cls === 'password' && isChartDefault(file, value)) return CHART_DEFAULT
   if (cls === 'connection-string') {
-    const password = CONNECTION_PASSWORD.exec(value)?.[1] ?? URL_PASSWORD.exec(value)?.groups?.urlPass
+    const password = CONNECTION_PASSWORD.exec(value)?.[1]?.trim() ?? URL_PASSWORD.exec(value)?.groups?.urlPass
     if (password !== undefined && isChartDefault(file, password)) return CHART_DEFAULT
   }
   if (cls === 'password' && file.kind === 'workflow' && isWordsAndNumber(value)) {

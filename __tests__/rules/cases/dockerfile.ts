@@ -100,6 +100,12 @@ export const dockerfileCases: CaseTable = {
       { name: 'distroless without the nonroot tag runs as root', code: 'FROM gcr.io/distroless/static-debian12:latest\nCOPY app /app\nENTRYPOINT ["/app"]\n', errors: [{ line: 1, severity: 'medium' }] },
       { name: 'an application image the file RUNs commands on', code: 'FROM vendor.example.com/shop/catalog:1.4.0\nRUN mkdir -p /data/cache\nCOPY conf/ /etc/catalog/\n', errors: [{ line: 1, severity: 'medium', message: /usually root/ }] },
       {
+        name: 'a build image (toolchain base named by a build argument, no CMD, ENTRYPOINT or EXPOSE): info, saying so',
+        code: 'ARG golang_image\nFROM ${golang_image}\nADD . /src/\nWORKDIR /src\nRUN go build -o scanner ./cmd/scanner\n',
+        errors: [{ line: 2, severity: 'info', message: /it is a build image/ }]
+      },
+      { name: 'a golang base with a command of its own still serves: medium', code: 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n', errors: [{ line: 1, severity: 'medium', message: /root for `golang`/ }] },
+      {
         name: 'an application image only re-exported: the user is that image\'s choice',
         code: 'FROM public.ecr.aws/example/storefront-ui:1.2.1\n\n# kept short for the lab\n',
         errors: [{ line: 1, severity: 'info', message: /whatever user `public\.ecr\.aws\/example\/storefront-ui:1\.2\.1` sets/ }]

@@ -311,7 +311,7 @@ export const secretsCases: CaseTable = {
     invalid: [
       line2(`url: redis://:${fake(16, 58)}@cache:6379/0`, { severity: 'high' }),
       line2(`url: jdbc:mysql://db:3306/app?user=app&password=${fake(14, 90)}&ssl=true`, { severity: 'high', message: /query string/ }, 'password in a JDBC query string'),
-      line2(`link="https://zoom-lfx.example.org/meeting/912345678?password=${fake(14, 91)}"`, { severity: 'low', message: /meeting link/ }, "a meeting link's passcode: shared with every invitee, low"),
+      line2(`link="https://zoom-lfx.platform.example.org/meeting/912345678?password=${fake(14, 91)}"`, { severity: 'low', message: /meeting link/ }, "a meeting link's passcode: shared with every invitee, low"),
       line2(`join: https://acme.zoom.us/j/912345678?pwd=${fake(14, 92)}`, { severity: 'low' }, 'a Zoom invite link')
     ]
   },
@@ -551,6 +551,7 @@ export const secretsCases: CaseTable = {
   'secrets/high-entropy-value': {
     valid: [
       quiet('signing_key: key-id-1', 'short name', 'config/values.yaml'),
+      quiet('export SHOP_VORTEX_SHARED_KEY=super-secret-vortex-api-key', 'words naming what the value stands for (two of the key words, its last among them)', 'backend/scripts/_env'),
       quiet(`encryption_key: ${[8, 4, 4, 4, 12].map((n, i) => fake(n, 80 + i, HEX)).join('-')}`, 'KMS key id', 'config/values.yaml'),
       quiet('encryption_key: alias/app-data-2024', 'KMS alias', 'config/values.yaml'),
       quiet('encryption_key: projects/shop-prod/locations/europe-west1/keyRings/storage/cryptoKeys/orders-bucket', 'Cloud KMS key path', 'config/values.yaml'),

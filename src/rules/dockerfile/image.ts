@@ -59,6 +59,15 @@ function isRootBase(image: string): boolean {
   return ROOT_OFFICIAL_BASES.has(path) || ROOT_VENDOR_BASE.test(path)
 }
 
+/** Compiler and build-tool images, by path or by the build argument that names one (`FROM ${golang_image}`). */
+const BUILD_TOOLCHAINS = new Set(['golang', 'rust', 'maven', 'gradle', 'gcc', 'buildpack-deps'])
+
+function isBuildImage(image: string): boolean {
+  const argument = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(image.trim())?.[1]
+  if (argument !== undefined) return /golang|rust|maven|gradle|builder|toolchain/i.test(argument)
+  return BUILD_TOOLCHAINS.has(imagePath(image))
+}
+
 export function checkUser(ctx: Context, stages: Stage[], chain: number[]): void {
   for (const index of chain) {
     const users = stages[index].body.filter((i) => i.getKeyword() === 'USER')
@@ -76,6 +85,12 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[]): void 
   if (base !== undefined && (/nonroot|non-root|rootless/i.test(base) || isLambdaBase(base))) return
   // A scratch image with no command is a data image (files for other images to COPY --from): nothing runs in it.
   if (base !== undefined && imageName(base) === 'scratch' && !chain.some((i) => stages[i].body.some((x) => ['CMD', 'ENTRYPOINT'].includes(x.getKeyword())))) return
+  // A toolchain image that sets no command and exposes nothing builds something (binaries taken out
+  // with `docker cp`, or a later stage's input): nothing in it says a container of it serves anything.
+  if (isBuildImage(base ?? rootStage.from.getImage() ?? '') && !chain.some((i) => stages[i].body.some((x) => ['CMD', 'ENTRYPOINT', 'EXPOSE'].includes(x.getKeyword())))) {
+    emit(ctx, R.noUser, line, 'the final stage sets no USER, but it is a build image: a toolchain base with no CMD, ENTRYPOINT or EXPOSE of its own, so nothing in it runs as a service', { severity: 'info' })
+    return
+  }
   if (base !== undefined && isRootBase(base)) {
     emit(ctx, R.noUser, line, `the final stage sets no USER, so the container runs as the base image user, root for \`${imagePath(base)}\``)
     return

@@ -304,15 +304,18 @@ const NSSWITCH_SOURCES = /^(?:(?:compat|files|db|nis|nisplus|sss|systemd|ldap|wi
 const SECRET_NOUNS = new Set(['secret', 'password', 'passwd', 'token'])
 
 /**
- * `super-secret-management-api-key` under `MANAGEMENT_API_KEY`: lower-case words that name what the
- * value stands for (the key's last two words and a secret noun), a stand-in written for a
- * development setup, never a generated secret.
+ * `super-secret-management-api-key` under `MANAGEMENT_API_KEY`, `super-secret-nexus-api-key` under
+ * `NEXUS_SHARED_KEY`: lower-case words that name what the value stands for (a secret noun, and two
+ * of the key's words, its last among them), a stand-in written for a development setup, never a
+ * generated secret.
  */
 function describesItself(v: string, key: string): boolean {
   if (!/^[a-z][a-z0-9]*(?:[-_.][a-z][a-z0-9]*){2,9}$/.test(v)) return false
   const words = v.split(/[-_.]/)
-  const tail = keyWords(key).slice(-2)
-  return words.some((w) => SECRET_NOUNS.has(w)) && tail.length > 0 && tail.every((w) => words.includes(w))
+  const keyWordList = keyWords(key)
+  const last = keyWordList[keyWordList.length - 1]
+  if (last === undefined || !words.includes(last) || !words.some((w) => SECRET_NOUNS.has(w))) return false
+  return keyWordList.length === 1 || keyWordList.slice(0, -1).some((w) => words.includes(w))
 }
 
 /** Why a value under a secret-ish key is not a literal secret, or undefined when it is one. */
@@ -415,7 +418,7 @@ export function entropy(s: string): number {
  * `minio123`): no generator's output, where letters and digits mix throughout.
  */
 export function isWordsAndNumber(v: string): boolean {
-  return v.length <= 32 && /^[A-Za-z]+(?:[-_.]?[A-Za-z]+)*[-_]?\d*$/.test(v)
+  return v.length <= 32 && /^[A-Za-z]+(?:[-_.][A-Za-z]+)*[-_]?\d*$/.test(v)
 }
 
 export function looksRandom(s: string): boolean {
