@@ -445,6 +445,8 @@ describe('test, fixture and example paths, and documentation', () => {
       ['secrets/jwt', 'medium']
     ])
     expect(inTest[0].message).toMatch(/test tree/)
+    // A key file named as a test's (`github_test.pem`) is a test fixture too.
+    expect((await scan('generators/github/github_test.pem', `${PRIVATE_KEY}\n`)).findings.map(forSamplePath).map((f) => f.severity)).toEqual(['medium'])
     const inExample = (await scan('examples/mtls/client.go', key)).findings.map(forSamplePath)
     expect(inExample.map((f) => f.severity)).toEqual(['medium', 'medium'])
     expect(inExample[0].message).toMatch(/sample or documentation path/)

@@ -612,6 +612,15 @@ const SHAPES: Shape[] = [
 
 const COMPILED_SHAPES = SHAPES.map((shape) => ({ shape, regex: new RegExp(shape.source, 'g'), anchor: Array.isArray(shape.anchors) ? anyOf(shape.anchors) : (shape.anchors as RegExp) }))
 
+/** A later password option on the same command taking a variable (`--password=$X`, `-p"${X}"`). */
+const OVERRIDING_PASSWORD = /(?:--password[= ]|\s-p)["']?\$/
+
+/** The text after `offset` up to the end of its line (at most 500 characters). */
+function restOfLine(content: string, offset: number): string {
+  const end = content.indexOf('\n', offset)
+  return content.slice(offset, Math.min(end < 0 ? content.length : end, offset + 500))
+}
+
 /** Hosts of video meeting services' invite links (`https://zoom.us/j/…?pwd=…`, a Zoom for LFX meeting page). */
 const MEETING_HOST = /^(?:zoom\.us|zoom-[a-z]+(?:\.[a-z]+){1,4}|zoomgov\.com|teams\.microsoft\.com|teams\.live\.com|meet\.google\.com|webex\.com|meet\.jit\.si|whereby\.com)$/i
 
@@ -643,6 +652,8 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
       if (shape.command && !shape.command.test(lineBefore(content, m.index ?? 0))) continue
       const start = (m.index ?? 0) + head.length
       if (shape.prose?.(content.slice(start + value.length, start + value.length + 50), value)) continue
+      // `mysql -uroot -proot --password=${MYSQL_ROOT_PASSWORD}`: the last password option wins, and it is a reference.
+      if (shape.rule === CLI_PASSWORD_RULE && OVERRIDING_PASSWORD.test(restOfLine(content, start + value.length))) continue
       // A meeting link's passcode admits whoever holds the link, as every invitee does: it is shared on purpose.
       if (shape.rule === URL_PASSWORD_RULE && isMeetingLink(lastToken(lineBefore(content, m.index ?? 0)))) {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: 'Passcode in a meeting link: it admits whoever holds the link, as it does every invitee (low).', value, severity: 'low' })

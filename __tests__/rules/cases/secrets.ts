@@ -167,7 +167,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/braintree-token': { valid: [quiet('token: access_token$sandbox$x')], invalid: [line2(`token: ${BRAINTREE}`)] },
   'secrets/command-line-password': {
-    valid: [quiet('mysql -u root -p -e "select 1"', 'prompting -p'), quiet('docker run -u 1000:1000 app', 'user id, not a password', 'scripts/run.sh'), quiet('./gitea admin user create --password "$PASS" --must-change-password=false', 'a switch named after the password, set to a boolean', 'scripts/admin.sh'), quiet('script: "./gitea admin user create --password $PASS --must-change-password=false\\n\\n# done"', 'the same switch inside an escaped script string', 'stack/admin.yaml'), quiet('\tlog.Println("ERROR: --remote-write-username and --remote-write-password must both be provided")', 'a sentence about the flag', 'cmd/bench/main.go')],
+    valid: [quiet('mysql -u root -p -e "select 1"', 'prompting -p'), quiet("kubectl exec -i db-0 -- bash -c 'mysql -uroot -pstarter --password=${MYSQL_ROOT_PASSWORD}'", 'a later password option taking a variable wins', 'scripts/setup.sh'), quiet('docker run -u 1000:1000 app', 'user id, not a password', 'scripts/run.sh'), quiet('./gitea admin user create --password "$PASS" --must-change-password=false', 'a switch named after the password, set to a boolean', 'scripts/admin.sh'), quiet('script: "./gitea admin user create --password $PASS --must-change-password=false\\n\\n# done"', 'the same switch inside an escaped script string', 'stack/admin.yaml'), quiet('\tlog.Println("ERROR: --remote-write-username and --remote-write-password must both be provided")', 'a sentence about the flag', 'cmd/bench/main.go')],
     invalid: [line2(`mysql -uroot -p${STRONG} -e "select 1"`, { severity: 'high' }, undefined, 'scripts/db.sh'), line2('./deploy --admin-password hunter9x now', { severity: 'high' }, 'a word value followed by one more word is still a value', 'scripts/deploy.sh')]
   },
   'secrets/database-connection-string': {
@@ -368,6 +368,7 @@ export const secretsCases: CaseTable = {
       { name: 'generated Go protobuf', path: 'api/service.pb.go', code: `\tPassword string = "${STRONG}"\n` },
       { name: 'password read from a file', path: 'scripts/db.py', code: 'with open(path) as pf:\n    password = pf.read()\n' },
       { name: 'placeholder in angle brackets', path: 'config/values.yaml', code: 'password: <your-password>\n' },
+      { name: 'an htpasswd line: a user and the hash of the password', path: 'config/values.yaml', code: 'registry:\n  htpasswd: registry_user:$2y$10$Qk9xZ1RhQk9xZ1RhQk9xZ.1RhQk9xZ1RhQk9xZ1RhQk9xZ1RhQk9x\n' },
       { name: 'GitHub secret expression', path: 'config/values.yaml', code: 'password: ${{ secrets.DB_PASSWORD }}\n' },
       { name: 'Helm template expression', path: 'config/values.yaml', code: 'password: "{{ .Values.db.password }}"\n' },
       { name: 'CloudFormation SSM dynamic reference', path: 'config/values.yaml', code: "password: '{{resolve:ssm-secure:/app/db:1}}'\n" },
@@ -400,6 +401,7 @@ export const secretsCases: CaseTable = {
       line2(`db_password=${STRONG}`, { severity: 'info', message: /test, example or documentation path/ }, 'test/fixture path is info', 'tests/fixtures/db.env'),
       line2(`db_password=${STRONG}`, { severity: 'info' }, 'examples path is info', 'examples/app/db.env'),
       line2(`db_password=${STRONG}`, { severity: 'info' }, 'CI path is info', 'ci/db.env'),
+      line2(`db_password=${STRONG}`, { severity: 'info' }, 'an archived folder is info', 'examples-old/_archived/iscsi/db.env'),
       line2(`db_password=${STRONG}`, { severity: 'info' }, 'unittests path is info', 'app/unittests/db.env'),
       line2(`db_password="${STRONG}"`, { severity: 'info' }, 'Go test file is info', 'pkg/db/conn_test.go'),
       line2(`db_password="${STRONG}"`, { severity: 'info' }, 'end-to-end test tree is info', 'e2e/suites/db/setup.sh'),

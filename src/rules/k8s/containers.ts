@@ -180,14 +180,27 @@ export function isLiteralSecret(name: string, value: string): boolean {
   return !/^(true|false|yes|no|on|off|\d{1,3})$/i.test(value.trim())
 }
 
+/** A comment on the entry's lines asking for a value (`#REQUIRED - replace with your access key`): what follows is a stand-in. */
+const REPLACE_ME = /\b(?:replace|fill in|change (?:it|this|me)|your own|insert your|put your)\b/i
+
+function askedToReplace(content: string, lines: (number | undefined)[]): boolean {
+  return lines.some((line) => {
+    if (line === undefined) return false
+    const text = lineText(content, line)
+    const comment = text.indexOf(' #')
+    return comment >= 0 && REPLACE_ME.test(text.slice(comment))
+  })
+}
+
 export function checkEnv(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
   const v = obj.view
   const out: Finding[] = []
   for (const entry of v.items(v.get(c.node, 'env'))) {
     const name = v.str(v.get(entry, 'name')) ?? ''
     const value = v.str(v.get(entry, 'value'))
-    if (value !== undefined && isLiteralSecret(name, value)) {
-      out.push(ctx.report(K8S.literalSecretEnv, v.keyLine(entry, 'value'), `${label(c)} sets \`${name}\` to a literal value`))
+    const valueLine = v.keyLine(entry, 'value')
+    if (value !== undefined && isLiteralSecret(name, value) && !askedToReplace(ctx.content, [v.keyLine(entry, 'name'), valueLine])) {
+      out.push(ctx.report(K8S.literalSecretEnv, valueLine, `${label(c)} sets \`${name}\` to a literal value`))
     }
     const valueFrom = v.get(entry, 'valueFrom')
     if (v.get(valueFrom, 'secretKeyRef') !== undefined) {

@@ -337,6 +337,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (isReference(v)) return 'reference'
   // MySQL native-password hashes (`*` and 40 hex digits) and crypt(3)/bcrypt/argon2 hashes.
   if (/^\*[0-9A-Fa-f]{40}$/.test(v) || /^\$(?:2[abxy]?|5|6|y|argon2(?:id|i|d))\$[^\s]{20,}$/.test(v)) return 'hash'
+  // An htpasswd line (`user:$2y$10$…`): a user name and the hash of the password.
+  if (/^[^:\s$]{1,64}:\$(?:2[abxy]?|apr1|5|6|y)\$[^\s]{20,}$/.test(v)) return 'hash'
   if (/^<[^>]*>$|^\[[^\]]*\]$|^%[A-Za-z_]+%$|^__[A-Z0-9_]+__$/.test(v)) return 'placeholder'
   if (/^(.)\1+$/.test(v) || v.includes('***')) return 'placeholder'
   if (isFilledStandIn(v)) return 'placeholder'
