@@ -465,8 +465,8 @@ describe('input that is not a usable workflow', () => {
 })
 
 describe("the repository's own actions", () => {
-  // Run on a schedule too, so a third-party action with the default token stays high.
-  const wf = `on: [push, schedule]
+  // Run on release too, so a third-party action with the default token stays high.
+  const wf = `on: [push, release]
 jobs:
   shared:
     uses: octo-org/ci/.github/workflows/build.yml@v1.4.0
@@ -516,11 +516,13 @@ describe('third-party actions by how much their job exposes', () => {
     expect(job('', '')).toEqual(['workflow/unpinned-action:medium'])
     expect(job('', '', '[push, pull_request]')).toEqual(['workflow/unpinned-action:medium'])
     expect(job('', '', '[push, workflow_dispatch]')).toEqual(['workflow/unpinned-action:medium'])
+    expect(job('', '', '[push, schedule]')).toEqual(['workflow/unpinned-action:medium'])
+    // Its own token handed to a step is the same repository default token.
+    expect(job('', '      - run: make\n        env:\n          GH_TOKEN: ${{ github.token }}\n', 'pull_request')).toEqual(['workflow/unpinned-action:medium'])
   })
 
   it.each([
-    ['no permissions block (the repository default may write) in a workflow also run on a schedule', '', '', '[push, schedule]'],
-    ['no permissions block, the job token handed to a step', '', '      - run: make\n        env:\n          GH_TOKEN: ${{ github.token }}\n', 'pull_request'],
+    ['no permissions block (the repository default may write) in a workflow also run on release', '', '', '[push, release]'],
     ['a write grant', 'permissions:\n  contents: write\n', '', 'push'],
     ['write-all', 'permissions: write-all\n', '', 'push'],
     ['a secret used by any step of the job', 'permissions:\n  contents: read\n', '      - run: deploy\n        env:\n          TOKEN: ${{ secrets.DEPLOY_TOKEN }}\n', 'push'],

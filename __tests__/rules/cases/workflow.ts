@@ -858,13 +858,14 @@ export const workflowCases: CaseTable = {
         name: 'no permissions block on push, no secret: the repository default token, at medium',
         code: 'name: ci\non: push\njobs:\n' + job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n'),
         errors: [
-          { line: 8, severity: 'medium', message: /not a full commit SHA\. Medium: the job holds no secret and sets no `permissions:`, and the workflow runs only on push, pull_request or a manual run, so its token is the repository default/ },
+          { line: 8, severity: 'medium', message: /not a full commit SHA\. Medium: the job holds no secret and sets no `permissions:`, and the workflow runs only on push, pull_request, a manual run or a schedule, so its token is the repository default/ },
           { line: 9, severity: 'medium' }
         ]
       },
       { name: 'no permissions block, push and manual runs (only writers start either): medium', code: 'name: ci\non: [push, workflow_dispatch]\njobs:\n' + job('b', '      - uses: someone/tool@v1\n'), errors: [{ line: 8, severity: 'medium' }] },
-      { name: 'no permissions block, also run on a schedule', code: 'name: ci\non: [push, schedule]\njobs:\n' + job('b', '      - uses: someone/tool@v1\n'), errors: [{ line: 8, severity: 'high', message: /not a full commit SHA\.$/ }] },
-      { name: 'no permissions block, the job token passed to a step', code: 'name: ci\non: pull_request\njobs:\n' + job('b', '      - uses: someone/tool@v1\n        with:\n          token: ${{ github.token }}\n'), errors: [{ line: 8, severity: 'high' }] },
+      { name: 'no permissions block, also run on release', code: 'name: ci\non: [push, release]\njobs:\n' + job('b', '      - uses: someone/tool@v1\n'), errors: [{ line: 8, severity: 'high', message: /not a full commit SHA\.$/ }] },
+      { name: 'no permissions block, on a schedule: medium', code: 'name: ci\non: [push, schedule]\njobs:\n' + job('b', '      - uses: someone/tool@v1\n'), errors: [{ line: 8, severity: 'medium' }] },
+      { name: 'no permissions block, the job token passed to a step (the same repository default token): medium', code: 'name: ci\non: pull_request\njobs:\n' + job('b', '      - uses: someone/tool@v1\n        with:\n          token: ${{ github.token }}\n'), errors: [{ line: 8, severity: 'medium' }] },
       { name: 'no permissions block, a secret in the job', code: 'name: ci\non: pull_request\njobs:\n' + job('b', '      - uses: someone/tool@v1\n      - run: ./upload.sh\n        env:\n          KEY: ${{ secrets.UPLOAD_KEY }}\n'), errors: [{ line: 8, severity: 'high' }] },
       { name: 'job granted a write scope', code: push(job('b', '      - uses: someone/tool@v1\n', '    permissions:\n      contents: write\n')), errors: [{ line: 12 }] },
       {
@@ -883,8 +884,8 @@ export const workflowCases: CaseTable = {
         errors: [{ line: 12, severity: 'high' }]
       },
       {
-        name: 'code-scanning alerts only, but also on a schedule',
-        code: push(job('b', '      - uses: someone/scanner@v1\n', '    permissions:\n      security-events: write\n'), '[push, schedule]'),
+        name: 'code-scanning alerts only, but also on release',
+        code: push(job('b', '      - uses: someone/scanner@v1\n', '    permissions:\n      security-events: write\n'), '[push, release]'),
         errors: [{ line: 12, severity: 'high' }]
       },
       { name: 'privileged trigger', code: push(job('b', '      - uses: someone/tool@v1\n'), 'pull_request_target'), errors: [{ line: 10 }] },

@@ -2,7 +2,7 @@
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node } from '../parse/yaml.js'
 import { jobTextSome, runsOnlyOn, tokenIsReadOnly, type CheckContext } from './context.js'
-import { readsSecret, readsSecretBeyondToken } from './expressions.js'
+import { readsSecretBeyondToken } from './expressions.js'
 import { isPrivileged, type JobModel } from './model.js'
 import { RULES } from './meta.js'
 
@@ -28,25 +28,27 @@ function jobIsExposed(ctx: CheckContext, job: JobModel): boolean {
   return jobTextSome(ctx, job, readsSecretBeyondToken)
 }
 
-/** Triggers whose runs get the repository's default token and nothing more privileged. */
-const PLAIN_TRIGGERS = new Set(['push', 'pull_request', 'workflow_dispatch'])
+/** Triggers whose runs get the repository's default token and nothing more privileged: started by its members or its clock. */
+const PLAIN_TRIGGERS = new Set(['push', 'pull_request', 'workflow_dispatch', 'schedule'])
 
 /**
- * Whether the job's only power is the repository's default token, given to no step by name: the
- * workflow runs only on `push`, `pull_request` or `workflow_dispatch` (only writers start a manual run), no `permissions:` is set at any level, and the job
- * reads no secret (not even the token). That token is read-only for fork pull requests, and on
- * every event where the repository or organization keeps GitHub's read-only default.
+ * Whether the job's only power is the repository's default token: the workflow runs only on
+ * `push`, `pull_request`, `workflow_dispatch` (only writers start a manual run) or `schedule`, no
+ * `permissions:` is set at any level, and the job reads no secret but that token (handed to a
+ * step, it is the same token: `actions/checkout` leaves it in the clone's git config for every
+ * later step anyway). That token is read-only for fork pull requests, and on every event where the
+ * repository or organization keeps GitHub's read-only default; the message says so.
  */
 function defaultTokenOnly(ctx: CheckContext, job: JobModel): boolean {
   if (!runsOnlyOn(ctx.wf, PLAIN_TRIGGERS)) return false
   if (job.permissions ?? ctx.wf.permissions) return false
   if (job.uses && job.node.get('secrets', true) !== undefined) return false
-  return !jobTextSome(ctx, job, (text) => readsSecret(text, true))
+  return !jobTextSome(ctx, job, readsSecretBeyondToken)
 }
 
 /**
  * Whether the job's token may write only code-scanning alerts (`security-events: write` beside
- * read scopes, as SARIF upload needs) and the job reads no secret, on push, pull_request or a manual run only.
+ * read scopes, as SARIF upload needs) and the job reads no secret, on push, pull_request, a manual run or a schedule only.
  * Status and check writes are not counted as harmless: a forged status can satisfy a required check.
  */
 function writesOnlyAlerts(ctx: CheckContext, job: JobModel): boolean {
@@ -55,7 +57,7 @@ function writesOnlyAlerts(ctx: CheckContext, job: JobModel): boolean {
   const writes = permissions.items.filter((p) => scalarString(p.value) !== 'read' && scalarString(p.value) !== 'none')
   if (writes.length === 0 || writes.some((p) => scalarString(p.key) !== 'security-events' || scalarString(p.value) !== 'write')) return false
   if (job.uses && job.node.get('secrets', true) !== undefined) return false
-  return !jobTextSome(ctx, job, (text) => readsSecret(text, true))
+  return !jobTextSome(ctx, job, readsSecretBeyondToken)
 }
 
 function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | undefined, job: JobModel): Finding | undefined {
@@ -89,7 +91,7 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
     return ctx.report(
       RULES.unpinnedAction,
       line,
-      `${message}. Medium: the job holds no secret and sets no \`permissions:\`, and the workflow runs only on push, pull_request or a manual run, so its token is the repository default (read-only for fork pull requests, and everywhere unless the repository grants write by default).`,
+      `${message}. Medium: the job holds no secret and sets no \`permissions:\`, and the workflow runs only on push, pull_request, a manual run or a schedule, so its token is the repository default (read-only for fork pull requests, and everywhere unless the repository grants write by default).`,
       { severity: 'medium' }
     )
   }
@@ -97,7 +99,7 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
     return ctx.report(
       RULES.unpinnedAction,
       line,
-      `${message}. Medium: the job holds no secret, the workflow runs only on push, pull_request or a manual run, and its token writes nothing but code-scanning alerts (\`security-events: write\`).`,
+      `${message}. Medium: the job holds no secret, the workflow runs only on push, pull_request, a manual run or a schedule, and its token writes nothing but code-scanning alerts (\`security-events: write\`).`,
       { severity: 'medium' }
     )
   }
