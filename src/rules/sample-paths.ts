@@ -12,7 +12,7 @@ const SAMPLE_PATH = /(?:^|\/)(?:\.?ci|tests?|testing|__tests__|e2e|fixtures?|__f
 /** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
 /** Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`. */
-const TEST_FILE = /(?:^|\/)(?:[^/]+_test\.(?:go|py|pem|key|crt|cer|p12|json|ya?ml)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala))$/
+const TEST_FILE = /(?:^|\/)(?:[^/]+_test\.(?:go|py|pem|key|crt|cer|p12)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala))$/
 
 /**
  * Sample files by name: `config.yml.example`, `.env.sample`, `example.env`, `examples-1.json`, and env templates
