@@ -198,7 +198,7 @@ describe('reading a tree with hostile files', () => {
     }
   })
 
-  it("classifies a chart's values file as the pull request path does, wherever the chart sits", async () => {
+  it("classifies a chart's values file as the pull request path does, wherever the chart sits (a plain template stays a manifest in a scan)", async () => {
     const charts = mkdtempSync(join(tmpdir(), 'preflight-charts-'))
     try {
       for (const dir of ['deploy/registry', 'config']) mkdirSync(join(charts, dir), { recursive: true })

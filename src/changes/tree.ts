@@ -97,9 +97,10 @@ export async function readTree(root: string, options: TreeOptions = {}): Promise
   const listed: TreeFile[] = []
   const notes: FileNote[] = []
   const paths = listFilesSync(root)
-  // As for a pull request, a folder with a Chart.yaml makes its values files chart files wherever
-  // it sits. A template keeps the kind its content gives it: one without Go template markers is
-  // read as the plain manifest it renders to, which a scan without `helm` can still check.
+  // As in a pull request, a folder with a Chart.yaml makes its values files chart files wherever
+  // it sits. Unlike a pull request, a template here keeps the kind its content gives it: one
+  // without Go template markers is read as the plain manifest it renders to, which a scan
+  // without `helm` can still check.
   const chartDirs = chartDirsOf(paths)
   const contextOf = (path: string) => (isValuesFileName(path) ? { chartDirs } : {})
   for (const path of paths) {

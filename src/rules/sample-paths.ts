@@ -68,8 +68,14 @@ export function isDevEnvPath(path: string): boolean {
 export function forTestPath(f: Finding, inTestTree = isTestPath(f.path)): Finding {
   if (f.category === 'secrets' || f.severity === 'info') return f
   if (inTestTree) return { ...f, severity: 'info', message: `${f.message} (In a test or fixture path: reported for information.)` }
-  if ((f.severity === 'critical' || f.severity === 'high') && isDevEnvPath(f.path)) {
-    return { ...f, severity: 'medium', message: `${f.message} (In a local development setup: medium.)` }
-  }
-  return f
+  return forDevEnvPath(f)
+}
+
+/**
+ * A critical or high finding in a local development setup, as medium, saying why; `keeps` leaves
+ * it alone (the secret scan's provider keys, as live on a laptop as anywhere).
+ */
+export function forDevEnvPath(f: Finding, keeps = false): Finding {
+  if (keeps || (f.severity !== 'critical' && f.severity !== 'high') || !isDevEnvPath(f.path)) return f
+  return { ...f, severity: 'medium', message: `${f.message} (In a local development setup: medium.)` }
 }

@@ -37,6 +37,26 @@ const kindE2e = (extra = ''): string =>
     ),
     'pull_request'
   )
+/** Jobs that install into a cluster they create themselves: no deploy, whatever their name or the cloud login beside it. */
+const LOCAL_CLUSTER_INSTALLS = [
+  { name: 'a job named deploy-operator that installs into the kind cluster it creates', code: push(job('deploy-operator', `      - uses: helm/kind-action@${SHA}\n      - run: helm install operator charts/operator --wait\n`), 'pull_request') },
+  {
+    name: 'a local setup action asked for a kind cluster, then kubectl apply',
+    code: push(job('collector-test', `      - uses: ./.github/actions/setup\n        with:\n          create-kind-cluster: "true"\n      - run: kubectl apply -f examples/collector.yaml\n`), 'pull_request')
+  },
+  {
+    name: 'a cloud login that only feeds a registry login, then a kind cluster and helm install',
+    code: push(
+      job(
+        'helm-tests',
+        `      - id: auth\n        uses: google-github-actions/auth@${SHA}\n        with:\n          token_format: access_token\n      - uses: docker/login-action@${SHA}\n        with:\n          registry: gcr.io\n          password: \${{ steps.auth.outputs.access_token }}\n      - run: kind create cluster\n      - run: helm install app charts/app --wait\n`,
+        '    permissions:\n      id-token: write\n'
+      ),
+      'pull_request'
+    )
+  }
+]
+
 /** A scheduled job that deploys a stack through the project's make target and always destroys it again; `teardown` is that last step. */
 const deployThenDestroy = (teardown = '      - name: Cleanup\n        if: always()\n        run: make destroy-ide environment="$CLUSTER_ID"\n'): string =>
   push(
@@ -244,22 +264,7 @@ export const workflowCases: CaseTable = {
       { name: 'a release job running a script named deploy', code: RELEASE_THEN_DEPLOY_SCRIPT },
       { name: 'a reusable deploy workflow of another repository (its own concurrency is not read)', code: push(`  deploy-preview:\n    uses: example-org/docs-tools/.github/workflows/deploy-preview.yml@${SHA}\n`) },
       { name: 'a kind cluster stood up by make e2e-bootstrap and loaded with kind load', code: kindE2e() },
-      { name: 'a job named deploy-operator that installs into the kind cluster it creates', code: push(job('deploy-operator', `      - uses: helm/kind-action@${SHA}\n      - run: helm install operator charts/operator --wait\n`), 'pull_request') },
-      {
-        name: 'a local setup action asked for a kind cluster, then kubectl apply',
-        code: push(job('collector-test', `      - uses: ./.github/actions/setup\n        with:\n          create-kind-cluster: "true"\n      - run: kubectl apply -f examples/collector.yaml\n`), 'pull_request')
-      },
-      {
-        name: 'a cloud login that only feeds a registry login, then a kind cluster and helm install',
-        code: push(
-          job(
-            'helm-tests',
-            `      - id: auth\n        uses: google-github-actions/auth@${SHA}\n        with:\n          token_format: access_token\n      - uses: docker/login-action@${SHA}\n        with:\n          registry: gcr.io\n          password: \${{ steps.auth.outputs.access_token }}\n      - run: kind create cluster\n      - run: helm install app charts/app --wait\n`,
-            '    permissions:\n      id-token: write\n'
-          ),
-          'pull_request'
-        )
-      },
+      ...LOCAL_CLUSTER_INSTALLS,
       { name: 'the e2e make target alone marks the cluster as the job\'s own', code: kindE2e().replace('kind load docker-image --name kind app-e2e:latest\n          ', '') },
       { name: 'kind load alone marks the cluster as the job\'s own', code: kindE2e().replace('make e2e-bootstrap KUBERNETES_VERSION=1.30.0', 'make images') },
       { name: 'a stack deployed by make deploy-ide and always destroyed by make destroy-ide', code: deployThenDestroy() },
@@ -298,22 +303,7 @@ export const workflowCases: CaseTable = {
       { name: 'temporary infrastructure destroyed through bash -c', code: TEMPORARY_INFRA.replace('run: terraform destroy -auto-approve', `run: bash -c 'terraform destroy -auto-approve'`) },
       { name: 'temporary infrastructure destroyed on success or failure', code: TEMPORARY_INFRA.replace('if: always()', "if: success() || failure()") },
       { name: 'a kind cluster stood up by make e2e-bootstrap and loaded with kind load', code: kindE2e() },
-      { name: 'a job named deploy-operator that installs into the kind cluster it creates', code: push(job('deploy-operator', `      - uses: helm/kind-action@${SHA}\n      - run: helm install operator charts/operator --wait\n`), 'pull_request') },
-      {
-        name: 'a local setup action asked for a kind cluster, then kubectl apply',
-        code: push(job('collector-test', `      - uses: ./.github/actions/setup\n        with:\n          create-kind-cluster: "true"\n      - run: kubectl apply -f examples/collector.yaml\n`), 'pull_request')
-      },
-      {
-        name: 'a cloud login that only feeds a registry login, then a kind cluster and helm install',
-        code: push(
-          job(
-            'helm-tests',
-            `      - id: auth\n        uses: google-github-actions/auth@${SHA}\n        with:\n          token_format: access_token\n      - uses: docker/login-action@${SHA}\n        with:\n          registry: gcr.io\n          password: \${{ steps.auth.outputs.access_token }}\n      - run: kind create cluster\n      - run: helm install app charts/app --wait\n`,
-            '    permissions:\n      id-token: write\n'
-          ),
-          'pull_request'
-        )
-      },
+      ...LOCAL_CLUSTER_INSTALLS,
       { name: 'a stack deployed by make deploy-ide and always destroyed by make destroy-ide', code: deployThenDestroy() },
       { name: 'a stack deployed by a script and destroyed by its counterpart', code: deployThenDestroy('      - if: always()\n        run: bash ./scripts/destroy.sh\n').replace('make deploy-ide environment="$CLUSTER_ID"', './scripts/deploy.sh') }
     ],

@@ -64,7 +64,7 @@ const BUILD_TOOLCHAINS = new Set(['golang', 'rust', 'maven', 'gradle', 'gcc', 'b
 
 function isBuildImage(image: string): boolean {
   const argument = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(image.trim())?.[1]
-  if (argument !== undefined) return /golang|rust|maven|gradle|builder|toolchain/i.test(argument)
+  if (argument !== undefined) return [...BUILD_TOOLCHAINS, 'builder', 'toolchain'].some((word) => argument.toLowerCase().includes(word))
   return BUILD_TOOLCHAINS.has(imagePath(image))
 }
 

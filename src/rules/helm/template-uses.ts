@@ -4,6 +4,7 @@
  * template renders it as is. A template that tests it (`if`/`with … else`) and renders defaults
  * of its own in the else branch, or that reads it through `default`/`coalesce`, fills it in.
  */
+import { isBuiltInApi } from '../k8s/objects.js'
 
 /** The chart's template texts (templates/, helpers, `files/` rendered by the chart or its control plane). */
 export interface ChartTemplates {
@@ -191,9 +192,7 @@ function inCustomResource(text: string, at: number): boolean {
   const after = text.indexOf('\n---', at)
   const doc = text.slice(before < 0 ? 0 : before, after < 0 ? text.length : after)
   const apiVersion = /^apiVersion:[ \t]*["']?([\w.-]+\/[\w.-]+)["']?[ \t]*$/m.exec(doc)?.[1]
-  if (!apiVersion) return false
-  const group = apiVersion.slice(0, apiVersion.indexOf('/'))
-  return group.includes('.') && !group.endsWith('.k8s.io')
+  return apiVersion !== undefined && !isBuiltInApi(apiVersion)
 }
 
 /** Whether one use, in `action`, is guarded (renders a fallback when empty, or nothing at all). */

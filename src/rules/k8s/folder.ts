@@ -122,13 +122,18 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
 
 /** Local files a kustomization's generators read as data: `files: [helperPod.yaml]`, `files: [key=path]`. */
 function generatorFiles(file: SourceFile, doc: Record<string, unknown> | undefined): string[] {
-  const here = folderOf(file.path)
-  return [...listAt(doc, 'configMapGenerator'), ...listAt(doc, 'secretGenerator')]
+  const named = [...listAt(doc, 'configMapGenerator'), ...listAt(doc, 'secretGenerator')]
     .flatMap((g) => listAt(asRecord(g), 'files'))
-    .filter((f): f is string => typeof f === 'string' && !f.includes('\n'))
-    .map((f) => f.slice(f.indexOf('=') + 1).trim())
-    .filter((f) => MANIFEST_NAME.test(f))
-    .map((f) => posix.normalize(posix.join(here || '.', f)))
+    .map((f) => (typeof f === 'string' ? f.slice(f.indexOf('=') + 1).trim() : f))
+  return localManifests(file, named)
+}
+
+/** The manifest files (YAML or JSON) a kustomization names, as paths from the repository root. */
+function localManifests(kustomization: SourceFile, named: unknown[]): string[] {
+  const here = folderOf(kustomization.path)
+  return named
+    .filter((p): p is string => typeof p === 'string' && MANIFEST_NAME.test(p) && !p.includes('\n'))
+    .map((p) => posix.normalize(posix.join(here || '.', p)))
 }
 
 /** Whether the text opens (after blank and comment lines) with an `{op: …}` list item, in YAML or JSON: a JSON 6902 patch. */
@@ -174,11 +179,7 @@ const asRecord = (v: unknown): Record<string, unknown> => (v !== null && typeof 
  * text in the list) name no file and leave nothing to read.
  */
 function kustomizationPatches(file: SourceFile, doc: Record<string, unknown> | undefined): { merge: string[]; json: string[] } {
-  const here = folderOf(file.path)
-  const local = (named: unknown[]): string[] =>
-    named
-      .filter((p): p is string => typeof p === 'string' && MANIFEST_NAME.test(p) && !p.includes('\n'))
-      .map((p) => posix.normalize(posix.join(here || '.', p)))
+  const local = (named: unknown[]): string[] => localManifests(file, named)
   const entries = listAt(doc, 'patches').map(asRecord)
   // A bare file name in `patches` is read as a strategic-merge patch, like `patchesStrategicMerge`.
   const bare = listAt(doc, 'patches').filter((p) => typeof p === 'string')

@@ -157,10 +157,15 @@ const URL_SCHEME = /[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\//
  */
 export const URL_BEFORE = {
   test(before: string): boolean {
-    let i = before.length
-    while (i > 0 && !/[\s"'`<>]/.test(before[i - 1])) i--
-    return URL_SCHEME.test(before.slice(i))
+    return URL_SCHEME.test(lastToken(before))
   }
+}
+
+/** The last token of a line's text (after its last space, quote or angle bracket), found by a scan from the end. */
+export function lastToken(text: string): string {
+  let i = text.length
+  while (i > 0 && !/[\s"'`<>]/.test(text[i - 1])) i--
+  return text.slice(i)
 }
 
 /** Builds `[Pp][Aa]…` so one alternative can ignore case while others keep theirs. */

@@ -4,7 +4,7 @@
  */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node, type Pair } from '../parse/yaml.js'
-import { actionRepo, dependentsOf, scalarsUnder, type CheckContext } from './context.js'
+import { actionRepo, dependentsOf, jobTextSome, scalarsUnder, type CheckContext } from './context.js'
 import { contextPaths, findExpressions } from './expressions.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
@@ -242,7 +242,7 @@ function canPublish(ctx: CheckContext, job: JobModel): boolean {
   // A self-hosted runner may hold credentials of its own.
   if (scalarsUnder(job.runsOn).some((l) => /self-hosted/i.test(l))) return true
   if (!permissions && job.steps.some((s) => DEFAULT_TOKEN_ACTIONS.has(actionRepo(s.uses) ?? ''))) return true
-  return [...scalarsUnder(job.node), ...scalarsUnder(ctx.wf.env)].some(readsCredential)
+  return jobTextSome(ctx, job, readsCredential)
 }
 
 const CLUSTER_TOOLS = ['kind', 'k3d', 'k3s', 'minikube']
@@ -313,7 +313,7 @@ function reachesRealCluster(ctx: CheckContext, job: JobModel): boolean {
     // A deploy action of a cloud (ECS, App Service, Cloud Run) after the login.
     if (job.steps.some((s) => DEPLOY_ACTIONS.has(actionRepo(s.uses) ?? '') && !/k8s|kube|helm/i.test(s.uses ?? ''))) return true
   }
-  return [...scalarsUnder(job.node), ...scalarsUnder(ctx.wf.env)].some((text) => findExpressions(text).some((e) => KUBE_SECRET.test(e.body)))
+  return jobTextSome(ctx, job, (text) => findExpressions(text).some((e) => KUBE_SECRET.test(e.body)))
 }
 
 /**

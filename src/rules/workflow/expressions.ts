@@ -168,7 +168,6 @@ export function envNameFor(path: string): string {
   return /^[A-Z_]/.test(name) ? name : `V_${name}`
 }
 
-/** Whether text holds a `${{ }}` expression that reads the `secrets` context (or, with `orToken`, the job token). */
 /**
  * Whether text reads a secret other than `secrets.GITHUB_TOKEN`: that token is the job's own,
  * whose rights `permissions:` decides.
@@ -177,6 +176,7 @@ export function readsSecretBeyondToken(text: string): boolean {
   return findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || (p.startsWith('secrets.') && p !== 'secrets.github_token')))
 }
 
+/** Whether text holds a `${{ }}` expression that reads the `secrets` context (or, with `orToken`, the job token). */
 export function readsSecret(text: string, orToken = false): boolean {
   return findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.') || (orToken && p === 'github.token')))
 }

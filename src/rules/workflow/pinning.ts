@@ -19,48 +19,44 @@ const TAG_ONLY_WORKFLOWS = /^slsa-framework\/slsa-github-generator\/\.github\/wo
  * Whether code running in this job can do harm beyond the job itself: the job uses a secret
  * anywhere (an action can read what other steps of its job leave on the runner), its token may
  * write (an explicit write grant, or no `permissions:` at all, which leaves the repository
- * default), or the workflow runs on a privileged trigger.
+ * default), or the workflow runs on a privileged trigger. `readsSecret` is asked once per job.
  */
-function jobIsExposed(ctx: CheckContext, job: JobModel): boolean {
+function jobIsExposed(ctx: CheckContext, job: JobModel, readsSecret: () => boolean): boolean {
   if (isPrivileged(ctx.wf)) return true
   if (!tokenIsReadOnly(ctx.wf, job)) return true
   if (job.uses && scalarString(job.node.get('secrets', true)) === 'inherit') return true
-  return jobTextSome(ctx, job, readsSecretBeyondToken)
+  return readsSecret()
 }
 
 /** Triggers whose runs get the repository's default token and nothing more privileged: started by its members or its clock. */
 const PLAIN_TRIGGERS = new Set(['push', 'pull_request', 'workflow_dispatch', 'schedule'])
 
 /**
- * Whether the job's only power is the repository's default token: the workflow runs only on
- * `push`, `pull_request`, `workflow_dispatch` (only writers start a manual run) or `schedule`, no
- * `permissions:` is set at any level, and the job reads no secret but that token (handed to a
- * step, it is the same token: `actions/checkout` leaves it in the clone's git config for every
- * later step anyway). That token is read-only for fork pull requests, and on every event where the
- * repository or organization keeps GitHub's read-only default; the message says so.
+ * Why an exposed job's token is still limited, when it is: the workflow runs only on `push`,
+ * `pull_request`, `workflow_dispatch` (only writers start a manual run) or `schedule`, the job
+ * reads no secret but its own token (handed to a step, it is the same token: `actions/checkout`
+ * leaves it in the clone's git config for every later step anyway), and either no `permissions:`
+ * is set at any level (the repository default: read-only for fork pull requests, and wherever the
+ * repository or organization keeps GitHub's read-only default) or they write only code-scanning
+ * alerts (`security-events: write`, as SARIF upload needs). Status and check writes are not
+ * counted as harmless: a forged status can satisfy a required check.
  */
-function defaultTokenOnly(ctx: CheckContext, job: JobModel): boolean {
-  if (!runsOnlyOn(ctx.wf, PLAIN_TRIGGERS)) return false
-  if (job.permissions ?? ctx.wf.permissions) return false
-  if (job.uses && job.node.get('secrets', true) !== undefined) return false
-  return !jobTextSome(ctx, job, readsSecretBeyondToken)
-}
-
-/**
- * Whether the job's token may write only code-scanning alerts (`security-events: write` beside
- * read scopes, as SARIF upload needs) and the job reads no secret, on push, pull_request, a manual run or a schedule only.
- * Status and check writes are not counted as harmless: a forged status can satisfy a required check.
- */
-function writesOnlyAlerts(ctx: CheckContext, job: JobModel): boolean {
+function whyTokenLimited(ctx: CheckContext, job: JobModel, readsSecret: () => boolean): string | undefined {
+  if (!runsOnlyOn(ctx.wf, PLAIN_TRIGGERS)) return undefined
+  if (job.uses && job.node.get('secrets', true) !== undefined) return undefined
   const permissions = (job.permissions ?? ctx.wf.permissions)?.value
-  if (!runsOnlyOn(ctx.wf, PLAIN_TRIGGERS) || !isMap(permissions)) return false
-  const writes = permissions.items.filter((p) => scalarString(p.value) !== 'read' && scalarString(p.value) !== 'none')
-  if (writes.length === 0 || writes.some((p) => scalarString(p.key) !== 'security-events' || scalarString(p.value) !== 'write')) return false
-  if (job.uses && job.node.get('secrets', true) !== undefined) return false
-  return !jobTextSome(ctx, job, readsSecretBeyondToken)
+  let why: string
+  if (permissions === undefined) {
+    why = 'the job holds no secret and sets no `permissions:`, and the workflow runs only on push, pull_request, a manual run or a schedule, so its token is the repository default (read-only for fork pull requests, and everywhere unless the repository grants write by default)'
+  } else {
+    const writes = isMap(permissions) ? permissions.items.filter((p) => scalarString(p.value) !== 'read' && scalarString(p.value) !== 'none') : []
+    if (writes.length === 0 || writes.some((p) => scalarString(p.key) !== 'security-events' || scalarString(p.value) !== 'write')) return undefined
+    why = 'the job holds no secret, the workflow runs only on push, pull_request, a manual run or a schedule, and its token writes nothing but code-scanning alerts (`security-events: write`)'
+  }
+  return readsSecret() ? undefined : why
 }
 
-function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | undefined, job: JobModel): Finding | undefined {
+function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | undefined, job: JobModel, readsSecret: () => boolean): Finding | undefined {
   // A path in this repository (`./x`, `../x`) runs the code of the commit under review: nothing to pin.
   if (!uses || !node || /^\.\.?[/\\]/.test(uses) || uses.includes('${{')) return undefined
   const line = ctx.y.lineOf(node)
@@ -83,26 +79,12 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
   if (ctx.owner !== undefined && owner === ctx.owner) {
     return ctx.report(RULES.unpinnedSameOwner, line, `${what} \`${target}\` of this repository's own owner is referenced by ${refText}, not a full commit SHA.`)
   }
-  if (!jobIsExposed(ctx, job)) {
+  if (!jobIsExposed(ctx, job, readsSecret)) {
     return ctx.report(RULES.unpinnedActionReadOnly, line, `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA (in a job with a read-only token and no secrets).`)
   }
   const message = `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA`
-  if (defaultTokenOnly(ctx, job)) {
-    return ctx.report(
-      RULES.unpinnedAction,
-      line,
-      `${message}. Medium: the job holds no secret and sets no \`permissions:\`, and the workflow runs only on push, pull_request, a manual run or a schedule, so its token is the repository default (read-only for fork pull requests, and everywhere unless the repository grants write by default).`,
-      { severity: 'medium' }
-    )
-  }
-  if (writesOnlyAlerts(ctx, job)) {
-    return ctx.report(
-      RULES.unpinnedAction,
-      line,
-      `${message}. Medium: the job holds no secret, the workflow runs only on push, pull_request, a manual run or a schedule, and its token writes nothing but code-scanning alerts (\`security-events: write\`).`,
-      { severity: 'medium' }
-    )
-  }
+  const limited = whyTokenLimited(ctx, job, readsSecret)
+  if (limited) return ctx.report(RULES.unpinnedAction, line, `${message}. Medium: ${limited}.`, { severity: 'medium' })
   return ctx.report(RULES.unpinnedAction, line, `${message}.`)
 }
 
@@ -121,8 +103,11 @@ function checkImage(ctx: CheckContext, node: Node | undefined, where: string): F
 export function checkPinning(ctx: CheckContext): Finding[] {
   const out: (Finding | undefined)[] = []
   for (const job of ctx.wf.jobs) {
-    out.push(checkUses(ctx, job.uses, job.usesNode, job))
-    for (const step of job.steps) out.push(checkUses(ctx, step.uses, step.usesNode, job))
+    // Whether the job reads a secret beyond its own token: asked once per job, only when a reference needs it.
+    let read: boolean | undefined
+    const readsSecret = (): boolean => (read ??= jobTextSome(ctx, job, readsSecretBeyondToken))
+    out.push(checkUses(ctx, job.uses, job.usesNode, job, readsSecret))
+    for (const step of job.steps) out.push(checkUses(ctx, step.uses, step.usesNode, job, readsSecret))
     out.push(checkImage(ctx, imageOf(job.node.get('container', true)), `job \`${job.id}\` container`))
     const services = job.node.get('services', true)
     if (isMap(services)) {
