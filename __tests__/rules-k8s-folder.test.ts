@@ -214,6 +214,17 @@ describe('Service selectors across the set', () => {
   })
 })
 
+describe('an env value whose comment asks for the real one', () => {
+  it('is a stand-in for every rule: no high finding on its line', async () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n    - name: agent\n      image: registry.example.com/agent:1.2.3\n      env:\n        - name: ACCESS_KEY            #REQUIRED - replace with your access key\n          value: 7312e41q-5678-abcd-4a2b2c-33bcsd655\n'
+    const r = await analyzeFiles([manifest('deploy/agent.yaml', pod)], { threads: 1 })
+    expect(r.findings.filter((f) => f.line === 11 && (f.severity === 'high' || f.severity === 'critical'))).toEqual([])
+    // Without the comment, the same value is reported.
+    const plain = await analyzeFiles([manifest('deploy/agent.yaml', pod.replace('            #REQUIRED - replace with your access key', ''))], { threads: 1 })
+    expect(plain.findings.filter((f) => f.line === 11 && f.severity === 'high').length).toBeGreaterThan(0)
+  })
+})
+
 describe("a generator's data file", () => {
   const helperPod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: helper-pod\nspec:\n  containers:\n    - name: helper\n      image: registry.example.com/busybox:1.36\n      securityContext:\n        privileged: true\n'
   it('is a template a controller fills in: what it sets is reported, what it leaves out (the service account) is not', async () => {

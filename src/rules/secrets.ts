@@ -11,8 +11,8 @@ import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
-import { isDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
-import { carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isWordsAndNumber, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
+import { asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isWordsAndNumber, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -30,6 +30,7 @@ import {
   PUTTY_KEY_SOURCE,
   QUERY_PASSWORD_SOURCE,
   URL_BEFORE,
+  lastToken,
   isDockerAuth,
   TOKEN_PATTERNS,
   URL_PASSWORD_SOURCE,
@@ -175,17 +176,6 @@ const CREDENTIAL_SHAPE_RULES = new Set([
   'tf/private-key-literal'
 ])
 
-/**
- * A secret finding in a local development setup (`devenv/`, `.devcontainer/`): a literal or a
- * self-made key there serves a developer's machine (medium); a provider's key is as live there
- * as anywhere and keeps its severity.
- */
-function forDevEnvPath(f: Finding): Finding {
-  if ((f.severity !== 'critical' && f.severity !== 'high') || !isDevEnvPath(f.path)) return f
-  if (CREDENTIAL_SHAPE_RULES.has(f.ruleId) && !SELF_MADE_KEY_RULES.has(f.ruleId)) return f
-  return { ...f, severity: 'medium', message: `${f.message} (In a local development setup: medium. Make sure nothing real uses it.)` }
-}
-
 /** Keys and tokens anyone can generate for a test: PEM and PuTTY private keys, JSON Web Tokens. */
 const SELF_MADE_KEY_RULES = new Set([PRIVATE_KEY_RULE.id, PUTTY_RULE.id, 'secrets/privatekey', 'secrets/jwt', 'tf/private-key-literal'])
 
@@ -197,7 +187,8 @@ const SELF_MADE_KEY_RULES = new Set([PRIVATE_KEY_RULE.id, PUTTY_RULE.id, 'secret
  */
 export function forSamplePath(f: Finding): Finding {
   if (f.category !== 'secrets' || f.severity === 'info') return f
-  if (!isSamplePath(f.path)) return forDevEnvPath(f)
+  // In a local development setup a literal or a self-made key serves a developer's machine; a provider's key keeps its severity.
+  if (!isSamplePath(f.path)) return forDevEnvPath(f, CREDENTIAL_SHAPE_RULES.has(f.ruleId) && !SELF_MADE_KEY_RULES.has(f.ruleId))
   if (!CREDENTIAL_SHAPE_RULES.has(f.ruleId)) return { ...f, severity: 'info', message: `${f.message} (In a test, example or documentation path: reported for information.)` }
   // Tests and samples generate their own keys and tokens (a TLS test's CA, a JWT a parser test
   // decodes, an example's mTLS client key); a provider's key (cloud, SaaS) cannot be made up that
@@ -632,13 +623,6 @@ function isMeetingLink(url: string): boolean {
   // The host itself and each parent domain with two or more labels.
   for (let i = 0; i + 1 < labels.length; i++) if (MEETING_HOST.test(labels.slice(i).join('.'))) return true
   return false
-}
-
-/** The last token of a line's text (after its last space, quote or angle bracket). */
-function lastToken(text: string): string {
-  let i = text.length
-  while (i > 0 && !/[\s"'`<>]/.test(text[i - 1])) i--
-  return text.slice(i)
 }
 
 function shapeCandidates(content: string, starts: number[]): Candidate[] {
@@ -1112,7 +1096,7 @@ function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string
  * Passwords every scanner of default credentials tries first (`adminPassword: admin`): a weak
  * default left in a chart or a lab setup, not a secret someone chose and leaked.
  */
-const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'password', 'root', 'toor', 'guest', 'test', 'demo', 'user', 'pass', 'default'])
+const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'root', 'toor', 'guest', 'demo', 'user', 'pass'])
 
 /** How many lines apart a key and a sibling that explains it (`…SecretName`, `appId`, the login) may sit. */
 const SIBLING_SPAN = 8
@@ -1189,6 +1173,9 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     if (!cls) continue
     const value = a.value.trim()
     if (whyNotLiteral(value, a.key) !== undefined) continue
+    // `- name: ACCESS_KEY  #REQUIRED - replace with your access key`: the value below is a stand-in.
+    lines ??= content.split('\n')
+    if (asksToReplace(lines[a.line - 1] ?? '') || asksToReplace(lines[a.line - 2] ?? '')) continue
     // `secret: ZXhhbXBsZS1hcHAtc2VjcmV0` ("example-app-secret"): base64 of a placeholder.
     if (value.length >= 12 && value.length % 4 === 0 && decodedPlaceholder(value, a.key)) continue
     // AWS's documentation example keys: quoted in documentation and tests on purpose; written into

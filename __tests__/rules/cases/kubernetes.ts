@@ -501,7 +501,12 @@ export const kubernetesCases: CaseTable = {
     invalid: [
       { code: runAsRoot, errors: [{ line: lineOf(runAsRoot, 'runAsUser: 0'), severity: 'high' }] },
       { name: 'an init container that only changes ownership of a volume: medium, naming fsGroup', code: ownershipInit('["sh", "-c", "mkdir -p /data/cache && chown -R 1000:1000 /data"]'), errors: [{ line: 13, severity: 'medium', message: /only to change file ownership.*fsGroup/ }] },
-      { name: 'an init container that also runs something else: high', code: ownershipInit('["sh", "-c", "chown 1000 /data && ./migrate"]'), errors: [{ line: 13, severity: 'high' }] }
+      { name: 'an init container that also runs something else: high', code: ownershipInit('["sh", "-c", "chown 1000 /data && ./migrate"]'), errors: [{ line: 13, severity: 'high' }] },
+      ...['chown 1000 /data | sh', 'chown 1000 /data & ./migrate', 'chown $(curl -s http://cfg.example) /data', 'chown 1000 /data > /etc/motd'].map((command) => ({
+        name: `ownership change beside a pipe, a background job, a substitution or a redirection (${command}): high`,
+        code: ownershipInit(`["sh", "-c", "${command}"]`),
+        errors: [{ line: 13, severity: 'high' as const }]
+      }))
     ]
   },
   'k8s/run-as-non-root-not-set': {

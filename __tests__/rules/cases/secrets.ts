@@ -377,6 +377,7 @@ export const secretsCases: CaseTable = {
       { name: 'setting about passwords', path: 'config/values.yaml', code: 'password_min_length: 12\npassword_policy: strong\n' }
     ],
     invalid: [
+      { name: 'a password with a dollar sign before capitals inside it is still a literal', path: 'config/db.env', code: 'DB_PASSWORD=hunter2$ECRET\n', errors: [{ line: 1, severity: 'high' }] },
       { name: 'a password in a JSON file outside a translations folder', path: 'config/settings.json', code: '{\n  "PASSWORD": "Kennwort-77x"\n}\n', errors: [{ line: 2 }] },
       { name: 'a pass that is a password, with no action above it', path: 'config/ftp.yaml', code: 'ftp:\n  user: uploader\n  pass: Wq8-zr4Lm\n', errors: [{ line: 3 }] },
       { name: 'a password equal to the user name beside it: a default login, medium', path: 'docker/dev/defaults.env', code: 'APP_DB_USERNAME=shopfront\nAPP_DB_PASSWORD=shopfront\n', errors: [{ line: 2, severity: 'medium', message: /the same as `APP_DB_USERNAME`/ }] },

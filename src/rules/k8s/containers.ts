@@ -5,7 +5,7 @@ import { isMap } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
 import { HOST_KERNEL_CAPABILITIES, capabilityName, isPlaceholderSecret, parseImageRef, passwordInUrl } from '../container-common.js'
 import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
-import { classifyKey, whyNotLiteral } from '../secrets/keys.js'
+import { asksToReplace, classifyKey, whyNotLiteral } from '../secrets/keys.js'
 import { K8S } from './meta.js'
 import { isBuiltInApi, isTrue, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine } from './view.js'
@@ -180,16 +180,9 @@ export function isLiteralSecret(name: string, value: string): boolean {
   return !/^(true|false|yes|no|on|off|\d{1,3})$/i.test(value.trim())
 }
 
-/** A comment on the entry's lines asking for a value (`#REQUIRED - replace with your access key`): what follows is a stand-in. */
-const REPLACE_ME = /\b(?:replace|fill in|change (?:it|this|me)|your own|insert your|put your)\b/i
-
+/** Whether a comment on the entry's lines asks for the real value: what it holds is a stand-in. */
 function askedToReplace(content: string, lines: (number | undefined)[]): boolean {
-  return lines.some((line) => {
-    if (line === undefined) return false
-    const text = lineText(content, line)
-    const comment = text.indexOf(' #')
-    return comment >= 0 && REPLACE_ME.test(text.slice(comment))
-  })
+  return lines.some((line) => line !== undefined && asksToReplace(lineText(content, line)))
 }
 
 export function checkEnv(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {

@@ -127,8 +127,10 @@ function onlyFixesOwnership(v: DocView, c: Container): boolean {
   if (!c.init) return false
   const words = [...v.items(v.get(c.node, 'command')), ...v.items(v.get(c.node, 'args'))].map((item) => v.str(item))
   if (words.length === 0 || words.some((w) => w === undefined)) return false
-  const text = (words as string[]).join(' ').replace(/^\s*(?:\/bin\/)?(?:ba|a)?sh\s+-e?c\s+/, '')
-  const steps = text.split(/&&|;|\|\||\n/).map((part) => part.trim()).filter((part) => part !== '')
+  const text = (words as string[]).join(' ').replace(/^\s*(?:\/bin\/)?(?:ba|a)?sh\s+-e?c\s+/, '').replace(/&&|\|\|/g, ';')
+  // A pipe, a background job, a substitution or a redirection runs or feeds something else.
+  if (/[|&`$<>()]/.test(text)) return false
+  const steps = text.split(/[;\n]/).map((part) => part.trim()).filter((part) => part !== '')
   return steps.length > 0 && steps.every((step) => OWNERSHIP_COMMANDS.has(step.split(/\s+/)[0].replace(/^.*\//, '')))
 }
 

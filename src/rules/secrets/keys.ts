@@ -187,7 +187,7 @@ function isReference(v: string): boolean {
     /\$\{|\{\{|\{%|\$\(|\(\(|%\{|#\{|@Microsoft\.KeyVault\(/.test(v) ||
     /^\$[A-Za-z_]/.test(v) ||
     // `PASSWORD '$POSTGRES_PASSWORD'` in a shell script: a fragment around another variable.
-    /\$[A-Z_][A-Z0-9_]{2,}\b/.test(v) ||
+    /(?:^|[^A-Za-z0-9])\$[A-Z_][A-Z0-9_]{2,}\b/.test(v) ||
     // kubectl JSONPath (`token-key: '{.credential.access_token}'` in a kubeconfig): where to read it.
     /^\{\.[\w.[\]'"-]*\}$/.test(v) ||
     /^!/.test(v) ||
@@ -318,10 +318,18 @@ function describesItself(v: string, key: string): boolean {
   return keyWordList.length === 1 || keyWordList.slice(0, -1).some((w) => words.includes(w))
 }
 
-/** Why a value under a secret-ish key is not a literal secret, or undefined when it is one. */
+const REPLACE_ME = /\b(?:replace|fill in|change (?:it|this|me)|your own|insert your|put your)\b/i
+
+/** A line whose comment asks for the real value (`#REQUIRED - replace with your access key`): the value beside it is a stand-in. */
+export function asksToReplace(line: string): boolean {
+  const comment = line.indexOf(' #')
+  return comment >= 0 && REPLACE_ME.test(line.slice(comment))
+}
+
 /** Sample secrets quoted by well-known documentation pages, copied into tests and tutorials. */
 const DOCUMENTED_SAMPLE_VALUES = new Set(['1f2d1e2e67df'])
 
+/** Why a value under a secret-ish key is not a literal secret, or undefined when it is one. */
 export function whyNotLiteral(value: string, key: string): string | undefined {
   // `password=\"$VAR\"` inside a double-quoted shell string: the escaped quotes are not the value.
   const v = value.trim().replace(/,$/, '').replace(/^\\(["'])(.*)\\\1$/, '$2')
@@ -414,7 +422,6 @@ export function entropy(s: string): number {
   return h
 }
 
-/** Long, varied and mixed: how a generated key looks (and a word or a slug does not). */
 /**
  * Words and a number, as a person types a throwaway password (`Harbor12345`, `tempString`,
  * `minio123`): no generator's output, where letters and digits mix throughout.
@@ -423,6 +430,7 @@ export function isWordsAndNumber(v: string): boolean {
   return v.length <= 32 && /^[A-Za-z]+(?:[-_.][A-Za-z]+)*[-_]?\d*$/.test(v)
 }
 
+/** Long, varied and mixed: how a generated key looks (and a word or a slug does not). */
 export function looksRandom(s: string): boolean {
   if (s.length < 16 || /\s/.test(s)) return false
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(s)).length
