@@ -44,3 +44,13 @@ describe('condition truth with the defaults', () => {
     expect(describeCondition(readCondition('eq .Values.a "x"', new Map()))).toBeUndefined()
   })
 })
+
+describe('variables', () => {
+  it('keeps a name declared once by itself, and forgets one declared again or bound by range', () => {
+    const vars = variablesOf(['$a := .Values.x', '$b := .Values.y', '$b := .Values.z', 'range $i, $c := .Values.list', '$c := .Values.w', '$d := 1', '$d = 2'])
+    expect(vars.get('a')).toBe('.Values.x')
+    expect(vars.has('b') && vars.get('b')).toBeUndefined()
+    expect(vars.has('c') && vars.get('c')).toBeUndefined()
+    expect(vars.has('d') && vars.get('d')).toBeUndefined()
+  })
+})

@@ -42,13 +42,19 @@ function tokens(s: string): string[] {
   return out
 }
 
-/** The `$name := expression` definitions of a template; a name set more than once maps to undefined. */
+/**
+ * The `{{ $name := expression }}` definitions of a template. A name declared more than once, set
+ * again (`$name = …`) or bound by `range`/`with` (`range $i, $name := …`) maps to undefined.
+ */
 export function variablesOf(actionBodies: readonly string[]): Map<string, string | undefined> {
   const vars = new Map<string, string | undefined>()
   for (const body of actionBodies) {
-    const m = /^\$(\w+)\s*(:?=)\s*([^]*)$/.exec(body)
-    if (!m) continue
-    vars.set(m[1]!, vars.has(m[1]!) || m[2] === '=' ? undefined : m[3]!.trim())
+    const whole = /^\$(\w+)\s*:=/.exec(body)
+    for (const m of body.matchAll(/\$(\w+)\s*:?=/g)) {
+      const name = m[1]!
+      const alone = whole !== null && m.index === 0 && !vars.has(name)
+      vars.set(name, alone ? body.slice(whole[0].length).trim() : undefined)
+    }
   }
   return vars
 }
