@@ -63,6 +63,47 @@ spec:
 `
 const RENDERED_PROBE = 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          readinessProbe:\n            {{- toYaml .Values.readinessProbe | nindent 12 }}\n'
 
+/** Values of an optional root init container whose fixes are all off by default. */
+const FIXER_VALUES = 'fixer:\n  securityContext:\n    runAsUser: 0\n  fixes:\n    sysfs: false\n    procfs: false\n  extraCommands: []\n'
+/** A Deployment that renders the root init container only when a fix is switched on (through variables, as charts do). */
+const FIXER_DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+spec:
+  template:
+    spec:
+      {{- $fixes := .Values.fixer.fixes -}}
+      {{- $anyFix := or $fixes.sysfs $fixes.procfs (not (empty .Values.fixer.extraCommands)) -}}
+      {{- if $anyFix }}
+      initContainers:
+        - name: fix-permissions
+          image: registry.example.com/tools:1.0
+          securityContext:
+            {{- toYaml .Values.fixer.securityContext | nindent 12 }}
+      {{- end }}
+      containers:
+        - name: app
+          image: registry.example.com/app:1.4.2
+`
+/** A node agent: a DaemonSet whose pods mount the host's /proc, with the values' pod security context. */
+const HOST_AGENT = `apiVersion: apps/v1
+kind: DaemonSet
+spec:
+  template:
+    spec:
+      {{- if .Values.agent.securityContext }}
+      securityContext:
+        {{- toYaml .Values.agent.securityContext | nindent 8 }}
+      {{- end }}
+      containers:
+        - name: agent
+          image: registry.example.com/agent:7.1
+      volumes:
+        - name: proc
+          hostPath:
+            path: /proc
+`
+const AGENT_VALUES = 'agent:\n  securityContext:\n    runAsUser: 0\n'
+
 const CLEAN = `image:
   repository: registry.example.com/app
   tag: 1.4.2
@@ -199,7 +240,73 @@ export const helmCases: CaseTable = {
   },
   'helm/values-run-as-root': {
     valid: [chart(CLEAN)],
-    invalid: [{ ...chart(ROOT), errors: [{ line: lineOf(ROOT, 'runAsUser: 0'), severity: 'high' }] }]
+    invalid: [
+      { ...chart(ROOT), errors: [{ line: lineOf(ROOT, 'runAsUser: 0'), severity: 'high' }] },
+      {
+        name: 'rendered only inside an `if` false with the defaults (through variables, `or`, `not (empty …)`): low, naming what must be set',
+        ...chartWith(CLEAN + FIXER_VALUES, { 'charts/app/templates/deployment.yaml': FIXER_DEPLOYMENT }),
+        errors: [{ line: lineOf(CLEAN + FIXER_VALUES, 'runAsUser: 0'), severity: 'low', message: /low, as it applies only when `fixer\.fixes\.sysfs`, `fixer\.fixes\.procfs` or `fixer\.extraCommands` is set$/ }]
+      },
+      {
+        name: 'the same template with a fix switched on by default: high',
+        ...chartWith(CLEAN + FIXER_VALUES.replace('sysfs: false', 'sysfs: true'), { 'charts/app/templates/deployment.yaml': FIXER_DEPLOYMENT }),
+        errors: [{ line: lineOf(CLEAN + FIXER_VALUES, 'runAsUser: 0'), severity: 'high' }]
+      },
+      {
+        name: 'a condition of a shape not read (`eq`) counts as true: high',
+        ...chartWith(CLEAN + FIXER_VALUES, { 'charts/app/templates/deployment.yaml': FIXER_DEPLOYMENT.replace('{{- if $anyFix }}', '{{- if eq .Values.mode "fix" }}') }),
+        errors: [{ line: lineOf(CLEAN + FIXER_VALUES, 'runAsUser: 0'), severity: 'high' }]
+      },
+      {
+        name: 'one use guarded by a false condition, another rendered always: high',
+        ...chartWith(CLEAN + FIXER_VALUES, {
+          'charts/app/templates/deployment.yaml': FIXER_DEPLOYMENT,
+          'charts/app/templates/job.yaml': 'apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      securityContext:\n        {{- toYaml .Values.fixer.securityContext | nindent 8 }}\n'
+        }),
+        errors: [{ line: lineOf(CLEAN + FIXER_VALUES, 'runAsUser: 0'), severity: 'high' }]
+      },
+      {
+        name: 'a condition around the whole object (an input every install gives) does not count: high',
+        ...chartWith(CLEAN + FIXER_VALUES + 'apiKey: ""\n', {
+          'charts/app/templates/deployment.yaml': '{{- if .Values.apiKey }}\n' + FIXER_DEPLOYMENT.replace('{{- if $anyFix }}', '{{- if true }}') + '{{- end }}\n'
+        }),
+        errors: [{ line: lineOf(CLEAN + FIXER_VALUES, 'runAsUser: 0'), severity: 'high' }]
+      },
+      {
+        name: "in the `else` part of an `if` true by default: low, as it applies only when that value is empty",
+        ...chartWith(CLEAN + FIXER_VALUES + 'rootless: true\n', {
+          'charts/app/templates/deployment.yaml': FIXER_DEPLOYMENT.replace('{{- if $anyFix }}', '{{- if .Values.rootless }}\n      initContainers: []\n      {{- else }}')
+        }),
+        errors: [{ line: lineOf(CLEAN + FIXER_VALUES, 'runAsUser: 0'), severity: 'low', message: /applies only when `rootless` is empty$/ }]
+      },
+      {
+        name: 'also read through a helper given `.Values` (a route not followed): high',
+        ...chartWith(CLEAN + FIXER_VALUES, {
+          'charts/app/templates/deployment.yaml': FIXER_DEPLOYMENT,
+          'charts/app/templates/_helpers.tpl': '{{- define "app.fixerContext" -}}\n{{ toYaml .fixer.securityContext }}\n{{- end -}}\n',
+          'charts/app/templates/job.yaml': 'apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      securityContext:\n        {{- include "app.fixerContext" .Values | nindent 8 }}\n'
+        }),
+        errors: [{ line: lineOf(CLEAN + FIXER_VALUES, 'runAsUser: 0'), severity: 'high' }]
+      },
+      {
+        name: "written only into a DaemonSet whose pods mount host paths (a node agent): medium, saying why",
+        ...chartWith(CLEAN + AGENT_VALUES, { 'charts/app/templates/daemonset.yaml': HOST_AGENT }),
+        errors: [{ line: lineOf(CLEAN + AGENT_VALUES, 'runAsUser: 0'), severity: 'medium', message: /medium, as the templates write it only into DaemonSets whose pods mount host paths \(a node agent/ }]
+      },
+      {
+        name: 'a DaemonSet that mounts no host path: high',
+        ...chartWith(CLEAN + AGENT_VALUES, { 'charts/app/templates/daemonset.yaml': HOST_AGENT.replace(/ {6}volumes:[^]*$/, '') }),
+        errors: [{ line: lineOf(CLEAN + AGENT_VALUES, 'runAsUser: 0'), severity: 'high' }]
+      },
+      {
+        name: 'written into a host-mounting DaemonSet and a Deployment: high',
+        ...chartWith(CLEAN + AGENT_VALUES, {
+          'charts/app/templates/daemonset.yaml': HOST_AGENT,
+          'charts/app/templates/deployment.yaml': HOST_AGENT.replace('kind: DaemonSet', 'kind: Deployment').replace(/ {6}volumes:[^]*$/, '')
+        }),
+        errors: [{ line: lineOf(CLEAN + AGENT_VALUES, 'runAsUser: 0'), severity: 'high' }]
+      }
+    ]
   },
   'helm/values-probe-disabled': {
     valid: [

@@ -661,13 +661,30 @@ export const kubernetesCases: CaseTable = {
       },
       {
         name: 'two entries with wildcards: one finding each, at its entry',
-        code: ROLE('  - apiGroups: ["*"]\n    resources: ["*"]\n    verbs: [get, list]\n  - apiGroups: [""]\n    resources: [pods]\n    verbs: ["*"]\n'),
+        code: ROLE('  - apiGroups: ["*"]\n    resources: ["*"]\n    verbs: [get, list]\n  - apiGroups: [""]\n    resources: [secrets]\n    verbs: ["*"]\n'),
         errors: [
           { line: 6, severity: 'high', message: /grants `\*` in apiGroups and resources: / },
           { line: 9, severity: 'high', message: /grants `\*` in verbs: / }
         ]
       },
-      { name: 'every verb on named workloads of a built-in group', code: ROLE('  - apiGroups: [apps]\n    resources: [deployments]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'high', message: /writes in the built-in API group `apps`/ }] },
+      {
+        name: "every verb on named ordinary resources of built-in groups (a controller's own objects): medium",
+        code: ROLE('  - apiGroups: [apps]\n    resources: [deployments, replicasets]\n    verbs: ["*"]\n  - apiGroups: [""]\n    resources: [services, configmaps]\n    verbs: ["*"]\n'),
+        errors: [
+          { line: 6, severity: 'medium', message: /medium, as it names its resources \(`deployments`, `replicasets`\).*a controller of those resources needs/ },
+          { line: 9, severity: 'medium', message: /names its resources \(`services`, `configmaps`\)/ }
+        ]
+      },
+      {
+        name: 'every verb on named sensitive resources of built-in groups: high',
+        code: ROLE('  - apiGroups: [""]\n    resources: [configmaps, secrets]\n    verbs: ["*"]\n  - apiGroups: [rbac.authorization.k8s.io]\n    resources: [rolebindings]\n    verbs: ["*"]\n  - apiGroups: [""]\n    resources: [pods, pods/exec]\n    verbs: ["*"]\n'),
+        errors: [
+          { line: 6, severity: 'high', message: /: it reaches Secrets$/ },
+          { line: 9, severity: 'high', message: /it reaches the sensitive resource `rolebindings`/ },
+          { line: 12, severity: 'high', message: /it reaches the sensitive resource `pods\/exec`/ }
+        ]
+      },
+      { name: 'writes on every resource of a built-in group: high', code: ROLE('  - apiGroups: [apps]\n    resources: ["*"]\n    verbs: [create, update]\n'), errors: [{ line: 6, severity: 'high', message: /writes on every resource of the built-in API group `apps`/ }] },
       {
         name: "every verb on every resource of custom groups only (an operator's own resources): medium, saying what to check",
         code: ROLE('  - apiGroups: [backup.example.io, restore.example.io]\n    resources: ["*"]\n    verbs: ["*"]\n'),

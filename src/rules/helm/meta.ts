@@ -32,7 +32,7 @@ export const HELM = defineRules('helm', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'Chart runs as root (UID 0) by default',
-    description: 'A `runAsUser: 0` default runs the chart\'s containers as root unless the installer overrides it.',
+    description: 'A `runAsUser: 0` default runs the chart\'s containers as root unless the installer overrides it. Low when the templates (read, not rendered) write it only inside `if`/`with` blocks of its object whose conditions are false with the chart\'s defaults (an optional init container switched off); medium when they write it only into DaemonSets whose pods mount host paths (node agents, for which root is how they read the host\'s files).',
     remediation: 'Default `runAsUser` to a non-zero UID and set `runAsNonRoot: true`; document the override for installs that truly need root.',
     refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root', trivy: 'AVD-KSV-0012' }
   },

@@ -5,10 +5,13 @@
  * of its own in the else branch, or that reads it through `default`/`coalesce`, fills it in.
  */
 import { isBuiltInApi } from '../k8s/objects.js'
+import { guardByDefault, variablesOf } from './template-conditions.js'
 
 /** The chart's template texts (templates/, helpers, `files/` rendered by the chart or its control plane). */
 export interface ChartTemplates {
   texts: string[]
+  /** The other template texts: helpers that read only what they are handed (`.root.app`, `.app`). */
+  handed: string[]
   /**
    * Top-level keys of values.yaml that the chart moves up to `.Values` itself (it unsets the key
    * and sets `$.Values` to the merge of its content): `.Values.x` reads `<key>.x`.
@@ -16,6 +19,8 @@ export interface ChartTemplates {
   hoisted: Set<string>
   /** Each text's actions and blocks, parsed on first use. */
   parsed: Map<string, ParsedTemplate>
+  /** Each text's `$name := …` definitions, read on first use. */
+  variables: Map<string, Map<string, string | undefined>>
 }
 
 interface ParsedTemplate {
@@ -35,13 +40,13 @@ export type TemplateUse = 'fallback' | 'injected' | 'custom-resource' | 'unguard
 
 /** Builds the templates of a chart from its files (values files and Chart.yaml are not templates). */
 export function chartTemplates(files: readonly { path: string; content: string }[]): ChartTemplates {
-  const texts = files
-    .filter((f) => !/(^|\/)(values[^/]*|Chart)\.ya?ml$/i.test(f.path) && f.content.includes('.Values'))
-    .map((f) => f.content.replace(/\r\n?/g, '\n'))
+  const templated = files.filter((f) => !/(^|\/)(values[^/]*|Chart)\.ya?ml$/i.test(f.path) && f.content.includes('{{')).map((f) => f.content.replace(/\r\n?/g, '\n'))
+  const texts = templated.filter((t) => t.includes('.Values'))
+  const handed = templated.filter((t) => !t.includes('.Values'))
   const hoisted = new Set<string>()
   const reroots = texts.some((t) => /\bset\s+\$\s+"Values"/.test(t))
   if (reroots) for (const t of texts) for (const m of t.matchAll(/\bunset\s+\$?\.Values\s+"([\w-]+)"/g)) hoisted.add(m[1]!)
-  return { texts, hoisted, parsed: new Map() }
+  return { texts, handed, hoisted, parsed: new Map(), variables: new Map() }
 }
 
 interface Action {
@@ -126,9 +131,7 @@ export function templateUseOf(path: readonly string[], templates: ChartTemplates
   let injected = false
   let custom = false
   for (const text of templates.texts) {
-    let parsed = templates.parsed.get(text)
-    if (!parsed) templates.parsed.set(text, (parsed = parse(text)))
-    const { actions, blocks } = parsed
+    const { actions, blocks } = parsedOf(text, templates)
     // A template that reads a containing map whole (`toYaml .Values.app`, `include … .Values.app`)
     // may render the value with no guard this reading can see.
     for (let n = 1; n < effective.length; n++) {
@@ -156,6 +159,122 @@ export function templateUseOf(path: readonly string[], templates: ChartTemplates
   }
   if (!found) return whereverWritten(effective, templates)
   return injected ? 'injected' : custom ? 'custom-resource' : 'fallback'
+}
+
+/** A template's actions and blocks, parsed once per chart. */
+function parsedOf(text: string, templates: ChartTemplates): ParsedTemplate {
+  let parsed = templates.parsed.get(text)
+  if (!parsed) templates.parsed.set(text, (parsed = parse(text)))
+  return parsed
+}
+
+/** One place a template reads a value or a map holding it (`toYaml .Values.a`, `$x := .Values.a.b`). */
+export interface ValueUse {
+  text: string
+  at: number
+  /** Only tested by an `if` or `else if`: nothing of it is rendered there. */
+  testOnly: boolean
+  /**
+   * The `if`/`with` blocks around it inside its object or helper, innermost first; `negated` in
+   * the block's `else` part.
+   */
+  guards: { condition: string; negated: boolean }[]
+}
+
+/**
+ * Every use of the value at `path` (keys from the root of values.yaml) or of a map holding it,
+ * or undefined when the templates may reach it another way this reading does not follow: its
+ * top key read off something else than `.Values` (`.root.app`, a helper given `.Values`), or by
+ * name (`index .Values "app"`), or a chart that moves values up itself.
+ */
+export function usesOf(path: readonly string[], templates: ChartTemplates | undefined): ValueUse[] | undefined {
+  if (!templates || templates.hoisted.size > 0 || path.length === 0 || path.some((k) => !/^[\w-]+$/.test(k))) return undefined
+  const top = escape(path[0]!)
+  const anyRead = new RegExp(`\\.${top}((?:\\.[\\w-]+)*)(?![\\w-])`, 'g')
+  // A read of the value, of a map holding it, or of a key inside it (not of a sibling: `.app.name`).
+  const reaches = (chain: string): boolean => {
+    const keys = chain.split('.').slice(1)
+    return keys.every((k, i) => i >= path.length - 1 || k === path[i + 1])
+  }
+  const uses: ValueUse[] = []
+  for (const text of [...templates.texts, ...templates.handed]) {
+    const { actions, blocks } = parsedOf(text, templates)
+    const actionAt = (at: number): Action | undefined => actions.find((a) => a.start <= at && at < a.end)
+    for (const m of text.matchAll(anyRead)) {
+      if (actionAt(m.index) && text.slice(Math.max(0, m.index - '.Values'.length), m.index) !== '.Values' && reaches(m[1]!)) return undefined
+    }
+    if (actions.some((a) => a.body.includes(`"${path[0]}"`) && /\b(index|get|dig|pluck|hasKey)\b/.test(a.body))) return undefined
+    for (let n = 1; n <= path.length; n++) {
+      for (const m of text.matchAll(useOf(path.slice(0, n)))) {
+        const action = actionAt(m.index)
+        if (!action) continue
+        const opened = blocks.find((b) => b.opener === action)
+        const testOnly = opened?.keyword === 'if' || /^else\s+if\b/.test(action.body)
+        const from = partStart(text, action.start, blocks)
+        const guards = blocks
+          // A block whose end was not found is not known to close where it should: no guard.
+          .filter((b) => (b.keyword === 'if' || b.keyword === 'with') && b.endAt && from <= b.opener.start && b.opener.end <= action.start && action.start < b.endAt.start)
+          .sort((a, b) => b.opener.start - a.opener.start)
+          .map((b) => ({ condition: conditionOf(b.opener.body), negated: b.elseAt !== undefined && action.start >= b.elseAt.end }))
+        uses.push({ text, at: m.index, testOnly, guards })
+      }
+    }
+  }
+  return uses
+}
+
+/**
+ * Where the guards that count for a use at `at` may open: after the `kind:` line of its object,
+ * else inside the helper (`define`) holding it. A condition around a whole object (`if
+ * .Values.apiKey`) often asks for an input every install gives, not for an optional part.
+ */
+function partStart(text: string, at: number, blocks: Block[]): number {
+  const docStart = Math.max(0, text.lastIndexOf('\n---', at))
+  const kind = /^kind:/m.exec(text.slice(docStart, at))
+  if (kind) return docStart + kind.index
+  const helper = blocks.filter((b) => b.keyword === 'define' && b.opener.end <= at && (!b.endAt || at < b.endAt.start)).at(-1)
+  return helper ? helper.opener.end : Infinity
+}
+
+/**
+ * When the templates render the value only inside blocks whose conditions are false with the
+ * chart's defaults (`defaults`: values.yaml as plain data): what must be set for each use to
+ * render (one entry per distinct condition). Undefined when some use renders by default, or
+ * may: a condition of a shape not read counts as true.
+ */
+export function offByDefault(path: readonly string[], templates: ChartTemplates | undefined, defaults: unknown): string[] | undefined {
+  const writes = usesOf(path, templates)?.filter((u) => !u.testOnly)
+  if (!templates || !writes || writes.length === 0) return undefined
+  const when = new Set<string>()
+  for (const use of writes) {
+    let variables = templates.variables.get(use.text)
+    if (!variables) templates.variables.set(use.text, (variables = variablesOf(parsedOf(use.text, templates).actions.map((a) => a.body))))
+    const vars = variables
+    const off = use.guards.map((g) => guardByDefault(g.condition, g.negated, vars, defaults)).find((g) => g.holds === false)
+    if (!off) return undefined
+    when.add(off.when ?? 'its `if` condition holds')
+  }
+  return [...when]
+}
+
+/**
+ * Whether every template that writes the value (not only tests it) puts it into a DaemonSet whose
+ * pods mount host paths (`hostPath:` in the same document): a node agent reading the host.
+ */
+export function writtenOnlyIntoHostDaemonSets(path: readonly string[], templates: ChartTemplates | undefined): boolean {
+  const writes = usesOf(path, templates)?.filter((u) => !u.testOnly)
+  if (!writes || writes.length === 0) return false
+  return writes.every((u) => {
+    const doc = documentAt(u.text, u.at)
+    return /^kind:[ \t]*["']?DaemonSet["']?[ \t]*$/m.test(doc) && /^[ \t]*(?:-[ \t]+)?hostPath:/m.test(doc)
+  })
+}
+
+/** The template document around `at`: the text between the `---` lines before and after it. */
+function documentAt(text: string, at: number): string {
+  const before = text.lastIndexOf('\n---', at)
+  const after = text.indexOf('\n---', at)
+  return text.slice(before < 0 ? 0 : before, after < 0 ? text.length : after)
 }
 
 /**
@@ -188,9 +307,7 @@ function writtenOnlyIntoCustomResources(key: string, templates: ChartTemplates):
  * `postgresql.cnpg.io/v1`). A templated or missing apiVersion is not known to be one.
  */
 function inCustomResource(text: string, at: number): boolean {
-  const before = text.lastIndexOf('\n---', at)
-  const after = text.indexOf('\n---', at)
-  const doc = text.slice(before < 0 ? 0 : before, after < 0 ? text.length : after)
+  const doc = documentAt(text, at)
   const apiVersion = /^apiVersion:[ \t]*["']?([\w.-]+\/[\w.-]+)["']?[ \t]*$/m.exec(doc)?.[1]
   return apiVersion !== undefined && !isBuiltInApi(apiVersion)
 }

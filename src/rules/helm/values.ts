@@ -5,9 +5,9 @@
  */
 import type { Finding } from '../../types.js'
 import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
-import { assertNoAliasBomb, isMap, isScalar, isSeq, parseYaml, type Node, type YamlFile } from '../parse/yaml.js'
+import { assertNoAliasBomb, isMap, isScalar, isSeq, parseYaml, toPlain, type Node, type YamlFile } from '../parse/yaml.js'
 import { HELM } from './meta.js'
-import { templateUseOf, type ChartTemplates } from './template-uses.js'
+import { offByDefault, templateUseOf, writtenOnlyIntoHostDaemonSets, type ChartTemplates } from './template-uses.js'
 
 /** One key of the values file as the walk meets it. */
 export interface Visit {
@@ -63,6 +63,8 @@ export interface ValueInContext {
   facts: SecurityFacts
   /** The chart's templates, when they are among the files read (they may fill an empty value in). */
   templates?: ChartTemplates
+  /** The values document as plain data, when the templates are read: what their conditions see. */
+  defaults?: unknown
 }
 
 /**
@@ -101,9 +103,9 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
   },
   {
     rules: [HELM.valuesPrivileged, HELM.valuesRunAsRoot, HELM.valuesEmptySecurityContext],
-    run: ({ v, at, value, report, line, facts, templates }) => {
+    run: ({ v, at, value, report, line, facts, templates, defaults }) => {
       if (v.key === 'privileged' && value === 'true' && inSecurityContext(v.path)) return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged`)
-      if (v.key === 'runAsUser' && value === '0' && inSecurityContext(v.path)) return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0: the containers this security context applies to run as root`)
+      if (v.key === 'runAsUser' && value === '0' && inSecurityContext(v.path)) return runAsRoot({ v, at, report, line, templates, defaults })
       const use = /securitycontext$/i.test(v.key) && isEmptyMap(v.value) && !facts.windows ? templateUseOf([...v.path, v.key], templates) : undefined
       // Written into a custom resource, the value is its operator's: some fill in restricted defaults (CloudNativePG), some pass it on.
       if (use === 'custom-resource') {
@@ -146,6 +148,23 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
   }
 ]
 
+/**
+ * A `runAsUser: 0` default: high, unless the templates render it only under conditions false by
+ * default (low: nothing runs as root until they are set) or write it only into DaemonSets whose
+ * pods mount host paths (medium: a node agent, for which root is how it reads the host's files).
+ */
+function runAsRoot({ v, at, report, line, templates, defaults }: Pick<ValueInContext, 'v' | 'at' | 'report' | 'line' | 'templates' | 'defaults'>): Finding {
+  const path = [...v.path, v.key]
+  const off = offByDefault(path, templates, defaults)
+  if (off) {
+    return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0, but the templates render it only under conditions false with the chart's defaults: low, as it applies only when ${off.join(', or when ')}`, { severity: 'low' })
+  }
+  if (writtenOnlyIntoHostDaemonSets(path, templates)) {
+    return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0: medium, as the templates write it only into DaemonSets whose pods mount host paths (a node agent, for which root is how it reads the host's files)`, { severity: 'medium' })
+  }
+  return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0: the containers this security context applies to run as root`)
+}
+
 export function checkValues(path: string, content: string, report: Report = reporterFor(Object.values(HELM), path, 'helm'), templates?: ChartTemplates): Finding[] {
   const yaml: YamlFile = parseYaml(content)
   const out: Finding[] = []
@@ -153,12 +172,13 @@ export function checkValues(path: string, content: string, report: Report = repo
   for (const doc of yaml.docs) {
     assertNoAliasBomb(yaml, doc)
     const facts = securityFacts(doc.contents)
+    const defaults = templates ? toPlain(doc) : undefined
     for (const v of walk(doc.contents)) {
       const at = `\`${dotted(v.path, v.key)}\``
       const value = scalar(v.value)
       const line = yaml.lineOf(v.keyNode)
       for (const [i, check] of valuesChecks.entries()) {
-        const finding = check.run({ v, at, value, report: reports[i], line, facts, templates })
+        const finding = check.run({ v, at, value, report: reports[i], line, facts, templates, defaults })
         if (finding) {
           out.push(finding)
           break

@@ -18,34 +18,61 @@ const BUILT_IN_GROUPS = new Set([
 const READ_VERBS = new Set(['get', 'list', 'watch'])
 
 /**
- * Why a rule holding a wildcard is high, or undefined when what it grants is limited (read-only,
- * or only custom API groups): every group, every verb on every resource, the core group (pods,
- * Secrets, service accounts), or writes in a built-in group.
+ * Resources whose every verb gives more than a controller of ordinary objects needs: Secrets and
+ * tokens, a shell or a port in a running pod, impersonation, RBAC itself, nodes, certificates,
+ * admission webhooks and policies, cluster-wide storage and API definitions, namespaces (whose
+ * deletion takes everything in them).
  */
-function broadReach(groups: (string | undefined)[], resources: string[], verbs: string[]): string | undefined {
-  if (groups.includes('*')) return 'it reaches every API group, the built-in ones included'
-  if (groups.includes(undefined)) return 'its API groups are not all literal, so what it reaches is not known'
-  // Only custom groups (an operator's own resources): reported as medium however wide the verbs.
-  if (groups.length > 0 && groups.every((g) => g !== undefined && !BUILT_IN_GROUPS.has(g))) return undefined
-  if (verbs.includes('*') && resources.includes('*')) return 'it grants every verb on every resource of its API groups'
-  if (groups.includes('')) return 'it reaches the core API group (pods, Secrets, service accounts)'
-  if (resources.includes('secrets')) return 'it reaches Secrets'
-  const writes = verbs.some((verb) => !READ_VERBS.has(verb))
-  const builtIn = groups.filter((g) => g !== undefined && BUILT_IN_GROUPS.has(g))
-  if (writes && builtIn.length > 0 && !onlyStatus(resources)) return `it allows writes in the built-in API group${builtIn.length > 1 ? 's' : ''} ${builtIn.map((g) => `\`${g}\``).join(', ')}`
-  return undefined
-}
+const SENSITIVE_RESOURCES = new Set([
+  'secrets', 'pods/exec', 'pods/attach', 'pods/portforward', 'pods/ephemeralcontainers', 'serviceaccounts', 'serviceaccounts/token',
+  'users', 'groups', 'userextras', 'roles', 'clusterroles', 'rolebindings', 'clusterrolebindings', 'nodes', 'nodes/proxy',
+  'certificatesigningrequests', 'certificatesigningrequests/approval', 'signers', 'validatingwebhookconfigurations',
+  'mutatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'persistentvolumes',
+  'customresourcedefinitions', 'apiservices', 'namespaces', 'podsecuritypolicies'
+])
 
 /** Only status subresources (`ingresses/status`): what a controller reports, not what runs. */
 const onlyStatus = (resources: string[]): boolean => resources.length > 0 && resources.every((r) => r.endsWith('/status'))
 
-/** Why a wildcard that reaches less is reported as medium. */
-function limitedReach(groups: string[], resources: string[], verbs: string[]): string {
-  if (groups.length === 0) return 'it names no API group, so it matches no resource'
-  if (verbs.every((verb) => READ_VERBS.has(verb))) return 'it is limited to read-only verbs (get, list, watch)'
-  if (onlyStatus(resources)) return `it is limited to status subresources (${resources.map((r) => `\`${r}\``).join(', ')}), which report state and change no workload`
-  const named = groups.map((g) => `\`${g}\``).join(', ')
-  return `it is limited to the API group${groups.length > 1 ? 's' : ''} ${named}, which Kubernetes does not build in (custom resources or an aggregated API; still check that none of them creates workloads)`
+const quoted = (names: string[]): string => names.map((n) => `\`${n}\``).join(', ')
+const plural = (n: number, word: string): string => (n > 1 ? `${word}s` : word)
+
+/**
+ * The severity of a rule entry holding a wildcard, with why. High when it reaches every API
+ * group (or groups that are not literal), every verb on every resource, every resource of the
+ * core group (pods, Secrets, service accounts), a sensitive resource, or writes on every resource
+ * of a built-in group. Medium when what it grants is limited: no group, custom groups only,
+ * read-only verbs, status subresources, or named ordinary resources of built-in groups (the
+ * verbs a controller of those resources needs anyway).
+ */
+function wildcardReach(groups: (string | undefined)[], resources: (string | undefined)[], verbs: string[]): { severity: 'high' | 'medium'; why: string } {
+  const high = (why: string) => ({ severity: 'high' as const, why })
+  const medium = (why: string) => ({ severity: 'medium' as const, why: `medium, as ${why}` })
+  if (groups.includes('*')) return high('it reaches every API group, the built-in ones included')
+  const named = groups.filter((g): g is string => g !== undefined)
+  if (named.length < groups.length) return high('its API groups are not all literal, so what it reaches is not known')
+  if (named.length === 0) return medium('it names no API group, so it matches no resource')
+  const builtIn = named.filter((g) => BUILT_IN_GROUPS.has(g))
+  const writes = verbs.some((verb) => !READ_VERBS.has(verb))
+  // Only custom groups (an operator's own resources): medium however wide the verbs.
+  if (builtIn.length === 0) {
+    if (!writes) return medium('it is limited to read-only verbs (get, list, watch)')
+    return medium(`it is limited to the API ${plural(named.length, 'group')} ${quoted(named)}, which Kubernetes does not build in (custom resources or an aggregated API; still check that none of them creates workloads)`)
+  }
+  if (resources.includes('*')) {
+    if (verbs.includes('*')) return high('it grants every verb on every resource of its API groups')
+    if (builtIn.includes('')) return high('it reaches the core API group (pods, Secrets, service accounts)')
+    if (writes) return high(`it allows writes on every resource of the built-in API ${plural(builtIn.length, 'group')} ${quoted(builtIn)}`)
+    return medium('it is limited to read-only verbs (get, list, watch)')
+  }
+  if (resources.includes(undefined)) return high('its resources are not all literal, so what it reaches is not known')
+  const names = resources.filter((r): r is string => r !== undefined)
+  if (names.length === 0) return medium('it names no resource, so it matches none')
+  const sensitive = names.filter((r) => SENSITIVE_RESOURCES.has(r.toLowerCase()))
+  if (sensitive.length > 0) return high(sensitive.length === 1 && sensitive[0] === 'secrets' ? 'it reaches Secrets' : `it reaches the sensitive ${plural(sensitive.length, 'resource')} ${quoted(sensitive)}`)
+  if (!writes) return medium('it is limited to read-only verbs (get, list, watch)')
+  if (onlyStatus(names)) return medium(`it is limited to status subresources (${quoted(names)}), which report state and change no workload`)
+  return medium(`it names its resources (${quoted(names)}), none of them Secrets, RBAC, nodes or another sensitive one: the verbs a controller of those resources needs anyway`)
 }
 
 export function checkRole(ctx: CheckContext, obj: K8sObject): Finding[] {
@@ -54,19 +81,15 @@ export function checkRole(ctx: CheckContext, obj: K8sObject): Finding[] {
   for (const rule of v.items(v.get(obj.node, 'rules'))) {
     const listed = (field: string): (string | undefined)[] => v.items(v.get(rule, field)).map((item) => v.str(item))
     const groups = listed('apiGroups')
-    const resources = listed('resources').filter((r): r is string => r !== undefined)
+    const resources = listed('resources')
     const verbs = listed('verbs').filter((verb): verb is string => verb !== undefined).map((verb) => verb.toLowerCase())
     // One finding per rule entry, naming every field it wildcards: the fields together say what it reaches.
     const wildcarded = (['apiGroups', 'resources', 'verbs'] as const).filter((field) => v.items(v.get(rule, field)).some((item) => v.str(item) === '*'))
     if (wildcarded.length === 0) continue
-    const broad = broadReach(groups, resources, verbs)
+    const reach = wildcardReach(groups, resources, verbs)
     const fields = wildcarded.length === 1 ? wildcarded[0] : `${wildcarded.slice(0, -1).join(', ')} and ${wildcarded[wildcarded.length - 1]}`
     const what = `${obj.kind} \`${obj.name}\` grants \`*\` in ${fields}`
-    out.push(
-      broad
-        ? ctx.report(K8S.rbacWildcard, v.line(rule), `${what}: ${broad}`)
-        : ctx.report(K8S.rbacWildcard, v.line(rule), `${what}: medium, as ${limitedReach(groups as string[], resources, verbs)}`, { severity: 'medium' })
-    )
+    out.push(ctx.report(K8S.rbacWildcard, v.line(rule), `${what}: ${reach.why}`, { severity: reach.severity }))
   }
   return out
 }

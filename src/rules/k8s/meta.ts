@@ -351,7 +351,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'RBAC rule with a wildcard',
-    description: '`*` in verbs, resources or apiGroups grants every present and future permission of that kind. High when the rule reaches every API group, the core group (pods, Secrets, service accounts), Secrets, writes in a built-in group, or every verb on every resource; medium when it is limited to read-only verbs, to status subresources or to custom (non-built-in) API groups.',
+    description: '`*` in verbs, resources or apiGroups grants every present and future permission of that kind. High when the rule reaches every API group, every resource of the core group (pods, Secrets, service accounts), a sensitive resource (Secrets, pods/exec, service account tokens, impersonation, RBAC, nodes, certificate approval, admission webhooks, persistent volumes, CRDs, namespaces), writes on every resource of a built-in group, or every verb on every resource; medium when it is limited to read-only verbs, to status subresources, to custom (non-built-in) API groups, or to named ordinary resources (every verb on `statefulsets` or `services`: what a controller of those resources needs anyway).',
     remediation: 'List the exact apiGroups, resources and verbs the subject needs.',
     refs: { checkov: 'CKV_K8S_49', kics: 'k8s/rbac_wildcard_in_rule', trivy: ['AVD-KSV-0044', 'AVD-KSV-0045', 'AVD-KSV-0046'] }
   },
