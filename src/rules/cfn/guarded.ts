@@ -10,6 +10,7 @@ import { isMap, isSeq } from '../parse/yaml.js'
 import type { CfnContext } from './storage.js'
 import { intrinsicArgument, intrinsicOf, literal, type Resource } from './template.js'
 import { valuesOf } from './values.js'
+import { cacheEnginePort, proxyEnginePort, rdsEnginePort } from '../terraform/ports.js'
 
 /**
  * True when the node (anywhere inside) refers to a logical id: `!Ref X`, `{"Ref": X}`,
@@ -80,16 +81,6 @@ function enginePorts(ctx: CfnContext, node: Node | undefined, defaultPort: (engi
   if (ports.length === 0 || ports.some((p) => p === undefined)) return undefined
   return [...new Set(ports as number[])]
 }
-
-const rdsEnginePort = (engine: string): number | undefined => {
-  if (/^(aurora|aurora-mysql|mysql|mariadb)$/.test(engine)) return 3306
-  if (/^(aurora-postgresql|postgres)$/.test(engine)) return 5432
-  if (engine.startsWith('oracle-')) return 1521
-  if (engine.startsWith('sqlserver-')) return 1433
-  return undefined
-}
-const proxyEnginePort = (family: string): number | undefined => ({ mysql: 3306, postgresql: 5432, sqlserver: 1433 })[family]
-const cacheEnginePort = (engine: string): number | undefined => ({ redis: 6379, valkey: 6379, memcached: 11211 })[engine]
 
 /** The port a store listens on: its `Port` when written, else its engine's default. */
 const portOr =
