@@ -369,9 +369,9 @@ export const cloudformationCases: CaseTable = {
       at(guarding(vpcFunction(), ALL_PORTS), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: /attached only to Lambda function `Worker`: a function has no listener/ }, 'group attached only to a Lambda function: low'),
       at(guarding(GUARDED_DOCDB, ALL_PORTS), 'CidrIp: 0.0.0.0/0', { severity: 'medium', message: VPC_ONLY }, 'group attached only to a DocumentDB cluster: medium'),
       at(
-        guarding('  Mount:\n    Type: AWS::EFS::MountTarget\n    Properties:\n      FileSystemId: fs-1\n      SubnetId: subnet-1\n      SecurityGroups: [!Ref Guard]\n' + vpcFunction(), ALL_PORTS),
+        guarding(['A', 'B'].map((zone) => `  Mount${zone}:\n    Type: AWS::EFS::MountTarget\n    Properties:\n      FileSystemId: fs-1\n      SubnetId: subnet-${zone}\n      SecurityGroups: [!Ref Guard]\n`).join('') + vpcFunction(), ALL_PORTS),
         'CidrIp: 0.0.0.0/0',
-        { severity: 'medium', message: /EFS mount target `Mount` \(besides Lambda functions, which have no listener\), with no public endpoint/ },
+        { severity: 'medium', message: /attached only to EFS mount targets `MountA` and `MountB` and Lambda functions \(no listener\), with no public endpoint/ },
         'group shared by an EFS mount target and its function: medium'
       ),
       at(guarding(GUARDED_SERVER, ALL_PORTS), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'group attached to an instance stays high'),
@@ -407,6 +407,13 @@ export const cloudformationCases: CaseTable = {
       at(guarding('').replace('  Guard:\n', '  lambdaSg:\n'), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: /by its name, a Lambda function's security group/ }, 'unattached group named for Lambda functions'),
       at(guarding('').replace('  Guard:\n', '  lambdaToRdsSg:\n'), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'unattached group whose name also names a database stays high'),
       at(guarding(vpcFunction() + GUARDED_SERVER), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'group attached to a function and an instance stays high'),
+      at(
+        guarding(vpcFunction() + 'Outputs:\n  GuardId:\n    Value: !GetAtt Guard.GroupId\n    Export:\n      Name: shared-guard\n'),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'high' },
+        'group exported for other stacks to attach stays high'
+      ),
+      at(guarding(vpcFunction() + 'Outputs:\n  GuardId:\n    Value: !GetAtt Guard.GroupId\n'), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: NO_LISTENER }, 'an output that only shows the group id exports nothing'),
       at(
         guarding(vpcFunction('AWS::Lambda::Function', '[!Ref Guard]', '      Environment:\n        Variables:\n          TASK_GROUP: !Ref Guard\n')),
         'CidrIp: 0.0.0.0/0',
@@ -446,6 +453,12 @@ export const cloudformationCases: CaseTable = {
       at(guarding(guardedAurora('aurora-postgresql', PRIVATE, '      Port: 3306\n'), rule(3306, 3306)), 'CidrIp: 0.0.0.0/0', { severity: 'medium', message: VPC_ONLY }, "the store's written Port is the one it listens on"),
       at(guarding(guardedDb('      Port: 5433\n'), rule(5432, 5432)), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: /listens on 5433/ }, 'RDS instance on a written port other than the one opened'),
       at(guarding(guardedCache('memcached'), rule(6379, 6379)), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: /listens on 11211/ }, 'Redis port on a Memcached cluster'),
+      at(
+        guarding(guardedCache('memcached') + guardedCache('memcached').replace('  Cache:', '  Sessions:'), rule(6379, 6379)),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'low', message: /\(the data stores it guards listen on 11211: nothing listens on the port opened\)$/ },
+        'Redis port on a group guarding two Memcached clusters'
+      ),
       at(
         guarding(guardedDb('', '!Ref DbEngine'), rule(3306, 3306), 'Parameters:\n  DbEngine:\n    Type: String\n'),
         'CidrIp: 0.0.0.0/0',

@@ -464,7 +464,7 @@ export const terraformCases: CaseTable = {
       here(guarding('module "tasks" {\n  source         = "./tasks"\n  security_group = aws_security_group.guard.id\n}\n' + guardedFunction()), { severity: 'high' }, 'group also handed to a module call stays high'),
       // Data stores with no public endpoint.
       here(guarding(GUARDED_DOCDB, 27017), { severity: 'medium', message: TF_VPC_ONLY }, 'group attached only to a DocumentDB cluster'),
-      here(guarding(GUARDED_DOCDB + guardedFunction(), 27017), { severity: 'medium', message: /\(besides Lambda functions, which have no listener\)/ }, 'group shared by a DocumentDB cluster and its client function'),
+      here(guarding(GUARDED_DOCDB + guardedFunction(), 27017), { severity: 'medium', message: /DocumentDB cluster `aws_docdb_cluster\.docs` and Lambda functions \(no listener\), with no public endpoint/ }, 'group shared by a DocumentDB cluster and its client function'),
       here(guarding(guardedDb('  publicly_accessible    = false\n')), { severity: 'medium', message: TF_VPC_ONLY }, 'RDS instance with publicly_accessible = false'),
       here(guarding(guardedDb()), { severity: 'medium', message: TF_VPC_ONLY }, 'RDS instance with publicly_accessible unset (the provider default is false)'),
       here(guarding(guardedDb('  publicly_accessible    = true\n')), { severity: 'high' }, 'public RDS instance on its own port stays high'),

@@ -4,13 +4,13 @@
  * behind the group: nothing behind a Lambda function (it has no listener), only the VPC and its
  * peers behind a data store with no public endpoint, and only the store's own port.
  */
-import type { Severity } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { isMap, isSeq } from '../parse/yaml.js'
 import type { CfnContext } from './storage.js'
 import { intrinsicArgument, intrinsicOf, literal, type Resource } from './template.js'
 import { valuesOf } from './values.js'
 import { cacheEnginePort, proxyEnginePort, rdsEnginePort } from '../terraform/ports.js'
+import { namedForFunctions, reachOf, type GroupUse, type Reach } from '../security-group-reach.js'
 
 /**
  * True when the node (anywhere inside) refers to a logical id: `!Ref X`, `{"Ref": X}`,
@@ -144,89 +144,40 @@ function isPrivate(ctx: CfnContext, r: Resource, kind: StoreKind): boolean {
 const FUNCTIONS = new Set(['AWS::Lambda::Function', 'AWS::Serverless::Function'])
 const FUNCTION_GROUPS = ['VpcConfig', 'SecurityGroupIds'] as const
 
-type GroupUse =
-  | { kind: 'function'; name: string }
-  | { kind: 'store'; name: string; private: boolean; ports: number[] | undefined }
-  | { kind: 'other' }
-
 function useOf(ctx: CfnContext, group: Resource, u: Resource): GroupUse {
-  if (FUNCTIONS.has(u.type) && refersOnlyAt(ctx, u.properties, group.logicalId, FUNCTION_GROUPS)) return { kind: 'function', name: `Lambda function \`${u.logicalId}\`` }
+  if (FUNCTIONS.has(u.type) && refersOnlyAt(ctx, u.properties, group.logicalId, FUNCTION_GROUPS)) return { kind: 'function', name: `\`${u.logicalId}\`` }
   const store = STORES[u.type]
   if (store && refersOnlyAt(ctx, u.properties, group.logicalId, [store.groups])) {
-    return { kind: 'store', name: `${store.what} \`${u.logicalId}\``, private: isPrivate(ctx, u, store), ports: store.ports(ctx, u) }
+    return { kind: 'store', what: store.what, name: `\`${u.logicalId}\``, private: isPrivate(ctx, u, store), ports: store.ports(ctx, u) }
   }
   return { kind: 'other' }
 }
 
-/** Every attachment the template shows, the SAM `Globals` of every function included. */
+/**
+ * Every attachment the template shows, the SAM `Globals` of every function included. An output
+ * exporting the group counts as a use of unknown kind: another stack may attach it to anything.
+ */
 function usesOf(ctx: CfnContext, group: Resource): GroupUse[] {
   const v = ctx.template.view
   const uses = usersOf(ctx, group).map((u) => useOf(ctx, group, u))
+  const exported = v.entries(v.get(ctx.template.root, 'Outputs')).some((o) => v.get(o.value, 'Export') !== undefined && refersTo(ctx, v.get(o.value, 'Value'), group.logicalId))
+  if (exported) uses.push({ kind: 'other' })
   const globals = v.get(ctx.template.root, 'Globals')
   if (refersTo(ctx, globals, group.logicalId)) {
-    uses.push(refersOnlyAt(ctx, globals, group.logicalId, ['Function', ...FUNCTION_GROUPS]) ? { kind: 'function', name: 'every function (SAM `Globals`)' } : { kind: 'other' })
+    uses.push(refersOnlyAt(ctx, globals, group.logicalId, ['Function', ...FUNCTION_GROUPS]) ? { kind: 'function', what: '', name: 'every function (SAM `Globals`)' } : { kind: 'other' })
   }
   return uses
 }
 
-/** Words of a name: `lambdaSg` → lambda, sg. */
-const words = (text: string): string[] =>
-  text
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean)
-const STORE_WORDS = new Set(['db', 'database', 'rds', 'aurora', 'proxy', 'cache', 'redis', 'docdb', 'mongo', 'cluster', 'mysql', 'postgres', 'neptune'])
-
-/**
- * A group nothing in the template attaches, whose logical id or `GroupName` calls it a Lambda
- * function's (`lambdaSg`, `lambda-sg`): the template hands it to functions elsewhere. A name that
- * also names a data store (`LambdaToRdsSg`) is not taken as one.
- */
-function namedForFunctions(ctx: CfnContext, group: Resource): boolean {
-  const names = [group.logicalId, literal(ctx.template.view, ctx.template.view.get(group.properties, 'GroupName')) ?? ''].map(words)
-  const saysFunction = names.some((w) => w.includes('lambda'))
-  return saysFunction && !names.some((w) => w.some((x) => STORE_WORDS.has(x)))
-}
-
-/** How far below the rule's severity an open ingress on the group really reaches, and why (a short clause). */
-export interface Reach {
-  severity: Severity
-  why: string
-}
-
-const listed = (names: string[]): string => (names.length <= 2 ? names.join(' and ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`)
-
 /**
  * The reach of an internet-open ingress rule of `r` for ports `from..to` (undefined: every port),
- * or undefined when it reaches as far as its rule says:
- * - low when every use the template shows is a Lambda function's (or, unattached, its name says so);
- * - low when every user is a data store (or a function) listening on known ports the rule misses;
- * - medium when every user is a data store with no public endpoint (or a function).
- * A group with any other use, or none visible, keeps its severity.
+ * or undefined when it reaches as far as its rule says (see `reachOf`). A group nothing in the
+ * template attaches counts as a function's when its logical id or `GroupName` says so (`lambdaSg`):
+ * the template hands it to functions elsewhere.
  */
 export function openIngressReach(ctx: CfnContext, r: Resource, range?: { from: number; to: number }): Reach | undefined {
   const group = groupOf(ctx, r)
   if (!group) return undefined
-  const uses = usesOf(ctx, group)
-  if (uses.length === 0) {
-    return namedForFunctions(ctx, group) ? { severity: 'low', why: "by its name, a Lambda function's security group: a function has no listener, so the rule reaches nothing" } : undefined
-  }
-  if (uses.some((u) => u.kind === 'other')) return undefined
-  const functions = uses.flatMap((u) => (u.kind === 'function' ? [u.name] : []))
-  const stores = uses.flatMap((u) => (u.kind === 'store' ? [u] : []))
-  if (stores.length === 0) return { severity: 'low', why: `attached only to ${listed(functions)}: a function has no listener, so the rule reaches nothing` }
-  if (range && stores.every((s) => s.ports !== undefined) && !stores.some((s) => s.ports!.some((p) => range.from <= p && p <= range.to))) {
-    const on = (s: (typeof stores)[number]): string => `${s.ports!.join(' or ')}`
-    const why =
-      stores.length === 1
-        ? `the only data store it guards, ${stores[0]!.name}, listens on ${on(stores[0]!)}: nothing listens on the port opened`
-        : `the data stores it guards (${listed(stores.map((s) => `${s.name} on ${on(s)}`))}) listen elsewhere: nothing listens on the port opened`
-    return { severity: 'low', why }
-  }
-  if (stores.every((s) => s.private)) {
-    const also = functions.length ? ` (besides Lambda functions, which have no listener)` : ''
-    return { severity: 'medium', why: `attached only to ${listed(stores.map((s) => s.name))}${also}, with no public endpoint: reachable only from inside the VPC and its peers` }
-  }
-  return undefined
+  const names = [group.logicalId, literal(ctx.template.view, ctx.template.view.get(group.properties, 'GroupName')) ?? '']
+  return reachOf(usesOf(ctx, group), range, namedForFunctions(names))
 }

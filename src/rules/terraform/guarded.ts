@@ -5,10 +5,10 @@
  * and its peers behind a data store with no public endpoint, and only the store's own port.
  * The CloudFormation twin is `src/rules/cfn/guarded.ts`.
  */
-import type { Severity } from '../../types.js'
 import { boolValue, isExpr, isObject, numberValue, stringValue, type HclBlock, type HclValue } from '../parse/hcl.js'
 import { attr, refersTo, type TfContext, type TfResource } from './context.js'
 import { cacheEnginePort, proxyEnginePort, rdsEnginePort } from './ports.js'
+import { namedForFunctions, reachOf, type GroupUse, type Reach } from '../security-group-reach.js'
 
 /** True when a value (anywhere inside) refers to the resource `type.name`. */
 export function mentions(v: HclValue | undefined, type: string, name: string): boolean {
@@ -100,71 +100,32 @@ function isPrivate(ctx: TfContext, r: TfResource, kind: StoreKind): boolean {
 
 // ── Uses of a group ───────────────────────────────────────────────────────────────────────────
 
-type GroupUse = { kind: 'function'; name: string } | { kind: 'store'; name: string; private: boolean; port: number | undefined } | { kind: 'other' }
-
 function useOf(ctx: TfContext, group: string, u: TfResource): GroupUse {
   const name = `\`${u.type}.${u.name}\``
-  if (u.type === 'aws_lambda_function' && mentionsOnlyAt(u.block, group, ['vpc_config', 'security_group_ids'])) return { kind: 'function', name: `Lambda function ${name}` }
+  if (u.type === 'aws_lambda_function' && mentionsOnlyAt(u.block, group, ['vpc_config', 'security_group_ids'])) return { kind: 'function', name }
   const store = STORES[u.type]
-  if (store && mentionsOnlyAt(u.block, group, [store.groups])) return { kind: 'store', name: `${store.what} ${name}`, private: isPrivate(ctx, u, store), port: store.port(u.block) }
+  if (store && mentionsOnlyAt(u.block, group, [store.groups])) {
+    const port = store.port(u.block)
+    return { kind: 'store', what: store.what, name, private: isPrivate(ctx, u, store), ports: port === undefined ? undefined : [port] }
+  }
   return { kind: 'other' }
 }
 
 /** Types that name a security group as a rule's source or target, not as an attachment. */
 export const GROUP_RULE_TYPES = new Set(['aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule'])
 
-/** Words of a name: `lambda_sg` → lambda, sg. */
-const words = (text: string): string[] =>
-  text
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean)
-const STORE_WORDS = new Set(['db', 'database', 'rds', 'aurora', 'proxy', 'cache', 'redis', 'docdb', 'mongo', 'cluster', 'mysql', 'postgres', 'neptune'])
-
-/** Reach of an open ingress rule below its rule's severity, and why (a short clause). */
-export interface Reach {
-  severity: Severity
-  why: string
-}
-
-const listed = (names: string[]): string => (names.length <= 2 ? names.join(' and ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`)
-
 /**
  * The reach of an internet-open ingress rule on `aws_security_group.<groupName>` for ports
- * `from..to` (undefined: every port), or undefined when it reaches as far as its rule says:
- * - low when every use the module shows is a Lambda function's `vpc_config` (or, attached
- *   nowhere, the group's name says lambda and names no data store);
- * - low when every user is a data store (or a function) listening on known ports the rule misses;
- * - medium when every user is a data store with no public endpoint (or a function).
- * A group used by anything else (another resource, a module call) keeps its severity.
+ * `from..to` (undefined: every port), or undefined when it reaches as far as its rule says (see
+ * `reachOf`). A group handed to a module call keeps its severity; one nothing in the module
+ * attaches counts as a function's when its name says so (`lambda_sg`).
  */
 export function openIngressReach(ctx: TfContext, groupName: string | undefined, range?: { from: number; to: number }): Reach | undefined {
   if (groupName === undefined) return undefined
   const group = ctx.projectResources('aws_security_group').find((g) => g.name === groupName)
   if (!group) return undefined
   const users = ctx.projectResources('*').filter((u) => !GROUP_RULE_TYPES.has(u.type) && blockMentions(u.block, 'aws_security_group', groupName))
-  if (ctx.projectModules().some((m) => blockMentions(m, 'aws_security_group', groupName))) return undefined
-  if (users.length === 0) {
-    const names = [groupName, stringValue(attr(group.block, 'name')?.value) ?? ''].map(words)
-    const named = names.some((w) => w.includes('lambda')) && !names.some((w) => w.some((x) => STORE_WORDS.has(x)))
-    return named ? { severity: 'low', why: "by its name, a Lambda function's security group: a function has no listener, so the rule reaches nothing" } : undefined
-  }
-  const uses = users.map((u) => useOf(ctx, groupName, u))
-  if (uses.some((u) => u.kind === 'other')) return undefined
-  const functions = uses.flatMap((u) => (u.kind === 'function' ? [u.name] : []))
-  const stores = uses.flatMap((u) => (u.kind === 'store' ? [u] : []))
-  if (stores.length === 0) return { severity: 'low', why: `attached only to ${listed(functions)}: a function has no listener, so the rule reaches nothing` }
-  if (range && stores.every((s) => s.port !== undefined) && !stores.some((s) => range.from <= s.port! && s.port! <= range.to)) {
-    const why =
-      stores.length === 1
-        ? `the only data store it guards, ${stores[0]!.name}, listens on ${stores[0]!.port}: nothing listens on the port opened`
-        : `the data stores it guards (${listed(stores.map((s) => `${s.name} on ${s.port}`))}) listen elsewhere: nothing listens on the port opened`
-    return { severity: 'low', why }
-  }
-  if (stores.every((s) => s.private)) {
-    const also = functions.length ? ' (besides Lambda functions, which have no listener)' : ''
-    return { severity: 'medium', why: `attached only to ${listed(stores.map((s) => s.name))}${also}, with no public endpoint: reachable only from inside the VPC and its peers` }
-  }
-  return undefined
+  const uses: GroupUse[] = users.map((u) => useOf(ctx, groupName, u))
+  if (ctx.projectModules().some((m) => blockMentions(m, 'aws_security_group', groupName))) uses.push({ kind: 'other' })
+  return reachOf(uses, range, namedForFunctions([groupName, stringValue(attr(group.block, 'name')?.value) ?? '']))
 }
