@@ -25,6 +25,31 @@ const sg = (ingress: string, head = ''): string =>
 const rule = (from: number | string, to: number | string, cidr = '0.0.0.0/0', proto = 'tcp'): string =>
   `        - IpProtocol: ${proto}\n          FromPort: ${from}\n          ToPort: ${to}\n          CidrIp: ${cidr}\n`
 
+/**
+ * A security group `Guard` open to the world by `ingress`, followed by the resources that use it
+ * (`users`): what it guards decides how far the open rule reaches.
+ */
+const guarding = (users: string, ingress = rule(5432, 5432), head = ''): string =>
+  cfn(`  Guard:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: guard\n      SecurityGroupIngress:\n${ingress}${users}`, head)
+const ALL_PORTS = "        - IpProtocol: '-1'\n          CidrIp: 0.0.0.0/0\n"
+/** A function in the VPC behind the given groups, with extra properties. */
+const vpcFunction = (type = 'AWS::Lambda::Function', groups = '[!Ref Guard]', extra = ''): string =>
+  `  Worker:\n    Type: ${type}\n    Properties:\n      Runtime: python3.12\n      Handler: index.handler\n      VpcConfig:\n        SubnetIds: [subnet-1]\n        SecurityGroupIds: ${groups}\n${extra}`
+const GUARDED_SERVER = '  Server:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      SecurityGroupIds: [!Ref Guard]\n'
+const GUARDED_DOCDB = '  Docs:\n    Type: AWS::DocDB::DBCluster\n    Properties:\n      VpcSecurityGroupIds: [!GetAtt Guard.GroupId]\n'
+/** An RDS instance behind `Guard`, with the given extra properties (`PubliclyAccessible`, `Port`). */
+const guardedDb = (extra: string, engine = 'postgres'): string =>
+  `  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: ${engine}\n      DBInstanceClass: db.t3.micro\n      VPCSecurityGroups: [!Ref Guard]\n${extra}`
+/** An Aurora cluster behind `Guard` with one member instance (its `PubliclyAccessible` line given). */
+const guardedAurora = (engine: string, member: string, clusterExtra = ''): string =>
+  `  Cluster:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: ${engine}\n      VpcSecurityGroupIds: [!Ref Guard]\n${clusterExtra}` +
+  `  Member:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      DBClusterIdentifier: !Ref Cluster\n      Engine: ${engine}\n      DBInstanceClass: db.r6g.large\n${member}`
+const guardedCache = (engine: string): string =>
+  `  Cache:\n    Type: AWS::ElastiCache::CacheCluster\n    Properties:\n      Engine: ${engine}\n      CacheNodeType: cache.t3.micro\n      NumCacheNodes: 1\n      VpcSecurityGroupIds: [!Ref Guard]\n`
+const PRIVATE = '      PubliclyAccessible: false\n'
+const NO_LISTENER = /a function has no listener, so the rule reaches nothing\)$/
+const VPC_ONLY = /with no public endpoint: reachable only from inside the VPC and its peers\)$/
+
 const policy = (statement: string): string =>
   cfn(`  Policy:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n${statement}`)
 const stmt = (action: string, resource: string): string => `          - Effect: Allow\n            Action: ${action}\n            Resource: ${resource}\n`
@@ -339,11 +364,108 @@ export const cloudformationCases: CaseTable = {
   },
   'cfn/sg-open-all-ports': {
     valid: [{ code: sg(rule(443, 443)) }],
-    invalid: [at(sg("        - IpProtocol: '-1'\n          CidrIpv6: ::/0\n"), 'CidrIpv6', { severity: 'high' })]
+    invalid: [
+      at(sg("        - IpProtocol: '-1'\n          CidrIpv6: ::/0\n"), 'CidrIpv6', { severity: 'high' }),
+      at(guarding(vpcFunction(), ALL_PORTS), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: /attached only to Lambda function `Worker`: a function has no listener/ }, 'group attached only to a Lambda function: low'),
+      at(guarding(GUARDED_DOCDB, ALL_PORTS), 'CidrIp: 0.0.0.0/0', { severity: 'medium', message: VPC_ONLY }, 'group attached only to a DocumentDB cluster: medium'),
+      at(
+        guarding(['A', 'B'].map((zone) => `  Mount${zone}:\n    Type: AWS::EFS::MountTarget\n    Properties:\n      FileSystemId: fs-1\n      SubnetId: subnet-${zone}\n      SecurityGroups: [!Ref Guard]\n`).join('') + vpcFunction(), ALL_PORTS),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'medium', message: /attached only to EFS mount targets `MountA` and `MountB` and Lambda functions \(no listener\), with no public endpoint/ },
+        'group shared by an EFS mount target and its function: medium'
+      ),
+      at(guarding(GUARDED_SERVER, ALL_PORTS), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'group attached to an instance stays high'),
+      at(guarding(vpcFunction() + GUARDED_SERVER, ALL_PORTS), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'group attached to a function and an instance stays high')
+    ]
   },
   'cfn/sg-open-data-port': {
     valid: [{ code: sg(rule(5432, 5432, '10.0.0.0/16')) }],
-    invalid: [at(sg(rule(5432, 5432)), 'CidrIp: 0.0.0.0/0', { severity: 'high', message: /PostgreSQL/ }), at(sg(rule(6379, 6379)), 'CidrIp: 0.0.0.0/0', { message: /Redis/ }, 'redis')]
+    invalid: [
+      at(sg(rule(5432, 5432)), 'CidrIp: 0.0.0.0/0', { severity: 'high', message: /PostgreSQL/ }),
+      at(sg(rule(6379, 6379)), 'CidrIp: 0.0.0.0/0', { message: /Redis/ }, 'redis'),
+      // Lambda functions: no listener behind the group.
+      at(guarding(vpcFunction()), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: NO_LISTENER }, 'group attached only to a Lambda function'),
+      at(guarding(vpcFunction('AWS::Serverless::Function')), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: NO_LISTENER }, 'group attached only to a SAM function'),
+      at(
+        guarding(vpcFunction('AWS::Serverless::Function', "!If [InVpc, [!Ref Guard], [!Ref 'AWS::NoValue']]"), rule(5432, 5432), 'Conditions:\n  InVpc: !Equals [!Ref AWS::Region, eu-west-1]\n'),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'low', message: NO_LISTENER },
+        'group attached to a function under a condition'
+      ),
+      at(
+        guarding("  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n", rule(5432, 5432), 'Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    VpcConfig:\n      SecurityGroupIds: [!Ref Guard]\n      SubnetIds: [subnet-1]\n'),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'low', message: /every function \(SAM `Globals`\)/ },
+        'group attached to every function through SAM Globals'
+      ),
+      at(
+        cfn("  Guard:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: guard\n  GuardIngress:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n      GroupId: !GetAtt Guard.GroupId\n      IpProtocol: tcp\n      FromPort: 5432\n      ToPort: 5432\n      CidrIp: 0.0.0.0/0\n" + vpcFunction()),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'low', message: NO_LISTENER },
+        'standalone ingress on a group attached only to a function'
+      ),
+      at(guarding('').replace('  Guard:\n', '  lambdaSg:\n'), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: /by its name, a Lambda function's security group/ }, 'unattached group named for Lambda functions'),
+      at(guarding('').replace('  Guard:\n', '  lambdaToRdsSg:\n'), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'unattached group whose name also names a database stays high'),
+      at(guarding(vpcFunction() + GUARDED_SERVER), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'group attached to a function and an instance stays high'),
+      at(
+        guarding(vpcFunction() + 'Outputs:\n  GuardId:\n    Value: !GetAtt Guard.GroupId\n    Export:\n      Name: shared-guard\n'),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'high' },
+        'group exported for other stacks to attach stays high'
+      ),
+      at(guarding(vpcFunction() + 'Outputs:\n  GuardId:\n    Value: !GetAtt Guard.GroupId\n'), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: NO_LISTENER }, 'an output that only shows the group id exports nothing'),
+      at(
+        guarding(vpcFunction('AWS::Lambda::Function', '[!Ref Guard]', '      Environment:\n        Variables:\n          TASK_GROUP: !Ref Guard\n')),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'high' },
+        'group a function also hands on (to tasks it starts) stays high'
+      ),
+      // Data stores with no public endpoint: reachable from the VPC and its peers only.
+      at(guarding(GUARDED_DOCDB, rule(27017, 27017)), 'CidrIp: 0.0.0.0/0', { severity: 'medium', message: VPC_ONLY }, 'group attached only to a DocumentDB cluster'),
+      at(guarding(GUARDED_DOCDB + vpcFunction(), rule(27017, 27017)), 'CidrIp: 0.0.0.0/0', { severity: 'medium', message: VPC_ONLY }, 'group shared by a DocumentDB cluster and its client function'),
+      at(guarding(guardedCache('redis'), rule(6379, 6379)), 'CidrIp: 0.0.0.0/0', { severity: 'medium', message: /ElastiCache cluster `Cache`, with no public endpoint/ }, 'group attached only to an ElastiCache cluster'),
+      at(guarding(guardedDb(PRIVATE)), 'CidrIp: 0.0.0.0/0', { severity: 'medium', message: VPC_ONLY }, 'RDS instance with PubliclyAccessible false'),
+      at(
+        guarding(guardedDb('      PubliclyAccessible: !Ref Public\n'), rule(5432, 5432), "Parameters:\n  Public:\n    Type: String\n    Default: 'false'\n"),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'medium', message: VPC_ONLY },
+        'RDS instance private through a parameter default'
+      ),
+      at(
+        guarding(guardedDb('      PubliclyAccessible: !If [Open, true, false]\n'), rule(5432, 5432), 'Conditions:\n  Open: !Equals [!Ref AWS::Region, eu-west-1]\n'),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'high' },
+        'RDS instance public under a condition stays high'
+      ),
+      at(guarding(guardedDb('')), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'RDS instance with PubliclyAccessible unset stays high'),
+      at(guarding(guardedDb('      PubliclyAccessible: true\n')), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'public RDS instance on its own port stays high'),
+      at(guarding(GUARDED_DOCDB + GUARDED_SERVER, rule(27017, 27017)), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'group shared by a DocumentDB cluster and an instance stays high'),
+      at(guarding(guardedAurora('aurora-postgresql', PRIVATE), rule(5432, 5432)), 'CidrIp: 0.0.0.0/0', { severity: 'medium', message: /RDS cluster `Cluster`/ }, 'Aurora cluster whose every member is private'),
+      at(guarding(guardedAurora('aurora-postgresql', ''), rule(5432, 5432)), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'Aurora cluster with a member of unknown exposure stays high'),
+      // Ports the store behind the group does not listen on.
+      at(
+        guarding(guardedAurora('aurora-postgresql', PRIVATE), rule(3306, 3306)),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'low', message: /the only data store it guards, RDS cluster `Cluster`, listens on 5432: nothing listens on the port opened\)$/ },
+        'MySQL port on a group guarding a PostgreSQL cluster'
+      ),
+      at(guarding(guardedAurora('aurora-postgresql', ''), rule(3306, 3306)), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: /listens on 5432/ }, 'port mismatch lowers a cluster of unknown exposure too'),
+      at(guarding(guardedAurora('aurora-postgresql', PRIVATE, '      Port: 3306\n'), rule(3306, 3306)), 'CidrIp: 0.0.0.0/0', { severity: 'medium', message: VPC_ONLY }, "the store's written Port is the one it listens on"),
+      at(guarding(guardedDb('      Port: 5433\n'), rule(5432, 5432)), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: /listens on 5433/ }, 'RDS instance on a written port other than the one opened'),
+      at(guarding(guardedCache('memcached'), rule(6379, 6379)), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: /listens on 11211/ }, 'Redis port on a Memcached cluster'),
+      at(
+        guarding(guardedCache('memcached') + guardedCache('memcached').replace('  Cache:', '  Sessions:'), rule(6379, 6379)),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'low', message: /\(the data stores it guards listen on 11211: nothing listens on the port opened\)$/ },
+        'Redis port on a group guarding two Memcached clusters'
+      ),
+      at(
+        guarding(guardedDb('', '!Ref DbEngine'), rule(3306, 3306), 'Parameters:\n  DbEngine:\n    Type: String\n'),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'high' },
+        'engine chosen at deployment: its port is not known, stays high'
+      )
+    ]
   },
   'cfn/sg-open-port': {
     valid: [

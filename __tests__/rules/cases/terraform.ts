@@ -26,6 +26,23 @@ const ok = (code: string, name?: string, path?: string): Case => ({ ...(name ? {
 const nodeGroupTemplate = (groupSettings: string, marker = ''): string =>
   `resource "aws_launch_template" "nodes" {${marker}\n  instance_type = "m5.large"\n}\n\nresource "aws_eks_node_group" "nodes" {\n  cluster_name  = "demo"\n  node_role_arn = "arn:aws:iam::123456789012:role/nodes"\n  subnet_ids    = ["subnet-1"]\n${groupSettings}  launch_template {\n    id      = aws_launch_template.nodes.id\n    version = aws_launch_template.nodes.latest_version\n  }\n}\n`
 
+/**
+ * `aws_security_group.guard` open to the world on `port` (`-1`: every port), followed by the
+ * resources that use it (`users`): what it guards decides how far the open rule reaches.
+ */
+const guarding = (users: string, port: number | string = 5432, name = 'guard'): string =>
+  `resource "aws_security_group" "${name}" {\n  ingress {\n    from_port   = ${port === -1 ? 0 : port}\n    to_port     = ${port === -1 ? 0 : port}\n    protocol    = "${port === -1 ? '-1' : 'tcp'}"\n    cidr_blocks = ["0.0.0.0/0"] # HERE\n  }\n}\n\n${users}`
+const guardedFunction = (extra = ''): string =>
+  `resource "aws_lambda_function" "worker" {\n  function_name = "worker"\n  role          = "arn:aws:iam::123456789012:role/worker"\n  vpc_config {\n    subnet_ids         = ["subnet-1"]\n    security_group_ids = [aws_security_group.guard.id]\n  }\n${extra}}\n`
+const GUARDED_INSTANCE = 'resource "aws_instance" "server" {\n  ami                    = "ami-12345678"\n  vpc_security_group_ids = [aws_security_group.guard.id]\n}\n'
+const GUARDED_DOCDB = 'resource "aws_docdb_cluster" "docs" {\n  vpc_security_group_ids = [aws_security_group.guard.id]\n}\n'
+const guardedDb = (extra = '', engine = '"postgres"'): string =>
+  `resource "aws_db_instance" "db" {\n  engine                 = ${engine}\n  instance_class         = "db.t3.micro"\n  vpc_security_group_ids = [aws_security_group.guard.id]\n${extra}}\n`
+const guardedAurora = (engine: string, member = ''): string =>
+  `resource "aws_rds_cluster" "cluster" {\n  engine                 = "${engine}"\n  vpc_security_group_ids = [aws_security_group.guard.id]\n}\n\nresource "aws_rds_cluster_instance" "member" {\n  cluster_identifier = aws_rds_cluster.cluster.id\n  instance_class     = "db.r6g.large"\n${member}}\n`
+const TF_NO_LISTENER = /a function has no listener, so the rule reaches nothing\)$/
+const TF_VPC_ONLY = /with no public endpoint: reachable only from inside the VPC and its peers\)$/
+
 const sg = (port: number | string, cidrs: string, marker = true): string =>
   `resource "aws_security_group" "admin" {\n  ingress {\n    from_port   = ${port}\n    to_port     = ${port}\n    protocol    = "tcp"\n    cidr_blocks = ${cidrs}${marker ? ' # HERE' : ''}\n  }\n}\n`
 const SSH_FROM_VAR = sg(22, 'var.admin_cidrs')
@@ -412,14 +429,57 @@ export const terraformCases: CaseTable = {
   },
   'tf/aws-sg-open-all-ports': {
     valid: [ok('resource "aws_vpc_security_group_ingress_rule" "r" {\n  security_group_id = aws_security_group.sg.id\n  ip_protocol       = "-1"\n  cidr_ipv4         = "10.1.0.0/16"\n}\n')],
-    invalid: [here('resource "aws_vpc_security_group_ingress_rule" "r" {\n  security_group_id = aws_security_group.sg.id\n  ip_protocol       = "-1"\n  cidr_ipv4         = "0.0.0.0/0" # HERE\n}\n', { severity: 'high' })]
+    invalid: [
+      here('resource "aws_vpc_security_group_ingress_rule" "r" {\n  security_group_id = aws_security_group.sg.id\n  ip_protocol       = "-1"\n  cidr_ipv4         = "0.0.0.0/0" # HERE\n}\n', { severity: 'high' }),
+      here(guarding(guardedFunction(), -1), { severity: 'low', message: /attached only to Lambda function `aws_lambda_function\.worker`: a function has no listener/ }, 'group attached only to a Lambda function: low'),
+      here(guarding(GUARDED_DOCDB, -1), { severity: 'medium', message: TF_VPC_ONLY }, 'group attached only to a DocumentDB cluster: medium'),
+      here(guarding(GUARDED_INSTANCE, -1), { severity: 'high' }, 'group attached to an instance stays high'),
+      here(guarding(guardedFunction() + GUARDED_INSTANCE, -1), { severity: 'high' }, 'group attached to a function and an instance stays high')
+    ]
   },
   'tf/aws-sg-open-data-port': {
     valid: [ok(sg(5432, '["10.0.0.0/16"]', false))],
     invalid: [
       here(sg(5432, '["0.0.0.0/0"]'), { severity: 'high', message: /PostgreSQL/ }),
       here(sg(9200, '["0.0.0.0/0"]'), {}, 'search engine port'),
-      here('module "cache_sg" {\n  source              = "terraform-aws-modules/security-group/aws"\n  ingress_cidr_blocks = ["0.0.0.0/0"] # HERE\n  ingress_rules       = ["redis-tcp"]\n}\n', {}, 'registry security-group module named rule')
+      here('module "cache_sg" {\n  source              = "terraform-aws-modules/security-group/aws"\n  ingress_cidr_blocks = ["0.0.0.0/0"] # HERE\n  ingress_rules       = ["redis-tcp"]\n}\n', {}, 'registry security-group module named rule'),
+      // Lambda functions: no listener behind the group.
+      here(guarding(guardedFunction()), { severity: 'low', message: TF_NO_LISTENER }, 'group attached only to a Lambda function'),
+      here(
+        guarding(guardedFunction()
+          .replace('  vpc_config {\n', '  dynamic "vpc_config" {\n    for_each = var.in_vpc ? [1] : []\n    content {\n')
+          .replace('.id]\n  }\n', '.id]\n    }\n  }\n')),
+        { severity: 'low', message: TF_NO_LISTENER },
+        'group attached to a function through a dynamic vpc_config'
+      ),
+      here(
+        'resource "aws_security_group" "guard" {}\n\nresource "aws_vpc_security_group_ingress_rule" "postgres" {\n  security_group_id = aws_security_group.guard.id\n  ip_protocol       = "tcp"\n  from_port         = 5432\n  to_port           = 5432\n  cidr_ipv4         = "0.0.0.0/0" # HERE\n}\n\n' + guardedFunction(),
+        { severity: 'low', message: TF_NO_LISTENER },
+        'standalone ingress rule on a group attached only to a function'
+      ),
+      here(guarding('', 5432, 'lambda_sg'), { severity: 'low', message: /by its name, a Lambda function's security group/ }, 'unattached group named for Lambda functions'),
+      here(guarding('', 5432, 'lambda_to_rds'), { severity: 'high' }, 'unattached group whose name also names a database stays high'),
+      here(guarding(guardedFunction() + GUARDED_INSTANCE), { severity: 'high' }, 'group attached to a function and an instance stays high'),
+      here(guarding(guardedFunction('  environment {\n    variables = {\n      TASK_GROUP = aws_security_group.guard.id\n    }\n  }\n')), { severity: 'high' }, 'group a function also hands on stays high'),
+      here(guarding('module "tasks" {\n  source         = "./tasks"\n  security_group = aws_security_group.guard.id\n}\n' + guardedFunction()), { severity: 'high' }, 'group also handed to a module call stays high'),
+      // Data stores with no public endpoint.
+      here(guarding(GUARDED_DOCDB, 27017), { severity: 'medium', message: TF_VPC_ONLY }, 'group attached only to a DocumentDB cluster'),
+      here(guarding(GUARDED_DOCDB + guardedFunction(), 27017), { severity: 'medium', message: /DocumentDB cluster `aws_docdb_cluster\.docs` and Lambda functions \(no listener\), with no public endpoint/ }, 'group shared by a DocumentDB cluster and its client function'),
+      here(guarding(guardedDb('  publicly_accessible    = false\n')), { severity: 'medium', message: TF_VPC_ONLY }, 'RDS instance with publicly_accessible = false'),
+      here(guarding(guardedDb()), { severity: 'medium', message: TF_VPC_ONLY }, 'RDS instance with publicly_accessible unset (the provider default is false)'),
+      here(guarding(guardedDb('  publicly_accessible    = true\n')), { severity: 'high' }, 'public RDS instance on its own port stays high'),
+      here(guarding(guardedDb('  publicly_accessible    = var.public\n')), { severity: 'high' }, 'RDS instance of unknown exposure stays high'),
+      here(guarding(GUARDED_DOCDB + GUARDED_INSTANCE, 27017), { severity: 'high' }, 'group shared by a DocumentDB cluster and an instance stays high'),
+      here(guarding(guardedAurora('aurora-postgresql')), { severity: 'medium', message: /RDS cluster `aws_rds_cluster\.cluster`/ }, 'Aurora cluster whose members are private'),
+      here(guarding(guardedAurora('aurora-postgresql', '  publicly_accessible = true\n')), { severity: 'high' }, 'Aurora cluster with a public member stays high'),
+      // Ports the store behind the group does not listen on.
+      here(
+        guarding(guardedAurora('aurora-postgresql', '  publicly_accessible = true\n'), 3306),
+        { severity: 'low', message: /the only data store it guards, RDS cluster `aws_rds_cluster\.cluster`, listens on 5432: nothing listens on the port opened\)$/ },
+        'MySQL port on a group guarding a PostgreSQL cluster'
+      ),
+      here(guarding(guardedDb('  port                   = 5433\n')), { severity: 'low', message: /listens on 5433/ }, 'RDS instance on a written port other than the one opened'),
+      here(guarding(guardedDb('  publicly_accessible    = true\n', 'var.engine'), 3306), { severity: 'high' }, 'public instance of an engine chosen by a variable: its port is not known, stays high')
     ]
   },
   'tf/aws-sg-open-port': {

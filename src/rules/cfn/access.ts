@@ -6,6 +6,7 @@ import { certainValue, firstBad, resourceCondition, withVia, type CfnValue } fro
 import type { Node } from '../parse/yaml.js'
 import { isMap, isSeq } from '../parse/yaml.js'
 import { CFN } from './meta.js'
+import { groupOf, openIngressReach, refersTo, usersOf } from './guarded.js'
 import type { CfnContext } from './storage.js'
 import { intrinsicArgument, intrinsicOf, literal, oneOrMany, type Resource } from './template.js'
 
@@ -20,8 +21,6 @@ function ingressRules(ctx: CfnContext, r: Resource): Node[] {
 }
 
 const LOAD_BALANCERS = new Set(['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancing::LoadBalancer'])
-/** Types that name a security group as a rule's source or target, not as an attachment. */
-const GROUP_RULES = new Set(['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress'])
 /** Words of a name or description: `PublicALBSecurityGroup` → public, alb, security, group. */
 const words = (text: string): string[] =>
   text
@@ -36,40 +35,16 @@ const looksLikeLoadBalancer = (text: string): boolean => {
 }
 
 /**
- * True when the node (anywhere inside) refers to a logical id: `!Ref X`, `{"Ref": X}`,
- * `!GetAtt X.GroupId`, or `${X}` / `${X.Arn}` in the string of an `Fn::Sub`.
- */
-function refersTo(ctx: CfnContext, node: Node | undefined, id: string, depth = 0): boolean {
-  const v = ctx.template.view
-  const n = v.deref(node)
-  if (n === undefined || depth > 12) return false
-  const fn = intrinsicOf(v, n)
-  if (fn === 'Ref' || fn === 'Fn::GetAtt' || fn === 'Fn::Sub') {
-    const arg = intrinsicArgument(v, n)
-    const text = isSeq(v.deref(arg)) ? v.str(v.items(arg)[0]) : v.str(arg)
-    if (fn !== 'Fn::Sub' && text !== undefined && text.split('.')[0] === id) return true
-    if (fn === 'Fn::Sub' && text !== undefined && (text.includes('${' + id + '}') || text.includes('${' + id + '.'))) return true
-  }
-  if (isMap(n)) return v.entries(n).some((e) => refersTo(ctx, e.value, id, depth + 1))
-  if (isSeq(n)) return v.items(n).some((i) => refersTo(ctx, i, id, depth + 1))
-  return false
-}
-
-/**
  * The load balancer a security group belongs to: the only resources attaching it are load
  * balancers, or (when nothing in the template attaches it) its name or description says so. Such
  * a group only exposes the listener ports, whatever its rules admit.
  */
 function loadBalancerGroup(ctx: CfnContext, r: Resource): string | undefined {
   const v = ctx.template.view
-  let group: Resource | undefined = r
-  if (r.type === 'AWS::EC2::SecurityGroupIngress') {
-    const target = v.get(r.properties, 'GroupId')
-    group = ctx.template.resources.find((g) => g.type === 'AWS::EC2::SecurityGroup' && refersTo(ctx, target, g.logicalId))
-  }
+  const group = groupOf(ctx, r)
   if (!group) return undefined
   const id = group.logicalId
-  const users = ctx.template.resources.filter((u) => u !== group && !GROUP_RULES.has(u.type) && refersTo(ctx, u.properties, id))
+  const users = usersOf(ctx, group)
   if (users.length) return users.every((u) => LOAD_BALANCERS.has(u.type)) ? `the security group of load balancer \`${users[0]!.logicalId}\`` : undefined
   const description = literal(v, v.get(group.properties, 'GroupDescription')) ?? ''
   return looksLikeLoadBalancer(id) || looksLikeLoadBalancer(description) ? 'by its name, a load balancer\'s security group' : undefined
@@ -134,8 +109,13 @@ export function checkIngress(ctx: CfnContext, r: Resource): Finding[] {
       }
       out.push(withVia(ctx.report(meta, line, message, extra), condition, source, ...ports))
     }
+    /** A data-port or all-ports finding, lowered when what the group guards cannot be reached that far. */
+    const reportReach = (meta: RuleMeta, message: string, range?: { from: number; to: number }): void => {
+      const reach = lb ? undefined : openIngressReach(ctx, r, range)
+      report(meta, reach ? `${message} (${reach.why})` : message, reach ? { severity: reach.severity } : undefined)
+    }
     if (allProtocols) {
-      report(CFN.sgOpenAllPorts, `\`${r.logicalId}\` allows all ports from ${source.value}`)
+      reportReach(CFN.sgOpenAllPorts, `\`${r.logicalId}\` allows all ports from ${source.value}`)
       continue
     }
     if (!portProtocol || !fromEnd || !toEnd) continue
@@ -148,7 +128,7 @@ export function checkIngress(ctx: CfnContext, r: Resource): Finding[] {
     const from = fromEnd.port
     const to = toEnd.port
     if (from === -1 || (from <= 0 && to >= 65535)) {
-      report(CFN.sgOpenAllPorts, `\`${r.logicalId}\` allows all ports from ${source.value}`)
+      reportReach(CFN.sgOpenAllPorts, `\`${r.logicalId}\` allows all ports from ${source.value}`)
       continue
     }
     const open = ADMIN_PORTS.filter((p) => from <= p && p <= to)
@@ -157,7 +137,7 @@ export function checkIngress(ctx: CfnContext, r: Resource): Finding[] {
       report(CFN.sgOpenAdminPort, `\`${r.logicalId}\` opens ${what} to ${source.value}`)
     }
     const verdict = judgePorts(from, to)
-    if (verdict?.kind === 'data') report(CFN.sgOpenDataPort, `\`${r.logicalId}\` opens ${describePorts(verdict)} to ${source.value}`)
+    if (verdict?.kind === 'data') reportReach(CFN.sgOpenDataPort, `\`${r.logicalId}\` opens ${describePorts(verdict)} to ${source.value}`, { from, to })
     else if (verdict) report(CFN.sgOpenPort, `\`${r.logicalId}\` opens ${describePorts(verdict)} to ${source.value}`)
   }
   return out

@@ -81,7 +81,7 @@ export const CFN = defineRules('cloudformation', {
     topics: ['network-exposure'],
     severity: 'high',
     title: 'All ports open to the internet',
-    description: 'Ingress from 0.0.0.0/0 or ::/0 on every port (protocol -1 or 0-65535) exposes every listening service.',
+    description: 'Ingress from 0.0.0.0/0 or ::/0 on every port (protocol -1 or 0-65535) exposes every listening service. What the group guards, as the template shows it, lowers it: low when it is attached only to Lambda functions (no listener behind it), medium when only to data stores with no public endpoint (DocumentDB, Neptune, ElastiCache, MemoryDB, EFS, RDS proxies, RDS with `PubliclyAccessible: false`: reachable only from the VPC and its peers).',
     remediation: 'Open only the ports the service needs, and only to the sources that need them.',
     refs: { checkov: 'CKV_AWS_277', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
   },
@@ -102,7 +102,7 @@ export const CFN = defineRules('cloudformation', {
     topics: ['network-exposure'],
     severity: 'high',
     title: 'Database, cache or control-plane port open to the internet',
-    description: 'Ingress from 0.0.0.0/0 or ::/0 to the port of a data store, cache, search engine, queue or control plane (MySQL 3306, PostgreSQL 5432, Redis 6379, Elasticsearch 9200, …).',
+    description: 'Ingress from 0.0.0.0/0 or ::/0 to the port of a data store, cache, search engine, queue or control plane (MySQL 3306, PostgreSQL 5432, Redis 6379, Elasticsearch 9200, …). What the group guards, as the template shows it, lowers it: low when it is attached only to Lambda functions (no listener behind it), medium when only to data stores with no public endpoint (DocumentDB, Neptune, ElastiCache, MemoryDB, EFS, RDS proxies, RDS with `PubliclyAccessible: false`: reachable only from the VPC and its peers), and low when the stores it guards listen on other ports (their `Port`, else the engine\'s default).',
     remediation: 'Allow the port only from the clients\' security groups (`SourceSecurityGroupId`) or a private CIDR.',
     refs: { tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
   },

@@ -1,7 +1,9 @@
 /** AWS exposure rules: network reachability, public data, IAM breadth, encryption switched off. */
+import type { RuleMeta } from '../../types.js'
 import { defineRule } from '../rule.js'
 import { blocksOf, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import { describePorts, isOpenCidr, judgePorts } from './ports.js'
+import { blockMentions, GROUP_RULE_TYPES, openIngressReach } from './guarded.js'
 import { SG_MODULE_SERVICES, SG_MODULE_SOURCE, VPC_MODULE } from './registry-modules.js'
 import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, writtenName, type TfCheck, type TfContext, type TfResource } from './context.js'
 import { documentStatements, isAnyone, statementsOf, type PolicyStatement } from './policy.js'
@@ -32,7 +34,7 @@ const sgOpenAll = defineRule('terraform', {
   topics: ['network-exposure'],
   severity: 'high',
   title: 'Security group opens all ports to the internet',
-  description: 'An ingress rule allows every port (protocol -1 or 0-65535) from 0.0.0.0/0 or ::/0.',
+  description: 'An ingress rule allows every port (protocol -1 or 0-65535) from 0.0.0.0/0 or ::/0. What the group guards, as the module shows it, lowers it: low when it is attached only to Lambda functions (`vpc_config`: no listener behind it), medium when only to data stores with no public endpoint (DocumentDB, Neptune, ElastiCache, MemoryDB, EFS, RDS proxies, RDS with `publicly_accessible` false or unset: reachable only from the VPC and its peers).',
   remediation: 'Open only the ports the service needs, from the narrowest source range.',
   refs: { checkov: 'CKV_AWS_277', tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107' }
 })
@@ -141,7 +143,7 @@ const sgOpenDataPort = defineRule('terraform', {
   topics: ['network-exposure'],
   severity: 'high',
   title: 'Security group opens a database, cache or control-plane port to the internet',
-  description: 'An ingress rule allows a port of a data store, cache, search engine, queue or control plane (MySQL 3306, PostgreSQL 5432, Redis 6379, Elasticsearch 9200, Docker 2375, …) from 0.0.0.0/0 or ::/0.',
+  description: 'An ingress rule allows a port of a data store, cache, search engine, queue or control plane (MySQL 3306, PostgreSQL 5432, Redis 6379, Elasticsearch 9200, Docker 2375, …) from 0.0.0.0/0 or ::/0. What the group guards, as the module shows it, lowers it: low when it is attached only to Lambda functions (`vpc_config`: no listener behind it), medium when only to data stores with no public endpoint (DocumentDB, Neptune, ElastiCache, MemoryDB, EFS, RDS proxies, RDS with `publicly_accessible` false or unset: reachable only from the VPC and its peers), and low when the stores it guards listen on other ports (their `port`, else the engine\'s default).',
   remediation: 'Allow the port only from the security groups of the clients (or a private CIDR); reach the service through the VPC, a VPN or a bastion.',
   refs: {
     kics: 'terraform/aws/sensitive_port_is_exposed_to_entire_network',
@@ -221,8 +223,16 @@ function exposure(protocol: HclValue | undefined, fromPort: HclValue | undefined
   return p === 'udp' || p === '17' ? { all: false, from, to, udp: true } : { all: false, from, to }
 }
 
-function reportIngress(ctx: TfContext, who: string, exp: Exposure, cidrAttr: HclAttribute, cidr: string, lb?: string): void {
+/**
+ * Reports what an internet-open ingress rule exposes. `group` names the `aws_security_group` the
+ * rule belongs to, when known: what it guards may lower a data-port or all-ports finding.
+ */
+function reportIngress(ctx: TfContext, who: string, exp: Exposure, cidrAttr: HclAttribute, cidr: string, lb?: string, group?: string): void {
   if (!exp) return
+  const reached = (meta: RuleMeta, message: string, range?: { from: number; to: number }): void => {
+    const reach = openIngressReach(ctx, group, range)
+    ctx.report(meta, cidrAttr.line, reach ? `${message} (${reach.why})` : message, reach ? { severity: reach.severity } : undefined)
+  }
   // A load balancer answers only on its listeners: a rule wider than them is sloppy, not an open service.
   if (lb) {
     const wide = exp.all || exp.from <= 22 && 22 <= exp.to || exp.from <= 3389 && 3389 <= exp.to || judgePorts(exp.from, exp.to) !== undefined
@@ -231,13 +241,13 @@ function reportIngress(ctx: TfContext, who: string, exp: Exposure, cidrAttr: Hcl
     return
   }
   if (exp.all) {
-    ctx.report(sgOpenAll, cidrAttr.line, `${who} allows all ports from ${cidr}`)
+    reached(sgOpenAll, `${who} allows all ports from ${cidr}`)
     return
   }
   if (exp.from <= 22 && 22 <= exp.to && !exp.udp) ctx.report(sgOpenSsh, cidrAttr.line, `${who} allows SSH (port 22) from ${cidr}`)
   if (exp.from <= 3389 && 3389 <= exp.to) ctx.report(sgOpenRdp, cidrAttr.line, `${who} allows RDP (port 3389) from ${cidr}`)
   const verdict = judgePorts(exp.from, exp.to)
-  if (verdict?.kind === 'data') ctx.report(sgOpenDataPort, cidrAttr.line, `${who} allows ${describePorts(verdict)} from ${cidr}`)
+  if (verdict?.kind === 'data') reached(sgOpenDataPort, `${who} allows ${describePorts(verdict)} from ${cidr}`, { from: exp.from, to: exp.to })
   else if (verdict) ctx.report(sgOpenPort, cidrAttr.line, `${who} allows ${describePorts(verdict)} from ${cidr}`)
 }
 
@@ -246,19 +256,6 @@ function openCidr(a: HclAttribute | undefined): string | undefined {
 }
 
 const LB_TYPES = new Set(['aws_lb', 'aws_alb', 'aws_elb'])
-/** Types that name a security group as a rule's source or target, not as an attachment. */
-const GROUP_RULE_TYPES = new Set(['aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule'])
-
-/** True when a value (anywhere inside) refers to the resource `type.name`. */
-function mentions(v: HclValue | undefined, type: string, name: string): boolean {
-  if (isExpr(v)) return refersTo(v, type, name) || (v.args ?? []).some((a) => mentions(a, type, name))
-  if (Array.isArray(v)) return v.some((x) => mentions(x, type, name))
-  if (isObject(v)) return Object.values(v).some((x) => mentions(x, type, name))
-  return false
-}
-const blockMentions = (b: HclBlock, type: string, name: string): boolean =>
-  Object.values(b.attributes).some((a) => mentions(a.value, type, name)) || b.blocks.some((c) => blockMentions(c, type, name))
-
 const words = (text: string): string[] =>
   text
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
@@ -305,28 +302,30 @@ function checkSecurityGroups(ctx: TfContext): void {
       for (const name of ['cidr_blocks', 'ipv6_cidr_blocks']) {
         const a = attr(rule, name)
         const cidr = openCidr(a)
-        if (a && cidr) reportIngress(ctx, label(sg), exp, a, cidr, lb)
+        if (a && cidr) reportIngress(ctx, label(sg), exp, a, cidr, lb, sg.viaModule ? undefined : sg.name)
       }
     }
   }
   for (const r of ctx.resources('aws_security_group_rule')) {
     if (stringValue(attr(r.block, 'type')?.value) !== 'ingress') continue
     const exp = exposure(attr(r.block, 'protocol')?.value, attr(r.block, 'from_port')?.value, attr(r.block, 'to_port')?.value)
-    const lb = loadBalancerGroup(ctx, targetGroup(r.block))
+    const group = targetGroup(r.block)
+    const lb = loadBalancerGroup(ctx, group)
     for (const name of ['cidr_blocks', 'ipv6_cidr_blocks']) {
       const a = attr(r.block, name)
       const cidr = openCidr(a)
-      if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr, lb)
+      if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr, lb, group)
     }
   }
   for (const m of ctx.topBlocks('module')) checkSecurityGroupModule(ctx, m)
   for (const r of ctx.resources('aws_vpc_security_group_ingress_rule')) {
     const exp = exposure(attr(r.block, 'ip_protocol')?.value, attr(r.block, 'from_port')?.value, attr(r.block, 'to_port')?.value)
-    const lb = loadBalancerGroup(ctx, targetGroup(r.block))
+    const group = targetGroup(r.block)
+    const lb = loadBalancerGroup(ctx, group)
     for (const name of ['cidr_ipv4', 'cidr_ipv6']) {
       const a = attr(r.block, name)
       const cidr = openCidr(a)
-      if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr, lb)
+      if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr, lb, group)
     }
   }
 }

@@ -3,7 +3,7 @@
  * registry modules viewed as the resource they wrap), and one helper to report findings so a
  * finding's category and severity always come from its rule's meta.
  */
-import type { Finding, RuleMeta } from '../../types.js'
+import type { Finding, RuleMeta, Severity } from '../../types.js'
 import type { Check, Report } from '../rule.js'
 import { blocksOf, boolValue, isExpr, stringValue, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../parse/hcl.js'
 import { describeResolution, type Resolution, type TfProject } from './project.js'
@@ -33,6 +33,8 @@ export interface ReportOptions {
   via?: string
   /** The attribute whose absence the finding is about (lets a registry module's own default decide). */
   missing?: string
+  /** Lower than the rule's default, when the message says why (never raised above it). */
+  severity?: Severity
 }
 
 export interface TfContext {
@@ -245,7 +247,7 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
       } else if (inputLines.has(line)) {
         via = 'module input'
       }
-      findings.push(source.report(meta, line, text, { endLine: options?.endLine, suggestion, remediation: options?.remediation, via: via || undefined }))
+      findings.push(source.report(meta, line, text, { endLine: options?.endLine, suggestion, remediation: options?.remediation, via: via || undefined, severity: options?.severity }))
     }
   }
 }

@@ -97,3 +97,19 @@ export function isOpenCidr(cidr: string): boolean {
   const v6 = /^([0-9a-fA-F:]+)\/0$/.exec(c)
   return v6 !== null && v6[1].includes(':') && /^[0:]+$/.test(v6[1]) && v6[1].split(':').length <= 8
 }
+
+/** The port a database engine listens on unless told otherwise (RDS `aurora-postgresql` → 5432); undefined when unknown. */
+export function rdsEnginePort(engine: string): number | undefined {
+  const e = engine.trim().toLowerCase()
+  if (/^(aurora|aurora-mysql|mysql|mariadb)$/.test(e)) return 3306
+  if (/^(aurora-postgresql|postgres)$/.test(e)) return 5432
+  if (e.startsWith('oracle-')) return 1521
+  if (e.startsWith('sqlserver-')) return 1433
+  return undefined
+}
+
+/** The port of an RDS proxy, fixed by its engine family (`MYSQL`, `POSTGRESQL`, `SQLSERVER`). */
+export const proxyEnginePort = (family: string): number | undefined => ({ mysql: 3306, postgresql: 5432, sqlserver: 1433 })[family.trim().toLowerCase()]
+
+/** The default port of an ElastiCache or MemoryDB engine. */
+export const cacheEnginePort = (engine: string): number | undefined => ({ redis: 6379, valkey: 6379, memcached: 11211 })[engine.trim().toLowerCase()]
