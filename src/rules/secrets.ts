@@ -22,6 +22,7 @@ import {
   CURL_USER_SOURCE,
   couldBeWholeKey,
   DOCKER_AUTH_SOURCE,
+  failsGithubChecksum,
   FLAG_SOURCE,
   MYSQL_COMMAND,
   MYSQL_SOURCE,
@@ -254,7 +255,7 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
     ...(dialect === 'yaml' ? secretData.candidates : []),
     ...(file.kind === 'kubernetes' || file.kind === 'helm' ? k8sEnvCandidates(content, starts) : [])
   ]
-  const kept = dedupe(candidates.filter((c) => !c.locateOnly))
+  const kept = dedupe(candidates.filter((c) => !c.locateOnly)).map(madeUpGithubToken)
   const report = reporterFor(secretRules, file.path, 'secrets')
   const findings = kept.map((c) => finding(c, report))
   // Every secret seen is masked, including ones whose finding merged into another.
@@ -266,6 +267,15 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
       return seen.has(key) ? false : (seen.add(key), true)
     })
   return warnings.length ? { findings, locations, warnings } : { findings, locations }
+}
+
+/**
+ * A finding whose value is a GitHub token of the current format with a wrong checksum (GitHub's
+ * documentation example, a value typed for a test): no token GitHub issued, so low, saying why.
+ */
+function madeUpGithubToken(c: Candidate): Candidate {
+  if (c.value === undefined || !failsGithubChecksum(c.value.trim())) return c
+  return { ...c, severity: 'low', message: `${c.message} Its checksum does not match, as that of every real GitHub token does: a made-up token (low).` }
 }
 
 /** Text of the lines a patch shows, by their line number on one side; lines not shown read as empty. */

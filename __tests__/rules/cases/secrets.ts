@@ -4,6 +4,7 @@
  * flags it; each has the exact shape its rule looks for and is obviously not a live credential.
  */
 import { generateKeyPairSync } from 'node:crypto'
+import { crc32 } from 'node:zlib'
 import type { CaseTable, InvalidCase } from '../../helpers/rule-tester.js'
 
 /** A deterministic pseudo-random string over `alphabet` (LCG seeded by `seed`). */
@@ -36,7 +37,26 @@ const EMULATOR_KEY_ID = keyIdFor('ASIA', 0n, 93)
 const DOC_ACCOUNT_KEY_ID = keyIdFor('AKIA', 123456789012n, 94)
 const REAL_ACCOUNT_KEY_ID = keyIdFor('AKIA', 493817265034n, 95)
 const AWS_SECRET = j(fake(20, 2), '/', fake(19, 3))
-const GITHUB_CLASSIC = j('ghp', '_', fake(36, 4))
+/**
+ * The six characters GitHub ends a token with: CRC32 of its 30 random characters in base62
+ * (digits, upper, lower), left-padded with zeros. Computed here apart from the scanner's code.
+ */
+function githubChecksum(body: string): string {
+  const digits = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+  let n = BigInt(crc32(body))
+  let out = ''
+  for (let i = 0; i < 6; i++) {
+    out = digits[Number(n % 62n)] + out
+    n /= 62n
+  }
+  return out
+}
+const githubToken = (prefix: string, seed: number): string => j(prefix, '_', fake(30, seed), githubChecksum(fake(30, seed)))
+const GITHUB_CLASSIC = githubToken('ghp', 4)
+/** A token whose checksum is below 62^5, so its first checksum character is the padding `0`. */
+const GITHUB_PADDED = githubToken('gho', 103)
+/** The current format's shape with a checksum that does not match: typed by hand, as in GitHub's documentation. */
+const GITHUB_MADE_UP = j('ghs', '_', fake(36, 4))
 const GITHUB_LONG = j('ghs', '_', fake(40, 5))
 const GITLAB = j('glpat', '-', fake(20, 7))
 const SLACK = j('xoxb', '-', '2231', '-', fake(24, 8))
@@ -198,7 +218,21 @@ export const secretsCases: CaseTable = {
     valid: [{ path: 'config/sa.json', code: '{\n  "type": "service_account",\n  "project_id": "demo-project"\n}\n' }],
     invalid: [{ path: 'config/sa.json', code: GCP_SA, errors: [{ line: 1 }] }]
   },
-  'secrets/github': { valid: [quiet('token: ghp_short'), quiet(`token: ${j('ghp', '_', 'x'.repeat(36))}`, 'a body of x')], invalid: [line2(`token: ${GITHUB_CLASSIC}`, { severity: 'critical' })] },
+  'secrets/github': {
+    valid: [quiet('token: ghp_short'), quiet(`token: ${j('ghp', '_', 'x'.repeat(36))}`, 'a body of x')],
+    invalid: [
+      line2(`token: ${GITHUB_CLASSIC}`, { severity: 'critical' }),
+      line2(`token: ${GITHUB_PADDED}`, { severity: 'critical' }, 'a checksum left-padded with a zero matches'),
+      line2(`token: ${GITHUB_CLASSIC}`, { severity: 'critical' }, 'a matching checksum in a test keeps its severity', 'pkg/github/client_test.go'),
+      {
+        name: 'a checksum that does not match: a made-up token, low',
+        path: 'pkg/github/client_test.go',
+        code: `package github\n\nvar reply = []byte(\`{"token": "${GITHUB_MADE_UP}", "expires_at": "2030-01-01T00:00:00Z"}\`)\n`,
+        errors: [{ line: 3, severity: 'low', message: /checksum does not match/ }]
+      },
+      line2(`    export GH_TOKEN=${j('ghp', '_', fake(36, 6))}`, { severity: 'low', message: /made-up token/ }, 'a made-up token anywhere, also in a script', 'scripts/release.sh')
+    ]
+  },
   'secrets/github-token': { valid: [quiet('token: github_pat_')], invalid: [line2(`token: ${GITHUB_LONG}`)] },
   'secrets/gitlab': {
     valid: [
