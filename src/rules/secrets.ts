@@ -586,7 +586,7 @@ function urlPasswordStandIn(head: string, password: string, after: string, path:
         : user !== '' && typed === user
           ? 'its user name'
           : undefined
-  if (same) return `the same as ${same}: a stand-in or default anyone can guess, not a secret someone chose (medium)`
+  if (same) return `a password that repeats ${same}, a stand-in or default anyone can guess rather than a secret someone chose (medium)`
   return isProductName(password, path) ? PRODUCT_DEFAULT : undefined
 }
 

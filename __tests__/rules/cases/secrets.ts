@@ -185,7 +185,7 @@ export const secretsCases: CaseTable = {
     valid: [quiet('url: https://user:${PASSWORD}@example.com/x', 'password from a variable')],
     invalid: [
       line2(`url: https://deploy:${fake(16, 51)}@artifacts.example.com/x`, { severity: 'high' }),
-      line2('url: https://deploy:deploy@artifacts.example.com/x', { severity: 'medium', message: /the same as its user name/ }, 'a password that repeats the user name: medium')
+      line2('url: https://deploy:deploy@artifacts.example.com/x', { severity: 'medium', message: /repeats its user name/ }, 'a password that repeats the user name: medium')
     ]
   },
   'secrets/braintree-token': { valid: [quiet('token: access_token$sandbox$x')], invalid: [line2(`token: ${BRAINTREE}`)] },
@@ -203,8 +203,8 @@ export const secretsCases: CaseTable = {
     ],
     invalid: [
       line2(`db: mongodb://app:${fake(16, 52)}@db.internal:27017/app`, { severity: 'high' }),
-      line2('db: postgres://shop:shop@db.internal:5432/shop', { severity: 'medium', message: /the same as its user name/ }, 'a password that repeats the user name: medium'),
-      line2('db: mongodb://app:mongodb@db.internal:27017/app', { severity: 'medium', message: /the same as its scheme/ }, 'a password that repeats the scheme: medium'),
+      line2('db: postgres://shop:shop@db.internal:5432/shop', { severity: 'medium', message: /repeats its user name/ }, 'a password that repeats the user name: medium'),
+      line2('db: mongodb://app:mongodb@db.internal:27017/app', { severity: 'medium', message: /repeats its scheme/ }, 'a password that repeats the scheme: medium'),
       {
         name: "a chart's default URL password in its values.yaml: medium",
         files: { 'deploy/shop/Chart.yaml': CHART_YAML, 'deploy/shop/values.yaml': 'database:\n  url: postgres://shop:shop_password@shop-db/shop\n' },
@@ -349,9 +349,9 @@ export const secretsCases: CaseTable = {
     ],
     invalid: [
       line2(`url: redis://:${fake(16, 58)}@cache:6379/0`, { severity: 'high' }),
-      line2('cache: tcp://:cache@cache:6379', { severity: 'medium', message: /the same as its host name: a stand-in or default/ }, 'a password that repeats the host name: a stand-in, medium'),
-      line2('cache: redis://:redis@cache.internal:6379', { severity: 'medium', message: /the same as its scheme/ }, 'a password that repeats the scheme'),
-      line2('queue: amqp://worker:worker@mq.internal:5672/', { severity: 'medium', message: /the same as its user name/ }, 'a password that repeats the user name'),
+      line2('cache: tcp://:cache@cache:6379', { severity: 'medium', message: /a password that repeats its host name, a stand-in or default/ }, 'a password that repeats the host name: a stand-in, medium'),
+      line2('cache: redis://:redis@cache.internal:6379', { severity: 'medium', message: /repeats its scheme/ }, 'a password that repeats the scheme'),
+      line2('queue: amqp://worker:worker@mq.internal:5672/', { severity: 'medium', message: /repeats its user name/ }, 'a password that repeats the user name'),
       line2('cache: tcp://:Rd7s-x92kq@cache:6379', { severity: 'high' }, 'a chosen password beside a host name stays high'),
       line2(`url: jdbc:mysql://db:3306/app?user=app&password=${fake(14, 90)}&ssl=true`, { severity: 'high', message: /query string/ }, 'password in a JDBC query string'),
       line2(`link="https://zoom-lfx.platform.example.org/meeting/912345678?password=${fake(14, 91)}"`, { severity: 'low', message: /meeting link/ }, "a meeting link's passcode: shared with every invitee, low"),
