@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import type { FileKind, Finding } from '../src/types.js'
 import { forSamplePath, scanPatchSecrets, scanSecrets, secretRules, type SecretScan } from '../src/rules/secrets.js'
 import { analyzeFile } from '../src/rules/index.js'
-import { classifyKey, isDocumentationExample, whyNotLiteral } from '../src/rules/secrets/keys.js'
+import { classifyKey, isDocumentationExample, isProductName, namesTrustStorePassword, whyNotLiteral } from '../src/rules/secrets/keys.js'
 import { redact, redactPatch, redactSource } from '../src/redact.js'
 import { couldBeWholeKey, failsGithubChecksum, githubTokenChecksum } from '../src/rules/secrets/patterns.js'
 import { growthRatio } from './helpers/growth.js'
@@ -676,5 +676,22 @@ describe('GitHub token checksum', () => {
     for (const prefix of ['gho_', 'ghu_', 'ghs_', 'ghr_']) expect(failsGithubChecksum(prefix + GITHUB_TOKEN.slice(4))).toBe(false)
     expect(failsGithubChecksum(GITHUB_TOKEN + 'x')).toBe(false)
     expect(failsGithubChecksum('github_pat_' + 'x'.repeat(82))).toBe(false)
+  })
+})
+
+describe('defaults by name: truststore passwords and product names', () => {
+  it('names a truststore password in any spelling, and never a keystore or key password', () => {
+    for (const key of ['TrustStorePassword', 'truststore_password', 'ssl.truststore.password', 'TRUSTSTORE_PASS', 'javax.net.ssl.trustStorePassword', 'truststorepassword'])
+      expect([key, namesTrustStorePassword(key)]).toEqual([key, true])
+    for (const key of ['KeyStorePassword', 'keystore_password', 'ssl.key.password', 'truststore_location', 'trust_password', 'password'])
+      expect([key, namesTrustStorePassword(key)]).toEqual([key, false])
+  })
+
+  it('takes a password for the product name when it is a folder of the path or the file stem, not a layout word', () => {
+    expect(isProductName('Cassandra', 'databases/cassandra/image/files/settings.yaml')).toBe(true)
+    expect(isProductName('grafana', 'monitoring/conf/grafana.ini')).toBe(true)
+    expect(isProductName('cassandra', 'databases/scylla/files/scylla.yaml')).toBe(false)
+    expect(isProductName('templates', 'charts/milvus/templates/job.yaml')).toBe(false)
+    expect(isProductName('cassandra1', 'databases/cassandra/files/cassandra.yaml')).toBe(false)
   })
 })
