@@ -2,15 +2,16 @@ import { generateKeyPairSync } from 'node:crypto'
 import type { FileKind, Finding } from '../src/types.js'
 import { forSamplePath, scanPatchSecrets, scanSecrets, secretRules, type SecretScan } from '../src/rules/secrets.js'
 import { analyzeFile } from '../src/rules/index.js'
-import { classifyKey, isDocumentationExample, whyNotLiteral } from '../src/rules/secrets/keys.js'
+import { classifyKey, isDocumentationExample, isProductName, namesTrustStorePassword, whyNotLiteral } from '../src/rules/secrets/keys.js'
 import { redact, redactPatch, redactSource } from '../src/redact.js'
-import { couldBeWholeKey } from '../src/rules/secrets/patterns.js'
+import { couldBeWholeKey, failsGithubChecksum, githubTokenChecksum } from '../src/rules/secrets/patterns.js'
 import { growthRatio } from './helpers/growth.js'
 
 // Credential-shaped test values are assembled at run time so the repository holds no literal token.
 const AWS_KEY_ID = ['AKIA', 'QX7V', 'M2PL', 'R9TB', 'K4HZ'].join('')
 const AWS_SECRET = ['wJ8rXUtnF', 'EMI/K7MDE', 'NG/bPxRfi', 'CYq2Lm9Zs', 'T3dN'].join('')
-const GITHUB_TOKEN = 'ghp_' + 'aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6'
+// Its last six characters are the checksum of the 30 before them, as in every token GitHub issues.
+const GITHUB_TOKEN = 'ghp_' + 'aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0' + '1XM6Ea'
 const PRIVATE_KEY = generateKeyPairSync('rsa', {
   modulusLength: 1024,
   privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
@@ -658,5 +659,39 @@ describe('template expressions inside a key block', () => {
     const large = block(4_000)
     const ratio = await growthRatio(() => scanSecrets(small), () => scanSecrets(large))
     expect(ratio).toBeLessThanOrEqual(3)
+  })
+})
+
+describe('GitHub token checksum', () => {
+  it('is CRC32 of the 30 random characters in base62, digits then upper then lower case, left-padded with zeros', () => {
+    // CRC32('') is 0; CRC32 of 'a' is 0xe8b7be43 = 3904355907, which is 4GEHKN in that alphabet.
+    expect(githubTokenChecksum('')).toBe('000000')
+    expect(githubTokenChecksum('a')).toBe('4GEHKN')
+    expect(failsGithubChecksum(GITHUB_TOKEN)).toBe(false)
+  })
+
+  it('judges only the current format: a changed character fails it, other lengths and fine-grained tokens are never judged', () => {
+    const changed = GITHUB_TOKEN.slice(0, 10) + (GITHUB_TOKEN[10] === 'x' ? 'y' : 'x') + GITHUB_TOKEN.slice(11)
+    expect(failsGithubChecksum(changed)).toBe(true)
+    for (const prefix of ['gho_', 'ghu_', 'ghs_', 'ghr_']) expect(failsGithubChecksum(prefix + GITHUB_TOKEN.slice(4))).toBe(false)
+    expect(failsGithubChecksum(GITHUB_TOKEN + 'x')).toBe(false)
+    expect(failsGithubChecksum('github_pat_' + 'x'.repeat(82))).toBe(false)
+  })
+})
+
+describe('defaults by name: truststore passwords and product names', () => {
+  it('names a truststore password in any spelling, and never a keystore or key password', () => {
+    for (const key of ['TrustStorePassword', 'truststore_password', 'ssl.truststore.password', 'TRUSTSTORE_PASS', 'javax.net.ssl.trustStorePassword', 'truststorepassword'])
+      expect([key, namesTrustStorePassword(key)]).toEqual([key, true])
+    for (const key of ['KeyStorePassword', 'keystore_password', 'ssl.key.password', 'truststore_location', 'trust_password', 'password'])
+      expect([key, namesTrustStorePassword(key)]).toEqual([key, false])
+  })
+
+  it('takes a password for the product name when it is a folder of the path or the file stem, not a layout word', () => {
+    expect(isProductName('Cassandra', 'databases/cassandra/image/files/settings.yaml')).toBe(true)
+    expect(isProductName('grafana', 'monitoring/conf/grafana.ini')).toBe(true)
+    expect(isProductName('cassandra', 'databases/scylla/files/scylla.yaml')).toBe(false)
+    expect(isProductName('templates', 'charts/milvus/templates/job.yaml')).toBe(false)
+    expect(isProductName('cassandra1', 'databases/cassandra/files/cassandra.yaml')).toBe(false)
   })
 })

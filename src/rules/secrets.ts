@@ -12,7 +12,7 @@ import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
 import { forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
-import { asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isWordsAndNumber, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isProductName, isWordsAndNumber, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, namesTrustStorePassword, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -22,6 +22,7 @@ import {
   CURL_USER_SOURCE,
   couldBeWholeKey,
   DOCKER_AUTH_SOURCE,
+  failsGithubChecksum,
   FLAG_SOURCE,
   MYSQL_COMMAND,
   MYSQL_SOURCE,
@@ -245,7 +246,7 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   const inSecretData = (c: Candidate) => secretData.lines.has(c.line)
   const candidates: Candidate[] = [
     ...fromSecretlint,
-    ...patternCandidates(content, starts),
+    ...patternCandidates(content, starts, file.path),
     ...shapeCandidates(content, starts),
     ...assignmentCandidates(content, file, starts).filter((c) => !inSecretData(c)),
     ...(dialect === 'hcl' ? tfVariableDefaultCandidates(content, starts) : []),
@@ -254,7 +255,7 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
     ...(dialect === 'yaml' ? secretData.candidates : []),
     ...(file.kind === 'kubernetes' || file.kind === 'helm' ? k8sEnvCandidates(content, starts) : [])
   ]
-  const kept = dedupe(candidates.filter((c) => !c.locateOnly))
+  const kept = dedupe(candidates.filter((c) => !c.locateOnly)).map(madeUpGithubToken)
   const report = reporterFor(secretRules, file.path, 'secrets')
   const findings = kept.map((c) => finding(c, report))
   // Every secret seen is masked, including ones whose finding merged into another.
@@ -266,6 +267,15 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
       return seen.has(key) ? false : (seen.add(key), true)
     })
   return warnings.length ? { findings, locations, warnings } : { findings, locations }
+}
+
+/**
+ * A finding whose value is a GitHub token of the current format with a wrong checksum (GitHub's
+ * documentation example, a value typed for a test): no token GitHub issued, so low, saying why.
+ */
+function madeUpGithubToken(c: Candidate): Candidate {
+  if (c.value === undefined || !failsGithubChecksum(c.value.trim())) return c
+  return { ...c, severity: 'low', message: `${c.message} Its checksum does not match, as that of every real GitHub token does: a made-up token (low).` }
 }
 
 /** Text of the lines a patch shows, by their line number on one side; lines not shown read as empty. */
@@ -370,6 +380,8 @@ async function secretlintCandidates(file: Pick<SourceFile, 'path' | 'kind'>, con
       // `postgres://<user>:<password>@<host>`, `mysql://app:password@db`: a documented shape, no password in it.
       /:<[^<>\s@]{1,60}>@/.test(text) ||
       (url !== null && ['placeholder', 'reference'].includes(whyNotLiteral(value, 'password') ?? ''))
+    const afterUrlPassword = url === null ? '' : content.slice(start + (url.index ?? 0) + url[0].length, start + (url.index ?? 0) + url[0].length + 300)
+    const standIn = url === null ? undefined : isChartDefault(file, value) ? CHART_DEFAULT : urlPasswordStandIn(url.groups?.urlHead ?? '', value, afterUrlPassword, file.path)
     return {
       rule,
       priority: 0,
@@ -377,8 +389,8 @@ async function secretlintCandidates(file: Pick<SourceFile, 'path' | 'kind'>, con
       end,
       line: h.line,
       endLine: h.endLine,
-      ...(url !== null && isChartDefault(file, value)
-        ? { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text: ${CHART_DEFAULT}.`, severity: 'medium' as const }
+      ...(standIn !== undefined
+        ? { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text: ${standIn}.`, severity: 'medium' as const }
         : { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text.` }),
       value,
       ...(notAKey ? { locateOnly: true as const } : {})
@@ -484,7 +496,7 @@ function isJwtDocumentationSample(claims: Record<string, unknown> | undefined): 
   return claims?.name === 'John Doe' && claims.iat === 1516239022
 }
 
-function patternCandidates(content: string, starts: number[]): Candidate[] {
+function patternCandidates(content: string, starts: number[], path: string): Candidate[] {
   const out: Candidate[] = []
   const awsKeyLines: number[] = []
   const anyToken = ANY_TOKEN_ANCHOR.test(content)
@@ -533,7 +545,17 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
     if (isUrlPasswordPlaceholder(password) || why === 'reference' || why === 'placeholder' || isExpansionDefault(head, password)) continue
     const start = (m.index ?? 0) + head.length
     const scheme = /^[A-Za-z][A-Za-z0-9+.-]*/.exec(head)?.[0] ?? 'URL'
-    out.push({ rule: URL_PASSWORD_RULE, priority: 1, start, end: start + password.length, line: lineAt(starts, start), message: `\`${scheme}\` URL with a literal password.`, value: password })
+    const standIn = urlPasswordStandIn(head, password, content.slice(start + password.length + 1, start + password.length + 300), path)
+    out.push({
+      rule: URL_PASSWORD_RULE,
+      priority: 1,
+      start,
+      end: start + password.length,
+      line: lineAt(starts, start),
+      message: standIn ? `\`${scheme}\` URL with a literal password, ${standIn}.` : `\`${scheme}\` URL with a literal password.`,
+      value: password,
+      ...(standIn ? { severity: 'medium' as const } : {})
+    })
   }
   if (awsKeyLines.length > 0) {
     for (const m of content.matchAll(AWS_SECRET_SHAPE)) {
@@ -544,6 +566,28 @@ function patternCandidates(content: string, starts: number[]): Candidate[] {
     }
   }
   return out
+}
+
+/**
+ * Why a URL's password is a stand-in or a default rather than a secret someone chose (medium):
+ * it repeats the URL's own host name (`tcp://:redis@redis:6379`), scheme or user name, or names
+ * the product whose files hold it. `head` is `scheme://user:`, `after` the text after the `@`.
+ */
+function urlPasswordStandIn(head: string, password: string, after: string, path: string): string | undefined {
+  const typed = password.toLowerCase()
+  const host = (/^[^\s:/?#@"'`<>]{1,253}/.exec(after)?.[0] ?? '').toLowerCase()
+  const scheme = (/^[A-Za-z][A-Za-z0-9+.-]*/.exec(head)?.[0] ?? '').toLowerCase()
+  const user = head.slice(head.indexOf('://') + 3, -1).toLowerCase()
+  const same =
+    host !== '' && (typed === host || typed === host.split('.')[0])
+      ? 'its host name'
+      : scheme.split('+').includes(typed)
+        ? 'its scheme'
+        : user !== '' && typed === user
+          ? 'its user name'
+          : undefined
+  if (same) return `a password that repeats ${same}, a stand-in or default anyone can guess rather than a secret someone chose (medium)`
+  return isProductName(password, path) ? PRODUCT_DEFAULT : undefined
 }
 
 /**
@@ -676,7 +720,8 @@ function tfVariableDefaultCandidates(content: string, starts: number[]): Candida
         if (cls && whyNotLiteral(value, variable) === undefined && (cls !== 'weak' || (looksRandom(value) && !namesAKeyResource(value)))) {
           const start = starts[i] + m[1].length
           const rule = KEY_RULES[cls]
-          out.push({ rule, priority: 2, start, end: start + value.length, line: i + 1, message: `${rule.title}: literal default for variable ${quoteKey(variable)}.`, value })
+          const trustStore = namesTrustStorePassword(variable)
+          out.push({ rule, priority: 2, start, end: start + value.length, line: i + 1, message: `${rule.title}: literal default for variable ${quoteKey(variable)}${trustStore ? `, ${TRUSTSTORE}` : ''}.`, value, ...(trustStore ? { severity: 'low' as const } : {}) })
         }
       }
       for (const ch of line) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0
@@ -814,7 +859,8 @@ function parameterDefaultCandidates(content: string, starts: number[]): Candidat
     if (!value || whyNotLiteral(value, name) !== undefined || (cls === 'weak' && (!looksRandom(value) || namesAKeyResource(value)))) return
     const start = starts[i] + d[0].length + rest.indexOf(value)
     const rule = KEY_RULES[cls]
-    out.push({ rule, priority: 2, start, end: start + value.length, line: i + 1, message: `${rule.title}: literal default for parameter ${quoteKey(name)}.`, value })
+    const trustStore = namesTrustStorePassword(name)
+    out.push({ rule, priority: 2, start, end: start + value.length, line: i + 1, message: `${rule.title}: literal default for parameter ${quoteKey(name)}${trustStore ? `, ${TRUSTSTORE}` : ''}.`, value, ...(trustStore ? { severity: 'low' as const } : {}) })
   })
   return out
 }
@@ -1078,6 +1124,7 @@ function isChartDefault(file: Pick<SourceFile, 'path' | 'kind'>, password: strin
  */
 function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string[], file: Pick<SourceFile, 'path' | 'kind'>): string | undefined {
   if (cls === 'password' && WELL_KNOWN_PASSWORDS.has(value.toLowerCase())) return 'a well-known default anyone would try first, not a secret someone chose (medium)'
+  if (cls === 'password' && isProductName(value, file.path)) return PRODUCT_DEFAULT
   if (cls === 'password' && isChartDefault(file, value)) return CHART_DEFAULT
   if (cls === 'connection-string') {
     const password = CONNECTION_PASSWORD.exec(value)?.[1]?.trim() ?? URL_PASSWORD.exec(value)?.groups?.urlPass
@@ -1091,6 +1138,12 @@ function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string
   }
   return undefined
 }
+
+/** Why a password that is the name of the product whose files hold it is medium. */
+const PRODUCT_DEFAULT = "the name of the product these files configure, its factory default and the first guess against it, not a secret someone chose (medium)"
+
+/** Why a truststore's password is low. */
+const TRUSTSTORE = 'the password of a truststore, which holds public CA certificates: it guards their integrity, it keeps nothing secret (low)'
 
 /**
  * Passwords every scanner of default credentials tries first (`adminPassword: admin`): a weak
@@ -1204,7 +1257,8 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     // by anyone who reads the user name, not a secret someone chose. Still worth a look, not high.
     identities ??= assignments.filter((b) => b.value.length >= 3 && namesIdentityOrAddress(b.key))
     const login = awsSecret ? undefined : identities.find((b) => b.value.trim() === value && Math.abs(b.line - a.line) <= SIBLING_SPAN)
-    const why = login ? `the same as ${quoteKey(login.key)} beside it (a default login: medium)` : awsSecret ? undefined : whyDefaultValue(cls, value, words, file)
+    const trustStore = namesTrustStorePassword(a.key)
+    const why = trustStore ? TRUSTSTORE : login ? `the same as ${quoteKey(login.key)} beside it (a default login: medium)` : awsSecret ? undefined : whyDefaultValue(cls, value, words, file)
     out.push({
       rule,
       priority: 2,
@@ -1214,7 +1268,7 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
       message: why ? `${rule.title}: literal value for ${quoteKey(a.key)}, ${why}.` : `${rule.title}: literal value for ${quoteKey(a.key)}.`,
       value,
       // A report never raises a rule's severity: a rule already at medium or below keeps its own.
-      ...(why ? { severity: 'medium' as const } : {})
+      ...(why ? { severity: trustStore ? ('low' as const) : ('medium' as const) } : {})
     })
   }
   return out

@@ -74,6 +74,8 @@ const PITR = '      PointInTimeRecoverySpecification:\n        PointInTimeRecove
 const lambda = (props: string): string =>
   cfn(`  Handler:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/handler\n      Code:\n        S3Bucket: artifacts\n        S3Key: handler.zip\n${props}`)
 const TRACING = '      TracingConfig:\n        Mode: Active\n'
+/** A function given the passwords of a Kafka client's truststore and keystore. */
+const kafkaEnv = lambda(TRACING + '      Environment:\n        Variables:\n          KAFKA_TRUSTSTORE_PASSWORD: trustPw-2291\n          KAFKA_KEYSTORE_PASSWORD: keyPw-7713x\n')
 
 const eks = (props: string): string =>
   cfn(`  Cluster:\n    Type: AWS::EKS::Cluster\n    Properties:\n      RoleArn: arn:aws:iam::123456789012:role/eks\n      ResourcesVpcConfig:\n        SubnetIds: [subnet-1, subnet-2]\n${props}`)
@@ -261,6 +263,20 @@ export const cloudformationCases: CaseTable = {
         errors: [{ line: lineOf(vaultEnv, 'VAULT_TOKEN') }]
       },
       at(literalPassword, 'MasterUserPassword', { severity: 'high' }),
+      {
+        name: 'a truststore password guards public CA certificates: low; a keystore password (it guards a private key) stays high',
+        code: kafkaEnv,
+        errors: [
+          { line: lineOf(kafkaEnv, 'KAFKA_TRUSTSTORE_PASSWORD'), severity: 'low', message: /truststore, which holds public CA certificates/ },
+          { line: lineOf(kafkaEnv, 'KAFKA_KEYSTORE_PASSWORD'), severity: 'high' }
+        ]
+      },
+      at(
+        cfn('  Bucket:\n    Type: AWS::S3::Bucket\n', 'Parameters:\n  ClientTrustStorePassword:\n    Type: String\n    NoEcho: true\n    Default: clientTrust42\n'),
+        'Default: clientTrust42',
+        { severity: 'low', message: /truststore/ },
+        'a truststore password as a parameter default: low'
+      ),
       at(lambda(TRACING + '      Environment:\n        Variables:\n          API_TOKEN: tok-8fj3k2l9d8s7a6q5\n          LOG_LEVEL: info\n'), 'API_TOKEN', {}, 'Lambda environment')
     ]
   },

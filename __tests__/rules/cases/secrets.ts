@@ -4,6 +4,7 @@
  * flags it; each has the exact shape its rule looks for and is obviously not a live credential.
  */
 import { generateKeyPairSync } from 'node:crypto'
+import { crc32 } from 'node:zlib'
 import type { CaseTable, InvalidCase } from '../../helpers/rule-tester.js'
 
 /** A deterministic pseudo-random string over `alphabet` (LCG seeded by `seed`). */
@@ -36,7 +37,26 @@ const EMULATOR_KEY_ID = keyIdFor('ASIA', 0n, 93)
 const DOC_ACCOUNT_KEY_ID = keyIdFor('AKIA', 123456789012n, 94)
 const REAL_ACCOUNT_KEY_ID = keyIdFor('AKIA', 493817265034n, 95)
 const AWS_SECRET = j(fake(20, 2), '/', fake(19, 3))
-const GITHUB_CLASSIC = j('ghp', '_', fake(36, 4))
+/**
+ * The six characters GitHub ends a token with: CRC32 of its 30 random characters in base62
+ * (digits, upper, lower), left-padded with zeros. Computed here apart from the scanner's code.
+ */
+function githubChecksum(body: string): string {
+  const digits = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+  let n = BigInt(crc32(body))
+  let out = ''
+  for (let i = 0; i < 6; i++) {
+    out = digits[Number(n % 62n)] + out
+    n /= 62n
+  }
+  return out
+}
+const githubToken = (prefix: string, seed: number): string => j(prefix, '_', fake(30, seed), githubChecksum(fake(30, seed)))
+const GITHUB_CLASSIC = githubToken('ghp', 4)
+/** A token whose checksum is below 62^5, so its first checksum character is the padding `0`. */
+const GITHUB_PADDED = githubToken('gho', 103)
+/** The current format's shape with a checksum that does not match: typed by hand, as in GitHub's documentation. */
+const GITHUB_MADE_UP = j('ghs', '_', fake(36, 4))
 const GITHUB_LONG = j('ghs', '_', fake(40, 5))
 const GITLAB = j('glpat', '-', fake(20, 7))
 const SLACK = j('xoxb', '-', '2231', '-', fake(24, 8))
@@ -163,7 +183,10 @@ export const secretsCases: CaseTable = {
   },
   'secrets/basicauth': {
     valid: [quiet('url: https://user:${PASSWORD}@example.com/x', 'password from a variable')],
-    invalid: [line2(`url: https://deploy:${fake(16, 51)}@artifacts.example.com/x`)]
+    invalid: [
+      line2(`url: https://deploy:${fake(16, 51)}@artifacts.example.com/x`, { severity: 'high' }),
+      line2('url: https://deploy:deploy@artifacts.example.com/x', { severity: 'medium', message: /repeats its user name/ }, 'a password that repeats the user name: medium')
+    ]
   },
   'secrets/braintree-token': { valid: [quiet('token: access_token$sandbox$x')], invalid: [line2(`token: ${BRAINTREE}`)] },
   'secrets/command-line-password': {
@@ -179,7 +202,9 @@ export const secretsCases: CaseTable = {
       quiet('db: postgres://app:${DB_PASSWORD}@db.internal:5432/app', 'password from a variable')
     ],
     invalid: [
-      line2(`db: mongodb://app:${fake(16, 52)}@db.internal:27017/app`),
+      line2(`db: mongodb://app:${fake(16, 52)}@db.internal:27017/app`, { severity: 'high' }),
+      line2('db: postgres://shop:shop@db.internal:5432/shop', { severity: 'medium', message: /repeats its user name/ }, 'a password that repeats the user name: medium'),
+      line2('db: mongodb://app:mongodb@db.internal:27017/app', { severity: 'medium', message: /repeats its scheme/ }, 'a password that repeats the scheme: medium'),
       {
         name: "a chart's default URL password in its values.yaml: medium",
         files: { 'deploy/shop/Chart.yaml': CHART_YAML, 'deploy/shop/values.yaml': 'database:\n  url: postgres://shop:shop_password@shop-db/shop\n' },
@@ -198,7 +223,21 @@ export const secretsCases: CaseTable = {
     valid: [{ path: 'config/sa.json', code: '{\n  "type": "service_account",\n  "project_id": "demo-project"\n}\n' }],
     invalid: [{ path: 'config/sa.json', code: GCP_SA, errors: [{ line: 1 }] }]
   },
-  'secrets/github': { valid: [quiet('token: ghp_short'), quiet(`token: ${j('ghp', '_', 'x'.repeat(36))}`, 'a body of x')], invalid: [line2(`token: ${GITHUB_CLASSIC}`, { severity: 'critical' })] },
+  'secrets/github': {
+    valid: [quiet('token: ghp_short'), quiet(`token: ${j('ghp', '_', 'x'.repeat(36))}`, 'a body of x')],
+    invalid: [
+      line2(`token: ${GITHUB_CLASSIC}`, { severity: 'critical' }),
+      line2(`token: ${GITHUB_PADDED}`, { severity: 'critical' }, 'a checksum left-padded with a zero matches'),
+      line2(`token: ${GITHUB_CLASSIC}`, { severity: 'critical' }, 'a matching checksum in a test keeps its severity', 'pkg/github/client_test.go'),
+      {
+        name: 'a checksum that does not match: a made-up token, low',
+        path: 'pkg/github/client_test.go',
+        code: `package github\n\nvar reply = []byte(\`{"token": "${GITHUB_MADE_UP}", "expires_at": "2030-01-01T00:00:00Z"}\`)\n`,
+        errors: [{ line: 3, severity: 'low', message: /checksum does not match/ }]
+      },
+      line2(`    export GH_TOKEN=${j('ghp', '_', fake(36, 6))}`, { severity: 'low', message: /made-up token/ }, 'a made-up token anywhere, also in a script', 'scripts/release.sh')
+    ]
+  },
   'secrets/github-token': { valid: [quiet('token: github_pat_')], invalid: [line2(`token: ${GITHUB_LONG}`)] },
   'secrets/gitlab': {
     valid: [
@@ -310,6 +349,10 @@ export const secretsCases: CaseTable = {
     ],
     invalid: [
       line2(`url: redis://:${fake(16, 58)}@cache:6379/0`, { severity: 'high' }),
+      line2('cache: tcp://:cache@cache:6379', { severity: 'medium', message: /a password that repeats its host name, a stand-in or default/ }, 'a password that repeats the host name: a stand-in, medium'),
+      line2('cache: redis://:redis@cache.internal:6379', { severity: 'medium', message: /repeats its scheme/ }, 'a password that repeats the scheme'),
+      line2('queue: amqp://worker:worker@mq.internal:5672/', { severity: 'medium', message: /repeats its user name/ }, 'a password that repeats the user name'),
+      line2('cache: tcp://:Rd7s-x92kq@cache:6379', { severity: 'high' }, 'a chosen password beside a host name stays high'),
       line2(`url: jdbc:mysql://db:3306/app?user=app&password=${fake(14, 90)}&ssl=true`, { severity: 'high', message: /query string/ }, 'password in a JDBC query string'),
       line2(`link="https://zoom-lfx.platform.example.org/meeting/912345678?password=${fake(14, 91)}"`, { severity: 'low', message: /meeting link/ }, "a meeting link's passcode: shared with every invitee, low"),
       line2(`join: https://acme.zoom.us/j/912345678?pwd=${fake(14, 92)}`, { severity: 'low' }, 'a Zoom invite link')
@@ -391,6 +434,35 @@ export const secretsCases: CaseTable = {
         name: "a random-looking password in a chart's values.yaml is someone's secret: high",
         files: { 'deploy/registry/Chart.yaml': CHART_YAML, 'deploy/registry/values.yaml': 'registryAdminPassword: "Qx7-lm2!pz9Rt4vW8sKd"\n' },
         errors: [{ path: 'deploy/registry/values.yaml', line: 1, severity: 'high' }]
+      },
+      {
+        name: "a password that is the name of the product whose files hold it: its factory default, medium",
+        path: 'databases/scylla/files/scylla.yaml',
+        code: 'server_encryption:\n  keystore: conf/.keystore\n  keystore_password: scylla\n',
+        errors: [{ line: 3, severity: 'medium', message: /the name of the product these files configure, its factory default/ }]
+      },
+      {
+        name: 'the product name may be any folder of the path, in any case',
+        path: 'stacks/vectordb/templates/bootstrap-job.yaml',
+        code: "script: |\n  client.connect(\n      user='root',\n      password='VectorDB',\n  )\n",
+        errors: [{ line: 4, severity: 'medium', message: /factory default/ }]
+      },
+      { name: 'a chosen keystore password beside the product name: high', path: 'databases/scylla/files/scylla.yaml', code: 'server_encryption:\n  keystore_password: Scy11a-Ks-2291\n', errors: [{ line: 2, severity: 'high' }] },
+      { name: "a password equal to a layout folder's name (deploy) names no product: high", path: 'deploy/shop/app.env', code: 'SHOP_DB_PASSWORD=deploy\n', errors: [{ line: 1, severity: 'high' }] },
+      {
+        name: 'a truststore password guards public CA certificates: low; the keystore password beside it stays high',
+        path: 'config/kafka/client.properties',
+        code: 'ssl.truststore.location=/etc/kafka/truststore.jks\nssl.truststore.password=Tr7st-pw-2291\nssl.keystore.password=Ks9-pw-44zq\n',
+        errors: [
+          { line: 2, severity: 'low', message: /the password of a truststore, which holds public CA certificates/ },
+          { line: 3, severity: 'high' }
+        ]
+      },
+      {
+        name: 'a truststore password as a CloudFormation parameter default: low',
+        path: 'cfn/client.yaml',
+        code: 'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  BrokerTruststorePassword:\n    Type: String\n    NoEcho: true\n    Default: brokerTrust42\n',
+        errors: [{ line: 6, severity: 'low', message: /truststore/ }]
       },
       { name: "a workflow's password made of words and a number: medium", path: '.github/workflows/ci.yml', code: 'on: push\nenv:\n  PGPASSWORD: Postgres123\n', errors: [{ line: 3, severity: 'medium', message: /words and a number/ }] },
       { name: 'the same password outside a workflow: high', path: 'deploy/db.env', code: 'PGPASSWORD=Postgres123\n', errors: [{ line: 1, severity: 'high' }] },

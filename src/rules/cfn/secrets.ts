@@ -8,7 +8,7 @@ import type { Node } from '../parse/yaml.js'
 import { isMap, isScalar, isSeq } from '../parse/yaml.js'
 import { CFN } from './meta.js'
 import type { CfnContext } from './storage.js'
-import { isBooleanish, keyWords, namesIdToken, namesSecretSwitch, whyNotLiteral } from '../secrets/keys.js'
+import { isBooleanish, keyWords, namesIdToken, namesSecretSwitch, namesTrustStorePassword, whyNotLiteral } from '../secrets/keys.js'
 import { intrinsicArgument, intrinsicOf, isLiteralTrue, literal, type Parameter, type Resource } from './template.js'
 
 /** Property, variable or parameter names that end in a secret noun, compared without case, `_` or `-`. */
@@ -29,6 +29,16 @@ function isSecretValue(value: string, key: string): boolean {
   const t = value.trim()
   if (t === '' || /^(true|false|\d{1,4})$/i.test(t)) return false
   return !/\{\{resolve:/.test(t) && whyNotLiteral(t, key) === undefined
+}
+
+/**
+ * A truststore's password (`TrustStorePassword`) guards the integrity of public CA certificates,
+ * no secret: its literal is low, saying so.
+ */
+function trustStoreNote(key: string): { note: string; extra: { severity?: 'low' } } {
+  return namesTrustStorePassword(key)
+    ? { note: ' (the password of a truststore, which holds public CA certificates: it guards their integrity, it keeps nothing secret; low)', extra: { severity: 'low' } }
+    : { note: '', extra: {} }
 }
 
 /** Last words of a map's key whose entries are settings about a secret, named after it. */
@@ -76,7 +86,8 @@ export function checkResourceSecrets(ctx: CfnContext, r: Resource, secretParamet
   for (const site of secretSites(ctx, r.properties)) {
     const text = literal(ctx.template.view, site.value) ?? literalSub(ctx, site.value)
     if (text !== undefined && isSecretValue(text, site.key)) {
-      out.push(ctx.report(CFN.literalSecret, site.keyLine, `\`${r.logicalId}\` sets ${site.key} to a literal value`))
+      const { note, extra } = trustStoreNote(site.key)
+      out.push(ctx.report(CFN.literalSecret, site.keyLine, `\`${r.logicalId}\` sets ${site.key} to a literal value${note}`, extra))
       continue
     }
     const param = referencedParameter(ctx, site.value)
@@ -107,7 +118,8 @@ export function checkSecretParameters(ctx: CfnContext, referenced: Set<string>):
     if (holdsNoSecret(ctx, param)) continue
     const defaultValue = literal(v, v.get(param.node, 'Default'))
     if (defaultValue !== undefined && isSecretValue(defaultValue, param.name)) {
-      out.push(ctx.report(CFN.literalSecret, v.keyLine(param.node, 'Default'), `parameter \`${param.name}\` has a literal default value`))
+      const { note, extra } = trustStoreNote(param.name)
+      out.push(ctx.report(CFN.literalSecret, v.keyLine(param.node, 'Default'), `parameter \`${param.name}\` has a literal default value${note}`, extra))
     }
     if (!isLiteralTrue(v, v.get(param.node, 'NoEcho'))) {
       out.push(ctx.report(CFN.secretParameterEchoed, param.line, `parameter \`${param.name}\` carries a secret but is not NoEcho`))

@@ -436,3 +436,44 @@ export function looksRandom(s: string): boolean {
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(s)).length
   return classes >= 2 && entropy(s) >= 3.5
 }
+
+/**
+ * Folder and file names that say how a repository is laid out (`charts`, `templates`, `files`,
+ * `deploy`, `values`), for which environment, or in which tool: never the product its files configure.
+ */
+const LAYOUT_NAMES = new Set([
+  'src', 'lib', 'pkg', 'cmd', 'internal', 'bin', 'build', 'dist', 'tools', 'hack', 'docs', 'doc', 'ci', 'github', 'workflows',
+  'config', 'configs', 'conf', 'etc', 'settings', 'deploy', 'deploys', 'deployment', 'deployments', 'k8s', 'kube', 'kubernetes',
+  'helm', 'chart', 'charts', 'templates', 'template', 'values', 'files', 'image', 'images', 'docker', 'compose', 'app', 'apps',
+  'base', 'bases', 'overlay', 'overlays', 'env', 'envs', 'environment', 'environments', 'prod', 'production', 'staging', 'stage',
+  'dev', 'development', 'local', 'test', 'tests', 'testing', 'example', 'examples', 'sample', 'samples', 'demo', 'scripts',
+  'script', 'infra', 'infrastructure', 'terraform', 'modules', 'module', 'manifests', 'secrets', 'secret', 'data', 'default',
+  'defaults', 'main', 'server', 'client', 'service', 'services', 'api', 'web', 'common', 'shared'
+])
+
+/**
+ * A password that is the name of the product whose files hold it: a folder of its path or the
+ * file's own name (`password: cassandra` in `cassandra/files/cassandra.yaml`, `Milvus` in
+ * `bitnami/milvus/templates/…`), compared without case. That is the product's factory default,
+ * the first guess against it, not a secret someone chose.
+ */
+export function isProductName(value: string, path: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_-]{2,40}$/.test(value)) return false
+  const name = value.toLowerCase()
+  if (LAYOUT_NAMES.has(name)) return false
+  const parts = path.toLowerCase().split('/')
+  const stem = (parts.pop() ?? '').replace(/\.[^.]*$/, '')
+  return stem === name || parts.includes(name)
+}
+
+/**
+ * `TrustStorePassword`, `truststore_password`, `ssl.truststore.password`: the password of a
+ * truststore, which holds only public CA certificates; the password guards their integrity, no
+ * secret. A keystore's password (it guards a private key) is not one.
+ */
+export function namesTrustStorePassword(key: string): boolean {
+  const words = keyWords(key)
+  const last = words[words.length - 1] ?? ''
+  if (!/^(?:pass|password|passwd|pwd|passphrase|pw|truststorepass|truststorepassword)$/.test(last)) return false
+  return words.some((w, i) => w.startsWith('truststore') || (w === 'trust' && words[i + 1] === 'store'))
+}

@@ -5,6 +5,7 @@
  * Every pattern refuses to start or end next to a word character or `*`, so a masked value
  * (`AKIA****`) never matches again and masking one token never exposes a neighbour.
  */
+import { crc32 } from 'node:zlib'
 
 export interface TokenPattern {
   /** Slug used in the rule id `secrets/<slug>`. */
@@ -59,6 +60,33 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   // The shortest real signature (HS256) has 43 characters; a shorter third part signs nothing.
   { slug: 'jwt', label: 'JSON Web Token', source: '(?<!-)eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{43,}', anchors: ['eyJ'] }
 ]
+
+/** GitHub's token formats since 2021: a type prefix, 30 random base62 characters and a 6-character checksum. */
+const GITHUB_CHECKSUMMED_TOKEN = /^gh[pousr]_[A-Za-z0-9]{36}$/
+/** The base62 digits in the order GitHub's checksum uses (digits, then upper case, then lower case). */
+const BASE62_DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+
+/** The checksum GitHub ends such a token with: CRC32 of its 30 random characters, in base62, left-padded with `0` to 6. */
+export function githubTokenChecksum(randomPart: string): string {
+  let n = crc32(randomPart)
+  let out = ''
+  do {
+    out = BASE62_DIGITS[n % 62] + out
+    n = Math.floor(n / 62)
+  } while (n > 0)
+  return out.padStart(6, '0')
+}
+
+/**
+ * A `ghp_`, `gho_`, `ghu_`, `ghs_` or `ghr_` token of the current format whose last six
+ * characters are not the checksum of the rest: made up (GitHub's documentation example, a test
+ * value typed by hand), since every token GitHub issues carries a matching one. Other lengths
+ * (older or future formats) and `github_pat_` tokens are never judged here.
+ */
+export function failsGithubChecksum(token: string): boolean {
+  if (!GITHUB_CHECKSUMMED_TOKEN.test(token)) return false
+  return githubTokenChecksum(token.slice(4, 34)) !== token.slice(34)
+}
 
 /**
  * An encrypted PEM private key (RFC 1421 `Proc-Type: 4,ENCRYPTED`, or PKCS#8 `ENCRYPTED PRIVATE
