@@ -878,7 +878,32 @@ export const workflowCases: CaseTable = {
         code: push(job('b', '      - uses: someone/scanner@v1\n', '    permissions:\n      security-events: write\n'), '[push, release]'),
         errors: [{ line: 12, severity: 'high' }]
       },
-      { name: 'privileged trigger', code: push(job('b', '      - uses: someone/tool@v1\n'), 'pull_request_target'), errors: [{ line: 10 }] },
+      {
+        name: 'pull_request_target, no permissions, only the job token handed to the step, no checkout of the head: medium',
+        code: 'name: pr\non: pull_request_target\njobs:\n' + job('title', '      - uses: someone/pr-title-check@v2\n        env:\n          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n'),
+        errors: [{ line: 8, severity: 'medium', message: /Medium: the job holds no secret, sets no `permissions:` and checks out no pull request code, so on `pull_request_target` too/ }]
+      },
+      {
+        name: 'pull_request_target with a read-only token and a checkout of the base: medium',
+        code: push(job('b', `      - uses: actions/checkout@${SHA}\n      - uses: someone/tool@v1\n`), 'pull_request_target'),
+        errors: [{ line: 11, severity: 'medium', message: /its token is read-only, and it checks out no pull request code/ }]
+      },
+      {
+        name: 'pull_request_target job checking out the head: high',
+        code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n      - uses: someone/tool@v1\n`), 'pull_request_target'),
+        errors: [{ line: 13, severity: 'high', message: /not a full commit SHA\.$/ }]
+      },
+      {
+        name: 'pull_request_target job reading a secret beyond its token: high',
+        code: push(job('b', '      - uses: someone/tool@v1\n        with:\n          key: ${{ secrets.BOT_KEY }}\n'), 'pull_request_target'),
+        errors: [{ line: 10, severity: 'high' }]
+      },
+      {
+        name: 'pull_request_target with a write grant: high',
+        code: push(job('b', '      - uses: someone/tool@v1\n', '    permissions:\n      contents: write\n'), 'pull_request_target'),
+        errors: [{ line: 12, severity: 'high' }]
+      },
+      { name: 'pull_request_target beside issue_comment: high', code: push(job('b', '      - uses: someone/tool@v1\n'), '[pull_request_target, issue_comment]'), errors: [{ line: 10, severity: 'high' }] },
       {
         name: 'a job beside one calling a restricted workflow keeps the repository default',
         files: { [CALLER]: bare(caller('acceptance') + job('b', '      - uses: someone/tool@v1\n')), [CALLED]: called(OIDC_READ) },

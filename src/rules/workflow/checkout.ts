@@ -59,6 +59,19 @@ function headCheckoutLine(ctx: CheckContext, step: StepModel, later: () => strin
   return undefined
 }
 
+/** The scripts of the steps after `step` in its job, joined: what may move a workspace a fetch filled. */
+function laterScriptsOf(ctx: CheckContext, job: JobModel, step: StepModel): string {
+  return job.steps
+    .slice(job.steps.indexOf(step) + 1)
+    .map((next) => (next.run ? rawOf(ctx, next.run)?.text ?? '' : ''))
+    .join('\n')
+}
+
+/** Whether some step of the job brings the pull request head into the workspace, whatever guards it. */
+export function checksOutHead(ctx: CheckContext, job: JobModel): boolean {
+  return job.steps.some((s) => headCheckoutLine(ctx, s, () => laterScriptsOf(ctx, job, s)) !== undefined)
+}
+
 /** First line inside a node that reads `secrets.*`, or undefined. */
 function secretLine(ctx: CheckContext, node: Node | YAMLMap | undefined): number | undefined {
   const raw = node ? rawOf(ctx, node) : undefined
@@ -82,12 +95,7 @@ function checkJob(ctx: CheckContext, job: JobModel, triggers: readonly ForkEvent
   // A step is guarded when its `if:` keeps forks out for every trigger that reaches the job.
   const guarded = (s: StepModel): boolean => isForkGuarded(s, triggers, { repository: ctx.repository })
   // A checkout step that is itself fork-guarded brings in only branches of this repository.
-  const laterScripts = (s: StepModel): string =>
-    job.steps
-      .slice(job.steps.indexOf(s) + 1)
-      .map((next) => (next.run ? rawOf(ctx, next.run)?.text ?? '' : ''))
-      .join('\n')
-  const headLine = (s: StepModel): number | undefined => (guarded(s) ? undefined : headCheckoutLine(ctx, s, () => laterScripts(s)))
+  const headLine = (s: StepModel): number | undefined => (guarded(s) ? undefined : headCheckoutLine(ctx, s, () => laterScriptsOf(ctx, job, s)))
   const first = job.steps.findIndex((s) => headLine(s) !== undefined)
   if (first < 0) return out
   for (const step of job.steps.slice(first)) {

@@ -72,7 +72,7 @@ export const RULES = defineRules('workflow', {
     severity: 'high',
     title: 'Action from another repository not pinned to a commit SHA',
     description:
-      'An action or reusable workflow from another repository (not `actions/*` or `github/*`) is referenced by a tag or branch, which its owner (or whoever compromises it) can move to different code at any time, in a job that holds secrets or a token that may write (no `permissions:` means the repository default, which can be write). Medium when that default token is all the job has: the workflow runs only on push or pull_request, sets no `permissions:`, and the job reads no secret and hands no step the token.',
+      'An action or reusable workflow from another repository (not `actions/*` or `github/*`) is referenced by a tag or branch, which its owner (or whoever compromises it) can move to different code at any time, in a job that holds secrets or a token that may write (no `permissions:` means the repository default, which can be write). Medium when that default token is all the job has: the workflow runs only on push, pull_request, a manual run or a schedule, sets no `permissions:` (or writes only code-scanning alerts), and the job reads no secret beyond its own token; on pull_request_target too when the job also checks out no pull request code (and its token is then the default or read-only).',
     remediation: 'Pin to the full 40-character commit SHA and keep the version in a comment: `uses: owner/repo@<sha> # v1.2.3`; let Dependabot or Renovate update it.',
     refs: { kics: 'cicd/github/unpinned_actions_full_length_commit_sha', zizmor: 'unpinned-uses' }
   },
