@@ -1054,6 +1054,7 @@ export const workflowCases: CaseTable = {
       { name: 'an interpreter inside a substitution: critical', code: headThen('      - run: echo "n=$(python3 tools/count.py)" >> "$GITHUB_OUTPUT"\n'), errors: [{ line: 14, severity: 'critical' }] },
       { name: 'find running a command on the files: critical', code: headThen("      - run: find . -name '*.sh' -exec sh {} \\;\n"), errors: [{ line: 14, severity: 'critical' }] },
       { name: 'sed reading its program from the checkout: critical', code: headThen('      - run: sed -f rules.sed notes.txt\n'), errors: [{ line: 14, severity: 'critical' }] },
+      { name: 'git pointed at hooks of the checkout before a commit: critical', code: headThen('      - run: |\n          git config user.name bot\n          git config core.hooksPath .githooks\n          git commit -am update\n'), errors: [{ line: 14, severity: 'critical' }] },
       { name: 'a local action: critical', code: headThen('      - uses: ./.github/actions/lint\n'), errors: [{ line: 14, severity: 'critical' }] },
       { name: 'an action not known to only read files: critical', code: headThen(`      - uses: someone/build-and-test@${SHA}\n`), errors: [{ line: 14, severity: 'critical' }] },
       { name: 'a cache saved from inside the checkout: critical', code: headThen(`      - uses: actions/cache@${SHA}\n        with:\n          path: node_modules\n          key: deps\n`), errors: [{ line: 14, severity: 'critical' }] },

@@ -28,6 +28,12 @@ const GIT_SAFE = new Set([
   'add', 'commit', 'push', 'diff', 'log', 'show', 'status', 'config', 'fetch', 'checkout', 'switch', 'branch', 'tag', 'rev-parse',
   'rev-list', 'cherry', 'ls-files', 'ls-remote', 'merge-base', 'remote', 'init', 'reset', 'restore', 'stash', 'describe', 'shortlog', 'blame'
 ])
+/**
+ * git settings a step may write without making git run a command: identity and the like. Others
+ * (`core.hooksPath`, `core.fsmonitor`, aliases, filters, diff drivers, credential helpers) can
+ * point git at a program of the checkout.
+ */
+const GIT_SAFE_SETTING = /^(user|safe|init|advice|color|gc|fetch|pull|push|commit\.gpgsign|tag\.gpgsign)\b/i
 /** gh subcommands that talk to the API only. */
 const GH_SAFE = new Set(['api', 'pr', 'issue', 'label'])
 /** Package managers: they read configuration and scripts from the directory they run in and its parents. */
@@ -141,7 +147,15 @@ function commandRunsCode(words: string[], state: { cwd: Dir }, scope: Scope, fun
   if (program === 'find' && args.some((a) => FIND_EXEC.has(a))) return true
   if (program === 'git') {
     let i = 0
-    while (args[i] === '-C' || args[i] === '-c') i += 2
+    while (args[i] === '-C' || args[i] === '-c') {
+      if (args[i] === '-c' && !GIT_SAFE_SETTING.test(args[i + 1] ?? '')) return true
+      i += 2
+    }
+    if (args[i] === 'config') {
+      // The first word past the options is the setting; a listing names none.
+      const setting = args.slice(i + 1).find((a) => !a.startsWith('-'))
+      return setting !== undefined && !GIT_SAFE_SETTING.test(setting)
+    }
     return !GIT_SAFE.has(args[i] ?? '')
   }
   if (program === 'gh') return !GH_SAFE.has(args[0] ?? '')
