@@ -1046,6 +1046,11 @@ export const workflowCases: CaseTable = {
       },
       { name: 'the same, then npm run in the checkout: critical', code: trustedToolOverHead('      - run: |\n          cd pr\n          npm test\n'), errors: [{ line: 13, severity: 'critical', message: /write token\.$/ }] },
       {
+        name: 'a workspace path entered from the trusted copy is the checkout again: critical',
+        code: trustedToolOverHead('      - run: |\n          cd tool\n          cd "$GITHUB_WORKSPACE/pr"\n          npm run build\n'),
+        errors: [{ line: 13, severity: 'critical' }]
+      },
+      {
         name: 'a subshell entering the trusted copy leaves the script in the checkout: critical',
         code: trustedToolOverHead('      - run: |\n          cd pr\n          (cd ../tool && npm ci)\n          npm run build\n'),
         errors: [{ line: 13, severity: 'critical' }]

@@ -33,7 +33,7 @@ const GIT_SAFE = new Set([
  * (`core.hooksPath`, `core.fsmonitor`, aliases, filters, diff drivers, credential helpers) can
  * point git at a program of the checkout.
  */
-const GIT_SAFE_SETTING = /^(user|safe|init|advice|color|gc|fetch|pull|push|commit\.gpgsign|tag\.gpgsign)\b/i
+const GIT_SAFE_SETTING = /^(user|safe|advice|color|gc|fetch|pull|push|commit\.gpgsign|tag\.gpgsign)\b/i
 /** gh subcommands that talk to the API only. */
 const GH_SAFE = new Set(['api', 'pr', 'issue', 'label'])
 /** Package managers: they read configuration and scripts from the directory they run in and its parents. */
@@ -57,19 +57,20 @@ type Dir = string | undefined
 
 /** A `path:`/`working-directory:`/`cd` target as a workspace-relative directory; undefined when it cannot be read. */
 function relativeDir(value: string, from: Dir = ''): Dir {
-  let v = value.trim().replace(/^(\$\{?GITHUB_WORKSPACE\}?|\$\{\{\s*github\.workspace\s*\}\})(\/|$)/, '')
-  if (v === value.trim() && (v.startsWith('/') || v.startsWith('~'))) return undefined
-  if (from === undefined || /[$`*?~]|\$\{\{/.test(v)) return undefined
-  const parts = from ? from.split('/') : []
-  for (const part of v.split('/')) {
+  const written = value.trim()
+  // A path under the workspace variable starts from the workspace, wherever the script stands.
+  const underWorkspace = written.replace(/^(\$\{?GITHUB_WORKSPACE\}?|\$\{\{\s*github\.workspace\s*\}\})(\/|$)/, '')
+  const base = underWorkspace === written ? from : ''
+  if (base === undefined || /^[/~]|[$`*?]/.test(underWorkspace)) return undefined
+  const parts = base ? base.split('/') : []
+  for (const part of underWorkspace.split('/')) {
     if (part === '' || part === '.') continue
     if (part === '..') {
       if (!parts.length) return undefined
       parts.pop()
     } else parts.push(part)
   }
-  v = parts.join('/')
-  return v
+  return parts.join('/')
 }
 
 const within = (dir: string, tree: string): boolean => tree === '' || dir === tree || dir.startsWith(tree + '/')
