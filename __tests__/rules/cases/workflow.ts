@@ -1051,6 +1051,11 @@ export const workflowCases: CaseTable = {
         errors: [{ line: 13, severity: 'critical' }]
       },
       {
+        name: 'a file of the checkout copied into the trusted copy before npm runs there: critical',
+        code: headThen(`      - uses: actions/checkout@${SHA}\n        with:\n          repository: acme/tool\n          path: tool\n      - run: |\n          cp pr/.npmrc tool/\n          cd tool && npm ci\n`, undefined, '          path: pr\n'),
+        errors: [{ line: 14, severity: 'critical' }]
+      },
+      {
         name: 'a subshell entering the trusted copy leaves the script in the checkout: critical',
         code: trustedToolOverHead('      - run: |\n          cd pr\n          (cd ../tool && npm ci)\n          npm run build\n'),
         errors: [{ line: 13, severity: 'critical' }]

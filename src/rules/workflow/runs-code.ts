@@ -83,7 +83,11 @@ interface Scope {
   trusted: Map<string, string>
   /** Commands the job installed from the registry or a trusted checkout. */
   installed: Set<string>
+  /** A step copied, moved or linked files, which may have put files of the checkout (an `.npmrc`) beside a trusted copy. */
+  copied: boolean
 }
+/** Commands that put files somewhere else. */
+const COPIERS = new Set(['cp', 'mv', 'ln', 'tee'])
 
 const inPrTree = (scope: Scope, dir: Dir): boolean => dir === undefined || scope.prTrees.some((t) => within(dir, t))
 
@@ -130,8 +134,9 @@ function commandRunsCode(words: string[], state: { cwd: Dir }, scope: Scope, fun
     state.cwd = args.length === 1 ? relativeDir(args[0], state.cwd) : undefined
     return false
   }
+  if (COPIERS.has(program) && args.some((a) => !a.startsWith('-'))) scope.copied = true
   if (PACKAGE_MANAGERS.has(program)) {
-    if (inPrTree(scope, state.cwd)) return true
+    if (scope.copied || inPrTree(scope, state.cwd)) return true
     const positional = args.filter((a) => !a.startsWith('-'))
     if (program === 'npm' && ['install', 'i', 'add'].includes(positional[0]) && args.some((a) => a === '-g' || a === '--global')) {
       const packages = positional.slice(1)
@@ -268,7 +273,7 @@ function defaultWorkingDirectory(node: YAMLMap): string | undefined {
  * from the checkout; `headSteps` are the steps that bring the head in.
  */
 export function runsCheckedOutCode(ctx: CheckContext, job: JobModel, first: number, headSteps: Set<StepModel>): boolean {
-  const scope: Scope = { prTrees: [], trusted: new Map(), installed: new Set() }
+  const scope: Scope = { prTrees: [], trusted: new Map(), installed: new Set(), copied: false }
   for (const step of job.steps) {
     if (actionRepo(step.uses) !== 'actions/checkout') continue
     const path = relativeDir(withValue(step, 'path') ?? '')
