@@ -517,6 +517,9 @@ describe('third-party actions by how much their job exposes', () => {
     expect(job('', '', '[push, pull_request]')).toEqual(['workflow/unpinned-action:medium'])
     expect(job('', '', '[push, workflow_dispatch]')).toEqual(['workflow/unpinned-action:medium'])
     expect(job('', '', '[push, schedule]')).toEqual(['workflow/unpinned-action:medium'])
+    // On pull_request_target too when the job checks out no pull request code.
+    expect(job('', '', 'pull_request_target')).toEqual(['workflow/unpinned-action:medium'])
+    expect(job('permissions:\n  contents: read\n', '', 'pull_request_target')).toEqual(['workflow/unpinned-action:medium'])
     // Its own token handed to a step is the same repository default token.
     expect(job('', '      - run: make\n        env:\n          GH_TOKEN: ${{ github.token }}\n', 'pull_request')).toEqual(['workflow/unpinned-action:medium'])
   })
@@ -526,7 +529,8 @@ describe('third-party actions by how much their job exposes', () => {
     ['a write grant', 'permissions:\n  contents: write\n', '', 'push'],
     ['write-all', 'permissions: write-all\n', '', 'push'],
     ['a secret used by any step of the job', 'permissions:\n  contents: read\n', '      - run: deploy\n        env:\n          TOKEN: ${{ secrets.DEPLOY_TOKEN }}\n', 'push'],
-    ['a privileged trigger', 'permissions:\n  contents: read\n', '', 'pull_request_target']
+    ['a privileged trigger that is not pull_request_target', 'permissions:\n  contents: read\n', '', '[pull_request_target, issue_comment]'],
+    ['pull_request_target in a job that checks out the head', 'permissions:\n  contents: read\n', '      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n', 'pull_request_target']
   ])('is high with %s', (_what, permissions, steps, on) => {
     expect(job(permissions, steps, on)).toEqual(['workflow/unpinned-action:high'])
   })

@@ -108,6 +108,44 @@ const guardedHeadCheckout = (guard: string, on: string, ref = 'github.event.pull
     `  test:\n    if: ${guard}\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ ${ref} }}\n      - run: make test\n        env:\n          TOKEN: \${{ secrets.DEPLOY_TOKEN }}\n`,
     on
   )
+/**
+ * A pull_request_target job that checks out the head and then runs `after` (steps); `permissions`
+ * are the job's (empty: none written) and `token` is handed to the head checkout when given.
+ */
+const headThen = (after: string, permissions = '    permissions:\n      contents: read\n      pull-requests: write\n', token = ''): string =>
+  'name: pr\non: pull_request_target\npermissions: {}\njobs:\n' +
+  job('check', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n${token}`, permissions) +
+  after
+/** A step that only reads the changed files with text tools: a function, an array, a loop, substitutions. */
+const READS_CHANGED_FILES = `      - run: |
+          curl -sSL -o /tmp/pr.diff "$DIFF_URL"
+          wanted() {
+            local -r skip=("/vendor/")
+            [[ "$1" != *"\${skip[0]}"* ]]
+          }
+          list=()
+          while read -r f; do
+            if [[ -f "$f" ]] && wanted "$f"; then list+=("$f"); fi
+          done < <(sed -n 's/^+++ b\\///p' /tmp/pr.diff | sort | uniq)
+          export files_json=$(printf '%s\\n' "\${list[@]}" | jq -R . | jq -cs .)
+          yq -i '.paths = env(files_json)' .checks.yaml
+          echo "count=\${#list[@]}" >> "$GITHUB_OUTPUT"
+      - uses: apache/skywalking-eyes/header@${SHA}
+`
+/**
+ * The head checked out into `pr/` with a bot token, a tool checked out from another repository
+ * into `tool/` and installed from there, then run over the pull request's files; `extra` runs last.
+ */
+const trustedToolOverHead = (extra = ''): string =>
+  headThen(
+    `      - uses: actions/checkout@${SHA}\n        with:\n          repository: acme/notes-writer-for-charts\n          path: tool\n` +
+      '      - run: |\n          cd "$GITHUB_WORKSPACE/tool" || exit 1\n          npm ci\n          npm install -g\n' +
+      '      - run: npm install -g changelog-maker-cli\n' +
+      '      - run: |\n          cd "${GITHUB_WORKSPACE}/pr"\n          notes-writer --values charts/app/values.yaml --readme charts/app/README.md\n          changelog-maker -i CHANGES.md\n          if git status -s | grep charts/; then\n            git add charts && git commit -m "Update notes" --signoff\n            git push\n          fi\n' +
+      extra,
+    '    permissions:\n      contents: read\n',
+    '          path: pr\n          token: ${{ secrets.BOT_TOKEN }}\n'
+  )
 /** A self-hosted job on pull requests whose only step carries `guard`, and the job `jobGuard`. */
 const selfHosted = (on: string, jobGuard?: string, stepGuard?: string): string =>
   push(`  test:\n${jobGuard ? `    if: ${jobGuard}\n` : ''}    runs-on: [self-hosted, linux]\n    timeout-minutes: 5\n    steps:\n      - run: make test\n${stepGuard ? `        if: ${stepGuard}\n` : ''}`, on)
@@ -878,7 +916,32 @@ export const workflowCases: CaseTable = {
         code: push(job('b', '      - uses: someone/scanner@v1\n', '    permissions:\n      security-events: write\n'), '[push, release]'),
         errors: [{ line: 12, severity: 'high' }]
       },
-      { name: 'privileged trigger', code: push(job('b', '      - uses: someone/tool@v1\n'), 'pull_request_target'), errors: [{ line: 10 }] },
+      {
+        name: 'pull_request_target, no permissions, only the job token handed to the step, no checkout of the head: medium',
+        code: 'name: pr\non: pull_request_target\njobs:\n' + job('title', '      - uses: someone/pr-title-check@v2\n        env:\n          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n'),
+        errors: [{ line: 8, severity: 'medium', message: /Medium: the job holds no secret, sets no `permissions:` and checks out no pull request code, so on `pull_request_target` too/ }]
+      },
+      {
+        name: 'pull_request_target with a read-only token and a checkout of the base: medium',
+        code: push(job('b', `      - uses: actions/checkout@${SHA}\n      - uses: someone/tool@v1\n`), 'pull_request_target'),
+        errors: [{ line: 11, severity: 'medium', message: /its token is read-only, and it checks out no pull request code/ }]
+      },
+      {
+        name: 'pull_request_target job checking out the head: high',
+        code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n      - uses: someone/tool@v1\n`), 'pull_request_target'),
+        errors: [{ line: 13, severity: 'high', message: /not a full commit SHA\.$/ }]
+      },
+      {
+        name: 'pull_request_target job reading a secret beyond its token: high',
+        code: push(job('b', '      - uses: someone/tool@v1\n        with:\n          key: ${{ secrets.BOT_KEY }}\n'), 'pull_request_target'),
+        errors: [{ line: 10, severity: 'high' }]
+      },
+      {
+        name: 'pull_request_target with a write grant: high',
+        code: push(job('b', '      - uses: someone/tool@v1\n', '    permissions:\n      contents: write\n'), 'pull_request_target'),
+        errors: [{ line: 12, severity: 'high' }]
+      },
+      { name: 'pull_request_target beside issue_comment: high', code: push(job('b', '      - uses: someone/tool@v1\n'), '[pull_request_target, issue_comment]'), errors: [{ line: 10, severity: 'high' }] },
       {
         name: 'a job beside one calling a restricted workflow keeps the repository default',
         files: { [CALLER]: bare(caller('acceptance') + job('b', '      - uses: someone/tool@v1\n')), [CALLED]: called(OIDC_READ) },
@@ -970,14 +1033,50 @@ export const workflowCases: CaseTable = {
     ],
     invalid: [
       {
+        name: 'no step after the checkout runs its code, no secret, a token writing only pull requests: medium',
+        code: headThen(READS_CHANGED_FILES),
+        errors: [{ line: 14, severity: 'medium', message: /; but no step after the checkout runs code from it, as far as Preflight reads the steps .*what remains at risk is the job's token \(no secret beside it\), which writes only pull request or issue conversations\.$/ }]
+      },
+      { name: 'the same with a read-only token: medium, writing nothing', code: headThen(READS_CHANGED_FILES, ''), errors: [{ line: 11, severity: 'medium', message: /which writes nothing\.$/ }] },
+      { name: 'the same with no permissions written (the repository default token): high', code: headThen(READS_CHANGED_FILES, '').replace('permissions: {}\n', ''), errors: [{ line: 10, severity: 'high', message: /no step after the checkout runs code from it/ }] },
+      {
+        name: 'a bot token persisted, only tools from trusted copies run over the files: high',
+        code: trustedToolOverHead(),
+        errors: [{ line: 13, severity: 'high', message: /what remains at risk is the job's secrets and token, left within reach of the checkout/ }]
+      },
+      { name: 'the same, then npm run in the checkout: critical', code: trustedToolOverHead('      - run: |\n          cd pr\n          npm test\n'), errors: [{ line: 13, severity: 'critical', message: /write token\.$/ }] },
+      {
+        name: 'a workspace path entered from the trusted copy is the checkout again: critical',
+        code: trustedToolOverHead('      - run: |\n          cd tool\n          cd "$GITHUB_WORKSPACE/pr"\n          npm run build\n'),
+        errors: [{ line: 13, severity: 'critical' }]
+      },
+      {
+        name: 'a file of the checkout copied into the trusted copy before npm runs there: critical',
+        code: headThen(`      - uses: actions/checkout@${SHA}\n        with:\n          repository: acme/tool\n          path: tool\n      - run: |\n          cp pr/.npmrc tool/\n          cd tool && npm ci\n`, undefined, '          path: pr\n'),
+        errors: [{ line: 14, severity: 'critical' }]
+      },
+      {
+        name: 'a subshell entering the trusted copy leaves the script in the checkout: critical',
+        code: trustedToolOverHead('      - run: |\n          cd pr\n          (cd ../tool && npm ci)\n          npm run build\n'),
+        errors: [{ line: 13, severity: 'critical' }]
+      },
+      { name: 'a script of the checkout run by bash: critical', code: headThen(READS_CHANGED_FILES + '      - run: bash scripts/check.sh\n'), errors: [{ line: 14, severity: 'critical' }] },
+      { name: 'an interpreter inside a substitution: critical', code: headThen('      - run: echo "n=$(python3 tools/count.py)" >> "$GITHUB_OUTPUT"\n'), errors: [{ line: 14, severity: 'critical' }] },
+      { name: 'find running a command on the files: critical', code: headThen("      - run: find . -name '*.sh' -exec sh {} \\;\n"), errors: [{ line: 14, severity: 'critical' }] },
+      { name: 'sed reading its program from the checkout: critical', code: headThen('      - run: sed -f rules.sed notes.txt\n'), errors: [{ line: 14, severity: 'critical' }] },
+      { name: 'git pointed at hooks of the checkout before a commit: critical', code: headThen('      - run: |\n          git config user.name bot\n          git config core.hooksPath .githooks\n          git commit -am update\n'), errors: [{ line: 14, severity: 'critical' }] },
+      { name: 'a local action: critical', code: headThen('      - uses: ./.github/actions/lint\n'), errors: [{ line: 14, severity: 'critical' }] },
+      { name: 'an action not known to only read files: critical', code: headThen(`      - uses: someone/build-and-test@${SHA}\n`), errors: [{ line: 14, severity: 'critical' }] },
+      { name: 'a cache saved from inside the checkout: critical', code: headThen(`      - uses: actions/cache@${SHA}\n        with:\n          path: node_modules\n          key: deps\n`), errors: [{ line: 14, severity: 'critical' }] },
+      {
         name: 'the fetched head checked out on a later step',
         code: push(job('b', `      - uses: actions/checkout@${SHA}\n      - run: git fetch origin pull/$PR/head\n      - run: git checkout FETCH_HEAD && make test\n`), 'pull_request_target'),
         errors: [{ line: 11 }]
       },
-      { code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target'), errors: [{ line: 12, severity: 'critical' }] },
+      { code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n      - run: npm test\n`), 'pull_request_target'), errors: [{ line: 12, severity: 'critical' }] },
       {
         name: 'checkout step whose condition does not exclude forks',
-        code: push(job('b', `      - uses: actions/checkout@${SHA}\n        if: \${{ always() && github.event.pull_request.head.repo.full_name != github.repository }}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request_target'),
+        code: push(job('b', `      - uses: actions/checkout@${SHA}\n        if: \${{ always() && github.event.pull_request.head.repo.full_name != github.repository }}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n      - run: make lint\n`), 'pull_request_target'),
         errors: [{ line: 13, severity: 'critical' }]
       },
       { name: 'git fetch of refs/pull', code: push(job('b', '      - run: |\n          git init .\n          git fetch origin refs/pull/${{ github.event.number }}/merge\n          git checkout FETCH_HEAD\n'), 'pull_request_target'), errors: [{ line: 12 }] },
@@ -1012,7 +1111,7 @@ export const workflowCases: CaseTable = {
       },
       {
         name: 'guard that compares the head with something else',
-        code: push(`  b:\n    if: github.event.pull_request.head.repo.full_name != github.repository\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`, 'pull_request_target'),
+        code: push(`  b:\n    if: github.event.pull_request.head.repo.full_name != github.repository\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n      - run: ./build.sh\n`, 'pull_request_target'),
         errors: [{ line: 13, severity: 'critical' }]
       }
     ]

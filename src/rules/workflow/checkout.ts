@@ -3,12 +3,13 @@
  * and therefore usually builds the pull request head, and secrets handed to the steps after it.
  */
 import type { Finding } from '../../types.js'
-import { isScalar, scalarString, type Node, type YAMLMap } from '../parse/yaml.js'
-import { actionRepo, lineAt, rawOf, type CheckContext } from './context.js'
-import { contextPaths, findExpressions } from './expressions.js'
+import { isMap, isScalar, scalarString, type Node, type YAMLMap } from '../parse/yaml.js'
+import { actionRepo, jobTextSome, lineAt, rawOf, type CheckContext } from './context.js'
+import { contextPaths, findExpressions, readsSecretBeyondToken } from './expressions.js'
 import { isForkGuarded, type ForkEvent } from './fork-guard.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
+import { runsCheckedOutCode } from './runs-code.js'
 
 /** Triggers that run with base-repository privileges while acting on a pull request. */
 const PR_PRIVILEGED: readonly ForkEvent[] = ['pull_request_target', 'workflow_run', 'issue_comment']
@@ -59,6 +60,19 @@ function headCheckoutLine(ctx: CheckContext, step: StepModel, later: () => strin
   return undefined
 }
 
+/** The scripts of the steps after `step` in its job, joined: what may move a workspace a fetch filled. */
+function laterScriptsOf(ctx: CheckContext, job: JobModel, step: StepModel): string {
+  return job.steps
+    .slice(job.steps.indexOf(step) + 1)
+    .map((next) => (next.run ? rawOf(ctx, next.run)?.text ?? '' : ''))
+    .join('\n')
+}
+
+/** Whether some step of the job brings the pull request head into the workspace, whatever guards it. */
+export function checksOutHead(ctx: CheckContext, job: JobModel): boolean {
+  return job.steps.some((s) => headCheckoutLine(ctx, s, () => laterScriptsOf(ctx, job, s)) !== undefined)
+}
+
 /** First line inside a node that reads `secrets.*`, or undefined. */
 function secretLine(ctx: CheckContext, node: Node | YAMLMap | undefined): number | undefined {
   const raw = node ? rawOf(ctx, node) : undefined
@@ -67,6 +81,26 @@ function secretLine(ctx: CheckContext, node: Node | YAMLMap | undefined): number
     if (contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.'))) return lineAt(ctx, raw.offset + e.start)
   }
   return undefined
+}
+
+/** Scopes a token may write without reaching code, releases or other workflows: comments, labels, reviews. */
+const CONVERSATION_SCOPES = new Set(['pull-requests', 'issues', 'discussions'])
+
+/**
+ * Severity and reason for a head checkout after which no step runs code from it: what remains at
+ * risk is what the job leaves within reach of the checkout (a secret, the persisted token).
+ * Medium when the job reads no secret beyond its token and `permissions:` grant at most
+ * conversation writes; high otherwise.
+ */
+function whyCheckoutLimited(ctx: CheckContext, job: JobModel): { severity: 'high' | 'medium'; why: string } {
+  const noRun = 'but no step after the checkout runs code from it, as far as Preflight reads the steps (data tools, trusted copies and actions known to read files only)'
+  const permissions = (job.permissions ?? ctx.wf.permissions)?.value
+  const writes = isMap(permissions) ? permissions.items.filter((p) => scalarString(p.value) === 'write').map((p) => scalarString(p.key) ?? '') : []
+  const limited = isMap(permissions) && writes.every((w) => CONVERSATION_SCOPES.has(w))
+  if (limited && !jobTextSome(ctx, job, readsSecretBeyondToken)) {
+    return { severity: 'medium', why: `${noRun}; what remains at risk is the job's token (no secret beside it), which writes ${writes.length ? 'only pull request or issue conversations' : 'nothing'}` }
+  }
+  return { severity: 'high', why: `${noRun}; what remains at risk is the job's secrets and token, left within reach of the checkout, should a step ever run code from it` }
 }
 
 /** How messages name the triggers a fork reaches a job through: "`workflow_run`", "`pull_request_target` or `issue_comment`". */
@@ -82,19 +116,16 @@ function checkJob(ctx: CheckContext, job: JobModel, triggers: readonly ForkEvent
   // A step is guarded when its `if:` keeps forks out for every trigger that reaches the job.
   const guarded = (s: StepModel): boolean => isForkGuarded(s, triggers, { repository: ctx.repository })
   // A checkout step that is itself fork-guarded brings in only branches of this repository.
-  const laterScripts = (s: StepModel): string =>
-    job.steps
-      .slice(job.steps.indexOf(s) + 1)
-      .map((next) => (next.run ? rawOf(ctx, next.run)?.text ?? '' : ''))
-      .join('\n')
-  const headLine = (s: StepModel): number | undefined => (guarded(s) ? undefined : headCheckoutLine(ctx, s, () => laterScripts(s)))
+  const headLine = (s: StepModel): number | undefined => (guarded(s) ? undefined : headCheckoutLine(ctx, s, () => laterScriptsOf(ctx, job, s)))
   const first = job.steps.findIndex((s) => headLine(s) !== undefined)
   if (first < 0) return out
-  for (const step of job.steps.slice(first)) {
-    const line = headLine(step)
-    if (line !== undefined) {
-      out.push(ctx.report(RULES.untrustedCheckout, line, `job \`${job.id}\` checks out the pull request head in a ${on} workflow, which runs with the base repository's secrets and write token.`))
-    }
+  const headSteps = new Set(job.steps.filter((s) => headLine(s) !== undefined))
+  const lowered = runsCheckedOutCode(ctx, job, first, headSteps) ? undefined : whyCheckoutLimited(ctx, job)
+  for (const step of headSteps) {
+    const line = headLine(step) as number
+    const message = `job \`${job.id}\` checks out the pull request head in a ${on} workflow, which runs with the base repository's secrets and write token`
+    if (lowered) out.push(ctx.report(RULES.untrustedCheckout, line, `${message}; ${lowered.why}.`, { severity: lowered.severity }))
+    else out.push(ctx.report(RULES.untrustedCheckout, line, `${message}.`))
   }
   const exposed: { line: number; what: string }[] = []
   for (const step of job.steps.slice(first + 1)) {

@@ -2,6 +2,7 @@
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node } from '../parse/yaml.js'
 import { jobTextSome, runsOnlyOn, tokenIsReadOnly, type CheckContext } from './context.js'
+import { checksOutHead } from './checkout.js'
 import { readsSecretBeyondToken } from './expressions.js'
 import { isPrivileged, type JobModel } from './model.js'
 import { RULES } from './meta.js'
@@ -30,28 +31,43 @@ function jobIsExposed(ctx: CheckContext, job: JobModel, readsSecret: () => boole
 
 /** Triggers whose runs get the repository's default token and nothing more privileged: started by its members or its clock. */
 const PLAIN_TRIGGERS = new Set(['push', 'pull_request', 'workflow_dispatch', 'schedule'])
+/** The same with `pull_request_target`, whose runs get the default token too, with write even for forks; no more when the job runs none of their code. */
+const PLAIN_OR_PR_TARGET = new Set([...PLAIN_TRIGGERS, 'pull_request_target'])
 
 /**
  * Why an exposed job's token is still limited, when it is: the workflow runs only on `push`,
- * `pull_request`, `workflow_dispatch` (only writers start a manual run) or `schedule`, the job
- * reads no secret but its own token (handed to a step, it is the same token: `actions/checkout`
- * leaves it in the clone's git config for every later step anyway), and either no `permissions:`
- * is set at any level (the repository default: read-only for fork pull requests, and wherever the
- * repository or organization keeps GitHub's read-only default) or they write only code-scanning
- * alerts (`security-events: write`, as SARIF upload needs). Status and check writes are not
- * counted as harmless: a forged status can satisfy a required check.
+ * `pull_request`, `workflow_dispatch` (only writers start a manual run) or `schedule` (or also on
+ * `pull_request_target`, when the job checks out no pull request code: a moved tag then gets the
+ * default token, as on a push), the job reads no secret but its own token (handed to a step, it is
+ * the same token: `actions/checkout` leaves it in the clone's git config for every later step
+ * anyway), and either no `permissions:` is set at any level (the repository default: read-only for
+ * fork pull requests, and wherever the repository or organization keeps GitHub's read-only
+ * default) or they write only code-scanning alerts (`security-events: write`, as SARIF upload
+ * needs), or, on `pull_request_target`, nothing. Status and check writes are not counted as
+ * harmless: a forged status can satisfy a required check.
  */
 function whyTokenLimited(ctx: CheckContext, job: JobModel, readsSecret: () => boolean): string | undefined {
-  if (!runsOnlyOn(ctx.wf, PLAIN_TRIGGERS)) return undefined
-  if (job.uses && job.node.get('secrets', true) !== undefined) return undefined
+  const prTarget = ctx.wf.triggers.has('pull_request_target')
+  if (!runsOnlyOn(ctx.wf, prTarget ? PLAIN_OR_PR_TARGET : PLAIN_TRIGGERS)) return undefined
+  if (job.uses && (prTarget || job.node.get('secrets', true) !== undefined)) return undefined
+  if (prTarget && checksOutHead(ctx, job)) return undefined
   const permissions = (job.permissions ?? ctx.wf.permissions)?.value
   let why: string
   if (permissions === undefined) {
-    why = 'the job holds no secret and sets no `permissions:`, and the workflow runs only on push, pull_request, a manual run or a schedule, so its token is the repository default (read-only for fork pull requests, and everywhere unless the repository grants write by default)'
+    why = prTarget
+      ? 'the job holds no secret, sets no `permissions:` and checks out no pull request code, so on `pull_request_target` too its token is the repository default (read-only unless the repository grants write by default)'
+      : 'the job holds no secret and sets no `permissions:`, and the workflow runs only on push, pull_request, a manual run or a schedule, so its token is the repository default (read-only for fork pull requests, and everywhere unless the repository grants write by default)'
   } else {
     const writes = isMap(permissions) ? permissions.items.filter((p) => scalarString(p.value) !== 'read' && scalarString(p.value) !== 'none') : []
-    if (writes.length === 0 || writes.some((p) => scalarString(p.key) !== 'security-events' || scalarString(p.value) !== 'write')) return undefined
-    why = 'the job holds no secret, the workflow runs only on push, pull_request, a manual run or a schedule, and its token writes nothing but code-scanning alerts (`security-events: write`)'
+    const readOnly = tokenIsReadOnly(ctx.wf, job) && writes.length === 0
+    if (readOnly && prTarget) {
+      why = 'the job holds no secret, its token is read-only, and it checks out no pull request code in its `pull_request_target` workflow'
+    } else {
+      if (writes.length === 0 || writes.some((p) => scalarString(p.key) !== 'security-events' || scalarString(p.value) !== 'write')) return undefined
+      why = prTarget
+        ? 'the job holds no secret, checks out no pull request code in its `pull_request_target` workflow, and its token writes nothing but code-scanning alerts (`security-events: write`)'
+        : 'the job holds no secret, the workflow runs only on push, pull_request, a manual run or a schedule, and its token writes nothing but code-scanning alerts (`security-events: write`)'
+    }
   }
   return readsSecret() ? undefined : why
 }
