@@ -902,9 +902,31 @@ export const workflowCases: CaseTable = {
         errors: [{ line: 13, severity: 'medium', message: /writes nothing but code-scanning alerts/ }]
       },
       {
-        name: 'code-scanning alerts and a status write: a forged status can pass a required check',
+        name: 'code-scanning alerts and a status write: a moved tag could set a commit status, nothing more: medium',
         code: push(job('b', '      - uses: someone/scanner@v1\n', '    permissions:\n      security-events: write\n      statuses: write\n')),
+        errors: [{ line: 13, severity: 'medium', message: /writes nothing but code-scanning alerts \(`security-events: write`\) and commit statuses \(`statuses: write`: a moved tag could still set a commit status\)\.$/ }]
+      },
+      {
+        name: 'pull_request_target title check whose token writes only commit statuses, no checkout, the job token handed to the step: medium',
+        code:
+          'name: title\non: pull_request_target\npermissions:\n  pull-requests: read\n  statuses: write\njobs:\n' +
+          job('lint', '      - uses: someone/title-lint@v3\n        env:\n          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n'),
+        errors: [{ line: 11, severity: 'medium', message: /in its `pull_request_target` workflow, and its token writes nothing but commit statuses \(`statuses: write`: a moved tag could still set a commit status\)/ }]
+      },
+      {
+        name: 'a status write beside a check-run write: high',
+        code: push(job('b', '      - uses: someone/reporter@v1\n', '    permissions:\n      statuses: write\n      checks: write\n')),
         errors: [{ line: 13, severity: 'high' }]
+      },
+      {
+        name: 'a status write on pull_request_target in a job checking out the head: high',
+        code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n      - uses: someone/tool@v1\n`, '    permissions:\n      statuses: write\n'), 'pull_request_target'),
+        errors: [{ line: 15, severity: 'high', message: /not a full commit SHA\.$/ }]
+      },
+      {
+        name: 'a status write, but the job reads a secret: high',
+        code: push(job('b', '      - uses: someone/reporter@v1\n        with:\n          key: ${{ secrets.REPORT_KEY }}\n', '    permissions:\n      statuses: write\n')),
+        errors: [{ line: 12, severity: 'high' }]
       },
       {
         name: 'code-scanning alerts only, but the job reads a secret',

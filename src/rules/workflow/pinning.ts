@@ -33,6 +33,8 @@ function jobIsExposed(ctx: CheckContext, job: JobModel, readsSecret: () => boole
 const PLAIN_TRIGGERS = new Set(['push', 'pull_request', 'workflow_dispatch', 'schedule'])
 /** The same with `pull_request_target`, whose runs get the default token too, with write even for forks; no more when the job runs none of their code. */
 const PLAIN_OR_PR_TARGET = new Set([...PLAIN_TRIGGERS, 'pull_request_target'])
+/** Token scopes whose write reaches no code, release or workflow: code-scanning alerts and commit statuses. */
+const LIMITED_WRITES = new Set(['security-events', 'statuses'])
 
 /**
  * Why an exposed job's token is still limited, when it is: the workflow runs only on `push`,
@@ -43,8 +45,10 @@ const PLAIN_OR_PR_TARGET = new Set([...PLAIN_TRIGGERS, 'pull_request_target'])
  * anyway), and either no `permissions:` is set at any level (the repository default: read-only for
  * fork pull requests, and wherever the repository or organization keeps GitHub's read-only
  * default) or they write only code-scanning alerts (`security-events: write`, as SARIF upload
- * needs), or, on `pull_request_target`, nothing. Status and check writes are not counted as
- * harmless: a forged status can satisfy a required check.
+ * needs) and commit statuses (`statuses: write`), or, on `pull_request_target`, nothing. A moved
+ * tag can then at worst post alerts or set a commit status (which may pass a required status
+ * check, yet changes no code, release or workflow); a check-run write is not counted (`checks:`
+ * also creates check suites and annotations others act on).
  */
 function whyTokenLimited(ctx: CheckContext, job: JobModel, readsSecret: () => boolean): string | undefined {
   const prTarget = ctx.wf.triggers.has('pull_request_target')
@@ -63,10 +67,15 @@ function whyTokenLimited(ctx: CheckContext, job: JobModel, readsSecret: () => bo
     if (readOnly && prTarget) {
       why = 'the job holds no secret, its token is read-only, and it checks out no pull request code in its `pull_request_target` workflow'
     } else {
-      if (writes.length === 0 || writes.some((p) => scalarString(p.key) !== 'security-events' || scalarString(p.value) !== 'write')) return undefined
+      if (writes.length === 0 || writes.some((p) => !LIMITED_WRITES.has(scalarString(p.key) ?? '') || scalarString(p.value) !== 'write')) return undefined
+      const scopes = new Set(writes.map((p) => scalarString(p.key)))
+      const what = [
+        scopes.has('security-events') ? 'code-scanning alerts (`security-events: write`)' : undefined,
+        scopes.has('statuses') ? 'commit statuses (`statuses: write`: a moved tag could still set a commit status)' : undefined
+      ].filter((w) => w !== undefined).join(' and ')
       why = prTarget
-        ? 'the job holds no secret, checks out no pull request code in its `pull_request_target` workflow, and its token writes nothing but code-scanning alerts (`security-events: write`)'
-        : 'the job holds no secret, the workflow runs only on push, pull_request, a manual run or a schedule, and its token writes nothing but code-scanning alerts (`security-events: write`)'
+        ? `the job holds no secret, checks out no pull request code in its \`pull_request_target\` workflow, and its token writes nothing but ${what}`
+        : `the job holds no secret, the workflow runs only on push, pull_request, a manual run or a schedule, and its token writes nothing but ${what}`
     }
   }
   return readsSecret() ? undefined : why
