@@ -8,6 +8,19 @@ const push = (jobs: string, on = 'push'): string => `name: ci\non: ${on}\npermis
 const job = (id: string, steps: string, extra = ''): string => `  ${id}:\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n${extra}    steps:\n${steps}`
 const SHA = '0123456789abcdef0123456789abcdef01234567'
 const DIGEST = 'sha256:' + '0123456789abcdef'.repeat(4)
+/**
+ * A workflow_run job checking out the run's head, then `steps` (each given a secret or not), one of
+ * which may run the checkout's code.
+ */
+const afterRunCheckout = (steps: string): string =>
+  push(job('stage', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n${steps}`), 'workflow_run')
+const DOWNLOAD_WITH_TOKEN = `      - uses: actions/download-artifact@${SHA}\n        with:\n          name: pr_number\n          github-token: \${{ secrets.GITHUB_TOKEN }}\n`
+const BUILD_WITH_SECRET = '      - run: make deploy\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n'
+const STAGED_BEFORE_BUILD = afterRunCheckout(DOWNLOAD_WITH_TOKEN + BUILD_WITH_SECRET)
+const STAGED_AFTER_BUILD = afterRunCheckout(BUILD_WITH_SECRET + DOWNLOAD_WITH_TOKEN)
+const VENDOR_BEFORE_BUILD = afterRunCheckout('      - uses: someone/fetch-artifact@v2\n        with:\n          token: ${{ secrets.GITHUB_TOKEN }}\n' + BUILD_WITH_SECRET)
+const PERSISTED_CHECKOUT = afterRunCheckout(`      - uses: actions/checkout@${SHA}\n        with:\n          repository: acme/tools\n          token: \${{ secrets.TOOLS_PAT }}\n          path: tools\n` + BUILD_WITH_SECRET)
+
 
 /** A lint job whose step name mentions deployments: it deploys nothing. */
 const LINT_DEPLOYMENT_MANIFESTS = push(job('lint', '      - name: Lint deployment manifests\n        run: kubeconform -strict k8s/\n'))
@@ -659,6 +672,38 @@ export const workflowCases: CaseTable = {
           'pull_request_target'
         ),
         errors: [{ line: 10, message: /the env of job `preview`/ }]
+      },
+      {
+        name: "GitHub's own action given the token before any step runs the checkout's code: medium; the later build keeps high",
+        code: STAGED_BEFORE_BUILD,
+        errors: [
+          { line: lineOf(STAGED_BEFORE_BUILD, 'github-token:'), severity: 'medium', message: /; medium: it hands it to GitHub's own action `actions\/download-artifact` before any step runs code from the checkout, so the pull request's code cannot read it at that point; the job's exposure is reported at the checkout and at the later steps\.$/ },
+          { line: lineOf(STAGED_BEFORE_BUILD, 'DEPLOY_KEY:'), severity: 'high', message: /workflow_run` workflow\.$/ }
+        ]
+      },
+      {
+        name: "GitHub's own action given the token after a step ran the checkout's code: high",
+        code: STAGED_AFTER_BUILD,
+        errors: [
+          { line: lineOf(STAGED_AFTER_BUILD, 'DEPLOY_KEY:'), severity: 'high' },
+          { line: lineOf(STAGED_AFTER_BUILD, 'github-token:'), severity: 'high', message: /workflow_run` workflow\.$/ }
+        ]
+      },
+      {
+        name: "another owner's action given the token before the build: high",
+        code: VENDOR_BEFORE_BUILD,
+        errors: [
+          { line: lineOf(VENDOR_BEFORE_BUILD, 'token:'), severity: 'high' },
+          { line: lineOf(VENDOR_BEFORE_BUILD, 'DEPLOY_KEY:'), severity: 'high' }
+        ]
+      },
+      {
+        name: 'a second checkout given a token leaves it in its git config for the later build: high',
+        code: PERSISTED_CHECKOUT,
+        errors: [
+          { line: lineOf(PERSISTED_CHECKOUT, 'TOOLS_PAT'), severity: 'high' },
+          { line: lineOf(PERSISTED_CHECKOUT, 'DEPLOY_KEY:'), severity: 'high' }
+        ]
       }
     ]
   },

@@ -9,7 +9,7 @@ import { contextPaths, findExpressions, readsSecretBeyondToken } from './express
 import { isForkGuarded, type ForkEvent } from './fork-guard.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
-import { runsCheckedOutCode } from './runs-code.js'
+import { firstStepRunningCode } from './runs-code.js'
 
 /** Triggers that run with base-repository privileges while acting on a pull request. */
 const PR_PRIVILEGED: readonly ForkEvent[] = ['pull_request_target', 'workflow_run', 'issue_comment']
@@ -83,6 +83,9 @@ function secretLine(ctx: CheckContext, node: Node | YAMLMap | undefined): number
   return undefined
 }
 
+/** Owners of GitHub's own actions, which do not run the files they are given. */
+const FIRST_PARTY_OWNERS = new Set(['actions', 'github'])
+
 /** Scopes a token may write without reaching code, releases or other workflows: comments, labels, reviews. */
 const CONVERSATION_SCOPES = new Set(['pull-requests', 'issues', 'discussions'])
 
@@ -120,24 +123,38 @@ function checkJob(ctx: CheckContext, job: JobModel, triggers: readonly ForkEvent
   const first = job.steps.findIndex((s) => headLine(s) !== undefined)
   if (first < 0) return out
   const headSteps = new Set(job.steps.filter((s) => headLine(s) !== undefined))
-  const lowered = runsCheckedOutCode(ctx, job, first, headSteps) ? undefined : whyCheckoutLimited(ctx, job)
+  const running = firstStepRunningCode(ctx, job, first, headSteps)
+  const lowered = running >= 0 ? undefined : whyCheckoutLimited(ctx, job)
   for (const step of headSteps) {
     const line = headLine(step) as number
     const message = `job \`${job.id}\` checks out the pull request head in a ${on} workflow, which runs with the base repository's secrets and write token`
     if (lowered) out.push(ctx.report(RULES.untrustedCheckout, line, `${message}; ${lowered.why}.`, { severity: lowered.severity }))
     else out.push(ctx.report(RULES.untrustedCheckout, line, `${message}.`))
   }
-  const exposed: { line: number; what: string }[] = []
-  for (const step of job.steps.slice(first + 1)) {
+  const exposed: { line: number; what: string; beforeCode?: string }[] = []
+  for (const [i, step] of job.steps.entries()) {
+    if (i <= first) continue
     // A step guarded to heads of this repository does not run for a fork's pull request, so its secret stays.
     if (guarded(step)) continue
     const line = secretLine(ctx, step.node)
-    if (line !== undefined) exposed.push({ line, what: `step ${step.name ? `\`${step.name}\`` : `#${step.index + 1}`}` })
+    if (line === undefined) continue
+    // GitHub's own action, run before any step runs code of the checkout, keeps what it is handed
+    // from that code; but a checkout leaves its token in the clone's git config for later steps.
+    const repo = actionRepo(step.uses) ?? ''
+    const persists = repo === 'actions/checkout' && scalarString(step.with?.get('persist-credentials', true)) !== 'false'
+    const firstParty = !step.run && !persists && FIRST_PARTY_OWNERS.has(repo.split('/')[0])
+    const beforeCode = firstParty && (running < 0 || i < running) ? (step.uses ?? '').split('@')[0] : undefined
+    exposed.push({ line, what: `step ${step.name ? `\`${step.name}\`` : `#${step.index + 1}`}`, beforeCode })
   }
   const jobEnvLine = secretLine(ctx, job.env)
   if (jobEnvLine !== undefined) exposed.push({ line: jobEnvLine, what: `the env of job \`${job.id}\`` })
   for (const e of exposed) {
-    out.push(ctx.report(RULES.secretsUntrustedCode, e.line, `${e.what} passes a secret to job \`${job.id}\` after it checked out pull request code in a ${on} workflow.`))
+    const message = `${e.what} passes a secret to job \`${job.id}\` after it checked out pull request code in a ${on} workflow`
+    if (e.beforeCode === undefined) out.push(ctx.report(RULES.secretsUntrustedCode, e.line, `${message}.`))
+    else {
+      const why = `it hands it to GitHub's own action \`${e.beforeCode}\` before any step runs code from the checkout, so the pull request's code cannot read it at that point; the job's exposure is reported at the checkout${running >= 0 ? ' and at the later steps' : ''}`
+      out.push(ctx.report(RULES.secretsUntrustedCode, e.line, `${message}; medium: ${why}.`, { severity: 'medium' }))
+    }
   }
   return out
 }

@@ -176,7 +176,8 @@ export const RULES = defineRules('workflow', {
     topics: ['secret-exposure', 'workflow-injection'],
     severity: 'high',
     title: 'Secret exposed to untrusted pull request code',
-    description: 'A secret is made available to a step that runs after the pull request head was checked out in a privileged workflow, where fork code can read it.',
+    description:
+      'A secret is made available to a step that runs after the pull request head was checked out in a privileged workflow, where fork code can read it. Medium when the step hands it to an action of GitHub\'s own (`actions/`, `github/`; not a checkout that keeps its token in the clone) before any step runs code from the checkout: the job\'s exposure is then reported at the checkout and at the later steps.',
     remediation: 'Do not pass secrets to jobs that build or run pull request code; move the privileged step to a separate job or workflow that does not check out the head.',
     refs: { zizmor: 'dangerous-triggers' }
   },

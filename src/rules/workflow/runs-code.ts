@@ -273,6 +273,14 @@ function defaultWorkingDirectory(node: YAMLMap): string | undefined {
  * from the checkout; `headSteps` are the steps that bring the head in.
  */
 export function runsCheckedOutCode(ctx: CheckContext, job: JobModel, first: number, headSteps: Set<StepModel>): boolean {
+  return firstStepRunningCode(ctx, job, first, headSteps) >= 0
+}
+
+/**
+ * Index in the job of the first step from `first` on that may run code from the checkout, or -1
+ * when none does; `headSteps` are the steps that bring the head in.
+ */
+export function firstStepRunningCode(ctx: CheckContext, job: JobModel, first: number, headSteps: Set<StepModel>): number {
   const scope: Scope = { prTrees: [], trusted: new Map(), installed: new Set(), copied: false }
   for (const step of job.steps) {
     if (actionRepo(step.uses) !== 'actions/checkout') continue
@@ -282,18 +290,19 @@ export function runsCheckedOutCode(ctx: CheckContext, job: JobModel, first: numb
   }
   for (const step of headSteps) if (step.run) scope.prTrees.push('')
   const jobDir = defaultWorkingDirectory(job.node) ?? defaultWorkingDirectory(ctx.wf.root)
-  for (const step of job.steps.slice(first)) {
+  for (let i = first; i < job.steps.length; i++) {
+    const step = job.steps[i]
     if (step.uses !== undefined) {
       if (headSteps.has(step) && !step.run) continue
-      if (actionRunsCode(step, scope)) return true
+      if (actionRunsCode(step, scope)) return i
       continue
     }
     if (!step.run) continue
     const shell = scalarString(step.node.get('shell', true))
-    if (shell !== undefined && !/^(bash|sh)\b/.test(shell.trim())) return true
+    if (shell !== undefined && !/^(bash|sh)\b/.test(shell.trim())) return i
     const script = scalarString(step.run) ?? ''
     const dir = scalarString(step.node.get('working-directory', true)) ?? jobDir
-    if (scriptRunsCode(script, dir === undefined ? '' : relativeDir(dir), scope)) return true
+    if (scriptRunsCode(script, dir === undefined ? '' : relativeDir(dir), scope)) return i
   }
-  return false
+  return -1
 }
