@@ -173,6 +173,11 @@ const caller = (id: string, uses = `./${CALLED}`): string => `  ${id}:\n    uses
 /** A workflow_call workflow with `top` (permissions, or nothing) at its top level and one job with `extra`; `jobs:` is on line 3 plus the lines of `top`. */
 const called = (top: string, extra = '', steps = '      - run: make test\n'): string => `name: run\non: workflow_call\n${top}jobs:\n` + job('test', steps, extra)
 const OIDC_READ = 'permissions:\n  id-token: write\n  contents: read\n'
+/** A called workflow whose token reads code and writes code-scanning alerts only, running a scanner by tag. */
+const SCAN_CALLED = called('permissions:\n  contents: read\n  security-events: write\n', '', '      - uses: someone/scanner@v1\n')
+const SCANNER_LINE = lineOf(SCAN_CALLED, 'someone/scanner')
+/** A workflow on `on` whose one job calls `uses` with `extra` (secrets, say). */
+const callerOn = (on: string, uses = `./${CALLED}`, extra = ''): string => `name: nightly\non: ${on}\npermissions:\n  contents: read\n  security-events: write\njobs:\n  scan:\n    uses: ${uses}\n${extra}`
 
 /** A reusable workflow (`on` holds `dispatch`, then workflow_call) taking a free-text `name` that its `run:` expands on line 15 plus the lines of `dispatch`. */
 const IMAGE = '.github/workflows/image.yml'
@@ -1013,6 +1018,53 @@ export const workflowCases: CaseTable = {
         name: 'a job beside one calling a restricted workflow keeps the repository default',
         files: { [CALLER]: bare(caller('acceptance') + job('b', '      - uses: someone/tool@v1\n')), [CALLED]: called(OIDC_READ) },
         errors: [{ line: 10, severity: 'medium', message: /so its token is the repository default/ }]
+      },
+      {
+        name: 'a called scan workflow writing only code-scanning alerts, called only from a schedule and manual runs, no secret passed: medium',
+        files: { [CALLED]: SCAN_CALLED, [CALLER]: callerOn('[schedule, workflow_dispatch]') },
+        errors: [{ path: CALLED, line: SCANNER_LINE, severity: 'medium', message: /Medium: the job holds no secret, the workflow is called only by `\.github\/workflows\/ci\.yml`, which runs only on push, pull_request, a manual run or a schedule and passes it no secret, and its token writes nothing but code-scanning alerts/ }]
+      },
+      {
+        name: 'the same, the caller naming this repository instead of a path: medium',
+        repository: 'acme/app',
+        files: { [CALLED]: SCAN_CALLED, [CALLER]: callerOn('[schedule, workflow_dispatch]', `acme/app/${CALLED}@main`) },
+        errors: [{ path: CALLED, line: SCANNER_LINE, severity: 'medium' }]
+      },
+      {
+        name: 'a caller naming another repository does not call this file: high',
+        repository: 'acme/app',
+        files: { [CALLED]: SCAN_CALLED, [CALLER]: callerOn('schedule', `other-org/app/${CALLED}@${SHA}`) },
+        errors: [{ path: CALLED, line: SCANNER_LINE, severity: 'high', message: /not a full commit SHA\.$/ }]
+      },
+      { name: 'a called workflow with no caller in view: high', files: { [CALLED]: SCAN_CALLED }, errors: [{ path: CALLED, line: SCANNER_LINE, severity: 'high' }] },
+      {
+        name: 'a caller passing its secrets: high',
+        files: { [CALLED]: SCAN_CALLED, [CALLER]: callerOn('schedule', `./${CALLED}`, '    secrets: inherit\n') },
+        errors: [{ path: CALLED, line: SCANNER_LINE, severity: 'high' }]
+      },
+      {
+        name: 'one caller on a schedule, another on release: high',
+        files: { [CALLED]: SCAN_CALLED, [CALLER]: callerOn('schedule'), '.github/workflows/release.yml': callerOn('release') },
+        errors: [{ path: CALLED, line: SCANNER_LINE, severity: 'high' }]
+      },
+      {
+        name: 'a caller on pull_request_target: high',
+        files: { [CALLED]: SCAN_CALLED, [CALLER]: callerOn('pull_request_target') },
+        errors: [{ path: CALLED, line: SCANNER_LINE, severity: 'high' }]
+      },
+      {
+        name: 'called through another called workflow whose only caller runs on push: medium',
+        files: {
+          [CALLED]: SCAN_CALLED,
+          '.github/workflows/middle.yml': callerOn('workflow_call'),
+          [CALLER]: callerOn('push', './.github/workflows/middle.yml')
+        },
+        errors: [{ path: CALLED, line: SCANNER_LINE, severity: 'medium', message: /called only by `\.github\/workflows\/middle\.yml`/ }]
+      },
+      {
+        name: 'a called workflow setting no permissions gets its callers\' token: high',
+        files: { [CALLED]: called('', '', '      - uses: someone/scanner@v1\n'), [CALLER]: callerOn('schedule') },
+        errors: [{ path: CALLED, line: lineOf(called('', '', '      - uses: someone/scanner@v1\n'), 'someone/scanner'), severity: 'high' }]
       },
       {
         name: 'a called workflow is judged by its own permissions, whatever its caller leaves out',

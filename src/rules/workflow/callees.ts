@@ -30,6 +30,11 @@ export interface LocalCall {
   path: string
   workflow: WorkflowModel
   job: JobModel
+  /**
+   * `owner/name` (lower case) when the call names a repository (`owner/name/.github/workflows/x.yml@ref`)
+   * rather than a path: a call of this workflow only when that repository is the one analysed.
+   */
+  named?: string
 }
 
 /** What the caller of a local reusable workflow can know about the token of its jobs. */
@@ -47,6 +52,9 @@ export function buildWorkflowFiles(files: readonly SourceFile[]): WorkflowFiles 
   for (const f of files) if (f.kind === 'workflow' && f.path.includes(WORKFLOWS_DIR)) out.files.set(f.path, f)
   return out
 }
+
+/** A reusable workflow called by repository name: `owner/name`, and its path in that repository. */
+const NAMED_WORKFLOW = /^([\w.-]+\/[\w.-]+)\/(\.github\/workflows\/[^/@]+\.ya?ml)@[^/]+$/i
 
 /** Whether a `uses:` names a reusable workflow of this repository. */
 export function isLocalWorkflow(uses: string | undefined): uses is string {
@@ -128,25 +136,35 @@ export function calleeToken(files: WorkflowFiles | undefined, callerPath: string
 }
 
 /**
- * The jobs of the analysis calling the workflow at `path` (`uses: ./.github/workflows/…`).
- * Empty says no caller is in the analysis: the workflow may be called from elsewhere, or its
- * siblings were not read. Only files whose text calls a local workflow are parsed.
+ * The jobs of the analysis calling the workflow at `path` (`uses: ./.github/workflows/…`, and,
+ * when `repository` (`owner/name`, lower case) is given, `uses: owner/name/.github/workflows/…@ref`
+ * naming it: the file at another ref, but called from here). Empty says no caller is in the
+ * analysis: the workflow may be called from elsewhere, or its siblings were not read. Only files
+ * whose text calls a reusable workflow of a path or a repository name are parsed.
  */
-export function localCallers(files: WorkflowFiles | undefined, path: string): LocalCall[] {
+export function localCallers(files: WorkflowFiles | undefined, path: string, repository?: string): LocalCall[] {
   if (!files) return []
   if (!files.callers) {
     const index = new Map<string, LocalCall[]>()
     for (const [callerPath, file] of files.files) {
-      if (!callsLocalWorkflow(callerPath, file.content)) continue
+      if (!callsLocalWorkflow(callerPath, file.content) && !callsNamedWorkflow(callerPath, file.content)) continue
       const workflow = modelOf(files, callerPath)
       if (!workflow || workflow.kind !== 'workflow') continue
       for (const job of workflow.jobs) {
-        const called = isLocalWorkflow(job.uses) ? calledPath(callerPath, job.uses) : undefined
+        const named = job.uses ? NAMED_WORKFLOW.exec(job.uses) : null
+        const called = isLocalWorkflow(job.uses) ? calledPath(callerPath, job.uses) : named ? calledPath(callerPath, `./${named[2]}`) : undefined
         if (called === undefined) continue
-        index.set(called, [...(index.get(called) ?? []), { path: callerPath, workflow, job }])
+        const call: LocalCall = named ? { path: callerPath, workflow, job, named: named[1].toLowerCase() } : { path: callerPath, workflow, job }
+        index.set(called, [...(index.get(called) ?? []), call])
       }
     }
     files.callers = index
   }
-  return files.callers.get(path) ?? []
+  // A call by repository name is a call of this file only when it names the repository analysed.
+  return (files.callers.get(path) ?? []).filter((c) => c.named === undefined || (repository !== undefined && c.named === repository))
+}
+
+/** Whether a workflow file calls a reusable workflow by repository name (`owner/name/.github/workflows/…@ref`), read from its text. */
+function callsNamedWorkflow(path: string, content: string | undefined): boolean {
+  return path.includes(WORKFLOWS_DIR) && !!content && /^[ \t]*(?:-[ \t]+)?uses:[ \t]*["']?[\w.-]+\/[\w.-]+\/\.github\/workflows\//m.test(content)
 }

@@ -1,10 +1,11 @@
 /** `uses:` references and container images that can change under the workflow. */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node } from '../parse/yaml.js'
-import { jobTextSome, runsOnlyOn, tokenIsReadOnly, type CheckContext } from './context.js'
+import { jobTextSome, tokenIsReadOnly, type CheckContext } from './context.js'
 import { checksOutHead } from './checkout.js'
 import { readsSecretBeyondToken } from './expressions.js'
 import { isPrivileged, type JobModel } from './model.js'
+import { localCallers } from './callees.js'
 import { RULES } from './meta.js'
 
 const FULL_SHA = /^[0-9a-f]{40}$/i
@@ -52,10 +53,26 @@ const LIMITED_WRITES = new Set(['security-events', 'statuses'])
  */
 function whyTokenLimited(ctx: CheckContext, job: JobModel, readsSecret: () => boolean): string | undefined {
   const prTarget = ctx.wf.triggers.has('pull_request_target')
-  if (!runsOnlyOn(ctx.wf, prTarget ? PLAIN_OR_PR_TARGET : PLAIN_TRIGGERS)) return undefined
+  // A reusable workflow runs on the triggers of its callers: every one in the analysis must be plain.
+  const callers = ctx.wf.triggers.has('workflow_call') ? plainCallers(ctx, ctx.path, new Set()) : undefined
+  if (callers === null) return undefined
+  const triggers = new Set([...ctx.wf.triggers].filter((t) => t !== 'workflow_call'))
+  const allowed = prTarget ? PLAIN_OR_PR_TARGET : PLAIN_TRIGGERS
+  if ((triggers.size === 0 && callers === undefined) || [...triggers].some((t) => !allowed.has(t))) return undefined
   if (job.uses && (prTarget || job.node.get('secrets', true) !== undefined)) return undefined
   if (prTarget && checksOutHead(ctx, job)) return undefined
   const permissions = (job.permissions ?? ctx.wf.permissions)?.value
+  // Called, a workflow that sets no `permissions:` gets whatever token its callers grant.
+  if (callers !== undefined && permissions === undefined) return undefined
+  const plain = 'push, pull_request, a manual run or a schedule'
+  const callerText = callers?.map((c) => `\`${c}\``).join(', ')
+  const one = callers?.length === 1
+  const runsOn =
+    callers === undefined
+      ? `the workflow runs only on ${plain}`
+      : triggers.size
+        ? `the workflow runs only on ${plain}, or called by ${callerText}, which ${one ? 'runs' : 'run'} only on those triggers and ${one ? 'passes' : 'pass'} it no secret`
+        : `the workflow is called only by ${callerText}, which ${one ? 'runs' : 'run'} only on ${plain} and ${one ? 'passes' : 'pass'} it no secret`
   let why: string
   if (permissions === undefined) {
     why = prTarget
@@ -75,10 +92,33 @@ function whyTokenLimited(ctx: CheckContext, job: JobModel, readsSecret: () => bo
       ].filter((w) => w !== undefined).join(' and ')
       why = prTarget
         ? `the job holds no secret, checks out no pull request code in its \`pull_request_target\` workflow, and its token writes nothing but ${what}`
-        : `the job holds no secret, the workflow runs only on push, pull_request, a manual run or a schedule, and its token writes nothing but ${what}`
+        : `the job holds no secret, ${runsOn}, and its token writes nothing but ${what}`
     }
   }
   return readsSecret() ? undefined : why
+}
+
+/**
+ * The workflows of the analysis calling the reusable workflow at `path`, by path, when every
+ * one of them runs only on plain triggers (or is itself called only so) and passes it no secret
+ * (`secrets:` given, even `inherit`, counts as secrets); null when some caller does not, when no
+ * caller is in view (whoever calls it from elsewhere decides), or when the calls form a cycle.
+ */
+function plainCallers(ctx: CheckContext, path: string, seen: Set<string>): string[] | null {
+  if (seen.has(path)) return null
+  const calls = localCallers(ctx.workflows, path, ctx.repository)
+  if (calls.length === 0) return null
+  const inner = new Set([...seen, path])
+  const out = new Set<string>()
+  for (const call of calls) {
+    if (call.job.node.get('secrets', true) !== undefined) return null
+    const own = [...call.workflow.triggers].filter((t) => t !== 'workflow_call')
+    if (own.some((t) => !PLAIN_TRIGGERS.has(t))) return null
+    if (call.workflow.triggers.has('workflow_call') && plainCallers(ctx, call.path, inner) === null) return null
+    if (call.workflow.triggers.size === 0) return null
+    out.add(call.path)
+  }
+  return [...out]
 }
 
 function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | undefined, job: JobModel, readsSecret: () => boolean): Finding | undefined {
