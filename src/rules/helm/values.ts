@@ -104,7 +104,7 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
   {
     rules: [HELM.valuesPrivileged, HELM.valuesRunAsRoot, HELM.valuesEmptySecurityContext],
     run: ({ v, at, value, report, line, facts, templates, defaults }) => {
-      if (v.key === 'privileged' && value === 'true' && inSecurityContext(v.path)) return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged`)
+      if (v.key === 'privileged' && value === 'true' && inSecurityContext(v.path)) return privileged({ v, at, report, line, templates, defaults })
       if (v.key === 'runAsUser' && value === '0' && inSecurityContext(v.path)) return runAsRoot({ v, at, report, line, templates, defaults })
       const use = /securitycontext$/i.test(v.key) && isEmptyMap(v.value) && !facts.windows ? templateUseOf([...v.path, v.key], templates) : undefined
       // Written into a custom resource, the value is its operator's: some fill in restricted defaults (CloudNativePG), some pass it on.
@@ -147,6 +147,18 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
     }
   }
 ]
+
+/**
+ * A `privileged: true` default: critical, unless the templates render it only under conditions
+ * false by default (low: no container runs privileged until they are set).
+ */
+function privileged({ v, at, report, line, templates, defaults }: Pick<ValueInContext, 'v' | 'at' | 'report' | 'line' | 'templates' | 'defaults'>): Finding {
+  const off = offByDefault([...v.path, v.key], templates, defaults)
+  if (off) {
+    return report(HELM.valuesPrivileged, line, `chart default ${at} is privileged, but the templates render it only under conditions false with the chart's defaults: low, as it applies only when ${off.join(', or when ')}`, { severity: 'low' })
+  }
+  return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged`)
+}
 
 /**
  * A `runAsUser: 0` default: high, unless the templates render it only under conditions false by
