@@ -115,6 +115,8 @@ const WAITER_HELPER = `{{- define "app.waiterInit" -}}
   {{- end }}
 {{- end -}}
 `
+/** The waiter helper with its image tag read from the values. */
+const WAITER_IMAGE_HELPER = WAITER_HELPER.replace('image: registry.example.com/tools:1.0', 'image: "registry.example.com/tools:{{ .Values.waiter.image.tag }}"')
 /** A DaemonSet that includes the waiter only when `waitForProxy` is set. */
 const WAITER_DAEMONSET = `apiVersion: apps/v1
 kind: DaemonSet
@@ -171,7 +173,17 @@ export const helmCases: CaseTable = {
     ],
     invalid: [
       { ...chart(LATEST), errors: [{ line: lineOf(LATEST, 'tag: latest'), severity: 'medium' }] },
-      { name: 'image with a latest tag', ...chart(SIDE_LATEST), errors: [{ line: lineOf(SIDE_LATEST, 'image: registry.example.com/proxy') }] }
+      { name: 'image with a latest tag', ...chart(SIDE_LATEST), errors: [{ line: lineOf(SIDE_LATEST, 'image: registry.example.com/proxy') }] },
+      {
+        name: 'the image of a helper included only inside an `if` false with the defaults: low',
+        ...chartWith(CLEAN + WAITER_VALUES + '  image:\n    tag: latest\n', { 'charts/app/templates/_init.tpl': WAITER_IMAGE_HELPER, 'charts/app/templates/daemonset.yaml': WAITER_DAEMONSET }),
+        errors: [{ line: lineOf(CLEAN + WAITER_VALUES + '  image:\n    tag: latest\n', '    tag: latest'), severity: 'low', message: /applies only when `waitForProxy` is set$/ }]
+      },
+      {
+        name: 'the same helper included with the flag on by default: medium',
+        ...chartWith(CLEAN + WAITER_VALUES.replace('waitForProxy: false', 'waitForProxy: true') + '  image:\n    tag: latest\n', { 'charts/app/templates/_init.tpl': WAITER_IMAGE_HELPER, 'charts/app/templates/daemonset.yaml': WAITER_DAEMONSET }),
+        errors: [{ line: lineOf(CLEAN + WAITER_VALUES + '  image:\n    tag: latest\n', '    tag: latest'), severity: 'medium' }]
+      }
     ]
   },
   'helm/values-empty-security-context': {

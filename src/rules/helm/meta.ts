@@ -12,7 +12,7 @@ export const HELM = defineRules('helm', {
     topics: ['immutable-artifacts', 'rollback-path'],
     severity: 'medium',
     title: 'Chart default image uses `latest`',
-    description: 'The chart installs the `latest` tag unless the installer overrides it: two installs of the same chart version can run different code, and a rollback may not restore the old one.',
+    description: 'The chart installs the `latest` tag unless the installer overrides it: two installs of the same chart version can run different code, and a rollback may not restore the old one. Low when the templates (read, not rendered) write it only inside `if`/`with` blocks whose conditions are false with the chart\'s defaults (an optional init container switched off).',
     remediation: 'Default `image.tag` to a version (or leave it empty so the chart uses its `appVersion`), or pin a digest.',
     refs: { checkov: 'CKV_K8S_14', kics: 'k8s/invalid_image', trivy: 'AVD-KSV-0013' }
   },

@@ -95,10 +95,12 @@ function securityFacts(root: unknown): SecurityFacts {
 export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
   {
     rules: [HELM.valuesImageLatest],
-    run: ({ v, at, value, report, line }) => {
-      if (v.key === 'tag' && value === 'latest') return report(HELM.valuesImageLatest, line, `chart default ${at} is \`latest\``)
-      if (v.key === 'image' && value !== undefined && /:latest$/.test(value)) return report(HELM.valuesImageLatest, line, `chart default ${at} uses the \`latest\` tag`)
-      return undefined
+    run: ({ v, at, value, report, line, templates, defaults }) => {
+      const latest = v.key === 'tag' && value === 'latest' ? `chart default ${at} is \`latest\`` : v.key === 'image' && value !== undefined && /:latest$/.test(value) ? `chart default ${at} uses the \`latest\` tag` : undefined
+      if (!latest) return undefined
+      const off = offByDefault([...v.path, v.key], templates, defaults)
+      if (off) return report(HELM.valuesImageLatest, line, `${latest}, but the templates render it only under conditions false with the chart's defaults: low, as it applies only when ${off.join(', or when ')}`, { severity: 'low' })
+      return report(HELM.valuesImageLatest, line, latest)
     }
   },
   {
