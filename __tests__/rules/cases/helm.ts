@@ -104,6 +104,34 @@ spec:
 `
 const AGENT_VALUES = 'agent:\n  securityContext:\n    runAsUser: 0\n'
 
+/** Values of a privileged init container that waits for a proxy, switched on by a flag off by default. */
+const WAITER_VALUES = 'waitForProxy: false\nwaiter:\n  securityContext:\n    enabled: true\n    privileged: true\n'
+/** A helper rendering the waiter init container (its own guard is true by default). */
+const WAITER_HELPER = `{{- define "app.waiterInit" -}}
+- name: wait-for-proxy
+  image: registry.example.com/tools:1.0
+  {{- if .Values.waiter.securityContext.enabled }}
+  securityContext: {{- omit .Values.waiter.securityContext "enabled" | toYaml | nindent 4 }}
+  {{- end }}
+{{- end -}}
+`
+/** The waiter helper with its image tag read from the values. */
+const WAITER_IMAGE_HELPER = WAITER_HELPER.replace('image: registry.example.com/tools:1.0', 'image: "registry.example.com/tools:{{ .Values.waiter.image.tag }}"')
+/** A DaemonSet that includes the waiter only when `waitForProxy` is set. */
+const WAITER_DAEMONSET = `apiVersion: apps/v1
+kind: DaemonSet
+spec:
+  template:
+    spec:
+      initContainers:
+        {{- if .Values.waitForProxy }}
+        {{- include "app.waiterInit" . | nindent 8 }}
+        {{- end }}
+      containers:
+        - name: agent
+          image: registry.example.com/agent:7.1
+`
+
 const CLEAN = `image:
   repository: registry.example.com/app
   tag: 1.4.2
@@ -145,7 +173,17 @@ export const helmCases: CaseTable = {
     ],
     invalid: [
       { ...chart(LATEST), errors: [{ line: lineOf(LATEST, 'tag: latest'), severity: 'medium' }] },
-      { name: 'image with a latest tag', ...chart(SIDE_LATEST), errors: [{ line: lineOf(SIDE_LATEST, 'image: registry.example.com/proxy') }] }
+      { name: 'image with a latest tag', ...chart(SIDE_LATEST), errors: [{ line: lineOf(SIDE_LATEST, 'image: registry.example.com/proxy') }] },
+      {
+        name: 'the image of a helper included only inside an `if` false with the defaults: low',
+        ...chartWith(CLEAN + WAITER_VALUES + '  image:\n    tag: latest\n', { 'charts/app/templates/_init.tpl': WAITER_IMAGE_HELPER, 'charts/app/templates/daemonset.yaml': WAITER_DAEMONSET }),
+        errors: [{ line: lineOf(CLEAN + WAITER_VALUES + '  image:\n    tag: latest\n', '    tag: latest'), severity: 'low', message: /applies only when `waitForProxy` is set$/ }]
+      },
+      {
+        name: 'the same helper included with the flag on by default: medium',
+        ...chartWith(CLEAN + WAITER_VALUES.replace('waitForProxy: false', 'waitForProxy: true') + '  image:\n    tag: latest\n', { 'charts/app/templates/_init.tpl': WAITER_IMAGE_HELPER, 'charts/app/templates/daemonset.yaml': WAITER_DAEMONSET }),
+        errors: [{ line: lineOf(CLEAN + WAITER_VALUES + '  image:\n    tag: latest\n', '    tag: latest'), severity: 'medium' }]
+      }
     ]
   },
   'helm/values-empty-security-context': {
@@ -236,7 +274,58 @@ export const helmCases: CaseTable = {
   },
   'helm/values-privileged': {
     valid: [chart(CLEAN), { name: 'privileged outside a securityContext', ...chart(CLEAN + 'rbac:\n  privileged: true\n') }],
-    invalid: [{ ...chart(PRIVILEGED), errors: [{ line: lineOf(PRIVILEGED, 'privileged: true'), severity: 'critical' }] }]
+    invalid: [
+      { ...chart(PRIVILEGED), errors: [{ line: lineOf(PRIVILEGED, 'privileged: true'), severity: 'critical' }] },
+      {
+        name: 'in a helper included only inside an `if` false with the defaults: low, naming what must be set',
+        ...chartWith(CLEAN + WAITER_VALUES, { 'charts/app/templates/_init.tpl': WAITER_HELPER, 'charts/app/templates/daemonset.yaml': WAITER_DAEMONSET }),
+        errors: [{ line: lineOf(CLEAN + WAITER_VALUES, '    privileged: true'), severity: 'low', message: /low, as it applies only when `waitForProxy` is set$/ }]
+      },
+      {
+        name: 'the same helper included with the flag on by default: critical',
+        ...chartWith(CLEAN + WAITER_VALUES.replace('waitForProxy: false', 'waitForProxy: true'), { 'charts/app/templates/_init.tpl': WAITER_HELPER, 'charts/app/templates/daemonset.yaml': WAITER_DAEMONSET }),
+        errors: [{ line: lineOf(CLEAN + WAITER_VALUES, '    privileged: true'), severity: 'critical' }]
+      },
+      {
+        name: 'the helper also included outside any condition: critical',
+        ...chartWith(CLEAN + WAITER_VALUES, {
+          'charts/app/templates/_init.tpl': WAITER_HELPER,
+          'charts/app/templates/daemonset.yaml': WAITER_DAEMONSET,
+          'charts/app/templates/job.yaml': 'apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      initContainers:\n        {{- include "app.waiterInit" . | nindent 8 }}\n'
+        }),
+        errors: [{ line: lineOf(CLEAN + WAITER_VALUES, '    privileged: true'), severity: 'critical' }]
+      },
+      {
+        name: 'a helper included nowhere the chart shows: critical',
+        ...chartWith(CLEAN + WAITER_VALUES, { 'charts/app/templates/_init.tpl': WAITER_HELPER }),
+        errors: [{ line: lineOf(CLEAN + WAITER_VALUES, '    privileged: true'), severity: 'critical' }]
+      },
+      {
+        name: 'a template including a helper by a computed name (maybe this one): critical',
+        ...chartWith(CLEAN + WAITER_VALUES, {
+          'charts/app/templates/_init.tpl': WAITER_HELPER,
+          'charts/app/templates/daemonset.yaml': WAITER_DAEMONSET,
+          'charts/app/templates/job.yaml': 'apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      initContainers:\n        {{- include (printf "app.%sInit" .Values.initName) . | nindent 8 }}\n'
+        }),
+        errors: [{ line: lineOf(CLEAN + WAITER_VALUES, '    privileged: true'), severity: 'critical' }]
+      },
+      {
+        name: "a helper whose name spells the value's path (a string, not a read): low",
+        ...chartWith(CLEAN + WAITER_VALUES, {
+          'charts/app/templates/_init.tpl': WAITER_HELPER.replace('"app.waiterInit"', '"app.waiter.securityContext"'),
+          'charts/app/templates/daemonset.yaml': WAITER_DAEMONSET.replace('"app.waiterInit"', '"app.waiter.securityContext"')
+        }),
+        errors: [{ line: lineOf(CLEAN + WAITER_VALUES, '    privileged: true'), severity: 'low' }]
+      },
+      {
+        name: 'a helper included from another helper that the DaemonSet includes under the false flag: low',
+        ...chartWith(CLEAN + WAITER_VALUES, {
+          'charts/app/templates/_init.tpl': WAITER_HELPER + '{{- define "app.initContainers" -}}\n{{ include "app.waiterInit" . }}\n{{- end -}}\n',
+          'charts/app/templates/daemonset.yaml': WAITER_DAEMONSET.replace('"app.waiterInit"', '"app.initContainers"')
+        }),
+        errors: [{ line: lineOf(CLEAN + WAITER_VALUES, '    privileged: true'), severity: 'low', message: /`waitForProxy` is set$/ }]
+      }
+    ]
   },
   'helm/values-run-as-root': {
     valid: [chart(CLEAN)],
@@ -287,6 +376,11 @@ export const helmCases: CaseTable = {
           'charts/app/templates/job.yaml': 'apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      securityContext:\n        {{- include "app.fixerContext" .Values | nindent 8 }}\n'
         }),
         errors: [{ line: lineOf(CLEAN + FIXER_VALUES, 'runAsUser: 0'), severity: 'high' }]
+      },
+      {
+        name: 'in a helper included only inside an `if` false with the defaults: low',
+        ...chartWith(CLEAN + WAITER_VALUES.replace('privileged: true', 'runAsUser: 0'), { 'charts/app/templates/_init.tpl': WAITER_HELPER, 'charts/app/templates/daemonset.yaml': WAITER_DAEMONSET }),
+        errors: [{ line: lineOf(CLEAN + WAITER_VALUES.replace('privileged: true', 'runAsUser: 0'), 'runAsUser: 0'), severity: 'low', message: /applies only when `waitForProxy` is set$/ }]
       },
       {
         name: "written only into a DaemonSet whose pods mount host paths (a node agent): medium, saying why",

@@ -182,6 +182,11 @@ const hostNet = withEdit(['      automountServiceAccountToken: false\n', '      
 /** A Deployment whose init container runs the given command as root (line 13: its `runAsUser: 0`). */
 const ownershipInit = (command: string): string =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: prepare\n          image: registry.example.com/tools:1.2\n          command: ${command}\n          securityContext:\n            runAsUser: 0\n      containers:\n        - name: app\n          image: registry.example.com/shop:2.0\n          securityContext:\n            runAsUser: 10001\n`
+/** A privileged init container that runs as root to set a kernel parameter of the node. */
+const privilegedRootInit = ownershipInit('["sh", "-c", "sysctl -w vm.max_map_count=262144"]').replace('          securityContext:\n            runAsUser: 0\n', '          securityContext:\n            privileged: true\n            runAsUser: 0\n')
+/** UID 0 set for the whole pod, one container of which is privileged. */
+const podRootBesidePrivileged =
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      securityContext:\n        runAsUser: 0\n      initContainers:\n        - name: tune\n          image: registry.example.com/tools:1.2\n          securityContext:\n            privileged: true\n      containers:\n        - name: app\n          image: registry.example.com/shop:2.0\n'
 const hostNetPrivileged = hostNet.replace('            allowPrivilegeEscalation: false\n', '            privileged: true\n')
 const VOLUME_AT = '              drop: [ALL]\n'
 const hostPathVol = withEdit([VOLUME_AT, VOLUME_AT + '      volumes:\n        - name: logs\n          hostPath:\n            path: /var/log\n'])
@@ -191,6 +196,9 @@ const noPdb = full(DEPLOYMENT).replace(`---\n${PDB}`, '')
 const noNetpol = full(DEPLOYMENT).replace(`---\n${NETPOL}`, '').replace(/---\n$/, '')
 
 const ROLE = (rule: string): string => `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules:\n${rule}`
+/** A namespaced Role (in `namespace` when given) with these rules. */
+const NS_ROLE = (namespace: string | undefined, rule: string): string =>
+  `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: tenant\n${namespace ? `  namespace: ${namespace}\n` : ''}rules:\n${rule}`
 const BINDING = (role: string): string =>
   `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: ops\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: ${role}\nsubjects:\n  - kind: Group\n    name: ops\n    apiGroup: rbac.authorization.k8s.io\n`
 
@@ -506,7 +514,17 @@ export const kubernetesCases: CaseTable = {
         name: `ownership change beside a pipe, a background job, a substitution or a redirection (${command}): high`,
         code: ownershipInit(`["sh", "-c", "${command}"]`),
         errors: [{ line: 13, severity: 'high' as const }]
-      }))
+      })),
+      {
+        name: 'UID 0 on a privileged container: medium, as the privileged finding covers it',
+        code: privilegedRootInit,
+        errors: [{ line: lineOf(privilegedRootInit, 'runAsUser: 0'), severity: 'medium', message: /runs as UID 0 \(root\) \(medium: it is also privileged, which gives the node already and is reported on its own\)$/ }]
+      },
+      {
+        name: 'a pod-level UID 0 shared by a privileged and an unprivileged container: high',
+        code: podRootBesidePrivileged,
+        errors: [{ line: lineOf(podRootBesidePrivileged, 'runAsUser: 0'), severity: 'high', message: /containers `tune`, `app` of Deployment `shop` run as UID 0 \(root\)$/ }]
+      }
     ]
   },
   'k8s/run-as-non-root-not-set': {
@@ -699,7 +717,23 @@ export const kubernetesCases: CaseTable = {
       },
       { name: 'every verb on named custom resources: medium', code: ROLE('  - apiGroups: [jobs.example.io]\n    resources: [runs, runs/status]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'medium' }] },
       { name: 'read-only on every resource of a built-in group other than core: medium', code: ROLE('  - apiGroups: [apps]\n    resources: ["*"]\n    verbs: [list]\n'), errors: [{ line: 6, severity: 'medium' }] },
-      { name: 'every verb on a status subresource of a built-in group: medium', code: ROLE('  - apiGroups: [networking.k8s.io]\n    resources: [ingresses/status]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'medium', message: /status subresources \(`ingresses\/status`\)/ }] }
+      { name: 'every verb on a status subresource of a built-in group: medium', code: ROLE('  - apiGroups: [networking.k8s.io]\n    resources: [ingresses/status]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'medium', message: /status subresources \(`ingresses\/status`\)/ }] },
+      {
+        name: "a namespaced Role with every verb on every resource (a tenant's namespace admin): medium, saying it stays in its namespace",
+        code: NS_ROLE('team-a', '  - apiGroups: ["*"]\n    resources: ["*"]\n    verbs: ["*"]\n'),
+        errors: [{ line: 7, severity: 'medium', message: /it reaches every API group, the built-in ones included \(medium, as a Role grants it in namespace `team-a` only: no other namespace and no cluster-wide resource\)$/ }]
+      },
+      {
+        name: 'a Role with no namespace of its own, read-only on every core resource: medium',
+        code: NS_ROLE(undefined, '  - apiGroups: [""]\n    resources: ["*"]\n    verbs: [get, list, watch]\n'),
+        errors: [{ line: 6, severity: 'medium', message: /core API group .*in its own namespace only/ }]
+      },
+      {
+        name: 'a Role in kube-system (the control plane\'s namespace): high',
+        code: NS_ROLE('kube-system', '  - apiGroups: ["*"]\n    resources: ["*"]\n    verbs: ["*"]\n'),
+        errors: [{ line: 7, severity: 'high', message: /every API group, the built-in ones included$/ }]
+      },
+      { name: 'a Role in kube-node-lease: high', code: NS_ROLE('kube-node-lease', '  - apiGroups: [""]\n    resources: ["*"]\n    verbs: [get]\n'), errors: [{ line: 7, severity: 'high' }] }
     ]
   },
   'k8s/cluster-admin-binding': {

@@ -179,6 +179,11 @@ export interface ValueUse {
    * the block's `else` part.
    */
   guards: { condition: string; negated: boolean }[]
+  /**
+   * The named template (`define "x.initContainer"`) holding the use when its guards stop at the
+   * helper: where the helper is included decides whether it renders.
+   */
+  helper?: string
 }
 
 /**
@@ -201,7 +206,9 @@ export function usesOf(path: readonly string[], templates: ChartTemplates | unde
     const { actions, blocks } = parsedOf(text, templates)
     const actionAt = (at: number): Action | undefined => actions.find((a) => a.start <= at && at < a.end)
     for (const m of text.matchAll(anyRead)) {
-      if (actionAt(m.index) && text.slice(Math.max(0, m.index - '.Values'.length), m.index) !== '.Values' && reaches(m[1]!)) return undefined
+      const action = actionAt(m.index)
+      // A helper's name (`include "app.agent.init"`) is a string, not a read.
+      if (action && !inString(text, action.start, m.index) && text.slice(Math.max(0, m.index - '.Values'.length), m.index) !== '.Values' && reaches(m[1]!)) return undefined
     }
     if (actions.some((a) => a.body.includes(`"${path[0]}"`) && /\b(index|get|dig|pluck|hasKey)\b/.test(a.body))) return undefined
     for (let n = 1; n <= path.length; n++) {
@@ -210,30 +217,39 @@ export function usesOf(path: readonly string[], templates: ChartTemplates | unde
         if (!action) continue
         const opened = blocks.find((b) => b.opener === action)
         const testOnly = opened?.keyword === 'if' || /^else\s+if\b/.test(action.body)
-        const from = partStart(text, action.start, blocks)
-        const guards = blocks
-          // A block whose end was not found is not known to close where it should: no guard.
-          .filter((b) => (b.keyword === 'if' || b.keyword === 'with') && b.endAt && from <= b.opener.start && b.opener.end <= action.start && action.start < b.endAt.start)
-          .sort((a, b) => b.opener.start - a.opener.start)
-          .map((b) => ({ condition: conditionOf(b.opener.body), negated: b.elseAt !== undefined && action.start >= b.elseAt.end }))
-        uses.push({ text, at: m.index, testOnly, guards })
+        uses.push({ text, at: m.index, testOnly, ...guardsAt(text, action, blocks) })
       }
     }
   }
   return uses
 }
 
+/** The guards that count for an action (see `partStart`), innermost first, and the helper they stop at. */
+function guardsAt(text: string, action: Action, blocks: Block[]): Pick<ValueUse, 'guards' | 'helper'> {
+  const { from, helper } = partStart(text, action.start, blocks)
+  const guards = blocks
+    // A block whose end was not found is not known to close where it should: no guard.
+    .filter((b) => (b.keyword === 'if' || b.keyword === 'with') && b.endAt && from <= b.opener.start && b.opener.end <= action.start && action.start < b.endAt.start)
+    .sort((a, b) => b.opener.start - a.opener.start)
+    .map((b) => ({ condition: conditionOf(b.opener.body), negated: b.elseAt !== undefined && action.start >= b.elseAt.end }))
+  return { guards, helper }
+}
+
 /**
  * Where the guards that count for a use at `at` may open: after the `kind:` line of its object,
- * else inside the helper (`define`) holding it. A condition around a whole object (`if
- * .Values.apiKey`) often asks for an input every install gives, not for an optional part.
+ * else inside the helper (`define`) holding it, whose name is given then. A condition around a
+ * whole object (`if .Values.apiKey`) often asks for an input every install gives, not for an
+ * optional part.
  */
-function partStart(text: string, at: number, blocks: Block[]): number {
+function partStart(text: string, at: number, blocks: Block[]): { from: number; helper?: string } {
   const docStart = Math.max(0, text.lastIndexOf('\n---', at))
-  const kind = /^kind:/m.exec(text.slice(docStart, at))
-  if (kind) return docStart + kind.index
   const helper = blocks.filter((b) => b.keyword === 'define' && b.opener.end <= at && (!b.endAt || at < b.endAt.start)).at(-1)
-  return helper ? helper.opener.end : Infinity
+  // A `kind:` line counts only inside the helper holding the use (another helper's object is not its own).
+  const objectFrom = Math.max(docStart, helper?.opener.end ?? 0)
+  const kind = /^kind:/m.exec(text.slice(objectFrom, at))
+  if (kind) return { from: objectFrom + kind.index }
+  if (!helper) return { from: Infinity }
+  return { from: helper.opener.end, helper: /^define\s+"([^"]+)"/.exec(helper.opener.body)?.[1] }
 }
 
 /**
@@ -247,14 +263,73 @@ export function offByDefault(path: readonly string[], templates: ChartTemplates 
   if (!templates || !writes || writes.length === 0) return undefined
   const when = new Set<string>()
   for (const use of writes) {
-    let variables = templates.variables.get(use.text)
-    if (!variables) templates.variables.set(use.text, (variables = variablesOf(parsedOf(use.text, templates).actions.map((a) => a.body))))
-    const vars = variables
-    const off = use.guards.map((g) => guardByDefault(g.condition, g.negated, vars, defaults)).find((g) => g.holds === false)
+    const off = offWhen(use, templates, defaults, 0)
     if (!off) return undefined
-    when.add(off.when ?? 'its `if` condition holds')
+    for (const w of off) when.add(w)
   }
   return [...when]
+}
+
+/** How many helpers deep `include` calls are followed up to a template that renders an object. */
+const MAX_INCLUDE_DEPTH = 4
+/** An `include`/`template` call of a named template given by a literal name. */
+const NAMED_CALL = /\b(?:include|template)\s+"([^"]+)"/g
+/** A call whose template name is computed (`include (printf "%s.init" $name) .`), so not known. */
+const COMPUTED_CALL = /\b(?:include|template)\s+[($]/
+
+/**
+ * What must be set for one use (or helper call) to render, or undefined when it renders by
+ * default or may: its own guards first; inside a helper, every place the helper is included
+ * must be off by default (a helper included nowhere, or maybe by a computed name, is not known to be).
+ */
+function offWhen(use: Pick<ValueUse, 'text' | 'guards' | 'helper'>, templates: ChartTemplates, defaults: unknown, depth: number): string[] | undefined {
+  const vars = variablesFor(use.text, templates)
+  const off = use.guards.map((g) => guardByDefault(g.condition, g.negated, vars, defaults)).find((g) => g.holds === false)
+  if (off) return [off.when ?? 'its `if` condition holds']
+  if (use.helper === undefined || depth >= MAX_INCLUDE_DEPTH) return undefined
+  const calls = callsOf(use.helper, templates)
+  if (!calls || calls.length === 0) return undefined
+  const when: string[] = []
+  for (const call of calls) {
+    const callOff = offWhen(call, templates, defaults, depth + 1)
+    if (!callOff) return undefined
+    when.push(...callOff)
+  }
+  return when
+}
+
+/**
+ * Every `include`/`template` call of the helper `name`, with the guards around it; undefined
+ * when some template computes the name of a template it includes (it may be this one). A
+ * computed path of a chart file (`include (print $.Template.BasePath "/x.yaml")`, for a checksum) is no helper.
+ */
+function callsOf(name: string, templates: ChartTemplates): Pick<ValueUse, 'text' | 'guards' | 'helper'>[] | undefined {
+  const calls: Pick<ValueUse, 'text' | 'guards' | 'helper'>[] = []
+  for (const text of [...templates.texts, ...templates.handed]) {
+    const { actions, blocks } = parsedOf(text, templates)
+    for (const action of actions) {
+      if (COMPUTED_CALL.test(action.body) && !action.body.includes('Template.BasePath')) return undefined
+      for (const m of action.body.matchAll(NAMED_CALL)) if (m[1] === name) calls.push({ text, ...guardsAt(text, action, blocks) })
+    }
+  }
+  return calls
+}
+
+/** Whether `at` sits inside a double-quoted string of the action opening at `from`. */
+function inString(text: string, from: number, at: number): boolean {
+  let inside = false
+  for (let i = from; i < at; i++) {
+    if (text[i] === '\\' && inside) i++
+    else if (text[i] === '"') inside = !inside
+  }
+  return inside
+}
+
+/** A template's `$name := …` definitions, read once per chart. */
+function variablesFor(text: string, templates: ChartTemplates): Map<string, string | undefined> {
+  let variables = templates.variables.get(text)
+  if (!variables) templates.variables.set(text, (variables = variablesOf(parsedOf(text, templates).actions.map((a) => a.body))))
+  return variables
 }
 
 /**

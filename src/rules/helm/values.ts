@@ -95,16 +95,18 @@ function securityFacts(root: unknown): SecurityFacts {
 export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
   {
     rules: [HELM.valuesImageLatest],
-    run: ({ v, at, value, report, line }) => {
-      if (v.key === 'tag' && value === 'latest') return report(HELM.valuesImageLatest, line, `chart default ${at} is \`latest\``)
-      if (v.key === 'image' && value !== undefined && /:latest$/.test(value)) return report(HELM.valuesImageLatest, line, `chart default ${at} uses the \`latest\` tag`)
-      return undefined
+    run: ({ v, at, value, report, line, templates, defaults }) => {
+      const latest = v.key === 'tag' && value === 'latest' ? `chart default ${at} is \`latest\`` : v.key === 'image' && value !== undefined && /:latest$/.test(value) ? `chart default ${at} uses the \`latest\` tag` : undefined
+      if (!latest) return undefined
+      const off = offByDefault([...v.path, v.key], templates, defaults)
+      if (off) return report(HELM.valuesImageLatest, line, `${latest}, but the templates render it only under conditions false with the chart's defaults: low, as it applies only when ${off.join(', or when ')}`, { severity: 'low' })
+      return report(HELM.valuesImageLatest, line, latest)
     }
   },
   {
     rules: [HELM.valuesPrivileged, HELM.valuesRunAsRoot, HELM.valuesEmptySecurityContext],
     run: ({ v, at, value, report, line, facts, templates, defaults }) => {
-      if (v.key === 'privileged' && value === 'true' && inSecurityContext(v.path)) return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged`)
+      if (v.key === 'privileged' && value === 'true' && inSecurityContext(v.path)) return privileged({ v, at, report, line, templates, defaults })
       if (v.key === 'runAsUser' && value === '0' && inSecurityContext(v.path)) return runAsRoot({ v, at, report, line, templates, defaults })
       const use = /securitycontext$/i.test(v.key) && isEmptyMap(v.value) && !facts.windows ? templateUseOf([...v.path, v.key], templates) : undefined
       // Written into a custom resource, the value is its operator's: some fill in restricted defaults (CloudNativePG), some pass it on.
@@ -147,6 +149,18 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
     }
   }
 ]
+
+/**
+ * A `privileged: true` default: critical, unless the templates render it only under conditions
+ * false by default (low: no container runs privileged until they are set).
+ */
+function privileged({ v, at, report, line, templates, defaults }: Pick<ValueInContext, 'v' | 'at' | 'report' | 'line' | 'templates' | 'defaults'>): Finding {
+  const off = offByDefault([...v.path, v.key], templates, defaults)
+  if (off) {
+    return report(HELM.valuesPrivileged, line, `chart default ${at} is privileged, but the templates render it only under conditions false with the chart's defaults: low, as it applies only when ${off.join(', or when ')}`, { severity: 'low' })
+  }
+  return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged`)
+}
 
 /**
  * A `runAsUser: 0` default: high, unless the templates render it only under conditions false by

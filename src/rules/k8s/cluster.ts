@@ -75,6 +75,19 @@ function wildcardReach(groups: (string | undefined)[], resources: (string | unde
   return medium(`it names its resources (${quoted(names)}), none of them Secrets, RBAC, nodes or another sensitive one: the verbs a controller of those resources needs anyway`)
 }
 
+/** Namespaces the cluster's own components run in: a Role there reaches the control plane's pods and tokens. */
+const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease'])
+
+/**
+ * A Role's rules apply in its own namespace only (no other namespace, no cluster-wide resource):
+ * a high reach becomes medium, saying so, unless the namespace is a system one.
+ */
+function namespacedReach(obj: K8sObject, reach: { severity: 'high' | 'medium'; why: string }): { severity: 'high' | 'medium'; why: string } {
+  if (obj.kind !== 'Role' || reach.severity !== 'high' || (obj.namespace && SYSTEM_NAMESPACES.has(obj.namespace))) return reach
+  const where = obj.namespace ? `namespace \`${obj.namespace}\`` : 'its own namespace'
+  return { severity: 'medium', why: `${reach.why} (medium, as a Role grants it in ${where} only: no other namespace and no cluster-wide resource)` }
+}
+
 export function checkRole(ctx: CheckContext, obj: K8sObject): Finding[] {
   const v = obj.view
   const out: Finding[] = []
@@ -86,7 +99,7 @@ export function checkRole(ctx: CheckContext, obj: K8sObject): Finding[] {
     // One finding per rule entry, naming every field it wildcards: the fields together say what it reaches.
     const wildcarded = (['apiGroups', 'resources', 'verbs'] as const).filter((field) => v.items(v.get(rule, field)).some((item) => v.str(item) === '*'))
     if (wildcarded.length === 0) continue
-    const reach = wildcardReach(groups, resources, verbs)
+    const reach = namespacedReach(obj, wildcardReach(groups, resources, verbs))
     const fields = wildcarded.length === 1 ? wildcarded[0] : `${wildcarded.slice(0, -1).join(', ')} and ${wildcarded[wildcarded.length - 1]}`
     const what = `${obj.kind} \`${obj.name}\` grants \`*\` in ${fields}`
     out.push(ctx.report(K8S.rbacWildcard, v.line(rule), `${what}: ${reach.why}`, { severity: reach.severity }))

@@ -154,7 +154,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'Container runs as root (UID 0)',
-    description: '`runAsUser: 0` runs the container as root; a container escape then starts from root.',
+    description: '`runAsUser: 0` runs the container as root; a container escape then starts from root. Medium when the container is also privileged (it holds the node already, and the privileged finding says so) or when an init container runs as root only to change file ownership.',
     remediation: 'Run as a non-zero UID (`runAsUser: 10001`) and set `runAsNonRoot: true`.',
     refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root', trivy: 'AVD-KSV-0012' }
   },
@@ -351,7 +351,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'RBAC rule with a wildcard',
-    description: '`*` in verbs, resources or apiGroups grants every present and future permission of that kind. High when the rule reaches every API group, every resource of the core group (pods, Secrets, service accounts), a sensitive resource (Secrets, pods/exec, service account tokens, impersonation, RBAC, nodes, certificate approval, admission webhooks, persistent volumes, CRDs, namespaces), writes on every resource of a built-in group, or every verb on every resource; medium when it is limited to read-only verbs, to status subresources, to custom (non-built-in) API groups, or to named ordinary resources (every verb on `statefulsets` or `services`: what a controller of those resources needs anyway).',
+    description: '`*` in verbs, resources or apiGroups grants every present and future permission of that kind. High when the rule reaches every API group, every resource of the core group (pods, Secrets, service accounts), a sensitive resource (Secrets, pods/exec, service account tokens, impersonation, RBAC, nodes, certificate approval, admission webhooks, persistent volumes, CRDs, namespaces), writes on every resource of a built-in group, or every verb on every resource; medium when it is limited to read-only verbs, to status subresources, to custom (non-built-in) API groups, or to named ordinary resources (every verb on `statefulsets` or `services`: what a controller of those resources needs anyway). A namespaced Role\'s wildcard reaches its own namespace only: medium, unless that namespace is a system one (`kube-system`, `kube-public`, `kube-node-lease`).',
     remediation: 'List the exact apiGroups, resources and verbs the subject needs.',
     refs: { checkov: 'CKV_K8S_49', kics: 'k8s/rbac_wildcard_in_rule', trivy: ['AVD-KSV-0044', 'AVD-KSV-0045', 'AVD-KSV-0046'] }
   },

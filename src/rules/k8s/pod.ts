@@ -112,6 +112,11 @@ export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, conta
     if (verdict.meta === K8S.runAsRoot && fixers.every((c) => onlyFixesOwnership(v, c))) {
       return ctx.report(verdict.meta, verdict.line, `${message}, only to change file ownership before the app starts (medium: \`fsGroup\` in the pod's securityContext does that without root)`, { severity: 'medium' })
     }
+    // A privileged container holds the node whatever its user (reported critical on its own): root adds little.
+    if (verdict.meta === K8S.runAsRoot && fixers.every((c) => isTrue(v, v.get(v.get(c.node, 'securityContext'), 'privileged')))) {
+      const also = one ? 'it is also privileged' : 'they are also privileged'
+      return ctx.report(verdict.meta, verdict.line, `${message} (medium: ${also}, which gives the node already and is reported on its own)`, { severity: 'medium' })
+    }
     return ctx.report(verdict.meta, verdict.line, message)
   })
 }
