@@ -200,7 +200,9 @@ export function checkEnvironment(ctx: Context, s: Service): void {
       emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` ${what} a demo value (${why}) in a local compose file`)
     } else if (imageDefault) {
       // `POSTGRES_PASSWORD: postgres` in a stack: still shipped, but the image's default, not a secret someone chose.
-      emit(ctx, R.secretInEnvironment, e.line, `service \`${s.name}\` ${what} a literal value in \`environment\`, ${productDefault(imageDefault)}`, { severity: 'medium' })
+      // Named after the service, the password would show in the message through the service's name: leave it out.
+      const who = imageDefault === 'the service' ? 'this service' : `service \`${s.name}\``
+      emit(ctx, R.secretInEnvironment, e.line, `${who} ${what} a literal value in \`environment\`, ${productDefault(imageDefault)}`, { severity: 'medium' })
     } else {
       emit(ctx, R.secretInEnvironment, e.line, `service \`${s.name}\` ${what} a literal value in \`environment\``)
     }
@@ -226,11 +228,12 @@ function imageBaseName(ctx: Context, s: Service): string | undefined {
   return repo.slice(repo.lastIndexOf('/') + 1).toLowerCase() || undefined
 }
 
-/** Which name a password repeats, the service's image's or the service's own (`postgres`), in words for a message. */
+/** Which name a password repeats, the service's image's or the service's own (`postgres`), in words for a message (without the name). */
 function imageOrServiceName(ctx: Context, s: Service, secret: string): string | undefined {
   const typed = secret.toLowerCase()
-  if (typed === imageBaseName(ctx, s)) return `the service's image \`${typed}\``
-  return typed === s.name.toLowerCase() ? `the service \`${typed}\`` : undefined
+  // The name is the password: the message says which name, never the name itself.
+  if (typed === imageBaseName(ctx, s)) return "the service's image"
+  return typed === s.name.toLowerCase() ? 'the service' : undefined
 }
 
 /** Values anyone would try first, each with why: a placeholder word, the image's own name, a user name set beside it. */
