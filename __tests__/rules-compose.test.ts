@@ -296,8 +296,13 @@ describe('guessable defaults in local compose files', () => {
     ['a Swarm stack by name', 'docker-stack.yml', ''],
     ['a production file by name', 'compose.prod.yaml', ''],
     ['Swarm-only deploy keys', 'docker-compose.yml', '  web:\n    image: web:1\n    deploy:\n      replicas: 2\n']
-  ])('keeps the default high in %s (shared hosts)', (_what, path, extra) => {
-    expect(severityOf(path, db(extra))).toEqual(['compose/secret-in-environment:high@6'])
+  ])('keeps a guessable value high in %s (shared hosts), but for the image default', (_what, path, extra) => {
+    expect(severityOf(path, db(extra, 'example'))).toEqual(['compose/secret-in-environment:high@6'])
+    // The image's own name is its factory default wherever the file runs: medium, saying so without echoing it.
+    expect(severityOf(path, db(extra))).toEqual(['compose/secret-in-environment:medium@6'])
+    const message = (analyzeCompose({ path, kind: 'compose', content: db(extra) }) as Finding[]).find((f) => f.line === 6)?.message
+    expect(message).toMatch(/the name of the service's image, its factory default/)
+    expect(message).not.toContain('`postgres`')
   })
 
   it('does not take deploy.resources (also used locally) for a stack', () => {

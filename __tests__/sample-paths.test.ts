@@ -5,7 +5,7 @@
  * secrets.test.ts.
  */
 import { analyzeFiles } from '../src/rules/index.js'
-import { isTestPath } from '../src/rules/sample-paths.js'
+import { isDevEnvPath, isTestPath } from '../src/rules/sample-paths.js'
 
 const PRIVILEGED_POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n    - name: agent\n      image: registry.example.com/agent:1.2.3\n      securityContext:\n        privileged: true\n'
 
@@ -17,7 +17,7 @@ async function privilegedSeverity(path: string): Promise<{ severity: string; mes
 }
 
 describe('findings in test and fixture trees', () => {
-  it.each(['pkg/webhook/testdata/pod.yaml', 'tests/manifests/pod.yaml', 'test/e2e/pod.yaml', 'hack/e2e/pod.yaml', 'charts/agent/test/fixtures/pod.yaml', 'src/__tests__/pod.yaml', 'charts/cluster/test/import/pod.yaml', 'testing/certmanager/pod.yaml', 'acceptance/framework/cni/pod.yaml', 'hack/test-resources/pod.yaml', 'integration-tests/pod.yaml', 'internal/testresources/pod.yaml'])(
+  it.each(['pkg/webhook/testdata/pod.yaml', 'tests/manifests/pod.yaml', 'test/e2e/pod.yaml', 'hack/e2e/pod.yaml', 'charts/agent/test/fixtures/pod.yaml', 'src/__tests__/pod.yaml', 'charts/cluster/test/import/pod.yaml', 'testing/certmanager/pod.yaml', 'acceptance/framework/cni/pod.yaml', 'hack/test-resources/pod.yaml', 'integration-tests/pod.yaml', 'internal/testresources/pod.yaml', 'agent/status/test-cert/pod.yaml', 'pkg/testcerts/pod.yaml', 'ca/test-pki/pod.yaml', 'proxy/test_tls/pod.yaml', 'signer/testkeys/pod.yaml'])(
     '%s: reported for information, saying why',
     async (path) => {
       const f = await privilegedSeverity(path)
@@ -26,14 +26,14 @@ describe('findings in test and fixture trees', () => {
     }
   )
 
-  it.each(['deploy/pod.yaml', 'examples/agent/pod.yaml', 'docs/pod.yaml', 'envs/test/pod.yaml', 'envs/testing/pod.yaml', 'environments/acceptance/pod.yaml', 'overlays/test/pod.yaml', 'clusters/test/agent/pod.yaml', 'contest/pod.yaml', 'latest/pod.yaml', 'test-env/pod.yaml', 'load-testing/pod.yaml', 'envs/dev/pod.yaml', 'developer/pod.yaml', 'deploy/pod_test.yaml'])(
+  it.each(['deploy/pod.yaml', 'examples/agent/pod.yaml', 'docs/pod.yaml', 'envs/test/pod.yaml', 'envs/testing/pod.yaml', 'environments/acceptance/pod.yaml', 'overlays/test/pod.yaml', 'clusters/test/agent/pod.yaml', 'contest/pod.yaml', 'latest/pod.yaml', 'test-env/pod.yaml', 'load-testing/pod.yaml', 'envs/dev/pod.yaml', 'developer/pod.yaml', 'deploy/pod_test.yaml', 'services/testkeys-service/pod.yaml', 'certs/pod.yaml', 'workspace/pod.yaml'])(
     '%s: keeps its severity (what deploys, or what users copy)',
     async (path) => {
       expect((await privilegedSeverity(path)).severity).toBe('critical')
     }
   )
 
-  it.each(['docker/devenv/pod.yaml', '.devcontainer/pod.yaml', 'hack/develop/pod.yaml', 'tools/local-dev/pod.yaml'])('%s: a local development setup is at most medium, saying why', async (path) => {
+  it.each(['docker/devenv/pod.yaml', '.devcontainer/pod.yaml', 'hack/develop/pod.yaml', 'tools/local-dev/pod.yaml', 'developer-workspace/gitpod/pod.yaml', 'tools/dev-workspace/pod.yaml', '.gitpod/pod.yaml', 'gitpod/pod.yaml'])('%s: a local development setup is at most medium, saying why', async (path) => {
     const f = await privilegedSeverity(path)
     expect(f.severity).toBe('medium')
     expect(f.message).toMatch(/local development setup: medium/)
@@ -50,6 +50,21 @@ describe('findings in test and fixture trees', () => {
     const key = ['AKIA', 'QX7V', 'M2PL', 'R9TB', 'K4HZ'].join('')
     const withKey = await analyzeFiles([{ path: 'docker/devenv/env.sh', kind: 'other', content: `export AWS_ACCESS_KEY_ID=${key}\n` }], { threads: 1 })
     expect(withKey.findings.map((f) => [f.ruleId, f.severity])).toContainEqual(['secrets/aws-access-key-id', 'critical'])
+  })
+
+  it('a Gitpod workspace file (.gitpod.yml) is a local development setup; a pod under a folder that only contains the word is not', async () => {
+    expect(isDevEnvPath('.gitpod.yml')).toBe(true)
+    expect(isDevEnvPath('sub/.gitpod.Dockerfile')).toBe(true)
+    expect(isDevEnvPath('gitpod.yml')).toBe(false)
+    expect((await privilegedSeverity('mygitpod/pod.yaml')).severity).toBe('critical')
+  })
+
+  it('a throwaway VM root password in a developer workspace script is medium, saying why', async () => {
+    const script = "sudo virt-customize -a disk.img --root-password password:Qz8-Lm4vR2x\n"
+    const at = async (path: string) => (await analyzeFiles([{ path, kind: 'other', content: script }], { threads: 1 })).findings.find((f) => f.ruleId === 'secrets/command-line-password')
+    expect((await at('developer-workspace/gitpod/prepare.sh'))?.severity).toBe('medium')
+    expect((await at('developer-workspace/gitpod/prepare.sh'))?.message).toMatch(/local development setup: medium/)
+    expect((await at('scripts/prepare.sh'))?.severity).toBe('high')
   })
 
   it('a test folder inside an environment folder name is still a test tree further down', () => {

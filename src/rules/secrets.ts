@@ -12,7 +12,7 @@ import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
 import { forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
-import { asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isProductName, isWordsAndNumber, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, namesTrustStorePassword, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isProductName, isWordsAndNumber, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, namesTrustStorePassword, productDefault, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -687,6 +687,11 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: 'Passcode in a meeting link: it admits whoever holds the link, as it does every invitee (low).', value, severity: 'low' })
         continue
       }
+      // `aws cognito-idp admin-create-user --temporary-password …`: a password the user must change at first sign-in.
+      if (shape.rule === CLI_PASSWORD_RULE && /--temporary-password/i.test(head)) {
+        out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `Literal password passed as \`--temporary-password\`, ${TEMPORARY_PASSWORD}.`, value, severity: 'low' })
+        continue
+      }
       out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: shape.message, value })
     }
   }
@@ -968,7 +973,10 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
         !(/(?:url|uri)$/i.test(key) && plain.includes('://') && !carriesCredential(plain)) &&
         (namesSetting(key) ? looksRandom(plain) : namesCredential(key) || /\.(?:key|pem|p12|pfx|jks|json)$/i.test(key) || looksRandom(plain))
       const start = starts[lineIndex] + line.indexOf(value, ind.length + key.length)
-      out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end: start + value.length, line: lineIndex + 1, message: `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value.`, value, ...(credential ? {} : { locateOnly: true as const }) })
+      // `minio123`, `admin`: a default anyone tries first, written into a Secret as anywhere else.
+      const wellKnown = credential && WELL_KNOWN_PASSWORDS.has(plain.trim().toLowerCase())
+      const message = `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value${wellKnown ? `, ${WELL_KNOWN_DEFAULT}` : ''}.`
+      out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end: start + value.length, line: lineIndex + 1, message, value, ...(credential ? {} : { locateOnly: true as const }), ...(wellKnown ? { severity: 'medium' as const } : {}) })
     }
   }
 }
@@ -1123,8 +1131,9 @@ function isChartDefault(file: Pick<SourceFile, 'path' | 'kind'>, password: strin
  * a workflow's password made of words and a number, or an AWS-named secret that cannot be an AWS key.
  */
 function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string[], file: Pick<SourceFile, 'path' | 'kind'>): string | undefined {
-  if (cls === 'password' && WELL_KNOWN_PASSWORDS.has(value.toLowerCase())) return 'a well-known default anyone would try first, not a secret someone chose (medium)'
-  if (cls === 'password' && isProductName(value, file.path)) return PRODUCT_DEFAULT
+  if (cls === 'password' && WELL_KNOWN_PASSWORDS.has(value.toLowerCase())) return WELL_KNOWN_DEFAULT
+  // A secret key (`secret_key: sentry` in `sentry/config.yml`) that names the product is as much a default as a password.
+  if ((cls === 'password' || cls === 'secret') && isProductName(value, file.path)) return PRODUCT_DEFAULT
   if (cls === 'password' && isChartDefault(file, value)) return CHART_DEFAULT
   if (cls === 'connection-string') {
     const password = CONNECTION_PASSWORD.exec(value)?.[1]?.trim() ?? URL_PASSWORD.exec(value)?.groups?.urlPass
@@ -1139,17 +1148,28 @@ function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string
   return undefined
 }
 
-/** Why a password that is the name of the product whose files hold it is medium. */
-const PRODUCT_DEFAULT = "the name of the product these files configure, its factory default and the first guess against it, not a secret someone chose (medium)"
+/** Why a password from WELL_KNOWN_PASSWORDS is medium. */
+const WELL_KNOWN_DEFAULT = 'a well-known default anyone would try first, not a secret someone chose (medium)'
+
+/** Why a password or secret that is the name of the product whose files hold it is medium. */
+const PRODUCT_DEFAULT = productDefault('the product these files configure')
+
+/** Why a temporary password (Cognito's `TemporaryPassword`, `--temporary-password`) is low. */
+const TEMPORARY_PASSWORD = 'a temporary password, which the user must change at first sign-in (low)'
+
+/** `TemporaryPassword`, `temporary_password`: the password a new user must replace when first signing in. */
+function isTemporaryPassword(words: readonly string[]): boolean {
+  return words.length === 2 && words[0] === 'temporary' && words[1] === 'password'
+}
 
 /** Why a truststore's password is low. */
 const TRUSTSTORE = 'the password of a truststore, which holds public CA certificates: it guards their integrity, it keeps nothing secret (low)'
 
 /**
- * Passwords every scanner of default credentials tries first (`adminPassword: admin`): a weak
- * default left in a chart or a lab setup, not a secret someone chose and leaked.
+ * Passwords every scanner of default credentials tries first (`adminPassword: admin`, MinIO's
+ * documented `minio123`): a weak default left in a chart or a lab setup, not a secret someone chose and leaked.
  */
-const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'root', 'toor', 'guest', 'demo', 'user', 'pass'])
+const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'root', 'toor', 'guest', 'demo', 'user', 'pass', 'minio123'])
 
 /** How many lines apart a key and a sibling that explains it (`…SecretName`, `appId`, the login) may sit. */
 const SIBLING_SPAN = 8
@@ -1175,6 +1195,53 @@ function namesKeyOfNamedSecret(a: Assignment, value: string, lines: string[]): b
   if (!/^[A-Za-z][A-Za-z._-]*$/.test(value)) return false
   const siblingKey = new RegExp(`^\\s*(?:-\\s+)?["']?${sibling.replace(/\W/g, '\\$&')}["']?\\s*[:=]`)
   return near.some((l) => siblingKey.test(l))
+}
+
+/** `accessKey`, `access_key`, `MINIO_ACCESS_KEY`: the key id half of an access key pair. */
+function namesAccessKey(key: string): boolean {
+  const words = keyWords(key)
+  return words.length >= 2 && words[words.length - 2] === 'access' && words[words.length - 1] === 'key'
+}
+
+/** `secretKey`, `secret_access_key`, `MINIO_SECRET_KEY`: the secret half of an access key pair. */
+function namesSecretKey(key: string): boolean {
+  const words = keyWords(key)
+  const tail = words.slice(-3).join(' ')
+  return tail.endsWith('secret key') || tail.endsWith('secret access key') || words[words.length - 1] === 'secretkey'
+}
+
+/** The key a line assigns (`key: …`, `- KEY=…`, `export KEY=…`, `"key": …`, `key = …`), if any. */
+const LINE_KEY = /^\s*(?:-\s+)?["']?(?:export\s+)?([A-Za-z_][\w.-]{0,200})["']?\s*[:=]/
+
+/**
+ * Whether an access key's mapping also holds a secret key: the lines around it at its own
+ * indentation, up to a line indented less (the parent) or a document break; in env-style files
+ * (`.env`, scripts, Dockerfiles), whose blocks are not indented, up to a blank line.
+ */
+function pairsWithSecretKey(a: Assignment, lines: string[], dialect: string): boolean {
+  if (!namesAccessKey(a.key)) return false
+  const at = a.line - 1
+  const indentOf = (text: string): number => text.length - text.trimStart().length
+  const own = indentOf(lines[at] ?? '')
+  const blankEnds = dialect === 'env' || dialect === 'dockerfile' || dialect === 'text'
+  const sibling = (i: number): boolean | undefined => {
+    const text = lines[i]!
+    if (text.trim() === '') return blankEnds ? undefined : false
+    if (text.trimStart().startsWith('#')) return false
+    if (/^(?:---|\.\.\.)\s*$/.test(text) || indentOf(text) < own) return undefined
+    if (indentOf(text) > own) return false
+    const key = LINE_KEY.exec(text)?.[1]
+    return key !== undefined && namesSecretKey(key)
+  }
+  // Bounded: a mapping's keys sit close together; the pair is within a few dozen lines.
+  for (const step of [-1, 1]) {
+    for (let i = at + step; i >= 0 && i < lines.length && Math.abs(i - at) <= 40; i += step) {
+      const found = sibling(i)
+      if (found === undefined) break
+      if (found) return true
+    }
+  }
+  return false
 }
 
 /** True when line `line` (1-based) sits under `jobs: <job>: services:` of a workflow, read by indentation. */
@@ -1208,7 +1275,8 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
   const code = SOURCE_CODE.test(file.path)
   let lines: string[] | undefined
   const keyNames = EXTERNAL_SECRETS_API.test(content)
-  const assignments = extractAssignments(content, dialectOf(file, languageOf(file.kind)?.secretsDialect), starts)
+  const dialect = dialectOf(file, languageOf(file.kind)?.secretsDialect)
+  const assignments = extractAssignments(content, dialect, starts)
   // Logins written beside their password (`DB_USERNAME=penpot`, `AWS_ACCESS_KEY_ID=app-dev`).
   let identities: Assignment[] | undefined
   for (const a of assignments) {
@@ -1241,6 +1309,12 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     if (isPublicByDesign(a, (lines ??= content.split('\n')))) continue
     if (passesToUpstream(a, value, lines)) continue
     if (namesKeyOfNamedSecret(a, value, (lines ??= content.split('\n')))) continue
+    // `accessKey: shop-logs` beside `secretKey: …` (MinIO, S3): the access key is the login half of the
+    // pair, the secret key (reported on its own) the password. Masked still; an AWS key id keeps its finding.
+    if (cls === 'api-key' && !AWS_KEY_ID_START.test(value) && pairsWithSecretKey(a, lines, dialect)) {
+      out.push({ rule: KEY_RULES[cls], priority: 2, start: a.start + a.value.indexOf(value), end: a.start + a.value.indexOf(value) + value.length, line: a.line, message: '', value, locateOnly: true })
+      continue
+    }
     if (cls === 'weak' && (!looksRandom(value) || namesAKeyResource(value))) continue
     // Tokens and API keys are random strings: a plain word (`ILLEGAL`, a lexer's token name) is
     // none, nor are words run together or a dotted path of them (`Marker`, `List.NextMarker` in
@@ -1258,7 +1332,8 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     identities ??= assignments.filter((b) => b.value.length >= 3 && namesIdentityOrAddress(b.key))
     const login = awsSecret ? undefined : identities.find((b) => b.value.trim() === value && Math.abs(b.line - a.line) <= SIBLING_SPAN)
     const trustStore = namesTrustStorePassword(a.key)
-    const why = trustStore ? TRUSTSTORE : login ? `the same as ${quoteKey(login.key)} beside it (a default login: medium)` : awsSecret ? undefined : whyDefaultValue(cls, value, words, file)
+    const temporary = isTemporaryPassword(words)
+    const why = trustStore ? TRUSTSTORE : temporary ? TEMPORARY_PASSWORD : login ? `the same as ${quoteKey(login.key)} beside it (a default login: medium)` : awsSecret ? undefined : whyDefaultValue(cls, value, words, file)
     out.push({
       rule,
       priority: 2,
@@ -1268,7 +1343,7 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
       message: why ? `${rule.title}: literal value for ${quoteKey(a.key)}, ${why}.` : `${rule.title}: literal value for ${quoteKey(a.key)}.`,
       value,
       // A report never raises a rule's severity: a rule already at medium or below keeps its own.
-      ...(why ? { severity: trustStore ? ('low' as const) : ('medium' as const) } : {})
+      ...(why ? { severity: trustStore || temporary ? ('low' as const) : ('medium' as const) } : {})
     })
   }
   return out

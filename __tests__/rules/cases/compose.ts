@@ -221,7 +221,20 @@ export const composeCases: CaseTable = {
     ],
     invalid: [
       { code: svc('    environment:\n      DB_PASSWORD: Zq8vLm2Kp9Xw\n'), errors: [{ line: 13, severity: 'high' }] },
-      { name: 'list form', code: svc('    environment:\n      - SECRET_KEY=Zq8vLm2Kp9Xw4R\n'), errors: [{ line: 13 }] }
+      { name: 'list form', code: svc('    environment:\n      - SECRET_KEY=Zq8vLm2Kp9Xw4R\n'), errors: [{ line: 13 }] },
+      {
+        name: "Swarm stack: a password equal to the service's image name is the image's default, medium",
+        path: 'docker-stack.yml',
+        code: 'services:\n  store:\n    image: registry.example.com/mariadb:11.4\n    environment:\n      MARIADB_PASSWORD: "mariadb"\n',
+        errors: [{ line: 5, severity: 'medium', message: /^(?!.*`mariadb`).*the name of the service's image, its factory default/ }]
+      },
+      {
+        name: "Swarm stack: a password equal to the service's name, medium",
+        path: 'docker-stack.yml',
+        code: 'services:\n  keydb:\n    image: example/cache:7.2\n    environment:\n      - CACHE_PASSWORD=keydb\n',
+        errors: [{ line: 5, severity: 'medium', message: /^(?!.*`keydb`).*the name of the service, its factory default/ }]
+      },
+      { name: 'Swarm stack: a chosen password beside the same image stays high', path: 'docker-stack.yml', code: 'services:\n  store:\n    image: mariadb:11.4\n    environment:\n      MARIADB_PASSWORD: Ledger-Vault-7731\n', errors: [{ line: 5, severity: 'high' }] }
     ]
   }
 }

@@ -871,6 +871,7 @@ export const kubernetesCases: CaseTable = {
       }
     ],
     invalid: [
+      { name: "MinIO's documented default (minio123) in stringData: medium", code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: store\nstringData:\n  access_key_id: minio\n  access_key_secret: minio123\n', errors: [{ line: 7, severity: 'medium', message: /well-known default anyone would try first/ }] },
       { code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\nstringData:\n  password: Zq8vLm2Kp9Xw4R\n', errors: [{ line: 7, severity: 'high' }] },
       {
         name: 'a plain config block that writes a literal password',

@@ -191,7 +191,9 @@ export const secretsCases: CaseTable = {
   'secrets/braintree-token': { valid: [quiet('token: access_token$sandbox$x')], invalid: [line2(`token: ${BRAINTREE}`)] },
   'secrets/command-line-password': {
     valid: [quiet('mysql -u root -p -e "select 1"', 'prompting -p'), quiet("kubectl exec -i db-0 -- bash -c 'mysql -uroot -pstarter --password=${MYSQL_ROOT_PASSWORD}'", 'a later password option taking a variable wins', 'scripts/setup.sh'), quiet('docker run -u 1000:1000 app', 'user id, not a password', 'scripts/run.sh'), quiet('./gitea admin user create --password "$PASS" --must-change-password=false', 'a switch named after the password, set to a boolean', 'scripts/admin.sh'), quiet('script: "./gitea admin user create --password $PASS --must-change-password=false\\n\\n# done"', 'the same switch inside an escaped script string', 'stack/admin.yaml'), quiet('\tlog.Println("ERROR: --remote-write-username and --remote-write-password must both be provided")', 'a sentence about the flag', 'cmd/bench/main.go')],
-    invalid: [line2(`mysql -uroot -p${STRONG} -e "select 1"`, { severity: 'high' }, undefined, 'scripts/db.sh'), line2('./deploy --admin-password hunter9x now', { severity: 'high' }, 'a word value followed by one more word is still a value', 'scripts/deploy.sh')]
+    invalid: [line2(`mysql -uroot -p${STRONG} -e "select 1"`, { severity: 'high' }, undefined, 'scripts/db.sh'), line2('./deploy --admin-password hunter9x now', { severity: 'high' }, 'a word value followed by one more word is still a value', 'scripts/deploy.sh'),
+      line2('aws cognito-idp admin-create-user --user-pool-id "$POOL" --username tester --temporary-password "Start-Here-42!"', { severity: 'low', message: /temporary password, which the user must change at first sign-in \(low\)/ }, 'a temporary password (changed at first sign-in): low', 'scripts/users.sh'),
+      line2('aws cognito-idp admin-set-user-password --user-pool-id "$POOL" --username tester --password "Start-Here-42!" --permanent', { severity: 'high' }, 'the permanent password set beside it stays high', 'scripts/users.sh')]
   },
   'secrets/database-connection-string': {
     valid: [
@@ -321,7 +323,16 @@ export const secretsCases: CaseTable = {
         code: `key: |\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIEowIBAAKCAQEA${'x'.repeat(48)}\n${('  ' + 'x'.repeat(64) + '\n').repeat(3)}  -----END RSA PRIVATE KEY-----\n`
       }
     ],
-    invalid: [{ path: 'config/key.pem', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] }]
+    invalid: [
+      { path: 'config/key.pem', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] },
+      ...['agent/status/test-cert/server.key', 'pkg/testcerts/server.key', 'security/test_certs/ca.key', 'signer/test-keys/a.key', 'internal/testkeys/b.key', 'proxy/test-tls/tls.key', 'ca/test-pki/root.key'].map((path) => ({
+        name: `a key in a folder of test keys (${path.split('/').slice(-2, -1)[0]}): a test tree, medium`,
+        path,
+        code: `${PEM}\n`,
+        errors: [{ line: 1, severity: 'medium' as const, message: /In a test tree, where keys and tokens are made for the purpose/ }]
+      })),
+      { name: 'a folder that only starts like one of test keys (testkeys-service) is not a test tree: critical', path: 'services/testkeys-service/tls.key', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] }
+    ]
   },
   'secrets/putty-private-key': {
     valid: [quiet('format: PuTTY')],
@@ -425,6 +436,8 @@ export const secretsCases: CaseTable = {
       { name: 'a pass that is a password, with no action above it', path: 'config/ftp.yaml', code: 'ftp:\n  user: uploader\n  pass: Wq8-zr4Lm\n', errors: [{ line: 3 }] },
       { name: 'a password equal to the user name beside it: a default login, medium', path: 'docker/dev/defaults.env', code: 'APP_DB_USERNAME=shopfront\nAPP_DB_PASSWORD=shopfront\n', errors: [{ line: 2, severity: 'medium', message: /the same as `APP_DB_USERNAME`/ }] },
       { name: 'a well-known default password (admin): medium, saying why', path: 'deploy/monitoring/values.yaml', code: 'grafana:\n  adminPassword: admin\n', errors: [{ line: 2, severity: 'medium', message: /well-known default anyone would try first/ }] },
+      { name: "MinIO's documented default password (minio123): medium", path: 'deploy/storage/app.env', code: 'MINIO_ROOT_PASSWORD=minio123\n', errors: [{ line: 1, severity: 'medium', message: /well-known default anyone would try first/ }] },
+      { name: 'a temporary password (TemporaryPassword, changed at first sign-in): low', path: 'deploy/users/seed.json', code: '{\n  "Username": "tester",\n  "TemporaryPassword": "Start-Here-42!"\n}\n', errors: [{ line: 3, severity: 'low', message: /temporary password/ }] },
       {
         name: "a chart's default password in its values.yaml: medium, saying every install shares it",
         files: { 'deploy/registry/Chart.yaml': CHART_YAML, 'deploy/registry/values.yaml': 'registryAdminPassword: "Registry9876"\n' },
@@ -524,7 +537,9 @@ export const secretsCases: CaseTable = {
       { name: 'a random value beside a Secret name is still a secret', path: 'chart/values.yaml', code: `agentSecretName: ""\nagentSecretKey: "${STRONG}"\n`, errors: [{ line: 2 }] },
       { name: 'base64 of a real-looking secret is still one', path: 'manifests/dex/config.yaml', code: `staticClients:\n  - id: web\n    secret: ${b64('Zq7xR4p!wLm9kTs2')}\n`, errors: [{ line: 3 }] },
       { name: "Meta's app secret is a secret (its last word is not `meta`)", path: 'config/values.yaml', code: `META_APP_SECRET: "${STRONG}"\n`, errors: [{ line: 1 }] },
-      { name: 'a variable without such a description keeps its finding', path: 'infra/variables.tf', code: `variable "app_secret" {\n  type        = string\n  description = "Secret for the app"\n  default     = "${STRONG}"\n}\n`, errors: [{ line: 4 }] }
+      { name: 'a variable without such a description keeps its finding', path: 'infra/variables.tf', code: `variable "app_secret" {\n  type        = string\n  description = "Secret for the app"\n  default     = "${STRONG}"\n}\n`, errors: [{ line: 4 }] },
+      { name: 'a secret key that is the name of the product whose files hold it: its factory default, medium', path: 'glitchtip/config.sample.yml', code: 'uploads:\n  access_key: glitchtip\n  secret_key: glitchtip\n', errors: [{ line: 3, severity: 'medium', message: /the name of the product these files configure, its factory default/ }] },
+      { name: 'a chosen secret key beside the product name stays high', path: 'glitchtip/config.sample.yml', code: 'uploads:\n  secret_key: Gl1tch-Upl0ad-88\n', errors: [{ line: 2, severity: 'high' }] }
     ]
   },
   'secrets/hardcoded-token': {
@@ -576,7 +591,11 @@ export const secretsCases: CaseTable = {
       quiet('client = connect(\n    aws_secret_access_key=aws_secret_access_key or DEFAULT_SECRET_ACCESS_KEY,\n)', 'a keyword argument: a name or a constant', 'svc/connect.py'),
       quiet('report = dict(\n    api_key=lookup_api_key() or "",  # never None\n)', 'a keyword argument: a call or an empty string', 'svc/report.py'),
       quiet("const key = options.apiKey || process.env.API_KEY", 'two names joined by ||', 'web/client.ts'),
-      quiet(`module.exports = {\n  themeConfig: {\n    algolia: {\n      appId: 'Q1W2E3R4T5',\n      apiKey: '${fake(32, 91, HEX)}',\n      indexName: 'docs',\n    },\n  },\n}`, "DocSearch's search-only key beside its app id and index", 'website/docusaurus.config.js')
+      quiet(`module.exports = {\n  themeConfig: {\n    algolia: {\n      appId: 'Q1W2E3R4T5',\n      apiKey: '${fake(32, 91, HEX)}',\n      indexName: 'docs',\n    },\n  },\n}`, "DocSearch's search-only key beside its app id and index", 'website/docusaurus.config.js'),
+      quiet('objectStore:\n  enabled: true\n  accessKey: shop-logs\n  secretKey: Qv7-Lm2x-Pz9k\n', 'an access key beside its secret key: the login half of the pair', 'charts/logs/values.yaml'),
+      quiet('storage:\n  secret_key: Qv7-Lm2x-Pz9k\n  bucket: logs\n  access_key: shop-logs\n', 'the secret key above the access key, in the same mapping', 'deploy/storage.yaml'),
+      quiet('BLOB_ACCESS_KEY=shop-logs\nBLOB_SECRET_KEY=Qv7-Lm2x-Pz9k\n', 'an env-style pair in one block', 'deploy/store.env'),
+      quiet('services:\n  app:\n    environment:\n      - MINIO_ACCESS_KEY=shop-logs\n      - MINIO_SECRET_KEY=Qv7-Lm2x-Pz9k\n', 'a compose list pair', 'deploy/compose.yaml')
     ],
     invalid: [
       { name: 'words that do not name the key are a passphrase', path: 'backend/scripts/_env', code: 'export SHOP_MANAGEMENT_API_KEY=correct-horse-battery-staple\n', errors: [{ line: 1 }] },
@@ -589,7 +608,9 @@ export const secretsCases: CaseTable = {
       },
       line2(`api_key: ${STRONG}`, {}, undefined, 'config/values.yaml'),
       { name: 'a literal api key passed as a keyword argument', path: 'svc/report.py', code: `report = dict(\n    api_key="${STRONG}",\n)\n`, errors: [{ line: 2 }] },
-      { name: 'an apiKey without the DocSearch siblings', path: 'web/config.js', code: `module.exports = {\n  payments: {\n    apiKey: '${fake(32, 92, HEX)}',\n  },\n}\n`, errors: [{ line: 3 }] }
+      { name: 'an access key without a secret key in its mapping stays reported', path: 'charts/logs/values.yaml', code: 'objectStore:\n  accessKey: shop-logs-Qv7Lm2\nother:\n  secretKey: Qv7-Lm2x-Pz9k\n', errors: [{ line: 2, severity: 'high' }] },
+      { name: 'an env-style secret key in another block does not pair', path: 'deploy/store.env', code: 'BLOB_ACCESS_KEY=shop-logs-Qv7Lm2\n\nBLOB_SECRET_KEY=Qv7-Lm2x-Pz9k\n', errors: [{ line: 1, severity: 'high' }] },
+            { name: 'an apiKey without the DocSearch siblings', path: 'web/config.js', code: `module.exports = {\n  payments: {\n    apiKey: '${fake(32, 92, HEX)}',\n  },\n}\n`, errors: [{ line: 3 }] }
     ]
   },
   'secrets/hardcoded-private-key': {

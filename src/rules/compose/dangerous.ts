@@ -2,6 +2,7 @@
 import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
 import { HOST_KERNEL_CAPABILITIES, capabilityName, parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue, passwordInUrl } from '../container-common.js'
 import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
+import { productDefault } from '../secrets/keys.js'
 import { R } from './meta.js'
 import { emit, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
 
@@ -194,8 +195,14 @@ export function checkEnvironment(ctx: Context, s: Service): void {
     if (secret === undefined || !isLiteralSecretValue(secret) || (urlPassword !== undefined && isUrlPasswordPlaceholder(urlPassword))) continue
     const why = ctx.sharedHost ? undefined : (guessable.get(secret.trim().toLowerCase()) ?? (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : undefined))
     const what = urlPassword === undefined ? `sets \`${e.name}\` to` : `puts a password in the URL of \`${e.name}\`:`
+    const imageDefault = ctx.sharedHost ? imageOrServiceName(ctx, s, secret.trim()) : undefined
     if (why) {
       emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` ${what} a demo value (${why}) in a local compose file`)
+    } else if (imageDefault) {
+      // `POSTGRES_PASSWORD: postgres` in a stack: still shipped, but the image's default, not a secret someone chose.
+      // Named after the service, the password would show in the message through the service's name: leave it out.
+      const who = imageDefault === 'the service' ? 'this service' : `service \`${s.name}\``
+      emit(ctx, R.secretInEnvironment, e.line, `${who} ${what} a literal value in \`environment\`, ${productDefault(imageDefault)}`, { severity: 'medium' })
     } else {
       emit(ctx, R.secretInEnvironment, e.line, `service \`${s.name}\` ${what} a literal value in \`environment\``)
     }
@@ -213,17 +220,29 @@ function isWordLike(value: string): boolean {
   return digits <= 4 && !/^[0-9a-f]{12,}$/.test(value)
 }
 
+/** The base name of a service's image (`postgres` of `docker.io/library/postgres:15`), when it names one. */
+function imageBaseName(ctx: Context, s: Service): string | undefined {
+  const image = scalarString(value(ctx, setting(ctx, s, 'image')))
+  if (!image || image.includes('$')) return undefined
+  const repo = parseImageRef(image).name
+  return repo.slice(repo.lastIndexOf('/') + 1).toLowerCase() || undefined
+}
+
+/** Which name a password repeats, the service's image's or the service's own (`postgres`), in words for a message (without the name). */
+function imageOrServiceName(ctx: Context, s: Service, secret: string): string | undefined {
+  const typed = secret.toLowerCase()
+  // The name is the password: the message says which name, never the name itself.
+  if (typed === imageBaseName(ctx, s)) return "the service's image"
+  return typed === s.name.toLowerCase() ? 'the service' : undefined
+}
+
 /** Values anyone would try first, each with why: a placeholder word, the image's own name, a user name set beside it. */
 const GUESSABLE = ['root', 'admin', 'guest', 'pass', 'example', 'password', 'secret', 'changeme', 'test', 'dev']
 
 function guessableValues(ctx: Context, s: Service, entries: { name: string; value: string | undefined }[]): Map<string, string> {
   const out = new Map(GUESSABLE.map((v) => [v, 'a placeholder word']))
-  const image = scalarString(value(ctx, setting(ctx, s, 'image')))
-  if (image && !image.includes('$')) {
-    const repo = parseImageRef(image).name
-    const base = repo.slice(repo.lastIndexOf('/') + 1).toLowerCase()
-    if (base) out.set(base, "the image's name")
-  }
+  const base = imageBaseName(ctx, s)
+  if (base) out.set(base, "the image's name")
   for (const e of entries) {
     if (/(?:^|_)USER(?:NAME)?$/i.test(e.name) && e.value && !e.value.includes('$')) out.set(e.value.trim().toLowerCase(), `the same as \`${e.name}\``)
   }

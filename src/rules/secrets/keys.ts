@@ -452,6 +452,14 @@ const LAYOUT_NAMES = new Set([
 ])
 
 /**
+ * Why a password that is a product's name is medium: `what` says which name (`the product these
+ * files configure`, `the service's image`). Shared by the secret scan and the compose rules.
+ */
+export function productDefault(what: string): string {
+  return `the name of ${what}, its factory default and the first guess against it, not a secret someone chose (medium)`
+}
+
+/**
  * A password that is the name of the product whose files hold it: a folder of its path or the
  * file's own name (`password: cassandra` in `cassandra/files/cassandra.yaml`, `Milvus` in
  * `bitnami/milvus/templates/…`), compared without case. That is the product's factory default,
