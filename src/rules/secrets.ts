@@ -1120,14 +1120,14 @@ const CHART_DEFAULT = "a chart's default, which every install that does not over
 /** The `Password=` (or `Pwd=`) part of a `Key=Value;` connection string. */
 const CONNECTION_PASSWORD = /(?:^|;)[ \t]*(?:password|pwd)[ \t]*=([^;]*)/i
 
-/** A password in a chart's values file that no generator made: the default every install gets unless it sets its own. */
+/** A password, secret or key in a chart's values file that no generator made: the default every install gets unless it sets its own. */
 function isChartDefault(file: Pick<SourceFile, 'path' | 'kind'>, password: string): boolean {
   return file.kind === 'helm' && /(?:^|\/)values\.ya?ml$/.test(file.path) && !looksRandom(password)
 }
 
 /**
  * Why a literal under a secret key is a default or stand-in rather than a chosen secret (reported
- * as medium, saying so): a password everyone tries first, a chart's non-random default password,
+ * as medium, saying so): a password everyone tries first, a chart's non-random default password, secret or key,
  * a workflow's password made of words and a number, or an AWS-named secret that cannot be an AWS key.
  */
 function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string[], file: Pick<SourceFile, 'path' | 'kind'>): string | undefined {
@@ -1135,6 +1135,9 @@ function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string
   // A secret key (`secret_key: sentry` in `sentry/config.yml`) that names the product is as much a default as a password.
   if ((cls === 'password' || cls === 'secret') && isProductName(value, file.path)) return PRODUCT_DEFAULT
   if (cls === 'password' && isChartDefault(file, value)) return CHART_DEFAULT
+  // A secret or key default (`secretKey: supersecret`) is the same shared default. A provider-shaped
+  // token there is reported critical by its own token rule, which outranks this one.
+  if ((cls === 'secret' || cls === 'api-key') && isChartDefault(file, value)) return CHART_DEFAULT
   if (cls === 'connection-string') {
     const password = CONNECTION_PASSWORD.exec(value)?.[1]?.trim() ?? URL_PASSWORD.exec(value)?.groups?.urlPass
     if (password !== undefined && isChartDefault(file, password)) return CHART_DEFAULT

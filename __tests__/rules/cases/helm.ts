@@ -158,6 +158,7 @@ const EMPTY_CTX = CLEAN.replace('podSecurityContext:\n  runAsNonRoot: true\n', '
 const NO_RESOURCES = CLEAN.replace('resources:\n  limits:\n    memory: 256Mi\n', 'resources: {}\n')
 const PRIVILEGED = CLEAN.replace('privileged: false', 'privileged: true')
 const ROOT = CLEAN.replace('runAsUser: 10001', 'runAsUser: 0')
+const ROOT_PRIVILEGED = PRIVILEGED.replace('runAsUser: 10001', 'runAsUser: 0')
 const NO_LIVENESS = CLEAN.replace('livenessProbe:\n  httpGet:\n    path: /healthz\n    port: http\n', 'livenessProbe:\n  enabled: false\n')
 const EMPTY_READINESS = CLEAN.replace('readinessProbe:\n  httpGet:\n    path: /ready\n    port: http\n', 'readinessProbe: {}\n')
 const PRESET_NONE = CLEAN + 'worker:\n  resourcesPreset: none\n  resources: {}\n'
@@ -276,6 +277,7 @@ export const helmCases: CaseTable = {
     valid: [chart(CLEAN), { name: 'privileged outside a securityContext', ...chart(CLEAN + 'rbac:\n  privileged: true\n') }],
     invalid: [
       { ...chart(PRIVILEGED), errors: [{ line: lineOf(PRIVILEGED, 'privileged: true'), severity: 'critical' }] },
+      { name: 'with `runAsUser: 0` beside it: still critical', ...chart(ROOT_PRIVILEGED), errors: [{ line: lineOf(ROOT_PRIVILEGED, 'privileged: true'), severity: 'critical' }] },
       {
         name: 'in a helper included only inside an `if` false with the defaults: low, naming what must be set',
         ...chartWith(CLEAN + WAITER_VALUES, { 'charts/app/templates/_init.tpl': WAITER_HELPER, 'charts/app/templates/daemonset.yaml': WAITER_DAEMONSET }),
@@ -331,6 +333,16 @@ export const helmCases: CaseTable = {
     valid: [chart(CLEAN)],
     invalid: [
       { ...chart(ROOT), errors: [{ line: lineOf(ROOT, 'runAsUser: 0'), severity: 'high' }] },
+      {
+        name: 'beside `privileged: true` in the same security context: medium, as privileged is reported on its own',
+        ...chart(ROOT_PRIVILEGED),
+        errors: [{ line: lineOf(ROOT_PRIVILEGED, 'runAsUser: 0'), severity: 'medium', message: /\(medium: it is also privileged, which gives the node already and is reported on its own\)$/ }]
+      },
+      {
+        name: '`privileged: true` in another security context of the values: still high',
+        ...chart(ROOT + WAITER_VALUES),
+        errors: [{ line: lineOf(ROOT, 'runAsUser: 0'), severity: 'high' }]
+      },
       {
         name: 'rendered only inside an `if` false with the defaults (through variables, `or`, `not (empty …)`): low, naming what must be set',
         ...chartWith(CLEAN + FIXER_VALUES, { 'charts/app/templates/deployment.yaml': FIXER_DEPLOYMENT }),

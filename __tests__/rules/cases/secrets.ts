@@ -160,7 +160,12 @@ export const secretsCases: CaseTable = {
       line2(`id: ${AWS_TEMP_KEY_ID}`, { severity: 'critical' }, 'a temporary (ASIA) access key id'),
       line2(`id: ${AWS_KEY_ID}`, { severity: 'critical' }),
       line2(`id: ${AWS_KEY_ID}`, { severity: 'critical' }, 'real credential shape in a test path keeps its severity', 'tests/fixtures/settings.txt'),
-      line2(`    id: ${AWS_KEY_ID}`, { severity: 'critical' }, 'real credential shape in Markdown keeps its severity', 'docs/setup.md')
+      line2(`    id: ${AWS_KEY_ID}`, { severity: 'critical' }, 'real credential shape in Markdown keeps its severity', 'docs/setup.md'),
+      {
+        name: "a provider-shaped key as a chart's default in its values.yaml keeps its severity (not a chart-default word)",
+        files: { 'deploy/registry/Chart.yaml': CHART_YAML, 'deploy/registry/values.yaml': `blobStore:\n  apiKey: ${AWS_KEY_ID}\n` },
+        errors: [{ path: 'deploy/registry/values.yaml', line: 2, severity: 'critical' }]
+      }
     ]
   },
   'secrets/aws-secret-access-key': {
@@ -531,6 +536,17 @@ export const secretsCases: CaseTable = {
       quiet('variable "app_secret" {\n  type        = string\n  description = "Kubernetes Secret name for the app"\n  default     = "webapp"\n}', 'a variable whose description says it holds a Secret name', 'infra/variables.tf')],
     invalid: [
       { name: 'a client secret is the credential, whatever its shape', path: 'charts/app/values.yaml', code: 'oauth:\n  clientSecret: "q7-zk2px-r9mt4"\n', errors: [{ line: 2 }] },
+      {
+        name: "a chart's default object store secret key in its values.yaml (a word): medium, saying every install shares it",
+        files: { 'deploy/registry/Chart.yaml': CHART_YAML, 'deploy/registry/values.yaml': 'blobStore:\n  enabled: true\n  secretKey: bluewhale\n' },
+        errors: [{ path: 'deploy/registry/values.yaml', line: 3, severity: 'medium', message: /a chart's default, which every install that does not override it shares/ }]
+      },
+      {
+        name: "a random-looking secret key in a chart's values.yaml is someone's secret: high",
+        files: { 'deploy/registry/Chart.yaml': CHART_YAML, 'deploy/registry/values.yaml': 'blobStore:\n  enabled: true\n  secretKey: "Qx7-lm2!pz9Rt4vW8sKd"\n' },
+        errors: [{ path: 'deploy/registry/values.yaml', line: 3, severity: 'high' }]
+      },
+      { name: 'the same word secret key in a values.yaml of no chart: high', path: 'deploy/registry/values.yaml', code: 'blobStore:\n  enabled: true\n  secretKey: bluewhale\n', errors: [{ line: 3, severity: 'high' }] },
       line2(`client_secret: ${STRONG}`, {}, undefined, 'config/values.yaml'),
       line2(`  "secret": "${STRONG}",`, { severity: 'info' }, 'a SAM test event payload is info', 'fn/events/message.json'),
       { name: 'a bare secretKey is an object store secret, not a key of a named Secret', path: 'chart/values.yaml', code: 'store:\n  secretName: ""\n  secretKey: warehouse2024\n', errors: [{ line: 3 }] },
@@ -607,6 +623,16 @@ export const secretsCases: CaseTable = {
         errors: [{ line: 4, severity: 'medium', message: /not shaped like an AWS secret access key/ }]
       },
       line2(`api_key: ${STRONG}`, {}, undefined, 'config/values.yaml'),
+      {
+        name: "a chart's default API key in its values.yaml (a word and a number): medium, saying every install shares it",
+        files: { 'deploy/registry/Chart.yaml': CHART_YAML, 'deploy/registry/values.yaml': 'notifier:\n  apiKey: widget2024\n' },
+        errors: [{ path: 'deploy/registry/values.yaml', line: 2, severity: 'medium', message: /a chart's default, which every install that does not override it shares/ }]
+      },
+      {
+        name: "a random-looking API key in a chart's values.yaml: high",
+        files: { 'deploy/registry/Chart.yaml': CHART_YAML, 'deploy/registry/values.yaml': `notifier:\n  apiKey: ${STRONG}\n` },
+        errors: [{ path: 'deploy/registry/values.yaml', line: 2, severity: 'high' }]
+      },
       { name: 'a literal api key passed as a keyword argument', path: 'svc/report.py', code: `report = dict(\n    api_key="${STRONG}",\n)\n`, errors: [{ line: 2 }] },
       { name: 'an access key without a secret key in its mapping stays reported', path: 'charts/logs/values.yaml', code: 'objectStore:\n  accessKey: shop-logs-Qv7Lm2\nother:\n  secretKey: Qv7-Lm2x-Pz9k\n', errors: [{ line: 2, severity: 'high' }] },
       { name: 'an env-style secret key in another block does not pair', path: 'deploy/store.env', code: 'BLOB_ACCESS_KEY=shop-logs-Qv7Lm2\n\nBLOB_SECRET_KEY=Qv7-Lm2x-Pz9k\n', errors: [{ line: 1, severity: 'high' }] },

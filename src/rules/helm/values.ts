@@ -165,7 +165,8 @@ function privileged({ v, at, report, line, templates, defaults }: Pick<ValueInCo
 /**
  * A `runAsUser: 0` default: high, unless the templates render it only under conditions false by
  * default (low: nothing runs as root until they are set) or write it only into DaemonSets whose
- * pods mount host paths (medium: a node agent, for which root is how it reads the host's files).
+ * pods mount host paths (medium: a node agent, for which root is how it reads the host's files),
+ * or sit beside `privileged: true` in the same security context (medium: privileged is reported on its own).
  */
 function runAsRoot({ v, at, report, line, templates, defaults }: Pick<ValueInContext, 'v' | 'at' | 'report' | 'line' | 'templates' | 'defaults'>): Finding {
   const path = [...v.path, v.key]
@@ -175,6 +176,10 @@ function runAsRoot({ v, at, report, line, templates, defaults }: Pick<ValueInCon
   }
   if (writtenOnlyIntoHostDaemonSets(path, templates)) {
     return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0: medium, as the templates write it only into DaemonSets whose pods mount host paths (a node agent, for which root is how it reads the host's files)`, { severity: 'medium' })
+  }
+  // A privileged container holds the node whatever its user (reported critical on its own): root adds little.
+  if (isMap(v.parent) && scalar(v.parent.get('privileged', true)) === 'true') {
+    return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0: the containers this security context applies to run as root (medium: it is also privileged, which gives the node already and is reported on its own)`, { severity: 'medium' })
   }
   return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0: the containers this security context applies to run as root`)
 }
