@@ -529,7 +529,8 @@ describe('third-party actions by how much their job exposes', () => {
     ['a write grant', 'permissions:\n  contents: write\n', '', 'push'],
     ['write-all', 'permissions: write-all\n', '', 'push'],
     ['a secret used by any step of the job', 'permissions:\n  contents: read\n', '      - run: deploy\n        env:\n          TOKEN: ${{ secrets.DEPLOY_TOKEN }}\n', 'push'],
-    ['a privileged trigger that is not pull_request_target', 'permissions:\n  contents: read\n', '', '[pull_request_target, issue_comment]'],
+    // (issue and discussion events, like a push, no longer count: see the rule-tester cases.)
+    ['a privileged trigger that is not pull_request_target', 'permissions:\n  contents: read\n', '', '[pull_request_target, workflow_run]'],
     ['pull_request_target in a job that checks out the head', 'permissions:\n  contents: read\n', '      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n', 'pull_request_target']
   ])('is high with %s', (_what, permissions, steps, on) => {
     expect(job(permissions, steps, on)).toEqual(['workflow/unpinned-action:high'])

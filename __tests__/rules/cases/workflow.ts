@@ -1013,7 +1013,61 @@ export const workflowCases: CaseTable = {
         code: push(job('b', '      - uses: someone/tool@v1\n', '    permissions:\n      contents: write\n'), 'pull_request_target'),
         errors: [{ line: 12, severity: 'high' }]
       },
-      { name: 'pull_request_target beside issue_comment: high', code: push(job('b', '      - uses: someone/tool@v1\n'), '[pull_request_target, issue_comment]'), errors: [{ line: 10, severity: 'high' }] },
+      {
+        name: 'pull_request_target beside issue_comment, read-only token, no checkout: medium',
+        code: push(job('b', '      - uses: someone/tool@v1\n'), '[pull_request_target, issue_comment]'),
+        errors: [{ line: 10, severity: 'medium', message: /its token is read-only, and it checks out no pull request code in its `pull_request_target` workflow/ }]
+      },
+      {
+        name: 'closed issues answered by an action whose token writes only issues, the job token handed to it: medium',
+        code: 'name: closed\non:\n  issues:\n    types: [closed]\npermissions:\n  issues: write\njobs:\n' + job('reply', '      - uses: someone/issue-reply@v2\n        with:\n          token: ${{ secrets.GITHUB_TOKEN }}\n'),
+        errors: [{ line: 12, severity: 'medium', message: /Medium: the job holds no secret, the workflow runs only on push, pull_request, a manual run, a schedule or issue and discussion events \(which run the default branch's workflow, as a push does\), and its token writes nothing but issues \(`issues: write`: a moved tag could post or edit issues and their comments\)\.$/ }]
+      },
+      {
+        name: 'issues and discussions written on push: medium',
+        code: push(job('b', '      - uses: someone/triage@v1\n', '    permissions:\n      issues: write\n      discussions: write\n')),
+        errors: [{ line: 13, severity: 'medium', message: /the workflow runs only on push, pull_request, a manual run or a schedule, and its token writes nothing but issues and discussions \(`issues: write`, `discussions: write`: a moved tag could post or edit issues and discussions and their comments\)/ }]
+      },
+      {
+        name: 'a discussion trigger with a read-only token: medium',
+        code: push(job('b', '      - uses: someone/welcome@v1\n'), 'discussion'),
+        errors: [{ line: 10, severity: 'medium', message: /the workflow runs only on .* issue and discussion events .*, and its token is read-only\.$/ }]
+      },
+      {
+        name: 'an issue bot with no permissions block (it can write only if the repository default grants write): high',
+        code: 'name: triage\non: [issues, issue_comment]\njobs:\n' + job('b', '      - uses: someone/triage@v1\n        env:\n          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n'),
+        errors: [{ line: 8, severity: 'high', message: /not a full commit SHA\.$/ }]
+      },
+      {
+        name: 'issues written beside pull requests (a token that can approve them): high',
+        code: push(job('b', '      - uses: someone/triage@v1\n', '    permissions:\n      issues: write\n      pull-requests: write\n'), 'issues'),
+        errors: [{ line: 13, severity: 'high', message: /not a full commit SHA\.$/ }]
+      },
+      {
+        name: 'issues written, but the job reads a secret: high',
+        code: push(job('b', '      - uses: someone/triage@v1\n        with:\n          key: ${{ secrets.BOT_KEY }}\n', '    permissions:\n      issues: write\n'), 'issues'),
+        errors: [{ line: 12, severity: 'high' }]
+      },
+      {
+        name: 'issues written, but also on release: high',
+        code: push(job('b', '      - uses: someone/triage@v1\n', '    permissions:\n      issues: write\n'), '[issues, release]'),
+        errors: [{ line: 12, severity: 'high' }]
+      },
+      {
+        name: 'an issue comment job writing only issues, no checkout: medium',
+        code: push(job('b', '      - uses: someone/slash-reply@v1\n', '    permissions:\n      issues: write\n'), 'issue_comment'),
+        errors: [{ line: 12, severity: 'medium', message: /the job holds no secret, checks out no pull request code on its comment trigger, the workflow runs only on/ }]
+      },
+      {
+        name: 'an issue comment job checking out the pull request with gh: high',
+        code: push(job('b', '      - run: gh pr checkout ${{ github.event.issue.number }}\n      - uses: someone/slash-reply@v1\n', '    permissions:\n      issues: write\n'), 'issue_comment'),
+        errors: [{ line: 13, severity: 'high', message: /not a full commit SHA\.$/ }]
+      },
+      {
+        name: 'an issue comment job checking out a ref looked up by an earlier step: high',
+        code: push(job('b', `      - id: pr\n        run: ./head-of-pr.sh\n      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ steps.pr.outputs.sha }}\n      - uses: someone/slash-reply@v1\n`, '    permissions:\n      issues: write\n'), 'issue_comment'),
+        errors: [{ line: 17, severity: 'high', message: /not a full commit SHA\.$/ }]
+      },
       {
         name: 'a job beside one calling a restricted workflow keeps the repository default',
         files: { [CALLER]: bare(caller('acceptance') + job('b', '      - uses: someone/tool@v1\n')), [CALLED]: called(OIDC_READ) },

@@ -1,7 +1,7 @@
 /** `uses:` references and container images that can change under the workflow. */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node } from '../parse/yaml.js'
-import { jobTextSome, tokenIsReadOnly, type CheckContext } from './context.js'
+import { actionRepo, jobTextSome, tokenIsReadOnly, type CheckContext } from './context.js'
 import { checksOutHead } from './checkout.js'
 import { readsSecretBeyondToken } from './expressions.js'
 import { isPrivileged, type JobModel } from './model.js'
@@ -32,39 +32,69 @@ function jobIsExposed(ctx: CheckContext, job: JobModel, readsSecret: () => boole
 
 /** Triggers whose runs get the repository's default token and nothing more privileged: started by its members or its clock. */
 const PLAIN_TRIGGERS = new Set(['push', 'pull_request', 'workflow_dispatch', 'schedule'])
-/** The same with `pull_request_target`, whose runs get the default token too, with write even for forks; no more when the job runs none of their code. */
-const PLAIN_OR_PR_TARGET = new Set([...PLAIN_TRIGGERS, 'pull_request_target'])
-/** Token scopes whose write reaches no code, release or workflow: code-scanning alerts and commit statuses. */
-const LIMITED_WRITES = new Set(['security-events', 'statuses'])
+/**
+ * Issue and discussion events: anyone may start them, but they run the default branch's workflow
+ * with the repository's token, as a push does, so they give an action nothing a push would not.
+ * `issue_comment` also fires on pull request comments, so it counts only in a job that checks out
+ * no pull request code.
+ */
+const CONVERSATION_TRIGGERS = new Set(['issues', 'issue_comment', 'discussion', 'discussion_comment'])
+/** Token scopes whose write reaches no code, release or workflow: code-scanning alerts, commit statuses, issues and discussions. */
+const LIMITED_WRITES = new Set(['security-events', 'statuses', 'issues', 'discussions'])
+
+/**
+ * Whether a step of the job may bring pull request code in on a comment trigger: a head checkout
+ * Preflight recognises, or a checkout whose `ref:`/`repository:` is an expression (comment-driven
+ * workflows usually look the head up in an earlier step, which Preflight cannot follow).
+ */
+function mayCheckOutPullRequest(ctx: CheckContext, job: JobModel): boolean {
+  if (checksOutHead(ctx, job)) return true
+  return job.steps.some(
+    (s) => actionRepo(s.uses) === 'actions/checkout' && !!s.with?.items.some((p) => ['ref', 'repository'].includes(scalarString(p.key) ?? '') && (scalarString(p.value) ?? '').includes('${{'))
+  )
+}
 
 /**
  * Why an exposed job's token is still limited, when it is: the workflow runs only on `push`,
- * `pull_request`, `workflow_dispatch` (only writers start a manual run) or `schedule` (or also on
- * `pull_request_target`, when the job checks out no pull request code: a moved tag then gets the
- * default token, as on a push), the job reads no secret but its own token (handed to a step, it is
- * the same token: `actions/checkout` leaves it in the clone's git config for every later step
- * anyway), and either no `permissions:` is set at any level (the repository default: read-only for
- * fork pull requests, and wherever the repository or organization keeps GitHub's read-only
- * default) or they write only code-scanning alerts (`security-events: write`, as SARIF upload
- * needs) and commit statuses (`statuses: write`), or, on `pull_request_target`, nothing. A moved
- * tag can then at worst post alerts or set a commit status (which may pass a required status
- * check, yet changes no code, release or workflow); a check-run write is not counted (`checks:`
- * also creates check suites and annotations others act on).
+ * `pull_request`, `workflow_dispatch` (only writers start a manual run), `schedule`, or issue and
+ * discussion events (see CONVERSATION_TRIGGERS; a comment only in a job checking out no pull
+ * request code), or also on `pull_request_target`, when the job checks out no pull request code
+ * (a moved tag then gets the default token, as on a push); the job reads no secret but its own
+ * token (handed to a step, it is the same token: `actions/checkout` leaves it in the clone's git
+ * config for every later step anyway); and either no `permissions:` is set at any level (the
+ * repository default: read-only for fork pull requests, and wherever the repository or
+ * organization keeps GitHub's read-only default), or they write only code-scanning alerts
+ * (`security-events: write`, as SARIF upload needs), commit statuses (`statuses: write`), issues
+ * and discussions, or, on `pull_request_target` and conversation triggers, nothing (the latter
+ * need a `permissions:` block: see below). A moved tag can then at worst post alerts, set a
+ * commit status (which may pass a required status check, yet changes no code, release or
+ * workflow) or post and edit issues and comments; a check-run write is not counted (`checks:`
+ * also creates check suites and annotations others act on), nor a pull-request write (it can
+ * approve pull requests).
  */
 function whyTokenLimited(ctx: CheckContext, job: JobModel, readsSecret: () => boolean): string | undefined {
   const prTarget = ctx.wf.triggers.has('pull_request_target')
+  const onComment = ctx.wf.triggers.has('issue_comment')
   // A reusable workflow runs on the triggers of its callers: every one in the analysis must be plain.
   const callers = ctx.wf.triggers.has('workflow_call') ? plainCallers(ctx, ctx.path, new Set()) : undefined
   if (callers === null) return undefined
   const triggers = new Set([...ctx.wf.triggers].filter((t) => t !== 'workflow_call'))
-  const allowed = prTarget ? PLAIN_OR_PR_TARGET : PLAIN_TRIGGERS
-  if ((triggers.size === 0 && callers === undefined) || [...triggers].some((t) => !allowed.has(t))) return undefined
-  if (job.uses && (prTarget || job.node.get('secrets', true) !== undefined)) return undefined
+  const allowed = (t: string): boolean => PLAIN_TRIGGERS.has(t) || CONVERSATION_TRIGGERS.has(t) || (prTarget && t === 'pull_request_target')
+  if ((triggers.size === 0 && callers === undefined) || [...triggers].some((t) => !allowed(t))) return undefined
+  if (job.uses && (prTarget || onComment || job.node.get('secrets', true) !== undefined)) return undefined
   if (prTarget && checksOutHead(ctx, job)) return undefined
+  if (onComment && mayCheckOutPullRequest(ctx, job)) return undefined
   const permissions = (job.permissions ?? ctx.wf.permissions)?.value
   // Called, a workflow that sets no `permissions:` gets whatever token its callers grant.
   if (callers !== undefined && permissions === undefined) return undefined
-  const plain = 'push, pull_request, a manual run or a schedule'
+  const conversation = [...triggers].some((t) => CONVERSATION_TRIGGERS.has(t))
+  // Issue and comment bots exist to write (comment, label, close): with no `permissions:`, one that
+  // works tells that the repository default grants write, unlike a push job that only reads.
+  if (conversation && permissions === undefined) return undefined
+  const plain = conversation
+    ? "push, pull_request, a manual run, a schedule or issue and discussion events (which run the default branch's workflow, as a push does)"
+    : 'push, pull_request, a manual run or a schedule'
+  const noHead = onComment ? ', checks out no pull request code on its comment trigger' : ''
   const callerText = callers?.map((c) => `\`${c}\``).join(', ')
   const one = callers?.length === 1
   const runsOn =
@@ -83,16 +113,20 @@ function whyTokenLimited(ctx: CheckContext, job: JobModel, readsSecret: () => bo
     const readOnly = tokenIsReadOnly(ctx.wf, job) && writes.length === 0
     if (readOnly && prTarget) {
       why = 'the job holds no secret, its token is read-only, and it checks out no pull request code in its `pull_request_target` workflow'
+    } else if (readOnly && conversation) {
+      why = `the job holds no secret${noHead}, ${runsOn}, and its token is read-only`
     } else {
       if (writes.length === 0 || writes.some((p) => !LIMITED_WRITES.has(scalarString(p.key) ?? '') || scalarString(p.value) !== 'write')) return undefined
       const scopes = new Set(writes.map((p) => scalarString(p.key)))
+      const talk = ['issues', 'discussions'].filter((s) => scopes.has(s))
       const what = [
         scopes.has('security-events') ? 'code-scanning alerts (`security-events: write`)' : undefined,
-        scopes.has('statuses') ? 'commit statuses (`statuses: write`: a moved tag could still set a commit status)' : undefined
+        scopes.has('statuses') ? 'commit statuses (`statuses: write`: a moved tag could still set a commit status)' : undefined,
+        talk.length ? `${talk.join(' and ')} (${talk.map((s) => `\`${s}: write\``).join(', ')}: a moved tag could post or edit ${talk.join(' and ')} and their comments)` : undefined
       ].filter((w) => w !== undefined).join(' and ')
       why = prTarget
         ? `the job holds no secret, checks out no pull request code in its \`pull_request_target\` workflow, and its token writes nothing but ${what}`
-        : `the job holds no secret, ${runsOn}, and its token writes nothing but ${what}`
+        : `the job holds no secret${noHead}, ${runsOn}, and its token writes nothing but ${what}`
     }
   }
   return readsSecret() ? undefined : why
