@@ -133,8 +133,9 @@ export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, conta
       const also = one ? 'it is also privileged' : 'they are also privileged'
       return ctx.report(verdict.meta, verdict.line, `${message} (medium: ${also}, which gives the node already and is reported on its own)`, { severity: 'medium' })
     }
-    const needs = fixers.map((c) => containerNodePluginNeed(v, pod, c))
-    if (verdict.meta === K8S.runAsRoot && needs.every((n) => n !== undefined)) {
+    // Read only for UID 0: the may-run-as-root verdict covers most containers of a big pod.
+    const needs = verdict.meta === K8S.runAsRoot ? fixers.map((c) => containerNodePluginNeed(v, pod, c)) : [undefined]
+    if (needs.every((n) => n !== undefined)) {
       return ctx.report(verdict.meta, verdict.line, `${message} (medium: ${nodePluginClause(needs[0]!)})`, { severity: 'medium' })
     }
     return ctx.report(verdict.meta, verdict.line, message)
