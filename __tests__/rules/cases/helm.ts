@@ -104,6 +104,58 @@ spec:
 `
 const AGENT_VALUES = 'agent:\n  securityContext:\n    runAsUser: 0\n'
 
+/** Values of a node plugin's container security context (set by each case). */
+const PLUGIN_VALUES = (setting: string) => `plugin:\n  securityContext:\n    ${setting}\n`
+/** A helper rendering a CNI installer init container that copies binaries into the host's CNI folder. */
+const CNI_INSTALLER_HELPER = `{{- define "net.installCni" -}}
+- name: install-cni
+  image: registry.example.com/net-cni:2.3
+  securityContext: {{- toYaml .Values.plugin.securityContext | nindent 4 }}
+  volumeMounts:
+    - name: cni-bin
+      mountPath: /host/opt/cni/bin
+{{- end -}}
+`
+/** A DaemonSet including the CNI installer and mounting the host's CNI folder. */
+const CNI_DAEMONSET = `apiVersion: apps/v1
+kind: DaemonSet
+spec:
+  template:
+    spec:
+      initContainers:
+        {{- include "net.installCni" . | nindent 8 }}
+      containers:
+        - name: agent
+          image: registry.example.com/net-agent:2.3
+      volumes:
+        - name: cni-bin
+          hostPath:
+            path: /opt/cni/bin
+`
+/** A CSI node driver whose container propagates its mounts back to the host. */
+const CSI_DAEMONSET = `apiVersion: apps/v1
+kind: DaemonSet
+spec:
+  template:
+    spec:
+      containers:
+        - name: driver
+          image: registry.example.com/csi-node:1.0
+          {{- with .Values.plugin.securityContext }}
+          securityContext:
+            {{- toYaml . | nindent 12 }}
+          {{- end }}
+          volumeMounts:
+            - name: pods
+              mountPath: /var/lib/kubelet/pods
+              mountPropagation: Bidirectional
+        - name: registrar
+          image: registry.example.com/csi-registrar:1.0
+      volumes:
+        - name: pods
+          hostPath:
+            path: /var/lib/kubelet/pods
+`
 /** Values of a privileged init container that waits for a proxy, switched on by a flag off by default. */
 const WAITER_VALUES = 'waitForProxy: false\nwaiter:\n  securityContext:\n    enabled: true\n    privileged: true\n'
 /** A helper rendering the waiter init container (its own guard is true by default). */
@@ -279,6 +331,21 @@ export const helmCases: CaseTable = {
       { ...chart(PRIVILEGED), errors: [{ line: lineOf(PRIVILEGED, 'privileged: true'), severity: 'critical' }] },
       { name: 'with `runAsUser: 0` beside it: still critical', ...chart(ROOT_PRIVILEGED), errors: [{ line: lineOf(ROOT_PRIVILEGED, 'privileged: true'), severity: 'critical' }] },
       {
+        name: 'written only into a CSI node driver with a Bidirectional mount: medium, saying why',
+        ...chartWith(CLEAN + PLUGIN_VALUES('privileged: true'), { 'charts/app/templates/daemonset.yaml': CSI_DAEMONSET }),
+        errors: [{ line: lineOf(CLEAN + PLUGIN_VALUES('privileged: true'), '    privileged: true'), severity: 'medium', message: /a CNI\/CSI node plugin, which needs it to propagate mounts back to the host$/ }]
+      },
+      {
+        name: 'the same container without the Bidirectional mount: critical',
+        ...chartWith(CLEAN + PLUGIN_VALUES('privileged: true'), { 'charts/app/templates/daemonset.yaml': CSI_DAEMONSET.replace('              mountPropagation: Bidirectional\n', '') }),
+        errors: [{ line: lineOf(CLEAN + PLUGIN_VALUES('privileged: true'), '    privileged: true'), severity: 'critical' }]
+      },
+      {
+        name: 'in a helper for a CNI installer mounting the host CNI folder: medium',
+        ...chartWith(CLEAN + PLUGIN_VALUES('privileged: true'), { 'charts/app/templates/_cni.tpl': CNI_INSTALLER_HELPER, 'charts/app/templates/daemonset.yaml': CNI_DAEMONSET }),
+        errors: [{ line: lineOf(CLEAN + PLUGIN_VALUES('privileged: true'), '    privileged: true'), severity: 'medium', message: /needs it to write the host's CNI folders$/ }]
+      },
+      {
         name: 'in a helper included only inside an `if` false with the defaults: low, naming what must be set',
         ...chartWith(CLEAN + WAITER_VALUES, { 'charts/app/templates/_init.tpl': WAITER_HELPER, 'charts/app/templates/daemonset.yaml': WAITER_DAEMONSET }),
         errors: [{ line: lineOf(CLEAN + WAITER_VALUES, '    privileged: true'), severity: 'low', message: /low, as it applies only when `waitForProxy` is set$/ }]
@@ -393,6 +460,16 @@ export const helmCases: CaseTable = {
         name: 'in a helper included only inside an `if` false with the defaults: low',
         ...chartWith(CLEAN + WAITER_VALUES.replace('privileged: true', 'runAsUser: 0'), { 'charts/app/templates/_init.tpl': WAITER_HELPER, 'charts/app/templates/daemonset.yaml': WAITER_DAEMONSET }),
         errors: [{ line: lineOf(CLEAN + WAITER_VALUES.replace('privileged: true', 'runAsUser: 0'), 'runAsUser: 0'), severity: 'low', message: /applies only when `waitForProxy` is set$/ }]
+      },
+      {
+        name: 'in a helper for a CNI installer that writes the host CNI folder: medium, saying why',
+        ...chartWith(CLEAN + PLUGIN_VALUES('runAsUser: 0'), { 'charts/app/templates/_cni.tpl': CNI_INSTALLER_HELPER, 'charts/app/templates/daemonset.yaml': CNI_DAEMONSET }),
+        errors: [{ line: lineOf(CLEAN + PLUGIN_VALUES('runAsUser: 0'), 'runAsUser: 0'), severity: 'medium', message: /UID 0: medium, as the templates write it only into a CNI\/CSI node plugin, which needs it to write the host's CNI folders$/ }]
+      },
+      {
+        name: 'the same installer mounting a folder of its own: high',
+        ...chartWith(CLEAN + PLUGIN_VALUES('runAsUser: 0'), { 'charts/app/templates/_cni.tpl': CNI_INSTALLER_HELPER.replace('/host/opt/cni/bin', '/data'), 'charts/app/templates/daemonset.yaml': CNI_DAEMONSET.replace('/opt/cni/bin', '/srv/data') }),
+        errors: [{ line: lineOf(CLEAN + PLUGIN_VALUES('runAsUser: 0'), 'runAsUser: 0'), severity: 'high' }]
       },
       {
         name: "written only into a DaemonSet whose pods mount host paths (a node agent): medium, saying why",

@@ -182,6 +182,12 @@ const hostNet = withEdit(['      automountServiceAccountToken: false\n', '      
 /** A Deployment whose init container runs the given command as root (line 13: its `runAsUser: 0`). */
 const ownershipInit = (command: string): string =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: prepare\n          image: registry.example.com/tools:1.2\n          command: ${command}\n          securityContext:\n            runAsUser: 0\n      containers:\n        - name: app\n          image: registry.example.com/shop:2.0\n          securityContext:\n            runAsUser: 10001\n`
+/** A CNI DaemonSet: an init container (`install`, with the given security context) copying binaries into the host's CNI folder. */
+const cniInstaller = (securityContext: string, hostPath = '/opt/cni/bin') =>
+  `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: net-node\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: install\n          image: registry.example.com/net-cni:2.3\n          securityContext:\n            ${securityContext}\n          volumeMounts:\n            - name: cni-bin\n              mountPath: /host/opt/cni/bin\n      containers:\n        - name: agent\n          image: registry.example.com/net-agent:2.3\n          securityContext:\n            runAsUser: 10001\n      volumes:\n        - name: cni-bin\n          hostPath:\n            path: ${hostPath}\n`
+/** A CSI node driver whose privileged container propagates a mount back to the host. */
+const csiNodeDriver = (propagation: string) =>
+  `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: csi-node\nspec:\n  template:\n    spec:\n      containers:\n        - name: driver\n          image: registry.example.com/csi-node:1.0\n          securityContext:\n            privileged: true\n          volumeMounts:\n            - name: pods\n              mountPath: /var/lib/kubelet/pods\n              mountPropagation: ${propagation}\n      volumes:\n        - name: pods\n          hostPath:\n            path: /var/lib/kubelet/pods\n`
 /** A privileged init container that runs as root to set a kernel parameter of the node. */
 const privilegedRootInit = ownershipInit('["sh", "-c", "sysctl -w vm.max_map_count=262144"]').replace('          securityContext:\n            runAsUser: 0\n', '          securityContext:\n            privileged: true\n            runAsUser: 0\n')
 /** UID 0 set for the whole pod, one container of which is privileged. */
@@ -484,7 +490,24 @@ export const kubernetesCases: CaseTable = {
     invalid: [
       { code: privileged, errors: [{ line: lineOf(privileged, 'privileged: true'), severity: 'critical' }] },
       { name: "a custom resource named like a built-in kind (Knative's Service runs pods)", code: KNATIVE_PRIVILEGED, errors: [{ line: lineOf(KNATIVE_PRIVILEGED, 'privileged: true') }] },
-      { name: 'kustomize patch that makes the container privileged', files: PRIVILEGED_PATCH.files, errors: [{ path: PRIVILEGED_PATCH.path, line: lineOf(PRIVILEGED_PATCH.patch, 'privileged: true') }] }
+      { name: 'kustomize patch that makes the container privileged', files: PRIVILEGED_PATCH.files, errors: [{ path: PRIVILEGED_PATCH.path, line: lineOf(PRIVILEGED_PATCH.patch, 'privileged: true') }] },
+      {
+        name: "a CNI installer mounting the host's CNI folder: medium, saying why",
+        code: cniInstaller('privileged: true'),
+        errors: [{ line: lineOf(cniInstaller('privileged: true'), 'privileged: true'), severity: 'medium', message: /runs privileged \(medium: a CNI\/CSI node plugin, which needs it to write the host's CNI folders\)$/ }]
+      },
+      {
+        name: 'a CNI container mounting the BPF filesystem: medium',
+        code: cniInstaller('privileged: true', '/sys/fs/bpf'),
+        errors: [{ line: lineOf(cniInstaller('privileged: true'), 'privileged: true'), severity: 'medium', message: /needs it to mount the BPF filesystem\)$/ }]
+      },
+      {
+        name: 'a CSI node driver with a Bidirectional mount: medium',
+        code: csiNodeDriver('Bidirectional'),
+        errors: [{ line: lineOf(csiNodeDriver('Bidirectional'), 'privileged: true'), severity: 'medium', message: /needs it to propagate mounts back to the host\)$/ }]
+      },
+      { name: 'the same driver receiving mounts from the host only: critical', code: csiNodeDriver('HostToContainer'), errors: [{ line: lineOf(csiNodeDriver('HostToContainer'), 'privileged: true'), severity: 'critical' }] },
+      { name: 'a privileged container mounting another host folder: critical', code: cniInstaller('privileged: true', '/var/log'), errors: [{ line: lineOf(cniInstaller('privileged: true'), 'privileged: true'), severity: 'critical' }] }
     ]
   },
   'k8s/privilege-escalation-allowed': {
@@ -520,6 +543,12 @@ export const kubernetesCases: CaseTable = {
         code: privilegedRootInit,
         errors: [{ line: lineOf(privilegedRootInit, 'runAsUser: 0'), severity: 'medium', message: /runs as UID 0 \(root\) \(medium: it is also privileged, which gives the node already and is reported on its own\)$/ }]
       },
+      {
+        name: "UID 0 for a CNI installer mounting the host's CNI folder: medium, saying why",
+        code: cniInstaller('runAsUser: 0'),
+        errors: [{ line: lineOf(cniInstaller('runAsUser: 0'), 'runAsUser: 0'), severity: 'medium', message: /runs as UID 0 \(root\) \(medium: a CNI\/CSI node plugin, which needs it to write the host's CNI folders\)$/ }]
+      },
+      { name: 'UID 0 for the same container mounting another host folder: high', code: cniInstaller('runAsUser: 0', '/srv/data'), errors: [{ line: lineOf(cniInstaller('runAsUser: 0'), 'runAsUser: 0'), severity: 'high' }] },
       {
         name: 'a pod-level UID 0 shared by a privileged and an unprivileged container: high',
         code: podRootBesidePrivileged,

@@ -22,7 +22,7 @@ export const HELM = defineRules('helm', {
     topics: ['least-privilege'],
     severity: 'critical',
     title: 'Chart runs privileged containers by default',
-    description: 'A `privileged: true` default gives the chart\'s containers every capability and the host devices unless the installer switches it off. Low when the templates (read, not rendered) write it only inside `if`/`with` blocks whose conditions are false with the chart\'s defaults, counting the blocks around each `include` of the helper that writes it (an optional init container switched off).',
+    description: 'A `privileged: true` default gives the chart\'s containers every capability and the host devices unless the installer switches it off. Low when the templates (read, not rendered) write it only inside `if`/`with` blocks whose conditions are false with the chart\'s defaults, counting the blocks around each `include` of the helper that writes it (an optional init container switched off); medium when they write it only into containers of CNI/CSI node plugins (mounting the host\'s CNI folders or BPF filesystem, or a volume with `mountPropagation: Bidirectional`), which need it by design.',
     remediation: 'Default `privileged` to false and add only the capabilities the container needs.',
     refs: { checkov: 'CKV_K8S_16', kics: 'k8s/container_is_privileged', trivy: 'AVD-KSV-0017' }
   },
@@ -32,7 +32,7 @@ export const HELM = defineRules('helm', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'Chart runs as root (UID 0) by default',
-    description: 'A `runAsUser: 0` default runs the chart\'s containers as root unless the installer overrides it. Low when the templates (read, not rendered) write it only inside `if`/`with` blocks of its object whose conditions are false with the chart\'s defaults, counting the blocks around each `include` of the helper that writes it (an optional init container switched off); medium when they write it only into DaemonSets whose pods mount host paths (node agents, for which root is how they read the host\'s files).',
+    description: 'A `runAsUser: 0` default runs the chart\'s containers as root unless the installer overrides it. Low when the templates (read, not rendered) write it only inside `if`/`with` blocks of its object whose conditions are false with the chart\'s defaults, counting the blocks around each `include` of the helper that writes it (an optional init container switched off); medium when they write it only into DaemonSets whose pods mount host paths (node agents, for which root is how they read the host\'s files), or only into containers of CNI/CSI node plugins (mounting the host\'s CNI folders or BPF filesystem, or a volume with `mountPropagation: Bidirectional`), which need it by design.',
     remediation: 'Default `runAsUser` to a non-zero UID and set `runAsNonRoot: true`; document the override for installs that truly need root.',
     refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root', trivy: 'AVD-KSV-0012' }
   },

@@ -6,6 +6,7 @@
  */
 import { isBuiltInApi } from '../k8s/objects.js'
 import { guardByDefault, variablesOf } from './template-conditions.js'
+import { nodePluginPathNeed, type NodePluginNeed } from '../node-plugin.js'
 
 /** The chart's template texts (templates/, helpers, `files/` rendered by the chart or its control plane). */
 export interface ChartTemplates {
@@ -343,6 +344,65 @@ export function writtenOnlyIntoHostDaemonSets(path: readonly string[], templates
     const doc = documentAt(u.text, u.at)
     return /^kind:[ \t]*["']?DaemonSet["']?[ \t]*$/m.test(doc) && /^[ \t]*(?:-[ \t]+)?hostPath:/m.test(doc)
   })
+}
+
+/**
+ * Why every template that writes the value puts it into a CNI/CSI node plugin container (see
+ * ../node-plugin.ts), or undefined. Templates are read, not rendered: the container is the list
+ * item around the write (to the next line indented no deeper), and its mounts are read from its
+ * text: `mountPropagation: Bidirectional`, or a `mountPath` naming a host CNI folder or the BPF
+ * filesystem, literally (`/host/opt/cni/bin`) or through a helper or value (`hostCNIBinDir`, `bpf.hostRoot`).
+ */
+export function writtenOnlyIntoNodePlugins(path: readonly string[], templates: ChartTemplates | undefined): NodePluginNeed | undefined {
+  const writes = usesOf(path, templates)?.filter((u) => !u.testOnly)
+  if (!writes || writes.length === 0) return undefined
+  const needs = writes.map((u) => mountsNeed(containerAt(u.text, u.at)))
+  return needs.every((n) => n !== undefined) ? needs[0] : undefined
+}
+
+/** The need the mounts written in one container's text show. */
+function mountsNeed(container: string): NodePluginNeed | undefined {
+  if (/^[ \t]*mountPropagation:[ \t]*["']?Bidirectional["']?[ \t]*$/m.test(container)) return 'propagation'
+  const mountPaths = [...container.matchAll(/^[ \t]*(?:-[ \t]+)?mountPath:[ \t]*(.*)$/gm)].map((m) => m[1]!)
+  const needOf = (p: string): NodePluginNeed | undefined => {
+    const literal = /(?:\/opt\/cni\/bin|\/etc\/cni\/net\.d|\/var\/lib\/cni|\/sys\/fs\/bpf)\b/.exec(p)?.[0]
+    if (literal) return nodePluginPathNeed(literal)
+    if (/cni[-_]?(?:bin|net|conf)/i.test(p)) return 'cni'
+    return /\bbpf\b/i.test(p) ? 'bpf' : undefined
+  }
+  const needs = mountPaths.map(needOf)
+  return needs.find((n) => n === 'cni') ?? needs.find((n) => n === 'bpf')
+}
+
+/**
+ * The text of the container around `at`: from the closest list item (`- name:`) before it that
+ * is indented less than the line of `at`, to the next line indented no deeper than that item.
+ */
+function containerAt(text: string, at: number): string {
+  const lines = text.slice(0, at).split('\n')
+  const indentOf = (line: string) => line.length - line.trimStart().length
+  const own = indentOf(lines[lines.length - 1]!.replace(/\{\{-?/, ''))
+  let start = -1
+  let itemIndent = 0
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = /^([ \t]*)-[ \t]+name:/.exec(lines[i]!)
+    if (m && m[1]!.length < own) {
+      start = i
+      itemIndent = m[1]!.length
+      break
+    }
+  }
+  if (start < 0) return ''
+  const all = text.split('\n')
+  let end = start + 1
+  while (end < all.length) {
+    const line = all[end]!
+    // A line of template actions alone (`{{- end }}`) is no YAML: its indent says nothing.
+    const actionsOnly = /^\{\{.*\}\}$/.test(line.trim())
+    if (line.trim() !== '' && !actionsOnly && indentOf(line) <= itemIndent) break
+    end++
+  }
+  return all.slice(start, end).join('\n')
 }
 
 /** The template document around `at`: the text between the `---` lines before and after it. */

@@ -7,7 +7,8 @@ import type { Finding } from '../../types.js'
 import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
 import { assertNoAliasBomb, isMap, isScalar, isSeq, parseYaml, toPlain, type Node, type YamlFile } from '../parse/yaml.js'
 import { HELM } from './meta.js'
-import { offByDefault, templateUseOf, writtenOnlyIntoHostDaemonSets, type ChartTemplates } from './template-uses.js'
+import { offByDefault, templateUseOf, writtenOnlyIntoHostDaemonSets, writtenOnlyIntoNodePlugins, type ChartTemplates } from './template-uses.js'
+import { nodePluginClause } from '../node-plugin.js'
 
 /** One key of the values file as the walk meets it. */
 export interface Visit {
@@ -159,6 +160,8 @@ function privileged({ v, at, report, line, templates, defaults }: Pick<ValueInCo
   if (off) {
     return report(HELM.valuesPrivileged, line, `chart default ${at} is privileged, but the templates render it only under conditions false with the chart's defaults: low, as it applies only when ${off.join(', or when ')}`, { severity: 'low' })
   }
+  const need = writtenOnlyIntoNodePlugins([...v.path, v.key], templates)
+  if (need) return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged: medium, as the templates write it only into ${nodePluginClause(need)}`, { severity: 'medium' })
   return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged`)
 }
 
@@ -174,6 +177,8 @@ function runAsRoot({ v, at, report, line, templates, defaults }: Pick<ValueInCon
   if (off) {
     return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0, but the templates render it only under conditions false with the chart's defaults: low, as it applies only when ${off.join(', or when ')}`, { severity: 'low' })
   }
+  const need = writtenOnlyIntoNodePlugins(path, templates)
+  if (need) return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0: medium, as the templates write it only into ${nodePluginClause(need)}`, { severity: 'medium' })
   if (writtenOnlyIntoHostDaemonSets(path, templates)) {
     return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0: medium, as the templates write it only into DaemonSets whose pods mount host paths (a node agent, for which root is how it reads the host's files)`, { severity: 'medium' })
   }

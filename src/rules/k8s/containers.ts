@@ -10,6 +10,8 @@ import { K8S } from './meta.js'
 import { isBuiltInApi, isTrue, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine } from './view.js'
 import { servedByService, type StreamIndex } from './workloads.js'
+import { containerNodePluginNeed } from './pod.js'
+import { nodePluginClause } from '../node-plugin.js'
 
 export interface CheckContext {
   path: string
@@ -117,7 +119,14 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Conta
   if (privileged) {
     const line = v.keyLine(sc, 'privileged')
     const suggestion = replaceScalarOnLine(lineText(ctx.content, line), 'privileged', /^true$/i, 'false')
-    out.push(ctx.report(K8S.privileged, line, `${label(c)} of ${obj.kind} \`${obj.name}\` runs privileged`, { suggestion }))
+    const pod = podSpecOf(obj)
+    const need = pod && containerNodePluginNeed(v, pod, c)
+    const subject = `${label(c)} of ${obj.kind} \`${obj.name}\` runs privileged`
+    out.push(
+      need
+        ? ctx.report(K8S.privileged, line, `${subject} (medium: ${nodePluginClause(need)})`, { suggestion, severity: 'medium' })
+        : ctx.report(K8S.privileged, line, subject, { suggestion })
+    )
   }
 
   const escalation = v.get(sc, 'allowPrivilegeEscalation')

@@ -7,6 +7,7 @@ import type { CheckContext } from './containers.js'
 import type { DocView } from './view.js'
 import { selectorMatches } from './selectors.js'
 import { sameNamespace, type StreamIndex } from './workloads.js'
+import { nodePluginClause, nodePluginNeed, type NodePluginNeed } from '../node-plugin.js'
 
 const CONFINED = /^(RuntimeDefault|Localhost)$/
 /** The pre-1.19 annotations, still honoured by older clusters and some admission controllers. */
@@ -91,6 +92,21 @@ function userVerdict(v: DocView, podSc: Node | undefined, c: Container): UserVer
   return { meta: K8S.runAsNonRootNotSet, line, why: ['may run as root (no non-zero `runAsUser`, no `runAsNonRoot: true`)', 'may run as root (no non-zero `runAsUser`, no `runAsNonRoot: true`)'] }
 }
 
+/**
+ * Why a container is a CNI/CSI node plugin (see ../node-plugin.ts), read from its volume mounts
+ * and the pod's hostPath volumes they name; undefined when it is not one.
+ */
+export function containerNodePluginNeed(v: DocView, pod: PodSpec, c: Container): NodePluginNeed | undefined {
+  const hostPaths = new Map<string, string>()
+  for (const volume of v.items(v.get(pod.node, 'volumes'))) {
+    const name = v.str(v.get(volume, 'name'))
+    const hostPath = v.str(v.get(v.get(volume, 'hostPath'), 'path'))
+    if (name !== undefined && hostPath !== undefined) hostPaths.set(name, hostPath)
+  }
+  const mounts = v.items(v.get(c.node, 'volumeMounts')).map((m) => ({ hostPath: hostPaths.get(v.str(v.get(m, 'name')) ?? ''), propagation: v.str(v.get(m, 'mountPropagation')) }))
+  return nodePluginNeed(mounts)
+}
+
 /** One finding per offending line, naming every container it applies to. */
 export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[]): Finding[] {
   const v = obj.view
@@ -116,6 +132,11 @@ export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, conta
     if (verdict.meta === K8S.runAsRoot && fixers.every((c) => isTrue(v, v.get(v.get(c.node, 'securityContext'), 'privileged')))) {
       const also = one ? 'it is also privileged' : 'they are also privileged'
       return ctx.report(verdict.meta, verdict.line, `${message} (medium: ${also}, which gives the node already and is reported on its own)`, { severity: 'medium' })
+    }
+    // Read only for UID 0: the may-run-as-root verdict covers most containers of a big pod.
+    const needs = verdict.meta === K8S.runAsRoot ? fixers.map((c) => containerNodePluginNeed(v, pod, c)) : [undefined]
+    if (needs.every((n) => n !== undefined)) {
+      return ctx.report(verdict.meta, verdict.line, `${message} (medium: ${nodePluginClause(needs[0]!)})`, { severity: 'medium' })
     }
     return ctx.report(verdict.meta, verdict.line, message)
   })
