@@ -377,6 +377,7 @@ async function secretlintCandidates(file: Pick<SourceFile, 'path' | 'kind'>, con
       (h.rule === 'privatekey' && (!couldBeWholeKey(text) || isEncryptedKey(text))) ||
       (h.rule !== 'privatekey' && (isDocumentationExample(value) || isFilledStandIn(value) || countsDigits(value))) ||
       (h.rule === 'aws' && /^[A-Z0-9]{20}$/.test(value) && (!AWS_KEY_ID_START.test(value) || isSyntheticAccessKeyId(value))) ||
+      (h.rule === 'aws' && h.messageId === 'AWSSecretAccessKey' && besideMadeUpKeyIdOnly(content, h.line)) ||
       // `postgres://<user>:<password>@<host>`, `mysql://app:password@db`: a documented shape, no password in it.
       /:<[^<>\s@]{1,60}>@/.test(text) ||
       (url !== null && ['placeholder', 'reference'].includes(whyNotLiteral(value, 'password') ?? ''))
@@ -472,6 +473,20 @@ function isSyntheticAccessKeyId(id: string): boolean {
   const first48 = bits >> 2n
   const account = ((first48 & 0x7fffffffff80n) >> 7n).toString().padStart(12, '0')
   return PLACEHOLDER_ACCOUNTS.has(account)
+}
+
+/** `AKIAABCD12345EFGH`: words that start like an access key id, whole or not. */
+const KEY_ID_WORD = /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Za-z0-9]*/g
+
+/**
+ * A secret access key whose lines around (five each way) name access key ids, none of them one AWS
+ * could have issued: each the wrong length (`AKIAABCD12345EFGH`, 17 characters) or made up for an
+ * emulator or the documentation account. A pair is made up together; no id nearby says nothing.
+ */
+function besideMadeUpKeyIdOnly(content: string, line: number): boolean {
+  const lines = content.split('\n')
+  const ids = lines.slice(Math.max(0, line - 6), line + 5).join('\n').match(KEY_ID_WORD) ?? []
+  return ids.length > 0 && ids.every((id) => !/^[A-Z0-9]{20}$/.test(id) || isSyntheticAccessKeyId(id))
 }
 
 /** The claims of a JSON Web Token's payload, when it decodes to a JSON object. */
@@ -1330,6 +1345,11 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     const awsSecret = /^[A-Za-z0-9/+]{40}$/.test(value) && words.includes('secret') && (words.includes('aws') || words.includes('access'))
     const rule = awsSecret ? AWS_SECRET_RULE : KEY_RULES[cls]
     const offset = a.value.indexOf(value)
+    // Beside a key id AWS could not have issued (`AKIAABCD12345EFGH`): a made-up pair, only masked.
+    if (awsSecret && besideMadeUpKeyIdOnly(content, a.line)) {
+      out.push({ rule, priority: 2, start: a.start + offset, end: a.start + offset + value.length, line: a.line, message: '', value, locateOnly: true })
+      continue
+    }
     // The same value as the login beside it (`penpot`/`penpot`): a local setup's default, guessable
     // by anyone who reads the user name, not a secret someone chose. Still worth a look, not high.
     identities ??= assignments.filter((b) => b.value.length >= 3 && namesIdentityOrAddress(b.key))

@@ -142,9 +142,18 @@ export const secretsCases: CaseTable = {
   'secrets/aws': {
     valid: [
       quiet('AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE', 'AWS documentation example key'),
-      quiet(`export AWS_SECRET_ACCESS_KEY=${DOC_AWS_SECRET}`, 'a documentation secret that says EXAMPLE', 'scripts/env.sh')
+      quiet(`export AWS_SECRET_ACCESS_KEY=${DOC_AWS_SECRET}`, 'a documentation secret that says EXAMPLE', 'scripts/env.sh'),
+      quiet(`export APP_ACCESS_KEY_ID=AKIAWXYZ98765ABCD\nexport APP_SECRET_ACCESS_KEY=${AWS_SECRET}`, 'a secret beside a key id of the wrong length (17 characters): made up together', 'docs/cleanup.md')
     ],
-    invalid: [line2(`aws_secret_access_key = "${AWS_SECRET}"`, { severity: 'critical' })]
+    invalid: [
+      line2(`aws_secret_access_key = "${AWS_SECRET}"`, { severity: 'critical' }),
+      {
+        name: 'a secret beside a well-formed key id keeps its severity',
+        path: 'deploy/env.sh',
+        code: `export APP_ACCESS_KEY_ID=${AWS_KEY_ID}\nexport APP_SECRET_ACCESS_KEY=${AWS_SECRET}\n`,
+        errors: [{ line: 2, severity: 'critical' }]
+      }
+    ]
   },
   'secrets/aws-access-key-id': {
     valid: [
@@ -172,7 +181,8 @@ export const secretsCases: CaseTable = {
     valid: [
       quiet('sha: 0123456789abcdef0123456789abcdef01234567', 'a SHA-1 is not a key'),
       quiet(`aws_secret_key: ${DOC_AWS_SECRET}`, 'a documentation secret that says EXAMPLE, in documentation', 'docs/aws-setup.yaml'),
-      quiet(`id ${EMULATOR_KEY_ID}\nkey ${AWS_SECRET}\n`, 'a secret next to an emulator id only (made up with it)', 'config/settings.txt')
+      quiet(`id ${EMULATOR_KEY_ID}\nkey ${AWS_SECRET}\n`, 'a secret next to an emulator id only (made up with it)', 'config/settings.txt'),
+      quiet(`export APP_ACCESS_KEY_ID=AKIAWXYZ98765ABCD\nexport APP_SECRET_ACCESS_KEY=${AWS_SECRET}`, 'a secret under a secret-key name beside a key id of the wrong length: made up together', 'docs/cleanup.md')
     ],
     invalid: [
       line2(`aws_secret_key: ${DOC_AWS_SECRET}`, { severity: 'critical' }, 'the documentation secret written into configuration: where a real key would go', 'config/aws.yaml'),
