@@ -6,6 +6,7 @@
  * behind a data store with no public endpoint, and only on the ports the stores listen on.
  */
 import type { Severity } from '../types.js'
+import { keyWords } from './secrets/keys.js'
 
 /** One use of a group: `name` is already quoted for a message (`` `Worker` ``, `` `aws_lambda_function.worker` ``). */
 export type GroupUse =
@@ -24,18 +25,11 @@ export interface Reach {
   why: string
 }
 
-/** Words of a name: `lambdaSg` → lambda, sg; `lambda-sg` → lambda, sg. */
-const words = (text: string): string[] =>
-  text
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean)
 const STORE_WORDS = new Set(['db', 'database', 'rds', 'aurora', 'proxy', 'cache', 'redis', 'docdb', 'mongo', 'cluster', 'mysql', 'postgres', 'neptune'])
 
 /** A group's names call it a Lambda function's (`lambdaSg`) and name no data store (`LambdaToRdsSg` is not one). */
 export function namedForFunctions(names: string[]): boolean {
-  const split = names.map(words)
+  const split = names.map(keyWords)
   return split.some((w) => w.includes('lambda')) && !split.some((w) => w.some((x) => STORE_WORDS.has(x)))
 }
 
