@@ -1032,7 +1032,8 @@ function literalBlock(key: string, body: string[]): boolean {
     const kv = /^\s*["']?([A-Za-z_][\w.-]{0,100})["']?\s*(?:=>|[=:])\s*(\S.{0,500})$/.exec(l) ?? /^\s*<([A-Za-z_][\w.-]{0,100})>([^<]{1,500})<\/[\w.-]{1,100}>/.exec(l)
     if (kv === null || classifyKey(kv[1]) === undefined) return false
     const value = kv[2].trim().replace(/,$/, '').replace(/^(["'])(.*)\1$/, '$2')
-    return !/\{\{|\$\{/.test(value) && whyNotLiteral(value, kv[1]) === undefined
+    // A base64 value that decodes to a stand-in (`ZXhhbXBsZS1zZWNyZXQ=` is "example-secret") is one too.
+    return !/\{\{|\$\{/.test(value) && whyNotLiteral(value, kv[1]) === undefined && !decodedPlaceholder(value, kv[1])
   })
 }
 

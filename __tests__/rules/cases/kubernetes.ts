@@ -895,6 +895,10 @@ export const kubernetesCases: CaseTable = {
         code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: pipeline\nstringData:\n  roles.yml: |-\n    writer_role:\n      cluster: [ "monitor" ]\n      indices:\n        - names: [ "app-*" ]\n          privileges: [ "write", "create_index" ]\n  beats.conf: |-\n    input {\n      beats { port => 5044 }\n    }\n'
       },
       {
+        name: 'a config block whose client secret is base64 of a stand-in (an identity provider set up for local development)',
+        code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: idp\nstringData:\n  idp.yaml: |\n    issuer: http://{{ .Values.host }}/idp\n    clients:\n      - id: local-dev\n        secret: ${Buffer.from('sample-client-secret').toString('base64')}\n`
+      },
+      {
         name: 'config file rendered from chart values (templated block)',
         code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: exporter\nstringData:\n  my.cnf: |\n    [client]\n    user={{ .Values.db.user }}\n    password={{ .Values.db.pass }}\n'
       }

@@ -803,6 +803,30 @@ export const workflowCases: CaseTable = {
         ),
         errors: [{ line: 14 }, { line: 15 }]
       },
+      {
+        name: 'a release tag from the whole event, in a workflow run only on release: medium, saying who writes it',
+        code: push(
+          job(
+            't',
+            `      - id: rel\n        uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const event = ${'$'}{{ toJSON(github.event) }};\n            core.setOutput('tag', event.release.tag_name)\n` +
+              `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const tag = "${'$'}{{ steps.rel.outputs.tag }}";\n`
+          ),
+          'release'
+        ).replace('contents: read', 'contents: write'),
+        errors: [{ line: 19, severity: 'medium', message: /runs only on release events, whose tag, name and notes only members who can publish a release write/ }]
+      },
+      {
+        name: 'the same step output in a workflow also run on push: high',
+        code: push(
+          job(
+            't',
+            `      - id: rel\n        uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const event = ${'$'}{{ toJSON(github.event) }};\n            core.setOutput('tag', event.release.tag_name)\n` +
+              `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const tag = "${'$'}{{ steps.rel.outputs.tag }}";\n`
+          ),
+          '[release, push]'
+        ).replace('contents: read', 'contents: write'),
+        errors: [{ line: 19, severity: 'high' }]
+      },
       { name: 'PR title in a pull_request workflow (no secrets, read-only token)', code: push(job('t', '      - run: echo "${{ github.event.pull_request.title }}"\n'), 'pull_request'), errors: [{ line: 10 }] },
       {
         name: 'a commit message passed to a reusable workflow that expands it',

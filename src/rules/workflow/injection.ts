@@ -350,7 +350,8 @@ function envSuggestion(ctx: CheckContext, job: JobModel, step: StepModel, hit: H
  * Why crafted text gains its author little here, when it does: the workflow runs only on
  * `pull_request`, where a fork's pull request runs the fork's own version of the workflow (with a
  * read-only token), and the job reads no secret but that token; or it runs only on push or
- * pull_request with a token `permissions:` makes read-only and no secret at all. On `push` a merged
+ * pull_request with a token `permissions:` makes read-only and no secret at all; or it runs only on
+ * `release`, whose payload only members who may publish a release write. On `push` a merged
  * contributor's commit message or file name reaches the base repository's run, which could still
  * write the branch's Actions cache: medium, not gone.
  */
@@ -361,9 +362,13 @@ function whyLittleGained(ctx: CheckContext, job: JobModel): string | undefined {
   if (runsOnlyOn(ctx.wf, PUSH_OR_PULL_REQUEST) && tokenIsReadOnly(ctx.wf, job) && !jobTextSome(ctx, job, (text) => readsSecret(text, true))) {
     return "the workflow runs only on push or pull_request, `permissions:` makes the job's token read-only and the job reads no secret (the commands could still write the branch's Actions cache)"
   }
+  if (runsOnlyOn(ctx.wf, RELEASE_ONLY)) {
+    return 'the workflow runs only on release events, whose tag, name and notes only members who can publish a release write, and they can change the workflow itself'
+  }
   return undefined
 }
 
+const RELEASE_ONLY: ReadonlySet<string> = new Set(['release'])
 const PULL_REQUEST_ONLY: ReadonlySet<string> = new Set(['pull_request'])
 const PUSH_OR_PULL_REQUEST: ReadonlySet<string> = new Set(['push', 'pull_request'])
 
