@@ -12,7 +12,7 @@ import { costRules, withoutRestated } from '../cost/meta.js'
 import { IMPORT_RULES } from '../import/rules.js'
 import { forSamplePath, scanSecrets, secretRules } from './secrets.js'
 import { forTestPath, isTestPath } from './sample-paths.js'
-import { analyzeCharts, type HelmOptions } from './helm/index.js'
+import { analyzeCharts, lowerOffByDefault, type HelmOptions } from './helm/index.js'
 import { ParseError } from './parse/yaml.js'
 import { analyzeInPool, threadsFor } from './pool.js'
 import type { RunInfo } from './language.js'
@@ -195,6 +195,7 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
     out.notes.push(...r.notes)
     out.secrets.push(...r.secrets)
   }
+  out.findings = lowerOffByDefault(out.findings, files)
   // Charts are rendered as a whole, once per analysis, never file by file.
   try {
     const charts = await analyzeCharts(files, options.helm)

@@ -247,6 +247,39 @@ spec:
 `
 
 /** An Argo Workflow: its container is not a pod template the manifest rules model, but the generic scan reads its env. */
+/** A chart template whose first Secret reaches the container as an env var only when files are switched off. */
+const CHART_ENV = [
+  'apiVersion: batch/v1',
+  'kind: CronJob',
+  'metadata:',
+  '  name: {{ .Release.Name }}-sync',
+  'spec:',
+  '  schedule: "@hourly"',
+  '  jobTemplate:',
+  '    spec:',
+  '      template:',
+  '        spec:',
+  '          containers:',
+  '            - name: sync',
+  '              image: registry.example.com/sync:1.2.3',
+  '              env:',
+  '                {{- if .Values.useSecretFiles }}',
+  '                - name: DB_PASSWORD_FILE',
+  '                  value: /secrets/db-password',
+  '                {{- else }}',
+  '                - name: DB_PASSWORD',
+  '                  valueFrom:',
+  '                    secretKeyRef:',
+  '                      name: api-db',
+  '                      key: password',
+  '                {{- end }}',
+  '                - name: API_TOKEN',
+  '                  valueFrom:',
+  '                    secretKeyRef:',
+  '                      name: api-token',
+  '                      key: token',
+  ''
+].join('\n')
 const WORKFLOW = `apiVersion: argoproj.io/v1alpha1
 kind: Workflow
 metadata:
@@ -904,6 +937,16 @@ export const kubernetesCases: CaseTable = {
       }
     ],
     invalid: [
+      {
+        name: 'a chart Secret rendered only in development mode (off with the defaults): medium, saying what must be set',
+        files: {
+          'charts/idp/Chart.yaml': 'apiVersion: v2\nname: idp\nversion: 1.0.0\n',
+          'charts/idp/values.yaml': 'development: false\n',
+          'charts/idp/templates/secret.yaml': '{{- if .Values.development }}\napiVersion: v1\nkind: Secret\nmetadata:\n  name: idp-dev\nstringData:\n  client-secret: Qx7vN2pLk9RtW4mZ8sJd\n{{- end }}\n',
+          'k8s/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: idp\n'
+        },
+        errors: [{ path: 'charts/idp/templates/secret.yaml', line: 7, severity: 'medium', message: /\(medium: the template renders this only when `development` is set, not with the chart's defaults\)/ }]
+      },
       { name: "MinIO's documented default (minio123) in stringData: medium", code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: store\nstringData:\n  access_key_id: minio\n  access_key_secret: minio123\n', errors: [{ line: 7, severity: 'medium', message: /well-known default anyone would try first/ }] },
       { code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\nstringData:\n  password: Zq8vLm2Kp9Xw4R\n', errors: [{ line: 7, severity: 'high' }] },
       {
@@ -961,6 +1004,21 @@ export const kubernetesCases: CaseTable = {
   'secrets/k8s-secret-env-var': {
     // In a workload the manifest rules model, k8s/secret-in-env reports the same line instead.
     valid: [{ name: 'Deployment: reported once, by k8s/secret-in-env', code: secretRefEnv }, { name: 'CRD schema describing secretKeyRef', path: 'k8s/crd.yaml', code: CRD }],
-    invalid: [{ name: 'container of a kind the manifest rules do not model', code: WORKFLOW, errors: [{ line: lineOf(WORKFLOW, 'secretKeyRef'), severity: 'low' }] }]
+    invalid: [
+      { name: 'container of a kind the manifest rules do not model', code: WORKFLOW, errors: [{ line: lineOf(WORKFLOW, 'secretKeyRef'), severity: 'low' }] },
+      {
+        name: "chart template: the env read sits in the `else` of a files switch on by default, so a default install mounts files (info); an unguarded one stays low",
+        files: {
+          'charts/api/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 1.0.0\n',
+          'charts/api/values.yaml': 'useSecretFiles: true\nextraSecret: ""\n',
+          'charts/api/templates/deployment.yaml': CHART_ENV,
+          'k8s/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: api\n'
+        },
+        errors: [
+          { path: 'charts/api/templates/deployment.yaml', line: lineOf(CHART_ENV, 'name: api-db') - 1, severity: 'info', message: /\(info: the template renders this only when `useSecretFiles` is empty, not with the chart's defaults\)/ },
+          { path: 'charts/api/templates/deployment.yaml', line: lineOf(CHART_ENV, 'name: api-token') - 1, severity: 'low' }
+        ]
+      }
+    ]
   }
 }

@@ -15,7 +15,8 @@ import { HELM } from './meta.js'
 import { renderChart, type RenderOptions } from './render.js'
 import { analyzeRendered, splitRendered, type RenderedTemplate } from './rendered.js'
 import { checkValues, valuesChecks, type ValueInContext } from './values.js'
-import { chartTemplates } from './template-uses.js'
+import { chartTemplates, offByDefaultAt } from './template-uses.js'
+import { parseYaml, toPlain } from '../parse/yaml.js'
 
 export { helmContextPathsFor } from './charts.js'
 export const helmRules: RuleMeta[] = Object.values(HELM)
@@ -148,6 +149,50 @@ function valuesFindings(chart: Chart, notes: FileNote[]): Finding[] {
     notes.push({ path: values.path, reason: 'parse', message: `${values.path}: could not be parsed: ${(e as Error).message}` })
     return []
   }
+}
+
+/**
+ * The secret scan's findings on chart templates, each lowered when the template renders its line
+ * only under conditions false with the chart's `values.yaml` (a development-only Secret, the
+ * `else` of `usePasswordFiles`): a default install holds none of it. A literal credential is
+ * still committed, so critical and high become medium; the rest (how a Secret reaches a
+ * container) does not happen by default: info. The message says what must be set.
+ */
+export function lowerOffByDefault(findings: Finding[], files: readonly SourceFile[]): Finding[] {
+  const onTemplates = (f: Finding): boolean => f.ruleId.startsWith('secrets/') && /(^|\/)templates\//.test(f.path)
+  if (!findings.some(onTemplates)) return findings
+  const byPath = new Map(files.filter((f) => f.kind === 'helm').map((f) => [f.path, f]))
+  const charts = chartsOf(files)
+  const defaultsOf = new Map<Chart, unknown>()
+  const chartDefaults = (chart: Chart): unknown => {
+    if (!defaultsOf.has(chart)) {
+      const values = chart.files.find((f) => /^values\.ya?ml$/.test(chartPath(chart, f.path)))
+      let defaults: unknown
+      try {
+        const doc = values ? parseYaml(values.content.replace(/\r\n?/g, '\n')).docs[0] : undefined
+        defaults = doc ? toPlain(doc) : undefined
+      } catch {
+        defaults = undefined // values.yaml that does not parse is a note of its own
+      }
+      defaultsOf.set(chart, defaults)
+    }
+    return defaultsOf.get(chart)
+  }
+  return findings.map((f) => {
+    const file = onTemplates(f) ? byPath.get(f.path) : undefined
+    const chart = file ? charts.find((c) => c.files.includes(file)) : undefined
+    const defaults = chart ? chartDefaults(chart) : undefined
+    if (!file || defaults === undefined) return f
+    const text = file.content.replace(/\r\n?/g, '\n')
+    let at = 0
+    for (let line = 1; line < f.line && at >= 0; line++) at = text.indexOf('\n', at) + 1 || -1
+    if (at < 0) return f
+    at += /^[ \t]*/.exec(text.slice(at))![0].length
+    const when = offByDefaultAt(text, at, defaults)
+    if (!when) return f
+    const severity = f.severity === 'critical' || f.severity === 'high' ? 'medium' : f.severity === 'medium' || f.severity === 'low' ? 'info' : f.severity
+    return { ...f, severity, message: `${f.message} (${severity}: the template renders this only when ${when}, not with the chart's defaults)` }
+  })
 }
 
 /**

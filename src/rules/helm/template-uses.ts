@@ -548,3 +548,24 @@ function inInjectedContainer(text: string, offset: number): boolean {
   }
   return false
 }
+
+/**
+ * When the text at offset `at` of a template lies inside `if`/`with` blocks of which one is false
+ * with the chart's defaults (its `else` part: when the condition holds): what must be set for it to
+ * render. Undefined when it renders by default or may: inside a named template (where it renders
+ * depends on its includes), or under conditions of a shape not read.
+ */
+export function offByDefaultAt(text: string, at: number, defaults: unknown): string | undefined {
+  const { actions, blocks } = parse(text)
+  if (blocks.some((b) => b.keyword === 'define' && b.opener.end <= at && (!b.endAt || at < b.endAt.start))) return undefined
+  const vars = variablesOf(actions.map((a) => a.body))
+  const around = blocks
+    .filter((b) => (b.keyword === 'if' || b.keyword === 'with') && b.endAt && b.opener.end <= at && at < b.endAt.start)
+    .sort((a, b) => b.opener.start - a.opener.start)
+  for (const b of around) {
+    const negated = b.elseAt !== undefined && at >= b.elseAt.end
+    const guard = guardByDefault(conditionOf(b.opener.body), negated, vars, defaults)
+    if (guard.holds === false) return guard.when ?? 'its `if` condition holds'
+  }
+  return undefined
+}
