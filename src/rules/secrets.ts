@@ -12,7 +12,7 @@ import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
 import { forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
-import { asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isProductName, isWordsAndNumber, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, namesTrustStorePassword, productDefault, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isProductName, isWellKnownPassword, isWordsAndNumber, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, namesTrustStorePassword, productDefault, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -989,7 +989,7 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
         (namesSetting(key) ? looksRandom(plain) : namesCredential(key) || /\.(?:key|pem|p12|pfx|jks|json)$/i.test(key) || looksRandom(plain))
       const start = starts[lineIndex] + line.indexOf(value, ind.length + key.length)
       // `minio123`, `admin`: a default anyone tries first, written into a Secret as anywhere else.
-      const wellKnown = credential && WELL_KNOWN_PASSWORDS.has(plain.trim().toLowerCase())
+      const wellKnown = credential && isWellKnownPassword(plain)
       const message = `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value${wellKnown ? `, ${WELL_KNOWN_DEFAULT}` : ''}.`
       out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end: start + value.length, line: lineIndex + 1, message, value, ...(credential ? {} : { locateOnly: true as const }), ...(wellKnown ? { severity: 'medium' as const } : {}) })
     }
@@ -1147,7 +1147,7 @@ function isChartDefault(file: Pick<SourceFile, 'path' | 'kind'>, password: strin
  * a workflow's password made of words and a number, or an AWS-named secret that cannot be an AWS key.
  */
 function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string[], file: Pick<SourceFile, 'path' | 'kind'>): string | undefined {
-  if (cls === 'password' && WELL_KNOWN_PASSWORDS.has(value.toLowerCase())) return WELL_KNOWN_DEFAULT
+  if (cls === 'password' && isWellKnownPassword(value)) return WELL_KNOWN_DEFAULT
   // A secret key (`secret_key: sentry` in `sentry/config.yml`) that names the product is as much a default as a password.
   if ((cls === 'password' || cls === 'secret') && isProductName(value, file.path)) return PRODUCT_DEFAULT
   if (cls === 'password' && isChartDefault(file, value)) return CHART_DEFAULT
@@ -1167,8 +1167,6 @@ function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string
   return undefined
 }
 
-/** Why a password from WELL_KNOWN_PASSWORDS is medium. */
-const WELL_KNOWN_DEFAULT = 'a well-known default anyone would try first, not a secret someone chose (medium)'
 
 /** Why a password or secret that is the name of the product whose files hold it is medium. */
 const PRODUCT_DEFAULT = productDefault('the product these files configure')
@@ -1184,11 +1182,6 @@ function isTemporaryPassword(words: readonly string[]): boolean {
 /** Why a truststore's password is low. */
 const TRUSTSTORE = 'the password of a truststore, which holds public CA certificates: it guards their integrity, it keeps nothing secret (low)'
 
-/**
- * Passwords every scanner of default credentials tries first (`adminPassword: admin`, MinIO's
- * documented `minio123`): a weak default left in a chart or a lab setup, not a secret someone chose and leaked.
- */
-const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'root', 'toor', 'guest', 'demo', 'user', 'pass', 'minio123'])
 
 /** How many lines apart a key and a sibling that explains it (`…SecretName`, `appId`, the login) may sit. */
 const SIBLING_SPAN = 8

@@ -658,6 +658,11 @@ export const kubernetesCases: CaseTable = {
     ],
     invalid: [
       {
+        name: "MinIO's documented root password: medium, saying it is a well-known default",
+        code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: MINIO_ROOT_PASSWORD\n              value: minio123'),
+        errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'medium', message: /a well-known default anyone would try first/ }]
+      },
+      {
         name: 'a short or numeric value under a password name is a weak password written in the manifest',
         code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', "value: '1234'\n            - name: SST_PASSWORD\n              value: sst"),
         errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R') }, { line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R') + 2 }]
@@ -745,6 +750,14 @@ export const kubernetesCases: CaseTable = {
         errors: [
           { line: 6, severity: 'high', message: /grants `\*` in apiGroups and resources: / },
           { line: 9, severity: 'high', message: /grants `\*` in verbs: / }
+        ]
+      },
+      {
+        name: 'every API group but named ordinary resources: medium, saying so; named Secrets in every group stay high',
+        code: ROLE('  - apiGroups: ["*"]\n    resources: [deployments, services]\n    verbs: [get, list, create, update, delete]\n  - apiGroups: ["*"]\n    resources: [secrets]\n    verbs: [get]\n'),
+        errors: [
+          { line: 6, severity: 'medium', message: /grants `\*` in apiGroups: medium, as it names its resources \(`deployments`, `services`\) in every API group/ },
+          { line: 9, severity: 'high', message: /it reaches Secrets/ }
         ]
       },
       {

@@ -346,7 +346,20 @@ export const secretsCases: CaseTable = {
         code: `${PEM}\n`,
         errors: [{ line: 1, severity: 'medium' as const, message: /In a test tree, where keys and tokens are made for the purpose/ }]
       })),
-      { name: 'a folder that only starts like one of test keys (testkeys-service) is not a test tree: critical', path: 'services/testkeys-service/tls.key', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] }
+      { name: 'a folder that only starts like one of test keys (testkeys-service) is not a test tree: critical', path: 'services/testkeys-service/tls.key', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] },
+      {
+        name: "an integration suite's resources: a test tree, medium",
+        path: 'integration/resources/tls/local.key',
+        code: `${PEM}\n`,
+        errors: [{ line: 1, severity: 'medium', message: /In a test tree, where keys and tokens are made for the purpose/ }]
+      },
+      ...['demo-setups/relay/tls.key', 'demos/mtls/client.key'].map((path) => ({
+        name: `a key in a demo folder (${path.split('/')[0]}): a sample path, medium`,
+        path,
+        code: `${PEM}\n`,
+        errors: [{ line: 1, severity: 'medium' as const, message: /In a sample or documentation path, where keys and tokens are made for the purpose/ }]
+      })),
+      { name: 'an `integrations/` folder (plural: connectors to other systems) is not a test tree: critical', path: 'integrations/resources/tls.key', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] }
     ]
   },
   'secrets/putty-private-key': {

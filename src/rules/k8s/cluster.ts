@@ -39,7 +39,7 @@ const plural = (n: number, word: string): string => (n > 1 ? `${word}s` : word)
 
 /**
  * The severity of a rule entry holding a wildcard, with why. High when it reaches every API
- * group (or groups that are not literal), every verb on every resource, every resource of the
+ * group with resources not all named (or groups that are not literal), every verb on every resource, every resource of the
  * core group (pods, Secrets, service accounts), a sensitive resource, or writes on every resource
  * of a built-in group. Medium when what it grants is limited: no group, custom groups only,
  * read-only verbs, status subresources, or named ordinary resources of built-in groups (the
@@ -48,12 +48,14 @@ const plural = (n: number, word: string): string => (n > 1 ? `${word}s` : word)
 function wildcardReach(groups: (string | undefined)[], resources: (string | undefined)[], verbs: string[]): { severity: 'high' | 'medium'; why: string } {
   const high = (why: string) => ({ severity: 'high' as const, why })
   const medium = (why: string) => ({ severity: 'medium' as const, why: `medium, as ${why}` })
-  if (groups.includes('*')) return high('it reaches every API group, the built-in ones included')
-  const named = groups.filter((g): g is string => g !== undefined)
-  if (named.length < groups.length) return high('its API groups are not all literal, so what it reaches is not known')
-  if (named.length === 0) return medium('it names no API group, so it matches no resource')
-  const builtIn = named.filter((g) => BUILT_IN_GROUPS.has(g))
   const writes = verbs.some((verb) => !READ_VERBS.has(verb))
+  // Every group but literal resources: what it reaches is those resources, wherever they are served.
+  const everyGroup = groups.includes('*')
+  if (everyGroup && (resources.length === 0 || resources.includes('*') || resources.includes(undefined))) return high('it reaches every API group, the built-in ones included')
+  const named = groups.filter((g): g is string => g !== undefined)
+  if (!everyGroup && named.length < groups.length) return high('its API groups are not all literal, so what it reaches is not known')
+  if (!everyGroup && named.length === 0) return medium('it names no API group, so it matches no resource')
+  const builtIn = everyGroup ? [...BUILT_IN_GROUPS] : named.filter((g) => BUILT_IN_GROUPS.has(g))
   // Only custom groups (an operator's own resources): medium however wide the verbs.
   if (builtIn.length === 0) {
     if (!writes) return medium('it is limited to read-only verbs (get, list, watch)')
@@ -72,7 +74,8 @@ function wildcardReach(groups: (string | undefined)[], resources: (string | unde
   if (sensitive.length > 0) return high(sensitive.length === 1 && sensitive[0] === 'secrets' ? 'it reaches Secrets' : `it reaches the sensitive ${plural(sensitive.length, 'resource')} ${quoted(sensitive)}`)
   if (!writes) return medium('it is limited to read-only verbs (get, list, watch)')
   if (onlyStatus(names)) return medium(`it is limited to status subresources (${quoted(names)}), which report state and change no workload`)
-  return medium(`it names its resources (${quoted(names)}), none of them Secrets, RBAC, nodes or another sensitive one: the verbs a controller of those resources needs anyway`)
+  const where = everyGroup ? ' in every API group' : ''
+  return medium(`it names its resources (${quoted(names)})${where}, none of them Secrets, RBAC, nodes or another sensitive one: the verbs a controller of those resources needs anyway`)
 }
 
 /** Namespaces the cluster's own components run in: a Role there reaches the control plane's pods and tokens. */

@@ -5,7 +5,7 @@ import { isMap } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
 import { HOST_KERNEL_CAPABILITIES, capabilityName, isPlaceholderSecret, parseImageRef, passwordInUrl } from '../container-common.js'
 import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
-import { asksToReplace, classifyKey, whyNotLiteral } from '../secrets/keys.js'
+import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isWellKnownPassword, whyNotLiteral } from '../secrets/keys.js'
 import { K8S } from './meta.js'
 import { isBuiltInApi, isTrue, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine } from './view.js'
@@ -202,7 +202,10 @@ export function checkEnv(ctx: CheckContext, obj: K8sObject, c: Container): Findi
     const value = v.str(v.get(entry, 'value'))
     const valueLine = v.keyLine(entry, 'value')
     if (value !== undefined && isLiteralSecret(name, value) && !askedToReplace(ctx.content, [v.keyLine(entry, 'name'), valueLine])) {
-      out.push(ctx.report(K8S.literalSecretEnv, valueLine, `${label(c)} sets \`${name}\` to a literal value`))
+      // `minio123`, `admin`: a default anyone tries first, as in a Secret or a values file.
+      const wellKnown = classifyKey(name) === 'password' && isWellKnownPassword(value)
+      const message = `${label(c)} sets \`${name}\` to a literal value${wellKnown ? `, ${WELL_KNOWN_DEFAULT}` : ''}`
+      out.push(ctx.report(K8S.literalSecretEnv, valueLine, message, wellKnown ? { severity: 'medium' } : undefined))
     }
     const valueFrom = v.get(entry, 'valueFrom')
     if (v.get(valueFrom, 'secretKeyRef') !== undefined) {

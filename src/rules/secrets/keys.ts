@@ -485,3 +485,16 @@ export function namesTrustStorePassword(key: string): boolean {
   if (!/^(?:pass|password|passwd|pwd|passphrase|pw|truststorepass|truststorepassword)$/.test(last)) return false
   return words.some((w, i) => w.startsWith('truststore') || (w === 'trust' && words[i + 1] === 'store'))
 }
+
+/**
+ * Passwords every scanner of default credentials tries first (`adminPassword: admin`, MinIO's
+ * documented `minio123`): a weak default left in a chart or a lab setup, not a secret someone chose and leaked.
+ */
+const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'root', 'toor', 'guest', 'demo', 'user', 'pass', 'minio123'])
+
+export function isWellKnownPassword(value: string): boolean {
+  return WELL_KNOWN_PASSWORDS.has(value.trim().toLowerCase())
+}
+
+/** Why a password from WELL_KNOWN_PASSWORDS is medium. */
+export const WELL_KNOWN_DEFAULT = 'a well-known default anyone would try first, not a secret someone chose (medium)'
