@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { analyzeInPool, contextGroups, poolStats, threadsFor, POOL_MIN_BYTES, POOL_MIN_FILES } from '../src/rules/pool.js'
+import { analyzeInPool, contextGroups, otherLoad, poolStats, threadsFor, POOL_MIN_BYTES, POOL_MIN_FILES } from '../src/rules/pool.js'
 import type { AnalysisResult, SourceFile } from '../src/types.js'
 
 const file = (path: string, bytes: number): SourceFile => ({ path, kind: 'other', content: 'x'.repeat(bytes) })
@@ -57,6 +57,21 @@ describe('context groups', () => {
     expect(threadsFor(large, undefined, { cores: 8, load: 0 })).toBe(8)
     // An explicit count (PREFLIGHT_THREADS) wins.
     expect(threadsFor([file('a.tf', 10)], 4, idle)).toBe(4)
+  })
+
+  it("counts the cores other work kept busy since start-up, not this process's own CPU time", () => {
+    const at = (wall: number, busy: number, idle: number, ownMs: number) => ({ wall, cores: { busy, idle }, own: { user: ownMs * 1000, system: 0 } })
+    const start = at(0, 10_000, 50_000, 0)
+    // 2 cores over 400 ms: 800 ms of CPU, 400 busy. This process used 400 ms (its reading): nothing else ran.
+    expect(otherLoad(start, at(400, 10_400, 50_400, 400), 2)).toBeCloseTo(0)
+    // The same busy time with this process idle: one core busy elsewhere.
+    expect(otherLoad(start, at(400, 10_400, 50_400, 0), 2)).toBeCloseTo(1)
+    // Both cores busy, half of it this process: one core elsewhere (a previous run that ended does not count).
+    expect(otherLoad(start, at(400, 10_800, 50_000, 400), 2)).toBeCloseTo(1)
+    // Host cores listed beyond this machine's share scale to its cores: a quarter busy of 4 listed, 2 usable.
+    expect(otherLoad(start, at(400, 10_400, 51_200, 0), 2)).toBeCloseTo(0.5)
+    // Too short a window to measure: undefined (the load average is used).
+    expect(otherLoad(start, at(50, 10_100, 50_000, 50), 2)).toBeUndefined()
   })
 })
 

@@ -12,7 +12,7 @@
  * (first answer wins), so the pool is never slower than the main thread alone by more than the
  * CPU the workers' start-up takes from it.
  */
-import { availableParallelism, loadavg } from 'node:os'
+import { availableParallelism, cpus, loadavg } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { AnalysisResult, SourceFile } from '../types.js'
 import { deploymentUnits } from './k8s/folder.js'
@@ -28,13 +28,56 @@ import { deploymentUnits } from './k8s/folder.js'
 export const POOL_MIN_FILES = 2500
 export const POOL_MIN_BYTES = 8 * 1024 * 1024
 
+/** CPU time of every core (busy and idle, ms) and of this process (µs) when this module was loaded. */
+const startedAt = { wall: performance.now(), cores: coreTimes(), own: process.cpuUsage() }
+
+function coreTimes(): { busy: number; idle: number } {
+  let busy = 0
+  let idle = 0
+  for (const { times } of cpus()) {
+    busy += times.user + times.nice + times.sys + times.irq
+    idle += times.idle
+  }
+  return { busy, idle }
+}
+
+/** Shorter windows than this (ms) hold too few clock ticks to measure: the load average is used. */
+const MIN_WINDOW_MS = 100
+
+/**
+ * How many cores other work kept busy while this process started and read its input (the cores'
+ * busy share over that window, less this process's own CPU time), as a count of cores. The
+ * one-minute load average would count what ran a minute ago, such as the previous scan of a
+ * script that runs them one after another, and keep the pool off on a machine that is idle now.
+ */
+export function busyElsewhere(cores = availableParallelism()): number {
+  const now = { wall: performance.now(), cores: coreTimes(), own: process.cpuUsage() }
+  return otherLoad(startedAt, now, cores) ?? loadavg()[0]
+}
+
+interface CpuSample {
+  wall: number
+  cores: { busy: number; idle: number }
+  own: { user: number; system: number }
+}
+
+/** The cores other work kept busy between two samples, or undefined when the window is too short to tell. */
+export function otherLoad(from: CpuSample, to: CpuSample, cores: number): number | undefined {
+  const wall = to.wall - from.wall
+  const busy = to.cores.busy - from.cores.busy
+  const total = busy + to.cores.idle - from.cores.idle
+  if (wall < MIN_WINDOW_MS || total <= 0) return undefined
+  const ownCores = (to.own.user - from.own.user + to.own.system - from.own.system) / 1000 / wall
+  return Math.max(0, (busy / total) * cores - ownCores)
+}
+
 /**
  * How many threads (the main one included) a tree of these files deserves: 1 for small inputs,
  * else the main thread plus one worker per core that is idle. The idle cores are the cores less
- * the one-minute load average, rounded: on a busy machine (a CI runner running other jobs, a
- * laptop compiling) a worker only takes CPU from the main thread and the scan gets slower.
+ * those other work keeps busy (`busyElsewhere`), rounded: on a busy machine (a CI runner running
+ * other jobs, a laptop compiling) a worker only takes CPU from the main thread and the scan gets slower.
  */
-export function threadsFor(files: SourceFile[], requested?: number, machine = { cores: availableParallelism(), load: loadavg()[0] }): number {
+export function threadsFor(files: SourceFile[], requested?: number, machine = { cores: availableParallelism(), load: busyElsewhere() }): number {
   if (requested !== undefined) return Math.max(1, Math.floor(requested))
   let bytes = 0
   for (const f of files) bytes += f.content.length
