@@ -8,6 +8,19 @@ const CLEAN_TAIL = 'USER app\nHEALTHCHECK CMD ["/app/health"]\nCMD ["/app/server
 const NPM_WEB = 'FROM node:20.11\nWORKDIR /srv\nCOPY package.json ./\nRUN npm install\n'
 const NPM_UI = 'FROM node:20.11\nCOPY . /build\nWORKDIR /build/app\nRUN npm install\n'
 
+/** A database image in the official style: no USER; gosu downloaded for the entrypoint script to re-run the server with. */
+const STEP_DOWN_DB = `FROM debian:bookworm-slim
+RUN set -eux; \\
+    apt-get update; \\
+    apt-get install -y --no-install-recommends ca-certificates wget; \\
+    wget -O /usr/local/bin/gosu "https://downloads.example.com/step-down/1.17/gosu-amd64"; \\
+    chmod +x /usr/local/bin/gosu; \\
+    rm -rf /var/lib/apt/lists/*
+COPY docker-entrypoint.sh /usr/local/bin/
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["dbserver"]
+`
+
 export const dockerfileCases: CaseTable = {
   'dockerfile/add-instead-of-copy': {
     valid: [{ code: 'FROM alpine:3.20\nCOPY app.conf /etc/app.conf\n' }, { name: 'archive unpacked by ADD', code: 'FROM alpine:3.20\nADD rootfs.tar.gz /\n' }],
@@ -119,6 +132,46 @@ export const dockerfileCases: CaseTable = {
         name: 'a base named by a build argument without a default',
         code: 'ARG BASE_IMAGE\nARG BUILD_IMAGE\nFROM $BUILD_IMAGE AS build\nRUN go build -o /out/ctl .\nFROM $BASE_IMAGE AS bin\nCOPY --from=build /out/ctl /ctl\nENTRYPOINT ["/ctl"]\n',
         errors: [{ line: 5, severity: 'info', message: /`\$BASE_IMAGE` \(named through a build argument/ }]
+      },
+      {
+        name: 'a database image that downloads gosu for its entrypoint to step down with: low, saying what is true',
+        code: STEP_DOWN_DB,
+        errors: [{ line: 1, severity: 'low', message: /starts as root, but it installs `gosu`, which an entrypoint uses to drop to an unprivileged user before the main process starts; check that the entrypoint \(`docker-entrypoint\.sh`\) does$/ }]
+      },
+      {
+        name: 'su-exec installed as a package, in a stage the final one is built on: low',
+        code: 'FROM alpine:3.20 AS base\nRUN apk add --no-cache --virtual .run-deps su-exec tzdata\nFROM base\nCOPY start.sh /\nENTRYPOINT ["/start.sh"]\n',
+        errors: [{ line: 3, severity: 'low', message: /installs `su-exec`/ }]
+      },
+      {
+        name: 'gosu copied from an image of its own: low',
+        code: 'FROM debian:bookworm-slim\nCOPY --from=registry.example.com/tools/gosu:1.17 /gosu /usr/local/bin/gosu\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n',
+        errors: [{ line: 1, severity: 'low', message: /installs `gosu`/ }]
+      },
+      {
+        name: 'an ENTRYPOINT that runs su-exec itself: low, naming it',
+        code: 'FROM alpine:3.20\nRUN apk add --no-cache tini\nENTRYPOINT ["/sbin/tini", "--", "/sbin/su-exec", "app", "/srv/run"]\n',
+        errors: [{ line: 1, severity: 'low', message: /its command runs `su-exec`, which drops to the user it names/ }]
+      },
+      {
+        name: 'gosu installed but no ENTRYPOINT to use it: medium',
+        code: 'FROM alpine:3.20\nRUN apk add --no-cache gosu\nCMD ["redis-server"]\n',
+        errors: [{ line: 1, severity: 'medium', message: /root for `alpine`/ }]
+      },
+      {
+        name: 'gosu and su-exec named only in comments, inside and after a RUN: medium',
+        code: 'FROM alpine:3.20\n# gosu comes with the base\nRUN set -eux; \\\n# wget -O /usr/local/bin/gosu https://downloads.example.com/gosu\n    apk add --no-cache redis # su-exec later\nENTRYPOINT ["/start.sh"]\n',
+        errors: [{ line: 1, severity: 'medium', message: /root for `alpine`/ }]
+      },
+      {
+        name: 'a step-down tool removed or deleted, not installed: medium',
+        code: 'FROM alpine:3.20\nRUN rm -f /usr/local/bin/gosu && apk del su-exec\nENTRYPOINT ["/start.sh"]\n',
+        errors: [{ line: 1, severity: 'medium', message: /root for `alpine`/ }]
+      },
+      {
+        name: 'gosu copied onto an image that picks its own user, with no RUN step: still info',
+        code: 'FROM registry.example.com/shop/db:1.0\nCOPY --from=registry.example.com/tools/gosu:1.17 /gosu /usr/local/bin/gosu\nENTRYPOINT ["/entrypoint.sh"]\n',
+        errors: [{ line: 1, severity: 'info', message: /whatever user/ }]
       }
     ]
   },

@@ -211,6 +211,16 @@ const NO_RESOURCES = CLEAN.replace('resources:\n  limits:\n    memory: 256Mi\n',
 const PRIVILEGED = CLEAN.replace('privileged: false', 'privileged: true')
 const ROOT = CLEAN.replace('runAsUser: 10001', 'runAsUser: 0')
 const ROOT_PRIVILEGED = PRIVILEGED.replace('runAsUser: 10001', 'runAsUser: 0')
+/** A container security context as UID 0 that drops ALL capabilities and cannot escalate. */
+const ROOT_POWERLESS = ROOT.replace('  privileged: false\n', '  privileged: false\n  allowPrivilegeEscalation: false\n  capabilities:\n    drop: [ALL]\n')
+/** The same, adding host-reaching capabilities back. */
+const ROOT_ADDS_BACK = ROOT_POWERLESS.replace('    drop: [ALL]\n', '    drop: [ALL]\n    add: [NET_ADMIN, NET_RAW, SYS_ADMIN]\n')
+/** A component whose pod-level context sets UID 0 beside a container context with the given settings. */
+const POD_ROOT = (containerContext: string): string =>
+  CLEAN + `agent:\n  podSecurityContext:\n    runAsUser: 0\n  containerSecurityContext:\n${containerContext}  resources:\n    limits:\n      memory: 128Mi\n`
+const POWERLESS_CONTAINER = '    readOnlyRootFilesystem: true\n    allowPrivilegeEscalation: false\n    capabilities:\n      drop: [ALL]\n'
+/** Top-level: UID 0 in the pod context, the capability drop in the `securityContext` beside it. */
+const TOP_POD_ROOT = CLEAN.replace('podSecurityContext:\n  runAsNonRoot: true\nsecurityContext:\n  runAsUser: 10001\n  privileged: false\n', 'podSecurityContext:\n  runAsUser: 0\nsecurityContext:\n  allowPrivilegeEscalation: false\n  capabilities:\n    drop: [all]\n')
 const NO_LIVENESS = CLEAN.replace('livenessProbe:\n  httpGet:\n    path: /healthz\n    port: http\n', 'livenessProbe:\n  enabled: false\n')
 const EMPTY_READINESS = CLEAN.replace('readinessProbe:\n  httpGet:\n    path: /ready\n    port: http\n', 'readinessProbe: {}\n')
 const PRESET_NONE = CLEAN + 'worker:\n  resourcesPreset: none\n  resources: {}\n'
@@ -404,6 +414,41 @@ export const helmCases: CaseTable = {
         name: 'beside `privileged: true` in the same security context: medium, as privileged is reported on its own',
         ...chart(ROOT_PRIVILEGED),
         errors: [{ line: lineOf(ROOT_PRIVILEGED, 'runAsUser: 0'), severity: 'medium', message: /\(medium: it is also privileged, which gives the node already and is reported on its own\)$/ }]
+      },
+      {
+        name: 'a container context as UID 0 that drops ALL capabilities, adds none and cannot escalate: medium, saying why',
+        ...chart(ROOT_POWERLESS),
+        errors: [{ line: lineOf(ROOT_POWERLESS, 'runAsUser: 0'), severity: 'medium', message: /run as root \(medium: it drops every capability, adds none and cannot escalate\)$/ }]
+      },
+      {
+        name: 'the same context adding NET_ADMIN, NET_RAW and SYS_ADMIN back: high',
+        ...chart(ROOT_ADDS_BACK),
+        errors: [{ line: lineOf(ROOT_ADDS_BACK, 'runAsUser: 0'), severity: 'high', message: /run as root$/ }]
+      },
+      {
+        name: 'the same context without `allowPrivilegeEscalation: false`: high',
+        ...chart(ROOT_POWERLESS.replace('  allowPrivilegeEscalation: false\n', '')),
+        errors: [{ line: lineOf(ROOT_POWERLESS, 'runAsUser: 0'), severity: 'high' }]
+      },
+      {
+        name: 'a pod context as UID 0 beside a `containerSecurityContext` that drops ALL and cannot escalate: medium, naming it',
+        ...chart(POD_ROOT(POWERLESS_CONTAINER)),
+        errors: [{ line: lineOf(POD_ROOT(POWERLESS_CONTAINER), 'runAsUser: 0'), severity: 'medium', message: /\(medium: the container security context `agent\.containerSecurityContext` beside it drops every capability, adds none and cannot escalate\)$/ }]
+      },
+      {
+        name: 'a top-level pod context as UID 0 beside a `securityContext` that drops all and cannot escalate: medium',
+        ...chart(TOP_POD_ROOT),
+        errors: [{ line: lineOf(TOP_POD_ROOT, 'runAsUser: 0'), severity: 'medium', message: /`securityContext` beside it drops every capability/ }]
+      },
+      {
+        name: 'a pod context as UID 0 beside a container context that may escalate: high',
+        ...chart(POD_ROOT(POWERLESS_CONTAINER.replace('allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: true'))),
+        errors: [{ line: lineOf(POD_ROOT(POWERLESS_CONTAINER), 'runAsUser: 0'), severity: 'high' }]
+      },
+      {
+        name: "a pod context as UID 0 whose only capability drop is another component's: high",
+        ...chart(CLEAN.replace('podSecurityContext:\n  runAsNonRoot: true\n', 'podSecurityContext:\n  runAsUser: 0\n') + 'worker:\n  containerSecurityContext:\n' + POWERLESS_CONTAINER),
+        errors: [{ line: lineOf(CLEAN.replace('podSecurityContext:\n  runAsNonRoot: true\n', 'podSecurityContext:\n  runAsUser: 0\n'), 'runAsUser: 0'), severity: 'high' }]
       },
       {
         name: '`privileged: true` in another security context of the values: still high',

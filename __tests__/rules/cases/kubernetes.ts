@@ -193,6 +193,15 @@ const privilegedRootInit = ownershipInit('["sh", "-c", "sysctl -w vm.max_map_cou
 /** UID 0 set for the whole pod, one container of which is privileged. */
 const podRootBesidePrivileged =
   'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      securityContext:\n        runAsUser: 0\n      initContainers:\n        - name: tune\n          image: registry.example.com/tools:1.2\n          securityContext:\n            privileged: true\n      containers:\n        - name: app\n          image: registry.example.com/shop:2.0\n'
+/** The clean Deployment as UID 0 without its capability drop. */
+const rootKeepingCapabilities = withEdit([SEC_CTX, SEC_CTX + '            runAsUser: 0\n'], ['            capabilities:\n              drop: [ALL]\n', ''])
+/** The clean Deployment as UID 0 with no `allowPrivilegeEscalation: false`. */
+const rootMayEscalate = withEdit([SEC_CTX, '          securityContext:\n            runAsUser: 0\n'])
+/** A container security context that drops every capability and cannot escalate. */
+const POWERLESS_SC = '          securityContext:\n            allowPrivilegeEscalation: false\n            capabilities:\n              drop: [all]\n'
+/** UID 0 set for the whole pod; the init container drops every capability, the app container has the given context. */
+const podRootPowerless = (appSecurityContext: string): string =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      securityContext:\n        runAsUser: 0\n      initContainers:\n        - name: migrate\n          image: registry.example.com/shop:2.0\n${POWERLESS_SC}      containers:\n        - name: app\n          image: registry.example.com/shop:2.0\n${appSecurityContext}`
 const hostNetPrivileged = hostNet.replace('            allowPrivilegeEscalation: false\n', '            privileged: true\n')
 const VOLUME_AT = '              drop: [ALL]\n'
 const hostPathVol = withEdit([VOLUME_AT, VOLUME_AT + '      volumes:\n        - name: logs\n          hostPath:\n            path: /var/log\n'])
@@ -563,7 +572,32 @@ export const kubernetesCases: CaseTable = {
       { name: 'pod default root, container overrides with a user', code: withEdit(['        runAsNonRoot: true\n', '        runAsUser: 0\n'], [SEC_CTX, SEC_CTX + '            runAsUser: 10001\n']) }
     ],
     invalid: [
-      { code: runAsRoot, errors: [{ line: lineOf(runAsRoot, 'runAsUser: 0'), severity: 'high' }] },
+      { code: rootKeepingCapabilities, errors: [{ line: lineOf(rootKeepingCapabilities, 'runAsUser: 0'), severity: 'high', message: /runs as UID 0 \(root\)$/ }] },
+      {
+        name: 'UID 0 on a container that drops ALL capabilities, adds none and cannot escalate: medium, saying why',
+        code: runAsRoot,
+        errors: [{ line: lineOf(runAsRoot, 'runAsUser: 0'), severity: 'medium', message: /container `api` of Deployment `api` runs as UID 0 \(root\) \(medium: it drops every capability, adds none and cannot escalate\)$/ }]
+      },
+      ...['[NET_ADMIN]', '[SYS_ADMIN]', 'NET_BIND_SERVICE'].map((add) => ({
+        name: `UID 0 dropping ALL but adding ${add} back: high`,
+        code: withEdit([SEC_CTX, SEC_CTX + '            runAsUser: 0\n'], ['              drop: [ALL]\n', `              drop: [ALL]\n              add: ${add}\n`]),
+        errors: [{ line: lineOf(runAsRoot, 'runAsUser: 0'), severity: 'high' as const }]
+      })),
+      {
+        name: 'UID 0 dropping ALL without `allowPrivilegeEscalation: false`: high',
+        code: rootMayEscalate,
+        errors: [{ line: lineOf(rootMayEscalate, 'runAsUser: 0'), severity: 'high' }]
+      },
+      {
+        name: 'a pod-level UID 0 over two containers that both drop every capability and cannot escalate: medium, in the plural',
+        code: podRootPowerless(POWERLESS_SC),
+        errors: [{ line: lineOf(podRootPowerless(POWERLESS_SC), 'runAsUser: 0'), severity: 'medium', message: /containers `migrate`, `app` of Deployment `shop` run as UID 0 \(root\) \(medium: they drop every capability, add none and cannot escalate\)$/ }]
+      },
+      {
+        name: 'a pod-level UID 0 over two containers, one of which keeps its capabilities: high',
+        code: podRootPowerless('          securityContext:\n            allowPrivilegeEscalation: false\n'),
+        errors: [{ line: lineOf(podRootPowerless(POWERLESS_SC), 'runAsUser: 0'), severity: 'high', message: /run as UID 0 \(root\)$/ }]
+      },
       { name: 'an init container that only changes ownership of a volume: medium, naming fsGroup', code: ownershipInit('["sh", "-c", "mkdir -p /data/cache && chown -R 1000:1000 /data"]'), errors: [{ line: 13, severity: 'medium', message: /only to change file ownership.*fsGroup/ }] },
       { name: 'an init container that also runs something else: high', code: ownershipInit('["sh", "-c", "chown 1000 /data && ./migrate"]'), errors: [{ line: 13, severity: 'high' }] },
       ...['chown 1000 /data | sh', 'chown 1000 /data & ./migrate', 'chown $(curl -s http://cfg.example) /data', 'chown 1000 /data > /etc/motd'].map((command) => ({

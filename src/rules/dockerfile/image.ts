@@ -1,6 +1,6 @@
 /** Checks on the shipped image (the final stage and the stages it is built from): user, health check, command form, ports, caches. */
-import type { Instruction, Env, Run } from 'dockerfile-ast'
-import { positionals } from '../parse/shell-words.js'
+import type { Copy, Instruction, Env, Run } from 'dockerfile-ast'
+import { positionals, type Invocation } from '../parse/shell-words.js'
 import { R } from './meta.js'
 import { parseImageRef } from '../container-common.js'
 import { emit, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
@@ -68,7 +68,77 @@ function isBuildImage(image: string): boolean {
   return BUILD_TOOLCHAINS.has(imagePath(image))
 }
 
-export function checkUser(ctx: Context, stages: Stage[], chain: number[]): void {
+/** Tools that re-run a process as another user (the step-down official images use instead of USER). */
+const STEP_DOWN = /^(?:gosu|su-exec)$/
+const STEP_DOWN_PATH = /\/(gosu|su-exec)$/
+/** Programs whose path argument removes a file rather than puts it in the image. */
+const REMOVERS = new Set(['rm', 'unlink', 'shred'])
+
+/** The packages an install command names (apt, apk, yum and kin, zypper), without versions. */
+function installedPackages(call: Invocation): string[] {
+  const { program, args } = call
+  let names: string[] = []
+  if (program === 'apt-get' || program === 'apt' || program === 'aptitude') names = aptInstallPackages(args) ?? []
+  else if (program === 'apk') {
+    const [sub, ...rest] = positionals(args, APK_OPTS_WITH_ARG)
+    if (sub === 'add') names = rest
+  } else if (['yum', 'dnf', 'microdnf', 'zypper'].includes(program)) {
+    const [sub, ...rest] = positionals(args, YUM_OPTS_WITH_ARG)
+    if (sub === 'install' || sub === 'in') names = rest
+  }
+  return names.map((name) => name.split(/[=<>~]/)[0])
+}
+
+/**
+ * The step-down tool (`gosu`, `su-exec`) the image gets: a RUN installing it as a package or
+ * writing a file of its name (a download, a link), or a COPY from an image named after it.
+ * Read from the parsed shell words and flags, so a comment naming the tool does not count.
+ */
+function installedStepDown(stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>): string | undefined {
+  for (const index of chain) {
+    for (const ins of stages[index].body) {
+      const keyword = ins.getKeyword()
+      if (keyword === 'RUN') {
+        for (const call of runs.get(ins)?.calls ?? []) {
+          const pkg = installedPackages(call).find((name) => STEP_DOWN.test(name))
+          if (pkg) return pkg
+          const path = REMOVERS.has(call.program) ? undefined : call.args.map((a) => STEP_DOWN_PATH.exec(a)?.[1]).find((tool) => tool !== undefined)
+          if (path) return path
+        }
+      } else if (keyword === 'COPY') {
+        const from = (ins as Copy).getFromFlag()?.getValue() ?? ''
+        const tool = /gosu|su-exec/i.exec(from)?.[0]
+        if (tool) return tool.toLowerCase()
+      }
+    }
+  }
+  return undefined
+}
+
+/** The words of an ENTRYPOINT or CMD, exec form or shell form. */
+function commandWords(ctx: Context, instruction: Instruction | undefined, keyword: string): string[] {
+  if (!instruction) return []
+  const content = argumentsWithoutComments(ctx, instruction, keyword)
+  return parseJsonArray(content) ?? content.split(/\s+/).filter((w) => w !== '')
+}
+
+/**
+ * Official server images (databases) set no USER on purpose: the container starts as root and its
+ * ENTRYPOINT re-runs the main process through `gosu` or `su-exec` as an unprivileged user. What to
+ * say when the image has an ENTRYPOINT and runs or installs such a tool; undefined otherwise.
+ */
+function stepDownMessage(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>): string | undefined {
+  const entrypoint = commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT')
+  if (entrypoint.length === 0) return undefined
+  const baseName = (w: string): string => w.slice(w.lastIndexOf('/') + 1)
+  const direct = [...entrypoint, ...commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')].map(baseName).find((w) => STEP_DOWN.test(w))
+  if (direct) return `the final stage sets no USER, so the container starts as root, but its command runs \`${direct}\`, which drops to the user it names before the main process starts; check that this user is not root`
+  const tool = installedStepDown(stages, chain, runs)
+  if (!tool) return undefined
+  return `the final stage sets no USER, so the container starts as root, but it installs \`${tool}\`, which an entrypoint uses to drop to an unprivileged user before the main process starts; check that the entrypoint (\`${entrypoint[0]}\`) does`
+}
+
+export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>): void {
   for (const index of chain) {
     const users = stages[index].body.filter((i) => i.getKeyword() === 'USER')
     const last = users[users.length - 1]
@@ -91,12 +161,19 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[]): void 
     emit(ctx, R.noUser, line, 'the final stage sets no USER, but it is a build image: a toolchain base with no CMD, ENTRYPOINT or EXPOSE of its own, so nothing in it runs as a service', { severity: 'info' })
     return
   }
+  const hasRun = chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'RUN'))
+  // Only where the verdict would be root: an image that picks its own user stays info.
+  const stepDown = (base !== undefined && isRootBase(base)) || hasRun ? stepDownMessage(ctx, stages, chain, runs) : undefined
+  if (stepDown) {
+    emit(ctx, R.noUser, line, stepDown, { severity: 'low' })
+    return
+  }
   if (base !== undefined && isRootBase(base)) {
     emit(ctx, R.noUser, line, `the final stage sets no USER, so the container runs as the base image user, root for \`${imagePath(base)}\``)
     return
   }
   // A RUN step needs the base user's rights over the filesystem, which usually means root.
-  if (chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'RUN'))) {
+  if (hasRun) {
     emit(ctx, R.noUser, line, 'the final stage sets no USER, so the container runs as the base image user (usually root)')
     return
   }

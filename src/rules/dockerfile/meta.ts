@@ -126,7 +126,7 @@ export const R = defineRules('dockerfile', {
     topics: ['least-privilege'],
     severity: 'medium',
     title: 'Final stage sets no USER',
-    description: 'Without a `USER` instruction the container runs as the base image user: root for OS and language base images (and for any image the file RUNs steps on). A file that only adds files to an application image inherits that image\'s user, so it is reported as info.',
+    description: 'Without a `USER` instruction the container runs as the base image user: root for OS and language base images (and for any image the file RUNs steps on). A file that only adds files to an application image inherits that image\'s user, so it is reported as info. Low when the image has an ENTRYPOINT and installs `gosu` or `su-exec` (a package, a download, a COPY from its image) or its command runs one: the official database images\' way, whose entrypoint re-runs the main process through it as an unprivileged user.',
     remediation: 'Add `USER <non-root user>` after the last step that needs root.',
     refs: { kics: 'dockerfile/missing_user_instruction', checkov: 'CKV_DOCKER_3', trivy: 'AVD-DS-0002' }
   },

@@ -9,6 +9,7 @@ import { assertNoAliasBomb, isMap, isScalar, isSeq, parseYaml, toPlain, type Nod
 import { HELM } from './meta.js'
 import { offByDefault, templateUseOf, writtenOnlyIntoHostDaemonSets, writtenOnlyIntoNodePlugins, type ChartTemplates } from './template-uses.js'
 import { nodePluginClause } from '../node-plugin.js'
+import { capabilityName } from '../container-common.js'
 
 /** One key of the values file as the walk meets it. */
 export interface Visit {
@@ -18,18 +19,20 @@ export interface Visit {
   value: unknown
   /** The map holding the key (its siblings say how the chart reads it). */
   parent: unknown
+  /** The map holding `parent` under a key, when there is one (`parent`'s siblings: a pod context's container context). */
+  above?: unknown
 }
 
 /** Every key/value pair of the document, depth first, with its key path. */
-function* walk(node: unknown, path: string[] = []): Generator<Visit> {
+function* walk(node: unknown, path: string[] = [], above?: unknown): Generator<Visit> {
   // A component switched off by default (`enabled: false`) installs nothing its values could harm.
   if (isMap(node) && scalar(node.get('enabled', true)) === 'false') return
   if (isMap(node)) {
     for (const pair of node.items) {
       if (!isScalar(pair.key)) continue
       const key = String(pair.key.value)
-      yield { path, key, keyNode: pair.key as Node, value: pair.value, parent: node }
-      yield* walk(pair.value, [...path, key])
+      yield { path, key, keyNode: pair.key as Node, value: pair.value, parent: node, above }
+      yield* walk(pair.value, [...path, key], node)
     }
   } else if (isSeq(node)) {
     for (const [i, item] of node.items.entries()) yield* walk(item, [...path, `[${i}]`])
@@ -169,7 +172,8 @@ function privileged({ v, at, report, line, templates, defaults }: Pick<ValueInCo
  * A `runAsUser: 0` default: high, unless the templates render it only under conditions false by
  * default (low: nothing runs as root until they are set) or write it only into DaemonSets whose
  * pods mount host paths (medium: a node agent, for which root is how it reads the host's files),
- * or sit beside `privileged: true` in the same security context (medium: privileged is reported on its own).
+ * or sit beside `privileged: true` in the same security context (medium: privileged is reported on its own),
+ * or the containers drop every capability, add none and cannot escalate (medium: see `powersContext`).
  */
 function runAsRoot({ v, at, report, line, templates, defaults }: Pick<ValueInContext, 'v' | 'at' | 'report' | 'line' | 'templates' | 'defaults'>): Finding {
   const path = [...v.path, v.key]
@@ -186,7 +190,41 @@ function runAsRoot({ v, at, report, line, templates, defaults }: Pick<ValueInCon
   if (isMap(v.parent) && scalar(v.parent.get('privileged', true)) === 'true') {
     return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0: the containers this security context applies to run as root (medium: it is also privileged, which gives the node already and is reported on its own)`, { severity: 'medium' })
   }
+  // Root with no capabilities and no way to gain any holds little beyond the files it can reach.
+  const powers = powersContext(v)
+  if (powers && holdsNoPowers(powers.context)) {
+    const whose = powers.sibling ? `the container security context \`${powers.sibling}\` beside it drops every capability, adds none and cannot escalate` : 'it drops every capability, adds none and cannot escalate'
+    return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0: the containers this security context applies to run as root (medium: ${whose})`, { severity: 'medium' })
+  }
   return report(HELM.valuesRunAsRoot, line, `chart default ${at} is UID 0: the containers this security context applies to run as root`)
+}
+
+/**
+ * The security context that says which capabilities the root containers hold: the one setting
+ * `runAsUser: 0` when it holds `capabilities`; for a pod-level context without them (capabilities
+ * are per container), the container context beside it (`containerSecurityContext`, else `securityContext`).
+ */
+function powersContext(v: Visit): { context: unknown; sibling?: string } | undefined {
+  if (!isMap(v.parent)) return undefined
+  if (v.parent.has('capabilities')) return { context: v.parent }
+  const holder = v.path[v.path.length - 1] ?? ''
+  if (!/podsecuritycontext$/i.test(holder) || !isMap(v.above)) return undefined
+  const siblings = v.above.items.filter((p) => isScalar(p.key) && isMap(p.value)).map((p) => ({ key: String((p.key as { value: unknown }).value), context: p.value }))
+  const sibling = siblings.find((s) => /^containerSecurityContext$/i.test(s.key)) ?? siblings.find((s) => /^securityContext$/i.test(s.key))
+  return sibling ? { context: sibling.context, sibling: dotted(v.path.slice(0, -1), sibling.key) } : undefined
+}
+
+/** A security context that drops ALL capabilities, adds none back, sets `allowPrivilegeEscalation: false` and is not privileged. */
+function holdsNoPowers(context: unknown): boolean {
+  if (!isMap(context)) return false
+  if (scalar(context.get('privileged', true)) === 'true' || scalar(context.get('allowPrivilegeEscalation', true)) !== 'false') return false
+  const capabilities = context.get('capabilities', true)
+  if (!isMap(capabilities)) return false
+  const add = capabilities.get('add', true)
+  // Anything under `add` but an empty list (a list, or a templated string) may give a capability back.
+  if (add !== undefined && !(isSeq(add) && add.items.length === 0) && !(isScalar(add) && (scalar(add) ?? '').trim() === '')) return false
+  const drop = capabilities.get('drop', true)
+  return isSeq(drop) && drop.items.some((cap) => capabilityName(scalar(cap) ?? '') === 'ALL')
 }
 
 export function checkValues(path: string, content: string, report: Report = reporterFor(Object.values(HELM), path, 'helm'), templates?: ChartTemplates): Finding[] {

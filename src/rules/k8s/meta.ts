@@ -154,7 +154,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'Container runs as root (UID 0)',
-    description: '`runAsUser: 0` runs the container as root; a container escape then starts from root. Medium when the container is also privileged (it holds the node already, and the privileged finding says so) or when an init container runs as root only to change file ownership, or for a CNI/CSI node plugin, whose container mounts a host path of `/opt/cni/bin`, `/etc/cni/net.d`, `/var/lib/cni` or `/sys/fs/bpf`, or a volume with `mountPropagation: Bidirectional` (such plugins need it by design).',
+    description: '`runAsUser: 0` runs the container as root; a container escape then starts from root. Medium when the container is also privileged (it holds the node already, and the privileged finding says so) or when an init container runs as root only to change file ownership, or for a CNI/CSI node plugin, whose container mounts a host path of `/opt/cni/bin`, `/etc/cni/net.d`, `/var/lib/cni` or `/sys/fs/bpf`, or a volume with `mountPropagation: Bidirectional` (such plugins need it by design), or when its own security context drops ALL capabilities, adds none back and sets `allowPrivilegeEscalation: false` (root then holds little beyond the files it can reach).',
     remediation: 'Run as a non-zero UID (`runAsUser: 10001`) and set `runAsNonRoot: true`.',
     refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root', trivy: 'AVD-KSV-0012' }
   },

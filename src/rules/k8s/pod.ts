@@ -2,11 +2,12 @@
 import type { Finding, RuleMeta } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { K8S } from './meta.js'
-import { isTrue, numberAt, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { isFalse, isTrue, numberAt, type Container, type K8sObject, type PodSpec } from './objects.js'
 import type { CheckContext } from './containers.js'
 import type { DocView } from './view.js'
 import { selectorMatches } from './selectors.js'
 import { sameNamespace, type StreamIndex } from './workloads.js'
+import { capabilityName } from '../container-common.js'
 import { nodePluginClause, nodePluginNeed, type NodePluginNeed } from '../node-plugin.js'
 
 const CONFINED = /^(RuntimeDefault|Localhost)$/
@@ -138,8 +139,27 @@ export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, conta
     if (needs.every((n) => n !== undefined)) {
       return ctx.report(verdict.meta, verdict.line, `${message} (medium: ${nodePluginClause(needs[0]!)})`, { severity: 'medium' })
     }
+    // Root with no capabilities and no way to gain any holds little beyond the files it can reach.
+    if (verdict.meta === K8S.runAsRoot && fixers.every((c) => holdsNoPowers(v, c))) {
+      const none = one ? 'it drops every capability, adds none and cannot escalate' : 'they drop every capability, add none and cannot escalate'
+      return ctx.report(verdict.meta, verdict.line, `${message} (medium: ${none})`, { severity: 'medium' })
+    }
     return ctx.report(verdict.meta, verdict.line, message)
   })
+}
+
+/**
+ * A container whose own security context (capabilities are per container) drops ALL capabilities,
+ * adds none back, sets `allowPrivilegeEscalation: false` and is not privileged.
+ */
+function holdsNoPowers(v: DocView, c: Container): boolean {
+  const sc = v.get(c.node, 'securityContext')
+  if (isTrue(v, v.get(sc, 'privileged')) || !isFalse(v, v.get(sc, 'allowPrivilegeEscalation'))) return false
+  const capabilities = v.get(sc, 'capabilities')
+  const add = v.get(capabilities, 'add')
+  // Anything under `add` but an empty list (a list, or a templated string) may give a capability back.
+  if (add !== undefined && (v.items(add).length > 0 || (v.str(add) ?? '').trim() !== '')) return false
+  return v.items(v.get(capabilities, 'drop')).some((cap) => capabilityName(v.str(cap) ?? '') === 'ALL')
 }
 
 /** Commands an init container runs to prepare a volume's files, and nothing else. */
