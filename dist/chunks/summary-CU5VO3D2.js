@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-WM7BROO5.js";import"./chunk-UTI7X4SH.js";import"./chunk-GUL6SY4W.js";import"./chunk-2C4SQSKF.js";import"./chunk-LUQALMBG.js";import"./chunk-CUJVNGRF.js";import"./chunk-OVMO4ZWV.js";import"./chunk-N2522RTT.js";import"./chunk-TLIJSXQG.js";import"./chunk-6XUV5PZO.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
