@@ -125,8 +125,13 @@ export function contextGroups(files: SourceFile[]): number[][] {
   return [...groups.entries()].sort((a, b) => b[1].bytes - a[1].bytes || (a[0] < b[0] ? -1 : 1)).map(([, g]) => g.indexes)
 }
 
-/** Groups a worker holds at once: one to work on, one waiting, so it never idles between messages. */
-const IN_FLIGHT = 2
+/**
+ * Groups a worker holds at once, so it never idles between messages: this thread hands out more
+ * only between its own groups, and most groups are small (a folder of two files), so a worker
+ * holding two often finished both before its answers were read (a 10,000-file scan left it idle
+ * for a quarter of its time).
+ */
+const IN_FLIGHT = 8
 
 /** What the main thread and a pool worker say to each other (see ./worker.ts). */
 export type PoolRequest = { group: number; files: SourceFile[] }
