@@ -100,6 +100,41 @@ EOF
     expect(lineOfKey(json, 'a')).toBe(4)
   })
 
+  test('reads quoted strings whose ends are escapes, quotes or non-ASCII, and labels, keys and arguments alike', async () => {
+    const file = await parseHcl(`resource "a b" "\u00e9t\u00e9" {
+  newline = "\\n"
+  quote   = "say \\"hi\\""
+  accent  = "\u00e9t\u00e9"
+  code    = "\\u00e9"
+  empty   = ""
+  inner   = "a  b"
+  keys    = { "x y" = "\u00e9", plain = "\\t" }
+  call    = lower("A\\"")
+}
+`)
+    const block = file.blocks[0]!
+    expect(block.labels).toEqual(['a b', '\u00e9t\u00e9'])
+    const a = block.attributes
+    expect(a.newline?.value).toBe('\n')
+    expect(a.quote?.value).toBe('say "hi"')
+    expect(a.accent?.value).toBe('\u00e9t\u00e9')
+    expect(a.code?.value).toBe('\u00e9')
+    expect(a.empty?.value).toBe('')
+    expect(a.inner?.value).toBe('a  b')
+    expect(a.keys?.value).toEqual({ 'x y': '\u00e9', plain: '\t' })
+    expect(lineOfKey(a.keys?.value, 'plain')).toBe(8)
+    expect(a.call?.value).toMatchObject({ fn: 'lower', args: ['A"'] })
+  })
+
+  test('keeps a heredoc with interpolation as a template, with the line where its body starts', async () => {
+    const file = await parseHcl('user_data = <<-EOT\n    #!/bin/sh\n    echo ${var.name}\n  EOT\nn = -3\n')
+    const a = file.attributes
+    expect(isExpr(a.user_data?.value)).toBe(true)
+    expect((a.user_data?.value as HclExpr).template).toBe('#!/bin/sh\necho ${var.name}')
+    expect(a.user_data).toMatchObject({ line: 1, endLine: 4, valueLine: 2 })
+    expect(a.n?.value).toBe(-3)
+  })
+
   test('reads .tfvars files as top-level attributes', async () => {
     const file = await parseHcl('region = "eu-west-1"\ninstances = 3\n')
     expect(file.blocks).toEqual([])

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { Language, Parser, type Node as TsNode } from 'web-tree-sitter'
+import { Language, Parser, type Node as TsNode, type TreeCursor } from 'web-tree-sitter'
 import { isMap, isScalar, isSeq, parseYaml, ParseError, type Node as YamlNode } from './yaml.js'
 
 /** A value that is not a literal: a reference, a function call, a template with interpolation, … */
@@ -121,19 +121,32 @@ function loadLanguage(): Promise<Language> {
   return languagePromise
 }
 
-let parserPromise: Promise<Parser> | undefined
+/** What the model builder needs of the grammar, looked up once: each node type id's name and whether it is named. */
+interface Grammar {
+  types: string[]
+  named: boolean[]
+}
+
+interface SharedParser {
+  parser: Parser
+  grammar: Grammar
+}
+
+let parserPromise: Promise<SharedParser> | undefined
 
 /**
  * One parser for the whole process: a parse runs to its end without awaiting, so no two parses
  * ever share it at once, and making a parser per file (and freeing it) cost more than the parse
  * of a small file.
  */
-function sharedParser(): Promise<Parser> {
+function sharedParser(): Promise<SharedParser> {
   if (!parserPromise) {
     parserPromise = loadLanguage().then((language) => {
       const parser = new Parser()
       parser.setLanguage(language)
-      return parser
+      const types = language.types
+      const named = Array.from(types, (_, id) => language.nodeTypeIsNamed(id))
+      return { parser, grammar: { types, named } }
     })
     parserPromise.catch(() => {
       parserPromise = undefined
@@ -147,7 +160,7 @@ function sharedParser(): Promise<Parser> {
 /** Parses HCL source; throws ParseError (with the line of the first error) on invalid syntax. */
 export async function parseHcl(content: string): Promise<HclFile> {
   const text = content.replace(/\r\n?/g, '\n')
-  const parser = await sharedParser()
+  const { parser, grammar } = await sharedParser()
   const tree = parser.parse(text)
   try {
     if (!tree) throw new ParseError('HCL could not be parsed')
@@ -160,18 +173,23 @@ export async function parseHcl(content: string): Promise<HclFile> {
       const what = bad?.isMissing ? `missing ${JSON.stringify(bad.type)}` : 'unexpected syntax'
       throw new ParseError(`invalid HCL at line ${where}: ${what}`, where)
     }
-    const ctx: Ctx = { lines: text.split('\n') }
     const file: HclFile = { blocks: [], attributes: {} }
-    const body = root.namedChildren.find((c) => c?.type === 'body')
-    if (body) readBody(body, ctx, file.attributes, file.blocks)
+    const cursor = root.walk()
+    try {
+      const w: Walk = { cursor, text, grammar }
+      for (let t = firstNamedChild(w); t !== undefined; t = nextNamedSibling(w)) {
+        if (t === 'body') {
+          readBody(w, file.attributes, file.blocks)
+          break
+        }
+      }
+    } finally {
+      cursor.delete()
+    }
     return file
   } finally {
     tree?.delete()
   }
-}
-
-interface Ctx {
-  lines: string[]
 }
 
 function firstError(node: TsNode): TsNode | undefined {
@@ -185,128 +203,270 @@ function firstError(node: TsNode): TsNode | undefined {
   return undefined
 }
 
-const lineOf = (n: TsNode): number => n.startPosition.row + 1
-const endLineOf = (n: TsNode): number => n.endPosition.row + 1
-
-function readBody(body: TsNode, ctx: Ctx, attributes: Record<string, HclAttribute>, blocks: HclBlock[]): void {
-  for (const child of body.namedChildren) {
-    if (!child) continue
-    if (child.type === 'attribute') {
-      const attr = readAttribute(child, ctx)
-      if (attr) attributes[attr.name] = attr
-    } else if (child.type === 'block') {
-      blocks.push(readBlock(child, ctx))
-    }
-  }
+/**
+ * One model build. A single cursor moves over the tree: every node object or child list read
+ * from the tree crosses into wasm and allocates, which cost more than the parse itself on big
+ * trees. Each read function is entered with the cursor on its node and leaves it there.
+ */
+interface Walk {
+  cursor: TreeCursor
+  /** The parsed text: a node's text is its slice (indices are UTF-16 units, as in JS strings). */
+  text: string
+  grammar: Grammar
+  /** The text's lines, split when a heredoc first needs them. */
+  lines?: string[]
 }
 
-function readAttribute(node: TsNode, ctx: Ctx): HclAttribute | undefined {
-  // Each `namedChildren` read crosses into the wasm parser and builds new node objects: read once.
-  const named = node.namedChildren
-  const name = named.find((c) => c?.type === 'identifier')?.text
-  const expr = named.find((c) => c?.type === 'expression')
-  if (!name || !expr) return undefined
-  const heredoc = findHeredoc(expr)
-  return {
-    name,
-    line: lineOf(node),
-    endLine: endLineOf(node),
-    value: readExpression(expr, ctx),
-    valueLine: heredoc ? lineOf(heredoc) + 1 : lineOf(expr)
-  }
-}
+const textHere = (w: Walk): string => w.text.slice(w.cursor.startIndex, w.cursor.endIndex)
+const lineHere = (w: Walk): number => w.cursor.startPosition.row + 1
+const typeHere = (w: Walk): string => w.grammar.types[w.cursor.nodeTypeId] || 'ERROR'
 
-function findHeredoc(expr: TsNode): TsNode | undefined {
-  const named = expr.namedChildren
-  const inner = named.length === 1 ? named[0] : undefined
-  if (inner?.type === 'template_expr') return inner.namedChildren.find((c) => c?.type === 'heredoc_template') ?? undefined
+/** Moves to the next named sibling and gives its type; undefined when there is none (the cursor is then on some later sibling). */
+function nextNamedSibling(w: Walk): string | undefined {
+  const { cursor, grammar } = w
+  while (cursor.gotoNextSibling()) {
+    const id = cursor.nodeTypeId
+    if (grammar.named[id]) return grammar.types[id] || 'ERROR'
+  }
   return undefined
 }
 
-function readBlock(node: TsNode, ctx: Ctx): HclBlock {
-  const block: HclBlock = { type: '', labels: [], line: lineOf(node), endLine: endLineOf(node), attributes: {}, blocks: [] }
-  let seenType = false
-  for (const child of node.namedChildren) {
-    if (!child) continue
-    if (child.type === 'identifier') {
-      if (!seenType) {
-        block.type = child.text
-        seenType = true
-      } else block.labels.push(child.text)
-    } else if (child.type === 'string_lit') {
-      block.labels.push(stringLiteral(child))
-    } else if (child.type === 'body') {
-      readBody(child, ctx, block.attributes, block.blocks)
+/**
+ * Moves to the first named child and gives its type; undefined (the cursor not moved) when there
+ * is none. After a loop over named children that started, the caller goes back with gotoParent.
+ */
+function firstNamedChild(w: Walk): string | undefined {
+  const { cursor, grammar } = w
+  if (!cursor.gotoFirstChild()) return undefined
+  const id = cursor.nodeTypeId
+  if (grammar.named[id]) return grammar.types[id] || 'ERROR'
+  const next = nextNamedSibling(w)
+  if (next === undefined) cursor.gotoParent()
+  return next
+}
+
+/** Goes back to the parent after a loop over named children, when the loop had moved down. */
+function upFrom(w: Walk, started: boolean): void {
+  if (started) w.cursor.gotoParent()
+}
+
+function readBody(w: Walk, attributes: Record<string, HclAttribute>, blocks: HclBlock[]): void {
+  let t = firstNamedChild(w)
+  const started = t !== undefined
+  for (; t !== undefined; t = nextNamedSibling(w)) {
+    if (t === 'attribute') {
+      const attr = readAttribute(w)
+      if (attr) attributes[attr.name] = attr
+    } else if (t === 'block') {
+      blocks.push(readBlock(w))
     }
   }
+  upFrom(w, started)
+}
+
+function readAttribute(w: Walk): HclAttribute | undefined {
+  const line = lineHere(w)
+  const endLine = w.cursor.endPosition.row + 1
+  let name: string | undefined
+  let expr: { value: HclValue; valueLine: number } | undefined
+  let t = firstNamedChild(w)
+  const started = t !== undefined
+  for (; t !== undefined; t = nextNamedSibling(w)) {
+    if (t === 'identifier') name ??= textHere(w)
+    else if (t === 'expression' && !expr) {
+      expr = readAttributeValue(w)
+      // The first name and the first expression are found: later children change neither.
+      if (name !== undefined) break
+    }
+  }
+  upFrom(w, started)
+  if (!name || !expr) return undefined
+  return { name, line, endLine, value: expr.value, valueLine: expr.valueLine }
+}
+
+/**
+ * An attribute's expression: its value, and the line where the value's content starts (for an
+ * expression that is only a heredoc, the heredoc's first body line). Reads the expression's
+ * children once for both.
+ */
+function readAttributeValue(w: Walk): { value: HclValue; valueLine: number } {
+  const { cursor, grammar } = w
+  if (!cursor.gotoFirstChild()) return { value: makeExpr({ expr: textHere(w) }), valueLine: lineHere(w) }
+  const id = cursor.nodeTypeId
+  const only = !cursor.gotoNextSibling()
+  const type = grammar.types[id] || 'ERROR'
+  if (only && grammar.named[id] && type !== 'comment') {
+    const heredoc: HeredocSeen = {}
+    const value = type === 'template_expr' ? readTemplate(w, heredoc) : readExpression(w, type)
+    cursor.gotoParent()
+    return { value, valueLine: heredoc.row !== undefined ? heredoc.row + 2 : lineHere(w) }
+  }
+  cursor.gotoParent()
+  // Only an expression whose one named child is a template can be a heredoc: its first child is
+  // that template or an anonymous token.
+  const heredocRow = !only && (!grammar.named[id] || type === 'template_expr') ? heredocRowIn(w) : undefined
+  return { value: makeExpr({ expr: textHere(w) }), valueLine: heredocRow !== undefined ? heredocRow + 2 : lineHere(w) }
+}
+
+/** Where a template read for an attribute value met a heredoc: the heredoc's row. */
+interface HeredocSeen {
+  row?: number
+}
+
+/** For an expression that is only a heredoc: the row of the heredoc (its opening line). */
+function heredocRowIn(w: Walk): number | undefined {
+  const t = firstNamedChild(w)
+  if (t === undefined) return undefined
+  let row: number | undefined
+  if (t === 'template_expr') {
+    let u = firstNamedChild(w)
+    const started = u !== undefined
+    for (; u !== undefined; u = nextNamedSibling(w)) {
+      if (u === 'heredoc_template') {
+        row = w.cursor.startPosition.row
+        break
+      }
+    }
+    upFrom(w, started)
+  }
+  const only = nextNamedSibling(w) === undefined
+  w.cursor.gotoParent()
+  return only ? row : undefined
+}
+
+function readBlock(w: Walk): HclBlock {
+  const block: HclBlock = { type: '', labels: [], line: lineHere(w), endLine: w.cursor.endPosition.row + 1, attributes: {}, blocks: [] }
+  let seenType = false
+  let t = firstNamedChild(w)
+  const started = t !== undefined
+  for (; t !== undefined; t = nextNamedSibling(w)) {
+    if (t === 'identifier') {
+      if (!seenType) {
+        block.type = textHere(w)
+        seenType = true
+      } else block.labels.push(textHere(w))
+    } else if (t === 'string_lit') {
+      block.labels.push(stringLiteral(w))
+    } else if (t === 'body') {
+      readBody(w, block.attributes, block.blocks)
+    }
+  }
+  upFrom(w, started)
   return block
 }
 
-function readExpression(node: TsNode, ctx: Ctx): HclValue {
-  switch (node.type) {
+/** The value of the node under the cursor, whose type is `type`. */
+function readExpression(w: Walk, type: string): HclValue {
+  const { cursor, grammar } = w
+  switch (type) {
     case 'expression': {
-      // One child, not a comment: the expression is that child (childCount avoids building the children).
-      if (node.childCount === 1) {
-        const only = node.namedChildren[0]
-        if (only && only.type !== 'comment') return readExpression(only, ctx)
+      // One child, not a comment: the expression is that child.
+      if (cursor.gotoFirstChild()) {
+        const id = cursor.nodeTypeId
+        const only = !cursor.gotoNextSibling()
+        const onlyType = grammar.types[id] || 'ERROR'
+        if (only && grammar.named[id] && onlyType !== 'comment') {
+          const value = readExpression(w, onlyType)
+          cursor.gotoParent()
+          return value
+        }
+        cursor.gotoParent()
       }
-      return makeExpr({ expr: node.text })
+      return makeExpr({ expr: textHere(w) })
     }
     case 'literal_value':
-      return readLiteral(node)
+      return readLiteral(w)
     case 'collection_value': {
-      const inner = node.namedChildren[0]
-      return inner ? readExpression(inner, ctx) : makeExpr({ expr: node.text })
+      const t = firstNamedChild(w)
+      if (t === undefined) return makeExpr({ expr: textHere(w) })
+      const value = readExpression(w, t)
+      cursor.gotoParent()
+      return value
     }
     case 'tuple':
-      return readTuple(node, ctx)
+      return readTuple(w)
     case 'object':
-      return readObject(node, ctx)
+      return readObject(w)
     case 'template_expr':
-      return readTemplate(node, ctx)
+      return readTemplate(w)
     case 'function_call':
-      return readCall(node, ctx)
+      return readCall(w)
     case 'operation': {
-      const un = node.namedChildren[0]
-      if (un?.type === 'unary_operation' && un.children[0]?.type === '-') {
-        const operand = un.namedChildren[0]
-        if (operand?.type === 'literal_value') {
-          const v = readLiteral(operand)
-          if (typeof v === 'number') return -v
-        }
-      }
-      return makeExpr({ expr: node.text })
+      const negated = negatedNumber(w)
+      return negated ?? makeExpr({ expr: textHere(w) })
     }
     default:
-      return makeExpr({ expr: node.text })
+      return makeExpr({ expr: textHere(w) })
   }
 }
 
-function readLiteral(node: TsNode): HclValue {
-  const inner = node.namedChildren[0]
-  if (!inner) return makeExpr({ expr: node.text })
-  switch (inner.type) {
+/** For an operation that is a minus sign before a number literal: the negative number. */
+function negatedNumber(w: Walk): number | undefined {
+  const { cursor } = w
+  const t = firstNamedChild(w)
+  if (t === undefined) return undefined
+  let out: number | undefined
+  if (t === 'unary_operation' && cursor.gotoFirstChild()) {
+    const minus = typeHere(w) === '-'
+    cursor.gotoParent()
+    if (minus) {
+      const operand = firstNamedChild(w)
+      if (operand !== undefined) {
+        if (operand === 'literal_value') {
+          const v = readLiteral(w)
+          if (typeof v === 'number') out = -v
+        }
+        cursor.gotoParent()
+      }
+    }
+  }
+  cursor.gotoParent()
+  return out
+}
+
+function readLiteral(w: Walk): HclValue {
+  const t = firstNamedChild(w)
+  if (t === undefined) return makeExpr({ expr: textHere(w) })
+  let value: HclValue | undefined
+  switch (t) {
     case 'numeric_lit':
-      return Number(inner.text)
+      value = Number(textHere(w))
+      break
     case 'bool_lit':
-      return inner.text === 'true'
+      value = textHere(w) === 'true'
+      break
     case 'null_lit':
-      return null
+      value = null
+      break
     case 'string_lit':
-      return stringLiteral(inner)
-    default:
-      return makeExpr({ expr: node.text })
+      value = stringLiteral(w)
+      break
   }
+  w.cursor.gotoParent()
+  return value === undefined ? makeExpr({ expr: textHere(w) }) : value
 }
 
-/** The value of a quoted string without interpolation, escapes resolved. */
-function stringLiteral(node: TsNode): string {
-  const raw = node.namedChildren
-    .filter((c): c is TsNode => c !== null && c.type === 'template_literal')
-    .map((c) => c.text)
-    .join('')
+/**
+ * The value of a quoted string without interpolation, escapes resolved: its template literal.
+ * The grammar skips blanks at either end of a string as whitespace between tokens, so the
+ * literal is then shorter than the text between the quotes; only when both ends are visible
+ * ASCII is it that text, which spares walking the string's three children.
+ */
+function stringLiteral(w: Walk): string {
+  const text = textHere(w)
+  const last = text.length - 2
+  if (text.length >= 2 && text[0] === '"' && text[last + 1] === '"' && (last === 0 || (visibleAscii(text.charCodeAt(1)) && visibleAscii(text.charCodeAt(last))))) {
+    return unescapeHcl(text.slice(1, -1))
+  }
+  let raw = ''
+  let t = firstNamedChild(w)
+  const started = t !== undefined
+  for (; t !== undefined; t = nextNamedSibling(w)) if (t === 'template_literal') raw += textHere(w)
+  upFrom(w, started)
   return unescapeHcl(raw)
 }
+
+const visibleAscii = (code: number): boolean => code > 0x20 && code < 0x7f
 
 function unescapeHcl(raw: string): string {
   return raw.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{/g, (m, esc: string | undefined) => {
@@ -328,76 +488,169 @@ function unescapeHcl(raw: string): string {
   })
 }
 
-function readTuple(node: TsNode, ctx: Ctx): HclValue[] {
+function readTuple(w: Walk): HclValue[] {
   const out: HclValue[] = []
-  for (const child of node.namedChildren) {
-    if (child?.type !== 'expression') continue
-    recordLine(out, out.length, lineOf(child))
-    out.push(readExpression(child, ctx))
+  let t = firstNamedChild(w)
+  const started = t !== undefined
+  for (; t !== undefined; t = nextNamedSibling(w)) {
+    if (t !== 'expression') continue
+    recordLine(out, out.length, lineHere(w))
+    out.push(readExpression(w, t))
   }
+  upFrom(w, started)
   return out
 }
 
-function readObject(node: TsNode, ctx: Ctx): HclObject {
+function readObject(w: Walk): HclObject {
   const out: HclObject = {}
-  for (const elem of node.namedChildren) {
-    if (elem?.type !== 'object_elem') continue
-    const [keyNode, valueNode] = elem.namedChildren.filter((c): c is TsNode => c?.type === 'expression')
-    if (!keyNode || !valueNode) continue
-    const key = objectKey(keyNode)
-    out[key] = readExpression(valueNode, ctx)
-    recordLine(out, key, lineOf(elem))
-  }
+  let t = firstNamedChild(w)
+  const started = t !== undefined
+  for (; t !== undefined; t = nextNamedSibling(w)) if (t === 'object_elem') readObjectElem(w, out)
+  upFrom(w, started)
   return out
 }
 
-function objectKey(keyNode: TsNode): string {
-  const named = keyNode.namedChildren
-  if (named.length === 1 && keyNode.childCount === 1) {
-    const only = named[0]!
-    const type = only.type
-    if (type === 'variable_expr') return only.text
-    if (type === 'literal_value') {
-      const lit = only.namedChildren[0]
-      if (lit?.type === 'string_lit') return stringLiteral(lit)
+/** One `key = value` of an object: its first two expressions are the key and the value. */
+function readObjectElem(w: Walk, out: HclObject): void {
+  const line = lineHere(w)
+  let key: string | undefined
+  let value: HclValue | undefined
+  let seenValue = false
+  let t = firstNamedChild(w)
+  const started = t !== undefined
+  for (; t !== undefined; t = nextNamedSibling(w)) {
+    if (t !== 'expression') continue
+    if (key === undefined) key = objectKey(w)
+    else {
+      value = readExpression(w, t)
+      seenValue = true
+      break
     }
   }
-  return keyNode.text
+  upFrom(w, started)
+  if (key === undefined || !seenValue) return
+  out[key] = value as HclValue
+  recordLine(out, key, line)
 }
 
-function readTemplate(node: TsNode, ctx: Ctx): HclValue {
-  const inner = node.namedChildren[0]
-  if (!inner) return makeExpr({ expr: node.text })
-  const dynamic = inner.namedChildren.some((c) => c?.type === 'template_interpolation' || c?.type === 'template_directive')
-  if (inner.type === 'heredoc_template') {
-    const body = heredocBody(inner, ctx)
-    return dynamic ? makeExpr({ expr: node.text, template: body }) : body
+/** An object key: a bare name or a quoted string as its value, any other expression as its text. */
+function objectKey(w: Walk): string {
+  const { cursor, grammar } = w
+  let key: string | undefined
+  if (cursor.gotoFirstChild()) {
+    const id = cursor.nodeTypeId
+    if (!cursor.gotoNextSibling() && grammar.named[id]) {
+      const type = grammar.types[id]
+      if (type === 'variable_expr') key = textHere(w)
+      else if (type === 'literal_value') {
+        const t = firstNamedChild(w)
+        if (t !== undefined) {
+          if (t === 'string_lit') key = stringLiteral(w)
+          cursor.gotoParent()
+        }
+      }
+    }
+    cursor.gotoParent()
   }
-  // A quoted template with interpolation.
-  const raw = node.text.replace(/^"|"$/g, '')
-  return dynamic ? makeExpr({ expr: node.text, template: raw }) : unescapeHcl(raw)
+  return key ?? textHere(w)
 }
 
-/** The text between a heredoc's opening and closing lines; `<<-` strips the common indentation. */
-function heredocBody(node: TsNode, ctx: Ctx): string {
-  const ids = node.namedChildren.filter((c): c is TsNode => c?.type === 'heredoc_identifier')
-  const open = ids[0]
-  const close = ids[ids.length - 1]
-  if (!open || !close || open === close) return ''
-  const lines = ctx.lines.slice(open.startPosition.row + 1, close.startPosition.row)
-  const indented = node.namedChildren[0]?.text === '<<-' || node.children[0]?.text === '<<-'
-  if (!indented) return lines.join('\n')
+/** A template's value; `heredoc`, when given, is told the row of its first heredoc part. */
+function readTemplate(w: Walk, heredoc?: HeredocSeen): HclValue {
+  const t = firstNamedChild(w)
+  if (t === undefined) return makeExpr({ expr: textHere(w) })
+  if (t === 'heredoc_template') {
+    if (heredoc) heredoc.row = w.cursor.startPosition.row
+    const { body, dynamic } = readHeredoc(w)
+    w.cursor.gotoParent()
+    return dynamic ? makeExpr({ expr: textHere(w), template: body }) : body
+  }
+  let dynamic = false
+  let u = firstNamedChild(w)
+  const started = u !== undefined
+  for (; u !== undefined; u = nextNamedSibling(w)) {
+    if (u === 'template_interpolation' || u === 'template_directive') {
+      dynamic = true
+      break
+    }
+  }
+  upFrom(w, started)
+  if (heredoc) {
+    for (let v = nextNamedSibling(w); v !== undefined; v = nextNamedSibling(w)) {
+      if (v === 'heredoc_template') {
+        heredoc.row = w.cursor.startPosition.row
+        break
+      }
+    }
+  }
+  w.cursor.gotoParent()
+  // A quoted template with interpolation.
+  const expr = textHere(w)
+  const raw = expr.replace(/^"|"$/g, '')
+  return dynamic ? makeExpr({ expr, template: raw }) : unescapeHcl(raw)
+}
+
+/**
+ * A heredoc's body (the text between its opening and closing lines; `<<-` strips the common
+ * indentation) and whether it has interpolation or directives.
+ */
+function readHeredoc(w: Walk): { body: string; dynamic: boolean } {
+  const { cursor, grammar } = w
+  let dynamic = false
+  let firstText: string | undefined
+  let firstNamedText: string | undefined
+  let openRow = -1
+  let closeRow = -1
+  let ids = 0
+  if (cursor.gotoFirstChild()) {
+    do {
+      const id = cursor.nodeTypeId
+      const first = firstText === undefined
+      if (first) firstText = textHere(w)
+      if (!grammar.named[id]) continue
+      firstNamedText ??= first ? firstText : textHere(w)
+      const type = grammar.types[id]
+      if (type === 'template_interpolation' || type === 'template_directive') dynamic = true
+      else if (type === 'heredoc_identifier') {
+        const row = cursor.startPosition.row
+        if (ids++ === 0) openRow = row
+        closeRow = row
+      }
+    } while (cursor.gotoNextSibling())
+    cursor.gotoParent()
+  }
+  if (ids < 2) return { body: '', dynamic }
+  const lines = (w.lines ??= w.text.split('\n')).slice(openRow + 1, closeRow)
+  const indented = firstNamedText === '<<-' || firstText === '<<-'
+  if (!indented) return { body: lines.join('\n'), dynamic }
   const indents = lines.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)![0].length)
   const strip = indents.length ? Math.min(...indents) : 0
-  return lines.map((l) => l.slice(Math.min(strip, /^[ \t]*/.exec(l)![0].length))).join('\n')
+  return { body: lines.map((l) => l.slice(Math.min(strip, /^[ \t]*/.exec(l)![0].length))).join('\n'), dynamic }
 }
 
-function readCall(node: TsNode, ctx: Ctx): HclExpr {
-  const named = node.namedChildren
-  const fn = named.find((c) => c?.type === 'identifier')?.text ?? ''
-  const argsNode = named.find((c) => c?.type === 'function_arguments')
-  const args = (argsNode?.namedChildren ?? []).filter((c): c is TsNode => c?.type === 'expression').map((c) => readExpression(c, ctx))
-  return makeExpr({ expr: node.text, fn, args })
+function readCall(w: Walk): HclExpr {
+  let fn: string | undefined
+  let args: HclValue[] | undefined
+  let t = firstNamedChild(w)
+  const started = t !== undefined
+  for (; t !== undefined; t = nextNamedSibling(w)) {
+    if (t === 'identifier') fn ??= textHere(w)
+    else if (t === 'function_arguments' && !args) {
+      args = readArguments(w)
+      if (fn !== undefined) break
+    }
+  }
+  upFrom(w, started)
+  return makeExpr({ expr: textHere(w), fn: fn ?? '', args: args ?? [] })
+}
+
+function readArguments(w: Walk): HclValue[] {
+  const out: HclValue[] = []
+  let t = firstNamedChild(w)
+  const started = t !== undefined
+  for (; t !== undefined; t = nextNamedSibling(w)) if (t === 'expression') out.push(readExpression(w, t))
+  upFrom(w, started)
+  return out
 }
 
 // ── Terraform JSON syntax (.tf.json) ─────────────────────────────────────────────────────────
