@@ -43,18 +43,20 @@ describe('context groups', () => {
     expect(groups).toContainEqual([1])
   })
 
-  it('uses one thread for small inputs, and workers only on idle cores', () => {
-    const idle = { cores: 2, load: 0.1 }
+  it('uses one thread for small inputs, and workers only on idle cores, about 1.4 cores per thread', () => {
+    const idle = { cores: 4, load: 0.1 }
     const large = Array.from({ length: POOL_MIN_FILES + 1 }, (_, i) => file(`f${i}.tf`, 10))
     expect(threadsFor([file('a.tf', 10), file('b.tf', 10)], undefined, idle)).toBe(1)
     expect(threadsFor(large.slice(1), undefined, idle)).toBe(1)
     expect(threadsFor([file('big.json', POOL_MIN_BYTES + 1)], undefined, idle)).toBe(2)
     expect(threadsFor(large, undefined, idle)).toBe(2)
+    // Two idle cores: one thread already keeps more than one busy (GC, compilers), so no worker.
+    expect(threadsFor(large, undefined, { cores: 2, load: 0 })).toBe(1)
     // Busy machines: a worker would only take CPU from the main thread.
-    expect(threadsFor(large, undefined, { cores: 2, load: 0.8 })).toBe(1)
+    expect(threadsFor(large, undefined, { cores: 4, load: 1.5 })).toBe(1)
     expect(threadsFor(large, undefined, { cores: 2, load: 7 })).toBe(1)
-    expect(threadsFor(large, undefined, { cores: 8, load: 2.2 })).toBe(6)
-    expect(threadsFor(large, undefined, { cores: 8, load: 0 })).toBe(8)
+    expect(threadsFor(large, undefined, { cores: 8, load: 2.2 })).toBe(4)
+    expect(threadsFor(large, undefined, { cores: 8, load: 0 })).toBe(5)
     // An explicit count (PREFLIGHT_THREADS) wins.
     expect(threadsFor([file('a.tf', 10)], 4, idle)).toBe(4)
   })
