@@ -8,7 +8,7 @@
 import type { Finding } from '../types.js'
 
 /** Test, fixture, mock, sample and example trees (with folders of test certificates and keys: `test-certs/`, `testkeys/`), CI and archived folders, and documentation: sample values live there on purpose. */
-const SAMPLE_PATH = /(?:^|\/)(?:\.?ci|tests?|testing|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|samples?|_?testdata|testutils?|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|certs?|keys|tls|pki)|(?:integration|e2e|unit|smoke|functional|conformance)[-_]tests?|integration\/resources|mocks?|__mocks__|fakes?|docs?|demos?|demo-setups?|snippets|__snapshots__|_?archived)\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$/i
+const SAMPLE_PATH = /(?:^|\/)(?:\.?ci|tests?|testing|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|samples?|_?testdata|testutils?|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|certs?|keys|tls|pki)|(?:integration|e2e|unit|smoke|functional|conformance)[-_]tests?|integration\/resources|mocks?|__mocks__|fakes?|docs?|demos|demo-setups?|snippets|__snapshots__|_?archived)\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$/i
 /** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
 /** Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`. */

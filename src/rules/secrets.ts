@@ -42,7 +42,6 @@ import {
 } from './secrets/patterns.js'
 import { runSecretlint, type SecretlintHit } from './secrets/secretlint.js'
 
-
 /** `ILLEGAL`, `Marker`, `nextPageMarker`, `ListWidgets.NextMarker`: words, not a random string. */
 const WORDS_IDENTIFIER = /^(?:[A-Z]+|[a-z]+|[A-Za-z][a-z]+(?:[A-Z][a-z]+)*)(?:\.[A-Za-z][a-z]+(?:[A-Z][a-z]+)*)*$/
 const REMEDIATION =
@@ -433,7 +432,6 @@ const ANY_TOKEN_ANCHOR = anyOf(TOKEN_PATTERNS.flatMap((p) => p.anchors))
 const PRIVATE_KEY = new RegExp(PRIVATE_KEY_SOURCE, 'g')
 const PUTTY_KEY = new RegExp(PUTTY_KEY_SOURCE, 'g')
 const URL_PASSWORD_ALL = new RegExp(URL_PASSWORD_SOURCE, 'g')
-
 
 /** Every match of a global expression from the start, without cloning it as `matchAll` does. */
 function* matchesOf(regex: RegExp, content: string): Generator<RegExpExecArray> {
@@ -1167,7 +1165,6 @@ function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string
   return undefined
 }
 
-
 /** Why a password or secret that is the name of the product whose files hold it is medium. */
 const PRODUCT_DEFAULT = productDefault('the product these files configure')
 
@@ -1181,7 +1178,6 @@ function isTemporaryPassword(words: readonly string[]): boolean {
 
 /** Why a truststore's password is low. */
 const TRUSTSTORE = 'the password of a truststore, which holds public CA certificates: it guards their integrity, it keeps nothing secret (low)'
-
 
 /** How many lines apart a key and a sibling that explains it (`…SecretName`, `appId`, the login) may sit. */
 const SIBLING_SPAN = 8

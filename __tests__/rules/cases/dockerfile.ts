@@ -149,9 +149,24 @@ export const dockerfileCases: CaseTable = {
         errors: [{ line: 1, severity: 'low', message: /installs `gosu`/ }]
       },
       {
+        name: 'gosu copied from a build stage by its path: low',
+        code: 'FROM golang:1.22 AS tools\nRUN go install github.com/example/gosu@v1.17\nFROM debian:bookworm-slim\nCOPY --from=tools /go/bin/gosu /usr/local/bin/gosu\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n',
+        errors: [{ line: 3, severity: 'low', message: /installs `gosu`/ }]
+      },
+      {
         name: 'an ENTRYPOINT that runs su-exec itself: low, naming it',
         code: 'FROM alpine:3.20\nRUN apk add --no-cache tini\nENTRYPOINT ["/sbin/tini", "--", "/sbin/su-exec", "app", "/srv/run"]\n',
         errors: [{ line: 1, severity: 'low', message: /its command runs `su-exec`, which drops to the user it names/ }]
+      },
+      {
+        name: 'an image whose name only contains the letters (logosumo): medium',
+        code: 'FROM debian:bookworm-slim\nCOPY --from=registry.example.com/logosumo:2 /srv /srv\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\nENTRYPOINT ["/srv/run"]\n',
+        errors: [{ line: 1, severity: 'medium' }]
+      },
+      {
+        name: 'a zypper repository option is not a package (`-r gosu`): medium',
+        code: 'FROM opensuse/leap:15.6\nRUN zypper -n install -r gosu curl-8.6.0\nENTRYPOINT ["/srv/run"]\n',
+        errors: [{ line: 1, severity: 'medium' }]
       },
       {
         name: 'gosu installed but no ENTRYPOINT to use it: medium',

@@ -436,6 +436,11 @@ export const helmCases: CaseTable = {
         errors: [{ line: lineOf(POD_ROOT(POWERLESS_CONTAINER), 'runAsUser: 0'), severity: 'medium', message: /\(medium: the container security context `agent\.containerSecurityContext` beside it drops every capability, adds none and cannot escalate\)$/ }]
       },
       {
+        name: 'a pod context as UID 0 beside a container context switched off (`enabled: false`, not rendered): high',
+        ...chart(POD_ROOT('    enabled: false\n' + POWERLESS_CONTAINER)),
+        errors: [{ line: lineOf(POD_ROOT(POWERLESS_CONTAINER), 'runAsUser: 0'), severity: 'high' }]
+      },
+      {
         name: 'a top-level pod context as UID 0 beside a `securityContext` that drops all and cannot escalate: medium',
         ...chart(TOP_POD_ROOT),
         errors: [{ line: lineOf(TOP_POD_ROOT, 'runAsUser: 0'), severity: 'medium', message: /`securityContext` beside it drops every capability/ }]

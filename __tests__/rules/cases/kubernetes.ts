@@ -202,6 +202,11 @@ const POWERLESS_SC = '          securityContext:\n            allowPrivilegeEsca
 /** UID 0 set for the whole pod; the init container drops every capability, the app container has the given context. */
 const podRootPowerless = (appSecurityContext: string): string =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      securityContext:\n        runAsUser: 0\n      initContainers:\n        - name: migrate\n          image: registry.example.com/shop:2.0\n${POWERLESS_SC}      containers:\n        - name: app\n          image: registry.example.com/shop:2.0\n${appSecurityContext}`
+/** A root container that drops every capability and cannot escalate, with pod settings and mounts given. */
+const powerlessRootWith = (podExtra: string, mounts: string): string =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: agent\nspec:\n  template:\n    spec:\n${podExtra}      containers:\n        - name: agent\n          image: registry.example.com/agent:1.0\n          securityContext:\n            runAsUser: 0\n            allowPrivilegeEscalation: false\n            capabilities:\n              drop: [ALL]\n${mounts}`
+const READ_ONLY_LOGS = '          volumeMounts:\n            - name: logs\n              mountPath: /host/logs\n              readOnly: true\n'
+const HOST_LOGS = '      volumes:\n        - name: logs\n          hostPath:\n            path: /var/log\n'
 const hostNetPrivileged = hostNet.replace('            allowPrivilegeEscalation: false\n', '            privileged: true\n')
 const VOLUME_AT = '              drop: [ALL]\n'
 const hostPathVol = withEdit([VOLUME_AT, VOLUME_AT + '      volumes:\n        - name: logs\n          hostPath:\n            path: /var/log\n'])
@@ -255,7 +260,6 @@ spec:
                             type: string
 `
 
-/** An Argo Workflow: its container is not a pod template the manifest rules model, but the generic scan reads its env. */
 /** A chart template whose first Secret reaches the container as an env var only when files are switched off. */
 const CHART_ENV = [
   'apiVersion: batch/v1',
@@ -289,6 +293,7 @@ const CHART_ENV = [
   '                      key: token',
   ''
 ].join('\n')
+/** An Argo Workflow: its container is not a pod template the manifest rules model, but the generic scan reads its env. */
 const WORKFLOW = `apiVersion: argoproj.io/v1alpha1
 kind: Workflow
 metadata:
@@ -592,6 +597,19 @@ export const kubernetesCases: CaseTable = {
         name: 'a pod-level UID 0 over two containers that both drop every capability and cannot escalate: medium, in the plural',
         code: podRootPowerless(POWERLESS_SC),
         errors: [{ line: lineOf(podRootPowerless(POWERLESS_SC), 'runAsUser: 0'), severity: 'medium', message: /containers `migrate`, `app` of Deployment `shop` run as UID 0 \(root\) \(medium: they drop every capability, add none and cannot escalate\)$/ }]
+      },
+      ...[
+        { what: 'a host path mounted writable', pod: HOST_LOGS, mounts: '          volumeMounts:\n            - name: logs\n              mountPath: /host/logs\n' },
+        { what: "the host's PID namespace", pod: '      hostPID: true\n', mounts: '' }
+      ].map(({ what, pod, mounts }) => ({
+        name: `UID 0 without capabilities but with ${what}: high (root needs no capability there)`,
+        code: powerlessRootWith(pod, mounts),
+        errors: [{ line: lineOf(powerlessRootWith(pod, mounts), 'runAsUser: 0'), severity: 'high' as const }]
+      })),
+      {
+        name: 'UID 0 without capabilities and a host path mounted read-only: medium',
+        code: powerlessRootWith(HOST_LOGS, READ_ONLY_LOGS),
+        errors: [{ line: lineOf(powerlessRootWith(HOST_LOGS, READ_ONLY_LOGS), 'runAsUser: 0'), severity: 'medium' }]
       },
       {
         name: 'a pod-level UID 0 over two containers, one of which keeps its capabilities: high',
@@ -993,6 +1011,16 @@ export const kubernetesCases: CaseTable = {
           'k8s/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: idp\n'
         },
         errors: [{ path: 'charts/idp/templates/secret.yaml', line: 7, severity: 'medium', message: /\(medium: the template renders this only when `development` is set, not with the chart's defaults\)/ }]
+      },
+      {
+        name: "a well-known password (medium) in the `else` of a switch on by default: low, its own severity note replaced",
+        files: {
+          'charts/store/Chart.yaml': 'apiVersion: v2\nname: store\nversion: 1.0.0\n',
+          'charts/store/values.yaml': 'auth:\n  existingSecret: store-auth\n',
+          'charts/store/templates/secret.yaml': '{{- if .Values.auth.existingSecret }}\n# the user\'s own Secret is used\n{{- else }}\napiVersion: v1\nkind: Secret\nmetadata:\n  name: store-root\nstringData:\n  root-password: minio123\n{{- end }}\n',
+          'k8s/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: store\n'
+        },
+        errors: [{ path: 'charts/store/templates/secret.yaml', line: 9, severity: 'low', message: /not a secret someone chose\. \(low: the template renders this only when `auth\.existingSecret` is empty, not with the chart's defaults\)$/ }]
       },
       { name: "MinIO's documented default (minio123) in stringData: medium", code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: store\nstringData:\n  access_key_id: minio\n  access_key_secret: minio123\n', errors: [{ line: 7, severity: 'medium', message: /well-known default anyone would try first/ }] },
       { code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\nstringData:\n  password: Zq8vLm2Kp9Xw4R\n', errors: [{ line: 7, severity: 'high' }] },

@@ -359,7 +359,8 @@ export const secretsCases: CaseTable = {
         code: `${PEM}\n`,
         errors: [{ line: 1, severity: 'medium' as const, message: /In a sample or documentation path, where keys and tokens are made for the purpose/ }]
       })),
-      { name: 'an `integrations/` folder (plural: connectors to other systems) is not a test tree: critical', path: 'integrations/resources/tls.key', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] }
+      { name: 'an `integrations/` folder (plural: connectors to other systems) is not a test tree: critical', path: 'integrations/resources/tls.key', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] },
+      { name: 'a `demo` stage of an overlay or environment is a deployment, not a sample: critical', path: 'overlays/demo/tls.key', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] }
     ]
   },
   'secrets/putty-private-key': {

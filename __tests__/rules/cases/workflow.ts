@@ -813,7 +813,7 @@ export const workflowCases: CaseTable = {
           ),
           'release'
         ).replace('contents: read', 'contents: write'),
-        errors: [{ line: 19, severity: 'medium', message: /runs only on release events, whose tag, name and notes only members who can publish a release write/ }]
+        errors: [{ line: 19, severity: 'medium', message: /runs only on release events, which only members who may publish a release start, and they can change the workflow itself \(generated release notes may still quote pull request titles\)/ }]
       },
       {
         name: 'the same step output in a workflow also run on push: high',

@@ -1,10 +1,10 @@
 /** Checks on the shipped image (the final stage and the stages it is built from): user, health check, command form, ports, caches. */
 import type { Copy, Instruction, Env, Run } from 'dockerfile-ast'
-import { positionals, type Invocation } from '../parse/shell-words.js'
+import { positionals } from '../parse/shell-words.js'
 import { R } from './meta.js'
 import { parseImageRef } from '../container-common.js'
 import { emit, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
-import { APK_OPTS_WITH_ARG, YUM_OPTS_WITH_ARG, aptInstallPackages, pipInstallArgs } from './packages.js'
+import { APK_OPTS_WITH_ARG, YUM_OPTS_WITH_ARG, aptInstallPackages, osInstallWords, pipInstallArgs } from './packages.js'
 
 // ── The final image ─────────────────────────────────────────────────────────────────────────
 
@@ -74,21 +74,6 @@ const STEP_DOWN_PATH = /\/(gosu|su-exec)$/
 /** Programs whose path argument removes a file rather than puts it in the image. */
 const REMOVERS = new Set(['rm', 'unlink', 'shred'])
 
-/** The packages an install command names (apt, apk, yum and kin, zypper), without versions. */
-function installedPackages(call: Invocation): string[] {
-  const { program, args } = call
-  let names: string[] = []
-  if (program === 'apt-get' || program === 'apt' || program === 'aptitude') names = aptInstallPackages(args) ?? []
-  else if (program === 'apk') {
-    const [sub, ...rest] = positionals(args, APK_OPTS_WITH_ARG)
-    if (sub === 'add') names = rest
-  } else if (['yum', 'dnf', 'microdnf', 'zypper'].includes(program)) {
-    const [sub, ...rest] = positionals(args, YUM_OPTS_WITH_ARG)
-    if (sub === 'install' || sub === 'in') names = rest
-  }
-  return names.map((name) => name.split(/[=<>~]/)[0])
-}
-
 /**
  * The step-down tool (`gosu`, `su-exec`) the image gets: a RUN installing it as a package or
  * writing a file of its name (a download, a link), or a COPY from an image named after it.
@@ -100,15 +85,18 @@ function installedStepDown(stages: Stage[], chain: number[], runs: ReadonlyMap<I
       const keyword = ins.getKeyword()
       if (keyword === 'RUN') {
         for (const call of runs.get(ins)?.calls ?? []) {
-          const pkg = installedPackages(call).find((name) => STEP_DOWN.test(name))
+          const pkg = osInstallWords(call)?.words.map((name) => name.split(/[=<>~]/)[0]).find((name) => STEP_DOWN.test(name))
           if (pkg) return pkg
           const path = REMOVERS.has(call.program) ? undefined : call.args.map((a) => STEP_DOWN_PATH.exec(a)?.[1]).find((tool) => tool !== undefined)
           if (path) return path
         }
       } else if (keyword === 'COPY') {
+        // An image named after the tool (`tianon/gosu`, `…/su-exec:0.2`), or a file of its name copied in.
         const from = (ins as Copy).getFromFlag()?.getValue() ?? ''
-        const tool = /gosu|su-exec/i.exec(from)?.[0]
-        if (tool) return tool.toLowerCase()
+        const image = from.slice(from.lastIndexOf('/') + 1).split(/[:@]/)[0] ?? ''
+        const copied = (ins.getArguments() ?? []).map((a) => STEP_DOWN_PATH.exec(`/${a.getValue()}`)?.[1]).find((t) => t !== undefined)
+        const tool = STEP_DOWN.test(image.toLowerCase()) ? image.toLowerCase() : copied
+        if (tool) return tool
       }
     }
   }

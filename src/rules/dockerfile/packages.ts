@@ -24,35 +24,54 @@ interface Unpinned {
   names: string[]
 }
 
-/** The packages an install command names without a version, with the rule that covers it. */
-export function unpinnedPackages(call: Invocation): Unpinned | undefined {
+/**
+ * The words naming packages in an OS package manager's install command (apt, apk, yum and kin,
+ * zypper), options and their arguments left out, with the manager; undefined for anything else.
+ */
+export function osInstallWords(call: Invocation): { manager: 'apt' | 'apk' | 'yum' | 'zypper'; words: string[] } | undefined {
   const { program, args } = call
   if (program === 'apt-get' || program === 'apt' || program === 'aptitude') {
-    const pkgs = aptInstallPackages(args)
-    const names = pkgs?.filter((p) => !p.includes('=') && !isFileOrVariable(p) && !p.endsWith('.deb'))
-    return names?.length ? { meta: R.aptUnpinned, tool: `${program} install`, names } : undefined
+    const words = aptInstallPackages(args)
+    return words ? { manager: 'apt', words } : undefined
   }
   if (program === 'apk') {
     const [sub, ...rest] = positionals(args, APK_OPTS_WITH_ARG)
-    if (sub !== 'add') return undefined
-    const names = rest.filter((p) => !/[=<>~]/.test(p) && !isFileOrVariable(p) && !p.endsWith('.apk'))
-    return names.length ? { meta: R.apkUnpinned, tool: 'apk add', names } : undefined
+    return sub === 'add' ? { manager: 'apk', words: rest } : undefined
   }
   if (program === 'yum' || program === 'dnf' || program === 'microdnf') {
     const [sub, ...rest] = positionals(args, YUM_OPTS_WITH_ARG)
-    if (sub !== 'install') return undefined
-    // `RPMS/noarch/*`: rpm files built earlier, by path (a repository package name holds no slash).
-    const names = rest.filter((p) => !/-\d|[=<>]/.test(p) && !isFileOrVariable(p) && !p.endsWith('.rpm') && !p.startsWith('@') && !p.includes('/'))
-    return names.length ? { meta: R.yumUnpinned, tool: `${program} install`, names } : undefined
+    return sub === 'install' ? { manager: 'yum', words: rest } : undefined
   }
   if (program === 'zypper') {
     const [sub, ...rest] = positionals(args, ZYPPER_OPTS_WITH_ARG)
-    if (sub !== 'install' && sub !== 'in') return undefined
+    return sub === 'install' || sub === 'in' ? { manager: 'zypper', words: rest } : undefined
+  }
+  return undefined
+}
+
+/** The packages an install command names without a version, with the rule that covers it. */
+export function unpinnedPackages(call: Invocation): Unpinned | undefined {
+  const { program, args } = call
+  const os = osInstallWords(call)
+  if (os?.manager === 'apt') {
+    const names = os.words.filter((p) => !p.includes('=') && !isFileOrVariable(p) && !p.endsWith('.deb'))
+    return names.length ? { meta: R.aptUnpinned, tool: `${program} install`, names } : undefined
+  }
+  if (os?.manager === 'apk') {
+    const names = os.words.filter((p) => !/[=<>~]/.test(p) && !isFileOrVariable(p) && !p.endsWith('.apk'))
+    return names.length ? { meta: R.apkUnpinned, tool: 'apk add', names } : undefined
+  }
+  if (os?.manager === 'yum') {
+    // `RPMS/noarch/*`: rpm files built earlier, by path (a repository package name holds no slash).
+    const names = os.words.filter((p) => !/-\d|[=<>]/.test(p) && !isFileOrVariable(p) && !p.endsWith('.rpm') && !p.startsWith('@') && !p.includes('/'))
+    return names.length ? { meta: R.yumUnpinned, tool: `${program} install`, names } : undefined
+  }
+  if (os?.manager === 'zypper') {
     // `-t pattern` (or patch, product): the names are not packages and take no version.
     const type = args.findIndex((a) => a === '-t' || a === '--type')
     if (type >= 0 && args[type + 1] !== 'package') return undefined
     // A version pins when it ends the name (`vim-9.0.1`); `java-17-openjdk` is a name.
-    const names = rest.filter((p) => !/-\d[\w.+~]*$|[=<>]/.test(p) && !isFileOrVariable(p) && !p.endsWith('.rpm'))
+    const names = os.words.filter((p) => !/-\d[\w.+~]*$|[=<>]/.test(p) && !isFileOrVariable(p) && !p.endsWith('.rpm'))
     return names.length ? { meta: R.zypperUnpinned, tool: 'zypper install', names } : undefined
   }
   if (program === 'gem') {

@@ -154,10 +154,13 @@ function valuesFindings(chart: Chart, notes: FileNote[]): Finding[] {
 /**
  * The secret scan's findings on chart templates, each lowered when the template renders its line
  * only under conditions false with the chart's `values.yaml` (a development-only Secret, the
- * `else` of `usePasswordFiles`): a default install holds none of it. A literal credential is
- * still committed, so critical and high become medium; the rest (how a Secret reaches a
- * container) does not happen by default: info. The message says what must be set.
+ * `else` of `usePasswordFiles`): a default install holds none of it. A Secret read into an env
+ * variable then does not happen by default: info. A literal is still committed and applies to
+ * every install that sets the condition: one step lower (critical and high to medium, medium to
+ * low), never below low. The message says what must be set, in place of a severity it gave.
  */
+const LOWERED: Record<Finding['severity'], Finding['severity']> = { critical: 'medium', high: 'medium', medium: 'low', low: 'low', info: 'info' }
+
 export function lowerOffByDefault(findings: Finding[], files: readonly SourceFile[]): Finding[] {
   const onTemplates = (f: Finding): boolean => f.ruleId.startsWith('secrets/') && /(^|\/)templates\//.test(f.path)
   if (!findings.some(onTemplates)) return findings
@@ -190,8 +193,9 @@ export function lowerOffByDefault(findings: Finding[], files: readonly SourceFil
     at += /^[ \t]*/.exec(text.slice(at))![0].length
     const when = offByDefaultAt(text, at, defaults)
     if (!when) return f
-    const severity = f.severity === 'critical' || f.severity === 'high' ? 'medium' : f.severity === 'medium' || f.severity === 'low' ? 'info' : f.severity
-    return { ...f, severity, message: `${f.message} (${severity}: the template renders this only when ${when}, not with the chart's defaults)` }
+    const severity = f.ruleId === 'secrets/k8s-secret-env-var' ? 'info' : LOWERED[f.severity]
+    const said = f.message.replace(/ \((?:critical|high|medium|low)\)(\.?)$/, '$1')
+    return { ...f, severity, message: `${said} (${severity}: the template renders this only when ${when}, not with the chart's defaults)` }
   })
 }
 

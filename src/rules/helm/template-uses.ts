@@ -553,7 +553,9 @@ function inInjectedContainer(text: string, offset: number): boolean {
  * When the text at offset `at` of a template lies inside `if`/`with` blocks of which one is false
  * with the chart's defaults (its `else` part: when the condition holds): what must be set for it to
  * render. Undefined when it renders by default or may: inside a named template (where it renders
- * depends on its includes), or under conditions of a shape not read.
+ * depends on its includes), or under conditions of a shape not read. Unlike a value's uses
+ * (`partStart`), a guard around a whole object counts: a Secret the defaults do not render is
+ * not installed by default, whatever input the condition asks for.
  */
 export function offByDefaultAt(text: string, at: number, defaults: unknown): string | undefined {
   const { actions, blocks } = parse(text)
@@ -565,7 +567,7 @@ export function offByDefaultAt(text: string, at: number, defaults: unknown): str
   for (const b of around) {
     const negated = b.elseAt !== undefined && at >= b.elseAt.end
     const guard = guardByDefault(conditionOf(b.opener.body), negated, vars, defaults)
-    if (guard.holds === false) return guard.when ?? 'its `if` condition holds'
+    if (guard.holds === false) return guard.when ?? `its \`${b.keyword}\` condition ${negated ? 'does not hold' : 'holds'}`
   }
   return undefined
 }

@@ -214,9 +214,13 @@ function powersContext(v: Visit): { context: unknown; sibling?: string } | undef
   return sibling ? { context: sibling.context, sibling: dotted(v.path.slice(0, -1), sibling.key) } : undefined
 }
 
-/** A security context that drops ALL capabilities, adds none back, sets `allowPrivilegeEscalation: false` and is not privileged. */
+/**
+ * A security context that drops ALL capabilities, adds none back, sets `allowPrivilegeEscalation: false`
+ * and is not privileged; one switched off (`enabled: false`, which Bitnami-style charts do not
+ * render) holds nothing. The Kubernetes twin is `holdsNoPowers` in ../k8s/pod.ts: keep them in step.
+ */
 function holdsNoPowers(context: unknown): boolean {
-  if (!isMap(context)) return false
+  if (!isMap(context) || scalar(context.get('enabled', true)) === 'false') return false
   if (scalar(context.get('privileged', true)) === 'true' || scalar(context.get('allowPrivilegeEscalation', true)) !== 'false') return false
   const capabilities = context.get('capabilities', true)
   if (!isMap(capabilities)) return false

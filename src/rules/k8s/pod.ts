@@ -140,7 +140,7 @@ export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, conta
       return ctx.report(verdict.meta, verdict.line, `${message} (medium: ${nodePluginClause(needs[0]!)})`, { severity: 'medium' })
     }
     // Root with no capabilities and no way to gain any holds little beyond the files it can reach.
-    if (verdict.meta === K8S.runAsRoot && fixers.every((c) => holdsNoPowers(v, c))) {
+    if (verdict.meta === K8S.runAsRoot && !sharesHost(v, pod) && fixers.every((c) => holdsNoPowers(v, c) && !writesHostPath(v, pod, c))) {
       const none = one ? 'it drops every capability, adds none and cannot escalate' : 'they drop every capability, add none and cannot escalate'
       return ctx.report(verdict.meta, verdict.line, `${message} (medium: ${none})`, { severity: 'medium' })
     }
@@ -150,7 +150,8 @@ export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, conta
 
 /**
  * A container whose own security context (capabilities are per container) drops ALL capabilities,
- * adds none back, sets `allowPrivilegeEscalation: false` and is not privileged.
+ * adds none back, sets `allowPrivilegeEscalation: false` and is not privileged. The Helm values
+ * twin is `holdsNoPowers` in ../helm/values.ts: keep them in step.
  */
 function holdsNoPowers(v: DocView, c: Container): boolean {
   const sc = v.get(c.node, 'securityContext')
@@ -160,6 +161,25 @@ function holdsNoPowers(v: DocView, c: Container): boolean {
   // Anything under `add` but an empty list (a list, or a templated string) may give a capability back.
   if (add !== undefined && (v.items(add).length > 0 || (v.str(add) ?? '').trim() !== '')) return false
   return v.items(v.get(capabilities, 'drop')).some((cap) => capabilityName(v.str(cap) ?? '') === 'ALL')
+}
+
+/** A pod in the host's PID, IPC or network namespace: root there reaches the host's processes or ports. */
+function sharesHost(v: DocView, pod: PodSpec): boolean {
+  return ['hostPID', 'hostIPC', 'hostNetwork'].some((key) => isTrue(v, v.get(pod.node, key)))
+}
+
+/**
+ * Whether the container mounts a host path without `readOnly: true`: root needs no capability to
+ * write the host's root-owned files there.
+ */
+function writesHostPath(v: DocView, pod: PodSpec, c: Container): boolean {
+  const hostVolumes = new Set(
+    v
+      .items(v.get(pod.node, 'volumes'))
+      .filter((volume) => v.get(volume, 'hostPath') !== undefined)
+      .map((volume) => v.str(v.get(volume, 'name')))
+  )
+  return v.items(v.get(c.node, 'volumeMounts')).some((m) => hostVolumes.has(v.str(v.get(m, 'name'))) && !isTrue(v, v.get(m, 'readOnly')))
 }
 
 /** Commands an init container runs to prepare a volume's files, and nothing else. */

@@ -492,6 +492,7 @@ export function namesTrustStorePassword(key: string): boolean {
  */
 const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'root', 'toor', 'guest', 'demo', 'user', 'pass', 'minio123'])
 
+/** Whether a password is one of WELL_KNOWN_PASSWORDS (case and surrounding blanks ignored). */
 export function isWellKnownPassword(value: string): boolean {
   return WELL_KNOWN_PASSWORDS.has(value.trim().toLowerCase())
 }

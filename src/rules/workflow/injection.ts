@@ -351,7 +351,8 @@ function envSuggestion(ctx: CheckContext, job: JobModel, step: StepModel, hit: H
  * `pull_request`, where a fork's pull request runs the fork's own version of the workflow (with a
  * read-only token), and the job reads no secret but that token; or it runs only on push or
  * pull_request with a token `permissions:` makes read-only and no secret at all; or it runs only on
- * `release`, whose payload only members who may publish a release write. On `push` a merged
+ * `release`, which only members who may publish a release start (its tag and name are theirs; notes they
+ * generate may quote pull request titles, hence medium, not gone). On `push` a merged
  * contributor's commit message or file name reaches the base repository's run, which could still
  * write the branch's Actions cache: medium, not gone.
  */
@@ -363,7 +364,7 @@ function whyLittleGained(ctx: CheckContext, job: JobModel): string | undefined {
     return "the workflow runs only on push or pull_request, `permissions:` makes the job's token read-only and the job reads no secret (the commands could still write the branch's Actions cache)"
   }
   if (runsOnlyOn(ctx.wf, RELEASE_ONLY)) {
-    return 'the workflow runs only on release events, whose tag, name and notes only members who can publish a release write, and they can change the workflow itself'
+    return 'the workflow runs only on release events, which only members who may publish a release start, and they can change the workflow itself (generated release notes may still quote pull request titles)'
   }
   return undefined
 }
