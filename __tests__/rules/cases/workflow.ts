@@ -7,6 +7,12 @@ const push = (jobs: string, on = 'push'): string => `name: ci\non: ${on}\npermis
 /** A job with a timeout whose steps start on the line after `steps:` (line 10 for the first job). */
 const job = (id: string, steps: string, extra = ''): string => `  ${id}:\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n${extra}    steps:\n${steps}`
 const SHA = '0123456789abcdef0123456789abcdef01234567'
+/** A step output set from the whole event's release tag, then pasted into github-script code (line 19). */
+const RELEASE_TAG_JOB = job(
+  't',
+  `      - id: rel\n        uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const event = ${'$'}{{ toJSON(github.event) }};\n            core.setOutput('tag', event.release.tag_name)\n` +
+    `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const tag = "${'$'}{{ steps.rel.outputs.tag }}";\n`
+)
 const DIGEST = 'sha256:' + '0123456789abcdef'.repeat(4)
 /**
  * A workflow_run job checking out the run's head, then `steps` (each given a secret or not), one of
@@ -805,26 +811,12 @@ export const workflowCases: CaseTable = {
       },
       {
         name: 'a release tag from the whole event, in a workflow run only on release: medium, saying who writes it',
-        code: push(
-          job(
-            't',
-            `      - id: rel\n        uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const event = ${'$'}{{ toJSON(github.event) }};\n            core.setOutput('tag', event.release.tag_name)\n` +
-              `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const tag = "${'$'}{{ steps.rel.outputs.tag }}";\n`
-          ),
-          'release'
-        ).replace('contents: read', 'contents: write'),
+        code: push(RELEASE_TAG_JOB, 'release').replace('contents: read', 'contents: write'),
         errors: [{ line: 19, severity: 'medium', message: /runs only on release events, which only members who may publish a release start, and they can change the workflow itself \(generated release notes may still quote pull request titles\)/ }]
       },
       {
         name: 'the same step output in a workflow also run on push: high',
-        code: push(
-          job(
-            't',
-            `      - id: rel\n        uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const event = ${'$'}{{ toJSON(github.event) }};\n            core.setOutput('tag', event.release.tag_name)\n` +
-              `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const tag = "${'$'}{{ steps.rel.outputs.tag }}";\n`
-          ),
-          '[release, push]'
-        ).replace('contents: read', 'contents: write'),
+        code: push(RELEASE_TAG_JOB, '[release, push]').replace('contents: read', 'contents: write'),
         errors: [{ line: 19, severity: 'high' }]
       },
       { name: 'PR title in a pull_request workflow (no secrets, read-only token)', code: push(job('t', '      - run: echo "${{ github.event.pull_request.title }}"\n'), 'pull_request'), errors: [{ line: 10 }] },

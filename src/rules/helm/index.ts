@@ -17,6 +17,7 @@ import { analyzeRendered, splitRendered, type RenderedTemplate } from './rendere
 import { checkValues, valuesChecks, type ValueInContext } from './values.js'
 import { chartTemplates, offByDefaultAt } from './template-uses.js'
 import { parseYaml, toPlain } from '../parse/yaml.js'
+import { lineStarts } from '../secrets/assignments.js'
 
 export { helmContextPathsFor } from './charts.js'
 export const helmRules: RuleMeta[] = Object.values(HELM)
@@ -181,17 +182,25 @@ export function lowerOffByDefault(findings: Finding[], files: readonly SourceFil
     }
     return defaultsOf.get(chart)
   }
+  // Each template read once, however many findings it holds.
+  const readers = new Map<SourceFile, { text: string; starts: number[]; offWhen: (at: number) => string | undefined }>()
+  const readerOf = (file: SourceFile, defaults: unknown) => {
+    let reader = readers.get(file)
+    if (!reader) {
+      const text = file.content.replace(/\r\n?/g, '\n')
+      readers.set(file, (reader = { text, starts: lineStarts(text), offWhen: offByDefaultAt(text, defaults) }))
+    }
+    return reader
+  }
   return findings.map((f) => {
     const file = onTemplates(f) ? byPath.get(f.path) : undefined
     const chart = file ? charts.find((c) => c.files.includes(file)) : undefined
     const defaults = chart ? chartDefaults(chart) : undefined
     if (!file || defaults === undefined) return f
-    const text = file.content.replace(/\r\n?/g, '\n')
-    let at = 0
-    for (let line = 1; line < f.line && at >= 0; line++) at = text.indexOf('\n', at) + 1 || -1
-    if (at < 0) return f
-    at += /^[ \t]*/.exec(text.slice(at))![0].length
-    const when = offByDefaultAt(text, at, defaults)
+    const { text, starts, offWhen } = readerOf(file, defaults)
+    const lineStart = starts[f.line - 1]
+    if (lineStart === undefined) return f
+    const when = offWhen(lineStart + /^[ \t]*/.exec(text.slice(lineStart, lineStart + 200))![0].length)
     if (!when) return f
     const severity = f.ruleId === 'secrets/k8s-secret-env-var' ? 'info' : LOWERED[f.severity]
     const said = f.message.replace(/ \((?:critical|high|medium|low)\)(\.?)$/, '$1')

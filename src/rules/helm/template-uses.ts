@@ -550,24 +550,27 @@ function inInjectedContainer(text: string, offset: number): boolean {
 }
 
 /**
- * When the text at offset `at` of a template lies inside `if`/`with` blocks of which one is false
+ * For a template and the chart's defaults, a reader of offsets: when the text at offset `at` lies inside `if`/`with` blocks of which one is false
  * with the chart's defaults (its `else` part: when the condition holds): what must be set for it to
  * render. Undefined when it renders by default or may: inside a named template (where it renders
  * depends on its includes), or under conditions of a shape not read. Unlike a value's uses
  * (`partStart`), a guard around a whole object counts: a Secret the defaults do not render is
  * not installed by default, whatever input the condition asks for.
  */
-export function offByDefaultAt(text: string, at: number, defaults: unknown): string | undefined {
+export function offByDefaultAt(text: string, defaults: unknown): (at: number) => string | undefined {
+  // Read once per template: a chart's template often holds many findings.
   const { actions, blocks } = parse(text)
-  if (blocks.some((b) => b.keyword === 'define' && b.opener.end <= at && (!b.endAt || at < b.endAt.start))) return undefined
   const vars = variablesOf(actions.map((a) => a.body))
-  const around = blocks
-    .filter((b) => (b.keyword === 'if' || b.keyword === 'with') && b.endAt && b.opener.end <= at && at < b.endAt.start)
-    .sort((a, b) => b.opener.start - a.opener.start)
-  for (const b of around) {
-    const negated = b.elseAt !== undefined && at >= b.elseAt.end
-    const guard = guardByDefault(conditionOf(b.opener.body), negated, vars, defaults)
-    if (guard.holds === false) return guard.when ?? `its \`${b.keyword}\` condition ${negated ? 'does not hold' : 'holds'}`
+  return (at) => {
+    if (blocks.some((b) => b.keyword === 'define' && b.opener.end <= at && (!b.endAt || at < b.endAt.start))) return undefined
+    const around = blocks
+      .filter((b) => (b.keyword === 'if' || b.keyword === 'with') && b.endAt && b.opener.end <= at && at < b.endAt.start)
+      .sort((a, b) => b.opener.start - a.opener.start)
+    for (const b of around) {
+      const negated = b.elseAt !== undefined && at >= b.elseAt.end
+      const guard = guardByDefault(conditionOf(b.opener.body), negated, vars, defaults)
+      if (guard.holds === false) return guard.when ?? `its \`${b.keyword}\` condition ${negated ? 'does not hold' : 'holds'}`
+    }
+    return undefined
   }
-  return undefined
 }

@@ -98,12 +98,7 @@ function userVerdict(v: DocView, podSc: Node | undefined, c: Container): UserVer
  * and the pod's hostPath volumes they name; undefined when it is not one.
  */
 export function containerNodePluginNeed(v: DocView, pod: PodSpec, c: Container): NodePluginNeed | undefined {
-  const hostPaths = new Map<string, string>()
-  for (const volume of v.items(v.get(pod.node, 'volumes'))) {
-    const name = v.str(v.get(volume, 'name'))
-    const hostPath = v.str(v.get(v.get(volume, 'hostPath'), 'path'))
-    if (name !== undefined && hostPath !== undefined) hostPaths.set(name, hostPath)
-  }
+  const hostPaths = hostPathVolumes(v, pod)
   const mounts = v.items(v.get(c.node, 'volumeMounts')).map((m) => ({ hostPath: hostPaths.get(v.str(v.get(m, 'name')) ?? ''), propagation: v.str(v.get(m, 'mountPropagation')) }))
   return nodePluginNeed(mounts)
 }
@@ -173,13 +168,19 @@ function sharesHost(v: DocView, pod: PodSpec): boolean {
  * write the host's root-owned files there.
  */
 function writesHostPath(v: DocView, pod: PodSpec, c: Container): boolean {
-  const hostVolumes = new Set(
-    v
-      .items(v.get(pod.node, 'volumes'))
-      .filter((volume) => v.get(volume, 'hostPath') !== undefined)
-      .map((volume) => v.str(v.get(volume, 'name')))
-  )
-  return v.items(v.get(c.node, 'volumeMounts')).some((m) => hostVolumes.has(v.str(v.get(m, 'name'))) && !isTrue(v, v.get(m, 'readOnly')))
+  const hostPaths = hostPathVolumes(v, pod)
+  return v.items(v.get(c.node, 'volumeMounts')).some((m) => hostPaths.has(v.str(v.get(m, 'name')) ?? '') && !isTrue(v, v.get(m, 'readOnly')))
+}
+
+/** The pod's hostPath volumes: name → host path. */
+function hostPathVolumes(v: DocView, pod: PodSpec): Map<string, string> {
+  const hostPaths = new Map<string, string>()
+  for (const volume of v.items(v.get(pod.node, 'volumes'))) {
+    const name = v.str(v.get(volume, 'name'))
+    const hostPath = v.str(v.get(v.get(volume, 'hostPath'), 'path'))
+    if (name !== undefined && hostPath !== undefined) hostPaths.set(name, hostPath)
+  }
+  return hostPaths
 }
 
 /** Commands an init container runs to prepare a volume's files, and nothing else. */

@@ -264,22 +264,31 @@ function readBody(w: Walk, attributes: Record<string, HclAttribute>, blocks: Hcl
   upFrom(w, started)
 }
 
-function readAttribute(w: Walk): HclAttribute | undefined {
-  const line = lineHere(w)
-  const endLine = w.cursor.endPosition.row + 1
+/**
+ * The first `identifier` child's text and what `read` gives for the first child of type `part`
+ * (an attribute's name and expression, a call's name and arguments). Once both are found, later
+ * children change neither, so the walk stops there.
+ */
+function nameAnd<T>(w: Walk, part: string, read: (w: Walk) => T): { name?: string; value?: T } {
   let name: string | undefined
-  let expr: { value: HclValue; valueLine: number } | undefined
+  let value: T | undefined
   let t = firstNamedChild(w)
   const started = t !== undefined
   for (; t !== undefined; t = nextNamedSibling(w)) {
     if (t === 'identifier') name ??= textHere(w)
-    else if (t === 'expression' && !expr) {
-      expr = readAttributeValue(w)
-      // The first name and the first expression are found: later children change neither.
+    else if (t === part && value === undefined) {
+      value = read(w)
       if (name !== undefined) break
     }
   }
   upFrom(w, started)
+  return { name, value }
+}
+
+function readAttribute(w: Walk): HclAttribute | undefined {
+  const line = lineHere(w)
+  const endLine = w.cursor.endPosition.row + 1
+  const { name, value: expr } = nameAnd(w, 'expression', readAttributeValue)
   if (!name || !expr) return undefined
   return { name, line, endLine, value: expr.value, valueLine: expr.valueLine }
 }
@@ -629,18 +638,7 @@ function readHeredoc(w: Walk): { body: string; dynamic: boolean } {
 }
 
 function readCall(w: Walk): HclExpr {
-  let fn: string | undefined
-  let args: HclValue[] | undefined
-  let t = firstNamedChild(w)
-  const started = t !== undefined
-  for (; t !== undefined; t = nextNamedSibling(w)) {
-    if (t === 'identifier') fn ??= textHere(w)
-    else if (t === 'function_arguments' && !args) {
-      args = readArguments(w)
-      if (fn !== undefined) break
-    }
-  }
-  upFrom(w, started)
+  const { name: fn, value: args } = nameAnd(w, 'function_arguments', readArguments)
   return makeExpr({ expr: textHere(w), fn: fn ?? '', args: args ?? [] })
 }
 
