@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { isStrongSecret, maskSecret, redact, redactDeep, redactionWork, redactPatch, redactSource } from '../src/redact.js'
+import { isStrongSecret, matchesCredentialShape, mayHoldCredentialShape, maskSecret, redact, redactDeep, redactionWork, redactPatch, redactSource } from '../src/redact.js'
 import type { SecretLocation } from '../src/types.js'
 import { growthRatio } from './helpers/growth.js'
 
@@ -245,6 +245,84 @@ describe('properties', () => {
       }),
       { numRuns: 500 }
     )
+  })
+})
+
+// ── the pre-test that spares text without credential shapes the full expression ────────────
+
+describe('credential-shape pre-test', () => {
+  const b64 = 'QmFzZTY0Ym9keVRleHQxMjM0NTY3ODkwYWJjZGVm'
+  // One example of every shape (tokens assembled at run time: no literal token in the repository).
+  const examples = [
+    `${AWS_KEY_ID}`,
+    GITHUB_TOKEN,
+    'github_pat_' + 'aB3dE6gH9jK2mN5pQ8sT1vW4yZ',
+    'glpat-' + 'aB3dE6gH9jK2mN5pQ8sT1',
+    'xoxb-' + '1234567890-aB3dE6gH9j',
+    'https://hooks.slack.com/services/' + 'T0000000/B0000000/aB3dE6gH9jK2mN5pQ8sT1',
+    'sk_live_' + 'aB3dE6gH9jK2mN5pQ8sT',
+    'AIza' + 'aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6'.slice(0, 35),
+    'ya29.' + 'aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3',
+    '0123456789abcdef0123456789abcdef' + '-us12',
+    'eyJ' + 'aB3dE6gH9jK2' + '.eyJ' + 'aB3dE6gH9jK2' + '.' + 'aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6aB3dE6gH',
+    PEM,
+    `-----BEGIN PRIVATE KEY-----\\n${b64}`,
+    `Private-Lines: 2\n${b64}\n${b64}`,
+    'postgres://app:Tr0ub4dor3@db:5432/x',
+    'Authorization: Bearer Zq7x.R4p-w9',
+    'curl -u deploy:Zq7x-R4p!w https://x',
+    'mysql -pZq7xR4pw',
+    'psql --db-password=Zq7x-R4p!w',
+    `{"auth": "${Buffer.from('user:Zq7xR4pw').toString('base64')}"}`,
+    `AccountKey=${b64}${b64}==`,
+    'DB_PASSWORD: "hunter2hunter"',
+    "Api-Key='zx81kk29qq77ab'"
+  ]
+
+  it('lets every example of every shape through, and the example is masked', () => {
+    for (const example of examples) {
+      expect({ example, through: mayHoldCredentialShape(example), matches: matchesCredentialShape(example) }).toEqual({ example, through: true, matches: true })
+      expect(redact(`x ${example} y`)).not.toBe(`x ${example} y`)
+    }
+  })
+
+  it('lets every example through wherever it stands, when it still matches there', () => {
+    for (const example of examples) {
+      for (const [before, after] of [['x', 'x'], ['_', ''], ['-', '-'], ['*', '*'], ['"', '"'], ['\n', '\n'], ['aa', ' bb']]) {
+        const text = before + example + after
+        expect({ text, through: mayHoldCredentialShape(text) || !matchesCredentialShape(text) }).toEqual({ text, through: true })
+      }
+    }
+  })
+
+  it('turns away ordinary paths, rule ids and messages', () => {
+    for (const text of ['services/svc-12/k8s/deployment.yaml', 'k8s/run-as-root', 'Container `web` runs as root; set runAsNonRoot: true', 'aws_s3_bucket.logs has no encryption']) {
+      expect(mayHoldCredentialShape(text)).toBe(false)
+    }
+  })
+
+  it('never turns away text the full expression matches', () => {
+    // Pieces of the examples, whole and cut anywhere, with separators, case changes and noise,
+    // so near-misses, partial needs and shapes straddling pieces are all common.
+    const pieces = [...examples, 'password', 'PassWd', 'SECRET', 'token', 'Api-Key', 'private_key', 'Credential', 'ConnectionString', 'authorization', 'Bearer ', 'basic ', '"auth"', 'SharedAccessKey=', '://', '@', ':', '=', ' ', '\t', '\n', '"', "'", '-', '--', '-u', '-p', '_', '.', '/', 'curl ', 'mysql ', '-----BEGIN ', 'PRIVATE KEY-----', 'Zq7xR4pw9K', b64, 'x', 'A', '*']
+    const piece = fc.oneof(
+      fc.constantFrom(...pieces),
+      fc.tuple(fc.constantFrom(...pieces), fc.nat(), fc.nat()).map(([p, i, j]) => p.slice(Math.min(i, j) % (p.length + 1), Math.max(i, j) % (p.length + 1) || undefined)),
+      fc.constantFrom(...pieces).map((p) => p.toUpperCase()),
+      fc.string({ maxLength: 6 })
+    )
+    let matched = 0
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 8 }), (parts) => {
+        const text = parts.join('')
+        const matches = matchesCredentialShape(text)
+        if (matches) matched++
+        // The pre-test may let through text that holds no shape, never the other way round.
+        expect({ text, through: mayHoldCredentialShape(text) || !matches }).toEqual({ text, through: true })
+      }),
+      { numRuns: 4000 }
+    )
+    expect(matched).toBeGreaterThan(1000)
   })
 })
 

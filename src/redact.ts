@@ -30,6 +30,7 @@ import {
   isDockerAuth,
   URL_PASSWORD_SOURCE,
   combinedTokenSource,
+  TOKEN_PATTERNS,
   isUrlPasswordPlaceholder,
   looksMasked
 } from './rules/secrets/patterns.js'
@@ -132,23 +133,68 @@ const KEY_VALUE_SOURCE =
   // An unquoted value must end its line or its list: `password: literal value for …` is prose.
   `(?:(?<kvQ>["'])(?<kvQVal>[^"'\\n]{1,400})\\k<kvQ>|(?<kvVal>[^\\s"'\`,;&<>(){}\\[\\]]{1,400})(?=[ \\t]*(?:[\\r\\n,;&)}\\]"'#]|$)))`
 const PUTTY_PRIVATE_SOURCE = '(?<putty>Private-Lines:[ \\t]*\\d+(?:(?:\\s|\\\\[nr])+[A-Za-z0-9+/=]{8,})+)'
+
+/** `text` as a regular expression that matches it literally. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+/** A `-` that starts a command-line flag: not after a word character or another `-` (as the flag shapes require). */
+const FLAG_DASH = '(?<![\\w-])-'
+
+/**
+ * Every credential shape, each with the literal text every match of it contains (`needs`, as
+ * expression sources) and whether every match holds a `:` or `=` (`separated`). The shapes are
+ * matched by one expression; their needs make a pre-test: text holding no need of any shape
+ * cannot match one, so the large expression is not run on it (most strings of a result, paths,
+ * rule ids and messages, hold none). Why each need holds, shape by shape:
+ * - a token: one of its pattern's `anchors` (the contract of `TokenPattern`, which the secret
+ *   scan's pre-filter relies on as well);
+ * - a private key starts `-----BEGIN `; a PuTTY key holds `Private-Lines:`; a URL password `://`;
+ * - an `Authorization` header holds `authorization` in any case, a docker config `"auth"`;
+ * - `-u`/`--user`, `-p…` and `--…password` all start with a dash not after `[\w-]` (`FLAG_DASH`);
+ * - `AccountKey=`/`SharedAccessKey=` are literal;
+ * - a secret key/value pair's key holds one of `SECRET_KEY_WORDS`, in any case (`anyCase`).
+ * Separated: a header, key/value pair, docker `auth` and `curl -u` have `:` or `=` after the
+ * key (`[:=]`, `:`), URL passwords, PuTTY and Azure keys in their literal part.
+ * Keep a new shape's needs beside it: `__tests__/redact.test.ts` checks the pre-test against the
+ * full expression on random text made of the shapes' pieces.
+ */
+const SHAPES: readonly { source: string; needs: readonly string[]; separated: boolean }[] = [
+  { source: combinedTokenSource(), needs: TOKEN_PATTERNS.flatMap((p) => p.anchors).map(literal), separated: false },
+  { source: `(?<pk>${PRIVATE_KEY_SOURCE})`, needs: [literal('-----BEGIN ')], separated: false },
+  { source: PUTTY_PRIVATE_SOURCE, needs: [literal('Private-Lines:')], separated: true },
+  { source: URL_PASSWORD_SOURCE, needs: [literal('://')], separated: true },
+  { source: AUTH_HEADER_SOURCE, needs: [anyCase('authorization')], separated: true },
+  { source: CURL_USER_SOURCE, needs: [FLAG_DASH], separated: true },
+  { source: MYSQL_SOURCE, needs: [FLAG_DASH], separated: false },
+  { source: FLAG_SOURCE, needs: [FLAG_DASH], separated: false },
+  { source: DOCKER_AUTH_SOURCE, needs: [literal('"auth"')], separated: true },
+  { source: AZURE_KEY_SOURCE, needs: [literal('AccountKey='), literal('SharedAccessKey=')], separated: true },
+  { source: KEY_VALUE_SOURCE, needs: SECRET_KEY_WORDS.map(anyCase), separated: true }
+]
+
 /** One pass finds every credential shape; the group that matched says how to mask it. */
-const PATTERN_REGEX = new RegExp(
-  [
-    combinedTokenSource(),
-    `(?<pk>${PRIVATE_KEY_SOURCE})`,
-    PUTTY_PRIVATE_SOURCE,
-    URL_PASSWORD_SOURCE,
-    AUTH_HEADER_SOURCE,
-    CURL_USER_SOURCE,
-    MYSQL_SOURCE,
-    FLAG_SOURCE,
-    DOCKER_AUTH_SOURCE,
-    AZURE_KEY_SOURCE,
-    KEY_VALUE_SOURCE
-  ].join('|'),
-  'g'
-)
+const PATTERN_REGEX = new RegExp(SHAPES.map((s) => s.source).join('|'), 'g')
+
+/** Where a need of some shape is, among the shapes with (`true`) or without a separator. */
+const needsOf = (separated: boolean) => new RegExp([...new Set(SHAPES.filter((s) => s.separated === separated).flatMap((s) => s.needs))].join('|'))
+const SEPARATED_NEEDS = needsOf(true)
+const OTHER_NEEDS = needsOf(false)
+
+/**
+ * False when `text` cannot hold any credential shape. Two expressions rather than one: the
+ * needs of separated shapes are looked for only in text with a `:` or `=` (a third of a
+ * result's strings), and one alternation of every need ran slower than the two together.
+ */
+export function mayHoldCredentialShape(text: string): boolean {
+  return ((text.includes(':') || text.includes('=')) && SEPARATED_NEEDS.test(text)) || OTHER_NEEDS.test(text)
+}
+
+/** True when the full expression of credential shapes matches somewhere in `text` (for tests of the pre-test). */
+export function matchesCredentialShape(text: string): boolean {
+  PATTERN_REGEX.lastIndex = 0
+  const found = PATTERN_REGEX.test(text)
+  PATTERN_REGEX.lastIndex = 0
+  return found
+}
 
 const REDACTED = '[redacted]'
 
@@ -304,7 +350,8 @@ export class Redactor {
   text(text: string): string {
     if (typeof text !== 'string' || text.length === 0) return text
     work.scanned += text.length
-    return maskPatterns(this.strong.mask(text))
+    const masked = this.strong.mask(text)
+    return mayHoldCredentialShape(masked) ? maskPatterns(masked) : masked
   }
 
   /**
