@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { isStrongSecret, matchesCredentialShape, mayHoldCredentialShape, maskSecret, redact, redactDeep, redactionWork, redactPatch, redactSource } from '../src/redact.js'
+import { isStrongSecret, matchesCredentialShape, mayHoldCredentialShape, maskSecret, redact, redactDeep, redactedJson, redactionWork, redactPatch, redactSource } from '../src/redact.js'
 import type { SecretLocation } from '../src/types.js'
 import { growthRatio } from './helpers/growth.js'
 
@@ -220,6 +220,58 @@ describe('properties', () => {
         expect(JSON.stringify(redactDeep(value, located('p.env', 1, secret))) ?? '').not.toContain(JSON.stringify(secret).slice(1, -1))
       }),
       { numRuns: 300 }
+    )
+  })
+
+  it('redactedJson masks at any depth, in null-prototype objects too, and leaves the input as it was', () => {
+    const dictionary = Object.assign(Object.create(null) as Record<string, unknown>, { token: `uses ${GITHUB_TOKEN}` })
+    const input = { findings: [{ message: 'literal value', line: 3 }, { body: [`x ${AWS_KEY_ID}`] }], dictionary, when: new Date(0) }
+    expect(JSON.parse(redactedJson(input, []))).toEqual({ findings: [{ message: 'literal value', line: 3 }, { body: ['x AKIA****'] }], dictionary: { token: 'uses ghp_****' }, when: '1970-01-01T00:00:00.000Z' })
+    expect(input.findings[1]!.body![0]).toContain(AWS_KEY_ID)
+  })
+
+  it('redactedJson writes the JSON of redactDeep, and leaves the input as it was', () => {
+    const key = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'toJSON', '0', '10', 'message'))
+    const tree = (secret: string) =>
+      fc.letrec((tie) => ({
+        node: fc.oneof(
+          { depthSize: 'small' },
+          fc.tuple(noise, noise).map(([a, b]) => `${a}${secret}${b}`),
+          noise,
+          fc.integer(),
+          fc.constantFrom(null, undefined, true, new Date(0)),
+          fc.array(tie('node'), { maxLength: 4 }),
+          // Own keys of every kind (`__proto__` as JSON.parse makes it), null-prototype objects, holes.
+          fc.array(fc.tuple(key, tie('node')), { maxLength: 4 }).map((entries) => {
+            const o: Record<string, unknown> = JSON.parse('{"__proto__": 1}')
+            if (entries.length % 2) delete o.__proto__
+            for (const [k, v] of entries) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true })
+            return o
+          }),
+          fc.dictionary(key, tie('node'), { maxKeys: 3 }).map((d) => Object.assign(Object.create(null), d)),
+          fc.array(tie('node'), { maxLength: 3 }).map((a) => { const holes = [...a]; holes.length += 2; return holes })
+        )
+      })).node
+    fc.assert(
+      fc.property(secretArb.chain((s) => fc.tuple(fc.constant(s), tree(s), tree(s))), ([secret, value, other]) => {
+        const secrets = located('p.env', 1, secret)
+        // A part held twice (as findings share their rule's remediation object) writes twice.
+        const whole = { value, again: value, other, list: [other, value] }
+        // The text written, or the error thrown (a `__proto__` key holding a Date makes a copy a Date that is none).
+        const outcome = (write: () => string) => {
+          try {
+            return write()
+          } catch (e) {
+            return `throws ${(e as Error).name}`
+          }
+        }
+        const before = outcome(() => JSON.stringify(whole))
+        expect(outcome(() => redactedJson(whole, secrets, 2))).toBe(outcome(() => JSON.stringify(redactDeep(whole, secrets), null, 2)))
+        expect(outcome(() => redactedJson(whole, secrets))).toBe(outcome(() => JSON.stringify(redactDeep(whole, secrets))))
+        expect(outcome(() => JSON.stringify(whole))).toBe(before)
+        expect(outcome(() => redactedJson(whole, secrets))).not.toContain(JSON.stringify(secret).slice(1, -1))
+      }),
+      { numRuns: 400 }
     )
   })
 

@@ -429,6 +429,63 @@ export class Redactor {
     }
     return walk(value) as T
   }
+
+  /**
+   * Like `deep`, but an array or plain object in which nothing changed is the input itself, not
+   * a copy: a result of 60,000 findings cost more to copy than to redact. Only for a value
+   * serialised at once and dropped (`json`), as the result shares parts with the input. Its JSON
+   * is the JSON of `deep(value)`: an own `__proto__` key, which `deep` cannot copy as a key, makes
+   * its object copied the same way. Objects are not remembered (a map of every finding cost
+   * more than the walk): a part the value holds twice is walked twice, to the same JSON, and a
+   * cycle, which JSON cannot hold, ends in a RangeError instead of JSON.stringify's TypeError.
+   */
+  private shared(value: unknown): unknown {
+    const done = new Map<string, string>()
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') {
+        let masked = done.get(v)
+        if (masked === undefined) done.set(v, (masked = this.text(v)))
+        return masked
+      }
+      if (v === null || typeof v !== 'object') return v
+      if (Array.isArray(v)) {
+        let out: unknown[] | undefined
+        for (let i = 0; i < v.length; i++) {
+          const item: unknown = v[i]
+          const masked = walk(item)
+          if (masked === item) continue
+          out ??= v.slice()
+          out[i] = masked
+        }
+        return out ?? v
+      }
+      const proto = Object.getPrototypeOf(v)
+      if (proto !== Object.prototype && proto !== null) return v
+      const source = v as Record<string, unknown>
+      let copy: Record<string, unknown> | undefined
+      for (const k in source) {
+        if (!Object.hasOwn(source, k)) continue
+        const masked = walk(source[k])
+        if (copy === undefined) {
+          if (masked === source[k] && k !== '__proto__') continue
+          // The first change: a copy made as `deep` makes it, with the keys before `k` unchanged.
+          copy = {}
+          for (const before in source) {
+            if (before === k) break
+            if (Object.hasOwn(source, before)) copy[before] = source[before]
+          }
+        }
+        copy[k] = masked
+      }
+      return copy ?? v
+    }
+    return walk(value)
+  }
+
+  /** `JSON.stringify(this.deep(value), null, indent)`, without copying what redaction leaves alone. */
+  json(value: unknown, indent?: number): string {
+    return JSON.stringify(this.shared(value), null, indent)
+  }
 }
 
 /** The secrets of an analysis, or a redactor already built from them. */
@@ -458,6 +515,11 @@ export function redact(text: string, secrets?: Secrets): string {
 /** `redact` on every string of a JSON-like value; returns a copy. */
 export function redactDeep<T>(value: T, secrets?: Secrets): T {
   return redactorOf(secrets).deep(value)
+}
+
+/** The JSON text of `redactDeep(value, secrets)` (`indent` as `JSON.stringify`'s), for output written at once. */
+export function redactedJson(value: unknown, secrets?: Secrets, indent?: number): string {
+  return redactorOf(secrets).json(value, indent)
 }
 
 /** Masks a file's source text (its own secrets at their lines, plus everything `redact` masks). */

@@ -14,7 +14,7 @@ import { analyzeFiles, ALL_RULES } from '../rules/index.js'
 import { countedFindings } from '../checklist/verdict.js'
 import { renderSarif } from '../render/sarif.js'
 import { renderScanMarkdown, reviewJson } from '../render/report.js'
-import { redact, redactDeep } from '../redact.js'
+import { redact, redactDeep, redactedJson } from '../redact.js'
 import { hasImports, NO_IMPORTS, readImports, withImports, type ImportContext, type Imports } from '../import/index.js'
 import { formatMoney } from '../import/decimal.js'
 import { renderCostSection } from '../render/cost.js'
@@ -100,10 +100,10 @@ export async function scanCommand(args: string[], v: Values, io: CliIo): Promise
   for (const n of notes) io.stderr(`note: ${redact(n.message, secrets)}\n`)
   if (fmt === 'json') {
     const out = { findings: applied.findings, suppressed: applied.suppressed, files: tree.listed, notes, stats: { files: tree.listed.length, ms }, ...(imports.cost ? { cost: costJson(imports.cost) } : {}) }
-    io.stdout(JSON.stringify(redactDeep(out, secrets), null, 2) + '\n')
+    io.stdout(redactedJson(out, secrets, 2) + '\n')
   } else if (fmt === 'sarif') {
     const sarif = renderSarif([...applied.findings, ...applied.suppressed], { version: VERSION, rules: [...ALL_RULES, ...SETTINGS_RULES] })
-    io.stdout(JSON.stringify(redactDeep(sarif, secrets), null, 2) + '\n')
+    io.stdout(redactedJson(sarif, secrets, 2) + '\n')
   } else {
     const tail = applied.suppressed.length ? `\n${describeSuppressed(applied.suppressed)}.\n` : ''
     const cost = imports.cost ? `\n${renderCostSection(imports.cost).join('\n')}\n` : ''
