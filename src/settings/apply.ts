@@ -98,14 +98,17 @@ export function applySettings(input: Finding[], o: ApplyOptions): Applied {
   const suppressed: Finding[] = []
   const messages: string[] = []
   const limit = settings.allowSelfSuppress
-  const lines = linesByPath(o.files)
+  // Files are split into lines only for baseline fingerprints, so only when there is a baseline.
+  const lines = o.baseline?.size ? linesByPath(o.files) : undefined
 
   for (const f of findings) {
-    const matching = directivesOf(f.path).filter((d) => covers(d, f) && names(d, f, meta(f.ruleId)))
+    const list = directivesOf(f.path)
+    // Most files hold no directive: no filtering, no closures for their findings.
+    const matching = list.length ? list.filter((d) => covers(d, f) && names(d, f, meta(f.ruleId))) : NO_DIRECTIVES
     const isSelf = (d: Directive) => o.addedLines?.get(f.path)?.has(d.line) ?? false
     // A suppression already on the base branch was reviewed before; prefer it over the PR's own.
-    const standing = matching.find((d) => !isSelf(d))
-    const own = matching.find(isSelf)
+    const standing = matching.length ? matching.find((d) => !isSelf(d)) : undefined
+    const own = matching.length ? matching.find(isSelf) : undefined
     if (standing) {
       suppressed.push({ ...f, suppressed: { by: standing.form, ...(standing.reason ? { reason: standing.reason } : {}), selfAdded: false } })
       continue
@@ -118,7 +121,7 @@ export function applySettings(input: Finding[], o: ApplyOptions): Applied {
       messages.push(`${f.path}:${own.line}: the ${own.form} this pull request adds cannot silence ${f.ruleId} (${f.severity}); allow-self-suppress is ${limit}`)
     }
     // 3. The baseline: findings the repository had when it adopted Preflight.
-    if (o.baseline?.size && o.baseline.has(fingerprintOf(f, lines.get(f.path), o.secrets))) {
+    if (lines && o.baseline?.has(fingerprintOf(f, lines.get(f.path), o.secrets))) {
       suppressed.push({ ...f, suppressed: { by: 'baseline', reason: 'in .github/preflight-baseline.json' } })
       continue
     }
@@ -151,6 +154,8 @@ export function applySettings(input: Finding[], o: ApplyOptions): Applied {
   if (own.length > MAX_LISTED) messages.push(`… and ${own.length - MAX_LISTED} more suppressed by this pull request (all are in the JSON output and SARIF)`)
   return { findings: kept, suppressed, messages }
 }
+
+const NO_DIRECTIVES: readonly Directive[] = []
 
 /** Suppressions by the pull request listed one by one in the summary; the rest are counted. */
 const MAX_LISTED = 20
@@ -223,8 +228,11 @@ function rateRules(settings: Settings): (ruleId: string, path: string) => RuleSe
     return best?.value
   }
   const overrides = settings.overrides.map((o) => ({ match: picomatch(o.files, { dot: true }), rules: o.rules }))
+  // The global setting depends on the rule alone: looked up once per rule, not once per finding.
+  const global = new Map<string, RuleSetting | undefined>()
   return (ruleId, path) => {
-    let setting = pick(settings.rules, ruleId)
+    let setting = global.get(ruleId)
+    if (setting === undefined && !global.has(ruleId)) global.set(ruleId, (setting = pick(settings.rules, ruleId)))
     for (const o of overrides) {
       if (!o.match(path)) continue
       const s = pick(o.rules, ruleId)
