@@ -100,16 +100,29 @@ export async function scanCommand(args: string[], v: Values, io: CliIo): Promise
   for (const n of notes) io.stderr(`note: ${redact(n.message, secrets)}\n`)
   if (fmt === 'json') {
     const out = { findings: applied.findings, suppressed: applied.suppressed, files: tree.listed, notes, stats: { files: tree.listed.length, ms }, ...(imports.cost ? { cost: costJson(imports.cost) } : {}) }
-    io.stdout(redactedJson(out, secrets, 2) + '\n')
+    writeLine(io, redactedJson(out, secrets, 2))
   } else if (fmt === 'sarif') {
     const sarif = renderSarif([...applied.findings, ...applied.suppressed], { version: VERSION, rules: [...ALL_RULES, ...SETTINGS_RULES] })
-    io.stdout(redactedJson(sarif, secrets, 2) + '\n')
+    writeLine(io, redactedJson(sarif, secrets, 2))
   } else {
     const tail = applied.suppressed.length ? `\n${describeSuppressed(applied.suppressed)}.\n` : ''
     const cost = imports.cost ? `\n${renderCostSection(imports.cost).join('\n')}\n` : ''
     io.stdout(redact(renderScanMarkdown(applied.findings, tree.listed, notes) + tail + cost, secrets) + '\n')
   }
   return exitFor(applied.findings, settings.failOn)
+}
+
+/**
+ * `text` and a newline on stdout. As bytes where the host takes them: TextEncoder into room for
+ * the worst case (3 bytes per UTF-16 unit) spares the pass a stream makes to size a string's
+ * UTF-8 before writing it, and the copy `text + '\n'` would make of a result of many megabytes.
+ */
+function writeLine(io: CliIo, text: string): void {
+  if (!io.stdoutBytes) return io.stdout(text + '\n')
+  const bytes = Buffer.allocUnsafeSlow(text.length * 3 + 1)
+  const { written } = new TextEncoder().encodeInto(text, bytes)
+  bytes[written] = 0x0a
+  io.stdoutBytes(bytes.subarray(0, written + 1))
 }
 
 /** Other tools' output named on the command line (relative to the current folder). */

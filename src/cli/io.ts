@@ -1,6 +1,8 @@
 /** What a CLI command may touch: its output streams, the environment it was given, the clock. */
 export interface CliIo {
   stdout: (text: string) => void
+  /** Bytes to stdout, when the host can take them: a large output encoded once, not by the stream. */
+  stdoutBytes?: (bytes: Uint8Array) => void
   stderr: (text: string) => void
   env: Record<string, string | undefined>
   cwd: string
