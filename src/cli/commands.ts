@@ -113,16 +113,29 @@ export async function scanCommand(args: string[], v: Values, io: CliIo): Promise
 }
 
 /**
- * `text` and a newline on stdout. As bytes where the host takes them: TextEncoder into room for
- * the worst case (3 bytes per UTF-16 unit) spares the pass a stream makes to size a string's
- * UTF-8 before writing it, and the copy `text + '\n'` would make of a result of many megabytes.
+ * `text` and a newline on stdout. As bytes where the host takes them: TextEncoder into a buffer
+ * spares the pass a stream makes to size a string's UTF-8 before writing it, and the copy
+ * `text + '\n'` would make of a result of many megabytes. Room for one byte per UTF-16 unit
+ * first (results are almost all ASCII), then whatever did not fit at its worst case, 3 bytes
+ * per unit: one buffer of the worst case for all of it cost more than the encoding saved.
  */
-function writeLine(io: CliIo, text: string): void {
+export function writeLine(io: CliIo, text: string): void {
   if (!io.stdoutBytes) return io.stdout(text + '\n')
-  const bytes = Buffer.allocUnsafeSlow(text.length * 3 + 1)
-  const { written } = new TextEncoder().encodeInto(text, bytes)
-  bytes[written] = 0x0a
-  io.stdoutBytes(bytes.subarray(0, written + 1))
+  const encoder = new TextEncoder()
+  let rest = text
+  let room = text.length + 1
+  for (;;) {
+    const bytes = Buffer.allocUnsafeSlow(room)
+    // `read` never ends inside a surrogate pair, so `rest` always starts on a whole character.
+    const { read, written } = encoder.encodeInto(rest, bytes)
+    if (read === rest.length && written < room) {
+      bytes[written] = 0x0a
+      return io.stdoutBytes(bytes.subarray(0, written + 1))
+    }
+    if (written) io.stdoutBytes(bytes.subarray(0, written))
+    rest = rest.slice(read)
+    room = rest.length * 3 + 1
+  }
 }
 
 /** Other tools' output named on the command line (relative to the current folder). */
