@@ -203,6 +203,21 @@ describe('properties', () => {
     )
   })
 
+  it('a known secret with non-ASCII characters never survives redact, in any of its echoed forms', () => {
+    const letters = [...'aZ9-_é€ßЖ\u{1F511}✓', ...ALNUM]
+    const wide = fc.array(fc.constantFrom(...letters), { minLength: 10, maxLength: 30 }).map((a) => a.join('')).filter(isStrongSecret)
+    fc.assert(
+      fc.property(wide, fc.array(noise, { minLength: 1, maxLength: 4 }), fc.nat(), (secret, parts, at) => {
+        const i = at % (parts.length + 1)
+        for (const form of [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) {
+          const text = [...parts.slice(0, i), form, ...parts.slice(i)].join('')
+          expect(redact(text, located('p.env', 1, secret))).not.toContain(form)
+        }
+      }),
+      { numRuns: 500 }
+    )
+  })
+
   it('redactDeep never leaves a known secret in nested objects', () => {
     const tree = (secret: string) =>
       fc.letrec((tie) => ({
