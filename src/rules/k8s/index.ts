@@ -34,18 +34,21 @@ type ObjectInPass = { obj: K8sObject; stream: StreamIndex } & (
 /** Kinds checked as themselves; any other kind is checked through its pod template, if it has one. */
 const CLUSTER_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Service', 'PersistentVolume'])
 
+/** What a check returns in a pass it does not act in: one shared, frozen empty list, not a new one per call. */
+const NONE: Finding[] = Object.freeze([]) as unknown as Finding[]
+
 const ofKinds =
   (kinds: readonly string[], check: (ctx: CheckContext, obj: K8sObject, stream: StreamIndex) => Finding[]) =>
   (s: K8sSubject): Finding[] =>
-    s.pass === 'object' && kinds.includes(s.obj.kind) ? check(s.ctx, s.obj, s.stream) : []
+    s.pass === 'object' && kinds.includes(s.obj.kind) ? check(s.ctx, s.obj, s.stream) : NONE
 const perContainer =
   (check: (ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container, stream: StreamIndex) => Finding[]) =>
   (s: K8sSubject): Finding[] =>
-    s.pass === 'container' ? check(s.ctx, s.obj, s.pod, s.container, s.stream) : []
+    s.pass === 'container' ? check(s.ctx, s.obj, s.pod, s.container, s.stream) : NONE
 const perPod =
   (check: (ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[], stream: StreamIndex) => Finding[]) =>
   (s: K8sSubject): Finding[] =>
-    s.pass === 'pod' ? check(s.ctx, s.obj, s.pod, s.containers, s.stream) : []
+    s.pass === 'pod' ? check(s.ctx, s.obj, s.pod, s.containers, s.stream) : NONE
 
 /**
  * The checks, each with the rules it may report (its context's `report` refuses any other), in
@@ -65,7 +68,7 @@ export const kubernetesChecks: Check<K8sSubject, Finding[]>[] = [
       K8S.capabilitiesNotDropped,
       K8S.writableRootFilesystem
     ],
-    run: perContainer((ctx, obj, _pod, c) => checkSecurityContext(ctx, obj, c))
+    run: perContainer((ctx, obj, pod, c) => checkSecurityContext(ctx, obj, pod, c))
   },
   { rules: [K8S.literalSecretEnv, K8S.secretInEnv], run: perContainer((ctx, obj, _pod, c) => checkEnv(ctx, obj, c)) },
   { rules: [K8S.runAsRoot, K8S.runAsNonRootNotSet], run: perPod((ctx, obj, pod, containers) => checkUser(ctx, obj, pod, containers)) },
@@ -73,7 +76,7 @@ export const kubernetesChecks: Check<K8sSubject, Finding[]>[] = [
   {
     // Host paths of a pod's volumes, and of a PersistentVolume (a host path for whoever claims it).
     rules: [K8S.runtimeSocketMount, K8S.hostPathVolume],
-    run: (s) => [...perPod((ctx, obj, pod) => checkVolumes(ctx, obj, pod))(s), ...ofKinds(['PersistentVolume'], checkPersistentVolume)(s)]
+    run: (s) => (s.pass === 'pod' ? checkVolumes(s.ctx, s.obj, s.pod) : s.pass === 'object' && s.obj.kind === 'PersistentVolume' ? checkPersistentVolume(s.ctx, s.obj) : NONE)
   },
   { rules: [K8S.noSeccompProfile], run: perPod((ctx, obj, pod, containers) => checkSeccomp(ctx, obj, pod, containers)) },
   { rules: [K8S.serviceAccountTokenAutomount], run: perPod((ctx, obj, pod, _containers, stream) => checkTokenAutomount(ctx, obj, pod, stream)) },
@@ -97,29 +100,42 @@ export function analyzeKubernetes(file: SourceFile, sets?: ManifestSets, report:
   // ConfigMap data a controller reads (a helper pod's template) is partial like a patch: what it
   // sets holds for the pods made from it, what it leaves out (service account, probes) is the controller's.
   const listedPatch = (sets?.patches.has(file.path) ?? false) || (sets?.generatorData.has(file.path) ?? false)
-  const lines = file.content.split(/\r\n?|\n/)
-  return objects.flatMap((obj) => analyzeObject(contexts, obj, stream, listedPatch, lines))
+  // The lines only a partial object's findings are judged against: split when one is met.
+  let lines: string[] | undefined
+  const linesOf = (): string[] => (lines ??= file.content.split(/\r\n?|\n/))
+  const out: Finding[] = []
+  for (const obj of objects) analyzeObject(contexts, obj, stream, listedPatch, linesOf, out)
+  return out
 }
 
-function analyzeObject(contexts: CheckContext[], obj: K8sObject, stream: StreamIndex, listedPatch: boolean, lines: readonly string[]): Finding[] {
-  // A loop, not flatMap over spread copies: this runs for every check of every container.
-  const runAll = (subject: ObjectInPass): Finding[] => {
-    const out: Finding[] = []
-    for (let i = 0; i < kubernetesChecks.length; i++) {
-      const found = kubernetesChecks[i]!.run({ ...subject, ctx: contexts[i]! } as K8sSubject)
-      for (const f of found) out.push(f)
-    }
-    return out
+/**
+ * Runs every check on one subject, adding what they find to `into`. One subject per pass, its
+ * `ctx` switched for each check: this runs for every check of every container, and a copy per
+ * check (a spread of a subject of changing shape) cost more than most checks. Checks read the
+ * subject while they run and never keep it.
+ */
+function runAll(contexts: CheckContext[], subject: K8sSubject, into: Finding[]): void {
+  for (let i = 0; i < kubernetesChecks.length; i++) {
+    subject.ctx = contexts[i]!
+    const found = kubernetesChecks[i]!.run(subject)
+    for (let k = 0; k < found.length; k++) into.push(found[k]!)
   }
+}
+
+/** Adds the findings on one object to `out`. */
+function analyzeObject(contexts: CheckContext[], obj: K8sObject, stream: StreamIndex, listedPatch: boolean, linesOf: () => readonly string[], out: Finding[]): void {
   // Only Kubernetes' own kinds: a custom resource may reuse a name (Knative's `Service` runs pods).
-  if (CLUSTER_KINDS.has(obj.kind) && isBuiltInApi(obj.view.str(obj.view.get(obj.node, 'apiVersion')))) return runAll({ pass: 'object', obj, stream })
+  if (CLUSTER_KINDS.has(obj.kind) && isBuiltInApi(obj.view.str(obj.view.get(obj.node, 'apiVersion')))) return runAll(contexts, { ctx: contexts[0]!, pass: 'object', obj, stream }, out)
   const pod = podSpecOf(obj)
-  if (!pod) return []
+  if (!pod) return
   const containers = containersOf(obj.view, pod)
-  const findings = [...containers.flatMap((container) => runAll({ pass: 'container', obj, stream, pod, container })), ...runAll({ pass: 'pod', obj, stream, pod, containers })]
+  const findings: Finding[] = []
+  for (const container of containers) runAll(contexts, { ctx: contexts[0]!, pass: 'container', obj, stream, pod, container }, findings)
+  runAll(contexts, { ctx: contexts[0]!, pass: 'pod', obj, stream, pod, containers }, findings)
   // A patch or fragment is merged onto a base elsewhere: what it leaves out is the base's.
   const patch = listedPatch || isSelectorlessPatch(obj, containers)
-  return patch || isFragment(obj, containers) ? keepOnPartial(findings, lines, patch) : findings
+  const kept = patch || isFragment(obj, containers) ? keepOnPartial(findings, linesOf(), patch) : findings
+  for (const f of kept) out.push(f)
 }
 
 /** A workload that is a strategic-merge patch by its shape (no selector, a container with no image). */

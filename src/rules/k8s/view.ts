@@ -34,7 +34,13 @@ export function docView(file: YamlFile, doc: Document.Parsed): DocView {
   const pair = (node: unknown, key: string): Pair<Node, Node> | undefined => {
     const map = deref(node)
     if (!isMap(map)) return undefined
-    return map.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair<Node, Node> | undefined
+    // A plain loop (no closure per lookup): every rule reads the documents through here.
+    const pairs = map.items as Pair<Node, Node>[]
+    for (let i = 0; i < pairs.length; i++) {
+      const k = pairs[i]!.key
+      if (isScalar(k) && String(k.value) === key) return pairs[i]
+    }
+    return undefined
   }
   const get = (node: unknown, key: string): Node | undefined => {
     const p = pair(node, key)
@@ -51,7 +57,12 @@ export function docView(file: YamlFile, doc: Document.Parsed): DocView {
   const items = (node: unknown): Node[] => {
     const seq = deref(node)
     if (!isSeq(seq)) return []
-    return seq.items.map((i) => deref(i)).filter((i): i is Node => i !== undefined && i !== null)
+    const out: Node[] = []
+    for (const item of seq.items) {
+      const node = deref(item)
+      if (node !== undefined && node !== null) out.push(node)
+    }
+    return out
   }
   const entries = (node: unknown) => {
     const map = deref(node)
