@@ -67,9 +67,9 @@ export function docView(file: YamlFile, doc: Document.Parsed): DocView {
   const entries = (node: unknown) => {
     const map = deref(node)
     if (!isMap(map)) return []
-    return map.items
-      .filter((p) => isScalar(p.key))
-      .map((p) => ({ key: String((p.key as { value: unknown }).value), keyNode: p.key as Node, value: deref(p.value) }))
+    const out: { key: string; keyNode: Node; value: Node | undefined }[] = []
+    for (const p of map.items) if (isScalar(p.key)) out.push({ key: String(p.key.value), keyNode: p.key as Node, value: deref(p.value) })
+    return out
   }
   const str = (node: unknown): string | undefined => {
     const n = deref(node)

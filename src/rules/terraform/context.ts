@@ -171,8 +171,8 @@ function pick(from: Collected, types: string | string[], modules: boolean | unde
   } else {
     // Positions of several types (each counted once) merged back into collection order.
     const positions: number[] = []
-    for (const t of new Set(types)) {
-      const list = byType.get(t)
+    for (let k = 0; k < types.length; k++) {
+      const list = types.indexOf(types[k]!) === k ? byType.get(types[k]!) : undefined
       if (list) for (const i of list) positions.push(i)
     }
     found = positions.sort((x, y) => x - y).map((i) => from.resources[i]!)
