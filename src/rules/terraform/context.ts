@@ -199,7 +199,8 @@ function collect(file: HclFile, path: string, into: Collected): void {
 
 export function createContext(source: ContextSource, findings: Finding[]): TfContext {
   const { path, file, content } = source
-  const lines = content.replace(/\r\n?/g, '\n').split('\n')
+  // Split on the first read: only rules that write a suggestion read the lines.
+  let lines: string[] | undefined
   const own: Collected = { resources: [], modules: [], data: [], calls: [] }
   collect(file, path, own)
   // Companion resources live anywhere in the module (another file of the same directory);
@@ -221,7 +222,9 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
     path,
     file,
     written: source.written ?? file,
-    lines,
+    get lines() {
+      return (lines ??= content.replace(/\r\n?/g, '\n').split('\n'))
+    },
     projectDir: source.project?.dir,
     resources: (types, options) => pick(own, types, options?.modules),
     projectResources: (types, options) => pick(project(), types, options?.modules),

@@ -72,7 +72,8 @@ export async function analyzeTerraform(file: SourceFile, projects?: TfProjects, 
     check.run(ctx)
   }
   const kept = inProject && isOverrideFile(file.path) ? withoutMergedGaps(findings, model, file.path, inProject) : findings
-  return kept.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
+  // Equal rule ids (most pairs on a line) skip the locale-aware comparison; it says 0 for them too.
+  return kept.sort((a, b) => a.line - b.line || (a.ruleId === b.ruleId ? 0 : a.ruleId.localeCompare(b.ruleId)))
 }
 
 /** `override.tf`, `*_override.tf` (and their `.tf.json` forms): Terraform merges their blocks into the module's. */
