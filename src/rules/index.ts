@@ -208,7 +208,7 @@ export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions 
   } catch (e) {
     out.notes.push({ path: '.', reason: 'error', message: `Helm charts were not analysed: ${(e as Error)?.message ?? String(e)}` })
   }
-  sortFindings(out.findings)
+  out.findings.sort(compareFindings)
   return out
 }
 
@@ -266,28 +266,6 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.line - b.line ||
     SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
     (a.ruleId === b.ruleId ? 0 : a.ruleId.localeCompare(b.ruleId))
-  )
-}
-
-/**
- * Sorts in place as `compareFindings` orders, comparing each distinct path by locale once: a
- * tree's findings are many and their paths far fewer. Paths the locale comparison calls equal
- * share a rank, so the order (and the stable sort's keeping of ties) is the same.
- */
-export function sortFindings(findings: Finding[]): Finding[] {
-  const paths = [...new Set(findings.map((f) => f.path))].sort((a, b) => a.localeCompare(b))
-  const rank = new Map<string, number>()
-  let current = 0
-  paths.forEach((p, i) => {
-    if (i > 0 && paths[i - 1]!.localeCompare(p) !== 0) current = i
-    rank.set(p, current)
-  })
-  return findings.sort(
-    (a, b) =>
-      rank.get(a.path)! - rank.get(b.path)! ||
-      a.line - b.line ||
-      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-      (a.ruleId === b.ruleId ? 0 : a.ruleId.localeCompare(b.ruleId))
   )
 }
 

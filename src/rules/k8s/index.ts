@@ -3,7 +3,7 @@
  * read with positions, so each finding points at the offending key or at the object that lacks
  * a setting. Raw Helm templates are classified `helm` and never reach this analyzer.
  */
-import type { Finding, SourceFile } from '../../types.js'
+import type { Finding, RuleMeta, SourceFile } from '../../types.js'
 import { costKubernetes } from '../../cost/kubernetes.js'
 import { defineLanguage } from '../language.js'
 import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
@@ -95,7 +95,7 @@ export const kubernetesChecks: Check<K8sSubject, Finding[]>[] = [
  */
 export function analyzeKubernetes(file: SourceFile, sets?: ManifestSets, report: Report = reporterFor(kubernetesRules, file.path, 'kubernetes')): Finding[] {
   const objects = sets?.parsed.get(file.path)?.objects ?? parseManifest(file.content).objects
-  const contexts = kubernetesChecks.map((check): CheckContext => ({ path: file.path, content: file.content, report: reportOnly(check.rules, report, 'kubernetes') }))
+  const ctx = fileContext(file, report)
   const stream = sets?.byFolder.get(folderOf(file.path)) ?? indexStream(objects)
   // ConfigMap data a controller reads (a helper pod's template) is partial like a patch: what it
   // sets holds for the pods made from it, what it leaves out (service account, probes) is the controller's.
@@ -104,34 +104,51 @@ export function analyzeKubernetes(file: SourceFile, sets?: ManifestSets, report:
   let lines: string[] | undefined
   const linesOf = (): string[] => (lines ??= file.content.split(/\r\n?|\n/))
   const out: Finding[] = []
-  for (const obj of objects) analyzeObject(contexts, obj, stream, listedPatch, linesOf, out)
+  for (const obj of objects) analyzeObject(ctx, obj, stream, listedPatch, linesOf, out)
   return out
 }
 
+/** The context every check of a file sees; `rules` are the running check's, the only ones its report accepts. */
+interface FileContext extends CheckContext {
+  rules: readonly RuleMeta[]
+}
+
+function fileContext(file: SourceFile, report: Report): FileContext {
+  const ctx: FileContext = {
+    path: file.path,
+    content: file.content,
+    rules: [],
+    // A rule the running check does not declare goes through `reportOnly`, which refuses it.
+    report: (meta, line, message, extra) =>
+      ctx.rules.includes(meta) ? report(meta, line, message, extra) : reportOnly(ctx.rules, report, 'kubernetes')(meta, line, message, extra)
+  }
+  return ctx
+}
+
 /**
- * Runs every check on one subject, adding what they find to `into`. One subject per pass, its
- * `ctx` switched for each check: this runs for every check of every container, and a copy per
- * check (a spread of a subject of changing shape) cost more than most checks. Checks read the
- * subject while they run and never keep it.
+ * Runs every check on one subject, adding what they find to `into`. One subject per pass and one
+ * context per file, narrowed to each check's rules in turn: this runs for every check of every
+ * container, and a copy per check (a spread of a subject of changing shape) cost more than most
+ * checks. Checks use the subject and context while they run and never keep them.
  */
-function runAll(contexts: CheckContext[], subject: K8sSubject, into: Finding[]): void {
+function runAll(ctx: FileContext, subject: K8sSubject, into: Finding[]): void {
   for (let i = 0; i < kubernetesChecks.length; i++) {
-    subject.ctx = contexts[i]!
+    ctx.rules = kubernetesChecks[i]!.rules
     const found = kubernetesChecks[i]!.run(subject)
     for (let k = 0; k < found.length; k++) into.push(found[k]!)
   }
 }
 
 /** Adds the findings on one object to `out`. */
-function analyzeObject(contexts: CheckContext[], obj: K8sObject, stream: StreamIndex, listedPatch: boolean, linesOf: () => readonly string[], out: Finding[]): void {
+function analyzeObject(ctx: FileContext, obj: K8sObject, stream: StreamIndex, listedPatch: boolean, linesOf: () => readonly string[], out: Finding[]): void {
   // Only Kubernetes' own kinds: a custom resource may reuse a name (Knative's `Service` runs pods).
-  if (CLUSTER_KINDS.has(obj.kind) && isBuiltInApi(obj.view.str(obj.view.get(obj.node, 'apiVersion')))) return runAll(contexts, { ctx: contexts[0]!, pass: 'object', obj, stream }, out)
+  if (CLUSTER_KINDS.has(obj.kind) && isBuiltInApi(obj.view.str(obj.view.get(obj.node, 'apiVersion')))) return runAll(ctx, { ctx, pass: 'object', obj, stream }, out)
   const pod = podSpecOf(obj)
   if (!pod) return
   const containers = containersOf(obj.view, pod)
   const findings: Finding[] = []
-  for (const container of containers) runAll(contexts, { ctx: contexts[0]!, pass: 'container', obj, stream, pod, container }, findings)
-  runAll(contexts, { ctx: contexts[0]!, pass: 'pod', obj, stream, pod, containers }, findings)
+  for (const container of containers) runAll(ctx, { ctx, pass: 'container', obj, stream, pod, container }, findings)
+  runAll(ctx, { ctx, pass: 'pod', obj, stream, pod, containers }, findings)
   // A patch or fragment is merged onto a base elsewhere: what it leaves out is the base's.
   const patch = listedPatch || isSelectorlessPatch(obj, containers)
   const kept = patch || isFragment(obj, containers) ? keepOnPartial(findings, linesOf(), patch) : findings
