@@ -4,7 +4,12 @@
  * through it, so neither needs to care about alias nodes or node classes.
  */
 import type { Document } from 'yaml'
-import { isMap, isScalar, isSeq, type Node, type Pair, type YamlFile } from '../parse/yaml.js'
+import { isMap as yamlIsMap, isScalar as yamlIsScalar, isSeq as yamlIsSeq, type Node, type Pair, type YamlFile } from '../parse/yaml.js'
+
+// Read once: bundled, the yaml package's exports are getters, and these run on every lookup.
+const isMap = yamlIsMap
+const isScalar = yamlIsScalar
+const isSeq = yamlIsSeq
 
 export interface DocView {
   /** The value node at `key` of a map (aliases resolved), or undefined. */

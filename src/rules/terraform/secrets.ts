@@ -179,8 +179,9 @@ function checkPasswords(ctx: TfContext): void {
     ctx.report(passwordLiteral, line, `${where(block)} sets \`${name}\` to a literal value`)
   const inspect = (block: HclBlock): void => {
     eachAttribute(block, (a) => {
-      if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value, a.name) && !isAwsProviderKey(block, a)) report(a.line, a.name, block)
-      else if (SECRET_NAME.test(a.name) && literalFallback(a.value, a.name) !== undefined)
+      const secretNamed = SECRET_NAME.test(a.name)
+      if (secretNamed && isSecretLiteral(a.value, a.name) && !isAwsProviderKey(block, a)) report(a.line, a.name, block)
+      else if (secretNamed && literalFallback(a.value, a.name) !== undefined)
         ctx.report(passwordLiteral, a.line, `${where(block)} falls back to a literal value for \`${a.name}\` (${fallbackForm(a.value)})`)
       eachSecretKey(a.value, a.line, (key, value, line) => {
         if (isSecretLiteral(value, key)) report(line, key, block)
