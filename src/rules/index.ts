@@ -67,7 +67,8 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   const notes: FileNote[] = []
   const findings: Finding[] = []
   const secrets: SecretLocation[] = []
-  if (Buffer.byteLength(file.content, 'utf8') > MAX_FILE_BYTES) {
+  // UTF-8 takes at most three bytes per UTF-16 unit: a short text needs no byte count.
+  if (file.content.length * 3 > MAX_FILE_BYTES && Buffer.byteLength(file.content, 'utf8') > MAX_FILE_BYTES) {
     notes.push({ path: file.path, reason: 'too-large', message: `${file.path}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, not analyzed` })
     return { findings, notes, secrets }
   }
@@ -108,7 +109,10 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
     notes.push({ path: file.path, reason: 'error', message: `${file.path}: secret scan failed: ${(e as Error)?.message ?? String(e)}` })
   }
   const inTestTree = isTestPath(file.path)
-  return { findings: withoutRestated([...dedupeFindings(findings), ...costFindings]).map((f) => forTestPath(forSamplePath(f), f.path === file.path ? inTestTree : undefined)), notes, secrets }
+  // `dedupeFindings` returns a new list: the cost findings join it in place.
+  const kept = dedupeFindings(findings)
+  for (const f of costFindings) kept.push(f)
+  return { findings: withoutRestated(kept).map((f) => forTestPath(forSamplePath(f), f.path === file.path ? inTestTree : undefined)), notes, secrets }
 }
 
 /**
@@ -257,10 +261,11 @@ function workerEntry(): URL | undefined {
 
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    a.path.localeCompare(b.path) ||
+    // Equal paths (most pairs a sort compares) skip the locale-aware comparison; it says 0 for them too.
+    (a.path === b.path ? 0 : a.path.localeCompare(b.path)) ||
     a.line - b.line ||
     SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-    a.ruleId.localeCompare(b.ruleId)
+    (a.ruleId === b.ruleId ? 0 : a.ruleId.localeCompare(b.ruleId))
   )
 }
 
@@ -269,14 +274,22 @@ export function compareFindings(a: Finding, b: Finding): number {
  * already reports a secret on the same line (the specific rule says more about the fix).
  */
 function dedupeFindings(findings: Finding[]): Finding[] {
-  const seen = new Set<string>()
+  // The first finding of each rule, path and line, found among the few findings of its line: a
+  // number key, no string built per finding.
+  const firstByLine = new Map<number, Finding[]>()
+  const kept: Finding[] = []
+  let generic = false
+  for (const f of findings) {
+    const onLine = firstByLine.get(f.line)
+    if (onLine?.some((g) => g.ruleId === f.ruleId && g.path === f.path)) continue
+    if (onLine) onLine.push(f)
+    else firstByLine.set(f.line, [f])
+    kept.push(f)
+    if (f.ruleId.startsWith('secrets/')) generic = true
+  }
+  if (!generic) return kept
   const specificSecretLines = new Set(
     findings.filter((f) => f.category === 'secrets' && !f.ruleId.startsWith('secrets/')).map((f) => `${f.path}\u0000${f.line}`)
   )
-  return findings.filter((f) => {
-    const key = `${f.ruleId}\u0000${f.path}\u0000${f.line}`
-    if (seen.has(key)) return false
-    seen.add(key)
-    return !(f.ruleId.startsWith('secrets/') && specificSecretLines.has(`${f.path}\u0000${f.line}`))
-  })
+  return kept.filter((f) => !(f.ruleId.startsWith('secrets/') && specificSecretLines.has(`${f.path}\u0000${f.line}`)))
 }

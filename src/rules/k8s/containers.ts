@@ -7,7 +7,7 @@ import { HOST_KERNEL_CAPABILITIES, capabilityName, isPlaceholderSecret, parseIma
 import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
 import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isWellKnownPassword, whyNotLiteral } from '../secrets/keys.js'
 import { K8S } from './meta.js'
-import { isBuiltInApi, isTrue, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { isBuiltInApi, isTrue, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine } from './view.js'
 import { servedByService, type StreamIndex } from './workloads.js'
 import { containerNodePluginNeed } from './pod.js'
@@ -102,14 +102,13 @@ export function checkImage(ctx: CheckContext, obj: K8sObject, c: Container, stre
 }
 
 /** A pod pinned to Windows nodes (`spec.os.name`, or the `kubernetes.io/os` node selector). */
-function runsOnWindows(obj: K8sObject): boolean {
-  const pod = podSpecOf(obj)
-  if (!pod) return false
+function runsOnWindows(obj: K8sObject, pod: PodSpec): boolean {
   const v = obj.view
   return v.str(v.at(pod.node, ['os', 'name'])) === 'windows' || v.str(v.get(v.get(pod.node, 'nodeSelector'), 'kubernetes.io/os')) === 'windows'
 }
 
-export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
+/** `pod` is the object's pod spec (`podSpecOf(obj)`), read once by the caller for all its containers. */
+export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container): Finding[] {
   const v = obj.view
   const sc = v.get(c.node, 'securityContext')
   const scLine = sc !== undefined ? v.keyLine(c.node, 'securityContext') : c.line
@@ -119,8 +118,7 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Conta
   if (privileged) {
     const line = v.keyLine(sc, 'privileged')
     const suggestion = replaceScalarOnLine(lineText(ctx.content, line), 'privileged', /^true$/i, 'false')
-    const pod = podSpecOf(obj)
-    const need = pod && containerNodePluginNeed(v, pod, c)
+    const need = containerNodePluginNeed(v, pod, c)
     const subject = `${label(c)} of ${obj.kind} \`${obj.name}\` runs privileged`
     out.push(
       need
@@ -159,7 +157,7 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, c: Conta
   }
 
   // Windows containers have no read-only root filesystem to ask for.
-  if (!isTrue(v, v.get(sc, 'readOnlyRootFilesystem')) && !runsOnWindows(obj)) {
+  if (!isTrue(v, v.get(sc, 'readOnlyRootFilesystem')) && !runsOnWindows(obj, pod)) {
     const line = v.pair(sc, 'readOnlyRootFilesystem') ? v.keyLine(sc, 'readOnlyRootFilesystem') : scLine
     out.push(ctx.report(K8S.writableRootFilesystem, line, `${label(c)} has a writable root filesystem`))
   }

@@ -95,7 +95,10 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
     const namespace = folderNamespace.get(folder)
     // Indexed in the namespace they are deployed to, so a Service of another namespace is not judged against them.
     const objects = patches.has(file.path) ? [] : namespace === undefined ? manifest.objects : manifest.objects.map((o) => ({ ...o, namespace }))
-    objectsByFolder.set(folder, [...(objectsByFolder.get(folder) ?? []), ...objects])
+    // Added in place: a copy of the folder's list per file made big folders quadratic.
+    const inFolder = objectsByFolder.get(folder)
+    if (inFolder) for (const o of objects) inFolder.push(o)
+    else objectsByFolder.set(folder, [...objects])
   }
   const units = deploymentUnits(files, kustomizations)
   // Images a kustomization pins, for every folder it deploys.

@@ -3,7 +3,7 @@
  * read with positions, so each finding points at the offending key or at the object that lacks
  * a setting. Raw Helm templates are classified `helm` and never reach this analyzer.
  */
-import type { Finding, SourceFile } from '../../types.js'
+import type { Finding, RuleMeta, SourceFile } from '../../types.js'
 import { costKubernetes } from '../../cost/kubernetes.js'
 import { defineLanguage } from '../language.js'
 import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
@@ -34,18 +34,21 @@ type ObjectInPass = { obj: K8sObject; stream: StreamIndex } & (
 /** Kinds checked as themselves; any other kind is checked through its pod template, if it has one. */
 const CLUSTER_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Service', 'PersistentVolume'])
 
+/** What a check returns in a pass it does not act in: one shared, frozen empty list, not a new one per call. */
+const NONE: Finding[] = Object.freeze([]) as unknown as Finding[]
+
 const ofKinds =
   (kinds: readonly string[], check: (ctx: CheckContext, obj: K8sObject, stream: StreamIndex) => Finding[]) =>
   (s: K8sSubject): Finding[] =>
-    s.pass === 'object' && kinds.includes(s.obj.kind) ? check(s.ctx, s.obj, s.stream) : []
+    s.pass === 'object' && kinds.includes(s.obj.kind) ? check(s.ctx, s.obj, s.stream) : NONE
 const perContainer =
   (check: (ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container, stream: StreamIndex) => Finding[]) =>
   (s: K8sSubject): Finding[] =>
-    s.pass === 'container' ? check(s.ctx, s.obj, s.pod, s.container, s.stream) : []
+    s.pass === 'container' ? check(s.ctx, s.obj, s.pod, s.container, s.stream) : NONE
 const perPod =
   (check: (ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[], stream: StreamIndex) => Finding[]) =>
   (s: K8sSubject): Finding[] =>
-    s.pass === 'pod' ? check(s.ctx, s.obj, s.pod, s.containers, s.stream) : []
+    s.pass === 'pod' ? check(s.ctx, s.obj, s.pod, s.containers, s.stream) : NONE
 
 /**
  * The checks, each with the rules it may report (its context's `report` refuses any other), in
@@ -65,7 +68,7 @@ export const kubernetesChecks: Check<K8sSubject, Finding[]>[] = [
       K8S.capabilitiesNotDropped,
       K8S.writableRootFilesystem
     ],
-    run: perContainer((ctx, obj, _pod, c) => checkSecurityContext(ctx, obj, c))
+    run: perContainer((ctx, obj, pod, c) => checkSecurityContext(ctx, obj, pod, c))
   },
   { rules: [K8S.literalSecretEnv, K8S.secretInEnv], run: perContainer((ctx, obj, _pod, c) => checkEnv(ctx, obj, c)) },
   { rules: [K8S.runAsRoot, K8S.runAsNonRootNotSet], run: perPod((ctx, obj, pod, containers) => checkUser(ctx, obj, pod, containers)) },
@@ -73,7 +76,7 @@ export const kubernetesChecks: Check<K8sSubject, Finding[]>[] = [
   {
     // Host paths of a pod's volumes, and of a PersistentVolume (a host path for whoever claims it).
     rules: [K8S.runtimeSocketMount, K8S.hostPathVolume],
-    run: (s) => [...perPod((ctx, obj, pod) => checkVolumes(ctx, obj, pod))(s), ...ofKinds(['PersistentVolume'], checkPersistentVolume)(s)]
+    run: (s) => (s.pass === 'pod' ? checkVolumes(s.ctx, s.obj, s.pod) : s.pass === 'object' && s.obj.kind === 'PersistentVolume' ? checkPersistentVolume(s.ctx, s.obj) : NONE)
   },
   { rules: [K8S.noSeccompProfile], run: perPod((ctx, obj, pod, containers) => checkSeccomp(ctx, obj, pod, containers)) },
   { rules: [K8S.serviceAccountTokenAutomount], run: perPod((ctx, obj, pod, _containers, stream) => checkTokenAutomount(ctx, obj, pod, stream)) },
@@ -92,34 +95,64 @@ export const kubernetesChecks: Check<K8sSubject, Finding[]>[] = [
  */
 export function analyzeKubernetes(file: SourceFile, sets?: ManifestSets, report: Report = reporterFor(kubernetesRules, file.path, 'kubernetes')): Finding[] {
   const objects = sets?.parsed.get(file.path)?.objects ?? parseManifest(file.content).objects
-  const contexts = kubernetesChecks.map((check): CheckContext => ({ path: file.path, content: file.content, report: reportOnly(check.rules, report, 'kubernetes') }))
+  const ctx = fileContext(file, report)
   const stream = sets?.byFolder.get(folderOf(file.path)) ?? indexStream(objects)
   // ConfigMap data a controller reads (a helper pod's template) is partial like a patch: what it
   // sets holds for the pods made from it, what it leaves out (service account, probes) is the controller's.
   const listedPatch = (sets?.patches.has(file.path) ?? false) || (sets?.generatorData.has(file.path) ?? false)
-  const lines = file.content.split(/\r\n?|\n/)
-  return objects.flatMap((obj) => analyzeObject(contexts, obj, stream, listedPatch, lines))
+  // The lines only a partial object's findings are judged against: split when one is met.
+  let lines: string[] | undefined
+  const linesOf = (): string[] => (lines ??= file.content.split(/\r\n?|\n/))
+  const out: Finding[] = []
+  for (const obj of objects) analyzeObject(ctx, obj, stream, listedPatch, linesOf, out)
+  return out
 }
 
-function analyzeObject(contexts: CheckContext[], obj: K8sObject, stream: StreamIndex, listedPatch: boolean, lines: readonly string[]): Finding[] {
-  // A loop, not flatMap over spread copies: this runs for every check of every container.
-  const runAll = (subject: ObjectInPass): Finding[] => {
-    const out: Finding[] = []
-    for (let i = 0; i < kubernetesChecks.length; i++) {
-      const found = kubernetesChecks[i]!.run({ ...subject, ctx: contexts[i]! } as K8sSubject)
-      for (const f of found) out.push(f)
-    }
-    return out
+/** The context every check of a file sees; `rules` are the running check's, the only ones its report accepts. */
+interface FileContext extends CheckContext {
+  rules: readonly RuleMeta[]
+}
+
+function fileContext(file: SourceFile, report: Report): FileContext {
+  const ctx: FileContext = {
+    path: file.path,
+    content: file.content,
+    rules: [],
+    // A rule the running check does not declare goes through `reportOnly`, which refuses it.
+    report: (meta, line, message, extra) =>
+      ctx.rules.includes(meta) ? report(meta, line, message, extra) : reportOnly(ctx.rules, report, 'kubernetes')(meta, line, message, extra)
   }
+  return ctx
+}
+
+/**
+ * Runs every check on one subject, adding what they find to `into`. One subject per pass and one
+ * context per file, narrowed to each check's rules in turn: this runs for every check of every
+ * container, and a copy per check (a spread of a subject of changing shape) cost more than most
+ * checks. Checks use the subject and context while they run and never keep them.
+ */
+function runAll(ctx: FileContext, subject: K8sSubject, into: Finding[]): void {
+  for (let i = 0; i < kubernetesChecks.length; i++) {
+    ctx.rules = kubernetesChecks[i]!.rules
+    const found = kubernetesChecks[i]!.run(subject)
+    for (let k = 0; k < found.length; k++) into.push(found[k]!)
+  }
+}
+
+/** Adds the findings on one object to `out`. */
+function analyzeObject(ctx: FileContext, obj: K8sObject, stream: StreamIndex, listedPatch: boolean, linesOf: () => readonly string[], out: Finding[]): void {
   // Only Kubernetes' own kinds: a custom resource may reuse a name (Knative's `Service` runs pods).
-  if (CLUSTER_KINDS.has(obj.kind) && isBuiltInApi(obj.view.str(obj.view.get(obj.node, 'apiVersion')))) return runAll({ pass: 'object', obj, stream })
+  if (CLUSTER_KINDS.has(obj.kind) && isBuiltInApi(obj.view.str(obj.view.get(obj.node, 'apiVersion')))) return runAll(ctx, { ctx, pass: 'object', obj, stream }, out)
   const pod = podSpecOf(obj)
-  if (!pod) return []
+  if (!pod) return
   const containers = containersOf(obj.view, pod)
-  const findings = [...containers.flatMap((container) => runAll({ pass: 'container', obj, stream, pod, container })), ...runAll({ pass: 'pod', obj, stream, pod, containers })]
+  const findings: Finding[] = []
+  for (const container of containers) runAll(ctx, { ctx, pass: 'container', obj, stream, pod, container }, findings)
+  runAll(ctx, { ctx, pass: 'pod', obj, stream, pod, containers }, findings)
   // A patch or fragment is merged onto a base elsewhere: what it leaves out is the base's.
   const patch = listedPatch || isSelectorlessPatch(obj, containers)
-  return patch || isFragment(obj, containers) ? keepOnPartial(findings, lines, patch) : findings
+  const kept = patch || isFragment(obj, containers) ? keepOnPartial(findings, linesOf(), patch) : findings
+  for (const f of kept) out.push(f)
 }
 
 /** A workload that is a strategic-merge patch by its shape (no selector, a container with no image). */

@@ -12,6 +12,11 @@ export interface K8sObject {
   namespace?: string
   node: Node
   view: DocView
+  /**
+   * The pod spec once `podSpecOf` has read it (null: none): the folder index, every check pass and
+   * the cost pass ask for it, and it depends only on the object's kind and node.
+   */
+  podSpec?: PodSpec | null
 }
 
 export interface PodSpec {
@@ -56,8 +61,13 @@ export function objectsOf(view: DocView, root: Node | undefined): K8sObject[] {
   ]
 }
 
-/** The pod spec of a workload (or of any object with a pod template), or undefined. */
+/** The pod spec of a workload (or of any object with a pod template), or undefined. Read once per object. */
 export function podSpecOf(obj: K8sObject): PodSpec | undefined {
+  if (obj.podSpec === undefined) obj.podSpec = readPodSpec(obj) ?? null
+  return obj.podSpec ?? undefined
+}
+
+function readPodSpec(obj: K8sObject): PodSpec | undefined {
   const v = obj.view
   const spec = v.get(obj.node, 'spec')
   if (obj.kind === 'Pod') {

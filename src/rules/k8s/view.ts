@@ -4,7 +4,12 @@
  * through it, so neither needs to care about alias nodes or node classes.
  */
 import type { Document } from 'yaml'
-import { isMap, isScalar, isSeq, type Node, type Pair, type YamlFile } from '../parse/yaml.js'
+import { isMap as yamlIsMap, isScalar as yamlIsScalar, isSeq as yamlIsSeq, type Node, type Pair, type YamlFile } from '../parse/yaml.js'
+
+// Read once: bundled, the yaml package's exports are getters, and these run on every lookup.
+const isMap = yamlIsMap
+const isScalar = yamlIsScalar
+const isSeq = yamlIsSeq
 
 export interface DocView {
   /** The value node at `key` of a map (aliases resolved), or undefined. */
@@ -34,7 +39,13 @@ export function docView(file: YamlFile, doc: Document.Parsed): DocView {
   const pair = (node: unknown, key: string): Pair<Node, Node> | undefined => {
     const map = deref(node)
     if (!isMap(map)) return undefined
-    return map.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair<Node, Node> | undefined
+    // A plain loop (no closure per lookup): every rule reads the documents through here.
+    const pairs = map.items as Pair<Node, Node>[]
+    for (let i = 0; i < pairs.length; i++) {
+      const k = pairs[i]!.key
+      if (isScalar(k) && String(k.value) === key) return pairs[i]
+    }
+    return undefined
   }
   const get = (node: unknown, key: string): Node | undefined => {
     const p = pair(node, key)
@@ -51,14 +62,19 @@ export function docView(file: YamlFile, doc: Document.Parsed): DocView {
   const items = (node: unknown): Node[] => {
     const seq = deref(node)
     if (!isSeq(seq)) return []
-    return seq.items.map((i) => deref(i)).filter((i): i is Node => i !== undefined && i !== null)
+    const out: Node[] = []
+    for (const item of seq.items) {
+      const node = deref(item)
+      if (node !== undefined && node !== null) out.push(node)
+    }
+    return out
   }
   const entries = (node: unknown) => {
     const map = deref(node)
     if (!isMap(map)) return []
-    return map.items
-      .filter((p) => isScalar(p.key))
-      .map((p) => ({ key: String((p.key as { value: unknown }).value), keyNode: p.key as Node, value: deref(p.value) }))
+    const out: { key: string; keyNode: Node; value: Node | undefined }[] = []
+    for (const p of map.items) if (isScalar(p.key)) out.push({ key: String(p.key.value), keyNode: p.key as Node, value: deref(p.value) })
+    return out
   }
   const str = (node: unknown): string | undefined => {
     const n = deref(node)

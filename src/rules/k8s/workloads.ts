@@ -109,9 +109,14 @@ const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet'])
  * the namespace and none selects them (a queue worker next to the web Services), else unknown.
  */
 export function servedByService(stream: StreamIndex | undefined, obj: K8sObject, pod: PodSpec): boolean | undefined {
-  const services = stream?.services.filter((s) => sameNamespace(s.namespace, obj.namespace)) ?? []
-  if (services.length === 0) return undefined
-  return services.some((s) => Object.entries(s.selector).every(([k, val]) => pod.labels[k] === val))
+  // One pass, no list of the namespace's Services: asked for every container of every pod.
+  let anyInNamespace = false
+  for (const s of stream?.services ?? []) {
+    if (!sameNamespace(s.namespace, obj.namespace)) continue
+    anyInNamespace = true
+    if (Object.entries(s.selector).every(([k, val]) => pod.labels[k] === val)) return true
+  }
+  return anyInNamespace ? false : undefined
 }
 
 /** Replicas, disruption budget and spreading of a Deployment or StatefulSet. */

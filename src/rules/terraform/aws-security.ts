@@ -294,15 +294,24 @@ function targetGroup(b: HclBlock): string | undefined {
   return isExpr(v) ? /(?:^|[^\w.])aws_security_group\.([\w-]+)/.exec(v.expr)?.[1] : undefined
 }
 
+/**
+ * `read()` on first use, then its value again: what a group guards is read only for an ingress
+ * open to the internet, which most groups do not have (reading it walks every resource of the module).
+ */
+function once<T>(read: () => T): () => T {
+  let value: { of: T } | undefined
+  return () => (value ??= { of: read() }).of
+}
+
 function checkSecurityGroups(ctx: TfContext): void {
   for (const sg of ctx.resources('aws_security_group', { modules: true })) {
-    const lb = sg.viaModule ? undefined : loadBalancerGroup(ctx, sg.name)
+    const lb = once(() => (sg.viaModule ? undefined : loadBalancerGroup(ctx, sg.name)))
     for (const rule of blocksOf(sg.block, 'ingress')) {
       const exp = exposure(attr(rule, 'protocol')?.value, attr(rule, 'from_port')?.value, attr(rule, 'to_port')?.value)
       for (const name of ['cidr_blocks', 'ipv6_cidr_blocks']) {
         const a = attr(rule, name)
         const cidr = openCidr(a)
-        if (a && cidr) reportIngress(ctx, label(sg), exp, a, cidr, lb, sg.viaModule ? undefined : sg.name)
+        if (a && cidr) reportIngress(ctx, label(sg), exp, a, cidr, lb(), sg.viaModule ? undefined : sg.name)
       }
     }
   }
@@ -310,22 +319,22 @@ function checkSecurityGroups(ctx: TfContext): void {
     if (stringValue(attr(r.block, 'type')?.value) !== 'ingress') continue
     const exp = exposure(attr(r.block, 'protocol')?.value, attr(r.block, 'from_port')?.value, attr(r.block, 'to_port')?.value)
     const group = targetGroup(r.block)
-    const lb = loadBalancerGroup(ctx, group)
+    const lb = once(() => loadBalancerGroup(ctx, group))
     for (const name of ['cidr_blocks', 'ipv6_cidr_blocks']) {
       const a = attr(r.block, name)
       const cidr = openCidr(a)
-      if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr, lb, group)
+      if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr, lb(), group)
     }
   }
   for (const m of ctx.topBlocks('module')) checkSecurityGroupModule(ctx, m)
   for (const r of ctx.resources('aws_vpc_security_group_ingress_rule')) {
     const exp = exposure(attr(r.block, 'ip_protocol')?.value, attr(r.block, 'from_port')?.value, attr(r.block, 'to_port')?.value)
     const group = targetGroup(r.block)
-    const lb = loadBalancerGroup(ctx, group)
+    const lb = once(() => loadBalancerGroup(ctx, group))
     for (const name of ['cidr_ipv4', 'cidr_ipv6']) {
       const a = attr(r.block, name)
       const cidr = openCidr(a)
-      if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr, lb, group)
+      if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr, lb(), group)
     }
   }
 }
@@ -664,6 +673,7 @@ const ENCRYPTION_FLAGS: Record<string, string> = {
   aws_docdb_cluster: 'storage_encrypted',
   aws_neptune_cluster: 'storage_encrypted'
 }
+const ENCRYPTED_TYPES = Object.keys(ENCRYPTION_FLAGS)
 
 function checkEncryption(ctx: TfContext): void {
   const report = (a: HclAttribute | undefined, what: string): void => {
@@ -675,7 +685,7 @@ function checkEncryption(ctx: TfContext): void {
     const enabled = attr(r.block, 'enabled')
     return !enabled || isTrue(enabled)
   })
-  for (const r of ctx.resources(Object.keys(ENCRYPTION_FLAGS), { modules: true })) {
+  for (const r of ctx.resources(ENCRYPTED_TYPES, { modules: true })) {
     if (ebsByDefault && r.type === 'aws_ebs_volume') continue
     report(attr(r.block, ENCRYPTION_FLAGS[r.type]!), label(r))
   }

@@ -136,24 +136,51 @@ interface Collected {
   modules: ModuleView[]
   data: TfResource[]
   calls: HclBlock[]
+  /** Positions in `resources` of each resource type, built on the first lookup. */
+  byType?: Map<string, number[]>
 }
 
 const collectedByProject = new WeakMap<TfProject, Collected>()
-const typeIndexes = new WeakMap<Collected, Map<string, number[]>>()
 
 /** Positions in `from.resources` of each resource type. */
 function indexByType(from: Collected): Map<string, number[]> {
-  let index = typeIndexes.get(from)
-  if (!index) {
-    index = new Map()
-    from.resources.forEach((r, i) => {
-      const list = index!.get(r.type)
-      if (list) list.push(i)
-      else index!.set(r.type, [i])
-    })
-    typeIndexes.set(from, index)
+  if (from.byType) return from.byType
+  const index = new Map<string, number[]>()
+  for (let i = 0; i < from.resources.length; i++) {
+    const type = from.resources[i]!.type
+    const list = index.get(type)
+    if (list) list.push(i)
+    else index.set(type, [i])
   }
-  return index
+  return (from.byType = index)
+}
+
+/**
+ * The resources of the given types (`'*'`: all), in collection order, then module calls of those
+ * types when `modules`, the whole sorted by line (a stable sort: ties keep that order). Every rule
+ * asks, mostly for a type the file does not have, so the common cases build nothing on the way.
+ */
+function pick(from: Collected, types: string | string[], modules: boolean | undefined): TfResource[] {
+  const byType = indexByType(from)
+  let found: TfResource[]
+  if (typeof types === 'string' && types !== '*') {
+    const positions = byType.get(types)
+    found = positions ? positions.map((i) => from.resources[i]!) : []
+  } else if (types === '*' || types.includes('*')) {
+    found = from.resources.slice()
+  } else {
+    // Positions of several types (each counted once) merged back into collection order.
+    const positions: number[] = []
+    for (let k = 0; k < types.length; k++) {
+      const list = types.indexOf(types[k]!) === k ? byType.get(types[k]!) : undefined
+      if (list) for (const i of list) positions.push(i)
+    }
+    found = positions.sort((x, y) => x - y).map((i) => from.resources[i]!)
+  }
+  if (modules) {
+    for (const m of from.modules) if (typeof types === 'string' ? m.resource.type === types : types.includes(m.resource.type)) found.push(m.resource)
+  }
+  return found.length > 1 ? found.sort((a, b) => a.block.line - b.block.line) : found
 }
 
 function collect(file: HclFile, path: string, into: Collected): void {
@@ -172,7 +199,8 @@ function collect(file: HclFile, path: string, into: Collected): void {
 
 export function createContext(source: ContextSource, findings: Finding[]): TfContext {
   const { path, file, content } = source
-  const lines = content.replace(/\r\n?/g, '\n').split('\n')
+  // Split on the first read: only rules that write a suggestion read the lines.
+  let lines: string[] | undefined
   const own: Collected = { resources: [], modules: [], data: [], calls: [] }
   collect(file, path, own)
   // Companion resources live anywhere in the module (another file of the same directory);
@@ -190,22 +218,13 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
   const headers = new Map(own.modules.map((m) => [m.resource.block.line, m]))
   const inputLines = new Map<number, ModuleView>()
   for (const m of own.modules) for (const a of Object.values(m.resource.block.attributes)) if (a.line !== m.resource.block.line) inputLines.set(a.line, m)
-  const pick = (from: Collected, types: string | string[], modules: boolean | undefined): TfResource[] => {
-    const wanted = new Set(Array.isArray(types) ? types : [types])
-    // By type through an index built once per collection: every rule asks, and a project's
-    // collection is shared by all its files. Indices sorted keep the order a filter would give.
-    const byType = indexByType(from)
-    const found = wanted.has('*')
-      ? [...from.resources]
-      : [...wanted].flatMap((t) => byType.get(t) ?? []).sort((x, y) => x - y).map((i) => from.resources[i]!)
-    if (modules) found.push(...from.modules.filter((m) => wanted.has(m.resource.type)).map((m) => m.resource))
-    return found.sort((a, b) => a.block.line - b.block.line)
-  }
   return {
     path,
     file,
     written: source.written ?? file,
-    lines,
+    get lines() {
+      return (lines ??= content.replace(/\r\n?/g, '\n').split('\n'))
+    },
     projectDir: source.project?.dir,
     resources: (types, options) => pick(own, types, options?.modules),
     projectResources: (types, options) => pick(project(), types, options?.modules),

@@ -56,21 +56,24 @@ export async function analyzeTerraform(file: SourceFile, projects?: TfProjects, 
   // A context-only file (unchanged in the pull request) is reported on only where a value set in a
   // changed file of its module (a variable default, a tfvars entry) makes it wrong.
   const onlyResolvedFrom = file.contextOnly && inProject ? (from: string): boolean => !inProject.contextOnly.has(from) : undefined
-  // Each check reports only the rules it declares.
-  let current: Report = report
-  const checked: Report = (meta, line, message, extra) => current(meta, line, message, extra)
+  // Each check reports only the rules it declares: those of the check running now. A rule it does
+  // not declare goes through `reportOnly`, which refuses it; no narrowed report is built per check.
+  let declared: readonly RuleMeta[] = []
+  const checked: Report = (meta, line, message, extra) =>
+    declared.includes(meta) ? report(meta, line, message, extra) : reportOnly(declared, report, 'terraform')(meta, line, message, extra)
   const ctx = createContext(
     { path: file.path, file: member?.resolved ?? model, written: model, content: file.content, project: inProject, resolutions: member?.resolutions, onlyResolvedFrom, report: checked },
     findings
   )
   for (const check of CHECKS) {
-    current = reportOnly(check.rules, report, 'terraform')
     // Secrets are reported where they are written, never through a context-only file.
     if (onlyResolvedFrom && secretChecks.includes(check)) continue
+    declared = check.rules
     check.run(ctx)
   }
   const kept = inProject && isOverrideFile(file.path) ? withoutMergedGaps(findings, model, file.path, inProject) : findings
-  return kept.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
+  // Equal rule ids (most pairs on a line) skip the locale-aware comparison; it says 0 for them too.
+  return kept.sort((a, b) => a.line - b.line || (a.ruleId === b.ruleId ? 0 : a.ruleId.localeCompare(b.ruleId)))
 }
 
 /** `override.tf`, `*_override.tf` (and their `.tf.json` forms): Terraform merges their blocks into the module's. */

@@ -139,13 +139,28 @@ class Resolver {
   readonly resolutions = new Map<number, Resolution>()
   constructor(private readonly project: TfProject) {}
 
+  /** The block with references resolved: the block itself when nothing in it changes (no copy of the whole module). */
   block(b: HclBlock): HclBlock {
-    const attributes: Record<string, HclAttribute> = {}
-    for (const [name, a] of Object.entries(b.attributes)) {
+    let attributes: Record<string, HclAttribute> | undefined
+    const written = Object.entries(b.attributes)
+    for (let i = 0; i < written.length; i++) {
+      const [name, a] = written[i]!
       const value = this.value(a.value, a.line)
-      attributes[name] = value === a.value ? a : { ...a, value }
+      if (value !== a.value && attributes === undefined) {
+        // The first change: the attributes before it, in their order, then the rest as they come.
+        attributes = {}
+        for (let k = 0; k < i; k++) attributes[written[k]![0]] = written[k]![1]
+      }
+      if (attributes !== undefined) attributes[name] = value === a.value ? a : { ...a, value }
     }
-    return { ...b, attributes, blocks: b.blocks.map((c) => this.block(c)) }
+    let blocks: HclBlock[] | undefined
+    for (let i = 0; i < b.blocks.length; i++) {
+      const c = this.block(b.blocks[i]!)
+      if (c !== b.blocks[i] && blocks === undefined) blocks = b.blocks.slice(0, i)
+      if (blocks !== undefined) blocks.push(c)
+    }
+    if (attributes === undefined && blocks === undefined) return b
+    return { ...b, attributes: attributes ?? { ...b.attributes }, blocks: blocks ?? b.blocks.slice() }
   }
 
   /** The value with references resolved; `line` is where it is written (for the record). */

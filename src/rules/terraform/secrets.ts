@@ -66,8 +66,9 @@ const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|PuTTY
 export function eachTextLine(attribute: HclAttribute, visit: (text: string, line: number) => void): void {
   const walk = (v: HclValue | undefined, line: number, multiline: boolean): void => {
     if (typeof v === 'string') {
-      const parts = v.split('\n')
-      parts.forEach((t, i) => visit(t, multiline ? line + i : line))
+      // Most values are one line: visited as they are, with no split.
+      if (!v.includes('\n')) visit(v, line)
+      else v.split('\n').forEach((t, i) => visit(t, multiline ? line + i : line))
     } else if (Array.isArray(v)) {
       v.forEach((x, i) => walk(x, lineOfKey(v, i) ?? line, false))
     } else if (isExpr(v)) {
@@ -137,12 +138,14 @@ function checkAccessKeys(ctx: TfContext): void {
   for (const block of ctx.written.blocks) {
     eachAttribute(block, (a) => {
       if (isAwsProviderKey(block, a)) return // reported by the provider rule
-      const seen = new Set<number>()
+      // Lines reported for this attribute, made at the first one (most attributes have none).
+      let seen: Set<number> | undefined
       eachTextLine(a, (text, line) => {
         // `AKIAIOSFODNN7EXAMPLE`: AWS's documentation example, published on purpose.
         const keyId = AWS_KEY_ID.test(text) && !isDocumentationExample(AWS_KEY_ID.exec(text)?.[0] ?? '')
         const secretShape = a.name === 'user_data' && AWS_SECRET_SHAPE.test(text)
-        if ((keyId || secretShape) && !seen.has(line)) {
+        if ((keyId || secretShape) && !seen?.has(line)) {
+          seen ??= new Set()
           seen.add(line)
           const what = keyId ? 'an AWS access key id' : 'a value shaped like an AWS secret access key'
           ctx.report(accessKeyLiteral, line, `\`${a.name}\` of ${where(block)} contains ${what}`)
@@ -176,8 +179,9 @@ function checkPasswords(ctx: TfContext): void {
     ctx.report(passwordLiteral, line, `${where(block)} sets \`${name}\` to a literal value`)
   const inspect = (block: HclBlock): void => {
     eachAttribute(block, (a) => {
-      if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value, a.name) && !isAwsProviderKey(block, a)) report(a.line, a.name, block)
-      else if (SECRET_NAME.test(a.name) && literalFallback(a.value, a.name) !== undefined)
+      const secretNamed = SECRET_NAME.test(a.name)
+      if (secretNamed && isSecretLiteral(a.value, a.name) && !isAwsProviderKey(block, a)) report(a.line, a.name, block)
+      else if (secretNamed && literalFallback(a.value, a.name) !== undefined)
         ctx.report(passwordLiteral, a.line, `${where(block)} falls back to a literal value for \`${a.name}\` (${fallbackForm(a.value)})`)
       eachSecretKey(a.value, a.line, (key, value, line) => {
         if (isSecretLiteral(value, key)) report(line, key, block)
