@@ -121,4 +121,15 @@ describe('secretlint prefilter', () => {
     expect(reported).toBeGreaterThan(300)
     expect(skipped).toBeGreaterThan(100)
   })
+
+  it('decides on case as the case-insensitive anchor does, also where lowercasing folds a letter beyond ASCII', () => {
+    // `SK-` and `DAPI` are the anchors `sk-` and `dapi` in other case: let through.
+    expect(secretlintMayReport('K=SK-abcdef\n', '.env')).toBe(true)
+    expect(secretlintMayReport('TOKEN=DAPI1234\n', '.env')).toBe(true)
+    // The Kelvin sign lowercases to `k` and a dotted capital I to `i` plus a dot, yet the anchor's
+    // case-insensitive test matches neither: these stay skipped, as they were before the lowercased pass.
+    expect(secretlintMayReport('K=s\u212A-abcdef\n', '.env')).toBe(false)
+    expect(secretlintMayReport('TOKEN=dap\u0130 1234\n', '.env')).toBe(false)
+    expect(secretlintMayReport('plain text without any anchor\n', '.env')).toBe(false)
+  })
 })
