@@ -9,6 +9,7 @@ import { creator as preset } from '@secretlint/secretlint-rule-preset-recommend'
 import {
   runSecretlint,
   secretlintMayReport,
+  secretlintSkips,
   secretlintShortName,
   SECRETLINT_AUDITED_PRESET_VERSION,
   SECRETLINT_AUDITED_RULES,
@@ -131,5 +132,16 @@ describe('secretlint prefilter', () => {
     expect(secretlintMayReport('K=s\u212A-abcdef\n', '.env')).toBe(false)
     expect(secretlintMayReport('TOKEN=dap\u0130 1234\n', '.env')).toBe(false)
     expect(secretlintMayReport('plain text without any anchor\n', '.env')).toBe(false)
+  })
+
+  it('lets a caller skip secretlint, once loaded, exactly on the files the prefilter rules out', async () => {
+    await runSecretlint('warm.txt', 'nothing here\n')
+    const plain = 'replicas: 3\nimage: nginx:1.27\n'
+    expect(secretlintSkips('a.yaml', plain)).toBe(true)
+    expect(await runSecretlint('a.yaml', plain)).toEqual([])
+    for (const { path, content } of POSITIVES) {
+      expect(secretlintSkips(path, content)).toBe(false)
+      expect((await runSecretlint(path, content)).length).toBeGreaterThan(0)
+    }
   })
 })
