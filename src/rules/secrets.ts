@@ -245,7 +245,7 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   const yamlish = dialect === 'yaml' || dialect === 'json'
   // Values of a Secret manifest are judged by its own rule (decoded first), not as plain keys.
   const secretData = dialect === 'yaml' ? k8sSecretDataCandidates(content, starts, lines) : undefined
-  // In the order of the readers (dedupe sorts by priority and start, so order breaks no tie but is kept as it was).
+  // In the readers' order, as before: dedupe's sort is stable (the first read wins a tie) and locations keep this order.
   const candidates: Candidate[] = fromSecretlint
   for (const c of patternCandidates(content, starts, file.path)) candidates.push(c)
   for (const c of shapeCandidates(content, starts)) candidates.push(c)
