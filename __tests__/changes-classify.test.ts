@@ -145,6 +145,14 @@ describe('classifyFile', () => {
     expect(classifyFile('./infra/main.tf')).toBe('terraform')
   })
 
+  it('reads a line as a line break and the carriage returns before it leave it, and any white space as indentation', () => {
+    expect(classifyFile('a.yml', 'services:\r\r\n  web:\r\r\n    image: nginx\r\r\n')).toBe('compose')
+    expect(classifyFile('a.yml', 'services:\r\n\r\n  web:\r\n    build: .\r')).toBe('compose')
+    // A no-break space indents a line as a space does: the `Type` line is under `Resources`.
+    expect(classifyFile('t.yaml', 'Resources:\n\u00a0\u00a0Bucket:\n\u00a0\u00a0\u00a0\u00a0Type: AWS::S3::Bucket\n')).toBe('cloudformation')
+    expect(classifyFile('t.yaml', 'Resources:\n\u00a0\u00a0Bucket:\n\u00a0\u00a0\u00a0\u00a0Type: Custom::Thing\n')).toBe('other')
+  })
+
   it('is not fooled by GitHub expressions in a templates folder', () => {
     const gha = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.ref }}\n'
     expect(classifyFile('ci/templates/build.yml', gha)).toBe('workflow')

@@ -231,6 +231,38 @@ describe('the health check of an image built beside the file', () => {
   })
 })
 
+describe('settings through extends', () => {
+  it('reads each service through its own chain, to a base written after it, asked again by later checks', () => {
+    const content = [
+      'services:',
+      '  web:',
+      '    extends: base',
+      '    image: web:1',
+      '  worker:',
+      '    extends: web',
+      '    image: worker:latest',
+      '    privileged: true',
+      '  base:',
+      '    image: base:1',
+      '    restart: always',
+      '    healthcheck: {test: [CMD, "true"]}',
+      '    mem_limit: 1g',
+      '    cpus: 1',
+      '  lone:',
+      '    image: lone:1',
+      ''
+    ].join('\n')
+    expect(hits(analyze(content))).toEqual([
+      'compose/image-latest@7',
+      'compose/no-cpu-limit@15',
+      'compose/no-healthcheck@15',
+      'compose/no-memory-limit@15',
+      'compose/no-restart-policy@15',
+      'compose/privileged@8'
+    ])
+  })
+})
+
 describe('robustness', () => {
   it('survives extends cycles and unknown bases', () => {
     const content = 'services:\n  a:\n    extends: b\n  b:\n    extends:\n      service: a\n  c:\n    extends: { service: missing }\n'

@@ -306,6 +306,17 @@ jobs:
     expect(ids(run(e2e.replace(/ {6}- uses: helm\/kind-action@\w+\n/, '')), 'workflow/deploy')).toEqual(['workflow/deploy-without-environment@5', 'workflow/deploy-without-verification@9'])
   })
 
+  it('calls a job that publishes a release a release job, whatever throwaway cluster or teardown it also has', () => {
+    const push = '      - uses: docker/build-push-action@263435318d21b8e681c14492fe198d362a7d2c83\n        with:\n          push: true\n          tags: ghcr.io/acme/app:1\n'
+    const release = (extra: string): string[] => ids(run(steps(extra + push).replace('permissions: {}', 'permissions:\n  packages: write')), 'workflow/deploy')
+    // The job `build` is on line 6; a release job is asked for an environment only.
+    for (const extra of ['', '      - uses: helm/kind-action@ef37e7f390d99f746eb8b610417061a60e82a6cc\n', '      - run: terraform apply -auto-approve\n      - run: terraform destroy -auto-approve\n']) {
+      expect(release(extra)).toEqual(['workflow/deploy-without-environment@6'])
+    }
+    // Without a token that may publish, the same job releases nothing.
+    expect(ids(run(steps(push)), 'workflow/deploy')).toEqual([])
+  })
+
   it('accepts deploy actions that wait for the rollout themselves', () => {
     const deploy = (body: string): string => steps(body).replace('  build:', '  deploy:').replace('concurrency: one\n', 'concurrency: one\n')
     const verified = (body: string): string[] => ids(run(deploy(body)), 'workflow/deploy-without-verification')

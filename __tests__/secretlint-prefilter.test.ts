@@ -9,6 +9,7 @@ import { creator as preset } from '@secretlint/secretlint-rule-preset-recommend'
 import {
   runSecretlint,
   secretlintMayReport,
+  secretlintSkips,
   secretlintShortName,
   SECRETLINT_AUDITED_PRESET_VERSION,
   SECRETLINT_AUDITED_RULES,
@@ -120,5 +121,27 @@ describe('secretlint prefilter', () => {
     // Both sides of the filter were exercised.
     expect(reported).toBeGreaterThan(300)
     expect(skipped).toBeGreaterThan(100)
+  })
+
+  it('decides on case as the case-insensitive anchor does, also where lowercasing folds a letter beyond ASCII', () => {
+    // `SK-` and `DAPI` are the anchors `sk-` and `dapi` in other case: let through.
+    expect(secretlintMayReport('K=SK-abcdef\n', '.env')).toBe(true)
+    expect(secretlintMayReport('TOKEN=DAPI1234\n', '.env')).toBe(true)
+    // The Kelvin sign lowercases to `k` and a dotted capital I to `i` plus a dot, yet the anchor's
+    // case-insensitive test matches neither: these stay skipped, as they were before the lowercased pass.
+    expect(secretlintMayReport('K=s\u212A-abcdef\n', '.env')).toBe(false)
+    expect(secretlintMayReport('TOKEN=dap\u0130 1234\n', '.env')).toBe(false)
+    expect(secretlintMayReport('plain text without any anchor\n', '.env')).toBe(false)
+  })
+
+  it('lets a caller skip secretlint, once loaded, exactly on the files the prefilter rules out', async () => {
+    await runSecretlint('warm.txt', 'nothing here\n')
+    const plain = 'replicas: 3\nimage: nginx:1.27\n'
+    expect(secretlintSkips('a.yaml', plain)).toBe(true)
+    expect(await runSecretlint('a.yaml', plain)).toEqual([])
+    for (const { path, content } of POSITIVES) {
+      expect(secretlintSkips(path, content)).toBe(false)
+      expect((await runSecretlint(path, content)).length).toBeGreaterThan(0)
+    }
   })
 })

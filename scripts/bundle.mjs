@@ -4,6 +4,7 @@
 import { build } from 'esbuild'
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { commonjsBuilds } from './lib/commonjs-builds.mjs'
 
 const require = createRequire(import.meta.url)
 // `--outdir DIR` builds elsewhere (for experiments); the committed bundle lives in dist/.
@@ -29,6 +30,7 @@ await build({
   legalComments: 'linked',
   charset: 'utf8',
   banner,
+  plugins: [commonjsBuilds],
   logLevel: 'warning'
 })
 

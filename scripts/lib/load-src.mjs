@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createRequire } from 'node:module'
+import { commonjsBuilds } from './commonjs-builds.mjs'
 
 /** `exports`: { name: 'src/path.ts' } → the named exports of those modules. */
 export async function loadSrc(exports) {
@@ -15,7 +16,7 @@ export async function loadSrc(exports) {
   writeFileSync(entry, lines.join('\n') + '\n')
   const outfile = join(dir, 'out.mjs')
   await build({
-    entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning',
+    entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning', plugins: [commonjsBuilds],
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" }
   })
   const require = createRequire(import.meta.url)

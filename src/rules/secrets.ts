@@ -10,7 +10,7 @@ import { defineRule, reporterFor, type Report } from './rule.js'
 import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
-import { callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment } from './secrets/assignments.js'
+import { callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment, type Dialect } from './secrets/assignments.js'
 import { forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
 import { WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isProductName, isWellKnownPassword, isWordsAndNumber, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, namesTrustStorePassword, productDefault, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
@@ -40,7 +40,7 @@ import {
   isUrlPasswordPlaceholder,
   tokenRegex
 } from './secrets/patterns.js'
-import { runSecretlint, type SecretlintHit } from './secrets/secretlint.js'
+import { runSecretlint, secretlintSkips, type SecretlintHit } from './secrets/secretlint.js'
 
 /** `ILLEGAL`, `Marker`, `nextPageMarker`, `ListWidgets.NextMarker`: words, not a random string. */
 const WORDS_IDENTIFIER = /^(?:[A-Z]+|[a-z]+|[A-Za-z][a-z]+(?:[A-Z][a-z]+)*)(?:\.[A-Za-z][a-z]+(?:[A-Z][a-z]+)*)*$/
@@ -230,30 +230,35 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   if (isGeneratedOrLockfile(file.path)) return { findings: [], locations: [] }
   const content = file.content
   const starts = lineStarts(content)
+  // One split shared by every line-by-line reader below (each used to split the text again).
+  const lines = content.split('\n')
   const dialect = dialectOf(file, languageOf(file.kind)?.secretsDialect)
   // A secretlint failure must not cost the file its other secret findings.
   let fromSecretlint: Candidate[] = []
   const warnings: string[] = []
   try {
-    fromSecretlint = await secretlintCandidates(file, content)
+    // Ruled out by the prefilter (most files), secretlint's part is known to be empty without waiting for it.
+    if (!secretlintSkips(file.path, content)) fromSecretlint = await secretlintCandidates(file, content)
   } catch (e) {
     warnings.push(`${file.path}: secretlint failed (${(e as Error)?.message ?? String(e)}); the other secret rules still ran`)
   }
   const yamlish = dialect === 'yaml' || dialect === 'json'
   // Values of a Secret manifest are judged by its own rule (decoded first), not as plain keys.
-  const secretData = dialect === 'yaml' ? k8sSecretDataCandidates(content, starts) : { candidates: [], lines: new Set<number>() }
-  const inSecretData = (c: Candidate) => secretData.lines.has(c.line)
-  const candidates: Candidate[] = [
-    ...fromSecretlint,
-    ...patternCandidates(content, starts, file.path),
-    ...shapeCandidates(content, starts),
-    ...assignmentCandidates(content, file, starts).filter((c) => !inSecretData(c)),
-    ...(dialect === 'hcl' ? tfVariableDefaultCandidates(content, starts) : []),
-    ...(dialect === 'hcl' ? hclFallbackCandidates(content, starts) : []),
-    ...(yamlish ? parameterDefaultCandidates(content, starts) : []),
-    ...(dialect === 'yaml' ? secretData.candidates : []),
-    ...(file.kind === 'kubernetes' || file.kind === 'helm' ? k8sEnvCandidates(content, starts) : [])
-  ]
+  const secretData = dialect === 'yaml' ? k8sSecretDataCandidates(content, starts, lines) : undefined
+  // In the readers' order, as before: dedupe's sort is stable (the first read wins a tie) and locations keep this order.
+  const candidates: Candidate[] = fromSecretlint
+  for (const c of patternCandidates(content, starts, file.path)) candidates.push(c)
+  for (const c of shapeCandidates(content, starts)) candidates.push(c)
+  for (const c of assignmentCandidates(content, file, starts, lines, dialect)) if (!secretData?.lines.has(c.line)) candidates.push(c)
+  if (dialect === 'hcl') {
+    for (const c of tfVariableDefaultCandidates(content, starts, lines)) candidates.push(c)
+    for (const c of hclFallbackCandidates(content, starts, lines)) candidates.push(c)
+  }
+  if (yamlish) for (const c of parameterDefaultCandidates(content, starts, lines)) candidates.push(c)
+  if (secretData) for (const c of secretData.candidates) candidates.push(c)
+  if (file.kind === 'kubernetes' || file.kind === 'helm') for (const c of k8sEnvCandidates(content, starts, lines)) candidates.push(c)
+  // Most files hold no candidate at all: nothing to dedupe, report or locate.
+  if (candidates.length === 0) return warnings.length ? { findings: [], locations: [], warnings } : { findings: [], locations: [] }
   const kept = dedupe(candidates.filter((c) => !c.locateOnly)).map(madeUpGithubToken)
   const report = reporterFor(secretRules, file.path, 'secrets')
   const findings = kept.map((c) => finding(c, report))
@@ -427,7 +432,13 @@ function isHexDigest(s: string): boolean {
 const escapeLiteral = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
 /** One expression per list of anchors: a single pass over the text finds whether any is there. */
 const anyOf = (anchors: readonly string[]) => new RegExp(anchors.map(escapeLiteral).join('|'))
-const COMPILED_TOKENS = TOKEN_PATTERNS.map((pattern) => ({ pattern, rule: TOKEN_RULES.get(pattern.slug) as RuleMeta, regex: tokenRegex(pattern), anchor: anyOf(pattern.anchors) }))
+/**
+ * The same test for a short list, as string searches: `includes` finds a literal faster than an
+ * expression of alternatives does, and a text holds one of the literals exactly when it holds a
+ * match of their alternation.
+ */
+const includesAnyOf = (anchors: readonly string[]) => ({ test: (text: string) => anchors.some((a) => text.includes(a)) })
+const COMPILED_TOKENS = TOKEN_PATTERNS.map((pattern) => ({ pattern, rule: TOKEN_RULES.get(pattern.slug) as RuleMeta, regex: tokenRegex(pattern), anchor: includesAnyOf(pattern.anchors) }))
 const ANY_TOKEN_ANCHOR = anyOf(TOKEN_PATTERNS.flatMap((p) => p.anchors))
 const PRIVATE_KEY = new RegExp(PRIVATE_KEY_SOURCE, 'g')
 const PUTTY_KEY = new RegExp(PUTTY_KEY_SOURCE, 'g')
@@ -658,7 +669,7 @@ const SHAPES: Shape[] = [
   }
 ]
 
-const COMPILED_SHAPES = SHAPES.map((shape) => ({ shape, regex: new RegExp(shape.source, 'g'), anchor: Array.isArray(shape.anchors) ? anyOf(shape.anchors) : (shape.anchors as RegExp) }))
+const COMPILED_SHAPES = SHAPES.map((shape) => ({ shape, regex: new RegExp(shape.source, 'g'), anchor: Array.isArray(shape.anchors) ? includesAnyOf(shape.anchors) : (shape.anchors as RegExp) }))
 
 /** A later password option on the same command taking a variable (`--password=$X`, `-p"${X}"`). */
 const OVERRIDING_PASSWORD = /(?:--password[= ]|\s-p)["']?\$/
@@ -717,11 +728,10 @@ const TF_VARIABLE = /^\s*variable\s+"([^"\n]{1,200})"\s*\{/
 const TF_DEFAULT = /^(\s*default\s*=\s*")((?:[^"\\\n]|\\.){1,1000})"/
 
 /** `variable "db_password" { default = "…" }`: the literal belongs to a secret-named variable. */
-function tfVariableDefaultCandidates(content: string, starts: number[]): Candidate[] {
+function tfVariableDefaultCandidates(content: string, starts: number[], lines: readonly string[]): Candidate[] {
   const out: Candidate[] = []
   // Both expressions below need their word on some line.
   if (!content.includes('variable') || !content.includes('default')) return out
-  const lines = content.split('\n')
   let variable: string | undefined
   let depth = 0
   lines.forEach((line, i) => {
@@ -753,7 +763,7 @@ function tfVariableDefaultCandidates(content: string, starts: number[]): Candida
 const TF_DESCRIPTION = /^\s*description\s*=\s*"((?:[^"\\\n]|\\.){0,1000})"/
 
 /** The `description` of the variable block opening on line `open`, looked for in its first lines. */
-function variableDescription(lines: string[], open: number): string {
+function variableDescription(lines: readonly string[], open: number): string {
   for (let j = open + 1; j < lines.length && j <= open + 30; j++) {
     if (/^\s*variable\s/.test(lines[j])) break
     const m = TF_DESCRIPTION.exec(lines[j])
@@ -791,11 +801,11 @@ function callArgumentsText(rest: string): string | undefined {
  * is the secret whenever the reference is unset. Located here so every output masks it (the
  * Terraform rule reports the line).
  */
-function hclFallbackCandidates(content: string, starts: number[]): Candidate[] {
+function hclFallbackCandidates(content: string, starts: number[], lines: readonly string[]): Candidate[] {
   const calls = /(?:try|coalesce|lookup)\(/.test(content)
   if (!calls && !content.includes('?')) return []
   const out: Candidate[] = []
-  content.split('\n').forEach((line, i) => {
+  lines.forEach((line, i) => {
     if (line.includes('?')) out.push(...conditionalCandidates(line, i, starts))
     const m = calls ? HCL_FALLBACK_HEAD.exec(line) : null
     if (!m) return
@@ -849,9 +859,8 @@ const KEY_LINE = /^([ \t]*)"?([A-Za-z0-9_.-]{1,200})"?[ \t]*:[ \t]*(?:\{[ \t]*)?
  * CloudFormation `Parameters: { DbPassword: { NoEcho: true, Default: … } }` in YAML or JSON:
  * a `Default` whose parameter is named like a secret or declared `NoEcho`.
  */
-function parameterDefaultCandidates(content: string, starts: number[]): Candidate[] {
+function parameterDefaultCandidates(content: string, starts: number[], lines: readonly string[]): Candidate[] {
   if (!/\bDefault"?\s*:/.test(content)) return []
-  const lines = content.split('\n')
   const indent = (l: string) => /^\s*/.exec(l)?.[0].length ?? 0
   const out: Candidate[] = []
   lines.forEach((line, i) => {
@@ -922,10 +931,9 @@ interface SecretData {
 }
 
 /** Values under `data:`/`stringData:` of each `kind: Secret` document. */
-function k8sSecretDataCandidates(content: string, starts: number[]): SecretData {
+function k8sSecretDataCandidates(content: string, starts: number[], lines: readonly string[]): SecretData {
   const out: SecretData = { candidates: [], lines: new Set() }
   if (!SECRET_KIND.test(content)) return out
-  const lines = content.split('\n')
   let docStart = 0
   for (let i = 0; i <= lines.length; i++) {
     if (i < lines.length && !/^---/.test(lines[i])) continue
@@ -1113,7 +1121,7 @@ function withoutUnmatchedClose(t: string): string {
  * NGINX's `action: { pass: coffee }` (a VirtualServer route, and the controller's Go structs):
  * `pass` names the upstream a request goes to, a word, under an `action` a few lines up.
  */
-function passesToUpstream(a: Assignment, value: string, lines: string[]): boolean {
+function passesToUpstream(a: Assignment, value: string, lines: readonly string[]): boolean {
   if (!/^pass$/i.test(a.key) || !/^[A-Za-z][\w.-]{0,100}$/.test(value)) return false
   return lines.slice(Math.max(0, a.line - 4), a.line - 1).some((l) => /\baction\b/i.test(l))
 }
@@ -1123,7 +1131,7 @@ function passesToUpstream(a: Assignment, value: string, lines: string[]): boolea
  * beside its `appId` and `indexName` (a search-only key), and the `token` of Cloudflare Web
  * Analytics' `data-cf-beacon` attribute (it names the site, it grants nothing).
  */
-function isPublicByDesign(a: Assignment, lines: string[]): boolean {
+function isPublicByDesign(a: Assignment, lines: readonly string[]): boolean {
   if (a.key === 'token') return /\bdata-cf-beacon\b/.test(lines[a.line - 1] ?? '')
   if (a.key !== 'apiKey') return false
   const near = linesNear(lines, a.line).join('\n')
@@ -1183,7 +1191,7 @@ const TRUSTSTORE = 'the password of a truststore, which holds public CA certific
 const SIBLING_SPAN = 8
 
 /** The lines within SIBLING_SPAN of a 1-based line. */
-function linesNear(lines: string[], line: number): string[] {
+function linesNear(lines: readonly string[], line: number): string[] {
   return lines.slice(Math.max(0, line - 1 - SIBLING_SPAN), line + SIBLING_SPAN)
 }
 
@@ -1192,7 +1200,7 @@ function linesNear(lines: string[], line: number): string[] {
  * `secretName:`: the key to read inside the named Secret, a word, not the secret itself. A bare
  * `secretKey` without a `secretName` (MinIO's) is a secret.
  */
-function namesKeyOfNamedSecret(a: Assignment, value: string, lines: string[]): boolean {
+function namesKeyOfNamedSecret(a: Assignment, value: string, lines: readonly string[]): boolean {
   const m = /^(\w*secret[-_]?)(key)$/i.exec(a.key)
   if (!m || looksRandom(value) || !/^[\w.-]{1,100}$/.test(value)) return false
   const sibling = `${m[1]}${m[2] === 'Key' ? 'Name' : m[2] === 'KEY' ? 'NAME' : 'name'}`
@@ -1226,7 +1234,7 @@ const LINE_KEY = /^\s*(?:-\s+)?["']?(?:export\s+)?([A-Za-z_][\w.-]{0,200})["']?\
  * indentation, up to a line indented less (the parent) or a document break; in env-style files
  * (`.env`, scripts, Dockerfiles), whose blocks are not indented, up to a blank line.
  */
-function pairsWithSecretKey(a: Assignment, lines: string[], dialect: string): boolean {
+function pairsWithSecretKey(a: Assignment, lines: readonly string[], dialect: string): boolean {
   if (!namesAccessKey(a.key)) return false
   const at = a.line - 1
   const indentOf = (text: string): number => text.length - text.trimStart().length
@@ -1276,15 +1284,13 @@ function inServiceContainer(lines: readonly string[], line: number): boolean {
  */
 const TRANSLATIONS = /(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:[^/]+\/)?[^/]+\.(?:json|ya?ml|properties|po|toml)$|(?:^|\/)messages(?:_[a-z]{2}(?:_[A-Za-z]{2})?)?\.properties$/
 
-function assignmentCandidates(content: string, file: SourceFile, starts: number[]): Candidate[] {
+function assignmentCandidates(content: string, file: SourceFile, starts: number[], lines: readonly string[], dialect: Dialect): Candidate[] {
   const out: Candidate[] = []
   // Credential shapes are still looked for in them (patternCandidates); key names mean nothing there.
   if (TRANSLATIONS.test(file.path)) return out
   const code = SOURCE_CODE.test(file.path)
-  let lines: string[] | undefined
   const keyNames = EXTERNAL_SECRETS_API.test(content)
-  const dialect = dialectOf(file, languageOf(file.kind)?.secretsDialect)
-  const assignments = extractAssignments(content, dialect, starts)
+  const assignments = extractAssignments(content, dialect, starts, lines)
   // Logins written beside their password (`DB_USERNAME=penpot`, `AWS_ACCESS_KEY_ID=app-dev`).
   let identities: Assignment[] | undefined
   for (const a of assignments) {
@@ -1303,7 +1309,6 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     const value = a.value.trim()
     if (whyNotLiteral(value, a.key) !== undefined) continue
     // `- name: ACCESS_KEY  #REQUIRED - replace with your access key`: the value below is a stand-in.
-    lines ??= content.split('\n')
     if (asksToReplace(lines[a.line - 1] ?? '') || asksToReplace(lines[a.line - 2] ?? '')) continue
     // `secret: ZXhhbXBsZS1hcHAtc2VjcmV0` ("example-app-secret"): base64 of a placeholder.
     if (value.length >= 12 && value.length % 4 === 0 && decodedPlaceholder(value, a.key)) continue
@@ -1312,11 +1317,11 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     if (isDocumentationExample(value) && isSamplePath(file.path)) continue
     // The env of a workflow job's service container (`services: postgres: env: POSTGRES_PASSWORD`):
     // a database made for the job and thrown away with it, reachable from the job alone.
-    if (file.kind === 'workflow' && inServiceContainer((lines ??= content.split('\n')), a.line)) continue
+    if (file.kind === 'workflow' && inServiceContainer(lines, a.line)) continue
     if (isKeywordArgument(value, content, a, code)) continue
-    if (isPublicByDesign(a, (lines ??= content.split('\n')))) continue
+    if (isPublicByDesign(a, lines)) continue
     if (passesToUpstream(a, value, lines)) continue
-    if (namesKeyOfNamedSecret(a, value, (lines ??= content.split('\n')))) continue
+    if (namesKeyOfNamedSecret(a, value, lines)) continue
     // `accessKey: shop-logs` beside `secretKey: …` (MinIO, S3): the access key is the login half of the
     // pair, the secret key (reported on its own) the password. Masked still; an AWS key id keeps its finding.
     if (cls === 'api-key' && !AWS_KEY_ID_START.test(value) && pairsWithSecretKey(a, lines, dialect)) {
@@ -1375,7 +1380,7 @@ function userDataCandidates(a: Assignment, starts: number[]): Candidate[] {
 // ── Kubernetes: secrets read through environment variables ───────────────────────────────────
 
 /** A CRD's OpenAPI schema describes `secretKeyRef` as a property; it reads no Secret. */
-function isSchema(lines: string[], i: number): boolean {
+function isSchema(lines: readonly string[], i: number): boolean {
   const indent = /^\s*/.exec(lines[i])?.[0].length ?? 0
   for (let j = i + 1; j < lines.length; j++) {
     if (lines[j].trim() === '') continue
@@ -1385,11 +1390,10 @@ function isSchema(lines: string[], i: number): boolean {
   return false
 }
 
-function k8sEnvCandidates(content: string, starts: number[]): Candidate[] {
+function k8sEnvCandidates(content: string, starts: number[], lines: readonly string[]): Candidate[] {
   const out: Candidate[] = []
   // A candidate is a `secretKeyRef:` or `secretRef:` line.
   if (!content.includes('secretKeyRef:') && !content.includes('secretRef:')) return out
-  const lines = content.split('\n')
   let inEnvFrom = -1
   let crd = false
   lines.forEach((line, i) => {

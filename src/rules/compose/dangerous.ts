@@ -187,13 +187,14 @@ export function checkEnvironment(ctx: Context, s: Service): void {
       entries.push({ name: entry.slice(0, eq).trim(), value: entry.slice(eq + 1), line: lineOf(ctx, item) })
     }
   }
-  const guessable = guessableValues(ctx, s, entries)
+  // Built for the first literal secret only: most services set none.
+  let guessable: Map<string, string> | undefined
   for (const e of entries) {
     // A URL with a password (`DATABASE_URL: mysql://root:pw@db/app`) holds a credential whatever its name.
     const urlPassword = e.value === undefined ? undefined : passwordInUrl(e.value)
     const secret = urlPassword ?? (isSecretName(e.name) ? e.value : undefined)
     if (secret === undefined || !isLiteralSecretValue(secret) || (urlPassword !== undefined && isUrlPasswordPlaceholder(urlPassword))) continue
-    const why = ctx.sharedHost ? undefined : (guessable.get(secret.trim().toLowerCase()) ?? (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : undefined))
+    const why = ctx.sharedHost ? undefined : ((guessable ??= guessableValues(ctx, s, entries)).get(secret.trim().toLowerCase()) ?? (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : undefined))
     const what = urlPassword === undefined ? `sets \`${e.name}\` to` : `puts a password in the URL of \`${e.name}\`:`
     const imageDefault = ctx.sharedHost ? imageOrServiceName(ctx, s, secret.trim()) : undefined
     if (why) {

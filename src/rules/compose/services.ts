@@ -19,6 +19,11 @@ export interface Service {
    * of another file (`extends.file`), or it is an overlay's service (`isOverlayService`).
    */
   extendsElsewhere: boolean
+  /**
+   * `setting` answers by key, kept for this analysis: the checks ask for the same keys again
+   * (`image`, `build`, `deploy` each several times). Filled only once every service is known.
+   */
+  settings: Map<string, Pair<Node, Node> | undefined>
 }
 
 export interface Context {
@@ -48,8 +53,14 @@ export function resolve(ctx: Context, node: unknown): unknown {
 export function pairIn(ctx: Context, map: unknown, key: string, depth = 0): Pair<Node, Node> | undefined {
   const m = resolve(ctx, map)
   if (!isMap(m) || depth > MAX_DEPTH) return undefined
-  const own = m.items.find((p) => isScalar(p.key) && String(p.key.value) === key)
-  if (own) return own as Pair<Node, Node>
+  // One pass for the key itself, noting whether a merge key is there to look through at all.
+  let merges = false
+  for (const p of m.items) {
+    if (!isScalar(p.key)) continue
+    if (String(p.key.value) === key) return p as Pair<Node, Node>
+    if (p.key.value === '<<') merges = true
+  }
+  if (!merges) return undefined
   for (const p of m.items) {
     if (!(isScalar(p.key) && p.key.value === '<<')) continue
     const source = resolve(ctx, p.value)
@@ -63,11 +74,18 @@ export function pairIn(ctx: Context, map: unknown, key: string, depth = 0): Pair
 }
 
 /** A service setting, through merge keys and same-file `extends`. */
-export function setting(ctx: Context, service: Service, key: string, depth = 0): Pair<Node, Node> | undefined {
+export function setting(ctx: Context, service: Service, key: string): Pair<Node, Node> | undefined {
+  if (service.settings.has(key)) return service.settings.get(key)
+  const found = settingAt(ctx, service, key, 0)
+  service.settings.set(key, found)
+  return found
+}
+
+function settingAt(ctx: Context, service: Service, key: string, depth: number): Pair<Node, Node> | undefined {
   const own = pairIn(ctx, service.map, key)
   if (own || depth > MAX_DEPTH) return own
   const base = extendedService(ctx, service)
-  return base ? setting(ctx, base, key, depth + 1) : undefined
+  return base ? settingAt(ctx, base, key, depth + 1) : undefined
 }
 
 export function extendedService(ctx: Context, service: Service): Service | undefined {
@@ -120,7 +138,7 @@ export function collectServices(ctx: Context, root: YAMLMap): void {
     if (!name || name === '<<' || !isMap(map)) continue
     const ext = resolve(ctx, pairIn(ctx, map, 'extends')?.value)
     const extendsElsewhere = isMap(ext) && pairIn(ctx, ext, 'file') !== undefined
-    ctx.services.set(name, { name, key: p.key as Node, map, extendsElsewhere })
+    ctx.services.set(name, { name, key: p.key as Node, map, extendsElsewhere, settings: new Map() })
   }
   // Decided once every service is known: `image`/`build` may come through a same-file `extends`.
   for (const s of ctx.services.values()) if (isOverlayService(ctx, s)) s.extendsElsewhere = true

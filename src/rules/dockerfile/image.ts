@@ -296,8 +296,9 @@ export function checkCaches(ctx: Context, body: Instruction[], runs: ReadonlyMap
   for (const ins of body.filter((i) => i.getKeyword() === 'RUN')) {
     const run = ins as Run
     if (run.getFlags().some((f) => f.getName() === 'mount' && /type=cache/.test(f.getValue() ?? ''))) continue
-    const calls = runs.get(run)?.calls ?? []
-    const raw = run.getArgumentsContent() ?? ''
+    const shell = runs.get(run)
+    const calls = shell?.calls ?? []
+    const raw = shell?.content ?? run.getArgumentsContent() ?? ''
     const { line, endLine } = span(run)
 
     const aptInstall = calls.some((c) => (c.program === 'apt-get' || c.program === 'apt') && aptInstallPackages(c.args) !== undefined)

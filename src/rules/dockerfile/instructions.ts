@@ -78,12 +78,12 @@ function addSources(ins: Instruction): string[] {
 // ── RUN ─────────────────────────────────────────────────────────────────────────────────────
 
 /** What a RUN risks beyond its packages: root through sudo, a downloaded script run unseen. */
-export function checkRunRisks(ctx: Context, run: Run, { commands, calls }: RunShell): void {
+export function checkRunRisks(ctx: Context, run: Run, { content, commands, calls }: RunShell): void {
   const { line, endLine } = span(run)
   const at = { endLine }
 
   if (calls.some((c) => c.elevated)) emit(ctx, R.sudo, line, 'RUN uses `sudo`', at)
-  if (pipesRemoteScriptToShell(commands, run.getArgumentsContent() ?? '')) {
+  if (pipesRemoteScriptToShell(commands, content)) {
     emit(ctx, R.curlPipeShell, line, 'RUN pipes a downloaded script straight into a shell', at)
   }
 }

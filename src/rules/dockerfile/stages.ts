@@ -113,9 +113,9 @@ export function parseJsonArray(content: string): string[] | undefined {
   return undefined
 }
 
-/** The commands of a RUN, from the shell form, the exec form or a heredoc. */
-export function runCommands(run: Instruction): ShellCommand[] {
-  const content = (run.getArgumentsContent() ?? '').trim()
+/** The commands of a RUN (`arguments`: its `getArgumentsContent()`), from the shell form, the exec form or a heredoc. */
+export function runCommands(arguments_: string): ShellCommand[] {
+  const content = arguments_.trim()
   const json = parseJsonArray(content)
   if (json) {
     if (json.length >= 3 && /(^|\/)(ba|da|a|z)?sh$/.test(json[0]) && json[1] === '-c') return splitShellCommands(json[2])
@@ -136,13 +136,19 @@ export function invocations(commands: ShellCommand[]): Invocation[] {
 
 /** A RUN read as shell once: its commands and the programs they invoke, shared by every check. */
 export interface RunShell {
+  /**
+   * Its arguments as written (`getArgumentsContent()`, '' for none), read once: dockerfile-ast
+   * parses the instruction's text again at every call.
+   */
+  content: string
   commands: ShellCommand[]
   calls: Invocation[]
 }
 
 export function readRun(run: Instruction): RunShell {
-  const commands = runCommands(run)
-  return { commands, calls: invocations(commands) }
+  const content = run.getArgumentsContent() ?? ''
+  const commands = runCommands(content)
+  return { content, commands, calls: invocations(commands) }
 }
 
 /**

@@ -3,9 +3,17 @@
  * Helm analyzers. Alias expansion is capped (the `yaml` library's `maxAliasCount`) so an alias
  * bomb becomes a parse note instead of a memory blow-up.
  */
-import { LineCounter, parseAllDocuments, isAlias, isMap, isSeq, isScalar, isPair, type Document, type Node, type YAMLMap, type Pair, visit } from 'yaml'
+import { LineCounter, parseAllDocuments, isAlias as aliasTest, isMap as mapTest, isSeq as seqTest, isScalar as scalarTest, isPair as pairTest, type Document, type Node, type YAMLMap, type Pair, visit } from 'yaml'
 
-export { isMap, isSeq, isScalar, isPair }
+/*
+ * The library's node tests, bound once: the bundle reads each export of a CommonJS package (as
+ * `yaml` is for Node) through a getter at every use, and these run on every key of every map.
+ */
+export const isMap: typeof mapTest = mapTest
+export const isSeq: typeof seqTest = seqTest
+export const isScalar: typeof scalarTest = scalarTest
+export const isPair: typeof pairTest = pairTest
+const isAlias: typeof aliasTest = aliasTest
 export type { YAMLMap, Node, Pair }
 
 export class ParseError extends Error {

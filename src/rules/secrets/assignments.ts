@@ -26,7 +26,7 @@ export interface Assignment {
  * `secretsDialect`); HCL and Dockerfile kinds decide, a `.json` name beats a YAML kind.
  */
 export function dialectOf(file: Pick<SourceFile, 'path' | 'kind'>, kindDialect?: Dialect): Dialect {
-  const name = file.path.split('/').pop()?.toLowerCase() ?? ''
+  const name = file.path.slice(file.path.lastIndexOf('/') + 1).toLowerCase()
   if (kindDialect === 'hcl' || /\.(?:tf|hcl|tfvars)$/.test(name)) return 'hcl'
   if (kindDialect === 'dockerfile' || /^dockerfile|\.dockerfile$|^containerfile/.test(name)) return 'dockerfile'
   if (/\.json$/.test(name)) return 'json'
@@ -54,28 +54,34 @@ export function lineAt(starts: number[], offset: number): number {
   return lo + 1
 }
 
-/** `starts`: the content's `lineStarts`, when the caller has them already. */
-export function extractAssignments(content: string, dialect: Dialect, starts: number[] = lineStarts(content)): Assignment[] {
-  const lines = content.split('\n')
+/** `starts` and `lines`: the content's `lineStarts` and its lines (split on `\n`), when the caller has them already. */
+export function extractAssignments(content: string, dialect: Dialect, starts: number[] = lineStarts(content), lines: readonly string[] = content.split('\n')): Assignment[] {
   switch (dialect) {
     case 'hcl':
       return hclAssignments(lines, starts)
     case 'json':
       return jsonAssignments(content, starts)
-    case 'yaml':
-      return [...yamlAssignments(lines, starts), ...lines.flatMap((l, i) => shellAssignments(l, i, starts, true))]
+    case 'yaml': {
+      const out = yamlAssignments(lines, starts)
+      for (let i = 0; i < lines.length; i++) shellAssignment(lines[i], i, starts, true, out)
+      return out
+    }
     case 'dockerfile':
       return dockerfileAssignments(lines, starts)
-    case 'env':
-      return lines.flatMap((l, i) => shellAssignments(l, i, starts, false))
-    default:
-      return [
-        ...lines.flatMap((l, i) => shellAssignments(l, i, starts, true)),
-        ...jsonAssignments(content, starts),
-        // In other text (source code, templates) a `key: "value"` pair counts when the quoted
-        // value is the whole value: `throw Error("invalid credentials: 'type' is wrong")` holds none.
-        ...yamlAssignments(lines, starts).filter((a) => /["']/.test(content[a.start - 1] ?? '') && QUOTED_VALUE_ENDS.test(restOfLine(content, a.end + 1)))
-      ]
+    case 'env': {
+      const out: Assignment[] = []
+      for (let i = 0; i < lines.length; i++) shellAssignment(lines[i], i, starts, false, out)
+      return out
+    }
+    default: {
+      const out: Assignment[] = []
+      for (let i = 0; i < lines.length; i++) shellAssignment(lines[i], i, starts, true, out)
+      for (const a of jsonAssignments(content, starts)) out.push(a)
+      // In other text (source code, templates) a `key: "value"` pair counts when the quoted
+      // value is the whole value: `throw Error("invalid credentials: 'type' is wrong")` holds none.
+      for (const a of yamlAssignments(lines, starts)) if (/["']/.test(content[a.start - 1] ?? '') && QUOTED_VALUE_ENDS.test(restOfLine(content, a.end + 1))) out.push(a)
+      return out
+    }
   }
 }
 
@@ -126,11 +132,12 @@ function readScalar(text: string, plainStop: RegExp): Scalar | undefined {
 const HCL_ATTR = /(?:^|[\s{,(])("?)([A-Za-z_][\w-]*)\1\s*=\s*"((?:[^"\\]|\\.)*)"/g
 const HCL_HEREDOC = /^\s*("?)([A-Za-z_][\w-]*)\1\s*=\s*<<-?\s*"?([A-Za-z_]\w*)"?\s*$/
 
-function hclAssignments(lines: string[], starts: number[]): Assignment[] {
+function hclAssignments(lines: readonly string[], starts: number[]): Assignment[] {
   const out: Assignment[] = []
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]
-    const heredoc = HCL_HEREDOC.exec(line)
+    // Cheap tests first, sound as each expression needs its literal: `<<` for a heredoc, `=` for an attribute.
+    const heredoc = line.includes('<<') ? HCL_HEREDOC.exec(line) : null
     if (heredoc) {
       const marker = heredoc[3]
       let j = i + 1
@@ -141,11 +148,11 @@ function hclAssignments(lines: string[], starts: number[]): Assignment[] {
         out.push({ key: heredoc[2], value: lines.slice(i + 1, j).join('\n'), line: i + 2, start, end, multiline: true })
       }
       // A heredoc is usually a script: its `export X=…` lines are shell assignments.
-      for (let k = i + 1; k < j; k++) out.push(...shellAssignments(lines[k], k, starts, true))
+      for (let k = i + 1; k < j; k++) shellAssignment(lines[k], k, starts, true, out)
       i = j
       continue
     }
-    if (/^\s*(?:#|\/\/)/.test(line)) continue
+    if (!line.includes('=') || /^\s*(?:#|\/\/)/.test(line)) continue
     HCL_ATTR.lastIndex = 0
     for (let m = HCL_ATTR.exec(line); m !== null; m = HCL_ATTR.exec(line)) {
       const raw = m[3]
@@ -181,22 +188,23 @@ const SHELL_STRICT = /^(\s*(?:-\s+)?["']?(?:export\s+|set\s+|setx\s+)?)([A-Za-z_
 const SHELL_LOOSE = /^(\s*(?:export\s+)?)([A-Za-z_][\w.-]*)\s*[=:]\s*/
 const SHELL_VALUE_STOP = /(?<!\s)\s+#|["']\s*$|(?<!\s)\s*$/
 
-function shellAssignments(line: string, index: number, starts: number[], strict: boolean): Assignment[] {
+/** Adds the line's assignment, if it holds one, to `out` (pushed, not returned: most lines hold none). */
+function shellAssignment(line: string, index: number, starts: number[], strict: boolean, out: Assignment[]): void {
   // Every assignment has an `=` (strict) or an `=` or `:` (loose) on its line.
-  if (!line.includes('=') && (strict || !line.includes(':'))) return []
+  if (!line.includes('=') && (strict || !line.includes(':'))) return
   const m = (strict ? SHELL_STRICT : SHELL_LOOSE).exec(line)
-  if (!m) return []
+  if (!m) return
   const rest = line.slice(m[0].length)
   // `name==1.2.0` (a pip pin) or `a == b` (a comparison) assigns nothing.
-  if (rest.startsWith('=')) return []
+  if (rest.startsWith('=')) return
   const scalar = readScalar(rest, SHELL_VALUE_STOP)
-  if (!scalar) return []
+  if (!scalar) return
   // `token_num_uses=10 \`: the backslash continues the command on the next line.
   let value = scalar.offset === 0 ? withoutContinuation(scalar.value) : scalar.value
   // `- "KEY=value"` in a YAML list: the closing quote belongs to the item, not the value.
   if (/^\s*-\s+["']/.test(m[1]) && /["']$/.test(value)) value = value.slice(0, -1)
   const start = starts[index] + m[0].length + scalar.offset
-  return [{ key: m[2], value, line: index + 1, start, end: start + value.length }]
+  out.push({ key: m[2], value, line: index + 1, start, end: start + value.length })
 }
 
 /** `10 \` → `10`: a trailing backslash after blanks continues the command; it is not part of the value. */
@@ -211,7 +219,7 @@ function withoutContinuation(value: string): string {
 
 const DOCKER_PAIR = /(?<![\w.-])([A-Za-z_][\w.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s\\]+)/g
 
-function dockerfileAssignments(lines: string[], starts: number[]): Assignment[] {
+function dockerfileAssignments(lines: readonly string[], starts: number[]): Assignment[] {
   const out: Assignment[] = []
   let continuing = false
   for (let i = 0; i < lines.length; i++) {
@@ -257,7 +265,8 @@ interface YamlLine {
 }
 
 function parseYamlLine(line: string, index: number): YamlLine | undefined {
-  if (/^\s*(?:#|$)/.test(line)) return undefined
+  // YAML_KEY needs a `:`: most lines of a file without one (list items, block text) end here.
+  if (!line.includes(':') || /^\s*(?:#|$)/.test(line)) return undefined
   const m = YAML_KEY.exec(line)
   if (!m) return undefined
   const key = (m[3] ?? m[4] ?? m[5] ?? '').trim()
@@ -289,7 +298,7 @@ function indentOf(line: string): number {
  * lines: Kubernetes-style `- name: DB_PASSWORD` / `value: …` items, and `db-password:` whose
  * child `value:` holds the literal.
  */
-function yamlAssignments(lines: string[], starts: number[]): Assignment[] {
+function yamlAssignments(lines: readonly string[], starts: number[]): Assignment[] {
   const parsed = lines.map((l, i) => parseYamlLine(l, i))
   // Both two-line shapes end in a `value:` key: without one, only one-line pairs exist.
   const hasValueKey = parsed.some((y) => y?.key === 'value')

@@ -85,8 +85,14 @@ export function getCaseless(map: YAMLMap | undefined, key: string): Node | undef
 /** `owner/repo` of a `uses:` reference in lower case (no path, no ref), or undefined. */
 export function actionRepo(uses: string | undefined): string | undefined {
   if (!uses || uses.startsWith('./') || uses.startsWith('docker://')) return undefined
-  const [owner, repo] = uses.split('@')[0].split('/')
-  return owner && repo ? `${owner}/${repo}`.toLowerCase() : undefined
+  // The first two `/`-separated parts before any `@`, found by index (asked for every step by several checks).
+  const at = uses.indexOf('@')
+  const ref = at < 0 ? uses : uses.slice(0, at)
+  const slash = ref.indexOf('/')
+  if (slash <= 0) return undefined
+  const next = ref.indexOf('/', slash + 1)
+  const repo = next < 0 ? ref.slice(slash + 1) : ref.slice(slash + 1, next)
+  return repo ? `${ref.slice(0, slash)}/${repo}`.toLowerCase() : undefined
 }
 
 /** The env maps that apply to a step, innermost first. */

@@ -171,8 +171,11 @@ interface DeployEvidence {
  * (`docker://image` with `args: make deploy`, `script:`, `command:`).
  */
 function commandsOf(step: StepModel): string {
+  const run = scalarString(step.run) ?? ''
+  // Without `with:` every input is empty: the same text, without building the map of inputs.
+  if (!step.with) return `${run}\n\n\n\n\n`
   const inputs = inputsOf(step)
-  return [scalarString(step.run) ?? '', ...['args', 'script', 'run', 'command', 'entrypoint'].map((k) => inputs.get(k) ?? '')].join('\n')
+  return [run, ...['args', 'script', 'run', 'command', 'entrypoint'].map((k) => inputs.get(k) ?? '')].join('\n')
 }
 
 /** The deploy script a step runs, as written (`./script/deploy.sh`, `make deploy-docs`, `npm run deploy-storybook`). */
@@ -399,17 +402,22 @@ function tornDownAgain(job: JobModel): boolean {
 function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | undefined {
   const labels = labelMayShip(job) ? [job.id, job.name ?? ''] : []
   const labelled = (word: RegExp): boolean => labels.some((l) => word.test(l.trim()))
-  // End-to-end tests against a kind/k3d/minikube cluster, or against infrastructure the job
-  // destroys again, deploy nothing anyone uses, whatever their commands.
-  // A job that also reaches a real cluster (a cloud login, a kubeconfig secret) may deploy there.
-  const localCluster = createsEphemeralCluster(job) && !reachesRealCluster(ctx, job)
   const steps = job.steps.map((s) => ({ step: s, kind: stepKind(s) }))
   const releaseStep = steps.find((s) => s.kind === 'release')?.step
   const publishes = !!releaseStep && canPublish(ctx, job)
+  const deployStepOrLabel = steps.some((s) => s.kind === 'deploy') || labelled(DEPLOY_LABEL) || labelled(RELEASE_LABEL)
+  // End-to-end tests against a kind/k3d/minikube cluster, or against infrastructure the job
+  // destroys again, deploy nothing anyone uses, whatever their commands.
+  // A job that also reaches a real cluster (a cloud login, a kubeconfig secret) may deploy there.
   // What such a job deploys dies with it; an image or release it publishes (then checks on the
   // local cluster) does not.
   // A job named `deploy-operator` that installs into the kind cluster it creates deploys nothing either.
-  if (localCluster || (tornDownAgain(job) && !labelled(DEPLOY_LABEL) && !labelled(RELEASE_LABEL))) return publishes ? { kind: 'release', step: releaseStep } : undefined
+  // Both tests read every command of the job, and only a deploy step or a label can make the
+  // answer below differ from this early one (`publishes` decides both): without either they are skipped.
+  if (deployStepOrLabel) {
+    const localCluster = createsEphemeralCluster(job) && !reachesRealCluster(ctx, job)
+    if (localCluster || (!labelled(DEPLOY_LABEL) && !labelled(RELEASE_LABEL) && tornDownAgain(job))) return publishes ? { kind: 'release', step: releaseStep } : undefined
+  }
   const deployStep = steps.find((s) => s.kind === 'deploy' && !deployScriptOnly(s.step))?.step
   if (deployStep) return { kind: 'deploy', step: deployStep }
   // A step running a script named deploy: what it does is known by its name only, so a real

@@ -256,7 +256,8 @@ function jsonLiteralSpans(node: Node, text: string): Set<number> {
 /** Tainted expressions in a script node, grouped by the source line they start on. */
 function hitsIn(ctx: CheckContext, node: Node, scope: Scope, javascript = false): Hit[] {
   const raw = rawOf(ctx, node)
-  if (!raw) return []
+  // Every hit is inside an expression, which opens with `${{`: most scripts hold none.
+  if (!raw || !raw.text.includes('${{')) return []
   const byLine = new Map<number, Hit>()
   const data = javascript ? jsonLiteralSpans(node, raw.text) : new Set<number>()
   for (const e of findExpressions(raw.text)) {
