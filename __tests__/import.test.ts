@@ -191,6 +191,14 @@ describe('Infracost import', () => {
     expect(parseDecimal('1e3')).toBeUndefined()
   })
 
+  it('groups the whole part in threes at every length', () => {
+    for (let digits = 1; digits <= 13; digits++) {
+      const whole = BigInt('9'.repeat(digits))
+      expect(formatMoney(parseDecimal(`${whole}.25`)!)).toBe(`$${whole.toLocaleString('en-US')}.25`)
+    }
+    expect(formatMoney(parseDecimal('1000000')!)).toBe('$1,000,000.00')
+  })
+
   it('thresholds from the settings turn an increase into a medium cost finding', () => {
     const { report } = importInfracost(text, 'infracost.json')
     expect(costThresholdFindings(report!, {})).toEqual([])

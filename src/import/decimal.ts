@@ -34,11 +34,18 @@ export function formatMoney(units: bigint, currency = 'USD', signed = false): st
   const cents = toCents(units)
   const negative = cents < 0n
   const abs = negative ? -cents : cents
-  const whole = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  const whole = groupThousands((abs / 100n).toString())
   const frac = (abs % 100n).toString().padStart(2, '0')
   const symbol = currency === 'USD' ? '$' : `${currency} `
   const sign = negative ? '-' : signed ? '+' : ''
   return `${sign}${symbol}${whole}.${frac}`
+}
+
+/** `1234567` → `1,234,567`: a loop over groups of three, where a lookahead expression would rescan the digits from every position. */
+function groupThousands(digits: string): string {
+  let out = digits.slice(0, digits.length % 3 || 3)
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`
+  return out
 }
 
 /** Scaled units as a plain number of currency units (for thresholds and JSON). */

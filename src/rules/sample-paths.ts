@@ -11,8 +11,15 @@ import type { Finding } from '../types.js'
 const SAMPLE_PATH = /(?:^|\/)(?:\.?ci|tests?|testing|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|samples?|_?testdata|testutils?|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|certs?|keys|tls|pki)|(?:integration|e2e|unit|smoke|functional|conformance)[-_]tests?|integration\/resources|mocks?|__mocks__|fakes?|docs?|demos|demo-setups?|snippets|__snapshots__|_?archived)\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$/i
 /** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
-/** Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`. */
-const TEST_FILE = /(?:^|\/)(?:[^/]+_test\.(?:go|py|pem|key|crt|cer|p12)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala))$/
+/**
+ * Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`.
+ * Tested on the file name alone (`isTestFileName`): no alternative holds a `/`.
+ */
+const TEST_FILE_NAME = /^(?:[^/]+_test\.(?:go|py|pem|key|crt|cer|p12)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala))$/
+
+function isTestFileName(path: string): boolean {
+  return TEST_FILE_NAME.test(path.slice(path.lastIndexOf('/') + 1))
+}
 
 /**
  * Sample files by name: `config.yml.example`, `.env.sample`, `example.env`, `examples-1.json`, and env templates
@@ -28,7 +35,7 @@ function isSampleName(name: string): boolean {
 }
 
 export function isSamplePath(path: string): boolean {
-  return SAMPLE_PATH.test(path) || SAM_EVENT.test(path) || TEST_FILE.test(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
+  return SAMPLE_PATH.test(path) || SAM_EVENT.test(path) || isTestFileName(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
 }
 
 /**
@@ -42,7 +49,7 @@ const TEST_FOLDER = /(?:^|\/)(?:test(?:ing)?|acceptance)\//gi
 const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments|stages|accounts|live|deployments|overlays|clusters|regions)\/(?:test(?:ing)?|acceptance)\/$/i
 
 export function isTestPath(path: string): boolean {
-  if (TEST_TREE.test(path) || TEST_FILE.test(path)) return true
+  if (TEST_TREE.test(path) || isTestFileName(path)) return true
   for (const m of path.matchAll(TEST_FOLDER)) {
     if (!ENVIRONMENT_PARENT.test(path.slice(0, m.index + m[0].length))) return true
   }
