@@ -114,7 +114,7 @@ function workload(sink: CostSink, yaml: YamlFile, path: string, d: Doc, podPath:
   if (replicas === undefined) return
   const perReplica = money((cpu * FARGATE.vcpuHour + mem * FARGATE.gbHour) * HOURS_PER_MONTH)
   const line = priced
-    ? price(sink, { path, line: yaml.lineOf(d.node), resource, monthlyCostUsd: perReplica * replicas, basis: `${replicas} replica(s) × (${Number(cpu.toFixed(3))} vCPU at $${FARGATE.vcpuHour} + ${Number(mem.toFixed(3))} GB at $${FARGATE.gbHour})/h × ${HOURS_PER_MONTH} h` }, ['k8s'])
+    ? price(sink, { path, line: yaml.lineOf(d.node), resource }, perReplica * replicas, `${replicas} replica(s) × (${Number(cpu.toFixed(3))} vCPU at $${FARGATE.vcpuHour} + ${Number(mem.toFixed(3))} GB at $${FARGATE.gbHour})/h × ${HOURS_PER_MONTH} h`, ['k8s'])
     : undefined
   // A StatefulSet's replicas are members of a cluster (a database, a broker, Redis Cluster): their
   // number is the cluster's shape, not load an autoscaler could follow.
