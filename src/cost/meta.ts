@@ -121,11 +121,13 @@ const SUPERSEDED = new Map(Object.entries(SUPERSEDED_BY))
 const SUPERSEDING = new Set(SUPERSEDED.values())
 const RESTATED = new Map(Object.entries(RESTATED_BY))
 const RESTATING = new Set(RESTATED.values())
+/** A finding of one of these rules may be dropped. */
+const DROPPABLE = new Set([...SUPERSEDED.keys(), ...RESTATED.keys()])
 
 /** One finding per problem and place: the scan's or the cost rule's, whichever says more. */
 export function withoutRestated(findings: Finding[]): Finding[] {
   // Most files hold neither kind of rule: no keys to build.
-  if (!findings.some((f) => SUPERSEDED.has(f.ruleId) || RESTATED.has(f.ruleId))) return findings
+  if (!findings.some((f) => DROPPABLE.has(f.ruleId))) return findings
   // Keys only for the findings a lookup below can ask for: cost findings of a superseding rule,
   // lines of the restated rules and of the rules restating them.
   const costAt = new Set<string>()
