@@ -59,8 +59,13 @@ function hasScheduleTag(r: TfResource): boolean {
   return tagTexts(r.block).some((t) => /schedule|auto.?stop|office.?hours/i.test(t.split('=')[0] ?? ''))
 }
 
-function refersTo(v: HclValue | undefined, type: string, name: string): boolean {
-  return isExpr(v) && new RegExp(`(^|[^\\w.])${type.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}\\.${name.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}(\\.|\\[|$|\\W)`).test(v.expr)
+/** An expression naming resource `type.name` (`aws_s3_bucket.logs.id`); test it with `refersTo`. */
+function referenceTo(type: string, name: string): RegExp {
+  return new RegExp(`(^|[^\\w.])${type.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}\\.${name.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}(\\.|\\[|$|\\W)`)
+}
+
+function refersTo(v: HclValue | undefined, reference: RegExp): boolean {
+  return isExpr(v) && reference.test(v.expr)
 }
 
 function resourcesOf(file: HclFile): TfResource[] {
@@ -162,7 +167,9 @@ export async function costTerraform(path: string, content: string, parsed?: HclF
       }
       case 'aws_s3_bucket': {
         const inline = blocksOf(b, 'lifecycle_rule').length > 0
-        const separate = resources.some((o) => o.type === 'aws_s3_bucket_lifecycle_configuration' && refersTo(o.block.attributes.bucket?.value, r.type, r.name))
+        // The bucket's reference pattern is built once, and only when the file has a lifecycle configuration.
+        let reference: RegExp | undefined
+        const separate = resources.some((o) => o.type === 'aws_s3_bucket_lifecycle_configuration' && refersTo(o.block.attributes.bucket?.value, (reference ??= referenceTo(r.type, r.name))))
         if (!inline && !separate) checkBucket(sink, w)
         break
       }
@@ -203,7 +210,8 @@ function lambdaWarm(sink: CostSink, w: Where, r: TfResource, all: TfResource[], 
   const a = r.block.attributes.provisioned_concurrent_executions
   const units = numberValue(a?.value)
   if (!a || units === undefined || units <= 0) return
-  const fn = all.find((o) => o.type === 'aws_lambda_function' && refersTo(r.block.attributes.function_name?.value, o.type, o.name))
+  const target = r.block.attributes.function_name?.value
+  const fn = isExpr(target) ? all.find((o) => o.type === 'aws_lambda_function' && referenceTo(o.type, o.name).test(target.expr)) : undefined
   const memoryMb = (fn && num(fn.block, 'memory_size')) || 128
   const gb = memoryMb / 1024
   const cost = money(units * gb * LAMBDA.provisionedGbSecond * HOURS_PER_MONTH * 3600)
