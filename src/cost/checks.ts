@@ -15,18 +15,14 @@ import {
   OFFICE_HOURS_PER_MONTH,
   oneSizeDown,
   rdsTable,
+  type AssumptionKey,
   type CostLine
 } from './estimate.js'
 import { CLOUDWATCH_LOGS, EBS, EC2_HOURLY, ELASTICACHE_HOURLY, HOURS_PER_MONTH, LOAD_BALANCER_HOURLY, NAT_GATEWAY, RDS_STORAGE_GB_MONTH, S3_GB_MONTH } from './prices.js'
-import { COST, offerSaving, price, report, usd, type CostSink } from './meta.js'
+import { COST, offerSaving, price, report, usd, type CostPlace, type CostSink } from './meta.js'
 
-export interface Where {
-  path: string
-  /** Line of the resource header. */
-  line: number
-  /** `aws_instance.web` or `AWS::EC2::Instance Web`. */
-  resource: string
-}
+/** The file, the line of the resource header and the resource's name (`aws_instance.web`, `AWS::EC2::Instance Web`). */
+export type Where = CostPlace
 
 /** Names that say a workload really needs accelerators. */
 const GPU_WORKLOAD = /gpu|cuda|ml|train|infer|render|model|ai([^a-z]|$)/i
@@ -55,7 +51,7 @@ export function checkCompute(sink: CostSink, c: ComputeInput): CostLine | undefi
   const line =
     hourly === undefined
       ? undefined
-      : price(sink, { path: c.path, line: c.line, resource: c.resource, monthlyCostUsd: hourlyToMonthly(hourly, c.count), basis: `${countText(c.count)}${c.type} at ${rate(hourly)}/h × ${HOURS_PER_MONTH} h` })
+      : price(sink, c, hourlyToMonthly(hourly, c.count), `${countText(c.count)}${c.type} at ${rate(hourly)}/h × ${HOURS_PER_MONTH} h`)
   if (c.cloud === 'aws') checkOversized(sink, c, EC2_HOURLY, hourly, line)
   return line
 }
@@ -109,7 +105,7 @@ export function checkVolume(sink: CostSink, v: VolumeInput): CostLine | undefine
       monthly += v.iops * EBS.piopsMonth
       basis += ` + ${v.iops} IOPS at $${EBS.piopsMonth}`
     }
-    line = price(sink, { path: v.path, line: v.line, resource: v.resource, monthlyCostUsd: monthly * v.count, basis })
+    line = price(sink, v, monthly * v.count, basis)
   }
   if (v.type === 'gp2') {
     if (v.sizeGb !== undefined) {
@@ -144,15 +140,17 @@ export function checkDatabase(sink: CostSink, d: DatabaseInput): CostLine | unde
   const single = table[d.cls]
   const azFactor = d.multiAz ? 2 : 1
   let line: CostLine | undefined
-  const assumptions = [...(d.multiAz ? (['multiAz'] as const) : []), ...(engine === 'other' ? (['otherEngines'] as const) : [])]
+  const assumptions: AssumptionKey[] = []
+  if (d.multiAz) assumptions.push('multiAz')
+  if (engine === 'other') assumptions.push('otherEngines')
   if (single !== undefined) {
     const instance = hourlyToMonthly(single * azFactor, d.count)
     const perGb = RDS_STORAGE_GB_MONTH[d.storageType ?? 'gp2'] ?? RDS_STORAGE_GB_MONTH.gp2!
     const storage = d.storageGb !== undefined ? money(d.storageGb * perGb * azFactor * d.count) : 0
     const basis = `${countText(d.count)}${d.cls}${d.multiAz ? ' Multi-AZ' : ''} at ${rate(single * azFactor)}/h × ${HOURS_PER_MONTH} h${d.storageGb !== undefined ? ` + ${d.storageGb} GB storage at $${perGb}/GB-month${d.multiAz ? ' × 2' : ''}` : ''}`
-    line = price(sink, { path: d.path, line: d.line, resource: d.resource, monthlyCostUsd: instance + storage, basis }, assumptions)
+    line = price(sink, d, instance + storage, basis, assumptions)
   }
-  checkOversized(sink, { ...d, type: d.cls, typeLine: d.classLine, cloud: 'aws' }, table, single, line, azFactor)
+  checkOversized(sink, { path: d.path, line: d.line, resource: d.resource, type: d.cls, typeLine: d.classLine, count: d.count, name: d.name, cloud: 'aws' }, table, single, line, azFactor)
   if (d.nonProduction && !d.hasStopSchedule && !/serverless/.test(d.cls)) {
     if (single !== undefined) {
       const hourly = single * azFactor * d.count
@@ -179,29 +177,32 @@ export function checkCache(sink: CostSink, c: CacheInput): CostLine | undefined 
   const line =
     hourly === undefined
       ? undefined
-      : price(sink, { path: c.path, line: c.line, resource: c.resource, monthlyCostUsd: hourlyToMonthly(hourly, c.nodes), basis: `${countText(c.nodes)}${c.nodeType} at ${rate(hourly)}/h × ${HOURS_PER_MONTH} h` })
-  checkOversized(sink, { ...c, type: c.nodeType, count: c.nodes, cloud: 'aws' }, ELASTICACHE_HOURLY, hourly, line)
+      : price(sink, c, hourlyToMonthly(hourly, c.nodes), `${countText(c.nodes)}${c.nodeType} at ${rate(hourly)}/h × ${HOURS_PER_MONTH} h`)
+  checkOversized(sink, { path: c.path, line: c.line, resource: c.resource, type: c.nodeType, typeLine: c.typeLine, count: c.nodes, name: c.name, cloud: 'aws' }, ELASTICACHE_HOURLY, hourly, line)
   return line
 }
 
 /** NAT gateways of one file: each priced; more than one outside production questioned. */
 export function checkNatGateways(sink: CostSink, nats: (Where & { count: number })[], nonProduction: boolean): void {
-  const lines = nats.map((n) =>
-    price(sink, { path: n.path, line: n.line, resource: n.resource, monthlyCostUsd: hourlyToMonthly(NAT_GATEWAY.hourly, n.count), basis: `${countText(n.count)}NAT gateway at $${NAT_GATEWAY.hourly}/h × ${HOURS_PER_MONTH} h (data processing not estimated)` })
-  )
-  const total = nats.reduce((n, x) => n + x.count, 0)
+  let firstLine: CostLine | undefined
+  let total = 0
+  for (const n of nats) {
+    const line = price(sink, n, hourlyToMonthly(NAT_GATEWAY.hourly, n.count), `${countText(n.count)}NAT gateway at $${NAT_GATEWAY.hourly}/h × ${HOURS_PER_MONTH} h (data processing not estimated)`)
+    firstLine ??= line
+    total += n.count
+  }
   const first = nats[0]
   if (!first || total < 2 || !nonProduction) return
   const cost = hourlyToMonthly(NAT_GATEWAY.hourly, total)
   const saving = hourlyToMonthly(NAT_GATEWAY.hourly, total - 1)
   report(sink, COST.natPerAz, first.path, first.line, `${total} NAT gateways in a non-production network (${usd(cost)}/month before data processing); sharing one saves ${usd(saving)}/month.`, { monthlyCostUsd: cost, monthlySavingUsd: saving, assumptions: ['nat', 'usage'] })
-  offerSaving(lines[0], saving)
+  offerSaving(firstLine, saving)
 }
 
 /** Load balancer hours (capacity units are usage and not estimated). */
 export function checkLoadBalancer(sink: CostSink, w: Where & { lbType: keyof typeof LOAD_BALANCER_HOURLY }): CostLine {
   const hourly = LOAD_BALANCER_HOURLY[w.lbType]
-  return price(sink, { path: w.path, line: w.line, resource: w.resource, monthlyCostUsd: hourlyToMonthly(hourly), basis: `${w.lbType} load balancer at $${hourly}/h × ${HOURS_PER_MONTH} h (capacity units not estimated)` })
+  return price(sink, w, hourlyToMonthly(hourly), `${w.lbType} load balancer at $${hourly}/h × ${HOURS_PER_MONTH} h (capacity units not estimated)`)
 }
 
 /** Assumed monthly ingestion of a log group, and the months of growth the figure shows. */
@@ -213,7 +214,7 @@ export function checkLogGroup(sink: CostSink, w: Where, reportLine: number, setT
   const stored = ASSUMED_LOG_GB_PER_MONTH * LOG_MONTHS
   const cost = money(stored * CLOUDWATCH_LOGS.storageGbMonth)
   const saving = money(cost - ASSUMED_LOG_GB_PER_MONTH * CLOUDWATCH_LOGS.storageGbMonth)
-  const line = price(sink, { ...w, monthlyCostUsd: cost, basis: `${stored} GB stored after ${LOG_MONTHS} months at $${CLOUDWATCH_LOGS.storageGbMonth}/GB-month (assumed ${ASSUMED_LOG_GB_PER_MONTH} GB/month ingested)` }, ['logs'])
+  const line = price(sink, w, cost, `${stored} GB stored after ${LOG_MONTHS} months at $${CLOUDWATCH_LOGS.storageGbMonth}/GB-month (assumed ${ASSUMED_LOG_GB_PER_MONTH} GB/month ingested)`, ['logs'])
   const what = setToZero ? 'sets retention to 0 (never expire)' : 'has no retention period'
   report(sink, COST.logRetention, w.path, reportLine, `${w.resource} ${what}: at an assumed ${ASSUMED_LOG_GB_PER_MONTH} GB a month its storage reaches ${usd(cost)}/month after a year and keeps growing; 30-day retention holds it near ${usd(cost - saving)}.`, { monthlyCostUsd: cost, monthlySavingUsd: saving, assumptions: ['logs'] })
   offerSaving(line, saving)
@@ -225,7 +226,7 @@ export const ASSUMED_BUCKET_GB = 100
 export function checkBucket(sink: CostSink, w: Where): void {
   const cost = money(ASSUMED_BUCKET_GB * S3_GB_MONTH.STANDARD!)
   const saving = money((ASSUMED_BUCKET_GB / 2) * (S3_GB_MONTH.STANDARD! - S3_GB_MONTH.STANDARD_IA!))
-  const line = price(sink, { ...w, monthlyCostUsd: cost, basis: `assumed ${ASSUMED_BUCKET_GB} GB in S3 Standard at $${S3_GB_MONTH.STANDARD}/GB-month` }, ['s3'])
+  const line = price(sink, w, cost, `assumed ${ASSUMED_BUCKET_GB} GB in S3 Standard at $${S3_GB_MONTH.STANDARD}/GB-month`, ['s3'])
   report(sink, COST.s3Lifecycle, w.path, w.line, `${w.resource} has no lifecycle rule: at an assumed ${ASSUMED_BUCKET_GB} GB (${usd(cost)}/month), moving the half not read after 30 days to Standard-IA saves ${usd(saving)}/month, and old versions and incomplete uploads are never removed.`, { monthlyCostUsd: cost, monthlySavingUsd: saving, assumptions: ['s3'] })
   offerSaving(line, saving)
 }

@@ -16,6 +16,7 @@ export function costCloudformation(path: string, content: string, template: Temp
   const v = template.view
   const nats: (Where & { count: number })[] = []
   let natNonProduction = looksNonProduction(path) && !looksProduction(path)
+  // Inputs of the checks are written out field by field: object spreads cost more than the checks.
   for (const r of template.resources) {
     const w: Where = { path, line: r.line, resource: `${r.type} ${r.logicalId}` }
     const prop = (key: string): Node | undefined => v.get(r.properties, key)
@@ -24,17 +25,17 @@ export function costCloudformation(path: string, content: string, template: Temp
     switch (r.type) {
       case 'AWS::EC2::Instance': {
         const type = lit('InstanceType')
-        if (type) checkCompute(sink, { ...w, type, typeLine: v.line(prop('InstanceType')), count: 1, name: namesOf(template, r).join(' '), cloud: 'aws' })
+        if (type) checkCompute(sink, { path, line: r.line, resource: w.resource, type, typeLine: v.line(prop('InstanceType')), count: 1, name: namesOf(template, r).join(' '), cloud: 'aws' })
         for (const m of v.items(prop('BlockDeviceMappings'))) {
           const ebs = v.get(m, 'Ebs')
           const t = literal(v, v.get(ebs, 'VolumeType'))
-          if (t) checkVolume(sink, { ...w, resource: `${w.resource} block device`, type: t, typeLine: v.line(v.get(ebs, 'VolumeType')), sizeGb: toNumber(literal(v, v.get(ebs, 'VolumeSize'))), iops: toNumber(literal(v, v.get(ebs, 'Iops'))), count: 1 })
+          if (t) checkVolume(sink, { path, line: r.line, resource: `${w.resource} block device`, type: t, typeLine: v.line(v.get(ebs, 'VolumeType')), sizeGb: toNumber(literal(v, v.get(ebs, 'VolumeSize'))), iops: toNumber(literal(v, v.get(ebs, 'Iops'))), count: 1 })
         }
         break
       }
       case 'AWS::EC2::Volume': {
         const t = lit('VolumeType') ?? 'gp2'
-        checkVolume(sink, { ...w, type: t, typeLine: prop('VolumeType') ? v.line(prop('VolumeType')) : r.line, sizeGb: numOf('Size'), iops: numOf('Iops'), throughput: numOf('Throughput'), count: 1 })
+        checkVolume(sink, { path, line: r.line, resource: w.resource, type: t, typeLine: prop('VolumeType') ? v.line(prop('VolumeType')) : r.line, sizeGb: numOf('Size'), iops: numOf('Iops'), throughput: numOf('Throughput'), count: 1 })
         break
       }
       case 'AWS::RDS::DBInstance': {
@@ -43,7 +44,9 @@ export function costCloudformation(path: string, content: string, template: Temp
         const names = namesOf(template, r)
         const nonProduction = !looksProduction(...names) && looksNonProduction(path, ...names)
         checkDatabase(sink, {
-          ...w,
+          path,
+          line: r.line,
+          resource: w.resource,
           cls,
           classLine: v.line(prop('DBInstanceClass')),
           engine: lit('Engine'),
@@ -58,16 +61,16 @@ export function costCloudformation(path: string, content: string, template: Temp
         break
       }
       case 'AWS::EC2::NatGateway':
-        nats.push({ ...w, count: 1 })
+        nats.push({ path, line: r.line, resource: w.resource, count: 1 })
         if (looksNonProduction(...namesOf(template, r))) natNonProduction = true
         break
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer': {
         const t = lit('Type') ?? 'application'
-        if (t === 'application' || t === 'network' || t === 'gateway') checkLoadBalancer(sink, { ...w, lbType: t })
+        if (t === 'application' || t === 'network' || t === 'gateway') checkLoadBalancer(sink, { path, line: r.line, resource: w.resource, lbType: t })
         break
       }
       case 'AWS::ElasticLoadBalancing::LoadBalancer':
-        checkLoadBalancer(sink, { ...w, lbType: 'classic' })
+        checkLoadBalancer(sink, { path, line: r.line, resource: w.resource, lbType: 'classic' })
         break
       case 'AWS::Logs::LogGroup': {
         const retention = prop('RetentionInDays')

@@ -37,7 +37,15 @@ export interface Estimate {
 
 /** Rounds to cents, half up; `toPrecision` first so 0.525 stored as 0.52499… still rounds up. */
 export function money(usd: number): number {
-  return Math.round(Number((usd * 100).toPrecision(12))) / 100
+  const cents = usd * 100
+  // Fast path, same result: rounding `cents` to 12 significant digits moves it by at most
+  // 0.5e-11 × |cents| (plus the parse's 2^-53), so when it lies further than 1e-10 × |cents| from
+  // the next half-cent both round to the same whole cent (the sign of a zero result included).
+  // Near a half (1.005 → 100.49999…), at zero (-0 must give +0), non-finite or huge amounts, the
+  // decimal rounding decides as before.
+  const fromHalf = Math.abs(cents - Math.floor(cents) - 0.5)
+  if (fromHalf > Math.abs(cents) * 1e-10 && cents !== 0) return Math.round(cents) / 100
+  return Math.round(Number(cents.toPrecision(12))) / 100
 }
 
 /** Sums money amounts exactly (in cents). */
@@ -69,8 +77,11 @@ export function oneSizeDown(type: string, table: Record<string, number>): string
   const parts = splitType(type)
   if (!parts) return undefined
   const own = sizeRank(parts.size)
+  // A candidate of the same prefix and family spells `<prefix><family>.<size>`: other keys are passed over without the regex.
+  const head = `${parts.prefix}${parts.family}.`
   let best: { type: string; rank: number } | undefined
   for (const candidate of Object.keys(table)) {
+    if (!candidate.startsWith(head)) continue
     const c = splitType(candidate)
     if (!c || c.prefix !== parts.prefix || c.family !== parts.family) continue
     const rank = sizeRank(c.size)

@@ -116,17 +116,30 @@ const RESTATED_BY: Record<string, string> = {
   'cost/k8s-no-limits': 'k8s/no-memory-limits'
 }
 
+/** The rules `withoutRestated` looks at (ids always hold a `/`, so no Object.prototype name is among them). */
+const SUPERSEDED = new Map(Object.entries(SUPERSEDED_BY))
+const SUPERSEDING = new Set(SUPERSEDED.values())
+const RESTATED = new Map(Object.entries(RESTATED_BY))
+const RESTATING = new Set(RESTATED.values())
+/** A finding of one of these rules may be dropped. */
+const DROPPABLE = new Set([...SUPERSEDED.keys(), ...RESTATED.keys()])
+
 /** One finding per problem and place: the scan's or the cost rule's, whichever says more. */
 export function withoutRestated(findings: Finding[]): Finding[] {
   // Most files hold neither kind of rule: no keys to build.
-  if (!findings.some((f) => SUPERSEDED_BY[f.ruleId] !== undefined || RESTATED_BY[f.ruleId] !== undefined)) return findings
-  const costAt = new Set(findings.filter((f) => f.category === 'cost').map((f) => `${f.ruleId}\u0000${f.path}\u0000${f.line}`))
-  const lines = linesByRuleAndPath(findings)
+  if (!findings.some((f) => DROPPABLE.has(f.ruleId))) return findings
+  // Keys only for the findings a lookup below can ask for: cost findings of a superseding rule,
+  // lines of the restated rules and of the rules restating them.
+  const costAt = new Set<string>()
+  for (const f of findings) if (f.category === 'cost' && SUPERSEDING.has(f.ruleId)) costAt.add(`${f.ruleId}\u0000${f.path}\u0000${f.line}`)
+  let lines: Map<string, number[]> | undefined
   return findings.filter((f) => {
-    const by = SUPERSEDED_BY[f.ruleId]
+    const by = SUPERSEDED.get(f.ruleId)
     if (by && costAt.has(`${by}\u0000${f.path}\u0000${f.line}`)) return false
-    const rule = RESTATED_BY[f.ruleId]
-    return !(rule && f.monthlyCostUsd === undefined && f.monthlySavingUsd === undefined && restatedBelow(lines, f, rule))
+    const rule = RESTATED.get(f.ruleId)
+    if (!(rule && f.monthlyCostUsd === undefined && f.monthlySavingUsd === undefined)) return true
+    lines ??= linesByRuleAndPath(findings.filter((x) => RESTATED.has(x.ruleId) || RESTATING.has(x.ruleId)))
+    return !restatedBelow(lines, f, rule)
   })
 }
 
@@ -197,10 +210,22 @@ export function report(sink: CostSink, meta: RuleMeta, path: string, line: numbe
   return f
 }
 
-/** A priced resource; returns it so findings on the same resource can raise its saving. */
-export function price(sink: CostSink, line: Omit<CostLine, 'monthlySavingUsd'>, assumptions: AssumptionKey[] = []): CostLine {
-  const entry: CostLine = { ...line, monthlyCostUsd: money(line.monthlyCostUsd), monthlySavingUsd: 0 }
-  for (const a of assumptions) sink.assumptions.add(a)
+/** Where a cost line or finding sits: the file, the resource's header line and its name. */
+export interface CostPlace {
+  path: string
+  line: number
+  /** `aws_instance.web`, `Deployment/api`, `AWS::EC2::Instance WebServer`. */
+  resource: string
+}
+
+/**
+ * A priced resource at `at`; returns it so findings on the same resource can raise its saving.
+ * Built field by field (not spread from `at`, which may carry more): the key order is the
+ * contract's (path, line, resource, monthlyCostUsd, basis, monthlySavingUsd).
+ */
+export function price(sink: CostSink, at: CostPlace, monthlyCostUsd: number, basis: string, assumptions?: readonly AssumptionKey[]): CostLine {
+  const entry: CostLine = { path: at.path, line: at.line, resource: at.resource, monthlyCostUsd: money(monthlyCostUsd), basis, monthlySavingUsd: 0 }
+  if (assumptions) for (const a of assumptions) sink.assumptions.add(a)
   sink.lines.push(entry)
   return entry
 }

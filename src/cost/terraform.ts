@@ -34,31 +34,51 @@ function tagTexts(b: HclBlock): string[] {
   return out
 }
 
+const NAME_ATTRIBUTES = ['name', 'identifier', 'db_name', 'cluster_identifier', 'function_name', 'replication_group_id', 'cluster_id']
+
 /** The texts that name a resource: its label, name-like attributes and tag values. */
 function nameTexts(r: TfResource): string[] {
-  const names = ['name', 'identifier', 'db_name', 'cluster_identifier', 'function_name', 'replication_group_id', 'cluster_id'].map((k) => str(r.block, k))
-  return [r.name, ...names.filter((n): n is string => n !== undefined), ...tagTexts(r.block)]
+  const out = [r.name]
+  for (const key of NAME_ATTRIBUTES) {
+    const n = str(r.block, key)
+    if (n !== undefined) out.push(n)
+  }
+  for (const t of tagTexts(r.block)) out.push(t)
+  return out
 }
 
-function isNonProduction(path: string, r: TfResource): boolean {
-  const names = nameTexts(r)
+function isNonProduction(path: string, r: TfResource, names = nameTexts(r)): boolean {
   if (looksProduction(...names)) return false
   return looksNonProduction(path, ...names)
 }
 
 const STOP_SCHEDULE = /StopDBInstance|stop-db-instance|stopDBInstance|instance[-_ ]?scheduler|auto[-_]?stop|office[-_]?hours/i
 
-function hasStopSchedule(r: TfResource, content: string): boolean {
-  return tagTexts(r.block).some((t) => /schedule|auto.?stop|office.?hours/i.test(t.split('=')[0] ?? '')) || STOP_SCHEDULE.test(content)
+/** A tag named like a stop schedule; the file's own text is asked separately (once per file, see costTerraform). */
+function hasScheduleTag(r: TfResource): boolean {
+  return tagTexts(r.block).some((t) => /schedule|auto.?stop|office.?hours/i.test(t.split('=')[0] ?? ''))
 }
 
-function refersTo(v: HclValue | undefined, type: string, name: string): boolean {
-  return isExpr(v) && new RegExp(`(^|[^\\w.])${type.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}\\.${name.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}(\\.|\\[|$|\\W)`).test(v.expr)
+/** An expression naming resource `type.name` (`aws_s3_bucket.logs.id`); test it with `refersTo`. */
+function referenceTo(type: string, name: string): RegExp {
+  return new RegExp(`(^|[^\\w.])${type.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}\\.${name.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}(\\.|\\[|$|\\W)`)
+}
+
+function refersTo(v: HclValue | undefined, reference: RegExp): boolean {
+  return isExpr(v) && reference.test(v.expr)
 }
 
 function resourcesOf(file: HclFile): TfResource[] {
-  return file.blocks.filter((b) => b.type === 'resource' && b.labels.length >= 2).map((b) => ({ type: b.labels[0]!, name: b.labels[1]!, block: b }))
+  const out: TfResource[] = []
+  for (const b of file.blocks) if (b.type === 'resource' && b.labels.length >= 2) out.push({ type: b.labels[0]!, name: b.labels[1]!, block: b })
+  return out
 }
+
+/** An instance's block-device kinds, with the words its cost lines name them by. */
+const BLOCK_DEVICES = [
+  ['root_block_device', 'root block device'],
+  ['ebs_block_device', 'ebs block device']
+] as const
 
 /** `parsed` is the file's model as written when the rule analysis already has it (parsed once per run). */
 export async function costTerraform(path: string, content: string, parsed?: HclFile): Promise<CostSink> {
@@ -68,15 +88,19 @@ export async function costTerraform(path: string, content: string, parsed?: HclF
   const where = (r: TfResource): Where => ({ path, line: r.block.line, resource: `${r.type}.${r.name}` })
   const nats: (Where & { count: number })[] = []
   let natNonProduction = false
+  // Whether the file's text mentions a stop schedule: the same for every database of the file, so asked once.
+  let contentStops: boolean | undefined
+  const hasStopSchedule = (r: TfResource): boolean => hasScheduleTag(r) || (contentStops ??= STOP_SCHEDULE.test(content))
+  // Inputs of the checks are written out field by field: object spreads cost more than the checks.
   for (const r of resources) {
     const b = r.block
     const w = where(r)
     switch (r.type) {
       case 'aws_instance': {
         const type = b.attributes.instance_type
-        if (type && typeof type.value === 'string') checkCompute(sink, { ...w, type: type.value, typeLine: type.line, count: countOf(b), name: nameTexts(r).join(' '), cloud: 'aws' })
-        for (const kind of ['root_block_device', 'ebs_block_device']) {
-          for (const dev of blocksOf(b, kind)) volume(sink, { ...w, resource: `${w.resource} ${kind.replace(/_/g, ' ')}` }, dev, 'volume_type', 'volume_size', countOf(b))
+        if (type && typeof type.value === 'string') checkCompute(sink, { path, line: w.line, resource: w.resource, type: type.value, typeLine: type.line, count: countOf(b), name: nameTexts(r).join(' '), cloud: 'aws' })
+        for (const [kind, words] of BLOCK_DEVICES) {
+          for (const dev of blocksOf(b, kind)) volume(sink, { path, line: w.line, resource: `${w.resource} ${words}` }, dev, 'volume_type', 'volume_size', countOf(b))
         }
         break
       }
@@ -95,8 +119,11 @@ export async function costTerraform(path: string, content: string, parsed?: HclF
       case 'aws_db_instance': {
         const cls = b.attributes.instance_class
         if (!cls || typeof cls.value !== 'string') break
+        const names = nameTexts(r)
         checkDatabase(sink, {
-          ...w,
+          path,
+          line: w.line,
+          resource: w.resource,
           cls: cls.value,
           classLine: cls.line,
           engine: str(b, 'engine'),
@@ -104,9 +131,9 @@ export async function costTerraform(path: string, content: string, parsed?: HclF
           storageGb: num(b, 'allocated_storage'),
           storageType: str(b, 'storage_type'),
           count: countOf(b),
-          nonProduction: isNonProduction(path, r),
-          hasStopSchedule: hasStopSchedule(r, content),
-          name: nameTexts(r).join(' ')
+          nonProduction: isNonProduction(path, r, names),
+          hasStopSchedule: hasStopSchedule(r),
+          name: names.join(' ')
         })
         break
       }
@@ -116,21 +143,21 @@ export async function costTerraform(path: string, content: string, parsed?: HclF
         if (!t || typeof t.value !== 'string') break
         const groups = num(b, 'num_node_groups')
         const nodes = num(b, 'num_cache_nodes') ?? num(b, 'num_cache_clusters') ?? (groups !== undefined ? groups * ((num(b, 'replicas_per_node_group') ?? 0) + 1) : 1)
-        checkCache(sink, { ...w, nodeType: t.value, typeLine: t.line, nodes: nodes * countOf(b), name: nameTexts(r).join(' ') })
+        checkCache(sink, { path, line: w.line, resource: w.resource, nodeType: t.value, typeLine: t.line, nodes: nodes * countOf(b), name: nameTexts(r).join(' ') })
         break
       }
       case 'aws_nat_gateway':
-        nats.push({ ...w, count: countOf(b) })
+        nats.push({ path, line: w.line, resource: w.resource, count: countOf(b) })
         if (isNonProduction(path, r)) natNonProduction = true
         break
       case 'aws_lb':
       case 'aws_alb': {
         const t = str(b, 'load_balancer_type') ?? 'application'
-        if (t === 'application' || t === 'network' || t === 'gateway') checkLoadBalancer(sink, { ...w, lbType: t })
+        if (t === 'application' || t === 'network' || t === 'gateway') checkLoadBalancer(sink, { path, line: w.line, resource: w.resource, lbType: t })
         break
       }
       case 'aws_elb':
-        checkLoadBalancer(sink, { ...w, lbType: 'classic' })
+        checkLoadBalancer(sink, { path, line: w.line, resource: w.resource, lbType: 'classic' })
         break
       case 'aws_cloudwatch_log_group': {
         const a = b.attributes.retention_in_days
@@ -140,7 +167,9 @@ export async function costTerraform(path: string, content: string, parsed?: HclF
       }
       case 'aws_s3_bucket': {
         const inline = blocksOf(b, 'lifecycle_rule').length > 0
-        const separate = resources.some((o) => o.type === 'aws_s3_bucket_lifecycle_configuration' && refersTo(o.block.attributes.bucket?.value, r.type, r.name))
+        // The bucket's reference pattern is built once, and only when the file has a lifecycle configuration.
+        let reference: RegExp | undefined
+        const separate = resources.some((o) => o.type === 'aws_s3_bucket_lifecycle_configuration' && refersTo(o.block.attributes.bucket?.value, (reference ??= referenceTo(r.type, r.name))))
         if (!inline && !separate) checkBucket(sink, w)
         break
       }
@@ -152,16 +181,16 @@ export async function costTerraform(path: string, content: string, parsed?: HclF
         break
       case 'google_compute_instance': {
         const t = b.attributes.machine_type
-        if (t && typeof t.value === 'string') checkCompute(sink, { ...w, type: t.value, typeLine: t.line, count: countOf(b), name: r.name, cloud: 'gcp' })
+        if (t && typeof t.value === 'string') checkCompute(sink, { path, line: w.line, resource: w.resource, type: t.value, typeLine: t.line, count: countOf(b), name: r.name, cloud: 'gcp' })
         break
       }
       case 'google_sql_database_instance':
-        cloudSql(sink, w, r, isNonProduction(path, r), hasStopSchedule(r, content))
+        cloudSql(sink, w, r, isNonProduction(path, r), hasStopSchedule(r))
         break
       case 'azurerm_linux_virtual_machine':
       case 'azurerm_windows_virtual_machine': {
         const t = b.attributes.size
-        if (t && typeof t.value === 'string') checkCompute(sink, { ...w, type: t.value, typeLine: t.line, count: countOf(b), name: r.name, cloud: 'azure' })
+        if (t && typeof t.value === 'string') checkCompute(sink, { path, line: w.line, resource: w.resource, type: t.value, typeLine: t.line, count: countOf(b), name: r.name, cloud: 'azure' })
         break
       }
     }
@@ -174,18 +203,19 @@ export async function costTerraform(path: string, content: string, parsed?: HclF
 function volume(sink: CostSink, w: Where, b: HclBlock, typeKey: string, sizeKey: string, count: number): void {
   const t = b.attributes[typeKey]
   if (!t || typeof t.value !== 'string') return
-  checkVolume(sink, { ...w, type: t.value, typeLine: t.line, sizeGb: num(b, sizeKey), iops: num(b, 'iops'), throughput: num(b, 'throughput'), count })
+  checkVolume(sink, { path: w.path, line: w.line, resource: w.resource, type: t.value, typeLine: t.line, sizeGb: num(b, sizeKey), iops: num(b, 'iops'), throughput: num(b, 'throughput'), count })
 }
 
 function lambdaWarm(sink: CostSink, w: Where, r: TfResource, all: TfResource[], nonProduction: boolean): void {
   const a = r.block.attributes.provisioned_concurrent_executions
   const units = numberValue(a?.value)
   if (!a || units === undefined || units <= 0) return
-  const fn = all.find((o) => o.type === 'aws_lambda_function' && refersTo(r.block.attributes.function_name?.value, o.type, o.name))
+  const target = r.block.attributes.function_name?.value
+  const fn = isExpr(target) ? all.find((o) => o.type === 'aws_lambda_function' && referenceTo(o.type, o.name).test(target.expr)) : undefined
   const memoryMb = (fn && num(fn.block, 'memory_size')) || 128
   const gb = memoryMb / 1024
   const cost = money(units * gb * LAMBDA.provisionedGbSecond * HOURS_PER_MONTH * 3600)
-  const line = price(sink, { ...w, monthlyCostUsd: cost, basis: `${units} × ${memoryMb} MB provisioned at $${LAMBDA.provisionedGbSecond}/GB-s × ${HOURS_PER_MONTH} h` }, ['lambda'])
+  const line = price(sink, w, cost, `${units} × ${memoryMb} MB provisioned at $${LAMBDA.provisionedGbSecond}/GB-s × ${HOURS_PER_MONTH} h`, ['lambda'])
   if (!nonProduction) return
   report(sink, COST.nonProdWarm, w.path, a.line, `${w.resource} keeps ${units} Lambda execution environment(s) warm outside production (${usd(cost)}/month); 0 saves all of it.`, { monthlyCostUsd: cost, monthlySavingUsd: cost, assumptions: ['lambda'] })
   offerSaving(line, cost)
@@ -219,7 +249,7 @@ function cloudRunWarm(sink: CostSink, w: Where, r: TfResource, nonProduction: bo
   const mem = parseMemoryGib(stringValue(limits?.memory)) ?? 0.5
   const seconds = HOURS_PER_MONTH * 3600
   const cost = money(min * seconds * (cpu * CLOUD_RUN_IDLE.vcpuSecond + mem * CLOUD_RUN_IDLE.gibSecond))
-  const line = price(sink, { ...w, monthlyCostUsd: cost, basis: `${min} idle minimum instance(s) of ${cpu} vCPU / ${Number(mem.toFixed(3))} GiB × ${HOURS_PER_MONTH} h` }, ['cloudRun'])
+  const line = price(sink, w, cost, `${min} idle minimum instance(s) of ${cpu} vCPU / ${Number(mem.toFixed(3))} GiB × ${HOURS_PER_MONTH} h`, ['cloudRun'])
   if (!nonProduction) return
   report(sink, COST.nonProdWarm, w.path, a.line, `${w.resource} keeps ${min} Cloud Run instance(s) warm outside production (${usd(cost)}/month idle); \`min_instance_count = 0\` saves it.`, { monthlyCostUsd: cost, monthlySavingUsd: cost, assumptions: ['cloudRun'] })
   offerSaving(line, cost)
@@ -233,7 +263,7 @@ function cloudSql(sink: CostSink, w: Where, r: TfResource, nonProduction: boolea
   if (hourly === undefined) return
   const ha = str(settings!, 'availability_type') === 'REGIONAL' ? 2 : 1
   const cost = hourlyToMonthly(hourly * ha)
-  const line = price(sink, { ...w, monthlyCostUsd: cost, basis: `${tier.value}${ha === 2 ? ' regional (HA)' : ''} at $${Number((hourly * ha).toFixed(6))}/h × ${HOURS_PER_MONTH} h (storage not estimated)` })
+  const line = price(sink, w, cost, `${tier.value}${ha === 2 ? ' regional (HA)' : ''} at $${Number((hourly * ha).toFixed(6))}/h × ${HOURS_PER_MONTH} h (storage not estimated)`)
   if (!nonProduction || scheduled) return
   const saving = money(hourly * ha * (HOURS_PER_MONTH - OFFICE_HOURS_PER_MONTH))
   report(sink, COST.nonProdDb, w.path, w.line, `${w.resource} looks non-production and runs all month (${usd(cost)}/month); stopped outside office hours (activation policy NEVER) it saves ${usd(saving)}/month.`, { monthlyCostUsd: cost, monthlySavingUsd: saving, assumptions: ['officeHours'] })
