@@ -11,6 +11,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { Language, Parser, type Node as TsNode, type TreeCursor } from 'web-tree-sitter'
 import { isMap, isScalar, isSeq, parseYaml, ParseError, type Node as YamlNode } from './yaml.js'
+import { lookupTable } from '../../util/lookup-table.js'
 
 /** A value that is not a literal: a reference, a function call, a template with interpolation, … */
 export interface HclExpr {
@@ -654,7 +655,7 @@ function readArguments(w: Walk): HclValue[] {
 // ── Terraform JSON syntax (.tf.json) ─────────────────────────────────────────────────────────
 
 /** Block types whose JSON form nests one object level per label. */
-const JSON_LABEL_DEPTH: Record<string, number> = {
+const JSON_LABEL_DEPTH = lookupTable<number>({
   resource: 2,
   data: 2,
   module: 1,
@@ -663,7 +664,7 @@ const JSON_LABEL_DEPTH: Record<string, number> = {
   output: 1,
   locals: 0,
   terraform: 0
-}
+})
 
 /** Parses a `.tf.json` file into the same model; throws ParseError on invalid JSON. */
 export function parseTfJson(content: string): HclFile {

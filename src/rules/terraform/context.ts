@@ -93,7 +93,7 @@ function moduleView(block: HclBlock): ModuleView | undefined {
   }
   // An input the call leaves out is named by its first listed spelling; one it wrote, as written.
   const firstName: Record<string, string> = {}
-  for (const [input, attribute] of Object.entries(module.rename ?? {})) firstName[attribute] ??= input
+  for (const [input, attribute] of Object.entries(module.rename ?? {})) if (attribute !== undefined) firstName[attribute] ??= input
   const resource: TfResource = { type: module.type, name: block.labels[0] ?? '', block: { ...block, attributes }, viaModule: true, inputNames: { ...firstName, ...written } }
   return { resource, module, major }
 }
