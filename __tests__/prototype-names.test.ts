@@ -6,7 +6,11 @@
  */
 import { analyzeFiles } from '../src/rules/index.js'
 import { analyzeCost } from '../src/cost/index.js'
-import type { FileNote, SourceFile } from '../src/types.js'
+import { importSarif } from '../src/import/sarif.js'
+import { importTerraformPlan } from '../src/import/tfplan.js'
+import { resolveModel, DEFAULT_MODEL } from '../src/llm/models.js'
+import { classifyKey } from '../src/rules/secrets/keys.js'
+import { CATEGORIES, type FileNote, type SourceFile } from '../src/types.js'
 
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype)
 
@@ -355,6 +359,32 @@ describe('names of Object.prototype members in input', () => {
       expect(ruleIds(findings, c.path)).toEqual(expect.arrayContaining(realIds))
       const cost = await analyzeCost(files)
       expect(errors(cost.notes)).toEqual([])
+    })
+  })
+
+  describe.each(PROTOTYPE_NAMES)('%s outside the analyzers', (name) => {
+    it('an imported SARIF result with that rule id gets one of the categories', () => {
+      for (const tool of ['checkov', 'hadolint', 'zizmor', name]) {
+        const sarif = { version: '2.1.0', runs: [{ tool: { driver: { name: tool } }, results: [{ ruleId: name, message: { text: 'm' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'main.tf' } } }] }] }] }
+        const { findings } = importSarif(JSON.stringify(sarif), 'r.sarif')
+        expect(findings).toHaveLength(1)
+        expect(CATEGORIES).toContain(findings[0]!.category)
+      }
+    })
+
+    it('a plan whose action reason is that name gives a plain message', () => {
+      const plan = { resource_changes: [{ address: 'aws_db_instance.db', mode: 'managed', type: 'aws_db_instance', name: 'db', action_reason: name, change: { actions: ['delete'], before: {} } }] }
+      const { findings } = importTerraformPlan(JSON.stringify(plan), 'plan.json', [])
+      expect(findings).toHaveLength(1)
+      expect(findings[0]!.message).toBe('This plan destroys `aws_db_instance.db`, and its data with it.')
+    })
+
+    it('a model named so is an unknown name, not an alias', () => {
+      expect(resolveModel(undefined, name.toLowerCase())).toEqual({ id: DEFAULT_MODEL, note: expect.stringContaining('unknown model name') })
+    })
+
+    it('a key named `<name>_key` is not a secret key name', () => {
+      expect(classifyKey(`${name}_key`)).toBeUndefined()
     })
   })
 })
