@@ -67,6 +67,22 @@ resource "aws_instance" "odd" {
   instance_type = "${n}"
   metadata_options { http_tokens = "${n}" }
 }
+variable "${n}" { default = "m5.24xlarge" }
+variable "sizes" { default = { ${n} = "m5.24xlarge" } }
+locals {
+  ${n} = "m5.24xlarge"
+  obj  = { ${n} = { http_tokens = "optional" } }
+}
+resource "aws_instance" "refs" {
+  for_each      = { ${n} = "x" }
+  ami           = data.${n}.b.id
+  instance_type = var.${n}
+  user_data     = local.${n}
+  key_name      = var.sizes["${n}"]
+  subnet_id     = lookup(var.sizes, "${n}", "x")
+  tags          = { Name = each.value.${n}, Other = module.m.${n}, Third = local.obj.${n}.http_tokens }
+  metadata_options { http_tokens = local.obj.${n}.http_tokens }
+}
 resource "aws_db_instance" "db" {
   engine         = "${n}"
   instance_class = "${n}"
@@ -107,8 +123,13 @@ Parameters:
   ${n}:
     Type: ${n}
     Default: ${n}
+Mappings:
+  ${n}:
+    ${n}:
+      ${n}: m5.24xlarge
 Conditions:
   ${n}: !Equals [!Ref ${n}, "x"]
+  Other: !Condition ${n}
 Resources:
 ${REAL_CFN}  ${n}:
     Type: ${n}
@@ -117,6 +138,15 @@ ${REAL_CFN}  ${n}:
       Image: ${n}
   Plain:
     Type: ${n}
+    Condition: ${n}
+    DependsOn: ${n}
+  Mapped:
+    Type: AWS::EC2::Instance
+    Properties:
+      InstanceType: !FindInMap [${n}, ${n}, ${n}]
+      ImageId: !Sub "\${${n}}"
+      KeyName: !If [${n}, !Ref ${n}, !GetAtt ${n}.${n}]
+      UserData: !Join ["", [!Ref "AWS::${n}", !ImportValue ${n}]]
   Instance:
     Type: AWS::EC2::Instance
     Properties:
@@ -238,6 +268,12 @@ ${REAL_COMPOSE}  ${n}:
     image: ${n}
     ${n}: x
     network_mode: ${n}
+    extends: ${n}
+    depends_on: [${n}]
+    networks: [${n}]
+    command: echo \${${n}} \${${n}:-x}
+    secrets: [${n}]
+    profiles: [${n}]
     cap_add: ["${n}"]
     volumes:
       - ${n}:/data
@@ -265,6 +301,10 @@ env:
 jobs:
 ${REAL_JOBS}  ${n}:
     runs-on: ${n}
+    needs: [${n}]
+    strategy:
+      matrix:
+        ${n}: [a, b]
     permissions:
       ${n}: write
     ${n}: x
@@ -277,6 +317,10 @@ ${REAL_JOBS}  ${n}:
       - uses: docker://${n}
       - run: ${n} -f x ${n}
         shell: ${n}
+      - run: echo "\${{ inputs.${n} }} \${{ env.${n} }} \${{ matrix.${n} }} \${{ secrets.${n} }} \${{ needs.${n}.outputs.${n} }} \${{ steps.${n}.outputs.${n} }} \${{ github.event.${n} }} \${{ vars.${n} }}"
+        env:
+          X: \${{ github.${n} }}
+        if: \${{ ${n}(github.event) }}
       - ${n}: x
   call:
     uses: ${n}/${n}/.github/workflows/${n}.yml@${n}
@@ -298,7 +342,8 @@ RUN --${n}=x echo ${n}
 RUN ${n} install -y x
 COPY --${n}=x a b
 COPY --from=${n} a b
-USER ${n}
+USER \${${n}}
+WORKDIR $${n}
 EXPOSE ${n}
 HEALTHCHECK --${n}=1 CMD ${n}
 SHELL ["${n}", "-c"]
