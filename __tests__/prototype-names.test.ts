@@ -7,6 +7,7 @@
 import { analyzeFiles } from '../src/rules/index.js'
 import { analyzeCost } from '../src/cost/index.js'
 import { importSarif } from '../src/import/sarif.js'
+import { parseHcl, parseTfJson } from '../src/rules/parse/hcl.js'
 import { importTerraformPlan } from '../src/import/tfplan.js'
 import { resolveModel, DEFAULT_MODEL } from '../src/llm/models.js'
 import { classifyKey } from '../src/rules/secrets/keys.js'
@@ -430,6 +431,22 @@ describe('names of Object.prototype members in input', () => {
 
     it('a key named `<name>_key` is not a secret key name', () => {
       expect(classifyKey(`${name}_key`)).toBeUndefined()
+    })
+  })
+
+  describe('parsed Terraform keeps every name as an own key of its own object', () => {
+    it.each(PROTOTYPE_NAMES)('%s as an attribute and as an object key', async (name) => {
+      const hcl = await parseHcl(`resource "aws_s3_bucket" "b" {\n  ${name} = "v"\n  tags = { ${name} = { Owner = "x" }, Team = "t" }\n}\n`)
+      const json = parseTfJson(JSON.stringify({ resource: { aws_s3_bucket: { b: { [name]: 'v', tags: { [name]: { Owner: 'x' }, Team: 't' } } } } }))
+      for (const file of [hcl, json]) {
+        const attributes = file.blocks[0]!.attributes
+        expect(Object.keys(attributes).sort()).toEqual([name, 'tags'].sort())
+        expect(attributes[name]?.value).toBe('v')
+        const tags = attributes.tags?.value as Record<string, unknown>
+        expect(Object.keys(tags).sort()).toEqual([name, 'Team'].sort())
+        // Nothing of the name's value shows through as a key of its own.
+        expect(tags.Owner).toBeUndefined()
+      }
     })
   })
 })

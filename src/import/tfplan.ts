@@ -7,7 +7,7 @@
 import type { FileNote, Finding, SourceFile } from '../types.js'
 import { IMPORT_RULES } from './rules.js'
 import { PLAN_VARIABLES_FILE } from '../rules/terraform/project.js'
-import { lookupTable } from '../util/lookup-table.js'
+import { lookupTable, setOwn } from '../util/lookup-table.js'
 
 /** Resource types whose replacement loses data (or, for keys, makes data unreadable). */
 const STATEFUL = [
@@ -140,7 +140,7 @@ export function planVariablesFile(text: string, files: readonly SourceFile[]): S
   }
   if (!isObj(plan) || !isObj(plan.variables)) return undefined
   const values: Record<string, unknown> = {}
-  for (const [name, v] of Object.entries(plan.variables)) if (isObj(v) && 'value' in v && /^[A-Za-z_][\w-]*$/.test(name)) values[name] = v.value
+  for (const [name, v] of Object.entries(plan.variables)) if (isObj(v) && 'value' in v && /^[A-Za-z_][\w-]*$/.test(name)) setOwn(values, name, v.value)
   const names = Object.keys(values)
   if (!names.length) return undefined
   const declared = new Map<string, number>()
