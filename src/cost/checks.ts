@@ -19,6 +19,7 @@ import {
   type CostLine
 } from './estimate.js'
 import { CLOUDWATCH_LOGS, EBS, EC2_HOURLY, ELASTICACHE_HOURLY, HOURS_PER_MONTH, LOAD_BALANCER_HOURLY, NAT_GATEWAY, RDS_STORAGE_GB_MONTH, S3_GB_MONTH } from './prices.js'
+import type { LookupTable } from '../util/lookup-table.js'
 import { COST, offerSaving, price, report, usd, type CostPlace, type CostSink } from './meta.js'
 
 /** The file, the line of the resource header and the resource's name (`aws_instance.web`, `AWS::EC2::Instance Web`). */
@@ -64,7 +65,7 @@ function rate(hourly: number): string {
   return `$${Number(hourly.toFixed(6))}`
 }
 
-function checkOversized(sink: CostSink, c: ComputeInput, table: Record<string, number>, hourly: number | undefined, line: CostLine | undefined, multiplier = 1): void {
+function checkOversized(sink: CostSink, c: ComputeInput, table: LookupTable<number>, hourly: number | undefined, line: CostLine | undefined, multiplier = 1): void {
   const why = oversizedWhy(c.type, c.name)
   if (!why) return
   const smaller = oneSizeDown(c.type, table)

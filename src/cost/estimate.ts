@@ -14,6 +14,7 @@ import {
   RDS_MYSQL_HOURLY,
   RDS_POSTGRES_HOURLY
 } from './prices.js'
+import type { LookupTable } from '../util/lookup-table.js'
 
 /** One priced thing: a resource (or workload) and what it costs per month at list price. */
 export interface CostLine {
@@ -73,7 +74,7 @@ function splitType(type: string): { prefix: string; family: string; size: string
 }
 
 /** The next smaller size of the same family that the table prices, or undefined. */
-export function oneSizeDown(type: string, table: Record<string, number>): string | undefined {
+export function oneSizeDown(type: string, table: LookupTable<number>): string | undefined {
   const parts = splitType(type)
   if (!parts) return undefined
   const own = sizeRank(parts.size)
@@ -100,7 +101,7 @@ export function engineOf(engine: string | undefined): DbEngine {
 }
 
 /** The RDS table for an engine; engines without a table of their own are priced as MySQL. */
-export function rdsTable(engine: DbEngine): Record<string, number> {
+export function rdsTable(engine: DbEngine): LookupTable<number> {
   return engine === 'postgres' ? RDS_POSTGRES_HOURLY : RDS_MYSQL_HOURLY
 }
 

@@ -9,8 +9,9 @@ import { FARGATE, HOURS_PER_MONTH } from './prices.js'
 import { looksNonProduction, money } from './estimate.js'
 import { COST, newSink, offerSaving, price, report, usd, type CostSink } from './meta.js'
 import { parseCpu, parseMemoryGib } from './terraform.js'
+import { lookupTable } from '../util/lookup-table.js'
 
-const POD_SPEC: Record<string, string[]> = {
+const POD_SPEC = lookupTable<string[]>({
   Deployment: ['spec', 'template', 'spec'],
   StatefulSet: ['spec', 'template', 'spec'],
   ReplicaSet: ['spec', 'template', 'spec'],
@@ -18,7 +19,7 @@ const POD_SPEC: Record<string, string[]> = {
   Job: ['spec', 'template', 'spec'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
   Pod: ['spec']
-}
+})
 /** Workloads whose replica count is theirs to set (and so can be priced and autoscaled). */
 const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet'])
 

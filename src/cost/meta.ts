@@ -2,6 +2,7 @@
 import type { Finding, RuleMeta } from '../types.js'
 import { defineRule, reporterFor } from '../rules/rule.js'
 import { money, type AssumptionKey, type CostLine } from './estimate.js'
+import { lookupTable } from '../util/lookup-table.js'
 
 /** Every cost rule is of category `cost`; its kind says which files it prices. */
 const rule = ({ kind, ...spec }: Omit<RuleMeta, 'category'>): RuleMeta => defineRule(kind, { category: 'cost', ...spec })
@@ -102,19 +103,19 @@ export const COST = {
 export const costRules: RuleMeta[] = Object.values(COST)
 
 /** Scan findings that a cost finding at the same place restates with figures. */
-export const SUPERSEDED_BY: Record<string, string> = {
+export const SUPERSEDED_BY = lookupTable<string>({
   'tf/aws-ebs-gp2': 'cost/ebs-gp2',
   'tf/aws-oversized-instance': 'cost/oversized-instance'
-}
+})
 
 /**
  * A cost finding without figures that a rule of the file's kind always reports too, in the same
  * object: `cost/k8s-no-limits` (a container with no limits at all) gets `k8s/no-memory-limits` at
  * the container or inside it. The cost pass alone (an audit's estimate) still reports it.
  */
-const RESTATED_BY: Record<string, string> = {
+const RESTATED_BY = lookupTable<string>({
   'cost/k8s-no-limits': 'k8s/no-memory-limits'
-}
+})
 
 /** The rules `withoutRestated` looks at (ids always hold a `/`, so no Object.prototype name is among them). */
 const SUPERSEDED = new Map(Object.entries(SUPERSEDED_BY))

@@ -8,6 +8,7 @@ import { CLOUD_RUN_IDLE, HOURS_PER_MONTH, LAMBDA } from './prices.js'
 import { cloudSqlHourly, hourlyToMonthly, looksNonProduction, looksProduction, money, OFFICE_HOURS_PER_MONTH } from './estimate.js'
 import { checkBucket, checkCache, checkCompute, checkDatabase, checkLoadBalancer, checkLogGroup, checkNatGateways, checkVolume, type Where } from './checks.js'
 import { COST, newSink, offerSaving, price, report, usd, type CostSink } from './meta.js'
+import { lookupTable } from '../util/lookup-table.js'
 
 interface TfResource {
   type: string
@@ -229,7 +230,7 @@ export function parseCpu(v: string | number | undefined): number | undefined {
   return m ? Number(m[1]) / (m[2] ? 1000 : 1) : undefined
 }
 
-const MEMORY_UNITS: Record<string, number> = { '': 1 / 1024 ** 3, k: 1e3 / 1024 ** 3, K: 1e3 / 1024 ** 3, Ki: 1 / 1024 ** 2, M: 1e6 / 1024 ** 3, Mi: 1 / 1024, G: 1e9 / 1024 ** 3, Gi: 1, T: 1e12 / 1024 ** 3, Ti: 1024 }
+const MEMORY_UNITS = lookupTable<number>({ '': 1 / 1024 ** 3, k: 1e3 / 1024 ** 3, K: 1e3 / 1024 ** 3, Ki: 1 / 1024 ** 2, M: 1e6 / 1024 ** 3, Mi: 1 / 1024, G: 1e9 / 1024 ** 3, Gi: 1, T: 1e12 / 1024 ** 3, Ti: 1024 })
 
 export function parseMemoryGib(v: string | number | undefined): number | undefined {
   if (typeof v === 'number') return v / 1024 ** 3

@@ -4,10 +4,11 @@
  * `security`, which is what most scanner results are about.
  */
 import type { Category } from '../types.js'
+import { lookupTable, type LookupTable } from '../util/lookup-table.js'
 
 /** Ids whose category the name alone would get wrong or could not tell. */
-const BY_ID: Record<string, Record<string, Category>> = {
-  hadolint: {
+const BY_ID = lookupTable<LookupTable<Category>>({
+  hadolint: lookupTable<Category>({
     DL3006: 'immutability', // untagged image
     DL3007: 'immutability', // `latest`
     DL3008: 'immutability', // apt packages unpinned
@@ -22,8 +23,8 @@ const BY_ID: Record<string, Record<string, Category>> = {
     DL3009: 'cost', // apt lists left in the image
     DL3015: 'cost', // recommended packages installed
     DL3042: 'cost' // pip cache kept
-  },
-  zizmor: {
+  }),
+  zizmor: lookupTable<Category>({
     'unpinned-uses': 'immutability',
     'unpinned-images': 'immutability',
     'template-injection': 'security',
@@ -39,8 +40,8 @@ const BY_ID: Record<string, Record<string, Category>> = {
     'insecure-commands': 'security',
     'overprovisioned-secrets': 'secrets',
     'unredacted-secrets': 'secrets'
-  },
-  checkov: {
+  }),
+  checkov: lookupTable<Category>({
     CKV_AWS_18: 'observability', // S3 access logging
     CKV_AWS_21: 'backup', // S3 versioning
     CKV_AWS_16: 'security', // RDS encryption
@@ -63,8 +64,8 @@ const BY_ID: Record<string, Record<string, Category>> = {
     CKV_DOCKER_2: 'slo', // HEALTHCHECK
     CKV_DOCKER_7: 'immutability', // FROM latest
     CKV_GHA_7: 'security'
-  }
-}
+  })
+})
 
 /** Words in a rule's name or description and the category they point to, most specific first. */
 const WORDS: [RegExp, Category][] = [

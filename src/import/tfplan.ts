@@ -7,6 +7,7 @@
 import type { FileNote, Finding, SourceFile } from '../types.js'
 import { IMPORT_RULES } from './rules.js'
 import { PLAN_VARIABLES_FILE } from '../rules/terraform/project.js'
+import { lookupTable, setOwn } from '../util/lookup-table.js'
 
 /** Resource types whose replacement loses data (or, for keys, makes data unreadable). */
 const STATEFUL = [
@@ -58,7 +59,7 @@ function forcedBy(change: Json): string[] {
     .filter((p) => p.length > 0)
 }
 
-const REASONS: Record<string, string> = {
+const REASONS = lookupTable<string>({
   replace_because_cannot_update: 'the provider cannot update it in place',
   replace_because_tainted: 'it is tainted',
   replace_by_request: 'it was asked for with -replace',
@@ -67,7 +68,7 @@ const REASONS: Record<string, string> = {
   delete_because_no_module: 'its module was removed',
   delete_because_count_index: 'its count index no longer exists',
   delete_because_each_key: 'its for_each key no longer exists'
-}
+})
 
 /**
  * Findings from a plan: replaced or destroyed stateful resources. `files` are the repository's
@@ -139,7 +140,7 @@ export function planVariablesFile(text: string, files: readonly SourceFile[]): S
   }
   if (!isObj(plan) || !isObj(plan.variables)) return undefined
   const values: Record<string, unknown> = {}
-  for (const [name, v] of Object.entries(plan.variables)) if (isObj(v) && 'value' in v && /^[A-Za-z_][\w-]*$/.test(name)) values[name] = v.value
+  for (const [name, v] of Object.entries(plan.variables)) if (isObj(v) && 'value' in v && /^[A-Za-z_][\w-]*$/.test(name)) setOwn(values, name, v.value)
   const names = Object.keys(values)
   if (!names.length) return undefined
   const declared = new Map<string, number>()

@@ -8,6 +8,7 @@
  * ("forced tool use is not supported"), so for them the runner asks for the tool in the prompt
  * and lets the model choose (`auto`).
  */
+import { lookupTable } from '../util/lookup-table.js'
 
 export type ModelFamily = 'opus' | 'sonnet' | 'haiku' | 'other'
 
@@ -18,6 +19,9 @@ export const MODEL_ALIASES: Record<Exclude<ModelFamily, 'other'>, string> = {
 }
 
 export const DEFAULT_MODEL = MODEL_ALIASES.sonnet
+
+/** The aliases by the name a persona or the `model` input gives. */
+const ALIAS_IDS = lookupTable<string>(MODEL_ALIASES)
 
 export interface ModelInfo {
   id: string
@@ -109,7 +113,8 @@ export function resolveModel(personaModel: string | undefined, override?: string
   const given = (override?.trim() || personaModel?.trim() || '').replace(/^["']|["']$/g, '')
   if (given === '' || given.toLowerCase() === 'inherit' || given.toLowerCase() === 'default') return { id: DEFAULT_MODEL }
   const alias = given.toLowerCase()
-  if (alias in MODEL_ALIASES) return { id: MODEL_ALIASES[alias as keyof typeof MODEL_ALIASES] }
+  const aliased = ALIAS_IDS[alias]
+  if (aliased !== undefined) return { id: aliased }
   if (looksLikeFullId(given)) return { id: given }
   const shown = given.length > 60 ? `${given.slice(0, 60)}…` : given
   return { id: DEFAULT_MODEL, note: `unknown model name "${shown}"; using ${DEFAULT_MODEL}` }

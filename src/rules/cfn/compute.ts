@@ -4,20 +4,21 @@ import { CFN } from './meta.js'
 import type { CfnContext } from './storage.js'
 import { intrinsicArgument, intrinsicOf, literal, oneOrMany, type Resource } from './template.js'
 import { firstBad, valuesOf, withVia } from './values.js'
+import { lookupTable } from '../../util/lookup-table.js'
 
 /** Where each type keeps its metadata options. */
-const METADATA_PATHS: Record<string, string[]> = {
+const METADATA_PATHS = lookupTable<string[]>({
   'AWS::EC2::Instance': ['MetadataOptions'],
   'AWS::EC2::LaunchTemplate': ['LaunchTemplateData', 'MetadataOptions'],
   'AWS::AutoScaling::LaunchConfiguration': ['MetadataOptions']
-}
+})
 
 /** Where each type names its AMI. */
-const IMAGE_PATHS: Record<string, string[]> = {
+const IMAGE_PATHS = lookupTable<string[]>({
   'AWS::EC2::Instance': ['ImageId'],
   'AWS::EC2::LaunchTemplate': ['LaunchTemplateData', 'ImageId'],
   'AWS::AutoScaling::LaunchConfiguration': ['ImageId']
-}
+})
 
 /** AWS's public SSM parameters for the latest Amazon Linux 2023 AMIs, which are registered `ImdsSupport: v2.0`. */
 const AL2023_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-'

@@ -11,6 +11,7 @@ import { intrinsicArgument, intrinsicOf, literal, type Resource } from './templa
 import { valuesOf } from './values.js'
 import { cacheEnginePort, proxyEnginePort, rdsEnginePort } from '../terraform/ports.js'
 import { namedForFunctions, reachOf, type GroupUse, type Reach } from '../security-group-reach.js'
+import { lookupTable } from '../../util/lookup-table.js'
 
 /**
  * True when the node (anywhere inside) refers to a logical id: `!Ref X`, `{"Ref": X}`,
@@ -108,7 +109,7 @@ interface StoreKind {
   members?: string
 }
 
-const STORES: Record<string, StoreKind> = {
+const STORES = lookupTable<StoreKind>({
   'AWS::DocDB::DBCluster': { what: 'DocumentDB cluster', groups: 'VpcSecurityGroupIds', exposure: 'never', ports: portOr(fixedPort(27017)) },
   'AWS::Neptune::DBCluster': { what: 'Neptune cluster', groups: 'VpcSecurityGroupIds', exposure: 'never', ports: portOr(fixedPort(8182)), members: 'AWS::Neptune::DBInstance' },
   'AWS::ElastiCache::CacheCluster': { what: 'ElastiCache cluster', groups: 'VpcSecurityGroupIds', exposure: 'never', ports: portOr(engineProperty('Engine', cacheEnginePort)) },
@@ -118,7 +119,7 @@ const STORES: Record<string, StoreKind> = {
   'AWS::RDS::DBProxy': { what: 'RDS proxy', groups: 'VpcSecurityGroupIds', exposure: 'never', ports: engineProperty('EngineFamily', proxyEnginePort) },
   'AWS::RDS::DBInstance': { what: 'RDS instance', groups: 'VPCSecurityGroups', exposure: 'flag', ports: portOr(engineProperty('Engine', rdsEnginePort)) },
   'AWS::RDS::DBCluster': { what: 'RDS cluster', groups: 'VpcSecurityGroupIds', exposure: 'flag', ports: portOr(engineProperty('Engine', rdsEnginePort)), members: 'AWS::RDS::DBInstance' }
-}
+})
 
 /** Every value the template gives `PubliclyAccessible` is false (none when it is not written). */
 function flaggedPrivate(ctx: CfnContext, r: Resource): boolean | undefined {

@@ -4,6 +4,7 @@ import { K8S } from './meta.js'
 import { labelsOf, type K8sObject } from './objects.js'
 import type { CheckContext } from './containers.js'
 import { sameNamespace, type StreamIndex } from './workloads.js'
+import { setOwn } from '../../util/lookup-table.js'
 
 /**
  * API groups the Kubernetes API server serves itself (`""` is the core group). Groups that merely
@@ -169,7 +170,7 @@ export function checkExposure(ctx: CheckContext, obj: K8sObject, stream?: Stream
   const ranges = v.items(v.get(spec, 'loadBalancerSourceRanges')).map((r) => v.str(r) ?? '')
   if (ranges.length > 0 && !ranges.some((r) => r === '0.0.0.0/0' || r === '::/0')) return []
   const annotations: Record<string, string> = {}
-  for (const e of v.entries(v.at(obj.node, ['metadata', 'annotations']))) annotations[e.key] = v.str(e.value) ?? ''
+  for (const e of v.entries(v.at(obj.node, ['metadata', 'annotations']))) setOwn(annotations, e.key, v.str(e.value) ?? '')
   if (isRestrictedByAnnotation(annotations)) return []
   return [ctx.report(K8S.openLoadBalancer, v.keyLine(spec, 'type'), `Service \`${obj.name}\` is a LoadBalancer open to any source`)]
 }

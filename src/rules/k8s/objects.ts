@@ -5,6 +5,7 @@
 import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import type { DocView } from './view.js'
+import { setOwn } from '../../util/lookup-table.js'
 
 export interface K8sObject {
   kind: string
@@ -144,7 +145,7 @@ export function labelsOf(v: DocView, node: Node | undefined): Record<string, str
   const out: Record<string, string> = {}
   for (const e of v.entries(node)) {
     const value = v.str(e.value)
-    if (value !== undefined) out[e.key] = value
+    if (value !== undefined) setOwn(out, e.key, value)
   }
   return out
 }

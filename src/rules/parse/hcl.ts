@@ -11,6 +11,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { Language, Parser, type Node as TsNode, type TreeCursor } from 'web-tree-sitter'
 import { isMap, isScalar, isSeq, parseYaml, ParseError, type Node as YamlNode } from './yaml.js'
+import { lookupTable, setOwn } from '../../util/lookup-table.js'
 
 /** A value that is not a literal: a reference, a function call, a template with interpolation, … */
 export interface HclExpr {
@@ -256,7 +257,7 @@ function readBody(w: Walk, attributes: Record<string, HclAttribute>, blocks: Hcl
   for (; t !== undefined; t = nextNamedSibling(w)) {
     if (t === 'attribute') {
       const attr = readAttribute(w)
-      if (attr) attributes[attr.name] = attr
+      if (attr) setOwn(attributes, attr.name, attr)
     } else if (t === 'block') {
       blocks.push(readBlock(w))
     }
@@ -538,7 +539,7 @@ function readObjectElem(w: Walk, out: HclObject): void {
   }
   upFrom(w, started)
   if (key === undefined || !seenValue) return
-  out[key] = value as HclValue
+  setOwn(out, key, value as HclValue)
   recordLine(out, key, line)
 }
 
@@ -654,7 +655,7 @@ function readArguments(w: Walk): HclValue[] {
 // ── Terraform JSON syntax (.tf.json) ─────────────────────────────────────────────────────────
 
 /** Block types whose JSON form nests one object level per label. */
-const JSON_LABEL_DEPTH: Record<string, number> = {
+const JSON_LABEL_DEPTH = lookupTable<number>({
   resource: 2,
   data: 2,
   module: 1,
@@ -663,7 +664,7 @@ const JSON_LABEL_DEPTH: Record<string, number> = {
   output: 1,
   locals: 0,
   terraform: 0
-}
+})
 
 /** Parses a `.tf.json` file into the same model; throws ParseError on invalid JSON. */
 export function parseTfJson(content: string): HclFile {
@@ -677,7 +678,7 @@ export function parseTfJson(content: string): HclFile {
     for (const pair of node.items) {
       const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
       const line = yaml.lineOf(pair.key)
-      block.attributes[name] = { name, line, endLine: yaml.endLineOf(pair.value), value: toValue(pair.value), valueLine: yaml.lineOf(pair.value) }
+      setOwn(block.attributes, name, { name, line, endLine: yaml.endLineOf(pair.value), value: toValue(pair.value), valueLine: yaml.lineOf(pair.value) })
     }
   }
   for (const top of root.items) {
@@ -711,7 +712,7 @@ function yamlToValue(node: unknown, lineOf: (n: unknown) => number, offset: numb
     const out: HclObject = {}
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
-      out[key] = yamlToValue(pair.value, lineOf, offset)
+      setOwn(out, key, yamlToValue(pair.value, lineOf, offset))
       recordLine(out, key, lineOf(pair.key) + offset)
     }
     return out
@@ -770,7 +771,7 @@ function objectAsBlock(type: string, obj: HclObject, line: number, endLine: numb
   const block: HclBlock = { type, labels: [], line, endLine, attributes: {}, blocks: [] }
   for (const [key, value] of Object.entries(obj)) {
     const keyLine = lineOfKey(obj, key) ?? line
-    block.attributes[key] = { name: key, line: keyLine, endLine: keyLine, value, valueLine: keyLine }
+    setOwn(block.attributes, key, { name: key, line: keyLine, endLine: keyLine, value, valueLine: keyLine })
   }
   return block
 }

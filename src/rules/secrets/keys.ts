@@ -2,6 +2,7 @@
  * Which keys name a secret, and which values under them are literal secrets rather than
  * references, placeholders or ordinary settings.
  */
+import { lookupTable } from '../../util/lookup-table.js'
 
 /** What a secret-ish key holds; decides the rule that reports it. */
 export type SecretKeyClass = 'password' | 'token' | 'api-key' | 'private-key' | 'connection-string' | 'secret' | 'weak'
@@ -92,7 +93,7 @@ const SECRET_SUFFIXES: Array<[string, SecretKeyClass]> = [
 ]
 
 /** `<word> key` pairs that are secrets whatever the value looks like. */
-const STRONG_KEY_PAIRS: Record<string, SecretKeyClass> = {
+const STRONG_KEY_PAIRS = lookupTable<SecretKeyClass>({
   api: 'api-key',
   access: 'api-key',
   secret: 'secret',
@@ -102,7 +103,7 @@ const STRONG_KEY_PAIRS: Record<string, SecretKeyClass> = {
   subscription: 'api-key',
   license: 'api-key',
   sas: 'token'
-}
+})
 /** `<word> key` pairs that are secrets only when the value is random-looking. */
 const WEAK_KEY_WORDS = new Set(['auth', 'signing', 'master', 'shared', 'client', 'app', 'service', 'admin', 'root', 'hmac', 'session', 'cookie', 'jwt', 'webhook'])
 

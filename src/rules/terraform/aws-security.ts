@@ -7,6 +7,7 @@ import { blockMentions, GROUP_RULE_TYPES, openIngressReach } from './guarded.js'
 import { SG_MODULE_SERVICES, SG_MODULE_SOURCE, VPC_MODULE } from './registry-modules.js'
 import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, writtenName, type TfCheck, type TfContext, type TfResource } from './context.js'
 import { documentStatements, isAnyone, statementsOf, type PolicyStatement } from './policy.js'
+import { lookupTable } from '../../util/lookup-table.js'
 
 const sgOpenSsh = defineRule('terraform', {
   id: 'tf/aws-sg-open-ssh',
@@ -403,11 +404,11 @@ function checkRdsPublic(ctx: TfContext): void {
 
 const PUBLIC_ACLS = new Set(['public-read', 'public-read-write', 'authenticated-read'])
 /** What a canned ACL on the bucket itself grants (a website needs none of it: GetObject comes from a bucket policy). */
-const CANNED_ACL_REACH: Record<string, string> = {
+const CANNED_ACL_REACH = lookupTable<string>({
   'public-read': 'anyone can list every object key in the bucket',
   'public-read-write': 'anyone can list the bucket and write objects into it',
   'authenticated-read': 'any AWS account can list every object key in the bucket'
-}
+})
 
 function checkS3Public(ctx: TfContext): void {
   for (const r of ctx.resources(['aws_s3_bucket', 'aws_s3_bucket_acl'], { modules: true })) {
@@ -663,7 +664,7 @@ function checkEksEndpoint(ctx: TfContext): void {
 
 // ── Encryption ───────────────────────────────────────────────────────────────────────────────
 
-const ENCRYPTION_FLAGS: Record<string, string> = {
+const ENCRYPTION_FLAGS = lookupTable<string>({
   aws_db_instance: 'storage_encrypted',
   aws_rds_cluster: 'storage_encrypted',
   aws_ebs_volume: 'encrypted',
@@ -672,7 +673,7 @@ const ENCRYPTION_FLAGS: Record<string, string> = {
   aws_elasticache_replication_group: 'at_rest_encryption_enabled',
   aws_docdb_cluster: 'storage_encrypted',
   aws_neptune_cluster: 'storage_encrypted'
-}
+})
 const ENCRYPTED_TYPES = Object.keys(ENCRYPTION_FLAGS)
 
 function checkEncryption(ctx: TfContext): void {

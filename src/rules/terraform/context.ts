@@ -8,6 +8,7 @@ import type { Check, Report } from '../rule.js'
 import { blocksOf, boolValue, isExpr, stringValue, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../parse/hcl.js'
 import { describeResolution, type Resolution, type TfProject } from './project.js'
 import { majorOf, registryModuleFor, type RegistryModule } from './registry-modules.js'
+import { setOwn } from '../../util/lookup-table.js'
 
 /** One check: walks the file once and may report under any of its rules. */
 export type TfCheck = Check<TfContext>
@@ -84,8 +85,8 @@ function moduleView(block: HclBlock): ModuleView | undefined {
   const written: Record<string, string> = {}
   for (const [name, attr] of Object.entries(block.attributes)) {
     const renamed = module.rename?.[name] ?? name
-    attributes[renamed] = { ...attr, name: renamed }
-    if (renamed !== name) written[renamed] = name
+    setOwn(attributes, renamed, { ...attr, name: renamed })
+    if (renamed !== name) setOwn(written, renamed, name)
   }
   const known = major !== undefined ? module.defaults?.[major] : undefined
   for (const [name, value] of Object.entries(known?.safe ?? {})) {
@@ -93,7 +94,7 @@ function moduleView(block: HclBlock): ModuleView | undefined {
   }
   // An input the call leaves out is named by its first listed spelling; one it wrote, as written.
   const firstName: Record<string, string> = {}
-  for (const [input, attribute] of Object.entries(module.rename ?? {})) firstName[attribute] ??= input
+  for (const [input, attribute] of Object.entries(module.rename ?? {})) if (attribute !== undefined) firstName[attribute] ??= input
   const resource: TfResource = { type: module.type, name: block.labels[0] ?? '', block: { ...block, attributes }, viaModule: true, inputNames: { ...firstName, ...written } }
   return { resource, module, major }
 }

@@ -9,6 +9,7 @@ import { boolValue, isExpr, isObject, numberValue, stringValue, type HclBlock, t
 import { attr, refersTo, type TfContext, type TfResource } from './context.js'
 import { cacheEnginePort, proxyEnginePort, rdsEnginePort } from './ports.js'
 import { namedForFunctions, reachOf, type GroupUse, type Reach } from '../security-group-reach.js'
+import { lookupTable } from '../../util/lookup-table.js'
 
 /** True when a value (anywhere inside) refers to the resource `type.name`. */
 export function mentions(v: HclValue | undefined, type: string, name: string): boolean {
@@ -72,7 +73,7 @@ interface StoreKind {
   members?: string
 }
 
-const STORES: Record<string, StoreKind> = {
+const STORES = lookupTable<StoreKind>({
   aws_docdb_cluster: { what: 'DocumentDB cluster', groups: 'vpc_security_group_ids', exposure: 'never', port: portOr(() => 27017) },
   aws_neptune_cluster: { what: 'Neptune cluster', groups: 'vpc_security_group_ids', exposure: 'never', port: portOr(() => 8182), members: 'aws_neptune_cluster_instance' },
   aws_elasticache_cluster: { what: 'ElastiCache cluster', groups: 'security_group_ids', exposure: 'never', port: portOr(byEngine('engine', cacheEnginePort)) },
@@ -82,7 +83,7 @@ const STORES: Record<string, StoreKind> = {
   aws_db_proxy: { what: 'RDS proxy', groups: 'vpc_security_group_ids', exposure: 'never', port: byEngine('engine_family', proxyEnginePort) },
   aws_db_instance: { what: 'RDS instance', groups: 'vpc_security_group_ids', exposure: 'flag', port: portOr(byEngine('engine', rdsEnginePort)) },
   aws_rds_cluster: { what: 'RDS cluster', groups: 'vpc_security_group_ids', exposure: 'flag', port: portOr(byEngine('engine', rdsEnginePort)), members: 'aws_rds_cluster_instance' }
-}
+})
 
 /**
  * Whether the store has no public endpoint: by its kind, or with `publicly_accessible` false or

@@ -3,6 +3,7 @@
  * for the cost audit, which prices each entry.
  */
 import { blocksOf, lineOfKey, numberValue, stringValue, type HclBlock, type HclFile } from '../parse/hcl.js'
+import { lookupTable } from '../../util/lookup-table.js'
 
 export interface InstanceTypeRef {
   /** `aws_instance`, `aws_db_instance`, `google_compute_instance`, … (the wrapped type for a module call). */
@@ -18,7 +19,7 @@ export interface InstanceTypeRef {
 }
 
 /** Resource type → attribute paths that name a machine size. */
-const SIZE_ATTRIBUTES: Record<string, string[]> = {
+const SIZE_ATTRIBUTES = lookupTable<string[]>({
   aws_instance: ['instance_type'],
   aws_launch_template: ['instance_type'],
   aws_launch_configuration: ['instance_type'],
@@ -40,7 +41,7 @@ const SIZE_ATTRIBUTES: Record<string, string[]> = {
   azurerm_windows_virtual_machine: ['size'],
   azurerm_virtual_machine: ['vm_size'],
   azurerm_linux_virtual_machine_scale_set: ['sku']
-}
+})
 
 /** Registry modules that take the wrapped resource's size attribute as an input. */
 const MODULE_SIZES: { source: RegExp; type: string; attribute: string }[] = [

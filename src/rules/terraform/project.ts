@@ -8,6 +8,7 @@
 import type { SourceFile } from '../../types.js'
 import { copyKeyLines, isExpr, isObject, lineOfKey, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../parse/hcl.js'
 import { parseTerraformFile } from './parse-file.js'
+import { setOwn } from '../../util/lookup-table.js'
 
 /** How a value that a finding rests on was resolved (the words of `Finding.via`). */
 export type Via = 'variable default' | 'tfvars' | 'terraform plan' | 'local value' | 'module input' | 'module default'
@@ -149,9 +150,9 @@ class Resolver {
       if (value !== a.value && attributes === undefined) {
         // The first change: the attributes before it, in their order, then the rest as they come.
         attributes = {}
-        for (let k = 0; k < i; k++) attributes[written[k]![0]] = written[k]![1]
+        for (let k = 0; k < i; k++) setOwn(attributes, written[k]![0], written[k]![1])
       }
-      if (attributes !== undefined) attributes[name] = value === a.value ? a : { ...a, value }
+      if (attributes !== undefined) setOwn(attributes, name, value === a.value ? a : { ...a, value })
     }
     let blocks: HclBlock[] | undefined
     for (let i = 0; i < b.blocks.length; i++) {
@@ -189,7 +190,7 @@ class Resolver {
       for (const [k, item] of Object.entries(v)) {
         const next = this.value(item, lineOfKey(v, k) ?? line)
         if (next !== item) changed = true
-        out[k] = next
+        setOwn(out, k, next)
       }
       if (!changed) return v
       copyKeyLines(v, out)

@@ -7,6 +7,7 @@
  * Facts come from the modules' published variable definitions.
  */
 import type { HclValue } from '../parse/hcl.js'
+import { lookupTable, type LookupTable } from '../../util/lookup-table.js'
 
 export interface RegistryModule {
   /** Short name used in messages (`terraform-aws-modules/rds/aws`). */
@@ -16,7 +17,7 @@ export interface RegistryModule {
   /** The resource type the call stands for, so the resource's rules apply to its inputs. */
   type: string
   /** Module input → resource attribute, where the names differ. */
-  rename?: Record<string, string>
+  rename?: LookupTable<string>
   /**
    * Per major version: the module's default for inputs that rules read (named as the resource
    * attribute, after `rename`). `safe` defaults stand in for a missing input (the rule is
@@ -48,13 +49,13 @@ export const REGISTRY_MODULES: RegistryModule[] = [
     source: root('eks'),
     type: 'aws_eks_cluster',
     // v17–v20 names, then v21's (which dropped the `cluster_` prefix).
-    rename: {
+    rename: lookupTable({
       cluster_enabled_log_types: 'enabled_cluster_log_types',
       cluster_endpoint_public_access: 'endpoint_public_access',
       cluster_endpoint_public_access_cidrs: 'public_access_cidrs',
       enabled_log_types: 'enabled_cluster_log_types',
       endpoint_public_access_cidrs: 'public_access_cidrs'
-    },
+    }),
     defaults: {
       17: { risky: { endpoint_public_access: true } },
       18: { risky: { endpoint_public_access: true } },
@@ -100,7 +101,7 @@ export const REGISTRY_MODULES: RegistryModule[] = [
     }
   },
   { name: 'terraform-aws-modules/elb/aws', source: root('elb'), type: 'aws_elb' },
-  { name: 'terraform-aws-modules/ecr/aws', source: root('ecr'), type: 'aws_ecr_repository', rename: { repository_image_tag_mutability: 'image_tag_mutability' } }
+  { name: 'terraform-aws-modules/ecr/aws', source: root('ecr'), type: 'aws_ecr_repository', rename: lookupTable({ repository_image_tag_mutability: 'image_tag_mutability' }) }
 ]
 
 /**
@@ -139,7 +140,7 @@ export function registryModuleFor(source: string | undefined): RegistryModule | 
 }
 
 /** Ports of the security-group module's named rules (`ssh-tcp`, `postgresql-tcp`, …) and submodules (`//modules/ssh`). */
-export const SG_MODULE_SERVICES: Record<string, number> = {
+export const SG_MODULE_SERVICES = lookupTable<number>({
   ssh: 22,
   rdp: 3389,
   mysql: 3306,
@@ -164,7 +165,7 @@ export const SG_MODULE_SERVICES: Record<string, number> = {
   nfs: 2049,
   http: 80,
   https: 443
-}
+})
 
 /** `terraform-aws-modules/security-group/aws` or one of its per-service submodules (`//modules/ssh`). */
 export const SG_MODULE_SOURCE = /^(registry\.terraform\.io\/)?terraform-aws-modules\/security-group\/aws(\/\/modules\/([\w-]+))?$/

@@ -10,6 +10,7 @@ import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 import { invocationOf, splitShellCommands } from '../parse/shell-words.js'
 import { isLocalWorkflow } from './callees.js'
+import { lookupTable } from '../../util/lookup-table.js'
 
 type DeployKind = 'deploy' | 'release'
 
@@ -133,7 +134,7 @@ const RELEASE_ACTIONS = new Set([
  * Deploy actions that wait for the rollout themselves (by default or through the input given):
  * a verification step after them would repeat what the action already does.
  */
-const SELF_VERIFYING: Record<string, (inputs: Map<string, string>) => boolean> = {
+const SELF_VERIFYING = lookupTable<(inputs: Map<string, string>) => boolean>({
   // Waits for `kubectl rollout status` of every applied workload unless told not to.
   'azure/k8s-deploy': () => true,
   'aws-actions/amazon-ecs-deploy-task-definition': (i) => /^true$/i.test(i.get('wait-for-service-stability') ?? ''),
@@ -141,7 +142,7 @@ const SELF_VERIFYING: Record<string, (inputs: Map<string, string>) => boolean> =
   'google-github-actions/deploy-cloudrun': () => true,
   'aws-actions/aws-cloudformation-github-deploy': () => true,
   'azure/arm-deploy': () => true
-}
+})
 
 function inputsOf(step: StepModel): Map<string, string> {
   const out = new Map<string, string>()

@@ -9,6 +9,7 @@ import { isMap, isScalar, scalarString, type YAMLMap } from '../parse/yaml.js'
 import { splitShellCommands } from '../parse/shell-words.js'
 import { actionRepo, type CheckContext } from './context.js'
 import type { JobModel, StepModel } from './model.js'
+import { lookupTable } from '../../util/lookup-table.js'
 
 /** Commands that only read, write or move data, never load code from the files they touch (with the exceptions checked below). */
 const DATA_TOOLS = new Set([
@@ -20,7 +21,7 @@ const DATA_TOOLS = new Set([
   'continue', 'break', 'let'
 ])
 /** Options that make a data tool read its program from a file, which the checkout may have written. */
-const PROGRAM_FROM_FILE: Record<string, RegExp> = { sed: /^(-f|--file(=|$)|-[a-eg-zA-Z]*f)/, awk: /^(-f|--file(=|$))/, gawk: /^(-f|--file(=|$))/, mawk: /^-f/ }
+const PROGRAM_FROM_FILE = lookupTable<RegExp>({ sed: /^(-f|--file(=|$)|-[a-eg-zA-Z]*f)/, awk: /^(-f|--file(=|$))/, gawk: /^(-f|--file(=|$))/, mawk: /^-f/ })
 /** `find` actions that run a command on the files found. */
 const FIND_EXEC = new Set(['-exec', '-execdir', '-ok', '-okdir'])
 /** git subcommands that move, compare or publish commits without running code of the tree (hooks live in `.git/hooks`, which a checkout does not write). */
