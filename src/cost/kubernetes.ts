@@ -58,7 +58,6 @@ export const FROM_PLAIN: PlainReader = {
   isEmptyMap: (v) => obj(v) !== undefined && Object.keys(v as Plain).length === 0
 }
 
-// The bundle reads an import through a getter at every use; these run for every node of a document.
 const isMapNode = isMap
 const isSeqNode = isSeq
 const isScalarNode = isScalar
@@ -98,12 +97,14 @@ const MAX_IN_PLACE_DEPTH = 100
 
 /**
  * True when a collection's nodes convert one to one (see FROM_NODES) and `toPlain` could not fail
- * on them: maps with scalar (or empty) keys, sequences and scalars only; no alias (whose expansion
- * is capped), no nesting deeper than the bound. Scalars are not looked into: in the core schema
- * (see `plainOf`) a scalar holds a string, number, boolean or null, which `toPlain` keeps as is.
+ * on them: untagged maps with scalar (or empty) keys, untagged sequences and scalars only; no alias
+ * (whose expansion is capped), no nesting deeper than the bound. A tagged collection is left to the
+ * whole conversion: `!!set` is a map node that converts to a Set, `!!omap` a sequence that converts
+ * to a Map. Scalars are not looked into: whatever value a scalar node holds, `toPlain` gives it as is.
  */
 function convertsOneToOne(node: unknown, depth: number): boolean {
   if (depth >= MAX_IN_PLACE_DEPTH) return false
+  if ((isMapNode(node) || isSeqNode(node)) && node.tag) return false
   if (isMapNode(node)) {
     const pairs = node.items
     for (let i = 0; i < pairs.length; i++) {

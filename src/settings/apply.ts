@@ -103,12 +103,12 @@ export function applySettings(input: Finding[], o: ApplyOptions): Applied {
 
   for (const f of findings) {
     const list = directivesOf(f.path)
-    // Most files hold no directive: no filtering, no closures for their findings.
+    // Most files hold no directive: their findings are not filtered.
     const matching = list.length ? list.filter((d) => covers(d, f) && names(d, f, meta(f.ruleId))) : NO_DIRECTIVES
     const isSelf = (d: Directive) => o.addedLines?.get(f.path)?.has(d.line) ?? false
     // A suppression already on the base branch was reviewed before; prefer it over the PR's own.
-    const standing = matching.length ? matching.find((d) => !isSelf(d)) : undefined
-    const own = matching.length ? matching.find(isSelf) : undefined
+    const standing = matching.find((d) => !isSelf(d))
+    const own = matching.find(isSelf)
     if (standing) {
       suppressed.push({ ...f, suppressed: { by: standing.form, ...(standing.reason ? { reason: standing.reason } : {}), selfAdded: false } })
       continue

@@ -4,12 +4,7 @@
  * through it, so neither needs to care about alias nodes or node classes.
  */
 import type { Document } from 'yaml'
-import { isMap as yamlIsMap, isScalar as yamlIsScalar, isSeq as yamlIsSeq, type Node, type Pair, type YamlFile } from '../parse/yaml.js'
-
-// Read once: bundled, the yaml package's exports are getters, and these run on every lookup.
-const isMap = yamlIsMap
-const isScalar = yamlIsScalar
-const isSeq = yamlIsSeq
+import { isMap, isScalar, isSeq, type Node, type Pair, type YamlFile } from '../parse/yaml.js'
 
 export interface DocView {
   /** The value node at `key` of a map (aliases resolved), or undefined. */

@@ -101,18 +101,22 @@ const RULE_ANCHORS: Record<string, (folded: string, ext: string) => boolean> = {
  * Anthropic, `://` for basic auth and connection strings, a backslash for escaped JSON keys).
  * Most files match none and skip the per-rule checks.
  */
-const ANY_RULE_ANCHOR =
-  /secret_?access|private_key|\\|-----begin|npm_|x-oauth-basic|_authtoken=|:\/\/|xox|xapp|hooks\.slack\.com|sg\.|shp|gh[pousr]_|github_pat_|glpat-|glc_|glsa_|sk-|gsk_|hf_|lin_api_|ntn_|ops_|hv[sbr]\.|vc[pciark]_|dapi|dckr_pat_|figd_/i
+const ANCHOR_TERMS = [
+  'secret_?access', 'private_key', '\\\\', '-----begin', 'npm_', 'x-oauth-basic', '_authtoken=', ':\\/\\/', 'xox', 'xapp', 'hooks\\.slack\\.com',
+  'sg\\.', 'shp', 'gh[pousr]_', 'github_pat_', 'glpat-', 'glc_', 'glsa_', 'sk-', 'gsk_', 'hf_', 'lin_api_', 'ntn_', 'ops_', 'hv[sbr]\\.',
+  'vc[pciark]_', 'dapi', 'dckr_pat_', 'figd_'
+]
+const ANY_RULE_ANCHOR = new RegExp(ANCHOR_TERMS.join('|'), 'i')
 
 /**
  * ANY_RULE_ANCHOR's terms but the backslash, to run case-sensitively on the lowercased text: a
  * superset of the case-insensitive test (which folds ASCII letters only, where lowercasing also
  * folds a few other letters to ASCII, the Kelvin sign to `k`). Where it matches, the exact test
  * confirms, so the outcome is the same; most files match neither, and one case-sensitive pass
- * over text lowercased anyway costs about half of the case-insensitive one.
+ * over text lowercased anyway costs about half of the case-insensitive one. Built from the same
+ * terms, so a term added for a rule is never missing here.
  */
-const ANY_FOLDED_ANCHOR =
-  /secret_?access|private_key|-----begin|npm_|x-oauth-basic|_authtoken=|:\/\/|xox|xapp|hooks\.slack\.com|sg\.|shp|gh[pousr]_|github_pat_|glpat-|glc_|glsa_|sk-|gsk_|hf_|lin_api_|ntn_|ops_|hv[sbr]\.|vc[pciark]_|dapi|dckr_pat_|figd_/
+const ANY_FOLDED_ANCHOR = new RegExp(ANCHOR_TERMS.filter((t) => t !== '\\\\').join('|'))
 
 /** The preset's rules the prefilter knows, by short name. */
 export const SECRETLINT_AUDITED_RULES: readonly string[] = Object.keys(RULE_ANCHORS)

@@ -167,6 +167,9 @@ interface DeployEvidence {
   script?: string
 }
 
+/** The inputs of an action that take a command. */
+const COMMAND_INPUTS = ['args', 'script', 'run', 'command', 'entrypoint']
+
 /**
  * What a step runs: its `run:` script, and the inputs of an action that take a command
  * (`docker://image` with `args: make deploy`, `script:`, `command:`).
@@ -174,9 +177,9 @@ interface DeployEvidence {
 function commandsOf(step: StepModel): string {
   const run = scalarString(step.run) ?? ''
   // Without `with:` every input is empty: the same text, without building the map of inputs.
-  if (!step.with) return `${run}\n\n\n\n\n`
+  if (!step.with) return run + '\n'.repeat(COMMAND_INPUTS.length)
   const inputs = inputsOf(step)
-  return [run, ...['args', 'script', 'run', 'command', 'entrypoint'].map((k) => inputs.get(k) ?? '')].join('\n')
+  return [run, ...COMMAND_INPUTS.map((k) => inputs.get(k) ?? '')].join('\n')
 }
 
 /** The deploy script a step runs, as written (`./script/deploy.sh`, `make deploy-docs`, `npm run deploy-storybook`). */
