@@ -752,6 +752,7 @@ export const workflowCases: CaseTable = {
   'workflow/template-injection': {
     valid: [
       { name: 'title passed through env', code: push(job('t', '      - run: echo "$TITLE"\n        env:\n          TITLE: ${{ github.event.head_commit.message }}\n')) },
+      { name: 'a shell variable spelled with a YAML escape in a double-quoted script', code: push(job('t', '      - run: "echo \\x24TITLE"\n        env:\n          TITLE: ${{ github.event.head_commit.message }}\n')) },
       { name: 'untrusted text in an if condition', code: push(job('t', "      - if: contains(github.event.head_commit.message, '[skip]')\n        run: echo skipped\n")) },
       {
         name: 'a step output set from a boolean expression that reads the event (&& and comparisons)',
@@ -782,6 +783,11 @@ export const workflowCases: CaseTable = {
     invalid: [
       { name: 'a changed-files file list (names come from the pull request)', code: push(job('t', `      - id: files\n        uses: tj-actions/changed-files@${SHA}\n      - run: echo "${'$'}{{ steps.files.outputs.all_changed_files }}"\n`), 'pull_request'), errors: [{ line: 12 }] },
       { name: 'commit message in a push workflow whose token may write', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')).replace('contents: read', 'contents: write'), errors: [{ line: 10, severity: 'high' }] },
+      {
+        name: 'an expression spelled with a YAML escape in a double-quoted script (GitHub reads the decoded value)',
+        code: push(job('t', '      - run: "echo \\x24{{ github.event.head_commit.message }}"\n')).replace('contents: read', 'contents: write'),
+        errors: [{ line: 10, severity: 'high' }]
+      },
       {
         name: 'commit message in a push workflow with a read-only token and no secret: medium, saying what is left',
         code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')),

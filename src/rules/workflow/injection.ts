@@ -256,11 +256,28 @@ function jsonLiteralSpans(node: Node, text: string): Set<number> {
 /** Tainted expressions in a script node, grouped by the source line they start on. */
 function hitsIn(ctx: CheckContext, node: Node, scope: Scope, javascript = false): Hit[] {
   const raw = rawOf(ctx, node)
+  const escaped = escapedExpressions(node, raw?.text)
+  if (escaped) return hitsInText(ctx, escaped, scope, () => ({ line: ctx.y.lineOf(node), endLine: ctx.y.endLineOf(node) }))
   // Every hit is inside an expression, which opens with `${{`: most scripts hold none.
   if (!raw || !raw.text.includes('${{')) return []
-  const byLine = new Map<number, Hit>()
   const data = javascript ? jsonLiteralSpans(node, raw.text) : new Set<number>()
-  for (const e of findExpressions(raw.text)) {
+  return hitsInText(ctx, raw.text, scope, (e) => ({ line: lineAt(ctx, raw.offset + e.start), endLine: lineAt(ctx, raw.offset + e.end - 1) }), data)
+}
+
+/**
+ * The decoded value of a double-quoted scalar that spells an expression with escapes
+ * (`"echo \x24{{ github.event.issue.title }}"`), else undefined. GitHub reads expressions in the
+ * decoded value, where the source shows none; such hits are placed on the scalar's lines.
+ */
+function escapedExpressions(node: Node, rawText: string | undefined): string | undefined {
+  if (!isScalar(node) || node.type !== 'QUOTE_DOUBLE' || typeof node.value !== 'string' || !node.value.includes('${{')) return undefined
+  return findExpressions(node.value).length > findExpressions(rawText ?? '').length ? node.value : undefined
+}
+
+/** Tainted expressions in `text`, grouped by the source line `place` gives each. */
+function hitsInText(ctx: CheckContext, text: string, scope: Scope, place: (e: ExpressionSpan) => { line: number; endLine: number }, data = new Set<number>()): Hit[] {
+  const byLine = new Map<number, Hit>()
+  for (const e of findExpressions(text)) {
     if (data.has(e.start)) continue
     const taints: Taint[] = []
     for (const r of contextReads(e.body)) {
@@ -268,8 +285,7 @@ function hitsIn(ctx: CheckContext, node: Node, scope: Scope, javascript = false)
       if (t) taints.push({ ...t, read: r.text })
     }
     if (!taints.length) continue
-    const line = lineAt(ctx, raw.offset + e.start)
-    const endLine = lineAt(ctx, raw.offset + e.end - 1)
+    const { line, endLine } = place(e)
     const hit = byLine.get(line) ?? { line, endLine, spans: [], taints: [] }
     hit.spans.push(e)
     hit.taints.push(...taints)
