@@ -34,6 +34,7 @@ import {
   isUrlPasswordPlaceholder,
   looksMasked
 } from './rules/secrets/patterns.js'
+import { escapeRegExp } from './util/regex.js'
 
 export type { SecretLocation } from './types.js'
 export { MASK } from './rules/secrets/patterns.js'
@@ -152,8 +153,6 @@ const KEY_VALUE_SOURCE =
   `(?:(?<kvQ>["'])(?<kvQVal>[^"'\\n]{1,400})\\k<kvQ>|(?<kvVal>[^\\s"'\`,;&<>(){}\\[\\]]{1,400})(?=[ \\t]*(?:[\\r\\n,;&)}\\]"'#]|$)))`
 const PUTTY_PRIVATE_SOURCE = '(?<putty>Private-Lines:[ \\t]*\\d+(?:(?:\\s|\\\\[nr])+[A-Za-z0-9+/=]{8,})+)'
 
-/** `text` as a regular expression that matches it literally. */
-const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 /** A `-` that starts a command-line flag: not after a word character or another `-` (as the flag shapes require). */
 const FLAG_DASH = '(?<![\\w-])-'
 
@@ -176,16 +175,16 @@ const FLAG_DASH = '(?<![\\w-])-'
  * full expression on random text made of the shapes' pieces.
  */
 const SHAPES: readonly { source: string; needs: readonly string[]; separated: boolean }[] = [
-  { source: combinedTokenSource(), needs: TOKEN_PATTERNS.flatMap((p) => p.anchors).map(literal), separated: false },
-  { source: `(?<pk>${PRIVATE_KEY_SOURCE})`, needs: [literal('-----BEGIN ')], separated: false },
-  { source: PUTTY_PRIVATE_SOURCE, needs: [literal('Private-Lines:')], separated: true },
-  { source: URL_PASSWORD_SOURCE, needs: [literal('://')], separated: true },
+  { source: combinedTokenSource(), needs: TOKEN_PATTERNS.flatMap((p) => p.anchors).map(escapeRegExp), separated: false },
+  { source: `(?<pk>${PRIVATE_KEY_SOURCE})`, needs: [escapeRegExp('-----BEGIN ')], separated: false },
+  { source: PUTTY_PRIVATE_SOURCE, needs: [escapeRegExp('Private-Lines:')], separated: true },
+  { source: URL_PASSWORD_SOURCE, needs: [escapeRegExp('://')], separated: true },
   { source: AUTH_HEADER_SOURCE, needs: [anyCase('authorization')], separated: true },
   { source: CURL_USER_SOURCE, needs: [FLAG_DASH], separated: true },
   { source: MYSQL_SOURCE, needs: [FLAG_DASH], separated: false },
   { source: FLAG_SOURCE, needs: [FLAG_DASH], separated: false },
-  { source: DOCKER_AUTH_SOURCE, needs: [literal('"auth"')], separated: true },
-  { source: AZURE_KEY_SOURCE, needs: [literal('AccountKey='), literal('SharedAccessKey=')], separated: true },
+  { source: DOCKER_AUTH_SOURCE, needs: [escapeRegExp('"auth"')], separated: true },
+  { source: AZURE_KEY_SOURCE, needs: [escapeRegExp('AccountKey='), escapeRegExp('SharedAccessKey=')], separated: true },
   { source: KEY_VALUE_SOURCE, needs: SECRET_KEY_WORDS.map(anyCase), separated: true }
 ]
 

@@ -6,6 +6,7 @@
  */
 import type { Category, ChecklistItem } from '../types.js'
 import { inferTopics } from '../checklist/topics.js'
+import { escapeRegExp } from '../util/regex.js'
 
 /** Lower-case, runs of anything but `[a-z0-9]` become one dash, trimmed of dashes. */
 export function slugify(text: string): string {
@@ -207,7 +208,7 @@ export function keywordPattern(keyword: string): RegExp {
   const escaped = keyword
     .trim()
     .split(/\s+/)
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+    .map(escapeRegExp)
     .join('\\s+')
   return new RegExp(`(?<![A-Za-z0-9_])${escaped}(?:s|es|d|ed|ing|ment|ments)?(?![A-Za-z0-9_])`, 'i')
 }

@@ -9,6 +9,7 @@ import { cloudSqlHourly, hourlyToMonthly, looksNonProduction, looksProduction, m
 import { checkBucket, checkCache, checkCompute, checkDatabase, checkLoadBalancer, checkLogGroup, checkNatGateways, checkVolume, type Where } from './checks.js'
 import { COST, newSink, offerSaving, price, report, usd, type CostSink } from './meta.js'
 import { lookupTable } from '../util/lookup-table.js'
+import { referenceTo } from '../rules/terraform/context.js'
 
 interface TfResource {
   type: string
@@ -58,11 +59,6 @@ const STOP_SCHEDULE = /StopDBInstance|stop-db-instance|stopDBInstance|instance[-
 /** A tag named like a stop schedule; the file's own text is asked separately (once per file, see costTerraform). */
 function hasScheduleTag(r: TfResource): boolean {
   return tagTexts(r.block).some((t) => /schedule|auto.?stop|office.?hours/i.test(t.split('=')[0] ?? ''))
-}
-
-/** An expression naming resource `type.name` (`aws_s3_bucket.logs.id`); test it with `refersTo`. */
-function referenceTo(type: string, name: string): RegExp {
-  return new RegExp(`(^|[^\\w.])${type.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}\\.${name.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}(\\.|\\[|$|\\W)`)
 }
 
 function refersTo(v: HclValue | undefined, reference: RegExp): boolean {

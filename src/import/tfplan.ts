@@ -8,6 +8,7 @@ import type { FileNote, Finding, SourceFile } from '../types.js'
 import { IMPORT_RULES } from './rules.js'
 import { PLAN_VARIABLES_FILE } from '../rules/terraform/project.js'
 import { lookupTable, setOwn } from '../util/lookup-table.js'
+import { escapeRegExp } from '../util/regex.js'
 
 /** Resource types whose replacement loses data (or, for keys, makes data unreadable). */
 const STATEFUL = [
@@ -34,14 +35,13 @@ interface Located {
   line: number
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** The `resource "type" "name"` (or `module "name"`) header in the repository's Terraform files. */
 function locate(files: readonly SourceFile[], type: string, name: string, moduleAddress?: string): Located | undefined {
   const topModule = moduleAddress ? /^module\.([A-Za-z0-9_-]+)/.exec(moduleAddress)?.[1] : undefined
   const header = topModule
-    ? new RegExp(`^[ \\t]*module[ \\t]+"${escapeRe(topModule)}"[ \\t]*\\{`, 'm')
-    : new RegExp(`^[ \\t]*resource[ \\t]+"${escapeRe(type)}"[ \\t]+"${escapeRe(name)}"[ \\t]*\\{`, 'm')
+    ? new RegExp(`^[ \\t]*module[ \\t]+"${escapeRegExp(topModule)}"[ \\t]*\\{`, 'm')
+    : new RegExp(`^[ \\t]*resource[ \\t]+"${escapeRegExp(type)}"[ \\t]+"${escapeRegExp(name)}"[ \\t]*\\{`, 'm')
   for (const f of files) {
     if (f.kind !== 'terraform') continue
     const m = header.exec(f.content)

@@ -41,6 +41,7 @@ import {
   tokenRegex
 } from './secrets/patterns.js'
 import { runSecretlint, secretlintSkips, type SecretlintHit } from './secrets/secretlint.js'
+import { escapeRegExp } from '../util/regex.js'
 
 /** `ILLEGAL`, `Marker`, `nextPageMarker`, `ListWidgets.NextMarker`: words, not a random string. */
 const WORDS_IDENTIFIER = /^(?:[A-Z]+|[a-z]+|[A-Za-z][a-z]+(?:[A-Z][a-z]+)*)(?:\.[A-Za-z][a-z]+(?:[A-Z][a-z]+)*)*$/
@@ -429,9 +430,8 @@ function isHexDigest(s: string): boolean {
  * every match of it contains (`anchors`): most files hold none, and then a few `includes` calls
  * replace fifteen regex passes.
  */
-const escapeLiteral = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
 /** One expression per list of anchors: a single pass over the text finds whether any is there. */
-const anyOf = (anchors: readonly string[]) => new RegExp(anchors.map(escapeLiteral).join('|'))
+const anyOf = (anchors: readonly string[]) => new RegExp(anchors.map(escapeRegExp).join('|'))
 /**
  * The same test for a short list, as string searches: `includes` finds a literal faster than an
  * expression of alternatives does, and a text holds one of the literals exactly when it holds a

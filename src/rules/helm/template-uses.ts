@@ -7,6 +7,7 @@
 import { isBuiltInApi } from '../k8s/objects.js'
 import { guardByDefault, variablesOf } from './template-conditions.js'
 import { nodePluginPathNeed, type NodePluginNeed } from '../node-plugin.js'
+import { escapeRegExp } from '../../util/regex.js'
 
 /** The chart's template texts (templates/, helpers, `files/` rendered by the chart or its control plane). */
 export interface ChartTemplates {
@@ -111,9 +112,8 @@ function parse(text: string): ParsedTemplate {
   return { actions, blocks }
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 /** A use of `.Values.<path>` as a whole (not a deeper key of it). */
-const useOf = (path: readonly string[]): RegExp => new RegExp(`\\$?\\.Values\\.${path.map(escape).join('\\.')}(?![\\w.])`, 'g')
+const useOf = (path: readonly string[]): RegExp => new RegExp(`\\$?\\.Values\\.${path.map(escapeRegExp).join('\\.')}(?![\\w.])`, 'g')
 /** Fallbacks that render nothing: an empty dict, list or string. */
 const EMPTY_FALLBACK = /^\(?\s*(dict|list|nil|""|''|`\{\}`)\s*\)?$/
 
@@ -195,7 +195,7 @@ export interface ValueUse {
  */
 export function usesOf(path: readonly string[], templates: ChartTemplates | undefined): ValueUse[] | undefined {
   if (!templates || templates.hoisted.size > 0 || path.length === 0 || path.some((k) => !/^[\w-]+$/.test(k))) return undefined
-  const top = escape(path[0]!)
+  const top = escapeRegExp(path[0]!)
   const anyRead = new RegExp(`\\.${top}((?:\\.[\\w-]+)*)(?![\\w-])`, 'g')
   // A read of the value, of a map holding it, or of a key inside it (not of a sibling: `.app.name`).
   const reaches = (chain: string): boolean => {
@@ -425,7 +425,7 @@ function whereverWritten(path: readonly string[], templates: ChartTemplates): Te
  * custom resources: a value read through a variable (`$collector.livenessProbe`) then lands there too.
  */
 function writtenOnlyIntoCustomResources(key: string, templates: ChartTemplates): boolean {
-  const written = new RegExp(`^[ \\t]*${escape(key)}:`, 'gm')
+  const written = new RegExp(`^[ \\t]*${escapeRegExp(key)}:`, 'gm')
   let any = false
   for (const text of templates.texts) {
     for (const m of text.matchAll(written)) {

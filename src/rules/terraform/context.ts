@@ -9,6 +9,7 @@ import { blocksOf, boolValue, isExpr, stringValue, type HclAttribute, type HclBl
 import { describeResolution, type Resolution, type TfProject } from './project.js'
 import { majorOf, registryModuleFor, type RegistryModule } from './registry-modules.js'
 import { setOwn } from '../../util/lookup-table.js'
+import { escapeRegExp } from '../../util/regex.js'
 
 /** One check: walks the file once and may report under any of its rules. */
 export type TfCheck = Check<TfContext>
@@ -300,12 +301,17 @@ export function stringList(v: HclValue | undefined): string[] {
   return []
 }
 
+/** An expression naming resource `type.name` (`aws_s3_bucket.logs.id`), not a longer name ending so. */
+export function referenceTo(type: string, name: string): RegExp {
+  return new RegExp(`(^|[^\\w.])${escapeRegExp(type)}\\.${escapeRegExp(name)}(\\.|\\[|$|\\W)`)
+}
+
 /** True when an expression refers to `type.name` (as in `aws_s3_bucket.b.id`). */
 export function refersTo(v: HclValue | undefined, type: string, name: string): boolean {
   if (!isExpr(v)) return false
   // Every match contains `type.name` as written: most expressions do not, and skip the regex build.
   if (!v.expr.includes(`${type}.${name}`)) return false
-  return new RegExp(`(^|[^\\w.])${type.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}\\.${name.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')}(\\.|\\[|$|\\W)`).test(v.expr)
+  return referenceTo(type, name).test(v.expr)
 }
 
 /** The source line with one literal replaced, keeping indentation; undefined when ambiguous. */

@@ -10,6 +10,7 @@ import { contextPaths, contextReads, envNameFor, findExpressions, inputName, isU
 import { RULES } from './meta.js'
 import { isPrivileged, type InputDecl, type JobModel, type StepModel } from './model.js'
 import { localCallers } from './callees.js'
+import { escapeRegExp } from '../../util/regex.js'
 
 type Origin = 'event' | 'input'
 
@@ -71,7 +72,6 @@ export function taintOfText(ctx: TaintContext, text: string, scope: Scope, depth
 /** Actions whose only attacker-shaped outputs are file lists (`all_changed_files`); flags and counts (`any_changed`, `src_count`) are not. */
 const FILE_LIST_ACTIONS = new Set(['tj-actions/changed-files', 'dorny/paths-filter'])
 
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /**
  * Whether a github-script step sets output `name` only to base64 text
@@ -82,7 +82,7 @@ function setsOnlyBase64(step: StepModel, name: string): boolean {
   if (!/^actions\/github-script@/i.test(step.uses ?? '')) return false
   const script = scalarString(step.with?.get('script', true))
   if (script === undefined) return false
-  const call = new RegExp(`core\\.setOutput\\(\\s*(['"\`])${escapeRe(name)}\\1\\s*,([^\\n]*)`, 'gi')
+  const call = new RegExp(`core\\.setOutput\\(\\s*(['"\`])${escapeRegExp(name)}\\1\\s*,([^\\n]*)`, 'gi')
   // An output named by a variable could be this one.
   if (/core\.setOutput\(\s*[^\s'"`]/.test(script)) return false
   const values = [...script.matchAll(call)].map((m) => m[2]!)
