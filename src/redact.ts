@@ -416,18 +416,23 @@ export class Redactor {
     return this.text(rows.join('\n'))
   }
 
+  /**
+   * `text(v)`, remembered in `done` for one walk: results repeat most of their strings (rule ids,
+   * severities, paths, titles), so each distinct string is redacted once and the cost follows the
+   * distinct text printed.
+   */
+  private textOnce(v: string, done: Map<string, string>): string {
+    let masked = done.get(v)
+    if (masked === undefined) done.set(v, (masked = this.text(v)))
+    return masked
+  }
+
   /** Redacts every string in a JSON-like value (arrays, plain objects); returns a copy. */
   deep<T>(value: T): T {
     const seen = new WeakMap<object, unknown>()
-    // Results repeat most of their strings (rule ids, severities, paths, titles): each distinct
-    // string is redacted once, so the cost follows the distinct text printed.
     const done = new Map<string, string>()
     const walk = (v: unknown): unknown => {
-      if (typeof v === 'string') {
-        let masked = done.get(v)
-        if (masked === undefined) done.set(v, (masked = this.text(v)))
-        return masked
-      }
+      if (typeof v === 'string') return this.textOnce(v, done)
       if (v === null || typeof v !== 'object') return v
       if (seen.has(v)) return seen.get(v)
       if (Array.isArray(v)) {
@@ -459,11 +464,7 @@ export class Redactor {
   private shared(value: unknown): unknown {
     const done = new Map<string, string>()
     const walk = (v: unknown): unknown => {
-      if (typeof v === 'string') {
-        let masked = done.get(v)
-        if (masked === undefined) done.set(v, (masked = this.text(v)))
-        return masked
-      }
+      if (typeof v === 'string') return this.textOnce(v, done)
       if (v === null || typeof v !== 'object') return v
       if (Array.isArray(v)) {
         let out: unknown[] | undefined
