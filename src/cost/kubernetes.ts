@@ -58,15 +58,11 @@ export const FROM_PLAIN: PlainReader = {
   isEmptyMap: (v) => obj(v) !== undefined && Object.keys(v as Plain).length === 0
 }
 
-const isMapNode = isMap
-const isSeqNode = isSeq
-const isScalarNode = isScalar
-
 /** A scalar node's value (what `toPlain` makes of it); any other node as it is. */
-const valueOf = (node: unknown): unknown => (isScalarNode(node) ? node.value : node)
+const valueOf = (node: unknown): unknown => (isScalar(node) ? node.value : node)
 
 /** The property name `toPlain` gives a scalar or empty key: its value as text, '' for null. */
-const keyText = (key: unknown): string | undefined => (key === null ? '' : isScalarNode(key) ? (key.value === null ? '' : String(key.value)) : undefined)
+const keyText = (key: unknown): string | undefined => (key === null ? '' : isScalar(key) ? (key.value === null ? '' : String(key.value)) : undefined)
 
 /**
  * Reads the nodes of a document that `convertsOneToOne` accepted, giving what `FROM_PLAIN` gives
@@ -78,7 +74,7 @@ const keyText = (key: unknown): string | undefined => (key === null ? '' : isSca
  */
 export const FROM_NODES: PlainReader = {
   field: (v, key) => {
-    if (!isMapNode(v)) return undefined
+    if (!isMap(v)) return undefined
     const pairs = v.items
     for (let i = pairs.length - 1; i >= 0; i--) {
       if (keyText(pairs[i]!.key) === key) return valueOf(pairs[i]!.value)
@@ -87,9 +83,9 @@ export const FROM_NODES: PlainReader = {
   },
   text,
   number: (v) => (typeof v === 'number' ? v : undefined),
-  isMap: (v) => isMapNode(v),
-  items: (v) => (isSeqNode(v) ? v.items.map(valueOf) : undefined),
-  isEmptyMap: (v) => isMapNode(v) && v.items.length === 0
+  isMap: (v) => isMap(v),
+  items: (v) => (isSeq(v) ? v.items.map(valueOf) : undefined),
+  isEmptyMap: (v) => isMap(v) && v.items.length === 0
 }
 
 /** Deepest nesting read in place; a deeper document is converted whole, as before (where its conversion may run out of stack). */
@@ -104,22 +100,22 @@ const MAX_IN_PLACE_DEPTH = 100
  */
 function convertsOneToOne(node: unknown, depth: number): boolean {
   if (depth >= MAX_IN_PLACE_DEPTH) return false
-  if ((isMapNode(node) || isSeqNode(node)) && node.tag) return false
-  if (isMapNode(node)) {
+  if ((isMap(node) || isSeq(node)) && node.tag) return false
+  if (isMap(node)) {
     const pairs = node.items
     for (let i = 0; i < pairs.length; i++) {
       const pair = pairs[i]!
-      if (pair.key !== null && !isScalarNode(pair.key)) return false
+      if (pair.key !== null && !isScalar(pair.key)) return false
       const value = pair.value
-      if (value !== null && !isScalarNode(value) && !convertsOneToOne(value, depth + 1)) return false
+      if (value !== null && !isScalar(value) && !convertsOneToOne(value, depth + 1)) return false
     }
     return true
   }
-  if (isSeqNode(node)) {
+  if (isSeq(node)) {
     const items = node.items
     for (let i = 0; i < items.length; i++) {
       const item = items[i]
-      if (item !== null && !isScalarNode(item) && !convertsOneToOne(item, depth + 1)) return false
+      if (item !== null && !isScalar(item) && !convertsOneToOne(item, depth + 1)) return false
     }
     return true
   }
