@@ -753,6 +753,7 @@ export const workflowCases: CaseTable = {
     valid: [
       { name: 'title passed through env', code: push(job('t', '      - run: echo "$TITLE"\n        env:\n          TITLE: ${{ github.event.head_commit.message }}\n')) },
       { name: 'a shell variable spelled with a YAML escape in a double-quoted script', code: push(job('t', '      - run: "echo \\x24TITLE"\n        env:\n          TITLE: ${{ github.event.head_commit.message }}\n')) },
+      { name: "a single-quoted '\\x24{{ … }}' is literal text, not an expression", code: push(job('t', "      - run: 'echo \\x24{{ github.event.head_commit.message }}'\n")).replace('contents: read', 'contents: write') },
       { name: 'untrusted text in an if condition', code: push(job('t', "      - if: contains(github.event.head_commit.message, '[skip]')\n        run: echo skipped\n")) },
       {
         name: 'a step output set from a boolean expression that reads the event (&& and comparisons)',
@@ -819,6 +820,16 @@ export const workflowCases: CaseTable = {
         name: 'a release tag from the whole event, in a workflow run only on release: medium, saying who writes it',
         code: push(RELEASE_TAG_JOB, 'release').replace('contents: read', 'contents: write'),
         errors: [{ line: 19, severity: 'medium', message: /runs only on release events, which only members who may publish a release start, and they can change the workflow itself \(generated release notes may still quote pull request titles\)/ }]
+      },
+      {
+        name: 'the same spelled with \\u0024',
+        code: push(job('t', '      - run: "echo \\u0024{{ github.event.head_commit.message }}"\n')).replace('contents: read', 'contents: write'),
+        errors: [{ line: 10, severity: 'high' }]
+      },
+      {
+        name: 'escapes inside the expression: the decoded context path is read, and named in the message',
+        code: push(job('t', '      - run: "echo ${{ \\x67ithub.event.head_commit.\\u006dessage }}"\n')).replace('contents: read', 'contents: write'),
+        errors: [{ line: 10, severity: 'high', message: /expands `github\.event\.head_commit\.message` \(attacker-controlled\)/ }]
       },
       {
         name: 'the same step output in a workflow also run on push: high',

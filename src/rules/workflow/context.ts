@@ -3,6 +3,7 @@ import { isMap, isPair, isScalar, isSeq, scalarString, type Node, type YAMLMap, 
 import type { Report } from '../rule.js'
 import type { WorkflowFiles } from './callees.js'
 import type { JobModel, StepModel, WorkflowModel } from './model.js'
+import { findExpressions, type ExpressionSpan } from './expressions.js'
 
 export interface CheckContext {
   path: string
@@ -26,6 +27,97 @@ export function rawOf(ctx: CheckContext, node: unknown): { text: string; offset:
   const range = (node as { range?: [number, number, number] } | null | undefined)?.range
   if (!range) return undefined
   return { text: ctx.src.slice(range[0], range[1]), offset: range[0] }
+}
+
+/** First and last source line of a part of a scalar's text. */
+export interface Placed {
+  line: number
+  endLine: number
+}
+
+/**
+ * A scalar's text as a rule reads it, and the source lines of each part of it. Plain and block
+ * scalars: the source slice (a part's offset gives its line). A quoted scalar: the text between
+ * its quotes when that is its value (no escape, no `''`, no folded line break); otherwise the
+ * decoded value, which is what GitHub hands to the shell, and every part of it is placed on the
+ * scalar's lines.
+ */
+export interface ScalarText {
+  text: string
+  /** The decoded value, not a slice of the source. */
+  decoded: boolean
+  /** Source lines of text[start, end). */
+  place(start: number, end?: number): Placed
+}
+
+/** `text` found at source offset `offset`: each part placed by its own offsets. */
+function sourceSlice(ctx: CheckContext, text: string, offset: number): ScalarText {
+  const place = (start: number, end = start + 1): Placed => ({ line: lineAt(ctx, offset + start), endLine: lineAt(ctx, offset + Math.max(start, end - 1)) })
+  return { text, decoded: false, place }
+}
+
+/** A scalar's decoded value, every part of it placed on the scalar's own lines. */
+function decodedValue(ctx: CheckContext, node: Node, value: string): ScalarText {
+  const span: Placed = { line: ctx.y.lineOf(node), endLine: ctx.y.endLineOf(node) }
+  return { text: value, decoded: true, place: () => span }
+}
+
+const isQuoted = (node: unknown): node is Node & { type: 'QUOTE_DOUBLE' | 'QUOTE_SINGLE'; value: string } =>
+  isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && typeof node.value === 'string'
+
+/** The text of a node as a rule reads it (a script, say); any other node than a quoted scalar as written. */
+export function scalarText(ctx: CheckContext, node: unknown): ScalarText | undefined {
+  const raw = rawOf(ctx, node)
+  if (!raw) return undefined
+  if (!isQuoted(node)) return sourceSlice(ctx, raw.text, raw.offset)
+  const inner = raw.text.slice(1, -1)
+  return inner === node.value ? sourceSlice(ctx, inner, raw.offset + 1) : decodedValue(ctx, node, node.value)
+}
+
+/** An expression of a scalar with the source lines it is on. */
+export interface PlacedExpression extends ExpressionSpan, Placed {}
+
+/** The expressions of one scalar, and the text their offsets index. */
+export interface ScalarExpressions {
+  /** The source slice the offsets index, or the decoded value when YAML escapes changed the expressions. */
+  text: string
+  decoded: boolean
+  expressions: PlacedExpression[]
+}
+
+/** Expression bodies without their blanks, which YAML line folding may change and GitHub ignores outside strings. */
+const sameExpressions = (a: ExpressionSpan[], b: ExpressionSpan[]): boolean =>
+  a.length === b.length && a.every((e, i) => e.body.replace(/\s+/g, '') === b[i].body.replace(/\s+/g, ''))
+
+/**
+ * The `${{ }}` expressions of a node, as GitHub evaluates them: in the decoded value of a quoted
+ * scalar, where a YAML escape may spell one the source does not show (`"\x24{{ … }}"`) or change
+ * what one reads (`"${{ github.event.issue.\x74itle }}"`). When the source spells the same
+ * expressions, they are read from it, each on its own lines; otherwise from the value, on the
+ * scalar's lines. A single-quoted `'\x24{{ … }}'` is literal text there: no expression.
+ */
+export function scalarExpressions(ctx: CheckContext, node: unknown): ScalarExpressions {
+  const raw = rawOf(ctx, node)
+  if (!raw) return { text: '', decoded: false, expressions: [] }
+  const written = findExpressions(raw.text)
+  if (isQuoted(node)) {
+    const evaluated = findExpressions(node.value)
+    if (!sameExpressions(written, evaluated)) {
+      const value = decodedValue(ctx, node, node.value)
+      return { text: node.value, decoded: true, expressions: evaluated.map((e) => ({ ...e, ...value.place(e.start, e.end) })) }
+    }
+  }
+  const slice = sourceSlice(ctx, raw.text, raw.offset)
+  return { text: raw.text, decoded: false, expressions: written.map((e) => ({ ...e, ...slice.place(e.start, e.end) })) }
+}
+
+/** The expressions of every scalar value under a node (keys and comments are not evaluated), in source order. */
+export function expressionsUnder(ctx: CheckContext, node: unknown, out: PlacedExpression[] = []): PlacedExpression[] {
+  if (isScalar(node)) out.push(...scalarExpressions(ctx, node).expressions)
+  else if (isMap(node) || isSeq(node)) {
+    for (const item of node.items) expressionsUnder(ctx, isPair(item) ? item.value : item, out)
+  }
+  return out
 }
 
 /** 1-based line of a source offset. */

@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node, type YAMLMap } from '../parse/yaml.js'
-import { actionRepo, envScopes, getCaseless, jobLabel, jobTextSome, lineAt, rawOf, runsOnlyOn, scalarsUnder, tokenIsReadOnly, type CheckContext } from './context.js'
+import { actionRepo, envScopes, getCaseless, jobLabel, jobTextSome, runsOnlyOn, scalarExpressions, scalarsUnder, tokenIsReadOnly, type CheckContext, type PlacedExpression } from './context.js'
 import { contextPaths, contextReads, envNameFor, findExpressions, inputName, isUntrustedEventPath, readsSecret, readsSecretBeyondToken, type ExpressionSpan } from './expressions.js'
 import { RULES } from './meta.js'
 import { isPrivileged, type InputDecl, type JobModel, type StepModel } from './model.js'
@@ -255,29 +255,18 @@ function jsonLiteralSpans(node: Node, text: string): Set<number> {
 
 /** Tainted expressions in a script node, grouped by the source line they start on. */
 function hitsIn(ctx: CheckContext, node: Node, scope: Scope, javascript = false): Hit[] {
-  const raw = rawOf(ctx, node)
-  const escaped = escapedExpressions(node, raw?.text)
-  if (escaped) return hitsInText(ctx, escaped, scope, () => ({ line: ctx.y.lineOf(node), endLine: ctx.y.endLineOf(node) }))
-  // Every hit is inside an expression, which opens with `${{`: most scripts hold none.
-  if (!raw || !raw.text.includes('${{')) return []
-  const data = javascript ? jsonLiteralSpans(node, raw.text) : new Set<number>()
-  return hitsInText(ctx, raw.text, scope, (e) => ({ line: lineAt(ctx, raw.offset + e.start), endLine: lineAt(ctx, raw.offset + e.end - 1) }), data)
+  const found = scalarExpressions(ctx, node)
+  // Every hit is inside an expression: most scripts hold none.
+  if (!found.expressions.length) return []
+  // A decoded value came out of YAML quoting, which `jsonLiteralSpans` does not read through.
+  const data = javascript && !found.decoded ? jsonLiteralSpans(node, found.text) : new Set<number>()
+  return hitsAmong(ctx, found.expressions, scope, data)
 }
 
-/**
- * The decoded value of a double-quoted scalar that spells an expression with escapes
- * (`"echo \x24{{ github.event.issue.title }}"`), else undefined. GitHub reads expressions in the
- * decoded value, where the source shows none; such hits are placed on the scalar's lines.
- */
-function escapedExpressions(node: Node, rawText: string | undefined): string | undefined {
-  if (!isScalar(node) || node.type !== 'QUOTE_DOUBLE' || typeof node.value !== 'string' || !node.value.includes('${{')) return undefined
-  return findExpressions(node.value).length > findExpressions(rawText ?? '').length ? node.value : undefined
-}
-
-/** Tainted expressions in `text`, grouped by the source line `place` gives each. */
-function hitsInText(ctx: CheckContext, text: string, scope: Scope, place: (e: ExpressionSpan) => { line: number; endLine: number }, data = new Set<number>()): Hit[] {
+/** Tainted expressions among `expressions`, grouped by the source line each starts on; those starting at a `data` offset are left out. */
+function hitsAmong(ctx: CheckContext, expressions: PlacedExpression[], scope: Scope, data: Set<number>): Hit[] {
   const byLine = new Map<number, Hit>()
-  for (const e of findExpressions(text)) {
+  for (const e of expressions) {
     if (data.has(e.start)) continue
     const taints: Taint[] = []
     for (const r of contextReads(e.body)) {
@@ -285,12 +274,11 @@ function hitsInText(ctx: CheckContext, text: string, scope: Scope, place: (e: Ex
       if (t) taints.push({ ...t, read: r.text })
     }
     if (!taints.length) continue
-    const { line, endLine } = place(e)
-    const hit = byLine.get(line) ?? { line, endLine, spans: [], taints: [] }
+    const hit = byLine.get(e.line) ?? { line: e.line, endLine: e.endLine, spans: [], taints: [] }
     hit.spans.push(e)
     hit.taints.push(...taints)
-    hit.endLine = Math.max(hit.endLine, endLine)
-    byLine.set(line, hit)
+    hit.endLine = Math.max(hit.endLine, e.endLine)
+    byLine.set(e.line, hit)
   }
   return [...byLine.values()]
 }
