@@ -106,6 +106,19 @@ const envFileJob = (run: string): string =>
 const envFileStep = (env: string, run: string): string =>
   push(job('triage', `      - env:\n${env}        run: |\n${run}`), 'issues')
 const ISSUE_BODY = '          BODY: ${{ github.event.issue.body }}\n'
+/**
+ * YAML escapes that spell `$` in a double-quoted scalar: GitHub reads expressions in the decoded
+ * value, so `"\x24{{ … }}"` is an expression the source text does not show.
+ */
+const ESCAPED_DOLLARS = ['\\x24', '\\u0024']
+/** An issues job whose env sets BODY from `value` and whose double-quoted script writes it to `$GITHUB_ENV` (line 12). */
+const quotedEnvFileWrite = (value: string): string =>
+  push(job('triage', `      - env:\n          BODY: ${value}\n        run: "echo \\"BODY=$BODY\\" >> \\"$GITHUB_ENV\\""\n`), 'issues')
+/** A pull_request_target job checking out the head, then a step given `TOKEN: <value>` (line 15). */
+const secretAfterHead = (value: string): string =>
+  push(job('build', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm run build\n        env:\n          TOKEN: ${value}\n`), 'pull_request_target')
+/** A pull_request_target job running `script` (line 10), then the tests. */
+const quotedHeadFetch = (script: string): string => push(job('b', `      - run: ${script}\n      - run: npm test\n`), 'pull_request_target')
 
 /** The fork guard as projects write it: the head repository compared with this one, or its `fork` flag. */
 const SAME_REPO = 'github.event.pull_request.head.repo.full_name == github.repository'
@@ -238,7 +251,8 @@ export const workflowCases: CaseTable = {
       },
       { name: 'a heredoc with a quoted delimiter does not expand', code: envFileStep(ISSUE_BODY, "          cat >> \"$GITHUB_ENV\" <<'EOF'\n          ISSUE_BODY=$BODY\n          EOF\n") },
       { name: 'the word done in an echo closes nothing', code: envFileStep(ISSUE_BODY, '          for f in a; do\n            echo done "$BODY"\n          done\n          echo "STATUS=ok" >> "$GITHUB_ENV"\n') },
-      { name: 'not a privileged trigger', code: envFileJob('          echo "BODY=$BODY" >> "$GITHUB_ENV"\n').replace('on: pull_request_target', 'on: pull_request') }
+      { name: 'not a privileged trigger', code: envFileJob('          echo "BODY=$BODY" >> "$GITHUB_ENV"\n').replace('on: pull_request_target', 'on: pull_request') },
+      { name: "a single-quoted '\\x24{{ … }}' is literal text, not an expression", code: quotedEnvFileWrite("'\\x24{{ github.event.issue.body }}'") }
     ],
     invalid: [
       { code: envFileJob('          echo "BODY=$BODY" >> "$GITHUB_ENV"\n'), errors: [{ line: 15, severity: 'high', message: /writes `\$BODY` \(from `github\.event\.pull_request\.body`/ }] },
@@ -286,7 +300,12 @@ export const workflowCases: CaseTable = {
         name: 'tee -a to GITHUB_PATH, variable set at job level',
         code: push(job('p', '      - run: echo "$DIR" | tee -a "$GITHUB_PATH"\n', '    env:\n      DIR: ${{ github.event.comment.body }}\n'), 'issue_comment'),
         errors: [{ line: 12, message: /`github\.event\.comment\.body`/ }]
-      }
+      },
+      ...ESCAPED_DOLLARS.map((dollar) => ({
+        name: `a double-quoted script writing a body whose env value spells the expression with ${dollar}`,
+        code: quotedEnvFileWrite(`"${dollar}{{ github.event.issue.body }}"`),
+        errors: [{ line: 12, message: /writes `\$BODY` \(from `github\.event\.issue\.body`, attacker-controlled\) to `\$GITHUB_ENV`/ }]
+      }))
     ]
   },
   'workflow/deploy-continue-on-error': {
@@ -608,7 +627,8 @@ export const workflowCases: CaseTable = {
       { name: 'a pipe on the continued line', code: printsKey('|\n          echo "$DEPLOY_KEY" \\\n            | gh auth login --with-token') },
       { name: 'a commented-out echo', code: printsKey('|\n          # echo "$DEPLOY_KEY"\n          make')},
       { name: 'piped into kubectl apply -f -', code: printsKey('echo "$DEPLOY_KEY" | kubectl apply -f -') },
-      { name: 'piped into a --key-file=- option', code: printsKey(`printf '%s' "$DEPLOY_KEY" | gcloud auth activate-service-account --key-file=-`) }
+      { name: 'piped into a --key-file=- option', code: printsKey(`printf '%s' "$DEPLOY_KEY" | gcloud auth activate-service-account --key-file=-`) },
+      { name: "a single-quoted '\\x24{{ … }}' is literal text, not an expression", code: push(job('build', "      - run: 'echo key is \\x24{{ secrets.DEPLOY_KEY }}'\n")) }
     ],
     invalid: [
       { code: push(job('build', '      - run: echo "key is ${{ secrets.DEPLOY_KEY }}"\n')), errors: [{ line: 10 }] },
@@ -623,7 +643,13 @@ export const workflowCases: CaseTable = {
       { name: 'stderr copied, stdout left in the log', code: printsKey('echo "$DEPLOY_KEY" 2>&1 | cat'), errors: [{ line: 10 }] },
       { name: 'continued over two lines, reported on the first', code: printsKey('|\n          make\n          echo \\\n            "$DEPLOY_KEY"'), errors: [{ line: 12 }] },
       { name: 'after a comment ending in a backslash, which continues nothing', code: printsKey('|\n          # see notes \\\n          echo "$DEPLOY_KEY"'), errors: [{ line: 12 }] },
-      { name: 'env var holding a secret', code: push(job('build', '      - run: |\n          echo start\n          echo $DEPLOY_KEY\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n')), errors: [{ line: 12 }] }
+      { name: 'env var holding a secret', code: push(job('build', '      - run: |\n          echo start\n          echo $DEPLOY_KEY\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n')), errors: [{ line: 12 }] },
+      { name: 'a double-quoted script (read out of its YAML quotes)', code: push(job('build', '      - run: "echo key is ${{ secrets.DEPLOY_KEY }}"\n')), errors: [{ line: 10 }] },
+      ...ESCAPED_DOLLARS.map((dollar) => ({
+        name: `the expression spelled with ${dollar} in a double-quoted script`,
+        code: push(job('build', `      - run: "echo key is ${dollar}{{ secrets.DEPLOY_KEY }}"\n`)),
+        errors: [{ line: 10 }]
+      }))
     ]
   },
   'workflow/secrets-in-untrusted-checkout': {
@@ -644,7 +670,9 @@ export const workflowCases: CaseTable = {
         name: 'workflow_run: a step reading pull request fields never runs (a workflow_run event has none, and null equals no repository)',
         code: secretAfterCheckout(SAME_REPO, 'workflow_run').replace('github.event.pull_request.head.sha', 'github.event.workflow_run.head_sha')
       },
-      { name: 'step guard inside parentheses with another condition', code: secretAfterCheckout(`(${SAME_REPO}) && contains(github.event.pull_request.labels.*.name, 'preview')`) }
+      { name: 'step guard inside parentheses with another condition', code: secretAfterCheckout(`(${SAME_REPO}) && contains(github.event.pull_request.labels.*.name, 'preview')`) },
+      { name: "a single-quoted '\\x24{{ … }}' is literal text, not a secret", code: secretAfterHead("'\\x24{{ secrets.PREVIEW_TOKEN }}'") },
+      { name: 'a step guard spelled with a YAML escape is read decoded, as GitHub evaluates it', code: secretAfterCheckout(`"\\x24{{ ${SAME_REPO} }}"`) }
     ],
     invalid: [
       {
@@ -715,7 +743,12 @@ export const workflowCases: CaseTable = {
           { line: lineOf(PERSISTED_CHECKOUT, 'TOOLS_PAT'), severity: 'high' },
           { line: lineOf(PERSISTED_CHECKOUT, 'DEPLOY_KEY:'), severity: 'high' }
         ]
-      }
+      },
+      ...ESCAPED_DOLLARS.map((dollar) => ({
+        name: `the secret's expression spelled with ${dollar} in a double-quoted env value`,
+        code: secretAfterHead(`"${dollar}{{ secrets.PREVIEW_TOKEN }}"`),
+        errors: [{ line: 15, severity: 'high' as const }]
+      }))
     ]
   },
   'workflow/self-hosted-on-pull-request': {
@@ -790,6 +823,16 @@ export const workflowCases: CaseTable = {
         errors: [{ line: 10, severity: 'high' }]
       },
       {
+        name: 'the same spelled with \\u0024',
+        code: push(job('t', '      - run: "echo \\u0024{{ github.event.head_commit.message }}"\n')).replace('contents: read', 'contents: write'),
+        errors: [{ line: 10, severity: 'high' }]
+      },
+      {
+        name: 'escapes inside the expression: the decoded context path is read, and named in the message',
+        code: push(job('t', '      - run: "echo ${{ \\x67ithub.event.head_commit.\\u006dessage }}"\n')).replace('contents: read', 'contents: write'),
+        errors: [{ line: 10, severity: 'high', message: /expands `github\.event\.head_commit\.message` \(attacker-controlled\)/ }]
+      },
+      {
         name: 'commit message in a push workflow with a read-only token and no secret: medium, saying what is left',
         code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')),
         errors: [{ line: 10, severity: 'medium', message: /token read-only and the job reads no secret \(the commands could still write the branch's Actions cache\)/ }]
@@ -820,16 +863,6 @@ export const workflowCases: CaseTable = {
         name: 'a release tag from the whole event, in a workflow run only on release: medium, saying who writes it',
         code: push(RELEASE_TAG_JOB, 'release').replace('contents: read', 'contents: write'),
         errors: [{ line: 19, severity: 'medium', message: /runs only on release events, which only members who may publish a release start, and they can change the workflow itself \(generated release notes may still quote pull request titles\)/ }]
-      },
-      {
-        name: 'the same spelled with \\u0024',
-        code: push(job('t', '      - run: "echo \\u0024{{ github.event.head_commit.message }}"\n')).replace('contents: read', 'contents: write'),
-        errors: [{ line: 10, severity: 'high' }]
-      },
-      {
-        name: 'escapes inside the expression: the decoded context path is read, and named in the message',
-        code: push(job('t', '      - run: "echo ${{ \\x67ithub.event.head_commit.\\u006dessage }}"\n')).replace('contents: read', 'contents: write'),
-        errors: [{ line: 10, severity: 'high', message: /expands `github\.event\.head_commit\.message` \(attacker-controlled\)/ }]
       },
       {
         name: 'the same step output in a workflow also run on push: high',
@@ -1235,7 +1268,8 @@ export const workflowCases: CaseTable = {
       {
         name: 'workflow_run job guarded to runs from the same repository',
         code: push(`  b:\n    if: github.event.workflow_run.head_repository.full_name == github.repository\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n`, 'workflow_run')
-      }
+      },
+      { name: "a single-quoted '\\x24{{ … }}' is literal text, not the head ref", code: quotedHeadFetch("'git fetch origin \\x24{{ github.head_ref }} && git checkout FETCH_HEAD'") }
     ],
     invalid: [
       {
@@ -1319,7 +1353,12 @@ export const workflowCases: CaseTable = {
         name: 'guard that compares the head with something else',
         code: push(`  b:\n    if: github.event.pull_request.head.repo.full_name != github.repository\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n      - run: ./build.sh\n`, 'pull_request_target'),
         errors: [{ line: 13, severity: 'critical' }]
-      }
+      },
+      ...ESCAPED_DOLLARS.map((dollar) => ({
+        name: `the head ref's expression spelled with ${dollar} in a double-quoted script`,
+        code: quotedHeadFetch(`"git fetch origin ${dollar}{{ github.head_ref }} && git checkout FETCH_HEAD"`),
+        errors: [{ line: 10, severity: 'critical' as const }]
+      }))
     ]
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node, type YAMLMap } from '../parse/yaml.js'
-import { actionRepo, jobTextSome, lineAt, rawOf, type CheckContext } from './context.js'
+import { actionRepo, expressionsUnder, jobTextSome, scalarText, type CheckContext } from './context.js'
 import { contextPaths, findExpressions, readsSecretBeyondToken } from './expressions.js'
 import { isForkGuarded, type ForkEvent } from './fork-guard.js'
 import { RULES } from './meta.js'
@@ -46,13 +46,14 @@ function headCheckoutLine(ctx: CheckContext, step: StepModel, later: () => strin
       if (pair && readsHead(scalarString(pair.value) ?? '')) return ctx.y.lineOf(pair.key)
     }
   }
-  const raw = step.run ? rawOf(ctx, step.run) : undefined
-  if (raw) {
-    const lines = raw.text.split('\n')
-    let offset = raw.offset
+  // The script as the shell gets it: a YAML escape may spell the head's expression (`"\x24{{ github.head_ref }}"`).
+  const script = step.run ? scalarText(ctx, step.run) : undefined
+  if (script) {
+    const lines = script.text.split('\n')
+    let offset = 0
     for (const [i, l] of lines.entries()) {
       if (HEAD_IN_SCRIPT.test(l) || (/\bgit\s+(checkout|fetch|switch)\b/.test(l) && readsHead(l))) {
-        if (!FETCH_ONLY.test(l) || movesTree(lines.slice(i).join('\n')) || movesTree(later())) return lineAt(ctx, offset)
+        if (!FETCH_ONLY.test(l) || movesTree(lines.slice(i).join('\n')) || movesTree(later())) return script.place(offset).line
       }
       offset += l.length + 1
     }
@@ -64,7 +65,7 @@ function headCheckoutLine(ctx: CheckContext, step: StepModel, later: () => strin
 function laterScriptsOf(ctx: CheckContext, job: JobModel, step: StepModel): string {
   return job.steps
     .slice(job.steps.indexOf(step) + 1)
-    .map((next) => (next.run ? rawOf(ctx, next.run)?.text ?? '' : ''))
+    .map((next) => (next.run ? scalarText(ctx, next.run)?.text ?? '' : ''))
     .join('\n')
 }
 
@@ -73,14 +74,9 @@ export function checksOutHead(ctx: CheckContext, job: JobModel): boolean {
   return job.steps.some((s) => headCheckoutLine(ctx, s, () => laterScriptsOf(ctx, job, s)) !== undefined)
 }
 
-/** First line inside a node that reads `secrets.*`, or undefined. */
+/** First line inside a node where an expression (escaped ones too) reads `secrets.*`, or undefined. */
 function secretLine(ctx: CheckContext, node: Node | YAMLMap | undefined): number | undefined {
-  const raw = node ? rawOf(ctx, node) : undefined
-  if (!raw) return undefined
-  for (const e of findExpressions(raw.text)) {
-    if (contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.'))) return lineAt(ctx, raw.offset + e.start)
-  }
-  return undefined
+  return expressionsUnder(ctx, node).find((e) => contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.')))?.line
 }
 
 /** Owners of GitHub's own actions, which do not run the files they are given. */

@@ -6,7 +6,7 @@
  */
 import type { Finding } from '../../types.js'
 import { scalarString } from '../parse/yaml.js'
-import { envScopes, getCaseless, jobLabel, lineAt, rawOf, type CheckContext } from './context.js'
+import { envScopes, getCaseless, jobLabel, scalarText, type CheckContext } from './context.js'
 import { taintOfText } from './injection.js'
 import { RULES } from './meta.js'
 import { isPrivileged, type JobModel, type StepModel } from './model.js'
@@ -27,10 +27,11 @@ function envValue(ctx: CheckContext, job: JobModel, step: StepModel, name: strin
 }
 
 function checkStep(ctx: CheckContext, job: JobModel, step: StepModel): Finding[] {
-  const raw = rawOf(ctx, step.run)
-  if (!raw || !/GITHUB_(ENV|PATH)/.test(raw.text)) return []
+  // The script as the shell gets it, out of its YAML quotes and escapes.
+  const script = scalarText(ctx, step.run)
+  if (!script || !/GITHUB_(ENV|PATH)/.test(script.text)) return []
   const out: Finding[] = []
-  for (const { name, file, offset, clean } of envFileWrites(raw.text)) {
+  for (const { name, file, offset, clean } of envFileWrites(script.text)) {
     // Without newlines the value is one `$GITHUB_ENV` entry; in `$GITHUB_PATH` one line still picks a directory.
     if (clean && file === 'ENV') continue
     // Only variables the workflow itself sets through `env:`; the runner's own are not event text.
@@ -49,7 +50,7 @@ function checkStep(ctx: CheckContext, job: JobModel, step: StepModel): Finding[]
     out.push(
       ctx.report(
         RULES.envFileInjection,
-        lineAt(ctx, raw.offset + offset),
+        script.place(offset).line,
         file === 'ENV'
           ? `${what} to \`$GITHUB_ENV\`; a newline in it starts a line of its own, which sets any variable for the later steps.`
           : `${what} to \`$GITHUB_PATH\`; each of its lines becomes a directory searched first for executables, so the text picks which programs the later steps run.`

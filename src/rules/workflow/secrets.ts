@@ -1,7 +1,7 @@
 /** Secrets printed to the log, credentials written literally into the workflow, and all secrets handed to another repository. */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type YAMLMap } from '../parse/yaml.js'
-import { envScopes, jobLabel, rawOf, lineAt, type CheckContext } from './context.js'
+import { envScopes, jobLabel, scalarText, type CheckContext } from './context.js'
 import { readsSecret } from './expressions.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
@@ -226,12 +226,13 @@ function checkEchoes(ctx: CheckContext): Finding[] {
   const out: Finding[] = []
   for (const job of ctx.wf.jobs) {
     for (const step of job.steps) {
-      const raw = step.run ? rawOf(ctx, step.run) : undefined
-      if (!raw) continue
+      // The script as the shell gets it, out of its YAML quotes (and escapes: `"echo \x24{{ secrets.KEY }}"`).
+      const script = step.run ? scalarText(ctx, step.run) : undefined
+      if (!script) continue
       const names = secretEnvNames(ctx, job, step)
-      for (const l of logicalLines(raw.text)) {
+      for (const l of logicalLines(script.text)) {
         if (echoesSecret(l.text, names)) {
-          out.push(ctx.report(RULES.secretEchoed, lineAt(ctx, raw.offset + l.offset), `a \`run\` script in ${jobLabel(ctx, job)} prints a secret to the log.`))
+          out.push(ctx.report(RULES.secretEchoed, script.place(l.offset).line, `a \`run\` script in ${jobLabel(ctx, job)} prints a secret to the log.`))
         }
       }
     }
