@@ -4,7 +4,7 @@ import { forSamplePath, scanPatchSecrets, scanSecrets, secretRules, type SecretS
 import { analyzeFile } from '../src/rules/index.js'
 import { classifyKey, isDocumentationExample, isProductName, namesTrustStorePassword, whyNotLiteral } from '../src/rules/secrets/keys.js'
 import { redact, redactPatch, redactSource } from '../src/redact.js'
-import { couldBeWholeKey, failsGithubChecksum, githubTokenChecksum } from '../src/rules/secrets/patterns.js'
+import { couldBeWholeKey, failsGithubChecksum, githubTokenChecksum, urlPasswordKind } from '../src/rules/secrets/patterns.js'
 import { growthRatio } from './helpers/growth.js'
 
 // Credential-shaped test values are assembled at run time so the repository holds no literal token.
@@ -606,6 +606,21 @@ describe('Terraform conditionals', () => {
     const masked = redactSource('infra/main.tf', content, r.locations)
     expect(masked).not.toContain(literal)
     expect(masked).toContain('var.env == "prod"')
+  })
+})
+
+describe('urlPasswordKind: what the password of a URL holds, for every path that judges one', () => {
+  it.each([
+    ['https://deploy:', 'Zq8vLm2Kp9Xw4R', 'literal'],
+    ['https://deploy:', 'pass', 'none'],
+    ['https://deploy:', '${PASSWORD}', 'none'],
+    ['https://deploy:', '$PASSWORD', 'none'],
+    ['https://deploy:', '<password>', 'none'],
+    ['redis://${REDIS_USER:', '-}', 'none'],
+    ['postgres://app:', 'example', 'stand-in'],
+    ['mysql://root:', 'yourpassword', 'stand-in']
+  ])('%s%s@ → %s', (head, password, kind) => {
+    expect(urlPasswordKind(head, password)).toBe(kind)
   })
 })
 

@@ -36,8 +36,8 @@ import {
   TOKEN_PATTERNS,
   URL_PASSWORD_SOURCE,
   AWS_ACCESS_KEY_PREFIX,
-  isEncryptedKey,
-  isUrlPasswordPlaceholder,
+  isLiteralUrlPassword,
+  isPlainPrivateKey,
   tokenRegex
 } from './secrets/patterns.js'
 import { runSecretlint, secretlintSkips, type SecretlintHit } from './secrets/secretlint.js'
@@ -379,13 +379,13 @@ async function secretlintCandidates(file: Pick<SourceFile, 'path' | 'kind'>, con
     // The same tests as Preflight's own rules: a shortened, made-up or encrypted key, a placeholder
     // token and an IAM entity's unique id (`AIDA…`, which secretlint's AWS rule also matches) are only masked.
     const notAKey =
-      (h.rule === 'privatekey' && (!couldBeWholeKey(text) || isEncryptedKey(text))) ||
+      (h.rule === 'privatekey' && !isPlainPrivateKey(text)) ||
       (h.rule !== 'privatekey' && (isDocumentationExample(value) || isFilledStandIn(value) || countsDigits(value))) ||
       (h.rule === 'aws' && /^[A-Z0-9]{20}$/.test(value) && (!AWS_KEY_ID_START.test(value) || isSyntheticAccessKeyId(value))) ||
       (h.rule === 'aws' && h.messageId === 'AWSSecretAccessKey' && besideMadeUpKeyIdOnly(content, h.line)) ||
       // `postgres://<user>:<password>@<host>`, `mysql://app:password@db`: a documented shape, no password in it.
       /:<[^<>\s@]{1,60}>@/.test(text) ||
-      (url !== null && ['placeholder', 'reference'].includes(whyNotLiteral(value, 'password') ?? ''))
+      (url !== null && !isLiteralUrlPassword(url.groups?.urlHead ?? '', value))
     const afterUrlPassword = url === null ? '' : content.slice(start + (url.index ?? 0) + url[0].length, start + (url.index ?? 0) + url[0].length + 300)
     const standIn = url === null ? undefined : isChartDefault(file, value) ? CHART_DEFAULT : urlPasswordStandIn(url.groups?.urlHead ?? '', value, afterUrlPassword, file.path)
     return {
@@ -553,7 +553,7 @@ function patternCandidates(content: string, starts: number[], path: string): Can
     const start = m.index ?? 0
     // A key cut short for the reader (`...` between its lines), a word repeated or a key encrypted
     // with a passphrase is still masked.
-    const whole = couldBeWholeKey(block) && !isEncryptedKey(block)
+    const whole = isPlainPrivateKey(block)
     out.push({ rule: PRIVATE_KEY_RULE, priority: 1, start, end: start + block.length, line: lineAt(starts, start), endLine: lineAt(starts, start + block.length - 1), message: 'Private key block in plain text.', value: block, ...(whole ? {} : { locateOnly: true as const }) })
   }
   for (const m of content.includes('PuTTY-User-Key-File-') ? matchesOf(PUTTY_KEY, content) : []) {
@@ -565,8 +565,7 @@ function patternCandidates(content: string, starts: number[], path: string): Can
   for (const m of content.includes('://') ? matchesOf(URL_PASSWORD_ALL, content) : []) {
     const head = m.groups?.urlHead ?? ''
     const password = m.groups?.urlPass ?? ''
-    const why = whyNotLiteral(password, 'password')
-    if (isUrlPasswordPlaceholder(password) || why === 'reference' || why === 'placeholder' || isExpansionDefault(head, password)) continue
+    if (!isLiteralUrlPassword(head, password)) continue
     const start = (m.index ?? 0) + head.length
     const scheme = /^[A-Za-z][A-Za-z0-9+.-]*/.exec(head)?.[0] ?? 'URL'
     const standIn = urlPasswordStandIn(head, password, content.slice(start + password.length + 1, start + password.length + 300), path)
@@ -612,16 +611,6 @@ function urlPasswordStandIn(head: string, password: string, after: string, path:
           : undefined
   if (same) return `a password that repeats ${same}, a stand-in or default anyone can guess rather than a secret someone chose (medium)`
   return isProductName(password, path) ? PRODUCT_DEFAULT : undefined
-}
-
-/**
- * `redis://${REDIS_PASSWORD:-}@host`: the colon belongs to a shell expansion left open in the
- * user part, so the "password" is the expansion's default, a literal only when one is written.
- */
-function isExpansionDefault(head: string, password: string): boolean {
-  if (head.lastIndexOf('${') <= head.lastIndexOf('}')) return false
-  const fallback = /^[-=?+]?([^}]*)\}/.exec(password)
-  return fallback !== null && (fallback[1] === '' || whyNotLiteral(fallback[1], 'password') !== undefined)
 }
 
 // ── credentials inside commands, headers and connection strings ─────────────────────────────

@@ -6,6 +6,7 @@
  * (`AKIA****`) never matches again and masking one token never exposes a neighbour.
  */
 import { crc32 } from 'node:zlib'
+import { whyNotLiteral } from './keys.js'
 
 export interface TokenPattern {
   /** Slug used in the rule id `secrets/<slug>`. */
@@ -163,6 +164,15 @@ export function couldBeWholeKey(block: string): boolean {
   return true
 }
 
+/**
+ * A PEM private key block that is a usable key in plain text: a whole key (see `couldBeWholeKey`)
+ * and not encrypted with a passphrase. The one test of both the secretlint layer and the pattern
+ * scan; any other block is only masked.
+ */
+export function isPlainPrivateKey(block: string): boolean {
+  return couldBeWholeKey(block) && !isEncryptedKey(block)
+}
+
 /** PuTTY key files carry the private part in the same file. */
 export const PUTTY_KEY_SOURCE = 'PuTTY-User-Key-File-[23]:'
 
@@ -271,6 +281,34 @@ export function isUrlPasswordPlaceholder(password: string): boolean {
     /^<.*>$/.test(password) ||
     /^(?:password|passwd|pass|pwd|secret|changeme|\*+|x+|\.+)$/i.test(password)
   )
+}
+
+/**
+ * `redis://${REDIS_PASSWORD:-}@host`: the colon belongs to a shell expansion left open in the
+ * user part, so the "password" is the expansion's default, a literal only when one is written.
+ */
+function isExpansionDefault(head: string, password: string): boolean {
+  if (head.lastIndexOf('${') <= head.lastIndexOf('}')) return false
+  const fallback = /^[-=?+]?([^}]*)\}/.exec(password)
+  return fallback !== null && (fallback[1] === '' || whyNotLiteral(fallback[1], 'password') !== undefined)
+}
+
+/**
+ * What the password of `scheme://user:password@host` holds: `literal`, a password written as
+ * itself; `stand-in`, a placeholder typed where one goes (`example`, `yourpassword`), which a demo
+ * may still ship with; `none`, no value at all: a mask, a reference (`${PASSWORD}`, `$PASS`), a
+ * template mark or conventional word (`<password>`, `xxx`, `changeme`) or a shell expansion's
+ * default. `head` is the text matched before it (`scheme://user:`).
+ */
+export function urlPasswordKind(head: string, password: string): 'literal' | 'stand-in' | 'none' {
+  if (isUrlPasswordPlaceholder(password) || isExpansionDefault(head, password)) return 'none'
+  const why = whyNotLiteral(password, 'password')
+  return why === 'reference' ? 'none' : why === 'placeholder' ? 'stand-in' : 'literal'
+}
+
+/** A URL password written as itself (see `urlPasswordKind`): the one test of the secretlint layer and the pattern scan. */
+export function isLiteralUrlPassword(head: string, password: string): boolean {
+  return urlPasswordKind(head, password) === 'literal'
 }
 
 export function tokenRegex(pattern: TokenPattern, flags = 'g'): RegExp {

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-5QWTUXAB.js";import"./chunk-CEBB7JDY.js";import"./chunk-YC2MFETW.js";import"./chunk-FM7N5NCH.js";import"./chunk-WFJ67K5O.js";import"./chunk-3DNYDGSD.js";import"./chunk-5AAS7MJI.js";import"./chunk-URMOVIS6.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-6XUV5PZO.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
