@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { analyzeKubernetes, kubernetesRules } from '../src/rules/k8s/index.js'
-import { imageProblem, isLiteralSecret } from '../src/rules/k8s/containers.js'
+import { imageProblem } from '../src/rules/k8s/containers.js'
 import { isRuntimeSocketPath } from '../src/rules/k8s/pod.js'
 import { analyzeFile } from '../src/rules/index.js'
 import { ParseError } from '../src/rules/parse/yaml.js'
@@ -296,20 +296,6 @@ describe('image references', () => {
     ['${IMAGE}', undefined]
   ])('%s → %s', (ref, expected) => {
     expect(imageProblem(ref)).toBe(expected)
-  })
-})
-
-describe('literal secrets in env', () => {
-  it.each([
-    ['DB_PASSWORD', 's3cr3t-value', true],
-    ['API_TOKEN', 'abcdef123456', true],
-    ['DATABASE_URL', 'postgres://app:pw-value@db:5432/app', true],
-    ['DB_PASSWORD_FILE', '/run/secrets/db', false],
-    ['TOKEN_TTL', '3600', false],
-    ['DB_PASSWORD', '$(FROM_SECRET)', false],
-    ['LOG_LEVEL', 'debug', false]
-  ])('%s=%s → %s', (name, value, expected) => {
-    expect(isLiteralSecret(name, value)).toBe(expected)
   })
 })
 

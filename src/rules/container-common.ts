@@ -1,9 +1,9 @@
 /**
  * Helpers shared by the Dockerfile, docker-compose and Kubernetes rules: image references, the
- * "secret-looking variable with a literal value" heuristic and the capabilities that reach the host.
+ * judgement of an environment entry holding a secret literal and the capabilities that reach the host.
  */
-import { whyNotLiteral } from './secrets/keys.js'
-import { URL_PASSWORD_SOURCE } from './secrets/patterns.js'
+import { classifyKey, whyNotLiteral } from './secrets/keys.js'
+import { URL_PASSWORD_SOURCE, urlPasswordKind } from './secrets/patterns.js'
 
 export interface ImageRef {
   /** Repository, with registry and path (`ghcr.io/org/app`). */
@@ -29,6 +29,35 @@ export function parseImageRef(ref: string): ImageRef {
   return { name: rest, digest }
 }
 
+/** Where an image comes from and what it is called there, in lower case (see `imageRepository`). */
+export interface ImageRepository {
+  /** The registry host (`ghcr.io`, `registry:5000`), when the reference names one; Docker Hub otherwise. */
+  registry?: string
+  /** The repository path on it, without Docker Hub's `library/` (`node`, `ubi9/ubi`, `org/app`). */
+  path: string
+}
+
+/**
+ * An image reference's registry host and repository path, tag and digest left out:
+ * `docker.io/library/node:20@sha256:…` → `docker.io` and `node`, `registry.access.redhat.com/ubi9/ubi:9.4`
+ * → `registry.access.redhat.com` and `ubi9/ubi`. The one place that tells a registry from a path.
+ */
+export function imageRepository(ref: string): ImageRepository {
+  const parts = parseImageRef(ref).name.toLowerCase().split('/')
+  // Docker's own rule: a first part with a dot or a port, or `localhost`, is a registry host.
+  const registry = parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === 'localhost') ? parts.shift() : undefined
+  // Mirrors of the Docker Hub library: `library/python`, `docker/library/python` (public.ecr.aws).
+  if (parts[0] === 'docker' && parts[1] === 'library') parts.splice(0, 2)
+  else if (parts[0] === 'library') parts.shift()
+  return { registry, path: parts.join('/') }
+}
+
+/** The image's own name, without registry, namespace, tag or digest: `docker.io/library/node:20@sha256:…` → `node`. */
+export function imageBaseName(ref: string): string {
+  const { path } = imageRepository(ref)
+  return path.slice(path.lastIndexOf('/') + 1)
+}
+
 /** `:latest`, or neither tag nor digest: the image behind the reference can change at any time. */
 export function mutableImageReason(ref: ImageRef): 'latest' | 'untagged' | undefined {
   if (ref.digest) return undefined
@@ -37,50 +66,68 @@ export function mutableImageReason(ref: ImageRef): 'latest' | 'untagged' | undef
   return undefined
 }
 
+/**
+ * Variable names that suggest a credential: the words of the Dockerfile and compose rules and of
+ * the Kubernetes env rule, merged when the three were made one.
+ */
 const SECRET_NAME =
-  /(PASSWORD|PASSWD|PASSPHRASE|(^|_)PASS$|(^|_)PWD$|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|CREDENTIALS?$|(^|_)KEY$)/i
+  /(PASSW(OR)?D|PASSPHRASE|(^|_)PASS$|(^|_)PWD$|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|CREDENTIAL|(^|_)KEY$)/i
 /** Names that match the words above but hold a reference, a setting or public material. */
 const NOT_SECRET_NAME =
-  /(_FILE|_PATH|_DIR|_URL|_URI|_HOST|_PORT|_USER|_USERNAME|_NAME|_ID|_TTL|_EXPIRY|_EXPIRES|_EXPIRES_IN|_LIFETIME|_TIMEOUT|_LENGTH|_SIZE|_ENABLED|_TYPE|_ALGORITHM|_ALG|_HEADER|_FIELD|_POLICY|_LOCATION)$|PUBLIC|GPG|FINGERPRINT|^PWD$|^OLDPWD$/i
+  /(_FILE|_PATH|_DIR|_URL|_URI|_ENDPOINT|_HOST|_PORT|_USER|_USERNAME|_NAME|_ID|_REF|_VERSION|_TTL|_EXPIRY|_EXPIRATION|_EXPIRES|_EXPIRES_IN|_LIFETIME|_TIMEOUT|_SECONDS|_LENGTH|_SIZE|_COUNT|_MAX|_MIN|_ENABLED|_TYPE|_ALGORITHM|_ALG|_HEADER|_FIELD|_POLICY|_LOCATION)$|PUBLIC|GPG|FINGERPRINT|^PWD$|^OLDPWD$/i
 
-/** A variable name that suggests its value is a credential. */
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name) && !NOT_SECRET_NAME.test(name)
-}
-
-/**
- * A value written into the file itself: not empty, not a `$VAR`/`${VAR}` reference, not a file
- * path (the usual way to point at a mounted secret) and not a boolean switch.
- */
-export function isLiteralSecretValue(value: string | null | undefined): boolean {
-  if (value === null || value === undefined) return false
-  const v = value.trim()
-  if (v === '') return false
-  if (v.includes('${') || /^\$[A-Za-z_]/.test(v)) return false
-  if (v.startsWith('/') || v.startsWith('./') || v.startsWith('~/')) return false
-  if (/^(true|false|yes|no|on|off|null|none)$/i.test(v)) return false
-  return true
-}
-
-/**
- * A stand-in typed where a secret goes (`changeme`, `dummy`, `<password>`, `your-token-here`):
- * the same notion of placeholder as the secret scan's, so every rule skips the same values.
- */
-export function isPlaceholderSecret(value: string, name: string): boolean {
-  return whyNotLiteral(value, name) === 'placeholder'
-}
-
-/** A value that is a URL with a password (`mysql://root:pw@db/app`, `redis://:pw@cache`): the secret scan's own shape, anchored. */
+/** A URL with a password (`mysql://root:pw@db/app`, `redis://:pw@cache`): the secret scan's own shape, anchored. */
 const URL_WITH_PASSWORD = new RegExp(`^${URL_PASSWORD_SOURCE}`)
 
-/** The password of an environment value that is a URL carrying one, decoded; undefined otherwise. */
-export function passwordInUrl(value: string): string | undefined {
-  const password = URL_WITH_PASSWORD.exec(value.trim())?.groups?.urlPass
-  if (password === undefined) return undefined
+/** Whatever an environment value leaves to be filled in when the container starts or the file is rendered. */
+const EXPANDED_LATER = /\$\(|\$\{|\{\{/
+
+/** A secret literal found in an environment entry (see `envSecretLiteral`). */
+export interface EnvSecretLiteral {
+  /** The secret as written: the value itself, or the password of the URL the value is (decoded). */
+  secret: string
+  /** The value is a URL and `secret` its password: a credential whatever the variable's name. */
+  inUrl: boolean
+  /**
+   * A stand-in typed where the secret goes (`changeme`, `example`, `INSERT_TOKEN`): no secret to
+   * rotate, though a stack may ship with it (the compose rules report it as a guessable value).
+   */
+  standIn: boolean
+}
+
+/**
+ * Whether an environment entry of a Dockerfile (`ENV`/`ARG`), compose file (`environment:`) or
+ * Kubernetes container (`env[].value`) holds a secret written into the file, and which. Either the
+ * value is a URL with a password, or the name names a credential (for the secret scan too,
+ * `classifyKey`: `MAX_TOTAL_TOKENS` counts tokens) and the value is a literal by the secret scan's
+ * notion (`whyNotLiteral`). Undefined for no value, an empty one, one expanded later (`${VAR}`,
+ * `$(VAR)`, `{{ }}`), a `$VAR` reference, a path, a switch or a setting.
+ */
+export function envSecretLiteral(name: string, value: string | null | undefined): EnvSecretLiteral | undefined {
+  if (value === null || value === undefined || value.trim() === '' || EXPANDED_LATER.test(value)) return undefined
+  const url = URL_WITH_PASSWORD.exec(value.trim())?.groups
+  if (url?.urlPass !== undefined) {
+    const password = decodedUrlPart(url.urlPass)
+    const kind = urlPasswordKind(url.urlHead ?? '', password)
+    return kind === 'none' ? undefined : { secret: password, inUrl: true, standIn: kind === 'stand-in' }
+  }
+  if (!SECRET_NAME.test(name) || NOT_SECRET_NAME.test(name) || classifyKey(name) === undefined) return undefined
+  // Used as the secret itself, an env value is no "key name" (`not-a-real-password` is one literal),
+  // and a short or numeric value under a password's name (`sst`, `1234`) is a weak password, not a setting.
+  const why = whyNotLiteral(value, name)
+  const weakLiteral = why === 'key name' || why === 'too short' || why === 'number' || (why === 'placeholder' && /^\d+$/.test(value.trim()))
+  if (why === 'placeholder' && !weakLiteral) return { secret: value, inUrl: false, standIn: true }
+  if (why !== undefined && !weakLiteral) return undefined
+  if (/^(true|false|yes|no|on|off|\d{1,3})$/i.test(value.trim())) return undefined
+  return { secret: value, inUrl: false, standIn: false }
+}
+
+/** A URL's percent-encoded part, decoded; as written when it is not valid encoding. */
+function decodedUrlPart(part: string): string {
   try {
-    return decodeURIComponent(password)
+    return decodeURIComponent(part)
   } catch {
-    return password
+    return part
   }
 }
 

@@ -217,7 +217,9 @@ export const composeCases: CaseTable = {
       { name: 'numeric setting', code: svc('    environment:\n      - PASSWORD_MIN_LENGTH=12\n') },
       { name: 'boolean switch', code: svc('    environment:\n      REDIS_PASSWORD_ENABLED: "false"\n') },
       { name: 'placeholder', code: svc('    environment:\n      DB_PASSWORD: changeme\n') },
-      { name: 'MySQL switches named like passwords', code: svc('    environment:\n      MYSQL_RANDOM_ROOT_PASSWORD: "yes"\n      MYSQL_ALLOW_EMPTY_PASSWORD: "yes"\n') }
+      { name: 'MySQL switches named like passwords', code: svc('    environment:\n      MYSQL_RANDOM_ROOT_PASSWORD: "yes"\n      MYSQL_ALLOW_EMPTY_PASSWORD: "yes"\n') },
+      { name: 'relative path to a secret file', code: svc('    environment:\n      DB_PASSWORD: secrets/db_password.txt\n') },
+      { name: 'a count of model tokens', code: svc('    environment:\n      MAX_TOKENS: "4096"\n') }
     ],
     invalid: [
       { code: svc('    environment:\n      DB_PASSWORD: Zq8vLm2Kp9Xw\n'), errors: [{ line: 13, severity: 'high' }] },

@@ -282,10 +282,13 @@ export const dockerfileCases: CaseTable = {
       { name: 'placeholder', code: 'FROM alpine:3.20\nENV DB_PASSWORD=changeme\n' },
       { name: 'dummy key for asset precompilation', code: 'FROM ruby:3.3\nRUN SECRET_KEY_BASE_DUMMY=1 bundle exec rails assets:precompile\nENV SECRET_KEY_BASE=dummy\n' },
       { name: 'empty ARG default', code: 'FROM alpine:3.20\nARG GITHUB_TOKEN=""\n' },
-      { name: 'angle-bracket placeholder', code: 'FROM alpine:3.20\nENV API_KEY=<your-api-key>\n' }
+      { name: 'angle-bracket placeholder', code: 'FROM alpine:3.20\nENV API_KEY=<your-api-key>\n' },
+      { name: 'a count of model tokens', code: 'FROM alpine:3.20\nENV MAX_PROMPT_TOKENS=4096\n' },
+      { name: 'placeholder password in a URL', code: 'FROM alpine:3.20\nENV DATABASE_URL=postgres://app:changeme@db/app\n' }
     ],
     invalid: [
       { code: 'FROM alpine:3.20\nENV DB_PASSWORD=Sup3rS3cretValue9\n', errors: [{ line: 2, severity: 'high' }] },
+      { name: 'password in a URL, whatever the name', code: 'FROM alpine:3.20\nENV DATABASE_URL=postgres://app:Zq8vLm2Kp9Xw4R@db/app\n', errors: [{ line: 2, message: /password in the URL of `DATABASE_URL`/ }] },
       { name: 'ARG default', code: 'FROM alpine:3.20\nARG API_TOKEN=tok_8fj3k2l9d8s7a6q5\n', errors: [{ line: 2 }] }
     ]
   },

@@ -1,7 +1,6 @@
 /** Checks on dangerous settings of any service: privileges, host mounts and namespaces, published ports, literal secrets, mutable images. */
 import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
-import { HOST_KERNEL_CAPABILITIES, capabilityName, parseImageRef, mutableImageReason, isSecretName, isLiteralSecretValue, passwordInUrl } from '../container-common.js'
-import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
+import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, imageBaseName, parseImageRef, mutableImageReason } from '../container-common.js'
 import { productDefault } from '../secrets/keys.js'
 import { R } from './meta.js'
 import { emit, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
@@ -191,11 +190,12 @@ export function checkEnvironment(ctx: Context, s: Service): void {
   let guessable: Map<string, string> | undefined
   for (const e of entries) {
     // A URL with a password (`DATABASE_URL: mysql://root:pw@db/app`) holds a credential whatever its name.
-    const urlPassword = e.value === undefined ? undefined : passwordInUrl(e.value)
-    const secret = urlPassword ?? (isSecretName(e.name) ? e.value : undefined)
-    if (secret === undefined || !isLiteralSecretValue(secret) || (urlPassword !== undefined && isUrlPasswordPlaceholder(urlPassword))) continue
+    // A stand-in (`example`) is reported too: the value a stack ships with, guessable by anyone.
+    const literal = envSecretLiteral(e.name, e.value)
+    if (literal === undefined) continue
+    const secret = literal.secret
     const why = ctx.sharedHost ? undefined : ((guessable ??= guessableValues(ctx, s, entries)).get(secret.trim().toLowerCase()) ?? (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : undefined))
-    const what = urlPassword === undefined ? `sets \`${e.name}\` to` : `puts a password in the URL of \`${e.name}\`:`
+    const what = literal.inUrl ? `puts a password in the URL of \`${e.name}\`:` : `sets \`${e.name}\` to`
     const imageDefault = ctx.sharedHost ? imageOrServiceName(ctx, s, secret.trim()) : undefined
     if (why) {
       emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` ${what} a demo value (${why}) in a local compose file`)
@@ -222,18 +222,17 @@ function isWordLike(value: string): boolean {
 }
 
 /** The base name of a service's image (`postgres` of `docker.io/library/postgres:15`), when it names one. */
-function imageBaseName(ctx: Context, s: Service): string | undefined {
+function serviceImageName(ctx: Context, s: Service): string | undefined {
   const image = scalarString(value(ctx, setting(ctx, s, 'image')))
   if (!image || image.includes('$')) return undefined
-  const repo = parseImageRef(image).name
-  return repo.slice(repo.lastIndexOf('/') + 1).toLowerCase() || undefined
+  return imageBaseName(image) || undefined
 }
 
 /** Which name a password repeats, the service's image's or the service's own (`postgres`), in words for a message (without the name). */
 function imageOrServiceName(ctx: Context, s: Service, secret: string): string | undefined {
   const typed = secret.toLowerCase()
   // The name is the password: the message says which name, never the name itself.
-  if (typed === imageBaseName(ctx, s)) return "the service's image"
+  if (typed === serviceImageName(ctx, s)) return "the service's image"
   return typed === s.name.toLowerCase() ? 'the service' : undefined
 }
 
@@ -242,7 +241,7 @@ const GUESSABLE = ['root', 'admin', 'guest', 'pass', 'example', 'password', 'sec
 
 function guessableValues(ctx: Context, s: Service, entries: { name: string; value: string | undefined }[]): Map<string, string> {
   const out = new Map(GUESSABLE.map((v) => [v, 'a placeholder word']))
-  const base = imageBaseName(ctx, s)
+  const base = serviceImageName(ctx, s)
   if (base) out.set(base, "the image's name")
   for (const e of entries) {
     if (/(?:^|_)USER(?:NAME)?$/i.test(e.name) && e.value && !e.value.includes('$')) out.set(e.value.trim().toLowerCase(), `the same as \`${e.name}\``)

@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path'
 import type { SourceFile } from '../../types.js'
-import { parseImageRef } from '../container-common.js'
+import { imageRepository } from '../container-common.js'
 import { declaresHealthcheck } from '../dockerfile/stages.js'
 import { isMap, scalarString } from '../parse/yaml.js'
 import { resolve, setting, value, pairIn, type Context, type Service } from './services.js'
@@ -50,13 +50,16 @@ function builtFrom(ctx: Context, s: Service): string | undefined {
   return dir === undefined ? undefined : joinPath(dir, dockerfile)
 }
 
+/** Registries where an image is named `owner/name` after its source repository: Docker Hub and GitHub's. */
+const OWNER_REGISTRIES = new Set(['docker.io', 'index.docker.io', 'ghcr.io'])
+
 /**
  * Whether the image is the repository's own by its name: `owner/name` on Docker Hub or on
  * GitHub's registry, any tag. Only then is the `Dockerfile` beside the compose file taken to build it.
  */
 function isRepositoryImage(ref: string, repository: string): boolean {
-  const name = parseImageRef(ref).name.toLowerCase().replace(/^(?:docker\.io|index\.docker\.io|ghcr\.io)\//, '')
-  return name === repository.toLowerCase()
+  const { registry, path } = imageRepository(ref)
+  return (registry === undefined || OWNER_REGISTRIES.has(registry)) && path === repository.toLowerCase()
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { Copy, Instruction, Env, Run } from 'dockerfile-ast'
 import { positionals } from '../parse/shell-words.js'
 import { R } from './meta.js'
-import { parseImageRef } from '../container-common.js'
+import { imageBaseName, imageRepository } from '../container-common.js'
 import { emit, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
 import { APK_OPTS_WITH_ARG, YUM_OPTS_WITH_ARG, aptInstallPackages, osInstallWords, pipInstallArgs } from './packages.js'
 
@@ -43,15 +43,7 @@ const ROOT_VENDOR_BASE =
   /^(?:amazonlinux\/amazonlinux|opensuse\/[a-z]+|centos\/centos|(?:redhat\/)?ubi\d*(?:\/ubi[a-z-]*|-[a-z]+)?|distroless\/[a-z0-9-]+|dotnet\/(?:sdk|aspnet|runtime|runtime-deps)|azurelinux\/base\/core|cbl-mariner\/base\/core|google-cloud-cli|cloudsdktool\/google-cloud-cli)$/
 
 /** The image path without registry host, tag or digest: `docker.io/library/node:20@sha256:…` → `node`, `registry.access.redhat.com/ubi9/ubi:9.4` → `ubi9/ubi`. */
-function imagePath(image: string): string {
-  const parts = parseImageRef(image).name.toLowerCase().split('/')
-  // A first part with a dot or a port, or `localhost`, is a registry host.
-  if (parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === 'localhost')) parts.shift()
-  // Mirrors of the Docker Hub library: `library/python`, `docker/library/python` (public.ecr.aws).
-  if (parts[0] === 'docker' && parts[1] === 'library') parts.splice(0, 2)
-  else if (parts[0] === 'library') parts.shift()
-  return parts.join('/')
-}
+const imagePath = (image: string): string => imageRepository(image).path
 
 /** A base image known to run as root unless told otherwise. */
 function isRootBase(image: string): boolean {
@@ -93,9 +85,9 @@ function installedStepDown(stages: Stage[], chain: number[], runs: ReadonlyMap<I
       } else if (keyword === 'COPY') {
         // An image named after the tool (`tianon/gosu`, `…/su-exec:0.2`), or a file of its name copied in.
         const from = (ins as Copy).getFromFlag()?.getValue() ?? ''
-        const image = from.slice(from.lastIndexOf('/') + 1).split(/[:@]/)[0] ?? ''
+        const image = imageBaseName(from)
         const copied = (ins.getArguments() ?? []).map((a) => STEP_DOWN_PATH.exec(`/${a.getValue()}`)?.[1]).find((t) => t !== undefined)
-        const tool = STEP_DOWN.test(image.toLowerCase()) ? image.toLowerCase() : copied
+        const tool = STEP_DOWN.test(image) ? image : copied
         if (tool) return tool
       }
     }
@@ -142,7 +134,7 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
   // Distroless and similar images whose tag says they already run unprivileged.
   if (base !== undefined && (/nonroot|non-root|rootless/i.test(base) || isLambdaBase(base))) return
   // A scratch image with no command is a data image (files for other images to COPY --from): nothing runs in it.
-  if (base !== undefined && imageName(base) === 'scratch' && !chain.some((i) => stages[i].body.some((x) => ['CMD', 'ENTRYPOINT'].includes(x.getKeyword())))) return
+  if (base !== undefined && imageBaseName(base) === 'scratch' && !chain.some((i) => stages[i].body.some((x) => ['CMD', 'ENTRYPOINT'].includes(x.getKeyword())))) return
   // A toolchain image that sets no command and exposes nothing builds something (binaries taken out
   // with `docker cp`, or a later stage's input): nothing in it says a container of it serves anything.
   if (isBuildImage(base ?? rootStage.from.getImage() ?? '') && !chain.some((i) => stages[i].body.some((x) => ['CMD', 'ENTRYPOINT', 'EXPOSE'].includes(x.getKeyword())))) {
@@ -182,18 +174,10 @@ const SHELL_BASES = new Set([
   'node', 'python', 'golang', 'rust', 'ruby', 'perl', 'openjdk', 'eclipse-temurin', 'amazoncorretto', 'gcc', 'buildpack-deps', 'bash'
 ])
 
-/** The repository name of an image reference without registry, namespace, tag or digest: `docker.io/library/node:20@sha256:…` → `node`. */
-function imageName(image: string): string {
-  const path = image.split('@')[0]
-  const last = path.slice(path.lastIndexOf('/') + 1)
-  const colon = last.indexOf(':')
-  return (colon < 0 ? last : last.slice(0, colon)).toLowerCase()
-}
-
 export function checkHealthcheck(ctx: Context, finalStage: Stage, body: Instruction[], baseImage: string | undefined): void {
   if (body.some((i) => i.getKeyword() === 'HEALTHCHECK')) return
   const runsSomething = body.some((i) => ['CMD', 'ENTRYPOINT', 'EXPOSE'].includes(i.getKeyword()))
-  if (!runsSomething && baseImage !== undefined && SHELL_BASES.has(imageName(baseImage))) return
+  if (!runsSomething && baseImage !== undefined && SHELL_BASES.has(imageBaseName(baseImage))) return
   if (isLambdaBase(baseImage)) return
   emit(ctx, R.noHealthcheck, span(finalStage.from).line, 'the final image defines no HEALTHCHECK')
 }

@@ -1,7 +1,7 @@
 /** Checks on the instructions of every stage: the base image, RUN, ADD, ENV/ARG secrets, WORKDIR. */
 import type { Instruction, Arg, Env, Run, Flag } from 'dockerfile-ast'
 import { invocationOf, type ShellCommand } from '../parse/shell-words.js'
-import { parseImageRef, mutableImageReason, isPlaceholderSecret, isSecretName, isLiteralSecretValue, type ImageRef } from '../container-common.js'
+import { envSecretLiteral, parseImageRef, mutableImageReason, type ImageRef } from '../container-common.js'
 import { R } from './meta.js'
 import { emit, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
 import { isNpmInstallWithoutPackages, unpinnedPackages, upgradeCommand } from './packages.js'
@@ -29,10 +29,11 @@ export function checkSecretsInProperties(ctx: Context, ins: Instruction): void {
   const keyword = ins.getKeyword()
   const props = keyword === 'ENV' ? (ins as Env).getProperties() : keyword === 'ARG' ? [(ins as Arg).getProperty()].filter((p) => p !== null) : []
   for (const p of props) {
-    const value = p.getValue()
-    if (isSecretName(p.getName()) && isLiteralSecretValue(value) && !isPlaceholderSecret(value ?? '', p.getName())) {
+    const literal = envSecretLiteral(p.getName(), p.getValue())
+    if (literal !== undefined && !literal.standIn) {
       const line = p.getNameRange().start.line + 1
-      emit(ctx, R.secretInEnv, line, `${keyword} sets \`${p.getName()}\` to a literal value that looks like a secret`)
+      const what = literal.inUrl ? `puts a password in the URL of \`${p.getName()}\`` : `sets \`${p.getName()}\` to a literal value that looks like a secret`
+      emit(ctx, R.secretInEnv, line, `${keyword} ${what}`)
     }
   }
 }

@@ -3,9 +3,8 @@ import type { Finding } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
-import { HOST_KERNEL_CAPABILITIES, capabilityName, isPlaceholderSecret, parseImageRef, passwordInUrl } from '../container-common.js'
-import { isUrlPasswordPlaceholder } from '../secrets/patterns.js'
-import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isWellKnownPassword, whyNotLiteral } from '../secrets/keys.js'
+import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, parseImageRef } from '../container-common.js'
+import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isWellKnownPassword } from '../secrets/keys.js'
 import { K8S } from './meta.js'
 import { isBuiltInApi, isTrue, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine } from './view.js'
@@ -164,29 +163,6 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: Pod
   return out
 }
 
-/** Env var names that hold credentials (but not the names of files or settings about them). */
-const SECRET_NAME = /(passw(or)?d|passwd|_pass$|^pass$|secret|token|api_?key|private_?key|access_?key|credential|auth_?key|client_?secret)/i
-const NOT_A_SECRET_NAME = /(_file|_path|_dir|_name|_enabled|_ttl|_expiry|_expiration|_length|_timeout|_type|_url|_endpoint|_host|_port|_header|_version|_id|_user(name)?|_ref|_lifetime|_seconds|_count|_max|_min|_policy|_length)$/i
-
-/**
- * Whether an env entry's literal value is a credential written in the manifest. The name must
- * name a secret for the secret scan too (`classifyKey`: `MAX_TOTAL_TOKENS` counts tokens, it holds
- * none), and the value must be a literal by its notion (`whyNotLiteral`: not a number, a file
- * path, a placeholder or the variable's own name).
- */
-export function isLiteralSecret(name: string, value: string): boolean {
-  if (value.trim() === '' || /\$\(|\$\{|\{\{/.test(value)) return false
-  const urlPassword = passwordInUrl(value)
-  if (urlPassword !== undefined) return !isUrlPasswordPlaceholder(urlPassword) && !isPlaceholderSecret(urlPassword, 'password')
-  if (!SECRET_NAME.test(name) || NOT_A_SECRET_NAME.test(name) || classifyKey(name) === undefined) return false
-  // Used as the secret itself, an env value is no "key name" (`not-a-real-password` is one literal),
-  // and a short or numeric value under a password's name (`sst`, `1234`) is a weak password, not a setting.
-  const why = whyNotLiteral(value, name)
-  const weakLiteral = why === 'key name' || why === 'too short' || why === 'number' || (why === 'placeholder' && /^\d+$/.test(value.trim()))
-  if (why !== undefined && !weakLiteral) return false
-  return !/^(true|false|yes|no|on|off|\d{1,3})$/i.test(value.trim())
-}
-
 /** Whether a comment on the entry's lines asks for the real value: what it holds is a stand-in. */
 function askedToReplace(content: string, lines: (number | undefined)[]): boolean {
   return lines.some((line) => line !== undefined && asksToReplace(lineText(content, line)))
@@ -199,7 +175,8 @@ export function checkEnv(ctx: CheckContext, obj: K8sObject, c: Container): Findi
     const name = v.str(v.get(entry, 'name')) ?? ''
     const value = v.str(v.get(entry, 'value'))
     const valueLine = v.keyLine(entry, 'value')
-    if (value !== undefined && isLiteralSecret(name, value) && !askedToReplace(ctx.content, [v.keyLine(entry, 'name'), valueLine])) {
+    const literal = envSecretLiteral(name, value)
+    if (value !== undefined && literal !== undefined && !literal.standIn && !askedToReplace(ctx.content, [v.keyLine(entry, 'name'), valueLine])) {
       // `minio123`, `admin`: a default anyone tries first, as in a Secret or a values file.
       const wellKnown = classifyKey(name) === 'password' && isWellKnownPassword(value)
       const message = `${label(c)} sets \`${name}\` to a literal value${wellKnown ? `, ${WELL_KNOWN_DEFAULT}` : ''}`

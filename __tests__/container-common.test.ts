@@ -1,0 +1,60 @@
+/** The judgements shared by the Dockerfile, compose and Kubernetes rules: secret literals in environment entries, image repositories. */
+import { envSecretLiteral, imageBaseName, imageRepository } from '../src/rules/container-common.js'
+
+describe('imageRepository: the registry host and repository path of an image reference', () => {
+  it.each([
+    ['node:20', { registry: undefined, path: 'node' }],
+    ['docker.io/library/node:20@sha256:abc', { registry: 'docker.io', path: 'node' }],
+    ['public.ecr.aws/docker/library/python:3.12', { registry: 'public.ecr.aws', path: 'python' }],
+    ['registry.access.redhat.com/ubi9/ubi:9.4', { registry: 'registry.access.redhat.com', path: 'ubi9/ubi' }],
+    ['localhost/team/app', { registry: 'localhost', path: 'team/app' }],
+    ['Registry:5000/Team/App:1.2', { registry: 'registry:5000', path: 'team/app' }],
+    ['acme/api:1.2', { registry: undefined, path: 'acme/api' }]
+  ])('%s → %o', (ref, expected) => {
+    expect(imageRepository(ref)).toEqual(expected)
+  })
+
+  it('names the image without registry, namespace, tag or digest', () => {
+    expect(imageBaseName('ghcr.io/acme/tools/su-exec:0.2@sha256:abc')).toBe('su-exec')
+    expect(imageBaseName('postgres:15')).toBe('postgres')
+  })
+})
+
+describe('envSecretLiteral: an environment entry holding a secret written into the file', () => {
+  it.each([
+    ['DB_PASSWORD', 's3cr3t-value', { secret: 's3cr3t-value', inUrl: false, standIn: false }],
+    ['API_TOKEN', 'abcdef123456', { secret: 'abcdef123456', inUrl: false, standIn: false }],
+    ['SST_PASSWORD', 'sst', { secret: 'sst', inUrl: false, standIn: false }],
+    ['DATABASE_URL', 'postgres://app:pw-value@db:5432/app', { secret: 'pw-value', inUrl: true, standIn: false }],
+    ['DATABASE_URL', 'postgres://app:p%40ss-word@db/app', { secret: 'p@ss-word', inUrl: true, standIn: false }],
+    ['DB_PASSWORD', 'changeme', { secret: 'changeme', inUrl: false, standIn: true }],
+    ['API_KEY', '<your-api-key>', { secret: '<your-api-key>', inUrl: false, standIn: true }],
+    ['DATABASE_URL', 'postgres://app:example@db/app', { secret: 'example', inUrl: true, standIn: true }]
+  ])('%s=%s → %o', (name, value, expected) => {
+    expect(envSecretLiteral(name, value)).toEqual(expected)
+  })
+
+  it.each([
+    ['DB_PASSWORD_FILE', '/run/secrets/db'],
+    ['TOKEN_TTL', '3600'],
+    ['DB_PASSWORD', '$(FROM_SECRET)'],
+    ['DB_PASSWORD', '${DB_PASSWORD}'],
+    ['DB_PASSWORD', '{{ .Values.password }}'],
+    ['DB_PASSWORD', '$DB_PASSWORD'],
+    ['DB_PASSWORD', ''],
+    ['REDIS_PASSWORD_ENABLED', 'false'],
+    ['MAX_PROMPT_TOKENS', '4096'],
+    ['GPG_KEY', 'A035C8C19219BA821ECEA86B64E628F8D684696D'],
+    ['LOG_LEVEL', 'debug'],
+    ['DATABASE_URL', 'postgres://app:<password>@db/app'],
+    ['DATABASE_URL', 'mysql://root:changeme@db/app'],
+    ['CACHE_URL', 'redis://:$REDIS_PASSWORD@cache:6379']
+  ])('%s=%s → no secret', (name, value) => {
+    expect(envSecretLiteral(name, value)).toBeUndefined()
+  })
+
+  it('no value at all (`ARG NPM_TOKEN`, a list entry without `=`) holds none', () => {
+    expect(envSecretLiteral('NPM_TOKEN', null)).toBeUndefined()
+    expect(envSecretLiteral('NPM_TOKEN', undefined)).toBeUndefined()
+  })
+})
