@@ -10,7 +10,7 @@ import { dirname, join, relative, resolve } from 'node:path'
 import type { Finding, Persona, Severity } from '../types.js'
 import { FAIL_ON, meetsFailOn, list, type FailOn } from '../config.js'
 import { listFiles, readTree } from '../changes/tree.js'
-import { analyzeFiles, ALL_RULES } from '../rules/index.js'
+import { analyzeFiles, ALL_RULES, prepareAnalysis } from '../rules/index.js'
 import { countedFindings } from '../checklist/verdict.js'
 import { renderSarif } from '../render/sarif.js'
 import { renderScanMarkdown, reviewJson } from '../render/report.js'
@@ -80,6 +80,8 @@ export async function scanCommand(args: string[], v: Values, io: CliIo): Promise
   const root = resolve(io.cwd, path)
   const { settings, baseline } = await localSettings(root, v, io)
   const started = performance.now()
+  // secretlint's modules load while the tree is read.
+  prepareAnalysis()
   let tree
   try {
     tree = await readTree(root, { pathsIgnore: settings.pathsIgnore })
@@ -306,6 +308,7 @@ export async function baselineCommand(args: string[], v: Values, io: CliIo): Pro
   const root = resolve(io.cwd, v.repo ?? '.')
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--repo ${v.repo ?? '.'}: no such folder`)
   const { settings } = await localSettings(root, v, io)
+  prepareAnalysis()
   const tree = await readTree(root, { pathsIgnore: settings.pathsIgnore })
   const analysis = await analyzeFiles(tree.files)
   // What settings and inline suppressions already silence needs no baseline entry.

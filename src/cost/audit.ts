@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import type { FileNote, Finding } from '../types.js'
 import { readTree, type TreeFile } from '../changes/tree.js'
-import { analyzeFiles, compareFindings } from '../rules/index.js'
+import { analyzeFiles, compareFindings, prepareAnalysis } from '../rules/index.js'
 import { redactDeep } from '../redact.js'
 import { renderAuditReport, type AuditReportOptions } from '../render/audit-report.js'
 import { analyzeCost } from './index.js'
@@ -62,6 +62,7 @@ export async function auditTree(root: string, options: AuditOptions = {}): Promi
   const total = options.shardTotal ?? 1
   const index = options.shardIndex ?? 0
   const select = total > 1 ? (path: string) => shardOf(path, total) === index : undefined
+  prepareAnalysis()
   const tree = await readTree(root, { pathsIgnore: options.pathsIgnore, select })
   const analysis = await analyzeFiles(tree.files)
   const cost = await analyzeCost(tree.files)

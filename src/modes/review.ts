@@ -11,6 +11,7 @@ import { graphqlSpend } from '../github/graphql-read.js'
 import { findSummaryComment, type SummaryComment } from '../github/deliver.js'
 import { parseStateMarker } from '../render/markers.js'
 import { classifyFile } from '../changes/classify.js'
+import { prepareAnalysis } from '../rules/index.js'
 import { finishReview, loadBasePersonas, reviewAndDeliver, type Reviewed } from './shared.js'
 import { isDependencyBot } from '../settings/run.js'
 
@@ -39,6 +40,8 @@ async function reviewPullRequest(
     // Delivery looks again and reports the failure.
     () => ({ found: undefined, known: false })
   )
+  // The analysis's one-time set-up (secretlint, then each changed kind's parser) overlaps the reads.
+  prepareAnalysis()
   const [change, earlyPersonas, summary] = await Promise.all([
     loadPullRequestChange(client, { owner, repo, number: pullNumber, pathsIgnore: config.pathsIgnore, classify: classifyFile, maxFiles: 3000, log: io }),
     eventBase ? loadBasePersonas(client, config, ctx, eventBase, io) : undefined,
@@ -46,6 +49,7 @@ async function reviewPullRequest(
   ])
   const baseSha = change.baseSha ?? eventBase ?? ''
   const headSha = change.headSha ?? payload.pull_request?.head.sha ?? ctx.sha
+  prepareAnalysis(change.files.map((f) => f.kind))
   change.context = await loadContextFiles(client, change, { owner, repo, ref: headSha, classify: classifyFile, pathsIgnore: config.pathsIgnore, log: io })
 
   // The base can move between the event and the read (a retargeted pull request): the API's wins.

@@ -18,6 +18,8 @@ import { analyzeInPool, threadsFor } from './pool.js'
 import type { RunInfo } from './language.js'
 import { LANGUAGES, languageOf } from './registry.js'
 import { reporterFor } from './rule.js'
+import { prepareSecretlint } from './secrets/secretlint.js'
+import { withLoopHeld } from '../util/event-loop.js'
 
 /**
  * What the engine learns from the whole file list before analysing any one file: each language's
@@ -120,7 +122,25 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
  * manifest folder): the context is built from them once. A context-only file is reported on
  * only where a value from a changed file of its module makes it wrong.
  */
+/**
+ * Starts the one-time set-up of an analysis in the background: loading secretlint (every file is
+ * scanned for secrets) and compiling the parser of each kind given. A caller that first waits on
+ * the network or the disk (a pull request's reads, a tree's walk) calls it early, so that set-up
+ * overlaps the wait instead of following it. Never throws; a failure shows where it is needed.
+ */
+export function prepareAnalysis(kinds: Iterable<FileKind> = []): void {
+  prepareSecretlint()
+  const prepared = new Set<FileKind>()
+  for (const kind of kinds) {
+    if (prepared.has(kind)) continue
+    prepared.add(kind)
+    languageOf(kind)?.prepare?.()
+  }
+}
+
 export async function analyzeGroupFiles(files: SourceFile[], repository?: string, listed?: ReadonlySet<string>): Promise<AnalysisResult[]> {
+  // The parsers compile on V8's threads while this one builds the manifest context.
+  prepareAnalysis(files.map((f) => f.kind))
   const project = await buildProjectContext(files, repository, listed)
   const out: AnalysisResult[] = []
   for (const file of files) {
@@ -163,7 +183,12 @@ export interface AnalyzeOptions {
  * pool of worker threads (./pool.ts). PREFLIGHT_WORKER_MIN_BYTES, PREFLIGHT_ANALYSIS_BUDGET_MS
  * and PREFLIGHT_THREADS override the defaults, so tests can drive the bundled CLI.
  */
-export async function analyzeFiles(files: SourceFile[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+export function analyzeFiles(files: SourceFile[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  prepareAnalysis(files.map((f) => f.kind))
+  return withLoopHeld(() => analyzeFileList(files, options))
+}
+
+async function analyzeFileList(files: SourceFile[], options: AnalyzeOptions): Promise<AnalysisResult> {
   const workerMinBytes = options.workerMinBytes ?? envNumber('PREFLIGHT_WORKER_MIN_BYTES') ?? WORKER_MIN_BYTES
   const budgetMs = options.budgetMs ?? envNumber('PREFLIGHT_ANALYSIS_BUDGET_MS') ?? ANALYSIS_BUDGET_MS
   const worker = workerEntry()

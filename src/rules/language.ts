@@ -37,6 +37,11 @@ export interface Language<Context = unknown, Parsed = unknown> {
    * never parsed twice. Throws ParseError when the file cannot be read.
    */
   parse?(file: SourceFile): Parsed
+  /**
+   * Starts, in the background, the slow one-time set-up the kind's analysis needs (compiling a
+   * parser), so the first file of the kind does not wait for it. Never throws.
+   */
+  prepare?(): void
   /** What the whole file list tells about each file (a Terraform module, a manifest folder), built once per run. */
   buildContext?(files: SourceFile[]): Context | Promise<Context>
   /** Findings in a context-only file that rest on a value from a changed file; never throws. */

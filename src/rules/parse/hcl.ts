@@ -156,6 +156,15 @@ function sharedParser(): Promise<SharedParser> {
   return parserPromise
 }
 
+/**
+ * Starts compiling the grammar's WebAssembly in the background (V8 compiles it on its own
+ * threads), so the first Terraform file does not wait for it. A failure is reported by the first
+ * parse that needs the parser.
+ */
+export function prepareHclParser(): void {
+  sharedParser().catch(() => undefined)
+}
+
 // ── HCL native syntax ────────────────────────────────────────────────────────────────────────
 
 /** Parses HCL source; throws ParseError (with the line of the first error) on invalid syntax. */

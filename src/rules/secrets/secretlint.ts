@@ -168,6 +168,15 @@ const extensionOf = (path: string): string => /\.[^./]+$/.exec(path)?.[0] ?? ''
  * preset: secretlint is loaded and its prefilter rules the file out. The caller may then skip
  * the call, and the promises it waits on (most files, after the first).
  */
+/**
+ * Starts loading secretlint in the background (its modules are read from disk and compiled), so
+ * the first file's scan does not wait for it. Safe to call any number of times; a failure is
+ * reported by the first scan that needs secretlint.
+ */
+export function prepareSecretlint(): void {
+  secretlintReady().catch(() => undefined)
+}
+
 export function secretlintSkips(path: string, content: string): boolean {
   return loaded !== undefined && prefilterOn && !secretlintMayReport(content, extensionOf(path))
 }

@@ -4,7 +4,7 @@
  * offending attribute, or at the resource header when something is missing.
  */
 import type { Finding, RuleMeta, SourceFile } from '../../types.js'
-import type { HclBlock, HclFile } from '../parse/hcl.js'
+import { prepareHclParser, type HclBlock, type HclFile } from '../parse/hcl.js'
 import { costTerraform } from '../../cost/terraform.js'
 import { defineLanguage } from '../language.js'
 import { reporterFor, reportOnly, type Report } from '../rule.js'
@@ -97,6 +97,7 @@ function withoutMergedGaps(findings: Finding[], model: HclFile, path: string, pr
 export const terraform = defineLanguage<TfProjects>({
   kind: 'terraform',
   rules: terraformRules,
+  prepare: prepareHclParser,
   checks: terraformChecks,
   analyze: (file, report, projects) => analyzeTerraform(file, projects, report),
   // A file is read in its module: variable defaults, locals, tfvars and companion resources.
