@@ -214,6 +214,11 @@ export const terraformCases: CaseTable = {
         path: 'tests/fixtures/main.tf',
         code: `resource "aws_instance" "a" {\n  ami       = "ami-12345678"\n  user_data = <<EOF\nexport AWS_ACCESS_KEY_ID=${ACCESS_KEY_ID}\nEOF\n}\n`,
         errors: [{ line: 4, severity: 'critical' }]
+      },
+      {
+        name: 'key id spelled with a unicode escape (no key prefix in the text)',
+        code: `resource "aws_instance" "a" {\n  ami  = "ami-12345678"\n  tags = {\n    Key = "\\u0041${ACCESS_KEY_ID.slice(1)}"\n  }\n}\n`,
+        errors: [{ line: 4, severity: 'critical' }]
       }
     ]
   },
@@ -654,11 +659,15 @@ export const terraformCases: CaseTable = {
       here(rdsResource('  password = coalesce(var.db_password, "Wq8-real-looking-pass") # HERE\n'), {}, 'literal fallback of coalesce()'),
       here(rdsResource('  password = lookup(var.secrets, "db", "Wq8-real-looking-pass") # HERE\n'), {}, 'literal default of lookup()'),
       here(rdsResource('  password = var.env == "prod" ? var.db_password : "Wq8-dev-only-pass" # HERE\n'), { message: /one branch of a conditional/ }, 'literal branch of a conditional'),
-      here(rdsResource('  password = var.env == "prod" ? var.db_password : var.env == "dev" ? "Wq8-dev-only-pass" : var.other # HERE\n'), { message: /one branch of a conditional/ }, 'literal branch of a chained conditional')
+      here(rdsResource('  password = var.env == "prod" ? var.db_password : var.env == "dev" ? "Wq8-dev-only-pass" : var.other # HERE\n'), { message: /one branch of a conditional/ }, 'literal branch of a chained conditional'),
+      here('resource "null_resource" "n" {\n  triggers = {\n    "p\\u0061ssword" = "Wq8-real-looking-pass" # HERE\n  }\n}\n', {}, 'a key named with a unicode escape (no secret word in the text)')
     ]
   },
   'tf/private-key-literal': {
     valid: [ok('resource "tls_cert" "c" {\n  key = file(var.key_path)\n}\n')],
-    invalid: [{ code: `resource "tls_cert" "c" {\n  key = <<EOF\n${PEM}\n${PEM_BODY}\n${PEM_END}\nEOF\n}\n`, errors: [{ line: 3, severity: 'critical' }] }]
+    invalid: [
+      { code: `resource "tls_cert" "c" {\n  key = <<EOF\n${PEM}\n${PEM_BODY}\n${PEM_END}\nEOF\n}\n`, errors: [{ line: 3, severity: 'critical' }] },
+      { name: 'header spelled with a unicode escape (no key header in the text)', code: 'resource "tls_cert" "c" {\n  key = "-----BEGIN RSA PRIVATE\\u0020KEY-----"\n}\n', errors: [{ line: 2, severity: 'critical' }] }
+    ]
   }
 }

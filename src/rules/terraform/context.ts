@@ -47,6 +47,8 @@ export interface TfContext {
   written: HclFile
   /** The file's lines (LF-normalized), for suggestions that keep indentation. */
   lines: string[]
+  /** The file's text as written: a check whose every finding needs a word looks for it here first. */
+  content: string
   /** The module directory, when the file was analysed with its module. */
   projectDir?: string
   /** Resources of the given types; module calls are included only where `modules` allows it. */
@@ -227,6 +229,7 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
     get lines() {
       return (lines ??= content.replace(/\r\n?/g, '\n').split('\n'))
     },
+    content,
     projectDir: source.project?.dir,
     resources: (types, options) => pick(own, types, options?.modules),
     projectResources: (types, options) => pick(project(), types, options?.modules),

@@ -62,6 +62,21 @@ const AWS_KEY_ID_WHOLE = new RegExp(`^(?:${AWS_ACCESS_KEY_PREFIX})[A-Z0-9]{16}$`
 const AWS_SECRET_SHAPE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/
 const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-\d/
 
+/**
+ * What the text of a file must hold for each check below to find anything: most files hold none
+ * of it, and then no attribute is walked. A literal is the text between its quotes with escapes
+ * decoded, and only a `\uNNNN` (or `\UNNNNNNNN`) escape can spell a letter the text does not show:
+ * a file with one is always walked.
+ */
+const MAY_HOLD = {
+  accessKey: new RegExp(`${AWS_ACCESS_KEY_PREFIX}|user_data`),
+  // Every name SECRET_NAME accepts holds one of these.
+  password: /passw|secret|api_key|access_key|private_key|token/i,
+  privateKey: /PRIVATE KEY|PuTTY-User-Key-File-/
+}
+const UNICODE_ESCAPE = /\\[uU]/
+const mayHold = (ctx: TfContext, words: RegExp): boolean => words.test(ctx.content) || UNICODE_ESCAPE.test(ctx.content)
+
 /** Every literal text in an attribute's value, line by line, with the file line of each. */
 export function eachTextLine(attribute: HclAttribute, visit: (text: string, line: number) => void): void {
   const walk = (v: HclValue | undefined, line: number, multiline: boolean): void => {
@@ -135,6 +150,7 @@ function checkProviderCredentials(ctx: TfContext): void {
 }
 
 function checkAccessKeys(ctx: TfContext): void {
+  if (!mayHold(ctx, MAY_HOLD.accessKey)) return
   for (const block of ctx.written.blocks) {
     eachAttribute(block, (a) => {
       if (isAwsProviderKey(block, a)) return // reported by the provider rule
@@ -175,6 +191,7 @@ function literalFallback(v: HclValue | undefined, key: string): string | undefin
 const fallbackForm = (v: HclValue | undefined): string => (isExpr(v) && v.fn ? `\`${v.fn}(…)\`` : 'one branch of a conditional')
 
 function checkPasswords(ctx: TfContext): void {
+  if (!mayHold(ctx, MAY_HOLD.password)) return
   const report = (line: number, name: string, block: HclBlock): void =>
     ctx.report(passwordLiteral, line, `${where(block)} sets \`${name}\` to a literal value`)
   const inspect = (block: HclBlock): void => {
@@ -204,6 +221,7 @@ function checkPasswords(ctx: TfContext): void {
 }
 
 function checkPrivateKeys(ctx: TfContext): void {
+  if (!mayHold(ctx, MAY_HOLD.privateKey)) return
   const visitBlock = (block: HclBlock): void =>
     eachAttribute(block, (a) => {
       let done = false
