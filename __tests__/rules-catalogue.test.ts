@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { ALL_RULES, CROSS_KIND_RULES, contextPathsForFile } from '../src/rules/index.js'
 import { LANGUAGES, languageOf, planTextOf } from '../src/rules/registry.js'
 import { defineLanguage } from '../src/rules/language.js'
-import { defineRules, reporterFor, reportOnly, UndeclaredRuleError } from '../src/rules/rule.js'
+import { checkReporter, defineRules, reporterFor, UndeclaredRuleError } from '../src/rules/rule.js'
 import { checkValues } from '../src/rules/helm/values.js'
 import { SETTINGS_RULES } from '../src/settings/apply.js'
 import { CATEGORIES, FILE_KINDS, REF_TOOLS, SEVERITIES, TOPICS, type FileKind, type Finding, type RuleMeta } from '../src/types.js'
@@ -135,9 +135,22 @@ describe('report', () => {
   })
 
   it('narrowed to one check, refuses the rules of the same language that the check did not declare', () => {
-    const report = reportOnly([R.mine], reporterFor([R.mine, R.other], 'Dockerfile', 'test'), 'test')
-    expect(report(R.mine, 2, 'ok').ruleId).toBe('dockerfile/test-mine')
-    expect(() => report(R.other, 2, 'x')).toThrow(UndeclaredRuleError)
+    const checks = checkReporter(reporterFor([R.mine, R.other], 'Dockerfile', 'test'), 'test')
+    const mine = checks.run({ rules: [R.mine], run: () => checks.report(R.mine, 2, 'ok') }, undefined)
+    expect(mine.ruleId).toBe('dockerfile/test-mine')
+    expect(() => checks.run({ rules: [R.mine], run: () => checks.report(R.other, 2, 'x') }, undefined)).toThrow(
+      /dockerfile\/test-other.*reported by test \(a check declaring `dockerfile\/test-mine`\)/
+    )
+  })
+
+  it('narrowed in turn to each check it runs: the same report accepts the next check\'s rules, not the last one\'s', () => {
+    const checks = checkReporter(reporterFor([R.mine, R.other], 'Dockerfile', 'test'), 'test')
+    // Before any check runs, nothing is accepted.
+    expect(() => checks.report(R.mine, 1, 'x')).toThrow(UndeclaredRuleError)
+    const other = { rules: [R.other], run: (meta: RuleMeta) => checks.report(meta, 3, 'x') }
+    checks.run({ rules: [R.mine], run: () => checks.report(R.mine, 1, 'ok') }, undefined)
+    expect(checks.run(other, R.other).ruleId).toBe('dockerfile/test-other')
+    expect(() => checks.run(other, R.mine)).toThrow(UndeclaredRuleError)
   })
 
   it("refuses a rule a real language's checks did not declare", () => {

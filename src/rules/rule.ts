@@ -93,17 +93,40 @@ export function reporterFor(declared: readonly RuleMeta[], path: string, module:
 
 /**
  * One check of a language: the rules it may report and its walk over the context. The context
- * carries the `report` the check builds findings with, narrowed by `reportOnly` to these rules.
+ * carries the `report` the check builds findings with, narrowed by a `CheckReporter` to these rules.
  */
 export interface Check<Context, Result = void> {
   rules: readonly RuleMeta[]
   run(ctx: Context): Result
 }
 
-/** A report that refuses every rule but `rules` (one check's), then builds through `report`. */
-export function reportOnly(rules: readonly RuleMeta[], report: Report, module: string): Report {
-  return (meta, line, message, extra) => {
-    if (!rules.includes(meta)) throw new UndeclaredRuleError(meta.id, `${module} (a check declaring ${rules.map((r) => `\`${r.id}\``).join(', ')})`)
-    return report(meta, line, message, extra)
+/**
+ * One report for all the checks of a language on a file, narrowed to the rules of the check
+ * running now: `run` switches the rules before each check, so no report is built per check (the
+ * checks run for every resource, container or value of a file). A rule the running check did not
+ * declare is refused with `UndeclaredRuleError`, even when the language declares it.
+ */
+export interface CheckReporter {
+  /** The rules of the running check; none before the first `run`, so nothing is accepted then. */
+  rules: readonly RuleMeta[]
+  /** Builds through the file's report the findings of `rules`; refuses any other rule. */
+  readonly report: Report
+  /** Runs `check` with its own rules accepted. Checks report while they run, never after. */
+  run<Context, Result>(check: Check<Context, Result>, ctx: Context): Result
+}
+
+/** A `CheckReporter` building through `report` (the file's); `module` names the language in errors. */
+export function checkReporter(report: Report, module: string): CheckReporter {
+  const narrowed: CheckReporter = {
+    rules: [],
+    report: (meta, line, message, extra) => {
+      if (!narrowed.rules.includes(meta)) throw new UndeclaredRuleError(meta.id, `${module} (a check declaring ${narrowed.rules.map((r) => `\`${r.id}\``).join(', ')})`)
+      return report(meta, line, message, extra)
+    },
+    run: (check, ctx) => {
+      narrowed.rules = check.rules
+      return check.run(ctx)
+    }
   }
+  return narrowed
 }

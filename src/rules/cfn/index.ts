@@ -6,10 +6,10 @@
  * exception said in its message: a security group port given by a parameter without a numeric
  * default, open to the world, is reported as such (low).
  */
-import type { Finding, RuleMeta, SourceFile } from '../../types.js'
+import type { Finding, SourceFile } from '../../types.js'
 import { costCloudformation } from '../../cost/cloudformation.js'
 import { defineLanguage } from '../language.js'
-import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
+import { checkReporter, reporterFor, type Check, type Report } from '../rule.js'
 import { checkIamPolicies, checkIngress } from './access.js'
 import { checkEksEndpoint, checkImds, checkLoadBalancerDeletion } from './compute.js'
 import { CFN } from './meta.js'
@@ -66,10 +66,11 @@ export function analyzeCloudformation(
   template: Template | undefined = readTemplate(file.content)
 ): Finding[] {
   if (!template) return []
-  const contextOf = (rules: readonly RuleMeta[]): CfnContext => ({ path: file.path, content: file.content, template, report: reportOnly(rules, report, 'cloudformation') })
-  const contexts = cloudformationChecks.map((check) => contextOf(check.rules))
-  const findings = template.resources.flatMap((r) => cloudformationChecks.flatMap((check, i) => check.run({ ctx: contexts[i], r })))
-  return [...findings, ...cloudformationTemplateChecks.flatMap((check) => check.run(contextOf(check.rules)))]
+  // One context for every check: its report accepts the rules of the check `checks` runs now.
+  const checks = checkReporter(report, 'cloudformation')
+  const ctx: CfnContext = { path: file.path, content: file.content, template, report: checks.report }
+  const findings = template.resources.flatMap((r) => cloudformationChecks.flatMap((check) => checks.run(check, { ctx, r })))
+  return [...findings, ...cloudformationTemplateChecks.flatMap((check) => checks.run(check, ctx))]
 }
 
 export const cloudformation = defineLanguage<unknown, Template | undefined>({

@@ -6,7 +6,7 @@
  */
 import type { Finding, SourceFile } from '../../types.js'
 import { defineLanguage } from '../language.js'
-import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
+import { checkReporter, reporterFor, type Check, type Report } from '../rule.js'
 import { parseYaml, isMap, isSeq, isScalar, scalarString, ParseError } from '../parse/yaml.js'
 import { R } from './meta.js'
 import { collectServices, isOverrideFile, isSharedHostFile, isStackFile, pairIn, resolve, setting, type Context, type Service } from './services.js'
@@ -77,14 +77,17 @@ export function analyzeCompose(file: SourceFile, report: Report = reporterFor(co
   const ctx: Context = { file, yaml, doc, lines: file.content.split('\n'), services: new Map(), report, findings, sharedHost: false }
   collectServices(ctx, doc.contents)
   ctx.sharedHost = isSharedHostFile(ctx)
-  const contexts = composeChecks.map((check): Context => ({ ...ctx, report: reportOnly(check.rules, report, 'compose') }))
+  // The checks' context: its report accepts the rules of the check `checks` runs now.
+  const checks = checkReporter(report, 'compose')
+  const checked: Context = { ...ctx, report: checks.report }
   const awaitedNames = awaitedToComplete(ctx)
   for (const s of ctx.services.values()) {
     const lacksJudged = !s.extendsElsewhere && !isOverrideFile(file.path)
     const awaited = lacksJudged && awaitedNames.has(s.name)
     const oneShot = awaited || (lacksJudged && isOneShot(ctx, s))
     const imageHealthcheck = (): boolean => imageDeclaresHealthcheck(ctx, s, dockerfiles, repository)
-    composeChecks.forEach((check, i) => check.run({ ctx: contexts[i], s, lacksJudged, oneShot, awaited, imageHealthcheck }))
+    const at = { ctx: checked, s, lacksJudged, oneShot, awaited, imageHealthcheck }
+    for (const check of composeChecks) checks.run(check, at)
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }

@@ -7,7 +7,7 @@
 import { DockerfileParser, type Instruction, type Run } from 'dockerfile-ast'
 import type { Finding, SourceFile } from '../../types.js'
 import { defineLanguage, type RunInfo } from '../language.js'
-import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
+import { checkReporter, reporterFor, type Check, type Report } from '../rule.js'
 import { R } from './meta.js'
 import { ancestry, buildStages, preambleArgs, readRun, type Context, type RunShell, type Stage } from './stages.js'
 import { checkAdd, checkBaseImage, checkRunPackages, checkRunRisks, checkSecretsInProperties, checkWorkdir } from './instructions.js'
@@ -70,7 +70,9 @@ export function analyzeDockerfile(file: SourceFile, report: Report = reporterFor
   const finalChain = ancestry(stages, stages.length - 1)
   const runs = new Map(stages.flatMap((stage) => stage.body.filter((i) => i.getKeyword() === 'RUN')).map((run) => [run, readRun(run)] as const))
   const model = { stages, finalChain, imageBody: finalChain.flatMap((i) => stages[i].body), preamble: preambleArgs(instructions), runs }
-  for (const check of dockerfileChecks) check.run({ ...model, ctx: { file, lines, report: reportOnly(check.rules, report, 'dockerfile'), findings, instructions, listed: run.listed } })
+  const checks = checkReporter(report, 'dockerfile')
+  const checked = { ...model, ctx: { file, lines, report: checks.report, findings, instructions, listed: run.listed } }
+  for (const check of dockerfileChecks) checks.run(check, checked)
   return findings.sort(byLine)
 }
 

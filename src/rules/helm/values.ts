@@ -4,7 +4,7 @@
  * never given twice.
  */
 import type { Finding } from '../../types.js'
-import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
+import { checkReporter, reporterFor, type Check, type Report } from '../rule.js'
 import { assertNoAliasBomb, isMap, isScalar, isSeq, parseYaml, toPlain, type Node, type YamlFile } from '../parse/yaml.js'
 import { HELM } from './meta.js'
 import { offByDefault, templateUseOf, writtenOnlyIntoHostDaemonSets, writtenOnlyIntoNodePlugins, type ChartTemplates } from './template-uses.js'
@@ -234,7 +234,7 @@ function holdsNoPowers(context: unknown): boolean {
 export function checkValues(path: string, content: string, report: Report = reporterFor(Object.values(HELM), path, 'helm'), templates?: ChartTemplates): Finding[] {
   const yaml: YamlFile = parseYaml(content)
   const out: Finding[] = []
-  const reports = valuesChecks.map((check) => reportOnly(check.rules, report, 'helm'))
+  const checks = checkReporter(report, 'helm')
   for (const doc of yaml.docs) {
     assertNoAliasBomb(yaml, doc)
     const facts = securityFacts(doc.contents)
@@ -243,8 +243,9 @@ export function checkValues(path: string, content: string, report: Report = repo
       const at = `\`${dotted(v.path, v.key)}\``
       const value = scalar(v.value)
       const line = yaml.lineOf(v.keyNode)
-      for (const [i, check] of valuesChecks.entries()) {
-        const finding = check.run({ v, at, value, report: reports[i], line, facts, templates, defaults })
+      const visit = { v, at, value, report: checks.report, line, facts, templates, defaults }
+      for (const check of valuesChecks) {
+        const finding = checks.run(check, visit)
         if (finding) {
           out.push(finding)
           break

@@ -3,10 +3,10 @@
  * read with positions, so each finding points at the offending key or at the object that lacks
  * a setting. Raw Helm templates are classified `helm` and never reach this analyzer.
  */
-import type { Finding, RuleMeta, SourceFile } from '../../types.js'
+import type { Finding, SourceFile } from '../../types.js'
 import { costKubernetes } from '../../cost/kubernetes.js'
 import { defineLanguage } from '../language.js'
-import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
+import { checkReporter, reporterFor, type Check, type CheckReporter, type Report } from '../rule.js'
 import { checkEnv, checkImage, checkProbes, checkResources, checkSecurityContext, type CheckContext } from './containers.js'
 import { checkBinding, checkExposure, checkRole, checkSelector } from './cluster.js'
 import { K8S } from './meta.js'
@@ -108,21 +108,14 @@ export function analyzeKubernetes(file: SourceFile, sets?: ManifestSets, report:
   return out
 }
 
-/** The context every check of a file sees; `rules` are the running check's, the only ones its report accepts. */
+/** The context every check of a file sees; its report accepts only the running check's rules (`checks` runs each check). */
 interface FileContext extends CheckContext {
-  rules: readonly RuleMeta[]
+  checks: CheckReporter
 }
 
 function fileContext(file: SourceFile, report: Report): FileContext {
-  const ctx: FileContext = {
-    path: file.path,
-    content: file.content,
-    rules: [],
-    // A rule the running check does not declare goes through `reportOnly`, which refuses it.
-    report: (meta, line, message, extra) =>
-      ctx.rules.includes(meta) ? report(meta, line, message, extra) : reportOnly(ctx.rules, report, 'kubernetes')(meta, line, message, extra)
-  }
-  return ctx
+  const checks = checkReporter(report, 'kubernetes')
+  return { path: file.path, content: file.content, report: checks.report, checks }
 }
 
 /**
@@ -133,8 +126,7 @@ function fileContext(file: SourceFile, report: Report): FileContext {
  */
 function runAll(ctx: FileContext, subject: K8sSubject, into: Finding[]): void {
   for (let i = 0; i < kubernetesChecks.length; i++) {
-    ctx.rules = kubernetesChecks[i]!.rules
-    const found = kubernetesChecks[i]!.run(subject)
+    const found = ctx.checks.run(kubernetesChecks[i]!, subject)
     for (let k = 0; k < found.length; k++) into.push(found[k]!)
   }
 }

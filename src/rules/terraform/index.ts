@@ -7,7 +7,7 @@ import type { Finding, RuleMeta, SourceFile } from '../../types.js'
 import { prepareHclParser, type HclBlock, type HclFile } from '../parse/hcl.js'
 import { costTerraform } from '../../cost/terraform.js'
 import { defineLanguage } from '../language.js'
-import { reporterFor, reportOnly, type Report } from '../rule.js'
+import { checkReporter, reporterFor, type Report } from '../rule.js'
 import { awsOperationsChecks } from './aws-operations.js'
 import { awsResilienceChecks } from './aws-resilience.js'
 import { awsSecurityChecks } from './aws-security.js'
@@ -56,20 +56,16 @@ export async function analyzeTerraform(file: SourceFile, projects?: TfProjects, 
   // A context-only file (unchanged in the pull request) is reported on only where a value set in a
   // changed file of its module (a variable default, a tfvars entry) makes it wrong.
   const onlyResolvedFrom = file.contextOnly && inProject ? (from: string): boolean => !inProject.contextOnly.has(from) : undefined
-  // Each check reports only the rules it declares: those of the check running now. A rule it does
-  // not declare goes through `reportOnly`, which refuses it; no narrowed report is built per check.
-  let declared: readonly RuleMeta[] = []
-  const checked: Report = (meta, line, message, extra) =>
-    declared.includes(meta) ? report(meta, line, message, extra) : reportOnly(declared, report, 'terraform')(meta, line, message, extra)
+  // Each check reports only the rules it declares: those of the check running now.
+  const checked = checkReporter(report, 'terraform')
   const ctx = createContext(
-    { path: file.path, file: member?.resolved ?? model, written: model, content: file.content, project: inProject, resolutions: member?.resolutions, onlyResolvedFrom, report: checked },
+    { path: file.path, file: member?.resolved ?? model, written: model, content: file.content, project: inProject, resolutions: member?.resolutions, onlyResolvedFrom, report: checked.report },
     findings
   )
   for (const check of CHECKS) {
     // Secrets are reported where they are written, never through a context-only file.
     if (onlyResolvedFrom && secretChecks.includes(check)) continue
-    declared = check.rules
-    check.run(ctx)
+    checked.run(check, ctx)
   }
   const kept = inProject && isOverrideFile(file.path) ? withoutMergedGaps(findings, model, file.path, inProject) : findings
   // Equal rule ids (most pairs on a line) skip the locale-aware comparison; it says 0 for them too.

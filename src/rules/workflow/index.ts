@@ -5,7 +5,7 @@
  */
 import type { Finding, SourceFile } from '../../types.js'
 import { defineLanguage } from '../language.js'
-import { reporterFor, reportOnly, type Check, type Report } from '../rule.js'
+import { checkReporter, reporterFor, type Check, type Report } from '../rule.js'
 import { parseYaml } from '../parse/yaml.js'
 import type { CheckContext } from './context.js'
 import { RULES } from './meta.js'
@@ -31,7 +31,6 @@ export const workflowChecks: Check<CheckContext, Finding[]>[] = [
   { rules: [RULES.writeAll, RULES.missingPermissions, RULES.unsecureCommands, RULES.selfHostedOnPr, RULES.noTimeout], run: checkHardening },
   { rules: [RULES.deployNoEnvironment, RULES.deployNoConcurrency, RULES.deployNoVerification, RULES.deployContinueOnError], run: checkDeploys }
 ]
-const narrowed = (report: Report) => workflowChecks.map((check) => reportOnly(check.rules, report, 'workflow'))
 
 /**
  * Analyzes one workflow file; throws ParseError when it is not valid YAML or not shaped like a
@@ -50,13 +49,14 @@ export function analyzeWorkflow(
   const y = parseYaml(src)
   const lines = src.split('\n')
   const findings: Finding[] = []
-  const reports = narrowed(report)
+  const checks = checkReporter(report, 'workflow')
   const models = y.docs.map((doc) => readWorkflow(doc.contents, y))
   // The workflows calling this one or called by it read the same model instead of parsing again.
   if (workflows && !workflows.parsed.has(file.path)) workflows.parsed.set(file.path, y.docs.length === 1 ? (models[0] ?? null) : null)
   for (const wf of models) {
     if (!wf) continue
-    workflowChecks.forEach((check, i) => findings.push(...check.run({ path: file.path, src, lines, y, wf, owner, repository: fullName, workflows, report: reports[i] })))
+    const ctx = { path: file.path, src, lines, y, wf, owner, repository: fullName, workflows, report: checks.report }
+    for (const check of workflowChecks) findings.push(...checks.run(check, ctx))
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
 }
