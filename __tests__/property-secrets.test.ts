@@ -1,8 +1,8 @@
 /**
  * Property: a secret in a changed file never survives rendering. A random credential under a
  * secret-like key goes through the review pipeline, and every output the CLI and the action
- * produce (summary, plan, review JSON, SARIF, inline comments, scan Markdown, notes) is rendered
- * through the same redaction they use, with the pipeline's secret values.
+ * produce (summary, plan, review JSON, SARIF, the result file, inline comments, scan Markdown,
+ * notes) is rendered through the same redaction they use, with the pipeline's secret values.
  */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
@@ -13,9 +13,11 @@ import { readBundledPersonas } from '../src/agents/bundled.js'
 import { patchForNewFile } from '../src/changes/diff.js'
 import { renderSummary } from '../src/render/summary.js'
 import { renderPlan } from '../src/render/plan.js'
-import { renderSarif } from '../src/render/sarif.js'
-import { renderScanMarkdown, reviewJson } from '../src/render/report.js'
-import { redact, redactDeep } from '../src/redact.js'
+import { sarifText } from '../src/render/sarif.js'
+import { renderScanMarkdown } from '../src/render/report.js'
+import { reviewJsonText } from '../src/cli/commands.js'
+import { resultFileText } from '../src/modes/result-file.js'
+import { redact } from '../src/redact.js'
 import { ALL_RULES } from '../src/rules/index.js'
 
 const personas = loadPersonaSet(readBundledPersonas(), []).personas
@@ -46,7 +48,7 @@ function changeWith(file: { path: string; content: string }, secret: string): Ch
 }
 
 describe('a secret never survives rendering', () => {
-  it('in the summary, plans, review JSON, SARIF, comments, scan Markdown and notes', async () => {
+  it('in the summary, plans, review JSON, SARIF, the result file, comments, scan Markdown and notes', async () => {
     await fc.assert(
       fc.asyncProperty(secretArb, keyArb, fc.nat(CARRIERS.length - 1), async (secret, key, which) => {
         const file = CARRIERS[which](key, secret)
@@ -59,8 +61,9 @@ describe('a secret never survives rendering', () => {
         const outputs = [
           redact(summary, secrets),
           redact(plan, secrets),
-          JSON.stringify(redactDeep(reviewJson(result, plan, summary), secrets)),
-          JSON.stringify(redactDeep(renderSarif(result.findings, { version: '0.0.0', rules: ALL_RULES }), secrets)),
+          reviewJsonText(result, plan, summary),
+          sarifText(result.findings, { version: '0.0.0', rules: ALL_RULES }, secrets),
+          resultFileText(result, { number: 1, headSha: 'a'.repeat(40) }),
           ...result.comments.map((c) => redact(c.body, secrets)),
           redact(renderScanMarkdown(result.findings, result.files, result.notes), secrets),
           ...result.notes.map((n) => redact(n.message, secrets)),

@@ -7,14 +7,14 @@
 import { existsSync, statSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
-import type { Finding, Persona, Severity } from '../types.js'
+import type { Finding, Persona, ReviewResult, Severity } from '../types.js'
 import { FAIL_ON, meetsFailOn, list, type FailOn } from '../config.js'
 import { listFiles, readTree } from '../changes/tree.js'
 import { analyzeFiles, ALL_RULES, prepareAnalysis } from '../rules/index.js'
 import { countedFindings } from '../checklist/verdict.js'
-import { renderSarif } from '../render/sarif.js'
+import { sarifText } from '../render/sarif.js'
 import { renderScanMarkdown, reviewJson } from '../render/report.js'
-import { redact, redactDeep, redactedJson } from '../redact.js'
+import { redact, redactedJson } from '../redact.js'
 import { hasImports, NO_IMPORTS, readImports, withImports, type ImportContext, type Imports } from '../import/index.js'
 import { formatMoney } from '../import/decimal.js'
 import { renderCostSection } from '../render/cost.js'
@@ -104,8 +104,7 @@ export async function scanCommand(args: string[], v: Values, io: CliIo): Promise
     const out = { findings: applied.findings, suppressed: applied.suppressed, files: tree.listed, notes, stats: { files: tree.listed.length, ms }, ...(imports.cost ? { cost: costJson(imports.cost) } : {}) }
     writeLine(io, redactedJson(out, secrets, 2))
   } else if (fmt === 'sarif') {
-    const sarif = renderSarif([...applied.findings, ...applied.suppressed], { version: VERSION, rules: [...ALL_RULES, ...SETTINGS_RULES] })
-    writeLine(io, redactedJson(sarif, secrets, 2))
+    writeLine(io, sarifText([...applied.findings, ...applied.suppressed], { version: VERSION, rules: [...ALL_RULES, ...SETTINGS_RULES] }, secrets))
   } else {
     const tail = applied.suppressed.length ? `\n${describeSuppressed(applied.suppressed)}.\n` : ''
     const cost = imports.cost ? `\n${renderCostSection(imports.cost).join('\n')}\n` : ''
@@ -161,6 +160,15 @@ function costJson(c: CostReport): object {
     ...(c.diffMonthly !== undefined ? { diffMonthlyCost: cents(c.diffMonthly) } : {}),
     top: c.top.map((t) => ({ name: t.name, monthlyCost: cents(t.monthly), ...(t.diff !== undefined ? { diffMonthlyCost: cents(t.diff) } : {}) }))
   }
+}
+
+/**
+ * What `review --format json` writes (before its newline): the review as DESIGN.md shapes it,
+ * redacted with the review's secrets while it is serialised, so a large result is not copied first.
+ */
+export function reviewJsonText(result: ReviewResult, plan: string, summary: string): string {
+  const out = { ...reviewJson(result, plan, summary), suppressed: result.suppressed ?? [], ...(result.cost ? { cost: costJson(result.cost) } : {}) }
+  return redactedJson(out, result.secrets, 2)
 }
 
 // ── review and route ───────────────────────────────────────────────────────────────────────
@@ -262,7 +270,7 @@ export async function reviewCommand(args: string[], v: Values, io: CliIo): Promi
     await writeFile(out, redact(plan, secrets))
   }
   if (fmt === 'json') {
-    io.stdout(JSON.stringify(redactDeep({ ...reviewJson(result, plan, summary), suppressed: result.suppressed ?? [], ...(result.cost ? { cost: costJson(result.cost) } : {}) }, secrets), null, 2) + '\n')
+    writeLine(io, reviewJsonText(result, plan, summary))
   } else {
     io.stdout(redact(summary, secrets) + '\n')
   }

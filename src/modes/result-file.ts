@@ -8,6 +8,7 @@
  */
 import type { ReviewResult } from './pipeline.js'
 import type { Finding, RuleMeta, Severity } from '../types.js'
+import { redactedJson } from '../redact.js'
 
 export const RESULT_FORMAT = 'preflight-result/1'
 /** A result file larger than this is refused unread. */
@@ -45,6 +46,11 @@ export function resultFileOf(review: ReviewResult, pr: { number: number; headSha
       .filter((f) => !f.suppressed)
       .map((f) => ({ ruleId: f.ruleId, severity: f.severity, path: f.path, line: f.line, ...(f.endLine !== undefined ? { endLine: f.endLine } : {}) }))
   }
+}
+
+/** The file as the `pull_request` job writes it: a path may hold a secret's text, so it is redacted as it is serialised. */
+export function resultFileText(review: ReviewResult, pr: { number: number; headSha: string }): string {
+  return redactedJson(resultFileOf(review, pr), review.secrets, 2)
 }
 
 const isLine = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 10_000_000

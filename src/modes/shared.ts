@@ -23,10 +23,10 @@ import { createModelCache, fitModelCache, readModelCacheEntries, type RunModelCa
 import { loadPersonaSet } from '../agents/loader.js'
 import { readBundledPersonas } from '../agents/bundled.js'
 import { runReviewPipeline, type ReviewResult } from './pipeline.js'
-import { resultFileOf } from './result-file.js'
+import { resultFileText } from './result-file.js'
 import { MAX_SUMMARY_CHARS, renderJobSummary, renderSummary, type SummaryExtras } from '../render/summary.js'
 import { renderPlan } from '../render/plan.js'
-import { renderSarif } from '../render/sarif.js'
+import { sarifText } from '../render/sarif.js'
 import { redact, redactDeep } from '../redact.js'
 import { mdText } from '../render/escape.js'
 import { ALL_RULES } from '../rules/index.js'
@@ -231,7 +231,7 @@ export async function reviewAndDeliver(client: GitHubClient, config: Config, ctx
   let summary = buildSummary({})
   if (config.resultPath) {
     // Two-stage review of a fork: this job only computes; a workflow_run job posts the file.
-    await io.writeWorkspaceFile(ctx.workspace, config.resultPath, JSON.stringify(redactDeep(resultFileOf(review, { number: pullNumber, headSha }), secrets), null, 2))
+    await io.writeWorkspaceFile(ctx.workspace, config.resultPath, resultFileText(review, { number: pullNumber, headSha }))
     io.notice(`Preflight: the review was written to ${config.resultPath} for a later post step; nothing is posted by this job.`)
   } else if (review.verdict === 'skipped' && !o.deliverWhenSkipped) {
     io.notice('Preflight: no infrastructure file changed; nothing to post.')
@@ -292,10 +292,10 @@ export async function finishReview(config: Config, ctx: RunContext, pullNumber: 
   await io.summary(jobSummary).catch((e: Error) => io.warning(`Preflight: could not write the job summary: ${e.message}`))
 
   if (config.sarifPath) {
-    const sarif = redactDeep(renderSarif([...review.findings, ...(review.suppressed ?? [])], { version: VERSION, rules: [...ALL_RULES, ...SETTINGS_RULES] }), secrets)
+    const sarif = sarifText([...review.findings, ...(review.suppressed ?? [])], { version: VERSION, rules: [...ALL_RULES, ...SETTINGS_RULES] }, secrets)
     // The review is posted by now: a bad path costs the SARIF file, not the job.
     await io
-      .writeWorkspaceFile(ctx.workspace, config.sarifPath, JSON.stringify(sarif, null, 2))
+      .writeWorkspaceFile(ctx.workspace, config.sarifPath, sarif)
       .catch((e: Error) => io.warning(`Preflight: SARIF not written (input 'sarif-path': ${e.message}); use a path inside the workspace.`))
   }
 

@@ -1,6 +1,7 @@
 /** SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`). */
 import { mdCode, mdMessage } from './escape.js'
 import type { Finding, RuleMeta, Severity } from '../types.js'
+import { redactedJson, type Secrets } from '../redact.js'
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' }
 /** GitHub ranks security alerts by this number (0–10). */
@@ -63,4 +64,9 @@ export function renderSarif(findings: Finding[], options: SarifOptions): object 
       }
     ]
   }
+}
+
+/** The SARIF file as written (`scan --format sarif`, the action's `sarif-path`): redacted while it is serialised. */
+export function sarifText(findings: Finding[], options: SarifOptions, secrets: Secrets | undefined): string {
+  return redactedJson(renderSarif(findings, options), secrets, 2)
 }
