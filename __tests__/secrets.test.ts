@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto'
+import { createHash, generateKeyPairSync } from 'node:crypto'
 import type { FileKind, Finding } from '../src/types.js'
 import { forSamplePath, scanPatchSecrets, scanSecrets, secretRules, type SecretScan } from '../src/rules/secrets.js'
 import { analyzeFile } from '../src/rules/index.js'
@@ -551,6 +551,63 @@ describe('cost with many secrets in one file', () => {
       best = Math.min(best, tLarge / tSmall)
     }
     expect(best).toBeLessThan(3)
+  }, 120_000)
+})
+
+describe('AWS secret access keys judged by the key ids around them, in a file of thousands', () => {
+  // Distinct values per block, made from a hash so no literal key sits in the repository.
+  const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  const digest = (text: string) => createHash('sha256').update(text).digest()
+  const secretOf = (i: number) => digest(`secret ${i}`).toString('base64').slice(0, 40)
+  const keyIdOf = (i: number) => 'AKIA' + [...digest(`key id ${i}`).subarray(0, 16)].map((b) => BASE32[b % 32]).join('')
+  const MADE_UP = 'AKIAWXYZ98765ABCD' // 17 characters: no key AWS issues
+  /** One case per block: an issued id (`id`) or a made-up one, beside the key or at the edges of the five lines each way. */
+  const CASES: Record<string, (id: string, secret: string) => string[]> = {
+    'issued id beside': (id, secret) => [`AWS_ACCESS_KEY_ID=${id}`, `AWS_SECRET_ACCESS_KEY=${secret}`],
+    'made-up id beside': (_id, secret) => [`AWS_ACCESS_KEY_ID=${MADE_UP}`, `AWS_SECRET_ACCESS_KEY=${secret}`],
+    'no id around': (_id, secret) => [`AWS_SECRET_ACCESS_KEY=${secret}`],
+    'made-up id five lines up': (_id, secret) => [`OLD_KEY_ID=${MADE_UP}`, '', '', '', '', `AWS_SECRET_ACCESS_KEY=${secret}`],
+    'made-up id six lines up': (_id, secret) => [`OLD_KEY_ID=${MADE_UP}`, '', '', '', '', '', `AWS_SECRET_ACCESS_KEY=${secret}`],
+    'made-up id five lines down': (_id, secret) => [`AWS_SECRET_ACCESS_KEY=${secret}`, '', '', '', '', `OLD_KEY_ID=${MADE_UP}`],
+    'made-up id six lines down': (_id, secret) => [`AWS_SECRET_ACCESS_KEY=${secret}`, '', '', '', '', '', `OLD_KEY_ID=${MADE_UP}`],
+    'issued id five lines up, made-up beside': (id, secret) => [`AWS_ACCESS_KEY_ID=${id}`, '', '', '', `OLD_KEY_ID=${MADE_UP}`, `AWS_SECRET_ACCESS_KEY=${secret}`]
+  }
+  const kinds = Object.keys(CASES)
+  /** Lines per block: the longest case and more than five blank lines, so no block sees another's ids. */
+  const BLOCK = 16
+  const block = (i: number) => {
+    const lines = CASES[kinds[i % kinds.length]](keyIdOf(i), secretOf(i))
+    return [...lines, ...Array<string>(BLOCK - lines.length).fill('')].join('\n') + '\n'
+  }
+  const awsOnly = (r: SecretScan, shift = 0) =>
+    r.findings.filter((f) => f.ruleId.startsWith('secrets/aws')).map((f) => `${f.ruleId}@${f.line + shift} ${f.severity}`).sort()
+
+  it('each case alone: a made-up id within five lines and no issued one makes the key a stand-in, masked only', async () => {
+    // Which rule reports the key (secretlint's `aws` or Preflight's own) is not what this is about.
+    const alone = async (i: number) => awsOnly(await scan('deploy/credentials.env', block(i))).map((f) => f.replace(/^secrets\/aws(?:-secret-access-key)?@/, 'secret@')).sort()
+    const secret = 'secret'
+    const keyId = 'secrets/aws-access-key-id'
+    expect(await alone(0)).toEqual([`${keyId}@1 critical`, `${secret}@2 critical`].sort())
+    expect(await alone(1)).toEqual([])
+    expect(await alone(2)).toEqual([`${secret}@1 critical`])
+    expect(await alone(3)).toEqual([])
+    expect(await alone(4)).toEqual([`${secret}@7 critical`])
+    expect(await alone(5)).toEqual([])
+    expect(await alone(6)).toEqual([`${secret}@1 critical`])
+    // An issued id in reach outweighs a made-up one beside.
+    expect(await alone(7)).toEqual([`${keyId}@1 critical`, `${secret}@6 critical`].sort())
+  })
+
+  it('2,000 secret keys in one file: the findings of each block alone, at its lines, and every key masked', async () => {
+    const count = 2000
+    const content = Array.from({ length: count }, (_, i) => block(i)).join('')
+    const r = await scan('deploy/credentials.env', content)
+    const expected: string[] = []
+    for (let i = 0; i < count; i++) expected.push(...awsOnly(await scan('deploy/credentials.env', block(i)), i * BLOCK))
+    expect(awsOnly(r)).toEqual(expected.sort())
+    // Stand-ins included: every secret key is located, so redaction masks it.
+    const located = new Set(valuesOf(r))
+    expect(Array.from({ length: count }, (_, i) => secretOf(i)).filter((s) => !located.has(s))).toEqual([])
   }, 120_000)
 })
 

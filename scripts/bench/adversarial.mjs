@@ -6,6 +6,28 @@
 /** Repeats `unit` until the text is about `bytes` long. */
 const fill = (unit, bytes) => unit.repeat(Math.max(1, Math.ceil(bytes / unit.length)))
 
+/**
+ * `count` strings of `length` characters from `alphabet`, the same on every run: a small linear
+ * congruential generator, seeded with `seed`, so the bench and the tests scan identical files.
+ */
+const randomish = (count, length, alphabet, seed) => {
+  let state = seed >>> 0
+  const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0)
+  return Array.from({ length: count }, () => Array.from({ length }, () => alphabet[(next() >>> 8) % alphabet.length]).join(''))
+}
+
+/**
+ * About `bytes` of AWS credential pairs, one access key id line and one secret access key line
+ * each: every secret is a hit of secretlint's AWS rule, judged against the key ids around it.
+ */
+const awsCredentialPairs = (bytes) => {
+  const pair = 'AWS_ACCESS_KEY_ID=AKIAXXXXXXXXXXXXXXXX\nAWS_SECRET_ACCESS_KEY=' + 'x'.repeat(40) + '\n'
+  const count = Math.max(1, Math.ceil(bytes / pair.length))
+  const ids = randomish(count, 16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 7)
+  const secrets = randomish(count, 40, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+', 11)
+  return ids.map((id, i) => `AWS_ACCESS_KEY_ID=AKIA${id}\nAWS_SECRET_ACCESS_KEY=${secrets[i]}\n`).join('')
+}
+
 const workflow = (run) => `on: pull_request\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${run}\n`
 const manifest = (tail) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx\n${tail}`
 const template = (tail) => `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n${tail}`
@@ -82,6 +104,8 @@ export const ADVERSARIAL = {
     'JSON escaped quotes': (n) => ({ path: 'config.json', kind: 'other', content: `{"a": "${fill('\\\\\\"', n)}"}\n` }),
     'key then spaces': (n) => ({ path: 'settings.yaml', kind: 'other', content: `password${fill(' ', n)}x\n` }),
     'tabs before a comment': (n) => ({ path: 'settings.yaml', kind: 'other', content: `password: a${fill('\t', n)}x #\n` }),
-    'many assignments': (n) => ({ path: '.env', kind: 'other', content: fill('API_TOKEN=abcd1234efgh5678\n', n) })
+    'many assignments': (n) => ({ path: '.env', kind: 'other', content: fill('API_TOKEN=abcd1234efgh5678\n', n) }),
+    // Each secret access key was judged by splitting the whole file again to read its neighbours.
+    'many AWS key pairs': (n) => ({ path: 'deploy/credentials.env', kind: 'other', content: awsCredentialPairs(n) })
   }
 }

@@ -234,12 +234,13 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   // One split shared by every line-by-line reader below (each used to split the text again).
   const lines = content.split('\n')
   const dialect = dialectOf(file, languageOf(file.kind)?.secretsDialect)
+  const besideMadeUpKeyIdOnly = madeUpKeyIdsReader(lines)
   // A secretlint failure must not cost the file its other secret findings.
   let fromSecretlint: Candidate[] = []
   const warnings: string[] = []
   try {
     // Ruled out by the prefilter (most files), secretlint's part is known to be empty without waiting for it.
-    if (!secretlintSkips(file.path, content)) fromSecretlint = await secretlintCandidates(file, content)
+    if (!secretlintSkips(file.path, content)) fromSecretlint = await secretlintCandidates(file, content, besideMadeUpKeyIdOnly)
   } catch (e) {
     warnings.push(`${file.path}: secretlint failed (${(e as Error)?.message ?? String(e)}); the other secret rules still ran`)
   }
@@ -250,7 +251,7 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   const candidates: Candidate[] = fromSecretlint
   for (const c of patternCandidates(content, starts, file.path)) candidates.push(c)
   for (const c of shapeCandidates(content, starts)) candidates.push(c)
-  for (const c of assignmentCandidates(content, file, starts, lines, dialect)) if (!secretData?.lines.has(c.line)) candidates.push(c)
+  for (const c of assignmentCandidates(content, file, starts, lines, dialect, besideMadeUpKeyIdOnly)) if (!secretData?.lines.has(c.line)) candidates.push(c)
   if (dialect === 'hcl') {
     for (const c of tfVariableDefaultCandidates(content, starts, lines)) candidates.push(c)
     for (const c of hclFallbackCandidates(content, starts, lines)) candidates.push(c)
@@ -367,7 +368,8 @@ function quoteKey(key: string): string {
 const URL_PASSWORD = new RegExp(URL_PASSWORD_SOURCE)
 const AWS_KEY_ID_START = new RegExp(`^(?:${AWS_ACCESS_KEY_PREFIX})`)
 
-async function secretlintCandidates(file: Pick<SourceFile, 'path' | 'kind'>, content: string): Promise<Candidate[]> {
+/** `besideMadeUpKeyIdOnly`: the file's `madeUpKeyIdsReader`. */
+async function secretlintCandidates(file: Pick<SourceFile, 'path' | 'kind'>, content: string, besideMadeUpKeyIdOnly: (line: number) => boolean): Promise<Candidate[]> {
   const hits = await runSecretlint(file.path, content)
   return hits.map((h: SecretlintHit) => {
     const rule = SECRETLINT_RULES.get(h.rule) ?? (SECRETLINT_RULES.get('secretlint') as RuleMeta)
@@ -382,7 +384,7 @@ async function secretlintCandidates(file: Pick<SourceFile, 'path' | 'kind'>, con
       (h.rule === 'privatekey' && !isPlainPrivateKey(text)) ||
       (h.rule !== 'privatekey' && (isDocumentationExample(value) || isFilledStandIn(value) || countsDigits(value))) ||
       (h.rule === 'aws' && /^[A-Z0-9]{20}$/.test(value) && (!AWS_KEY_ID_START.test(value) || isSyntheticAccessKeyId(value))) ||
-      (h.rule === 'aws' && h.messageId === 'AWSSecretAccessKey' && besideMadeUpKeyIdOnly(content, h.line)) ||
+      (h.rule === 'aws' && h.messageId === 'AWSSecretAccessKey' && besideMadeUpKeyIdOnly(h.line)) ||
       // `postgres://<user>:<password>@<host>`, `mysql://app:password@db`: a documented shape, no password in it.
       /:<[^<>\s@]{1,60}>@/.test(text) ||
       (url !== null && !isLiteralUrlPassword(url.groups?.urlHead ?? '', value))
@@ -404,14 +406,18 @@ async function secretlintCandidates(file: Pick<SourceFile, 'path' | 'kind'>, con
   })
 }
 
+/** `AWS_SECRET_ACCESS_KEY=`, `"aws_secret": "`: a key and its separator, up to the value. */
+const KEY_PREFIX = /["']?[A-Za-z_][\w.-]*["']?[ \t]*[:=][ \t]*["']?/y
+
 /**
  * secretlint reports `AWS_SECRET_ACCESS_KEY=…` with the secret's length but the key's start
  * offset; move the span past `KEY=` so the value (and only it) is what gets masked.
  */
 function valueAfterKey(content: string, start: number, end: number): { start: number; end: number } {
-  const lineEnd = content.indexOf('\n', start)
-  const rest = content.slice(start, lineEnd === -1 ? content.length : lineEnd)
-  const prefix = /^["']?[A-Za-z_][\w.-]*["']?[ \t]*[:=][ \t]*["']?/.exec(rest)
+  // Matched in place (sticky): nothing in it matches a newline, so it stays on the key's line
+  // without a copy of that line per hit (a long line can hold thousands).
+  KEY_PREFIX.lastIndex = start
+  const prefix = KEY_PREFIX.exec(content)
   if (!prefix) return { start, end }
   return { start: start + prefix[0].length, end: start + prefix[0].length + (end - start) }
 }
@@ -487,15 +493,49 @@ function isSyntheticAccessKeyId(id: string): boolean {
 /** `AKIAABCD12345EFGH`: words that start like an access key id, whole or not. */
 const KEY_ID_WORD = /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Za-z0-9]*/g
 
+/** What a line says of access key ids (`keyIdsByLine`), beside 0 for none: only made-up ones, or one AWS could have issued. */
+const MADE_UP_KEY_IDS = 1
+const ISSUABLE_KEY_ID = 2
+
 /**
- * A secret access key whose lines around (five each way) name access key ids, none of them one AWS
- * could have issued: each the wrong length (`AKIAABCD12345EFGH`, 17 characters) or made up for an
- * emulator or the documentation account. A pair is made up together; no id nearby says nothing.
+ * For each line (by index in `lines`), the access key ids it names: an id is made up when it has
+ * the wrong length (`AKIAABCD12345EFGH`, 17 characters) or was made for an emulator or the
+ * documentation account. One pass over the file, so each secret key reads its neighbours from here.
  */
-function besideMadeUpKeyIdOnly(content: string, line: number): boolean {
-  const lines = content.split('\n')
-  const ids = lines.slice(Math.max(0, line - 6), line + 5).join('\n').match(KEY_ID_WORD) ?? []
-  return ids.length > 0 && ids.every((id) => !/^[A-Z0-9]{20}$/.test(id) || isSyntheticAccessKeyId(id))
+function keyIdsByLine(lines: readonly string[]): Uint8Array {
+  const kinds = new Uint8Array(lines.length)
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    // Every id starts with one of these (KEY_ID_WORD): most lines hold neither.
+    if (!line.includes('AKIA') && !line.includes('ASIA')) continue
+    for (const id of line.match(KEY_ID_WORD) ?? []) {
+      if (/^[A-Z0-9]{20}$/.test(id) && !isSyntheticAccessKeyId(id)) {
+        kinds[i] = ISSUABLE_KEY_ID
+        break
+      }
+      kinds[i] = MADE_UP_KEY_IDS
+    }
+  }
+  return kinds
+}
+
+/**
+ * For a file's `lines`: whether a secret access key on a line (1-based) has access key ids in the
+ * lines around (five each way), none of them one AWS could have issued. A pair is made up
+ * together; no id nearby says nothing. The ids are read on the first call (most files never
+ * make one), then every secret key of the file looks at its eleven lines only.
+ */
+function madeUpKeyIdsReader(lines: readonly string[]): (line: number) => boolean {
+  let kinds: Uint8Array | undefined
+  return (line) => {
+    kinds ??= keyIdsByLine(lines)
+    let named = false
+    for (let i = Math.max(0, line - 6); i < Math.min(kinds.length, line + 5); i++) {
+      if (kinds[i] === ISSUABLE_KEY_ID) return false
+      if (kinds[i] === MADE_UP_KEY_IDS) named = true
+    }
+    return named
+  }
 }
 
 /** The claims of a JSON Web Token's payload, when it decodes to a JSON object. */
@@ -581,10 +621,13 @@ function patternCandidates(content: string, starts: number[], path: string): Can
     })
   }
   if (awsKeyLines.length > 0) {
+    // The lines within five of an access key id, marked once (by 1-based line), not searched per shape.
+    const nearKeyId = new Uint8Array(starts.length + 1)
+    for (const l of awsKeyLines) nearKeyId.fill(1, Math.max(1, l - 5), Math.min(starts.length, l + 5) + 1)
     for (const m of content.matchAll(AWS_SECRET_SHAPE)) {
       const start = m.index ?? 0
       const line = lineAt(starts, start)
-      if (!awsKeyLines.some((l) => Math.abs(l - line) <= 5) || isHexDigest(m[0]) || !looksRandom(m[0]) || isDocumentationExample(m[0])) continue
+      if (nearKeyId[line] !== 1 || isHexDigest(m[0]) || !looksRandom(m[0]) || isDocumentationExample(m[0])) continue
       out.push({ rule: AWS_SECRET_RULE, priority: 1, start, end: start + 40, line, message: 'AWS secret access key next to an access key id.', value: m[0] })
     }
   }
@@ -1273,7 +1316,7 @@ function inServiceContainer(lines: readonly string[], line: number): boolean {
  */
 const TRANSLATIONS = /(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:[^/]+\/)?[^/]+\.(?:json|ya?ml|properties|po|toml)$|(?:^|\/)messages(?:_[a-z]{2}(?:_[A-Za-z]{2})?)?\.properties$/
 
-function assignmentCandidates(content: string, file: SourceFile, starts: number[], lines: readonly string[], dialect: Dialect): Candidate[] {
+function assignmentCandidates(content: string, file: SourceFile, starts: number[], lines: readonly string[], dialect: Dialect, besideMadeUpKeyIdOnly: (line: number) => boolean): Candidate[] {
   const out: Candidate[] = []
   // Credential shapes are still looked for in them (patternCandidates); key names mean nothing there.
   if (TRANSLATIONS.test(file.path)) return out
@@ -1330,7 +1373,7 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     const rule = awsSecret ? AWS_SECRET_RULE : KEY_RULES[cls]
     const offset = a.value.indexOf(value)
     // Beside a key id AWS could not have issued (`AKIAABCD12345EFGH`): a made-up pair, only masked.
-    if (awsSecret && besideMadeUpKeyIdOnly(content, a.line)) {
+    if (awsSecret && besideMadeUpKeyIdOnly(a.line)) {
       out.push({ rule, priority: 2, start: a.start + offset, end: a.start + offset + value.length, line: a.line, message: '', value, locateOnly: true })
       continue
     }
