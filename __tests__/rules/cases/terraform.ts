@@ -4,6 +4,7 @@
  */
 import type { Case, CaseTable, ExpectedError, InvalidCase } from '../../helpers/rule-tester.js'
 import { lineOf } from './util.js'
+import { generateKeyPairSync } from 'node:crypto'
 
 /** An invalid single-file case whose one finding sits on the `# HERE` line. */
 /** An admin policy written as a heredoc in `locals`, used by a module call. */
@@ -69,6 +70,14 @@ const PEM = ['-----BEGIN', 'RSA PRIVATE KEY-----'].join(' ')
 const PEM_END = ['-----END', 'RSA PRIVATE KEY-----'].join(' ')
 /** Base64 filler of key width: shaped like key material, holding none. */
 const PEM_BODY = Buffer.from('preflight rule tester, not key material. '.repeat(2)).toString('base64').slice(0, 64)
+/** A real key's body, generated for the run (a whole key is what the rule reports), and the same key encrypted. */
+const rsaKey = (cipher?: string): string =>
+  generateKeyPairSync('rsa', { modulusLength: 1024 })
+    .privateKey.export(cipher ? { type: 'pkcs8', format: 'pem', cipher, passphrase: 'rule tester' } : { type: 'pkcs1', format: 'pem' })
+    .toString()
+    .trim()
+const KEY_BODY = rsaKey().split('\n').slice(1, -1)
+const ENCRYPTED_KEY = rsaKey('aes-256-cbc')
 
 const VPC = 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
 
@@ -664,10 +673,24 @@ export const terraformCases: CaseTable = {
     ]
   },
   'tf/private-key-literal': {
-    valid: [ok('resource "tls_cert" "c" {\n  key = file(var.key_path)\n}\n')],
+    valid: [
+      ok('resource "tls_cert" "c" {\n  key = file(var.key_path)\n}\n'),
+      ok(`resource "tls_cert" "c" {\n  key = <<EOF\n${PEM}\n...\n${PEM_END}\nEOF\n}\n`, 'a key with its lines left out'),
+      ok(`resource "tls_cert" "c" {\n  key = <<EOF\n${PEM}\n${PEM_BODY}\n${PEM_END}\nEOF\n}\n`, 'base64 filler, no key'),
+      ok(`resource "tls_cert" "c" {\n  key = <<EOF\n${ENCRYPTED_KEY}\nEOF\n}\n`, 'a key encrypted with a passphrase')
+    ],
     invalid: [
-      { code: `resource "tls_cert" "c" {\n  key = <<EOF\n${PEM}\n${PEM_BODY}\n${PEM_END}\nEOF\n}\n`, errors: [{ line: 3, severity: 'critical' }] },
-      { name: 'header spelled with a unicode escape (no key header in the text)', code: 'resource "tls_cert" "c" {\n  key = "-----BEGIN RSA PRIVATE\\u0020KEY-----"\n}\n', errors: [{ line: 2, severity: 'critical' }] }
+      { code: `resource "tls_cert" "c" {\n  key = <<EOF\n${PEM}\n${KEY_BODY.join('\n')}\n${PEM_END}\nEOF\n}\n`, errors: [{ line: 3, severity: 'critical' }] },
+      {
+        name: 'key after other text in a heredoc: reported on its own line',
+        code: `resource "tls_cert" "c" {\n  key = <<EOF\nkey for the staging signer\n${PEM}\n${KEY_BODY.join('\n')}\n${PEM_END}\nEOF\n}\n`,
+        errors: [{ line: 4, severity: 'critical' }]
+      },
+      {
+        name: 'header spelled with a unicode escape (no key header in the text)',
+        code: `resource "tls_cert" "c" {\n  key = "-----BEGIN RSA PRIVATE\\u0020KEY-----\\n${KEY_BODY.join('\\n')}\\n-----END RSA PRIVATE\\u0020KEY-----"\n}\n`,
+        errors: [{ line: 2, severity: 'critical' }]
+      }
     ]
   }
 }

@@ -3,7 +3,7 @@ import { defineRule } from '../rule.js'
 import { isExpr, isObject, lineOfKey, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import type { TfCheck, TfContext } from './context.js'
 import { isDocumentationExample, whyNotLiteral } from '../secrets/keys.js'
-import { AWS_ACCESS_KEY_PREFIX } from '../secrets/patterns.js'
+import { AWS_ACCESS_KEY_PREFIX, PRIVATE_KEY_SOURCE, PUTTY_KEY_SOURCE, isPlainPrivateKey } from '../secrets/patterns.js'
 import { conditionalBranches } from '../secrets/assignments.js'
 
 const providerCredentials = defineRule('terraform', {
@@ -60,7 +60,8 @@ const AWS_KEY_ID = new RegExp(`\\b(?:${AWS_ACCESS_KEY_PREFIX})[A-Z0-9]{16}\\b`)
 const AWS_KEY_ID_WHOLE = new RegExp(`^(?:${AWS_ACCESS_KEY_PREFIX})[A-Z0-9]{16}$`)
 /** A 40-character secret access key: base64 alphabet, not part of a longer run. */
 const AWS_SECRET_SHAPE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/
-const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-\d/
+/** A PEM private key block (the secret scan's expression) or the first line of a PuTTY key file. */
+const PRIVATE_KEY = new RegExp(`${PRIVATE_KEY_SOURCE}|${PUTTY_KEY_SOURCE}`, 'g')
 
 /**
  * What the text of a file must hold for each check below to find anything: most files hold none
@@ -77,13 +78,14 @@ const MAY_HOLD = {
 const UNICODE_ESCAPE = /\\[uU]/
 const mayHold = (ctx: TfContext, words: RegExp): boolean => words.test(ctx.content) || UNICODE_ESCAPE.test(ctx.content)
 
-/** Every literal text in an attribute's value, line by line, with the file line of each. */
-export function eachTextLine(attribute: HclAttribute, visit: (text: string, line: number) => void): void {
+/**
+ * Every literal text in an attribute's value, whole, with the file line it starts on. `multiline`:
+ * a heredoc, whose lines are the file's next lines (a quoted `\n` stays on its line).
+ */
+function eachText(attribute: HclAttribute, visit: (text: string, line: number, multiline: boolean) => void): void {
   const walk = (v: HclValue | undefined, line: number, multiline: boolean): void => {
     if (typeof v === 'string') {
-      // Most values are one line: visited as they are, with no split.
-      if (!v.includes('\n')) visit(v, line)
-      else v.split('\n').forEach((t, i) => visit(t, multiline ? line + i : line))
+      visit(v, line, multiline)
     } else if (Array.isArray(v)) {
       v.forEach((x, i) => walk(x, lineOfKey(v, i) ?? line, false))
     } else if (isExpr(v)) {
@@ -95,6 +97,27 @@ export function eachTextLine(attribute: HclAttribute, visit: (text: string, line
   }
   const heredoc = attribute.valueLine > attribute.line
   walk(attribute.value, heredoc ? attribute.valueLine : attribute.line, heredoc)
+}
+
+/** Every literal text in an attribute's value, line by line, with the file line of each. */
+export function eachTextLine(attribute: HclAttribute, visit: (text: string, line: number) => void): void {
+  eachText(attribute, (v, line, multiline) => {
+    // Most values are one line: visited as they are, with no split.
+    if (!v.includes('\n')) visit(v, line)
+    else v.split('\n').forEach((t, i) => visit(t, multiline ? line + i : line))
+  })
+}
+
+/**
+ * Where the first usable private key of a literal starts: a PuTTY key file, or a PEM block that is
+ * a whole key in plain text by the secret scan's own test (`isPlainPrivateKey`). A block with lines
+ * left out (`...`), a word repeated or a passphrase-encrypted key is only masked, as elsewhere.
+ */
+function usableKeyOffset(text: string): number | undefined {
+  for (const m of text.matchAll(PRIVATE_KEY)) {
+    if (m[0].startsWith('PuTTY') || isPlainPrivateKey(m[0])) return m.index
+  }
+  return undefined
 }
 
 /** All attributes of a block and its nested blocks. */
@@ -225,11 +248,12 @@ function checkPrivateKeys(ctx: TfContext): void {
   const visitBlock = (block: HclBlock): void =>
     eachAttribute(block, (a) => {
       let done = false
-      eachTextLine(a, (text, line) => {
-        if (!done && PRIVATE_KEY.test(text)) {
-          done = true
-          ctx.report(privateKeyLiteral, line, `\`${a.name}\` of ${where(block)} contains private key material`)
-        }
+      eachText(a, (text, line, multiline) => {
+        const at = done ? undefined : usableKeyOffset(text)
+        if (at === undefined) return
+        done = true
+        const keyLine = multiline ? line + (text.slice(0, at).match(/\n/g)?.length ?? 0) : line
+        ctx.report(privateKeyLiteral, keyLine, `\`${a.name}\` of ${where(block)} contains private key material`)
       })
     })
   for (const block of ctx.written.blocks) visitBlock(block)
