@@ -225,6 +225,12 @@ export const terraformCases: CaseTable = {
         errors: [{ line: 4, severity: 'critical' }]
       },
       {
+        name: 'key id spelled with a YAML \\x escape in a .tf.json file (read by the YAML parser)',
+        path: 'main.tf.json',
+        code: `{\n  "resource": {\n    "aws_instance": {\n      "a": {\n        "tags": { "k": "\\x41${ACCESS_KEY_ID.slice(1)}" }\n      }\n    }\n  }\n}\n`,
+        errors: [{ line: 5, severity: 'critical' }]
+      },
+      {
         name: 'key id spelled with a unicode escape (no key prefix in the text)',
         code: `resource "aws_instance" "a" {\n  ami  = "ami-12345678"\n  tags = {\n    Key = "\\u0041${ACCESS_KEY_ID.slice(1)}"\n  }\n}\n`,
         errors: [{ line: 4, severity: 'critical' }]
@@ -669,7 +675,13 @@ export const terraformCases: CaseTable = {
       here(rdsResource('  password = lookup(var.secrets, "db", "Wq8-real-looking-pass") # HERE\n'), {}, 'literal default of lookup()'),
       here(rdsResource('  password = var.env == "prod" ? var.db_password : "Wq8-dev-only-pass" # HERE\n'), { message: /one branch of a conditional/ }, 'literal branch of a conditional'),
       here(rdsResource('  password = var.env == "prod" ? var.db_password : var.env == "dev" ? "Wq8-dev-only-pass" : var.other # HERE\n'), { message: /one branch of a conditional/ }, 'literal branch of a chained conditional'),
-      here('resource "null_resource" "n" {\n  triggers = {\n    "p\\u0061ssword" = "Wq8-real-looking-pass" # HERE\n  }\n}\n', {}, 'a key named with a unicode escape (no secret word in the text)')
+      here('resource "null_resource" "n" {\n  triggers = {\n    "p\\u0061ssword" = "Wq8-real-looking-pass" # HERE\n  }\n}\n', {}, 'a key named with a unicode escape (no secret word in the text)'),
+      {
+        name: 'an attribute name joined across a line break in a .tf.json file (no secret word in the text)',
+        path: 'db.tf.json',
+        code: '{\n  "resource": {\n    "aws_db_instance": {\n      "db": {\n        "pass\\\nword": "Wq8-real-looking-pass"\n      }\n    }\n  }\n}\n',
+        errors: [{ line: 5 }]
+      }
     ]
   },
   'tf/private-key-literal': {

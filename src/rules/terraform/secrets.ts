@@ -66,8 +66,9 @@ const PRIVATE_KEY = new RegExp(`${PRIVATE_KEY_SOURCE}|${PUTTY_KEY_SOURCE}`, 'g')
 /**
  * What the text of a file must hold for each check below to find anything: most files hold none
  * of it, and then no attribute is walked. A literal is the text between its quotes with escapes
- * decoded, and only a `\uNNNN` (or `\UNNNNNNNN`) escape can spell a letter the text does not show:
- * a file with one is always walked.
+ * decoded. In HCL only `\uNNNN` and `\UNNNNNNNN` can spell a letter the text does not show; a
+ * `.tf.json` file is read by the YAML parser, where `\xNN` can too, and a backslash before a line
+ * break joins two lines into one word. A file with any of these is always walked.
  */
 const MAY_HOLD = {
   accessKey: new RegExp(`${AWS_ACCESS_KEY_PREFIX}|user_data`),
@@ -75,8 +76,8 @@ const MAY_HOLD = {
   password: /passw|secret|api_key|access_key|private_key|token/i,
   privateKey: /PRIVATE KEY|PuTTY-User-Key-File-/
 }
-const UNICODE_ESCAPE = /\\[uU]/
-const mayHold = (ctx: TfContext, words: RegExp): boolean => words.test(ctx.content) || UNICODE_ESCAPE.test(ctx.content)
+const SPELLING_ESCAPE = /\\(?:[uUx]|\r?\n)/
+const mayHold = (ctx: TfContext, words: RegExp): boolean => words.test(ctx.content) || SPELLING_ESCAPE.test(ctx.content)
 
 /**
  * Every literal text in an attribute's value, whole, with the file line it starts on. `multiline`:
