@@ -118,11 +118,6 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
 }
 
 /**
- * Per-file results for files that hold whole context groups (folders: a Terraform module, a
- * manifest folder): the context is built from them once. A context-only file is reported on
- * only where a value from a changed file of its module makes it wrong.
- */
-/**
  * Starts the one-time set-up of an analysis in the background: loading secretlint (every file is
  * scanned for secrets) and compiling the parser of each kind given. A caller that first waits on
  * the network or the disk (a pull request's reads, a tree's walk) calls it early, so that set-up
@@ -138,6 +133,11 @@ export function prepareAnalysis(kinds: Iterable<FileKind> = []): void {
   }
 }
 
+/**
+ * Per-file results for files that hold whole context groups (folders: a Terraform module, a
+ * manifest folder): the context is built from them once. A context-only file is reported on
+ * only where a value from a changed file of its module makes it wrong.
+ */
 export async function analyzeGroupFiles(files: SourceFile[], repository?: string, listed?: ReadonlySet<string>): Promise<AnalysisResult[]> {
   // The parsers compile on V8's threads while this one builds the manifest context.
   prepareAnalysis(files.map((f) => f.kind))
@@ -184,7 +184,6 @@ export interface AnalyzeOptions {
  * and PREFLIGHT_THREADS override the defaults, so tests can drive the bundled CLI.
  */
 export function analyzeFiles(files: SourceFile[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
-  prepareAnalysis(files.map((f) => f.kind))
   return withLoopHeld(() => analyzeFileList(files, options))
 }
 

@@ -278,6 +278,7 @@ export const dockerfileCases: CaseTable = {
       { name: 'path to a secret file', code: 'FROM alpine:3.20\nENV DB_PASSWORD_FILE=/run/secrets/db\n' },
       { name: 'token URL is not a token', code: 'FROM alpine:3.20\nENV TOKEN_URL=https://auth.example.com/token\n' },
       { name: 'header name', code: 'FROM alpine:3.20\nENV API_KEY_HEADER=X-Api-Key\n' },
+      { name: 'the fingerprint of the release signing key (official images)', code: 'FROM debian:12\nENV GPG_KEY=E3FF2839C048B25C084DEBE9B26995E310250568\n' },
       { name: 'reference to a build arg', code: 'FROM node:20.11\nARG NPM_TOKEN\nENV NODE_AUTH_TOKEN=${NPM_TOKEN}\n' },
       { name: 'placeholder', code: 'FROM alpine:3.20\nENV DB_PASSWORD=changeme\n' },
       { name: 'dummy key for asset precompilation', code: 'FROM ruby:3.3\nRUN SECRET_KEY_BASE_DUMMY=1 bundle exec rails assets:precompile\nENV SECRET_KEY_BASE=dummy\n' },
@@ -289,7 +290,8 @@ export const dockerfileCases: CaseTable = {
     invalid: [
       { code: 'FROM alpine:3.20\nENV DB_PASSWORD=Sup3rS3cretValue9\n', errors: [{ line: 2, severity: 'high' }] },
       { name: 'password in a URL, whatever the name', code: 'FROM alpine:3.20\nENV DATABASE_URL=postgres://app:Zq8vLm2Kp9Xw4R@db/app\n', errors: [{ line: 2, message: /password in the URL of `DATABASE_URL`/ }] },
-      { name: 'ARG default', code: 'FROM alpine:3.20\nARG API_TOKEN=tok_8fj3k2l9d8s7a6q5\n', errors: [{ line: 2 }] }
+      { name: 'ARG default', code: 'FROM alpine:3.20\nARG API_TOKEN=tok_8fj3k2l9d8s7a6q5\n', errors: [{ line: 2 }] },
+      { name: 'the passphrase of a signing key', code: 'FROM alpine:3.20\nENV GPG_PASSPHRASE=Zq8vLm2Kp9Xw4R\n', errors: [{ line: 2 }] }
     ]
   },
   'dockerfile/shell-form-command': {

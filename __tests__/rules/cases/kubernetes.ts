@@ -710,6 +710,11 @@ export const kubernetesCases: CaseTable = {
     ],
     invalid: [
       {
+        name: 'a GPG private key (only GPG_KEY, a key fingerprint in official images, is public)',
+        code: literalEnv.replace('- name: DB_PASSWORD\n', '- name: GPG_PRIVATE_KEY\n'),
+        errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R') }]
+      },
+      {
         name: "MinIO's documented root password: medium, saying it is a well-known default",
         code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: MINIO_ROOT_PASSWORD\n              value: minio123'),
         errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'medium', message: /a well-known default anyone would try first/ }]

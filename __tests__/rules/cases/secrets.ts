@@ -220,10 +220,12 @@ export const secretsCases: CaseTable = {
       quiet('uri: postgres://<username>:<password>@<endpoint>:5432/<database>', 'the shape of a URI with its parts in angle brackets'),
       quiet('uri: mysql://app:password@db.internal:3306/app', 'a URL whose password is the word password'),
       quiet('db: host:5432', 'host:port is not a connection string'),
-      quiet('db: postgres://app:${DB_PASSWORD}@db.internal:5432/app', 'password from a variable')
+      quiet('db: postgres://app:${DB_PASSWORD}@db.internal:5432/app', 'password from a variable'),
+      quiet('db: postgres://app:%s@db.internal:5432/app', 'a format string filled in later')
     ],
     invalid: [
       line2(`db: mongodb://app:${fake(16, 52)}@db.internal:27017/app`, { severity: 'high' }),
+      line2(`db: postgres://svc:${fake(6, 53)}%d0${fake(10, 54)}@db.internal:5432/app`, { severity: 'high' }, 'a percent-encoded byte (`%d0`) is no format string'),
       line2('db: postgres://shop:shop@db.internal:5432/shop', { severity: 'medium', message: /repeats its user name/ }, 'a password that repeats the user name: medium'),
       line2('db: mongodb://app:mongodb@db.internal:27017/app', { severity: 'medium', message: /repeats its scheme/ }, 'a password that repeats the scheme: medium'),
       {

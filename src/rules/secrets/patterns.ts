@@ -277,7 +277,8 @@ export function isUrlPasswordPlaceholder(password: string): boolean {
   return (
     looksMasked(password) ||
     /^\$/.test(password) ||
-    /\{\{|\$\{|%[sd(]/.test(password) ||
+    // `%s`, `%d`, `%(name)s`: a format string; `%d0` is a percent-encoded byte.
+    /\{\{|\$\{|%(?:s|\(|d(?![0-9A-Fa-f]))/.test(password) ||
     /^<.*>$/.test(password) ||
     /^(?:password|passwd|pass|pwd|secret|changeme|\*+|x+|\.+)$/i.test(password)
   )

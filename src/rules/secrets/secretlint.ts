@@ -164,11 +164,6 @@ function secretlintReady(): Promise<Ready> {
 const extensionOf = (path: string): string => /\.[^./]+$/.exec(path)?.[0] ?? ''
 
 /**
- * True when `runSecretlint` would certainly return no hit on this file without running the
- * preset: secretlint is loaded and its prefilter rules the file out. The caller may then skip
- * the call, and the promises it waits on (most files, after the first).
- */
-/**
  * Starts loading secretlint in the background (its modules are read from disk and compiled), so
  * the first file's scan does not wait for it. Safe to call any number of times; a failure is
  * reported by the first scan that needs secretlint.
@@ -177,6 +172,11 @@ export function prepareSecretlint(): void {
   secretlintReady().catch(() => undefined)
 }
 
+/**
+ * True when `runSecretlint` would certainly return no hit on this file without running the
+ * preset: secretlint is loaded and its prefilter rules the file out. The caller may then skip
+ * the call, and the promises it waits on (most files, after the first).
+ */
 export function secretlintSkips(path: string, content: string): boolean {
   return loaded !== undefined && prefilterOn && !secretlintMayReport(content, extensionOf(path))
 }

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-CGEDWO67.js";import"./chunk-2NKI464K.js";import"./chunk-JVJVDEQN.js";import"./chunk-FM7N5NCH.js";import"./chunk-JEWAKUZE.js";import"./chunk-5BB3VUFV.js";import"./chunk-5AAS7MJI.js";import"./chunk-Y2G6OP4E.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-6XUV5PZO.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
