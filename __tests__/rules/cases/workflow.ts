@@ -645,6 +645,11 @@ export const workflowCases: CaseTable = {
       { name: 'after a comment ending in a backslash, which continues nothing', code: printsKey('|\n          # see notes \\\n          echo "$DEPLOY_KEY"'), errors: [{ line: 12 }] },
       { name: 'env var holding a secret', code: push(job('build', '      - run: |\n          echo start\n          echo $DEPLOY_KEY\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n')), errors: [{ line: 12 }] },
       { name: 'a double-quoted script (read out of its YAML quotes)', code: push(job('build', '      - run: "echo key is ${{ secrets.DEPLOY_KEY }}"\n')), errors: [{ line: 10 }] },
+      {
+        name: 'a double-quoted script folded over lines: reported on the line of the echo',
+        code: push(job('build', '      - run: "make\n\n          echo key is ${{ secrets.DEPLOY_KEY }}"\n')),
+        errors: [{ line: 12 }]
+      },
       ...ESCAPED_DOLLARS.map((dollar) => ({
         name: `the expression spelled with ${dollar} in a double-quoted script`,
         code: push(job('build', `      - run: "echo key is ${dollar}{{ secrets.DEPLOY_KEY }}"\n`)),

@@ -56,11 +56,44 @@ function sourceSlice(ctx: CheckContext, text: string, offset: number): ScalarTex
   return { text, decoded: false, place }
 }
 
-/** A scalar's decoded value, every part of it placed on the scalar's own lines. */
-function decodedValue(ctx: CheckContext, node: Node, value: string): ScalarText {
+/**
+ * A quoted scalar's decoded value. Without a backslash escape (always so in single quotes) the
+ * value is the source with line breaks folded and `''` made `'`: each of its characters is found
+ * in order in the source, so each part keeps its own lines. With an escape, every part is placed on
+ * the scalar's lines.
+ */
+function decodedValue(ctx: CheckContext, node: Node, value: string, inner?: { text: string; offset: number }): ScalarText {
   const span: Placed = { line: ctx.y.lineOf(node), endLine: ctx.y.endLineOf(node) }
-  return { text: value, decoded: true, place: () => span }
+  const at = inner && !(isDoubleQuoted(node) && inner.text.includes('\\')) ? sourceOffsets(value, inner.text) : undefined
+  if (!at || !inner) return { text: value, decoded: true, place: () => span }
+  const place = (start: number, end = start + 1): Placed => ({
+    line: lineAt(ctx, inner.offset + at[Math.min(start, value.length - 1)]!),
+    endLine: lineAt(ctx, inner.offset + at[Math.min(Math.max(start, end - 1), value.length - 1)]!)
+  })
+  return { text: value, decoded: true, place }
 }
+
+/**
+ * Where each character of a folded value sits in its source (`source` with extra blanks, line
+ * breaks and doubled quotes), or undefined when the value is not the source with characters taken
+ * out. Folding only drops or turns into a blank or line break what lies between two kept characters.
+ */
+function sourceOffsets(value: string, source: string): number[] | undefined {
+  const at: number[] = new Array(value.length)
+  let i = 0
+  for (let j = 0; j < value.length; j++) {
+    while (i < source.length && source[i] !== value[j]) {
+      // Only blanks, line breaks and the second quote of `''` may be left out.
+      if (!/[\s']/.test(source[i]!)) return undefined
+      i++
+    }
+    if (i === source.length) return undefined
+    at[j] = i++
+  }
+  return at
+}
+
+const isDoubleQuoted = (node: unknown): boolean => isScalar(node) && node.type === 'QUOTE_DOUBLE'
 
 const isQuoted = (node: unknown): node is Node & { type: 'QUOTE_DOUBLE' | 'QUOTE_SINGLE'; value: string } =>
   isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && typeof node.value === 'string'
@@ -71,7 +104,7 @@ export function scalarText(ctx: CheckContext, node: unknown): ScalarText | undef
   if (!raw) return undefined
   if (!isQuoted(node)) return sourceSlice(ctx, raw.text, raw.offset)
   const inner = raw.text.slice(1, -1)
-  return inner === node.value ? sourceSlice(ctx, inner, raw.offset + 1) : decodedValue(ctx, node, node.value)
+  return inner === node.value ? sourceSlice(ctx, inner, raw.offset + 1) : decodedValue(ctx, node, node.value, { text: inner, offset: raw.offset + 1 })
 }
 
 /** An expression of a scalar with the source lines it is on. */
@@ -103,7 +136,7 @@ export function scalarExpressions(ctx: CheckContext, node: unknown): ScalarExpre
   if (isQuoted(node)) {
     const evaluated = findExpressions(node.value)
     if (!sameExpressions(written, evaluated)) {
-      const value = decodedValue(ctx, node, node.value)
+      const value = decodedValue(ctx, node, node.value, { text: raw.text.slice(1, -1), offset: raw.offset + 1 })
       return { text: node.value, decoded: true, expressions: evaluated.map((e) => ({ ...e, ...value.place(e.start, e.end) })) }
     }
   }
