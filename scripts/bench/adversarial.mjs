@@ -66,7 +66,13 @@ export const ADVERSARIAL = {
     'expression a + a': (n) => ({ path: '.github/workflows/ci.yml', kind: 'workflow', content: workflow(`echo "\${{ ${fill('a + ', n)}a }}"`) }),
     'unclosed ${{': (n) => ({ path: '.github/workflows/ci.yml', kind: 'workflow', content: workflow(`echo "${fill('${{', n)}"`) }),
     'run: then spaces': (n) => ({ path: '.github/workflows/ci.yml', kind: 'workflow', content: workflow(`${fill(' ', n)}x`) }),
-    'git fetch and mvn words': (n) => ({ path: '.github/workflows/ci.yml', kind: 'workflow', content: workflow(fill('git fetch mvn gradle curl ', n)) })
+    'git fetch and mvn words': (n) => ({ path: '.github/workflows/ci.yml', kind: 'workflow', content: workflow(fill('git fetch mvn gradle curl ', n)) }),
+    // Each step fetches the head; whether a later step moves the workspace is asked of every one.
+    'many steps fetching the head': (n) => ({
+      path: '.github/workflows/ci.yml',
+      kind: 'workflow',
+      content: `on: pull_request_target\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n${fill('      - run: git fetch origin ${{ github.head_ref }}\n', n)}`
+    })
   },
   kubernetes: {
     'key then spaces': (n) => ({ path: 'k8s/pod.yaml', kind: 'kubernetes', content: manifest(`      env:\n        - name: A\n          value${fill(' ', n)}x\n`) }),

@@ -1238,6 +1238,7 @@ export const workflowCases: CaseTable = {
     valid: [
       { name: 'pull_request (no secrets) checking out the head', code: push(job('b', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`), 'pull_request') },
       { name: 'refs/pull/ inside an image path', code: push(job('b', '      - run: docker pull ghcr.io/acme/app/refs/pull/cache:1.0\n'), 'pull_request_target') },
+      { name: 'a double-quoted fetch alone, read out of its quotes like a plain one', code: push(job('b', '      - run: "git fetch origin ${{ github.head_ref }}"\n'), 'pull_request_target') },
       {
         name: 'pull_request_target job guarded to pull requests from the same repository',
         code: push(`  b:\n    if: github.event.pull_request.head.repo.full_name == github.repository\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`, 'pull_request_target')

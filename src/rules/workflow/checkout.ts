@@ -37,9 +37,9 @@ const movesTree = (text: string): boolean => text.split('\n').some((l) => MOVES_
 
 /**
  * Line where this step brings the PR head into the workspace, or undefined. A script line that
- * only fetches the head counts when `later` (the rest of the job's scripts) moves the workspace.
+ * only fetches the head counts when the rest of its script, or a later step (`laterMoves`), moves the workspace.
  */
-function headCheckoutLine(ctx: CheckContext, step: StepModel, later: () => string): number | undefined {
+function headCheckoutLine(ctx: CheckContext, step: StepModel, laterMoves: (step: StepModel) => boolean): number | undefined {
   if (actionRepo(step.uses) === 'actions/checkout' && step.with) {
     for (const key of ['ref', 'repository']) {
       const pair = step.with.items.find((p) => isScalar(p.key) && p.key.value === key)
@@ -53,7 +53,7 @@ function headCheckoutLine(ctx: CheckContext, step: StepModel, later: () => strin
     let offset = 0
     for (const [i, l] of lines.entries()) {
       if (HEAD_IN_SCRIPT.test(l) || (/\bgit\s+(checkout|fetch|switch)\b/.test(l) && readsHead(l))) {
-        if (!FETCH_ONLY.test(l) || movesTree(lines.slice(i).join('\n')) || movesTree(later())) return script.place(offset).line
+        if (!FETCH_ONLY.test(l) || movesTree(lines.slice(i).join('\n')) || laterMoves(step)) return script.place(offset).line
       }
       offset += l.length + 1
     }
@@ -61,17 +61,30 @@ function headCheckoutLine(ctx: CheckContext, step: StepModel, later: () => strin
   return undefined
 }
 
-/** The scripts of the steps after `step` in its job, joined: what may move a workspace a fetch filled. */
-function laterScriptsOf(ctx: CheckContext, job: JobModel, step: StepModel): string {
-  return job.steps
-    .slice(job.steps.indexOf(step) + 1)
-    .map((next) => (next.run ? scalarText(ctx, next.run)?.text ?? '' : ''))
-    .join('\n')
+/**
+ * Whether a step after a given one in its job moves the workspace (what makes a fetch there a
+ * checkout). Every step's script is read once, on the first question: a job of many fetching
+ * steps no longer reads the rest of the job for each of them.
+ */
+function laterMovesTree(ctx: CheckContext, job: JobModel): (step: StepModel) => boolean {
+  let after: boolean[] | undefined
+  return (step) => {
+    if (!after) {
+      const moves: boolean[] = new Array<boolean>(job.steps.length).fill(false)
+      for (let i = job.steps.length - 2; i >= 0; i--) {
+        const next = job.steps[i + 1]!
+        moves[i] = moves[i + 1]! || (next.run ? movesTree(scalarText(ctx, next.run)?.text ?? '') : false)
+      }
+      after = moves
+    }
+    return after[job.steps.indexOf(step)] ?? false
+  }
 }
 
 /** Whether some step of the job brings the pull request head into the workspace, whatever guards it. */
 export function checksOutHead(ctx: CheckContext, job: JobModel): boolean {
-  return job.steps.some((s) => headCheckoutLine(ctx, s, () => laterScriptsOf(ctx, job, s)) !== undefined)
+  const laterMoves = laterMovesTree(ctx, job)
+  return job.steps.some((s) => headCheckoutLine(ctx, s, laterMoves) !== undefined)
 }
 
 /** First line inside a node where an expression (escaped ones too) reads `secrets.*`, or undefined. */
@@ -115,7 +128,8 @@ function checkJob(ctx: CheckContext, job: JobModel, triggers: readonly ForkEvent
   // A step is guarded when its `if:` keeps forks out for every trigger that reaches the job.
   const guarded = (s: StepModel): boolean => isForkGuarded(s, triggers, { repository: ctx.repository })
   // A checkout step that is itself fork-guarded brings in only branches of this repository.
-  const headLine = (s: StepModel): number | undefined => (guarded(s) ? undefined : headCheckoutLine(ctx, s, () => laterScriptsOf(ctx, job, s)))
+  const laterMoves = laterMovesTree(ctx, job)
+  const headLine = (s: StepModel): number | undefined => (guarded(s) ? undefined : headCheckoutLine(ctx, s, laterMoves))
   const first = job.steps.findIndex((s) => headLine(s) !== undefined)
   if (first < 0) return out
   const headSteps = new Set(job.steps.filter((s) => headLine(s) !== undefined))

@@ -64,12 +64,17 @@ function sourceSlice(ctx: CheckContext, text: string, offset: number): ScalarTex
  */
 function decodedValue(ctx: CheckContext, node: Node, value: string, inner?: { text: string; offset: number }): ScalarText {
   const span: Placed = { line: ctx.y.lineOf(node), endLine: ctx.y.endLineOf(node) }
-  const at = inner && !(isDoubleQuoted(node) && inner.text.includes('\\')) ? sourceOffsets(value, inner.text) : undefined
-  if (!at || !inner) return { text: value, decoded: true, place: () => span }
-  const place = (start: number, end = start + 1): Placed => ({
-    line: lineAt(ctx, inner.offset + at[Math.min(start, value.length - 1)]!),
-    endLine: lineAt(ctx, inner.offset + at[Math.min(Math.max(start, end - 1), value.length - 1)]!)
-  })
+  if (!inner || value === '' || (isDoubleQuoted(node) && inner.text.includes('\\'))) return { text: value, decoded: true, place: () => span }
+  // Aligned on the first placement only: most readers of a script want its text, not its lines.
+  let at: number[] | undefined | null = null
+  const place = (start: number, end = start + 1): Placed => {
+    if (at === null) at = sourceOffsets(value, inner.text)
+    if (!at) return span
+    return {
+      line: lineAt(ctx, inner.offset + at[Math.min(start, value.length - 1)]!),
+      endLine: lineAt(ctx, inner.offset + at[Math.min(Math.max(start, end - 1), value.length - 1)]!)
+    }
+  }
   return { text: value, decoded: true, place }
 }
 
@@ -84,7 +89,8 @@ function sourceOffsets(value: string, source: string): number[] | undefined {
   for (let j = 0; j < value.length; j++) {
     while (i < source.length && source[i] !== value[j]) {
       // Only blanks, line breaks and the second quote of `''` may be left out.
-      if (!/[\s']/.test(source[i]!)) return undefined
+      const left = source[i]
+      if (left !== ' ' && left !== '\t' && left !== '\n' && left !== '\r' && left !== "'") return undefined
       i++
     }
     if (i === source.length) return undefined
