@@ -107,9 +107,9 @@ export function envSecretLiteral(name: string, value: string | null | undefined)
   if (value === null || value === undefined || value.trim() === '' || EXPANDED_LATER.test(value)) return undefined
   const url = URL_WITH_PASSWORD.exec(value.trim())?.groups
   if (url?.urlPass !== undefined) {
-    const password = decodedUrlPart(url.urlPass)
-    const kind = urlPasswordKind(url.urlHead ?? '', password)
-    return kind === 'none' ? undefined : { secret: password, inUrl: true, standIn: kind === 'stand-in' }
+    // Judged as written, as the secret scan judges it (`50%25discount` decodes to a `%d` look-alike); the secret is what the server gets.
+    const kind = urlPasswordKind(url.urlHead ?? '', url.urlPass)
+    return kind === 'none' ? undefined : { secret: decodedUrlPart(url.urlPass), inUrl: true, standIn: kind === 'stand-in' }
   }
   if (!SECRET_NAME.test(name) || NOT_SECRET_NAME.test(name) || classifyKey(name) === undefined) return undefined
   // Used as the secret itself, an env value is no "key name" (`not-a-real-password` is one literal),

@@ -291,7 +291,8 @@ export const dockerfileCases: CaseTable = {
       { code: 'FROM alpine:3.20\nENV DB_PASSWORD=Sup3rS3cretValue9\n', errors: [{ line: 2, severity: 'high' }] },
       { name: 'password in a URL, whatever the name', code: 'FROM alpine:3.20\nENV DATABASE_URL=postgres://app:Zq8vLm2Kp9Xw4R@db/app\n', errors: [{ line: 2, message: /password in the URL of `DATABASE_URL`/ }] },
       { name: 'ARG default', code: 'FROM alpine:3.20\nARG API_TOKEN=tok_8fj3k2l9d8s7a6q5\n', errors: [{ line: 2 }] },
-      { name: 'the passphrase of a signing key', code: 'FROM alpine:3.20\nENV GPG_PASSPHRASE=Zq8vLm2Kp9Xw4R\n', errors: [{ line: 2 }] }
+      { name: 'the passphrase of a signing key', code: 'FROM alpine:3.20\nENV GPG_PASSPHRASE=Zq8vLm2Kp9Xw4R\n', errors: [{ line: 2 }] },
+      { name: 'a URL password judged as written: %25 is an encoded percent sign, not a format string', code: 'FROM alpine:3.20\nENV DATABASE_URL=postgres://app:Zq8vLm2K%25discount@db/app\n', errors: [{ line: 2 }] }
     ]
   },
   'dockerfile/shell-form-command': {

@@ -699,6 +699,12 @@ export const terraformCases: CaseTable = {
         errors: [{ line: 4, severity: 'critical' }]
       },
       {
+        name: 'a .tf.json key whose header folds a line break between PRIVATE and KEY (read by the YAML parser)',
+        path: 'certs.tf.json',
+        code: `{\n  "resource": { "tls_cert": { "c": { "key": "-----BEGIN RSA PRIVATE\n    KEY-----\\n${KEY_BODY.join('\\n')}\\n-----END RSA PRIVATE\n    KEY-----" } } }\n}\n`,
+        errors: [{ line: 2, severity: 'critical' }]
+      },
+      {
         name: 'header spelled with a unicode escape (no key header in the text)',
         code: `resource "tls_cert" "c" {\n  key = "-----BEGIN RSA PRIVATE\\u0020KEY-----\\n${KEY_BODY.join('\\n')}\\n-----END RSA PRIVATE\\u0020KEY-----"\n}\n`,
         errors: [{ line: 2, severity: 'critical' }]

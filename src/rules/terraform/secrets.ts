@@ -74,7 +74,8 @@ const MAY_HOLD = {
   accessKey: new RegExp(`${AWS_ACCESS_KEY_PREFIX}|user_data`),
   // Every name SECRET_NAME accepts holds one of these.
   password: /passw|secret|api_key|access_key|private_key|token/i,
-  privateKey: /PRIVATE KEY|PuTTY-User-Key-File-/
+  // A `.tf.json` string may fold a line break, or escape the blank (`\ `), between the two words.
+  privateKey: /PRIVATE(?:\s|\\ )+KEY|PuTTY-User-Key-File-/
 }
 const SPELLING_ESCAPE = /\\(?:[uUx]|\r?\n)/
 const mayHold = (ctx: TfContext, words: RegExp): boolean => words.test(ctx.content) || SPELLING_ESCAPE.test(ctx.content)
