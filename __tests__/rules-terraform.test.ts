@@ -544,4 +544,12 @@ describe('terraform rule details', () => {
     const crlf = (await run(src.replace(/\n/g, '\r\n'))).map((f) => [f.ruleId, f.line])
     expect(crlf).toEqual(lf)
   })
+
+  it('reports a key in a heredoc nested in a call once, on its header line', async () => {
+    const key = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString().trim()
+    const src = `resource "tls_cert" "c" {\n  key = trimspace(<<EOT\nstaging signer\n${key}\nEOT\n  )\n}\n`
+    const { findings } = await analyzeFile({ path: 'certs/main.tf', kind: 'terraform', content: src })
+    const keys = findings.filter((f) => f.ruleId === 'tf/private-key-literal' || f.ruleId === 'secrets/privatekey')
+    expect(keys.map((f) => [f.ruleId, f.line])).toEqual([['tf/private-key-literal', 4]])
+  })
 })

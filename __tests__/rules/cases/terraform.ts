@@ -699,6 +699,11 @@ export const terraformCases: CaseTable = {
         errors: [{ line: 4, severity: 'critical' }]
       },
       {
+        name: 'a heredoc inside a call: reported on the header line, where the secret scan reports the same key',
+        code: `resource "tls_cert" "c" {\n  key = trimspace(<<EOT\nstaging signer\n${PEM}\n${KEY_BODY.join('\n')}\n${PEM_END}\nEOT\n  )\n}\n`,
+        errors: [{ line: 4, severity: 'critical' }]
+      },
+      {
         name: 'a .tf.json key whose header folds a line break between PRIVATE and KEY (read by the YAML parser)',
         path: 'certs.tf.json',
         code: `{\n  "resource": { "tls_cert": { "c": { "key": "-----BEGIN RSA PRIVATE\n    KEY-----\\n${KEY_BODY.join('\\n')}\\n-----END RSA PRIVATE\n    KEY-----" } } }\n}\n`,

@@ -245,6 +245,20 @@ function checkPasswords(ctx: TfContext): void {
   }
 }
 
+/**
+ * The file line of a key found at `at` in a literal starting on `line`: counted in a heredoc; in
+ * a heredoc nested in a call, list or object (whose own lines the model does not keep), the first
+ * line of the attribute that shows the key's header as written, so the secret scan's finding on
+ * that line is the same finding; else the literal's line.
+ */
+function keyLineOf(ctx: TfContext, a: HclAttribute, text: string, at: number, line: number, multiline: boolean): number {
+  if (multiline) return line + (text.slice(0, at).match(/\n/g)?.length ?? 0)
+  const eol = text.indexOf('\n', at)
+  const header = text.slice(at, eol === -1 ? undefined : eol).trim()
+  for (let i = line - 1; i < Math.min(a.endLine, ctx.lines.length); i++) if (ctx.lines[i]!.includes(header)) return i + 1
+  return line
+}
+
 function checkPrivateKeys(ctx: TfContext): void {
   if (!mayHold(ctx, MAY_HOLD.privateKey)) return
   const visitBlock = (block: HclBlock): void =>
@@ -254,8 +268,7 @@ function checkPrivateKeys(ctx: TfContext): void {
         const at = done ? undefined : usableKeyOffset(text)
         if (at === undefined) return
         done = true
-        const keyLine = multiline ? line + (text.slice(0, at).match(/\n/g)?.length ?? 0) : line
-        ctx.report(privateKeyLiteral, keyLine, `\`${a.name}\` of ${where(block)} contains private key material`)
+        ctx.report(privateKeyLiteral, keyLineOf(ctx, a, text, at, line, multiline), `\`${a.name}\` of ${where(block)} contains private key material`)
       })
     })
   for (const block of ctx.written.blocks) visitBlock(block)

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-PPHUOOEQ.js";import"./chunk-N5CCDFOD.js";import"./chunk-EDHMOOSH.js";import"./chunk-FM7N5NCH.js";import"./chunk-I5J5MRUP.js";import"./chunk-IVDKYEEW.js";import"./chunk-5AAS7MJI.js";import"./chunk-6CWY5DAE.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-6XUV5PZO.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
