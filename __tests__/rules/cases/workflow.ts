@@ -889,6 +889,15 @@ export const workflowCases: CaseTable = {
         },
         errors: [{ path: IMAGE, line: 15, severity: 'high', message: /passed by job `image` of `\.github\/workflows\/images\.yml`/ }]
       },
+      ...[
+        ['a YAML escape', (w: string) => w.replace(`    uses: ./${IMAGE}`, `    uses: "\\x2e/${IMAGE}"`)],
+        ['a quoted key', (w: string) => w.replace(`    uses: ./${IMAGE}`, `    "uses": ./${IMAGE}`)],
+        ['the path on the next line', (w: string) => w.replace(`    uses: ./${IMAGE}`, `    uses:\n      ./${IMAGE}`)]
+      ].map(([how, disguise]) => ({
+        name: `a commit message passed by a caller that spells its call with ${how as string}, beside a caller passing a literal`,
+        files: { [IMAGE]: reusableImage(), '.github/workflows/nightly.yml': callsImage('cfssl'), [IMAGES]: (disguise as (w: string) => string)(callsImage('${{ github.event.head_commit.message }}')) },
+        errors: [{ path: IMAGE, line: 15, severity: 'high' as const, message: /passed by job `image` of `\.github\/workflows\/images\.yml`/ }]
+      })),
       {
         name: 'a caller on pull_request leaves out an input defaulting to the head branch',
         files: { [IMAGE]: reusableImageDefaultHead(), [IMAGES]: callsImageWithout('pull_request') },

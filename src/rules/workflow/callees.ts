@@ -139,15 +139,15 @@ export function calleeToken(files: WorkflowFiles | undefined, callerPath: string
  * The jobs of the analysis calling the workflow at `path` (`uses: ./.github/workflows/…`, and,
  * when `repository` (`owner/name`, lower case) is given, `uses: owner/name/.github/workflows/…@ref`
  * naming it: the file at another ref, but called from here). Empty says no caller is in the
- * analysis: the workflow may be called from elsewhere, or its siblings were not read. Only files
- * whose text calls a reusable workflow of a path or a repository name are parsed.
+ * analysis: the workflow may be called from elsewhere, or its siblings were not read. Every
+ * workflow of the analysis is parsed for it (once, at the first question): a test of the text
+ * would miss a call spelled with a YAML escape, a quoted key or its path on the next line.
  */
 export function localCallers(files: WorkflowFiles | undefined, path: string, repository?: string): LocalCall[] {
   if (!files) return []
   if (!files.callers) {
     const index = new Map<string, LocalCall[]>()
-    for (const [callerPath, file] of files.files) {
-      if (!callsLocalWorkflow(callerPath, file.content) && !callsNamedWorkflow(callerPath, file.content)) continue
+    for (const callerPath of files.files.keys()) {
       const workflow = modelOf(files, callerPath)
       if (!workflow || workflow.kind !== 'workflow') continue
       for (const job of workflow.jobs) {
@@ -164,7 +164,3 @@ export function localCallers(files: WorkflowFiles | undefined, path: string, rep
   return (files.callers.get(path) ?? []).filter((c) => c.named === undefined || (repository !== undefined && c.named === repository))
 }
 
-/** Whether a workflow file calls a reusable workflow by repository name (`owner/name/.github/workflows/…@ref`), read from its text. */
-function callsNamedWorkflow(path: string, content: string | undefined): boolean {
-  return path.includes(WORKFLOWS_DIR) && !!content && /^[ \t]*(?:-[ \t]+)?uses:[ \t]*["']?[\w.-]+\/[\w.-]+\/\.github\/workflows\//m.test(content)
-}
