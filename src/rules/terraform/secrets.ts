@@ -102,7 +102,7 @@ function eachText(attribute: HclAttribute, visit: (text: string, line: number, m
 }
 
 /** Every literal text in an attribute's value, line by line, with the file line of each. */
-export function eachTextLine(attribute: HclAttribute, visit: (text: string, line: number) => void): void {
+function eachTextLine(attribute: HclAttribute, visit: (text: string, line: number) => void): void {
   eachText(attribute, (v, line, multiline) => {
     // Most values are one line: visited as they are, with no split.
     if (!v.includes('\n')) visit(v, line)

@@ -38,14 +38,11 @@ export interface Placed {
 /**
  * A scalar's text as a rule reads it, and the source lines of each part of it. Plain and block
  * scalars: the source slice (a part's offset gives its line). A quoted scalar: the text between
- * its quotes when that is its value (no escape, no `''`, no folded line break); otherwise the
- * decoded value, which is what GitHub hands to the shell, and every part of it is placed on the
- * scalar's lines.
+ * its quotes when that is its value; otherwise the decoded value, which is what GitHub hands to
+ * the shell (see `decodedValue` for where its parts are placed).
  */
 export interface ScalarText {
   text: string
-  /** The decoded value, not a slice of the source. */
-  decoded: boolean
   /** Source lines of text[start, end). */
   place(start: number, end?: number): Placed
 }
@@ -53,7 +50,7 @@ export interface ScalarText {
 /** `text` found at source offset `offset`: each part placed by its own offsets. */
 function sourceSlice(ctx: CheckContext, text: string, offset: number): ScalarText {
   const place = (start: number, end = start + 1): Placed => ({ line: lineAt(ctx, offset + start), endLine: lineAt(ctx, offset + Math.max(start, end - 1)) })
-  return { text, decoded: false, place }
+  return { text, place }
 }
 
 /**
@@ -62,9 +59,9 @@ function sourceSlice(ctx: CheckContext, text: string, offset: number): ScalarTex
  * in order in the source, so each part keeps its own lines. With an escape, every part is placed on
  * the scalar's lines.
  */
-function decodedValue(ctx: CheckContext, node: Node, value: string, inner?: { text: string; offset: number }): ScalarText {
+function decodedValue(ctx: CheckContext, node: Node, value: string, inner: { text: string; offset: number }): ScalarText {
   const span: Placed = { line: ctx.y.lineOf(node), endLine: ctx.y.endLineOf(node) }
-  if (!inner || value === '' || (isDoubleQuoted(node) && inner.text.includes('\\'))) return { text: value, decoded: true, place: () => span }
+  if (value === '' || (isDoubleQuoted(node) && inner.text.includes('\\'))) return { text: value, place: () => span }
   // Aligned on the first placement only: most readers of a script want its text, not its lines.
   let at: number[] | undefined | null = null
   const place = (start: number, end = start + 1): Placed => {
@@ -75,7 +72,7 @@ function decodedValue(ctx: CheckContext, node: Node, value: string, inner?: { te
       endLine: lineAt(ctx, inner.offset + at[Math.min(Math.max(start, end - 1), value.length - 1)]!)
     }
   }
-  return { text: value, decoded: true, place }
+  return { text: value, place }
 }
 
 /**
