@@ -4,7 +4,7 @@
  * workflow calls an unchanged one that restricts its own token.
  */
 import { describe, expect, it } from '@jest/globals'
-import { calledPath, callsLocalWorkflow } from '../src/rules/workflow/callees.js'
+import { calledPath, needsSiblingWorkflows } from '../src/rules/workflow/callees.js'
 import { asContextFile, contextFolders } from '../src/changes/context.js'
 import { runReviewPipeline } from '../src/modes/pipeline.js'
 import { analyzeFiles } from '../src/rules/index.js'
@@ -21,12 +21,19 @@ describe('the workflow a local `uses:` names', () => {
     expect(calledPath('ci/workflows/ci.yml', './.github/workflows/run.yml')).toBeUndefined()
   })
 
-  it('is recognised in the text of a workflow before parsing, in any usual spelling', () => {
-    expect(callsLocalWorkflow('.github/workflows/ci.yml', CALLER)).toBe(true)
-    expect(callsLocalWorkflow('.github/workflows/ci.yml', "jobs:\n  a:\n    uses: './.github/workflows/x.yaml'\n")).toBe(true)
-    expect(callsLocalWorkflow('.github/workflows/ci.yml', 'jobs:\n  a:\n    steps:\n      - uses: ./.github/actions/setup\n')).toBe(false)
-    expect(callsLocalWorkflow('action.yml', CALLER)).toBe(false)
-    expect(callsLocalWorkflow('.github/workflows/ci.yml', undefined)).toBe(false)
+  it('is recognised however the call is spelled, as the rules read it', () => {
+    const needs = (content: string | undefined, path = '.github/workflows/ci.yml') => needsSiblingWorkflows(path, content)
+    expect(needs(CALLER)).toBe(true)
+    expect(needs("jobs:\n  a:\n    uses: './.github/workflows/x.yaml'\n")).toBe(true)
+    // Spellings a text test of the source missed: a YAML escape, a quoted key, the value on the next line.
+    expect(needs('on: push\njobs:\n  a:\n    uses: "\\x2e/.github/workflows/x.yml"\n')).toBe(true)
+    expect(needs('on: push\njobs:\n  a:\n    "uses": ./.github/workflows/x.yml\n')).toBe(true)
+    expect(needs('on: push\njobs:\n  a:\n    uses:\n      ./.github/workflows/x.yml\n')).toBe(true)
+    expect(needs('jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/setup\n')).toBe(false)
+    expect(needs('jobs:\n  a:\n    uses: octo/other/.github/workflows/x.yml@v1\n')).toBe(false)
+    expect(needs(CALLER, 'action.yml')).toBe(false)
+    expect(needs(undefined)).toBe(false)
+    expect(needs('jobs: [unclosed\n')).toBe(false)
   })
 })
 
@@ -93,10 +100,17 @@ describe('a reusable workflow expanding a free-text input', () => {
 describe('what a changed workflow reads for context', () => {
   const changed = (path: string, content: string): ChangedFile => ({ path, status: 'modified', kind: 'workflow', content })
 
-  it('the other workflows, only when it calls one of this repository or is one reading its inputs', () => {
+  it('the other workflows, only when it calls one of this repository or its callers decide what it holds', () => {
     expect(contextFolders([changed('.github/workflows/ci.yml', CALLER)])).toEqual(['.github/workflows'])
+    // Reusable, its token set for every job and no inputs: nothing its callers do changes its findings.
     expect(contextFolders([changed('.github/workflows/lint.yml', CALLED)])).toEqual([])
-    expect(contextFolders([changed('.github/workflows/run-tests.yml', CALLED.replace('make test', 'make test ${{ inputs.suite }}'))])).toEqual(['.github/workflows'])
+    expect(contextFolders([changed('.github/workflows/lint.yml', CALLED.replace('workflow_call', 'push'))])).toEqual([])
+    const withInputs = CALLED.replace('on: workflow_call', 'on:\n  workflow_call:\n    inputs:\n      suite:\n        type: string')
+    expect(contextFolders([changed('.github/workflows/run-tests.yml', withInputs)])).toEqual(['.github/workflows'])
+    // An escape in the trigger's name is still the trigger.
+    expect(contextFolders([changed('.github/workflows/run-tests.yml', withInputs.replace('workflow_call:', '"workflow\\x5fcall":'))])).toEqual(['.github/workflows'])
+    // Its token left to its callers: whether they set one decides the missing-permissions finding.
+    expect(contextFolders([changed('.github/workflows/run-tests.yml', CALLED.replace('permissions:\n  contents: read\n', ''))])).toEqual(['.github/workflows'])
     expect(contextFolders([{ ...changed('.github/workflows/ci.yml', CALLER), status: 'removed' }])).toEqual([])
     expect(asContextFile('.github/workflows/run-tests.yml', CALLED, 'workflow')).toEqual({ path: '.github/workflows/run-tests.yml', kind: 'workflow', content: CALLED, contextOnly: true })
   })

@@ -61,21 +61,30 @@ export function isLocalWorkflow(uses: string | undefined): uses is string {
   return !!uses && LOCAL_WORKFLOW.test(uses)
 }
 
-/**
- * Whether a workflow file calls a reusable workflow of its own repository, read from its text
- * before any parsing: a pull request changing such a workflow needs its siblings as context.
- */
-export function callsLocalWorkflow(path: string, content: string | undefined): boolean {
-  return path.includes(WORKFLOWS_DIR) && !!content && /^[ \t]*(?:-[ \t]+)?uses:[ \t]*["']?\.\/\.github\/workflows\//m.test(content)
+/** A workflow's model read from its text; undefined when it is not one readable workflow document. */
+function workflowOf(content: string): WorkflowModel | undefined {
+  try {
+    const y = parseYaml(content.replace(/\r\n?/g, '\n'))
+    return y.docs.length === 1 ? readWorkflow(y.docs[0].contents, y) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /**
- * Whether a changed workflow needs the other workflows of its folder as context: it calls one of
- * them, or it is a reusable workflow reading its inputs (its callers decide what they hold).
+ * Whether a changed workflow needs the other workflows of its folder as context: a job of it
+ * calls one of them (what that one sets decides the job's token), or it is a reusable workflow
+ * whose callers decide what it holds: the inputs it declares, or the token of a job of it that
+ * sets no permissions. Read from the parsed workflow, as the rules read it, so no spelling of
+ * the call (a quoted key, a YAML escape, the value on the next line) keeps the context away.
  */
 export function needsSiblingWorkflows(path: string, content: string | undefined): boolean {
-  if (callsLocalWorkflow(path, content)) return true
-  return path.includes(WORKFLOWS_DIR) && !!content && content.includes('inputs.') && /\bworkflow_call\b/.test(content)
+  if (!path.includes(WORKFLOWS_DIR) || !content) return false
+  const workflow = workflowOf(content)
+  if (!workflow || workflow.kind !== 'workflow') return false
+  if (workflow.jobs.some((job) => isLocalWorkflow(job.uses))) return true
+  if (!workflow.triggers.has('workflow_call')) return false
+  return workflow.callInputs.size > 0 || (!restricts(workflow.permissions) && workflow.jobs.some((job) => !restricts(job.permissions)))
 }
 
 /**
@@ -92,16 +101,7 @@ export function calledPath(callerPath: string, uses: string): string | undefined
 function modelOf(files: WorkflowFiles, path: string): WorkflowModel | undefined {
   if (!files.parsed.has(path)) {
     const file = files.files.get(path)
-    let model: WorkflowModel | null = null
-    if (file) {
-      try {
-        const y = parseYaml(file.content.replace(/\r\n?/g, '\n'))
-        model = y.docs.length === 1 ? (readWorkflow(y.docs[0].contents, y) ?? null) : null
-      } catch {
-        model = null
-      }
-    }
-    files.parsed.set(path, model)
+    files.parsed.set(path, (file && workflowOf(file.content)) ?? null)
   }
   return files.parsed.get(path) ?? undefined
 }
