@@ -114,6 +114,8 @@ export function envSecretLiteral(name: string, value: string | null | undefined)
   if (!SECRET_NAME.test(name) || NOT_SECRET_NAME.test(name) || classifyKey(name) === undefined) return undefined
   // Used as the secret itself, an env value is no "key name" (`not-a-real-password` is one literal),
   // and a short or numeric value under a password's name (`sst`, `1234`) is a weak password, not a setting.
+  // `***`: a value masked where it was copied from, too short for `whyNotLiteral` to call it a stand-in.
+  if (/^[*•]+$/.test(value.trim())) return { secret: value, inUrl: false, standIn: true }
   const why = whyNotLiteral(value, name)
   const weakLiteral = why === 'key name' || why === 'too short' || why === 'number' || (why === 'placeholder' && /^\d+$/.test(value.trim()))
   if (why === 'placeholder' && !weakLiteral) return { secret: value, inUrl: false, standIn: true }

@@ -59,7 +59,15 @@ export const composeCases: CaseTable = {
     invalid: [
       { code: svc('    environment:\n      DB_PASSWORD: admin\n'), errors: [{ line: 13, severity: 'medium', message: /a placeholder word/ }] },
       { name: 'password equal to the user name', code: svc('    environment:\n      DB_USER: shopkeeper\n      DB_PASSWORD: shopkeeper\n'), errors: [{ line: 14, message: /the same as `DB_USER`/ }] },
-      { name: 'password in a URL', code: svc('    environment:\n      DATABASE_URL: postgres://app:example@db/app\n'), errors: [{ line: 13, message: /URL of `DATABASE_URL`/ }] }
+      { name: 'password in a URL', code: svc('    environment:\n      DATABASE_URL: postgres://app:example@db/app\n'), errors: [{ line: 13, message: /URL of `DATABASE_URL`/ }] },
+      {
+        name: 'a masked value and a bracketed stand-in',
+        code: svc('    environment:\n      DB_PASSWORD: "***"\n      APP_SECRET: "<your-secret>"\n'),
+        errors: [
+          { line: 13, severity: 'medium', message: /a stand-in to be replaced/ },
+          { line: 14, severity: 'medium', message: /a stand-in to be replaced/ }
+        ]
+      }
     ]
   },
   'compose/docker-socket': {
@@ -219,7 +227,8 @@ export const composeCases: CaseTable = {
       { name: 'placeholder', code: svc('    environment:\n      DB_PASSWORD: changeme\n') },
       { name: 'MySQL switches named like passwords', code: svc('    environment:\n      MYSQL_RANDOM_ROOT_PASSWORD: "yes"\n      MYSQL_ALLOW_EMPTY_PASSWORD: "yes"\n') },
       { name: 'relative path to a secret file', code: svc('    environment:\n      DB_PASSWORD: secrets/db_password.txt\n') },
-      { name: 'a count of model tokens', code: svc('    environment:\n      MAX_TOKENS: "4096"\n') }
+      { name: 'a count of model tokens', code: svc('    environment:\n      MAX_TOKENS: "4096"\n') },
+      { name: 'a masked value and a bracketed stand-in (a demo value, the medium rule)', code: svc('    environment:\n      DB_PASSWORD: "***"\n      APP_SECRET: "<your-secret>"\n') }
     ],
     invalid: [
       { code: svc('    environment:\n      DB_PASSWORD: Zq8vLm2Kp9Xw\n'), errors: [{ line: 13, severity: 'high' }] },

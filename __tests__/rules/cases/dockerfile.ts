@@ -285,7 +285,8 @@ export const dockerfileCases: CaseTable = {
       { name: 'empty ARG default', code: 'FROM alpine:3.20\nARG GITHUB_TOKEN=""\n' },
       { name: 'angle-bracket placeholder', code: 'FROM alpine:3.20\nENV API_KEY=<your-api-key>\n' },
       { name: 'a count of model tokens', code: 'FROM alpine:3.20\nENV MAX_PROMPT_TOKENS=4096\n' },
-      { name: 'placeholder password in a URL', code: 'FROM alpine:3.20\nENV DATABASE_URL=postgres://app:changeme@db/app\n' }
+      { name: 'placeholder password in a URL', code: 'FROM alpine:3.20\nENV DATABASE_URL=postgres://app:changeme@db/app\n' },
+      { name: 'a masked value', code: 'FROM alpine:3.20\nENV DB_PASSWORD=***\n' }
     ],
     invalid: [
       { code: 'FROM alpine:3.20\nENV DB_PASSWORD=Sup3rS3cretValue9\n', errors: [{ line: 2, severity: 'high' }] },

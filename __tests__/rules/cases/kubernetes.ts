@@ -697,6 +697,7 @@ export const kubernetesCases: CaseTable = {
       { name: 'placeholder', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: changeme') },
       { name: 'a comment on the entry asks for the real value', code: literalEnv.replace('- name: DB_PASSWORD\n', '- name: DB_PASSWORD            #REQUIRED - replace with your database password\n') },
       { name: 'angle-bracket placeholder', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: "<password>"') },
+      { name: 'a masked value', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: "***"') },
       { name: 'placeholder password in a URL', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: DATABASE_URL\n              value: postgres://app:changeme@db/app') },
       { name: 'INSERT_… placeholder', code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: CLUSTER_TOKEN\n              value: INSERT_CLUSTER_TOKEN') },
       { name: 'value that says it is fake', code: literalEnv.replace('value: Zq8vLm2Kp9Xw4R', 'value: fake_password') },

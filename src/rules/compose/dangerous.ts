@@ -190,11 +190,15 @@ export function checkEnvironment(ctx: Context, s: Service): void {
   let guessable: Map<string, string> | undefined
   for (const e of entries) {
     // A URL with a password (`DATABASE_URL: mysql://root:pw@db/app`) holds a credential whatever its name.
-    // A stand-in (`example`) is reported too: the value a stack ships with, guessable by anyone.
+    // A stand-in (`example`, `***`, `<your-secret>`) is reported too: the value a stack ships with,
+    // guessable by anyone; a demo value in a local file, high on a shared host.
     const literal = envSecretLiteral(e.name, e.value)
     if (literal === undefined) continue
     const secret = literal.secret
-    const why = ctx.sharedHost ? undefined : ((guessable ??= guessableValues(ctx, s, entries)).get(secret.trim().toLowerCase()) ?? (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : undefined))
+    const standIn = literal.standIn ? 'a stand-in to be replaced' : undefined
+    const why = ctx.sharedHost
+      ? undefined
+      : ((guessable ??= guessableValues(ctx, s, entries)).get(secret.trim().toLowerCase()) ?? (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : standIn))
     const what = literal.inUrl ? `puts a password in the URL of \`${e.name}\`:` : `sets \`${e.name}\` to`
     const imageDefault = ctx.sharedHost ? imageOrServiceName(ctx, s, secret.trim()) : undefined
     if (why) {

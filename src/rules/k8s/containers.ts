@@ -3,7 +3,7 @@ import type { Finding } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
-import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, parseImageRef } from '../container-common.js'
+import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, mutableImageReason, parseImageRef } from '../container-common.js'
 import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isWellKnownPassword } from '../secrets/keys.js'
 import { K8S } from './meta.js'
 import { isBuiltInApi, isTrue, type Container, type K8sObject, type PodSpec } from './objects.js'
@@ -70,17 +70,13 @@ export function checkResources(ctx: CheckContext, obj: K8sObject, c: Container):
   return out
 }
 
-/** Why an image reference is not pinned, or undefined when it is (tag other than latest, or digest). */
+/** Why an image reference is not pinned, or undefined when it is, or when it is filled in before apply. */
 export function imageProblem(ref: string): 'latest' | 'untagged' | undefined {
   const image = ref.trim()
   // Substituted later (envsubst, kustomize, Skaffold, a `sed` of `{IMAGE}`, `__IMAGE__` or
   // `<image>` before apply): nothing to judge here.
   if (image === '' || /\$\(|\$\{|\{\{/.test(image) || /^(?:\{[\w.-]+\}|__[\w.-]+__|<[^<>]+>|%[\w.-]+%)$/.test(image)) return undefined
-  if (image.includes('@')) return undefined
-  const lastSegment = image.slice(image.lastIndexOf('/') + 1)
-  const colon = lastSegment.indexOf(':')
-  if (colon < 0) return 'untagged'
-  return lastSegment.slice(colon + 1) === 'latest' ? 'latest' : undefined
+  return mutableImageReason(parseImageRef(image))
 }
 
 export function checkImage(ctx: CheckContext, obj: K8sObject, c: Container, stream?: StreamIndex): Finding[] {
