@@ -365,7 +365,11 @@ export const terraformCases: CaseTable = {
     invalid: [here('resource "aws_sqs_queue_policy" "p" {\n  queue_url = aws_sqs_queue.q.id\n  policy = jsonencode({\n    Statement = [{\n      Effect    = "Allow"\n      Principal = "*" # HERE\n      Action    = "sqs:SendMessage"\n    }]\n  })\n}\n', { severity: 'high' })]
   },
   'tf/aws-rds-backup-disabled': {
-    valid: [ok(rdsResource('  replicate_source_db     = aws_db_instance.primary.identifier\n  backup_retention_period = 0\n'), 'read replica'), ok(rdsResource('  backup_retention_period = 7\n'))],
+    valid: [
+      ok(rdsResource('  replicate_source_db     = aws_db_instance.primary.identifier\n  backup_retention_period = 0\n'), 'read replica'),
+      ok(rdsResource('  backup_retention_period = 7\n')),
+      ok('resource "aws_rds_cluster" "db" {\n  cluster_identifier      = "app"\n  engine                  = "aurora-postgresql"\n  backup_retention_period = 0\n}\n', 'a cluster keeps one day whatever it says')
+    ],
     invalid: [
       here(rdsResource('  backup_retention_period = 0 # HERE\n'), { severity: 'high' }),
       here(rdsModule('  backup_retention_period = 0 # HERE\n'), {}, 'registry module input backup_retention_period')

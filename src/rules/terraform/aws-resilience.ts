@@ -10,7 +10,8 @@ const rdsBackupOff = defineRule('terraform', {
   topics: ['backups'],
   severity: 'high',
   title: 'RDS automated backups disabled',
-  description: '`backup_retention_period = 0` turns off automated backups and point-in-time restore. Read replicas are exempt: their data and backups are the source\'s.',
+  description:
+    '`backup_retention_period = 0` on a DB instance turns off automated backups and point-in-time restore. Read replicas are exempt: their data and backups are the source\'s. A cluster (`aws_rds_cluster`) cannot turn them off: it keeps at least one day.',
   remediation: 'Set `backup_retention_period` to at least 7 days.',
   refs: { checkov: 'CKV_AWS_133', kics: 'terraform/aws/rds_with_backup_disabled', tfsec: 'aws-rds-specify-backup-retention', trivy: 'AVD-AWS-0077' }
 })
@@ -154,7 +155,9 @@ function checkRds(ctx: TfContext): void {
     const clusterMember = r.type === 'aws_db_instance' && (engine.startsWith('aurora') || attr(b, 'cluster_identifier') !== undefined)
     const retention = attr(b, 'backup_retention_period')
     if (retention) {
-      if (numberValue(retention.value) === 0 && !isReplica(b)) ctx.report(rdsBackupOff, retention.line, `${label(r)} sets \`backup_retention_period = 0\`, turning off automated backups`)
+      // A cluster keeps automated backups whatever it says: RDS takes 1-35 days there, and the
+      // provider sends no retention for 0, so the cluster gets the one-day default.
+      if (numberValue(retention.value) === 0 && !isReplica(b) && r.type !== 'aws_rds_cluster') ctx.report(rdsBackupOff, retention.line, `${label(r)} sets \`backup_retention_period = 0\`, turning off automated backups`)
     } else if (r.type === 'aws_db_instance' && !isReplica(b) && !clusterMember) {
       ctx.report(rdsBackupUnset, b.line, `${label(r)} does not set \`backup_retention_period\``, { missing: 'backup_retention_period' })
     }
