@@ -673,6 +673,9 @@ interface Shape {
   anchors: readonly string[] | RegExp
 }
 
+/** Words that name the flag itself or join a sentence about it: never the value a command passes. */
+const FLAG_WORD = /^(?:flags?|options?|arguments?|args?|parameters?|params?|switch(?:es)?|settings?|values?|variables?|and|or|is|are|must|should|can|will|to|for|of|the|with)[.,;:)]?$/
+
 const SHAPES: Shape[] = [
   { source: AUTH_HEADER_SOURCE, head: 'authHead', value: 'authVal', rule: AUTH_HEADER_RULE, message: 'Literal credential in an `Authorization` header.', anchors: /authorization/i },
   { source: CURL_USER_SOURCE, head: 'curlHead', value: 'curlPass', rule: CLI_PASSWORD_RULE, message: 'Literal password in `curl -u user:password`.', command: CURL_COMMAND, anchors: ['-u'] },
@@ -684,8 +687,9 @@ const SHAPES: Shape[] = [
     rule: CLI_PASSWORD_RULE,
     message: 'Literal credential passed as a command-line flag.',
     anchors: ['--'],
-    // `--remote-write-password must both be provided`: a sentence about the flag, not a value.
-    prose: (after, value) => /^[a-z]{1,12}$/.test(value) && /^ [a-z]{1,20} [a-z]{1,20}/.test(after)
+    // `--remote-write-password must both be provided`, `via the --identity-token flag`: a sentence
+    // about the flag, not a value.
+    prose: (after, value) => (/^[a-z]{1,12}$/.test(value) && /^ [a-z]{1,20} [a-z]{1,20}/.test(after)) || FLAG_WORD.test(value)
   },
   { source: DOCKER_AUTH_SOURCE, head: 'dockHead', value: 'dockVal', rule: DOCKER_AUTH_RULE, message: 'Docker config `auth` entry (base64 of a registry user and password).', literal: isDockerAuth, anchors: ['"auth"'] },
   { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.', anchors: ['AccountKey=', 'SharedAccessKey='] },

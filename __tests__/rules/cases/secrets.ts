@@ -115,6 +115,19 @@ const encryptedKey = (type: 'pkcs8' | 'pkcs1'): string =>
   }).privateKey.trim()
 const PEM_ENCRYPTED_PKCS8 = encryptedKey('pkcs8')
 const PEM_ENCRYPTED_PKCS1 = encryptedKey('pkcs1')
+/**
+ * OpenSSH private keys in their own format: the magic, then the cipher's name (`none` for a plain key,
+ * `aes256-ctr` when a passphrase protects it), then key material (random bytes stand in for it here).
+ */
+const openSshKey = (cipher: string, seed: number): string => {
+  const name = Buffer.alloc(4 + cipher.length)
+  name.writeUInt32BE(cipher.length)
+  name.write(cipher, 4, 'latin1')
+  const body = Buffer.concat([Buffer.from('openssh-key-v1\0', 'latin1'), name, Buffer.from(fake(300, seed), 'latin1')]).toString('base64')
+  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${body.match(/.{1,70}/g)!.join('\n')}\n-----END OPENSSH PRIVATE KEY-----`
+}
+/** A signing tool's own encrypted key: a label naming the tool, and a JSON envelope (kdf, cipher, ciphertext) as its body. */
+const COSIGN_ENCRYPTED = `-----BEGIN ENCRYPTED COSIGN PRIVATE KEY-----\n${Buffer.from(JSON.stringify({ kdf: { name: 'scrypt', salt: fake(44, 71) }, cipher: { name: 'nacl/secretbox', nonce: fake(32, 72) }, ciphertext: fake(160, 73) })).toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END ENCRYPTED COSIGN PRIVATE KEY-----`
 /** An IAM user's unique id: the shape of a key id with an entity prefix, no credential. */
 const IAM_USER_ID = j('AIDA', fake(16, 90, UPPER_NUM))
 const AWS_TEMP_KEY_ID = j('ASIA', fake(16, 91, UPPER_NUM))
@@ -209,7 +222,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/braintree-token': { valid: [quiet('token: access_token$sandbox$x')], invalid: [line2(`token: ${BRAINTREE}`)] },
   'secrets/command-line-password': {
-    valid: [quiet('mysql -u root -p -e "select 1"', 'prompting -p'), quiet("kubectl exec -i db-0 -- bash -c 'mysql -uroot -pstarter --password=${MYSQL_ROOT_PASSWORD}'", 'a later password option taking a variable wins', 'scripts/setup.sh'), quiet('docker run -u 1000:1000 app', 'user id, not a password', 'scripts/run.sh'), quiet('./gitea admin user create --password "$PASS" --must-change-password=false', 'a switch named after the password, set to a boolean', 'scripts/admin.sh'), quiet('script: "./gitea admin user create --password $PASS --must-change-password=false\\n\\n# done"', 'the same switch inside an escaped script string', 'stack/admin.yaml'), quiet('\tlog.Println("ERROR: --remote-write-username and --remote-write-password must both be provided")', 'a sentence about the flag', 'cmd/bench/main.go')],
+    valid: [quiet('mysql -u root -p -e "select 1"', 'prompting -p'), quiet("kubectl exec -i db-0 -- bash -c 'mysql -uroot -pstarter --password=${MYSQL_ROOT_PASSWORD}'", 'a later password option taking a variable wins', 'scripts/setup.sh'), quiet('docker run -u 1000:1000 app', 'user id, not a password', 'scripts/run.sh'), quiet('./gitea admin user create --password "$PASS" --must-change-password=false', 'a switch named after the password, set to a boolean', 'scripts/admin.sh'), quiet('script: "./gitea admin user create --password $PASS --must-change-password=false\\n\\n# done"', 'the same switch inside an escaped script string', 'stack/admin.yaml'), quiet('\tlog.Println("ERROR: --remote-write-username and --remote-write-password must both be provided")', 'a sentence about the flag', 'cmd/bench/main.go'), quiet('// or a path to an identity token via the --identity-token flag', 'the flag named in a comment', 'internal/auth/auth.go')],
     invalid: [line2(`mysql -uroot -p${STRONG} -e "select 1"`, { severity: 'high' }, undefined, 'scripts/db.sh'), line2('./deploy --admin-password hunter9x now', { severity: 'high' }, 'a word value followed by one more word is still a value', 'scripts/deploy.sh'),
       line2('aws cognito-idp admin-create-user --user-pool-id "$POOL" --username tester --temporary-password "Start-Here-42!"', { severity: 'low', message: /temporary password, which the user must change at first sign-in \(low\)/ }, 'a temporary password (changed at first sign-in): low', 'scripts/users.sh'),
       line2('aws cognito-idp admin-set-user-password --user-pool-id "$POOL" --username tester --password "Start-Here-42!" --permanent', { severity: 'high' }, 'the permanent password set beside it stays high', 'scripts/users.sh')]
@@ -314,6 +327,7 @@ export const secretsCases: CaseTable = {
       },
       { name: 'a PKCS#8 key encrypted with a passphrase', path: 'certs/testdata/enc.key', code: `${PEM_ENCRYPTED_PKCS8}\n` },
       { name: 'a PKCS#1 key with a Proc-Type ENCRYPTED header', path: 'config/tls/enc.key', code: `${PEM_ENCRYPTED_PKCS1}\n` },
+      { name: "a signing tool's encrypted key (its own label after ENCRYPTED)", path: '.github/workflows/cosign-test.key', code: `${COSIGN_ENCRYPTED}\n` },
       {
         name: 'a body of x characters standing for the key',
         path: 'config/tls.txt',
@@ -342,10 +356,13 @@ export const secretsCases: CaseTable = {
         name: 'a real key header followed by x characters (secretlint reports it; Preflight does not)',
         path: 'config/app.yml',
         code: `key: |\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIEowIBAAKCAQEA${'x'.repeat(48)}\n${('  ' + 'x'.repeat(64) + '\n').repeat(3)}  -----END RSA PRIVATE KEY-----\n`
-      }
+      },
+      { name: 'an OpenSSH key whose cipher is not none (a passphrase protects it)', path: 'deploy/id_ed25519', code: `${openSshKey('aes256-ctr', 74)}\n` },
     ],
     invalid: [
       { path: 'config/key.pem', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] },
+      { name: 'an OpenSSH key with cipher none is in plain text', path: 'deploy/id_ed25519', code: `${openSshKey('none', 75)}\n`, errors: [{ line: 1, severity: 'critical' }] },
+
       ...['agent/status/test-cert/server.key', 'pkg/testcerts/server.key', 'security/test_certs/ca.key', 'signer/test-keys/a.key', 'internal/testkeys/b.key', 'proxy/test-tls/tls.key', 'ca/test-pki/root.key'].map((path) => ({
         name: `a key in a folder of test keys (${path.split('/').slice(-2, -1)[0]}): a test tree, medium`,
         path,

@@ -90,11 +90,32 @@ export function failsGithubChecksum(token: string): boolean {
 }
 
 /**
- * An encrypted PEM private key (RFC 1421 `Proc-Type: 4,ENCRYPTED`, or PKCS#8 `ENCRYPTED PRIVATE
- * KEY`): useless without its passphrase, so not a key in plain text (still masked).
+ * An encrypted private key: PEM with RFC 1421 `Proc-Type: 4,ENCRYPTED`, PKCS#8 `ENCRYPTED PRIVATE
+ * KEY` or a tool's own encrypted label (`ENCRYPTED COSIGN PRIVATE KEY`, `ENCRYPTED SIGSTORE
+ * PRIVATE KEY`), or an OpenSSH key whose cipher is not `none`. Useless without its passphrase, so
+ * not a key in plain text (still masked).
  */
 export function isEncryptedKey(block: string): boolean {
-  return /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,\s*ENCRYPTED/.test(block)
+  if (/-----BEGIN ENCRYPTED (?:[A-Z0-9]+ )*PRIVATE KEY-----|Proc-Type:\s*4,\s*ENCRYPTED/.test(block)) return true
+  return block.includes('OPENSSH PRIVATE KEY') && openSshCipher(block) !== 'none'
+}
+
+/** `openssh-key-v1` then a NUL: the magic every OpenSSH private key's binary form opens with. */
+const OPENSSH_MAGIC = 'openssh-key-v1\0'
+
+/**
+ * The cipher an OpenSSH private key names after its magic (`none` for a plain key), or `none`
+ * when the body cannot be read that far: only a cipher actually named makes the key encrypted.
+ */
+function openSshCipher(block: string): string {
+  const body = bodyRuns(block).runs.join('')
+  // Magic (15 bytes), the name's length (4) and up to 32 bytes of name: 68 base64 characters cover them.
+  const head = Buffer.from(body.slice(0, 68), 'base64').toString('latin1')
+  if (!head.startsWith(OPENSSH_MAGIC) || head.length < OPENSSH_MAGIC.length + 4) return 'none'
+  const at = OPENSSH_MAGIC.length
+  const length = ((head.charCodeAt(at) << 24) | (head.charCodeAt(at + 1) << 16) | (head.charCodeAt(at + 2) << 8) | head.charCodeAt(at + 3)) >>> 0
+  const name = head.slice(at + 4, at + 4 + length)
+  return length > 0 && length <= 32 && name.length === length && /^[\w@.-]+$/.test(name) ? name : 'none'
 }
 
 /**

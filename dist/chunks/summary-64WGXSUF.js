@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-RAKHAQW2.js";import"./chunk-W2T7IJ2Q.js";import"./chunk-J2774RMK.js";import"./chunk-FM7N5NCH.js";import"./chunk-AL2ET2V5.js";import"./chunk-I5W37LSE.js";import"./chunk-DA6I6MZ2.js";import"./chunk-6CWY5DAE.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-6XUV5PZO.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
