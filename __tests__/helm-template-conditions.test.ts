@@ -35,6 +35,10 @@ describe('condition truth with the defaults', () => {
     // An unknown part decides nothing unless the rest does.
     expect(truth('and .Values.feature.enabled (eq 1 1)')).toBe(false)
     expect(truth('or .Values.feature.enabled (eq 1 1)')).toBeUndefined()
+    // A pipeline inside a parenthesis is unknown on its own; the rest may still decide.
+    expect(truth('and (.Values.feature.enabled) (eq (.Values.feature.kind | default "" | lower) "disk") (not .Values.agent.off)')).toBe(false)
+    expect(truth('and .Values.agent.on (eq (.Values.feature.kind | default "" | lower) "disk")')).toBeUndefined()
+    expect(truth('or .Values.agent.on (.Values.feature.kind | default "x")')).toBe(true)
   })
 
   it('says what must be set for the condition to hold', () => {

@@ -65,14 +65,18 @@ export function variablesOf(actionBodies: readonly string[]): Map<string, string
  */
 export function readCondition(text: string, vars: Map<string, string | undefined>, depth = 0): Expr {
   const toks = tokens(text)
-  if (toks.includes('|')) return UNKNOWN // a pipeline (`| default …`) is not read
   let at = 0
   const command = (): Expr => {
     const args: Expr[] = []
     const words: string[] = []
+    // A pipeline (`x | default y | lower`) is not read: unknown, but only its own command, so
+    // `and .Values.on (eq (.Values.x | default "") "y")` is still false when `.Values.on` is.
+    let piped = false
     while (at < toks.length && toks[at] !== ')') {
       const t = toks[at++]!
-      if (t === '(') {
+      if (t === '|') {
+        piped = true
+      } else if (t === '(') {
         args.push(command())
         at++ // the closing parenthesis
         words.push('')
@@ -81,6 +85,7 @@ export function readCondition(text: string, vars: Map<string, string | undefined
         args.push(operand(t))
       }
     }
+    if (piped) return UNKNOWN
     const head = words[0]
     if (head === 'not' || head === 'empty') return args.length === 2 ? { kind: 'call', name: head, args: args.slice(1) } : UNKNOWN
     if (head === 'and' || head === 'or') return args.length >= 3 ? { kind: 'call', name: head, args: args.slice(1) } : UNKNOWN

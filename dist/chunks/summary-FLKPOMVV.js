@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-3XV4E2NQ.js";import"./chunk-GRBCDCR7.js";import"./chunk-3G6F3AOS.js";import"./chunk-FM7N5NCH.js";import"./chunk-QGB4CCVE.js";import"./chunk-5M7YYBXB.js";import"./chunk-DA6I6MZ2.js";import"./chunk-L7DMYZ6B.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-6XUV5PZO.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
