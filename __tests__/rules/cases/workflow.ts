@@ -13,13 +13,34 @@ const RELEASE_TAG_JOB = job(
   `      - id: rel\n        uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const event = ${'$'}{{ toJSON(github.event) }};\n            core.setOutput('tag', event.release.tag_name)\n` +
     `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const tag = "${'$'}{{ steps.rel.outputs.tag }}";\n`
 )
+/** A workflow_run job `id` checking out the run's head (`with:` lines `checkout` beside `ref:`), then building it. */
+const runHeadJob = (id: string, checkout = '', extra = ''): string =>
+  job(id, `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n${checkout}      - run: make deploy\n`, extra)
+/** A workflow_run workflow whose env hands the job's token to `jobs`. */
+const tokenInWorkflowEnv = (jobs: string): string => push(jobs, 'workflow_run').replace('jobs:\n', 'env:\n  GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\njobs:\n')
+/** A checkout's `with:` line that keeps the job's token out of the clone. */
+const KEEP_OFF = '          persist-credentials: false\n'
 const DIGEST = 'sha256:' + '0123456789abcdef'.repeat(4)
 /**
- * A workflow_run job checking out the run's head, then `steps` (each given a secret or not), one of
- * which may run the checkout's code.
+ * A workflow_run job checking out the run's head without keeping the job's token in the clone
+ * (`persist-credentials: false`, so a step handed that token gets something new), then `steps`
+ * (each given a secret or not), one of which may run the checkout's code.
  */
 const afterRunCheckout = (steps: string): string =>
-  push(job('stage', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n${steps}`), 'workflow_run')
+  push(job('stage', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n          persist-credentials: false\n${steps}`), 'workflow_run')
+/**
+ * A workflow_run job whose head checkout (`checkout`: its `with:` lines beside `ref:`) may keep the
+ * job's token in the clone, then a build and a status report given `value` as `GITHUB_TOKEN`, as
+ * GoogleCloudPlatform/microservices-demo's deploy-pr workflow does.
+ */
+const tokenAfterRunCheckout = (checkout: string, value = '${{ secrets.GITHUB_TOKEN }}'): string =>
+  push(
+    job(
+      'stage',
+      `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n${checkout}      - run: make deploy\n      - name: Report status\n        env:\n          GITHUB_TOKEN: ${value}\n        run: gh api "repos/acme/app/statuses/$SHA" -f state=success\n`
+    ),
+    'workflow_run'
+  )
 const DOWNLOAD_WITH_TOKEN = `      - uses: actions/download-artifact@${SHA}\n        with:\n          name: pr_number\n          github-token: \${{ secrets.GITHUB_TOKEN }}\n`
 const BUILD_WITH_SECRET = '      - run: make deploy\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n'
 const STAGED_BEFORE_BUILD = afterRunCheckout(DOWNLOAD_WITH_TOKEN + BUILD_WITH_SECRET)
@@ -677,7 +698,19 @@ export const workflowCases: CaseTable = {
       },
       { name: 'step guard inside parentheses with another condition', code: secretAfterCheckout(`(${SAME_REPO}) && contains(github.event.pull_request.labels.*.name, 'preview')`) },
       { name: "a single-quoted '\\x24{{ … }}' is literal text, not a secret", code: secretAfterHead("'\\x24{{ secrets.PREVIEW_TOKEN }}'") },
-      { name: 'a step guard spelled with a YAML escape is read decoded, as GitHub evaluates it', code: secretAfterCheckout(`"\\x24{{ ${SAME_REPO} }}"`) }
+      { name: 'a step guard spelled with a YAML escape is read decoded, as GitHub evaluates it', code: secretAfterCheckout(`"\\x24{{ ${SAME_REPO} }}"`) },
+      { name: "the job's own token handed to a step after a head checkout that keeps it in the clone, where the code reads it already", code: tokenAfterRunCheckout('') },
+      { name: 'the same with persist-credentials: true', code: tokenAfterRunCheckout('          persist-credentials: true\n') },
+      { name: 'the same, the checkout given the job token by name', code: tokenAfterRunCheckout('          token: ${{ github.token }}\n') },
+      { name: 'the token spelled with a YAML escape', code: tokenAfterRunCheckout('', '"\\x24{{ secrets.GITHUB_TOKEN }}"') },
+      { name: 'the token read by index', code: tokenAfterRunCheckout('', "${{ secrets['GITHUB_TOKEN'] }}") },
+      { name: "GitHub's own action given the token after a checkout that keeps it", code: push(runHeadJob('stage').replace('      - run: make deploy\n', DOWNLOAD_WITH_TOKEN + '      - run: make deploy\n'), 'workflow_run') },
+      { name: 'the token in the job env after a checkout that keeps it', code: push(runHeadJob('stage', '', '    env:\n      GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n'), 'workflow_run') },
+      { name: 'the token in the workflow env of a job whose checkout keeps it', code: tokenInWorkflowEnv(runHeadJob('stage')) },
+      {
+        name: 'a head checkout without the token after a checkout of the base that keeps it in its clone, in reach of the later code',
+        code: tokenAfterRunCheckout(KEEP_OFF).replace('      - uses: actions/checkout', `      - uses: actions/checkout@${SHA}\n        with:\n          path: base\n      - uses: actions/checkout`)
+      }
     ],
     invalid: [
       {
@@ -748,6 +781,37 @@ export const workflowCases: CaseTable = {
           { line: lineOf(PERSISTED_CHECKOUT, 'TOOLS_PAT'), severity: 'high' },
           { line: lineOf(PERSISTED_CHECKOUT, 'DEPLOY_KEY:'), severity: 'high' }
         ]
+      },
+      {
+        name: "the job's token handed to a step after a head checkout with persist-credentials: false: a new exposure",
+        code: tokenAfterRunCheckout(KEEP_OFF),
+        errors: [{ line: lineOf(tokenAfterRunCheckout(KEEP_OFF), 'GITHUB_TOKEN:'), severity: 'high' }]
+      },
+      {
+        name: 'persist-credentials set by an expression may be false',
+        code: tokenAfterRunCheckout('          persist-credentials: ${{ vars.KEEP_CREDENTIALS }}\n'),
+        errors: [{ line: lineOf(tokenAfterRunCheckout(''), 'GITHUB_TOKEN:') + 1 }]
+      },
+      {
+        name: 'a head checkout given another token keeps that one, not the job token',
+        code: tokenAfterRunCheckout('          token: ${{ secrets.BOT_PAT }}\n'),
+        errors: [{ line: lineOf(tokenAfterRunCheckout(''), 'GITHUB_TOKEN:') + 1 }]
+      },
+      {
+        name: 'another secret beside the token in the same step: reported at its first secret',
+        code: tokenAfterRunCheckout('').replace('        run: gh api', '          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n        run: gh api'),
+        errors: [{ line: lineOf(tokenAfterRunCheckout(''), 'GITHUB_TOKEN:'), severity: 'high' }]
+      },
+      { name: 'the token or another secret in one expression', code: tokenAfterRunCheckout('', '${{ secrets.BOT_TOKEN || secrets.GITHUB_TOKEN }}'), errors: [{ line: lineOf(tokenAfterRunCheckout(''), 'GITHUB_TOKEN:') }] },
+      {
+        name: 'a checkout of the base that keeps the token only under a condition, before a head checkout without it',
+        code: tokenAfterRunCheckout(KEEP_OFF).replace('      - uses: actions/checkout', `      - uses: actions/checkout@${SHA}\n        if: github.event.workflow_run.event == 'push'\n        with:\n          path: base\n      - uses: actions/checkout`),
+        errors: [{ line: lineOf(tokenAfterRunCheckout(KEEP_OFF), 'GITHUB_TOKEN:') + 4 }]
+      },
+      {
+        name: 'the token in the workflow env: named for the job whose checkout does not keep it, not for the one whose checkout does',
+        code: tokenInWorkflowEnv(runHeadJob('keeps') + runHeadJob('clean', KEEP_OFF)),
+        errors: [{ line: 6, message: /^the workflow env passes a secret to `clean`, which check out/ }]
       },
       ...ESCAPED_DOLLARS.map((dollar) => ({
         name: `the secret's expression spelled with ${dollar} in a double-quoted env value`,

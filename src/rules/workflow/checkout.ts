@@ -4,7 +4,7 @@
  */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node, type YAMLMap } from '../parse/yaml.js'
-import { actionRepo, expressionsUnder, jobTextSome, scalarText, type CheckContext } from './context.js'
+import { actionRepo, expressionsUnder, getCaseless, jobTextSome, scalarText, type CheckContext } from './context.js'
 import { contextPaths, findExpressions, readsSecretBeyondToken } from './expressions.js'
 import { isForkGuarded, type ForkEvent } from './fork-guard.js'
 import { RULES } from './meta.js'
@@ -87,9 +87,49 @@ export function checksOutHead(ctx: CheckContext, job: JobModel): boolean {
   return job.steps.some((s) => headCheckoutLine(ctx, s, laterMoves) !== undefined)
 }
 
-/** First line inside a node where an expression (escaped ones too) reads `secrets.*`, or undefined. */
-function secretLine(ctx: CheckContext, node: Node | YAMLMap | undefined): number | undefined {
-  return expressionsUnder(ctx, node).find((e) => contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.')))?.line
+/** The job's own token, as context paths read it (`${{ secrets.GITHUB_TOKEN }}`, `${{ github.token }}`). */
+const JOB_TOKEN = new Set(['secrets.github_token', 'github.token'])
+
+/**
+ * First line inside a node where an expression (escaped ones too) reads `secrets.*`, or undefined.
+ * With `tokenHeld` (the job's token already sits where the pull request's code reads it), a node
+ * whose only secret is that token hands over nothing new: undefined. The line stays the first
+ * secret read, the token's included, when another secret is beside it.
+ */
+function secretLine(ctx: CheckContext, node: Node | YAMLMap | undefined, tokenHeld = false): number | undefined {
+  const reads = expressionsUnder(ctx, node)
+    .map((e) => ({ line: e.line, secrets: contextPaths(e.body).filter((p) => p === 'secrets' || p.startsWith('secrets.')) }))
+    .filter((r) => r.secrets.length > 0)
+  if (tokenHeld && reads.every((r) => r.secrets.every((p) => JOB_TOKEN.has(p)))) return undefined
+  return reads[0]?.line
+}
+
+/** A `with:` value that is one expression reading the job's token and nothing else (`${{ github.token }}`), as GitHub decodes it. */
+function isJobToken(node: unknown): boolean {
+  const value = scalarString(node)?.trim() ?? ''
+  const spans = findExpressions(value)
+  if (spans.length !== 1 || spans[0].start !== 0 || spans[0].end !== value.length) return false
+  const paths = contextPaths(spans[0].body)
+  return paths.length > 0 && paths.every((p) => JOB_TOKEN.has(p))
+}
+
+/**
+ * Whether a step is an `actions/checkout` that leaves the job's own token for its clone's git (in
+ * the git config, or a file it includes), where any later code of the job reads it: no other
+ * `token:` (that one would be kept instead), no `ssh-key:`, and `persist-credentials` left out or
+ * `true` (the action keeps them only for a value that reads `true` in any case; an expression may
+ * turn out anything, so it does not count).
+ */
+function keepsJobToken(step: StepModel): boolean {
+  if (actionRepo(step.uses) !== 'actions/checkout') return false
+  const input = (name: string): Node | undefined => getCaseless(step.with, name)
+  const token = input('token')
+  if (token !== undefined && !isJobToken(token)) return false
+  if (input('ssh-key') !== undefined) return false
+  const persist = input('persist-credentials')
+  if (persist === undefined) return true
+  const value = scalarString(persist)
+  return value !== undefined && value.trim().toUpperCase() === 'TRUE'
 }
 
 /** Owners of GitHub's own actions, which do not run the files they are given. */
@@ -120,9 +160,10 @@ const triggerText = (triggers: readonly ForkEvent[]): string => triggers.map((t)
 
 /**
  * Findings of one job that a fork's pull request reaches through `triggers` (the privileged
- * triggers of the workflow that the job's own `if:` does not keep forks out of).
+ * triggers of the workflow that the job's own `if:` does not keep forks out of), and whether the
+ * job's token already lies within reach of the head checkout's code from its first step on.
  */
-function checkJob(ctx: CheckContext, job: JobModel, triggers: readonly ForkEvent[]): Finding[] {
+function checkJob(ctx: CheckContext, job: JobModel, triggers: readonly ForkEvent[]): { findings: Finding[]; tokenHeld: boolean } {
   const out: Finding[] = []
   const on = triggerText(triggers)
   // A step is guarded when its `if:` keeps forks out for every trigger that reaches the job.
@@ -131,8 +172,13 @@ function checkJob(ctx: CheckContext, job: JobModel, triggers: readonly ForkEvent
   const laterMoves = laterMovesTree(ctx, job)
   const headLine = (s: StepModel): number | undefined => (guarded(s) ? undefined : headCheckoutLine(ctx, s, laterMoves))
   const first = job.steps.findIndex((s) => headLine(s) !== undefined)
-  if (first < 0) return out
+  if (first < 0) return { findings: out, tokenHeld: false }
   const headSteps = new Set(job.steps.filter((s) => headLine(s) !== undefined))
+  // A checkout that keeps the job's token in its clone leaves it to any later code of the job, the
+  // pull request's included: handing that token to a later step exposes nothing new. It counts when
+  // it runs whenever the head is there: it has no `if:`, or it is the job's one head checkout.
+  const keeps = job.steps.map((s) => keepsJobToken(s) && (s.node.get('if', true) === undefined || (headSteps.size === 1 && headSteps.has(s))))
+  const tokenHeldBefore = (i: number): boolean => keeps.slice(0, i).some(Boolean)
   const running = firstStepRunningCode(ctx, job, first, headSteps)
   const lowered = running >= 0 ? undefined : whyCheckoutLimited(ctx, job)
   for (const step of headSteps) {
@@ -146,7 +192,7 @@ function checkJob(ctx: CheckContext, job: JobModel, triggers: readonly ForkEvent
     if (i <= first) continue
     // A step guarded to heads of this repository does not run for a fork's pull request, so its secret stays.
     if (guarded(step)) continue
-    const line = secretLine(ctx, step.node)
+    const line = secretLine(ctx, step.node, tokenHeldBefore(i))
     if (line === undefined) continue
     // GitHub's own action, run before any step runs code of the checkout, keeps what it is handed
     // from that code; but a checkout leaves its token in the clone's git config for later steps.
@@ -156,7 +202,9 @@ function checkJob(ctx: CheckContext, job: JobModel, triggers: readonly ForkEvent
     const beforeCode = firstParty && (running < 0 || i < running) ? (step.uses ?? '').split('@')[0] : undefined
     exposed.push({ line, what: `step ${step.name ? `\`${step.name}\`` : `#${step.index + 1}`}`, beforeCode })
   }
-  const jobEnvLine = secretLine(ctx, job.env)
+  // The job's env reaches every step after the head checkout.
+  const tokenHeld = tokenHeldBefore(first + 1)
+  const jobEnvLine = secretLine(ctx, job.env, tokenHeld)
   if (jobEnvLine !== undefined) exposed.push({ line: jobEnvLine, what: `the env of job \`${job.id}\`` })
   for (const e of exposed) {
     const message = `${e.what} passes a secret to job \`${job.id}\` after it checked out pull request code in a ${on} workflow`
@@ -166,31 +214,32 @@ function checkJob(ctx: CheckContext, job: JobModel, triggers: readonly ForkEvent
       out.push(ctx.report(RULES.secretsUntrustedCode, e.line, `${message}; medium: ${why}.`, { severity: 'medium' }))
     }
   }
-  return out
+  return { findings: out, tokenHeld }
 }
 
 export function checkUntrustedCheckout(ctx: CheckContext): Finding[] {
   const privileged = PR_PRIVILEGED.filter((t) => ctx.wf.triggers.has(t))
   if (!privileged.length || ctx.wf.kind !== 'workflow') return []
   const out: Finding[] = []
-  const exposedJobs: string[] = []
-  const reached = new Set<ForkEvent>()
+  const exposedJobs: { id: string; open: ForkEvent[]; tokenHeld: boolean }[] = []
   for (const job of ctx.wf.jobs) {
     // Each privileged trigger is judged on its own: a guard that holds for one (`pull_request_target`)
     // may let another (`workflow_run`, `issue_comment`) through.
     const open = privileged.filter((t) => !isForkGuarded(job, [t], { repository: ctx.repository }))
     if (!open.length) continue
-    const found = checkJob(ctx, job, open)
-    if (found.length) {
-      exposedJobs.push(`\`${job.id}\``)
-      open.forEach((t) => reached.add(t))
-    }
-    out.push(...found)
+    const { findings, tokenHeld } = checkJob(ctx, job, open)
+    if (findings.length) exposedJobs.push({ id: job.id, open, tokenHeld })
+    out.push(...findings)
   }
-  // Workflow-level env reaches every job: one finding naming the jobs that run PR code.
+  // Workflow-level env reaches every job: one finding naming the jobs that run PR code, but for
+  // the jobs whose checkout already left them the token when that token is the env's only secret.
   const envLine = exposedJobs.length ? secretLine(ctx, ctx.wf.env) : undefined
-  if (envLine !== undefined) {
-    out.push(ctx.report(RULES.secretsUntrustedCode, envLine, `the workflow env passes a secret to ${exposedJobs.join(', ')}, which check out pull request code in a ${triggerText(privileged.filter((t) => reached.has(t)))} workflow.`))
+  const tokenOnly = envLine !== undefined && secretLine(ctx, ctx.wf.env, true) === undefined
+  const handedTo = exposedJobs.filter((j) => !(tokenOnly && j.tokenHeld))
+  if (envLine !== undefined && handedTo.length) {
+    const reached = new Set(handedTo.flatMap((j) => j.open))
+    const jobs = handedTo.map((j) => `\`${j.id}\``).join(', ')
+    out.push(ctx.report(RULES.secretsUntrustedCode, envLine, `the workflow env passes a secret to ${jobs}, which check out pull request code in a ${triggerText(privileged.filter((t) => reached.has(t)))} workflow.`))
   }
   return out
 }

@@ -177,7 +177,7 @@ export const RULES = defineRules('workflow', {
     severity: 'high',
     title: 'Secret exposed to untrusted pull request code',
     description:
-      'A secret is made available to a step that runs after the pull request head was checked out in a privileged workflow, where fork code can read it. Medium when the step hands it to an action of GitHub\'s own (`actions/`, `github/`; not a checkout that keeps its token in the clone) before any step runs code from the checkout: the job\'s exposure is then reported at the checkout and at the later steps.',
+      'A secret is made available to a step that runs after the pull request head was checked out in a privileged workflow, where fork code can read it. Medium when the step hands it to an action of GitHub\'s own (`actions/`, `github/`; not a checkout that keeps its token in the clone) before any step runs code from the checkout: the job\'s exposure is then reported at the checkout and at the later steps. A step, job or workflow env whose only secret is the job\'s own token (`secrets.GITHUB_TOKEN`) is not reported after a checkout that keeps that token in its clone (no `persist-credentials: false`): the pull request\'s code reads it there already, and what it may do is reported at the checkout.',
     remediation: 'Do not pass secrets to jobs that build or run pull request code; move the privileged step to a separate job or workflow that does not check out the head.',
     refs: { zizmor: 'dangerous-triggers' }
   },
