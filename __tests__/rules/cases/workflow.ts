@@ -20,6 +20,10 @@ const runHeadJob = (id: string, checkout = '', extra = ''): string =>
 const tokenInWorkflowEnv = (jobs: string): string => push(jobs, 'workflow_run').replace('jobs:\n', 'env:\n  GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\njobs:\n')
 /** A checkout's `with:` line that keeps the job's token out of the clone. */
 const KEEP_OFF = '          persist-credentials: false\n'
+/** A step writing the whole event into a shell script (line 10 of a job made by `job`). */
+const WHOLE_EVENT_RUN = "      - run: echo '${{ toJSON(github.event) }}' > event.json\n"
+/** A workflow run by hand with a free-text input `note`, whose job writes the whole event into its script (line 14). */
+const MANUAL_WHOLE_EVENT = 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      note:\n        type: string\npermissions:\n  contents: read\njobs:\n' + job('t', WHOLE_EVENT_RUN)
 const DIGEST = 'sha256:' + '0123456789abcdef'.repeat(4)
 /**
  * A workflow_run job checking out the run's head without keeping the job's token in the clone
@@ -224,6 +228,8 @@ const IMAGE = '.github/workflows/image.yml'
 const IMAGES = '.github/workflows/images.yml'
 const reusableImage = (dispatch = ''): string =>
   `name: image\non:\n${dispatch}  workflow_call:\n    inputs:\n      name:\n        type: string\n        required: true\npermissions:\n  contents: read\njobs:\n` + job('build', '      - run: make NAME=${{ inputs.name }} image\n')
+/** A reusable workflow with read-only permissions whose job writes the whole event into its script (line 10): its callers' events decide. */
+const WHOLE_EVENT_CALLED = called('permissions:\n  contents: read\n', '', WHOLE_EVENT_RUN)
 /** A workflow triggered by `on` whose job `image` calls the reusable one with `name: <passed>`. */
 const callsImage = (passed: string, on = 'push'): string => `name: images\non: ${on}\npermissions:\n  contents: read\njobs:\n  image:\n    uses: ./${IMAGE}\n    with:\n      name: ${passed}\n`
 /** The reusable image workflow whose input `name` is optional and defaults to the head branch of the caller's event. */
@@ -873,6 +879,17 @@ export const workflowCases: CaseTable = {
         code: push(job('t', `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            // the author's note: it's data\n            const payload = ${'$'}{{ toJSON(github.event) }};\n            core.info(payload.head_commit.message)\n`))
       },
       {
+        name: 'a release tag from the whole event, in a workflow run only on release (members who publish the release wrote all of it)',
+        code: push(RELEASE_TAG_JOB, 'release').replace('contents: read', 'contents: write')
+      },
+      { name: 'the whole event in a script of a workflow run on release, on a schedule and by hand without inputs', code: push(job('t', WHOLE_EVENT_RUN), '[release, schedule, workflow_dispatch]') },
+      { name: 'the whole github context on a schedule', code: push(job('t', WHOLE_EVENT_RUN.replace('github.event', 'github')), 'schedule') },
+      {
+        name: 'the whole event in a reusable workflow whose only callers run on release and by hand',
+        files: { [CALLED]: WHOLE_EVENT_CALLED, '.github/workflows/release.yml': callerOn('release'), '.github/workflows/manual.yml': callerOn('workflow_dispatch') }
+      },
+      { name: "a manual run's whole event holding a free-text input: reported as an input, not as event text", code: MANUAL_WHOLE_EVENT },
+      {
         name: 'a step output the producing script base64-encodes',
         code: push(
           job(
@@ -929,9 +946,19 @@ export const workflowCases: CaseTable = {
         errors: [{ line: 14 }, { line: 15 }]
       },
       {
-        name: 'a release tag from the whole event, in a workflow run only on release: medium, saying who writes it',
-        code: push(RELEASE_TAG_JOB, 'release').replace('contents: read', 'contents: write'),
-        errors: [{ line: 19, severity: 'medium', message: /runs only on release events, which only members who may publish a release start, and they can change the workflow itself \(generated release notes may still quote pull request titles\)/ }]
+        name: 'the whole event in a workflow also run on repository_dispatch, whose payload its sender writes',
+        code: push(job('t', WHOLE_EVENT_RUN), '[release, repository_dispatch]').replace('contents: read', 'contents: write'),
+        errors: [{ line: 10, severity: 'high', message: /expands `github\.event` \(attacker-controlled\)/ }]
+      },
+      {
+        name: 'the whole event in a reusable workflow no caller of the analysis calls',
+        files: { [CALLED]: WHOLE_EVENT_CALLED },
+        errors: [{ path: CALLED, line: 10 }]
+      },
+      {
+        name: 'the whole event in a reusable workflow, one of whose callers runs on push',
+        files: { [CALLED]: WHOLE_EVENT_CALLED, '.github/workflows/release.yml': callerOn('release'), '.github/workflows/main.yml': callerOn('push') },
+        errors: [{ path: CALLED, line: 10 }]
       },
       {
         name: 'the same step output in a workflow also run on push: high',
@@ -993,6 +1020,7 @@ export const workflowCases: CaseTable = {
       }
     ],
     invalid: [
+      { name: "the whole event of a manual run holds its free-text inputs", code: MANUAL_WHOLE_EVENT, errors: [{ line: 14, message: /expands `github\.event` \(the event of a manual run, which holds its free-text inputs\)/ }] },
       { code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      note:\n        type: string\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.note }}\n'), errors: [{ line: 14, severity: 'medium' }] },
       {
         name: 'an untyped dispatch input written in another case than declared',
@@ -1034,6 +1062,17 @@ export const workflowCases: CaseTable = {
     ],
     invalid: [
       { code: push(job('t', '      - run: echo "${{ github.event.comment.body }}"\n'), 'issue_comment'), errors: [{ line: 10, severity: 'critical' }] },
+      { name: 'the whole event of an issue_comment run in a script', code: push(job('t', WHOLE_EVENT_RUN), 'issue_comment'), errors: [{ line: 10, severity: 'critical' }] },
+      {
+        name: 'the whole event of an issue_comment run inside a JavaScript string of github-script',
+        code: push(job('t', `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const raw = '${'$'}{{ toJSON(github.event) }}'\n`), 'issue_comment'),
+        errors: [{ line: 13, severity: 'critical' }]
+      },
+      {
+        name: 'a release tag from the whole event, in a release workflow also run on pull_request_target',
+        code: push(RELEASE_TAG_JOB, '[release, pull_request_target]'),
+        errors: [{ line: 19, severity: 'critical', message: /`steps\.rel\.outputs\.tag` \(derived from `github\.event`\)/ }]
+      },
       {
         name: 'an issue title passed to a reusable workflow that expands it',
         files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('${{ github.event.issue.title }}', 'issues') },

@@ -28,6 +28,8 @@ export interface Taint {
   by?: 'passed' | 'default'
   /** Passed by a caller running on a privileged trigger: the called workflow runs with its event and token. */
   privilegedCaller?: boolean
+  /** The whole event of a manual run, whose only text from outside the members' work is its free-text inputs. */
+  manualRun?: boolean
 }
 
 /** What taint tracking reads of a workflow: itself, where it is, and the workflows analysed with it. */
@@ -159,11 +161,57 @@ function inputTaint(ctx: TaintContext, path: string, input: string): Taint | und
   return path.startsWith('inputs.') ? callInputTaint(ctx, input, path) : { origin: 'input', read: path }
 }
 
+/** The whole event, read at once (`toJSON(github.event)`, `toJSON(github)`): it holds whatever its trigger's payload holds. */
+const WHOLE_EVENT = /^github(\.event)?$/
+
+/**
+ * Triggers whose payload holds no text from outside the repository's members: a release, a label,
+ * a milestone, a branch protection rule and a manual run are their work (a manual run's inputs
+ * aside), a schedule has no author, and `public` and `watch` carry only the repository and a login.
+ */
+const MEMBER_ONLY_TRIGGERS: ReadonlySet<string> = new Set(['release', 'workflow_dispatch', 'schedule', 'label', 'milestone', 'public', 'watch', 'branch_protection_rule'])
+
+/**
+ * Who may have written text in the whole event of a run of this workflow: 'event' when some
+ * trigger's payload may hold text from outside the members (any trigger not known to be
+ * member-only, a composite action's unknown workflow, a reusable workflow whose callers are not all
+ * in the analysis), 'input' when only the free-text inputs of a manual run (typed by whoever runs
+ * it, and part of its payload) may, undefined when nobody but members wrote any of it. A reusable
+ * workflow runs with its caller's event, so each caller of the analysis is asked in turn.
+ */
+function wholeEventOrigin(ctx: TaintContext, seen: ReadonlySet<string> = new Set()): Origin | undefined {
+  const { wf } = ctx
+  if (wf.kind !== 'workflow' || wf.triggers.size === 0) return 'event'
+  let found: Origin | undefined
+  for (const trigger of wf.triggers) {
+    if (trigger === 'workflow_dispatch') {
+      if ([...wf.dispatchInputs.values()].some(freeText)) found = 'input'
+      continue
+    }
+    if (MEMBER_ONLY_TRIGGERS.has(trigger)) continue
+    if (trigger !== 'workflow_call') return 'event'
+    const callers = localCallers(ctx.workflows, ctx.path)
+    // No caller in the analysis: whoever calls it decides. A cycle of calls is refused by GitHub; it clears nothing.
+    if (callers.length === 0 || seen.has(ctx.path)) return 'event'
+    const inner = new Set([...seen, ctx.path])
+    for (const call of callers) {
+      const origin = wholeEventOrigin({ path: call.path, wf: call.workflow, workflows: ctx.workflows }, inner)
+      if (origin === 'event') return 'event'
+      found ??= origin
+    }
+  }
+  return found
+}
+
 /** Whether a context path read in the given scope carries attacker-controlled text. */
 function classify(ctx: TaintContext, path: string, scope: Scope, depth: number): Taint | undefined {
   if (depth > MAX_DEPTH) return undefined
   const input = inputName(path)
   if (input !== undefined) return inputTaint(ctx, path, input)
+  if (WHOLE_EVENT.test(path)) {
+    const origin = wholeEventOrigin(ctx)
+    return origin ? { origin, read: path, ...(origin === 'input' ? { manualRun: true } : {}) } : undefined
+  }
   if (isUntrustedEventPath(path)) return { origin: 'event', read: path }
 
   // Whoever passed the source (a caller, unknown callers) is still the one who set it.
@@ -198,6 +246,7 @@ function describe(t: Taint): string {
     return `\`${t.read}\` (${source}, passed by ${t.passedBy})`
   }
   if (t.unknownCallers) return `\`${t.read}\` (a free-text input set by callers outside this analysis)`
+  if (t.manualRun) return `\`${t.read}\` (${t.source ? `derived from \`${t.source}\`, ` : ''}the event of a manual run, which holds its free-text inputs)`
   if (t.origin === 'input') return `\`${t.read}\` (a free-text input)`
   if (t.source) return `\`${t.read}\` (derived from ${t.source.startsWith('outputs of') ? t.source : `\`${t.source}\``})`
   return `\`${t.read}\` (attacker-controlled)`

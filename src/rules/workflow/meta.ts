@@ -26,7 +26,7 @@ export const RULES = defineRules('workflow', {
     severity: 'high',
     title: 'Attacker-controlled expression in a script',
     description:
-      'An expression that expands attacker-controlled data (event text fields, head branch names, or a step/job output or env value derived from them) is pasted into a shell script or github-script code before it runs, so crafted input becomes code. Medium in a workflow run only on `pull_request` whose job reads no secret: a fork\'s pull request runs its own copy of the workflow, so the text gains its author nothing more.',
+      'An expression that expands attacker-controlled data (event text fields, head branch names, or a step/job output or env value derived from them) is pasted into a shell script or github-script code before it runs, so crafted input becomes code. The whole event (`toJSON(github.event)`) counts as attacker-controlled only when some trigger of the workflow (or, for a reusable workflow, of a caller) can carry such text: not in a workflow run only on `release`, `schedule`, `label`, `milestone` or similar member-only events (a manual run\'s free-text inputs are reported as inputs). Medium in a workflow run only on `pull_request` whose job reads no secret: a fork\'s pull request runs its own copy of the workflow, so the text gains its author nothing more.',
     remediation: INJECTION_FIX,
     refs: { kics: ['cicd/github/run_block_injection', 'cicd/github/script_block_injection', 'cicd/github/github_env_injection'], checkov: 'CKV_GHA_2', zizmor: 'template-injection' }
   },
