@@ -53,6 +53,22 @@ const rdsModule = (inputs: string, version = '~> 6.0'): string =>
   `module "db" {\n  source  = "terraform-aws-modules/rds/aws"\n  version = "${version}"\n  engine  = "postgres"\n${inputs}}\n`
 const rdsResource = (attrs: string): string => `resource "aws_db_instance" "db" {\n  engine         = "postgres"\n  instance_class = "db.t3.micro"\n${attrs}}\n`
 
+/**
+ * A public database (`publicly_accessible = true`, the `# HERE` line) guarded by `groups` (the
+ * `vpc_security_group_ids` value), followed by the module's other resources (`rest`).
+ */
+const publicDb = (groups: string | undefined, rest: string): string =>
+  `resource "aws_db_instance" "db" {\n  engine              = "mysql"\n  instance_class      = "db.t3.micro"\n${groups !== undefined ? `  vpc_security_group_ids = ${groups}\n` : ''}  publicly_accessible = true # HERE\n}\n\n${rest}`
+const DB_GROUP = 'resource "aws_security_group" "db" {\n  vpc_id = aws_vpc.main.id\n}\n\n'
+/** A standalone rule of `aws_security_group.db` (the group written with it): `type`, port 3306 and `source` (its source attributes). */
+const dbGroupRule = (source: string, type = 'ingress'): string =>
+  `resource "aws_security_group_rule" "db_${type}" {\n  type              = "${type}"\n  from_port         = 3306\n  to_port           = 3306\n  protocol          = "tcp"\n${source}  security_group_id = aws_security_group.db.id\n}\n\n`
+const DB_EGRESS = dbGroupRule('  cidr_blocks       = ["0.0.0.0/0"]\n', 'egress')
+/** The group of the database with one inline ingress from `source`. */
+const dbGroupInline = (source: string, name = 'db'): string =>
+  `resource "aws_security_group" "${name}" {\n  ingress {\n    from_port = 3306\n    to_port   = 3306\n    protocol  = "tcp"\n${source}  }\n}\n\n`
+const RDS_GUARDED = /it has a public endpoint, but its security groups? .* admits? only private ranges, the VPC or other groups/
+
 const policyJson = (action: string, resource: string): string =>
   `resource "aws_iam_policy" "p" {\n  policy = jsonencode({\n    Statement = [{\n      Effect   = "Allow"\n      Action   = ${action} # HERE\n      Resource = ${resource}\n    }]\n  })\n}\n`
 
@@ -409,7 +425,36 @@ export const terraformCases: CaseTable = {
         'db/locals.tf': 'locals {\n  public = var.public\n}\nvariable "public" {\n  default = true\n}\n'
       }, { via: 'local value' }),
       here(rdsModule('  publicly_accessible = true # HERE\n'), { via: 'module input' }, 'registry module input publicly_accessible'),
-      hereIn('registry module input from a variable default', { 'db/main.tf': rdsModule('  publicly_accessible = var.public # HERE\n'), 'db/variables.tf': 'variable "public" {\n  default = true\n}\n' })
+      hereIn('registry module input from a variable default', { 'db/main.tf': rdsModule('  publicly_accessible = var.public # HERE\n'), 'db/variables.tf': 'variable "public" {\n  default = true\n}\n' }),
+      // The security groups guarding the endpoint: medium when every one is in view and admits no internet source.
+      here(publicDb('["${aws_security_group.db.id}"]', DB_GROUP + dbGroupRule('  cidr_blocks       = ["${aws_vpc.main.cidr_block}"]\n') + DB_EGRESS), { severity: 'medium', message: RDS_GUARDED }, 'only group admits the VPC range (a standalone rule; egress to anywhere)'),
+      here(
+        publicDb('[aws_security_group.db.id, aws_security_group.admin.id]', dbGroupInline('    cidr_blocks     = ["10.0.0.0/16", "100.64.0.0/10"]\n    security_groups = [aws_security_group.app.id]\n    self            = true\n') + dbGroupInline('    cidr_blocks = [aws_subnet.private[0].cidr_block, "fd00:ec2::/56"]\n', 'admin') + 'resource "aws_vpc_security_group_ingress_rule" "from_app" {\n  security_group_id            = aws_security_group.admin.id\n  ip_protocol                  = "tcp"\n  from_port                    = 3306\n  to_port                      = 3306\n  referenced_security_group_id = aws_security_group.app.id\n}\n'),
+        { severity: 'medium', message: /its security groups `aws_security_group\.db`, `aws_security_group\.admin` admit only private ranges/ },
+        'two groups admitting private ranges, a subnet of the VPC and other groups'
+      ),
+      here(
+        'resource "aws_rds_cluster" "c" {\n  engine                 = "aurora-mysql"\n  vpc_security_group_ids = [aws_security_group.db.id]\n}\n\nresource "aws_rds_cluster_instance" "m" {\n  cluster_identifier  = aws_rds_cluster.c.id\n  instance_class      = "db.r6g.large"\n  publicly_accessible = true # HERE\n}\n\n' + dbGroupInline('    cidr_blocks = ["192.168.0.0/16"]\n'),
+        { severity: 'medium', message: RDS_GUARDED },
+        "cluster instance guarded by its cluster's private group"
+      ),
+      here(publicDb('[aws_security_group.db.id]', dbGroupInline('    cidr_blocks = ["0.0.0.0/0"]\n')), { severity: 'high', message: '`aws_db_instance.db` is publicly accessible' }, 'group admitting 0.0.0.0/0 stays high'),
+      here(publicDb('[aws_security_group.db.id, aws_security_group.open.id]', dbGroupInline('    cidr_blocks = ["10.0.0.0/8"]\n') + dbGroupInline('    ipv6_cidr_blocks = ["::/0"]\n', 'open')), { severity: 'high' }, 'one of two groups admitting ::/0 stays high'),
+      here(publicDb('[aws_security_group.db.id]', DB_GROUP + dbGroupRule('  cidr_blocks       = ["203.0.113.0/24"]\n')), { severity: 'high' }, 'group admitting a public range stays high'),
+      here(publicDb('[aws_security_group.db.id]', DB_GROUP + dbGroupRule('  prefix_list_ids   = [aws_ec2_managed_prefix_list.office.id]\n')), { severity: 'high' }, 'group admitting a prefix list (entries not provably private) stays high'),
+      hereIn('group admitting a variable without default stays high', { 'db/main.tf': publicDb('[aws_security_group.db.id]', dbGroupInline('    cidr_blocks = var.clients\n')), 'db/variables.tf': 'variable "clients" {\n  type = list(string)\n}\n' }, { severity: 'high' }),
+      hereIn('group admitting a variable whose default is a public range stays high', { 'db/main.tf': publicDb('[aws_security_group.db.id]', dbGroupInline('    cidr_blocks = var.clients\n')), 'db/variables.tf': 'variable "clients" {\n  default = ["198.51.100.7/32"]\n}\n' }, { severity: 'high' }),
+      here(publicDb('[aws_security_group.db.id]', dbGroupInline('    cidr_blocks = ["10.0.0.0/8"]\n') + 'resource "aws_vpc_security_group_ingress_rule" "extra" {\n  security_group_id = var.group_id\n  ip_protocol       = "tcp"\n  from_port         = 3306\n  to_port           = 3306\n  cidr_ipv4         = "0.0.0.0/0"\n}\n'), { severity: 'high' }, 'an open rule on a group not known here may be on this one: stays high'),
+      here(publicDb('var.security_group_ids', ''), { severity: 'high' }, 'groups from a variable (not in view) stay high'),
+      here(publicDb('[data.aws_security_group.db.id]', ''), { severity: 'high' }, 'group from a data source stays high'),
+      here(publicDb(undefined, ''), { severity: 'high' }, 'no group given (the default VPC group) stays high'),
+      here(publicDb('[aws_security_group.db.id]', dbGroupInline('    cidr_blocks = ["10.0.0.0/8"]\n') + 'module "rules" {\n  source            = "./rules"\n  security_group_id = aws_security_group.db.id\n}\n'), { severity: 'high' }, 'group handed to a module call (which may add rules) stays high'),
+      here(publicDb('[aws_security_group.db.id]', 'resource "aws_security_group" "db" {\n  dynamic "ingress" {\n    for_each = var.rules\n    content {\n      from_port   = ingress.value.port\n      to_port     = ingress.value.port\n      protocol    = "tcp"\n      cidr_blocks = ingress.value.cidrs\n    }\n  }\n}\n'), { severity: 'high' }, 'dynamic ingress stays high'),
+      here(
+        'resource "aws_rds_cluster" "c" {\n  engine = "aurora-mysql"\n}\n\nresource "aws_rds_cluster_instance" "m" {\n  cluster_identifier  = aws_rds_cluster.c.id\n  instance_class      = "db.r6g.large"\n  publicly_accessible = true # HERE\n}\n',
+        { severity: 'high' },
+        'cluster instance of a cluster with no group (the default group) stays high'
+      )
     ]
   },
   'tf/aws-rds-single-az': {

@@ -4,8 +4,9 @@ import { defineRule } from '../rule.js'
 import { blocksOf, isExpr, isObject, lineOfKey, numberValue, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import { describePorts, isOpenCidr, judgePorts } from './ports.js'
 import { blockMentions, GROUP_RULE_TYPES, openIngressReach } from './guarded.js'
+import { groupAdmits, groupNames, INGRESS_SHAPES, internetCidr } from './ingress-sources.js'
 import { SG_MODULE_SERVICES, SG_MODULE_SOURCE, VPC_MODULE } from './registry-modules.js'
-import { attr, dynamicBlock, isFalse, isTrue, label, refersTo, stringList, sub, writtenName, type TfCheck, type TfContext, type TfResource } from './context.js'
+import { attr, dynamicBlock, isFalse, isTrue, label, referenceText, refersTo, stringList, sub, writtenName, type TfCheck, type TfContext, type TfResource } from './context.js'
 import { documentStatements, isAnyone, statementsOf, type PolicyStatement } from './policy.js'
 import { lookupTable } from '../../util/lookup-table.js'
 
@@ -45,7 +46,7 @@ const rdsPublic = defineRule('terraform', {
   topics: ['network-exposure'],
   severity: 'high',
   title: 'RDS instance publicly accessible',
-  description: '`publicly_accessible = true` gives the database a public endpoint.',
+  description: '`publicly_accessible = true` gives the database a public endpoint. Medium when every security group guarding it (`vpc_security_group_ids`, a cluster instance\'s from its cluster) is in the module and admits only private ranges (RFC 1918, RFC 6598, IPv6 unique local), the VPC\'s own range or other groups: nothing on the internet can connect, one layer of defence is gone. A group not in view, none given (the default group), a prefix list or a source not known to be private keeps it high.',
   remediation: 'Set `publicly_accessible = false` and reach the database from inside the VPC.',
   refs: { checkov: 'CKV_AWS_17', kics: 'terraform/aws/rds_db_instance_publicly_accessible', tfsec: 'aws-rds-no-public-db-access', trivy: 'AVD-AWS-0082' }
 })
@@ -252,9 +253,8 @@ function reportIngress(ctx: TfContext, who: string, exp: Exposure, cidrAttr: Hcl
   else if (verdict) ctx.report(sgOpenPort, cidrAttr.line, `${who} allows ${describePorts(verdict)} from ${cidr}`)
 }
 
-function openCidr(a: HclAttribute | undefined): string | undefined {
-  return stringList(a?.value).find(isOpenCidr)
-}
+/** The whole internet in a CIDR attribute, as `ingress-sources.ts` judges every ingress source. */
+const openCidr = internetCidr
 
 const LB_TYPES = new Set(['aws_lb', 'aws_alb', 'aws_elb'])
 const words = (text: string): string[] =>
@@ -309,7 +309,7 @@ function checkSecurityGroups(ctx: TfContext): void {
     const lb = once(() => (sg.viaModule ? undefined : loadBalancerGroup(ctx, sg.name)))
     for (const rule of blocksOf(sg.block, 'ingress')) {
       const exp = exposure(attr(rule, 'protocol')?.value, attr(rule, 'from_port')?.value, attr(rule, 'to_port')?.value)
-      for (const name of ['cidr_blocks', 'ipv6_cidr_blocks']) {
+      for (const name of INGRESS_SHAPES.inline.cidrs) {
         const a = attr(rule, name)
         const cidr = openCidr(a)
         if (a && cidr) reportIngress(ctx, label(sg), exp, a, cidr, lb(), sg.viaModule ? undefined : sg.name)
@@ -321,7 +321,7 @@ function checkSecurityGroups(ctx: TfContext): void {
     const exp = exposure(attr(r.block, 'protocol')?.value, attr(r.block, 'from_port')?.value, attr(r.block, 'to_port')?.value)
     const group = targetGroup(r.block)
     const lb = once(() => loadBalancerGroup(ctx, group))
-    for (const name of ['cidr_blocks', 'ipv6_cidr_blocks']) {
+    for (const name of INGRESS_SHAPES.rule.cidrs) {
       const a = attr(r.block, name)
       const cidr = openCidr(a)
       if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr, lb(), group)
@@ -332,7 +332,7 @@ function checkSecurityGroups(ctx: TfContext): void {
     const exp = exposure(attr(r.block, 'ip_protocol')?.value, attr(r.block, 'from_port')?.value, attr(r.block, 'to_port')?.value)
     const group = targetGroup(r.block)
     const lb = once(() => loadBalancerGroup(ctx, group))
-    for (const name of ['cidr_ipv4', 'cidr_ipv6']) {
+    for (const name of INGRESS_SHAPES.vpcRule.cidrs) {
       const a = attr(r.block, name)
       const cidr = openCidr(a)
       if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr, lb(), group)
@@ -391,13 +391,39 @@ function checkSecurityGroupModule(ctx: TfContext, m: HclBlock): void {
 
 // ── Public data ──────────────────────────────────────────────────────────────────────────────
 
+/** `aws_rds_cluster.NAME.id` (or `.cluster_identifier`): the cluster a cluster instance belongs to. */
+const CLUSTER_REF = /^aws_rds_cluster\.([A-Za-z_][\w-]*)\.(?:id|cluster_identifier)$/
+
+/**
+ * The security groups guarding a database, by name, when every one is an `aws_security_group`
+ * of the module: the instance's `vpc_security_group_ids`, or for a cluster instance its
+ * cluster's. Undefined when one is not visible here or none is given (the VPC's default group).
+ */
+function databaseGroups(ctx: TfContext, r: TfResource): string[] | undefined {
+  if (r.type !== 'aws_rds_cluster_instance') return groupNames(attr(r.block, 'vpc_security_group_ids')?.value)
+  const id = referenceText(attr(r.block, 'cluster_identifier')?.value)
+  const name = id !== undefined ? CLUSTER_REF.exec(id)?.[1] : undefined
+  const cluster = name !== undefined ? ctx.projectResources('aws_rds_cluster').find((c) => c.name === name) : undefined
+  return cluster ? groupNames(attr(cluster.block, 'vpc_security_group_ids')?.value) : undefined
+}
+
+/**
+ * A public endpoint is an exposure only as far as the security groups let clients in: when every
+ * group guarding the database is in view and admits only private ranges, the VPC or other groups,
+ * nothing on the internet can connect until a rule changes (medium); otherwise high.
+ */
 function checkRdsPublic(ctx: TfContext): void {
   for (const r of ctx.resources(['aws_db_instance', 'aws_rds_cluster_instance'], { modules: true })) {
     const a = attr(r.block, 'publicly_accessible')
-    if (a && isTrue(a)) {
-      ctx.report(rdsPublic, a.line, `${label(r)} is publicly accessible`, {
-        suggestion: ctx.lines[a.line - 1]?.replace(/=\s*"?true"?/, '= false')
-      })
+    if (!a || !isTrue(a)) continue
+    const suggestion = ctx.lines[a.line - 1]?.replace(/=\s*"?true"?/, '= false')
+    const groups = databaseGroups(ctx, r)
+    if (groups && groups.every((g) => groupAdmits(ctx, g) === 'private')) {
+      const named = [...new Set(groups)].map((g) => `\`aws_security_group.${g}\``)
+      const whose = named.length > 1 ? `its security groups ${named.join(', ')} admit` : `its security group ${named[0]} admits`
+      ctx.report(rdsPublic, a.line, `${label(r)} is publicly accessible: it has a public endpoint, but ${whose} only private ranges, the VPC or other groups, so nothing on the internet can connect while the rules stay so`, { suggestion, severity: 'medium' })
+    } else {
+      ctx.report(rdsPublic, a.line, `${label(r)} is publicly accessible`, { suggestion })
     }
   }
 }

@@ -304,6 +304,13 @@ export function stringList(v: HclValue | undefined): string[] {
   return []
 }
 
+/** The text of an expression, or of the one reference a template is (`"${aws_vpc.main.cidr_block}"`). */
+export function referenceText(v: HclValue | undefined): string | undefined {
+  if (!isExpr(v)) return undefined
+  if (v.template === undefined) return v.expr.trim()
+  return /^\$\{\s*([\w.[\]*"-]+)\s*\}$/.exec(v.template.trim())?.[1]
+}
+
 /** An expression naming resource `type.name` (`aws_s3_bucket.logs.id`), not a longer name ending so. */
 export function referenceTo(type: string, name: string): RegExp {
   return new RegExp(`(^|[^\\w.])${escapeRegExp(type)}\\.${escapeRegExp(name)}(\\.|\\[|$|\\W)`)
