@@ -69,6 +69,27 @@ const dbGroupInline = (source: string, name = 'db'): string =>
   `resource "aws_security_group" "${name}" {\n  ingress {\n    from_port = 3306\n    to_port   = 3306\n    protocol  = "tcp"\n${source}  }\n}\n\n`
 const RDS_GUARDED = /it has a public endpoint, but its security groups? .* admits? only private ranges, the VPC or other groups/
 
+/**
+ * An Azure network security group `nsg` with one inbound rule from the internet on `port` (the
+ * `# HERE` line), then the module's other resources.
+ */
+const nsgOpen = (port: string, rest: string): string =>
+  `resource "azurerm_network_security_group" "nsg" {\n  name = "nsg"\n  security_rule {\n    name                       = "admin"\n    priority                   = 100\n    direction                  = "Inbound"\n    access                     = "Allow"\n    protocol                   = "Tcp"\n    source_port_range          = "*"\n    destination_port_range     = "${port}"\n    source_address_prefix      = "*" # HERE\n    destination_address_prefix = "*"\n  }\n}\n\n${rest}`
+/** A network interface `name` attached to the group, with extra `ip_configuration` settings. */
+const nsgNic = (config = '', name = 'nic'): string =>
+  `resource "azurerm_network_interface" "${name}" {\n  name = "${name}"\n  ip_configuration {\n    name                          = "internal"\n    subnet_id                     = azurerm_subnet.internal.id\n    private_ip_address_allocation = "Dynamic"\n${config}  }\n}\n\nresource "azurerm_network_interface_security_group_association" "${name}" {\n  network_interface_id      = azurerm_network_interface.${name}.id\n  network_security_group_id = azurerm_network_security_group.nsg.id\n}\n\n`
+const PUBLIC_IP = '    public_ip_address_id          = azurerm_public_ip.pip.id\n'
+/** A virtual machine on `nic`: the azurerm_virtual_machine form with `os` (`linux` or `windows`) config, or a typed VM. */
+const azureVm = (os: 'linux' | 'windows' | 'typed-linux' | 'typed-windows', name = 'vm', nic = 'nic'): string =>
+  os.startsWith('typed')
+    ? `resource "azurerm_${os.slice(6)}_virtual_machine" "${name}" {\n  name                  = "${name}"\n  size                  = "Standard_B2s"\n  network_interface_ids = [azurerm_network_interface.${nic}.id]\n}\n\n`
+    : `resource "azurerm_virtual_machine" "${name}" {\n  name                  = "${name}"\n  vm_size               = "Standard_B2s"\n  network_interface_ids = ["\${azurerm_network_interface.${nic}.id}"]\n  os_profile_${os}_config {\n${os === 'linux' ? '    disable_password_authentication = true\n' : '    provision_vm_agent = true\n'}  }\n}\n\n`
+/** A public load balancer with a backend pool, and a rule forwarding `frontend` to `backend` on it. */
+const lbWithRule = (backend: number, frontend = backend, name = 'web'): string =>
+  `resource "azurerm_lb" "lb" {\n  name = "lb"\n  frontend_ip_configuration {\n    name                 = "public"\n    public_ip_address_id = azurerm_public_ip.lb.id\n  }\n}\n\nresource "azurerm_lb_backend_address_pool" "pool" {\n  name            = "pool"\n  loadbalancer_id = azurerm_lb.lb.id\n}\n\nresource "azurerm_lb_rule" "${name}" {\n  loadbalancer_id                = azurerm_lb.lb.id\n  name                           = "${name}"\n  protocol                       = "Tcp"\n  frontend_port                  = ${frontend}\n  backend_port                   = ${backend}\n  frontend_ip_configuration_name = "public"\n  backend_address_pool_ids       = [azurerm_lb_backend_address_pool.pool.id]\n}\n\n`
+const IN_POOL = '    load_balancer_backend_address_pools_ids = ["${azurerm_lb_backend_address_pool.pool.id}"]\n'
+const NSG_NO_PATH = /\(it guards no internet path to port 22: network interface `azurerm_network_interface\.nic` has no public IP and no load balancer or NAT rule forwarding there, so only the virtual network reaches it\)$/
+
 const policyJson = (action: string, resource: string): string =>
   `resource "aws_iam_policy" "p" {\n  policy = jsonencode({\n    Statement = [{\n      Effect   = "Allow"\n      Action   = ${action} # HERE\n      Resource = ${resource}\n    }]\n  })\n}\n`
 
@@ -647,7 +668,37 @@ export const terraformCases: CaseTable = {
   },
   'tf/azure-nsg-open-admin-port': {
     valid: [ok('resource "azurerm_network_security_rule" "r" {\n  direction              = "Inbound"\n  access                 = "Allow"\n  protocol               = "Tcp"\n  source_address_prefix  = "10.0.0.0/8"\n  destination_port_range = "3389"\n}\n')],
-    invalid: [here('resource "azurerm_network_security_rule" "r" {\n  direction              = "Inbound"\n  access                 = "Allow"\n  protocol               = "Tcp"\n  source_address_prefix  = "Internet" # HERE\n  destination_port_range = "22"\n}\n', { severity: 'high' })]
+    invalid: [
+      here('resource "azurerm_network_security_rule" "r" {\n  direction              = "Inbound"\n  access                 = "Allow"\n  protocol               = "Tcp"\n  source_address_prefix  = "Internet" # HERE\n  destination_port_range = "22"\n}\n', { severity: 'high' }),
+      // What the group guards: low when nothing behind it can be reached on the port from the internet.
+      here(nsgOpen('22', nsgNic(IN_POOL) + azureVm('linux') + lbWithRule(443)), { severity: 'low', message: NSG_NO_PATH }, 'interface without public IP whose load balancer forwards only 443'),
+      here(
+        'resource "azurerm_network_security_group" "nsg" {\n  name = "nsg"\n}\n\nresource "azurerm_network_security_rule" "ssh" {\n  network_security_group_name = azurerm_network_security_group.nsg.name\n  direction                   = "Inbound"\n  access                      = "Allow"\n  protocol                    = "Tcp"\n  source_address_prefix       = "Internet" # HERE\n  destination_port_range      = "22"\n}\n\nresource "azurerm_subnet" "internal" {\n  name = "internal"\n}\n\nresource "azurerm_subnet_network_security_group_association" "internal" {\n  subnet_id                 = azurerm_subnet.internal.id\n  network_security_group_id = azurerm_network_security_group.nsg.id\n}\n\n' + nsgNic().replace(/resource "azurerm_network_interface_security_group_association"[^]*$/, '') + azureVm('typed-linux'),
+        { severity: 'low', message: /it guards no internet path to port 22: subnet `azurerm_subnet\.internal` has no public IP/ },
+        'standalone rule on a group attached to a subnet whose only interface has no public IP'
+      ),
+      here(nsgOpen('3389', nsgNic(PUBLIC_IP) + azureVm('linux')), { severity: 'low', message: /everything behind the group is a Linux VM \(`azurerm_virtual_machine\.vm`\): nothing listens on RDP \(port 3389\)\)$/ }, 'RDP to a public Linux VM (nothing listens there)'),
+      here(nsgOpen('22', nsgNic(PUBLIC_IP) + azureVm('windows')), { severity: 'low', message: /is a Windows VM .*nothing listens on SSH \(port 22\)/ }, 'SSH to a public Windows VM'),
+      here(nsgOpen('22', nsgNic(PUBLIC_IP) + azureVm('linux')), { severity: 'high', message: '`azurerm_network_security_group.nsg` allows SSH (port 22) from the internet' }, 'interface with a public IP stays high'),
+      here(nsgOpen('3389', nsgNic(PUBLIC_IP) + azureVm('linux') + azureVm('typed-windows', 'win', 'nic2') + nsgNic(PUBLIC_IP, 'nic2')), { severity: 'high' }, 'RDP to Linux and Windows VMs stays high'),
+      here(nsgOpen('22', nsgNic(IN_POOL) + azureVm('linux') + lbWithRule(22, 2222)), { severity: 'high' }, 'load balancer rule forwarding to 22 stays high'),
+      here(nsgOpen('22', nsgNic(IN_POOL) + azureVm('linux') + lbWithRule(0, 0)), { severity: 'high' }, 'HA-ports load balancer rule stays high'),
+      here(
+        nsgOpen('22', nsgNic('    load_balancer_inbound_nat_rules_ids = ["${element(azurerm_lb_nat_rule.ssh.*.id, count.index)}"]\n') + azureVm('linux') + 'resource "azurerm_lb_nat_rule" "ssh" {\n  loadbalancer_id = azurerm_lb.lb.id\n  name            = "ssh"\n  protocol        = "Tcp"\n  frontend_port   = 2200\n  backend_port    = 22\n}\n'),
+        { severity: 'high' },
+        'load balancer NAT rule to 22 (the older interface attribute) stays high'
+      ),
+      here(
+        nsgOpen('22', nsgNic() + azureVm('linux') + 'resource "azurerm_network_interface_nat_rule_association" "ssh" {\n  network_interface_id  = azurerm_network_interface.nic.id\n  ip_configuration_name = "internal"\n  nat_rule_id           = azurerm_lb_nat_rule.ssh.id\n}\n\nresource "azurerm_lb_nat_rule" "ssh" {\n  loadbalancer_id = azurerm_lb.lb.id\n  name            = "ssh"\n  protocol        = "Tcp"\n  frontend_port   = 2200\n  backend_port    = 22\n}\n'),
+        { severity: 'high' },
+        'load balancer NAT rule association to 22 stays high'
+      ),
+      here(nsgOpen('22', nsgNic('    load_balancer_backend_address_pools_ids = [var.pool_id]\n') + azureVm('linux')), { severity: 'high' }, 'pool not in view stays high'),
+      here(nsgOpen('*', nsgNic(IN_POOL) + azureVm('linux') + lbWithRule(443)), { severity: 'high', message: /all ports from the internet$/ }, 'all ports behind a load balancer forwarding 443 stays high'),
+      here(nsgOpen('22', ''), { severity: 'high' }, 'group attached to nothing in view stays high'),
+      here(nsgOpen('22', nsgNic() + azureVm('linux') + 'module "dns" {\n  source = "./dns"\n  nic_id = azurerm_network_interface.nic.id\n}\n'), { severity: 'high' }, 'interface handed to a module call stays high'),
+      here(nsgOpen('22', nsgNic() + 'resource "azurerm_lb_backend_address_pool_address" "nic" {\n  backend_address_pool_id = azurerm_lb_backend_address_pool.pool.id\n  ip_address              = azurerm_network_interface.nic.private_ip_address\n}\n'), { severity: 'high' }, 'interface in a pool by IP address stays high')
+    ]
   },
   'tf/azure-storage-public-blob': {
     valid: [ok('resource "azurerm_storage_account" "s" {\n  allow_nested_items_to_be_public = false\n}\n')],

@@ -1,7 +1,8 @@
 /** The most common exposure and backup mistakes on Google Cloud and Azure. */
 import { defineRule } from '../rule.js'
 import { blocksOf, stringValue, type HclAttribute } from '../parse/hcl.js'
-import { attr, dynamicBlock, isDynamic, isFalse, isTrue, label, stringList, sub, type TfCheck, type TfContext } from './context.js'
+import { attr, dynamicBlock, isDynamic, isFalse, isTrue, label, referenceText, stringList, sub, type TfCheck, type TfContext } from './context.js'
+import { nsgRuleReach } from './azure-nsg-reach.js'
 
 const sqlBackups = defineRule('terraform', {
   id: 'tf/gcp-sql-backups-off',
@@ -39,7 +40,7 @@ const azureNsg = defineRule('terraform', {
   topics: ['network-exposure'],
   severity: 'high',
   title: 'Network security rule opens SSH or RDP to the internet',
-  description: 'An inbound allow rule admits port 22 or 3389 (or all ports) from `*`, `Internet` or 0.0.0.0/0.',
+  description: 'An inbound allow rule admits port 22 or 3389 (or all ports) from `*`, `Internet` or 0.0.0.0/0. What the group guards, as the module shows it, lowers it to low: when every interface and subnet it is attached to is in view and none has a path from the internet to the port (no public IP, no load balancer rule or NAT rule forwarding to it), or when every machine behind it runs the system that does not listen there (RDP on Linux VMs, SSH on Windows VMs). A group attached to nothing in view keeps it high.',
   remediation: 'Restrict the source prefix to known ranges, or use Azure Bastion.',
   refs: { checkov: ['CKV_AZURE_10', 'CKV_AZURE_9'], tfsec: 'azure-network-no-public-ingress', trivy: 'AVD-AZU-0047' }
 })
@@ -152,22 +153,22 @@ const ADMIN_PORTS: [number, string][] = [
 ]
 
 /** Which admin ports a list of port specs (`"22"`, `"1000-2000"`, `"*"`) covers; 'all' for every port. */
-function coveredPorts(specs: string[] | undefined): 'all' | string[] {
+function coveredPorts(specs: string[] | undefined): 'all' | number[] {
   if (specs === undefined) return 'all'
-  const hit: string[] = []
+  const hit: number[] = []
   for (const spec of specs) {
     const s = spec.trim()
     if (s === '*' || s === '0-65535') return 'all'
     const [lo, hi] = s.split('-').map((x) => Number(x))
     if (lo === undefined || Number.isNaN(lo)) continue
-    for (const [port, name] of ADMIN_PORTS) if (lo <= port && port <= (hi ?? lo)) hit.push(`${name} (port ${port})`)
+    for (const [port] of ADMIN_PORTS) if (lo <= port && port <= (hi ?? lo)) hit.push(port)
   }
   return hit
 }
 
-function describe(ports: 'all' | string[]): string | undefined {
+function describe(ports: 'all' | number[]): string | undefined {
   if (ports === 'all') return 'all ports'
-  return ports.length ? ports.join(' and ') : undefined
+  return ports.length ? ports.map((p) => `${ADMIN_PORTS.find(([port]) => port === p)![1]} (port ${p})`).join(' and ') : undefined
 }
 
 function checkCloudSql(ctx: TfContext): void {
@@ -204,7 +205,8 @@ function checkGcpFirewall(ctx: TfContext): void {
   }
 }
 
-function nsgRule(ctx: TfContext, who: string, rule: { attributes: Record<string, HclAttribute> }): void {
+/** `nsg` names the `azurerm_network_security_group` the rule belongs to, when known: what it guards may lower the finding. */
+function nsgRule(ctx: TfContext, who: string, rule: { attributes: Record<string, HclAttribute> }, nsg: string | undefined): void {
   const get = (n: string): string => (stringValue(rule.attributes[n]?.value) ?? '').toLowerCase()
   if (get('direction') !== 'inbound' || get('access') !== 'allow') return
   const protocol = get('protocol')
@@ -214,14 +216,23 @@ function nsgRule(ctx: TfContext, who: string, rule: { attributes: Record<string,
   const source = [single, many].find((a) => a && stringList(a.value).some((p) => ANYWHERE.has(p.toLowerCase())))
   if (!source) return
   const portSpecs = [...stringList(rule.attributes.destination_port_range?.value), ...stringList(rule.attributes.destination_port_ranges?.value)]
-  const what = describe(coveredPorts(portSpecs))
-  if (what) ctx.report(azureNsg, source.line, `${who} allows ${what} from the internet`)
+  const ports = coveredPorts(portSpecs)
+  const what = describe(ports)
+  if (!what) return
+  const reach = nsgRuleReach(ctx, nsg, ports)
+  ctx.report(azureNsg, source.line, `${who} allows ${what} from the internet${reach ? ` (${reach.why})` : ''}`, reach ? { severity: reach.severity } : undefined)
 }
 
+/** The group a standalone rule belongs to: `network_security_group_name = azurerm_network_security_group.NAME.name`. */
+const NSG_NAME_REF = /^azurerm_network_security_group\.([A-Za-z_][\w-]*)\.name$/
+
 function checkAzureNsg(ctx: TfContext): void {
-  for (const r of ctx.resources('azurerm_network_security_rule')) nsgRule(ctx, label(r), r.block)
+  for (const r of ctx.resources('azurerm_network_security_rule')) {
+    const ref = referenceText(attr(r.block, 'network_security_group_name')?.value)
+    nsgRule(ctx, label(r), r.block, ref !== undefined ? NSG_NAME_REF.exec(ref)?.[1] : undefined)
+  }
   for (const r of ctx.resources('azurerm_network_security_group')) {
-    for (const rule of blocksOf(r.block, 'security_rule')) nsgRule(ctx, label(r), rule)
+    for (const rule of blocksOf(r.block, 'security_rule')) nsgRule(ctx, label(r), rule, r.name)
   }
 }
 
