@@ -25,6 +25,22 @@ describe('directive prefilter', () => {
     expect(summary('t.yaml', 'cloudformation', yaml)).toEqual(['Metadata.checkov.skip CKV_AWS_20@7'])
   })
 
+  it('finds the cfn_nag, guard and cfn-lint keys written with escapes of `a`, `_` and `-`', () => {
+    const nag = CFN_JSON('{ "cfn_n\\u0061g": { "rules_to_suppress": [{ "id": "W31", "reason": "static site" }] } }')
+    const guard = CFN_JSON('{ "gu\\u0061rd": { "SuppressedRules": ["S3_BUCKET_PUBLIC_READ_ACL"] } }')
+    const lint = CFN_JSON('{ "cfn\\u002dlint": { "config": { "ignore_checks": ["W3045"] } } }')
+    for (const text of [nag, guard, lint]) expect(['cfn_nag', 'guard', 'cfn-lint'].some((w) => text.includes(w))).toBe(false)
+    expect(summary('t.json', 'cloudformation', nag)).toEqual(['Metadata.cfn_nag.rules_to_suppress W31@5'])
+    expect(summary('t.json', 'cloudformation', guard)).toEqual(['Metadata.guard.SuppressedRules S3_BUCKET_PUBLIC_READ_ACL@5'])
+    expect(summary('t.json', 'cloudformation', lint)).toEqual(['Metadata.cfn-lint.config.ignore_checks W3045@5'])
+  })
+
+  it('finds a YAML key whose double-quoted text a backslash at the end of a line joins', () => {
+    const yaml = 'Resources:\n  Site:\n    Type: AWS::S3::Bucket\n    Metadata:\n      ? "cfn_\\\n        nag"\n      : rules_to_suppress:\n          - id: W31\n            reason: static site\n'
+    expect(yaml.includes('cfn_nag')).toBe(false)
+    expect(summary('t.yaml', 'cloudformation', yaml)).toEqual(['Metadata.cfn_nag.rules_to_suppress W31@8'])
+  })
+
   it('finds a "//" preflight:ignore in .tf.json written with an escape', () => {
     const json = '{\n  "resource": {\n    "aws_s3_bucket": {\n      "b": {\n        "//": "pre\\u0066light:ignore tf/x -- why",\n        "bucket": "b"\n      }\n    }\n  }\n}\n'
     expect(json.includes('preflight')).toBe(false)

@@ -168,6 +168,97 @@ describe('CloudFormation', () => {
   })
 })
 
+/** Two security groups opening SSH to the world; `meta` goes on the first one's Metadata. */
+const TWO_GROUPS = (meta: string) =>
+  'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n' +
+  ['Bastion', 'Jump']
+    .map(
+      (name, i) =>
+        `  ${name}:\n    Type: AWS::EC2::SecurityGroup\n${i === 0 ? meta : ''}    Properties:\n      GroupDescription: ${name}\n      SecurityGroupIngress:\n` +
+        '        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: 0.0.0.0/0\n'
+    )
+    .join('')
+
+/** Two DynamoDB tables without DeletionPolicy or UpdateReplacePolicy; `meta` goes on the first. */
+const TWO_TABLES = (meta: string, rootMeta = '') =>
+  `AWSTemplateFormatVersion: "2010-09-09"\n${rootMeta}Resources:\n` +
+  ['Orders', 'Carts']
+    .map((name, i) => `  ${name}:\n    Type: AWS::DynamoDB::Table\n${i === 0 ? meta : ''}    Properties:\n      PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: true\n`)
+    .join('')
+
+describe('CloudFormation: the suppressions of cfn_nag, cfn-guard and cfn-lint', () => {
+  it('cfn_nag rules_to_suppress on a resource covers it, with its reason, and not the next resource', async () => {
+    const meta = '    Metadata:\n      cfn_nag:\n        rules_to_suppress:\n          - id: W2\n            reason: bastion reached through the VPN only\n'
+    const r = await run([source('sg.yaml', TWO_GROUPS(meta))])
+    expect(r.gone).toEqual(['sg.yaml:16 cfn/sg-open-admin-port'])
+    expect(r.kept).toEqual(['sg.yaml:25 cfn/sg-open-admin-port'])
+    expect(r.suppressed[0]!.suppressed).toEqual({ by: 'Metadata.cfn_nag.rules_to_suppress', reason: 'bastion reached through the VPN only', selfAdded: false })
+    // Another cfn_nag id (W9: a CIDR wider than /32) is not the world-open ingress.
+    expect((await run([source('sg.yaml', TWO_GROUPS(meta.replace('W2', 'W9')))])).gone).toEqual([])
+  })
+
+  it('a cfn_nag suppression without a reason works and is flagged as missing one, as checkov\'s is', async () => {
+    const r = await run([source('sg.yaml', TWO_GROUPS('    Metadata:\n      cfn_nag:\n        rules_to_suppress:\n          - id: W2\n'))])
+    expect(r.gone).toEqual(['sg.yaml:15 cfn/sg-open-admin-port'])
+    expect(r.findings).toContainEqual(
+      expect.objectContaining({ ruleId: 'preflight/suppression-without-reason', path: 'sg.yaml', line: 8, message: 'Metadata.cfn_nag.rules_to_suppress W2 gives no reason.' })
+    )
+  })
+
+  it('guard SuppressedRules on a resource covers it and not the next; it takes no reason', async () => {
+    const r = await run([source('sg.yaml', TWO_GROUPS('    Metadata:\n      guard:\n        SuppressedRules:\n          - INCOMING_SSH_DISABLED\n'))])
+    expect(r.gone).toEqual(['sg.yaml:15 cfn/sg-open-admin-port'])
+    expect(r.kept).toEqual(['sg.yaml:24 cfn/sg-open-admin-port'])
+    expect(r.suppressed[0]!.suppressed).toEqual({ by: 'Metadata.guard.SuppressedRules', selfAdded: false })
+  })
+
+  it('JSON: cfn_nag and guard forms in a resource\'s Metadata', async () => {
+    const json = (meta: string) =>
+      `{\n  "Resources": {\n    "Site": {\n      "Type": "AWS::S3::Bucket",\n      "Metadata": ${meta},\n      "Properties": {\n        "AccessControl": "PublicRead",\n        "VersioningConfiguration": { "Status": "Enabled" }\n      }\n    }\n  }\n}\n`
+    const nag = await run([source('site.json', json('{ "cfn_nag": { "rules_to_suppress": [{ "id": "W31", "reason": "static website" }] } }'))])
+    expect(nag.gone).toEqual(['site.json:7 cfn/s3-public-access'])
+    const guard = await run([source('site.json', json('{ "guard": { "SuppressedRules": ["S3_BUCKET_PUBLIC_READ_ACL"] } }'))])
+    expect(guard.gone).toEqual(['site.json:7 cfn/s3-public-access'])
+  })
+
+  it('cfn-lint ignore_checks on a resource covers it by the whole id; in the template\'s Metadata it covers the file, by prefix', async () => {
+    const onResource = (id: string) => `    Metadata:\n      cfn-lint:\n        config:\n          ignore_checks:\n            - ${id}\n`
+    const exact = await run([source('tables.yaml', TWO_TABLES(onResource('I3011')))])
+    expect(exact.gone).toEqual(['tables.yaml:3 cfn/stateful-no-deletion-policy'])
+    expect(exact.kept).toEqual(['tables.yaml:13 cfn/stateful-no-deletion-policy'])
+    // On a resource cfn-lint compares whole ids: `I3` silences nothing there.
+    expect((await run([source('tables.yaml', TWO_TABLES(onResource('I3')))])).gone).toEqual([])
+    // Template-wide, `I3` is every I3xxx rule, I3011 among them, on every resource.
+    const root = 'Metadata:\n  cfn-lint:\n    config:\n      ignore_checks:\n        - I3\n'
+    const wide = await run([source('tables.yaml', TWO_TABLES('', root))])
+    expect(wide.gone).toEqual(['tables.yaml:8 cfn/stateful-no-deletion-policy', 'tables.yaml:13 cfn/stateful-no-deletion-policy'])
+    expect(wide.suppressed[0]!.suppressed?.by).toBe('Metadata.cfn-lint.config.ignore_checks')
+    // A prefix that starts none of the rule's cfn-lint ids (I3011, W3011) silences nothing.
+    expect((await run([source('tables.yaml', TWO_TABLES('', root.replace('- I3', '- W2')))])).gone).toEqual([])
+  })
+
+  it('in the template\'s Metadata a cfn-lint ignore covers the file; guard and cfn_nag lists there (they read resources only) do not', async () => {
+    const root = 'Metadata:\n  cfn-lint:\n    config:\n      ignore_checks: [I3011]\n  guard:\n    SuppressedRules: [DYNAMODB_PITR_ENABLED]\n  cfn_nag:\n    rules_to_suppress:\n      - id: W78\n        reason: lab tables\n'
+    // Tables without point-in-time recovery: a policy finding (cfn-lint I3011) and a recovery one (guard, cfn_nag W78) each.
+    const template = TWO_TABLES('', root).replace(/ {4}Properties:\n.*\n.*\n/g, '    Properties:\n      BillingMode: PAY_PER_REQUEST\n')
+    const r = await run([source('tables.yaml', template)])
+    expect(r.gone).toEqual(['tables.yaml:13 cfn/stateful-no-deletion-policy', 'tables.yaml:17 cfn/stateful-no-deletion-policy'])
+    expect(r.kept).toEqual(['tables.yaml:13 cfn/dynamodb-no-point-in-time-recovery', 'tables.yaml:17 cfn/dynamodb-no-point-in-time-recovery'])
+  })
+
+  it('only the shapes the tools act on count: a `*` is no wildcard, an id outside a list is no suppression', async () => {
+    const listed = '    Metadata:\n      guard:\n        SuppressedRules:\n          - INCOMING_SSH_DISABLED\n'
+    expect((await run([source('sg.yaml', TWO_GROUPS(listed))])).gone).toEqual(['sg.yaml:15 cfn/sg-open-admin-port'])
+    for (const meta of [
+      listed.replace('INCOMING_SSH_DISABLED', '"*"'),
+      '    Metadata:\n      guard:\n        SuppressedRules: INCOMING_SSH_DISABLED\n',
+      '    Metadata:\n      cfn_nag:\n        rules_to_suppress:\n          - W2\n'
+    ]) {
+      expect((await run([source('sg.yaml', TWO_GROUPS(meta))])).gone).toEqual([])
+    }
+  })
+})
+
 describe('reasons and the pull request\'s own suppressions', () => {
   it('a suppression without a reason works and adds one info finding at its line', async () => {
     const r = await run([source('sg.tf', SG('# preflight:ignore tf/aws-sg-open-ssh\n'))])

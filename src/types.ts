@@ -105,8 +105,12 @@ export const TOPICS = [
 ] as const
 export type Topic = (typeof TOPICS)[number]
 
-/** Tools whose rule ids a Preflight rule may name as equivalent (for suppressions and SARIF import). */
-export const REF_TOOLS = ['checkov', 'kics', 'tfsec', 'trivy', 'hadolint', 'zizmor'] as const
+/**
+ * Tools whose rule ids a Preflight rule may name as equivalent (for suppressions and SARIF import),
+ * spelled as the SARIF import names them (`toolSlug`): cfn_nag writes `cfn_nag` as its driver name,
+ * CloudFormation Guard `cfn-guard`, cfn-lint `cfn-lint`.
+ */
+export const REF_TOOLS = ['checkov', 'kics', 'tfsec', 'trivy', 'hadolint', 'zizmor', 'cfn_nag', 'cfn-guard', 'cfn-lint'] as const
 export type RefTool = (typeof REF_TOOLS)[number]
 /** Equivalent ids per tool; one id or several. */
 export type RuleRefs = Partial<Record<RefTool, string | readonly string[]>>

@@ -22,7 +22,7 @@ export function renderRulesDoc(rules: RuleMeta[]): string {
     '',
     `${rules.length} rules. Each finding carries the rule id, a category, a severity, the file and line, a message and a remediation; rules marked ✎ also carry a committable suggestion when the fix is mechanical.`,
     '',
-    'Equivalent ids name the closest rule of checkov, KICS, hadolint or zizmor where one exists; the behaviour is ours and may differ in detail.',
+    'Equivalent ids name the closest rule of checkov, KICS, tfsec, trivy, hadolint, zizmor, cfn_nag, CloudFormation Guard (`cfn-guard`, rules of its registry) or cfn-lint where one exists; the behaviour is ours and may differ in detail. Suppressions written for one of these tools silence the Preflight rule that names the same id.',
     ''
   ]
   const kinds = [...new Set(rules.map((r) => r.kind))]

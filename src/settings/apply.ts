@@ -198,7 +198,10 @@ function names(d: Directive, f: Finding, rule: RuleMeta | undefined): boolean {
   if (d.tool === 'preflight') return d.ids.some((id) => ruleGlob(id).test(f.ruleId))
   const ids = refIds(rule?.refs, d.tool).map((x) => x.toLowerCase())
   if (!ids.length) return false
-  return d.ids.some((id) => id === '*' || ids.includes(id.toLowerCase()))
+  const written = d.ids.map((id) => id.toLowerCase())
+  // cfn-lint's template-wide ignore_checks names rules by the start of their id (`W2` is W2xxx).
+  if (d.idMatch === 'prefix') return written.some((id) => ids.some((ref) => ref.startsWith(id)))
+  return written.some((id) => (id === '*' && d.idMatch !== 'exact') || ids.includes(id))
 }
 
 const globCache = new Map<string, RegExp>()

@@ -2,8 +2,9 @@
  * Suppression directives found in a file: Preflight's own comments
  * (`# preflight:ignore <ids> -- <reason>`, `# preflight:ignore-file <ids>`), `Metadata.preflight.ignore`
  * on JSON/YAML resources, and the forms other tools' users already have in their files (checkov,
- * tfsec, trivy, KICS, hadolint, zizmor). Each directive knows the lines it covers; matching it to a
- * finding is apply.ts's job.
+ * tfsec, trivy, KICS, hadolint, zizmor; on CloudFormation resources cfn_nag, cfn-guard and cfn-lint,
+ * whose template-wide `Metadata` also counts). Each directive knows the lines it covers; matching it
+ * to a finding is apply.ts's job.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml'
 import type { FileKind, RefTool, SourceFile } from '../types.js'
@@ -17,6 +18,13 @@ export interface Directive {
   reason?: string
   /** Whether the form has a place for a reason (only then is a missing one flagged). */
   takesReason: boolean
+  /**
+   * How an id names a rule of its tool. Absent: it is the rule's id, or `*` for every rule with an
+   * id for the tool (the forms Preflight reads for KICS). `exact`: it is the rule's id, and `*` is no
+   * wildcard (the tool compares strings). `prefix`: it starts the rule's id, as cfn-lint reads its
+   * template-wide `ignore_checks` (`W` is every warning, `W2` every W2xxx).
+   */
+  idMatch?: 'exact' | 'prefix'
   /** The form as written, for messages: `preflight:ignore`, `checkov:skip`, … */
   form: string
   /** Where the directive is written (1-based). */
@@ -140,16 +148,21 @@ function mayHoldCommentDirective(content: string): boolean {
 }
 
 /**
- * A metadata directive sits under a `preflight` or `checkov` key or in a `preflight:ignore`
- * string. YAML and JSON can spell those words otherwise only with numeric escapes of their
- * lowercase letters (`"\u0070reflight"`, `"\x63heckov"`: U+0063 to U+0076), so a file with neither
- * word and no such escape is not parsed. Other backslashes (regular expressions in API models,
- * Windows paths) do not make a file worth a YAML parse.
+ * A metadata directive sits under a `preflight` or `checkov` key or in a `preflight:ignore` string;
+ * in a CloudFormation template also under a `cfn_nag`, `guard` or `cfn-lint` key. YAML and JSON can
+ * spell those words otherwise only with escapes in a double-quoted string: a numeric escape of one
+ * of their characters (`"\u0070reflight"`, `"cfn\x2dlint"`: `-`, `_` and `a` to `z`), or a
+ * backslash ending the line, which YAML drops with the line break (an explicit key `? "cfn_\` with
+ * `nag"` on the next line). A file with none of the words and no such escape is not parsed. Other
+ * backslashes (regular expressions in API models, Windows paths) do not make a file worth a YAML parse.
  */
-const LETTER_ESCAPE = /\\(?:x|u00|U000000)(?:6[3-9a-fA-F]|7[0-6])/
+const METADATA_WORDS = ['preflight', 'checkov']
+const CFN_METADATA_WORDS = [...METADATA_WORDS, 'cfn_nag', 'guard', 'cfn-lint']
+const WORD_ESCAPE = /\\(?:(?:x|u00|U000000)(?:2[dD]|5[fF]|6[1-9a-fA-F]|7[0-9aA])|\r?\n)/
 
-function mayHoldMetadataDirective(content: string): boolean {
-  return content.includes('preflight') || content.includes('checkov') || (content.includes('\\') && LETTER_ESCAPE.test(content))
+function mayHoldMetadataDirective(file: SourceFile): boolean {
+  const words = file.kind === 'cloudformation' ? CFN_METADATA_WORDS : METADATA_WORDS
+  return words.some((w) => file.content.includes(w)) || (file.content.includes('\\') && WORD_ESCAPE.test(file.content))
 }
 
 /** Every suppression directive in one file. */
@@ -158,7 +171,7 @@ export function findDirectives(file: SourceFile): Directive[] {
   // A Helm template opens with `{{`: template code, not JSON (and not worth a failing YAML parse).
   const jsonLike = file.path.endsWith('.json') || /^\s*(?:\[|\{(?!\{))/.test(file.content)
   if (!jsonLike && mayHoldCommentDirective(file.content)) out.push(...commentDirectives(file, file.content.split(/\r?\n/)))
-  if ((file.kind === 'cloudformation' || file.path.endsWith('.tf.json') || jsonLike) && mayHoldMetadataDirective(file.content)) out.push(...metadataDirectives(file))
+  if ((file.kind === 'cloudformation' || file.path.endsWith('.tf.json') || jsonLike) && mayHoldMetadataDirective(file)) out.push(...metadataDirectives(file))
   return out
 }
 
@@ -245,8 +258,82 @@ function metadataDirectives(file: SourceFile): Directive[] {
       visit(pair.value, isScalar(pair.key) ? lineOf(pair.key.range?.[0]) : undefined)
     }
   }
-  for (const doc of docs) visit(doc.contents)
+  for (const doc of docs) {
+    visit(doc.contents)
+    if (file.kind === 'cloudformation') out.push(...cloudFormationToolDirectives(doc.contents, lineOf, rangeOf))
+  }
   return out
+}
+
+/**
+ * The suppressions of cfn_nag, cfn-guard and cfn-lint, read where each tool reads them: on a
+ * resource (a value of the template's `Resources`), and for cfn-lint also in the template's own
+ * `Metadata`, which covers the file. Only the shapes the tools act on count (a list of ids; for
+ * cfn_nag a list of `{ id, reason }`): a suppression the tool would not honour silences nothing here.
+ */
+function cloudFormationToolDirectives(root: unknown, lineOf: (offset: number | undefined) => number, rangeOf: (node: Node, keyLine: number) => LineRange): Directive[] {
+  if (!isMap(root)) return []
+  const out: Directive[] = []
+  const idsAt = (meta: Node, path: string[]): { id: string; at?: number }[] => (isMap(meta) ? stringItems(meta.getIn(path, true)) : [])
+  for (const meta of valuesOf(root, 'Metadata')) {
+    // cfn-lint reads its template-wide configuration here, and its ignore_checks by prefix.
+    for (const { id, at } of idsAt(meta, ['cfn-lint', 'config', 'ignore_checks'])) {
+      out.push({ tool: 'cfn-lint', ids: [id], takesReason: false, idMatch: 'prefix', form: 'Metadata.cfn-lint.config.ignore_checks', line: lineOf(at), ranges: [WHOLE_FILE] })
+    }
+  }
+  for (const resources of valuesOf(root, 'Resources')) {
+    if (!isMap(resources)) continue
+    for (const pair of resources.items) {
+      const resource = pair.value
+      if (!isMap(resource)) continue
+      const ranges = [rangeOf(resource, isScalar(pair.key) ? lineOf(pair.key.range?.[0]) : Number.MAX_SAFE_INTEGER)]
+      for (const meta of valuesOf(resource, 'Metadata')) {
+        if (!isMap(meta)) continue
+        const nag = meta.getIn(['cfn_nag', 'rules_to_suppress'], true)
+        for (const entry of isSeq(nag) ? nag.items : []) {
+          // cfn_nag skips an entry without an id (and says so); the reason is what it prints.
+          if (!isMap(entry)) continue
+          const id = entry.get('id', true)
+          if (!isScalar(id) || typeof id.value !== 'string') continue
+          const reason = entry.get('reason')
+          out.push({
+            tool: 'cfn_nag',
+            ids: [id.value],
+            reason: typeof reason === 'string' || typeof reason === 'number' ? String(reason).trim() || undefined : undefined,
+            takesReason: true,
+            idMatch: 'exact',
+            form: 'Metadata.cfn_nag.rules_to_suppress',
+            line: lineOf(entry.range?.[0]),
+            ranges
+          })
+        }
+        for (const { id, at } of idsAt(meta, ['guard', 'SuppressedRules'])) {
+          out.push({ tool: 'cfn-guard', ids: [id], takesReason: false, idMatch: 'exact', form: 'Metadata.guard.SuppressedRules', line: lineOf(at), ranges })
+        }
+        // On a resource cfn-lint compares each id whole with the rule's (no prefix).
+        for (const { id, at } of idsAt(meta, ['cfn-lint', 'config', 'ignore_checks'])) {
+          out.push({ tool: 'cfn-lint', ids: [id], takesReason: false, idMatch: 'exact', form: 'Metadata.cfn-lint.config.ignore_checks', line: lineOf(at), ranges })
+        }
+      }
+    }
+  }
+  return out
+}
+
+/** The values of a map's entries under one key (every one of them, should the key be repeated). */
+function valuesOf(map: unknown, key: string): Node[] {
+  if (!isMap(map)) return []
+  const out: Node[] = []
+  for (const pair of map.items) {
+    if (isScalar(pair.key) && pair.key.value === key && pair.value) out.push(pair.value as Node)
+  }
+  return out
+}
+
+/** The string items of a list, with where each is written; anything else is no list of ids. */
+function stringItems(node: unknown): { id: string; at?: number }[] {
+  if (!isSeq(node)) return []
+  return node.items.flatMap((item) => (isScalar(item) && typeof item.value === 'string' ? [{ id: item.value, at: item.range?.[0] }] : []))
 }
 
 function seqItems(node: unknown): unknown[] {
