@@ -13,7 +13,7 @@ import { readTree } from '../src/changes/tree.js'
 const SAMPLES = join(process.cwd(), '..', 'shared', 'samples')
 const FIXTURES = join(process.cwd(), '__tests__', '__fixtures__', 'sarif')
 const CHECKOV_INPUT = join(SAMPLES, 'checkov-input')
-const KNOWN = new Set(['tf/bucket.tf', 'docker/Dockerfile', '.github/workflows/ci.yml'])
+const KNOWN = new Set(['tf/bucket.tf', 'docker/Dockerfile', '.github/workflows/ci.yml', 'cfn/db.yaml'])
 
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8')
 
@@ -68,7 +68,10 @@ describe('SARIF import: one sample per tool, written to its documented format', 
     ['tfsec.sarif', 'tfsec', 2],
     ['hadolint.sarif', 'hadolint', 3],
     ['zizmor.sarif', 'zizmor', 2],
-    ['semgrep.sarif', 'semgrep', 1]
+    ['semgrep.sarif', 'semgrep', 1],
+    ['cfn-lint.sarif', 'cfn-lint', 2],
+    ['cfn-guard.sarif', 'cfn-guard', 2],
+    ['cfn_nag.sarif', 'cfn_nag', 2]
   ])('%s: every result imported with its tool, resolved to a repository path', (file, tool, n) => {
     const r = importSarif(fixture(file), file, { knownPaths: KNOWN })
     expect(r.notes).toEqual([])
@@ -135,6 +138,27 @@ describe('SARIF import: one sample per tool, written to its documented format', 
     expect(mergeImported(moved, imported, rules).every((f) => f.alsoFlaggedBy === undefined)).toBe(true)
   })
 
+  it('merges cfn-lint, cfn-guard and cfn_nag results into the CloudFormation findings whose refs name them', async () => {
+    // The template the three samples were written against: a public, unencrypted MySQL instance.
+    const template =
+      'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n' +
+      '      DBInstanceClass: db.t3.micro\n      AllocatedStorage: "20"\n      MasterUsername: admin\n      ManageMasterUserPassword: true\n' +
+      '      PubliclyAccessible: true\n      StorageEncrypted: false\n      MultiAZ: true\n'
+    const own = (await analyzeFiles([{ path: 'cfn/db.yaml', kind: 'cloudformation', content: template }])).findings
+    const imported = ['cfn-lint.sarif', 'cfn-guard.sarif', 'cfn_nag.sarif'].flatMap((f) => importSarif(fixture(f), f, { knownPaths: KNOWN }).findings)
+    const merged = mergeImported(own, imported, ALL_RULES)
+    const also = (ruleId: string) => merged.find((f) => f.ruleId === ruleId)?.alsoFlaggedBy
+    expect(also('cfn/stateful-no-update-replace-policy')).toEqual(['cfn-lint/I3011'])
+    expect(also('cfn/rds-publicly-accessible')).toEqual(['cfn-guard/RDS_INSTANCE_PUBLIC_ACCESS_CHECK'])
+    expect(also('cfn/rds-storage-not-encrypted')).toEqual(['cfn-guard/RDS_STORAGE_ENCRYPTED'])
+    // cfn_nag names its rules CFN_NAG_F80 in SARIF; the rule's refs say F80.
+    expect(also('cfn/rds-no-deletion-protection')).toEqual(['cfn_nag/CFN_NAG_F80'])
+    // cfn_nag places every result on the resource's first line: F22 there is too far from the
+    // PubliclyAccessible line to be the same place, and stays a finding of its own, as does an
+    // id no rule names (I3013).
+    expect(merged.filter((f) => f.source !== undefined).map((f) => f.ruleId).sort()).toEqual(['cfn-lint/I3013', 'cfn_nag/CFN_NAG_F22'])
+  })
+
   it('bad input is one note naming the file; nothing else lost', () => {
     expect(importSarif('{not json', 'broken.sarif').notes[0]).toMatchObject({ path: 'broken.sarif', reason: 'parse' })
     expect(importSarif('{"version":"2.1.0"}', 'empty.sarif').notes[0].message).toContain('empty.sarif')
@@ -158,8 +182,8 @@ describe('SARIF import: one sample per tool, written to its documented format', 
   })
 
   it('tool names and scores map as GitHub does', () => {
-    expect(['Checkov', 'Trivy', 'KICS', 'defsec', 'Hadolint', 'zizmor', 'Semgrep OSS', 'My Tool!'].map(toolSlug)).toEqual([
-      'checkov', 'trivy', 'kics', 'tfsec', 'hadolint', 'zizmor', 'semgrep', 'my-tool'
+    expect(['Checkov', 'Trivy', 'KICS', 'defsec', 'Hadolint', 'zizmor', 'Semgrep OSS', 'My Tool!', 'cfn-lint', 'cfn-guard', 'cfn_nag', 'cfn-nag'].map(toolSlug)).toEqual([
+      'checkov', 'trivy', 'kics', 'tfsec', 'hadolint', 'zizmor', 'semgrep', 'my-tool', 'cfn-lint', 'cfn-guard', 'cfn_nag', 'cfn_nag'
     ])
     expect([9.5, 9, 7, 6.9, 4, 0.1, 0].map(severityFromScore)).toEqual(['critical', 'critical', 'high', 'medium', 'medium', 'low', 'info'])
   })

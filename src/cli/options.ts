@@ -35,7 +35,7 @@ export const FLAGS = {
   'model-provider': { type: 'string', verbs: ['review'], value: 'NAME', help: 'anthropic (ANTHROPIC_API_KEY), bedrock (AWS credentials, AWS_REGION) or vertex (Google credentials, CLOUD_ML_REGION)' },
   'max-cost-usd': { type: 'string', verbs: ['review'], value: 'USD', help: 'no further model calls once the run has spent this much' },
   'helm-rendered-dir': { type: 'string', verbs: ['scan', 'review'], value: 'DIR', help: 'manifests rendered from the changed Helm charts by an earlier step (helm template)' },
-  'import-sarif': { type: 'string', multiple: true, verbs: ['scan', 'review'], value: 'FILE', help: "another tool's SARIF (checkov, trivy, KICS, tfsec, hadolint, zizmor, Semgrep); repeatable, globs allowed" },
+  'import-sarif': { type: 'string', multiple: true, verbs: ['scan', 'review'], value: 'FILE', help: "another tool's SARIF (checkov, trivy, KICS, tfsec, hadolint, zizmor, cfn-lint, cfn-guard, cfn_nag, Semgrep); repeatable, globs allowed" },
   'terraform-plan': { type: 'string', verbs: ['scan', 'review'], value: 'FILE', help: '`terraform show -json` of a saved plan: replaced or destroyed stateful resources become findings' },
   infracost: { type: 'string', verbs: ['scan', 'review', 'audit'], value: 'FILE', help: '`infracost breakdown|diff --format json`: the monthly cost and its change' },
   'shard-index': { type: 'string', verbs: ['audit'], value: 'I', help: "this job's shard, 0-based" },

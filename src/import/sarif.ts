@@ -1,6 +1,6 @@
 /**
- * SARIF 2.1.0 import: results of checkov, trivy, KICS, tfsec, hadolint, zizmor, Semgrep (or any
- * tool writing SARIF) become findings beside Preflight's own, so one review and one verdict cover
+ * SARIF 2.1.0 import: results of checkov, trivy, KICS, tfsec, hadolint, zizmor, cfn-lint, cfn-guard,
+ * cfn_nag, Semgrep (or any tool writing SARIF) become findings beside Preflight's own, so one review and one verdict cover
  * them all. Everything in a SARIF file is untrusted text: snippets are never read (checkov puts
  * the offending source, passwords included, there), messages are cut to one line, and the
  * renderers escape and redact it like any PR content.
@@ -52,6 +52,10 @@ export function toolSlug(driverName: string): string {
   if (n === 'tfsec' || n === 'defsec') return 'tfsec'
   if (n.startsWith('hadolint')) return 'hadolint'
   if (n.startsWith('zizmor')) return 'zizmor'
+  // The driver names cfn-lint, CloudFormation Guard and cfn_nag write (cfn_nag's gem is `cfn-nag`).
+  if (n === 'cfn-lint' || n === 'cfnlint') return 'cfn-lint'
+  if (n === 'cfn-guard' || n === 'cfn_guard') return 'cfn-guard'
+  if (n === 'cfn_nag' || n === 'cfn-nag') return 'cfn_nag'
   if (n.startsWith('semgrep')) return 'semgrep'
   return n.replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|(?<!-)-+$/g, '') || 'sarif'
 }
@@ -267,6 +271,8 @@ function normalizeRef(tool: RefTool, id: string): string {
   if (tool === 'trivy') v = v.replace(/^avd-/, '')
   if (tool === 'zizmor') v = v.replace(/^zizmor\//, '')
   if (tool === 'kics') v = v.split('/').pop() ?? v
+  // cfn_nag's SARIF names its rules `CFN_NAG_W2`; its suppressions and Preflight's refs say `W2`.
+  if (tool === 'cfn_nag') v = v.replace(/^cfn_nag_/, '')
   return v
 }
 
