@@ -1,5 +1,5 @@
-/** The judgements shared by the Dockerfile, compose and Kubernetes rules: secret literals in environment entries, image repositories. */
-import { envSecretLiteral, imageBaseName, imageRepository } from '../src/rules/container-common.js'
+/** The judgements shared by the Dockerfile, compose and Kubernetes rules: secret literals in environment entries, image repositories, the pause image. */
+import { envSecretLiteral, imageBaseName, imageRepository, isPauseImage } from '../src/rules/container-common.js'
 
 describe('imageRepository: the registry host and repository path of an image reference', () => {
   it.each([
@@ -17,6 +17,34 @@ describe('imageRepository: the registry host and repository path of an image ref
   it('names the image without registry, namespace, tag or digest', () => {
     expect(imageBaseName('ghcr.io/acme/tools/su-exec:0.2@sha256:abc')).toBe('su-exec')
     expect(imageBaseName('postgres:15')).toBe('postgres')
+  })
+})
+
+describe('isPauseImage: the Kubernetes pause image, by registry and repository path', () => {
+  it.each([
+    'registry.k8s.io/pause:3.10',
+    'REGISTRY.K8S.IO/pause@sha256:' + 'ab'.repeat(32),
+    'k8s.gcr.io/pause-amd64:3.1',
+    'gcr.io/google_containers/pause:2.0',
+    'gcr.io/google_containers/pause-arm64:3.0',
+    'public.ecr.aws/eks-distro/kubernetes/pause:3.10',
+    'mcr.microsoft.com/oss/kubernetes/pause:3.6'
+  ])('%s is the pause image', (ref) => {
+    expect(isPauseImage(ref)).toBe(true)
+  })
+
+  it.each([
+    'pause:3.10',
+    'library/pause',
+    'registry.example.com/pause:3.10',
+    'registry.k8s.io/kubernetes/pause:3.10',
+    'registry.k8s.io/pause-helper:1.0',
+    'gcr.io/other/pause:3.1',
+    'public.ecr.aws/eks-distro/kubernetes/pause-agent:1',
+    'mcr.microsoft.com/pause:3.6',
+    ''
+  ])('%s is not', (ref) => {
+    expect(isPauseImage(ref)).toBe(false)
   })
 })
 

@@ -102,6 +102,17 @@ describe('cost rules in the engine', () => {
     expect(findings.filter((f) => f.ruleId === 'cost/k8s-no-limits')).toEqual([])
   })
 
+  it('the pause image (a capacity placeholder) has no limits to set: no cost/k8s-no-limits for it, its requests still priced', async () => {
+    const inflate = {
+      path: 'k8s/inflate.yaml',
+      kind: 'kubernetes' as const,
+      content: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inflate\nspec:\n  replicas: 5\n  template:\n    spec:\n      containers:\n        - name: inflate\n          image: public.ecr.aws/eks-distro/kubernetes/pause:3.10\n          resources:\n            requests:\n              cpu: 1\n        - name: app\n          image: example/app:1.2.3\n'
+    }
+    const alone = await analyzeCost([inflate])
+    expect(alone.findings.filter((f) => f.ruleId === 'cost/k8s-no-limits').map((f) => f.line)).toEqual([15])
+    expect(alone.lines.some((c) => c.path === 'k8s/inflate.yaml' && c.monthlyCostUsd > 0)).toBe(true)
+  })
+
   it('a kustomize patch or an image-less fragment leaves its limits to the base: no cost/k8s-no-limits', async () => {
     const patch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: example/app:1.2.4\n'
     const kustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\npatches:\n  - image.yaml\n'

@@ -10,6 +10,7 @@ import { looksNonProduction, money } from './estimate.js'
 import { COST, newSink, offerSaving, price, report, usd, type CostSink } from './meta.js'
 import { parseCpu, parseMemoryGib } from './terraform.js'
 import { lookupTable } from '../util/lookup-table.js'
+import { isPauseImage } from '../rules/container-common.js'
 
 const POD_SPEC = lookupTable<string[]>({
   Deployment: ['spec', 'template', 'spec'],
@@ -192,6 +193,8 @@ function workload(sink: CostSink, yaml: YamlFile, path: string, d: Doc, podPath:
   let cpu = 0
   let mem = 0
   let priced = false
+  // Every container the pause image: a capacity placeholder, whose replicas are the capacity it holds, not load to follow.
+  const placeholder = plainList.length > 0 && plainList.every((c) => isPauseImage(read.text(read.field(c, 'image')) ?? ''))
   containers.items.forEach((c, i) => {
     const plain = plainList[i]
     const cname = read.text(read.field(plain, 'name')) ?? `#${i + 1}`
@@ -205,7 +208,9 @@ function workload(sink: CostSink, yaml: YamlFile, path: string, d: Doc, podPath:
     cpu += reqCpu ?? 0
     mem += reqMem ?? 0
     if (!read.isMap(limits) || read.isEmptyMap(limits)) {
-      if (!partial) report(sink, COST.k8sNoLimits, path, line, `${resource} container \`${cname}\` has no resource limits.`)
+      // The pause image uses next to no CPU or memory: no limit to set (its requests still cost).
+      const pause = isPauseImage(read.text(read.field(plain, 'image')) ?? '')
+      if (!partial && !pause) report(sink, COST.k8sNoLimits, path, line, `${resource} container \`${cname}\` has no resource limits.`)
       return
     }
     const limCpu = parseCpu(read.text(read.field(limits, 'cpu')))
@@ -229,8 +234,8 @@ function workload(sink: CostSink, yaml: YamlFile, path: string, d: Doc, podPath:
     ? price(sink, { path, line: yaml.lineOf(d.node), resource }, perReplica * replicas, `${replicas} replica(s) × (${Number(cpu.toFixed(3))} vCPU at $${FARGATE.vcpuHour} + ${Number(mem.toFixed(3))} GB at $${FARGATE.gbHour})/h × ${HOURS_PER_MONTH} h`, ['k8s'])
     : undefined
   // A StatefulSet's replicas are members of a cluster (a database, a broker, Redis Cluster): their
-  // number is the cluster's shape, not load an autoscaler could follow.
-  if (replicas >= FIXED_REPLICAS_THRESHOLD && d.kind !== 'StatefulSet' && !scaled.has(`${d.kind}/${d.name}`) && replicasPair) {
+  // number is the cluster's shape, not load an autoscaler could follow; a placeholder's hold capacity.
+  if (replicas >= FIXED_REPLICAS_THRESHOLD && d.kind !== 'StatefulSet' && !placeholder && !scaled.has(`${d.kind}/${d.name}`) && replicasPair) {
     const where = yaml.lineOf(replicasPair.key)
     const nonProd = looksNonProduction(path, d.name, read.text(read.field(read.field(d.plain, 'metadata'), 'namespace'))) ? ' (outside production, too)' : ''
     if (line) {

@@ -68,7 +68,7 @@ export const COST = {
     severity: 'low',
     topics: ['resource-limits', 'cost-sizing'],
     title: 'Container without resource limits',
-    description: 'A container without limits can take a node\u2019s spare capacity, which makes bin-packing and the cluster size unpredictable.',
+    description: 'A container without limits can take a node\u2019s spare capacity, which makes bin-packing and the cluster size unpredictable. Not reported for the Kubernetes pause image, which uses next to no CPU or memory.',
     remediation: 'Set `resources.limits` for memory (and CPU where throttling is acceptable) close to the measured peak.'
   }),
   k8sRequestGap: rule({
@@ -86,7 +86,7 @@ export const COST = {
     severity: 'low',
     topics: ['autoscaling', 'cost-sizing'],
     title: 'Many fixed replicas without an autoscaler',
-    description: 'Five or more replicas with no HorizontalPodAutoscaler run at peak size all the time. StatefulSets are left out: their replicas are the members of a cluster, not load to follow.',
+    description: 'Five or more replicas with no HorizontalPodAutoscaler run at peak size all the time. StatefulSets are left out: their replicas are the members of a cluster, not load to follow; so are capacity placeholders running only the Kubernetes pause image, whose replicas are the capacity they hold.',
     remediation: 'Add a HorizontalPodAutoscaler (minReplicas 2, a CPU or request-rate target) and drop the fixed `replicas`.'
   }),
   nonProdWarm: rule({

@@ -58,6 +58,32 @@ export function imageBaseName(ref: string): string {
   return path.slice(path.lastIndexOf('/') + 1)
 }
 
+/**
+ * Where each registry keeps the Kubernetes pause image (the pod sandbox's own image), as the
+ * folder of its repository path: `registry.k8s.io/pause`, `gcr.io/google_containers/pause-amd64`.
+ */
+const PAUSE_FOLDERS: ReadonlyMap<string, string> = new Map([
+  ['registry.k8s.io', ''],
+  ['k8s.gcr.io', ''],
+  ['gcr.io', 'google_containers'],
+  ['public.ecr.aws', 'eks-distro/kubernetes'],
+  ['mcr.microsoft.com', 'oss/kubernetes']
+])
+
+/**
+ * Whether an image reference names the Kubernetes pause image, read by registry and repository
+ * path (any tag or digest). Its one process, `/pause`, waits for a signal as user 65535 and uses
+ * next to no CPU or memory: run as a workload (a capacity placeholder such as the autoscaling demos'
+ * `inflate`), it holds a pod's place and requests and does nothing else. The one place that decides it.
+ */
+export function isPauseImage(ref: string): boolean {
+  const { registry, path } = imageRepository(ref)
+  const slash = path.lastIndexOf('/')
+  const folder = slash < 0 ? '' : path.slice(0, slash)
+  const name = path.slice(slash + 1)
+  return registry !== undefined && PAUSE_FOLDERS.get(registry) === folder && /^pause(?:-(?:amd64|arm64|arm|ppc64le|s390x))?$/.test(name)
+}
+
 /** `:latest`, or neither tag nor digest: the image behind the reference can change at any time. */
 export function mutableImageReason(ref: ImageRef): 'latest' | 'untagged' | undefined {
   if (ref.digest) return undefined

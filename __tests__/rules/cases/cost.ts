@@ -81,9 +81,18 @@ export const costCases: CaseTable = {
     valid: [
       { path: 'k8s/api.yaml', code: deployment(RES_OK, 2) },
       { name: 'scaled by an HPA', path: 'k8s/api.yaml', code: deployment(RES_OK, 6, HPA) },
-      { name: 'a StatefulSet: its replicas are the members of a cluster', path: 'k8s/cache.yaml', code: deployment(RES_OK, 6).replace('kind: Deployment', 'kind: StatefulSet') }
+      { name: 'a StatefulSet: its replicas are the members of a cluster', path: 'k8s/cache.yaml', code: deployment(RES_OK, 6).replace('kind: Deployment', 'kind: StatefulSet') },
+      { name: 'a capacity placeholder running the pause image: its replicas are the capacity it holds', path: 'k8s/inflate.yaml', code: deployment(RES_OK, 6).replace('registry.example.com/api:1.4.2', 'public.ecr.aws/eks-distro/kubernetes/pause:3.10') }
     ],
-    invalid: [{ path: 'k8s/api.yaml', code: deployment(RES_OK, 6), errors: [{ line: 6, message: /6 fixed replicas/ }] }]
+    invalid: [
+      { path: 'k8s/api.yaml', code: deployment(RES_OK, 6), errors: [{ line: 6, message: /6 fixed replicas/ }] },
+      {
+        name: 'a pause container beside an app container: the app follows load',
+        path: 'k8s/api.yaml',
+        code: deployment(RES_OK, 6, '        - name: holder\n          image: registry.k8s.io/pause:3.10\n'),
+        errors: [{ line: 6, message: /6 fixed replicas/ }]
+      }
+    ]
   },
   'cost/nonprod-warm-capacity': {
     valid: [{ name: 'production', path: 'envs/prod/lambda.tf', code: 'resource "aws_lambda_provisioned_concurrency_config" "api" {\n  function_name                     = aws_lambda_function.api.function_name\n  qualifier                         = "live"\n  provisioned_concurrent_executions = 5\n}\n' }],

@@ -188,6 +188,18 @@ const cniInstaller = (securityContext: string, hostPath = '/opt/cni/bin') =>
 /** A CSI node driver whose privileged container propagates a mount back to the host. */
 const csiNodeDriver = (propagation: string) =>
   `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: csi-node\nspec:\n  template:\n    spec:\n      containers:\n        - name: driver\n          image: registry.example.com/csi-node:1.0\n          securityContext:\n            privileged: true\n          volumeMounts:\n            - name: pods\n              mountPath: /var/lib/kubelet/pods\n              mountPropagation: ${propagation}\n      volumes:\n        - name: pods\n          hostPath:\n            path: /var/lib/kubelet/pods\n`
+/** A Deployment that holds capacity with the given image (the autoscaling demos' `inflate`), requesting CPU only. */
+const placeholder = (image: string, name = 'inflate'): string =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inflate\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n        - name: ${name}\n          image: ${image}\n          resources:\n            requests:\n              cpu: 1\n`
+const PLACEHOLDER_CONTAINER_LINE = 10
+/** Pause images as registries publish them, each a placeholder. */
+const PAUSE_IMAGES = ['public.ecr.aws/eks-distro/kubernetes/pause:3.10', 'registry.k8s.io/pause:3.9', 'k8s.gcr.io/pause-amd64:3.1', 'gcr.io/google_containers/pause:2.0', 'mcr.microsoft.com/oss/kubernetes/pause:3.6']
+/** Look-alikes that are other images: a container named pause, a pause image of another registry or folder. */
+const NOT_PAUSE = [
+  { what: 'a container named pause running another image', code: placeholder('registry.example.com/shop:2.0', 'pause') },
+  { what: 'an image called pause in another registry', code: placeholder('registry.example.com/kubernetes/pause:3.10') },
+  { what: 'another image in the pause folder of a registry', code: placeholder('registry.k8s.io/pause-helper:1.0') }
+]
 /** A privileged init container that runs as root to set a kernel parameter of the node. */
 const privilegedRootInit = ownershipInit('["sh", "-c", "sysctl -w vm.max_map_count=262144"]').replace('          securityContext:\n            runAsUser: 0\n', '          securityContext:\n            privileged: true\n            runAsUser: 0\n')
 /** UID 0 set for the whole pod, one container of which is privileged. */
@@ -422,12 +434,33 @@ const CONTAINER_SEC = '          securityContext:'
 
 export const kubernetesCases: CaseTable = {
   'k8s/no-liveness-probe': {
-    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { name: 'fragment without image', code: FRAGMENT }, SIDECAR_PATCH_COMMENTED, { code: CLEAN }, { name: 'batch Job', code: JOB }],
-    invalid: [{ code: noLiveness, errors: [{ line: CONTAINER_LINE }] }, { ...jsonPatchOverlay(noLiveness), errors: [{ path: 'base/api.yaml', line: CONTAINER_LINE }] }]
+    valid: [
+      overlay('patches'),
+      overlay('patchesStrategicMerge'),
+      BARE_PATCH_OVERLAY,
+      { name: 'fragment without image', code: FRAGMENT },
+      SIDECAR_PATCH_COMMENTED,
+      { code: CLEAN },
+      { name: 'batch Job', code: JOB },
+      ...PAUSE_IMAGES.map((image) => ({ name: `a capacity placeholder running the pause image ${image}`, code: placeholder(image) }))
+    ],
+    invalid: [
+      { code: noLiveness, errors: [{ line: CONTAINER_LINE }] },
+      { ...jsonPatchOverlay(noLiveness), errors: [{ path: 'base/api.yaml', line: CONTAINER_LINE }] },
+      ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] }))
+    ]
   },
   'k8s/no-readiness-probe': {
-    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { code: CLEAN }, { name: 'batch Job', code: JOB }, { name: 'Knative adds a TCP readiness probe of its own', code: KNATIVE_PRIVILEGED }],
-    invalid: [{ code: noReadiness, errors: [{ line: CONTAINER_LINE }] }]
+    valid: [
+      overlay('patches'),
+      overlay('patchesStrategicMerge'),
+      BARE_PATCH_OVERLAY,
+      { code: CLEAN },
+      { name: 'batch Job', code: JOB },
+      { name: 'Knative adds a TCP readiness probe of its own', code: KNATIVE_PRIVILEGED },
+      ...PAUSE_IMAGES.map((image) => ({ name: `a capacity placeholder running the pause image ${image}`, code: placeholder(image) }))
+    ],
+    invalid: [{ code: noReadiness, errors: [{ line: CONTAINER_LINE }] }, ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] }))]
   },
   'k8s/single-replica': {
     valid: [
@@ -464,22 +497,29 @@ export const kubernetesCases: CaseTable = {
     invalid: [{ code: noAffinity, errors: [{ line: lineOf(noAffinity, '    spec:') }] }]
   },
   'k8s/no-cpu-requests': {
-    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { code: CLEAN }],
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { code: CLEAN }, { name: 'the pause image with no resources at all', code: placeholder(PAUSE_IMAGES[1]!).replace(/ {10}resources:\n.*$/s, '') }],
     invalid: [
       { name: 'limit set: the request defaults to it (low, says so)', code: noCpuReq, errors: [{ line: lineOf(noCpuReq, 'requests:'), severity: 'low', message: /reserves its whole limit \(`500m`\)/ }] },
       { name: 'no resources at all', code: noResources, errors: [{ line: CONTAINER_LINE, severity: 'medium', message: /sets no cpu request$/ }] }
     ]
   },
-  'k8s/no-cpu-limits': { valid: [{ code: CLEAN }], invalid: [{ code: noCpuLim, errors: [{ line: lineOf(noCpuLim, 'limits:') }] }] },
+  'k8s/no-cpu-limits': {
+    valid: [{ code: CLEAN }, ...PAUSE_IMAGES.map((image) => ({ name: `the pause image ${image}: nothing to throttle`, code: placeholder(image) }))],
+    invalid: [{ code: noCpuLim, errors: [{ line: lineOf(noCpuLim, 'limits:') }] }, ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: lineOf(code, 'resources:') }] }))]
+  },
   'k8s/no-memory-requests': {
-    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { code: CLEAN }],
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { code: CLEAN }, ...PAUSE_IMAGES.map((image) => ({ name: `the pause image ${image}`, code: placeholder(image) }))],
     invalid: [
+      ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: lineOf(code, 'requests:'), severity: 'medium' as const }] })),
       { name: 'limit set: the request defaults to it', code: noMemReq, errors: [{ line: lineOf(noMemReq, 'requests:'), severity: 'low', message: /reserves its whole limit \(`256Mi`\)/ }] },
       { name: 'no requests section, limits only', code: limitsOnly, errors: [{ line: lineOf(limitsOnly, 'resources:'), severity: 'low' }] },
       { name: 'no resources at all', code: noResources, errors: [{ line: CONTAINER_LINE, severity: 'medium' }] }
     ]
   },
-  'k8s/no-memory-limits': { valid: [{ code: CLEAN }], invalid: [{ code: noMemLim, errors: [{ line: lineOf(noMemLim, 'limits:') }] }] },
+  'k8s/no-memory-limits': {
+    valid: [{ code: CLEAN }, ...PAUSE_IMAGES.map((image) => ({ name: `the pause image ${image}: constant tiny memory`, code: placeholder(image) }))],
+    invalid: [{ code: noMemLim, errors: [{ line: lineOf(noMemLim, 'limits:') }] }, ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: lineOf(code, 'resources:') }] }))]
+  },
   'k8s/image-latest': {
     valid: [
       { code: CLEAN },
@@ -635,6 +675,11 @@ export const kubernetesCases: CaseTable = {
       },
       { name: 'UID 0 for the same container mounting another host folder: high', code: cniInstaller('runAsUser: 0', '/srv/data'), errors: [{ line: lineOf(cniInstaller('runAsUser: 0'), 'runAsUser: 0'), severity: 'high' }] },
       {
+        name: 'the pause image told to run as UID 0: still high (the spec overrides its image user)',
+        code: placeholder(PAUSE_IMAGES[0]!).replace('          resources:\n', '          securityContext:\n            runAsUser: 0\n          resources:\n'),
+        errors: [{ line: PLACEHOLDER_CONTAINER_LINE + 3, severity: 'high' }]
+      },
+      {
         name: 'a pod-level UID 0 shared by a privileged and an unprivileged container: high',
         code: podRootBesidePrivileged,
         errors: [{ line: lineOf(podRootBesidePrivileged, 'runAsUser: 0'), severity: 'high', message: /containers `tune`, `app` of Deployment `shop` run as UID 0 \(root\)$/ }]
@@ -642,8 +687,12 @@ export const kubernetesCases: CaseTable = {
     ]
   },
   'k8s/run-as-non-root-not-set': {
-    valid: [{ code: CLEAN }, { name: 'non-root UID on the container', code: withEdit(['        runAsNonRoot: true\n', ''], [SEC_CTX, SEC_CTX + '            runAsUser: 10001\n']) }],
-    invalid: [{ code: noNonRoot, errors: [{ line: lineOf(noNonRoot, '- name: api') }] }]
+    valid: [
+      { code: CLEAN },
+      { name: 'non-root UID on the container', code: withEdit(['        runAsNonRoot: true\n', ''], [SEC_CTX, SEC_CTX + '            runAsUser: 10001\n']) },
+      ...PAUSE_IMAGES.map((image) => ({ name: `the pause image ${image} (its image user is 65535)`, code: placeholder(image) }))
+    ],
+    invalid: [{ code: noNonRoot, errors: [{ line: lineOf(noNonRoot, '- name: api') }] }, ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] }))]
   },
   'k8s/dangerous-capability': {
     valid: [{ code: CLEAN }, { name: 'NET_ADMIN stays in the pod network namespace', code: netAdmin }],

@@ -6,7 +6,7 @@ import type { Report } from '../rule.js'
 import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, mutableImageReason, parseImageRef } from '../container-common.js'
 import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isWellKnownPassword } from '../secrets/keys.js'
 import { K8S } from './meta.js'
-import { isBuiltInApi, isTrue, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { isBuiltInApi, isTrue, runsPauseImage, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine } from './view.js'
 import { servedByService, type StreamIndex } from './workloads.js'
 import { containerNodePluginNeed } from './pod.js'
@@ -22,8 +22,9 @@ export interface CheckContext {
 const label = (c: Container): string => `${c.init ? 'init container' : 'container'} \`${c.name}\``
 
 export function checkProbes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container, stream?: StreamIndex): Finding[] {
-  if (c.init || pod.runToCompletion) return []
   const v = obj.view
+  // The pause image's one process waits for a signal: nothing to hang, nothing to serve.
+  if (c.init || pod.runToCompletion || runsPauseImage(v, c)) return []
   const out: Finding[] = []
   if (v.get(c.node, 'livenessProbe') === undefined) {
     out.push(ctx.report(K8S.noLivenessProbe, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no liveness probe`))
@@ -46,6 +47,8 @@ const RESOURCE_RULES = [
 
 export function checkResources(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
   const v = obj.view
+  // The pause image uses next to no CPU or memory, and never more: its requests, when set, only hold capacity.
+  if (runsPauseImage(v, c)) return []
   const resources = v.get(c.node, 'resources')
   const out: Finding[] = []
   for (const r of RESOURCE_RULES) {

@@ -9,7 +9,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['health-checks'],
     severity: 'medium',
     title: 'Container without liveness probe',
-    description: 'Without a liveness probe a hung process keeps its pod Running and is never restarted.',
+    description: 'Without a liveness probe a hung process keeps its pod Running and is never restarted. Not reported for the Kubernetes pause image (a capacity placeholder), whose one process only waits for a signal.',
     remediation: 'Add a `livenessProbe` (httpGet, tcpSocket, grpc or exec) that fails when the process is stuck.',
     refs: { checkov: 'CKV_K8S_8', kics: 'k8s/liveness_probe_is_not_defined' }
   },
@@ -19,7 +19,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['health-checks', 'rollout-strategy'],
     severity: 'medium',
     title: 'Container without readiness probe',
-    description: 'Without a readiness probe a pod receives traffic as soon as it starts, before it can serve it, and a rollout cannot tell a broken version from a good one.',
+    description: 'Without a readiness probe a pod receives traffic as soon as it starts, before it can serve it, and a rollout cannot tell a broken version from a good one. Not reported for the Kubernetes pause image (a capacity placeholder), which serves nothing.',
     remediation: 'Add a `readinessProbe` that succeeds only when the container can serve requests.',
     refs: { checkov: 'CKV_K8S_9', kics: 'k8s/readiness_probe_is_not_configured' }
   },
@@ -60,7 +60,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['resource-limits', 'cost-sizing'],
     severity: 'medium',
     title: 'Container without CPU request',
-    description: 'Without a CPU request the scheduler cannot place the pod by its needs and capacity planning is guesswork.',
+    description: 'Without a CPU request the scheduler cannot place the pod by its needs and capacity planning is guesswork Not reported for the Kubernetes pause image (a capacity placeholder), which uses next to no CPU or memory.',
     remediation: 'Set `resources.requests.cpu` to the CPU the container needs at steady state.',
     refs: { checkov: 'CKV_K8S_10', kics: 'k8s/cpu_requests_not_set', trivy: 'AVD-KSV-0015' }
   },
@@ -70,7 +70,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['resource-limits'],
     severity: 'low',
     title: 'Container without CPU limit',
-    description: 'Without a CPU limit one container can take all the CPU of its node.',
+    description: 'Without a CPU limit one container can take all the CPU of its node Not reported for the Kubernetes pause image (a capacity placeholder), which uses next to no CPU or memory.',
     remediation: 'Set `resources.limits.cpu`.',
     refs: { checkov: 'CKV_K8S_11', kics: 'k8s/cpu_limits_not_set', trivy: 'AVD-KSV-0011' }
   },
@@ -80,7 +80,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['resource-limits', 'cost-sizing'],
     severity: 'medium',
     title: 'Container without memory request',
-    description: 'Without a memory request the pod can be scheduled on a node that cannot hold it and is among the first evicted under pressure.',
+    description: 'Without a memory request the pod can be scheduled on a node that cannot hold it and is among the first evicted under pressure Not reported for the Kubernetes pause image (a capacity placeholder), which uses next to no CPU or memory.',
     remediation: 'Set `resources.requests.memory` to the memory the container needs.',
     refs: { checkov: 'CKV_K8S_12', kics: 'k8s/memory_requests_not_defined', trivy: 'AVD-KSV-0016' }
   },
@@ -90,7 +90,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['resource-limits'],
     severity: 'medium',
     title: 'Container without memory limit',
-    description: 'Without a memory limit a leaking container can exhaust its node and take its neighbours down.',
+    description: 'Without a memory limit a leaking container can exhaust its node and take its neighbours down Not reported for the Kubernetes pause image (a capacity placeholder), which uses next to no CPU or memory.',
     remediation: 'Set `resources.limits.memory`.',
     refs: { checkov: 'CKV_K8S_13', kics: 'k8s/memory_limits_not_defined', trivy: 'AVD-KSV-0018' }
   },
@@ -164,7 +164,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'medium',
     title: 'Container may run as root',
-    description: 'Neither a non-zero `runAsUser` nor `runAsNonRoot: true` is set at pod or container level, so the container runs as whatever user the image declares, often root.',
+    description: 'Neither a non-zero `runAsUser` nor `runAsNonRoot: true` is set at pod or container level, so the container runs as whatever user the image declares, often root. Not reported for the Kubernetes pause image, which declares user 65535.',
     remediation: 'Set `securityContext.runAsNonRoot: true` (pod or container level) and a non-zero `runAsUser`.',
     refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root', trivy: 'AVD-KSV-0012' }
   },

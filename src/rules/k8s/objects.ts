@@ -6,6 +6,7 @@ import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import type { DocView } from './view.js'
 import { setOwn } from '../../util/lookup-table.js'
+import { isPauseImage } from '../container-common.js'
 
 export interface K8sObject {
   kind: string
@@ -36,6 +37,15 @@ export interface Container {
   init: boolean
   /** Line of the container entry (its first key). */
   line: number
+}
+
+/**
+ * A container running the Kubernetes pause image (see `isPauseImage`): a placeholder that holds
+ * the pod's place and requests, not a workload, so the rules on an app's health, resources and
+ * user have nothing to say about it.
+ */
+export function runsPauseImage(v: DocView, c: Container): boolean {
+  return isPauseImage(v.str(v.get(c.node, 'image')) ?? '')
 }
 
 /** Kinds whose pod spec sits at `spec.template.spec`. */

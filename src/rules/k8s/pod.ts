@@ -2,7 +2,7 @@
 import type { Finding, RuleMeta } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { K8S } from './meta.js'
-import { isFalse, isTrue, numberAt, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { isFalse, isTrue, numberAt, runsPauseImage, type Container, type K8sObject, type PodSpec } from './objects.js'
 import type { CheckContext } from './containers.js'
 import type { DocView } from './view.js'
 import { selectorMatches } from './selectors.js'
@@ -87,6 +87,8 @@ function userVerdict(v: DocView, podSc: Node | undefined, c: Container): UserVer
     if (uid !== 0) return undefined
     return { meta: K8S.runAsRoot, line: v.keyLine(uidOwner, 'runAsUser'), why: ['runs as UID 0 (root)', 'run as UID 0 (root)'] }
   }
+  // The pause image declares a non-root user of its own (65535).
+  if (runsPauseImage(v, c)) return undefined
   const nonRootOwner = v.get(sc, 'runAsNonRoot') !== undefined ? sc : v.get(podSc, 'runAsNonRoot') !== undefined ? podSc : undefined
   if (nonRootOwner !== undefined && isTrue(v, v.get(nonRootOwner, 'runAsNonRoot'))) return undefined
   const line = nonRootOwner !== undefined ? v.keyLine(nonRootOwner, 'runAsNonRoot') : c.line
