@@ -156,6 +156,25 @@ spec:
           hostPath:
             path: /var/lib/kubelet/pods
 `
+/** A FlexVolume driver installer whose container mounts the kubelet's plugin folder at the same path. */
+const FLEX_DAEMONSET = `apiVersion: apps/v1
+kind: DaemonSet
+spec:
+  template:
+    spec:
+      containers:
+        - name: flex-deploy
+          image: registry.example.com/flex-installer:1.0
+          securityContext:
+            {{- toYaml .Values.plugin.securityContext | nindent 12 }}
+          volumeMounts:
+            - name: flexvolume
+              mountPath: /usr/libexec/kubernetes/kubelet-plugins/volume/exec
+      volumes:
+        - name: flexvolume
+          hostPath:
+            path: /usr/libexec/kubernetes/kubelet-plugins/volume/exec
+`
 /** Values of a privileged init container that waits for a proxy, switched on by a flag off by default. */
 const WAITER_VALUES = 'waitForProxy: false\nwaiter:\n  securityContext:\n    enabled: true\n    privileged: true\n'
 /** A helper rendering the waiter init container (its own guard is true by default). */
@@ -349,6 +368,11 @@ export const helmCases: CaseTable = {
         name: 'the same container without the Bidirectional mount: critical',
         ...chartWith(CLEAN + PLUGIN_VALUES('privileged: true'), { 'charts/app/templates/daemonset.yaml': CSI_DAEMONSET.replace('              mountPropagation: Bidirectional\n', '') }),
         errors: [{ line: lineOf(CLEAN + PLUGIN_VALUES('privileged: true'), '    privileged: true'), severity: 'critical' }]
+      },
+      {
+        name: "written only into a FlexVolume installer mounting the kubelet's plugin folder: medium",
+        ...chartWith(CLEAN + PLUGIN_VALUES('privileged: true'), { 'charts/app/templates/daemonset.yaml': FLEX_DAEMONSET }),
+        errors: [{ line: lineOf(CLEAN + PLUGIN_VALUES('privileged: true'), '    privileged: true'), severity: 'medium', message: /needs it to write the kubelet's volume plugin folders \(FlexVolume drivers, CSI node sockets\)$/ }]
       },
       {
         name: 'in a helper for a CNI installer mounting the host CNI folder: medium',

@@ -594,7 +594,17 @@ export const kubernetesCases: CaseTable = {
         errors: [{ line: lineOf(csiNodeDriver('Bidirectional'), 'privileged: true'), severity: 'medium', message: /needs it to propagate mounts back to the host\)$/ }]
       },
       { name: 'the same driver receiving mounts from the host only: critical', code: csiNodeDriver('HostToContainer'), errors: [{ line: lineOf(csiNodeDriver('HostToContainer'), 'privileged: true'), severity: 'critical' }] },
-      { name: 'a privileged container mounting another host folder: critical', code: cniInstaller('privileged: true', '/var/log'), errors: [{ line: lineOf(cniInstaller('privileged: true'), 'privileged: true'), severity: 'critical' }] }
+      { name: 'a privileged container mounting another host folder: critical', code: cniInstaller('privileged: true', '/var/log'), errors: [{ line: lineOf(cniInstaller('privileged: true'), 'privileged: true'), severity: 'critical' }] },
+      ...['/usr/libexec/kubernetes/kubelet-plugins/volume/exec/', '/usr/libexec/kubernetes/kubelet-plugins/volume/exec/example.com~nfs', '/var/lib/kubelet/plugins/csi.example.com', '/var/lib/kubelet/plugins_registry'].map((hostPath) => ({
+        name: `a storage node plugin mounting the kubelet's plugin folder ${hostPath}: medium, saying why`,
+        code: cniInstaller('privileged: true', hostPath),
+        errors: [{ line: lineOf(cniInstaller('privileged: true'), 'privileged: true'), severity: 'medium' as const, message: /runs privileged \(medium: a CNI\/CSI node plugin, which needs it to write the kubelet's volume plugin folders \(FlexVolume drivers, CSI node sockets\)\)$/ }]
+      })),
+      ...['/var/lib/kubelet', '/usr/libexec/kubernetes', '/var/lib/kubelet/plugins-old'].map((hostPath) => ({
+        name: `a privileged container mounting ${hostPath}, above or beside the plugin folders: critical`,
+        code: cniInstaller('privileged: true', hostPath),
+        errors: [{ line: lineOf(cniInstaller('privileged: true'), 'privileged: true'), severity: 'critical' as const }]
+      }))
     ]
   },
   'k8s/privilege-escalation-allowed': {
@@ -674,6 +684,11 @@ export const kubernetesCases: CaseTable = {
         errors: [{ line: lineOf(cniInstaller('runAsUser: 0'), 'runAsUser: 0'), severity: 'medium', message: /runs as UID 0 \(root\) \(medium: a CNI\/CSI node plugin, which needs it to write the host's CNI folders\)$/ }]
       },
       { name: 'UID 0 for the same container mounting another host folder: high', code: cniInstaller('runAsUser: 0', '/srv/data'), errors: [{ line: lineOf(cniInstaller('runAsUser: 0'), 'runAsUser: 0'), severity: 'high' }] },
+      {
+        name: 'UID 0 for a FlexVolume driver installer: medium, saying why',
+        code: cniInstaller('runAsUser: 0', '/usr/libexec/kubernetes/kubelet-plugins/volume/exec/'),
+        errors: [{ line: lineOf(cniInstaller('runAsUser: 0'), 'runAsUser: 0'), severity: 'medium', message: /\(medium: a CNI\/CSI node plugin, which needs it to write the kubelet's volume plugin folders/ }]
+      },
       {
         name: 'the pause image told to run as UID 0: still high (the spec overrides its image user)',
         code: placeholder(PAUSE_IMAGES[0]!).replace('          resources:\n', '          securityContext:\n            runAsUser: 0\n          resources:\n'),

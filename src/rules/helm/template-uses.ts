@@ -351,7 +351,8 @@ export function writtenOnlyIntoHostDaemonSets(path: readonly string[], templates
  * ../node-plugin.ts), or undefined. Templates are read, not rendered: the container is the list
  * item around the write (to the next line indented no deeper), and its mounts are read from its
  * text: `mountPropagation: Bidirectional`, or a `mountPath` naming a host CNI folder or the BPF
- * filesystem, literally (`/host/opt/cni/bin`) or through a helper or value (`hostCNIBinDir`, `bpf.hostRoot`).
+ * filesystem, literally (`/host/opt/cni/bin`) or through a helper or value (`hostCNIBinDir`,
+ * `bpf.hostRoot`), or a kubelet volume plugin folder, literally (`/var/lib/kubelet/plugins`).
  */
 export function writtenOnlyIntoNodePlugins(path: readonly string[], templates: ChartTemplates | undefined): NodePluginNeed | undefined {
   const writes = usesOf(path, templates)?.filter((u) => !u.testOnly)
@@ -365,13 +366,13 @@ function mountsNeed(container: string): NodePluginNeed | undefined {
   if (/^[ \t]*mountPropagation:[ \t]*["']?Bidirectional["']?[ \t]*$/m.test(container)) return 'propagation'
   const mountPaths = [...container.matchAll(/^[ \t]*(?:-[ \t]+)?mountPath:[ \t]*(.*)$/gm)].map((m) => m[1]!)
   const needOf = (p: string): NodePluginNeed | undefined => {
-    const literal = /(?:\/opt\/cni\/bin|\/etc\/cni\/net\.d|\/var\/lib\/cni|\/sys\/fs\/bpf)\b/.exec(p)?.[0]
+    const literal = /(?:\/opt\/cni\/bin|\/etc\/cni\/net\.d|\/var\/lib\/cni|\/sys\/fs\/bpf|\/usr\/libexec\/kubernetes\/kubelet-plugins\/volume\/exec|\/var\/lib\/kubelet\/plugins_registry|\/var\/lib\/kubelet\/plugins)\b/.exec(p)?.[0]
     if (literal) return nodePluginPathNeed(literal)
     if (/cni[-_]?(?:bin|net|conf)/i.test(p)) return 'cni'
     return /\bbpf\b/i.test(p) ? 'bpf' : undefined
   }
   const needs = mountPaths.map(needOf)
-  return needs.find((n) => n === 'cni') ?? needs.find((n) => n === 'bpf')
+  return needs.find((n) => n === 'cni') ?? needs.find((n) => n === 'volume') ?? needs.find((n) => n === 'bpf')
 }
 
 /**

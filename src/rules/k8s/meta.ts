@@ -124,7 +124,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'critical',
     title: 'Privileged container',
-    description: 'A privileged container has every capability and access to the host devices: a compromise of it is a compromise of the node. Medium for a CNI/CSI node plugin, whose container mounts a host path of `/opt/cni/bin`, `/etc/cni/net.d`, `/var/lib/cni` or `/sys/fs/bpf`, or a volume with `mountPropagation: Bidirectional` (such plugins need it by design).',
+    description: 'A privileged container has every capability and access to the host devices: a compromise of it is a compromise of the node. Medium for a CNI/CSI node plugin, whose container mounts a host path of `/opt/cni/bin`, `/etc/cni/net.d`, `/var/lib/cni` or `/sys/fs/bpf`, or a volume with `mountPropagation: Bidirectional` (such plugins need it by design), or of a storage plugin mounting the kubelet\'s plugin folders (`/usr/libexec/kubernetes/kubelet-plugins/volume/exec` for FlexVolume, `/var/lib/kubelet/plugins` or `/var/lib/kubelet/plugins_registry` for CSI).',
     remediation: 'Set `privileged: false` and grant only the specific capabilities the container needs.',
     refs: { checkov: 'CKV_K8S_16', kics: 'k8s/container_is_privileged', trivy: 'AVD-KSV-0017' }
   },
@@ -154,7 +154,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'Container runs as root (UID 0)',
-    description: '`runAsUser: 0` runs the container as root; a container escape then starts from root. Medium when the container is also privileged (it holds the node already, and the privileged finding says so) or when an init container runs as root only to change file ownership, or for a CNI/CSI node plugin, whose container mounts a host path of `/opt/cni/bin`, `/etc/cni/net.d`, `/var/lib/cni` or `/sys/fs/bpf`, or a volume with `mountPropagation: Bidirectional` (such plugins need it by design), or when its own security context drops ALL capabilities, adds none back and sets `allowPrivilegeEscalation: false` (root then holds little beyond the files it can reach).',
+    description: '`runAsUser: 0` runs the container as root; a container escape then starts from root. Medium when the container is also privileged (it holds the node already, and the privileged finding says so) or when an init container runs as root only to change file ownership, or for a CNI/CSI node plugin, whose container mounts a host path of `/opt/cni/bin`, `/etc/cni/net.d`, `/var/lib/cni`, `/sys/fs/bpf` or the kubelet\'s volume plugin folders, or a volume with `mountPropagation: Bidirectional` (such plugins need it by design), or when its own security context drops ALL capabilities, adds none back and sets `allowPrivilegeEscalation: false` (root then holds little beyond the files it can reach).',
     remediation: 'Run as a non-zero UID (`runAsUser: 10001`) and set `runAsNonRoot: true`.',
     refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root', trivy: 'AVD-KSV-0012' }
   },
