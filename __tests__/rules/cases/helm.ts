@@ -156,6 +156,24 @@ spec:
           hostPath:
             path: /var/lib/kubelet/pods
 `
+/** Values of an init container's security context, which the StatefulSet below writes into its `sysctl` init container. */
+const SYSCTL_VALUES = 'sysctlInit:\n  securityContext:\n    runAsUser: 0\n    privileged: true\n'
+/** A search StatefulSet whose init container (in `list`) runs `command` with the values' security context. */
+const sysctlStatefulSet = (command: string, list = 'initContainers') => `apiVersion: apps/v1
+kind: StatefulSet
+spec:
+  template:
+    spec:
+      ${list}:
+      - name: sysctl
+        image: registry.example.com/tools:1.2
+        securityContext:
+          {{- toYaml .Values.sysctlInit.securityContext | nindent 10 }}
+        command: ${command}
+      containers:
+      - name: search
+        image: registry.example.com/search:8.1
+`
 /** A FlexVolume driver installer whose container mounts the kubelet's plugin folder at the same path. */
 const FLEX_DAEMONSET = `apiVersion: apps/v1
 kind: DaemonSet
@@ -374,6 +392,30 @@ export const helmCases: CaseTable = {
         ...chartWith(CLEAN + PLUGIN_VALUES('privileged: true'), { 'charts/app/templates/daemonset.yaml': FLEX_DAEMONSET }),
         errors: [{ line: lineOf(CLEAN + PLUGIN_VALUES('privileged: true'), '    privileged: true'), severity: 'medium', message: /needs it to write the kubelet's volume plugin folders \(FlexVolume drivers, CSI node sockets\)$/ }]
       },
+      ...[
+        '["sysctl", "-w", "vm.max_map_count=262144"]',
+        '\n          - sh\n          - -c\n          - sysctl -w vm.max_map_count=262144 && sysctl -w fs.file-max=65536'
+      ].map((command) => ({
+        name: `written only into an init container running fixed sysctl -w commands (${command.trim()}): medium, saying why`,
+        ...chartWith(CLEAN + SYSCTL_VALUES, { 'charts/app/templates/statefulset.yaml': sysctlStatefulSet(command) }),
+        errors: [
+          {
+            line: lineOf(CLEAN + SYSCTL_VALUES, '    privileged: true'),
+            severity: 'medium' as const,
+            message: /^chart default `sysctlInit\.securityContext\.privileged` runs the containers privileged: medium, as the templates write it only into an init container that only sets `vm\.max_map_count`.* with a fixed `sysctl -w` and exits before the app starts, node-wide parameters that the pod's `securityContext\.sysctls` cannot set$/
+          }
+        ]
+      })),
+      ...[
+        { what: 'a value the template puts into the command', command: '["sysctl", "-w", "vm.max_map_count={{ .Values.sysctlInit.count }}"]', list: 'initContainers' },
+        { what: 'a script', command: '["sh", "-c", "/scripts/sysctl.sh"]', list: 'initContainers' },
+        { what: 'a sysctl chained with another command', command: '["sh", "-c", "sysctl -w vm.max_map_count=262144 && touch /tmp/done"]', list: 'initContainers' },
+        { what: 'fixed sysctl -w, but as a main container', command: '["sysctl", "-w", "vm.max_map_count=262144"]', list: 'containers' }
+      ].map(({ what, command, list }) => ({
+        name: `written into a container running ${what}: critical`,
+        ...chartWith(CLEAN + SYSCTL_VALUES, { 'charts/app/templates/statefulset.yaml': sysctlStatefulSet(command, list) }),
+        errors: [{ line: lineOf(CLEAN + SYSCTL_VALUES, '    privileged: true'), severity: 'critical' as const }]
+      })),
       {
         name: 'in a helper for a CNI installer mounting the host CNI folder: medium',
         ...chartWith(CLEAN + PLUGIN_VALUES('privileged: true'), { 'charts/app/templates/_cni.tpl': CNI_INSTALLER_HELPER, 'charts/app/templates/daemonset.yaml': CNI_DAEMONSET }),

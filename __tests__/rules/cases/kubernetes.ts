@@ -188,6 +188,12 @@ const cniInstaller = (securityContext: string, hostPath = '/opt/cni/bin') =>
 /** A CSI node driver whose privileged container propagates a mount back to the host. */
 const csiNodeDriver = (propagation: string) =>
   `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: csi-node\nspec:\n  template:\n    spec:\n      containers:\n        - name: driver\n          image: registry.example.com/csi-node:1.0\n          securityContext:\n            privileged: true\n          volumeMounts:\n            - name: pods\n              mountPath: /var/lib/kubelet/pods\n              mountPropagation: ${propagation}\n      volumes:\n        - name: pods\n          hostPath:\n            path: /var/lib/kubelet/pods\n`
+/** A Deployment whose privileged init container (`tune`, with these extra keys) runs the given command (line 11: its `privileged: true`). */
+const sysctlInit = (command: string, extra = ''): string =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: tune\n          securityContext:\n            privileged: true\n          image: registry.example.com/tools:1.2\n${command ? `          command: ${command}\n` : ''}${extra}      containers:\n        - name: search\n          image: registry.example.com/search:8.1\n`
+const SYSCTL_PRIVILEGED_LINE = 11
+/** The same privileged `sysctl -w` run by the main container, for the whole life of the pod. */
+const sysctlMain = sysctlInit('["sysctl", "-w", "vm.max_map_count=262144"]').replace('      initContainers:\n        - name: tune\n', '      containers:\n        - name: tune\n').replace('      containers:\n        - name: search\n', '        - name: search\n')
 /** A Deployment that holds capacity with the given image (the autoscaling demos' `inflate`), requesting CPU only. */
 const placeholder = (image: string, name = 'inflate'): string =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inflate\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n        - name: ${name}\n          image: ${image}\n          resources:\n            requests:\n              cpu: 1\n`
@@ -604,7 +610,61 @@ export const kubernetesCases: CaseTable = {
         name: `a privileged container mounting ${hostPath}, above or beside the plugin folders: critical`,
         code: cniInstaller('privileged: true', hostPath),
         errors: [{ line: lineOf(cniInstaller('privileged: true'), 'privileged: true'), severity: 'critical' as const }]
-      }))
+      })),
+      {
+        name: 'an init container that only sets vm.max_map_count (the Elasticsearch set-up): medium, saying why',
+        code: sysctlInit('["sysctl", "-w", "vm.max_map_count=262144"]'),
+        errors: [
+          {
+            line: SYSCTL_PRIVILEGED_LINE,
+            severity: 'medium',
+            message:
+              /^init container `tune` of Deployment `search` runs privileged \(medium: it only sets `vm.max_map_count` with a fixed `sysctl -w` and exits before the app starts, node-wide parameters that the pod's `securityContext.sysctls` cannot set\)$/
+          }
+        ]
+      },
+      ...[
+        '["sh", "-c", "sysctl -w vm.max_map_count=262144 && sysctl -w fs.inotify.max_user_watches=524288"]',
+        '["/bin/sh", "-c"]\n          args: ["sysctl -w vm.max_map_count=262144; sysctl -q -w fs.file-max=65536"]',
+        '["/sbin/sysctl", "-w", "vm.max_map_count=262144", "vm.swappiness=1"]'
+      ].map((command) => ({
+        name: `fixed sysctl -w commands only (${command}): medium`,
+        code: sysctlInit(command),
+        errors: [{ line: SYSCTL_PRIVILEGED_LINE, severity: 'medium' as const, message: /only sets `vm.max_map_count`, `(fs|vm)\.[\w.-]+` with a fixed `sysctl -w`/ }]
+      })),
+      {
+        name: "a namespaced parameter: medium, pointing at the pod's securityContext.sysctls",
+        code: sysctlInit('["sh", "-c", "sysctl -w net.core.somaxconn=1024"]'),
+        errors: [{ line: SYSCTL_PRIVILEGED_LINE, severity: 'medium', message: /only sets `net.core.somaxconn` .*; network and IPC parameters can go in the pod's `securityContext.sysctls` instead, without privilege\)$/ }]
+      },
+      ...[
+        { what: 'a script', command: '["sh", "-c", "/scripts/tune.sh"]' },
+        { what: 'a pipe', command: '["sh", "-c", "sysctl -w vm.max_map_count=262144 | tee /tmp/done"]' },
+        { what: 'a substitution', command: '["sh", "-c", "sysctl -w vm.max_map_count=$(cat /config/count)"]' },
+        { what: 'a substitution in double quotes', command: '["sh", "-c", "sysctl -w vm.max_map_count=\\"$COUNT\\""]' },
+        { what: 'a redirection', command: '["sh", "-c", "sysctl -w vm.max_map_count=262144 > /dev/termination-log"]' },
+        { what: 'another command chained', command: '["sh", "-c", "sysctl -w vm.max_map_count=262144 && ./start"]' },
+        { what: 'a fallback command', command: '["sh", "-c", "sysctl -w vm.max_map_count=262144 || true"]' },
+        { what: 'a read, not a write', command: '["sysctl", "vm.max_map_count"]' },
+        { what: 'a parameter that makes the kernel run a program', command: '["sysctl", "-w", "kernel.core_pattern=core"]' },
+        { what: 'a parameter that lowers a host protection', command: '["sysctl", "-w", "vm.mmap_min_addr=0"]' },
+        { what: 'no command (the image entrypoint runs)', command: '' }
+      ].map(({ what, command }) => ({
+        name: `a privileged init container running ${what}: critical`,
+        code: sysctlInit(command),
+        errors: [{ line: SYSCTL_PRIVILEGED_LINE, severity: 'critical' as const }]
+      })),
+      {
+        name: 'a sysctl init container that also serves a port: critical',
+        code: sysctlInit('["sysctl", "-w", "vm.max_map_count=262144"]', '          ports:\n            - containerPort: 9000\n'),
+        errors: [{ line: SYSCTL_PRIVILEGED_LINE, severity: 'critical' }]
+      },
+      {
+        name: 'a sidecar (restartPolicy: Always) running sysctl: critical',
+        code: sysctlInit('["sysctl", "-w", "vm.max_map_count=262144"]', '          restartPolicy: Always\n'),
+        errors: [{ line: SYSCTL_PRIVILEGED_LINE, severity: 'critical' }]
+      },
+      { name: 'a privileged main container running sysctl: critical', code: sysctlMain, errors: [{ line: lineOf(sysctlMain, 'privileged: true'), severity: 'critical' }] }
     ]
   },
   'k8s/privilege-escalation-allowed': {

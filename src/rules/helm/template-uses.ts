@@ -8,6 +8,8 @@ import { isBuiltInApi } from '../k8s/objects.js'
 import { guardByDefault, variablesOf } from './template-conditions.js'
 import { nodePluginPathNeed, type NodePluginNeed } from '../node-plugin.js'
 import { escapeRegExp } from '../../util/regex.js'
+import { fixedSysctlParameters } from '../node-sysctl.js'
+import { parseYaml, toPlain } from '../parse/yaml.js'
 
 /** The chart's template texts (templates/, helpers, `files/` rendered by the chart or its control plane). */
 export interface ChartTemplates {
@@ -375,13 +377,22 @@ function mountsNeed(container: string): NodePluginNeed | undefined {
   return needs.find((n) => n === 'cni') ?? needs.find((n) => n === 'volume') ?? needs.find((n) => n === 'bpf')
 }
 
+/** Where the container around an offset sits in its template: its lines, and the indent of its `- name:` item. */
+interface ContainerBounds {
+  /** Every line of the template. */
+  lines: string[]
+  /** First line (the `- name:` item) and the line after the last. */
+  start: number
+  end: number
+  itemIndent: number
+}
+
 /**
- * The text of the container around `at`: from the closest list item (`- name:`) before it that
- * is indented less than the line of `at`, to the next line indented no deeper than that item.
+ * The container around `at`: from the closest list item (`- name:`) before it that is indented
+ * less than the line of `at`, to the next line indented no deeper than that item.
  */
-function containerAt(text: string, at: number): string {
+function containerBoundsAt(text: string, at: number): ContainerBounds | undefined {
   const lines = text.slice(0, at).split('\n')
-  const indentOf = (line: string) => line.length - line.trimStart().length
   const own = indentOf(lines[lines.length - 1]!.replace(/\{\{-?/, ''))
   let start = -1
   let itemIndent = 0
@@ -393,17 +404,101 @@ function containerAt(text: string, at: number): string {
       break
     }
   }
-  if (start < 0) return ''
+  if (start < 0) return undefined
   const all = text.split('\n')
   let end = start + 1
   while (end < all.length) {
     const line = all[end]!
-    // A line of template actions alone (`{{- end }}`) is no YAML: its indent says nothing.
-    const actionsOnly = /^\{\{.*\}\}$/.test(line.trim())
-    if (line.trim() !== '' && !actionsOnly && indentOf(line) <= itemIndent) break
+    if (line.trim() !== '' && !actionsOnly(line) && indentOf(line) <= itemIndent) break
     end++
   }
-  return all.slice(start, end).join('\n')
+  return { lines: all, start, end, itemIndent }
+}
+
+const indentOf = (line: string): number => line.length - line.trimStart().length
+/** A line of template actions alone (`{{- end }}`) is no YAML: its indent says nothing. */
+const actionsOnly = (line: string): boolean => /^\{\{.*\}\}$/.test(line.trim())
+
+/** The text of the container around `at` (see `containerBoundsAt`), or '' when there is none. */
+function containerAt(text: string, at: number): string {
+  const bounds = containerBoundsAt(text, at)
+  return bounds ? bounds.lines.slice(bounds.start, bounds.end).join('\n') : ''
+}
+
+/**
+ * The kernel parameters set by every init container the value is written into, when each runs
+ * only fixed `sysctl -w` commands and serves nothing (see ../node-sysctl.ts); undefined otherwise.
+ * Templates are read, not rendered: the container must sit in a literal `initContainers:` list of
+ * its template (not in a helper included elsewhere), and its `command`/`args` must be plain YAML
+ * with no template action in them (no ports, no `restartPolicy`).
+ */
+export function writtenOnlyIntoSysctlInitContainers(path: readonly string[], templates: ChartTemplates | undefined): string[] | undefined {
+  const writes = usesOf(path, templates)?.filter((u) => !u.testOnly)
+  if (!writes || writes.length === 0) return undefined
+  const keys: string[] = []
+  for (const u of writes) {
+    const bounds = containerBoundsAt(u.text, u.at)
+    const set = bounds && inInitContainers(bounds) ? templateSysctls(bounds) : undefined
+    if (!set) return undefined
+    for (const key of set) if (!keys.includes(key)) keys.push(key)
+  }
+  return keys
+}
+
+/**
+ * Whether the container's list is an `initContainers:` key: the first YAML line above the item
+ * that is neither deeper nor a sibling item. The search stops at a helper's `define` or a
+ * document's start (where a helper's container goes is decided by its `include`).
+ */
+function inInitContainers({ lines, start, itemIndent }: ContainerBounds): boolean {
+  for (let i = start - 1; i >= 0; i--) {
+    const line = lines[i]!
+    const trimmed = line.trim()
+    if (/\bdefine\b/.test(trimmed) && trimmed.startsWith('{{')) return false
+    if (trimmed === '---' || /^kind:/.test(trimmed)) return false
+    if (trimmed === '' || trimmed.startsWith('#') || actionsOnly(line)) continue
+    const indent = indentOf(line)
+    if (indent > itemIndent || (indent === itemIndent && trimmed.startsWith('-'))) continue
+    return /^initContainers:[ \t]*$/.test(trimmed)
+  }
+  return false
+}
+
+/** The parameters the container's literal `command`/`args` set with fixed `sysctl -w` commands, or undefined. */
+function templateSysctls({ lines, start, end }: ContainerBounds): string[] | undefined {
+  // The item's own line read as its first key: `- name: x` → `  name: x`.
+  const body = lines.slice(start, end).map((line, i) => (i === 0 ? line.replace(/-/, ' ') : line))
+  const keyIndent = indentOf(body[0]!)
+  const blockOf = (key: string): string[] | undefined => {
+    const from = body.findIndex((line) => indentOf(line) === keyIndent && line.trim().startsWith(`${key}:`))
+    if (from < 0) return undefined
+    let to = from + 1
+    while (to < body.length) {
+      const line = body[to]!
+      const deeper = line.trim() === '' || indentOf(line) > keyIndent || (indentOf(line) === keyIndent && line.trim().startsWith('- '))
+      if (!deeper) break
+      to++
+    }
+    return body.slice(from, to).map((line) => line.slice(keyIndent))
+  }
+  if (blockOf('ports') || blockOf('restartPolicy')) return undefined
+  const command = blockOf('command')
+  const args = blockOf('args')
+  if (!command) return undefined
+  const block = [...command, ...(args ?? [])].join('\n')
+  // A template action could put anything there.
+  if (block.includes('{{')) return undefined
+  let plain: unknown
+  try {
+    plain = toPlain(parseYaml(block).docs[0]!)
+  } catch {
+    return undefined
+  }
+  const words = (value: unknown): string[] | undefined => (Array.isArray(value) && value.every((w) => typeof w === 'string') ? (value as string[]) : undefined)
+  const fields = plain as { command?: unknown; args?: unknown } | null
+  const commandWords = words(fields?.command)
+  const argWords = fields?.args === undefined ? [] : words(fields.args)
+  return commandWords && argWords ? fixedSysctlParameters(commandWords, argWords) : undefined
 }
 
 /** The template document around `at`: the text between the `---` lines before and after it. */

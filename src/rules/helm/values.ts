@@ -7,8 +7,9 @@ import type { Finding } from '../../types.js'
 import { checkReporter, reporterFor, type Check, type Report } from '../rule.js'
 import { assertNoAliasBomb, isMap, isScalar, isSeq, parseYaml, toPlain, type Node, type YamlFile } from '../parse/yaml.js'
 import { HELM } from './meta.js'
-import { offByDefault, templateUseOf, writtenOnlyIntoHostDaemonSets, writtenOnlyIntoNodePlugins, type ChartTemplates } from './template-uses.js'
+import { offByDefault, templateUseOf, writtenOnlyIntoHostDaemonSets, writtenOnlyIntoNodePlugins, writtenOnlyIntoSysctlInitContainers, type ChartTemplates } from './template-uses.js'
 import { nodePluginClause } from '../node-plugin.js'
+import { sysctlClause } from '../node-sysctl.js'
 import { capabilityName } from '../container-common.js'
 
 /** One key of the values file as the walk meets it. */
@@ -156,7 +157,8 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
 
 /**
  * A `privileged: true` default: critical, unless the templates render it only under conditions
- * false by default (low: no container runs privileged until they are set).
+ * false by default (low: no container runs privileged until they are set), or write it only into
+ * node plugins or into init containers that only set kernel parameters with fixed `sysctl -w` (medium).
  */
 function privileged({ v, at, report, line, templates, defaults }: Pick<ValueInContext, 'v' | 'at' | 'report' | 'line' | 'templates' | 'defaults'>): Finding {
   const off = offByDefault([...v.path, v.key], templates, defaults)
@@ -165,6 +167,8 @@ function privileged({ v, at, report, line, templates, defaults }: Pick<ValueInCo
   }
   const need = writtenOnlyIntoNodePlugins([...v.path, v.key], templates)
   if (need) return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged: medium, as the templates write it only into ${nodePluginClause(need)}`, { severity: 'medium' })
+  const sysctls = writtenOnlyIntoSysctlInitContainers([...v.path, v.key], templates)
+  if (sysctls) return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged: medium, as the templates write it only into an init container that ${sysctlClause(sysctls)}`, { severity: 'medium' })
   return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged`)
 }
 

@@ -9,8 +9,9 @@ import { K8S } from './meta.js'
 import { isBuiltInApi, isTrue, runsPauseImage, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine } from './view.js'
 import { servedByService, type StreamIndex } from './workloads.js'
-import { containerNodePluginNeed } from './pod.js'
+import { containerNodePluginNeed, initContainerSysctls } from './pod.js'
 import { nodePluginClause } from '../node-plugin.js'
+import { sysctlClause } from '../node-sysctl.js'
 
 export interface CheckContext {
   path: string
@@ -117,12 +118,10 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: Pod
     const line = v.keyLine(sc, 'privileged')
     const suggestion = replaceScalarOnLine(lineText(ctx.content, line), 'privileged', /^true$/i, 'false')
     const need = containerNodePluginNeed(v, pod, c)
+    const sysctls = need ? undefined : initContainerSysctls(v, c)
     const subject = `${label(c)} of ${obj.kind} \`${obj.name}\` runs privileged`
-    out.push(
-      need
-        ? ctx.report(K8S.privileged, line, `${subject} (medium: ${nodePluginClause(need)})`, { suggestion, severity: 'medium' })
-        : ctx.report(K8S.privileged, line, subject, { suggestion })
-    )
+    const why = need ? nodePluginClause(need) : sysctls ? `it ${sysctlClause(sysctls)}` : undefined
+    out.push(why ? ctx.report(K8S.privileged, line, `${subject} (medium: ${why})`, { suggestion, severity: 'medium' }) : ctx.report(K8S.privileged, line, subject, { suggestion }))
   }
 
   const escalation = v.get(sc, 'allowPrivilegeEscalation')

@@ -9,6 +9,7 @@ import { selectorMatches } from './selectors.js'
 import { sameNamespace, type StreamIndex } from './workloads.js'
 import { capabilityName } from '../container-common.js'
 import { nodePluginClause, nodePluginNeed, type NodePluginNeed } from '../node-plugin.js'
+import { fixedSysctlParameters } from '../node-sysctl.js'
 
 const CONFINED = /^(RuntimeDefault|Localhost)$/
 /** The pre-1.19 annotations, still honoured by older clusters and some admission controllers. */
@@ -201,6 +202,27 @@ function onlyFixesOwnership(v: DocView, c: Container): boolean {
   if (/[|&`$<>()]/.test(text)) return false
   const steps = text.split(/[;\n]/).map((part) => part.trim()).filter((part) => part !== '')
   return steps.length > 0 && steps.every((step) => OWNERSHIP_COMMANDS.has(step.split(/\s+/)[0].replace(/^.*\//, '')))
+}
+
+/**
+ * The kernel parameters an init container sets, when fixed `sysctl -w` commands are all it runs
+ * (see ../node-sysctl.ts) and it serves nothing: no ports, and not a sidecar (`restartPolicy:
+ * Always` keeps it running beside the app). Undefined otherwise.
+ */
+export function initContainerSysctls(v: DocView, c: Container): string[] | undefined {
+  if (!c.init || v.str(v.get(c.node, 'restartPolicy')) === 'Always') return undefined
+  const ports = v.get(c.node, 'ports')
+  if (ports !== undefined && (v.items(ports).length > 0 || (v.str(ports) ?? '').trim() !== '')) return undefined
+  const wordsOf = (key: string): string[] | undefined => {
+    const node = v.get(c.node, key)
+    if (node === undefined) return []
+    const words = v.items(node).map((item) => v.str(item))
+    // A command given as one string, or with a non-string item, is not one Kubernetes runs as written.
+    return words.length === 0 || words.some((w) => w === undefined) ? undefined : (words as string[])
+  }
+  const command = wordsOf('command')
+  const args = wordsOf('args')
+  return command && args ? fixedSysctlParameters(command, args) : undefined
 }
 
 const HOST_NAMESPACES = [
