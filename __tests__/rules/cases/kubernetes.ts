@@ -550,7 +550,12 @@ export const kubernetesCases: CaseTable = {
         errors: [{ path: 'deploy/app.yaml', line: lineOf(withEdit(['image: registry.example.com/api:1.4.2', 'image: registry.example.com/api']), 'image: registry.example.com/api') }]
       },
       { code: latest, errors: [{ line: lineOf(latest, 'api:latest') }] },
-      { name: 'a bare image name is untagged, not a token', code: untagged, errors: [{ line: lineOf(untagged, 'image: nginx') }] }
+      { name: 'a bare image name is untagged, not a token', code: untagged, errors: [{ line: lineOf(untagged, 'image: nginx') }] },
+      {
+        name: 'the pause image without a tag: low, a placeholder whose versions behave alike',
+        code: withEdit(['image: registry.example.com/api:1.4.2', 'image: registry.k8s.io/pause']),
+        errors: [{ line: lineOf(withEdit(['image: registry.example.com/api:1.4.2', 'image: registry.k8s.io/pause']), 'registry.k8s.io/pause'), severity: 'low', message: /Kubernetes pause image/ }]
+      }
     ]
   },
   'k8s/image-missing': {

@@ -97,7 +97,10 @@ export function checkImage(ctx: CheckContext, obj: K8sObject, c: Container, stre
   // A kustomization deploying this set sets the tag (`images: [{name, newTag}]`): what is applied is pinned.
   if (stream?.pinnedImages.has(parseImageRef(image).name)) return []
   const what = problem === 'latest' ? 'the `latest` tag' : 'no tag (implicitly `latest`)'
-  return [ctx.report(K8S.imageLatest, v.keyLine(c.node, 'image'), `${label(c)} image \`${image}\` uses ${what}`)]
+  const line = v.keyLine(c.node, 'image')
+  // The pause image only holds its place: whichever version is pulled, nothing it runs differs.
+  if (runsPauseImage(v, c)) return [ctx.report(K8S.imageLatest, line, `${label(c)} image \`${image}\` uses ${what}. Low: it is the Kubernetes pause image, a placeholder that runs nothing of its own, so a different version changes no behaviour`, { severity: 'low' })]
+  return [ctx.report(K8S.imageLatest, line, `${label(c)} image \`${image}\` uses ${what}`)]
 }
 
 /** A pod pinned to Windows nodes (`spec.os.name`, or the `kubernetes.io/os` node selector). */

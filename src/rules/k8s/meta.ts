@@ -60,7 +60,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['resource-limits', 'cost-sizing'],
     severity: 'medium',
     title: 'Container without CPU request',
-    description: 'Without a CPU request the scheduler cannot place the pod by its needs and capacity planning is guesswork Not reported for the Kubernetes pause image (a capacity placeholder), which uses next to no CPU or memory.',
+    description: 'Without a CPU request the scheduler cannot place the pod by its needs and capacity planning is guesswork. Not reported for the Kubernetes pause image (a capacity placeholder), which uses next to no CPU or memory.',
     remediation: 'Set `resources.requests.cpu` to the CPU the container needs at steady state.',
     refs: { checkov: 'CKV_K8S_10', kics: 'k8s/cpu_requests_not_set', trivy: 'AVD-KSV-0015' }
   },
@@ -70,7 +70,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['resource-limits'],
     severity: 'low',
     title: 'Container without CPU limit',
-    description: 'Without a CPU limit one container can take all the CPU of its node Not reported for the Kubernetes pause image (a capacity placeholder), which uses next to no CPU or memory.',
+    description: 'Without a CPU limit one container can take all the CPU of its node. Not reported for the Kubernetes pause image (a capacity placeholder), which uses next to no CPU or memory.',
     remediation: 'Set `resources.limits.cpu`.',
     refs: { checkov: 'CKV_K8S_11', kics: 'k8s/cpu_limits_not_set', trivy: 'AVD-KSV-0011' }
   },
@@ -80,7 +80,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['resource-limits', 'cost-sizing'],
     severity: 'medium',
     title: 'Container without memory request',
-    description: 'Without a memory request the pod can be scheduled on a node that cannot hold it and is among the first evicted under pressure Not reported for the Kubernetes pause image (a capacity placeholder), which uses next to no CPU or memory.',
+    description: 'Without a memory request the pod can be scheduled on a node that cannot hold it and is among the first evicted under pressure. Not reported for the Kubernetes pause image (a capacity placeholder), which uses next to no CPU or memory.',
     remediation: 'Set `resources.requests.memory` to the memory the container needs.',
     refs: { checkov: 'CKV_K8S_12', kics: 'k8s/memory_requests_not_defined', trivy: 'AVD-KSV-0016' }
   },
@@ -90,7 +90,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['resource-limits'],
     severity: 'medium',
     title: 'Container without memory limit',
-    description: 'Without a memory limit a leaking container can exhaust its node and take its neighbours down Not reported for the Kubernetes pause image (a capacity placeholder), which uses next to no CPU or memory.',
+    description: 'Without a memory limit a leaking container can exhaust its node and take its neighbours down. Not reported for the Kubernetes pause image (a capacity placeholder), which uses next to no CPU or memory.',
     remediation: 'Set `resources.limits.memory`.',
     refs: { checkov: 'CKV_K8S_13', kics: 'k8s/memory_limits_not_defined', trivy: 'AVD-KSV-0018' }
   },
@@ -102,7 +102,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['immutable-artifacts'],
     severity: 'medium',
     title: 'Image uses `latest` or no tag',
-    description: 'A `latest` or missing tag resolves to whatever was pushed last: deployments are not reproducible and a rollback may not restore the old code.',
+    description: 'A `latest` or missing tag resolves to whatever was pushed last: deployments are not reproducible and a rollback may not restore the old code. Low for the Kubernetes pause image, a placeholder whose versions behave alike.',
     remediation: 'Pin the image to a version tag, or better to a digest (`image@sha256:…`).',
     refs: { checkov: 'CKV_K8S_14', kics: 'k8s/invalid_image', trivy: 'AVD-KSV-0013' }
   },
