@@ -71,4 +71,13 @@ describe('findings in test and fixture trees', () => {
     expect(isTestPath('envs/test/modules/x/test/main.tf')).toBe(true)
     expect(isTestPath('envs/test/main.tf')).toBe(false)
   })
+
+  it("CI's own inputs under .github (a kind cluster's manifests) are a test tree; its workflows and actions are not", async () => {
+    expect(isTestPath('.github/configs/external-redis.yaml')).toBe(true)
+    expect(isTestPath('.github/kind-config.yaml')).toBe(true)
+    expect(isTestPath('.github/workflows/ci.yml')).toBe(false)
+    expect(isTestPath('.github/actions/setup/action.yml')).toBe(false)
+    expect(isTestPath('deploy/github/redis.yaml')).toBe(false)
+    expect((await privilegedSeverity('.github/configs/pod.yaml')).severity).toBe('info')
+  })
 })

@@ -39,7 +39,7 @@ export function isSamplePath(path: string): boolean {
 }
 
 /**
- * Test and fixture trees (`test/`, `testing/` and `acceptance/` among them), and test files: code and inputs for tests only. Documentation and
+ * Test and fixture trees (`test/`, `testing/` and `acceptance/` among them), what CI reads from `.github/`, and test files: code and inputs for tests only. Documentation and
  * examples are not among them (an example is what users copy), nor is a `test/` or `acceptance/` folder that is an
  * environment (`envs/test/`, `overlays/testing/`, `environments/acceptance/`), which deploys. Only plural
  * parents count, but `env/`: a chart named `cluster` keeps its tests in `cluster/test/`.
@@ -48,8 +48,15 @@ const TEST_TREE = /(?:^|\/)(?:tests|__tests__|e2e|fixtures?|__fixtures__|unittes
 const TEST_FOLDER = /(?:^|\/)(?:test(?:ing)?|acceptance)\//gi
 const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments|stages|accounts|live|deployments|overlays|clusters|regions)\/(?:test(?:ing)?|acceptance)\/$/i
 
+/**
+ * What CI reads from `.github/` besides its workflows and actions: a kind cluster's manifests, a
+ * chart test's values (`kubectl apply -f .github/configs/redis.yaml` in a throwaway cluster).
+ * Inputs of tests, not what the repository ships.
+ */
+const CI_INPUT = /(?:^|\/)\.github\/(?!workflows\/|actions\/)/
+
 export function isTestPath(path: string): boolean {
-  if (TEST_TREE.test(path) || isTestFileName(path)) return true
+  if (TEST_TREE.test(path) || CI_INPUT.test(path) || isTestFileName(path)) return true
   for (const m of path.matchAll(TEST_FOLDER)) {
     if (!ENVIRONMENT_PARENT.test(path.slice(0, m.index + m[0].length))) return true
   }
