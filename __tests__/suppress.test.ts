@@ -296,6 +296,23 @@ describe('reasons and the pull request\'s own suppressions', () => {
     expect((await run([file], { addedLines: new Map([['sg.tf', new Set([7])]]) })).gone).toEqual(['sg.tf:7 tf/aws-sg-open-ssh'])
   })
 
+  it('a Metadata suppression is the PR\'s own when the PR adds any line that makes it one, not only its first', async () => {
+    // The entry opens with a reason the base branch had; the PR writes only the `id:` under it.
+    const meta = '    Metadata:\n      cfn_nag:\n        rules_to_suppress:\n          - reason: legacy\n            id: W2\n'
+    const file = source('sg.yaml', TWO_GROUPS(meta))
+    const idLine = TWO_GROUPS(meta).split('\n').indexOf('            id: W2') + 1
+    const own = await run([file], { addedLines: new Map([['sg.yaml', new Set([idLine])]]) })
+    expect(own.gone).toEqual([])
+    expect(own.messages[0]).toMatch(/the Metadata\.cfn_nag\.rules_to_suppress this pull request adds cannot silence cfn\/sg-open-admin-port \(high\)/)
+    // A list key the PR renamed into the tool's own (`skip:` → `rules_to_suppress:`) is added too.
+    const keyLine = TWO_GROUPS(meta).split('\n').indexOf('        rules_to_suppress:') + 1
+    expect((await run([file], { addedLines: new Map([['sg.yaml', new Set([keyLine])]]) })).gone).toEqual([])
+    // Lines of the resource outside the directive leave it standing, as on the base branch.
+    const standing = (await run([file])).gone
+    expect(standing).toHaveLength(1)
+    expect((await run([file], { addedLines: new Map([['sg.yaml', new Set([idLine + 3])]]) })).gone).toEqual(standing)
+  })
+
   it('suppressing a secret finding does not take the secret out of the values to redact', async () => {
     const key = 'AKIA' + 'QWERTYUIOPASDFGH'
     const tf = `# preflight:ignore-file * -- test fixture\nprovider "aws" {\n  access_key = "${key}"\n}\n`

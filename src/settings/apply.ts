@@ -105,7 +105,9 @@ export function applySettings(input: Finding[], o: ApplyOptions): Applied {
     const list = directivesOf(f.path)
     // Most files hold no directive: their findings are not filtered.
     const matching = list.length ? list.filter((d) => covers(d, f) && names(d, f, meta(f.ruleId))) : NO_DIRECTIVES
-    const isSelf = (d: Directive) => o.addedLines?.get(f.path)?.has(d.line) ?? false
+    const added = o.addedLines?.get(f.path)
+    // Added when the pull request adds any line that makes it a directive (see `Directive.written`).
+    const isSelf = (d: Directive): boolean => !!added && (d.written ?? [[d.line, d.line]]).some(([from, to]) => anyLineIn(added, from, to))
     // A suppression already on the base branch was reviewed before; prefer it over the PR's own.
     const standing = matching.find((d) => !isSelf(d))
     const own = matching.find(isSelf)
@@ -245,3 +247,8 @@ function rateRules(settings: Settings): (ruleId: string, path: string) => RuleSe
   }
 }
 
+/** Whether a set of line numbers holds one in `from`..`to` (an entry is a few lines, the set may be large). */
+function anyLineIn(lines: ReadonlySet<number>, from: number, to: number): boolean {
+  for (let line = from; line <= to; line++) if (lines.has(line)) return true
+  return false
+}

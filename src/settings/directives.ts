@@ -6,7 +6,7 @@
  * whose template-wide `Metadata` also counts). Each directive knows the lines it covers; matching it
  * to a finding is apply.ts's job.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml'
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Pair } from 'yaml'
 import type { FileKind, RefTool, SourceFile } from '../types.js'
 import { blockAt, commentStart, enclosingHclBlock, isCommentOrBlank, type LineRange } from './blocks.js'
 
@@ -29,6 +29,12 @@ export interface Directive {
   form: string
   /** Where the directive is written (1-based). */
   line: number
+  /**
+   * Every line that makes it a directive, when more than `line` does: a Metadata entry and each key
+   * on the way down to it (`Metadata:`, `cfn_nag:`, `rules_to_suppress:`). A pull request adding
+   * any of them (an `id:` under a `reason:` it kept, a list key it renamed) adds the directive.
+   */
+  written?: LineRange[]
   /** Lines it covers. */
   ranges: LineRange[]
 }
@@ -243,13 +249,14 @@ function metadataDirectives(file: SourceFile): Directive[] {
       const key = isScalar(pair.key) ? String(pair.key.value) : ''
       if (key === 'Metadata' && isMap(pair.value)) {
         const meta = pair.value
+        const written = (path: string[], entry: unknown): LineRange[] => writtenLines(pair as Pair, path, entry, lineOf)
         for (const entry of seqItems(meta.getIn(['preflight', 'ignore'], true))) {
           const { id, reason, at } = idAndReason(entry, 'reason')
-          if (id) out.push({ tool: 'preflight', ids: splitIds(id), reason, takesReason: true, form: 'Metadata.preflight.ignore', line: lineOf(at), ranges: [rangeOf(node, keyLine)] })
+          if (id) out.push({ tool: 'preflight', ids: splitIds(id), reason, takesReason: true, form: 'Metadata.preflight.ignore', line: lineOf(at), written: written(['preflight', 'ignore'], entry), ranges: [rangeOf(node, keyLine)] })
         }
         for (const entry of seqItems(meta.getIn(['checkov', 'skip'], true))) {
           const { id, reason, at } = idAndReason(entry, 'comment')
-          if (id) out.push({ tool: 'checkov', ids: [id], reason, takesReason: true, form: 'Metadata.checkov.skip', line: lineOf(at), ranges: [rangeOf(node, keyLine)] })
+          if (id) out.push({ tool: 'checkov', ids: [id], reason, takesReason: true, form: 'Metadata.checkov.skip', line: lineOf(at), written: written(['checkov', 'skip'], entry), ranges: [rangeOf(node, keyLine)] })
         }
       } else if (key === '//' && isScalar(pair.value) && typeof pair.value.value === 'string') {
         const m = /preflight:ignore[ \t]+([^\s,]+(?:[ \t]*,[ \t]*[^\s,]+)*)[ \t]*(?:--[ \t]*(.*))?/.exec(pair.value.value.trim())
@@ -274,11 +281,12 @@ function metadataDirectives(file: SourceFile): Directive[] {
 function cloudFormationToolDirectives(root: unknown, lineOf: (offset: number | undefined) => number, rangeOf: (node: Node, keyLine: number) => LineRange): Directive[] {
   if (!isMap(root)) return []
   const out: Directive[] = []
-  const idsAt = (meta: Node, path: string[]): { id: string; at?: number }[] => (isMap(meta) ? stringItems(meta.getIn(path, true)) : [])
-  for (const meta of valuesOf(root, 'Metadata')) {
+  const idsAt = (meta: Pair, path: string[]): { id: string; at?: number; written: LineRange[] }[] =>
+    isMap(meta.value) ? stringItems(meta.value.getIn(path, true)).map((item) => ({ ...item, written: writtenLines(meta, path, item.node, lineOf) })) : []
+  for (const meta of pairsOf(root, 'Metadata')) {
     // cfn-lint reads its template-wide configuration here, and its ignore_checks by prefix.
-    for (const { id, at } of idsAt(meta, ['cfn-lint', 'config', 'ignore_checks'])) {
-      out.push({ tool: 'cfn-lint', ids: [id], takesReason: false, idMatch: 'prefix', form: 'Metadata.cfn-lint.config.ignore_checks', line: lineOf(at), ranges: [WHOLE_FILE] })
+    for (const { id, at, written } of idsAt(meta, ['cfn-lint', 'config', 'ignore_checks'])) {
+      out.push({ tool: 'cfn-lint', ids: [id], takesReason: false, idMatch: 'prefix', form: 'Metadata.cfn-lint.config.ignore_checks', line: lineOf(at), written, ranges: [WHOLE_FILE] })
     }
   }
   for (const resources of valuesOf(root, 'Resources')) {
@@ -287,7 +295,8 @@ function cloudFormationToolDirectives(root: unknown, lineOf: (offset: number | u
       const resource = pair.value
       if (!isMap(resource)) continue
       const ranges = [rangeOf(resource, isScalar(pair.key) ? lineOf(pair.key.range?.[0]) : Number.MAX_SAFE_INTEGER)]
-      for (const meta of valuesOf(resource, 'Metadata')) {
+      for (const metaPair of pairsOf(resource, 'Metadata')) {
+        const meta = metaPair.value
         if (!isMap(meta)) continue
         const nag = meta.getIn(['cfn_nag', 'rules_to_suppress'], true)
         for (const entry of isSeq(nag) ? nag.items : []) {
@@ -304,15 +313,16 @@ function cloudFormationToolDirectives(root: unknown, lineOf: (offset: number | u
             idMatch: 'exact',
             form: 'Metadata.cfn_nag.rules_to_suppress',
             line: lineOf(entry.range?.[0]),
+            written: writtenLines(metaPair, ['cfn_nag', 'rules_to_suppress'], entry, lineOf),
             ranges
           })
         }
-        for (const { id, at } of idsAt(meta, ['guard', 'SuppressedRules'])) {
-          out.push({ tool: 'cfn-guard', ids: [id], takesReason: false, idMatch: 'exact', form: 'Metadata.guard.SuppressedRules', line: lineOf(at), ranges })
+        for (const { id, at, written } of idsAt(metaPair, ['guard', 'SuppressedRules'])) {
+          out.push({ tool: 'cfn-guard', ids: [id], takesReason: false, idMatch: 'exact', form: 'Metadata.guard.SuppressedRules', line: lineOf(at), written, ranges })
         }
         // On a resource cfn-lint compares each id whole with the rule's (no prefix).
-        for (const { id, at } of idsAt(meta, ['cfn-lint', 'config', 'ignore_checks'])) {
-          out.push({ tool: 'cfn-lint', ids: [id], takesReason: false, idMatch: 'exact', form: 'Metadata.cfn-lint.config.ignore_checks', line: lineOf(at), ranges })
+        for (const { id, at, written } of idsAt(metaPair, ['cfn-lint', 'config', 'ignore_checks'])) {
+          out.push({ tool: 'cfn-lint', ids: [id], takesReason: false, idMatch: 'exact', form: 'Metadata.cfn-lint.config.ignore_checks', line: lineOf(at), written, ranges })
         }
       }
     }
@@ -320,20 +330,43 @@ function cloudFormationToolDirectives(root: unknown, lineOf: (offset: number | u
   return out
 }
 
-/** The values of a map's entries under one key (every one of them, should the key be repeated). */
-function valuesOf(map: unknown, key: string): Node[] {
+/** A map's entries under one key (every one of them, should the key be repeated). */
+function pairsOf(map: unknown, key: string): Pair[] {
   if (!isMap(map)) return []
-  const out: Node[] = []
-  for (const pair of map.items) {
-    if (isScalar(pair.key) && pair.key.value === key && pair.value) out.push(pair.value as Node)
+  return (map.items as Pair[]).filter((pair) => isScalar(pair.key) && pair.key.value === key && pair.value)
+}
+
+/** The values of a map's entries under one key. */
+function valuesOf(map: unknown, key: string): Node[] {
+  return pairsOf(map, key).map((pair) => pair.value as Node)
+}
+
+/**
+ * The lines that make `entry` a directive: its own, and the key of each map on the way from the
+ * `Metadata` pair down to the list holding it.
+ */
+function writtenLines(metadata: Pair, path: readonly string[], entry: unknown, lineOf: (offset: number | undefined) => number): LineRange[] {
+  const keyLine = (pair: Pair): LineRange => {
+    const line = lineOf((pair.key as Node | null)?.range?.[0])
+    return [line, line]
   }
+  const out: LineRange[] = [keyLine(metadata)]
+  let node: unknown = metadata.value
+  for (const key of path) {
+    const pair = pairsOf(node, key)[0]
+    if (!pair) break
+    out.push(keyLine(pair))
+    node = pair.value
+  }
+  const range = (entry as Node | undefined)?.range
+  if (range) out.push([lineOf(range[0]), lineOf(Math.max(range[0], range[1] - 1))])
   return out
 }
 
 /** The string items of a list, with where each is written; anything else is no list of ids. */
-function stringItems(node: unknown): { id: string; at?: number }[] {
+function stringItems(node: unknown): { id: string; at?: number; node: Node }[] {
   if (!isSeq(node)) return []
-  return node.items.flatMap((item) => (isScalar(item) && typeof item.value === 'string' ? [{ id: item.value, at: item.range?.[0] }] : []))
+  return node.items.flatMap((item) => (isScalar(item) && typeof item.value === 'string' ? [{ id: item.value, at: item.range?.[0], node: item as Node }] : []))
 }
 
 function seqItems(node: unknown): unknown[] {
