@@ -78,6 +78,8 @@ describe('findings in test and fixture trees', () => {
     expect(isTestPath('.github/workflows/ci.yml')).toBe(false)
     expect(isTestPath('.github/actions/setup/action.yml')).toBe(false)
     expect(isTestPath('deploy/github/redis.yaml')).toBe(false)
+    expect(isTestPath('.github/docker/Dockerfile')).toBe(false)
+    expect(isTestPath('.github/infra/main.tf')).toBe(false)
     expect((await privilegedSeverity('.github/configs/pod.yaml')).severity).toBe('info')
   })
 })

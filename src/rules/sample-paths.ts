@@ -49,14 +49,16 @@ const TEST_FOLDER = /(?:^|\/)(?:test(?:ing)?|acceptance)\//gi
 const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments|stages|accounts|live|deployments|overlays|clusters|regions)\/(?:test(?:ing)?|acceptance)\/$/i
 
 /**
- * What CI reads from `.github/` besides its workflows and actions: a kind cluster's manifests, a
- * chart test's values (`kubectl apply -f .github/configs/redis.yaml` in a throwaway cluster).
- * Inputs of tests, not what the repository ships.
+ * What CI reads from `.github/` besides its workflows and actions: YAML such as a kind cluster's
+ * manifests or a chart test's values (`kubectl apply -f .github/configs/redis.yaml` in a throwaway
+ * cluster). Inputs of tests, not what the repository ships. Terraform, Dockerfiles and other
+ * files there keep their findings: an image built or a module applied from there may well ship.
  */
-const CI_INPUT = /(?:^|\/)\.github\/(?!workflows\/|actions\/)/
+const CI_DIR = /(?:^|\/)\.github\/(?!workflows\/|actions\/)/
+const isCiInput = (path: string): boolean => CI_DIR.test(path) && /\.ya?ml$/i.test(path)
 
 export function isTestPath(path: string): boolean {
-  if (TEST_TREE.test(path) || CI_INPUT.test(path) || isTestFileName(path)) return true
+  if (TEST_TREE.test(path) || isCiInput(path) || isTestFileName(path)) return true
   for (const m of path.matchAll(TEST_FOLDER)) {
     if (!ENVIRONMENT_PARENT.test(path.slice(0, m.index + m[0].length))) return true
   }
