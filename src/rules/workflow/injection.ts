@@ -174,8 +174,8 @@ const MEMBER_ONLY_TRIGGERS: ReadonlySet<string> = new Set(['release', 'workflow_
 /**
  * Who may have written text in the whole event of a run of this workflow: 'event' when some
  * trigger's payload may hold text from outside the members (any trigger not known to be
- * member-only, a composite action's unknown workflow, a reusable workflow whose callers are not all
- * in the analysis), 'input' when only the free-text inputs of a manual run (typed by whoever runs
+ * member-only, a composite action's unknown workflow, a reusable workflow with no caller in the
+ * analysis or a caller whose event may), 'input' when only the free-text inputs of a manual run (typed by whoever runs
  * it, and part of its payload) may, undefined when nobody but members wrote any of it. A reusable
  * workflow runs with its caller's event, so each caller of the analysis is asked in turn.
  */
@@ -405,8 +405,8 @@ function envSuggestion(ctx: CheckContext, job: JobModel, step: StepModel, hit: H
  * `pull_request`, where a fork's pull request runs the fork's own version of the workflow (with a
  * read-only token), and the job reads no secret but that token; or it runs only on push or
  * pull_request with a token `permissions:` makes read-only and no secret at all; or it runs only on
- * `release`, which only members who may publish a release start (its tag and name are theirs; notes they
- * generate may quote pull request titles, hence medium, not gone). On `push` a merged
+ * `release`, which only members who may publish a release start (its payload is theirs, so only text
+ * its steps read elsewhere, from commits or files, gets here: medium, not gone). On `push` a merged
  * contributor's commit message or file name reaches the base repository's run, which could still
  * write the branch's Actions cache: medium, not gone.
  */
@@ -418,7 +418,7 @@ function whyLittleGained(ctx: CheckContext, job: JobModel): string | undefined {
     return "the workflow runs only on push or pull_request, `permissions:` makes the job's token read-only and the job reads no secret (the commands could still write the branch's Actions cache)"
   }
   if (runsOnlyOn(ctx.wf, RELEASE_ONLY)) {
-    return 'the workflow runs only on release events, which only members who may publish a release start, and they can change the workflow itself (generated release notes may still quote pull request titles)'
+    return 'the workflow runs only on release events, which only members who may publish a release start, and they can change the workflow itself (what its steps read from commits or files may still come from contributors)'
   }
   return undefined
 }
