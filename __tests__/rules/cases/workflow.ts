@@ -1116,6 +1116,16 @@ export const workflowCases: CaseTable = {
         errors: [{ line: 10, severity: 'high' }]
       },
       {
+        name: 'a read-only job of a workflow_run workflow (privileged: it may act on a pull request run\'s output): high, never the low read-only form',
+        code: push(job('b', '      - uses: someone/tool@v1\n'), 'workflow_run'),
+        errors: [{ line: 10, severity: 'high' }]
+      },
+      {
+        name: 'an OIDC token (id-token: write) on pull_request only: high, never the low read-only form',
+        code: push(job('b', '      - uses: someone/tool@v1\n', '    permissions:\n      contents: read\n      id-token: write\n'), 'pull_request'),
+        errors: [{ line: 13, severity: 'high' }]
+      },
+      {
         name: 'no permissions block on push, no secret: the repository default token, at medium',
         code: 'name: ci\non: push\njobs:\n' + job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n'),
         errors: [
@@ -1313,12 +1323,45 @@ export const workflowCases: CaseTable = {
   'workflow/unpinned-action-read-only': {
     valid: [
       { code: push(job('b', `      - uses: someone/tool@${SHA} # v1\n`)) },
-      { name: 'exposed job (the high form)', code: push(job('b', '      - uses: someone/tool@v1\n        env:\n          TOKEN: ${{ secrets.TOKEN }}\n')) }
+      { name: 'exposed job (the high form)', code: push(job('b', '      - uses: someone/tool@v1\n        env:\n          TOKEN: ${{ secrets.TOKEN }}\n')) },
+      { name: 'an OIDC token on pull_request only: not read-only (the high form)', code: push(job('b', '      - uses: someone/tool@v1\n', '    permissions:\n      contents: read\n      id-token: write\n'), 'pull_request') }
     ],
     invalid: [
       { code: push(job('b', '      - uses: docker/login-action@v3\n')), errors: [{ line: 10, severity: 'medium', message: /read-only token/ }] },
       { name: 'short sha and no ref', code: push(job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n')), errors: [{ line: 10 }, { line: 11 }] },
-      { name: 'the job passes only its own read-only GITHUB_TOKEN', code: push(job('b', '      - uses: someone/labeler@v2\n        with:\n          token: ${{ secrets.GITHUB_TOKEN }}\n')), errors: [{ line: 10, severity: 'medium' }] }
+      { name: 'the job passes only its own read-only GITHUB_TOKEN', code: push(job('b', '      - uses: someone/labeler@v2\n        with:\n          token: ${{ secrets.GITHUB_TOKEN }}\n')), errors: [{ line: 10, severity: 'medium' }] },
+      {
+        name: 'a pull_request-only check handing nothing on (its cache stays in the pull request): low, saying why',
+        code: push(job('b', `      - uses: actions/checkout@v4\n      - uses: actions/setup-node@v4\n        with:\n          cache: npm\n      - uses: azure/setup-kubectl@v4\n      - run: yarn build\n`), 'pull_request'),
+        errors: [{ line: 14, severity: 'low', message: /Low: the workflow runs only on `pull_request` .*merge ref/ }]
+      },
+      {
+        name: 'a matrix of GitHub-hosted runners on pull_request only: low',
+        code: push(job('b', '      - uses: someone/tool@v1\n', '    strategy:\n      matrix:\n        os: [ubuntu-latest, macos-latest]\n').replace('ubuntu-latest\n    timeout', '${{ matrix.os }}\n    timeout'), 'pull_request'),
+        errors: [{ line: 13, severity: 'low' }]
+      },
+      { name: 'also on push: medium', code: push(job('b', '      - uses: someone/tool@v1\n'), '[push, pull_request]'), errors: [{ line: 10, severity: 'medium' }] },
+      { name: 'pull_request and merge_group (a queue run decides what lands on the base branch): medium', code: push(job('b', '      - uses: someone/tool@v1\n'), '[pull_request, merge_group]'), errors: [{ line: 10, severity: 'medium' }] },
+      {
+        name: 'an artifact upload (a workflow_run workflow may trust it): medium',
+        code: push(job('b', '      - uses: someone/tool@v1\n      - uses: actions/upload-artifact@v4\n        with:\n          path: dist\n'), 'pull_request'),
+        errors: [{ line: 10, severity: 'medium' }]
+      },
+      {
+        name: 'a Pages build and deploy: medium',
+        code: push(job('b', '      - uses: someone/site-builder@v1\n      - uses: actions/upload-pages-artifact@v3\n      - uses: actions/deploy-pages@v4\n'), 'pull_request'),
+        errors: [{ line: 10, severity: 'medium' }]
+      },
+      { name: 'a git push through an option of git: medium', code: push(job('b', '      - uses: someone/tool@v1\n      - run: git -C site push origin HEAD\n'), 'pull_request'), errors: [{ line: 10, severity: 'medium' }] },
+      { name: 'a gh release upload spelled with a YAML escape: medium', code: push(job('b', '      - uses: someone/tool@v1\n      - run: "gh rel\\x65ase upload v1 dist.tgz"\n'), 'pull_request'), errors: [{ line: 10, severity: 'medium' }] },
+      { name: 'a docker push: medium', code: push(job('b', '      - uses: someone/tool@v1\n      - run: docker push ghcr.io/acme/app:pr\n'), 'pull_request'), errors: [{ line: 10, severity: 'medium' }] },
+      { name: 'a self-hosted runner (it may keep files for later jobs): medium', code: push(job('b', '      - uses: someone/tool@v1\n').replace('ubuntu-latest', '[self-hosted, linux]'), 'pull_request'), errors: [{ line: 10, severity: 'medium' }] },
+      { name: 'a local action whose steps are not read here: medium', code: push(job('b', '      - uses: someone/tool@v1\n      - uses: ./.github/actions/build\n'), 'pull_request'), errors: [{ line: 10, severity: 'medium' }] },
+      {
+        name: 'a later job that needs it holds a secret: medium',
+        code: push(job('b', '      - uses: someone/tool@v1\n') + '  c:\n    needs: b\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - run: ./notify "$T"\n        env:\n          T: ${{ secrets.SLACK }}\n', 'pull_request'),
+        errors: [{ line: 10, severity: 'medium' }]
+      }
     ]
   },
   'workflow/unpinned-same-owner': {

@@ -8,7 +8,7 @@ import { actionRepo, dependentsOf, jobTextSome, scalarsUnder, type CheckContext 
 import { contextPaths, findExpressions } from './expressions.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
-import { invocationOf, splitShellCommands } from '../parse/shell-words.js'
+import { invocationOf, positionals, splitShellCommands } from '../parse/shell-words.js'
 import { isLocalWorkflow } from './callees.js'
 import { lookupTable } from '../../util/lookup-table.js'
 
@@ -211,6 +211,28 @@ function stepKind(step: StepModel): DeployKind | undefined {
   if (RELEASE_COMMAND.test(run) || RELEASE_SCRIPT.test(run)) return 'release'
   if (RELEASE_ACTIONS.has(repo) && releasesForReal(repo, step)) return 'release'
   return undefined
+}
+
+/** Options of `git` and `gh` (before their subcommand) that take the next word as their value. */
+const GIT_OPTIONS_WITH_ARG = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace'])
+const GH_OPTIONS_WITH_ARG = new Set(['-R', '--repo'])
+
+/** Whether a command (program and arguments joined by spaces) is a `git push` or any `gh release` command (upload and edit too). */
+function pushesOrReleases(command: string): boolean {
+  const { program, args } = programOf(command)
+  if (program === 'git') return positionals(args, GIT_OPTIONS_WITH_ARG)[0] === 'push'
+  if (program === 'gh') return positionals(args, GH_OPTIONS_WITH_ARG)[0] === 'release'
+  return false
+}
+
+/**
+ * Whether a step hands the job's work to something outside the run: it deploys or releases (see
+ * `stepKind`), pushes commits or tags, or edits a release. Read from the decoded `run:` and
+ * command inputs, command by command.
+ */
+export function stepPublishes(step: StepModel): boolean {
+  if (stepKind(step) !== undefined) return true
+  return commandsRun(commandsOf(step)).some(pushesOrReleases)
 }
 
 /** A build-push that does not push, or goreleaser asked only to check its config, releases nothing. */

@@ -83,7 +83,7 @@ export const RULES = defineRules('workflow', {
     severity: 'medium',
     title: 'Action from another repository not pinned, in a job without secrets or write access',
     description:
-      'An action or reusable workflow from another repository is referenced by a tag or branch in a job whose token is read-only and that passes it no secret. Whoever moves that ref cannot push or publish with this job, but can still change what it builds, caches or uploads.',
+      'An action or reusable workflow from another repository is referenced by a tag or branch in a job whose token is read-only and that passes it no secret. Whoever moves that ref cannot push or publish with this job, but can still change what it builds, caches or uploads. Low when nothing the job makes can leave its run: the workflow runs only on pull_request, and the job (on a runner that is not self-hosted, with no reusable workflow or local action) has no artifact upload, Pages, release, publish, deploy or push step and no later job holding a secret or a write token needs it; a cache it saves is scoped to the pull request\'s merge ref, which neither the base nor the default branch restores. A merge_group run is not lowered: its result decides what lands on the base branch.',
     remediation: 'Pin to the full 40-character commit SHA and keep the version in a comment: `uses: owner/repo@<sha> # v1.2.3`; let Dependabot or Renovate update it.',
     refs: { kics: 'cicd/github/unpinned_actions_full_length_commit_sha', zizmor: 'unpinned-uses' }
   },

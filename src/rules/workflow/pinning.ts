@@ -1,9 +1,10 @@
 /** `uses:` references and container images that can change under the workflow. */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node } from '../parse/yaml.js'
-import { actionRepo, jobTextSome, tokenIsReadOnly, type CheckContext } from './context.js'
+import { actionRepo, dependentsOf, jobTextSome, scalarsUnder, tokenIsReadOnly, type CheckContext } from './context.js'
 import { checksOutHead } from './checkout.js'
-import { readsSecretBeyondToken } from './expressions.js'
+import { contextPaths, findExpressions, readsSecretBeyondToken } from './expressions.js'
+import { stepPublishes } from './deploy.js'
 import { isPrivileged, type JobModel } from './model.js'
 import { localCallers } from './callees.js'
 import { RULES } from './meta.js'
@@ -28,6 +29,51 @@ function jobIsExposed(ctx: CheckContext, job: JobModel, readsSecret: () => boole
   if (!tokenIsReadOnly(ctx.wf, job)) return true
   if (job.uses && scalarString(job.node.get('secrets', true)) === 'inherit') return true
   return readsSecret()
+}
+
+/**
+ * Actions that hand a job's files on: an artifact a later job or a `workflow_run` workflow may
+ * trust, or a GitHub Pages site. Caching actions are not among them: see `whyStaysInPullRequest`.
+ */
+const HANDING_ON_ACTIONS = new Set(['actions/upload-artifact', 'actions/upload-pages-artifact', 'actions/deploy-pages'])
+
+/**
+ * Whether the job's runner may be self-hosted (one may keep files for later jobs): a `self-hosted`
+ * label, a runner group (`runs-on: { group: … }`, which may hold self-hosted runners), or a label
+ * computed from anything but literal values of the job's own matrix.
+ */
+function maySelfHost(job: JobModel): boolean {
+  if (isMap(job.runsOn) && job.runsOn.get('group', true) !== undefined) return true
+  const labels = scalarsUnder(job.runsOn)
+  const computed = labels.some((l) => l.includes('${{'))
+  if (computed && labels.some((l) => findExpressions(l).some((e) => contextPaths(e.body).some((p) => !p.startsWith('matrix.'))))) return true
+  const matrix = computed ? scalarsUnder(job.node.get('strategy', true)) : []
+  if (matrix.some((v) => v.includes('${{'))) return true
+  return [...labels, ...matrix].some((l) => /self-hosted/i.test(l))
+}
+
+/**
+ * Why nothing a moved tag runs in this read-only job can leave its run, when so: the workflow runs
+ * only on `pull_request`, the job runs its own steps (no reusable workflow, no local action whose
+ * steps are not read here) on a runner that is not self-hosted (which may keep files for later
+ * jobs), no step uploads an artifact, builds or deploys Pages, releases, publishes, deploys or
+ * pushes, and no later job of the workflow that needs it holds a secret or a token that may write.
+ * The token is already read-only (so no `id-token: write` either). A cache the job saves does not
+ * count: GitHub scopes a cache saved by a `pull_request` run to the pull request's merge ref, which
+ * only that pull request's own runs restore, never its base or default branch. `merge_group` is not
+ * admitted: its result decides whether the commit lands on the base branch.
+ */
+function whyStaysInPullRequest(ctx: CheckContext, job: JobModel): string | undefined {
+  if (ctx.wf.kind !== 'workflow' || ctx.wf.triggers.size !== 1 || !ctx.wf.triggers.has('pull_request')) return undefined
+  if (job.uses || maySelfHost(job)) return undefined
+  if (job.steps.some((s) => /^\.\.?[/\\]/.test(s.uses ?? '') || HANDING_ON_ACTIONS.has(actionRepo(s.uses) ?? '') || stepPublishes(s))) return undefined
+  const later = dependentsOf(ctx.wf, job.id)
+  if (later.some((j) => jobIsExposed(ctx, j, () => jobTextSome(ctx, j, readsSecretBeyondToken)))) return undefined
+  return (
+    'the workflow runs only on `pull_request` and the job hands nothing on (no artifact, Pages, release, publish, deploy or push step, no OIDC token, ' +
+    'no later job with a secret or a write token, no self-hosted runner), so a moved tag can change only this pull request\'s check result and its own cache ' +
+    "(GitHub scopes a pull request's caches to its merge ref), neither of which reaches the default branch"
+  )
 }
 
 /** Triggers whose runs get the repository's default token and nothing more privileged: started by its members or its clock. */
@@ -179,7 +225,10 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
     return ctx.report(RULES.unpinnedSameOwner, line, `${what} \`${target}\` of this repository's own owner is referenced by ${refText}, not a full commit SHA.`)
   }
   if (!jobIsExposed(ctx, job, readsSecret)) {
-    return ctx.report(RULES.unpinnedActionReadOnly, line, `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA (in a job with a read-only token and no secrets).`)
+    const readOnly = `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA (in a job with a read-only token and no secrets)`
+    const contained = whyStaysInPullRequest(ctx, job)
+    if (contained) return ctx.report(RULES.unpinnedActionReadOnly, line, `${readOnly}. Low: ${contained}.`, { severity: 'low' })
+    return ctx.report(RULES.unpinnedActionReadOnly, line, `${readOnly}.`)
   }
   const message = `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA`
   const limited = whyTokenLimited(ctx, job, readsSecret)
