@@ -1,5 +1,5 @@
 /** Rule-tester cases for the Kubernetes manifest rules: minimal manifests written for these tests. */
-import type { CaseTable } from '../../helpers/rule-tester.js'
+import type { CaseTable, InvalidCase } from '../../helpers/rule-tester.js'
 import { edit, lineOf } from './util.js'
 
 /** The body of a made-up certificate (base64 text, 4-space indented): only its PEM label matters here. */
@@ -438,6 +438,75 @@ const CONTAINER_LINE = lineOf(CLEAN, '- name: api')
 /** The container's own securityContext (the pod's is less indented). */
 const CONTAINER_SEC = '          securityContext:'
 
+/** A Namespace with Pod Security labels, each given as `mode: level` (`enforce: baseline`). */
+const psaNamespace = (name: string, ...labels: string[]): string =>
+  `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n  labels:\n${labels.map((l) => `    pod-security.kubernetes.io/${l}\n`).join('')}`
+/** A manifest of namespace `shop` after a Namespace with these Pod Security labels, in one file. */
+const inNamespace = (manifest: string, namespace: string, ...labels: string[]): string => `${psaNamespace(namespace, ...labels)}---\n${manifest}`
+/** How a finding on a pod that Pod Security rejects ends. */
+const rejectedBy = (level: string, namespace = 'shop'): RegExp =>
+  new RegExp(`\\(low: namespace \`${namespace}\` has Pod Security \`enforce: ${level}\`, which rejects the pod, so it never runs; the manifest fails to deploy as written\\)$`)
+/**
+ * The eks-workshop shape: a base deploying Namespace `pss` and a Deployment (namespace from its
+ * kustomization), and an overlay whose patches label the Namespace and make the container
+ * privileged. `patchNamespace: false` leaves the Namespace unlabelled; `privilegedBase` puts the
+ * privileged container in the base instead.
+ */
+const psaOverlay = ({ patchNamespace = true, privilegedBase = false, level = 'baseline' } = {}): Record<string, string> => {
+  const privileged = '          securityContext:\n            privileged: true\n            runAsUser: 0\n'
+  const base = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: pss\nspec:\n  selector:\n    matchLabels:\n      app: pss\n  template:\n    metadata:\n      labels:\n        app: pss\n    spec:\n      containers:\n        - name: pss\n          image: registry.example.com/pss:1.2.1\n${privilegedBase ? privileged : ''}`
+  const files: Record<string, string> = {
+    'psa/base/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: pss\nresources:\n  - namespace.yaml\n  - deployment.yaml\n',
+    'psa/base/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: pss\n',
+    'psa/base/deployment.yaml': base,
+    'psa/overlay/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\npatches:\n${patchNamespace ? '  - path: namespace.yaml\n' : ''}${privilegedBase ? '' : '  - path: deployment.yaml\n'}`,
+    'psa/overlay/namespace.yaml': psaNamespace('pss', `enforce: ${level}`, `warn: ${level}`)
+  }
+  if (!privilegedBase) files['psa/overlay/deployment.yaml'] = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: pss\nspec:\n  template:\n    spec:\n      containers:\n        - name: pss\n${privileged}`
+  return files
+}
+const PSA_PATCH_LINE = 11
+const unconfinedSeccomp = withEdit(['type: RuntimeDefault', 'type: Unconfined'])
+/** Cases of each rule about pods a namespace's Pod Security `enforce` label rejects (or lets through). */
+const POD_SECURITY_CASES: Record<string, InvalidCase[]> = {
+  'k8s/privileged-container': [
+    { name: 'a Namespace enforcing baseline in the same file rejects the pod: low, saying why', code: inNamespace(privileged, 'shop', 'enforce: baseline'), errors: [{ line: lineOf(inNamespace(privileged, 'shop', 'enforce: baseline'), 'privileged: true'), severity: 'low', message: rejectedBy('baseline') }] },
+    { name: 'a Namespace enforcing restricted in a file of the same folder: low', files: { 'k8s/namespace.yaml': psaNamespace('shop', 'enforce: restricted'), 'k8s/app.yaml': privileged }, errors: [{ path: 'k8s/app.yaml', line: lineOf(privileged, 'privileged: true'), severity: 'low', message: rejectedBy('restricted') }] },
+    { name: 'an overlay patching the Namespace with enforce: baseline and the Deployment privileged: low', files: psaOverlay(), errors: [{ path: 'psa/overlay/deployment.yaml', line: PSA_PATCH_LINE, severity: 'low', message: rejectedBy('baseline', 'pss') }] },
+    { name: 'the same overlay without the Namespace patch: critical', files: psaOverlay({ patchNamespace: false }), errors: [{ path: 'psa/overlay/deployment.yaml', line: PSA_PATCH_LINE, severity: 'critical' }] },
+    { name: 'a base whose overlay labels the Namespace deploys unlabelled on its own: critical', files: psaOverlay({ privilegedBase: true }), errors: [{ path: 'psa/base/deployment.yaml', line: 18, severity: 'critical' }] },
+    { name: 'an overlay labelling the Namespace enforce: privileged: critical', files: psaOverlay({ level: 'privileged' }), errors: [{ path: 'psa/overlay/deployment.yaml', line: PSA_PATCH_LINE, severity: 'critical' }] },
+    { name: 'warn and audit only (they do not block): critical', code: inNamespace(privileged, 'shop', 'warn: baseline', 'audit: restricted'), errors: [{ line: lineOf(inNamespace(privileged, 'shop', 'warn: baseline', 'audit: restricted'), 'privileged: true'), severity: 'critical' }] },
+    { name: 'another namespace enforces baseline: critical', code: inNamespace(privileged, 'other', 'enforce: baseline'), errors: [{ line: lineOf(inNamespace(privileged, 'other', 'enforce: baseline'), 'privileged: true'), severity: 'critical' }] },
+    { name: 'enforce: privileged: critical', code: inNamespace(privileged, 'shop', 'enforce: privileged'), errors: [{ line: lineOf(inNamespace(privileged, 'shop', 'enforce: privileged'), 'privileged: true'), severity: 'critical' }] },
+    { name: 'an enforce level left to a variable: critical', code: inNamespace(privileged, 'shop', 'enforce: ${PSA_LEVEL}'), errors: [{ line: lineOf(inNamespace(privileged, 'shop', 'enforce: ${PSA_LEVEL}'), 'privileged: true'), severity: 'critical' }] }
+  ],
+  'k8s/run-as-root': [
+    { name: 'UID 0 in a namespace enforcing restricted: low, saying why', code: inNamespace(rootKeepingCapabilities, 'shop', 'enforce: restricted', 'enforce-version: v1.29'), errors: [{ line: lineOf(inNamespace(rootKeepingCapabilities, 'shop', 'enforce: restricted', 'enforce-version: v1.29'), 'runAsUser: 0'), severity: 'low', message: rejectedBy('restricted') }] },
+    { name: 'UID 0 in a namespace enforcing baseline, which allows root: high', code: inNamespace(rootKeepingCapabilities, 'shop', 'enforce: baseline'), errors: [{ line: lineOf(inNamespace(rootKeepingCapabilities, 'shop', 'enforce: baseline'), 'runAsUser: 0'), severity: 'high', message: /runs as UID 0 \(root\)$/ }] }
+  ],
+  'k8s/run-as-non-root-not-set': [{ name: 'in a namespace enforcing restricted: low', code: inNamespace(noNonRoot, 'shop', 'enforce: restricted'), errors: [{ line: lineOf(inNamespace(noNonRoot, 'shop', 'enforce: restricted'), '- name: api'), severity: 'low', message: rejectedBy('restricted') }] }],
+  'k8s/privilege-escalation-allowed': [
+    { name: 'in a namespace enforcing restricted: low', code: inNamespace(escalation, 'shop', 'enforce: restricted'), errors: [{ line: lineOf(inNamespace(escalation, 'shop', 'enforce: restricted'), 'allowPrivilegeEscalation: true'), severity: 'low', message: rejectedBy('restricted') }] },
+    { name: 'in a namespace enforcing baseline, which allows it: high', code: inNamespace(escalation, 'shop', 'enforce: baseline'), errors: [{ line: lineOf(inNamespace(escalation, 'shop', 'enforce: baseline'), 'allowPrivilegeEscalation: true'), severity: 'high', message: /allows privilege escalation$/ }] }
+  ],
+  'k8s/dangerous-capability': [{ name: 'SYS_ADMIN in a namespace enforcing baseline: low', code: inNamespace(sysAdmin, 'shop', 'enforce: baseline'), errors: [{ line: lineOf(inNamespace(sysAdmin, 'shop', 'enforce: baseline'), 'add: [SYS_ADMIN]'), severity: 'low', message: rejectedBy('baseline') }] }],
+  'k8s/capabilities-not-dropped': [
+    { name: 'in a namespace enforcing restricted: saying the pod is rejected', code: inNamespace(noDrop, 'shop', 'enforce: restricted'), errors: [{ line: lineOf(inNamespace(noDrop, 'shop', 'enforce: restricted'), CONTAINER_SEC), message: rejectedBy('restricted') }] },
+    {
+      name: 'a Windows pod, which restricted does not ask to drop capabilities: unchanged',
+      code: inNamespace(edit(noDrop, ['      automountServiceAccountToken: false\n', '      automountServiceAccountToken: false\n      os:\n        name: windows\n']), 'shop', 'enforce: restricted'),
+      errors: [{ line: lineOf(inNamespace(noDrop, 'shop', 'enforce: restricted'), CONTAINER_SEC) + 2, message: /NET_RAW included$/ }]
+    }
+  ],
+  'k8s/no-seccomp-profile': [
+    { name: 'no profile in a namespace enforcing restricted: saying the pod is rejected', code: inNamespace(noSeccomp, 'shop', 'enforce: restricted'), errors: [{ line: lineOf(inNamespace(noSeccomp, 'shop', 'enforce: restricted'), '      securityContext:'), message: rejectedBy('restricted') }] },
+    { name: 'no profile in a namespace enforcing baseline, which allows that: unchanged', code: inNamespace(noSeccomp, 'shop', 'enforce: baseline'), errors: [{ line: lineOf(inNamespace(noSeccomp, 'shop', 'enforce: baseline'), '      securityContext:'), message: /for containers `api`$/ }] },
+    { name: 'Unconfined in a namespace enforcing baseline: saying the pod is rejected', code: inNamespace(unconfinedSeccomp, 'shop', 'enforce: baseline'), errors: [{ line: lineOf(inNamespace(unconfinedSeccomp, 'shop', 'enforce: baseline'), 'type: Unconfined'), message: rejectedBy('baseline') }] }
+  ],
+  'k8s/host-network': [{ name: 'in a namespace enforcing baseline: low', code: inNamespace(hostNet, 'shop', 'enforce: baseline'), errors: [{ line: lineOf(inNamespace(hostNet, 'shop', 'enforce: baseline'), 'hostNetwork'), severity: 'low', message: rejectedBy('baseline') }] }],
+  'k8s/host-path-volume': [{ name: 'in a namespace enforcing baseline: low', code: inNamespace(hostPathVol, 'shop', 'enforce: baseline'), errors: [{ line: lineOf(inNamespace(hostPathVol, 'shop', 'enforce: baseline'), 'path: /var/log'), severity: 'low', message: rejectedBy('baseline') }] }]
+}
 export const kubernetesCases: CaseTable = {
   'k8s/no-liveness-probe': {
     valid: [
@@ -585,7 +654,7 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/privileged-container': {
     valid: [{ code: CLEAN }],
-    invalid: [
+    invalid: [...POD_SECURITY_CASES['k8s/privileged-container'], 
       { code: privileged, errors: [{ line: lineOf(privileged, 'privileged: true'), severity: 'critical' }] },
       { name: "a custom resource named like a built-in kind (Knative's Service runs pods)", code: KNATIVE_PRIVILEGED, errors: [{ line: lineOf(KNATIVE_PRIVILEGED, 'privileged: true') }] },
       { name: 'kustomize patch that makes the container privileged', files: PRIVILEGED_PATCH.files, errors: [{ path: PRIVILEGED_PATCH.path, line: lineOf(PRIVILEGED_PATCH.patch, 'privileged: true') }] },
@@ -674,7 +743,7 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/privilege-escalation-allowed': {
     valid: [{ code: CLEAN }],
-    invalid: [
+    invalid: [...POD_SECURITY_CASES['k8s/privilege-escalation-allowed'], 
       { code: escalation, errors: [{ line: lineOf(escalation, 'allowPrivilegeEscalation: true'), severity: 'high' }] },
       { name: 'a kind Preflight does not know, with containers, is read as a pod', code: UNKNOWN_KIND_ESCALATION, errors: [{ line: lineOf(UNKNOWN_KIND_ESCALATION, 'allowPrivilegeEscalation: true') }] }
     ]
@@ -691,7 +760,7 @@ export const kubernetesCases: CaseTable = {
       { code: CLEAN },
       { name: 'pod default root, container overrides with a user', code: withEdit(['        runAsNonRoot: true\n', '        runAsUser: 0\n'], [SEC_CTX, SEC_CTX + '            runAsUser: 10001\n']) }
     ],
-    invalid: [
+    invalid: [...POD_SECURITY_CASES['k8s/run-as-root'], 
       { code: rootKeepingCapabilities, errors: [{ line: lineOf(rootKeepingCapabilities, 'runAsUser: 0'), severity: 'high', message: /runs as UID 0 \(root\)$/ }] },
       {
         name: 'UID 0 on a container that drops ALL capabilities, adds none and cannot escalate: medium, saying why',
@@ -772,11 +841,11 @@ export const kubernetesCases: CaseTable = {
       { name: 'non-root UID on the container', code: withEdit(['        runAsNonRoot: true\n', ''], [SEC_CTX, SEC_CTX + '            runAsUser: 10001\n']) },
       ...PAUSE_IMAGES.map((image) => ({ name: `the pause image ${image} (its image user is 65535)`, code: placeholder(image) }))
     ],
-    invalid: [{ code: noNonRoot, errors: [{ line: lineOf(noNonRoot, '- name: api') }] }, ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] }))]
+    invalid: [...POD_SECURITY_CASES['k8s/run-as-non-root-not-set'], { code: noNonRoot, errors: [{ line: lineOf(noNonRoot, '- name: api') }] }, ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] }))]
   },
   'k8s/dangerous-capability': {
     valid: [{ code: CLEAN }, { name: 'NET_ADMIN stays in the pod network namespace', code: netAdmin }],
-    invalid: [
+    invalid: [...POD_SECURITY_CASES['k8s/dangerous-capability'], 
       { code: sysAdmin, errors: [{ line: lineOf(sysAdmin, 'add: [SYS_ADMIN]') }] },
       {
         name: 'host clock and file-handle capabilities, CAP_ prefix and lower case',
@@ -790,7 +859,7 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/capabilities-not-dropped': {
     valid: [{ code: CLEAN }],
-    invalid: [{ code: noDrop, errors: [{ line: lineOf(noDrop, CONTAINER_SEC), message: /^hardening: / }] }]
+    invalid: [...POD_SECURITY_CASES['k8s/capabilities-not-dropped'], { code: noDrop, errors: [{ line: lineOf(noDrop, CONTAINER_SEC), message: /^hardening: / }] }]
   },
   'k8s/net-raw-capability': {
     valid: [{ code: CLEAN }, { name: 'a built-in non-workload kind with containers (malformed policy object)', code: POLICY_WITH_CONTAINERS }],
@@ -798,7 +867,7 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/no-seccomp-profile': {
     valid: [{ code: CLEAN }, { name: 'a built-in non-workload kind with containers (malformed policy object)', code: POLICY_WITH_CONTAINERS }],
-    invalid: [{ code: noSeccomp, errors: [{ line: lineOf(noSeccomp, '      securityContext:'), message: /^hardening: / }] }]
+    invalid: [...POD_SECURITY_CASES['k8s/no-seccomp-profile'], { code: noSeccomp, errors: [{ line: lineOf(noSeccomp, '      securityContext:'), message: /^hardening: / }] }]
   },
   'k8s/service-account-token-automount': {
     valid: [{ code: CLEAN }],
@@ -868,7 +937,7 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/host-network': {
     valid: [{ code: CLEAN }],
-    invalid: [
+    invalid: [...POD_SECURITY_CASES['k8s/host-network'], 
       { code: hostNet, errors: [{ line: lineOf(hostNet, 'hostNetwork'), severity: 'high' }] },
       { name: 'beside a privileged container (which holds the node already): medium, naming it', code: hostNetPrivileged, errors: [{ line: lineOf(hostNetPrivileged, 'hostNetwork'), severity: 'medium', message: /its container `api` is privileged/ }] }
     ]
@@ -886,7 +955,7 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/host-path-volume': {
     valid: [{ code: CLEAN }, { name: 'system component in kube-system', code: hostPathVol.replace(/namespace: shop/g, 'namespace: kube-system') }],
-    invalid: [{ code: hostPathVol, errors: [{ line: lineOf(hostPathVol, 'path: /var/log') }] }]
+    invalid: [...POD_SECURITY_CASES['k8s/host-path-volume'], { code: hostPathVol, errors: [{ line: lineOf(hostPathVol, 'path: /var/log') }] }]
   },
   'k8s/container-runtime-socket-mount': {
     valid: [{ code: CLEAN }],

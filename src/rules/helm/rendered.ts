@@ -142,7 +142,8 @@ export function analyzeRendered(chart: Chart, templates: RenderedTemplate[]): Fi
   // One virtual folder for the release: a PDB or NetworkPolicy from any template counts.
   const folder = `${chart.root ? `${chart.root}/` : ''}.preflight-rendered`
   const virtual = templates.map((t, i) => ({ template: t, file: { path: `${folder}/${i}.yaml`, kind: 'kubernetes' as const, content: t.content } }))
-  const sets = buildManifestSets(virtual.map((v) => v.file), 'the rendered chart')
+  // Pod Security labels are not read: what they hold after rendering may come from values the release overrides.
+  const sets = buildManifestSets(virtual.map((v) => v.file), 'the rendered chart', false)
   const out: Finding[] = []
   const seen = new Set<string>()
   for (const { template, file } of virtual) {

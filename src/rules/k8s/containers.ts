@@ -12,6 +12,7 @@ import { servedByService, type StreamIndex } from './workloads.js'
 import { containerNodePluginNeed, initContainerSysctls } from './pod.js'
 import { nodePluginClause } from '../node-plugin.js'
 import { sysctlClause } from '../node-sysctl.js'
+import { admissionRejection, capabilityRequirement, PSS, unlessRejected, type PodSecurityRequirement } from './pod-security.js'
 
 export interface CheckContext {
   path: string
@@ -109,9 +110,13 @@ function runsOnWindows(obj: K8sObject, pod: PodSpec): boolean {
   return v.str(v.at(pod.node, ['os', 'name'])) === 'windows' || v.str(v.get(v.get(pod.node, 'nodeSelector'), 'kubernetes.io/os')) === 'windows'
 }
 
-/** `pod` is the object's pod spec (`podSpecOf(obj)`), read once by the caller for all its containers. */
-export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container): Finding[] {
+/**
+ * `pod` is the object's pod spec (`podSpecOf(obj)`), read once by the caller for all its containers.
+ * What the namespace's Pod Security rejects is low (the pod never runs), with the reason.
+ */
+export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container, stream?: StreamIndex): Finding[] {
   const v = obj.view
+  const rejected = (requirement: PodSecurityRequirement): string | undefined => admissionRejection(stream, obj, pod, requirement)
   const sc = v.get(c.node, 'securityContext')
   const scLine = sc !== undefined ? v.keyLine(c.node, 'securityContext') : c.line
   const out: Finding[] = []
@@ -124,27 +129,31 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: Pod
     const sysctls = need ? undefined : initContainerSysctls(v, c)
     const subject = `${label(c)} of ${obj.kind} \`${obj.name}\` runs privileged`
     const why = need ? nodePluginClause(need) : sysctls ? `it ${sysctlClause(sysctls)}` : undefined
-    out.push(why ? ctx.report(K8S.privileged, line, `${subject} (medium: ${why})`, { suggestion, severity: 'medium' }) : ctx.report(K8S.privileged, line, subject, { suggestion }))
+    const admission = rejected(PSS.notPrivileged)
+    if (admission) out.push(ctx.report(K8S.privileged, line, ...unlessRejected(subject, admission, { suggestion })))
+    else out.push(why ? ctx.report(K8S.privileged, line, `${subject} (medium: ${why})`, { suggestion, severity: 'medium' }) : ctx.report(K8S.privileged, line, subject, { suggestion }))
   }
 
   const escalation = v.get(sc, 'allowPrivilegeEscalation')
   if (isTrue(v, escalation)) {
     const line = v.keyLine(sc, 'allowPrivilegeEscalation')
     const suggestion = replaceScalarOnLine(lineText(ctx.content, line), 'allowPrivilegeEscalation', /^true$/i, 'false')
-    out.push(ctx.report(K8S.privilegeEscalationAllowed, line, `${label(c)} allows privilege escalation`, { suggestion }))
+    out.push(ctx.report(K8S.privilegeEscalationAllowed, line, ...unlessRejected(`${label(c)} allows privilege escalation`, rejected(PSS.noEscalation), { suggestion })))
   } else if (v.str(escalation) === undefined && !privileged) {
     // A privileged container escalates by definition, and the API server refuses `false` beside it: the privileged finding says it all.
-    out.push(ctx.report(K8S.privilegeEscalationNotDisabled, scLine, `${label(c)} does not set \`allowPrivilegeEscalation: false\``))
+    out.push(ctx.report(K8S.privilegeEscalationNotDisabled, scLine, ...unlessRejected(`${label(c)} does not set \`allowPrivilegeEscalation: false\``, rejected(PSS.noEscalation))))
   }
 
   const capName = (cap: Node): string => capabilityName(v.str(cap) ?? '')
   for (const cap of v.items(v.at(sc, ['capabilities', 'add']))) {
     const name = capName(cap)
     const reach = HOST_KERNEL_CAPABILITIES.get(name)
+    const requirement = capabilityRequirement(name)
+    const admission = requirement && rejected(requirement)
     if (reach) {
-      out.push(ctx.report(K8S.dangerousCapability, v.line(cap), `${label(c)} adds the ${name} capability (${reach.does})`, { severity: reach.severity }))
+      out.push(ctx.report(K8S.dangerousCapability, v.line(cap), ...unlessRejected(`${label(c)} adds the ${name} capability (${reach.does})`, admission, { severity: reach.severity })))
     } else if (name === 'NET_RAW') {
-      out.push(ctx.report(K8S.netRawCapability, v.line(cap), `${label(c)} of ${obj.kind} \`${obj.name}\` adds the NET_RAW capability`))
+      out.push(ctx.report(K8S.netRawCapability, v.line(cap), ...unlessRejected(`${label(c)} of ${obj.kind} \`${obj.name}\` adds the NET_RAW capability`, admission)))
     }
   }
   // A privileged container has every capability whatever it drops: that finding says more.
@@ -153,7 +162,8 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: Pod
     const capabilities = v.get(sc, 'capabilities')
     const line = capabilities !== undefined ? v.keyLine(sc, 'capabilities') : scLine
     const netRaw = dropped.has('NET_RAW') ? '' : ', NET_RAW included'
-    out.push(ctx.report(K8S.capabilitiesNotDropped, line, `hardening: ${label(c)} of ${obj.kind} \`${obj.name}\` does not drop ALL capabilities, so it keeps the runtime defaults${netRaw}`))
+    const message = `hardening: ${label(c)} of ${obj.kind} \`${obj.name}\` does not drop ALL capabilities, so it keeps the runtime defaults${netRaw}`
+    out.push(ctx.report(K8S.capabilitiesNotDropped, line, ...unlessRejected(message, rejected(PSS.dropAll))))
   }
 
   // Windows containers have no read-only root filesystem to ask for.

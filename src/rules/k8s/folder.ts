@@ -9,9 +9,10 @@
 import { posix } from 'node:path'
 import type { SourceFile } from '../../types.js'
 import { assertNoAliasBomb, parseYaml, type YamlFile } from '../parse/yaml.js'
-import { objectsOf, type K8sObject } from './objects.js'
+import { objectsOf, podSpecOf, type K8sObject } from './objects.js'
 import { docView } from './view.js'
 import { indexStream, type StreamIndex } from './workloads.js'
+import { enforceLevelOf, namespaceLabels, NO_POD_SECURITY, type EnforceLevel, type PodSecurityIndex } from './pod-security.js'
 
 /** The parsed objects of one manifest file, kept so the analyzer does not parse it twice. */
 export interface ParsedManifest {
@@ -61,7 +62,7 @@ export function parseManifest(content: string): ParsedManifest {
  * Builds the folder index once for a whole file list. Files that do not parse are left out here;
  * the analyzer reports them as a note when it reaches them.
  */
-export function buildManifestSets(files: readonly SourceFile[], scope = 'the manifests of its folder'): ManifestSets {
+export function buildManifestSets(files: readonly SourceFile[], scope = 'the manifests of its folder', readPodSecurity = true): ManifestSets {
   const kustomizations = kustomizationsOf(files)
   const listed = kustomizations.map((k) => kustomizationPatches(k.file, k.doc))
   // A manifest under a `patches/` folder (kubeadm's patch directory, a kustomization's) is merged onto a base too.
@@ -71,6 +72,8 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
   const kustomized = new Set(kustomizations.map((k) => folderOf(k.file.path)))
   const parsed = new Map<string, ParsedManifest>()
   const objectsByFolder = new Map<string, K8sObject[]>()
+  // Every parsed object of a folder's files, patches included, as the rules meet them.
+  const analysedByFolder = new Map<string, { objects: K8sObject[]; patch: boolean }[]>()
   // The namespace a folder's own kustomization gives every object it builds (`namespace: catalog`).
   const folderNamespace = new Map<string, string>()
   for (const { file, doc } of kustomizations) {
@@ -89,6 +92,9 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
       continue
     }
     parsed.set(file.path, manifest)
+    const analysed = analysedByFolder.get(folderOf(file.path)) ?? []
+    analysed.push({ objects: manifest.objects, patch: patches.has(file.path) })
+    analysedByFolder.set(folderOf(file.path), analysed)
     // A patch changes objects of its base and is no object of its own: its Deployment, without a
     // namespace, must not pass for pods of every namespace of the set.
     const folder = folderOf(file.path)
@@ -112,15 +118,118 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
       pinned.set(folder, set)
     }
   }
+  const podSecurityOf = readPodSecurity
+    ? podSecurityOfBuilds({ kustomizations, mergePatches: listed.map((l) => l.merge), parsed, objectsByFolder, folderNamespace, analysedByFolder })
+    : () => NO_POD_SECURITY
   const byFolder = new Map<string, StreamIndex>()
   for (const folder of objectsByFolder.keys()) {
     const together = units.get(folder) ?? new Set([folder])
     const objects = [...together].flatMap((f) => objectsByFolder.get(f) ?? [])
     const index = indexStream(objects, together.size > 1 ? `${scope} or its kustomization` : scope)
     index.pinnedImages = pinned.get(folder) ?? index.pinnedImages
+    // Read from the build of this folder alone: an overlay that includes it does not decide how it deploys on its own.
+    index.podSecurity = podSecurityOf(folder)
     byFolder.set(folder, index)
   }
   return { byFolder, parsed, patches, jsonPatches, generatorData }
+}
+
+/** What `podSecurityOfBuilds` reads, all made once by `buildManifestSets`. */
+interface BuildInputs {
+  kustomizations: Kustomization[]
+  /** The strategic-merge patch files of each kustomization, in the same order. */
+  mergePatches: string[][]
+  parsed: Map<string, ParsedManifest>
+  /** The objects a folder's own manifests deploy (patches left out). */
+  objectsByFolder: Map<string, K8sObject[]>
+  folderNamespace: Map<string, string>
+  analysedByFolder: Map<string, { objects: K8sObject[]; patch: boolean }[]>
+}
+
+/** A Namespace's labels; undefined: a patch removing the label. */
+type Labels = Map<string, string | undefined>
+
+/**
+ * The Pod Security index of each folder, as the build rooted at that folder deploys it: its own
+ * manifests, the folders its kustomization includes (recursively), and its kustomization's
+ * strategic-merge patches of Namespaces, which add or remove labels. Only downwards: an overlay
+ * including a folder changes that overlay's build, not how the folder deploys by itself.
+ */
+function podSecurityOfBuilds(input: BuildInputs): (folder: string) => PodSecurityIndex {
+  const includes = new Map<string, string[]>()
+  const patchesOf = new Map<string, string[]>()
+  const resourceFiles = new Map<string, string[]>()
+  input.kustomizations.forEach(({ file, doc }, i) => {
+    includes.set(folderOf(file.path), kustomizationFolders(file, doc))
+    patchesOf.set(folderOf(file.path), input.mergePatches[i] ?? [])
+    resourceFiles.set(folderOf(file.path), localManifests(file, [...listAt(doc, 'resources'), ...listAt(doc, 'bases')]))
+  })
+  // What a folder's own files add to its build: with a kustomization, only the files it lists
+  // (a Namespace left beside it unlisted labels nothing); else every manifest of the folder.
+  const ownObjects = (folder: string): K8sObject[] => {
+    const listed = resourceFiles.get(folder)
+    return listed ? listed.flatMap((path) => input.parsed.get(path)?.objects ?? []) : (input.objectsByFolder.get(folder) ?? [])
+  }
+  const namespaceMemo = new Map<string, Map<string, Labels>>()
+  const namespacesOf = (folder: string, visiting: Set<string>): Map<string, Labels> => {
+    const known = namespaceMemo.get(folder)
+    if (known) return known
+    const out = new Map<string, Labels>()
+    if (visiting.has(folder)) return out
+    visiting.add(folder)
+    const merge = (name: string, labels: Labels): void => {
+      const into = new Map(out.get(name))
+      for (const [key, value] of labels) {
+        if (value === undefined) into.delete(key)
+        else into.set(key, value)
+      }
+      out.set(name, into)
+    }
+    for (const inner of includes.get(folder) ?? []) for (const [name, labels] of namespacesOf(inner, visiting)) merge(name, labels)
+    for (const obj of ownObjects(folder)) if (obj.kind === 'Namespace') merge(obj.name, namespaceLabels(obj))
+    // A patch of a Namespace the build does not show still labels it: kustomize fails the build otherwise.
+    for (const path of patchesOf.get(folder) ?? []) for (const obj of input.parsed.get(path)?.objects ?? []) if (obj.kind === 'Namespace') merge(obj.name, namespaceLabels(obj))
+    visiting.delete(folder)
+    namespaceMemo.set(folder, out)
+    return out
+  }
+  // The namespace of each workload a build deploys, by `Kind/name`; null when it is unknown or ambiguous.
+  const workloadMemo = new Map<string, Map<string, string | null>>()
+  const workloadsOf = (folder: string, visiting: Set<string>): Map<string, string | null> => {
+    const known = workloadMemo.get(folder)
+    if (known) return known
+    const out = new Map<string, string | null>()
+    if (visiting.has(folder)) return out
+    visiting.add(folder)
+    const add = (key: string, namespace: string | null): void => {
+      out.set(key, out.has(key) && out.get(key) !== namespace ? null : namespace)
+    }
+    for (const inner of includes.get(folder) ?? []) for (const [key, namespace] of workloadsOf(inner, visiting)) add(key, namespace)
+    for (const obj of ownObjects(folder)) if (podSpecOf(obj)) add(`${obj.kind}/${obj.name}`, obj.namespace ?? null)
+    const override = input.folderNamespace.get(folder)
+    if (override !== undefined) for (const key of out.keys()) out.set(key, override)
+    visiting.delete(folder)
+    workloadMemo.set(folder, out)
+    return out
+  }
+  return (folder) => {
+    const enforced = new Map<string, EnforceLevel>()
+    for (const [name, labels] of namespacesOf(folder, new Set())) {
+      const level = enforceLevelOf(new Map([...labels].filter((e): e is [string, string] => e[1] !== undefined)))
+      if (level) enforced.set(name, level)
+    }
+    if (enforced.size === 0) return NO_POD_SECURITY
+    const deployedTo = new Map<K8sObject, string>()
+    const override = input.folderNamespace.get(folder)
+    for (const { objects, patch } of input.analysedByFolder.get(folder) ?? []) {
+      for (const obj of objects) {
+        // A patch without a namespace changes the base object of the same kind and name, wherever that deploys.
+        const namespace = override ?? (obj.namespace === undefined && patch ? workloadsOf(folder, new Set()).get(`${obj.kind}/${obj.name}`) ?? undefined : undefined)
+        if (namespace !== undefined) deployedTo.set(obj, namespace)
+      }
+    }
+    return { enforced, deployedTo }
+  }
 }
 
 /** Local files a kustomization's generators read as data: `files: [helperPod.yaml]`, `files: [key=path]`. */

@@ -68,17 +68,17 @@ export const kubernetesChecks: Check<K8sSubject, Finding[]>[] = [
       K8S.capabilitiesNotDropped,
       K8S.writableRootFilesystem
     ],
-    run: perContainer((ctx, obj, pod, c) => checkSecurityContext(ctx, obj, pod, c))
+    run: perContainer((ctx, obj, pod, c, stream) => checkSecurityContext(ctx, obj, pod, c, stream))
   },
   { rules: [K8S.literalSecretEnv, K8S.secretInEnv], run: perContainer((ctx, obj, _pod, c) => checkEnv(ctx, obj, c)) },
-  { rules: [K8S.runAsRoot, K8S.runAsNonRootNotSet], run: perPod((ctx, obj, pod, containers) => checkUser(ctx, obj, pod, containers)) },
-  { rules: [K8S.hostNetwork, K8S.hostPid, K8S.hostIpc], run: perPod((ctx, obj, pod, containers) => checkHostNamespaces(ctx, obj, pod, containers)) },
+  { rules: [K8S.runAsRoot, K8S.runAsNonRootNotSet], run: perPod((ctx, obj, pod, containers, stream) => checkUser(ctx, obj, pod, containers, stream)) },
+  { rules: [K8S.hostNetwork, K8S.hostPid, K8S.hostIpc], run: perPod((ctx, obj, pod, containers, stream) => checkHostNamespaces(ctx, obj, pod, containers, stream)) },
   {
     // Host paths of a pod's volumes, and of a PersistentVolume (a host path for whoever claims it).
     rules: [K8S.runtimeSocketMount, K8S.hostPathVolume],
-    run: (s) => (s.pass === 'pod' ? checkVolumes(s.ctx, s.obj, s.pod) : s.pass === 'object' && s.obj.kind === 'PersistentVolume' ? checkPersistentVolume(s.ctx, s.obj) : NONE)
+    run: (s) => (s.pass === 'pod' ? checkVolumes(s.ctx, s.obj, s.pod, s.stream) : s.pass === 'object' && s.obj.kind === 'PersistentVolume' ? checkPersistentVolume(s.ctx, s.obj) : NONE)
   },
-  { rules: [K8S.noSeccompProfile], run: perPod((ctx, obj, pod, containers) => checkSeccomp(ctx, obj, pod, containers)) },
+  { rules: [K8S.noSeccompProfile], run: perPod((ctx, obj, pod, containers, stream) => checkSeccomp(ctx, obj, pod, containers, stream)) },
   { rules: [K8S.serviceAccountTokenAutomount], run: perPod((ctx, obj, pod, _containers, stream) => checkTokenAutomount(ctx, obj, pod, stream)) },
   { rules: [K8S.noNetworkPolicy], run: perPod((ctx, obj, pod, _containers, stream) => checkNetworkPolicy(ctx, obj, pod, stream)) },
   { rules: [K8S.singleReplica, K8S.noPodDisruptionBudget, K8S.noAntiAffinity], run: perPod((ctx, obj, pod, _containers, stream) => checkReplication(ctx, obj, pod, stream)) },

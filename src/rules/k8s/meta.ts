@@ -1,6 +1,17 @@
 /** The catalogue of Kubernetes rules. Categories follow what KICS assigns to the same checks. */
 import { defineRules } from '../rule.js'
 
+/**
+ * What the rules say about Pod Security Admission (see ./pod-security.ts): a pod its namespace's
+ * `enforce` level forbids is rejected, never runs.
+ */
+const rejectedAt = (levels: string, lead = 'Low when'): string =>
+  ` ${lead} the pod's namespace is a Namespace of the same folder or kustomization build whose label \`pod-security.kubernetes.io/enforce\` is ${levels}: Pod Security Admission rejects the pod, so it never runs and the manifest fails to deploy as written.`
+const BASELINE_REJECTS = rejectedAt('`baseline` or `restricted`')
+const RESTRICTED_REJECTS = rejectedAt('`restricted`')
+/** For rules already low: the message says why the pod never runs. */
+const RESTRICTED_REJECTS_SAID = rejectedAt('`restricted`', 'The message says so when')
+
 export const K8S = defineRules('kubernetes', {
   // ── Availability (slo) ──────────────────────────────────────────────────────────────────
   noLivenessProbe: {
@@ -124,7 +135,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'critical',
     title: 'Privileged container',
-    description: 'A privileged container has every capability and access to the host devices: a compromise of it is a compromise of the node. Medium for a CNI/CSI node plugin, whose container mounts a host path of `/opt/cni/bin`, `/etc/cni/net.d`, `/var/lib/cni` or `/sys/fs/bpf`, or a volume with `mountPropagation: Bidirectional` (such plugins need it by design), or of a storage plugin mounting the kubelet\'s plugin folders (`/usr/libexec/kubernetes/kubelet-plugins/volume/exec` for FlexVolume, `/var/lib/kubelet/plugins` or `/var/lib/kubelet/plugins_registry` for CSI). Medium too for an init container that serves no port and only runs fixed `sysctl -w key=value` commands (directly or as a `sh -c` script with no pipe, substitution, redirection or other command) on resource parameters (`vm.*` but `vm.mmap_min_addr`, `net.*`, `fs.inotify.*` and the file and IPC limits), as the Elasticsearch set-up of `vm.max_map_count` does.',
+    description: 'A privileged container has every capability and access to the host devices: a compromise of it is a compromise of the node. Medium for a CNI/CSI node plugin, whose container mounts a host path of `/opt/cni/bin`, `/etc/cni/net.d`, `/var/lib/cni` or `/sys/fs/bpf`, or a volume with `mountPropagation: Bidirectional` (such plugins need it by design), or of a storage plugin mounting the kubelet\'s plugin folders (`/usr/libexec/kubernetes/kubelet-plugins/volume/exec` for FlexVolume, `/var/lib/kubelet/plugins` or `/var/lib/kubelet/plugins_registry` for CSI). Medium too for an init container that serves no port and only runs fixed `sysctl -w key=value` commands (directly or as a `sh -c` script with no pipe, substitution, redirection or other command) on resource parameters (`vm.*` but `vm.mmap_min_addr`, `net.*`, `fs.inotify.*` and the file and IPC limits), as the Elasticsearch set-up of `vm.max_map_count` does.' + BASELINE_REJECTS,
     remediation: 'Set `privileged: false` and grant only the specific capabilities the container needs.',
     refs: { checkov: 'CKV_K8S_16', kics: 'k8s/container_is_privileged', trivy: 'AVD-KSV-0017' }
   },
@@ -134,7 +145,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'Privilege escalation allowed',
-    description: '`allowPrivilegeEscalation: true` lets a process gain more privileges than its parent (setuid binaries, file capabilities).',
+    description: '`allowPrivilegeEscalation: true` lets a process gain more privileges than its parent (setuid binaries, file capabilities).' + RESTRICTED_REJECTS,
     remediation: 'Set `allowPrivilegeEscalation: false`.',
     refs: { checkov: 'CKV_K8S_20', kics: 'k8s/privilege_escalation_allowed', trivy: 'AVD-KSV-0001' }
   },
@@ -144,7 +155,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'low',
     title: 'Privilege escalation not disabled',
-    description: '`allowPrivilegeEscalation` defaults to true; it should be switched off explicitly.',
+    description: '`allowPrivilegeEscalation` defaults to true; it should be switched off explicitly.' + RESTRICTED_REJECTS_SAID,
     remediation: 'Add `securityContext.allowPrivilegeEscalation: false` to the container.',
     refs: { checkov: 'CKV_K8S_20', trivy: 'AVD-KSV-0001' }
   },
@@ -154,7 +165,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'Container runs as root (UID 0)',
-    description: '`runAsUser: 0` runs the container as root; a container escape then starts from root. Medium when the container is also privileged (it holds the node already, and the privileged finding says so) or when an init container runs as root only to change file ownership, or for a CNI/CSI node plugin, whose container mounts a host path of `/opt/cni/bin`, `/etc/cni/net.d`, `/var/lib/cni`, `/sys/fs/bpf` or the kubelet\'s volume plugin folders, or a volume with `mountPropagation: Bidirectional` (such plugins need it by design), or when its own security context drops ALL capabilities, adds none back and sets `allowPrivilegeEscalation: false` (root then holds little beyond the files it can reach).',
+    description: '`runAsUser: 0` runs the container as root; a container escape then starts from root. Medium when the container is also privileged (it holds the node already, and the privileged finding says so) or when an init container runs as root only to change file ownership, or for a CNI/CSI node plugin, whose container mounts a host path of `/opt/cni/bin`, `/etc/cni/net.d`, `/var/lib/cni`, `/sys/fs/bpf` or the kubelet\'s volume plugin folders, or a volume with `mountPropagation: Bidirectional` (such plugins need it by design), or when its own security context drops ALL capabilities, adds none back and sets `allowPrivilegeEscalation: false` (root then holds little beyond the files it can reach).' + RESTRICTED_REJECTS,
     remediation: 'Run as a non-zero UID (`runAsUser: 10001`) and set `runAsNonRoot: true`.',
     refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root', trivy: 'AVD-KSV-0012' }
   },
@@ -164,7 +175,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'medium',
     title: 'Container may run as root',
-    description: 'Neither a non-zero `runAsUser` nor `runAsNonRoot: true` is set at pod or container level, so the container runs as whatever user the image declares, often root. Not reported for the Kubernetes pause image, which declares user 65535.',
+    description: 'Neither a non-zero `runAsUser` nor `runAsNonRoot: true` is set at pod or container level, so the container runs as whatever user the image declares, often root. Not reported for the Kubernetes pause image, which declares user 65535.' + RESTRICTED_REJECTS,
     remediation: 'Set `securityContext.runAsNonRoot: true` (pod or container level) and a non-zero `runAsUser`.',
     refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root', trivy: 'AVD-KSV-0012' }
   },
@@ -174,7 +185,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'Container adds a capability that reaches the host kernel',
-    description: 'ALL, SYS_ADMIN, SYS_MODULE, SYS_RAWIO, SYS_TIME, DAC_READ_SEARCH or BPF act on the host itself (mounts, kernel modules, devices, the clock, any file), not just the container.',
+    description: 'ALL, SYS_ADMIN, SYS_MODULE, SYS_RAWIO, SYS_TIME, DAC_READ_SEARCH or BPF act on the host itself (mounts, kernel modules, devices, the clock, any file), not just the container.' + BASELINE_REJECTS,
     remediation: 'Remove the capability from `capabilities.add`; drop ALL and add back only narrow ones such as NET_BIND_SERVICE.',
     refs: { checkov: 'CKV_K8S_39', kics: 'k8s/containers_with_sys_admin_capabilities', trivy: ['AVD-KSV-0005', 'AVD-KSV-0022'] }
   },
@@ -185,7 +196,7 @@ export const K8S = defineRules('kubernetes', {
     severity: 'low',
     title: 'Container keeps the default capabilities (hardening)',
     description:
-      'Hardening: a container that does not drop ALL capabilities keeps the runtime defaults, including NET_RAW (crafted packets, ARP/DNS spoofing on the pod network) and CHOWN, SETUID and friends that most services never use.',
+      'Hardening: a container that does not drop ALL capabilities keeps the runtime defaults, including NET_RAW (crafted packets, ARP/DNS spoofing on the pod network) and CHOWN, SETUID and friends that most services never use.' + RESTRICTED_REJECTS_SAID,
     remediation: 'Add `securityContext.capabilities.drop: [ALL]` and add back only what the process needs (e.g. `NET_BIND_SERVICE`).',
     refs: { checkov: ['CKV_K8S_37', 'CKV_K8S_28'], kics: ['k8s/no_drop_capabilities_for_containers', 'k8s/net_raw_capabilities_not_being_dropped'], trivy: 'AVD-KSV-0003' }
   },
@@ -195,7 +206,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege', 'network-exposure'],
     severity: 'medium',
     title: 'Container adds the NET_RAW capability',
-    description: 'NET_RAW lets a process craft raw packets: spoof ARP or DNS answers to other pods on the node, or scan the network. Few workloads other than ping-like tools need it.',
+    description: 'NET_RAW lets a process craft raw packets: spoof ARP or DNS answers to other pods on the node, or scan the network. Few workloads other than ping-like tools need it.' + BASELINE_REJECTS,
     remediation: 'Remove NET_RAW from `capabilities.add`; drop ALL and add back only what is needed.',
     refs: { checkov: 'CKV_K8S_28', kics: 'k8s/net_raw_capabilities_not_being_dropped' }
   },
@@ -206,7 +217,8 @@ export const K8S = defineRules('kubernetes', {
     severity: 'low',
     title: 'Pod without a seccomp profile (hardening)',
     description:
-      'Hardening: without `seccompProfile: RuntimeDefault` (or a Localhost profile) containers run Unconfined on most clusters, so every system call, including rarely needed ones used in kernel exploits, is open to them.',
+      'Hardening: without `seccompProfile: RuntimeDefault` (or a Localhost profile) containers run Unconfined on most clusters, so every system call, including rarely needed ones used in kernel exploits, is open to them.' +
+      rejectedAt('`restricted` (or `baseline`, for a profile set to Unconfined)', 'The message says so when'),
     remediation: 'Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (or on every container).',
     refs: { checkov: 'CKV_K8S_31', kics: 'k8s/seccomp_profile_is_not_configured', trivy: ['AVD-KSV-0030', 'AVD-KSV-0104'] }
   },
@@ -270,7 +282,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['network-exposure', 'least-privilege'],
     severity: 'high',
     title: 'Pod shares the host network',
-    description: '`hostNetwork: true` gives the pod the node network stack: it can reach node-local services and sniff traffic.',
+    description: '`hostNetwork: true` gives the pod the node network stack: it can reach node-local services and sniff traffic.' + BASELINE_REJECTS,
     remediation: 'Remove `hostNetwork: true`; expose ports through a Service.',
     refs: { checkov: 'CKV_K8S_19', kics: 'k8s/shared_host_network_namespace', trivy: 'AVD-KSV-0009' }
   },
@@ -280,7 +292,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'Pod shares the host PID namespace',
-    description: '`hostPID: true` lets the pod see and signal every process on the node.',
+    description: '`hostPID: true` lets the pod see and signal every process on the node.' + BASELINE_REJECTS,
     remediation: 'Remove `hostPID: true`.',
     refs: { checkov: 'CKV_K8S_17', kics: 'k8s/shared_host_pid_namespace', trivy: 'AVD-KSV-0010' }
   },
@@ -290,7 +302,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'Pod shares the host IPC namespace',
-    description: '`hostIPC: true` lets the pod read shared memory of every process on the node.',
+    description: '`hostIPC: true` lets the pod read shared memory of every process on the node.' + BASELINE_REJECTS,
     remediation: 'Remove `hostIPC: true`.',
     refs: { checkov: 'CKV_K8S_18', kics: 'k8s/shared_host_ipc_namespace', trivy: 'AVD-KSV-0008' }
   },
@@ -300,7 +312,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'medium',
     title: 'hostPath volume outside kube-system',
-    description: 'A hostPath volume exposes the node filesystem to the pod; outside system components this is rarely needed and often a way out of the container.',
+    description: 'A hostPath volume exposes the node filesystem to the pod; outside system components this is rarely needed and often a way out of the container.' + BASELINE_REJECTS,
     remediation: 'Use a PersistentVolumeClaim, `emptyDir`, ConfigMap or Secret volume instead of `hostPath`.',
     refs: { kics: 'k8s/non_kube_system_pod_with_host_mount', trivy: 'AVD-KSV-0023' }
   },
@@ -310,7 +322,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'critical',
     title: 'Container runtime socket mounted',
-    description: 'Mounting the Docker/containerd/CRI-O socket lets the pod start privileged containers on the node: full node takeover.',
+    description: 'Mounting the Docker/containerd/CRI-O socket lets the pod start privileged containers on the node: full node takeover.' + BASELINE_REJECTS,
     remediation: 'Do not mount the runtime socket; build images with a daemonless builder (kaniko, buildah) instead.',
     refs: { checkov: 'CKV_K8S_27', kics: 'k8s/docker_daemon_socket_is_exposed_to_containers', trivy: 'AVD-KSV-0006' }
   },

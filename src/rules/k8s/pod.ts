@@ -10,13 +10,18 @@ import { sameNamespace, type StreamIndex } from './workloads.js'
 import { capabilityName } from '../container-common.js'
 import { nodePluginClause, nodePluginNeed, type NodePluginNeed } from '../node-plugin.js'
 import { fixedSysctlParameters } from '../node-sysctl.js'
+import { admissionRejection, PSS, unlessRejected } from './pod-security.js'
 
 const CONFINED = /^(RuntimeDefault|Localhost)$/
 /** The pre-1.19 annotations, still honoured by older clusters and some admission controllers. */
 const CONFINED_ANNOTATION = /^(runtime\/default|docker\/default|localhost\/.+)$/
 
-/** One finding per pod: confined when the pod, or every container, names a RuntimeDefault/Localhost profile. */
-export function checkSeccomp(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[]): Finding[] {
+/**
+ * One finding per pod: confined when the pod, or every container, names a RuntimeDefault/Localhost
+ * profile. Low when the namespace's Pod Security rejects the pod: baseline refuses an explicit
+ * Unconfined profile, restricted any pod left unconfined.
+ */
+export function checkSeccomp(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[], stream?: StreamIndex): Finding[] {
   const v = obj.view
   const typeOf = (sc: Node | undefined): string | undefined => v.str(v.at(sc, ['seccompProfile', 'type']))
   const podSc = v.get(pod.node, 'securityContext')
@@ -29,12 +34,14 @@ export function checkSeccomp(ctx: CheckContext, obj: K8sObject, pod: PodSpec, co
   })
   if (unconfined.length === 0) return []
   const names = unconfined.map((c) => `\`${c.name}\``).join(', ')
+  const explicitlyUnconfined = podType === 'Unconfined' || containers.some((c) => typeOf(v.get(c.node, 'securityContext')) === 'Unconfined')
+  const admission = admissionRejection(stream, obj, pod, explicitlyUnconfined ? PSS.seccompNotUnconfined : PSS.seccompConfined)
   if (podType === 'Unconfined') {
     const line = v.keyLine(v.get(podSc, 'seccompProfile'), 'type')
-    return [ctx.report(K8S.noSeccompProfile, line, `hardening: ${obj.kind} \`${obj.name}\` sets the seccomp profile to Unconfined (containers ${names})`)]
+    return [ctx.report(K8S.noSeccompProfile, line, ...unlessRejected(`hardening: ${obj.kind} \`${obj.name}\` sets the seccomp profile to Unconfined (containers ${names})`, admission))]
   }
   const line = podSc !== undefined ? v.keyLine(pod.node, 'securityContext') : pod.line
-  return [ctx.report(K8S.noSeccompProfile, line, `hardening: ${obj.kind} \`${obj.name}\` sets no RuntimeDefault seccomp profile for containers ${names}`)]
+  return [ctx.report(K8S.noSeccompProfile, line, ...unlessRejected(`hardening: ${obj.kind} \`${obj.name}\` sets no RuntimeDefault seccomp profile for containers ${names}`, admission))]
 }
 
 /**
@@ -106,9 +113,13 @@ export function containerNodePluginNeed(v: DocView, pod: PodSpec, c: Container):
   return nodePluginNeed(mounts)
 }
 
-/** One finding per offending line, naming every container it applies to. */
-export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[]): Finding[] {
+/**
+ * One finding per offending line, naming every container it applies to. Low under a namespace
+ * enforcing Pod Security `restricted`, which rejects a pod that may run as root.
+ */
+export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[], stream?: StreamIndex): Finding[] {
   const v = obj.view
+  const admission = admissionRejection(stream, obj, pod, PSS.nonRoot)
   const podSc = v.get(pod.node, 'securityContext')
   const groups = new Map<string, { verdict: UserVerdict; names: string[] }>()
   for (const c of containers) {
@@ -124,6 +135,7 @@ export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, conta
     const who = one ? `container \`${names[0]}\`` : `containers ${names.map((n) => `\`${n}\``).join(', ')}`
     const message = `${who} of ${obj.kind} \`${obj.name}\` ${verdict.why[one ? 0 : 1]}`
     const fixers = containers.filter((c) => names.includes(c.name))
+    if (admission) return ctx.report(verdict.meta, verdict.line, ...unlessRejected(message, admission))
     if (verdict.meta === K8S.runAsRoot && fixers.every((c) => onlyFixesOwnership(v, c))) {
       return ctx.report(verdict.meta, verdict.line, `${message}, only to change file ownership before the app starts (medium: \`fsGroup\` in the pod's securityContext does that without root)`, { severity: 'medium' })
     }
@@ -231,9 +243,11 @@ const HOST_NAMESPACES = [
   { key: 'hostIPC', meta: K8S.hostIpc, what: 'the host IPC namespace' }
 ] as const
 
-export function checkHostNamespaces(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[]): Finding[] {
+export function checkHostNamespaces(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[], stream?: StreamIndex): Finding[] {
   const v = obj.view
   const out: Finding[] = []
+  // Baseline Pod Security rejects a pod sharing any host namespace: it never runs.
+  const admission = admissionRejection(stream, obj, pod, PSS.noHostNamespaces)
   // A privileged container already holds the node (reported critical on its own): sharing a host
   // namespace beside it adds little, so it is medium and says which container.
   const privileged = containers.find((c) => isTrue(v, v.get(v.get(c.node, 'securityContext'), 'privileged')))
@@ -242,7 +256,9 @@ export function checkHostNamespaces(ctx: CheckContext, obj: K8sObject, pod: PodS
     const message = `${obj.kind} \`${obj.name}\` shares ${h.what}`
     // No suggestion: node agents (CNI, exporters) may truly need the host namespace.
     out.push(
-      privileged
+      admission
+        ? ctx.report(h.meta, v.keyLine(pod.node, h.key), ...unlessRejected(message, admission))
+        : privileged
         ? ctx.report(h.meta, v.keyLine(pod.node, h.key), `${message} (medium: its container \`${privileged.name}\` is privileged, which gives it the node already and is reported on its own)`, { severity: 'medium' })
         : ctx.report(h.meta, v.keyLine(pod.node, h.key), message)
     )
@@ -257,14 +273,16 @@ export function isRuntimeSocketPath(p: string): boolean {
   return RUNTIME_SOCKET.test(p.trim())
 }
 
-export function checkVolumes(ctx: CheckContext, obj: K8sObject, pod: PodSpec): Finding[] {
+export function checkVolumes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, stream?: StreamIndex): Finding[] {
   const v = obj.view
   const out: Finding[] = []
+  // Baseline Pod Security rejects a pod with any hostPath volume: it never mounts it.
+  const admission = admissionRejection(stream, obj, pod, PSS.noHostPath)
   for (const volume of v.items(v.get(pod.node, 'volumes'))) {
     const hostPath = v.get(volume, 'hostPath')
     if (hostPath === undefined) continue
     const volumeName = v.str(v.get(volume, 'name')) ?? '(unnamed)'
-    const finding = hostPathFinding(ctx, obj, hostPath, `volume \`${volumeName}\` of ${obj.kind} \`${obj.name}\``)
+    const finding = hostPathFinding(ctx, obj, hostPath, `volume \`${volumeName}\` of ${obj.kind} \`${obj.name}\``, admission)
     if (finding) out.push(finding)
   }
   return out
@@ -278,14 +296,15 @@ export function checkPersistentVolume(ctx: CheckContext, obj: K8sObject): Findin
   return finding ? [finding] : []
 }
 
-function hostPathFinding(ctx: CheckContext, obj: K8sObject, hostPath: Node, subject: string): Finding | undefined {
+/** `admission`: why the pod mounting it is rejected at admission, if it is. */
+function hostPathFinding(ctx: CheckContext, obj: K8sObject, hostPath: Node, subject: string, admission?: string): Finding | undefined {
   const v = obj.view
   const p = v.str(v.get(hostPath, 'path')) ?? ''
   const line = v.pair(hostPath, 'path') ? v.keyLine(hostPath, 'path') : v.line(hostPath)
   if (isRuntimeSocketPath(p)) {
-    return ctx.report(K8S.runtimeSocketMount, line, `${subject} mounts the container runtime socket \`${p}\` from the host`)
+    return ctx.report(K8S.runtimeSocketMount, line, ...unlessRejected(`${subject} mounts the container runtime socket \`${p}\` from the host`, admission))
   }
   // System components in kube-system legitimately read node directories (log shippers, CNI).
   if (obj.namespace === 'kube-system') return undefined
-  return ctx.report(K8S.hostPathVolume, line, `${subject} mounts host path \`${p || '(unset)'}\``)
+  return ctx.report(K8S.hostPathVolume, line, ...unlessRejected(`${subject} mounts host path \`${p || '(unset)'}\``, admission))
 }

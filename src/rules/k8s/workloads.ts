@@ -11,6 +11,7 @@ import { isBuiltInApi, labelsOf, numberAt, podSpecOf, type Container, type K8sOb
 import { readSelector, selectorMatches, type LabelSelector } from './selectors.js'
 import type { CheckContext } from './containers.js'
 import { lineText, replaceScalarOnLine } from './view.js'
+import { podSecurityOf, type PodSecurityIndex } from './pod-security.js'
 
 /** What the other objects of the manifest set (the file, or its folder) say about a workload. */
 export interface StreamIndex {
@@ -33,13 +34,15 @@ export interface StreamIndex {
   operatorWorkloads: { namespace?: string; kind: string }[]
   /** Image names a kustomization deploying the set pins (`images: [{name, newTag | digest}]`). */
   pinnedImages: Set<string>
+  /** The Pod Security levels the set's Namespaces enforce, and the namespaces its objects are deployed to. */
+  podSecurity: PodSecurityIndex
 }
 
 /** Spec keys by which a custom resource asks its operator for pods. */
 const OPERATOR_WORKLOAD_KEYS = ['replicas', 'instances', 'numberOfInstances', 'members', 'nodeSets', 'image', 'version', 'size']
 
 export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIndex {
-  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [], pods: [], services: [], operatorWorkloads: [], pinnedImages: new Set() }
+  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [], pods: [], services: [], operatorWorkloads: [], pinnedImages: new Set(), podSecurity: podSecurityOf(objects) }
   for (const obj of objects) {
     const v = obj.view
     const pod = podSpecOf(obj)
