@@ -2,37 +2,94 @@
  * One decision for Kubernetes and Helm rules: does a privileged init container do nothing but set
  * fixed kernel parameters with `sysctl -w` (the Elasticsearch/OpenSearch `vm.max_map_count`
  * set-up)? It needs privilege for exactly that write of `/proc/sys` and exits before the app
- * starts, so its privileged finding is medium rather than critical. Only parameters that tune
- * resources are accepted: one that makes the kernel run a program (`kernel.core_pattern`) or lowers
- * a protection of the host (`vm.mmap_min_addr`) keeps the finding critical.
+ * starts, so its privileged finding is medium rather than critical. Only parameters named in an
+ * allow-list of resource sizes and limits are accepted: any other (one that makes the kernel run a
+ * program, like `kernel.core_pattern`, or lowers a protection of the host, like
+ * `net.core.bpf_jit_harden` or `vm.unprivileged_userfaultfd`) keeps the finding critical. So does an
+ * image nobody can tell is a plain base image (see `sysctlImageAccepted`).
  */
+import { imageRepository, parseImageRef } from './container-common.js'
 
 /** Shells a container command may run its script through (`sh -c "…"`). */
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash'])
 
-/** `fs.*` parameters that size node-wide tables: watches, open files, async I/O. */
-const FS_PARAMETERS = new Set(['fs.file-max', 'fs.nr_open', 'fs.aio-max-nr'])
-/** `kernel.*` parameters that size IPC (namespaced) or the node's process table. */
-const KERNEL_IPC_PARAMETERS = new Set(['kernel.shmmax', 'kernel.shmall', 'kernel.shmmni', 'kernel.sem', 'kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni'])
-const KERNEL_NODE_PARAMETERS = new Set(['kernel.pid_max', 'kernel.threads-max'])
+/**
+ * Where a parameter lives, which decides what the message may say of it:
+ * - `node`: one value for the whole node (`vm.*`, the `fs.*` tables, the `net.core` buffer limits
+ *   and `tcp_mem`, which the kernel registers for the host's network namespace only); a pod's
+ *   `securityContext.sysctls` cannot set it;
+ * - `namespaced`: the kernel keeps one per network or IPC namespace, and Kubernetes lists its family
+ *   among the namespaced ones (`kernel.shm*`, `kernel.msg*`, `kernel.sem`, `fs.mqueue.*`, `net.*`):
+ *   the pod's `securityContext.sysctls` can set it for the pod alone;
+ * - `unsure`: namespaced only in some kernels (`nf_conntrack_max` before 5.12.2), or not known for
+ *   certain: the message claims nothing about where it could go.
+ */
+type ParameterScope = 'node' | 'namespaced' | 'unsure'
+
+/**
+ * The resource sizes and limits an init container is accepted to set: memory maps and writeback,
+ * file, watch and async-I/O tables, process and IPC limits, socket queues, buffers, keepalive and
+ * port ranges. Each only makes room or changes a timing; none switches a protection or a feature on
+ * or off, or names a program or path. Anything not listed keeps the finding critical.
+ */
+const RESOURCE_PARAMETERS: ReadonlyMap<string, ParameterScope> = new Map<string, ParameterScope>([
+  ...[
+    'vm.max_map_count',
+    'vm.swappiness',
+    'vm.overcommit_memory',
+    'vm.overcommit_ratio',
+    'vm.dirty_ratio',
+    'vm.dirty_background_ratio',
+    'vm.dirty_bytes',
+    'vm.dirty_background_bytes',
+    'vm.dirty_expire_centisecs',
+    'vm.dirty_writeback_centisecs',
+    'vm.vfs_cache_pressure',
+    'vm.min_free_kbytes',
+    'vm.nr_hugepages',
+    'fs.inotify.max_user_watches',
+    'fs.inotify.max_user_instances',
+    'fs.inotify.max_queued_events',
+    'fs.file-max',
+    'fs.nr_open',
+    'fs.aio-max-nr',
+    'kernel.pid_max',
+    'kernel.threads-max',
+    'net.core.rmem_max',
+    'net.core.wmem_max',
+    'net.core.rmem_default',
+    'net.core.wmem_default',
+    'net.core.netdev_max_backlog',
+    'net.ipv4.tcp_mem'
+  ].map((key) => [key, 'node'] as const),
+  ...[
+    'kernel.shmmax',
+    'kernel.shmall',
+    'kernel.shmmni',
+    'kernel.msgmax',
+    'kernel.msgmnb',
+    'kernel.msgmni',
+    'kernel.sem',
+    'fs.mqueue.msg_max',
+    'fs.mqueue.msgsize_max',
+    'fs.mqueue.queues_max',
+    'net.core.somaxconn',
+    'net.ipv4.ip_local_port_range',
+    'net.ipv4.ip_local_reserved_ports',
+    'net.ipv4.tcp_rmem',
+    'net.ipv4.tcp_wmem',
+    'net.ipv4.tcp_keepalive_time',
+    'net.ipv4.tcp_keepalive_intvl',
+    'net.ipv4.tcp_keepalive_probes',
+    'net.ipv4.tcp_fin_timeout'
+  ].map((key) => [key, 'namespaced'] as const),
+  ...['net.ipv4.tcp_max_syn_backlog', 'net.ipv4.tcp_max_tw_buckets', 'net.core.optmem_max', 'net.netfilter.nf_conntrack_max', 'net.nf_conntrack_max'].map((key) => [key, 'unsure'] as const)
+])
 
 /** A parameter name as `sysctl` takes it (dots or slashes between parts). */
 const PARAMETER_NAME = /^[a-z0-9_-]+(?:[./][a-z0-9_-]+)+$/
 /** A value with nothing a shell or the kernel reads as more than a number or a word list. */
 const PLAIN_VALUE = /^[\w.,: -]+$/
-
-/** Whether a resource parameter the exception accepts (lower case, dotted). */
-function tunesResources(key: string): boolean {
-  if (key.startsWith('net.')) return true
-  if (key.startsWith('vm.')) return key !== 'vm.mmap_min_addr'
-  if (key.startsWith('fs.inotify.')) return true
-  return FS_PARAMETERS.has(key) || KERNEL_IPC_PARAMETERS.has(key) || KERNEL_NODE_PARAMETERS.has(key)
-}
-
-/** Network and IPC parameters belong to the pod's namespaces: the pod's `securityContext.sysctls` sets them. */
-function namespaced(key: string): boolean {
-  return key.startsWith('net.') || KERNEL_IPC_PARAMETERS.has(key)
-}
 
 const baseName = (word: string): string => word.slice(word.lastIndexOf('/') + 1)
 
@@ -55,7 +112,7 @@ function sysctlStep(words: readonly string[]): string[] | undefined {
     const key = word.slice(0, eq).toLowerCase()
     if (!PARAMETER_NAME.test(key) || !PLAIN_VALUE.test(word.slice(eq + 1))) return undefined
     const dotted = key.replace(/\//g, '.')
-    if (!tunesResources(dotted)) return undefined
+    if (!RESOURCE_PARAMETERS.has(dotted)) return undefined
     keys.push(dotted)
   }
   return write && keys.length > 0 ? keys : undefined
@@ -121,14 +178,62 @@ export function fixedSysctlParameters(command: readonly string[], args: readonly
   return keys
 }
 
+/** The characters an image reference is made of (registry, path, tag, digest). */
+const IMAGE_REFERENCE = /^[\w][\w./:@-]*$/
+
+/** Docker Hub, and the mirrors that serve its official images under their bare names (`mirror.gcr.io/busybox`, `public.ecr.aws/docker/library/busybox`). */
+const HUB_REGISTRIES: ReadonlySet<string | undefined> = new Set([undefined, 'docker.io', 'index.docker.io', 'registry-1.docker.io', 'mirror.gcr.io', 'public.ecr.aws'])
+
 /**
- * The message clause after "an init container that" / "it": what the container sets and why the
- * pod cannot do without it (node-wide parameters) or how it could (namespaced ones).
+ * Base images published by the Kubernetes project or a Linux distribution, by registry and the
+ * start of their repository path (`''`: the whole registry).
  */
-export function sysctlClause(keys: readonly string[]): string {
-  const named = keys.slice(0, 4).map((k) => `\`${k}\``).join(', ') + (keys.length > 4 ? ` and ${keys.length - 4} more` : '')
-  const where = keys.some(namespaced)
-    ? "; network and IPC parameters can go in the pod's `securityContext.sysctls` instead, without privilege"
-    : ", node-wide parameters that the pod's `securityContext.sysctls` cannot set"
-  return `only sets ${named} with a fixed \`sysctl -w\` and exits before the app starts${where}`
+const BASE_IMAGE_FOLDERS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['registry.k8s.io', ['']],
+  ['k8s.gcr.io', ['']],
+  ['registry.access.redhat.com', ['ubi']],
+  ['registry.redhat.io', ['ubi']],
+  ['public.ecr.aws', ['amazonlinux/']],
+  ['mcr.microsoft.com', ['azurelinux/', 'cbl-mariner/']],
+  ['registry.suse.com', ['bci/', 'suse/']]
+])
+
+/**
+ * Whether the image whose `sysctl` a privileged init container runs is one the lowering may trust.
+ * Privileged, its `sysctl` could do anything to the node, so what matters is who decides what that
+ * binary is: with a digest, the content is fixed and reviewable; a Docker Hub official image
+ * (`busybox`, `alpine`, `debian`, `ubuntu`…), the Kubernetes registry or a distribution's base
+ * image comes from a publisher every cluster trusts already. Any other repository, pinned only by a
+ * tag its owner can move, keeps the finding critical; so does an image the file does not spell out.
+ */
+export function sysctlImageAccepted(image: string | undefined): boolean {
+  // Only the characters of an image reference: a template action, a variable or anything odd is no image to judge.
+  if (image === undefined || !IMAGE_REFERENCE.test(image)) return false
+  if (/^sha256:[0-9a-f]{64}$/i.test(parseImageRef(image).digest ?? '')) return true
+  const { registry, path } = imageRepository(image)
+  if (path === '' || path.split('/').some((part) => part === '')) return false
+  if (HUB_REGISTRIES.has(registry) && !path.includes('/')) return true
+  return (BASE_IMAGE_FOLDERS.get(registry ?? '') ?? []).some((folder) => path.startsWith(folder))
+}
+
+/** A list of names as code spans, at most four: `` `a`, `b` and 3 more ``. */
+function named(items: readonly string[]): string {
+  return items.slice(0, 4).map((k) => `\`${k}\``).join(', ') + (items.length > 4 ? ` and ${items.length - 4} more` : '')
+}
+
+/**
+ * The message clause after "an init container that" / "it": what the container sets, from which
+ * image, and why the pod cannot do without it (node-wide parameters) or how it could (namespaced
+ * ones). A parameter whose namespace depends on the kernel gets no claim either way.
+ */
+export function sysctlClause(keys: readonly string[], images: readonly string[]): string {
+  const from = images.length === 1 ? `image ${named(images)}` : `images ${named(images)}`
+  const namespaced = keys.filter((k) => RESOURCE_PARAMETERS.get(k) === 'namespaced')
+  const where =
+    namespaced.length > 0
+      ? `; ${named(namespaced)} ${namespaced.length === 1 ? 'belongs' : 'belong'} to the pod's own network or IPC namespace, which its \`securityContext.sysctls\` can set without privilege (once the kubelet allows it with \`--allowed-unsafe-sysctls\` when Kubernetes does not count it safe)`
+      : keys.every((k) => RESOURCE_PARAMETERS.get(k) === 'node')
+        ? ", node-wide parameters that the pod's `securityContext.sysctls` cannot set"
+        : ''
+  return `only sets ${named(keys)} with a fixed \`sysctl -w\` from ${from} and exits before the app starts${where}`
 }

@@ -158,15 +158,17 @@ spec:
 `
 /** Values of an init container's security context, which the StatefulSet below writes into its `sysctl` init container. */
 const SYSCTL_VALUES = 'sysctlInit:\n  securityContext:\n    runAsUser: 0\n    privileged: true\n'
-/** A search StatefulSet whose init container (in `list`) runs `command` with the values' security context. */
-const sysctlStatefulSet = (command: string, list = 'initContainers') => `apiVersion: apps/v1
+/** Values naming the sysctl init container's image by repository and tag, as charts do. */
+const SYSCTL_IMAGE_VALUES = (repository: string) => `sysctlImage:\n  repository: ${repository}\n  tag: "1.36"\n`
+/** A search StatefulSet whose init container (in `list`, from `image`) runs `command` with the values' security context. */
+const sysctlStatefulSet = (command: string, list = 'initContainers', image = 'busybox:1.36') => `apiVersion: apps/v1
 kind: StatefulSet
 spec:
   template:
     spec:
       ${list}:
       - name: sysctl
-        image: registry.example.com/tools:1.2
+        image: ${image}
         securityContext:
           {{- toYaml .Values.sysctlInit.securityContext | nindent 10 }}
         command: ${command}
@@ -402,15 +404,34 @@ export const helmCases: CaseTable = {
           {
             line: lineOf(CLEAN + SYSCTL_VALUES, '    privileged: true'),
             severity: 'medium' as const,
-            message: /^chart default `sysctlInit\.securityContext\.privileged` runs the containers privileged: medium, as the templates write it only into an init container that only sets `vm\.max_map_count`.* with a fixed `sysctl -w` and exits before the app starts, node-wide parameters that the pod's `securityContext\.sysctls` cannot set$/
+            message: /^chart default `sysctlInit\.securityContext\.privileged` runs the containers privileged: medium, as the templates write it only into an init container that only sets `vm\.max_map_count`.* with a fixed `sysctl -w` from image `busybox:1\.36` and exits before the app starts, node-wide parameters that the pod's `securityContext\.sysctls` cannot set$/
           }
         ]
+      })),
+      {
+        name: 'the init container image made of .Values references to a common base: medium, naming the image the defaults render',
+        ...chartWith(CLEAN + SYSCTL_VALUES + SYSCTL_IMAGE_VALUES('docker.io/library/busybox'), {
+          'charts/app/templates/statefulset.yaml': sysctlStatefulSet('["sysctl", "-w", "vm.max_map_count=262144"]', 'initContainers', '"{{ .Values.sysctlImage.repository }}:{{ .Values.sysctlImage.tag }}"')
+        }),
+        errors: [{ line: lineOf(CLEAN + SYSCTL_VALUES, '    privileged: true'), severity: 'medium', message: /from image `docker\.io\/library\/busybox:1\.36` and exits/ }]
+      },
+      ...[
+        { what: 'a third-party image pinned by a tag', values: '', image: 'ghcr.io/someone/tools:1.0' },
+        { what: '.Values references to a third-party repository', values: SYSCTL_IMAGE_VALUES('ghcr.io/someone/tools'), image: '"{{ .Values.sysctlImage.repository }}:{{ .Values.sysctlImage.tag }}"' },
+        { what: 'a reference the defaults do not fill in', values: '', image: '"{{ .Values.sysctlImage.repository }}:1.36"' },
+        { what: 'a helper', values: '', image: '{{ include "app.sysctlImage" . }}' }
+      ].map(({ what, values, image }) => ({
+        name: `an init container running fixed sysctl -w from ${what}: critical`,
+        ...chartWith(CLEAN + SYSCTL_VALUES + values, { 'charts/app/templates/statefulset.yaml': sysctlStatefulSet('["sysctl", "-w", "vm.max_map_count=262144"]', 'initContainers', image) }),
+        errors: [{ line: lineOf(CLEAN + SYSCTL_VALUES, '    privileged: true'), severity: 'critical' as const }]
       })),
       ...[
         { what: 'a value the template puts into the command', command: '["sysctl", "-w", "vm.max_map_count={{ .Values.sysctlInit.count }}"]', list: 'initContainers' },
         { what: 'a script', command: '["sh", "-c", "/scripts/sysctl.sh"]', list: 'initContainers' },
         { what: 'a sysctl chained with another command', command: '["sh", "-c", "sysctl -w vm.max_map_count=262144 && touch /tmp/done"]', list: 'initContainers' },
-        { what: 'fixed sysctl -w, but as a main container', command: '["sysctl", "-w", "vm.max_map_count=262144"]', list: 'containers' }
+        { what: 'fixed sysctl -w, but as a main container', command: '["sysctl", "-w", "vm.max_map_count=262144"]', list: 'containers' },
+        { what: 'BPF JIT hardening switched off', command: '["sysctl", "-w", "net.core.bpf_jit_harden=0"]', list: 'initContainers' },
+        { what: 'userfaultfd opened to unprivileged users', command: '["sysctl", "-w", "vm.max_map_count=262144", "vm.unprivileged_userfaultfd=1"]', list: 'initContainers' }
       ].map(({ what, command, list }) => ({
         name: `written into a container running ${what}: critical`,
         ...chartWith(CLEAN + SYSCTL_VALUES, { 'charts/app/templates/statefulset.yaml': sysctlStatefulSet(command, list) }),

@@ -1,6 +1,7 @@
 /** Rule-tester cases for the Kubernetes manifest rules: minimal manifests written for these tests. */
 import type { CaseTable, InvalidCase } from '../../helpers/rule-tester.js'
 import { edit, lineOf } from './util.js'
+import { escapeRegExp } from '../../../src/util/regex.js'
 
 /** The body of a made-up certificate (base64 text, 4-space indented): only its PEM label matters here. */
 const CERT_BODY = Array.from({ length: 4 }, (_, i) => `    MIIC${Buffer.from(`made-up certificate line ${i} for a Secret test`).toString('base64').slice(0, 56)}\n`).join('')
@@ -188,9 +189,9 @@ const cniInstaller = (securityContext: string, hostPath = '/opt/cni/bin') =>
 /** A CSI node driver whose privileged container propagates a mount back to the host. */
 const csiNodeDriver = (propagation: string) =>
   `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: csi-node\nspec:\n  template:\n    spec:\n      containers:\n        - name: driver\n          image: registry.example.com/csi-node:1.0\n          securityContext:\n            privileged: true\n          volumeMounts:\n            - name: pods\n              mountPath: /var/lib/kubelet/pods\n              mountPropagation: ${propagation}\n      volumes:\n        - name: pods\n          hostPath:\n            path: /var/lib/kubelet/pods\n`
-/** A Deployment whose privileged init container (`tune`, with these extra keys) runs the given command (line 11: its `privileged: true`). */
-const sysctlInit = (command: string, extra = ''): string =>
-  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: tune\n          securityContext:\n            privileged: true\n          image: registry.example.com/tools:1.2\n${command ? `          command: ${command}\n` : ''}${extra}      containers:\n        - name: search\n          image: registry.example.com/search:8.1\n`
+/** A Deployment whose privileged init container (`tune`, with these extra keys, from `image`) runs the given command (line 11: its `privileged: true`). */
+const sysctlInit = (command: string, extra = '', image = 'busybox:1.36'): string =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: tune\n          securityContext:\n            privileged: true\n          image: ${image}\n${command ? `          command: ${command}\n` : ''}${extra}      containers:\n        - name: search\n          image: registry.example.com/search:8.1\n`
 const SYSCTL_PRIVILEGED_LINE = 11
 /** The same privileged `sysctl -w` run by the main container, for the whole life of the pod. */
 const sysctlMain = sysctlInit('["sysctl", "-w", "vm.max_map_count=262144"]').replace('      initContainers:\n        - name: tune\n', '      containers:\n        - name: tune\n').replace('      containers:\n        - name: search\n', '        - name: search\n')
@@ -693,7 +694,7 @@ export const kubernetesCases: CaseTable = {
             line: SYSCTL_PRIVILEGED_LINE,
             severity: 'medium',
             message:
-              /^init container `tune` of Deployment `search` runs privileged \(medium: it only sets `vm.max_map_count` with a fixed `sysctl -w` and exits before the app starts, node-wide parameters that the pod's `securityContext.sysctls` cannot set\)$/
+              /^init container `tune` of Deployment `search` runs privileged \(medium: it only sets `vm.max_map_count` with a fixed `sysctl -w` from image `busybox:1.36` and exits before the app starts, node-wide parameters that the pod's `securityContext.sysctls` cannot set\)$/
           }
         ]
       },
@@ -709,7 +710,41 @@ export const kubernetesCases: CaseTable = {
       {
         name: "a namespaced parameter: medium, pointing at the pod's securityContext.sysctls",
         code: sysctlInit('["sh", "-c", "sysctl -w net.core.somaxconn=1024"]'),
-        errors: [{ line: SYSCTL_PRIVILEGED_LINE, severity: 'medium', message: /only sets `net.core.somaxconn` .*; network and IPC parameters can go in the pod's `securityContext.sysctls` instead, without privilege\)$/ }]
+        errors: [
+          {
+            line: SYSCTL_PRIVILEGED_LINE,
+            severity: 'medium',
+            message: /only sets `net.core.somaxconn` .*; `net.core.somaxconn` belongs to the pod's own network or IPC namespace, which its `securityContext.sysctls` can set without privilege \(once the kubelet allows it with `--allowed-unsafe-sysctls` when Kubernetes does not count it safe\)\)$/
+          }
+        ]
+      },
+      {
+        name: 'a node-wide network buffer limit: medium, claiming it cannot go in the pod',
+        code: sysctlInit('["sysctl", "-w", "net.core.rmem_max=16777216"]'),
+        errors: [{ line: SYSCTL_PRIVILEGED_LINE, severity: 'medium', message: /only sets `net.core.rmem_max` .*, node-wide parameters that the pod's `securityContext.sysctls` cannot set\)$/ }]
+      },
+      ...[
+        { what: 'the Kubernetes registry', image: 'registry.k8s.io/e2e-test-images/busybox:1.29' },
+        { what: 'a third-party image pinned by digest', image: `ghcr.io/someone/tools@sha256:${'a'.repeat(64)}` },
+        { what: 'Docker Hub official image by its full name', image: 'docker.io/library/alpine:3.20' }
+      ].map(({ what, image }) => ({
+        name: `a sysctl init container from ${what}: medium, naming it`,
+        code: sysctlInit('["sysctl", "-w", "vm.max_map_count=262144"]', '', image),
+        errors: [{ line: SYSCTL_PRIVILEGED_LINE, severity: 'medium' as const, message: new RegExp(`from image \`${escapeRegExp(image)}\``) }]
+      })),
+      ...[
+        { what: 'a third-party image pinned by a tag', image: 'ghcr.io/someone/tools:1.0' },
+        { what: 'a private registry image', image: 'registry.example.com/tools:1.2' },
+        { what: 'a Docker Hub user image', image: 'someone/sysctl:latest' }
+      ].map(({ what, image }) => ({
+        name: `the same sysctl init container from ${what}: critical`,
+        code: sysctlInit('["sysctl", "-w", "vm.max_map_count=262144"]', '', image),
+        errors: [{ line: SYSCTL_PRIVILEGED_LINE, severity: 'critical' as const }]
+      })),
+      {
+        name: 'no image at all: critical',
+        code: sysctlInit('["sysctl", "-w", "vm.max_map_count=262144"]').replace('          image: busybox:1.36\n', ''),
+        errors: [{ line: SYSCTL_PRIVILEGED_LINE, severity: 'critical' }]
       },
       ...[
         { what: 'a script', command: '["sh", "-c", "/scripts/tune.sh"]' },
@@ -722,6 +757,11 @@ export const kubernetesCases: CaseTable = {
         { what: 'a read, not a write', command: '["sysctl", "vm.max_map_count"]' },
         { what: 'a parameter that makes the kernel run a program', command: '["sysctl", "-w", "kernel.core_pattern=core"]' },
         { what: 'a parameter that lowers a host protection', command: '["sysctl", "-w", "vm.mmap_min_addr=0"]' },
+        { what: 'BPF JIT hardening switched off', command: '["sysctl", "-w", "net.core.bpf_jit_harden=0"]' },
+        { what: 'userfaultfd opened to unprivileged users', command: '["sysctl", "-w", "vm.unprivileged_userfaultfd=1"]' },
+        { what: 'both, as in the review (net.core.bpf_jit_harden=0 vm.unprivileged_userfaultfd=1)', command: '["sysctl", "-w", "net.core.bpf_jit_harden=0", "vm.unprivileged_userfaultfd=1"]' },
+        { what: 'routing switched on', command: '["sh", "-c", "sysctl -w net.ipv4.ip_forward=1"]' },
+        { what: 'a resource parameter and a protection together', command: '["sysctl", "-w", "vm.max_map_count=262144", "net.ipv4.tcp_syncookies=0"]' },
         { what: 'no command (the image entrypoint runs)', command: '' }
       ].map(({ what, command }) => ({
         name: `a privileged init container running ${what}: critical`,

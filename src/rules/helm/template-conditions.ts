@@ -128,7 +128,7 @@ function truthy(value: unknown): boolean {
  * A path's value in the defaults: a missing last key is nil; a missing or scalar map on the
  * way is unknown (Helm fails on `.Values.a.b` when `a` is not a map, so the chart must set it).
  */
-function lookup(defaults: unknown, path: readonly string[]): { value: unknown } | undefined {
+export function lookup(defaults: unknown, path: readonly string[]): { value: unknown } | undefined {
   let cur: unknown = defaults
   for (const key of path) {
     if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined

@@ -5,10 +5,10 @@
  * of its own in the else branch, or that reads it through `default`/`coalesce`, fills it in.
  */
 import { isBuiltInApi } from '../k8s/objects.js'
-import { guardByDefault, variablesOf } from './template-conditions.js'
+import { guardByDefault, lookup, variablesOf } from './template-conditions.js'
 import { nodePluginPathNeed, type NodePluginNeed } from '../node-plugin.js'
 import { escapeRegExp } from '../../util/regex.js'
-import { fixedSysctlParameters } from '../node-sysctl.js'
+import { fixedSysctlParameters, sysctlImageAccepted } from '../node-sysctl.js'
 import { parseYaml, toPlain } from '../parse/yaml.js'
 
 /** The chart's template texts (templates/, helpers, `files/` rendered by the chart or its control plane). */
@@ -425,24 +425,33 @@ function containerAt(text: string, at: number): string {
   return bounds ? bounds.lines.slice(bounds.start, bounds.end).join('\n') : ''
 }
 
+/** What the init containers a value is written into set with fixed `sysctl -w`, and their images. */
+export interface TemplateSysctls {
+  keys: string[]
+  images: string[]
+}
+
 /**
- * The kernel parameters set by every init container the value is written into, when each runs
- * only fixed `sysctl -w` commands and serves nothing (see ../node-sysctl.ts); undefined otherwise.
- * Templates are read, not rendered: the container must sit in a literal `initContainers:` list of
- * its template (not in a helper included elsewhere), and its `command`/`args` must be plain YAML
- * with no template action in them (no ports, no `restartPolicy`).
+ * The kernel parameters set by every init container the value is written into, and their images,
+ * when each runs only fixed `sysctl -w` commands from an image that judgement accepts and serves
+ * nothing (see ../node-sysctl.ts); undefined otherwise. Templates are read, not rendered: the
+ * container must sit in a literal `initContainers:` list of its template (not in a helper included
+ * elsewhere), its `command`/`args` must be plain YAML with no template action in them (no ports,
+ * no `restartPolicy`), and its image literal or made of `.Values` references the chart's
+ * defaults (`defaults`) fill in.
  */
-export function writtenOnlyIntoSysctlInitContainers(path: readonly string[], templates: ChartTemplates | undefined): string[] | undefined {
+export function writtenOnlyIntoSysctlInitContainers(path: readonly string[], templates: ChartTemplates | undefined, defaults: unknown): TemplateSysctls | undefined {
   const writes = usesOf(path, templates)?.filter((u) => !u.testOnly)
-  if (!writes || writes.length === 0) return undefined
-  const keys: string[] = []
+  if (!templates || !writes || writes.length === 0) return undefined
+  const found: TemplateSysctls = { keys: [], images: [] }
   for (const u of writes) {
     const bounds = containerBoundsAt(u.text, u.at)
-    const set = bounds && inInitContainers(bounds) ? templateSysctls(bounds) : undefined
+    const set = bounds && inInitContainers(bounds) ? templateSysctls(bounds, templates, defaults) : undefined
     if (!set) return undefined
-    for (const key of set) if (!keys.includes(key)) keys.push(key)
+    for (const key of set.keys) if (!found.keys.includes(key)) found.keys.push(key)
+    if (!found.images.includes(set.image)) found.images.push(set.image)
   }
-  return keys
+  return found
 }
 
 /**
@@ -464,8 +473,11 @@ function inInitContainers({ lines, start, itemIndent }: ContainerBounds): boolea
   return false
 }
 
-/** The parameters the container's literal `command`/`args` set with fixed `sysctl -w` commands, or undefined. */
-function templateSysctls({ lines, start, end }: ContainerBounds): string[] | undefined {
+/**
+ * The parameters the container's literal `command`/`args` set with fixed `sysctl -w` commands, and
+ * its image as the defaults render it, or undefined (also when that image is not one to accept).
+ */
+function templateSysctls({ lines, start, end }: ContainerBounds, templates: ChartTemplates, defaults: unknown): { keys: string[]; image: string } | undefined {
   // The item's own line read as its first key: `- name: x` → `  name: x`.
   const body = lines.slice(start, end).map((line, i) => (i === 0 ? line.replace(/-/, ' ') : line))
   const keyIndent = indentOf(body[0]!)
@@ -482,6 +494,8 @@ function templateSysctls({ lines, start, end }: ContainerBounds): string[] | und
     return body.slice(from, to).map((line) => line.slice(keyIndent))
   }
   if (blockOf('ports') || blockOf('restartPolicy')) return undefined
+  const image = renderedImage(blockOf('image'), templates, defaults)
+  if (!sysctlImageAccepted(image)) return undefined
   const command = blockOf('command')
   const args = blockOf('args')
   if (!command) return undefined
@@ -498,7 +512,31 @@ function templateSysctls({ lines, start, end }: ContainerBounds): string[] | und
   const fields = plain as { command?: unknown; args?: unknown } | null
   const commandWords = words(fields?.command)
   const argWords = fields?.args === undefined ? [] : words(fields.args)
-  return commandWords && argWords ? fixedSysctlParameters(commandWords, argWords) : undefined
+  const keys = commandWords && argWords ? fixedSysctlParameters(commandWords, argWords) : undefined
+  return keys && image ? { keys, image } : undefined
+}
+
+/** A `{{ .Values.a.b }}` action alone, with or without trim marks. */
+const VALUES_REFERENCE = /\{\{-?[ \t]*\.Values\.([\w.]+)[ \t]*-?\}\}/g
+
+/**
+ * An `image:` line (its block, see `templateSysctls`) as the chart's defaults render it: literal
+ * text and `{{ .Values.a.b }}` actions whose default is a string or number. Undefined for any other
+ * action (a helper, a `default`, `.Chart.AppVersion`), a value on more lines, or a chart that moves
+ * a key up to `.Values` (there `.Values.a` may not read `a`).
+ */
+function renderedImage(block: string[] | undefined, templates: ChartTemplates, defaults: unknown): string | undefined {
+  if (!block || block.slice(1).some((line) => line.trim() !== '') || templates.hoisted.size > 0) return undefined
+  let text = block[0]!.replace(/^image:/, '').trim()
+  if (/^(["']).*\1$/.test(text)) text = text.slice(1, -1)
+  let unresolved = false
+  const rendered = text.replace(VALUES_REFERENCE, (_action, dotted: string) => {
+    const value = lookup(defaults, dotted.split('.'))?.value
+    if (typeof value === 'string' || typeof value === 'number') return String(value)
+    unresolved = true
+    return ''
+  })
+  return unresolved || rendered.includes('{{') ? undefined : rendered
 }
 
 /** The template document around `at`: the text between the `---` lines before and after it. */

@@ -167,8 +167,8 @@ function privileged({ v, at, report, line, templates, defaults }: Pick<ValueInCo
   }
   const need = writtenOnlyIntoNodePlugins([...v.path, v.key], templates)
   if (need) return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged: medium, as the templates write it only into ${nodePluginClause(need)}`, { severity: 'medium' })
-  const sysctls = writtenOnlyIntoSysctlInitContainers([...v.path, v.key], templates)
-  if (sysctls) return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged: medium, as the templates write it only into an init container that ${sysctlClause(sysctls)}`, { severity: 'medium' })
+  const sysctls = writtenOnlyIntoSysctlInitContainers([...v.path, v.key], templates, defaults)
+  if (sysctls) return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged: medium, as the templates write it only into an init container that ${sysctlClause(sysctls.keys, sysctls.images)}`, { severity: 'medium' })
   return report(HELM.valuesPrivileged, line, `chart default ${at} runs the containers privileged`)
 }
 

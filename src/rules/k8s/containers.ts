@@ -128,7 +128,7 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: Pod
     const need = containerNodePluginNeed(v, pod, c)
     const sysctls = need ? undefined : initContainerSysctls(v, c)
     const subject = `${label(c)} of ${obj.kind} \`${obj.name}\` runs privileged`
-    const why = need ? nodePluginClause(need) : sysctls ? `it ${sysctlClause(sysctls)}` : undefined
+    const why = need ? nodePluginClause(need) : sysctls ? `it ${sysctlClause(sysctls.keys, [sysctls.image])}` : undefined
     const admission = rejected(PSS.notPrivileged)
     if (admission) out.push(ctx.report(K8S.privileged, line, ...unlessRejected(subject, admission, { suggestion })))
     else out.push(why ? ctx.report(K8S.privileged, line, `${subject} (medium: ${why})`, { suggestion, severity: 'medium' }) : ctx.report(K8S.privileged, line, subject, { suggestion }))

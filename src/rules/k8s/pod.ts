@@ -9,7 +9,7 @@ import { selectorMatches } from './selectors.js'
 import { sameNamespace, type StreamIndex } from './workloads.js'
 import { capabilityName } from '../container-common.js'
 import { nodePluginClause, nodePluginNeed, type NodePluginNeed } from '../node-plugin.js'
-import { fixedSysctlParameters } from '../node-sysctl.js'
+import { fixedSysctlParameters, sysctlImageAccepted } from '../node-sysctl.js'
 import { admissionRejection, PSS, unlessRejected } from './pod-security.js'
 
 const CONFINED = /^(RuntimeDefault|Localhost)$/
@@ -216,13 +216,22 @@ function onlyFixesOwnership(v: DocView, c: Container): boolean {
   return steps.length > 0 && steps.every((step) => OWNERSHIP_COMMANDS.has(step.split(/\s+/)[0].replace(/^.*\//, '')))
 }
 
+/** What a privileged init container that only runs fixed `sysctl -w` commands sets, and from which image. */
+export interface InitSysctls {
+  keys: string[]
+  image: string
+}
+
 /**
- * The kernel parameters an init container sets, when fixed `sysctl -w` commands are all it runs
- * (see ../node-sysctl.ts) and it serves nothing: no ports, and not a sidecar (`restartPolicy:
- * Always` keeps it running beside the app). Undefined otherwise.
+ * The kernel parameters an init container sets and its image, when fixed `sysctl -w` commands are
+ * all it runs (see ../node-sysctl.ts), the image is one that judgement accepts, and it serves
+ * nothing: no ports, and not a sidecar (`restartPolicy: Always` keeps it running beside the app).
+ * Undefined otherwise.
  */
-export function initContainerSysctls(v: DocView, c: Container): string[] | undefined {
+export function initContainerSysctls(v: DocView, c: Container): InitSysctls | undefined {
   if (!c.init || v.str(v.get(c.node, 'restartPolicy')) === 'Always') return undefined
+  const image = v.str(v.get(c.node, 'image'))?.trim()
+  if (!sysctlImageAccepted(image)) return undefined
   const ports = v.get(c.node, 'ports')
   if (ports !== undefined && (v.items(ports).length > 0 || (v.str(ports) ?? '').trim() !== '')) return undefined
   const wordsOf = (key: string): string[] | undefined => {
@@ -234,7 +243,8 @@ export function initContainerSysctls(v: DocView, c: Container): string[] | undef
   }
   const command = wordsOf('command')
   const args = wordsOf('args')
-  return command && args ? fixedSysctlParameters(command, args) : undefined
+  const keys = command && args ? fixedSysctlParameters(command, args) : undefined
+  return keys && image ? { keys, image } : undefined
 }
 
 const HOST_NAMESPACES = [
