@@ -46,7 +46,7 @@ const rdsPublic = defineRule('terraform', {
   topics: ['network-exposure'],
   severity: 'high',
   title: 'RDS instance publicly accessible',
-  description: '`publicly_accessible = true` gives the database a public endpoint. Medium when every security group guarding it (`vpc_security_group_ids`, a cluster instance\'s from its cluster) is in the module and admits only private ranges (RFC 1918, RFC 6598, IPv6 unique local), the VPC\'s own range or other groups: nothing on the internet can connect, one layer of defence is gone. A group not in view, none given (the default group), a prefix list or a source not known to be private keeps it high.',
+  description: '`publicly_accessible = true` gives the database a public endpoint. Medium when every security group guarding it (`vpc_security_group_ids`, a cluster instance\'s from its cluster) is in the module and admits only private ranges (RFC 1918, RFC 6598, IPv6 unique local), the VPC\'s own range or other groups: nothing on the internet can connect, one layer of defence is gone. A group not in view or exported by an `output` (callers may add rules), none given (the default group), a prefix list, a variable (whatever its default: a caller or a tfvars may set another) or a source not known to be private keeps it high.',
   remediation: 'Set `publicly_accessible = false` and reach the database from inside the VPC.',
   refs: { checkov: 'CKV_AWS_17', kics: 'terraform/aws/rds_db_instance_publicly_accessible', tfsec: 'aws-rds-no-public-db-access', trivy: 'AVD-AWS-0082' }
 })
@@ -253,9 +253,6 @@ function reportIngress(ctx: TfContext, who: string, exp: Exposure, cidrAttr: Hcl
   else if (verdict) ctx.report(sgOpenPort, cidrAttr.line, `${who} allows ${describePorts(verdict)} from ${cidr}`)
 }
 
-/** The whole internet in a CIDR attribute, as `ingress-sources.ts` judges every ingress source. */
-const openCidr = internetCidr
-
 const LB_TYPES = new Set(['aws_lb', 'aws_alb', 'aws_elb'])
 const words = (text: string): string[] =>
   text
@@ -311,7 +308,7 @@ function checkSecurityGroups(ctx: TfContext): void {
       const exp = exposure(attr(rule, 'protocol')?.value, attr(rule, 'from_port')?.value, attr(rule, 'to_port')?.value)
       for (const name of INGRESS_SHAPES.inline.cidrs) {
         const a = attr(rule, name)
-        const cidr = openCidr(a)
+        const cidr = internetCidr(a)
         if (a && cidr) reportIngress(ctx, label(sg), exp, a, cidr, lb(), sg.viaModule ? undefined : sg.name)
       }
     }
@@ -323,7 +320,7 @@ function checkSecurityGroups(ctx: TfContext): void {
     const lb = once(() => loadBalancerGroup(ctx, group))
     for (const name of INGRESS_SHAPES.rule.cidrs) {
       const a = attr(r.block, name)
-      const cidr = openCidr(a)
+      const cidr = internetCidr(a)
       if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr, lb(), group)
     }
   }
@@ -334,7 +331,7 @@ function checkSecurityGroups(ctx: TfContext): void {
     const lb = once(() => loadBalancerGroup(ctx, group))
     for (const name of INGRESS_SHAPES.vpcRule.cidrs) {
       const a = attr(r.block, name)
-      const cidr = openCidr(a)
+      const cidr = internetCidr(a)
       if (a && cidr) reportIngress(ctx, label(r), exp, a, cidr, lb(), group)
     }
   }
@@ -361,7 +358,7 @@ function checkSecurityGroupModule(ctx: TfContext, m: HclBlock): void {
   const who = `module \`${m.labels[0] ?? ''}\``
   for (const [cidrName, rulesName] of [['ingress_cidr_blocks', 'ingress_rules'], ['ingress_ipv6_cidr_blocks', 'ingress_rules']] as const) {
     const cidrs = attr(m, cidrName)
-    const cidr = openCidr(cidrs)
+    const cidr = internetCidr(cidrs)
     if (!cidrs || !cidr) continue
     const named = stringList(attr(m, rulesName)?.value)
     // A per-service submodule always adds its own rule (`//modules/ssh` → `ssh-tcp`) to the named ones.
@@ -682,8 +679,8 @@ function checkEksEndpoint(ctx: TfContext): void {
     const cidrs = scope ? attr(scope, 'public_access_cidrs') : undefined
     if (access && isFalse(access)) continue
     if (access && !isTrue(access)) continue // not a literal
-    if (cidrs && !openCidr(cidrs)) continue // narrowed to known ranges (or not a literal)
-    if (access) ctx.report(eksPublicEndpoint, access.line, `${label(r)} exposes its Kubernetes API endpoint publicly${cidrs ? ` to ${openCidr(cidrs)}` : ' to every address'}`)
+    if (cidrs && !internetCidr(cidrs)) continue // narrowed to known ranges (or not a literal)
+    if (access) ctx.report(eksPublicEndpoint, access.line, `${label(r)} exposes its Kubernetes API endpoint publicly${cidrs ? ` to ${internetCidr(cidrs)}` : ' to every address'}`)
     else ctx.report(eksPublicEndpoint, r.viaModule ? r.block.line : (scope?.line ?? r.block.line), `${label(r)} leaves its Kubernetes API endpoint public (\`${writtenName(r, 'endpoint_public_access')}\` defaults to true) and open to every address`, { missing: 'endpoint_public_access' })
   }
 }

@@ -57,6 +57,15 @@ export interface TfContext {
   projectResources(types: string | string[], options?: { modules?: boolean }): TfResource[]
   /** Every `module` call in the module's files, as written. */
   projectModules(): HclBlock[]
+  /** Top-level blocks of a type (`output`, `data`, …) over every file of the module. */
+  projectBlocks(type: string): HclBlock[]
+  /**
+   * A value derived from the whole module, built by `build` on the first ask and shared by the
+   * contexts of the module's files (an index a rule would otherwise rebuild for every finding).
+   */
+  moduleMemo<T>(key: symbol, build: () => T): T
+  /** True when the value written at `line` of the module file `path` was taken from a variable (directly or through locals): a caller or another tfvars may set it otherwise. */
+  fromVariable(path: string | undefined, line: number): boolean
   /** `data` blocks of a type. */
   dataSources(type: string): TfResource[]
   /** Blocks of a top-level type (`provider`, `module`, …). */
@@ -140,6 +149,10 @@ interface Collected {
   modules: ModuleView[]
   data: TfResource[]
   calls: HclBlock[]
+  /** Every top-level block, in file order. */
+  blocks: HclBlock[]
+  /** Values shared by the contexts of the module's files (`moduleMemo`). */
+  memo: Map<symbol, unknown>
   /** Positions in `resources` of each resource type, built on the first lookup. */
   byType?: Map<string, number[]>
 }
@@ -189,6 +202,7 @@ function pick(from: Collected, types: string | string[], modules: boolean | unde
 
 function collect(file: HclFile, path: string, into: Collected): void {
   for (const block of file.blocks) {
+    into.blocks.push(block)
     if (block.type === 'resource' && block.labels.length >= 2) {
       into.resources.push({ type: block.labels[0]!, name: block.labels[1]!, block, viaModule: false, path })
     } else if (block.type === 'data' && block.labels.length >= 2) {
@@ -205,7 +219,7 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
   const { path, file, content } = source
   // Split on the first read: only rules that write a suggestion read the lines.
   let lines: string[] | undefined
-  const own: Collected = { resources: [], modules: [], data: [], calls: [] }
+  const own: Collected = { resources: [], modules: [], data: [], calls: [], blocks: [], memo: new Map() }
   collect(file, path, own)
   // Companion resources live anywhere in the module (another file of the same directory);
   // collected once per module and shared by the contexts of its files.
@@ -213,7 +227,7 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
     if (!source.project) return own
     let everywhere = collectedByProject.get(source.project)
     if (!everywhere) {
-      everywhere = { resources: [], modules: [], data: [], calls: [] }
+      everywhere = { resources: [], modules: [], data: [], calls: [], blocks: [], memo: new Map() }
       for (const f of source.project.files.values()) collect(f.resolved, f.path, everywhere)
       collectedByProject.set(source.project, everywhere)
     }
@@ -234,6 +248,14 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
     resources: (types, options) => pick(own, types, options?.modules),
     projectResources: (types, options) => pick(project(), types, options?.modules),
     projectModules: () => project().calls,
+    projectBlocks: (type) => project().blocks.filter((b) => b.type === type),
+    moduleMemo<T>(key: symbol, build: () => T): T {
+      const memo = project().memo
+      if (!memo.has(key)) memo.set(key, build())
+      return memo.get(key) as T
+    },
+    // Without a module, nothing was resolved: every `var.*` is still an expression.
+    fromVariable: (at, line) => source.project?.files.get(at ?? path)?.variableLines.has(line) ?? false,
     dataSources(type) {
       return own.data.filter((d) => d.type === type)
     },

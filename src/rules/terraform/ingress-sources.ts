@@ -3,10 +3,11 @@
  * `ingress {}` block, an `aws_security_group_rule` of type ingress, an
  * `aws_vpc_security_group_ingress_rule`) is judged once: the whole internet, provably private (a
  * private range, the VPC's own range, another group, the group itself), or neither (a public
- * range, a prefix list, a value not known here). The open-port rules report the first; a public
- * database is less exposed when every source of every group guarding it is the second.
+ * range, a prefix list, a variable whatever its default, a value not known here). The open-port
+ * rules report the first; a public database is less exposed when every source of every group
+ * guarding it is the second.
  */
-import { blocksOf, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
+import { blocksOf, lineOfKey, stringValue, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import { attr, dynamicBlock, referenceText, type TfContext } from './context.js'
 import { blockMentions } from './guarded.js'
 import { isOpenCidr } from './ports.js'
@@ -94,14 +95,24 @@ function worst(verdicts: SourceVerdict[]): SourceVerdict {
   return verdicts.includes('internet') ? 'internet' : verdicts.includes('unknown') ? 'unknown' : 'private'
 }
 
-/** Who one ingress admits, over all its sources; `private` when it names none (it admits nothing). */
-export function judgeIngress(ctx: TfContext, b: HclBlock, shape: IngressShape): SourceVerdict {
+/**
+ * Who one ingress admits, over all its sources; `private` when it names none (it admits nothing).
+ * `path` is the module file the block is written in: a source filled in from a variable (its
+ * default, a tfvars) is `unknown`, since a caller or another tfvars may set any range there.
+ */
+export function judgeIngress(ctx: TfContext, b: HclBlock, shape: IngressShape, path: string | undefined): SourceVerdict {
   const verdicts: SourceVerdict[] = []
+  const judged = (v: HclValue, line: number): SourceVerdict => (ctx.fromVariable(path, line) ? 'unknown' : judgeCidr(ctx, v))
   for (const name of shape.cidrs) {
-    const v = attr(b, name)?.value
-    if (v === undefined || v === null) continue
-    if (Array.isArray(v)) for (const item of v) verdicts.push(judgeCidr(ctx, item))
-    else verdicts.push(judgeCidr(ctx, v))
+    const a = attr(b, name)
+    const v = a?.value
+    if (a === undefined || v === undefined || v === null) continue
+    if (Array.isArray(v)) {
+      if (ctx.fromVariable(path, a.line)) verdicts.push('unknown')
+      v.forEach((item, i) => verdicts.push(judged(item, lineOfKey(v, i) ?? a.line)))
+    } else {
+      verdicts.push(judged(v, a.line))
+    }
   }
   for (const name of shape.prefixLists) {
     const v = attr(b, name)?.value
@@ -143,23 +154,24 @@ function ruleTarget(b: HclBlock): string | undefined {
 /**
  * Who the `aws_security_group` NAME of the module admits, over its inline ingress and every
  * standalone ingress rule that may belong to it (one aimed at it, or at a group not known here).
- * `unknown` when the group is not in the module, builds ingress with `dynamic`, or is handed to
- * a module call (which may add rules to it).
+ * `unknown` when the group is not in the module, builds ingress with `dynamic`, is handed to
+ * a module call or exported by an `output` (the module's callers may add rules to it).
  */
 export function groupAdmits(ctx: TfContext, name: string): SourceVerdict {
   const group = ctx.projectResources('aws_security_group').find((g) => g.name === name)
   if (!group || dynamicBlock(group.block, 'ingress')) return 'unknown'
-  if (ctx.projectModules().some((m) => blockMentions(m, 'aws_security_group', name))) return 'unknown'
-  const verdicts = blocksOf(group.block, 'ingress').map((b) => judgeIngress(ctx, b, INGRESS_SHAPES.inline))
+  // Handed to a module call, or exported to the module's callers: either may add rules to it.
+  if ([...ctx.projectModules(), ...ctx.projectBlocks('output')].some((m) => blockMentions(m, 'aws_security_group', name))) return 'unknown'
+  const verdicts = blocksOf(group.block, 'ingress').map((b) => judgeIngress(ctx, b, INGRESS_SHAPES.inline, group.path))
   for (const r of ctx.projectResources(['aws_security_group_rule', 'aws_vpc_security_group_ingress_rule'])) {
     const target = ruleTarget(r.block)
     if (target !== undefined && target !== name) continue
     if (r.type === 'aws_security_group_rule') {
       const type = attr(r.block, 'type')?.value
       if (typeof type === 'string' && type !== 'ingress') continue
-      verdicts.push(judgeIngress(ctx, r.block, INGRESS_SHAPES.rule))
+      verdicts.push(judgeIngress(ctx, r.block, INGRESS_SHAPES.rule, r.path))
     } else {
-      verdicts.push(judgeIngress(ctx, r.block, INGRESS_SHAPES.vpcRule))
+      verdicts.push(judgeIngress(ctx, r.block, INGRESS_SHAPES.vpcRule, r.path))
     }
   }
   return worst(verdicts)

@@ -26,6 +26,8 @@ export interface Resolution {
   /** The file that holds the value (`variables.tf`, `terraform.tfvars`). */
   from: string
   value: HclValue
+  /** The variable the value came from (through locals or not), when it did: a caller or another tfvars may give it another. */
+  variable?: string
 }
 
 interface Declared {
@@ -41,6 +43,8 @@ export interface TfProjectFile {
   resolved: HclFile
   /** Line → how the value on that line was resolved. */
   resolutions: Map<number, Resolution>
+  /** Lines holding a value taken from a variable (kept apart: a later value on the same line may overwrite its resolution). */
+  variableLines: Set<number>
 }
 
 export interface TfProject {
@@ -109,13 +113,14 @@ export async function buildTerraformProjects(files: readonly SourceFile[]): Prom
       if (b.type === 'variable' && b.labels[0] && b.attributes.default) project.variables.set(b.labels[0], { value: b.attributes.default.value, path: file.path })
       if (b.type === 'locals') for (const [k, a] of Object.entries(b.attributes)) project.locals.set(k, { value: a.value, path: file.path })
     }
-    project.files.set(file.path, { path: file.path, model, resolved: model, resolutions: new Map() })
+    project.files.set(file.path, { path: file.path, model, resolved: model, resolutions: new Map(), variableLines: new Set() })
   }
   for (const project of projects.values()) {
     for (const f of project.files.values()) {
       const resolver = new Resolver(project)
       f.resolved = { blocks: f.model.blocks.map((b) => (b.type === 'variable' || b.type === 'locals' ? b : resolver.block(b))), attributes: f.model.attributes }
       f.resolutions = resolver.resolutions
+      f.variableLines = resolver.variableLines
     }
   }
   return projects
@@ -138,6 +143,7 @@ function referenceOf(v: HclValue): string | undefined {
 /** Replaces references by literals in copies of blocks, recording each replacement by line. */
 class Resolver {
   readonly resolutions = new Map<number, Resolution>()
+  readonly variableLines = new Set<number>()
   constructor(private readonly project: TfProject) {}
 
   /** The block with references resolved: the block itself when nothing in it changes (no copy of the whole module). */
@@ -171,6 +177,7 @@ class Resolver {
       const found = this.lookup(ref, 0)
       if (!found) return v
       this.resolutions.set(line, found)
+      if (found.variable !== undefined) this.variableLines.add(line)
       return found.value
     }
     if (Array.isArray(v)) {
@@ -204,12 +211,12 @@ class Resolver {
     const varName = VAR_REF.exec(ref)?.[1]
     if (varName !== undefined) {
       const fromPlan = this.project.planVars.get(varName)
-      if (fromPlan) return settle({ via: 'terraform plan', ref, from: fromPlan.path, value: fromPlan.value })
+      if (fromPlan) return settle({ via: 'terraform plan', ref, from: fromPlan.path, value: fromPlan.value, variable: varName })
       const fromVars = this.project.tfvars.get(varName)
-      if (fromVars) return settle({ via: 'tfvars', ref, from: fromVars.path, value: fromVars.value })
+      if (fromVars) return settle({ via: 'tfvars', ref, from: fromVars.path, value: fromVars.value, variable: varName })
       const declared = this.project.variables.get(varName)
       // `default = null` is "no value": rules must not read it as a setting.
-      if (declared && declared.value !== null) return settle({ via: 'variable default', ref, from: declared.path, value: declared.value })
+      if (declared && declared.value !== null) return settle({ via: 'variable default', ref, from: declared.path, value: declared.value, variable: varName })
       return undefined
     }
     const localName = LOCAL_REF.exec(ref)?.[1]
