@@ -28,6 +28,23 @@ const awsCredentialPairs = (bytes) => {
   return ids.map((id, i) => `AWS_ACCESS_KEY_ID=AKIA${id}\nAWS_SECRET_ACCESS_KEY=${secrets[i]}\n`).join('')
 }
 
+/**
+ * About `bytes` of one Azure network security group on a subnet: per unit, an interface in the
+ * subnet (no public IP), a Linux VM on it and a standalone rule of the group opening SSH to the
+ * internet. Rules and interfaces grow together.
+ */
+const nsgOverInterfaces = (bytes) => {
+  const head =
+    'resource "azurerm_network_security_group" "nsg" {\n  name = "nsg"\n}\nresource "azurerm_subnet" "app" {\n  name = "app"\n}\n' +
+    'resource "azurerm_subnet_network_security_group_association" "app" {\n  subnet_id                 = azurerm_subnet.app.id\n  network_security_group_id = azurerm_network_security_group.nsg.id\n}\n'
+  const unit = (i) =>
+    `resource "azurerm_network_interface" "n${i}" {\n  ip_configuration {\n    name      = "internal"\n    subnet_id = azurerm_subnet.app.id\n  }\n}\n` +
+    `resource "azurerm_linux_virtual_machine" "vm${i}" {\n  network_interface_ids = [azurerm_network_interface.n${i}.id]\n}\n` +
+    `resource "azurerm_network_security_rule" "r${i}" {\n  network_security_group_name = azurerm_network_security_group.nsg.name\n  direction                   = "Inbound"\n  access                      = "Allow"\n  protocol                    = "Tcp"\n  source_address_prefix       = "*"\n  destination_port_range      = "22"\n}\n`
+  const count = Math.max(1, Math.ceil((bytes - head.length) / unit(0).length))
+  return head + Array.from({ length: count }, (_, i) => unit(i)).join('')
+}
+
 const workflow = (run) => `on: pull_request\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${run}\n`
 const manifest = (tail) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx\n${tail}`
 const template = (tail) => `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n${tail}`
@@ -103,7 +120,9 @@ export const ADVERSARIAL = {
       path: 'main.tf',
       kind: 'terraform',
       content: fill('resource "aws_security_group_rule" "rX" {\n  type = "ingress"\n  cidr_blocks = ["0.0.0.0/0"]\n}\n', n).split('rX').map((p, i) => (i ? `r${i}${p}` : p)).join('')
-    })
+    }),
+    // Every open rule asks what the group guards: each interface of the subnet and what names it.
+    'NSG rules over a subnet of many interfaces': (n) => ({ path: 'main.tf', kind: 'terraform', content: nsgOverInterfaces(n) })
   },
   secrets: {
     'word then dash': (n) => ({ path: 'notes.txt', kind: 'other', content: `${fill('A', n)}-\n` }),

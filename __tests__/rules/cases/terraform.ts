@@ -88,6 +88,17 @@ const azureVm = (os: 'linux' | 'windows' | 'typed-linux' | 'typed-windows', name
 const lbWithRule = (backend: number, frontend = backend, name = 'web'): string =>
   `resource "azurerm_lb" "lb" {\n  name = "lb"\n  frontend_ip_configuration {\n    name                 = "public"\n    public_ip_address_id = azurerm_public_ip.lb.id\n  }\n}\n\nresource "azurerm_lb_backend_address_pool" "pool" {\n  name            = "pool"\n  loadbalancer_id = azurerm_lb.lb.id\n}\n\nresource "azurerm_lb_rule" "${name}" {\n  loadbalancer_id                = azurerm_lb.lb.id\n  name                           = "${name}"\n  protocol                       = "Tcp"\n  frontend_port                  = ${frontend}\n  backend_port                   = ${backend}\n  frontend_ip_configuration_name = "public"\n  backend_address_pool_ids       = [azurerm_lb_backend_address_pool.pool.id]\n}\n\n`
 const IN_POOL = '    load_balancer_backend_address_pools_ids = ["${azurerm_lb_backend_address_pool.pool.id}"]\n'
+/** The group attached to subnet `internal`, whose one interface (no public IP) serves a Linux VM. */
+const NSG_ON_SUBNET =
+  'resource "azurerm_subnet" "internal" {\n  name = "internal"\n}\n\nresource "azurerm_subnet_network_security_group_association" "internal" {\n  subnet_id                 = azurerm_subnet.internal.id\n  network_security_group_id = azurerm_network_security_group.nsg.id\n}\n\n' +
+  nsgNic().replace(/resource "azurerm_network_interface_security_group_association"[^]*$/, '') +
+  azureVm('typed-linux')
+/** An Azure Firewall rule collection forwarding the internet's port 22 to a private address (DNAT). */
+const FIREWALL_DNAT =
+  'resource "azurerm_firewall_nat_rule_collection" "dnat" {\n  name                = "dnat"\n  azure_firewall_name = "fw"\n  priority            = 100\n  action              = "Dnat"\n  rule {\n    name                  = "ssh"\n    source_addresses      = ["*"]\n    destination_ports     = ["22"]\n    destination_addresses = ["20.1.2.3"]\n    translated_port       = 22\n    translated_address    = "10.0.1.4"\n    protocols             = ["TCP"]\n  }\n}\n'
+/** A firewall policy rule collection group holding `collection` (a `nat_rule_collection` or another kind). */
+const policyGroup = (collection: string): string =>
+  `resource "azurerm_firewall_policy_rule_collection_group" "rules" {\n  name               = "rules"\n  firewall_policy_id = azurerm_firewall_policy.fw.id\n  priority           = 100\n  ${collection} {\n    name     = "c"\n    priority = 100\n    action   = "${collection === 'nat_rule_collection' ? 'Dnat' : 'Allow'}"\n  }\n}\n`
 const NSG_NO_PATH = /\(it guards no internet path to port 22: network interface `azurerm_network_interface\.nic` has no public IP and no load balancer or NAT rule forwarding there, so only the virtual network reaches it\)$/
 
 const policyJson = (action: string, resource: string): string =>
@@ -684,8 +695,9 @@ export const terraformCases: CaseTable = {
         { severity: 'low', message: /it guards no internet path to port 22: subnet `azurerm_subnet\.internal` has no public IP/ },
         'standalone rule on a group attached to a subnet whose only interface has no public IP'
       ),
-      here(nsgOpen('3389', nsgNic(PUBLIC_IP) + azureVm('linux')), { severity: 'low', message: /everything behind the group is a Linux VM \(`azurerm_virtual_machine\.vm`\): nothing listens on RDP \(port 3389\)\)$/ }, 'RDP to a public Linux VM (nothing listens there)'),
-      here(nsgOpen('22', nsgNic(PUBLIC_IP) + azureVm('windows')), { severity: 'low', message: /is a Windows VM .*nothing listens on SSH \(port 22\)/ }, 'SSH to a public Windows VM'),
+      // The other system's VMs do not listen there by default, but xrdp or Windows' OpenSSH server may be installed: medium, not low.
+      here(nsgOpen('3389', nsgNic(PUBLIC_IP) + azureVm('linux')), { severity: 'medium', message: /everything behind the group is a Linux VM \(`azurerm_virtual_machine\.vm`\): nothing listens on RDP \(port 3389\) by default\)$/ }, 'RDP to a public Linux VM (nothing listens there by default)'),
+      here(nsgOpen('22', nsgNic(PUBLIC_IP) + azureVm('windows')), { severity: 'medium', message: /is a Windows VM .*nothing listens on SSH \(port 22\) by default/ }, 'SSH to a public Windows VM'),
       here(nsgOpen('22', nsgNic(PUBLIC_IP) + azureVm('linux')), { severity: 'high', message: '`azurerm_network_security_group.nsg` allows SSH (port 22) from the internet' }, 'interface with a public IP stays high'),
       here(nsgOpen('3389', nsgNic(PUBLIC_IP) + azureVm('linux') + azureVm('typed-windows', 'win', 'nic2') + nsgNic(PUBLIC_IP, 'nic2')), { severity: 'high' }, 'RDP to Linux and Windows VMs stays high'),
       here(nsgOpen('22', nsgNic(IN_POOL) + azureVm('linux') + lbWithRule(22, 2222)), { severity: 'high' }, 'load balancer rule forwarding to 22 stays high'),
@@ -704,6 +716,17 @@ export const terraformCases: CaseTable = {
       here(nsgOpen('*', nsgNic(IN_POOL) + azureVm('linux') + lbWithRule(443)), { severity: 'high', message: /all ports from the internet$/ }, 'all ports behind a load balancer forwarding 443 stays high'),
       here(nsgOpen('22', ''), { severity: 'high' }, 'group attached to nothing in view stays high'),
       here(nsgOpen('22', nsgNic() + azureVm('linux') + 'module "dns" {\n  source = "./dns"\n  nic_id = azurerm_network_interface.nic.id\n}\n'), { severity: 'high' }, 'interface handed to a module call stays high'),
+      // Forwarders not followed, and attachments the module's callers or other stacks can add to.
+      here(nsgOpen('22', NSG_ON_SUBNET), { severity: 'low' }, 'group on a subnet whose one interface has no public IP (the baseline of the cases below)'),
+      here(nsgOpen('22', NSG_ON_SUBNET + FIREWALL_DNAT), { severity: 'high' }, 'a firewall DNAT rule to a private address (not followed) stays high'),
+      here(nsgOpen('22', NSG_ON_SUBNET + policyGroup('nat_rule_collection')), { severity: 'high' }, 'a firewall policy with a NAT rule collection stays high'),
+      here(nsgOpen('22', NSG_ON_SUBNET + policyGroup('network_rule_collection')), { severity: 'low' }, 'a firewall policy with network rules only (no DNAT) is no path'),
+      here(nsgOpen('22', NSG_ON_SUBNET + 'output "subnet_id" {\n  value = azurerm_subnet.internal.id\n}\n'), { severity: 'high' }, 'subnet exported to callers (who may put machines in it) stays high'),
+      here(nsgOpen('22', NSG_ON_SUBNET + 'data "azurerm_subnet" "internal" {\n  name                 = "internal"\n  virtual_network_name = "vnet"\n}\n'), { severity: 'high' }, 'subnet read by a data source stays high'),
+      here(nsgOpen('22', NSG_ON_SUBNET + 'data "azurerm_subnet" "other" {\n  name                 = "other"\n  virtual_network_name = "vnet"\n}\n'), { severity: 'low' }, 'a data source reading another subnet changes nothing'),
+      here(nsgOpen('22', nsgNic() + azureVm('linux') + 'output "nsg_id" {\n  value = azurerm_network_security_group.nsg.id\n}\n'), { severity: 'high' }, 'group exported to callers (who may attach it elsewhere) stays high'),
+      here(nsgOpen('22', nsgNic() + azureVm('linux') + 'output "nic_id" {\n  value = azurerm_network_interface.nic.id\n}\n'), { severity: 'high' }, 'interface exported to callers stays high'),
+      here(nsgOpen('22', nsgNic() + azureVm('linux') + 'resource "azurerm_network_interface" "router" {\n  name                  = "router"\n  ip_forwarding_enabled = true\n}\n'), { severity: 'high' }, 'an interface forwarding IP traffic (an appliance) stays high'),
       here(nsgOpen('22', nsgNic() + 'resource "azurerm_lb_backend_address_pool_address" "nic" {\n  backend_address_pool_id = azurerm_lb_backend_address_pool.pool.id\n  ip_address              = azurerm_network_interface.nic.private_ip_address\n}\n'), { severity: 'high' }, 'interface in a pool by IP address stays high')
     ]
   },

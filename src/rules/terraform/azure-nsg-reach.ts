@@ -3,13 +3,14 @@
  * interfaces and subnets it is attached to, whether the internet has a path to a port on them (a
  * public IP on the interface, a load balancer rule or NAT rule forwarding to the port), and which
  * operating system runs behind them. An inbound rule open to the internet on SSH or RDP reaches
- * nothing when no attachment has such a path, or when every machine behind the group runs the
- * other system. Any doubt (an attachment, pool or rule not in view) leaves the rule's severity.
+ * nothing when no attachment has such a path (low), and likely nothing listening when every
+ * machine behind the group runs the other system (medium). Any doubt (an attachment, pool or rule
+ * not in view; the group, an interface or a subnet exported or read by a data source; a firewall
+ * or other forwarder not followed) leaves the rule's severity.
  */
 import type { Severity } from '../../types.js'
-import { blocksOf, boolValue, isExpr, numberValue, stringValue, type HclBlock, type HclValue } from '../parse/hcl.js'
+import { blocksOf, boolValue, isExpr, isObject, numberValue, stringValue, type HclBlock, type HclValue } from '../parse/hcl.js'
 import { attr, dynamicBlock, sub, type TfContext, type TfResource } from './context.js'
-import { mentions } from './guarded.js'
 
 /** A lowered severity and why, as a clause for the message. */
 export interface NsgReach {
@@ -54,22 +55,117 @@ function referencedNames(v: HclValue | undefined, type: string): string[] | unde
 /** Not set: absent, `null` or an empty list. */
 const unset = (v: HclValue | undefined): boolean => v === undefined || v === null || (Array.isArray(v) && v.length === 0)
 
-/** True when the block names `type.name` anywhere but in `depends_on` (an ordering, not a use). */
-function uses(b: HclBlock, type: string, name: string): boolean {
-  return Object.values(b.attributes).some((a) => a.name !== 'depends_on' && mentions(a.value, type, name)) || b.blocks.some((c) => uses(c, type, name))
+// ── Who names what ────────────────────────────────────────────────────────────────────────────
+
+/**
+ * What the reach of every open rule of a module rests on, built once per module on the first ask
+ * (an NSG with hundreds of rules over a subnet of hundreds of interfaces asked every question of
+ * every resource again for each rule), with the answers kept per group and port.
+ */
+interface ModuleIndex {
+  /** `type.name` → the resources of the module naming it (anywhere but `depends_on`), other than itself. */
+  users: Map<string, TfResource[]>
+  /** `type.name` → the resource. */
+  byName: Map<string, TfResource>
+  /** `type.name` named by a module call, an `output` or a `data` source: used, or open to use, where this module does not show. */
+  foreign: Set<string>
+  /** The `name` of each `data "azurerm_subnet"` (undefined when not a literal): a subnet read so may hold other stacks' machines. */
+  subnetsRead: (string | undefined)[]
+  /** True when some resource may forward internet traffic to a private address by a path not followed here (a firewall DNAT rule, …). */
+  forwarder: boolean
+  attachments: Map<string, Attachment[] | undefined>
+  unreached: Map<string, boolean>
+  behind: Map<string, { os: Os; names: string[] } | undefined>
 }
 
-/** The resources of the module naming `type.name`, other than itself; undefined when a module call names it (its use is not in view). */
+const INDEX = Symbol('azure-nsg-reach index')
+const key = (type: string, name: string): string => `${type}.${name}`
+
+/** Adds to `into` every `type.name` a value refers to. */
+function namesInValue(v: HclValue | undefined, into: Set<string>): void {
+  if (isExpr(v)) {
+    for (const m of v.expr.matchAll(RESOURCE_REF)) into.add(key(m[1]!, m[2]!))
+    for (const a of v.args ?? []) namesInValue(a, into)
+  } else if (Array.isArray(v)) {
+    for (const x of v) namesInValue(x, into)
+  } else if (isObject(v)) {
+    for (const x of Object.values(v)) namesInValue(x, into)
+  }
+}
+
+/** Adds to `into` every `type.name` the block names anywhere but in `depends_on` (an ordering, not a use). */
+function namesIn(b: HclBlock, into: Set<string>): void {
+  for (const a of Object.values(b.attributes)) if (a.name !== 'depends_on') namesInValue(a.value, into)
+  for (const c of b.blocks) namesIn(c, into)
+}
+
+/** Firewall rules that translate a public address and port to a private one (DNAT). */
+const NAT_COLLECTIONS = new Set(['azurerm_firewall_nat_rule_collection'])
+const POLICY_GROUP = 'azurerm_firewall_policy_rule_collection_group'
+
+/**
+ * True when the resource may forward internet traffic to a private address this file does not
+ * follow: a firewall NAT rule, a policy rule collection group with NAT rules, an application
+ * gateway whose backends are addresses, a load balancer pool member by IP address, or an
+ * interface forwarding IP traffic (a network virtual appliance).
+ */
+function forwardsUnfollowed(r: TfResource): boolean {
+  if (NAT_COLLECTIONS.has(r.type)) return true
+  if (r.type === POLICY_GROUP) return blocksOf(r.block, 'nat_rule_collection').length > 0 || dynamicBlock(r.block, 'nat_rule_collection')
+  if (r.type === 'azurerm_application_gateway') {
+    return dynamicBlock(r.block, 'backend_address_pool') || blocksOf(r.block, 'backend_address_pool').some((p) => !unset(attr(p, 'ip_addresses')?.value) || !unset(attr(p, 'fqdns')?.value))
+  }
+  if (r.type === 'azurerm_lb_backend_address_pool_address') return true
+  if (r.type === NIC) {
+    const forwarding = attr(r.block, 'ip_forwarding_enabled') ?? attr(r.block, 'enable_ip_forwarding')
+    return forwarding !== undefined && boolValue(forwarding.value) !== false
+  }
+  return false
+}
+
+function moduleIndex(ctx: TfContext): ModuleIndex {
+  return ctx.moduleMemo(INDEX, () => {
+    const users = new Map<string, TfResource[]>()
+    const byName = new Map<string, TfResource>()
+    let forwarder = false
+    for (const r of ctx.projectResources('*')) {
+      const own = key(r.type, r.name)
+      if (!byName.has(own)) byName.set(own, r)
+      const named = new Set<string>()
+      namesIn(r.block, named)
+      named.delete(own)
+      for (const k of named) {
+        const list = users.get(k)
+        if (list) list.push(r)
+        else users.set(k, [r])
+      }
+      forwarder ||= forwardsUnfollowed(r)
+    }
+    const foreign = new Set<string>()
+    for (const b of [...ctx.projectModules(), ...ctx.projectBlocks('output'), ...ctx.projectBlocks('data')]) namesIn(b, foreign)
+    const subnetsRead = ctx
+      .projectBlocks('data')
+      .filter((d) => d.labels[0] === SUBNET)
+      .map((d) => stringValue(attr(d, 'name')?.value))
+    return { users, byName, foreign, subnetsRead, forwarder, attachments: new Map(), unreached: new Map(), behind: new Map() }
+  })
+}
+
+/** The resources of the module naming `type.name`, other than itself; undefined when a module call, an output or a data source names it (its use is not all in view). */
 function usersOf(ctx: TfContext, type: string, name: string): TfResource[] | undefined {
-  if (ctx.projectModules().some((m) => uses(m, type, name))) return undefined
-  return ctx.projectResources('*').filter((u) => !(u.type === type && u.name === name) && uses(u.block, type, name))
+  const index = moduleIndex(ctx)
+  const k = key(type, name)
+  return index.foreign.has(k) ? undefined : (index.users.get(k) ?? [])
 }
 
-const resource = (ctx: TfContext, type: string, name: string): TfResource | undefined => ctx.projectResources(type).find((r) => r.name === name)
+const resource = (ctx: TfContext, type: string, name: string): TfResource | undefined => moduleIndex(ctx).byName.get(key(type, name))
 
 /** True when `b` names `type.name` only in its attribute `at`. */
 function namesOnlyAt(b: HclBlock, type: string, name: string, at: string): boolean {
-  return Object.values(b.attributes).every((a) => a.name === at || a.name === 'depends_on' || !mentions(a.value, type, name)) && b.blocks.every((c) => !uses(c, type, name))
+  const elsewhere = new Set<string>()
+  for (const a of Object.values(b.attributes)) if (a.name !== at && a.name !== 'depends_on') namesInValue(a.value, elsewhere)
+  for (const c of b.blocks) namesIn(c, elsewhere)
+  return !elsewhere.has(key(type, name))
 }
 
 /**
@@ -158,10 +254,14 @@ function nicHasPath(ctx: TfContext, nic: string, target: Target): boolean {
   return pools.some((p) => poolForwards(ctx, p, target)) || natRules.some((n) => natRuleForwards(ctx, n, target))
 }
 
-/** The interfaces in the subnet, when they are all that is in it; undefined when anything else is (or may be). */
+/** The interfaces in the subnet, when they are all that is in it; undefined when anything else is (or may be: the subnet exported, handed to a module call or read by a data source). */
 function subnetInterfaces(ctx: TfContext, subnet: string): string[] | undefined {
-  const users = resource(ctx, SUBNET, subnet) ? usersOf(ctx, SUBNET, subnet) : undefined
-  if (!users) return undefined
+  const r = resource(ctx, SUBNET, subnet)
+  const users = r ? usersOf(ctx, SUBNET, subnet) : undefined
+  if (!r || !users) return undefined
+  // A `data "azurerm_subnet"` of that name (or of a name not known here) reads it: other stacks may put machines in it so.
+  const own = stringValue(attr(r.block, 'name')?.value)
+  if (moduleIndex(ctx).subnetsRead.some((read) => read === undefined || own === undefined || read === own)) return undefined
   const nics: string[] = []
   for (const u of users) {
     if (SUBNET_SETTINGS.has(u.type)) continue
@@ -171,7 +271,9 @@ function subnetInterfaces(ctx: TfContext, subnet: string): string[] | undefined 
   return nics.length > 0 ? nics : undefined
 }
 
+/** Whether the internet may reach the port through the attachment; true whenever the module forwards traffic by a way not followed here. */
 function hasPath(ctx: TfContext, a: Attachment, target: Target): boolean {
+  if (moduleIndex(ctx).forwarder) return true
   if (a.kind === 'nic') return nicHasPath(ctx, a.name, target)
   const nics = subnetInterfaces(ctx, a.name)
   return !nics || nics.some((n) => nicHasPath(ctx, n, target))
@@ -222,24 +324,34 @@ const SILENT_ON: Record<number, Os> = { 22: 'Windows', 3389: 'Linux' }
 const listed = (items: string[]): string => (items.length <= 3 ? items.join(', ') : `${items.slice(0, 3).join(', ')} and ${items.length - 3} more`)
 
 /**
- * Low when every port the rule opens (`all`: every port) is unreachable from the internet through
- * the group `nsg`: no attachment has a path to it, or every machine behind the group runs the
- * system that does not listen there (RDP on Linux, SSH on Windows). Undefined keeps the rule's
- * severity: the group unknown, not attached, or attached to anything not followed here.
+ * A lower severity when every port the rule opens (`all`: every port) is out of the internet's
+ * reach through the group `nsg`: low when no attachment has a path to it; medium when a path
+ * remains but every machine behind the group runs the system that does not listen there by
+ * default (RDP on Linux, SSH on Windows: xrdp and Windows' OpenSSH server can still be installed).
+ * Undefined keeps the rule's severity: the group unknown, not attached, or attached to anything
+ * not followed here. Answers are kept per group and port: a group may carry hundreds of rules.
  */
 export function nsgRuleReach(ctx: TfContext, nsg: string | undefined, ports: 'all' | number[]): NsgReach | undefined {
   if (nsg === undefined) return undefined
-  const attachments = attachmentsOf(ctx, nsg)
+  const index = moduleIndex(ctx)
+  if (!index.attachments.has(nsg)) index.attachments.set(nsg, attachmentsOf(ctx, nsg))
+  const attachments = index.attachments.get(nsg)
   if (!attachments) return undefined
   const targets: Target[] = ports === 'all' ? ['any'] : ports
-  const unreached = targets.filter((t) => attachments.every((a) => !hasPath(ctx, a, t)))
-  const behind = ports === 'all' ? undefined : osBehind(ctx, attachments)
+  const isUnreached = (t: Target): boolean => {
+    const k = `${nsg}:${t}`
+    if (!index.unreached.has(k)) index.unreached.set(k, attachments.every((a) => !hasPath(ctx, a, t)))
+    return index.unreached.get(k)!
+  }
+  const unreached = targets.filter(isUnreached)
+  if (ports !== 'all' && unreached.length < targets.length && !index.behind.has(nsg)) index.behind.set(nsg, osBehind(ctx, attachments))
+  const behind = ports === 'all' ? undefined : index.behind.get(nsg)
   const silent = targets.filter((t) => !unreached.includes(t) && typeof t === 'number' && behind?.os === SILENT_ON[t])
   if (unreached.length + silent.length < targets.length) return undefined
   const where = listed(attachments.map((a) => `${a.kind === 'nic' ? 'network interface' : 'subnet'} \`${a.kind === 'nic' ? NIC : SUBNET}.${a.name}\``))
   const portName = (t: Target): string => (t === 'any' ? 'any port' : `port ${t}`)
   const why: string[] = []
   if (unreached.length > 0) why.push(`it guards no internet path to ${unreached.map(portName).join(' or ')}: ${where} ${attachments.length > 1 ? 'have' : 'has'} no public IP and no load balancer or NAT rule forwarding there, so only the virtual network reaches it`)
-  if (silent.length > 0 && behind) why.push(`everything behind the group is a ${behind.os} VM (${listed(behind.names)}): nothing listens on ${silent.map((t) => `${SERVICE[t as number]} (${portName(t)})`).join(' or ')}`)
-  return { severity: 'low', why: why.join('; ') }
+  if (silent.length > 0 && behind) why.push(`everything behind the group is a ${behind.os} VM (${listed(behind.names)}): nothing listens on ${silent.map((t) => `${SERVICE[t as number]} (${portName(t)})`).join(' or ')} by default`)
+  return { severity: silent.length > 0 ? 'medium' : 'low', why: why.join('; ') }
 }

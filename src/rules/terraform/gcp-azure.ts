@@ -40,7 +40,7 @@ const azureNsg = defineRule('terraform', {
   topics: ['network-exposure'],
   severity: 'high',
   title: 'Network security rule opens SSH or RDP to the internet',
-  description: 'An inbound allow rule admits port 22 or 3389 (or all ports) from `*`, `Internet` or 0.0.0.0/0. What the group guards, as the module shows it, lowers it to low: when every interface and subnet it is attached to is in view and none has a path from the internet to the port (no public IP, no load balancer rule or NAT rule forwarding to it), or when every machine behind it runs the system that does not listen there (RDP on Linux VMs, SSH on Windows VMs). A group attached to nothing in view keeps it high.',
+  description: 'An inbound allow rule admits port 22 or 3389 (or all ports) from `*`, `Internet` or 0.0.0.0/0. What the group guards, as the module shows it, lowers it: to low when every interface and subnet it is attached to is in view and none has a path from the internet to the port (no public IP, no load balancer rule or NAT rule forwarding to it); to medium when every machine behind it runs the system that does not listen there by default (RDP on Linux VMs, SSH on Windows VMs: xrdp or the OpenSSH server can still be installed). A group attached to nothing in view keeps it high, as does a group, subnet or interface exported by an `output`, handed to a module call or read by a data source, and any firewall NAT rule or other forwarder to private addresses in the module.',
   remediation: 'Restrict the source prefix to known ranges, or use Azure Bastion.',
   refs: { checkov: ['CKV_AZURE_10', 'CKV_AZURE_9'], tfsec: 'azure-network-no-public-ingress', trivy: 'AVD-AZU-0047' }
 })
