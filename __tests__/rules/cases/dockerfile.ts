@@ -268,7 +268,28 @@ export const dockerfileCases: CaseTable = {
       { code: 'FROM alpine:3.20\nUSER root\n', errors: [{ line: 2, severity: 'high' }] },
       { name: 'UID 0', code: 'FROM alpine:3.20\nUSER app\nUSER 0\n', errors: [{ line: 3 }] },
       { name: 'uid 0 written with zeros or a sign', code: 'FROM alpine:3.20 AS a\nUSER 000:100\nFROM alpine:3.20 AS b\nUSER +0\nFROM alpine:3.20\nuser -0:wheel\n', errors: [{ line: 6 }] },
-      { name: 'root inherited from an earlier stage', code: 'FROM alpine:3.20 AS base\nUSER root\nFROM base\nCMD ["/app/server"]\n', errors: [{ line: 2 }] }
+      { name: 'root inherited from an earlier stage', code: 'FROM alpine:3.20 AS base\nUSER root\nFROM base\nCMD ["/app/server"]\n', errors: [{ line: 2 }] },
+      {
+        name: 'a cron daemon started by an entrypoint script: medium, naming the daemon',
+        code: 'FROM debian:12\nUSER 0\nRUN apt-get update && apt-get install -y --no-install-recommends cron=3.0pl1-162 && rm -r /var/lib/apt/lists/*\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n',
+        errors: [{ line: 2, severity: 'medium', message: /runs as `root` \(last USER\) to run `cron`, a cron daemon/ }]
+      },
+      { name: 'crond as the command', code: 'FROM alpine:3.20\nUSER root\nCMD ["crond", "-f", "-l", "2"]\n', errors: [{ line: 2, severity: 'medium', message: /`crond`/ }] },
+      {
+        name: 'cron installed but the command is another program: still high',
+        code: 'FROM debian:12\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends cron=3.0pl1-162\nCMD ["/app/server"]\n',
+        errors: [{ line: 2, severity: 'high' }]
+      },
+      {
+        name: 'cron installed, the entrypoint a program rather than a script: still high',
+        code: 'FROM debian:12\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends cron=3.0pl1-162\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]\n',
+        errors: [{ line: 2, severity: 'high' }]
+      },
+      {
+        name: 'a cron package named only in a comment, with an entrypoint: still high',
+        code: 'FROM debian:12\nUSER root\n# apt-get install cron\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10\nENTRYPOINT ["/entrypoint.sh"]\n',
+        errors: [{ line: 2, severity: 'high' }]
+      }
     ]
   },
   'dockerfile/secret-in-env': {

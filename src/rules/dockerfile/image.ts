@@ -118,13 +118,48 @@ function stepDownMessage(ctx: Context, stages: Stage[], chain: number[], runs: R
   return `the final stage sets no USER, so the container starts as root, but it installs \`${tool}\`, which an entrypoint uses to drop to an unprivileged user before the main process starts; check that the entrypoint (\`${entrypoint[0]}\`) does`
 }
 
+/** Cron daemons, which need root to start each job as the user its crontab names. */
+const CRON_DAEMON = /^(?:cron|crond|cronie|dcron)$/
+
+/**
+ * The cron daemon an image runs: its command names one (`cron -f`, `busybox crond`), or it installs
+ * one as a package and starts through a command of its own (an entrypoint script starting it).
+ */
+function cronDaemon(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>): string | undefined {
+  const baseName = (w: string): string => w.slice(w.lastIndexOf('/') + 1)
+  const entrypoint = commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT')
+  const command = [...entrypoint, ...commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')]
+  const direct = command.map(baseName).find((w) => CRON_DAEMON.test(w))
+  if (direct) return direct
+  // Installed only: the entrypoint has to be a script, which may start it (`/entrypoint.sh`).
+  const script = entrypoint.find((w) => !w.startsWith('-') && !['sh', 'bash', 'dash', 'ash', 'tini', 'dumb-init'].includes(baseName(w)))
+  if (script === undefined || !/entrypoint|\.sh$/i.test(baseName(script))) return undefined
+  for (const index of chain) {
+    for (const ins of stages[index].body) {
+      if (ins.getKeyword() !== 'RUN') continue
+      for (const call of runs.get(ins)?.calls ?? []) {
+        const pkg = osInstallWords(call)?.words.map((name) => name.split(/[=<>~]/)[0]).find((name) => CRON_DAEMON.test(name))
+        if (pkg) return pkg
+      }
+    }
+  }
+  return undefined
+}
+
 export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>): void {
   for (const index of chain) {
     const users = stages[index].body.filter((i) => i.getKeyword() === 'USER')
     const last = users[users.length - 1]
     if (last) {
       const user = (last.getArgumentsContent() ?? '').trim()
-      if (isRootUser(user)) emit(ctx, R.rootUser, span(last).line, 'the final image runs as `root` (last USER)')
+      if (!isRootUser(user)) return
+      // A cron image's daemon has to be root; what matters is the user each job runs as.
+      const cron = cronDaemon(ctx, stages, chain, runs)
+      if (cron) {
+        emit(ctx, R.rootUser, span(last).line, `the final image runs as \`root\` (last USER) to run \`${cron}\`, a cron daemon that needs root to start each job as its crontab's user; check that every job names an unprivileged user or drops to one (\`gosu\`, \`su-exec\`)`, { severity: 'medium' })
+      } else {
+        emit(ctx, R.rootUser, span(last).line, 'the final image runs as `root` (last USER)')
+      }
       return
     }
   }
