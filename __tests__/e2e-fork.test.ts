@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { FakeGitHub } from './helpers/fake-github.js'
 import { buildPublishedAction, runAction } from './helpers/run-action.js'
 import { SUMMARY_MARKER } from '../src/render/markers.js'
+import { removeScratchDirs, scratchDir } from './helpers/scratch.js'
 
 const REPO = 'acme/infra'
 const FORK = 'mallory/infra'
@@ -32,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake?.close()
   if (root) rmSync(root, { recursive: true, force: true })
+  removeScratchDirs()
 })
 
 beforeEach(() => {
@@ -42,7 +44,7 @@ beforeEach(() => {
   fake.addPull(REPO, { number: 7, title: 'From a fork', headSha: HEAD, baseSha: BASE, headRepo: FORK, files: [{ filename: 'Dockerfile', status: 'added', patch: PATCH }] })
   fake.setFiles(REPO, HEAD, { Dockerfile: DOCKERFILE })
   fake.setFiles(REPO, BASE, { 'README.md': '# infra\n' })
-  workspace = mkdtempSync(join(tmpdir(), 'preflight-fork-ws-'))
+  workspace = scratchDir('preflight-fork-ws-')
 })
 
 const dist = () => join(root, 'dist', 'index.js')

@@ -6,12 +6,12 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { FakeGitHub, type FakeFile } from './helpers/fake-github.js'
 import { buildPublishedAction, runAction } from './helpers/run-action.js'
 import { patchForNewFile } from '../src/changes/diff.js'
+import { removeScratchDirs, scratchDir } from './helpers/scratch.js'
 
 const REPO = 'acme/infra'
 const HEAD = 'a'.repeat(40)
@@ -36,7 +36,7 @@ let root: string
 let fake: FakeGitHub
 
 function workspace(): string {
-  const ws = mkdtempSync(join(tmpdir(), 'preflight-imports-ws-'))
+  const ws = scratchDir('preflight-imports-ws-')
   mkdirSync(join(ws, 'scan'))
   copyFileSync(join(SAMPLES, 'checkov-3.3.13.sarif'), join(ws, 'scan', 'checkov.sarif'))
   // A hostile message: a mention, an HTML comment opener, a forged marker and a secret.
@@ -56,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake?.close()
   if (root) rmSync(root, { recursive: true, force: true })
+  removeScratchDirs()
 })
 
 beforeEach(() => {

@@ -16,6 +16,7 @@ import { FakeGitHub, type FakeFile } from './helpers/fake-github.js'
 import { FakeAnthropic } from './helpers/fake-anthropic.js'
 import { buildPublishedAction, runAction } from './helpers/run-action.js'
 import { patchForNewFile } from '../src/changes/diff.js'
+import { removeScratchDirs, scratchDir } from './helpers/scratch.js'
 
 const REPO = 'acme/infra'
 const HEAD = 'c'.repeat(40)
@@ -108,10 +109,11 @@ afterAll(async () => {
   await github?.close()
   model?.close()
   if (root) rmSync(root, { recursive: true, force: true })
+  removeScratchDirs()
 })
 
 beforeEach(() => {
-  workspace = mkdtempSync(join(tmpdir(), 'preflight-secrets-ws-'))
+  workspace = scratchDir('preflight-secrets-ws-')
 })
 
 /** Every file under a folder, as text. */

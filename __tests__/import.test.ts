@@ -1,5 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Finding, RuleMeta, SourceFile } from '../src/types.js'
 import { importSarif, mergeImported, severityFromScore, toolSlug } from '../src/import/sarif.js'
@@ -9,6 +8,9 @@ import { formatMoney, parseDecimal } from '../src/import/decimal.js'
 import { readImports, withImports } from '../src/import/index.js'
 import { analyzeFiles, ALL_RULES } from '../src/rules/index.js'
 import { readTree } from '../src/changes/tree.js'
+import { removeScratchDirs, scratchDir } from './helpers/scratch.js'
+
+afterAll(removeScratchDirs)
 
 const SAMPLES = join(process.cwd(), '..', 'shared', 'samples')
 const FIXTURES = join(process.cwd(), '__tests__', '__fixtures__', 'sarif')
@@ -297,7 +299,7 @@ describe('Terraform plan import', () => {
 
 describe('reading the inputs', () => {
   async function withWorkspace() {
-    const root = mkdtempSync(join(tmpdir(), 'preflight-imports-'))
+    const root = scratchDir('preflight-imports-')
     mkdirSync(join(root, 'scan'))
     copyFileSync(join(SAMPLES, 'checkov-3.3.13.sarif'), join(root, 'scan', 'checkov.sarif'))
     copyFileSync(join(FIXTURES, 'hadolint.sarif'), join(root, 'scan', 'hadolint.sarif'))

@@ -1,11 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { analyzeFiles } from '../src/rules/index.js'
 import { classifyFile } from '../src/changes/classify.js'
 import type { SourceFile } from '../src/types.js'
+import { removeScratchDirs, scratchDir } from './helpers/scratch.js'
+
+afterAll(removeScratchDirs)
 
 const ROOT = process.cwd()
 const SCRIPT = join(ROOT, 'scripts', 'release-pin.mjs')
@@ -41,7 +43,7 @@ describe("the project's own workflows pass its own rules", () => {
 
 describe('release pinning', () => {
   function copy(): string {
-    const dir = mkdtempSync(join(tmpdir(), 'preflight-release-'))
+    const dir = scratchDir('preflight-release-')
     cpSync(join(ROOT, 'README.md'), join(dir, 'README.md'))
     cpSync(join(ROOT, 'examples'), join(dir, 'examples'), { recursive: true })
     cpSync(join(ROOT, 'src', 'version.ts'), join(dir, 'src', 'version.ts'))
