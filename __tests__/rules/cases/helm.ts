@@ -265,6 +265,46 @@ const EMPTY_READINESS = CLEAN.replace('readinessProbe:\n  httpGet:\n    path: /r
 const PRESET_NONE = CLEAN + 'worker:\n  resourcesPreset: none\n  resources: {}\n'
 const DISABLED_COMPONENT = CLEAN + 'metrics:\n  enabled: false\n  image:\n    tag: latest\n  resources: {}\n'
 
+/** Values of a `helm test` pod's image. */
+const TEST_IMAGE_VALUES = CLEAN + 'test:\n  image:\n    repository: busybox\n    tag: latest\n'
+/** A pod that `helm test` creates (hook annotation `hooks`), running the test image. */
+const testPod = (hooks: string): string => `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: probe
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: probe
+  annotations:
+    "helm.sh/hook": ${hooks}
+    "helm.sh/hook-delete-policy": hook-succeeded
+spec:
+  containers:
+    - name: wget
+      image: "{{ .Values.test.image.repository }}:{{ .Values.test.image.tag }}"
+      command: ['wget', 'app:8080/healthz']
+  restartPolicy: Never
+`
+/** Values of a Job's kubectl image, the Job switched by `enterprise.enabled` (default `enterprise`) beside `tokenJob.enable`. */
+const switchedJobValues = (enterprise: string): string => CLEAN + `enterprise:\n  enabled: ${enterprise}\ntokenJob:\n  enable: true\napiKey: ""\nkubectlImage:\n  repository: bitnami/kubectl\n  tag: latest\n`
+/** A Job wrapped whole in an `if` on `condition`, opened before its `kind:` line. */
+const wrappedJob = (condition: string): string => `{{- if ${condition} -}}
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: tokens
+spec:
+  template:
+    spec:
+      containers:
+        - name: kubectl
+          image: {{ .Values.kubectlImage.repository }}:{{ .Values.kubectlImage.tag }}
+      restartPolicy: OnFailure
+{{- end }}
+`
+
 export const helmCases: CaseTable = {
   'helm/values-image-latest': {
     valid: [
@@ -280,6 +320,54 @@ export const helmCases: CaseTable = {
         name: 'the image of a helper included only inside an `if` false with the defaults: low',
         ...chartWith(CLEAN + WAITER_VALUES + '  image:\n    tag: latest\n', { 'charts/app/templates/_init.tpl': WAITER_IMAGE_HELPER, 'charts/app/templates/daemonset.yaml': WAITER_DAEMONSET }),
         errors: [{ line: lineOf(CLEAN + WAITER_VALUES + '  image:\n    tag: latest\n', '    tag: latest'), severity: 'low', message: /applies only when `waitForProxy` is set$/ }]
+      },
+      {
+        name: 'the image of a pod only `helm test` creates (hook `test`): low, saying it runs only under helm test',
+        ...chartWith(TEST_IMAGE_VALUES, { 'charts/app/templates/tests/test-probe.yaml': testPod('test') }),
+        errors: [{ line: lineOf(TEST_IMAGE_VALUES, '    tag: latest'), severity: 'low', message: /only into objects annotated `helm\.sh\/hook: test`: low, as the image runs only under `helm test`/ }]
+      },
+      {
+        name: "Helm 2's quoted `test-success` hook: low",
+        ...chartWith(TEST_IMAGE_VALUES, { 'charts/app/templates/tests/test-probe.yaml': testPod('"test-success"') }),
+        errors: [{ line: lineOf(TEST_IMAGE_VALUES, '    tag: latest'), severity: 'low' }]
+      },
+      {
+        name: 'a hook that also runs on install (`pre-install,test`): medium',
+        ...chartWith(TEST_IMAGE_VALUES, { 'charts/app/templates/tests/test-probe.yaml': testPod('pre-install,test') }),
+        errors: [{ line: lineOf(TEST_IMAGE_VALUES, '    tag: latest'), severity: 'medium' }]
+      },
+      {
+        name: 'the test image also written into an object every install creates: medium',
+        ...chartWith(TEST_IMAGE_VALUES, {
+          'charts/app/templates/tests/test-probe.yaml': testPod('test'),
+          'charts/app/templates/warmup.yaml': 'apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      containers:\n        - name: warmup\n          image: "busybox:{{ .Values.test.image.tag }}"\n'
+        }),
+        errors: [{ line: lineOf(TEST_IMAGE_VALUES, '    tag: latest'), severity: 'medium' }]
+      },
+      {
+        name: 'a Job wrapped whole (before `kind:`) in an `and` of switches, one false by default: low',
+        ...chartWith(switchedJobValues('false'), { 'charts/app/templates/token-job.yaml': wrappedJob('and .Values.enterprise.enabled .Values.tokenJob.enable') }),
+        errors: [{ line: lineOf(switchedJobValues('false'), '  tag: latest'), severity: 'low', message: /applies only when `enterprise\.enabled` and `tokenJob\.enable` are set$/ }]
+      },
+      {
+        name: 'a Job wrapped whole in one switch false by default: low',
+        ...chartWith(switchedJobValues('false'), { 'charts/app/templates/token-job.yaml': wrappedJob('.Values.enterprise.enabled') }),
+        errors: [{ line: lineOf(switchedJobValues('false'), '  tag: latest'), severity: 'low', message: /applies only when `enterprise\.enabled` is set$/ }]
+      },
+      {
+        name: 'the same switch true by default: medium',
+        ...chartWith(switchedJobValues('true'), { 'charts/app/templates/token-job.yaml': wrappedJob('and .Values.enterprise.enabled .Values.tokenJob.enable') }),
+        errors: [{ line: lineOf(switchedJobValues('true'), '  tag: latest'), severity: 'medium' }]
+      },
+      {
+        name: 'a whole-object `if` on a required input (an empty string by default), not a switch: medium',
+        ...chartWith(switchedJobValues('true'), { 'charts/app/templates/token-job.yaml': wrappedJob('.Values.apiKey') }),
+        errors: [{ line: lineOf(switchedJobValues('true'), '  tag: latest'), severity: 'medium' }]
+      },
+      {
+        name: 'a whole-object `if` on a switch written as the string "false": not the boolean, medium',
+        ...chartWith(switchedJobValues('"false"'), { 'charts/app/templates/token-job.yaml': wrappedJob('.Values.enterprise.enabled') }),
+        errors: [{ line: lineOf(switchedJobValues('"false"'), '  tag: latest'), severity: 'medium' }]
       },
       {
         name: 'the same helper included with the flag on by default: medium',

@@ -168,6 +168,20 @@ export function guardByDefault(condition: string, negated: boolean, vars: Map<st
   return holds === false ? { holds, when: describeCondition(expr) } : { holds }
 }
 
+/**
+ * A feature switch false with the defaults, for an `if` around a whole object (where a condition
+ * may as well ask for an input every install gives, `if .Values.apiKey`): a value path whose
+ * default is the boolean `false`, alone or among the operands of an `and`. What must be set for
+ * the object to render, or undefined for any other condition.
+ */
+export function switchedOffByDefault(condition: string, vars: Map<string, string | undefined>, defaults: unknown): string | undefined {
+  const read = readCondition(condition, vars)
+  const isOffSwitch = (e: Expr): boolean => e.kind === 'path' && lookup(defaults, e.path)?.value === false
+  const switches = read.kind === 'call' && read.name === 'and' ? read.args.filter(isOffSwitch) : [read].filter(isOffSwitch)
+  if (switches.length === 0) return undefined
+  return describeCondition(read) ?? describeCondition(switches.length === 1 ? switches[0]! : { kind: 'call', name: 'and', args: switches })
+}
+
 /** The value path a condition asks to be set: `x`, `not (empty x)`, `not (not x)`. */
 function setPath(expr: Expr): string[] | undefined {
   if (expr.kind === 'path') return expr.path

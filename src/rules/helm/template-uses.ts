@@ -5,7 +5,7 @@
  * of its own in the else branch, or that reads it through `default`/`coalesce`, fills it in.
  */
 import { isBuiltInApi } from '../k8s/objects.js'
-import { guardByDefault, lookup, variablesOf } from './template-conditions.js'
+import { guardByDefault, lookup, switchedOffByDefault, variablesOf } from './template-conditions.js'
 import { nodePluginPathNeed, type NodePluginNeed } from '../node-plugin.js'
 import { escapeRegExp } from '../../util/regex.js'
 import { fixedSysctlParameters, sysctlImageAccepted } from '../node-sysctl.js'
@@ -183,6 +183,12 @@ export interface ValueUse {
    */
   guards: { condition: string; negated: boolean }[]
   /**
+   * The conditions of the `if` blocks opened before the `kind:` line of its object (around the
+   * whole object, see `partStart`), when the use is in their body: they count only as feature
+   * switches (`switchedOffByDefault`).
+   */
+  switches: string[]
+  /**
    * The named template (`define "x.initContainer"`) holding the use when its guards stop at the
    * helper: where the helper is included decides whether it renders.
    */
@@ -227,30 +233,38 @@ export function usesOf(path: readonly string[], templates: ChartTemplates | unde
   return uses
 }
 
-/** The guards that count for an action (see `partStart`), innermost first, and the helper they stop at. */
-function guardsAt(text: string, action: Action, blocks: Block[]): Pick<ValueUse, 'guards' | 'helper'> {
-  const { from, helper } = partStart(text, action.start, blocks)
+/** The guards that count for an action (see `partStart`), innermost first, the switches around its object, and the helper they stop at. */
+function guardsAt(text: string, action: Action, blocks: Block[]): Pick<ValueUse, 'guards' | 'switches' | 'helper'> {
+  const { from, objectFrom, helper } = partStart(text, action.start, blocks)
   const guards = blocks
     // A block whose end was not found is not known to close where it should: no guard.
     .filter((b) => (b.keyword === 'if' || b.keyword === 'with') && b.endAt && from <= b.opener.start && b.opener.end <= action.start && action.start < b.endAt.start)
     .sort((a, b) => b.opener.start - a.opener.start)
     .map((b) => ({ condition: conditionOf(b.opener.body), negated: b.elseAt !== undefined && action.start >= b.elseAt.end }))
-  return { guards, helper }
+  // An `if` around the whole object (it may hold several documents), the use in its body, not its `else`.
+  const switches =
+    objectFrom === undefined
+      ? []
+      : blocks
+          .filter((b) => b.keyword === 'if' && b.endAt && objectFrom <= b.opener.start && b.opener.start < from && b.opener.end <= action.start && action.start < (b.elseAt ?? b.endAt).start)
+          .map((b) => conditionOf(b.opener.body))
+  return { guards, switches, helper }
 }
 
 /**
  * Where the guards that count for a use at `at` may open: after the `kind:` line of its object,
  * else inside the helper (`define`) holding it, whose name is given then. A condition around a
  * whole object (`if .Values.apiKey`) often asks for an input every install gives, not for an
- * optional part.
+ * optional part: such conditions, opened from `objectFrom` (the start of the file or helper) up
+ * to the `kind:` line, are read only as feature switches (see `ValueUse.switches`).
  */
-function partStart(text: string, at: number, blocks: Block[]): { from: number; helper?: string } {
+function partStart(text: string, at: number, blocks: Block[]): { from: number; objectFrom?: number; helper?: string } {
   const docStart = Math.max(0, text.lastIndexOf('\n---', at))
   const helper = blocks.filter((b) => b.keyword === 'define' && b.opener.end <= at && (!b.endAt || at < b.endAt.start)).at(-1)
   // A `kind:` line counts only inside the helper holding the use (another helper's object is not its own).
   const objectFrom = Math.max(docStart, helper?.opener.end ?? 0)
   const kind = /^kind:/m.exec(text.slice(objectFrom, at))
-  if (kind) return { from: objectFrom + kind.index }
+  if (kind) return { from: objectFrom + kind.index, objectFrom: helper?.opener.end ?? 0 }
   if (!helper) return { from: Infinity }
   return { from: helper.opener.end, helper: /^define\s+"([^"]+)"/.exec(helper.opener.body)?.[1] }
 }
@@ -285,10 +299,12 @@ const COMPUTED_CALL = /\b(?:include|template)\s+[($]/
  * default or may: its own guards first; inside a helper, every place the helper is included
  * must be off by default (a helper included nowhere, or maybe by a computed name, is not known to be).
  */
-function offWhen(use: Pick<ValueUse, 'text' | 'guards' | 'helper'>, templates: ChartTemplates, defaults: unknown, depth: number): string[] | undefined {
+function offWhen(use: Pick<ValueUse, 'text' | 'guards' | 'switches' | 'helper'>, templates: ChartTemplates, defaults: unknown, depth: number): string[] | undefined {
   const vars = variablesFor(use.text, templates)
   const off = use.guards.map((g) => guardByDefault(g.condition, g.negated, vars, defaults)).find((g) => g.holds === false)
   if (off) return [off.when ?? 'its `if` condition holds']
+  const switchedOff = use.switches.map((c) => switchedOffByDefault(c, vars, defaults)).find((w) => w !== undefined)
+  if (switchedOff) return [switchedOff]
   if (use.helper === undefined || depth >= MAX_INCLUDE_DEPTH) return undefined
   const calls = callsOf(use.helper, templates)
   if (!calls || calls.length === 0) return undefined
@@ -306,8 +322,8 @@ function offWhen(use: Pick<ValueUse, 'text' | 'guards' | 'helper'>, templates: C
  * when some template computes the name of a template it includes (it may be this one). A
  * computed path of a chart file (`include (print $.Template.BasePath "/x.yaml")`, for a checksum) is no helper.
  */
-function callsOf(name: string, templates: ChartTemplates): Pick<ValueUse, 'text' | 'guards' | 'helper'>[] | undefined {
-  const calls: Pick<ValueUse, 'text' | 'guards' | 'helper'>[] = []
+function callsOf(name: string, templates: ChartTemplates): Pick<ValueUse, 'text' | 'guards' | 'switches' | 'helper'>[] | undefined {
+  const calls: Pick<ValueUse, 'text' | 'guards' | 'switches' | 'helper'>[] = []
   for (const text of [...templates.texts, ...templates.handed]) {
     const { actions, blocks } = parsedOf(text, templates)
     for (const action of actions) {
@@ -333,6 +349,32 @@ function variablesFor(text: string, templates: ChartTemplates): Map<string, stri
   let variables = templates.variables.get(text)
   if (!variables) templates.variables.set(text, (variables = variablesOf(parsedOf(text, templates).actions.map((a) => a.body))))
   return variables
+}
+
+/** A `helm.sh/hook` annotation line; its value (quotes and all) is read in code. */
+const HOOK_ANNOTATION = /^[ \t]*["']?helm\.sh\/hook["']?[ \t]*:(.*)$/gm
+/** The hooks `helm test` runs (`test-success` and `test-failure` are Helm 2's names). */
+const TEST_HOOKS = new Set(['test', 'test-success', 'test-failure'])
+
+/**
+ * Whether the template document around `at` is a `helm test` object: it carries a `helm.sh/hook`
+ * annotation listing only test hooks. Such objects are created by `helm test`, never by an install
+ * or upgrade. An annotation with a template action in it, or with another hook beside, is not one.
+ */
+function inHelmTest(text: string, at: number): boolean {
+  const hooks = [...documentAt(text, at).matchAll(HOOK_ANNOTATION)].map((m) => m[1]!.trim().replace(/^(["'])(.*)\1$/, '$2'))
+  return hooks.length > 0 && hooks.every((h) => h.split(',').every((hook) => TEST_HOOKS.has(hook.trim())))
+}
+
+/**
+ * Whether every template that writes the value (not only tests it) writes it into an object only
+ * `helm test` creates (see `inHelmTest`). A write inside a helper whose object is decided by its
+ * `include` is not known to be one.
+ */
+export function writtenOnlyIntoHelmTests(path: readonly string[], templates: ChartTemplates | undefined): boolean {
+  const writes = usesOf(path, templates)?.filter((u) => !u.testOnly)
+  if (!writes || writes.length === 0) return false
+  return writes.every((u) => u.helper === undefined && inHelmTest(u.text, u.at))
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Finding } from '../../types.js'
 import { checkReporter, reporterFor, type Check, type Report } from '../rule.js'
 import { assertNoAliasBomb, isMap, isScalar, isSeq, parseYaml, toPlain, type Node, type YamlFile } from '../parse/yaml.js'
 import { HELM } from './meta.js'
-import { offByDefault, templateUseOf, writtenOnlyIntoHostDaemonSets, writtenOnlyIntoNodePlugins, writtenOnlyIntoSysctlInitContainers, type ChartTemplates } from './template-uses.js'
+import { offByDefault, templateUseOf, writtenOnlyIntoHelmTests, writtenOnlyIntoHostDaemonSets, writtenOnlyIntoNodePlugins, writtenOnlyIntoSysctlInitContainers, type ChartTemplates } from './template-uses.js'
 import { nodePluginClause } from '../node-plugin.js'
 import { sysctlClause } from '../node-sysctl.js'
 import { capabilityName } from '../container-common.js'
@@ -105,6 +105,9 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
       if (!latest) return undefined
       const off = offByDefault([...v.path, v.key], templates, defaults)
       if (off) return report(HELM.valuesImageLatest, line, `${latest}, but the templates render it only under conditions false with the chart's defaults: low, as it applies only when ${off.join(', or when ')}`, { severity: 'low' })
+      if (writtenOnlyIntoHelmTests([...v.path, v.key], templates)) {
+        return report(HELM.valuesImageLatest, line, `${latest}, but the templates write it only into objects annotated \`helm.sh/hook: test\`: low, as the image runs only under \`helm test\`, never on an install or upgrade`, { severity: 'low' })
+      }
       return report(HELM.valuesImageLatest, line, latest)
     }
   },
