@@ -12,7 +12,7 @@ import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment, type Dialect } from './secrets/assignments.js'
 import { forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
-import { WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isProductName, isWellKnownPassword, isWordsAndNumber, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, namesTrustStorePassword, productDefault, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isProductName, isWellKnownPassword, isWordsAndNumber, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, namesTrustStorePassword, productDefault, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -1174,7 +1174,6 @@ function isPublicByDesign(a: Assignment, lines: readonly string[]): boolean {
   return /\bappId\b/.test(near) && /\bindexName\b/.test(near)
 }
 
-const CHART_DEFAULT = "a chart's default, which every install that does not override it shares (medium: leave it empty so each install must set its own, or generate one)"
 /** The `Password=` (or `Pwd=`) part of a `Key=Value;` connection string. */
 const CONNECTION_PASSWORD = /(?:^|;)[ \t]*(?:password|pwd)[ \t]*=([^;]*)/i
 

@@ -20,6 +20,11 @@ function fake(length: number, seed: number, alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWX
 /** A chart's Chart.yaml: its folder's files are chart files. */
 const CHART_YAML = 'apiVersion: v2\nname: registry\nversion: 1.0.0\n'
 const HEX = '0123456789abcdef'
+/** A Chart.yaml declaring an object store subchart (`alias` when given), switched by `condition` when given. */
+const chartWithStore = (condition?: string, alias?: string): string =>
+  CHART_YAML + `dependencies:\n  - name: minio\n    version: 4.1.0\n    repository: https://charts.min.io/\n${alias ? `    alias: ${alias}\n` : ''}${condition ? `    condition: ${condition}\n` : ''}`
+/** Values with a default root password under the subchart's key `key`, switched `enabled`, and one of the chart's own below. */
+const storeValues = (enabled: string, key = 'minio'): string => `${key}:\n  enabled: ${enabled}\n  rootUser: admin-user\n  rootPassword: supersecret\nregistryAdminPassword: "Registry9876"\n`
 const UPPER_NUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 const j = (...parts: string[]): string => parts.join('')
 const b64 = (s: string): string => Buffer.from(s).toString('base64')
@@ -494,6 +499,46 @@ export const secretsCases: CaseTable = {
         name: "a chart's default password in its values.yaml: medium, saying every install shares it",
         files: { 'deploy/registry/Chart.yaml': CHART_YAML, 'deploy/registry/values.yaml': 'registryAdminPassword: "Registry9876"\n' },
         errors: [{ path: 'deploy/registry/values.yaml', line: 1, severity: 'medium', message: /a chart's default, which every install that does not override it shares/ }]
+      },
+      {
+        name: "a chart's default password under a subchart whose `condition:` is false by default: low, saying it applies only when the subchart is enabled",
+        files: { 'deploy/registry/Chart.yaml': chartWithStore('minio.enabled'), 'deploy/registry/values.yaml': storeValues('false') },
+        errors: [
+          { path: 'deploy/registry/values.yaml', line: 4, severity: 'low', message: /a chart's default for its `minio` subchart, which the chart installs only when `minio\.enabled` is true \(false by default\): low, as it applies only to installs that enable that subchart/ },
+          { path: 'deploy/registry/values.yaml', line: 5, severity: 'medium', message: /a chart's default, which every install that does not override it shares/ }
+        ]
+      },
+      {
+        name: 'the same subchart enabled by default: medium',
+        files: { 'deploy/registry/Chart.yaml': chartWithStore('minio.enabled'), 'deploy/registry/values.yaml': storeValues('true') },
+        errors: [
+          { path: 'deploy/registry/values.yaml', line: 4, severity: 'medium', message: /a chart's default, which every install that does not override it shares/ },
+          { path: 'deploy/registry/values.yaml', line: 5, severity: 'medium' }
+        ]
+      },
+      {
+        name: 'a subchart under its alias, off through the first condition path that holds a boolean: low',
+        files: { 'deploy/registry/Chart.yaml': chartWithStore('store.missing,store.enabled', 'store'), 'deploy/registry/values.yaml': storeValues('false', 'store') },
+        errors: [
+          { path: 'deploy/registry/values.yaml', line: 4, severity: 'low', message: /its `store` subchart, which the chart installs only when `store\.enabled` is true/ },
+          { path: 'deploy/registry/values.yaml', line: 5, severity: 'medium' }
+        ]
+      },
+      {
+        name: 'a subchart with no condition and `enabled: false` under its key: low',
+        files: { 'deploy/registry/Chart.yaml': chartWithStore(), 'deploy/registry/values.yaml': storeValues('false') },
+        errors: [
+          { path: 'deploy/registry/values.yaml', line: 4, severity: 'low' },
+          { path: 'deploy/registry/values.yaml', line: 5, severity: 'medium' }
+        ]
+      },
+      {
+        name: 'a key of the values that names no dependency, switched off: medium (the chart may read it itself)',
+        files: { 'deploy/registry/Chart.yaml': CHART_YAML, 'deploy/registry/values.yaml': storeValues('false') },
+        errors: [
+          { path: 'deploy/registry/values.yaml', line: 4, severity: 'medium' },
+          { path: 'deploy/registry/values.yaml', line: 5, severity: 'medium' }
+        ]
       },
       {
         name: "a random-looking password in a chart's values.yaml is someone's secret: high",

@@ -18,6 +18,8 @@ import { checkValues, valuesChecks, type ValueInContext } from './values.js'
 import { chartTemplates, offByDefaultAt } from './template-uses.js'
 import { parseYaml, toPlain } from '../parse/yaml.js'
 import { lineStarts } from '../secrets/assignments.js'
+import { CHART_DEFAULT, subchartDefault } from '../secrets/keys.js'
+import { subchartsOffByDefault, type SubchartOff } from './subcharts.js'
 
 export { helmContextPathsFor } from './charts.js'
 export const helmRules: RuleMeta[] = Object.values(HELM)
@@ -159,14 +161,29 @@ function valuesFindings(chart: Chart, notes: FileNote[]): Finding[] {
  * variable then does not happen by default: info. A literal is still committed and applies to
  * every install that sets the condition: one step lower (critical and high to medium, medium to
  * low), never below low. The message says what must be set, in place of a severity it gave.
+ * Its findings on a chart's values.yaml that call a value the chart's default shared by every
+ * install: low when the value sits under the key of a subchart a default install leaves out (see
+ * ./subcharts.ts), the message saying which switch turns it on.
  */
 const LOWERED: Record<Finding['severity'], Finding['severity']> = { critical: 'medium', high: 'medium', medium: 'low', low: 'low', info: 'info' }
 
 export function lowerOffByDefault(findings: Finding[], files: readonly SourceFile[]): Finding[] {
   const onTemplates = (f: Finding): boolean => f.ruleId.startsWith('secrets/') && /(^|\/)templates\//.test(f.path)
-  if (!findings.some(onTemplates)) return findings
+  const onValues = (f: Finding): boolean => f.ruleId.startsWith('secrets/') && /(^|\/)values\.ya?ml$/.test(f.path) && f.message.includes(CHART_DEFAULT)
+  if (!findings.some((f) => onTemplates(f) || onValues(f))) return findings
   const byPath = new Map(files.filter((f) => f.kind === 'helm').map((f) => [f.path, f]))
   const charts = chartsOf(files)
+  // Each chart's subcharts off by default, read once.
+  const offSubcharts = new Map<Chart, SubchartOff[]>()
+  const subchartsOf = (chart: Chart): SubchartOff[] => {
+    let off = offSubcharts.get(chart)
+    if (!off) {
+      const chartYaml = chart.files.find((f) => /^Chart\.ya?ml$/.test(chartPath(chart, f.path)))
+      const values = chart.files.find((f) => /^values\.ya?ml$/.test(chartPath(chart, f.path)))
+      offSubcharts.set(chart, (off = chartYaml && values ? subchartsOffByDefault(chartYaml.content.replace(/\r\n?/g, '\n'), values.content.replace(/\r\n?/g, '\n')) : []))
+    }
+    return off
+  }
   const defaultsOf = new Map<Chart, unknown>()
   const chartDefaults = (chart: Chart): unknown => {
     if (!defaultsOf.has(chart)) {
@@ -192,7 +209,16 @@ export function lowerOffByDefault(findings: Finding[], files: readonly SourceFil
     }
     return reader
   }
+  /** A chart default of values.yaml under the key of a subchart a default install leaves out: low, saying so. */
+  const underSubchartOff = (f: Finding): Finding => {
+    const file = byPath.get(f.path)
+    const chart = file ? charts.find((c) => c.files.includes(file)) : undefined
+    if (!chart || !/^values\.ya?ml$/.test(chartPath(chart, f.path)) || f.severity === 'low' || f.severity === 'info') return f
+    const sub = subchartsOf(chart).find((s) => s.from <= f.line && f.line <= s.to)
+    return sub ? { ...f, severity: 'low', message: f.message.replace(CHART_DEFAULT, subchartDefault(sub.key, sub.switch)) } : f
+  }
   return findings.map((f) => {
+    if (onValues(f)) return underSubchartOff(f)
     const file = onTemplates(f) ? byPath.get(f.path) : undefined
     const chart = file ? charts.find((c) => c.files.includes(file)) : undefined
     const defaults = chart ? chartDefaults(chart) : undefined
@@ -206,6 +232,7 @@ export function lowerOffByDefault(findings: Finding[], files: readonly SourceFil
     const said = f.message.replace(/ \((?:critical|high|medium|low)\)(\.?)$/, '$1')
     return { ...f, severity, message: `${said} (${severity}: the template renders this only when ${when}, not with the chart's defaults)` }
   })
+
 }
 
 /**

@@ -453,6 +453,20 @@ const LAYOUT_NAMES = new Set([
 ])
 
 /**
+ * Why a chart's non-random default password, secret or key in its values.yaml is medium. The Helm
+ * pass that reads the chart's Chart.yaml finds it by this text (see `subchartDefault`).
+ */
+export const CHART_DEFAULT = "a chart's default, which every install that does not override it shares (medium: leave it empty so each install must set its own, or generate one)"
+
+/**
+ * What replaces CHART_DEFAULT for a default under the values of a subchart a default install
+ * leaves out (`key`, turned on by the value path `on`): low.
+ */
+export function subchartDefault(key: string, on: string): string {
+  return `a chart's default for its \`${key}\` subchart, which the chart installs only when \`${on}\` is true (false by default): low, as it applies only to installs that enable that subchart (then leave it empty so each must set its own, or generate one)`
+}
+
+/**
  * Why a password that is a product's name is medium: `what` says which name (`the product these
  * files configure`, `the service's image`). Shared by the secret scan and the compose rules.
  */
