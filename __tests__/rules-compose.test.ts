@@ -330,10 +330,11 @@ describe('guessable defaults in local compose files', () => {
     ['Swarm-only deploy keys', 'docker-compose.yml', '  web:\n    image: web:1\n    deploy:\n      replicas: 2\n']
   ])('keeps a guessable value high in %s (shared hosts), but for the image default', (_what, path, extra) => {
     expect(severityOf(path, db(extra, 'example'))).toEqual(['compose/secret-in-environment:high@6'])
-    // The image's own name is its factory default wherever the file runs: medium, saying so without echoing it.
+    // The image's own name is the first guess wherever the file runs: medium, saying so without echoing it (and without calling it the image's default).
     expect(severityOf(path, db(extra))).toEqual(['compose/secret-in-environment:medium@6'])
     const message = (analyzeCompose({ path, kind: 'compose', content: db(extra) }) as Finding[]).find((f) => f.line === 6)?.message
-    expect(message).toMatch(/the name of the service's image, its factory default/)
+    expect(message).toMatch(/a guessable value: the name of the service's image, the first guess against it/)
+    expect(message).not.toMatch(/default/)
     expect(message).not.toContain('`postgres`')
   })
 

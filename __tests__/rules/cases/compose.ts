@@ -237,13 +237,13 @@ export const composeCases: CaseTable = {
         name: "Swarm stack: a password equal to the service's image name is the image's default, medium",
         path: 'docker-stack.yml',
         code: 'services:\n  store:\n    image: registry.example.com/mariadb:11.4\n    environment:\n      MARIADB_PASSWORD: "mariadb"\n',
-        errors: [{ line: 5, severity: 'medium', message: /^(?!.*`mariadb`).*the name of the service's image, its factory default/ }]
+        errors: [{ line: 5, severity: 'medium', message: /^(?!.*`mariadb`).*a guessable value: the name of the service's image, the first guess against it/ }]
       },
       {
         name: "Swarm stack: a password equal to the service's name, medium",
         path: 'docker-stack.yml',
         code: 'services:\n  keydb:\n    image: example/cache:7.2\n    environment:\n      - CACHE_PASSWORD=keydb\n',
-        errors: [{ line: 5, severity: 'medium', message: /^(?!.*`keydb`).*the name of the service, its factory default/ }]
+        errors: [{ line: 5, severity: 'medium', message: /^(?!.*`keydb`).*a guessable value: the name of the service, the first guess against it/ }]
       },
       { name: 'Swarm stack: a chosen password beside the same image stays high', path: 'docker-stack.yml', code: 'services:\n  store:\n    image: mariadb:11.4\n    environment:\n      MARIADB_PASSWORD: Ledger-Vault-7731\n', errors: [{ line: 5, severity: 'high' }] }
     ]

@@ -1,7 +1,7 @@
 /** Checks on dangerous settings of any service: privileges, host mounts and namespaces, published ports, literal secrets, mutable images. */
 import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
 import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, imageBaseName, parseImageRef, mutableImageReason } from '../container-common.js'
-import { productDefault } from '../secrets/keys.js'
+import { nameAsPassword } from '../secrets/keys.js'
 import { R } from './meta.js'
 import { emit, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
 
@@ -200,14 +200,14 @@ export function checkEnvironment(ctx: Context, s: Service): void {
       ? undefined
       : ((guessable ??= guessableValues(ctx, s, entries)).get(secret.trim().toLowerCase()) ?? (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : standIn))
     const what = literal.inUrl ? `puts a password in the URL of \`${e.name}\`:` : `sets \`${e.name}\` to`
-    const imageDefault = ctx.sharedHost ? imageOrServiceName(ctx, s, secret.trim()) : undefined
+    const repeatedName = ctx.sharedHost ? imageOrServiceName(ctx, s, secret.trim()) : undefined
     if (why) {
       emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` ${what} a demo value (${why}) in a local compose file`)
-    } else if (imageDefault) {
-      // `POSTGRES_PASSWORD: postgres` in a stack: still shipped, but the image's default, not a secret someone chose.
+    } else if (repeatedName) {
+      // `POSTGRES_PASSWORD: postgres` in a stack: still shipped, but a guess anyone would try first, not a secret someone chose.
       // Named after the service, the password would show in the message through the service's name: leave it out.
-      const who = imageDefault === 'the service' ? 'this service' : `service \`${s.name}\``
-      emit(ctx, R.secretInEnvironment, e.line, `${who} ${what} a literal value in \`environment\`, ${productDefault(imageDefault)}`, { severity: 'medium' })
+      const who = repeatedName === 'the service' ? 'this service' : `service \`${s.name}\``
+      emit(ctx, R.secretInEnvironment, e.line, `${who} ${what} a literal value in \`environment\`, ${nameAsPassword(repeatedName)}`, { severity: 'medium' })
     } else {
       emit(ctx, R.secretInEnvironment, e.line, `service \`${s.name}\` ${what} a literal value in \`environment\``)
     }

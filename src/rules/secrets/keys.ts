@@ -468,10 +468,19 @@ export function subchartDefault(key: string, on: string): string {
 
 /**
  * Why a password that is a product's name is medium: `what` says which name (`the product these
- * files configure`, `the service's image`). Shared by the secret scan and the compose rules.
+ * files configure`). The secret scan's wording; see `nameAsPassword` for a compose service.
  */
 export function productDefault(what: string): string {
   return `the name of ${what}, its factory default and the first guess against it, not a secret someone chose (medium)`
+}
+
+/**
+ * Why a compose password that repeats the name of its service's image or of the service is medium:
+ * `what` says which (`the service's image`). Not called the image's default: many images (the
+ * official `postgres` among them) ship with none and refuse to start without one.
+ */
+export function nameAsPassword(what: string): string {
+  return `a guessable value: the name of ${what}, the first guess against it, not a secret someone chose (medium)`
 }
 
 /**
