@@ -10,7 +10,7 @@ import type { AnalysisResult, FileKind, Finding, FileNote, RuleMeta, SecretLocat
 import { SEVERITY_RANK } from '../types.js'
 import { costRules, withoutRestated } from '../cost/meta.js'
 import { IMPORT_RULES } from '../import/rules.js'
-import { forSamplePath, scanSecrets, secretRules } from './secrets.js'
+import { forSampleFile, forSamplePath, scanSecrets, secretRules } from './secrets.js'
 import { forTestPath, isTestPath } from './sample-paths.js'
 import { analyzeCharts, lowerOffByDefault, type HelmOptions } from './helm/index.js'
 import { ParseError } from './parse/yaml.js'
@@ -110,11 +110,18 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   } catch (e) {
     notes.push({ path: file.path, reason: 'error', message: `${file.path}: secret scan failed: ${(e as Error)?.message ?? String(e)}` })
   }
+  // A file its kind's reading shows to be a test's input (a compose test stack), where its path does not.
+  const testFile = language?.testFile?.(normalized)
   const inTestTree = isTestPath(file.path)
   // `dedupeFindings` returns a new list: the cost findings join it in place.
   const kept = dedupeFindings(findings)
   for (const f of costFindings) kept.push(f)
-  return { findings: withoutRestated(kept).map((f) => forTestPath(forSamplePath(f), f.path === file.path ? inTestTree : undefined)), notes, secrets }
+  const lowered = (f: Finding): Finding => {
+    const own = f.path === file.path
+    if (own && testFile !== undefined) return forTestPath(forSampleFile(f, testFile), inTestTree, testFile)
+    return forTestPath(forSamplePath(f), own ? inTestTree : undefined)
+  }
+  return { findings: withoutRestated(kept).map(lowered), notes, secrets }
 }
 
 /**

@@ -56,6 +56,13 @@ export interface Language<Context = unknown, Parsed = unknown> {
    * The context, when given, lets it reuse what the analysis already parsed.
    */
   cost?(file: SourceFile, context: Context | undefined, parsed?: Parsed): CostSink | Promise<CostSink>
+  /**
+   * Why a file of this kind is a test's input though its path is no test tree (a compose test
+   * stack: `docker-compose.test.yml`, a `sut` service), as a noun phrase for messages
+   * (`a compose test stack (…)`); undefined when it is not one. Its findings are then `info`, as
+   * in a test path (../rules/sample-paths.ts). Never throws.
+   */
+  testFile?(file: SourceFile): string | undefined
   /** How the secret scan reads key/value assignments in files of this kind (a file name can say more). */
   secretsDialect?: Extract<Dialect, 'hcl' | 'yaml' | 'dockerfile'>
 }

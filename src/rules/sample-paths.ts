@@ -79,11 +79,13 @@ export function isDevEnvPath(path: string): boolean {
  * A finding of any rule but the secret scan's (see `forSamplePath` in ./secrets.ts) in a test or
  * fixture tree: reported as `info`, which does not count toward the verdict; in a local
  * development setup, at most medium. `inTestTree` lets a caller with many findings of one file ask
- * about its path once.
+ * about its path once. `testFile`, when given, says why the file itself is a test's input (`a
+ * compose test stack (…)`, see `Language.testFile`): outside a test tree, `info` too, saying so.
  */
-export function forTestPath(f: Finding, inTestTree = isTestPath(f.path)): Finding {
+export function forTestPath(f: Finding, inTestTree = isTestPath(f.path), testFile?: string): Finding {
   if (f.category === 'secrets' || f.severity === 'info') return f
   if (inTestTree) return { ...f, severity: 'info', message: `${f.message} (In a test or fixture path: reported for information.)` }
+  if (testFile !== undefined) return { ...f, severity: 'info', message: `${f.message} (In ${testFile}: reported for information.)` }
   return forDevEnvPath(f)
 }
 

@@ -187,15 +187,29 @@ const SELF_MADE_KEY_RULES = new Set([PRIVATE_KEY_RULE.id, PUTTY_RULE.id, 'secret
  * tests and samples make their own.
  */
 export function forSamplePath(f: Finding): Finding {
+  return forSample(f)
+}
+
+/**
+ * `forSamplePath` for a finding of a file that is a test's input though its path does not say so
+ * (a compose test stack): `testFile` says why (see `forTestPath`), and the file counts as such a path.
+ */
+export function forSampleFile(f: Finding, testFile: string): Finding {
+  return forSample(f, testFile)
+}
+
+function forSample(f: Finding, testFile?: string): Finding {
   if (f.category !== 'secrets' || f.severity === 'info') return f
+  // A sample path says so first; the file's own reason counts where the path says nothing.
+  const why = isSamplePath(f.path) ? undefined : testFile
   // In a local development setup a literal or a self-made key serves a developer's machine; a provider's key keeps its severity.
-  if (!isSamplePath(f.path)) return forDevEnvPath(f, CREDENTIAL_SHAPE_RULES.has(f.ruleId) && !SELF_MADE_KEY_RULES.has(f.ruleId))
-  if (!CREDENTIAL_SHAPE_RULES.has(f.ruleId)) return { ...f, severity: 'info', message: `${f.message} (In a test, example or documentation path: reported for information.)` }
+  if (why === undefined && !isSamplePath(f.path)) return forDevEnvPath(f, CREDENTIAL_SHAPE_RULES.has(f.ruleId) && !SELF_MADE_KEY_RULES.has(f.ruleId))
+  if (!CREDENTIAL_SHAPE_RULES.has(f.ruleId)) return { ...f, severity: 'info', message: `${f.message} (In ${why ?? 'a test, example or documentation path'}: reported for information.)` }
   // Tests and samples generate their own keys and tokens (a TLS test's CA, a JWT a parser test
   // decodes, an example's mTLS client key); a provider's key (cloud, SaaS) cannot be made up that
   // way and keeps its severity.
   if (SELF_MADE_KEY_RULES.has(f.ruleId) && (f.severity === 'critical' || f.severity === 'high')) {
-    const where = isTestPath(f.path) ? 'a test tree' : 'a sample or documentation path'
+    const where = why ?? (isTestPath(f.path) ? 'a test tree' : 'a sample or documentation path')
     return { ...f, severity: 'medium', message: `${f.message} (In ${where}, where keys and tokens are made for the purpose: medium. Make sure nothing real uses it.)` }
   }
   return f

@@ -35,6 +35,11 @@ const awaitedInit = (condition: string): string =>
 const INIT_TASK = { name: 'an init task another service waits to complete (service_completed_successfully)', code: awaitedInit('service_completed_successfully') }
 const INIT_STARTED = { name: 'a service another waits only to start is long-running', code: awaitedInit('service_started') }
 
+/** A test stack's services: a test runner and the app it tests, which sets no memory limit (line 5). */
+const TEST_STACK = 'services:\n  tests:\n    image: example/tests:1.0.2\n    mem_limit: 128m\n  app:\n    image: example/app:1.4.2\n    ports: ["8080"]\n'
+/** A Docker Hub autotest stack: the `sut` runner built from ./tests/ and the app it tests, with a demo login. */
+const SUT_STACK = 'services:\n  sut:\n    build: ./tests/\n    depends_on: [db]\n  db:\n    image: postgres:16.2\n    environment:\n      POSTGRES_USER: "postgres"\n      POSTGRES_PASSWORD: "postgres"\n'
+
 /** The repository's own image, run by the compose file beside the Dockerfile that builds it. */
 const OWN_IMAGE_COMPOSE = 'services:\n  emulator:\n    image: acme/cloud-emulator\n    ports:\n      - "127.0.0.1:4566:4566"\n'
 const dockerfileWith = (healthcheck: string): string => `FROM python:3.12-slim\nCOPY emulator/ /opt/emulator/\n${healthcheck}ENTRYPOINT ["/opt/emulator/run"]\n`
@@ -59,6 +64,13 @@ export const composeCases: CaseTable = {
     invalid: [
       { code: svc('    environment:\n      DB_PASSWORD: admin\n'), errors: [{ line: 13, severity: 'medium', message: /a placeholder word/ }] },
       { name: 'password equal to the user name', code: svc('    environment:\n      DB_USER: shopkeeper\n      DB_PASSWORD: shopkeeper\n'), errors: [{ line: 14, message: /the same as `DB_USER`/ }] },
+      {
+        name: 'in a test stack with a `sut` service: info, saying so',
+        path: 'result/docker-compose.yml',
+        code: SUT_STACK,
+        errors: [{ line: 9, severity: 'info', message: /the same as `POSTGRES_USER`\) in a local compose file \(In a compose test stack \(its `sut` service is the test runner of Docker Hub's automated tests\): reported for information\.\)$/ }]
+      },
+      { name: 'in a CI stack by its file name (docker-compose.ci.yml): info', path: 'docker-compose.ci.yml', code: SUT_STACK.replace('sut', 'runner'), errors: [{ line: 9, severity: 'info', message: /its file name has a `ci` segment/ }] },
       { name: 'password in a URL', code: svc('    environment:\n      DATABASE_URL: postgres://app:example@db/app\n'), errors: [{ line: 13, message: /URL of `DATABASE_URL`/ }] },
       {
         name: 'a masked value and a bracketed stand-in',
@@ -178,6 +190,23 @@ export const composeCases: CaseTable = {
     valid: [OVERRIDE, ...OVERLAYS, { code: svc() }, { name: 'mem_limit', code: 'services:\n  api:\n    image: example/api:1.4.2\n    mem_limit: 256m\n' }],
     invalid: [
       { code: 'services:\n  api:\n    image: example/api:1.4.2\n    deploy:\n      resources:\n        limits:\n          cpus: "1"\n', errors: [{ line: 6 }] },
+      ...['docker-compose.test.yml', 'compose.ci.yaml', 'docker-compose-e2e.yml', 'stack.e2e.yml'].map((path) => ({
+        name: `a test stack by its file name (${path}): info, saying so`,
+        path,
+        code: TEST_STACK,
+        errors: [{ line: 5, severity: 'info' as const, message: /^service `app` has no memory limit \(In a compose test stack \(its file name has a `(test|ci|e2e)` segment\): reported for information\.\)$/ }]
+      })),
+      {
+        name: "a test stack by its `sut` service (Docker Hub's automated tests): info, saying so",
+        path: 'result/docker-compose.yml',
+        code: SUT_STACK,
+        errors: [
+          { line: 2, severity: 'info', message: /\(In a compose test stack \(its `sut` service is the test runner of Docker Hub's automated tests\): reported/ },
+          { line: 5, severity: 'info' }
+        ]
+      },
+      { name: 'a name with `test` inside a word (`contest`) is no test stack: medium', path: 'contest/docker-compose.contest.yml', code: TEST_STACK, errors: [{ line: 5, severity: 'medium' }] },
+      { name: 'in a test tree: the test path says so first', path: 'tests/docker-compose.test.yml', code: TEST_STACK, errors: [{ line: 5, severity: 'info', message: /\(In a test or fixture path: reported for information\.\)$/ }] },
       { ...INIT_TASK, errors: [{ line: 2, severity: 'low', message: 'service `init` has no memory limit (a one-shot task another service waits to complete, so only while it runs)' }] },
       { ...INIT_STARTED, errors: [{ line: 2, severity: 'medium', message: 'service `init` has no memory limit' }] }
     ]
@@ -205,7 +234,8 @@ export const composeCases: CaseTable = {
     ],
     invalid: [
       { code: svc('    ports:\n      - "8080:80"\n'), errors: [{ line: 13, suggestion: '      - "127.0.0.1:8080:80"' }] },
-      { name: 'explicit 0.0.0.0', code: svc('    ports:\n      - 0.0.0.0:8443:443\n'), errors: [{ line: 13 }] }
+      { name: 'explicit 0.0.0.0', code: svc('    ports:\n      - 0.0.0.0:8443:443\n'), errors: [{ line: 13 }] },
+      { name: 'in a test stack (docker-compose.test.yml): info', path: 'docker-compose.test.yml', code: TEST_STACK, errors: [{ line: 7, severity: 'info', message: /In a compose test stack/ }] }
     ]
   },
   'compose/privileged': {

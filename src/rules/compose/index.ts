@@ -133,12 +133,37 @@ function awaitedToComplete(ctx: Context): Set<string> {
   return awaited
 }
 
+/** File-name segments that mark a compose test stack (`docker-compose.test.yml`, `compose.ci.yaml`, `docker-compose-e2e.yml`). */
+const TEST_STACK_SEGMENTS = new Set(['test', 'ci', 'e2e'])
+
+/**
+ * Why a compose file is a test stack, which starts a system to test it and is never deployed, as a
+ * noun phrase: a `test`, `ci` or `e2e` segment of its file name (dot- or dash-separated), or a
+ * service named `sut`, the container Docker Hub's automated tests run to decide whether the
+ * build passes. Undefined otherwise, and for a file that does not parse (its note says so).
+ */
+export function composeTestStack(file: SourceFile): string | undefined {
+  const name = file.path.slice(file.path.lastIndexOf('/') + 1).toLowerCase()
+  const segment = name.replace(/\.ya?ml$/, '').split(/[.-]/).find((s) => TEST_STACK_SEGMENTS.has(s))
+  if (segment !== undefined) return `a compose test stack (its file name has a \`${segment}\` segment)`
+  // Only a file that names the service is parsed again.
+  if (!/^[ \t]*["']?sut["']?[ \t]*:/m.test(file.content)) return undefined
+  try {
+    const doc = parseYaml(file.content).docs[0]
+    const services = doc && isMap(doc.contents) ? doc.contents.get('services', true) : undefined
+    return isMap(services) && services.has('sut') ? "a compose test stack (its `sut` service is the test runner of Docker Hub's automated tests)" : undefined
+  } catch {
+    return undefined
+  }
+}
+
 export const compose = defineLanguage({
   kind: 'compose',
   rules: composeRules,
   checks: composeChecks,
   buildContext: (files) => new Dockerfiles(files),
   analyze: (file, report, dockerfiles, run) => analyzeCompose(file, report, dockerfiles, run.repository),
+  testFile: composeTestStack,
   plan: {
     verify: '`docker compose config` accepts the file and shows the intended values',
     rollback: 'Redeploy the previous image tag or digest with the previous compose file (`docker compose up -d`).'
