@@ -525,10 +525,10 @@ export const secretsCases: CaseTable = {
         ]
       },
       {
-        name: 'a subchart with no condition and `enabled: false` under its key: low',
+        name: 'a subchart with no condition is always installed, whatever `enabled:` under its key says: medium',
         files: { 'deploy/registry/Chart.yaml': chartWithStore(), 'deploy/registry/values.yaml': storeValues('false') },
         errors: [
-          { path: 'deploy/registry/values.yaml', line: 4, severity: 'low' },
+          { path: 'deploy/registry/values.yaml', line: 4, severity: 'medium' },
           { path: 'deploy/registry/values.yaml', line: 5, severity: 'medium' }
         ]
       },

@@ -47,11 +47,12 @@ function dependenciesOf(chartYaml: string): Dependency[] {
 /**
  * The switch that leaves a dependency out by default, or undefined when a default install renders
  * it (or may). Helm reads a `condition` as comma-separated value paths and obeys the first that
- * holds a boolean; with no condition, `<key>.enabled: false` is taken as the subchart's own switch.
- * `tags` are not read: a dependency they alone could switch off counts as on.
+ * holds a boolean. With no condition Helm always renders it (`<key>.enabled` then switches nothing
+ * unless the subchart's own templates read it), and `tags` are not read: both count as on.
  */
 function switchedOff(dep: Dependency, defaults: unknown): string | undefined {
-  const paths = dep.condition !== undefined ? dep.condition.split(',').map((p) => p.trim()).filter((p) => p !== '') : [`${dep.key}.enabled`]
+  if (dep.condition === undefined) return undefined
+  const paths = dep.condition.split(',').map((p) => p.trim()).filter((p) => p !== '')
   for (const path of paths) {
     const value = lookup(defaults, path.split('.'))?.value
     if (typeof value === 'boolean') return value ? undefined : path
