@@ -27,6 +27,13 @@ const ok = (code: string, name?: string, path?: string): Case => ({ ...(name ? {
 const nodeGroupTemplate = (groupSettings: string, marker = ''): string =>
   `resource "aws_launch_template" "nodes" {${marker}\n  instance_type = "m5.large"\n}\n\nresource "aws_eks_node_group" "nodes" {\n  cluster_name  = "demo"\n  node_role_arn = "arn:aws:iam::123456789012:role/nodes"\n  subnet_ids    = ["subnet-1"]\n${groupSettings}  launch_template {\n    id      = aws_launch_template.nodes.id\n    version = aws_launch_template.nodes.latest_version\n  }\n}\n`
 
+/** An AMI lookup (`lookup`, a `data` block) and an instance launching it (`ami`, with `marker` on its header line). */
+const instanceOnLookup = (lookup: string, ami: string, marker = ''): string =>
+  `${lookup}\n\nresource "aws_instance" "web" {${marker}\n  ami           = ${ami}\n  instance_type = "t3.nano"\n}\n`
+const AL2023_PARAMETER = 'data "aws_ssm_parameter" "al2023" {\n  name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"\n}\n'
+const amiLookup = (values: string): string =>
+  `data "aws_ami" "os" {\n  most_recent = true\n  owners      = ["amazon"]\n  filter {\n    name   = "name"\n    values = ${values}\n  }\n}\n`
+
 /**
  * `aws_security_group.guard` open to the world on `port` (`-1`: every port), followed by the
  * resources that use it (`users`): what it guards decides how far the open rule reaches.
@@ -343,6 +350,17 @@ export const terraformCases: CaseTable = {
       {
         name: 'the node group in another file of the module, on Amazon Linux 2023',
         files: { 'eks/templates.tf': nodeGroupTemplate('').split('\n\n')[0]! + '\n', 'eks/groups.tf': nodeGroupTemplate('  ami_type      = "AL2023_x86_64_STANDARD"\n').split('\n\n')[1]! }
+      },
+      ok(instanceOnLookup(AL2023_PARAMETER, 'data.aws_ssm_parameter.al2023.value'), 'an instance on the Amazon Linux 2023 AMI its SSM parameter names'),
+      ok(instanceOnLookup(AL2023_PARAMETER, 'nonsensitive(data.aws_ssm_parameter.al2023.value)'), 'the parameter read through nonsensitive()'),
+      ok(instanceOnLookup(amiLookup('["al2023-ami-2023.*-x86_64"]'), 'data.aws_ami.os.id'), 'an instance on an aws_ami lookup filtered to Amazon Linux 2023 names'),
+      ok(
+        'data "aws_ssm_parameter" "bottlerocket" {\n  name = "/aws/service/bottlerocket/aws-ecs-2/x86_64/latest/image_id"\n}\n\nresource "aws_launch_template" "lt" {\n  image_id = data.aws_ssm_parameter.bottlerocket.value\n}\n',
+        'a launch template on the Bottlerocket AMI its SSM parameter names'
+      ),
+      {
+        name: 'the parameter in another file of the module',
+        files: { 'ec2/data.tf': AL2023_PARAMETER, 'ec2/main.tf': instanceOnLookup('', 'data.aws_ssm_parameter.al2023.value') }
       }
     ],
     invalid: [
@@ -351,6 +369,14 @@ export const terraformCases: CaseTable = {
       here(nodeGroupTemplate('  ami_type      = "AL2_x86_64"\n', ' # HERE'), {}, 'a template for an Amazon Linux 2 node group'),
       here(nodeGroupTemplate('  version       = "1.29"\n', ' # HERE'), {}, 'a template for a node group on Kubernetes 1.29, whose default AMI is Amazon Linux 2'),
       here(nodeGroupTemplate('', ' # HERE').replace('  instance_type = "m5.large"\n', '  image_id      = "ami-12345678"\n'), {}, 'a template that names its own AMI'),
+      here(instanceOnLookup(AL2023_PARAMETER.replace('al2023-ami-kernel-default', 'amzn2-ami-hvm'), 'data.aws_ssm_parameter.al2023.value', ' # HERE'), {}, 'an instance on the Amazon Linux 2 AMI (IMDSv1 on by default)'),
+      here(instanceOnLookup(amiLookup('["al2023-ami-2023.*", "amzn2-ami-hvm-*"]'), 'data.aws_ami.os.id', ' # HERE'), {}, 'an aws_ami lookup whose name filter also allows Amazon Linux 2'),
+      here(instanceOnLookup('', 'data.aws_ssm_parameter.al2023.value', ' # HERE'), {}, 'a parameter the module does not declare'),
+      here(
+        instanceOnLookup(AL2023_PARAMETER, 'data.aws_ssm_parameter.al2023.value').replace('  instance_type = "t3.nano"\n', '  metadata_options {\n    http_tokens = "optional" # HERE\n  }\n'),
+        {},
+        'Amazon Linux 2023 with IMDSv1 switched back on'
+      ),
       here(nodeGroupTemplate('', ' # HERE') + 'resource "aws_instance" "bastion" {\n  launch_template {\n    id = aws_launch_template.nodes.id\n  }\n  metadata_options {\n    http_tokens = "required"\n  }\n}\n', {}, 'a template an instance also launches from')
     ]
   },

@@ -189,7 +189,7 @@ const imdsV1 = defineRule('terraform', {
   topics: ['secret-exposure'],
   severity: 'medium',
   title: 'Instance metadata reachable without a token (IMDSv1)',
-  description: 'Without `metadata_options { http_tokens = "required" }` the instance answers IMDSv1 requests, so a server-side request forgery in any app on it can read the instance role\'s credentials.',
+  description: 'Without `metadata_options { http_tokens = "required" }` the instance answers IMDSv1 requests, so a server-side request forgery in any app on it can read the instance role\'s credentials. Not reported where the AMI itself requires tokens (registered `ImdsSupport: v2.0`): an Amazon Linux 2023 or Bottlerocket AMI looked up in the module (an `aws_ssm_parameter` under `/aws/service/ami-amazon-linux-latest/al2023-ami-` or `/aws/service/bottlerocket/`, an `aws_ami` whose `name` filter allows only `al2023-ami-*` or `bottlerocket-*`), or a launch template naming no AMI whose only users are EKS node groups on those AMI types. An explicit `http_tokens = "optional"` is always reported.',
   remediation: 'Add `metadata_options { http_tokens = "required" }` (check that the agents on the instance use an SDK that supports IMDSv2).',
   refs: { checkov: 'CKV_AWS_79', tfsec: ['aws-ec2-enforce-http-token-imds', 'aws-ec2-enforce-launch-config-http-token-imds'], trivy: ['AVD-AWS-0028', 'AVD-AWS-0130'] }
 })
@@ -651,6 +651,50 @@ function launchesOnlyImdsV2Amis(ctx: TfContext, template: TfResource): boolean {
   return users.length > 0 && users.every((u) => u.type === 'aws_eks_node_group' && nodeGroupOnImdsV2Ami(u))
 }
 
+/**
+ * SSM parameters AWS publishes the newest AMI of a family under, for the families whose AMIs are
+ * registered `ImdsSupport: v2.0`: Amazon Linux 2023 and Bottlerocket.
+ */
+const IMDSV2_AMI_PARAMETER = /^\/aws\/service\/(?:ami-amazon-linux-latest\/al2023-ami-|bottlerocket\/)/
+/** AMI names of those families, as an `aws_ami` lookup's `name` filter writes them. */
+const IMDSV2_AMI_NAME = /^(?:al2023-ami-|bottlerocket-)/
+/** `data.TYPE.NAME.ATTRIBUTE` (`[0]` allowed after the name) for the two lookups that give an AMI id. */
+const AMI_LOOKUP_REF = /^data\.(aws_ssm_parameter|aws_ami)\.([A-Za-z_][\w-]*)(?:\[[^[\]]*\])?\.(value|insecure_value|id|image_id)$/
+/** The attribute of each lookup that holds the AMI id. */
+const AMI_LOOKUP_ATTRIBUTES: Record<string, readonly string[]> = { aws_ssm_parameter: ['value', 'insecure_value'], aws_ami: ['id', 'image_id'] }
+
+/** Whether an `aws_ami` lookup filters on `name` and every name it allows belongs to an IMDSv2-only family. */
+function amiLookupOnImdsV2Family(lookup: HclBlock): boolean {
+  const nameFilters = blocksOf(lookup, 'filter').filter((f) => stringValue(attr(f, 'name')?.value) === 'name')
+  return (
+    nameFilters.length > 0 &&
+    nameFilters.every((f) => {
+      const values = attr(f, 'values')?.value
+      return Array.isArray(values) && values.length > 0 && values.every((v) => typeof v === 'string' && IMDSV2_AMI_NAME.test(v))
+    })
+  )
+}
+
+/**
+ * Whether the AMI an instance, launch template or launch configuration launches is looked up in the
+ * module as an Amazon Linux 2023 or Bottlerocket image (an SSM parameter under that family's path,
+ * an `aws_ami` name filter): those AMIs require tokens unless metadata options say otherwise.
+ */
+function launchesImdsV2Ami(ctx: TfContext, r: TfResource): boolean {
+  let text = referenceText(attr(r.block, r.type === 'aws_instance' ? 'ami' : 'image_id')?.value)
+  if (text === undefined) return false
+  // `nonsensitive(data.aws_ssm_parameter.al2023.value)`: the provider marks a parameter's value sensitive.
+  const unwrapped = /^nonsensitive\((.*)\)$/s.exec(text)?.[1]
+  if (unwrapped !== undefined) text = unwrapped.trim()
+  const ref = AMI_LOOKUP_REF.exec(text)
+  if (!ref) return false
+  const [, type, name, attribute] = ref
+  if (!AMI_LOOKUP_ATTRIBUTES[type!]!.includes(attribute!)) return false
+  const lookups = ctx.projectBlocks('data').filter((d) => d.labels[0] === type && d.labels[1] === name)
+  if (lookups.length === 0) return false
+  return lookups.every((d) => (type === 'aws_ami' ? amiLookupOnImdsV2Family(d) : IMDSV2_AMI_PARAMETER.test(stringValue(attr(d, 'name')?.value) ?? '')))
+}
+
 function checkImds(ctx: TfContext): void {
   // An account-wide default in the module (`aws_ec2_instance_metadata_defaults`) decides for instances that say nothing.
   const accountDefault = ctx.projectResources('aws_ec2_instance_metadata_defaults').some((r) => stringValue(attr(r.block, 'http_tokens')?.value) === 'required')
@@ -662,7 +706,7 @@ function checkImds(ctx: TfContext): void {
     const value = stringValue(tokens?.value)
     if (tokens && value === 'optional') {
       ctx.report(imdsV1, tokens.line, `${label(r)} sets \`http_tokens = "optional"\`: IMDSv1 answers without a token`, { suggestion: ctx.lines[tokens.line - 1]?.replace('"optional"', '"required"') })
-    } else if (!tokens && !accountDefault && !launchesOnlyImdsV2Amis(ctx, r)) {
+    } else if (!tokens && !accountDefault && !launchesOnlyImdsV2Amis(ctx, r) && !launchesImdsV2Ami(ctx, r)) {
       ctx.report(imdsV1, options?.line ?? r.block.line, `${label(r)} does not set \`metadata_options { http_tokens = "required" }\`, so IMDSv1 stays enabled`, { missing: 'metadata_options' })
     }
   }
