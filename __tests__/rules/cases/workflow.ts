@@ -497,6 +497,7 @@ export const workflowCases: CaseTable = {
       },
       { name: 'a test suite run after the deploy', code: gatedDeploy('      - run: helm upgrade --install api chart/\n      - run: make testacc\n') },
       { name: 'go test in a job after the deploy job', code: gatedDeploy('      - run: terraform apply -auto-approve\n') + '  acceptance:\n    needs: deploy\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - run: go test ./acceptance/...\n' },
+      { name: 'a Playwright suite in a job after the deploy job', code: gatedDeploy('      - run: kubectl apply -f k8s/\n') + '  browser:\n    needs: deploy\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - run: npx playwright test --project=chromium\n' },
       { name: 'temporary infrastructure: applied, tested, destroyed in the same job', code: TEMPORARY_INFRA },
       { name: 'a release job running a script named deploy', code: RELEASE_THEN_DEPLOY_SCRIPT },
       { name: 'a stack deployed by make deploy-ide and always destroyed by make destroy-ide', code: deployThenDestroy() },

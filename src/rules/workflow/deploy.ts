@@ -11,6 +11,7 @@ import type { JobModel, StepModel } from './model.js'
 import { invocationOf, positionals, splitShellCommands } from '../parse/shell-words.js'
 import { isLocalWorkflow } from './callees.js'
 import { lookupTable } from '../../util/lookup-table.js'
+import { TEST_SUITE_COMMAND } from '../test-suites.js'
 
 type DeployKind = 'deploy' | 'release'
 
@@ -95,8 +96,6 @@ const TEARDOWNS: [deploy: RegExp, teardown: RegExp][] = [
   [/\bhelmfile\s+(apply|sync)\b/i, /\bhelmfile\s+destroy\b/i]
 ]
 const PARTIAL_TEARDOWN = /-target\b|--target\b/
-/** A test suite run after the deploy exercises what was deployed. */
-const TEST_SUITE = /\b(go\s+test|pytest|(npm|yarn|pnpm)\s+(run\s+)?test|cargo\s+test|make\s+([\w.-]*[-_.])?test[\w-]*|gradlew?\s+([\w.-]*[:-])?test\w*|tox|bats)\b/i
 const VERIFICATION =
   /rollback|roll\s*back|rollout\s+status|kubectl\s+wait|smoke|verif|health|--atomic|--wait\b|wait-for|wait_for|readiness|e2e|end-to-end|canary|status\s+check|curl\s(?:(?!curl\s)[^\n])*(-f\b|--fail)|\buntil\b(?:(?!\buntil\b)[^\n])*(running|ready|healthy|available)/i
 
@@ -464,7 +463,8 @@ function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | unde
 function hasVerification(ctx: CheckContext, job: JobModel, deployed: StepModel | undefined): boolean {
   const later = dependentsOf(ctx.wf, job.id)
   const testsAfter = [...(deployed ? job.steps.filter((s) => s.index > deployed.index) : []), ...later.flatMap((j) => j.steps)]
-  if (testsAfter.some((s) => TEST_SUITE.test(commandsOf(s)))) return true
+  // A test suite run after the deploy exercises what was deployed.
+  if (testsAfter.some((s) => TEST_SUITE_COMMAND.test(commandsOf(s)))) return true
   return [job, ...later].some(
     (j) => VERIFICATION.test(`${j.id} ${j.name ?? ''}`) || j.steps.some((s) => selfVerifying(s) || VERIFICATION.test(scalarsUnder(s.node).join('\n')))
   )
