@@ -21,6 +21,10 @@ ENTRYPOINT ["docker-entrypoint.sh"]
 CMD ["dbserver"]
 `
 
+/** A Python image with a `dev` target beside the final one; `devRun` is the dev stage's install. */
+const withDevStage = (devRun: string, finalExtra = ''): string =>
+  `FROM python:3.11-slim AS base\nWORKDIR /usr/local/app\n\nFROM base AS dev\n${devRun}\nCMD ["python", "app.py"]\n\nFROM base AS final\n${finalExtra}COPY . .\nUSER app\nCMD ["gunicorn", "app:app"]\n`
+
 export const dockerfileCases: CaseTable = {
   'dockerfile/add-instead-of-copy': {
     valid: [{ code: 'FROM alpine:3.20\nCOPY app.conf /etc/app.conf\n' }, { name: 'archive unpacked by ADD', code: 'FROM alpine:3.20\nADD rootfs.tar.gz /\n' }],
@@ -212,7 +216,10 @@ export const dockerfileCases: CaseTable = {
   },
   'dockerfile/npm-unpinned': {
     valid: [{ code: 'FROM node:20.11\nRUN npm install -g typescript@5.4.5\n' }],
-    invalid: [{ code: 'FROM node:20.11\nRUN npm install -g typescript\n', errors: [{ line: 2 }] }]
+    invalid: [
+      { code: 'FROM node:20.11\nRUN npm install -g typescript\n', errors: [{ line: 2 }] },
+      { name: 'a test stage the final image does not contain: low', code: 'FROM node:20.11 AS test\nRUN npm install -g mocha\nFROM node:20.11\nCMD ["node", "server.js"]\n', errors: [{ line: 2, severity: 'low', message: /in stage `test`, which the final image does not contain$/ }] }
+    ]
   },
   'dockerfile/package-upgrade': {
     valid: [{ code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n' }],
@@ -253,7 +260,25 @@ export const dockerfileCases: CaseTable = {
     ],
     invalid: [
       { code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests\n', errors: [{ line: 2 }] },
-      { name: 'an option value that only looks like a constraint', code: 'FROM python:3.12\nRUN pip install --no-cache-dir --config-settings=-c requests\n', errors: [{ line: 2 }] }
+      { name: 'an option value that only looks like a constraint', code: 'FROM python:3.12\nRUN pip install --no-cache-dir --config-settings=-c requests\n', errors: [{ line: 2 }] },
+      {
+        name: 'a dev stage the final image is not built from: low, naming the stage',
+        code: withDevStage('RUN pip install watchdog'),
+        errors: [{ line: 5, severity: 'low', message: /^`pip install` names `watchdog` without a pinned version, in stage `dev`, which the final image does not contain$/ }]
+      },
+      { name: 'a stage the final image copies from keeps its severity', code: withDevStage('RUN pip install --target /deps watchdog', 'COPY --chown=app:app --from=dev /deps /deps\n'), errors: [{ line: 5, severity: 'medium', message: /version$/ }] },
+      { name: 'a stage mounted into a RUN of the final image keeps its severity', code: withDevStage('RUN pip install --target /deps watchdog', 'RUN --mount=type=bind,from=dev,source=/deps,target=/deps cp -r /deps /opt/deps\n'), errors: [{ line: 5, severity: 'medium' }] },
+      {
+        name: 'a stage copied from by its index, through a stage the final one copies from: medium',
+        code: 'FROM python:3.12 AS wheels\nRUN pip install --target /w requests\nFROM alpine:3.20 AS collect\nCOPY --from=0 /w /w\nFROM alpine:3.20\nCOPY --from=collect /w /w\n',
+        errors: [{ line: 2, severity: 'medium' }]
+      },
+      {
+        name: 'a final stage built from a build argument with no default: any stage may be its base, so medium',
+        code: 'ARG TARGET\nFROM python:3.12 AS dev\nRUN pip install watchdog\nFROM ${TARGET}\nCMD ["python"]\n',
+        errors: [{ line: 3, severity: 'medium' }]
+      },
+      { name: 'an unnamed stage outside the image: low, by its index', code: 'FROM python:3.12\nRUN pip install watchdog\nFROM python:3.12\nCMD ["python"]\n', errors: [{ line: 2, severity: 'low', message: /in stage 0 \(unnamed\), which the final image does not contain$/ }] }
     ]
   },
   'dockerfile/root-user': {

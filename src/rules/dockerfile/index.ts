@@ -9,7 +9,7 @@ import type { Finding, SourceFile } from '../../types.js'
 import { defineLanguage, type RunInfo } from '../language.js'
 import { checkReporter, reporterFor, type Check, type Report } from '../rule.js'
 import { R } from './meta.js'
-import { ancestry, buildStages, preambleArgs, readRun, type Context, type RunShell, type Stage } from './stages.js'
+import { ancestry, buildStages, preambleArgs, readRun, stagesInImage, type Context, type RunShell, type Stage } from './stages.js'
 import { checkAdd, checkBaseImage, checkRunPackages, checkRunRisks, checkSecretsInProperties, checkWorkdir } from './instructions.js'
 import { checkCaches, checkCommandForm, checkExposedPorts, checkHealthcheck, checkUser } from './image.js'
 
@@ -27,6 +27,8 @@ export interface DockerfileModel {
   preamble: Instruction[]
   /** Every RUN of every stage, read as shell once. */
   runs: Map<Instruction, RunShell>
+  /** The stages the final image is built or copies from (`stagesInImage`); undefined when a reference is unresolved. */
+  inImage: Set<number> | undefined
 }
 
 /** Runs `check` on every instruction of every stage whose keyword is one of `keywords`. */
@@ -42,7 +44,13 @@ export const dockerfileChecks: Check<DockerfileModel>[] = [
   { rules: [R.sudo, R.curlPipeShell], run: (m) => m.runs.forEach((shell, run) => checkRunRisks(m.ctx, run as Run, shell)) },
   {
     rules: [R.aptUnpinned, R.apkUnpinned, R.yumUnpinned, R.zypperUnpinned, R.gemUnpinned, R.pipUnpinned, R.npmUnpinned, R.npmInstallNotCi, R.packageUpgrade],
-    run: (m) => m.runs.forEach((shell, run) => checkRunPackages(m.ctx, run as Run, shell))
+    run: (m) => {
+      for (const stage of m.stages) {
+        // A stage the final image neither is built from nor copies from ships nothing (a `dev` target).
+        const outside = m.inImage !== undefined && !m.inImage.has(stage.index) ? stage : undefined
+        for (const ins of stage.body) if (ins.getKeyword() === 'RUN') checkRunPackages(m.ctx, ins as Run, m.runs.get(ins)!, outside)
+      }
+    }
   },
   { rules: [R.addRemoteUrl, R.addInsteadOfCopy], run: everyStage(['ADD'], checkAdd) },
   {
@@ -69,7 +77,8 @@ export function analyzeDockerfile(file: SourceFile, report: Report = reporterFor
   const findings: Finding[] = []
   const finalChain = ancestry(stages, stages.length - 1)
   const runs = new Map(stages.flatMap((stage) => stage.body.filter((i) => i.getKeyword() === 'RUN')).map((run) => [run, readRun(run)] as const))
-  const model = { stages, finalChain, imageBody: finalChain.flatMap((i) => stages[i].body), preamble: preambleArgs(instructions), runs }
+  const preamble = preambleArgs(instructions)
+  const model = { stages, finalChain, imageBody: finalChain.flatMap((i) => stages[i].body), preamble, runs, inImage: stagesInImage(stages, preamble) }
   const checks = checkReporter(report, 'dockerfile')
   const checked = { ...model, ctx: { file, lines, report: checks.report, findings, instructions, listed: run.listed } }
   for (const check of dockerfileChecks) checks.run(check, checked)

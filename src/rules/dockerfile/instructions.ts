@@ -3,7 +3,7 @@ import type { Instruction, Arg, Env, Run, Flag } from 'dockerfile-ast'
 import { invocationOf, type ShellCommand } from '../parse/shell-words.js'
 import { envSecretLiteral, parseImageRef, mutableImageReason, type ImageRef } from '../container-common.js'
 import { R } from './meta.js'
-import { emit, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
+import { emit, parseJsonArray, span, stageName, type Context, type RunShell, type Stage } from './stages.js'
 import { isNpmInstallWithoutPackages, unpinnedPackages, upgradeCommand } from './packages.js'
 
 // ── Base image ───────────────────────────────────────────────────────────────────────────────
@@ -89,15 +89,21 @@ export function checkRunRisks(ctx: Context, run: Run, { content, commands, calls
   }
 }
 
-/** The packages a RUN installs: versions not pinned, `npm install` for `npm ci`, upgrades of everything. */
-export function checkRunPackages(ctx: Context, run: Run, { calls }: RunShell): void {
+/**
+ * The packages a RUN installs: versions not pinned, `npm install` for `npm ci`, upgrades of everything.
+ * `outside`: the RUN's stage, when the final image neither is built from it nor copies from it; an
+ * unpinned package there reaches no shipped image, so it is low.
+ */
+export function checkRunPackages(ctx: Context, run: Run, { calls }: RunShell, outside?: Stage): void {
   const { line, endLine } = span(run)
   const at = { endLine }
   for (const call of calls) {
     const unpinned = unpinnedPackages(call)
     if (unpinned) {
       const { meta, tool, names } = unpinned
-      emit(ctx, meta, line, `\`${tool}\` names ${listNames(names)} without a pinned version`, at)
+      const message = `\`${tool}\` names ${listNames(names)} without a pinned version`
+      if (outside) emit(ctx, meta, line, `${message}, in ${stageName(outside)}, which the final image does not contain`, { ...at, severity: 'low' })
+      else emit(ctx, meta, line, message, at)
     }
     if (isNpmInstallWithoutPackages(call)) {
       const lock = npmLockfileIn(ctx)

@@ -77,7 +77,7 @@ export const R = defineRules('dockerfile', {
     topics: ['immutable-artifacts', 'supply-chain'],
     severity: 'medium',
     title: 'pip install without == pins',
-    description: 'Python packages named without an exact version resolve to the newest release at build time.',
+    description: 'Python packages named without an exact version resolve to the newest release at build time. Low in a stage the final image neither is built from nor copies from (`COPY --from`, `RUN --mount=from=`), such as a `dev` target: what it installs ships in no image built from the file\'s final stage.',
     remediation: 'Pin with `package==1.2.3`, or install from a requirements file (ideally with `--require-hashes`).',
     refs: { kics: 'dockerfile/unpinned_package_version_in_pip_install', hadolint: 'DL3013' }
   },
@@ -87,7 +87,7 @@ export const R = defineRules('dockerfile', {
     topics: ['immutable-artifacts', 'supply-chain'],
     severity: 'medium',
     title: 'npm install of packages without versions',
-    description: 'Packages named without `@version` resolve to the newest release at build time.',
+    description: 'Packages named without `@version` resolve to the newest release at build time. Low in a stage the final image neither is built from nor copies from (`COPY --from`, `RUN --mount=from=`), such as a `dev` target: what it installs ships in no image built from the file\'s final stage.',
     remediation: 'Name an exact version (`npm install -g typescript@5.4.5`) or add the package to package.json and its lockfile.',
     refs: { kics: 'dockerfile/npm_install_without_pinned_version', hadolint: 'DL3016' }
   },

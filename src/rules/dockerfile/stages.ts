@@ -3,7 +3,7 @@
  * defaults substituted into `FROM`), instruction spans, the commands of a RUN, and the context
  * through which checks report.
  */
-import { DockerfileParser, type Instruction, type From, type Arg } from 'dockerfile-ast'
+import { DockerfileParser, type Instruction, type From, type Arg, type Copy, type Run } from 'dockerfile-ast'
 import type { Finding, RuleMeta, SourceFile } from '../../types.js'
 import type { FindingExtra, Report } from '../rule.js'
 import { ParseError } from '../parse/yaml.js'
@@ -100,6 +100,66 @@ export function ancestry(stages: Stage[], index: number): number[] {
     cur = stages[cur].parent
   }
   return chain
+}
+
+/** A `from=` key of a `RUN --mount` value (`type=bind,from=builder,target=/src`). */
+const MOUNT_FROM = /(?:^|,)from=([^,]+)/
+
+/**
+ * The stages the final image is built from or takes files from: the final stage, the stages it is
+ * built `FROM`, and those any of them copies (`COPY --from`) or mounts (`RUN --mount=from=`) from,
+ * followed to the end. Undefined when a reference among them cannot be resolved (a build argument
+ * with no default): it may name any stage.
+ */
+export function stagesInImage(stages: Stage[], preamble: readonly Instruction[]): Set<number> | undefined {
+  const globalArgs = new Map<string, string | null>()
+  for (const ins of preamble) {
+    const prop = ins.getKeyword() === 'ARG' ? (ins as Arg).getProperty() : null
+    if (prop) globalArgs.set(prop.getName(), prop.getValue())
+  }
+  /** The stage a `--from` value names; `external` for an image; undefined when unknown. */
+  const stageNamed = (raw: string, before: number): number | 'external' | undefined => {
+    const name = raw.includes('$') ? substituteArgs(raw, globalArgs) : raw
+    if (name === undefined) return undefined
+    if (/^\d+$/.test(name)) return Number(name) < before ? Number(name) : 'external'
+    const found = stages.findIndex((s) => s.index < before && s.alias !== undefined && s.alias.toLowerCase() === name.toLowerCase())
+    return found === -1 ? 'external' : found
+  }
+  const reached = new Set<number>()
+  const pending = [stages.length - 1]
+  while (pending.length > 0) {
+    const index = pending.pop()!
+    if (reached.has(index)) continue
+    reached.add(index)
+    const stage = stages[index]
+    if (stage.image === undefined) return undefined
+    if (stage.parent !== undefined) pending.push(stage.parent)
+    for (const ins of stage.body) {
+      const keyword = ins.getKeyword()
+      const sources: string[] = []
+      if (keyword === 'COPY') {
+        // Read from the flags: dockerfile-ast's `getFromFlag()` answers null once the COPY has another flag (`--chown`).
+        const from = (ins as Copy).getFlags().find((flag) => flag.getName() === 'from')?.getValue()
+        if (from !== undefined && from !== null) sources.push(from)
+      } else if (keyword === 'RUN') {
+        for (const flag of (ins as Run).getFlags()) {
+          const from = flag.getName() === 'mount' ? MOUNT_FROM.exec(flag.getValue() ?? '')?.[1] : undefined
+          if (from !== undefined) sources.push(from)
+        }
+      }
+      for (const source of sources) {
+        const named = stageNamed(source, index)
+        if (named === undefined) return undefined
+        if (named !== 'external') pending.push(named)
+      }
+    }
+  }
+  return reached
+}
+
+/** How a message names a stage: by its alias, or by the index `--from` would use. */
+export function stageName(stage: Stage): string {
+  return stage.alias !== undefined ? `stage \`${stage.alias}\`` : `stage ${stage.index} (unnamed)`
 }
 
 export function parseJsonArray(content: string): string[] | undefined {

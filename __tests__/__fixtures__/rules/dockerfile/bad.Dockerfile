@@ -18,3 +18,4 @@ ADD https://example.com/tool.tar.gz /opt/
 EXPOSE 8080 22
 USER root
 CMD node server.js
+COPY --from=build /app /app
