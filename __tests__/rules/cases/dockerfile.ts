@@ -21,6 +21,10 @@ ENTRYPOINT ["docker-entrypoint.sh"]
 CMD ["dbserver"]
 `
 
+/** An Android app built in one stage and exported from a scratch stage (`docker build --output`); `program` is its command. */
+const apkExport = (program: string): string =>
+  `FROM reactnativecommunity/react-native-android:v21.0 AS builder\nWORKDIR /src/\nCOPY . .\nRUN ./gradlew assembleRelease\n\nFROM scratch\nCOPY --from=builder /src/app/build/outputs/apk/release/app-release.apk /app.apk\nENTRYPOINT ["${program}"]\n`
+
 /** A Python image with a `dev` target beside the final one; `devRun` is the dev stage's install. */
 const withDevStage = (devRun: string, finalExtra = ''): string =>
   `FROM python:3.11-slim AS base\nWORKDIR /usr/local/app\n\nFROM base AS dev\n${devRun}\nCMD ["python", "app.py"]\n\nFROM base AS final\n${finalExtra}COPY . .\nUSER app\nCMD ["gunicorn", "app:app"]\n`
@@ -91,6 +95,7 @@ export const dockerfileCases: CaseTable = {
       { name: 'healthcheck switched off on purpose', code: 'FROM alpine:3.20\nUSER app\nHEALTHCHECK NONE\nCMD ["/app/server"]\n' },{ code: 'FROM alpine:3.20\n' + CLEAN_TAIL },
       { name: 'tool image: a language base, nothing of its own to run (the command comes with docker run)', code: 'FROM docker.io/library/node:22.4-alpine\nWORKDIR /app\nRUN apk add --no-cache protoc=24.4-r0\nCOPY package.json package-lock.json ./\nRUN npm ci\n' },
       { name: 'artifact image from scratch', code: 'FROM golang:1.22 AS build\nRUN go build -o /out/tool .\nFROM scratch\nCOPY --from=build /out/tool /tool\n' },
+      { name: 'a scratch image exporting an app package its command names: nothing runs to probe', code: apkExport('/app.apk') },
       { name: 'AWS Lambda base image (Lambda never runs a HEALTHCHECK)', code: 'FROM public.ecr.aws/lambda/python:3.12\nCOPY app.py ./\nCMD ["app.handler"]\n' }
     ],
     invalid: [
@@ -106,12 +111,25 @@ export const dockerfileCases: CaseTable = {
       { name: 'USER only in the final stage counts', code: 'FROM golang:1.22 AS build\nFROM alpine:3.20\nUSER 10001\n' },
       { name: 'AWS Lambda base image (Lambda runs the function as its own user)', code: 'FROM public.ecr.aws/lambda/nodejs:20\nCOPY index.js ./\nCMD ["index.handler"]\n' },
       { name: 'a scratch data image with no command: nothing runs in it', code: 'FROM scratch\nCOPY modules/ /modules/\n' },
+      { name: 'a scratch image exporting the APK its entrypoint names: an APK is not executable', code: apkExport('/app.apk') },
+      { name: 'a jar copied into a directory, named by CMD: no JVM in scratch to run it', code: 'FROM scratch\nCOPY build/libs/service.jar /dist/\nCMD ["/dist/service.jar"]\n' },
       { name: 'a distroless base whose tag says nonroot', code: 'FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app"]\n' },
       { name: 'a base whose name says nonroot, given as a build argument default', code: 'ARG BASE=registry.example.com/platform/minimal-base-nonroot:2024-01\nFROM $BASE\nCOPY app /app\nENTRYPOINT ["/app"]\n' }
     ],
     invalid: [
       { name: 'USER in an earlier stage only', code: 'FROM golang:1.22 AS build\nUSER builder\nFROM alpine:3.20\nCMD ["/app"]\n', errors: [{ line: 3, severity: 'medium', message: /root for `alpine`/ }] },
       { name: 'a scratch image that runs a binary runs it as root', code: 'FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app"]\n', errors: [{ line: 2, severity: 'medium' }] },
+      { name: 'a scratch image whose entrypoint is a binary beside an exported APK: medium', code: apkExport('/app'), errors: [{ line: 6, severity: 'medium' }] },
+      { name: 'a scratch image naming an archive it never copied in: medium', code: 'FROM scratch\nCOPY app /app\nENTRYPOINT ["/bundle.zip"]\n', errors: [{ line: 1, severity: 'medium' }] },
+      {
+        name: 'a Cypress test runner with no port: low, saying so',
+        code: 'FROM cypress/included:15.20.1\nWORKDIR /app\nCOPY ./src/frontend .\nRUN npm clean-install\nENTRYPOINT ["cypress", "run"]\n',
+        errors: [{ line: 1, severity: 'low', message: /\(usually root\), but it is a one-shot test runner: its command runs `cypress run` and it exposes no port$/ }]
+      },
+      { name: 'pytest through python -m on a root base: low', code: 'FROM python:3.12-slim\nCOPY . /src\nCMD ["python", "-m", "pytest", "/src/tests"]\n', errors: [{ line: 1, severity: 'low', message: /root for `python`\), but it is a one-shot test runner: its command runs `pytest`/ }] },
+      { name: 'npm run test split over ENTRYPOINT and CMD: low', code: 'FROM node:20.11\nCOPY . /app\nRUN npm ci\nENTRYPOINT ["npm"]\nCMD ["run", "test:e2e"]\n', errors: [{ line: 1, severity: 'low', message: /its command runs `npm run test`/ }] },
+      { name: 'a test command on an image that exposes a port still serves: medium', code: 'FROM node:20.11\nCOPY . /app\nRUN npm ci\nEXPOSE 9229\nCMD ["npm", "test"]\n', errors: [{ line: 1, severity: 'medium' }] },
+      { name: 'a program whose name only contains a test runner\'s: medium', code: 'FROM python:3.12-slim\nCOPY . /srv\nCMD ["/srv/bin/tox-server", "--serve"]\n', errors: [{ line: 1, severity: 'medium' }] },
       { name: 'an official language base through a registry mirror, adding only files', code: 'FROM public.ecr.aws/docker/library/python:3.12-slim\nCOPY app.py /srv/\nCMD ["python", "/srv/app.py"]\n', errors: [{ line: 1, severity: 'medium', message: /root for `python`/ }] },
       { name: 'a vendor OS base', code: 'FROM registry.access.redhat.com/ubi9/ubi-minimal:9.4\nCOPY app /app\nENTRYPOINT ["/app"]\n', errors: [{ line: 1, severity: 'medium', message: /root for `ubi9\/ubi-minimal`/ }] },
       { name: 'distroless without the nonroot tag runs as root', code: 'FROM gcr.io/distroless/static-debian12:latest\nCOPY app /app\nENTRYPOINT ["/app"]\n', errors: [{ line: 1, severity: 'medium' }] },

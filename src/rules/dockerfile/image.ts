@@ -4,6 +4,7 @@ import { positionals } from '../parse/shell-words.js'
 import { R } from './meta.js'
 import { imageBaseName, imageRepository } from '../container-common.js'
 import { emit, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
+import { TEST_SUITE_COMMAND } from '../test-suites.js'
 import { APK_OPTS_WITH_ARG, YUM_OPTS_WITH_ARG, aptInstallPackages, osInstallWords, pipInstallArgs } from './packages.js'
 
 // ── The final image ─────────────────────────────────────────────────────────────────────────
@@ -146,6 +147,66 @@ function cronDaemon(ctx: Context, stages: Stage[], chain: number[], runs: Readon
   return undefined
 }
 
+/** Every test suite named in a command, to look past a match inside a longer word. */
+const TEST_SUITE_WORDS = new RegExp(TEST_SUITE_COMMAND.source, 'gi')
+
+/** Files an image carries for others to take out, not programs: archives and app packages. */
+const PACKAGE_FILE = /\.(?:apk|aab|ipa|jar|war|zip|tar|tgz|gz)$/i
+
+/** A path as COPY destinations and commands write it, compared without a leading `/` or `./`. */
+const plainPath = (path: string): string => path.replace(/^(?:\.\/|\/)+/, '')
+
+/**
+ * The paths a stage's COPY and ADD put files at: the destination, and the destination joined with
+ * each source's base name (a directory destination).
+ */
+function copiedPaths(stage: Stage): Set<string> {
+  const paths = new Set<string>()
+  for (const ins of stage.body) {
+    const keyword = ins.getKeyword()
+    if (keyword !== 'COPY' && keyword !== 'ADD') continue
+    const args = parseJsonArray((ins.getArgumentsContent() ?? '').trim()) ?? ins.getArguments().map((a) => a.getValue())
+    if (args.length < 2) continue
+    const destination = args[args.length - 1]
+    paths.add(plainPath(destination))
+    let directory = destination
+    while (directory.endsWith('/')) directory = directory.slice(0, -1)
+    for (const source of args.slice(0, -1)) paths.add(plainPath(`${directory}/${source.slice(source.lastIndexOf('/') + 1)}`))
+  }
+  return paths
+}
+
+/**
+ * Whether the image is a scratch image that only carries files: it sets no command, or its
+ * command's program is an archive or app package it copied in (`ENTRYPOINT ["/app.apk"]`, for
+ * `docker build --output`). Scratch has no shell or runtime, so nothing in it can run.
+ */
+function isDataImage(ctx: Context, stages: Stage[], chain: number[]): boolean {
+  const root = stages[chain[chain.length - 1]]
+  if (root.image === undefined || imageBaseName(root.image) !== 'scratch') return false
+  const entrypoint = commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT')
+  const command = entrypoint.length > 0 ? entrypoint : commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')
+  if (command.length === 0) return true
+  const program = command[0]
+  return PACKAGE_FILE.test(program) && chain.some((i) => copiedPaths(stages[i]).has(plainPath(program)))
+}
+
+/**
+ * The test suite the image's command runs (`cypress run`, `pytest`, `npm test`), when it exposes no
+ * port: a one-shot test runner, which starts, runs the suite and exits.
+ */
+function testRunnerCommand(ctx: Context, stages: Stage[], chain: number[]): string | undefined {
+  if (chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))) return undefined
+  const command = [...commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT'), ...commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')].join(' ')
+  // Whole words of the command only: `/usr/bin/tox-server` is no `tox`.
+  for (const m of command.matchAll(TEST_SUITE_WORDS)) {
+    const before = command[m.index - 1]
+    const after = command[m.index + m[0].length]
+    if ((before === undefined || before === ' ' || before === '/') && (after === undefined || after === ' ' || after === ':')) return m[0].replace(/\s+/g, ' ')
+  }
+  return undefined
+}
+
 export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>): void {
   for (const index of chain) {
     const users = stages[index].body.filter((i) => i.getKeyword() === 'USER')
@@ -168,8 +229,8 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
   const line = span(stages[stages.length - 1].from).line
   // Distroless and similar images whose tag says they already run unprivileged.
   if (base !== undefined && (/nonroot|non-root|rootless/i.test(base) || isLambdaBase(base))) return
-  // A scratch image with no command is a data image (files for other images to COPY --from): nothing runs in it.
-  if (base !== undefined && imageBaseName(base) === 'scratch' && !chain.some((i) => stages[i].body.some((x) => ['CMD', 'ENTRYPOINT'].includes(x.getKeyword())))) return
+  // A scratch image that only carries files (for other images to COPY --from, or to export): nothing runs in it.
+  if (isDataImage(ctx, stages, chain)) return
   // A toolchain image that sets no command and exposes nothing builds something (binaries taken out
   // with `docker cp`, or a later stage's input): nothing in it says a container of it serves anything.
   if (isBuildImage(base ?? rootStage.from.getImage() ?? '') && !chain.some((i) => stages[i].body.some((x) => ['CMD', 'ENTRYPOINT', 'EXPOSE'].includes(x.getKeyword())))) {
@@ -181,6 +242,13 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
   const stepDown = (base !== undefined && isRootBase(base)) || hasRun ? stepDownMessage(ctx, stages, chain, runs) : undefined
   if (stepDown) {
     emit(ctx, R.noUser, line, stepDown, { severity: 'low' })
+    return
+  }
+  const rootFor = base !== undefined && isRootBase(base) ? `root for \`${imagePath(base)}\`` : hasRun ? 'usually root' : undefined
+  // A test runner starts, runs its suite against other services and exits: nothing listens in it.
+  const suite = rootFor !== undefined ? testRunnerCommand(ctx, stages, chain) : undefined
+  if (suite !== undefined) {
+    emit(ctx, R.noUser, line, `the final stage sets no USER, so the container runs as the base image user (${rootFor}), but it is a one-shot test runner: its command runs \`${suite}\` and it exposes no port`, { severity: 'low' })
     return
   }
   if (base !== undefined && isRootBase(base)) {
@@ -209,8 +277,13 @@ const SHELL_BASES = new Set([
   'node', 'python', 'golang', 'rust', 'ruby', 'perl', 'openjdk', 'eclipse-temurin', 'amazoncorretto', 'gcc', 'buildpack-deps', 'bash'
 ])
 
-export function checkHealthcheck(ctx: Context, finalStage: Stage, body: Instruction[], baseImage: string | undefined): void {
+export function checkHealthcheck(ctx: Context, stages: Stage[], chain: number[]): void {
+  const finalStage = stages[stages.length - 1]
+  const body = chain.flatMap((i) => stages[i].body)
+  const baseImage = stages[chain[chain.length - 1]].image
   if (body.some((i) => i.getKeyword() === 'HEALTHCHECK')) return
+  // Files only (an exported app package): no process to probe.
+  if (!body.some((i) => i.getKeyword() === 'EXPOSE') && isDataImage(ctx, stages, chain)) return
   const runsSomething = body.some((i) => ['CMD', 'ENTRYPOINT', 'EXPOSE'].includes(i.getKeyword()))
   if (!runsSomething && baseImage !== undefined && SHELL_BASES.has(imageBaseName(baseImage))) return
   if (isLambdaBase(baseImage)) return

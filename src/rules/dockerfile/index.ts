@@ -63,7 +63,7 @@ export const dockerfileChecks: Check<DockerfileModel>[] = [
   },
   { rules: [R.workdirRelative], run: everyStage(['WORKDIR'], checkWorkdir) },
   { rules: [R.rootUser, R.noUser], run: (m) => checkUser(m.ctx, m.stages, m.finalChain, m.runs) },
-  { rules: [R.noHealthcheck], run: (m) => checkHealthcheck(m.ctx, m.stages[m.stages.length - 1], m.imageBody, m.stages[m.finalChain[m.finalChain.length - 1]].image) },
+  { rules: [R.noHealthcheck], run: (m) => checkHealthcheck(m.ctx, m.stages, m.finalChain) },
   { rules: [R.shellFormCommand, R.execFormNotJson], run: (m) => checkCommandForm(m.ctx, m.stages, m.finalChain) },
   { rules: [R.exposeSsh], run: (m) => checkExposedPorts(m.ctx, m.imageBody) },
   { rules: [R.aptCache, R.apkCache, R.pipCache, R.yumCache], run: (m) => checkCaches(m.ctx, m.imageBody, m.runs) }
