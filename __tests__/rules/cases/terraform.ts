@@ -372,6 +372,8 @@ export const terraformCases: CaseTable = {
       here(instanceOnLookup(AL2023_PARAMETER.replace('al2023-ami-kernel-default', 'amzn2-ami-hvm'), 'data.aws_ssm_parameter.al2023.value', ' # HERE'), {}, 'an instance on the Amazon Linux 2 AMI (IMDSv1 on by default)'),
       here(instanceOnLookup(amiLookup('["al2023-ami-2023.*", "amzn2-ami-hvm-*"]'), 'data.aws_ami.os.id', ' # HERE'), {}, 'an aws_ami lookup whose name filter also allows Amazon Linux 2'),
       here(instanceOnLookup('', 'data.aws_ssm_parameter.al2023.value', ' # HERE'), {}, 'a parameter the module does not declare'),
+      here(instanceOnLookup(amiLookup('["al2023-ami-2023.*"]').replace('["amazon"]', '["self"]'), 'data.aws_ami.os.id', ' # HERE'), {}, 'an AMI of the account itself named like Amazon Linux 2023'),
+      here(instanceOnLookup(amiLookup('["al2023-ami-2023.*"]').replace('  owners      = ["amazon"]\n', ''), 'data.aws_ami.os.id', ' # HERE'), {}, 'an aws_ami lookup of any owner named like Amazon Linux 2023'),
       here(
         instanceOnLookup(AL2023_PARAMETER, 'data.aws_ssm_parameter.al2023.value').replace('  instance_type = "t3.nano"\n', '  metadata_options {\n    http_tokens = "optional" # HERE\n  }\n'),
         {},

@@ -189,7 +189,7 @@ const imdsV1 = defineRule('terraform', {
   topics: ['secret-exposure'],
   severity: 'medium',
   title: 'Instance metadata reachable without a token (IMDSv1)',
-  description: 'Without `metadata_options { http_tokens = "required" }` the instance answers IMDSv1 requests, so a server-side request forgery in any app on it can read the instance role\'s credentials. Not reported where the AMI itself requires tokens (registered `ImdsSupport: v2.0`): an Amazon Linux 2023 or Bottlerocket AMI looked up in the module (an `aws_ssm_parameter` under `/aws/service/ami-amazon-linux-latest/al2023-ami-` or `/aws/service/bottlerocket/`, an `aws_ami` whose `name` filter allows only `al2023-ami-*` or `bottlerocket-*`), or a launch template naming no AMI whose only users are EKS node groups on those AMI types. An explicit `http_tokens = "optional"` is always reported.',
+  description: 'Without `metadata_options { http_tokens = "required" }` the instance answers IMDSv1 requests, so a server-side request forgery in any app on it can read the instance role\'s credentials. Not reported where the AMI itself requires tokens (registered `ImdsSupport: v2.0`): an Amazon Linux 2023 or Bottlerocket AMI looked up in the module (an `aws_ssm_parameter` under `/aws/service/ami-amazon-linux-latest/al2023-ami-` or `/aws/service/bottlerocket/`, an `aws_ami` limited to Amazon\'s images (`owners`) whose `name` filter allows only `al2023-ami-*` or `bottlerocket-*`), or a launch template naming no AMI whose only users are EKS node groups on those AMI types. An explicit `http_tokens = "optional"` is always reported.',
   remediation: 'Add `metadata_options { http_tokens = "required" }` (check that the agents on the instance use an SDK that supports IMDSv2).',
   refs: { checkov: 'CKV_AWS_79', tfsec: ['aws-ec2-enforce-http-token-imds', 'aws-ec2-enforce-launch-config-http-token-imds'], trivy: ['AVD-AWS-0028', 'AVD-AWS-0130'] }
 })
@@ -663,8 +663,16 @@ const AMI_LOOKUP_REF = /^data\.(aws_ssm_parameter|aws_ami)\.([A-Za-z_][\w-]*)(?:
 /** The attribute of each lookup that holds the AMI id. */
 const AMI_LOOKUP_ATTRIBUTES: Record<string, readonly string[]> = { aws_ssm_parameter: ['value', 'insecure_value'], aws_ami: ['id', 'image_id'] }
 
-/** Whether an `aws_ami` lookup filters on `name` and every name it allows belongs to an IMDSv2-only family. */
+/** Owners an `aws_ami` lookup must be limited to: Amazon's alias, and the account Amazon Linux 2023 is published from. */
+const AMAZON_AMI_OWNERS = new Set(['amazon', '137112412989'])
+
+/**
+ * Whether an `aws_ami` lookup takes only Amazon's images (`owners`) and filters on `name` with every
+ * name it allows in an IMDSv2-only family: anyone can name their own AMI `al2023-ami-…`.
+ */
 function amiLookupOnImdsV2Family(lookup: HclBlock): boolean {
+  const owners = attr(lookup, 'owners')?.value
+  if (!Array.isArray(owners) || owners.length === 0 || !owners.every((o) => typeof o === 'string' && AMAZON_AMI_OWNERS.has(o))) return false
   const nameFilters = blocksOf(lookup, 'filter').filter((f) => stringValue(attr(f, 'name')?.value) === 'name')
   return (
     nameFilters.length > 0 &&
