@@ -171,6 +171,11 @@ export const dockerfileCases: CaseTable = {
         errors: [{ line: 1, severity: 'low', message: /installs `gosu`/ }]
       },
       {
+        name: 'gosu copied from its image with another flag before --from: low',
+        code: 'FROM debian:bookworm-slim\nCOPY --chmod=755 --from=tianon/gosu:1.17 /usr/local/bin/gosu-amd64 /usr/local/bin/step-down\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n',
+        errors: [{ line: 1, severity: 'low', message: /installs `gosu`/ }]
+      },
+      {
         name: 'gosu copied from a build stage by its path: low',
         code: 'FROM golang:1.22 AS tools\nRUN go install github.com/example/gosu@v1.17\nFROM debian:bookworm-slim\nCOPY --from=tools /go/bin/gosu /usr/local/bin/gosu\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n',
         errors: [{ line: 3, severity: 'low', message: /installs `gosu`/ }]

@@ -3,7 +3,7 @@ import type { Copy, Instruction, Env, Run } from 'dockerfile-ast'
 import { positionals } from '../parse/shell-words.js'
 import { R } from './meta.js'
 import { imageBaseName, imageRepository } from '../container-common.js'
-import { emit, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
+import { copyFrom, emit, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
 import { TEST_SUITE_COMMAND } from '../test-suites.js'
 import { APK_OPTS_WITH_ARG, YUM_OPTS_WITH_ARG, aptInstallPackages, osInstallWords, pipInstallArgs } from './packages.js'
 
@@ -85,7 +85,7 @@ function installedStepDown(stages: Stage[], chain: number[], runs: ReadonlyMap<I
         }
       } else if (keyword === 'COPY') {
         // An image named after the tool (`tianon/gosu`, `…/su-exec:0.2`), or a file of its name copied in.
-        const from = (ins as Copy).getFromFlag()?.getValue() ?? ''
+        const from = copyFrom(ins as Copy) ?? ''
         const image = imageBaseName(from)
         const copied = (ins.getArguments() ?? []).map((a) => STEP_DOWN_PATH.exec(`/${a.getValue()}`)?.[1]).find((t) => t !== undefined)
         const tool = STEP_DOWN.test(image) ? image : copied

@@ -138,9 +138,8 @@ export function stagesInImage(stages: Stage[], preamble: readonly Instruction[])
       const keyword = ins.getKeyword()
       const sources: string[] = []
       if (keyword === 'COPY') {
-        // Read from the flags: dockerfile-ast's `getFromFlag()` answers null once the COPY has another flag (`--chown`).
-        const from = (ins as Copy).getFlags().find((flag) => flag.getName() === 'from')?.getValue()
-        if (from !== undefined && from !== null) sources.push(from)
+        const from = copyFrom(ins as Copy)
+        if (from !== undefined) sources.push(from)
       } else if (keyword === 'RUN') {
         for (const flag of (ins as Run).getFlags()) {
           const from = flag.getName() === 'mount' ? MOUNT_FROM.exec(flag.getValue() ?? '')?.[1] : undefined
@@ -155,6 +154,14 @@ export function stagesInImage(stages: Stage[], preamble: readonly Instruction[])
     }
   }
   return reached
+}
+
+/**
+ * The `--from` of a COPY (a stage or an image), read from its flags: dockerfile-ast's
+ * `getFromFlag()` answers null once the COPY has another flag (`--chown`).
+ */
+export function copyFrom(copy: Copy): string | undefined {
+  return copy.getFlags().find((flag) => flag.getName() === 'from')?.getValue() ?? undefined
 }
 
 /** How a message names a stage: by its alias, or by the index `--from` would use. */
