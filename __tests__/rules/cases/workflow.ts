@@ -655,6 +655,11 @@ export const workflowCases: CaseTable = {
       { name: 'a pipe on the continued line', code: printsKey('|\n          echo "$DEPLOY_KEY" \\\n            | gh auth login --with-token') },
       { name: 'a commented-out echo', code: printsKey('|\n          # echo "$DEPLOY_KEY"\n          make')},
       { name: 'piped into kubectl apply -f -', code: printsKey('echo "$DEPLOY_KEY" | kubectl apply -f -') },
+      {
+        name: 'piped into a while-read loop that masks each line and hands it to a command',
+        code: printsKey('|\n          echo "$DEPLOY_KEY" | while read role\n          do\n            echo "::add-mask::$role"\n            eksctl create iamidentitymapping --arn "${role}"\n          done')
+      },
+      { name: 'piped into a one-line while IFS= read -r loop', code: printsKey(`printf '%s\\n' "$DEPLOY_KEY" | while IFS= read -r key; do ./register.sh "$key"; done`) },
       { name: 'piped into a --key-file=- option', code: printsKey(`printf '%s' "$DEPLOY_KEY" | gcloud auth activate-service-account --key-file=-`) },
       { name: "a single-quoted '\\x24{{ … }}' is literal text, not an expression", code: push(job('build', "      - run: 'echo key is \\x24{{ secrets.DEPLOY_KEY }}'\n")) }
     ],
@@ -667,6 +672,10 @@ export const workflowCases: CaseTable = {
       { name: 'a pipe inside quotes is no pipe', code: printsKey(`printf 'a|%s' "$DEPLOY_KEY"`), errors: [{ line: 10 }] },
       { name: 'an echo of a substitution holding it', code: printsKey(`echo "key=$(printf '%s' "$DEPLOY_KEY")"`), errors: [{ line: 10 }] },
       { name: 'decoded into the log', code: printsKey('echo "$DEPLOY_KEY" | base64 -d'), errors: [{ line: 10 }] },
+      { name: 'a while-read loop whose body prints the line it read', code: printsKey('|\n          echo "$DEPLOY_KEY" | while read -r role; do\n            echo "role: $role"\n          done'), errors: [{ line: 12 }] },
+      { name: 'a while-read loop printing the line it read, on one line', code: printsKey('echo "$DEPLOY_KEY" | while read -r a b; do echo "$b"; done'), errors: [{ line: 10 }] },
+      { name: 'a while loop whose condition is not a read', code: printsKey('echo "$DEPLOY_KEY" | while cat; do break; done'), errors: [{ line: 10 }] },
+      { name: 'a while-read condition sharing its input with another command', code: printsKey('echo "$DEPLOY_KEY" | while read -r role && cat; do :; done'), errors: [{ line: 10 }] },
       { name: 'reversed into the log', code: printsKey('echo "$DEPLOY_KEY" | rev | cat'), errors: [{ line: 10 }] },
       { name: 'stderr copied, stdout left in the log', code: printsKey('echo "$DEPLOY_KEY" 2>&1 | cat'), errors: [{ line: 10 }] },
       { name: 'continued over two lines, reported on the first', code: printsKey('|\n          make\n          echo \\\n            "$DEPLOY_KEY"'), errors: [{ line: 12 }] },

@@ -167,7 +167,7 @@ export const RULES = defineRules('workflow', {
     severity: 'medium',
     title: 'Secret printed to the log',
     description:
-      'A script echoes a secret to the job log: its output is not redirected to a file or read by a substitution, and when piped, the last command of the pipeline prints what it reads (`base64 -d`, `rev`, `tee`) rather than consuming it quietly (`--password-stdin`, `--with-token`, `gpg`, `ssh-add`, output redirected to a file). Log masking misses transformed values (encoded, split, multi-line), and the log is readable by everyone with read access.',
+      'A script echoes a secret to the job log: its output is not redirected to a file or read by a substitution, and when piped, the last command of the pipeline prints what it reads (`base64 -d`, `rev`, `tee`) rather than consuming it quietly (`--password-stdin`, `--with-token`, `gpg`, `ssh-add`, output redirected to a file, a `while read VAR` loop storing each line: its body prints the secret where it prints those variables). Log masking misses transformed values (encoded, split, multi-line), and the log is readable by everyone with read access.',
     remediation: 'Do not print secrets; pipe them to the consuming command (`--password-stdin`) or write them to a file with restricted permissions.'
   },
   secretsUntrustedCode: {

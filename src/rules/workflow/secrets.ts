@@ -117,11 +117,44 @@ function readsQuietly(command: string): boolean {
   return program === 'grep' && args.some((a) => a === '--quiet' || a === '--silent' || (/^-[a-zA-Z]+$/.test(a) && a.includes('q')))
 }
 
+/** Options of `read` that take the next word as their value (delimiter, count, timeout, prompt, array, descriptor, text). */
+const READ_OPTIONS_WITH_ARG = 'dnNtpaui'
+const SHELL_NAME = /^[A-Za-z_]\w*$/
+const PREFIX_ASSIGNMENT = /^[A-Za-z_]\w*=/
+
+/**
+ * The variables a loop condition `while [IFS=…] read [-r] VAR…` stores its input in (`REPLY`
+ * when none is named), or undefined for any other command: `read` prints nothing, it only
+ * assigns. What the loop body does with them is judged line by line, like any other line.
+ */
+function whileReadVariables(command: string): string[] | undefined {
+  const commands = splitShellCommands(command)
+  const words = commands.length === 1 ? commands[0].words : []
+  if (words[0] !== 'while') return undefined
+  let i = 1
+  while (i < words.length && PREFIX_ASSIGNMENT.test(words[i])) i++
+  if (words[i] !== 'read') return undefined
+  const variables: string[] = []
+  for (i++; i < words.length; i++) {
+    const word = words[i]
+    if (!/^-[A-Za-z]+$/.test(word)) variables.push(word)
+    // Flags may be joined (`-rd ''`); only the last one may take the next word as its value.
+    else if (READ_OPTIONS_WITH_ARG.includes(word[word.length - 1])) {
+      if (word.endsWith('a')) variables.push(words[i + 1] ?? '')
+      i++
+    }
+  }
+  if (variables.length === 0) return ['REPLY']
+  return variables.every((v) => SHELL_NAME.test(v)) ? variables : undefined
+}
+
 /** What an `echo`/`printf` writes: its words, whether it reaches the job log, and where its pipeline ends. */
 interface EchoCommand {
   words: string
   toLog: boolean
   end: number
+  /** The variables of a `while read` loop the pipeline ends in, which get what the echo wrote. */
+  readInto?: string[]
 }
 
 /**
@@ -144,6 +177,9 @@ function echoCommand(line: string, from: number): EchoCommand {
     lastStart = last.end + 1
   }
   const lastCommand = line.slice(lastStart, last.end)
+  // A `while read` condition ended by `;` or the line (its `do` follows): no other command shares its input.
+  const readInto = line[last.end] === ';' || last.end === line.length ? whileReadVariables(lastCommand) : undefined
+  if (readInto) return { words, toLog: false, end: last.end, readInto }
   return { words, toLog: !own.toFile && !last.toFile && !readsQuietly(lastCommand), end: last.end }
 }
 
@@ -158,7 +194,18 @@ function captured(line: string, start: number, backquotes: (to: number) => numbe
   return line[j] === '(' && j > 0 && '$<>'.includes(line[j - 1])
 }
 
-/** True when an `echo`/`printf` on this (logical) line writes a secret to the job log. */
+/** Whether the words of an `echo`/`printf` hold a secret: an expression reading one, or a variable named in `names`. */
+function holdsSecret(words: string, names: ReadonlySet<string>): boolean {
+  if (readsSecret(words)) return true
+  for (const v of words.matchAll(/\$\{?([A-Za-z_]\w*)/g)) if (names.has(v[1])) return true
+  return false
+}
+
+/**
+ * True when an `echo`/`printf` on this (logical) line writes a secret to the job log. A secret
+ * piped into a `while read` loop adds the loop's variables to `names`: the lines after it (the
+ * loop body) print a secret when they print those.
+ */
 function echoesSecret(line: string, names: Set<string>): boolean {
   if (line.includes('::add-mask::')) return false
   // Backquotes before a position, counted once along the line (the matches come in order).
@@ -177,9 +224,8 @@ function echoesSecret(line: string, names: Set<string>): boolean {
     if (captured(line, word, backquotes)) continue
     const command = echoCommand(line, m.index + m[0].length)
     covered = command.end
-    if (!command.toLog) continue
-    if (readsSecret(command.words)) return true
-    for (const v of command.words.matchAll(/\$\{?([A-Za-z_]\w*)/g)) if (names.has(v[1])) return true
+    if (command.readInto && holdsSecret(command.words, names)) for (const v of command.readInto) names.add(v)
+    if (command.toLog && holdsSecret(command.words, names)) return true
   }
   return false
 }
