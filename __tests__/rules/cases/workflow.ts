@@ -110,6 +110,42 @@ const deployThenDestroy = (teardown = '      - name: Cleanup\n        if: always
     ),
     'schedule'
   )
+/** The always-run clean-up step deleting the AKS cluster of `ownAks`. */
+const AKS_CLEANUP = '      - name: Clean up\n        if: always()\n        run: az aks delete --resource-group rg --yes --name ${{ env.AKS_NAME }}\n'
+/**
+ * A scheduled e2e job (line 6) that logs in to Azure, creates an AKS cluster named for the run,
+ * fetches its credentials and deploys to it (`deploy` replaces those commands), runs a suite,
+ * then `cleanup` (by default: deletes the cluster whatever the outcome).
+ */
+const ownAks = (cleanup = AKS_CLEANUP, deploy = '          kubectl apply -f config/operator.yaml\n'): string =>
+  push(
+    job(
+      'e2e-aks',
+      `      - uses: azure/login@${SHA}\n        with:\n          creds: \${{ secrets.AZURE_CREDENTIALS }}\n      - run: |\n          AKS_NAME="e2e-\${GITHUB_RUN_NUMBER}"\n          echo "AKS_NAME=$AKS_NAME" >> "$GITHUB_ENV"\n` +
+        `          az aks create --resource-group rg --name \${AKS_NAME} --node-count 3\n          az aks get-credentials --resource-group rg --name \${AKS_NAME}\n${deploy}      - run: ./hack/run-suite.sh\n${cleanup}`
+    ),
+    'schedule'
+  )
+/** An EKS e2e job creating its cluster from a file and deleting it by name inside a retry loop's `$( … )`, as cloudnative-pg does. */
+const OWN_EKS = push(
+  job(
+    'e2e-eks',
+    `      - uses: aws-actions/configure-aws-credentials@${SHA}\n        with:\n          role-to-assume: \${{ secrets.AWS_ROLE }}\n      - run: |\n          eksctl create cluster -f hack/eks-cluster.yaml\n          aws eks update-kubeconfig --name \${CLUSTER_NAME}\n          kubectl apply -f config/operator.yaml\n      - run: ./hack/run-suite.sh\n` +
+      '      - if: always()\n        run: |\n          while [ "$attempt" -le 3 ]; do\n            output=$( eksctl delete cluster -n "${CLUSTER_NAME}" --wait 2>&1 ) && break\n            attempt=$((attempt+1))\n          done\n',
+    '    env:\n      CLUSTER_NAME: e2e-${{ github.run_number }}\n'
+  ),
+  'schedule'
+)
+/** A GKE e2e job creating its cluster in an `if` of a retry loop, installing a chart, and deleting the cluster in a clean-up. */
+const OWN_GKE = push(
+  job(
+    'e2e-gke',
+    '      - run: |\n          for i in 1 2 3; do\n            if gcloud container clusters create ${{ env.CLUSTER_NAME }} --num-nodes=1; then\n              break\n            fi\n          done\n' +
+      '          gcloud container clusters get-credentials ${{ env.CLUSTER_NAME }} --region us-east1\n          helm install app charts/app --wait\n      - if: always()\n        run: gcloud container clusters delete "$CLUSTER_NAME" --quiet\n',
+    '    env:\n      CLUSTER_NAME: e2e-${{ github.run_id }}\n'
+  ),
+  'schedule'
+)
 /** A job publishing a release with the job token, then running the project's script named deploy. */
 const RELEASE_THEN_DEPLOY_SCRIPT = push(job('publish', '      - run: |\n          gh release create "$TAG" dist/*\n          ./script/deploy.sh\n        env:\n          GH_TOKEN: ${{ github.token }}\n'))
 
@@ -377,6 +413,9 @@ export const workflowCases: CaseTable = {
       { name: 'kind load alone marks the cluster as the job\'s own', code: kindE2e().replace('make e2e-bootstrap KUBERNETES_VERSION=1.30.0', 'make images') },
       { name: 'a stack deployed by make deploy-ide and always destroyed by make destroy-ide', code: deployThenDestroy() },
       { name: 'a throwaway cluster from a local setup action', code: push(job('chart-test', '      - uses: ./.github/actions/setup-k3d\n      - run: helm install web charts/web --wait\n'), 'pull_request') },
+      { name: 'an AKS cluster the job creates, deploys to and deletes in an always-run clean-up', code: ownAks() },
+      { name: 'an EKS cluster created from a file and deleted by name inside $( … )', code: OWN_EKS },
+      { name: 'a GKE cluster created in an if, deleted in a clean-up', code: OWN_GKE },
       { name: 'workflow-level concurrency', code: 'name: ci\non: push\nconcurrency: prod\npermissions:\n  contents: read\njobs:\n' + job('deploy', '      - run: ./deploy.sh\n', '    environment: production\n') }
     ],
     invalid: [
@@ -387,7 +426,26 @@ export const workflowCases: CaseTable = {
         errors: [{ line: 6 }]
       },
       { name: 'a kind e2e job given a kubeconfig secret', code: kindE2e('      - run: echo "$KUBECONFIG_DATA" > ~/.kube/config\n        env:\n          KUBECONFIG_DATA: ${{ secrets.STAGING_KUBECONFIG }}\n'), errors: [{ line: 6 }] },
-      { name: 'a local action that is not a cluster setup', code: push(job('deploy', '      - uses: ./.github/actions/setup-kubeconfig\n      - run: helm upgrade --install web charts/web --wait\n', '    environment: production\n')), errors: [{ line: 6 }] }
+      { name: 'a local action that is not a cluster setup', code: push(job('deploy', '      - uses: ./.github/actions/setup-kubeconfig\n      - run: helm upgrade --install web charts/web --wait\n', '    environment: production\n')), errors: [{ line: 6 }] },
+      { name: 'an AKS cluster the job creates but never deletes', code: ownAks(''), errors: [{ line: 6 }] },
+      { name: 'an AKS cluster deleted only when the job failed', code: ownAks(AKS_CLEANUP.replace('always()', 'failure()')), errors: [{ line: 6 }] },
+      { name: 'a cluster delete that is only a comment', code: ownAks('      - if: always()\n        run: |\n          # az aks delete --resource-group rg --yes --name $AKS_NAME\n          echo done\n'), errors: [{ line: 6 }] },
+      { name: 'a cluster delete inside single quotes is text', code: ownAks(`      - if: always()\n        run: echo 'later, $(az aks delete --name $AKS_NAME)'\n`), errors: [{ line: 6 }] },
+      {
+        name: 'a job that only deletes a cluster, and deploys to another one',
+        code: ownAks().replace('          az aks create --resource-group rg --name ${AKS_NAME} --node-count 3\n', ''),
+        errors: [{ line: 6 }]
+      },
+      {
+        name: 'its own cluster created and deleted, but another cluster\'s credentials fetched too',
+        code: ownAks(AKS_CLEANUP, '          kubectl apply -f config/operator.yaml\n          az aks get-credentials --resource-group rg --name production\n          helm upgrade --install app charts/app\n'),
+        errors: [{ line: 6 }]
+      },
+      {
+        name: 'its own cluster created and deleted, but a Terraform apply beside it',
+        code: ownAks(AKS_CLEANUP, '          kubectl apply -f config/operator.yaml\n          terraform apply -auto-approve\n'),
+        errors: [{ line: 6 }]
+      }
     ]
   },
   'workflow/deploy-without-environment': {
@@ -413,7 +471,8 @@ export const workflowCases: CaseTable = {
       { name: 'a kind cluster stood up by make e2e-bootstrap and loaded with kind load', code: kindE2e() },
       ...LOCAL_CLUSTER_INSTALLS,
       { name: 'a stack deployed by make deploy-ide and always destroyed by make destroy-ide', code: deployThenDestroy() },
-      { name: 'a stack deployed by a script and destroyed by its counterpart', code: deployThenDestroy('      - if: always()\n        run: bash ./scripts/destroy.sh\n').replace('make deploy-ide environment="$CLUSTER_ID"', './scripts/deploy.sh') }
+      { name: 'a stack deployed by a script and destroyed by its counterpart', code: deployThenDestroy('      - if: always()\n        run: bash ./scripts/destroy.sh\n').replace('make deploy-ide environment="$CLUSTER_ID"', './scripts/deploy.sh') },
+      { name: 'an AKS cluster the job creates, deploys to and deletes in an always-run clean-up', code: ownAks() }
     ],
     invalid: [
       { code: push(job('deploy', '      - run: ./deploy.sh && ./smoke-test.sh\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `deploy`/ }] },

@@ -13,6 +13,11 @@ export interface ShellCommand {
   words: string[]
   /** The operator that follows this command. */
   next: Separator
+  /**
+   * The scripts of the command substitutions (`$( … )`, `` `…` ``) in its words, outside single
+   * quotes: the shell runs them too. `$(( … ))` arithmetic is none. Absent when there are none.
+   */
+  substitutions?: string[]
 }
 
 const OPERATOR_START = new Set(['&', '|', ';', '\n', '(', ')'])
@@ -21,6 +26,7 @@ const OPERATOR_START = new Set(['&', '|', ';', '\n', '(', ')'])
 export function splitShellCommands(script: string): ShellCommand[] {
   const commands: ShellCommand[] = []
   let words: string[] = []
+  let substitutions: string[] = []
   let word: string | null = null
   let dropNextWord = false
   let i = 0
@@ -33,9 +39,13 @@ export function splitShellCommands(script: string): ShellCommand[] {
   }
   const endCommand = (next: Separator): void => {
     endWord()
-    if (words.length > 0) commands.push({ words, next })
+    if (words.length > 0) commands.push(substitutions.length ? { words, next, substitutions } : { words, next })
     else if (commands.length > 0 && next !== '\n') commands[commands.length - 1].next = next
     words = []
+    substitutions = []
+  }
+  const substituted = (open: number, end: number): void => {
+    if (script[open] === '(' && script[open + 1] !== '(') substitutions.push(script.slice(open + 1, end))
   }
   const append = (text: string): void => {
     word = (word ?? '') + text
@@ -59,11 +69,12 @@ export function splitShellCommands(script: string): ShellCommand[] {
       continue
     }
     if (c === '"') {
-      i = readDoubleQuoted(script, i + 1, append)
+      i = readDoubleQuoted(script, i + 1, append, substituted)
       continue
     }
     if (c === '$' && (script[i + 1] === '(' || script[i + 1] === '{')) {
       const end = matchingClose(script, i + 1)
+      substituted(i + 1, end)
       append(script.slice(i, end + 1))
       i = end + 1
       continue
@@ -71,6 +82,7 @@ export function splitShellCommands(script: string): ShellCommand[] {
     if (c === '`') {
       const close = script.indexOf('`', i + 1)
       const end = close === -1 ? script.length - 1 : close
+      if (close !== -1) substitutions.push(script.slice(i + 1, close))
       append(script.slice(i, end + 1))
       i = end + 1
       continue
@@ -112,7 +124,8 @@ export function splitShellCommands(script: string): ShellCommand[] {
   return commands
 }
 
-function readDoubleQuoted(script: string, start: number, append: (t: string) => void): number {
+/** Reads a double-quoted string from `start` (after its quote); `substituted` gets the parenthesis of each `$(` and its match. */
+function readDoubleQuoted(script: string, start: number, append: (t: string) => void, substituted: (open: number, end: number) => void): number {
   let i = start
   while (i < script.length && script[i] !== '"') {
     const c = script[i]
@@ -128,6 +141,7 @@ function readDoubleQuoted(script: string, start: number, append: (t: string) => 
     }
     if (c === '$' && script[i + 1] === '(') {
       const end = matchingClose(script, i + 1)
+      substituted(i + 1, end)
       append(script.slice(i, end + 1))
       i = end + 1
       continue

@@ -332,6 +332,59 @@ function createsEphemeralCluster(job: JobModel): boolean {
   )
 }
 
+/** Commands (program and arguments, as `commandsRun` gives them) that create a Kubernetes cluster, and the same tools' commands deleting one. */
+const CLUSTER_CREATE = /^(az aks create|eksctl create cluster|gcloud (?:(?:alpha|beta) )?container clusters create(?:-auto)?|kind create cluster|k3d cluster create|doctl kubernetes cluster create)\b/
+const CLUSTER_DELETE = /^(az aks delete|eksctl delete cluster|gcloud (?:(?:alpha|beta) )?container clusters delete|kind delete clusters?|k3d cluster delete|doctl kubernetes cluster delete)\b/
+/** Commands that point kubectl at a cluster by its name; the name is the word after `--name`/`-n`, or the positional after the verb. */
+const CLUSTER_CREDENTIALS = /^(az aks get-credentials|aws eks update-kubeconfig|gcloud (?:(?:alpha|beta) )?container clusters get-credentials|doctl kubernetes cluster kubeconfig save)\b/
+
+/** The cluster a create, delete or credentials command names (`--name X`, `--name=X`, `-n X`, or the word after the verb), as written. */
+function clusterNameOf(command: string, verb: RegExp): string | undefined {
+  // An expression is one word, though it holds blanks: `${{ env.CLUSTER_NAME }}` (one without a `$` inside, so each scan stops at the next).
+  const text = command.replace(/\$\{\{([^}$]*)\}\}/g, (_, body: string) => `\${{${body.replace(/\s+/g, '')}}}`)
+  const args = text.slice((verb.exec(text)?.[0] ?? '').length).trim().split(' ')
+  for (const [i, a] of args.entries()) {
+    if (a === '--name' || a === '-n') return args[i + 1]
+    if (a.startsWith('--name=')) return a.slice('--name='.length)
+  }
+  // gcloud and doctl name the cluster first; a first word that is an option names nothing.
+  return args[0] && !args[0].startsWith('-') ? args[0] : undefined
+}
+
+/** `${NAME}`, `$NAME` and `${{env.NAME}}` (the step's environment, as the shell sees it) are the same name. */
+const sameName = (name: string): string => name.replace(/\$\{\{env\.(\w+)\}\}|\$\{(\w+)\}/g, (_, env?: string, shell?: string) => `$${env ?? shell}`)
+
+/**
+ * Whether the job works in a Kubernetes cluster it creates itself and deletes again (`az aks
+ * create` … `az aks delete` in a clean-up step under `if: always()`), and deploys nowhere else:
+ * each run deploys to a cluster of its own, gone when the job ends. The delete must run once the
+ * steps before it succeeded (see `runsAfterSuccess`); every cluster whose credentials the job
+ * fetches by name must be one it creates or deletes; no cluster credentials come from an action or
+ * a secret, and no deploy command or action other than kubectl and helm's (which talk to the
+ * current cluster) reaches other infrastructure. Read command by command: an `echo`ed or
+ * commented-out delete deletes nothing.
+ */
+function deploysToOwnCluster(ctx: CheckContext, job: JobModel): boolean {
+  const commands = job.steps.flatMap((s) => {
+    const afterSuccess = runsAfterSuccess(s)
+    return commandsRun(commandsOf(s)).map((command) => ({ command, afterSuccess }))
+  })
+  const created = commands.findIndex((c) => CLUSTER_CREATE.test(c.command))
+  if (created < 0 || !commands.slice(created + 1).some((c) => c.afterSuccess && CLUSTER_DELETE.test(c.command))) return false
+  const own = new Set(
+    commands.flatMap(({ command }) => [CLUSTER_CREATE, CLUSTER_DELETE].map((verb) => (verb.test(command) ? clusterNameOf(command, verb) : undefined))).filter((n): n is string => !!n).map(sameName)
+  )
+  const elsewhere = commands.some(({ command }) => {
+    if (!CLUSTER_CREDENTIALS.test(command)) return false
+    const name = clusterNameOf(command, CLUSTER_CREDENTIALS)
+    return name === undefined || !own.has(sameName(name))
+  })
+  if (elsewhere || job.steps.some((s) => REAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? ''))) return false
+  if (job.steps.some((s) => DEPLOY_ACTIONS.has(actionRepo(s.uses) ?? '') && !/k8s|kube|helm/i.test(s.uses ?? ''))) return false
+  if (commands.some(({ command }) => DEPLOY_COMMAND.test(command) && !KUBE_DEPLOY.test(command))) return false
+  return !jobTextSome(ctx, job, (text) => findExpressions(text).some((e) => KUBE_SECRET.test(e.body)))
+}
+
 /** Whether the job fetches a cluster's credentials, reads a kubeconfig secret, or logs in to a cloud and runs a cloud deploy command. */
 function reachesRealCluster(ctx: CheckContext, job: JobModel): boolean {
   if (job.steps.some((s) => REAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? '') || REAL_CLUSTER_COMMAND.test(commandsOf(s)))) return true
@@ -362,15 +415,24 @@ const SHELLS = new Set(['bash', 'sh', 'zsh', 'dash'])
 /** Programs whose first argument is the script they run. */
 const INTERPRETERS = new Set([...SHELLS, 'python', 'python3', 'pwsh'])
 
+/** Reserved words that may open a command list: the command after them is what runs (`if gcloud … create`, `do az aks delete`). */
+const LEADING_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'while', 'until', 'do', '!', '{'])
+
 /**
  * The commands a script runs, each as its program and arguments joined by spaces (quotes
- * removed, comments, redirections and line continuations gone), entering `bash -c '…'`.
+ * removed, comments, redirections and line continuations gone), entering `bash -c '…'` and
+ * `$( … )` (`output=$( eksctl delete cluster … )`), past reserved words (`if`, `do`).
  * Text inside an argument (`echo "… terraform destroy …"`) is never the start of a command.
  */
 function commandsRun(script: string, depth = 0): string[] {
   const out: string[] = []
   for (const command of splitShellCommands(script)) {
-    const run = invocationOf(command.words)
+    let first = 0
+    while (first < command.words.length && LEADING_KEYWORDS.has(command.words[first])) first++
+    const words = command.words.slice(first)
+    // What a substitution runs comes before the command it is part of.
+    if (depth < 2) for (const inner of command.substitutions ?? []) out.push(...commandsRun(inner, depth + 1))
+    const run = invocationOf(words)
     if (!run) continue
     const inner = run.args.indexOf('-c')
     if (SHELLS.has(run.program) && inner >= 0 && inner + 1 < run.args.length && depth < 2) out.push(...commandsRun(run.args[inner + 1], depth + 1))
@@ -431,8 +493,9 @@ function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | unde
   const releaseStep = steps.find((s) => s.kind === 'release')?.step
   const publishes = !!releaseStep && canPublish(ctx, job)
   const deployStepOrLabel = steps.some((s) => s.kind === 'deploy') || labelled(DEPLOY_LABEL) || labelled(RELEASE_LABEL)
-  // End-to-end tests against a kind/k3d/minikube cluster, or against infrastructure the job
-  // destroys again, deploy nothing anyone uses, whatever their commands.
+  // End-to-end tests against a kind/k3d/minikube cluster, a cloud cluster the job creates and
+  // deletes again, or infrastructure the job destroys again, deploy nothing anyone uses, whatever
+  // their commands.
   // A job that also reaches a real cluster (a cloud login, a kubeconfig secret) may deploy there.
   // What such a job deploys dies with it; an image or release it publishes (then checks on the
   // local cluster) does not.
@@ -440,7 +503,7 @@ function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | unde
   // Both tests read every command of the job, and only a deploy step or a label can make the
   // answer below differ from this early one (`publishes` decides both): without either they are skipped.
   if (deployStepOrLabel) {
-    const localCluster = createsEphemeralCluster(job) && !reachesRealCluster(ctx, job)
+    const localCluster = (createsEphemeralCluster(job) && !reachesRealCluster(ctx, job)) || deploysToOwnCluster(ctx, job)
     if (localCluster || (!labelled(DEPLOY_LABEL) && !labelled(RELEASE_LABEL) && tornDownAgain(job))) return publishes ? { kind: 'release', step: releaseStep } : undefined
   }
   const deployStep = steps.find((s) => s.kind === 'deploy' && !deployScriptOnly(s.step))?.step

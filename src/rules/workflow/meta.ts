@@ -217,7 +217,8 @@ export const RULES = defineRules('workflow', {
     topics: ['rollout-strategy'],
     severity: 'medium',
     title: 'Deploys can overlap',
-    description: 'A deploy job has no `concurrency` group at job or workflow level, so two runs can deploy at once and an older commit can finish last.',
+    description:
+      'A deploy job has no `concurrency` group at job or workflow level, so two runs can deploy at once and an older commit can finish last. A job that deploys only to a cluster it stands up itself (kind, k3d, minikube, or a cloud cluster it creates and deletes again, such as `az aks create` … `az aks delete` in an always-run clean-up) or to infrastructure it destroys again is no deploy: each run gets its own.',
     remediation: 'Add `concurrency: { group: deploy-${{ github.ref }}, cancel-in-progress: false }` to the workflow or the deploy job.'
   },
   deployNoVerification: {
