@@ -146,6 +146,16 @@ const OWN_GKE = push(
   ),
   'schedule'
 )
+/**
+ * A goreleaser release job (`release-plugin`) given the job token, in a workflow run on `on` (the
+ * lines under `on:`) whose `permissions:` are `permissions`; `env` replaces the step's env lines.
+ */
+const goreleaserJob = (on: string, env = '          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n', permissions = '  contents: write\n'): string =>
+  `name: plugin\non:\n${on}permissions:\n${permissions}jobs:\n` +
+  job('release-plugin', `      - uses: goreleaser/goreleaser-action@${SHA}\n        with:\n          args: release --clean\n        env:\n${env}`)
+const ON_RELEASE = '  release:\n    types: [published]\n'
+/** The line of the job of a `goreleaserJob` workflow. */
+const releaseJobLine = (code: string): number => lineOf(code, '  release-plugin:')
 /** A job publishing a release with the job token, then running the project's script named deploy. */
 const RELEASE_THEN_DEPLOY_SCRIPT = push(job('publish', '      - run: |\n          gh release create "$TAG" dist/*\n          ./script/deploy.sh\n        env:\n          GH_TOKEN: ${{ github.token }}\n'))
 
@@ -476,6 +486,22 @@ export const workflowCases: CaseTable = {
     ],
     invalid: [
       { code: push(job('deploy', '      - run: ./deploy.sh && ./smoke-test.sh\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `deploy`/ }] },
+      ...[
+        { name: 'a release run only on release, holding only the job token: low', on: ON_RELEASE },
+        { name: 'a release run on push and by hand, holding only the job token: low', on: '  push:\n    branches: [main]\n  workflow_dispatch:\n' },
+        { name: 'a release on a schedule and on tags made, holding no secret at all: low', on: '  schedule:\n    - cron: "0 3 * * 1"\n  create:\n', env: '          GORELEASER_CURRENT_TAG: v1\n' }
+      ].map((c) => {
+        const code = goreleaserJob(c.on, c.env)
+        return { name: c.name, code, errors: [{ line: releaseJobLine(code), severity: 'low' as const, message: /so it runs without approval gates\. Low: it reads no secret but the job's own token .* so an environment would add only a reviewer gate\.$/ }] }
+      }),
+      ...[
+        { name: 'a release given another secret: medium', code: goreleaserJob(ON_RELEASE, '          GITHUB_TOKEN: ${{ secrets.SEMANTIC_RELEASE_TOKEN }}\n') },
+        { name: 'a release whose token may request an OIDC token: medium', code: goreleaserJob(ON_RELEASE, undefined, '  contents: write\n  id-token: write\n') },
+        { name: 'a release also run on pull_request_target: medium', code: goreleaserJob(ON_RELEASE + '  pull_request_target:\n') },
+        { name: 'a release run after another workflow: medium', code: goreleaserJob('  workflow_run:\n    workflows: [ci]\n') },
+        { name: 'a release also run on an issue comment: medium', code: goreleaserJob('  push:\n  issue_comment:\n') },
+        { name: 'a release run on pull_request, which a fork can start: medium', code: goreleaserJob('  pull_request:\n') }
+      ].map((c) => ({ ...c, errors: [{ line: releaseJobLine(c.code), severity: 'medium' as const, message: /or environment-scoped secrets\.$/ }] })),
       { name: 'a rollback destroying the stack only when the apply failed', code: TEMPORARY_INFRA.replace('if: always()', 'if: failure()'), errors: [{ line: 6, message: /^deploy job `acceptance`/ }] },
       { name: 'a destroy under a condition that may not hold', code: TEMPORARY_INFRA.replace('if: always()', "if: github.event_name == 'schedule'"), errors: [{ line: 6, message: /^deploy job `acceptance`/ }] },
       {

@@ -5,7 +5,7 @@
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node, type Pair } from '../parse/yaml.js'
 import { actionRepo, dependentsOf, jobTextSome, scalarsUnder, type CheckContext } from './context.js'
-import { contextPaths, findExpressions } from './expressions.js'
+import { contextPaths, findExpressions, readsSecretBeyondToken } from './expressions.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 import { invocationOf, positionals, splitShellCommands } from '../parse/shell-words.js'
@@ -560,6 +560,34 @@ function continueOnError(ctx: CheckContext, job: JobModel, step: StepModel | und
   return ctx.report(RULES.deployContinueOnError, line, `${where} sets \`continue-on-error: true\`, so a failed deploy still passes.`, { suggestion })
 }
 
+/**
+ * Triggers only someone with write access to the repository can start: a push, a release, a
+ * branch or tag created or deleted, a manual or API run, the clock, the merge queue.
+ */
+const WRITER_TRIGGERS = new Set(['push', 'release', 'create', 'delete', 'workflow_dispatch', 'repository_dispatch', 'schedule', 'merge_group'])
+
+/** Whether the job's token (its own `permissions:`, else the workflow's) may request an OIDC token. */
+function requestsOidc(ctx: CheckContext, job: JobModel): boolean {
+  const value = (job.permissions ?? ctx.wf.permissions)?.value
+  if (!isMap(value)) return scalarString(value) === 'write-all'
+  return value.items.some((p) => scalarString(p.key) === 'id-token' && scalarString(p.value) === 'write')
+}
+
+/**
+ * Why an environment could add nothing but a reviewer gate to the job, when so: it reads no
+ * secret but its own token (whose rights `permissions:` sets; an environment cannot scope it),
+ * requests no OIDC token (a cloud role may trust only an environment's), and every trigger of the
+ * workflow needs write access to start, so whoever starts it could already push.
+ */
+function onlyReviewerGate(ctx: CheckContext, job: JobModel): string | undefined {
+  const triggers = [...ctx.wf.triggers]
+  if (triggers.length === 0 || triggers.some((t) => !WRITER_TRIGGERS.has(t))) return undefined
+  if (requestsOidc(ctx, job) || jobTextSome(ctx, job, readsSecretBeyondToken)) return undefined
+  const named = triggers.map((t) => `\`${t}\``)
+  const on = named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}` : named[0]
+  return `it reads no secret but the job's own token (whose rights \`permissions:\` sets, not an environment), requests no OIDC token, and runs only on ${on}, which only people with write access can start, so an environment would add only a reviewer gate`
+}
+
 function checkJob(ctx: CheckContext, job: JobModel): Finding[] {
   const evidence = deployEvidence(ctx, job)
   if (!evidence) return []
@@ -569,7 +597,12 @@ function checkJob(ctx: CheckContext, job: JobModel): Finding[] {
     : `${evidence.kind} job \`${job.id}\``
   // Jobs that call a reusable workflow cannot declare an environment; the callee must.
   if (!job.uses && job.environment === undefined) {
-    out.push(ctx.report(RULES.deployNoEnvironment, job.line, `${what} has no \`environment:\`, so it runs without approval gates or environment-scoped secrets.`))
+    const gateOnly = onlyReviewerGate(ctx, job)
+    out.push(
+      gateOnly
+        ? ctx.report(RULES.deployNoEnvironment, job.line, `${what} has no \`environment:\`, so it runs without approval gates. Low: ${gateOnly}.`, { severity: 'low' })
+        : ctx.report(RULES.deployNoEnvironment, job.line, `${what} has no \`environment:\`, so it runs without approval gates or environment-scoped secrets.`)
+    )
   }
   // A reusable workflow from another repository may set its own concurrency group; it is not read.
   const externalCallee = job.uses !== undefined && !isLocalWorkflow(job.uses)

@@ -208,7 +208,8 @@ export const RULES = defineRules('workflow', {
     topics: ['pipeline-tests', 'least-privilege'],
     severity: 'medium',
     title: 'Deploy job without an environment',
-    description: 'A deploy or release job does not declare an `environment:`, so it gets no required reviewers, branch restrictions or environment-scoped secrets.',
+    description:
+      'A deploy or release job does not declare an `environment:`, so it gets no required reviewers, branch restrictions or environment-scoped secrets. Low when an environment could add only a reviewer gate: the job reads no secret but its own `GITHUB_TOKEN` (whose rights `permissions:` sets), requests no OIDC token (`id-token: write`), and the workflow runs only on triggers that need write access to start (push, release, branch or tag creation or deletion, a manual or API run, a schedule, the merge queue). Any other secret, an OIDC token, or a trigger others can start (pull_request_target, issues, issue_comment, workflow_run, workflow_call, …) keeps it medium.',
     remediation: 'Add `environment: production` (or the target) to the job and configure protection rules for it.'
   },
   deployNoConcurrency: {
