@@ -1233,6 +1233,31 @@ export const workflowCases: CaseTable = {
       { name: 'no permissions block, on a schedule: medium', code: 'name: ci\non: [push, schedule]\njobs:\n' + job('b', '      - uses: someone/tool@v1\n'), errors: [{ line: 8, severity: 'medium' }] },
       { name: 'no permissions block, the job token passed to a step (the same repository default token): medium', code: 'name: ci\non: pull_request\njobs:\n' + job('b', '      - uses: someone/tool@v1\n        with:\n          token: ${{ github.token }}\n'), errors: [{ line: 8, severity: 'medium' }] },
       { name: 'no permissions block, a secret in the job', code: 'name: ci\non: pull_request\njobs:\n' + job('b', '      - uses: someone/tool@v1\n      - run: ./upload.sh\n        env:\n          KEY: ${{ secrets.UPLOAD_KEY }}\n'), errors: [{ line: 8, severity: 'high' }] },
+      {
+        name: 'no permissions block, a scheduled lock-threads job handed the job token: it works only with a writing default token, so high',
+        code: 'name: lock\non:\n  schedule:\n    - cron: "50 1 * * *"\njobs:\n' + job('lock', '      - uses: dessant/lock-threads@v5\n        with:\n          github-token: ${{ secrets.GITHUB_TOKEN }}\n          issue-inactive-days: "30"\n'),
+        errors: [{ line: 10, severity: 'high', message: /not a full commit SHA\. High, though the job holds no secret: the job sets no `permissions:` and its step `dessant\/lock-threads` needs a token that writes, so the job works only where the repository default token writes/ }]
+      },
+      {
+        name: 'no permissions block, a later step runs git push: high',
+        code: 'name: ci\non: push\njobs:\n' + job('b', '      - uses: someone/formatter@v1\n      - run: |\n          git commit -am "format"\n          if ! git push origin HEAD; then echo failed; fi\n'),
+        errors: [{ line: 8, severity: 'high', message: /its step `git push` needs a token that writes/ }]
+      },
+      {
+        name: 'no permissions block, gh pr comment on pull_request: high',
+        code: 'name: ci\non: pull_request\njobs:\n' + job('b', '      - uses: someone/size-check@v2\n      - run: gh pr comment "$PR" --body-file report.md\n        env:\n          GH_TOKEN: ${{ github.token }}\n'),
+        errors: [{ line: 8, severity: 'high', message: /its step `gh pr comment` needs a token that writes/ }]
+      },
+      {
+        name: 'lock-threads under a permissions block writing only issues: the written limit decides (medium)',
+        code: 'name: lock\non: schedule\npermissions:\n  issues: write\njobs:\n' + job('lock', '      - uses: dessant/lock-threads@v5\n'),
+        errors: [{ line: 10, severity: 'medium' }]
+      },
+      {
+        name: 'no permissions block, git push only printed: medium',
+        code: 'name: ci\non: push\njobs:\n' + job('b', '      - uses: someone/formatter@v1\n      - run: echo "run git push yourself"\n'),
+        errors: [{ line: 8, severity: 'medium' }]
+      },
       { name: 'job granted a write scope', code: push(job('b', '      - uses: someone/tool@v1\n', '    permissions:\n      contents: write\n')), errors: [{ line: 12 }] },
       {
         name: 'a token that writes only code-scanning alerts, no secret, push only: medium',

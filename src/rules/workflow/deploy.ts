@@ -234,6 +234,42 @@ export function stepPublishes(step: StepModel): boolean {
   return commandsRun(commandsOf(step)).some(pushesOrReleases)
 }
 
+/**
+ * Actions whose work needs the job token to write, and that take the job token by default: lock,
+ * close or label issues and pull requests, draft releases, open pull requests, comment, commit.
+ */
+const TOKEN_WRITING_ACTIONS = new Set([
+  'dessant/lock-threads',
+  'actions/stale',
+  'actions/labeler',
+  'release-drafter/release-drafter',
+  'peter-evans/create-pull-request',
+  'peter-evans/create-or-update-comment',
+  'stefanzweifel/git-auto-commit-action'
+])
+/** `gh pr` subcommands that write to a pull request. */
+const GH_PR_WRITES = new Set(['comment', 'merge', 'edit'])
+
+/**
+ * What a step does that needs the job's token to write, when it is one of the few known cases:
+ * an action of TOKEN_WRITING_ACTIONS, or a `run:` script running `git push`, `gh pr
+ * comment|merge|edit` or `gh release create` (read command by command); its name in backquotes.
+ */
+export function tokenWriteOf(step: StepModel): string | undefined {
+  const repo = actionRepo(step.uses)
+  if (repo && TOKEN_WRITING_ACTIONS.has(repo)) return `\`${repo}\``
+  const run = scalarString(step.run)
+  if (!run) return undefined
+  for (const command of commandsRun(run)) {
+    const { program, args } = programOf(command)
+    if (program === 'git' && positionals(args, GIT_OPTIONS_WITH_ARG)[0] === 'push') return '`git push`'
+    if (program !== 'gh') continue
+    const [group, verb] = positionals(args, GH_OPTIONS_WITH_ARG)
+    if ((group === 'pr' && GH_PR_WRITES.has(verb)) || (group === 'release' && verb === 'create')) return `\`gh ${group} ${verb}\``
+  }
+  return undefined
+}
+
 /** A build-push that does not push, or goreleaser asked only to check its config, releases nothing. */
 function releasesForReal(repo: string, step: StepModel): boolean {
   const inputs = inputsOf(step)

@@ -4,7 +4,7 @@ import { isMap, isScalar, scalarString, type Node } from '../parse/yaml.js'
 import { actionRepo, dependentsOf, jobTextSome, scalarsUnder, tokenIsReadOnly, type CheckContext } from './context.js'
 import { checksOutHead } from './checkout.js'
 import { contextPaths, findExpressions, readsSecretBeyondToken } from './expressions.js'
-import { stepPublishes } from './deploy.js'
+import { stepPublishes, tokenWriteOf } from './deploy.js'
 import { isPrivileged, type JobModel } from './model.js'
 import { localCallers } from './callees.js'
 import { RULES } from './meta.js'
@@ -201,6 +201,21 @@ function plainCallers(ctx: CheckContext, path: string, seen: Set<string>): strin
   return [...out]
 }
 
+/**
+ * Why the job's default token must write, when the job shows it: no `permissions:` is set (job or
+ * workflow), and a step does what only a writing token can (see `tokenWriteOf`: lock threads, label,
+ * push, comment, create a release). The job then works only where the repository default token
+ * writes, so "read-only unless the repository grants write by default" does not hold for it.
+ */
+function whyDefaultTokenWrites(ctx: CheckContext, job: JobModel): string | undefined {
+  if (job.permissions ?? ctx.wf.permissions) return undefined
+  for (const step of job.steps) {
+    const write = tokenWriteOf(step)
+    if (write) return `the job sets no \`permissions:\` and its step ${write} needs a token that writes, so the job works only where the repository default token writes, and a moved tag runs with that write token`
+  }
+  return undefined
+}
+
 function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | undefined, job: JobModel, readsSecret: () => boolean): Finding | undefined {
   // A path in this repository (`./x`, `../x`) runs the code of the commit under review: nothing to pin.
   if (!uses || !node || /^\.\.?[/\\]/.test(uses) || uses.includes('${{')) return undefined
@@ -232,6 +247,8 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
   }
   const message = `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA`
   const limited = whyTokenLimited(ctx, job, readsSecret)
+  const writes = limited ? whyDefaultTokenWrites(ctx, job) : undefined
+  if (writes) return ctx.report(RULES.unpinnedAction, line, `${message}. High, though the job holds no secret: ${writes}.`)
   if (limited) return ctx.report(RULES.unpinnedAction, line, `${message}. Medium: ${limited}.`, { severity: 'medium' })
   return ctx.report(RULES.unpinnedAction, line, `${message}.`)
 }
