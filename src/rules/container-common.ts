@@ -58,6 +58,57 @@ export function imageBaseName(ref: string): string {
   return path.slice(path.lastIndexOf('/') + 1)
 }
 
+/** Docker Hub, and the mirrors that serve its official images under their bare names (`mirror.gcr.io/busybox`, `public.ecr.aws/docker/library/busybox`). */
+const HUB_REGISTRIES: ReadonlySet<string | undefined> = new Set([undefined, 'docker.io', 'index.docker.io', 'registry-1.docker.io', 'mirror.gcr.io', 'public.ecr.aws'])
+
+/**
+ * The name of the Docker Hub official image a reference names (`postgres` for `postgres:15-alpine`,
+ * `docker.io/library/postgres` or `mirror.gcr.io/postgres`), or undefined for any other repository
+ * (`bitnami/postgresql`, `ghcr.io/org/postgres`).
+ */
+export function officialImageName(ref: string): string | undefined {
+  const { registry, path } = imageRepository(ref)
+  return HUB_REGISTRIES.has(registry) && path !== '' && !path.includes('/') ? path : undefined
+}
+
+/**
+ * Docker Hub official server images that set no USER on purpose: started as root, their entrypoint
+ * makes the data folder the server's own and re-runs itself through `gosu`/`su-exec` as the
+ * image's unprivileged user, but only when the command it is given is the server (a first argument
+ * the entrypoint recognises: the image's default command, or options it prefixes with the server).
+ * Image name → that user and the first arguments that step down. Read from each image's
+ * `docker-entrypoint.sh`; an image that runs as a non-root USER from the start is no step-down.
+ */
+const STEP_DOWN_SERVERS: ReadonlyMap<string, { user: string; steps: (first: string) => boolean }> = new Map([
+  ['postgres', { user: 'postgres', steps: (first: string) => first === 'postgres' || first.startsWith('-') }],
+  ['redis', { user: 'redis', steps: (first: string) => first === 'redis-server' || first.startsWith('-') || first.endsWith('.conf') }],
+  ['mysql', { user: 'mysql', steps: (first: string) => first === 'mysqld' || first.startsWith('-') }],
+  ['mariadb', { user: 'mysql', steps: (first: string) => first === 'mariadbd' || first === 'mysqld' || first.startsWith('-') }],
+  ['mongo', { user: 'mongodb', steps: (first: string) => first.startsWith('mongo') || first.startsWith('-') }],
+  ['rabbitmq', { user: 'rabbitmq', steps: (first: string) => first.startsWith('rabbitmq') }]
+])
+
+/** An official image whose entrypoint steps down from root (see `officialStepDown`): the image and the user it runs the server as. */
+export interface StepDown {
+  image: string
+  user: string
+}
+
+/**
+ * Whether a container of `ref` started with the image's own entrypoint and these arguments
+ * (`undefined`: none given, so the image's default command) ends up running its server as the
+ * image's unprivileged user: a Docker Hub official server image of `STEP_DOWN_SERVERS` whose
+ * entrypoint recognises the first argument as its server. The caller makes sure the entrypoint
+ * is the image's own (a Kubernetes `command:`, a compose `entrypoint:` replace it).
+ */
+export function officialStepDown(ref: string, args: readonly string[] | undefined): StepDown | undefined {
+  const image = officialImageName(ref)
+  const server = image === undefined ? undefined : STEP_DOWN_SERVERS.get(image)
+  if (image === undefined || server === undefined) return undefined
+  const first = args?.[0]
+  return first === undefined || server.steps(first) ? { image, user: server.user } : undefined
+}
+
 /**
  * Where each registry keeps the Kubernetes pause image (the pod sandbox's own image), as the
  * folder of its repository path: `registry.k8s.io/pause`, `gcr.io/google_containers/pause-amd64`.

@@ -8,7 +8,7 @@
  * `net.core.bpf_jit_harden` or `vm.unprivileged_userfaultfd`) keeps the finding critical. So does an
  * image nobody can tell is a plain base image (see `sysctlImageAccepted`).
  */
-import { imageRepository, parseImageRef } from './container-common.js'
+import { imageRepository, officialImageName, parseImageRef } from './container-common.js'
 
 /** Shells a container command may run its script through (`sh -c "…"`). */
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash'])
@@ -181,9 +181,6 @@ export function fixedSysctlParameters(command: readonly string[], args: readonly
 /** The characters an image reference is made of (registry, path, tag, digest). */
 const IMAGE_REFERENCE = /^[\w][\w./:@-]*$/
 
-/** Docker Hub, and the mirrors that serve its official images under their bare names (`mirror.gcr.io/busybox`, `public.ecr.aws/docker/library/busybox`). */
-const HUB_REGISTRIES: ReadonlySet<string | undefined> = new Set([undefined, 'docker.io', 'index.docker.io', 'registry-1.docker.io', 'mirror.gcr.io', 'public.ecr.aws'])
-
 /**
  * Base images published by the Kubernetes project or a Linux distribution, by registry and the
  * start of their repository path (`''`: the whole registry).
@@ -212,7 +209,7 @@ export function sysctlImageAccepted(image: string | undefined): boolean {
   if (/^sha256:[0-9a-f]{64}$/i.test(parseImageRef(image).digest ?? '')) return true
   const { registry, path } = imageRepository(image)
   if (path === '' || path.split('/').some((part) => part === '')) return false
-  if (HUB_REGISTRIES.has(registry) && !path.includes('/')) return true
+  if (officialImageName(image) !== undefined) return true
   return (BASE_IMAGE_FOLDERS.get(registry ?? '') ?? []).some((folder) => path.startsWith(folder))
 }
 

@@ -145,6 +145,8 @@ const escalation = withEdit(['allowPrivilegeEscalation: false', 'allowPrivilegeE
 const noEscalationSetting = withEdit([SEC_CTX, '          securityContext:\n'])
 const runAsRoot = withEdit([SEC_CTX, SEC_CTX + '            runAsUser: 0\n'])
 const noNonRoot = withEdit(['        runAsNonRoot: true\n', ''])
+/** `noNonRoot` running another image, with extra container keys after `image:` (`command:`, `args:`). */
+const noNonRootImage = (image: string, extra = ''): string => edit(noNonRoot, ['image: registry.example.com/api:1.4.2\n', `image: ${image}\n${extra}`])
 const sysAdmin = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add: [SYS_ADMIN]\n'])
 const hostClock = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add:\n                - NET_BIND_SERVICE\n                - CAP_SYS_TIME\n                - dac_read_search\n'])
 /** NET_ADMIN acts in the pod's own network namespace (what mesh init containers need). */
@@ -881,7 +883,36 @@ export const kubernetesCases: CaseTable = {
       { name: 'non-root UID on the container', code: withEdit(['        runAsNonRoot: true\n', ''], [SEC_CTX, SEC_CTX + '            runAsUser: 10001\n']) },
       ...PAUSE_IMAGES.map((image) => ({ name: `the pause image ${image} (its image user is 65535)`, code: placeholder(image) }))
     ],
-    invalid: [...POD_SECURITY_CASES['k8s/run-as-non-root-not-set'], { code: noNonRoot, errors: [{ line: lineOf(noNonRoot, '- name: api') }] }, ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] }))]
+    invalid: [
+      ...POD_SECURITY_CASES['k8s/run-as-non-root-not-set'],
+      { code: noNonRoot, errors: [{ line: lineOf(noNonRoot, '- name: api') }] },
+      ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] })),
+      ...[
+        ['postgres:15-alpine', '', 'postgres', 'postgres'],
+        ['docker.io/library/redis:7.2', '', 'redis', 'redis'],
+        ['mirror.gcr.io/mariadb:11', '', 'mariadb', 'mysql'],
+        ['mongo:7', "          args: ['--replSet', rs0]\n", 'mongo', 'mongodb'],
+        ['postgres:16', "          args: [postgres, -c, max_connections=200]\n", 'postgres', 'postgres'],
+        ['rabbitmq:3-management', '', 'rabbitmq', 'rabbitmq']
+      ].map(([image, extra, name, user]) => ({
+        name: `the official ${image} image${extra ? ' with server args' : ''}: low, its entrypoint steps down to \`${user}\``,
+        code: noNonRootImage(image!, extra),
+        errors: [
+          {
+            line: lineOf(noNonRoot, '- name: api'),
+            severity: 'low' as const,
+            message: new RegExp(`may run as root \\(.*\\) \\(low: its image is Docker Hub's official \`${name}\`, whose entrypoint starts as root only to prepare the data folder, then runs the server as the image's own user \`${user}\`; nothing in the spec enforces it`)
+          }
+        ]
+      })),
+      ...[
+        ['postgres:15-alpine', '          command: [docker-entrypoint.sh, postgres]\n', 'a `command:` replaces the entrypoint'],
+        ['redis:7', '          args: [sh, -c, redis-server]\n', 'args that start another program'],
+        ['bitnami/postgresql:16', '', 'a non-official image of the same software'],
+        ['ghcr.io/example/postgres:16', '', 'a registry image named like one'],
+        ['nginx:1.27', '', 'an official image with no step-down']
+      ].map(([image, extra, what]) => ({ name: `${what} (${image}): medium`, code: noNonRootImage(image!, extra), errors: [{ line: lineOf(noNonRoot, '- name: api'), severity: 'medium' as const }] }))
+    ]
   },
   'k8s/dangerous-capability': {
     valid: [{ code: CLEAN }, { name: 'NET_ADMIN stays in the pod network namespace', code: netAdmin }],

@@ -175,7 +175,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'medium',
     title: 'Container may run as root',
-    description: 'Neither a non-zero `runAsUser` nor `runAsNonRoot: true` is set at pod or container level, so the container runs as whatever user the image declares, often root. Not reported for the Kubernetes pause image, which declares user 65535.' + RESTRICTED_REJECTS,
+    description: 'Neither a non-zero `runAsUser` nor `runAsNonRoot: true` is set at pod or container level, so the container runs as whatever user the image declares, often root. Not reported for the Kubernetes pause image, which declares user 65535. Low for a Docker Hub official server image whose entrypoint starts as root only to prepare the data folder and then re-runs the server as the image\'s own user through `gosu`/`su-exec` (`postgres`, `redis`, `mysql`, `mariadb`, `mongo`, `rabbitmq`), when no `command:` replaces that entrypoint and any `args:` still start the server (options, or the server\'s own command): the server does not run as root, though nothing in the spec enforces it.' + RESTRICTED_REJECTS,
     remediation: 'Set `securityContext.runAsNonRoot: true` (pod or container level) and a non-zero `runAsUser`.',
     refs: { checkov: 'CKV_K8S_23', kics: 'k8s/containers_running_as_root', trivy: 'AVD-KSV-0012' }
   },

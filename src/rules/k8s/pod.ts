@@ -1,13 +1,13 @@
 /** Pod-level checks: user identity, host namespaces, hostPath volumes. */
 import type { Finding, RuleMeta } from '../../types.js'
-import type { Node } from '../parse/yaml.js'
+import { isSeq, type Node } from '../parse/yaml.js'
 import { K8S } from './meta.js'
 import { isFalse, isTrue, numberAt, runsPauseImage, type Container, type K8sObject, type PodSpec } from './objects.js'
 import type { CheckContext } from './containers.js'
 import type { DocView } from './view.js'
 import { selectorMatches } from './selectors.js'
 import { sameNamespace, type StreamIndex } from './workloads.js'
-import { capabilityName } from '../container-common.js'
+import { capabilityName, officialStepDown, type StepDown } from '../container-common.js'
 import { nodePluginClause, nodePluginNeed, type NodePluginNeed } from '../node-plugin.js'
 import { fixedSysctlParameters, sysctlImageAccepted } from '../node-sysctl.js'
 import { admissionRejection, PSS, unlessRejected } from './pod-security.js'
@@ -136,6 +136,11 @@ export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, conta
     const message = `${who} of ${obj.kind} \`${obj.name}\` ${verdict.why[one ? 0 : 1]}`
     const fixers = containers.filter((c) => names.includes(c.name))
     if (admission) return ctx.report(verdict.meta, verdict.line, ...unlessRejected(message, admission))
+    // Official database images start as root only to prepare their data folder, then step down to their own user.
+    const stepDowns = verdict.meta === K8S.runAsNonRootNotSet ? fixers.map((c) => containerStepDown(v, c)) : []
+    if (stepDowns.length > 0 && stepDowns.every((s) => s !== undefined)) {
+      return ctx.report(verdict.meta, verdict.line, `${message} (low: ${stepDownClause(stepDowns as StepDown[])})`, { severity: 'low' })
+    }
     if (verdict.meta === K8S.runAsRoot && fixers.every((c) => onlyFixesOwnership(v, c))) {
       return ctx.report(verdict.meta, verdict.line, `${message}, only to change file ownership before the app starts (medium: \`fsGroup\` in the pod's securityContext does that without root)`, { severity: 'medium' })
     }
@@ -156,6 +161,34 @@ export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, conta
     }
     return ctx.report(verdict.meta, verdict.line, message)
   })
+}
+
+/**
+ * The step-down of a container that runs a Docker Hub official server image through the image's own
+ * entrypoint (see `officialStepDown`): no `command:`, which would replace the entrypoint, and
+ * `args:`, if any, a list of plain words the entrypoint still reads as its server. Undefined otherwise.
+ */
+function containerStepDown(v: DocView, c: Container): StepDown | undefined {
+  const image = v.str(v.get(c.node, 'image'))
+  if (image === undefined || v.get(c.node, 'command') !== undefined) return undefined
+  const argsNode = v.get(c.node, 'args')
+  if (argsNode === undefined) return officialStepDown(image, undefined)
+  if (!isSeq(argsNode)) return undefined
+  const args = v.items(argsNode).map((item) => v.str(item))
+  if (args.some((a) => a === undefined)) return undefined
+  return officialStepDown(image, args.length === 0 ? undefined : (args as string[]))
+}
+
+/** Why containers whose official image steps down from root are low: what the entrypoint does, and that nothing holds it to that. */
+function stepDownClause(stepDowns: readonly StepDown[]): string {
+  const images = [...new Set(stepDowns.map((s) => s.image))]
+  const users = [...new Set(stepDowns.map((s) => s.user))]
+  const spans = (names: string[]): string => names.map((n) => `\`${n}\``).join(', ')
+  const what =
+    stepDowns.length === 1
+      ? `its image is Docker Hub's official ${spans(images)}, whose entrypoint starts as root only to prepare the data folder, then runs the server as the image's own user ${spans(users)}`
+      : `their images are Docker Hub's official ${spans(images)}, whose entrypoints start as root only to prepare the data folder, then run the server as the image's own user (${spans(users)})`
+  return `${what}; nothing in the spec enforces it: another entrypoint, or a shell opened with \`kubectl exec\`, still gets root`
 }
 
 /**
