@@ -28,7 +28,8 @@ export interface ExpectedError {
   line: number
   message?: RegExp | string
   severity?: Severity
-  suggestion?: string
+  /** The committable suggestion expected, or `null`: the finding must offer none. */
+  suggestion?: string | null
   /** How a value the finding rests on was resolved (`variable default`, `parameter default`, …). */
   via?: string
   /** Path of the finding, when a case has several files (default: the case's first file). */
@@ -132,7 +133,7 @@ export function mismatches(findings: Finding[], errors: ExpectedError[], default
       if (!ok) problems.push(`${path}:${e.line}: message ${JSON.stringify(f.message)} does not match ${String(e.message)}`)
     }
     if (e.via !== undefined && f.via !== e.via) problems.push(`${path}:${e.line}: via ${JSON.stringify(f.via)}, expected ${JSON.stringify(e.via)}`)
-    if (e.suggestion !== undefined && f.suggestion !== e.suggestion) {
+    if (e.suggestion !== undefined && f.suggestion !== (e.suggestion ?? undefined)) {
       problems.push(`${path}:${e.line}: suggestion ${JSON.stringify(f.suggestion)}, expected ${JSON.stringify(e.suggestion)}`)
     }
   }

@@ -110,6 +110,18 @@ export function officialStepDown(ref: string, args: readonly string[] | undefine
 }
 
 /**
+ * Images of datastores that keep their data in one server process (`postgres`, `redis`, `mongo`…),
+ * by the image's own name whatever its registry or namespace (`bitnami/postgresql`): a second
+ * replica of one is a second, independent database, not a copy of the first.
+ */
+const SINGLE_INSTANCE_DATASTORES: ReadonlySet<string> = new Set(['postgres', 'postgresql', 'mysql', 'mariadb', 'redis', 'valkey', 'mongo', 'mongodb'])
+
+/** Whether an image runs a single-instance datastore (see `SINGLE_INSTANCE_DATASTORES`). */
+export function isSingleInstanceDatastore(ref: string): boolean {
+  return SINGLE_INSTANCE_DATASTORES.has(imageBaseName(ref))
+}
+
+/**
  * Where each registry keeps the Kubernetes pause image (the pod sandbox's own image), as the
  * folder of its repository path: `registry.k8s.io/pause`, `gcr.io/google_containers/pause-amd64`.
  */

@@ -169,6 +169,13 @@ const noMemLim = withEdit(['              cpu: 500m\n              memory: 256Mi
 const latest = withEdit(['api:1.4.2', 'api:latest'])
 const noImage = withEdit(['          image: registry.example.com/api:1.4.2\n', ''])
 const oneReplica = withEdit(['replicas: 3', 'replicas: 1'])
+/** A claim of the `shop` namespace with the given access mode. */
+const claim = (name: string, mode: string): string =>
+  `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  accessModes: [${mode}]\n  resources:\n    requests:\n      storage: 1Gi\n`
+/** `oneReplica` whose pods mount the claim `api-data` by name. */
+const oneReplicaClaim = edit(oneReplica, ['      containers:\n', '      volumes:\n        - name: data\n          persistentVolumeClaim:\n            claimName: api-data\n      containers:\n'])
+/** `oneReplica` running another image as its app container. */
+const oneReplicaImage = (image: string): string => edit(oneReplica, ['image: registry.example.com/api:1.4.2', `image: ${image}`])
 const noAffinity = withEdit([
   '      affinity:\n        podAntiAffinity:\n          preferredDuringSchedulingIgnoredDuringExecution:\n            - weight: 100\n              podAffinityTerm:\n                topologyKey: kubernetes.io/hostname\n                labelSelector:\n                  matchLabels:\n                    app: api\n',
   ''
@@ -551,7 +558,44 @@ export const kubernetesCases: CaseTable = {
       }
     ],
     invalid: [
-      { code: oneReplica, errors: [{ line: lineOf(oneReplica, 'replicas: 1') }] },
+      { name: 'a stateless Deployment: medium, with the fix', code: oneReplica, errors: [{ line: lineOf(oneReplica, 'replicas: 1'), severity: 'medium', suggestion: '  replicas: 2' }] },
+      {
+        name: 'a StatefulSet mounting a ReadWriteOnce claim by name: low, a second replica could not share it',
+        code: `${oneReplicaClaim.replace('kind: Deployment', 'kind: StatefulSet')}---\n${claim('api-data', 'ReadWriteOnce')}`,
+        errors: [
+          {
+            line: lineOf(oneReplica, 'replicas: 1'),
+            severity: 'low',
+            suggestion: null,
+            message: /^StatefulSet `api` runs a single replica \(low: its pod template mounts the claim `api-data` by name, so every replica would mount that one volume; the claim is `ReadWriteOnce`, whose volume attaches to one node at a time/
+          }
+        ]
+      },
+      {
+        name: 'a Deployment mounting a claim the set does not show: low, taken as ReadWriteOnce',
+        code: oneReplicaClaim,
+        errors: [{ line: lineOf(oneReplica, 'replicas: 1'), severity: 'low', suggestion: null, message: /the claim is not in the set, so taken as `ReadWriteOnce`, the usual mode/ }]
+      },
+      {
+        name: 'a claim of the folder shared across nodes (ReadWriteMany): medium, no fix',
+        files: { 'k8s/api.yaml': oneReplicaClaim, 'k8s/claim.yaml': claim('api-data', 'ReadWriteMany') },
+        errors: [{ path: 'k8s/api.yaml', line: lineOf(oneReplica, 'replicas: 1'), severity: 'medium', suggestion: null, message: 'Deployment `api` runs a single replica' }]
+      },
+      {
+        name: 'a ReadWriteMany claim of another namespace does not count: low',
+        files: { 'k8s/api.yaml': oneReplicaClaim, 'k8s/claim.yaml': claim('api-data', 'ReadWriteMany').replace('namespace: shop', 'namespace: other') },
+        errors: [{ path: 'k8s/api.yaml', line: lineOf(oneReplica, 'replicas: 1'), severity: 'low' }]
+      },
+      ...['postgres:15-alpine', 'redis:alpine', 'docker.io/bitnami/mongodb:7.0', 'mariadb:11'].map((image) => ({
+        name: `a single-instance datastore (${image}): reported, but no \`replicas: 2\` (a second, independent database behind the Service)`,
+        code: oneReplicaImage(image),
+        errors: [{ line: lineOf(oneReplica, 'replicas: 1'), severity: 'medium' as const, suggestion: null }]
+      })),
+      {
+        name: 'a datastore image only in an init container (a wait loop): the fix is offered',
+        code: edit(oneReplica, ['      containers:\n', '      initContainers:\n        - name: wait-db\n          image: postgres:16\n          command: [sh, -c, "until pg_isready -h db; do sleep 2; done"]\n      containers:\n']),
+        errors: [{ line: lineOf(oneReplica, 'replicas: 1'), severity: 'medium', suggestion: '  replicas: 2' }]
+      },
       {
         name: 'kustomize patch setting one replica',
         files: { ...overlay('patches').files, 'overlays/prod/memory.yaml': PATCH.replace('spec:\n  template:', 'spec:\n  replicas: 1\n  template:') },

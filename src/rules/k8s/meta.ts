@@ -40,7 +40,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['redundancy'],
     severity: 'medium',
     title: 'Workload runs a single replica',
-    description: 'With one replica every node drain, eviction or rollout makes the workload unavailable.',
+    description: 'With one replica every node drain, eviction or rollout makes the workload unavailable. Low when the pod template mounts a PersistentVolumeClaim by name that no claim of the set shares across nodes (`ReadWriteMany`, `ReadOnlyMany`; a claim the set does not show is taken as `ReadWriteOnce`): every replica would mount that one volume, so a second could not run beside the first. The `replicas: 2` suggestion is offered only for a Deployment with no claimed volume, no `Recreate` rollout and no app container of a single-instance datastore image (`postgres`, `postgresql`, `mysql`, `mariadb`, `redis`, `valkey`, `mongo`, `mongodb`, from any registry), whose second pod would be a second, independent database behind the same Service.',
     remediation: 'Run at least two replicas (or let a HorizontalPodAutoscaler with `minReplicas: 2` manage them).'
   },
   noPodDisruptionBudget: {

@@ -7,7 +7,9 @@ import type { Finding } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import { K8S } from './meta.js'
-import { isBuiltInApi, labelsOf, numberAt, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { containersOf, isBuiltInApi, labelsOf, numberAt, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { isSingleInstanceDatastore } from '../container-common.js'
+import type { DocView } from './view.js'
 import { readSelector, selectorMatches, type LabelSelector } from './selectors.js'
 import type { CheckContext } from './containers.js'
 import { lineText, replaceScalarOnLine } from './view.js'
@@ -32,6 +34,8 @@ export interface StreamIndex {
    * instances, members, an image or a version): the pods of those carry labels no manifest shows.
    */
   operatorWorkloads: { namespace?: string; kind: string }[]
+  /** The PersistentVolumeClaims of the set, with the access modes they ask for. */
+  claims: { namespace?: string; name: string; accessModes: string[] }[]
   /** Image names a kustomization deploying the set pins (`images: [{name, newTag | digest}]`). */
   pinnedImages: Set<string>
   /** The Pod Security levels the set's Namespaces enforce, and the namespaces its objects are deployed to. */
@@ -42,7 +46,7 @@ export interface StreamIndex {
 const OPERATOR_WORKLOAD_KEYS = ['replicas', 'instances', 'numberOfInstances', 'members', 'nodeSets', 'image', 'version', 'size']
 
 export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIndex {
-  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [], pods: [], services: [], operatorWorkloads: [], pinnedImages: new Set(), podSecurity: podSecurityOf(objects) }
+  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [], pods: [], services: [], operatorWorkloads: [], claims: [], pinnedImages: new Set(), podSecurity: podSecurityOf(objects) }
   for (const obj of objects) {
     const v = obj.view
     const pod = podSpecOf(obj)
@@ -69,6 +73,9 @@ export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIn
     } else if (obj.kind === 'ServiceAccount') {
       const automount = v.str(v.get(obj.node, 'automountServiceAccountToken'))?.toLowerCase()
       index.serviceAccounts.push({ namespace: obj.namespace, name: obj.name, automount: automount === undefined ? undefined : automount === 'true' })
+    } else if (obj.kind === 'PersistentVolumeClaim') {
+      const accessModes = v.items(v.at(obj.node, ['spec', 'accessModes'])).map((m) => v.str(m) ?? '')
+      index.claims.push({ namespace: obj.namespace, name: obj.name, accessModes })
     } else if (obj.kind === 'PodDisruptionBudget') {
       const selector = readSelector(v, v.at(obj.node, ['spec', 'selector']))
       if (selector) index.budgets.push({ namespace: obj.namespace, selector })
@@ -135,10 +142,14 @@ export function checkReplication(ctx: CheckContext, obj: K8sObject, pod: PodSpec
 
   if (!hpa && declared === 1) {
     const line = v.keyLine(spec, 'replicas')
+    const message = `${obj.kind} \`${obj.name}\` runs a single replica`
+    const writer = singleWriterClaim(obj, pod, stream)
     out.push(
-      ctx.report(K8S.singleReplica, line, `${obj.kind} \`${obj.name}\` runs a single replica`, {
-        suggestion: canSuggestTwoReplicas(obj, pod) ? replaceScalarOnLine(lineText(ctx.content, line), 'replicas', /^1$/, '2') : undefined
-      })
+      writer
+        ? ctx.report(K8S.singleReplica, line, `${message} (low: ${singleWriterClause(writer)})`, { severity: 'low' })
+        : ctx.report(K8S.singleReplica, line, message, {
+            suggestion: canSuggestTwoReplicas(obj, pod) ? replaceScalarOnLine(lineText(ctx.content, line), 'replicas', /^1$/, '2') : undefined
+          })
     )
   }
   if (replicas === undefined || replicas < 2) return out
@@ -158,13 +169,57 @@ export function checkReplication(ctx: CheckContext, obj: K8sObject, pod: PodSpec
 
 /**
  * Doubling the replicas is a safe mechanical fix only for a stateless Deployment: a StatefulSet,
- * a pod with a claimed volume or a `Recreate` rollout usually cannot run two copies side by side.
+ * a pod with a claimed volume or a `Recreate` rollout usually cannot run two copies side by side,
+ * and a second pod of a single-instance datastore (`postgres`, `redis`…) behind the same Service
+ * is a second, empty database that gets half the connections.
  */
 function canSuggestTwoReplicas(obj: K8sObject, pod: PodSpec): boolean {
   const v = obj.view
   if (obj.kind !== 'Deployment') return false
   if (v.str(v.at(obj.node, ['spec', 'strategy', 'type'])) === 'Recreate') return false
-  return !v.items(v.get(pod.node, 'volumes')).some((vol) => v.get(vol, 'persistentVolumeClaim') !== undefined)
+  if (containersOf(v, pod).some((c) => !c.init && isSingleInstanceDatastore(v.str(v.get(c.node, 'image')) ?? ''))) return false
+  return claimVolumes(v, pod).length === 0
+}
+
+/** The `persistentVolumeClaim` sources of the pod's volumes: claims every replica of the workload mounts alike. */
+function claimVolumes(v: DocView, pod: PodSpec): Node[] {
+  return v
+    .items(v.get(pod.node, 'volumes'))
+    .map((vol) => v.get(vol, 'persistentVolumeClaim'))
+    .filter((claim): claim is Node => claim !== undefined)
+}
+
+/** A claim that keeps a workload to one pod: its name, and the access modes the set shows for it (undefined: the claim is not in the set). */
+interface WriterClaim {
+  name: string
+  accessModes?: string[]
+}
+
+/** Access modes under which pods on several nodes mount one volume. */
+const SHARED_ACCESS = new Set(['ReadWriteMany', 'ReadOnlyMany'])
+
+/**
+ * The claim that keeps a Deployment or StatefulSet to a single pod: one its pod template mounts by
+ * a fixed name (not a template expression), so every replica would mount that same volume, and
+ * that no claim of the set shares across nodes (`ReadWriteMany`, `ReadOnlyMany`). A claim the set
+ * does not show is taken as ReadWriteOnce, the usual mode. Undefined when there is none.
+ */
+function singleWriterClaim(obj: K8sObject, pod: PodSpec, stream: StreamIndex): WriterClaim | undefined {
+  const v = obj.view
+  for (const source of claimVolumes(v, pod)) {
+    const name = v.str(v.get(source, 'claimName'))?.trim()
+    if (name === undefined || name === '' || /\{\{|\$[({]/.test(name)) continue
+    const declared = stream.claims.find((c) => c.name === name && sameNamespace(c.namespace, obj.namespace))
+    if (declared?.accessModes.some((mode) => SHARED_ACCESS.has(mode))) continue
+    return { name, accessModes: declared?.accessModes }
+  }
+  return undefined
+}
+
+/** Why a single replica mounting a claim by name is low: a second one could not work beside it. */
+function singleWriterClause(claim: WriterClaim): string {
+  const modes = claim.accessModes?.length ? `is ${claim.accessModes.map((m) => `\`${m}\``).join(', ')}` : 'is not in the set, so taken as `ReadWriteOnce`, the usual mode'
+  return `its pod template mounts the claim \`${claim.name}\` by name, so every replica would mount that one volume; the claim ${modes}, whose volume attaches to one node at a time, and one data folder takes one writer. More replicas need a claim per pod (a StatefulSet's \`volumeClaimTemplates\`) and replication the application does itself`
 }
 
 function checkSpreading(ctx: CheckContext, obj: K8sObject, pod: PodSpec, replicas: number): Finding[] {
@@ -201,7 +256,7 @@ function checkSpreading(ctx: CheckContext, obj: K8sObject, pod: PodSpec, replica
 function singleWriter(obj: K8sObject, pod: PodSpec, containers: Container[]): boolean {
   const v = obj.view
   const replicas = numberAt(v, v.get(v.get(obj.node, 'spec'), 'replicas'))
-  const claims = v.items(v.get(pod.node, 'volumes')).some((vol) => v.get(vol, 'persistentVolumeClaim') !== undefined)
+  const claims = claimVolumes(v, pod).length > 0
   const hostPort = containers.some((c) => v.items(v.get(c.node, 'ports')).some((p) => v.get(p, 'hostPort') !== undefined))
   return (hostPort || claims) && (replicas === undefined || replicas <= 1)
 }
