@@ -184,6 +184,14 @@ const recreate = withEdit(['type: RollingUpdate', 'type: Recreate'])
 const recreateHostPort = withEdit(['type: RollingUpdate', 'type: Recreate'], ['replicas: 3', 'replicas: 4'], ['          image: registry.example.com/api:1.4.2\n', '          image: registry.example.com/api:1.4.2\n          ports:\n            - containerPort: 8080\n              hostPort: 8080\n'])
 const recreateWithClaim = withEdit(['type: RollingUpdate', 'type: Recreate'], ['      automountServiceAccountToken: false\n', '      automountServiceAccountToken: false\n      volumes:\n        - name: data\n          persistentVolumeClaim:\n            claimName: api-data\n'])
 const untagged = withEdit(['image: registry.example.com/api:1.4.2', 'image: nginx'])
+/** A kubebuilder-style manager Deployment (named `name`) running `image`. */
+const manager = (image: string, name = 'controller-manager'): string =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: system\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      control-plane: ${name}\n  template:\n    metadata:\n      labels:\n        control-plane: ${name}\n    spec:\n      containers:\n        - name: manager\n          command: [/manager]\n          image: ${image}\n`
+/** A kustomization listing `resources`, with extra text (an `images:` list) after them. */
+const kustomization = (resources: string[], extra = ''): string =>
+  `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.map((r) => `  - ${r}\n`).join('')}${extra}`
+/** The line of `image:` in a `manager` Deployment. */
+const MANAGER_IMAGE_LINE = lineOf(manager('x'), 'image: x')
 const noHistory = withEdit(['revisionHistoryLimit: 5', 'revisionHistoryLimit: 0'])
 const noMinReady = withEdit(['  minReadySeconds: 10\n', ''])
 const literalEnv = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n          env:\n            - name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R\n'])
@@ -667,6 +675,34 @@ export const kubernetesCases: CaseTable = {
       },
       { code: latest, errors: [{ line: lineOf(latest, 'api:latest') }] },
       { name: 'a bare image name is untagged, not a token', code: untagged, errors: [{ line: lineOf(untagged, 'image: nginx') }] },
+      {
+        name: "kubebuilder's images: slot in the base's own kustomization: info, a placeholder the build replaces",
+        files: {
+          'config/manager/manager.yaml': manager('controller:latest'),
+          'config/manager/kustomization.yaml': kustomization(['manager.yaml'], 'images:\n  - name: controller\n    newName: controller\n    newTag: latest\n')
+        },
+        errors: [{ path: 'config/manager/manager.yaml', line: MANAGER_IMAGE_LINE, severity: 'info', message: /uses the `latest` tag\. Info: it is a placeholder the build replaces: a kustomization deploying it lists `controller` under `images:`/ }]
+      },
+      {
+        name: 'an images: slot in the kustomization that includes the base: info',
+        files: { 'deploy/base/app.yaml': manager('app', 'app'), 'deploy/base/kustomization.yaml': kustomization(['app.yaml']), 'deploy/prod/kustomization.yaml': kustomization(['../base'], 'images:\n  - name: app\n') },
+        errors: [{ path: 'deploy/base/app.yaml', line: MANAGER_IMAGE_LINE, severity: 'info', message: /uses no tag \(implicitly `latest`\)\. Info: it is a placeholder the build replaces: a kustomization deploying it lists `app` under `images:`/ }]
+      },
+      {
+        name: 'a registry image with an images: entry of its name: medium (no placeholder)',
+        files: { 'deploy/app.yaml': manager('registry.example.com/app:latest', 'app'), 'deploy/kustomization.yaml': kustomization(['app.yaml'], 'images:\n  - name: registry.example.com/app\n') },
+        errors: [{ path: 'deploy/app.yaml', line: MANAGER_IMAGE_LINE, severity: 'medium' }]
+      },
+      {
+        name: 'an images: entry that renames it to another repository deploys that one, tag unchanged: medium',
+        files: { 'deploy/app.yaml': manager('app:latest', 'app'), 'deploy/kustomization.yaml': kustomization(['app.yaml'], 'images:\n  - name: app\n    newName: ghcr.io/example/app\n') },
+        errors: [{ path: 'deploy/app.yaml', line: MANAGER_IMAGE_LINE, severity: 'medium' }]
+      },
+      {
+        name: 'a bare image with a kustomization but no images: entry: medium',
+        files: { 'deploy/app.yaml': manager('app:latest', 'app'), 'deploy/kustomization.yaml': kustomization(['app.yaml']) },
+        errors: [{ path: 'deploy/app.yaml', line: MANAGER_IMAGE_LINE, severity: 'medium' }]
+      },
       {
         name: 'the pause image without a tag: low, a placeholder whose versions behave alike',
         code: withEdit(['image: registry.example.com/api:1.4.2', 'image: registry.k8s.io/pause']),

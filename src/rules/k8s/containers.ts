@@ -95,13 +95,27 @@ export function checkImage(ctx: CheckContext, obj: K8sObject, c: Container, stre
   }
   const problem = imageProblem(image)
   if (!problem) return []
+  const name = parseImageRef(image).name
   // A kustomization deploying this set sets the tag (`images: [{name, newTag}]`): what is applied is pinned.
-  if (stream?.pinnedImages.has(parseImageRef(image).name)) return []
+  if (stream?.pinnedImages.has(name)) return []
   const what = problem === 'latest' ? 'the `latest` tag' : 'no tag (implicitly `latest`)'
   const line = v.keyLine(c.node, 'image')
+  const placeholder = buildPlaceholder(name, stream)
+  if (placeholder) return [ctx.report(K8S.imageLatest, line, `${label(c)} image \`${image}\` uses ${what}. Info: it is a placeholder the build replaces: ${placeholder}`, { severity: 'info' })]
   // The pause image only holds its place: whichever version is pulled, nothing it runs differs.
   if (runsPauseImage(v, c)) return [ctx.report(K8S.imageLatest, line, `${label(c)} image \`${image}\` uses ${what}. Low: it is the Kubernetes pause image, a placeholder that runs nothing of its own, so a different version changes no behaviour`, { severity: 'low' })]
   return [ctx.report(K8S.imageLatest, line, `${label(c)} image \`${image}\` uses ${what}`)]
+}
+
+/**
+ * Why a bare one-word image (no registry, no namespace: `controller`) is a placeholder that the
+ * build of a kustomize base replaces, or undefined when nothing shows it is: a kustomization
+ * deploying the set keeps an `images:` slot for that name.
+ */
+function buildPlaceholder(name: string, stream: StreamIndex | undefined): string | undefined {
+  if (name.includes('/') || stream === undefined) return undefined
+  if (stream.imageSlots.has(name)) return `a kustomization deploying it lists \`${name}\` under \`images:\`, the entry \`kustomize edit set image ${name}=…\` fills in`
+  return undefined
 }
 
 /** A pod pinned to Windows nodes (`spec.os.name`, or the `kubernetes.io/os` node selector). */

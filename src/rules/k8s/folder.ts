@@ -107,16 +107,20 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
     else objectsByFolder.set(folder, [...objects])
   }
   const units = deploymentUnits(files, kustomizations)
-  // Images a kustomization pins, for every folder it deploys.
+  // Images a kustomization pins, and image names it keeps a slot for, for every folder it deploys.
   const pinned = new Map<string, Set<string>>()
-  for (const { file, doc } of kustomizations) {
-    const names = pinnedImageNames(doc)
-    if (!names.length) continue
-    for (const folder of units.get(folderOf(file.path)) ?? [folderOf(file.path)]) {
-      const set = pinned.get(folder) ?? new Set<string>()
+  const slots = new Map<string, Set<string>>()
+  const spread = (into: Map<string, Set<string>>, kustomization: SourceFile, names: string[]): void => {
+    if (!names.length) return
+    for (const folder of units.get(folderOf(kustomization.path)) ?? [folderOf(kustomization.path)]) {
+      const set = into.get(folder) ?? new Set<string>()
       for (const n of names) set.add(n)
-      pinned.set(folder, set)
+      into.set(folder, set)
     }
+  }
+  for (const { file, doc } of kustomizations) {
+    spread(pinned, file, pinnedImageNames(doc))
+    spread(slots, file, imageSlotNames(doc))
   }
   const podSecurityOf = readPodSecurity
     ? podSecurityOfBuilds({ kustomizations, mergePatches: listed.map((l) => l.merge), parsed, objectsByFolder, folderNamespace, analysedByFolder })
@@ -127,6 +131,7 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
     const objects = [...together].flatMap((f) => objectsByFolder.get(f) ?? [])
     const index = indexStream(objects, together.size > 1 ? `${scope} or its kustomization` : scope)
     index.pinnedImages = pinned.get(folder) ?? index.pinnedImages
+    index.imageSlots = slots.get(folder) ?? index.imageSlots
     // Read from the build of this folder alone: an overlay that includes it does not decide how it deploys on its own.
     index.podSecurity = podSecurityOf(folder)
     byFolder.set(folder, index)
@@ -306,6 +311,20 @@ function pinnedImageNames(doc: Record<string, unknown> | undefined): string[] {
   return listAt(doc, 'images')
     .map(asRecord)
     .filter((e) => typeof e.name === 'string' && ((typeof e.newTag === 'string' && e.newTag !== '' && e.newTag !== 'latest') || typeof e.newTag === 'number' || typeof e.digest === 'string'))
+    .map((e) => String(e.name))
+}
+
+/**
+ * Names a kustomization's `images:` entries keep a slot for: entries that leave the name's
+ * repository as it is (no `newName`, or the same name), as kubebuilder's `images: [{name:
+ * controller, newName: controller, newTag: latest}]` does. The build fills them in with
+ * `kustomize edit set image <name>=<image>`; an entry renaming the image to another repository
+ * deploys that repository instead, and is no slot.
+ */
+function imageSlotNames(doc: Record<string, unknown> | undefined): string[] {
+  return listAt(doc, 'images')
+    .map(asRecord)
+    .filter((e) => typeof e.name === 'string' && e.name !== '' && (e.newName === undefined || e.newName === e.name))
     .map((e) => String(e.name))
 }
 
