@@ -689,6 +689,17 @@ export const kubernetesCases: CaseTable = {
         errors: [{ path: 'deploy/base/app.yaml', line: MANAGER_IMAGE_LINE, severity: 'info', message: /uses no tag \(implicitly `latest`\)\. Info: it is a placeholder the build replaces: a kustomization deploying it lists `app` under `images:`/ }]
       },
       {
+        name: "kubebuilder's scaffold with no images: entry yet (the Makefile adds it): info",
+        files: { 'config/manager/manager.yaml': manager('controller:latest'), 'config/manager/kustomization.yaml': kustomization(['manager.yaml']) },
+        errors: [{ path: 'config/manager/manager.yaml', line: MANAGER_IMAGE_LINE, severity: 'info', message: /Info: it is a placeholder the build replaces: `controller` in the Deployment `controller-manager` of a kustomize base is kubebuilder's scaffold image/ }]
+      },
+      { name: 'the same Deployment with no kustomization in sight: medium', path: 'config/manager/manager.yaml', code: manager('controller:latest'), errors: [{ line: MANAGER_IMAGE_LINE, severity: 'medium' }] },
+      {
+        name: 'image controller in a Deployment of another name, no images: entry: medium',
+        files: { 'deploy/app.yaml': manager('controller:latest', 'controller'), 'deploy/kustomization.yaml': kustomization(['app.yaml']) },
+        errors: [{ path: 'deploy/app.yaml', line: MANAGER_IMAGE_LINE, severity: 'medium' }]
+      },
+      {
         name: 'a registry image with an images: entry of its name: medium (no placeholder)',
         files: { 'deploy/app.yaml': manager('registry.example.com/app:latest', 'app'), 'deploy/kustomization.yaml': kustomization(['app.yaml'], 'images:\n  - name: registry.example.com/app\n') },
         errors: [{ path: 'deploy/app.yaml', line: MANAGER_IMAGE_LINE, severity: 'medium' }]

@@ -100,7 +100,7 @@ export function checkImage(ctx: CheckContext, obj: K8sObject, c: Container, stre
   if (stream?.pinnedImages.has(name)) return []
   const what = problem === 'latest' ? 'the `latest` tag' : 'no tag (implicitly `latest`)'
   const line = v.keyLine(c.node, 'image')
-  const placeholder = buildPlaceholder(name, stream)
+  const placeholder = buildPlaceholder(obj, name, stream)
   if (placeholder) return [ctx.report(K8S.imageLatest, line, `${label(c)} image \`${image}\` uses ${what}. Info: it is a placeholder the build replaces: ${placeholder}`, { severity: 'info' })]
   // The pause image only holds its place: whichever version is pulled, nothing it runs differs.
   if (runsPauseImage(v, c)) return [ctx.report(K8S.imageLatest, line, `${label(c)} image \`${image}\` uses ${what}. Low: it is the Kubernetes pause image, a placeholder that runs nothing of its own, so a different version changes no behaviour`, { severity: 'low' })]
@@ -109,12 +109,17 @@ export function checkImage(ctx: CheckContext, obj: K8sObject, c: Container, stre
 
 /**
  * Why a bare one-word image (no registry, no namespace: `controller`) is a placeholder that the
- * build of a kustomize base replaces, or undefined when nothing shows it is: a kustomization
- * deploying the set keeps an `images:` slot for that name.
+ * build of a kustomize base replaces, or undefined when nothing shows it is. Either a kustomization
+ * deploying the set keeps an `images:` slot for that name, or it is kubebuilder's scaffold (also
+ * operator-sdk's): image `controller` in the Deployment `controller-manager` of a kustomize base,
+ * whose Makefile and release scripts run `kustomize edit set image controller=…` before building.
  */
-function buildPlaceholder(name: string, stream: StreamIndex | undefined): string | undefined {
+function buildPlaceholder(obj: K8sObject, name: string, stream: StreamIndex | undefined): string | undefined {
   if (name.includes('/') || stream === undefined) return undefined
   if (stream.imageSlots.has(name)) return `a kustomization deploying it lists \`${name}\` under \`images:\`, the entry \`kustomize edit set image ${name}=…\` fills in`
+  if (name === 'controller' && obj.kind === 'Deployment' && obj.name === 'controller-manager' && stream.kustomized) {
+    return "`controller` in the Deployment `controller-manager` of a kustomize base is kubebuilder's scaffold image, which the project's build sets with `kustomize edit set image controller=…`"
+  }
   return undefined
 }
 

@@ -132,6 +132,7 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
     const index = indexStream(objects, together.size > 1 ? `${scope} or its kustomization` : scope)
     index.pinnedImages = pinned.get(folder) ?? index.pinnedImages
     index.imageSlots = slots.get(folder) ?? index.imageSlots
+    index.kustomized = units.has(folder)
     // Read from the build of this folder alone: an overlay that includes it does not decide how it deploys on its own.
     index.podSecurity = podSecurityOf(folder)
     byFolder.set(folder, index)

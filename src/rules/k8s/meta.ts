@@ -113,7 +113,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['immutable-artifacts'],
     severity: 'medium',
     title: 'Image uses `latest` or no tag',
-    description: 'A `latest` or missing tag resolves to whatever was pushed last: deployments are not reproducible and a rollback may not restore the old code. Low for the Kubernetes pause image, a placeholder whose versions behave alike. Info for a bare one-word image (no registry or namespace, such as `controller`) that a kustomization deploying it (in its folder, or one including it) lists under `images:` without renaming it to another repository: a slot the build fills in with `kustomize edit set image`.',
+    description: 'A `latest` or missing tag resolves to whatever was pushed last: deployments are not reproducible and a rollback may not restore the old code. Low for the Kubernetes pause image, a placeholder whose versions behave alike. Info for a bare one-word image (no registry or namespace, such as `controller`) that a kustomization deploying it (in its folder, or one including it) lists under `images:` without renaming it to another repository: a slot the build fills in with `kustomize edit set image`. Info too for kubebuilder\'s (and operator-sdk\'s) scaffold without that entry: image `controller` in the Deployment `controller-manager` of a folder a kustomization builds, which the project\'s Makefile sets with `kustomize edit set image controller=…` before building.',
     remediation: 'Pin the image to a version tag, or better to a digest (`image@sha256:…`).',
     refs: { checkov: 'CKV_K8S_14', kics: 'k8s/invalid_image', trivy: 'AVD-KSV-0013' }
   },

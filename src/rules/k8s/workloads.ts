@@ -40,6 +40,8 @@ export interface StreamIndex {
   pinnedImages: Set<string>
   /** Image names a kustomization deploying the set lists under `images:` as a slot the build fills in (see `imageSlotNames` in folder.ts). */
   imageSlots: Set<string>
+  /** Whether a kustomization builds the set: one in its folder, or one that includes the folder. */
+  kustomized: boolean
   /** The Pod Security levels the set's Namespaces enforce, and the namespaces its objects are deployed to. */
   podSecurity: PodSecurityIndex
 }
@@ -48,7 +50,7 @@ export interface StreamIndex {
 const OPERATOR_WORKLOAD_KEYS = ['replicas', 'instances', 'numberOfInstances', 'members', 'nodeSets', 'image', 'version', 'size']
 
 export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIndex {
-  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [], pods: [], services: [], operatorWorkloads: [], claims: [], pinnedImages: new Set(), imageSlots: new Set(), podSecurity: podSecurityOf(objects) }
+  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [], pods: [], services: [], operatorWorkloads: [], claims: [], pinnedImages: new Set(), imageSlots: new Set(), kustomized: false, podSecurity: podSecurityOf(objects) }
   for (const obj of objects) {
     const v = obj.view
     const pod = podSpecOf(obj)
