@@ -1,5 +1,5 @@
-/** The judgements shared by the Dockerfile, compose and Kubernetes rules: secret literals in environment entries, image repositories, the pause image. */
-import { envSecretLiteral, imageBaseName, imageRepository, isPauseImage } from '../src/rules/container-common.js'
+/** The judgements shared by the Dockerfile, compose and Kubernetes rules: secret literals in environment entries, image repositories, the pause image, official images that step down from root, single-instance datastores. */
+import { envSecretLiteral, imageBaseName, imageRepository, isPauseImage, isSingleInstanceDatastore, officialImageName, officialStepDown } from '../src/rules/container-common.js'
 
 describe('imageRepository: the registry host and repository path of an image reference', () => {
   it.each([
@@ -17,6 +17,54 @@ describe('imageRepository: the registry host and repository path of an image ref
   it('names the image without registry, namespace, tag or digest', () => {
     expect(imageBaseName('ghcr.io/acme/tools/su-exec:0.2@sha256:abc')).toBe('su-exec')
     expect(imageBaseName('postgres:15')).toBe('postgres')
+  })
+})
+
+describe('officialImageName: a Docker Hub official image, by name, on Docker Hub or a mirror of it', () => {
+  it.each([
+    ['postgres:15-alpine', 'postgres'],
+    ['docker.io/library/redis:7', 'redis'],
+    ['mirror.gcr.io/mariadb:11', 'mariadb'],
+    ['public.ecr.aws/docker/library/mysql:8.0', 'mysql'],
+    ['bitnami/postgresql:16', undefined],
+    ['ghcr.io/example/postgres:16', undefined],
+    ['public.ecr.aws/bitnami/redis:7', undefined]
+  ])('%s → %s', (ref, expected) => {
+    expect(officialImageName(ref)).toBe(expected)
+  })
+})
+
+describe('officialStepDown: the server user an official image\'s entrypoint re-runs as, for the arguments it is given', () => {
+  it.each([
+    ['postgres:16', undefined, 'postgres'],
+    ['postgres:16', ['-c', 'max_connections=200'], 'postgres'],
+    ['redis:7', ['/etc/redis/redis.conf'], 'redis'],
+    ['redis:7', ['--appendonly', 'yes'], 'redis'],
+    ['mariadb:11', ['mysqld'], 'mysql'],
+    ['mongo:7', ['mongos', '--configdb', 'cfg/cfg-0:27019'], 'mongodb'],
+    ['rabbitmq:3-management', undefined, 'rabbitmq']
+  ])('%s %j → %s', (ref, args, user) => {
+    expect(officialStepDown(ref, args)?.user).toBe(user)
+  })
+
+  it.each([
+    ['postgres:16', ['bash']],
+    ['redis:7', ['redis-cli', 'ping']],
+    // rabbitmq's entrypoint prefixes no server to bare options: they run as given, as root.
+    ['rabbitmq:3', ['-detached']],
+    ['nginx:1.27', undefined],
+    ['bitnami/redis:7', undefined]
+  ])('%s %j → none', (ref, args) => {
+    expect(officialStepDown(ref, args)).toBeUndefined()
+  })
+})
+
+describe('isSingleInstanceDatastore: a database image, by its own name whatever the registry', () => {
+  it.each(['postgres:16', 'docker.io/bitnami/postgresql:16', 'redis:alpine', 'ghcr.io/valkey-io/valkey:8', 'mongo:7', 'mariadb:11'])('%s', (ref) => {
+    expect(isSingleInstanceDatastore(ref)).toBe(true)
+  })
+  it.each(['nginx:1.27', 'registry.example.com/api:1.4.2', 'redis-exporter:1.0', 'oliver006/redis_exporter:v1.62.0'])('%s is not one', (ref) => {
+    expect(isSingleInstanceDatastore(ref)).toBe(false)
   })
 })
 
