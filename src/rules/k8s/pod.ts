@@ -121,26 +121,26 @@ export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, conta
   const v = obj.view
   const admission = admissionRejection(stream, obj, pod, PSS.nonRoot)
   const podSc = v.get(pod.node, 'securityContext')
-  const groups = new Map<string, { verdict: UserVerdict; names: string[] }>()
+  // The containers each offending line applies to, kept as containers: a pod of many same-named
+  // containers (a broken or hostile manifest) must not make every group hold all of them.
+  const groups = new Map<string, { verdict: UserVerdict; fixers: Container[] }>()
   for (const c of containers) {
     const verdict = userVerdict(v, podSc, c)
     if (!verdict) continue
     const key = `${verdict.meta.id}:${verdict.line}`
-    const group = groups.get(key) ?? { verdict, names: [] }
-    group.names.push(c.name)
+    const group = groups.get(key) ?? { verdict, fixers: [] }
+    group.fixers.push(c)
     groups.set(key, group)
   }
-  return [...groups.values()].map(({ verdict, names }) => {
+  return [...groups.values()].map(({ verdict, fixers }) => {
+    const names = fixers.map((c) => c.name)
     const one = names.length === 1
     const who = one ? `container \`${names[0]}\`` : `containers ${names.map((n) => `\`${n}\``).join(', ')}`
     const message = `${who} of ${obj.kind} \`${obj.name}\` ${verdict.why[one ? 0 : 1]}`
-    const fixers = containers.filter((c) => names.includes(c.name))
     if (admission) return ctx.report(verdict.meta, verdict.line, ...unlessRejected(message, admission))
     // Official database images start as root only to prepare their data folder, then step down to their own user.
-    const stepDowns = verdict.meta === K8S.runAsNonRootNotSet ? fixers.map((c) => containerStepDown(v, c)) : []
-    if (stepDowns.length > 0 && stepDowns.every((s) => s !== undefined)) {
-      return ctx.report(verdict.meta, verdict.line, `${message} (low: ${stepDownClause(stepDowns as StepDown[])})`, { severity: 'low' })
-    }
+    const stepDowns = verdict.meta === K8S.runAsNonRootNotSet ? everyStepDown(v, fixers) : undefined
+    if (stepDowns) return ctx.report(verdict.meta, verdict.line, `${message} (low: ${stepDownClause(stepDowns)})`, { severity: 'low' })
     if (verdict.meta === K8S.runAsRoot && fixers.every((c) => onlyFixesOwnership(v, c))) {
       return ctx.report(verdict.meta, verdict.line, `${message}, only to change file ownership before the app starts (medium: \`fsGroup\` in the pod's securityContext does that without root)`, { severity: 'medium' })
     }
@@ -177,6 +177,17 @@ function containerStepDown(v: DocView, c: Container): StepDown | undefined {
   const args = v.items(argsNode).map((item) => v.str(item))
   if (args.some((a) => a === undefined)) return undefined
   return officialStepDown(image, args.length === 0 ? undefined : (args as string[]))
+}
+
+/** The step-down of each container, or undefined as soon as one has none. */
+function everyStepDown(v: DocView, containers: readonly Container[]): StepDown[] | undefined {
+  const out: StepDown[] = []
+  for (const c of containers) {
+    const stepDown = containerStepDown(v, c)
+    if (stepDown === undefined) return undefined
+    out.push(stepDown)
+  }
+  return out
 }
 
 /** Why containers whose official image steps down from root are low: what the entrypoint does, and that nothing holds it to that. */

@@ -34,8 +34,8 @@ export interface StreamIndex {
    * instances, members, an image or a version): the pods of those carry labels no manifest shows.
    */
   operatorWorkloads: { namespace?: string; kind: string }[]
-  /** The PersistentVolumeClaims of the set, with the access modes they ask for. */
-  claims: { namespace?: string; name: string; accessModes: string[] }[]
+  /** The PersistentVolumeClaims of the set by name, with their namespace and the access modes they ask for. */
+  claims: Map<string, { namespace?: string; accessModes: string[] }[]>
   /** Image names a kustomization deploying the set pins (`images: [{name, newTag | digest}]`). */
   pinnedImages: Set<string>
   /** Image names a kustomization deploying the set lists under `images:` as a slot the build fills in (see `imageSlotNames` in folder.ts). */
@@ -50,7 +50,7 @@ export interface StreamIndex {
 const OPERATOR_WORKLOAD_KEYS = ['replicas', 'instances', 'numberOfInstances', 'members', 'nodeSets', 'image', 'version', 'size']
 
 export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIndex {
-  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [], pods: [], services: [], operatorWorkloads: [], claims: [], pinnedImages: new Set(), imageSlots: new Set(), kustomized: false, podSecurity: podSecurityOf(objects) }
+  const index: StreamIndex = { scope, budgets: [], autoscalers: [], networkPolicies: [], serviceAccounts: [], ingressBackends: [], pods: [], services: [], operatorWorkloads: [], claims: new Map(), pinnedImages: new Set(), imageSlots: new Set(), kustomized: false, podSecurity: podSecurityOf(objects) }
   for (const obj of objects) {
     const v = obj.view
     const pod = podSpecOf(obj)
@@ -79,7 +79,9 @@ export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIn
       index.serviceAccounts.push({ namespace: obj.namespace, name: obj.name, automount: automount === undefined ? undefined : automount === 'true' })
     } else if (obj.kind === 'PersistentVolumeClaim') {
       const accessModes = v.items(v.at(obj.node, ['spec', 'accessModes'])).map((m) => v.str(m) ?? '')
-      index.claims.push({ namespace: obj.namespace, name: obj.name, accessModes })
+      const named = index.claims.get(obj.name)
+      if (named) named.push({ namespace: obj.namespace, accessModes })
+      else index.claims.set(obj.name, [{ namespace: obj.namespace, accessModes }])
     } else if (obj.kind === 'PodDisruptionBudget') {
       const selector = readSelector(v, v.at(obj.node, ['spec', 'selector']))
       if (selector) index.budgets.push({ namespace: obj.namespace, selector })
@@ -213,7 +215,7 @@ function singleWriterClaim(obj: K8sObject, pod: PodSpec, stream: StreamIndex): W
   for (const source of claimVolumes(v, pod)) {
     const name = v.str(v.get(source, 'claimName'))?.trim()
     if (name === undefined || name === '' || /\{\{|\$[({]/.test(name)) continue
-    const declared = stream.claims.find((c) => c.name === name && sameNamespace(c.namespace, obj.namespace))
+    const declared = stream.claims.get(name)?.find((c) => sameNamespace(c.namespace, obj.namespace))
     if (declared?.accessModes.some((mode) => SHARED_ACCESS.has(mode))) continue
     return { name, accessModes: declared?.accessModes }
   }
