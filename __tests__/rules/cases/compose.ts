@@ -68,9 +68,9 @@ export const composeCases: CaseTable = {
         name: 'in a test stack with a `sut` service: info, saying so',
         path: 'result/docker-compose.yml',
         code: SUT_STACK,
-        errors: [{ line: 9, severity: 'info', message: /the same as `POSTGRES_USER`\) in a local compose file \(In a compose test stack \(its `sut` service is the test runner of Docker Hub's automated tests\): reported for information\.\)$/ }]
+        errors: [{ line: 9, severity: 'info', message: /the same as `POSTGRES_USER`\) in a local compose file \(In a compose test stack, whose `sut` service is the test runner of Docker Hub's automated tests: reported for information\.\)$/ }]
       },
-      { name: 'in a CI stack by its file name (docker-compose.ci.yml): info', path: 'docker-compose.ci.yml', code: SUT_STACK.replace('sut', 'runner'), errors: [{ line: 9, severity: 'info', message: /its file name has a `ci` segment/ }] },
+      { name: 'in a CI stack by its file name (docker-compose.ci.yml): info', path: 'docker-compose.ci.yml', code: SUT_STACK.replace('sut', 'runner'), errors: [{ line: 9, severity: 'info', message: /by the `ci` segment of its file name/ }] },
       { name: 'password in a URL', code: svc('    environment:\n      DATABASE_URL: postgres://app:example@db/app\n'), errors: [{ line: 13, message: /URL of `DATABASE_URL`/ }] },
       {
         name: 'a masked value and a bracketed stand-in',
@@ -194,14 +194,14 @@ export const composeCases: CaseTable = {
         name: `a test stack by its file name (${path}): info, saying so`,
         path,
         code: TEST_STACK,
-        errors: [{ line: 5, severity: 'info' as const, message: /^service `app` has no memory limit \(In a compose test stack \(its file name has a `(test|ci|e2e)` segment\): reported for information\.\)$/ }]
+        errors: [{ line: 5, severity: 'info' as const, message: /^service `app` has no memory limit \(In a compose test stack, by the `(test|ci|e2e)` segment of its file name: reported for information\.\)$/ }]
       })),
       {
         name: "a test stack by its `sut` service (Docker Hub's automated tests): info, saying so",
         path: 'result/docker-compose.yml',
         code: SUT_STACK,
         errors: [
-          { line: 2, severity: 'info', message: /\(In a compose test stack \(its `sut` service is the test runner of Docker Hub's automated tests\): reported/ },
+          { line: 2, severity: 'info', message: /\(In a compose test stack, whose `sut` service is the test runner of Docker Hub's automated tests: reported/ },
           { line: 5, severity: 'info' }
         ]
       },

@@ -145,13 +145,13 @@ const TEST_STACK_SEGMENTS = new Set(['test', 'ci', 'e2e'])
 export function composeTestStack(file: SourceFile): string | undefined {
   const name = file.path.slice(file.path.lastIndexOf('/') + 1).toLowerCase()
   const segment = name.replace(/\.ya?ml$/, '').split(/[.-]/).find((s) => TEST_STACK_SEGMENTS.has(s))
-  if (segment !== undefined) return `a compose test stack (its file name has a \`${segment}\` segment)`
+  if (segment !== undefined) return `a compose test stack, by the \`${segment}\` segment of its file name`
   // Only a file that names the service is parsed again.
   if (!/^[ \t]*["']?sut["']?[ \t]*:/m.test(file.content)) return undefined
   try {
     const doc = parseYaml(file.content).docs[0]
     const services = doc && isMap(doc.contents) ? doc.contents.get('services', true) : undefined
-    return isMap(services) && services.has('sut') ? "a compose test stack (its `sut` service is the test runner of Docker Hub's automated tests)" : undefined
+    return isMap(services) && services.has('sut') ? "a compose test stack, whose `sut` service is the test runner of Docker Hub's automated tests" : undefined
   } catch {
     return undefined
   }
