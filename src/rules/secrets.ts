@@ -1338,6 +1338,9 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
   // Credential shapes are still looked for in them (patternCandidates); key names mean nothing there.
   if (TRANSLATIONS.test(file.path)) return out
   const code = SOURCE_CODE.test(file.path)
+  // Every key below is text of the file as written (a decoded escape aside), and the loop keeps only
+  // keys holding one of MAYBE_SECRET_KEY's words: a file with neither has nothing to extract.
+  if (!MAYBE_SECRET_KEY.test(content) && !content.includes('\\')) return out
   const keyNames = EXTERNAL_SECRETS_API.test(content)
   const assignments = extractAssignments(content, dialect, starts, lines)
   // Logins written beside their password (`DB_USERNAME=penpot`, `AWS_ACCESS_KEY_ID=app-dev`).

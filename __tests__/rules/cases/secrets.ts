@@ -490,6 +490,12 @@ export const secretsCases: CaseTable = {
     invalid: [
       { name: 'a password with a dollar sign before capitals inside it is still a literal', path: 'config/db.env', code: 'DB_PASSWORD=hunter2$ECRET\n', errors: [{ line: 1, severity: 'high' }] },
       { name: 'a password in a JSON file outside a translations folder', path: 'config/settings.json', code: '{\n  "PASSWORD": "Kennwort-77x"\n}\n', errors: [{ line: 2 }] },
+      {
+        name: 'a key named only through a JSON escape, in a file whose text holds no secret word (the word pre-test must not skip it)',
+        path: 'config/settings.json',
+        code: '{\n  "db_\\u0050ASSWORD": "Zq8vLm2Kp9Xw4RtY"\n}\n',
+        errors: [{ line: 2, severity: 'high' }]
+      },
       { name: 'a pass that is a password, with no action above it', path: 'config/ftp.yaml', code: 'ftp:\n  user: uploader\n  pass: Wq8-zr4Lm\n', errors: [{ line: 3 }] },
       { name: 'a password equal to the user name beside it: a default login, medium', path: 'docker/dev/defaults.env', code: 'APP_DB_USERNAME=shopfront\nAPP_DB_PASSWORD=shopfront\n', errors: [{ line: 2, severity: 'medium', message: /the same as `APP_DB_USERNAME`/ }] },
       { name: 'a well-known default password (admin): medium, saying why', path: 'deploy/monitoring/values.yaml', code: 'grafana:\n  adminPassword: admin\n', errors: [{ line: 2, severity: 'medium', message: /well-known default anyone would try first/ }] },
