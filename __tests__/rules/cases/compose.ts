@@ -275,7 +275,19 @@ export const composeCases: CaseTable = {
         code: 'services:\n  keydb:\n    image: example/cache:7.2\n    environment:\n      - CACHE_PASSWORD=keydb\n',
         errors: [{ line: 5, severity: 'medium', message: /^(?!.*`keydb`).*a guessable value: the name of the service, the first guess against it/ }]
       },
-      { name: 'Swarm stack: a chosen password beside the same image stays high', path: 'docker-stack.yml', code: 'services:\n  store:\n    image: mariadb:11.4\n    environment:\n      MARIADB_PASSWORD: Ledger-Vault-7731\n', errors: [{ line: 5, severity: 'high' }] }
+      { name: 'Swarm stack: a chosen password beside the same image stays high', path: 'docker-stack.yml', code: 'services:\n  store:\n    image: mariadb:11.4\n    environment:\n      MARIADB_PASSWORD: Ledger-Vault-7731\n', errors: [{ line: 5, severity: 'high' }] },
+      {
+        name: 'Swarm stack: a password equal to the user name beside it is a default login, medium',
+        path: 'stack.yml',
+        code: 'services:\n  db:\n    image: postgres\n    environment:\n      - POSTGRES_USER=ledger\n      - POSTGRES_PASSWORD=ledger\n',
+        errors: [{ line: 6, severity: 'medium', message: /^(?!.*`ledger`).*the same as `POSTGRES_USER` beside it \(a default login: medium\)$/ }]
+      },
+      {
+        name: 'Swarm stack: a chosen password beside a user name stays high',
+        path: 'stack.yml',
+        code: 'services:\n  db:\n    image: postgres\n    environment:\n      - POSTGRES_USER=ledger\n      - POSTGRES_PASSWORD=Ledger-Vault-7731\n',
+        errors: [{ line: 6, severity: 'high' }]
+      }
     ]
   }
 }

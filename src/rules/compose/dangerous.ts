@@ -201,6 +201,8 @@ export function checkEnvironment(ctx: Context, s: Service): void {
       : ((guessable ??= guessableValues(ctx, s, entries)).get(secret.trim().toLowerCase()) ?? (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : standIn))
     const what = literal.inUrl ? `puts a password in the URL of \`${e.name}\`:` : `sets \`${e.name}\` to`
     const repeatedName = ctx.sharedHost ? imageOrServiceName(ctx, s, secret.trim()) : undefined
+    // `POSTGRES_USER: app` and `POSTGRES_PASSWORD: app` in a stack: a default login, guessed by whoever reads the user name.
+    const login = ctx.sharedHost && !repeatedName ? loginWithValue(entries, secret.trim()) : undefined
     if (why) {
       emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` ${what} a demo value (${why}) in a local compose file`)
     } else if (repeatedName) {
@@ -208,10 +210,18 @@ export function checkEnvironment(ctx: Context, s: Service): void {
       // Named after the service, the password would show in the message through the service's name: leave it out.
       const who = repeatedName === 'the service' ? 'this service' : `service \`${s.name}\``
       emit(ctx, R.secretInEnvironment, e.line, `${who} ${what} a literal value in \`environment\`, ${nameAsPassword(repeatedName)}`, { severity: 'medium' })
+    } else if (login) {
+      emit(ctx, R.secretInEnvironment, e.line, `service \`${s.name}\` ${what} a literal value in \`environment\`, the same as \`${login}\` beside it (a default login: medium)`, { severity: 'medium' })
     } else {
       emit(ctx, R.secretInEnvironment, e.line, `service \`${s.name}\` ${what} a literal value in \`environment\``)
     }
   }
+}
+
+/** The user-name entry (`POSTGRES_USER`, `DB_USERNAME`) of a service's environment whose literal value is `value`. */
+function loginWithValue(entries: { name: string; value: string | undefined }[], value: string): string | undefined {
+  const wanted = value.toLowerCase()
+  return entries.find((e) => USER_ENTRY.test(e.name) && e.value !== undefined && !e.value.includes('$') && e.value.trim().toLowerCase() === wanted)?.name
 }
 
 /**
@@ -243,12 +253,15 @@ function imageOrServiceName(ctx: Context, s: Service, secret: string): string | 
 /** Values anyone would try first, each with why: a placeholder word, the image's own name, a user name set beside it. */
 const GUESSABLE = ['root', 'admin', 'guest', 'pass', 'example', 'password', 'secret', 'changeme', 'test', 'dev']
 
+/** An environment entry naming a login: `POSTGRES_USER`, `DB_USERNAME`. */
+const USER_ENTRY = /(?:^|_)USER(?:NAME)?$/i
+
 function guessableValues(ctx: Context, s: Service, entries: { name: string; value: string | undefined }[]): Map<string, string> {
   const out = new Map(GUESSABLE.map((v) => [v, 'a placeholder word']))
   const base = serviceImageName(ctx, s)
   if (base) out.set(base, "the image's name")
   for (const e of entries) {
-    if (/(?:^|_)USER(?:NAME)?$/i.test(e.name) && e.value && !e.value.includes('$')) out.set(e.value.trim().toLowerCase(), `the same as \`${e.name}\``)
+    if (USER_ENTRY.test(e.name) && e.value && !e.value.includes('$')) out.set(e.value.trim().toLowerCase(), `the same as \`${e.name}\``)
   }
   return out
 }

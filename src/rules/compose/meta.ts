@@ -101,7 +101,7 @@ export const R = defineRules('compose', {
     topics: ['secret-storage', 'secret-exposure'],
     severity: 'high',
     title: 'Secret literal in environment',
-    description: 'A credential written into the compose file is readable by everyone with the repository and shows in `docker inspect`.',
+    description: 'A credential written into the compose file is readable by everyone with the repository and shows in `docker inspect`. In a stack deployed to a shared host, medium when the value is the name of the service or its image, or the same as the user name beside it (`POSTGRES_USER`): a guess anyone would try first rather than a secret someone chose.',
     remediation: 'Use `${VAR}` interpolation from an untracked .env file, `env_file`, or compose `secrets:`.'
   },
   defaultCredential: {
