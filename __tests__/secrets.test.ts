@@ -4,7 +4,7 @@ import { forSamplePath, scanPatchSecrets, scanSecrets, secretRules, type SecretS
 import { analyzeFile } from '../src/rules/index.js'
 import { classifyKey, isDocumentationExample, isProductName, namesTrustStorePassword, whyNotLiteral } from '../src/rules/secrets/keys.js'
 import { redact, redactPatch, redactSource } from '../src/redact.js'
-import { couldBeWholeKey, failsGithubChecksum, githubTokenChecksum, urlPasswordKind } from '../src/rules/secrets/patterns.js'
+import { couldBeWholeKey, failsGithubChecksum, githubTokenChecksum, keyBodyDigest, publishedTestKey, urlPasswordKind } from '../src/rules/secrets/patterns.js'
 import { growthRatio } from './helpers/growth.js'
 
 // Credential-shaped test values are assembled at run time so the repository holds no literal token.
@@ -765,5 +765,29 @@ describe('defaults by name: truststore passwords and product names', () => {
     expect(isProductName('cassandra', 'databases/scylla/files/scylla.yaml')).toBe(false)
     expect(isProductName('templates', 'charts/milvus/templates/job.yaml')).toBe(false)
     expect(isProductName('cassandra1', 'databases/cassandra/files/cassandra.yaml')).toBe(false)
+  })
+})
+
+describe('published test keys', () => {
+  // The repository holds no published key: a key made here stands in for one, registered by the
+  // digest of its body as PUBLISHED_TEST_KEYS registers Pebble's.
+  const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()
+  const known = new Map([[keyBodyDigest(pem), 'the stand-in test key']])
+
+  it('names a registered key wherever it stands: indented in a ConfigMap, quoted with \\n escapes', () => {
+    expect(publishedTestKey(pem, known)).toBe('the stand-in test key')
+    const indented = pem.trimEnd().split('\n').map((l) => `    ${l}`).join('\n')
+    expect(publishedTestKey(indented, known)).toBe('the stand-in test key')
+    expect(publishedTestKey(`"${pem.trimEnd().split('\n').join('\\n')}"`, known)).toBe('the stand-in test key')
+  })
+
+  it('names no other key, nor the registered key with one character changed', () => {
+    const other = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()
+    expect(publishedTestKey(other, known)).toBeUndefined()
+    const lines = pem.split('\n')
+    lines[3] = lines[3].slice(0, 10) + (lines[3][10] === 'A' ? 'B' : 'A') + lines[3].slice(11)
+    expect(publishedTestKey(lines.join('\n'), known)).toBeUndefined()
+    // The registered keys: none is a key made here.
+    expect(publishedTestKey(pem)).toBeUndefined()
   })
 })

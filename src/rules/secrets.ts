@@ -38,6 +38,7 @@ import {
   AWS_ACCESS_KEY_PREFIX,
   isLiteralUrlPassword,
   isPlainPrivateKey,
+  publishedTestKey,
   tokenRegex
 } from './secrets/patterns.js'
 import { runSecretlint, secretlintSkips, type SecretlintHit } from './secrets/secretlint.js'
@@ -86,7 +87,7 @@ const TOKEN_RULES = new Map(
 
 const AWS_SECRET_RULE = meta('aws-secret-access-key', 'critical', 'AWS secret access key in plain text', 'A 40-character AWS secret access key sits next to an access key id or under a secret-key name.', { checkov: 'CKV_AWS_41', kics: 'terraform/aws/hardcoded_aws_access_key' })
 const USER_DATA_RULE = meta('aws-credentials-in-user-data', 'high', 'AWS credentials in instance user data', 'Instance user data holds a 40-character string shaped like an AWS secret access key; user data is readable by anyone who can describe the instance.', { checkov: 'CKV_AWS_46', kics: 'terraform/aws/hardcoded_aws_access_key' })
-const PRIVATE_KEY_RULE = meta('private-key-block', 'critical', 'Private key in plain text', 'The file contains a PEM private key block.', { checkov: 'CKV_SECRET_13', kics: KICS_SECRETS })
+const PRIVATE_KEY_RULE = meta('private-key-block', 'critical', 'Private key in plain text', 'The file contains a PEM private key block. Medium for a key a project publishes as test material (the Pebble ACME test server\'s keys), known by the digest of its body.', { checkov: 'CKV_SECRET_13', kics: KICS_SECRETS })
 const PUTTY_RULE = meta('putty-private-key', 'critical', 'PuTTY private key in plain text', 'The file contains a PuTTY key file, which carries the private key.', { kics: KICS_SECRETS })
 const URL_PASSWORD_RULE = meta('url-password', 'high', 'Password in a URL', 'A URL carries a literal password in its user-info part (`scheme://user:password@host`) or in a `password=` query parameter (JDBC and driver URLs).', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
 const AUTH_HEADER_RULE = meta('authorization-header', 'high', 'Credential in an Authorization header', 'An HTTP `Authorization` header (`Bearer`, `Basic`, `token`) carries a literal credential.', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
@@ -382,6 +383,11 @@ function quoteKey(key: string): string {
 const URL_PASSWORD = new RegExp(URL_PASSWORD_SOURCE)
 const AWS_KEY_ID_START = new RegExp(`^(?:${AWS_ACCESS_KEY_PREFIX})`)
 
+/** What a finding says of a published test key (`which`: see `publishedTestKey`). */
+function publishedKeyReason(which: string): string {
+  return `${which}, published as test material, so it protects nothing: medium. Make sure nothing outside tests trusts it.`
+}
+
 /** `besideMadeUpKeyIdOnly`: the file's `madeUpKeyIdsReader`. */
 async function secretlintCandidates(file: Pick<SourceFile, 'path' | 'kind'>, content: string, besideMadeUpKeyIdOnly: (line: number) => boolean): Promise<Candidate[]> {
   const hits = await runSecretlint(file.path, content)
@@ -404,6 +410,7 @@ async function secretlintCandidates(file: Pick<SourceFile, 'path' | 'kind'>, con
       (url !== null && !isLiteralUrlPassword(url.groups?.urlHead ?? '', value))
     const afterUrlPassword = url === null ? '' : content.slice(start + (url.index ?? 0) + url[0].length, start + (url.index ?? 0) + url[0].length + 300)
     const standIn = url === null ? undefined : isChartDefault(file, value) ? CHART_DEFAULT : urlPasswordStandIn(url.groups?.urlHead ?? '', value, afterUrlPassword, file.path)
+    const published = h.rule === 'privatekey' && !notAKey ? publishedTestKey(text) : undefined
     return {
       rule,
       priority: 0,
@@ -413,7 +420,9 @@ async function secretlintCandidates(file: Pick<SourceFile, 'path' | 'kind'>, con
       endLine: h.endLine,
       ...(standIn !== undefined
         ? { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text: ${standIn}.`, severity: 'medium' as const }
-        : { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text.` }),
+        : published !== undefined
+          ? { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text: ${publishedKeyReason(published)}`, severity: 'medium' as const }
+          : { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text.` }),
       value,
       ...(notAKey ? { locateOnly: true as const } : {})
     }
@@ -608,7 +617,19 @@ function patternCandidates(content: string, starts: number[], path: string): Can
     // A key cut short for the reader (`...` between its lines), a word repeated or a key encrypted
     // with a passphrase is still masked.
     const whole = isPlainPrivateKey(block)
-    out.push({ rule: PRIVATE_KEY_RULE, priority: 1, start, end: start + block.length, line: lineAt(starts, start), endLine: lineAt(starts, start + block.length - 1), message: 'Private key block in plain text.', value: block, ...(whole ? {} : { locateOnly: true as const }) })
+    const published = whole ? publishedTestKey(block) : undefined
+    out.push({
+      rule: PRIVATE_KEY_RULE,
+      priority: 1,
+      start,
+      end: start + block.length,
+      line: lineAt(starts, start),
+      endLine: lineAt(starts, start + block.length - 1),
+      message: published ? `Private key block in plain text: ${publishedKeyReason(published)}` : 'Private key block in plain text.',
+      value: block,
+      ...(whole ? {} : { locateOnly: true as const }),
+      ...(published ? { severity: 'medium' as const } : {})
+    })
   }
   for (const m of content.includes('PuTTY-User-Key-File-') ? matchesOf(PUTTY_KEY, content) : []) {
     const start = m.index ?? 0

@@ -5,6 +5,7 @@
  * Every pattern refuses to start or end next to a word character or `*`, so a masked value
  * (`AKIA****`) never matches again and masking one token never exposes a neighbour.
  */
+import { createHash } from 'node:crypto'
 import { crc32 } from 'node:zlib'
 import { whyNotLiteral } from './keys.js'
 
@@ -183,6 +184,31 @@ export function couldBeWholeKey(block: string): boolean {
   if (!headers && DER_KEY_LABEL.test(block)) return text.startsWith('M')
   if (!headers && block.includes('OPENSSH PRIVATE KEY')) return text.startsWith('b3BlbnNzaC1rZXktdjE')
   return true
+}
+
+/**
+ * Private keys a project publishes as test material, by `keyBodyDigest`: anyone
+ * with that project's repository has them, so a copy leaks nothing and protects nothing.
+ */
+const PUBLISHED_TEST_KEYS = new Map([
+  ['d4257a98d9cc5112fac0b2d91c07201bca0db0275297dea7ee202fe43c1f79ec', "Pebble's test key for `localhost` (letsencrypt/pebble, test/certs/localhost/key.pem)"],
+  ['8f518a1333d44365a372f5da866198429070fb58cb8cecf238910c5b76c36c61', "Pebble's test CA key (letsencrypt/pebble, test/certs/pebble.minica.key.pem)"]
+])
+
+/**
+ * The SHA-256 of a PEM block's body as `bodyRuns` reads it: the same for the key indented in a
+ * ConfigMap, quoted with `\n` escapes or concatenated in code. PUBLISHED_TEST_KEYS is keyed by it.
+ */
+export function keyBodyDigest(block: string): string {
+  return createHash('sha256').update(bodyRuns(block).runs.join('')).digest('hex')
+}
+
+/**
+ * Which published test key a PEM private key block is (see PUBLISHED_TEST_KEYS, or `known` in
+ * tests, which hold no such key); undefined for any other.
+ */
+export function publishedTestKey(block: string, known: ReadonlyMap<string, string> = PUBLISHED_TEST_KEYS): string | undefined {
+  return known.get(keyBodyDigest(block))
 }
 
 /**

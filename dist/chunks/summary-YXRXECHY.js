@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-DV77EV62.js";import"./chunk-QUJ5BBMZ.js";import"./chunk-ZQ4CKOX4.js";import"./chunk-FM7N5NCH.js";import"./chunk-WUOMAAVZ.js";import"./chunk-YB6UXNYD.js";import"./chunk-DA6I6MZ2.js";import"./chunk-622JSXRW.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-FPHGPMDT.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
