@@ -489,18 +489,30 @@ export const workflowCases: CaseTable = {
       ...[
         { name: 'a release run only on release, holding only the job token: low', on: ON_RELEASE },
         { name: 'a release run on push and by hand, holding only the job token: low', on: '  push:\n    branches: [main]\n  workflow_dispatch:\n' },
-        { name: 'a release on a schedule and on tags made, holding no secret at all: low', on: '  schedule:\n    - cron: "0 3 * * 1"\n  create:\n', env: '          GORELEASER_CURRENT_TAG: v1\n' }
+        { name: 'a release on a schedule and on tags made, holding no secret at all: low', on: '  schedule:\n    - cron: "0 3 * * 1"\n  create:\n', env: '          GORELEASER_CURRENT_TAG: v1\n' },
+        { name: "a release also run on pull_request (a fork's gets a read-only token and no secrets): low", on: '  push:\n  pull_request:\n', forks: true }
       ].map((c) => {
         const code = goreleaserJob(c.on, c.env)
-        return { name: c.name, code, errors: [{ line: releaseJobLine(code), severity: 'low' as const, message: /so it runs without approval gates\. Low: it reads no secret but the job's own token .* so an environment would add only a reviewer gate\.$/ }] }
+        const message = c.forks
+          ? /start with that token \(a fork's pull request gets a read-only token and no secrets\), so an environment would add only a reviewer gate\.$/
+          : /so it runs without approval gates\. Low: it reads no secret but the job's own token .* so an environment would add only a reviewer gate\.$/
+        return { name: c.name, code, errors: [{ line: releaseJobLine(code), severity: 'low' as const, message }] }
       }),
+      {
+        name: "a job whose if: keeps it to manual runs, in a workflow also run on issue comments: low, naming only the manual run",
+        code: goreleaserJob('  workflow_dispatch:\n  issue_comment:\n').replace('  release-plugin:\n', "  release-plugin:\n    if: github.event_name == 'workflow_dispatch'\n"),
+        errors: [{ line: 8, severity: 'low', message: /runs only on `workflow_dispatch`, which only people/ }]
+      },
       ...[
         { name: 'a release given another secret: medium', code: goreleaserJob(ON_RELEASE, '          GITHUB_TOKEN: ${{ secrets.SEMANTIC_RELEASE_TOKEN }}\n') },
         { name: 'a release whose token may request an OIDC token: medium', code: goreleaserJob(ON_RELEASE, undefined, '  contents: write\n  id-token: write\n') },
         { name: 'a release also run on pull_request_target: medium', code: goreleaserJob(ON_RELEASE + '  pull_request_target:\n') },
         { name: 'a release run after another workflow: medium', code: goreleaserJob('  workflow_run:\n    workflows: [ci]\n') },
         { name: 'a release also run on an issue comment: medium', code: goreleaserJob('  push:\n  issue_comment:\n') },
-        { name: 'a release run on pull_request, which a fork can start: medium', code: goreleaserJob('  pull_request:\n') }
+        {
+          name: 'a job whose if: does not rule the issue comment out: medium',
+          code: goreleaserJob('  workflow_dispatch:\n  issue_comment:\n').replace('  release-plugin:\n', "  release-plugin:\n    if: github.actor != 'renovate[bot]'\n")
+        }
       ].map((c) => ({ ...c, errors: [{ line: releaseJobLine(c.code), severity: 'medium' as const, message: /or environment-scoped secrets\.$/ }] })),
       { name: 'a rollback destroying the stack only when the apply failed', code: TEMPORARY_INFRA.replace('if: always()', 'if: failure()'), errors: [{ line: 6, message: /^deploy job `acceptance`/ }] },
       { name: 'a destroy under a condition that may not hold', code: TEMPORARY_INFRA.replace('if: always()', "if: github.event_name == 'schedule'"), errors: [{ line: 6, message: /^deploy job `acceptance`/ }] },
@@ -1117,6 +1129,13 @@ export const workflowCases: CaseTable = {
     invalid: [
       { name: "the whole event of a manual run holds its free-text inputs", code: MANUAL_WHOLE_EVENT, errors: [{ line: 14, message: /expands `github\.event` \(the event of a manual run, which holds its free-text inputs\)/ }] },
       { code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      note:\n        type: string\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.note }}\n'), errors: [{ line: 14, severity: 'medium' }] },
+      {
+        name: 'a step output set from an input is named as derived from it, not as the input itself',
+        code:
+          'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      tag:\n        type: string\npermissions:\n  contents: read\njobs:\n' +
+          job('t', '      - id: rel\n        env:\n          TAG: v${{ inputs.tag }}\n        run: echo "url=https://example.com/$TAG" >> "$GITHUB_OUTPUT"\n      - run: echo ${{ steps.rel.outputs.url }}\n'),
+        errors: [{ line: 18, message: /expands `steps\.rel\.outputs\.url` \(derived from `inputs\.tag`, a free-text input\)/ }]
+      },
       {
         name: 'an untyped dispatch input written in another case than declared',
         code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      extraEnv:\n        description: extra variables\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo "${{ inputs.EXTRAENV }}" >> "$GITHUB_ENV"\n'),

@@ -10,6 +10,7 @@ import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 import { invocationOf, positionals, splitShellCommands } from '../parse/shell-words.js'
 import { isLocalWorkflow } from './callees.js'
+import { skipsEvent } from './fork-guard.js'
 import { lookupTable } from '../../util/lookup-table.js'
 import { TEST_SUITE_COMMAND } from '../test-suites.js'
 
@@ -616,12 +617,15 @@ function requestsOidc(ctx: CheckContext, job: JobModel): boolean {
  * workflow needs write access to start, so whoever starts it could already push.
  */
 function onlyReviewerGate(ctx: CheckContext, job: JobModel): string | undefined {
-  const triggers = [...ctx.wf.triggers]
-  if (triggers.length === 0 || triggers.some((t) => !WRITER_TRIGGERS.has(t))) return undefined
+  // The triggers the job can run on: its `if:` may rule some of the workflow's out.
+  const triggers = [...ctx.wf.triggers].filter((t) => !skipsEvent(job, t))
+  // A pull request from a fork runs with a read-only token and no secrets; one from a branch here was pushed by someone with write access.
+  if (triggers.length === 0 || triggers.some((t) => !WRITER_TRIGGERS.has(t) && t !== 'pull_request')) return undefined
   if (requestsOidc(ctx, job) || jobTextSome(ctx, job, readsSecretBeyondToken)) return undefined
   const named = triggers.map((t) => `\`${t}\``)
   const on = named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}` : named[0]
-  return `it reads no secret but the job's own token (whose rights \`permissions:\` sets, not an environment), requests no OIDC token, and runs only on ${on}, which only people with write access can start, so an environment would add only a reviewer gate`
+  const forks = triggers.includes('pull_request') ? ' (a fork\'s pull request gets a read-only token and no secrets)' : ''
+  return `it reads no secret but the job's own token (whose rights \`permissions:\` sets, not an environment), requests no OIDC token, and runs only on ${on}, which only people with write access can start with that token${forks}, so an environment would add only a reviewer gate`
 }
 
 function checkJob(ctx: CheckContext, job: JobModel): Finding[] {

@@ -144,7 +144,7 @@ function headSide(path: string, head: string): string | undefined {
 }
 
 /** What a value is for a fork's event `event`: a literal, or a side of a head-versus-base comparison. */
-function valueFor(v: Value, event: ForkEvent): Known | undefined {
+function valueFor(v: Value, event: string): Known | undefined {
   if ('lit' in v) return v
   if (!('path' in v)) return undefined
   if (v.path === 'github.event_name') return { lit: event }
@@ -199,7 +199,7 @@ function equal(a: Known | undefined, b: Known | undefined, guard: GuardContext):
   return undefined
 }
 
-function evaluate(e: Expr, event: ForkEvent, guard: GuardContext): Truth {
+function evaluate(e: Expr, event: string, guard: GuardContext): Truth {
   switch (e.op) {
     case 'or': {
       const [l, r] = [evaluate(e.left, event, guard), evaluate(e.right, event, guard)]
@@ -231,12 +231,26 @@ function evaluate(e: Expr, event: ForkEvent, guard: GuardContext): Truth {
  * fields an issue comment does not have) keeps it out.
  */
 export function isForkGuarded(node: JobModel | StepModel, events: readonly ForkEvent[], guard: GuardContext = {}): boolean {
+  const expr = events.length === 0 ? undefined : conditionOf(node)
+  return !!expr && events.every((event) => evaluate(expr, event, guard) === false)
+}
+
+/** The parsed `if:` of a job or step; undefined when it has none or it cannot be read. */
+function conditionOf(node: JobModel | StepModel): Expr | undefined {
   const raw = scalarString(node.node.get('if', true))
-  if (raw === undefined || events.length === 0) return false
+  if (raw === undefined) return undefined
   const text = raw.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim()
   // Text around a `${{ }}` makes the whole condition a non-empty string, which is always true.
-  if (text.includes('${{')) return false
+  if (text.includes('${{')) return undefined
   const tokens = tokenize(text)
-  const expr = tokens?.length ? parse(tokens) : undefined
-  return !!expr && events.every((event) => evaluate(expr, event, guard) === false)
+  return tokens?.length ? parse(tokens) : undefined
+}
+
+/**
+ * Whether the job's (or step's) `if:` is false whenever the run's event is `event`, whatever else
+ * holds (`if: github.event_name == 'workflow_dispatch'` rules out `pull_request`).
+ */
+export function skipsEvent(node: JobModel | StepModel, event: string): boolean {
+  const expr = conditionOf(node)
+  return !!expr && evaluate(expr, event, {}) === false
 }

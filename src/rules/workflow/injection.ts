@@ -247,8 +247,9 @@ function describe(t: Taint): string {
   }
   if (t.unknownCallers) return `\`${t.read}\` (a free-text input set by callers outside this analysis)`
   if (t.manualRun) return `\`${t.read}\` (${t.source ? `derived from \`${t.source}\`, ` : ''}the event of a manual run, which holds its free-text inputs)`
+  // A value derived from an input (a step output set from it) is named as derived, not as the input.
+  if (t.source) return `\`${t.read}\` (derived from ${t.source.startsWith('outputs of') ? t.source : `\`${t.source}\``}${t.origin === 'input' ? ', a free-text input' : ''})`
   if (t.origin === 'input') return `\`${t.read}\` (a free-text input)`
-  if (t.source) return `\`${t.read}\` (derived from ${t.source.startsWith('outputs of') ? t.source : `\`${t.source}\``})`
   return `\`${t.read}\` (attacker-controlled)`
 }
 
