@@ -190,6 +190,16 @@ export const composeCases: CaseTable = {
     valid: [OVERRIDE, ...OVERLAYS, { code: svc() }, { name: 'mem_limit', code: 'services:\n  api:\n    image: example/api:1.4.2\n    mem_limit: 256m\n' }],
     invalid: [
       { code: 'services:\n  api:\n    image: example/api:1.4.2\n    deploy:\n      resources:\n        limits:\n          cpus: "1"\n', errors: [{ line: 6 }] },
+      {
+        name: 'a JVM whose heap the environment caps: low, naming the flag',
+        code: 'services:\n  search:\n    image: example/search:8.1\n    environment:\n      - discovery.type=single-node\n      - ES_JAVA_OPTS=-Xms256m -Xmx256m\n',
+        errors: [{ line: 2, severity: 'low', message: /its JVM heap is capped \(`-Xmx256m` in `ES_JAVA_OPTS`\)/ }]
+      },
+      {
+        name: 'a heap size from a variable caps nothing known: medium',
+        code: 'services:\n  search:\n    image: example/search:8.1\n    environment:\n      JAVA_OPTS: "-Xmx${HEAP}"\n',
+        errors: [{ line: 2, severity: 'medium' }]
+      },
       ...['docker-compose.test.yml', 'compose.ci.yaml', 'docker-compose-e2e.yml', 'stack.e2e.yml'].map((path) => ({
         name: `a test stack by its file name (${path}): info, saying so`,
         path,
@@ -235,6 +245,16 @@ export const composeCases: CaseTable = {
     invalid: [
       { code: svc('    ports:\n      - "8080:80"\n'), errors: [{ line: 13, suggestion: '      - "127.0.0.1:8080:80"' }] },
       { name: 'explicit 0.0.0.0', code: svc('    ports:\n      - 0.0.0.0:8443:443\n'), errors: [{ line: 13 }] },
+      {
+        name: 'a reverse proxy on the standard web ports: low, a web entry point, with no loopback suggestion',
+        code: svc('    ports:\n      - 80:80\n      - "443:443"\n'),
+        errors: [
+          { line: 13, severity: 'low', message: /on the standard web port 80: a web entry point, meant to be reached from the network \(low\)/, suggestion: null },
+          { line: 14, severity: 'low', message: /standard web port 443/, suggestion: null }
+        ]
+      },
+      { name: 'long syntax on port 443: low', code: svc('    ports:\n      - target: 8443\n        published: 443\n'), errors: [{ line: 14, severity: 'low', message: /publishes container port 8443 on all host interfaces, on the standard web port 443/ }] },
+      { name: 'a web port inside the container only (host port 8080): medium', code: svc('    ports:\n      - "8080:443"\n'), errors: [{ line: 13, severity: 'medium' }] },
       { name: 'in a test stack (docker-compose.test.yml): info', path: 'docker-compose.test.yml', code: TEST_STACK, errors: [{ line: 7, severity: 'info', message: /In a compose test stack/ }] }
     ]
   },

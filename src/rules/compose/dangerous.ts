@@ -3,7 +3,7 @@ import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '
 import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, imageBaseName, parseImageRef, mutableImageReason } from '../container-common.js'
 import { nameAsPassword } from '../secrets/keys.js'
 import { R } from './meta.js'
-import { emit, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
+import { emit, environmentOf, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
 
 // ── Dangerous settings ──────────────────────────────────────────────────────────────────────
 
@@ -124,9 +124,23 @@ export function checkPorts(ctx: Context, s: Service): void {
       if (spec === undefined) continue
       const ip = hostIpOf(spec.trim())
       if (ip === null || (ip !== undefined && !ANY_ADDRESS.has(ip))) continue
+      const parts = spec.trim().replace(/\/(tcp|udp|sctp)$/i, '').split(':')
+      const hostPort = parts.length >= 2 ? parts[parts.length - 2] : undefined
+      if (hostPort !== undefined && WEB_PORTS.has(hostPort)) {
+        emit(ctx, R.portAllInterfaces, lineOf(ctx, v), webEntryMessage(s, `\`${spec}\``, hostPort), { severity: 'low' })
+        continue
+      }
       emit(ctx, R.portAllInterfaces, lineOf(ctx, v), `service \`${s.name}\` publishes \`${spec}\` on all host interfaces`, { suggestion: shortPortSuggestion(ctx, v, spec.trim(), ip) })
     }
   }
+}
+
+/** The standard web ports: a service published on one of them on the host is meant to be reached from the network. */
+const WEB_PORTS = new Set(['80', '443'])
+
+/** What a port published on all interfaces says when its host port is a standard web port. */
+function webEntryMessage(s: Service, what: string, hostPort: string): string {
+  return `service \`${s.name}\` publishes ${what} on all host interfaces, on the standard web port ${hostPort}: a web entry point, meant to be reached from the network (low); check that this is the service meant to face it`
 }
 
 function shortPortSuggestion(ctx: Context, node: unknown, spec: string, ip: string | undefined): string | undefined {
@@ -157,6 +171,11 @@ function checkLongPort(ctx: Context, s: Service, port: YAMLMap): void {
   // `published: 127.0.0.1:8080` is not in the spec, but carries an address all the same.
   if (publishedValue !== undefined && /^\d+\.\d+\.\d+\.\d+/.test(publishedValue) && !publishedValue.startsWith('0.0.0.0')) return
   const target = scalarString(value(ctx, pairIn(ctx, port, 'target'))) ?? '?'
+  const hostPort = publishedValue?.trim().replace(/^0\.0\.0\.0:/, '')
+  if (hostPort !== undefined && WEB_PORTS.has(hostPort)) {
+    emit(ctx, R.portAllInterfaces, lineOf(ctx, published!.key), webEntryMessage(s, `container port ${target}`, hostPort), { severity: 'low' })
+    return
+  }
   let suggestion: string | undefined
   if (published && hostIp === undefined) {
     const line = lineOf(ctx, published.key)
@@ -171,21 +190,7 @@ function checkLongPort(ctx: Context, s: Service, port: YAMLMap): void {
 }
 
 export function checkEnvironment(ctx: Context, s: Service): void {
-  const env = value(ctx, setting(ctx, s, 'environment'))
-  const entries: { name: string; value: string | undefined; line: number }[] = []
-  if (isMap(env)) {
-    for (const p of env.items) {
-      const name = scalarString(p.key)
-      if (name) entries.push({ name, value: scalarString(resolve(ctx, p.value)), line: lineOf(ctx, p.key) })
-    }
-  } else if (isSeq(env)) {
-    for (const item of env.items) {
-      const entry = scalarString(resolve(ctx, item))
-      const eq = entry?.indexOf('=') ?? -1
-      if (!entry || eq <= 0) continue
-      entries.push({ name: entry.slice(0, eq).trim(), value: entry.slice(eq + 1), line: lineOf(ctx, item) })
-    }
-  }
+  const entries = environmentOf(ctx, s)
   // Built for the first literal secret only: most services set none.
   let guessable: Map<string, string> | undefined
   for (const e of entries) {

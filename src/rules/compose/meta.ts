@@ -29,7 +29,7 @@ export const R = defineRules('compose', {
     topics: ['resource-limits'],
     severity: 'medium',
     title: 'Service without memory limit',
-    description: 'A container without a memory limit can take all of the host memory and starve its neighbours.',
+    description: 'A container without a memory limit can take all of the host memory and starve its neighbours. Low for a JVM whose environment caps its heap (`-Xmx` in `JAVA_OPTS`, `ES_JAVA_OPTS`, …): only the memory beyond the heap is unbounded.',
     remediation: 'Set `deploy.resources.limits.memory` (or `mem_limit` in the v2 format).',
     refs: { kics: 'dockerCompose/memory_not_limited' }
   },
@@ -91,7 +91,7 @@ export const R = defineRules('compose', {
     topics: ['network-exposure'],
     severity: 'medium',
     title: 'Port published on all interfaces',
-    description: 'A port without a host IP is published on every interface of the host (0.0.0.0), bypassing host firewalls such as ufw.',
+    description: 'A port without a host IP is published on every interface of the host (0.0.0.0), bypassing host firewalls such as ufw. Low on the standard web ports (host port 80 or 443): a web entry point such as a reverse proxy is published there to be reached, so no loopback binding is suggested.',
     remediation: 'Bind to the interface that needs it, e.g. `"127.0.0.1:8080:80"` or `host_ip: 127.0.0.1` in the long syntax.',
     refs: { kics: 'dockerCompose/container_traffic_not_bound_to_host_interface' }
   },

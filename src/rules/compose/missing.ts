@@ -1,7 +1,7 @@
 /** Checks on what a long-running service lacks: a health check, resource limits, a restart policy. */
 import { isSeq, scalarString } from '../parse/yaml.js'
 import { R } from './meta.js'
-import { emit, lineOf, pairIn, resolve, setting, settingPath, value, type Context, type Service } from './services.js'
+import { emit, environmentOf, lineOf, pairIn, resolve, setting, settingPath, value, type Context, type Service } from './services.js'
 
 // ── Missing settings ────────────────────────────────────────────────────────────────────────
 
@@ -33,6 +33,18 @@ function limitsAnchor(ctx: Context, s: Service): number {
   return found.length ? lineOf(ctx, found[found.length - 1].key) : lineOf(ctx, s.key)
 }
 
+/** `-Xmx256m`: the JVM's maximum heap, as a size (no variable). */
+const XMX = /(?:^|\s)(-Xmx\d+[kKmMgGtT]?)(?=\s|$)/
+
+/** The environment entry that caps a JVM's heap (`ES_JAVA_OPTS=-Xms256m -Xmx256m`), with the flag. */
+function jvmHeapCap(ctx: Context, s: Service): { name: string; flag: string } | undefined {
+  for (const e of environmentOf(ctx, s)) {
+    const flag = e.value === undefined ? undefined : XMX.exec(e.value)?.[1]
+    if (flag) return { name: e.name, flag }
+  }
+  return undefined
+}
+
 /**
  * `oneShot`: a task another service waits on to complete. It still may take the host's memory,
  * but only while it runs, so each finding is one step lower and says so.
@@ -42,7 +54,11 @@ export function checkLimits(ctx: Context, s: Service, oneShot = false): void {
   const hasMemory = limit('memory') || setting(ctx, s, 'mem_limit') !== undefined
   const hasCpu = limit('cpus') || setting(ctx, s, 'cpus') !== undefined || setting(ctx, s, 'cpu_quota') !== undefined
   const why = oneShot ? ' (a one-shot task another service waits to complete, so only while it runs)' : ''
-  if (!hasMemory) emit(ctx, R.noMemoryLimit, limitsAnchor(ctx, s), `service \`${s.name}\` has no memory limit${why}`, oneShot ? { severity: 'low' } : {})
+  const heap = hasMemory || oneShot ? undefined : jvmHeapCap(ctx, s)
+  if (heap) {
+    // The heap is most of a JVM's memory; what stays unbounded (metaspace, threads, direct buffers) is smaller.
+    emit(ctx, R.noMemoryLimit, limitsAnchor(ctx, s), `service \`${s.name}\` has no memory limit, though its JVM heap is capped (\`${heap.flag}\` in \`${heap.name}\`): low, as only the memory beyond the heap (metaspace, threads, direct buffers) is unbounded`, { severity: 'low' })
+  } else if (!hasMemory) emit(ctx, R.noMemoryLimit, limitsAnchor(ctx, s), `service \`${s.name}\` has no memory limit${why}`, oneShot ? { severity: 'low' } : {})
   if (!hasCpu) emit(ctx, R.noCpuLimit, limitsAnchor(ctx, s), `service \`${s.name}\` has no CPU limit${why}`, oneShot ? { severity: 'info' } : {})
 }
 

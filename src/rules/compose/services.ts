@@ -113,6 +113,26 @@ export function value(ctx: Context, pair: Pair<Node, Node> | undefined): unknown
   return pair ? resolve(ctx, pair.value) : undefined
 }
 
+/** A service's `environment` entries, map or list form, each with its line (`value` undefined when not a plain string). */
+export function environmentOf(ctx: Context, s: Service): { name: string; value: string | undefined; line: number }[] {
+  const env = value(ctx, setting(ctx, s, 'environment'))
+  const entries: { name: string; value: string | undefined; line: number }[] = []
+  if (isMap(env)) {
+    for (const p of env.items) {
+      const name = scalarString(p.key)
+      if (name) entries.push({ name, value: scalarString(resolve(ctx, p.value)), line: lineOf(ctx, p.key) })
+    }
+  } else if (isSeq(env)) {
+    for (const item of env.items) {
+      const entry = scalarString(resolve(ctx, item))
+      const eq = entry?.indexOf('=') ?? -1
+      if (!entry || eq <= 0) continue
+      entries.push({ name: entry.slice(0, eq).trim(), value: entry.slice(eq + 1), line: lineOf(ctx, item) })
+    }
+  }
+  return entries
+}
+
 export function lineOf(ctx: Context, node: unknown): number {
   return ctx.yaml.lineOf(node)
 }
