@@ -452,6 +452,11 @@ export const workflowCases: CaseTable = {
         errors: [{ line: 6 }]
       },
       {
+        name: "its own cluster created and deleted, but another cluster's credentials fetched with a global option first",
+        code: ownAks(AKS_CLEANUP, '          kubectl apply -f config/operator.yaml\n          aws --region us-east-1 eks update-kubeconfig --name production\n          kubectl apply -f prod.yaml\n'),
+        errors: [{ line: 6 }]
+      },
+      {
         name: 'its own cluster created and deleted, but a Terraform apply beside it',
         code: ownAks(AKS_CLEANUP, '          kubectl apply -f config/operator.yaml\n          terraform apply -auto-approve\n'),
         errors: [{ line: 6 }]

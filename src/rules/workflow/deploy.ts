@@ -374,6 +374,8 @@ const CLUSTER_CREATE = /^(az aks create|eksctl create cluster|gcloud (?:(?:alpha
 const CLUSTER_DELETE = /^(az aks delete|eksctl delete cluster|gcloud (?:(?:alpha|beta) )?container clusters delete|kind delete clusters?|k3d cluster delete|doctl kubernetes cluster delete)\b/
 /** Commands that point kubectl at a cluster by its name; the name is the word after `--name`/`-n`, or the positional after the verb. */
 const CLUSTER_CREDENTIALS = /^(az aks get-credentials|aws eks update-kubeconfig|gcloud (?:(?:alpha|beta) )?container clusters get-credentials|doctl kubernetes cluster kubeconfig save)\b/
+/** A credentials fetch written any other way (`aws --region r eks update-kubeconfig`): its cluster is not read, so it counts as another one. */
+const ANY_CLUSTER_CREDENTIALS = /^(?:az|aws|gcloud|doctl)\s(?:[^;&|]*\s)?(?:get-credentials|update-kubeconfig|kubeconfig\s+save)(?:\s|$)/
 
 /** The cluster a create, delete or credentials command names (`--name X`, `--name=X`, `-n X`, or the word after the verb), as written. */
 function clusterNameOf(command: string, verb: RegExp): string | undefined {
@@ -412,7 +414,7 @@ function deploysToOwnCluster(ctx: CheckContext, job: JobModel): boolean {
     commands.flatMap(({ command }) => [CLUSTER_CREATE, CLUSTER_DELETE].map((verb) => (verb.test(command) ? clusterNameOf(command, verb) : undefined))).filter((n): n is string => !!n).map(sameName)
   )
   const elsewhere = commands.some(({ command }) => {
-    if (!CLUSTER_CREDENTIALS.test(command)) return false
+    if (!CLUSTER_CREDENTIALS.test(command)) return ANY_CLUSTER_CREDENTIALS.test(command)
     const name = clusterNameOf(command, CLUSTER_CREDENTIALS)
     return name === undefined || !own.has(sameName(name))
   })
@@ -618,7 +620,8 @@ function requestsOidc(ctx: CheckContext, job: JobModel): boolean {
  */
 function onlyReviewerGate(ctx: CheckContext, job: JobModel): string | undefined {
   // The triggers the job can run on: its `if:` may rule some of the workflow's out.
-  const triggers = [...ctx.wf.triggers].filter((t) => !skipsEvent(job, t))
+  // A called workflow's `github.event_name` is its caller's event: an `if:` rules no `workflow_call` out.
+  const triggers = [...ctx.wf.triggers].filter((t) => t === 'workflow_call' || !skipsEvent(job, t))
   // A pull request from a fork runs with a read-only token and no secrets; one from a branch here was pushed by someone with write access.
   if (triggers.length === 0 || triggers.some((t) => !WRITER_TRIGGERS.has(t) && t !== 'pull_request')) return undefined
   if (requestsOidc(ctx, job) || jobTextSome(ctx, job, readsSecretBeyondToken)) return undefined
