@@ -161,8 +161,8 @@ describe('workload rules on small manifests', () => {
       .join('\n') + '\n'
 
   it('suggests replicas: 2 for a stateless single-replica deployment', () => {
-    const f = analyze(deployment('', '', 1)).find((x) => x.ruleId === 'k8s/single-replica')
-    expect(f).toMatchObject({ line: 6, suggestion: '  replicas: 2', category: 'slo' })
+    const f = analyze(deployment('', '', 1) + '          ports:\n            - containerPort: 80\n').find((x) => x.ruleId === 'k8s/single-replica')
+    expect(f).toMatchObject({ line: 6, severity: 'medium', suggestion: '  replicas: 2', category: 'slo' })
   })
 
   it('points at the anti-affinity selector that does not select the pods', () => {

@@ -100,6 +100,8 @@ spec:
             readOnlyRootFilesystem: true
             capabilities:
               drop: [ALL]
+          ports:
+            - containerPort: 8080
 `
 const PDB = `apiVersion: policy/v1
 kind: PodDisruptionBudget
@@ -181,8 +183,25 @@ const noAffinity = withEdit([
   ''
 ])
 const recreate = withEdit(['type: RollingUpdate', 'type: Recreate'])
-const recreateHostPort = withEdit(['type: RollingUpdate', 'type: Recreate'], ['replicas: 3', 'replicas: 4'], ['          image: registry.example.com/api:1.4.2\n', '          image: registry.example.com/api:1.4.2\n          ports:\n            - containerPort: 8080\n              hostPort: 8080\n'])
+const recreateHostPort = withEdit(['type: RollingUpdate', 'type: Recreate'], ['replicas: 3', 'replicas: 4'], ['            - containerPort: 8080\n', '            - containerPort: 8080\n              hostPort: 8080\n'])
 const recreateWithClaim = withEdit(['type: RollingUpdate', 'type: Recreate'], ['      automountServiceAccountToken: false\n', '      automountServiceAccountToken: false\n      volumes:\n        - name: data\n          persistentVolumeClaim:\n            claimName: api-data\n'])
+/**
+ * A controller (or queue worker) Deployment: one replica, a Recreate rollout, no container port
+ * and no Service. It serves no caller; `extra` is added to its container.
+ */
+const controller = (extra = ''): string =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: dns-sync\n  namespace: ops\nspec:\n  replicas: 1\n  strategy:\n    type: Recreate\n  selector:\n    matchLabels:\n      app: dns-sync\n  template:\n    metadata:\n      labels:\n        app: dns-sync\n    spec:\n      containers:\n        - name: sync\n          image: registry.example.com/dns-sync:0.9.1\n          args: [--interval=1m]\n${extra}`
+/** A Service of the `ops` namespace selecting `app: <app>` and targeting `targetPort`. */
+const opsService = (app: string, targetPort: string): string =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${app}\n  namespace: ops\nspec:\n  selector:\n    app: ${app}\n  ports:\n    - port: 443\n      targetPort: ${targetPort}\n`
+/**
+ * An exporter pod: the server declares `http` (19115) and has probes; beside it a config reloader
+ * that declares no port and has no readiness probe, and a Service targeting `targetPort`.
+ */
+const exporterWithReloader = (targetPort: string): string =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: exporter\n  namespace: ops\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: exporter\n  template:\n    metadata:\n      labels:\n        app: exporter\n    spec:\n      containers:\n        - name: server\n          image: registry.example.com/exporter:0.28.0\n          ports:\n            - containerPort: 19115\n              name: http\n          livenessProbe:\n            httpGet: { path: /health, port: http }\n          readinessProbe:\n            httpGet: { path: /health, port: http }\n        - name: reloader\n          image: registry.example.com/config-reload:0.15.0\n          args: [--webhook-url=http://localhost:19115/-/reload]\n---\n${opsService('exporter', targetPort)}`
+/** The line of the reloader container in `exporterWithReloader`. */
+const RELOADER_LINE = lineOf(exporterWithReloader('http'), '- name: reloader')
 const untagged = withEdit(['image: registry.example.com/api:1.4.2', 'image: nginx'])
 /** A kubebuilder-style manager Deployment (named `name`) running `image`. */
 const manager = (image: string, name = 'controller-manager'): string =>
@@ -551,9 +570,29 @@ export const kubernetesCases: CaseTable = {
       { code: CLEAN },
       { name: 'batch Job', code: JOB },
       { name: 'Knative adds a TCP readiness probe of its own', code: KNATIVE_PRIVILEGED },
+      { name: 'a portless config reloader whose pod\'s Service targets only the server\'s named port', code: exporterWithReloader('http') },
+      { name: 'a portless config reloader whose pod\'s Service targets only the server\'s port number', code: exporterWithReloader('19115') },
       ...PAUSE_IMAGES.map((image) => ({ name: `a capacity placeholder running the pause image ${image}`, code: placeholder(image) }))
     ],
-    invalid: [{ code: noReadiness, errors: [{ line: CONTAINER_LINE }] }, ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] }))]
+    invalid: [
+      { code: noReadiness, errors: [{ line: CONTAINER_LINE, severity: 'medium' }] },
+      ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] })),
+      {
+        name: 'a portless container whose pod\'s Service targets a port no container declares: medium (it may be that container\'s)',
+        code: exporterWithReloader('8080'),
+        errors: [{ line: RELOADER_LINE, severity: 'medium', message: 'container `reloader` of Deployment `exporter` has no readiness probe' }]
+      },
+      {
+        name: 'a controller with no port and no Service in view: low, saying no Service in view routes to it',
+        code: controller(),
+        errors: [{ line: lineOf(controller(), '- name: sync'), severity: 'low', message: /has no readiness probe \(low: no container of the pod declares a port and no Service in .+ routes to it; a Service elsewhere could still target a port it does not declare\)$/ }]
+      },
+      {
+        name: 'a portless sidecar beside a container with a port, no Service in view: medium, unchanged',
+        code: exporterWithReloader('http').split('---\n')[0]!,
+        errors: [{ line: RELOADER_LINE, severity: 'medium' }]
+      }
+    ]
   },
   'k8s/single-replica': {
     valid: [
@@ -603,6 +642,16 @@ export const kubernetesCases: CaseTable = {
         name: 'a datastore image only in an init container (a wait loop): the fix is offered',
         code: edit(oneReplica, ['      containers:\n', '      initContainers:\n        - name: wait-db\n          image: postgres:16\n          command: [sh, -c, "until pg_isready -h db; do sleep 2; done"]\n      containers:\n']),
         errors: [{ line: lineOf(oneReplica, 'replicas: 1'), severity: 'medium', suggestion: '  replicas: 2' }]
+      },
+      {
+        name: 'a controller with no port and no Service in view: low, no `replicas: 2` (a second copy doubles its work)',
+        code: controller(),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', suggestion: null, message: /^Deployment `dns-sync` runs a single replica \(low: no container declares a port and no Service in .+ selects its pods, so it serves no caller in view/ }]
+      },
+      {
+        name: 'a portless Deployment a Service of the set selects: medium, unchanged',
+        code: controller().replace('type: Recreate', 'type: RollingUpdate') + '---\n' + opsService('dns-sync', '8080'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium', suggestion: '  replicas: 2' }]
       },
       {
         name: 'kustomize patch setting one replica',
@@ -1132,7 +1181,17 @@ export const kubernetesCases: CaseTable = {
       }
     ],
     invalid: [
-      { code: recreate, errors: [{ line: lineOf(recreate, 'type: Recreate') }] },
+      { code: recreate, errors: [{ line: lineOf(recreate, 'type: Recreate'), severity: 'medium' }] },
+      {
+        name: 'a controller with no port and no Service in view: low, it serves no caller in view',
+        code: controller(),
+        errors: [{ line: lineOf(controller(), 'type: Recreate'), severity: 'low', message: /^Deployment `dns-sync` uses the Recreate strategy: every rollout stops all pods first \(low: no container declares a port and no Service in .+ selects its pods, so it serves no caller in view: a controller or worker, which a rollout or a drain pauses\)$/ }]
+      },
+      {
+        name: 'a portless Deployment a Service of the set selects: medium',
+        code: controller() + '---\n' + opsService('dns-sync', '8080'),
+        errors: [{ line: lineOf(controller(), 'type: Recreate'), severity: 'medium' }]
+      },
       {
         name: 'four replicas on a host port roll across nodes',
         code: recreateHostPort,

@@ -8,7 +8,7 @@ import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isWellKnownPassword } f
 import { K8S } from './meta.js'
 import { isBuiltInApi, isTrue, runsPauseImage, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine } from './view.js'
-import { servedByService, type StreamIndex } from './workloads.js'
+import { servedByService, unroutedContainer, type StreamIndex } from './workloads.js'
 import { containerNodePluginNeed, initContainerSysctls } from './pod.js'
 import { nodePluginClause } from '../node-plugin.js'
 import { sysctlClause } from '../node-sysctl.js'
@@ -35,7 +35,17 @@ export function checkProbes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: 
   // Knative Serving gives a container without one a TCP readiness probe of its own.
   const knative = v.str(v.get(obj.node, 'apiVersion'))?.startsWith('serving.knative.dev/') === true
   if (v.get(c.node, 'readinessProbe') === undefined && !knative && servedByService(stream, obj, pod) !== false) {
-    out.push(ctx.report(K8S.noReadinessProbe, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no readiness probe`))
+    const message = `${label(c)} of ${obj.kind} \`${obj.name}\` has no readiness probe`
+    const unrouted = unroutedContainer(stream, obj, pod, c)
+    // The Services target only its neighbours' ports (a config reloader beside the server): it gets none of their traffic.
+    if (unrouted === 'other-containers') return out
+    out.push(
+      unrouted === 'no-service'
+        ? ctx.report(K8S.noReadinessProbe, c.line, `${message} (low: no container of the pod declares a port and no Service in ${stream?.scope ?? 'this file'} routes to it; a Service elsewhere could still target a port it does not declare)`, {
+            severity: 'low'
+          })
+        : ctx.report(K8S.noReadinessProbe, c.line, message)
+    )
   }
   return out
 }

@@ -82,7 +82,7 @@ export const kubernetesChecks: Check<K8sSubject, Finding[]>[] = [
   { rules: [K8S.serviceAccountTokenAutomount], run: perPod((ctx, obj, pod, _containers, stream) => checkTokenAutomount(ctx, obj, pod, stream)) },
   { rules: [K8S.noNetworkPolicy], run: perPod((ctx, obj, pod, _containers, stream) => checkNetworkPolicy(ctx, obj, pod, stream)) },
   { rules: [K8S.singleReplica, K8S.noPodDisruptionBudget, K8S.noAntiAffinity], run: perPod((ctx, obj, pod, _containers, stream) => checkReplication(ctx, obj, pod, stream)) },
-  { rules: [K8S.recreateStrategy, K8S.noMinReadySeconds, K8S.noRevisionHistory], run: perPod((ctx, obj, pod, containers) => checkRollout(ctx, obj, pod, containers)) },
+  { rules: [K8S.recreateStrategy, K8S.noMinReadySeconds, K8S.noRevisionHistory], run: perPod((ctx, obj, pod, containers, stream) => checkRollout(ctx, obj, pod, containers, stream)) },
   { rules: [K8S.rbacWildcard], run: ofKinds(['Role', 'ClusterRole'], checkRole) },
   { rules: [K8S.clusterAdminBinding], run: ofKinds(['RoleBinding', 'ClusterRoleBinding'], checkBinding) },
   { rules: [K8S.serviceSelectsNoPods], run: ofKinds(['Service'], checkSelector) },

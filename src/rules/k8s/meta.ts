@@ -30,7 +30,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['health-checks', 'rollout-strategy'],
     severity: 'medium',
     title: 'Container without readiness probe',
-    description: 'Without a readiness probe a pod receives traffic as soon as it starts, before it can serve it, and a rollout cannot tell a broken version from a good one. Not reported for the Kubernetes pause image (a capacity placeholder), which serves nothing.',
+    description: 'Without a readiness probe a pod receives traffic as soon as it starts, before it can serve it, and a rollout cannot tell a broken version from a good one. Not reported for the Kubernetes pause image (a capacity placeholder), which serves nothing, nor for a container that declares no `containerPort` when every Service of the set that selects its pod targets only ports other containers of the pod declare (by name or number: a config reloader beside the server). Low when no container of the pod declares a port and no Service of the set selects it (a controller or worker): a Service elsewhere could still target a port the container does not declare.',
     remediation: 'Add a `readinessProbe` that succeeds only when the container can serve requests.',
     refs: { checkov: 'CKV_K8S_9', kics: 'k8s/readiness_probe_is_not_configured' }
   },
@@ -40,7 +40,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['redundancy'],
     severity: 'medium',
     title: 'Workload runs a single replica',
-    description: 'With one replica every node drain, eviction or rollout makes the workload unavailable. Low when the pod template mounts a PersistentVolumeClaim by name that no claim of the set shares across nodes (`ReadWriteMany`, `ReadOnlyMany`; a claim the set does not show is taken as `ReadWriteOnce`): every replica would mount that one volume, so a second could not run beside the first. The `replicas: 2` suggestion is offered only for a Deployment with no claimed volume, no `Recreate` rollout and no app container of a single-instance datastore image (`postgres`, `postgresql`, `mysql`, `mariadb`, `redis`, `valkey`, `mongo`, `mongodb`, from any registry), whose second pod would be a second, independent database behind the same Service.',
+    description: 'With one replica every node drain, eviction or rollout makes the workload unavailable. Low when the pod template mounts a PersistentVolumeClaim by name that no claim of the set shares across nodes (`ReadWriteMany`, `ReadOnlyMany`; a claim the set does not show is taken as `ReadWriteOnce`): every replica would mount that one volume, so a second could not run beside the first. The `replicas: 2` suggestion is offered only for a Deployment with no claimed volume, no `Recreate` rollout and no app container of a single-instance datastore image (`postgres`, `postgresql`, `mysql`, `mariadb`, `redis`, `valkey`, `mongo`, `mongodb`, from any registry), whose second pod would be a second, independent database behind the same Service. Low, with no suggestion, when no container declares a port and no Service of the set selects the pods: the workload serves no caller in view (a controller or worker, which a drain or rollout only pauses), and a second copy would double its work or need leader election.',
     remediation: 'Run at least two replicas (or let a HorizontalPodAutoscaler with `minReplicas: 2` manage them).'
   },
   noPodDisruptionBudget: {
@@ -334,7 +334,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['rollout-strategy'],
     severity: 'medium',
     title: 'Deployment uses the Recreate strategy',
-    description: '`Recreate` stops every old pod before starting new ones: each rollout and each rollback is an outage. A single replica holding a volume claim or bound to a host port cannot run twice side by side, so Recreate is not reported for it.',
+    description: '`Recreate` stops every old pod before starting new ones: each rollout and each rollback is an outage. A single replica holding a volume claim or bound to a host port cannot run twice side by side, so Recreate is not reported for it. Low when no container declares a port and no Service of the set selects the pods: the Deployment serves no caller in view (a controller or worker, which a rollout only pauses), and Recreate keeps two copies from running at once.',
     remediation: 'Use `strategy.type: RollingUpdate` (with `maxUnavailable`/`maxSurge`) unless old and new versions truly cannot run side by side.'
   },
   noRevisionHistory: {

@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
-import { isMap } from '../parse/yaml.js'
+import { isMap, isSeq } from '../parse/yaml.js'
 import { K8S } from './meta.js'
 import { containersOf, isBuiltInApi, labelsOf, numberAt, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { isSingleInstanceDatastore } from '../container-common.js'
@@ -27,8 +27,11 @@ export interface StreamIndex {
   ingressBackends: { namespace?: string; name: string }[]
   /** Labels of the pods every workload of the set runs. */
   pods: { namespace?: string; labels: Record<string, string> }[]
-  /** Selectors of the Services of the set (those with a selector). */
-  services: { namespace?: string; selector: Record<string, string> }[]
+  /**
+   * Selectors of the Services of the set (those with a selector), with the pod port each of their
+   * ports targets (`targetPort`, else `port`: a number or a port name; '' when unreadable).
+   */
+  services: { namespace?: string; selector: Record<string, string>; targetPorts: string[] }[]
   /**
    * Custom resources shaped like what an operator turns into pods (a spec with replicas,
    * instances, members, an image or a version): the pods of those carry labels no manifest shows.
@@ -61,7 +64,10 @@ export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIn
     }
     if (obj.kind === 'Service') {
       const selector = labelsOf(v, v.at(obj.node, ['spec', 'selector']))
-      if (Object.keys(selector).length) index.services.push({ namespace: obj.namespace, selector })
+      if (Object.keys(selector).length) {
+        const targetPorts = v.items(v.at(obj.node, ['spec', 'ports'])).map((p) => (v.str(v.get(p, 'targetPort')) ?? v.str(v.get(p, 'port')) ?? '').trim())
+        index.services.push({ namespace: obj.namespace, selector, targetPorts })
+      }
     } else if (obj.kind === 'Ingress') {
       const spec = v.get(obj.node, 'spec')
       const backends = [v.get(spec, 'defaultBackend'), v.get(spec, 'backend')]
@@ -130,10 +136,79 @@ export function servedByService(stream: StreamIndex | undefined, obj: K8sObject,
   for (const s of stream?.services ?? []) {
     if (!sameNamespace(s.namespace, obj.namespace)) continue
     anyInNamespace = true
-    if (Object.entries(s.selector).every(([k, val]) => pod.labels[k] === val)) return true
+    if (selectsPod(s, pod)) return true
   }
   return anyInNamespace ? false : undefined
 }
+
+/** Whether a Service's selector picks the pod's labels. */
+const selectsPod = (service: { selector: Record<string, string> }, pod: PodSpec): boolean => Object.entries(service.selector).every(([k, val]) => pod.labels[k] === val)
+
+/**
+ * Whether a container declares a port it listens on (a `ports:` entry with a `containerPort`).
+ * A `ports:` value that is no list but some text (a template's) may hold ports: taken as declaring.
+ */
+export function declaresPort(v: DocView, c: Container): boolean {
+  const ports = v.get(c.node, 'ports')
+  if (isSeq(ports)) return v.items(ports).some((p) => v.get(p, 'containerPort') !== undefined)
+  return ports !== undefined && (v.str(ports)?.trim() ?? '') !== ''
+}
+
+/** What the containers of a pod declare: whether any declares a port, and every declared port's number and name. */
+interface PodPorts {
+  anyDeclared: boolean
+  keys: Set<string>
+}
+
+/** Per pod template, read once: a pod of many portless containers would otherwise be read once per container. */
+const podPortsCache = new WeakMap<object, PodPorts>()
+
+function podPorts(v: DocView, pod: PodSpec): PodPorts {
+  const cached = podPortsCache.get(pod.node)
+  if (cached) return cached
+  const found: PodPorts = { anyDeclared: false, keys: new Set() }
+  for (const c of containersOf(v, pod)) {
+    if (declaresPort(v, c)) found.anyDeclared = true
+    for (const p of v.items(v.get(c.node, 'ports'))) {
+      if (v.get(p, 'containerPort') === undefined) continue
+      for (const key of [v.str(v.get(p, 'containerPort')), v.str(v.get(p, 'name'))]) if (key?.trim()) found.keys.add(key.trim())
+    }
+  }
+  podPortsCache.set(pod.node, found)
+  return found
+}
+
+/**
+ * Why Service traffic does not reach a container that declares no port, as far as the set shows:
+ * `other-containers` when Services of the set select the pod and every port they target is one
+ * another container of the pod declares (by number or name: a config reloader beside the server);
+ * `no-service` when no container of the pod declares a port and no Service of the set selects it
+ * (a controller or worker; a Service outside the set could still target an undeclared port).
+ * Undefined otherwise, and always for a container that declares a port. The ports the pod
+ * declares are all other containers' then, since this one declares none.
+ */
+export function unroutedContainer(stream: StreamIndex | undefined, obj: K8sObject, pod: PodSpec, c: Container): 'other-containers' | 'no-service' | undefined {
+  const v = obj.view
+  if (declaresPort(v, c)) return undefined
+  const ports = podPorts(v, pod)
+  const selecting = (stream?.services ?? []).filter((s) => sameNamespace(s.namespace, obj.namespace) && selectsPod(s, pod))
+  if (selecting.length === 0) return ports.anyDeclared ? undefined : 'no-service'
+  const elsewhere = selecting.every((s) => s.targetPorts.length > 0 && s.targetPorts.every((t) => ports.keys.has(t)))
+  return elsewhere ? 'other-containers' : undefined
+}
+
+/**
+ * Whether a workload serves no caller the set shows: none of its containers declares a port and
+ * no Service of the set selects its pods (a controller or a queue worker). A rollout or a drain
+ * pauses its work; no request fails.
+ */
+export function servesNoCaller(stream: StreamIndex | undefined, obj: K8sObject, pod: PodSpec): boolean {
+  return !podPorts(obj.view, pod).anyDeclared && servedByService(stream, obj, pod) !== true
+}
+
+/** Why a workload serving no caller in view is low, for the messages of the rules that assume it serves traffic. */
+const noCallerClause = (stream: StreamIndex | undefined): string =>
+  `no container declares a port and no Service in ${stream?.scope ?? 'this file'} selects its pods, so it serves no caller in view: a controller or worker, which a rollout or a drain pauses`
 
 /** Replicas, disruption budget and spreading of a Deployment or StatefulSet. */
 export function checkReplication(ctx: CheckContext, obj: K8sObject, pod: PodSpec, stream: StreamIndex): Finding[] {
@@ -153,7 +228,10 @@ export function checkReplication(ctx: CheckContext, obj: K8sObject, pod: PodSpec
     out.push(
       writer
         ? ctx.report(K8S.singleReplica, line, `${message} (low: ${singleWriterClause(writer)})`, { severity: 'low' })
-        : ctx.report(K8S.singleReplica, line, message, {
+        : servesNoCaller(stream, obj, pod)
+          ? // A second copy of a worker doubles its work (a load generator's output) and may need leader election.
+            ctx.report(K8S.singleReplica, line, `${message} (low: ${noCallerClause(stream)})`, { severity: 'low' })
+          : ctx.report(K8S.singleReplica, line, message, {
             suggestion: canSuggestTwoReplicas(obj, pod) ? replaceScalarOnLine(lineText(ctx.content, line), 'replicas', /^1$/, '2') : undefined
           })
     )
@@ -267,14 +345,19 @@ function singleWriter(obj: K8sObject, pod: PodSpec, containers: Container[]): bo
   return (hostPort || claims) && (replicas === undefined || replicas <= 1)
 }
 
-export function checkRollout(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[]): Finding[] {
+export function checkRollout(ctx: CheckContext, obj: K8sObject, pod: PodSpec, containers: Container[], stream?: StreamIndex): Finding[] {
   const v = obj.view
   const spec = v.get(obj.node, 'spec')
   const out: Finding[] = []
   if (obj.kind === 'Deployment') {
     const strategy = v.get(spec, 'strategy')
     if (v.str(v.get(strategy, 'type')) === 'Recreate' && !singleWriter(obj, pod, containers)) {
-      out.push(ctx.report(K8S.recreateStrategy, v.keyLine(strategy, 'type'), `Deployment \`${obj.name}\` uses the Recreate strategy: every rollout stops all pods first`))
+      const message = `Deployment \`${obj.name}\` uses the Recreate strategy: every rollout stops all pods first`
+      out.push(
+        servesNoCaller(stream, obj, pod)
+          ? ctx.report(K8S.recreateStrategy, v.keyLine(strategy, 'type'), `${message} (low: ${noCallerClause(stream)})`, { severity: 'low' })
+          : ctx.report(K8S.recreateStrategy, v.keyLine(strategy, 'type'), message)
+      )
     }
     if (v.get(spec, 'minReadySeconds') === undefined) {
       out.push(ctx.report(K8S.noMinReadySeconds, v.keyLine(obj.node, 'spec'), `Deployment \`${obj.name}\` sets no \`minReadySeconds\``))
