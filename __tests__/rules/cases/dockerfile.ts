@@ -328,6 +328,13 @@ export const dockerfileCases: CaseTable = {
         code: 'FROM debian:12\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends cron=3.0pl1-162\nCMD ["/app/server"]\n',
         errors: [{ line: 2, severity: 'high' }]
       },
+      { name: 'cron as an argument of another program: still high', code: 'FROM python:3.12\nUSER root\nEXPOSE 8000\nCMD ["app", "--mode", "cron"]\n', errors: [{ line: 2, severity: 'high' }] },
+      {
+        name: 'cron installed beside a served app whose entrypoint script may start both: still high',
+        code: 'FROM php:8.3-apache\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends cron=3.0pl1-162\nEXPOSE 80\nENTRYPOINT ["/entrypoint.sh"]\n',
+        errors: [{ line: 2, severity: 'high' }]
+      },
+      { name: 'crond behind tini: medium', code: 'FROM alpine:3.20\nUSER root\nENTRYPOINT ["/sbin/tini", "--"]\nCMD ["crond", "-f"]\n', errors: [{ line: 2, severity: 'medium', message: /`crond`/ }] },
       {
         name: 'cron installed, the entrypoint a program rather than a script: still high',
         code: 'FROM debian:12\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends cron=3.0pl1-162\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]\n',

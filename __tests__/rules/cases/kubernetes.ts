@@ -649,6 +649,11 @@ export const kubernetesCases: CaseTable = {
         errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', suggestion: null, message: /^Deployment `dns-sync` runs a single replica \(low: no container declares a port and no Service in .+ selects its pods, so it serves no caller in view/ }]
       },
       {
+        name: "a portless Deployment on the host's network serves at the node's address: medium",
+        code: controller().replace('    spec:\n      containers:\n', '    spec:\n      hostNetwork: true\n      containers:\n'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
         name: 'a portless Deployment a Service of the set selects: medium, unchanged',
         code: controller().replace('type: Recreate', 'type: RollingUpdate') + '---\n' + opsService('dns-sync', '8080'),
         errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium', suggestion: '  replicas: 2' }]
@@ -734,8 +739,13 @@ export const kubernetesCases: CaseTable = {
       },
       {
         name: 'an images: slot in the kustomization that includes the base: info',
-        files: { 'deploy/base/app.yaml': manager('app', 'app'), 'deploy/base/kustomization.yaml': kustomization(['app.yaml']), 'deploy/prod/kustomization.yaml': kustomization(['../base'], 'images:\n  - name: app\n') },
-        errors: [{ path: 'deploy/base/app.yaml', line: MANAGER_IMAGE_LINE, severity: 'info', message: /uses no tag \(implicitly `latest`\)\. Info: it is a placeholder the build replaces: a kustomization deploying it lists `app` under `images:`/ }]
+        files: { 'deploy/base/app.yaml': manager('controller', 'app'), 'deploy/base/kustomization.yaml': kustomization(['app.yaml']), 'deploy/prod/kustomization.yaml': kustomization(['../base'], 'images:\n  - name: controller\n') },
+        errors: [{ path: 'deploy/base/app.yaml', line: MANAGER_IMAGE_LINE, severity: 'info', message: /uses no tag \(implicitly `latest`\)\. Info: it is a placeholder the build replaces: a kustomization deploying it lists `controller` under `images:`/ }]
+      },
+      {
+        name: 'a Docker Hub image named in images: and kept at latest is deployed as written: medium',
+        files: { 'deploy/app.yaml': manager('nginx:latest', 'web'), 'deploy/kustomization.yaml': kustomization(['app.yaml'], 'images:\n  - name: nginx\n    newTag: latest\n') },
+        errors: [{ path: 'deploy/app.yaml', line: MANAGER_IMAGE_LINE, severity: 'medium' }]
       },
       {
         name: "kubebuilder's scaffold with no images: entry yet (the Makefile adds it): info",

@@ -119,6 +119,9 @@ function stepDownMessage(ctx: Context, stages: Stage[], chain: number[], runs: R
   return `the final stage sets no USER, so the container starts as root, but it installs \`${tool}\`, which an entrypoint uses to drop to an unprivileged user before the main process starts; check that the entrypoint (\`${entrypoint[0]}\`) does`
 }
 
+/** Programs that start the container's real command as their child. */
+const INIT_WRAPPERS = new Set(['tini', 'dumb-init', 'catatonit'])
+
 /** Cron daemons, which need root to start each job as the user its crontab names. */
 const CRON_DAEMON = /^(?:cron|crond|cronie|dcron)$/
 
@@ -130,10 +133,13 @@ function cronDaemon(ctx: Context, stages: Stage[], chain: number[], runs: Readon
   const baseName = (w: string): string => w.slice(w.lastIndexOf('/') + 1)
   const entrypoint = commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT')
   const command = [...entrypoint, ...commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')]
-  const direct = command.map(baseName).find((w) => CRON_DAEMON.test(w))
-  if (direct) return direct
-  // Installed only: the entrypoint has to be a script, which may start it (`/entrypoint.sh`).
-  const script = entrypoint.find((w) => !w.startsWith('-') && !['sh', 'bash', 'dash', 'ash', 'tini', 'dumb-init'].includes(baseName(w)))
+  // The program the container runs: the first word past an init wrapper (`tini --`), not an argument (`app --mode cron`).
+  const program = command.map(baseName).find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(w))
+  if (program !== undefined && CRON_DAEMON.test(program)) return program
+  // Installed only: the entrypoint has to be a script, which may start it (`/entrypoint.sh`), and the
+  // image serves nothing (no EXPOSE): a web app's script that also starts cron runs the app as root too.
+  if (entrypoint.length === 0 || chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))) return undefined
+  const script = entrypoint.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(baseName(w)) && !['sh', 'bash', 'dash', 'ash'].includes(baseName(w)))
   if (script === undefined || !/entrypoint|\.sh$/i.test(baseName(script))) return undefined
   for (const index of chain) {
     for (const ins of stages[index].body) {

@@ -322,10 +322,14 @@ function pinnedImageNames(doc: Record<string, unknown> | undefined): string[] {
  * `kustomize edit set image <name>=<image>`; an entry renaming the image to another repository
  * deploys that repository instead, and is no slot.
  */
+/** The image name kubebuilder's scaffold writes (`controller:latest`), set at build time with `kustomize edit set image`. */
+const KUBEBUILDER_IMAGE = 'controller'
+
 function imageSlotNames(doc: Record<string, unknown> | undefined): string[] {
   return listAt(doc, 'images')
     .map(asRecord)
-    .filter((e) => typeof e.name === 'string' && e.name !== '' && (e.newName === undefined || e.newName === e.name))
+    // Only kubebuilder's scaffold name: any other bare word (`nginx`) is a Docker Hub image, deployed as written.
+    .filter((e) => e.name === KUBEBUILDER_IMAGE && (e.newName === undefined || e.newName === e.name))
     .map((e) => String(e.name))
 }
 

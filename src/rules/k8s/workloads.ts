@@ -7,7 +7,7 @@ import type { Finding } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { isMap, isSeq } from '../parse/yaml.js'
 import { K8S } from './meta.js'
-import { containersOf, isBuiltInApi, labelsOf, numberAt, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { containersOf, isBuiltInApi, isTrue, labelsOf, numberAt, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { isSingleInstanceDatastore } from '../container-common.js'
 import type { DocView } from './view.js'
 import { readSelector, selectorMatches, type LabelSelector } from './selectors.js'
@@ -203,6 +203,8 @@ export function unroutedContainer(stream: StreamIndex | undefined, obj: K8sObjec
  * pauses its work; no request fails.
  */
 export function servesNoCaller(stream: StreamIndex | undefined, obj: K8sObject, pod: PodSpec): boolean {
+  // On the host's network a pod serves at the node's address whatever it declares.
+  if (isTrue(obj.view, obj.view.get(pod.node, 'hostNetwork'))) return false
   return !podPorts(obj.view, pod).anyDeclared && servedByService(stream, obj, pod) !== true
 }
 
