@@ -134,6 +134,8 @@ const DENY_ALL = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadat
 /** The Deployment with its companions in one file. */
 const full = (deployment: string): string => `${deployment}---\n${PDB}---\n${NETPOL}`
 const CLEAN = full(DEPLOYMENT)
+/** The clean set with an init container that only copies a file and sets no resources. */
+const INIT_NO_REQUESTS = full(edit(DEPLOYMENT, ['      containers:\n', '      initContainers:\n        - name: copy-config\n          image: registry.example.com/tools:1.2.0\n          command: [cp, /config/app.yaml, /data/app.yaml]\n      containers:\n']))
 /** The clean set with one edit to the Deployment. */
 const withEdit = (...pairs: [string, string][]): string => full(edit(DEPLOYMENT, ...pairs))
 
@@ -684,7 +686,12 @@ export const kubernetesCases: CaseTable = {
     valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { code: CLEAN }, { name: 'the pause image with no resources at all', code: placeholder(PAUSE_IMAGES[1]!).replace(/ {10}resources:\n.*$/s, '') }],
     invalid: [
       { name: 'limit set: the request defaults to it (low, says so)', code: noCpuReq, errors: [{ line: lineOf(noCpuReq, 'requests:'), severity: 'low', message: /reserves its whole limit \(`500m`\)/ }] },
-      { name: 'no resources at all', code: noResources, errors: [{ line: CONTAINER_LINE, severity: 'medium', message: /sets no cpu request$/ }] }
+      { name: 'no resources at all', code: noResources, errors: [{ line: CONTAINER_LINE, severity: 'medium', message: /sets no cpu request$/ }] },
+      {
+        name: "an init container with no requests: low, the app containers' sum is what the pod reserves",
+        code: INIT_NO_REQUESTS,
+        errors: [{ line: lineOf(INIT_NO_REQUESTS, '- name: copy-config'), severity: 'low', message: /^init container `copy-config` of Deployment `api` sets no cpu request; the pod reserves the larger of its init containers' requests/ }]
+      }
     ]
   },
   'k8s/no-cpu-limits': {
@@ -697,7 +704,8 @@ export const kubernetesCases: CaseTable = {
       ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: lineOf(code, 'requests:'), severity: 'medium' as const }] })),
       { name: 'limit set: the request defaults to it', code: noMemReq, errors: [{ line: lineOf(noMemReq, 'requests:'), severity: 'low', message: /reserves its whole limit \(`256Mi`\)/ }] },
       { name: 'no requests section, limits only', code: limitsOnly, errors: [{ line: lineOf(limitsOnly, 'resources:'), severity: 'low' }] },
-      { name: 'no resources at all', code: noResources, errors: [{ line: CONTAINER_LINE, severity: 'medium' }] }
+      { name: 'no resources at all', code: noResources, errors: [{ line: CONTAINER_LINE, severity: 'medium' }] },
+      { name: 'an init container with no requests: low', code: INIT_NO_REQUESTS, errors: [{ line: lineOf(INIT_NO_REQUESTS, '- name: copy-config'), severity: 'low', message: /sets no memory request; the pod reserves/ }] }
     ]
   },
   'k8s/no-memory-limits': {

@@ -80,6 +80,16 @@ export function checkResources(ctx: CheckContext, obj: K8sObject, c: Container):
       )
       continue
     }
+    if (c.init && r.section === 'requests') {
+      // The scheduler reserves the larger of the biggest init container's request and the app containers' sum:
+      // a missing request here hides a need only when it is above what the app containers ask for.
+      out.push(
+        ctx.report(r.meta, line, `${label(c)} of ${obj.kind} \`${obj.name}\` sets no ${r.resource} request; the pod reserves the larger of its init containers' requests and the sum of its app containers', so this matters only where this step needs more than the app containers ask for (low)`, {
+          severity: 'low'
+        })
+      )
+      continue
+    }
     out.push(ctx.report(r.meta, line, `${label(c)} of ${obj.kind} \`${obj.name}\` sets no ${r.resource} ${r.section === 'limits' ? 'limit' : 'request'}`))
   }
   return out

@@ -71,7 +71,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['resource-limits', 'cost-sizing'],
     severity: 'medium',
     title: 'Container without CPU request',
-    description: 'Without a CPU request the scheduler cannot place the pod by its needs and capacity planning is guesswork. Not reported for the Kubernetes pause image (a capacity placeholder), which uses next to no CPU or memory.',
+    description: 'Without a CPU request the scheduler cannot place the pod by its needs and capacity planning is guesswork. Not reported for the Kubernetes pause image (a capacity placeholder), which uses next to no CPU or memory. Low for an init container: the pod reserves the larger of its init containers\' requests and the sum of its app containers\', so its own matters only above that sum.',
     remediation: 'Set `resources.requests.cpu` to the CPU the container needs at steady state.',
     refs: { checkov: 'CKV_K8S_10', kics: 'k8s/cpu_requests_not_set', trivy: 'AVD-KSV-0015' }
   },
@@ -91,7 +91,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['resource-limits', 'cost-sizing'],
     severity: 'medium',
     title: 'Container without memory request',
-    description: 'Without a memory request the pod can be scheduled on a node that cannot hold it and is among the first evicted under pressure. Not reported for the Kubernetes pause image (a capacity placeholder), which uses next to no CPU or memory.',
+    description: 'Without a memory request the pod can be scheduled on a node that cannot hold it and is among the first evicted under pressure. Not reported for the Kubernetes pause image (a capacity placeholder), which uses next to no CPU or memory. Low for an init container: the pod reserves the larger of its init containers\' requests and the sum of its app containers\', so its own matters only above that sum.',
     remediation: 'Set `resources.requests.memory` to the memory the container needs.',
     refs: { checkov: 'CKV_K8S_12', kics: 'k8s/memory_requests_not_defined', trivy: 'AVD-KSV-0016' }
   },
