@@ -29,6 +29,14 @@ export interface PodSpec {
   labels: Record<string, string>
   /** Jobs, CronJobs and run-to-completion Pods: no probes expected. */
   runToCompletion: boolean
+  /** What its containers declare as ports, read once when a check first asks (see `podPorts` in workloads.ts). */
+  ports?: PodPorts
+}
+
+/** What the containers of a pod declare: whether any declares a port, and every declared port's number and name. */
+export interface PodPorts {
+  anyDeclared: boolean
+  keys: Set<string>
 }
 
 export interface Container {

@@ -7,7 +7,7 @@ import type { Finding } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { isMap, isSeq } from '../parse/yaml.js'
 import { K8S } from './meta.js'
-import { containersOf, isBuiltInApi, isTrue, labelsOf, numberAt, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { containersOf, isBuiltInApi, isTrue, labelsOf, numberAt, podSpecOf, type Container, type K8sObject, type PodPorts, type PodSpec } from './objects.js'
 import { isSingleInstanceDatastore } from '../container-common.js'
 import type { DocView } from './view.js'
 import { readSelector, selectorMatches, type LabelSelector } from './selectors.js'
@@ -154,18 +154,9 @@ export function declaresPort(v: DocView, c: Container): boolean {
   return ports !== undefined && (v.str(ports)?.trim() ?? '') !== ''
 }
 
-/** What the containers of a pod declare: whether any declares a port, and every declared port's number and name. */
-interface PodPorts {
-  anyDeclared: boolean
-  keys: Set<string>
-}
-
-/** Per pod template, read once: a pod of many portless containers would otherwise be read once per container. */
-const podPortsCache = new WeakMap<object, PodPorts>()
-
+/** The ports a pod's containers declare, kept on the pod: a pod of many portless containers would otherwise be read once per container. */
 function podPorts(v: DocView, pod: PodSpec): PodPorts {
-  const cached = podPortsCache.get(pod.node)
-  if (cached) return cached
+  if (pod.ports) return pod.ports
   const found: PodPorts = { anyDeclared: false, keys: new Set() }
   for (const c of containersOf(v, pod)) {
     if (declaresPort(v, c)) found.anyDeclared = true
@@ -174,7 +165,7 @@ function podPorts(v: DocView, pod: PodSpec): PodPorts {
       for (const key of [v.str(v.get(p, 'containerPort')), v.str(v.get(p, 'name'))]) if (key?.trim()) found.keys.add(key.trim())
     }
   }
-  podPortsCache.set(pod.node, found)
+  pod.ports = found
   return found
 }
 
