@@ -11,7 +11,7 @@ import { SEVERITY_RANK } from '../types.js'
 import { costRules, withoutRestated } from '../cost/meta.js'
 import { IMPORT_RULES } from '../import/rules.js'
 import { forSampleFile, forSamplePath, scanSecrets, secretRules } from './secrets.js'
-import { forTestPath, isTestPath } from './sample-paths.js'
+import { apiExampleAt, forTestPath, isTestPath } from './sample-paths.js'
 import { analyzeCharts, lowerOffByDefault, type HelmOptions } from './helm/index.js'
 import { ParseError } from './parse/yaml.js'
 import { analyzeInPool, threadsFor } from './pool.js'
@@ -119,6 +119,9 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   const lowered = (f: Finding): Finding => {
     const own = f.path === file.path
     if (own && testFile !== undefined) return forTestPath(forSampleFile(f, testFile), inTestTree, testFile)
+    // A secret in an API description's example (documentation by its content): as in a documentation path.
+    const example = own && f.category === 'secrets' && f.severity !== 'info' ? apiExampleAt(normalized, f.line) : undefined
+    if (example !== undefined) return forTestPath(forSampleFile(f, example), inTestTree)
     return forTestPath(forSamplePath(f), own ? inTestTree : undefined)
   }
   return { findings: withoutRestated(kept).map(lowered), notes, secrets }

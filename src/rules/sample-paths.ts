@@ -38,6 +38,43 @@ export function isSamplePath(path: string): boolean {
   return SAMPLE_PATH.test(path) || SAM_EVENT.test(path) || isTestFileName(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
 }
 
+/** `openapi: 3.0.3` or `swagger: "2.0"` as a top-level key of YAML, or as a key of JSON. */
+const API_DESCRIPTION_YAML = /^(?:openapi|swagger)[ \t]*:[ \t]*["']?\d+\.\d/m
+const API_DESCRIPTION_JSON = /"(?:openapi|swagger)"[ \t]*:[ \t]*"\d+\.\d/
+/** Keys under which an API description shows sample data to its readers. */
+const EXAMPLE_KEYS = new Set(['example', 'examples', 'x-example', 'x-examples'])
+/** The key a YAML or pretty-printed JSON line opens (`- name:`, `"name": {`), if any. */
+const LINE_KEY = /^[ \t]*(?:-[ \t]+)?["']?([\w.-]{1,80})["']?[ \t]*:/
+
+/**
+ * Where a file is documentation by what it holds though its path does not say so: the request
+ * and response examples of an OpenAPI or Swagger description (`password: supersecurepw` under an
+ * `example:`), shown to its readers and read by nothing. Returns, for a 1-based line of `file`,
+ * the reason as a noun phrase for messages, or undefined. The rest of such a document (a server
+ * URL, a gateway's settings) is configuration and is not covered. Ancestry is read from
+ * indentation, as block YAML and pretty-printed JSON lay it out.
+ */
+export function apiExampleAt(file: { path: string; content: string }, line: number): string | undefined {
+  const yaml = /\.ya?ml$/i.test(file.path)
+  if (!yaml && !/\.json$/i.test(file.path)) return undefined
+  if (!(yaml ? API_DESCRIPTION_YAML : API_DESCRIPTION_JSON).test(file.content)) return undefined
+  const lines = file.content.split('\n')
+  const indentOf = (text: string): number => text.length - text.trimStart().length
+  let indent = indentOf(lines[line - 1] ?? '')
+  for (let i = line - 2; i >= 0 && indent > 0; i--) {
+    const text = lines[i]
+    const trimmed = text.trimStart()
+    // Blank lines, comments and JSON's closing brackets open nothing.
+    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('}') || trimmed.startsWith(']')) continue
+    const at = indentOf(text)
+    if (at >= indent) continue
+    indent = at
+    const key = LINE_KEY.exec(text)?.[1]
+    if (key !== undefined && EXAMPLE_KEYS.has(key)) return 'an example of an API description (OpenAPI), shown to its readers'
+  }
+  return undefined
+}
+
 /**
  * Test and fixture trees (`test/`, `testing/` and `acceptance/` among them), what CI reads from `.github/`, and test files: code and inputs for tests only. Documentation and
  * examples are not among them (an example is what users copy), nor is a `test/` or `acceptance/` folder that is an

@@ -488,6 +488,30 @@ export const secretsCases: CaseTable = {
       { name: 'setting about passwords', path: 'config/values.yaml', code: 'password_min_length: 12\npassword_policy: strong\n' }
     ],
     invalid: [
+      {
+        name: "a request example in an OpenAPI description: info, saying why",
+        path: 'data/web/api/openapi.yaml',
+        code: `openapi: 3.0.0\ninfo:\n  title: Mail API\n  version: 1.0.0\npaths:\n  /api/v1/add/admin:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              example:\n                password: ${STRONG}\n`,
+        errors: [{ line: 13, severity: 'info', message: /an example of an API description \(OpenAPI\)/ }]
+      },
+      {
+        name: 'the same in a Swagger description written as JSON: info',
+        path: 'api/swagger.json',
+        code: `{\n  "swagger": "2.0",\n  "definitions": {\n    "Login": {\n      "example": {\n        "password": "${STRONG}"\n      }\n    }\n  }\n}\n`,
+        errors: [{ line: 6, severity: 'info', message: /API description/ }]
+      },
+      {
+        name: "an API description's own settings are no example: still high",
+        path: 'api/gateway.yaml',
+        code: `swagger: "2.0"\nx-gateway-configuration:\n  properties:\n    proxy-password:\n      value: ${STRONG}\nexamples:\n  note: none\n`,
+        errors: [{ line: 5, severity: 'high' }]
+      },
+      {
+        name: 'a YAML file that only mentions openapi below its top level: still high',
+        path: 'deploy/gateway.yaml',
+        code: `gateway:\n  openapi: 3.0.0\n  password: ${STRONG}\n`,
+        errors: [{ line: 3, severity: 'high' }]
+      },
       { name: 'a password with a dollar sign before capitals inside it is still a literal', path: 'config/db.env', code: 'DB_PASSWORD=hunter2$ECRET\n', errors: [{ line: 1, severity: 'high' }] },
       { name: 'a password in a JSON file outside a translations folder', path: 'config/settings.json', code: '{\n  "PASSWORD": "Kennwort-77x"\n}\n', errors: [{ line: 2 }] },
       {
@@ -740,7 +764,8 @@ export const secretsCases: CaseTable = {
   'secrets/hardcoded-private-key': {
     valid: [
       quiet('private_key: ${PRIVATE_KEY}', 'reference', 'config/values.yaml'),
-      quiet('repo_secrets: |\n  SIGNING_PRIVATE_KEY=ci-signing-key:private_key\n  SIGNING_PASSPHRASE=ci-signing-key:passphrase', 'names mapped to vault path and field', 'build/pipeline.yaml')
+      quiet('repo_secrets: |\n  SIGNING_PRIVATE_KEY=ci-signing-key:private_key\n  SIGNING_PASSPHRASE=ci-signing-key:passphrase', 'names mapped to vault path and field', 'build/pipeline.yaml'),
+      quiet('mail_crypt_global_private_key = </mail_crypt/ecprivkey.pem', "dovecot's `<` reads the value from the file named", 'data/conf/dovecot/dovecot.conf')
     ],
     invalid: [line2(`private_key: ${STRONG}`, {}, undefined, 'config/values.yaml')]
   },

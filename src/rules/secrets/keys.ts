@@ -378,7 +378,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (describesItself(v, key)) return 'placeholder'
   // `routes/main`, `applications/netbox`: a path of lower-case words names something (a route, a file).
   if (/^[a-z][a-z_-]{0,60}(?:\/[a-z][a-z0-9_.-]{0,60}){1,8}$/.test(v)) return 'file path'
-  if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)\S*$/.test(v) || /^[\w./-]+\.(?:pem|key|crt|cer|p12|pfx|jks|der|pub|json|txt|asc|gpg|md|html?|ya?ml|conf|cfg|ini|properties|env|[cm]?js|ts|py|sh|rb|go|java)$/i.test(v)) return 'file path'
+  // `</etc/dovecot/key.pem`: dovecot reads a setting's value from the file named after `<`.
+  if (/^<?(?:\.{0,2}\/|~\/|[A-Za-z]:\\)\S*$/.test(v) || /^[\w./-]+\.(?:pem|key|crt|cer|p12|pfx|jks|der|pub|json|txt|asc|gpg|md|html?|ya?ml|conf|cfg|ini|properties|env|[cm]?js|ts|py|sh|rb|go|java)$/i.test(v)) return 'file path'
   if (v.split(/\s+/).length >= 4) return 'prose'
   // `(from $GATEWAY_TOKEN)`: a remark in brackets, words and spaces, never a secret's characters.
   if (/^\([^()\n]*\)$/.test(v) && /\s/.test(v)) return 'prose'

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-DDPY2D3N.js";import"./chunk-IOBYHWAA.js";import"./chunk-XPP4LULF.js";import"./chunk-FM7N5NCH.js";import"./chunk-F35J4I5V.js";import"./chunk-CUOPW2FG.js";import"./chunk-DA6I6MZ2.js";import"./chunk-QPEG2SGO.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-FPHGPMDT.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
