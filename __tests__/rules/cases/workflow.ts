@@ -761,6 +761,11 @@ export const workflowCases: CaseTable = {
         name: 'piped into a while-read loop that masks each line and hands it to a command',
         code: printsKey('|\n          echo "$DEPLOY_KEY" | while read role\n          do\n            echo "::add-mask::$role"\n            eksctl create iamidentitymapping --arn "${role}"\n          done')
       },
+      {
+        name: 'a while-read loop that also keeps a last line without a newline (`|| [ -n "$role" ]`)',
+        code: printsKey('|\n          echo "$DEPLOY_KEY" | while read -r role || [ -n "$role" ]; do\n            ./register.sh "$role"\n          done')
+      },
+      { name: 'the same with `test -n` on one line', code: printsKey('echo "$DEPLOY_KEY" | while IFS= read -r key || test -n "$key"; do ./register.sh "$key"; done') },
       { name: 'piped into a one-line while IFS= read -r loop', code: printsKey(`printf '%s\\n' "$DEPLOY_KEY" | while IFS= read -r key; do ./register.sh "$key"; done`) },
       { name: 'piped into a --key-file=- option', code: printsKey(`printf '%s' "$DEPLOY_KEY" | gcloud auth activate-service-account --key-file=-`) },
       { name: "a single-quoted '\\x24{{ … }}' is literal text, not an expression", code: push(job('build', "      - run: 'echo key is \\x24{{ secrets.DEPLOY_KEY }}'\n")) }
@@ -777,6 +782,8 @@ export const workflowCases: CaseTable = {
       { name: 'a while-read loop whose body prints the line it read', code: printsKey('|\n          echo "$DEPLOY_KEY" | while read -r role; do\n            echo "role: $role"\n          done'), errors: [{ line: 12 }] },
       { name: 'a while-read loop printing the line it read, on one line', code: printsKey('echo "$DEPLOY_KEY" | while read -r a b; do echo "$b"; done'), errors: [{ line: 10 }] },
       { name: 'a while loop whose condition is not a read', code: printsKey('echo "$DEPLOY_KEY" | while cat; do break; done'), errors: [{ line: 10 }] },
+      { name: 'a last-line test on a variable the loop does not read is another command', code: printsKey('echo "$DEPLOY_KEY" | while read -r role || [ -n "$other" ]; do :; done'), errors: [{ line: 10 }] },
+      { name: 'a while-read loop with a last-line test whose body prints the line', code: printsKey('echo "$DEPLOY_KEY" | while read -r role || [ -n "$role" ]; do echo "$role"; done'), errors: [{ line: 10 }] },
       { name: 'a while-read condition sharing its input with another command', code: printsKey('echo "$DEPLOY_KEY" | while read -r role && cat; do :; done'), errors: [{ line: 10 }] },
       { name: 'reversed into the log', code: printsKey('echo "$DEPLOY_KEY" | rev | cat'), errors: [{ line: 10 }] },
       { name: 'stderr copied, stdout left in the log', code: printsKey('echo "$DEPLOY_KEY" 2>&1 | cat'), errors: [{ line: 10 }] },

@@ -148,6 +148,9 @@ function whileReadVariables(command: string): string[] | undefined {
   return variables.every((v) => SHELL_NAME.test(v)) ? variables : undefined
 }
 
+/** `|| [ -n "$VAR" ]` (or `[[ … ]]`, `test -n …`) after a loop's `read VAR`; group 1 is VAR. */
+const LAST_LINE_TEST = /^\|\|[ \t]*(?:\[\[?|test)[ \t]+-n[ \t]+"?\$\{?([A-Za-z_]\w*)\}?"?(?:[ \t]+\]\]?)?[ \t]*/
+
 /** What an `echo`/`printf` writes: its words, whether it reaches the job log, and where its pipeline ends. */
 interface EchoCommand {
   words: string
@@ -178,8 +181,12 @@ function echoCommand(line: string, from: number): EchoCommand {
   }
   const lastCommand = line.slice(lastStart, last.end)
   // A `while read` condition ended by `;` or the line (its `do` follows): no other command shares its input.
-  const readInto = line[last.end] === ';' || last.end === line.length ? whileReadVariables(lastCommand) : undefined
-  if (readInto) return { words, toLog: false, end: last.end, readInto }
+  // `|| [ -n "$line" ]` after it keeps a last line without a newline; the test prints nothing.
+  const lastLine = LAST_LINE_TEST.exec(line.slice(last.end))
+  const conditionEnd = last.end + (lastLine?.[0].length ?? 0)
+  const variables = line[conditionEnd] === ';' || conditionEnd === line.length ? whileReadVariables(lastCommand) : undefined
+  const readInto = variables && (!lastLine || variables.includes(lastLine[1])) ? variables : undefined
+  if (readInto) return { words, toLog: false, end: conditionEnd, readInto }
   return { words, toLog: !own.toFile && !last.toFile && !readsQuietly(lastCommand), end: last.end }
 }
 
