@@ -13,6 +13,22 @@ const RELEASE_TAG_JOB = job(
   `      - id: rel\n        uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const event = ${'$'}{{ toJSON(github.event) }};\n            core.setOutput('tag', event.release.tag_name)\n` +
     `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const tag = "${'$'}{{ steps.rel.outputs.tag }}";\n`
 )
+/**
+ * An issues workflow whose github-script step `find` is given the issue title in `env:` and runs
+ * `script` (after `withLines` under its `with:`), then a github-script step expanding `read` into
+ * its code (line 20, plus one per `withLines` line), as longhorn's issue workflows do.
+ */
+const findIssueThen = (script: string, read: string, withLines = ''): string =>
+  push(
+    job(
+      't',
+      `      - id: find\n        uses: actions/github-script@${SHA}\n        env:\n          TITLE: \${{ github.event.issue.title }}\n        with:\n${withLines}          script: |\n            ${script}\n` +
+        `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            await github.rest.issues.update({ issue_number: \${{ ${read} }} })\n`
+    ),
+    'issues'
+  )
+/** A script filtering the repository's issues by the title it is given, returning the API's issue objects. */
+const FILTER_BY_TITLE = 'return (await github.rest.issues.listForRepo(context.repo)).data.filter((issue) => issue.title.includes(process.env.TITLE) && issue.number > 0)'
 /** A workflow_run job `id` checking out the run's head (`with:` lines `checkout` beside `ref:`), then building it. */
 const runHeadJob = (id: string, checkout = '', extra = ''): string =>
   job(id, `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.event.workflow_run.head_sha }}\n${checkout}      - run: make deploy\n`, extra)
@@ -1184,11 +1200,23 @@ export const workflowCases: CaseTable = {
     valid: [
       { name: 'number is not free text', code: push(job('t', '      - run: echo "${{ github.event.issue.number }}"\n'), 'issue_comment') },
       { name: 'label names in a privileged workflow: members apply labels', code: push(job('t', "      - run: echo \"${{ join(github.event.pull_request.labels.*.name, ', ') }} ${{ github.event.label.name }}\"\n"), 'pull_request_target') },
-      { name: 'a privileged workflow passes a literal to a reusable workflow', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('web', 'issues') } }
+      { name: 'a privileged workflow passes a literal to a reusable workflow', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('web', 'issues') } },
+      { name: 'the number of an API issue a github-script step returned after filtering by the title', code: findIssueThen(FILTER_BY_TITLE, 'fromJSON(steps.find.outputs.result)[0].number') },
+      { name: "an API object's id, read by name, from an explicitly JSON result", code: findIssueThen(FILTER_BY_TITLE, "fromJSON(steps.find.outputs.result)[0]['id']", '          result-encoding: json\n') }
     ],
     invalid: [
       { code: push(job('t', '      - run: echo "${{ github.event.comment.body }}"\n'), 'issue_comment'), errors: [{ line: 10, severity: 'critical' }] },
       { name: 'the whole event of an issue_comment run in a script', code: push(job('t', WHOLE_EVENT_RUN), 'issue_comment'), errors: [{ line: 10, severity: 'critical' }] },
+      { name: "a github-script result's text field, when the step was given the title", code: findIssueThen(FILTER_BY_TITLE, 'fromJSON(steps.find.outputs.result)[0].title'), errors: [{ line: 20, severity: 'critical' }] },
+      { name: 'a github-script result read whole, when the step was given the title', code: findIssueThen(FILTER_BY_TITLE, 'steps.find.outputs.result'), errors: [{ line: 20, severity: 'critical' }] },
+      { name: 'a script returning the title under `number`', code: findIssueThen('return [{ number: process.env.TITLE }]', 'fromJSON(steps.find.outputs.result)[0].number'), errors: [{ line: 20, severity: 'critical' }] },
+      { name: 'a script assigning the title to `number`', code: findIssueThen('const o = {}; o.number = process.env.TITLE; return o', 'fromJSON(steps.find.outputs.result).number'), errors: [{ line: 20, severity: 'critical' }] },
+      { name: 'a script parsing the title as JSON', code: findIssueThen('return JSON.parse(process.env.TITLE)', 'fromJSON(steps.find.outputs.result).number'), errors: [{ line: 20, severity: 'critical' }] },
+      {
+        name: 'a string result (the text returned, which fromJSON parses)',
+        code: findIssueThen('return process.env.TITLE', 'fromJSON(steps.find.outputs.result).number', '          result-encoding: string\n'),
+        errors: [{ line: 21, severity: 'critical' }]
+      },
       {
         name: 'the whole event of an issue_comment run inside a JavaScript string of github-script',
         code: push(job('t', `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            const raw = '${'$'}{{ toJSON(github.event) }}'\n`), 'issue_comment'),

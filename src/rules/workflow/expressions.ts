@@ -35,6 +35,11 @@ export interface ContextRead {
   path: string
   /** The reference as written (spaces removed), for messages. */
   text: string
+  /**
+   * When the read is the only argument of `fromJSON(…)` and fields of the parsed value are read
+   * (`fromJSON(steps.x.outputs.result)[0].number`): those fields, normalized (`.*.number`).
+   */
+  jsonField?: string
 }
 
 /** Functions whose result is a boolean, whatever text their arguments hold. */
@@ -94,6 +99,30 @@ function onlyTested(code: string, start: number, end: number, open: Int32Array):
   return fn !== undefined && PREDICATES.has(fn)
 }
 
+/** A path's tail as the contexts read it: lower case, `['name']` as `.name`, any other index as `.*`. */
+function normalizedTail(tail: string): string {
+  return tail
+    .replace(/\s+/g, '')
+    .replace(/\['([^']*)'\]/g, '.$1')
+    .replace(/\[[^\][]*\]/g, '.*')
+    .toLowerCase()
+}
+
+/** The field accessors written after the `)` that closes a call: `)[0].number`. */
+const FIELDS_AFTER_CALL = /\s*\)((?:\s*\.\s*(?:[A-Za-z_*][\w-]*)|\s*\[[^\][]*\])+)/y
+
+/**
+ * The fields read of `fromJSON(<read>)` when the read at code[start, end) is that call's only
+ * argument and some are read, normalized (`.*.number`); undefined otherwise.
+ */
+function fieldsOfParsed(code: string, start: number, end: number, open: Int32Array): string | undefined {
+  const paren = open[start]
+  if (paren < 0 || code.slice(paren + 1, start).trim() !== '' || nameBefore(code, paren)?.toLowerCase() !== 'fromjson') return undefined
+  FIELDS_AFTER_CALL.lastIndex = end
+  const m = FIELDS_AFTER_CALL.exec(code)
+  return m ? normalizedTail(m[1]) : undefined
+}
+
 /** Context paths read by an expression body (function names and literals left out). */
 export function contextPaths(body: string): string[] {
   return contextReads(body).map((r) => r.path)
@@ -111,12 +140,8 @@ export function contextReads(body: string): ContextRead[] {
     const head = m[1].toLowerCase()
     if (LITERALS.has(head) || onlyTested(code, m.index, m.index + m[0].length, open)) continue
     const written = m[1] + m[2].replace(/\s+/g, '')
-    const tail = m[2]
-      .replace(/\s+/g, '')
-      .replace(/\['([^']*)'\]/g, '.$1')
-      .replace(/\[[^\][]*\]/g, '.*')
-      .toLowerCase()
-    out.push({ path: head + tail, text: written })
+    const jsonField = fieldsOfParsed(code, m.index, m.index + m[0].length, open)
+    out.push({ path: head + normalizedTail(m[2]), text: written, ...(jsonField !== undefined ? { jsonField } : {}) })
   }
   return out
 }

@@ -66,7 +66,7 @@ function worse(a: Taint | undefined, b: Taint | undefined): Taint | undefined {
 export function taintOfText(ctx: TaintContext, text: string, scope: Scope, depth: number): Taint | undefined {
   let best: Taint | undefined
   for (const e of findExpressions(text)) {
-    for (const p of contextPaths(e.body)) best = worse(best, classify(ctx, p, scope, depth))
+    for (const r of contextReads(e.body)) best = worse(best, classify(ctx, r.path, scope, depth, r.jsonField))
   }
   return best
 }
@@ -91,14 +91,47 @@ function setsOnlyBase64(step: StepModel, name: string): boolean {
   return values.length > 0 && values.every((v) => /^\s*Buffer\.from\(.*\)\.toString\(\s*(['"])base64(url)?\1\s*\)\s*\)\s*;?\s*$/.test(v))
 }
 
-/** `output`: the name read (`steps.x.outputs.<name>`), or undefined when the whole outputs object is. */
-function stepTaint(ctx: TaintContext, step: StepModel, job: JobModel, depth: number, output?: string): Taint | undefined {
+/** Fields GitHub's API always gives as numbers (an issue's or pull request's `number`, any object's `id`, a run's counters). */
+const NUMERIC_API_FIELDS = new Set(['number', 'id', 'run_id', 'run_number', 'run_attempt', 'workflow_id', 'check_suite_id'])
+
+/**
+ * Whether `fromJSON(steps.<step>.outputs.result)<jsonField>` is a number the API assigned, not text
+ * the step was given: the step is github-script, whose `result` is its returned value serialized as
+ * JSON (so nothing but the script decides its shape), and the field read is one the API gives as a
+ * number. Whatever the step's env holds (an issue title used to filter API results, say) reaches
+ * that field only if the script writes a property of that name itself (`{ number: title }`,
+ * `o.number = title`), parses text into objects (`JSON.parse`, `eval`), returns `process.env` whole
+ * or sets `result` on its own; any of those keeps the output tainted, as does `result-encoding:
+ * string` (the output is then whatever text the script returns, which `fromJSON` parses).
+ */
+function readsApiNumber(step: StepModel, output: string, jsonField: string): boolean {
+  const field = /\.([\w-]+)$/.exec(jsonField)?.[1]
+  if (output !== 'result' || field === undefined || !NUMERIC_API_FIELDS.has(field)) return false
+  if (!/^actions\/github-script@/i.test(step.uses ?? '')) return false
+  const encoding = step.with?.get('result-encoding', true)
+  if (encoding !== undefined && scalarString(encoding)?.trim().toLowerCase() !== 'json') return false
+  const script = scalarString(step.with?.get('script', true))
+  if (script === undefined) return false
+  if (/\bJSON\.parse\b|\beval\b|\bFunction\b|setOutput\b|process\.env(?!\s*(?:\?\.|\.|\[))/.test(script)) return false
+  // Reads of the field (`issue.number`, `issue.number >= 2`) leave it as the API gave it; an
+  // assignment to it (`issue.number = …`, `+=`) or any other mention (a key, a string) may not.
+  const fieldName = escapeRegExp(field)
+  const reads = new RegExp(`\\??\\.\\s*${fieldName}(?![\\w$])(?!\\s*(?:[-+*/%&|^]|\\*\\*|<<|>>>?|&&|\\|\\||\\?\\?)?=(?!=))`, 'gi')
+  return !new RegExp(`(?<![\\w$])${fieldName}(?![\\w$])`, 'i').test(script.replace(reads, ' '))
+}
+
+/**
+ * `output`: the name read (`steps.x.outputs.<name>`), or undefined when the whole outputs object is;
+ * `jsonField`: the fields read of `fromJSON(…)` of it, if any.
+ */
+function stepTaint(ctx: TaintContext, step: StepModel, job: JobModel, depth: number, output?: string, jsonField?: string): Taint | undefined {
   const repo = actionRepo(step.uses)
   if (repo && TAINTED_OUTPUT_ACTIONS.has(repo)) {
     if (FILE_LIST_ACTIONS.has(repo) && output !== undefined && !/files$/i.test(output)) return undefined
     return { origin: 'event', read: '', source: `outputs of ${repo}` }
   }
   if (output !== undefined && setsOnlyBase64(step, output)) return undefined
+  if (output !== undefined && jsonField !== undefined && readsApiNumber(step, output, jsonField)) return undefined
   return taintOfText(ctx, scalarsUnder(step.node).join('\n'), { job, step }, depth + 1)
 }
 
@@ -203,8 +236,11 @@ function wholeEventOrigin(ctx: TaintContext, seen: ReadonlySet<string> = new Set
   return found
 }
 
-/** Whether a context path read in the given scope carries attacker-controlled text. */
-function classify(ctx: TaintContext, path: string, scope: Scope, depth: number): Taint | undefined {
+/**
+ * Whether a context path read in the given scope carries attacker-controlled text; `jsonField`: the
+ * fields read of `fromJSON(<path>)`, when the read is parsed so.
+ */
+function classify(ctx: TaintContext, path: string, scope: Scope, depth: number, jsonField?: string): Taint | undefined {
   if (depth > MAX_DEPTH) return undefined
   const input = inputName(path)
   if (input !== undefined) return inputTaint(ctx, path, input)
@@ -228,7 +264,7 @@ function classify(ctx: TaintContext, path: string, scope: Scope, depth: number):
   const stepOut = /^steps\.([\w-]+)\.outputs(?:\.([\w-]+)|$)/.exec(path)
   if (stepOut && scope.job) {
     const producer = scope.job.steps.find((s) => s.id?.toLowerCase() === stepOut[1])
-    return producer ? derived(stepTaint(ctx, producer, scope.job, depth, stepOut[2])) : undefined
+    return producer ? derived(stepTaint(ctx, producer, scope.job, depth, stepOut[2], jsonField)) : undefined
   }
   const jobOut = /^needs\.([\w-]+)\.outputs\.([\w-]+)$/.exec(path)
   if (jobOut) {
@@ -320,7 +356,7 @@ function hitsAmong(ctx: CheckContext, expressions: PlacedExpression[], scope: Sc
     if (data.has(e.start)) continue
     const taints: Taint[] = []
     for (const r of contextReads(e.body)) {
-      const t = classify(ctx, r.path, scope, 0)
+      const t = classify(ctx, r.path, scope, 0, r.jsonField)
       if (t) taints.push({ ...t, read: r.text })
     }
     if (!taints.length) continue
