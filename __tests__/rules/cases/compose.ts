@@ -240,11 +240,16 @@ export const composeCases: CaseTable = {
       { code: svc('    ports:\n      - "127.0.0.1:8080:80"\n') },
       { name: 'long syntax bound to loopback', code: svc('    ports:\n      - target: 80\n        published: 8080\n        host_ip: 127.0.0.1\n') },
       { name: 'IPv6 loopback', code: svc('    ports:\n      - "[::1]:8080:80"\n') },
-      { name: 'address from a variable', code: svc('    ports:\n      - "${BIND_ADDRESS:-127.0.0.1}:8080:80"\n') }
+      { name: 'address from a variable', code: svc('    ports:\n      - "${BIND_ADDRESS:-127.0.0.1}:8080:80"\n') },
+      { name: 'one variable holding address and host port, defaulting to loopback', code: svc('    ports:\n      - "${REDIS_PORT:-127.0.0.1:7654}:6379"\n') },
+      { name: 'one variable holding address and host port, defaulting (when unset) to a private address', code: svc('    ports:\n      - "${DB_PORT-10.0.0.5:5432}:5432/tcp"\n') }
     ],
     invalid: [
       { code: svc('    ports:\n      - "8080:80"\n'), errors: [{ line: 13, suggestion: '      - "127.0.0.1:8080:80"' }] },
       { name: 'explicit 0.0.0.0', code: svc('    ports:\n      - 0.0.0.0:8443:443\n'), errors: [{ line: 13 }] },
+      { name: 'a host port from a variable with no default (nothing says which address)', code: svc('    ports:\n      - "${REDIS_PORT}:6379"\n'), errors: [{ line: 13, severity: 'medium' }] },
+      { name: 'a variable defaulting to a host port alone', code: svc('    ports:\n      - "${REDIS_PORT:-7654}:6379"\n'), errors: [{ line: 13, severity: 'medium' }] },
+      { name: 'a variable defaulting to all interfaces', code: svc('    ports:\n      - "${REDIS_PORT:-0.0.0.0:7654}:6379"\n'), errors: [{ line: 13, severity: 'medium' }] },
       {
         name: 'a reverse proxy on the standard web ports: low, a web entry point, with no loopback suggestion',
         code: svc('    ports:\n      - 80:80\n      - "443:443"\n'),

@@ -113,6 +113,23 @@ function hostIpOf(spec: string): string | undefined | null {
   return ip
 }
 
+/** `${VAR:-default}` and `${VAR-default}` with a literal default: what compose writes when VAR is unset (or, for `:-`, empty). */
+const VARIABLE_WITH_DEFAULT = /\$\{[A-Za-z_]\w*:?-([^${}]*)\}/g
+
+/**
+ * Whether a port spec's variables, at their defaults, bind it to one host address (loopback, a
+ * private or any specific one, as a literal address is judged): `"${REDIS_PORT:-127.0.0.1:7654}:6379"`,
+ * where one variable holds the address and the host port. Whoever sets the variable chooses
+ * otherwise, as for an address read from a variable with no default, which is not reported either.
+ */
+function boundByDefault(spec: string): boolean {
+  if (!spec.includes('${')) return false
+  const expanded = spec.replace(VARIABLE_WITH_DEFAULT, (_m, fallback: string) => fallback)
+  if (expanded === spec) return false
+  const ip = hostIpOf(expanded)
+  return typeof ip === 'string' && !ANY_ADDRESS.has(ip)
+}
+
 export function checkPorts(ctx: Context, s: Service): void {
   const ports = value(ctx, setting(ctx, s, 'ports'))
   if (!isSeq(ports)) return
@@ -124,6 +141,7 @@ export function checkPorts(ctx: Context, s: Service): void {
       if (spec === undefined) continue
       const ip = hostIpOf(spec.trim())
       if (ip === null || (ip !== undefined && !ANY_ADDRESS.has(ip))) continue
+      if (boundByDefault(spec.trim())) continue
       const parts = spec.trim().replace(/\/(tcp|udp|sctp)$/i, '').split(':')
       const hostPort = parts.length >= 2 ? parts[parts.length - 2] : undefined
       if (hostPort !== undefined && WEB_PORTS.has(hostPort)) {
