@@ -115,7 +115,18 @@ export const composeCases: CaseTable = {
     valid: [{ code: svc('    security_opt:\n      - no-new-privileges:true\n      - seccomp:./seccomp.json\n') }],
     invalid: [
       { code: svc('    security_opt:\n      - seccomp:unconfined\n'), errors: [{ line: 13, severity: 'medium', message: /seccomp:unconfined/ }] },
-      { name: 'apparmor and SELinux label, = form', code: svc('    security_opt:\n      - apparmor=unconfined\n      - label:disable\n'), errors: [{ line: 13 }, { line: 14 }] }
+      { name: 'apparmor and SELinux label, = form', code: svc('    security_opt:\n      - apparmor=unconfined\n      - label:disable\n'), errors: [{ line: 13 }, { line: 14 }] },
+      { name: 'privileged: false does not lower it', code: svc('    privileged: false\n    security_opt:\n      - seccomp:unconfined\n'), errors: [{ line: 14, severity: 'medium' }] },
+      {
+        name: 'a privileged service (reported on its own): low',
+        code: svc('    privileged: true\n    security_opt:\n      - label:disable\n'),
+        errors: [{ line: 14, severity: 'low', message: /`label:disable` \(the service runs privileged, reported on its own, .*: low\.\)$/ }]
+      },
+      {
+        name: 'a service holding the Docker socket (reported on its own): low',
+        code: svc('    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n    security_opt:\n      - label=disable\n'),
+        errors: [{ line: 15, severity: 'low', message: /holds the container runtime's socket, reported on its own,.*: low\.\)$/ }]
+      }
     ]
   },
   'compose/healthcheck-disabled': {
@@ -145,7 +156,16 @@ export const composeCases: CaseTable = {
   },
   'compose/network-mode-host': {
     valid: [{ code: svc('    network_mode: bridge\n') }],
-    invalid: [{ code: svc('    network_mode: host\n'), errors: [{ line: 12 }] }]
+    invalid: [
+      { code: svc('    network_mode: host\n'), errors: [{ line: 12, severity: 'medium' }] },
+      { name: 'a read-only bind of another host path does not lower it', code: svc('    volumes:\n      - /etc/app:/etc/app:ro\n    network_mode: host\n'), errors: [{ line: 14, severity: 'medium' }] },
+      { name: 'a privileged service (reported on its own): low', code: svc('    privileged: true\n    network_mode: host\n'), errors: [{ line: 13, severity: 'low', message: /host network \(the service runs privileged, reported on its own,.*: low\.\)$/ }] },
+      {
+        name: "a service binding containerd's socket, long syntax (reported on its own): low",
+        code: svc('    volumes:\n      - type: bind\n        source: /run/containerd/containerd.sock\n        target: /run/containerd/containerd.sock\n    network_mode: host\n'),
+        errors: [{ line: 16, severity: 'low', message: /holds the container runtime's socket/ }]
+      }
+    ]
   },
   'compose/no-cpu-limit': {
     valid: [OVERRIDE, ...OVERLAYS, { code: svc() }, { name: 'cpus at service level', code: 'services:\n  api:\n    image: example/api:1.4.2\n    cpus: 0.5\n' }],

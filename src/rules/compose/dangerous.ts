@@ -16,9 +16,15 @@ function simpleKeyLine(ctx: Context, pair: Pair<Node, Node>, key: string, value:
   return m ? m[1] : undefined
 }
 
+/** Whether the service sets `privileged: true` (reported high on its own). */
+function runsPrivileged(ctx: Context, s: Service): boolean {
+  const p = setting(ctx, s, 'privileged')
+  return p !== undefined && scalarString(value(ctx, p)) === 'true'
+}
+
 export function checkPrivileged(ctx: Context, s: Service): void {
   const p = setting(ctx, s, 'privileged')
-  if (!p || scalarString(value(ctx, p)) !== 'true') return
+  if (!p || !runsPrivileged(ctx, s)) return
   const indent = simpleKeyLine(ctx, p, 'privileged', /true/)
   emit(ctx, R.privileged, lineOf(ctx, p.key), `service \`${s.name}\` runs privileged`, { suggestion: indent === undefined ? undefined : `${indent}privileged: false` })
 }
@@ -26,20 +32,57 @@ export function checkPrivileged(ctx: Context, s: Service): void {
 /** Sockets of container runtimes: whoever can write to one starts privileged containers on the host. */
 const RUNTIME_SOCKET = /(?:^|\/)(docker|containerd|crio|podman)\.sock$/
 
+/** The host path a volume entry binds (short or long syntax), if any. */
+function volumeSource(ctx: Context, v: unknown): string | undefined {
+  if (isMap(v)) return bindSource(ctx, v)
+  const parts = scalarString(v)?.split(':')
+  return parts !== undefined && parts.length >= 2 ? parts[0] : undefined
+}
+
+/** The directory a bind source names, slashes tidied (`/var/run/` → `/var/run`). */
+const hostDir = (source: string): string => source.trim().replace(/\/+/g, '/').replace(/(.)\/$/, '$1')
+
+/** Whether a bind source gives the container a runtime's socket: the socket itself, or the `/run` holding it. */
+function bindsRuntimeSocket(source: string): boolean {
+  const dir = hostDir(source)
+  return RUNTIME_SOCKET.test(source.trim()) || dir === '/run' || dir === '/var/run'
+}
+
+/** Whether the service mounts a container runtime's socket (reported high on its own by `checkVolumes`). */
+function holdsRuntimeSocket(ctx: Context, s: Service): boolean {
+  const volumes = value(ctx, setting(ctx, s, 'volumes'))
+  if (!isSeq(volumes)) return false
+  return volumes.items.some((item) => {
+    const source = volumeSource(ctx, resolve(ctx, item))
+    return source !== undefined && bindsRuntimeSocket(source)
+  })
+}
+
+/**
+ * Why a service already holds the host whole, as another finding reports: it runs privileged, or it
+ * holds a container runtime's socket (and so can start a privileged container on the host network).
+ * A confinement it turns off or the host network it joins then adds no reach of its own.
+ */
+function holdsHostAlready(ctx: Context, s: Service): string | undefined {
+  if (runsPrivileged(ctx, s)) return 'the service runs privileged, reported on its own, and so already lifts every confinement and reaches the host'
+  if (holdsRuntimeSocket(ctx, s)) return "the service holds the container runtime's socket, reported on its own, through which it can start a privileged container on the host network"
+  return undefined
+}
+
 export function checkVolumes(ctx: Context, s: Service): void {
   const volumes = value(ctx, setting(ctx, s, 'volumes'))
   if (!isSeq(volumes)) return
   for (const item of volumes.items) {
     const v = resolve(ctx, item)
     const parts = isMap(v) ? undefined : scalarString(v)?.split(':')
-    const source = isMap(v) ? bindSource(ctx, v) : parts !== undefined && parts.length >= 2 ? parts[0] : undefined
+    const source = volumeSource(ctx, v)
     const socket = source === undefined ? undefined : RUNTIME_SOCKET.exec(source.trim())
     if (source && socket) {
       const what = socket[1] === 'docker' ? 'the Docker socket' : `the ${socket[1]} container runtime socket`
       emit(ctx, R.dockerSocket, lineOf(ctx, v), `service \`${s.name}\` mounts ${what} \`${source.trim()}\``)
       continue
     }
-    const dir = source?.trim().replace(/\/+/g, '/').replace(/(.)\/$/, '$1')
+    const dir = source === undefined ? undefined : hostDir(source)
     if (dir === '/run' || dir === '/var/run') {
       // The runtime's socket lives there, and a read-only bind does not stop connecting to a socket.
       emit(ctx, R.dockerSocket, lineOf(ctx, v), `service \`${s.name}\` mounts the host's \`${dir}\`, which holds the Docker socket (\`${dir}/docker.sock\`); a read-only mount does not stop it connecting to the socket`)
@@ -89,7 +132,10 @@ export function checkSecurityOptions(ctx: Context, s: Service): void {
   if (!isSeq(options)) return
   for (const item of options.items) {
     const option = scalarString(resolve(ctx, item))?.trim()
-    if (option && UNCONFINED.test(option)) emit(ctx, R.securityProfileDisabled, lineOf(ctx, item), `service \`${s.name}\` turns off a kernel confinement with \`${option}\``)
+    if (!option || !UNCONFINED.test(option)) continue
+    const already = holdsHostAlready(ctx, s)
+    const message = `service \`${s.name}\` turns off a kernel confinement with \`${option}\``
+    emit(ctx, R.securityProfileDisabled, lineOf(ctx, item), already ? `${message} (${already}: low.)` : message, already ? { severity: 'low' } : {})
   }
 }
 
@@ -293,7 +339,9 @@ function guessableValues(ctx: Context, s: Service, entries: { name: string; valu
 export function checkNamespaces(ctx: Context, s: Service): void {
   const network = setting(ctx, s, 'network_mode')
   if (network && scalarString(value(ctx, network)) === 'host') {
-    emit(ctx, R.networkModeHost, lineOf(ctx, network.key), `service \`${s.name}\` uses the host network`)
+    const already = holdsHostAlready(ctx, s)
+    const message = `service \`${s.name}\` uses the host network`
+    emit(ctx, R.networkModeHost, lineOf(ctx, network.key), already ? `${message} (${already}: low.)` : message, already ? { severity: 'low' } : {})
   }
   for (const key of ['pid', 'ipc']) {
     const p = setting(ctx, s, key)

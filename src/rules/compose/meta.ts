@@ -81,7 +81,7 @@ export const R = defineRules('compose', {
     topics: ['least-privilege'],
     severity: 'medium',
     title: 'Seccomp, AppArmor or SELinux confinement turned off',
-    description: '`security_opt` with `seccomp:unconfined`, `apparmor:unconfined` or `label:disable` removes the kernel filters that block most container escapes.',
+    description: '`security_opt` with `seccomp:unconfined`, `apparmor:unconfined` or `label:disable` removes the kernel filters that block most container escapes. Low on a service that runs privileged or mounts a container runtime\'s socket (each reported on its own): it holds the host already.',
     remediation: 'Remove the option, or give a custom profile that allows only the extra system calls the service needs (`seccomp:./profile.json`).',
     refs: { kics: 'dockerCompose/default_seccomp_profile_disabled' }
   },
@@ -129,7 +129,7 @@ export const R = defineRules('compose', {
     topics: ['network-exposure', 'least-privilege'],
     severity: 'medium',
     title: 'Host network mode',
-    description: "`network_mode: host` shares the host's network stack: the container can bind any host port and reach services listening on localhost.",
+    description: "`network_mode: host` shares the host's network stack: the container can bind any host port and reach services listening on localhost. Low on a service that runs privileged or mounts a container runtime's socket (each reported on its own): it reaches the host already.",
     remediation: 'Use a bridge network and publish only the ports needed.',
     refs: { kics: 'dockerCompose/shared_host_network_namespace' }
   },
