@@ -74,9 +74,11 @@ describe('analyzeCompose on the bad fixture', () => {
 
   it("takes category and severity from the rule's meta", () => {
     const meta = new Map(composeRules.map((r) => [r.id, r]))
+    // `web` runs privileged (reported high on its own): its host network adds no reach, so it is low.
+    const lowered = new Set(['compose/network-mode-host@5'])
     for (const f of findings) {
       expect(meta.get(f.ruleId)?.category).toBe(f.category)
-      expect(meta.get(f.ruleId)?.severity).toBe(f.severity)
+      expect(lowered.has(`${f.ruleId}@${f.line}`) ? 'low' : meta.get(f.ruleId)?.severity).toBe(f.severity)
     }
   })
 
