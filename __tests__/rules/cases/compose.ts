@@ -52,7 +52,12 @@ export const composeCases: CaseTable = {
     invalid: [
       { code: svc('    cap_add:\n      - SYS_ADMIN\n      - NET_BIND_SERVICE\n'), errors: [{ line: 13, severity: 'high', message: /SYS_ADMIN/ }] },
       { name: 'CAP_ prefix and ALL', code: svc('    cap_add:\n      - CAP_SYS_MODULE\n      - all\n'), errors: [{ line: 13 }, { line: 14 }] },
-      { name: 'host clock', code: svc('    cap_add:\n      - SYS_TIME\n      - NET_ADMIN\n'), errors: [{ line: 13, severity: 'medium', message: /SYS_TIME` \(sets the host clock/ }] }
+      { name: 'host clock', code: svc('    cap_add:\n      - SYS_TIME\n      - NET_ADMIN\n'), errors: [{ line: 13, severity: 'medium', message: /SYS_TIME` \(sets the host clock/ }] },
+      {
+        name: 'beside privileged: true, which grants every capability: low, saying so',
+        code: svc('    privileged: true\n    cap_add:\n      - SYS_ADMIN\n'),
+        errors: [{ line: 14, severity: 'low', message: /SYS_ADMIN` \(.*\) \(low: it is also privileged, which grants every capability and is reported on its own\)$/ }]
+      }
     ]
   },
   'compose/default-credential-in-environment': {

@@ -152,6 +152,8 @@ const noNonRoot = withEdit(['        runAsNonRoot: true\n', ''])
 /** `noNonRoot` running another image, with extra container keys after `image:` (`command:`, `args:`). */
 const noNonRootImage = (image: string, extra = ''): string => edit(noNonRoot, ['image: registry.example.com/api:1.4.2\n', `image: ${image}\n${extra}`])
 const sysAdmin = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add: [SYS_ADMIN]\n'])
+/** SYS_ADMIN added to a container that is privileged as well. */
+const privilegedSysAdmin = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add: [SYS_ADMIN]\n'], ['            allowPrivilegeEscalation: false\n', '            privileged: true\n'])
 const hostClock = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add:\n                - NET_BIND_SERVICE\n                - CAP_SYS_TIME\n                - dac_read_search\n'])
 /** NET_ADMIN acts in the pod's own network namespace (what mesh init containers need). */
 const netAdmin = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add: [NET_ADMIN]\n'])
@@ -1075,7 +1077,12 @@ export const kubernetesCases: CaseTable = {
   'k8s/dangerous-capability': {
     valid: [{ code: CLEAN }, { name: 'NET_ADMIN stays in the pod network namespace', code: netAdmin }],
     invalid: [...POD_SECURITY_CASES['k8s/dangerous-capability'], 
-      { code: sysAdmin, errors: [{ line: lineOf(sysAdmin, 'add: [SYS_ADMIN]') }] },
+      { code: sysAdmin, errors: [{ line: lineOf(sysAdmin, 'add: [SYS_ADMIN]'), severity: 'high' }] },
+      {
+        name: 'beside privileged: true in the same container, which holds every capability: low, saying so',
+        code: privilegedSysAdmin,
+        errors: [{ line: lineOf(privilegedSysAdmin, 'add: [SYS_ADMIN]'), severity: 'low', message: /adds the SYS_ADMIN capability \(.*\) \(low: it is also privileged, which grants every capability and is reported on its own\)$/ }]
+      },
       {
         name: 'host clock and file-handle capabilities, CAP_ prefix and lower case',
         code: hostClock,

@@ -358,11 +358,16 @@ export function checkNamespaces(ctx: Context, s: Service): void {
 export function checkCapabilities(ctx: Context, s: Service): void {
   const caps = value(ctx, setting(ctx, s, 'cap_add'))
   if (!isSeq(caps)) return
+  const privileged = scalarString(value(ctx, setting(ctx, s, 'privileged'))) === 'true'
   for (const item of caps.items) {
     const raw = scalarString(resolve(ctx, item))
     const cap = raw === undefined ? undefined : capabilityName(raw)
     const reach = cap === undefined ? undefined : HOST_KERNEL_CAPABILITIES.get(cap)
-    if (reach) emit(ctx, R.dangerousCapability, lineOf(ctx, item), `service \`${s.name}\` adds capability \`${cap}\` (${reach.does})`, { severity: reach.severity })
+    if (!reach) continue
+    const message = `service \`${s.name}\` adds capability \`${cap}\` (${reach.does})`
+    // A privileged service holds every capability already: adding one changes nothing, and the privileged finding says so.
+    if (privileged) emit(ctx, R.dangerousCapability, lineOf(ctx, item), `${message} (low: it is also privileged, which grants every capability and is reported on its own)`, { severity: 'low' })
+    else emit(ctx, R.dangerousCapability, lineOf(ctx, item), message, { severity: reach.severity })
   }
 }
 

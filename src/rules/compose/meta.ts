@@ -149,7 +149,7 @@ export const R = defineRules('compose', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'Dangerous capability added',
-    description: '`cap_add` with ALL, SYS_ADMIN, SYS_MODULE, SYS_RAWIO, SYS_TIME, DAC_READ_SEARCH or BPF gives the container power over the host itself (mounts, kernel modules, devices, the clock, any file).',
+    description: '`cap_add` with ALL, SYS_ADMIN, SYS_MODULE, SYS_RAWIO, SYS_TIME, DAC_READ_SEARCH or BPF gives the container power over the host itself (mounts, kernel modules, devices, the clock, any file). Low when the service is also `privileged: true`: it holds every capability already, and the privileged finding is reported on its own.',
     remediation: 'Add only the narrow capabilities the service needs (e.g. `NET_BIND_SERVICE`).'
   },
   imageLatest: {

@@ -190,7 +190,10 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: Pod
     const requirement = capabilityRequirement(name)
     const admission = requirement && rejected(requirement)
     if (reach) {
-      out.push(ctx.report(K8S.dangerousCapability, v.line(cap), ...unlessRejected(`${label(c)} adds the ${name} capability (${reach.does})`, admission, { severity: reach.severity })))
+      const message = `${label(c)} adds the ${name} capability (${reach.does})`
+      // A privileged container holds every capability already: adding one changes nothing, and the privileged finding says so.
+      if (privileged && !admission) out.push(ctx.report(K8S.dangerousCapability, v.line(cap), `${message} (low: it is also privileged, which grants every capability and is reported on its own)`, { severity: 'low' }))
+      else out.push(ctx.report(K8S.dangerousCapability, v.line(cap), ...unlessRejected(message, admission, { severity: reach.severity })))
     } else if (name === 'NET_RAW') {
       out.push(ctx.report(K8S.netRawCapability, v.line(cap), ...unlessRejected(`${label(c)} of ${obj.kind} \`${obj.name}\` adds the NET_RAW capability`, admission)))
     }

@@ -185,7 +185,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'Container adds a capability that reaches the host kernel',
-    description: 'ALL, SYS_ADMIN, SYS_MODULE, SYS_RAWIO, SYS_TIME, DAC_READ_SEARCH or BPF act on the host itself (mounts, kernel modules, devices, the clock, any file), not just the container.' + BASELINE_REJECTS,
+    description: 'ALL, SYS_ADMIN, SYS_MODULE, SYS_RAWIO, SYS_TIME, DAC_READ_SEARCH or BPF act on the host itself (mounts, kernel modules, devices, the clock, any file), not just the container. Low when the same container is privileged: it holds every capability already, and the privileged finding is reported on its own.' + BASELINE_REJECTS,
     remediation: 'Remove the capability from `capabilities.add`; drop ALL and add back only narrow ones such as NET_BIND_SERVICE.',
     refs: { checkov: 'CKV_K8S_39', kics: 'k8s/containers_with_sys_admin_capabilities', trivy: ['AVD-KSV-0005', 'AVD-KSV-0022'] }
   },
