@@ -1238,8 +1238,40 @@ export const kubernetesCases: CaseTable = {
     invalid: [{ code: noMinReady, errors: [{ line: lineOf(noMinReady, 'spec:') }] }]
   },
   'k8s/rbac-wildcard': {
-    valid: [{ code: ROLE('  - apiGroups: [""]\n    resources: [pods]\n    verbs: [get, list]\n') }],
+    valid: [
+      { code: ROLE('  - apiGroups: [""]\n    resources: [pods]\n    verbs: [get, list]\n') },
+      { name: 'named non-resource URLs, read-only (health and version)', code: ROLE('  - nonResourceURLs: [/healthz, /version]\n    verbs: [get]\n') }
+    ],
     invalid: [
+      {
+        name: 'every verb on every non-resource URL: high, naming what writes reach, not "no API group"',
+        code: ROLE("  - nonResourceURLs: ['*']\n    verbs: ['*']\n"),
+        errors: [{ line: 6, severity: 'high', message: /^ClusterRole `reader` grants `\*` in nonResourceURLs and verbs: it grants writes on every non-resource URL of the API server.*`PUT \/debug\/flags\/v`/ }]
+      },
+      {
+        name: 'reads on every non-resource URL: medium, naming /logs and /debug/pprof',
+        code: ROLE("  - nonResourceURLs: ['*']\n    verbs: [get, head]\n"),
+        errors: [{ line: 6, severity: 'medium', message: /grants `\*` in nonResourceURLs: medium, as it only reads non-resource URLs, but every one: `\/logs`.*`\/debug\/pprof`/ }]
+      },
+      { name: 'every verb on a named non-resource URL: medium, naming it', code: ROLE("  - nonResourceURLs: [/metrics]\n    verbs: ['*']\n"), errors: [{ line: 6, severity: 'medium', message: /limited to the non-resource URL `\/metrics` of the API server, no API object$/ }] },
+      {
+        name: "finalizers of every resource in every group: medium, saying it is that subresource of every resource",
+        code: ROLE("  - apiGroups: ['*']\n    resources: ['*/finalizers']\n    verbs: [update]\n"),
+        errors: [{ line: 6, severity: 'medium', message: /grants `\*` in apiGroups and resources: medium, as it is limited to the `finalizers` subresource of every resource in every API group: `finalizers` only holds or releases/ }]
+      },
+      {
+        name: 'status and scale of every resource of the core group: medium, each named',
+        code: ROLE('  - apiGroups: [""]\n    resources: ["*/status", "*/scale"]\n    verbs: [update, patch]\n'),
+        errors: [{ line: 6, severity: 'medium', message: /grants `\*` in resources: .*`status`, `scale` subresources of every resource: `status` reports state.*; `scale` changes replica counts/ }]
+      },
+      {
+        name: 'exec of every resource: high (as pods/exec), even in one named group',
+        code: ROLE('  - apiGroups: [""]\n    resources: ["*/exec"]\n    verbs: [create]\n  - apiGroups: ["*"]\n    resources: ["*/token"]\n    verbs: [create]\n'),
+        errors: [
+          { line: 6, severity: 'high', message: /grants `\*` in resources: it reaches the `exec` subresource of every resource, so commands in any running container/ },
+          { line: 9, severity: 'high', message: /the `token` subresource of every resource, so a token of any service account/ }
+        ]
+      },
       { name: 'every resource of the core group, read-only: Secrets included', code: ROLE('  - apiGroups: [""]\n    resources: ["*"]\n    verbs: [get]\n'), errors: [{ line: 6, severity: 'high', message: /grants `\*` in resources: it reaches the core API group/ }] },
       {
         name: 'every group, every resource, every verb: one finding for the entry, naming the three wildcards',

@@ -32,6 +32,50 @@ const SENSITIVE_RESOURCES = new Set([
   'customresourcedefinitions', 'apiservices', 'namespaces', 'podsecuritypolicies'
 ])
 
+// Subresources that a `resources` entry of `*` slash name grants on every resource carrying one,
+// where that is as much as the sensitive resources above: a shell, a console or a port in any pod,
+// the kubelet's API, any service account's token, a new container in a running pod, the approval of any certificate.
+const SENSITIVE_SUBRESOURCES: ReadonlyMap<string, string> = new Map([
+  ['exec', 'commands in any running container (`pods/exec`)'],
+  ['attach', 'the console of any running container (`pods/attach`)'],
+  ['portforward', 'any port of any pod (`pods/portforward`)'],
+  ['proxy', "the kubelet's API and any pod's or Service's ports through the API server (`nodes/proxy` runs commands in the node's pods)"],
+  ['token', 'a token of any service account (`serviceaccounts/token`)'],
+  ['ephemeralcontainers', 'a new container in any running pod (`pods/ephemeralcontainers`)'],
+  ['approval', 'the approval of any certificate request (`certificatesigningrequests/approval`), so a certificate for any identity']
+])
+
+// What the ordinary subresources change, for the message of an entry limited to such subresources of every resource.
+const ORDINARY_SUBRESOURCES: ReadonlyMap<string, string> = new Map([
+  ['status', 'reports state and changes no workload'],
+  ['finalizers', "only holds or releases an object's deletion"],
+  ['scale', 'changes replica counts, not what runs'],
+  ['eviction', "evicts pods while honouring their PodDisruptionBudgets (what `delete` on pods does without them)"]
+])
+
+// The subresource an entry of `*` slash name (`*` + `/exec`) grants on every resource, or undefined for any other entry.
+const everyResourceSubresource = (resource: string): string | undefined => (resource.startsWith('*/') && resource.length > 2 ? resource.slice(2).toLowerCase() : undefined)
+
+/** HTTP methods that only read a non-resource URL: RBAC's verb for such a request is its lowercased method. */
+const NON_RESOURCE_READ_VERBS = new Set(['get', 'head', 'options'])
+
+/**
+ * The severity of a `nonResourceURLs` entry holding a wildcard, with why. Such URLs are the API
+ * server's own endpoints, no API object: discovery, `/healthz`, `/metrics`, `/logs` (files of the
+ * control-plane host's /var/log), `/debug/pprof` (profiles) and `PUT /debug/flags/v` (the server's
+ * log verbosity). High for writes on every URL; medium for reads, or for the URLs it names.
+ */
+function nonResourceReach(urls: (string | undefined)[], verbs: string[]): { severity: 'high' | 'medium'; why: string } {
+  const every = urls.some((url) => url === '*' || url === '/*')
+  const writes = verbs.some((verb) => !NON_RESOURCE_READ_VERBS.has(verb))
+  if (every && writes) {
+    return { severity: 'high', why: "it grants writes on every non-resource URL of the API server, present and future: `PUT /debug/flags/v` sets the server's log verbosity, beside reading `/logs` (the control-plane host's log files), `/debug/pprof` and `/metrics`" }
+  }
+  if (every) return { severity: 'medium', why: "medium, as it only reads non-resource URLs, but every one: `/logs` (the control-plane host's log files), `/debug/pprof` (the server's profiles), `/metrics` and discovery, no API object" }
+  const named = urls.filter((url): url is string => url !== undefined)
+  return { severity: 'medium', why: `medium, as it is limited to the non-resource ${plural(named.length, 'URL')} ${quoted(named)} of the API server, no API object` }
+}
+
 /** Only status subresources (`ingresses/status`): what a controller reports, not what runs. */
 const onlyStatus = (resources: string[]): boolean => resources.length > 0 && resources.every((r) => r.endsWith('/status'))
 
@@ -73,9 +117,18 @@ function wildcardReach(groups: (string | undefined)[], resources: (string | unde
   if (names.length === 0) return medium('it names no resource, so it matches none')
   const sensitive = names.filter((r) => SENSITIVE_RESOURCES.has(r.toLowerCase()))
   if (sensitive.length > 0) return high(sensitive.length === 1 && sensitive[0] === 'secrets' ? 'it reaches Secrets' : `it reaches the sensitive ${plural(sensitive.length, 'resource')} ${quoted(sensitive)}`)
+  // `*/exec` is the `exec` subresource of every resource of its groups: judged by that subresource.
+  const subresources = names.map(everyResourceSubresource)
+  const sensitiveSub = subresources.find((sub) => sub !== undefined && SENSITIVE_SUBRESOURCES.has(sub))
+  if (sensitiveSub !== undefined) return high(`it reaches the \`${sensitiveSub}\` subresource of every resource, so ${SENSITIVE_SUBRESOURCES.get(sensitiveSub)!}`)
   if (!writes) return medium('it is limited to read-only verbs (get, list, watch)')
-  if (onlyStatus(names)) return medium(`it is limited to status subresources (${quoted(names)}), which report state and change no workload`)
   const where = everyGroup ? ' in every API group' : ''
+  if (subresources.every((sub) => sub !== undefined)) {
+    const subs = [...new Set(subresources as string[])]
+    const does = subs.map((sub) => `\`${sub}\` ${ORDINARY_SUBRESOURCES.get(sub) ?? 'is no Secret, exec, proxy, token or approval subresource'}`).join('; ')
+    return medium(`it is limited to the ${quoted(subs)} ${plural(subs.length, 'subresource')} of every resource${where}: ${does}`)
+  }
+  if (onlyStatus(names)) return medium(`it is limited to status subresources (${quoted(names)}), which report state and change no workload`)
   return medium(`it names its resources (${quoted(names)})${where}, none of them Secrets, RBAC, nodes or another sensitive one: the verbs a controller of those resources needs anyway`)
 }
 
@@ -100,10 +153,14 @@ export function checkRole(ctx: CheckContext, obj: K8sObject): Finding[] {
     const groups = listed('apiGroups')
     const resources = listed('resources')
     const verbs = listed('verbs').filter((verb): verb is string => verb !== undefined).map((verb) => verb.toLowerCase())
+    const urls = listed('nonResourceURLs')
     // One finding per rule entry, naming every field it wildcards: the fields together say what it reaches.
-    const wildcarded = (['apiGroups', 'resources', 'verbs'] as const).filter((field) => v.items(v.get(rule, field)).some((item) => v.str(item) === '*'))
+    // `*/status` in resources is a wildcard too: that subresource of every resource.
+    const isWildcard = (field: string, item: string | undefined): boolean => item === '*' || (field === 'resources' && item !== undefined && everyResourceSubresource(item) !== undefined)
+    const wildcarded = (['apiGroups', 'resources', 'nonResourceURLs', 'verbs'] as const).filter((field) => listed(field).some((item) => isWildcard(field, item)))
     if (wildcarded.length === 0) continue
-    const reach = namespacedReach(obj, wildcardReach(groups, resources, verbs))
+    // The API server refuses an entry with both: one naming URLs and no resource grants those URLs only.
+    const reach = urls.length > 0 && groups.length === 0 && resources.length === 0 ? nonResourceReach(urls, verbs) : namespacedReach(obj, wildcardReach(groups, resources, verbs))
     const fields = wildcarded.length === 1 ? wildcarded[0] : `${wildcarded.slice(0, -1).join(', ')} and ${wildcarded[wildcarded.length - 1]}`
     const what = `${obj.kind} \`${obj.name}\` grants \`*\` in ${fields}`
     out.push(ctx.report(K8S.rbacWildcard, v.line(rule), `${what}: ${reach.why}`, { severity: reach.severity }))
