@@ -274,6 +274,13 @@ const sockVol = withEdit([VOLUME_AT, VOLUME_AT + '      volumes:\n        - name
 const noPdb = full(DEPLOYMENT).replace(`---\n${PDB}`, '')
 const noNetpol = full(DEPLOYMENT).replace(`---\n${NETPOL}`, '').replace(/---\n$/, '')
 
+/** A Service of namespace `data` selecting `selector` (YAML lines at 4 spaces) on port 6379, targeted by `targetPort`. */
+const dataService = (selector: string, targetPort = 'redis'): string =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: cache-0\n  namespace: data\nspec:\n  selector:\n${selector}  ports:\n    - port: 6379\n      targetPort: ${targetPort}\n`
+/** A workload of namespace `data` whose pods carry `app: cache` and declare port 6379 named `redis` (`extraSpec`: more spec lines at 2 spaces). */
+const cacheWorkload = (kind: string, extraSpec = ''): string =>
+  `apiVersion: apps/v1\nkind: ${kind}\nmetadata:\n  name: cache\n  namespace: data\nspec:\n${extraSpec}  selector:\n    matchLabels:\n      app: cache\n  template:\n    metadata:\n      labels:\n        app: cache\n    spec:\n      containers:\n        - name: redis\n          image: redis:7.2\n          ports:\n            - containerPort: 6379\n              name: redis\n`
+const cacheSet = cacheWorkload('StatefulSet', '  replicas: 3\n')
 const ROLE = (rule: string): string => `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules:\n${rule}`
 /** A namespaced Role (in `namespace` when given) with these rules. */
 const NS_ROLE = (namespace: string | undefined, rule: string): string =>
@@ -1396,9 +1403,27 @@ export const kubernetesCases: CaseTable = {
       {
         name: "an operator's database cluster beside it runs the selected pods",
         code: service('', 'cluster-name: orders-db') + '---\n' + CLEAN + '---\napiVersion: db.example.com/v1\nkind: DatabaseCluster\nmetadata:\n  name: orders-db\nspec:\n  numberOfInstances: 2\n'
-      }
+      },
+      { name: "one StatefulSet pod by the name its controller labels it with (ordinal below replicas)", code: dataService('    app: cache\n    statefulset.kubernetes.io/pod-name: cache-2\n') + '---\n' + cacheSet },
+      { name: "one StatefulSet pod by its index label, counted from spec.ordinals.start", code: dataService('    apps.kubernetes.io/pod-index: "4"\n') + '---\n' + cacheWorkload('StatefulSet', '  replicas: 2\n  ordinals:\n    start: 3\n') },
+      { name: "a StatefulSet pod name beyond the literal replicas, but an autoscaler sets them", code: dataService('    statefulset.kubernetes.io/pod-name: cache-7\n') + '---\n' + cacheSet + '---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: cache\n  namespace: data\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: StatefulSet\n    name: cache\n  minReplicas: 3\n  maxReplicas: 9\n' },
+      { name: "a Deployment's pods by their pod-template-hash", code: dataService('    app: cache\n    pod-template-hash: 6d4cf56db6\n') + '---\n' + cacheWorkload('Deployment') }
     ],
     invalid: [
+      {
+        name: 'a StatefulSet pod name at an ordinal its replicas never reach',
+        code: dataService('    app: cache\n    statefulset.kubernetes.io/pod-name: cache-3\n') + '---\n' + cacheSet,
+        errors: [{ line: 7, severity: 'medium', message: /selects `app=cache, statefulset\.kubernetes\.io\/pod-name=cache-3`, which no pod/ }]
+      },
+      { name: "another StatefulSet's pod name", code: dataService('    statefulset.kubernetes.io/pod-name: queue-0\n') + '---\n' + cacheSet, errors: [{ line: 7, severity: 'medium' }] },
+      { name: "pod-template-hash on a StatefulSet's pods (a Deployment's label), targeting the port by number", code: dataService('    app: cache\n    pod-template-hash: 6d4cf56db6\n', '6379') + '---\n' + cacheSet, errors: [{ line: 7, severity: 'medium' }] },
+      {
+        name: 'a label no template sets, on pods that declare the port it targets by name: low, saying they may get it at run time',
+        code: dataService('    example.io/role: recovery\n') + '---\n' + cacheSet,
+        errors: [{ line: 7, severity: 'low', message: /which no pod of the workloads in .* carries \(low: the pods of StatefulSet `cache` declare the port `redis` it targets by name and lack only the selector's labels, which they may get at run time\)$/ }]
+      },
+      { name: 'the same selector, targeting the port by number: medium', code: dataService('    example.io/role: recovery\n', '6379') + '---\n' + cacheSet, errors: [{ line: 7, severity: 'medium' }] },
+      { name: 'the port by name, but the pods set another value of a selected label: medium', code: dataService('    app: cache-primary\n    example.io/role: recovery\n') + '---\n' + cacheSet, errors: [{ line: 7, severity: 'medium' }] },
       { code: service('', 'app: apii') + '---\n' + CLEAN, errors: [{ line: 7 }] },
       {
         name: "a Service of the base's namespace whose selector matches none of its pods",

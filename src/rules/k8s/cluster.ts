@@ -3,7 +3,8 @@ import type { Finding } from '../../types.js'
 import { K8S } from './meta.js'
 import { labelsOf, type K8sObject } from './objects.js'
 import type { CheckContext } from './containers.js'
-import { sameNamespace, type StreamIndex } from './workloads.js'
+import { podPorts, sameNamespace, type StreamIndex } from './workloads.js'
+import { controllerLabelFits, controllerOwnsLabel } from './controller-labels.js'
 import { setOwn } from '../../util/lookup-table.js'
 
 /**
@@ -205,11 +206,26 @@ export function checkSelector(ctx: CheckContext, obj: K8sObject, stream?: Stream
   if (obj.namespace === 'kube-system') return []
   const pods = stream.pods.filter((p) => sameNamespace(p.namespace, obj.namespace))
   if (pods.length === 0) return []
-  if (pods.some((p) => Object.entries(selector).every(([k, val]) => p.labels[k] === val))) return []
+  const wanted = Object.entries(selector)
+  // A label the template leaves out may be one the workload's controller adds (a StatefulSet pod's name, a Deployment's `pod-template-hash`).
+  const scaled = (w: K8sObject): boolean => stream.autoscalers.some((a) => a.kind === w.kind && a.name === w.name && sameNamespace(a.namespace, w.namespace))
+  const carries = (p: StreamIndex['pods'][number], key: string, val: string): boolean =>
+    p.labels[key] === val || (p.labels[key] === undefined && controllerLabelFits(p.workload, key, val, scaled(p.workload)))
+  if (pods.some((p) => wanted.every(([k, val]) => carries(p, k, val)))) return []
   // An operator's custom resource beside it (a database cluster, a broker) runs pods whose labels the operator sets.
   if (stream.operatorWorkloads.some((w) => sameNamespace(w.namespace, obj.namespace))) return []
-  const wanted = Object.entries(selector).map(([k, val]) => `${k}=${val}`).join(', ')
-  return [ctx.report(K8S.serviceSelectsNoPods, v.keyLine(spec, 'selector'), `Service \`${obj.name}\` selects \`${wanted}\`, which no pod of the workloads in ${stream.scope} carries`)]
+  const line = v.keyLine(spec, 'selector')
+  const message = `Service \`${obj.name}\` selects \`${wanted.map(([k, val]) => `${k}=${val}`).join(', ')}\`, which no pod of the workloads in ${stream.scope} carries`
+  // The ports it targets by name are ones a workload's pods declare, and their labels only lack the selector's:
+  // the app or its operator labels its own pod at run time (a leader, a recovery backend).
+  const namedPorts = [...new Set(v.items(v.get(spec, 'ports')).map((p) => v.str(v.get(p, 'targetPort'))?.trim() ?? ''))].filter((t) => t !== '' && !/^\d+$/.test(t))
+  const declaring = namedPorts.length === 0 ? undefined : pods.find((p) => wanted.every(([k, val]) => p.labels[k] === val || (p.labels[k] === undefined && !controllerOwnsLabel(p.workload, k))) && namedPorts.every((t) => podPorts(p.workload.view, p.spec).keys.has(t)))
+  if (declaring) {
+    const ports = `${namedPorts.length > 1 ? 'ports' : 'port'} ${namedPorts.map((t) => `\`${t}\``).join(', ')}`
+    const why = `low: the pods of ${declaring.workload.kind} \`${declaring.workload.name}\` declare the ${ports} it targets by name and lack only the selector's labels, which they may get at run time`
+    return [ctx.report(K8S.serviceSelectsNoPods, line, `${message} (${why})`, { severity: 'low' })]
+  }
+  return [ctx.report(K8S.serviceSelectsNoPods, line, message)]
 }
 
 export function checkExposure(ctx: CheckContext, obj: K8sObject, stream?: StreamIndex): Finding[] {

@@ -396,7 +396,7 @@ export const K8S = defineRules('kubernetes', {
     severity: 'medium',
     title: 'Service selector matches none of the pods deployed with it',
     description:
-      'The selector of a Service matches the pod labels of none of the workloads in its manifest set (its folder, or the rendered chart), usually a typo or a label renamed on one side only: the Service gets no endpoints and every request to it fails.',
+      'The selector of a Service matches the pod labels of none of the workloads in its manifest set (its folder, or the rendered chart), usually a typo or a label renamed on one side only: the Service gets no endpoints and every request to it fails. Labels the workload\'s controller adds to its pods count when the template does not set them: a StatefulSet\'s `statefulset.kubernetes.io/pod-name` (`<name>-<ordinal>`, the ordinal within its replicas) and `apps.kubernetes.io/pod-index`, `controller-revision-hash` (StatefulSet, DaemonSet), `pod-template-hash` (Deployment), a Job\'s `job-name`. Low when the Service targets its ports by name, a workload of the set declares every one of those names and its labels lack the selector\'s keys without contradicting any: the app or its operator may label its own pod at run time (a leader, a recovery backend).',
     remediation: 'Make `spec.selector` equal to labels the target pods carry (`spec.template.metadata.labels` of the workload).'
   },
   nodePort: {

@@ -25,8 +25,8 @@ export interface StreamIndex {
   serviceAccounts: { namespace?: string; name: string; automount?: boolean }[]
   /** Services an Ingress routes to (instance-mode ingress controllers need them to be NodePort). */
   ingressBackends: { namespace?: string; name: string }[]
-  /** Labels of the pods every workload of the set runs. */
-  pods: { namespace?: string; labels: Record<string, string> }[]
+  /** Labels of the pods every workload of the set runs, with the workload and its pod spec (for what its controller adds, and the ports it declares). */
+  pods: { namespace?: string; labels: Record<string, string>; workload: K8sObject; spec: PodSpec }[]
   /**
    * Selectors of the Services of the set (those with a selector), with the pod port each of their
    * ports targets (`targetPort`, else `port`: a number or a port name; '' when unreadable).
@@ -57,7 +57,7 @@ export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIn
   for (const obj of objects) {
     const v = obj.view
     const pod = podSpecOf(obj)
-    if (pod) index.pods.push({ namespace: obj.namespace, labels: pod.labels })
+    if (pod) index.pods.push({ namespace: obj.namespace, labels: pod.labels, workload: obj, spec: pod })
     else if (!isBuiltInApi(v.str(v.get(obj.node, 'apiVersion'))) && isMap(v.get(obj.node, 'spec'))) {
       const spec = v.get(obj.node, 'spec')
       if (OPERATOR_WORKLOAD_KEYS.some((k) => v.get(spec, k) !== undefined)) index.operatorWorkloads.push({ namespace: obj.namespace, kind: obj.kind })
@@ -155,7 +155,7 @@ export function declaresPort(v: DocView, c: Container): boolean {
 }
 
 /** The ports a pod's containers declare, kept on the pod: a pod of many portless containers would otherwise be read once per container. */
-function podPorts(v: DocView, pod: PodSpec): PodPorts {
+export function podPorts(v: DocView, pod: PodSpec): PodPorts {
   if (pod.ports) return pod.ports
   const found: PodPorts = { anyDeclared: false, keys: new Set() }
   for (const c of containersOf(v, pod)) {
