@@ -103,8 +103,13 @@ describe('insecure deployment (Helm-rendered)', () => {
     const meta = new Map(kubernetesRules.map((r) => [r.id, r]))
     for (const f of findings) {
       expect(f.category).toBe(meta.get(f.ruleId)?.category)
-      // The lowerings this fixture shows say so: a host namespace beside a privileged container, an init container's requests.
-      const lowered = /is privileged, which gives it the node already/.test(f.message) ? 'medium' : /the pod reserves the larger of its init containers' requests/.test(f.message) ? 'low' : undefined
+      // The lowerings this fixture shows say so: a host namespace beside a privileged container, an init container's requests,
+      // a capability added to a privileged container.
+      const lowered = /is privileged, which gives it the node already/.test(f.message)
+        ? 'medium'
+        : /the pod reserves the larger of its init containers' requests|\(low: it is also privileged, which grants every capability/.test(f.message)
+          ? 'low'
+          : undefined
       expect(f.severity).toBe(lowered ?? meta.get(f.ruleId)?.severity)
       expect(f.path).toBe('k8s/app.yaml')
     }
