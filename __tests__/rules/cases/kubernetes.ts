@@ -1251,9 +1251,9 @@ export const kubernetesCases: CaseTable = {
     ],
     invalid: [
       {
-        name: 'every verb on every non-resource URL: high, naming what writes reach, not "no API group"',
+        name: 'every verb on every non-resource URL: medium (no API object), naming what writes reach, not "no API group"',
         code: ROLE("  - nonResourceURLs: ['*']\n    verbs: ['*']\n"),
-        errors: [{ line: 6, severity: 'high', message: /^ClusterRole `reader` grants `\*` in nonResourceURLs and verbs: it grants writes on every non-resource URL of the API server.*`PUT \/debug\/flags\/v`/ }]
+        errors: [{ line: 6, severity: 'medium', message: /^ClusterRole `reader` grants `\*` in nonResourceURLs and verbs: medium, as it reaches no API object, but it grants writes on every non-resource URL of the API server.*`PUT \/debug\/flags\/v`/ }]
       },
       {
         name: 'reads on every non-resource URL: medium, naming /logs and /debug/pprof',

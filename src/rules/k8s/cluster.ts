@@ -64,13 +64,14 @@ const NON_RESOURCE_READ_VERBS = new Set(['get', 'head', 'options'])
  * The severity of a `nonResourceURLs` entry holding a wildcard, with why. Such URLs are the API
  * server's own endpoints, no API object: discovery, `/healthz`, `/metrics`, `/logs` (files of the
  * control-plane host's /var/log), `/debug/pprof` (profiles) and `PUT /debug/flags/v` (the server's
- * log verbosity). High for writes on every URL; medium for reads, or for the URLs it names.
+ * log verbosity). Medium: none of them reaches an API object, a workload or a credential.
  */
-function nonResourceReach(urls: (string | undefined)[], verbs: string[]): { severity: 'high' | 'medium'; why: string } {
+function nonResourceReach(urls: (string | undefined)[], verbs: string[]): { severity: 'medium'; why: string } {
   const every = urls.some((url) => url === '*' || url === '/*')
   const writes = verbs.some((verb) => !NON_RESOURCE_READ_VERBS.has(verb))
+  // The one write such URLs take changes how much the server logs; no object, workload or credential: medium as reads are.
   if (every && writes) {
-    return { severity: 'high', why: "it grants writes on every non-resource URL of the API server, present and future: `PUT /debug/flags/v` sets the server's log verbosity, beside reading `/logs` (the control-plane host's log files), `/debug/pprof` and `/metrics`" }
+    return { severity: 'medium', why: "medium, as it reaches no API object, but it grants writes on every non-resource URL of the API server, present and future: `PUT /debug/flags/v` sets the server's log verbosity, beside reading `/logs` (the control-plane host's log files), `/debug/pprof` and `/metrics`" }
   }
   if (every) return { severity: 'medium', why: "medium, as it only reads non-resource URLs, but every one: `/logs` (the control-plane host's log files), `/debug/pprof` (the server's profiles), `/metrics` and discovery, no API object" }
   const named = urls.filter((url): url is string => url !== undefined)
