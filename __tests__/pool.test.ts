@@ -187,4 +187,22 @@ describe('scan on a pool of threads (bundled CLI)', () => {
       rmSync(kz, { recursive: true, force: true })
     }
   }, 60_000)
+
+  it('tells every thread which images the tree builds itself', () => {
+    // The Makefile that tags the image sits in another folder (another group) than the Dockerfiles built FROM it.
+    const dir = mkdtempSync(join(tmpdir(), 'preflight-pool-built-'))
+    try {
+      writeFileSync(join(dir, 'Makefile'), 'tools:\n\tdocker build -t test-tools:latest test\n')
+      for (const folder of ['a', 'b', 'c', 'd']) {
+        mkdirSync(join(dir, folder))
+        writeFileSync(join(dir, folder, 'Dockerfile'), `FROM test-tools:latest\nRUN echo ${folder}\n`)
+      }
+      const severities = (threads: string) =>
+        (scanOf(dir, threads) as { findings: { ruleId: string; severity: string }[] }).findings.filter((f) => f.ruleId === 'dockerfile/base-image-latest').map((f) => f.severity)
+      expect(severities('1')).toEqual(['info', 'info', 'info', 'info'])
+      expect(severities('3')).toEqual(['info', 'info', 'info', 'info'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })

@@ -20,6 +20,7 @@ import { LANGUAGES, languageOf } from './registry.js'
 import { reporterFor } from './rule.js'
 import { prepareSecretlint } from './secrets/secretlint.js'
 import { withLoopHeld } from '../util/event-loop.js'
+import { builtImages } from './dockerfile/built-images.js'
 
 /**
  * What the engine learns from the whole file list before analysing any one file: each language's
@@ -55,8 +56,8 @@ export function contextPathsForFile(file: { path: string; kind: FileKind }, tree
 }
 
 /** Builds every language's context from the whole file list. */
-export async function buildProjectContext(files: SourceFile[], repository?: string, listed?: ReadonlySet<string>): Promise<ProjectContext> {
-  const project: ProjectContext = { byKind: {}, repository, ...(listed ? { listed } : {}) }
+export async function buildProjectContext(files: SourceFile[], run: RunInfo = {}): Promise<ProjectContext> {
+  const project: ProjectContext = { byKind: {}, ...run }
   for (const language of LANGUAGES) if (language.buildContext) project.byKind[language.kind] = await language.buildContext(files)
   return project
 }
@@ -148,10 +149,10 @@ export function prepareAnalysis(kinds: Iterable<FileKind> = []): void {
  * manifest folder): the context is built from them once. A context-only file is reported on
  * only where a value from a changed file of its module makes it wrong.
  */
-export async function analyzeGroupFiles(files: SourceFile[], repository?: string, listed?: ReadonlySet<string>): Promise<AnalysisResult[]> {
+export async function analyzeGroupFiles(files: SourceFile[], run: RunInfo = {}): Promise<AnalysisResult[]> {
   // The parsers compile on V8's threads while this one builds the manifest context.
   prepareAnalysis(files.map((f) => f.kind))
-  const project = await buildProjectContext(files, repository, listed)
+  const project = await buildProjectContext(files, run)
   const out: AnalysisResult[] = []
   for (const file of files) {
     if (file.contextOnly) out.push({ findings: await contextOnlyFindings(file, project), notes: [], secrets: [] })
@@ -211,16 +212,15 @@ async function analyzeFileList(files: SourceFile[], options: AnalyzeOptions): Pr
   const rest = files.map((_, i) => i).filter((i) => !large[i])
   const threads = threadsFor(rest.map((i) => files[i]), options.threads ?? envNumber('PREFLIGHT_THREADS'))
   const restFiles = rest.map((i) => files[i])
-  const repository = options.repository
-  // Every path of the list, so a file's rules can see what sits around it (a Dockerfile's lockfile).
-  const listedPaths = files.map((f) => f.path)
-  const listed = new Set(listedPaths)
+  // Every path of the list, so a file's rules can see what sits around it (a Dockerfile's lockfile),
+  // and the images the list's files build, which a Dockerfile in another folder may start FROM.
+  const run: RunInfo = { repository: options.repository, listed: new Set(files.map((f) => f.path)), builtImages: builtImages(files) }
   // Large files in a budgeted worker of their own, at the same time as the rest on this thread.
   // Their folder comes along as context, so the worker sees what this thread would.
   const { jobs: largeFileJobs, order: largeIndexes } = largeJobs(files, large)
-  const largeResults = worker !== undefined && largeIndexes.length > 0 ? analyzeLargeFiles(worker, largeFileJobs, budgetMs, repository, listedPaths) : undefined
-  const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, restFiles, threads, (share) => analyzeGroupFiles(share, repository, listed), repository, listedPaths) : undefined
-  const restResults = pooled ? await pooled : await analyzeGroupFiles(restFiles, repository, listed)
+  const largeResults = worker !== undefined && largeIndexes.length > 0 ? analyzeLargeFiles(worker, largeFileJobs, budgetMs, run) : undefined
+  const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, restFiles, threads, (share) => analyzeGroupFiles(share, run), run) : undefined
+  const restResults = pooled ? await pooled : await analyzeGroupFiles(restFiles, run)
   restResults.forEach((r, k) => (results[rest[k]] = r))
   if (largeResults) {
     // This thread is free now: the large files left may take a second worker.

@@ -16,6 +16,11 @@ export interface RunInfo {
   repository?: string
   /** Paths of every file of the analysed list (a scan's whole tree; a pull request's changed and context files). */
   listed?: ReadonlySet<string>
+  /**
+   * One-word image names the list's files build (a Dockerfile stage, a Makefile's `docker build -t`),
+   * each with where (see dockerfile/built-images.ts): read from every file of the run at once.
+   */
+  builtImages?: ReadonlyMap<string, string>
 }
 
 export interface Language<Context = unknown, Parsed = unknown> {

@@ -13,6 +13,7 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
 import type { AnalysisResult, SourceFile } from '../types.js'
+import type { RunInfo } from './language.js'
 
 /**
  * The large files of one folder and the folder's other files, which come along as context
@@ -33,9 +34,8 @@ export interface LargeFilesData {
   /** Files to finish before claiming: the rest of a job whose worker was stopped. */
   leftover?: { job: number; from: number }
   port: MessagePort
-  repository?: string
-  /** Paths of every file of the analysed list (see RunInfo.listed). */
-  listed?: readonly string[]
+  /** What is known about the whole run (its sets and maps cross to the worker as copies). */
+  run: RunInfo
 }
 
 /** What a worker says on its port, files named by job and place in the job: one started (its clock), or a file's result. */
@@ -54,7 +54,7 @@ export interface LargeFilesRun {
  * it, or that makes its worker fail, becomes a note. A worker that starts no file within
  * STARTUP_MS is stopped too.
  */
-export function analyzeLargeFiles(entry: URL, jobs: LargeFileJob[], budgetMs: number, repository?: string, listed?: readonly string[]): LargeFilesRun {
+export function analyzeLargeFiles(entry: URL, jobs: LargeFileJob[], budgetMs: number, run: RunInfo = {}): LargeFilesRun {
   const offsets: number[] = []
   let total = 0
   for (const job of jobs) {
@@ -83,7 +83,7 @@ export function analyzeLargeFiles(entry: URL, jobs: LargeFileJob[], budgetMs: nu
 
   const startWorker = (leftover?: { job: number; from: number }): void => {
     const { port1, port2 } = new MessageChannel()
-    const data: LargeFilesData = { large: true, jobs, claim, leftover, port: port2, repository, listed }
+    const data: LargeFilesData = { large: true, jobs, claim, leftover, port: port2, run }
     const worker = new Worker(entry, { workerData: data, transferList: [port2] })
     let current: [number, number] | undefined
     let startedAt = Date.now()

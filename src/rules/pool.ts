@@ -16,6 +16,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { AnalysisResult, SourceFile } from '../types.js'
 import { deploymentUnits } from './k8s/folder.js'
+import type { RunInfo } from './language.js'
 
 /**
  * Inputs smaller than this stay in one thread. A worker costs about 1 s of CPU before it pays:
@@ -157,8 +158,7 @@ export async function analyzeInPool(
   files: SourceFile[],
   threads: number,
   inThread: (files: SourceFile[]) => Promise<AnalysisResult[]>,
-  repository?: string,
-  listed?: readonly string[]
+  run: RunInfo = {}
 ): Promise<AnalysisResult[]> {
   const groups = contextGroups(files)
   const results: AnalysisResult[] = new Array(files.length)
@@ -187,7 +187,7 @@ export async function analyzeInPool(
     }
   }
   for (let t = 1; t < threads && t < groups.length; t++) {
-    const helper = { worker: new Worker(entry, { workerData: { pool: true, repository, listed } }), holding: new Set<number>() }
+    const helper = { worker: new Worker(entry, { workerData: { pool: true, run } }), holding: new Set<number>() }
     helpers.push(helper)
     helper.worker.on('message', (answer: PoolAnswer) => {
       if ('group' in answer) {

@@ -11,11 +11,10 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { analyzeFile, analyzeGroupFiles, buildProjectContext } from './index.js'
 import type { LargeFileMessage, LargeFilesData } from './large-files.js'
+import type { RunInfo } from './language.js'
 import type { PoolAnswer, PoolRequest } from './pool.js'
 
-const data = workerData as LargeFilesData | { pool: true; repository?: string; listed?: readonly string[] }
-// Built once per worker, not once per group.
-const listed = data.listed ? new Set(data.listed) : undefined
+const data = workerData as LargeFilesData | { pool: true; run: RunInfo }
 if ('large' in data) {
   const port = data.port
   /** Files `from` on of job `j`, the folder's context built once for them. */
@@ -23,7 +22,7 @@ if ('large' in data) {
     const job = data.jobs[j]!
     port.postMessage({ started: [j, from], at: Date.now() } satisfies LargeFileMessage)
     const context = job.context.map((f) => ({ ...f, contextOnly: true }))
-    const project = await buildProjectContext([...job.files, ...context], data.repository, listed)
+    const project = await buildProjectContext([...job.files, ...context], data.run)
     for (let i = from; i < job.files.length; i++) {
       if (i > from) port.postMessage({ started: [j, i], at: Date.now() } satisfies LargeFileMessage)
       port.postMessage({ done: [j, i], result: await analyzeFile(job.files[i]!, project) } satisfies LargeFileMessage)
@@ -39,7 +38,7 @@ if ('large' in data) {
   // unhandled rejection); the main thread then takes back what it held.
   let queue: Promise<void> = Promise.resolve()
   port?.on('message', (request: PoolRequest) => {
-    queue = queue.then(async () => port.postMessage({ group: request.group, results: await analyzeGroupFiles(request.files, data.repository, listed) } satisfies PoolAnswer))
+    queue = queue.then(async () => port.postMessage({ group: request.group, results: await analyzeGroupFiles(request.files, data.run) } satisfies PoolAnswer))
   })
   port?.postMessage({ ready: true } satisfies PoolAnswer)
 }

@@ -68,7 +68,32 @@ export const dockerfileCases: CaseTable = {
     invalid: [
       { code: 'FROM node:latest\n', errors: [{ line: 1, severity: 'medium' }] },
       { name: 'no tag', code: 'FROM node\n', errors: [{ line: 1 }] },
-      { name: 'ARG default resolves to latest', code: 'ARG TAG=latest\nFROM node:${TAG}\n', errors: [{ line: 2 }] }
+      { name: 'ARG default resolves to latest', code: 'ARG TAG=latest\nFROM node:${TAG}\n', errors: [{ line: 2 }] },
+      {
+        name: 'a stage another Dockerfile names: the repository builds that image',
+        files: { 'Dockerfile.dev': 'FROM app-base\nCOPY app /usr/local/bin/\n', Dockerfile: 'ARG BASE=ubuntu:24.04\nFROM $BASE AS app-base\nRUN true\n' },
+        errors: [{ line: 1, path: 'Dockerfile.dev', severity: 'info', message: /an image this repository builds, a stage of `Dockerfile`/ }]
+      },
+      {
+        name: 'tagged by `docker build -t` in a Makefile of another folder',
+        files: { 'hack/Dockerfile.tools': 'FROM test-tools:latest AS base\nRUN true\n', Makefile: 'tools:\n\tdocker build -t test-tools:latest -f test/Dockerfile .\n' },
+        errors: [{ line: 1, path: 'hack/Dockerfile.tools', severity: 'info', message: /tagged by `docker build` in `Makefile`/ }]
+      },
+      {
+        name: '`--tag=` of `docker buildx build` in a script',
+        files: { 'Dockerfile.ci': 'FROM ci-image\n', 'scripts/build.sh': '#!/bin/sh\ndocker buildx build \\\n  --tag=ci-image .\n' },
+        errors: [{ line: 1, path: 'Dockerfile.ci', severity: 'info' }]
+      },
+      {
+        name: 'an official image some Dockerfile renames as a stage is still the registry\'s',
+        files: { 'Dockerfile.a': 'FROM node\n', 'Dockerfile.b': 'FROM docker.io/library/node:24 AS node\nFROM golang:1.22 AS golang\n' },
+        errors: [{ line: 1, path: 'Dockerfile.a', severity: 'medium' }]
+      },
+      {
+        name: 'a namespaced image is not a local one even when a stage shares its last word',
+        files: { 'Dockerfile.a': 'FROM org/app-base\n', 'Dockerfile.b': 'FROM alpine:3.20 AS app-base\n' },
+        errors: [{ line: 1, path: 'Dockerfile.a', severity: 'medium' }]
+      }
     ]
   },
   'dockerfile/base-image-no-digest': {

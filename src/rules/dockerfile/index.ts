@@ -80,7 +80,7 @@ export function analyzeDockerfile(file: SourceFile, report: Report = reporterFor
   const preamble = preambleArgs(instructions)
   const model = { stages, finalChain, imageBody: finalChain.flatMap((i) => stages[i].body), preamble, runs, inImage: stagesInImage(stages, preamble) }
   const checks = checkReporter(report, 'dockerfile')
-  const checked = { ...model, ctx: { file, lines, report: checks.report, findings, instructions, listed: run.listed } }
+  const checked = { ...model, ctx: { file, lines, report: checks.report, findings, instructions, listed: run.listed, builtImages: run.builtImages } }
   for (const check of dockerfileChecks) checks.run(check, checked)
   return findings.sort(byLine)
 }

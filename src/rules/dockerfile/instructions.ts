@@ -3,6 +3,7 @@ import type { Instruction, Arg, Env, Run, Flag } from 'dockerfile-ast'
 import { invocationOf, type ShellCommand } from '../parse/shell-words.js'
 import { envSecretLiteral, parseImageRef, mutableImageReason, type ImageRef } from '../container-common.js'
 import { R } from './meta.js'
+import { localBuildOf } from './built-images.js'
 import { emit, parseJsonArray, span, stageName, type Context, type RunShell, type Stage } from './stages.js'
 import { isNpmInstallWithoutPackages, unpinnedPackages, upgradeCommand } from './packages.js'
 
@@ -14,10 +15,12 @@ export function checkBaseImage(ctx: Context, stage: Stage): void {
   const ref: ImageRef = parseImageRef(stage.image)
   const { line } = span(stage.from)
   const reason = mutableImageReason(ref)
-  if (reason === 'latest') {
-    emit(ctx, R.baseImageLatest, line, `base image \`${stage.image}\` uses the moving \`latest\` tag`)
-  } else if (reason === 'untagged') {
-    emit(ctx, R.baseImageLatest, line, `base image \`${stage.image}\` has no tag, so it resolves to \`latest\``)
+  if (reason === 'latest' || reason === 'untagged') {
+    const what = reason === 'latest' ? `uses the moving \`latest\` tag` : `has no tag, so it resolves to \`latest\``
+    // An image the repository builds itself is whatever its own build just made, not a registry's moving tag.
+    const local = localBuildOf(stage.image, ctx.builtImages)
+    if (local !== undefined) emit(ctx, R.baseImageLatest, line, `base image \`${stage.image}\` ${what} (an image this repository builds, ${local}, so the tag names its own last build: info)`, { severity: 'info' })
+    else emit(ctx, R.baseImageLatest, line, `base image \`${stage.image}\` ${what}`)
   } else if (!ref.digest) {
     emit(ctx, R.baseImageNoDigest, line, `base image \`${stage.image}\` is pinned by tag but not by digest`)
   }

@@ -8,7 +8,7 @@ export const R = defineRules('dockerfile', {
     topics: ['immutable-artifacts', 'supply-chain'],
     severity: 'medium',
     title: 'Base image uses :latest or no tag',
-    description: 'A `FROM` image without a tag, or tagged `latest`, resolves to whatever was pushed last, so the same Dockerfile builds different images over time.',
+    description: 'A `FROM` image without a tag, or tagged `latest`, resolves to whatever was pushed last, so the same Dockerfile builds different images over time. Info when the image is a one-word name (no registry, no namespace, not a well-known Docker Hub official image) that the analysed files build themselves: a stage another Dockerfile names (`FROM … AS app-base`, not a stage that only renames the official image of its name) or a tag a Makefile or shell script gives `docker build`/`podman build` (`-t app-base`, `--tag=app-base:latest`). The tag then names the project\'s own last build; in a pull request that does not include those files, nothing is known to be local.',
     remediation: 'Pin the base image to an explicit version tag (and ideally a digest), e.g. `FROM node:20.11-alpine`.',
     refs: { kics: 'dockerfile/image_version_using_latest', hadolint: ['DL3007', 'DL3006'], checkov: 'CKV_DOCKER_7', trivy: 'AVD-DS-0001' }
   },

@@ -28,6 +28,8 @@ export interface Context {
   findings: Finding[]
   /** Paths of every file of the analysed list (what the build context around the Dockerfile holds). */
   listed?: ReadonlySet<string>
+  /** One-word image names the analysed files build themselves, with where (RunInfo.builtImages). */
+  builtImages?: ReadonlyMap<string, string>
   /** Every instruction of the file, in order. */
   instructions?: readonly Instruction[]
 }
