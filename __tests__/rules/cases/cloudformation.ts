@@ -57,6 +57,17 @@ const stmt = (action: string, resource: string): string => `          - Effect: 
 /** An Allow-all statement in a policy resource of the given type, with extra properties after the document. */
 const allowAll = (type: string, extra = ''): string =>
   `  Policy:\n    Type: ${type}\n    Properties:\n      PolicyName: everything\n      PolicyDocument:\n        Statement:\n${stmt("'*'", "'*'")}${extra}`
+/**
+ * A role only `service` (a principal's YAML) may assume, granting `actions` on every resource: inline,
+ * or (with `attach`, the policy's `Roles`) in a standalone policy.
+ */
+const serviceRole = (service: string, actions: string, attach?: string): string => {
+  const trust = `      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: sts:AssumeRole\n            Principal:\n                Service: ${service}\n`
+  const document = `PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: ${actions}\n                Resource: '*'\n`
+  if (attach === undefined) return cfn(`  Role:\n    Type: AWS::IAM::Role\n    Properties:\n${trust}      Policies:\n        - PolicyName: scaling\n          ${document}`)
+  const standalone = `  Policy:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: scaling\n      ${document.replace(/\n {12}/g, '\n        ').replace(/\n {16}/g, '\n          ')}${attach}`
+  return cfn(`  Role:\n    Type: AWS::IAM::Role\n    Properties:\n${trust}${standalone}`)
+}
 /** A role that takes the given property (a boundary, or managed policies). */
 const role = (prop: string): string => `  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n${prop}`
 /** CDK bootstrap's shape: the boundary is named so, and its role takes it by an ARN built from a parameter. */
@@ -188,7 +199,19 @@ export const cloudformationCases: CaseTable = {
   },
   'cfn/iam-service-wildcard': {
     valid: [{ code: policy(stmt("['s3:GetObject']", "'*'")) }, { name: 'service wildcard on a named resource', code: policy(stmt("'s3:*'", "'arn:aws:s3:::assets/*'")) }],
-    invalid: [at(policy(stmt("'iot:*'", "'*'")), "iot:*", { severity: 'medium' })]
+    invalid: [
+      at(policy(stmt("'iot:*'", "'*'")), "iot:*", { severity: 'medium' }),
+      at(serviceRole('[application-autoscaling.amazonaws.com]', "['application-autoscaling:*', 'cloudwatch:DescribeAlarms']"), 'application-autoscaling:*', { severity: 'low', message: /only the AWS service `application-autoscaling\.amazonaws\.com` can assume the role.*: low\)$/ }, "a role only the service can assume, on that service's own actions"),
+      at(
+        serviceRole("!Sub 'application-autoscaling.${AWS::URLSuffix}'", "'application-autoscaling:*'", '      Roles: [!Ref Role]\n'),
+        'application-autoscaling:*',
+        { severity: 'low' },
+        'a standalone policy attached only to such a role (the principal an Fn::Sub of the URL suffix)'
+      ),
+      at(serviceRole('[application-autoscaling.amazonaws.com]', "['ecs:*']"), 'ecs:*', { severity: 'medium' }, "another service's wildcard stays medium"),
+      at(serviceRole('lambda.amazonaws.com', "'lambda:*'"), 'lambda:*', { severity: 'medium' }, "a function's role: the function's code holds it"),
+      at(serviceRole('[application-autoscaling.amazonaws.com]', "'application-autoscaling:*'").replace('Service: [application-autoscaling.amazonaws.com]', 'Service: [application-autoscaling.amazonaws.com]\n                AWS: !Ref AWS::AccountId'), 'application-autoscaling:*', { severity: 'medium' }, 'the account may assume the role too')
+    ]
   },
   'cfn/iam-wildcard-policy': {
     valid: [

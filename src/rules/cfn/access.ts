@@ -196,6 +196,55 @@ function grantsNothing(ctx: CfnContext, r: Resource): boolean {
   return [r.logicalId, nameText(ctx, v.get(r.properties, 'ManagedPolicyName'))].some((name) => squeezed(name).includes('permissionsboundary'))
 }
 
+/**
+ * Service principals whose credentials sit with code the account runs (an instance, a function, a
+ * task, a build, a notebook, a state machine's definition): a role they assume is held by a workload,
+ * not by the service alone.
+ */
+const WORKLOAD_SERVICES = new Set(['ec2', 'lambda', 'edgelambda', 'ecs-tasks', 'codebuild', 'glue', 'sagemaker', 'tasks.apprunner', 'pods.eks', 'states'])
+
+/** The action prefix of a service principal: `application-autoscaling.amazonaws.com` → `application-autoscaling`. */
+const actionPrefixOf = (principal: string): string => {
+  const host = principal.toLowerCase().replace(/\.amazonaws\.com(?:\.cn)?$/, '')
+  return host.slice(host.lastIndexOf('.') + 1)
+}
+
+/**
+ * The AWS service principals that alone can assume the roles a policy grants (an `AWS::IAM::Role`'s
+ * inline policies, or a policy attached only to roles of the template): every Allow statement of
+ * each role's trust policy names only `Service` principals, none a service that runs the account's
+ * own code (WORKLOAD_SERVICES). Undefined when a user, an account, a federated identity or such a
+ * service may assume one, or when a role or principal cannot be read.
+ */
+function trustedServicesOnly(ctx: CfnContext, r: Resource): string[] | undefined {
+  const v = ctx.template.view
+  let roles: Resource[]
+  if (r.type === 'AWS::IAM::Role') roles = [r]
+  else if ((r.type === 'AWS::IAM::Policy' || r.type === 'AWS::IAM::ManagedPolicy') && ['Users', 'Groups'].every((k) => v.get(r.properties, k) === undefined)) {
+    const refs = v.items(v.get(r.properties, 'Roles'))
+    roles = ctx.template.resources.filter((o) => o.type === 'AWS::IAM::Role' && refs.some((ref) => intrinsicOf(v, ref) === 'Ref' && v.str(intrinsicArgument(v, ref)) === o.logicalId))
+    if (refs.length === 0 || roles.length !== refs.length) return undefined
+  } else return undefined
+  let common: string[] | undefined
+  for (const role of roles) {
+    const trust = v.get(role.properties, 'AssumeRolePolicyDocument')
+    const services: string[] = []
+    for (const statement of oneOrMany(v, v.get(trust, 'Statement'))) {
+      if (literal(v, v.get(statement, 'Effect')) !== 'Allow') continue
+      const principal = v.get(statement, 'Principal')
+      if (!isMap(v.deref(principal)) || v.entries(principal).some((e) => e.key !== 'Service')) return undefined
+      for (const service of oneOrMany(v, v.get(principal, 'Service'))) {
+        const name = nameText(ctx, service).replace('${AWS::URLSuffix}', 'amazonaws.com')
+        if (!/^[a-z0-9.-]+\.amazonaws\.com(?:\.cn)?$/i.test(name) || WORKLOAD_SERVICES.has(name.toLowerCase().replace(/\.amazonaws\.com(?:\.cn)?$/, ''))) return undefined
+        services.push(name)
+      }
+    }
+    if (services.length === 0) return undefined
+    common = common === undefined ? services : common.filter((s) => services.includes(s))
+  }
+  return common?.length ? common : undefined
+}
+
 export function checkIamPolicies(ctx: CfnContext, r: Resource): Finding[] {
   const v = ctx.template.view
   const out: Finding[] = []
@@ -215,7 +264,13 @@ export function checkIamPolicies(ctx: CfnContext, r: Resource): Finding[] {
         .filter((a) => /^[a-z0-9-]+:\*$/i.test(a))
       if (services.length) {
         const escalation = services.some((a) => /^(iam|sts|organizations):\*$/i.test(a)) ? ' (with IAM rights this lets the principal grant itself anything)' : ''
-        out.push(ctx.report(CFN.iamServiceWildcard, v.keyLine(statement, 'Action'), `\`${r.logicalId}\` allows ${services.map((a) => `\`${a}\``).join(', ')} on every resource${escalation}`))
+        const message = `\`${r.logicalId}\` allows ${services.map((a) => `\`${a}\``).join(', ')} on every resource${escalation}`
+        const trusted = escalation ? undefined : trustedServicesOnly(ctx, r)
+        const own = trusted !== undefined && services.every((a) => trusted.some((t) => actionPrefixOf(t) === a.slice(0, a.indexOf(':')).toLowerCase()))
+        if (own) {
+          const who = trusted.map((t) => `\`${t}\``).join(', ')
+          out.push(ctx.report(CFN.iamServiceWildcard, v.keyLine(statement, 'Action'), `${message} (only the AWS service ${who} can assume the role, and the wildcard covers that service's own actions: no user or workload holds it: low)`, { severity: 'low' }))
+        } else out.push(ctx.report(CFN.iamServiceWildcard, v.keyLine(statement, 'Action'), message))
       }
     }
   }
