@@ -35,6 +35,10 @@ const ALL_PORTS = "        - IpProtocol: '-1'\n          CidrIp: 0.0.0.0/0\n"
 /** A function in the VPC behind the given groups, with extra properties. */
 const vpcFunction = (type = 'AWS::Lambda::Function', groups = '[!Ref Guard]', extra = ''): string =>
   `  Worker:\n    Type: ${type}\n    Properties:\n      Runtime: python3.12\n      Handler: index.handler\n      VpcConfig:\n        SubnetIds: [subnet-1]\n        SecurityGroupIds: ${groups}\n${extra}`
+/** A load balancer of the given type behind `Guard`, and a listener of it on a protocol and port. */
+const balancer = (type: string): string => `  Balancer:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Type: ${type}\n      Subnets: [subnet-1, subnet-2]\n      SecurityGroups: [!Ref Guard]\n`
+const listener = (protocol: string, port: number): string =>
+  `  ${protocol === 'HTTPS' ? 'Https' : protocol === 'HTTP' ? 'Http' : `Tcp${port}`}Listener:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Balancer\n      Protocol: ${protocol}\n      Port: ${port}\n      DefaultActions: []\n`
 const GUARDED_SERVER = '  Server:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n      SecurityGroupIds: [!Ref Guard]\n'
 const GUARDED_DOCDB = '  Docs:\n    Type: AWS::DocDB::DBCluster\n    Properties:\n      VpcSecurityGroupIds: [!GetAtt Guard.GroupId]\n'
 /** An RDS instance behind `Guard`, with the given extra properties (`PubliclyAccessible`, `Port`). */
@@ -524,7 +528,23 @@ export const cloudformationCases: CaseTable = {
         'CidrIp: 0.0.0.0/0',
         { severity: 'low', message: /opens the ports from parameter `FirstPort` to parameter `LastPort` to 0\.0\.0\.0\/0/ },
         'port range from two parameters'
-      )
+      ),
+      at(
+        guarding(balancer('application') + listener('HTTP', 80) + listener('HTTPS', 443), ALL_PORTS),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'low', message: /security group of load balancer `Balancer`: only its listener ports are reachable.*every listener in view is HTTP\(S\) or on port 80\/443: `HttpListener` \(HTTP 80\), `HttpsListener` \(HTTPS 443\): low\)$/ },
+        "all ports on an ALB's group whose listeners are HTTP 80 and HTTPS 443"
+      ),
+      at(guarding(balancer('network') + listener('TCP', 80) + listener('TCP', 5432), ALL_PORTS), 'CidrIp: 0.0.0.0/0', { severity: 'medium' }, 'a network load balancer with a listener on 5432 keeps medium'),
+      at(guarding(balancer('application'), ALL_PORTS), 'CidrIp: 0.0.0.0/0', { severity: 'medium' }, 'no listener in view keeps medium'),
+      {
+        name: 'a group named for a load balancer, whose listener sits in a nested stack beside it',
+        files: {
+          'infra/groups.yaml': cfn(`  LoadBalancerSecurityGroup:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: in front of the services\n      SecurityGroupIngress:\n${ALL_PORTS}`),
+          'infra/alb.yaml': cfn(balancer('application').replace('[!Ref Guard]', '[!Ref SecurityGroup]') + listener('HTTP', 80), 'Parameters:\n  SecurityGroup:\n    Type: AWS::EC2::SecurityGroup::Id\n')
+        },
+        errors: [{ line: 9, path: 'infra/groups.yaml', severity: 'low', message: /by its name, a load balancer's security group.*`HttpListener` \(HTTP 80\) in `infra\/alb\.yaml`: low\)$/ }]
+      }
     ]
   },
   'cfn/stateful-no-deletion-policy': {

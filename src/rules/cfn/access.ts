@@ -7,6 +7,7 @@ import type { Node } from '../parse/yaml.js'
 import { isMap, isSeq } from '../parse/yaml.js'
 import { CFN } from './meta.js'
 import { groupOf, openIngressReach, refersTo, usersOf } from './guarded.js'
+import { listenersOf, servesWeb, type Listener } from './listeners.js'
 import type { CfnContext } from './storage.js'
 import { intrinsicArgument, intrinsicOf, literal, oneOrMany, type Resource } from './template.js'
 
@@ -37,17 +38,31 @@ const looksLikeLoadBalancer = (text: string): boolean => {
 /**
  * The load balancer a security group belongs to: the only resources attaching it are load
  * balancers, or (when nothing in the template attaches it) its name or description says so. Such
- * a group only exposes the listener ports, whatever its rules admit.
+ * a group only exposes the listener ports, whatever its rules admit. `listeners`: those in view,
+ * of the attaching load balancers, or (a group known by its name, handed to a load balancer of
+ * another stack) every listener of the template and of the templates beside it.
  */
-function loadBalancerGroup(ctx: CfnContext, r: Resource): string | undefined {
+function loadBalancerGroup(ctx: CfnContext, r: Resource): { why: string; listeners: Listener[] } | undefined {
   const v = ctx.template.view
   const group = groupOf(ctx, r)
   if (!group) return undefined
   const id = group.logicalId
   const users = usersOf(ctx, group)
-  if (users.length) return users.every((u) => LOAD_BALANCERS.has(u.type)) ? `the security group of load balancer \`${users[0]!.logicalId}\`` : undefined
+  if (users.length) {
+    if (!users.every((u) => LOAD_BALANCERS.has(u.type))) return undefined
+    const listeners = listenersOf(ctx.template, ctx.path, (l, arn) => users.some((u) => (arn === undefined ? l === u : refersTo(ctx, arn, u.logicalId))))
+    return { why: `the security group of load balancer \`${users[0]!.logicalId}\``, listeners }
+  }
   const description = literal(v, v.get(group.properties, 'GroupDescription')) ?? ''
-  return looksLikeLoadBalancer(id) || looksLikeLoadBalancer(description) ? 'by its name, a load balancer\'s security group' : undefined
+  if (!looksLikeLoadBalancer(id) && !looksLikeLoadBalancer(description)) return undefined
+  return { why: 'by its name, a load balancer\'s security group', listeners: [...listenersOf(ctx.template, ctx.path), ...(ctx.folder?.listenersBeside(ctx.path) ?? [])] }
+}
+
+/** Why a load balancer's wide rule is low: every listener in view serves only web traffic (named, with where it is). */
+function webListenersOnly(ctx: CfnContext, listeners: readonly Listener[]): string | undefined {
+  if (listeners.length === 0 || !listeners.every(servesWeb)) return undefined
+  const named = listeners.map((l) => `\`${l.id}\`${l.port !== undefined ? ` (${l.protocol ? `${l.protocol} ` : ''}${l.port})` : l.protocol ? ` (${l.protocol})` : ''}${l.path !== ctx.path ? ` in \`${l.path}\`` : ''}`)
+  return `every listener in view is HTTP(S) or on port 80/443: ${named.join(', ')}`
 }
 
 
@@ -105,7 +120,9 @@ export function checkIngress(ctx: CfnContext, r: Resource): Finding[] {
       // A load balancer answers only on its listeners: a rule wider than them is sloppy, not an open service.
       if (lb && meta !== CFN.sgOpenPort) {
         meta = CFN.sgOpenPort
-        message += ` (${lb}: only its listener ports are reachable, but the rule admits far more than they need)`
+        const web = webListenersOnly(ctx, lb.listeners)
+        message += ` (${lb.why}: only its listener ports are reachable, but the rule admits far more than they need${web ? `; ${web}: low` : ''})`
+        if (web) extra = { ...extra, severity: 'low' }
       }
       out.push(withVia(ctx.report(meta, line, message, extra), condition, source, ...ports))
     }

@@ -17,6 +17,7 @@ import { checkResourceSecrets, checkSecretParameters, checkSecretRotation } from
 import { checkBucket, checkDatabase, checkDynamoTable, checkStatefulPolicies, type CfnContext } from './storage.js'
 import { checkLogGroup, checkTracing } from './telemetry.js'
 import { readTemplate, type Resource, type Template } from './template.js'
+import { FolderTemplates } from './listeners.js'
 
 export const cloudformationRules = Object.values(CFN)
 
@@ -63,23 +64,26 @@ export const cloudformationTemplateChecks: Check<CfnContext, Finding[]>[] = [
 export function analyzeCloudformation(
   file: SourceFile,
   report: Report = reporterFor(cloudformationRules, file.path, 'cloudformation'),
-  template: Template | undefined = readTemplate(file.content)
+  template: Template | undefined = readTemplate(file.content),
+  folder?: FolderTemplates
 ): Finding[] {
   if (!template) return []
   // One context for every check: its report accepts the rules of the check `checks` runs now.
   const checks = checkReporter(report, 'cloudformation')
-  const ctx: CfnContext = { path: file.path, content: file.content, template, report: checks.report }
+  const ctx: CfnContext = { path: file.path, content: file.content, template, report: checks.report, ...(folder ? { folder } : {}) }
   const findings = template.resources.flatMap((r) => cloudformationChecks.flatMap((check) => checks.run(check, { ctx, r })))
   return [...findings, ...cloudformationTemplateChecks.flatMap((check) => checks.run(check, ctx))]
 }
 
-export const cloudformation = defineLanguage<unknown, Template | undefined>({
+export const cloudformation = defineLanguage<FolderTemplates, Template | undefined>({
   kind: 'cloudformation',
   rules: cloudformationRules,
   checks: [...cloudformationChecks, ...cloudformationTemplateChecks],
   // Read once: the rules and the cost pass walk the same template.
   parse: (file) => readTemplate(file.content),
-  analyze: (file, report, _context, _run, template) => analyzeCloudformation(file, report, template),
+  // The templates beside each file: a load balancer's listeners may sit in a sibling nested stack.
+  buildContext: (files) => new FolderTemplates(files),
+  analyze: (file, report, folder, _run, template) => analyzeCloudformation(file, report, template, folder),
   cost: (file, _context, template) => costCloudformation(file.path, file.content, template),
   plan: {
     verify: 'a change set shows only the intended property changes and no resource replacement',

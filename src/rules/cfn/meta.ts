@@ -147,7 +147,7 @@ export const CFN = defineRules('cloudformation', {
     topics: ['network-exposure'],
     severity: 'medium',
     title: 'Non-web port open to the internet',
-    description: 'Ingress from 0.0.0.0/0 or ::/0 to a port other than 80/443; services other than public web endpoints rarely need the whole internet as a client. A port the deployer names in a parameter without a numeric default is reported as low: it is open to the world all the same, but which service it exposes is only known at deployment.',
+    description: 'Ingress from 0.0.0.0/0 or ::/0 to a port other than 80/443; services other than public web endpoints rarely need the whole internet as a client. A port the deployer names in a parameter without a numeric default is reported as low: it is open to the world all the same, but which service it exposes is only known at deployment. A load balancer\'s group (attached only to load balancers, or, attached to nothing in its template, named or described as one) open on all ports or on a data port is reported here, not as an open service: only its listeners are reachable. Low when every listener in view serves web traffic (port 80 or 443, or an HTTP/HTTPS listener): the load balancers\' own, or for a group known by its name, every listener of its template and of the templates in the same folder (a nested stack); medium otherwise, or when no listener is in view.',
     remediation: 'Restrict the source to the CIDRs or security groups that need the port, or put the service behind a load balancer on 443.',
     refs: { tfsec: ['aws-ec2-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sgr', 'aws-vpc-no-public-ingress-sg'], trivy: 'AVD-AWS-0107', cfn_nag: 'W2', 'cfn-guard': 'EC2_SECURITY_GROUP_INGRESS_OPEN_TO_WORLD_RULE' }
   },

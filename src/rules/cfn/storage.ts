@@ -1,4 +1,5 @@
 /** Data-bearing resources: deletion/replacement policies, S3 buckets, RDS, DynamoDB. */
+import type { FolderTemplates } from './listeners.js'
 import type { Finding, RuleMeta } from '../../types.js'
 import { firstBad, valuesOf, withVia } from './values.js'
 import { lineText, replaceScalarOnLine } from '../k8s/view.js'
@@ -12,6 +13,8 @@ export interface CfnContext {
   template: Template
   /** Builds each finding; refuses rules the CloudFormation language does not declare. */
   report: Report
+  /** The other templates of the file's folder, when the analysis has them (a scan; not a pull request's lone file). */
+  folder?: FolderTemplates
 }
 
 const STATEFUL_TYPES = new Set([
