@@ -261,6 +261,9 @@ const POWERLESS_CONTAINER = '    readOnlyRootFilesystem: true\n    allowPrivileg
 /** Top-level: UID 0 in the pod context, the capability drop in the `securityContext` beside it. */
 const TOP_POD_ROOT = CLEAN.replace('podSecurityContext:\n  runAsNonRoot: true\nsecurityContext:\n  runAsUser: 10001\n  privileged: false\n', 'podSecurityContext:\n  runAsUser: 0\nsecurityContext:\n  allowPrivilegeEscalation: false\n  capabilities:\n    drop: [all]\n')
 const NO_LIVENESS = CLEAN.replace('livenessProbe:\n  httpGet:\n    path: /healthz\n    port: http\n', 'livenessProbe:\n  enabled: false\n')
+/** A component whose readiness probe is switched on by `enabled: true` and whose liveness probe is off. */
+const SERVER_PROBES = CLEAN + 'server:\n  readinessProbe:\n    enabled: true\n    port: 8200\n  livenessProbe:\n    enabled: false\n'
+const NO_PROBES = NO_LIVENESS.replace('readinessProbe:\n  httpGet:\n    path: /ready\n    port: http\n', 'readinessProbe:\n  enabled: false\n')
 const EMPTY_READINESS = CLEAN.replace('readinessProbe:\n  httpGet:\n    path: /ready\n    port: http\n', 'readinessProbe: {}\n')
 const PRESET_NONE = CLEAN + 'worker:\n  resourcesPreset: none\n  resources: {}\n'
 const DISABLED_COMPONENT = CLEAN + 'metrics:\n  enabled: false\n  image:\n    tag: latest\n  resources: {}\n'
@@ -743,7 +746,24 @@ export const helmCases: CaseTable = {
       }
     ],
     invalid: [
-      { ...chart(NO_LIVENESS), errors: [{ line: lineOf(NO_LIVENESS, 'livenessProbe:'), message: /disabled/ }] },
+      {
+        name: 'liveness off beside an enabled readiness probe: low',
+        ...chart(NO_LIVENESS),
+        errors: [{ line: lineOf(NO_LIVENESS, 'livenessProbe:'), severity: 'low', message: /^chart default `livenessProbe` is disabled \(the readiness probe beside it is enabled, .*: low\)$/ }]
+      },
+      {
+        name: "a component's liveness off beside its readiness probe switched on by `enabled: true`: low",
+        ...chart(SERVER_PROBES),
+        errors: [{ line: lineOf(SERVER_PROBES, '  livenessProbe:'), severity: 'low' }]
+      },
+      {
+        name: 'liveness and readiness both off: both medium',
+        ...chart(NO_PROBES),
+        errors: [
+          { line: lineOf(NO_PROBES, 'livenessProbe:'), severity: 'medium', message: /^chart default `livenessProbe` is disabled$/ },
+          { line: lineOf(NO_PROBES, 'readinessProbe:'), severity: 'medium' }
+        ]
+      },
       { name: 'empty probe, no template reads it', ...chart(EMPTY_READINESS), errors: [{ line: lineOf(EMPTY_READINESS, 'readinessProbe: {}'), message: /^chart default `readinessProbe` is empty: unless the templates fall back/ }] },
       {
         name: 'read through a variable into a Deployment: still reported',

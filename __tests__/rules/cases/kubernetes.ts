@@ -164,6 +164,7 @@ const automount = withEdit(['      automountServiceAccountToken: false\n', ''])
 const writableRoot = withEdit(['            readOnlyRootFilesystem: true\n', ''])
 const noLiveness = withEdit(['          livenessProbe:\n            httpGet: { path: /healthz, port: 8080 }\n', ''])
 const noReadiness = withEdit(['          readinessProbe:\n            httpGet: { path: /ready, port: 8080 }\n', ''])
+const noProbes = withEdit(['          livenessProbe:\n            httpGet: { path: /healthz, port: 8080 }\n          readinessProbe:\n            httpGet: { path: /ready, port: 8080 }\n', ''])
 const noCpuReq = withEdit(['            requests:\n              cpu: 100m\n', '            requests:\n'])
 const noCpuLim = withEdit(['            limits:\n              cpu: 500m\n', '            limits:\n'])
 const noMemReq = withEdit(['              cpu: 100m\n              memory: 128Mi\n', '              cpu: 100m\n'])
@@ -568,7 +569,8 @@ export const kubernetesCases: CaseTable = {
       ...PAUSE_IMAGES.map((image) => ({ name: `a capacity placeholder running the pause image ${image}`, code: placeholder(image) }))
     ],
     invalid: [
-      { code: noLiveness, errors: [{ line: CONTAINER_LINE }] },
+      { code: noLiveness, errors: [{ line: CONTAINER_LINE, severity: 'low', message: /has no liveness probe \(it has a readiness probe, so a hung container is taken out of traffic, only not restarted: low\)$/ }] },
+      { name: 'neither probe: medium', code: noProbes, errors: [{ line: CONTAINER_LINE, severity: 'medium', message: /has no liveness probe$/ }] },
       { ...jsonPatchOverlay(noLiveness), errors: [{ path: 'base/api.yaml', line: CONTAINER_LINE }] },
       ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] }))
     ]

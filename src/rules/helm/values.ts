@@ -145,18 +145,29 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
     rules: [HELM.valuesProbeDisabled],
     run: ({ v, at, report, line, templates }) => {
       if (!/^(liveness|readiness)Probe$/.test(v.key)) return undefined
-      if (scalar(isMap(v.value) ? v.value.get('enabled', true) : undefined) === 'false') return report(HELM.valuesProbeDisabled, line, `chart default ${at} is disabled`)
+      // Readiness on takes a hung pod out of traffic; liveness off then only forgoes the restart.
+      const readinessOn = v.key === 'livenessProbe' && isMap(v.parent) && probeEnabled(v.parent.get('readinessProbe', true))
+      const withReadiness = (message: string): Finding =>
+        readinessOn
+          ? report(HELM.valuesProbeDisabled, line, `${message} (the readiness probe beside it is enabled, so a hung pod is taken out of traffic, only not restarted: low)`, { severity: 'low' })
+          : report(HELM.valuesProbeDisabled, line, message)
+      if (scalar(isMap(v.value) ? v.value.get('enabled', true) : undefined) === 'false') return withReadiness(`chart default ${at} is disabled`)
       if (!isEmptyMap(v.value)) return undefined
       const kind = v.key.replace(/Probe$/, '')
       const use = templateUseOf([...v.path, v.key], templates, { probe: true })
       // In a custom resource a probe field is the operator's (OpenTelemetryCollector's holds timings only).
       if (use === 'fallback' || use === 'injected' || use === 'custom-resource') return undefined
       return use === 'unguarded'
-        ? report(HELM.valuesProbeDisabled, line, `chart default ${at} is empty and the chart's templates render it without a fallback: the containers get no ${kind} probe`)
-        : report(HELM.valuesProbeDisabled, line, `chart default ${at} is empty: unless the templates fall back to a probe of their own, the containers get no ${kind} probe`)
+        ? withReadiness(`chart default ${at} is empty and the chart's templates render it without a fallback: the containers get no ${kind} probe`)
+        : withReadiness(`chart default ${at} is empty: unless the templates fall back to a probe of their own, the containers get no ${kind} probe`)
     }
   }
 ]
+
+/** A probe's values that switch it on: a map with settings of its own and no `enabled: false`. */
+function probeEnabled(probe: unknown): boolean {
+  return isMap(probe) && !isEmptyMap(probe) && scalar(probe.get('enabled', true)) !== 'false'
+}
 
 /**
  * A `privileged: true` default: critical, unless the templates render it only under conditions

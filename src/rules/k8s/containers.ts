@@ -29,7 +29,13 @@ export function checkProbes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: 
   if (c.init || pod.runToCompletion || runsPauseImage(v, c)) return []
   const out: Finding[] = []
   if (v.get(c.node, 'livenessProbe') === undefined) {
-    out.push(ctx.report(K8S.noLivenessProbe, c.line, `${label(c)} of ${obj.kind} \`${obj.name}\` has no liveness probe`))
+    const message = `${label(c)} of ${obj.kind} \`${obj.name}\` has no liveness probe`
+    // Its readiness probe already takes a hung container out of traffic: only the restart is missing.
+    out.push(
+      v.get(c.node, 'readinessProbe') !== undefined
+        ? ctx.report(K8S.noLivenessProbe, c.line, `${message} (it has a readiness probe, so a hung container is taken out of traffic, only not restarted: low)`, { severity: 'low' })
+        : ctx.report(K8S.noLivenessProbe, c.line, message)
+    )
   }
   // Readiness only gates Service traffic: pods no Service of the set routes to need none.
   // Knative Serving gives a container without one a TCP readiness probe of its own.

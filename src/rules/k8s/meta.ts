@@ -20,7 +20,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['health-checks'],
     severity: 'medium',
     title: 'Container without liveness probe',
-    description: 'Without a liveness probe a hung process keeps its pod Running and is never restarted. Not reported for the Kubernetes pause image (a capacity placeholder), whose one process only waits for a signal.',
+    description: 'Without a liveness probe a hung process keeps its pod Running and is never restarted. Low when the container has a readiness probe: a hung container is taken out of Service traffic, only not restarted. Not reported for the Kubernetes pause image (a capacity placeholder), whose one process only waits for a signal.',
     remediation: 'Add a `livenessProbe` (httpGet, tcpSocket, grpc or exec) that fails when the process is stuck.',
     refs: { checkov: 'CKV_K8S_8', kics: 'k8s/liveness_probe_is_not_defined' }
   },
