@@ -310,6 +310,16 @@ export const dockerfileCases: CaseTable = {
       { code: 'FROM python:3.12\nRUN pip install --no-cache-dir requests\n', errors: [{ line: 2 }] },
       { name: 'an option value that only looks like a constraint', code: 'FROM python:3.12\nRUN pip install --no-cache-dir --config-settings=-c requests\n', errors: [{ line: 2 }] },
       {
+        name: 'every pip command of a RUN is read, not only the first',
+        code: 'FROM alpine:3.20\nRUN apk add --no-cache py3-pip=24.0-r2 && \\\n  pip install --upgrade pip && \\\n  pip install Jinja2 && pip3 install pip\n',
+        errors: [{ line: 2, message: /^`pip install` names `pip`, `Jinja2` without a pinned version$/ }]
+      },
+      {
+        name: 'pip and `python -m pip` in one RUN: one finding naming the packages of both',
+        code: 'FROM python:3.12\nRUN pip install requests && python -m pip install flask\n',
+        errors: [{ line: 2, message: /names `requests`, `flask` without/ }]
+      },
+      {
         name: 'a dev stage the final image is not built from: low, naming the stage',
         code: withDevStage('RUN pip install watchdog'),
         errors: [{ line: 5, severity: 'low', message: /^`pip install` names `watchdog` without a pinned version, in stage `dev`, which the final image does not contain$/ }]

@@ -2,6 +2,7 @@
 import type { Instruction, Arg, Env, Run, Flag } from 'dockerfile-ast'
 import { invocationOf, type ShellCommand } from '../parse/shell-words.js'
 import { envSecretLiteral, parseImageRef, mutableImageReason, type ImageRef } from '../container-common.js'
+import type { RuleMeta } from '../../types.js'
 import { R } from './meta.js'
 import { localBuildOf } from './built-images.js'
 import { emit, parseJsonArray, span, stageName, type Context, type RunShell, type Stage } from './stages.js'
@@ -100,13 +101,16 @@ export function checkRunRisks(ctx: Context, run: Run, { content, commands, calls
 export function checkRunPackages(ctx: Context, run: Run, { calls }: RunShell, outside?: Stage): void {
   const { line, endLine } = span(run)
   const at = { endLine }
+  // One finding per rule and RUN (findings of one line merge into the first), naming the
+  // packages of every install command of the RUN, not only of the first.
+  const unpinnedByRule = new Map<RuleMeta, { tools: string[]; names: string[] }>()
   for (const call of calls) {
     const unpinned = unpinnedPackages(call)
     if (unpinned) {
-      const { meta, tool, names } = unpinned
-      const message = `\`${tool}\` names ${listNames(names)} without a pinned version`
-      if (outside) emit(ctx, meta, line, `${message}, in ${stageName(outside)}, which the final image does not contain`, { ...at, severity: 'low' })
-      else emit(ctx, meta, line, message, at)
+      const seen = unpinnedByRule.get(unpinned.meta) ?? { tools: [], names: [] }
+      if (!seen.tools.includes(unpinned.tool)) seen.tools.push(unpinned.tool)
+      for (const name of unpinned.names) if (!seen.names.includes(name)) seen.names.push(name)
+      unpinnedByRule.set(unpinned.meta, seen)
     }
     if (isNpmInstallWithoutPackages(call)) {
       const lock = npmLockfileIn(ctx)
@@ -116,6 +120,11 @@ export function checkRunPackages(ctx: Context, run: Run, { calls }: RunShell, ou
     }
     const upgrade = upgradeCommand(call)
     if (upgrade) emit(ctx, R.packageUpgrade, line, `RUN upgrades all packages with \`${upgrade}\``, at)
+  }
+  for (const [meta, { tools, names }] of unpinnedByRule) {
+    const message = `${tools.map((t) => `\`${t}\``).join(' and ')} ${tools.length > 1 ? 'name' : 'names'} ${listNames(names)} without a pinned version`
+    if (outside) emit(ctx, meta, line, `${message}, in ${stageName(outside)}, which the final image does not contain`, { ...at, severity: 'low' })
+    else emit(ctx, meta, line, message, at)
   }
 }
 
