@@ -7,7 +7,7 @@
  */
 import type { Finding } from '../types.js'
 
-/** Test, fixture, mock, sample and example trees (with folders of test certificates and keys: `test-certs/`, `testkeys/`), CI and archived folders, and documentation: sample values live there on purpose. */
+/** Test, fixture, mock, sample and example trees (and see `inNamedSampleFolder`; with folders of test certificates and keys: `test-certs/`, `testkeys/`), CI and archived folders, and documentation: sample values live there on purpose. */
 const SAMPLE_PATH = /(?:^|\/)(?:\.?ci|tests?|testing|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|samples?|_?testdata|testutils?|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|certs?|keys|tls|pki)|(?:integration|e2e|unit|smoke|functional|conformance)[-_]tests?|integration\/resources|mocks?|__mocks__|fakes?|docs?|demos|demo-setups?|snippets|__snapshots__|_?archived)\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$/i
 /** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
@@ -34,8 +34,21 @@ function isSampleName(name: string): boolean {
   return template !== null && lower.slice(0, template.index).split(/[._-]/).includes('env')
 }
 
+/** The words a sample folder's name holds as one of its `-`/`_`-separated parts. */
+const SAMPLE_FOLDER_WORDS = new Set(['example', 'examples', 'sample', 'samples'])
+
+/**
+ * A folder named for the samples it holds with a qualifier: `ssl-example/` (a snake-oil key a setup
+ * script replaces), `example-certs/`, `tls_sample/`. The word must be a whole part of the name:
+ * `counterexamples/` and `resampler/` are not such folders.
+ */
+function inNamedSampleFolder(path: string): boolean {
+  const folders = path.split('/').slice(0, -1)
+  return folders.some((folder) => folder.toLowerCase().split(/[-_]/).some((part) => SAMPLE_FOLDER_WORDS.has(part)))
+}
+
 export function isSamplePath(path: string): boolean {
-  return SAMPLE_PATH.test(path) || SAM_EVENT.test(path) || isTestFileName(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
+  return SAMPLE_PATH.test(path) || inNamedSampleFolder(path) || SAM_EVENT.test(path) || isTestFileName(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
 }
 
 /** `openapi: 3.0.3` or `swagger: "2.0"` as a top-level key of YAML, or as a key of JSON. */

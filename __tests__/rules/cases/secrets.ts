@@ -387,6 +387,18 @@ export const secretsCases: CaseTable = {
         code: `${PEM}\n`,
         errors: [{ line: 1, severity: 'medium' as const, message: /In a sample or documentation path, where keys and tokens are made for the purpose/ }]
       })),
+      ...['data/assets/ssl-example/key.pem', 'deploy/example-certs/tls.key', 'nginx/tls_sample/server.key', 'ops/Samples-TLS/ca.key'].map((path) => ({
+        name: `a key in a folder named for samples (${path.split('/').slice(-2, -1)[0]}): a sample path, medium`,
+        path,
+        code: `${PEM}\n`,
+        errors: [{ line: 1, severity: 'medium' as const, message: /In a sample or documentation path, where keys and tokens are made for the purpose/ }]
+      })),
+      ...['certs/counterexamples/tls.key', 'services/resampler/tls.key', 'ssl/example.com/tls.key'].map((path) => ({
+        name: `a folder that only holds the word inside a part (${path.split('/').slice(-2, -1)[0]}) is no sample folder: critical`,
+        path,
+        code: `${PEM}\n`,
+        errors: [{ line: 1, severity: 'critical' as const }]
+      })),
       { name: 'an `integrations/` folder (plural: connectors to other systems) is not a test tree: critical', path: 'integrations/resources/tls.key', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] },
       { name: 'a `demo` stage of an overlay or environment is a deployment, not a sample: critical', path: 'overlays/demo/tls.key', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] }
     ]
