@@ -24,7 +24,7 @@ import {
   DOCKER_AUTH_SOURCE,
   failsGithubChecksum,
   FLAG_SOURCE,
-  MYSQL_COMMAND,
+  MYSQL_CLIENTS,
   MYSQL_SOURCE,
   PRIVATE_KEY_SOURCE,
   lineBefore,
@@ -41,6 +41,7 @@ import {
   publishedTestKey,
   tokenRegex
 } from './secrets/patterns.js'
+import { isSegmentCommand } from './secrets/command-position.js'
 import { runSecretlint, secretlintSkips, type SecretlintHit } from './secrets/secretlint.js'
 import { escapeRegExp } from '../util/regex.js'
 
@@ -91,7 +92,7 @@ const PRIVATE_KEY_RULE = meta('private-key-block', 'critical', 'Private key in p
 const PUTTY_RULE = meta('putty-private-key', 'critical', 'PuTTY private key in plain text', 'The file contains a PuTTY key file, which carries the private key.', { kics: KICS_SECRETS })
 const URL_PASSWORD_RULE = meta('url-password', 'high', 'Password in a URL', 'A URL carries a literal password in its user-info part (`scheme://user:password@host`) or in a `password=` query parameter (JDBC and driver URLs).', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
 const AUTH_HEADER_RULE = meta('authorization-header', 'high', 'Credential in an Authorization header', 'An HTTP `Authorization` header (`Bearer`, `Basic`, `token`) carries a literal credential.', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
-const CLI_PASSWORD_RULE = meta('command-line-password', 'high', 'Password on a command line', 'A command passes a literal password (`curl -u user:pass`, `mysql -p…`, `--password …`); it ends up in the history, the process list and CI logs.', { kics: KICS_SECRETS })
+const CLI_PASSWORD_RULE = meta('command-line-password', 'high', 'Password on a command line', 'A command passes a literal password (`curl -u user:pass`, `mysql -p…` where a MySQL client is the command the flag belongs to, `--password …`); it ends up in the history, the process list and CI logs. A usage line (the flag, a wide gap, its description) and a value in brackets (`<password>`, `(Optional)`) are documentation, not reported.', { kics: KICS_SECRETS })
 const AZURE_KEY_RULE = meta('azure-storage-key', 'critical', 'Azure storage or service bus key in plain text', 'A connection string carries an `AccountKey=` or `SharedAccessKey=` literal, which grants access to the whole account.', { kics: KICS_SECRETS })
 const DOCKER_AUTH_RULE = meta('docker-config-auth', 'high', 'Registry credentials in a docker config', 'A docker config holds an `auth` entry: base64 of a registry user and password, readable by anyone.', { kics: KICS_SECRETS })
 const K8S_SECRET_DATA_RULE = meta('k8s-secret-data', 'high', 'Secret values committed in a Kubernetes Secret', 'A `Secret` manifest carries literal `data`/`stringData` values; base64 is an encoding, not encryption.', { checkov: 'CKV_SECRET_6', kics: KICS_SECRETS }, 'kubernetes')
@@ -702,8 +703,8 @@ interface Shape {
   literal?: (value: string) => boolean
   /** The command the flag must follow on its line (or any test of the text before the match). */
   command?: { test(text: string): boolean }
-  /** A test of the text after the value: true when the match is prose (`--password must be given`), not a command. */
-  prose?: (after: string, value: string) => boolean
+  /** A test of the text after the value (and of the head before it): true when the match is prose (`--password must be given`), not a command. */
+  prose?: (after: string, value: string, head: string) => boolean
   /** What every match contains: one of these literals, or a match of this expression (see `COMPILED_TOKENS`). */
   anchors: readonly string[] | RegExp
 }
@@ -711,10 +712,29 @@ interface Shape {
 /** Words that name the flag itself or join a sentence about it: never the value a command passes. */
 const FLAG_WORD = /^(?:flags?|options?|arguments?|args?|parameters?|params?|switch(?:es)?|settings?|values?|variables?|and|or|is|are|must|should|can|will|to|for|of|the|with)[.,;:)]?$/
 
+/** A flag set off from what follows by two or more blanks (or a tab): a column of a usage text. */
+const WIDE_GAP = /(?: {2}|\t)["']?$/
+const CLOSING_BRACKET: Record<string, string> = { '(': ')', '<': '>', '[': ']' }
+
+/** A value that opens a bracket closed in it or later on its line: `(Optional)`, `<password>`, `[TOKEN]`, `(optional, default: none)`. */
+function inBrackets(value: string, after: string): boolean {
+  const close = CLOSING_BRACKET[value[0]]
+  return close !== undefined && (value.includes(close) || after.includes(close))
+}
+
 const SHAPES: Shape[] = [
   { source: AUTH_HEADER_SOURCE, head: 'authHead', value: 'authVal', rule: AUTH_HEADER_RULE, message: 'Literal credential in an `Authorization` header.', anchors: /authorization/i },
   { source: CURL_USER_SOURCE, head: 'curlHead', value: 'curlPass', rule: CLI_PASSWORD_RULE, message: 'Literal password in `curl -u user:password`.', command: CURL_COMMAND, anchors: ['-u'] },
-  { source: MYSQL_SOURCE, head: 'myHead', value: 'myPass', rule: CLI_PASSWORD_RULE, message: 'Literal password on a MySQL command line (`-p…`).', command: MYSQL_COMMAND, anchors: ['-p'] },
+  {
+    source: MYSQL_SOURCE,
+    head: 'myHead',
+    value: 'myPass',
+    rule: CLI_PASSWORD_RULE,
+    message: 'Literal password on a MySQL command line (`-p…`).',
+    // The client must be the command the flag belongs to: in `find … -name 'mysql' -printf …` it is an argument of `find`, whose `-printf` is no password.
+    command: { test: (before) => isSegmentCommand(before, MYSQL_CLIENTS) },
+    anchors: ['-p']
+  },
   {
     source: FLAG_SOURCE,
     head: 'flagHead',
@@ -723,8 +743,14 @@ const SHAPES: Shape[] = [
     message: 'Literal credential passed as a command-line flag.',
     anchors: ['--'],
     // `--remote-write-password must both be provided`, `via the --identity-token flag`: a sentence
-    // about the flag, not a value.
-    prose: (after, value) => (/^[a-z]{1,12}$/.test(value) && /^ [a-z]{1,20} [a-z]{1,20}/.test(after)) || FLAG_WORD.test(value)
+    // about the flag, not a value. `--password <pass>`, `--password (Optional)`: a placeholder or
+    // a note in brackets. `--cifs-password          CIFS credentials password`: a usage line, the
+    // flag's description set off by a wide gap, in words of any case.
+    prose: (after, value, head) =>
+      (/^[a-z]{1,12}$/.test(value) && /^ [a-z]{1,20} [a-z]{1,20}/.test(after)) ||
+      FLAG_WORD.test(value) ||
+      inBrackets(value, after) ||
+      (WIDE_GAP.test(head) && /^[A-Za-z][a-z]{0,19}[.,:;]?$|^[A-Z]{1,12}s?[.,:;]?$/.test(value) && /^ {1,3}[A-Za-z(]/.test(after))
   },
   { source: DOCKER_AUTH_SOURCE, head: 'dockHead', value: 'dockVal', rule: DOCKER_AUTH_RULE, message: 'Docker config `auth` entry (base64 of a registry user and password).', literal: isDockerAuth, anchors: ['"auth"'] },
   { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.', anchors: ['AccountKey=', 'SharedAccessKey='] },
@@ -774,7 +800,7 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
       if (value === undefined || !(shape.literal ?? isLiteralCredential)(value)) continue
       if (shape.command && !shape.command.test(lineBefore(content, m.index ?? 0))) continue
       const start = (m.index ?? 0) + head.length
-      if (shape.prose?.(content.slice(start + value.length, start + value.length + 50), value)) continue
+      if (shape.prose?.(content.slice(start + value.length, start + value.length + 50), value, head)) continue
       // `mysql -uroot -proot --password=${MYSQL_ROOT_PASSWORD}`: the last password option wins, and it is a reference.
       if (shape.rule === CLI_PASSWORD_RULE && OVERRIDING_PASSWORD.test(restOfLine(content, start + value.length))) continue
       // A meeting link's passcode admits whoever holds the link, as every invitee does: it is shared on purpose.

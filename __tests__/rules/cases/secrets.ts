@@ -227,9 +227,27 @@ export const secretsCases: CaseTable = {
   },
   'secrets/braintree-token': { valid: [quiet('token: access_token$sandbox$x')], invalid: [line2(`token: ${BRAINTREE}`)] },
   'secrets/command-line-password': {
-    valid: [quiet('mysql -u root -p -e "select 1"', 'prompting -p'), quiet("kubectl exec -i db-0 -- bash -c 'mysql -uroot -pstarter --password=${MYSQL_ROOT_PASSWORD}'", 'a later password option taking a variable wins', 'scripts/setup.sh'), quiet('docker run -u 1000:1000 app', 'user id, not a password', 'scripts/run.sh'), quiet('./gitea admin user create --password "$PASS" --must-change-password=false', 'a switch named after the password, set to a boolean', 'scripts/admin.sh'), quiet('script: "./gitea admin user create --password $PASS --must-change-password=false\\n\\n# done"', 'the same switch inside an escaped script string', 'stack/admin.yaml'), quiet('\tlog.Println("ERROR: --remote-write-username and --remote-write-password must both be provided")', 'a sentence about the flag', 'cmd/bench/main.go'), quiet('// or a path to an identity token via the --identity-token flag', 'the flag named in a comment', 'internal/auth/auth.go')],
+    valid: [quiet('mysql -u root -p -e "select 1"', 'prompting -p'), quiet("kubectl exec -i db-0 -- bash -c 'mysql -uroot -pstarter --password=${MYSQL_ROOT_PASSWORD}'", 'a later password option taking a variable wins', 'scripts/setup.sh'), quiet('docker run -u 1000:1000 app', 'user id, not a password', 'scripts/run.sh'), quiet('./gitea admin user create --password "$PASS" --must-change-password=false', 'a switch named after the password, set to a boolean', 'scripts/admin.sh'), quiet('script: "./gitea admin user create --password $PASS --must-change-password=false\\n\\n# done"', 'the same switch inside an escaped script string', 'stack/admin.yaml'), quiet('\tlog.Println("ERROR: --remote-write-username and --remote-write-password must both be provided")', 'a sentence about the flag', 'cmd/bench/main.go'), quiet('// or a path to an identity token via the --identity-token flag', 'the flag named in a comment', 'internal/auth/auth.go'),
+      quiet(`find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d \\( -name 'mysql' -o -name 'mariadb' \\) -printf '%f\\n' | sed 's/x//'`, "find's -printf on a line naming mysql: mysql is find's argument, not the command", 'scripts/backup.sh'),
+      quiet('find /etc/mysql -type f -print0 | xargs -0 chmod 600', "find's -print0 in a MySQL folder", 'scripts/perms.sh'),
+      quiet('mysqldump -u root -p"$DB_ROOT_PASSWORD" app > app.sql', 'a password from a variable', 'scripts/dump.sh'),
+      quiet('  echo "      --cifs-password          (Optional) CIFS credentials password"', 'a usage line: a note in brackets after the flag', 'scripts/restore.sh'),
+      quiet('  echo "      --cifs-password          CIFS credentials password"', 'a usage line: the flag, a wide gap, then capitalised words', 'scripts/restore.sh'),
+      quiet('Usage: backup --db-password <db-password-here> --api-token [api-token-Value9]', 'placeholders in angle and square brackets', 'scripts/backup.sh'),
+      quiet('Usage: backup --db-password (required,Secret9) --api-token (optional, defaults to none)', 'notes in round brackets', 'scripts/backup.sh'),
+      quiet('  --admin-token\tSigning token, Base64', 'a tab-separated usage column', 'scripts/usage.sh')],
     invalid: [line2(`mysql -uroot -p${STRONG} -e "select 1"`, { severity: 'high' }, undefined, 'scripts/db.sh'), line2('./deploy --admin-password hunter9x now', { severity: 'high' }, 'a word value followed by one more word is still a value', 'scripts/deploy.sh'),
       line2('aws cognito-idp admin-create-user --user-pool-id "$POOL" --username tester --temporary-password "Start-Here-42!"', { severity: 'low', message: /temporary password, which the user must change at first sign-in \(low\)/ }, 'a temporary password (changed at first sign-in): low', 'scripts/users.sh'),
+      ...[
+        ['kubectl exec -it db-0 -- mysql -uroot -p', ' app', 'kubectl exec … -- mysql'],
+        ['docker exec -i -e LANG=C.UTF-8 db mysqldump -u root -p', ' app > app.sql', 'docker exec [opts] CONTAINER mysqldump'],
+        ['docker compose exec -T db sh -c "mysql -uroot -p', ' app"', 'a compose exec running sh -c "mysql …"'],
+        ['gunzip < app.sql.gz | sudo -u mysql mysql -uroot -p', ' app', 'a pipeline into sudo mysql'],
+        ['test: ["CMD", "mysqladmin", "ping", "-h", "localhost", "-p', '"]', 'an exec-form health check'],
+        ['root@c97c472db02e:/# mysql -u root -p', ' mysql', 'a shell transcript after its prompt']
+      ].map(([head, tail, name]) => line2(`${head}${STRONG}${tail}`, { severity: 'high' }, `the MySQL client as the command of its segment: ${name}`, 'scripts/db.sh')),
+      line2('./restore --db-password S3cr3t-x9 --target /var/lib/app', { severity: 'high' }, 'a value after one blank is passed, whatever follows', 'scripts/restore.sh'),
+      line2('./restore --db-password   Wq8zTr4vLm \\', { severity: 'high' }, 'an aligned argument of a continued command line is passed', 'scripts/restore.sh'),
       line2('aws cognito-idp admin-set-user-password --user-pool-id "$POOL" --username tester --password "Start-Here-42!" --permanent', { severity: 'high' }, 'the permanent password set beside it stays high', 'scripts/users.sh')]
   },
   'secrets/database-connection-string': {

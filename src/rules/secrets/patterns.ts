@@ -270,9 +270,15 @@ export const AUTH_HEADER_SOURCE = `(?<authHead>${anyCase('authorization')}["']?[
 export const CURL_USER_SOURCE = `(?<curlHead>(?<![\\w-])(?:-u|--user)(?:[ \\t]{1,10}|=)?["']?[^\\s:"'@]{1,100}:)(?<curlPass>[^\\s"'@]{1,200})`
 /** `-pSECRET` (with a space, `-p` prompts instead): a password when the command is a MySQL client. Groups `myHead`, `myPass`. */
 export const MYSQL_SOURCE = `(?<myHead>(?<![\\w-])-p["']?)(?<myPass>[^\\s"'\`;|&-][^\\s"'\`;|&]{0,199})`
-/** The commands those two flags belong to, looked for earlier on the same line. */
+/** The MySQL and MariaDB clients that take `-pSECRET`. */
+export const MYSQL_CLIENTS: ReadonlySet<string> = new Set(['mysql', 'mysqldump', 'mysqladmin', 'mysqlimport', 'mysqlcheck', 'mysqlshow', 'mysqlpump', 'mariadb', 'mariadb-dump'])
+/**
+ * The commands those two flags belong to, looked for anywhere earlier on the same line: the
+ * redactor masks on that; the scanner asks for `-p…` that a MySQL client is the command of the
+ * flag's pipeline segment (see `isSegmentCommand`).
+ */
 export const CURL_COMMAND = /\bcurl\b/
-export const MYSQL_COMMAND = /\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlpump|mariadb|mariadb-dump)\b/
+export const MYSQL_COMMAND = new RegExp(`\\b(?:${[...MYSQL_CLIENTS].join('|')})\\b`)
 
 /** Up to 300 characters before `index` on its line: where a flag's command is looked for. */
 export function lineBefore(text: string, index: number): string {

@@ -1,0 +1,99 @@
+/**
+ * Whether a word is the command a shell runs, read from the text before a flag on its line: the
+ * first word of the current pipeline segment, past what only wraps a command (`sudo`, `env X=1`,
+ * `docker exec CONTAINER`, `kubectl exec … --`, a prompt, a YAML or JSON key, a Dockerfile
+ * instruction). A flag counts as a command's only then: `find … -name 'mysql' -printf …` names
+ * `mysql` as an argument of `find`, whose `-printf` is no MySQL password.
+ */
+
+/**
+ * Where a new command starts inside a line: `|`, `||`, `&&`, `&`, `;`, `$(`, `(`, a backtick, and
+ * the script of `sh -c "…"` (also an exec-form `"-c", "…"`). A `|` inside a quoted `sed` script
+ * splits too; that only shortens a segment.
+ */
+const SEGMENT_BREAK = /&&|\|\|?|[;&`(]|-c[ \t]+["']|"-c"[ \t]*,[ \t]*"/g
+
+/** Shell keywords and wrappers that run the word after them as the command (`if`, `time`, `exec`). */
+const PASS_THROUGH = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time', 'nohup', 'exec', 'command', 'builtin', 'RUN', 'CMD', 'CMD-SHELL', 'ENTRYPOINT', 'HEALTHCHECK', '-', '='])
+/** Options of `sudo`, `env` and `timeout` that take the next word as their value (`sudo -u mysql`). */
+const WRAPPER_VALUE_OPTIONS = new Set(['-u', '-g', '-C', '-h', '-p', '-U', '-r', '-t', '-s', '-k'])
+/** Options of `docker exec`/`docker run` (and podman's, compose's) that take the next word as their value. */
+const CONTAINER_VALUE_OPTIONS = new Set([
+  '-e', '-u', '-w', '-v', '-p', '-l', '-h', '-m', '-c', '--env', '--env-file', '--user', '--workdir', '--volume', '--publish', '--label', '--name',
+  '--network', '--net', '--entrypoint', '--hostname', '--platform', '--pull', '--mount', '--memory', '--cpus', '--detach-keys', '--index', '--add-host', '--link', '--restart'
+])
+const CONTAINER_TOOLS = new Set(['docker', 'podman', 'nerdctl', 'docker-compose', 'podman-compose'])
+const KUBE_TOOLS = new Set(['kubectl', 'oc'])
+
+/** A shell prompt in a transcript: `$`, `#`, `root@c97c472db02e:/#`. */
+const PROMPT = /^(?:[\w.-]{1,64}@[\w.-]{1,64}(?::\S{0,100})?)?[$#>%]$/
+/** A YAML or JSON key before a command (`command:`, `"test":`). */
+const KEY = /^["']?[\w.-]{1,100}["']?:$/
+/** `NAME=value`: an assignment before a command, or a variable holding a command string (`CMD="mysql …`). */
+const ASSIGNMENT = /^[A-Za-z_]\w{0,100}=/
+
+/** A word without the quotes, brackets and commas of an exec-form array or a quoted script around it. */
+function bare(word: string): string {
+  return word.replace(/^[[("',]+/, '').replace(/["',\]]+$/, '')
+}
+
+/** The index of the first word past a wrapper's options (`sudo -u mysql …`, `timeout -s 9 30 …` also skips the duration). */
+function pastOptions(words: string[], i: number, valueOptions: ReadonlySet<string>): number {
+  while (i < words.length && words[i].startsWith('-') && words[i] !== '--') {
+    i += valueOptions.has(words[i]) ? 2 : 1
+  }
+  return i
+}
+
+/**
+ * Whether one of `commands` is the command that text after `before` belongs to. `before` is the
+ * line up to the flag (see `lineBefore`); the command is looked for at the start of its last segment.
+ */
+export function isSegmentCommand(before: string, commands: ReadonlySet<string>): boolean {
+  let start = 0
+  for (const m of before.matchAll(SEGMENT_BREAK)) start = (m.index ?? 0) + m[0].length
+  const words = before.slice(start).trim().split(/\s+/)
+  let i = 0
+  while (i < words.length) {
+    const word = bare(words[i])
+    if (word === '' || PASS_THROUGH.has(word) || PROMPT.test(words[i]) || KEY.test(words[i]) || words[i + 1] === '=') {
+      i++
+      continue
+    }
+    if (word === 'sudo' || word === 'env' || word === 'timeout') {
+      i = pastOptions(words, i + 1, WRAPPER_VALUE_OPTIONS)
+      // `timeout 30 mysql …`: the duration comes before the command.
+      if (word === 'timeout' && /^\d/.test(words[i] ?? '')) i++
+      continue
+    }
+    if (ASSIGNMENT.test(word)) {
+      const value = words[i].slice(words[i].indexOf('=') + 1)
+      const quote = value[0]
+      // `CMD="mysql -uroot -p…`: an open quoted string holds a command; `X=1` or `X="a"` only sets a variable.
+      if ((quote === '"' || quote === "'") && value.length > 1 && !value.slice(1).includes(quote)) {
+        words[i] = value.slice(1)
+        continue
+      }
+      i++
+      continue
+    }
+    if (CONTAINER_TOOLS.has(word)) {
+      // `docker exec [opts] CONTAINER cmd`, `docker compose run [opts] SERVICE cmd`, `docker container exec …`.
+      let j = i + 1
+      if (bare(words[j] ?? '') === 'compose' || bare(words[j] ?? '') === 'container') j++
+      const sub = bare(words[j] ?? '')
+      if (sub !== 'exec' && sub !== 'run') return false
+      i = pastOptions(words, j + 1, CONTAINER_VALUE_OPTIONS) + 1
+      continue
+    }
+    if (KUBE_TOOLS.has(word)) {
+      // `kubectl exec -it pod -c ctr -- cmd`: the command follows `--`.
+      const dashes = words.indexOf('--', i + 1)
+      if (bare(words[i + 1] ?? '') !== 'exec' || dashes < 0) return false
+      i = dashes + 1
+      continue
+    }
+    return commands.has(word.slice(word.lastIndexOf('/') + 1))
+  }
+  return false
+}
