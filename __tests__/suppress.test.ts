@@ -62,6 +62,18 @@ describe('Terraform', () => {
     expect((await run([source('sg.tf', SG('#tfsec:ignore:aws-s3-enable-versioning\n'))])).gone).toEqual([])
   })
 
+  it('several tfsec:ignore or trivy:ignore markers in one comment: a later one suppresses too', async () => {
+    const base = ruleById('tf/aws-sg-open-ssh')!
+    const withRefs = (id: string): RuleMeta | undefined => (id === base.id ? { ...base, refs: { ...base.refs, tfsec: 'aws-ec2-no-public-ingress-sgr', trivy: 'AVD-AWS-0107' } } : ruleById(id))
+    const tfsec = await run([source('sg.tf', SG('#tfsec:ignore:aws-ec2-add-description-to-security-group tfsec:ignore:aws-ec2-no-public-ingress-sgr\n'))], { ruleMeta: withRefs })
+    expect(tfsec.gone).toEqual(['sg.tf:7 tf/aws-sg-open-ssh'])
+    expect(tfsec.suppressed[0]!.suppressed?.by).toBe('tfsec:ignore')
+    const trivy = await run([source('sg.tf', SG('', ' #trivy:ignore:AVD-AWS-0124 trivy:ignore:AVD-AWS-0107'))], { ruleMeta: withRefs })
+    expect(trivy.gone).toEqual(['sg.tf:6 tf/aws-sg-open-ssh'])
+    // Markers for other checks only, however many, still mean nothing to this rule.
+    expect((await run([source('sg.tf', SG('#tfsec:ignore:aws-s3-enable-versioning tfsec:ignore:aws-s3-enable-bucket-logging\n'))], { ruleMeta: withRefs })).gone).toEqual([])
+  })
+
   it('"//" in a .tf.json block', async () => {
     const json = '{\n  "resource": {\n    "aws_security_group": {\n      "ssh": {\n        "//": "preflight:ignore tf/aws-sg-open-ssh -- bastion",\n        "ingress": [{\n          "from_port": 22,\n          "to_port": 22,\n          "protocol": "tcp",\n          "cidr_blocks": ["0.0.0.0/0"]\n        }]\n      }\n    }\n  }\n}\n'
     const r = await run([source('main.tf.json', json)])

@@ -59,6 +59,9 @@ const splitIds = (s: string) =>
     .map((x) => x.trim())
     .filter(Boolean)
 
+/** The ids of every marker `marker` (global, its id the first group) finds in a comment, as several in one comment are written. */
+const idsOfEvery = (comment: string, marker: RegExp): string[] => [...comment.matchAll(marker)].map((m) => m[1]!)
+
 const FORMS: CommentForm[] = [
   {
     form: 'preflight:ignore-file',
@@ -86,10 +89,11 @@ const FORMS: CommentForm[] = [
     takesReason: true
   },
   {
+    // tfsec and trivy read every marker of a comment: `#tfsec:ignore:aws-s3-enable-versioning tfsec:ignore:aws-s3-enable-bucket-logging`.
     form: 'tfsec:ignore',
     tool: 'tfsec',
     pattern: /tfsec:ignore:([a-z0-9-]+)/i,
-    read: (m) => ({ ids: [m[1]!] }),
+    read: (m) => ({ ids: idsOfEvery(m.input, /tfsec:ignore:([a-z0-9-]+)/gi) }),
     scope: 'next',
     takesReason: false
   },
@@ -97,7 +101,7 @@ const FORMS: CommentForm[] = [
     form: 'trivy:ignore',
     tool: 'trivy',
     pattern: /trivy:ignore:([A-Za-z0-9-]+)/,
-    read: (m) => ({ ids: [m[1]!] }),
+    read: (m) => ({ ids: idsOfEvery(m.input, /trivy:ignore:([A-Za-z0-9-]+)/g) }),
     scope: 'next',
     takesReason: false
   },
