@@ -34,7 +34,12 @@ const ASSIGNMENT = /^[A-Za-z_]\w{0,100}=/
 
 /** A word without the quotes, brackets and commas of an exec-form array or a quoted script around it. */
 function bare(word: string): string {
-  return word.replace(/^[[("',]+/, '').replace(/["',\]]+$/, '')
+  // Trimmed by index, not by a `[…]+$` expression, which backtracks on a long run of quotes.
+  let start = 0
+  let end = word.length
+  while (start < end && '[("\','.includes(word[start])) start++
+  while (end > start && '"\',]'.includes(word[end - 1])) end--
+  return word.slice(start, end)
 }
 
 /** The index of the first word past a wrapper's options (`sudo -u mysql …`, `timeout -s 9 30 …` also skips the duration). */
