@@ -244,7 +244,10 @@ export const secretsCases: CaseTable = {
         ['docker compose exec -T db sh -c "mysql -uroot -p', ' app"', 'a compose exec running sh -c "mysql …"'],
         ['gunzip < app.sql.gz | sudo -u mysql mysql -uroot -p', ' app', 'a pipeline into sudo mysql'],
         ['test: ["CMD", "mysqladmin", "ping", "-h", "localhost", "-p', '"]', 'an exec-form health check'],
-        ['root@c97c472db02e:/# mysql -u root -p', ' mysql', 'a shell transcript after its prompt']
+        ['root@c97c472db02e:/# mysql -u root -p', ' mysql', 'a shell transcript after its prompt'],
+        ['mysql -uroot -e "CREATE DATABASE app; GRANT ALL ON app.* TO \'app\'@\'%\';" -p', ' app', 'a quoted statement with `;` before -p is one argument'],
+        ["mysql -e 'SELECT (1)' -uroot -p", '', 'a quoted `(` before -p is no subshell'],
+        ['sh -c "echo start" && mysql -uroot -p', ' app', 'a command after a closed sh -c script']
       ].map(([head, tail, name]) => line2(`${head}${STRONG}${tail}`, { severity: 'high' }, `the MySQL client as the command of its segment: ${name}`, 'scripts/db.sh')),
       line2('./restore --db-password S3cr3t-x9 --target /var/lib/app', { severity: 'high' }, 'a value after one blank is passed, whatever follows', 'scripts/restore.sh'),
       line2('./restore --db-password   Wq8zTr4vLm \\', { severity: 'high' }, 'an aligned argument of a continued command line is passed', 'scripts/restore.sh'),

@@ -6,12 +6,41 @@
  * `mysql` as an argument of `find`, whose `-printf` is no MySQL password.
  */
 
+/** Characters that end a command outside quotes: `|`, `||`, `&&`, `&`, `;`, `$(`, `(`, a backtick. */
+const COMMAND_END = new Set(['|', '&', ';', '(', '`'])
+/** The text just before a quote that opens a script: `sh -c "`, an exec form's `"-c", "`. */
+const SCRIPT_OPENER = /(?:^|[\s,[])"?-c"?[\s,]*$/
+
 /**
- * Where a new command starts inside a line: `|`, `||`, `&&`, `&`, `;`, `$(`, `(`, a backtick, and
- * the script of `sh -c "…"` (also an exec-form `"-c", "…"`). A `|` inside a quoted `sed` script
- * splits too; that only shortens a segment.
+ * Where the command that ends `before` starts: past the last `|`, `&&`, `;`, `(`, backtick…
+ * outside quotes, or at the start of the script of `sh -c "…"` (also an exec form's `"-c", "…"`),
+ * read as a line of its own. Quoted text is an argument: `mysql -e "CREATE DATABASE app;" -p…`
+ * is one command.
  */
-const SEGMENT_BREAK = /&&|\|\|?|[;&`(]|-c[ \t]+["']|"-c"[ \t]*,[ \t]*"/g
+function segmentStart(before: string): number {
+  let start = 0
+  let quote: string | undefined
+  let script: string | undefined
+  for (let i = 0; i < before.length; i++) {
+    const c = before[i]
+    if (quote !== undefined) {
+      if (c === '\\' && quote === '"') i++
+      else if (c === quote) quote = undefined
+      continue
+    }
+    if (c === '\\') i++
+    else if (c === script) {
+      script = undefined
+      start = i + 1
+    } else if (c === '"' || c === "'") {
+      if (script === undefined && SCRIPT_OPENER.test(before.slice(Math.max(0, i - 12), i))) {
+        script = c
+        start = i + 1
+      } else quote = c
+    } else if (COMMAND_END.has(c)) start = i + 1
+  }
+  return start
+}
 
 /** Shell keywords and wrappers that run the word after them as the command (`if`, `time`, `exec`). */
 const PASS_THROUGH = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time', 'nohup', 'exec', 'command', 'builtin', 'RUN', 'CMD', 'CMD-SHELL', 'ENTRYPOINT', 'HEALTHCHECK', '-', '='])
@@ -55,9 +84,7 @@ function pastOptions(words: string[], i: number, valueOptions: ReadonlySet<strin
  * line up to the flag (see `lineBefore`); the command is looked for at the start of its last segment.
  */
 export function isSegmentCommand(before: string, commands: ReadonlySet<string>): boolean {
-  let start = 0
-  for (const m of before.matchAll(SEGMENT_BREAK)) start = (m.index ?? 0) + m[0].length
-  const words = before.slice(start).trim().split(/\s+/)
+  const words = before.slice(segmentStart(before)).trim().split(/\s+/)
   let i = 0
   while (i < words.length) {
     const word = bare(words[i])
