@@ -248,6 +248,27 @@ const NOT_PAUSE = [
   { what: 'an image called pause in another registry', code: placeholder('registry.example.com/kubernetes/pause:3.10') },
   { what: 'another image in the pause folder of a registry', code: placeholder('registry.k8s.io/pause-helper:1.0') }
 ]
+/** The capacity Deployment running an ordinary image under the given `command:` (and `args:`). */
+const idler = (command: string, args?: string): string =>
+  placeholder('registry.example.com/share-manager:1.6.0').replace('          resources:\n', `          command: ${command}\n${args ? `          args: ${args}\n` : ''}          resources:\n`)
+/** Commands that only idle: an image pre-puller keeps its image on the node this way. */
+const IDLE_COMMANDS = [
+  '["sh", "-c", "echo share-manager image pulled && sleep infinity"]',
+  '[sleep, infinity]',
+  '["/bin/sh", "-c", "sleep 86400"]',
+  '[tail, -f, /dev/null]',
+  '[/bin/sleep, 2d]',
+  '["/bin/bash", "-ec", "echo ready; exec sleep infinity"]'
+]
+/** Commands that run a program besides (or instead of) the sleep, or sleep only briefly. */
+const NOT_IDLE = [
+  { what: 'a program after a short sleep', code: idler('["sh", "-c", "sleep 5 && exec /app/server"]') },
+  { what: 'a program before the sleep', code: idler('["sh", "-c", "/app/warmup; sleep infinity"]') },
+  { what: 'an agent in the background', code: idler('["sh", "-c", "/app/agent & sleep infinity"]') },
+  { what: 'a substitution in the echo', code: idler('["sh", "-c", "echo $(/app/register) && sleep infinity"]') },
+  { what: 'a one-minute sleep', code: idler('[sleep, "60"]') },
+  { what: 'the image entrypoint given sleep as args', code: placeholder('registry.example.com/share-manager:1.6.0').replace('          resources:\n', '          args: [sleep, infinity]\n          resources:\n') }
+]
 /** A privileged init container that runs as root to set a kernel parameter of the node. */
 const privilegedRootInit = ownershipInit('["sh", "-c", "sysctl -w vm.max_map_count=262144"]').replace('          securityContext:\n            runAsUser: 0\n', '          securityContext:\n            privileged: true\n            runAsUser: 0\n')
 /** UID 0 set for the whole pod, one container of which is privileged. */
@@ -566,13 +587,16 @@ export const kubernetesCases: CaseTable = {
       SIDECAR_PATCH_COMMENTED,
       { code: CLEAN },
       { name: 'batch Job', code: JOB },
-      ...PAUSE_IMAGES.map((image) => ({ name: `a capacity placeholder running the pause image ${image}`, code: placeholder(image) }))
+      ...PAUSE_IMAGES.map((image) => ({ name: `a capacity placeholder running the pause image ${image}`, code: placeholder(image) })),
+      ...IDLE_COMMANDS.map((command) => ({ name: `a container that only idles: ${command}`, code: idler(command) })),
+      { name: 'a shell given its idle script through args', code: idler('[sh, -c]', '["sleep infinity"]') }
     ],
     invalid: [
       { code: noLiveness, errors: [{ line: CONTAINER_LINE, severity: 'low', message: /has no liveness probe \(it has a readiness probe, so a hung container is taken out of traffic, only not restarted: low\)$/ }] },
       { name: 'neither probe: medium', code: noProbes, errors: [{ line: CONTAINER_LINE, severity: 'medium', message: /has no liveness probe$/ }] },
       { ...jsonPatchOverlay(noLiveness), errors: [{ path: 'base/api.yaml', line: CONTAINER_LINE }] },
-      ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] }))
+      ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] })),
+      ...NOT_IDLE.map(({ what, code }) => ({ name: `not idle, ${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] }))
     ]
   },
   'k8s/no-readiness-probe': {
@@ -585,11 +609,13 @@ export const kubernetesCases: CaseTable = {
       { name: 'Knative adds a TCP readiness probe of its own', code: KNATIVE_PRIVILEGED },
       { name: 'a portless config reloader whose pod\'s Service targets only the server\'s named port', code: exporterWithReloader('http') },
       { name: 'a portless config reloader whose pod\'s Service targets only the server\'s port number', code: exporterWithReloader('19115') },
-      ...PAUSE_IMAGES.map((image) => ({ name: `a capacity placeholder running the pause image ${image}`, code: placeholder(image) }))
+      ...PAUSE_IMAGES.map((image) => ({ name: `a capacity placeholder running the pause image ${image}`, code: placeholder(image) })),
+      ...IDLE_COMMANDS.map((command) => ({ name: `a container that only idles: ${command}`, code: idler(command) }))
     ],
     invalid: [
       { code: noReadiness, errors: [{ line: CONTAINER_LINE, severity: 'medium' }] },
       ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] })),
+      ...NOT_IDLE.map(({ what, code }) => ({ name: `not idle, ${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] })),
       {
         name: 'a portless container whose pod\'s Service targets a port no container declares: medium (it may be that container\'s)',
         code: exporterWithReloader('8080'),
@@ -706,13 +732,29 @@ export const kubernetesCases: CaseTable = {
     ]
   },
   'k8s/no-cpu-limits': {
-    valid: [{ code: CLEAN }, ...PAUSE_IMAGES.map((image) => ({ name: `the pause image ${image}: nothing to throttle`, code: placeholder(image) }))],
-    invalid: [{ code: noCpuLim, errors: [{ line: lineOf(noCpuLim, 'limits:') }] }, ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: lineOf(code, 'resources:') }] }))]
+    valid: [
+      { code: CLEAN },
+      ...PAUSE_IMAGES.map((image) => ({ name: `the pause image ${image}: nothing to throttle`, code: placeholder(image) })),
+      ...IDLE_COMMANDS.map((command) => ({ name: `a container that only idles (${command}): nothing to throttle`, code: idler(command) }))
+    ],
+    invalid: [
+      { code: noCpuLim, errors: [{ line: lineOf(noCpuLim, 'limits:') }] },
+      ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: lineOf(code, 'resources:') }] })),
+      ...NOT_IDLE.map(({ what, code }) => ({ name: `not idle, ${what}: reported`, code, errors: [{ line: lineOf(code, 'resources:') }] }))
+    ]
   },
   'k8s/no-memory-requests': {
-    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { code: CLEAN }, ...PAUSE_IMAGES.map((image) => ({ name: `the pause image ${image}`, code: placeholder(image) }))],
+    valid: [
+      overlay('patches'),
+      overlay('patchesStrategicMerge'),
+      BARE_PATCH_OVERLAY,
+      { code: CLEAN },
+      ...PAUSE_IMAGES.map((image) => ({ name: `the pause image ${image}`, code: placeholder(image) })),
+      ...IDLE_COMMANDS.map((command) => ({ name: `a container that only idles (${command})`, code: idler(command) }))
+    ],
     invalid: [
       ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: lineOf(code, 'requests:'), severity: 'medium' as const }] })),
+      ...NOT_IDLE.map(({ what, code }) => ({ name: `not idle, ${what}: reported`, code, errors: [{ line: lineOf(code, 'requests:'), severity: 'medium' as const }] })),
       { name: 'limit set: the request defaults to it', code: noMemReq, errors: [{ line: lineOf(noMemReq, 'requests:'), severity: 'low', message: /reserves its whole limit \(`256Mi`\)/ }] },
       { name: 'no requests section, limits only', code: limitsOnly, errors: [{ line: lineOf(limitsOnly, 'resources:'), severity: 'low' }] },
       { name: 'no resources at all', code: noResources, errors: [{ line: CONTAINER_LINE, severity: 'medium' }] },
@@ -720,8 +762,16 @@ export const kubernetesCases: CaseTable = {
     ]
   },
   'k8s/no-memory-limits': {
-    valid: [{ code: CLEAN }, ...PAUSE_IMAGES.map((image) => ({ name: `the pause image ${image}: constant tiny memory`, code: placeholder(image) }))],
-    invalid: [{ code: noMemLim, errors: [{ line: lineOf(noMemLim, 'limits:') }] }, ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: lineOf(code, 'resources:') }] }))]
+    valid: [
+      { code: CLEAN },
+      ...PAUSE_IMAGES.map((image) => ({ name: `the pause image ${image}: constant tiny memory`, code: placeholder(image) })),
+      ...IDLE_COMMANDS.map((command) => ({ name: `a container that only idles (${command}): constant tiny memory`, code: idler(command) }))
+    ],
+    invalid: [
+      { code: noMemLim, errors: [{ line: lineOf(noMemLim, 'limits:') }] },
+      ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: lineOf(code, 'resources:') }] })),
+      ...NOT_IDLE.map(({ what, code }) => ({ name: `not idle, ${what}: reported`, code, errors: [{ line: lineOf(code, 'resources:') }] }))
+    ]
   },
   'k8s/image-latest': {
     valid: [

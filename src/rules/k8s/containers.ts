@@ -6,7 +6,7 @@ import type { Report } from '../rule.js'
 import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, mutableImageReason, parseImageRef } from '../container-common.js'
 import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isWellKnownPassword } from '../secrets/keys.js'
 import { K8S } from './meta.js'
-import { isBuiltInApi, isTrue, runsPauseImage, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { holdsPlaceOnly, isBuiltInApi, isTrue, runsPauseImage, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine } from './view.js'
 import { servedByService, unroutedContainer, type StreamIndex } from './workloads.js'
 import { containerNodePluginNeed, initContainerSysctls } from './pod.js'
@@ -25,8 +25,8 @@ const label = (c: Container): string => `${c.init ? 'init container' : 'containe
 
 export function checkProbes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container, stream?: StreamIndex): Finding[] {
   const v = obj.view
-  // The pause image's one process waits for a signal: nothing to hang, nothing to serve.
-  if (c.init || pod.runToCompletion || runsPauseImage(v, c)) return []
+  // The pause image's one process waits for a signal, an idle command only sleeps: nothing to hang, nothing to serve.
+  if (c.init || pod.runToCompletion || holdsPlaceOnly(v, c)) return []
   const out: Finding[] = []
   if (v.get(c.node, 'livenessProbe') === undefined) {
     const message = `${label(c)} of ${obj.kind} \`${obj.name}\` has no liveness probe`
@@ -65,8 +65,8 @@ const RESOURCE_RULES = [
 
 export function checkResources(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
   const v = obj.view
-  // The pause image uses next to no CPU or memory, and never more: its requests, when set, only hold capacity.
-  if (runsPauseImage(v, c)) return []
+  // The pause image or an idle command uses next to no CPU or memory, and never more: its requests, when set, only hold capacity.
+  if (holdsPlaceOnly(v, c)) return []
   const resources = v.get(c.node, 'resources')
   const out: Finding[] = []
   for (const r of RESOURCE_RULES) {
