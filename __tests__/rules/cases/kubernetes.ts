@@ -205,6 +205,14 @@ const opsService = (app: string, targetPort: string): string =>
  */
 const exporterWithReloader = (targetPort: string): string =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: exporter\n  namespace: ops\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: exporter\n  template:\n    metadata:\n      labels:\n        app: exporter\n    spec:\n      containers:\n        - name: server\n          image: registry.example.com/exporter:0.28.0\n          ports:\n            - containerPort: 19115\n              name: http\n          livenessProbe:\n            httpGet: { path: /health, port: http }\n          readinessProbe:\n            httpGet: { path: /health, port: http }\n        - name: reloader\n          image: registry.example.com/config-reload:0.15.0\n          args: [--webhook-url=http://localhost:19115/-/reload]\n---\n${opsService('exporter', targetPort)}`
+/** A Service of the `ops` namespace named `name`, selecting `app: <app>` through one port named `portName` (none when empty). */
+const metricsService = (name: string, app: string, portName: string): string =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ops\nspec:\n  selector:\n    app: ${app}\n  ports:\n    - ${portName ? `name: ${portName}\n      ` : ''}port: 9001\n      targetPort: 9001\n`
+/** The controller's container declaring one port named `name`. */
+const controllerPort = (name: string): string => controller(`          ports:\n            - name: ${name}\n              containerPort: 9001\n`)
+/** A bare Pod serving port 80, with probes but no readiness one; `labels` is its metadata's labels block (none when empty). */
+const barePod = (labels = ''): string =>
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: volume-test\n  namespace: default\n${labels}spec:\n  containers:\n    - name: web\n      image: nginx:1.27-alpine\n      livenessProbe:\n        exec:\n          command: [ls, /data]\n      ports:\n        - containerPort: 80\n`
 /** The line of the reloader container in `exporterWithReloader`. */
 const RELOADER_LINE = lineOf(exporterWithReloader('http'), '- name: reloader')
 const untagged = withEdit(['image: registry.example.com/api:1.4.2', 'image: nginx'])
@@ -627,6 +635,18 @@ export const kubernetesCases: CaseTable = {
         errors: [{ line: lineOf(controller(), '- name: sync'), severity: 'low', message: /has no readiness probe \(low: no container of the pod declares a port and no Service in .+ routes to it; a Service elsewhere could still target a port it does not declare\)$/ }]
       },
       {
+        name: 'a bare Pod without labels: low whatever its ports, no Service can select it and it has no rollout',
+        code: barePod(),
+        errors: [{ line: lineOf(barePod(), '- name: web'), severity: 'low', message: 'container `web` of Pod `volume-test` has no readiness probe (low: its pod carries no labels, so no Service can select it and readiness gates no traffic; a bare Pod has no rollout to hold back either)' }]
+      },
+      { name: 'a bare Pod with an empty labels map: low', code: barePod('  labels: {}\n'), errors: [{ line: lineOf(barePod('  labels: {}\n'), '- name: web'), severity: 'low' }] },
+      { name: 'a bare Pod with labels: medium, a Service elsewhere may select it', code: barePod('  labels:\n    app: web\n'), errors: [{ line: lineOf(barePod('  labels:\n    app: web\n'), '- name: web'), severity: 'medium' }] },
+      {
+        name: 'a bare Pod without labels that a kustomization deploys: medium, its labels transformer may add some',
+        files: { 'k8s/pod.yaml': barePod(), 'k8s/kustomization.yaml': kustomization(['pod.yaml'], 'labels:\n  - pairs:\n      app: web\n') },
+        errors: [{ path: 'k8s/pod.yaml', line: lineOf(barePod(), '- name: web'), severity: 'medium' }]
+      },
+      {
         name: 'a portless sidecar beside a container with a port, no Service in view: medium, unchanged',
         code: exporterWithReloader('http').split('---\n')[0]!,
         errors: [{ line: RELOADER_LINE, severity: 'medium' }]
@@ -696,6 +716,41 @@ export const kubernetesCases: CaseTable = {
         name: 'a portless Deployment a Service of the set selects: medium, unchanged',
         code: controller().replace('type: Recreate', 'type: RollingUpdate') + '---\n' + opsService('dns-sync', '8080'),
         errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium', suggestion: '  replicas: 2' }]
+      },
+      {
+        name: 'a controller whose only Service exposes a port named metrics: low, naming that Service',
+        code: controller() + '---\n' + metricsService('dns-sync-stats', 'dns-sync', 'metrics'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', suggestion: null, message: /\(low: the only Services in .+ selecting its pods \(`dns-sync-stats`\) expose metrics and its containers declare no port but a metrics one, so it serves no caller in view but a metrics scraper/ }]
+      },
+      {
+        name: 'a controller whose only Service is named *-metrics: low',
+        code: controller() + '---\n' + metricsService('dns-sync-metrics', 'dns-sync', ''),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', suggestion: null }]
+      },
+      {
+        name: 'a controller declaring only an http-metrics port, no Service: low',
+        code: controllerPort('http-metrics'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', suggestion: null, message: /\(low: no Service in .+ selects its pods and its containers declare no port but a metrics one, so it serves no caller in view but a metrics scraper, for which a pause only leaves a gap/ }]
+      },
+      {
+        name: 'a StatefulSet whose one unnamed port is the target of its only Service, a metrics one: low',
+        code: controller(`          ports:\n            - containerPort: 9001\n`).replace('kind: Deployment', 'kind: StatefulSet').replace('  strategy:\n    type: Recreate\n', '') + '---\n' + metricsService('app-metrics', 'dns-sync', 'metrics'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', message: /\(low: the only Services in .+ selecting its pods \(`app-metrics`\) expose metrics/ }]
+      },
+      {
+        name: 'an unnamed port beside the one a metrics Service targets: medium, it may serve callers',
+        code: controller(`          ports:\n            - containerPort: 9001\n            - containerPort: 8080\n`) + '---\n' + metricsService('app-metrics', 'dns-sync', 'metrics'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
+        name: 'a controller declaring a port named http: medium, it may serve callers',
+        code: controllerPort('http'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
+        name: 'a metrics Service beside a Service on another port: medium',
+        code: controller().replace('type: Recreate', 'type: RollingUpdate') + '---\n' + metricsService('dns-sync-metrics', 'dns-sync', 'metrics') + '---\n' + metricsService('dns-sync-api', 'dns-sync', 'grpc'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
       },
       {
         name: 'kustomize patch setting one replica',
@@ -1274,6 +1329,21 @@ export const kubernetesCases: CaseTable = {
       {
         name: 'a portless Deployment a Service of the set selects: medium',
         code: controller() + '---\n' + opsService('dns-sync', '8080'),
+        errors: [{ line: lineOf(controller(), 'type: Recreate'), severity: 'medium' }]
+      },
+      {
+        name: 'a controller whose only Service exposes metrics: low, it serves no caller in view but a scraper',
+        code: controller() + '---\n' + metricsService('dns-sync-metrics', 'dns-sync', 'metrics'),
+        errors: [{ line: lineOf(controller(), 'type: Recreate'), severity: 'low', message: /\(low: the only Services in .+ selecting its pods \(`dns-sync-metrics`\) expose metrics/ }]
+      },
+      {
+        name: 'a controller declaring only a port named prometheus, no Service: low',
+        code: controllerPort('prometheus'),
+        errors: [{ line: lineOf(controller(), 'type: Recreate'), severity: 'low' }]
+      },
+      {
+        name: 'a controller declaring a port named web: medium',
+        code: controllerPort('web'),
         errors: [{ line: lineOf(controller(), 'type: Recreate'), severity: 'medium' }]
       },
       {

@@ -46,7 +46,9 @@ export function checkProbes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: 
     // The Services target only its neighbours' ports (a config reloader beside the server): it gets none of their traffic.
     if (unrouted === 'other-containers') return out
     out.push(
-      unrouted === 'no-service'
+      unrouted === 'unlabeled'
+        ? ctx.report(K8S.noReadinessProbe, c.line, `${message} (low: its pod carries no labels, so no Service can select it and readiness gates no traffic${obj.kind === 'Pod' ? '; a bare Pod has no rollout to hold back either' : ''})`, { severity: 'low' })
+        : unrouted === 'no-service'
         ? ctx.report(K8S.noReadinessProbe, c.line, `${message} (low: no container of the pod declares a port and no Service in ${stream?.scope ?? 'this file'} routes to it; a Service elsewhere could still target a port it does not declare)`, {
             severity: 'low'
           })

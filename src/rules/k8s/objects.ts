@@ -27,15 +27,22 @@ export interface PodSpec {
   line: number
   /** Labels the pods carry (template metadata, or the Pod's own metadata). */
   labels: Record<string, string>
+  /** Whether the pods carry no labels at all (no `labels:`, or an empty map): no Service can select them. */
+  unlabeled: boolean
   /** Jobs, CronJobs and run-to-completion Pods: no probes expected. */
   runToCompletion: boolean
   /** What its containers declare as ports, read once when a check first asks (see `podPorts` in workloads.ts). */
   ports?: PodPorts
 }
 
-/** What the containers of a pod declare: whether any declares a port, and every declared port's number and name. */
+/** What the containers of a pod declare: whether any declares a port, every declared port's number and name, and those of the ports not named for metrics. */
 export interface PodPorts {
   anyDeclared: boolean
+  /**
+   * The number and name of each declared port not named as a metrics port (see `isMetricsPortName`
+   * in workloads.ts); a `ports:` given as text (a template's) is one entry with neither.
+   */
+  otherPorts: string[][]
   keys: Set<string>
 }
 
@@ -149,7 +156,7 @@ function readPodSpec(obj: K8sObject): PodSpec | undefined {
     return {
       node: spec,
       line: v.keyLine(obj.node, 'spec'),
-      labels: labelsOf(v, v.at(obj.node, ['metadata', 'labels'])),
+      ...labelling(v, v.get(obj.node, 'metadata')),
       runToCompletion: restart === 'Never' || restart === 'OnFailure'
     }
   }
@@ -162,7 +169,7 @@ function readPodSpec(obj: K8sObject): PodSpec | undefined {
   const viaTemplate = templateSpec(v, spec, false)
   if (viaTemplate && v.get(viaTemplate.node, 'containers') !== undefined) return viaTemplate
   if (isMap(spec) && v.get(spec, 'containers') !== undefined) {
-    return { node: spec, line: v.keyLine(obj.node, 'spec'), labels: labelsOf(v, v.at(obj.node, ['metadata', 'labels'])), runToCompletion: false }
+    return { node: spec, line: v.keyLine(obj.node, 'spec'), ...labelling(v, v.get(obj.node, 'metadata')), runToCompletion: false }
   }
   return undefined
 }
@@ -208,9 +215,19 @@ function templateSpec(v: DocView, spec: Node | undefined, runToCompletion: boole
   return {
     node: podSpec,
     line: v.keyLine(template, 'spec'),
-    labels: labelsOf(v, v.at(template, ['metadata', 'labels'])),
+    ...labelling(v, v.get(template, 'metadata')),
     runToCompletion
   }
+}
+
+/**
+ * The labels a pod's metadata gives it, and whether it gives none: no `labels:` key, or one holding
+ * an empty map. A `labels:` value of another shape (text, a list) may still stand for some.
+ */
+function labelling(v: DocView, metadata: Node | undefined): { labels: Record<string, string>; unlabeled: boolean } {
+  const node = v.get(metadata, 'labels')
+  const labels = labelsOf(v, node)
+  return { labels, unlabeled: node === undefined || (isMap(node) && v.entries(node).length === 0) }
 }
 
 export function labelsOf(v: DocView, node: Node | undefined): Record<string, string> {

@@ -29,9 +29,10 @@ export interface StreamIndex {
   pods: { namespace?: string; labels: Record<string, string>; workload: K8sObject; spec: PodSpec }[]
   /**
    * Selectors of the Services of the set (those with a selector), with the pod port each of their
-   * ports targets (`targetPort`, else `port`: a number or a port name; '' when unreadable).
+   * ports targets (`targetPort`, else `port`: a number or a port name; '' when unreadable), and
+   * whether the Service only exposes metrics (see `exposesOnlyMetrics`).
    */
-  services: { namespace?: string; selector: Record<string, string>; targetPorts: string[] }[]
+  services: { namespace?: string; name: string; selector: Record<string, string>; targetPorts: string[]; metricsOnly: boolean }[]
   /**
    * Custom resources shaped like what an operator turns into pods (a spec with replicas,
    * instances, members, an image or a version): the pods of those carry labels no manifest shows.
@@ -65,8 +66,10 @@ export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIn
     if (obj.kind === 'Service') {
       const selector = labelsOf(v, v.at(obj.node, ['spec', 'selector']))
       if (Object.keys(selector).length) {
-        const targetPorts = v.items(v.at(obj.node, ['spec', 'ports'])).map((p) => (v.str(v.get(p, 'targetPort')) ?? v.str(v.get(p, 'port')) ?? '').trim())
-        index.services.push({ namespace: obj.namespace, selector, targetPorts })
+        const ports = v.items(v.at(obj.node, ['spec', 'ports']))
+        const targetPorts = ports.map((p) => (v.str(v.get(p, 'targetPort')) ?? v.str(v.get(p, 'port')) ?? '').trim())
+        const metricsOnly = exposesOnlyMetrics(obj.name, ports.map((p) => v.str(v.get(p, 'name')) ?? v.str(v.get(p, 'targetPort'))))
+        index.services.push({ namespace: obj.namespace, name: obj.name, selector, targetPorts, metricsOnly })
       }
     } else if (obj.kind === 'Ingress') {
       const spec = v.get(obj.node, 'spec')
@@ -121,6 +124,21 @@ export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIn
   return index
 }
 
+/** Port names by which a Service or a container offers only metrics for a scraper to read. */
+const METRICS_PORT_NAMES = new Set(['metrics', 'http-metrics', 'https-metrics', 'prometheus'])
+
+/** Whether a port name (a Service's, a container's, or a `targetPort` naming one) names a metrics port. */
+export const isMetricsPortName = (name: string | undefined): boolean => name !== undefined && METRICS_PORT_NAMES.has(name.trim().toLowerCase())
+
+/**
+ * A Service that only exposes metrics: named `*-metrics`, or all of whose ports (at least one) are
+ * named as metrics ports (by their own name, else the container port name they target). Only a
+ * metrics scraper calls it; it makes no caller wait on the pods it selects.
+ */
+function exposesOnlyMetrics(name: string, portNames: (string | undefined)[]): boolean {
+  return /-metrics$/i.test(name) || (portNames.length > 0 && portNames.every(isMetricsPortName))
+}
+
 /** Namespaces match when equal, or when either side leaves it to the apply context. */
 export const sameNamespace = (a?: string, b?: string): boolean => a === undefined || b === undefined || a === b
 
@@ -157,12 +175,18 @@ export function declaresPort(v: DocView, c: Container): boolean {
 /** The ports a pod's containers declare, kept on the pod: a pod of many portless containers would otherwise be read once per container. */
 export function podPorts(v: DocView, pod: PodSpec): PodPorts {
   if (pod.ports) return pod.ports
-  const found: PodPorts = { anyDeclared: false, keys: new Set() }
+  const found: PodPorts = { anyDeclared: false, keys: new Set(), otherPorts: [] }
   for (const c of containersOf(v, pod)) {
-    if (declaresPort(v, c)) found.anyDeclared = true
-    for (const p of v.items(v.get(c.node, 'ports'))) {
+    if (!declaresPort(v, c)) continue
+    found.anyDeclared = true
+    const ports = v.get(c.node, 'ports')
+    // Ports given as text (a template's) may be anything: no Service target can tell them apart.
+    if (!isSeq(ports)) found.otherPorts.push([])
+    for (const p of v.items(ports)) {
       if (v.get(p, 'containerPort') === undefined) continue
-      for (const key of [v.str(v.get(p, 'containerPort')), v.str(v.get(p, 'name'))]) if (key?.trim()) found.keys.add(key.trim())
+      const keys = [v.str(v.get(p, 'containerPort')), v.str(v.get(p, 'name'))].map((key) => key?.trim() ?? '').filter((key) => key !== '')
+      for (const key of keys) found.keys.add(key)
+      if (!isMetricsPortName(v.str(v.get(p, 'name')))) found.otherPorts.push(keys)
     }
   }
   pod.ports = found
@@ -170,15 +194,23 @@ export function podPorts(v: DocView, pod: PodSpec): PodPorts {
 }
 
 /**
- * Why Service traffic does not reach a container that declares no port, as far as the set shows:
- * `other-containers` when Services of the set select the pod and every port they target is one
- * another container of the pod declares (by number or name: a config reloader beside the server);
- * `no-service` when no container of the pod declares a port and no Service of the set selects it
- * (a controller or worker; a Service outside the set could still target an undeclared port).
- * Undefined otherwise, and always for a container that declares a port. The ports the pod
- * declares are all other containers' then, since this one declares none.
+ * Whether no Service can select the pods: their metadata gives them no labels, and no kustomization
+ * deploys the set (its `labels:` or `commonLabels:` may add some).
  */
-export function unroutedContainer(stream: StreamIndex | undefined, obj: K8sObject, pod: PodSpec, c: Container): 'other-containers' | 'no-service' | undefined {
+const unselectable = (stream: StreamIndex | undefined, pod: PodSpec): boolean => pod.unlabeled && stream?.kustomized !== true
+
+/**
+ * Why Service traffic does not reach a container, as far as the set shows: `unlabeled` when the
+ * pod carries no labels (see `unselectable`), whatever ports it declares; for a container that
+ * declares no port, `other-containers` when Services of the set select the pod and every port
+ * they target is one another container of the pod declares (by number or name: a config reloader
+ * beside the server), `no-service` when no container of the pod declares a port and no Service of
+ * the set selects it (a controller or worker; a Service outside the set could still target an
+ * undeclared port). Undefined otherwise. The ports the pod declares are all other containers'
+ * then, since this one declares none.
+ */
+export function unroutedContainer(stream: StreamIndex | undefined, obj: K8sObject, pod: PodSpec, c: Container): 'unlabeled' | 'other-containers' | 'no-service' | undefined {
+  if (unselectable(stream, pod)) return 'unlabeled'
   const v = obj.view
   if (declaresPort(v, c)) return undefined
   const ports = podPorts(v, pod)
@@ -188,20 +220,37 @@ export function unroutedContainer(stream: StreamIndex | undefined, obj: K8sObjec
   return elsewhere ? 'other-containers' : undefined
 }
 
+/** Why a workload serves no caller in view (see `servesNoCaller`): the Services selecting it, when they only expose metrics. */
+type NoCaller = { why: 'unlabeled' } | { why: 'no-port' } | { why: 'metrics-only'; services: string[] }
+
 /**
- * Whether a workload serves no caller the set shows: none of its containers declares a port and
- * no Service of the set selects its pods (a controller or a queue worker). A rollout or a drain
- * pauses its work; no request fails.
+ * Why a workload serves no caller the set shows, or undefined when it may: its pods carry no
+ * labels (see `unselectable`); or no Service of the set but a metrics one (see `exposesOnlyMetrics`)
+ * selects its pods and every port its containers declare is a metrics one, by its name or as the
+ * target of such a Service (a controller or a queue worker, perhaps scraped for metrics). A rollout
+ * or a drain pauses its work; no request fails.
  */
-export function servesNoCaller(stream: StreamIndex | undefined, obj: K8sObject, pod: PodSpec): boolean {
+export function servesNoCaller(stream: StreamIndex | undefined, obj: K8sObject, pod: PodSpec): NoCaller | undefined {
   // On the host's network a pod serves at the node's address whatever it declares.
-  if (isTrue(obj.view, obj.view.get(pod.node, 'hostNetwork'))) return false
-  return !podPorts(obj.view, pod).anyDeclared && servedByService(stream, obj, pod) !== true
+  if (isTrue(obj.view, obj.view.get(pod.node, 'hostNetwork'))) return undefined
+  if (unselectable(stream, pod)) return { why: 'unlabeled' }
+  const selecting = (stream?.services ?? []).filter((s) => sameNamespace(s.namespace, obj.namespace) && selectsPod(s, pod))
+  if (selecting.some((s) => !s.metricsOnly)) return undefined
+  const ports = podPorts(obj.view, pod)
+  const scraped = new Set(selecting.flatMap((s) => s.targetPorts))
+  if (ports.otherPorts.some((keys) => !keys.some((key) => scraped.has(key)))) return undefined
+  return selecting.length > 0 || ports.anyDeclared ? { why: 'metrics-only', services: [...new Set(selecting.map((s) => s.name))] } : { why: 'no-port' }
 }
 
 /** Why a workload serving no caller in view is low, for the messages of the rules that assume it serves traffic. */
-const noCallerClause = (stream: StreamIndex | undefined): string =>
-  `no container declares a port and no Service in ${stream?.scope ?? 'this file'} selects its pods, so it serves no caller in view: a controller or worker, which a rollout or a drain pauses`
+function noCallerClause(noCaller: NoCaller, stream: StreamIndex | undefined): string {
+  const scope = stream?.scope ?? 'this file'
+  const paused = 'a controller or worker, which a rollout or a drain pauses'
+  if (noCaller.why === 'unlabeled') return `its pods carry no labels, so no Service can select them and it serves no caller in view: ${paused}`
+  if (noCaller.why === 'no-port') return `no container declares a port and no Service in ${scope} selects its pods, so it serves no caller in view: ${paused}`
+  const services = noCaller.services.length > 0 ? `the only Services in ${scope} selecting its pods (${noCaller.services.map((n) => `\`${n}\``).join(', ')}) expose metrics` : `no Service in ${scope} selects its pods`
+  return `${services} and its containers declare no port but a metrics one, so it serves no caller in view but a metrics scraper, for which a pause only leaves a gap: ${paused}`
+}
 
 /** Replicas, disruption budget and spreading of a Deployment or StatefulSet. */
 export function checkReplication(ctx: CheckContext, obj: K8sObject, pod: PodSpec, stream: StreamIndex): Finding[] {
@@ -218,12 +267,13 @@ export function checkReplication(ctx: CheckContext, obj: K8sObject, pod: PodSpec
     const line = v.keyLine(spec, 'replicas')
     const message = `${obj.kind} \`${obj.name}\` runs a single replica`
     const writer = singleWriterClaim(obj, pod, stream)
+    const noCaller = writer ? undefined : servesNoCaller(stream, obj, pod)
     out.push(
       writer
         ? ctx.report(K8S.singleReplica, line, `${message} (low: ${singleWriterClause(writer)})`, { severity: 'low' })
-        : servesNoCaller(stream, obj, pod)
+        : noCaller
           ? // A second copy of a worker doubles its work (a load generator's output) and may need leader election.
-            ctx.report(K8S.singleReplica, line, `${message} (low: ${noCallerClause(stream)})`, { severity: 'low' })
+            ctx.report(K8S.singleReplica, line, `${message} (low: ${noCallerClause(noCaller, stream)})`, { severity: 'low' })
           : ctx.report(K8S.singleReplica, line, message, {
             suggestion: canSuggestTwoReplicas(obj, pod) ? replaceScalarOnLine(lineText(ctx.content, line), 'replicas', /^1$/, '2') : undefined
           })
@@ -346,9 +396,10 @@ export function checkRollout(ctx: CheckContext, obj: K8sObject, pod: PodSpec, co
     const strategy = v.get(spec, 'strategy')
     if (v.str(v.get(strategy, 'type')) === 'Recreate' && !singleWriter(obj, pod, containers)) {
       const message = `Deployment \`${obj.name}\` uses the Recreate strategy: every rollout stops all pods first`
+      const noCaller = servesNoCaller(stream, obj, pod)
       out.push(
-        servesNoCaller(stream, obj, pod)
-          ? ctx.report(K8S.recreateStrategy, v.keyLine(strategy, 'type'), `${message} (low: ${noCallerClause(stream)})`, { severity: 'low' })
+        noCaller
+          ? ctx.report(K8S.recreateStrategy, v.keyLine(strategy, 'type'), `${message} (low: ${noCallerClause(noCaller, stream)})`, { severity: 'low' })
           : ctx.report(K8S.recreateStrategy, v.keyLine(strategy, 'type'), message)
       )
     }
