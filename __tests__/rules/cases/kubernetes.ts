@@ -238,6 +238,9 @@ const cniInstaller = (securityContext: string, hostPath = '/opt/cni/bin') =>
 /** A CSI node driver whose privileged container propagates a mount back to the host. */
 const csiNodeDriver = (propagation: string) =>
   `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: csi-node\nspec:\n  template:\n    spec:\n      containers:\n        - name: driver\n          image: registry.example.com/csi-node:1.0\n          securityContext:\n            privileged: true\n          volumeMounts:\n            - name: pods\n              mountPath: /var/lib/kubelet/pods\n              mountPropagation: ${propagation}\n      volumes:\n        - name: pods\n          hostPath:\n            path: /var/lib/kubelet/pods\n`
+/** A storage manager DaemonSet: a privileged container mounting its data folder (`hostPath`) with Bidirectional propagation, and the host's /etc. */
+const storageManager = (hostPath: string, securityContext = 'privileged: true', propagation = 'Bidirectional'): string =>
+  `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: storage-manager\n  namespace: storage-system\nspec:\n  template:\n    spec:\n      containers:\n        - name: manager\n          image: registry.example.com/storage-manager:1.6\n          securityContext:\n            ${securityContext}\n          volumeMounts:\n            - name: data\n              mountPath: /var/lib/storage/\n              mountPropagation: ${propagation}\n            - name: etc\n              mountPath: /host/etc/\n        - name: exporter\n          image: registry.example.com/storage-exporter:1.6\n          volumeMounts:\n            - name: logs\n              mountPath: /logs\n      volumes:\n        - name: data\n          hostPath:\n            path: "${hostPath}"\n        - name: etc\n          hostPath:\n            path: /etc/\n        - name: logs\n          hostPath:\n            path: /var/lib/storage-logs\n`
 /** A Deployment whose privileged init container (`tune`, with these extra keys, from `image`) runs the given command (line 11: its `privileged: true`). */
 const sysctlInit = (command: string, extra = '', image = 'busybox:1.36'): string =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: tune\n          securityContext:\n            privileged: true\n          image: ${image}\n${command ? `          command: ${command}\n` : ''}${extra}      containers:\n        - name: search\n          image: registry.example.com/search:8.1\n`
@@ -1305,7 +1308,49 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/host-path-volume': {
     valid: [{ code: CLEAN }, { name: 'system component in kube-system', code: hostPathVol.replace(/namespace: shop/g, 'namespace: kube-system') }],
-    invalid: [...POD_SECURITY_CASES['k8s/host-path-volume'], { code: hostPathVol, errors: [{ line: lineOf(hostPathVol, 'path: /var/log') }] }]
+    invalid: [
+      ...POD_SECURITY_CASES['k8s/host-path-volume'],
+      { code: hostPathVol, errors: [{ line: lineOf(hostPathVol, 'path: /var/log') }] },
+      {
+        name: "a privileged storage node plugin's own data folder: low; the host's /etc it also mounts and a folder only its unprivileged neighbour mounts stay medium",
+        code: storageManager('/var/lib/storage/'),
+        errors: [
+          {
+            line: lineOf(storageManager('/var/lib/storage/'), 'path: "/var/lib/storage/"'),
+            severity: 'low',
+            message: "volume `data` of DaemonSet `storage-manager` mounts host path `/var/lib/storage/` (low: the privileged container `manager` mounting it is a CNI/CSI node plugin, which needs it to propagate mounts back to the host, and its privilege is reported on its own; outside the node's system paths, this folder is that plugin's own data on the node)"
+          },
+          { line: lineOf(storageManager('/var/lib/storage/'), 'path: /etc/'), severity: 'medium' },
+          { line: lineOf(storageManager('/var/lib/storage/'), 'path: /var/lib/storage-logs'), severity: 'medium' }
+        ]
+      },
+      {
+        name: "a CSI node driver's kubelet pods folder: low",
+        code: csiNodeDriver('Bidirectional'),
+        errors: [{ line: lineOf(csiNodeDriver('Bidirectional'), 'path: /var/lib/kubelet/pods'), severity: 'low' }]
+      },
+      ...['/', '/var/lib', '/usr/local/bin', '/root/.ssh', '/var/lib/containerd'].map((path) => ({
+        name: `a node plugin mounting the system path ${path}: medium`,
+        code: storageManager(path),
+        errors: [
+          { line: lineOf(storageManager(path), `path: "${path}"`), severity: 'medium' as const },
+          { line: lineOf(storageManager(path), 'path: /etc/'), severity: 'medium' as const },
+          { line: lineOf(storageManager(path), 'path: /var/lib/storage-logs'), severity: 'medium' as const }
+        ]
+      })),
+      ...[
+        ['an unprivileged container', 'runAsUser: 0', 'Bidirectional'],
+        ['a privileged container that is no node plugin', 'privileged: true', 'HostToContainer']
+      ].map(([what, securityContext, propagation]) => ({
+        name: `${what} mounting a data folder: medium`,
+        code: storageManager('/var/lib/storage/', securityContext, propagation),
+        errors: [
+          { line: lineOf(storageManager('/var/lib/storage/'), 'path: "/var/lib/storage/"'), severity: 'medium' as const },
+          { line: lineOf(storageManager('/var/lib/storage/'), 'path: /etc/'), severity: 'medium' as const },
+          { line: lineOf(storageManager('/var/lib/storage/'), 'path: /var/lib/storage-logs'), severity: 'medium' as const }
+        ]
+      }))
+    ]
   },
   'k8s/container-runtime-socket-mount': {
     valid: [{ code: CLEAN }],

@@ -312,7 +312,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'medium',
     title: 'hostPath volume outside kube-system',
-    description: 'A hostPath volume exposes the node filesystem to the pod; outside system components this is rarely needed and often a way out of the container.' + BASELINE_REJECTS,
+    description: 'A hostPath volume exposes the node filesystem to the pod; outside system components this is rarely needed and often a way out of the container. Low when a privileged container mounting it is a CNI/CSI node plugin (as `k8s/privileged-container` classifies it: a `Bidirectional` mount, a CNI, kubelet volume plugin or BPF folder of the host) and the path is not one of the node\'s system paths (`/`, `/etc`, `/root`, `/home`, `/proc`, `/sys`, `/dev`, `/boot`, `/run`, `/var/run`, `/usr`, `/bin`, `/sbin`, `/lib`, the container runtime\'s and the kubelet\'s credentials folders, or a broad parent such as `/var/lib`): the folder is the plugin\'s own data, and its privilege is reported on its own.' + BASELINE_REJECTS,
     remediation: 'Use a PersistentVolumeClaim, `emptyDir`, ConfigMap or Secret volume instead of `hostPath`.',
     refs: { kics: 'k8s/non_kube_system_pod_with_host_mount', trivy: 'AVD-KSV-0023' }
   },

@@ -2,7 +2,7 @@
 import type { Finding, RuleMeta } from '../../types.js'
 import { isSeq, type Node } from '../parse/yaml.js'
 import { K8S } from './meta.js'
-import { isFalse, isTrue, numberAt, runsPauseImage, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { containersOf, isFalse, isTrue, numberAt, runsPauseImage, type Container, type K8sObject, type PodSpec } from './objects.js'
 import type { CheckContext } from './containers.js'
 import type { DocView } from './view.js'
 import { selectorMatches } from './selectors.js'
@@ -336,10 +336,53 @@ export function checkVolumes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, st
     const hostPath = v.get(volume, 'hostPath')
     if (hostPath === undefined) continue
     const volumeName = v.str(v.get(volume, 'name')) ?? '(unnamed)'
-    const finding = hostPathFinding(ctx, obj, hostPath, `volume \`${volumeName}\` of ${obj.kind} \`${obj.name}\``, admission)
+    const plugin = admission ? undefined : pluginDataFolder(v, pod, volumeName, v.str(v.get(hostPath, 'path')) ?? '')
+    const finding = hostPathFinding(ctx, obj, hostPath, `volume \`${volumeName}\` of ${obj.kind} \`${obj.name}\``, admission, plugin)
     if (finding) out.push(finding)
   }
   return out
+}
+
+/**
+ * Host folders that hold the node's own system, its credentials or its container runtime's state
+ * (and the broad parents of such folders): a node plugin mounting one keeps the finding's severity.
+ * Each one, or anything below it.
+ */
+const SYSTEM_HOST_TREES = ['/etc', '/root', '/home', '/proc', '/sys', '/dev', '/boot', '/run', '/var/run', '/usr', '/bin', '/sbin', '/lib', '/lib64', '/var/lib/docker', '/var/lib/containerd', '/var/lib/kubelet/pki']
+/** Folders that are system paths themselves but whose subfolders may be a plugin's own (`/var/lib/longhorn`). */
+const SYSTEM_HOST_PARENTS = new Set(['/', '/var', '/var/lib', '/var/lib/kubelet', '/opt', '/mnt', '/srv'])
+
+/** Whether a host path is one of the node's system paths (see `SYSTEM_HOST_TREES`); an unset or relative path counts as one. */
+function isSystemHostPath(hostPath: string): boolean {
+  // Trailing slashes trimmed by hand: a `/+$` pattern backtracks on long runs of slashes.
+  let end = hostPath.trim().length
+  while (end > 1 && hostPath.trim()[end - 1] === '/') end--
+  const p = hostPath.trim().slice(0, end)
+  if (!p.startsWith('/') || p.split('/').some((part) => part === '..') || SYSTEM_HOST_PARENTS.has(p)) return true
+  return SYSTEM_HOST_TREES.some((root) => p === root || p.startsWith(`${root}/`))
+}
+
+/** A privileged node-plugin container mounting a volume: its name and why it is a plugin. */
+interface PluginMount {
+  container: string
+  need: NodePluginNeed
+}
+
+/**
+ * The privileged CNI/CSI node-plugin container (as the privileged-container rule classifies it, see
+ * `containerNodePluginNeed`) that mounts a hostPath volume outside the node's system paths: that
+ * folder is the plugin's own data on the node (`/var/lib/longhorn`), and the privilege it holds is
+ * reported on its own. Undefined when no such container mounts it, or the path is a system one.
+ */
+function pluginDataFolder(v: DocView, pod: PodSpec, volumeName: string, hostPath: string): PluginMount | undefined {
+  if (isSystemHostPath(hostPath)) return undefined
+  for (const c of containersOf(v, pod)) {
+    if (!isTrue(v, v.get(v.get(c.node, 'securityContext'), 'privileged'))) continue
+    if (!v.items(v.get(c.node, 'volumeMounts')).some((m) => v.str(v.get(m, 'name')) === volumeName)) continue
+    const need = containerNodePluginNeed(v, pod, c)
+    if (need) return { container: c.name, need }
+  }
+  return undefined
 }
 
 /** A PersistentVolume backed by a node directory is a hostPath mount for whoever claims it. */
@@ -350,8 +393,8 @@ export function checkPersistentVolume(ctx: CheckContext, obj: K8sObject): Findin
   return finding ? [finding] : []
 }
 
-/** `admission`: why the pod mounting it is rejected at admission, if it is. */
-function hostPathFinding(ctx: CheckContext, obj: K8sObject, hostPath: Node, subject: string, admission?: string): Finding | undefined {
+/** `admission`: why the pod mounting it is rejected at admission, if it is; `plugin`: the node plugin whose own folder it is (see `pluginDataFolder`). */
+function hostPathFinding(ctx: CheckContext, obj: K8sObject, hostPath: Node, subject: string, admission?: string, plugin?: PluginMount): Finding | undefined {
   const v = obj.view
   const p = v.str(v.get(hostPath, 'path')) ?? ''
   const line = v.pair(hostPath, 'path') ? v.keyLine(hostPath, 'path') : v.line(hostPath)
@@ -360,5 +403,10 @@ function hostPathFinding(ctx: CheckContext, obj: K8sObject, hostPath: Node, subj
   }
   // System components in kube-system legitimately read node directories (log shippers, CNI).
   if (obj.namespace === 'kube-system') return undefined
-  return ctx.report(K8S.hostPathVolume, line, ...unlessRejected(`${subject} mounts host path \`${p || '(unset)'}\``, admission))
+  const message = `${subject} mounts host path \`${p || '(unset)'}\``
+  if (plugin) {
+    const why = `the privileged container \`${plugin.container}\` mounting it is ${nodePluginClause(plugin.need)}, and its privilege is reported on its own; outside the node's system paths, this folder is that plugin's own data on the node`
+    return ctx.report(K8S.hostPathVolume, line, `${message} (low: ${why})`, { severity: 'low' })
+  }
+  return ctx.report(K8S.hostPathVolume, line, ...unlessRejected(message, admission))
 }
