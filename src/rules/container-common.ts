@@ -109,6 +109,45 @@ export function officialStepDown(ref: string, args: readonly string[] | undefine
   return first === undefined || server.steps(first) ? { image, user: server.user } : undefined
 }
 
+/** Docker Hub and the mirror that serves any of its repositories under the same path. */
+const HUB_HOSTS: ReadonlySet<string | undefined> = new Set([undefined, 'docker.io', 'index.docker.io', 'registry-1.docker.io', 'mirror.gcr.io'])
+
+/**
+ * Docker Hub images whose own Dockerfile ends on a non-root USER, with that user and the first
+ * release that declares it. Grafana's images run as UID 472 since 5.1 (before, as root then
+ * UID 104); `grafana-oss` and `grafana-enterprise` are built from the same Dockerfile.
+ */
+const NON_ROOT_IMAGE_USERS: ReadonlyMap<string, { user: string; since: readonly [number, number] }> = new Map([
+  ['grafana/grafana', { user: '472', since: [5, 1] }],
+  ['grafana/grafana-oss', { user: '472', since: [5, 1] }],
+  ['grafana/grafana-enterprise', { user: '472', since: [5, 1] }]
+])
+
+/** An image known to declare a non-root USER (see `declaredNonRootUser`): its repository and that user. */
+export interface ImageUser {
+  image: string
+  user: string
+}
+
+/**
+ * The non-root user an image's Dockerfile declares, when the image is one of `NON_ROOT_IMAGE_USERS`
+ * and its tag names a release from the one that declared it on (`7.1.0`, `10.4.2-ubuntu`), or
+ * `latest` or no tag (the newest). Undefined otherwise, and for a digest alone (no release to read).
+ */
+export function declaredNonRootUser(ref: string): ImageUser | undefined {
+  const { registry, path } = imageRepository(ref)
+  const known = HUB_HOSTS.has(registry) ? NON_ROOT_IMAGE_USERS.get(path) : undefined
+  if (!known) return undefined
+  const { tag, digest } = parseImageRef(ref)
+  if (tag === undefined || tag === '') return digest ? undefined : { image: path, user: known.user }
+  if (tag.toLowerCase() === 'latest') return { image: path, user: known.user }
+  const release = /^v?(\d{1,4})\.(\d{1,4})(?:[.-]|$)/.exec(tag)
+  if (!release) return undefined
+  const [major, minor] = [Number(release[1]), Number(release[2])]
+  const [sinceMajor, sinceMinor] = known.since
+  return major > sinceMajor || (major === sinceMajor && minor >= sinceMinor) ? { image: path, user: known.user } : undefined
+}
+
 /**
  * Images of datastores that keep their data in one server process (`postgres`, `redis`, `mongo`…),
  * by the image's own name whatever its registry or namespace (`bitnami/postgresql`): a second

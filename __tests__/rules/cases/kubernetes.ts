@@ -1187,8 +1187,23 @@ export const kubernetesCases: CaseTable = {
         ['redis:7', '          args: [sh, -c, redis-server]\n', 'args that start another program'],
         ['bitnami/postgresql:16', '', 'a non-official image of the same software'],
         ['ghcr.io/example/postgres:16', '', 'a registry image named like one'],
-        ['nginx:1.27', '', 'an official image with no step-down']
-      ].map(([image, extra, what]) => ({ name: `${what} (${image}): medium`, code: noNonRootImage(image!, extra), errors: [{ line: lineOf(noNonRoot, '- name: api'), severity: 'medium' as const }] }))
+        ['nginx:1.27', '', 'an official image with no step-down'],
+        ['grafana/grafana:5.0.4', '', 'Grafana before 5.1 (root, then UID 104)'],
+        ['grafana/grafana:7.1.0', '          command: [/bin/sh, -c, /run.sh]\n', 'Grafana with a `command:`'],
+        ['grafana/grafana@sha256:' + 'ab'.repeat(32), '', 'Grafana by digest alone (no release to read)'],
+        ['ghcr.io/example/grafana:7.1.0', '', 'another registry image named grafana']
+      ].map(([image, extra, what]) => ({ name: `${what} (${image}): medium`, code: noNonRootImage(image!, extra), errors: [{ line: lineOf(noNonRoot, '- name: api'), severity: 'medium' as const }] })),
+      ...['grafana/grafana:7.1.0', 'docker.io/grafana/grafana-oss:10.4.2-ubuntu', 'grafana/grafana-enterprise', 'grafana/grafana:5.1.0'].map((image) => ({
+        name: `${image}, whose Dockerfile declares UID 472: low, saying so`,
+        code: noNonRootImage(image),
+        errors: [
+          {
+            line: lineOf(noNonRoot, '- name: api'),
+            severity: 'low' as const,
+            message: new RegExp(`may run as root \\(.*\\) \\(low: its image \`${escapeRegExp(image.replace(/^docker\.io\//, '').replace(/:.*$/, ''))}\` declares the non-root user \`472\` in its Dockerfile, and no \`command:\` or \`runAsUser\` here changes it; nothing in the spec enforces it`)
+          }
+        ]
+      }))
     ]
   },
   'k8s/dangerous-capability': {

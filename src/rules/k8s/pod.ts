@@ -7,7 +7,7 @@ import type { CheckContext } from './containers.js'
 import type { DocView } from './view.js'
 import { selectorMatches } from './selectors.js'
 import { sameNamespace, type StreamIndex } from './workloads.js'
-import { capabilityName, officialStepDown, type StepDown } from '../container-common.js'
+import { capabilityName, declaredNonRootUser, officialStepDown, type ImageUser, type StepDown } from '../container-common.js'
 import { nodePluginClause, nodePluginNeed, type NodePluginNeed } from '../node-plugin.js'
 import { fixedSysctlParameters, sysctlImageAccepted } from '../node-sysctl.js'
 import { admissionRejection, PSS, unlessRejected } from './pod-security.js'
@@ -141,6 +141,9 @@ export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, conta
     // Official database images start as root only to prepare their data folder, then step down to their own user.
     const stepDowns = verdict.meta === K8S.runAsNonRootNotSet ? everyStepDown(v, fixers) : undefined
     if (stepDowns) return ctx.report(verdict.meta, verdict.line, `${message} (low: ${stepDownClause(stepDowns)})`, { severity: 'low' })
+    // Images whose Dockerfile ends on a non-root USER run as it unless the spec says otherwise.
+    const imageUsers = verdict.meta === K8S.runAsNonRootNotSet ? everyImageUser(v, fixers) : undefined
+    if (imageUsers) return ctx.report(verdict.meta, verdict.line, `${message} (low: ${imageUserClause(imageUsers)})`, { severity: 'low' })
     if (verdict.meta === K8S.runAsRoot && fixers.every((c) => onlyFixesOwnership(v, c))) {
       return ctx.report(verdict.meta, verdict.line, `${message}, only to change file ownership before the app starts (medium: \`fsGroup\` in the pod's securityContext does that without root)`, { severity: 'medium' })
     }
@@ -188,6 +191,29 @@ function everyStepDown(v: DocView, containers: readonly Container[]): StepDown[]
     out.push(stepDown)
   }
   return out
+}
+
+/**
+ * The non-root user each container's image declares (see `declaredNonRootUser`), or undefined as
+ * soon as one has none or sets a `command:` (another program, which the judgement does not follow).
+ */
+function everyImageUser(v: DocView, containers: readonly Container[]): ImageUser[] | undefined {
+  const out: ImageUser[] = []
+  for (const c of containers) {
+    const image = v.str(v.get(c.node, 'image'))
+    const user = image === undefined || v.get(c.node, 'command') !== undefined ? undefined : declaredNonRootUser(image)
+    if (user === undefined) return undefined
+    out.push(user)
+  }
+  return out
+}
+
+/** Why containers whose image declares a non-root user are low: which image and user, and that nothing holds it to that. */
+function imageUserClause(users: readonly ImageUser[]): string {
+  const images = [...new Set(users.map((u) => `\`${u.image}\``))].join(', ')
+  const uids = [...new Set(users.map((u) => `\`${u.user}\``))].join(', ')
+  const subject = users.length === 1 ? `its image ${images} declares the non-root user ${uids} in its Dockerfile, and no \`command:\` or \`runAsUser\` here changes it` : `their images ${images} declare the non-root users ${uids} in their Dockerfiles, and no \`command:\` or \`runAsUser\` here changes them`
+  return `${subject}; nothing in the spec enforces it: another tag of the image, or a rebuilt one, may not`
 }
 
 /** Why containers whose official image steps down from root are low: what the entrypoint does, and that nothing holds it to that. */
