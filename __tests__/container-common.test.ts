@@ -1,5 +1,5 @@
-/** The judgements shared by the Dockerfile, compose and Kubernetes rules: secret literals in environment entries, image repositories, the pause image, official images that step down from root, single-instance datastores. */
-import { envSecretLiteral, imageBaseName, imageRepository, isPauseImage, isSingleInstanceDatastore, officialImageName, officialStepDown } from '../src/rules/container-common.js'
+/** The judgements shared by the Dockerfile, compose and Kubernetes rules: secret literals in environment entries, image repositories, the pause image, commands that only idle, official images that step down from root, images that declare a non-root user, single-instance datastores. */
+import { commandOnlyIdles, declaredNonRootUser, envSecretLiteral, imageBaseName, imageRepository, isPauseImage, isSingleInstanceDatastore, officialImageName, officialStepDown } from '../src/rules/container-common.js'
 
 describe('imageRepository: the registry host and repository path of an image reference', () => {
   it.each([
@@ -132,5 +132,50 @@ describe('envSecretLiteral: an environment entry holding a secret written into t
   it('no value at all (`ARG NPM_TOKEN`, a list entry without `=`) holds none', () => {
     expect(envSecretLiteral('NPM_TOKEN', null)).toBeUndefined()
     expect(envSecretLiteral('NPM_TOKEN', undefined)).toBeUndefined()
+  })
+})
+
+describe('commandOnlyIdles: a command that only waits, like the pause image', () => {
+  it.each([
+    [['sh', '-c', 'echo share-manager image pulled && sleep infinity'], []],
+    [['sleep'], ['infinity']],
+    [['/bin/sleep', '3600']],
+    [['sleep', '1h']],
+    [['tail', '-f', '/dev/null']],
+    [['/bin/bash', '-c'], ['echo a; echo b\nexec sleep inf']]
+  ] as [string[], string[]?][])('%j %j idles', (command, args = []) => {
+    expect(commandOnlyIdles(command, args)).toBe(true)
+  })
+
+  it.each([
+    [[], ['sleep', 'infinity']],
+    [['sleep', '59m'], []],
+    [['sleep', 'infinity', '&&', 'run'], []],
+    [['sh', '-c', 'sleep infinity & /app/agent'], []],
+    [['sh', '-c', 'echo `id` && sleep infinity'], []],
+    [['sh', '-c', 'echo go > /tmp/x && sleep infinity'], []],
+    [['sh', '-c', 'cp /a /b && sleep infinity'], []],
+    [['sh', '-c', 'sleep infinity', 'extra'], []],
+    [['tail', '-f', '/var/log/app.log'], []],
+    [['sleep', undefined], []]
+  ] as [(string | undefined)[], string[]][])('%j %j does not', (command, args) => {
+    expect(commandOnlyIdles(command, args)).toBe(false)
+  })
+})
+
+describe('declaredNonRootUser: images whose Dockerfile ends on a non-root USER', () => {
+  it.each([
+    ['grafana/grafana:7.1.0', 'grafana/grafana'],
+    ['docker.io/grafana/grafana-oss:10.4.2-ubuntu', 'grafana/grafana-oss'],
+    ['mirror.gcr.io/grafana/grafana-enterprise:latest', 'grafana/grafana-enterprise'],
+    ['grafana/grafana', 'grafana/grafana'],
+    ['grafana/grafana:5.1.0', 'grafana/grafana'],
+    ['grafana/grafana:v6.0.0@sha256:' + 'ab'.repeat(32), 'grafana/grafana']
+  ])('%s runs as 472', (ref, image) => {
+    expect(declaredNonRootUser(ref)).toEqual({ image, user: '472' })
+  })
+
+  it.each(['grafana/grafana:5.0.4', 'grafana/grafana:4.6.3', 'grafana/grafana@sha256:' + 'ab'.repeat(32), 'grafana/grafana:main', 'ghcr.io/grafana/grafana:7.1.0', 'grafana:7.1.0', 'bitnami/grafana:10'])('%s: not known', (ref) => {
+    expect(declaredNonRootUser(ref)).toBeUndefined()
   })
 })

@@ -113,6 +113,17 @@ describe('cost rules in the engine', () => {
     expect(alone.lines.some((c) => c.path === 'k8s/inflate.yaml' && c.monthlyCostUsd > 0)).toBe(true)
   })
 
+  it('a container whose command only idles (an image pre-puller) has no limits to set, like the pause image; one running a program has', async () => {
+    const prePull = (script: string) => ({
+      path: 'k8s/pre-pull.yaml',
+      kind: 'kubernetes' as const,
+      content: `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: pre-pull\nspec:\n  template:\n    spec:\n      containers:\n        - name: pre-pull\n          image: example/share-manager:1.6.0\n          command: [sh, -c, "${script}"]\n`
+    })
+    const noLimits = async (script: string) => (await analyzeCost([prePull(script)])).findings.filter((f) => f.ruleId === 'cost/k8s-no-limits').map((f) => f.line)
+    expect(await noLimits('echo image pulled && sleep infinity')).toEqual([])
+    expect(await noLimits('/app/agent && sleep infinity')).toEqual([9])
+  })
+
   it('a kustomize patch or an image-less fragment leaves its limits to the base: no cost/k8s-no-limits', async () => {
     const patch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: example/app:1.2.4\n'
     const kustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\npatches:\n  - image.yaml\n'

@@ -10,7 +10,7 @@ import { looksNonProduction, money } from './estimate.js'
 import { COST, newSink, offerSaving, price, report, usd, type CostSink } from './meta.js'
 import { parseCpu, parseMemoryGib } from './terraform.js'
 import { lookupTable } from '../util/lookup-table.js'
-import { isPauseImage } from '../rules/container-common.js'
+import { commandOnlyIdles, isPauseImage } from '../rules/container-common.js'
 
 const POD_SPEC = lookupTable<string[]>({
   Deployment: ['spec', 'template', 'spec'],
@@ -208,8 +208,9 @@ function workload(sink: CostSink, yaml: YamlFile, path: string, d: Doc, podPath:
     cpu += reqCpu ?? 0
     mem += reqMem ?? 0
     if (!read.isMap(limits) || read.isEmptyMap(limits)) {
-      // The pause image uses next to no CPU or memory: no limit to set (its requests still cost).
-      const pause = isPauseImage(read.text(read.field(plain, 'image')) ?? '')
+      // The pause image, or a command that only idles, uses next to no CPU or memory: no limit to set (its requests still cost).
+      const words = (key: string): (string | undefined)[] => (read.items(read.field(plain, key)) ?? []).map((item) => read.text(item))
+      const pause = isPauseImage(read.text(read.field(plain, 'image')) ?? '') || commandOnlyIdles(words('command'), words('args'))
       if (!partial && !pause) report(sink, COST.k8sNoLimits, path, line, `${resource} container \`${cname}\` has no resource limits.`)
       return
     }

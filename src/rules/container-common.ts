@@ -186,6 +186,51 @@ export function isPauseImage(ref: string): boolean {
   return registry !== undefined && PAUSE_FOLDERS.get(registry) === folder && /^pause(?:-(?:amd64|arm64|arm|ppc64le|s390x))?$/.test(name)
 }
 
+/** A shell started to run one script: `sh -c`, `/bin/bash -c`, `ash -ec`. */
+const SHELL = /^(?:\/usr)?(?:\/bin\/)?(?:ba|a|da)?sh$/
+/** Seconds per `sleep` unit suffix. */
+const SLEEP_UNITS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }
+/** The shortest `sleep` read as idling for good: a container restarted after an hour or more of sleep does no work either. */
+const LONG_SLEEP_SECONDS = 3600
+
+/**
+ * Whether a container's whole command (its `command:` words, then its `args:`) only idles, like the
+ * pause image: `sleep infinity`, `sleep <N>` of an hour or more, or `tail -f /dev/null`, directly or
+ * as the last step of a `sh -c` script whose other steps are plain `echo`s (an image pre-puller:
+ * `echo pulled && sleep infinity`). A script that runs any other program, a pipe, a background job
+ * or a substitution is not idle, nor is a word that is no text. No `command:` runs the image's own
+ * entrypoint: not idle whatever the `args:`. The one place that decides it.
+ */
+export function commandOnlyIdles(command: readonly (string | undefined)[], args: readonly (string | undefined)[]): boolean {
+  if (command.length === 0) return false
+  const words = [...command, ...args]
+  if (words.some((w) => w === undefined)) return false
+  const argv = (words as string[]).map((w) => w.trim())
+  if (SHELL.test(argv[0]!) && /^-e?c$/.test(argv[1] ?? '') && argv.length === 3) return idleScript(argv[2]!)
+  return idleStep(argv.join(' '))
+}
+
+/** A shell script of plain `echo`s and then one idle step (see `commandOnlyIdles`). */
+function idleScript(script: string): boolean {
+  // A pipe, a background job, a substitution or a redirection runs or feeds something else.
+  if (/[|&`$<>()]/.test(script.replace(/&&/g, ';'))) return false
+  const steps = script.split(/&&|[;\n]/).map((step) => step.trim()).filter((step) => step !== '')
+  if (steps.length === 0) return false
+  return steps.slice(0, -1).every((step) => /^echo(?:\s|$)/.test(step)) && idleStep(steps[steps.length - 1]!)
+}
+
+/** One command that only waits: `sleep infinity`, `sleep <N>` of an hour or more, `tail -f /dev/null` (`exec` before it allowed). */
+function idleStep(step: string): boolean {
+  const words = step.trim().split(/\s+/)
+  if (words[0] === 'exec') words.shift()
+  const program = (words[0] ?? '').replace(/^(?:\/usr)?\/bin\//, '')
+  if (program === 'tail') return words.length === 3 && /^-[fF]$/.test(words[1]!) && words[2] === '/dev/null'
+  if (program !== 'sleep' || words.length !== 2) return false
+  if (/^inf(?:inity)?$/i.test(words[1]!)) return true
+  const amount = /^(\d{1,12})([smhd]?)$/.exec(words[1]!)
+  return amount !== null && Number(amount[1]) * SLEEP_UNITS[amount[2]!]! >= LONG_SLEEP_SECONDS
+}
+
 /** `:latest`, or neither tag nor digest: the image behind the reference can change at any time. */
 export function mutableImageReason(ref: ImageRef): 'latest' | 'untagged' | undefined {
   if (ref.digest) return undefined

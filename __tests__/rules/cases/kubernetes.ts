@@ -269,6 +269,7 @@ const IDLE_COMMANDS = [
   '["/bin/sh", "-c", "sleep 86400"]',
   '[tail, -f, /dev/null]',
   '[/bin/sleep, 2d]',
+  '[sleep, 7200]',
   '["/bin/bash", "-ec", "echo ready; exec sleep infinity"]'
 ]
 /** Commands that run a program besides (or instead of) the sleep, or sleep only briefly. */

@@ -6,7 +6,7 @@ import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import type { DocView } from './view.js'
 import { setOwn } from '../../util/lookup-table.js'
-import { isPauseImage } from '../container-common.js'
+import { commandOnlyIdles, isPauseImage } from '../container-common.js'
 
 export interface K8sObject {
   kind: string
@@ -72,49 +72,13 @@ export function holdsPlaceOnly(v: DocView, c: Container): boolean {
   return runsPauseImage(v, c) || onlyIdles(v, c)
 }
 
-/** A shell started to run one script: `sh -c`, `/bin/bash -c`, `ash -ec`. */
-const SHELL = /^(?:\/usr)?(?:\/bin\/)?(?:ba|a|da)?sh$/
-/** Seconds per `sleep` unit suffix. */
-const SLEEP_UNITS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }
-/** The shortest `sleep` read as idling for good: a container restarted after an hour or more of sleep does no work either. */
-const LONG_SLEEP_SECONDS = 3600
-
 /**
- * Whether a container's whole command only idles: `sleep infinity`, `sleep <N>` of an hour or more,
- * or `tail -f /dev/null`, directly or as the last step of a `sh -c` script whose other steps are
- * plain `echo`s (an image pre-puller: `echo pulled && sleep infinity`). A script that runs any other
- * program, a pipe, a background job or a substitution is not idle. No `command:` runs the image's
- * own entrypoint: not idle whatever the `args:`.
+ * Whether a container's whole command only idles (see `commandOnlyIdles`). No `command:` runs the
+ * image's own entrypoint: not idle whatever the `args:`.
  */
 function onlyIdles(v: DocView, c: Container): boolean {
-  const command = v.items(v.get(c.node, 'command')).map((item) => v.str(item))
-  if (command.length === 0) return false
-  const words = [...command, ...v.items(v.get(c.node, 'args')).map((item) => v.str(item))]
-  if (words.some((w) => w === undefined)) return false
-  const argv = (words as string[]).map((w) => w.trim())
-  if (SHELL.test(argv[0]!) && /^-e?c$/.test(argv[1] ?? '') && argv.length === 3) return idleScript(argv[2]!)
-  return idleStep(argv.join(' '))
-}
-
-/** A shell script of plain `echo`s and then one idle step (see `onlyIdles`). */
-function idleScript(script: string): boolean {
-  // A pipe, a background job, a substitution or a redirection runs or feeds something else.
-  if (/[|&`$<>()]/.test(script.replace(/&&/g, ';'))) return false
-  const steps = script.split(/&&|[;\n]/).map((step) => step.trim()).filter((step) => step !== '')
-  if (steps.length === 0) return false
-  return steps.slice(0, -1).every((step) => /^echo(?:\s|$)/.test(step)) && idleStep(steps[steps.length - 1]!)
-}
-
-/** One command that only waits: `sleep infinity`, `sleep <N>` of an hour or more, `tail -f /dev/null` (`exec` before it allowed). */
-function idleStep(step: string): boolean {
-  const words = step.trim().split(/\s+/)
-  if (words[0] === 'exec') words.shift()
-  const program = (words[0] ?? '').replace(/^(?:\/usr)?\/bin\//, '')
-  if (program === 'tail') return words.length === 3 && /^-[fF]$/.test(words[1]!) && words[2] === '/dev/null'
-  if (program !== 'sleep' || words.length !== 2) return false
-  if (/^inf(?:inity)?$/i.test(words[1]!)) return true
-  const amount = /^(\d{1,12})([smhd]?)$/.exec(words[1]!)
-  return amount !== null && Number(amount[1]) * SLEEP_UNITS[amount[2]!]! >= LONG_SLEEP_SECONDS
+  const words = (key: string): (string | undefined)[] => v.items(v.get(c.node, key)).map((item) => v.str(item))
+  return commandOnlyIdles(words('command'), words('args'))
 }
 
 /** Kinds whose pod spec sits at `spec.template.spec`. */

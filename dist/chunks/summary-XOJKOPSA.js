@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-Y2NKNW5Q.js";import"./chunk-5BTT6HYT.js";import"./chunk-T3UOHKMH.js";import"./chunk-FM7N5NCH.js";import"./chunk-DRDTWDSE.js";import"./chunk-LTFN3M33.js";import"./chunk-DA6I6MZ2.js";import"./chunk-W7JFCEUS.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-FPHGPMDT.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
