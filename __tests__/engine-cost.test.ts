@@ -113,15 +113,20 @@ describe('cost rules in the engine', () => {
     expect(alone.lines.some((c) => c.path === 'k8s/inflate.yaml' && c.monthlyCostUsd > 0)).toBe(true)
   })
 
-  it('a container whose command only idles (an image pre-puller) has no limits to set, like the pause image; one running a program has', async () => {
+  it('a container whose command only idles beside a working one (an image pre-puller) has no limits to set, like the pause image; one running a program, or idling alone (a shell to exec into), has', async () => {
     const prePull = (script: string) => ({
       path: 'k8s/pre-pull.yaml',
       kind: 'kubernetes' as const,
-      content: `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: pre-pull\nspec:\n  template:\n    spec:\n      containers:\n        - name: pre-pull\n          image: example/share-manager:1.6.0\n          command: [sh, -c, "${script}"]\n`
+      content: `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: pre-pull\nspec:\n  template:\n    spec:\n      containers:\n        - name: pre-pull\n          image: example/share-manager:1.6.0\n          command: [sh, -c, "${script}"]\n        - name: manager\n          image: example/manager:1.6.0\n          resources:\n            limits:\n              memory: 1Gi\n`
     })
-    const noLimits = async (script: string) => (await analyzeCost([prePull(script)])).findings.filter((f) => f.ruleId === 'cost/k8s-no-limits').map((f) => f.line)
+    const noLimits = async (script: string, alone = false) => {
+      const file = prePull(script)
+      const content = alone ? file.content.replace(/ {8}- name: manager\n.*$/s, '') : file.content
+      return (await analyzeCost([{ ...file, content }])).findings.filter((f) => f.ruleId === 'cost/k8s-no-limits').map((f) => f.line)
+    }
     expect(await noLimits('echo image pulled && sleep infinity')).toEqual([])
     expect(await noLimits('/app/agent && sleep infinity')).toEqual([9])
+    expect(await noLimits('echo image pulled && sleep infinity', true)).toEqual([9])
   })
 
   it('a kustomize patch or an image-less fragment leaves its limits to the base: no cost/k8s-no-limits', async () => {

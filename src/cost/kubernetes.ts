@@ -195,6 +195,10 @@ function workload(sink: CostSink, yaml: YamlFile, path: string, d: Doc, podPath:
   let priced = false
   // Every container the pause image: a capacity placeholder, whose replicas are the capacity it holds, not load to follow.
   const placeholder = plainList.length > 0 && plainList.every((c) => isPauseImage(read.text(read.field(c, 'image')) ?? ''))
+  // An idle container beside one that works is an image pre-puller; alone, a shell to `kubectl exec` into (see `usesNoResources` in the k8s rules).
+  const words = (c: unknown, key: string): (string | undefined)[] => (read.items(read.field(c, key)) ?? []).map((item) => read.text(item))
+  const idle = plainList.map((c) => isPauseImage(read.text(read.field(c, 'image')) ?? '') || commandOnlyIdles(words(c, 'command'), words(c, 'args')))
+  const anyWorking = (but: number): boolean => idle.some((isIdle, j) => !isIdle && j !== but)
   containers.items.forEach((c, i) => {
     const plain = plainList[i]
     const cname = read.text(read.field(plain, 'name')) ?? `#${i + 1}`
@@ -208,9 +212,8 @@ function workload(sink: CostSink, yaml: YamlFile, path: string, d: Doc, podPath:
     cpu += reqCpu ?? 0
     mem += reqMem ?? 0
     if (!read.isMap(limits) || read.isEmptyMap(limits)) {
-      // The pause image, or a command that only idles, uses next to no CPU or memory: no limit to set (its requests still cost).
-      const words = (key: string): (string | undefined)[] => (read.items(read.field(plain, key)) ?? []).map((item) => read.text(item))
-      const pause = isPauseImage(read.text(read.field(plain, 'image')) ?? '') || commandOnlyIdles(words('command'), words('args'))
+      // The pause image, or an idle container beside a working one, uses next to no CPU or memory: no limit to set (its requests still cost).
+      const pause = isPauseImage(read.text(read.field(plain, 'image')) ?? '') || (idle[i] === true && anyWorking(i))
       if (!partial && !pause) report(sink, COST.k8sNoLimits, path, line, `${resource} container \`${cname}\` has no resource limits.`)
       return
     }

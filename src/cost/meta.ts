@@ -68,7 +68,7 @@ export const COST = {
     severity: 'low',
     topics: ['resource-limits', 'cost-sizing'],
     title: 'Container without resource limits',
-    description: 'A container without limits can take a node\u2019s spare capacity, which makes bin-packing and the cluster size unpredictable. Not reported for the Kubernetes pause image, nor for a container whose whole command only idles (`sleep infinity`, a `sleep` of an hour or more, `tail -f /dev/null`, after nothing but `echo`s: an image pre-puller): either uses next to no CPU or memory.',
+    description: 'A container without limits can take a node\u2019s spare capacity, which makes bin-packing and the cluster size unpredictable. Not reported for the Kubernetes pause image, nor for a container whose whole command only idles (`sleep infinity`, a `sleep` of an hour or more, `tail -f /dev/null`, after nothing but `echo`s) beside a container that works (an image pre-puller): either uses next to no CPU or memory. A lone idle container is a shell to `kubectl exec` into, whose commands use its resources.',
     remediation: 'Set `resources.limits` for memory (and CPU where throttling is acceptable) close to the measured peak.'
   }),
   k8sRequestGap: rule({

@@ -210,6 +210,9 @@ const metricsService = (name: string, app: string, portName: string): string =>
   `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ops\nspec:\n  selector:\n    app: ${app}\n  ports:\n    - ${portName ? `name: ${portName}\n      ` : ''}port: 9001\n      targetPort: 9001\n`
 /** The controller's container declaring one port named `name`. */
 const controllerPort = (name: string): string => controller(`          ports:\n            - name: ${name}\n              containerPort: 9001\n`)
+/** A custom resource (an Agones GameServer) whose pod template carries no labels: its operator adds its own. */
+const GAME_SERVER =
+  'apiVersion: agones.dev/v1\nkind: GameServer\nmetadata:\n  name: game\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: registry.example.com/game-server:0.3\n          livenessProbe:\n            tcpSocket: { port: 7654 }\n          ports:\n            - containerPort: 7654\n'
 /** A bare Pod serving port 80, with probes but no readiness one; `labels` is its metadata's labels block (none when empty). */
 const barePod = (labels = ''): string =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: volume-test\n  namespace: default\n${labels}spec:\n  containers:\n    - name: web\n      image: nginx:1.27-alpine\n      livenessProbe:\n        exec:\n          command: [ls, /data]\n      ports:\n        - containerPort: 80\n`
@@ -262,6 +265,9 @@ const NOT_PAUSE = [
 /** The capacity Deployment running an ordinary image under the given `command:` (and `args:`). */
 const idler = (command: string, args?: string): string =>
   placeholder('registry.example.com/share-manager:1.6.0').replace('          resources:\n', `          command: ${command}\n${args ? `          args: ${args}\n` : ''}          resources:\n`)
+/** The idle container of `idler` beside an app container that does the pod's work (an image pre-puller's place). */
+const idleSidecar = (command: string): string =>
+  idler(command) + '        - name: manager\n          image: registry.example.com/manager:1.6.0\n          resources:\n            requests:\n              cpu: 1\n              memory: 1Gi\n            limits:\n              cpu: 1\n              memory: 1Gi\n'
 /** Commands that only idle: an image pre-puller keeps its image on the node this way. */
 const IDLE_COMMANDS = [
   '["sh", "-c", "echo share-manager image pulled && sleep infinity"]',
@@ -644,6 +650,11 @@ export const kubernetesCases: CaseTable = {
         errors: [{ line: lineOf(barePod(), '- name: web'), severity: 'low', message: 'container `web` of Pod `volume-test` has no readiness probe (low: its pod carries no labels, so no Service can select it and readiness gates no traffic; a bare Pod has no rollout to hold back either)' }]
       },
       { name: 'a bare Pod with an empty labels map: low', code: barePod('  labels: {}\n'), errors: [{ line: lineOf(barePod('  labels: {}\n'), '- name: web'), severity: 'low' }] },
+      {
+        name: "a custom resource's pod template without labels: medium, its operator labels the pods",
+        code: GAME_SERVER,
+        errors: [{ line: lineOf(GAME_SERVER, '- name: web'), severity: 'medium' }]
+      },
       { name: 'a bare Pod with labels: medium, a Service elsewhere may select it', code: barePod('  labels:\n    app: web\n'), errors: [{ line: lineOf(barePod('  labels:\n    app: web\n'), '- name: web'), severity: 'medium' }] },
       {
         name: 'a bare Pod without labels that a kustomization deploys: medium, its labels transformer may add some',
@@ -779,7 +790,7 @@ export const kubernetesCases: CaseTable = {
     invalid: [{ code: noAffinity, errors: [{ line: lineOf(noAffinity, '    spec:') }] }]
   },
   'k8s/no-cpu-requests': {
-    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { code: CLEAN }, { name: 'the pause image with no resources at all', code: placeholder(PAUSE_IMAGES[1]!).replace(/ {10}resources:\n.*$/s, '') }],
+    valid: [overlay('patches'), overlay('patchesStrategicMerge'), BARE_PATCH_OVERLAY, { code: CLEAN }, { name: 'the pause image with no resources at all', code: placeholder(PAUSE_IMAGES[1]!).replace(/ {10}resources:\n.*$/s, '') }, { name: 'an idle pre-puller with no resources beside a working container', code: idleSidecar('[sleep, infinity]').replace(/ {10}resources:\n {12}requests:\n {14}cpu: 1\n/, '') }],
     invalid: [
       { name: 'limit set: the request defaults to it (low, says so)', code: noCpuReq, errors: [{ line: lineOf(noCpuReq, 'requests:'), severity: 'low', message: /reserves its whole limit \(`500m`\)/ }] },
       { name: 'no resources at all', code: noResources, errors: [{ line: CONTAINER_LINE, severity: 'medium', message: /sets no cpu request$/ }] },
@@ -794,11 +805,12 @@ export const kubernetesCases: CaseTable = {
     valid: [
       { code: CLEAN },
       ...PAUSE_IMAGES.map((image) => ({ name: `the pause image ${image}: nothing to throttle`, code: placeholder(image) })),
-      ...IDLE_COMMANDS.map((command) => ({ name: `a container that only idles (${command}): nothing to throttle`, code: idler(command) }))
+      ...IDLE_COMMANDS.map((command) => ({ name: `a container that only idles beside a working one (${command}): nothing to throttle`, code: idleSidecar(command) }))
     ],
     invalid: [
       { code: noCpuLim, errors: [{ line: lineOf(noCpuLim, 'limits:') }] },
       ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: lineOf(code, 'resources:') }] })),
+      { name: 'a lone idle container, a shell to exec into: reported', code: idler('[sleep, infinity]'), errors: [{ line: lineOf(idler('[sleep, infinity]'), 'resources:') }] },
       ...NOT_IDLE.map(({ what, code }) => ({ name: `not idle, ${what}: reported`, code, errors: [{ line: lineOf(code, 'resources:') }] }))
     ]
   },
@@ -809,10 +821,11 @@ export const kubernetesCases: CaseTable = {
       BARE_PATCH_OVERLAY,
       { code: CLEAN },
       ...PAUSE_IMAGES.map((image) => ({ name: `the pause image ${image}`, code: placeholder(image) })),
-      ...IDLE_COMMANDS.map((command) => ({ name: `a container that only idles (${command})`, code: idler(command) }))
+      ...IDLE_COMMANDS.map((command) => ({ name: `a container that only idles beside a working one (${command})`, code: idleSidecar(command) }))
     ],
     invalid: [
       ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: lineOf(code, 'requests:'), severity: 'medium' as const }] })),
+      { name: 'a lone idle container, a shell to exec into: reported', code: idler('[sleep, infinity]'), errors: [{ line: lineOf(idler('[sleep, infinity]'), 'requests:'), severity: 'medium' }] },
       ...NOT_IDLE.map(({ what, code }) => ({ name: `not idle, ${what}: reported`, code, errors: [{ line: lineOf(code, 'requests:'), severity: 'medium' as const }] })),
       { name: 'limit set: the request defaults to it', code: noMemReq, errors: [{ line: lineOf(noMemReq, 'requests:'), severity: 'low', message: /reserves its whole limit \(`256Mi`\)/ }] },
       { name: 'no requests section, limits only', code: limitsOnly, errors: [{ line: lineOf(limitsOnly, 'resources:'), severity: 'low' }] },
@@ -824,11 +837,12 @@ export const kubernetesCases: CaseTable = {
     valid: [
       { code: CLEAN },
       ...PAUSE_IMAGES.map((image) => ({ name: `the pause image ${image}: constant tiny memory`, code: placeholder(image) })),
-      ...IDLE_COMMANDS.map((command) => ({ name: `a container that only idles (${command}): constant tiny memory`, code: idler(command) }))
+      ...IDLE_COMMANDS.map((command) => ({ name: `a container that only idles beside a working one (${command}): constant tiny memory`, code: idleSidecar(command) }))
     ],
     invalid: [
       { code: noMemLim, errors: [{ line: lineOf(noMemLim, 'limits:') }] },
       ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: lineOf(code, 'resources:') }] })),
+      { name: 'a lone idle container, a shell to exec into: reported', code: idler('[sleep, infinity]'), errors: [{ line: lineOf(idler('[sleep, infinity]'), 'resources:') }] },
       ...NOT_IDLE.map(({ what, code }) => ({ name: `not idle, ${what}: reported`, code, errors: [{ line: lineOf(code, 'resources:') }] }))
     ]
   },

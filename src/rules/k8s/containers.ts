@@ -6,7 +6,7 @@ import type { Report } from '../rule.js'
 import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, mutableImageReason, parseImageRef } from '../container-common.js'
 import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isWellKnownPassword } from '../secrets/keys.js'
 import { K8S } from './meta.js'
-import { holdsPlaceOnly, isBuiltInApi, isTrue, runsPauseImage, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { holdsPlaceOnly, isBuiltInApi, isTrue, runsPauseImage, usesNoResources, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine } from './view.js'
 import { servedByService, unroutedContainer, type StreamIndex } from './workloads.js'
 import { containerNodePluginNeed, initContainerSysctls } from './pod.js'
@@ -65,10 +65,10 @@ const RESOURCE_RULES = [
   { section: 'limits', resource: 'memory', meta: K8S.noMemoryLimits }
 ] as const
 
-export function checkResources(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
+export function checkResources(ctx: CheckContext, obj: K8sObject, pod: PodSpec, c: Container): Finding[] {
   const v = obj.view
-  // The pause image or an idle command uses next to no CPU or memory, and never more: its requests, when set, only hold capacity.
-  if (holdsPlaceOnly(v, c)) return []
+  // The pause image or an idle sidecar uses next to no CPU or memory, and never more: its requests, when set, only hold capacity.
+  if (usesNoResources(v, pod, c)) return []
   const resources = v.get(c.node, 'resources')
   const out: Finding[] = []
   for (const r of RESOURCE_RULES) {

@@ -56,7 +56,7 @@ const perPod =
  */
 export const kubernetesChecks: Check<K8sSubject, Finding[]>[] = [
   { rules: [K8S.noLivenessProbe, K8S.noReadinessProbe], run: perContainer((ctx, obj, pod, c, stream) => checkProbes(ctx, obj, pod, c, stream)) },
-  { rules: [K8S.noCpuRequests, K8S.noCpuLimits, K8S.noMemoryRequests, K8S.noMemoryLimits], run: perContainer((ctx, obj, _pod, c) => checkResources(ctx, obj, c)) },
+  { rules: [K8S.noCpuRequests, K8S.noCpuLimits, K8S.noMemoryRequests, K8S.noMemoryLimits], run: perContainer((ctx, obj, pod, c) => checkResources(ctx, obj, pod, c)) },
   { rules: [K8S.imageMissing, K8S.imageLatest], run: perContainer((ctx, obj, _pod, c, stream) => checkImage(ctx, obj, c, stream)) },
   {
     rules: [

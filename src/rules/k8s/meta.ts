@@ -30,7 +30,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['health-checks', 'rollout-strategy'],
     severity: 'medium',
     title: 'Container without readiness probe',
-    description: 'Without a readiness probe a pod receives traffic as soon as it starts, before it can serve it, and a rollout cannot tell a broken version from a good one. Not reported for the Kubernetes pause image (a capacity placeholder), which serves nothing, nor for a container whose whole command only idles (`sleep infinity`, a `sleep` of an hour or more, `tail -f /dev/null`, after nothing but `echo`s: an image pre-puller), nor for a container that declares no `containerPort` when every Service of the set that selects its pod targets only ports other containers of the pod declare (by name or number: a config reloader beside the server). Low when no container of the pod declares a port and no Service of the set selects it (a controller or worker): a Service elsewhere could still target a port the container does not declare. Low too, whatever its ports, for a pod whose metadata gives it no labels outside a kustomization (whose `labels:` may add some): no Service can select it, and a bare Pod has no rollout to hold back.',
+    description: 'Without a readiness probe a pod receives traffic as soon as it starts, before it can serve it, and a rollout cannot tell a broken version from a good one. Not reported for the Kubernetes pause image (a capacity placeholder), which serves nothing, nor for a container whose whole command only idles (`sleep infinity`, a `sleep` of an hour or more, `tail -f /dev/null`, after nothing but `echo`s: an image pre-puller), nor for a container that declares no `containerPort` when every Service of the set that selects its pod targets only ports other containers of the pod declare (by name or number: a config reloader beside the server). Low when no container of the pod declares a port and no Service of the set selects it (a controller or worker): a Service elsewhere could still target a port the container does not declare. Low too, whatever its ports, for a Pod or a built-in workload\'s pod template whose metadata gives it no labels, outside a kustomization (whose `labels:` may add some): no Service can select it, and a bare Pod has no rollout to hold back. An operator labels the pods of a custom resource itself.',
     remediation: 'Add a `readinessProbe` that succeeds only when the container can serve requests.',
     refs: { checkov: 'CKV_K8S_9', kics: 'k8s/readiness_probe_is_not_configured' }
   },
@@ -71,7 +71,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['resource-limits', 'cost-sizing'],
     severity: 'medium',
     title: 'Container without CPU request',
-    description: 'Without a CPU request the scheduler cannot place the pod by its needs and capacity planning is guesswork. Not reported for the Kubernetes pause image (a capacity placeholder), nor for a container whose whole command only idles (`sleep infinity`, a `sleep` of an hour or more, `tail -f /dev/null`, after nothing but `echo`s: an image pre-puller): either uses next to no CPU or memory. Low for an init container: the pod reserves the larger of its init containers\' requests and the sum of its app containers\', so its own matters only above that sum.',
+    description: 'Without a CPU request the scheduler cannot place the pod by its needs and capacity planning is guesswork. Not reported for the Kubernetes pause image (a capacity placeholder), nor for a container whose whole command only idles (`sleep infinity`, a `sleep` of an hour or more, `tail -f /dev/null`, after nothing but `echo`s) beside an app container that works (an image pre-puller): either uses next to no CPU or memory. A lone idle container is a shell to `kubectl exec` into, whose commands use its resources: reported. Low for an init container: the pod reserves the larger of its init containers\' requests and the sum of its app containers\', so its own matters only above that sum.',
     remediation: 'Set `resources.requests.cpu` to the CPU the container needs at steady state.',
     refs: { checkov: 'CKV_K8S_10', kics: 'k8s/cpu_requests_not_set', trivy: 'AVD-KSV-0015' }
   },
@@ -81,7 +81,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['resource-limits'],
     severity: 'low',
     title: 'Container without CPU limit',
-    description: 'Without a CPU limit one container can take all the CPU of its node. Not reported for the Kubernetes pause image (a capacity placeholder), nor for a container whose whole command only idles (`sleep infinity`, a `sleep` of an hour or more, `tail -f /dev/null`, after nothing but `echo`s: an image pre-puller): either uses next to no CPU or memory.',
+    description: 'Without a CPU limit one container can take all the CPU of its node. Not reported for the Kubernetes pause image (a capacity placeholder), nor for a container whose whole command only idles (`sleep infinity`, a `sleep` of an hour or more, `tail -f /dev/null`, after nothing but `echo`s) beside an app container that works (an image pre-puller): either uses next to no CPU or memory. A lone idle container is a shell to `kubectl exec` into, whose commands use its resources: reported.',
     remediation: 'Set `resources.limits.cpu`.',
     refs: { checkov: 'CKV_K8S_11', kics: 'k8s/cpu_limits_not_set', trivy: 'AVD-KSV-0011' }
   },
@@ -91,7 +91,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['resource-limits', 'cost-sizing'],
     severity: 'medium',
     title: 'Container without memory request',
-    description: 'Without a memory request the pod can be scheduled on a node that cannot hold it and is among the first evicted under pressure. Not reported for the Kubernetes pause image (a capacity placeholder), nor for a container whose whole command only idles (`sleep infinity`, a `sleep` of an hour or more, `tail -f /dev/null`, after nothing but `echo`s: an image pre-puller): either uses next to no CPU or memory. Low for an init container: the pod reserves the larger of its init containers\' requests and the sum of its app containers\', so its own matters only above that sum.',
+    description: 'Without a memory request the pod can be scheduled on a node that cannot hold it and is among the first evicted under pressure. Not reported for the Kubernetes pause image (a capacity placeholder), nor for a container whose whole command only idles (`sleep infinity`, a `sleep` of an hour or more, `tail -f /dev/null`, after nothing but `echo`s) beside an app container that works (an image pre-puller): either uses next to no CPU or memory. A lone idle container is a shell to `kubectl exec` into, whose commands use its resources: reported. Low for an init container: the pod reserves the larger of its init containers\' requests and the sum of its app containers\', so its own matters only above that sum.',
     remediation: 'Set `resources.requests.memory` to the memory the container needs.',
     refs: { checkov: 'CKV_K8S_12', kics: 'k8s/memory_requests_not_defined', trivy: 'AVD-KSV-0016' }
   },
@@ -101,7 +101,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['resource-limits'],
     severity: 'medium',
     title: 'Container without memory limit',
-    description: 'Without a memory limit a leaking container can exhaust its node and take its neighbours down. Not reported for the Kubernetes pause image (a capacity placeholder), nor for a container whose whole command only idles (`sleep infinity`, a `sleep` of an hour or more, `tail -f /dev/null`, after nothing but `echo`s: an image pre-puller): either uses next to no CPU or memory.',
+    description: 'Without a memory limit a leaking container can exhaust its node and take its neighbours down. Not reported for the Kubernetes pause image (a capacity placeholder), nor for a container whose whole command only idles (`sleep infinity`, a `sleep` of an hour or more, `tail -f /dev/null`, after nothing but `echo`s) beside an app container that works (an image pre-puller): either uses next to no CPU or memory. A lone idle container is a shell to `kubectl exec` into, whose commands use its resources: reported.',
     remediation: 'Set `resources.limits.memory`.',
     refs: { checkov: 'CKV_K8S_13', kics: 'k8s/memory_limits_not_defined', trivy: 'AVD-KSV-0018' }
   },

@@ -65,11 +65,23 @@ export function runsPauseImage(v: DocView, c: Container): boolean {
 
 /**
  * A container that only holds a place: the pause image, or any image whose whole command idles
- * (see `onlyIdles`, an image pre-puller's `sleep infinity`). The probe and resource rules have
- * nothing to say about it: nothing to hang or serve, next to no CPU or memory.
+ * (see `onlyIdles`, an image pre-puller's `sleep infinity`). The probe rules have nothing to say
+ * about it: nothing to hang or serve.
  */
 export function holdsPlaceOnly(v: DocView, c: Container): boolean {
   return runsPauseImage(v, c) || onlyIdles(v, c)
+}
+
+/**
+ * A container that uses next to no CPU or memory, so the resource rules have nothing to say about
+ * it: the pause image, or an app container whose whole command idles beside another app container
+ * that does the pod's work (an image pre-puller). A lone idle container is rather a shell people
+ * `kubectl exec` into: what they run there uses its resources.
+ */
+export function usesNoResources(v: DocView, pod: PodSpec, c: Container): boolean {
+  if (runsPauseImage(v, c)) return true
+  if (c.init || !onlyIdles(v, c)) return false
+  return containersOf(v, pod).some((other) => !other.init && other.node !== c.node && !holdsPlaceOnly(v, other))
 }
 
 /**
@@ -131,9 +143,10 @@ function readPodSpec(obj: K8sObject): PodSpec | undefined {
   // manifest gives it `containers`.
   if (POD_LESS_KINDS.has(obj.kind) && isBuiltInApi(v.str(v.get(obj.node, 'apiVersion')))) return undefined
   const viaTemplate = templateSpec(v, spec, false)
-  if (viaTemplate && v.get(viaTemplate.node, 'containers') !== undefined) return viaTemplate
+  // An operator labels the pods it makes of a custom resource's template as it needs.
+  if (viaTemplate && v.get(viaTemplate.node, 'containers') !== undefined) return { ...viaTemplate, unlabeled: false }
   if (isMap(spec) && v.get(spec, 'containers') !== undefined) {
-    return { node: spec, line: v.keyLine(obj.node, 'spec'), ...labelling(v, v.get(obj.node, 'metadata')), runToCompletion: false }
+    return { node: spec, line: v.keyLine(obj.node, 'spec'), ...labelling(v, v.get(obj.node, 'metadata')), runToCompletion: false, unlabeled: false }
   }
   return undefined
 }
