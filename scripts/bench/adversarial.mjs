@@ -131,6 +131,12 @@ export const ADVERSARIAL = {
     'tabs before a comment': (n) => ({ path: 'settings.yaml', kind: 'other', content: `password: a${fill('\t', n)}x #\n` }),
     'many assignments': (n) => ({ path: '.env', kind: 'other', content: fill('API_TOKEN=abcd1234efgh5678\n', n) }),
     // Each secret access key was judged by splitting the whole file again to read its neighbours.
-    'many AWS key pairs': (n) => ({ path: 'deploy/credentials.env', kind: 'other', content: awsCredentialPairs(n) })
+    'many AWS key pairs': (n) => ({ path: 'deploy/credentials.env', kind: 'other', content: awsCredentialPairs(n) }),
+    // Every password of a long list of siblings under an API description's `examples:` asks whether it is an example.
+    'API description examples': (n) => ({
+      path: 'api/openapi.yaml',
+      kind: 'other',
+      content: `openapi: 3.0.0\nexamples:\n${randomish(Math.max(1, Math.ceil(n / 36)), 16, 'abcdefghijklmnopqrstuvwxyz0123456789', 13).map((v, i) => `  u${i}_password: Qz${v}-R4p\n`).join('')}`
+    })
   }
 }

@@ -11,7 +11,7 @@ import { SEVERITY_RANK } from '../types.js'
 import { costRules, withoutRestated } from '../cost/meta.js'
 import { IMPORT_RULES } from '../import/rules.js'
 import { forSampleFile, forSamplePath, scanSecrets, secretRules } from './secrets.js'
-import { apiExampleAt, forTestPath, isTestPath } from './sample-paths.js'
+import { API_EXAMPLE, apiExampleLines, forTestPath, isTestPath } from './sample-paths.js'
 import { analyzeCharts, lowerOffByDefault, type HelmOptions } from './helm/index.js'
 import { ParseError } from './parse/yaml.js'
 import { analyzeInPool, threadsFor } from './pool.js'
@@ -117,12 +117,15 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   // `dedupeFindings` returns a new list: the cost findings join it in place.
   const kept = dedupeFindings(findings)
   for (const f of costFindings) kept.push(f)
+  // Read once, for the first secret finding: which lines lie in an API description's examples (null: none).
+  let examples: ((line: number) => boolean) | null | undefined
   const lowered = (f: Finding): Finding => {
     const own = f.path === file.path
     if (own && testFile !== undefined) return forTestPath(forSampleFile(f, testFile), inTestTree, testFile)
     // A secret in an API description's example (documentation by its content): as in a documentation path.
-    const example = own && f.category === 'secrets' && f.severity !== 'info' ? apiExampleAt(normalized, f.line) : undefined
-    if (example !== undefined) return forTestPath(forSampleFile(f, example), inTestTree)
+    if (own && f.category === 'secrets' && f.severity !== 'info' && (examples ??= apiExampleLines(normalized) ?? null)?.(f.line)) {
+      return forTestPath(forSampleFile(f, API_EXAMPLE), inTestTree)
+    }
     return forTestPath(forSamplePath(f), own ? inTestTree : undefined)
   }
   return { findings: withoutRestated(kept).map(lowered), notes, secrets }

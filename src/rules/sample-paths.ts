@@ -59,33 +59,43 @@ const EXAMPLE_KEYS = new Set(['example', 'examples', 'x-example', 'x-examples'])
 /** The key a YAML or pretty-printed JSON line opens (`- name:`, `"name": {`), if any. */
 const LINE_KEY = /^[ \t]*(?:-[ \t]+)?["']?([\w.-]{1,80})["']?[ \t]*:/
 
+/** Why a secret in an API description's example is reported for information, as a noun phrase for messages. */
+export const API_EXAMPLE = 'an example of an API description (OpenAPI), shown to its readers'
+
 /**
  * Where a file is documentation by what it holds though its path does not say so: the request
  * and response examples of an OpenAPI or Swagger description (`password: supersecurepw` under an
- * `example:`), shown to its readers and read by nothing. Returns, for a 1-based line of `file`,
- * the reason as a noun phrase for messages, or undefined. The rest of such a document (a server
- * URL, a gateway's settings) is configuration and is not covered. Ancestry is read from
- * indentation, as block YAML and pretty-printed JSON lay it out.
+ * `example:`), shown to its readers and read by nothing. Returns whether each 1-based line lies
+ * under such a key, or undefined for a file that is no API description. The rest of such a
+ * document (a server URL, a gateway's settings) is configuration and is not covered. Ancestry is
+ * read from indentation, as block YAML and pretty-printed JSON lay it out, in one pass.
  */
-export function apiExampleAt(file: { path: string; content: string }, line: number): string | undefined {
+export function apiExampleLines(file: { path: string; content: string }): ((line: number) => boolean) | undefined {
   const yaml = /\.ya?ml$/i.test(file.path)
   if (!yaml && !/\.json$/i.test(file.path)) return undefined
   if (!(yaml ? API_DESCRIPTION_YAML : API_DESCRIPTION_JSON).test(file.content)) return undefined
   const lines = file.content.split('\n')
-  const indentOf = (text: string): number => text.length - text.trimStart().length
-  let indent = indentOf(lines[line - 1] ?? '')
-  for (let i = line - 2; i >= 0 && indent > 0; i--) {
+  const under = new Uint8Array(lines.length)
+  // The open keys above the current line: each with its indentation and whether it is, or lies under, an example.
+  const open: { indent: number; example: boolean }[] = []
+  for (let i = 0; i < lines.length; i++) {
     const text = lines[i]
     const trimmed = text.trimStart()
-    // Blank lines, comments and JSON's closing brackets open nothing.
-    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('}') || trimmed.startsWith(']')) continue
-    const at = indentOf(text)
-    if (at >= indent) continue
-    indent = at
+    const top = open[open.length - 1]
+    // Blank lines, comments and JSON's closing brackets open and close nothing.
+    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('}') || trimmed.startsWith(']')) {
+      under[i] = top?.example ? 1 : 0
+      continue
+    }
+    // A sequence item (`- a: 1`) sits inside a key written at its own indentation (`examples:` then `- a: 1`).
+    const indent = text.length - trimmed.length + (trimmed.startsWith('- ') ? 0.5 : 0)
+    while (open.length > 0 && open[open.length - 1].indent >= indent) open.pop()
+    const inherited = open.length > 0 && open[open.length - 1].example
+    under[i] = inherited ? 1 : 0
     const key = LINE_KEY.exec(text)?.[1]
-    if (key !== undefined && EXAMPLE_KEYS.has(key)) return 'an example of an API description (OpenAPI), shown to its readers'
+    open.push({ indent, example: inherited || (key !== undefined && EXAMPLE_KEYS.has(key)) })
   }
-  return undefined
+  return (line) => under[line - 1] === 1
 }
 
 /**

@@ -534,6 +534,18 @@ export const secretsCases: CaseTable = {
         errors: [{ line: 6, severity: 'info', message: /API description/ }]
       },
       {
+        name: "a sequence of examples written at its key's indentation: info",
+        path: 'api/openapi.yml',
+        code: `openapi: 3.0.0\nexamples:\n- user: admin\n  password: ${STRONG}\n`,
+        errors: [{ line: 4, severity: 'info', message: /an example of an API description/ }]
+      },
+      {
+        name: 'a key after an example block, back at its level: still high',
+        path: 'api/openapi.yml',
+        code: `openapi: 3.0.0\ncomponents:\n  examples:\n    login:\n      value: none\n  settings:\n    password: ${STRONG}\n`,
+        errors: [{ line: 7, severity: 'high' }]
+      },
+      {
         name: "an API description's own settings are no example: still high",
         path: 'api/gateway.yaml',
         code: `swagger: "2.0"\nx-gateway-configuration:\n  properties:\n    proxy-password:\n      value: ${STRONG}\nexamples:\n  note: none\n`,
