@@ -1202,6 +1202,10 @@ export const workflowCases: CaseTable = {
       { name: 'label names in a privileged workflow: members apply labels', code: push(job('t', "      - run: echo \"${{ join(github.event.pull_request.labels.*.name, ', ') }} ${{ github.event.label.name }}\"\n"), 'pull_request_target') },
       { name: 'a privileged workflow passes a literal to a reusable workflow', files: { [IMAGE]: reusableImage(), [IMAGES]: callsImage('web', 'issues') } },
       { name: 'the number of an API issue a github-script step returned after filtering by the title', code: findIssueThen(FILTER_BY_TITLE, 'fromJSON(steps.find.outputs.result)[0].number') },
+      {
+        name: 'the number of an issue from a paginated API list kept in a variable, then filtered',
+        code: findIssueThen('const issues = await github.paginate(github.rest.issues.listForRepo, { owner: context.repo.owner, state: "all" }); return issues.filter((issue) => issue.title.includes(process.env.TITLE))', 'fromJSON(steps.find.outputs.result)[0].number')
+      },
       { name: "an API object's id, read by name, from an explicitly JSON result", code: findIssueThen(FILTER_BY_TITLE, "fromJSON(steps.find.outputs.result)[0]['id']", '          result-encoding: json\n') }
     ],
     invalid: [
@@ -1211,6 +1215,21 @@ export const workflowCases: CaseTable = {
       { name: 'a github-script result read whole, when the step was given the title', code: findIssueThen(FILTER_BY_TITLE, 'steps.find.outputs.result'), errors: [{ line: 20, severity: 'critical' }] },
       { name: 'a script returning the title under `number`', code: findIssueThen('return [{ number: process.env.TITLE }]', 'fromJSON(steps.find.outputs.result)[0].number'), errors: [{ line: 20, severity: 'critical' }] },
       { name: 'a script assigning the title to `number`', code: findIssueThen('const o = {}; o.number = process.env.TITLE; return o', 'fromJSON(steps.find.outputs.result).number'), errors: [{ line: 20, severity: 'critical' }] },
+      {
+        name: 'a script building an object from the text it was given (an issue form parsed into fields)',
+        code: findIssueThen("const s = process.env.TITLE.split('### ').slice(1); return Object.fromEntries(s.map((x) => x.split(' ')))", 'fromJSON(steps.find.outputs.result).id'),
+        errors: [{ line: 20, severity: 'critical' }]
+      },
+      {
+        name: 'a script mapping API results into objects of its own',
+        code: findIssueThen('const issues = await github.paginate(github.rest.issues.listForRepo, context.repo); return issues.map((i) => ({ [i.title]: process.env.TITLE }))', 'fromJSON(steps.find.outputs.result)[0].id'),
+        errors: [{ line: 20, severity: 'critical' }]
+      },
+      {
+        name: 'an API result variable assigned again before it is returned',
+        code: findIssueThen('let issues = await github.paginate(github.rest.issues.listForRepo, context.repo); issues = [{ id: process.env.TITLE }]; return issues', 'fromJSON(steps.find.outputs.result)[0].id'),
+        errors: [{ line: 20, severity: 'critical' }]
+      },
       { name: 'a script parsing the title as JSON', code: findIssueThen('return JSON.parse(process.env.TITLE)', 'fromJSON(steps.find.outputs.result).number'), errors: [{ line: 20, severity: 'critical' }] },
       {
         name: 'a string result (the text returned, which fromJSON parses)',

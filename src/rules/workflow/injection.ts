@@ -94,6 +94,30 @@ function setsOnlyBase64(step: StepModel, name: string): boolean {
 /** Fields GitHub's API always gives as numbers (an issue's or pull request's `number`, any object's `id`, a run's counters). */
 const NUMERIC_API_FIELDS = new Set(['number', 'id', 'run_id', 'run_number', 'run_attempt', 'workflow_id', 'check_suite_id'])
 
+/** Calls on an API result that only pick or order what the API returned (no object is built). */
+const PICKING_TAIL = /^(?:\s*(?:\??\.\s*(?:data|items|repository|search|nodes|edges|node)\b|\[\s*\d+\s*\]|\??\.\s*(?:filter|find|slice|sort|reverse)\s*\((?:[^(){}]|\((?:[^(){}])*\))*\)))*\s*;?\s*$/
+
+/**
+ * Whether every value the script returns is what a GitHub API call returned, at most filtered,
+ * sliced or sorted (`return issues.filter((i) => i.title.includes(t))`, `issues` from `await
+ * github.paginate(…)`): then no field of it was written by the script, whatever text it was given.
+ * A value the script builds (`Object.fromEntries(…)`, `map`, a literal) may carry any field.
+ */
+function returnsApiResults(script: string): boolean {
+  const returns = [...script.matchAll(/\breturn\b([^;\n]*)/g)].map((m) => m[1].trim())
+  if (returns.length === 0) return false
+  return returns.every((value) => {
+    // `github.paginate(…)`, `await github.rest.x.y(…)`, `(await github.rest.x.y(…))`.
+    const call = /^(?:await\s+)?github\.[\w.]+\((?:[^(){}]|\{[^{}]*\}|\((?:[^(){}])*\))*\)|^\(\s*await\s+github\.[\w.]+\((?:[^(){}]|\{[^{}]*\}|\((?:[^(){}])*\))*\)\s*\)/.exec(value)
+    if (call) return PICKING_TAIL.test(value.slice(call[0].length))
+    const name = /^[A-Za-z_$][\w$]*/.exec(value)?.[0]
+    if (name === undefined || !PICKING_TAIL.test(value.slice(name.length))) return false
+    // Declared once from an awaited API call, and never assigned again.
+    const assigned = script.match(new RegExp(`(?<![\\w$.])${escapeRegExp(name)}\\s*=(?!=)`, 'g')) ?? []
+    return assigned.length === 1 && new RegExp(`\\b(?:const|let|var)\\s+${escapeRegExp(name)}\\s*=\\s*await\\s+github\\.`).test(script)
+  })
+}
+
 /**
  * Whether `fromJSON(steps.<step>.outputs.result)<jsonField>` is a number the API assigned, not text
  * the step was given: the step is github-script, whose `result` is its returned value serialized as
@@ -113,6 +137,7 @@ function readsApiNumber(step: StepModel, output: string, jsonField: string): boo
   const script = scalarString(step.with?.get('script', true))
   if (script === undefined) return false
   if (/\bJSON\.parse\b|\beval\b|\bFunction\b|setOutput\b|process\.env(?!\s*(?:\?\.|\.|\[))/.test(script)) return false
+  if (!returnsApiResults(script)) return false
   // Reads of the field (`issue.number`, `issue.number >= 2`) leave it as the API gave it; an
   // assignment to it (`issue.number = …`, `+=`) or any other mention (a key, a string) may not.
   const fieldName = escapeRegExp(field)
