@@ -95,7 +95,7 @@ function setsOnlyBase64(step: StepModel, name: string): boolean {
 const NUMERIC_API_FIELDS = new Set(['number', 'id', 'run_id', 'run_number', 'run_attempt', 'workflow_id', 'check_suite_id'])
 
 /** Calls on an API result that only pick or order what the API returned (no object is built). */
-const PICKING_TAIL = /^(?:\s*(?:\??\.\s*(?:data|items|repository|search|nodes|edges|node)\b|\[\s*\d+\s*\]|\??\.\s*(?:filter|find|slice|sort|reverse)\s*\((?:[^(){}]|\((?:[^(){}])*\))*\)))*\s*;?\s*$/
+const PICKING_TAIL = /^(?:\s*(?:\??\.\s*(?:data|items|repository|search|nodes|edges|node)\b|\[\s*\d+\s*\]|\??\.\s*(?:filter|find|slice|sort|reverse)\s*\((?:[^(){}]|\((?:[^(){}])*\))*\)))*\s*(?:;\s*)?$/
 
 /**
  * Whether every value the script returns is what a GitHub API call returned, at most filtered,
