@@ -24,7 +24,7 @@ import {
   DOCKER_AUTH_SOURCE,
   failsGithubChecksum,
   FLAG_SOURCE,
-  MYSQL_CLIENTS,
+  MYSQL_COMMAND,
   MYSQL_SOURCE,
   PRIVATE_KEY_SOURCE,
   lineBefore,
@@ -41,7 +41,7 @@ import {
   publishedTestKey,
   tokenRegex
 } from './secrets/patterns.js'
-import { isSegmentCommand } from './secrets/command-position.js'
+import { segmentCommand } from './secrets/command-position.js'
 import { runSecretlint, secretlintSkips, type SecretlintHit } from './secrets/secretlint.js'
 import { escapeRegExp } from '../util/regex.js'
 
@@ -704,7 +704,7 @@ interface Shape {
   /** The command the flag must follow on its line (or any test of the text before the match). */
   command?: { test(text: string): boolean }
   /** A test of the text after the value (and of the head before it): true when the match is prose (`--password must be given`), not a command. */
-  prose?: (after: string, value: string, head: string) => boolean
+  prose?: (after: string, value: string, head: string, before: string) => boolean
   /** What every match contains: one of these literals, or a match of this expression (see `COMPILED_TOKENS`). */
   anchors: readonly string[] | RegExp
 }
@@ -712,6 +712,8 @@ interface Shape {
 /** Words that name the flag itself or join a sentence about it: never the value a command passes. */
 const FLAG_WORD = /^(?:flags?|options?|arguments?|args?|parameters?|params?|switch(?:es)?|settings?|values?|variables?|and|or|is|are|must|should|can|will|to|for|of|the|with)[.,;:)]?$/
 
+/** What may precede a flag that opens a usage text's line, trimmed: nothing, or an `echo`/`printf` and its quote. */
+const USAGE_LINE_START = /^(?:(?:echo|printf)(?:[ \t]+-e)?(?:[ \t]+["'])?)?$/
 /** A flag set off from what follows by two or more blanks (or a tab): a column of a usage text. */
 const WIDE_GAP = /(?: {2}|\t)["']?$/
 const CLOSING_BRACKET: Record<string, string> = { '(': ')', '<': '>', '[': ']' }
@@ -722,6 +724,12 @@ function inBrackets(value: string, after: string): boolean {
   return close !== undefined && (value.includes(close) || after.includes(close))
 }
 
+/**
+ * Commands whose own options start with `-p` (`find -printf`, `-prune`, `-perm`; `mkdir -p`,
+ * `cp -p`, `tar -p`, `ps -p`…): a `-p…` of theirs is no MySQL password, whatever the line names.
+ */
+const OWN_P_OPTIONS: ReadonlySet<string> = new Set(['find', 'mkdir', 'cp', 'mv', 'install', 'rsync', 'tar', 'ls', 'ps', 'pgrep', 'pkill', 'grep', 'egrep', 'fgrep', 'sed', 'chmod', 'chown', 'ln', 'touch', 'patch', 'diff', 'git'])
+
 const SHAPES: Shape[] = [
   { source: AUTH_HEADER_SOURCE, head: 'authHead', value: 'authVal', rule: AUTH_HEADER_RULE, message: 'Literal credential in an `Authorization` header.', anchors: /authorization/i },
   { source: CURL_USER_SOURCE, head: 'curlHead', value: 'curlPass', rule: CLI_PASSWORD_RULE, message: 'Literal password in `curl -u user:password`.', command: CURL_COMMAND, anchors: ['-u'] },
@@ -731,8 +739,9 @@ const SHAPES: Shape[] = [
     value: 'myPass',
     rule: CLI_PASSWORD_RULE,
     message: 'Literal password on a MySQL command line (`-p…`).',
-    // The client must be the command the flag belongs to: in `find … -name 'mysql' -printf …` it is an argument of `find`, whose `-printf` is no password.
-    command: { test: (before) => isSegmentCommand(before, MYSQL_CLIENTS) },
+    // A client named before the flag, unless the flag belongs to a command with `-p…` options of its own:
+    // in `find … -name 'mysql' -printf …` mysql is an argument of `find`, whose `-printf` is no password.
+    command: { test: (before) => MYSQL_COMMAND.test(before) && !OWN_P_OPTIONS.has(segmentCommand(before) ?? '') },
     anchors: ['-p']
   },
   {
@@ -745,12 +754,13 @@ const SHAPES: Shape[] = [
     // `--remote-write-password must both be provided`, `via the --identity-token flag`: a sentence
     // about the flag, not a value. `--password <pass>`, `--password (Optional)`: a placeholder or
     // a note in brackets. `--cifs-password          CIFS credentials password`: a usage line, the
-    // flag's description set off by a wide gap, in words of any case.
-    prose: (after, value, head) =>
+    // flag first on its line (or in an `echo`'s text) and its description set off by a wide gap,
+    // in words of any case; `login --password  Snowfalcon  host` passes a value.
+    prose: (after, value, head, before) =>
       (/^[a-z]{1,12}$/.test(value) && /^ [a-z]{1,20} [a-z]{1,20}/.test(after)) ||
       FLAG_WORD.test(value) ||
       inBrackets(value, after) ||
-      (WIDE_GAP.test(head) && /^[A-Za-z][a-z]{0,19}[.,:;]?$|^[A-Z]{1,12}s?[.,:;]?$/.test(value) && /^ {1,3}[A-Za-z(]/.test(after))
+      (WIDE_GAP.test(head) && USAGE_LINE_START.test(before.trim()) && /^[A-Za-z][a-z]{0,19}[.,:;]?$|^[A-Z]{1,12}s?[.,:;]?$/.test(value) && /^ {1,3}[A-Za-z(]/.test(after))
   },
   { source: DOCKER_AUTH_SOURCE, head: 'dockHead', value: 'dockVal', rule: DOCKER_AUTH_RULE, message: 'Docker config `auth` entry (base64 of a registry user and password).', literal: isDockerAuth, anchors: ['"auth"'] },
   { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.', anchors: ['AccountKey=', 'SharedAccessKey='] },
@@ -800,7 +810,7 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
       if (value === undefined || !(shape.literal ?? isLiteralCredential)(value)) continue
       if (shape.command && !shape.command.test(lineBefore(content, m.index ?? 0))) continue
       const start = (m.index ?? 0) + head.length
-      if (shape.prose?.(content.slice(start + value.length, start + value.length + 50), value, head)) continue
+      if (shape.prose?.(content.slice(start + value.length, start + value.length + 50), value, head, lineBefore(content, m.index ?? 0))) continue
       // `mysql -uroot -proot --password=${MYSQL_ROOT_PASSWORD}`: the last password option wins, and it is a reference.
       if (shape.rule === CLI_PASSWORD_RULE && OVERRIDING_PASSWORD.test(restOfLine(content, start + value.length))) continue
       // A meeting link's passcode admits whoever holds the link, as every invitee does: it is shared on purpose.

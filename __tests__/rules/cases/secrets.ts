@@ -247,9 +247,17 @@ export const secretsCases: CaseTable = {
         ['root@c97c472db02e:/# mysql -u root -p', ' mysql', 'a shell transcript after its prompt'],
         ['mysql -uroot -e "CREATE DATABASE app; GRANT ALL ON app.* TO \'app\'@\'%\';" -p', ' app', 'a quoted statement with `;` before -p is one argument'],
         ["mysql -e 'SELECT (1)' -uroot -p", '', 'a quoted `(` before -p is no subshell'],
-        ['sh -c "echo start" && mysql -uroot -p', ' app', 'a command after a closed sh -c script']
-      ].map(([head, tail, name]) => line2(`${head}${STRONG}${tail}`, { severity: 'high' }, `the MySQL client as the command of its segment: ${name}`, 'scripts/db.sh')),
+        ['sh -c "echo start" && mysql -uroot -p', ' app', 'a command after a closed sh -c script'],
+        ['\t@mysqldump -uroot -p', ' app > app.sql', "a Makefile recipe's silent `@`"],
+        ['ssh db1 mysql -uroot -p', ' app', 'run on another host through ssh'],
+        ['ls *.sql | xargs -n1 mysql -uroot -p', ' app', 'run by xargs'],
+        ['nice -n 10 mysql -uroot -p', ' app', 'run by nice'],
+        ['kubectl run c --rm -it --image=mysql:8 -- mysql -h db -p', '', 'a one-off kubectl run'],
+        ['- run: "cd /app && mysql -uroot -p', '"', 'inside a quoted YAML command string'],
+        ['mysql.exe -uroot -p', ' app', "Windows' mysql.exe"]
+      ].map(([head, tail, name]) => line2(`${head}${STRONG}${tail}`, { severity: 'high' }, `a MySQL client before -p: ${name}`, 'scripts/db.sh')),
       line2('./restore --db-password S3cr3t-x9 --target /var/lib/app', { severity: 'high' }, 'a value after one blank is passed, whatever follows', 'scripts/restore.sh'),
+      line2('docker login --username ci --password  Snowfalcon  registry.example.com', { severity: 'high' }, 'a word value after a wide gap, the flag not first on its line: passed', 'scripts/login.sh'),
       line2('./restore --db-password   Wq8zTr4vLm \\', { severity: 'high' }, 'an aligned argument of a continued command line is passed', 'scripts/restore.sh'),
       line2('aws cognito-idp admin-set-user-password --user-pool-id "$POOL" --username tester --password "Start-Here-42!" --permanent', { severity: 'high' }, 'the permanent password set beside it stays high', 'scripts/users.sh')]
   },

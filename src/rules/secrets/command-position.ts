@@ -1,9 +1,9 @@
 /**
- * Whether a word is the command a shell runs, read from the text before a flag on its line: the
- * first word of the current pipeline segment, past what only wraps a command (`sudo`, `env X=1`,
- * `docker exec CONTAINER`, `kubectl exec … --`, a prompt, a YAML or JSON key, a Dockerfile
- * instruction). A flag counts as a command's only then: `find … -name 'mysql' -printf …` names
- * `mysql` as an argument of `find`, whose `-printf` is no MySQL password.
+ * Which command a flag belongs to, read from the text before it on its line: the first word of the
+ * current pipeline segment, past what only wraps a command (`sudo`, `env X=1`, `docker exec
+ * CONTAINER`, `kubectl exec … --`, a prompt, a YAML or JSON key, a Dockerfile instruction, a
+ * Makefile recipe's `@`/`-`/`+`). The secret scan asks it to rule a flag out: in `find … -name
+ * 'mysql' -printf …` the segment's command is `find`, whose `-printf` is no MySQL password.
  */
 
 /** Characters that end a command outside quotes: `|`, `||`, `&&`, `&`, `;`, `$(`, `(`, a backtick. */
@@ -80,14 +80,14 @@ function pastOptions(words: string[], i: number, valueOptions: ReadonlySet<strin
 }
 
 /**
- * Whether one of `commands` is the command that text after `before` belongs to. `before` is the
- * line up to the flag (see `lineBefore`); the command is looked for at the start of its last segment.
+ * The command word (without its folder, `.exe` or a recipe's `@`/`-`/`+`) that text after `before`
+ * belongs to, read at the start of `before`'s last segment; undefined when a wrapper hides it.
  */
-export function isSegmentCommand(before: string, commands: ReadonlySet<string>): boolean {
+export function segmentCommand(before: string): string | undefined {
   const words = before.slice(segmentStart(before)).trim().split(/\s+/)
   let i = 0
   while (i < words.length) {
-    const word = bare(words[i])
+    const word = bare(words[i]).replace(/^[@+-]+(?=\w)/, '')
     if (word === '' || PASS_THROUGH.has(word) || PROMPT.test(words[i]) || KEY.test(words[i]) || words[i + 1] === '=') {
       i++
       continue
@@ -114,18 +114,18 @@ export function isSegmentCommand(before: string, commands: ReadonlySet<string>):
       let j = i + 1
       if (bare(words[j] ?? '') === 'compose' || bare(words[j] ?? '') === 'container') j++
       const sub = bare(words[j] ?? '')
-      if (sub !== 'exec' && sub !== 'run') return false
+      if (sub !== 'exec' && sub !== 'run') return undefined
       i = pastOptions(words, j + 1, CONTAINER_VALUE_OPTIONS) + 1
       continue
     }
     if (KUBE_TOOLS.has(word)) {
-      // `kubectl exec -it pod -c ctr -- cmd`: the command follows `--`.
+      // `kubectl exec -it pod -c ctr -- cmd`, `kubectl run … -- cmd`: the command follows `--`.
       const dashes = words.indexOf('--', i + 1)
-      if (bare(words[i + 1] ?? '') !== 'exec' || dashes < 0) return false
+      if (dashes < 0) return undefined
       i = dashes + 1
       continue
     }
-    return commands.has(word.slice(word.lastIndexOf('/') + 1))
+    return word.slice(word.lastIndexOf('/') + 1).replace(/\.exe$/i, '')
   }
-  return false
+  return undefined
 }

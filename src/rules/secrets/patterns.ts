@@ -271,14 +271,14 @@ export const CURL_USER_SOURCE = `(?<curlHead>(?<![\\w-])(?:-u|--user)(?:[ \\t]{1
 /** `-pSECRET` (with a space, `-p` prompts instead): a password when the command is a MySQL client. Groups `myHead`, `myPass`. */
 export const MYSQL_SOURCE = `(?<myHead>(?<![\\w-])-p["']?)(?<myPass>[^\\s"'\`;|&-][^\\s"'\`;|&]{0,199})`
 /** The MySQL and MariaDB clients that take `-pSECRET`. */
-export const MYSQL_CLIENTS: ReadonlySet<string> = new Set(['mysql', 'mysqldump', 'mysqladmin', 'mysqlimport', 'mysqlcheck', 'mysqlshow', 'mysqlpump', 'mariadb', 'mariadb-dump'])
+const MYSQL_CLIENTS = ['mysql', 'mysqldump', 'mysqladmin', 'mysqlimport', 'mysqlcheck', 'mysqlshow', 'mysqlpump', 'mariadb', 'mariadb-dump']
 /**
- * The commands those two flags belong to, looked for anywhere earlier on the same line: the
- * redactor masks on that; the scanner asks for `-p…` that a MySQL client is the command of the
- * flag's pipeline segment (see `isSegmentCommand`).
+ * The commands those two flags belong to, looked for anywhere earlier on the same line (the
+ * redactor masks on that). The scanner also rules out a `-p…` whose pipeline segment's command
+ * has `-p` options of its own (`find … -printf`, see `segmentCommand`).
  */
 export const CURL_COMMAND = /\bcurl\b/
-export const MYSQL_COMMAND = new RegExp(`\\b(?:${[...MYSQL_CLIENTS].join('|')})\\b`)
+export const MYSQL_COMMAND = new RegExp(`\\b(?:${MYSQL_CLIENTS.join('|')})\\b`)
 
 /** Up to 300 characters before `index` on its line: where a flag's command is looked for. */
 export function lineBefore(text: string, index: number): string {
