@@ -36,15 +36,21 @@ function isSampleName(name: string): boolean {
 
 /** The words a sample folder's name holds as one of its `-`/`_`-separated parts. */
 const SAMPLE_FOLDER_WORDS = new Set(['example', 'examples', 'sample', 'samples'])
+/** What the other parts of such a name may say the samples are: key material and settings, not a service. */
+const SAMPLE_FOLDER_QUALIFIERS = new Set(['ssl', 'tls', 'cert', 'certs', 'certificate', 'certificates', 'key', 'keys', 'pki', 'ca', 'config', 'configs', 'conf', 'settings', 'data', 'files', 'secrets', 'env', 'credentials', 'creds'])
 
 /**
  * A folder named for the samples it holds with a qualifier: `ssl-example/` (a snake-oil key a setup
- * script replaces), `example-certs/`, `tls_sample/`. The word must be a whole part of the name:
- * `counterexamples/` and `resampler/` are not such folders.
+ * script replaces), `example-certs/`, `tls_sample/`. The word must be a whole part of the name and
+ * every other part such a qualifier: `sample-tracker/` or `example-corp/` name a service or a
+ * customer, `counterexamples/` and `resampler/` no samples.
  */
 function inNamedSampleFolder(path: string): boolean {
   const folders = path.split('/').slice(0, -1)
-  return folders.some((folder) => folder.toLowerCase().split(/[-_]/).some((part) => SAMPLE_FOLDER_WORDS.has(part)))
+  return folders.some((folder) => {
+    const parts = folder.toLowerCase().split(/[-_]/)
+    return parts.length > 1 && parts.some((part) => SAMPLE_FOLDER_WORDS.has(part)) && parts.every((part) => SAMPLE_FOLDER_WORDS.has(part) || SAMPLE_FOLDER_QUALIFIERS.has(part))
+  })
 }
 
 export function isSamplePath(path: string): boolean {

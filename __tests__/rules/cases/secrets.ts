@@ -422,8 +422,8 @@ export const secretsCases: CaseTable = {
         code: `${PEM}\n`,
         errors: [{ line: 1, severity: 'medium' as const, message: /In a sample or documentation path, where keys and tokens are made for the purpose/ }]
       })),
-      ...['certs/counterexamples/tls.key', 'services/resampler/tls.key', 'ssl/example.com/tls.key'].map((path) => ({
-        name: `a folder that only holds the word inside a part (${path.split('/').slice(-2, -1)[0]}) is no sample folder: critical`,
+      ...['certs/counterexamples/tls.key', 'services/resampler/tls.key', 'ssl/example.com/tls.key', 'services/sample-tracker/tls.key', 'deploy/example-corp/tls.key'].map((path) => ({
+        name: `a folder holding the word inside a part, or beside a service's or customer's name (${path.split('/').slice(-2, -1)[0]}), is no sample folder: critical`,
         path,
         code: `${PEM}\n`,
         errors: [{ line: 1, severity: 'critical' as const }]
