@@ -214,6 +214,8 @@ export const cloudformationCases: CaseTable = {
       ),
       at(serviceRole('[application-autoscaling.amazonaws.com]', "['ecs:*']"), 'ecs:*', { severity: 'medium' }, "another service's wildcard stays medium"),
       at(serviceRole('lambda.amazonaws.com', "'lambda:*'"), 'lambda:*', { severity: 'medium' }, "a function's role: the function's code holds it"),
+      at(serviceRole('ssm.amazonaws.com', "'ssm:*'"), 'ssm:*', { severity: 'medium' }, "an SSM automation's role: its documents run scripts and commands with it"),
+      at(serviceRole('kinesisanalytics.amazonaws.com', "'kinesisanalytics:*'"), 'kinesisanalytics:*', { severity: 'medium' }, "a Flink application's role: the application's code holds it"),
       at(serviceRole('[application-autoscaling.amazonaws.com]', "'application-autoscaling:*'").replace('Service: [application-autoscaling.amazonaws.com]', 'Service: [application-autoscaling.amazonaws.com]\n                AWS: !Ref AWS::AccountId'), 'application-autoscaling:*', { severity: 'medium' }, 'the account may assume the role too')
     ]
   },

@@ -214,11 +214,13 @@ function grantsNothing(ctx: CfnContext, r: Resource): boolean {
 }
 
 /**
- * Service principals whose credentials sit with code the account runs (an instance, a function, a
- * task, a build, a notebook, a state machine's definition): a role they assume is held by a workload,
- * not by the service alone.
+ * Service principals that use a role only for their own housekeeping calls and run none of the
+ * account's code or documents with it: scaling, load balancer registration, log and flow-log
+ * delivery, recording, backups and snapshots. Any other service may hand the role to code (an
+ * instance, a function, a task, an SSM automation's script, a Flink application): it is held by a
+ * workload, not by the service alone.
  */
-const WORKLOAD_SERVICES = new Set(['ec2', 'lambda', 'edgelambda', 'ecs-tasks', 'codebuild', 'glue', 'sagemaker', 'tasks.apprunner', 'pods.eks', 'states'])
+const HOUSEKEEPING_SERVICES = new Set(['application-autoscaling', 'autoscaling', 'elasticloadbalancing', 'ecs', 'spotfleet', 'delivery.logs', 'vpc-flow-logs', 'cloudtrail', 'config', 'backup', 'dlm'])
 
 /** The action prefix of a service principal: `application-autoscaling.amazonaws.com` → `application-autoscaling`. */
 const actionPrefixOf = (principal: string): string => {
@@ -229,8 +231,8 @@ const actionPrefixOf = (principal: string): string => {
 /**
  * The AWS service principals that alone can assume the roles a policy grants (an `AWS::IAM::Role`'s
  * inline policies, or a policy attached only to roles of the template): every Allow statement of
- * each role's trust policy names only `Service` principals, none a service that runs the account's
- * own code (WORKLOAD_SERVICES). Undefined when a user, an account, a federated identity or such a
+ * each role's trust policy names only `Service` principals, each a service that runs none of the
+ * account's code (HOUSEKEEPING_SERVICES). Undefined when a user, an account, a federated identity or another
  * service may assume one, or when a role or principal cannot be read.
  */
 function trustedServicesOnly(ctx: CfnContext, r: Resource): string[] | undefined {
@@ -252,7 +254,7 @@ function trustedServicesOnly(ctx: CfnContext, r: Resource): string[] | undefined
       if (!isMap(v.deref(principal)) || v.entries(principal).some((e) => e.key !== 'Service')) return undefined
       for (const service of oneOrMany(v, v.get(principal, 'Service'))) {
         const name = nameText(ctx, service).replace('${AWS::URLSuffix}', 'amazonaws.com')
-        if (!/^[a-z0-9.-]+\.amazonaws\.com(?:\.cn)?$/i.test(name) || WORKLOAD_SERVICES.has(name.toLowerCase().replace(/\.amazonaws\.com(?:\.cn)?$/, ''))) return undefined
+        if (!/^[a-z0-9.-]+\.amazonaws\.com(?:\.cn)?$/i.test(name) || !HOUSEKEEPING_SERVICES.has(name.toLowerCase().replace(/\.amazonaws\.com(?:\.cn)?$/, ''))) return undefined
         services.push(name)
       }
     }

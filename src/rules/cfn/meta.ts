@@ -157,7 +157,7 @@ export const CFN = defineRules('cloudformation', {
     topics: ['least-privilege'],
     severity: 'medium',
     title: 'IAM policy allows every action of a service on every resource',
-    description: 'A statement allows a service wildcard (`s3:*`, `iot:*`, `iam:*`) on `Resource: "*"`: every present and future action of the service on every resource of the account. Low when the policy belongs to roles (inline, or a policy attached only to template roles) whose trust policies admit nothing but AWS service principals, none a service that runs the account\'s code (EC2, Lambda, ECS tasks, CodeBuild, Glue, SageMaker, App Runner tasks, EKS pods, Step Functions), and every wildcard is a trusted service\'s own (`application-autoscaling:*` for `application-autoscaling.amazonaws.com`): no user or workload holds it.',
+    description: 'A statement allows a service wildcard (`s3:*`, `iot:*`, `iam:*`) on `Resource: "*"`: every present and future action of the service on every resource of the account. Low when the policy belongs to roles (inline, or a policy attached only to template roles) whose trust policies admit nothing but AWS service principals that run none of the account\'s code with it (scaling, load balancer registration, log and flow-log delivery, CloudTrail, Config, Backup, DLM: never EC2, Lambda, ECS tasks, SSM automations or any other service that hands the role to code), and every wildcard is a trusted service\'s own (`application-autoscaling:*` for `application-autoscaling.amazonaws.com`): no user or workload holds it.',
     remediation: 'List the actions the principal needs and scope `Resource` to the ARNs it works on.',
     refs: {
       checkov: ['CKV_AWS_355', 'CKV_AWS_290'],
