@@ -758,6 +758,11 @@ export const kubernetesCases: CaseTable = {
         errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
       },
       {
+        name: 'a Service named *-metrics whose port is named http: served whatever it is called, medium',
+        code: controller() + '---\n' + metricsService('dns-sync-metrics', 'dns-sync', 'http'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
         name: 'a controller declaring a port named http: medium, it may serve callers',
         code: controllerPort('http'),
         errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
@@ -1620,6 +1625,11 @@ export const kubernetesCases: CaseTable = {
         errors: [{ line: 7, severity: 'low', message: /which no pod of the workloads in .* carries \(low: the pods of StatefulSet `cache` declare the port `redis` it targets by name and lack only the selector's labels, which they may get at run time\)$/ }]
       },
       { name: 'the same selector, targeting the port by number: medium', code: dataService('    example.io/role: recovery\n', '6379') + '---\n' + cacheSet, errors: [{ line: 7, severity: 'medium' }] },
+      {
+        name: 'the port by name, but the missing label names what the pods are (app.kubernetes.io/name for app): a selector written wrong, medium',
+        code: dataService('    app.kubernetes.io/name: cache\n') + '---\n' + cacheSet,
+        errors: [{ line: 7, severity: 'medium' }]
+      },
       { name: 'the port by name, but the pods set another value of a selected label: medium', code: dataService('    app: cache-primary\n    example.io/role: recovery\n') + '---\n' + cacheSet, errors: [{ line: 7, severity: 'medium' }] },
       { code: service('', 'app: apii') + '---\n' + CLEAN, errors: [{ line: 7 }] },
       {

@@ -194,6 +194,9 @@ function isRestrictedByAnnotation(annotations: Record<string, string>): boolean 
   })
 }
 
+/** Labels that say what a pod is, set in its template by whoever writes the Service too: never added at run time. */
+const IDENTITY_LABEL = /^(?:app|name|component|tier|k8s-app|release|instance|version|run|app\.kubernetes\.io\/[\w.-]+|helm\.sh\/chart)$/
+
 /**
  * Only judged when the set holds workloads of the Service's namespace: a Service kept apart from
  * its pods (another folder, another repository) cannot be checked here.
@@ -220,7 +223,9 @@ export function checkSelector(ctx: CheckContext, obj: K8sObject, stream?: Stream
   // The ports it targets by name are ones a workload's pods declare, and their labels only lack the selector's:
   // the app or its operator labels its own pod at run time (a leader, a recovery backend).
   const namedPorts = [...new Set(v.items(v.get(spec, 'ports')).map((p) => v.str(v.get(p, 'targetPort'))?.trim() ?? ''))].filter((t) => t !== '' && !/^\d+$/.test(t))
-  const declaring = namedPorts.length === 0 ? undefined : pods.find((p) => wanted.every(([k, val]) => p.labels[k] === val || (p.labels[k] === undefined && !controllerOwnsLabel(p.workload, k))) && namedPorts.every((t) => podPorts(p.workload.view, p.spec).keys.has(t)))
+  // A missing label that names what the pods are (`app`, `app.kubernetes.io/name`) is a selector written wrong, not a run-time label.
+  const runTimeLabel = (p: StreamIndex['pods'][number], k: string): boolean => p.labels[k] === undefined && !controllerOwnsLabel(p.workload, k) && !IDENTITY_LABEL.test(k)
+  const declaring = namedPorts.length === 0 ? undefined : pods.find((p) => wanted.every(([k, val]) => p.labels[k] === val || runTimeLabel(p, k)) && namedPorts.every((t) => podPorts(p.workload.view, p.spec).keys.has(t)))
   if (declaring) {
     const ports = `${namedPorts.length > 1 ? 'ports' : 'port'} ${namedPorts.map((t) => `\`${t}\``).join(', ')}`
     const why = `low: the pods of ${declaring.workload.kind} \`${declaring.workload.name}\` declare the ${ports} it targets by name and lack only the selector's labels, which they may get at run time`
