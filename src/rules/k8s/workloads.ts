@@ -131,12 +131,16 @@ const METRICS_PORT_NAMES = new Set(['metrics', 'http-metrics', 'https-metrics', 
 export const isMetricsPortName = (name: string | undefined): boolean => name !== undefined && METRICS_PORT_NAMES.has(name.trim().toLowerCase())
 
 /**
- * A Service that only exposes metrics: named `*-metrics`, or all of whose ports (at least one) are
- * named as metrics ports (by their own name, else the container port name they target). Only a
- * metrics scraper calls it; it makes no caller wait on the pods it selects.
+ * A Service that only exposes metrics: all of whose ports (at least one) are named as metrics ports
+ * (by their own name, else the container port name they target), or, where some go unnamed (a bare
+ * number) and none is named otherwise, one named `*-metrics`. A port named anything else (`http`)
+ * is served whatever the Service is called. Only a metrics scraper calls it; it makes no caller
+ * wait on the pods it selects.
  */
 function exposesOnlyMetrics(name: string, portNames: (string | undefined)[]): boolean {
-  return /-metrics$/i.test(name) || (portNames.length > 0 && portNames.every(isMetricsPortName))
+  const named = portNames.filter((n): n is string => n !== undefined && !/^\s*\d*\s*$/.test(n))
+  if (portNames.length === 0 || !named.every(isMetricsPortName)) return false
+  return named.length === portNames.length || /-metrics$/i.test(name)
 }
 
 /** Namespaces match when equal, or when either side leaves it to the apply context. */
