@@ -138,7 +138,7 @@ export const isMetricsPortName = (name: string | undefined): boolean => name !==
  * wait on the pods it selects.
  */
 function exposesOnlyMetrics(name: string, portNames: (string | undefined)[]): boolean {
-  const named = portNames.filter((n): n is string => n !== undefined && !/^\s*\d*\s*$/.test(n))
+  const named = portNames.filter((n): n is string => n !== undefined && !/^\d*$/.test(n.trim()))
   if (portNames.length === 0 || !named.every(isMetricsPortName)) return false
   return named.length === portNames.length || /-metrics$/i.test(name)
 }
