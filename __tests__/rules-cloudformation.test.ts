@@ -265,3 +265,27 @@ describe('robustness', () => {
     )
   })
 })
+
+describe('a folder of many load balancer templates', () => {
+  /** `n` templates in one folder, each with a group named for a load balancer open to all and a web listener. */
+  const folder = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      path: `stacks/lb-${i}.yaml`,
+      kind: 'cloudformation' as const,
+      content: `Resources:\n  AlbSecurityGroup:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: load balancer ${i}\n      SecurityGroupIngress:\n        - CidrIp: 0.0.0.0/0\n          IpProtocol: "-1"\n  Listener:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/lb-${i}/0123456789abcdef\n      Port: 443\n      Protocol: HTTPS\n`
+    }))
+
+  it('reads the folder once and names a few listeners per message: time(2N) <= 3 x time(N)', async () => {
+    const { analyzeFiles } = await import('../src/rules/index.js')
+    const small = folder(150)
+    const large = folder(300)
+    const { findings } = await analyzeFiles(small, { threads: 1 })
+    const open = findings.filter((f) => f.ruleId === 'cfn/sg-open-port')
+    expect(open).toHaveLength(150)
+    for (const f of open) {
+      expect(f.severity).toBe('low')
+      expect(f.message).toMatch(/ and 147 more/)
+    }
+    expect(await growthRatio(() => analyzeFiles(small, { threads: 1 }), () => analyzeFiles(large, { threads: 1 }))).toBeLessThanOrEqual(3)
+  })
+})

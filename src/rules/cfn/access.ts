@@ -42,7 +42,7 @@ const looksLikeLoadBalancer = (text: string): boolean => {
  * of the attaching load balancers, or (a group known by its name, handed to a load balancer of
  * another stack) every listener of the template and of the templates beside it.
  */
-function loadBalancerGroup(ctx: CfnContext, r: Resource): { why: string; listeners: Listener[] } | undefined {
+function loadBalancerGroup(ctx: CfnContext, r: Resource): { why: string; listeners: readonly Listener[] } | undefined {
   const v = ctx.template.view
   const group = groupOf(ctx, r)
   if (!group) return undefined
@@ -55,14 +55,19 @@ function loadBalancerGroup(ctx: CfnContext, r: Resource): { why: string; listene
   }
   const description = literal(v, v.get(group.properties, 'GroupDescription')) ?? ''
   if (!looksLikeLoadBalancer(id) && !looksLikeLoadBalancer(description)) return undefined
-  return { why: 'by its name, a load balancer\'s security group', listeners: [...listenersOf(ctx.template, ctx.path), ...(ctx.folder?.listenersBeside(ctx.path) ?? [])] }
+  return { why: 'by its name, a load balancer\'s security group', listeners: ctx.folder?.listenersInFolder(ctx.path) ?? listenersOf(ctx.template, ctx.path) }
 }
+
+/** Listeners a message names before counting the rest. */
+const MAX_LISTENERS_NAMED = 3
 
 /** Why a load balancer's wide rule is low: every listener in view serves only web traffic (named, with where it is). */
 function webListenersOnly(ctx: CfnContext, listeners: readonly Listener[]): string | undefined {
   if (listeners.length === 0 || !listeners.every(servesWeb)) return undefined
-  const named = listeners.map((l) => `\`${l.id}\`${l.port !== undefined ? ` (${l.protocol ? `${l.protocol} ` : ''}${l.port})` : l.protocol ? ` (${l.protocol})` : ''}${l.path !== ctx.path ? ` in \`${l.path}\`` : ''}`)
-  return `every listener in view is HTTP(S) or on port 80/443: ${named.join(', ')}`
+  // A few named, the rest counted: a folder of many templates must not put all of them in every message.
+  const named = listeners.slice(0, MAX_LISTENERS_NAMED).map((l) => `\`${l.id}\`${l.port !== undefined ? ` (${l.protocol ? `${l.protocol} ` : ''}${l.port})` : l.protocol ? ` (${l.protocol})` : ''}${l.path !== ctx.path ? ` in \`${l.path}\`` : ''}`)
+  const more = listeners.length - named.length
+  return `every listener in view is HTTP(S) or on port 80/443: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
 }
 
 

@@ -43,34 +43,40 @@ export function listenersOf(template: Template, path: string, belongs: (r: Resou
 
 const folderOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
 
-/** The CloudFormation templates of the analysed list by folder; each read for its listeners at most once. */
+/** The CloudFormation templates of the analysed list by folder; each folder's read for its listeners at most once. */
 export class FolderTemplates {
   private readonly byFolder = new Map<string, SourceFile[]>()
-  private readonly read = new Map<string, Listener[]>()
+  private readonly read = new Map<string, readonly Listener[]>()
 
   constructor(files: readonly SourceFile[]) {
     for (const f of files) {
       if (f.kind !== 'cloudformation') continue
       const folder = folderOf(f.path)
-      this.byFolder.set(folder, [...(this.byFolder.get(folder) ?? []), f])
+      const list = this.byFolder.get(folder)
+      if (list) list.push(f)
+      else this.byFolder.set(folder, [f])
     }
   }
 
-  /** Every listener the other templates of `path`'s folder declare; a template that cannot be read gives none. */
-  listenersBeside(path: string): Listener[] {
-    return (this.byFolder.get(folderOf(path)) ?? []).filter((f) => f.path !== path).flatMap((f) => {
-      let known = this.read.get(f.path)
-      if (known === undefined) {
+  /**
+   * Every listener the templates of `path`'s folder declare, its own included (a template that
+   * cannot be read gives none): the same list for every file of the folder, read once.
+   */
+  listenersInFolder(path: string): readonly Listener[] {
+    const folder = folderOf(path)
+    let known = this.read.get(folder)
+    if (known === undefined) {
+      known = (this.byFolder.get(folder) ?? []).flatMap((f) => {
         let template: Template | undefined
         try {
           template = readTemplate(f.content)
         } catch {
           template = undefined
         }
-        known = template ? listenersOf(template, f.path) : []
-        this.read.set(f.path, known)
-      }
-      return known
-    })
+        return template ? listenersOf(template, f.path) : []
+      })
+      this.read.set(folder, known)
+    }
+    return known
   }
 }
