@@ -9,6 +9,7 @@ import type { FileKind, Finding, RuleMeta, SourceFile } from '../types.js'
 import type { CostSink } from '../cost/meta.js'
 import type { Dialect } from './secrets/assignments.js'
 import type { Report } from './rule.js'
+import type { BuiltImages } from './dockerfile/built-images.js'
 
 /** What is known about the whole run. */
 export interface RunInfo {
@@ -20,7 +21,7 @@ export interface RunInfo {
    * One-word image names the list's files build (a Dockerfile stage, a Makefile's `docker build -t`),
    * each with where (see dockerfile/built-images.ts): read from every file of the run at once.
    */
-  builtImages?: ReadonlyMap<string, string>
+  builtImages?: BuiltImages
 }
 
 export interface Language<Context = unknown, Parsed = unknown> {

@@ -90,6 +90,16 @@ export const dockerfileCases: CaseTable = {
         errors: [{ line: 1, path: 'Dockerfile.a', severity: 'medium' }]
       },
       {
+        name: 'a Dockerfile FROM the name its own build tags it with pulls the registry\'s image: medium',
+        files: { 'cache/Dockerfile': 'FROM cachehouse\nRUN true\n', Makefile: 'cache:\n\tdocker build -t cachehouse ./cache\n' },
+        errors: [{ line: 1, path: 'cache/Dockerfile', severity: 'medium' }]
+      },
+      {
+        name: 'the same with `-f`, from a script in another folder',
+        files: { 'images/cache.Dockerfile': 'FROM cachehouse:latest\n', 'scripts/build.sh': 'docker build -f ../images/cache.Dockerfile -t cachehouse ..\n' },
+        errors: [{ line: 1, path: 'images/cache.Dockerfile', severity: 'medium' }]
+      },
+      {
         name: 'a namespaced image is not a local one even when a stage shares its last word',
         files: { 'Dockerfile.a': 'FROM org/app-base\n', 'Dockerfile.b': 'FROM alpine:3.20 AS app-base\n' },
         errors: [{ line: 1, path: 'Dockerfile.a', severity: 'medium' }]

@@ -19,11 +19,21 @@ const WELL_KNOWN_OFFICIAL = new Set([
   'amazoncorretto', 'maven', 'gradle', 'clojure', 'elixir', 'erlang', 'haskell', 'julia', 'r-base', 'swift', 'dart', 'mono', 'nginx', 'httpd',
   'tomcat', 'caddy', 'haproxy', 'traefik', 'postgres', 'redis', 'mysql', 'mariadb', 'mongo', 'rabbitmq', 'memcached', 'elasticsearch', 'registry',
   'vault', 'consul', 'influxdb', 'telegraf', 'cassandra', 'couchdb', 'zookeeper', 'solr', 'neo4j', 'wordpress', 'ghost', 'nextcloud', 'jenkins',
-  'sonarqube', 'kong', 'eclipse-mosquitto', 'odoo', 'drupal', 'joomla', 'composer', 'hello-world'
+  'sonarqube', 'kong', 'eclipse-mosquitto', 'odoo', 'drupal', 'joomla', 'composer', 'hello-world', 'varnish', 'nats', 'jetty', 'percona',
+  'phpmyadmin', 'adminer', 'mediawiki', 'redmine', 'matomo', 'memcached', 'postfixadmin', 'rabbitmq', 'groovy', 'kibana', 'logstash', 'flink',
+  'storm', 'spark', 'couchbase', 'arangodb', 'orientdb', 'rethinkdb', 'cassandra', 'mongo-express', 'yourls', 'xwiki', 'friendica', 'silverpeas'
 ])
 
-/** Where a locally built image comes from, for the finding's message: `stage of \`Dockerfile\``, `tagged by \`Makefile\``. */
-export type BuiltImages = ReadonlyMap<string, string>
+/**
+ * Where a locally built image comes from, for the finding's message (`a stage of \`Dockerfile\``,
+ * `tagged by \`docker build\` in \`Makefile\``), and the Dockerfiles a tagging build builds under that
+ * name (a Dockerfile `FROM` the name its own build gives is the registry's image or its last build).
+ */
+export interface BuiltImage {
+  how: string
+  dockerfiles: string[]
+}
+export type BuiltImages = ReadonlyMap<string, BuiltImage>
 
 const SCRIPT_NAME = /(?:^|\/)(?:GNUmakefile|[Mm]akefile|[Jj]ustfile)$|\.(?:mk|sh|bash)$/
 /** The command word of a container build: `docker`, `podman`, or a Makefile variable named after one. */
@@ -51,9 +61,30 @@ function stageNames(content: string): string[] {
   return names
 }
 
-/** Names a script's `docker build` / `docker buildx build` / `podman build` commands tag (`-t name`, `--tag=name:tag`). */
-function taggedNames(content: string): string[] {
-  const names: string[] = []
+/** Options of `docker build` that take the next word as their value. */
+const BUILD_VALUE_OPTIONS = new Set([
+  '-t', '--tag', '-f', '--file', '--build-arg', '--target', '--platform', '--label', '--network', '--secret', '--ssh', '--cache-from',
+  '--cache-to', '-o', '--output', '--progress', '--iidfile', '--add-host', '--build-context', '--shm-size', '-m', '--memory', '--ulimit', '--builder'
+])
+
+const normalizedPath = (path: string): string => {
+  const out: string[] = []
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue
+    if (part === '..') out.pop()
+    else out.push(part)
+  }
+  return out.join('/')
+}
+
+/**
+ * Names a script's `docker build` / `docker buildx build` / `podman build` commands tag (`-t name`,
+ * `--tag=name:tag`), each with the Dockerfile the command builds (its `-f`, else its context's
+ * `Dockerfile`, from the script's folder) when the words say it.
+ */
+function taggedNames(content: string, scriptPath: string): { name: string; dockerfile?: string }[] {
+  const names: { name: string; dockerfile?: string }[] = []
+  const folder = scriptPath.includes('/') ? scriptPath.slice(0, scriptPath.lastIndexOf('/')) : ''
   // A command continued over several lines with a trailing backslash is read as one.
   for (const line of content.replace(/\\\r?\n/g, ' ').split('\n')) {
     const words = line.trim().split(/\s+/).map((w) => w.replace(/^["']|["';]$/g, ''))
@@ -61,13 +92,24 @@ function taggedNames(content: string): string[] {
     if (at < 0) continue
     const verb = words[at + 1] === 'buildx' ? at + 2 : at + 1
     if (words[verb] !== 'build') continue
+    const tags: string[] = []
+    let file: string | undefined
+    let context: string | undefined
     for (let i = verb + 1; i < words.length; i++) {
       const word = words[i]
-      if (word === '&&' || word === ';' || word === '|') break
-      const value = word === '-t' || word === '--tag' ? words[++i] : /^(?:-t|--tag)=/.test(word) ? word.slice(word.indexOf('=') + 1) : undefined
-      const name = value === undefined ? undefined : oneWordName(value)
-      if (name !== undefined) names.push(name)
+      if (word === '&&' || word === ';' || word === '|' || word === '||') break
+      const eq = word.indexOf('=')
+      const option = word.startsWith('-') ? (eq > 0 ? word.slice(0, eq) : word) : undefined
+      const value = option === undefined ? undefined : eq > 0 ? word.slice(eq + 1) : BUILD_VALUE_OPTIONS.has(option) ? words[++i] : undefined
+      if (option === '-t' || option === '--tag') {
+        const name = value === undefined ? undefined : oneWordName(value)
+        if (name !== undefined) tags.push(name)
+      } else if (option === '-f' || option === '--file') file = value
+      else if (option === undefined) context = word
     }
+    const built = file ?? (context !== undefined ? `${context}/Dockerfile` : undefined)
+    const dockerfile = built !== undefined && !built.includes('$') && built !== '-' ? normalizedPath(built.startsWith('/') ? built : `${folder}/${built}`) : undefined
+    for (const name of tags) names.push(dockerfile !== undefined ? { name, dockerfile } : { name })
   }
   return names
 }
@@ -77,20 +119,30 @@ function taggedNames(content: string): string[] {
  * is built. Only files present in the list count: in a pull request that leaves them out, nothing
  * is known to be local.
  */
-export function builtImages(files: readonly SourceFile[]): Map<string, string> {
-  const found = new Map<string, string>()
+export function builtImages(files: readonly SourceFile[]): Map<string, BuiltImage> {
+  const found = new Map<string, BuiltImage>()
+  const add = (name: string, how: string, dockerfile?: string): void => {
+    if (WELL_KNOWN_OFFICIAL.has(name)) return
+    let entry = found.get(name)
+    if (!entry) found.set(name, (entry = { how, dockerfiles: [] }))
+    if (dockerfile !== undefined) entry.dockerfiles.push(dockerfile)
+  }
   for (const f of files) {
-    const names = f.kind === 'dockerfile' ? stageNames(f.content) : SCRIPT_NAME.test(f.path) ? taggedNames(f.content) : []
-    const how = f.kind === 'dockerfile' ? `a stage of \`${f.path}\`` : `tagged by \`docker build\` in \`${f.path}\``
-    for (const name of names) if (!WELL_KNOWN_OFFICIAL.has(name) && !found.has(name)) found.set(name, how)
+    if (f.kind === 'dockerfile') for (const name of stageNames(f.content)) add(name, `a stage of \`${f.path}\``)
+    else if (SCRIPT_NAME.test(f.path)) for (const t of taggedNames(f.content, f.path)) add(t.name, `tagged by \`docker build\` in \`${f.path}\``, t.dockerfile)
   }
   return found
 }
 
-/** Where the repository builds `image` itself, when it is a one-word name of `built`; undefined otherwise. */
-export function localBuildOf(image: string, built: BuiltImages | undefined): string | undefined {
+/**
+ * Where the repository builds `image` itself, when it is a one-word name of `built` that the
+ * Dockerfile at `path` does not build itself (`docker build -t varnish varnish/` with `FROM varnish`
+ * there pulls Docker Hub's image); undefined otherwise.
+ */
+export function localBuildOf(image: string, built: BuiltImages | undefined, path: string): string | undefined {
   if (built === undefined || built.size === 0) return undefined
-  const { registry, path } = imageRepository(image)
-  if (registry !== undefined || path.includes('/')) return undefined
-  return built.get(path)
+  const { registry, path: name } = imageRepository(image)
+  if (registry !== undefined || name.includes('/')) return undefined
+  const entry = built.get(name)
+  return entry === undefined || entry.dockerfiles.includes(normalizedPath(path)) ? undefined : entry.how
 }

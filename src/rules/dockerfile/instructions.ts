@@ -19,7 +19,7 @@ export function checkBaseImage(ctx: Context, stage: Stage): void {
   if (reason === 'latest' || reason === 'untagged') {
     const what = reason === 'latest' ? `uses the moving \`latest\` tag` : `has no tag, so it resolves to \`latest\``
     // An image the repository builds itself is whatever its own build just made, not a registry's moving tag.
-    const local = localBuildOf(stage.image, ctx.builtImages)
+    const local = localBuildOf(stage.image, ctx.builtImages, ctx.file.path)
     if (local !== undefined) emit(ctx, R.baseImageLatest, line, `base image \`${stage.image}\` ${what} (an image this repository builds, ${local}, so the tag names its own last build: info)`, { severity: 'info' })
     else emit(ctx, R.baseImageLatest, line, `base image \`${stage.image}\` ${what}`)
   } else if (!ref.digest) {

@@ -8,6 +8,7 @@ import type { Finding, RuleMeta, SourceFile } from '../../types.js'
 import type { FindingExtra, Report } from '../rule.js'
 import { ParseError } from '../parse/yaml.js'
 import { splitShellCommands, invocationOf, type ShellCommand, type Invocation } from '../parse/shell-words.js'
+import type { BuiltImages } from './built-images.js'
 
 export interface Stage {
   index: number
@@ -29,7 +30,7 @@ export interface Context {
   /** Paths of every file of the analysed list (what the build context around the Dockerfile holds). */
   listed?: ReadonlySet<string>
   /** One-word image names the analysed files build themselves, with where (RunInfo.builtImages). */
-  builtImages?: ReadonlyMap<string, string>
+  builtImages?: BuiltImages
   /** Every instruction of the file, in order. */
   instructions?: readonly Instruction[]
 }
