@@ -3,7 +3,8 @@
  * trees, documentation, and test files by their language's naming. The secret scan reports
  * sample values there as `info` (unless a value has a real credential's shape), and every other
  * finding in a test or fixture tree is `info` too: a template made to fail a policy test, a
- * rendered chart kept as a test's expected output, is not what ships.
+ * rendered chart kept as a test's expected output, is not what ships. Also the one sample a file's
+ * content shows though its path does not: an API description's examples (`apiExampleLines`).
  */
 import type { Finding } from '../types.js'
 

@@ -193,17 +193,19 @@ export function forSamplePath(f: Finding): Finding {
 }
 
 /**
- * `forSamplePath` for a finding of a file that is a test's input though its path does not say so
- * (a compose test stack): `testFile` says why (see `forTestPath`), and the file counts as such a path.
+ * `forSamplePath` for a finding of a file (or a part of one) that is a test's input or
+ * documentation though its path does not say so (a compose test stack, an API description's
+ * examples): `sampleFile` says why, as a noun phrase (see `forTestPath`), and the finding counts as
+ * one in such a path.
  */
-export function forSampleFile(f: Finding, testFile: string): Finding {
-  return forSample(f, testFile)
+export function forSampleFile(f: Finding, sampleFile: string): Finding {
+  return forSample(f, sampleFile)
 }
 
-function forSample(f: Finding, testFile?: string): Finding {
+function forSample(f: Finding, sampleFile?: string): Finding {
   if (f.category !== 'secrets' || f.severity === 'info') return f
   // A sample path says so first; the file's own reason counts where the path says nothing.
-  const why = isSamplePath(f.path) ? undefined : testFile
+  const why = isSamplePath(f.path) ? undefined : sampleFile
   // In a local development setup a literal or a self-made key serves a developer's machine; a provider's key keeps its severity.
   if (why === undefined && !isSamplePath(f.path)) return forDevEnvPath(f, CREDENTIAL_SHAPE_RULES.has(f.ruleId) && !SELF_MADE_KEY_RULES.has(f.ruleId))
   if (!CREDENTIAL_SHAPE_RULES.has(f.ruleId)) return { ...f, severity: 'info', message: `${f.message} (In ${why ?? 'a test, example or documentation path'}: reported for information.)` }

@@ -1364,7 +1364,7 @@ export const kubernetesCases: CaseTable = {
         code: csiNodeDriver('Bidirectional'),
         errors: [{ line: lineOf(csiNodeDriver('Bidirectional'), 'path: /var/lib/kubelet/pods'), severity: 'low' }]
       },
-      ...['/', '/var/lib', '/usr/local/bin', '/root/.ssh', '/var/lib/containerd'].map((path) => ({
+      ...['/', '/var/lib', '/usr/local/bin', '/root/.ssh', '/var/lib/containerd', '/var/lib/etcd', '/var/log/pods'].map((path) => ({
         name: `a node plugin mounting the system path ${path}: medium`,
         code: storageManager(path),
         errors: [

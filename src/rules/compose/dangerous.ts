@@ -358,7 +358,7 @@ export function checkNamespaces(ctx: Context, s: Service): void {
 export function checkCapabilities(ctx: Context, s: Service): void {
   const caps = value(ctx, setting(ctx, s, 'cap_add'))
   if (!isSeq(caps)) return
-  const privileged = scalarString(value(ctx, setting(ctx, s, 'privileged'))) === 'true'
+  const privileged = runsPrivileged(ctx, s)
   for (const item of caps.items) {
     const raw = scalarString(resolve(ctx, item))
     const cap = raw === undefined ? undefined : capabilityName(raw)

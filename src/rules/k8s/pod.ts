@@ -374,16 +374,17 @@ export function checkVolumes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, st
  * (and the broad parents of such folders): a node plugin mounting one keeps the finding's severity.
  * Each one, or anything below it.
  */
-const SYSTEM_HOST_TREES = ['/etc', '/root', '/home', '/proc', '/sys', '/dev', '/boot', '/run', '/var/run', '/usr', '/bin', '/sbin', '/lib', '/lib64', '/var/lib/docker', '/var/lib/containerd', '/var/lib/kubelet/pki']
+const SYSTEM_HOST_TREES = ['/etc', '/root', '/home', '/proc', '/sys', '/dev', '/boot', '/run', '/var/run', '/usr', '/bin', '/sbin', '/lib', '/lib64', '/var/lib/docker', '/var/lib/containerd', '/var/lib/kubelet/pki', '/var/lib/etcd', '/var/log']
 /** Folders that are system paths themselves but whose subfolders may be a plugin's own (`/var/lib/longhorn`). */
 const SYSTEM_HOST_PARENTS = new Set(['/', '/var', '/var/lib', '/var/lib/kubelet', '/opt', '/mnt', '/srv'])
 
 /** Whether a host path is one of the node's system paths (see `SYSTEM_HOST_TREES`); an unset or relative path counts as one. */
 function isSystemHostPath(hostPath: string): boolean {
   // Trailing slashes trimmed by hand: a `/+$` pattern backtracks on long runs of slashes.
-  let end = hostPath.trim().length
-  while (end > 1 && hostPath.trim()[end - 1] === '/') end--
-  const p = hostPath.trim().slice(0, end)
+  const trimmed = hostPath.trim()
+  let end = trimmed.length
+  while (end > 1 && trimmed[end - 1] === '/') end--
+  const p = trimmed.slice(0, end)
   if (!p.startsWith('/') || p.split('/').some((part) => part === '..') || SYSTEM_HOST_PARENTS.has(p)) return true
   return SYSTEM_HOST_TREES.some((root) => p === root || p.startsWith(`${root}/`))
 }
