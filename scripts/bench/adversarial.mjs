@@ -132,6 +132,12 @@ export const ADVERSARIAL = {
     'many assignments': (n) => ({ path: '.env', kind: 'other', content: fill('API_TOKEN=abcd1234efgh5678\n', n) }),
     // Each secret access key was judged by splitting the whole file again to read its neighbours.
     'many AWS key pairs': (n) => ({ path: 'deploy/credentials.env', kind: 'other', content: awsCredentialPairs(n) }),
+    // Every password of a settings file asks whether the file is an API description: answered once per file.
+    'many YAML passwords': (n) => ({
+      path: 'deploy/values.yaml',
+      kind: 'other',
+      content: randomish(Math.max(1, Math.ceil(n / 40)), 16, 'abcdefghijklmnopqrstuvwxyz0123456789', 17).map((v, i) => `db_password_${i}: "Qz${v}Q9"\n`).join('')
+    }),
     // Every password of a long list of siblings under an API description's `examples:` asks whether it is an example.
     'API description examples': (n) => ({
       path: 'api/openapi.yaml',

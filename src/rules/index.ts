@@ -123,7 +123,7 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
     const own = f.path === file.path
     if (own && testFile !== undefined) return forTestPath(forSampleFile(f, testFile), inTestTree, testFile)
     // A secret in an API description's example (documentation by its content): as in a documentation path.
-    if (own && f.category === 'secrets' && f.severity !== 'info' && (examples ??= apiExampleLines(normalized) ?? null)?.(f.line)) {
+    if (own && f.category === 'secrets' && f.severity !== 'info' && (examples === undefined ? (examples = apiExampleLines(normalized) ?? null) : examples)?.(f.line)) {
       return forTestPath(forSampleFile(f, API_EXAMPLE), inTestTree)
     }
     return forTestPath(forSamplePath(f), own ? inTestTree : undefined)
