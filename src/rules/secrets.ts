@@ -714,8 +714,18 @@ interface Shape {
 /** Words that name the flag itself or join a sentence about it: never the value a command passes. */
 const FLAG_WORD = /^(?:flags?|options?|arguments?|args?|parameters?|params?|switch(?:es)?|settings?|values?|variables?|and|or|is|are|must|should|can|will|to|for|of|the|with)[.,;:)]?$/
 
-/** What may precede a flag that opens a usage text's line, trimmed: nothing, or an `echo`/`printf` and its quote. */
-const USAGE_LINE_START = /^(?:(?:echo|printf)(?:[ \t]+-e)?(?:[ \t]+["'])?)?$/
+/**
+ * Whether a flag opens a usage text's line: nothing before it but indentation, or an open quote
+ * (`echo "`, `>&2 echo "`, `fmt.Println("`), either perhaps followed by its short alias (`-p, `).
+ */
+function opensUsageLine(before: string): boolean {
+  const text = before.trimEnd()
+  const rest = (/(?:^|\s)-[A-Za-z],$/.test(text) ? text.slice(0, -3) : text).trimEnd()
+  if (rest === '') return true
+  const quote = rest[rest.length - 1]
+  // An opening quote: the line holds an odd number of them so far.
+  return (quote === '"' || quote === "'") && rest.split(quote).length % 2 === 0
+}
 /** A flag set off from what follows by two or more blanks (or a tab): a column of a usage text. */
 const WIDE_GAP = /(?: {2}|\t)["']?$/
 const CLOSING_BRACKET: Record<string, string> = { '(': ')', '<': '>', '[': ']' }
@@ -732,6 +742,13 @@ function inBrackets(value: string, after: string): boolean {
  */
 const OWN_P_OPTIONS: ReadonlySet<string> = new Set(['find', 'mkdir', 'cp', 'mv', 'install', 'rsync', 'tar', 'ls', 'ps', 'pgrep', 'pkill', 'grep', 'egrep', 'fgrep', 'sed', 'chmod', 'chown', 'ln', 'touch', 'patch', 'diff', 'git'])
 
+/**
+ * Whether a `-p…` whose segment's command is `command` can be a MySQL client's: not when the flag
+ * sits among a wrapper's own options (`docker run --name mysql -p3306:3306`, `ssh mysql@db -p2222`:
+ * no command found) or belongs to a command with `-p` options of its own.
+ */
+const isMysqlFlag = (command: string | undefined): boolean => command !== undefined && !OWN_P_OPTIONS.has(command)
+
 const SHAPES: Shape[] = [
   { source: AUTH_HEADER_SOURCE, head: 'authHead', value: 'authVal', rule: AUTH_HEADER_RULE, message: 'Literal credential in an `Authorization` header.', anchors: /authorization/i },
   { source: CURL_USER_SOURCE, head: 'curlHead', value: 'curlPass', rule: CLI_PASSWORD_RULE, message: 'Literal password in `curl -u user:password`.', command: CURL_COMMAND, anchors: ['-u'] },
@@ -743,7 +760,7 @@ const SHAPES: Shape[] = [
     message: 'Literal password on a MySQL command line (`-p…`).',
     // A client named before the flag, unless the flag belongs to a command with `-p…` options of its own:
     // in `find … -name 'mysql' -printf …` mysql is an argument of `find`, whose `-printf` is no password.
-    command: { test: (before) => MYSQL_COMMAND.test(before) && !OWN_P_OPTIONS.has(segmentCommand(before) ?? '') },
+    command: { test: (before) => MYSQL_COMMAND.test(before) && isMysqlFlag(segmentCommand(before)) },
     anchors: ['-p']
   },
   {
@@ -756,13 +773,13 @@ const SHAPES: Shape[] = [
     // `--remote-write-password must both be provided`, `via the --identity-token flag`: a sentence
     // about the flag, not a value. `--password <pass>`, `--password (Optional)`: a placeholder or
     // a note in brackets. `--cifs-password          CIFS credentials password`: a usage line, the
-    // flag first on its line (or in an `echo`'s text) and its description set off by a wide gap,
+    // flag opening its line (or a quoted text) and its description set off by a wide gap,
     // in words of any case; `login --password  Snowfalcon  host` passes a value.
     prose: (after, value, head, before) =>
       (/^[a-z]{1,12}$/.test(value) && /^ [a-z]{1,20} [a-z]{1,20}/.test(after)) ||
       FLAG_WORD.test(value) ||
       inBrackets(value, after) ||
-      (WIDE_GAP.test(head) && USAGE_LINE_START.test(before.trim()) && /^[A-Za-z][a-z]{0,19}[.,:;]?$|^[A-Z]{1,12}s?[.,:;]?$/.test(value) && /^ {1,3}[A-Za-z(]/.test(after))
+      (WIDE_GAP.test(head) && opensUsageLine(before) && /^[A-Za-z][a-z]{0,19}[.,:;]?$|^[A-Z]{1,12}s?[.,:;]?$/.test(value) && /^ {1,3}[A-Za-z(]/.test(after))
   },
   { source: DOCKER_AUTH_SOURCE, head: 'dockHead', value: 'dockVal', rule: DOCKER_AUTH_RULE, message: 'Docker config `auth` entry (base64 of a registry user and password).', literal: isDockerAuth, anchors: ['"auth"'] },
   { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.', anchors: ['AccountKey=', 'SharedAccessKey='] },

@@ -51,6 +51,10 @@ const CONTAINER_VALUE_OPTIONS = new Set([
   '-e', '-u', '-w', '-v', '-p', '-l', '-h', '-m', '-c', '--env', '--env-file', '--user', '--workdir', '--volume', '--publish', '--label', '--name',
   '--network', '--net', '--entrypoint', '--hostname', '--platform', '--pull', '--mount', '--memory', '--cpus', '--detach-keys', '--index', '--add-host', '--link', '--restart'
 ])
+/** Options of `ssh` that take the next word as their value. */
+const SSH_VALUE_OPTIONS = new Set(['-b', '-c', '-D', '-E', '-e', '-F', '-I', '-i', '-J', '-L', '-l', '-m', '-O', '-o', '-p', '-Q', '-R', '-S', '-W', '-w', '-B'])
+/** `find`'s actions that run a command on each file. */
+const FIND_EXEC = new Set(['-exec', '-execdir', '-ok', '-okdir'])
 const CONTAINER_TOOLS = new Set(['docker', 'podman', 'nerdctl', 'docker-compose', 'podman-compose'])
 const KUBE_TOOLS = new Set(['kubectl', 'oc'])
 
@@ -84,10 +88,15 @@ function pastOptions(words: string[], i: number, valueOptions: ReadonlySet<strin
  * belongs to, read at the start of `before`'s last segment; undefined when a wrapper hides it.
  */
 export function segmentCommand(before: string): string | undefined {
-  const words = before.slice(segmentStart(before)).trim().split(/\s+/)
+  const start = segmentStart(before)
+  const words = before.slice(start).trim().split(/\s+/)
+  // A Makefile recipe's `@` (silent), `+` (always run) and, after the recipe's tab, `-` (errors ignored).
+  const recipe = start === 0 && before.startsWith('\t')
   let i = 0
   while (i < words.length) {
-    const word = bare(words[i]).replace(/^[@+-]+(?=\w)/, '')
+    const word = i === 0 ? bare(words[0]).replace(recipe ? /^[@+-]+(?=\w)/ : /^[@+]+(?=\w)/, '') : bare(words[i])
+    // An option where a command should be: the continued line of a command above, whose name is not in view.
+    if (word.startsWith('-') && word.length > 1) return undefined
     if (word === '' || PASS_THROUGH.has(word) || PROMPT.test(words[i]) || KEY.test(words[i]) || words[i + 1] === '=') {
       i++
       continue
@@ -116,6 +125,18 @@ export function segmentCommand(before: string): string | undefined {
       const sub = bare(words[j] ?? '')
       if (sub !== 'exec' && sub !== 'run') return undefined
       i = pastOptions(words, j + 1, CONTAINER_VALUE_OPTIONS) + 1
+      continue
+    }
+    if (word === 'ssh') {
+      // `ssh [opts] HOST cmd`: the remote command follows the host; a flag among ssh's own options is ssh's.
+      i = pastOptions(words, i + 1, SSH_VALUE_OPTIONS) + 1
+      continue
+    }
+    if (word === 'find') {
+      // `find … -exec cmd … \;`: the command after `-exec` gets the flags that follow it.
+      const exec = words.findIndex((w, j) => j > i && FIND_EXEC.has(bare(w)))
+      if (exec < 0) return word
+      i = exec + 1
       continue
     }
     if (KUBE_TOOLS.has(word)) {
