@@ -1230,6 +1230,17 @@ export const workflowCases: CaseTable = {
         code: findIssueThen('let issues = await github.paginate(github.rest.issues.listForRepo, context.repo); issues = [{ id: process.env.TITLE }]; return issues', 'fromJSON(steps.find.outputs.result)[0].id'),
         errors: [{ line: 20, severity: 'critical' }]
       },
+      ...[
+        ['a map on the line after the return', 'const issues = await github.paginate(github.rest.issues.listForRepo, context.repo)\n            return issues\n              .map((i) => ({ [process.env.TITLE]: 1 }))'],
+        ['an object pushed into the API list', 'const issues = await github.paginate(github.rest.issues.listForRepo, context.repo); issues.unshift({ id: 1, ...JSON }); return issues'],
+        ['fields assigned into the API objects inside a filter', 'const issues = await github.paginate(github.rest.issues.listForRepo, context.repo); const f = { x: process.env.TITLE }; return issues.filter((i) => Object.assign(i, f))'],
+        ['a computed key written into an API object', 'const issues = await github.paginate(github.rest.issues.listForRepo, context.repo); const [k, v] = process.env.TITLE.split("="); issues[0][k] = v; return issues']
+      ].map(([name, script]) => ({
+        name: `a script that can write the field: ${name}`,
+        code: findIssueThen(script, 'fromJSON(steps.find.outputs.result)[0].id'),
+        // The expanding step's line moves down with each further line of the script.
+        errors: [{ line: 20 + script.split('\n').length - 1, severity: 'critical' as const }]
+      })),
       { name: 'a script parsing the title as JSON', code: findIssueThen('return JSON.parse(process.env.TITLE)', 'fromJSON(steps.find.outputs.result).number'), errors: [{ line: 20, severity: 'critical' }] },
       {
         name: 'a string result (the text returned, which fromJSON parses)',

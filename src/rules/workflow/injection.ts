@@ -94,6 +94,13 @@ function setsOnlyBase64(step: StepModel, name: string): boolean {
 /** Fields GitHub's API always gives as numbers (an issue's or pull request's `number`, any object's `id`, a run's counters). */
 const NUMERIC_API_FIELDS = new Set(['number', 'id', 'run_id', 'run_number', 'run_attempt', 'workflow_id', 'check_suite_id'])
 
+/**
+ * Writes into existing objects and arrays (`Object.assign`, `defineProperty`, `Reflect.set`, a
+ * computed `x[k] =`, `push`/`unshift`/`splice`/`fill`/`copyWithin`), objects built from text or
+ * pairs (`fromEntries`), and code loaded at run time (`require`, `import(`).
+ */
+const WRITES_INTO_OBJECTS = /\b(?:assign|defineProperty|defineProperties|fromEntries|setPrototypeOf|require)\s*\(|\bReflect\s*\.|\bimport\s*\(|\]\s*(?:[-+*/%&|^]|\?\?|&&|\|\|)?=(?!=)|\.\s*(?:push|unshift|splice|fill|copyWithin)\s*\(/
+
 /** Calls on an API result that only pick or order what the API returned (no object is built). */
 const PICKING_TAIL = /^(?:\s*(?:\??\.\s*(?:data|items|repository|search|nodes|edges|node)\b|\[\s*\d+\s*\]|\??\.\s*(?:filter|find|slice|sort|reverse)\s*\((?:[^(){}]|\((?:[^(){}])*\))*\)))*\s*(?:;\s*)?$/
 
@@ -104,7 +111,11 @@ const PICKING_TAIL = /^(?:\s*(?:\??\.\s*(?:data|items|repository|search|nodes|ed
  * A value the script builds (`Object.fromEntries(…)`, `map`, a literal) may carry any field.
  */
 function returnsApiResults(script: string): boolean {
-  const returns = [...script.matchAll(/\breturn\b([^;\n]*)/g)].map((m) => m[1].trim())
+  // Anything that writes into objects or arrays the API returned, or builds objects from text, may put any field there.
+  if (WRITES_INTO_OBJECTS.test(script)) return false
+  // A chain continued on the next line (`return issues` then `.filter(…)`) is read as one line.
+  const joined = script.replace(/\n[ \t]*(?=\??\.)/g, '')
+  const returns = [...joined.matchAll(/\breturn\b([^;\n]*)/g)].map((m) => m[1].trim())
   if (returns.length === 0) return false
   return returns.every((value) => {
     // `github.paginate(…)`, `await github.rest.x.y(…)`, `(await github.rest.x.y(…))`.
@@ -113,8 +124,8 @@ function returnsApiResults(script: string): boolean {
     const name = /^[A-Za-z_$][\w$]*/.exec(value)?.[0]
     if (name === undefined || !PICKING_TAIL.test(value.slice(name.length))) return false
     // Declared once from an awaited API call, and never assigned again.
-    const assigned = script.match(new RegExp(`(?<![\\w$.])${escapeRegExp(name)}\\s*=(?!=)`, 'g')) ?? []
-    return assigned.length === 1 && new RegExp(`\\b(?:const|let|var)\\s+${escapeRegExp(name)}\\s*=\\s*await\\s+github\\.`).test(script)
+    const assigned = joined.match(new RegExp(`(?<![\\w$.])${escapeRegExp(name)}\\s*=(?!=)`, 'g')) ?? []
+    return assigned.length === 1 && new RegExp(`\\b(?:const|let|var)\\s+${escapeRegExp(name)}\\s*=\\s*await\\s+github\\.`).test(joined)
   })
 }
 
