@@ -99,6 +99,15 @@ export const dockerfileCases: CaseTable = {
         files: { 'images/cache.Dockerfile': 'FROM cachehouse:latest\n', 'scripts/build.sh': 'docker build -f ../images/cache.Dockerfile -t cachehouse ..\n' },
         errors: [{ line: 1, path: 'images/cache.Dockerfile', severity: 'medium' }]
       },
+      ...[
+        ['docker build -t cachehouse cache; docker push cachehouse', 'a command ended by `;`, then a push'],
+        ['cd cache && docker build -t cachehouse .', 'a context read after `cd`'],
+        ['docker build -t cachehouse cache --metadata-file meta.json', 'an option after the context']
+      ].map(([command, name]) => ({
+        name: `the Dockerfile a tagging build builds, ${name}: medium`,
+        files: { 'cache/Dockerfile': 'FROM cachehouse\n', 'build.sh': `${command}\n` },
+        errors: [{ line: 1, path: 'cache/Dockerfile', severity: 'medium' as const }]
+      })),
       {
         name: 'a namespaced image is not a local one even when a stage shares its last word',
         files: { 'Dockerfile.a': 'FROM org/app-base\n', 'Dockerfile.b': 'FROM alpine:3.20 AS app-base\n' },

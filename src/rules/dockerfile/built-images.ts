@@ -20,8 +20,8 @@ const WELL_KNOWN_OFFICIAL = new Set([
   'tomcat', 'caddy', 'haproxy', 'traefik', 'postgres', 'redis', 'mysql', 'mariadb', 'mongo', 'rabbitmq', 'memcached', 'elasticsearch', 'registry',
   'vault', 'consul', 'influxdb', 'telegraf', 'cassandra', 'couchdb', 'zookeeper', 'solr', 'neo4j', 'wordpress', 'ghost', 'nextcloud', 'jenkins',
   'sonarqube', 'kong', 'eclipse-mosquitto', 'odoo', 'drupal', 'joomla', 'composer', 'hello-world', 'varnish', 'nats', 'jetty', 'percona',
-  'phpmyadmin', 'adminer', 'mediawiki', 'redmine', 'matomo', 'memcached', 'postfixadmin', 'rabbitmq', 'groovy', 'kibana', 'logstash', 'flink',
-  'storm', 'spark', 'couchbase', 'arangodb', 'orientdb', 'rethinkdb', 'cassandra', 'mongo-express', 'yourls', 'xwiki', 'friendica', 'silverpeas'
+  'phpmyadmin', 'adminer', 'mediawiki', 'redmine', 'matomo', 'postfixadmin', 'groovy', 'kibana', 'logstash', 'flink',
+  'storm', 'spark', 'couchbase', 'arangodb', 'orientdb', 'rethinkdb', 'mongo-express', 'yourls', 'xwiki', 'friendica', 'silverpeas'
 ])
 
 /**
@@ -79,37 +79,46 @@ const normalizedPath = (path: string): string => {
 
 /**
  * Names a script's `docker build` / `docker buildx build` / `podman build` commands tag (`-t name`,
- * `--tag=name:tag`), each with the Dockerfile the command builds (its `-f`, else its context's
- * `Dockerfile`, from the script's folder) when the words say it.
+ * `--tag=name:tag`), each with the Dockerfiles the command may build: its `-f`, or any positional
+ * word's `Dockerfile` (the context; an unknown option's value is read as one too, which only adds a
+ * candidate), from the script's folder and from a `cd DIR` earlier on the line.
  */
-function taggedNames(content: string, scriptPath: string): { name: string; dockerfile?: string }[] {
-  const names: { name: string; dockerfile?: string }[] = []
+function taggedNames(content: string, scriptPath: string): { name: string; dockerfiles: string[] }[] {
+  const names: { name: string; dockerfiles: string[] }[] = []
   const folder = scriptPath.includes('/') ? scriptPath.slice(0, scriptPath.lastIndexOf('/')) : ''
   // A command continued over several lines with a trailing backslash is read as one.
   for (const line of content.replace(/\\\r?\n/g, ' ').split('\n')) {
-    const words = line.trim().split(/\s+/).map((w) => w.replace(/^["']|["';]$/g, ''))
+    const raw = line.trim().split(/\s+/)
+    const words = raw.map((w) => w.replace(/^["']|["';]$/g, ''))
     const at = words.findIndex((w) => BUILDER_WORD.test(w))
     if (at < 0) continue
     const verb = words[at + 1] === 'buildx' ? at + 2 : at + 1
     if (words[verb] !== 'build') continue
+    // `cd cache && docker build -t name .`: the context is read from that folder too.
+    const cd = words.slice(0, at).lastIndexOf('cd')
+    const bases = cd >= 0 && words[cd + 1] !== undefined ? [folder, `${folder}/${words[cd + 1]}`] : [folder]
     const tags: string[] = []
-    let file: string | undefined
-    let context: string | undefined
+    const built: string[] = []
     for (let i = verb + 1; i < words.length; i++) {
       const word = words[i]
-      if (word === '&&' || word === ';' || word === '|' || word === '||') break
+      if (word === '&&' || word === '|' || word === '||' || word === '') break
       const eq = word.indexOf('=')
       const option = word.startsWith('-') ? (eq > 0 ? word.slice(0, eq) : word) : undefined
-      const value = option === undefined ? undefined : eq > 0 ? word.slice(eq + 1) : BUILD_VALUE_OPTIONS.has(option) ? words[++i] : undefined
+      const valueAt = option !== undefined && eq < 0 && BUILD_VALUE_OPTIONS.has(option) ? ++i : -1
+      const value = option === undefined ? undefined : eq > 0 ? word.slice(eq + 1) : valueAt >= 0 ? words[valueAt] : undefined
       if (option === '-t' || option === '--tag') {
         const name = value === undefined ? undefined : oneWordName(value)
         if (name !== undefined) tags.push(name)
-      } else if (option === '-f' || option === '--file') file = value
-      else if (option === undefined) context = word
+      } else if (option === '-f' || option === '--file') {
+        if (value !== undefined) built.push(value)
+      } else if (option === undefined) built.push(`${word}/Dockerfile`)
+      // `cache;` ends the command (the mark is stripped from the word).
+      if (raw[i].endsWith(';')) break
     }
-    const built = file ?? (context !== undefined ? `${context}/Dockerfile` : undefined)
-    const dockerfile = built !== undefined && !built.includes('$') && built !== '-' ? normalizedPath(built.startsWith('/') ? built : `${folder}/${built}`) : undefined
-    for (const name of tags) names.push(dockerfile !== undefined ? { name, dockerfile } : { name })
+    const dockerfiles = built
+      .filter((b) => !b.includes('$') && b !== '-/Dockerfile' && b !== '-')
+      .flatMap((b) => (b.startsWith('/') ? [normalizedPath(b)] : bases.map((base) => normalizedPath(`${base}/${b}`))))
+    for (const name of tags) names.push({ name, dockerfiles })
   }
   return names
 }
@@ -121,15 +130,15 @@ function taggedNames(content: string, scriptPath: string): { name: string; docke
  */
 export function builtImages(files: readonly SourceFile[]): Map<string, BuiltImage> {
   const found = new Map<string, BuiltImage>()
-  const add = (name: string, how: string, dockerfile?: string): void => {
+  const add = (name: string, how: string, dockerfiles: string[] = []): void => {
     if (WELL_KNOWN_OFFICIAL.has(name)) return
     let entry = found.get(name)
     if (!entry) found.set(name, (entry = { how, dockerfiles: [] }))
-    if (dockerfile !== undefined) entry.dockerfiles.push(dockerfile)
+    for (const d of dockerfiles) entry.dockerfiles.push(d)
   }
   for (const f of files) {
     if (f.kind === 'dockerfile') for (const name of stageNames(f.content)) add(name, `a stage of \`${f.path}\``)
-    else if (SCRIPT_NAME.test(f.path)) for (const t of taggedNames(f.content, f.path)) add(t.name, `tagged by \`docker build\` in \`${f.path}\``, t.dockerfile)
+    else if (SCRIPT_NAME.test(f.path)) for (const t of taggedNames(f.content, f.path)) add(t.name, `tagged by \`docker build\` in \`${f.path}\``, t.dockerfiles)
   }
   return found
 }
