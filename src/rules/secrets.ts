@@ -706,13 +706,20 @@ interface Shape {
   /** The command the flag must follow on its line (or any test of the text before the match). */
   command?: { test(text: string): boolean }
   /** A test of the text after the value (and of the head before it): true when the match is prose (`--password must be given`), not a command. */
-  prose?: (after: string, value: string, head: string, before: string) => boolean
+  prose?: (after: string, value: string, head: string, before: string, continued: boolean) => boolean
   /** What every match contains: one of these literals, or a match of this expression (see `COMPILED_TOKENS`). */
   anchors: readonly string[] | RegExp
 }
 
 /** Words that name the flag itself or join a sentence about it: never the value a command passes. */
 const FLAG_WORD = /^(?:flags?|options?|arguments?|args?|parameters?|params?|switch(?:es)?|settings?|values?|variables?|and|or|is|are|must|should|can|will|to|for|of|the|with)[.,;:)]?$/
+
+/** Whether the line starting at `lineStart` continues the one before it (which ends in `\`, blanks aside). */
+function continuesLine(content: string, lineStart: number): boolean {
+  let j = lineStart - 2
+  while (j >= 0 && (content[j] === ' ' || content[j] === '\t' || content[j] === '\r')) j--
+  return j >= 0 && content[lineStart - 1] === '\n' && content[j] === '\\'
+}
 
 /**
  * Whether a flag opens a usage text's line: nothing before it but indentation, or an open quote
@@ -774,12 +781,13 @@ const SHAPES: Shape[] = [
     // about the flag, not a value. `--password <pass>`, `--password (Optional)`: a placeholder or
     // a note in brackets. `--cifs-password          CIFS credentials password`: a usage line, the
     // flag opening its line (or a quoted text) and its description set off by a wide gap,
-    // in words of any case; `login --password  Snowfalcon  host` passes a value.
-    prose: (after, value, head, before) =>
+    // in words of any case; `login --password  Snowfalcon  host` passes a value, as does a flag
+    // opening a line continued from a command above (`\` at the end of the line before).
+    prose: (after, value, head, before, continued) =>
       (/^[a-z]{1,12}$/.test(value) && /^ [a-z]{1,20} [a-z]{1,20}/.test(after)) ||
       FLAG_WORD.test(value) ||
       inBrackets(value, after) ||
-      (WIDE_GAP.test(head) && opensUsageLine(before) && /^[A-Za-z][a-z]{0,19}[.,:;]?$|^[A-Z]{1,12}s?[.,:;]?$/.test(value) && /^ {1,3}[A-Za-z(]/.test(after))
+      (WIDE_GAP.test(head) && opensUsageLine(before) && !continued && /^[A-Za-z][a-z]{0,19}[.,:;]?$|^[A-Z]{1,12}s?[.,:;]?$/.test(value) && /^ {1,3}[A-Za-z(]/.test(after))
   },
   { source: DOCKER_AUTH_SOURCE, head: 'dockHead', value: 'dockVal', rule: DOCKER_AUTH_RULE, message: 'Docker config `auth` entry (base64 of a registry user and password).', literal: isDockerAuth, anchors: ['"auth"'] },
   { source: AZURE_KEY_SOURCE, head: 'azHead', value: 'azVal', rule: AZURE_KEY_RULE, message: 'Azure connection string with a literal account or shared access key.', anchors: ['AccountKey=', 'SharedAccessKey='] },
@@ -829,7 +837,10 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
       if (value === undefined || !(shape.literal ?? isLiteralCredential)(value)) continue
       if (shape.command && !shape.command.test(lineBefore(content, m.index ?? 0))) continue
       const start = (m.index ?? 0) + head.length
-      if (shape.prose?.(content.slice(start + value.length, start + value.length + 50), value, head, lineBefore(content, m.index ?? 0))) continue
+      if (shape.prose) {
+        const before = lineBefore(content, m.index ?? 0)
+        if (shape.prose(content.slice(start + value.length, start + value.length + 50), value, head, before, continuesLine(content, (m.index ?? 0) - before.length))) continue
+      }
       // `mysql -uroot -proot --password=${MYSQL_ROOT_PASSWORD}`: the last password option wins, and it is a reference.
       if (shape.rule === CLI_PASSWORD_RULE && OVERRIDING_PASSWORD.test(restOfLine(content, start + value.length))) continue
       // A meeting link's passcode admits whoever holds the link, as every invitee does: it is shared on purpose.

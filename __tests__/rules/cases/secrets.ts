@@ -267,6 +267,12 @@ export const secretsCases: CaseTable = {
       ].map(([head, tail, name]) => line2(`${head}${STRONG}${tail}`, { severity: 'high' }, `a MySQL client before -p: ${name}`, 'scripts/db.sh')),
       line2('./restore --db-password S3cr3t-x9 --target /var/lib/app', { severity: 'high' }, 'a value after one blank is passed, whatever follows', 'scripts/restore.sh'),
       line2('docker login --username ci --password  Snowfalcon  registry.example.com', { severity: 'high' }, 'a word value after a wide gap, the flag not first on its line: passed', 'scripts/login.sh'),
+      {
+        name: 'the same flag opening a line continued from the command above: passed',
+        path: 'scripts/login.sh',
+        code: 'docker login --username ci \\\n  --password  Snowfalcon  registry.example.com\n',
+        errors: [{ line: 2, severity: 'high' }]
+      },
       line2('./restore --db-password   Wq8zTr4vLm \\', { severity: 'high' }, 'an aligned argument of a continued command line is passed', 'scripts/restore.sh'),
       line2('aws cognito-idp admin-set-user-password --user-pool-id "$POOL" --username tester --password "Start-Here-42!" --permanent', { severity: 'high' }, 'the permanent password set beside it stays high', 'scripts/users.sh')]
   },
