@@ -4,6 +4,7 @@
  */
 import { classifyKey, whyNotLiteral } from './secrets/keys.js'
 import { URL_PASSWORD_SOURCE, urlPasswordKind } from './secrets/patterns.js'
+import { splitShellCommands, type Separator } from './parse/shell-words.js'
 
 export interface ImageRef {
   /** Repository, with registry and path (`ghcr.io/org/app`). */
@@ -58,8 +59,10 @@ export function imageBaseName(ref: string): string {
   return path.slice(path.lastIndexOf('/') + 1)
 }
 
-/** Docker Hub, and the mirrors that serve its official images under their bare names (`mirror.gcr.io/busybox`, `public.ecr.aws/docker/library/busybox`). */
-const HUB_REGISTRIES: ReadonlySet<string | undefined> = new Set([undefined, 'docker.io', 'index.docker.io', 'registry-1.docker.io', 'mirror.gcr.io', 'public.ecr.aws'])
+/** Docker Hub and the mirror that serves any of its repositories under the same path. */
+const HUB_HOSTS: ReadonlySet<string | undefined> = new Set([undefined, 'docker.io', 'index.docker.io', 'registry-1.docker.io', 'mirror.gcr.io'])
+/** Those, and the mirror that serves Docker Hub's official images under their bare names too (`public.ecr.aws/docker/library/busybox`). */
+const HUB_REGISTRIES: ReadonlySet<string | undefined> = new Set([...HUB_HOSTS, 'public.ecr.aws'])
 
 /**
  * The name of the Docker Hub official image a reference names (`postgres` for `postgres:15-alpine`,
@@ -109,8 +112,6 @@ export function officialStepDown(ref: string, args: readonly string[] | undefine
   return first === undefined || server.steps(first) ? { image, user: server.user } : undefined
 }
 
-/** Docker Hub and the mirror that serves any of its repositories under the same path. */
-const HUB_HOSTS: ReadonlySet<string | undefined> = new Set([undefined, 'docker.io', 'index.docker.io', 'registry-1.docker.io', 'mirror.gcr.io'])
 
 /**
  * Docker Hub images whose own Dockerfile ends on a non-root USER, with that user and the first
@@ -210,13 +211,18 @@ export function commandOnlyIdles(command: readonly (string | undefined)[], args:
   return idleStep(argv.join(' '))
 }
 
+/** Operators after which the next command runs on its own: no pipe, background job or subshell. */
+const SEQUENCE: ReadonlySet<Separator> = new Set(['&&', ';', '\n', 'end'])
+
 /** A shell script of plain `echo`s and then one idle step (see `commandOnlyIdles`). */
 function idleScript(script: string): boolean {
-  // A pipe, a background job, a substitution or a redirection runs or feeds something else.
-  if (/[|&`$<>()]/.test(script.replace(/&&/g, ';'))) return false
-  const steps = script.split(/&&|[;\n]/).map((step) => step.trim()).filter((step) => step !== '')
-  if (steps.length === 0) return false
-  return steps.slice(0, -1).every((step) => /^echo(?:\s|$)/.test(step)) && idleStep(steps[steps.length - 1]!)
+  // A redirection writes or feeds something (the split below drops them); a pipe, a background
+  // job, a subshell or a substitution runs something else.
+  if (/[<>]/.test(script)) return false
+  const commands = splitShellCommands(script).filter((c) => c.words.length > 0)
+  if (commands.length === 0) return false
+  if (commands.some((c) => !SEQUENCE.has(c.next) || c.substitutions !== undefined)) return false
+  return commands.slice(0, -1).every((c) => c.words[0] === 'echo') && idleStep(commands[commands.length - 1]!.words.join(' '))
 }
 
 /** One command that only waits: `sleep infinity`, `sleep <N>` of an hour or more, `tail -f /dev/null` (`exec` before it allowed). */

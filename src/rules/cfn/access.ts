@@ -227,10 +227,13 @@ function grantsNothing(ctx: CfnContext, r: Resource): boolean {
  */
 const HOUSEKEEPING_SERVICES = new Set(['application-autoscaling', 'autoscaling', 'elasticloadbalancing', 'ecs', 'spotfleet', 'delivery.logs', 'vpc-flow-logs', 'cloudtrail', 'config', 'backup', 'dlm'])
 
+/** A service principal without its domain: `delivery.logs.amazonaws.com` → `delivery.logs`. */
+const serviceOf = (principal: string): string => principal.toLowerCase().replace(/\.amazonaws\.com(?:\.cn)?$/, '')
+
 /** The action prefix of a service principal: `application-autoscaling.amazonaws.com` → `application-autoscaling`. */
 const actionPrefixOf = (principal: string): string => {
-  const host = principal.toLowerCase().replace(/\.amazonaws\.com(?:\.cn)?$/, '')
-  return host.slice(host.lastIndexOf('.') + 1)
+  const service = serviceOf(principal)
+  return service.slice(service.lastIndexOf('.') + 1)
 }
 
 /**
@@ -259,7 +262,7 @@ function trustedServicesOnly(ctx: CfnContext, r: Resource): string[] | undefined
       if (!isMap(v.deref(principal)) || v.entries(principal).some((e) => e.key !== 'Service')) return undefined
       for (const service of oneOrMany(v, v.get(principal, 'Service'))) {
         const name = nameText(ctx, service).replace('${AWS::URLSuffix}', 'amazonaws.com')
-        if (!/^[a-z0-9.-]+\.amazonaws\.com(?:\.cn)?$/i.test(name) || !HOUSEKEEPING_SERVICES.has(name.toLowerCase().replace(/\.amazonaws\.com(?:\.cn)?$/, ''))) return undefined
+        if (!/^[a-z0-9.-]+\.amazonaws\.com(?:\.cn)?$/i.test(name) || !HOUSEKEEPING_SERVICES.has(serviceOf(name))) return undefined
         services.push(name)
       }
     }

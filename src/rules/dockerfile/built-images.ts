@@ -5,6 +5,7 @@
  * Dockerfile `FROM` such a name uses a local build product, not a registry's moving `latest`.
  * Read once per run from every file of the list, so the answer is the same on any thread.
  */
+import { posix } from 'node:path'
 import type { SourceFile } from '../../types.js'
 import { imageBaseName, imageRepository, parseImageRef } from '../container-common.js'
 
@@ -67,15 +68,8 @@ const BUILD_VALUE_OPTIONS = new Set([
   '--cache-to', '-o', '--output', '--progress', '--iidfile', '--add-host', '--build-context', '--shm-size', '-m', '--memory', '--ulimit', '--builder'
 ])
 
-const normalizedPath = (path: string): string => {
-  const out: string[] = []
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue
-    if (part === '..') out.pop()
-    else out.push(part)
-  }
-  return out.join('/')
-}
+/** A path from the repository's root, `.` and `..` resolved (`./cache/../cache/Dockerfile` → `cache/Dockerfile`). */
+const normalizedPath = (path: string): string => posix.normalize(path).replace(/^\.\/|^\/+/, '')
 
 /**
  * Names a script's `docker build` / `docker buildx build` / `podman build` commands tag (`-t name`,
