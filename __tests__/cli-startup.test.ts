@@ -5,7 +5,7 @@
  * the test reads those files for strings only the heavy libraries contain.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -69,5 +69,36 @@ describe('the CLI loads what a verb needs', () => {
     const loaded = loadedWith(['review', '--repo', repo, '--base', 'HEAD~1', '--format', 'json'], [RULES, MODEL_SDK])
     expect(loaded[RULES]!.length).toBeGreaterThan(0)
     expect(loaded[MODEL_SDK]).toEqual([])
+  })
+})
+
+describe('the compiled CLI is kept between runs where Node can', () => {
+  // Node 24 in CI (PREFLIGHT_TEST_NODE), the test's own Node otherwise: Node 20 has no compile cache.
+  const node = process.env.PREFLIGHT_TEST_NODE ?? process.execPath
+
+  it('writes a compile cache under the temp folder when Node offers one, and nothing when it does not', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'preflight-ccache-'))
+    try {
+      const offers = execFileSync(node, ['-p', "typeof require('node:module').enableCompileCache"], { encoding: 'utf8' }).trim() === 'function'
+      const run = () =>
+        spawnSync(node, [resolve('dist/cli.js'), 'scan', dir, '--format', 'json'], {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: tmp }
+        })
+      const first = run()
+      expect(first.status).toBe(0)
+      expect(JSON.parse(first.stdout).findings.length).toBeGreaterThan(0)
+      const cache = join(tmp, 'node-compile-cache')
+      const cached = existsSync(cache) ? readdirSync(cache, { recursive: true }).length : 0
+      if (offers) expect(cached).toBeGreaterThan(0)
+      else expect(cached).toBe(0)
+      // A second run reads the cache and reports the same findings.
+      const second = run()
+      expect(second.status).toBe(first.status)
+      expect(JSON.parse(second.stdout).findings).toEqual(JSON.parse(first.stdout).findings)
+    } finally {
+      rmSync(tmp, { recursive: true, force: true })
+    }
   })
 })

@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 /** The local entry point: `preflight scan|review|audit|baseline|agents|route`. */
-import { main } from './cli/main.js'
+import * as nodeModule from 'node:module'
+
+// Node 22.1+ can keep the compiled bundle on disk between runs (tsc does the same): a repeated
+// local scan skips compiling most of it again. Node 20 has no such call; NODE_DISABLE_COMPILE_CACHE
+// turns it off. It is enabled before the CLI's code is imported, so that code is what gets cached.
+;(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.()
+const { main } = await import('./cli/main.js')
 
 const code = await main(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
