@@ -120,6 +120,26 @@ describe('credential shapes', () => {
     ])
   })
 
+  it('masks a literal URL password in any scheme and wherever the URL stands, and leaves references and placeholders', () => {
+    const cases: Array<[string, string]> = [
+      ['https://user:Zq7xR4pw9k@git.example/x.git', `https://user:${maskSecret('Zq7xR4pw9k')}@git.example/x.git`],
+      ['redis://:%24ecr3tZq7@cache', `redis://:${maskSecret('%24ecr3tZq7')}@cache`],
+      ['http://a:b@c', `http://a:${maskSecret('b')}@c`],
+      ['{"url":"postgres://app:Tr0ub4dor3@db"}', `{"url":"postgres://app:${maskSecret('Tr0ub4dor3')}@db"}`],
+      ['see postgres://app:Tr0ub4dor3@db.', `see postgres://app:${maskSecret('Tr0ub4dor3')}@db.`],
+      // Read at run time or written as a placeholder: nothing to mask, and masking would hide the fix.
+      ['postgres://app:${DB_PASSWORD}@db:5432/x', 'postgres://app:${DB_PASSWORD}@db:5432/x'],
+      ['mongodb://root:$(cat /run/pw)@m', 'mongodb://root:$(cat /run/pw)@m'],
+      ['mysql://u:{{ .Values.pw }}@db', 'mysql://u:{{ .Values.pw }}@db'],
+      ['amqp://guest:<password>@mq', 'amqp://guest:<password>@mq'],
+      ['ftp://anonymous:@host', 'ftp://anonymous:@host']
+    ]
+    for (const [text, expected] of cases) {
+      expect(redact(text)).toBe(expected)
+      expect(redact(expected)).toBe(expected)
+    }
+  })
+
   it('masks a private key even when it is cut off or JSON-escaped', () => {
     expect(redact(`-----BEGIN PRIVATE KEY-----\n${PEM_BODY}`)).toBe('-----BEGIN PRIVATE KEY----- [redacted]')
     const escaped = JSON.stringify({ key: PEM })
