@@ -4,7 +4,7 @@
  */
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { runReviewPipeline } from '../src/modes/pipeline.js'
@@ -120,6 +120,34 @@ describe('a pull request touching every kind with hundreds of findings', () => {
       expect(parseStateMarker(body)).toEqual(state)
       expect(body).toContain('Shortened to fit')
       expect(body).toMatch(/^## 🛫 Preflight — ❌ fail$/m)
+    }
+  })
+})
+
+describe('Fix first', () => {
+  it('puts, within a severity, the findings on the changed lines before older ones elsewhere in the file', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'preflight-fixfirst-'))
+    try {
+      const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=T', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', ...args], { stdio: 'pipe' })
+      git('init', '-q', '-b', 'main')
+      // Two Deployments that set no requests (medium, unchanged); the change moves the second one's image to `latest` (medium, on the diff).
+      const deployment = (name: string, image: string) =>
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: ${name}\n  template:\n    metadata:\n      labels:\n        app: ${name}\n    spec:\n      containers:\n        - name: ${name}\n          image: ${image}\n`
+      const write = (image: string) => writeFileSync(join(repo, 'apps.yaml'), `${deployment('alpha', 'nginx:1.27')}---\n${deployment('beta', image)}`)
+      write('nginx:1.27')
+      git('add', '-A')
+      git('commit', '-q', '-m', 'base')
+      write('nginx:latest')
+      git('commit', '-q', '-am', 'head')
+      const change = await loadLocalChangeSet(repo, 'HEAD~1', 'HEAD')
+      const r = await runReviewPipeline(change, personas, { maxAgents: 2, forced: [] })
+      const mediums = r.findings.filter((f) => f.severity === 'medium')
+      expect(mediums.some((f) => f.ruleId !== 'k8s/image-latest' && f.line < mediums.find((m) => m.ruleId === 'k8s/image-latest')!.line)).toBe(true)
+      const fixFirst = renderSummary(r).split('### Fix first')[1]!.split('###')[0]!
+      const first = fixFirst.split('\n').find((l) => l.startsWith('1. '))
+      expect(first).toContain('k8s/image-latest')
+    } finally {
+      rmSync(repo, { recursive: true, force: true })
     }
   })
 })

@@ -57,6 +57,8 @@ export function compareFindings(a: Finding, b: Finding): number {
   )
 }
 
+const findingKey = (f: Finding): string => `${f.path}\0${f.line}\0${f.ruleId}\0${f.message}`
+
 interface Section {
   lines: string[]
   /** Lower is dropped first when the whole does not fit. */
@@ -88,7 +90,11 @@ export function renderSummary(result: ReviewResult, extras: SummaryExtras = {}):
   sections.push({ lines: head, priority: 100 })
 
   if (counted.length) {
-    const items = counted.slice(0, 3).map((f, i) => `${i + 1}. ${SEVERITY_ICON[f.severity]} **${f.severity}** ${mdMessage(clip(f.message, CLIP.message))} — ${where(f.path, f.line)} (${ruleLink(f)})`)
+    // Within a severity, what the change itself touched comes first: a finding commented on the diff
+    // is about the lines under review, one elsewhere in a changed file may predate them.
+    const onDiff = new Set(Object.values(result.commentSources).flatMap((s) => s.findings.map(findingKey)))
+    const first = [...counted].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || Number(onDiff.has(findingKey(b))) - Number(onDiff.has(findingKey(a))) || compareFindings(a, b))
+    const items = first.slice(0, 3).map((f, i) => `${i + 1}. ${SEVERITY_ICON[f.severity]} **${f.severity}** ${mdMessage(clip(f.message, CLIP.message))} — ${where(f.path, f.line)} (${ruleLink(f)})`)
     sections.push({ lines: ['### Fix first', '', ...fitLines(items, BUDGET.fixFirst)], priority: 90 })
   }
 
