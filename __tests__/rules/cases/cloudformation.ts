@@ -130,6 +130,26 @@ const portFromParameter = (def: string, cidr = "!If [HasClientGroup, !Ref 'AWS::
   )
 const UNKNOWN_PORT = /^`ExtraPortIngress` opens the port given by parameter `ExtraPort` to 0\.0\.0\.0\/0, a port chosen at deployment .*\(when condition `HasExtraPort` is true, when condition `HasClientGroup` is false\)$/
 
+/**
+ * SSH open to the world on `Guard`, whose only use is a network interface in the subnet a
+ * `SubnetName` parameter (allowing `subnets`) names through an import, with `more` resources after it.
+ */
+const sshOnInterface = (subnets: string, more = ''): string =>
+  guarding(
+    `  Interface:\n    Type: AWS::EC2::NetworkInterface\n    Properties:\n      GroupSet: [!Ref Guard]\n      SubnetId: {'Fn::ImportValue': !Sub '\${ParentVPCStack}-\${SubnetName}'}\n${more}`,
+    rule(22, 22),
+    `Parameters:\n  ParentVPCStack:\n    Type: String\n  SubnetName:\n    Type: String\n    Default: SubnetAPrivate\n    AllowedValues: [${subnets}]\n`
+  )
+/** SSH open to the world on `Guard`, used by a launch template (extra `data`) whose Auto Scaling group spreads over template subnet `Inner`. */
+const sshOnLaunchTemplate = (data: string, subnet = ''): string =>
+  guarding(
+    `  Template:\n    Type: AWS::EC2::LaunchTemplate\n    Properties:\n      LaunchTemplateData:\n        SecurityGroupIds: [!Ref Guard]\n${data}` +
+      `  Inner:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: vpc-1\n      CidrBlock: 10.0.1.0/24\n${subnet}` +
+      '  Fleet:\n    Type: AWS::AutoScaling::AutoScalingGroup\n    Properties:\n      MinSize: 1\n      MaxSize: 2\n      VPCZoneIdentifier: [!Ref Inner]\n      LaunchTemplate:\n        LaunchTemplateId: !Ref Template\n        Version: !GetAtt Template.LatestVersionNumber\n',
+    rule(22, 22)
+  )
+const PRIVATE_HOSTS = /guards only `(Interface|Template)`, hosts without a public address \(private subnets, no Elastic IP\): the port is reachable only from inside the VPC and its peers: medium\)$/
+
 /** A policy switch named after a password, passed to a custom resource under the same name. */
 const passwordSwitch = (param: string): string =>
   cfn(
@@ -404,7 +424,15 @@ export const cloudformationCases: CaseTable = {
         { message: /^`ExtraPortIngress` opens SSH \(22\) to 0\.0\.0\.0\/0 \(when condition `HasExtraPort` is true, when condition `HasClientGroup` is false, parameter `ExtraPort` defaults to `22`\)$/, via: 'condition' },
         'resource Condition and a port from a parameter default, both named'
       ),
-      at(portFromParameter("    Default: '22'\n", '0.0.0.0/0'), 'CidrIp:', { message: /^`ExtraPortIngress` opens SSH \(22\) to 0\.0\.0\.0\/0 \(when condition `HasExtraPort` is true, parameter `ExtraPort` defaults to `22`\)$/ }, 'resource Condition with a literal source')
+      at(portFromParameter("    Default: '22'\n", '0.0.0.0/0'), 'CidrIp:', { message: /^`ExtraPortIngress` opens SSH \(22\) to 0\.0\.0\.0\/0 \(when condition `HasExtraPort` is true, parameter `ExtraPort` defaults to `22`\)$/ }, 'resource Condition with a literal source'),
+      at(sshOnInterface('SubnetAPrivate, SubnetBPrivate'), 'CidrIp: 0.0.0.0/0', { severity: 'medium', message: PRIVATE_HOSTS }, 'only a network interface in a subnet every allowed name calls private: medium'),
+      at(sshOnLaunchTemplate(''), 'CidrIp: 0.0.0.0/0', { severity: 'medium', message: PRIVATE_HOSTS }, 'only a launch template whose group spreads over a template subnet not mapping public addresses: medium'),
+      at(sshOnInterface('SubnetAPrivate, SubnetAPublic'), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'the subnet parameter also allows a public subnet: high'),
+      at(sshOnInterface('SubnetAPrivate', "  Address:\n    Type: AWS::EC2::EIPAssociation\n    Properties:\n      AllocationId: eipalloc-1\n      NetworkInterfaceId: !Ref Interface\n"), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'an Elastic IP on the interface: high'),
+      at(sshOnInterface('SubnetAPrivate') + "Outputs:\n  Group:\n    Value: !Ref Guard\n    Export:\n      Name: guard\n", 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'the group is exported: another stack may attach it to anything: high'),
+      at(sshOnInterface('SubnetAPrivate', "  Other:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-1\n      SecurityGroupIds: [!Ref Guard]\n"), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'also on an instance with no subnet (the default VPC): high'),
+      at(sshOnLaunchTemplate('        NetworkInterfaces:\n          - DeviceIndex: 0\n            AssociatePublicIpAddress: true\n'), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'a launch template asking for a public address: high'),
+      at(sshOnLaunchTemplate('', '      MapPublicIpOnLaunch: true\n'), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'a subnet mapping public addresses on launch: high')
     ]
   },
   'cfn/sg-open-all-ports': {

@@ -8,6 +8,7 @@ import { isMap, isSeq } from '../parse/yaml.js'
 import { CFN } from './meta.js'
 import { groupOf, openIngressReach, refersTo, usersOf } from './guarded.js'
 import { listenersOf, servesWeb, type Listener } from './listeners.js'
+import { privateHostsOnly } from './private-hosts.js'
 import type { CfnContext } from './storage.js'
 import { intrinsicArgument, intrinsicOf, literal, oneOrMany, type Resource } from './template.js'
 
@@ -156,7 +157,9 @@ export function checkIngress(ctx: CfnContext, r: Resource): Finding[] {
     const open = ADMIN_PORTS.filter((p) => from <= p && p <= to)
     if (open.length > 0) {
       const what = open.map((p) => (p === 22 ? 'SSH (22)' : 'RDP (3389)')).join(' and ')
-      report(CFN.sgOpenAdminPort, `\`${r.logicalId}\` opens ${what} to ${source.value}`)
+      // Behind hosts with no public address the port is open to the VPC and its peers, not the internet.
+      const inside = lb ? undefined : privateHostsOnly(ctx, r)
+      report(CFN.sgOpenAdminPort, `\`${r.logicalId}\` opens ${what} to ${source.value}${inside ? ` (${inside}: medium)` : ''}`, inside ? { severity: 'medium' } : undefined)
     }
     const verdict = judgePorts(from, to)
     if (verdict?.kind === 'data') reportReach(CFN.sgOpenDataPort, `\`${r.logicalId}\` opens ${describePorts(verdict)} to ${source.value}`, { from, to })

@@ -94,7 +94,7 @@ export const CFN = defineRules('cloudformation', {
     topics: ['network-exposure'],
     severity: 'high',
     title: 'SSH or RDP open to the internet',
-    description: 'Ingress from 0.0.0.0/0 or ::/0 to port 22 or 3389 exposes remote administration to the whole internet.',
+    description: 'Ingress from 0.0.0.0/0 or ::/0 to port 22 or 3389 exposes remote administration to the whole internet. Medium when every use of the group in the template is a host without a public address: network interfaces, instances, or launch templates and launch configurations of Auto Scaling groups, all in subnets known to be private (a template subnet that does not map public addresses on launch, or an import or parameter whose every allowed name says private), with no Elastic IP and no `AssociatePublicIpAddress` that may be true; the port is then reachable only from inside the VPC and its peers. High when the group is in an output, attached to nothing in view, or any attachment may have a public address.',
     remediation: 'Restrict the source to known CIDRs or a security group, or use SSM Session Manager instead of open SSH/RDP.',
     refs: {
       checkov: ['CKV_AWS_24', 'CKV_AWS_25'],
