@@ -340,7 +340,10 @@ export const cloudformationCases: CaseTable = {
   'cfn/rds-no-deletion-protection': {
     valid: [{ name: 'Aurora cluster member', code: AURORA_MEMBER }, { code: db(DB_OK) }, { name: 'CFN !Ref parameter default true', code: protectFromParam('true') }],
     invalid: [
-      at(dbWith('      DeletionProtection: true\n', ''), 'Database:'),
+      at(dbWith('      DeletionProtection: true\n', ''), 'Database:', { severity: 'low', message: /\(`DeletionPolicy: Snapshot` and `UpdateReplacePolicy: Snapshot`: a deletion or replacement through CloudFormation keeps a final snapshot .*: low\)$/ }, 'both policies keep a snapshot: low'),
+      at(db(DB_OK.replace('      DeletionProtection: true\n', ''), '    DeletionPolicy: Retain\n    UpdateReplacePolicy: !If [Keep, Snapshot, Retain]\n'), 'Database:', { severity: 'low' }, 'Retain, and Snapshot or Retain by condition: low'),
+      at(db(DB_OK.replace('      DeletionProtection: true\n', ''), '    DeletionPolicy: Snapshot\n'), 'Database:', { severity: 'medium' }, 'no UpdateReplacePolicy: a replacing update deletes it, medium'),
+      at(db(DB_OK.replace('      DeletionProtection: true\n', ''), '    DeletionPolicy: Snapshot\n    UpdateReplacePolicy: !If [Keep, Snapshot, Delete]\n'), 'Database:', { severity: 'medium' }, 'a condition may choose Delete: medium'),
       { ...at(protectFromParam('false'), 'DeletionProtection', { via: 'parameter default' }), name: 'CFN !Ref parameter default false' }
     ]
   },

@@ -245,7 +245,7 @@ export const CFN = defineRules('cloudformation', {
     topics: ['deletion-protection'],
     severity: 'medium',
     title: 'Database without deletion protection',
-    description: 'Without `DeletionProtection` a stack update or a console click can delete the database.',
+    description: 'Without `DeletionProtection` a stack update or a console click can delete the database. Low when both `DeletionPolicy` and `UpdateReplacePolicy` are `Snapshot` or `Retain` (written out, or in every branch of an `Fn::If`): every deletion or replacement through CloudFormation then keeps a final snapshot or the database.',
     remediation: 'Set `DeletionProtection: true`.',
     refs: { checkov: 'CKV_AWS_293', trivy: 'AVD-AWS-0177', cfn_nag: 'F80', 'cfn-guard': 'RDS_INSTANCE_DELETION_PROTECTION_ENABLED' }
   },

@@ -141,6 +141,21 @@ export function checkBucket(ctx: CfnContext, r: Resource): Finding[] {
   return out
 }
 
+/**
+ * Why a stack deletion or a replacing update keeps the resource's data, or undefined: both
+ * `DeletionPolicy` and `UpdateReplacePolicy` are `Snapshot`, `Retain` or `RetainExceptOnCreate`,
+ * written out or in every branch of an `Fn::If` (a parameter may be set to `Delete`).
+ */
+function keptOnDeleteAndReplace(ctx: CfnContext, r: Resource): string | undefined {
+  const kept = ['DeletionPolicy', 'UpdateReplacePolicy'].map((key) => {
+    const values = valuesOf(ctx.template, ctx.template.view.get(r.node, key))
+    const fixed = values.length > 0 && values.every((c) => (c.via === undefined || c.via === 'condition') && KEEPS_DATA.has(c.value))
+    return fixed ? `${key}: ${[...new Set(values.map((c) => c.value))].join(' or ')}` : undefined
+  })
+  if (kept.some((k) => k === undefined)) return undefined
+  return `\`${kept.join('` and `')}\`: a deletion or replacement through CloudFormation keeps a final snapshot (or the database), and only a deletion outside CloudFormation can skip it`
+}
+
 export function checkDatabase(ctx: CfnContext, r: Resource): Finding[] {
   if (r.type !== 'AWS::RDS::DBInstance' && r.type !== 'AWS::RDS::DBCluster') return []
   const v = ctx.template.view
@@ -180,7 +195,10 @@ export function checkDatabase(ctx: CfnContext, r: Resource): Finding[] {
   const unprotected = firstBad(t, protection, (x) => x.toLowerCase() === 'false')
   if (protection === undefined || unprotected) {
     const line = protection === undefined ? r.line : at('DeletionProtection')
-    out.push(withVia(ctx.report(CFN.rdsNoDeletionProtection, line, `database \`${r.logicalId}\` has no deletion protection`), unprotected))
+    // Deleting or replacing it through CloudFormation then leaves a final snapshot (or the database itself) behind.
+    const kept = keptOnDeleteAndReplace(ctx, r)
+    const message = `database \`${r.logicalId}\` has no deletion protection${kept ? ` (${kept}: low)` : ''}`
+    out.push(withVia(ctx.report(CFN.rdsNoDeletionProtection, line, message, kept ? { severity: 'low' } : undefined), unprotected))
   }
 
   if (r.type === 'AWS::RDS::DBInstance') {
