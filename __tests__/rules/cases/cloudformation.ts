@@ -84,6 +84,17 @@ const table = (props: string, policies = '    DeletionPolicy: Retain\n    Update
 /** An ElastiCache cluster of the given engine line, without deletion or update-replace policy. */
 const cache = (engine: string, head = ''): string =>
   cfn(`  Cache:\n    Type: AWS::ElastiCache::CacheCluster\n    Properties:\n      ${engine}\n      CacheNodeType: cache.t3.micro\n      NumCacheNodes: 1\n`, head)
+/**
+ * An EFS file system `Files` with neither policy, and an AWS Backup plan keeping copies for
+ * `days` (a `DeleteAfterDays` line, '' for no lifecycle) whose selection lists `selected`.
+ */
+const backedUpFiles = (days: string, selected = "!Sub 'arn:${AWS::Partition}:elasticfilesystem:${AWS::Region}:${AWS::AccountId}:file-system/${Files}'"): string =>
+  cfn(
+    '  Files:\n    Type: AWS::EFS::FileSystem\n    Properties:\n      Encrypted: true\n' +
+      `  Plan:\n    Type: AWS::Backup::BackupPlan\n    Properties:\n      BackupPlan:\n        BackupPlanName: files\n        BackupPlanRule:\n        - RuleName: daily\n          TargetBackupVault: vault\n${days ? `          Lifecycle:\n            DeleteAfterDays: ${days}\n` : ''}` +
+      `  Selection:\n    Type: AWS::Backup::BackupSelection\n    Properties:\n      BackupPlanId: !Ref Plan\n      BackupSelection:\n        SelectionName: files\n        IamRoleArn: arn:aws:iam::123456789012:role/backup\n        Resources:\n        - ${selected}\n`,
+    'Parameters:\n  Retention:\n    Type: Number\n    Default: 30\n'
+  )
 const PITR = '      PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: true\n'
 
 const lambda = (props: string): string =>
@@ -595,7 +606,12 @@ export const cloudformationCases: CaseTable = {
       at(cache('Engine: !Ref CacheEngine', 'Parameters:\n  CacheEngine:\n    Type: String\n'), 'Cache:', {}, 'an engine chosen at deployment'),
       at(db(DB_OK, '    DeletionPolicy: Delete\n    UpdateReplacePolicy: Snapshot\n'), 'DeletionPolicy: Delete', { severity: 'low', message: /written out, so it reads as a choice/ }, 'explicit Delete: a choice, low'),
       at(table(PITR, '    DeletionPolicy: Delete\n'), 'DeletionPolicy: Delete', { severity: 'low' }, 'explicit Delete and no UpdateReplacePolicy: one finding, low'),
-      at(table('', '    UpdateReplacePolicy: Delete\n'), 'UpdateReplacePolicy: Delete', { severity: 'low', message: /`UpdateReplacePolicy: Delete` is written out/ }, 'an explicit UpdateReplacePolicy: Delete is a choice too: low')
+      at(table('', '    UpdateReplacePolicy: Delete\n'), 'UpdateReplacePolicy: Delete', { severity: 'low', message: /`UpdateReplacePolicy: Delete` is written out/ }, 'an explicit UpdateReplacePolicy: Delete is a choice too: low'),
+      at(backedUpFiles('!Ref Retention'), 'Files:', { severity: 'low', message: /backup selection `Selection` puts it in plan `Plan`, which keeps copies for 30 days \(parameter `Retention` defaults to `30`\): a backup copy remains after it is deleted: low\)$/ }, 'an AWS Backup selection lists its ARN: low'),
+      at(backedUpFiles('', '!GetAtt Files.Arn'), 'Files:', { severity: 'low', message: /keeps copies with no expiry/ }, 'selected by GetAtt, a plan without lifecycle: low'),
+      at(backedUpFiles('0'), 'Files:', { severity: 'medium' }, 'a plan keeping nothing: medium'),
+      at(backedUpFiles('7', "!Sub 'arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-other'"), 'Files:', { severity: 'medium' }, 'a selection of another file system: medium'),
+      at(cfn('  Files:\n    Type: AWS::EFS::FileSystem\n    Properties:\n      BackupPolicy:\n        Status: ENABLED\n'), 'Files:', { severity: 'low', message: /`BackupPolicy` is `ENABLED`/ }, "EFS's own automatic backups: low")
     ]
   },
   'cfn/stateful-no-update-replace-policy': {

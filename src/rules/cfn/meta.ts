@@ -28,7 +28,7 @@ export const CFN = defineRules('cloudformation', {
     topics: ['deletion-protection', 'backups'],
     severity: 'medium',
     title: 'Stateful resource is deleted with its stack',
-    description: 'Without `DeletionPolicy: Retain` (or `Snapshot`) deleting the stack, or removing the resource from the template, destroys the data with no copy. Medium: it takes a deletion or a replacing update to lose the data, and this pull request may do neither. (S3 buckets are not reported: CloudFormation cannot delete a bucket that still holds objects. Low when a `Delete` is written out under either policy, someone chose it, or when a DynamoDB table has point-in-time recovery, which keeps a backup for 35 days after the table is deleted.)',
+    description: 'Without `DeletionPolicy: Retain` (or `Snapshot`) deleting the stack, or removing the resource from the template, destroys the data with no copy. Medium: it takes a deletion or a replacing update to lose the data, and this pull request may do neither. (S3 buckets are not reported: CloudFormation cannot delete a bucket that still holds objects. Low when a `Delete` is written out under either policy (someone chose it), when a DynamoDB table has point-in-time recovery, which keeps a backup for 35 days after the table is deleted, or when an `AWS::Backup::BackupSelection` of the template lists the resource for a plan keeping copies for some days, or an EFS file system has `BackupPolicy: {Status: ENABLED}`: a backup copy remains after the deletion.)',
     remediation: 'Add `DeletionPolicy: Retain` (or `Snapshot` where the type supports it).',
     refs: { 'cfn-lint': ['I3011', 'W3011'] }
   },
@@ -38,7 +38,7 @@ export const CFN = defineRules('cloudformation', {
     topics: ['deletion-protection', 'rollback-path'],
     severity: 'medium',
     title: 'Stateful resource is deleted when an update replaces it',
-    description: 'When a property change forces replacement, the old resource is deleted unless `UpdateReplacePolicy` is `Retain` or `Snapshot`: the data is gone and rolling back cannot bring it back.',
+    description: 'When a property change forces replacement, the old resource is deleted unless `UpdateReplacePolicy` is `Retain` or `Snapshot`: the data is gone and rolling back cannot bring it back. Low on the grounds `cfn/stateful-no-deletion-policy` lists (a `Delete` written out, point-in-time recovery, an AWS Backup plan keeping copies).',
     remediation: 'Add `UpdateReplacePolicy: Retain` (or `Snapshot` where the type supports it).',
     refs: { 'cfn-lint': ['I3011', 'W3011'] }
   },

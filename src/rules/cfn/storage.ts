@@ -6,6 +6,8 @@ import { lineText, replaceScalarOnLine } from '../k8s/view.js'
 import type { Report } from '../rule.js'
 import { CFN } from './meta.js'
 import { intrinsicOf, isLiteralFalse, isLiteralTrue, literal, type Resource, type Template } from './template.js'
+import { refersTo } from './guarded.js'
+import type { Node } from '../parse/yaml.js'
 
 export interface CfnContext {
   path: string
@@ -59,6 +61,43 @@ function isMemcached(ctx: CfnContext, r: Resource): boolean {
   return engines.length > 0 && engines.every((e) => e.value.trim().toLowerCase() === 'memcached')
 }
 
+/** How long, in days, every value of a backup rule's `DeleteAfterDays` keeps a copy (Infinity: no expiry); undefined when one is 0 or not a number. */
+function retentionDays(ctx: CfnContext, rule: Node | undefined): { days: number; how?: string } | undefined {
+  const node = ctx.template.view.get(ctx.template.view.get(rule, 'Lifecycle'), 'DeleteAfterDays')
+  if (node === undefined) return { days: Infinity }
+  const values = valuesOf(ctx.template, node)
+  if (values.length === 0 || !values.every((c) => /^\d+$/.test(c.value.trim()) && Number(c.value) > 0)) return undefined
+  return { days: Math.min(...values.map((c) => Number(c.value))), ...(values[0]!.how ? { how: values[0]!.how } : {}) }
+}
+
+/**
+ * Why a copy of the resource outlives its deletion, or undefined: an `AWS::Backup::BackupSelection`
+ * of the template lists it under `Resources` (its ARN, `Ref` or `GetAtt`) for a plan of the
+ * template with a rule keeping copies for some days (recovery points stay in the vault when the
+ * resource is deleted), or an EFS file system's own `BackupPolicy` is `ENABLED` (AWS Backup's
+ * default plan, 35 days).
+ */
+function backedUp(ctx: CfnContext, r: Resource): string | undefined {
+  const v = ctx.template.view
+  if (r.type === 'AWS::EFS::FileSystem') {
+    const status = valuesOf(ctx.template, v.get(v.get(r.properties, 'BackupPolicy'), 'Status'))
+    if (status.length > 0 && status.every((c) => c.value === 'ENABLED')) return '`BackupPolicy` is `ENABLED`: AWS Backup keeps daily copies for 35 days, and they remain after the file system is deleted'
+  }
+  for (const selection of ctx.template.resources.filter((s) => s.type === 'AWS::Backup::BackupSelection')) {
+    const chosen = v.get(selection.properties, 'BackupSelection')
+    if (!v.items(v.get(chosen, 'Resources')).some((item) => refersTo(ctx, item, r.logicalId))) continue
+    const planId = v.get(selection.properties, 'BackupPlanId')
+    const plan = ctx.template.resources.find((p) => p.type === 'AWS::Backup::BackupPlan' && refersTo(ctx, planId, p.logicalId))
+    if (!plan) continue
+    const kept = v.items(v.get(v.get(plan.properties, 'BackupPlan'), 'BackupPlanRule')).map((rule) => retentionDays(ctx, rule)).find((k) => k !== undefined)
+    if (!kept) continue
+    const days = kept.days === Infinity ? 'with no expiry' : `for ${kept.days} days${kept.how ? ` (${kept.how})` : ''}`
+    const condition = literal(v, v.get(selection.node, 'Condition'))
+    return `backup selection \`${selection.logicalId}\` puts it in plan \`${plan.logicalId}\`, which keeps copies ${days}${condition ? ` when condition \`${condition}\` holds` : ''}: a backup copy remains after it is deleted`
+  }
+  return undefined
+}
+
 export function checkStatefulPolicies(ctx: CfnContext, r: Resource): Finding[] {
   if (!STATEFUL_TYPES.has(r.type) || isClusterMember(ctx, r) || isMemcached(ctx, r)) return []
   const v = ctx.template.view
@@ -83,12 +122,15 @@ export function checkStatefulPolicies(ctx: CfnContext, r: Resource): Finding[] {
   // point-in-time recovery leaves a system backup behind when it is deleted: worth a look, not more.
   const chosenKey = ['DeletionPolicy', 'UpdateReplacePolicy'].find((key) => literal(v, v.get(r.node, key)) === 'Delete')
   const recoverable = r.type === 'AWS::DynamoDB::Table' && isLiteralTrue(v, v.get(v.get(r.properties, 'PointInTimeRecoverySpecification'), 'PointInTimeRecoveryEnabled'))
+  const backup = chosenKey === undefined && !recoverable ? backedUp(ctx, r) : undefined
   const choice =
     chosenKey !== undefined
       ? ` (\`${chosenKey}: Delete\` is written out, so it reads as a choice: low)`
       : recoverable
         ? ' (point-in-time recovery keeps a system backup for 35 days after the table is deleted: low)'
-        : ''
+        : backup
+          ? ` (${backup}: low)`
+          : ''
   const severity = choice ? ({ severity: 'low' } as const) : {}
   if (!second) {
     const what = first.value === undefined ? `has no ${first.key}` : `has ${first.key} ${first.value}`
