@@ -564,6 +564,17 @@ export const cloudformationCases: CaseTable = {
     ],
     invalid: [
       at(sg(rule(8080, 8080)), 'CidrIp: 0.0.0.0/0', { severity: 'medium' }),
+      at(sg(rule(500, 500, '0.0.0.0/0', 'udp'), "Description: 'A highly available SoftEther VPN server'\n"), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: /opens port 500 to 0\.0\.0\.0\/0 \(IPsec IKE over UDP, and the template's description names a VPN server: clients connect from anywhere, so the port is open by design: low\)$/ }, "IPsec on a template described as a VPN server: low"),
+      at(sg(rule(40000, 44999, '0.0.0.0/0', 'udp')).replace('GroupDescription: web', 'GroupDescription: softether endpoint'), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: /SoftEther UDP acceleration over UDP, and the group's `GroupDescription` names a VPN server/ }, "SoftEther's UDP range on a group described so: low"),
+      at(
+        guarding("  Server:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-1\n      SecurityGroupIds: [!Ref Guard]\n      UserData:\n        Fn::Base64: !Sub |\n          #!/bin/bash\n          apt-get install -y wireguard-tools\n", rule(51820, 51820, '0.0.0.0/0', 'udp')),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'low', message: /WireGuard over UDP, and the user data of `Server`, which the group guards, sets up a VPN server/ },
+        'WireGuard on an instance whose user data installs it: low'
+      ),
+      at(sg(rule(500, 500, '0.0.0.0/0', 'udp')), 'CidrIp: 0.0.0.0/0', { severity: 'medium' }, 'a VPN port on a group nothing calls a VPN server: medium'),
+      at(sg(rule(8080, 8080), "Description: 'A VPN server'\n"), 'CidrIp: 0.0.0.0/0', { severity: 'medium' }, 'another port on a VPN server: medium'),
+      at(sg(rule(500, 500), "Description: 'A VPN server'\n"), 'CidrIp: 0.0.0.0/0', { severity: 'medium' }, 'IPsec port 500 over TCP is no IKE endpoint: medium'),
       at(portFromParameter("    Default: ''\n"), 'CidrIp:', { severity: 'low', message: UNKNOWN_PORT }, "port from a parameter defaulting to '' (never port 0)"),
       at(portFromParameter(''), 'CidrIp:', { severity: 'low', message: UNKNOWN_PORT }, 'port from a parameter without a default'),
       at(portFromParameter("    Default: '8080'\n"), 'CidrIp:', { severity: 'medium', message: /opens port 8080 to 0\.0\.0\.0\/0 .*parameter `ExtraPort` defaults to `8080`/ }, 'port from a parameter default'),
