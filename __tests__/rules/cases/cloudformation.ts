@@ -236,6 +236,8 @@ export const cloudformationCases: CaseTable = {
     valid: [{ code: policy(stmt("['s3:GetObject']", "'*'")) }, { name: 'service wildcard on a named resource', code: policy(stmt("'s3:*'", "'arn:aws:s3:::assets/*'")) }],
     invalid: [
       at(policy(stmt("'iot:*'", "'*'")), "iot:*", { severity: 'medium' }),
+      at(policy(stmt("['ssmmessages:*', 'ec2messages:*']", "'*'")), 'ssmmessages:*', { severity: 'low', message: /allows `ssmmessages:\*`, `ec2messages:\*` on every resource \(the Systems Manager agent's message channels: .*: low\)$/ }, "the SSM agent's message channels, which take no resource: low"),
+      at(policy(stmt("['ssmmessages:*', 'ssm:*']", "'*'")), 'ssmmessages:*', { severity: 'medium' }, 'a message channel beside ssm:*: medium'),
       at(serviceRole('[application-autoscaling.amazonaws.com]', "['application-autoscaling:*', 'cloudwatch:DescribeAlarms']"), 'application-autoscaling:*', { severity: 'low', message: /only the AWS service `application-autoscaling\.amazonaws\.com` can assume the role.*: low\)$/ }, "a role only the service can assume, on that service's own actions"),
       at(
         serviceRole("!Sub 'application-autoscaling.${AWS::URLSuffix}'", "'application-autoscaling:*'", '      Roles: [!Ref Role]\n'),

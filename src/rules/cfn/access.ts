@@ -239,6 +239,12 @@ function grantsNothing(ctx: CfnContext, r: Resource): boolean {
  */
 const HOUSEKEEPING_SERVICES = new Set(['application-autoscaling', 'autoscaling', 'elasticloadbalancing', 'ecs', 'spotfleet', 'delivery.logs', 'vpc-flow-logs', 'cloudtrail', 'config', 'backup', 'dlm'])
 
+/**
+ * Services whose every action names no resource type (so `Resource` can only be `*`): the message
+ * channels the Systems Manager agent polls for commands and opens sessions over.
+ */
+const AGENT_CHANNELS = new Set(['ssmmessages', 'ec2messages'])
+
 /** A service principal without its domain: `delivery.logs.amazonaws.com` → `delivery.logs`. */
 const serviceOf = (principal: string): string => principal.toLowerCase().replace(/\.amazonaws\.com(?:\.cn)?$/, '')
 
@@ -304,6 +310,11 @@ export function checkIamPolicies(ctx: CfnContext, r: Resource): Finding[] {
       if (services.length) {
         const escalation = services.some((a) => /^(iam|sts|organizations):\*$/i.test(a)) ? ' (with IAM rights this lets the principal grant itself anything)' : ''
         const message = `\`${r.logicalId}\` allows ${services.map((a) => `\`${a}\``).join(', ')} on every resource${escalation}`
+        // The Systems Manager agent's message channels: their actions name no resource type, so `*` is the only scope.
+        if (services.every((a) => AGENT_CHANNELS.has(a.slice(0, a.indexOf(':')).toLowerCase()))) {
+          out.push(ctx.report(CFN.iamServiceWildcard, v.keyLine(statement, 'Action'), `${message} (the Systems Manager agent's message channels: their actions support no resource-level scoping, and AWS's own \`AmazonSSMManagedInstanceCore\` grants them on \`*\`: low)`, { severity: 'low' }))
+          continue
+        }
         const trusted = escalation ? undefined : trustedServicesOnly(ctx, r)
         const own = trusted !== undefined && services.every((a) => trusted.some((t) => actionPrefixOf(t) === a.slice(0, a.indexOf(':')).toLowerCase()))
         if (own) {
