@@ -139,9 +139,15 @@ describe('cost rules in the engine', () => {
     expect(listed.findings.filter((f) => f.path === 'overlays/prod/image.yaml' && /limits/.test(f.ruleId))).toEqual([])
     const fragment = await analyzeFile({ path: 'k8s/web-patch.yaml', kind: 'kubernetes', content: patch.replace('          image: example/app:1.2.4\n', '          env:\n            - name: MODE\n              value: prod\n') })
     expect(fragment.findings.filter((f) => /limits/.test(f.ruleId))).toEqual([])
-    // The same object standing alone is a whole workload.
-    const whole = await analyzeFile({ path: 'k8s/web.yaml', kind: 'kubernetes', content: patch })
-    expect(whole.findings.filter((f) => /limits/.test(f.ruleId)).map((f) => f.ruleId)).toContain('k8s/no-memory-limits')
+    // Alone, a selector-less Deployment of a name and an image is an image patch; built as a resource by a
+    // kustomization whose labels fill the selector, it is a whole workload.
+    const alone = await analyzeFile({ path: 'k8s/web.yaml', kind: 'kubernetes', content: patch })
+    expect(alone.findings.filter((f) => /limits/.test(f.ruleId))).toEqual([])
+    const whole = await analyzeFiles([
+      { path: 'k8s/web.yaml', kind: 'kubernetes', content: patch },
+      { path: 'k8s/kustomization.yaml', kind: 'kubernetes', content: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - web.yaml\nlabels:\n  - pairs:\n      app: web\n    includeSelectors: true\n' }
+    ])
+    expect(whole.findings.filter((f) => f.path === 'k8s/web.yaml' && /limits/.test(f.ruleId)).map((f) => f.ruleId)).toContain('k8s/no-memory-limits')
   })
 
   it('kinds without a price list get no cost pass', () => {

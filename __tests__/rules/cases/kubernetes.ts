@@ -325,6 +325,10 @@ const ROLE = (rule: string): string => `apiVersion: rbac.authorization.k8s.io/v1
 /** A namespaced Role (in `namespace` when given) with these rules. */
 const NS_ROLE = (namespace: string | undefined, rule: string): string =>
   `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: tenant\n${namespace ? `  namespace: ${namespace}\n` : ''}rules:\n${rule}`
+/** A ClusterRole granting every verb on namespaces: high wherever it is deployed. */
+const NAMESPACE_ADMIN = ROLE('  - apiGroups: [""]\n    resources: [namespaces]\n    verbs: ["*"]\n')
+/** A kustomization whose resources leave `role.yaml` out, as a kubebuilder scaffold comments it out. */
+const WITHOUT_ROLE = kustomization(['binding.yaml']).replace('resources:\n', 'resources:\n# - role.yaml\n')
 const BINDING = (role: string): string =>
   `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: ops\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: ${role}\nsubjects:\n  - kind: Group\n    name: ops\n    apiGroup: rbac.authorization.k8s.io\n`
 
@@ -503,6 +507,13 @@ const SIDECAR_PATCH_COMMENTED = {
     'config/default/kustomization.yaml': 'resources:\n  - ../manager\npatchesStrategicMerge:\n# - proxy_patch.yaml\n  - audit_patch.yaml\n'
   }
 }
+/** A selector-less apps/v1 Deployment whose one container holds `container` (a kubebuilder image patch holds a name and an image only). */
+const selectorless = (container: string): string =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: controller-manager\nspec:\n  template:\n    spec:\n      containers:\n${container}`
+const IMAGE_ONLY = selectorless('        - name: manager\n          image: registry.example/manager:1.2.0\n')
+const WITH_ARGS = selectorless('        - name: manager\n          image: registry.example/manager:1.2.0\n          args: [--leader-elect]\n')
+/** A kustomization that names its patch only in a comment, as kubebuilder's scaffold does. */
+const COMMENTED_PATCH = 'bases:\n  - ../manager\n#patchesStrategicMerge:\n#- manager_patch.yaml\n'
 /** The same two containers in a Deployment with a selector: a whole object, whose unnamed image stays an error. */
 const SIDECAR_WHOLE = SIDECAR_PATCH.replace('spec:\n  template:', 'spec:\n  selector:\n    matchLabels:\n      app: controller\n  template:')
 
@@ -603,6 +614,8 @@ export const kubernetesCases: CaseTable = {
       BARE_PATCH_OVERLAY,
       { name: 'fragment without image', code: FRAGMENT },
       SIDECAR_PATCH_COMMENTED,
+      { name: 'a selector-less Deployment whose container holds a name and an image only: a patch setting the image', code: IMAGE_ONLY },
+      { name: "a selector-less Deployment its folder's kustomization names only in a comment: a patch", files: { 'config/default/manager_patch.yaml': WITH_ARGS, 'config/default/kustomization.yaml': COMMENTED_PATCH } },
       { code: CLEAN },
       { name: 'batch Job', code: JOB },
       ...PAUSE_IMAGES.map((image) => ({ name: `a capacity placeholder running the pause image ${image}`, code: placeholder(image) })),
@@ -612,6 +625,12 @@ export const kubernetesCases: CaseTable = {
     invalid: [
       { code: noLiveness, errors: [{ line: CONTAINER_LINE, severity: 'low', message: /has no liveness probe \(it has a readiness probe, so a hung container is taken out of traffic, only not restarted: low\)$/ }] },
       { name: 'neither probe: medium', code: noProbes, errors: [{ line: CONTAINER_LINE, severity: 'medium', message: /has no liveness probe$/ }] },
+      {
+        name: 'a selector-less Deployment of a name and an image that a kustomization builds as a resource, its labels filling the selector: a whole object',
+        files: { 'k8s/manager.yaml': IMAGE_ONLY, 'k8s/kustomization.yaml': kustomization(['manager.yaml'], 'commonLabels:\n  app: manager\n') },
+        errors: [{ path: 'k8s/manager.yaml', line: lineOf(IMAGE_ONLY, '- name: manager'), severity: 'medium' }]
+      },
+      { name: 'a selector-less Deployment with more than a name and an image, no kustomization in view: a whole object', code: WITH_ARGS, errors: [{ line: lineOf(WITH_ARGS, '- name: manager'), severity: 'medium' }] },
       { ...jsonPatchOverlay(noLiveness), errors: [{ path: 'base/api.yaml', line: CONTAINER_LINE }] },
       ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] })),
       ...NOT_IDLE.map(({ what, code }) => ({ name: `not idle, ${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] }))
@@ -1535,7 +1554,38 @@ export const kubernetesCases: CaseTable = {
       },
       { name: 'every verb on named custom resources: medium', code: ROLE('  - apiGroups: [jobs.example.io]\n    resources: [runs, runs/status]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'medium' }] },
       { name: 'read-only on every resource of a built-in group other than core: medium', code: ROLE('  - apiGroups: [apps]\n    resources: ["*"]\n    verbs: [list]\n'), errors: [{ line: 6, severity: 'medium' }] },
-      { name: 'every verb on a status subresource of a built-in group: medium', code: ROLE('  - apiGroups: [networking.k8s.io]\n    resources: [ingresses/status]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'medium', message: /status subresources \(`ingresses\/status`\)/ }] },
+      {
+        name: 'every verb on a status subresource of a built-in group: low, as status takes get, update and patch only',
+        code: ROLE('  - apiGroups: [networking.k8s.io]\n    resources: [ingresses/status]\n    verbs: ["*"]\n'),
+        errors: [{ line: 6, severity: 'low', message: /status subresources \(`ingresses\/status`\) \(a status subresource serves only get, update and patch, .*: low\.\)$/ }]
+      },
+      { name: "every verb on a custom resource's status only: low", code: ROLE('  - apiGroups: [jobs.example.io]\n    resources: [runs/status, batches/status]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'low' }] },
+      {
+        name: "every verb on a pod's status (its IPs, which its Service endpoints follow): medium, saying it steers traffic",
+        code: ROLE('  - apiGroups: [""]\n    resources: [pods/status]\n    verbs: ["*"]\n'),
+        errors: [{ line: 6, severity: 'medium', message: /status subresources \(`pods\/status`\), but what `pods\/status` reports steers traffic/ }]
+      },
+      {
+        name: 'a Role with every verb on persistentvolumes and claims: judged on the claims alone, naming the cluster-scoped one it cannot grant',
+        code: NS_ROLE('team-a', '  - apiGroups: [""]\n    resources: [persistentvolumes, persistentvolumeclaims]\n    verbs: ["*"]\n'),
+        errors: [{ line: 7, severity: 'medium', message: /names its resources \(`persistentvolumeclaims`\), none of them .*; it also names the cluster-scoped resource `persistentvolumes`, which a Role cannot grant$/ }]
+      },
+      {
+        name: 'a Role naming only cluster-scoped resources: info, it grants nothing',
+        code: NS_ROLE('team-a', '  - apiGroups: ["", storage.k8s.io]\n    resources: [nodes, storageclasses]\n    verbs: ["*"]\n'),
+        errors: [{ line: 7, severity: 'info', message: /it names only the cluster-scoped resources `nodes`, `storageclasses`, which a Role cannot grant \(.*so the entry grants nothing: info\.\)$/ }]
+      },
+      { name: 'a ClusterRole with every verb on persistentvolumes: high', code: ROLE('  - apiGroups: [""]\n    resources: [persistentvolumes]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'high', message: /sensitive resource `persistentvolumes`/ }] },
+      {
+        name: "a Role on a custom group's resource named like a cluster-scoped one: judged, not dropped",
+        code: NS_ROLE('team-a', '  - apiGroups: [fleet.example.io]\n    resources: [nodes]\n    verbs: ["*"]\n'),
+        errors: [{ line: 7, severity: 'medium', message: /API group `fleet\.example\.io`/ }]
+      },
+      {
+        name: 'a Role with every verb on namespaces: it reaches its own Namespace object, so medium as any Role',
+        code: NS_ROLE('team-a', '  - apiGroups: [""]\n    resources: [namespaces]\n    verbs: ["*"]\n'),
+        errors: [{ line: 7, severity: 'medium', message: /sensitive resource `namespaces` \(medium, as a Role grants it in namespace `team-a` only/ }]
+      },
       {
         name: "a namespaced Role with every verb on every resource (a tenant's namespace admin): medium, saying it stays in its namespace",
         code: NS_ROLE('team-a', '  - apiGroups: ["*"]\n    resources: ["*"]\n    verbs: ["*"]\n'),
@@ -1551,7 +1601,35 @@ export const kubernetesCases: CaseTable = {
         code: NS_ROLE('kube-system', '  - apiGroups: ["*"]\n    resources: ["*"]\n    verbs: ["*"]\n'),
         errors: [{ line: 7, severity: 'high', message: /every API group, the built-in ones included$/ }]
       },
-      { name: 'a Role in kube-node-lease: high', code: NS_ROLE('kube-node-lease', '  - apiGroups: [""]\n    resources: ["*"]\n    verbs: [get]\n'), errors: [{ line: 7, severity: 'high' }] }
+      { name: 'a Role in kube-node-lease: high', code: NS_ROLE('kube-node-lease', '  - apiGroups: [""]\n    resources: ["*"]\n    verbs: [get]\n'), errors: [{ line: 7, severity: 'high' }] },
+      {
+        name: "a file its folder's kustomization leaves out and no kustomization names: info, saying that build does not create it",
+        files: { 'rbac/kustomization.yaml': WITHOUT_ROLE, 'rbac/binding.yaml': BINDING('reader'), 'rbac/role.yaml': NAMESPACE_ADMIN },
+        errors: [{ path: 'rbac/role.yaml', line: 6, severity: 'info', message: /sensitive resource `namespaces` \(`rbac\/kustomization\.yaml` leaves this file out and no kustomization in view names it, so that build does not create it: info\.\)$/ }]
+      },
+      { name: 'the same file listed by its kustomization: high', files: { 'rbac/kustomization.yaml': kustomization(['role.yaml']), 'rbac/role.yaml': NAMESPACE_ADMIN }, errors: [{ path: 'rbac/role.yaml', line: 6, severity: 'high' }] },
+      {
+        name: "left out by its folder's kustomization but named by a parent's: high",
+        files: { 'config/kustomization.yaml': kustomization(['rbac', 'rbac/role.yaml']), 'config/rbac/kustomization.yaml': WITHOUT_ROLE, 'config/rbac/binding.yaml': BINDING('reader'), 'config/rbac/role.yaml': NAMESPACE_ADMIN },
+        errors: [{ path: 'config/rbac/role.yaml', line: 6, severity: 'high' }]
+      },
+      {
+        name: 'in a folder a parent includes as a directory, with no kustomization of its own: high',
+        files: { 'config/kustomization.yaml': kustomization(['rbac']), 'config/rbac/role.yaml': NAMESPACE_ADMIN },
+        errors: [{ path: 'config/rbac/role.yaml', line: 6, severity: 'high' }]
+      },
+      {
+        name: 'in a component its folder lists: high',
+        files: {
+          'config/kustomization.yaml': kustomization(['binding.yaml'], 'components:\n  - ../extra\n'),
+          'config/binding.yaml': BINDING('reader'),
+          'extra/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - role.yaml\n',
+          'extra/role.yaml': NAMESPACE_ADMIN
+        },
+        errors: [{ path: 'extra/role.yaml', line: 6, severity: 'high' }]
+      },
+      { name: 'a kustomization listing a pattern: high', files: { 'rbac/kustomization.yaml': kustomization(["'*.yaml'"]), 'rbac/role.yaml': NAMESPACE_ADMIN }, errors: [{ path: 'rbac/role.yaml', line: 6, severity: 'high' }] },
+      { name: 'a kustomization that does not parse: high', files: { 'rbac/kustomization.yaml': 'resources: [role.yaml\n', 'rbac/role.yaml': NAMESPACE_ADMIN }, errors: [{ path: 'rbac/role.yaml', line: 6, severity: 'high' }] }
     ]
   },
   'k8s/cluster-admin-binding': {
@@ -1562,6 +1640,11 @@ export const kubernetesCases: CaseTable = {
         name: "a RoleBinding to cluster-admin: every right in its namespace only, medium",
         code: BINDING('cluster-admin').replace('kind: ClusterRoleBinding\nmetadata:\n  name: ops\n', 'kind: RoleBinding\nmetadata:\n  name: ops\n  namespace: team-a\n'),
         errors: [{ line: 9, severity: 'medium', message: /in namespace `team-a`/ }]
+      },
+      {
+        name: "a binding its folder's kustomization leaves out: info",
+        files: { 'rbac/kustomization.yaml': kustomization(['role.yaml']), 'rbac/role.yaml': ROLE('  - apiGroups: [""]\n    resources: [pods]\n    verbs: [get]\n'), 'rbac/binding.yaml': BINDING('cluster-admin') },
+        errors: [{ path: 'rbac/binding.yaml', line: 8, severity: 'info', message: /grants cluster-admin \(`rbac\/kustomization\.yaml` leaves this file out .*: info\.\)$/ }]
       }
     ]
   },

@@ -78,8 +78,65 @@ function nonResourceReach(urls: (string | undefined)[], verbs: string[]): { seve
   return { severity: 'medium', why: `medium, as it is limited to the non-resource ${plural(named.length, 'URL')} ${quoted(named)} of the API server, no API object` }
 }
 
-/** Only status subresources (`ingresses/status`): what a controller reports, not what runs. */
-const onlyStatus = (resources: string[]): boolean => resources.length > 0 && resources.every((r) => r.endsWith('/status'))
+/**
+ * Only named status subresources (`ingresses/status`; not the status of every resource): what a controller reports,
+ * not what runs. The API server serves a status subresource get, update and patch only.
+ */
+const onlyStatus = (resources: (string | undefined)[]): boolean =>
+  resources.length > 0 && resources.every((r) => r !== undefined && !r.startsWith('*') && r.toLowerCase().endsWith('/status'))
+
+/**
+ * Status subresources whose content the cluster acts on: a Service's load-balancer address
+ * (traffic to it is sent there), a pod's IPs (its Service endpoints follow them), a node's
+ * addresses (where the API server reaches its kubelet). Writing them steers traffic.
+ */
+const STEERING_STATUS = new Set(['services/status', 'pods/status', 'nodes/status'])
+
+/**
+ * Cluster-scoped resources of the built-in API groups, by group: a Role's rules match requests
+ * in its own namespace only, and these are never requested in a namespace, so a Role grants
+ * nothing on them. `namespaces` is not among them: a request for a Namespace object carries its
+ * own name as the namespace, so a Role in it reaches that one Namespace.
+ */
+const CLUSTER_SCOPED: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries({
+    '': ['nodes', 'persistentvolumes', 'componentstatuses'],
+    'rbac.authorization.k8s.io': ['clusterroles', 'clusterrolebindings'],
+    'certificates.k8s.io': ['certificatesigningrequests', 'clustertrustbundles'],
+    'admissionregistration.k8s.io': ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings'],
+    'apiextensions.k8s.io': ['customresourcedefinitions'],
+    'apiregistration.k8s.io': ['apiservices'],
+    'storage.k8s.io': ['storageclasses', 'csidrivers', 'csinodes', 'volumeattachments', 'volumeattributesclasses'],
+    'scheduling.k8s.io': ['priorityclasses'],
+    'node.k8s.io': ['runtimeclasses'],
+    'networking.k8s.io': ['ingressclasses', 'ipaddresses', 'servicecidrs'],
+    'flowcontrol.apiserver.k8s.io': ['flowschemas', 'prioritylevelconfigurations'],
+    'policy': ['podsecuritypolicies'],
+    'authentication.k8s.io': ['tokenreviews', 'selfsubjectreviews'],
+    'authorization.k8s.io': ['subjectaccessreviews', 'selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+    'resource.k8s.io': ['deviceclasses', 'resourceslices'],
+    'internal.apiserver.k8s.io': ['storageversions'],
+    'storagemigration.k8s.io': ['storageversionmigrations']
+  }).map(([group, names]) => [group, new Set(names)])
+)
+
+/**
+ * The resources of a Role's entry it cannot grant, split from the rest: a resource (or a
+ * subresource of one) that a group of the entry serves cluster-scoped. Only when every group is
+ * a literal built-in one (no built-in group serves a namespaced resource of such a name); a
+ * custom group may.
+ */
+function splitClusterScoped(groups: (string | undefined)[], resources: (string | undefined)[]): { kept: (string | undefined)[]; dropped: string[] } {
+  const kept: (string | undefined)[] = []
+  const dropped: string[] = []
+  const builtIn = groups.length > 0 && groups.every((g) => g !== undefined && BUILT_IN_GROUPS.has(g))
+  const scoped = (r: string): boolean => groups.some((g) => CLUSTER_SCOPED.get(g!)?.has(r.toLowerCase().split('/')[0]!) === true)
+  for (const r of resources) {
+    if (builtIn && r !== undefined && scoped(r)) dropped.push(r)
+    else kept.push(r)
+  }
+  return { kept, dropped }
+}
 
 const quoted = (names: string[]): string => names.map((n) => `\`${n}\``).join(', ')
 const plural = (n: number, word: string): string => (n > 1 ? `${word}s` : word)
@@ -92,7 +149,7 @@ const plural = (n: number, word: string): string => (n > 1 ? `${word}s` : word)
  * read-only verbs, status subresources, or named ordinary resources of built-in groups (the
  * verbs a controller of those resources needs anyway).
  */
-function wildcardReach(groups: (string | undefined)[], resources: (string | undefined)[], verbs: string[]): { severity: 'high' | 'medium'; why: string } {
+function wildcardReach(groups: (string | undefined)[], resources: (string | undefined)[], verbs: string[]): Reach {
   const high = (why: string) => ({ severity: 'high' as const, why })
   const medium = (why: string) => ({ severity: 'medium' as const, why: `medium, as ${why}` })
   const writes = verbs.some((verb) => !READ_VERBS.has(verb))
@@ -102,6 +159,11 @@ function wildcardReach(groups: (string | undefined)[], resources: (string | unde
   const named = groups.filter((g): g is string => g !== undefined)
   if (!everyGroup && named.length < groups.length) return high('its API groups are not all literal, so what it reaches is not known')
   if (!everyGroup && named.length === 0) return medium('it names no API group, so it matches no resource')
+  // Whatever the verbs and groups, a status subresource only reports state: `*` adds nothing beyond get, update and patch.
+  if (onlyStatus(resources) && !resources.some((r) => STEERING_STATUS.has(r!.toLowerCase()))) {
+    const names = resources as string[]
+    return { severity: 'low', why: `it is limited to status subresources (${quoted(names)}) (a status subresource serves only get, update and patch, which report state and change no workload: low.)` }
+  }
   const builtIn = everyGroup ? [...BUILT_IN_GROUPS] : named.filter((g) => BUILT_IN_GROUPS.has(g))
   // Only custom groups (an operator's own resources): medium however wide the verbs.
   if (builtIn.length === 0) {
@@ -125,13 +187,22 @@ function wildcardReach(groups: (string | undefined)[], resources: (string | unde
   if (sensitiveSub !== undefined) return high(`it reaches the \`${sensitiveSub}\` subresource of every resource, so ${SENSITIVE_SUBRESOURCES.get(sensitiveSub)!}`)
   if (!writes) return medium('it is limited to read-only verbs (get, list, watch)')
   const where = everyGroup ? ' in every API group' : ''
+  if (onlyStatus(names)) {
+    const steering = names.filter((r) => STEERING_STATUS.has(r.toLowerCase()))
+    return medium(`it is limited to status subresources (${quoted(names)}), but what ${quoted(steering)} ${steering.length > 1 ? 'report steers' : 'reports steers'} traffic (a Service's load-balancer address, a pod's IPs its endpoints follow, a node's addresses)`)
+  }
   if (subresources.every((sub) => sub !== undefined)) {
     const subs = [...new Set(subresources as string[])]
     const does = subs.map((sub) => `\`${sub}\` ${ORDINARY_SUBRESOURCES.get(sub) ?? 'is no Secret, exec, proxy, token or approval subresource'}`).join('; ')
     return medium(`it is limited to the ${quoted(subs)} ${plural(subs.length, 'subresource')} of every resource${where}: ${does}`)
   }
-  if (onlyStatus(names)) return medium(`it is limited to status subresources (${quoted(names)}), which report state and change no workload`)
   return medium(`it names its resources (${quoted(names)})${where}, none of them Secrets, RBAC, nodes or another sensitive one: the verbs a controller of those resources needs anyway`)
+}
+
+/** How far a rule entry reaches, with why (the message's second half). */
+interface Reach {
+  severity: 'high' | 'medium' | 'low' | 'info'
+  why: string
 }
 
 /** Namespaces the cluster's own components run in: a Role there reaches the control plane's pods and tokens. */
@@ -141,10 +212,33 @@ const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-leas
  * A Role's rules apply in its own namespace only (no other namespace, no cluster-wide resource):
  * a high reach becomes medium, saying so, unless the namespace is a system one.
  */
-function namespacedReach(obj: K8sObject, reach: { severity: 'high' | 'medium'; why: string }): { severity: 'high' | 'medium'; why: string } {
+function namespacedReach(obj: K8sObject, reach: Reach): Reach {
   if (obj.kind !== 'Role' || reach.severity !== 'high' || (obj.namespace && SYSTEM_NAMESPACES.has(obj.namespace))) return reach
   const where = obj.namespace ? `namespace \`${obj.namespace}\`` : 'its own namespace'
   return { severity: 'medium', why: `${reach.why} (medium, as a Role grants it in ${where} only: no other namespace and no cluster-wide resource)` }
+}
+
+/**
+ * What an entry of resources reaches. A Role's entry is judged on the resources it can grant:
+ * cluster-scoped ones are left out, and said so; with none left it grants nothing (info).
+ */
+function resourceReach(obj: K8sObject, groups: (string | undefined)[], resources: (string | undefined)[], verbs: string[]): Reach {
+  const { kept, dropped } = obj.kind === 'Role' ? splitClusterScoped(groups, resources) : { kept: resources, dropped: [] }
+  if (dropped.length === 0) return namespacedReach(obj, wildcardReach(groups, resources, verbs))
+  const scoped = `the cluster-scoped ${plural(dropped.length, 'resource')} ${quoted(dropped)}, which a Role cannot grant`
+  if (kept.length === 0) return { severity: 'info', why: `it names only ${scoped} (a Role's rules apply in its namespace only, so the entry grants nothing: info.)` }
+  const reach = namespacedReach(obj, wildcardReach(groups, kept, verbs))
+  return { severity: reach.severity, why: `${reach.why}; it also names ${scoped}` }
+}
+
+/**
+ * An RBAC finding on a file its folder's kustomization leaves out (and no other kustomization in
+ * view names): that build does not create the object, so the grant is info, saying why.
+ */
+function reportGrant(ctx: CheckContext, rule: typeof K8S.rbacWildcard | typeof K8S.clusterAdminBinding, line: number, message: string, severity?: Reach['severity']): Finding {
+  if (ctx.leftOutBy === undefined) return ctx.report(rule, line, message, severity ? { severity } : {})
+  const why = `\`${ctx.leftOutBy}\` leaves this file out and no kustomization in view names it, so that build does not create it`
+  return ctx.report(rule, line, `${message} (${why}: info.)`, { severity: 'info' })
 }
 
 export function checkRole(ctx: CheckContext, obj: K8sObject): Finding[] {
@@ -162,10 +256,10 @@ export function checkRole(ctx: CheckContext, obj: K8sObject): Finding[] {
     const wildcarded = (['apiGroups', 'resources', 'nonResourceURLs', 'verbs'] as const).filter((field) => listed(field).some((item) => isWildcard(field, item)))
     if (wildcarded.length === 0) continue
     // The API server refuses an entry with both: one naming URLs and no resource grants those URLs only.
-    const reach = urls.length > 0 && groups.length === 0 && resources.length === 0 ? nonResourceReach(urls, verbs) : namespacedReach(obj, wildcardReach(groups, resources, verbs))
+    const reach = urls.length > 0 && groups.length === 0 && resources.length === 0 ? nonResourceReach(urls, verbs) : resourceReach(obj, groups, resources, verbs)
     const fields = wildcarded.length === 1 ? wildcarded[0] : `${wildcarded.slice(0, -1).join(', ')} and ${wildcarded[wildcarded.length - 1]}`
     const what = `${obj.kind} \`${obj.name}\` grants \`*\` in ${fields}`
-    out.push(ctx.report(K8S.rbacWildcard, v.line(rule), `${what}: ${reach.why}`, { severity: reach.severity }))
+    out.push(reportGrant(ctx, K8S.rbacWildcard, v.line(rule), `${what}: ${reach.why}`, reach.severity))
   }
   return out
 }
@@ -177,9 +271,9 @@ export function checkBinding(ctx: CheckContext, obj: K8sObject): Finding[] {
   // A RoleBinding grants a ClusterRole's rules in its own namespace only: every right there, none beyond.
   if (obj.kind === 'RoleBinding') {
     const where = obj.namespace ? `namespace \`${obj.namespace}\`` : 'its namespace'
-    return [ctx.report(K8S.clusterAdminBinding, v.keyLine(roleRef, 'name'), `RoleBinding \`${obj.name}\` grants cluster-admin's rules in ${where}: every right there (medium, as a RoleBinding reaches no other namespace and no cluster-wide resource)`, { severity: 'medium' })]
+    return [reportGrant(ctx, K8S.clusterAdminBinding, v.keyLine(roleRef, 'name'), `RoleBinding \`${obj.name}\` grants cluster-admin's rules in ${where}: every right there (medium, as a RoleBinding reaches no other namespace and no cluster-wide resource)`, 'medium')]
   }
-  return [ctx.report(K8S.clusterAdminBinding, v.keyLine(roleRef, 'name'), `${obj.kind} \`${obj.name}\` grants cluster-admin`)]
+  return [reportGrant(ctx, K8S.clusterAdminBinding, v.keyLine(roleRef, 'name'), `${obj.kind} \`${obj.name}\` grants cluster-admin`)]
 }
 
 /** Annotations by which cloud providers keep a LoadBalancer off the internet or restrict it. */

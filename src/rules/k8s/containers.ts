@@ -19,6 +19,8 @@ export interface CheckContext {
   content: string
   /** Builds each finding; refuses the rules its check does not declare. */
   report: Report
+  /** The kustomization of the file's folder when it leaves the file out and none in view names it: that build does not deploy it. */
+  leftOutBy?: string
 }
 
 const label = (c: Container): string => `${c.init ? 'init container' : 'container'} \`${c.name}\``

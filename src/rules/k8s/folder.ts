@@ -39,6 +39,13 @@ export interface ManifestSets {
    * as objects of their set; analysed as partial, like a patch.
    */
   generatorData: Set<string>
+  /**
+   * Manifests a kustomization of their own folder leaves out and no kustomization in view names
+   * (in any field): that build does not deploy them. By path, the kustomization of their folder.
+   */
+  unlisted: Map<string, string>
+  /** Files a kustomization names under `resources` or `bases`: built as objects, never read as patches by their shape alone. */
+  asResources: Set<string>
 }
 
 export const folderOf = (path: string): string => {
@@ -137,7 +144,54 @@ export function buildManifestSets(files: readonly SourceFile[], scope = 'the man
     index.podSecurity = podSecurityOf(folder)
     byFolder.set(folder, index)
   }
-  return { byFolder, parsed, patches, jsonPatches, generatorData }
+  return { byFolder, parsed, patches, jsonPatches, generatorData, unlisted: unlistedManifests(files, kustomizations), asResources: new Set(kustomizations.flatMap(({ file, doc }) => localManifests(file, [...listAt(doc, 'resources'), ...listAt(doc, 'bases')]))) }
+}
+
+/** Characters that make a kustomization entry a pattern rather than one path. */
+const GLOB = /[*?[]/
+
+/**
+ * The manifests of kustomized folders that no kustomization in view names. Any string of any
+ * kustomization counts as naming a file when it resolves to its path (`resources`, `components`,
+ * patches, generators' `key=path`, `crds`, …), so only a file nothing points at is left out. A
+ * folder whose kustomization does not parse, or includes a pattern, keeps all its files; a folder
+ * with no kustomization in view is not judged (`kubectl apply -f dir/` deploys every file).
+ */
+function unlistedManifests(files: readonly SourceFile[], kustomizations: Kustomization[]): Map<string, string> {
+  const named = new Set<string>()
+  const judged = new Map<string, string>()
+  const everything = new Set<string>()
+  for (const { file, doc } of kustomizations) {
+    const here = folderOf(file.path)
+    if (doc === undefined) {
+      everything.add(here)
+      continue
+    }
+    if (!judged.has(here)) judged.set(here, file.path)
+    const included = [...listAt(doc, 'resources'), ...listAt(doc, 'bases'), ...listAt(doc, 'components')]
+    if (included.some((entry) => typeof entry === 'string' && GLOB.test(entry))) everything.add(here)
+    for (const text of stringsOf(doc)) {
+      const path = text.slice(text.indexOf('=') + 1).trim()
+      if (path === '' || path.includes('\n') || /:\/\//.test(path)) continue
+      named.add(posix.normalize(posix.join(here || '.', path)).replace(/\/$/, ''))
+    }
+  }
+  const out = new Map<string, string>()
+  for (const file of files) {
+    const folder = folderOf(file.path)
+    const kustomization = judged.get(folder)
+    if (file.kind !== 'kubernetes' || kustomization === undefined || everything.has(folder) || KUSTOMIZATION.test(file.path) || named.has(file.path)) continue
+    out.set(file.path, kustomization)
+  }
+  return out
+}
+
+/** Every string value of a parsed kustomization, however deep. */
+function stringsOf(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string') into.push(value)
+  else if (Array.isArray(value)) for (const item of value) stringsOf(item, into)
+  else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) stringsOf(item, into)
+  return into
 }
 
 /** What `podSecurityOfBuilds` reads, all made once by `buildManifestSets`. */

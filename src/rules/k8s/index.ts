@@ -12,7 +12,7 @@ import { checkBinding, checkExposure, checkRole, checkSelector } from './cluster
 import { K8S } from './meta.js'
 import { buildManifestSets, contextPathsFor, folderOf, parseManifest, type ManifestSets } from './folder.js'
 import { containersOf, isBuiltInApi, podSpecOf, type Container, type K8sObject, type PodSpec } from './objects.js'
-import { isFragment, isSelectorlessPatch, keepOnPartial } from './patches.js'
+import { isFragment, isSelectorlessPatch, keepOnPartial, UNPLACED, type Placement } from './patches.js'
 import { checkHostNamespaces, checkNetworkPolicy, checkPersistentVolume, checkSeccomp, checkTokenAutomount, checkUser, checkVolumes } from './pod.js'
 import { checkReplication, checkRollout, indexStream, type StreamIndex } from './workloads.js'
 
@@ -95,17 +95,23 @@ export const kubernetesChecks: Check<K8sSubject, Finding[]>[] = [
  */
 export function analyzeKubernetes(file: SourceFile, sets?: ManifestSets, report: Report = reporterFor(kubernetesRules, file.path, 'kubernetes')): Finding[] {
   const objects = sets?.parsed.get(file.path)?.objects ?? parseManifest(file.content).objects
-  const ctx = fileContext(file, report)
+  const ctx = fileContext(file, report, sets?.unlisted.get(file.path))
   const stream = sets?.byFolder.get(folderOf(file.path)) ?? indexStream(objects)
   // ConfigMap data a controller reads (a helper pod's template) is partial like a patch: what it
   // sets holds for the pods made from it, what it leaves out (service account, probes) is the controller's.
   const listedPatch = (sets?.patches.has(file.path) ?? false) || (sets?.generatorData.has(file.path) ?? false)
+  const placement = placementOf(file.path, sets)
   // The lines only a partial object's findings are judged against: split when one is met.
   let lines: string[] | undefined
   const linesOf = (): string[] => (lines ??= file.content.split(/\r\n?|\n/))
   const out: Finding[] = []
-  for (const obj of objects) analyzeObject(ctx, obj, stream, listedPatch, linesOf, out)
+  for (const obj of objects) analyzeObject(ctx, obj, stream, listedPatch, placement, linesOf, out)
   return out
+}
+
+/** Where a file stands with the kustomizations of the list (none without the folder's sets). */
+function placementOf(path: string, sets: ManifestSets | undefined): Placement {
+  return sets ? { asResource: sets.asResources.has(path), leftOut: sets.unlisted.has(path) } : UNPLACED
 }
 
 /** The context every check of a file sees; its report accepts only the running check's rules (`checks` runs each check). */
@@ -113,9 +119,9 @@ interface FileContext extends CheckContext {
   checks: CheckReporter
 }
 
-function fileContext(file: SourceFile, report: Report): FileContext {
+function fileContext(file: SourceFile, report: Report, leftOutBy: string | undefined): FileContext {
   const checks = checkReporter(report, 'kubernetes')
-  return { path: file.path, content: file.content, report: checks.report, checks }
+  return { path: file.path, content: file.content, report: checks.report, checks, leftOutBy }
 }
 
 /**
@@ -132,7 +138,7 @@ function runAll(ctx: FileContext, subject: K8sSubject, into: Finding[]): void {
 }
 
 /** Adds the findings on one object to `out`. */
-function analyzeObject(ctx: FileContext, obj: K8sObject, stream: StreamIndex, listedPatch: boolean, linesOf: () => readonly string[], out: Finding[]): void {
+function analyzeObject(ctx: FileContext, obj: K8sObject, stream: StreamIndex, listedPatch: boolean, placement: Placement, linesOf: () => readonly string[], out: Finding[]): void {
   // Only Kubernetes' own kinds: a custom resource may reuse a name (Knative's `Service` runs pods).
   if (CLUSTER_KINDS.has(obj.kind) && isBuiltInApi(obj.view.str(obj.view.get(obj.node, 'apiVersion')))) return runAll(ctx, { ctx, pass: 'object', obj, stream }, out)
   const pod = podSpecOf(obj)
@@ -142,15 +148,15 @@ function analyzeObject(ctx: FileContext, obj: K8sObject, stream: StreamIndex, li
   for (const container of containers) runAll(ctx, { ctx, pass: 'container', obj, stream, pod, container }, findings)
   runAll(ctx, { ctx, pass: 'pod', obj, stream, pod, containers }, findings)
   // A patch or fragment is merged onto a base elsewhere: what it leaves out is the base's.
-  const patch = listedPatch || isSelectorlessPatch(obj, containers)
+  const patch = listedPatch || isSelectorlessPatch(obj, containers, placement)
   const kept = patch || isFragment(obj, containers) ? keepOnPartial(findings, linesOf(), patch) : findings
   for (const f of kept) out.push(f)
 }
 
-/** A workload that is a strategic-merge patch by its shape (no selector, a container with no image). */
-function isShapedPatch(obj: K8sObject): boolean {
+/** A workload that is a strategic-merge patch by its shape (no selector; see `isSelectorlessPatch`). */
+function isShapedPatch(obj: K8sObject, placement: Placement): boolean {
   const pod = podSpecOf(obj)
-  return pod !== undefined && isSelectorlessPatch(obj, containersOf(obj.view, pod))
+  return pod !== undefined && isSelectorlessPatch(obj, containersOf(obj.view, pod), placement)
 }
 
 export const kubernetes = defineLanguage<ManifestSets>({
@@ -165,7 +171,7 @@ export const kubernetes = defineLanguage<ManifestSets>({
   cost: (file, sets) => {
     // Parsed once: from the folder's sets, or here, and handed to the cost pass either way.
     const parsed = sets?.parsed.get(file.path) ?? parseManifest(file.content)
-    const partial = (sets?.patches.has(file.path) ?? false) || (sets?.generatorData.has(file.path) ?? false) || parsed.objects.some(isShapedPatch)
+    const partial = (sets?.patches.has(file.path) ?? false) || (sets?.generatorData.has(file.path) ?? false) || parsed.objects.some((obj) => isShapedPatch(obj, placementOf(file.path, sets)))
     return costKubernetes(file.path, file.content, parsed.yaml, partial)
   },
   plan: {

@@ -1,6 +1,7 @@
 /**
  * Partial objects: a kustomize patch (a file a kustomization lists under `patches` or
- * `patchesStrategicMerge`, or an apps/v1 workload with no selector and a container with no image)
+ * `patchesStrategicMerge`, or an apps/v1 workload with no selector and a container with no image,
+ * or containers of a name and an image only, or in a file its folder's kustomization leaves out)
  * or a workload whose containers name no image is merged onto a base
  * that is not in the file. What such an object leaves out comes from the base, so rules that
  * report a missing setting stay quiet on it; what it sets explicitly is still judged.
@@ -49,16 +50,32 @@ export function isFragment(obj: K8sObject, containers: readonly Container[]): bo
 /** Workload kinds whose apps/v1 form requires `spec.selector` (older API versions derived it from the template labels). */
 const SELECTOR_REQUIRED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'])
 
+/** Where a manifest file stands with the kustomizations in view. */
+export interface Placement {
+  /** A kustomization names the file under `resources` (or `bases`): kustomize builds it as an object, and may fill its selector (`labels`, `commonLabels`). */
+  asResource: boolean
+  /** The kustomization of its folder leaves it out and none in view names it. */
+  leftOut: boolean
+}
+
+/** Where a file stands when no kustomization is in view. */
+export const UNPLACED: Placement = { asResource: false, leftOut: false }
+
 /**
  * A strategic-merge patch by its shape, whether or not a kustomization names it (kubebuilder
  * scaffolds leave theirs commented out): an apps/v1 workload with no `spec.selector`, which the
  * API server refuses, and a container with no image, which the base it merges onto supplies.
+ * Unless a kustomization builds the file as a resource, also one whose containers hold nothing
+ * but `name` and `image` (a patch setting the image), or one its folder's kustomization leaves out.
  */
-export function isSelectorlessPatch(obj: K8sObject, containers: readonly Container[]): boolean {
+export function isSelectorlessPatch(obj: K8sObject, containers: readonly Container[], placement: Placement = UNPLACED): boolean {
   const v = obj.view
   if (!SELECTOR_REQUIRED.has(obj.kind) || v.str(v.get(obj.node, 'apiVersion')) !== 'apps/v1') return false
   if (v.get(v.get(obj.node, 'spec'), 'selector') !== undefined) return false
-  return containers.some((c) => !c.init && v.get(c.node, 'image') === undefined)
+  const app = containers.filter((c) => !c.init)
+  if (app.some((c) => v.get(c.node, 'image') === undefined)) return true
+  if (placement.asResource) return false
+  return placement.leftOut || (app.length > 0 && app.every((c) => v.entries(c.node).every((e) => e.key === 'name' || e.key === 'image')))
 }
 
 /**
