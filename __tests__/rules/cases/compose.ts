@@ -67,13 +67,33 @@ export const composeCases: CaseTable = {
       { name: 'Swarm stack file: no value is a local default', path: 'stack.yml', code: svc('    environment:\n      DB_PASSWORD: admin\n') }
     ],
     invalid: [
-      { code: svc('    environment:\n      DB_PASSWORD: admin\n'), errors: [{ line: 13, severity: 'medium', message: /a placeholder word/ }] },
+      {
+        name: 'nothing marks the file as local: the message does not call it local',
+        code: svc('    environment:\n      DB_PASSWORD: admin\n'),
+        errors: [{ line: 13, severity: 'medium', message: /a demo value \(a placeholder word\) in a compose file that nothing marks as local .*deployed as it is, that value is the credential$/ }]
+      },
+      {
+        name: 'a service built from the checkout: local, saying why',
+        code: svc('    build: .\n    environment:\n      DB_PASSWORD: admin\n'),
+        errors: [{ line: 14, severity: 'medium', message: /in a local compose file \(it builds `api` from the checkout\)$/ }]
+      },
+      {
+        name: 'the checkout bind-mounted into a service: local, saying why',
+        code: svc('    volumes:\n      - ./:/usr/src/app\n    environment:\n      DB_PASSWORD: admin\n'),
+        errors: [{ line: 15, severity: 'medium', message: /in a local compose file \(it mounts `\.\/` of the checkout into `api`\)$/ }]
+      },
+      {
+        name: 'a dev word in the file name: local, saying why',
+        path: 'compose.dev.yaml',
+        code: svc('    environment:\n      DB_PASSWORD: admin\n'),
+        errors: [{ line: 13, severity: 'medium', message: /in a local compose file \(by the `dev` in its name\)$/ }]
+      },
       { name: 'password equal to the user name', code: svc('    environment:\n      DB_USER: shopkeeper\n      DB_PASSWORD: shopkeeper\n'), errors: [{ line: 14, message: /the same as `DB_USER`/ }] },
       {
         name: 'in a test stack with a `sut` service: info, saying so',
         path: 'result/docker-compose.yml',
         code: SUT_STACK,
-        errors: [{ line: 9, severity: 'info', message: /the same as `POSTGRES_USER`\) in a local compose file \(In a compose test stack, whose `sut` service is the test runner of Docker Hub's automated tests: reported for information\.\)$/ }]
+        errors: [{ line: 9, severity: 'info', message: /the same as `POSTGRES_USER`\) in a local compose file \(it builds `sut` from the checkout\) \(In a compose test stack, whose `sut` service is the test runner of Docker Hub's automated tests: reported for information\.\)$/ }]
       },
       { name: 'in a CI stack by its file name (docker-compose.ci.yml): info', path: 'docker-compose.ci.yml', code: SUT_STACK.replace('sut', 'runner'), errors: [{ line: 9, severity: 'info', message: /by the `ci` segment of its file name/ }] },
       { name: 'password in a URL', code: svc('    environment:\n      DATABASE_URL: postgres://app:example@db/app\n'), errors: [{ line: 13, message: /URL of `DATABASE_URL`/ }] },

@@ -3,6 +3,7 @@ import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '
 import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, imageBaseName, parseImageRef, mutableImageReason } from '../container-common.js'
 import { nameAsPassword } from '../secrets/keys.js'
 import { R } from './meta.js'
+import { isDevEnvPath, isSamplePath, isTestPath } from '../sample-paths.js'
 import { emit, environmentOf, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
 
 // ── Dangerous settings ──────────────────────────────────────────────────────────────────────
@@ -253,6 +254,42 @@ function checkLongPort(ctx: Context, s: Service, port: YAMLMap): void {
   emit(ctx, R.portAllInterfaces, line, `service \`${s.name}\` publishes container port ${target} on all host interfaces`, { suggestion })
 }
 
+/** Words of a compose file's name that say it is for development, tests or a demo (`docker-compose.dev.yml`, `compose-quickstart.yaml`). */
+const LOCAL_NAME_WORDS = new Set(['dev', 'develop', 'development', 'local', 'test', 'tests', 'testing', 'ci', 'e2e', 'example', 'examples', 'sample', 'demo', 'quickstart', 'debug'])
+
+/** A bind source that is the checkout itself or its source tree (`.`, `..`, `./src`): code mounted to be edited live. */
+const SOURCE_BIND = /^\.{1,2}(?:\/(?:src|app|source|code)?)?\/?$/
+
+/**
+ * What says a compose file runs on a developer's or CI machine, or undefined when nothing does:
+ * its path (a test, example or dev-environment tree) or a word of its name, a service built from
+ * the checkout (`build:`), or the checkout bind-mounted into a service. Asked once per file.
+ */
+function localEvidence(ctx: Context): string | undefined {
+  if (ctx.localEvidence) return ctx.localEvidence.why
+  const path = ctx.file.path
+  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase()
+  const word = name.replace(/\.ya?ml$/, '').split(/[-_.]/).find((w) => LOCAL_NAME_WORDS.has(w))
+  let why: string | undefined
+  if (word) why = `by the \`${word}\` in its name`
+  else if (isSamplePath(path) || isTestPath(path) || isDevEnvPath(path)) why = 'by its path'
+  for (const s of why === undefined ? ctx.services.values() : []) {
+    if (setting(ctx, s, 'build') !== undefined) {
+      why = `it builds \`${s.name}\` from the checkout`
+      break
+    }
+    const volumes = value(ctx, setting(ctx, s, 'volumes'))
+    const sources = isSeq(volumes) ? volumes.items.map((item) => volumeSource(ctx, resolve(ctx, item))?.trim()) : []
+    const mounted = sources.find((source) => source !== undefined && SOURCE_BIND.test(source))
+    if (mounted !== undefined) {
+      why = `it mounts \`${mounted}\` of the checkout into \`${s.name}\``
+      break
+    }
+  }
+  ctx.localEvidence = { why }
+  return why
+}
+
 export function checkEnvironment(ctx: Context, s: Service): void {
   const entries = environmentOf(ctx, s)
   // Built for the first literal secret only: most services set none.
@@ -273,7 +310,11 @@ export function checkEnvironment(ctx: Context, s: Service): void {
     // `POSTGRES_USER: app` and `POSTGRES_PASSWORD: app` in a stack: a default login, guessed by whoever reads the user name.
     const login = ctx.sharedHost && !repeatedName ? loginWithValue(entries, secret.trim()) : undefined
     if (why) {
-      emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` ${what} a demo value (${why}) in a local compose file`)
+      const local = localEvidence(ctx)
+      const where = local
+        ? `in a local compose file (${local})`
+        : 'in a compose file that nothing marks as local (no dev, test or example name or path, no `build:`, no mounted checkout) nor as a Swarm stack or production file: deployed as it is, that value is the credential'
+      emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` ${what} a demo value (${why}) ${where}`)
     } else if (repeatedName) {
       // `POSTGRES_PASSWORD: postgres` in a stack: still shipped, but a guess anyone would try first, not a secret someone chose.
       // Named after the service, the password would show in the message through the service's name: leave it out.

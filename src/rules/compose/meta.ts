@@ -109,9 +109,9 @@ export const R = defineRules('compose', {
     category: 'secrets',
     topics: ['secret-storage'],
     severity: 'medium',
-    title: 'Demo or default credential in a local compose file',
+    title: 'Demo or default credential in a compose file not made for shared hosts',
     description:
-      'A credential is set to a value anyone would guess (the image name, the user name, `root`, `example`, …) or to a word typed for a demo, in a compose file that is neither a Swarm stack nor a production file. That is the usual setup of a local development stack and not a leak; it becomes one when the file, or the habit, reaches a shared host.',
+      'A credential is set to a value anyone would guess (the image name, the user name, `root`, `example`, …) or to a word typed for a demo, in a compose file that is neither a Swarm stack nor a production file. That is the usual setup of a local development stack and not a leak; it becomes one when the file, or the habit, reaches a shared host. The message calls the file local only on evidence: a dev, test, example or demo word in its name or a test, example or dev-environment path, a service built from the checkout (`build:`), or the checkout (`.`, `./src`) bind-mounted into a service; otherwise it says nothing marks the file either way, and that deployed as it is, the value is the credential.',
     remediation: 'Read it from an untracked .env file (`${POSTGRES_PASSWORD:?set it in .env}`) so no environment runs with the guessable value by accident.'
   },
   noRestartPolicy: {

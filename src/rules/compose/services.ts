@@ -36,6 +36,8 @@ export interface Context {
   findings: Finding[]
   /** A Swarm stack or production file (`isSharedHostFile`), decided once per file. */
   sharedHost: boolean
+  /** What says the file runs only on a developer's or CI machine (see `localEvidence` in ./dangerous.ts), once asked. */
+  localEvidence?: { why?: string }
 }
 
 /** Limit for following merge keys and `extends` chains (cycles and alias bombs). */
