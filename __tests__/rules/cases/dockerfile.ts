@@ -378,6 +378,28 @@ export const dockerfileCases: CaseTable = {
       },
       { name: 'crond as the command', code: 'FROM alpine:3.20\nUSER root\nCMD ["crond", "-f", "-l", "2"]\n', errors: [{ line: 2, severity: 'medium', message: /`crond`/ }] },
       {
+        name: "crond whose only crontab is nobody's, no port: low, naming the user",
+        code: "FROM alpine:3.20\nUSER root\nRUN >>/var/spool/cron/crontabs/nobody \\\n    echo '* * * * * /app/prune'\nENTRYPOINT [\"crond\"]\nCMD [\"-f\"]\n",
+        errors: [{ line: 2, severity: 'low', message: /belongs to a non-root user \(`nobody`\) and the image exposes no port/ }]
+      },
+      {
+        name: 'crond with a crontab installed by `crontab -u app` and a cron.d line naming app: low',
+        code: "FROM alpine:3.20\nUSER root\nCOPY jobs /tmp/jobs\nRUN crontab -u app /tmp/jobs && echo '0 3 * * * app /app/report' > /etc/cron.d/report\nCMD [\"crond\", \"-f\"]\n",
+        errors: [{ line: 2, severity: 'low', message: /\(`app`\)/ }]
+      },
+      ...[
+        ['a crontab installed without -u (the build user, root)', "COPY jobs /tmp/jobs\nRUN crontab /tmp/jobs\n"],
+        ["root's own crontab beside nobody's", "RUN echo '* * * * * /a' >> /var/spool/cron/crontabs/nobody && echo '* * * * * /b' >> /var/spool/cron/crontabs/root\n"],
+        ['a crontab copied into /etc/cron.d, whose user lines are not in the Dockerfile', 'COPY jobs /etc/cron.d/jobs\n'],
+        ['a cron.d line naming root', "RUN echo '*/5 * * * * root /app/sync' > /etc/cron.d/sync\n"],
+        ["nobody's crontab, but the image exposes a port", "RUN echo '* * * * * /a' >> /var/spool/cron/crontabs/nobody\nEXPOSE 8080\n"],
+        ['no crontab written at all (the base image may hold root ones)', '']
+      ].map(([name, lines]) => ({
+        name: `crond as the command with ${name}: medium`,
+        code: `FROM alpine:3.20\nUSER root\n${lines}CMD ["crond", "-f"]\n`,
+        errors: [{ line: 2, severity: 'medium' as const, message: /check that every job names an unprivileged user/ }]
+      })),
+      {
         name: 'cron installed but the command is another program: still high',
         code: 'FROM debian:12\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends cron=3.0pl1-162\nCMD ["/app/server"]\n',
         errors: [{ line: 2, severity: 'high' }]

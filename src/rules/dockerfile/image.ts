@@ -153,6 +153,57 @@ function cronDaemon(ctx: Context, stages: Stage[], chain: number[], runs: Readon
   return undefined
 }
 
+/** A per-user crontab file: `/var/spool/cron/crontabs/<user>` (busybox, Debian) or `/var/spool/cron/<user>` (cronie). */
+const USER_CRONTAB = /\/var\/spool\/cron\/(?:crontabs\/)?([A-Za-z_][\w.-]*)/g
+/** The system crontabs, whose lines name the user of each job, and the folders cron or busybox's periodic run as root. */
+const SYSTEM_CRONTAB = /\/etc\/(?:crontab|cron\.d)\b/
+const ROOT_CRON_FOLDER = /\/etc\/(?:cron\.(?:hourly|daily|weekly|monthly)|periodic)\b/
+/** The `crontab` command (not the `/etc/crontab` path), with what follows it up to the end of its command. */
+const CRONTAB_COMMAND = /(?<![\w/.-])crontab(?![\w/.-])([^;&|\n]*)/g
+/** A system crontab line in a quoted string: a schedule (five fields or `@daily`), then the user field. */
+const SYSTEM_CRONTAB_LINE = /^\s*(?:@[a-z]+\s+|(?:[\d*/,-]+\s+){5})([A-Za-z_][\w.-]*)\s+\S/
+
+/**
+ * The users of the crontabs the image's Dockerfile writes, by RUN (a redirection into a per-user
+ * crontab, `crontab -u <user>`, a system crontab line written with `echo`) or by COPY/ADD to a
+ * per-user crontab; undefined when it writes none, or one whose user cannot be told (a crontab
+ * copied into `/etc/cron.d`, a system crontab line not written out in the Dockerfile, a crontab
+ * installed without `-u`, which is the build's user's, root).
+ */
+function crontabUsers(stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>): string[] | undefined {
+  const users: string[] = []
+  for (const index of chain) {
+    for (const ins of stages[index].body) {
+      const keyword = ins.getKeyword()
+      if (keyword === 'RUN') {
+        const text = runs.get(ins)?.content ?? ''
+        for (const m of text.matchAll(USER_CRONTAB)) users.push(m[1])
+        for (const m of text.matchAll(CRONTAB_COMMAND)) {
+          // `crontab -l` and `-r` list or remove; any other form installs a crontab for `-u`'s user or the build's.
+          if (/(?:^|\s)-[lr]\b/.test(m[1])) continue
+          users.push(/(?:^|\s)-u\s*(\S+)/.exec(m[1])?.[1] ?? 'root')
+        }
+        if (ROOT_CRON_FOLDER.test(text)) users.push('root')
+        if (SYSTEM_CRONTAB.test(text)) {
+          const lines = [...text.matchAll(/'([^']*)'|"([^"]*)"/g)].map((q) => SYSTEM_CRONTAB_LINE.exec(q[1] ?? q[2])?.[1]).filter((u) => u !== undefined)
+          if (lines.length === 0) return undefined
+          users.push(...lines)
+        }
+      } else if (keyword === 'COPY' || keyword === 'ADD') {
+        const stage = { ...stages[index], body: [ins] }
+        for (const path of copiedPaths(stage)) {
+          if (/^etc\/(?:crontab|cron\.|periodic)/.test(path)) return undefined
+          const owner = /^var\/spool\/cron\/(?:crontabs\/)?([A-Za-z_][\w.-]*)$/.exec(path)?.[1]
+          if (owner !== undefined) users.push(owner)
+        }
+      }
+    }
+  }
+  // A folder, not a user's file (`/var/spool/cron/crontabs` itself): whose crontabs land there is not said.
+  if (users.length === 0 || users.includes('crontabs')) return undefined
+  return users
+}
+
 /** Every test suite named in a command, to look past a match inside a longer word. */
 const TEST_SUITE_WORDS = new RegExp(TEST_SUITE_COMMAND.source, 'gi')
 
@@ -222,7 +273,20 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
       if (!isRootUser(user)) return
       // A cron image's daemon has to be root; what matters is the user each job runs as.
       const cron = cronDaemon(ctx, stages, chain, runs)
-      if (cron) {
+      const owners = cron ? crontabUsers(stages, chain, runs) : undefined
+      const program = commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT').concat(commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD'))
+      const startsDaemon = program.some((w) => w === cron || w.endsWith(`/${cron}`))
+      const exposes = chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))
+      if (cron && startsDaemon && !exposes && owners !== undefined && owners.every((u) => !isRootUser(u))) {
+        const names = [...new Set(owners)].map((u) => `\`${u}\``).join(', ')
+        emit(
+          ctx,
+          R.rootUser,
+          span(last).line,
+          `the final image runs as \`root\` (last USER) to run \`${cron}\`, a cron daemon that needs root to start each job as its crontab's user; every crontab this Dockerfile writes belongs to a non-root user (${names}) and the image exposes no port, so root holds only the daemon, which listens on nothing (low)`,
+          { severity: 'low' }
+        )
+      } else if (cron) {
         emit(ctx, R.rootUser, span(last).line, `the final image runs as \`root\` (last USER) to run \`${cron}\`, a cron daemon that needs root to start each job as its crontab's user; check that every job names an unprivileged user or drops to one (\`gosu\`, \`su-exec\`)`, { severity: 'medium' })
       } else {
         emit(ctx, R.rootUser, span(last).line, 'the final image runs as `root` (last USER)')

@@ -116,7 +116,7 @@ export const R = defineRules('dockerfile', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'Final image runs as root',
-    description: 'The last `USER` of the final stage is root, so a compromised process has root inside the container. Medium for a cron image (the program its command runs is `cron` or `crond`, or it installs one, exposes no port and starts through an entrypoint script): the daemon needs root to start each job as its crontab\'s user, so what to check is the user each job runs as.',
+    description: 'The last `USER` of the final stage is root, so a compromised process has root inside the container. Medium for a cron image (the program its command runs is `cron` or `crond`, or it installs one, exposes no port and starts through an entrypoint script): the daemon needs root to start each job as its crontab\'s user, so what to check is the user each job runs as. Low when the command starts the daemon itself, the image exposes no port, and every crontab the Dockerfile writes belongs to a non-root user (written to `/var/spool/cron/crontabs/<user>` or `/var/spool/cron/<user>`, installed with `crontab -u <user>`, or system crontab lines, written out in the Dockerfile, naming such a user): root then holds only a daemon that listens on nothing.',
     remediation: 'Create an unprivileged user and switch to it at the end: `USER app` (or a numeric uid such as `USER 10001`).',
     refs: { kics: 'dockerfile/last_user_is_root', hadolint: 'DL3002', checkov: 'CKV_DOCKER_8', trivy: 'AVD-DS-0002' }
   },
