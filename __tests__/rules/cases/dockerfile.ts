@@ -172,6 +172,15 @@ export const dockerfileCases: CaseTable = {
       },
       { name: 'pytest through python -m on a root base: low', code: 'FROM python:3.12-slim\nCOPY . /src\nCMD ["python", "-m", "pytest", "/src/tests"]\n', errors: [{ line: 1, severity: 'low', message: /root for `python`\), but it is a one-shot test runner: its command runs `pytest`/ }] },
       { name: 'npm run test split over ENTRYPOINT and CMD: low', code: 'FROM node:20.11\nCOPY . /app\nRUN npm ci\nENTRYPOINT ["npm"]\nCMD ["run", "test:e2e"]\n', errors: [{ line: 1, severity: 'low', message: /its command runs `npm run test`/ }] },
+      {
+        name: 'a toolbox image (CLIs on a language runtime, no CMD, ENTRYPOINT or EXPOSE): low, saying so',
+        code: 'FROM python:3.10.2-slim\nRUN apt-get update && apt-get install --no-install-recommends -y make=4.3-4.1 && rm -rf /var/lib/apt/lists/*\nCOPY . /usr/src/app\n',
+        errors: [{ line: 1, severity: 'low', message: /root for `python`, but it is a toolbox image: a language-runtime or OS base with no CMD, ENTRYPOINT or EXPOSE/ }]
+      },
+      { name: 'a toolbox image built on a local stage of an OS base: low', code: 'FROM ubuntu:24.04 AS tools\nRUN mkdir /work\nFROM tools\nCOPY bin/ /usr/local/bin/\n', errors: [{ line: 3, severity: 'low', message: /toolbox image/ }] },
+      { name: 'a runtime base with no command that exposes a port: medium', code: 'FROM python:3.12-slim\nCOPY . /app\nEXPOSE 8000\n', errors: [{ line: 1, severity: 'medium' }] },
+      { name: 'a parent stage declaring the command: medium', code: 'FROM node:20.11 AS base\nCMD ["node", "server.js"]\nFROM base\nCOPY . /app\n', errors: [{ line: 3, severity: 'medium' }] },
+      { name: "a server base with no command of the file's own: its CMD starts the server, medium", code: 'FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\n', errors: [{ line: 1, severity: 'medium' }] },
       { name: 'a test command on an image that exposes a port still serves: medium', code: 'FROM node:20.11\nCOPY . /app\nRUN npm ci\nEXPOSE 9229\nCMD ["npm", "test"]\n', errors: [{ line: 1, severity: 'medium' }] },
       { name: 'a program whose name only contains a test runner\'s: medium', code: 'FROM python:3.12-slim\nCOPY . /srv\nCMD ["/srv/bin/tox-server", "--serve"]\n', errors: [{ line: 1, severity: 'medium' }] },
       { name: 'an official language base through a registry mirror, adding only files', code: 'FROM public.ecr.aws/docker/library/python:3.12-slim\nCOPY app.py /srv/\nCMD ["python", "/srv/app.py"]\n', errors: [{ line: 1, severity: 'medium', message: /root for `python`/ }] },

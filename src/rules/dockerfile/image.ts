@@ -61,6 +61,14 @@ function isBuildImage(image: string): boolean {
   return BUILD_TOOLCHAINS.has(imagePath(image))
 }
 
+/** Official root bases whose own CMD starts a service (a web server, the Docker daemon's image): no toolbox, whatever the Dockerfile adds. */
+const SERVER_BASES = new Set(['nginx', 'httpd', 'tomcat', 'caddy', 'docker'])
+
+/** A language-runtime or operating-system base (known to run as root), not a server image whose own CMD starts a service. */
+function isRuntimeOrOsBase(image: string): boolean {
+  return isRootBase(image) && !SERVER_BASES.has(imagePath(image)) && imagePath(image) !== 'scratch'
+}
+
 /** Tools that re-run a process as another user (the step-down official images use instead of USER). */
 const STEP_DOWN = /^(?:gosu|su-exec)$/
 const STEP_DOWN_PATH = /\/(gosu|su-exec)$/
@@ -305,6 +313,18 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
   // with `docker cp`, or a later stage's input): nothing in it says a container of it serves anything.
   if (isBuildImage(base ?? rootStage.from.getImage() ?? '') && !chain.some((i) => stages[i].body.some((x) => ['CMD', 'ENTRYPOINT', 'EXPOSE'].includes(x.getKeyword())))) {
     emit(ctx, R.noUser, line, 'the final stage sets no USER, but it is a build image: a toolchain base with no CMD, ENTRYPOINT or EXPOSE of its own, so nothing in it runs as a service', { severity: 'info' })
+    return
+  }
+  // A toolbox image (CLIs on a runtime or OS base) sets no command and exposes nothing: what runs in
+  // it is what `docker run` or a CI job names, usually a one-off command rather than a service.
+  if (base !== undefined && isRuntimeOrOsBase(base) && !chain.some((i) => stages[i].body.some((x) => ['CMD', 'ENTRYPOINT', 'EXPOSE'].includes(x.getKeyword())))) {
+    emit(
+      ctx,
+      R.noUser,
+      line,
+      `the final stage sets no USER, so the container runs as root for \`${imagePath(base)}\`, but it is a toolbox image: a language-runtime or OS base with no CMD, ENTRYPOINT or EXPOSE of its own, so what runs in it is the command whoever starts it gives (\`docker run\`, a CI job); check that nothing runs a long-lived service in it (low)`,
+      { severity: 'low' }
+    )
     return
   }
   const hasRun = chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'RUN'))
