@@ -100,6 +100,12 @@ const PUBLISH_TEST_RESULTS = push(
     `      - uses: actions/download-artifact@${SHA}\n        with:\n          pattern: test-results-*\n      - uses: EnricoMi/publish-unit-test-result-action@${SHA}\n        with:\n          files: '**/*.xml'\n`
 )
 /**
+ * A job applying manifests after a project script (not read by the rules) stands up a cluster:
+ * kubeflow's component tests; `on` and `extra` (job lines) vary what the job could reach.
+ */
+const scriptClusterJob = (on = 'pull_request', extra = '', env = ''): string =>
+  push(job('component_test', `      - run: ./tests/setup_test_env.sh\n${env}      - run: |\n          kustomize build overlays/test | kubectl apply -f -\n          kubectl wait --for=condition=Ready pods --all --timeout 180s\n`, extra), on)
+/**
  * A pull_request e2e job that stands up a kind cluster through a make target, loads its image into
  * it and deploys there; `extra` steps go before the bootstrap (line 10 on).
  */
@@ -448,6 +454,8 @@ export const workflowCases: CaseTable = {
       { name: 'a release job running a script named deploy', code: RELEASE_THEN_DEPLOY_SCRIPT },
       { name: 'a reusable deploy workflow of another repository (its own concurrency is not read)', code: push(`  deploy-preview:\n    uses: example-org/docs-tools/.github/workflows/deploy-preview.yml@${SHA}\n`) },
       { name: 'a kind cluster stood up by make e2e-bootstrap and loaded with kind load', code: kindE2e() },
+      { name: 'a pull_request job with a read-only token and no secret: nothing shared to deploy to, whatever its script stands up', code: scriptClusterJob() },
+      { name: 'the same job whose `if:` rules out the push trigger', code: scriptClusterJob('[push, pull_request]', "    if: github.event_name == 'pull_request'\n") },
       ...LOCAL_CLUSTER_INSTALLS,
       { name: 'the e2e make target alone marks the cluster as the job\'s own', code: kindE2e().replace('kind load docker-image --name kind app-e2e:latest\n          ', '') },
       { name: 'kind load alone marks the cluster as the job\'s own', code: kindE2e().replace('make e2e-bootstrap KUBERNETES_VERSION=1.30.0', 'make images') },
@@ -460,6 +468,14 @@ export const workflowCases: CaseTable = {
     ],
     invalid: [
       { code: push(job('deploy', '      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n', '    environment: production\n')), errors: [{ line: 6 }] },
+      ...[
+        ['also on push', scriptClusterJob('[push, pull_request]')],
+        ['a token that may write', scriptClusterJob('pull_request', '    permissions:\n      contents: write\n')],
+        ['an OIDC token', scriptClusterJob('pull_request', '    permissions:\n      id-token: write\n')],
+        ['a self-hosted runner', scriptClusterJob('pull_request').replace('runs-on: ubuntu-latest', 'runs-on: [self-hosted, linux]')],
+        ["a runner label that is not one of GitHub's images", scriptClusterJob('pull_request').replace('runs-on: ubuntu-latest', 'runs-on: oracle-vm-16cpu')],
+        ['a secret read', scriptClusterJob('pull_request', '', '        env:\n          KUBECONFIG_DATA: ${{ secrets.TEST_KUBECONFIG }}\n')]
+      ].map(([name, code]) => ({ name: `a pull_request job applying manifests after a project script, with ${name}`, code, errors: [{ line: 6 }] })),
       {
         name: 'a kind e2e job that also logs in to AWS and fetches an EKS kubeconfig',
         code: kindE2e(`      - uses: aws-actions/configure-aws-credentials@${SHA}\n      - run: aws eks update-kubeconfig --name staging\n`),

@@ -4,7 +4,7 @@
  */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node, type Pair } from '../parse/yaml.js'
-import { actionRepo, dependentsOf, jobTextSome, scalarsUnder, type CheckContext } from './context.js'
+import { actionRepo, dependentsOf, jobTextSome, scalarsUnder, tokenIsReadOnly, type CheckContext } from './context.js'
 import { contextPaths, findExpressions, readsSecretBeyondToken } from './expressions.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
@@ -525,6 +525,26 @@ function tornDownAgain(job: JobModel): boolean {
   return deployed && !lines.some((l) => DEPLOY_COMMAND.test(l) && !/\bkubectl\s/.test(l) && !TEARDOWNS.some(([deploy]) => deploy.test(l)))
 }
 
+/** A label of GitHub's hosted runner images (`ubuntu-latest`, `windows-2022`, `macos-14`). */
+const GITHUB_HOSTED_LABEL = /^(?:ubuntu|windows|macos)-[\w.-]+$/
+
+/**
+ * Whether the job holds no credential that could reach anything shared: it runs only on
+ * `pull_request` (its `if:` may rule the workflow's other triggers out), on a GitHub-hosted runner,
+ * with a token `permissions:` makes read-only (no OIDC token either) and no secret but that token.
+ * A fork's pull request gets nothing more; one from a branch here gets secrets only if it reads
+ * them. What such a job applies or installs goes to what the runner itself stood up (a kind
+ * cluster a project script creates, a local registry), so it deploys nothing anyone uses.
+ */
+function reachesNothingShared(ctx: CheckContext, job: JobModel): boolean {
+  // A runner of the job's own (self-hosted, or any label but GitHub's images) may hold credentials of its own.
+  const labels = scalarsUnder(job.runsOn)
+  if (job.uses !== undefined || labels.length === 0 || !labels.every((l) => GITHUB_HOSTED_LABEL.test(l.trim()))) return false
+  const triggers = [...ctx.wf.triggers].filter((t) => !skipsEvent(job, t))
+  if (triggers.length === 0 || triggers.some((t) => t !== 'pull_request')) return false
+  return tokenIsReadOnly(ctx.wf, job) && !jobTextSome(ctx, job, readsSecretBeyondToken)
+}
+
 function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | undefined {
   const labels = labelMayShip(job) ? [job.id, job.name ?? ''] : []
   const labelled = (word: RegExp): boolean => labels.some((l) => word.test(l.trim()))
@@ -539,10 +559,12 @@ function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | unde
   // What such a job deploys dies with it; an image or release it publishes (then checks on the
   // local cluster) does not.
   // A job named `deploy-operator` that installs into the kind cluster it creates deploys nothing either.
+  // So does a pull_request job holding no credential at all (`reachesNothingShared`): whatever it
+  // applies goes to what the runner stood up, even through a project script not read here.
   // Both tests read every command of the job, and only a deploy step or a label can make the
   // answer below differ from this early one (`publishes` decides both): without either they are skipped.
   if (deployStepOrLabel) {
-    const localCluster = (createsEphemeralCluster(job) && !reachesRealCluster(ctx, job)) || deploysToOwnCluster(ctx, job)
+    const localCluster = ((createsEphemeralCluster(job) || reachesNothingShared(ctx, job)) && !reachesRealCluster(ctx, job)) || deploysToOwnCluster(ctx, job)
     if (localCluster || (!labelled(DEPLOY_LABEL) && !labelled(RELEASE_LABEL) && tornDownAgain(job))) return publishes ? { kind: 'release', step: releaseStep } : undefined
   }
   const deployStep = steps.find((s) => s.kind === 'deploy' && !deployScriptOnly(s.step))?.step

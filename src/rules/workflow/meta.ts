@@ -219,7 +219,7 @@ export const RULES = defineRules('workflow', {
     severity: 'medium',
     title: 'Deploys can overlap',
     description:
-      'A deploy job has no `concurrency` group at job or workflow level, so two runs can deploy at once and an older commit can finish last. A job that deploys only to a cluster it stands up itself (kind, k3d, minikube, or a cloud cluster it creates and deletes again, such as `az aks create` … `az aks delete` in an always-run clean-up) or to infrastructure it destroys again is no deploy: each run gets its own.',
+      'A deploy job has no `concurrency` group at job or workflow level, so two runs can deploy at once and an older commit can finish last. A job that deploys only to a cluster it stands up itself (kind, k3d, minikube, or a cloud cluster it creates and deletes again, such as `az aks create` … `az aks delete` in an always-run clean-up) or to infrastructure it destroys again is no deploy: each run gets its own. Nor is a job that holds no credential reaching anything shared: it runs only on `pull_request` (after its `if:`), on a GitHub-hosted runner, with a token `permissions:` makes read-only, no OIDC token and no secret, and neither logs in to a cloud cluster nor reads a kubeconfig; whatever it applies goes to what the runner stood up (a kind cluster a project script creates). These jobs are not deploys for the other deploy rules either.',
     remediation: 'Add `concurrency: { group: deploy-${{ github.ref }}, cancel-in-progress: false }` to the workflow or the deploy job.'
   },
   deployNoVerification: {
