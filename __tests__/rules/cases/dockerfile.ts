@@ -181,6 +181,7 @@ export const dockerfileCases: CaseTable = {
       { name: 'a runtime base with no command that exposes a port: medium', code: 'FROM python:3.12-slim\nCOPY . /app\nEXPOSE 8000\n', errors: [{ line: 1, severity: 'medium' }] },
       { name: 'a parent stage declaring the command: medium', code: 'FROM node:20.11 AS base\nCMD ["node", "server.js"]\nFROM base\nCOPY . /app\n', errors: [{ line: 3, severity: 'medium' }] },
       { name: "a server base with no command of the file's own: its CMD starts the server, medium", code: 'FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\n', errors: [{ line: 1, severity: 'medium' }] },
+      { name: "a runtime's server variant (php:…-apache) with no command of the file's own: medium", code: 'FROM php:8.3-apache\nRUN docker-php-ext-install pdo_mysql\nCOPY src/ /var/www/html/\n', errors: [{ line: 1, severity: 'medium' }] },
       { name: 'a test command on an image that exposes a port still serves: medium', code: 'FROM node:20.11\nCOPY . /app\nRUN npm ci\nEXPOSE 9229\nCMD ["npm", "test"]\n', errors: [{ line: 1, severity: 'medium' }] },
       { name: 'a program whose name only contains a test runner\'s: medium', code: 'FROM python:3.12-slim\nCOPY . /srv\nCMD ["/srv/bin/tox-server", "--serve"]\n', errors: [{ line: 1, severity: 'medium' }] },
       { name: 'an official language base through a registry mirror, adding only files', code: 'FROM public.ecr.aws/docker/library/python:3.12-slim\nCOPY app.py /srv/\nCMD ["python", "/srv/app.py"]\n', errors: [{ line: 1, severity: 'medium', message: /root for `python`/ }] },

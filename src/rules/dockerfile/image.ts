@@ -2,7 +2,7 @@
 import type { Copy, Instruction, Env, Run } from 'dockerfile-ast'
 import { positionals } from '../parse/shell-words.js'
 import { R } from './meta.js'
-import { imageBaseName, imageRepository } from '../container-common.js'
+import { imageBaseName, imageRepository, parseImageRef } from '../container-common.js'
 import { copyFrom, emit, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
 import { TEST_SUITE_COMMAND } from '../test-suites.js'
 import { APK_OPTS_WITH_ARG, YUM_OPTS_WITH_ARG, aptInstallPackages, osInstallWords, pipInstallArgs } from './packages.js'
@@ -64,9 +64,13 @@ function isBuildImage(image: string): boolean {
 /** Official root bases whose own CMD starts a service (a web server, the Docker daemon's image): no toolbox, whatever the Dockerfile adds. */
 const SERVER_BASES = new Set(['nginx', 'httpd', 'tomcat', 'caddy', 'docker'])
 
-/** A language-runtime or operating-system base (known to run as root), not a server image whose own CMD starts a service. */
+/** Words of a runtime image's tag naming a server variant, whose own CMD starts it (`php:8-apache`, `php:8.3-fpm`). */
+const SERVER_TAG_WORDS = new Set(['apache', 'fpm', 'nginx', 'httpd', 'server', 'tomcat', 'jetty', 'unit'])
+
+/** A language-runtime or operating-system base (known to run as root), not a server image or variant whose own CMD starts a service. */
 function isRuntimeOrOsBase(image: string): boolean {
-  return isRootBase(image) && !SERVER_BASES.has(imagePath(image)) && imagePath(image) !== 'scratch'
+  const tagWords = (parseImageRef(image).tag ?? '').toLowerCase().split(/[-_.]/)
+  return isRootBase(image) && !SERVER_BASES.has(imagePath(image)) && imagePath(image) !== 'scratch' && !tagWords.some((w) => SERVER_TAG_WORDS.has(w))
 }
 
 /** Tools that re-run a process as another user (the step-down official images use instead of USER). */
