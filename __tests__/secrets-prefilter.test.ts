@@ -13,7 +13,10 @@ const EXAMPLES: Record<string, string[]> = {
   'github-token': ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'].map((p) => p + body(36)).concat(['github_pat_' + body(30)]),
   'gitlab-token': ['glpat-' + body(20)],
   'slack-token': ['a', 'b', 'p', 'o', 's', 'r'].map((c) => `xox${c}-` + body(12)),
-  'slack-webhook': ['services', 'workflows'].map((w) => `https://hooks.slack.com/${w}/` + body(24)),
+  // Each family with the ids Slack puts before the secret (a path without them is masked, not reported).
+  'slack-webhook': [`services/T${upper(9)}/B${upper(10)}`, `workflows/T${upper(9)}/A${upper(10)}/${body(18, '4815162342')}`, `triggers/T${upper(10)}/${body(13, '31415926')}`].map(
+    (path) => `https://hooks.slack.com/${path}/` + body(24)
+  ),
   'teams-webhook': ['webhook', 'webhookb2'].map((w) => `https://contoso.webhook.office.com/${w}/` + body(44)),
   'stripe-key': ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_'].map((p) => p + body(24)),
   'google-api-key': ['AIza' + body(35)],

@@ -38,6 +38,7 @@ import {
   AWS_ACCESS_KEY_PREFIX,
   isLiteralUrlPassword,
   isPlainPrivateKey,
+  isSlackWebhookShape,
   publishedTestKey,
   tokenRegex
 } from './secrets/patterns.js'
@@ -600,6 +601,12 @@ function patternCandidates(content: string, starts: number[], path: string): Can
       const start = m.index ?? 0
       const line = lineAt(starts, start)
       if (pattern.slug === 'aws-access-key-id') awsKeyLines.push(line)
+      // `hooks.slack.com/services/asdasd/asdasd/asd`: the host typed with a made-up path, no webhook
+      // Slack issued; masked all the same.
+      if (pattern.slug === 'slack-webhook' && !isSlackWebhookShape(token)) {
+        out.push({ rule, priority: 1, start, end: start + token.length, line, message: '', value: token, locateOnly: true })
+        continue
+      }
       const shown = /webhook/.test(pattern.slug) ? '' : ` \`${maskSecret(token)}\``
       const claims = pattern.slug === 'jwt' ? jwtClaims(token) : undefined
       if (isJwtDocumentationSample(claims)) continue

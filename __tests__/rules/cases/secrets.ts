@@ -67,7 +67,10 @@ const GITLAB = j('glpat', '-', fake(20, 7))
 const SLACK = j('xoxb', '-', '2231', '-', fake(24, 8))
 const SLACK_SHORT = j('xoxs', '-', fake(24, 9))
 const SLACK_HOOK = j('https://hooks.slack', '.com/services/T', fake(8, 10, UPPER_NUM), '/B', fake(8, 11, UPPER_NUM), '/', fake(24, 12))
-const SLACK_WORKFLOW_HOOK = j('https://hooks.slack', '.com/workflows/', fake(24, 13))
+/** A legacy Workflow Builder webhook: workspace id, app id, a number, the secret. */
+const SLACK_WORKFLOW_HOOK = j('https://hooks.slack', '.com/workflows/T', fake(9, 13, UPPER_NUM), '/A', fake(10, 14, UPPER_NUM), '/', fake(18, 15, '0123456789'), '/', fake(24, 16))
+/** A workflow's webhook trigger, as Slack documents it: workspace id, a number, the secret. */
+const SLACK_TRIGGER_HOOK = j('https://hooks.slack', '.com/triggers/T', fake(10, 17, UPPER_NUM), '/', fake(13, 18, '0123456789'), '/', fake(32, 19, HEX))
 const TEAMS_HOOK = j('https://acme', '.webhook.office', '.com/webhookb2/', fake(36, 14), '@', fake(36, 15), '/IncomingWebhook/', fake(32, 16))
 const STRIPE = j('sk', '_live_', fake(24, 17))
 const GOOGLE_API = j('AIza', fake(35, 18))
@@ -455,7 +458,17 @@ export const secretsCases: CaseTable = {
   'secrets/shopify': { valid: [quiet('token: shpat_')], invalid: [line2(`token: ${SHOPIFY}`)] },
   'secrets/slack': { valid: [quiet('token: xoxb-'), quiet(`| \`token\` | True | \`string\` | \`${j('xoxb', '-1234567890-1234567890123-', fake(24, 99, 'abcdefghijklmnopqrstuvwxyz0123456789'))}\` |`, 'a documentation table: its digits count up', 'notes/slack.txt')], invalid: [line2(`token: ${SLACK}`), line2(`url: ${SLACK_HOOK}`, {}, 'incoming webhook URL')] },
   'secrets/slack-token': { valid: [quiet('token: xoxs-'), quiet(`token: ${j('xoxs', '-1234567890-', fake(24, 100))}`, 'digits that count up: an example', 'notes/slack.txt')], invalid: [line2(`token: ${SLACK_SHORT}`)] },
-  'secrets/slack-webhook': { valid: [quiet('url: https://hooks.slack.com/services/')], invalid: [line2(`url: ${SLACK_WORKFLOW_HOOK}`, { severity: 'high' })] },
+  'secrets/slack-webhook': {
+    valid: [
+      quiet('url: https://hooks.slack.com/services/'),
+      quiet(`url: ${j('https://hooks.slack', '.com/services/asdasdasd/asdasdas/asdasd')}`, 'keyboard mash where the ids and the secret go: no webhook Slack issued', 'deploy/Makefile'),
+      quiet(`url: ${j('https://hooks.slack', '.com/workflows/', fake(24, 20))}`, 'a workflows path without the workspace and app ids')
+    ],
+    invalid: [
+      line2(`url: ${SLACK_WORKFLOW_HOOK}`, { severity: 'high' }, 'a legacy Workflow Builder webhook'),
+      line2(`url: ${SLACK_TRIGGER_HOOK}`, { severity: 'high' }, "a workflow's webhook trigger")
+    ]
+  },
   'secrets/square-token': { valid: [quiet('token: sq0atp-')], invalid: [line2(`token: ${SQUARE}`)] },
   'secrets/stripe-key': { valid: [quiet('key: sk_live_')], invalid: [line2(`key: ${STRIPE}`)] },
   'secrets/teams-webhook': { valid: [quiet('url: https://acme.webhook.office.com/webhookb2/')], invalid: [line2(`url: ${TEAMS_HOOK}`)] },

@@ -37,7 +37,8 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   { slug: 'github-token', label: 'GitHub token', source: '(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})', anchors: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'] },
   { slug: 'gitlab-token', label: 'GitLab token', source: 'glpat-[A-Za-z0-9_-]{20,}', anchors: ['glpat-'] },
   { slug: 'slack-token', label: 'Slack token', source: 'xox[abposr]-[A-Za-z0-9-]{10,250}', anchors: ['xox'] },
-  { slug: 'slack-webhook', label: 'Slack webhook URL', source: 'https://hooks\\.slack\\.com/(?:services|workflows)/[A-Za-z0-9_/]{20,}', anchors: ['https://hooks.slack.com/'] },
+  // Loose on purpose, so every such URL is masked; `isSlackWebhookShape` decides which is a credential.
+  { slug: 'slack-webhook', label: 'Slack webhook URL', source: 'https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/]{20,}', anchors: ['https://hooks.slack.com/'] },
   {
     slug: 'teams-webhook',
     label: 'Microsoft Teams webhook URL',
@@ -62,6 +63,27 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   // The shortest real signature (HS256) has 43 characters; a shorter third part signs nothing.
   { slug: 'jwt', label: 'JSON Web Token', source: '(?<!-)eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{43,}', anchors: ['eyJ'] }
 ]
+
+/**
+ * The paths Slack issues under `hooks.slack.com`, each opening with the workspace id (`T` and
+ * upper-case letters and digits) and ending with the secret: an incoming webhook
+ * (`services/T…/B…/<secret>`), a legacy Workflow Builder webhook (`workflows/T…/A…/<number>/<secret>`)
+ * and a workflow's webhook trigger (`triggers/T…/<number>/<secret>`).
+ */
+const SLACK_WEBHOOK_PATHS = [
+  /^services\/T[A-Z0-9]{6,15}\/B[A-Z0-9]{6,15}\/[A-Za-z0-9]{16,64}\/?$/,
+  /^workflows\/T[A-Z0-9]{6,15}\/A[A-Z0-9]{6,15}\/\d{6,24}\/[A-Za-z0-9]{16,64}\/?$/,
+  /^triggers\/T[A-Z0-9]{6,15}\/\d{6,24}\/[A-Za-z0-9]{16,64}\/?$/
+]
+
+/**
+ * Whether a URL the `slack-webhook` pattern matched has the shape of one Slack issued: keyboard
+ * mash (`services/asdasd/asdasd/asd`) or a path missing its ids holds no webhook.
+ */
+export function isSlackWebhookShape(url: string): boolean {
+  const path = url.slice(url.indexOf('hooks.slack.com/') + 'hooks.slack.com/'.length)
+  return SLACK_WEBHOOK_PATHS.some((shape) => shape.test(path))
+}
 
 /** GitHub's token formats since 2021: a type prefix, 30 random base62 characters and a 6-character checksum. */
 const GITHUB_CHECKSUMMED_TOKEN = /^gh[pousr]_[A-Za-z0-9]{36}$/
