@@ -10,7 +10,7 @@ import { defineRule, reporterFor, type Report } from './rule.js'
 import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
-import { callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment, type Dialect } from './secrets/assignments.js'
+import { SOURCE_CODE_FILE, callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment, type Dialect } from './secrets/assignments.js'
 import { forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
 import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isProductName, isWellKnownPassword, isWordsAndNumber, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, namesTrustStorePassword, productDefault, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
@@ -1199,8 +1199,6 @@ function isUserData(key: string): boolean {
 /** External Secrets Operator objects: their `secretKey` names a key of the Secret they write. */
 const EXTERNAL_SECRETS_API = /^apiVersion:\s*["']?(?:[\w-]+\.)?external-secrets\.io\//m
 
-/** Source code: an unquoted value there is a name of the program, never a string. */
-const SOURCE_CODE = /\.(?:py|pyi|js|mjs|cjs|jsx|ts|tsx|go|rb|java|kt|kts|cs|php|rs|scala|groovy|swift)$/i
 
 /**
  * A keyword argument of a call or signature rather than a string: `token=hf_token)`,
@@ -1213,7 +1211,7 @@ function isKeywordArgument(value: string, content: string, a: Assignment, code: 
   if (/^[A-Za-z_][\w.]*\)+[,:;]?$/.test(value) || /^[A-Za-z_][\w.]*,\s*[A-Za-z_]\w*=/.test(value)) return true
   // `apiKey={props.apiKey}`: a JSX attribute's expression.
   // `password=config['db_password'])`: code closing the call it is passed to.
-  return code && (/^[A-Za-z_][\w.]*[,)]?$/.test(value) || /^\{[A-Za-z_$][\w$.]{0,200}\}$/.test(value) || isCodeExpression(value) || (value.endsWith(')') && whyNotLiteral(withoutUnmatchedClose(value), a.key) === 'code'))
+  return code && (/^[A-Za-z_][\w.]*[,;)]?$/.test(value) || /^\{[A-Za-z_$][\w$.]{0,200}\}$/.test(value) || isCodeExpression(value) || (value.endsWith(')') && whyNotLiteral(withoutUnmatchedClose(value), a.key) === 'code'))
 }
 
 /** An operand of a boolean expression in code: a name, a call with short arguments, an empty string, a null. */
@@ -1431,7 +1429,7 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
   const out: Candidate[] = []
   // Credential shapes are still looked for in them (patternCandidates); key names mean nothing there.
   if (TRANSLATIONS.test(file.path)) return out
-  const code = SOURCE_CODE.test(file.path)
+  const code = SOURCE_CODE_FILE.test(file.path)
   // Every key below is text of the file as written (a decoded escape aside), and the loop keeps only
   // keys holding one of MAYBE_SECRET_KEY's words: a file with neither has nothing to extract.
   if (!MAYBE_SECRET_KEY.test(content) && !content.includes('\\')) return out
@@ -1464,7 +1462,9 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     // The env of a workflow job's service container (`services: postgres: env: POSTGRES_PASSWORD`):
     // a database made for the job and thrown away with it, reachable from the job alone.
     if (file.kind === 'workflow' && inServiceContainer(lines, a.line)) continue
-    if (isKeywordArgument(value, content, a, code)) continue
+    // Code embedded in a YAML file (see `Assignment.code`): a bare name there is an expression;
+    // a random-looking one may still be a secret written without quotes.
+    if (isKeywordArgument(value, content, a, code || (a.code === true && !looksRandom(value.replace(/[,;]$/, ''))))) continue
     if (isPublicByDesign(a, lines)) continue
     if (passesToUpstream(a, value, lines)) continue
     if (namesKeyOfNamedSecret(a, value, lines)) continue

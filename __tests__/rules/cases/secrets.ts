@@ -790,13 +790,37 @@ export const secretsCases: CaseTable = {
       quiet('initialClusterToken: "etcd-cluster-prod"', 'etcd initial cluster token (an id seed)', 'chart/values.yaml'),
       quiet('script: |\n  fetch(repo_id=model_id,\n        token=access_token)', 'a keyword argument in a script block', 'chart/templates/job.yaml'),
       quiet('pages = paginate(\n    items,\n    token_generator=lambda item: page_token(item["Arn"]),\n)', 'a keyword argument holding a lambda', 'svc/provider.py'),
-      quiet(`export function Footer() {\n  return <script defer src="/beacon.min.js" data-cf-beacon='{"token": "${fake(32, 96, HEX)}"}'></script>\n}`, "Cloudflare Web Analytics' beacon token, published in every page", 'website/src/Footer/index.js')
+      quiet(`export function Footer() {\n  return <script defer src="/beacon.min.js" data-cf-beacon='{"token": "${fake(32, 96, HEX)}"}'></script>\n}`, "Cloudflare Web Analytics' beacon token, published in every page", 'website/src/Footer/index.js'),
+      {
+        name: 'a variable in JavaScript embedded in a ConfigMap under a script-named key',
+        path: 'chart/templates/configmap-scripts.yaml',
+        code: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: scripts\ndata:\n  manage-token.js: |\n    const secretData = JSON.stringify({\n      "data": {\n        "token": tokenBase64,\n      },\n      "auth": {\n        "apiToken": rawToken2\n      }\n    })\n'
+      },
+      quiet('script: |\n  const body = {\n    "token": base64Token,\n  }\n', 'a quoted key before a bare name and a comma: code, not YAML', 'deploy/job.yaml')
     ],
     invalid: [
       line2(`api_token: ${STRONG}`, {}, undefined, 'config/values.yaml'),
       { ...line2(`update_token: ${STRONG}`, {}, undefined, 'config/ddns.yaml'), name: 'a dynamic-DNS update token is a credential' },
       { ...line2(`clusterToken: ${STRONG}`, {}, undefined, 'chart/values.yaml'), name: 'a cluster join token is a credential' },
-      { name: 'a token in JSON outside a beacon attribute', path: 'web/config.json', code: `{\n  "token": "${fake(32, 97, HEX)}"\n}\n`, errors: [{ line: 2 }] }
+      { name: 'a token in JSON outside a beacon attribute', path: 'web/config.json', code: `{\n  "token": "${fake(32, 97, HEX)}"\n}\n`, errors: [{ line: 2 }] },
+      {
+        name: 'a quoted string in an embedded script is still a literal',
+        path: 'chart/templates/configmap-scripts.yaml',
+        code: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: scripts\ndata:\n  notify.py: |\n    payload = {\n        "token": "${STRONG}",\n    }\n`,
+        errors: [{ line: 8 }]
+      },
+      {
+        name: 'a random-looking value without quotes in an embedded script is still reported',
+        path: 'chart/templates/configmap-scripts.yaml',
+        code: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: scripts\ndata:\n  notify.js: |\n    const payload = {\n      "token": ${fake(22, 98)},\n    }\n`,
+        errors: [{ line: 8 }]
+      },
+      {
+        name: 'a bare word in an embedded shell script is a string',
+        path: 'chart/templates/configmap-scripts.yaml',
+        code: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: scripts\ndata:\n  entrypoint.sh: |\n    API_TOKEN=${STRONG}\n    exec app\n`,
+        errors: [{ line: 7 }]
+      }
     ]
   },
   'secrets/hardcoded-api-key': {

@@ -19,7 +19,20 @@ export interface Assignment {
   end: number
   /** True for HCL heredocs (`<<EOF … EOF`): the value spans several lines. */
   multiline?: boolean
+  /**
+   * True where the pair is program code rather than configuration, though the file is not source
+   * code: inside a YAML block scalar whose key names a script (`manage-token.js: |`), or a quoted
+   * key before a bare name and `,`/`;` (`"token": base64Token,`). An unquoted value there is an
+   * expression of the program, not a string.
+   */
+  code?: true
 }
+
+/**
+ * Source files of languages in which a bare word is a name of the program (a variable, a
+ * constant), never a string. Shell is not one: `TOKEN=abc` assigns the string `abc`.
+ */
+export const SOURCE_CODE_FILE = /\.(?:py|pyi|js|mjs|cjs|jsx|ts|tsx|go|rb|java|kt|kts|cs|php|rs|scala|groovy|swift)$/i
 
 /**
  * How to read a file's assignments. `kindDialect` is what its file kind says (the language's
@@ -62,8 +75,11 @@ export function extractAssignments(content: string, dialect: Dialect, starts: nu
     case 'json':
       return jsonAssignments(content, starts)
     case 'yaml': {
-      const out = yamlAssignments(lines, starts)
+      const scriptLines = new Set<number>()
+      const out = yamlAssignments(lines, starts, scriptLines)
       for (let i = 0; i < lines.length; i++) shellAssignment(lines[i], i, starts, true, out)
+      // `const token=value;` at the start of a line of an embedded script reads as `X=…` too.
+      if (scriptLines.size > 0) for (const a of out) if (scriptLines.has(a.line - 1)) a.code = true
       return out
     }
     case 'dockerfile':
@@ -262,6 +278,8 @@ interface YamlLine {
   /** Text after `key:`, and its offset in the line. */
   rest: string
   restOffset: number
+  /** The key was written in quotes (`"token":`). */
+  quotedKey: boolean
 }
 
 function parseYamlLine(line: string, index: number): YamlLine | undefined {
@@ -277,7 +295,8 @@ function parseYamlLine(line: string, index: number): YamlLine | undefined {
     dashIndent: m[2] ? m[1].length : undefined,
     key,
     rest: line.slice(m[0].length),
-    restOffset: m[0].length
+    restOffset: m[0].length,
+    quotedKey: m[3] !== undefined || m[4] !== undefined
   }
 }
 
@@ -293,20 +312,43 @@ function indentOf(line: string): number {
   return /^\s*/.exec(line)?.[0].length ?? 0
 }
 
+/** `|`, `>-`, `|2`, then at most a comment: the value is a block scalar on the lines below. */
+const BLOCK_SCALAR_HEADER = /^[|>][-+0-9]{0,3}\s*(?:#.*)?$/
+
+/**
+ * Adds to `into` the indexes of the lines of each block scalar whose key names a source file
+ * (`manage-es-token.js: |` in a ConfigMap): the lines deeper than the key, blank lines included,
+ * up to the first line that is not.
+ */
+function markScriptBlocks(parsed: ReadonlyArray<YamlLine | undefined>, lines: readonly string[], into: Set<number>): void {
+  for (const y of parsed) {
+    if (!y || !SOURCE_CODE_FILE.test(y.key) || !BLOCK_SCALAR_HEADER.test(y.rest)) continue
+    for (let j = y.index + 1; j < lines.length && (lines[j].trim() === '' || indentOf(lines[j]) > y.keyIndent); j++) into.add(j)
+  }
+}
+
+/** `base64Token,`: a bare name closing an entry, as code writes it after a quoted key. */
+const BARE_NAME_ENTRY = /^[A-Za-z_$][\w$.]{0,200}[,;]$/
+
 /**
  * `key: value` on every line, plus two shapes where the key and the value are on different
  * lines: Kubernetes-style `- name: DB_PASSWORD` / `value: …` items, and `db-password:` whose
- * child `value:` holds the literal.
+ * child `value:` holds the literal. The lines of embedded scripts (see `markScriptBlocks`) are
+ * added to `scriptLines` when given, and their pairs marked as code.
  */
-function yamlAssignments(lines: readonly string[], starts: number[]): Assignment[] {
+function yamlAssignments(lines: readonly string[], starts: number[], scriptLines?: Set<number>): Assignment[] {
   const parsed = lines.map((l, i) => parseYamlLine(l, i))
   // Both two-line shapes end in a `value:` key: without one, only one-line pairs exist.
   const hasValueKey = parsed.some((y) => y?.key === 'value')
+  const scripts = scriptLines ?? new Set<number>()
+  markScriptBlocks(parsed, lines, scripts)
   const out: Assignment[] = []
   for (const y of parsed) {
     if (!y) continue
     const scalar = yamlScalar(y, starts)
-    if (scalar) out.push({ key: y.key, line: y.index + 1, ...scalar })
+    // `"token": base64Token,` is JavaScript or Python, not YAML (where it would be the string `base64Token,`).
+    const code = scripts.has(y.index) || (y.quotedKey && scalar !== undefined && scalar.start === starts[y.index] + y.restOffset && BARE_NAME_ENTRY.test(scalar.value))
+    if (scalar) out.push({ key: y.key, line: y.index + 1, ...scalar, ...(code ? { code: true as const } : {}) })
     if (!hasValueKey) continue
     // The first `value:` child of this key or list item: lines indented deeper, until the block ends.
     const valueChildAt = (indent: number): YamlLine | undefined => {
