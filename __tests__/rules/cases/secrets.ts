@@ -114,6 +114,8 @@ const PEM = generateKeyPairSync('rsa', {
   publicKeyEncoding: { type: 'spki', format: 'pem' }
 }).privateKey.trim()
 const PEM_LINES = PEM.split('\n')
+/** The first 174 characters of a key's body wrapped at 29, between its own BEGIN and END lines: a stub, no key. */
+const PEM_STUB = [PEM_LINES[0], ...PEM_LINES.slice(1, -1).join('').slice(0, 174).match(/.{1,29}/g)!, PEM_LINES[PEM_LINES.length - 1]].join('\n')
 /** Private keys encrypted with a passphrase: PKCS#8 `ENCRYPTED PRIVATE KEY`, and PKCS#1 with `Proc-Type: 4,ENCRYPTED`. */
 const encryptedKey = (type: 'pkcs8' | 'pkcs1'): string =>
   generateKeyPairSync('rsa', {
@@ -377,6 +379,7 @@ export const secretsCases: CaseTable = {
         path: 'config/app.example.yml',
         code: `# signing:\n#   key: |\n#     -----BEGIN RSA PRIVATE KEY-----\n${'#     signingkeysigningkeysigningkey\n'.repeat(5)}#     -----END RSA PRIVATE KEY-----\n`
       },
+      { name: 'a stub cut from a key (its body shorter than its DER header declares)', path: 'config/tls-stub.txt', code: `${PEM_STUB}\n` },
       { name: 'a PKCS#8 key encrypted with a passphrase', path: 'certs/testdata/enc.key', code: `${PEM_ENCRYPTED_PKCS8}\n` },
       { name: 'a PKCS#1 key with a Proc-Type ENCRYPTED header', path: 'config/tls/enc.key', code: `${PEM_ENCRYPTED_PKCS1}\n` },
       { name: "a signing tool's encrypted key (its own label after ENCRYPTED)", path: '.github/workflows/cosign-test.key', code: `${COSIGN_ENCRYPTED}\n` },
@@ -410,6 +413,11 @@ export const secretsCases: CaseTable = {
         code: `key: |\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIEowIBAAKCAQEA${'x'.repeat(48)}\n${('  ' + 'x'.repeat(64) + '\n').repeat(3)}  -----END RSA PRIVATE KEY-----\n`
       },
       { name: 'an OpenSSH key whose cipher is not none (a passphrase protects it)', path: 'deploy/id_ed25519', code: `${openSshKey('aes256-ctr', 74)}\n` },
+      {
+        name: "a test's stub: six short lines cut from a key, far fewer bytes than its DER header declares",
+        path: 'chart/tests/chart_test.py',
+        code: `def test_secret_from_file():\n    content = """\n${PEM_STUB}\n"""\n`
+      }
     ],
     invalid: [
       { path: 'config/key.pem', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] },

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-VG5EFMNJ.js";import"./chunk-VEC2ZDGE.js";import"./chunk-SPCX4HJ4.js";import"./chunk-FM7N5NCH.js";import"./chunk-CSAKSIWR.js";import"./chunk-TOGAC7UI.js";import"./chunk-PTAWW2KE.js";import"./chunk-BVGAXAW7.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-FPHGPMDT.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
