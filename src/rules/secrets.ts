@@ -12,7 +12,7 @@ import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { SOURCE_CODE_FILE, callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment, type Dialect } from './secrets/assignments.js'
 import { forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
-import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isProductName, isWellKnownPassword, isWordsAndNumber, keyWords, looksRandom, namesAKeyResource, namesCredential, namesIdentityOrAddress, namesSetting, namesTrustStorePassword, productDefault, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isProductName, isWellKnownPassword, isWordsAndNumber, keyWords, looksRandom, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSetting, namesTrustStorePassword, productDefault, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -1088,8 +1088,52 @@ function k8sSecretDataCandidates(content: string, starts: number[], lines: reado
   return out
 }
 
+/** One-line entry of a Secret's `data`/`stringData`: its key and its text (decoded where base64 of text). */
+interface SecretEntry {
+  key: string
+  plain: string
+}
+
+/**
+ * The one-line entries of a Secret document's data sections, at each section's own indentation
+ * (the lines of a block value are not entries): what an entry is compared with.
+ */
+function secretEntries(doc: readonly string[]): SecretEntry[] {
+  const out: SecretEntry[] = []
+  let encoded: boolean | undefined
+  let indent: number | undefined
+  for (const line of doc) {
+    const section = DATA_KEY.exec(line)
+    if (section) {
+      encoded = section[1] === 'data'
+      indent = undefined
+      continue
+    }
+    if (encoded === undefined || line.trim() === '' || line.trim().startsWith('#')) continue
+    if (!/^\s/.test(line)) {
+      encoded = undefined
+      continue
+    }
+    const kv = /^([ \t]+)([^\s:#][^:#]{0,200}):[ \t]*(.*)/.exec(line)
+    if (!kv) continue
+    indent ??= kv[1].length
+    if (kv[1].length !== indent) continue
+    const value = scalarValue(kv[3])
+    if (value) out.push({ key: kv[2].trimEnd(), plain: encoded ? decodedText(value) : value })
+  }
+  return out
+}
+
+/** A login's half that is no secret: a user name or address (`namesIdentityOrAddress`), a database name, an access key id. */
+function namesLoginPart(key: string): boolean {
+  return namesIdentityOrAddress(key) || namesDatabase(key) || namesAccessKey(key)
+}
+
 function secretDataOf(doc: string[], first: number, starts: number[], found: SecretData): void {
   const out = found.candidates
+  // Read on first use: most Secrets hold no entry that needs its neighbours.
+  let entries: SecretEntry[] | undefined
+  const siblings = (): SecretEntry[] => (entries ??= secretEntries(doc))
   for (let i = 0; i < doc.length; i++) {
     const section = DATA_KEY.exec(doc[i])
     if (!section) continue
@@ -1125,23 +1169,37 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
       }
       const value = scalarValue(rest)
       if (!value || (value.length < 4 && !encoded)) continue
-      if (whyNotLiteral(value, key) === 'reference' || (encoded ? decodedPlaceholder(value, key) : whyNotLiteral(value, key) !== undefined)) continue
+      const plain = encoded ? decodedText(value) : value
+      // `root_password: password` under `data`: plain text where base64 belongs (it decodes to
+      // bytes no one typed), so the text as written is judged, as under `stringData`. A password
+      // everyone tries first is reported (medium) even where a stand-in word would be passed over.
+      const asWritten = !encoded || plain === value
+      const wellKnownWord = namesCredential(key) && isWellKnownPassword(plain)
+      if (whyNotLiteral(value, key) === 'reference' || (asWritten ? whyNotLiteral(value, key) !== undefined && !wellKnownWord : decodedPlaceholder(value, key))) continue
+      // `accesskey: minio` beside `secretkey: …`: the access key id, the login half of the pair
+      // (the secret key is reported on its own). An AWS access key id is reported by its own rule too.
+      const accessKeyId = namesAccessKey(key) && !AWS_KEY_ID_START.test(plain) && siblings().some((e) => namesSecretKey(e.key))
       // An entry named like a setting (`audience`, `mode`) holds a secret only when its value looks
       // like one; a URL entry (`issuerUrl`) only when the URL carries a credential. Such entries,
       // and those that hold who or where, are still masked in everything Preflight prints.
-      const plain = encoded ? decodedText(value) : value
       // A setting (`token-type: Bearer`) holds a secret only when its value looks random; a
       // certificate or public key (`server.crt`, `ca.pem` without a private key) is public.
       const credential =
         !identity &&
+        !accessKeyId &&
         !holdsOnlyPublicMaterial(key, plain) &&
         !(/(?:url|uri)$/i.test(key) && plain.includes('://') && !carriesCredential(plain)) &&
         (namesSetting(key) ? looksRandom(plain) : namesCredential(key) || /\.(?:key|pem|p12|pfx|jks|json)$/i.test(key) || looksRandom(plain))
       const start = starts[lineIndex] + line.indexOf(value, ind.length + key.length)
       // `minio123`, `admin`: a default anyone tries first, written into a Secret as anywhere else.
       const wellKnown = credential && isWellKnownPassword(plain)
-      const message = `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value${wellKnown ? `, ${WELL_KNOWN_DEFAULT}` : ''}.`
-      out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end: start + value.length, line: lineIndex + 1, message, value, ...(credential ? {} : { locateOnly: true as const }), ...(wellKnown ? { severity: 'medium' as const } : {}) })
+      // `POSTGRES_PASSWORD` equal to `POSTGRES_USER` or `POSTGRES_DB` of the same Secret: a default
+      // anyone reading the user or database name guesses.
+      const typed = plain.trim()
+      const login = credential && !wellKnown && typed.length >= 3 ? siblings().find((e) => e.key !== key && e.plain.trim() === typed && namesLoginPart(e.key)) : undefined
+      const why = wellKnown ? WELL_KNOWN_DEFAULT : login ? `the same as ${quoteKey(login.key)} beside it (a default login: medium)` : undefined
+      const message = `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value${why ? `, ${why}` : ''}.`
+      out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end: start + value.length, line: lineIndex + 1, message, value, ...(credential ? {} : { locateOnly: true as const }), ...(why ? { severity: 'medium' as const } : {}) })
     }
   }
 }
@@ -1354,19 +1412,6 @@ function namesKeyOfNamedSecret(a: Assignment, value: string, lines: readonly str
   return near.some((l) => siblingKey.test(l))
 }
 
-/** `accessKey`, `access_key`, `MINIO_ACCESS_KEY`: the key id half of an access key pair. */
-function namesAccessKey(key: string): boolean {
-  const words = keyWords(key)
-  return words.length >= 2 && words[words.length - 2] === 'access' && words[words.length - 1] === 'key'
-}
-
-/** `secretKey`, `secret_access_key`, `MINIO_SECRET_KEY`: the secret half of an access key pair. */
-function namesSecretKey(key: string): boolean {
-  const words = keyWords(key)
-  const tail = words.slice(-3).join(' ')
-  return tail.endsWith('secret key') || tail.endsWith('secret access key') || words[words.length - 1] === 'secretkey'
-}
-
 /** The key a line assigns (`key: …`, `- KEY=…`, `export KEY=…`, `"key": …`, `key = …`), if any. */
 const LINE_KEY = /^\s*(?:-\s+)?["']?(?:export\s+)?([A-Za-z_][\w.-]{0,200})["']?\s*[:=]/
 
@@ -1491,9 +1536,9 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
       out.push({ rule, priority: 2, start: a.start + offset, end: a.start + offset + value.length, line: a.line, message: '', value, locateOnly: true })
       continue
     }
-    // The same value as the login beside it (`penpot`/`penpot`): a local setup's default, guessable
-    // by anyone who reads the user name, not a secret someone chose. Still worth a look, not high.
-    identities ??= assignments.filter((b) => b.value.length >= 3 && namesIdentityOrAddress(b.key))
+    // The same value as the login or database name beside it (`penpot`/`penpot`): a local setup's
+    // default, guessable by anyone who reads the user name, not a secret someone chose. Still worth a look, not high.
+    identities ??= assignments.filter((b) => b.value.length >= 3 && (namesIdentityOrAddress(b.key) || namesDatabase(b.key)))
     const login = awsSecret ? undefined : identities.find((b) => b.value.trim() === value && Math.abs(b.line - a.line) <= SIBLING_SPAN)
     const trustStore = namesTrustStorePassword(a.key)
     const temporary = isTemporaryPassword(words)

@@ -1794,6 +1794,14 @@ export const kubernetesCases: CaseTable = {
         code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: idp\nstringData:\n  idp.yaml: |\n    issuer: http://{{ .Values.host }}/idp\n    clients:\n      - id: local-dev\n        secret: ${Buffer.from('sample-client-secret').toString('base64')}\n`
       },
       {
+        name: 'an access key (the login of an S3 or MinIO store) beside its secret key',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: artifacts\nstringData:\n  accesskey: minio\n  secretkey: \'{{ .Values.s3.secretKey }}\'\n'
+      },
+      {
+        name: 'a data value written as plain text that is a stand-in word (it decodes to bytes no one typed)',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  root_password: changeme\n'
+      },
+      {
         name: 'config file rendered from chart values (templated block)',
         code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: exporter\nstringData:\n  my.cnf: |\n    [client]\n    user={{ .Values.db.user }}\n    password={{ .Values.db.pass }}\n'
       }
@@ -1821,6 +1829,31 @@ export const kubernetesCases: CaseTable = {
       },
       { name: "MinIO's documented default (minio123) in stringData: medium", code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: store\nstringData:\n  access_key_id: minio\n  access_key_secret: minio123\n', errors: [{ line: 7, severity: 'medium', message: /well-known default anyone would try first/ }] },
       { code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\nstringData:\n  password: Zq8vLm2Kp9Xw4R\n', errors: [{ line: 7, severity: 'high' }] },
+      {
+        name: 'an access key beside its secret key: only the secret key is reported',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: artifacts\nstringData:\n  accesskey: minio\n  secretkey: Zq8vLm2Kp9Xw4RtY7b\n',
+        errors: [{ line: 7, severity: 'high' }]
+      },
+      {
+        name: 'an access key without a secret key beside it is still reported',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: artifacts\nstringData:\n  accessKey: Zq8vLm2Kp9Xw4RtY7b\n',
+        errors: [{ line: 6, severity: 'high' }]
+      },
+      {
+        name: 'plain text under `data` (it decodes to bytes no one typed) is judged as written: a well-known password, medium',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  root_password: password\n',
+        errors: [{ line: 7, severity: 'medium', message: /well-known default anyone would try first/ }]
+      },
+      {
+        name: 'a password equal to the user and database names of the same Secret: medium, saying which',
+        code: `apiVersion: v1\nkind: Secret\ntype: Opaque\nmetadata:\n  name: app-db\ndata:\n  POSTGRES_USER: ${Buffer.from('ledger').toString('base64')}\n  POSTGRES_PASSWORD: ${Buffer.from('ledger').toString('base64')}\n  POSTGRES_DB: ${Buffer.from('ledger').toString('base64')}\n`,
+        errors: [{ line: 8, severity: 'medium', message: /the same as `POSTGRES_USER` beside it/ }]
+      },
+      {
+        name: 'a password equal to the database name only: medium',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-db\nstringData:\n  database: ledger\n  password: ledger\n',
+        errors: [{ line: 7, severity: 'medium', message: /the same as `database` beside it/ }]
+      },
       {
         name: 'a plain config block that writes a literal password',
         code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: pipeline\nstringData:\n  output.conf: |-\n    output {\n      sink {\n        user => "writer"\n        password => "Zq8vLm2Kp9Xw4R"\n      }\n    }\n',

@@ -191,6 +191,12 @@ export const secretsCases: CaseTable = {
       line2(`id: ${REAL_ACCOUNT_KEY_ID}`, { severity: 'critical' }, 'an id encoding any other account'),
       line2(`id: ${AWS_TEMP_KEY_ID}`, { severity: 'critical' }, 'a temporary (ASIA) access key id'),
       line2(`id: ${AWS_KEY_ID}`, { severity: 'critical' }),
+      {
+        name: "an access key entry of a Secret beside its secret key, holding an access key id's shape, stays reported",
+        path: 'k8s/artifacts-secret.yaml',
+        code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: artifacts\nstringData:\n  accesskey: ${AWS_KEY_ID}\n  secretkey: ${AWS_SECRET}\n`,
+        errors: [{ line: 6, severity: 'critical' }]
+      },
       line2(`id: ${AWS_KEY_ID}`, { severity: 'critical' }, 'real credential shape in a test path keeps its severity', 'tests/fixtures/settings.txt'),
       line2(`    id: ${AWS_KEY_ID}`, { severity: 'critical' }, 'real credential shape in Markdown keeps its severity', 'docs/setup.md'),
       {
@@ -611,6 +617,12 @@ export const secretsCases: CaseTable = {
       },
       { name: 'a pass that is a password, with no action above it', path: 'config/ftp.yaml', code: 'ftp:\n  user: uploader\n  pass: Wq8-zr4Lm\n', errors: [{ line: 3 }] },
       { name: 'a password equal to the user name beside it: a default login, medium', path: 'docker/dev/defaults.env', code: 'APP_DB_USERNAME=shopfront\nAPP_DB_PASSWORD=shopfront\n', errors: [{ line: 2, severity: 'medium', message: /the same as `APP_DB_USERNAME`/ }] },
+      {
+        name: "a password equal to the database name in a container's env block: a default login, medium",
+        path: 'deploy/db.yaml',
+        code: 'env:\n  - name: POSTGRES_DB\n    value: ledger\n  - name: POSTGRES_PASSWORD\n    value: ledger\n',
+        errors: [{ line: 5, severity: 'medium', message: /the same as `POSTGRES_DB` beside it/ }]
+      },
       { name: 'a well-known default password (admin): medium, saying why', path: 'deploy/monitoring/values.yaml', code: 'grafana:\n  adminPassword: admin\n', errors: [{ line: 2, severity: 'medium', message: /well-known default anyone would try first/ }] },
       { name: "MinIO's documented default password (minio123): medium", path: 'deploy/storage/app.env', code: 'MINIO_ROOT_PASSWORD=minio123\n', errors: [{ line: 1, severity: 'medium', message: /well-known default anyone would try first/ }] },
       { name: 'a temporary password (TemporaryPassword, changed at first sign-in): low', path: 'deploy/users/seed.json', code: '{\n  "Username": "tester",\n  "TemporaryPassword": "Start-Here-42!"\n}\n', errors: [{ line: 3, severity: 'low', message: /temporary password/ }] },

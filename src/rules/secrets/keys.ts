@@ -174,6 +174,30 @@ export function namesIdentityOrAddress(key: string): boolean {
   return words.some((w) => IDENTITY_WORD.test(w)) && !words.some((w) => CREDENTIAL_WORD.test(w))
 }
 
+/**
+ * `POSTGRES_DB`, `database`, `db_name`: a key naming the database a login opens. Its value is
+ * no secret, and a password equal to it is a default anyone reading the file can guess.
+ */
+export function namesDatabase(key: string): boolean {
+  const words = keyWords(key)
+  const last = words[words.length - 1] ?? ''
+  return last === 'db' || last === 'database' || last === 'dbname' || ((last === 'name' || last === 'names') && /^(?:db|database)$/.test(words[words.length - 2] ?? ''))
+}
+
+/** `accessKey`, `access_key`, `MINIO_ACCESS_KEY`, `accesskey`: the key id half of an access key pair. */
+export function namesAccessKey(key: string): boolean {
+  const words = keyWords(key)
+  const last = words[words.length - 1] ?? ''
+  return last === 'accesskey' || (words.length >= 2 && words[words.length - 2] === 'access' && last === 'key')
+}
+
+/** `secretKey`, `secret_access_key`, `MINIO_SECRET_KEY`, `secretkey`: the secret half of an access key pair. */
+export function namesSecretKey(key: string): boolean {
+  const words = keyWords(key)
+  const tail = words.slice(-3).join(' ')
+  return tail.endsWith('secret key') || tail.endsWith('secret access key') || words[words.length - 1] === 'secretkey'
+}
+
 const BOOLEANISH = /^(?:true|false|yes|no|on|off|null|nil|none|undefined|~|enabled|disabled)$/i
 
 /** `true`, `off`, `disabled`, `null`, …: a switch's value, never a secret. */
@@ -515,7 +539,7 @@ export function namesTrustStorePassword(key: string): boolean {
  * Passwords every scanner of default credentials tries first (`adminPassword: admin`, MinIO's
  * documented `minio123`): a weak default left in a chart or a lab setup, not a secret someone chose and leaked.
  */
-const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'root', 'toor', 'guest', 'demo', 'user', 'pass', 'minio123'])
+const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'root', 'toor', 'guest', 'demo', 'user', 'pass', 'password', 'minio123'])
 
 /** Whether a password is one of WELL_KNOWN_PASSWORDS (case and surrounding blanks ignored). */
 export function isWellKnownPassword(value: string): boolean {

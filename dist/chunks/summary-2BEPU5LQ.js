@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-U37WZDCS.js";import"./chunk-OIBTJ7C4.js";import"./chunk-EVS6NSF5.js";import"./chunk-FM7N5NCH.js";import"./chunk-HFMWDAS5.js";import"./chunk-PC5MTFK7.js";import"./chunk-PTAWW2KE.js";import"./chunk-RYNO4JG2.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-FPHGPMDT.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
