@@ -1124,11 +1124,6 @@ function secretEntries(doc: readonly string[]): SecretEntry[] {
   return out
 }
 
-/** A login's half that is no secret: a user name or address (`namesIdentityOrAddress`), a database name, an access key id. */
-function namesLoginPart(key: string): boolean {
-  return namesIdentityOrAddress(key) || namesDatabase(key) || namesAccessKey(key)
-}
-
 function secretDataOf(doc: string[], first: number, starts: number[], found: SecretData): void {
   const out = found.candidates
   // Read on first use: most Secrets hold no entry that needs its neighbours.
@@ -1196,7 +1191,9 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
       // `POSTGRES_PASSWORD` equal to `POSTGRES_USER` or `POSTGRES_DB` of the same Secret: a default
       // anyone reading the user or database name guesses.
       const typed = plain.trim()
-      const login = credential && !wellKnown && typed.length >= 3 ? siblings().find((e) => e.key !== key && e.plain.trim() === typed && namesLoginPart(e.key)) : undefined
+      const same = credential && !wellKnown && typed.length >= 3 ? siblings().filter((e) => e.key !== key && e.plain.trim() === typed) : []
+      // A user name or access key first, then a database name: the login is what a reader is told of first.
+      const login = same.find((e) => namesIdentityOrAddress(e.key) || namesAccessKey(e.key)) ?? same.find((e) => namesDatabase(e.key))
       const why = wellKnown ? WELL_KNOWN_DEFAULT : login ? `the same as ${quoteKey(login.key)} beside it (a default login: medium)` : undefined
       const message = `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value${why ? `, ${why}` : ''}.`
       out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end: start + value.length, line: lineIndex + 1, message, value, ...(credential ? {} : { locateOnly: true as const }), ...(why ? { severity: 'medium' as const } : {}) })
@@ -1538,8 +1535,9 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     }
     // The same value as the login or database name beside it (`penpot`/`penpot`): a local setup's
     // default, guessable by anyone who reads the user name, not a secret someone chose. Still worth a look, not high.
-    identities ??= assignments.filter((b) => b.value.length >= 3 && (namesIdentityOrAddress(b.key) || namesDatabase(b.key)))
-    const login = awsSecret ? undefined : identities.find((b) => b.value.trim() === value && Math.abs(b.line - a.line) <= SIBLING_SPAN)
+    // User names first, then database names: the login is what a reader is told of first.
+    identities ??= [...assignments.filter((b) => namesIdentityOrAddress(b.key)), ...assignments.filter((b) => namesDatabase(b.key) && !namesIdentityOrAddress(b.key))].filter((b) => b.value.length >= 3)
+    const login = awsSecret ? undefined : identities.find((b) => b.key !== a.key && b.value.trim() === value && Math.abs(b.line - a.line) <= SIBLING_SPAN)
     const trustStore = namesTrustStorePassword(a.key)
     const temporary = isTemporaryPassword(words)
     const why = trustStore ? TRUSTSTORE : temporary ? TEMPORARY_PASSWORD : login ? `the same as ${quoteKey(login.key)} beside it (a default login: medium)` : awsSecret ? undefined : whyDefaultValue(cls, value, words, file)

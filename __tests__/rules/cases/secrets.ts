@@ -623,6 +623,18 @@ export const secretsCases: CaseTable = {
         code: 'env:\n  - name: POSTGRES_DB\n    value: ledger\n  - name: POSTGRES_PASSWORD\n    value: ledger\n',
         errors: [{ line: 5, severity: 'medium', message: /the same as `POSTGRES_DB` beside it/ }]
       },
+      {
+        name: 'the user name is named before a database name holding the same value',
+        path: 'deploy/db.yaml',
+        code: 'env:\n  - name: POSTGRES_DB\n    value: ledger\n  - name: POSTGRES_USER\n    value: ledger\n  - name: POSTGRES_PASSWORD\n    value: ledger\n',
+        errors: [{ line: 7, severity: 'medium', message: /the same as `POSTGRES_USER` beside it/ }]
+      },
+      {
+        name: 'a password key ending in DB (where the password is kept) is no database name to compare with',
+        path: 'internal/roles/runner.go',
+        code: 'func fixture() {\n\troleWithChangedPassInDB := "Zq8vLm2Kp9Xw4R"\n\tother := map[string]string{\n\t\t"roleWithChangedPassInDB": "Zq8vLm2Kp9Xw4R",\n\t}\n}\n',
+        errors: [{ line: 4, severity: 'high', message: /^Hard-coded password: literal value for `roleWithChangedPassInDB`\.$/ }]
+      },
       { name: 'a well-known default password (admin): medium, saying why', path: 'deploy/monitoring/values.yaml', code: 'grafana:\n  adminPassword: admin\n', errors: [{ line: 2, severity: 'medium', message: /well-known default anyone would try first/ }] },
       { name: "MinIO's documented default password (minio123): medium", path: 'deploy/storage/app.env', code: 'MINIO_ROOT_PASSWORD=minio123\n', errors: [{ line: 1, severity: 'medium', message: /well-known default anyone would try first/ }] },
       { name: 'a temporary password (TemporaryPassword, changed at first sign-in): low', path: 'deploy/users/seed.json', code: '{\n  "Username": "tester",\n  "TemporaryPassword": "Start-Here-42!"\n}\n', errors: [{ line: 3, severity: 'low', message: /temporary password/ }] },

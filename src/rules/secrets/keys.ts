@@ -181,7 +181,9 @@ export function namesIdentityOrAddress(key: string): boolean {
 export function namesDatabase(key: string): boolean {
   const words = keyWords(key)
   const last = words[words.length - 1] ?? ''
-  return last === 'db' || last === 'database' || last === 'dbname' || ((last === 'name' || last === 'names') && /^(?:db|database)$/.test(words[words.length - 2] ?? ''))
+  const named = last === 'db' || last === 'database' || last === 'dbname' || ((last === 'name' || last === 'names') && /^(?:db|database)$/.test(words[words.length - 2] ?? ''))
+  // `roleWithChangedPassInDB`: a password kept in a database, named by where it lives.
+  return named && !words.some((w) => CREDENTIAL_WORD.test(w))
 }
 
 /** `accessKey`, `access_key`, `MINIO_ACCESS_KEY`, `accesskey`: the key id half of an access key pair. */
