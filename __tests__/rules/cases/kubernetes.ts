@@ -146,6 +146,8 @@ const service = (extra: string, selector = 'app: api'): string =>
 
 const privileged = withEdit(['            allowPrivilegeEscalation: false\n', '            allowPrivilegeEscalation: false\n            privileged: true\n'])
 const escalation = withEdit(['allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: true'])
+/** `escalation` with more edits to its Deployment (the escalation line stays where it is). */
+const escalationWith = (...pairs: [string, string][]): string => withEdit(['allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: true'], ...pairs)
 const noEscalationSetting = withEdit([SEC_CTX, '          securityContext:\n'])
 const runAsRoot = withEdit([SEC_CTX, SEC_CTX + '            runAsUser: 0\n'])
 const noNonRoot = withEdit(['        runAsNonRoot: true\n', ''])
@@ -1103,6 +1105,35 @@ export const kubernetesCases: CaseTable = {
     valid: [{ code: CLEAN }],
     invalid: [...POD_SECURITY_CASES['k8s/privilege-escalation-allowed'], 
       { code: escalation, errors: [{ line: lineOf(escalation, 'allowPrivilegeEscalation: true'), severity: 'high' }] },
+      {
+        name: 'a container adding SYS_ADMIN, beside which false is refused: low, naming the capability finding',
+        code: escalationWith(['              drop: [ALL]\n', '              drop: [ALL]\n              add: [NET_ADMIN, CAP_SYS_ADMIN]\n']),
+        errors: [{ line: lineOf(escalation, 'allowPrivilegeEscalation: true'), severity: 'low', message: /allows privilege escalation \(it adds SYS_ADMIN, beside which the API server refuses `allowPrivilegeEscalation: false` \(the capability is reported on its own, k8s\/dangerous-capability\): low\)$/ }]
+      },
+      {
+        name: "root by the pod's runAsUser with ALL capabilities dropped and some added back: low, naming the root and capability findings",
+        code: escalationWith(['        runAsNonRoot: true\n', '        runAsUser: 0\n'], ['              drop: [ALL]\n', '              drop: [ALL]\n              add: [NET_ADMIN, NET_RAW]\n']),
+        errors: [{ line: lineOf(escalation, 'allowPrivilegeEscalation: true'), severity: 'low', message: /\(it runs as UID 0 \(root\) with a fixed capability set \(it drops ALL\), so a setuid binary or file capability raises it no further; root and the capabilities it adds are reported on their own \(k8s\/run-as-root and the capability rules\): low\)$/ }]
+      },
+      {
+        name: 'its own runAsUser 0 with ALL dropped: low',
+        code: escalationWith(['            readOnlyRootFilesystem: true\n', '            readOnlyRootFilesystem: true\n            runAsUser: 0\n']),
+        errors: [{ line: lineOf(escalation, 'allowPrivilegeEscalation: true'), severity: 'low', message: /root is reported on its own \(k8s\/run-as-root\): low\)$/ }]
+      },
+      {
+        name: 'root adding SYS_ADMIN: low, giving both reasons',
+        code: escalationWith(['            readOnlyRootFilesystem: true\n', '            readOnlyRootFilesystem: true\n            runAsUser: 0\n'], ['              drop: [ALL]\n', '              drop: [ALL]\n              add: [SYS_ADMIN]\n']),
+        errors: [{ line: lineOf(escalation, 'allowPrivilegeEscalation: true'), severity: 'low', message: /\(it adds SYS_ADMIN, .+ k8s\/dangerous-capability\); it runs as UID 0 \(root\) .+ reported on their own \(k8s\/run-as-root and the capability rules\): low\)$/ }]
+      },
+      ...[
+        ['root keeping the runtime default capabilities', [['            readOnlyRootFilesystem: true\n', '            readOnlyRootFilesystem: true\n            runAsUser: 0\n'], ['              drop: [ALL]\n', '              drop: [NET_RAW]\n']]],
+        ["a container whose own non-root user overrides the pod's root", [['        runAsNonRoot: true\n', '        runAsUser: 0\n'], ['            readOnlyRootFilesystem: true\n', '            readOnlyRootFilesystem: true\n            runAsUser: 10001\n']]],
+        ['a user the image chooses (no runAsUser)', []]
+      ].map(([what, pairs]) => ({
+        name: `${what as string}, which may escalate: high`,
+        code: escalationWith(...(pairs as [string, string][])),
+        errors: [{ line: lineOf(escalation, 'allowPrivilegeEscalation: true'), severity: 'high' as const, message: /allows privilege escalation$/ }]
+      })),
       { name: 'a kind Preflight does not know, with containers, is read as a pod', code: UNKNOWN_KIND_ESCALATION, errors: [{ line: lineOf(UNKNOWN_KIND_ESCALATION, 'allowPrivilegeEscalation: true') }] }
     ]
   },

@@ -6,8 +6,8 @@ import type { Report } from '../rule.js'
 import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, mutableImageReason, parseImageRef } from '../container-common.js'
 import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isWellKnownPassword } from '../secrets/keys.js'
 import { K8S } from './meta.js'
-import { holdsPlaceOnly, isBuiltInApi, isTrue, runsPauseImage, usesNoResources, type Container, type K8sObject, type PodSpec } from './objects.js'
-import { lineText, replaceScalarOnLine } from './view.js'
+import { holdsPlaceOnly, isBuiltInApi, isTrue, numberAt, runsPauseImage, usesNoResources, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { lineText, replaceScalarOnLine, type DocView } from './view.js'
 import { servedByService, unroutedContainer, type StreamIndex } from './workloads.js'
 import { containerNodePluginNeed, initContainerSysctls } from './pod.js'
 import { nodePluginClause } from '../node-plugin.js'
@@ -187,7 +187,10 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: Pod
   if (isTrue(v, escalation)) {
     const line = v.keyLine(sc, 'allowPrivilegeEscalation')
     const suggestion = replaceScalarOnLine(lineText(ctx.content, line), 'allowPrivilegeEscalation', /^true$/i, 'false')
-    out.push(ctx.report(K8S.privilegeEscalationAllowed, line, ...unlessRejected(`${label(c)} allows privilege escalation`, rejected(PSS.noEscalation), { suggestion })))
+    const subject = `${label(c)} allows privilege escalation`
+    const admission = rejected(PSS.noEscalation)
+    const moot = admission ? undefined : escalationMoot(v, pod, c)
+    out.push(moot ? ctx.report(K8S.privilegeEscalationAllowed, line, `${subject} (${moot}: low)`, { suggestion, severity: 'low' }) : ctx.report(K8S.privilegeEscalationAllowed, line, ...unlessRejected(subject, admission, { suggestion })))
   } else if (v.str(escalation) === undefined && !privileged) {
     // A privileged container escalates by definition, and the API server refuses `false` beside it: the privileged finding says it all.
     out.push(ctx.report(K8S.privilegeEscalationNotDisabled, scLine, ...unlessRejected(`${label(c)} does not set \`allowPrivilegeEscalation: false\``, rejected(PSS.noEscalation))))
@@ -224,6 +227,29 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: Pod
     out.push(ctx.report(K8S.writableRootFilesystem, line, `${label(c)} has a writable root filesystem`))
   }
   return out
+}
+
+/**
+ * Why `allowPrivilegeEscalation: true` gives a container nothing more, or undefined when it may:
+ * - it adds SYS_ADMIN, beside which the API server refuses `allowPrivilegeEscalation: false`;
+ * - it runs as UID 0 (its own `runAsUser`, else the pod's) and drops ALL capabilities: root
+ *   already holds every capability of its fixed set, and a setuid binary or file capability
+ *   cannot raise it past that set. Root and the capabilities it adds are reported on their own.
+ */
+function escalationMoot(v: DocView, pod: PodSpec, c: Container): string | undefined {
+  const sc = v.get(c.node, 'securityContext')
+  const capabilities = v.get(sc, 'capabilities')
+  const added = v.items(v.get(capabilities, 'add')).map((cap) => capabilityName(v.str(cap) ?? ''))
+  const reasons: string[] = []
+  if (added.includes('SYS_ADMIN')) reasons.push('it adds SYS_ADMIN, beside which the API server refuses `allowPrivilegeEscalation: false` (the capability is reported on its own, k8s/dangerous-capability)')
+  const podSc = v.get(pod.node, 'securityContext')
+  const uidOwner = v.get(sc, 'runAsUser') !== undefined ? sc : v.get(podSc, 'runAsUser') !== undefined ? podSc : undefined
+  const root = uidOwner !== undefined && numberAt(v, v.get(uidOwner, 'runAsUser')) === 0
+  if (root && v.items(v.get(capabilities, 'drop')).some((cap) => capabilityName(v.str(cap) ?? '') === 'ALL')) {
+    const reported = added.length > 0 ? 'root and the capabilities it adds are reported on their own (k8s/run-as-root and the capability rules)' : 'root is reported on its own (k8s/run-as-root)'
+    reasons.push(`it runs as UID 0 (root) with a fixed capability set (it drops ALL), so a setuid binary or file capability raises it no further; ${reported}`)
+  }
+  return reasons.length > 0 ? reasons.join('; ') : undefined
 }
 
 /** Whether a comment on the entry's lines asks for the real value: what it holds is a stand-in. */

@@ -145,7 +145,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['least-privilege'],
     severity: 'high',
     title: 'Privilege escalation allowed',
-    description: '`allowPrivilegeEscalation: true` lets a process gain more privileges than its parent (setuid binaries, file capabilities).' + RESTRICTED_REJECTS,
+    description: '`allowPrivilegeEscalation: true` lets a process gain more privileges than its parent (setuid binaries, file capabilities). Low when the container adds `SYS_ADMIN`, beside which the API server refuses `allowPrivilegeEscalation: false`, or when it runs as UID 0 (its own `runAsUser`, else the pod\'s) and drops ALL capabilities: root already holds its whole fixed capability set, which nothing raises further; the capability and the root user are reported on their own.' + RESTRICTED_REJECTS,
     remediation: 'Set `allowPrivilegeEscalation: false`.',
     refs: { checkov: 'CKV_K8S_20', kics: 'k8s/privilege_escalation_allowed', trivy: 'AVD-KSV-0001' }
   },
