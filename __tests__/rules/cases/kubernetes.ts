@@ -246,6 +246,9 @@ const csiNodeDriver = (propagation: string) =>
 /** A storage manager DaemonSet: a privileged container mounting its data folder (`hostPath`) with Bidirectional propagation, and the host's /etc. */
 const storageManager = (hostPath: string, securityContext = 'privileged: true', propagation = 'Bidirectional'): string =>
   `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: storage-manager\n  namespace: storage-system\nspec:\n  template:\n    spec:\n      containers:\n        - name: manager\n          image: registry.example.com/storage-manager:1.6\n          securityContext:\n            ${securityContext}\n          volumeMounts:\n            - name: data\n              mountPath: /var/lib/storage/\n              mountPropagation: ${propagation}\n            - name: etc\n              mountPath: /host/etc/\n        - name: exporter\n          image: registry.example.com/storage-exporter:1.6\n          volumeMounts:\n            - name: logs\n              mountPath: /logs\n      volumes:\n        - name: data\n          hostPath:\n            path: "${hostPath}"\n        - name: etc\n          hostPath:\n            path: /etc/\n        - name: logs\n          hostPath:\n            path: /var/lib/storage-logs\n`
+/** An unprivileged DaemonSet mounting one hostPath volume of the given path and type (none when empty). */
+const nodeAgent = (hostPath: string, type = 'DirectoryOrCreate'): string =>
+  `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: mesh-agent\n  namespace: mesh-system\nspec:\n  template:\n    spec:\n      containers:\n        - name: agent\n          image: registry.example.com/mesh-agent:1.2\n          securityContext:\n            allowPrivilegeEscalation: false\n          volumeMounts:\n            - name: sock\n              mountPath: /var/run/mesh-agent\n      volumes:\n        - name: sock\n          hostPath:\n            path: ${hostPath}\n${type ? `            type: ${type}\n` : ''}`
 /** A Deployment whose privileged init container (`tune`, with these extra keys, from `image`) runs the given command (line 11: its `privileged: true`). */
 const sysctlInit = (command: string, extra = '', image = 'busybox:1.36'): string =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: tune\n          securityContext:\n            privileged: true\n          image: ${image}\n${command ? `          command: ${command}\n` : ''}${extra}      containers:\n        - name: search\n          image: registry.example.com/search:8.1\n`
@@ -1423,8 +1426,37 @@ export const kubernetesCases: CaseTable = {
           { line: lineOf(storageManager(path), 'path: /var/lib/storage-logs'), severity: 'medium' as const }
         ]
       })),
+      {
+        name: "an unprivileged storage node plugin's own data folder: low like a privileged one, not naming a privilege",
+        code: storageManager('/var/lib/storage/', 'runAsUser: 0'),
+        errors: [
+          {
+            line: lineOf(storageManager('/var/lib/storage/'), 'path: "/var/lib/storage/"'),
+            severity: 'low',
+            message: "volume `data` of DaemonSet `storage-manager` mounts host path `/var/lib/storage/` (low: the container `manager` mounting it is a CNI/CSI node plugin, which needs it to propagate mounts back to the host; outside the node's system paths, this folder is that plugin's own data on the node)"
+          },
+          { line: lineOf(storageManager('/var/lib/storage/'), 'path: /etc/'), severity: 'medium' },
+          { line: lineOf(storageManager('/var/lib/storage/'), 'path: /var/lib/storage-logs'), severity: 'medium' }
+        ]
+      },
+      ...['/var/run/mesh-agent', '/run/mesh-agent/', '/var/lib/mesh-agent', '/opt/mesh/agent'].map((path) => ({
+        name: `a node agent (DaemonSet, unprivileged) that has its own folder ${path} created: low`,
+        code: nodeAgent(path),
+        errors: [{ line: lineOf(nodeAgent(path), `path: ${path}`), severity: 'low' as const, message: /\(low: DaemonSet `mesh-agent` is a node agent that has the kubelet create this folder when it is missing \(`type: DirectoryOrCreate`\); outside the node's system paths, it is a folder made for that agent, not the host's own data\)$/ }]
+      })),
       ...[
-        ['an unprivileged container', 'runAsUser: 0', 'Bidirectional'],
+        ["the host's network namespaces", nodeAgent('/var/run/netns')],
+        ['/tmp', nodeAgent('/tmp')],
+        ["systemd's runtime folder", nodeAgent('/run/systemd/agent')],
+        ['the D-Bus folder', nodeAgent('/var/run/dbus')],
+        ['a folder of /etc', nodeAgent('/etc/mesh-agent')],
+        ['/var/lib', nodeAgent('/var/lib')],
+        ['a top-level folder', nodeAgent('/mesh-agent')],
+        ['a folder that must exist already (type Directory)', nodeAgent('/var/run/mesh-agent', 'Directory')],
+        ['a folder with no type', nodeAgent('/var/run/mesh-agent', '')],
+        ['a Deployment, no node agent', nodeAgent('/var/run/mesh-agent').replace('kind: DaemonSet', 'kind: Deployment')]
+      ].map(([what, code]) => ({ name: `a node agent's DirectoryOrCreate mount of ${what}: medium`, code, errors: [{ line: lineOf(code, 'path: /'), severity: 'medium' as const }] })),
+      ...[
         ['a privileged container that is no node plugin', 'privileged: true', 'HostToContainer']
       ].map(([what, securityContext, propagation]) => ({
         name: `${what} mounting a data folder: medium`,

@@ -362,8 +362,8 @@ export function checkVolumes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, st
     const hostPath = v.get(volume, 'hostPath')
     if (hostPath === undefined) continue
     const volumeName = v.str(v.get(volume, 'name')) ?? '(unnamed)'
-    const plugin = admission ? undefined : pluginDataFolder(v, pod, volumeName, v.str(v.get(hostPath, 'path')) ?? '')
-    const finding = hostPathFinding(ctx, obj, hostPath, `volume \`${volumeName}\` of ${obj.kind} \`${obj.name}\``, admission, plugin)
+    const own = admission ? undefined : ownHostFolder(obj, pod, volume, volumeName)
+    const finding = hostPathFinding(ctx, obj, hostPath, `volume \`${volumeName}\` of ${obj.kind} \`${obj.name}\``, admission, own)
     if (finding) out.push(finding)
   }
   return out
@@ -371,43 +371,64 @@ export function checkVolumes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, st
 
 /**
  * Host folders that hold the node's own system, its credentials or its container runtime's state
- * (and the broad parents of such folders): a node plugin mounting one keeps the finding's severity.
- * Each one, or anything below it.
+ * (and the broad parents of such folders): a node plugin or agent mounting one keeps the finding's
+ * severity. Each one, or anything below it.
  */
-const SYSTEM_HOST_TREES = ['/etc', '/root', '/home', '/proc', '/sys', '/dev', '/boot', '/run', '/var/run', '/usr', '/bin', '/sbin', '/lib', '/lib64', '/var/lib/docker', '/var/lib/containerd', '/var/lib/kubelet/pki', '/var/lib/etcd', '/var/log']
-/** Folders that are system paths themselves but whose subfolders may be a plugin's own (`/var/lib/longhorn`). */
-const SYSTEM_HOST_PARENTS = new Set(['/', '/var', '/var/lib', '/var/lib/kubelet', '/opt', '/mnt', '/srv'])
+const SYSTEM_HOST_TREES = ['/etc', '/root', '/home', '/proc', '/sys', '/dev', '/boot', '/usr', '/bin', '/sbin', '/lib', '/lib64', '/var/lib/docker', '/var/lib/containerd', '/var/lib/kubelet/pki', '/var/lib/etcd', '/var/log']
+/**
+ * The folders of the runtime folder (`/run`, also reached as `/var/run`) that belong to the node's
+ * system: container runtimes and their state, systemd, D-Bus, udev, network namespaces, locks,
+ * users' sessions, logging, secrets, Open vSwitch and libvirt. Other folders there are a service's own.
+ */
+const SYSTEM_RUN_FOLDERS = ['docker', 'containerd', 'crio', 'cri-dockerd', 'runc', 'crun', 'podman', 'k3s', 'systemd', 'dbus', 'udev', 'netns', 'lock', 'user', 'log', 'mount', 'secrets', 'openvswitch', 'libvirt', 'sshd', 'utmp', 'xtables.lock']
+const SYSTEM_RUN_TREES = ['/run', '/var/run'].flatMap((run) => SYSTEM_RUN_FOLDERS.map((folder) => `${run}/${folder}`))
+/** Folders that are system paths themselves but whose subfolders may be a plugin's own (`/var/lib/longhorn`, `/var/run/ztunnel`). */
+const SYSTEM_HOST_PARENTS = new Set(['/', '/var', '/var/lib', '/var/lib/kubelet', '/opt', '/mnt', '/srv', '/run', '/var/run', '/tmp', '/var/tmp'])
 
-/** Whether a host path is one of the node's system paths (see `SYSTEM_HOST_TREES`); an unset or relative path counts as one. */
-function isSystemHostPath(hostPath: string): boolean {
+/** A host path without its trailing slashes. */
+function trimmedHostPath(hostPath: string): string {
   // Trailing slashes trimmed by hand: a `/+$` pattern backtracks on long runs of slashes.
   const trimmed = hostPath.trim()
   let end = trimmed.length
   while (end > 1 && trimmed[end - 1] === '/') end--
-  const p = trimmed.slice(0, end)
-  if (!p.startsWith('/') || p.split('/').some((part) => part === '..') || SYSTEM_HOST_PARENTS.has(p)) return true
-  return SYSTEM_HOST_TREES.some((root) => p === root || p.startsWith(`${root}/`))
+  return trimmed.slice(0, end)
 }
 
-/** A privileged node-plugin container mounting a volume: its name and why it is a plugin. */
-interface PluginMount {
-  container: string
-  need: NodePluginNeed
+/** Whether a host path is one of the node's system paths (see `SYSTEM_HOST_TREES`); an unset or relative path counts as one. */
+function isSystemHostPath(hostPath: string): boolean {
+  const p = trimmedHostPath(hostPath)
+  if (!p.startsWith('/') || p.split('/').some((part) => part === '..') || SYSTEM_HOST_PARENTS.has(p)) return true
+  return [...SYSTEM_HOST_TREES, ...SYSTEM_RUN_TREES].some((root) => p === root || p.startsWith(`${root}/`))
 }
 
 /**
- * The privileged CNI/CSI node-plugin container (as the privileged-container rule classifies it, see
- * `containerNodePluginNeed`) that mounts a hostPath volume outside the node's system paths: that
- * folder is the plugin's own data on the node (`/var/lib/longhorn`), and the privilege it holds is
- * reported on its own. Undefined when no such container mounts it, or the path is a system one.
+ * Why a hostPath volume outside the node's system paths is the own folder of what mounts it, or
+ * undefined when it is not known to be (or the path is a system one):
+ * - a CNI/CSI node-plugin container (as the privileged-container rule classifies it, see
+ *   `containerNodePluginNeed`), privileged or not, mounts it: the plugin's own data on the node
+ *   (`/var/lib/longhorn`);
+ * - a DaemonSet (a node agent, one pod per node) asks the kubelet to create it when it is missing
+ *   (`type: DirectoryOrCreate`), below a top-level folder: a folder made for the agent
+ *   (`/var/run/ztunnel`), not host data it was written to read.
  */
-function pluginDataFolder(v: DocView, pod: PodSpec, volumeName: string, hostPath: string): PluginMount | undefined {
-  if (isSystemHostPath(hostPath)) return undefined
-  for (const c of containersOf(v, pod)) {
-    if (!isTrue(v, v.get(v.get(c.node, 'securityContext'), 'privileged'))) continue
-    if (!v.items(v.get(c.node, 'volumeMounts')).some((m) => v.str(v.get(m, 'name')) === volumeName)) continue
-    const need = containerNodePluginNeed(v, pod, c)
-    if (need) return { container: c.name, need }
+function ownHostFolder(obj: K8sObject, pod: PodSpec, volume: Node, volumeName: string): string | undefined {
+  const v = obj.view
+  const hostPath = v.get(volume, 'hostPath')
+  const path = v.str(v.get(hostPath, 'path')) ?? ''
+  if (isSystemHostPath(path)) return undefined
+  const mounters = containersOf(v, pod).filter((c) => v.items(v.get(c.node, 'volumeMounts')).some((m) => v.str(v.get(m, 'name')) === volumeName))
+  const outside = "outside the node's system paths, this folder is that plugin's own data on the node"
+  // The privileged plugin first: its message says its privilege is reported on its own.
+  const plugins = mounters.map((c) => ({ c, need: containerNodePluginNeed(v, pod, c), privileged: isTrue(v, v.get(v.get(c.node, 'securityContext'), 'privileged')) })).filter((p) => p.need !== undefined)
+  const plugin = plugins.find((p) => p.privileged) ?? plugins[0]
+  if (plugin) {
+    return plugin.privileged
+      ? `the privileged container \`${plugin.c.name}\` mounting it is ${nodePluginClause(plugin.need!)}, and its privilege is reported on its own; ${outside}`
+      : `the container \`${plugin.c.name}\` mounting it is ${nodePluginClause(plugin.need!)}; ${outside}`
+  }
+  const depth = trimmedHostPath(path).split('/').filter((part) => part !== '').length
+  if (obj.kind === 'DaemonSet' && mounters.length > 0 && depth >= 2 && v.str(v.get(hostPath, 'type')) === 'DirectoryOrCreate') {
+    return `DaemonSet \`${obj.name}\` is a node agent that has the kubelet create this folder when it is missing (\`type: DirectoryOrCreate\`); outside the node's system paths, it is a folder made for that agent, not the host's own data`
   }
   return undefined
 }
@@ -420,8 +441,8 @@ export function checkPersistentVolume(ctx: CheckContext, obj: K8sObject): Findin
   return finding ? [finding] : []
 }
 
-/** `admission`: why the pod mounting it is rejected at admission, if it is; `plugin`: the node plugin whose own folder it is (see `pluginDataFolder`). */
-function hostPathFinding(ctx: CheckContext, obj: K8sObject, hostPath: Node, subject: string, admission?: string, plugin?: PluginMount): Finding | undefined {
+/** `admission`: why the pod mounting it is rejected at admission, if it is; `own`: why the folder is the own folder of the plugin or agent mounting it (see `ownHostFolder`). */
+function hostPathFinding(ctx: CheckContext, obj: K8sObject, hostPath: Node, subject: string, admission?: string, own?: string): Finding | undefined {
   const v = obj.view
   const p = v.str(v.get(hostPath, 'path')) ?? ''
   const line = v.pair(hostPath, 'path') ? v.keyLine(hostPath, 'path') : v.line(hostPath)
@@ -431,9 +452,6 @@ function hostPathFinding(ctx: CheckContext, obj: K8sObject, hostPath: Node, subj
   // System components in kube-system legitimately read node directories (log shippers, CNI).
   if (obj.namespace === 'kube-system') return undefined
   const message = `${subject} mounts host path \`${p || '(unset)'}\``
-  if (plugin) {
-    const why = `the privileged container \`${plugin.container}\` mounting it is ${nodePluginClause(plugin.need)}, and its privilege is reported on its own; outside the node's system paths, this folder is that plugin's own data on the node`
-    return ctx.report(K8S.hostPathVolume, line, `${message} (low: ${why})`, { severity: 'low' })
-  }
+  if (own) return ctx.report(K8S.hostPathVolume, line, `${message} (low: ${own})`, { severity: 'low' })
   return ctx.report(K8S.hostPathVolume, line, ...unlessRejected(message, admission))
 }
