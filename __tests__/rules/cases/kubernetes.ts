@@ -1447,6 +1447,7 @@ export const kubernetesCases: CaseTable = {
       ...[
         ["the host's network namespaces", nodeAgent('/var/run/netns')],
         ['/tmp', nodeAgent('/tmp')],
+        ['/var/cache, which other software of the node shares', nodeAgent('/var/cache')],
         ["systemd's runtime folder", nodeAgent('/run/systemd/agent')],
         ['the D-Bus folder', nodeAgent('/var/run/dbus')],
         ['a folder of /etc', nodeAgent('/etc/mesh-agent')],

@@ -383,7 +383,7 @@ const SYSTEM_HOST_TREES = ['/etc', '/root', '/home', '/proc', '/sys', '/dev', '/
 const SYSTEM_RUN_FOLDERS = ['docker', 'containerd', 'crio', 'cri-dockerd', 'runc', 'crun', 'podman', 'k3s', 'systemd', 'dbus', 'udev', 'netns', 'lock', 'user', 'log', 'mount', 'secrets', 'openvswitch', 'libvirt', 'sshd', 'utmp', 'xtables.lock']
 const SYSTEM_RUN_TREES = ['/run', '/var/run'].flatMap((run) => SYSTEM_RUN_FOLDERS.map((folder) => `${run}/${folder}`))
 /** Folders that are system paths themselves but whose subfolders may be a plugin's own (`/var/lib/longhorn`, `/var/run/ztunnel`). */
-const SYSTEM_HOST_PARENTS = new Set(['/', '/var', '/var/lib', '/var/lib/kubelet', '/opt', '/mnt', '/srv', '/run', '/var/run', '/tmp', '/var/tmp'])
+const SYSTEM_HOST_PARENTS = new Set(['/', '/var', '/var/lib', '/var/lib/kubelet', '/var/cache', '/var/spool', '/var/opt', '/var/local', '/opt', '/mnt', '/media', '/srv', '/run', '/var/run', '/tmp', '/var/tmp'])
 
 /** A host path without its trailing slashes. */
 function trimmedHostPath(hostPath: string): string {

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-BTYYBVLG.js";import"./chunk-IRWPH4ML.js";import"./chunk-ZNXCG746.js";import"./chunk-FM7N5NCH.js";import"./chunk-5NTWEG2L.js";import"./chunk-IXBVSATO.js";import"./chunk-PTAWW2KE.js";import"./chunk-IEMEFZJE.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-FPHGPMDT.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
