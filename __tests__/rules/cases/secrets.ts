@@ -6,6 +6,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { crc32 } from 'node:zlib'
 import type { CaseTable, InvalidCase } from '../../helpers/rule-tester.js'
+import { unreadValuesCases } from './helm-unread-values.js'
 
 /** A deterministic pseudo-random string over `alphabet` (LCG seeded by `seed`). */
 function fake(length: number, seed: number, alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'): string {
@@ -638,6 +639,7 @@ export const secretsCases: CaseTable = {
       { name: 'a well-known default password (admin): medium, saying why', path: 'deploy/monitoring/values.yaml', code: 'grafana:\n  adminPassword: admin\n', errors: [{ line: 2, severity: 'medium', message: /well-known default anyone would try first/ }] },
       { name: "MinIO's documented default password (minio123): medium", path: 'deploy/storage/app.env', code: 'MINIO_ROOT_PASSWORD=minio123\n', errors: [{ line: 1, severity: 'medium', message: /well-known default anyone would try first/ }] },
       { name: 'a temporary password (TemporaryPassword, changed at first sign-in): low', path: 'deploy/users/seed.json', code: '{\n  "Username": "tester",\n  "TemporaryPassword": "Start-Here-42!"\n}\n', errors: [{ line: 3, severity: 'low', message: /temporary password/ }] },
+      ...unreadValuesCases,
       {
         name: "a chart's default password in its values.yaml: medium, saying every install shares it",
         files: { 'deploy/registry/Chart.yaml': CHART_YAML, 'deploy/registry/values.yaml': 'registryAdminPassword: "Registry9876"\n' },

@@ -15,7 +15,8 @@ import { HELM } from './meta.js'
 import { renderChart, type RenderOptions } from './render.js'
 import { analyzeRendered, splitRendered, type RenderedTemplate } from './rendered.js'
 import { checkValues, valuesChecks, type ValueInContext } from './values.js'
-import { chartTemplates, offByDefaultAt } from './template-uses.js'
+import { chartTemplates, offByDefaultAt, type ChartTemplates } from './template-uses.js'
+import { unreadValueAt } from './unread-values.js'
 import { parseYaml, toPlain } from '../parse/yaml.js'
 import { lineStarts } from '../secrets/assignments.js'
 import { CHART_DEFAULT, subchartDefault } from '../secrets/keys.js'
@@ -163,14 +164,17 @@ function valuesFindings(chart: Chart, notes: FileNote[]): Finding[] {
  * low), never below low. The message says what must be set, in place of a severity it gave.
  * Its findings on a chart's values.yaml that call a value the chart's default shared by every
  * install: low when the value sits under the key of a subchart a default install leaves out (see
- * ./subcharts.ts), the message saying which switch turns it on.
+ * ./subcharts.ts), the message saying which switch turns it on. Any of its findings on a chart's
+ * values.yaml under a key no template of the chart reads (see ./unread-values.ts): info, as the
+ * literal sets no credential.
  */
 const LOWERED: Record<Finding['severity'], Finding['severity']> = { critical: 'medium', high: 'medium', medium: 'low', low: 'low', info: 'info' }
 
 export function lowerOffByDefault(findings: Finding[], files: readonly SourceFile[]): Finding[] {
   const onTemplates = (f: Finding): boolean => f.ruleId.startsWith('secrets/') && /(^|\/)templates\//.test(f.path)
-  const onValues = (f: Finding): boolean => f.ruleId.startsWith('secrets/') && /(^|\/)values\.ya?ml$/.test(f.path) && f.message.includes(CHART_DEFAULT)
-  if (!findings.some((f) => onTemplates(f) || onValues(f))) return findings
+  const onAnyValues = (f: Finding): boolean => f.ruleId.startsWith('secrets/') && /(^|\/)values\.ya?ml$/.test(f.path)
+  const onValues = (f: Finding): boolean => onAnyValues(f) && f.message.includes(CHART_DEFAULT)
+  if (!findings.some((f) => onTemplates(f) || onAnyValues(f))) return findings
   const byPath = new Map(files.filter((f) => f.kind === 'helm').map((f) => [f.path, f]))
   const charts = chartsOf(files)
   // Each chart's subcharts off by default, read once.
@@ -217,7 +221,25 @@ export function lowerOffByDefault(findings: Finding[], files: readonly SourceFil
     const sub = subchartsOf(chart).find((s) => s.from <= f.line && f.line <= s.to)
     return sub ? { ...f, severity: 'low', message: f.message.replace(CHART_DEFAULT, subchartDefault(sub.key, sub.switch)) } : f
   }
+  // Each chart's templates, read once.
+  const templatesOf = new Map<Chart, ChartTemplates>()
+  /** A literal of values.yaml under a key no template of the chart reads: it sets no credential, info saying so. */
+  const unread = (f: Finding): Finding | undefined => {
+    const file = byPath.get(f.path)
+    const chart = file ? charts.find((c) => c.files.includes(file)) : undefined
+    if (!file || !chart || f.severity === 'info' || !/^values\.ya?ml$/.test(chartPath(chart, f.path))) return undefined
+    let templates = templatesOf.get(chart)
+    if (!templates) templatesOf.set(chart, (templates = chartTemplates(chart.files)))
+    const path = unreadValueAt(chart, files, file.content.replace(/\r\n?/g, '\n'), f.line, templates)
+    if (!path) return undefined
+    // The severity the message gave (`(a default login: medium)`, `(medium: leave it empty…)`) no longer holds.
+    const said = f.message.replace(/ \((?:[^()]*: )?(?:critical|high|medium|low)(?:: [^()]*)?\)(\.?)$/, '$1')
+    const stop = said.endsWith('.') ? '.' : ''
+    return { ...f, severity: 'info', message: `${said.slice(0, said.length - stop.length)} (info: no template of the chart reads \`${path.join('.')}\` or a map holding it, so this value sets no credential)${stop}` }
+  }
   return findings.map((f) => {
+    const unreadFinding = onAnyValues(f) ? unread(f) : undefined
+    if (unreadFinding) return unreadFinding
     if (onValues(f)) return underSubchartOff(f)
     const file = onTemplates(f) ? byPath.get(f.path) : undefined
     const chart = file ? charts.find((c) => c.files.includes(file)) : undefined
