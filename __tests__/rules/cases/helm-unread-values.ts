@@ -27,6 +27,14 @@ export const unreadValuesCases: InvalidCase[] = [
     errors: [{ path: 'deploy/tracker/values.yaml', line: PASSWORD_LINE, severity: 'info', message: /^Hard-coded password: literal value for `password`, the same as `name` beside it \(info: no template of the chart reads `db\.password` or a map holding it, so this value sets no credential\)\.$/ }]
   },
   {
+    name: 'a template hands `.Values` on under its own name and sets a key of it: info still, as the helper reads `.Values.x` as written',
+    files: chart('.Values.database.auth.password | quote', {
+      'deploy/tracker/templates/_helpers.tpl': '{{- define "tracker.pullPolicy" -}}\n{{ .pullPolicy | default .Values.global.pullPolicy }}\n{{- end -}}\n{{- define "tracker.cert" -}}\n{{- $_ := set .Values "_cert" "x" -}}\n{{- end -}}\n',
+      'deploy/tracker/templates/job.yaml': 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  imagePullPolicy: {{ include "tracker.pullPolicy" (dict "pullPolicy" .Values.database.pullPolicy "Values" .Values) }}\n'
+    }),
+    errors: [{ path: 'deploy/tracker/values.yaml', line: PASSWORD_LINE, severity: 'info' }]
+  },
+  {
     name: "a chart's default nothing reads: info, dropping the words on every install sharing it",
     files: chart('.Values.database.auth.password | quote', { 'deploy/tracker/values.yaml': `${VALUES}legacy:\n  adminPassword: "Registry9876"\n` }),
     errors: [

@@ -368,18 +368,24 @@ function inHelmTest(text: string, at: number): boolean {
 
 /** `.Values` read whole (`toYaml .Values`, `include "x" .Values`, `range $k, $v := .Values`). */
 const WHOLE_VALUES = /\.Values(?![\w.])/
+/**
+ * Whole `.Values` that read no value of their own: handed on under the same name (`dict "Values"
+ * .Values`, whose helper then reads `.Values.x` as written, which this reading sees), or the map
+ * a `set`/`unset` writes to or `hasKey` tests by a literal key (which `usesOf` reads as a use by name).
+ */
+const VALUES_PASSED_ON = /"Values"\s+\$?\.Values(?![\w.])|\b(?:set|unset|hasKey)\s+\$?\.Values\s+"/g
 
 /**
  * Whether no template of the chart reads the value at `path` (keys from the root of values.yaml),
  * nor a map holding it: the value then reaches nothing the chart renders. False whenever the
  * templates may reach it in a way this reading does not follow (see `usesOf`: by name, off a
- * variable or another root, a chart that moves values up), when a template reads `.Values` whole,
- * or when there is no template that reads values at all to judge by.
+ * variable or another root, a chart that moves values up), when a template reads `.Values` whole
+ * (but to hand it on as `Values`, see `VALUES_PASSED_ON`), or when no template reads values at all.
  */
 export function readByNoTemplate(path: readonly string[], templates: ChartTemplates | undefined): boolean {
   if (!templates || templates.texts.length === 0) return false
   for (const text of [...templates.texts, ...templates.handed]) {
-    if (parsedOf(text, templates).actions.some((a) => WHOLE_VALUES.test(a.body))) return false
+    if (parsedOf(text, templates).actions.some((a) => WHOLE_VALUES.test(a.body.replace(VALUES_PASSED_ON, '')))) return false
   }
   return usesOf(path, templates)?.length === 0
 }
