@@ -232,10 +232,9 @@ export function lowerOffByDefault(findings: Finding[], files: readonly SourceFil
     if (!templates) templatesOf.set(chart, (templates = chartTemplates(chart.files)))
     const path = unreadValueAt(chart, files, file.content.replace(/\r\n?/g, '\n'), f.line, templates)
     if (!path) return undefined
-    // The severity the message gave (`(a default login: medium)`, `(medium: leave it empty…)`) no longer holds.
-    const said = f.message.replace(/ \((?:[^()]*: )?(?:critical|high|medium|low)(?:: [^()]*)?\)(\.?)$/, '$1')
-    const stop = said.endsWith('.') ? '.' : ''
-    return { ...f, severity: 'info', message: `${said.slice(0, said.length - stop.length)} (info: no template of the chart reads \`${path.join('.')}\` or a map holding it, so this value sets no credential)${stop}` }
+    const stop = f.message.endsWith('.') ? '.' : ''
+    const said = withoutSeverityNote(f.message.slice(0, f.message.length - stop.length))
+    return { ...f, severity: 'info', message: `${said} (info: no template of the chart reads \`${path.join('.')}\` or a map holding it, so this value sets no credential)${stop}` }
   }
   return findings.map((f) => {
     const unreadFinding = onAnyValues(f) ? unread(f) : undefined
@@ -255,6 +254,22 @@ export function lowerOffByDefault(findings: Finding[], files: readonly SourceFil
     return { ...f, severity, message: `${said} (${severity}: the template renders this only when ${when}, not with the chart's defaults)` }
   })
 
+}
+
+/**
+ * A message without its closing note on the severity it gave (`(a default login: medium)`,
+ * `(medium: leave it empty…)`, `(high)`), which no longer holds once lowered; unchanged when it ends otherwise.
+ * Read by hand, not by a regular expression, so a long message cannot make it backtrack.
+ */
+function withoutSeverityNote(message: string): string {
+  if (!message.endsWith(')')) return message
+  const open = message.lastIndexOf(' (')
+  if (open < 0) return message
+  const note = message.slice(open + 2, -1)
+  if (note.includes('(') || note.includes(')')) return message
+  const severity = /^(?:critical|high|medium|low)$/
+  const words = note.split(': ')
+  return severity.test(words[0]!) || severity.test(words[words.length - 1]!) ? message.slice(0, open) : message
 }
 
 /**
