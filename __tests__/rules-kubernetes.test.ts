@@ -104,10 +104,10 @@ describe('insecure deployment (Helm-rendered)', () => {
     for (const f of findings) {
       expect(f.category).toBe(meta.get(f.ruleId)?.category)
       // The lowerings this fixture shows say so: a host namespace beside a privileged container, an init container's requests,
-      // a capability added to a privileged container.
+      // a capability added to a privileged container, escalation allowed beside SYS_ADMIN (which refuses `false`).
       const lowered = /is privileged, which gives it the node already/.test(f.message)
         ? 'medium'
-        : /the pod reserves the larger of its init containers' requests|\(low: it is also privileged, which grants every capability/.test(f.message)
+        : /the pod reserves the larger of its init containers' requests|\(low: it is also privileged, which grants every capability|beside which the API server refuses `allowPrivilegeEscalation: false`/.test(f.message)
           ? 'low'
           : undefined
       expect(f.severity).toBe(lowered ?? meta.get(f.ruleId)?.severity)
