@@ -9,18 +9,17 @@
 import type { ChangedFile, FileKind, SourceFile } from '../types.js'
 import { needsSiblingWorkflows } from '../rules/workflow/callees.js'
 import { ignoreMatcher } from './paths.js'
+import { folderOf } from '../util/paths.js'
 
 const CONTEXT_KINDS = new Set<FileKind>(['terraform', 'kubernetes', 'workflow'])
 const CONTEXT_FILE = /\.(tf|tofu|tf\.json|tfvars|tfvars\.json|ya?ml|json)$/i
 /** At most this many context files per change: a huge folder is read only in part (first by path). */
 export const MAX_CONTEXT_FILES = 500
 
-const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
-
 /** The folders whose unchanged files the changed files need. */
 export function contextFolders(files: readonly ChangedFile[]): string[] {
   const needsFolder = (f: ChangedFile): boolean => (f.kind === 'workflow' ? needsSiblingWorkflows(f.path, f.content) : CONTEXT_KINDS.has(f.kind))
-  return [...new Set(files.filter((f) => f.status !== 'removed' && needsFolder(f)).map((f) => dirOf(f.path)))].sort()
+  return [...new Set(files.filter((f) => f.status !== 'removed' && needsFolder(f)).map((f) => folderOf(f.path)))].sort()
 }
 
 /** Whether an unchanged path of one of those folders is worth reading (not changed, not ignored, a likely kind). */

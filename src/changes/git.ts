@@ -17,6 +17,7 @@ import { asContextFile, contextFilter, contextFolders, MAX_CONTEXT_FILES } from 
 import { chartDirsOf, classifyFile } from './classify.js'
 import { parseGitDiff, patchForNewFile, type FileDiff } from './diff.js'
 import { filterIgnored } from './paths.js'
+import { folderOf } from '../util/paths.js'
 
 export interface LocalChangeSetOptions {
   /** Globs of paths to leave out (see `filterIgnored`). */
@@ -113,8 +114,7 @@ async function contextFiles(
   const folders = new Set(contextFolders(files))
   if (!folders.size) return []
   const wanted = contextFilter(files, o.pathsIgnore)
-  const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')
-  const siblings = allPaths.filter((p) => folders.has(dirOf(p)) && wanted(p)).slice(0, MAX_CONTEXT_FILES)
+  const siblings = allPaths.filter((p) => folders.has(folderOf(p)) && wanted(p)).slice(0, MAX_CONTEXT_FILES)
   const reads = await read(siblings)
   return siblings.flatMap((path) => {
     const content = reads.get(path)?.content

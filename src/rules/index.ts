@@ -21,6 +21,7 @@ import { reporterFor } from './rule.js'
 import { prepareSecretlint } from './secrets/secretlint.js'
 import { withLoopHeld } from '../util/event-loop.js'
 import { builtImages } from './dockerfile/built-images.js'
+import { folderOf } from '../util/paths.js'
 
 /**
  * What the engine learns from the whole file list before analysing any one file: each language's
@@ -269,11 +270,6 @@ function largeJobs(files: SourceFile[], large: boolean[]): { jobs: LargeFileJob[
   })
   const entries = [...byFolder.values()]
   return { jobs: entries.map((e) => e.job), order: entries.flatMap((e) => e.indexes) }
-}
-
-function folderOf(path: string): string {
-  const slash = path.lastIndexOf('/')
-  return slash < 0 ? '' : path.slice(0, slash)
 }
 
 function envNumber(name: string): number | undefined {

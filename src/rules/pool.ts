@@ -17,6 +17,7 @@ import { Worker } from 'node:worker_threads'
 import type { AnalysisResult, SourceFile } from '../types.js'
 import { deploymentUnits } from './k8s/folder.js'
 import type { RunInfo } from './language.js'
+import { folderOf } from '../util/paths.js'
 
 /**
  * Inputs smaller than this stay in one thread. A worker costs about 1 s of CPU before it pays:
@@ -93,12 +94,6 @@ export function threadsFor(files: SourceFile[], requested?: number, machine = { 
   if (files.length <= POOL_MIN_FILES && bytes <= POOL_MIN_BYTES) return 1
   const threads = Math.floor((machine.cores - machine.load) / CORES_PER_THREAD)
   return Math.max(1, Math.min(machine.cores, threads))
-}
-
-/** The folder of a path (`''` for the root). */
-function folderOf(path: string): string {
-  const slash = path.lastIndexOf('/')
-  return slash < 0 ? '' : path.slice(0, slash)
 }
 
 /**

@@ -8,6 +8,7 @@ import type { SourceFile } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { readTemplate, type Resource, type Template } from './template.js'
 import { certainValue } from './values.js'
+import { folderOf } from '../../util/paths.js'
 
 export interface Listener {
   /** The listener resource, or the classic load balancer that lists it. */
@@ -41,7 +42,6 @@ export function listenersOf(template: Template, path: string, belongs: (r: Resou
   return out
 }
 
-const folderOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
 
 /** The CloudFormation templates of the analysed list by folder; each folder's read for its listeners at most once. */
 export class FolderTemplates {

@@ -9,6 +9,7 @@ import { imageRepository } from '../container-common.js'
 import { declaresHealthcheck } from '../dockerfile/stages.js'
 import { isMap, scalarString } from '../parse/yaml.js'
 import { resolve, setting, value, pairIn, type Context, type Service } from './services.js'
+import { folderOf } from '../../util/paths.js'
 
 /** The Dockerfiles of the analysed file list by path; each read for a HEALTHCHECK at most once. */
 export class Dockerfiles {
@@ -30,7 +31,6 @@ export class Dockerfiles {
   }
 }
 
-const folderOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
 
 /** `folder` joined with a relative path, `.` and `..` resolved; undefined for an absolute path, a URL or one leaving the tree. */
 function joinPath(folder: string, relative: string): string | undefined {

@@ -3,6 +3,7 @@
  * not in the list (a PR that only touched a template), the folder above `templates/` is used.
  */
 import type { SourceFile } from '../../types.js'
+import { folderOf } from '../../util/paths.js'
 
 export interface Chart {
   /** Repository path of the chart folder (`''` for the root). */
@@ -11,14 +12,13 @@ export interface Chart {
   files: SourceFile[]
 }
 
-const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
 const under = (root: string, path: string): boolean => root === '' || path.startsWith(`${root}/`)
 const rel = (root: string, path: string): string => (root === '' ? path : path.slice(root.length + 1))
 
 /** Chart folders: those holding a Chart.yaml, plus the parents of `templates/` of Helm files. */
 export function chartRootsOf(files: readonly SourceFile[]): string[] {
   const roots = new Set<string>()
-  for (const f of files) if (/(^|\/)Chart\.ya?ml$/.test(f.path)) roots.add(dirOf(f.path))
+  for (const f of files) if (/(^|\/)Chart\.ya?ml$/.test(f.path)) roots.add(folderOf(f.path))
   for (const f of files) {
     if (f.kind !== 'helm' || [...roots].some((r) => owns(r, f.path, roots))) continue
     const m = /^(.*?)(?:^|\/)templates\//.exec(f.path)
@@ -51,7 +51,7 @@ export const chartPath = (chart: Chart, path: string): string => rel(chart.root,
 export function helmContextPathsFor(path: string, treePaths?: readonly string[]): string[] {
   if (!treePaths) {
     const m = /^(.*?)(?:^|\/)templates\//.exec(path)
-    const root = m ? m[1].replace(/\/$/, '') : /(^|\/)(Chart|values[^/]*)\.ya?ml$/.test(path) ? dirOf(path) : undefined
+    const root = m ? m[1].replace(/\/$/, '') : /(^|\/)(Chart|values[^/]*)\.ya?ml$/.test(path) ? folderOf(path) : undefined
     return root === undefined ? [] : [root ? `${root}/**` : '**']
   }
   const roots = chartRootsOf(treePaths.map((p) => ({ path: p, kind: /\/templates\/|(^|\/)(Chart|values)\.ya?ml$/.test(p) ? 'helm' : 'other', content: '' })))

@@ -13,6 +13,7 @@ import { objectsOf, podSpecOf, type K8sObject } from './objects.js'
 import { docView } from './view.js'
 import { indexStream, type StreamIndex } from './workloads.js'
 import { enforceLevelOf, namespaceLabels, NO_POD_SECURITY, type EnforceLevel, type PodSecurityIndex } from './pod-security.js'
+import { folderOf } from '../../util/paths.js'
 
 /** The parsed objects of one manifest file, kept so the analyzer does not parse it twice. */
 export interface ParsedManifest {
@@ -46,11 +47,6 @@ export interface ManifestSets {
   unlisted: Map<string, string>
   /** Files a kustomization names under `resources` or `bases`: built as objects, never read as patches by their shape alone. */
   asResources: Set<string>
-}
-
-export const folderOf = (path: string): string => {
-  const slash = path.lastIndexOf('/')
-  return slash < 0 ? '' : path.slice(0, slash)
 }
 
 /** Reads the objects of one manifest; throws ParseError like the analyzer does. */

@@ -16,12 +16,12 @@ import { gcpAzureChecks } from './gcp-azure.js'
 import { buildTerraformProjects, contextPathsFor, type TfProject, type TfProjects } from './project.js'
 import { parseTerraformFile } from './parse-file.js'
 import { secretChecks } from './secrets.js'
+import { folderOf } from '../../util/paths.js'
 
 export { parseHcl, type HclFile } from '../parse/hcl.js'
 export { parseTerraformFile } from './parse-file.js'
 export { buildTerraformProjects, contextPathsFor, type TfProjects } from './project.js'
 
-const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
 export { instanceTypeAttributes, oversizedReason, type InstanceTypeRef } from './instances.js'
 
 const CHECKS: TfCheck[] = [...secretChecks, ...awsSecurityChecks, ...awsResilienceChecks, ...awsOperationsChecks, ...gcpAzureChecks]
@@ -48,7 +48,7 @@ export async function findingsFromChangedValues(file: SourceFile, projects: TfPr
 }
 
 export async function analyzeTerraform(file: SourceFile, projects?: TfProjects, report: Report = reporterFor(terraformRules, file.path, 'terraform')): Promise<Finding[]> {
-  const inProject = projects?.get(dirOf(file.path))
+  const inProject = projects?.get(folderOf(file.path))
   const member = inProject?.files.get(file.path)
   // The project left out files it could not parse; parsing here again reports the error.
   const model = member ? member.model : await parseTerraformFile(file.path, file.content)
@@ -100,7 +100,7 @@ export const terraform = defineLanguage<TfProjects>({
   buildContext: buildTerraformProjects,
   analyzeContextOnly: (file, report, projects) => findingsFromChangedValues(file, projects, report),
   contextPaths: (path) => contextPathsFor(path),
-  cost: (file, projects) => costTerraform(file.path, file.content, projects?.get(dirOf(file.path))?.files.get(file.path)?.model),
+  cost: (file, projects) => costTerraform(file.path, file.content, projects?.get(folderOf(file.path))?.files.get(file.path)?.model),
   plan: {
     verify: '`terraform plan` shows only the intended attribute changes (no replacement of stateful resources)',
     rollback: 'Revert the commit and run `terraform apply` again; check first that no stateful resource would be replaced or destroyed by the revert.'

@@ -9,6 +9,7 @@ import type { SourceFile } from '../../types.js'
 import { copyKeyLines, isExpr, isObject, lineOfKey, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../parse/hcl.js'
 import { parseTerraformFile } from './parse-file.js'
 import { setOwn } from '../../util/lookup-table.js'
+import { folderOf } from '../../util/paths.js'
 
 /** How a value that a finding rests on was resolved (the words of `Finding.via`). */
 export type Via = 'variable default' | 'tfvars' | 'terraform plan' | 'local value' | 'module input' | 'module default'
@@ -62,7 +63,6 @@ export interface TfProject {
 /** Directory → project, for every Terraform directory of a change or a scanned tree. */
 export type TfProjects = Map<string, TfProject>
 
-const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
 const baseOf = (path: string): string => path.slice(path.lastIndexOf('/') + 1)
 
 const MAX_CONTEXT_CHARS = 2 * 1024 * 1024
@@ -78,7 +78,7 @@ const AUTO_TFVARS = /^(terraform\.tfvars|[^/]*\.auto\.tfvars)(\.json)?$/i
 export function contextPathsFor(path: string): string[] {
   const name = baseOf(path)
   if (!MODULE_FILE.test(name) && !/\.tfvars(\.json)?$/i.test(name)) return []
-  const dir = dirOf(path)
+  const dir = folderOf(path)
   const at = (p: string): string => (dir ? `${dir}/${p}` : p)
   return ['*.tf', '*.tf.json', '*.tofu', 'terraform.tfvars', 'terraform.tfvars.json', '*.auto.tfvars', '*.auto.tfvars.json'].map(at)
 }
@@ -100,7 +100,7 @@ export async function buildTerraformProjects(files: readonly SourceFile[]): Prom
     } catch {
       continue
     }
-    const dir = dirOf(file.path)
+    const dir = folderOf(file.path)
     let project = projects.get(dir)
     if (!project) projects.set(dir, (project = { dir, files: new Map(), contextOnly: new Set(), variables: new Map(), tfvars: new Map(), planVars: new Map(), locals: new Map() }))
     if (file.contextOnly) project.contextOnly.add(file.path)

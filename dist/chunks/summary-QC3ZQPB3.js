@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-NBZTZMMW.js";import"./chunk-RTUEQ66B.js";import"./chunk-AL3SKNCC.js";import"./chunk-FM7N5NCH.js";import"./chunk-7O2R76OK.js";import"./chunk-EOKRUPZ5.js";import"./chunk-PTAWW2KE.js";import"./chunk-IEMEFZJE.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-FPHGPMDT.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
