@@ -6,7 +6,6 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { crc32 } from 'node:zlib'
 import type { CaseTable, InvalidCase } from '../../helpers/rule-tester.js'
-import { unreadValuesCases } from './helm-unread-values.js'
 
 /** A deterministic pseudo-random string over `alphabet` (LCG seeded by `seed`). */
 function fake(length: number, seed: number, alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'): string {
@@ -115,8 +114,6 @@ const PEM = generateKeyPairSync('rsa', {
   publicKeyEncoding: { type: 'spki', format: 'pem' }
 }).privateKey.trim()
 const PEM_LINES = PEM.split('\n')
-/** The first 174 characters of a key's body wrapped at 29, between its own BEGIN and END lines: a stub, no key. */
-const PEM_STUB = [PEM_LINES[0], ...PEM_LINES.slice(1, -1).join('').slice(0, 174).match(/.{1,29}/g)!, PEM_LINES[PEM_LINES.length - 1]].join('\n')
 /** Private keys encrypted with a passphrase: PKCS#8 `ENCRYPTED PRIVATE KEY`, and PKCS#1 with `Proc-Type: 4,ENCRYPTED`. */
 const encryptedKey = (type: 'pkcs8' | 'pkcs1'): string =>
   generateKeyPairSync('rsa', {
@@ -386,7 +383,6 @@ export const secretsCases: CaseTable = {
         path: 'config/app.example.yml',
         code: `# signing:\n#   key: |\n#     -----BEGIN RSA PRIVATE KEY-----\n${'#     signingkeysigningkeysigningkey\n'.repeat(5)}#     -----END RSA PRIVATE KEY-----\n`
       },
-      { name: 'a stub cut from a key (its body shorter than its DER header declares)', path: 'config/tls-stub.txt', code: `${PEM_STUB}\n` },
       { name: 'a PKCS#8 key encrypted with a passphrase', path: 'certs/testdata/enc.key', code: `${PEM_ENCRYPTED_PKCS8}\n` },
       { name: 'a PKCS#1 key with a Proc-Type ENCRYPTED header', path: 'config/tls/enc.key', code: `${PEM_ENCRYPTED_PKCS1}\n` },
       { name: "a signing tool's encrypted key (its own label after ENCRYPTED)", path: '.github/workflows/cosign-test.key', code: `${COSIGN_ENCRYPTED}\n` },
@@ -420,11 +416,6 @@ export const secretsCases: CaseTable = {
         code: `key: |\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIEowIBAAKCAQEA${'x'.repeat(48)}\n${('  ' + 'x'.repeat(64) + '\n').repeat(3)}  -----END RSA PRIVATE KEY-----\n`
       },
       { name: 'an OpenSSH key whose cipher is not none (a passphrase protects it)', path: 'deploy/id_ed25519', code: `${openSshKey('aes256-ctr', 74)}\n` },
-      {
-        name: "a test's stub: six short lines cut from a key, far fewer bytes than its DER header declares",
-        path: 'chart/tests/chart_test.py',
-        code: `def test_secret_from_file():\n    content = """\n${PEM_STUB}\n"""\n`
-      }
     ],
     invalid: [
       { path: 'config/key.pem', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] },
@@ -639,7 +630,6 @@ export const secretsCases: CaseTable = {
       { name: 'a well-known default password (admin): medium, saying why', path: 'deploy/monitoring/values.yaml', code: 'grafana:\n  adminPassword: admin\n', errors: [{ line: 2, severity: 'medium', message: /well-known default anyone would try first/ }] },
       { name: "MinIO's documented default password (minio123): medium", path: 'deploy/storage/app.env', code: 'MINIO_ROOT_PASSWORD=minio123\n', errors: [{ line: 1, severity: 'medium', message: /well-known default anyone would try first/ }] },
       { name: 'a temporary password (TemporaryPassword, changed at first sign-in): low', path: 'deploy/users/seed.json', code: '{\n  "Username": "tester",\n  "TemporaryPassword": "Start-Here-42!"\n}\n', errors: [{ line: 3, severity: 'low', message: /temporary password/ }] },
-      ...unreadValuesCases,
       {
         name: "a chart's default password in its values.yaml: medium, saying every install shares it",
         files: { 'deploy/registry/Chart.yaml': CHART_YAML, 'deploy/registry/values.yaml': 'registryAdminPassword: "Registry9876"\n' },

@@ -15,8 +15,7 @@ import { HELM } from './meta.js'
 import { renderChart, type RenderOptions } from './render.js'
 import { analyzeRendered, splitRendered, type RenderedTemplate } from './rendered.js'
 import { checkValues, valuesChecks, type ValueInContext } from './values.js'
-import { chartTemplates, offByDefaultAt, type ChartTemplates } from './template-uses.js'
-import { unreadValueAt } from './unread-values.js'
+import { chartTemplates, offByDefaultAt } from './template-uses.js'
 import { parseYaml, toPlain } from '../parse/yaml.js'
 import { lineStarts } from '../secrets/assignments.js'
 import { CHART_DEFAULT, subchartDefault } from '../secrets/keys.js'
@@ -164,17 +163,14 @@ function valuesFindings(chart: Chart, notes: FileNote[]): Finding[] {
  * low), never below low. The message says what must be set, in place of a severity it gave.
  * Its findings on a chart's values.yaml that call a value the chart's default shared by every
  * install: low when the value sits under the key of a subchart a default install leaves out (see
- * ./subcharts.ts), the message saying which switch turns it on. Any of its findings on a chart's
- * values.yaml under a key no template of the chart reads (see ./unread-values.ts): info, as the
- * literal sets no credential.
+ * ./subcharts.ts), the message saying which switch turns it on.
  */
 const LOWERED: Record<Finding['severity'], Finding['severity']> = { critical: 'medium', high: 'medium', medium: 'low', low: 'low', info: 'info' }
 
 export function lowerOffByDefault(findings: Finding[], files: readonly SourceFile[]): Finding[] {
   const onTemplates = (f: Finding): boolean => f.ruleId.startsWith('secrets/') && /(^|\/)templates\//.test(f.path)
-  const onAnyValues = (f: Finding): boolean => f.ruleId.startsWith('secrets/') && /(^|\/)values\.ya?ml$/.test(f.path)
-  const onValues = (f: Finding): boolean => onAnyValues(f) && f.message.includes(CHART_DEFAULT)
-  if (!findings.some((f) => onTemplates(f) || onAnyValues(f))) return findings
+  const onValues = (f: Finding): boolean => f.ruleId.startsWith('secrets/') && /(^|\/)values\.ya?ml$/.test(f.path) && f.message.includes(CHART_DEFAULT)
+  if (!findings.some((f) => onTemplates(f) || onValues(f))) return findings
   const byPath = new Map(files.filter((f) => f.kind === 'helm').map((f) => [f.path, f]))
   const charts = chartsOf(files)
   // Each chart's subcharts off by default, read once.
@@ -221,24 +217,7 @@ export function lowerOffByDefault(findings: Finding[], files: readonly SourceFil
     const sub = subchartsOf(chart).find((s) => s.from <= f.line && f.line <= s.to)
     return sub ? { ...f, severity: 'low', message: f.message.replace(CHART_DEFAULT, subchartDefault(sub.key, sub.switch)) } : f
   }
-  // Each chart's templates, read once.
-  const templatesOf = new Map<Chart, ChartTemplates>()
-  /** A literal of values.yaml under a key no template of the chart reads: it sets no credential, info saying so. */
-  const unread = (f: Finding): Finding | undefined => {
-    const file = byPath.get(f.path)
-    const chart = file ? charts.find((c) => c.files.includes(file)) : undefined
-    if (!file || !chart || f.severity === 'info' || !/^values\.ya?ml$/.test(chartPath(chart, f.path))) return undefined
-    let templates = templatesOf.get(chart)
-    if (!templates) templatesOf.set(chart, (templates = chartTemplates(chart.files)))
-    const path = unreadValueAt(chart, files, file.content.replace(/\r\n?/g, '\n'), f.line, templates)
-    if (!path) return undefined
-    const stop = f.message.endsWith('.') ? '.' : ''
-    const said = withoutSeverityNote(f.message.slice(0, f.message.length - stop.length))
-    return { ...f, severity: 'info', message: `${said} (info: no template of the chart reads \`${path.join('.')}\` or a map holding it, so this value sets no credential)${stop}` }
-  }
   return findings.map((f) => {
-    const unreadFinding = onAnyValues(f) ? unread(f) : undefined
-    if (unreadFinding) return unreadFinding
     if (onValues(f)) return underSubchartOff(f)
     const file = onTemplates(f) ? byPath.get(f.path) : undefined
     const chart = file ? charts.find((c) => c.files.includes(file)) : undefined
@@ -254,22 +233,6 @@ export function lowerOffByDefault(findings: Finding[], files: readonly SourceFil
     return { ...f, severity, message: `${said} (${severity}: the template renders this only when ${when}, not with the chart's defaults)` }
   })
 
-}
-
-/**
- * A message without its closing note on the severity it gave (`(a default login: medium)`,
- * `(medium: leave it empty…)`, `(high)`), which no longer holds once lowered; unchanged when it ends otherwise.
- * Read by hand, not by a regular expression, so a long message cannot make it backtrack.
- */
-function withoutSeverityNote(message: string): string {
-  if (!message.endsWith(')')) return message
-  const open = message.lastIndexOf(' (')
-  if (open < 0) return message
-  const note = message.slice(open + 2, -1)
-  if (note.includes('(') || note.includes(')')) return message
-  const severity = /^(?:critical|high|medium|low)$/
-  const words = note.split(': ')
-  return severity.test(words[0]!) || severity.test(words[words.length - 1]!) ? message.slice(0, open) : message
 }
 
 /**

@@ -18,13 +18,13 @@ export interface SubchartOff {
 }
 
 /** A dependency of Chart.yaml as far as this reading needs it. */
-export interface Dependency {
+interface Dependency {
   key: string
   condition?: string
 }
 
 /** The dependencies of a Chart.yaml, or [] when it has none or does not parse. */
-export function dependenciesOf(chartYaml: string): Dependency[] {
+function dependenciesOf(chartYaml: string): Dependency[] {
   let plain: unknown
   try {
     const doc = parseYaml(chartYaml).docs[0]

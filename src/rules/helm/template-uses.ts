@@ -366,30 +366,6 @@ function inHelmTest(text: string, at: number): boolean {
   return hooks.length > 0 && hooks.every((h) => h.split(',').every((hook) => TEST_HOOKS.has(hook.trim())))
 }
 
-/** `.Values` read whole (`toYaml .Values`, `include "x" .Values`, `range $k, $v := .Values`). */
-const WHOLE_VALUES = /\.Values(?![\w.])/
-/**
- * Whole `.Values` that read no value of their own: handed on under the same name (`dict "Values"
- * .Values`, whose helper then reads `.Values.x` as written, which this reading sees), or the map
- * a `set`/`unset` writes to or `hasKey` tests by a literal key (which `usesOf` reads as a use by name).
- */
-const VALUES_PASSED_ON = /"Values"\s+\$?\.Values(?![\w.])|\b(?:set|unset|hasKey)\s+\$?\.Values\s+"/g
-
-/**
- * Whether no template of the chart reads the value at `path` (keys from the root of values.yaml),
- * nor a map holding it: the value then reaches nothing the chart renders. False whenever the
- * templates may reach it in a way this reading does not follow (see `usesOf`: by name, off a
- * variable or another root, a chart that moves values up), when a template reads `.Values` whole
- * (but to hand it on as `Values`, see `VALUES_PASSED_ON`), or when no template reads values at all.
- */
-export function readByNoTemplate(path: readonly string[], templates: ChartTemplates | undefined): boolean {
-  if (!templates || templates.texts.length === 0) return false
-  for (const text of [...templates.texts, ...templates.handed]) {
-    if (parsedOf(text, templates).actions.some((a) => WHOLE_VALUES.test(a.body.replace(VALUES_PASSED_ON, '')))) return false
-  }
-  return usesOf(path, templates)?.length === 0
-}
-
 /**
  * Whether every template that writes the value (not only tests it) writes it into an object only
  * `helm test` creates (see `inHelmTest`). A write inside a helper whose object is decided by its

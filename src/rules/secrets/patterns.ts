@@ -151,36 +151,6 @@ export const PRIVATE_KEY_SOURCE =
 const DER_KEY_LABEL = /-----BEGIN (?:(?:RSA|EC|DSA|ENCRYPTED) )?PRIVATE KEY-----/
 /** The smallest private key PEM holds: an Ed25519 PKCS#8 key is 48 bytes, 64 base64 characters. */
 const MIN_KEY_BASE64 = 64
-const MIN_KEY_BYTES = 48
-
-/**
- * Whether base64 DER (`MIIEpA…`) holds at least half the bytes its outer SEQUENCE declares, and
- * that declares enough for the smallest key. A body of six short lines under a header declaring
- * 1,188 bytes is a stub cut from a key for a test or a page, no key. Half, not all: a key missing
- * its last lines still holds its modulus and private exponent (the primes follow), and the body's
- * reading may drop a few characters where a line starts with `+` or `/`. Only the header is
- * decoded; the body's size follows from its length.
- */
-function derLengthFits(base64: string): boolean {
-  const head = Buffer.from(base64.slice(0, 8), 'base64')
-  if (head.length < 2 || head[0] !== 0x30) return true
-  let declared: number
-  let headerBytes: number
-  if (head[1] < 0x80) {
-    declared = head[1]
-    headerBytes = 2
-  } else {
-    // Long form: the low bits count the length bytes that follow (at most 3 for any key).
-    const count = head[1] & 0x7f
-    if (count === 0 || count > 3 || head.length < 2 + count) return true
-    declared = 0
-    for (let i = 0; i < count; i++) declared = declared * 256 + head[2 + i]
-    headerBytes = 2 + count
-  }
-  const total = headerBytes + declared
-  const decoded = Math.floor((withoutPadding(base64).length * 3) / 4)
-  return total >= MIN_KEY_BYTES && decoded * 2 >= total
-}
 
 /** What code or a config wraps around a line of a key: quotes, concatenation, separators. */
 const TRAILING_NOISE = new Set([' ', '\t', '\r', '"', "'", '`', ',', ';', '+', ')', '\\'])
@@ -226,16 +196,14 @@ function repeatsOneUnit(text: string): boolean {
 /**
  * Whether a matched PEM private key block could be a whole key: no line left out (`...`, `xxxx`),
  * enough base64 for the smallest key, not one word repeated, and (for DER labels without
- * headers) base64 of an ASN.1 SEQUENCE as long as it declares (see `derLengthFits`). A README's
- * shortened example is no key.
+ * headers) base64 of an ASN.1 SEQUENCE. A README's shortened example is no key.
  */
 export function couldBeWholeKey(block: string): boolean {
   const { runs, headers, elided } = bodyRuns(block)
   if (elided) return false
   const text = runs.join('')
   if (text.length < MIN_KEY_BASE64 || repeatsOneUnit(withoutPadding(text))) return false
-  // Sizes are compared only in a block that ends with its END line: one cut off may just be matched short.
-  if (!headers && DER_KEY_LABEL.test(block)) return text.startsWith('M') && (!/-----END /.test(block) || derLengthFits(text))
+  if (!headers && DER_KEY_LABEL.test(block)) return text.startsWith('M')
   if (!headers && block.includes('OPENSSH PRIVATE KEY')) return text.startsWith('b3BlbnNzaC1rZXktdjE')
   return true
 }
