@@ -5,7 +5,7 @@
  * the test reads those files for strings only the heavy libraries contain.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -76,7 +76,7 @@ describe('the compiled CLI is kept between runs where Node can', () => {
   // Node 24 in CI (PREFLIGHT_TEST_NODE), the test's own Node otherwise: Node 20 has no compile cache.
   const node = process.env.PREFLIGHT_TEST_NODE ?? process.execPath
 
-  it('writes a compile cache under the temp folder when Node offers one, and nothing when it does not', () => {
+  it("writes a compile cache in the user's cache folder when Node offers one, and nothing when it does not", () => {
     const tmp = mkdtempSync(join(tmpdir(), 'preflight-ccache-'))
     try {
       const offers = execFileSync(node, ['-p', "typeof require('node:module').enableCompileCache"], { encoding: 'utf8' }).trim() === 'function'
@@ -84,15 +84,18 @@ describe('the compiled CLI is kept between runs where Node can', () => {
         spawnSync(node, [resolve('dist/cli.js'), 'scan', dir, '--format', 'json'], {
           cwd: dir,
           encoding: 'utf8',
-          env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: tmp }
+          env: { PATH: process.env.PATH, HOME: join(tmp, 'home'), TMPDIR: join(tmp, 'tmp') }
         })
       const first = run()
       expect(first.status).toBe(0)
       expect(JSON.parse(first.stdout).findings.length).toBeGreaterThan(0)
-      const cache = join(tmp, 'node-compile-cache')
+      mkdirSync(join(tmp, 'tmp'))
+      const cache = join(tmp, 'home', '.cache', 'preflight', 'compile-cache')
       const cached = existsSync(cache) ? readdirSync(cache, { recursive: true }).length : 0
       if (offers) expect(cached).toBeGreaterThan(0)
       else expect(cached).toBe(0)
+      // Nothing in the shared temp folder.
+      expect(readdirSync(join(tmp, 'tmp'))).toEqual([])
       // A second run reads the cache and reports the same findings.
       const second = run()
       expect(second.status).toBe(first.status)

@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 /** The local entry point: `preflight scan|review|audit|baseline|agents|route`. */
 import * as nodeModule from 'node:module'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 
 // Node 22.1+ can keep the compiled bundle on disk between runs (tsc does the same): a repeated
 // local scan skips compiling most of it again. Node 20 has no such call; NODE_DISABLE_COMPILE_CACHE
-// turns it off. It is enabled before the CLI's code is imported, so that code is what gets cached.
-;(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.()
+// turns it off. The cache lives in the user's own cache folder, not the shared temp folder, where
+// another user of the machine could place entries first. It is enabled before the CLI's code is
+// imported, so that code is what gets cached.
+;(nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache?.(join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'preflight', 'compile-cache'))
 const { main } = await import('./cli/main.js')
 
 const code = await main(process.argv.slice(2), {
