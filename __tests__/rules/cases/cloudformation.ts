@@ -159,7 +159,23 @@ const sshOnLaunchTemplate = (data: string, subnet = ''): string =>
       '  Fleet:\n    Type: AWS::AutoScaling::AutoScalingGroup\n    Properties:\n      MinSize: 1\n      MaxSize: 2\n      VPCZoneIdentifier: [!Ref Inner]\n      LaunchTemplate:\n        LaunchTemplateId: !Ref Template\n        Version: !GetAtt Template.LatestVersionNumber\n',
     rule(22, 22)
   )
-const PRIVATE_HOSTS = /guards only `(Interface|Template)`, hosts without a public address \(private subnets, no Elastic IP\): the port is reachable only from inside the VPC and its peers: medium\)$/
+/**
+ * SSH open to the world (or `ingress`) on `Guard`, used by instance `Host` (extra `props`) in template
+ * subnet `Inner` (extra `subnet` properties), with `more` resources after it.
+ */
+const sshOnInstance = (props = '', more = '', subnet = '', ingress = rule(22, 22)): string =>
+  guarding(
+    `  Host:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-1\n      SubnetId: !Ref Inner\n      SecurityGroupIds: [!Ref Guard]\n${props}` +
+      `  Inner:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: vpc-1\n      CidrBlock: 10.0.1.0/24\n${subnet}${more}`,
+    ingress
+  )
+/** An internet-facing network load balancer forwarding TCP 22 to target group `Targets` (extra `targets` properties). */
+const sshBalancer = (targets: string): string =>
+  '  Nlb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Type: network\n      Scheme: internet-facing\n      Subnets: [subnet-1]\n' +
+  `  Targets:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties:\n      Protocol: TCP\n      Port: 22\n      VpcId: vpc-1\n${targets}` +
+  '  Forward:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Nlb\n      Protocol: TCP\n      Port: 22\n      DefaultActions: [{Type: forward, TargetGroupArn: !Ref Targets}]\n'
+const SSH_V6 = '        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIpv6: ::/0\n'
+const PRIVATE_HOSTS = /guards only `(Interface|Template|Host)`, hosts without a public address \(private subnets, no Elastic IP\): the port is reachable only from inside the VPC and its peers: medium\)$/
 
 /** A policy switch named after a password, passed to a custom resource under the same name. */
 const passwordSwitch = (param: string): string =>
@@ -448,7 +464,26 @@ export const cloudformationCases: CaseTable = {
       at(sshOnInterface('SubnetAPrivate') + "Outputs:\n  Group:\n    Value: !Ref Guard\n    Export:\n      Name: guard\n", 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'the group is exported: another stack may attach it to anything: high'),
       at(sshOnInterface('SubnetAPrivate', "  Other:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-1\n      SecurityGroupIds: [!Ref Guard]\n"), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'also on an instance with no subnet (the default VPC): high'),
       at(sshOnLaunchTemplate('        NetworkInterfaces:\n          - DeviceIndex: 0\n            AssociatePublicIpAddress: true\n'), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'a launch template asking for a public address: high'),
-      at(sshOnLaunchTemplate('', '      MapPublicIpOnLaunch: true\n'), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'a subnet mapping public addresses on launch: high')
+      at(sshOnLaunchTemplate('', '      MapPublicIpOnLaunch: true\n'), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'a subnet mapping public addresses on launch: high'),
+      at(sshOnInstance(), 'CidrIp: 0.0.0.0/0', { severity: 'medium', message: PRIVATE_HOSTS }, 'an instance in a template subnet not mapping public addresses: medium'),
+      at(sshOnInstance('', sshBalancer('      TargetType: instance\n      Targets: [{Id: !Ref Host}]\n')), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, "the instance is a target of an internet-facing load balancer's target group: high"),
+      at(
+        sshOnLaunchTemplate('').replace('      VPCZoneIdentifier: [!Ref Inner]\n', '      VPCZoneIdentifier: [!Ref Inner]\n      TargetGroupARNs: [!Ref Targets]\n') + sshBalancer('      TargetType: instance\n'),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'high' },
+        'the Auto Scaling group registers its instances with a target group: high'
+      ),
+      at(sshOnLaunchTemplate('').replace('      VPCZoneIdentifier: [!Ref Inner]\n', '      VPCZoneIdentifier: [!Ref Inner]\n      LoadBalancerNames: [classic-lb]\n'), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'the Auto Scaling group registers with a classic load balancer: high'),
+      at(sshOnInstance('', '', '      Ipv6CidrBlock: 2600:1f14::/64\n      AssignIpv6AddressOnCreation: true\n'), 'CidrIp: 0.0.0.0/0', { severity: 'medium', message: PRIVATE_HOSTS }, 'an IPv6 subnet does not widen an IPv4 rule: medium'),
+      at(sshOnInstance('', '', '      Ipv6CidrBlock: 2600:1f14::/64\n      AssignIpv6AddressOnCreation: true\n', SSH_V6), 'CidrIpv6: ::/0', { severity: 'high' }, '::/0 on an instance whose subnet assigns IPv6 addresses: high'),
+      at(sshOnInstance('      Ipv6AddressCount: 1\n', '', '', SSH_V6), 'CidrIpv6: ::/0', { severity: 'high' }, '::/0 on an instance asking for an IPv6 address: high'),
+      at(sshOnInstance('', '', '', SSH_V6), 'CidrIpv6: ::/0', { severity: 'medium', message: /no Elastic IP, no IPv6 address\): .*: medium\)$/ }, '::/0 on an instance with no IPv6 address: medium'),
+      at(
+        sshOnInstance().replace('SubnetId: !Ref Inner', 'SubnetId: !Ref HostSubnet').replace('Resources:\n', "Parameters:\n  HostSubnet:\n    Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Subnet::Id>'\n    Default: /network/private-subnet-a\nResources:\n"),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'high' },
+        'a subnet parameter whose default only says private (a deployer may pass any subnet): high'
+      )
     ]
   },
   'cfn/sg-open-all-ports': {

@@ -161,7 +161,7 @@ export function checkIngress(ctx: CfnContext, r: Resource): Finding[] {
     if (open.length > 0) {
       const what = open.map((p) => (p === 22 ? 'SSH (22)' : 'RDP (3389)')).join(' and ')
       // Behind hosts with no public address the port is open to the VPC and its peers, not the internet.
-      const inside = lb ? undefined : privateHostsOnly(ctx, r)
+      const inside = lb ? undefined : privateHostsOnly(ctx, r, sourceKey === 'CidrIpv6' || source.value.includes(':'))
       report(CFN.sgOpenAdminPort, `\`${r.logicalId}\` opens ${what} to ${source.value}${inside ? ` (${inside}: medium)` : ''}`, inside ? { severity: 'medium' } : undefined)
     }
     const verdict = judgePorts(from, to)

@@ -61,9 +61,48 @@ export function groupOf(ctx: CfnContext, r: Resource): Resource | undefined {
   return ctx.template.resources.find((g) => g.type === 'AWS::EC2::SecurityGroup' && refersTo(ctx, target, g.logicalId))
 }
 
+/** Adds every logical id the node refers to, as `refersTo` reads references, to `ids`. */
+function collectReferences(ctx: CfnContext, node: Node | undefined, ids: Set<string>, depth = 0): void {
+  const v = ctx.template.view
+  const n = v.deref(node)
+  if (n === undefined || depth > 12) return
+  const fn = intrinsicOf(v, n)
+  if (fn === 'Ref' || fn === 'Fn::GetAtt' || fn === 'Fn::Sub') {
+    const arg = intrinsicArgument(v, n)
+    const text = isSeq(v.deref(arg)) ? v.str(v.items(arg)[0]) : v.str(arg)
+    if (text !== undefined && fn !== 'Fn::Sub') ids.add(text.split('.')[0]!)
+    // A logical id holds no `$` or `{`: leaving them out of the name keeps the scan linear on `${${${…`.
+    if (text !== undefined && fn === 'Fn::Sub') for (const m of text.matchAll(/\$\{([^}.${]*)[}.]/g)) ids.add(m[1]!)
+  }
+  if (isMap(n)) for (const e of v.entries(n)) collectReferences(ctx, e.value, ids, depth + 1)
+  else if (isSeq(n)) for (const i of v.items(n)) collectReferences(ctx, i, ids, depth + 1)
+}
+
+/** Per template: each logical id to the resources whose properties refer to it, built once (asking per pair is quadratic). */
+const referenceIndexes = new WeakMap<object, Map<string, Resource[]>>()
+
+/** The resources other than `r` whose properties refer to it. */
+export function referrersOf(ctx: CfnContext, r: Resource): Resource[] {
+  let index = referenceIndexes.get(ctx.template)
+  if (!index) {
+    index = new Map()
+    for (const o of ctx.template.resources) {
+      const ids = new Set<string>()
+      collectReferences(ctx, o.properties, ids)
+      for (const id of ids) {
+        const list = index.get(id)
+        if (list) list.push(o)
+        else index.set(id, [o])
+      }
+    }
+    referenceIndexes.set(ctx.template, index)
+  }
+  return (index.get(r.logicalId) ?? []).filter((o) => o !== r)
+}
+
 /** The resources, other than security group rules, that refer to the group. */
 export function usersOf(ctx: CfnContext, group: Resource): Resource[] {
-  return ctx.template.resources.filter((u) => u !== group && !GROUP_RULES.has(u.type) && refersTo(ctx, u.properties, group.logicalId))
+  return referrersOf(ctx, group).filter((u) => !GROUP_RULES.has(u.type))
 }
 
 // ── Data stores ───────────────────────────────────────────────────────────────────────────────
