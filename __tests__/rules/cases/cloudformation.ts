@@ -658,6 +658,18 @@ export const cloudformationCases: CaseTable = {
       at(backedUpFiles('!Ref Retention'), 'Files:', { severity: 'low', message: /backup selection `Selection` puts it in plan `Plan`, which keeps copies for 30 days \(parameter `Retention` defaults to `30`\): a backup copy remains after it is deleted: low\)$/ }, 'an AWS Backup selection lists its ARN: low'),
       at(backedUpFiles('', '!GetAtt Files.Arn'), 'Files:', { severity: 'low', message: /keeps copies with no expiry/ }, 'selected by GetAtt, a plan without lifecycle: low'),
       at(backedUpFiles('0'), 'Files:', { severity: 'medium' }, 'a plan keeping nothing: medium'),
+      at(
+        backedUpFiles('7').replace('    Type: AWS::Backup::BackupSelection\n', '    Type: AWS::Backup::BackupSelection\n    Condition: Backup\n').replace('Resources:\n', "Conditions:\n  Backup: !Equals [!Ref AWS::Region, us-east-1]\nResources:\n"),
+        'Files:',
+        { severity: 'medium' },
+        'a selection under a condition (it may be off): medium'
+      ),
+      at(
+        backedUpFiles('7').replace('    Type: AWS::Backup::BackupPlan\n', '    Type: AWS::Backup::BackupPlan\n    Condition: Backup\n').replace('Resources:\n', "Conditions:\n  Backup: !Equals [!Ref AWS::Region, us-east-1]\nResources:\n"),
+        'Files:',
+        { severity: 'medium' },
+        'a plan under a condition (it may be off): medium'
+      ),
       at(backedUpFiles('7', "!Sub 'arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-other'"), 'Files:', { severity: 'medium' }, 'a selection of another file system: medium'),
       at(cfn('  Files:\n    Type: AWS::EFS::FileSystem\n    Properties:\n      BackupPolicy:\n        Status: ENABLED\n'), 'Files:', { severity: 'low', message: /`BackupPolicy` is `ENABLED`/ }, "EFS's own automatic backups: low")
     ]

@@ -75,7 +75,8 @@ function retentionDays(ctx: CfnContext, rule: Node | undefined): { days: number;
  * of the template lists it under `Resources` (its ARN, `Ref` or `GetAtt`) for a plan of the
  * template with a rule keeping copies for some days (recovery points stay in the vault when the
  * resource is deleted), or an EFS file system's own `BackupPolicy` is `ENABLED` (AWS Backup's
- * default plan, 35 days).
+ * default plan, 35 days). A selection or plan under a `Condition` does not count: the condition may
+ * be off where it is deployed (a switch defaulting to no backup), and then nothing is copied.
  */
 function backedUp(ctx: CfnContext, r: Resource): string | undefined {
   const v = ctx.template.view
@@ -83,17 +84,17 @@ function backedUp(ctx: CfnContext, r: Resource): string | undefined {
     const status = valuesOf(ctx.template, v.get(v.get(r.properties, 'BackupPolicy'), 'Status'))
     if (status.length > 0 && status.every((c) => c.value === 'ENABLED')) return '`BackupPolicy` is `ENABLED`: AWS Backup keeps daily copies for 35 days, and they remain after the file system is deleted'
   }
-  for (const selection of ctx.template.resources.filter((s) => s.type === 'AWS::Backup::BackupSelection')) {
+  const unconditional = (x: Resource): boolean => v.get(x.node, 'Condition') === undefined
+  for (const selection of ctx.template.resources.filter((s) => s.type === 'AWS::Backup::BackupSelection' && unconditional(s))) {
     const chosen = v.get(selection.properties, 'BackupSelection')
     if (!v.items(v.get(chosen, 'Resources')).some((item) => refersTo(ctx, item, r.logicalId))) continue
     const planId = v.get(selection.properties, 'BackupPlanId')
-    const plan = ctx.template.resources.find((p) => p.type === 'AWS::Backup::BackupPlan' && refersTo(ctx, planId, p.logicalId))
+    const plan = ctx.template.resources.find((p) => p.type === 'AWS::Backup::BackupPlan' && unconditional(p) && refersTo(ctx, planId, p.logicalId))
     if (!plan) continue
     const kept = v.items(v.get(v.get(plan.properties, 'BackupPlan'), 'BackupPlanRule')).map((rule) => retentionDays(ctx, rule)).find((k) => k !== undefined)
     if (!kept) continue
     const days = kept.days === Infinity ? 'with no expiry' : `for ${kept.days} days${kept.how ? ` (${kept.how})` : ''}`
-    const condition = literal(v, v.get(selection.node, 'Condition'))
-    return `backup selection \`${selection.logicalId}\` puts it in plan \`${plan.logicalId}\`, which keeps copies ${days}${condition ? ` when condition \`${condition}\` holds` : ''}: a backup copy remains after it is deleted`
+    return `backup selection \`${selection.logicalId}\` puts it in plan \`${plan.logicalId}\`, which keeps copies ${days}: a backup copy remains after it is deleted`
   }
   return undefined
 }
