@@ -175,6 +175,8 @@ const sshBalancer = (targets: string): string =>
   `  Targets:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties:\n      Protocol: TCP\n      Port: 22\n      VpcId: vpc-1\n${targets}` +
   '  Forward:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Nlb\n      Protocol: TCP\n      Port: 22\n      DefaultActions: [{Type: forward, TargetGroupArn: !Ref Targets}]\n'
 const SSH_V6 = '        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIpv6: ::/0\n'
+/** An instance behind `Guard`, with nothing in its user data. */
+const VPN_HOST = '  Server:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-1\n      SecurityGroupIds: [!Ref Guard]\n'
 const PRIVATE_HOSTS = /guards only `(Interface|Template|Host)`, hosts without a public address \(private subnets, no Elastic IP\): the port is reachable only from inside the VPC and its peers: medium\)$/
 
 /** A policy switch named after a password, passed to a custom resource under the same name. */
@@ -601,7 +603,15 @@ export const cloudformationCases: CaseTable = {
     ],
     invalid: [
       at(sg(rule(8080, 8080)), 'CidrIp: 0.0.0.0/0', { severity: 'medium' }),
-      at(sg(rule(500, 500, '0.0.0.0/0', 'udp'), "Description: 'A highly available SoftEther VPN server'\n"), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: /opens port 500 to 0\.0\.0\.0\/0 \(IPsec IKE over UDP, and the template's description names a VPN server: clients connect from anywhere, so the port is open by design: low\)$/ }, "IPsec on a template described as a VPN server: low"),
+      at(
+        guarding(VPN_HOST, rule(500, 500, '0.0.0.0/0', 'udp'), "Description: 'A highly available SoftEther VPN server'\n"),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'low', message: /opens port 500 to 0\.0\.0\.0\/0 \(IPsec IKE over UDP, and the template's description calls it a VPN server, and the group guards `Server`: clients connect from anywhere, so the port is open by design: low\)$/ },
+        'IPsec on a host of a template described as a VPN server: low'
+      ),
+      at(sg(rule(500, 500, '0.0.0.0/0', 'udp'), "Description: 'A highly available SoftEther VPN server'\n"), 'CidrIp: 0.0.0.0/0', { severity: 'medium' }, 'a VPN-server template, but the group guards no host: medium'),
+      at(sg(rule(5555, 5555), 'Description: App stack (reachable over the corporate VPN)\n'), 'CidrIp: 0.0.0.0/0', { severity: 'medium' }, 'a template description that only mentions a VPN, on a group attached to nothing: medium'),
+      at(guarding(VPN_HOST, rule(992, 992), 'Description: App stack (reachable over the corporate VPN)\n'), 'CidrIp: 0.0.0.0/0', { severity: 'medium' }, 'a template description that only mentions a VPN, on a host: medium'),
       at(sg(rule(40000, 44999, '0.0.0.0/0', 'udp')).replace('GroupDescription: web', 'GroupDescription: softether endpoint'), 'CidrIp: 0.0.0.0/0', { severity: 'low', message: /SoftEther UDP acceleration over UDP, and the group's `GroupDescription` names a VPN server/ }, "SoftEther's UDP range on a group described so: low"),
       at(
         guarding("  Server:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-1\n      SecurityGroupIds: [!Ref Guard]\n      UserData:\n        Fn::Base64: !Sub |\n          #!/bin/bash\n          apt-get install -y wireguard-tools\n", rule(51820, 51820, '0.0.0.0/0', 'udp')),

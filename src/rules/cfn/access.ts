@@ -9,13 +9,11 @@ import { CFN } from './meta.js'
 import { groupOf, openIngressReach, refersTo, usersOf } from './guarded.js'
 import { listenersOf, servesWeb, type Listener } from './listeners.js'
 import { privateHostsOnly } from './private-hosts.js'
-import { vpnServerEvidence, vpnService } from './vpn.js'
+import { protocolName, vpnServerEvidence, vpnService } from './vpn.js'
 import type { CfnContext } from './storage.js'
 import { intrinsicArgument, intrinsicOf, literal, oneOrMany, type Resource } from './template.js'
 
 const ADMIN_PORTS = [22, 3389]
-/** How a message names a rule's protocol. */
-const PROTOCOL_WORDS: Record<string, string> = { tcp: 'TCP', udp: 'UDP', '6': 'TCP', '17': 'UDP' }
 
 /** The ingress rules of a resource: inline on a SecurityGroup, or a standalone ingress resource. */
 function ingressRules(ctx: CfnContext, r: Resource): Node[] {
@@ -170,7 +168,7 @@ export function checkIngress(ctx: CfnContext, r: Resource): Finding[] {
       // A VPN server's own endpoint must be open to wherever its clients roam: that is its purpose.
       const service = vpnService(protocol, from, to)
       const evidence = service ? vpnServerEvidence(ctx, r) : undefined
-      const why = evidence ? ` (${service} over ${PROTOCOL_WORDS[protocol] ?? protocol.toUpperCase()}, and ${evidence}: clients connect from anywhere, so the port is open by design: low)` : ''
+      const why = evidence ? ` (${service} over ${protocolName(protocol).toUpperCase()}, and ${evidence}: clients connect from anywhere, so the port is open by design: low)` : ''
       report(CFN.sgOpenPort, `\`${r.logicalId}\` opens ${describePorts(verdict)} to ${source.value}${why}`, evidence ? { severity: 'low' } : undefined)
     }
   }

@@ -1,7 +1,8 @@
 /**
  * VPN endpoints: the ports a VPN server must open to the whole internet to be of any use (IPsec,
  * OpenVPN, WireGuard, SoftEther), and whether a security group belongs to a VPN server as the
- * template says it (its description, the group's name, the user data of the hosts it guards).
+ * template says it (the group's name or description, the user data of the hosts it guards, or the
+ * template's description calling it a VPN server when the group guards a host).
  */
 import type { Node } from '../parse/yaml.js'
 import { isMap, isScalar, isSeq } from '../parse/yaml.js'
@@ -20,16 +21,26 @@ const VPN_PORTS: { protocols: string[]; from: number; to: number; service: strin
   { protocols: ['tcp'], from: 5555, to: 5555, service: 'SoftEther' }
 ]
 
-const PROTOCOL_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp' }
+/** An `IpProtocol` by name (`tcp`, `udp`), whether written so or as its IANA number. */
+const PROTOCOL_NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp' }
+export const protocolName = (protocol: string): string => PROTOCOL_NUMBERS[protocol] ?? protocol.toLowerCase()
 
 /** The VPN service listening on every port of `from..to` over the protocol, if one does. */
 export function vpnService(protocol: string, from: number, to: number): string | undefined {
-  const name = PROTOCOL_NAMES[protocol] ?? protocol
+  const name = protocolName(protocol)
   return VPN_PORTS.find((p) => p.protocols.includes(name) && p.from <= from && to <= p.to)?.service
 }
 
 /** A VPN product or protocol named as a word. */
 const NAMES_VPN = /\b(?:vpn|openvpn|softether|wireguard|strongswan|libreswan|ipsec)\b/i
+/**
+ * A VPN product or protocol named as a server: "SoftEther VPN server", "WireGuard endpoint". A
+ * template merely mentioning a VPN ("reachable over the corporate VPN") is no VPN server.
+ */
+const CALLS_VPN_SERVER = /\b(?:vpn|openvpn|softether|wireguard|strongswan|libreswan|ipsec) (?:server|gateway|endpoint|concentrator|appliance)s?\b/i
+
+/** What may run a VPN server behind the group. */
+const HOSTS = new Set(['AWS::EC2::Instance', 'AWS::EC2::LaunchTemplate', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::EC2::NetworkInterface'])
 
 const MAX_DEPTH = 12
 
@@ -52,17 +63,21 @@ function userData(ctx: CfnContext, u: Resource): string[] {
 }
 
 /**
- * Where the template calls the group's owner a VPN server, or undefined: the template's
- * `Description`, the group's `GroupName` or `GroupDescription`, or the user data of a host it guards.
+ * Where the template calls the group's owner a VPN server, or undefined: the group's `GroupName`
+ * or `GroupDescription`, the user data of a host it guards, or, when it guards a host, a template
+ * `Description` calling the template a VPN server (the template may hold other groups: without a
+ * host behind this one, the description says nothing of it).
  */
 export function vpnServerEvidence(ctx: CfnContext, r: Resource): string | undefined {
   const v = ctx.template.view
   const group = groupOf(ctx, r)
   if (!group) return undefined
-  if (NAMES_VPN.test(literal(v, v.get(ctx.template.root, 'Description')) ?? '')) return "the template's description names a VPN server"
   for (const key of ['GroupName', 'GroupDescription']) {
     if (NAMES_VPN.test(literal(v, v.get(group.properties, key)) ?? '')) return `the group's \`${key}\` names a VPN server`
   }
-  const host = usersOf(ctx, group).find((u) => userData(ctx, u).some((text) => NAMES_VPN.test(text)))
-  return host ? `the user data of \`${host.logicalId}\`, which the group guards, sets up a VPN server` : undefined
+  const hosts = usersOf(ctx, group).filter((u) => HOSTS.has(u.type))
+  const host = hosts.find((u) => userData(ctx, u).some((text) => NAMES_VPN.test(text)))
+  if (host) return `the user data of \`${host.logicalId}\`, which the group guards, sets up a VPN server`
+  const described = hosts.length > 0 && CALLS_VPN_SERVER.test(literal(v, v.get(ctx.template.root, 'Description')) ?? '')
+  return described ? `the template's description calls it a VPN server, and the group guards \`${hosts[0]!.logicalId}\`` : undefined
 }
