@@ -1899,6 +1899,26 @@ export const kubernetesCases: CaseTable = {
         errors: [{ line: 7, severity: 'high' }]
       },
       {
+        name: "an account key under an access-key name beside another store's secret key (a `${VAR}`): reported",
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: storage\nstringData:\n  AZURE_STORAGE_ACCOUNT: prodstore\n  AZURE_STORAGE_ACCESS_KEY: "q3Z9vN2kT8wL5xR1mB7cY4hJ6dF0gS2aE8uI3oP5tK9nQ1wV7zX4cB6mN8lK2jH5gF3dS1aQ9wE7rT4yU6iO0pA=="\n  S3_SECRET_KEY: "${S3_SECRET_KEY}"\n',
+        errors: [{ line: 7, severity: 'high' }]
+      },
+      {
+        name: 'a long random access key beside its own secret key: a key whatever its name',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: storage\nstringData:\n  ACCESS_KEY: q3Z9vN2kT8wL5xR1mB7cY4hJ6dF0gS2aE8u\n  SECRET_KEY: Zq8vLm2Kp9Xw4RtY7b\n',
+        errors: [{ line: 6, severity: 'high' }, { line: 7, severity: 'high' }]
+      },
+      {
+        name: 'an access key beside the literal secret key of the same store (`S3_`): only the secret key is reported',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: storage\nstringData:\n  S3_ACCESS_KEY: Zq8vLm2Kp9Xw4RtY7b\n  S3_SECRET_ACCESS_KEY: Qx7vN2pLk9RtW4mZ8sJd\n',
+        errors: [{ line: 7, severity: 'high' }]
+      },
+      {
+        name: 'a random-looking access key beside its secret key held in a `${VAR}`: reported',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: storage\nstringData:\n  S3_ACCESS_KEY: Zq8vLm2Kp9Xw4RtY7b\n  S3_SECRET_KEY: "${S3_SECRET_KEY}"\n',
+        errors: [{ line: 6, severity: 'high' }]
+      },
+      {
         name: 'an access key without a secret key beside it is still reported',
         code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: artifacts\nstringData:\n  accessKey: Zq8vLm2Kp9Xw4RtY7b\n',
         errors: [{ line: 6, severity: 'high' }]

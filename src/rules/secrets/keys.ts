@@ -200,6 +200,21 @@ export function namesSecretKey(key: string): boolean {
   return tail.endsWith('secret key') || tail.endsWith('secret access key') || words[words.length - 1] === 'secretkey'
 }
 
+/**
+ * The words before an access key's or secret key's own name (`S3` in `S3_ACCESS_KEY` and
+ * `S3_SECRET_KEY`, none in `accesskey`): which store the key belongs to. Undefined for other keys.
+ */
+export function accessPairPrefix(key: string): string | undefined {
+  const words = keyWords(key)
+  const n = words.length
+  const last = words[n - 1] ?? ''
+  if (last === 'accesskey' || last === 'secretkey') return words.slice(0, -1).join(' ')
+  if (last !== 'key') return undefined
+  if (words[n - 2] === 'secret') return words.slice(0, -2).join(' ')
+  if (words[n - 2] === 'access') return words.slice(0, words[n - 3] === 'secret' ? -3 : -2).join(' ')
+  return undefined
+}
+
 const BOOLEANISH = /^(?:true|false|yes|no|on|off|null|nil|none|undefined|~|enabled|disabled)$/i
 
 /** `true`, `off`, `disabled`, `null`, …: a switch's value, never a secret. */

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-LEEI6TPJ.js";import"./chunk-RJFZYMEQ.js";import"./chunk-QSEYADAE.js";import"./chunk-FM7N5NCH.js";import"./chunk-NJ6DF5CA.js";import"./chunk-L34KCNK2.js";import"./chunk-3JTHR3MG.js";import"./chunk-Z233BFDQ.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-FPHGPMDT.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
