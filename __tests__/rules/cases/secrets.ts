@@ -563,6 +563,7 @@ export const secretsCases: CaseTable = {
       { name: 'setting about passwords', path: 'config/values.yaml', code: 'password_min_length: 12\npassword_policy: strong\n' }
     ],
     invalid: [
+      { name: 'a quoted key before a bare word in a YAML flow mapping: YAML, the value a string', path: 'config/config.yaml', code: 'database: {\n  "host": db.internal,\n  "user": app,\n  "password": Sunshine2024,\n}\n', errors: [{ line: 4, severity: 'high' }] },
       {
         name: "a request example in an OpenAPI description: info, saying why",
         path: 'data/web/api/openapi.yaml',

@@ -327,6 +327,16 @@ function markScriptBlocks(parsed: ReadonlyArray<YamlLine | undefined>, lines: re
   }
 }
 
+/** The lines inside block scalars (`key: |` and deeper lines): text a YAML parser never reads as mappings. */
+function blockScalarLines(parsed: ReadonlyArray<YamlLine | undefined>, lines: readonly string[]): Set<number> {
+  const out = new Set<number>()
+  for (const y of parsed) {
+    if (!y || out.has(y.index) || !BLOCK_SCALAR_HEADER.test(y.rest)) continue
+    for (let j = y.index + 1; j < lines.length && (lines[j].trim() === '' || indentOf(lines[j]) > y.keyIndent); j++) out.add(j)
+  }
+  return out
+}
+
 /** `base64Token,`: a bare name closing an entry, as code writes it after a quoted key. */
 const BARE_NAME_ENTRY = /^[A-Za-z_$][\w$.]{0,200}[,;]$/
 
@@ -343,11 +353,13 @@ function yamlAssignments(lines: readonly string[], starts: number[], scriptLines
   const scripts = scriptLines ?? new Set<number>()
   markScriptBlocks(parsed, lines, scripts)
   const out: Assignment[] = []
+  let blocks: Set<number> | undefined
   for (const y of parsed) {
     if (!y) continue
     const scalar = yamlScalar(y, starts)
-    // `"token": base64Token,` is JavaScript or Python, not YAML (where it would be the string `base64Token,`).
-    const code = scripts.has(y.index) || (y.quotedKey && scalar !== undefined && scalar.start === starts[y.index] + y.restOffset && BARE_NAME_ENTRY.test(scalar.value))
+    // `"token": base64Token,` inside a block scalar is JavaScript or Python. On a YAML line itself (a
+    // flow mapping's `"password": Sunshine2024,`) it is YAML, and the value the string `Sunshine2024`.
+    const code = scripts.has(y.index) || (y.quotedKey && (blocks ??= blockScalarLines(parsed, lines)).has(y.index) && scalar !== undefined && scalar.start === starts[y.index] + y.restOffset && BARE_NAME_ENTRY.test(scalar.value))
     if (scalar) out.push({ key: y.key, line: y.index + 1, ...scalar, ...(code ? { code: true as const } : {}) })
     if (!hasValueKey) continue
     // The first `value:` child of this key or list item: lines indented deeper, until the block ends.
