@@ -1199,9 +1199,10 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
       // `minio123`, `admin`: a default anyone tries first, written into a Secret as anywhere else.
       const wellKnown = credential && isWellKnownPassword(plain)
       // `POSTGRES_PASSWORD` equal to `POSTGRES_USER` or `POSTGRES_DB` of the same Secret: a default
-      // anyone reading the user or database name guesses.
+      // anyone reading the user or database name guesses. Only a word someone typed (`penpot`): a
+      // random value (`Xk9mP2vLq8Rw`) reused as the database name is still a generated secret.
       const typed = plain.trim()
-      const same = credential && !wellKnown && typed.length >= 3 ? siblings().filter((e) => e.key !== key && e.plain.trim() === typed) : []
+      const same = credential && !wellKnown && typed.length >= 3 && typedAsName(typed) ? siblings().filter((e) => e.key !== key && e.plain.trim() === typed) : []
       // A user name or access key first, then a database name: the login is what a reader is told of first.
       const login = same.find((e) => namesIdentityOrAddress(e.key) || namesAccessKey(e.key)) ?? same.find((e) => namesDatabase(e.key))
       const why = wellKnown ? WELL_KNOWN_DEFAULT : login ? `the same as ${quoteKey(login.key)} beside it (a default login: medium)` : undefined
@@ -1209,6 +1210,11 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
       out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end: start + value.length, line: lineIndex + 1, message, value, ...(credential ? {} : { locateOnly: true as const }), ...(why ? { severity: 'medium' as const } : {}) })
     }
   }
+}
+
+/** `penpot`, `shop-devenv`, `app2024`: a name someone typed, not a generator's output. */
+function typedAsName(value: string): boolean {
+  return !looksRandom(value) && isWordsAndNumber(value)
 }
 
 /**
@@ -1547,7 +1553,8 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     // default, guessable by anyone who reads the user name, not a secret someone chose. Still worth a look, not high.
     // User names first, then database names: the login is what a reader is told of first.
     identities ??= [...assignments.filter((b) => namesIdentityOrAddress(b.key)), ...assignments.filter((b) => namesDatabase(b.key) && !namesIdentityOrAddress(b.key))].filter((b) => b.value.length >= 3)
-    const login = awsSecret ? undefined : identities.find((b) => b.key !== a.key && b.value.trim() === value && Math.abs(b.line - a.line) <= SIBLING_SPAN)
+    // Only a word someone typed: a random value reused as the database name is still generated.
+    const login = awsSecret || !typedAsName(value) ? undefined : identities.find((b) => b.key !== a.key && b.value.trim() === value && Math.abs(b.line - a.line) <= SIBLING_SPAN)
     const trustStore = namesTrustStorePassword(a.key)
     const temporary = isTemporaryPassword(words)
     const why = trustStore ? TRUSTSTORE : temporary ? TEMPORARY_PASSWORD : login ? `the same as ${quoteKey(login.key)} beside it (a default login: medium)` : awsSecret ? undefined : whyDefaultValue(cls, value, words, file)

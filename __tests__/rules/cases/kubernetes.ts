@@ -1919,6 +1919,11 @@ export const kubernetesCases: CaseTable = {
         errors: [{ line: 6, severity: 'high' }]
       },
       {
+        name: 'a random password reused as the database name: generated, not a default login (high)',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\nstringData:\n  POSTGRES_DB: "Xk9mP2vLq8Rw"\n  POSTGRES_PASSWORD: "Xk9mP2vLq8Rw"\n',
+        errors: [{ line: 8, severity: 'high', message: /^(?!.*default login)/ }]
+      },
+      {
         name: 'an access key without a secret key beside it is still reported',
         code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: artifacts\nstringData:\n  accessKey: Zq8vLm2Kp9Xw4RtY7b\n',
         errors: [{ line: 6, severity: 'high' }]

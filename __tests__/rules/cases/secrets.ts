@@ -609,6 +609,7 @@ export const secretsCases: CaseTable = {
         errors: [{ line: 2, severity: 'high' }]
       },
       { name: 'a pass that is a password, with no action above it', path: 'config/ftp.yaml', code: 'ftp:\n  user: uploader\n  pass: Wq8-zr4Lm\n', errors: [{ line: 3 }] },
+      { name: 'a random password reused as the database name: generated, not a default login (high)', path: 'docker/dev/defaults.env', code: 'POSTGRES_DB=Xk9mP2vLq8Rw\nPOSTGRES_PASSWORD=Xk9mP2vLq8Rw\n', errors: [{ line: 2, severity: 'high', message: /^(?!.*default login)/ }] },
       { name: 'a password equal to the user name beside it: a default login, medium', path: 'docker/dev/defaults.env', code: 'APP_DB_USERNAME=shopfront\nAPP_DB_PASSWORD=shopfront\n', errors: [{ line: 2, severity: 'medium', message: /the same as `APP_DB_USERNAME`/ }] },
       {
         name: "a password equal to the database name in a container's env block: a default login, medium",
