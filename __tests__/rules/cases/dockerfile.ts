@@ -403,7 +403,10 @@ export const dockerfileCases: CaseTable = {
         ['a crontab copied into /etc/cron.d, whose user lines are not in the Dockerfile', 'COPY jobs /etc/cron.d/jobs\n'],
         ['a cron.d line naming root', "RUN echo '*/5 * * * * root /app/sync' > /etc/cron.d/sync\n"],
         ["nobody's crontab, but the image exposes a port", "RUN echo '* * * * * /a' >> /var/spool/cron/crontabs/nobody\nEXPOSE 8080\n"],
-        ['no crontab written at all (the base image may hold root ones)', '']
+        ['no crontab written at all (the base image may hold root ones)', ''],
+        ["Alpine's root crontab (/etc/crontabs/root) beside app's", "RUN echo '*/5 * * * * /a' > /etc/crontabs/root && echo '0 * * * * /b' > /var/spool/cron/crontabs/app\n"],
+        ["a root crontab copied into /etc/crontabs beside nobody's", "COPY root.cron /etc/crontabs/root\nRUN echo '* * * * * /a' >> /var/spool/cron/crontabs/nobody\n"],
+        ["an entrypoint script run before it, beside nobody's crontab", "RUN echo '* * * * * /a' >> /var/spool/cron/crontabs/nobody\nENTRYPOINT [\"/entrypoint.sh\"]\n"]
       ].map(([name, lines]) => ({
         name: `crond as the command with ${name}: medium`,
         code: `FROM alpine:3.20\nUSER root\n${lines}CMD ["crond", "-f"]\n`,
@@ -420,6 +423,7 @@ export const dockerfileCases: CaseTable = {
         code: 'FROM php:8.3-apache\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends cron=3.0pl1-162\nEXPOSE 80\nENTRYPOINT ["/entrypoint.sh"]\n',
         errors: [{ line: 2, severity: 'high' }]
       },
+      { name: "crond with only app's crontab in /etc/crontabs, no port: low", code: "FROM alpine:3.20\nUSER root\nRUN echo '0 * * * * /b' > /etc/crontabs/app\nCMD [\"crond\", \"-f\"]\n", errors: [{ line: 2, severity: 'low', message: /\(`app`\)/ }] },
       { name: 'crond behind tini: medium', code: 'FROM alpine:3.20\nUSER root\nENTRYPOINT ["/sbin/tini", "--"]\nCMD ["crond", "-f"]\n', errors: [{ line: 2, severity: 'medium', message: /`crond`/ }] },
       {
         name: 'cron installed, the entrypoint a program rather than a script: still high',

@@ -144,10 +144,15 @@ const CRON_DAEMON = /^(?:cron|crond|cronie|dcron)$/
 function cronDaemon(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>): string | undefined {
   const baseName = (w: string): string => w.slice(w.lastIndexOf('/') + 1)
   const entrypoint = commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT')
-  const command = [...entrypoint, ...commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')]
+  const cmd = commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')
+  const command = [...entrypoint, ...cmd]
   // The program the container runs: the first word past an init wrapper (`tini --`), not an argument (`app --mode cron`).
-  const program = command.map(baseName).find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(w))
+  const firstProgram = (words: string[]): string | undefined => words.map(baseName).find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(w))
+  const program = firstProgram(command)
   if (program !== undefined && CRON_DAEMON.test(program)) return program
+  // `CMD ["crond", "-f"]` handed to an entrypoint script (which runs it after its own steps, as root).
+  const handed = firstProgram(cmd)
+  if (entrypoint.length > 0 && handed !== undefined && CRON_DAEMON.test(handed)) return handed
   // Installed only: the entrypoint has to be a script, which may start it (`/entrypoint.sh`), and the
   // image serves nothing (no EXPOSE): a web app's script that also starts cron runs the app as root too.
   if (entrypoint.length === 0 || chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))) return undefined
@@ -165,8 +170,12 @@ function cronDaemon(ctx: Context, stages: Stage[], chain: number[], runs: Readon
   return undefined
 }
 
-/** A per-user crontab file: `/var/spool/cron/crontabs/<user>` (busybox, Debian) or `/var/spool/cron/<user>` (cronie). */
-const USER_CRONTAB = /\/var\/spool\/cron\/(?:crontabs\/)?([A-Za-z_][\w.-]*)/g
+/**
+ * A per-user crontab file: `/var/spool/cron/crontabs/<user>` (busybox, Debian), `/var/spool/cron/<user>`
+ * (cronie) or `/etc/crontabs/<user>` (Alpine's busybox crond, where `root`'s ships).
+ */
+const USER_CRONTAB = /(?:\/var\/spool\/cron\/(?:crontabs\/)?|\/etc\/crontabs\/)([A-Za-z_][\w.-]*)/g
+const COPIED_USER_CRONTAB = /^(?:var\/spool\/cron\/(?:crontabs\/)?|etc\/crontabs\/)([A-Za-z_][\w.-]*)$/
 /** The system crontabs, whose lines name the user of each job, and the folders cron or busybox's periodic run as root. */
 const SYSTEM_CRONTAB = /\/etc\/(?:crontab|cron\.d)\b/
 const ROOT_CRON_FOLDER = /\/etc\/(?:cron\.(?:hourly|daily|weekly|monthly)|periodic)\b/
@@ -204,8 +213,8 @@ function crontabUsers(stages: Stage[], chain: number[], runs: ReadonlyMap<Instru
       } else if (keyword === 'COPY' || keyword === 'ADD') {
         const stage = { ...stages[index], body: [ins] }
         for (const path of copiedPaths(stage)) {
-          if (/^etc\/(?:crontab|cron\.|periodic)/.test(path)) return undefined
-          const owner = /^var\/spool\/cron\/(?:crontabs\/)?([A-Za-z_][\w.-]*)$/.exec(path)?.[1]
+          const owner = COPIED_USER_CRONTAB.exec(path)?.[1]
+          if (owner === undefined && /^etc\/(?:crontab|cron\.|periodic)/.test(path)) return undefined
           if (owner !== undefined) users.push(owner)
         }
       }
@@ -287,7 +296,10 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
       const cron = cronDaemon(ctx, stages, chain, runs)
       const owners = cron ? crontabUsers(stages, chain, runs) : undefined
       const program = commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT').concat(commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD'))
-      const startsDaemon = program.some((w) => w === cron || w.endsWith(`/${cron}`))
+      // The daemon is the first program the container runs (past an init wrapper): an entrypoint
+      // script run before `CMD crond` runs as root too, and what it does is not read here.
+      const first = program.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(w.slice(w.lastIndexOf('/') + 1)))
+      const startsDaemon = first !== undefined && (first === cron || first.endsWith(`/${cron}`))
       const exposes = chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))
       if (cron && startsDaemon && !exposes && owners !== undefined && owners.every((u) => !isRootUser(u))) {
         const names = [...new Set(owners)].map((u) => `\`${u}\``).join(', ')
