@@ -174,10 +174,19 @@ export const dockerfileCases: CaseTable = {
       { name: 'npm run test split over ENTRYPOINT and CMD: low', code: 'FROM node:20.11\nCOPY . /app\nRUN npm ci\nENTRYPOINT ["npm"]\nCMD ["run", "test:e2e"]\n', errors: [{ line: 1, severity: 'low', message: /its command runs `npm run test`/ }] },
       {
         name: 'a toolbox image (CLIs on a language runtime, no CMD, ENTRYPOINT or EXPOSE): low, saying so',
-        code: 'FROM python:3.10.2-slim\nRUN apt-get update && apt-get install --no-install-recommends -y make=4.3-4.1 && rm -rf /var/lib/apt/lists/*\nCOPY . /usr/src/app\n',
+        code: 'FROM python:3.10.2-slim\nRUN apt-get update && apt-get install --no-install-recommends -y make=4.3-4.1 && rm -rf /var/lib/apt/lists/*\nCOPY scripts/ /usr/local/bin/\n',
         errors: [{ line: 1, severity: 'low', message: /root for `python`, but it is a toolbox image: a language-runtime or OS base with no CMD, ENTRYPOINT or EXPOSE/ }]
       },
       { name: 'a toolbox image built on a local stage of an OS base: low', code: 'FROM ubuntu:24.04 AS tools\nRUN mkdir /work\nFROM tools\nCOPY bin/ /usr/local/bin/\n', errors: [{ line: 3, severity: 'low', message: /toolbox image/ }] },
+      ...[
+        ['COPY . /app', 'the checkout'],
+        ['COPY src /app/src', 'its src folder'],
+        ['ADD ./ /app', 'the checkout by ADD']
+      ].map(([copy, what]) => ({
+        name: `a runtime base with no command that copies ${what} in: an application image whose command compose or k8s gives, medium`,
+        code: `FROM python:3.12-slim\n${copy}\nRUN pip install --no-cache-dir -r /app/requirements.txt\nWORKDIR /app\n`,
+        errors: [{ line: 1, severity: 'medium' as const, message: /^(?!.*toolbox)/ }]
+      })),
       { name: 'a runtime base with no command that exposes a port: medium', code: 'FROM python:3.12-slim\nCOPY . /app\nEXPOSE 8000\n', errors: [{ line: 1, severity: 'medium' }] },
       { name: 'a parent stage declaring the command: medium', code: 'FROM node:20.11 AS base\nCMD ["node", "server.js"]\nFROM base\nCOPY . /app\n', errors: [{ line: 3, severity: 'medium' }] },
       { name: "a server base with no command of the file's own: its CMD starts the server, medium", code: 'FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\n', errors: [{ line: 1, severity: 'medium' }] },

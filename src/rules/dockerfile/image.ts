@@ -254,6 +254,22 @@ function copiedPaths(stage: Stage): Set<string> {
   return paths
 }
 
+/** A build-context source that is an application's code: the whole checkout or its `src` folder. */
+const CONTEXT_SOURCE = /^(?:\.\/?|(?:\.\/)?src\/?)$/
+
+/** Whether the image's stages COPY or ADD application source from the build context (`COPY . /app`, `ADD src /src`). */
+function copiesContextSource(stages: Stage[], chain: number[]): boolean {
+  return chain.some((i) =>
+    stages[i].body.some((ins) => {
+      const keyword = ins.getKeyword()
+      if (keyword !== 'COPY' && keyword !== 'ADD') return false
+      if (keyword === 'COPY' && copyFrom(ins as Copy) !== undefined) return false
+      const args = parseJsonArray((ins.getArgumentsContent() ?? '').trim()) ?? ins.getArguments().map((a) => a.getValue())
+      return args.slice(0, -1).some((source) => !source.startsWith('--') && CONTEXT_SOURCE.test(source))
+    })
+  )
+}
+
 /**
  * Whether the image is a scratch image that only carries files: it sets no command, or its
  * command's program is an archive or app package it copied in (`ENTRYPOINT ["/app.apk"]`, for
@@ -332,8 +348,10 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
     return
   }
   // A toolbox image (CLIs on a runtime or OS base) sets no command and exposes nothing: what runs in
-  // it is what `docker run` or a CI job names, usually a one-off command rather than a service.
-  if (base !== undefined && isRuntimeOrOsBase(base) && !chain.some((i) => stages[i].body.some((x) => ['CMD', 'ENTRYPOINT', 'EXPOSE'].includes(x.getKeyword())))) {
+  // it is what `docker run` or a CI job names, usually a one-off command rather than a service. One
+  // that copies the checkout in (`COPY . /app`) is an application image whose command compose or a
+  // Kubernetes manifest gives: not a toolbox.
+  if (base !== undefined && isRuntimeOrOsBase(base) && !copiesContextSource(stages, chain) && !chain.some((i) => stages[i].body.some((x) => ['CMD', 'ENTRYPOINT', 'EXPOSE'].includes(x.getKeyword())))) {
     emit(
       ctx,
       R.noUser,
