@@ -233,12 +233,15 @@ function resourceReach(obj: K8sObject, groups: (string | undefined)[], resources
 
 /**
  * An RBAC finding on a file its folder's kustomization leaves out (and no other kustomization in
- * view names): that build does not create the object, so the grant is info, saying why.
+ * view names): that build does not create the object, so the grant is low at most, saying why.
+ * Not info: whoever adds the kustomization decides what it leaves out, and `kubectl apply -f` on
+ * the folder still applies the file.
  */
 function reportGrant(ctx: CheckContext, rule: typeof K8S.rbacWildcard | typeof K8S.clusterAdminBinding, line: number, message: string, severity?: Reach['severity']): Finding {
   if (ctx.leftOutBy === undefined) return ctx.report(rule, line, message, severity ? { severity } : {})
-  const why = `\`${ctx.leftOutBy}\` leaves this file out and no kustomization in view names it, so that build does not create it`
-  return ctx.report(rule, line, `${message} (${why}: info.)`, { severity: 'info' })
+  const lowered = severity === 'info' ? 'info' : 'low'
+  const why = `\`${ctx.leftOutBy}\` leaves this file out and no kustomization in view names it, so that build does not create it, though \`kubectl apply -f\` on the folder would`
+  return ctx.report(rule, line, `${message} (${why}: ${lowered}.)`, { severity: lowered })
 }
 
 export function checkRole(ctx: CheckContext, obj: K8sObject): Finding[] {
