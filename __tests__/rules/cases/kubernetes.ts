@@ -1442,8 +1442,13 @@ export const kubernetesCases: CaseTable = {
       ...['/var/run/mesh-agent', '/run/mesh-agent/', '/var/lib/mesh-agent', '/opt/mesh/agent'].map((path) => ({
         name: `a node agent (DaemonSet, unprivileged) that has its own folder ${path} created: low`,
         code: nodeAgent(path),
-        errors: [{ line: lineOf(nodeAgent(path), `path: ${path}`), severity: 'low' as const, message: /\(low: DaemonSet `mesh-agent` is a node agent that has the kubelet create this folder when it is missing \(`type: DirectoryOrCreate`\); outside the node's system paths, it is a folder made for that agent, not the host's own data\)$/ }]
+        errors: [{ line: lineOf(nodeAgent(path), `path: ${path}`), severity: 'low' as const, message: /\(low: DaemonSet `mesh-agent` is a node agent that has the kubelet create this folder when it is missing \(`type: DirectoryOrCreate`\), and the folder is named after its name `mesh-agent`; outside the node's system paths, it is a folder made for that agent, not the host's own data\)$/ }]
       })),
+      {
+        name: "a node agent's DirectoryOrCreate folder named after its app label, not its name: low, naming the label",
+        code: nodeAgent('/var/lib/meshd').replace('    spec:\n      containers:', '    metadata:\n      labels:\n        app.kubernetes.io/name: MeshD\n    spec:\n      containers:'),
+        errors: [{ line: lineOf(nodeAgent('/var/lib/meshd'), 'path: /var/lib/meshd') + 3, severity: 'low', message: /named after its `app\.kubernetes\.io\/name` label `MeshD`;/ }]
+      },
       ...[
         ["the host's network namespaces", nodeAgent('/var/run/netns')],
         ['/tmp', nodeAgent('/tmp')],
@@ -1455,7 +1460,12 @@ export const kubernetesCases: CaseTable = {
         ['a top-level folder', nodeAgent('/mesh-agent')],
         ['a folder that must exist already (type Directory)', nodeAgent('/var/run/mesh-agent', 'Directory')],
         ['a folder with no type', nodeAgent('/var/run/mesh-agent', '')],
-        ['a Deployment, no node agent', nodeAgent('/var/run/mesh-agent').replace('kind: DaemonSet', 'kind: Deployment')]
+        ['a Deployment, no node agent', nodeAgent('/var/run/mesh-agent').replace('kind: DaemonSet', 'kind: Deployment')],
+        // The type is the author's to write: the kubelet's, k3s's, CNI's and the control plane's folders stay the node's.
+        ["the kubelet's pods folder", nodeAgent('/var/lib/kubelet/pods')],
+        ["the kubelet's folder named after the agent", nodeAgent('/var/lib/kubelet/mesh-agent')],
+        ["k3s's state", nodeAgent('/var/lib/rancher/k3s')],
+        ['a folder of another program, not named after the agent', nodeAgent('/var/lib/postgresql')]
       ].map(([what, code]) => ({ name: `a node agent's DirectoryOrCreate mount of ${what}: medium`, code, errors: [{ line: lineOf(code, 'path: /'), severity: 'medium' as const }] })),
       ...[
         ['a privileged container that is no node plugin', 'privileged: true', 'HostToContainer']

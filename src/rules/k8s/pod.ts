@@ -2,7 +2,7 @@
 import type { Finding, RuleMeta } from '../../types.js'
 import { isSeq, type Node } from '../parse/yaml.js'
 import { K8S } from './meta.js'
-import { containersOf, isFalse, isTrue, numberAt, runsPauseImage, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { containersOf, isFalse, isTrue, labelsOf, numberAt, runsPauseImage, type Container, type K8sObject, type PodSpec } from './objects.js'
 import type { CheckContext } from './containers.js'
 import type { DocView } from './view.js'
 import { selectorMatches } from './selectors.js'
@@ -382,6 +382,14 @@ const SYSTEM_HOST_TREES = ['/etc', '/root', '/home', '/proc', '/sys', '/dev', '/
  */
 const SYSTEM_RUN_FOLDERS = ['docker', 'containerd', 'crio', 'cri-dockerd', 'runc', 'crun', 'podman', 'k3s', 'systemd', 'dbus', 'udev', 'netns', 'lock', 'user', 'log', 'mount', 'secrets', 'openvswitch', 'libvirt', 'sshd', 'utmp', 'xtables.lock']
 const SYSTEM_RUN_TREES = ['/run', '/var/run'].flatMap((run) => SYSTEM_RUN_FOLDERS.map((folder) => `${run}/${folder}`))
+/**
+ * Further trees that a DaemonSet asking for `DirectoryOrCreate` does not make its own: the
+ * kubelet's whole state (pods' volumes and tokens, plugins), k3s/RKE's, CNI's configuration and
+ * binaries, the control plane's configuration and the runtimes' state. The `type` is the author's
+ * to write, so it says nothing about whose folder these are. (A recognised CNI/CSI node plugin is
+ * judged on `SYSTEM_HOST_TREES` alone: it needs, say, `/var/lib/kubelet/pods` or `/opt/cni/bin`.)
+ */
+const NODE_AGENT_SYSTEM_TREES = ['/var/lib/kubelet', '/var/lib/rancher', '/var/lib/cni', '/opt/cni', '/etc/kubernetes', '/var/lib/containerd', '/var/lib/docker']
 /** Folders that are system paths themselves but whose subfolders may be a plugin's own (`/var/lib/longhorn`, `/var/run/ztunnel`). */
 const SYSTEM_HOST_PARENTS = new Set(['/', '/var', '/var/lib', '/var/lib/kubelet', '/var/cache', '/var/spool', '/var/opt', '/var/local', '/opt', '/mnt', '/media', '/srv', '/run', '/var/run', '/tmp', '/var/tmp'])
 
@@ -426,11 +434,40 @@ function ownHostFolder(obj: K8sObject, pod: PodSpec, volume: Node, volumeName: s
       ? `the privileged container \`${plugin.c.name}\` mounting it is ${nodePluginClause(plugin.need!)}, and its privilege is reported on its own; ${outside}`
       : `the container \`${plugin.c.name}\` mounting it is ${nodePluginClause(plugin.need!)}; ${outside}`
   }
-  const depth = trimmedHostPath(path).split('/').filter((part) => part !== '').length
-  if (obj.kind === 'DaemonSet' && mounters.length > 0 && depth >= 2 && v.str(v.get(hostPath, 'type')) === 'DirectoryOrCreate') {
-    return `DaemonSet \`${obj.name}\` is a node agent that has the kubelet create this folder when it is missing (\`type: DirectoryOrCreate\`); outside the node's system paths, it is a folder made for that agent, not the host's own data`
+  const parts = trimmedHostPath(path).split('/').filter((part) => part !== '')
+  const trimmed = `/${parts.join('/')}`
+  if (NODE_AGENT_SYSTEM_TREES.some((root) => trimmed === root || trimmed.startsWith(`${root}/`))) return undefined
+  if (obj.kind === 'DaemonSet' && mounters.length > 0 && parts.length >= 2 && v.str(v.get(hostPath, 'type')) === 'DirectoryOrCreate') {
+    const named = agentNameOfFolder(obj, parts[parts.length - 1]!)
+    if (named === undefined) return undefined
+    return `DaemonSet \`${obj.name}\` is a node agent that has the kubelet create this folder when it is missing (\`type: DirectoryOrCreate\`), and the folder is named after its ${named}; outside the node's system paths, it is a folder made for that agent, not the host's own data`
   }
   return undefined
+}
+
+/**
+ * What of a DaemonSet the last part of a host folder is named after (`name \`ztunnel\``), or
+ * undefined: its name, or its pod template's or its own `app`/`app.kubernetes.io/name` label,
+ * case-insensitively, either holding the other (`/var/run/ztunnel` for `istio-ztunnel`,
+ * `/var/lib/agent-data` for `agent`). A folder the agent is not named by may be any other
+ * software's, whatever `type` the author wrote.
+ */
+function agentNameOfFolder(obj: K8sObject, folder: string): string | undefined {
+  const v = obj.view
+  const f = folder.toLowerCase()
+  const labels = [labelsOf(v, v.at(obj.node, ['spec', 'template', 'metadata', 'labels'])), labelsOf(v, v.at(obj.node, ['metadata', 'labels']))]
+  const candidates: [string, string | undefined][] = [
+    ['name', obj.name],
+    ...labels.flatMap((l) => (['app', 'app.kubernetes.io/name'] as const).map((key): [string, string | undefined] => [`\`${key}\` label`, Object.hasOwn(l, key) ? l[key] : undefined]))
+  ]
+  // Three characters at least on the shorter side, so that `/x/a` does not match every agent with an `a`.
+  const fits = (name: string): boolean => {
+    const n = name.toLowerCase()
+    const shorter = Math.min(n.length, f.length)
+    return shorter >= 3 && (f.includes(n) || n.includes(f))
+  }
+  const hit = candidates.find(([, name]) => name !== undefined && fits(name))
+  return hit ? `${hit[0]} \`${hit[1]}\`` : undefined
 }
 
 /** A PersistentVolume backed by a node directory is a hostPath mount for whoever claims it. */
