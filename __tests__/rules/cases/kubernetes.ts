@@ -1630,9 +1630,14 @@ export const kubernetesCases: CaseTable = {
       { name: 'read-only on every resource of a built-in group other than core: medium', code: ROLE('  - apiGroups: [apps]\n    resources: ["*"]\n    verbs: [list]\n'), errors: [{ line: 6, severity: 'medium' }] },
       {
         name: 'every verb on a status subresource of a built-in group: low, as status takes get, update and patch only',
-        code: ROLE('  - apiGroups: [networking.k8s.io]\n    resources: [ingresses/status]\n    verbs: ["*"]\n'),
-        errors: [{ line: 6, severity: 'low', message: /status subresources \(`ingresses\/status`\) \(a status subresource serves only get, update and patch, .*: low\.\)$/ }]
+        code: ROLE('  - apiGroups: [apps]\n    resources: [deployments/status]\n    verbs: ["*"]\n'),
+        errors: [{ line: 6, severity: 'low', message: /status subresources \(`deployments\/status`\) \(a status subresource serves only get, update and patch, .*: low\.\)$/ }]
       },
+      ...[['networking.k8s.io', 'ingresses/status'], ['gateway.networking.k8s.io', 'gateways/status'], ['gateway.networking.k8s.io', 'httproutes/status']].map(([group, resource]) => ({
+        name: `every verb on ${resource} (addresses external-dns and load-balancer controllers act on): medium, saying it steers traffic`,
+        code: ROLE(`  - apiGroups: [${group}]\n    resources: [${resource}]\n    verbs: ["*"]\n`),
+        errors: [{ line: 6, severity: 'medium' as const, message: new RegExp(`but what \`${resource.replace('/', '\\/')}\` reports steers traffic .*external-dns publishes\\)$`) }]
+      })),
       { name: "every verb on a custom resource's status only: low", code: ROLE('  - apiGroups: [jobs.example.io]\n    resources: [runs/status, batches/status]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'low' }] },
       {
         name: "every verb on a pod's status (its IPs, which its Service endpoints follow): medium, saying it steers traffic",

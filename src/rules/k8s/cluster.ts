@@ -88,9 +88,12 @@ const onlyStatus = (resources: (string | undefined)[]): boolean =>
 /**
  * Status subresources whose content the cluster acts on: a Service's load-balancer address
  * (traffic to it is sent there), a pod's IPs (its Service endpoints follow them), a node's
- * addresses (where the API server reaches its kubelet). Writing them steers traffic.
+ * addresses (where the API server reaches its kubelet), an Ingress's or a Gateway's addresses
+ * (external-dns publishes DNS records pointing there, load-balancer controllers read them), and
+ * an HTTPRoute's accepted parents (external-dns publishes a route's hosts on the Gateways its
+ * status names). Writing them steers traffic.
  */
-const STEERING_STATUS = new Set(['services/status', 'pods/status', 'nodes/status'])
+const STEERING_STATUS = new Set(['services/status', 'pods/status', 'nodes/status', 'ingresses/status', 'gateways/status', 'httproutes/status'])
 
 /**
  * Cluster-scoped resources of the built-in API groups, by group: a Role's rules match requests
@@ -164,6 +167,12 @@ function wildcardReach(groups: (string | undefined)[], resources: (string | unde
     const names = resources as string[]
     return { severity: 'low', why: `it is limited to status subresources (${quoted(names)}) (a status subresource serves only get, update and patch, which report state and change no workload: low.)` }
   }
+  // Writes on a status that steers traffic, in a built-in group or a CRD's (Gateway API): said so, whatever the group.
+  if (onlyStatus(resources) && writes) {
+    const names = resources as string[]
+    const steering = names.filter((r) => STEERING_STATUS.has(r.toLowerCase()))
+    return medium(`it is limited to status subresources (${quoted(names)}), but what ${quoted(steering)} ${steering.length > 1 ? 'report steers' : 'reports steers'} traffic (a Service's load-balancer address, a pod's IPs its endpoints follow, a node's addresses, an Ingress's or a Gateway's addresses and a route's accepted Gateways, which external-dns publishes)`)
+  }
   const builtIn = everyGroup ? [...BUILT_IN_GROUPS] : named.filter((g) => BUILT_IN_GROUPS.has(g))
   // Only custom groups (an operator's own resources): medium however wide the verbs.
   if (builtIn.length === 0) {
@@ -187,10 +196,6 @@ function wildcardReach(groups: (string | undefined)[], resources: (string | unde
   if (sensitiveSub !== undefined) return high(`it reaches the \`${sensitiveSub}\` subresource of every resource, so ${SENSITIVE_SUBRESOURCES.get(sensitiveSub)!}`)
   if (!writes) return medium('it is limited to read-only verbs (get, list, watch)')
   const where = everyGroup ? ' in every API group' : ''
-  if (onlyStatus(names)) {
-    const steering = names.filter((r) => STEERING_STATUS.has(r.toLowerCase()))
-    return medium(`it is limited to status subresources (${quoted(names)}), but what ${quoted(steering)} ${steering.length > 1 ? 'report steers' : 'reports steers'} traffic (a Service's load-balancer address, a pod's IPs its endpoints follow, a node's addresses)`)
-  }
   if (subresources.every((sub) => sub !== undefined)) {
     const subs = [...new Set(subresources as string[])]
     const does = subs.map((sub) => `\`${sub}\` ${ORDINARY_SUBRESOURCES.get(sub) ?? 'is no Secret, exec, proxy, token or approval subresource'}`).join('; ')
