@@ -474,7 +474,12 @@ export const workflowCases: CaseTable = {
         ['an OIDC token', scriptClusterJob('pull_request', '    permissions:\n      id-token: write\n')],
         ['a self-hosted runner', scriptClusterJob('pull_request').replace('runs-on: ubuntu-latest', 'runs-on: [self-hosted, linux]')],
         ["a runner label that is not one of GitHub's images", scriptClusterJob('pull_request').replace('runs-on: ubuntu-latest', 'runs-on: oracle-vm-16cpu')],
-        ['a secret read', scriptClusterJob('pull_request', '', '        env:\n          KUBECONFIG_DATA: ${{ secrets.TEST_KUBECONFIG }}\n')]
+        ['a secret read', scriptClusterJob('pull_request', '', '        env:\n          KUBECONFIG_DATA: ${{ secrets.TEST_KUBECONFIG }}\n')],
+        // A configuration variable reaches forks' pull requests too, and may hold a kubeconfig as a secret would.
+        ['a configuration variable read', scriptClusterJob('pull_request', '', '        env:\n          KUBECONFIG_B64: ${{ vars.KUBECONFIG_B64 }}\n')],
+        ['a KUBECONFIG env', scriptClusterJob('pull_request', '', '        env:\n          KUBECONFIG: /etc/ci/staging.yaml\n')],
+        ['a --kubeconfig flag', scriptClusterJob().replace('kubectl apply -f -', 'kubectl apply --kubeconfig /etc/ci/staging.yaml -f -')],
+        ['--server and --token flags', scriptClusterJob().replace('kubectl apply -f -', 'kubectl apply --server=https://staging.example.com --token="$CI_TOKEN" -f -')]
       ].map(([name, code]) => ({ name: `a pull_request job applying manifests after a project script, with ${name}`, code, errors: [{ line: 6 }] })),
       {
         name: 'a kind e2e job that also logs in to AWS and fetches an EKS kubeconfig',

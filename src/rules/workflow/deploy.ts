@@ -76,7 +76,10 @@ const CLOUD_LOGIN_ACTIONS = new Set(['aws-actions/configure-aws-credentials', 'a
 /** Deploy commands that go through the kube context (the throwaway cluster's, once it is created). */
 const KUBE_DEPLOY = /\b(kubectl|helm|helmfile)\s/
 const REAL_CLUSTER_COMMAND = /\b(aws\s+eks\s+update-kubeconfig|gcloud\s+container\s+clusters\s+get-credentials|az\s+aks\s+get-credentials|doctl\s+kubernetes\s+cluster\s+kubeconfig)\b/
-const KUBE_SECRET = /\bsecrets\.\w*kube/i
+// A kubeconfig in a secret or a configuration variable (`vars.KUBECONFIG_B64`): both are the repository's to set.
+const KUBE_SECRET = /\b(?:secrets|vars)\.\w*kube/i
+/** A kubectl/helm flag or assignment handing a cluster's address or credentials to the command. */
+const CLUSTER_CREDENTIAL_COMMAND = /(?:^|\s)--(?:kubeconfig|token|server)(?:=|\s)|\bKUBECONFIG=/
 /** Verbs of a project script or task that tears down what its deploy counterpart stood up (`make destroy-ide` after `make deploy-ide`). */
 const TEARDOWN_VERBS = ['destroy', 'teardown', 'tear-down', 'delete', 'down', 'undeploy', 'uninstall', 'remove']
 /**
@@ -542,7 +545,17 @@ function reachesNothingShared(ctx: CheckContext, job: JobModel): boolean {
   if (job.uses !== undefined || labels.length === 0 || !labels.every((l) => GITHUB_HOSTED_LABEL.test(l.trim()))) return false
   const triggers = [...ctx.wf.triggers].filter((t) => !skipsEvent(job, t))
   if (triggers.length === 0 || triggers.some((t) => t !== 'pull_request')) return false
-  return tokenIsReadOnly(ctx.wf, job) && !jobTextSome(ctx, job, readsSecretBeyondToken)
+  // A configuration variable (`vars.*`) reaches every pull request, forks' too, so it may hold what a secret would.
+  if (!tokenIsReadOnly(ctx.wf, job) || jobTextSome(ctx, job, (text) => readsSecretBeyondToken(text) || readsVariable(text))) return false
+  // A cluster's address or credentials handed to a command, or a KUBECONFIG set, point at a cluster the runner did not stand up.
+  const envs = [ctx.wf.env, job.env, ...job.steps.map((st) => st.node.get('env', true))]
+  if (envs.some((env) => isMap(env) && env.items.some((pair) => isScalar(pair.key) && String(pair.key.value) === 'KUBECONFIG'))) return false
+  return !job.steps.some((st) => CLUSTER_CREDENTIAL_COMMAND.test(commandsOf(st)))
+}
+
+/** Whether text holds a `${{ }}` expression that reads the `vars` context (the repository's configuration variables). */
+function readsVariable(text: string): boolean {
+  return findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'vars' || p.startsWith('vars.')))
 }
 
 function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | undefined {
