@@ -609,6 +609,12 @@ export const cloudformationCases: CaseTable = {
         { severity: 'low', message: /opens port 500 to 0\.0\.0\.0\/0 \(IPsec IKE over UDP, and the template's description calls it a VPN server, and the group guards `Server`: clients connect from anywhere, so the port is open by design: low\)$/ },
         'IPsec on a host of a template described as a VPN server: low'
       ),
+      at(
+        guarding(VPN_HOST, rule(1194, 1194, '0.0.0.0/0', 'udp'), "Description: 'VPC: highly available SoftEther VPN bastion host/instance'\n"),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'low', message: /OpenVPN over UDP, and the template's description calls it a VPN server/ },
+        'a template described as a VPN bastion host, on its host: low'
+      ),
       at(sg(rule(500, 500, '0.0.0.0/0', 'udp'), "Description: 'A highly available SoftEther VPN server'\n"), 'CidrIp: 0.0.0.0/0', { severity: 'medium' }, 'a VPN-server template, but the group guards no host: medium'),
       at(sg(rule(5555, 5555), 'Description: App stack (reachable over the corporate VPN)\n'), 'CidrIp: 0.0.0.0/0', { severity: 'medium' }, 'a template description that only mentions a VPN, on a group attached to nothing: medium'),
       at(guarding(VPN_HOST, rule(992, 992), 'Description: App stack (reachable over the corporate VPN)\n'), 'CidrIp: 0.0.0.0/0', { severity: 'medium' }, 'a template description that only mentions a VPN, on a host: medium'),

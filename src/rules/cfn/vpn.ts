@@ -37,7 +37,7 @@ const NAMES_VPN = /\b(?:vpn|openvpn|softether|wireguard|strongswan|libreswan|ips
  * A VPN product or protocol named as a server: "SoftEther VPN server", "WireGuard endpoint". A
  * template merely mentioning a VPN ("reachable over the corporate VPN") is no VPN server.
  */
-const CALLS_VPN_SERVER = /\b(?:vpn|openvpn|softether|wireguard|strongswan|libreswan|ipsec) (?:server|gateway|endpoint|concentrator|appliance)s?\b/i
+const CALLS_VPN_SERVER = /\b(?:vpn|openvpn|softether|wireguard|strongswan|libreswan|ipsec) (?:server|gateway|endpoint|concentrator|appliance|bastion|host|instance)s?\b/i
 
 /** What may run a VPN server behind the group. */
 const HOSTS = new Set(['AWS::EC2::Instance', 'AWS::EC2::LaunchTemplate', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::EC2::NetworkInterface'])
