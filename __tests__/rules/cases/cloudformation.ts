@@ -468,6 +468,18 @@ export const cloudformationCases: CaseTable = {
       at(sshOnLaunchTemplate('        NetworkInterfaces:\n          - DeviceIndex: 0\n            AssociatePublicIpAddress: true\n'), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'a launch template asking for a public address: high'),
       at(sshOnLaunchTemplate('', '      MapPublicIpOnLaunch: true\n'), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, 'a subnet mapping public addresses on launch: high'),
       at(sshOnInstance(), 'CidrIp: 0.0.0.0/0', { severity: 'medium', message: PRIVATE_HOSTS }, 'an instance in a template subnet not mapping public addresses: medium'),
+      at(
+        sshOnInstance(
+          '',
+          "  HostAlarm:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      Dimensions: [{Name: InstanceId, Value: !Ref Host}]\n" +
+            "  HostPolicy:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: ec2:RebootInstances\n            Resource: !Sub 'arn:aws:ec2:us-east-1:1:instance/${Host}'\n" +
+            "  HostName:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Type: A\n      ResourceRecords: [!GetAtt Host.PrivateIp]\n"
+        ),
+        'CidrIp: 0.0.0.0/0',
+        { severity: 'medium', message: PRIVATE_HOSTS },
+        'an alarm, a policy and a private DNS name naming the instance route nothing to it: medium'
+      ),
+
       at(sshOnInstance('', sshBalancer('      TargetType: instance\n      Targets: [{Id: !Ref Host}]\n')), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, "the instance is a target of an internet-facing load balancer's target group: high"),
       at(
         sshOnLaunchTemplate('').replace('      VPCZoneIdentifier: [!Ref Inner]\n', '      VPCZoneIdentifier: [!Ref Inner]\n      TargetGroupARNs: [!Ref Targets]\n') + sshBalancer('      TargetType: instance\n'),
