@@ -473,11 +473,13 @@ export const cloudformationCases: CaseTable = {
           '',
           "  HostAlarm:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      Dimensions: [{Name: InstanceId, Value: !Ref Host}]\n" +
             "  HostPolicy:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: ec2:RebootInstances\n            Resource: !Sub 'arn:aws:ec2:us-east-1:1:instance/${Host}'\n" +
-            "  HostName:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Type: A\n      ResourceRecords: [!GetAtt Host.PrivateIp]\n"
+            "  HostName:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Type: A\n      ResourceRecords: [!GetAtt Host.PrivateIp]\n" +
+            "  HostPatching:\n    Type: AWS::SSM::MaintenanceWindowTarget\n    Properties:\n      ResourceType: INSTANCE\n      Targets: [{Key: InstanceIds, Values: [!Ref Host]}]\n      WindowId: mw-1\n" +
+            "  HostBackup:\n    Type: AWS::Backup::BackupSelection\n    Properties:\n      BackupPlanId: plan-1\n      BackupSelection:\n        IamRoleArn: arn:aws:iam::1:role/b\n        SelectionName: host\n        Resources: [!Sub 'arn:aws:ec2:us-east-1:1:instance/${Host}']\n"
         ),
         'CidrIp: 0.0.0.0/0',
         { severity: 'medium', message: PRIVATE_HOSTS },
-        'an alarm, a policy and a private DNS name naming the instance route nothing to it: medium'
+        'an alarm, a policy, a private DNS name, a maintenance window and a backup naming the instance route nothing to it: medium'
       ),
 
       at(sshOnInstance('', sshBalancer('      TargetType: instance\n      Targets: [{Id: !Ref Host}]\n')), 'CidrIp: 0.0.0.0/0', { severity: 'high' }, "the instance is a target of an internet-facing load balancer's target group: high"),

@@ -128,8 +128,8 @@ const hasElasticIp = (ctx: CfnContext, r: Resource): boolean => referrersOf(ctx,
 /**
  * What may point at a host without routing traffic to it: its Elastic IP (checked apart), the
  * instance an interface is attached to (checked as a host too), attachments of interfaces and volumes,
- * policies naming its ARN, alarms on its metrics, and DNS records (a name resolves only to addresses
- * the host has, and a public one is checked apart).
+ * policies naming its ARN, alarms on its metrics, maintenance windows and backups of it, and DNS
+ * records (a name resolves only to addresses the host has, and a public one is checked apart).
  */
 const HOST_LINKS = new Set([
   ...ELASTIC_IPS,
@@ -139,7 +139,10 @@ const HOST_LINKS = new Set([
   'AWS::IAM::Policy',
   'AWS::IAM::ManagedPolicy',
   'AWS::CloudWatch::Alarm',
-  'AWS::Route53::RecordSet'
+  'AWS::Route53::RecordSet',
+  'AWS::SSM::MaintenanceWindowTarget',
+  'AWS::SSM::Association',
+  'AWS::Backup::BackupSelection'
 ])
 /** Something else names the host (a load balancer's target group, a DNS record, a custom resource): it may route the internet to it. */
 const handedOn = (ctx: CfnContext, r: Resource): boolean => referrersOf(ctx, r).some((o) => !HOST_LINKS.has(o.type))
