@@ -14,6 +14,21 @@ import { namedForFunctions, reachOf, type GroupUse, type Reach } from '../securi
 import { lookupTable } from '../../util/lookup-table.js'
 
 /**
+ * The logical ids one node names itself (not its children): a `Ref`'s or `Fn::GetAtt`'s target, or
+ * the `${Id}`/`${Id.Attr}` of an `Fn::Sub` string.
+ */
+function namedIds(ctx: CfnContext, n: Node): string[] {
+  const v = ctx.template.view
+  const fn = intrinsicOf(v, n)
+  if (fn !== 'Ref' && fn !== 'Fn::GetAtt' && fn !== 'Fn::Sub') return []
+  const arg = intrinsicArgument(v, n)
+  const text = isSeq(v.deref(arg)) ? v.str(v.items(arg)[0]) : v.str(arg)
+  if (text === undefined) return []
+  if (fn !== 'Fn::Sub') return [text.split('.')[0]!]
+  // A logical id holds no `$` or `{`: leaving them out of the name keeps the scan linear on `${${${…`.
+  return [...text.matchAll(/\$\{([^}.${]*)[}.]/g)].map((m) => m[1]!)
+}
+/**
  * True when the node (anywhere inside) refers to a logical id: `!Ref X`, `{"Ref": X}`,
  * `!GetAtt X.GroupId`, or `${X}` / `${X.Arn}` in the string of an `Fn::Sub`.
  */
@@ -22,12 +37,7 @@ export function refersTo(ctx: CfnContext, node: Node | undefined, id: string, de
   const n = v.deref(node)
   if (n === undefined || depth > 12) return false
   const fn = intrinsicOf(v, n)
-  if (fn === 'Ref' || fn === 'Fn::GetAtt' || fn === 'Fn::Sub') {
-    const arg = intrinsicArgument(v, n)
-    const text = isSeq(v.deref(arg)) ? v.str(v.items(arg)[0]) : v.str(arg)
-    if (fn !== 'Fn::Sub' && text !== undefined && text.split('.')[0] === id) return true
-    if (fn === 'Fn::Sub' && text !== undefined && (text.includes('${' + id + '}') || text.includes('${' + id + '.'))) return true
-  }
+  if (namedIds(ctx, n).includes(id)) return true
   if (isMap(n)) return v.entries(n).some((e) => refersTo(ctx, e.value, id, depth + 1))
   if (isSeq(n)) return v.items(n).some((i) => refersTo(ctx, i, id, depth + 1))
   return false
@@ -66,27 +76,17 @@ function collectReferences(ctx: CfnContext, node: Node | undefined, ids: Set<str
   const v = ctx.template.view
   const n = v.deref(node)
   if (n === undefined || depth > 12) return
-  const fn = intrinsicOf(v, n)
-  if (fn === 'Ref' || fn === 'Fn::GetAtt' || fn === 'Fn::Sub') {
-    const arg = intrinsicArgument(v, n)
-    const text = isSeq(v.deref(arg)) ? v.str(v.items(arg)[0]) : v.str(arg)
-    if (text !== undefined && fn !== 'Fn::Sub') ids.add(text.split('.')[0]!)
-    // A logical id holds no `$` or `{`: leaving them out of the name keeps the scan linear on `${${${…`.
-    if (text !== undefined && fn === 'Fn::Sub') for (const m of text.matchAll(/\$\{([^}.${]*)[}.]/g)) ids.add(m[1]!)
-  }
+  for (const id of namedIds(ctx, n)) ids.add(id)
   if (isMap(n)) for (const e of v.entries(n)) collectReferences(ctx, e.value, ids, depth + 1)
   else if (isSeq(n)) for (const i of v.items(n)) collectReferences(ctx, i, ids, depth + 1)
 }
 
-/** Per template: each logical id to the resources whose properties refer to it, built once (asking per pair is quadratic). */
-const referenceIndexes = new WeakMap<object, Map<string, Resource[]>>()
-
-/** The resources other than `r` whose properties refer to it. */
+/** The resources other than `r` whose properties refer to it (the template's index, built on first use: asking per pair is quadratic). */
 export function referrersOf(ctx: CfnContext, r: Resource): Resource[] {
-  let index = referenceIndexes.get(ctx.template)
-  if (!index) {
-    index = new Map()
-    for (const o of ctx.template.resources) {
+  const template = ctx.template
+  if (!template.referrers) {
+    const index = new Map<string, Resource[]>()
+    for (const o of template.resources) {
       const ids = new Set<string>()
       collectReferences(ctx, o.properties, ids)
       for (const id of ids) {
@@ -95,9 +95,9 @@ export function referrersOf(ctx: CfnContext, r: Resource): Resource[] {
         else index.set(id, [o])
       }
     }
-    referenceIndexes.set(ctx.template, index)
+    template.referrers = index
   }
-  return (index.get(r.logicalId) ?? []).filter((o) => o !== r)
+  return (template.referrers.get(r.logicalId) ?? []).filter((o) => o !== r)
 }
 
 /** The resources, other than security group rules, that refer to the group. */

@@ -144,7 +144,7 @@ const HOST_LINKS = new Set([
   'AWS::SSM::Association',
   'AWS::Backup::BackupSelection'
 ])
-/** Something else names the host (a load balancer's target group, a DNS record, a custom resource): it may route the internet to it. */
+/** Something else names the host (a load balancer's target group, a custom resource): it may route the internet to it. */
 const handedOn = (ctx: CfnContext, r: Resource): boolean => referrersOf(ctx, r).some((o) => !HOST_LINKS.has(o.type))
 
 /** No `AssociatePublicIpAddress` among the node's network interfaces may be true. */

@@ -28,6 +28,8 @@ export interface Template {
   root: Node
   resources: Resource[]
   parameters: Map<string, Parameter>
+  /** Each logical id to the resources whose properties refer to it: built by `referrersOf` on first use. */
+  referrers?: Map<string, Resource[]>
 }
 
 /** Parses a template; undefined when the file has no `Resources` map (not a template after all). */
