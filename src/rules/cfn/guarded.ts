@@ -36,7 +36,6 @@ export function refersTo(ctx: CfnContext, node: Node | undefined, id: string, de
   const v = ctx.template.view
   const n = v.deref(node)
   if (n === undefined || depth > 12) return false
-  const fn = intrinsicOf(v, n)
   if (namedIds(ctx, n).includes(id)) return true
   if (isMap(n)) return v.entries(n).some((e) => refersTo(ctx, e.value, id, depth + 1))
   if (isSeq(n)) return v.items(n).some((i) => refersTo(ctx, i, id, depth + 1))
