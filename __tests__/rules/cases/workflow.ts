@@ -522,6 +522,7 @@ export const workflowCases: CaseTable = {
       { name: 'step publishing test results', code: push(job('test', `      - run: make test\n      - name: Publish test results\n        uses: example-org/publish-unit-test-result-action@${SHA}\n        with:\n          files: results.xml\n`)) },
       { name: 'step linting deployment manifests', code: LINT_DEPLOYMENT_MANIFESTS },
       { name: 'a job named Publish Test Results whose steps only download and post test results', code: PUBLISH_TEST_RESULTS },
+      { name: 'kubectl with global flags running a verb that deploys nothing', code: push(job('check', '      - run: kubectl --kubeconfig "$KC" -n prod get pods && helm -n prod status web\n')) },
       { name: 'a job named publish-coverage that uploads coverage and an artifact', code: push(job('publish-coverage', `      - uses: actions/checkout@${SHA}\n      - uses: codecov/codecov-action@${SHA}\n      - uses: actions/upload-artifact@${SHA}\n        with:\n          path: coverage/\n`)) },
       { name: 'release-drafter only drafts notes', code: push(job('notes', `      - uses: release-drafter/release-drafter@${SHA}\n`)) },
       { name: 'step named Setup Release Variables that only sets variables', code: push(job('build', '      - name: Setup Release Variables\n        run: echo "v=1" >> "$GITHUB_ENV"\n')) },
@@ -542,6 +543,13 @@ export const workflowCases: CaseTable = {
     ],
     invalid: [
       { code: push(job('deploy', '      - run: ./deploy.sh && ./smoke-test.sh\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `deploy`/ }] },
+      // Global flags before the verb: the job's label says nothing, the command alone makes it a deploy.
+      ...[
+        'kubectl --kubeconfig "$KUBECONFIG_PATH" apply -f k8s/',
+        'kubectl -n prod --context=prod-eu apply -f k8s/',
+        'helm --kube-context prod -n web upgrade --install web charts/web',
+        'helmfile -e production apply'
+      ].map((command) => ({ name: `a deploy with global flags before the verb: ${command}`, code: push(job('ship', `      - run: ${command}\n`, '    concurrency: prod\n')), errors: [{ line: 6 }] })),
       ...[
         { name: 'a release run only on release, holding only the job token: low', on: ON_RELEASE },
         { name: 'a release run on push and by hand, holding only the job token: low', on: '  push:\n    branches: [main]\n  workflow_dispatch:\n' },

@@ -16,8 +16,16 @@ import { TEST_SUITE_COMMAND } from '../test-suites.js'
 
 type DeployKind = 'deploy' | 'release'
 
-const DEPLOY_COMMAND =
-  /\b(kubectl\s+(apply|set\s+image|rollout\s+restart|replace)|(terraform|tofu|terragrunt)\s+(run-all\s+)?apply|helm\s+(upgrade|install)|helmfile\s+(apply|sync)|pulumi\s+up|cdk\s+deploy|sam\s+deploy|(serverless|sls)\s+deploy|aws\s+ecs\s+update-service|aws\s+cloudformation\s+deploy|aws\s+lambda\s+update-function-code|gcloud\s+(run|app|functions)\s+deploy|az\s+(webapp|containerapp|functionapp)\s+(deploy|update|up)|fly(ctl)?\s+deploy|netlify\s+deploy|firebase\s+deploy|kamal\s+deploy|argocd\s+app\s+sync|ansible-playbook)\b/i
+/**
+ * Global flags kubectl, helm and helmfile take before their verb (`kubectl --kubeconfig k apply`,
+ * `helm -n prod upgrade`), with or without a value. A value never starts with `-`, so each word
+ * has one reading and the match stays linear.
+ */
+const KUBE_GLOBAL_FLAGS = String.raw`(?:\s+--?\w[\w-]*(?:=\S+|\s+[^\s-]\S*)?){0,8}`
+const DEPLOY_COMMAND = new RegExp(
+  String.raw`\b(kubectl${KUBE_GLOBAL_FLAGS}\s+(apply|set\s+image|rollout\s+restart|replace)|(terraform|tofu|terragrunt)\s+(run-all\s+)?apply|helm${KUBE_GLOBAL_FLAGS}\s+(upgrade|install)|helmfile${KUBE_GLOBAL_FLAGS}\s+(apply|sync)|pulumi\s+up|cdk\s+deploy|sam\s+deploy|(serverless|sls)\s+deploy|aws\s+ecs\s+update-service|aws\s+cloudformation\s+deploy|aws\s+lambda\s+update-function-code|gcloud\s+(run|app|functions)\s+deploy|az\s+(webapp|containerapp|functionapp)\s+(deploy|update|up)|fly(ctl)?\s+deploy|netlify\s+deploy|firebase\s+deploy|kamal\s+deploy|argocd\s+app\s+sync|ansible-playbook)\b`,
+  'i'
+)
 const RELEASE_COMMAND =
   /\b((npm|yarn|pnpm)\s+publish|twine\s+upload|cargo\s+publish|gem\s+push|docker\s+push|goreleaser|gh\s+release\s+create|mvn\s(?:(?!mvn\s)[^\n])*\bdeploy|gradlew?\s(?:(?!gradlew?\s)[^\n])*publish)\b/i
 /**
@@ -96,8 +104,8 @@ const TEARDOWNS: [deploy: RegExp, teardown: RegExp][] = [
   [/\bsam\s+deploy\b/i, /\bsam\s+delete\b/i],
   [/\b(serverless|sls)\s+deploy\b/i, /\b(serverless|sls)\s+remove\b/i],
   [/\baws\s+cloudformation\s+deploy\b/i, /\baws\s+cloudformation\s+delete-stack\b/i],
-  [/\bhelm\s+(upgrade|install)\b/i, /\bhelm\s+(uninstall|delete)\b/i],
-  [/\bhelmfile\s+(apply|sync)\b/i, /\bhelmfile\s+destroy\b/i]
+  [new RegExp(String.raw`\bhelm${KUBE_GLOBAL_FLAGS}\s+(upgrade|install)\b`, 'i'), new RegExp(String.raw`\bhelm${KUBE_GLOBAL_FLAGS}\s+(uninstall|delete)\b`, 'i')],
+  [new RegExp(String.raw`\bhelmfile${KUBE_GLOBAL_FLAGS}\s+(apply|sync)\b`, 'i'), new RegExp(String.raw`\bhelmfile${KUBE_GLOBAL_FLAGS}\s+destroy\b`, 'i')]
 ]
 const PARTIAL_TEARDOWN = /-target\b|--target\b/
 const VERIFICATION =
