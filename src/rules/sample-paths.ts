@@ -151,9 +151,18 @@ export function isDevEnvPath(path: string): boolean {
  */
 export function forTestPath(f: Finding, inTestTree = isTestPath(f.path), testFile?: string): Finding {
   if (f.category === 'secrets' || f.severity === 'info') return f
-  if (inTestTree) return { ...f, severity: 'info', message: `${f.message} (In a test or fixture path: reported for information.)` }
-  if (testFile !== undefined) return { ...f, severity: 'info', message: `${f.message} (In ${testFile}: reported for information.)` }
+  if (inTestTree) return asInformation(f, 'a test or fixture path')
+  if (testFile !== undefined) return asInformation(f, testFile)
   return forDevEnvPath(f)
+}
+
+/**
+ * `f` as an `info` finding, saying where it is (`where`, a noun phrase). A severity the message
+ * already names for itself (`… (… reads as a choice: low)`) would contradict the new one, so it goes.
+ */
+export function asInformation(f: Finding, where: string): Finding {
+  const message = f.message.replace(/: (?:critical|high|medium|low)\)(\.?)$/, ')$1')
+  return { ...f, severity: 'info', message: `${message} (In ${where}: reported for information.)` }
 }
 
 /**

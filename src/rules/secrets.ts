@@ -11,8 +11,8 @@ import { languageOf } from './registry.js'
 import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { SOURCE_CODE_FILE, callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment, type Dialect } from './secrets/assignments.js'
-import { forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
-import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isProductName, isWellKnownPassword, isWordsAndNumber, keyWords, looksRandom, accessPairPrefix, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSetting, namesTrustStorePassword, productDefault, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { asInformation, forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
+import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isProductName, isWellKnownPassword, isWordsAndNumber, keyWords, loginBeside, looksRandom, accessPairPrefix, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSetting, namesTrustStorePassword, productDefault, typedAsName, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -209,7 +209,7 @@ function forSample(f: Finding, sampleFile?: string): Finding {
   const why = isSamplePath(f.path) ? undefined : sampleFile
   // In a local development setup a literal or a self-made key serves a developer's machine; a provider's key keeps its severity.
   if (why === undefined && !isSamplePath(f.path)) return forDevEnvPath(f, CREDENTIAL_SHAPE_RULES.has(f.ruleId) && !SELF_MADE_KEY_RULES.has(f.ruleId))
-  if (!CREDENTIAL_SHAPE_RULES.has(f.ruleId)) return { ...f, severity: 'info', message: `${f.message} (In ${why ?? 'a test, example or documentation path'}: reported for information.)` }
+  if (!CREDENTIAL_SHAPE_RULES.has(f.ruleId)) return asInformation(f, why ?? 'a test, example or documentation path')
   // Tests and samples generate their own keys and tokens (a TLS test's CA, a JWT a parser test
   // decodes, an example's mTLS client key); a provider's key (cloud, SaaS) cannot be made up that
   // way and keeps its severity.
@@ -1198,23 +1198,13 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
       const start = starts[lineIndex] + line.indexOf(value, ind.length + key.length)
       // `minio123`, `admin`: a default anyone tries first, written into a Secret as anywhere else.
       const wellKnown = credential && isWellKnownPassword(plain)
-      // `POSTGRES_PASSWORD` equal to `POSTGRES_USER` or `POSTGRES_DB` of the same Secret: a default
-      // anyone reading the user or database name guesses. Only a word someone typed (`penpot`): a
-      // random value (`Xk9mP2vLq8Rw`) reused as the database name is still a generated secret.
-      const typed = plain.trim()
-      const same = credential && !wellKnown && typed.length >= 3 && typedAsName(typed) ? siblings().filter((e) => e.key !== key && e.plain.trim() === typed) : []
-      // A user name or access key first, then a database name: the login is what a reader is told of first.
-      const login = same.find((e) => namesIdentityOrAddress(e.key) || namesAccessKey(e.key)) ?? same.find((e) => namesDatabase(e.key))
-      const why = wellKnown ? WELL_KNOWN_DEFAULT : login ? `the same as ${quoteKey(login.key)} beside it (a default login: medium)` : undefined
+      // `POSTGRES_PASSWORD` equal to `POSTGRES_USER` or `POSTGRES_DB` of the same Secret: a default login.
+      const login = credential && !wellKnown ? loginBeside(key, plain, siblings().map((e) => ({ key: e.key, value: e.plain }))) : undefined
+      const why = wellKnown ? WELL_KNOWN_DEFAULT : login ? `the same as ${quoteKey(login)} beside it (a default login)` : undefined
       const message = `Secret \`${section[1]}\` entry ${quoteKey(key)} holds a literal value${why ? `, ${why}` : ''}.`
       out.push({ rule: K8S_SECRET_DATA_RULE, priority: 1, start, end: start + value.length, line: lineIndex + 1, message, value, ...(credential ? {} : { locateOnly: true as const }), ...(why ? { severity: 'medium' as const } : {}) })
     }
   }
-}
-
-/** `penpot`, `shop-devenv`, `app2024`: a name someone typed, not a generator's output. */
-function typedAsName(value: string): boolean {
-  return !looksRandom(value) && isWordsAndNumber(value)
 }
 
 /**
@@ -1557,7 +1547,7 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     const login = awsSecret || !typedAsName(value) ? undefined : identities.find((b) => b.key !== a.key && b.value.trim() === value && Math.abs(b.line - a.line) <= SIBLING_SPAN)
     const trustStore = namesTrustStorePassword(a.key)
     const temporary = isTemporaryPassword(words)
-    const why = trustStore ? TRUSTSTORE : temporary ? TEMPORARY_PASSWORD : login ? `the same as ${quoteKey(login.key)} beside it (a default login: medium)` : awsSecret ? undefined : whyDefaultValue(cls, value, words, file)
+    const why = trustStore ? TRUSTSTORE : temporary ? TEMPORARY_PASSWORD : login ? `the same as ${quoteKey(login.key)} beside it (a default login)` : awsSecret ? undefined : whyDefaultValue(cls, value, words, file)
     out.push({
       rule,
       priority: 2,

@@ -372,6 +372,11 @@ export const cloudformationCases: CaseTable = {
     valid: [{ name: 'Aurora cluster member', code: AURORA_MEMBER }, { code: db(DB_OK) }, { name: 'CFN !Ref parameter default true', code: protectFromParam('true') }],
     invalid: [
       at(dbWith('      DeletionProtection: true\n', ''), 'Database:', { severity: 'low', message: /\(`DeletionPolicy: Snapshot` and `UpdateReplacePolicy: Snapshot`: a deletion or replacement through CloudFormation keeps a final snapshot .*: low\)$/ }, 'both policies keep a snapshot: low'),
+      {
+        // A test path lowers it again, to info: the message no longer calls it low.
+        ...at(dbWith('      DeletionProtection: true\n', ''), 'Database:', { severity: 'info', message: /only a deletion outside CloudFormation can skip it\) \(In a test or fixture path: reported for information\.\)$/ }, 'both policies keep a snapshot, in a test path: info, not called low'),
+        path: 'tests/fixtures/database.yaml'
+      },
       at(db(DB_OK.replace('      DeletionProtection: true\n', ''), '    DeletionPolicy: Retain\n    UpdateReplacePolicy: !If [Keep, Snapshot, Retain]\n'), 'Database:', { severity: 'low' }, 'Retain, and Snapshot or Retain by condition: low'),
       at(db(DB_OK.replace('      DeletionProtection: true\n', ''), '    DeletionPolicy: Snapshot\n'), 'Database:', { severity: 'medium' }, 'no UpdateReplacePolicy: a replacing update deletes it, medium'),
       at(db(DB_OK.replace('      DeletionProtection: true\n', ''), '    DeletionPolicy: Snapshot\n    UpdateReplacePolicy: !If [Keep, Snapshot, Delete]\n'), 'Database:', { severity: 'medium' }, 'a condition may choose Delete: medium'),

@@ -350,7 +350,14 @@ export const composeCases: CaseTable = {
         name: 'Swarm stack: a password equal to the user name beside it is a default login, medium',
         path: 'stack.yml',
         code: 'services:\n  db:\n    image: postgres\n    environment:\n      - POSTGRES_USER=ledger\n      - POSTGRES_PASSWORD=ledger\n',
-        errors: [{ line: 6, severity: 'medium', message: /^(?!.*`ledger`).*the same as `POSTGRES_USER` beside it \(a default login: medium\)$/ }]
+        errors: [{ line: 6, severity: 'medium', message: /^(?!.*`ledger`).*the same as `POSTGRES_USER` beside it \(a default login\)$/ }]
+      },
+      {
+        // The path lowers it to info, so the message no longer names the severity it had.
+        name: 'Swarm stack in a test tree: the default login reported for information, not called medium',
+        path: 'tests/stack.yml',
+        code: 'services:\n  db:\n    image: postgres\n    environment:\n      - POSTGRES_USER=ledger\n      - POSTGRES_PASSWORD=ledger\n',
+        errors: [{ line: 6, severity: 'info', message: /beside it \(a default login\) \(In a test, example or documentation path: reported for information\.\)$/ }]
       },
       {
         name: 'Swarm stack: a chosen password beside a user name stays high',

@@ -1366,6 +1366,21 @@ export const kubernetesCases: CaseTable = {
       },
       { code: literalEnv, errors: [{ line: lineOf(literalEnv, 'value: Zq8v'), severity: 'high' }] },
       {
+        name: 'a typed password equal to the user name beside it: a default login, medium',
+        code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: POSTGRES_PASSWORD\n              value: ledger\n            - name: POSTGRES_USER\n              value: ledger'),
+        errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'medium', message: /^(?!.*`ledger`).*sets `POSTGRES_PASSWORD` to a literal value, the same as `POSTGRES_USER` beside it \(a default login\)$/ }]
+      },
+      {
+        name: 'a generated value reused as the database name stays high',
+        code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: POSTGRES_PASSWORD\n              value: Zq8vLm2Kp9Xw4R\n            - name: POSTGRES_DB\n              value: Zq8vLm2Kp9Xw4R'),
+        errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'high' }]
+      },
+      {
+        name: 'a typed password beside a different user name stays high',
+        code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: POSTGRES_PASSWORD\n              value: harbourlights\n            - name: POSTGRES_USER\n              value: ledger'),
+        errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'high' }]
+      },
+      {
         name: 'real password in a URL',
         code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: DATABASE_URL\n              value: postgres://app:Zq8vLm2Kp9Xw4R@db/app'),
         errors: [{ line: lineOf(literalEnv, 'value: Zq8v') }]

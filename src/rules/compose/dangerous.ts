@@ -321,7 +321,7 @@ export function checkEnvironment(ctx: Context, s: Service): void {
       const who = repeatedName === 'the service' ? 'this service' : `service \`${s.name}\``
       emit(ctx, R.secretInEnvironment, e.line, `${who} ${what} a literal value in \`environment\`, ${nameAsPassword(repeatedName)}`, { severity: 'medium' })
     } else if (login) {
-      emit(ctx, R.secretInEnvironment, e.line, `service \`${s.name}\` ${what} a literal value in \`environment\`, the same as \`${login}\` beside it (a default login: medium)`, { severity: 'medium' })
+      emit(ctx, R.secretInEnvironment, e.line, `service \`${s.name}\` ${what} a literal value in \`environment\`, the same as \`${login}\` beside it (a default login)`, { severity: 'medium' })
     } else {
       emit(ctx, R.secretInEnvironment, e.line, `service \`${s.name}\` ${what} a literal value in \`environment\``)
     }

@@ -4,7 +4,7 @@ import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
 import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, mutableImageReason, parseImageRef } from '../container-common.js'
-import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isWellKnownPassword } from '../secrets/keys.js'
+import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isWellKnownPassword, loginBeside } from '../secrets/keys.js'
 import { K8S } from './meta.js'
 import { holdsPlaceOnly, isBuiltInApi, isTrue, numberAt, runsPauseImage, usesNoResources, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine, type DocView } from './view.js'
@@ -257,19 +257,33 @@ function askedToReplace(content: string, lines: (number | undefined)[]): boolean
   return lines.some((line) => line !== undefined && asksToReplace(lineText(content, line)))
 }
 
+/** The container's `env` entries that hold a literal `value`, as name and value. */
+function literalEnv(v: DocView, env: Node[]): { key: string; value: string }[] {
+  return env.flatMap((e) => {
+    const [key, value] = [v.str(v.get(e, 'name')), v.str(v.get(e, 'value'))]
+    return key !== undefined && value !== undefined ? [{ key, value }] : []
+  })
+}
+
 export function checkEnv(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
   const v = obj.view
   const out: Finding[] = []
-  for (const entry of v.items(v.get(c.node, 'env'))) {
+  const env = v.items(v.get(c.node, 'env'))
+  // Built for the first literal password only: most containers set none.
+  let literals: { key: string; value: string }[] | undefined
+  for (const entry of env) {
     const name = v.str(v.get(entry, 'name')) ?? ''
     const value = v.str(v.get(entry, 'value'))
     const valueLine = v.keyLine(entry, 'value')
     const literal = envSecretLiteral(name, value)
     if (value !== undefined && literal !== undefined && !literal.standIn && !askedToReplace(ctx.content, [v.keyLine(entry, 'name'), valueLine])) {
+      const password = classifyKey(name) === 'password'
       // `minio123`, `admin`: a default anyone tries first, as in a Secret or a values file.
-      const wellKnown = classifyKey(name) === 'password' && isWellKnownPassword(value)
-      const message = `${label(c)} sets \`${name}\` to a literal value${wellKnown ? `, ${WELL_KNOWN_DEFAULT}` : ''}`
-      out.push(ctx.report(K8S.literalSecretEnv, valueLine, message, wellKnown ? { severity: 'medium' } : undefined))
+      const wellKnown = password && isWellKnownPassword(value)
+      // `POSTGRES_PASSWORD: app` beside `POSTGRES_USER: app`: a default login, as in a Secret.
+      const login = password && !wellKnown ? loginBeside(name, value, (literals ??= literalEnv(v, env))) : undefined
+      const why = wellKnown ? WELL_KNOWN_DEFAULT : login ? `the same as \`${login}\` beside it (a default login)` : undefined
+      out.push(ctx.report(K8S.literalSecretEnv, valueLine, `${label(c)} sets \`${name}\` to a literal value${why ? `, ${why}` : ''}`, why ? { severity: 'medium' } : undefined))
     }
     const valueFrom = v.get(entry, 'valueFrom')
     if (v.get(valueFrom, 'secretKeyRef') !== undefined) {

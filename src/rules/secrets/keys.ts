@@ -186,6 +186,24 @@ export function namesDatabase(key: string): boolean {
   return named && !words.some((w) => CREDENTIAL_WORD.test(w))
 }
 
+/** `penpot`, `shop-devenv`, `app2024`: a name someone typed, not a generator's output. */
+export function typedAsName(value: string): boolean {
+  return !looksRandom(value) && isWordsAndNumber(value)
+}
+
+/**
+ * The entry beside a password that holds the same typed word (`POSTGRES_USER: penpot` beside
+ * `POSTGRES_PASSWORD: penpot`): a default login, guessed by whoever reads the user or database
+ * name. A user name or access key first, then a database name: the login is what a reader is
+ * told of first. A random value reused as a name is still a generated secret: none.
+ */
+export function loginBeside(key: string, value: string, entries: readonly { key: string; value: string }[]): string | undefined {
+  const typed = value.trim()
+  if (typed.length < 3 || !typedAsName(typed)) return undefined
+  const same = entries.filter((e) => e.key !== key && e.value.trim() === typed)
+  return (same.find((e) => namesIdentityOrAddress(e.key) || namesAccessKey(e.key)) ?? same.find((e) => namesDatabase(e.key)))?.key
+}
+
 /** `accessKey`, `access_key`, `MINIO_ACCESS_KEY`, `accesskey`: the key id half of an access key pair. */
 export function namesAccessKey(key: string): boolean {
   const words = keyWords(key)
