@@ -19,6 +19,9 @@ const bucket = (props: string, policies = '    DeletionPolicy: Retain\n'): strin
 const BLOCK = '      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n        BlockPublicPolicy: true\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n'
 const VERSIONED = '      VersioningConfiguration:\n        Status: Enabled\n'
 const BUCKET_OK = BLOCK + VERSIONED
+/** A CodePipeline keeping its artifacts in `Assets`, and a role granted access to them. */
+const PIPELINE = '  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: arn:aws:iam::123456789012:role/pipeline\n      ArtifactStore:\n        Type: S3\n        Location: !Ref Assets\n      Stages:\n        - Name: Source\n          Actions: []\n'
+const ARTIFACT_GRANT = "  PipelineRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n      Policies:\n        - PolicyName: artifacts\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: ['s3:GetObject', 's3:PutObject']\n                Resource: !Sub '${Assets.Arn}/*'\n"
 
 const sg = (ingress: string, head = ''): string =>
   cfn(`  Web:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: web\n      SecurityGroupIngress:\n${ingress}`, head)
@@ -405,7 +408,18 @@ export const cloudformationCases: CaseTable = {
   },
   'cfn/s3-no-versioning': {
     valid: [{ code: bucket(BUCKET_OK) }],
-    invalid: [at(bucket(BLOCK), 'Assets:')]
+    invalid: [
+      at(bucket(BLOCK), 'Assets:'),
+      at(bucket(BLOCK) + PIPELINE + ARTIFACT_GRANT, 'Assets:', { severity: 'low', message: /only holds the artifacts of pipeline `Pipeline`.*: low\)$/ }, "a pipeline's artifact store, named only by the pipeline and a grant: low"),
+      at(bucket(BLOCK) + PIPELINE.replace('      ArtifactStore:\n        Type: S3\n        Location: !Ref Assets\n', '      ArtifactStores:\n        - Region: eu-west-1\n          ArtifactStore:\n            Type: S3\n            Location: !Ref Assets\n'), 'Assets:', { severity: 'low' }, 'one of a cross-region pipeline\'s artifact stores: low'),
+      at(bucket(BLOCK) + PIPELINE + '  Site:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Origins:\n          - DomainName: !GetAtt Assets.RegionalDomainName\n', 'Assets:', { severity: 'medium' }, 'a distribution serves the bucket too: medium'),
+      at(
+        bucket(BLOCK) + PIPELINE.replace('          Actions: []\n', '          Actions:\n            - Name: Publish\n              Configuration:\n                BucketName: !Ref Assets\n'),
+        'Assets:',
+        { severity: 'medium' },
+        'a deploy action of the pipeline writes into it as well: medium'
+      )
+    ]
   },
   'cfn/s3-public-access': {
     valid: [{ code: bucket(BUCKET_OK) }],

@@ -6,7 +6,7 @@ import { lineText, replaceScalarOnLine } from '../k8s/view.js'
 import type { Report } from '../rule.js'
 import { CFN } from './meta.js'
 import { intrinsicOf, isLiteralFalse, isLiteralTrue, literal, type Resource, type Template } from './template.js'
-import { refersTo } from './guarded.js'
+import { referrersOf, refersTo } from './guarded.js'
 import type { Node } from '../parse/yaml.js'
 
 export interface CfnContext {
@@ -176,12 +176,38 @@ export function checkBucket(ctx: CfnContext, r: Resource): Finding[] {
 
   const versioning = v.get(props, 'VersioningConfiguration')
   const status = v.get(versioning, 'Status')
+  const store = versioning === undefined || literal(v, status) !== 'Enabled' ? artifactStoreOnly(ctx, r) : undefined
+  const why = store ? ` (it only holds the artifacts of pipeline \`${store}\`, written under new keys on every run and rebuilt by running the pipeline again: low)` : ''
+  const extra = store ? { severity: 'low' as const } : undefined
   if (versioning === undefined) {
-    out.push(ctx.report(CFN.s3NoVersioning, r.line, `bucket \`${r.logicalId}\` has no versioning`))
+    out.push(ctx.report(CFN.s3NoVersioning, r.line, `bucket \`${r.logicalId}\` has no versioning${why}`, extra))
   } else if (literal(v, status) !== undefined && literal(v, status) !== 'Enabled') {
-    out.push(ctx.report(CFN.s3NoVersioning, v.keyLine(versioning, 'Status'), `bucket \`${r.logicalId}\` has versioning ${literal(v, status)}`))
+    out.push(ctx.report(CFN.s3NoVersioning, v.keyLine(versioning, 'Status'), `bucket \`${r.logicalId}\` has versioning ${literal(v, status)}${why}`, extra))
   }
   return out
+}
+
+/** What may name a pipeline's artifact bucket besides the pipeline: grants on it, which put nothing in it. */
+const ARTIFACT_STORE_GRANTS = new Set(['AWS::S3::BucketPolicy', 'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'])
+
+/**
+ * The CodePipeline whose artifact store `bucket` is (`ArtifactStore.Location`, or one of
+ * `ArtifactStores`), when nothing else of the template names the bucket but grants on it: the
+ * bucket then holds only the pipeline's run artifacts, which a new run writes again.
+ */
+function artifactStoreOnly(ctx: CfnContext, bucket: Resource): string | undefined {
+  const v = ctx.template.view
+  let pipeline: string | undefined
+  for (const o of referrersOf(ctx, bucket)) {
+    if (ARTIFACT_STORE_GRANTS.has(o.type)) continue
+    if (o.type !== 'AWS::CodePipeline::Pipeline' || pipeline !== undefined) return undefined
+    const stores = [v.get(o.properties, 'ArtifactStore'), ...v.items(v.get(o.properties, 'ArtifactStores')).map((s) => v.get(s, 'ArtifactStore'))]
+    // Named elsewhere in the pipeline too (a deploy action's bucket): it may hold more than artifacts.
+    const elsewhere = v.entries(o.properties).some((e) => e.key !== 'ArtifactStore' && e.key !== 'ArtifactStores' && refersTo(ctx, e.value, bucket.logicalId))
+    if (elsewhere || !stores.some((s) => refersTo(ctx, v.get(s, 'Location'), bucket.logicalId))) return undefined
+    pipeline = o.logicalId
+  }
+  return pipeline
 }
 
 /**
