@@ -166,10 +166,14 @@ export function asInformation(f: Finding, where: string): Finding {
 }
 
 /**
- * A critical or high finding in a local development setup, as medium, saying why; `keeps` leaves
- * it alone (the secret scan's provider keys, as live on a laptop as anywhere).
+ * A critical or high finding in a local development setup, as medium, and a medium one about
+ * immutability (moving tags and versions) as low, saying why; `keeps` leaves it alone (the secret
+ * scan's provider keys, as live on a laptop as anywhere).
  */
 export function forDevEnvPath(f: Finding, keeps = false): Finding {
-  if (keeps || (f.severity !== 'critical' && f.severity !== 'high') || !isDevEnvPath(f.path)) return f
-  return { ...f, severity: 'medium', message: `${f.message} (In a local development setup: medium.)` }
+  if (keeps || f.severity === 'info' || f.severity === 'low' || !isDevEnvPath(f.path)) return f
+  if (f.severity !== 'medium') return { ...f, severity: 'medium', message: `${f.message} (In a local development setup: medium.)` }
+  // A `:latest` image or an unpinned tool there changes only a developer's workspace between rebuilds, never what ships.
+  if (f.category === 'immutability') return { ...f, severity: 'low', message: `${f.message} (In a local development setup, where a moving version changes only a developer's workspace: low.)` }
+  return f
 }

@@ -176,7 +176,14 @@ export const composeCases: CaseTable = {
     ],
     invalid: [
       { code: 'services:\n  api:\n    image: example/api:latest\n', errors: [{ line: 3, message: /latest/ }] },
-      { name: 'no tag', code: 'services:\n  api:\n    image: redis\n', errors: [{ line: 3 }] }
+      { name: 'no tag', code: 'services:\n  api:\n    image: redis\n', errors: [{ line: 3 }] },
+      {
+        name: "a dev container's stack: low, saying why",
+        path: '.devcontainer/docker-compose.yml',
+        code: 'services:\n  tika:\n    image: apache/tika:latest\n',
+        errors: [{ line: 3, severity: 'low', message: /\(In a local development setup, where a moving version changes only a developer's workspace: low\.\)$/ }]
+      },
+      { name: 'a stack outside a dev setup stays medium', path: 'deploy/docker-compose.yml', code: 'services:\n  tika:\n    image: apache/tika:latest\n', errors: [{ line: 3, severity: 'medium' }] }
     ]
   },
   'compose/network-mode-host': {
