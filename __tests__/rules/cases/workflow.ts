@@ -6,6 +6,15 @@ import { lineOf } from './util.js'
 const push = (jobs: string, on = 'push'): string => `name: ci\non: ${on}\npermissions:\n  contents: read\njobs:\n${jobs}`
 /** A job with a timeout whose steps start on the line after `steps:` (line 10 for the first job). */
 const job = (id: string, steps: string, extra = ''): string => `  ${id}:\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n${extra}    steps:\n${steps}`
+/** A pull_request_target job cutting a word out of the pull request's body with a regex-match action, then using it in a script. */
+const regexMatchOf = (regex: string, extra = '', output = 'group1'): string =>
+  push(
+    job(
+      'label',
+      `      - uses: actions-ecosystem/action-regex-match@${SHA}\n        id: kind\n        with:\n          text: \${{ github.event.pull_request.body }}\n          regex: ${regex}\n${extra}      - run: |\n          echo "kind: \${{ steps.kind.outputs.${output} }}"\n`
+    ),
+    'pull_request_target'
+  )
 const SHA = '0123456789abcdef0123456789abcdef01234567'
 /** A step output set from the whole event's release tag, then pasted into github-script code (line 19). */
 const RELEASE_TAG_JOB = job(
@@ -1254,10 +1263,22 @@ export const workflowCases: CaseTable = {
         name: "workflow_run filtered to plain branch names: the run's head_branch is one of them",
         code: deleteRunBranch('    branches:\n      - update/main\n      - update/release-8.x\n')
       },
-      { name: 'workflow_run filtered to one plain branch name written as a scalar', code: deleteRunBranch('    branches: main\n') }
+      { name: 'workflow_run filtered to one plain branch name written as a scalar', code: deleteRunBranch('    branches: main\n') },
+      ...["'/kind (\\w+)'", "'(?<!> )\\/kind ([a-z0-9_-]+)'", "'(?:^|\\s)#(?<id>\\d{1,6})\\b'"].map((regex) => ({
+        name: `a regex-match capture that only word characters fill: ${regex}`,
+        code: regexMatchOf(regex)
+      }))
     ],
     invalid: [
       { code: push(job('t', '      - run: echo "${{ github.event.comment.body }}"\n'), 'issue_comment'), errors: [{ line: 10, severity: 'critical' }] },
+      ...[
+        ["'/kind (.+)'", 'any character'],
+        ["'/kind ([^ ]+)'", 'a negated class'],
+        ["'/kind ([0-z]+)'", 'a range running from digits to letters, through quotes and the backtick'],
+        ["'/kind (\\S+)'", '\\S'],
+        ["'/kind (\\w+)'", 'flags from an expression', '          flags: ${{ github.event.pull_request.title }}\n'],
+        ["'(\\w+) (.*)'", 'the second group, of any character', '', 'group2']
+      ].map(([regex, why, extra = '', output = 'group1']) => ({ name: `a regex-match capture of ${why}`, code: regexMatchOf(regex!, extra, output), errors: [{ line: extra ? 17 : 16, severity: 'critical' as const }] })),
       ...[
         ['no branch filter', ''],
         ['a glob pattern among the names', "    branches: [update/main, 'update/**']\n"],

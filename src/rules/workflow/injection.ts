@@ -10,6 +10,7 @@ import { contextPaths, contextReads, envNameFor, findExpressions, inputName, isU
 import { RULES } from './meta.js'
 import { isPrivileged, type InputDecl, type JobModel, type StepModel } from './model.js'
 import { localCallers } from './callees.js'
+import { regexOutputIsWord } from './regex-output.js'
 import { escapeRegExp } from '../../util/regex.js'
 
 type Origin = 'event' | 'input'
@@ -166,7 +167,7 @@ function stepTaint(ctx: TaintContext, step: StepModel, job: JobModel, depth: num
     if (FILE_LIST_ACTIONS.has(repo) && output !== undefined && !/files$/i.test(output)) return undefined
     return { origin: 'event', read: '', source: `outputs of ${repo}` }
   }
-  if (output !== undefined && setsOnlyBase64(step, output)) return undefined
+  if (output !== undefined && (setsOnlyBase64(step, output) || regexOutputIsWord(step, output))) return undefined
   if (output !== undefined && jsonField !== undefined && readsApiNumber(step, output, jsonField)) return undefined
   return taintOfText(ctx, scalarsUnder(step.node).join('\n'), { job, step }, depth + 1)
 }
