@@ -630,6 +630,7 @@ export const kubernetesCases: CaseTable = {
     invalid: [
       { code: noLiveness, errors: [{ line: CONTAINER_LINE, severity: 'low', message: /has no liveness probe \(it has a readiness probe, so a hung container is taken out of traffic, only not restarted: low\)$/ }] },
       { name: 'neither probe: medium', code: noProbes, errors: [{ line: CONTAINER_LINE, severity: 'medium', message: /has no liveness probe$/ }] },
+      { name: "a Go test's input in a test double's folder (fake/data/): info", path: 'controller/proxy-injector/fake/data/pod.yaml', code: noProbes, errors: [{ line: CONTAINER_LINE, severity: 'info', message: /test or fixture path/ }] },
       {
         name: 'a selector-less Deployment of a name and an image that a kustomization builds as a resource, its labels filling the selector: a whole object',
         files: { 'k8s/manager.yaml': IMAGE_ONLY, 'k8s/kustomization.yaml': kustomization(['manager.yaml'], 'commonLabels:\n  app: manager\n') },
