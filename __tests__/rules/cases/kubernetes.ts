@@ -210,6 +210,9 @@ const exporterWithReloader = (targetPort: string): string =>
 /** A Service of the `ops` namespace named `name`, selecting `app: <app>` through one port named `portName` (none when empty). */
 const metricsService = (name: string, app: string, portName: string): string =>
   `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ops\nspec:\n  selector:\n    app: ${app}\n  ports:\n    - ${portName ? `name: ${portName}\n      ` : ''}port: 9001\n      targetPort: 9001\n`
+/** The controller's container declaring a `metrics` port (9001) and a `probes` port (9090) its probes call as `probe` (by name or number). */
+const probedController = (probe: string): string =>
+  controller(`          ports:\n            - name: metrics\n              containerPort: 9001\n            - name: probes\n              containerPort: 9090\n          livenessProbe:\n            httpGet: { path: /healthz/, port: ${probe} }\n          readinessProbe:\n            httpGet: { path: /readyz/, port: ${probe} }\n`)
 /** The controller's container declaring one port named `name`. */
 const controllerPort = (name: string): string => controller(`          ports:\n            - name: ${name}\n              containerPort: 9001\n`)
 /** A custom resource (an Agones GameServer) whose pod template carries no labels: its operator adds its own. */
@@ -785,6 +788,31 @@ export const kubernetesCases: CaseTable = {
       {
         name: 'a Service named *-metrics whose port is named http: served whatever it is called, medium',
         code: controller() + '---\n' + metricsService('dns-sync-metrics', 'dns-sync', 'http'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
+        name: "an operator whose only other port is its probes' (by name), its only Service a metrics one: low, naming the port",
+        code: probedController('probes') + '---\n' + metricsService('dns-sync-metrics', 'dns-sync', 'metrics'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', suggestion: null, message: /and its containers declare no port but a metrics one and `probes`, which only their own probes call \(the kubelet's health checks\), so it serves no caller in view/ }]
+      },
+      {
+        name: "the probes' port called by number: low too",
+        code: probedController('9090') + '---\n' + metricsService('dns-sync-metrics', 'dns-sync', 'metrics'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', suggestion: null }]
+      },
+      {
+        name: "a probed port with no Service in view: medium (a Service elsewhere may route to a web server's probed port)",
+        code: probedController('probes'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
+        name: 'a probed port a Service of the set targets: medium, it serves callers',
+        code: probedController('probes').replace('type: Recreate', 'type: RollingUpdate') + '---\n' + metricsService('dns-sync-metrics', 'dns-sync', 'metrics') + '---\n' + opsService('dns-sync', 'probes'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
+        name: 'a port the probes do not call beside the probed one: medium',
+        code: probedController('metrics') + '---\n' + metricsService('dns-sync-metrics', 'dns-sync', 'metrics'),
         errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
       },
       {
@@ -1524,6 +1552,11 @@ export const kubernetesCases: CaseTable = {
         name: 'a controller whose only Service exposes metrics: low, it serves no caller in view but a scraper',
         code: controller() + '---\n' + metricsService('dns-sync-metrics', 'dns-sync', 'metrics'),
         errors: [{ line: lineOf(controller(), 'type: Recreate'), severity: 'low', message: /\(low: the only Services in .+ selecting its pods \(`dns-sync-metrics`\) expose metrics/ }]
+      },
+      {
+        name: "an operator whose only other port is its probes', its only Service a metrics one: low",
+        code: probedController('probes') + '---\n' + metricsService('dns-sync-metrics', 'dns-sync', 'metrics'),
+        errors: [{ line: lineOf(controller(), 'type: Recreate'), severity: 'low', message: /declare no port but a metrics one and `probes`, which only their own probes call/ }]
       },
       {
         name: 'a controller declaring only a port named prometheus, no Service: low',

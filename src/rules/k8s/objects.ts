@@ -43,6 +43,12 @@ export interface PodPorts {
    * in workloads.ts); a `ports:` given as text (a template's) is one entry with neither.
    */
   otherPorts: string[][]
+  /**
+   * The number and name of each declared port, not named for metrics, that its own container's
+   * liveness, readiness or startup probe names (by number or name): the kubelet calls it, perhaps
+   * nobody else (see `servesNoCaller` in workloads.ts). Not in `otherPorts`.
+   */
+  probedPorts: string[][]
   keys: Set<string>
 }
 

@@ -176,21 +176,39 @@ export function declaresPort(v: DocView, c: Container): boolean {
   return ports !== undefined && (v.str(ports)?.trim() ?? '') !== ''
 }
 
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe']
+const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'grpc']
+
+/** The ports (numbers or names, as written) a container's own probes call. */
+function probedPortKeys(v: DocView, c: Container): Set<string> {
+  const keys = new Set<string>()
+  for (const probe of PROBES) {
+    for (const handler of PROBE_HANDLERS) {
+      const port = v.str(v.at(c.node, [probe, handler, 'port']))?.trim()
+      if (port) keys.add(port)
+    }
+  }
+  return keys
+}
+
 /** The ports a pod's containers declare, kept on the pod: a pod of many portless containers would otherwise be read once per container. */
 export function podPorts(v: DocView, pod: PodSpec): PodPorts {
   if (pod.ports) return pod.ports
-  const found: PodPorts = { anyDeclared: false, keys: new Set(), otherPorts: [] }
+  const found: PodPorts = { anyDeclared: false, keys: new Set(), otherPorts: [], probedPorts: [] }
   for (const c of containersOf(v, pod)) {
     if (!declaresPort(v, c)) continue
     found.anyDeclared = true
     const ports = v.get(c.node, 'ports')
     // Ports given as text (a template's) may be anything: no Service target can tell them apart.
     if (!isSeq(ports)) found.otherPorts.push([])
+    const probed = probedPortKeys(v, c)
     for (const p of v.items(ports)) {
       if (v.get(p, 'containerPort') === undefined) continue
       const keys = [v.str(v.get(p, 'containerPort')), v.str(v.get(p, 'name'))].map((key) => key?.trim() ?? '').filter((key) => key !== '')
       for (const key of keys) found.keys.add(key)
-      if (!isMetricsPortName(v.str(v.get(p, 'name')))) found.otherPorts.push(keys)
+      if (isMetricsPortName(v.str(v.get(p, 'name')))) continue
+      if (keys.some((key) => probed.has(key))) found.probedPorts.push(keys)
+      else found.otherPorts.push(keys)
     }
   }
   pod.ports = found
@@ -225,14 +243,17 @@ export function unroutedContainer(stream: StreamIndex | undefined, obj: K8sObjec
 }
 
 /** Why a workload serves no caller in view (see `servesNoCaller`): the Services selecting it, when they only expose metrics. */
-type NoCaller = { why: 'unlabeled' } | { why: 'no-port' } | { why: 'metrics-only'; services: string[] }
+type NoCaller = { why: 'unlabeled' } | { why: 'no-port' } | { why: 'metrics-only'; services: string[]; probed: string[] }
 
 /**
  * Why a workload serves no caller the set shows, or undefined when it may: its pods carry no
  * labels (see `unselectable`); or no Service of the set but a metrics one (see `exposesOnlyMetrics`)
  * selects its pods and every port its containers declare is a metrics one, by its name or as the
- * target of such a Service (a controller or a queue worker, perhaps scraped for metrics). A rollout
- * or a drain pauses its work; no request fails.
+ * target of such a Service (a controller or a queue worker, perhaps scraped for metrics), or one
+ * only its own container's probes call (an operator's `probes` port: the kubelet is its one
+ * caller). A probed port counts so only when a metrics Service of the set selects the pods and
+ * none targets it: with no Service in view, one elsewhere may well route to a web server's probed
+ * `http` port. A rollout or a drain pauses its work; no request fails.
  */
 export function servesNoCaller(stream: StreamIndex | undefined, obj: K8sObject, pod: PodSpec): NoCaller | undefined {
   // On the host's network a pod serves at the node's address whatever it declares.
@@ -243,7 +264,11 @@ export function servesNoCaller(stream: StreamIndex | undefined, obj: K8sObject, 
   const ports = podPorts(obj.view, pod)
   const scraped = new Set(selecting.flatMap((s) => s.targetPorts))
   if (ports.otherPorts.some((keys) => !keys.some((key) => scraped.has(key)))) return undefined
-  return selecting.length > 0 || ports.anyDeclared ? { why: 'metrics-only', services: [...new Set(selecting.map((s) => s.name))] } : { why: 'no-port' }
+  const probed = ports.probedPorts.filter((keys) => !keys.some((key) => scraped.has(key)))
+  if (probed.length > 0 && selecting.length === 0) return undefined
+  // Named by its name where it has one (`probes`), else its number.
+  const probedNames = probed.map((keys) => keys[keys.length - 1])
+  return selecting.length > 0 || ports.anyDeclared ? { why: 'metrics-only', services: [...new Set(selecting.map((s) => s.name))], probed: probedNames } : { why: 'no-port' }
 }
 
 /** Why a workload serving no caller in view is low, for the messages of the rules that assume it serves traffic. */
@@ -253,7 +278,11 @@ function noCallerClause(noCaller: NoCaller, stream: StreamIndex | undefined): st
   if (noCaller.why === 'unlabeled') return `its pods carry no labels, so no Service can select them and it serves no caller in view: ${paused}`
   if (noCaller.why === 'no-port') return `no container declares a port and no Service in ${scope} selects its pods, so it serves no caller in view: ${paused}`
   const services = noCaller.services.length > 0 ? `the only Services in ${scope} selecting its pods (${noCaller.services.map((n) => `\`${n}\``).join(', ')}) expose metrics` : `no Service in ${scope} selects its pods`
-  return `${services} and its containers declare no port but a metrics one, so it serves no caller in view but a metrics scraper, for which a pause only leaves a gap: ${paused}`
+  const declared =
+    noCaller.probed.length > 0
+      ? `its containers declare no port but a metrics one and ${noCaller.probed.map((n) => `\`${n}\``).join(', ')}, which only their own probes call (the kubelet's health checks)`
+      : 'its containers declare no port but a metrics one'
+  return `${services} and ${declared}, so it serves no caller in view but a metrics scraper, for which a pause only leaves a gap: ${paused}`
 }
 
 /** Replicas, disruption budget and spreading of a Deployment or StatefulSet. */
