@@ -171,6 +171,15 @@ export const dockerfileCases: CaseTable = {
         errors: [{ line: 1, severity: 'low', message: /\(usually root\), but it is a one-shot test runner: its command runs `cypress run` and it exposes no port$/ }]
       },
       { name: 'pytest through python -m on a root base: low', code: 'FROM python:3.12-slim\nCOPY . /src\nCMD ["python", "-m", "pytest", "/src/tests"]\n', errors: [{ line: 1, severity: 'low', message: /root for `python`\), but it is a one-shot test runner: its command runs `pytest`/ }] },
+      {
+        name: 'a packaging container whose command only moves its build output to an output folder: low, saying so',
+        code: 'FROM registry.example.com/lambda-build:python3.7\nCOPY . .\nRUN zip -X -r lambda.zip ./\nCMD mkdir -p /output/ && mv lambda.zip /output/\n',
+        errors: [{ line: 1, severity: 'low', message: /\(usually root\), but it is a one-off packaging container: its command only moves or copies files \(`mv lambda\.zip \/output\/`\) and it exposes no port/ }]
+      },
+      { name: 'the same copy handed to sh -c in exec form: low', code: 'FROM python:3.12-slim\nCOPY dist /dist\nCMD ["sh", "-c", "mkdir -p /out; cp -r /dist /out/"]\n', errors: [{ line: 1, severity: 'low', message: /packaging container: its command only moves or copies files \(`cp -r \/dist \/out\/`\)/ }] },
+      { name: 'a copy followed by a server: medium', code: 'FROM python:3.12-slim\nCOPY . /app\nCMD cp /app/conf.py /etc/ && python /app/server.py\n', errors: [{ line: 1, severity: 'medium' }] },
+      { name: 'a copy-only command in an image that exposes a port: medium', code: 'FROM python:3.12-slim\nCOPY dist /dist\nEXPOSE 8080\nCMD mkdir -p /out && cp -r /dist /out/\n', errors: [{ line: 1, severity: 'medium' }] },
+      { name: 'only a mkdir, no copy: medium', code: 'FROM python:3.12-slim\nCOPY . /app\nCMD mkdir -p /out\n', errors: [{ line: 1, severity: 'medium' }] },
       { name: 'npm run test split over ENTRYPOINT and CMD: low', code: 'FROM node:20.11\nCOPY . /app\nRUN npm ci\nENTRYPOINT ["npm"]\nCMD ["run", "test:e2e"]\n', errors: [{ line: 1, severity: 'low', message: /its command runs `npm run test`/ }] },
       {
         name: 'a toolbox image (CLIs on a language runtime, no CMD, ENTRYPOINT or EXPOSE): low, saying so',

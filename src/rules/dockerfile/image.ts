@@ -301,6 +301,26 @@ function testRunnerCommand(ctx: Context, stages: Stage[], chain: number[]): stri
   return undefined
 }
 
+/** Programs a packaging container's command may run: making a folder, and moving or copying files into it. */
+const FILE_STEPS = new Set(['mkdir', 'mv', 'cp', 'rsync'])
+const COPY_STEPS = new Set(['mv', 'cp', 'rsync'])
+/** A shell the command is handed to as one string (`["sh", "-c", "mkdir -p /out && cp …"]`). */
+const SHELL_C = /^(?:\S*\/)?(?:ba|da)?sh$/
+
+/**
+ * The copy step of a command that only moves or copies files (`mkdir -p /output/ && mv lambda.zip
+ * /output/`), when the image exposes no port: a one-off packaging container, run to hand its build
+ * output to a mounted folder, which exits once it has.
+ */
+function packagingCommand(ctx: Context, stages: Stage[], chain: number[]): string | undefined {
+  if (chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))) return undefined
+  let words = [...commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT'), ...commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')]
+  if (words.length > 2 && SHELL_C.test(words[0]) && words[1] === '-c') words = words.slice(2)
+  const steps = words.join(' ').split(/&&|;/).map((step) => step.trim().split(/\s+/).filter((w) => w !== ''))
+  if (steps.some((step) => step.length < 2 || !FILE_STEPS.has(step[0]))) return undefined
+  return steps.find((step) => COPY_STEPS.has(step[0]))?.join(' ')
+}
+
 export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>): void {
   for (const index of chain) {
     const users = stages[index].body.filter((i) => i.getKeyword() === 'USER')
@@ -373,6 +393,12 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
   const suite = rootFor !== undefined ? testRunnerCommand(ctx, stages, chain) : undefined
   if (suite !== undefined) {
     emit(ctx, R.noUser, line, `the final stage sets no USER, so the container runs as the base image user (${rootFor}), but it is a one-shot test runner: its command runs \`${suite}\` and it exposes no port`, { severity: 'low' })
+    return
+  }
+  // A packaging container copies its build output out to a mounted folder and exits: nothing listens in it.
+  const copy = rootFor !== undefined ? packagingCommand(ctx, stages, chain) : undefined
+  if (copy !== undefined) {
+    emit(ctx, R.noUser, line, `the final stage sets no USER, so the container runs as the base image user (${rootFor}), but it is a one-off packaging container: its command only moves or copies files (\`${copy}\`) and it exposes no port, so it hands its build output to a mounted folder and exits`, { severity: 'low' })
     return
   }
   if (base !== undefined && isRootBase(base)) {
