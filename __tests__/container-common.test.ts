@@ -175,7 +175,11 @@ describe('declaredNonRootUser: images whose Dockerfile ends on a non-root USER',
     expect(declaredNonRootUser(ref)).toEqual({ image, user: '472' })
   })
 
-  it.each(['grafana/grafana:5.0.4', 'grafana/grafana:4.6.3', 'grafana/grafana@sha256:' + 'ab'.repeat(32), 'grafana/grafana:main', 'ghcr.io/grafana/grafana:7.1.0', 'grafana:7.1.0', 'bitnami/grafana:10'])('%s: not known', (ref) => {
+  it.each(['n8nio/n8n', 'n8nio/n8n:1.0.0', 'docker.io/n8nio/n8n:1.64.3', 'n8nio/n8n:latest'])('%s runs as node', (ref) => {
+    expect(declaredNonRootUser(ref)).toEqual({ image: 'n8nio/n8n', user: 'node' })
+  })
+
+  it.each(['grafana/grafana:5.0.4', 'grafana/grafana:4.6.3', 'grafana/grafana@sha256:' + 'ab'.repeat(32), 'grafana/grafana:main', 'ghcr.io/grafana/grafana:7.1.0', 'grafana:7.1.0', 'bitnami/grafana:10', 'n8nio/n8n:0.236.3', 'n8nio/n8n:next'])('%s: not known', (ref) => {
     expect(declaredNonRootUser(ref)).toBeUndefined()
   })
 })

@@ -116,12 +116,16 @@ export function officialStepDown(ref: string, args: readonly string[] | undefine
 /**
  * Docker Hub images whose own Dockerfile ends on a non-root USER, with that user and the first
  * release that declares it. Grafana's images run as UID 472 since 5.1 (before, as root then
- * UID 104); `grafana-oss` and `grafana-enterprise` are built from the same Dockerfile.
+ * UID 104); `grafana-oss` and `grafana-enterprise` are built from the same Dockerfile. n8n's
+ * (docker/images/n8n/Dockerfile in n8n-io/n8n) ends on `USER node` since 1.0, whose migration
+ * notes say the process now runs as `node` (before, its entrypoint started as root and stepped
+ * down through su-exec).
  */
 const NON_ROOT_IMAGE_USERS: ReadonlyMap<string, { user: string; since: readonly [number, number] }> = new Map([
   ['grafana/grafana', { user: '472', since: [5, 1] }],
   ['grafana/grafana-oss', { user: '472', since: [5, 1] }],
-  ['grafana/grafana-enterprise', { user: '472', since: [5, 1] }]
+  ['grafana/grafana-enterprise', { user: '472', since: [5, 1] }],
+  ['n8nio/n8n', { user: 'node', since: [1, 0] }]
 ])
 
 /** An image known to declare a non-root USER (see `declaredNonRootUser`): its repository and that user. */

@@ -1291,7 +1291,9 @@ export const kubernetesCases: CaseTable = {
         ['ghcr.io/example/postgres:16', '', 'a registry image named like one'],
         ['nginx:1.27', '', 'an official image with no step-down'],
         ['grafana/grafana:5.0.4', '', 'Grafana before 5.1 (root, then UID 104)'],
-        ['grafana/grafana:7.1.0', '          command: [/bin/sh, -c, /run.sh]\n', 'Grafana with a `command:`'],
+        ['grafana/grafana:7.1.0', '          command: [/bin/sh, -c, "sudo /run.sh"]\n', 'Grafana with a `command:` through sudo'],
+        ['n8nio/n8n:0.236.3', '', 'n8n before 1.0 (root, then su-exec)'],
+        ['n8nio/n8n:1.22.6', '          command: [su-exec, root, n8n]\n', 'n8n with a `command:` through su-exec'],
         ['grafana/grafana@sha256:' + 'ab'.repeat(32), '', 'Grafana by digest alone (no release to read)'],
         ['ghcr.io/example/grafana:7.1.0', '', 'another registry image named grafana']
       ].map(([image, extra, what]) => ({ name: `${what} (${image}): medium`, code: noNonRootImage(image!, extra), errors: [{ line: lineOf(noNonRoot, '- name: api'), severity: 'medium' as const }] })),
@@ -1302,9 +1304,18 @@ export const kubernetesCases: CaseTable = {
           {
             line: lineOf(noNonRoot, '- name: api'),
             severity: 'low' as const,
-            message: new RegExp(`may run as root \\(.*\\) \\(low: its image \`${escapeRegExp(image.replace(/^docker\.io\//, '').replace(/:.*$/, ''))}\` declares the non-root user \`472\` in its Dockerfile, and no \`command:\` or \`runAsUser\` here changes it; nothing in the spec enforces it`)
+            message: new RegExp(`may run as root \\(.*\\) \\(low: its image \`${escapeRegExp(image.replace(/^docker\.io\//, '').replace(/:.*$/, ''))}\` declares the non-root user \`472\` in its Dockerfile, and no \`runAsUser\` here changes it \\(a \`command:\` runs as that user too\\); nothing in the spec enforces it`)
           }
         ]
+      })),
+      ...[
+        ['grafana/grafana:7.1.0', '          command: [/bin/sh, -c, /run.sh]\n', '472', 'Grafana with a `command:` (which runs as its user too)'],
+        ['n8nio/n8n', '          command: [/bin/sh]\n          args: [-c, sleep 5; n8n start]\n', 'node', "n8n (1.0 on, or latest), whose Dockerfile declares `node`, started through sh"],
+        ['docker.io/n8nio/n8n:1.22.6', '', 'node', 'n8n 1.22.6']
+      ].map(([image, extra, user, what]) => ({
+        name: `${what}: low, saying so`,
+        code: noNonRootImage(image!, extra),
+        errors: [{ line: lineOf(noNonRoot, '- name: api'), severity: 'low' as const, message: new RegExp(`declares the non-root user \`${user}\` in its Dockerfile, and no \`runAsUser\` here changes it`) }]
       }))
     ]
   },

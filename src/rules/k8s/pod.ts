@@ -193,15 +193,38 @@ function everyStepDown(v: DocView, containers: readonly Container[]): StepDown[]
   return out
 }
 
+/** Programs that run a command as another user: set-user-ID tools, by which a non-root process may become root. */
+const USER_SWITCHERS = new Set(['sudo', 'su', 'doas', 'runuser', 'setpriv', 'gosu', 'su-exec', 'chroot'])
+
+/**
+ * Whether a container's `command:` and `args:` may switch user: some word of them names a
+ * `USER_SWITCHERS` tool (`/bin/sh -c "sudo …"` included), or they are no list of plain words (a
+ * template's text). Another program started by a `command:` otherwise runs as the image's user.
+ */
+function maySwitchUser(v: DocView, c: Container): boolean {
+  for (const key of ['command', 'args']) {
+    const node = v.get(c.node, key)
+    if (node === undefined) continue
+    if (!isSeq(node)) return true
+    for (const item of v.items(node)) {
+      const text = v.str(item)
+      if (text === undefined) return true
+      if (text.split(/[\s;&|()`$]+/).some((w) => USER_SWITCHERS.has(w.slice(w.lastIndexOf('/') + 1)))) return true
+    }
+  }
+  return false
+}
+
 /**
  * The non-root user each container's image declares (see `declaredNonRootUser`), or undefined as
- * soon as one has none or sets a `command:` (another program, which the judgement does not follow).
+ * soon as one has none or its `command:` or `args:` may switch user (see `maySwitchUser`): a
+ * `command:` replaces the program, not the user it runs as.
  */
 function everyImageUser(v: DocView, containers: readonly Container[]): ImageUser[] | undefined {
   const out: ImageUser[] = []
   for (const c of containers) {
     const image = v.str(v.get(c.node, 'image'))
-    const user = image === undefined || v.get(c.node, 'command') !== undefined ? undefined : declaredNonRootUser(image)
+    const user = image === undefined || (v.get(c.node, 'command') !== undefined && maySwitchUser(v, c)) ? undefined : declaredNonRootUser(image)
     if (user === undefined) return undefined
     out.push(user)
   }
@@ -212,7 +235,10 @@ function everyImageUser(v: DocView, containers: readonly Container[]): ImageUser
 function imageUserClause(users: readonly ImageUser[]): string {
   const images = [...new Set(users.map((u) => `\`${u.image}\``))].join(', ')
   const uids = [...new Set(users.map((u) => `\`${u.user}\``))].join(', ')
-  const subject = users.length === 1 ? `its image ${images} declares the non-root user ${uids} in its Dockerfile, and no \`command:\` or \`runAsUser\` here changes it` : `their images ${images} declare the non-root users ${uids} in their Dockerfiles, and no \`command:\` or \`runAsUser\` here changes them`
+  const subject =
+    users.length === 1
+      ? `its image ${images} declares the non-root user ${uids} in its Dockerfile, and no \`runAsUser\` here changes it (a \`command:\` runs as that user too)`
+      : `their images ${images} declare the non-root users ${uids} in their Dockerfiles, and no \`runAsUser\` here changes them (a \`command:\` runs as that user too)`
   return `${subject}; nothing in the spec enforces it: another tag of the image, or a rebuilt one, may not`
 }
 
