@@ -17,7 +17,7 @@ async function privilegedSeverity(path: string): Promise<{ severity: string; mes
 }
 
 describe('findings in test and fixture trees', () => {
-  it.each(['pkg/webhook/testdata/pod.yaml', 'tests/manifests/pod.yaml', 'test/e2e/pod.yaml', 'hack/e2e/pod.yaml', 'charts/agent/test/fixtures/pod.yaml', 'src/__tests__/pod.yaml', 'charts/cluster/test/import/pod.yaml', 'testing/certmanager/pod.yaml', 'acceptance/framework/cni/pod.yaml', 'hack/test-resources/pod.yaml', 'integration-tests/pod.yaml', 'internal/testresources/pod.yaml', 'agent/status/test-cert/pod.yaml', 'pkg/testcerts/pod.yaml', 'ca/test-pki/pod.yaml', 'proxy/test_tls/pod.yaml', 'signer/testkeys/pod.yaml', 'controller/proxy-injector/fake/data/pod.yaml', 'pkg/fakes/pod.yaml', 'internal/mock/pod.yaml', 'mocks/pod.yaml', 'web/app/__mocks__/pod.yaml'])(
+  it.each(['pkg/webhook/testdata/pod.yaml', 'tests/manifests/pod.yaml', 'test/e2e/pod.yaml', 'hack/e2e/pod.yaml', 'charts/agent/test/fixtures/pod.yaml', 'src/__tests__/pod.yaml', 'charts/cluster/test/import/pod.yaml', 'testing/certmanager/pod.yaml', 'acceptance/framework/cni/pod.yaml', 'hack/test-resources/pod.yaml', 'integration-tests/pod.yaml', 'internal/testresources/pod.yaml', 'agent/status/test-cert/pod.yaml', 'pkg/testcerts/pod.yaml', 'ca/test-pki/pod.yaml', 'proxy/test_tls/pod.yaml', 'signer/testkeys/pod.yaml', 'controller/proxy-injector/fake/data/pod.yaml', 'pkg/fakes/pod.yaml', 'internal/mock/pod.yaml', 'mocks/pod.yaml', 'web/app/__mocks__/pod.yaml', 'e2etest/bgptests/pod.yaml', 'test/integrationtests/pod.yaml'])(
     '%s: reported for information, saying why',
     async (path) => {
       const f = await privilegedSeverity(path)
