@@ -1605,9 +1605,46 @@ export const workflowCases: CaseTable = {
         errors: [{ path: CALLED, line: SCANNER_LINE, severity: 'medium', message: /called only by `\.github\/workflows\/middle\.yml`/ }]
       },
       {
-        name: 'a called workflow setting no permissions gets its callers\' token: high',
+        name: 'a called workflow setting no permissions is judged by its caller\'s grant (code-scanning alerts only): medium',
         files: { [CALLED]: called('', '', '      - uses: someone/scanner@v1\n'), [CALLER]: callerOn('schedule') },
-        errors: [{ path: CALLED, line: lineOf(called('', '', '      - uses: someone/scanner@v1\n'), 'someone/scanner'), severity: 'high' }]
+        errors: [{ path: CALLED, line: lineOf(called('', '', '      - uses: someone/scanner@v1\n'), 'someone/scanner'), severity: 'medium', message: /and the token its caller grants writes nothing but code-scanning alerts \(`security-events: write`\)\.$/ }]
+      },
+      {
+        name: 'a called workflow setting no permissions, its caller granting contents: write: high',
+        files: { [CALLED]: called('', '', '      - uses: someone/scanner@v1\n'), [CALLER]: callerOn('push').replace('contents: read', 'contents: write') },
+        errors: [{ path: CALLED, line: lineOf(called('', '', '      - uses: someone/scanner@v1\n'), 'someone/scanner'), severity: 'high', message: /not a full commit SHA\.$/ }]
+      },
+      {
+        name: 'a called workflow setting no permissions, its calling job granting write beside a read-only caller workflow: high',
+        files: {
+          [CALLED]: called('', '', '      - uses: someone/scanner@v1\n'),
+          [CALLER]: callerOn('push').replace('jobs:\n  scan:\n', 'jobs:\n  scan:\n    permissions:\n      contents: write\n')
+        },
+        errors: [{ path: CALLED, line: lineOf(called('', '', '      - uses: someone/scanner@v1\n'), 'someone/scanner'), severity: 'high', message: /not a full commit SHA\.$/ }]
+      },
+      {
+        name: 'no permissions in the called workflow nor its push/pull_request caller: the repository default, medium as inline',
+        files: { [CALLED]: called('', '', '      - uses: someone/nox@v1\n'), [CALLER]: 'name: ci\non: [push, pull_request]\njobs:\n' + caller('nox') },
+        errors: [{ path: CALLED, line: lineOf(called('', '', '      - uses: someone/nox@v1\n'), 'someone/nox'), severity: 'medium', message: /Medium: the job holds no secret, the workflow is called only by `\.github\/workflows\/ci\.yml`, .* and neither the workflow nor its calling job \(nor that job's workflow\) set `permissions:`, so its token is the repository default/ }]
+      },
+      {
+        name: 'the same, a step of the called job adding labels (it works only with a writing default token): high',
+        files: { [CALLED]: called('', '', '      - uses: someone/nox@v1\n      - uses: actions/labeler@v5\n'), [CALLER]: 'name: ci\non: [push, pull_request]\njobs:\n' + caller('nox') },
+        errors: [{ path: CALLED, line: lineOf(called('', '', '      - uses: someone/nox@v1\n'), 'someone/nox'), severity: 'high', message: /High, though the job holds no secret: the job sets no `permissions:` and its step `actions\/labeler`/ }]
+      },
+      {
+        name: 'no permissions anywhere, but the caller passes secrets: high',
+        files: { [CALLED]: called('', '', '      - uses: someone/nox@v1\n'), [CALLER]: 'name: ci\non: push\njobs:\n' + caller('nox') + '    secrets: inherit\n' },
+        errors: [{ path: CALLED, line: lineOf(called('', '', '      - uses: someone/nox@v1\n'), 'someone/nox'), severity: 'high' }]
+      },
+      {
+        name: 'no permissions in the called workflow, one caller sets none and one grants only code-scanning alerts: medium, naming the default',
+        files: {
+          [CALLED]: called('', '', '      - uses: someone/scanner@v1\n'),
+          [CALLER]: callerOn('schedule'),
+          '.github/workflows/push.yml': 'name: ci\non: push\njobs:\n' + caller('scan')
+        },
+        errors: [{ path: CALLED, line: lineOf(called('', '', '      - uses: someone/scanner@v1\n'), 'someone/scanner'), severity: 'medium', message: /the token its callers grant writes nothing but code-scanning alerts .*\(where nothing sets `permissions:`, the repository default/ }]
       },
       {
         name: 'a called workflow is judged by its own permissions, whatever its caller leaves out',

@@ -118,7 +118,7 @@ function mayCheckOutPullRequest(ctx: CheckContext, job: JobModel): boolean {
  * also creates check suites and annotations others act on), nor a pull-request write (it can
  * approve pull requests).
  */
-function whyTokenLimited(ctx: CheckContext, job: JobModel, readsSecret: () => boolean): string | undefined {
+function whyTokenLimited(ctx: CheckContext, job: JobModel, readsSecret: () => boolean): Limited | undefined {
   const prTarget = ctx.wf.triggers.has('pull_request_target')
   const onComment = ctx.wf.triggers.has('issue_comment')
   // A reusable workflow runs on the triggers of its callers: every one in the analysis must be plain.
@@ -131,8 +131,12 @@ function whyTokenLimited(ctx: CheckContext, job: JobModel, readsSecret: () => bo
   if (prTarget && checksOutHead(ctx, job)) return undefined
   if (onComment && mayCheckOutPullRequest(ctx, job)) return undefined
   const permissions = (job.permissions ?? ctx.wf.permissions)?.value
-  // Called, a workflow that sets no `permissions:` gets whatever token its callers grant.
-  if (callers !== undefined && permissions === undefined) return undefined
+  // Called, a workflow that sets no `permissions:` gets the token its calling jobs grant: each one's
+  // own, else its workflow's, else (none anywhere) the repository default, as if the job were inline.
+  // Its own triggers (besides workflow_call) give it the repository default as well.
+  const grants = callers !== undefined && permissions === undefined ? callerGrants(ctx, ctx.path, new Set()) : undefined
+  if (grants === null) return undefined
+  const granted = grants?.filter((g): g is Node | null => g !== undefined) ?? []
   const conversation = [...triggers].some((t) => CONVERSATION_TRIGGERS.has(t))
   // Issue and comment bots exist to write (comment, label, close): with no `permissions:`, one that
   // works tells that the repository default grants write, unlike a push job that only reads.
@@ -149,33 +153,98 @@ function whyTokenLimited(ctx: CheckContext, job: JobModel, readsSecret: () => bo
       : triggers.size
         ? `the workflow runs only on ${plain}, or called by ${callerText}, which ${one ? 'runs' : 'run'} only on those triggers and ${one ? 'passes' : 'pass'} it no secret`
         : `the workflow is called only by ${callerText}, which ${one ? 'runs' : 'run'} only on ${plain} and ${one ? 'passes' : 'pass'} it no secret`
+  // Whether some run of the job gets the repository default token: nothing sets `permissions:` for it.
+  const defaultToken = permissions === undefined && (grants === undefined || triggers.size > 0 || granted.length < grants.length)
   let why: string
-  if (permissions === undefined) {
+  if (permissions === undefined && granted.length === 0) {
     why = prTarget
       ? 'the job holds no secret, sets no `permissions:` and checks out no pull request code, so on `pull_request_target` too its token is the repository default (read-only unless the repository grants write by default)'
-      : 'the job holds no secret and sets no `permissions:`, and the workflow runs only on push, pull_request, a manual run or a schedule, so its token is the repository default (read-only for fork pull requests, and everywhere unless the repository grants write by default)'
+      : grants !== undefined
+        ? `the job holds no secret, ${runsOn}, and neither the workflow nor ${one ? "its calling job (nor that job's workflow)" : 'its calling jobs (nor their workflows)'} set \`permissions:\`, so its token is the repository default (read-only for fork pull requests, and everywhere unless the repository grants write by default)`
+        : 'the job holds no secret and sets no `permissions:`, and the workflow runs only on push, pull_request, a manual run or a schedule, so its token is the repository default (read-only for fork pull requests, and everywhere unless the repository grants write by default)'
   } else {
-    const writes = isMap(permissions) ? permissions.items.filter((p) => scalarString(p.value) !== 'read' && scalarString(p.value) !== 'none') : []
-    const readOnly = tokenIsReadOnly(ctx.wf, job) && writes.length === 0
-    if (readOnly && prTarget) {
+    // The token is what `permissions:` grant: the job's or its workflow's, else every calling job's.
+    const grantsRead = permissions !== undefined ? [permissions] : granted
+    const writes = new Set<string>()
+    for (const g of grantsRead) {
+      const scopes = limitedWrites(g)
+      if (scopes === undefined) return undefined
+      for (const s of scopes) writes.add(s)
+    }
+    // A run on `pull_request_target` with nothing setting `permissions:`, beside callers granting a token: left high (rare, and the texts below would not hold).
+    if (prTarget && permissions === undefined) return undefined
+    const from = permissions !== undefined ? 'its token' : `the token ${one ? 'its caller grants' : 'its callers grant'}`
+    // Some run gets the repository default (a caller or its own trigger setting no `permissions:`): judged as the inline job.
+    const orDefault = defaultToken ? ' (where nothing sets `permissions:`, the repository default: read-only for fork pull requests, and everywhere unless the repository grants write by default)' : ''
+    if (writes.size === 0 && prTarget) {
       why = 'the job holds no secret, its token is read-only, and it checks out no pull request code in its `pull_request_target` workflow'
-    } else if (readOnly && conversation) {
-      why = `the job holds no secret${noHead}, ${runsOn}, and its token is read-only`
+    } else if (writes.size === 0) {
+      why = `the job holds no secret${noHead}, ${runsOn}, and ${from} is read-only${orDefault}`
     } else {
-      if (writes.length === 0 || writes.some((p) => !LIMITED_WRITES.has(scalarString(p.key) ?? '') || scalarString(p.value) !== 'write')) return undefined
-      const scopes = new Set(writes.map((p) => scalarString(p.key)))
-      const talk = ['issues', 'discussions'].filter((s) => scopes.has(s))
+      const talk = ['issues', 'discussions'].filter((s) => writes.has(s))
       const what = [
-        scopes.has('security-events') ? 'code-scanning alerts (`security-events: write`)' : undefined,
-        scopes.has('statuses') ? 'commit statuses (`statuses: write`: a moved tag could still set a commit status)' : undefined,
+        writes.has('security-events') ? 'code-scanning alerts (`security-events: write`)' : undefined,
+        writes.has('statuses') ? 'commit statuses (`statuses: write`: a moved tag could still set a commit status)' : undefined,
         talk.length ? `${talk.join(' and ')} (${talk.map((s) => `\`${s}: write\``).join(', ')}: a moved tag could post or edit ${talk.join(' and ')} and their comments)` : undefined
       ].filter((w) => w !== undefined).join(' and ')
       why = prTarget
         ? `the job holds no secret, checks out no pull request code in its \`pull_request_target\` workflow, and its token writes nothing but ${what}`
-        : `the job holds no secret${noHead}, ${runsOn}, and its token writes nothing but ${what}`
+        : `the job holds no secret${noHead}, ${runsOn}, and ${from} writes nothing but ${what}${orDefault}`
     }
   }
-  return readsSecret() ? undefined : why
+  return readsSecret() ? undefined : { why, defaultToken }
+}
+
+/** Why the token is limited, and whether some run of the job holds the repository default token (which a step may show to write). */
+interface Limited {
+  why: string
+  defaultToken: boolean
+}
+
+/**
+ * The scopes a `permissions:` value writes when all of them are LIMITED_WRITES (an empty set: a
+ * read-only token); undefined when it writes more, or in a form not understood (`write-all`, a
+ * scope set to something but read, write or none).
+ */
+function limitedWrites(value: Node | null): Set<string> | undefined {
+  const s = scalarString(value)
+  if (s !== undefined) return s === 'write-all' ? undefined : new Set()
+  if (!isMap(value)) return undefined
+  const out = new Set<string>()
+  for (const p of value.items) {
+    const level = scalarString(p.value)
+    if (level === 'read' || level === 'none') continue
+    const scope = scalarString(p.key) ?? ''
+    if (level !== 'write' || !LIMITED_WRITES.has(scope)) return undefined
+    out.add(scope)
+  }
+  return out
+}
+
+/**
+ * What each job of the analysis calling the reusable workflow at `path` grants it: the calling
+ * job's `permissions:` value, else its workflow's, else, when that workflow is itself called, what
+ * its own callers grant (and undefined when nothing sets one: the repository default, which a
+ * caller's own triggers also give it). null on a cycle or when no caller is in view.
+ */
+function callerGrants(ctx: CheckContext, path: string, seen: Set<string>): (Node | null | undefined)[] | null {
+  if (seen.has(path)) return null
+  const calls = localCallers(ctx.workflows, path, ctx.repository)
+  if (calls.length === 0) return null
+  const out: (Node | null | undefined)[] = []
+  for (const call of calls) {
+    const own = (call.job.permissions ?? call.workflow.permissions)?.value
+    if (own !== undefined || !call.workflow.triggers.has('workflow_call')) {
+      out.push(own)
+      continue
+    }
+    const outer = callerGrants(ctx, call.path, new Set([...seen, path]))
+    if (outer === null) return null
+    out.push(...outer)
+    // Its own triggers besides workflow_call run it with the repository default.
+    if (call.workflow.triggers.size > 1) out.push(undefined)
+  }
+  return out
 }
 
 /**
@@ -207,8 +276,7 @@ function plainCallers(ctx: CheckContext, path: string, seen: Set<string>): strin
  * push, comment, create a release). The job then works only where the repository default token
  * writes, so "read-only unless the repository grants write by default" does not hold for it.
  */
-function whyDefaultTokenWrites(ctx: CheckContext, job: JobModel): string | undefined {
-  if (job.permissions ?? ctx.wf.permissions) return undefined
+function whyDefaultTokenWrites(job: JobModel): string | undefined {
   for (const step of job.steps) {
     const write = tokenWriteOf(step)
     if (write) return `the job sets no \`permissions:\` and its step ${write} needs a token that writes, so the job works only where the repository default token writes, and a moved tag runs with that write token`
@@ -247,9 +315,9 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
   }
   const message = `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA`
   const limited = whyTokenLimited(ctx, job, readsSecret)
-  const writes = limited ? whyDefaultTokenWrites(ctx, job) : undefined
+  const writes = limited?.defaultToken ? whyDefaultTokenWrites(job) : undefined
   if (writes) return ctx.report(RULES.unpinnedAction, line, `${message}. High, though the job holds no secret: ${writes}.`)
-  if (limited) return ctx.report(RULES.unpinnedAction, line, `${message}. Medium: ${limited}.`, { severity: 'medium' })
+  if (limited) return ctx.report(RULES.unpinnedAction, line, `${message}. Medium: ${limited.why}.`, { severity: 'medium' })
   return ctx.report(RULES.unpinnedAction, line, `${message}.`)
 }
 
