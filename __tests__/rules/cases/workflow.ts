@@ -201,6 +201,15 @@ const goreleaserJob = (on: string, env = '          GITHUB_TOKEN: ${{ secrets.GI
 const ON_RELEASE = '  release:\n    types: [published]\n'
 /** The line of the job of a `goreleaserJob` workflow. */
 const releaseJobLine = (code: string): number => lineOf(code, '  release-plugin:')
+/** A nightly `release-snapshot` job (line 6) with an OIDC token, running goreleaser told not to publish. */
+const SNAPSHOT_JOB = push(
+  job(
+    'release-snapshot',
+    `      - uses: goreleaser/goreleaser-action@${SHA}\n        with:\n          args: release -f=goreleaser-e2e.yaml --snapshot --skip=publish --clean\n        env:\n          GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}\n`,
+    '    permissions:\n      id-token: write\n'
+  ),
+  'schedule'
+)
 /** A job publishing a release with the job token, then running the project's script named deploy. */
 const RELEASE_THEN_DEPLOY_SCRIPT = push(job('publish', '      - run: |\n          gh release create "$TAG" dist/*\n          ./script/deploy.sh\n        env:\n          GH_TOKEN: ${{ github.token }}\n'))
 
@@ -548,10 +557,24 @@ export const workflowCases: CaseTable = {
       ...LOCAL_CLUSTER_INSTALLS,
       { name: 'a stack deployed by make deploy-ide and always destroyed by make destroy-ide', code: deployThenDestroy() },
       { name: 'a stack deployed by a script and destroyed by its counterpart', code: deployThenDestroy('      - if: always()\n        run: bash ./scripts/destroy.sh\n').replace('make deploy-ide environment="$CLUSTER_ID"', './scripts/deploy.sh') },
-      { name: 'an AKS cluster the job creates, deploys to and deletes in an always-run clean-up', code: ownAks() }
+      { name: 'an AKS cluster the job creates, deploys to and deletes in an always-run clean-up', code: ownAks() },
+      { name: 'a release-snapshot job whose goreleaser is told --snapshot --skip=publish (it publishes nothing)', code: SNAPSHOT_JOB },
+      { name: 'a release job running goreleaser --skip-publish in a script', code: push(job('release', '      - run: goreleaser release --skip-publish --clean\n        env:\n          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n')) },
+      { name: 'a release job running goreleaser --skip publish,sign in a script', code: push(job('release', '      - run: goreleaser release --skip publish,sign --clean\n        env:\n          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n')) }
     ],
     invalid: [
       { code: push(job('deploy', '      - run: ./deploy.sh && ./smoke-test.sh\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `deploy`/ }] },
+      { name: 'a release-snapshot job that also pushes a tag: a release by its label', code: SNAPSHOT_JOB + '      - run: git push origin --tags\n', errors: [{ line: 6, severity: 'medium', message: /^release job `release-snapshot`/ }] },
+      {
+        name: 'goreleaser skipping only signing publishes: a release',
+        code: SNAPSHOT_JOB.replace('--snapshot --skip=publish', '--skip=sign'),
+        errors: [{ line: 6, severity: 'medium', message: /^release job `release-snapshot`/ }]
+      },
+      {
+        name: 'a script running goreleaser --snapshot, then a real goreleaser release: a release',
+        code: push(job('release', '      - run: |\n          goreleaser release --snapshot --clean\n          goreleaser release --clean\n        env:\n          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n')),
+        errors: [{ line: 6, message: /^release job `release`/ }]
+      },
       // Global flags before the verb: the job's label says nothing, the command alone makes it a deploy.
       ...[
         'kubectl --kubeconfig "$KUBECONFIG_PATH" apply -f k8s/',

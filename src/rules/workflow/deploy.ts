@@ -219,9 +219,42 @@ function stepKind(step: StepModel): DeployKind | undefined {
   // label, a release): it may publish a release, but its script deploys nothing.
   const scripted = repo === 'actions/github-script'
   if (!scripted && (DEPLOY_COMMAND.test(run) || DEPLOY_SCRIPT.test(run) || DEPLOY_ACTIONS.has(repo))) return 'deploy'
-  if (RELEASE_COMMAND.test(run) || RELEASE_SCRIPT.test(run)) return 'release'
+  if (RELEASE_SCRIPT.test(run) || (RELEASE_COMMAND.test(run) && !goreleaserOnlyUnpublished(step, run))) return 'release'
   if (RELEASE_ACTIONS.has(repo) && releasesForReal(repo, step)) return 'release'
   return undefined
+}
+
+/**
+ * goreleaser flags that publish nothing: `--snapshot` (implies `--skip=publish`), `--skip-publish`
+ * (goreleaser v1), `--skip=publish` (v2, a comma-separated list, also `--skip publish,sign`).
+ */
+const GORELEASER_NO_PUBLISH = /(?:^|\s)--(?:snapshot|skip-publish)(?:=true)?(?=\s|$)|(?:^|\s)--skip(?:=|\s+)[\w,-]*(?<![\w-])publish(?![\w-])/
+/** Whether goreleaser run with these arguments is told to publish nothing. */
+const goreleaserUnpublished = (args: string): boolean => GORELEASER_NO_PUBLISH.test(args)
+
+/**
+ * Whether the only release command the step's text names is goreleaser, and every goreleaser it
+ * runs is told to publish nothing: the arguments of `goreleaser/goreleaser-action`, or each
+ * `goreleaser` command of its scripts. Named but not found as a command (text of another
+ * command, an install), it still counts as a release.
+ */
+function goreleaserOnlyUnpublished(step: StepModel, text: string): boolean {
+  // A placeholder word, so the text around a removed name cannot join into another release command.
+  if (RELEASE_COMMAND.test(text.replace(/\bgoreleaser\b/gi, '_'))) return false
+  if (actionRepo(step.uses) === 'goreleaser/goreleaser-action') return goreleaserUnpublished(inputsOf(step).get('args') ?? '')
+  const runs = commandsRun(text).filter((c) => programOf(c).program === 'goreleaser')
+  return runs.length > 0 && runs.every((c) => goreleaserUnpublished(programOf(c).args.join(' ')))
+}
+
+/**
+ * Whether the step runs a release tool explicitly told to publish nothing (goreleaser with
+ * `--snapshot` or `--skip=publish`): it names what the job is about, and shows that it ships nothing.
+ */
+function releaseToolNotPublishing(step: StepModel): boolean {
+  const repo = actionRepo(step.uses) ?? ''
+  if (repo === 'goreleaser/goreleaser-action') return goreleaserUnpublished(inputsOf(step).get('args') ?? '')
+  const run = commandsOf(step)
+  return RELEASE_COMMAND.test(run) && goreleaserOnlyUnpublished(step, run)
 }
 
 /** Options of `git` and `gh` (before their subcommand) that take the next word as their value. */
@@ -282,11 +315,14 @@ export function tokenWriteOf(step: StepModel): string | undefined {
   return undefined
 }
 
-/** A build-push that does not push, or goreleaser asked only to check its config, releases nothing. */
+/** A build-push that does not push, or goreleaser asked only to check its config or told to publish nothing, releases nothing. */
 function releasesForReal(repo: string, step: StepModel): boolean {
   const inputs = inputsOf(step)
   if (repo === 'docker/build-push-action') return /^true$/i.test(inputs.get('push') ?? '')
-  if (repo === 'goreleaser/goreleaser-action') return /\brelease\b/.test(inputs.get('args') ?? '')
+  if (repo === 'goreleaser/goreleaser-action') {
+    const args = inputs.get('args') ?? ''
+    return /\brelease\b/.test(args) && !goreleaserUnpublished(args)
+  }
   return true
 }
 
@@ -596,6 +632,9 @@ function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | unde
   if (scriptStep && !publishes && !labelled(RELEASE_LABEL)) return { kind: 'deploy', step: scriptStep, script: labelled(DEPLOY_LABEL) ? undefined : deployScriptOf(scriptStep) }
   if (labelled(DEPLOY_LABEL)) return { kind: 'deploy' }
   if (publishes) return { kind: 'release', step: releaseStep }
+  // A `release-snapshot` job whose only release tool is told to publish nothing (and that pushes
+  // nothing either) builds a release without shipping it: its label says no more than its steps.
+  if (labelled(RELEASE_LABEL) && !releaseStep && job.steps.some(releaseToolNotPublishing) && !job.steps.some(stepPublishes)) return undefined
   if (labelled(RELEASE_LABEL)) return { kind: 'release' }
   return undefined
 }
