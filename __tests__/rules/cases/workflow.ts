@@ -1506,6 +1506,31 @@ export const workflowCases: CaseTable = {
         errors: [{ line: 8, severity: 'medium', message: /Medium: the job holds no secret, sets no `permissions:` and checks out no pull request code, so on `pull_request_target` too/ }]
       },
       {
+        name: 'pull_request_target, no permissions, a later step handed the job token adds labels: it works only with a writing default token, so high',
+        code: 'name: pr\non: pull_request_target\njobs:\n' + job('community', `      - uses: someone/run-python@v1\n        with:\n          script: print(1)\n      - uses: andymckay/labeler@${SHA}\n        with:\n          add-labels: "community"\n          repo-token: \${{ secrets.GITHUB_TOKEN }}\n`),
+        errors: [{ line: 8, severity: 'high', message: /High, though the job holds no secret: the job sets no `permissions:` and its step `andymckay\/labeler` \(its `add-labels:` input, given the job token\) needs a token that writes/ }]
+      },
+      {
+        name: 'no permissions, a commenting action handed github.token with a body: high',
+        code: 'name: ci\non: pull_request\njobs:\n' + job('b', `      - uses: someone/size-check@v2\n      - uses: someone/sticky-comment@${SHA}\n        with:\n          body: size report\n          github-token: \${{ github.token }}\n`),
+        errors: [{ line: 8, severity: 'high', message: /its step `someone\/sticky-comment` \(its `body:` input, given the job token\)/ }]
+      },
+      {
+        name: 'no permissions, an action handed the job token with create-release: true: high',
+        code: 'name: ci\non: push\njobs:\n' + job('b', `      - uses: someone/builder@v2\n      - uses: someone/bump@${SHA}\n        with:\n          create-release: true\n          token: \${{ secrets.GITHUB_TOKEN }}\n`),
+        errors: [{ line: 8, severity: 'high', message: /`create-release:` input/ }]
+      },
+      {
+        name: 'no permissions, labels given to an action not named for labels (a filter, say), with the job token: medium',
+        code: 'name: ci\non: pull_request\njobs:\n' + job('b', `      - uses: someone/size-check@v2\n      - uses: someone/issue-finder@${SHA}\n        with:\n          labels: bug\n          token: \${{ github.token }}\n`),
+        errors: [{ line: 8, severity: 'medium' }]
+      },
+      {
+        name: 'no permissions, create-release: false with the job token: medium',
+        code: 'name: ci\non: push\njobs:\n' + job('b', `      - uses: someone/builder@v2\n      - uses: someone/bump@${SHA}\n        with:\n          create-release: false\n          token: \${{ secrets.GITHUB_TOKEN }}\n`),
+        errors: [{ line: 8, severity: 'medium' }]
+      },
+      {
         name: 'pull_request_target with a read-only token and a checkout of the base: medium',
         code: push(job('b', `      - uses: actions/checkout@${SHA}\n      - uses: someone/tool@v1\n`), 'pull_request_target'),
         errors: [{ line: 11, severity: 'medium', message: /its token is read-only, and it checks out no pull request code/ }]

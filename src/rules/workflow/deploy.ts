@@ -295,14 +295,55 @@ const TOKEN_WRITING_ACTIONS = new Set([
 /** `gh pr` subcommands that write to a pull request. */
 const GH_PR_WRITES = new Set(['comment', 'merge', 'edit'])
 
+/** GitHub objects a `create-<object>` input of an action makes with the token it is given. */
+const CREATED_OBJECTS = new Set(['release', 'tag', 'branch', 'comment', 'issue', 'pull-request', 'pr', 'label', 'discussion', 'commit'])
+
+/** Whether text is the job token and nothing else: `${{ secrets.GITHUB_TOKEN }}` or `${{ github.token }}`. */
+function isJobToken(text: string): boolean {
+  const value = text.trim()
+  const [only, ...more] = findExpressions(value)
+  if (!only || more.length > 0 || only.start !== 0 || only.end !== value.length) return false
+  const paths = contextPaths(only.body)
+  return paths.length === 1 && (paths[0] === 'secrets.github_token' || paths[0] === 'github.token')
+}
+
+/**
+ * Whether an input of the action `repo` asks it to write with its token: add or remove labels
+ * (`add-labels`, `remove-labels`, and `labels` of an action named for labels), the `comment` or
+ * `body` of an action named for comments, or `create-<object>` of a GitHub object (CREATED_OBJECTS).
+ * An empty or `false` value asks nothing.
+ */
+function writingInput(repo: string, key: string, value: string): boolean {
+  if (value.trim() === '' || /^false$/i.test(value.trim())) return false
+  if (key === 'add-labels' || key === 'remove-labels') return true
+  if (key === 'labels') return repo.includes('label')
+  if (key === 'comment' || key === 'body') return repo.includes('comment')
+  return key.startsWith('create-') && CREATED_OBJECTS.has(key.slice('create-'.length))
+}
+
+/**
+ * The input by which an action step handed the job token (as an input or in its env) is asked to
+ * write with it (see `writingInput`): what the job does then works only with a token that writes.
+ */
+function tokenWritingInput(step: StepModel, repo: string): string | undefined {
+  const inputs = inputsOf(step)
+  const envValues = (step.env?.items ?? []).map((p) => scalarString(p.value) ?? '')
+  if (![...inputs.values(), ...envValues].some(isJobToken)) return undefined
+  for (const [key, value] of inputs) if (writingInput(repo, key, value)) return key
+  return undefined
+}
+
 /**
  * What a step does that needs the job's token to write, when it is one of the few known cases:
- * an action of TOKEN_WRITING_ACTIONS, or a `run:` script running `git push`, `gh pr
+ * an action of TOKEN_WRITING_ACTIONS, an action handed the job token with an input asking it to
+ * write (see `tokenWritingInput`), or a `run:` script running `git push`, `gh pr
  * comment|merge|edit` or `gh release create` (read command by command); its name in backquotes.
  */
 export function tokenWriteOf(step: StepModel): string | undefined {
   const repo = actionRepo(step.uses)
   if (repo && TOKEN_WRITING_ACTIONS.has(repo)) return `\`${repo}\``
+  const input = repo ? tokenWritingInput(step, repo) : undefined
+  if (input) return `\`${repo}\` (its \`${input}:\` input, given the job token)`
   const run = scalarString(step.run)
   if (!run) return undefined
   for (const command of commandsRun(run)) {
