@@ -201,6 +201,12 @@ const goreleaserJob = (on: string, env = '          GITHUB_TOKEN: ${{ secrets.GI
 const ON_RELEASE = '  release:\n    types: [published]\n'
 /** The line of the job of a `goreleaserJob` workflow. */
 const releaseJobLine = (code: string): number => lineOf(code, '  release-plugin:')
+/** A `deploy` job (line 6) running `script` after a checkout and a pip install, with an environment and no concurrency group. */
+const docsDeploy = (script: string): string =>
+  push(
+    job('deploy', `      - uses: actions/checkout@${SHA}\n      - run: pip install mkdocs-material mike\n      - run: |\n          git config user.name bot\n          ${script}\n        env:\n          REF: v1\n`, '    environment: docs\n'),
+    'workflow_dispatch'
+  )
 /** A nightly `release-snapshot` job (line 6) with an OIDC token, running goreleaser told not to publish. */
 const SNAPSHOT_JOB = push(
   job(
@@ -486,6 +492,20 @@ export const workflowCases: CaseTable = {
     ],
     invalid: [
       { code: push(job('deploy', '      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n', '    environment: production\n')), errors: [{ line: 6 }] },
+      {
+        name: 'a docs job whose only deploy is mike deploy --push (no force): low, saying why',
+        code: docsDeploy('mike deploy --push --update-aliases "$REF" latest'),
+        errors: [{ line: 6, severity: 'low', message: /Low: all it deploys is `mike deploy --push`, which pushes the Pages branch without force, so of two overlapping runs the later push is refused/ }]
+      },
+      { name: 'mkdocs gh-deploy without --force: low', code: docsDeploy('mkdocs gh-deploy --clean'), errors: [{ line: 6, severity: 'low', message: /`mkdocs gh-deploy`/ }] },
+      { name: 'ghp-import -n -p without -f: low', code: docsDeploy('ghp-import -n -p site'), errors: [{ line: 6, severity: 'low', message: /`ghp-import --push`/ }] },
+      { name: 'mike deploy --push --force: medium', code: docsDeploy('mike deploy --push --force "$REF" latest'), errors: [{ line: 6, severity: 'medium', message: /at the same time\.$/ }] },
+      { name: 'mike deploy -p -f (short flags): medium', code: docsDeploy('mike deploy -p -f "$REF"'), errors: [{ line: 6, severity: 'medium' }] },
+      { name: 'ghp-import -npf (a cluster forcing): medium', code: docsDeploy('ghp-import -npf site'), errors: [{ line: 6, severity: 'medium' }] },
+      { name: 'mkdocs gh-deploy --force: medium', code: docsDeploy('mkdocs gh-deploy --force'), errors: [{ line: 6, severity: 'medium' }] },
+      { name: 'mike deploy without --push (pushes nothing; the label alone decides): medium', code: docsDeploy('mike deploy "$REF"'), errors: [{ line: 6, severity: 'medium' }] },
+      { name: 'mike deploy --push beside an rsync to a host: medium', code: docsDeploy('mike deploy --push "$REF"\n          rsync -a site/ docs@example.org:/srv/docs'), errors: [{ line: 6, severity: 'medium' }] },
+      { name: 'mike deploy --push beside an action not known to ship nothing: medium', code: docsDeploy('mike deploy --push "$REF"').replace('    steps:\n', `    steps:\n      - uses: someone/upload-site@\${SHA}\n`), errors: [{ line: 6, severity: 'medium' }] },
       ...[
         ['also on push', scriptClusterJob('[push, pull_request]')],
         ['a token that may write', scriptClusterJob('pull_request', '    permissions:\n      contents: write\n')],

@@ -754,6 +754,75 @@ function onlyReviewerGate(ctx: CheckContext, job: JobModel): string | undefined 
   return `it reads no secret but the job's own token (whose rights \`permissions:\` sets, not an environment), requests no OIDC token, and runs only on ${on}, which only people with write access can start with that token${forks}, so an environment would add only a reviewer gate`
 }
 
+/**
+ * Whether an option word asks for `name` (a long option, or a prefix of it as argparse and
+ * optparse accept, `--forc`) or holds its short letter in a cluster of short flags (`-pf`).
+ * Read wide: a value glued to a short option (`-mfix`) counts too, which keeps a push forced.
+ */
+function hasFlag(args: string[], name: string, short?: string): boolean {
+  return args.some((a) => {
+    if (a.startsWith('--')) {
+      const opt = a.slice(2).split('=')[0]
+      return opt.length >= 3 && name.startsWith(opt)
+    }
+    return short !== undefined && /^-[A-Za-z]+$/.test(a) && a.includes(short)
+  })
+}
+
+/**
+ * How a command publishes a docs site to its Pages branch, when it is one of the tools that push
+ * it with a plain `git push` unless told to force (read from their sources): `mike deploy` (and its
+ * other writing verbs) with `--push`/`-p`, forced by `--force`/`-f`; `ghp-import` with
+ * `--push`/`-p`, forced by `--force`/`-f`; `mkdocs gh-deploy`, which always pushes, forced by
+ * `--force` (its `-f` names the config file). `python -m mike|ghp_import|mkdocs` too.
+ */
+function pagesPushOf(command: string): { forced: boolean; label: string } | undefined {
+  let { program, args } = programOf(command)
+  if (/^python[\d.]*$/.test(program) && args[0] === '-m') [program, ...args] = args.slice(1)
+  const verb = args.find((a) => !a.startsWith('-'))
+  if (program === 'mike') {
+    if (!['deploy', 'alias', 'set-default', 'delete', 'retitle'].includes(verb ?? '') || !hasFlag(args, 'push', 'p')) return undefined
+    return { forced: hasFlag(args, 'force', 'f'), label: `mike ${verb} --push` }
+  }
+  if (program === 'ghp-import' || program === 'ghp_import') {
+    if (!hasFlag(args, 'push', 'p')) return undefined
+    return { forced: hasFlag(args, 'force', 'f'), label: 'ghp-import --push' }
+  }
+  if (program === 'mkdocs' && verb === 'gh-deploy') return { forced: hasFlag(args, 'force'), label: 'mkdocs gh-deploy' }
+  return undefined
+}
+
+/**
+ * Programs that may ship files elsewhere (a copy to a host or a bucket, a hosting CLI) or run
+ * project code not read here: beside a Pages push they may deploy something else.
+ */
+const MAY_SHIP_PROGRAMS = new Set(['rsync', 'scp', 'sftp', 'lftp', 'ssh', 'aws', 'gsutil', 'gcloud', 'az', 'curl', 'wget', 'rclone', 's3cmd', 'firebase', 'netlify', 'vercel', 'surge', 'wrangler', 'make', 'just', 'task'])
+
+/**
+ * The Pages push of a job labelled a deploy (no deploy step known) when it is all the job ships:
+ * a step runs a Pages tool pushing without force (see `pagesPushOf`), none forces one, no step
+ * deploys, releases or pushes otherwise, every action is known to ship nothing, and no command is
+ * a copy to another host or bucket, a hosting CLI, or a project script or task runner.
+ */
+function plainPagesPushOnly(job: JobModel): string | undefined {
+  let found: string | undefined
+  for (const step of job.steps) {
+    if (step.uses !== undefined && !knownNotShipping(step)) return undefined
+    if (stepPublishes(step)) return undefined
+    for (const command of commandsRun(commandsOf(step))) {
+      const push = pagesPushOf(command)
+      if (push?.forced) return undefined
+      if (push) {
+        found ??= push.label
+        continue
+      }
+      const first = command.split(' ')[0] ?? ''
+      if (first.includes('/') || /\.(sh|py|ps1|js)$/.test(first) || MAY_SHIP_PROGRAMS.has(programOf(command).program)) return undefined
+    }
+  }
+  return found
+}
+
 function checkJob(ctx: CheckContext, job: JobModel): Finding[] {
   const evidence = deployEvidence(ctx, job)
   if (!evidence) return []
@@ -773,7 +842,17 @@ function checkJob(ctx: CheckContext, job: JobModel): Finding[] {
   // A reusable workflow from another repository may set its own concurrency group; it is not read.
   const externalCallee = job.uses !== undefined && !isLocalWorkflow(job.uses)
   if (evidence.kind === 'deploy' && ctx.wf.concurrency === undefined && job.concurrency === undefined && !externalCallee) {
-    out.push(ctx.report(RULES.deployNoConcurrency, job.line, `${what} has no \`concurrency\` group (job or workflow), so two runs can deploy at the same time.`))
+    const pages = evidence.step === undefined ? plainPagesPushOnly(job) : undefined
+    out.push(
+      pages
+        ? ctx.report(
+            RULES.deployNoConcurrency,
+            job.line,
+            `${what} has no \`concurrency\` group (job or workflow), so two runs can deploy at the same time. Low: all it deploys is \`${pages}\`, which pushes the Pages branch without force, so of two overlapping runs the later push is refused (not a fast-forward) and fails instead of overwriting the other's docs.`,
+            { severity: 'low' }
+          )
+        : ctx.report(RULES.deployNoConcurrency, job.line, `${what} has no \`concurrency\` group (job or workflow), so two runs can deploy at the same time.`)
+    )
   }
   if (evidence.kind === 'deploy' && !job.uses && !hasVerification(ctx, job, evidence.step)) {
     const line = evidence.step?.line ?? job.line
