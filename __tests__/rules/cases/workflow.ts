@@ -1443,9 +1443,14 @@ export const workflowCases: CaseTable = {
         name: 'no permissions block on push, no secret: the repository default token, at medium',
         code: 'name: ci\non: push\njobs:\n' + job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n'),
         errors: [
-          { line: 8, severity: 'medium', message: /not a full commit SHA\. Medium: the job holds no secret and sets no `permissions:`, and the workflow runs only on push, pull_request, a manual run or a schedule, so its token is the repository default/ },
+          { line: 8, severity: 'medium', message: /not a full commit SHA\. Medium: the job holds no secret and sets no `permissions:`, and the workflow runs only on push, pull_request, the merge queue, a manual run or a schedule, so its token is the repository default/ },
           { line: 9, severity: 'medium' }
         ]
+      },
+      {
+        name: 'no permissions block, pull requests and the merge queue (queued by those who may merge): medium',
+        code: 'name: ci\non:\n  pull_request:\n  merge_group:\njobs:\n' + job('b', '      - uses: someone/tool@v1\n'),
+        errors: [{ line: 10, severity: 'medium', message: /runs only on push, pull_request, the merge queue, a manual run or a schedule/ }]
       },
       { name: 'no permissions block, push and manual runs (only writers start either): medium', code: 'name: ci\non: [push, workflow_dispatch]\njobs:\n' + job('b', '      - uses: someone/tool@v1\n'), errors: [{ line: 8, severity: 'medium' }] },
       { name: 'no permissions block, also run on release', code: 'name: ci\non: [push, release]\njobs:\n' + job('b', '      - uses: someone/tool@v1\n'), errors: [{ line: 8, severity: 'high', message: /not a full commit SHA\.$/ }] },
@@ -1578,12 +1583,12 @@ export const workflowCases: CaseTable = {
       {
         name: 'closed issues answered by an action whose token writes only issues, the job token handed to it: medium',
         code: 'name: closed\non:\n  issues:\n    types: [closed]\npermissions:\n  issues: write\njobs:\n' + job('reply', '      - uses: someone/issue-reply@v2\n        with:\n          token: ${{ secrets.GITHUB_TOKEN }}\n'),
-        errors: [{ line: 12, severity: 'medium', message: /Medium: the job holds no secret, the workflow runs only on push, pull_request, a manual run, a schedule or issue and discussion events \(which run the default branch's workflow, as a push does\), and its token writes nothing but issues \(`issues: write`: a moved tag could post or edit issues and their comments\)\.$/ }]
+        errors: [{ line: 12, severity: 'medium', message: /Medium: the job holds no secret, the workflow runs only on push, pull_request, the merge queue, a manual run, a schedule or issue and discussion events \(which run the default branch's workflow, as a push does\), and its token writes nothing but issues \(`issues: write`: a moved tag could post or edit issues and their comments\)\.$/ }]
       },
       {
         name: 'issues and discussions written on push: medium',
         code: push(job('b', '      - uses: someone/triage@v1\n', '    permissions:\n      issues: write\n      discussions: write\n')),
-        errors: [{ line: 13, severity: 'medium', message: /the workflow runs only on push, pull_request, a manual run or a schedule, and its token writes nothing but issues and discussions \(`issues: write`, `discussions: write`: a moved tag could post or edit issues and discussions and their comments\)/ }]
+        errors: [{ line: 13, severity: 'medium', message: /the workflow runs only on push, pull_request, the merge queue, a manual run or a schedule, and its token writes nothing but issues and discussions \(`issues: write`, `discussions: write`: a moved tag could post or edit issues and discussions and their comments\)/ }]
       },
       {
         name: 'a discussion trigger with a read-only token: medium',
@@ -1633,7 +1638,7 @@ export const workflowCases: CaseTable = {
       {
         name: 'a called scan workflow writing only code-scanning alerts, called only from a schedule and manual runs, no secret passed: medium',
         files: { [CALLED]: SCAN_CALLED, [CALLER]: callerOn('[schedule, workflow_dispatch]') },
-        errors: [{ path: CALLED, line: SCANNER_LINE, severity: 'medium', message: /Medium: the job holds no secret, the workflow is called only by `\.github\/workflows\/ci\.yml`, which runs only on push, pull_request, a manual run or a schedule and passes it no secret, and its token writes nothing but code-scanning alerts/ }]
+        errors: [{ path: CALLED, line: SCANNER_LINE, severity: 'medium', message: /Medium: the job holds no secret, the workflow is called only by `\.github\/workflows\/ci\.yml`, which runs only on push, pull_request, the merge queue, a manual run or a schedule and passes it no secret, and its token writes nothing but code-scanning alerts/ }]
       },
       {
         name: 'the same, the caller naming this repository instead of a path: medium',

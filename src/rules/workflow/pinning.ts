@@ -76,8 +76,12 @@ function whyStaysInPullRequest(ctx: CheckContext, job: JobModel): string | undef
   )
 }
 
-/** Triggers whose runs get the repository's default token and nothing more privileged: started by its members or its clock. */
-const PLAIN_TRIGGERS = new Set(['push', 'pull_request', 'workflow_dispatch', 'schedule'])
+/**
+ * Triggers whose runs get the repository's default token and nothing more privileged: started by
+ * its members or its clock. A `merge_group` run is a push of the merge queue's branch, queued by
+ * someone who may merge.
+ */
+const PLAIN_TRIGGERS = new Set(['push', 'pull_request', 'merge_group', 'workflow_dispatch', 'schedule'])
 /**
  * Issue and discussion events: anyone may start them, but they run the default branch's workflow
  * with the repository's token, as a push does, so they give an action nothing a push would not.
@@ -102,7 +106,7 @@ function mayCheckOutPullRequest(ctx: CheckContext, job: JobModel): boolean {
 
 /**
  * Why an exposed job's token is still limited, when it is: the workflow runs only on `push`,
- * `pull_request`, `workflow_dispatch` (only writers start a manual run), `schedule`, or issue and
+ * `pull_request`, `merge_group`, `workflow_dispatch` (only writers start a manual run), `schedule`, or issue and
  * discussion events (see CONVERSATION_TRIGGERS; a comment only in a job checking out no pull
  * request code), or also on `pull_request_target`, when the job checks out no pull request code
  * (a moved tag then gets the default token, as on a push); the job reads no secret but its own
@@ -142,8 +146,8 @@ function whyTokenLimited(ctx: CheckContext, job: JobModel, readsSecret: () => bo
   // works tells that the repository default grants write, unlike a push job that only reads.
   if (conversation && permissions === undefined) return undefined
   const plain = conversation
-    ? "push, pull_request, a manual run, a schedule or issue and discussion events (which run the default branch's workflow, as a push does)"
-    : 'push, pull_request, a manual run or a schedule'
+    ? "push, pull_request, the merge queue, a manual run, a schedule or issue and discussion events (which run the default branch's workflow, as a push does)"
+    : 'push, pull_request, the merge queue, a manual run or a schedule'
   const noHead = onComment ? ', checks out no pull request code on its comment trigger' : ''
   const callerText = callers?.map((c) => `\`${c}\``).join(', ')
   const one = callers?.length === 1
@@ -161,7 +165,7 @@ function whyTokenLimited(ctx: CheckContext, job: JobModel, readsSecret: () => bo
       ? 'the job holds no secret, sets no `permissions:` and checks out no pull request code, so on `pull_request_target` too its token is the repository default (read-only unless the repository grants write by default)'
       : grants !== undefined
         ? `the job holds no secret, ${runsOn}, and neither the workflow nor ${one ? "its calling job (nor that job's workflow)" : 'its calling jobs (nor their workflows)'} set \`permissions:\`, so its token is the repository default (read-only for fork pull requests, and everywhere unless the repository grants write by default)`
-        : 'the job holds no secret and sets no `permissions:`, and the workflow runs only on push, pull_request, a manual run or a schedule, so its token is the repository default (read-only for fork pull requests, and everywhere unless the repository grants write by default)'
+        : 'the job holds no secret and sets no `permissions:`, and the workflow runs only on push, pull_request, the merge queue, a manual run or a schedule, so its token is the repository default (read-only for fork pull requests, and everywhere unless the repository grants write by default)'
   } else {
     // The token is what `permissions:` grant: the job's or its workflow's, else every calling job's.
     const grantsRead = permissions !== undefined ? [permissions] : granted
