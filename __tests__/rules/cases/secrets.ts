@@ -749,6 +749,7 @@ export const secretsCases: CaseTable = {
         code: 'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: db\nspec:\n  data:\n    - secretKey: dbPassword\n      remoteRef:\n        key: prod/db\n'
       },
       quiet('configFromSecret: api-config', 'configFromSecret names a Secret', 'config/values.yaml'),
+      quiet('        image_pull_secret:  # deprecated\n          description: Secret for the image pull\n          type: string\n        ldap_password_secret: # secret with the bind password\n          type: string\n', 'a key with a comment after it and its value (a schema) below', 'config/crd/bases/awx.yaml'),
       quiet('secret_name: db-credentials', 'name of a secret', 'config/values.yaml'),
       { name: 'lockfiles', path: 'yarn.lock', code: `"left-pad@^1.3.0":\n  secret "${STRONG}"\n` },
       { name: 'go.sum', path: 'go.sum', code: `example.com/mod v1.0.0 h1:${fake(43, 62)}=\n` },

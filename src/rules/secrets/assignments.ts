@@ -301,7 +301,9 @@ function parseYamlLine(line: string, index: number): YamlLine | undefined {
 }
 
 function yamlScalar(y: YamlLine, starts: number[]): { value: string; start: number; end: number } | undefined {
-  if (!y.rest || /^[|>{[&*]/.test(y.rest)) return undefined
+  // `key:  # deprecated`: YAML_KEY took the blanks after the colon, so a rest opening with `#` is a
+  // comment (a `#` after whitespace always is), and the key's value, if any, is on the lines below.
+  if (!y.rest || /^[|>{[&*#]/.test(y.rest)) return undefined
   const s = readScalar(y.rest, /(?<!\s)\s+#/)
   if (!s) return undefined
   const start = starts[y.index] + y.restOffset + s.offset
