@@ -477,7 +477,17 @@ export const dockerfileCases: CaseTable = {
       { name: 'password in a URL, whatever the name', code: 'FROM alpine:3.20\nENV DATABASE_URL=postgres://app:Zq8vLm2Kp9Xw4R@db/app\n', errors: [{ line: 2, message: /password in the URL of `DATABASE_URL`/ }] },
       { name: 'ARG default', code: 'FROM alpine:3.20\nARG API_TOKEN=tok_8fj3k2l9d8s7a6q5\n', errors: [{ line: 2 }] },
       { name: 'the passphrase of a signing key', code: 'FROM alpine:3.20\nENV GPG_PASSPHRASE=Zq8vLm2Kp9Xw4R\n', errors: [{ line: 2 }] },
-      { name: 'a URL password judged as written: %25 is an encoded percent sign, not a format string', code: 'FROM alpine:3.20\nENV DATABASE_URL=postgres://app:Zq8vLm2K%25discount@db/app\n', errors: [{ line: 2 }] }
+      { name: 'a URL password judged as written: %25 is an encoded percent sign, not a format string', code: 'FROM alpine:3.20\nENV DATABASE_URL=postgres://app:Zq8vLm2K%25discount@db/app\n', errors: [{ line: 2 }] },
+      {
+        name: 'a trivial digit run (sequential or one digit repeated) is a dummy anyone guesses: medium',
+        code: 'FROM alpine:3.20\nENV AIO_TOKEN=123456\nENV API_TOKEN=000000\nARG DB_PASSWORD=87654321\n',
+        errors: [
+          { line: 2, severity: 'medium', message: /trivial run of digits/ },
+          { line: 3, severity: 'medium' },
+          { line: 4, severity: 'medium' }
+        ]
+      },
+      { name: 'other digits may be a chosen PIN: high', code: 'FROM alpine:3.20\nENV API_TOKEN=49381726\n', errors: [{ line: 2, severity: 'high' }] }
     ]
   },
   'dockerfile/shell-form-command': {

@@ -4,6 +4,7 @@ import { invocationOf, type ShellCommand } from '../parse/shell-words.js'
 import { envSecretLiteral, parseImageRef, mutableImageReason, type ImageRef } from '../container-common.js'
 import type { RuleMeta } from '../../types.js'
 import { R } from './meta.js'
+import { TRIVIAL_DIGITS, isTrivialDigitRun } from '../secrets/keys.js'
 import { localBuildOf } from './built-images.js'
 import { emit, parseJsonArray, span, stageName, type Context, type RunShell, type Stage } from './stages.js'
 import { isNpmInstallWithoutPackages, unpinnedPackages, upgradeCommand } from './packages.js'
@@ -37,7 +38,9 @@ export function checkSecretsInProperties(ctx: Context, ins: Instruction): void {
     if (literal !== undefined && !literal.standIn) {
       const line = p.getNameRange().start.line + 1
       const what = literal.inUrl ? `puts a password in the URL of \`${p.getName()}\`` : `sets \`${p.getName()}\` to a literal value that looks like a secret`
-      emit(ctx, R.secretInEnv, line, `${keyword} ${what}`)
+      // `ENV AIO_TOKEN=123456`: a dummy for the run time to replace, or a default anyone tries first: medium.
+      if (isTrivialDigitRun(literal.secret)) emit(ctx, R.secretInEnv, line, `${keyword} ${what}, ${TRIVIAL_DIGITS}`, { severity: 'medium' })
+      else emit(ctx, R.secretInEnv, line, `${keyword} ${what}`)
     }
   }
 }

@@ -581,5 +581,22 @@ export function isWellKnownPassword(value: string): boolean {
   return WELL_KNOWN_PASSWORDS.has(value.trim().toLowerCase())
 }
 
+/**
+ * `123456`, `000000`, `87654321`: one digit repeated, or a run of digits each one up (or down) from
+ * the one before (`…7890` counts as going on). The first values anyone tries, as guessable as
+ * WELL_KNOWN_PASSWORDS: a dummy replaced at run time or a weak default, never a generated secret.
+ * Any other digit string (`493817`) may be a PIN someone chose and stays as it was.
+ */
+export function isTrivialDigitRun(value: string): boolean {
+  const v = value.trim()
+  if (!/^\d{4,20}$/.test(v)) return false
+  const steps = new Set<number>()
+  for (let i = 1; i < v.length; i++) steps.add((Number(v[i]) - Number(v[i - 1]) + 10) % 10)
+  return steps.size === 1 && (steps.has(0) || steps.has(1) || steps.has(9))
+}
+
+/** Why a value that `isTrivialDigitRun` accepts is medium. */
+export const TRIVIAL_DIGITS = 'a trivial run of digits anyone would guess, not a generated secret'
+
 /** Why a password from WELL_KNOWN_PASSWORDS is medium. */
 export const WELL_KNOWN_DEFAULT = 'a well-known default anyone would try first, not a secret someone chose (medium)'
