@@ -483,6 +483,8 @@ export const secretsCases: CaseTable = {
       quiet('url: redis://:${REDIS_PASSWORD}@cache:6379', 'password from a variable'),
       quiet('url: https://user:<password>@example.com', 'placeholder'),
       quiet('k8s_uri: https://myacct:mypass@localhost:4430', 'a my-placeholder password'),
+      quiet('<p>{{ $t("Example:", ["twilio://AccountSid:AuthToken@FromPhoneNo"]) }}</p>', 'a URL format whose parts are field names', 'src/components/notifications/Apprise.vue'),
+      quiet('help: "smtp://username:AppPassword@mail.example.com"', 'the password part names its field', 'src/components/Smtp.vue'),
       quiet('repo: git@github.com:acme/infra.git', 'SSH remote, no password'),
       quiet('url: https://deploy@example.com/x', 'user without password'),
       quiet('url: jdbc:mysql://db:3306/app?user=app&password=${DB_PASSWORD}', 'query password from a variable'),
@@ -496,6 +498,8 @@ export const secretsCases: CaseTable = {
       line2('cache: redis://:redis@cache.internal:6379', { severity: 'medium', message: /repeats its scheme/ }, 'a password that repeats the scheme'),
       line2('queue: amqp://worker:worker@mq.internal:5672/', { severity: 'medium', message: /repeats its user name/ }, 'a password that repeats the user name'),
       line2('cache: tcp://:Rd7s-x92kq@cache:6379', { severity: 'high' }, 'a chosen password beside a host name stays high'),
+      line2('notify: twilio://AccountSid:Summer2024Token@FromPhoneNo', { severity: 'high' }, 'a typed password with digits beside a field-name user stays high'),
+      line2('queue: amqp://deploy:MasterKey@mq.internal:5672/', { severity: 'high' }, 'a credential word beside a real user name is not a URL format: stays high'),
       line2(`url: jdbc:mysql://db:3306/app?user=app&password=${fake(14, 90)}&ssl=true`, { severity: 'high', message: /query string/ }, 'password in a JDBC query string'),
       line2(`link="https://zoom-lfx.platform.example.org/meeting/912345678?password=${fake(14, 91)}"`, { severity: 'low', message: /meeting link/ }, "a meeting link's passcode: shared with every invitee, low"),
       line2(`join: https://acme.zoom.us/j/912345678?pwd=${fake(14, 92)}`, { severity: 'low' }, 'a Zoom invite link')

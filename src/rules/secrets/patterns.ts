@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import { crc32 } from 'node:zlib'
-import { whyNotLiteral } from './keys.js'
+import { keyWords, whyNotLiteral } from './keys.js'
 
 export interface TokenPattern {
   /** Slug used in the rule id `secrets/<slug>`. */
@@ -369,6 +369,27 @@ function isExpansionDefault(head: string, password: string): boolean {
   return fallback !== null && (fallback[1] === '' || whyNotLiteral(fallback[1], 'password') !== undefined)
 }
 
+/** The last word of a field that holds a credential: `AuthToken`, `ApiKey`, `SecretKey`, `AppPassword`. */
+const CREDENTIAL_KIND = /^(?:password|passwd|pass|pwd|passphrase|secret|token|key|apikey|secretkey|accesskey|authtoken)$/
+/** The last word of a field that names who logs in: `AccountSid`, `username`, `ClientId`, `UserKey`. */
+const LOGIN_FIELD = /^(?:user|username|login|account|sid|id|name|email|client|key)$/
+
+/**
+ * `twilio://AccountSid:AuthToken@FromPhoneNo`: a URL format that names its fields, not a login. The
+ * password is letters only and names a kind of credential (its last word, `AuthToken`), and the
+ * user part is a field name too (a CamelCase or snake_case name, or one ending in a login word).
+ * Digits or any other mark keep the value literal: `Summer2024Token` or a random string is typed, not a field.
+ */
+function namesUrlFields(head: string, password: string): boolean {
+  if (!/^[A-Za-z]{3,40}$/.test(password)) return false
+  const passWords = keyWords(password)
+  if (!CREDENTIAL_KIND.test(passWords[passWords.length - 1] ?? '')) return false
+  const user = head.slice(head.indexOf('://') + 3, -1)
+  if (!/^[A-Za-z][A-Za-z_]{1,40}$/.test(user)) return false
+  const userWords = keyWords(user)
+  return userWords.length >= 2 || LOGIN_FIELD.test(userWords[0] ?? '')
+}
+
 /**
  * What the password of `scheme://user:password@host` holds: `literal`, a password written as
  * itself; `stand-in`, a placeholder typed where one goes (`example`, `yourpassword`), which a demo
@@ -378,6 +399,7 @@ function isExpansionDefault(head: string, password: string): boolean {
  */
 export function urlPasswordKind(head: string, password: string): 'literal' | 'stand-in' | 'none' {
   if (isUrlPasswordPlaceholder(password) || isExpansionDefault(head, password)) return 'none'
+  if (namesUrlFields(head, password)) return 'stand-in'
   const why = whyNotLiteral(password, 'password')
   return why === 'reference' ? 'none' : why === 'placeholder' ? 'stand-in' : 'literal'
 }
