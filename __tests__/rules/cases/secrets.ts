@@ -564,9 +564,16 @@ export const secretsCases: CaseTable = {
       { name: 'CloudFormation SSM dynamic reference', path: 'config/values.yaml', code: "password: '{{resolve:ssm-secure:/app/db:1}}'\n" },
       { name: 'format placeholder', path: 'config/values.yaml', code: "password: '%s'\n" },
       { name: 'boolean', path: 'config/values.yaml', code: 'password: false\n' },
-      { name: 'setting about passwords', path: 'config/values.yaml', code: 'password_min_length: 12\npassword_policy: strong\n' }
+      { name: 'setting about passwords', path: 'config/values.yaml', code: 'password_min_length: 12\npassword_policy: strong\n' },
+      {
+        name: "the key's credential word run together with joining words, in a curl example of help text",
+        path: 'src/components/notifications/Matrix.vue',
+        code: `<code>curl -d '{"type": "m.login.password", "user": "botusername", "password": "passwordforuser"}' https://home.server/login</code>\n`
+      },
+      { name: 'a password for the bot, in words', path: 'config/values.yaml', code: 'bot:\n  adminPassword: passwordforthebot\n' }
     ],
     invalid: [
+      { name: 'a typed password around the credential word stays high', path: 'config/values.yaml', code: 'db:\n  password: Summer2024password\n  adminPassword: bluepasswordforuser\n', errors: [{ line: 2, severity: 'high' }, { line: 3, severity: 'high' }] },
       { name: 'a quoted key before a bare word in a YAML flow mapping: YAML, the value a string', path: 'config/config.yaml', code: 'database: {\n  "host": db.internal,\n  "user": app,\n  "password": Sunshine2024,\n}\n', errors: [{ line: 4, severity: 'high' }] },
       {
         name: "a request example in an OpenAPI description: info, saying why",

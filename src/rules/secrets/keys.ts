@@ -378,6 +378,29 @@ function describesItself(v: string, key: string): boolean {
   return keyWordList.length === 1 || keyWordList.slice(0, -1).some((w) => words.includes(w))
 }
 
+/** Words that only join a stand-in's credential word to what it is for: `password for user`, `token here`. */
+const JOINING_WORDS = ['for', 'the', 'of', 'to', 'this', 'user', 'bot', 'here', 'goes', 'your', 'my']
+
+/**
+ * `passwordforuser` under `password`, `tokenforthebot` under `token`: the key's own credential word
+ * run together with joining words (JOINING_WORDS), as help text writes a stand-in. Only lower-case
+ * letters: a digit, a capital or any word outside the list (`Summer2024password`, `bluepassword`)
+ * is what someone typed as a password and stays literal.
+ */
+function credentialWordWithFiller(v: string, key: string): boolean {
+  if (!/^[a-z]{6,40}$/.test(v)) return false
+  const keyList = keyWords(key)
+  const noun = keyList[keyList.length - 1] ?? ''
+  if (!/^(?:password|passwd|pass|pwd|passphrase|secret|token)$/.test(noun)) return false
+  // Every way of reading `v` as JOINING_WORDS around exactly one `noun`, at least one joining word.
+  const reads = (rest: string, nounSeen: boolean, joined: number): boolean => {
+    if (rest === '') return nounSeen && joined > 0
+    if (!nounSeen && rest.startsWith(noun) && reads(rest.slice(noun.length), true, joined)) return true
+    return JOINING_WORDS.some((w) => rest.startsWith(w) && reads(rest.slice(w.length), nounSeen, joined + 1))
+  }
+  return reads(v, false, 0)
+}
+
 const REPLACE_ME = /\b(?:replace|fill in|change (?:it|this|me)|your own|insert your|put your)\b/i
 
 /** A line whose comment asks for the real value (`#REQUIRED - replace with your access key`): the value beside it is a stand-in. */
@@ -435,6 +458,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '')
   if (squash(v) === squash(key)) return 'placeholder'
   if (describesItself(v, key)) return 'placeholder'
+  if (credentialWordWithFiller(v, key)) return 'placeholder'
   // `routes/main`, `applications/netbox`: a path of lower-case words names something (a route, a file).
   if (/^[a-z][a-z_-]{0,60}(?:\/[a-z][a-z0-9_.-]{0,60}){1,8}$/.test(v)) return 'file path'
   // `</etc/dovecot/key.pem`: dovecot reads a setting's value from the file named after `<`.
@@ -589,10 +613,7 @@ export function isWellKnownPassword(value: string): boolean {
  */
 export function isTrivialDigitRun(value: string): boolean {
   const v = value.trim()
-  if (!/^\d{4,20}$/.test(v)) return false
-  const steps = new Set<number>()
-  for (let i = 1; i < v.length; i++) steps.add((Number(v[i]) - Number(v[i - 1]) + 10) % 10)
-  return steps.size === 1 && (steps.has(0) || steps.has(1) || steps.has(9))
+  return /^\d{4,20}$/.test(v) && (isDigitRun(v) || /^(\d)\1+$/.test(v))
 }
 
 /** Why a value that `isTrivialDigitRun` accepts is medium. */

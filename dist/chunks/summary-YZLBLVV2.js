@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-3LDZNOVL.js";import"./chunk-23C67I2T.js";import"./chunk-SNKVPCEU.js";import"./chunk-FM7N5NCH.js";import"./chunk-KSMWWGG2.js";import"./chunk-ROIZHAWL.js";import"./chunk-3JTHR3MG.js";import"./chunk-6LEOYUSR.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-FPHGPMDT.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
