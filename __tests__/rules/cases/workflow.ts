@@ -760,7 +760,11 @@ export const workflowCases: CaseTable = {
         code: push(job('test', '      - run: make test\n        env:\n          APP_TEST_DATABASE_PASSWORD: app_test_pw_2024\n', '    services:\n      postgres:\n        image: postgres:16\n        env:\n          POSTGRES_PASSWORD: app_test_pw_2024\n'))
       },
       { name: 'token from expressions', code: push(job('build', `      - uses: example-org/upload@${SHA}\n        with:\n          token: \${{ github.token }}\n          password: \${{ env.REGISTRY_PASSWORD }}\n`)) },
-      { name: 'password file path', code: push(job('build', `      - uses: example-org/upload@${SHA}\n        with:\n          password-file: /run/secrets/pw\n`)) }
+      { name: 'password file path', code: push(job('build', `      - uses: example-org/upload@${SHA}\n        with:\n          password-file: /run/secrets/pw\n`)) },
+      {
+        name: 'a value saying it is no secret, inside a slug',
+        code: push(job('build', '      - run: make\n        env:\n          PAPERLESS_SECRET_KEY: "ci-release-not-a-real-secret"\n          APP_TOKEN: dev_insecure_token\n          SIGNING_KEY: do-not-use-key\n'))
+      }
     ],
     invalid: [
       { code: push(job('build', '      - run: make\n        env:\n          DB_PASSWORD: hunter2hunter2\n')), errors: [{ line: 12, severity: 'high' }] },
@@ -768,10 +772,16 @@ export const workflowCases: CaseTable = {
         name: 'words and a number (a throwaway service password): medium, saying why',
         code: push(job('build', '      - run: make\n        env:\n          REGISTRY_ADMIN_PASSWD: Registry12345\n          CORE_SECRET: tempString\n')),
         errors: [
-          { line: 12, severity: 'medium', message: /words and a number, not a generated secret/ },
-          { line: 13, severity: 'medium' }
+          { line: 12, severity: 'medium', message: /words and a number, not a generated secret; medium\)\.$/ },
+          { line: 13, severity: 'medium', message: /\(words, not a generated secret; medium\)\.$/ }
         ]
       },
+      {
+        name: 'words and a number in a job that starts a service: most likely for that service',
+        code: push(job('test', '      - run: docker compose -f ci.yml up --detach\n      - run: make test\n        env:\n          DB_PASSWORD: Registry12345\n')),
+        errors: [{ line: 13, severity: 'medium', message: /words and a number, not a generated secret: most likely for a service this run starts; medium/ }]
+      },
+      { name: "a long random tail after django-insecure- is Django's generated key: high", code: push(job('build', '      - run: make\n        env:\n          DJANGO_SECRET_KEY: django-insecure-k3v9x2m7qp4w8z1r6t5y0u\n')), errors: [{ line: 12, severity: 'high' }] },
       { name: 'a generated token stays high', code: push(job('build', '      - run: make\n        env:\n          API_TOKEN: Xk9mP2qL7wRt4v\n')), errors: [{ line: 12, severity: 'high' }] },
       { name: 'container registry password', code: push('  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    container:\n      image: ghcr.io/acme/builder@' + DIGEST + '\n      credentials:\n        username: bot\n        password: s3cr3t-Passw0rd\n    steps:\n      - run: make\n'), errors: [{ line: 13 }] }
     ]

@@ -265,6 +265,16 @@ const PLACEHOLDER_WORDS =
 /** Placeholders written inside a longer value: `changeme123`, `my-example-pass`, `xxxx-xxxx`. */
 const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fake)(?:[^a-z]|$)|dummy|xxxx|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|\.\.\.$|^\.\.\./i
 
+/**
+ * `ci-release-not-a-real-secret`, `dev_insecure_key`, `do-not-use-token`: a slug of short words one
+ * of which says the value is no secret. Only a slug of short words: Django's generated
+ * `django-insecure-` keys carry a long random tail (and symbols) and stay literal.
+ */
+const SAYS_NOT_SECRET = /(?:^|[-_.])(?:not[-_.]?(?:a[-_.]?)?(?:real|secret)|insecure|do[-_.]?not[-_.]?use|dummy)(?:[-_.]|$)/i
+function saysNotSecret(v: string): boolean {
+  return /^[A-Za-z0-9]{1,12}(?:[-_.][A-Za-z0-9]{1,12}){1,9}$/.test(v) && SAYS_NOT_SECRET.test(v)
+}
+
 /** `YourPingdomApiToken`, `yourAccessKey`: a value that asks for the reader's own one (case matters). */
 const YOUR_CAMEL = /^[Yy]our[A-Z][A-Za-z]*$/
 
@@ -442,7 +452,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `0123456789abcdef0123…`: the hexadecimal digits in order, repeated to a token's length.
   if (v.length >= 16 && '0123456789abcdef'.repeat(Math.ceil(v.length / 16) + 1).includes(v.toLowerCase())) return 'placeholder'
   if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
-  if (isPrefixedStandIn(v)) return 'placeholder'
+  if (isPrefixedStandIn(v) || saysNotSecret(v)) return 'placeholder'
   // `---overridden---`, `***REDACTED***`, `<<hidden>>`: a word framed by marks, or a word saying the value was taken out.
   if (/^[-_*=#.~<>[\]]{2,10}[A-Za-z][A-Za-z ]{1,30}[-_*=#.~<>[\]]{2,10}$/.test(v) || /^(?:redacted|overridden|omitted|hidden|masked|removed|withheld|sanitized)$/i.test(v)) return 'placeholder'
   // `ExampleAUTHtoken123`, `sampleKey42`: a stand-in that says so in its first word.

@@ -309,7 +309,21 @@ function isLiteralCredential(key: string, value: string): boolean {
   return !/^(\$|%|\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v) && whyNotLiteral(v, key) === undefined
 }
 
-function checkMap(ctx: CheckContext, map: YAMLMap | undefined, where: string, out: Finding[], throwaway: ReadonlySet<string> = new Set()): void {
+/**
+ * A step that starts a server for the run: a compose stack, a container, a system service, or an
+ * action that sets up a database (`docker compose … up`, `docker run`, `systemctl start`, `setup-postgres`).
+ */
+const STARTS_SERVICE_RUN = /\bdocker(?:-compose|\s+compose)\b[^\n]*\sup\b|\bdocker\s+(?:container\s+)?run\b|\b(?:systemctl|service)\s+(?:start\s+\S|\S+\s+start\b)|\bpg_ctl(?:cluster)?\b[^\n]*\bstart\b|\b(?:redis-server|mysqld|mongod)\b/
+const STARTS_SERVICE_USES = /(?:setup|start)-(?:postgres|postgresql|mysql|mariadb|redis|mongodb|rabbitmq|elasticsearch)|(?:postgres|postgresql|mysql|mariadb|redis|mongodb|rabbitmq|elasticsearch|opensearch)-(?:github-)?action/i
+
+/** The job has `services:` or a step that starts a server (see STARTS_SERVICE_RUN). */
+function jobStartsService(ctx: CheckContext, job: CheckContext['wf']['jobs'][number]): boolean {
+  const services = job.node.get('services', true)
+  if (isMap(services) && services.items.length > 0) return true
+  return job.steps.some((step) => (step.uses !== undefined && STARTS_SERVICE_USES.test(step.uses)) || (step.run !== undefined && STARTS_SERVICE_RUN.test(scalarText(ctx, step.run)?.text ?? '')))
+}
+
+function checkMap(ctx: CheckContext, map: YAMLMap | undefined, where: string, out: Finding[], throwaway: ReadonlySet<string> = new Set(), startsService = false): void {
   if (!map) return
   for (const p of map.items) {
     const key = scalarString(p.key)
@@ -318,11 +332,13 @@ function checkMap(ctx: CheckContext, map: YAMLMap | undefined, where: string, ou
     if (isLiteralCredential(key, p.value.value)) {
       const message = `\`${key}\` in ${where} is set to a literal value instead of a secret reference`
       // Words and a number are what a run gives a database or server it starts for itself; a generated secret mixes throughout.
-      out.push(
-        !CREDENTIAL_VALUE.test(p.value.value) && isWordsAndNumber(p.value.value.trim())
-          ? ctx.report(RULES.literalCredential, ctx.y.lineOf(p.key), `${message} (words and a number, not a generated secret: most likely for a service this run starts; medium).`, { severity: 'medium' })
-          : ctx.report(RULES.literalCredential, ctx.y.lineOf(p.key), `${message}.`)
-      )
+      const v = p.value.value.trim()
+      if (!CREDENTIAL_VALUE.test(v) && isWordsAndNumber(v)) {
+        // The shape as it is (`isWordsAndNumber` takes no digit too), and a started service only when the job has one.
+        const shape = /\d/.test(v) ? 'words and a number' : 'words'
+        const service = startsService ? ': most likely for a service this run starts' : ''
+        out.push(ctx.report(RULES.literalCredential, ctx.y.lineOf(p.key), `${message} (${shape}, not a generated secret${service}; medium).`, { severity: 'medium' }))
+      } else out.push(ctx.report(RULES.literalCredential, ctx.y.lineOf(p.key), `${message}.`))
     }
   }
 }
@@ -346,23 +362,25 @@ function credentialsOf(node: unknown): YAMLMap | undefined {
 
 function checkLiterals(ctx: CheckContext): Finding[] {
   const out: Finding[] = []
-  checkMap(ctx, ctx.wf.env, 'the workflow env', out)
+  const starts = new Map(ctx.wf.jobs.map((job) => [job, jobStartsService(ctx, job)]))
+  checkMap(ctx, ctx.wf.env, 'the workflow env', out, new Set(), [...starts.values()].some(Boolean))
   for (const job of ctx.wf.jobs) {
     const services = job.node.get('services', true)
     // The values a service container of the job is started with (`POSTGRES_PASSWORD: app_test`): a
     // database made for the job and thrown away with it; the steps that connect to it repeat them.
     const throwaway = serviceEnvValues(services)
-    checkMap(ctx, job.env, `the env of job \`${job.id}\``, out, throwaway)
+    const startsService = starts.get(job) ?? false
+    checkMap(ctx, job.env, `the env of job \`${job.id}\``, out, throwaway, startsService)
     const withMap = job.node.get('with', true)
-    if (isMap(withMap)) checkMap(ctx, withMap as YAMLMap, `the inputs of job \`${job.id}\``, out, throwaway)
+    if (isMap(withMap)) checkMap(ctx, withMap as YAMLMap, `the inputs of job \`${job.id}\``, out, throwaway, startsService)
     checkMap(ctx, credentialsOf(job.node.get('container', true)), `the container credentials of job \`${job.id}\``, out)
     if (isMap(services)) {
       for (const s of services.items) checkMap(ctx, credentialsOf(s.value), `the credentials of service \`${scalarString(s.key)}\``, out)
     }
     for (const step of job.steps) {
       const label = step.name ? `step \`${step.name}\`` : `step #${step.index + 1} of ${jobLabel(ctx, job)}`
-      checkMap(ctx, step.env, `the env of ${label}`, out, throwaway)
-      checkMap(ctx, step.with, `the inputs of ${label}`, out, throwaway)
+      checkMap(ctx, step.env, `the env of ${label}`, out, throwaway, startsService)
+      checkMap(ctx, step.with, `the inputs of ${label}`, out, throwaway, startsService)
     }
   }
   return out
