@@ -453,6 +453,23 @@ export const cloudformationCases: CaseTable = {
         ...at(standaloneSecretParam(name), `${name}:`)
       })),
       {
+        name: 'the key half of a pair whose secret half (same prefix) is NoEcho: low, saying why',
+        ...at(
+          "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  RafaySysApiKey:\n    Type: String\n  RafaySysApiSecret:\n    Type: String\n    NoEcho: true\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n",
+          'RafaySysApiKey:',
+          { severity: 'low', message: /identifier half of a pair whose secret half `RafaySysApiSecret` is NoEcho/ }
+        )
+      },
+      {
+        name: 'a key beside a secret that is not NoEcho, or of another prefix: both medium',
+        code: "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  PartnerApiKey:\n    Type: String\n  PartnerApiSecret:\n    Type: String\n  BillingApiKey:\n    Type: String\n  OtherApiSecret:\n    Type: String\n    NoEcho: true\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n",
+        errors: [
+          { line: 3, severity: 'medium' },
+          { line: 5, severity: 'medium' },
+          { line: 7, severity: 'medium' }
+        ]
+      },
+      {
         name: 'secret parameter whose AllowedValues include a non-boolean',
         ...at(paramPassword(false).replace('    Type: String\n', "    Type: String\n    AllowedValues: ['true', 'hunter-two']\n"), 'DBPassword:')
       }

@@ -107,6 +107,41 @@ function holdsNoSecret(ctx: CfnContext, param: Parameter): boolean {
   return allowed.length > 0 && allowed.every((a) => a !== undefined && isBooleanish(a))
 }
 
+/** `RafaySysApiKey`, `ClientId`, `AccessKeyId`: the words before the last one that names an identifier half. */
+function identifierHalfPrefix(name: string): string | undefined {
+  const words = keyWords(name)
+  if (words.some((w) => /secret|pass|pwd|token/.test(w))) return undefined
+  const last = words.length - 1
+  if (!/^(?:key|id|keyid|accesskey|accesskeyid)$/.test(words[last] ?? '')) return undefined
+  // `AccessKeyId`: `access key id` is one identifier, its prefix what comes before `access`.
+  const cut = words[last] === 'id' && words[last - 1] === 'key' ? (words[last - 2] === 'access' ? last - 2 : last - 1) : words[last] === 'key' && words[last - 1] === 'access' ? last - 1 : last
+  return words.slice(0, cut).join(' ')
+}
+
+/** `RafaySysApiSecret`, `SecretAccessKey`, `ClientPassword`: the words before the last one(s) that name a secret half. */
+function secretHalfPrefix(name: string): string | undefined {
+  const words = keyWords(name)
+  const last = words.length - 1
+  if (/^(?:secret|secretkey|secretaccesskey|password|passwd|passphrase)$/.test(words[last] ?? '')) return words.slice(0, last).join(' ')
+  if (words[last] === 'key' && words[last - 1] === 'secret') return words.slice(0, last - 1).join(' ')
+  if (words[last] === 'key' && words[last - 1] === 'access' && words[last - 2] === 'secret') return words.slice(0, last - 2).join(' ')
+  return undefined
+}
+
+/**
+ * `RafaySysApiKey` beside a NoEcho `RafaySysApiSecret`: the key or id half of a pair whose secret half
+ * (same prefix) the author hid, so this half is most likely the public identifier: the NoEcho sibling's name.
+ */
+function noEchoSecretSibling(ctx: CfnContext, param: Parameter): string | undefined {
+  const prefix = identifierHalfPrefix(param.name)
+  if (prefix === undefined) return undefined
+  const v = ctx.template.view
+  for (const other of ctx.template.parameters.values()) {
+    if (other !== param && secretHalfPrefix(other.name) === prefix && isLiteralTrue(v, v.get(other.node, 'NoEcho'))) return other.name
+  }
+  return undefined
+}
+
 /** Parameters named like secrets, plus those referenced from secret properties. */
 export function checkSecretParameters(ctx: CfnContext, referenced: Set<string>): Finding[] {
   const v = ctx.template.view
@@ -122,7 +157,11 @@ export function checkSecretParameters(ctx: CfnContext, referenced: Set<string>):
       out.push(ctx.report(CFN.literalSecret, v.keyLine(param.node, 'Default'), `parameter \`${param.name}\` has a literal default value${note}`, extra))
     }
     if (!isLiteralTrue(v, v.get(param.node, 'NoEcho'))) {
-      out.push(ctx.report(CFN.secretParameterEchoed, param.line, `parameter \`${param.name}\` carries a secret but is not NoEcho`))
+      const sibling = noEchoSecretSibling(ctx, param)
+      if (sibling !== undefined) {
+        const why = `most likely the identifier half of a pair whose secret half \`${sibling}\` is NoEcho, shown in clear as an access key id is`
+        out.push(ctx.report(CFN.secretParameterEchoed, param.line, `parameter \`${param.name}\` may carry a secret but is not NoEcho (${why})`, { severity: 'low' }))
+      } else out.push(ctx.report(CFN.secretParameterEchoed, param.line, `parameter \`${param.name}\` carries a secret but is not NoEcho`))
     }
   }
   return out
