@@ -313,14 +313,24 @@ function isLiteralCredential(key: string, value: string): boolean {
  * A step that starts a server for the run: a compose stack, a container, a system service, or an
  * action that sets up a database (`docker compose … up`, `docker run`, `systemctl start`, `setup-postgres`).
  */
-const STARTS_SERVICE_RUN = /\bdocker(?:-compose|\s+compose)\b[^\n]*\sup\b|\bdocker\s+(?:container\s+)?run\b|\b(?:systemctl|service)\s+(?:start\s+\S|\S+\s+start\b)|\bpg_ctl(?:cluster)?\b[^\n]*\bstart\b|\b(?:redis-server|mysqld|mongod)\b/
+const STARTS_SERVICE_RUN = /\bdocker\s+(?:container\s+)?run\b|\b(?:systemctl|service)\s+(?:start\s+\S|\S+\s+start\b)|\b(?:redis-server|mysqld|mongod)\b/
+/** A command and, later on its line, the verb that makes it start something (tested apart: no backtracking across the line). */
+const STARTS_SERVICE_VERB: ReadonlyArray<[RegExp, RegExp]> = [
+  [/\bdocker(?:-compose|\s+compose)\b/, /\sup\b/],
+  [/\bpg_ctl(?:cluster)?\b/, /\bstart\b/]
+]
+
+function startsServiceIn(script: string): boolean {
+  if (STARTS_SERVICE_RUN.test(script)) return true
+  return script.split('\n').some((line) => STARTS_SERVICE_VERB.some(([command, verb]) => command.test(line) && verb.test(line)))
+}
 const STARTS_SERVICE_USES = /(?:setup|start)-(?:postgres|postgresql|mysql|mariadb|redis|mongodb|rabbitmq|elasticsearch)|(?:postgres|postgresql|mysql|mariadb|redis|mongodb|rabbitmq|elasticsearch|opensearch)-(?:github-)?action/i
 
 /** The job has `services:` or a step that starts a server (see STARTS_SERVICE_RUN). */
 function jobStartsService(ctx: CheckContext, job: CheckContext['wf']['jobs'][number]): boolean {
   const services = job.node.get('services', true)
   if (isMap(services) && services.items.length > 0) return true
-  return job.steps.some((step) => (step.uses !== undefined && STARTS_SERVICE_USES.test(step.uses)) || (step.run !== undefined && STARTS_SERVICE_RUN.test(scalarText(ctx, step.run)?.text ?? '')))
+  return job.steps.some((step) => (step.uses !== undefined && STARTS_SERVICE_USES.test(step.uses)) || (step.run !== undefined && startsServiceIn(scalarText(ctx, step.run)?.text ?? '')))
 }
 
 function checkMap(ctx: CheckContext, map: YAMLMap | undefined, where: string, out: Finding[], throwaway: ReadonlySet<string> = new Set(), startsService = false): void {
