@@ -312,6 +312,18 @@ export const composeCases: CaseTable = {
       },
       { name: 'long syntax on port 443: low', code: svc('    ports:\n      - target: 8443\n        published: 443\n'), errors: [{ line: 14, severity: 'low', message: /publishes container port 8443 on all host interfaces, on the standard web port 443/ }] },
       { name: 'a web port inside the container only (host port 8080): medium', code: svc('    ports:\n      - "8080:443"\n'), errors: [{ line: 13, severity: 'medium' }] },
+      {
+        name: "a mail server's SMTP, submission and IMAP ports: low, entry points of a mail server",
+        code: 'services:\n  mailserver:\n    image: ghcr.io/docker-mailserver/docker-mailserver:15.1\n    ports:\n      - "25:25"\n      - "587:587"\n      - target: 993\n        published: 993\n',
+        errors: [
+          { line: 5, severity: 'low', message: /on port 25 of a mail server \(image `docker-mailserver`\): meant to be reached from the network \(low\)/, suggestion: null },
+          { line: 6, severity: 'low' },
+          { line: 8, severity: 'low', message: /container port 993 on all host interfaces, on port 993 of a mail server/ }
+        ]
+      },
+      { name: "a TURN server's port: low", code: 'services:\n  turn:\n    image: coturn/coturn:4.6\n    ports:\n      - "3478:3478/udp"\n', errors: [{ line: 5, severity: 'low', message: /port 3478 of a TURN server/ }] },
+      { name: 'a mail port on an image that is no mail server: medium', code: 'services:\n  db:\n    image: postgres:16\n    ports:\n      - "25:5432"\n', errors: [{ line: 5, severity: 'medium' }] },
+      { name: "a mail server's admin port: medium", code: 'services:\n  mail:\n    image: mailcow/dovecot:2.3\n    ports:\n      - "8080:8080"\n', errors: [{ line: 5, severity: 'medium' }] },
       { name: 'in a test stack (docker-compose.test.yml): info', path: 'docker-compose.test.yml', code: TEST_STACK, errors: [{ line: 7, severity: 'info', message: /In a compose test stack/ }] }
     ]
   },

@@ -191,8 +191,9 @@ export function checkPorts(ctx: Context, s: Service): void {
       if (boundByDefault(spec.trim())) continue
       const parts = spec.trim().replace(/\/(tcp|udp|sctp)$/i, '').split(':')
       const hostPort = parts.length >= 2 ? parts[parts.length - 2] : undefined
-      if (hostPort !== undefined && WEB_PORTS.has(hostPort)) {
-        emit(ctx, R.portAllInterfaces, lineOf(ctx, v), webEntryMessage(s, `\`${spec}\``, hostPort), { severity: 'low' })
+      const entry = hostPort === undefined ? undefined : publicEntryMessage(ctx, s, `\`${spec}\``, hostPort)
+      if (entry !== undefined) {
+        emit(ctx, R.portAllInterfaces, lineOf(ctx, v), entry, { severity: 'low' })
         continue
       }
       emit(ctx, R.portAllInterfaces, lineOf(ctx, v), `service \`${s.name}\` publishes \`${spec}\` on all host interfaces`, { suggestion: shortPortSuggestion(ctx, v, spec.trim(), ip) })
@@ -203,9 +204,24 @@ export function checkPorts(ctx: Context, s: Service): void {
 /** The standard web ports: a service published on one of them on the host is meant to be reached from the network. */
 const WEB_PORTS = new Set(['80', '443'])
 
-/** What a port published on all interfaces says when its host port is a standard web port. */
-function webEntryMessage(s: Service, what: string, hostPort: string): string {
-  return `service \`${s.name}\` publishes ${what} on all host interfaces, on the standard web port ${hostPort}: a web entry point, meant to be reached from the network (low); check that this is the service meant to face it`
+/**
+ * Ports a kind of server is published on to be reached from the network, and the image names
+ * that say a service is one: a mail server's SMTP, submission, IMAP and POP3 ports, a TURN
+ * server's. The same port on another image (a database on 25?) says nothing.
+ */
+const PROTOCOL_ENTRIES = [
+  { server: 'mail server', ports: new Set(['25', '465', '587', '143', '993', '110', '995']), image: /mail|postfix|dovecot|exim|haraka|stalwart|maddy|poste/i },
+  { server: 'TURN server', ports: new Set(['3478', '5349']), image: /coturn|turn|stun|talk/i }
+]
+
+/** What a port published on all interfaces says when it is an entry point meant to face the network, or undefined. */
+function publicEntryMessage(ctx: Context, s: Service, what: string, hostPort: string): string | undefined {
+  const check = 'meant to be reached from the network (low); check that this is the service meant to face it'
+  if (WEB_PORTS.has(hostPort)) return `service \`${s.name}\` publishes ${what} on all host interfaces, on the standard web port ${hostPort}: a web entry point, ${check}`
+  const image = serviceImageName(ctx, s)
+  const entry = image === undefined ? undefined : PROTOCOL_ENTRIES.find((e) => e.ports.has(hostPort) && e.image.test(image))
+  if (entry === undefined) return undefined
+  return `service \`${s.name}\` publishes ${what} on all host interfaces, on port ${hostPort} of a ${entry.server} (image \`${image}\`): ${check}`
 }
 
 function shortPortSuggestion(ctx: Context, node: unknown, spec: string, ip: string | undefined): string | undefined {
@@ -237,8 +253,9 @@ function checkLongPort(ctx: Context, s: Service, port: YAMLMap): void {
   if (publishedValue !== undefined && /^\d+\.\d+\.\d+\.\d+/.test(publishedValue) && !publishedValue.startsWith('0.0.0.0')) return
   const target = scalarString(value(ctx, pairIn(ctx, port, 'target'))) ?? '?'
   const hostPort = publishedValue?.trim().replace(/^0\.0\.0\.0:/, '')
-  if (hostPort !== undefined && WEB_PORTS.has(hostPort)) {
-    emit(ctx, R.portAllInterfaces, lineOf(ctx, published!.key), webEntryMessage(s, `container port ${target}`, hostPort), { severity: 'low' })
+  const entry = hostPort === undefined ? undefined : publicEntryMessage(ctx, s, `container port ${target}`, hostPort)
+  if (entry !== undefined) {
+    emit(ctx, R.portAllInterfaces, lineOf(ctx, published!.key), entry, { severity: 'low' })
     return
   }
   let suggestion: string | undefined

@@ -91,7 +91,7 @@ export const R = defineRules('compose', {
     topics: ['network-exposure'],
     severity: 'medium',
     title: 'Port published on all interfaces',
-    description: 'A port without a host IP is published on every interface of the host (0.0.0.0), bypassing host firewalls such as ufw. Low on the standard web ports (host port 80 or 443): a web entry point such as a reverse proxy is published there to be reached, so no loopback binding is suggested. A host address given by a variable is not reported, nor one variable holding address and host port whose default binds a specific address (`"${REDIS_PORT:-127.0.0.1:7654}:6379"`).',
+    description: 'A port without a host IP is published on every interface of the host (0.0.0.0), bypassing host firewalls such as ufw. Low on the standard web ports (host port 80 or 443): a web entry point such as a reverse proxy is published there to be reached, so no loopback binding is suggested; likewise on a mail server\'s SMTP, submission, IMAP and POP3 ports (25, 465, 587, 143, 993, 110, 995) and a TURN server\'s (3478, 5349), when the service\'s image names such a server. A host address given by a variable is not reported, nor one variable holding address and host port whose default binds a specific address (`"${REDIS_PORT:-127.0.0.1:7654}:6379"`).',
     remediation: 'Bind to the interface that needs it, e.g. `"127.0.0.1:8080:80"` or `host_ip: 127.0.0.1` in the long syntax.',
     refs: { kics: 'dockerCompose/container_traffic_not_bound_to_host_interface' }
   },
