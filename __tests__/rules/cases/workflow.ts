@@ -1458,6 +1458,14 @@ export const workflowCases: CaseTable = {
         ]
       },
       {
+        name: 'no permissions block on push, a Codecov upload token handed only to its action: medium, saying so',
+        code: 'name: ci\non: push\njobs:\n' + job('b', '      - uses: someone/tool@v1\n      - uses: codecov/codecov-action@v5\n        with:\n          token: ${{ secrets.CODECOV_TOKEN }}\n'),
+        errors: [
+          { line: 8, severity: 'medium', message: /repository default .*\(it hands an upload token only to `codecov\/codecov-action`, which can only add reports with it\)\.$/ },
+          { line: 9, severity: 'medium' }
+        ]
+      },
+      {
         name: 'no permissions block, pull requests and the merge queue (queued by those who may merge): medium',
         code: 'name: ci\non:\n  pull_request:\n  merge_group:\njobs:\n' + job('b', '      - uses: someone/tool@v1\n'),
         errors: [{ line: 10, severity: 'medium', message: /runs only on push, pull_request, the merge queue, a manual run or a schedule/ }]
@@ -1740,11 +1748,22 @@ export const workflowCases: CaseTable = {
     valid: [
       { code: push(job('b', `      - uses: someone/tool@${SHA} # v1\n`)) },
       { name: 'exposed job (the high form)', code: push(job('b', '      - uses: someone/tool@v1\n        env:\n          TOKEN: ${{ secrets.TOKEN }}\n')) },
+      { name: 'a Codecov token read by a run step too: a secret (the high form)', code: push(job('b', '      - uses: codecov/codecov-action@v5\n        with:\n          token: ${{ secrets.CODECOV_TOKEN }}\n      - run: echo "$T"\n        env:\n          T: ${{ secrets.CODECOV_TOKEN }}\n')) },
+      { name: 'a Codecov token beside another secret: the high form', code: push(job('b', '      - uses: codecov/codecov-action@v5\n        with:\n          token: ${{ secrets.CODECOV_TOKEN }}\n      - uses: someone/tool@v1\n        with:\n          key: ${{ secrets.DEPLOY_KEY }}\n')) },
+      { name: 'a secret handed to another action under the name token: the high form', code: push(job('b', '      - uses: someone/coverage@v1\n        with:\n          token: ${{ secrets.CODECOV_TOKEN }}\n')) },
       { name: 'an OIDC token on pull_request only: not read-only (the high form)', code: push(job('b', '      - uses: someone/tool@v1\n', '    permissions:\n      contents: read\n      id-token: write\n'), 'pull_request') }
     ],
     invalid: [
       { code: push(job('b', '      - uses: docker/login-action@v3\n')), errors: [{ line: 10, severity: 'medium', message: /read-only token/ }] },
       { name: 'short sha and no ref', code: push(job('b', '      - uses: someone/tool@abc1234\n      - uses: someone/tool\n')), errors: [{ line: 10 }, { line: 11 }] },
+      {
+        name: 'a Codecov upload token handed only to the Codecov action (input or env): medium, saying so',
+        code: push(job('b', '      - uses: codecov/codecov-action@v5\n        with:\n          token: ${{ secrets.CODECOV_TOKEN }}\n      - uses: codecov/codecov-action@v5\n        env:\n          CODECOV_TOKEN: ${{ secrets.CODECOV_TOKEN }}\n')),
+        errors: [
+          { line: 10, severity: 'medium', message: /no secrets \(it hands an upload token only to `codecov\/codecov-action`, which can only add reports with it\)\)\.$/ },
+          { line: 13, severity: 'medium' }
+        ]
+      },
       { name: 'the job passes only its own read-only GITHUB_TOKEN', code: push(job('b', '      - uses: someone/labeler@v2\n        with:\n          token: ${{ secrets.GITHUB_TOKEN }}\n')), errors: [{ line: 10, severity: 'medium' }] },
       {
         name: 'a pull_request-only check handing nothing on (its cache stays in the pull request): low, saying why',

@@ -169,12 +169,13 @@ export function keyLine(ctx: CheckContext, map: YAMLMap | undefined, key: string
 }
 
 /** Every scalar string under a node (values only, not keys). */
-export function scalarsUnder(node: unknown, out: string[] = []): string[] {
+export function scalarsUnder(node: unknown, out: string[] = [], skip?: ReadonlySet<unknown>): string[] {
+  if (skip?.has(node)) return out
   if (isScalar(node)) {
     const s = scalarString(node)
     if (s !== undefined) out.push(s)
   } else if (isMap(node) || isSeq(node)) {
-    for (const item of node.items) scalarsUnder(isPair(item) ? item.value : item, out)
+    for (const item of node.items) scalarsUnder(isPair(item) ? item.value : item, out, skip)
   }
   return out
 }

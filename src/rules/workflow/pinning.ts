@@ -288,7 +288,7 @@ function whyDefaultTokenWrites(job: JobModel): string | undefined {
   return undefined
 }
 
-function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | undefined, job: JobModel, readsSecret: () => boolean): Finding | undefined {
+function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | undefined, job: JobModel, readsSecret: () => boolean, uploadNote: () => string): Finding | undefined {
   // A path in this repository (`./x`, `../x`) runs the code of the commit under review: nothing to pin.
   if (!uses || !node || /^\.\.?[/\\]/.test(uses) || uses.includes('${{')) return undefined
   const line = ctx.y.lineOf(node)
@@ -312,7 +312,7 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
     return ctx.report(RULES.unpinnedSameOwner, line, `${what} \`${target}\` of this repository's own owner is referenced by ${refText}, not a full commit SHA.`)
   }
   if (!jobIsExposed(ctx, job, readsSecret)) {
-    const readOnly = `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA (in a job with a read-only token and no secrets)`
+    const readOnly = `${what} \`${target}\` from another repository is referenced by ${refText}, not a full commit SHA (in a job with a read-only token and no secrets${uploadNote()})`
     const contained = whyStaysInPullRequest(ctx, job)
     if (contained) return ctx.report(RULES.unpinnedActionReadOnly, line, `${readOnly}. Low: ${contained}.`, { severity: 'low' })
     return ctx.report(RULES.unpinnedActionReadOnly, line, `${readOnly}.`)
@@ -321,7 +321,7 @@ function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | und
   const limited = whyTokenLimited(ctx, job, readsSecret)
   const writes = limited?.defaultToken ? whyDefaultTokenWrites(job) : undefined
   if (writes) return ctx.report(RULES.unpinnedAction, line, `${message}. High, though the job holds no secret: ${writes}.`)
-  if (limited) return ctx.report(RULES.unpinnedAction, line, `${message}. Medium: ${limited.why}.`, { severity: 'medium' })
+  if (limited) return ctx.report(RULES.unpinnedAction, line, `${message}. Medium: ${limited.why}${uploadNote()}.`, { severity: 'medium' })
   return ctx.report(RULES.unpinnedAction, line, `${message}.`)
 }
 
@@ -337,14 +337,50 @@ function checkImage(ctx: CheckContext, node: Node | undefined, where: string): F
   return ctx.report(RULES.unpinnedImage, ctx.y.lineOf(node), `${where} image \`${image}\` is not pinned by digest.`)
 }
 
+/**
+ * Actions handed a token that can only upload reports, by the input and env name that take it:
+ * Codecov's upload token adds coverage reports and nothing else (Codecov long had public
+ * repositories commit it). Handed to its own action it gives a moved tag nothing worth taking;
+ * read anywhere else it counts as any secret.
+ */
+const UPLOAD_TOKEN_ACTIONS = new Map([['codecov/codecov-action', { input: 'token', env: 'CODECOV_TOKEN' }]])
+/** A value that is one secret and nothing else. */
+const ONE_SECRET = /^\$\{\{\s*secrets\.[A-Za-z_][\w-]*\s*\}\}$/
+
+/**
+ * The upload-only tokens the job hands to their own actions (the actions' names), when every
+ * other secret it reads is its own token; undefined when it reads some other secret.
+ */
+function uploadTokensOnly(ctx: CheckContext, job: JobModel): string[] | undefined {
+  const skip = new Set<unknown>()
+  const actions = new Set<string>()
+  for (const step of job.steps) {
+    const repo = actionRepo(step.uses) ?? ''
+    const upload = UPLOAD_TOKEN_ACTIONS.get(repo)
+    if (!upload) continue
+    for (const n of [step.with?.get(upload.input, true), step.env?.get(upload.env, true)]) {
+      if (n === undefined || !ONE_SECRET.test(scalarString(n)?.trim() ?? '')) continue
+      skip.add(n)
+      actions.add(repo)
+    }
+  }
+  if ([ctx.wf.env, job.node].some((n) => n !== undefined && scalarsUnder(n, [], skip).some(readsSecretBeyondToken))) return undefined
+  return [...actions]
+}
+
 export function checkPinning(ctx: CheckContext): Finding[] {
   const out: (Finding | undefined)[] = []
   for (const job of ctx.wf.jobs) {
-    // Whether the job reads a secret beyond its own token: asked once per job, only when a reference needs it.
-    let read: boolean | undefined
-    const readsSecret = (): boolean => (read ??= jobTextSome(ctx, job, readsSecretBeyondToken))
-    out.push(checkUses(ctx, job.uses, job.usesNode, job, readsSecret))
-    for (const step of job.steps) out.push(checkUses(ctx, step.uses, step.usesNode, job, readsSecret))
+    // Whether the job reads a secret beyond its own token and upload-only tokens: asked once per job, only when a reference needs it.
+    let uploads: string[] | undefined | null = null
+    const uploadOnly = (): string[] | undefined => (uploads === null ? (uploads = uploadTokensOnly(ctx, job)) : uploads)
+    const readsSecret = (): boolean => uploadOnly() === undefined
+    const note = (): string => {
+      const actions = uploadOnly()
+      return actions?.length ? ` (it hands an upload token only to ${actions.map((a) => `\`${a}\``).join(', ')}, which can only add reports with it)` : ''
+    }
+    out.push(checkUses(ctx, job.uses, job.usesNode, job, readsSecret, note))
+    for (const step of job.steps) out.push(checkUses(ctx, step.uses, step.usesNode, job, readsSecret, note))
     out.push(checkImage(ctx, imageOf(job.node.get('container', true)), `job \`${job.id}\` container`))
     const services = job.node.get('services', true)
     if (isMap(services)) {
