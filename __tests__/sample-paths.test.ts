@@ -5,7 +5,7 @@
  * secrets.test.ts.
  */
 import { analyzeFiles } from '../src/rules/index.js'
-import { isDevEnvPath, isTestPath } from '../src/rules/sample-paths.js'
+import { isDevEnvPath, isSamplePath, isTestPath } from '../src/rules/sample-paths.js'
 
 const PRIVILEGED_POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n    - name: agent\n      image: registry.example.com/agent:1.2.3\n      securityContext:\n        privileged: true\n'
 
@@ -75,6 +75,10 @@ describe('findings in test and fixture trees', () => {
   it("CI's own inputs under .github (a kind cluster's manifests) are a test tree; its workflows and actions are not", async () => {
     expect(isTestPath('.github/configs/external-redis.yaml')).toBe(true)
     expect(isTestPath('.github/kind-config.yaml')).toBe(true)
+    // The seed data of an app a CI run starts (zammad's auto_wizard.json).
+    expect(isTestPath('.github/auto_wizard.json')).toBe(true)
+    expect(isSamplePath('.github/auto_wizard.json')).toBe(true)
+    expect(isSamplePath('.github/workflows/ci.yml')).toBe(false)
     expect(isTestPath('.github/workflows/ci.yml')).toBe(false)
     expect(isTestPath('.github/actions/setup/action.yml')).toBe(false)
     expect(isTestPath('deploy/github/redis.yaml')).toBe(false)

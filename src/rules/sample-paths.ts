@@ -55,7 +55,7 @@ function inNamedSampleFolder(path: string): boolean {
 }
 
 export function isSamplePath(path: string): boolean {
-  return SAMPLE_PATH.test(path) || inNamedSampleFolder(path) || SAM_EVENT.test(path) || isTestFileName(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
+  return SAMPLE_PATH.test(path) || inNamedSampleFolder(path) || SAM_EVENT.test(path) || isTestFileName(path) || isCiInput(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
 }
 
 /** `openapi: 3.0.3` or `swagger: "2.0"` as a top-level key of YAML, or as a key of JSON. */
@@ -118,13 +118,14 @@ const TEST_FOLDER = /(?:^|\/)(?:test(?:ing)?|acceptance)\//gi
 const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments|stages|accounts|live|deployments|overlays|clusters|regions)\/(?:test(?:ing)?|acceptance)\/$/i
 
 /**
- * What CI reads from `.github/` besides its workflows and actions: YAML such as a kind cluster's
- * manifests or a chart test's values (`kubectl apply -f .github/configs/redis.yaml` in a throwaway
- * cluster). Inputs of tests, not what the repository ships. Terraform, Dockerfiles and other
- * files there keep their findings: an image built or a module applied from there may well ship.
+ * What CI reads from `.github/` besides its workflows and actions: YAML and JSON such as a kind
+ * cluster's manifests, a chart test's values or the seed data of an app a test run starts
+ * (`kubectl apply -f .github/configs/redis.yaml` in a throwaway cluster). Inputs of tests, not what
+ * the repository ships. Terraform, Dockerfiles and other files there keep their findings: an image
+ * built or a module applied from there may well ship.
  */
 const CI_DIR = /(?:^|\/)\.github\/(?!workflows\/|actions\/)/
-const isCiInput = (path: string): boolean => CI_DIR.test(path) && /\.ya?ml$/i.test(path)
+const isCiInput = (path: string): boolean => CI_DIR.test(path) && /\.(?:ya?ml|json)$/i.test(path)
 
 export function isTestPath(path: string): boolean {
   if (TEST_TREE.test(path) || isCiInput(path) || isTestFileName(path)) return true

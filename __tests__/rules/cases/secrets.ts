@@ -573,6 +573,13 @@ export const secretsCases: CaseTable = {
       { name: 'a password for the bot, in words', path: 'config/values.yaml', code: 'bot:\n  adminPassword: passwordforthebot\n' }
     ],
     invalid: [
+      {
+        name: "the seed data of an app CI starts, under .github/: a test's input, info",
+        path: '.github/auto_wizard.json',
+        code: '{\n  "Users": [\n    {\n      "login": "admin@example.org",\n      "password": "Kestrel-Ridge-44"\n    }\n  ]\n}\n',
+        errors: [{ line: 5, severity: 'info' }]
+      },
+      { name: 'the same file outside .github/ stays high', path: 'config/auto_wizard.json', code: '{\n  "Users": [\n    {\n      "login": "admin@example.org",\n      "password": "Kestrel-Ridge-44"\n    }\n  ]\n}\n', errors: [{ line: 5, severity: 'high' }] },
       { name: 'a typed password around the credential word stays high', path: 'config/values.yaml', code: 'db:\n  password: Summer2024password\n  adminPassword: bluepasswordforuser\n', errors: [{ line: 2, severity: 'high' }, { line: 3, severity: 'high' }] },
       { name: 'a quoted key before a bare word in a YAML flow mapping: YAML, the value a string', path: 'config/config.yaml', code: 'database: {\n  "host": db.internal,\n  "user": app,\n  "password": Sunshine2024,\n}\n', errors: [{ line: 4, severity: 'high' }] },
       {
