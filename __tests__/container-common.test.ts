@@ -142,7 +142,10 @@ describe('commandOnlyIdles: a command that only waits, like the pause image', ()
     [['/bin/sleep', '3600']],
     [['sleep', '1h']],
     [['tail', '-f', '/dev/null']],
-    [['/bin/bash', '-c'], ['echo a; echo b\nexec sleep inf']]
+    [['/bin/bash', '-c'], ['echo a; echo b\nexec sleep inf']],
+    // Notes written to files, then idling: a shared-volume demo, no server.
+    [['sh', '-c', 'hostname >> /data/shared.txt; sleep 3; cat /data/shared.txt; sleep infinity'], []],
+    [['sh', '-c', 'echo go > /tmp/x 2>&1 && sleep infinity'], []]
   ] as [string[], string[]?][])('%j %j idles', (command, args = []) => {
     expect(commandOnlyIdles(command, args)).toBe(true)
   })
@@ -153,7 +156,11 @@ describe('commandOnlyIdles: a command that only waits, like the pause image', ()
     [['sleep', 'infinity', '&&', 'run'], []],
     [['sh', '-c', 'sleep infinity & /app/agent'], []],
     [['sh', '-c', 'echo `id` && sleep infinity'], []],
-    [['sh', '-c', 'echo go > /tmp/x && sleep infinity'], []],
+    [['sh', '-c', 'echo go > /dev/tcp/10.0.0.1/80 && sleep infinity'], []],
+    [['sh', '-c', 'echo go > >(nc 10.0.0.1 80) && sleep infinity'], []],
+    [['sh', '-c', 'cat <<EOF > /etc/app.conf && sleep infinity'], []],
+    [['sh', '-c', 'env PORT=80 /app/server && sleep infinity'], []],
+    [['sh', '-c', 'hostname > $OUT && sleep infinity'], []],
     [['sh', '-c', 'cp /a /b && sleep infinity'], []],
     [['sh', '-c', 'sleep infinity', 'extra'], []],
     [['tail', '-f', '/var/log/app.log'], []],

@@ -201,8 +201,9 @@ const LONG_SLEEP_SECONDS = 3600
 /**
  * Whether a container's whole command (its `command:` words, then its `args:`) only idles, like the
  * pause image: `sleep infinity`, `sleep <N>` of an hour or more, or `tail -f /dev/null`, directly or
- * as the last step of a `sh -c` script whose other steps are plain `echo`s (an image pre-puller:
- * `echo pulled && sleep infinity`). A script that runs any other program, a pipe, a background job
+ * as the last step of a `sh -c` script whose other steps only print or note something (an image
+ * pre-puller: `echo pulled && sleep infinity`; see ONE_SHOT_PROGRAMS, with redirections to files).
+ * A script that runs any other program, a pipe, a background job
  * or a substitution is not idle, nor is a word that is no text. No `command:` runs the image's own
  * entrypoint: not idle whatever the `args:`. The one place that decides it.
  */
@@ -218,15 +219,28 @@ export function commandOnlyIdles(command: readonly (string | undefined)[], args:
 /** Operators after which the next command runs on its own: no pipe, background job or subshell. */
 const SEQUENCE: ReadonlySet<Separator> = new Set(['&&', ';', '\n', 'end'])
 
-/** A shell script of plain `echo`s and then one idle step (see `commandOnlyIdles`). */
+/**
+ * Programs that print or note something and exit, starting nothing (`hostname >> /data/host.txt`,
+ * `cat /data/host.txt`, a short `sleep`): a script of them before its idle step still idles.
+ * `env`, `xargs`, `nohup` and the like run another program, so they are not among them.
+ */
+const ONE_SHOT_PROGRAMS = new Set(['echo', 'printf', 'hostname', 'date', 'cat', 'ls', 'true', 'id', 'whoami', 'pwd', 'touch', 'mkdir', 'sleep', 'uname'])
+/** A redirection to or from a file (`>> /data/out.txt`, `2>&1`, `< in.txt`), with its target. */
+const FILE_REDIRECT = /\d?(?:>>?|<)(?![(<])[ \t]*(&\d|[^\s;&|<>()`$]+)/g
+/** Targets that reach the network or a device rather than a file. */
+const NOT_A_FILE = /^\/dev\/(?!null$|stdout$|stderr$)/
+
+/** A shell script of one-shot programs (see ONE_SHOT_PROGRAMS) and then one idle step (see `commandOnlyIdles`). */
 function idleScript(script: string): boolean {
-  // A redirection writes or feeds something (the split below drops them); a pipe, a background
-  // job, a subshell or a substitution runs something else.
-  if (/[<>]/.test(script)) return false
-  const commands = splitShellCommands(script).filter((c) => c.words.length > 0)
+  // Redirections to files only (the split below drops them): `/dev/tcp/…`, a here-document or a
+  // process substitution feeds or reaches something else.
+  const left = script.replace(FILE_REDIRECT, (all, target: string) => (NOT_A_FILE.test(target) ? all : ' '))
+  if (/[<>]/.test(left)) return false
+  // A pipe, a background job, a subshell or a substitution runs something else.
+  const commands = splitShellCommands(left).filter((c) => c.words.length > 0)
   if (commands.length === 0) return false
   if (commands.some((c) => !SEQUENCE.has(c.next) || c.substitutions !== undefined)) return false
-  return commands.slice(0, -1).every((c) => c.words[0] === 'echo') && idleStep(commands[commands.length - 1]!.words.join(' '))
+  return commands.slice(0, -1).every((c) => ONE_SHOT_PROGRAMS.has(c.words[0]!)) && idleStep(commands[commands.length - 1]!.words.join(' '))
 }
 
 /** One command that only waits: `sleep infinity`, `sleep <N>` of an hour or more, `tail -f /dev/null` (`exec` before it allowed). */
