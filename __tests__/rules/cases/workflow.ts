@@ -783,6 +783,11 @@ export const workflowCases: CaseTable = {
       },
       { name: "a long random tail after django-insecure- is Django's generated key: high", code: push(job('build', '      - run: make\n        env:\n          DJANGO_SECRET_KEY: django-insecure-k3v9x2m7qp4w8z1r6t5y0u\n')), errors: [{ line: 12, severity: 'high' }] },
       { name: 'a generated token stays high', code: push(job('build', '      - run: make\n        env:\n          API_TOKEN: Xk9mP2qL7wRt4v\n')), errors: [{ line: 12, severity: 'high' }] },
+      ...['Xk9mP2vLq8Rw-insecure', '8fK2-pQ9z-Lm3X-vB7n-insecure'].map((value) => ({
+        name: `a generated value with a no-secret word stuck on stays high: ${value}`,
+        code: push(job('build', `      - run: make\n        env:\n          API_SECRET: ${value}\n`)),
+        errors: [{ line: 12, severity: 'high' as const }]
+      })),
       { name: 'container registry password', code: push('  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    container:\n      image: ghcr.io/acme/builder@' + DIGEST + '\n      credentials:\n        username: bot\n        password: s3cr3t-Passw0rd\n    steps:\n      - run: make\n'), errors: [{ line: 13 }] }
     ]
   },
@@ -1329,6 +1334,8 @@ export const workflowCases: CaseTable = {
         ["'/kind ([^ ]+)'", 'a negated class'],
         ["'/kind ([0-z]+)'", 'a range running from digits to letters, through quotes and the backtick'],
         ["'/kind (\\S+)'", '\\S'],
+        ["'/kind ([\\--z]+)'", 'a range opened by an escaped character, through quotes and the backtick'],
+        ["'/kind ([\\.-z]+)'", 'a range from an escaped dot'],
         ["'/kind (\\w+)'", 'flags from an expression', '          flags: ${{ github.event.pull_request.title }}\n'],
         ["'(\\w+) (.*)'", 'the second group, of any character', '', 'group2']
       ].map(([regex, why, extra = '', output = 'group1']) => ({ name: `a regex-match capture of ${why}`, code: regexMatchOf(regex!, extra, output), errors: [{ line: extra ? 17 : 16, severity: 'critical' as const }] })),

@@ -120,6 +120,8 @@ function classOfWords(body: string): boolean {
     const c = body[i]!
     if (c === '\\') {
       if (!/[wd._\-/]/.test(body[++i] ?? '')) return false
+      // An escaped character may open a range too (`[\--z]` runs through `;`, `<` and the backtick): refused.
+      if (body[i + 1] === '-' && i + 2 < body.length) return false
     } else if (!WORD_CHAR.test(c)) return false
     else if (body[i + 1] === '-' && i + 2 < body.length) {
       // A range stays within one run of letters or digits: `0-z` would take in `;`, `\` and the backtick.
