@@ -500,6 +500,8 @@ export const secretsCases: CaseTable = {
       line2('cache: tcp://:Rd7s-x92kq@cache:6379', { severity: 'high' }, 'a chosen password beside a host name stays high'),
       line2('notify: twilio://AccountSid:Summer2024Token@FromPhoneNo', { severity: 'high' }, 'a typed password with digits beside a field-name user stays high'),
       line2('queue: amqp://deploy:MasterKey@mq.internal:5672/', { severity: 'high' }, 'a credential word beside a real user name is not a URL format: stays high'),
+      line2('queue: amqp://app_user:TurquoiseElephantKey@mq.prod.internal:5672/', { severity: 'high' }, 'typed words ending in a credential word beside a snake_case user: a password, stays high'),
+      line2('cache: redis://username:MonkeyBusinessPass@redis.prod.internal:6379', { severity: 'high' }, 'typed words ending in Pass beside a field-name user: stays high'),
       line2(`url: jdbc:mysql://db:3306/app?user=app&password=${fake(14, 90)}&ssl=true`, { severity: 'high', message: /query string/ }, 'password in a JDBC query string'),
       line2(`link="https://zoom-lfx.platform.example.org/meeting/912345678?password=${fake(14, 91)}"`, { severity: 'low', message: /meeting link/ }, "a meeting link's passcode: shared with every invitee, low"),
       line2(`join: https://acme.zoom.us/j/912345678?pwd=${fake(14, 92)}`, { severity: 'low' }, 'a Zoom invite link')

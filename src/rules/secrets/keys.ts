@@ -272,7 +272,8 @@ const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fak
  */
 const SAYS_NOT_SECRET = /(?:^|[-_.])(?:not[-_.]?(?:a[-_.]?)?(?:real|secret)|insecure|do[-_.]?not[-_.]?use|dummy)(?:[-_.]|$)/i
 function saysNotSecret(v: string): boolean {
-  return /^[A-Za-z0-9]{1,12}(?:[-_.][A-Za-z0-9]{1,12}){1,9}$/.test(v) && SAYS_NOT_SECRET.test(v)
+  // Every part a lower-case word or a short number: `Xk9mP2vLq8Rw-insecure` is a generated value with a word stuck on.
+  return /^[A-Za-z0-9]{1,12}(?:[-_.][A-Za-z0-9]{1,12}){1,9}$/.test(v) && v.split(/[-_.]/).every((part) => /^(?:[a-z]+|\d{1,4})$/.test(part)) && SAYS_NOT_SECRET.test(v)
 }
 
 /** `YourPingdomApiToken`, `yourAccessKey`: a value that asks for the reader's own one (case matters). */

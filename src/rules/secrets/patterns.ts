@@ -371,6 +371,8 @@ function isExpansionDefault(head: string, password: string): boolean {
 
 /** The last word of a field that holds a credential: `AuthToken`, `ApiKey`, `SecretKey`, `AppPassword`. */
 const CREDENTIAL_KIND = /^(?:password|passwd|pass|pwd|passphrase|secret|token|key|apikey|secretkey|accesskey|authtoken)$/
+/** Words the name of a credential field is made of (`AuthToken`, `ApiKey`, `AppPassword`, `ClientSecret`). */
+const FIELD_WORDS = new Set(['auth', 'api', 'access', 'app', 'application', 'client', 'account', 'user', 'service', 'private', 'master', 'admin', 'root', 'db', 'database', 'your', 'my', 'password', 'passwd', 'pass', 'pwd', 'passphrase', 'secret', 'token', 'key', 'apikey', 'secretkey', 'accesskey', 'authtoken'])
 /** The last word of a field that names who logs in: `AccountSid`, `username`, `ClientId`, `UserKey`. */
 const LOGIN_FIELD = /^(?:user|username|login|account|sid|id|name|email|client|key)$/
 
@@ -384,6 +386,8 @@ function namesUrlFields(head: string, password: string): boolean {
   if (!/^[A-Za-z]{3,40}$/.test(password)) return false
   const passWords = keyWords(password)
   if (!CREDENTIAL_KIND.test(passWords[passWords.length - 1] ?? '')) return false
+  // Every word a field name is made of: `TurquoiseElephantKey` or `MonkeyBusinessPass` is a typed password.
+  if (!passWords.every((w) => FIELD_WORDS.has(w))) return false
   const user = head.slice(head.indexOf('://') + 3, -1)
   if (!/^[A-Za-z][A-Za-z_]{1,40}$/.test(user)) return false
   const userWords = keyWords(user)
