@@ -70,6 +70,9 @@ describe('findings in test and fixture trees', () => {
   it('a test folder inside an environment folder name is still a test tree further down', () => {
     expect(isTestPath('envs/test/modules/x/test/main.tf')).toBe(true)
     expect(isTestPath('envs/test/main.tf')).toBe(false)
+    // Environments named for a mock or fake backend deploy too.
+    expect(isTestPath('k8s/overlays/mock/deployment.yaml')).toBe(false)
+    expect(isTestPath('envs/fake/main.tf')).toBe(false)
   })
 
   it("CI's own inputs under .github (a kind cluster's manifests) are a test tree; its workflows and actions are not", async () => {

@@ -107,15 +107,15 @@ export function apiExampleLines(file: { path: string; content: string }): ((line
 
 /**
  * Test and fixture trees (`test/`, `testing/` and `acceptance/` among them), test doubles' folders (`fake/`, `mocks/`,
- * `__mocks__/`: a Go test's `fake.NewFactory("fake/data")` reads its manifests from there; no deploy tree names a
- * folder so), what CI reads from `.github/`, and test files: code and inputs for tests only. Documentation and
- * examples are not among them (an example is what users copy), nor is a `test/` or `acceptance/` folder that is an
- * environment (`envs/test/`, `overlays/testing/`, `environments/acceptance/`), which deploys. Only plural
+ * `__mocks__/`: a Go test's `fake.NewFactory("fake/data")` reads its manifests from there), what CI reads from
+ * `.github/`, and test files: code and inputs for tests only. Documentation and examples are not among them (an
+ * example is what users copy), nor is a `test/`, `acceptance/`, `mock/` or `fake/` folder that is an environment
+ * (`envs/test/`, `overlays/mock/`, `environments/acceptance/`), which deploys. Only plural
  * parents count, but `env/`: a chart named `cluster` keeps its tests in `cluster/test/`.
  */
-const TEST_TREE = /(?:^|\/)(?:tests|__tests__|e2e|fixtures?|__fixtures__|unittests?|_?testdata|testutils?|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|certs?|keys|tls|pki)|(?:integration|e2e|unit|smoke|functional|conformance)[-_]?tests?|integration\/resources|mocks?|__mocks__|fakes?)\//i
-const TEST_FOLDER = /(?:^|\/)(?:test(?:ing)?|acceptance)\//gi
-const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments|stages|accounts|live|deployments|overlays|clusters|regions)\/(?:test(?:ing)?|acceptance)\/$/i
+const TEST_TREE = /(?:^|\/)(?:tests|__tests__|e2e|fixtures?|__fixtures__|unittests?|_?testdata|testutils?|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|certs?|keys|tls|pki)|(?:integration|e2e|unit|smoke|functional|conformance)[-_]?tests?|integration\/resources|__mocks__)\//i
+const TEST_FOLDER = /(?:^|\/)(?:test(?:ing)?|acceptance|mocks?|fakes?)\//gi
+const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments|stages|accounts|live|deployments|overlays|clusters|regions)\/(?:test(?:ing)?|acceptance|mocks?|fakes?)\/$/i
 
 /**
  * What CI reads from `.github/` besides its workflows and actions: YAML and JSON such as a kind

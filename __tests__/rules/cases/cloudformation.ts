@@ -19,8 +19,8 @@ const bucket = (props: string, policies = '    DeletionPolicy: Retain\n'): strin
 const BLOCK = '      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n        BlockPublicPolicy: true\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n'
 const VERSIONED = '      VersioningConfiguration:\n        Status: Enabled\n'
 const BUCKET_OK = BLOCK + VERSIONED
-/** A CodePipeline keeping its artifacts in `Assets`, and a role granted access to them. */
-const PIPELINE = '  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: arn:aws:iam::123456789012:role/pipeline\n      ArtifactStore:\n        Type: S3\n        Location: !Ref Assets\n      Stages:\n        - Name: Source\n          Actions: []\n'
+/** A CodePipeline keeping its artifacts in `Assets`, and the role it runs as, granted access to them. */
+const PIPELINE = '  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties:\n      RoleArn: !GetAtt PipelineRole.Arn\n      ArtifactStore:\n        Type: S3\n        Location: !Ref Assets\n      Stages:\n        - Name: Source\n          Actions: []\n'
 const ARTIFACT_GRANT = "  PipelineRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n      Policies:\n        - PolicyName: artifacts\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: ['s3:GetObject', 's3:PutObject']\n                Resource: !Sub '${Assets.Arn}/*'\n"
 
 const sg = (ingress: string, head = ''): string =>
@@ -412,6 +412,13 @@ export const cloudformationCases: CaseTable = {
       at(bucket(BLOCK), 'Assets:'),
       at(bucket(BLOCK) + PIPELINE + ARTIFACT_GRANT, 'Assets:', { severity: 'low', message: /only holds the artifacts of pipeline `Pipeline`.*: low\)$/ }, "a pipeline's artifact store, named only by the pipeline and a grant: low"),
       at(bucket(BLOCK) + PIPELINE.replace('      ArtifactStore:\n        Type: S3\n        Location: !Ref Assets\n', '      ArtifactStores:\n        - Region: eu-west-1\n          ArtifactStore:\n            Type: S3\n            Location: !Ref Assets\n'), 'Assets:', { severity: 'low' }, 'one of a cross-region pipeline\'s artifact stores: low'),
+      at(
+        bucket(BLOCK) + PIPELINE + ARTIFACT_GRANT.replace(/PipelineRole/g, 'UploaderRole'),
+        'Assets:',
+        { severity: 'medium' },
+        'another role is granted writes on it (a function uploading there): medium'
+      ),
+      at(bucket(BLOCK) + PIPELINE + ARTIFACT_GRANT + 'Outputs:\n  Uploads:\n    Value: !Ref Assets\n    Export:\n      Name: shared-uploads-bucket\n', 'Assets:', { severity: 'medium' }, 'an output hands the bucket on: medium'),
       at(bucket(BLOCK) + PIPELINE + '  Site:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Origins:\n          - DomainName: !GetAtt Assets.RegionalDomainName\n', 'Assets:', { severity: 'medium' }, 'a distribution serves the bucket too: medium'),
       at(
         bucket(BLOCK) + PIPELINE.replace('          Actions: []\n', '          Actions:\n            - Name: Publish\n              Configuration:\n                BucketName: !Ref Assets\n'),

@@ -176,6 +176,13 @@ export const dockerfileCases: CaseTable = {
         code: 'FROM registry.example.com/lambda-build:python3.7\nCOPY . .\nRUN zip -X -r lambda.zip ./\nCMD mkdir -p /output/ && mv lambda.zip /output/\n',
         errors: [{ line: 1, severity: 'low', message: /\(usually root\), but it is a one-off packaging container: its command only moves or copies files \(`mv lambda\.zip \/output\/`\) and it exposes no port/ }]
       },
+      ...[
+        ['rsync as a daemon', 'CMD ["rsync", "--daemon", "--no-detach"]'],
+        ['a server after ||', 'CMD ["sh", "-c", "mkdir -p /out && cp -r /site /out/ || python -m http.server 8000"]'],
+        ['a server in the background', 'CMD ["sh", "-c", "cp -r /site /out/ & python -m http.server 8000"]'],
+        ['a copy piped into a server', 'CMD ["sh", "-c", "cp -r /site /out/ | nc -l 8000"]'],
+        ['a substitution', 'CMD ["sh", "-c", "mkdir -p /out && cp $(python -m http.server) /out/"]']
+      ].map(([why, cmd]) => ({ name: `not a packaging container: ${why}`, code: `FROM alpine:3.19\nCOPY site /site\n${cmd}\n`, errors: [{ line: 1, severity: 'medium' as const }] })),
       { name: 'the same copy handed to sh -c in exec form: low', code: 'FROM python:3.12-slim\nCOPY dist /dist\nCMD ["sh", "-c", "mkdir -p /out; cp -r /dist /out/"]\n', errors: [{ line: 1, severity: 'low', message: /packaging container: its command only moves or copies files \(`cp -r \/dist \/out\/`\)/ }] },
       { name: 'a copy followed by a server: medium', code: 'FROM python:3.12-slim\nCOPY . /app\nCMD cp /app/conf.py /etc/ && python /app/server.py\n', errors: [{ line: 1, severity: 'medium' }] },
       { name: 'a copy-only command in an image that exposes a port: medium', code: 'FROM python:3.12-slim\nCOPY dist /dist\nEXPOSE 8080\nCMD mkdir -p /out && cp -r /dist /out/\n', errors: [{ line: 1, severity: 'medium' }] },

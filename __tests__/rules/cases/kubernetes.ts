@@ -801,6 +801,11 @@ export const kubernetesCases: CaseTable = {
         errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', suggestion: null }]
       },
       {
+        name: "a probed port named http beside a metrics Service: medium (an Ingress's Service out of view may route to it)",
+        code: probedController('probes').replace(/name: probes/g, 'name: http').replace(/port: probes/g, 'port: http') + '---\n' + metricsService('dns-sync-metrics', 'dns-sync', 'metrics'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
         name: "a probed port with no Service in view: medium (a Service elsewhere may route to a web server's probed port)",
         code: probedController('probes'),
         errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]

@@ -576,6 +576,12 @@ export const secretsCases: CaseTable = {
     ],
     invalid: [
       {
+        name: "a properties file inside a ConfigMap: a value opening with # is the value, not a comment",
+        path: 'k8s/app-config.yaml',
+        code: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  application.properties: |\n    spring.datasource.username: app\n    spring.datasource.password: #Xk9mP2vLq8Rw!\n',
+        errors: [{ line: 8, severity: 'high' }]
+      },
+      {
         name: "the seed data of an app CI starts, under .github/: a test's input, info",
         path: '.github/auto_wizard.json',
         code: '{\n  "Users": [\n    {\n      "login": "admin@example.org",\n      "password": "Kestrel-Ridge-44"\n    }\n  ]\n}\n',

@@ -83,7 +83,7 @@ export const CFN = defineRules('cloudformation', {
     severity: 'medium',
     title: 'S3 bucket without versioning',
     description:
-      "Without versioning an overwrite or delete loses the previous object for good. Low when the bucket is only a CodePipeline's artifact store (named by the pipeline's `ArtifactStore` or `ArtifactStores` and otherwise only by grants on it): every run writes its artifacts under new keys, and running the pipeline again rebuilds them.",
+      "Without versioning an overwrite or delete loses the previous object for good. Low when the bucket is only a CodePipeline's artifact store (named by the pipeline's `ArtifactStore` or `ArtifactStores`, and otherwise only by its bucket policy and by grants to the roles the pipeline and its build projects run as, with no output handing it on): every run writes its artifacts under new keys, and running the pipeline again rebuilds them.",
     remediation: 'Add `VersioningConfiguration: { Status: Enabled }` (with a lifecycle rule expiring old versions).',
     refs: { checkov: 'CKV_AWS_21', tfsec: 'aws-s3-enable-versioning', trivy: 'AVD-AWS-0090', 'cfn-guard': 'S3_BUCKET_VERSIONING_ENABLED' }
   },

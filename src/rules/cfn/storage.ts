@@ -187,19 +187,32 @@ export function checkBucket(ctx: CfnContext, r: Resource): Finding[] {
   return out
 }
 
-/** What may name a pipeline's artifact bucket besides the pipeline: grants on it, which put nothing in it. */
-const ARTIFACT_STORE_GRANTS = new Set(['AWS::S3::BucketPolicy', 'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'])
-
 /**
  * The CodePipeline whose artifact store `bucket` is (`ArtifactStore.Location`, or one of
- * `ArtifactStores`), when nothing else of the template names the bucket but grants on it: the
- * bucket then holds only the pipeline's run artifacts, which a new run writes again.
+ * `ArtifactStores`), when nothing else of the template names the bucket but its bucket policy and
+ * grants to the roles that run the pipeline (the pipeline's own role, its CodeBuild projects'
+ * service roles), and no output hands it on: the bucket then holds only the pipeline's run
+ * artifacts, which a new run writes again. A grant to any other role may put other data in it.
  */
 function artifactStoreOnly(ctx: CfnContext, bucket: Resource): string | undefined {
   const v = ctx.template.view
+  if (refersTo(ctx, v.get(ctx.template.root, 'Outputs'), bucket.logicalId)) return undefined
+  const referrers = referrersOf(ctx, bucket)
+  // Roles the pipeline or a build project runs as: what they are granted on the bucket serves the pipeline.
+  const runners = ctx.template.resources.filter((r) => r.type === 'AWS::CodePipeline::Pipeline' || r.type === 'AWS::CodeBuild::Project')
+  const runsPipeline = (role: Resource): boolean => runners.some((r) => refersTo(ctx, v.get(r.properties, r.type === 'AWS::CodeBuild::Project' ? 'ServiceRole' : 'RoleArn'), role.logicalId))
+  const pipelineGrant = (o: Resource): boolean => {
+    if (o.type === 'AWS::S3::BucketPolicy') return true
+    if (o.type === 'AWS::IAM::Role') return runsPipeline(o)
+    if (o.type !== 'AWS::IAM::Policy' && o.type !== 'AWS::IAM::ManagedPolicy') return false
+    // A policy attached to those roles only (no user, group or other role).
+    const roles = v.items(v.get(o.properties, 'Roles'))
+    const others = ['Users', 'Groups'].some((key) => v.get(o.properties, key) !== undefined)
+    return !others && roles.length > 0 && roles.every((n) => ctx.template.resources.some((r) => r.type === 'AWS::IAM::Role' && refersTo(ctx, n, r.logicalId) && runsPipeline(r)))
+  }
   let pipeline: string | undefined
-  for (const o of referrersOf(ctx, bucket)) {
-    if (ARTIFACT_STORE_GRANTS.has(o.type)) continue
+  for (const o of referrers) {
+    if (pipelineGrant(o)) continue
     if (o.type !== 'AWS::CodePipeline::Pipeline' || pipeline !== undefined) return undefined
     const stores = [v.get(o.properties, 'ArtifactStore'), ...v.items(v.get(o.properties, 'ArtifactStores')).map((s) => v.get(s, 'ArtifactStore'))]
     // Named elsewhere in the pipeline too (a deploy action's bucket): it may hold more than artifacts.

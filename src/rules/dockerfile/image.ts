@@ -301,9 +301,12 @@ function testRunnerCommand(ctx: Context, stages: Stage[], chain: number[]): stri
   return undefined
 }
 
-/** Programs a packaging container's command may run: making a folder, and moving or copying files into it. */
-const FILE_STEPS = new Set(['mkdir', 'mv', 'cp', 'rsync'])
-const COPY_STEPS = new Set(['mv', 'cp', 'rsync'])
+/**
+ * Programs a packaging container's command may run: making a folder, and moving or copying files
+ * into it. Not `rsync`, whose `--daemon` is a server.
+ */
+const FILE_STEPS = new Set(['mkdir', 'mv', 'cp'])
+const COPY_STEPS = new Set(['mv', 'cp'])
 /** A shell the command is handed to as one string (`["sh", "-c", "mkdir -p /out && cp …"]`). */
 const SHELL_C = /^(?:\S*\/)?(?:ba|da)?sh$/
 
@@ -316,7 +319,10 @@ function packagingCommand(ctx: Context, stages: Stage[], chain: number[]): strin
   if (chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))) return undefined
   let words = [...commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT'), ...commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')]
   if (words.length > 2 && SHELL_C.test(words[0]) && words[1] === '-c') words = words.slice(2)
-  const steps = words.join(' ').split(/&&|;/).map((step) => step.trim().split(/\s+/).filter((w) => w !== ''))
+  const command = words.join(' ')
+  // `||`, a pipe, a background job, a redirection or a substitution can start something else.
+  if (/[|&<>`$()]/.test(command.replace(/&&/g, ''))) return undefined
+  const steps = command.split(/&&|;/).map((step) => step.trim().split(/\s+/).filter((w) => w !== ''))
   if (steps.some((step) => step.length < 2 || !FILE_STEPS.has(step[0]))) return undefined
   return steps.find((step) => COPY_STEPS.has(step[0]))?.join(' ')
 }

@@ -177,6 +177,8 @@ export function declaresPort(v: DocView, c: Container): boolean {
 }
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe']
+/** Names of ports kept for the kubelet's probes. */
+const PROBE_PORT_NAME = /^(?:probes?|healthz?|health[-_]?(?:check|port|probe)|liveness|readiness)$/i
 const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'grpc']
 
 /** The ports (numbers or names, as written) a container's own probes call. */
@@ -207,7 +209,8 @@ export function podPorts(v: DocView, pod: PodSpec): PodPorts {
       const keys = [v.str(v.get(p, 'containerPort')), v.str(v.get(p, 'name'))].map((key) => key?.trim() ?? '').filter((key) => key !== '')
       for (const key of keys) found.keys.add(key)
       if (isMetricsPortName(v.str(v.get(p, 'name')))) continue
-      if (keys.some((key) => probed.has(key))) found.probedPorts.push(keys)
+      // A port named for the probes (`probes`, `healthz`): the kubelet is its caller. A probed `http` port may serve traffic too.
+      if (keys.some((key) => probed.has(key)) && PROBE_PORT_NAME.test(v.str(v.get(p, 'name'))?.trim() ?? '')) found.probedPorts.push(keys)
       else found.otherPorts.push(keys)
     }
   }

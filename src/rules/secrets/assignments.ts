@@ -300,10 +300,12 @@ function parseYamlLine(line: string, index: number): YamlLine | undefined {
   }
 }
 
-function yamlScalar(y: YamlLine, starts: number[]): { value: string; start: number; end: number } | undefined {
+function yamlScalar(y: YamlLine, starts: number[], inBlock = false): { value: string; start: number; end: number } | undefined {
   // `key:  # deprecated`: YAML_KEY took the blanks after the colon, so a rest opening with `#` is a
   // comment (a `#` after whitespace always is), and the key's value, if any, is on the lines below.
-  if (!y.rest || /^[|>{[&*#]/.test(y.rest)) return undefined
+  // Inside a block scalar the line is no YAML (`spring.datasource.password: #Xk9…` of a properties
+  // file in a ConfigMap): there the `#` opens the value.
+  if (!y.rest || /^[|>{[&*]/.test(y.rest) || (!inBlock && y.rest.startsWith('#'))) return undefined
   const s = readScalar(y.rest, /(?<!\s)\s+#/)
   if (!s) return undefined
   const start = starts[y.index] + y.restOffset + s.offset
@@ -358,7 +360,7 @@ function yamlAssignments(lines: readonly string[], starts: number[], scriptLines
   let blocks: Set<number> | undefined
   for (const y of parsed) {
     if (!y) continue
-    const scalar = yamlScalar(y, starts)
+    const scalar = yamlScalar(y, starts, y.rest.startsWith('#') && (blocks ??= blockScalarLines(parsed, lines)).has(y.index))
     // `"token": base64Token,` inside a block scalar is JavaScript or Python. On a YAML line itself (a
     // flow mapping's `"password": Sunshine2024,`) it is YAML, and the value the string `Sunshine2024`.
     const code = scripts.has(y.index) || (y.quotedKey && (blocks ??= blockScalarLines(parsed, lines)).has(y.index) && scalar !== undefined && scalar.start === starts[y.index] + y.restOffset && BARE_NAME_ENTRY.test(scalar.value))
