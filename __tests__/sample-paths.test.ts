@@ -5,7 +5,8 @@
  * secrets.test.ts.
  */
 import { analyzeFiles } from '../src/rules/index.js'
-import { isDevEnvPath, isSamplePath, isTestPath } from '../src/rules/sample-paths.js'
+import { asInformation, isDevEnvPath, isSamplePath, isTestPath } from '../src/rules/sample-paths.js'
+import type { Finding } from '../src/types.js'
 
 const PRIVILEGED_POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n    - name: agent\n      image: registry.example.com/agent:1.2.3\n      securityContext:\n        privileged: true\n'
 
@@ -88,5 +89,23 @@ describe('findings in test and fixture trees', () => {
     expect(isTestPath('.github/docker/Dockerfile')).toBe(false)
     expect(isTestPath('.github/infra/main.tf')).toBe(false)
     expect((await privilegedSeverity('.github/configs/pod.yaml')).severity).toBe('info')
+  })
+})
+
+describe('asInformation: a finding lowered to info no longer names the severity it had', () => {
+  const finding = (message: string): Finding => ({ ruleId: 'k8s/host-network', category: 'security', severity: 'medium', path: 'test/pod.yaml', line: 3, message, remediation: '' })
+  it.each([
+    ['a secret someone chose (medium).', 'a secret someone chose.'],
+    ['has no readiness probe (low: no container of the pod declares a port)', 'has no readiness probe (no container of the pod declares a port)'],
+    ['shares the host network (medium: its container is privileged)', 'shares the host network (its container is privileged)'],
+    ['grants `*` in verbs: medium, as it reaches no API object', 'grants `*` in verbs, as it reaches no API object'],
+    ['database `Db` has no deletion protection (`DeletionPolicy: Snapshot` keeps a final snapshot: low)', 'database `Db` has no deletion protection (`DeletionPolicy: Snapshot` keeps a final snapshot)'],
+    ['status subresources only (a status subresource serves get, update and patch: low.)', 'status subresources only (a status subresource serves get, update and patch.)'],
+    // Words that only look like severities stay.
+    ['a `high-availability` label (lowest tier)', 'a `high-availability` label (lowest tier)']
+  ])('%s', (message, expected) => {
+    const info = asInformation(finding(message), 'a test or fixture path')
+    expect(info.severity).toBe('info')
+    expect(info.message).toBe(`${expected} (In a test or fixture path: reported for information.)`)
   })
 })

@@ -159,12 +159,23 @@ export function forTestPath(f: Finding, inTestTree = isTestPath(f.path), testFil
   return forDevEnvPath(f)
 }
 
+/** The ways a message names the severity it was given: `(medium)`, `(low: why)`, `(why: low)`, `(why: low.)`, `: medium, as why`. */
+const SEVERITY_WORD = '(?:critical|high|medium|low)'
+const NAMED_SEVERITY: [RegExp, string][] = [
+  [new RegExp(` \\(${SEVERITY_WORD}\\.?\\)`, 'g'), ''],
+  [new RegExp(`\\(${SEVERITY_WORD}: `, 'g'), '('],
+  [new RegExp(`: ${SEVERITY_WORD}(\\.?)\\)`, 'g'), '$1)'],
+  [new RegExp(`: ${SEVERITY_WORD}, as `, 'g'), ', as ']
+]
+
 /**
  * `f` as an `info` finding, saying where it is (`where`, a noun phrase). A severity the message
- * already names for itself (`… (… reads as a choice: low)`) would contradict the new one, so it goes.
+ * already names for itself (`… (… reads as a choice: low)`, `(medium: …)`) would contradict the
+ * new one, so it goes; the reason stays.
  */
 export function asInformation(f: Finding, where: string): Finding {
-  const message = f.message.replace(/: (?:critical|high|medium|low)\)(\.?)$/, ')$1')
+  let message = f.message
+  for (const [named, kept] of NAMED_SEVERITY) message = message.replace(named, kept)
   return { ...f, severity: 'info', message: `${message} (In ${where}: reported for information.)` }
 }
 
