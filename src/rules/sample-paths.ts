@@ -9,7 +9,9 @@
 import type { Finding } from '../types.js'
 
 /** Test, fixture, mock, sample and example trees (and see `inNamedSampleFolder`; with folders of test certificates and keys: `test-certs/`, `testkeys/`), CI and archived folders, and documentation: sample values live there on purpose. */
-const SAMPLE_PATH = /(?:^|\/)(?:\.?ci|tests?|testing|__tests__|e2e|fixtures?|__fixtures__|unittests?|examples?|samples?|_?testdata|testutils?|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|certs?|keys|tls|pki)|(?:integration|e2e|unit|smoke|functional|conformance)[-_]?tests?|integration\/resources|mocks?|__mocks__|fakes?|docs?|demos|demo-setups?|snippets|__snapshots__|_?archived)\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$/i
+/** Folders only tests use, by name: the one list both SAMPLE_PATH and TEST_TREE take in. */
+const TEST_FOLDER_NAMES = String.raw`__tests__|e2e|fixtures?|__fixtures__|unittests?|_?testdata|testutils?|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|certs?|keys|tls|pki)|(?:integration|e2e|unit|smoke|functional|conformance)[-_]?tests?|integration\/resources|__mocks__`
+const SAMPLE_PATH = new RegExp(String.raw`(?:^|\/)(?:\.?ci|tests?|testing|examples?|samples?|mocks?|fakes?|docs?|demos|demo-setups?|snippets|__snapshots__|_?archived|${TEST_FOLDER_NAMES})\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$`, 'i')
 /** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
 /**
@@ -113,7 +115,7 @@ export function apiExampleLines(file: { path: string; content: string }): ((line
  * (`envs/test/`, `overlays/mock/`, `environments/acceptance/`), which deploys. Only plural
  * parents count, but `env/`: a chart named `cluster` keeps its tests in `cluster/test/`.
  */
-const TEST_TREE = /(?:^|\/)(?:tests|__tests__|e2e|fixtures?|__fixtures__|unittests?|_?testdata|testutils?|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|certs?|keys|tls|pki)|(?:integration|e2e|unit|smoke|functional|conformance)[-_]?tests?|integration\/resources|__mocks__)\//i
+const TEST_TREE = new RegExp(String.raw`(?:^|\/)(?:tests|${TEST_FOLDER_NAMES})\/`, 'i')
 const TEST_FOLDER = /(?:^|\/)(?:test(?:ing)?|acceptance|mocks?|fakes?)\//gi
 const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments|stages|accounts|live|deployments|overlays|clusters|regions)\/(?:test(?:ing)?|acceptance|mocks?|fakes?)\/$/i
 
