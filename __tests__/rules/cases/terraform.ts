@@ -152,6 +152,11 @@ const nlbListener = (protocol: string): string =>
 const nlbModule = (version: string, listeners: string, marker = ''): string =>
   `module "lb" {${marker}\n  source             = "terraform-aws-modules/alb/aws"\n  version            = "${version}"\n  name               = "lb"\n  load_balancer_type = "network"\n  internal           = true\n${listeners}}\n`
 const FLOW_LOG = 'resource "aws_flow_log" "f" {\n  vpc_id       = aws_vpc.main.id\n  traffic_type = "ALL"\n}\n'
+/** A call of the module at `source` with one input line. */
+const callBucketModule = (source: string, input: string): string => `module "storage" {\n  source = "${source}"\n  ${input}\n}\n`
+const VERSIONING_VAR = '\nvariable "bucket_versioning" {\n  type    = bool\n  default = false\n}\n'
+const GCS_MODULE = 'variable "bucket_versioning" {\n  type = bool\n}\n\nresource "google_storage_bucket" "b" {\n  name     = "b"\n  location = "EU"\n  versioning {\n    enabled = var.bucket_versioning\n  }\n}\n'
+const S3_MODULE = 'variable "versioning_enabled" {\n  type = bool\n}\n\nresource "aws_s3_bucket" "b" {\n  bucket = "b"\n  versioning {\n    enabled = var.versioning_enabled\n  }\n}\n'
 const BUCKET = 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'
 const BUCKET_VERSIONING = 'resource "aws_s3_bucket_versioning" "v" {\n  bucket = aws_s3_bucket.logs.id\n  versioning_configuration {\n    status = "Enabled"\n  }\n}\n'
 
@@ -551,12 +556,23 @@ export const terraformCases: CaseTable = {
     valid: [ok(`resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n${dyn('versioning', '      enabled = true\n')}}\n`, 'dynamic versioning block'), 
       ok(BUCKET + '\n' + BUCKET_VERSIONING),
       { name: 'versioning in another file of the module', files: { 's3/bucket.tf': BUCKET, 's3/versioning.tf': BUCKET_VERSIONING } },
-      { name: 'versioning in an unchanged sibling read as context', files: { 's3/bucket.tf': BUCKET, 's3/versioning.tf': BUCKET_VERSIONING }, contextOnly: ['s3/versioning.tf'] }
+      { name: 'versioning in an unchanged sibling read as context', files: { 's3/bucket.tf': BUCKET, 's3/versioning.tf': BUCKET_VERSIONING }, contextOnly: ['s3/versioning.tf'] },
+      { name: 'a versioning input of a local module making a GCS bucket is not S3 versioning', files: { 'main.tf': callBucketModule('./modules/gcs', 'bucket_versioning = false'), 'modules/gcs/main.tf': GCS_MODULE } },
+      {
+        name: 'a pass-through (through a wrapper module) to a module making a GCS bucket',
+        files: { 'main.tf': callBucketModule('./modules/wrapper', 'bucket_versioning = var.bucket_versioning') + VERSIONING_VAR, 'modules/wrapper/main.tf': callBucketModule('../gcs', 'bucket_versioning = var.bucket_versioning') + VERSIONING_VAR, 'modules/gcs/main.tf': GCS_MODULE }
+      },
+      ok(callBucketModule('git::https://example.com/org/gcs-bucket.git', 'versioning = false'), 'a module not in view whose source does not name S3'),
+      ok(callBucketModule('./modules/storage', 'versioning_enabled = false'), 'a local module not in view whose folder does not name S3')
     ],
     invalid: [
       here('resource "aws_s3_bucket" "logs" { # HERE\n  bucket = "logs"\n}\n'),
       hereIn('versioning in another directory does not count', { 's3/bucket.tf': 'resource "aws_s3_bucket" "logs" { # HERE\n  bucket = "logs"\n}\n', 'other/versioning.tf': BUCKET_VERSIONING }),
       here('resource "aws_s3_bucket_versioning" "v" {\n  bucket = "imported-bucket"\n  versioning_configuration {\n    status = "Disabled" # HERE\n  }\n}\n', { message: /sets versioning to `Disabled`/ }, 'versioning resource of a bucket declared elsewhere'),
+      hereIn('a local module making an S3 bucket, its versioning input switched off', { 'main.tf': callBucketModule('./modules/bucket', 'versioning_enabled = false # HERE'), 'modules/bucket/main.tf': S3_MODULE }, { message: /switches bucket versioning off/ }),
+      hereIn('an S3 bucket two local modules down', { 'main.tf': callBucketModule('./modules/wrapper', 'versioning_enabled = false # HERE'), 'modules/wrapper/main.tf': callBucketModule('../bucket', 'versioning_enabled = var.versioning_enabled'), 'modules/bucket/main.tf': S3_MODULE }),
+      hereIn('a pass-through whose variable defaults to false: reported through the default', { 'main.tf': callBucketModule('./modules/bucket', 'versioning_enabled = var.bucket_versioning # HERE') + VERSIONING_VAR, 'modules/bucket/main.tf': S3_MODULE }, { message: /`var\.bucket_versioning` is `false` by its default/ }),
+      here(callBucketModule('git::https://example.com/org/terraform-aws-s3-bucket.git', 'versioning = { enabled = false } # HERE'), {}, 'a module not in view whose source names S3'),
       hereIn('suspended in another file of the module: reported there, at its own line', {
         's3/bucket.tf': BUCKET,
         's3/versioning.tf': BUCKET_VERSIONING.replace('status = "Enabled"', 'status = "Suspended" # HERE')

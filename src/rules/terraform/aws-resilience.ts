@@ -61,7 +61,8 @@ const s3Versioning = defineRule('terraform', {
   topics: ['backups'],
   severity: 'medium',
   title: 'S3 bucket without versioning',
-  description: 'Without versioning an overwritten or deleted object cannot be recovered.',
+  description:
+    'Without versioning an overwritten or deleted object cannot be recovered. A module input named for versioning set to false counts only for a module that makes S3 buckets: a local one read in the same run that declares them, or one whose source names S3.',
   remediation: 'Enable versioning: an `aws_s3_bucket_versioning` resource with `status = "Enabled"` (or `versioning { enabled = true }` on older providers).',
   refs: { checkov: 'CKV_AWS_21', kics: 'terraform/aws/s3_bucket_without_versioning', tfsec: 'aws-s3-enable-versioning', trivy: 'AVD-AWS-0090' }
 })
@@ -250,9 +251,30 @@ const VERSIONING_OFF = (v: HclValue | undefined): boolean => boolValue(v) === fa
  * Any other module call (a local or private bucket module) that explicitly switches versioning
  * off through an input named for it: `versioning_enabled = false`, `versioning = { enabled = false }`.
  */
+/** S3 resources whose versioning a module input may switch off. */
+const S3_BUCKET_TYPES = new Set(['aws_s3_bucket', 'aws_s3_bucket_versioning'])
+/** A source whose name says S3 (`git::…/terraform-aws-s3-bucket.git`, `app.terraform.io/org/s3/aws`). */
+const NAMES_S3 = /(?:^|[^a-z0-9])s3/i
+
+/**
+ * True when the module a call names makes S3 buckets: a local module read in this run when it (or
+ * a module it calls in turn) declares one; any other by its source naming S3. A `*versioning*`
+ * input of a module making a GCS bucket or anything else is not S3 versioning.
+ */
+function makesS3Buckets(ctx: TfContext, source: string | undefined, fromDir: string | undefined, depth = 0): boolean {
+  if (source === undefined || depth > 4) return false
+  const called = ctx.localModule(source, fromDir)
+  if (!called) return NAMES_S3.test(source)
+  return called.blocks.some((b) =>
+    b.type === 'resource' ? S3_BUCKET_TYPES.has(b.labels[0] ?? '') : b.type === 'module' && makesS3Buckets(ctx, stringValue(attr(b, 'source')?.value), called.dir, depth + 1)
+  )
+}
+
 function checkModuleVersioningInputs(ctx: TfContext): void {
   for (const m of ctx.topBlocks('module')) {
-    if (registryModuleFor(stringValue(attr(m, 'source')?.value))) continue // read as the bucket itself
+    const source = stringValue(attr(m, 'source')?.value)
+    if (registryModuleFor(source)) continue // read as the bucket itself
+    if (!makesS3Buckets(ctx, source, undefined)) continue
     for (const a of Object.values(m.attributes)) {
       if (!/versioning/i.test(a.name)) continue
       if (VERSIONING_OFF(a.value)) {

@@ -6,10 +6,11 @@
 import type { Finding, RuleMeta, Severity } from '../../types.js'
 import type { Check, Report } from '../rule.js'
 import { blocksOf, boolValue, isExpr, stringValue, type HclAttribute, type HclBlock, type HclFile, type HclValue } from '../parse/hcl.js'
-import { describeResolution, type Resolution, type TfProject } from './project.js'
+import { describeResolution, type Resolution, type TfProject, type TfProjects } from './project.js'
 import { majorOf, registryModuleFor, type RegistryModule } from './registry-modules.js'
 import { setOwn } from '../../util/lookup-table.js'
 import { escapeRegExp } from '../../util/regex.js'
+import { folderOf } from '../../util/paths.js'
 
 /** One check: walks the file once and may report under any of its rules. */
 export type TfCheck = Check<TfContext>
@@ -59,6 +60,12 @@ export interface TfContext {
   projectModules(): HclBlock[]
   /** Top-level blocks of a type (`output`, `data`, …) over every file of the module. */
   projectBlocks(type: string): HclBlock[]
+  /**
+   * The called module of a local `source` (`./modules/bucket`), read from `fromDir` (default: this
+   * file's folder): its folder and every top-level block of its files, when that folder was read
+   * in this run. `undefined` for a registry or remote source, or a folder not in view.
+   */
+  localModule(source: string | undefined, fromDir?: string): { dir: string; blocks: HclBlock[] } | undefined
   /**
    * A value derived from the whole module, built by `build` on the first ask and shared by the
    * contexts of the module's files (an index a rule would otherwise rebuild for every finding).
@@ -138,6 +145,8 @@ export interface ContextSource {
   /** The file's module (directory), when the engine built one. */
   project?: TfProject
   resolutions?: Map<number, Resolution>
+  /** Every module (folder) of the run, for the called modules of local `source`s. */
+  projects?: TfProjects
   /** Keep only findings resting on a value resolved from a file this accepts (a context-only file, read for a changed variables file). */
   onlyResolvedFrom?: (path: string) => boolean
   /** Builds each finding; refuses rules the check does not declare. */
@@ -249,6 +258,12 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
     projectResources: (types, options) => pick(project(), types, options?.modules),
     projectModules: () => project().calls,
     projectBlocks: (type) => project().blocks.filter((b) => b.type === type),
+    localModule(moduleSource, fromDir = folderOf(path)) {
+      const dir = moduleSource !== undefined ? localFolder(fromDir, moduleSource) : undefined
+      const called = dir !== undefined ? source.projects?.get(dir) : undefined
+      if (!called || dir === undefined) return undefined
+      return { dir, blocks: [...called.files.values()].flatMap((f) => f.model.blocks) }
+    },
     moduleMemo<T>(key: symbol, build: () => T): T {
       const memo = project().memo
       if (!memo.has(key)) memo.set(key, build())
@@ -296,6 +311,20 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
       findings.push(source.report(meta, line, text, { endLine: options?.endLine, suggestion, remediation: options?.remediation, via: via || undefined, severity: options?.severity }))
     }
   }
+}
+
+/** The folder a local module source (`./x`, `../x`) names, relative to the run's root; `undefined` for other sources or one leaving the root. */
+function localFolder(fromDir: string, source: string): string | undefined {
+  if (!/^\.\.?\//.test(source)) return undefined
+  const parts = fromDir ? fromDir.split('/') : []
+  for (const part of source.split('/')) {
+    if (part === '' || part === '.') continue
+    if (part === '..') {
+      if (!parts.length) return undefined
+      parts.pop()
+    } else parts.push(part)
+  }
+  return parts.join('/')
 }
 
 // ── Small helpers shared by the rule files ───────────────────────────────────────────────────

@@ -59,7 +59,7 @@ export async function analyzeTerraform(file: SourceFile, projects?: TfProjects, 
   // Each check reports only the rules it declares: those of the check running now.
   const checked = checkReporter(report, 'terraform')
   const ctx = createContext(
-    { path: file.path, file: member?.resolved ?? model, written: model, content: file.content, project: inProject, resolutions: member?.resolutions, onlyResolvedFrom, report: checked.report },
+    { path: file.path, file: member?.resolved ?? model, written: model, content: file.content, project: inProject, resolutions: member?.resolutions, projects, onlyResolvedFrom, report: checked.report },
     findings
   )
   for (const check of CHECKS) {
