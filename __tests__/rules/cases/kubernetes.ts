@@ -1530,14 +1530,27 @@ export const kubernetesCases: CaseTable = {
       ...[
         ['a privileged container that is no node plugin', 'privileged: true', 'HostToContainer']
       ].map(([what, securityContext, propagation]) => ({
-        name: `${what} mounting a data folder: medium`,
+        name: `${what} mounting a data folder: low, its privilege holding the node already`,
         code: storageManager('/var/lib/storage/', securityContext, propagation),
         errors: [
-          { line: lineOf(storageManager('/var/lib/storage/'), 'path: "/var/lib/storage/"'), severity: 'medium' as const },
+          {
+            line: lineOf(storageManager('/var/lib/storage/'), 'path: "/var/lib/storage/"'),
+            severity: 'low' as const,
+            message: "volume `data` of DaemonSet `storage-manager` mounts host path `/var/lib/storage/` (low: the container `manager` mounting it is privileged, which gives it the node already and is reported on its own; the path is outside the node's system paths)"
+          },
           { line: lineOf(storageManager('/var/lib/storage/'), 'path: /etc/'), severity: 'medium' as const },
           { line: lineOf(storageManager('/var/lib/storage/'), 'path: /var/lib/storage-logs'), severity: 'medium' as const }
         ]
-      }))
+      })),
+      {
+        name: 'a privileged container mounting a placeholder path: low, saying it is a placeholder; its /dev stays medium',
+        code: storageManager('<dataDirHostPath>', 'privileged: true', 'HostToContainer').replace('path: /etc/', 'path: /dev'),
+        errors: [
+          { line: lineOf(storageManager('<dataDirHostPath>'), 'path: "<dataDirHostPath>"'), severity: 'low', message: /\(low: the container `manager` mounting it is privileged, which gives it the node already and is reported on its own; the path is a placeholder to be filled in/ },
+          { line: lineOf(storageManager('<dataDirHostPath>'), 'path: /etc/'), severity: 'medium' },
+          { line: lineOf(storageManager('<dataDirHostPath>'), 'path: /var/lib/storage-logs'), severity: 'medium' }
+        ]
+      }
     ]
   },
   'k8s/container-runtime-socket-mount': {

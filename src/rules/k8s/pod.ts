@@ -388,7 +388,7 @@ export function checkVolumes(ctx: CheckContext, obj: K8sObject, pod: PodSpec, st
     const hostPath = v.get(volume, 'hostPath')
     if (hostPath === undefined) continue
     const volumeName = v.str(v.get(volume, 'name')) ?? '(unnamed)'
-    const own = admission ? undefined : ownHostFolder(obj, pod, volume, volumeName)
+    const own = admission ? undefined : (ownHostFolder(obj, pod, volume, volumeName) ?? privilegedMountersOnly(obj, pod, volume, volumeName))
     const finding = hostPathFinding(ctx, obj, hostPath, `volume \`${volumeName}\` of ${obj.kind} \`${obj.name}\``, admission, own)
     if (finding) out.push(finding)
   }
@@ -469,6 +469,26 @@ function ownHostFolder(obj: K8sObject, pod: PodSpec, volume: Node, volumeName: s
     return `DaemonSet \`${obj.name}\` is a node agent that has the kubelet create this folder when it is missing (\`type: DirectoryOrCreate\`), and the folder is named after its ${named}; outside the node's system paths, it is a folder made for that agent, not the host's own data`
   }
   return undefined
+}
+
+/** A path left for the author to fill in (`<dataDirHostPath>`, `${DATA_DIR}`, `{{ .Values.dir }}`): no path of the node as written. */
+const PLACEHOLDER_PATH = /^\s*(?:<[^<>]+>|\$\{[^{}]+\}|\{\{[^{}]+\}\})\s*$/
+
+/**
+ * Why a hostPath volume outside the node's system paths (or a placeholder for one) adds little: every
+ * container mounting it is privileged, which holds the whole node already (any device, any mount)
+ * and is reported critical on its own, as k8s/run-as-root lowers beside it. System paths keep their severity.
+ */
+function privilegedMountersOnly(obj: K8sObject, pod: PodSpec, volume: Node, volumeName: string): string | undefined {
+  const v = obj.view
+  const path = v.str(v.get(v.get(volume, 'hostPath'), 'path')) ?? ''
+  const placeholder = PLACEHOLDER_PATH.test(path)
+  if (!placeholder && isSystemHostPath(path)) return undefined
+  const mounters = containersOf(v, pod).filter((c) => v.items(v.get(c.node, 'volumeMounts')).some((m) => v.str(v.get(m, 'name')) === volumeName))
+  if (!mounters.length || !mounters.every((c) => isTrue(v, v.get(v.get(c.node, 'securityContext'), 'privileged')))) return undefined
+  const who = mounters.length === 1 ? `the container \`${mounters[0]!.name}\` mounting it is privileged` : `every container mounting it (${mounters.map((c) => `\`${c.name}\``).join(', ')}) is privileged`
+  const where = placeholder ? 'the path is a placeholder to be filled in, not one of the node\'s system paths as written' : "the path is outside the node's system paths"
+  return `${who}, which gives it the node already and is reported on its own; ${where}`
 }
 
 /**
