@@ -160,6 +160,9 @@ const hostClock = withEdit(['              drop: [ALL]\n', '              drop: 
 /** NET_ADMIN acts in the pod's own network namespace (what mesh init containers need). */
 const netAdmin = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add: [NET_ADMIN]\n'])
 const netRaw = withEdit(['              drop: [ALL]\n', '              drop: [ALL]\n              add: [NET_RAW]\n'])
+/** NET_RAW added to a container that drops nothing, with `others` beside it (`hostNetwork` on the pod when asked). */
+const netRawKept = (others: string[] = [], hostNetwork = false): string =>
+  withEdit(['              drop: [ALL]\n', `              add: [${[...others, 'NET_RAW'].join(', ')}]\n`], ...(hostNetwork ? [['      containers:\n', '      hostNetwork: true\n      containers:\n'] as [string, string]] : []))
 const noDrop = withEdit(['            capabilities:\n              drop: [ALL]\n', ''])
 const noSeccomp = withEdit(['        seccompProfile:\n          type: RuntimeDefault\n', ''])
 const automount = withEdit(['      automountServiceAccountToken: false\n', ''])
@@ -1349,7 +1352,15 @@ export const kubernetesCases: CaseTable = {
   },
   'k8s/net-raw-capability': {
     valid: [{ code: CLEAN }, { name: 'a built-in non-workload kind with containers (malformed policy object)', code: POLICY_WITH_CONTAINERS }],
-    invalid: [{ code: netRaw, errors: [{ line: lineOf(netRaw, 'add: [NET_RAW]') }] }]
+    invalid: [
+      { name: 'added back after dropping ALL: low, less than a default container', code: netRaw, errors: [{ line: lineOf(netRaw, 'add: [NET_RAW]'), severity: 'low', message: /\(low: it drops ALL capabilities and adds back only runtime defaults, so it holds less than a default container, which keeps NET_RAW/ }] },
+      { name: 'added back after dropping ALL beside NET_ADMIN, no runtime default: medium', code: edit(netRaw, ['add: [NET_RAW]', 'add: [NET_ADMIN, NET_RAW]']), errors: [{ line: lineOf(netRaw, 'add: [NET_RAW]'), severity: 'medium' }] },
+      { name: 'added to a container that drops nothing: medium', code: netRawKept(), errors: [{ line: lineOf(netRawKept(), 'add: [NET_RAW]'), severity: 'medium' }] },
+      { name: 'beside SYS_ADMIN: low, the larger power reported on its own', code: netRawKept(['SYS_ADMIN']), errors: [{ line: lineOf(netRawKept(['SYS_ADMIN']), 'NET_RAW]'), severity: 'low', message: /\(low: it also adds SYS_ADMIN, a larger power over the node, reported on its own/ }] },
+      { name: 'beside NET_ADMIN on the host network: low', code: netRawKept(['NET_ADMIN'], true), errors: [{ line: lineOf(netRawKept(['NET_ADMIN'], true), 'NET_RAW]'), severity: 'low', message: /NET_ADMIN on the host's network/ }] },
+      { name: 'in a privileged container: low', code: netRawKept().replace('allowPrivilegeEscalation: false', 'privileged: true'), errors: [{ line: lineOf(netRawKept(), 'add: [NET_RAW]'), severity: 'low', message: /\(low: it is also privileged, which grants every capability/ }] },
+      { name: "beside NET_ADMIN in the pod's own network: medium", code: netRawKept(['NET_ADMIN']), errors: [{ line: lineOf(netRawKept(['NET_ADMIN']), 'NET_RAW]'), severity: 'medium' }] }
+    ]
   },
   'k8s/no-seccomp-profile': {
     valid: [{ code: CLEAN }, { name: 'a built-in non-workload kind with containers (malformed policy object)', code: POLICY_WITH_CONTAINERS }],

@@ -197,6 +197,8 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: Pod
   }
 
   const capName = (cap: Node): string => capabilityName(v.str(cap) ?? '')
+  const added = new Set(v.items(v.at(sc, ['capabilities', 'add'])).map(capName))
+  const dropped = new Set(v.items(v.at(sc, ['capabilities', 'drop'])).map(capName))
   for (const cap of v.items(v.at(sc, ['capabilities', 'add']))) {
     const name = capName(cap)
     const reach = HOST_KERNEL_CAPABILITIES.get(name)
@@ -208,11 +210,12 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: Pod
       if (privileged && !admission) out.push(ctx.report(K8S.dangerousCapability, v.line(cap), `${message} (low: it is also privileged, which grants every capability and is reported on its own)`, { severity: 'low' }))
       else out.push(ctx.report(K8S.dangerousCapability, v.line(cap), ...unlessRejected(message, admission, { severity: reach.severity })))
     } else if (name === 'NET_RAW') {
-      out.push(ctx.report(K8S.netRawCapability, v.line(cap), ...unlessRejected(`${label(c)} of ${obj.kind} \`${obj.name}\` adds the NET_RAW capability`, admission)))
+      const subject = `${label(c)} of ${obj.kind} \`${obj.name}\` adds the NET_RAW capability`
+      const moot = admission ? undefined : netRawMoot(privileged, added, dropped, isTrue(v, v.get(pod.node, 'hostNetwork')))
+      out.push(moot ? ctx.report(K8S.netRawCapability, v.line(cap), `${subject} (low: ${moot})`, { severity: 'low' }) : ctx.report(K8S.netRawCapability, v.line(cap), ...unlessRejected(subject, admission)))
     }
   }
   // A privileged container has every capability whatever it drops: that finding says more.
-  const dropped = new Set(v.items(v.at(sc, ['capabilities', 'drop'])).map(capName))
   if (!dropped.has('ALL') && !isTrue(v, v.get(sc, 'privileged'))) {
     const capabilities = v.get(sc, 'capabilities')
     const line = capabilities !== undefined ? v.keyLine(sc, 'capabilities') : scLine
@@ -227,6 +230,28 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: Pod
     out.push(ctx.report(K8S.writableRootFilesystem, line, `${label(c)} has a writable root filesystem`))
   }
   return out
+}
+
+/**
+ * Why adding NET_RAW gives a container little it would not have anyway, or undefined:
+ * - it is privileged, or adds SYS_ADMIN (or ALL), or adds NET_ADMIN on the host's network: each a
+ *   larger power over the node, reported on its own;
+ * - it drops ALL and adds back only runtime defaults: it keeps less than a default container, which
+ *   holds NET_RAW too (that one is reported low, by k8s/capabilities-not-dropped).
+ */
+/** The capabilities containerd, CRI-O and Docker give a container by default (NET_RAW among them). */
+const RUNTIME_DEFAULT_CAPABILITIES = new Set(['CHOWN', 'DAC_OVERRIDE', 'FSETID', 'FOWNER', 'MKNOD', 'NET_RAW', 'SETGID', 'SETUID', 'SETFCAP', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'KILL', 'AUDIT_WRITE'])
+
+function netRawMoot(privileged: boolean, added: ReadonlySet<string>, dropped: ReadonlySet<string>, hostNetwork: boolean): string | undefined {
+  if (privileged) return 'it is also privileged, which grants every capability and is reported on its own'
+  const larger = ['ALL', 'SYS_ADMIN'].find((cap) => added.has(cap))
+  if (larger) return `it also adds ${larger}, a larger power over the node, reported on its own by k8s/dangerous-capability`
+  if (added.has('NET_ADMIN') && hostNetwork) return "it also adds NET_ADMIN on the host's network (`hostNetwork: true`, reported on its own), which lets it reconfigure the node's network: more than raw packets"
+  // Less than a default container only while everything it adds back is a runtime default too.
+  if (dropped.has('ALL') && [...added].every((cap) => RUNTIME_DEFAULT_CAPABILITIES.has(cap))) {
+    return 'it drops ALL capabilities and adds back only runtime defaults, so it holds less than a default container, which keeps NET_RAW and is reported low by k8s/capabilities-not-dropped'
+  }
+  return undefined
 }
 
 /**
