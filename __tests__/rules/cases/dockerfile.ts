@@ -68,6 +68,13 @@ export const dockerfileCases: CaseTable = {
     invalid: [
       { code: 'FROM node:latest\n', errors: [{ line: 1, severity: 'medium' }] },
       { name: 'no tag', code: 'FROM node\n', errors: [{ line: 1 }] },
+      {
+        name: 'an upper-case placeholder a Makefile substitutes: info, not resolving to latest',
+        files: { 'images/ceph/Dockerfile': '# see Makefile for the BASEIMAGE definition\nFROM BASEIMAGE\nRUN true\n', 'images/ceph/Makefile': "build:\n\tsed 's|BASEIMAGE|$(BASEIMAGE)|g' Dockerfile > out/Dockerfile\n" },
+        errors: [{ line: 2, path: 'images/ceph/Dockerfile', severity: 'info', message: /^base image `BASEIMAGE` is no pullable image name as written \(repository names are lower-case\), so it is a placeholder a build step replaces/ }]
+      },
+      { name: 'an upper-case placeholder with the latest tag: info', code: 'FROM BASE_IMAGE:latest\n', errors: [{ line: 1, severity: 'info' }] },
+      { name: 'an upper-case registry host is no placeholder: the repository is lower-case', code: 'FROM REGISTRY.EXAMPLE.COM/team/app\n', errors: [{ line: 1, severity: 'medium', message: /has no tag, so it resolves to `latest`/ }] },
       { name: 'ARG default resolves to latest', code: 'ARG TAG=latest\nFROM node:${TAG}\n', errors: [{ line: 2 }] },
       {
         name: 'a stage another Dockerfile names: the repository builds that image',

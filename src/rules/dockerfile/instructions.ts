@@ -17,7 +17,11 @@ export function checkBaseImage(ctx: Context, stage: Stage): void {
   const ref: ImageRef = parseImageRef(stage.image)
   const { line } = span(stage.from)
   const reason = mutableImageReason(ref)
-  if (reason === 'latest' || reason === 'untagged') {
+  if ((reason === 'latest' || reason === 'untagged') && upperCaseRepository(ref.name)) {
+    // `FROM BASEIMAGE`: no registry holds an upper-case repository name, so it cannot be pulled as
+    // written; it is a slot a build step fills (rook's Makefile runs `sed 's|BASEIMAGE|…|'`).
+    emit(ctx, R.baseImageLatest, line, `base image \`${stage.image}\` is no pullable image name as written (repository names are lower-case), so it is a placeholder a build step replaces; its tag is whatever that step writes (info)`, { severity: 'info' })
+  } else if (reason === 'latest' || reason === 'untagged') {
     const what = reason === 'latest' ? `uses the moving \`latest\` tag` : `has no tag, so it resolves to \`latest\``
     // An image the repository builds itself is whatever its own build just made, not a registry's moving tag.
     const local = localBuildOf(stage.image, ctx.builtImages, ctx.file.path)
@@ -26,6 +30,17 @@ export function checkBaseImage(ctx: Context, stage: Stage): void {
   } else if (!ref.digest) {
     emit(ctx, R.baseImageNoDigest, line, `base image \`${stage.image}\` is pinned by tag but not by digest`)
   }
+}
+
+/**
+ * True when the repository path of an image name (without its registry host, which may be
+ * upper-case) holds an upper-case letter: an invalid reference Docker refuses to pull.
+ */
+function upperCaseRepository(name: string): boolean {
+  const parts = name.split('/')
+  // The first part is a registry host when it has a dot or a port, or is `localhost`.
+  const path = parts.length > 1 && (/[.:]/.test(parts[0]!) || parts[0] === 'localhost') ? parts.slice(1) : parts
+  return path.some((part) => /[A-Z]/.test(part)) && !name.includes('$')
 }
 
 // ── Instructions in every stage ─────────────────────────────────────────────────────────────
