@@ -331,10 +331,11 @@ const CASES: Case[] = [
     good: `resource "azurerm_storage_account" "s" {\n  allow_nested_items_to_be_public = false\n}\n`
   },
   {
-    name: 'Local bucket module switching versioning off',
+    // Not in view: the source naming S3 says the module makes S3 buckets.
+    name: 'Local S3 bucket module switching versioning off',
     rule: 'tf/aws-s3-versioning-disabled',
-    bad: `module "bucket" {\n  source = "./modules/bucket"\n  versioning_config = {\n    enabled = false # HERE\n  }\n}\n`,
-    good: `module "bucket" {\n  source = "./modules/bucket"\n  versioning_config = {\n    enabled = true\n  }\n}\n`
+    bad: `module "bucket" {\n  source = "./modules/s3-bucket"\n  versioning_config = {\n    enabled = false # HERE\n  }\n}\n`,
+    good: `module "bucket" {\n  source = "./modules/s3-bucket"\n  versioning_config = {\n    enabled = true\n  }\n}\n`
   },
   {
     name: 'Security group opens PostgreSQL to the internet',
