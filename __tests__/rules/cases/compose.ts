@@ -38,6 +38,8 @@ const INIT_STARTED = { name: 'a service another waits only to start is long-runn
 /** A test stack's services: a test runner and the app it tests, which sets no memory limit (line 5). */
 const TEST_STACK = 'services:\n  tests:\n    image: example/tests:1.0.2\n    mem_limit: 128m\n  app:\n    image: example/app:1.4.2\n    ports: ["8080"]\n'
 /** A Docker Hub autotest stack: the `sut` runner built from ./tests/ and the app it tests, with a demo login. */
+/** A one-shot tool container (zammad's ollama-init): `alpine/curl` with `restart: "no"` running one command. */
+const TOOL_ONCE = 'services:\n  ollama-init:\n    image: alpine/curl\n    entrypoint: ["/bin/sh", "-c"]\n    command:\n      - |\n        curl --location http://ollama:11434/api/pull --data \'{"name": "llama3.2"}\'\n    restart: "no"\n    depends_on:\n      - ollama\n'
 const SUT_STACK = 'services:\n  sut:\n    build: ./tests/\n    depends_on: [db]\n  db:\n    image: postgres:16.2\n    environment:\n      POSTGRES_USER: "postgres"\n      POSTGRES_PASSWORD: "postgres"\n'
 
 /** The repository's own image, run by the compose file beside the Dockerfile that builds it. */
@@ -212,6 +214,7 @@ export const composeCases: CaseTable = {
       { name: 'named override file alone in the change', path: 'compose.dev.override.yaml', code: 'services:\n  api:\n    image: example/api:1.4.3\n' },
       { code: svc() },
       { name: 'one-shot sut test runner', code: 'services:\n  sut:\n    image: example/tests:1.0\n' },
+      { name: 'a tool container told not to restart, running one command', code: TOOL_ONCE },
       { name: 'one-shot tool behind a profile', code: 'services:\n  migrate:\n    image: example/migrate:1.0\n    profiles: [tools]\n' },
       INIT_TASK,
       { name: "the repository's own image, whose Dockerfile beside the file declares a HEALTHCHECK", ...OWN_IMAGE('Acme/cloud-emulator', HEALTHY_DOCKERFILE) },
@@ -270,7 +273,10 @@ export const composeCases: CaseTable = {
       { name: 'a name with `test` inside a word (`contest`) is no test stack: medium', path: 'contest/docker-compose.contest.yml', code: TEST_STACK, errors: [{ line: 5, severity: 'medium' }] },
       { name: 'in a test tree: the test path says so first', path: 'tests/docker-compose.test.yml', code: TEST_STACK, errors: [{ line: 5, severity: 'info', message: /\(In a test or fixture path: reported for information\.\)$/ }] },
       { ...INIT_TASK, errors: [{ line: 2, severity: 'low', message: 'service `init` has no memory limit (a one-shot task another service waits to complete, so only while it runs)' }] },
-      { ...INIT_STARTED, errors: [{ line: 2, severity: 'medium', message: 'service `init` has no memory limit' }] }
+      { ...INIT_STARTED, errors: [{ line: 2, severity: 'medium', message: 'service `init` has no memory limit' }] },
+      { name: 'a tool container told not to restart, running one command: low, saying why', code: TOOL_ONCE, errors: [{ line: 2, severity: 'low', message: 'service `ollama-init` has no memory limit (a one-shot task: `restart: "no"` and the tool image `alpine/curl` running one command, which exits, so only while it runs)' }] },
+      { name: 'an app image told not to restart: medium', code: TOOL_ONCE.replace('image: alpine/curl', 'image: example/api:1.4.2'), errors: [{ line: 2, severity: 'medium' }] },
+      { name: 'a tool container that may restart: medium', code: TOOL_ONCE.replace('restart: "no"', 'restart: on-failure'), errors: [{ line: 2, severity: 'medium' }] }
     ]
   },
   'compose/no-restart-policy': {

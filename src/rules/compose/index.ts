@@ -12,6 +12,7 @@ import { R } from './meta.js'
 import { collectServices, isOverrideFile, isSharedHostFile, isStackFile, pairIn, resolve, setting, type Context, type Service } from './services.js'
 import { checkHealthcheck, checkLimits, checkRestart } from './missing.js'
 import { Dockerfiles, imageDeclaresHealthcheck } from './images.js'
+import { imageBaseName } from '../container-common.js'
 import { checkCapabilities, checkEnvironment, checkImage, checkNamespaces, checkPorts, checkPrivileged, checkSecurityOptions, checkVolumes } from './dangerous.js'
 
 export const composeRules = Object.values(R)
@@ -44,7 +45,7 @@ export const composeChecks: Check<ServiceInContext>[] = [
   {
     rules: [R.noMemoryLimit, R.noCpuLimit],
     run: (at) => {
-      if (at.lacksJudged) checkLimits(at.ctx, at.s, at.awaited)
+      if (at.lacksJudged) checkLimits(at.ctx, at.s, at.awaited ? 'a one-shot task another service waits to complete' : at.oneShot ? oneShotClause(at.ctx, at.s) : undefined)
     }
   },
   {
@@ -101,17 +102,41 @@ const TEST_RUNNER_NAME = /^test$|(?:^|[-_.])(?:tests|e2e)$|[a-z0-9](?:Tests|E2[E
 /**
  * Services that run once and exit: the `sut` test runner of Docker Hub autotests, test runners
  * by name, and tools kept behind a profile (seeders, migrations, CLIs), when nothing depends on
- * them and they publish no port. A healthcheck or restart policy would be wrong for them
+ * them and they publish no port, and a tool's container told not to restart (`toolRunOnce`).
+ * A healthcheck or restart policy would be wrong for them
  * (`restart: unless-stopped` would run a test suite over and over).
  */
 function isOneShot(ctx: Context, s: Service): boolean {
   if (s.name === 'sut') return true
+  if (toolRunOnce(ctx, s) !== undefined) return true
   if (!(setting(ctx, s, 'profiles') || TEST_RUNNER_NAME.test(s.name)) || setting(ctx, s, 'ports')) return false
   return ![...ctx.services.values()].some((other) => {
     const deps = resolve(ctx, setting(ctx, other, 'depends_on')?.value)
     if (isSeq(deps)) return deps.items.some((d) => scalarString(resolve(ctx, d)) === s.name)
     return isMap(deps) && pairIn(ctx, deps, s.name) !== undefined
   })
+}
+
+/** Images of command-line tools (by last path part): a container of one runs its command and exits. */
+const TOOL_IMAGES = new Set(['curl', 'busybox', 'alpine', 'bash', 'jq', 'wget', 'git', 'kubectl', 'mc', 'aws-cli', 'psql', 'mysql-client', 'socat', 'netcat', 'httpie'])
+
+/**
+ * The tool image of a service that says it runs once: `restart: "no"`, a command-line tool's image
+ * (`alpine/curl`) given a command or entrypoint, and no published port (ollama-init pulling a model).
+ */
+function toolRunOnce(ctx: Context, s: Service): string | undefined {
+  if (scalarString(resolve(ctx, setting(ctx, s, 'restart')?.value)) !== 'no' || setting(ctx, s, 'ports')) return undefined
+  if (!setting(ctx, s, 'command') && !setting(ctx, s, 'entrypoint')) return undefined
+  const image = scalarString(resolve(ctx, setting(ctx, s, 'image')?.value))
+  return image !== undefined && !image.includes('$') && TOOL_IMAGES.has(imageBaseName(image)) ? image : undefined
+}
+
+/** Why a one-shot service (`isOneShot`) runs once, for a message. */
+function oneShotClause(ctx: Context, s: Service): string {
+  const tool = toolRunOnce(ctx, s)
+  if (tool !== undefined) return `a one-shot task: \`restart: "no"\` and the tool image \`${tool}\` running one command, which exits`
+  if (s.name === 'sut') return 'a one-shot task, the test runner of Docker Hub\'s automated tests'
+  return 'a one-shot task, a test runner or a tool kept behind a profile that nothing depends on'
 }
 
 /**

@@ -46,14 +46,15 @@ function jvmHeapCap(ctx: Context, s: Service): { name: string; flag: string } | 
 }
 
 /**
- * `oneShot`: a task another service waits on to complete. It still may take the host's memory,
- * but only while it runs, so each finding is one step lower and says so.
+ * `oneShot`: why the service is a task that runs once and exits (another service waits on it to
+ * complete, a test runner, a tool). It still may take the host's memory, but only while it runs,
+ * so each finding is one step lower and says so.
  */
-export function checkLimits(ctx: Context, s: Service, oneShot = false): void {
+export function checkLimits(ctx: Context, s: Service, oneShot?: string): void {
   const limit = (key: string): boolean => settingPath(ctx, s, ['deploy', 'resources', 'limits', key]).length === 4
   const hasMemory = limit('memory') || setting(ctx, s, 'mem_limit') !== undefined
   const hasCpu = limit('cpus') || setting(ctx, s, 'cpus') !== undefined || setting(ctx, s, 'cpu_quota') !== undefined
-  const why = oneShot ? ' (a one-shot task another service waits to complete, so only while it runs)' : ''
+  const why = oneShot ? ` (${oneShot}, so only while it runs)` : ''
   const heap = hasMemory || oneShot ? undefined : jvmHeapCap(ctx, s)
   if (heap) {
     // The heap is most of a JVM's memory; what stays unbounded (metaspace, threads, direct buffers) is smaller.
