@@ -28,6 +28,20 @@ describe('context groups', () => {
     expect(contextGroups(files)).toEqual([[0, 2], [6], [3], [1, 4], [5]])
   })
 
+  it('puts a Terraform module and the local modules it calls into one group', () => {
+    const files: SourceFile[] = [
+      { path: 'envs/prod/main.tf', kind: 'terraform', content: 'module "assets" {\n  source = "../../modules/bucket"\n}\n' },
+      { path: 'modules/bucket/main.tf', kind: 'terraform', content: 'resource "aws_s3_bucket" "this" {}\n' },
+      { path: 'modules/network/main.tf', kind: 'terraform', content: 'resource "aws_vpc" "this" {}\n' },
+      { path: 'envs/dev/main.tf', kind: 'terraform', content: 'module "registry" {\n  source = "terraform-aws-modules/s3-bucket/aws"\n}\n' }
+    ]
+    const groups = contextGroups(files).map((g) => [...g].sort((x, y) => x - y))
+    // A rule of the caller reads what the called module declares: on one thread, whoever runs it.
+    expect(groups).toContainEqual([0, 1])
+    expect(groups).toContainEqual([2])
+    expect(groups).toContainEqual([3])
+  })
+
   it('puts folders a kustomization deploys together into one group', () => {
     const files: SourceFile[] = [
       { path: 'base/deployment.yaml', kind: 'kubernetes', content: 'kind: Deployment\n' },

@@ -18,6 +18,7 @@ import type { AnalysisResult, SourceFile } from '../types.js'
 import { deploymentUnits } from './k8s/folder.js'
 import type { RunInfo } from './language.js'
 import { folderOf } from '../util/paths.js'
+import { localFolder } from './terraform/context.js'
 
 /**
  * Inputs smaller than this stay in one thread. A worker costs about 1 s of CPU before it pays:
@@ -112,12 +113,13 @@ export function contextGroups(files: SourceFile[]): number[][] {
     parent.set(folder, root)
     return root
   }
-  for (const [folder, together] of deploymentUnits(files)) {
-    for (const other of together) {
-      const [a, b] = [find(folder), find(other)].sort()
-      if (a !== b) parent.set(b!, a!)
-    }
+  const join = (folder: string, other: string): void => {
+    const [a, b] = [find(folder), find(other)].sort()
+    if (a !== b) parent.set(b!, a!)
   }
+  for (const [folder, together] of deploymentUnits(files)) for (const other of together) join(folder, other)
+  // A Terraform module and the local modules it calls: a rule may read what the called one declares.
+  for (const [folder, called] of localModuleCalls(files)) join(folder, called)
   const groups = new Map<string, { bytes: number; indexes: number[] }>()
   files.forEach((f, i) => {
     const key = find(folderOf(f.path))
@@ -127,6 +129,23 @@ export function contextGroups(files: SourceFile[]): number[][] {
     groups.set(key, g)
   })
   return [...groups.entries()].sort((a, b) => b[1].bytes - a[1].bytes || (a[0] < b[0] ? -1 : 1)).map(([, g]) => g.indexes)
+}
+
+/** `source = "./modules/x"` (or `"../x"`) in a Terraform file. */
+const LOCAL_MODULE_SOURCE = /\bsource\s*=\s*"(\.\.?\/[^"\n]*)"/g
+
+/** Each Terraform folder with a local module folder it calls, read from the text (no parse): the pairs must share a thread. */
+function localModuleCalls(files: readonly SourceFile[]): [string, string][] {
+  const out: [string, string][] = []
+  for (const f of files) {
+    if (f.kind !== 'terraform' || !f.content.includes('source')) continue
+    const folder = folderOf(f.path)
+    for (const m of f.content.matchAll(LOCAL_MODULE_SOURCE)) {
+      const called = localFolder(folder, m[1]!)
+      if (called !== undefined && called !== folder) out.push([folder, called])
+    }
+  }
+  return out
 }
 
 /**

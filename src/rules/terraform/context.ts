@@ -314,7 +314,7 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
 }
 
 /** The folder a local module source (`./x`, `../x`) names, relative to the run's root; `undefined` for other sources or one leaving the root. */
-function localFolder(fromDir: string, source: string): string | undefined {
+export function localFolder(fromDir: string, source: string): string | undefined {
   if (!/^\.\.?\//.test(source)) return undefined
   const parts = fromDir ? fromDir.split('/') : []
   for (const part of source.split('/')) {
