@@ -254,12 +254,14 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   const lines = content.split('\n')
   const dialect = dialectOf(file, languageOf(file.kind)?.secretsDialect)
   const besideMadeUpKeyIdOnly = madeUpKeyIdsReader(lines)
+  // Only where sample values live: elsewhere a MinIO or Ceph key is as real a credential as AWS's.
+  const foreignKeyIdNear = isSamplePath(file.path) ? foreignKeyIdReader(lines) : undefined
   // A secretlint failure must not cost the file its other secret findings.
   let fromSecretlint: Candidate[] = []
   const warnings: string[] = []
   try {
     // Ruled out by the prefilter (most files), secretlint's part is known to be empty without waiting for it.
-    if (!secretlintSkips(file.path, content)) fromSecretlint = await secretlintCandidates(file, content, besideMadeUpKeyIdOnly)
+    if (!secretlintSkips(file.path, content)) fromSecretlint = await secretlintCandidates(file, content, besideMadeUpKeyIdOnly, foreignKeyIdNear)
   } catch (e) {
     warnings.push(`${file.path}: secretlint failed (${(e as Error)?.message ?? String(e)}); the other secret rules still ran`)
   }
@@ -270,7 +272,7 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   const candidates: Candidate[] = fromSecretlint
   for (const c of patternCandidates(content, starts, file.path)) candidates.push(c)
   for (const c of shapeCandidates(content, starts)) candidates.push(c)
-  for (const c of assignmentCandidates(content, file, starts, lines, dialect, besideMadeUpKeyIdOnly)) if (!secretData?.lines.has(c.line)) candidates.push(c)
+  for (const c of assignmentCandidates(content, file, starts, lines, dialect, besideMadeUpKeyIdOnly, foreignKeyIdNear)) if (!secretData?.lines.has(c.line)) candidates.push(c)
   if (dialect === 'hcl') {
     for (const c of tfVariableDefaultCandidates(content, starts, lines)) candidates.push(c)
     for (const c of hclFallbackCandidates(content, starts, lines)) candidates.push(c)
@@ -392,8 +394,13 @@ function publishedKeyReason(which: string): string {
   return `${which}, published as test material, so it protects nothing: medium. Make sure nothing outside tests trusts it.`
 }
 
-/** `besideMadeUpKeyIdOnly`: the file's `madeUpKeyIdsReader`. */
-async function secretlintCandidates(file: Pick<SourceFile, 'path' | 'kind'>, content: string, besideMadeUpKeyIdOnly: (line: number) => boolean): Promise<Candidate[]> {
+/** `besideMadeUpKeyIdOnly`: the file's `madeUpKeyIdsReader`; `foreignKeyIdNear`: its `foreignKeyIdReader`, in a sample path only. */
+async function secretlintCandidates(
+  file: Pick<SourceFile, 'path' | 'kind'>,
+  content: string,
+  besideMadeUpKeyIdOnly: (line: number) => boolean,
+  foreignKeyIdNear?: (line: number) => string | undefined
+): Promise<Candidate[]> {
   const hits = await runSecretlint(file.path, content)
   return hits.map((h: SecretlintHit) => {
     const rule = SECRETLINT_RULES.get(h.rule) ?? (SECRETLINT_RULES.get('secretlint') as RuleMeta)
@@ -415,6 +422,7 @@ async function secretlintCandidates(file: Pick<SourceFile, 'path' | 'kind'>, con
     const afterUrlPassword = url === null ? '' : content.slice(start + (url.index ?? 0) + url[0].length, start + (url.index ?? 0) + url[0].length + 300)
     const standIn = url === null ? undefined : isChartDefault(file, value) ? CHART_DEFAULT : urlPasswordStandIn(url.groups?.urlHead ?? '', value, afterUrlPassword, file.path)
     const published = h.rule === 'privatekey' && !notAKey ? publishedTestKey(text) : undefined
+    const foreignKeyId = h.rule === 'aws' && h.messageId === 'AWSSecretAccessKey' && !notAKey ? foreignKeyIdNear?.(h.line) : undefined
     return {
       rule,
       priority: 0,
@@ -426,7 +434,9 @@ async function secretlintCandidates(file: Pick<SourceFile, 'path' | 'kind'>, con
         ? { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text: ${standIn}.`, severity: 'medium' as const }
         : published !== undefined
           ? { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text: ${publishedKeyReason(published)}`, severity: 'medium' as const }
-          : { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text.` }),
+          : foreignKeyId !== undefined
+            ? { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text. ${foreignPairReason(foreignKeyId)}`, severity: 'info' as const }
+            : { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text.` }),
       value,
       ...(notAKey ? { locateOnly: true as const } : {})
     }
@@ -563,6 +573,49 @@ function madeUpKeyIdsReader(lines: readonly string[]): (line: number) => boolean
     }
     return named
   }
+}
+
+/** `accessKeyID: "…"`, `AWS_ACCESS_KEY_ID=…`, `"access_key": "…"`: an access key id's name and a literal value (group 1). */
+const PARTNER_KEY_ID = /access[_-]?key(?:[_-]?id)?["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9]{16,64})(?![A-Za-z0-9/+=])/gi
+
+/** The access key ids a line assigns whose name says no `secret` (`secret_access_key` is the other half). */
+function partnerKeyIds(line: string): string[] {
+  // Lines this long are data, not a pair someone wrote; and every name holds `ccess`.
+  if (line.length > 1000 || !/ccess/i.test(line)) return []
+  const out: string[] = []
+  for (const m of line.matchAll(PARTNER_KEY_ID)) {
+    // The name's start: back over the word it is part of (`aws_secret_access_key`).
+    let from = m.index
+    while (from > 0 && /[\w.-]/.test(line[from - 1])) from--
+    if (!/secret/i.test(line.slice(from, m.index))) out.push(m[1])
+  }
+  return out
+}
+
+/**
+ * For a file's `lines`: the access key id assigned in the lines around a secret access key (five
+ * each way) when every such id lacks AWS's prefix (`AKIA`, `ASIA`, …) and no AWS-shaped id is
+ * near. Ceph RGW and MinIO issue keys of the same 40-character shape with such ids, so the pair
+ * is not provably AWS's. Undefined when no partner id is written, or one is AWS-shaped.
+ */
+function foreignKeyIdReader(lines: readonly string[]): (line: number) => string | undefined {
+  let ids: (string[] | undefined)[] | undefined
+  return (line) => {
+    ids ??= lines.map((l) => (l.includes('AKIA') || l.includes('ASIA') ? ['AKIA'] : partnerKeyIds(l)))
+    let foreign: string | undefined
+    for (let i = Math.max(0, line - 6); i < Math.min(ids.length, line + 5); i++) {
+      for (const id of ids[i] ?? []) {
+        if (AWS_KEY_ID_START.test(id)) return undefined
+        foreign ??= id
+      }
+    }
+    return foreign
+  }
+}
+
+/** Why an AWS-shaped secret key beside `keyId` in a sample or documentation path is reported for information. */
+function foreignPairReason(keyId: string): string {
+  return `Its access key id \`${maskSecret(keyId)}\` beside it lacks AWS's prefix (AKIA, ASIA, …): a key of an S3-compatible store (Ceph RGW, MinIO issue the same shape), not provably AWS's. (In a test, example or documentation path: reported for information.)`
 }
 
 /** The claims of a JSON Web Token's payload, when it decodes to a JSON object. */
@@ -1473,7 +1526,15 @@ function inServiceContainer(lines: readonly string[], line: number): boolean {
  */
 const TRANSLATIONS = /(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:[^/]+\/)?[^/]+\.(?:json|ya?ml|properties|po|toml)$|(?:^|\/)messages(?:_[a-z]{2}(?:_[A-Za-z]{2})?)?\.properties$/
 
-function assignmentCandidates(content: string, file: SourceFile, starts: number[], lines: readonly string[], dialect: Dialect, besideMadeUpKeyIdOnly: (line: number) => boolean): Candidate[] {
+function assignmentCandidates(
+  content: string,
+  file: SourceFile,
+  starts: number[],
+  lines: readonly string[],
+  dialect: Dialect,
+  besideMadeUpKeyIdOnly: (line: number) => boolean,
+  foreignKeyIdNear?: (line: number) => string | undefined
+): Candidate[] {
   const out: Candidate[] = []
   // Credential shapes are still looked for in them (patternCandidates); key names mean nothing there.
   if (TRANSLATIONS.test(file.path)) return out
@@ -1545,6 +1606,11 @@ function assignmentCandidates(content: string, file: SourceFile, starts: number[
     identities ??= [...assignments.filter((b) => namesIdentityOrAddress(b.key)), ...assignments.filter((b) => namesDatabase(b.key) && !namesIdentityOrAddress(b.key))].filter((b) => b.value.length >= 3)
     // Only a word someone typed: a random value reused as the database name is still generated.
     const login = awsSecret || !typedAsName(value) ? undefined : identities.find((b) => b.key !== a.key && b.value.trim() === value && Math.abs(b.line - a.line) <= SIBLING_SPAN)
+    const foreignKeyId = awsSecret ? foreignKeyIdNear?.(a.line) : undefined
+    if (foreignKeyId !== undefined) {
+      out.push({ rule, priority: 2, start: a.start + offset, end: a.start + offset + value.length, line: a.line, message: `${rule.title}: literal value for ${quoteKey(a.key)}. ${foreignPairReason(foreignKeyId)}`, value, severity: 'info' })
+      continue
+    }
     const trustStore = namesTrustStorePassword(a.key)
     const temporary = isTemporaryPassword(words)
     const why = trustStore ? TRUSTSTORE : temporary ? TEMPORARY_PASSWORD : login ? `the same as ${quoteKey(login.key)} beside it (a default login)` : awsSecret ? undefined : whyDefaultValue(cls, value, words, file)

@@ -140,6 +140,8 @@ const COSIGN_ENCRYPTED = `-----BEGIN ENCRYPTED COSIGN PRIVATE KEY-----\n${Buffer
 const IAM_USER_ID = j('AIDA', fake(16, 90, UPPER_NUM))
 const AWS_TEMP_KEY_ID = j('ASIA', fake(16, 91, UPPER_NUM))
 /** A secret access key's shape that says it is a documentation example (40 characters). */
+/** An access key id of an S3-compatible store (Ceph RGW, MinIO): 20 characters, no AWS prefix. */
+const STORE_KEY_ID = j('XE', fake(18, 95, UPPER_NUM))
 const DOC_AWS_SECRET = j(fake(20, 93), '/', fake(8, 94), 'q', 'EXAMPLEKEY')
 
 /** A one-line invalid case: `text` on line 2 of a plain config file. */
@@ -168,6 +170,24 @@ export const secretsCases: CaseTable = {
     ],
     invalid: [
       line2(`aws_secret_access_key = "${AWS_SECRET}"`, { severity: 'critical' }),
+      {
+        name: "documentation's sample output of a Ceph RGW user: the key id beside it has no AWS prefix, so the pair is not provably AWS's (info)",
+        path: 'Documentation/object-storage.md',
+        code: `\`\`\`console\nexport AWS_HOST=rgw-my-store.rook-ceph.svc\nexport AWS_ACCESS_KEY_ID=${STORE_KEY_ID}\nexport AWS_SECRET_ACCESS_KEY=${AWS_SECRET}\n\`\`\`\n`,
+        errors: [{ line: 4, severity: 'info', message: /lacks AWS's prefix/ }]
+      },
+      {
+        name: 'beside both a foreign key id and an AWS one, in documentation: kept (secretlint reports it)',
+        path: 'docs/setup.md',
+        code: `mirror_access_key_id: ${STORE_KEY_ID}\naws_access_key_id: ${AWS_KEY_ID}\naws_secret_access_key: ${AWS_SECRET}\n`,
+        errors: [{ line: 3, severity: 'critical' }]
+      },
+      {
+        name: 'the same pair outside a sample path keeps its severity: a real MinIO or Ceph key is a credential too',
+        path: 'deploy/env.sh',
+        code: `export AWS_ACCESS_KEY_ID=${STORE_KEY_ID}\nexport AWS_SECRET_ACCESS_KEY=${AWS_SECRET}\n`,
+        errors: [{ line: 2, severity: 'critical' }]
+      },
       {
         name: 'a secret beside a well-formed key id keeps its severity',
         path: 'deploy/env.sh',
@@ -213,7 +233,20 @@ export const secretsCases: CaseTable = {
     ],
     invalid: [
       line2(`aws_secret_key: ${DOC_AWS_SECRET}`, { severity: 'critical' }, 'the documentation secret written into configuration: where a real key would go', 'config/aws.yaml'),
-      line2(`aws_secret_key: ${AWS_SECRET}`, { severity: 'critical' }, undefined, 'config/aws.yaml'), { name: 'next to an access key id', path: 'config/settings.txt', code: `id ${AWS_KEY_ID}\nkey ${AWS_SECRET}\n`, errors: [{ line: 2 }] }]
+      line2(`aws_secret_key: ${AWS_SECRET}`, { severity: 'critical' }, undefined, 'config/aws.yaml'),
+      {
+        name: "a bucket's access details in documentation, its key id without AWS's prefix (a Ceph RGW user): info",
+        path: 'Documentation/cosi.md',
+        code: `\`\`\`json\n{\n  "secretS3": {\n    "accessKeyID": "${STORE_KEY_ID}",\n    "accessSecretKey": "${AWS_SECRET}"\n  }\n}\n\`\`\`\n`,
+        errors: [{ line: 5, severity: 'info', message: /S3-compatible store/ }]
+      },
+      {
+        name: 'the same outside a sample path: critical',
+        path: 'config/bucket.json',
+        code: `{\n  "accessKeyID": "${STORE_KEY_ID}",\n  "accessSecretKey": "${AWS_SECRET}"\n}\n`,
+        errors: [{ line: 3, severity: 'critical' }]
+      },
+      { name: 'next to an access key id', path: 'config/settings.txt', code: `id ${AWS_KEY_ID}\nkey ${AWS_SECRET}\n`, errors: [{ line: 2 }] }]
   },
   'secrets/aws-credentials-in-user-data': {
     valid: [{ path: 'infra/main.tf', code: 'resource "aws_instance" "b" {\n  user_data = "sha=0123456789abcdef0123456789abcdef01234567"\n}\n' }],
