@@ -893,6 +893,12 @@ export const workflowCases: CaseTable = {
       },
       { name: 'the same with `test -n` on one line', code: printsKey('echo "$DEPLOY_KEY" | while IFS= read -r key || test -n "$key"; do ./register.sh "$key"; done') },
       { name: 'piped into a one-line while IFS= read -r loop', code: printsKey(`printf '%s\\n' "$DEPLOY_KEY" | while IFS= read -r key; do ./register.sh "$key"; done`) },
+      {
+        name: 'a key password piped into cosign sign, which reads it from stdin without a terminal and prints nothing of it',
+        code: push(job('release', '      - run: echo -n "$COSIGN_PASSWORD" | cosign sign --key /tmp/cosign.key --yes $TAG\n        env:\n          COSIGN_PASSWORD: ${{ secrets.COSIGN_PASSWORD }}\n'))
+      },
+      { name: 'the same for cosign sign-blob', code: printsKey(`printf '%s' "$DEPLOY_KEY" | cosign sign-blob --key cosign.key --output-signature out.sig dist.tar.gz`) },
+      { name: 'a pass phrase piped into openssl -passin stdin', code: printsKey('echo "$DEPLOY_KEY" | openssl pkcs12 -export -in cert.pem -inkey key.pem -passin stdin -out out.p12') },
       { name: 'piped into a --key-file=- option', code: printsKey(`printf '%s' "$DEPLOY_KEY" | gcloud auth activate-service-account --key-file=-`) },
       { name: "a single-quoted '\\x24{{ … }}' is literal text, not an expression", code: push(job('build', "      - run: 'echo key is \\x24{{ secrets.DEPLOY_KEY }}'\n")) }
     ],
@@ -900,6 +906,8 @@ export const workflowCases: CaseTable = {
       { code: push(job('build', '      - run: echo "key is ${{ secrets.DEPLOY_KEY }}"\n')), errors: [{ line: 10 }] },
       { name: 'sent to stderr, which is the log too', code: printsKey('echo "$DEPLOY_KEY" >&2'), errors: [{ line: 10 }] },
       { name: 'only stderr redirected', code: printsKey('echo "$DEPLOY_KEY" 2>/dev/null'), errors: [{ line: 10 }] },
+      { name: 'cosign verify reads no password from stdin', code: printsKey('echo "$DEPLOY_KEY" | cosign verify --key cosign.pub $IMAGE'), errors: [{ line: 10 }] },
+      { name: 'openssl given its pass phrase elsewhere prints what it reads', code: printsKey('echo "$DEPLOY_KEY" | openssl enc -base64 -passin env:PASS'), errors: [{ line: 10 }] },
       { name: 'tee prints what it writes', code: printsKey('echo "$DEPLOY_KEY" | tee key.pem'), errors: [{ line: 10 }] },
       { name: 'in a subshell', code: printsKey('( echo "$DEPLOY_KEY" ) && make'), errors: [{ line: 10 }] },
       { name: 'a pipe inside quotes is no pipe', code: printsKey(`printf 'a|%s' "$DEPLOY_KEY"`), errors: [{ line: 10 }] },

@@ -86,11 +86,18 @@ function segmentAt(line: string, from: number): Segment {
 /**
  * Commands that read a secret from standard input and do not print it back: registry and CLI
  * logins (`--password-stdin`, `--with-token`, `sudo -S`), key stores (`gpg`, `ssh-add`),
- * secret setters, files given as stdin (`--key-file=-`, `kubectl apply -f -`), and digests or
- * counts of it.
+ * secret setters, files given as stdin (`--key-file=-`, `kubectl apply -f -`), password reads
+ * (`cosign sign`, `openssl … -passin stdin`), and digests or counts of it.
  */
 const QUIET_READERS = new Set(['gpg', 'gpg2', 'ssh-add', 'chpasswd', 'wc', 'md5sum', 'sha1sum', 'sha256sum', 'sha512sum', 'shasum'])
 const QUIET_READER_OPTIONS = new Set(['--password-stdin', '--with-token', '--stdin'])
+/**
+ * `cosign` commands that open or write a private key: without a terminal they read its password
+ * from standard input (when COSIGN_PASSWORD is unset) and print nothing of it.
+ */
+const COSIGN_KEY_COMMANDS = new Set(['sign', 'sign-blob', 'attest', 'attest-blob', 'generate-key-pair', 'import-key-pair'])
+/** `openssl` options naming where a pass phrase comes from; `stdin` and `fd:0` are standard input, read and not echoed. */
+const OPENSSL_PASS_OPTIONS = new Set(['-passin', '-passout', '-pass', '-kfile'])
 /** Tools whose `-f -` reads a file (manifests, values) from standard input. */
 const STDIN_FILE_TOOLS = new Set(['kubectl', 'oc', 'helm'])
 const isStdin = (word: string | undefined): boolean => word === '-' || word === '/dev/stdin'
@@ -103,6 +110,8 @@ function readsQuietly(command: string): boolean {
   // `--password-stdin`, `--with-token`, and any `--…-stdin` switch (`jf c add --access-token-stdin`).
   if (QUIET_READERS.has(program) || args.some((a) => QUIET_READER_OPTIONS.has(a) || (a.startsWith('--') && a.endsWith('-stdin')))) return true
   if (run.elevated && first.words.includes('-S')) return true
+  if (program === 'cosign' && COSIGN_KEY_COMMANDS.has(args[0] ?? '')) return true
+  if (program === 'openssl' && args.some((a, i) => OPENSSL_PASS_OPTIONS.has(a) && (args[i + 1] === 'stdin' || args[i + 1] === 'fd:0'))) return true
   // A long option given standard input as its file (`--key-file=-`, `--from-file=key=/dev/stdin`, `--passphrase-fd 0`).
   const stdinOption = args.some((a, i) => {
     if (!a.startsWith('--')) return false
