@@ -1579,6 +1579,19 @@ export const workflowCases: CaseTable = {
         errors: [{ line: 8, severity: 'high', message: /`create-release:` input/ }]
       },
       {
+        name: 'pull_request_target, no permissions, a labels action given labels and no token input: it takes the job token by default, so high',
+        code: 'name: pr\non: pull_request_target\njobs:\n' + job('add_labels', `      - uses: someone/regex-match@v2\n      - uses: actions-ecosystem/action-add-labels@v1\n        with:\n          labels: kind/\${{ steps.regex-match.outputs.group1 }}\n`),
+        errors: [
+          { line: 8, severity: 'high', message: /its step `actions-ecosystem\/action-add-labels` \(its `labels:` input, with no token input, so it takes the job token by default\) needs a token that writes/ },
+          { line: 9, severity: 'high' }
+        ]
+      },
+      {
+        name: 'pull_request_target, no permissions, labels given to an action not named for labels, no token input: medium',
+        code: 'name: pr\non: pull_request_target\njobs:\n' + job('b', `      - uses: someone/size-check@v2\n      - uses: someone/issue-finder@${SHA}\n        with:\n          labels: bug\n`),
+        errors: [{ line: 8, severity: 'medium' }]
+      },
+      {
         name: 'no permissions, labels given to an action not named for labels (a filter, say), with the job token: medium',
         code: 'name: ci\non: pull_request\njobs:\n' + job('b', `      - uses: someone/size-check@v2\n      - uses: someone/issue-finder@${SHA}\n        with:\n          labels: bug\n          token: \${{ github.token }}\n`),
         errors: [{ line: 8, severity: 'medium' }]

@@ -324,26 +324,36 @@ function writingInput(repo: string, key: string, value: string): boolean {
 /**
  * The input by which an action step handed the job token (as an input or in its env) is asked to
  * write with it (see `writingInput`): what the job does then works only with a token that writes.
+ * An action named for labels or comments given no token at all (no input or env named for a token,
+ * no secret) takes the job token by default, as such actions do (`github_token: ${{ github.token }}`):
+ * its label or comment input counts too (`handed` says which case held).
  */
-function tokenWritingInput(step: StepModel, repo: string): string | undefined {
+function tokenWritingInput(step: StepModel, repo: string): { key: string; handed: boolean } | undefined {
   const inputs = inputsOf(step)
-  const envValues = (step.env?.items ?? []).map((p) => scalarString(p.value) ?? '')
-  if (![...inputs.values(), ...envValues].some(isJobToken)) return undefined
-  for (const [key, value] of inputs) if (writingInput(repo, key, value)) return key
+  const env = (step.env?.items ?? []).map((p) => [scalarString(p.key) ?? '', scalarString(p.value) ?? ''] as const)
+  const values = [...inputs.values(), ...env.map(([, v]) => v)]
+  if (values.some(isJobToken)) {
+    for (const [key, value] of inputs) if (writingInput(repo, key, value)) return { key, handed: true }
+    return undefined
+  }
+  // Narrow: only actions named for labels or comments, and nothing that could hand them another token.
+  if (!/label|comment/.test(repo)) return undefined
+  if ([...inputs.keys(), ...env.map(([k]) => k)].some((k) => /token/i.test(k)) || values.some(readsCredential)) return undefined
+  for (const [key, value] of inputs) if (!key.startsWith('create-') && writingInput(repo, key, value)) return { key, handed: false }
   return undefined
 }
 
 /**
  * What a step does that needs the job's token to write, when it is one of the few known cases:
- * an action of TOKEN_WRITING_ACTIONS, an action handed the job token with an input asking it to
- * write (see `tokenWritingInput`), or a `run:` script running `git push`, `gh pr
+ * an action of TOKEN_WRITING_ACTIONS, an action handed the job token (or, named for labels or
+ * comments, given none and so taking it by default) with an input asking it to write (see `tokenWritingInput`), or a `run:` script running `git push`, `gh pr
  * comment|merge|edit` or `gh release create` (read command by command); its name in backquotes.
  */
 export function tokenWriteOf(step: StepModel): string | undefined {
   const repo = actionRepo(step.uses)
   if (repo && TOKEN_WRITING_ACTIONS.has(repo)) return `\`${repo}\``
   const input = repo ? tokenWritingInput(step, repo) : undefined
-  if (input) return `\`${repo}\` (its \`${input}:\` input, given the job token)`
+  if (input) return `\`${repo}\` (its \`${input.key}:\` input, ${input.handed ? 'given the job token' : 'with no token input, so it takes the job token by default'})`
   const run = scalarString(step.run)
   if (!run) return undefined
   for (const command of commandsRun(run)) {
