@@ -207,6 +207,10 @@ const docsDeploy = (script: string): string =>
     job('deploy', `      - uses: actions/checkout@${SHA}\n      - run: pip install mkdocs-material mike\n      - run: |\n          git config user.name bot\n          ${script}\n        env:\n          REF: v1\n`, '    environment: docs\n'),
     'workflow_dispatch'
   )
+/** A `deploy` docs job (line 6) running `script` to build the site, then publishing it with the Pages action `uses`, given `withs`. */
+const pagesActionDeploy = (uses: string, withs: string, script = '../.github/workflows/scripts/docs/build-docs.sh'): string =>
+  'name: docs\non: push\npermissions:\n  contents: read\njobs:\n' +
+  job('deploy', `      - uses: actions/checkout@${SHA}\n      - run: ${script}\n        working-directory: docs\n      - uses: ${uses}\n        with:\n${withs}`, '    permissions:\n      contents: write\n')
 /** A nightly `release-snapshot` job (line 6) with an OIDC token, running goreleaser told not to publish. */
 const SNAPSHOT_JOB = push(
   job(
@@ -496,6 +500,27 @@ export const workflowCases: CaseTable = {
         name: 'a docs job whose only deploy is mike deploy --push (no force): low, saying why',
         code: docsDeploy('mike deploy --push --update-aliases "$REF" latest'),
         errors: [{ line: 6, severity: 'low', message: /Low: all it deploys is `mike deploy --push`, which pushes the Pages branch without force, so of two overlapping runs the later push is refused/ }]
+      },
+      {
+        name: 'a docs job built by a docs build script and published by peaceiris/actions-gh-pages without force_orphan: low',
+        code: pagesActionDeploy('peaceiris/actions-gh-pages@v4', '          github_token: ${{ secrets.GITHUB_TOKEN }}\n          publish_dir: ./docs/site\n'),
+        errors: [{ line: 6, severity: 'low', message: /all it deploys is `peaceiris\/actions-gh-pages`, which pushes the Pages branch without force, so of two overlapping runs the later push is refused/ }]
+      },
+      {
+        name: 'peaceiris/actions-gh-pages with force_orphan: true force-pushes: medium',
+        code: pagesActionDeploy('peaceiris/actions-gh-pages@v4', '          github_token: ${{ secrets.GITHUB_TOKEN }}\n          publish_dir: ./docs/site\n          force_orphan: true\n'),
+        errors: [{ line: 6, severity: 'medium', message: /at the same time\.$/ }]
+      },
+      {
+        name: 'JamesIves/github-pages-deploy-action with force: false rebases instead of overwriting: low',
+        code: pagesActionDeploy('JamesIves/github-pages-deploy-action@v4', '          folder: docs/site\n          force: false\n'),
+        errors: [{ line: 6, severity: 'low', message: /its commit is rebased onto the other run's/ }]
+      },
+      { name: 'JamesIves/github-pages-deploy-action by default force-pushes: medium', code: pagesActionDeploy('JamesIves/github-pages-deploy-action@v4', '          folder: docs/site\n'), errors: [{ line: 6, severity: 'medium' }] },
+      {
+        name: 'the Pages action beside a script not named for a docs build: medium',
+        code: pagesActionDeploy('peaceiris/actions-gh-pages@v4', '          publish_dir: ./docs/site\n', './scripts/build-and-deploy-docs.sh'),
+        errors: [{ line: 6, severity: 'medium' }]
       },
       { name: 'mkdocs gh-deploy without --force: low', code: docsDeploy('mkdocs gh-deploy --clean'), errors: [{ line: 6, severity: 'low', message: /`mkdocs gh-deploy`/ }] },
       { name: 'ghp-import -n -p without -f: low', code: docsDeploy('ghp-import -n -p site'), errors: [{ line: 6, severity: 'low', message: /`ghp-import --push`/ }] },

@@ -803,6 +803,54 @@ function pagesPushOf(command: string): { forced: boolean; label: string } | unde
 }
 
 /**
+ * How an action step publishes a site to its Pages branch without force, when it is one of the
+ * actions that push plainly unless told otherwise (read from their documentation):
+ * `peaceiris/actions-gh-pages` runs `git push` and forces only with `force_orphan: true`, so a
+ * second overlapping push is refused; `JamesIves/github-pages-deploy-action` force-pushes by
+ * default and, given `force: false`, rebases a refused push onto the other run's commit (a few
+ * tries) instead of overwriting it. `forced` when the step forces; undefined for other steps.
+ */
+function pagesActionPushOf(step: StepModel): { forced: boolean; label: string; outcome: string } | undefined {
+  const repo = actionRepo(step.uses)
+  const inputs = inputsOf(step)
+  if (repo === 'peaceiris/actions-gh-pages') {
+    return { forced: !/^false$/i.test(inputs.get('force_orphan')?.trim() || 'false'), label: repo, outcome: REFUSED_PUSH }
+  }
+  if (repo === 'jamesives/github-pages-deploy-action') {
+    // Its `force` defaults to true: only an explicit false keeps the other run's commit.
+    return {
+      forced: !/^false$/i.test(inputs.get('force')?.trim() ?? ''),
+      label: repo,
+      outcome: 'the later push is refused and, as `force: false` asks, its commit is rebased onto the other run\'s instead of overwriting it (a conflict fails the run)'
+    }
+  }
+  return undefined
+}
+
+/** What happens to two overlapping runs pushing a Pages branch without force. */
+const REFUSED_PUSH = 'the later push is refused (not a fast-forward) and fails instead of overwriting the other\'s docs'
+
+/**
+ * A project script whose file name says it builds the docs or the site and nothing more
+ * (`build-docs.sh`, `docs/build_site.sh`): it builds what the Pages step then publishes.
+ * Named for shipping too (`build-and-deploy-docs.sh`), it does not count.
+ */
+function docsBuildScript(first: string): boolean {
+  // The file's name and its folder's (`docs/build.sh`), in words.
+  const parts = first.toLowerCase().replace(/\.(sh|py|ps1|js)$/, '').split('/')
+  const name = parts.pop() ?? ''
+  const folder = parts.pop() ?? ''
+  const nameWords = name.split(/[^a-z0-9]+/)
+  const words = [...folder.split(/[^a-z0-9]+/), ...nameWords]
+  return (
+    nameWords.includes('build') &&
+    words.some((w) => DOCS_WORDS.has(w)) &&
+    !words.some((w) => /^(deploy|publish|release|push|upload|sync|ship)/.test(w))
+  )
+}
+const DOCS_WORDS = new Set(['docs', 'doc', 'site', 'website', 'mkdocs', 'documentation'])
+
+/**
  * Programs that may ship files elsewhere (a copy to a host or a bucket, a hosting CLI) or run
  * project code not read here: beside a Pages push they may deploy something else.
  */
@@ -810,24 +858,32 @@ const MAY_SHIP_PROGRAMS = new Set(['rsync', 'scp', 'sftp', 'lftp', 'ssh', 'aws',
 
 /**
  * The Pages push of a job labelled a deploy (no deploy step known) when it is all the job ships:
- * a step runs a Pages tool pushing without force (see `pagesPushOf`), none forces one, no step
- * deploys, releases or pushes otherwise, every action is known to ship nothing, and no command is
- * a copy to another host or bucket, a hosting CLI, or a project script or task runner.
+ * a step runs a Pages tool or action pushing without force (see `pagesPushOf`, `pagesActionPushOf`),
+ * none forces one, no step deploys, releases or pushes otherwise, every other action is known to
+ * ship nothing, and no command is a copy to another host or bucket, a hosting CLI, a task runner,
+ * or a project script but one named for building the docs (`docsBuildScript`).
  */
-function plainPagesPushOnly(job: JobModel): string | undefined {
-  let found: string | undefined
+function plainPagesPushOnly(job: JobModel): { label: string; outcome: string } | undefined {
+  let found: { label: string; outcome: string } | undefined
   for (const step of job.steps) {
+    const action = pagesActionPushOf(step)
+    if (action?.forced) return undefined
+    if (action) {
+      found ??= action
+      continue
+    }
     if (step.uses !== undefined && !knownNotShipping(step)) return undefined
     if (stepPublishes(step)) return undefined
     for (const command of commandsRun(commandsOf(step))) {
       const push = pagesPushOf(command)
       if (push?.forced) return undefined
       if (push) {
-        found ??= push.label
+        found ??= { label: push.label, outcome: REFUSED_PUSH }
         continue
       }
       const first = command.split(' ')[0] ?? ''
-      if (first.includes('/') || /\.(sh|py|ps1|js)$/.test(first) || MAY_SHIP_PROGRAMS.has(programOf(command).program)) return undefined
+      if ((first.includes('/') || /\.(sh|py|ps1|js)$/.test(first)) && !docsBuildScript(first)) return undefined
+      if (MAY_SHIP_PROGRAMS.has(programOf(command).program)) return undefined
     }
   }
   return found
@@ -858,7 +914,7 @@ function checkJob(ctx: CheckContext, job: JobModel): Finding[] {
         ? ctx.report(
             RULES.deployNoConcurrency,
             job.line,
-            `${what} has no \`concurrency\` group (job or workflow), so two runs can deploy at the same time. Low: all it deploys is \`${pages}\`, which pushes the Pages branch without force, so of two overlapping runs the later push is refused (not a fast-forward) and fails instead of overwriting the other's docs.`,
+            `${what} has no \`concurrency\` group (job or workflow), so two runs can deploy at the same time. Low: all it deploys is \`${pages.label}\`, which pushes the Pages branch without force, so of two overlapping runs ${pages.outcome}.`,
             { severity: 'low' }
           )
         : ctx.report(RULES.deployNoConcurrency, job.line, `${what} has no \`concurrency\` group (job or workflow), so two runs can deploy at the same time.`)
