@@ -90,6 +90,32 @@ export const composeCases: CaseTable = {
         code: svc('    environment:\n      DB_PASSWORD: admin\n'),
         errors: [{ line: 13, severity: 'medium', message: /in a local compose file \(by the `dev` in its name\)$/ }]
       },
+      {
+        name: 'a dummy AWS key in the environment of LocalStack, an emulator that accepts any key: low, saying why',
+        path: 'rtcstats/localstack/localstack.yml',
+        code: 'services:\n  localstack:\n    image: localstack/localstack\n    environment:\n      - SERVICES=s3,dynamodb\n      - AWS_ACCESS_KEY_ID=dummy\n      - AWS_SECRET_ACCESS_KEY=dummy\n',
+        errors: [{ line: 7, severity: 'low', message: /LocalStack, a local AWS emulator, which accepts any key: the value protects nothing \(low\)$/ }]
+      },
+      {
+        name: 'a Cloud SDK image running a datastore emulator: low',
+        code: 'services:\n  datastore:\n    image: gcr.io/google.com/cloudsdktool/google-cloud-cli:emulators\n    command: gcloud beta emulators datastore start --host-port=0.0.0.0:8081\n    environment:\n      GOOGLE_CLOUD_PASSWORD: secret\n',
+        errors: [{ line: 6, severity: 'low', message: /a Cloud SDK emulator/ }]
+      },
+      {
+        name: 'the same dummy key given to the app beside the emulator: not the emulator, medium',
+        code: 'services:\n  app:\n    image: example/app:1.0\n    environment:\n      AWS_SECRET_ACCESS_KEY: dummy\n  localstack:\n    image: localstack/localstack:3.4\n',
+        errors: [{ line: 5, severity: 'medium' }]
+      },
+      {
+        name: "a demo value of LocalStack's own auth token, a key of its vendor: medium",
+        code: 'services:\n  localstack:\n    image: localstack/localstack-pro\n    environment:\n      LOCALSTACK_AUTH_TOKEN: changeme\n',
+        errors: [{ line: 5, severity: 'medium' }]
+      },
+      {
+        name: 'a Cloud SDK image used as a CLI, not an emulator: medium',
+        code: 'services:\n  cli:\n    image: google/cloud-sdk:470.0.0\n    command: gcloud storage ls\n    environment:\n      GOOGLE_CLOUD_PASSWORD: secret\n',
+        errors: [{ line: 6, severity: 'medium' }]
+      },
       { name: 'password equal to the user name', code: svc('    environment:\n      DB_USER: shopkeeper\n      DB_PASSWORD: shopkeeper\n'), errors: [{ line: 14, message: /the same as `DB_USER`/ }] },
       {
         name: 'in a test stack with a `sut` service: info, saying so',

@@ -326,7 +326,11 @@ export function checkEnvironment(ctx: Context, s: Service): void {
     const repeatedName = ctx.sharedHost ? imageOrServiceName(ctx, s, secret.trim()) : undefined
     // `POSTGRES_USER: app` and `POSTGRES_PASSWORD: app` in a stack: a default login, guessed by whoever reads the user name.
     const login = ctx.sharedHost && !repeatedName ? loginWithValue(entries, secret.trim()) : undefined
-    if (why) {
+    const emulator = why ? emulatedCloudOf(ctx, s, e.name) : undefined
+    if (why && emulator) {
+      // The emulator accepts any such key: the value guards no account, only what runs on the machine.
+      emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` ${what} a demo value (${why}), but the service is ${emulator}, which accepts any key: the value protects nothing (low)`, { severity: 'low' })
+    } else if (why) {
       const local = localEvidence(ctx)
       const where = local
         ? `in a local compose file (${local})`
@@ -343,6 +347,50 @@ export function checkEnvironment(ctx: Context, s: Service): void {
       emit(ctx, R.secretInEnvironment, e.line, `service \`${s.name}\` ${what} a literal value in \`environment\``)
     }
   }
+}
+
+/**
+ * Images of local cloud emulators that check no credential of the cloud they emulate, in words
+ * for a message: they take any access key (LocalStack, DynamoDB Local, Moto) or none at all
+ * (fake-gcs-server). Azurite serves only the storage it keeps on the machine.
+ */
+const CLOUD_EMULATORS = new Map([
+  ['localstack/localstack', 'LocalStack, a local AWS emulator'],
+  ['localstack/localstack-pro', 'LocalStack, a local AWS emulator'],
+  ['amazon/dynamodb-local', 'DynamoDB Local, a local emulator'],
+  ['motoserver/moto', 'Moto, a local AWS emulator'],
+  ['mcr.microsoft.com/azure-storage/azurite', 'Azurite, a local Azure Storage emulator'],
+  ['fsouza/fake-gcs-server', 'fake-gcs-server, a local Cloud Storage emulator']
+])
+/** Google's Cloud SDK images: an emulator only when the service runs `gcloud … emulators`, else a real CLI. */
+const CLOUD_SDK_IMAGE = /^(?:gcr\.io\/google\.com\/cloudsdktool|google)\/(?:cloud-sdk|google-cloud-cli)$/
+/**
+ * Credential names of the clouds such emulators stand in for (`AWS_SECRET_ACCESS_KEY`,
+ * `AZURITE_ACCOUNTS`); a key of the emulator's own vendor (`LOCALSTACK_AUTH_TOKEN`) is not one.
+ */
+const EMULATED_CLOUD_ENTRY = /^(?:AWS|AZURE|AZURITE|GOOGLE|GCP|GCLOUD|CLOUDSDK)_/i
+
+/**
+ * The emulator a service runs, in words, when `name` is a credential of the cloud it emulates
+ * and the service's image is one of CLOUD_EMULATORS (any tag, Docker Hub prefix or not), or a
+ * Cloud SDK image whose command starts an emulator.
+ */
+function emulatedCloudOf(ctx: Context, s: Service, name: string): string | undefined {
+  if (!EMULATED_CLOUD_ENTRY.test(name)) return undefined
+  const image = scalarString(value(ctx, setting(ctx, s, 'image')))?.trim()
+  if (!image || image.includes('$')) return undefined
+  // Without the digest (cut at the first `@`, not by a pattern) and the tag.
+  const at = image.indexOf('@')
+  const repo = (at < 0 ? image : image.slice(0, at))
+    .replace(/:[^/:]*$/, '')
+    .replace(/^(?:docker\.io\/|index\.docker\.io\/)/, '')
+    .toLowerCase()
+  const known = CLOUD_EMULATORS.get(repo)
+  if (known) return known
+  if (!CLOUD_SDK_IMAGE.test(repo)) return undefined
+  const command = value(ctx, setting(ctx, s, 'command'))
+  const text = isSeq(command) ? command.items.map((i) => scalarString(i) ?? '').join(' ') : (scalarString(command) ?? '')
+  return /\bemulators\b/.test(text) ? "a Cloud SDK emulator (its command runs `gcloud … emulators`)" : undefined
 }
 
 /** The user-name entry (`POSTGRES_USER`, `DB_USERNAME`) of a service's environment whose literal value is `value`. */
