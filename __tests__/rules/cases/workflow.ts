@@ -528,6 +528,19 @@ export const workflowCases: CaseTable = {
       { name: 'mike deploy -p -f (short flags): medium', code: docsDeploy('mike deploy -p -f "$REF"'), errors: [{ line: 6, severity: 'medium' }] },
       { name: 'ghp-import -npf (a cluster forcing): medium', code: docsDeploy('ghp-import -npf site'), errors: [{ line: 6, severity: 'medium' }] },
       { name: 'mkdocs gh-deploy --force: medium', code: docsDeploy('mkdocs gh-deploy --force'), errors: [{ line: 6, severity: 'medium' }] },
+      { name: 'mkdocs gh-deploy --no-history (a forced push): medium', code: docsDeploy('mkdocs gh-deploy --no-history'), errors: [{ line: 6, severity: 'medium' }] },
+      { name: 'ghp-import -n -o -p (no history: a forced push): medium', code: docsDeploy('ghp-import -n -o -p site'), errors: [{ line: 6, severity: 'medium' }] },
+      ...['npm run upload-docs', 'python tools/sync_docs.py', 'bash tools/sync_docs.sh', 'node tools/sync.js'].map((command) => ({
+        name: `mkdocs gh-deploy beside project code (${command}): medium`,
+        code: docsDeploy(`mkdocs gh-deploy\n          ${command}`),
+        errors: [{ line: 6, severity: 'medium' as const }]
+      })),
+      {
+        name: 'mkdocs gh-deploy in a job reading another secret: medium',
+        code: docsDeploy('mkdocs gh-deploy').replace('          REF: v1\n', '          REF: v1\n          AWS_SECRET_ACCESS_KEY: ${{ secrets.DOCS_BUCKET_KEY }}\n'),
+        errors: [{ line: 6, severity: 'medium' }]
+      },
+      { name: "mkdocs gh-deploy after the site's npm build: low", code: docsDeploy('npm ci && npm run build\n          mkdocs gh-deploy'), errors: [{ line: 6, severity: 'low' }] },
       { name: 'mike deploy without --push (pushes nothing; the label alone decides): medium', code: docsDeploy('mike deploy "$REF"'), errors: [{ line: 6, severity: 'medium' }] },
       { name: 'mike deploy --push beside an rsync to a host: medium', code: docsDeploy('mike deploy --push "$REF"\n          rsync -a site/ docs@example.org:/srv/docs'), errors: [{ line: 6, severity: 'medium' }] },
       { name: 'mike deploy --push beside an action not known to ship nothing: medium', code: docsDeploy('mike deploy --push "$REF"').replace('    steps:\n', `    steps:\n      - uses: someone/upload-site@\${SHA}\n`), errors: [{ line: 6, severity: 'medium' }] },
@@ -610,6 +623,12 @@ export const workflowCases: CaseTable = {
     invalid: [
       { code: push(job('deploy', '      - run: ./deploy.sh && ./smoke-test.sh\n', '    concurrency: prod\n')), errors: [{ line: 6, message: /deploy job `deploy`/ }] },
       { name: 'a release-snapshot job that also pushes a tag: a release by its label', code: SNAPSHOT_JOB + '      - run: git push origin --tags\n', errors: [{ line: 6, severity: 'medium', message: /^release job `release-snapshot`/ }] },
+      {
+        name: 'a release-snapshot job that uploads the build to a bucket with its own credentials: a release by its label',
+        code: SNAPSHOT_JOB + '      - run: aws s3 sync dist/ s3://downloads.example.com/nightly/\n        env:\n          AWS_SECRET_ACCESS_KEY: ${{ secrets.DOWNLOADS_KEY }}\n',
+        errors: [{ line: 6, severity: 'medium', message: /^release job `release-snapshot`/ }]
+      },
+      { name: 'a release-snapshot job that uploads with curl -T: a release by its label', code: SNAPSHOT_JOB + '      - run: curl -T dist/app.tar.gz https://uploads.example.com/\n', errors: [{ line: 6, severity: 'medium' }] },
       {
         name: 'goreleaser skipping only signing publishes: a release',
         code: SNAPSHOT_JOB.replace('--snapshot --skip=publish', '--skip=sign'),

@@ -257,6 +257,16 @@ function releaseToolNotPublishing(step: StepModel): boolean {
   return RELEASE_COMMAND.test(run) && goreleaserOnlyUnpublished(step, run)
 }
 
+/**
+ * Whether the job may ship its output by a way no step model names: it reads a secret beyond its
+ * own token (a bucket's or a host's credentials), or runs a program that copies files elsewhere
+ * or a hosting CLI (`aws s3 sync dist/`, `curl -T`; see MAY_SHIP_PROGRAMS).
+ */
+function mayShipOtherwise(ctx: CheckContext, job: JobModel): boolean {
+  if (jobTextSome(ctx, job, readsSecretBeyondToken)) return true
+  return job.steps.some((step) => commandsRun(commandsOf(step)).some((command) => MAY_SHIP_PROGRAMS.has(programOf(command).program)))
+}
+
 /** Options of `git` and `gh` (before their subcommand) that take the next word as their value. */
 const GIT_OPTIONS_WITH_ARG = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace'])
 const GH_OPTIONS_WITH_ARG = new Set(['-R', '--repo'])
@@ -683,9 +693,9 @@ function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | unde
   if (scriptStep && !publishes && !labelled(RELEASE_LABEL)) return { kind: 'deploy', step: scriptStep, script: labelled(DEPLOY_LABEL) ? undefined : deployScriptOf(scriptStep) }
   if (labelled(DEPLOY_LABEL)) return { kind: 'deploy' }
   if (publishes) return { kind: 'release', step: releaseStep }
-  // A `release-snapshot` job whose only release tool is told to publish nothing (and that pushes
-  // nothing either) builds a release without shipping it: its label says no more than its steps.
-  if (labelled(RELEASE_LABEL) && !releaseStep && job.steps.some(releaseToolNotPublishing) && !job.steps.some(stepPublishes)) return undefined
+  // A `release-snapshot` job whose only release tool is told to publish nothing (and that pushes,
+  // uploads and holds nothing else either) builds a release without shipping it: its label says no more than its steps.
+  if (labelled(RELEASE_LABEL) && !releaseStep && job.steps.some(releaseToolNotPublishing) && !job.steps.some(stepPublishes) && !mayShipOtherwise(ctx, job)) return undefined
   if (labelled(RELEASE_LABEL)) return { kind: 'release' }
   return undefined
 }
@@ -783,8 +793,9 @@ function hasFlag(args: string[], name: string, short?: string): boolean {
  * How a command publishes a docs site to its Pages branch, when it is one of the tools that push
  * it with a plain `git push` unless told to force (read from their sources): `mike deploy` (and its
  * other writing verbs) with `--push`/`-p`, forced by `--force`/`-f`; `ghp-import` with
- * `--push`/`-p`, forced by `--force`/`-f`; `mkdocs gh-deploy`, which always pushes, forced by
- * `--force` (its `-f` names the config file). `python -m mike|ghp_import|mkdocs` too.
+ * `--push`/`-p`, forced by `--force`/`-f` or `--no-history`/`-o`; `mkdocs gh-deploy`, which always
+ * pushes, forced by `--force` or `--no-history` (its `-f` names the config file).
+ * `python -m mike|ghp_import|mkdocs` too.
  */
 function pagesPushOf(command: string): { forced: boolean; label: string } | undefined {
   let { program, args } = programOf(command)
@@ -794,11 +805,12 @@ function pagesPushOf(command: string): { forced: boolean; label: string } | unde
     if (!['deploy', 'alias', 'set-default', 'delete', 'retitle'].includes(verb ?? '') || !hasFlag(args, 'push', 'p')) return undefined
     return { forced: hasFlag(args, 'force', 'f'), label: `mike ${verb} --push` }
   }
+  // `--no-history` (`-o`) rewrites the branch as one commit, which only a forced push can send.
   if (program === 'ghp-import' || program === 'ghp_import') {
     if (!hasFlag(args, 'push', 'p')) return undefined
-    return { forced: hasFlag(args, 'force', 'f'), label: 'ghp-import --push' }
+    return { forced: hasFlag(args, 'force', 'f') || hasFlag(args, 'no-history', 'o'), label: 'ghp-import --push' }
   }
-  if (program === 'mkdocs' && verb === 'gh-deploy') return { forced: hasFlag(args, 'force'), label: 'mkdocs gh-deploy' }
+  if (program === 'mkdocs' && verb === 'gh-deploy') return { forced: hasFlag(args, 'force') || hasFlag(args, 'no-history'), label: 'mkdocs gh-deploy' }
   return undefined
 }
 
@@ -854,16 +866,29 @@ const DOCS_WORDS = new Set(['docs', 'doc', 'site', 'website', 'mkdocs', 'documen
  * Programs that may ship files elsewhere (a copy to a host or a bucket, a hosting CLI) or run
  * project code not read here: beside a Pages push they may deploy something else.
  */
+/** Package managers whose `run`/`exec` verbs (or a bare script name, as yarn takes) run the project's own scripts. */
+const PACKAGE_RUNNERS = new Set(['npm', 'npx', 'yarn', 'pnpm', 'bun'])
+
+/** A package manager step that installs, or runs the site's build script (`npm run build`, `yarn docs:build`): nothing shipped. */
+function packageStepBuilds(args: string[]): boolean {
+  const words = args.filter((a) => !a.startsWith('-'))
+  if (words.length === 0 || /^(?:ci|install|i|add)$/.test(words[0]!)) return true
+  const script = words[0] === 'run' ? words[1] : words[0]
+  return /^(?:build|docs?[:_-]build|build[:_-]docs?)$/.test(script ?? '')
+}
 const MAY_SHIP_PROGRAMS = new Set(['rsync', 'scp', 'sftp', 'lftp', 'ssh', 'aws', 'gsutil', 'gcloud', 'az', 'curl', 'wget', 'rclone', 's3cmd', 'firebase', 'netlify', 'vercel', 'surge', 'wrangler', 'make', 'just', 'task'])
 
 /**
  * The Pages push of a job labelled a deploy (no deploy step known) when it is all the job ships:
  * a step runs a Pages tool or action pushing without force (see `pagesPushOf`, `pagesActionPushOf`),
  * none forces one, no step deploys, releases or pushes otherwise, every other action is known to
- * ship nothing, and no command is a copy to another host or bucket, a hosting CLI, a task runner,
- * or a project script but one named for building the docs (`docsBuildScript`).
+ * ship nothing, the job reads no secret but its own token, and no command is a copy to another
+ * host or bucket, a hosting CLI, a task runner, a package manager's script, or a project script
+ * (run directly or through an interpreter) but one named for building the docs (`docsBuildScript`).
  */
-function plainPagesPushOnly(job: JobModel): { label: string; outcome: string } | undefined {
+function plainPagesPushOnly(ctx: CheckContext, job: JobModel): { label: string; outcome: string } | undefined {
+  // A secret beyond the job's token is for something other than the Pages push: it may ship there.
+  if (jobTextSome(ctx, job, readsSecretBeyondToken)) return undefined
   let found: { label: string; outcome: string } | undefined
   for (const step of job.steps) {
     const action = pagesActionPushOf(step)
@@ -881,9 +906,13 @@ function plainPagesPushOnly(job: JobModel): { label: string; outcome: string } |
         found ??= { label: push.label, outcome: REFUSED_PUSH }
         continue
       }
-      const first = command.split(' ')[0] ?? ''
-      if ((first.includes('/') || /\.(sh|py|ps1|js)$/.test(first)) && !docsBuildScript(first)) return undefined
-      if (MAY_SHIP_PROGRAMS.has(programOf(command).program)) return undefined
+      // A project script (run directly or through an interpreter: `python tools/sync.py`, `node x.js`) but the docs build.
+      const { program, args } = programOf(command)
+      const script = [command.split(' ')[0] ?? '', program, /^(?:node|deno|bun|ruby|perl|php)$/.test(program) ? (args.find((a) => !a.startsWith('-')) ?? '') : '']
+      if (script.some((word) => (word.includes('/') || /\.(sh|py|ps1|js|mjs|ts|rb|pl)$/.test(word)) && !docsBuildScript(word))) return undefined
+      // A package manager's own scripts (`npm run upload-docs`) are project code too; installing is not.
+      if (PACKAGE_RUNNERS.has(program) && !packageStepBuilds(args)) return undefined
+      if (MAY_SHIP_PROGRAMS.has(program)) return undefined
     }
   }
   return found
@@ -908,7 +937,7 @@ function checkJob(ctx: CheckContext, job: JobModel): Finding[] {
   // A reusable workflow from another repository may set its own concurrency group; it is not read.
   const externalCallee = job.uses !== undefined && !isLocalWorkflow(job.uses)
   if (evidence.kind === 'deploy' && ctx.wf.concurrency === undefined && job.concurrency === undefined && !externalCallee) {
-    const pages = evidence.step === undefined ? plainPagesPushOnly(job) : undefined
+    const pages = evidence.step === undefined ? plainPagesPushOnly(ctx, job) : undefined
     out.push(
       pages
         ? ctx.report(
