@@ -299,6 +299,11 @@ export const composeCases: CaseTable = {
       { name: 'a name with `test` inside a word (`contest`) is no test stack: medium', path: 'contest/docker-compose.contest.yml', code: TEST_STACK, errors: [{ line: 5, severity: 'medium' }] },
       { name: 'in a test tree: the test path says so first', path: 'tests/docker-compose.test.yml', code: TEST_STACK, errors: [{ line: 5, severity: 'info', message: /\(In a test or fixture path: reported for information\.\)$/ }] },
       { ...INIT_TASK, errors: [{ line: 2, severity: 'low', message: 'service `init` has no memory limit (a one-shot task another service waits to complete, so only while it runs)' }] },
+      {
+        name: 'a long-running worker behind a profile (a Kafka consumer of an optional feature): medium, a profile says nothing of how long it runs',
+        code: 'services:\n  outcomes-consumer:\n    image: example/snuba:24.1\n    command: rust-consumer --storage outcomes_raw\n    profiles:\n      - feature-complete\n',
+        errors: [{ line: 2, severity: 'medium', message: 'service `outcomes-consumer` has no memory limit' }]
+      },
       { ...INIT_STARTED, errors: [{ line: 2, severity: 'medium', message: 'service `init` has no memory limit' }] },
       { name: 'a tool container told not to restart, running one command: low, saying why', code: TOOL_ONCE, errors: [{ line: 2, severity: 'low', message: 'service `ollama-init` has no memory limit (a one-shot task: `restart: "no"` and the tool image `alpine/curl` running one command, which exits, so only while it runs)' }] },
       { name: 'an app image told not to restart: medium', code: TOOL_ONCE.replace('image: alpine/curl', 'image: example/api:1.4.2'), errors: [{ line: 2, severity: 'medium' }] },

@@ -562,8 +562,8 @@ export const terraformCases: CaseTable = {
         name: 'a pass-through (through a wrapper module) to a module making a GCS bucket',
         files: { 'main.tf': callBucketModule('./modules/wrapper', 'bucket_versioning = var.bucket_versioning') + VERSIONING_VAR, 'modules/wrapper/main.tf': callBucketModule('../gcs', 'bucket_versioning = var.bucket_versioning') + VERSIONING_VAR, 'modules/gcs/main.tf': GCS_MODULE }
       },
-      ok(callBucketModule('git::https://example.com/org/gcs-bucket.git', 'versioning = false'), 'a module not in view whose source does not name S3'),
-      ok(callBucketModule('./modules/storage', 'versioning_enabled = false'), 'a local module not in view whose folder does not name S3')
+      ok(callBucketModule('git::https://example.com/org/gcs-bucket.git', 'versioning = false'), 'a module not in view whose source names another cloud (GCS)'),
+      ok(callBucketModule('terraform-google-modules/cloud-storage/google', 'versioning = false'), "a Google module from the registry")
     ],
     invalid: [
       here('resource "aws_s3_bucket" "logs" { # HERE\n  bucket = "logs"\n}\n'),
@@ -573,6 +573,7 @@ export const terraformCases: CaseTable = {
       hereIn('an S3 bucket two local modules down', { 'main.tf': callBucketModule('./modules/wrapper', 'versioning_enabled = false # HERE'), 'modules/wrapper/main.tf': callBucketModule('../bucket', 'versioning_enabled = var.versioning_enabled'), 'modules/bucket/main.tf': S3_MODULE }),
       hereIn('a pass-through whose variable defaults to false: reported through the default', { 'main.tf': callBucketModule('./modules/bucket', 'versioning_enabled = var.bucket_versioning # HERE') + VERSIONING_VAR, 'modules/bucket/main.tf': S3_MODULE }, { message: /`var\.bucket_versioning` is `false` by its default/ }),
       here(callBucketModule('git::https://example.com/org/terraform-aws-s3-bucket.git', 'versioning = { enabled = false } # HERE'), {}, 'a module not in view whose source names S3'),
+      here(callBucketModule('../../modules/aws-simple-bucket', 'versioning_config = { enabled = false } # HERE'), {}, 'a local module not in view, named for no other cloud (the KICS positive case)'),
       hereIn('suspended in another file of the module: reported there, at its own line', {
         's3/bucket.tf': BUCKET,
         's3/versioning.tf': BUCKET_VERSIONING.replace('status = "Enabled"', 'status = "Suspended" # HERE')

@@ -45,7 +45,7 @@ export const composeChecks: Check<ServiceInContext>[] = [
   {
     rules: [R.noMemoryLimit, R.noCpuLimit],
     run: (at) => {
-      if (at.lacksJudged) checkLimits(at.ctx, at.s, at.awaited ? 'a one-shot task another service waits to complete' : at.oneShot ? oneShotClause(at.ctx, at.s) : undefined)
+      if (at.lacksJudged) checkLimits(at.ctx, at.s, at.awaited ? 'a one-shot task another service waits to complete' : at.oneShot ? runsOnceClause(at.ctx, at.s) : undefined)
     }
   },
   {
@@ -131,12 +131,18 @@ function toolRunOnce(ctx: Context, s: Service): string | undefined {
   return image !== undefined && !image.includes('$') && TOOL_IMAGES.has(imageBaseName(image)) ? image : undefined
 }
 
-/** Why a one-shot service (`isOneShot`) runs once, for a message. */
-function oneShotClause(ctx: Context, s: Service): string {
+/**
+ * Why a one-shot service (`isOneShot`) surely runs once and exits, for the limits' message; undefined
+ * for a service kept behind a profile only: a profile also holds long-running optional workers (a
+ * Kafka consumer of a `feature-complete` profile), which need no restart policy of their own yet
+ * hold memory as long as any service.
+ */
+function runsOnceClause(ctx: Context, s: Service): string | undefined {
   const tool = toolRunOnce(ctx, s)
   if (tool !== undefined) return `a one-shot task: \`restart: "no"\` and the tool image \`${tool}\` running one command, which exits`
   if (s.name === 'sut') return 'a one-shot task, the test runner of Docker Hub\'s automated tests'
-  return 'a one-shot task, a test runner or a tool kept behind a profile that nothing depends on'
+  if (TEST_RUNNER_NAME.test(s.name)) return 'a one-shot task, a test runner nothing depends on'
+  return undefined
 }
 
 /**

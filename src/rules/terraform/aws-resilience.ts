@@ -62,7 +62,7 @@ const s3Versioning = defineRule('terraform', {
   severity: 'medium',
   title: 'S3 bucket without versioning',
   description:
-    'Without versioning an overwritten or deleted object cannot be recovered. A module input named for versioning set to false counts only for a module that makes S3 buckets: a local one read in the same run that declares them, or one whose source names S3.',
+    'Without versioning an overwritten or deleted object cannot be recovered. A module input named for versioning set to false counts only for a module that makes S3 buckets: a local one read in the same run that declares them, or one not read whose source names no other cloud (Google, Azure…).',
   remediation: 'Enable versioning: an `aws_s3_bucket_versioning` resource with `status = "Enabled"` (or `versioning { enabled = true }` on older providers).',
   refs: { checkov: 'CKV_AWS_21', kics: 'terraform/aws/s3_bucket_without_versioning', tfsec: 'aws-s3-enable-versioning', trivy: 'AVD-AWS-0090' }
 })
@@ -253,18 +253,22 @@ const VERSIONING_OFF = (v: HclValue | undefined): boolean => boolValue(v) === fa
  */
 /** S3 resources whose versioning a module input may switch off. */
 const S3_BUCKET_TYPES = new Set(['aws_s3_bucket', 'aws_s3_bucket_versioning'])
-/** A source whose name says S3 (`git::…/terraform-aws-s3-bucket.git`, `app.terraform.io/org/s3/aws`). */
-const NAMES_S3 = /(?:^|[^a-z0-9])s3/i
+/**
+ * A source naming another cloud's storage or provider (`terraform-google-modules/…`, `…/gcs-bucket`,
+ * `azurerm-storage`): a bucket module of that cloud, whose versioning input is no S3 versioning.
+ */
+const NAMES_OTHER_CLOUD = /google|gcp|gcs|azure|azurerm|oci|oracle|alicloud|aliyun|digitalocean|hcloud|linode|scaleway/i
 
 /**
  * True when the module a call names makes S3 buckets: a local module read in this run when it (or
- * a module it calls in turn) declares one; any other by its source naming S3. A `*versioning*`
- * input of a module making a GCS bucket or anything else is not S3 versioning.
+ * a module it calls in turn) declares one; any other unless its source names another cloud. A
+ * `*versioning*` input of a module making a GCS bucket or anything else is not S3 versioning.
  */
 function makesS3Buckets(ctx: TfContext, source: string | undefined, fromDir: string | undefined, depth = 0): boolean {
   if (source === undefined || depth > 4) return false
   const called = ctx.localModule(source, fromDir)
-  if (!called) return NAMES_S3.test(source)
+  // Not read in this run: an AWS rule's module input, unless the source names another cloud.
+  if (!called) return !NAMES_OTHER_CLOUD.test(source)
   return called.blocks.some((b) =>
     b.type === 'resource' ? S3_BUCKET_TYPES.has(b.labels[0] ?? '') : b.type === 'module' && makesS3Buckets(ctx, stringValue(attr(b, 'source')?.value), called.dir, depth + 1)
   )
