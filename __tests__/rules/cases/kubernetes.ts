@@ -1715,13 +1715,7 @@ export const kubernetesCases: CaseTable = {
         code: ROLE('  - apiGroups: [mesh.example.io, gateway.networking.k8s.io]\n    resources: ["*"]\n    verbs: [get, create, delete]\n'),
         errors: [{ line: 6, severity: 'medium', message: /not build in/ }]
       },
-      {
-        name: 'every verb on named custom resources: low, as `*` adds only deletecollection to what a controller of them needs',
-        code: ROLE('  - apiGroups: [jobs.example.io]\n    resources: [runs, runs/status]\n    verbs: ["*"]\n'),
-        errors: [{ line: 6, severity: 'low', message: /its `\*` is in the verbs only, on the resources it names \(`runs`, `runs\/status`\) of the API group `jobs\.example\.io`.*adds only `deletecollection` on them \(low\.\)$/ }]
-      },
-      { name: 'every verb on every resource of a custom group: medium (resources it will serve later too)', code: ROLE('  - apiGroups: [jobs.example.io]\n    resources: ["*"]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'medium' }] },
-      { name: 'every verb on a custom group and a built-in one: judged by the built-in one', code: ROLE('  - apiGroups: [jobs.example.io, apps]\n    resources: [runs, deployments]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'medium', message: /names its resources/ }] },
+      { name: 'every verb on named custom resources: medium', code: ROLE('  - apiGroups: [jobs.example.io]\n    resources: [runs, runs/status]\n    verbs: ["*"]\n'), errors: [{ line: 6, severity: 'medium' }] },
       { name: 'read-only on every resource of a built-in group other than core: medium', code: ROLE('  - apiGroups: [apps]\n    resources: ["*"]\n    verbs: [list]\n'), errors: [{ line: 6, severity: 'medium' }] },
       {
         name: 'every verb on a status subresource of a built-in group: low, as status takes get, update and patch only',
@@ -1753,7 +1747,7 @@ export const kubernetesCases: CaseTable = {
       {
         name: "a Role on a custom group's resource named like a cluster-scoped one: judged, not dropped",
         code: NS_ROLE('team-a', '  - apiGroups: [fleet.example.io]\n    resources: [nodes]\n    verbs: ["*"]\n'),
-        errors: [{ line: 7, severity: 'low', message: /API group `fleet\.example\.io`/ }]
+        errors: [{ line: 7, severity: 'medium', message: /API group `fleet\.example\.io`/ }]
       },
       {
         name: 'a Role with every verb on namespaces: it reaches its own Namespace object, so medium as any Role',

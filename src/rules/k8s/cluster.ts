@@ -177,14 +177,6 @@ function wildcardReach(groups: (string | undefined)[], resources: (string | unde
   // Only custom groups (an operator's own resources): medium however wide the verbs.
   if (builtIn.length === 0) {
     if (!writes) return medium('it is limited to read-only verbs (get, list, watch)')
-    // Only the verbs are `*`, on resources it names: beyond the verbs a controller of them needs, that adds `deletecollection`.
-    const literal = resources.filter((r): r is string => r !== undefined && !r.includes('*'))
-    if (literal.length > 0 && literal.length === resources.length) {
-      return {
-        severity: 'low',
-        why: `its \`*\` is in the verbs only, on the resources it names (${quoted(literal)}) of the API ${plural(named.length, 'group')} ${quoted(named)}, which Kubernetes does not build in: beyond get, list, watch, create, update, patch and delete, \`*\` adds only \`deletecollection\` on them (low.)`
-      }
-    }
     return medium(`it is limited to the API ${plural(named.length, 'group')} ${quoted(named)}, which Kubernetes does not build in (custom resources or an aggregated API; still check that none of them creates workloads)`)
   }
   if (resources.includes('*')) {

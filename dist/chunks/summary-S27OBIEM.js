@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-DNUQFLNW.js";import"./chunk-3HLND3TO.js";import"./chunk-D5KSNKAI.js";import"./chunk-FM7N5NCH.js";import"./chunk-YHCM6FAQ.js";import"./chunk-A32X5EQY.js";import"./chunk-3JTHR3MG.js";import"./chunk-6MZSDLQR.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-FPHGPMDT.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
