@@ -33,12 +33,14 @@ describe('context groups', () => {
       { path: 'envs/prod/main.tf', kind: 'terraform', content: 'module "assets" {\n  source = "../../modules/bucket"\n}\n' },
       { path: 'modules/bucket/main.tf', kind: 'terraform', content: 'resource "aws_s3_bucket" "this" {}\n' },
       { path: 'modules/network/main.tf', kind: 'terraform', content: 'resource "aws_vpc" "this" {}\n' },
-      { path: 'envs/dev/main.tf', kind: 'terraform', content: 'module "registry" {\n  source = "terraform-aws-modules/s3-bucket/aws"\n}\n' }
+      { path: 'envs/dev/main.tf', kind: 'terraform', content: 'module "registry" {\n  source = "terraform-aws-modules/s3-bucket/aws"\n}\n' },
+      { path: 'envs/json/main.tf.json', kind: 'terraform', content: '{"module": {"net": {"source": "../../modules/network"}}}\n' }
     ]
     const groups = contextGroups(files).map((g) => [...g].sort((x, y) => x - y))
     // A rule of the caller reads what the called module declares: on one thread, whoever runs it.
     expect(groups).toContainEqual([0, 1])
-    expect(groups).toContainEqual([2])
+    // The JSON form calls its module too.
+    expect(groups).toContainEqual([2, 4])
     expect(groups).toContainEqual([3])
   })
 

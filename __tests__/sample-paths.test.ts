@@ -83,6 +83,10 @@ describe('findings in test and fixture trees', () => {
     expect(isTestPath('.github/auto_wizard.json')).toBe(true)
     expect(isSamplePath('.github/auto_wizard.json')).toBe(true)
     expect(isSamplePath('.github/workflows/ci.yml')).toBe(false)
+    // Dependabot's and Renovate's registries carry real credentials.
+    expect(isSamplePath('.github/dependabot.yml')).toBe(false)
+    expect(isSamplePath('.github/renovate.json')).toBe(false)
+    expect(isTestPath('.github/dependabot.yml')).toBe(false)
     expect(isTestPath('.github/workflows/ci.yml')).toBe(false)
     expect(isTestPath('.github/actions/setup/action.yml')).toBe(false)
     expect(isTestPath('deploy/github/redis.yaml')).toBe(false)

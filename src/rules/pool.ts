@@ -131,8 +131,8 @@ export function contextGroups(files: SourceFile[]): number[][] {
   return [...groups.entries()].sort((a, b) => b[1].bytes - a[1].bytes || (a[0] < b[0] ? -1 : 1)).map(([, g]) => g.indexes)
 }
 
-/** `source = "./modules/x"` (or `"../x"`) in a Terraform file. */
-const LOCAL_MODULE_SOURCE = /\bsource\s*=\s*"(\.\.?\/[^"\n]*)"/g
+/** `source = "./modules/x"` (or `"../x"`) in a Terraform file, or `"source": "./modules/x"` in its JSON form. */
+const LOCAL_MODULE_SOURCE = /(?:\bsource\s*=|"source"\s*:)\s*"(\.\.?\/[^"\n]*)"/g
 
 /** Each Terraform folder with a local module folder it calls, read from the text (no parse): the pairs must share a thread. */
 function localModuleCalls(files: readonly SourceFile[]): [string, string][] {

@@ -127,7 +127,9 @@ const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments|stages|accounts|live|d
  * built or a module applied from there may well ship.
  */
 const CI_DIR = /(?:^|\/)\.github\/(?!workflows\/|actions\/)/
-const isCiInput = (path: string): boolean => CI_DIR.test(path) && /\.(?:ya?ml|json)$/i.test(path)
+/** Configuration GitHub and its bots act on (Dependabot's and Renovate's registries hold real credentials): no test input. */
+const BOT_CONFIG = /(?:^|\/)\.github\/(?:dependabot\.ya?ml|renovate\.json5?)$/i
+const isCiInput = (path: string): boolean => CI_DIR.test(path) && /\.(?:ya?ml|json)$/i.test(path) && !BOT_CONFIG.test(path)
 
 export function isTestPath(path: string): boolean {
   if (TEST_TREE.test(path) || isCiInput(path) || isTestFileName(path)) return true

@@ -360,6 +360,7 @@ export const composeCases: CaseTable = {
       },
       { name: "a TURN server's port: low", code: 'services:\n  turn:\n    image: coturn/coturn:4.6\n    ports:\n      - "3478:3478/udp"\n', errors: [{ line: 5, severity: 'low', message: /port 3478 of a TURN server/ }] },
       { name: 'a mail port on an image that is no mail server: medium', code: 'services:\n  db:\n    image: postgres:16\n    ports:\n      - "25:5432"\n', errors: [{ line: 5, severity: 'medium' }] },
+      { name: "a mail catcher's web interface published on host port 25: medium", code: 'services:\n  mail:\n    image: mailhog/mailhog:v1.0.1\n    ports:\n      - "25:8025"\n', errors: [{ line: 5, severity: 'medium' }] },
       { name: "a mail server's admin port: medium", code: 'services:\n  mail:\n    image: mailcow/dovecot:2.3\n    ports:\n      - "8080:8080"\n', errors: [{ line: 5, severity: 'medium' }] },
       { name: 'in a test stack (docker-compose.test.yml): info', path: 'docker-compose.test.yml', code: TEST_STACK, errors: [{ line: 7, severity: 'info', message: /In a compose test stack/ }] }
     ]

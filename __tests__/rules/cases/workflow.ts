@@ -1822,6 +1822,7 @@ export const workflowCases: CaseTable = {
       { name: 'exposed job (the high form)', code: push(job('b', '      - uses: someone/tool@v1\n        env:\n          TOKEN: ${{ secrets.TOKEN }}\n')) },
       { name: 'a Codecov token read by a run step too: a secret (the high form)', code: push(job('b', '      - uses: codecov/codecov-action@v5\n        with:\n          token: ${{ secrets.CODECOV_TOKEN }}\n      - run: echo "$T"\n        env:\n          T: ${{ secrets.CODECOV_TOKEN }}\n')) },
       { name: 'a Codecov token beside another secret: the high form', code: push(job('b', '      - uses: codecov/codecov-action@v5\n        with:\n          token: ${{ secrets.CODECOV_TOKEN }}\n      - uses: someone/tool@v1\n        with:\n          key: ${{ secrets.DEPLOY_KEY }}\n')) },
+      { name: 'another secret handed to the Codecov action: still that secret (the high form)', code: push(job('b', '      - uses: codecov/codecov-action@v5\n        with:\n          token: ${{ secrets.NPM_PUBLISH_TOKEN }}\n')) },
       { name: 'a secret handed to another action under the name token: the high form', code: push(job('b', '      - uses: someone/coverage@v1\n        with:\n          token: ${{ secrets.CODECOV_TOKEN }}\n')) },
       { name: 'an OIDC token on pull_request only: not read-only (the high form)', code: push(job('b', '      - uses: someone/tool@v1\n', '    permissions:\n      contents: read\n      id-token: write\n'), 'pull_request') }
     ],

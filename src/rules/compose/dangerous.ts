@@ -191,7 +191,7 @@ export function checkPorts(ctx: Context, s: Service): void {
       if (boundByDefault(spec.trim())) continue
       const parts = spec.trim().replace(/\/(tcp|udp|sctp)$/i, '').split(':')
       const hostPort = parts.length >= 2 ? parts[parts.length - 2] : undefined
-      const entry = hostPort === undefined ? undefined : publicEntryMessage(ctx, s, `\`${spec}\``, hostPort)
+      const entry = hostPort === undefined ? undefined : publicEntryMessage(ctx, s, `\`${spec}\``, hostPort, parts[parts.length - 1])
       if (entry !== undefined) {
         emit(ctx, R.portAllInterfaces, lineOf(ctx, v), entry, { severity: 'low' })
         continue
@@ -214,12 +214,16 @@ const PROTOCOL_ENTRIES = [
   { server: 'TURN server', ports: new Set(['3478', '5349']), image: /coturn|turn|stun|talk/i }
 ]
 
-/** What a port published on all interfaces says when it is an entry point meant to face the network, or undefined. */
-function publicEntryMessage(ctx: Context, s: Service, what: string, hostPort: string): string | undefined {
+/**
+ * What a port published on all interfaces says when it is an entry point meant to face the network, or
+ * undefined. A mail or TURN port counts only when the container port is one of the server's too:
+ * `"25:8025"` on a mail catcher publishes its web interface, not SMTP.
+ */
+function publicEntryMessage(ctx: Context, s: Service, what: string, hostPort: string, containerPort: string | undefined): string | undefined {
   const check = 'meant to be reached from the network (low); check that this is the service meant to face it'
   if (WEB_PORTS.has(hostPort)) return `service \`${s.name}\` publishes ${what} on all host interfaces, on the standard web port ${hostPort}: a web entry point, ${check}`
   const image = serviceImageName(ctx, s)
-  const entry = image === undefined ? undefined : PROTOCOL_ENTRIES.find((e) => e.ports.has(hostPort) && e.image.test(image))
+  const entry = image === undefined ? undefined : PROTOCOL_ENTRIES.find((e) => e.ports.has(hostPort) && e.ports.has(containerPort?.trim() ?? '') && e.image.test(image))
   if (entry === undefined) return undefined
   return `service \`${s.name}\` publishes ${what} on all host interfaces, on port ${hostPort} of a ${entry.server} (image \`${image}\`): ${check}`
 }
@@ -253,7 +257,7 @@ function checkLongPort(ctx: Context, s: Service, port: YAMLMap): void {
   if (publishedValue !== undefined && /^\d+\.\d+\.\d+\.\d+/.test(publishedValue) && !publishedValue.startsWith('0.0.0.0')) return
   const target = scalarString(value(ctx, pairIn(ctx, port, 'target'))) ?? '?'
   const hostPort = publishedValue?.trim().replace(/^0\.0\.0\.0:/, '')
-  const entry = hostPort === undefined ? undefined : publicEntryMessage(ctx, s, `container port ${target}`, hostPort)
+  const entry = hostPort === undefined ? undefined : publicEntryMessage(ctx, s, `container port ${target}`, hostPort, target)
   if (entry !== undefined) {
     emit(ctx, R.portAllInterfaces, lineOf(ctx, published!.key), entry, { severity: 'low' })
     return

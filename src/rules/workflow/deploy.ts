@@ -862,10 +862,6 @@ function docsBuildScript(first: string): boolean {
 }
 const DOCS_WORDS = new Set(['docs', 'doc', 'site', 'website', 'mkdocs', 'documentation'])
 
-/**
- * Programs that may ship files elsewhere (a copy to a host or a bucket, a hosting CLI) or run
- * project code not read here: beside a Pages push they may deploy something else.
- */
 /** Package managers whose `run`/`exec` verbs (or a bare script name, as yarn takes) run the project's own scripts. */
 const PACKAGE_RUNNERS = new Set(['npm', 'npx', 'yarn', 'pnpm', 'bun'])
 
@@ -876,6 +872,10 @@ function packageStepBuilds(args: string[]): boolean {
   const script = words[0] === 'run' ? words[1] : words[0]
   return /^(?:build|docs?[:_-]build|build[:_-]docs?)$/.test(script ?? '')
 }
+/**
+ * Programs that may ship files elsewhere (a copy to a host or a bucket, a hosting CLI) or run
+ * project code not read here: beside a Pages push they may deploy something else.
+ */
 const MAY_SHIP_PROGRAMS = new Set(['rsync', 'scp', 'sftp', 'lftp', 'ssh', 'aws', 'gsutil', 'gcloud', 'az', 'curl', 'wget', 'rclone', 's3cmd', 'firebase', 'netlify', 'vercel', 'surge', 'wrangler', 'make', 'just', 'task'])
 
 /**

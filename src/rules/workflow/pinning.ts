@@ -344,8 +344,9 @@ function checkImage(ctx: CheckContext, node: Node | undefined, where: string): F
  * read anywhere else it counts as any secret.
  */
 const UPLOAD_TOKEN_ACTIONS = new Map([['codecov/codecov-action', { input: 'token', env: 'CODECOV_TOKEN' }]])
-/** A value that is one secret and nothing else. */
+/** A value that is one secret named for Codecov (`secrets.CODECOV_TOKEN`) and nothing else: another secret handed to the action is still that secret. */
 const ONE_SECRET = /^\$\{\{\s*secrets\.[A-Za-z_][\w-]*\s*\}\}$/
+const NAMED_FOR_UPLOAD = /codecov/i
 
 /**
  * The upload-only tokens the job hands to their own actions (the actions' names), when every
@@ -359,7 +360,8 @@ function uploadTokensOnly(ctx: CheckContext, job: JobModel): string[] | undefine
     const upload = UPLOAD_TOKEN_ACTIONS.get(repo)
     if (!upload) continue
     for (const n of [step.with?.get(upload.input, true), step.env?.get(upload.env, true)]) {
-      if (n === undefined || !ONE_SECRET.test(scalarString(n)?.trim() ?? '')) continue
+      const value = scalarString(n)?.trim() ?? ''
+      if (n === undefined || !ONE_SECRET.test(value) || !NAMED_FOR_UPLOAD.test(value)) continue
       skip.add(n)
       actions.add(repo)
     }
