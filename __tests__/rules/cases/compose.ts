@@ -40,6 +40,13 @@ const TEST_STACK = 'services:\n  tests:\n    image: example/tests:1.0.2\n    mem
 /** A Docker Hub autotest stack: the `sut` runner built from ./tests/ and the app it tests, with a demo login. */
 /** A one-shot tool container (zammad's ollama-init): `alpine/curl` with `restart: "no"` running one command. */
 const TOOL_ONCE = 'services:\n  ollama-init:\n    image: alpine/curl\n    entrypoint: ["/bin/sh", "-c"]\n    command:\n      - |\n        curl --location http://ollama:11434/api/pull --data \'{"name": "llama3.2"}\'\n    restart: "no"\n    depends_on:\n      - ollama\n'
+/**
+ * A Docker socket proxy the app depends on: `alpine/socat` with `restart: "no"` listening for good (`fork`).
+ * The app sets its limits and healthcheck, so only the proxy (line 10) is reported.
+ */
+const SOCAT_PROXY = 'services:\n  app:\n    image: ghcr.io/acme/app:1.0\n    restart: unless-stopped\n    depends_on: [docker-proxy]\n    mem_limit: 256m\n    cpus: 0.5\n    healthcheck:\n      test: ["CMD", "true"]\n  docker-proxy:\n    image: alpine/socat\n    restart: "no"\n    command: tcp-listen:2375,fork,reuseaddr unix-connect:/var/run/docker.sock\n'
+/** `TOOL_ONCE` with an app depending on the tool container (line 11), which it then serves while it runs. */
+const TOOL_DEPENDED_ON = TOOL_ONCE + '  app:\n    image: example/app:1.4.2\n    depends_on: [ollama-init]\n'
 const SUT_STACK = 'services:\n  sut:\n    build: ./tests/\n    depends_on: [db]\n  db:\n    image: postgres:16.2\n    environment:\n      POSTGRES_USER: "postgres"\n      POSTGRES_PASSWORD: "postgres"\n'
 
 /** The repository's own image, run by the compose file beside the Dockerfile that builds it. */
@@ -232,7 +239,8 @@ export const composeCases: CaseTable = {
     invalid: [
       { code: 'services:\n  api:\n    image: example/api:1.4.2\n    mem_limit: 256m\n', errors: [{ line: 2 }] },
       { ...INIT_TASK, errors: [{ line: 2, severity: 'info', message: /no CPU limit \(a one-shot task another service waits to complete/ }] },
-      { ...INIT_STARTED, errors: [{ line: 2, severity: 'low', message: 'service `init` has no CPU limit' }] }
+      { ...INIT_STARTED, errors: [{ line: 2, severity: 'low', message: 'service `init` has no CPU limit' }] },
+      { name: 'a socket proxy the app depends on, in a socat image told not to restart, is long-running: low', code: SOCAT_PROXY, errors: [{ line: 10, severity: 'low', message: 'service `docker-proxy` has no CPU limit' }] }
     ]
   },
   'compose/no-healthcheck': {
@@ -255,6 +263,8 @@ export const composeCases: CaseTable = {
     invalid: [
       { code: 'services:\n  api:\n    image: example/api:1.4.2\n', errors: [{ line: 2 }] },
       { ...INIT_STARTED, errors: [{ line: 2 }] },
+      { name: 'a socket proxy the app depends on, in a socat image told not to restart, is long-running', code: SOCAT_PROXY, errors: [{ line: 10 }] },
+      { name: 'a tool container another service depends on is no one-shot', code: TOOL_DEPENDED_ON, errors: [{ line: 2 }, { line: 11 }] },
       { name: "an image that is not the repository's own", ...OWN_IMAGE('acme/cloud-emulator-docs', HEALTHY_DOCKERFILE), errors: [{ line: 2 }] },
       { name: "the repository's own image, but its Dockerfile declares no HEALTHCHECK", ...OWN_IMAGE('acme/cloud-emulator', dockerfileWith('')), errors: [{ line: 2 }] },
       { name: "the repository's own image, but its Dockerfile turns the check off", ...OWN_IMAGE('acme/cloud-emulator', dockerfileWith('HEALTHCHECK NONE\n')), errors: [{ line: 2 }] },
@@ -307,7 +317,11 @@ export const composeCases: CaseTable = {
       { ...INIT_STARTED, errors: [{ line: 2, severity: 'medium', message: 'service `init` has no memory limit' }] },
       { name: 'a tool container told not to restart, running one command: low, saying why', code: TOOL_ONCE, errors: [{ line: 2, severity: 'low', message: 'service `ollama-init` has no memory limit (a one-shot task: `restart: "no"` and the tool image `alpine/curl` running one command, which exits, so only while it runs)' }] },
       { name: 'an app image told not to restart: medium', code: TOOL_ONCE.replace('image: alpine/curl', 'image: example/api:1.4.2'), errors: [{ line: 2, severity: 'medium' }] },
-      { name: 'a tool container that may restart: medium', code: TOOL_ONCE.replace('restart: "no"', 'restart: on-failure'), errors: [{ line: 2, severity: 'medium' }] }
+      { name: 'a tool container that may restart: medium', code: TOOL_ONCE.replace('restart: "no"', 'restart: on-failure'), errors: [{ line: 2, severity: 'medium' }] },
+      { name: 'a socket proxy the app depends on, in a socat image told not to restart: medium', code: SOCAT_PROXY, errors: [{ line: 10, severity: 'medium', message: 'service `docker-proxy` has no memory limit' }] },
+      { name: 'socat alone, nothing depending on it, may listen for good: medium', code: SOCAT_PROXY.replace('    depends_on: [docker-proxy]\n', ''), errors: [{ line: 9, severity: 'medium' }] },
+      { name: 'a shell image (busybox) told not to restart runs anything, a server too: medium', code: TOOL_ONCE.replace('image: alpine/curl', 'image: busybox:1.36'), errors: [{ line: 2, severity: 'medium' }] },
+      { name: 'a tool container another service depends on serves it while it runs: medium', code: TOOL_DEPENDED_ON, errors: [{ line: 2, severity: 'medium' }, { line: 11, severity: 'medium' }] }
     ]
   },
   'compose/no-restart-policy': {

@@ -110,25 +110,37 @@ function isOneShot(ctx: Context, s: Service): boolean {
   if (s.name === 'sut') return true
   if (toolRunOnce(ctx, s) !== undefined) return true
   if (!(setting(ctx, s, 'profiles') || TEST_RUNNER_NAME.test(s.name)) || setting(ctx, s, 'ports')) return false
-  return ![...ctx.services.values()].some((other) => {
+  return !dependedOn(ctx, s)
+}
+
+/** Whether another service lists this one in its `depends_on`: then it serves that one while it runs. */
+function dependedOn(ctx: Context, s: Service): boolean {
+  return [...ctx.services.values()].some((other) => {
     const deps = resolve(ctx, setting(ctx, other, 'depends_on')?.value)
     if (isSeq(deps)) return deps.items.some((d) => scalarString(resolve(ctx, d)) === s.name)
     return isMap(deps) && pairIn(ctx, deps, s.name) !== undefined
   })
 }
 
-/** Images of command-line tools (by last path part): a container of one runs its command and exits. */
-const TOOL_IMAGES = new Set(['curl', 'busybox', 'alpine', 'bash', 'jq', 'wget', 'git', 'kubectl', 'mc', 'aws-cli', 'psql', 'mysql-client', 'socat', 'netcat', 'httpie'])
+/**
+ * Images of command-line tools (by last path part) that run a request and exit. Tools that can
+ * also serve for good are left out (`socat`/`netcat` listening, `mc mirror --watch`, `kubectl
+ * port-forward`), and so are shells and base images (`alpine`, `busybox`, `bash`), which run
+ * anything; `alpine/curl` still matches by its last part.
+ */
+const TOOL_IMAGES = new Set(['curl', 'jq', 'wget', 'git', 'aws-cli', 'psql', 'mysql-client', 'httpie'])
 
 /**
  * The tool image of a service that says it runs once: `restart: "no"`, a command-line tool's image
- * (`alpine/curl`) given a command or entrypoint, and no published port (ollama-init pulling a model).
+ * (`alpine/curl`) given a command or entrypoint, no published port, and no service depending on it,
+ * which would want it kept running (ollama-init pulling a model).
  */
 function toolRunOnce(ctx: Context, s: Service): string | undefined {
   if (scalarString(resolve(ctx, setting(ctx, s, 'restart')?.value)) !== 'no' || setting(ctx, s, 'ports')) return undefined
   if (!setting(ctx, s, 'command') && !setting(ctx, s, 'entrypoint')) return undefined
   const image = scalarString(resolve(ctx, setting(ctx, s, 'image')?.value))
-  return image !== undefined && !image.includes('$') && TOOL_IMAGES.has(imageBaseName(image)) ? image : undefined
+  if (image === undefined || image.includes('$') || !TOOL_IMAGES.has(imageBaseName(image))) return undefined
+  return dependedOn(ctx, s) ? undefined : image
 }
 
 /**

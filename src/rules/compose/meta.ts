@@ -29,7 +29,7 @@ export const R = defineRules('compose', {
     topics: ['resource-limits'],
     severity: 'medium',
     title: 'Service without memory limit',
-    description: 'A container without a memory limit can take all of the host memory and starve its neighbours. Low for a JVM whose environment caps its heap (`-Xmx` in `JAVA_OPTS`, `ES_JAVA_OPTS`, …): only the memory beyond the heap is unbounded. Low too for a one-shot task, which holds memory only while it runs: a service another waits for with `condition: service_completed_successfully`, a test runner nothing depends on (a profile alone says nothing: it may hold long-running workers), or a command-line tool\'s container (`alpine/curl`, `busybox`…) with `restart: "no"` running one command.',
+    description: 'A container without a memory limit can take all of the host memory and starve its neighbours. Low for a JVM whose environment caps its heap (`-Xmx` in `JAVA_OPTS`, `ES_JAVA_OPTS`, …): only the memory beyond the heap is unbounded. Low too for a one-shot task, which holds memory only while it runs: a service another waits for with `condition: service_completed_successfully`, a test runner nothing depends on (a profile alone says nothing: it may hold long-running workers), or a command-line tool\'s container (`alpine/curl`, `amazon/aws-cli`…) with `restart: "no"` running one command, which nothing depends on.',
     remediation: 'Set `deploy.resources.limits.memory` (or `mem_limit` in the v2 format).',
     refs: { kics: 'dockerCompose/memory_not_limited' }
   },
@@ -120,7 +120,7 @@ export const R = defineRules('compose', {
     topics: ['redundancy'],
     severity: 'low',
     title: 'Service without restart policy',
-    description: 'Without `restart`, a crashed container stays down until someone starts it again. Not reported for a one-shot task (a test runner, a profiled tool, a service another waits for with `condition: service_completed_successfully`, a command-line tool\'s container with `restart: "no"` running one command).',
+    description: 'Without `restart`, a crashed container stays down until someone starts it again. Not reported for a one-shot task (a test runner, a profiled tool, a service another waits for with `condition: service_completed_successfully`, a command-line tool\'s container with `restart: "no"` running one command, which nothing depends on).',
     remediation: 'Set `restart: unless-stopped` (or `deploy.restart_policy` for Swarm).'
   },
   networkModeHost: {
