@@ -1353,7 +1353,7 @@ export const kubernetesCases: CaseTable = {
   'k8s/net-raw-capability': {
     valid: [{ code: CLEAN }, { name: 'a built-in non-workload kind with containers (malformed policy object)', code: POLICY_WITH_CONTAINERS }],
     invalid: [
-      { name: 'added back after dropping ALL: low, less than a default container', code: netRaw, errors: [{ line: lineOf(netRaw, 'add: [NET_RAW]'), severity: 'low', message: /\(low: it drops ALL capabilities and adds back only runtime defaults, so it holds less than a default container, which keeps NET_RAW/ }] },
+      { name: 'added back after dropping ALL: medium, CRI-O (OpenShift) leaves NET_RAW out of its defaults', code: netRaw, errors: [{ line: lineOf(netRaw, 'add: [NET_RAW]'), severity: 'medium', message: 'container `api` of Deployment `api` adds the NET_RAW capability' }] },
       { name: 'added back after dropping ALL beside NET_ADMIN, no runtime default: medium', code: edit(netRaw, ['add: [NET_RAW]', 'add: [NET_ADMIN, NET_RAW]']), errors: [{ line: lineOf(netRaw, 'add: [NET_RAW]'), severity: 'medium' }] },
       { name: 'added to a container that drops nothing: medium', code: netRawKept(), errors: [{ line: lineOf(netRawKept(), 'add: [NET_RAW]'), severity: 'medium' }] },
       { name: 'beside SYS_ADMIN: low, the larger power reported on its own', code: netRawKept(['SYS_ADMIN']), errors: [{ line: lineOf(netRawKept(['SYS_ADMIN']), 'NET_RAW]'), severity: 'low', message: /\(low: it also adds SYS_ADMIN, a larger power over the node, reported on its own/ }] },

@@ -211,7 +211,7 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: Pod
       else out.push(ctx.report(K8S.dangerousCapability, v.line(cap), ...unlessRejected(message, admission, { severity: reach.severity })))
     } else if (name === 'NET_RAW') {
       const subject = `${label(c)} of ${obj.kind} \`${obj.name}\` adds the NET_RAW capability`
-      const moot = admission ? undefined : netRawMoot(privileged, added, dropped, isTrue(v, v.get(pod.node, 'hostNetwork')))
+      const moot = admission ? undefined : netRawMoot(privileged, added, isTrue(v, v.get(pod.node, 'hostNetwork')))
       out.push(moot ? ctx.report(K8S.netRawCapability, v.line(cap), `${subject} (low: ${moot})`, { severity: 'low' }) : ctx.report(K8S.netRawCapability, v.line(cap), ...unlessRejected(subject, admission)))
     }
   }
@@ -233,24 +233,17 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: Pod
 }
 
 /**
- * Why adding NET_RAW gives a container little it would not have anyway, or undefined:
- * - it is privileged, or adds SYS_ADMIN (or ALL), or adds NET_ADMIN on the host's network: each a
- *   larger power over the node, reported on its own;
- * - it drops ALL and adds back only runtime defaults: it keeps less than a default container, which
- *   holds NET_RAW too (that one is reported low, by k8s/capabilities-not-dropped).
+ * Why adding NET_RAW gives a container little it would not have anyway, or undefined: it is
+ * privileged, or adds SYS_ADMIN (or ALL), or adds NET_ADMIN on the host's network: each a larger
+ * power over the node, reported on its own. Dropping ALL and adding back only NET_RAW (and other
+ * defaults of containerd and Docker) is no such case: CRI-O (OpenShift) has left NET_RAW out of its
+ * defaults since 1.18, so there the container holds more than a default one.
  */
-/** The capabilities containerd, CRI-O and Docker give a container by default (NET_RAW among them). */
-const RUNTIME_DEFAULT_CAPABILITIES = new Set(['CHOWN', 'DAC_OVERRIDE', 'FSETID', 'FOWNER', 'MKNOD', 'NET_RAW', 'SETGID', 'SETUID', 'SETFCAP', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'KILL', 'AUDIT_WRITE'])
-
-function netRawMoot(privileged: boolean, added: ReadonlySet<string>, dropped: ReadonlySet<string>, hostNetwork: boolean): string | undefined {
+function netRawMoot(privileged: boolean, added: ReadonlySet<string>, hostNetwork: boolean): string | undefined {
   if (privileged) return 'it is also privileged, which grants every capability and is reported on its own'
   const larger = ['ALL', 'SYS_ADMIN'].find((cap) => added.has(cap))
   if (larger) return `it also adds ${larger}, a larger power over the node, reported on its own by k8s/dangerous-capability`
   if (added.has('NET_ADMIN') && hostNetwork) return "it also adds NET_ADMIN on the host's network (`hostNetwork: true`, reported on its own), which lets it reconfigure the node's network: more than raw packets"
-  // Less than a default container only while everything it adds back is a runtime default too.
-  if (dropped.has('ALL') && [...added].every((cap) => RUNTIME_DEFAULT_CAPABILITIES.has(cap))) {
-    return 'it drops ALL capabilities and adds back only runtime defaults, so it holds less than a default container, which keeps NET_RAW and is reported low by k8s/capabilities-not-dropped'
-  }
   return undefined
 }
 

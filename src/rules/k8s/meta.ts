@@ -207,7 +207,7 @@ export const K8S = defineRules('kubernetes', {
     severity: 'medium',
     title: 'Container adds the NET_RAW capability',
     description:
-      'NET_RAW lets a process craft raw packets: spoof ARP or DNS answers to other pods on the node, or scan the network. Few workloads other than ping-like tools need it. Low when the container drops ALL and adds back only runtime defaults (it then holds less than a default container, which keeps NET_RAW and is reported low by k8s/capabilities-not-dropped), is privileged, adds SYS_ADMIN or ALL, or adds NET_ADMIN on a `hostNetwork` pod: each a larger power reported on its own.' + BASELINE_REJECTS,
+      'NET_RAW lets a process craft raw packets: spoof ARP or DNS answers to other pods on the node, or scan the network. Few workloads other than ping-like tools need it. Low when the container is privileged, adds SYS_ADMIN or ALL, or adds NET_ADMIN on a `hostNetwork` pod: each a larger power reported on its own.' + BASELINE_REJECTS,
     remediation: 'Remove NET_RAW from `capabilities.add`; drop ALL and add back only what is needed.',
     refs: { checkov: 'CKV_K8S_28', kics: 'k8s/net_raw_capabilities_not_being_dropped' }
   },
