@@ -259,6 +259,9 @@ const nodeAgent = (hostPath: string, type = 'DirectoryOrCreate'): string =>
 const sysctlInit = (command: string, extra = '', image = 'busybox:1.36'): string =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: tune\n          securityContext:\n            privileged: true\n          image: ${image}\n${command ? `          command: ${command}\n` : ''}${extra}      containers:\n        - name: search\n          image: registry.example.com/search:8.1\n`
 const SYSCTL_PRIVILEGED_LINE = 11
+/** `sysctlInit` whose init container also mounts a data folder of the node (`/srv/es-data`, volume `data`). */
+const sysctlInitMountingData = (command: string): string =>
+  sysctlInit(command, '          volumeMounts:\n            - {name: data, mountPath: /host-data}\n') + '      volumes:\n        - name: data\n          hostPath:\n            path: /srv/es-data\n'
 /** The same privileged `sysctl -w` run by the main container, for the whole life of the pod. */
 const sysctlMain = sysctlInit('["sysctl", "-w", "vm.max_map_count=262144"]').replace('      initContainers:\n        - name: tune\n', '      containers:\n        - name: tune\n').replace('      containers:\n        - name: search\n', '        - name: search\n')
 /** A Deployment that holds capacity with the given image (the autoscaling demos' `inflate`), requesting CPU only. */
@@ -1561,6 +1564,16 @@ export const kubernetesCases: CaseTable = {
           { line: lineOf(storageManager('<dataDirHostPath>'), 'path: /etc/'), severity: 'medium' },
           { line: lineOf(storageManager('<dataDirHostPath>'), 'path: /var/lib/storage-logs'), severity: 'medium' }
         ]
+      },
+      {
+        name: 'mounted only by a privileged sysctl-only init container, whose privileged finding is itself medium: medium',
+        code: sysctlInitMountingData('["sysctl", "-w", "vm.max_map_count=262144"]'),
+        errors: [{ line: lineOf(sysctlInitMountingData('[]'), 'path: /srv/es-data'), severity: 'medium', message: 'volume `data` of Deployment `search` mounts host path `/srv/es-data`' }]
+      },
+      {
+        name: 'mounted only by a privileged init container doing more than sysctl, reported critical: low',
+        code: sysctlInitMountingData('["sh", "-c", "sysctl -w vm.max_map_count=262144 && chown -R 1000 /host-data"]'),
+        errors: [{ line: lineOf(sysctlInitMountingData('[]'), 'path: /srv/es-data'), severity: 'low', message: /\(low: the container `tune` mounting it is privileged, which gives it the node already/ }]
       }
     ]
   },

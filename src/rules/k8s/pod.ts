@@ -471,13 +471,24 @@ function ownHostFolder(obj: K8sObject, pod: PodSpec, volume: Node, volumeName: s
   return undefined
 }
 
+/**
+ * Whether a container is privileged and k8s/privileged-container reports it at full severity: not a
+ * CNI/CSI node plugin (`containerNodePluginNeed`) nor an init container only running `sysctl -w`
+ * (`initContainerSysctls`), which that rule lowers to medium. Only then may another finding of the
+ * container lean on the privileged one to say the rest.
+ */
+function privilegedAtFullSeverity(v: DocView, pod: PodSpec, c: Container): boolean {
+  if (!isTrue(v, v.get(v.get(c.node, 'securityContext'), 'privileged'))) return false
+  return containerNodePluginNeed(v, pod, c) === undefined && initContainerSysctls(v, c) === undefined
+}
+
 /** A path left for the author to fill in (`<dataDirHostPath>`, `${DATA_DIR}`, `{{ .Values.dir }}`): no path of the node as written. */
 const PLACEHOLDER_PATH = /^\s*(?:<[^<>]+>|\$\{[^{}]+\}|\{\{[^{}]+\}\})\s*$/
 
 /**
  * Why a hostPath volume outside the node's system paths (or a placeholder for one) adds little: every
  * container mounting it is privileged, which holds the whole node already (any device, any mount)
- * and is reported critical on its own, as k8s/run-as-root lowers beside it. System paths keep their severity.
+ * and is reported critical on its own (`privilegedAtFullSeverity`: not where that finding is lowered), as k8s/run-as-root lowers beside it. System paths keep their severity.
  */
 function privilegedMountersOnly(obj: K8sObject, pod: PodSpec, volume: Node, volumeName: string): string | undefined {
   const v = obj.view
@@ -485,7 +496,7 @@ function privilegedMountersOnly(obj: K8sObject, pod: PodSpec, volume: Node, volu
   const placeholder = PLACEHOLDER_PATH.test(path)
   if (!placeholder && isSystemHostPath(path)) return undefined
   const mounters = containersOf(v, pod).filter((c) => v.items(v.get(c.node, 'volumeMounts')).some((m) => v.str(v.get(m, 'name')) === volumeName))
-  if (!mounters.length || !mounters.every((c) => isTrue(v, v.get(v.get(c.node, 'securityContext'), 'privileged')))) return undefined
+  if (!mounters.length || !mounters.every((c) => privilegedAtFullSeverity(v, pod, c))) return undefined
   const who = mounters.length === 1 ? `the container \`${mounters[0]!.name}\` mounting it is privileged` : `every container mounting it (${mounters.map((c) => `\`${c.name}\``).join(', ')}) is privileged`
   const where = placeholder ? 'the path is a placeholder to be filled in, not one of the node\'s system paths as written' : "the path is outside the node's system paths"
   return `${who}, which gives it the node already and is reported on its own; ${where}`
