@@ -247,10 +247,6 @@ function versioningFor(ctx: TfContext, bucket: TfResource): TfResource[] | 'unkn
 
 const VERSIONING_OFF = (v: HclValue | undefined): boolean => boolValue(v) === false || ['Suspended', 'Disabled'].includes(stringValue(v) ?? '')
 
-/**
- * Any other module call (a local or private bucket module) that explicitly switches versioning
- * off through an input named for it: `versioning_enabled = false`, `versioning = { enabled = false }`.
- */
 /** S3 resources whose versioning a module input may switch off. */
 const S3_BUCKET_TYPES = new Set(['aws_s3_bucket', 'aws_s3_bucket_versioning'])
 /**
@@ -274,6 +270,10 @@ function makesS3Buckets(ctx: TfContext, source: string | undefined, fromDir: str
   )
 }
 
+/**
+ * Any other module call (a local or private bucket module) that explicitly switches versioning
+ * off through an input named for it: `versioning_enabled = false`, `versioning = { enabled = false }`.
+ */
 function checkModuleVersioningInputs(ctx: TfContext): void {
   for (const m of ctx.topBlocks('module')) {
     const source = stringValue(attr(m, 'source')?.value)
