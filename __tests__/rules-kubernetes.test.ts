@@ -356,8 +356,8 @@ describe('hardening rules: capabilities, seccomp, service-account token', () => 
   it('labels the low-severity ones as hardening and says what is kept', () => {
     for (const f of findings.filter((x) => hardening.test(x.ruleId) && x.severity === 'low')) expect(f.message).toMatch(/^hardening: /)
     const kept = findings.filter((f) => f.ruleId === 'k8s/capabilities-not-dropped').map((f) => f.message)
-    expect(kept[0]).toContain('NET_RAW included')
-    expect(kept[1]).toContain('NET_RAW included')
+    expect(kept[0]).toContain('NET_RAW among them under containerd and Docker')
+    expect(kept[1]).toContain('NET_RAW among them under containerd and Docker')
     expect(findings.find((f) => f.ruleId === 'k8s/no-seccomp-profile' && f.line === 36)?.message).toContain('Unconfined')
   })
 

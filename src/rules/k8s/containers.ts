@@ -219,7 +219,8 @@ export function checkSecurityContext(ctx: CheckContext, obj: K8sObject, pod: Pod
   if (!dropped.has('ALL') && !isTrue(v, v.get(sc, 'privileged'))) {
     const capabilities = v.get(sc, 'capabilities')
     const line = capabilities !== undefined ? v.keyLine(sc, 'capabilities') : scLine
-    const netRaw = dropped.has('NET_RAW') ? '' : ', NET_RAW included'
+    // containerd and Docker keep NET_RAW among their defaults; CRI-O has not since 1.18.
+    const netRaw = dropped.has('NET_RAW') ? '' : ' (NET_RAW among them under containerd and Docker)'
     const message = `hardening: ${label(c)} of ${obj.kind} \`${obj.name}\` does not drop ALL capabilities, so it keeps the runtime defaults${netRaw}`
     out.push(ctx.report(K8S.capabilitiesNotDropped, line, ...unlessRejected(message, rejected(PSS.dropAll))))
   }
