@@ -399,7 +399,7 @@ async function secretlintCandidates(
   file: Pick<SourceFile, 'path' | 'kind'>,
   content: string,
   besideMadeUpKeyIdOnly: (line: number) => boolean,
-  foreignKeyIdNear?: (line: number) => string | undefined
+  foreignKeyIdNear?: (line: number, secretName: string | undefined) => string | undefined
 ): Promise<Candidate[]> {
   const hits = await runSecretlint(file.path, content)
   return hits.map((h: SecretlintHit) => {
@@ -422,7 +422,7 @@ async function secretlintCandidates(
     const afterUrlPassword = url === null ? '' : content.slice(start + (url.index ?? 0) + url[0].length, start + (url.index ?? 0) + url[0].length + 300)
     const standIn = url === null ? undefined : isChartDefault(file, value) ? CHART_DEFAULT : urlPasswordStandIn(url.groups?.urlHead ?? '', value, afterUrlPassword, file.path)
     const published = h.rule === 'privatekey' && !notAKey ? publishedTestKey(text) : undefined
-    const foreignKeyId = h.rule === 'aws' && h.messageId === 'AWSSecretAccessKey' && !notAKey ? foreignKeyIdNear?.(h.line) : undefined
+    const foreignKeyId = h.rule === 'aws' && h.messageId === 'AWSSecretAccessKey' && !notAKey ? foreignKeyIdNear?.(h.line, nameBefore(content, start)) : undefined
     return {
       rule,
       priority: 0,
@@ -578,35 +578,82 @@ function madeUpKeyIdsReader(lines: readonly string[]): (line: number) => boolean
 /** `accessKeyID: "…"`, `AWS_ACCESS_KEY_ID=…`, `"access_key": "…"`: an access key id's name and a literal value (group 1). */
 const PARTNER_KEY_ID = /access[_-]?key(?:[_-]?id)?["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9]{16,64})(?![A-Za-z0-9/+=])/gi
 
+/** An access key id a line assigns, and its name's prefix (`MINIO_` of `MINIO_ACCESS_KEY`), normalized by `namePrefix`. */
+interface PartnerKeyId {
+  id: string
+  prefix: string
+}
+
+/** A name's part before its key words, lower-cased without separators: `MINIO_` and `minio` compare equal. */
+function namePrefix(before: string): string {
+  // `secretS3.accessKeyID`: the last segment is the name; what precedes the dot is its object.
+  return (before.split('.').pop() ?? '').toLowerCase().replace(/[_-]/g, '')
+}
+
 /** The access key ids a line assigns whose name says no `secret` (`secret_access_key` is the other half). */
-function partnerKeyIds(line: string): string[] {
+function partnerKeyIds(line: string): PartnerKeyId[] {
   // Lines this long are data, not a pair someone wrote; and every name holds `ccess`.
   if (line.length > 1000 || !/ccess/i.test(line)) return []
-  const out: string[] = []
+  const out: PartnerKeyId[] = []
   for (const m of line.matchAll(PARTNER_KEY_ID)) {
     // The name's start: back over the word it is part of (`aws_secret_access_key`).
     let from = m.index
     while (from > 0 && /[\w.-]/.test(line[from - 1])) from--
-    if (!/secret/i.test(line.slice(from, m.index))) out.push(m[1])
+    const before = line.slice(from, m.index)
+    if (!/secret/i.test(before)) out.push({ id: m[1], prefix: namePrefix(before) })
   }
   return out
 }
 
+/** `MINIO_SECRET_KEY`, `accessSecretKey`, `AWS_SECRET_ACCESS_KEY`: a secret key's name; group 1 is its prefix. */
+const SECRET_KEY_NAME = /^(.*?)(?:access[_-]?)?secret[_-]?(?:access[_-]?)?key$/i
+
+/** The name assigned the value at `start` on its line (`export NAME=`, `"name": "`), if any. */
+function nameBefore(content: string, start: number): string | undefined {
+  const lineStart = content.lastIndexOf('\n', start - 1) + 1
+  // Back over `"`, blanks, one `:` or `=`, blanks and a quote, then over the name (a walk, not a `$`-anchored search).
+  let i = start
+  const back = (re: RegExp, many: boolean): number => {
+    let n = 0
+    while (i > lineStart && re.test(content[i - 1]) && (many || n === 0)) {
+      i--
+      n++
+    }
+    return n
+  }
+  back(/["']/, false)
+  back(/[ \t]/, true)
+  if (back(/[:=]/, false) === 0) return undefined
+  back(/[ \t]/, true)
+  back(/["']/, false)
+  const end = i
+  back(/[\w.-]/, true)
+  return i < end ? content.slice(i, end) : undefined
+}
+
 /**
- * For a file's `lines`: the access key id assigned in the lines around a secret access key (five
- * each way) when every such id lacks AWS's prefix (`AKIA`, `ASIA`, …) and no AWS-shaped id is
- * near. Ceph RGW and MinIO issue keys of the same 40-character shape with such ids, so the pair
- * is not provably AWS's. Undefined when no partner id is written, or one is AWS-shaped.
+ * For a file's `lines`: the access key id assigned in the lines around a secret access key named
+ * `secretName` (five each way) when every such id lacks AWS's prefix (`AKIA`, `ASIA`, …), no
+ * AWS-shaped id is near, and the id's name has the secret's prefix (`MINIO_ACCESS_KEY` beside
+ * `MINIO_SECRET_KEY`, `accessKeyID` beside `accessSecretKey`): Ceph RGW and MinIO issue keys of the
+ * same 40-character shape with such ids, so the pair is not provably AWS's. Undefined when the
+ * secret's own name says `aws` (it is written for AWS, whatever stands beside it), when its name
+ * is not a secret key's, or when no id with its prefix is written: a MinIO id beside
+ * `AWS_SECRET_ACCESS_KEY` is another credential, not its partner.
  */
-function foreignKeyIdReader(lines: readonly string[]): (line: number) => string | undefined {
-  let ids: (string[] | undefined)[] | undefined
-  return (line) => {
-    ids ??= lines.map((l) => (l.includes('AKIA') || l.includes('ASIA') ? ['AKIA'] : partnerKeyIds(l)))
+function foreignKeyIdReader(lines: readonly string[]): (line: number, secretName: string | undefined) => string | undefined {
+  let ids: (PartnerKeyId[] | undefined)[] | undefined
+  return (line, secretName) => {
+    const name = secretName?.split('.').pop() ?? ''
+    const secret = SECRET_KEY_NAME.exec(name)
+    if (secret === null || /aws/i.test(name)) return undefined
+    const prefix = namePrefix(secret[1])
+    ids ??= lines.map((l) => (l.includes('AKIA') || l.includes('ASIA') ? [{ id: 'AKIA', prefix: '' }] : partnerKeyIds(l)))
     let foreign: string | undefined
     for (let i = Math.max(0, line - 6); i < Math.min(ids.length, line + 5); i++) {
       for (const id of ids[i] ?? []) {
-        if (AWS_KEY_ID_START.test(id)) return undefined
-        foreign ??= id
+        if (AWS_KEY_ID_START.test(id.id)) return undefined
+        if (id.prefix === prefix) foreign ??= id.id
       }
     }
     return foreign
@@ -615,7 +662,7 @@ function foreignKeyIdReader(lines: readonly string[]): (line: number) => string 
 
 /** Why an AWS-shaped secret key beside `keyId` in a sample or documentation path is reported for information. */
 function foreignPairReason(keyId: string): string {
-  return `Its access key id \`${maskSecret(keyId)}\` beside it lacks AWS's prefix (AKIA, ASIA, …): a key of an S3-compatible store (Ceph RGW, MinIO issue the same shape), not provably AWS's. (In a test, example or documentation path: reported for information.)`
+  return `Its access key id \`${maskSecret(keyId)}\` beside it, named with the same prefix, lacks AWS's prefix (AKIA, ASIA, …): a key of an S3-compatible store (Ceph RGW, MinIO issue the same shape), not provably AWS's. (In a test, example or documentation path: reported for information.)`
 }
 
 /** The claims of a JSON Web Token's payload, when it decodes to a JSON object. */
@@ -1533,7 +1580,7 @@ function assignmentCandidates(
   lines: readonly string[],
   dialect: Dialect,
   besideMadeUpKeyIdOnly: (line: number) => boolean,
-  foreignKeyIdNear?: (line: number) => string | undefined
+  foreignKeyIdNear?: (line: number, secretName: string | undefined) => string | undefined
 ): Candidate[] {
   const out: Candidate[] = []
   // Credential shapes are still looked for in them (patternCandidates); key names mean nothing there.
@@ -1606,7 +1653,7 @@ function assignmentCandidates(
     identities ??= [...assignments.filter((b) => namesIdentityOrAddress(b.key)), ...assignments.filter((b) => namesDatabase(b.key) && !namesIdentityOrAddress(b.key))].filter((b) => b.value.length >= 3)
     // Only a word someone typed: a random value reused as the database name is still generated.
     const login = awsSecret || !typedAsName(value) ? undefined : identities.find((b) => b.key !== a.key && b.value.trim() === value && Math.abs(b.line - a.line) <= SIBLING_SPAN)
-    const foreignKeyId = awsSecret ? foreignKeyIdNear?.(a.line) : undefined
+    const foreignKeyId = awsSecret ? foreignKeyIdNear?.(a.line, a.key) : undefined
     if (foreignKeyId !== undefined) {
       out.push({ rule, priority: 2, start: a.start + offset, end: a.start + offset + value.length, line: a.line, message: `${rule.title}: literal value for ${quoteKey(a.key)}. ${foreignPairReason(foreignKeyId)}`, value, severity: 'info' })
       continue

@@ -171,10 +171,34 @@ export const secretsCases: CaseTable = {
     invalid: [
       line2(`aws_secret_access_key = "${AWS_SECRET}"`, { severity: 'critical' }),
       {
-        name: "documentation's sample output of a Ceph RGW user: the key id beside it has no AWS prefix, so the pair is not provably AWS's (info)",
+        name: "documentation's sample MinIO pair: the key id under the secret's prefix has no AWS prefix, so the pair is not provably AWS's (info)",
+        path: 'Documentation/object-storage.md',
+        code: `\`\`\`console\nexport MINIO_HOST=minio.storage.svc\nexport MINIO_ACCESS_KEY=${STORE_KEY_ID}\nexport MINIO_SECRET_ACCESS_KEY=${AWS_SECRET}\n\`\`\`\n`,
+        errors: [{ line: 4, severity: 'info', message: /named with the same prefix, lacks AWS's prefix/ }]
+      },
+      {
+        name: "a secret named for AWS beside a key id without AWS's prefix, in documentation: kept (the name says the key is AWS's; rook's object-storage.md)",
         path: 'Documentation/object-storage.md',
         code: `\`\`\`console\nexport AWS_HOST=rgw-my-store.rook-ceph.svc\nexport AWS_ACCESS_KEY_ID=${STORE_KEY_ID}\nexport AWS_SECRET_ACCESS_KEY=${AWS_SECRET}\n\`\`\`\n`,
-        errors: [{ line: 4, severity: 'info', message: /lacks AWS's prefix/ }]
+        errors: [{ line: 4, severity: 'critical' }]
+      },
+      {
+        name: 'an AWS secret beside a MinIO key id in documentation: not its partner, kept',
+        path: 'docs/setup.md',
+        code: `# Setup\n\`\`\`bash\nexport AWS_SECRET_ACCESS_KEY=${AWS_SECRET}\nexport MINIO_ACCESS_KEY=minioadminminioadmin\n\`\`\`\n`,
+        errors: [{ line: 3, severity: 'critical' }]
+      },
+      {
+        name: 'aws_secret_access_key beside a bare access_key in documentation: kept (the secret is named for AWS)',
+        path: 'setup.md',
+        code: `\`\`\`yaml\naccess_key: ${STORE_KEY_ID}\naws_secret_access_key: ${AWS_SECRET}\n\`\`\`\n`,
+        errors: [{ line: 3, severity: 'critical' }]
+      },
+      {
+        name: "a secret key beside a key id of another store's prefix in documentation: not a pair, kept",
+        path: 'docs/setup.md',
+        code: `\`\`\`bash\nexport MINIO_ACCESS_KEY=${STORE_KEY_ID}\nexport BACKUP_SECRET_ACCESS_KEY=${AWS_SECRET}\n\`\`\`\n`,
+        errors: [{ line: 3, severity: 'critical' }]
       },
       {
         name: 'beside both a foreign key id and an AWS one, in documentation: kept (secretlint reports it)',
