@@ -1636,6 +1636,27 @@ export const workflowCases: CaseTable = {
         errors: [{ line: 8, severity: 'medium' }]
       },
       {
+        name: 'pull_request_target, no permissions, an action named for requiring labels given labels and no token: it only checks them, medium',
+        code: 'name: pr\non: pull_request_target\njobs:\n' + job('check', `      - uses: someone/size-check@v2\n      - uses: mheap/github-action-required-labels@v5\n        with:\n          mode: exactly\n          count: 1\n          labels: "semver:patch, semver:minor"\n`),
+        errors: [
+          { line: 8, severity: 'medium' },
+          { line: 9, severity: 'medium', message: /Medium: the job holds no secret, sets no `permissions:`/ }
+        ]
+      },
+      {
+        name: 'no permissions, a label-verifying action handed the job token with labels: it only reads them, medium',
+        code: 'name: ci\non: pull_request\njobs:\n' + job('b', `      - uses: someone/size-check@v2\n      - uses: someone/verify-pr-label-action@${SHA}\n        with:\n          labels: bug\n          github-token: \${{ github.token }}\n`),
+        errors: [{ line: 8, severity: 'medium' }]
+      },
+      {
+        name: 'pull_request_target, no permissions, a labels-manager action given labels and no token: it writes them with the job token, high',
+        code: 'name: pr\non: pull_request_target\njobs:\n' + job('b', `      - uses: someone/size-check@v2\n      - uses: someone/labels-manager@v1\n        with:\n          labels: bug\n`),
+        errors: [
+          { line: 8, severity: 'high', message: /its step `someone\/labels-manager` \(its `labels:` input, with no token input/ },
+          { line: 9, severity: 'high' }
+        ]
+      },
+      {
         name: 'no permissions, labels given to an action not named for labels (a filter, say), with the job token: medium',
         code: 'name: ci\non: pull_request\njobs:\n' + job('b', `      - uses: someone/size-check@v2\n      - uses: someone/issue-finder@${SHA}\n        with:\n          labels: bug\n          token: \${{ github.token }}\n`),
         errors: [{ line: 8, severity: 'medium' }]

@@ -317,17 +317,35 @@ function isJobToken(text: string): boolean {
   return paths.length === 1 && (paths[0] === 'secrets.github_token' || paths[0] === 'github.token')
 }
 
+/** Words of an action's name that make it a gate reading labels or comments, not one writing them. */
+const CHECKING_WORDS = new Set(['required', 'require', 'requires', 'check', 'checker', 'checks', 'verify', 'verifier', 'enforce', 'enforcer', 'has', 'ensure', 'validate', 'validator', 'find', 'get', 'read'])
+/** Words of an action's name, besides `label(s)`, that say it writes labels (`action-add-labels`, `labels-manager`). */
+const LABEL_WRITING_WORDS = new Set(['add', 'set', 'apply', 'remove', 'manager', 'manage', 'sync', 'labeler', 'labeller'])
+
+/**
+ * What the action `repo` (owner/name) is named for writing: labels (`labeler`, `action-add-labels`,
+ * `set-labels`, `labels-manager`), comments (`sticky-comment`), or neither. A name that also says it
+ * checks (`github-action-required-labels`, `verify-pr-label-action`) names a gate that only reads them.
+ */
+function writesByName(repo: string): 'labels' | 'comments' | undefined {
+  const words = (repo.split('/').pop() ?? '').split(/[-_.]/)
+  if (words.some((w) => CHECKING_WORDS.has(w))) return undefined
+  if (words.some((w) => w === 'labeler' || w === 'labeller') || (words.some((w) => w === 'label' || w === 'labels') && words.some((w) => LABEL_WRITING_WORDS.has(w)))) return 'labels'
+  if (words.some((w) => w === 'comment' || w === 'comments')) return 'comments'
+  return undefined
+}
+
 /**
  * Whether an input of the action `repo` asks it to write with its token: add or remove labels
- * (`add-labels`, `remove-labels`, and `labels` of an action named for labels), the `comment` or
- * `body` of an action named for comments, or `create-<object>` of a GitHub object (CREATED_OBJECTS).
- * An empty or `false` value asks nothing.
+ * (`add-labels`, `remove-labels`, and `labels` of an action named for writing labels), the `comment`
+ * or `body` of an action named for comments (see `writesByName`), or `create-<object>` of a GitHub
+ * object (CREATED_OBJECTS). An empty or `false` value asks nothing.
  */
 function writingInput(repo: string, key: string, value: string): boolean {
   if (value.trim() === '' || /^false$/i.test(value.trim())) return false
   if (key === 'add-labels' || key === 'remove-labels') return true
-  if (key === 'labels') return repo.includes('label')
-  if (key === 'comment' || key === 'body') return repo.includes('comment')
+  if (key === 'labels') return writesByName(repo) === 'labels'
+  if (key === 'comment' || key === 'body') return writesByName(repo) === 'comments'
   return key.startsWith('create-') && CREATED_OBJECTS.has(key.slice('create-'.length))
 }
 
@@ -347,7 +365,7 @@ function tokenWritingInput(step: StepModel, repo: string): { key: string; handed
     return undefined
   }
   // Narrow: only actions named for labels or comments, and nothing that could hand them another token.
-  if (!/label|comment/.test(repo)) return undefined
+  if (writesByName(repo) === undefined) return undefined
   if ([...inputs.keys(), ...env.map(([k]) => k)].some((k) => /token/i.test(k)) || values.some(readsCredential)) return undefined
   for (const [key, value] of inputs) if (!key.startsWith('create-') && writingInput(repo, key, value)) return { key, handed: false }
   return undefined
