@@ -629,7 +629,17 @@ export const secretsCases: CaseTable = {
         path: 'src/components/notifications/Matrix.vue',
         code: `<code>curl -d '{"type": "m.login.password", "user": "botusername", "password": "passwordforuser"}' https://home.server/login</code>\n`
       },
-      { name: 'a password for the bot, in words', path: 'config/values.yaml', code: 'bot:\n  adminPassword: passwordforthebot\n' }
+      { name: 'a password for the bot, in words', path: 'config/values.yaml', code: 'bot:\n  adminPassword: passwordforthebot\n' },
+      {
+        name: "a YAML file inside a ConfigMap (application.yml: |): ' #' opens a comment there, so `password: #TODO` holds no value",
+        path: 'k8s/app-config.yaml',
+        code: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\ndata:\n  application.yml: |\n    spring:\n      datasource:\n        username: app\n        password: #TODO\n      redis:\n        password: #fromSecret\n'
+      },
+      {
+        name: 'a block whose key names no file: read as YAML, the # a comment',
+        path: 'k8s/app-config.yaml',
+        code: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  config: |\n    db:\n      password: #Xk9mP2vLq8Rw!\n'
+      }
     ],
     invalid: [
       {
@@ -637,6 +647,12 @@ export const secretsCases: CaseTable = {
         path: 'k8s/app-config.yaml',
         code: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  application.properties: |\n    spring.datasource.username: app\n    spring.datasource.password: #Xk9mP2vLq8Rw!\n',
         errors: [{ line: 8, severity: 'high' }]
+      },
+      {
+        name: 'an INI file inside a ConfigMap: # opens a comment only at the line start, so after the colon it is the value',
+        path: 'k8s/app-config.yaml',
+        code: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  settings.ini: |\n    [database]\n    user: app\n    password: #Xk9mP2vLq8Rw!\n',
+        errors: [{ line: 9, severity: 'high' }]
       },
       {
         name: "the seed data of an app CI starts, under .github/: a test's input, info",

@@ -300,12 +300,12 @@ function parseYamlLine(line: string, index: number): YamlLine | undefined {
   }
 }
 
-function yamlScalar(y: YamlLine, starts: number[], inBlock = false): { value: string; start: number; end: number } | undefined {
+function yamlScalar(y: YamlLine, starts: number[], hashOpensValue = false): { value: string; start: number; end: number } | undefined {
   // `key:  # deprecated`: YAML_KEY took the blanks after the colon, so a rest opening with `#` is a
   // comment (a `#` after whitespace always is), and the key's value, if any, is on the lines below.
-  // Inside a block scalar the line is no YAML (`spring.datasource.password: #Xk9…` of a properties
-  // file in a ConfigMap): there the `#` opens the value.
-  if (!y.rest || /^[|>{[&*]/.test(y.rest) || (!inBlock && y.rest.startsWith('#'))) return undefined
+  // Inside a block scalar holding a properties file (`spring.datasource.password: #Xk9…` in a
+  // ConfigMap's `application.properties: |`) the `#` opens the value (`hashOpensValue`).
+  if (!y.rest || /^[|>{[&*]/.test(y.rest) || (!hashOpensValue && y.rest.startsWith('#'))) return undefined
   const s = readScalar(y.rest, /(?<!\s)\s+#/)
   if (!s) return undefined
   const start = starts[y.index] + y.restOffset + s.offset
@@ -331,15 +331,26 @@ function markScriptBlocks(parsed: ReadonlyArray<YamlLine | undefined>, lines: re
   }
 }
 
-/** The lines inside block scalars (`key: |` and deeper lines): text a YAML parser never reads as mappings. */
-function blockScalarLines(parsed: ReadonlyArray<YamlLine | undefined>, lines: readonly string[]): Set<number> {
-  const out = new Set<number>()
+/**
+ * The lines inside block scalars (`key: |` and deeper lines): text a YAML parser never reads as
+ * mappings. Each maps to the key of its outermost block (`application.properties`), which names
+ * the format of the text.
+ */
+function blockScalarLines(parsed: ReadonlyArray<YamlLine | undefined>, lines: readonly string[]): Map<number, string> {
+  const out = new Map<number, string>()
   for (const y of parsed) {
     if (!y || out.has(y.index) || !BLOCK_SCALAR_HEADER.test(y.rest)) continue
-    for (let j = y.index + 1; j < lines.length && (lines[j].trim() === '' || indentOf(lines[j]) > y.keyIndent); j++) out.add(j)
+    for (let j = y.index + 1; j < lines.length && (lines[j].trim() === '' || indentOf(lines[j]) > y.keyIndent); j++) out.set(j, y.key)
   }
   return out
 }
+
+/**
+ * Files whose comments open only at a line's start, so `key: #x` holds the value `#x`: Java
+ * properties, and INI as Python's configparser and PHP read it by default. Not YAML, TOML or `.env`
+ * (` #` opens a comment there), nor `.cfg` or `.conf`, whose many formats disagree.
+ */
+const HASH_VALUE_FILE = /\.(?:properties|ini)$/i
 
 /** `base64Token,`: a bare name closing an entry, as code writes it after a quoted key. */
 const BARE_NAME_ENTRY = /^[A-Za-z_$][\w$.]{0,200}[,;]$/
@@ -357,10 +368,11 @@ function yamlAssignments(lines: readonly string[], starts: number[], scriptLines
   const scripts = scriptLines ?? new Set<number>()
   markScriptBlocks(parsed, lines, scripts)
   const out: Assignment[] = []
-  let blocks: Set<number> | undefined
+  let blocks: Map<number, string> | undefined
   for (const y of parsed) {
     if (!y) continue
-    const scalar = yamlScalar(y, starts, y.rest.startsWith('#') && (blocks ??= blockScalarLines(parsed, lines)).has(y.index))
+    // Inside a properties file's block a `#` after the colon is part of the value; in YAML's (`application.yml: |`) a comment.
+    const scalar = yamlScalar(y, starts, y.rest.startsWith('#') && HASH_VALUE_FILE.test((blocks ??= blockScalarLines(parsed, lines)).get(y.index) ?? ''))
     // `"token": base64Token,` inside a block scalar is JavaScript or Python. On a YAML line itself (a
     // flow mapping's `"password": Sunshine2024,`) it is YAML, and the value the string `Sunshine2024`.
     const code = scripts.has(y.index) || (y.quotedKey && (blocks ??= blockScalarLines(parsed, lines)).has(y.index) && scalar !== undefined && scalar.start === starts[y.index] + y.restOffset && BARE_NAME_ENTRY.test(scalar.value))
