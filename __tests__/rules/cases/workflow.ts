@@ -943,6 +943,7 @@ export const workflowCases: CaseTable = {
       },
       { name: 'the same for cosign sign-blob', code: printsKey(`printf '%s' "$DEPLOY_KEY" | cosign sign-blob --key cosign.key --output-signature out.sig dist.tar.gz`) },
       { name: 'a pass phrase piped into openssl -passin stdin', code: printsKey('echo "$DEPLOY_KEY" | openssl pkcs12 -export -in cert.pem -inkey key.pem -passin stdin -out out.p12') },
+      { name: 'openssl enc -d with -pass stdin writing the decrypted file with -out', code: printsKey('echo "$DEPLOY_KEY" | openssl enc -d -aes-256-cbc -pbkdf2 -in secrets.env.enc -pass stdin -out secrets.env') },
       { name: 'piped into a --key-file=- option', code: printsKey(`printf '%s' "$DEPLOY_KEY" | gcloud auth activate-service-account --key-file=-`) },
       { name: "a single-quoted '\\x24{{ … }}' is literal text, not an expression", code: push(job('build', "      - run: 'echo key is \\x24{{ secrets.DEPLOY_KEY }}'\n")) }
     ],
@@ -952,6 +953,12 @@ export const workflowCases: CaseTable = {
       { name: 'only stderr redirected', code: printsKey('echo "$DEPLOY_KEY" 2>/dev/null'), errors: [{ line: 10 }] },
       { name: 'cosign verify reads no password from stdin', code: printsKey('echo "$DEPLOY_KEY" | cosign verify --key cosign.pub $IMAGE'), errors: [{ line: 10 }] },
       { name: 'openssl given its pass phrase elsewhere prints what it reads', code: printsKey('echo "$DEPLOY_KEY" | openssl enc -base64 -passin env:PASS'), errors: [{ line: 10 }] },
+      {
+        name: 'openssl enc -d given its pass phrase on stdin but no -out prints the decrypted file to the log',
+        code: printsKey('echo "$DEPLOY_KEY" | openssl enc -d -aes-256-cbc -pbkdf2 -in secrets.env.enc -pass stdin'),
+        errors: [{ line: 10 }]
+      },
+      { name: 'the same with -out - (standard output)', code: printsKey('echo "$DEPLOY_KEY" | openssl enc -d -aes-256-cbc -in secrets.env.enc -pass stdin -out -'), errors: [{ line: 10 }] },
       { name: 'tee prints what it writes', code: printsKey('echo "$DEPLOY_KEY" | tee key.pem'), errors: [{ line: 10 }] },
       { name: 'in a subshell', code: printsKey('( echo "$DEPLOY_KEY" ) && make'), errors: [{ line: 10 }] },
       { name: 'a pipe inside quotes is no pipe', code: printsKey(`printf 'a|%s' "$DEPLOY_KEY"`), errors: [{ line: 10 }] },

@@ -96,8 +96,12 @@ const QUIET_READER_OPTIONS = new Set(['--password-stdin', '--with-token', '--std
  * from standard input (when COSIGN_PASSWORD is unset) and print nothing of it.
  */
 const COSIGN_KEY_COMMANDS = new Set(['sign', 'sign-blob', 'attest', 'attest-blob', 'generate-key-pair', 'import-key-pair'])
-/** `openssl` options naming where a pass phrase comes from; `stdin` and `fd:0` are standard input, read and not echoed. */
+/** `openssl` options naming where a pass phrase comes from; `stdin` and `fd:0` are standard input, read and not echoed (when its output goes to a file). */
 const OPENSSL_PASS_OPTIONS = new Set(['-passin', '-passout', '-pass', '-kfile'])
+/** Whether `option` (`-out`) names a file that is not the log: not `-`, `/dev/stdout`, `/dev/stderr` or `/dev/fd/1`/`2`. */
+function writesToFile(args: readonly string[], option: string): boolean {
+  return args.some((a, i) => a === option && args[i + 1] !== undefined && !/^(?:-|\/dev\/(?:stdout|stderr|fd\/[12]|tty))$/.test(args[i + 1]))
+}
 /** Tools whose `-f -` reads a file (manifests, values) from standard input. */
 const STDIN_FILE_TOOLS = new Set(['kubectl', 'oc', 'helm'])
 const isStdin = (word: string | undefined): boolean => word === '-' || word === '/dev/stdin'
@@ -111,7 +115,8 @@ function readsQuietly(command: string): boolean {
   if (QUIET_READERS.has(program) || args.some((a) => QUIET_READER_OPTIONS.has(a) || (a.startsWith('--') && a.endsWith('-stdin')))) return true
   if (run.elevated && first.words.includes('-S')) return true
   if (program === 'cosign' && COSIGN_KEY_COMMANDS.has(args[0] ?? '')) return true
-  if (program === 'openssl' && args.some((a, i) => OPENSSL_PASS_OPTIONS.has(a) && (args[i + 1] === 'stdin' || args[i + 1] === 'fd:0'))) return true
+  // Only with `-out` to a file: without it openssl prints what it made (`enc -d` the decrypted file) to the log.
+  if (program === 'openssl' && args.some((a, i) => OPENSSL_PASS_OPTIONS.has(a) && (args[i + 1] === 'stdin' || args[i + 1] === 'fd:0')) && writesToFile(args, '-out')) return true
   // A long option given standard input as its file (`--key-file=-`, `--from-file=key=/dev/stdin`, `--passphrase-fd 0`).
   const stdinOption = args.some((a, i) => {
     if (!a.startsWith('--')) return false
