@@ -114,6 +114,30 @@ export const composeCases: CaseTable = {
         errors: [{ line: 5, severity: 'medium' }]
       },
       {
+        name: "another cloud's credential in LocalStack's environment: LocalStack checks no Azure key, but that one may be real, medium",
+        code: 'services:\n  aws:\n    image: localstack/localstack:3\n    environment:\n      AWS_SECRET_ACCESS_KEY: test\n      AZURE_CLIENT_SECRET: admin\n',
+        errors: [
+          { line: 5, severity: 'low', message: /LocalStack, a local AWS emulator/ },
+          { line: 6, severity: 'medium' }
+        ]
+      },
+      {
+        name: "an AWS key in Azurite's environment (registry, tag and digest read by the shared image helper): medium; its own account key low",
+        code: 'services:\n  storage:\n    image: mcr.microsoft.com/azure-storage/azurite:3.31.0@sha256:' + 'a'.repeat(64) + '\n    environment:\n      AZURE_STORAGE_KEY: test\n      AWS_SECRET_ACCESS_KEY: test\n',
+        errors: [
+          { line: 5, severity: 'low', message: /Azurite, a local Azure Storage emulator/ },
+          { line: 6, severity: 'medium' }
+        ]
+      },
+      {
+        name: 'a Google credential given to fake-gcs-server from docker.io: low; an AWS one beside it: medium',
+        code: 'services:\n  gcs:\n    image: docker.io/fsouza/fake-gcs-server:1.49\n    environment:\n      GOOGLE_CLOUD_PASSWORD: secret\n      AWS_SECRET_ACCESS_KEY: test\n',
+        errors: [
+          { line: 5, severity: 'low', message: /fake-gcs-server/ },
+          { line: 6, severity: 'medium' }
+        ]
+      },
+      {
         name: "a demo value of LocalStack's own auth token, a key of its vendor: medium",
         code: 'services:\n  localstack:\n    image: localstack/localstack-pro\n    environment:\n      LOCALSTACK_AUTH_TOKEN: changeme\n',
         errors: [{ line: 5, severity: 'medium' }]

@@ -1,6 +1,6 @@
 /** Checks on dangerous settings of any service: privileges, host mounts and namespaces, published ports, literal secrets, mutable images. */
 import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
-import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, imageBaseName, parseImageRef, mutableImageReason } from '../container-common.js'
+import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, imageBaseName, imageRepository, parseImageRef, mutableImageReason } from '../container-common.js'
 import { nameAsPassword } from '../secrets/keys.js'
 import { R } from './meta.js'
 import { isDevEnvPath, isSamplePath, isTestPath } from '../sample-paths.js'
@@ -353,45 +353,48 @@ export function checkEnvironment(ctx: Context, s: Service): void {
   }
 }
 
-/**
- * Images of local cloud emulators that check no credential of the cloud they emulate, in words
- * for a message: they take any access key (LocalStack, DynamoDB Local, Moto) or none at all
- * (fake-gcs-server). Azurite serves only the storage it keeps on the machine.
- */
-const CLOUD_EMULATORS = new Map([
-  ['localstack/localstack', 'LocalStack, a local AWS emulator'],
-  ['localstack/localstack-pro', 'LocalStack, a local AWS emulator'],
-  ['amazon/dynamodb-local', 'DynamoDB Local, a local emulator'],
-  ['motoserver/moto', 'Moto, a local AWS emulator'],
-  ['mcr.microsoft.com/azure-storage/azurite', 'Azurite, a local Azure Storage emulator'],
-  ['fsouza/fake-gcs-server', 'fake-gcs-server, a local Cloud Storage emulator']
-])
-/** Google's Cloud SDK images: an emulator only when the service runs `gcloud … emulators`, else a real CLI. */
-const CLOUD_SDK_IMAGE = /^(?:gcr\.io\/google\.com\/cloudsdktool|google)\/(?:cloud-sdk|google-cloud-cli)$/
-/**
- * Credential names of the clouds such emulators stand in for (`AWS_SECRET_ACCESS_KEY`,
- * `AZURITE_ACCOUNTS`); a key of the emulator's own vendor (`LOCALSTACK_AUTH_TOKEN`) is not one.
- */
-const EMULATED_CLOUD_ENTRY = /^(?:AWS|AZURE|AZURITE|GOOGLE|GCP|GCLOUD|CLOUDSDK)_/i
+/** The clouds local emulators stand in for. */
+type EmulatedCloud = 'aws' | 'azure' | 'google'
 
 /**
- * The emulator a service runs, in words, when `name` is a credential of the cloud it emulates
- * and the service's image is one of CLOUD_EMULATORS (any tag, Docker Hub prefix or not), or a
- * Cloud SDK image whose command starts an emulator.
+ * Images of local cloud emulators that check no credential of the cloud they emulate, by
+ * repository path (any registry, tag or digest), with words for a message and the cloud: they take
+ * any access key (LocalStack, DynamoDB Local, Moto) or none at all (fake-gcs-server). Azurite
+ * serves only the storage it keeps on the machine.
+ */
+const CLOUD_EMULATORS: ReadonlyMap<string, { what: string; cloud: EmulatedCloud }> = new Map([
+  ['localstack/localstack', { what: 'LocalStack, a local AWS emulator', cloud: 'aws' }],
+  ['localstack/localstack-pro', { what: 'LocalStack, a local AWS emulator', cloud: 'aws' }],
+  ['amazon/dynamodb-local', { what: 'DynamoDB Local, a local emulator', cloud: 'aws' }],
+  ['motoserver/moto', { what: 'Moto, a local AWS emulator', cloud: 'aws' }],
+  ['azure-storage/azurite', { what: 'Azurite, a local Azure Storage emulator', cloud: 'azure' }],
+  ['fsouza/fake-gcs-server', { what: 'fake-gcs-server, a local Cloud Storage emulator', cloud: 'google' }]
+])
+/** Google's Cloud SDK images (repository paths): an emulator only when the service runs `gcloud … emulators`, else a real CLI. */
+const CLOUD_SDK_IMAGE = /^(?:google\.com\/cloudsdktool|google)\/(?:cloud-sdk|google-cloud-cli)$/
+/**
+ * Credential names of each emulated cloud (`AWS_SECRET_ACCESS_KEY`, `AZURE_STORAGE_KEY`,
+ * `AZURITE_ACCOUNTS`, `GOOGLE_APPLICATION_CREDENTIALS`): an emulator checks only its own cloud's
+ * keys, so another cloud's (`AZURE_CLIENT_SECRET` beside LocalStack) may be real. A key of the
+ * emulator's own vendor (`LOCALSTACK_AUTH_TOKEN`) is none of them.
+ */
+const EMULATED_CLOUD_ENTRY: Readonly<Record<EmulatedCloud, RegExp>> = {
+  aws: /^AWS_/i,
+  azure: /^(?:AZURE|AZURITE_)/i,
+  google: /^(?:GOOGLE|GCP|GCLOUD|CLOUDSDK)_/i
+}
+
+/**
+ * The emulator a service runs, in words, when its image is one of CLOUD_EMULATORS, or a Cloud SDK
+ * image whose command starts an emulator, and `name` is a credential of the cloud that one emulates.
  */
 function emulatedCloudOf(ctx: Context, s: Service, name: string): string | undefined {
-  if (!EMULATED_CLOUD_ENTRY.test(name)) return undefined
   const image = scalarString(value(ctx, setting(ctx, s, 'image')))?.trim()
   if (!image || image.includes('$')) return undefined
-  // Without the digest (cut at the first `@`, not by a pattern) and the tag.
-  const at = image.indexOf('@')
-  const repo = (at < 0 ? image : image.slice(0, at))
-    .replace(/:[^/:]*$/, '')
-    .replace(/^(?:docker\.io\/|index\.docker\.io\/)/, '')
-    .toLowerCase()
-  const known = CLOUD_EMULATORS.get(repo)
-  if (known) return known
-  if (!CLOUD_SDK_IMAGE.test(repo)) return undefined
+  const { path } = imageRepository(image)
+  const known = CLOUD_EMULATORS.get(path)
+  if (known) return EMULATED_CLOUD_ENTRY[known.cloud].test(name) ? known.what : undefined
+  if (!CLOUD_SDK_IMAGE.test(path) || !EMULATED_CLOUD_ENTRY.google.test(name)) return undefined
   const command = value(ctx, setting(ctx, s, 'command'))
   const text = isSeq(command) ? command.items.map((i) => scalarString(i) ?? '').join(' ') : (scalarString(command) ?? '')
   return /\bemulators\b/.test(text) ? "a Cloud SDK emulator (its command runs `gcloud … emulators`)" : undefined
