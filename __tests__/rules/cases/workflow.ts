@@ -941,6 +941,7 @@ export const workflowCases: CaseTable = {
         name: 'a key password piped into cosign sign, which reads it from stdin without a terminal and prints nothing of it',
         code: push(job('release', '      - run: echo -n "$COSIGN_PASSWORD" | cosign sign --key /tmp/cosign.key --yes $TAG\n        env:\n          COSIGN_PASSWORD: ${{ secrets.COSIGN_PASSWORD }}\n'))
       },
+      { name: 'cosign verify reading its public key from stdin prints nothing of it', code: printsKey('echo "$DEPLOY_KEY" | cosign verify --key /dev/stdin $IMAGE') },
       { name: 'the same for cosign sign-blob', code: printsKey(`printf '%s' "$DEPLOY_KEY" | cosign sign-blob --key cosign.key --output-signature out.sig dist.tar.gz`) },
       { name: 'a pass phrase piped into openssl -passin stdin', code: printsKey('echo "$DEPLOY_KEY" | openssl pkcs12 -export -in cert.pem -inkey key.pem -passin stdin -out out.p12') },
       { name: 'openssl enc -d with -pass stdin writing the decrypted file with -out', code: printsKey('echo "$DEPLOY_KEY" | openssl enc -d -aes-256-cbc -pbkdf2 -in secrets.env.enc -pass stdin -out secrets.env') },
@@ -952,6 +953,11 @@ export const workflowCases: CaseTable = {
       { name: 'sent to stderr, which is the log too', code: printsKey('echo "$DEPLOY_KEY" >&2'), errors: [{ line: 10 }] },
       { name: 'only stderr redirected', code: printsKey('echo "$DEPLOY_KEY" 2>/dev/null'), errors: [{ line: 10 }] },
       { name: 'cosign verify reads no password from stdin', code: printsKey('echo "$DEPLOY_KEY" | cosign verify --key cosign.pub $IMAGE'), errors: [{ line: 10 }] },
+      {
+        name: "cosign attest reading its predicate from stdin: the piped secret is the attestation, sent to the public log",
+        code: printsKey('echo "$DEPLOY_KEY" | cosign attest --key cosign.key --predicate /dev/stdin $IMAGE'),
+        errors: [{ line: 10 }]
+      },
       { name: 'openssl given its pass phrase elsewhere prints what it reads', code: printsKey('echo "$DEPLOY_KEY" | openssl enc -base64 -passin env:PASS'), errors: [{ line: 10 }] },
       {
         name: 'openssl enc -d given its pass phrase on stdin but no -out prints the decrypted file to the log',

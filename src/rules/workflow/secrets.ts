@@ -114,7 +114,11 @@ function readsQuietly(command: string): boolean {
   // `--password-stdin`, `--with-token`, and any `--…-stdin` switch (`jf c add --access-token-stdin`).
   if (QUIET_READERS.has(program) || args.some((a) => QUIET_READER_OPTIONS.has(a) || (a.startsWith('--') && a.endsWith('-stdin')))) return true
   if (run.elevated && first.words.includes('-S')) return true
-  if (program === 'cosign' && COSIGN_KEY_COMMANDS.has(args[0] ?? '')) return true
+  if (program === 'cosign') {
+    // An attestation's predicate read from standard input is what goes to the public transparency log.
+    if (args.some((a, i) => (a === '--predicate' && isStdin(args[i + 1])) || (a.startsWith('--predicate=') && isStdin(a.slice('--predicate='.length))))) return false
+    if (COSIGN_KEY_COMMANDS.has(args[0] ?? '')) return true
+  }
   // Only with `-out` to a file: without it openssl prints what it made (`enc -d` the decrypted file) to the log.
   if (program === 'openssl' && args.some((a, i) => OPENSSL_PASS_OPTIONS.has(a) && (args[i + 1] === 'stdin' || args[i + 1] === 'fd:0')) && writesToFile(args, '-out')) return true
   // A long option given standard input as its file (`--key-file=-`, `--from-file=key=/dev/stdin`, `--passphrase-fd 0`).
