@@ -101,7 +101,7 @@ export const composeCases: CaseTable = {
         name: 'a dummy AWS key in the environment of LocalStack, an emulator that accepts any key: low, saying why',
         path: 'rtcstats/localstack/localstack.yml',
         code: 'services:\n  localstack:\n    image: localstack/localstack\n    environment:\n      - SERVICES=s3,dynamodb\n      - AWS_ACCESS_KEY_ID=dummy\n      - AWS_SECRET_ACCESS_KEY=dummy\n',
-        errors: [{ line: 7, severity: 'low', message: /LocalStack, a local AWS emulator, which accepts any key: the value protects nothing \(low\)$/ }]
+        errors: [{ line: 7, severity: 'low', message: /LocalStack, a local AWS emulator, which holds only what it keeps on this machine: the value guards no account of the cloud \(low\)$/ }]
       },
       {
         name: 'a Cloud SDK image running a datastore emulator: low',

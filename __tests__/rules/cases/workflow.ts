@@ -958,6 +958,12 @@ export const workflowCases: CaseTable = {
         code: printsKey('echo "$DEPLOY_KEY" | cosign attest --key cosign.key --predicate /dev/stdin $IMAGE'),
         errors: [{ line: 10 }]
       },
+      ...[
+        ['-out s.env -out /dev/stdout', 'the last -out, which openssl keeps, is the log'],
+        ['-out /proc/self/fd/1', 'standard output by its /proc name'],
+        ['-out "$GITHUB_STEP_SUMMARY"', 'the job summary']
+      ].map(([out, why]) => ({ name: `openssl enc -d writing the decrypted file to ${why}`, code: printsKey(`echo "$DEPLOY_KEY" | openssl enc -d -aes-256-cbc -in s.enc -pass stdin ${out}`), errors: [{ line: 10 }] })),
+      ...['/dev/fd/0', '/proc/self/fd/0'].map((stdin) => ({ name: `cosign attest reading its predicate from ${stdin}`, code: printsKey(`echo "$DEPLOY_KEY" | cosign attest --key cosign.key --predicate ${stdin} $IMAGE`), errors: [{ line: 10 }] })),
       { name: 'openssl given its pass phrase elsewhere prints what it reads', code: printsKey('echo "$DEPLOY_KEY" | openssl enc -base64 -passin env:PASS'), errors: [{ line: 10 }] },
       {
         name: 'openssl enc -d given its pass phrase on stdin but no -out prints the decrypted file to the log',
@@ -1661,6 +1667,17 @@ export const workflowCases: CaseTable = {
         code: 'name: ci\non: pull_request\njobs:\n' + job('b', `      - uses: someone/size-check@v2\n      - uses: someone/verify-pr-label-action@${SHA}\n        with:\n          labels: bug\n          github-token: \${{ github.token }}\n`),
         errors: [{ line: 8, severity: 'medium' }]
       },
+      ...[
+        ['someone/auto-label@v1', 'labels', 'bug'],
+        ['someone/pr-labels-action@v1', 'labels', 'bug'],
+        ['someone/check-and-add-labels@v1', 'labels', 'bug'],
+        ['edumserrano/find-create-or-update-comment@v1', 'body', 'Thanks'],
+        ['exercism/pr-commenter-action@v1', 'body', 'Thanks']
+      ].map(([uses, key, value]) => ({
+        name: `pull_request_target, no permissions, ${uses} given ${key} and no token: named for writing them (a checking word beside a writing one too), high`,
+        code: 'name: pr\non: pull_request_target\njobs:\n' + job('b', `      - uses: someone/size-check@v2\n      - uses: ${uses}\n        with:\n          ${key}: ${value}\n`),
+        errors: [{ line: 8, severity: 'high' as const }, { line: 9, severity: 'high' as const }]
+      })),
       {
         name: 'pull_request_target, no permissions, a labels-manager action given labels and no token: it writes them with the job token, high',
         code: 'name: pr\non: pull_request_target\njobs:\n' + job('b', `      - uses: someone/size-check@v2\n      - uses: someone/labels-manager@v1\n        with:\n          labels: bug\n`),

@@ -333,7 +333,7 @@ export function checkEnvironment(ctx: Context, s: Service): void {
     const emulator = why ? emulatedCloudOf(ctx, s, e.name) : undefined
     if (why && emulator) {
       // The emulator accepts any such key: the value guards no account, only what runs on the machine.
-      emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` ${what} a demo value (${why}), but the service is ${emulator}, which accepts any key: the value protects nothing (low)`, { severity: 'low' })
+      emit(ctx, R.defaultCredential, e.line, `service \`${s.name}\` ${what} a demo value (${why}), but the service is ${emulator}, which holds only what it keeps on this machine: the value guards no account of the cloud (low)`, { severity: 'low' })
     } else if (why) {
       const local = localEvidence(ctx)
       const where = local

@@ -319,19 +319,23 @@ function isJobToken(text: string): boolean {
 
 /** Words of an action's name that make it a gate reading labels or comments, not one writing them. */
 const CHECKING_WORDS = new Set(['required', 'require', 'requires', 'check', 'checker', 'checks', 'verify', 'verifier', 'enforce', 'enforcer', 'has', 'ensure', 'validate', 'validator', 'find', 'get', 'read'])
-/** Words of an action's name, besides `label(s)`, that say it writes labels (`action-add-labels`, `labels-manager`). */
-const LABEL_WRITING_WORDS = new Set(['add', 'set', 'apply', 'remove', 'manager', 'manage', 'sync', 'labeler', 'labeller'])
+
+/** Words of an action's name that say it writes whatever else it says (`find-create-or-update-comment`, `check-and-add-labels`). */
+const WRITING_WORDS = new Set(['add', 'create', 'update', 'set', 'apply', 'remove', 'post', 'upsert', 'sticky', 'labeler', 'labeller', 'commenter'])
 
 /**
  * What the action `repo` (owner/name) is named for writing: labels (`labeler`, `action-add-labels`,
- * `set-labels`, `labels-manager`), comments (`sticky-comment`), or neither. A name that also says it
- * checks (`github-action-required-labels`, `verify-pr-label-action`) names a gate that only reads them.
+ * `auto-label`, `labels-manager`), comments (`sticky-comment`, `pr-commenter-action`), or neither. A
+ * name that says it checks (`github-action-required-labels`, `verify-pr-label-action`) names a gate
+ * that only reads them, unless it also says it writes (`check-and-add-labels`,
+ * `find-create-or-update-comment`).
  */
 function writesByName(repo: string): 'labels' | 'comments' | undefined {
-  const words = (repo.split('/').pop() ?? '').split(/[-_.]/)
-  if (words.some((w) => CHECKING_WORDS.has(w))) return undefined
-  if (words.some((w) => w === 'labeler' || w === 'labeller') || (words.some((w) => w === 'label' || w === 'labels') && words.some((w) => LABEL_WRITING_WORDS.has(w)))) return 'labels'
-  if (words.some((w) => w === 'comment' || w === 'comments')) return 'comments'
+  const name = (repo.split('/').pop() ?? '').toLowerCase()
+  const words = name.split(/[-_.]/)
+  if (words.some((w) => CHECKING_WORDS.has(w)) && !words.some((w) => WRITING_WORDS.has(w))) return undefined
+  if (name.includes('label')) return 'labels'
+  if (name.includes('comment')) return 'comments'
   return undefined
 }
 

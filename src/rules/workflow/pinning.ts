@@ -344,8 +344,9 @@ function checkImage(ctx: CheckContext, node: Node | undefined, where: string): F
  * read anywhere else it counts as any secret.
  */
 const UPLOAD_TOKEN_ACTIONS = new Map([['codecov/codecov-action', { input: 'token', env: 'CODECOV_TOKEN' }]])
-/** A value that is one secret named for Codecov (`secrets.CODECOV_TOKEN`) and nothing else: another secret handed to the action is still that secret. */
+/** A value that is one secret and nothing else. */
 const ONE_SECRET = /^\$\{\{\s*secrets\.[A-Za-z_][\w-]*\s*\}\}$/
+/** A secret named for Codecov (`secrets.CODECOV_TOKEN`): another secret handed to the action is still that secret. */
 const NAMED_FOR_UPLOAD = /codecov/i
 
 /**

@@ -98,13 +98,19 @@ const QUIET_READER_OPTIONS = new Set(['--password-stdin', '--with-token', '--std
 const COSIGN_KEY_COMMANDS = new Set(['sign', 'sign-blob', 'attest', 'attest-blob', 'generate-key-pair', 'import-key-pair'])
 /** `openssl` options naming where a pass phrase comes from; `stdin` and `fd:0` are standard input, read and not echoed (when its output goes to a file). */
 const OPENSSL_PASS_OPTIONS = new Set(['-passin', '-passout', '-pass', '-kfile'])
-/** Whether `option` (`-out`) names a file that is not the log: not `-`, `/dev/stdout`, `/dev/stderr` or `/dev/fd/1`/`2`. */
+/**
+ * Whether `option` (`-out`) names a file that is not the log: its last use (the one openssl keeps)
+ * is not `-`, standard output or error (`/dev/stdout`, `/dev/fd/1`, `/proc/self/fd/2`…), the
+ * terminal, or the job summary (`$GITHUB_STEP_SUMMARY`, which the run page shows).
+ */
 function writesToFile(args: readonly string[], option: string): boolean {
-  return args.some((a, i) => a === option && args[i + 1] !== undefined && !/^(?:-|\/dev\/(?:stdout|stderr|fd\/[12]|tty))$/.test(args[i + 1]))
+  const at = args.lastIndexOf(option)
+  const target = at >= 0 ? args[at + 1] : undefined
+  return target !== undefined && !/^(?:-|\/dev\/(?:stdout|stderr|fd\/[12]|tty)|\/proc\/self\/fd\/[12])$/.test(target) && !target.includes('GITHUB_STEP_SUMMARY')
 }
 /** Tools whose `-f -` reads a file (manifests, values) from standard input. */
 const STDIN_FILE_TOOLS = new Set(['kubectl', 'oc', 'helm'])
-const isStdin = (word: string | undefined): boolean => word === '-' || word === '/dev/stdin'
+const isStdin = (word: string | undefined): boolean => word !== undefined && /^(?:-|\/dev\/stdin|\/dev\/fd\/0|\/proc\/self\/fd\/0)$/.test(word)
 
 function readsQuietly(command: string): boolean {
   const [first] = splitShellCommands(command)
