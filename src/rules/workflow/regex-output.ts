@@ -31,31 +31,31 @@ export function regexOutputIsWord(step: StepModel, output: string): boolean {
   return source !== undefined && onlyWordCharacters(source)
 }
 
+/** The indexes of the parentheses of `regex` from `from` on that open or close a group: not escaped, not in a class. */
+function* groupParens(regex: string, from = 0): Generator<number> {
+  let inClass = false
+  for (let i = from; i < regex.length; i++) {
+    const c = regex[i]
+    if (c === '\\') i++
+    else if (inClass) inClass = c !== ']'
+    else if (c === '[') inClass = true
+    else if (c === '(' || c === ')') yield i
+  }
+}
+
 /** The text of capture group `n` (1-based) of `regex`, without its parentheses, or undefined when there is none. */
 function captureSource(regex: string, n: number): string | undefined {
   let count = 0
-  let inClass = false
-  for (let i = 0; i < regex.length; i++) {
-    const c = regex[i]
-    if (c === '\\') {
-      i++
-      continue
-    }
-    if (inClass) {
-      if (c === ']') inClass = false
-      continue
-    }
-    if (c === '[') inClass = true
-    else if (c === '(') {
-      const rest = regex.slice(i + 1, i + 4)
-      // `(?:`, lookarounds `(?=`, `(?!`, `(?<=`, `(?<!` capture nothing; `(?<name>` does.
-      const capturing = !rest.startsWith('?') || (rest.startsWith('?<') && rest[2] !== '=' && rest[2] !== '!')
-      if (capturing && ++count === n) {
-        const end = closingParen(regex, i)
-        if (end === undefined) return undefined
-        const body = regex.slice(i + 1, end)
-        return body.startsWith('?<') ? body.slice(body.indexOf('>') + 1) : body
-      }
+  for (const i of groupParens(regex)) {
+    if (regex[i] !== '(') continue
+    const rest = regex.slice(i + 1, i + 4)
+    // `(?:`, lookarounds `(?=`, `(?!`, `(?<=`, `(?<!` capture nothing; `(?<name>` does.
+    const capturing = !rest.startsWith('?') || (rest.startsWith('?<') && rest[2] !== '=' && rest[2] !== '!')
+    if (capturing && ++count === n) {
+      const end = closingParen(regex, i)
+      if (end === undefined) return undefined
+      const body = regex.slice(i + 1, end)
+      return body.startsWith('?<') ? body.slice(body.indexOf('>') + 1) : body
     }
   }
   return undefined
@@ -64,20 +64,9 @@ function captureSource(regex: string, n: number): string | undefined {
 /** The index of the `)` closing the group opened at `open`. */
 function closingParen(regex: string, open: number): number | undefined {
   let depth = 0
-  let inClass = false
-  for (let i = open; i < regex.length; i++) {
-    const c = regex[i]
-    if (c === '\\') {
-      i++
-      continue
-    }
-    if (inClass) {
-      if (c === ']') inClass = false
-      continue
-    }
-    if (c === '[') inClass = true
-    else if (c === '(') depth++
-    else if (c === ')' && --depth === 0) return i
+  for (const i of groupParens(regex, open)) {
+    depth += regex[i] === '(' ? 1 : -1
+    if (depth === 0) return i
   }
   return undefined
 }
