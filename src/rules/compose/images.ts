@@ -3,13 +3,12 @@
  * image a service runs is certainly built by one of them, and that one declares a HEALTHCHECK
  * (which Compose uses when the service sets none).
  */
-import { posix } from 'node:path'
 import type { SourceFile } from '../../types.js'
 import { imageRepository } from '../container-common.js'
 import { declaresHealthcheck } from '../dockerfile/stages.js'
 import { isMap, scalarString } from '../parse/yaml.js'
 import { resolve, setting, value, pairIn, type Context, type Service } from './services.js'
-import { folderOf } from '../../util/paths.js'
+import { folderOf, joinPath } from '../../util/paths.js'
 
 /** The Dockerfiles of the analysed file list by path; each read for a HEALTHCHECK at most once. */
 export class Dockerfiles {
@@ -31,14 +30,6 @@ export class Dockerfiles {
   }
 }
 
-
-/** `folder` joined with a relative path, `.` and `..` resolved; undefined for an absolute path, a URL or one leaving the tree. */
-function joinPath(folder: string, relative: string): string | undefined {
-  if (relative.startsWith('/') || relative.includes('://') || relative.includes('$')) return undefined
-  const joined = posix.normalize(posix.join(folder || '.', relative)).replace(/\/$/, '')
-  if (joined === '..' || joined.startsWith('../')) return undefined
-  return joined === '.' ? '' : joined
-}
 
 /** The Dockerfile a service's `build` names (`build: dir` or `build: {context, dockerfile}`), as a path of the tree. */
 function builtFrom(ctx: Context, s: Service): string | undefined {

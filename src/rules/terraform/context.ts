@@ -10,7 +10,7 @@ import { describeResolution, type Resolution, type TfProject, type TfProjects } 
 import { majorOf, registryModuleFor, type RegistryModule } from './registry-modules.js'
 import { setOwn } from '../../util/lookup-table.js'
 import { escapeRegExp } from '../../util/regex.js'
-import { folderOf } from '../../util/paths.js'
+import { folderOf, joinPath } from '../../util/paths.js'
 
 /** One check: walks the file once and may report under any of its rules. */
 export type TfCheck = Check<TfContext>
@@ -315,16 +315,7 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
 
 /** The folder a local module source (`./x`, `../x`) names, relative to the run's root; `undefined` for other sources or one leaving the root. */
 export function localFolder(fromDir: string, source: string): string | undefined {
-  if (!/^\.\.?\//.test(source)) return undefined
-  const parts = fromDir ? fromDir.split('/') : []
-  for (const part of source.split('/')) {
-    if (part === '' || part === '.') continue
-    if (part === '..') {
-      if (!parts.length) return undefined
-      parts.pop()
-    } else parts.push(part)
-  }
-  return parts.join('/')
+  return /^\.\.?\//.test(source) ? joinPath(fromDir, source) : undefined
 }
 
 // ── Small helpers shared by the rule files ───────────────────────────────────────────────────

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-6SIGN6DH.js";import"./chunk-G6ZATCLC.js";import"./chunk-UGZNPN2E.js";import"./chunk-FM7N5NCH.js";import"./chunk-K6AKDVDF.js";import"./chunk-RIRC7HRV.js";import"./chunk-3JTHR3MG.js";import"./chunk-6MZSDLQR.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-FPHGPMDT.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
