@@ -17,8 +17,7 @@ import { Worker } from 'node:worker_threads'
 import type { AnalysisResult, SourceFile } from '../types.js'
 import { deploymentUnits } from './k8s/folder.js'
 import type { RunInfo } from './language.js'
-import { folderOf } from '../util/paths.js'
-import { localFolder } from './terraform/context.js'
+import { folderOf, localFolder } from '../util/paths.js'
 
 /**
  * Inputs smaller than this stay in one thread. A worker costs about 1 s of CPU before it pays:

@@ -14,3 +14,8 @@ export function joinPath(folder: string, relative: string): string | undefined {
   if (joined === '..' || joined.startsWith('../')) return undefined
   return joined === '.' ? '' : joined
 }
+
+/** The folder a local source (`./x`, `../x`, as Terraform's module `source`) names from `fromDir`; undefined for other sources or one leaving the tree. */
+export function localFolder(fromDir: string, source: string): string | undefined {
+  return /^\.\.?\//.test(source) ? joinPath(fromDir, source) : undefined
+}

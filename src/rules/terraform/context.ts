@@ -10,7 +10,7 @@ import { describeResolution, type Resolution, type TfProject, type TfProjects } 
 import { majorOf, registryModuleFor, type RegistryModule } from './registry-modules.js'
 import { setOwn } from '../../util/lookup-table.js'
 import { escapeRegExp } from '../../util/regex.js'
-import { folderOf, joinPath } from '../../util/paths.js'
+import { folderOf, localFolder } from '../../util/paths.js'
 
 /** One check: walks the file once and may report under any of its rules. */
 export type TfCheck = Check<TfContext>
@@ -311,11 +311,6 @@ export function createContext(source: ContextSource, findings: Finding[]): TfCon
       findings.push(source.report(meta, line, text, { endLine: options?.endLine, suggestion, remediation: options?.remediation, via: via || undefined, severity: options?.severity }))
     }
   }
-}
-
-/** The folder a local module source (`./x`, `../x`) names, relative to the run's root; `undefined` for other sources or one leaving the root. */
-export function localFolder(fromDir: string, source: string): string | undefined {
-  return /^\.\.?\//.test(source) ? joinPath(fromDir, source) : undefined
 }
 
 // ── Small helpers shared by the rule files ───────────────────────────────────────────────────

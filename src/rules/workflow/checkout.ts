@@ -5,7 +5,7 @@
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node, type YAMLMap } from '../parse/yaml.js'
 import { actionRepo, expressionsUnder, getCaseless, jobTextSome, scalarText, type CheckContext } from './context.js'
-import { contextPaths, findExpressions, readsSecretBeyondToken } from './expressions.js'
+import { contextPaths, findExpressions, isJobToken, JOB_TOKEN, readsSecretBeyondToken } from './expressions.js'
 import { isForkGuarded, type ForkEvent } from './fork-guard.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
@@ -87,9 +87,6 @@ export function checksOutHead(ctx: CheckContext, job: JobModel): boolean {
   return job.steps.some((s) => headCheckoutLine(ctx, s, laterMoves) !== undefined)
 }
 
-/** The job's own token, as context paths read it (`${{ secrets.GITHUB_TOKEN }}`, `${{ github.token }}`). */
-const JOB_TOKEN = new Set(['secrets.github_token', 'github.token'])
-
 /**
  * First line inside a node where an expression (escaped ones too) reads `secrets.*`, or undefined.
  * With `tokenHeld` (the job's token already sits where the pull request's code reads it), a node
@@ -104,15 +101,6 @@ function secretLine(ctx: CheckContext, node: Node | YAMLMap | undefined, tokenHe
   return reads[0]?.line
 }
 
-/** A `with:` value that is one expression reading the job's token and nothing else (`${{ github.token }}`), as GitHub decodes it. */
-function isJobToken(node: unknown): boolean {
-  const value = scalarString(node)?.trim() ?? ''
-  const spans = findExpressions(value)
-  if (spans.length !== 1 || spans[0].start !== 0 || spans[0].end !== value.length) return false
-  const paths = contextPaths(spans[0].body)
-  return paths.length > 0 && paths.every((p) => JOB_TOKEN.has(p))
-}
-
 /**
  * Whether a step is an `actions/checkout` that leaves the job's own token for its clone's git (in
  * the git config, or a file it includes), where any later code of the job reads it: no other
@@ -124,7 +112,7 @@ function keepsJobToken(step: StepModel): boolean {
   if (actionRepo(step.uses) !== 'actions/checkout') return false
   const input = (name: string): Node | undefined => getCaseless(step.with, name)
   const token = input('token')
-  if (token !== undefined && !isJobToken(token)) return false
+  if (token !== undefined && !isJobToken(scalarString(token) ?? '')) return false
   if (input('ssh-key') !== undefined) return false
   const persist = input('persist-credentials')
   if (persist === undefined) return true

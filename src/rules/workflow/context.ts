@@ -180,9 +180,9 @@ export function scalarsUnder(node: unknown, out: string[] = [], skip?: ReadonlyS
   return out
 }
 
-/** Whether some scalar of the workflow's env or of the job passes `test` (a secret read, say). */
-export function jobTextSome(ctx: CheckContext, job: JobModel, test: (text: string) => boolean): boolean {
-  return [ctx.wf.env, job.node].some((n) => n !== undefined && scalarsUnder(n).some(test))
+/** Whether some scalar of the workflow's env or of the job (but those under `skip`) passes `test` (a secret read, say). */
+export function jobTextSome(ctx: CheckContext, job: JobModel, test: (text: string) => boolean, skip?: ReadonlySet<unknown>): boolean {
+  return [ctx.wf.env, job.node].some((n) => n !== undefined && scalarsUnder(n, [], skip).some(test))
 }
 
 /** Whether the workflow runs on some of these triggers and on no other. */

@@ -5,7 +5,7 @@
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node, type Pair } from '../parse/yaml.js'
 import { actionRepo, dependentsOf, jobTextSome, scalarsUnder, tokenIsReadOnly, type CheckContext } from './context.js'
-import { contextPaths, findExpressions, readsSecretBeyondToken } from './expressions.js'
+import { contextPaths, findExpressions, isJobToken, readsSecretBeyondToken } from './expressions.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
 import { invocationOf, positionals, splitShellCommands } from '../parse/shell-words.js'
@@ -307,15 +307,6 @@ const GH_PR_WRITES = new Set(['comment', 'merge', 'edit'])
 
 /** GitHub objects a `create-<object>` input of an action makes with the token it is given. */
 const CREATED_OBJECTS = new Set(['release', 'tag', 'branch', 'comment', 'issue', 'pull-request', 'pr', 'label', 'discussion', 'commit'])
-
-/** Whether text is the job token and nothing else: `${{ secrets.GITHUB_TOKEN }}` or `${{ github.token }}`. */
-function isJobToken(text: string): boolean {
-  const value = text.trim()
-  const [only, ...more] = findExpressions(value)
-  if (!only || more.length > 0 || only.start !== 0 || only.end !== value.length) return false
-  const paths = contextPaths(only.body)
-  return paths.length === 1 && (paths[0] === 'secrets.github_token' || paths[0] === 'github.token')
-}
 
 /** Words of an action's name that make it a gate reading labels or comments, not one writing them. */
 const CHECKING_WORDS = new Set(['required', 'require', 'requires', 'check', 'checker', 'checks', 'verify', 'verifier', 'enforce', 'enforcer', 'has', 'ensure', 'validate', 'validator', 'find', 'get', 'read'])

@@ -205,3 +205,15 @@ export function readsSecretBeyondToken(text: string): boolean {
 export function readsSecret(text: string, orToken = false): boolean {
   return findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.') || (orToken && p === 'github.token')))
 }
+
+/** The job token's context paths: `secrets.GITHUB_TOKEN` and `github.token` are one token. */
+export const JOB_TOKEN = new Set(['secrets.github_token', 'github.token'])
+
+/** Whether text is one expression reading the job's token and nothing else (`${{ github.token }}`), as GitHub decodes it. */
+export function isJobToken(text: string): boolean {
+  const value = text.trim()
+  const spans = findExpressions(value)
+  if (spans.length !== 1 || spans[0].start !== 0 || spans[0].end !== value.length) return false
+  const paths = contextPaths(spans[0].body)
+  return paths.length > 0 && paths.every((p) => JOB_TOKEN.has(p))
+}

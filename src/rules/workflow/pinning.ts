@@ -367,7 +367,7 @@ function uploadTokensOnly(ctx: CheckContext, job: JobModel): string[] | undefine
       actions.add(repo)
     }
   }
-  if ([ctx.wf.env, job.node].some((n) => n !== undefined && scalarsUnder(n, [], skip).some(readsSecretBeyondToken))) return undefined
+  if (jobTextSome(ctx, job, readsSecretBeyondToken, skip)) return undefined
   return [...actions]
 }
 

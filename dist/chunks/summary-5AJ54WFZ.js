@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-DQCNSAUQ.js";import"./chunk-LHTT26EM.js";import"./chunk-NDUGYMIX.js";import"./chunk-FM7N5NCH.js";import"./chunk-6KAI35HF.js";import"./chunk-4R6DZ3IL.js";import"./chunk-AIJQQZBX.js";import"./chunk-6MZSDLQR.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-FPHGPMDT.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
