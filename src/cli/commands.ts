@@ -7,10 +7,11 @@
 import { existsSync, statSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
-import type { Finding, Persona, ReviewResult, Severity } from '../types.js'
+import type { FileNote, Finding, Persona, ReviewResult, Severity } from '../types.js'
 import { FAIL_ON, meetsFailOn, list, type FailOn } from '../config.js'
 import { listFiles, readTree } from '../changes/tree.js'
 import { analyzeFiles, ALL_RULES, prepareAnalysis } from '../rules/index.js'
+import type { ResultCache } from '../rules/result-cache.js'
 import { countedFindings } from '../checklist/verdict.js'
 import { sarifText } from '../render/sarif.js'
 import { renderScanMarkdown, reviewJson } from '../render/report.js'
@@ -94,14 +95,16 @@ export async function scanCommand(args: string[], v: Values, io: CliIo): Promise
   // The repository's own actions are not third-party code: only the workflow rules ask, so a tree
   // without workflows runs no `git`.
   const repository = tree.files.some((f) => f.kind === 'workflow') ? await (await import('../changes/git.js')).repositoryOfFolder(root, process.env) : undefined
-  const analysis = await analyzeFiles([...tree.files, ...imports.contextFiles], { helm: { renderedDir }, repository })
+  const cache = await resultCacheFor(v, root, io)
+  const analysis = await analyzeFiles([...tree.files, ...imports.contextFiles], { helm: { renderedDir }, repository, cache: cache?.cache })
+  const cacheNotes = await cache?.close()
   const applied = applySettings(withImports(analysis.findings, imports, ALL_RULES), { settings, baseline, files: tree.files, secrets: analysis.secrets })
   const ms = Math.round(performance.now() - started)
-  const notes = [...tree.notes, ...analysis.notes, ...imports.notes]
+  const notes = [...tree.notes, ...analysis.notes, ...imports.notes, ...(cacheNotes ?? [])]
   const secrets = analysis.secrets
   for (const n of notes) io.stderr(`note: ${redact(n.message, secrets)}\n`)
   if (fmt === 'json') {
-    const out = { findings: applied.findings, suppressed: applied.suppressed, files: tree.listed, notes, stats: { files: tree.listed.length, ms }, ...(imports.cost ? { cost: costJson(imports.cost) } : {}) }
+    const out = { findings: applied.findings, suppressed: applied.suppressed, files: tree.listed, notes, stats: { files: tree.listed.length, ms, ...(cache?.cache ? { cache: { groups: cache.cache.stats.groups, hits: cache.cache.stats.hits } } : {}) }, ...(imports.cost ? { cost: costJson(imports.cost) } : {}) }
     writeLine(io, redactedJson(out, secrets, 2))
   } else if (fmt === 'sarif') {
     writeLine(io, sarifText([...applied.findings, ...applied.suppressed], { version: VERSION, rules: [...ALL_RULES, ...SETTINGS_RULES] }, secrets))
@@ -111,6 +114,35 @@ export async function scanCommand(args: string[], v: Values, io: CliIo): Promise
     io.stdout(redact(renderScanMarkdown(applied.findings, tree.listed, notes) + tail + cost, secrets) + '\n')
   }
   return exitFor(applied.findings, settings.failOn)
+}
+
+/**
+ * The result cache a scan asked for (`--cache`, `--cache-location`), and `close`, which saves it and
+ * gives what went wrong as notes: a cache that cannot be used or written only costs time.
+ */
+async function resultCacheFor(v: Values, root: string, io: CliIo): Promise<{ cache?: ResultCache; close: () => Promise<FileNote[]> } | undefined> {
+  if (!v.cache && v['cache-location'] === undefined) return undefined
+  const { defaultCacheFile, openResultCache, userResultCacheDir } = await import('../rules/result-cache.js')
+  const file = v['cache-location'] ? resolve(io.cwd, v['cache-location']) : defaultCacheFile(root, io.env)
+  const note = (message: string): FileNote => ({ path: '.', reason: 'error', message })
+  let cache: ResultCache
+  try {
+    cache = await openResultCache(file, userResultCacheDir(io.env))
+  } catch (e) {
+    return { close: async () => [note(`the result cache was not used: ${(e as Error).message}`)] }
+  }
+  return {
+    cache,
+    close: async () => {
+      const notes = cache.problem ? [note(cache.problem)] : []
+      try {
+        await cache.save()
+      } catch (e) {
+        notes.push(note(`${file}: the result cache could not be written (${(e as Error).message})`))
+      }
+      return notes
+    }
+  }
 }
 
 /**

@@ -38,6 +38,8 @@ export const FLAGS = {
   'import-sarif': { type: 'string', multiple: true, verbs: ['scan', 'review'], value: 'FILE', help: "another tool's SARIF (checkov, trivy, KICS, tfsec, hadolint, zizmor, cfn-lint, cfn-guard, cfn_nag, Semgrep); repeatable, globs allowed" },
   'terraform-plan': { type: 'string', verbs: ['scan', 'review'], value: 'FILE', help: '`terraform show -json` of a saved plan: replaced or destroyed stateful resources become findings' },
   infracost: { type: 'string', verbs: ['scan', 'review', 'audit'], value: 'FILE', help: '`infracost breakdown|diff --format json`: the monthly cost and its change' },
+  cache: { type: 'boolean', verbs: ['scan'], help: "keep each folder's results in the user's cache folder and analyse only what changed since the last scan" },
+  'cache-location': { type: 'string', verbs: ['scan'], value: 'FILE', help: 'the result cache file (implies --cache); default: one per scanned folder under ~/.cache/preflight/results' },
   'shard-index': { type: 'string', verbs: ['audit'], value: 'I', help: "this job's shard, 0-based" },
   'shard-total': { type: 'string', verbs: ['audit'], value: 'N', help: 'how many shards split the file set' },
   out: { type: 'string', verbs: ['baseline'], value: 'FILE', help: 'where the baseline goes (default .github/preflight-baseline.json in --repo)' }

@@ -15,6 +15,7 @@ import { API_EXAMPLE, apiExampleLines, forTestPath, isTestPath } from './sample-
 import { analyzeCharts, lowerOffByDefault, type HelmOptions } from './helm/index.js'
 import { ParseError } from './parse/yaml.js'
 import { analyzeInPool, threadsFor } from './pool.js'
+import type { ResultCache } from './result-cache.js'
 import type { RunInfo } from './language.js'
 import { LANGUAGES, languageOf } from './registry.js'
 import { reporterFor } from './rule.js'
@@ -188,6 +189,8 @@ export interface AnalyzeOptions {
   helm?: HelmOptions
   /** `owner/name` of the repository the files belong to, when known (its own actions are not third-party code). */
   repository?: string
+  /** Results of earlier runs (./result-cache.ts): only the context groups it does not hold are analysed, and it is saved. */
+  cache?: ResultCache
 }
 
 /**
@@ -214,17 +217,21 @@ async function analyzeFileList(files: SourceFile[], options: AnalyzeOptions): Pr
   })
   const results: AnalysisResult[] = new Array(files.length)
   const rest = files.map((_, i) => i).filter((i) => !large[i])
-  const threads = threadsFor(rest.map((i) => files[i]), options.threads ?? envNumber('PREFLIGHT_THREADS'))
   const restFiles = rest.map((i) => files[i])
   // Every path of the list, so a file's rules can see what sits around it (a Dockerfile's lockfile),
   // and the images the list's files build, which a Dockerfile in another folder may start FROM.
   const run: RunInfo = { repository: options.repository, listed: new Set(files.map((f) => f.path)), builtImages: builtImages(files) }
+  // What an earlier run already analysed with the same inputs is not analysed again.
+  const plan = options.cache?.plan(restFiles, run)
+  const todo = plan ? plan.missing.map((i) => restFiles[i]) : restFiles
+  const threads = threadsFor(todo, options.threads ?? envNumber('PREFLIGHT_THREADS'))
   // Large files in a budgeted worker of their own, at the same time as the rest on this thread.
   // Their folder comes along as context, so the worker sees what this thread would.
   const { jobs: largeFileJobs, order: largeIndexes } = largeJobs(files, large)
   const largeResults = worker !== undefined && largeIndexes.length > 0 ? analyzeLargeFiles(worker, largeFileJobs, budgetMs, run) : undefined
-  const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, restFiles, threads, (share) => analyzeGroupFiles(share, run), run) : undefined
-  const restResults = pooled ? await pooled : await analyzeGroupFiles(restFiles, run)
+  const pooled = worker !== undefined && threads > 1 ? analyzeInPool(worker, todo, threads, (share) => analyzeGroupFiles(share, run), run) : undefined
+  const fresh = pooled ? await pooled : todo.length > 0 ? await analyzeGroupFiles(todo, run) : []
+  const restResults = plan ? plan.complete(fresh) : fresh
   restResults.forEach((r, k) => (results[rest[k]] = r))
   if (largeResults) {
     // This thread is free now: the large files left may take a second worker.

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-ZM452EKA.js";import"./chunk-QEBOLNMI.js";import"./chunk-ULQRQRTZ.js";import"./chunk-FM7N5NCH.js";import"./chunk-G5BL2ZIG.js";import"./chunk-VBRM5R6C.js";import"./chunk-HYT7YNBY.js";import"./chunk-6MZSDLQR.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-FPHGPMDT.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};

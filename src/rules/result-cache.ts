@@ -1,0 +1,301 @@
+/**
+ * The result cache of repeated local scans (`preflight scan --cache`, `preflight audit --cache`):
+ * each context group's per-file results (./pool.ts groups: a Terraform module with its local
+ * modules, a manifest folder with the folders deployed with it), kept under a key made of all the
+ * group's analysis reads. A later scan analyses only the groups whose key changed.
+ *
+ * What the key covers, and why that is all: a group's results are a function of its files (path,
+ * kind, content) and of the run's `RunInfo` (every listed path, the images the tree builds, the
+ * repository), computed by this exact code on this exact Node (the pool relies on the same
+ * property to give the same output on any thread count). So an edit re-analyses its own group;
+ * adding or removing a file anywhere, or a new build of Preflight, re-analyses everything.
+ *
+ * What is kept on disk, and why nobody else can write it:
+ * - Findings and notes redacted with the group's secrets, as every output is; the secrets
+ *   themselves only as positions (line, column, length), read back from the file on a hit. A
+ *   group whose secret is not the literal text at its position is not kept.
+ * - The file is signed (HMAC-SHA256) with a random key kept in the user's cache folder, never in
+ *   the scanned tree: a cache file planted by a pull request, or edited, fails the check and is
+ *   ignored with a note, so it cannot hide a finding.
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { basename, dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { AnalysisResult, FileNote, Finding, SecretLocation, SourceFile } from '../types.js'
+import type { RunInfo } from './language.js'
+import { contextGroups } from './pool.js'
+import { redactedJson } from '../redact.js'
+import { VERSION } from '../version.js'
+
+/** First word of a cache file, with its format version. */
+const MAGIC = 'preflight-result-cache 1'
+
+/** The user's cache folder for Preflight's results (and the signing key). */
+export function userResultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'preflight', 'results')
+}
+
+/** Where a scan of `root` keeps its cache by default: one file per scanned folder. */
+export function defaultCacheFile(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(userResultCacheDir(env), `${createHash('sha256').update(root).digest('hex').slice(0, 24)}.cache`)
+}
+
+/** A group's results as kept: secrets as positions only, the rest redacted. */
+interface StoredResult {
+  findings: Finding[]
+  notes: FileNote[]
+  /** `[line, column, length]` of each secret, in its file (the result's own path unless `p` says). */
+  secrets: [number, number, number, string?][]
+}
+
+/** Counts of the last lookup, for the bench and tests. */
+export interface CacheStats {
+  groups: number
+  hits: number
+  /** Groups analysed whose results could not be kept (a secret not found at its position). */
+  unkept: number
+}
+
+export interface ResultCache {
+  /** Why the file on disk was not used (tampered, unreadable), when it was not; the caller makes it a note. */
+  readonly problem?: string
+  readonly stats: CacheStats
+  /**
+   * Splits `files` into the indexes whose results the cache holds for this run and those to
+   * analyse; `complete` takes the fresh results of `missing` (in its order) and gives every
+   * file's result, in input order.
+   */
+  plan(files: SourceFile[], run: RunInfo): { missing: number[]; complete: (fresh: AnalysisResult[]) => AnalysisResult[] }
+  /** Writes the groups of the last plan (and nothing older) back, signed. */
+  save(): Promise<void>
+}
+
+/**
+ * Opens the cache kept at `file` (a missing file is an empty cache). `keyDir` holds the signing
+ * key (created on first use, readable by the user only).
+ */
+export async function openResultCache(file: string, keyDir = userResultCacheDir()): Promise<ResultCache> {
+  const key = await signingKey(keyDir)
+  const tool = await codeIdentity()
+  let entries = new Map<string, string>()
+  let problem: string | undefined
+  let text: string | undefined
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') problem = `${file}: the result cache could not be read (${(e as Error).message}); every file is analysed`
+  }
+  if (text !== undefined) {
+    const loaded = readSigned(text, key, tool)
+    if (typeof loaded === 'string') problem = `${file}: ${loaded}; every file is analysed and the cache written again`
+    else entries = loaded
+  }
+  // Each group's line as it will be written: kept entries as read, new ones redacted once.
+  const next = new Map<string, string>()
+  const stats: CacheStats = { groups: 0, hits: 0, unkept: 0 }
+  return {
+    problem,
+    stats,
+    plan(files, run) {
+      const runKey = runIdentity(tool, run)
+      const groups = contextGroups(files).map((indexes) => ({ indexes, key: groupKey(runKey, indexes.map((i) => files[i]!)) }))
+      const cached = new Map<number, AnalysisResult>()
+      const missing: number[] = []
+      next.clear()
+      stats.groups = groups.length
+      stats.hits = 0
+      stats.unkept = 0
+      for (const g of groups) {
+        const line = entries.get(g.key)
+        const results = line === undefined ? undefined : restore(line, g.indexes.map((i) => files[i]!))
+        if (results) {
+          stats.hits++
+          next.set(g.key, line!)
+          g.indexes.forEach((i, k) => cached.set(i, results[k]!))
+        } else missing.push(...g.indexes)
+      }
+      missing.sort((a, b) => a - b)
+      return {
+        missing,
+        complete(fresh) {
+          const out: AnalysisResult[] = new Array(files.length)
+          for (const [i, r] of cached) out[i] = r
+          missing.forEach((i, k) => (out[i] = fresh[k]!))
+          for (const g of groups) {
+            if (next.has(g.key)) continue
+            const line = store(g.indexes.map((i) => files[i]!), g.indexes.map((i) => out[i]!))
+            if (line !== undefined) next.set(g.key, line)
+            else stats.unkept++
+          }
+          return out
+        }
+      }
+    },
+    async save() {
+      let body = `${tool}\n`
+      for (const [groupKey, line] of next) body += `${groupKey} ${line}\n`
+      await mkdir(dirname(file), { recursive: true, mode: 0o700 })
+      // A whole file or none: written beside, then renamed over the old one.
+      const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+      await writeFile(temp, `${MAGIC} ${sign(key, body)}\n${body}`, { mode: 0o600 })
+      await rename(temp, file)
+    }
+  }
+}
+
+/**
+ * The entries of a signed cache text (group key to its results' JSON, parsed only on a hit), or
+ * why it was refused. The text: the magic words and the signature of the rest; the build it
+ * belongs to; then one line per group, its key and its results.
+ */
+function readSigned(text: string, key: Buffer, tool: string): Map<string, string> | string {
+  const newline = text.indexOf('\n')
+  const head = newline < 0 ? text : text.slice(0, newline)
+  if (!head.startsWith(MAGIC + ' ')) return 'not a Preflight result cache'
+  const body = text.slice(newline + 1)
+  const given = Buffer.from(head.slice(MAGIC.length + 1), 'hex')
+  const expected = Buffer.from(sign(key, body), 'hex')
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'the result cache was not written by this user (its signature does not match)'
+  const entries = new Map<string, string>()
+  const lines = body.split('\n')
+  // Another build of Preflight: nothing in it applies.
+  if (lines[0] !== tool) return entries
+  for (const line of lines.slice(1)) {
+    const space = line.indexOf(' ')
+    if (space > 0) entries.set(line.slice(0, space), line.slice(space + 1))
+  }
+  return entries
+}
+
+function sign(key: Buffer, body: string): string {
+  return createHmac('sha256', key).update(body).digest('hex')
+}
+
+/** The user's signing key, made on first use (32 random bytes, mode 0600). */
+async function signingKey(dir: string): Promise<Buffer> {
+  const path = join(dir, 'key')
+  try {
+    return await readKey(path)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
+  }
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+  try {
+    // `wx`: two first runs at once keep one key.
+    await writeFile(path, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' })
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+  }
+  return readKey(path)
+}
+
+async function readKey(path: string): Promise<Buffer> {
+  const key = Buffer.from((await readFile(path, 'utf8')).trim(), 'hex')
+  if (key.length < 32) throw new Error(`${path}: not a result-cache key (remove it to make a new one)`)
+  return key
+}
+
+/**
+ * What this build of Preflight is: its version, the Node it runs on, and a digest of its code:
+ * the bundle's folder (this module sits in its `chunks/`), wasm grammars included, or the
+ * sources' folder when run from them (tests).
+ */
+let identity: Promise<string> | undefined
+function codeIdentity(): Promise<string> {
+  identity ??= (async () => {
+    const here = dirname(fileURLToPath(import.meta.url))
+    const dir = ['chunks', 'rules'].includes(basename(here)) ? dirname(here) : here
+    const hash = createHash('sha256').update(`${VERSION}\n${process.version}\n`)
+    const code = (await readdir(dir, { recursive: true, withFileTypes: true }))
+      .filter((d) => d.isFile() && CODE_FILE.test(d.name))
+      .map((d) => join(d.parentPath, d.name))
+      .sort()
+    for (const path of code) hash.update(`${path.slice(dir.length)}\n`).update(await readFile(path))
+    return hash.digest('hex')
+  })()
+  return identity
+}
+
+const CODE_FILE = /\.(?:[cm]?js|ts|wasm|json)$/
+
+/** Everything of the run a group's analysis reads besides its own files. */
+function runIdentity(tool: string, run: RunInfo): string {
+  const hash = createHash('sha256').update(`${tool}\n${run.repository ?? ''}\n`)
+  for (const path of [...(run.listed ?? [])].sort()) hash.update(`${path}\n`)
+  hash.update('\u0000')
+  for (const [name, image] of [...(run.builtImages ?? [])].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) hash.update(`${name}\n${JSON.stringify(image)}\n`)
+  return hash.digest('hex')
+}
+
+function groupKey(runKey: string, files: SourceFile[]): string {
+  const hash = createHash('sha256').update(runKey)
+  for (const f of files) hash.update(`\u0000${f.path}\u0000${f.kind}\u0000${f.contextOnly ? 1 : 0}\u0000${f.content.length}\u0000`).update(f.content)
+  return hash.digest('hex').slice(0, 40)
+}
+
+/** Lines of a file as the analysis saw them (line ends made `\n`). */
+function linesOf(file: SourceFile): string[] {
+  return (file.content.includes('\r') ? file.content.replace(/\r\n?/g, '\n') : file.content).split('\n')
+}
+
+/**
+ * A group's results as kept, or undefined when a secret is not the literal text at its position
+ * (it could not be read back without keeping the value itself).
+ */
+function store(files: SourceFile[], results: AnalysisResult[]): string | undefined {
+  const lines = new Map<string, string[]>()
+  const linesAt = (path: string): string[] | undefined => {
+    if (!lines.has(path)) {
+      const file = files.find((f) => f.path === path)
+      if (file) lines.set(path, linesOf(file))
+    }
+    return lines.get(path)
+  }
+  const secrets: SecretLocation[] = []
+  const stored: StoredResult[] = []
+  for (let k = 0; k < results.length; k++) {
+    const r = results[k]!
+    const positions: StoredResult['secrets'] = []
+    for (const s of r.secrets) {
+      if (linesAt(s.path)?.[s.line - 1]?.slice(s.column, s.column + s.value.length) !== s.value || s.value.length === 0) return undefined
+      positions.push(s.path === files[k]!.path ? [s.line, s.column, s.value.length] : [s.line, s.column, s.value.length, s.path])
+      secrets.push(s)
+    }
+    stored.push({ findings: r.findings, notes: r.notes, secrets: positions })
+  }
+  // Redacted as any output is: the text kept is what a scan would print.
+  return redactedJson(stored, secrets)
+}
+
+/** A group's kept results with their secrets read back from the files, or undefined if they do not fit. */
+function restore(line: string, files: SourceFile[]): AnalysisResult[] | undefined {
+  let stored: StoredResult[]
+  try {
+    stored = JSON.parse(line) as StoredResult[]
+  } catch {
+    return undefined
+  }
+  if (!Array.isArray(stored) || stored.length !== files.length) return undefined
+  const lines = new Map<string, string[]>()
+  const out: AnalysisResult[] = []
+  for (let k = 0; k < files.length; k++) {
+    const s = stored[k]!
+    const secrets: SecretLocation[] = []
+    for (const [line, column, length, other] of s.secrets) {
+      const path = other ?? files[k]!.path
+      let fileLines = lines.get(path)
+      if (!fileLines) {
+        const file = files.find((f) => f.path === path)
+        if (!file) return undefined
+        lines.set(path, (fileLines = linesOf(file)))
+      }
+      const value = fileLines[line - 1]?.slice(column, column + length)
+      if (!value || value.length !== length) return undefined
+      secrets.push({ path, line, column, value })
+    }
+    out.push({ findings: s.findings, notes: s.notes, secrets })
+  }
+  return out
+}
