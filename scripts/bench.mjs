@@ -8,7 +8,7 @@
 //   BENCH_NODE24=PATH  a Node 24 binary (default: node_modules/.bin/node after `npm i --no-save node@24`):
 //                    the dist-against-dist rows also run on it, the runtime action.yml declares
 import { execFileSync, execSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { timed, repeat, medianOf, median, machine, folderBytes, ratioOf, round } from './bench/util.mjs'
@@ -189,15 +189,31 @@ async function benchLimit({ dist, tree }) {
   const doubleTree = generateTree(join(work, `tree-${2 * small}`), 2 * small)
   const out = { smallFiles: small }
   const previous = previousDist()
-  /** The two dists take turns on the same tree, so a change in machine load weighs on both alike. */
+  /**
+   * The two dists take turns on the same tree, so a change in machine load weighs on both alike;
+   * in the same turns, this dist's `--cache` (primed once before): a scan with nothing changed
+   * since the last, and one with a single file edited since the last (one group analysed).
+   */
   const turns = async (dir, bin = node) => {
     const now = []
     const before = []
+    const warm = []
+    const edited = []
+    const env = { ...process.env, XDG_CACHE_HOME: mkdtempSync(join(work, 'cache-')) }
+    const cached = [join(dist, 'cli.js'), 'scan', dir, '--format', 'json', '--cache']
+    const edit = firstTerraformFile(dir)
+    const original = readFileSync(edit, 'utf8')
+    await timed(bin, cached, { env })
     for (let i = 0; i < RUNS; i++) {
       before.push(await timed(bin, [join(previous.dir, 'cli.js'), 'scan', dir, '--format', 'json']))
       now.push(await timed(bin, [join(dist, 'cli.js'), 'scan', dir, '--format', 'json']))
+      warm.push(await timed(bin, cached, { env }))
+      // Two contents in turn: each run finds the one file changed since the run before.
+      writeFileSync(edit, i % 2 === 0 ? `${original}\n# edited for the bench\n` : original)
+      edited.push(await timed(bin, cached, { env }))
     }
-    return { now, before }
+    writeFileSync(edit, original)
+    return { now, before, warm, edited }
   }
   /** Both dists on `bin`, taking turns on the small and the large tree: medians and ratios. */
   const compare = async (bin) => {
@@ -211,6 +227,10 @@ async function benchLimit({ dist, tree }) {
       r[`previous${name}CpuMs`] = medianOf(runs.before, 'cpuMs')
       r[`${key}Speedup`] = ratioOf(r[`previous${name}Ms`], r[`${key}Ms`])
       r[`${key}CpuSpeedup`] = ratioOf(r[`previous${name}CpuMs`], r[`${key}CpuMs`])
+      r[`${key}WarmMs`] = medianOf(runs.warm, 'ms')
+      r[`${key}WarmSpeedup`] = ratioOf(r[`previous${name}Ms`], r[`${key}WarmMs`])
+      r[`${key}EditedMs`] = medianOf(runs.edited, 'ms')
+      r[`${key}EditedSpeedup`] = ratioOf(r[`previous${name}Ms`], r[`${key}EditedMs`])
     }
     return r
   }
@@ -253,6 +273,13 @@ async function benchLimit({ dist, tree }) {
   out.adversarialWorst = adversarial.cases.reduce((a, b) => (b.ms > a.ms ? b : a))
   out.coldStartOverNodeMs = result.coldStart.ms - result.coldStart.nodeBaselineMs
   return out
+}
+
+/** The first Terraform file of a tree (path order): the file the cached runs edit. */
+function firstTerraformFile(dir) {
+  const found = readdirSync(dir, { recursive: true }).filter((p) => String(p).endsWith('.tf')).sort()[0]
+  if (!found) throw new Error(`no Terraform file under ${dir}`)
+  return join(dir, String(found))
 }
 
 async function inproc(mode, dir, ...rest) {

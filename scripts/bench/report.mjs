@@ -41,6 +41,13 @@ export function renderReport(r) {
       const cpu = (ratio, now, before) => (ratio == null ? '' : `; CPU time ${fmt(ratio, 2)}× (${s(now)} vs ${s(before)})`)
       out.push(`| Scan of ${fmt(li.smallFiles, 0)} small files vs the dist/ of ${li.previousCommit.slice(0, 7)} (files/s, runs taking turns) | ${fmt(li.smallSpeedup, 2)}× (${s(li.smallMs)} vs ${s(li.previousSmallMs)})${cpu(li.smallCpuSpeedup, li.smallCpuMs, li.previousSmallCpuMs)} | ≥ 3.5× | ${meets(li.smallSpeedup >= 3.5)} |`)
       out.push(`| Scan of ${r.files.toLocaleString('en-US')} files vs the dist/ of ${li.previousCommit.slice(0, 7)} (files/s, runs taking turns) | ${fmt(li.largeSpeedup, 2)}× (${s(li.largeMs)} vs ${s(li.previousLargeMs)})${cpu(li.largeCpuSpeedup, li.largeCpuMs, li.previousLargeCpuMs)} | ≥ 2× | ${meets(li.largeSpeedup >= 2)} |`)
+      if (li.smallWarmMs !== undefined) {
+        // Not the issue's measure (a fresh scan): what a repeated local scan costs with its result cache.
+        for (const [files, key, prev] of [[fmt(li.smallFiles, 0), 'small', li.previousSmallMs], [r.files.toLocaleString('en-US'), 'large', li.previousLargeMs]]) {
+          out.push(`| \`scan --cache\` of ${files} files, nothing changed since the last scan, vs the dist/ of ${li.previousCommit.slice(0, 7)} (no cache) | ${fmt(li[`${key}WarmSpeedup`], 2)}× (${s(li[`${key}WarmMs`])} vs ${s(prev)}) | — | |`)
+          out.push(`| \`scan --cache\` of ${files} files, one Terraform file edited since the last scan, vs the same | ${fmt(li[`${key}EditedSpeedup`], 2)}× (${s(li[`${key}EditedMs`])} vs ${s(prev)}) | — | |`)
+        }
+      }
       const n24 = li.node24
       if (n24) {
         out.push(`| The same, ${fmt(li.smallFiles, 0)} files, both dists on Node ${n24.version.slice(1)} (the action's runtime) | ${fmt(n24.smallSpeedup, 2)}× (${s(n24.smallMs)} vs ${s(n24.previousSmallMs)})${cpu(n24.smallCpuSpeedup, n24.smallCpuMs, n24.previousSmallCpuMs)} | ≥ 3.5× | ${meets(n24.smallSpeedup >= 3.5)} |`)
@@ -124,6 +131,12 @@ export function renderReport(r) {
   if (li) {
     out.push('## At the limit', '')
     out.push(`Bundled CLI, \`scan <tree> --format json\`, fresh process per run. ${li.previousCommit ? `The previous bundle is the dist/ committed at ${li.previousCommit.slice(0, 7)} (the merge base with main), extracted with \`git archive\` and run on the same trees in the same bench run.` : 'No previous dist/ was available (no git or no main branch).'} \`readTree\` and the plain read (\`readdirSync\` + \`readFileSync\` as UTF-8 text) are each the best of seven alternating passes over a warm file cache in one process (\`inproc.mjs read\`).`, '')
+    if (li.smallWarmMs !== undefined) {
+      out.push(
+        'The `scan --cache` rows run this dist/ with its result cache in a fresh cache folder, primed by one scan before the timed runs, in the same turns as the two dists. "Nothing changed" repeats the last scan; "one file edited" changes the first Terraform file of the tree between runs (two contents in turn), so its folder is analysed again and every other folder comes from the cache. They measure a repeated local scan, not the fresh scan the ≥ 3.5× target is about.',
+        ''
+      )
+    }
     out.push('Adversarial input (`scripts/bench/adversarial.mjs`, the same cases the growth tests run at 100 KB and 200 KB): time of `analyzeFile` per case, in process after a warm-up.', '')
     out.push('| Family | Case | ms |', '|---|---|---|')
     for (const c of li.adversarial) out.push(`| ${c.family} | ${c.name} | ${fmt(c.ms, 0)} |`)
