@@ -43,9 +43,12 @@ export function renderReport(r) {
       out.push(`| Scan of ${r.files.toLocaleString('en-US')} files vs the dist/ of ${li.previousCommit.slice(0, 7)} (files/s, runs taking turns) | ${fmt(li.largeSpeedup, 2)}× (${s(li.largeMs)} vs ${s(li.previousLargeMs)})${cpu(li.largeCpuSpeedup, li.largeCpuMs, li.previousLargeCpuMs)} | ≥ 2× | ${meets(li.largeSpeedup >= 2)} |`)
       if (li.smallWarmMs !== undefined) {
         // Not the issue's measure (a fresh scan): what a repeated local scan costs with its result cache.
-        for (const [files, key, prev] of [[fmt(li.smallFiles, 0), 'small', li.previousSmallMs], [r.files.toLocaleString('en-US'), 'large', li.previousLargeMs]]) {
-          out.push(`| \`scan --cache\` of ${files} files, nothing changed since the last scan, vs the dist/ of ${li.previousCommit.slice(0, 7)} (no cache) | ${fmt(li[`${key}WarmSpeedup`], 2)}× (${s(li[`${key}WarmMs`])} vs ${s(prev)}) | — | |`)
-          out.push(`| \`scan --cache\` of ${files} files, one Terraform file edited since the last scan, vs the same | ${fmt(li[`${key}EditedSpeedup`], 2)}× (${s(li[`${key}EditedMs`])} vs ${s(prev)}) | — | |`)
+        for (const [runs, on] of [[li, ''], [li.node24?.smallWarmMs !== undefined ? li.node24 : undefined, `, both on Node ${li.node24?.version.slice(1)}`]]) {
+          if (!runs) continue
+          for (const [files, key, prev] of [[fmt(li.smallFiles, 0), 'small', runs.previousSmallMs], [r.files.toLocaleString('en-US'), 'large', runs.previousLargeMs]]) {
+            out.push(`| \`scan --cache\` of ${files} files, nothing changed since the last scan, vs the dist/ of ${li.previousCommit.slice(0, 7)} (no cache)${on} | ${fmt(runs[`${key}WarmSpeedup`], 2)}× (${s(runs[`${key}WarmMs`])} vs ${s(prev)}) | — | |`)
+            out.push(`| \`scan --cache\` of ${files} files, one Terraform file edited since the last scan, vs the same${on} | ${fmt(runs[`${key}EditedSpeedup`], 2)}× (${s(runs[`${key}EditedMs`])} vs ${s(prev)}) | — | |`)
+          }
         }
       }
       const n24 = li.node24
