@@ -34,14 +34,28 @@ describe('context groups', () => {
       { path: 'modules/bucket/main.tf', kind: 'terraform', content: 'resource "aws_s3_bucket" "this" {}\n' },
       { path: 'modules/network/main.tf', kind: 'terraform', content: 'resource "aws_vpc" "this" {}\n' },
       { path: 'envs/dev/main.tf', kind: 'terraform', content: 'module "registry" {\n  source = "terraform-aws-modules/s3-bucket/aws"\n}\n' },
-      { path: 'envs/json/main.tf.json', kind: 'terraform', content: '{"module": {"net": {"source": "../../modules/network"}}}\n' }
+      { path: 'envs/json/main.tf.json', kind: 'terraform', content: '{"module": {"net": {"source": "../../modules/network"}}}\n' },
+      { path: 'modules/logs/main.tf', kind: 'terraform', content: 'resource "aws_s3_bucket" "logs" {}\n' },
+      // JSON may write `/` as `\/`.
+      { path: 'envs/escaped/main.tf.json', kind: 'terraform', content: '{"module":{"logs":{"source":".\\/..\\/..\\/modules\\/logs"}}}\n' }
     ]
     const groups = contextGroups(files).map((g) => [...g].sort((x, y) => x - y))
+    expect(groups).toContainEqual([5, 6])
     // A rule of the caller reads what the called module declares: on one thread, whoever runs it.
     expect(groups).toContainEqual([0, 1])
     // The JSON form calls its module too.
     expect(groups).toContainEqual([2, 4])
     expect(groups).toContainEqual([3])
+  })
+
+  it('puts a patch a kustomization names in another folder into its group', () => {
+    const files: SourceFile[] = [
+      { path: 'overlay/kustomization.yaml', kind: 'kubernetes', content: 'resources:\n  - deploy.yaml\npatches:\n  - path: fixes/web-patch.yaml\n' },
+      { path: 'overlay/deploy.yaml', kind: 'kubernetes', content: 'kind: Deployment\n' },
+      { path: 'overlay/fixes/web-patch.yaml', kind: 'kubernetes', content: 'kind: Deployment\n' },
+      { path: 'other/fixes.yaml', kind: 'kubernetes', content: 'kind: ConfigMap\n' }
+    ]
+    expect(contextGroups(files).map((g) => [...g].sort((x, y) => x - y))).toEqual([[0, 1, 2], [3]])
   })
 
   it('puts folders a kustomization deploys together into one group', () => {

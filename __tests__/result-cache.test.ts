@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { createHmac } from 'node:crypto'
+import { jest } from '@jest/globals'
 import { analyzeFiles } from '../src/rules/index.js'
 import { openResultCache, type ResultCache } from '../src/rules/result-cache.js'
 import type { AnalysisResult, SourceFile } from '../src/types.js'
@@ -41,7 +42,11 @@ describe('result cache', () => {
     const first = await run(FILES)
     expect(first.cache.stats.hits).toBe(0)
     expect(first.result).toEqual(fresh)
+    const written = statSync(join(dir, 'scan.cache')).mtimeMs
+    await new Promise((r) => setTimeout(r, 20))
     const second = await run(FILES)
+    // All of it read back: the file is not written again.
+    expect(statSync(join(dir, 'scan.cache')).mtimeMs).toBe(written)
     expect(second.cache.stats.groups).toBe(3)
     expect(second.cache.stats.hits).toBe(3)
     expect(second.result).toEqual(fresh)
@@ -78,12 +83,69 @@ describe('result cache', () => {
     if (process.platform !== 'win32') expect(statSync(join(dir, 'scan.cache')).mode & 0o077).toBe(0)
   }, 60_000)
 
+  it('does not keep a group whose text holds a secret only another group shows, nor that value', async () => {
+    const files: SourceFile[] = [
+      { path: 'config/.env', kind: 'other', content: `NOTIFY_TOKEN=${PASSWORD}\n` },
+      {
+        path: '.github/workflows/triage.yml',
+        kind: 'workflow',
+        content: `on: issues\npermissions:\n  issues: write\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./notify.sh ${PASSWORD} "\${{ github.event.issue.title }}"\n`
+      }
+    ]
+    const fresh = await analyzeFiles(files)
+    expect(fresh.secrets.filter((s) => s.path === 'config/.env').map((s) => s.value)).toEqual([PASSWORD])
+    expect(JSON.stringify(fresh.findings.filter((f) => f.path.startsWith('.github/')))).toContain(PASSWORD)
+    const first = await run(files)
+    expect(first.cache.stats.unkept).toBe(1)
+    expect(readFileSync(join(dir, 'scan.cache'), 'utf8')).not.toContain(PASSWORD)
+    // Once the other group no longer holds the value, the output shows it as a fresh scan does.
+    const changed = [{ ...files[0]!, content: 'NOTIFY_TOKEN=${NOTIFY_TOKEN}\n' }, files[1]!]
+    const second = await run(changed)
+    expect(second.result).toEqual(await analyzeFiles(changed))
+  }, 60_000)
+
+  it('judges a token again once it has expired', async () => {
+    const now = Date.now()
+    const exp = Math.ceil(now / 1000) + 3600
+    const jwt = ['{"alg":"HS256","typ":"JWT"}', `{"sub":"svc-orders","exp":${exp}}`].map((p) => Buffer.from(p).toString('base64url')).join('.') + '.' + 'Tq7vR2mXk9LpW4sZbN8cYd3FhJ6gAe1uQo5iKt0yMwE'
+    const files: SourceFile[] = [{ path: 'app/config.yaml', kind: 'other', content: `auth: ${jwt}\n` }]
+    const before = await run(files)
+    expect(before.result.findings.find((f) => f.ruleId === 'secrets/jwt')?.severity).toBe('high')
+    const later = jest.spyOn(Date, 'now').mockReturnValue(exp * 1000 + 60_000)
+    try {
+      const after = await run(files)
+      expect(after.cache.stats.hits).toBe(0)
+      expect(after.result.findings.find((f) => f.ruleId === 'secrets/jwt')?.severity).toBe('low')
+      expect(after.result).toEqual(await analyzeFiles(files))
+    } finally {
+      later.mockRestore()
+    }
+  }, 60_000)
+
+  it('follows a kustomize patch kept in another folder', async () => {
+    const deployment = (image: string, privileged: boolean) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: ${image}\n          securityContext:\n            privileged: ${privileged}\n`
+    const files = (patched: boolean): SourceFile[] => [
+      { path: 'overlay/deploy.yaml', kind: 'kubernetes', content: deployment('nginx:1.27.3', false) },
+      { path: 'overlay/fixes/web-patch.yaml', kind: 'kubernetes', content: deployment('nginx:1.27.3', true) },
+      { path: 'overlay/kustomization.yaml', kind: 'kubernetes', content: `resources:\n  - deploy.yaml\n${patched ? 'patches:\n  - path: fixes/web-patch.yaml\n' : ''}` }
+    ]
+    await run(files(true))
+    const { result } = await run(files(false))
+    expect(result).toEqual(await analyzeFiles(files(false)))
+    await run(files(false))
+    const back = await run(files(true))
+    expect(back.result).toEqual(await analyzeFiles(files(true)))
+  }, 60_000)
+
   it('does not keep a group whose secret is not the text at its position', async () => {
     const cache = await open()
     const files = FILES.slice(1, 2)
     const plan = cache.plan(files, {})
     expect(plan.missing).toEqual([0])
-    plan.complete([{ findings: [], notes: [], secrets: [{ path: 'db/bucket.tf', line: 1, column: 0, value: 'not-in-the-file' }] }])
+    const secret = { path: 'db/bucket.tf', line: 1, column: 0, value: 'not-in-the-file' }
+    plan.complete([{ findings: [], notes: [], secrets: [secret] }])
+    plan.keep([secret])
     expect(cache.stats.unkept).toBe(1)
     await cache.save()
     expect((await open()).plan(files, {}).missing).toEqual([0])
@@ -103,7 +165,7 @@ describe('result cache', () => {
     expect(tampered.cache.stats.hits).toBe(0)
     expect(tampered.result.findings.map((f) => f.ruleId)).toContain('tf/hardcoded-password')
 
-    // Signed, but with a key planted beside it rather than the user's own.
+    // Signed, but with another key than the user's own (one made up, or another user's).
     const body = emptied.join('\n')
     writeFileSync(path, `preflight-result-cache 1 ${createHmac('sha256', Buffer.alloc(32, 7)).update(body).digest('hex')}\n${body}`)
     const planted = await run(FILES)
@@ -163,6 +225,11 @@ describe('preflight scan --cache (bundled CLI)', () => {
     expect(refused.out.notes.map((n) => n.message)).toEqual([expect.stringMatching(/planted\.cache: the result cache was not written by this user/)])
     expect({ ...refused.out, notes: [] }).toEqual(fresh.out)
     expect(refused.stderr).toMatch(/planted\.cache: the result cache was not written by this user/)
+    // A cache inside the scanned folder (which a pull request writes) is not used.
+    const inside = scan(tree, home, '--cache-location', join(tree, '.cache', 'scan.cache'))
+    expect(inside.cache).toBeUndefined()
+    expect(inside.stderr).toMatch(/the result cache was not used: .*inside the scanned folder/)
+    expect({ ...inside.out, notes: [] }).toEqual(fresh.out)
     // Written again, with this user's key.
     expect(scan(tree, home, '--cache-location', planted)).toEqual({ ...fresh, cache: { groups: 3, hits: 3 } })
   }, 120_000)

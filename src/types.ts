@@ -172,6 +172,8 @@ export interface AnalysisResult {
   notes: FileNote[]
   /** Literal secrets seen in the files (before any suppression), so every output can mask them. */
   secrets: SecretLocation[]
+  /** When these results stop holding (ms since the epoch): a token seen expires, and its finding with it. */
+  validUntil?: number
 }
 
 // ── Personas ────────────────────────────────────────────────────────────────────────────────

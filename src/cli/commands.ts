@@ -4,9 +4,9 @@
  * personas, the review pipeline, the model clients, the audit) is imported inside them, so a
  * scan does not load it.
  */
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, realpathSync, statSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname, join, relative, resolve } from 'node:path'
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { FileNote, Finding, Persona, ReviewResult, Severity } from '../types.js'
 import { FAIL_ON, meetsFailOn, list, type FailOn } from '../config.js'
 import { listFiles, readTree } from '../changes/tree.js'
@@ -122,14 +122,19 @@ export async function scanCommand(args: string[], v: Values, io: CliIo): Promise
  */
 async function resultCacheFor(v: Values, root: string, io: CliIo): Promise<{ cache?: ResultCache; close: () => Promise<FileNote[]> } | undefined> {
   if (!v.cache && v['cache-location'] === undefined) return undefined
-  const { defaultCacheFile, openResultCache, userResultCacheDir } = await import('../rules/result-cache.js')
-  const file = v['cache-location'] ? resolve(io.cwd, v['cache-location']) : defaultCacheFile(root, io.env)
   const note = (message: string): FileNote => ({ path: '.', reason: 'error', message })
+  const unused = (why: string) => ({ close: async () => [note(`the result cache was not used: ${why}`)] })
   let cache: ResultCache
+  let file: string
   try {
+    const { defaultCacheFile, openResultCache, userResultCacheDir } = await import('../rules/result-cache.js')
+    file = v['cache-location'] ? resolve(io.cwd, v['cache-location']) : defaultCacheFile(root, io.env)
+    // The scanned files are the code under review: a cache among them could be swapped for a
+    // link that sends the write elsewhere, and would itself be listed, changing every key.
+    if (within(root, file) || within(realpathSync(root), realFolderOf(file))) return unused(`${file} is inside the scanned folder; choose a file outside it`)
     cache = await openResultCache(file, userResultCacheDir(io.env))
   } catch (e) {
-    return { close: async () => [note(`the result cache was not used: ${(e as Error).message}`)] }
+    return unused((e as Error).message)
   }
   return {
     cache,
@@ -143,6 +148,23 @@ async function resultCacheFor(v: Values, root: string, io: CliIo): Promise<{ cac
       return notes
     }
   }
+}
+
+/** True when `path` is `folder` or lies under it. */
+function within(folder: string, path: string): boolean {
+  const rel = relative(folder, path)
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))
+}
+
+/** `file` with its nearest existing folder resolved through links. */
+function realFolderOf(file: string): string {
+  let folder = dirname(file)
+  const rest: string[] = [basename(file)]
+  while (!existsSync(folder) && dirname(folder) !== folder) {
+    rest.unshift(basename(folder))
+    folder = dirname(folder)
+  }
+  return join(realpathSync(folder), ...rest)
 }
 
 /**

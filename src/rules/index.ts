@@ -72,6 +72,7 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   const notes: FileNote[] = []
   const findings: Finding[] = []
   const secrets: SecretLocation[] = []
+  let validUntil: number | undefined
   // UTF-8 takes at most three bytes per UTF-16 unit: a short text needs no byte count.
   if (file.content.length * 3 > MAX_FILE_BYTES && Buffer.byteLength(file.content, 'utf8') > MAX_FILE_BYTES) {
     notes.push({ path: file.path, reason: 'too-large', message: `${file.path}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB, not analyzed` })
@@ -109,6 +110,7 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
     const scan = await scanSecrets(normalized)
     findings.push(...scan.findings)
     secrets.push(...scan.locations)
+    validUntil = scan.validUntil
     for (const w of scan.warnings ?? []) notes.push({ path: file.path, reason: 'error', message: w })
   } catch (e) {
     notes.push({ path: file.path, reason: 'error', message: `${file.path}: secret scan failed: ${(e as Error)?.message ?? String(e)}` })
@@ -130,7 +132,7 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
     }
     return forTestPath(forSamplePath(f), own ? inTestTree : undefined)
   }
-  return { findings: withoutRestated(kept).map(lowered), notes, secrets }
+  return { findings: withoutRestated(kept).map(lowered), notes, secrets, ...(validUntil !== undefined ? { validUntil } : {}) }
 }
 
 /**
@@ -244,6 +246,8 @@ async function analyzeFileList(files: SourceFile[], options: AnalyzeOptions): Pr
     out.notes.push(...r.notes)
     out.secrets.push(...r.secrets)
   }
+  // Kept once every secret of the run is known, before anything below changes a finding.
+  plan?.keep(out.secrets)
   out.findings = lowerOffByDefault(out.findings, files)
   // Charts are rendered as a whole, once per analysis, never file by file.
   try {

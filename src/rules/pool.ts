@@ -15,7 +15,7 @@
 import { availableParallelism, cpus, loadavg } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { AnalysisResult, SourceFile } from '../types.js'
-import { deploymentUnits } from './k8s/folder.js'
+import { deploymentUnits, kustomizationFileFolders, kustomizationsOf } from './k8s/folder.js'
 import type { RunInfo } from './language.js'
 import { folderOf, localFolder } from '../util/paths.js'
 
@@ -116,7 +116,10 @@ export function contextGroups(files: SourceFile[]): number[][] {
     const [a, b] = [find(folder), find(other)].sort()
     if (a !== b) parent.set(b!, a!)
   }
-  for (const [folder, together] of deploymentUnits(files)) for (const other of together) join(folder, other)
+  const kustomizations = kustomizationsOf(files)
+  for (const [folder, together] of deploymentUnits(files, kustomizations)) for (const other of together) join(folder, other)
+  // A file a kustomization elsewhere names (a patch under `fixes/`) is read as that names it.
+  for (const [folder, named] of kustomizationFileFolders(files, kustomizations)) join(folder, named)
   // A Terraform module and the local modules it calls: a rule may read what the called one declares.
   for (const [folder, called] of localModuleCalls(files)) join(folder, called)
   const groups = new Map<string, { bytes: number; indexes: number[] }>()
@@ -130,8 +133,8 @@ export function contextGroups(files: SourceFile[]): number[][] {
   return [...groups.entries()].sort((a, b) => b[1].bytes - a[1].bytes || (a[0] < b[0] ? -1 : 1)).map(([, g]) => g.indexes)
 }
 
-/** `source = "./modules/x"` (or `"../x"`) in a Terraform file, or `"source": "./modules/x"` in its JSON form. */
-const LOCAL_MODULE_SOURCE = /(?:\bsource\s*=|"source"\s*:)\s*"(\.\.?\/[^"\n]*)"/g
+/** `source = "./modules/x"` (or `"../x"`) in a Terraform file, or `"source": "./modules/x"` in its JSON form (where `/` may be written `\/`). */
+const LOCAL_MODULE_SOURCE = /(?:\bsource\s*=|"source"\s*:)\s*"(\.\.?\\?\/[^"\n]*)"/g
 
 /** Each Terraform folder with a local module folder it calls, read from the text (no parse): the pairs must share a thread. */
 function localModuleCalls(files: readonly SourceFile[]): [string, string][] {
@@ -140,7 +143,7 @@ function localModuleCalls(files: readonly SourceFile[]): [string, string][] {
     if (f.kind !== 'terraform' || !f.content.includes('source')) continue
     const folder = folderOf(f.path)
     for (const m of f.content.matchAll(LOCAL_MODULE_SOURCE)) {
-      const called = localFolder(folder, m[1]!)
+      const called = localFolder(folder, m[1]!.replaceAll('\\/', '/'))
       if (called !== undefined && called !== folder) out.push([folder, called])
     }
   }

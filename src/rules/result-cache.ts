@@ -1,25 +1,27 @@
 /**
- * The result cache of repeated local scans (`preflight scan --cache`, `preflight audit --cache`):
- * each context group's per-file results (./pool.ts groups: a Terraform module with its local
- * modules, a manifest folder with the folders deployed with it), kept under a key made of all the
+ * The result cache of repeated local scans (`preflight scan --cache`): each context group's
+ * per-file results (./pool.ts groups: a Terraform module with its local modules, a manifest
+ * folder with the folders deployed with it or patched from it), kept under a key made of what the
  * group's analysis reads. A later scan analyses only the groups whose key changed.
  *
- * What the key covers, and why that is all: a group's results are a function of its files (path,
- * kind, content) and of the run's `RunInfo` (every listed path, the images the tree builds, the
- * repository), computed by this exact code on this exact Node (the pool relies on the same
- * property to give the same output on any thread count). So an edit re-analyses its own group;
- * adding or removing a file anywhere, or a new build of Preflight, re-analyses everything.
+ * The key: a group's results are a function of its files (path, kind, content) and of the run's
+ * `RunInfo` (every listed path, the images the tree builds, the repository), computed by this
+ * exact code on this exact Node; the pool relies on the same property to give the same output on
+ * any thread count, and its groups are what keeps it true. One input is the clock (a token's
+ * expiry), so results say until when they hold (`AnalysisResult.validUntil`). An edit re-analyses
+ * its own group; adding or removing a file anywhere, or a new build, re-analyses everything.
  *
  * What is kept on disk, and why nobody else can write it:
- * - Findings and notes redacted with the group's secrets, as every output is; the secrets
- *   themselves only as positions (line, column, length), read back from the file on a hit. A
- *   group whose secret is not the literal text at its position is not kept.
+ * - Findings and notes redacted as the output would be; the secrets only as positions (line,
+ *   column, length), read back from the file on a hit. A group is not kept when its secret is not
+ *   the literal text at its position, or when its text holds a secret of another group (kept, it
+ *   would either hold that value in clear or stop matching a fresh scan once that group changes).
  * - The file is signed (HMAC-SHA256) with a random key kept in the user's cache folder, never in
  *   the scanned tree: a cache file planted by a pull request, or edited, fails the check and is
  *   ignored with a note, so it cannot hide a finding.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises'
+import { link, mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -46,29 +48,41 @@ export function defaultCacheFile(root: string, env: NodeJS.ProcessEnv = process.
 interface StoredResult {
   findings: Finding[]
   notes: FileNote[]
-  /** `[line, column, length]` of each secret, in its file (the result's own path unless `p` says). */
+  /** `[line, column, length]` of each secret, in its file (the result's own path unless a fourth item says). */
   secrets: [number, number, number, string?][]
+  /** Until when the result holds (ms), when a token in the file expires. */
+  validUntil?: number
 }
 
-/** Counts of the last lookup, for the bench and tests. */
+/** A group's entry: its files' results. */
+interface StoredGroup {
+  results: StoredResult[]
+}
+
+/** Counts of the last lookup, for the output's `stats.cache` and tests. */
 export interface CacheStats {
   groups: number
   hits: number
-  /** Groups analysed whose results could not be kept (a secret not found at its position). */
+  /** Groups analysed whose results could not be kept (see the module comment). */
   unkept: number
+}
+
+export interface CachePlan {
+  /** Indexes of the files to analyse (whole groups, input order). */
+  missing: number[]
+  /** Every file's result, in input order, from the fresh results of `missing` (in its order). */
+  complete(fresh: AnalysisResult[]): AnalysisResult[]
+  /** Keeps the groups just analysed; `secrets` are all the run's (large files too), for redaction. */
+  keep(secrets: readonly SecretLocation[]): void
 }
 
 export interface ResultCache {
   /** Why the file on disk was not used (tampered, unreadable), when it was not; the caller makes it a note. */
   readonly problem?: string
   readonly stats: CacheStats
-  /**
-   * Splits `files` into the indexes whose results the cache holds for this run and those to
-   * analyse; `complete` takes the fresh results of `missing` (in its order) and gives every
-   * file's result, in input order.
-   */
-  plan(files: SourceFile[], run: RunInfo): { missing: number[]; complete: (fresh: AnalysisResult[]) => AnalysisResult[] }
-  /** Writes the groups of the last plan (and nothing older) back, signed. */
+  /** Splits `files` into those whose results the cache holds for this run and those to analyse. */
+  plan(files: SourceFile[], run: RunInfo): CachePlan
+  /** Writes the groups of the last plan (and nothing older) back, signed; nothing when they are what was read. */
   save(): Promise<void>
 }
 
@@ -81,12 +95,10 @@ export async function openResultCache(file: string, keyDir = userResultCacheDir(
   const tool = await codeIdentity()
   let entries = new Map<string, string>()
   let problem: string | undefined
-  let text: string | undefined
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') problem = `${file}: the result cache could not be read (${(e as Error).message}); every file is analysed`
-  }
+  const text = await readCacheFile(file).catch((e: Error) => {
+    problem = `${file}: the result cache could not be read (${e.message}); every file is analysed`
+    return undefined
+  })
   if (text !== undefined) {
     const loaded = readSigned(text, key, tool)
     if (typeof loaded === 'string') problem = `${file}: ${loaded}; every file is analysed and the cache written again`
@@ -104,9 +116,7 @@ export async function openResultCache(file: string, keyDir = userResultCacheDir(
       const cached = new Map<number, AnalysisResult>()
       const missing: number[] = []
       next.clear()
-      stats.groups = groups.length
-      stats.hits = 0
-      stats.unkept = 0
+      Object.assign(stats, { groups: groups.length, hits: 0, unkept: 0 })
       for (const g of groups) {
         const line = entries.get(g.key)
         const results = line === undefined ? undefined : restore(line, g.indexes.map((i) => files[i]!))
@@ -117,31 +127,62 @@ export async function openResultCache(file: string, keyDir = userResultCacheDir(
         } else missing.push(...g.indexes)
       }
       missing.sort((a, b) => a - b)
+      let out: AnalysisResult[] = []
       return {
         missing,
         complete(fresh) {
-          const out: AnalysisResult[] = new Array(files.length)
+          out = new Array(files.length)
           for (const [i, r] of cached) out[i] = r
           missing.forEach((i, k) => (out[i] = fresh[k]!))
+          return out
+        },
+        keep(secrets) {
           for (const g of groups) {
             if (next.has(g.key)) continue
-            const line = store(g.indexes.map((i) => files[i]!), g.indexes.map((i) => out[i]!))
+            const line = store(g.indexes.map((i) => files[i]!), g.indexes.map((i) => out[i]!), secrets)
             if (line !== undefined) next.set(g.key, line)
             else stats.unkept++
           }
-          return out
         }
       }
     },
     async save() {
+      // Every group read back, none dropped: the file already says all of it.
+      if (problem === undefined && text !== undefined && next.size === entries.size && stats.hits === stats.groups) return
       let body = `${tool}\n`
       for (const [groupKey, line] of next) body += `${groupKey} ${line}\n`
       await mkdir(dirname(file), { recursive: true, mode: 0o700 })
-      // A whole file or none: written beside, then renamed over the old one.
-      const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-      await writeFile(temp, `${MAGIC} ${sign(key, body)}\n${body}`, { mode: 0o600 })
-      await rename(temp, file)
+      await writeWhole(file, `${MAGIC} ${sign(key, body)}\n${body}`)
     }
+  }
+}
+
+/** The cache file's text; undefined when there is none. Only a regular file is read (not a device, a folder or a pipe). */
+async function readCacheFile(file: string): Promise<string | undefined> {
+  let handle
+  try {
+    handle = await open(file, 'r')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw e
+  }
+  try {
+    if (!(await handle.stat()).isFile()) throw new Error('not a regular file')
+    return await handle.readFile('utf8')
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Writes `text` to `path` whole or not at all: beside it first (mode 0600), then renamed over it. */
+async function writeWhole(path: string, text: string): Promise<void> {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  try {
+    await writeFile(temp, text, { mode: 0o600, flag: 'wx' })
+    await rename(temp, path)
+  } catch (e) {
+    await rm(temp, { force: true }).catch(() => undefined)
+    throw e
   }
 }
 
@@ -182,11 +223,16 @@ async function signingKey(dir: string): Promise<Buffer> {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
   }
   await mkdir(dir, { recursive: true, mode: 0o700 })
+  // Written whole beside it, then linked into place: a second first run reads one complete key,
+  // never an empty file, and the first link wins.
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   try {
-    // `wx`: two first runs at once keep one key.
-    await writeFile(path, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' })
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+    await writeFile(temp, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' })
+    await link(temp, path).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e
+    })
+  } finally {
+    await rm(temp, { force: true }).catch(() => undefined)
   }
   return readKey(path)
 }
@@ -241,10 +287,11 @@ function linesOf(file: SourceFile): string[] {
 }
 
 /**
- * A group's results as kept, or undefined when a secret is not the literal text at its position
- * (it could not be read back without keeping the value itself).
+ * A group's entry as kept, or undefined when it cannot be: a secret is not the literal text at its
+ * position (it could not be read back without keeping the value), or the group's text holds a
+ * secret only another group's files show (`all`, the run's secrets, masks more than its own).
  */
-function store(files: SourceFile[], results: AnalysisResult[]): string | undefined {
+function store(files: SourceFile[], results: AnalysisResult[], all: readonly SecretLocation[]): string | undefined {
   const lines = new Map<string, string[]>()
   const linesAt = (path: string): string[] | undefined => {
     if (!lines.has(path)) {
@@ -253,35 +300,40 @@ function store(files: SourceFile[], results: AnalysisResult[]): string | undefin
     }
     return lines.get(path)
   }
-  const secrets: SecretLocation[] = []
-  const stored: StoredResult[] = []
+  const own: SecretLocation[] = []
+  const stored: StoredGroup = { results: [] }
   for (let k = 0; k < results.length; k++) {
     const r = results[k]!
     const positions: StoredResult['secrets'] = []
     for (const s of r.secrets) {
-      if (linesAt(s.path)?.[s.line - 1]?.slice(s.column, s.column + s.value.length) !== s.value || s.value.length === 0) return undefined
+      if (s.value.length === 0 || linesAt(s.path)?.[s.line - 1]?.slice(s.column, s.column + s.value.length) !== s.value) return undefined
       positions.push(s.path === files[k]!.path ? [s.line, s.column, s.value.length] : [s.line, s.column, s.value.length, s.path])
-      secrets.push(s)
+      own.push(s)
     }
-    stored.push({ findings: r.findings, notes: r.notes, secrets: positions })
+    stored.results.push({ findings: r.findings, notes: r.notes, secrets: positions, ...(r.validUntil !== undefined ? { validUntil: r.validUntil } : {}) })
   }
-  // Redacted as any output is: the text kept is what a scan would print.
-  return redactedJson(stored, secrets)
+  // Redacted as the output is.
+  const text = redactedJson(stored, own)
+  return own.length === all.length || redactedJson(stored, all) === text ? text : undefined
 }
 
 /** A group's kept results with their secrets read back from the files, or undefined if they do not fit. */
 function restore(line: string, files: SourceFile[]): AnalysisResult[] | undefined {
-  let stored: StoredResult[]
+  let group: StoredGroup
   try {
-    stored = JSON.parse(line) as StoredResult[]
+    group = JSON.parse(line) as StoredGroup
   } catch {
     return undefined
   }
+  const stored = group?.results
   if (!Array.isArray(stored) || stored.length !== files.length) return undefined
+  const now = Date.now()
   const lines = new Map<string, string[]>()
   const out: AnalysisResult[] = []
   for (let k = 0; k < files.length; k++) {
     const s = stored[k]!
+    // A token in the file has expired since: its finding is judged again.
+    if (s.validUntil !== undefined && !(now < s.validUntil)) return undefined
     const secrets: SecretLocation[] = []
     for (const [line, column, length, other] of s.secrets) {
       const path = other ?? files[k]!.path
@@ -295,7 +347,7 @@ function restore(line: string, files: SourceFile[]): AnalysisResult[] | undefine
       if (!value || value.length !== length) return undefined
       secrets.push({ path, line, column, value })
     }
-    out.push({ findings: s.findings, notes: s.notes, secrets })
+    out.push({ findings: s.findings, notes: s.notes, secrets, ...(s.validUntil !== undefined ? { validUntil: s.validUntil } : {}) })
   }
   return out
 }

@@ -141,6 +141,8 @@ export interface SecretScan {
   locations: SecretLocation[]
   /** Parts of the scan that could not run on this file. */
   warnings?: string[]
+  /** When a token seen here expires (ms since the epoch, the earliest): its finding changes then. */
+  validUntil?: number
 }
 
 /** A secret seen somewhere, before deduplication. Lower `priority` wins an overlap. */
@@ -158,6 +160,8 @@ interface Candidate {
   locateOnly?: true
   /** A severity other than the rule's, said in the message. */
   severity?: Severity
+  /** When the token expires (a JWT's `exp`, ms), when that is still to come: the finding is judged again then. */
+  expiresAt?: number
 }
 
 /** Generated code and lockfiles: hashes, tokens of a grammar and ids, never a secret someone wrote. */
@@ -293,7 +297,9 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
       const key = `${l.line}:${l.column}:${l.value}`
       return seen.has(key) ? false : (seen.add(key), true)
     })
-  return warnings.length ? { findings, locations, warnings } : { findings, locations }
+  let validUntil: number | undefined
+  for (const c of candidates) if (c.expiresAt !== undefined && !(c.expiresAt >= (validUntil ?? Infinity))) validUntil = c.expiresAt
+  return { findings, locations, ...(warnings.length ? { warnings } : {}), ...(validUntil !== undefined ? { validUntil } : {}) }
 }
 
 /**
@@ -715,7 +721,9 @@ function patternCandidates(content: string, starts: number[], path: string): Can
         out.push({ rule, priority: 1, start, end: start + token.length, line, message: `${pattern.label}${shown} in plain text; it expired on ${expired}, so a service that checks expiry refuses it: low.`, value: token, severity: 'low' })
         continue
       }
-      out.push({ rule, priority: 1, start, end: start + token.length, line, message: `${pattern.label}${shown} in plain text.`, value: token })
+      const exp = claims?.exp
+      const expiresAt = typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined
+      out.push({ rule, priority: 1, start, end: start + token.length, line, message: `${pattern.label}${shown} in plain text.`, value: token, ...(expiresAt !== undefined ? { expiresAt } : {}) })
     }
   }
   for (const m of content.includes('-----BEGIN ') ? matchesOf(PRIVATE_KEY, content) : []) {

@@ -166,11 +166,7 @@ function unlistedManifests(files: readonly SourceFile[], kustomizations: Kustomi
     if (!judged.has(here)) judged.set(here, file.path)
     const included = [...listAt(doc, 'resources'), ...listAt(doc, 'bases'), ...listAt(doc, 'components')]
     if (included.some((entry) => typeof entry === 'string' && GLOB.test(entry))) everything.add(here)
-    for (const text of stringsOf(doc)) {
-      const path = text.slice(text.indexOf('=') + 1).trim()
-      if (path === '' || path.includes('\n') || /:\/\//.test(path)) continue
-      named.add(posix.normalize(posix.join(here || '.', path)).replace(/\/$/, ''))
-    }
+    for (const path of namedPaths(here, doc)) named.add(path)
   }
   const out = new Map<string, string>()
   for (const file of files) {
@@ -178,6 +174,35 @@ function unlistedManifests(files: readonly SourceFile[], kustomizations: Kustomi
     const kustomization = judged.get(folder)
     if (file.kind !== 'kubernetes' || kustomization === undefined || everything.has(folder) || KUSTOMIZATION.test(file.path) || named.has(file.path)) continue
     out.set(file.path, kustomization)
+  }
+  return out
+}
+
+/**
+ * Every path a parsed kustomization may name (resources, patches, generator files, `key=path`),
+ * from the repository root: each string value that could be one, read generously.
+ */
+function namedPaths(here: string, doc: Record<string, unknown>): string[] {
+  const out: string[] = []
+  for (const text of stringsOf(doc)) {
+    const path = text.slice(text.indexOf('=') + 1).trim()
+    if (path === '' || path.includes('\n') || /:\/\//.test(path)) continue
+    out.push(posix.normalize(posix.join(here || '.', path)).replace(/\/$/, ''))
+  }
+  return out
+}
+
+/**
+ * Each kustomization's folder with the folder of every listed file it names in another folder (a
+ * patch kept under `fixes/`): what the folder's kustomization says decides how that file is read.
+ */
+export function kustomizationFileFolders(files: readonly SourceFile[], kustomizations: Kustomization[] = kustomizationsOf(files)): [string, string][] {
+  const listed = new Set(files.map((f) => f.path))
+  const out: [string, string][] = []
+  for (const { file, doc } of kustomizations) {
+    if (doc === undefined) continue
+    const here = folderOf(file.path)
+    for (const path of namedPaths(here, doc)) if (listed.has(path) && folderOf(path) !== here) out.push([here, folderOf(path)])
   }
   return out
 }
@@ -315,13 +340,13 @@ function opensOperationList(text: string): boolean {
 const KUSTOMIZATION = /(^|\/)(kustomization\.ya?ml|Kustomization)$/
 
 /** A kustomization of the list and its top-level map (undefined when it does not parse). */
-interface Kustomization {
+export interface Kustomization {
   file: SourceFile
   doc: Record<string, unknown> | undefined
 }
 
 /** Every kustomization of the list, each parsed once for all that is read from it. */
-function kustomizationsOf(files: readonly SourceFile[]): Kustomization[] {
+export function kustomizationsOf(files: readonly SourceFile[]): Kustomization[] {
   return files.filter((f) => KUSTOMIZATION.test(f.path)).map((file) => ({ file, doc: readKustomization(file) }))
 }
 

@@ -1,4 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{b as c,c as u}from"./chunk-W7MX6W7K.js";import{i}from"./chunk-TQON42ME.js";import"./chunk-RLHBGX3A.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-FPHGPMDT.js";import"./chunk-OZJ4OJ24.js";import{execFile as p}from"node:child_process";import{promisify as d}from"node:util";var f=d(p);function h(o){let r=o.flatMap(e=>u(e));return i(c(),r)}async function x(o,r,e){let s=[];for(let m of e){let a;try{a=(await f("git",["-C",o,"ls-tree","-r","--name-only",r,"--",m],{maxBuffer:16*1024*1024})).stdout}catch{continue}for(let n of a.split(`
-`).filter(t=>t.endsWith(".md")).sort())try{let t=(await f("git",["-C",o,"show",`${r}:${n}`],{maxBuffer:16777216})).stdout;s.push({path:n,text:t})}catch(t){s.push({path:n,text:""})}}return s}export{h as loadLocalPersonas,x as readPersonasAtRef};

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-ZE44OBGZ.js";import"./chunk-T5AOYKAN.js";import"./chunk-QELGWQLU.js";import"./chunk-FM7N5NCH.js";import"./chunk-MVFPDKQA.js";import"./chunk-JI5OGHW2.js";import"./chunk-E7DPUC7A.js";import"./chunk-X3BYIPYU.js";import"./chunk-2NQMUUZW.js";import"./chunk-6MZSDLQR.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-FPHGPMDT.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
