@@ -104,6 +104,22 @@ describe('result cache', () => {
     expect(second.result).toEqual(await analyzeFiles(changed))
   }, 60_000)
 
+  it('drops a group read back whose text holds a value another file now shows as a secret', async () => {
+    const workflow: SourceFile = {
+      path: '.github/workflows/triage.yml',
+      kind: 'workflow',
+      content: `on: issues\npermissions:\n  issues: write\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./notify.sh ${PASSWORD} "\${{ github.event.issue.title }}"\n`
+    }
+    const before: SourceFile[] = [{ path: 'config/.env', kind: 'other', content: 'NOTIFY_TOKEN=${NOTIFY_TOKEN}\n' }, workflow]
+    await run(before)
+    expect(readFileSync(join(dir, 'scan.cache'), 'utf8')).toContain(PASSWORD)
+    const after: SourceFile[] = [{ path: 'config/.env', kind: 'other', content: `NOTIFY_TOKEN=${PASSWORD}\n` }, workflow]
+    const second = await run(after)
+    expect(second.cache.stats.hits).toBe(1)
+    expect(readFileSync(join(dir, 'scan.cache'), 'utf8')).not.toContain(PASSWORD)
+    expect((await run(after)).result).toEqual(await analyzeFiles(after))
+  }, 60_000)
+
   it('judges a token again once it has expired', async () => {
     const now = Date.now()
     const exp = Math.ceil(now / 1000) + 3600
@@ -145,7 +161,7 @@ describe('result cache', () => {
     expect(plan.missing).toEqual([0])
     const secret = { path: 'db/bucket.tf', line: 1, column: 0, value: 'not-in-the-file' }
     plan.complete([{ findings: [], notes: [], secrets: [secret] }])
-    plan.keep([secret])
+    plan.keep([secret], false)
     expect(cache.stats.unkept).toBe(1)
     await cache.save()
     expect((await open()).plan(files, {}).missing).toEqual([0])
@@ -230,6 +246,24 @@ describe('preflight scan --cache (bundled CLI)', () => {
     expect(inside.cache).toBeUndefined()
     expect(inside.stderr).toMatch(/the result cache was not used: .*inside the scanned folder/)
     expect({ ...inside.out, notes: [] }).toEqual(fresh.out)
+    // Nor a signing key inside it (XDG_CACHE_HOME under the workspace).
+    const keyInside = spawnSync(process.execPath, [resolve('dist/cli.js'), 'scan', tree, '--format', 'json', '--cache-location', join(dir, 'elsewhere.cache')], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: join(tree, '.cache') }
+    })
+    expect(keyInside.status).toBe(0)
+    expect(keyInside.stderr).toMatch(/the result cache was not used: its key folder .* is inside the scanned folder/)
+    // Only a regular file is read or replaced: a pipe neither stops the scan nor is replaced.
+    const fifo = join(dir, 'fifo.cache')
+    execFileSync('mkfifo', [fifo])
+    const piped = spawnSync(process.execPath, [resolve('dist/cli.js'), 'scan', tree, '--format', 'json', '--cache-location', fifo], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: join(home, 'cache') }
+    })
+    expect(piped.status).toBe(0)
+    expect(piped.stderr).toMatch(/the result cache was not used: .*fifo\.cache is not a regular file/)
+    expect(statSync(fifo).isFIFO()).toBe(true)
     // Written again, with this user's key.
     expect(scan(tree, home, '--cache-location', planted)).toEqual({ ...fresh, cache: { groups: 3, hits: 3 } })
   }, 120_000)

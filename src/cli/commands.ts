@@ -132,7 +132,10 @@ async function resultCacheFor(v: Values, root: string, io: CliIo): Promise<{ cac
     // The scanned files are the code under review: a cache among them could be swapped for a
     // link that sends the write elsewhere, and would itself be listed, changing every key.
     if (within(root, file) || within(realpathSync(root), realFolderOf(file))) return unused(`${file} is inside the scanned folder; choose a file outside it`)
-    cache = await openResultCache(file, userResultCacheDir(io.env))
+    // Nor its signing key: a key the scanned code supplies would sign whatever it plants.
+    const keyDir = userResultCacheDir(io.env)
+    if (within(root, keyDir) || within(realpathSync(root), realFolderOf(keyDir))) return unused(`its key folder ${keyDir} is inside the scanned folder; set XDG_CACHE_HOME outside it`)
+    cache = await openResultCache(file, keyDir)
   } catch (e) {
     return unused((e as Error).message)
   }

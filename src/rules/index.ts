@@ -247,7 +247,7 @@ async function analyzeFileList(files: SourceFile[], options: AnalyzeOptions): Pr
     out.secrets.push(...r.secrets)
   }
   // Kept once every secret of the run is known, before anything below changes a finding.
-  plan?.keep(out.secrets)
+  plan?.keep(out.secrets, largeIndexes.length > 0)
   out.findings = lowerOffByDefault(out.findings, files)
   // Charts are rendered as a whole, once per analysis, never file by file.
   try {

@@ -21,7 +21,8 @@
  *   ignored with a note, so it cannot hide a finding.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { link, mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { link, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -72,8 +73,12 @@ export interface CachePlan {
   missing: number[]
   /** Every file's result, in input order, from the fresh results of `missing` (in its order). */
   complete(fresh: AnalysisResult[]): AnalysisResult[]
-  /** Keeps the groups just analysed; `secrets` are all the run's (large files too), for redaction. */
-  keep(secrets: readonly SecretLocation[]): void
+  /**
+   * Keeps the groups just analysed; `secrets` are all the run's (large files too), for redaction.
+   * `othersAnalysed`: files outside the plan were analysed (large files), so the groups read back
+   * are checked against the secrets again.
+   */
+  keep(secrets: readonly SecretLocation[], othersAnalysed: boolean): void
 }
 
 export interface ResultCache {
@@ -95,6 +100,12 @@ export async function openResultCache(file: string, keyDir = userResultCacheDir(
   const tool = await codeIdentity()
   let entries = new Map<string, string>()
   let problem: string | undefined
+  // Only a regular file is read or replaced: never a device (`/dev/null` as root), a pipe or a folder.
+  const existing = await stat(file).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined
+    throw e
+  })
+  if (existing && !existing.isFile()) throw new Error(`${file} is not a regular file`)
   const text = await readCacheFile(file).catch((e: Error) => {
     problem = `${file}: the result cache could not be read (${e.message}); every file is analysed`
     return undefined
@@ -136,11 +147,17 @@ export async function openResultCache(file: string, keyDir = userResultCacheDir(
           missing.forEach((i, k) => (out[i] = fresh[k]!))
           return out
         },
-        keep(secrets) {
+        keep(secrets, othersAnalysed) {
+          // A group read back was checked against the secrets of the run that kept it; a file
+          // analysed now (here, or a large one) may show a new one its text holds.
+          const recheck = othersAnalysed || missing.length > 0
           for (const g of groups) {
-            if (next.has(g.key)) continue
+            const kept = next.has(g.key)
+            if (kept && !recheck) continue
             const line = store(g.indexes.map((i) => files[i]!), g.indexes.map((i) => out[i]!), secrets)
-            if (line !== undefined) next.set(g.key, line)
+            if (kept) {
+              if (line === undefined) next.delete(g.key)
+            } else if (line !== undefined) next.set(g.key, line)
             else stats.unkept++
           }
         }
@@ -161,7 +178,8 @@ export async function openResultCache(file: string, keyDir = userResultCacheDir(
 async function readCacheFile(file: string): Promise<string | undefined> {
   let handle
   try {
-    handle = await open(file, 'r')
+    // Non-blocking: a pipe put there since the check above must not stop the scan.
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw e

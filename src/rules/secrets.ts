@@ -722,7 +722,8 @@ function patternCandidates(content: string, starts: number[], path: string): Can
         continue
       }
       const exp = claims?.exp
-      const expiresAt = typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined
+      // A token that never expires in practice (`exp` of 1e306) has nothing to wait for.
+      const expiresAt = typeof exp === 'number' && Number.isFinite(exp * 1000) ? exp * 1000 : undefined
       out.push({ rule, priority: 1, start, end: start + token.length, line, message: `${pattern.label}${shown} in plain text.`, value: token, ...(expiresAt !== undefined ? { expiresAt } : {}) })
     }
   }
