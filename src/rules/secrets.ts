@@ -1438,6 +1438,20 @@ function passesToUpstream(a: Assignment, value: string, lines: readonly string[]
   return lines.slice(Math.max(0, a.line - 4), a.line - 1).some((l) => /\baction\b/i.test(l))
 }
 
+/** A Kubernetes object name (DNS labels joined by `-` or `.`). */
+const OBJECT_NAME = /^[a-z0-9]{1,63}(?:[-.][a-z0-9]{1,63}){0,8}$/
+
+/** The comment lines (`#` or `//`) directly above 1-based `line`, at most three, as one text. */
+function commentAbove(lines: readonly string[], line: number): string {
+  const out: string[] = []
+  for (let i = line - 2; i >= 0 && out.length < 3; i--) {
+    const m = /^\s*(?:#|\/\/)\s?(.*)$/.exec(lines[i] ?? '')
+    if (!m) break
+    out.unshift(m[1]!)
+  }
+  return out.join(' ')
+}
+
 /**
  * Keys a web page publishes by design, in every page it serves: Algolia DocSearch's `apiKey`
  * beside its `appId` and `indexName` (a search-only key), and the `token` of Cloudflare Web
@@ -1633,6 +1647,9 @@ function assignmentCandidates(
     if (isPublicByDesign(a, lines)) continue
     if (passesToUpstream(a, value, lines)) continue
     if (namesKeyOfNamedSecret(a, value, lines)) continue
+    // `# clientRootSecret defines the secret name that contains the root client certificate`: the
+    // comment above says the value names a Secret (an object name), as a variable's description may.
+    if (OBJECT_NAME.test(value) && !looksRandom(value) && namesAReference(commentAbove(lines, a.line))) continue
     // `accessKey: shop-logs` beside `secretKey: …` (MinIO, S3): the access key is the login half of the
     // pair, the secret key (reported on its own) the password. Masked still; an AWS key id keeps its finding.
     if (cls === 'api-key' && !AWS_KEY_ID_START.test(value) && pairsWithSecretKey(a, lines, dialect)) {

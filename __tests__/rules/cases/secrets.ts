@@ -862,9 +862,13 @@ export const secretsCases: CaseTable = {
       quiet('license:\n  # Secret holding the license\n  secretName: ""\n  # key inside it\n  secretKey: "license"', 'a bare secretKey beside a bare secretName', 'chart/values.yaml'),
       quiet('    source = pipes.SourceParams(\n        credentials=pipes.BrokerCredentialsProperty(\n            basic_auth=secret.arn\n        ),', 'a constructor call whose arguments follow', 'stacks/pipe.py'),
       { name: 'a command that prints the secret', files: { 'chart/Chart.yaml': CHART, 'chart/templates/_env.tpl': '{{- define "chart.env" -}}\n- name: APP__JWT_SECRET_CMD\n  value: "cat /run/secrets/jwt"\n{{- end }}\n' } },
-      quiet('variable "app_secret" {\n  type        = string\n  description = "Kubernetes Secret name for the app"\n  default     = "webapp"\n}', 'a variable whose description says it holds a Secret name', 'infra/variables.tf')],
+      quiet('variable "app_secret" {\n  type        = string\n  description = "Kubernetes Secret name for the app"\n  default     = "webapp"\n}', 'a variable whose description says it holds a Secret name', 'infra/variables.tf'),
+      quiet('tls:\n  certs:\n    # clientRootSecret defines the secret name that contains the root client certificate.\n    clientRootSecret: cockroachdb-root\n', 'the comment above says the value is a Secret name', 'charts/db/values.yaml')],
     invalid: [
       { name: 'a client secret is the credential, whatever its shape', path: 'charts/app/values.yaml', code: 'oauth:\n  clientSecret: "q7-zk2px-r9mt4"\n', errors: [{ line: 2 }] },
+      { name: 'a Secret-name comment above a random value: the value is a secret all the same', path: 'charts/app/values.yaml', code: 'oauth:\n  # the secret name is below\n  clientSecret: "q7zk2px4r9mt4wv8"\n', errors: [{ line: 3 }] },
+      { name: 'a name-shaped value under a comment that does not say it names a Secret', path: 'charts/db/values.yaml', code: 'tls:\n  # the root client credential\n  clientRootSecret: cockroachdb-root\n', errors: [{ line: 3 }] },
+      { name: 'a Secret-name comment not directly above (a blank line between)', path: 'charts/db/values.yaml', code: 'tls:\n  # secret name of the client certificate\n\n  clientRootSecret: cockroachdb-root\n', errors: [{ line: 4 }] },
       {
         name: "a chart's default object store secret key in its values.yaml (a word): medium, saying every install shares it",
         files: { 'deploy/registry/Chart.yaml': CHART_YAML, 'deploy/registry/values.yaml': 'blobStore:\n  enabled: true\n  secretKey: bluewhale\n' },
