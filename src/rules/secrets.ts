@@ -1438,8 +1438,10 @@ function passesToUpstream(a: Assignment, value: string, lines: readonly string[]
   return lines.slice(Math.max(0, a.line - 4), a.line - 1).some((l) => /\baction\b/i.test(l))
 }
 
-/** A Kubernetes object name (DNS labels joined by `-` or `.`). */
-const OBJECT_NAME = /^[a-z0-9]{1,63}(?:[-.][a-z0-9]{1,63}){0,8}$/
+/** A Kubernetes object name of two or more parts (DNS labels joined by `-` or `.`). */
+const OBJECT_NAME = /^[a-z0-9]{1,63}(?:[-.][a-z0-9]{1,63}){1,8}$/
+/** A comment saying the value is the name of a Secret object (`the secret name that contains …`, `name of the Secret`). */
+const SECRET_NAME_COMMENT = /\bsecret(?:'s)?[ -]name\b|\bname of (?:the |a |an )?(?:[\w-]+ )?secret\b/i
 
 /** The comment lines (`#` or `//`) directly above 1-based `line`, at most three, as one text. */
 function commentAbove(lines: readonly string[], line: number): string {
@@ -1648,8 +1650,8 @@ function assignmentCandidates(
     if (passesToUpstream(a, value, lines)) continue
     if (namesKeyOfNamedSecret(a, value, lines)) continue
     // `# clientRootSecret defines the secret name that contains the root client certificate`: the
-    // comment above says the value names a Secret (an object name), as a variable's description may.
-    if (OBJECT_NAME.test(value) && !looksRandom(value) && namesAReference(commentAbove(lines, a.line))) continue
+    // comment above says the value names a Secret object (a name of two or more parts).
+    if (OBJECT_NAME.test(value) && !looksRandom(value) && SECRET_NAME_COMMENT.test(commentAbove(lines, a.line))) continue
     // `accessKey: shop-logs` beside `secretKey: …` (MinIO, S3): the access key is the login half of the
     // pair, the secret key (reported on its own) the password. Masked still; an AWS key id keeps its finding.
     if (cls === 'api-key' && !AWS_KEY_ID_START.test(value) && pairsWithSecretKey(a, lines, dialect)) {

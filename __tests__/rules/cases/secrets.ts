@@ -868,6 +868,8 @@ export const secretsCases: CaseTable = {
       { name: 'a client secret is the credential, whatever its shape', path: 'charts/app/values.yaml', code: 'oauth:\n  clientSecret: "q7-zk2px-r9mt4"\n', errors: [{ line: 2 }] },
       { name: 'a Secret-name comment above a random value: the value is a secret all the same', path: 'charts/app/values.yaml', code: 'oauth:\n  # the secret name is below\n  clientSecret: "q7zk2px4r9mt4wv8"\n', errors: [{ line: 3 }] },
       { name: 'a name-shaped value under a comment that does not say it names a Secret', path: 'charts/db/values.yaml', code: 'tls:\n  # the root client credential\n  clientRootSecret: cockroachdb-root\n', errors: [{ line: 3 }] },
+      { name: 'a comment naming a password key, not a Secret object', path: 'charts/db/values.yaml', code: 'auth:\n  # password key name: the value below\n  adminSecret: horse-battery\n', errors: [{ line: 3 }] },
+      { name: 'a one-word value under a Secret-name comment', path: 'charts/db/values.yaml', code: 'tls:\n  # secret name of the client certificate\n  clientRootSecret: hunter2pass\n', errors: [{ line: 3 }] },
       { name: 'a Secret-name comment not directly above (a blank line between)', path: 'charts/db/values.yaml', code: 'tls:\n  # secret name of the client certificate\n\n  clientRootSecret: cockroachdb-root\n', errors: [{ line: 4 }] },
       {
         name: "a chart's default object store secret key in its values.yaml (a word): medium, saying every install shares it",
