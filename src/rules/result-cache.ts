@@ -105,8 +105,10 @@ export async function openResultCache(file: string, keyDir = userResultCacheDir(
     if (e.code === 'ENOENT') return undefined
     throw e
   })
-  if (existing && !existing.isFile()) throw new Error(`${file} is not a regular file`)
+  if (existing && !existing.isFile()) throw new NotRegularFile(file)
   const text = await readCacheFile(file).catch((e: Error) => {
+    // Swapped for a pipe or a device since the check: not used, so not replaced either.
+    if (e instanceof NotRegularFile) throw e
     problem = `${file}: the result cache could not be read (${e.message}); every file is analysed`
     return undefined
   })
@@ -174,6 +176,12 @@ export async function openResultCache(file: string, keyDir = userResultCacheDir(
   }
 }
 
+class NotRegularFile extends Error {
+  constructor(file: string) {
+    super(`${file} is not a regular file`)
+  }
+}
+
 /** The cache file's text; undefined when there is none. Only a regular file is read (not a device, a folder or a pipe). */
 async function readCacheFile(file: string): Promise<string | undefined> {
   let handle
@@ -185,7 +193,7 @@ async function readCacheFile(file: string): Promise<string | undefined> {
     throw e
   }
   try {
-    if (!(await handle.stat()).isFile()) throw new Error('not a regular file')
+    if (!(await handle.stat()).isFile()) throw new NotRegularFile(file)
     return await handle.readFile('utf8')
   } finally {
     await handle.close()

@@ -1440,18 +1440,14 @@ function passesToUpstream(a: Assignment, value: string, lines: readonly string[]
 
 /** A Kubernetes object name of two or more parts (DNS labels joined by `-` or `.`). */
 const OBJECT_NAME = /^[a-z0-9]{1,63}(?:[-.][a-z0-9]{1,63}){1,8}$/
-/** A comment saying the value is the name of a Secret object (`the secret name that contains …`, `name of the Secret`). */
-const SECRET_NAME_COMMENT = /\bsecret(?:'s)?[ -]name\b|\bname of (?:the |a |an )?(?:[\w-]+ )?secret\b/i
+/** A comment saying the value is a Secret object's name (`defines the secret name that contains …`, `Secret name for …`). */
+const SECRET_NAME_COMMENT = /\bsecret[ -]name\b/i
+/** `clientRootSecret`: two or more words, the last `secret` (a bare `secret` is the value itself). */
+const namesSecretByWords = (words: readonly string[]): boolean => words.length >= 2 && words[words.length - 1] === 'secret'
 
-/** The comment lines (`#` or `//`) directly above 1-based `line`, at most three, as one text. */
+/** The comment (`#` or `//`) on the line directly above 1-based `line`, or ''. */
 function commentAbove(lines: readonly string[], line: number): string {
-  const out: string[] = []
-  for (let i = line - 2; i >= 0 && out.length < 3; i--) {
-    const m = /^\s*(?:#|\/\/)\s?(.*)$/.exec(lines[i] ?? '')
-    if (!m) break
-    out.unshift(m[1]!)
-  }
-  return out.join(' ')
+  return /^\s*(?:#|\/\/)\s?(.*)$/.exec(lines[line - 2] ?? '')?.[1] ?? ''
 }
 
 /**
@@ -1649,9 +1645,14 @@ function assignmentCandidates(
     if (isPublicByDesign(a, lines)) continue
     if (passesToUpstream(a, value, lines)) continue
     if (namesKeyOfNamedSecret(a, value, lines)) continue
-    // `# clientRootSecret defines the secret name that contains the root client certificate`: the
-    // comment above says the value names a Secret object (a name of two or more parts).
-    if (OBJECT_NAME.test(value) && !looksRandom(value) && SECRET_NAME_COMMENT.test(commentAbove(lines, a.line))) continue
+    // `# clientRootSecret defines the secret name that contains the root client certificate`: a key
+    // ending in `Secret` (never a password's, token's or key's) under a comment saying its value
+    // names a Secret object (a name of two or more parts). Masked all the same.
+    if (cls === 'secret' && namesSecretByWords(keyWords(a.key)) && OBJECT_NAME.test(value) && !looksRandom(value) && SECRET_NAME_COMMENT.test(commentAbove(lines, a.line))) {
+      const at = a.start + a.value.indexOf(value)
+      out.push({ rule: KEY_RULES[cls], priority: 2, start: at, end: at + value.length, line: a.line, message: '', value, locateOnly: true })
+      continue
+    }
     // `accessKey: shop-logs` beside `secretKey: …` (MinIO, S3): the access key is the login half of the
     // pair, the secret key (reported on its own) the password. Masked still; an AWS key id keeps its finding.
     if (cls === 'api-key' && !AWS_KEY_ID_START.test(value) && pairsWithSecretKey(a, lines, dialect)) {

@@ -642,6 +642,8 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      { name: "a password under a comment about an existing Secret's name", path: 'charts/db/values.yaml', code: 'auth:\n  # -- Password for the admin user. Alternatively, set the name of an existing secret\n  password: prod-db-pass-2024\n', errors: [{ line: 3 }] },
+      { name: 'a password under a comment about another key (a Secret name)', path: 'deploy/.env', code: '# DB_SECRET_NAME is the secret name used in k8s\nDB_PASSWORD=staging-pass-42\n', errors: [{ line: 2 }] },
       {
         name: "a properties file inside a ConfigMap: a value opening with # is the value, not a comment",
         path: 'k8s/app-config.yaml',
@@ -868,6 +870,8 @@ export const secretsCases: CaseTable = {
       { name: 'a client secret is the credential, whatever its shape', path: 'charts/app/values.yaml', code: 'oauth:\n  clientSecret: "q7-zk2px-r9mt4"\n', errors: [{ line: 2 }] },
       { name: 'a Secret-name comment above a random value: the value is a secret all the same', path: 'charts/app/values.yaml', code: 'oauth:\n  # the secret name is below\n  clientSecret: "q7zk2px4r9mt4wv8"\n', errors: [{ line: 3 }] },
       { name: 'a name-shaped value under a comment that does not say it names a Secret', path: 'charts/db/values.yaml', code: 'tls:\n  # the root client credential\n  clientRootSecret: cockroachdb-root\n', errors: [{ line: 3 }] },
+      { name: "a password under a comment about an existing Secret's name", path: 'charts/db/values.yaml', code: 'auth:\n  # -- Password for the admin user. Alternatively, set the name of an existing secret\n  secret: prod-db-pass-2024\n', errors: [{ line: 3 }] },
+      { name: 'a Secret-name comment two lines above', path: 'charts/db/values.yaml', code: 'tls:\n  # the secret name that contains the client certificate\n  # (see the docs)\n  clientRootSecret: cockroachdb-root\n', errors: [{ line: 4 }] },
       { name: 'a comment naming a password key, not a Secret object', path: 'charts/db/values.yaml', code: 'auth:\n  # password key name: the value below\n  adminSecret: horse-battery\n', errors: [{ line: 3 }] },
       { name: 'a one-word value under a Secret-name comment', path: 'charts/db/values.yaml', code: 'tls:\n  # secret name of the client certificate\n  clientRootSecret: hunter2pass\n', errors: [{ line: 3 }] },
       { name: 'a Secret-name comment not directly above (a blank line between)', path: 'charts/db/values.yaml', code: 'tls:\n  # secret name of the client certificate\n\n  clientRootSecret: cockroachdb-root\n', errors: [{ line: 4 }] },
