@@ -131,10 +131,10 @@ async function resultCacheFor(v: Values, root: string, io: CliIo): Promise<{ cac
     file = v['cache-location'] ? resolve(io.cwd, v['cache-location']) : defaultCacheFile(root, io.env)
     // The scanned files are the code under review: a cache among them could be swapped for a
     // link that sends the write elsewhere, and would itself be listed, changing every key.
-    if (within(root, file) || within(realpathSync(root), realFolderOf(file))) return unused(`${file} is inside the scanned folder; choose a file outside it`)
+    if (insideScanned(root, file)) return unused(`${file} is inside the scanned folder; choose a file outside it`)
     // Nor its signing key: a key the scanned code supplies would sign whatever it plants.
     const keyDir = userResultCacheDir(io.env)
-    if (within(root, keyDir) || within(realpathSync(root), realFolderOf(keyDir))) return unused(`its key folder ${keyDir} is inside the scanned folder; set XDG_CACHE_HOME outside it`)
+    if (insideScanned(root, keyDir)) return unused(`its key folder ${keyDir} is inside the scanned folder; set XDG_CACHE_HOME outside it`)
     cache = await openResultCache(file, keyDir)
   } catch (e) {
     return unused((e as Error).message)
@@ -151,6 +151,11 @@ async function resultCacheFor(v: Values, root: string, io: CliIo): Promise<{ cac
       return notes
     }
   }
+}
+
+/** True when `path` lies in the scanned `root`, as written or through links. */
+function insideScanned(root: string, path: string): boolean {
+  return within(root, path) || within(realpathSync(root), realFolderOf(path))
 }
 
 /** True when `path` is `folder` or lies under it. */

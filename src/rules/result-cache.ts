@@ -307,9 +307,16 @@ function groupKey(runKey: string, files: SourceFile[]): string {
   return hash.digest('hex').slice(0, 40)
 }
 
-/** Lines of a file as the analysis saw them (line ends made `\n`). */
-function linesOf(file: SourceFile): string[] {
-  return (file.content.includes('\r') ? file.content.replace(/\r\n?/g, '\n') : file.content).split('\n')
+/** A group's file lines by path, as the analysis saw them (line ends made `\n`), split on first use. */
+function linesReader(files: SourceFile[]): (path: string) => string[] | undefined {
+  const lines = new Map<string, string[]>()
+  return (path) => {
+    if (!lines.has(path)) {
+      const file = files.find((f) => f.path === path)
+      if (file) lines.set(path, (file.content.includes('\r') ? file.content.replace(/\r\n?/g, '\n') : file.content).split('\n'))
+    }
+    return lines.get(path)
+  }
 }
 
 /**
@@ -318,14 +325,7 @@ function linesOf(file: SourceFile): string[] {
  * secret only another group's files show (`all`, the run's secrets, masks more than its own).
  */
 function store(files: SourceFile[], results: AnalysisResult[], all: readonly SecretLocation[]): string | undefined {
-  const lines = new Map<string, string[]>()
-  const linesAt = (path: string): string[] | undefined => {
-    if (!lines.has(path)) {
-      const file = files.find((f) => f.path === path)
-      if (file) lines.set(path, linesOf(file))
-    }
-    return lines.get(path)
-  }
+  const linesAt = linesReader(files)
   const own: SecretLocation[] = []
   const stored: StoredGroup = { results: [] }
   for (let k = 0; k < results.length; k++) {
@@ -354,7 +354,7 @@ function restore(line: string, files: SourceFile[]): AnalysisResult[] | undefine
   const stored = group?.results
   if (!Array.isArray(stored) || stored.length !== files.length) return undefined
   const now = Date.now()
-  const lines = new Map<string, string[]>()
+  const linesAt = linesReader(files)
   const out: AnalysisResult[] = []
   for (let k = 0; k < files.length; k++) {
     const s = stored[k]!
@@ -363,13 +363,7 @@ function restore(line: string, files: SourceFile[]): AnalysisResult[] | undefine
     const secrets: SecretLocation[] = []
     for (const [line, column, length, other] of s.secrets) {
       const path = other ?? files[k]!.path
-      let fileLines = lines.get(path)
-      if (!fileLines) {
-        const file = files.find((f) => f.path === path)
-        if (!file) return undefined
-        lines.set(path, (fileLines = linesOf(file)))
-      }
-      const value = fileLines[line - 1]?.slice(column, column + length)
+      const value = linesAt(path)?.[line - 1]?.slice(column, column + length)
       if (!value || value.length !== length) return undefined
       secrets.push({ path, line, column, value })
     }
