@@ -26,10 +26,10 @@ export interface ServiceInContext {
    * nor for an override file's services, which are merged onto the base file's.
    */
   lacksJudged: boolean
-  /** A service that runs once and exits (`isOneShot`); only decided when `lacksJudged`. */
+  /** A service that runs once and exits (`oneShotOf`); only decided when `lacksJudged`. */
   oneShot: boolean
-  /** Another service waits for this one to exit with success (in `awaitedToComplete`): certainly a one-shot task. */
-  awaited: boolean
+  /** Why it surely runs once, for the limits' message (undefined when a profile alone says so). */
+  runsOnce: string | undefined
   /** Whether the service's image is certainly built by a Dockerfile beside the file that declares a HEALTHCHECK (read only when asked). */
   imageHealthcheck: () => boolean
 }
@@ -45,7 +45,7 @@ export const composeChecks: Check<ServiceInContext>[] = [
   {
     rules: [R.noMemoryLimit, R.noCpuLimit],
     run: (at) => {
-      if (at.lacksJudged) checkLimits(at.ctx, at.s, at.awaited ? 'a one-shot task another service waits to complete' : at.oneShot ? runsOnceClause(at.ctx, at.s) : undefined)
+      if (at.lacksJudged) checkLimits(at.ctx, at.s, at.runsOnce)
     }
   },
   {
@@ -81,13 +81,13 @@ export function analyzeCompose(file: SourceFile, report: Report = reporterFor(co
   // The checks' context: its report accepts the rules of the check `checks` runs now.
   const checks = checkReporter(report, 'compose')
   const checked: Context = { ...ctx, report: checks.report }
-  const awaitedNames = awaitedToComplete(ctx)
+  const awaited = awaitedToComplete(ctx)
+  const dependedOn = dependedOnNames(ctx)
   for (const s of ctx.services.values()) {
     const lacksJudged = !s.extendsElsewhere && !isOverrideFile(file.path)
-    const awaited = lacksJudged && awaitedNames.has(s.name)
-    const oneShot = awaited || (lacksJudged && isOneShot(ctx, s))
+    const once = !lacksJudged ? undefined : awaited.has(s.name) ? { why: 'a one-shot task another service waits to complete' } : oneShotOf(ctx, s, dependedOn)
     const imageHealthcheck = (): boolean => imageDeclaresHealthcheck(ctx, s, dockerfiles, repository)
-    const at = { ctx: checked, s, lacksJudged, oneShot, awaited, imageHealthcheck }
+    const at = { ctx: checked, s, lacksJudged, oneShot: once !== undefined, runsOnce: once?.why, imageHealthcheck }
     for (const check of composeChecks) checks.run(check, at)
   }
   return findings.sort((a, b) => a.line - b.line || a.ruleId.localeCompare(b.ruleId))
@@ -100,26 +100,40 @@ export function analyzeCompose(file: SourceFile, report: Report = reporterFor(co
 const TEST_RUNNER_NAME = /^test$|(?:^|[-_.])(?:tests|e2e)$|[a-z0-9](?:Tests|E2[Ee])$/
 
 /**
- * Services that run once and exit: the `sut` test runner of Docker Hub autotests, test runners
- * by name, and tools kept behind a profile (seeders, migrations, CLIs), when nothing depends on
- * them and they publish no port, and a tool's container told not to restart (`toolRunOnce`).
- * A healthcheck or restart policy would be wrong for them
- * (`restart: unless-stopped` would run a test suite over and over).
+ * Whether a service runs once and exits, and why: the `sut` test runner of Docker Hub autotests,
+ * test runners by name, and tools kept behind a profile (seeders, migrations, CLIs), when nothing
+ * depends on them and they publish no port, and a tool's container told not to restart
+ * (`toolRunOnce`). A healthcheck or restart policy would be wrong for them (`restart:
+ * unless-stopped` would run a test suite over and over). `why` is undefined for a service kept
+ * behind a profile only: a profile also holds long-running optional workers (a Kafka consumer of
+ * a `feature-complete` profile), which need no restart policy of their own yet hold memory as
+ * long as any service.
  */
-function isOneShot(ctx: Context, s: Service): boolean {
-  if (s.name === 'sut') return true
-  if (toolRunOnce(ctx, s) !== undefined) return true
-  if (!(setting(ctx, s, 'profiles') || TEST_RUNNER_NAME.test(s.name)) || setting(ctx, s, 'ports')) return false
-  return !dependedOn(ctx, s)
+function oneShotOf(ctx: Context, s: Service, dependedOn: ReadonlySet<string>): { why: string | undefined } | undefined {
+  if (s.name === 'sut') return { why: 'a one-shot task, the test runner of Docker Hub\'s automated tests' }
+  const tool = toolRunOnce(ctx, s, dependedOn)
+  if (tool !== undefined) return { why: `a one-shot task: \`restart: "no"\` and the tool image \`${tool}\` running one command, which exits` }
+  const testRunner = TEST_RUNNER_NAME.test(s.name)
+  if (!(testRunner || setting(ctx, s, 'profiles')) || setting(ctx, s, 'ports') || dependedOn.has(s.name)) return undefined
+  return { why: testRunner ? 'a one-shot task, a test runner nothing depends on' : undefined }
 }
 
-/** Whether another service lists this one in its `depends_on`: then it serves that one while it runs. */
-function dependedOn(ctx: Context, s: Service): boolean {
-  return [...ctx.services.values()].some((other) => {
+/** Services another service lists in its `depends_on`: each serves that one while it runs. One pass over the file. */
+function dependedOnNames(ctx: Context): Set<string> {
+  const names = new Set<string>()
+  for (const other of ctx.services.values()) {
     const deps = resolve(ctx, setting(ctx, other, 'depends_on')?.value)
-    if (isSeq(deps)) return deps.items.some((d) => scalarString(resolve(ctx, d)) === s.name)
-    return isMap(deps) && pairIn(ctx, deps, s.name) !== undefined
-  })
+    if (isSeq(deps)) {
+      for (const d of deps.items) {
+        const name = scalarString(resolve(ctx, d))
+        if (name !== undefined) names.add(name)
+      }
+    } else if (isMap(deps)) {
+      // By lookup rather than by the map's own keys: a merge key (`<<: *deps`) may supply them.
+      for (const name of ctx.services.keys()) if (pairIn(ctx, deps, name) !== undefined) names.add(name)
+    }
+  }
+  return names
 }
 
 /**
@@ -135,26 +149,12 @@ const TOOL_IMAGES = new Set(['curl', 'jq', 'wget', 'git', 'aws-cli', 'psql', 'my
  * (`alpine/curl`) given a command or entrypoint, no published port, and no service depending on it,
  * which would want it kept running (ollama-init pulling a model).
  */
-function toolRunOnce(ctx: Context, s: Service): string | undefined {
+function toolRunOnce(ctx: Context, s: Service, dependedOn: ReadonlySet<string>): string | undefined {
   if (scalarString(resolve(ctx, setting(ctx, s, 'restart')?.value)) !== 'no' || setting(ctx, s, 'ports')) return undefined
   if (!setting(ctx, s, 'command') && !setting(ctx, s, 'entrypoint')) return undefined
   const image = scalarString(resolve(ctx, setting(ctx, s, 'image')?.value))
   if (image === undefined || image.includes('$') || !TOOL_IMAGES.has(imageBaseName(image))) return undefined
-  return dependedOn(ctx, s) ? undefined : image
-}
-
-/**
- * Why a one-shot service (`isOneShot`) surely runs once and exits, for the limits' message; undefined
- * for a service kept behind a profile only: a profile also holds long-running optional workers (a
- * Kafka consumer of a `feature-complete` profile), which need no restart policy of their own yet
- * hold memory as long as any service.
- */
-function runsOnceClause(ctx: Context, s: Service): string | undefined {
-  const tool = toolRunOnce(ctx, s)
-  if (tool !== undefined) return `a one-shot task: \`restart: "no"\` and the tool image \`${tool}\` running one command, which exits`
-  if (s.name === 'sut') return 'a one-shot task, the test runner of Docker Hub\'s automated tests'
-  if (TEST_RUNNER_NAME.test(s.name)) return 'a one-shot task, a test runner nothing depends on'
-  return undefined
+  return dependedOn.has(s.name) ? undefined : image
 }
 
 /**
