@@ -58,6 +58,16 @@ describe('context groups', () => {
     expect(contextGroups(files).map((g) => [...g].sort((x, y) => x - y))).toEqual([[0, 1, 2], [3]])
   })
 
+  it('joins a patch whose file name holds `=` as well as a generator\'s `key=path`', () => {
+    const files: SourceFile[] = [
+      { path: 'overlay/kustomization.yaml', kind: 'kubernetes', content: 'patches:\n  - path: fixes/replicas=3.yaml\nconfigMapGenerator:\n  - name: app\n    files:\n      - app.conf=../conf/app.conf\n' },
+      { path: 'overlay/fixes/replicas=3.yaml', kind: 'kubernetes', content: 'kind: Deployment\n' },
+      { path: 'conf/app.conf', kind: 'kubernetes', content: 'kind: ConfigMap\n' },
+      { path: 'other/x.yaml', kind: 'kubernetes', content: 'kind: ConfigMap\n' }
+    ]
+    expect(contextGroups(files).map((g) => [...g].sort((x, y) => x - y))).toEqual([[0, 1, 2], [3]])
+  })
+
   it('puts folders a kustomization deploys together into one group', () => {
     const files: SourceFile[] = [
       { path: 'base/deployment.yaml', kind: 'kubernetes', content: 'kind: Deployment\n' },

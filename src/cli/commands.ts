@@ -155,7 +155,9 @@ async function resultCacheFor(v: Values, root: string, io: CliIo): Promise<{ cac
 
 /** True when `path` lies in the scanned `root`, as written or through links. */
 function insideScanned(root: string, path: string): boolean {
-  return within(root, path) || within(realpathSync(root), realFolderOf(path))
+  // The system's realpath, not Node's own: on a case-insensitive disk (macOS, Windows) it also
+  // gives each existing folder its stored case, so `./REPO/x` is seen under `./repo`.
+  return within(root, path) || within(realpathSync.native(root), realFolderOf(path))
 }
 
 /** True when `path` is `folder` or lies under it. */
@@ -172,7 +174,7 @@ function realFolderOf(file: string): string {
     rest.unshift(basename(folder))
     folder = dirname(folder)
   }
-  return join(realpathSync(folder), ...rest)
+  return join(realpathSync.native(folder), ...rest)
 }
 
 /**

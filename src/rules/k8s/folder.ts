@@ -185,9 +185,13 @@ function unlistedManifests(files: readonly SourceFile[], kustomizations: Kustomi
 function namedPaths(here: string, doc: Record<string, unknown>): string[] {
   const out: string[] = []
   for (const text of stringsOf(doc)) {
-    const path = text.slice(text.indexOf('=') + 1).trim()
-    if (path === '' || path.includes('\n') || /:\/\//.test(path)) continue
-    out.push(posix.normalize(posix.join(here || '.', path)).replace(/\/$/, ''))
+    // `key=path` of a generator, or a file whose own name holds `=`: both readings are tried.
+    const readings = text.includes('=') ? [text, text.slice(text.indexOf('=') + 1)] : [text]
+    for (const reading of readings) {
+      const path = reading.trim()
+      if (path === '' || path.includes('\n') || /:\/\//.test(path)) continue
+      out.push(posix.normalize(posix.join(here || '.', path)).replace(/\/$/, ''))
+    }
   }
   return out
 }
