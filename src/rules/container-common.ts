@@ -128,6 +128,16 @@ const NON_ROOT_IMAGE_USERS: ReadonlyMap<string, { user: string; since: readonly 
   ['n8nio/n8n', { user: 'node', since: [1, 0] }]
 ])
 
+/**
+ * Image families whose every image and release ends on a non-root USER, by registry and folder:
+ * Kubeflow's notebook servers (components/example-notebook-servers in kubeflow/kubeflow) build on
+ * one base image ending on `USER $NB_UID` (1000, `jovyan`), which the others keep.
+ */
+const NON_ROOT_IMAGE_FOLDERS: readonly { hosts: ReadonlySet<string | undefined>; folder: string; user: string }[] = [
+  { hosts: new Set(['ghcr.io']), folder: 'kubeflow/kubeflow/notebook-servers/', user: '1000' },
+  { hosts: HUB_HOSTS, folder: 'kubeflownotebookswg/', user: '1000' }
+]
+
 /** An image known to declare a non-root USER (see `declaredNonRootUser`): its repository and that user. */
 export interface ImageUser {
   image: string
@@ -135,12 +145,15 @@ export interface ImageUser {
 }
 
 /**
- * The non-root user an image's Dockerfile declares, when the image is one of `NON_ROOT_IMAGE_USERS`
- * and its tag names a release from the one that declared it on (`7.1.0`, `10.4.2-ubuntu`), or
- * `latest` or no tag (the newest). Undefined otherwise, and for a digest alone (no release to read).
+ * The non-root user an image's Dockerfile declares: any image of a `NON_ROOT_IMAGE_FOLDERS` family,
+ * or one of `NON_ROOT_IMAGE_USERS` whose tag names a release from the one that declared it on
+ * (`7.1.0`, `10.4.2-ubuntu`), or `latest` or no tag (the newest). Undefined otherwise, and for a
+ * digest alone of the latter (no release to read).
  */
 export function declaredNonRootUser(ref: string): ImageUser | undefined {
   const { registry, path } = imageRepository(ref)
+  const family = NON_ROOT_IMAGE_FOLDERS.find((f) => f.hosts.has(registry) && path.startsWith(f.folder) && path.length > f.folder.length)
+  if (family) return { image: path, user: family.user }
   const known = HUB_HOSTS.has(registry) ? NON_ROOT_IMAGE_USERS.get(path) : undefined
   if (!known) return undefined
   const { tag, digest } = parseImageRef(ref)

@@ -1306,7 +1306,10 @@ export const kubernetesCases: CaseTable = {
         ['n8nio/n8n:0.236.3', '', 'n8n before 1.0 (root, then su-exec)'],
         ['n8nio/n8n:1.22.6', '          command: [su-exec, root, n8n]\n', 'n8n with a `command:` through su-exec'],
         ['grafana/grafana@sha256:' + 'ab'.repeat(32), '', 'Grafana by digest alone (no release to read)'],
-        ['ghcr.io/example/grafana:7.1.0', '', 'another registry image named grafana']
+        ['ghcr.io/example/grafana:7.1.0', '', 'another registry image named grafana'],
+        ['ghcr.io/kubeflow/kubeflow/notebook-servers/jupyter:v1.9.0', '          command: [sudo, start.sh]\n', 'a Kubeflow notebook server with a `command:` through sudo'],
+        ['ghcr.io/kubeflow/kubeflow/notebook-servers', '', 'the folder itself, no image of the family'],
+        ['docker.io/kubeflownotebookswg-fork/jupyter:v1.8.0', '', 'a namespace only starting like the family']
       ].map(([image, extra, what]) => ({ name: `${what} (${image}): medium`, code: noNonRootImage(image!, extra), errors: [{ line: lineOf(noNonRoot, '- name: api'), severity: 'medium' as const }] })),
       ...['grafana/grafana:7.1.0', 'docker.io/grafana/grafana-oss:10.4.2-ubuntu', 'grafana/grafana-enterprise', 'grafana/grafana:5.1.0'].map((image) => ({
         name: `${image}, whose Dockerfile declares UID 472: low, saying so`,
@@ -1322,7 +1325,9 @@ export const kubernetesCases: CaseTable = {
       ...[
         ['grafana/grafana:7.1.0', '          command: [/bin/sh, -c, /run.sh]\n', '472', 'Grafana with a `command:` (which runs as its user too)'],
         ['n8nio/n8n', '          command: [/bin/sh]\n          args: [-c, sleep 5; n8n start]\n', 'node', "n8n (1.0 on, or latest), whose Dockerfile declares `node`, started through sh"],
-        ['docker.io/n8nio/n8n:1.22.6', '', 'node', 'n8n 1.22.6']
+        ['docker.io/n8nio/n8n:1.22.6', '', 'node', 'n8n 1.22.6'],
+        ['ghcr.io/kubeflow/kubeflow/notebook-servers/jupyter:latest', '', '1000', "a Kubeflow notebook server, whose base image declares `$NB_UID`"],
+        ['kubeflownotebookswg/jupyter-pytorch-cuda-full:v1.8.0', '', '1000', 'a Kubeflow notebook server from Docker Hub']
       ].map(([image, extra, user, what]) => ({
         name: `${what}: low, saying so`,
         code: noNonRootImage(image!, extra),

@@ -112,6 +112,9 @@ const PUBLISH_TEST_RESULTS = push(
  * A job applying manifests after a project script (not read by the rules) stands up a cluster:
  * kubeflow's component tests; `on` and `extra` (job lines) vary what the job could reach.
  */
+/** A manual run pasting a free-text input into a script; `stepEnv` goes under the step (line 14 is the run line). */
+const DISPATCH_NOTE = (stepEnv: string): string =>
+  'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      note:\n        type: string\npermissions:\n  contents: read\njobs:\n' + job('t', `      - run: echo \${{ inputs.note }}\n${stepEnv}`)
 const scriptClusterJob = (on = 'pull_request', extra = '', env = ''): string =>
   push(job('component_test', `      - run: ./tests/setup_test_env.sh\n${env}      - run: |\n          kustomize build overlays/test | kubectl apply -f -\n          kubectl wait --for=condition=Ready pods --all --timeout 180s\n`, extra), on)
 /**
@@ -484,6 +487,14 @@ export const workflowCases: CaseTable = {
       { name: 'a kind cluster stood up by make e2e-bootstrap and loaded with kind load', code: kindE2e() },
       { name: 'a pull_request job with a read-only token and no secret: nothing shared to deploy to, whatever its script stands up', code: scriptClusterJob() },
       { name: 'the same job whose `if:` rules out the push trigger', code: scriptClusterJob('[push, pull_request]', "    if: github.event_name == 'pull_request'\n") },
+      {
+        // A token alone authenticates to the current context's cluster: the one the script stood up.
+        name: 'the same job checking access with tokens its own cluster minted (--token only)',
+        code: scriptClusterJob().replace(
+          'kubectl wait --for=condition=Ready pods --all --timeout 180s\n',
+          'kubectl wait --for=condition=Ready pods --all --timeout 180s\n          kubectl get pods -n team --token="$(kubectl -n team create token editor)"\n          DENIED=$(kubectl -n other create token viewer)\n          kubectl get pods -n team --token="$DENIED" && exit 1 || true\n'
+        )
+      },
       ...LOCAL_CLUSTER_INSTALLS,
       { name: 'the e2e make target alone marks the cluster as the job\'s own', code: kindE2e().replace('kind load docker-image --name kind app-e2e:latest\n          ', '') },
       { name: 'kind load alone marks the cluster as the job\'s own', code: kindE2e().replace('make e2e-bootstrap KUBERNETES_VERSION=1.30.0', 'make images') },
@@ -555,7 +566,8 @@ export const workflowCases: CaseTable = {
         ['a configuration variable read', scriptClusterJob('pull_request', '', '        env:\n          KUBECONFIG_B64: ${{ vars.KUBECONFIG_B64 }}\n')],
         ['a KUBECONFIG env', scriptClusterJob('pull_request', '', '        env:\n          KUBECONFIG: /etc/ci/staging.yaml\n')],
         ['a --kubeconfig flag', scriptClusterJob().replace('kubectl apply -f -', 'kubectl apply --kubeconfig /etc/ci/staging.yaml -f -')],
-        ['--server and --token flags', scriptClusterJob().replace('kubectl apply -f -', 'kubectl apply --server=https://staging.example.com --token="$CI_TOKEN" -f -')]
+        ['--server and --token flags', scriptClusterJob().replace('kubectl apply -f -', 'kubectl apply --server=https://staging.example.com --token="$CI_TOKEN" -f -')],
+        ['a --server flag alone', scriptClusterJob().replace('kubectl apply -f -', 'kubectl apply --server https://staging.example.com -f -')]
       ].map(([name, code]) => ({ name: `a pull_request job applying manifests after a project script, with ${name}`, code, errors: [{ line: 6 }] })),
       {
         name: 'a kind e2e job that also logs in to AWS and fetches an EKS kubeconfig',
@@ -1337,7 +1349,16 @@ export const workflowCases: CaseTable = {
     ],
     invalid: [
       { name: "the whole event of a manual run holds its free-text inputs", code: MANUAL_WHOLE_EVENT, errors: [{ line: 14, message: /expands `github\.event` \(the event of a manual run, which holds its free-text inputs\)/ }] },
-      { code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      note:\n        type: string\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo ${{ inputs.note }}\n'), errors: [{ line: 14, severity: 'medium' }] },
+      {
+        name: 'a manual run whose job holds only its own token: low',
+        code: DISPATCH_NOTE(''),
+        errors: [{ line: 14, severity: 'low', message: /Low: the workflow runs only on workflow_dispatch, which only those with write access start/ }]
+      },
+      { name: 'the same with a token that may write: still low, the dispatcher can already use it', code: DISPATCH_NOTE('').replace('  contents: read\n', '  contents: write\n'), errors: [{ line: 14, severity: 'low' }] },
+      { name: 'the same job reading another secret: medium', code: DISPATCH_NOTE('        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n'), errors: [{ line: 14, severity: 'medium' }] },
+      { name: 'the same job with an environment: medium', code: DISPATCH_NOTE('').replace('    runs-on:', '    environment: production\n    runs-on:'), errors: [{ line: 15, severity: 'medium' }] },
+      { name: 'the same job with an OIDC token: medium', code: DISPATCH_NOTE('').replace('  contents: read\n', '  contents: read\n  id-token: write\n'), errors: [{ line: 15, severity: 'medium' }] },
+      { name: 'the same workflow also run on push: medium', code: DISPATCH_NOTE('').replace('on:\n', 'on:\n  push:\n'), errors: [{ line: 15, severity: 'medium' }] },
       {
         name: 'a step output set from an input is named as derived from it, not as the input itself',
         code:
@@ -1348,7 +1369,7 @@ export const workflowCases: CaseTable = {
       {
         name: 'an untyped dispatch input written in another case than declared',
         code: 'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      extraEnv:\n        description: extra variables\npermissions:\n  contents: read\njobs:\n' + job('t', '      - run: echo "${{ inputs.EXTRAENV }}" >> "$GITHUB_ENV"\n'),
-        errors: [{ line: 14, severity: 'medium' }]
+        errors: [{ line: 14, severity: 'low' }]
       },
       {
         name: 'reusable workflow with no caller in the analysis',

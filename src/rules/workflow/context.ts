@@ -203,6 +203,13 @@ export function tokenIsReadOnly(wf: WorkflowModel, job: JobModel): boolean {
   return isMap(value) && !value.items.some((p) => scalarString(p.value) === 'write')
 }
 
+/** Whether the job's token (its own `permissions:`, else the workflow's) may request an OIDC token. */
+export function requestsOidc(wf: WorkflowModel, job: JobModel): boolean {
+  const value = (job.permissions ?? wf.permissions)?.value
+  if (!isMap(value)) return scalarString(value) === 'write-all'
+  return value.items.some((p) => scalarString(p.key) === 'id-token' && scalarString(p.value) === 'write')
+}
+
 /** Case-insensitive lookup of a key in a map; the value node. */
 export function getCaseless(map: YAMLMap | undefined, key: string): Node | undefined {
   if (!map) return undefined

@@ -4,7 +4,7 @@
  */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node, type Pair } from '../parse/yaml.js'
-import { actionRepo, dependentsOf, jobTextSome, scalarsUnder, tokenIsReadOnly, type CheckContext } from './context.js'
+import { actionRepo, dependentsOf, jobTextSome, requestsOidc, scalarsUnder, tokenIsReadOnly, type CheckContext } from './context.js'
 import { contextPaths, findExpressions, isJobToken, readsSecretBeyondToken } from './expressions.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
@@ -86,8 +86,12 @@ const KUBE_DEPLOY = /\b(kubectl|helm|helmfile)\s/
 const REAL_CLUSTER_COMMAND = /\b(aws\s+eks\s+update-kubeconfig|gcloud\s+container\s+clusters\s+get-credentials|az\s+aks\s+get-credentials|doctl\s+kubernetes\s+cluster\s+kubeconfig)\b/
 // A kubeconfig in a secret or a configuration variable (`vars.KUBECONFIG_B64`): both are the repository's to set.
 const KUBE_SECRET = /\b(?:secrets|vars)\.\w*kube/i
-/** A kubectl/helm flag or assignment handing a cluster's address or credentials to the command. */
-const CLUSTER_CREDENTIAL_COMMAND = /(?:^|\s)--(?:kubeconfig|token|server)(?:=|\s)|\bKUBECONFIG=/
+/**
+ * A kubectl/helm flag or assignment pointing the command at a cluster: a kubeconfig or a server's
+ * address. A `--token` alone is not one: it authenticates to the current context's cluster, such
+ * as the runner's own cluster that minted it (`--token="$(kubectl create token editor)"`).
+ */
+const CLUSTER_CREDENTIAL_COMMAND = /(?:^|\s)--(?:kubeconfig|server)(?:=|\s)|\bKUBECONFIG=/
 /** Verbs of a project script or task that tears down what its deploy counterpart stood up (`make destroy-ide` after `make deploy-ide`). */
 const TEARDOWN_VERBS = ['destroy', 'teardown', 'tear-down', 'delete', 'down', 'undeploy', 'uninstall', 'remove']
 /**
@@ -665,7 +669,7 @@ function reachesNothingShared(ctx: CheckContext, job: JobModel): boolean {
   if (triggers.length === 0 || triggers.some((t) => t !== 'pull_request')) return false
   // A configuration variable (`vars.*`) reaches every pull request, forks' too, so it may hold what a secret would.
   if (!tokenIsReadOnly(ctx.wf, job) || jobTextSome(ctx, job, (text) => readsSecretBeyondToken(text) || readsVariable(text))) return false
-  // A cluster's address or credentials handed to a command, or a KUBECONFIG set, point at a cluster the runner did not stand up.
+  // A cluster's address or kubeconfig handed to a command, or a KUBECONFIG set, point at a cluster the runner did not stand up.
   const envs = [ctx.wf.env, job.env, ...job.steps.map((st) => st.node.get('env', true))]
   if (envs.some((env) => isMap(env) && env.items.some((pair) => isScalar(pair.key) && String(pair.key.value) === 'KUBECONFIG'))) return false
   return !job.steps.some((st) => CLUSTER_CREDENTIAL_COMMAND.test(commandsOf(st)))
@@ -761,13 +765,6 @@ function continueOnError(ctx: CheckContext, job: JobModel, step: StepModel | und
  */
 const WRITER_TRIGGERS = new Set(['push', 'release', 'create', 'delete', 'workflow_dispatch', 'repository_dispatch', 'schedule', 'merge_group'])
 
-/** Whether the job's token (its own `permissions:`, else the workflow's) may request an OIDC token. */
-function requestsOidc(ctx: CheckContext, job: JobModel): boolean {
-  const value = (job.permissions ?? ctx.wf.permissions)?.value
-  if (!isMap(value)) return scalarString(value) === 'write-all'
-  return value.items.some((p) => scalarString(p.key) === 'id-token' && scalarString(p.value) === 'write')
-}
-
 /**
  * Why an environment could add nothing but a reviewer gate to the job, when so: it reads no
  * secret but its own token (whose rights `permissions:` sets; an environment cannot scope it),
@@ -780,7 +777,7 @@ function onlyReviewerGate(ctx: CheckContext, job: JobModel): string | undefined 
   const triggers = [...ctx.wf.triggers].filter((t) => t === 'workflow_call' || !skipsEvent(job, t))
   // A pull request from a fork runs with a read-only token and no secrets; one from a branch here was pushed by someone with write access.
   if (triggers.length === 0 || triggers.some((t) => !WRITER_TRIGGERS.has(t) && t !== 'pull_request')) return undefined
-  if (requestsOidc(ctx, job) || jobTextSome(ctx, job, readsSecretBeyondToken)) return undefined
+  if (requestsOidc(ctx.wf, job) || jobTextSome(ctx, job, readsSecretBeyondToken)) return undefined
   const named = triggers.map((t) => `\`${t}\``)
   const on = named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}` : named[0]
   const forks = triggers.includes('pull_request') ? ' (a fork\'s pull request gets a read-only token and no secrets)' : ''

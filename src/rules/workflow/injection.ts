@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node, type YAMLMap } from '../parse/yaml.js'
-import { actionRepo, envScopes, getCaseless, jobLabel, jobTextSome, runsOnlyOn, scalarExpressions, scalarsUnder, tokenIsReadOnly, type CheckContext, type PlacedExpression } from './context.js'
+import { actionRepo, envScopes, getCaseless, jobLabel, jobTextSome, requestsOidc, runsOnlyOn, scalarExpressions, scalarsUnder, tokenIsReadOnly, type CheckContext, type PlacedExpression } from './context.js'
 import { contextPaths, contextReads, envNameFor, findExpressions, inputName, isUntrustedEventPath, readsSecret, readsSecretBeyondToken, type ExpressionSpan } from './expressions.js'
 import { RULES } from './meta.js'
 import { isPrivileged, type InputDecl, type JobModel, type StepModel } from './model.js'
@@ -512,6 +512,21 @@ function whyLittleGained(ctx: CheckContext, job: JobModel): string | undefined {
   return undefined
 }
 
+/**
+ * Why a manual run's input gains whoever types it nothing they lack, when it does: the workflow
+ * runs only on `workflow_dispatch`, which only those with write access start, and the job holds
+ * nothing but its own token (no other secret, no OIDC token, no environment and its secrets). Who
+ * may dispatch may also push a branch with an edited copy of the workflow and dispatch that, with
+ * the same token. Low, not gone: an app or token allowed to dispatch but not to push gains the
+ * workflow's token through it.
+ */
+function whyInputGainsLittle(ctx: CheckContext, job: JobModel): string | undefined {
+  if (ctx.wf.kind !== 'workflow' || !runsOnlyOn(ctx.wf, DISPATCH_ONLY)) return undefined
+  if (job.environment !== undefined || requestsOidc(ctx.wf, job) || jobTextSome(ctx, job, readsSecretBeyondToken)) return undefined
+  return 'the workflow runs only on workflow_dispatch, which only those with write access start, and the job holds no secret but its own token, which they can already use by dispatching an edited copy of the workflow from a branch'
+}
+
+const DISPATCH_ONLY: ReadonlySet<string> = new Set(['workflow_dispatch'])
 const RELEASE_ONLY: ReadonlySet<string> = new Set(['release'])
 const PULL_REQUEST_ONLY: ReadonlySet<string> = new Set(['pull_request'])
 const PUSH_OR_PULL_REQUEST: ReadonlySet<string> = new Set(['push', 'pull_request'])
@@ -522,6 +537,7 @@ export function checkTemplateInjection(ctx: CheckContext): Finding[] {
   for (const job of ctx.wf.jobs) {
     // Asked once per job, and only when an injection is found in it.
     let littleGained: { why?: string } | undefined
+    let inputGainsLittle: { why?: string } | undefined
     for (const step of job.steps) {
       const targets: { node: Node; what: string; javascript?: boolean }[] = []
       if (step.run) targets.push({ node: step.run, what: '`run` script' })
@@ -537,11 +553,13 @@ export function checkTemplateInjection(ctx: CheckContext): Finding[] {
           const reads = [...new Map(hit.taints.map((t) => [t.read, t])).values()].map(describe).join(', ')
           const trigger = !fromEvent || !privileged ? '' : privilegedWorkflow ? ' in a privileged workflow' : ' called from a privileged workflow'
           const why = meta === RULES.injection ? (littleGained ??= { why: whyLittleGained(ctx, job) }).why : undefined
+          const whyLow = meta === RULES.injectionInput ? (inputGainsLittle ??= { why: whyInputGainsLittle(ctx, job) }).why : undefined
           const gainsNothing = why !== undefined
-          const reach = gainsNothing ? ` Medium: ${why}.` : ''
+          const reach = gainsNothing ? ` Medium: ${why}.` : whyLow !== undefined ? ` Low: ${whyLow}.` : ''
           const message = `${target.what} of ${jobLabel(ctx, job)} expands ${reads} into code${trigger}; crafted text runs as commands.${reach}`
           const suggestion = target.what.startsWith('`run`') ? envSuggestion(ctx, job, step, hit) : undefined
-          out.push(ctx.report(meta, hit.line, message, { endLine: hit.endLine, suggestion, ...(gainsNothing ? { severity: 'medium' as const } : {}) }))
+          const severity = gainsNothing ? ('medium' as const) : whyLow !== undefined ? ('low' as const) : undefined
+          out.push(ctx.report(meta, hit.line, message, { endLine: hit.endLine, suggestion, ...(severity ? { severity } : {}) }))
         }
       }
     }

@@ -49,7 +49,7 @@ export const RULES = defineRules('workflow', {
     severity: 'medium',
     title: 'Free-text input expanded into a script',
     description:
-      'A string input (workflow_dispatch, workflow_call or composite action input) is pasted into a shell script or github-script code; whoever supplies the input controls the script. A workflow_call input is judged by what the calling workflows of the analysis pass (literals and choice inputs are safe); with no caller in the analysis, it is reported as set by unknown callers.',
+      'A string input (workflow_dispatch, workflow_call or composite action input) is pasted into a shell script or github-script code; whoever supplies the input controls the script. A workflow_call input is judged by what the calling workflows of the analysis pass (literals and choice inputs are safe); with no caller in the analysis, it is reported as set by unknown callers. Low when the workflow runs only on workflow_dispatch and the job holds nothing but its own token (no other secret, no OIDC token, no environment): whoever may dispatch it can already run an edited copy of the workflow from a branch with that token.',
     remediation: INJECTION_FIX.replace('github.event.issue.title', 'inputs.name'),
     refs: { zizmor: 'template-injection' }
   },
