@@ -68,6 +68,15 @@ describe('context groups', () => {
     expect(contextGroups(files).map((g) => [...g].sort((x, y) => x - y))).toEqual([[0, 1, 2], [3]])
   })
 
+  it('reads `key=path` with a `/` after the `=` as the path only', () => {
+    // Read whole, `cfg=../../base/app.yaml` would normalise to `overlay/base/app.yaml`.
+    const files: SourceFile[] = [
+      { path: 'overlay/kustomization.yaml', kind: 'kubernetes', content: 'configMapGenerator:\n  - name: app\n    files:\n      - cfg=../../base/app.yaml\n' },
+      { path: 'overlay/base/app.yaml', kind: 'kubernetes', content: 'kind: ConfigMap\n' }
+    ]
+    expect(contextGroups(files).map((g) => [...g].sort((x, y) => x - y))).toEqual([[0], [1]])
+  })
+
   it('puts folders a kustomization deploys together into one group', () => {
     const files: SourceFile[] = [
       { path: 'base/deployment.yaml', kind: 'kubernetes', content: 'kind: Deployment\n' },

@@ -129,13 +129,15 @@ const NON_ROOT_IMAGE_USERS: ReadonlyMap<string, { user: string; since: readonly 
 ])
 
 /**
- * Image families whose every image and release ends on a non-root USER, by registry and folder:
- * Kubeflow's notebook servers (components/example-notebook-servers in kubeflow/kubeflow) build on
- * one base image ending on `USER $NB_UID` (1000, `jovyan`), which the others keep.
+ * Image families whose every image and release ends on a non-root USER, by registry and
+ * repository path: Kubeflow's notebook servers (components/example-notebook-servers in
+ * kubeflow/kubeflow) build on one base image ending on `USER $NB_UID` (1000, `jovyan`), which the
+ * others keep. On Docker Hub they share the `kubeflownotebookswg` namespace with Kubeflow's web
+ * apps and controllers, which run as root or another user: only the notebook servers' names count.
  */
-const NON_ROOT_IMAGE_FOLDERS: readonly { hosts: ReadonlySet<string | undefined>; folder: string; user: string }[] = [
-  { hosts: new Set(['ghcr.io']), folder: 'kubeflow/kubeflow/notebook-servers/', user: '1000' },
-  { hosts: HUB_HOSTS, folder: 'kubeflownotebookswg/', user: '1000' }
+const NON_ROOT_IMAGE_FAMILIES: readonly { hosts: ReadonlySet<string | undefined>; path: RegExp; user: string }[] = [
+  { hosts: new Set(['ghcr.io']), path: /^kubeflow\/kubeflow\/notebook-servers\/[^/]+$/, user: '1000' },
+  { hosts: HUB_HOSTS, path: /^kubeflownotebookswg\/(?:base|codeserver(?:-python)?|rstudio(?:-tidyverse)?|jupyter(?:-scipy|-(?:pytorch|tensorflow)(?:-cuda)?(?:-full)?)?)$/, user: '1000' }
 ]
 
 /** An image known to declare a non-root USER (see `declaredNonRootUser`): its repository and that user. */
@@ -145,14 +147,14 @@ export interface ImageUser {
 }
 
 /**
- * The non-root user an image's Dockerfile declares: any image of a `NON_ROOT_IMAGE_FOLDERS` family,
+ * The non-root user an image's Dockerfile declares: any image of a `NON_ROOT_IMAGE_FAMILIES` family,
  * or one of `NON_ROOT_IMAGE_USERS` whose tag names a release from the one that declared it on
  * (`7.1.0`, `10.4.2-ubuntu`), or `latest` or no tag (the newest). Undefined otherwise, and for a
  * digest alone of the latter (no release to read).
  */
 export function declaredNonRootUser(ref: string): ImageUser | undefined {
   const { registry, path } = imageRepository(ref)
-  const family = NON_ROOT_IMAGE_FOLDERS.find((f) => f.hosts.has(registry) && path.startsWith(f.folder) && path.length > f.folder.length)
+  const family = NON_ROOT_IMAGE_FAMILIES.find((f) => f.hosts.has(registry) && f.path.test(path))
   if (family) return { image: path, user: family.user }
   const known = HUB_HOSTS.has(registry) ? NON_ROOT_IMAGE_USERS.get(path) : undefined
   if (!known) return undefined

@@ -1309,7 +1309,9 @@ export const kubernetesCases: CaseTable = {
         ['ghcr.io/example/grafana:7.1.0', '', 'another registry image named grafana'],
         ['ghcr.io/kubeflow/kubeflow/notebook-servers/jupyter:v1.9.0', '          command: [sudo, start.sh]\n', 'a Kubeflow notebook server with a `command:` through sudo'],
         ['ghcr.io/kubeflow/kubeflow/notebook-servers', '', 'the folder itself, no image of the family'],
-        ['docker.io/kubeflownotebookswg-fork/jupyter:v1.8.0', '', 'a namespace only starting like the family']
+        ['docker.io/kubeflownotebookswg-fork/jupyter:v1.8.0', '', 'a namespace only starting like the family'],
+        ['docker.io/kubeflownotebookswg/jupyter-web-app:v1.9.2', '', "Kubeflow's notebook web app from the notebook servers' namespace (runs as root)"],
+        ['kubeflownotebookswg/centraldashboard:v1.8.0', '', "Kubeflow's dashboard from the same namespace"]
       ].map(([image, extra, what]) => ({ name: `${what} (${image}): medium`, code: noNonRootImage(image!, extra), errors: [{ line: lineOf(noNonRoot, '- name: api'), severity: 'medium' as const }] })),
       ...['grafana/grafana:7.1.0', 'docker.io/grafana/grafana-oss:10.4.2-ubuntu', 'grafana/grafana-enterprise', 'grafana/grafana:5.1.0'].map((image) => ({
         name: `${image}, whose Dockerfile declares UID 472: low, saying so`,
@@ -1794,6 +1796,11 @@ export const kubernetesCases: CaseTable = {
         errors: [{ path: 'rbac/role.yaml', line: 6, severity: 'low', message: /sensitive resource `namespaces` \(`rbac\/kustomization\.yaml` leaves this file out and no kustomization in view names it, so that build does not create it, though `kubectl apply -f` on the folder would: low\.\)$/ }]
       },
       { name: 'the same file listed by its kustomization: high', files: { 'rbac/kustomization.yaml': kustomization(['role.yaml']), 'rbac/role.yaml': NAMESPACE_ADMIN }, errors: [{ path: 'rbac/role.yaml', line: 6, severity: 'high' }] },
+      {
+        name: 'the same file listed by its kustomization under a name holding `=`: high',
+        files: { 'rbac/kustomization.yaml': kustomization(['binding.yaml', 'role=admin.yaml']), 'rbac/binding.yaml': BINDING('reader'), 'rbac/role=admin.yaml': NAMESPACE_ADMIN },
+        errors: [{ path: 'rbac/role=admin.yaml', line: 6, severity: 'high' }]
+      },
       {
         name: "left out by its folder's kustomization but named by a parent's: high",
         files: { 'config/kustomization.yaml': kustomization(['rbac', 'rbac/role.yaml']), 'config/rbac/kustomization.yaml': WITHOUT_ROLE, 'config/rbac/binding.yaml': BINDING('reader'), 'config/rbac/role.yaml': NAMESPACE_ADMIN },

@@ -108,13 +108,13 @@ const PUBLISH_TEST_RESULTS = push(
   '  publish-test-results:\n    name: Publish Test Results\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    permissions:\n      checks: write\n      pull-requests: write\n    steps:\n' +
     `      - uses: actions/download-artifact@${SHA}\n        with:\n          pattern: test-results-*\n      - uses: EnricoMi/publish-unit-test-result-action@${SHA}\n        with:\n          files: '**/*.xml'\n`
 )
+/** A manual run pasting a free-text input into a script; `stepEnv` goes under the step (line 14 is the run line). */
+const DISPATCH_NOTE = (stepEnv: string): string =>
+  'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      note:\n        type: string\npermissions:\n  contents: read\njobs:\n' + job('t', `      - run: echo \${{ inputs.note }}\n${stepEnv}`)
 /**
  * A job applying manifests after a project script (not read by the rules) stands up a cluster:
  * kubeflow's component tests; `on` and `extra` (job lines) vary what the job could reach.
  */
-/** A manual run pasting a free-text input into a script; `stepEnv` goes under the step (line 14 is the run line). */
-const DISPATCH_NOTE = (stepEnv: string): string =>
-  'name: ci\non:\n  workflow_dispatch:\n    inputs:\n      note:\n        type: string\npermissions:\n  contents: read\njobs:\n' + job('t', `      - run: echo \${{ inputs.note }}\n${stepEnv}`)
 const scriptClusterJob = (on = 'pull_request', extra = '', env = ''): string =>
   push(job('component_test', `      - run: ./tests/setup_test_env.sh\n${env}      - run: |\n          kustomize build overlays/test | kubectl apply -f -\n          kubectl wait --for=condition=Ready pods --all --timeout 180s\n`, extra), on)
 /**
@@ -492,8 +492,12 @@ export const workflowCases: CaseTable = {
         name: 'the same job checking access with tokens its own cluster minted (--token only)',
         code: scriptClusterJob().replace(
           'kubectl wait --for=condition=Ready pods --all --timeout 180s\n',
-          'kubectl wait --for=condition=Ready pods --all --timeout 180s\n          kubectl get pods -n team --token="$(kubectl -n team create token editor)"\n          DENIED=$(kubectl -n other create token viewer)\n          kubectl get pods -n team --token="$DENIED" && exit 1 || true\n'
+          'kubectl wait --for=condition=Ready pods --all --timeout 180s\n          kubectl exec -n team deploy/web -- curl -s localhost:8080/ready\n          kubectl get pods -n team --token="$(kubectl -n team create token editor)"\n          DENIED=$(kubectl -n other create token viewer)\n          kubectl get pods -n team --token="$DENIED" && exit 1 || true\n'
         )
+      },
+      {
+        name: "the same job printing its own cluster's kubeconfig, or writing the local cluster's",
+        code: scriptClusterJob().replace('      - run: |\n', '      - run: |\n          cat ~/.kube/config\n          cp ~/.kube/config /tmp/kubeconfig.bak\n          kind get kubeconfig --name test > ~/.kube/config\n          sudo microk8s.config > ~/.kube/config\n')
       },
       ...LOCAL_CLUSTER_INSTALLS,
       { name: 'the e2e make target alone marks the cluster as the job\'s own', code: kindE2e().replace('kind load docker-image --name kind app-e2e:latest\n          ', '') },
@@ -567,7 +571,14 @@ export const workflowCases: CaseTable = {
         ['a KUBECONFIG env', scriptClusterJob('pull_request', '', '        env:\n          KUBECONFIG: /etc/ci/staging.yaml\n')],
         ['a --kubeconfig flag', scriptClusterJob().replace('kubectl apply -f -', 'kubectl apply --kubeconfig /etc/ci/staging.yaml -f -')],
         ['--server and --token flags', scriptClusterJob().replace('kubectl apply -f -', 'kubectl apply --server=https://staging.example.com --token="$CI_TOKEN" -f -')],
-        ['a --server flag alone', scriptClusterJob().replace('kubectl apply -f -', 'kubectl apply --server https://staging.example.com -f -')]
+        ['a --server flag alone', scriptClusterJob().replace('kubectl apply -f -', 'kubectl apply --server https://staging.example.com -f -')],
+        ["kubectl's short -s", scriptClusterJob().replace('kubectl apply -f -', 'kubectl -s https://staging.example.com --token="$T" apply -f -')],
+        ['a --token flag alone, not minted here', scriptClusterJob().replace('kubectl apply -f -', 'kubectl apply --token "$CI_TOKEN" -f -')],
+        ['a token variable assigned from elsewhere', scriptClusterJob().replace('kubectl apply -f -', 'kubectl apply --token="$T" -f -').replace('      - run: |\n', '      - run: |\n          T=$(cat deploy/token)\n          K=$(kubectl -n x create token y)\n')],
+        ["helm's --kube-apiserver", scriptClusterJob().replace('kubectl apply -f -', 'kubectl apply -f -\n          helm upgrade --install web charts/web --kube-apiserver https://staging.example.com')],
+        ['a kubeconfig written from text', scriptClusterJob().replace('      - run: |\n', '      - run: |\n          printf \'%s\' "$(cat ci/staging.kubeconfig)" > ~/.kube/config\n')],
+        ['a kubeconfig copied from the repository', scriptClusterJob().replace('      - run: |\n', '      - run: |\n          cp deploy/staging.kubeconfig $HOME/.kube/config\n')],
+        ["a cluster's server set in the kubeconfig", scriptClusterJob().replace('      - run: |\n', '      - run: |\n          kubectl config set clusters.staging.server https://staging.example.com\n          kubectl config use-context staging\n')]
       ].map(([name, code]) => ({ name: `a pull_request job applying manifests after a project script, with ${name}`, code, errors: [{ line: 6 }] })),
       {
         name: 'a kind e2e job that also logs in to AWS and fetches an EKS kubeconfig',
@@ -1359,6 +1370,25 @@ export const workflowCases: CaseTable = {
       { name: 'the same job with an environment: medium', code: DISPATCH_NOTE('').replace('    runs-on:', '    environment: production\n    runs-on:'), errors: [{ line: 15, severity: 'medium' }] },
       { name: 'the same job with an OIDC token: medium', code: DISPATCH_NOTE('').replace('  contents: read\n', '  contents: read\n  id-token: write\n'), errors: [{ line: 15, severity: 'medium' }] },
       { name: 'the same workflow also run on push: medium', code: DISPATCH_NOTE('').replace('on:\n', 'on:\n  push:\n'), errors: [{ line: 15, severity: 'medium' }] },
+      { name: 'the same job on a runner of its own: medium', code: DISPATCH_NOTE('').replace('runs-on: ubuntu-latest', 'runs-on: [self-hosted, linux, deploy]'), errors: [{ line: 14, severity: 'medium' }] },
+      {
+        name: 'the same job before another job with an environment and a secret: medium',
+        code: DISPATCH_NOTE('') + job('deploy', '      - run: ./deploy.sh\n        env:\n          KEY: ${{ secrets.DEPLOY_KEY }}\n', '    needs: t\n    environment: production\n'),
+        errors: [{ line: 14, severity: 'medium' }]
+      },
+      {
+        name: 'the same job beside a reusable workflow called with inherited secrets: medium',
+        code: DISPATCH_NOTE('') + '  release:\n    uses: ./.github/workflows/release.yml\n    secrets: inherit\n',
+        errors: [{ line: 14, severity: 'medium' }]
+      },
+      {
+        name: 'the same workflow started by another from comment text: medium',
+        files: {
+          '.github/workflows/note.yml': DISPATCH_NOTE(''),
+          '.github/workflows/chatops.yml': push(job('relay', '      - run: gh workflow run note.yml -f note="$BODY"\n        env:\n          BODY: ${{ github.event.comment.body }}\n          GH_TOKEN: ${{ github.token }}\n'), 'issue_comment')
+        },
+        errors: [{ path: '.github/workflows/note.yml', line: 14, severity: 'medium' }]
+      },
       {
         name: 'a step output set from an input is named as derived from it, not as the input itself',
         code:

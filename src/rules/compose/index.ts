@@ -110,9 +110,9 @@ const TEST_RUNNER_NAME = /^test$|(?:^|[-_.])(?:tests|e2e)$|[a-z0-9](?:Tests|E2[E
  * long as any service.
  */
 function oneShotOf(ctx: Context, s: Service, dependedOn: ReadonlySet<string>): { why: string | undefined } | undefined {
-  if (s.name === 'sut') return { why: 'a one-shot task, the test runner of Docker Hub\'s automated tests' }
   const tool = toolRunOnce(ctx, s, dependedOn)
   if (tool !== undefined) return { why: `a one-shot task: \`restart: "no"\` and the tool image \`${tool}\` running one command, which exits` }
+  if (s.name === 'sut') return { why: 'a one-shot task, the test runner of Docker Hub\'s automated tests' }
   const testRunner = TEST_RUNNER_NAME.test(s.name)
   if (!(testRunner || setting(ctx, s, 'profiles')) || setting(ctx, s, 'ports') || dependedOn.has(s.name)) return undefined
   return { why: testRunner ? 'a one-shot task, a test runner nothing depends on' : undefined }

@@ -185,8 +185,9 @@ function unlistedManifests(files: readonly SourceFile[], kustomizations: Kustomi
 function namedPaths(here: string, doc: Record<string, unknown>): string[] {
   const out: string[] = []
   for (const text of stringsOf(doc)) {
-    // `key=path` of a generator, or a file whose own name holds `=`: both readings are tried.
-    const readings = text.includes('=') ? [text, text.slice(text.indexOf('=') + 1)] : [text]
+    // `key=path` of a generator, or a file whose own name holds `=` (then after the last `/`): both readings are tried.
+    const eq = text.indexOf('=')
+    const readings = eq < 0 ? [text] : eq > text.lastIndexOf('/') ? [text, text.slice(eq + 1)] : [text.slice(eq + 1)]
     for (const reading of readings) {
       const path = reading.trim()
       if (path === '' || path.includes('\n') || /:\/\//.test(path)) continue

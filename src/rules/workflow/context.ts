@@ -203,6 +203,18 @@ export function tokenIsReadOnly(wf: WorkflowModel, job: JobModel): boolean {
   return isMap(value) && !value.items.some((p) => scalarString(p.value) === 'write')
 }
 
+/** A label of GitHub's hosted runner images (`ubuntu-latest`, `windows-2022`, `macos-14`). */
+const GITHUB_HOSTED_LABEL = /^(?:ubuntu|windows|macos)-[\w.-]+$/
+
+/**
+ * Whether the job runs its own steps on GitHub's hosted runners only: a runner of one's own (any
+ * other label) may hold credentials of its own, or admit only some workflows.
+ */
+export function onGithubHostedRunner(job: JobModel): boolean {
+  const labels = scalarsUnder(job.runsOn)
+  return job.uses === undefined && labels.length > 0 && labels.every((l) => GITHUB_HOSTED_LABEL.test(l.trim()))
+}
+
 /** Whether the job's token (its own `permissions:`, else the workflow's) may request an OIDC token. */
 export function requestsOidc(wf: WorkflowModel, job: JobModel): boolean {
   const value = (job.permissions ?? wf.permissions)?.value

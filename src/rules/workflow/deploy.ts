@@ -4,7 +4,7 @@
  */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node, type Pair } from '../parse/yaml.js'
-import { actionRepo, dependentsOf, jobTextSome, requestsOidc, scalarsUnder, tokenIsReadOnly, type CheckContext } from './context.js'
+import { actionRepo, dependentsOf, jobTextSome, onGithubHostedRunner, requestsOidc, scalarsUnder, tokenIsReadOnly, type CheckContext } from './context.js'
 import { contextPaths, findExpressions, isJobToken, readsSecretBeyondToken } from './expressions.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
@@ -87,11 +87,65 @@ const REAL_CLUSTER_COMMAND = /\b(aws\s+eks\s+update-kubeconfig|gcloud\s+containe
 // A kubeconfig in a secret or a configuration variable (`vars.KUBECONFIG_B64`): both are the repository's to set.
 const KUBE_SECRET = /\b(?:secrets|vars)\.\w*kube/i
 /**
- * A kubectl/helm flag or assignment pointing the command at a cluster: a kubeconfig or a server's
- * address. A `--token` alone is not one: it authenticates to the current context's cluster, such
- * as the runner's own cluster that minted it (`--token="$(kubectl create token editor)"`).
+ * A kubectl/helm flag, assignment or kubeconfig edit handing a command a cluster's address or
+ * credentials: `--kubeconfig`, `--server` (kubectl's `-s`), `--token`, helm's `--kube-apiserver`
+ * and `--kube-token`, `KUBECONFIG=`, or `kubectl config set clusters.….server`.
  */
-const CLUSTER_CREDENTIAL_COMMAND = /(?:^|\s)--(?:kubeconfig|server)(?:=|\s)|\bKUBECONFIG=/
+const CLUSTER_CREDENTIAL_COMMAND = /(?:^|\s)--(?:kubeconfig|server|token|kube-apiserver|kube-token)(?:=|\s)|\bKUBECONFIG=|\bconfig\s+set\s+clusters\./
+/** kubectl's short `-s` (`--server`), looked for after `kubectl` in its command segment only: `curl -s` is another flag. */
+const SHORT_SERVER_FLAG = /(?:^|\s)-s(?:=|\s)/
+/** The default kubeconfig as a redirect's or `tee`'s target. */
+const KUBECONFIG_WRITE = /(?:>>?[ \t]*|\btee(?:[ \t]+-a)?[ \t]+)["']?(?:~|\$\{?HOME\}?)\/\.kube\/config\b/
+/** A copy command (`cp`, `mv`, `install`) of one command segment. */
+const COPY_COMMAND = /^[ \t]*(?:sudo[ \t]+)?(?:cp|mv|install)[ \t]/
+/** The default kubeconfig as a segment's last argument. */
+const KUBECONFIG_LAST = /[ \t]["']?(?:~|\$\{?HOME\}?)\/\.kube\/config["']?[ \t]*$/
+/** Tools that stand up a cluster on the runner (`microk8s.config` too): a kubeconfig they print is the runner's own cluster's. */
+const LOCAL_CLUSTER_TOOL = /\b(?:kind|k3d|minikube|k3s|microk8s)\b/
+
+/** A segment from `kubectl` on, up to a ` -- ` after which the arguments are the command it runs (`kubectl exec … -- curl -s`). */
+function kubectlOwnArguments(segment: string): string {
+  const from = segment.slice(segment.indexOf('kubectl'))
+  const end = from.search(/[ \t]--(?:[ \t]|$)/)
+  return end < 0 ? from : from.slice(0, end)
+}
+
+/**
+ * Whether a line points kubectl elsewhere by what CLUSTER_CREDENTIAL_COMMAND cannot see in one
+ * pattern: kubectl's short `-s`, or a kubeconfig no local cluster tool printed written into
+ * `~/.kube/config` (a redirect's or `tee`'s target, or the destination of a copy).
+ */
+function pointsKubectlElsewhere(text: string): boolean {
+  return text.split('\n').some((line) => {
+    const segments = line.split(/[;&|]/)
+    if (segments.some((segment) => segment.includes('kubectl') && SHORT_SERVER_FLAG.test(kubectlOwnArguments(segment)))) return true
+    if (LOCAL_CLUSTER_TOOL.test(line)) return false
+    return KUBECONFIG_WRITE.test(line) || segments.some((segment) => COPY_COMMAND.test(segment) && KUBECONFIG_LAST.test(segment))
+  })
+}
+
+/**
+ * A `--token` (or helm's `--kube-token`) given a token the runner's own cluster just minted: the
+ * command substitution itself, or a shell variable assigned from one (`MINTED_TOKEN_VARIABLE`).
+ * It authenticates to the cluster that minted it, so it points nowhere new.
+ */
+const TOKEN_FLAG = /--(?:kube-)?token(?:=|[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s;&|]+)/g
+/** `$(kubectl …)`, whole: its arguments. */
+const KUBECTL_SUBSTITUTION = /^\$\(kubectl[ \t]([^)\n]*)\)$/
+/** `NAME=$(kubectl …`: the name and the arguments up to the line's end or a `)`. */
+const KUBECTL_ASSIGNMENT = /\b([A-Za-z_]\w{0,63})=["']?\$\(kubectl[ \t]([^)\n]*)/g
+const CREATE_TOKEN = /\bcreate[ \t]+token\b/
+
+/** The text with every `--token` given a token the runner's own cluster minted taken out. */
+function withoutMintedTokens(text: string): string {
+  const minted = new Set([...text.matchAll(KUBECTL_ASSIGNMENT)].filter((m) => CREATE_TOKEN.test(m[2])).map((m) => m[1]))
+  return text.replace(TOKEN_FLAG, (flag, value: string) => {
+    const bare = /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value
+    const substitution = KUBECTL_SUBSTITUTION.exec(bare)?.[1]
+    const variable = /^\$\{?([A-Za-z_]\w*)\}?$/.exec(bare)?.[1]
+    return (substitution !== undefined && CREATE_TOKEN.test(substitution)) || (variable !== undefined && minted.has(variable)) ? '' : flag
+  })
+}
 /** Verbs of a project script or task that tears down what its deploy counterpart stood up (`make destroy-ide` after `make deploy-ide`). */
 const TEARDOWN_VERBS = ['destroy', 'teardown', 'tear-down', 'delete', 'down', 'undeploy', 'uninstall', 'remove']
 /**
@@ -650,8 +704,6 @@ function tornDownAgain(job: JobModel): boolean {
   return deployed && !lines.some((l) => DEPLOY_COMMAND.test(l) && !/\bkubectl\s/.test(l) && !TEARDOWNS.some(([deploy]) => deploy.test(l)))
 }
 
-/** A label of GitHub's hosted runner images (`ubuntu-latest`, `windows-2022`, `macos-14`). */
-const GITHUB_HOSTED_LABEL = /^(?:ubuntu|windows|macos)-[\w.-]+$/
 
 /**
  * Whether the job holds no credential that could reach anything shared: it runs only on
@@ -663,16 +715,16 @@ const GITHUB_HOSTED_LABEL = /^(?:ubuntu|windows|macos)-[\w.-]+$/
  */
 function reachesNothingShared(ctx: CheckContext, job: JobModel): boolean {
   // A runner of the job's own (self-hosted, or any label but GitHub's images) may hold credentials of its own.
-  const labels = scalarsUnder(job.runsOn)
-  if (job.uses !== undefined || labels.length === 0 || !labels.every((l) => GITHUB_HOSTED_LABEL.test(l.trim()))) return false
+  if (!onGithubHostedRunner(job)) return false
   const triggers = [...ctx.wf.triggers].filter((t) => !skipsEvent(job, t))
   if (triggers.length === 0 || triggers.some((t) => t !== 'pull_request')) return false
   // A configuration variable (`vars.*`) reaches every pull request, forks' too, so it may hold what a secret would.
   if (!tokenIsReadOnly(ctx.wf, job) || jobTextSome(ctx, job, (text) => readsSecretBeyondToken(text) || readsVariable(text))) return false
-  // A cluster's address or kubeconfig handed to a command, or a KUBECONFIG set, point at a cluster the runner did not stand up.
+  // A cluster's address or credentials handed to a command, or a KUBECONFIG set, point at a cluster the runner did not stand up.
   const envs = [ctx.wf.env, job.env, ...job.steps.map((st) => st.node.get('env', true))]
   if (envs.some((env) => isMap(env) && env.items.some((pair) => isScalar(pair.key) && String(pair.key.value) === 'KUBECONFIG'))) return false
-  return !job.steps.some((st) => CLUSTER_CREDENTIAL_COMMAND.test(commandsOf(st)))
+  const text = job.steps.map(commandsOf).join('\n')
+  return !CLUSTER_CREDENTIAL_COMMAND.test(withoutMintedTokens(text)) && !pointsKubectlElsewhere(text)
 }
 
 /** Whether text holds a `${{ }}` expression that reads the `vars` context (the repository's configuration variables). */

@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../../types.js'
 import { isMap, isScalar, scalarString, type Node, type YAMLMap } from '../parse/yaml.js'
-import { actionRepo, envScopes, getCaseless, jobLabel, jobTextSome, requestsOidc, runsOnlyOn, scalarExpressions, scalarsUnder, tokenIsReadOnly, type CheckContext, type PlacedExpression } from './context.js'
+import { actionRepo, envScopes, getCaseless, jobLabel, jobTextSome, onGithubHostedRunner, requestsOidc, runsOnlyOn, scalarExpressions, scalarsUnder, tokenIsReadOnly, type CheckContext, type PlacedExpression } from './context.js'
 import { contextPaths, contextReads, envNameFor, findExpressions, inputName, isUntrustedEventPath, readsSecret, readsSecretBeyondToken, type ExpressionSpan } from './expressions.js'
 import { RULES } from './meta.js'
 import { isPrivileged, type InputDecl, type JobModel, type StepModel } from './model.js'
@@ -514,17 +514,24 @@ function whyLittleGained(ctx: CheckContext, job: JobModel): string | undefined {
 
 /**
  * Why a manual run's input gains whoever types it nothing they lack, when it does: the workflow
- * runs only on `workflow_dispatch`, which only those with write access start, and the job holds
- * nothing but its own token (no other secret, no OIDC token, no environment and its secrets). Who
- * may dispatch may also push a branch with an edited copy of the workflow and dispatch that, with
- * the same token. Low, not gone: an app or token allowed to dispatch but not to push gains the
- * workflow's token through it.
+ * runs only on `workflow_dispatch`, which only those with write access start; no workflow in view
+ * starts it for someone else (`gh workflow run`, the dispatch API, a dispatch action), who could
+ * pass on text they do not control; and every job of the run holds nothing but its own token on
+ * GitHub's runners (no other secret, no OIDC token, no environment, no reusable workflow called, no
+ * runner of one's own), so no later job takes in what this one leaves. Who may dispatch may also
+ * push a branch with an edited copy of the workflow and dispatch that, with the same token. Low,
+ * not gone: an app or token allowed to dispatch but not to push gains the workflow's token.
  */
-function whyInputGainsLittle(ctx: CheckContext, job: JobModel): string | undefined {
+function whyInputGainsLittle(ctx: CheckContext): string | undefined {
   if (ctx.wf.kind !== 'workflow' || !runsOnlyOn(ctx.wf, DISPATCH_ONLY)) return undefined
-  if (job.environment !== undefined || requestsOidc(ctx.wf, job) || jobTextSome(ctx, job, readsSecretBeyondToken)) return undefined
-  return 'the workflow runs only on workflow_dispatch, which only those with write access start, and the job holds no secret but its own token, which they can already use by dispatching an edited copy of the workflow from a branch'
+  const holdsMore = (job: JobModel): boolean => !onGithubHostedRunner(job) || job.environment !== undefined || requestsOidc(ctx.wf, job) || jobTextSome(ctx, job, readsSecretBeyondToken)
+  if (ctx.wf.jobs.some(holdsMore)) return undefined
+  if ([...(ctx.workflows?.files.values() ?? [])].some((f) => DISPATCHES_A_WORKFLOW.test(f.content))) return undefined
+  return 'the workflow runs only on workflow_dispatch, which only those with write access start (no workflow in view starts it for others), and no job of the run holds more than its own token, which they can already use by dispatching an edited copy of the workflow from a branch'
 }
+
+/** A workflow starting another by hand: `gh workflow run`, the dispatch API (`createWorkflowDispatch`, `…/dispatches`), an action for it. */
+const DISPATCHES_A_WORKFLOW = /\bgh[ \t]+workflow[ \t]+run\b|\bcreateWorkflowDispatch\b|\/dispatches\b|workflow-dispatch@/i
 
 const DISPATCH_ONLY: ReadonlySet<string> = new Set(['workflow_dispatch'])
 const RELEASE_ONLY: ReadonlySet<string> = new Set(['release'])
@@ -534,10 +541,11 @@ const PUSH_OR_PULL_REQUEST: ReadonlySet<string> = new Set(['push', 'pull_request
 export function checkTemplateInjection(ctx: CheckContext): Finding[] {
   const out: Finding[] = []
   const privilegedWorkflow = isPrivileged(ctx.wf)
+  // Asked once per workflow, and only when an input's injection is found.
+  let inputGainsLittle: { why?: string } | undefined
   for (const job of ctx.wf.jobs) {
     // Asked once per job, and only when an injection is found in it.
     let littleGained: { why?: string } | undefined
-    let inputGainsLittle: { why?: string } | undefined
     for (const step of job.steps) {
       const targets: { node: Node; what: string; javascript?: boolean }[] = []
       if (step.run) targets.push({ node: step.run, what: '`run` script' })
@@ -553,7 +561,7 @@ export function checkTemplateInjection(ctx: CheckContext): Finding[] {
           const reads = [...new Map(hit.taints.map((t) => [t.read, t])).values()].map(describe).join(', ')
           const trigger = !fromEvent || !privileged ? '' : privilegedWorkflow ? ' in a privileged workflow' : ' called from a privileged workflow'
           const why = meta === RULES.injection ? (littleGained ??= { why: whyLittleGained(ctx, job) }).why : undefined
-          const whyLow = meta === RULES.injectionInput ? (inputGainsLittle ??= { why: whyInputGainsLittle(ctx, job) }).why : undefined
+          const whyLow = meta === RULES.injectionInput ? (inputGainsLittle ??= { why: whyInputGainsLittle(ctx) }).why : undefined
           const gainsNothing = why !== undefined
           const reach = gainsNothing ? ` Medium: ${why}.` : whyLow !== undefined ? ` Low: ${whyLow}.` : ''
           const message = `${target.what} of ${jobLabel(ctx, job)} expands ${reads} into code${trigger}; crafted text runs as commands.${reach}`
