@@ -15,10 +15,11 @@ const SAMPLE_PATH = new RegExp(String.raw`(?:^|\/)(?:\.?ci|tests?|testing|exampl
 /** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
 /**
- * Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`.
+ * Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`,
+ * and the dotenv file a framework loads for its tests (`.env.test`).
  * Tested on the file name alone (`isTestFileName`): no alternative holds a `/`.
  */
-const TEST_FILE_NAME = /^(?:[^/]+_test\.(?:go|py|pem|key|crt|cer|p12)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala))$/
+const TEST_FILE_NAME = /^(?:[^/]+_test\.(?:go|py|pem|key|crt|cer|p12)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala)|\.env\.(?:test|testing)(?:\.local)?)$/
 
 function isTestFileName(path: string): boolean {
   return TEST_FILE_NAME.test(path.slice(path.lastIndexOf('/') + 1))

@@ -413,6 +413,23 @@ export const dockerfileCases: CaseTable = {
       { name: 'UID 0', code: 'FROM alpine:3.20\nUSER app\nUSER 0\n', errors: [{ line: 3 }] },
       { name: 'uid 0 written with zeros or a sign', code: 'FROM alpine:3.20 AS a\nUSER 000:100\nFROM alpine:3.20 AS b\nUSER +0\nFROM alpine:3.20\nuser -0:wheel\n', errors: [{ line: 6 }] },
       { name: 'root inherited from an earlier stage', code: 'FROM alpine:3.20 AS base\nUSER root\nFROM base\nCMD ["/app/server"]\n', errors: [{ line: 2 }] },
+      ...['docker-images/base/Dockerfile', 'images/python-base/Dockerfile', 'Dockerfile.base', 'build/base.Dockerfile'].map((path) => ({
+        name: `a base image (${path}) with no CMD, ENTRYPOINT or EXPOSE: low, saying why`,
+        path,
+        code: 'FROM registry.access.redhat.com/ubi9/ubi-minimal:9.5\nUSER root\nRUN microdnf install -y java-21-openjdk-headless && microdnf clean all\n',
+        errors: [{ line: 2, severity: 'low' as const, message: /it is a base image \(named `base` by its path/ }]
+      })),
+      ...[
+        ['docker-images/base/Dockerfile', 'CMD ["/app/server"]\n', 'a CMD of its own'],
+        ['docker-images/base/Dockerfile', 'EXPOSE 8080\n', 'a port'],
+        ['docker-images/database/Dockerfile', '', 'a folder only starting with base letters'],
+        ['docker-images/operator/Dockerfile', '', 'another folder']
+      ].map(([path, extra, what]) => ({
+        name: `${what} (${path}): high`,
+        path,
+        code: `FROM registry.access.redhat.com/ubi9/ubi-minimal:9.5\nUSER root\n${extra}`,
+        errors: [{ line: 2, severity: 'high' as const }]
+      })),
       {
         name: 'a cron daemon started by an entrypoint script: medium, naming the daemon',
         code: 'FROM debian:12\nUSER 0\nRUN apt-get update && apt-get install -y --no-install-recommends cron=3.0pl1-162 && rm -r /var/lib/apt/lists/*\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n',

@@ -133,6 +133,14 @@ const kindE2e = (extra = ''): string =>
 const LOCAL_CLUSTER_INSTALLS = [
   { name: 'a job named deploy-operator that installs into the kind cluster it creates', code: push(job('deploy-operator', `      - uses: helm/kind-action@${SHA}\n      - run: helm install operator charts/operator --wait\n`), 'pull_request') },
   {
+    name: "another repository's action named for k3s, then helm install",
+    code: push(job('test', `      - uses: jupyterhub/action-k3s-helm@${SHA}\n        with:\n          k3s-channel: stable\n      - run: helm upgrade --install hub ./chart --wait\n`), 'push')
+  },
+  {
+    name: "an action in a folder of another repository named setup-kind, then kubectl apply",
+    code: push(job('system-tests', `      - uses: example-org/github-actions/.github/actions/setup-kind@${SHA}\n      - run: kubectl apply -f install/\n`), 'push')
+  },
+  {
     name: 'a local setup action asked for a kind cluster, then kubectl apply',
     code: push(job('collector-test', `      - uses: ./.github/actions/setup\n        with:\n          create-kind-cluster: "true"\n      - run: kubectl apply -f examples/collector.yaml\n`), 'pull_request')
   },
@@ -617,6 +625,11 @@ export const workflowCases: CaseTable = {
     valid: [
       { code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n') },
       { name: 'lint job whose action name contains release', code: push(job('lint', `      - uses: example-org/release-notes-lint@${SHA}\n      - run: make lint\n`)) },
+      {
+        name: 'system tests pushing to the registry beside the kind cluster they stand up, with no login and only the job token',
+        code: push(job('run-tests', `      - uses: example-org/github-actions/.github/actions/setup-kind@\${SHA}\n      - run: |\n          docker build -t "$REGISTRY/connect:test" .\n          docker push "$REGISTRY/connect:test"\n      - uses: actions/download-artifact@\${SHA}\n        with:\n          github-token: \${{ github.token }}\n`).replace('ubuntu-latest', '${{ matrix.agent }}'))
+      },
+      { name: 'docker push on a GitHub-hosted runner with no login, though its token may write packages', code: push(job('image', '      - run: docker push localhost:5000/app:1\n', '    permissions:\n      packages: write\n')) },
       { name: 'job named Setup Release Variables', code: push('  vars:\n    name: Setup Release Variables\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo "v=1" >> "$GITHUB_ENV"\n') },
       { name: 'step publishing test results', code: push(job('test', `      - run: make test\n      - name: Publish test results\n        uses: example-org/publish-unit-test-result-action@${SHA}\n        with:\n          files: results.xml\n`)) },
       { name: 'step linting deployment manifests', code: LINT_DEPLOYMENT_MANIFESTS },
@@ -759,6 +772,9 @@ export const workflowCases: CaseTable = {
       { name: 'docker push on a self-hosted runner', code: push(job('image', '      - run: docker push ghcr.io/acme/app:1\n').replace('ubuntu-latest', '[self-hosted, linux]')), errors: [{ line: 6, message: /release job `image`/ }] },
       { name: 'a release action taking the repository default token', code: 'name: ci\non: push\njobs:\n' + job('notes', `      - uses: softprops/action-gh-release@${SHA}\n`), errors: [{ line: 4, message: /release job `notes`/ }] },
       { name: 'docker push after a registry login with OIDC', code: push(job('image', '      - run: docker push 123.dkr.ecr.example/app:1\n', '    permissions:\n      id-token: write\n')), errors: [{ line: 6 }] },
+      { name: 'docker push after a docker login with the job token', code: push(job('image', '      - run: echo "$T" | docker login ghcr.io -u bot --password-stdin && docker push ghcr.io/acme/app:1\n        env:\n          T: ${{ github.token }}\n', '    permissions:\n      packages: write\n')), errors: [{ line: 6, message: /release job `image`/ }] },
+      { name: 'docker push after a login action', code: push(job('image', `      - uses: docker/login-action@\${SHA}\n      - run: docker push ghcr.io/acme/app:1\n`, '    permissions:\n      packages: write\n')), errors: [{ line: 6, message: /release job `image`/ }] },
+      { name: 'docker push beside a local action named for credentials', code: push(job('image', '      - uses: ./.github/actions/registry-credentials\n      - run: docker push ghcr.io/acme/app:1\n', '    permissions:\n      packages: write\n')), errors: [{ line: 6, message: /release job `image`/ }] },
       {
         name: 'container action given make deploy as its args',
         code: push(job('bench', `      - name: Start the benchmark\n        uses: docker://example/bench-tools@${DIGEST}\n        with:\n          args: make deploy\n`)),
@@ -850,6 +866,18 @@ export const workflowCases: CaseTable = {
       },
       { name: "a long random tail after django-insecure- is Django's generated key: high", code: push(job('build', '      - run: make\n        env:\n          DJANGO_SECRET_KEY: django-insecure-k3v9x2m7qp4w8z1r6t5y0u\n')), errors: [{ line: 12, severity: 'high' }] },
       { name: 'a generated token stays high', code: push(job('build', '      - run: make\n        env:\n          API_TOKEN: Xk9mP2qL7wRt4v\n')), errors: [{ line: 12, severity: 'high' }] },
+      {
+        name: 'a key in a workflow env that sets NODE_ENV: test: medium, saying so',
+        code: push(job('test', '      - run: yarn test\n')).replace('jobs:\n', 'env:\n  NODE_ENV: test\n  SECRET_KEY: F0E5AD933D7F6FD8F4DBB3E038C501C052DC0593C686D21ACB30AE205D2F634B\njobs:\n'),
+        errors: [{ line: 7, severity: 'medium', message: /\(the env sets `NODE_ENV: test`: most likely a value for the application under test; medium\)\.$/ }]
+      },
+      {
+        name: "a step's env under a job env setting RAILS_ENV: test: medium",
+        code: push(job('test', '      - run: bin/rails test\n        env:\n          SESSION_SECRET: Xk9mP2qL7wRt4vXk9mP2qL7wRt4v\n', '    env:\n      RAILS_ENV: test\n')),
+        errors: [{ line: 14, severity: 'medium' }]
+      },
+      { name: 'a vendor-shaped token under NODE_ENV: test stays high', code: push(job('test', '      - run: yarn test\n        env:\n          NODE_ENV: test\n          SLACK_TOKEN: xoxb-123456789012-abcdefghijkl\n')), errors: [{ line: 13, severity: 'high' }] },
+      { name: 'NODE_ENV: production does not lower it', code: push(job('build', '      - run: make\n        env:\n          NODE_ENV: production\n          API_TOKEN: Xk9mP2qL7wRt4v\n')), errors: [{ line: 13, severity: 'high' }] },
       ...['Xk9mP2vLq8Rw-insecure', '8fK2-pQ9z-Lm3X-vB7n-insecure'].map((value) => ({
         name: `a generated value with a no-secret word stuck on stays high: ${value}`,
         code: push(job('build', `      - run: make\n        env:\n          API_SECRET: ${value}\n`)),

@@ -354,6 +354,8 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
         )
       } else if (cron) {
         emit(ctx, R.rootUser, span(last).line, `the final image runs as \`root\` (last USER) to run \`${cron}\`, a cron daemon that needs root to start each job as its crontab's user; check that every job names an unprivileged user or drops to one (\`gosu\`, \`su-exec\`)`, { severity: 'medium' })
+      } else if (isBaseImage(ctx.file.path, stages, chain)) {
+        emit(ctx, R.rootUser, span(last).line, `the final image runs as \`root\` (last USER), but it is a base image (named \`base\` by its path, with no CMD, ENTRYPOINT or EXPOSE of its own): what runs is an image built on it, whose own USER decides; check that those set one (low)`, { severity: 'low' })
       } else {
         emit(ctx, R.rootUser, span(last).line, 'the final image runs as `root` (last USER)')
       }
@@ -488,6 +490,20 @@ function argumentsWithoutComments(ctx: Context, instruction: Instruction, keywor
  * The ENTRYPOINT or CMD that takes effect: the last one of the nearest stage of the chain (final
  * stage first) that sets one; an ancestor's is overridden.
  */
+/** A path naming a base image: `base/Dockerfile`, `images/python-base/Dockerfile`, `Dockerfile.base`, `base.Dockerfile`. */
+const BASE_IMAGE_PATH = /(?:^|[-_./])base(?:[-_.]|\/Dockerfile[^/]*$|$)/i
+
+/**
+ * Whether the Dockerfile builds a base image other images build on rather than one that runs:
+ * its folder or file is named `base`, and its final stage (with the stages it builds on) sets no
+ * CMD, ENTRYPOINT or EXPOSE, so nothing says what it would run or serve.
+ */
+function isBaseImage(path: string, stages: Stage[], chain: number[]): boolean {
+  const lastParts = path.split('/').slice(-2).join('/')
+  if (!BASE_IMAGE_PATH.test(lastParts)) return false
+  return !['CMD', 'ENTRYPOINT', 'EXPOSE'].some((keyword) => effective(stages, chain, keyword) !== undefined)
+}
+
 function effective(stages: Stage[], chain: number[], keyword: string): Instruction | undefined {
   for (const index of chain) {
     const matching = stages[index].body.filter((i) => i.getKeyword() === keyword)

@@ -266,11 +266,11 @@ const PLACEHOLDER_WORDS =
 const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fake)(?:[^a-z]|$)|dummy|xxxx|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|\.\.\.$|^\.\.\./i
 
 /**
- * `ci-release-not-a-real-secret`, `dev_insecure_key`, `do-not-use-token`: a slug of short words one
- * of which says the value is no secret. Only a slug of short words: Django's generated
+ * `ci-release-not-a-real-secret`, `dev_insecure_key`, `do-not-use-token`, `give-pytest-control`: a
+ * slug of short words one of which says the value is no secret or is for tests. Only a slug of short words: Django's generated
  * `django-insecure-` keys carry a long random tail (and symbols) and stay literal.
  */
-const SAYS_NOT_SECRET = /(?:^|[-_.])(?:not[-_.]?(?:a[-_.]?)?(?:real|secret)|insecure|do[-_.]?not[-_.]?use|dummy)(?:[-_.]|$)/i
+const SAYS_NOT_SECRET = /(?:^|[-_.])(?:not[-_.]?(?:a[-_.]?)?(?:real|secret)|insecure|do[-_.]?not[-_.]?use|dummy|test|tests|testing|pytest)(?:[-_.]|$)/i
 function saysNotSecret(v: string): boolean {
   // Every part a lower-case word or a short number: `Xk9mP2vLq8Rw-insecure` is a generated value with a word stuck on.
   return /^[A-Za-z0-9]{1,12}(?:[-_.][A-Za-z0-9]{1,12}){1,9}$/.test(v) && v.split(/[-_.]/).every((part) => /^(?:[a-z]+|\d{1,4})$/.test(part)) && SAYS_NOT_SECRET.test(v)
@@ -315,6 +315,30 @@ function isCode(v: string): boolean {
 
 /** Words before `secret` that make it a credential (`clientSecret`), not the name of a Secret object (`runnerIdentitySecret`). */
 const CREDENTIAL_QUALIFIER = new Set(['client', 'shared', 'app', 'api', 'jwt', 'session', 'cookie', 'webhook', 'signing', 'master', 'admin', 'root', 'oauth', 'hmac', 'consumer', 'auth', 'encryption', 'private', 'aws', 'access', 'bot', 'user'])
+
+/** `imagePullSecret`, `pull_secrets`: a key naming the Secret a pod pulls its images with. */
+function namesPullSecret(key: string): boolean {
+  const words = keyWords(key)
+  const last = words[words.length - 1]
+  return words.length >= 2 && words[words.length - 2] === 'pull' && (last === 'secret' || last === 'secrets')
+}
+
+/**
+ * `aaaa1111`, `dddd4444`: two runs of one repeated character each, at least three long, what a
+ * test fixture writes when any distinct value will do.
+ */
+function twoFilledRuns(v: string): boolean {
+  let runs = 1
+  let length = 1
+  for (let i = 1; i < v.length; i++) {
+    if (v[i] === v[i - 1]) length++
+    else {
+      if (length < 3 || ++runs > 2) return false
+      length = 1
+    }
+  }
+  return runs === 2 && length >= 3
+}
 
 /** `runnerIdentitySecret`, `certSecret`: a key that names the Secret object something is read from. */
 function namesSecretObject(key: string): boolean {
@@ -453,7 +477,9 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `0123456789abcdef0123…`: the hexadecimal digits in order, repeated to a token's length.
   if (v.length >= 16 && '0123456789abcdef'.repeat(Math.ceil(v.length / 16) + 1).includes(v.toLowerCase())) return 'placeholder'
   if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
-  if (isPrefixedStandIn(v) || saysNotSecret(v)) return 'placeholder'
+  if (isPrefixedStandIn(v) || saysNotSecret(v) || twoFilledRuns(v)) return 'placeholder'
+  // `credentials: "same-origin"`: how fetch() sends cookies, one of three words.
+  if (/^credentials$/i.test(key) && /^(?:omit|same-origin|include)$/.test(v)) return 'fetch option'
   // `---overridden---`, `***REDACTED***`, `<<hidden>>`: a word framed by marks, or a word saying the value was taken out.
   if (/^[-_*=#.~<>[\]]{2,10}[A-Za-z][A-Za-z ]{1,30}[-_*=#.~<>[\]]{2,10}$/.test(v) || /^(?:redacted|overridden|omitted|hidden|masked|removed|withheld|sanitized)$/i.test(v)) return 'placeholder'
   // `ExampleAUTHtoken123`, `sampleKey42`: a stand-in that says so in its first word.
@@ -461,6 +487,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^passwd$/i.test(key) && NSSWITCH_SOURCES.test(v)) return 'name-service sources'
   if (isCode(v)) return 'code'
   if (namesAKey(v)) return 'key name'
+  // `imagePullSecret: regcred`: the name of the Secret a pod pulls its images with, whatever its case.
+  if (namesPullSecret(key) && /^[A-Za-z0-9][\w.-]{0,252}$/.test(v)) return 'reference'
   // `runnerIdentitySecret: runner-identity`: a key naming a Kubernetes Secret, holding an object name.
   if (namesSecretObject(key) && /^[a-z0-9]{1,63}(?:[-.][a-z0-9]{1,63}){1,8}$/.test(v)) return 'reference'
   // `input_token: NextToken` in an API model: the value is the name of a field, in words.

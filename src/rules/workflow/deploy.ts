@@ -469,6 +469,33 @@ function grantsPublishing(permissions: Pair<Node, Node>): boolean {
   return value.items.some((p) => isScalar(p.key) && PUBLISHING_SCOPES.has(String(p.key.value)) && scalarString(p.value) === 'write')
 }
 
+/** A step whose only release is an image push (`docker push`, `podman push`): no other release command, script or action. */
+function imagePushOnly(step: StepModel): boolean {
+  const run = commandsOf(step)
+  if (!/\b(?:docker|podman)\s+push\b/i.test(run) || step.uses !== undefined) return false
+  return !RELEASE_SCRIPT.test(run) && !RELEASE_COMMAND.test(run.replace(/\b(?:docker|podman)\s+push\b/gi, '_'))
+}
+
+/** A registry login of any kind: a login command, a credential helper set up, or an action for it. */
+const REGISTRY_LOGIN_COMMAND = /\b(?:docker|podman|buildah|skopeo|helm\s+registry|oras|crane\s+auth)\s+login\b|\bconfigure-docker\b|\bacr\s+login\b|\becr\s+get-login(?:-password)?\b|\bdocker-credential-/i
+
+/**
+ * Whether the job's image pushes can reach only a registry on the runner: it holds no credential
+ * but its own token, logs in to no registry (no login command or credential helper, no action
+ * named for a login or credentials), and it runs on
+ * GitHub's runners, whose Docker holds no credential, or stands up a throwaway cluster, beside
+ * which a project's tests push to the cluster's own registry (`localhost:5001`). An
+ * unauthenticated push to a public registry is refused.
+ */
+function pushesOnlyToLocalRegistry(ctx: CheckContext, job: JobModel): boolean {
+  if (!job.steps.some(imagePushOnly)) return false
+  // A cloud credential (a secret, an OIDC token) may reach a registry through a credential helper.
+  if (requestsOidc(ctx.wf, job) || jobTextSome(ctx, job, readsSecretBeyondToken)) return false
+  // An action (a local one too) named for a login or credentials may log in to anything.
+  const logsIn = job.steps.some((s) => REGISTRY_LOGIN_COMMAND.test(commandsOf(s)) || /login|auth|credential/i.test(s.uses ?? ''))
+  return !logsIn && (onGithubHostedRunner(job) || createsEphemeralCluster(job))
+}
+
 /** Whether text holds an expression reading a secret or the job token. */
 function readsCredential(text: string): boolean {
   return findExpressions(text).some((e) => contextPaths(e.body).some((p) => p === 'secrets' || p.startsWith('secrets.') || p === 'github.token'))
@@ -489,14 +516,20 @@ function canPublish(ctx: CheckContext, job: JobModel): boolean {
   return jobTextSome(ctx, job, readsCredential)
 }
 
-const CLUSTER_TOOLS = ['kind', 'k3d', 'k3s', 'minikube']
+const CLUSTER_TOOLS = ['kind', 'k3d', 'k3s', 'minikube', 'microk8s']
 
 /**
- * A local action named for a throwaway cluster (`./.github/actions/setup-k3d`, `./ci/kind`), or
- * asked for one by an input (`create-kind-cluster: "true"`).
+ * An action named for a throwaway cluster: a local one by its folder's name (`./.github/actions/setup-k3d`,
+ * `./ci/kind`), another repository's by a word of its name or path (`jupyterhub/action-k3s-helm`,
+ * `org/actions/setup-kind`); or a local one asked for one by an input (`create-kind-cluster: "true"`).
  */
-function localClusterAction(step: StepModel): boolean {
-  if (!step.uses || !/^\.{1,2}\//.test(step.uses)) return false
+function clusterSetupAction(step: StepModel): boolean {
+  if (!step.uses || step.uses.startsWith('docker://')) return false
+  if (!/^\.{1,2}\//.test(step.uses)) {
+    // Words of the repository's name and path (not its owner's, nor the ref).
+    const words = step.uses.split('@')[0]!.toLowerCase().split('/').slice(1).flatMap((part) => part.split(/[-_.]/))
+    return CLUSTER_TOOLS.some((tool) => words.includes(tool))
+  }
   const name = step.uses.split('/').filter((part) => part !== '').pop()?.toLowerCase() ?? ''
   if (CLUSTER_TOOLS.some((word) => name.includes(word))) return true
   return (step.with?.items ?? []).some((p) => {
@@ -542,7 +575,7 @@ function createsEphemeralCluster(job: JobModel): boolean {
   return job.steps.some(
     (s) =>
       EPHEMERAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? '') ||
-      localClusterAction(s) ||
+      clusterSetupAction(s) ||
       EPHEMERAL_CLUSTER_COMMAND.test(commandsOf(s)) ||
       commandsRun(commandsOf(s)).some((c) => taskTargets(c).some(clusterTarget))
   )
@@ -735,7 +768,8 @@ function readsVariable(text: string): boolean {
 function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | undefined {
   const labels = labelMayShip(job) ? [job.id, job.name ?? ''] : []
   const labelled = (word: RegExp): boolean => labels.some((l) => word.test(l.trim()))
-  const steps = job.steps.map((s) => ({ step: s, kind: stepKind(s) }))
+  const pushesLocally = pushesOnlyToLocalRegistry(ctx, job)
+  const steps = job.steps.map((s) => ({ step: s, kind: pushesLocally && imagePushOnly(s) ? undefined : stepKind(s) }))
   const releaseStep = steps.find((s) => s.kind === 'release')?.step
   const publishes = !!releaseStep && canPublish(ctx, job)
   const deployStepOrLabel = steps.some((s) => s.kind === 'deploy') || labelled(DEPLOY_LABEL) || labelled(RELEASE_LABEL)

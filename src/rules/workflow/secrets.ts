@@ -357,17 +357,47 @@ function jobStartsService(ctx: CheckContext, job: CheckContext['wf']['jobs'][num
   return job.steps.some((step) => (step.uses !== undefined && STARTS_SERVICE_USES.test(step.uses)) || (step.run !== undefined && startsServiceIn(scalarText(ctx, step.run)?.text ?? '')))
 }
 
-function checkMap(ctx: CheckContext, map: YAMLMap | undefined, where: string, out: Finding[], throwaway: ReadonlySet<string> = new Set(), startsService = false): void {
+/** Variables frameworks read to pick their settings (`NODE_ENV`, `RAILS_ENV`, …), and the values naming the test ones. */
+const ENVIRONMENT_NAME_KEY = /^(?:NODE_ENV|RAILS_ENV|RACK_ENV|APP_ENV|FLASK_ENV|MIX_ENV|DJANGO_ENV|GO_ENV|ASPNETCORE_ENVIRONMENT|ENVIRONMENT)$/
+const TEST_ENVIRONMENT = /^(?:test|testing)$/i
+
+/** `NODE_ENV: test` as written in an env map, when it sets a framework's test environment. */
+function testEnvironmentOf(map: YAMLMap | undefined): string | undefined {
+  for (const p of map?.items ?? []) {
+    const key = scalarString(p.key)
+    const value = scalarString(p.value)
+    if (key !== undefined && value !== undefined && ENVIRONMENT_NAME_KEY.test(key) && TEST_ENVIRONMENT.test(value)) return `${key}: ${value}`
+  }
+  return undefined
+}
+
+/**
+ * What a map's literals are judged with: values of the job's own service containers
+ * (`throwaway`), whether the job starts a server, and the test environment the env in force sets
+ * (`NODE_ENV: test`), whose literals configure the application under test.
+ */
+interface MapSetting {
+  throwaway?: ReadonlySet<string>
+  startsService?: boolean
+  testEnvironment?: string
+}
+
+function checkMap(ctx: CheckContext, map: YAMLMap | undefined, where: string, out: Finding[], setting: MapSetting = {}): void {
   if (!map) return
+  const { throwaway, startsService = false, testEnvironment } = setting
   for (const p of map.items) {
     const key = scalarString(p.key)
     if (!key || !isScalar(p.value) || typeof p.value.value !== 'string') continue
-    if (throwaway.has(p.value.value)) continue
+    if (throwaway?.has(p.value.value)) continue
     if (isLiteralCredential(key, p.value.value)) {
       const message = `\`${key}\` in ${where} is set to a literal value instead of a secret reference`
       // Words and a number are what a run gives a database or server it starts for itself; a generated secret mixes throughout.
       const v = p.value.value.trim()
-      if (!CREDENTIAL_VALUE.test(v) && isWordsAndNumber(v)) {
+      if (testEnvironment !== undefined && !CREDENTIAL_VALUE.test(v)) {
+        // A vendor-shaped token stays high: it is issued by the vendor, whatever the run calls itself.
+        // Medium, not low: a real service's credential may still sit among the test settings.
+        out.push(ctx.report(RULES.literalCredential, ctx.y.lineOf(p.key), `${message} (the env sets \`${testEnvironment}\`: most likely a value for the application under test; medium).`, { severity: 'medium' }))
+      } else if (!CREDENTIAL_VALUE.test(v) && isWordsAndNumber(v)) {
         // The shape as it is (`isWordsAndNumber` takes no digit too), and a started service only when the job has one.
         const shape = /\d/.test(v) ? 'words and a number' : 'words'
         const service = startsService ? ': most likely for a service this run starts' : ''
@@ -397,24 +427,26 @@ function credentialsOf(node: unknown): YAMLMap | undefined {
 function checkLiterals(ctx: CheckContext): Finding[] {
   const out: Finding[] = []
   const starts = new Map(ctx.wf.jobs.map((job) => [job, jobStartsService(ctx, job)]))
-  checkMap(ctx, ctx.wf.env, 'the workflow env', out, new Set(), [...starts.values()].some(Boolean))
+  const workflowTest = testEnvironmentOf(ctx.wf.env)
+  checkMap(ctx, ctx.wf.env, 'the workflow env', out, { startsService: [...starts.values()].some(Boolean), testEnvironment: workflowTest })
   for (const job of ctx.wf.jobs) {
     const services = job.node.get('services', true)
     // The values a service container of the job is started with (`POSTGRES_PASSWORD: app_test`): a
     // database made for the job and thrown away with it; the steps that connect to it repeat them.
     const throwaway = serviceEnvValues(services)
     const startsService = starts.get(job) ?? false
-    checkMap(ctx, job.env, `the env of job \`${job.id}\``, out, throwaway, startsService)
+    const jobTest = testEnvironmentOf(job.env) ?? workflowTest
+    checkMap(ctx, job.env, `the env of job \`${job.id}\``, out, { throwaway, startsService, testEnvironment: jobTest })
     const withMap = job.node.get('with', true)
-    if (isMap(withMap)) checkMap(ctx, withMap as YAMLMap, `the inputs of job \`${job.id}\``, out, throwaway, startsService)
+    if (isMap(withMap)) checkMap(ctx, withMap as YAMLMap, `the inputs of job \`${job.id}\``, out, { throwaway, startsService })
     checkMap(ctx, credentialsOf(job.node.get('container', true)), `the container credentials of job \`${job.id}\``, out)
     if (isMap(services)) {
       for (const s of services.items) checkMap(ctx, credentialsOf(s.value), `the credentials of service \`${scalarString(s.key)}\``, out)
     }
     for (const step of job.steps) {
       const label = step.name ? `step \`${step.name}\`` : `step #${step.index + 1} of ${jobLabel(ctx, job)}`
-      checkMap(ctx, step.env, `the env of ${label}`, out, throwaway, startsService)
-      checkMap(ctx, step.with, `the inputs of ${label}`, out, throwaway, startsService)
+      checkMap(ctx, step.env, `the env of ${label}`, out, { throwaway, startsService, testEnvironment: testEnvironmentOf(step.env) ?? jobTest })
+      checkMap(ctx, step.with, `the inputs of ${label}`, out, { throwaway, startsService })
     }
   }
   return out
