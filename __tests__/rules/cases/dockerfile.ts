@@ -423,13 +423,16 @@ export const dockerfileCases: CaseTable = {
         ['docker-images/base/Dockerfile', 'CMD ["/app/server"]\n', 'a CMD of its own'],
         ['docker-images/base/Dockerfile', 'EXPOSE 8080\n', 'a port'],
         ['docker-images/database/Dockerfile', '', 'a folder only starting with base letters'],
-        ['docker-images/operator/Dockerfile', '', 'another folder']
+        ['docker-images/operator/Dockerfile', '', 'another folder'],
+        ['base_station/Dockerfile', '', 'a folder whose name only starts with base'],
+        ['images/base/Dockerfile.worker', '', 'another Dockerfile in a base folder']
       ].map(([path, extra, what]) => ({
         name: `${what} (${path}): high`,
         path,
         code: `FROM registry.access.redhat.com/ubi9/ubi-minimal:9.5\nUSER root\n${extra}`,
         errors: [{ line: 2, severity: 'high' as const }]
       })),
+      { name: 'a base folder on a server image, whose CMD and port come along: high', path: 'base/Dockerfile', code: 'FROM nginx:1.27\nUSER root\nCOPY site /usr/share/nginx/html\n', errors: [{ line: 2, severity: 'high' }] },
       {
         name: 'a cron daemon started by an entrypoint script: medium, naming the daemon',
         code: 'FROM debian:12\nUSER 0\nRUN apt-get update && apt-get install -y --no-install-recommends cron=3.0pl1-162 && rm -r /var/lib/apt/lists/*\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n',

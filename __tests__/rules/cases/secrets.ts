@@ -540,6 +540,7 @@ export const secretsCases: CaseTable = {
       quiet('url: redis://:${REDIS_PASSWORD}@cache:6379', 'password from a variable'),
       quiet('url: https://user:<password>@example.com', 'placeholder'),
       quiet('k8s_uri: https://myacct:mypass@localhost:4430', 'a my-placeholder password'),
+      quiet('    # a backslash (e.g. http://INTERNAL:8888\\\\@PUBLIC/), which is the documented SSRF bypass', 'an @ right after a backslash: the SSRF parser trick, a host and port', 'app/validate_url.py'),
       quiet('<p>{{ $t("Example:", ["twilio://AccountSid:AuthToken@FromPhoneNo"]) }}</p>', 'a URL format whose parts are field names', 'src/components/notifications/Apprise.vue'),
       quiet('help: "smtp://username:AppPassword@mail.example.com"', 'the password part names its field', 'src/components/Smtp.vue'),
       quiet('repo: git@github.com:acme/infra.git', 'SSH remote, no password'),
@@ -551,6 +552,7 @@ export const secretsCases: CaseTable = {
     ],
     invalid: [
       line2(`url: redis://:${fake(16, 58)}@cache:6379/0`, { severity: 'high' }),
+      line2('my $url = "https://deploy:Hk3nB9wQz4Lp\\@registry.example.com/v2/";', { severity: 'high' }, "Perl's escaped @ after a password", 'scripts/fetch.pl'),
       line2('cache: tcp://:cache@cache:6379', { severity: 'medium', message: /a password that repeats its host name, a stand-in or default/ }, 'a password that repeats the host name: a stand-in, medium'),
       line2('cache: redis://:redis@cache.internal:6379', { severity: 'medium', message: /repeats its scheme/ }, 'a password that repeats the scheme'),
       line2('queue: amqp://worker:worker@mq.internal:5672/', { severity: 'medium', message: /repeats its user name/ }, 'a password that repeats the user name'),
@@ -642,6 +644,7 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      { name: "two runs of one character under a password's key: a weak password, not a stand-in", path: 'config/values.yaml', code: 'db:\n  db_password: aaaa1111\n', errors: [{ line: 2 }] },
       { name: "a password under a comment about an existing Secret's name", path: 'charts/db/values.yaml', code: 'auth:\n  # -- Password for the admin user. Alternatively, set the name of an existing secret\n  password: prod-db-pass-2024\n', errors: [{ line: 3 }] },
       { name: 'a password under a comment about another key (a Secret name)', path: 'deploy/.env', code: '# DB_SECRET_NAME is the secret name used in k8s\nDB_PASSWORD=staging-pass-42\n', errors: [{ line: 2 }] },
       {
@@ -875,6 +878,11 @@ export const secretsCases: CaseTable = {
       { name: 'credentials that are not a fetch mode', path: 'app/client.ts', code: 'const opts = {\n  credentials: "q7zk2px4r9mt4wv8",\n}', errors: [{ line: 2 }] },
       { name: 'three runs of repeated characters', path: 'dev-config.yaml', code: 'hub:\n  cookie_secret: aaaa1111bbbb\n', errors: [{ line: 2 }] },
       { name: 'a pull Secret key holding a random value with a symbol', path: 'chart/values.yaml', code: 'imagePullSecret: "q7zk2px4r9mt4wv8+/="\n', errors: [{ line: 1 }] },
+      { name: 'a pull Secret key holding a random name-shaped value', path: 'chart/values.yaml', code: 'pull_secret: R7xk2PqL9mWt4vZ8nB3c\n', errors: [{ line: 1 }] },
+      { name: 'a pull Secret key holding a short mixed-case password', path: 'chart/values.yaml', code: 'pullSecret: S3cr3tP4ss\n', errors: [{ line: 1 }] },
+      { name: 'a pull Secret key holding base64 of a docker config', path: 'chart/values.yaml', code: 'imagePullSecret: eyJhdXRocyI6eyJxdWF5LmlvIjp7ImF1dGgiOiJkWE5sY2pwd1lYTnoifX19\n', errors: [{ line: 1 }] },
+      { name: 'a slug naming pytest beside a year: a chosen password', path: 'config/values.yaml', code: 'db:\n  api_secret: pytest-admin-2024\n', errors: [{ line: 2 }] },
+      { name: 'a slug naming a test environment: its secret may be real', path: 'config/values.yaml', code: 'db:\n  api_secret: test-prod-db-2024\n', errors: [{ line: 2 }] },
       { name: 'the dotenv file a framework loads for its tests: info', path: '.env.test', code: 'NODE_ENV=test\nGITHUB_CLIENT_SECRET=q7zk2px4r9mt4wv8\n', errors: [{ line: 2, severity: 'info' }] },
       { name: 'a Secret-name comment above a random value: the value is a secret all the same', path: 'charts/app/values.yaml', code: 'oauth:\n  # the secret name is below\n  clientSecret: "q7zk2px4r9mt4wv8"\n', errors: [{ line: 3 }] },
       { name: 'a name-shaped value under a comment that does not say it names a Secret', path: 'charts/db/values.yaml', code: 'tls:\n  # the root client credential\n  clientRootSecret: cockroachdb-root\n', errors: [{ line: 3 }] },
@@ -971,6 +979,7 @@ export const secretsCases: CaseTable = {
     valid: [
       quiet('<DownloadButton\n  query={props.query}\n  apiKey={props.apiKey}\n>', "a JSX attribute's expression", 'client/app/Dropdown.jsx'),
       quiet('export SHOP_MANAGEMENT_API_KEY=super-secret-management-api-key', 'a value naming what it stands for', 'backend/scripts/_env'),
+      quiet("    output = render_template('settings.html',\n        api_key=datastore.data['settings']['application'].get('api_access_token'),\n        x=1)", 'a keyword argument given a call on subscripts', 'app/blueprint/settings.py'),
       quiet('Parameters:\n  LicenseKey:\n    Type: String\n    Default: 12345678-0987-1234-5678-123456789012\n', "a license key's default typed as counting digits", 'deploy/stack.yaml'),
       quiet('parameters:\n  VendorLicenseKey: ---overridden---\n  PartnerApiKey: REDACTED\n', 'values a test config marks as taken out', 'deploy/taskcat.yml'),
       quiet('api_key: ${API_KEY}', 'reference', 'config/values.yaml'),
@@ -986,6 +995,7 @@ export const secretsCases: CaseTable = {
     ],
     invalid: [
       { name: 'words that do not name the key are a passphrase', path: 'backend/scripts/_env', code: 'export SHOP_MANAGEMENT_API_KEY=correct-horse-battery-staple\n', errors: [{ line: 1 }] },
+      { name: 'a call on subscripts given a literal that could be the key', path: 'app/settings.py', code: "client = Client(\n    api_key=data['x'].get(Xk9mP2qL7wRt4vQz8),\n)\n", errors: [{ line: 2 }] },
       { name: 'a secret key equal to its key id (a local object store login): medium', path: 'docker/dev/defaults.env', code: 'AWS_ACCESS_KEY_ID=shop-devenv\nAWS_SECRET_ACCESS_KEY=shop-devenv\n', errors: [{ line: 2, severity: 'medium' }] },
       {
         name: 'an AWS-named secret not shaped like an AWS key (a MinIO login): medium, saying why',

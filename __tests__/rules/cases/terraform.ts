@@ -401,10 +401,14 @@ export const terraformCases: CaseTable = {
         files: { 'lb/main.tf': nlbResource().replace('}\n', '  access_logs {\n    bucket  = "logs"\n    enabled = false\n  }\n}\n'), 'lb/listeners.tf': nlbListener('"TCP"') }
       },
       { name: 'alb module v8 NLB with TCP listeners only', files: { 'lb/main.tf': nlbModule('~> 8.6', '  http_tcp_listeners = [{\n    port     = 443\n    protocol = "TCP"\n  }]\n') } },
-      { name: 'alb module v9 NLB with a UDP listener only', files: { 'lb/main.tf': nlbModule('~> 9.0', '  listeners = {\n    dns = {\n      port     = 53\n      protocol = "UDP"\n    }\n  }\n') } }
+      { name: 'alb module v9 NLB with a UDP listener only', files: { 'lb/main.tf': nlbModule('~> 9.0', '  listeners = {\n    dns = {\n      port     = 53\n      protocol = "UDP"\n    }\n  }\n') } },
+      ok('module "alb" {\n  source  = "terraform-aws-modules/alb/aws"\n  version = "10.2.0"\n  name    = "web"\n  enable_deletion_protection = true\n  access_logs = var.alb.access_logs\n}\n', "the alb module's access_logs argument from the caller's input")
     ],
     invalid: [
       here('resource "aws_lb" "lb" {\n  enable_deletion_protection = true\n  access_logs { # HERE\n    bucket = "logs"\n  }\n}\n'),
+      here('module "alb" {\n  source  = "terraform-aws-modules/alb/aws"\n  version = "10.2.0"\n  name    = "web"\n  enable_deletion_protection = true\n  access_logs = {\n    bucket  = "logs"\n    enabled = false # HERE\n  }\n}\n', {}, "the alb module's access_logs argument switched off"),
+      here('module "alb" { # HERE\n  source  = "terraform-aws-modules/alb/aws"\n  version = "10.2.0"\n  name    = "web"\n  enable_deletion_protection = true\n}\n', {}, 'the alb module without access_logs'),
+      here('module "alb" { # HERE\n  source  = "terraform-aws-modules/alb/aws"\n  version = "10.2.0"\n  name    = "web"\n  enable_deletion_protection = true\n  access_logs = null\n}\n', {}, "the alb module's access_logs argument written as null"),
       hereIn('NLB with a TLS listener', { 'lb/main.tf': nlbResource(' # HERE'), 'lb/listeners.tf': nlbListener('"TLS"') }),
       hereIn('NLB with no listener in the module', { 'lb/main.tf': nlbResource(' # HERE') }, { message: /none of its listeners is in this module/ }),
       hereIn('NLB listener protocol from an input', { 'lb/main.tf': nlbResource(' # HERE'), 'lb/listeners.tf': nlbListener('var.protocol') }, { message: /does not show the protocol/ }),

@@ -626,10 +626,10 @@ export const workflowCases: CaseTable = {
       { code: gatedDeploy('      - run: kubectl apply -f k8s/ && kubectl rollout status deploy/api\n') },
       { name: 'lint job whose action name contains release', code: push(job('lint', `      - uses: example-org/release-notes-lint@${SHA}\n      - run: make lint\n`)) },
       {
-        name: 'system tests pushing to the registry beside the kind cluster they stand up, with no login and only the job token',
-        code: push(job('run-tests', `      - uses: example-org/github-actions/.github/actions/setup-kind@\${SHA}\n      - run: |\n          docker build -t "$REGISTRY/connect:test" .\n          docker push "$REGISTRY/connect:test"\n      - uses: actions/download-artifact@\${SHA}\n        with:\n          github-token: \${{ github.token }}\n`).replace('ubuntu-latest', '${{ matrix.agent }}'))
+        name: 'system tests pushing to the registry on the runner, beside the kind cluster they stand up',
+        code: push(job('run-tests', `      - uses: example-org/github-actions/.github/actions/setup-kind@\${SHA}\n      - run: |\n          docker build -t localhost:5001/connect:test .\n          docker push localhost:5001/connect:test\n      - uses: actions/download-artifact@\${SHA}\n        with:\n          github-token: \${{ github.token }}\n`))
       },
-      { name: 'docker push on a GitHub-hosted runner with no login, though its token may write packages', code: push(job('image', '      - run: docker push localhost:5000/app:1\n', '    permissions:\n      packages: write\n')) },
+      { name: 'docker push to 127.0.0.1 though the token may write packages', code: push(job('image', '      - run: docker push 127.0.0.1:5000/app:1\n', '    permissions:\n      packages: write\n')) },
       { name: 'job named Setup Release Variables', code: push('  vars:\n    name: Setup Release Variables\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo "v=1" >> "$GITHUB_ENV"\n') },
       { name: 'step publishing test results', code: push(job('test', `      - run: make test\n      - name: Publish test results\n        uses: example-org/publish-unit-test-result-action@${SHA}\n        with:\n          files: results.xml\n`)) },
       { name: 'step linting deployment manifests', code: LINT_DEPLOYMENT_MANIFESTS },
@@ -759,6 +759,16 @@ export const workflowCases: CaseTable = {
         errors: [{ line: 6, message: /^deploy job `deploy-preview`/ }]
       },
       {
+        name: 'an action named for k3s that deploys over ssh with a secret: a deploy',
+        code: push(job('deploy-app', `      - uses: someorg/k3s-deploy-action@\${SHA}\n        env:\n          SSH_PRIVATE_KEY: \${{ secrets.PROD_SSH_KEY }}\n        with:\n          host: prod.example.com\n      - run: kubectl apply -f k8s/\n`)),
+        errors: [{ line: 6, message: /^deploy job `deploy-app`/ }]
+      },
+      {
+        name: 'a setup action named for k3s whose step is handed a secret: a deploy',
+        code: push(job('deploy-app', `      - uses: someorg/setup-k3s@\${SHA}\n        env:\n          K3S_TOKEN: \${{ secrets.K3S_TOKEN }}\n      - run: kubectl apply -f k8s/\n`)),
+        errors: [{ line: 6, message: /^deploy job `deploy-app`/ }]
+      },
+      {
         name: 'a kind cluster beside fetched cluster credentials: a deploy',
         code: push(job('deploy-operator', `      - uses: helm/kind-action@${SHA}\n      - uses: google-github-actions/get-gke-credentials@${SHA}\n      - run: helm install operator charts/operator\n`)),
         errors: [{ line: 6, message: /^deploy job `deploy-operator`/ }]
@@ -774,7 +784,13 @@ export const workflowCases: CaseTable = {
       { name: 'docker push after a registry login with OIDC', code: push(job('image', '      - run: docker push 123.dkr.ecr.example/app:1\n', '    permissions:\n      id-token: write\n')), errors: [{ line: 6 }] },
       { name: 'docker push after a docker login with the job token', code: push(job('image', '      - run: echo "$T" | docker login ghcr.io -u bot --password-stdin && docker push ghcr.io/acme/app:1\n        env:\n          T: ${{ github.token }}\n', '    permissions:\n      packages: write\n')), errors: [{ line: 6, message: /release job `image`/ }] },
       { name: 'docker push after a login action', code: push(job('image', `      - uses: docker/login-action@\${SHA}\n      - run: docker push ghcr.io/acme/app:1\n`, '    permissions:\n      packages: write\n')), errors: [{ line: 6, message: /release job `image`/ }] },
-      { name: 'docker push beside a local action named for credentials', code: push(job('image', '      - uses: ./.github/actions/registry-credentials\n      - run: docker push ghcr.io/acme/app:1\n', '    permissions:\n      packages: write\n')), errors: [{ line: 6, message: /release job `image`/ }] },
+      { name: 'docker push to a registry named by a variable, with no login seen', code: push(job('image', '      - uses: ./.github/actions/setup-docker\n      - run: docker push "$REGISTRY/app:1"\n', '    permissions:\n      packages: write\n')), errors: [{ line: 6, message: /release job `image`/ }] },
+      { name: 'a push to the local registry beside one to ghcr.io', code: push(job('image', '      - run: docker push localhost:5000/app:1 && docker push ghcr.io/acme/app:1\n', '    permissions:\n      packages: write\n')), errors: [{ line: 6, message: /release job `image`/ }] },
+      ...[
+        ['podman pushing a local image to quay.io', 'docker push localhost:5000/app:1 && podman push localhost/app:1 quay.io/acme/app:1'],
+        ['a docker push with a global flag before it', 'docker push localhost:5000/app:1 && docker --context prod push ghcr.io/acme/app:1'],
+        ['skopeo copying to a registry beside a local push', 'docker push localhost:5000/app:1 && skopeo copy docker-daemon:app:1 docker://ghcr.io/acme/app:1']
+      ].map(([what, run]) => ({ name: `${what}: a release`, code: push(job('image', `      - run: ${run}\n`, '    permissions:\n      packages: write\n')), errors: [{ line: 6, message: /release job `image`/ }] })),
       {
         name: 'container action given make deploy as its args',
         code: push(job('bench', `      - name: Start the benchmark\n        uses: docker://example/bench-tools@${DIGEST}\n        with:\n          args: make deploy\n`)),
@@ -877,7 +893,19 @@ export const workflowCases: CaseTable = {
         errors: [{ line: 14, severity: 'medium' }]
       },
       { name: 'a vendor-shaped token under NODE_ENV: test stays high', code: push(job('test', '      - run: yarn test\n        env:\n          NODE_ENV: test\n          SLACK_TOKEN: xoxb-123456789012-abcdefghijkl\n')), errors: [{ line: 13, severity: 'high' }] },
-      { name: 'NODE_ENV: production does not lower it', code: push(job('build', '      - run: make\n        env:\n          NODE_ENV: production\n          API_TOKEN: Xk9mP2qL7wRt4v\n')), errors: [{ line: 13, severity: 'high' }] },
+      { name: 'NODE_ENV: production does not lower it', code: push(job('build', '      - run: make\n        env:\n          NODE_ENV: production\n          SECRET_KEY: Xk9mP2qL7wRt4v\n')), errors: [{ line: 13, severity: 'high' }] },
+      {
+        name: 'a job setting NODE_ENV: production under a workflow env setting test: high',
+        code: push(job('deploy', '      - run: make deploy\n        env:\n          SECRET_KEY: Xk9mP2qL7wRt4v\n', '    env:\n      NODE_ENV: production\n')).replace('jobs:\n', 'env:\n  NODE_ENV: test\njobs:\n'),
+        errors: [{ line: 16, severity: 'high' }]
+      },
+      {
+        name: "a workflow env's key under NODE_ENV: test while a job runs NODE_ENV: production: high",
+        code: push(job('deploy', '      - run: make deploy\n', '    env:\n      NODE_ENV: production\n')).replace('jobs:\n', 'env:\n  NODE_ENV: test\n  SECRET_KEY: Xk9mP2qL7wRt4vXk9m\njobs:\n'),
+        errors: [{ line: 7, severity: 'high' }]
+      },
+      { name: "an app's secret (often a Facebook or Shopify app's) under NODE_ENV: test: high", code: push(job('test', '      - run: yarn test\n        env:\n          NODE_ENV: test\n          APP_SECRET: Xk9mP2qL7wRt4vXk9m\n')), errors: [{ line: 13, severity: 'high' }] },
+      { name: "an outside service's token under NODE_ENV: test: high", code: push(job('test', '      - run: yarn test\n        env:\n          NODE_ENV: test\n          NPM_TOKEN: Xk9mP2qL7wRt4vXk9mP2qL7wRt4v\n')), errors: [{ line: 13, severity: 'high' }] },
       ...['Xk9mP2vLq8Rw-insecure', '8fK2-pQ9z-Lm3X-vB7n-insecure'].map((value) => ({
         name: `a generated value with a no-secret word stuck on stays high: ${value}`,
         code: push(job('build', `      - run: make\n        env:\n          API_SECRET: ${value}\n`)),
@@ -1231,6 +1259,10 @@ export const workflowCases: CaseTable = {
       { name: "a single-quoted '\\x24{{ … }}' is literal text, not an expression", code: push(job('t', "      - run: 'echo \\x24{{ github.event.head_commit.message }}'\n")).replace('contents: read', 'contents: write') },
       { name: 'untrusted text in an if condition', code: push(job('t', "      - if: contains(github.event.head_commit.message, '[skip]')\n        run: echo skipped\n")) },
       {
+        name: 'a workflow_run field in a workflow no workflow_run starts (it expands to nothing)',
+        code: push(job('metadata', '      - run: |\n          echo r: ${{ github.event.workflow_run }}\n          echo headbranch: -${{ github.event.workflow_run.head_branch }}-\n          echo ${{ github.head_ref }} ${{ github.event.issue.title }}\n'), '[push, release]')
+      },
+      {
         name: 'a step output set from a boolean expression that reads the event (&& and comparisons)',
         code: push(job('t', "      - id: vars\n        run: echo \"forked=${{ (github.event.pull_request && github.event.pull_request.head.repo.full_name != github.event.pull_request.base.repo.full_name) || github.repository != 'acme/app' }}\" >> $GITHUB_OUTPUT\n      - run: echo \"${{ steps.vars.outputs.forked }}\"\n"))
       },
@@ -1270,6 +1302,16 @@ export const workflowCases: CaseTable = {
     invalid: [
       { name: 'a changed-files file list (names come from the pull request)', code: push(job('t', `      - id: files\n        uses: tj-actions/changed-files@${SHA}\n      - run: echo "${'$'}{{ steps.files.outputs.all_changed_files }}"\n`), 'pull_request'), errors: [{ line: 12 }] },
       { name: 'commit message in a push workflow whose token may write', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')).replace('contents: read', 'contents: write'), errors: [{ line: 10, severity: 'high' }] },
+      {
+        name: 'a pull request title in a workflow that push and pull_request both start',
+        code: push(job('t', '      - run: echo "${{ github.event.pull_request.title }}"\n'), '[push, pull_request]').replace('contents: read', 'contents: write'),
+        errors: [{ line: 10 }]
+      },
+      {
+        name: 'a workflow_run field in a reusable workflow (the event is its caller\'s)',
+        code: push(job('t', '      - run: echo "${{ github.event.workflow_run.head_branch }}"\n'), '[push, workflow_call]').replace('contents: read', 'contents: write'),
+        errors: [{ line: 10 }]
+      },
       {
         name: 'an expression spelled with a YAML escape in a double-quoted script (GitHub reads the decoded value)',
         code: push(job('t', '      - run: "echo \\x24{{ github.event.head_commit.message }}"\n')).replace('contents: read', 'contents: write'),

@@ -491,16 +491,27 @@ function argumentsWithoutComments(ctx: Context, instruction: Instruction, keywor
  * stage first) that sets one; an ancestor's is overridden.
  */
 /** A path naming a base image: `base/Dockerfile`, `images/python-base/Dockerfile`, `Dockerfile.base`, `base.Dockerfile`. */
-const BASE_IMAGE_PATH = /(?:^|[-_./])base(?:[-_.]|\/Dockerfile[^/]*$|$)/i
+const BASE_IMAGE_PATH = /(?:^|\/)(?:[A-Za-z0-9.]+[-_])*base\/Dockerfile$|(?:^|\/)(?:Dockerfile[-_.]base|base[-_.]Dockerfile)$/i
+/**
+ * Operating system and language runtime images, whose own CMD is a shell or a REPL and which
+ * expose nothing: an image built on one adds what runs. Another image (`nginx`) brings a server
+ * and its port along, so what is built on it runs already.
+ */
+const BARE_IMAGES = new Set([
+  'ubi', 'ubi-minimal', 'ubi-micro', 'ubi8', 'ubi9', 'ubuntu', 'debian', 'alpine', 'centos', 'fedora', 'rockylinux', 'almalinux', 'amazonlinux', 'oraclelinux',
+  'busybox', 'photon', 'archlinux', 'opensuse', 'leap', 'python', 'node', 'golang', 'openjdk', 'eclipse-temurin', 'amazoncorretto', 'ruby'
+])
 
 /**
  * Whether the Dockerfile builds a base image other images build on rather than one that runs:
- * its folder or file is named `base`, and its final stage (with the stages it builds on) sets no
- * CMD, ENTRYPOINT or EXPOSE, so nothing says what it would run or serve.
+ * its folder or file is named `base`, its first stage starts from an operating system or language
+ * runtime image, and its final stage (with the stages it builds on) sets no CMD, ENTRYPOINT or
+ * EXPOSE, so nothing says what it would run or serve.
  */
 function isBaseImage(path: string, stages: Stage[], chain: number[]): boolean {
-  const lastParts = path.split('/').slice(-2).join('/')
-  if (!BASE_IMAGE_PATH.test(lastParts)) return false
+  if (!BASE_IMAGE_PATH.test(path)) return false
+  const root = stages[chain[chain.length - 1]!]?.image
+  if (root === undefined || !BARE_IMAGES.has(imageBaseName(root))) return false
   return !['CMD', 'ENTRYPOINT', 'EXPOSE'].some((keyword) => effective(stages, chain, keyword) !== undefined)
 }
 

@@ -267,13 +267,16 @@ const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fak
 
 /**
  * `ci-release-not-a-real-secret`, `dev_insecure_key`, `do-not-use-token`, `give-pytest-control`: a
- * slug of short words one of which says the value is no secret or is for tests. Only a slug of short words: Django's generated
+ * slug of short words one of which says the value is no secret or is for a test suite (`pytest`;
+ * a bare `test` often names an environment, whose database is real). Only a slug of short words: Django's generated
  * `django-insecure-` keys carry a long random tail (and symbols) and stay literal.
  */
-const SAYS_NOT_SECRET = /(?:^|[-_.])(?:not[-_.]?(?:a[-_.]?)?(?:real|secret)|insecure|do[-_.]?not[-_.]?use|dummy|test|tests|testing|pytest)(?:[-_.]|$)/i
+const SAYS_NOT_SECRET = /(?:^|[-_.])(?:not[-_.]?(?:a[-_.]?)?(?:real|secret)|insecure|do[-_.]?not[-_.]?use|dummy|pytest)(?:[-_.]|$)/i
 function saysNotSecret(v: string): boolean {
   // Every part a lower-case word or a short number: `Xk9mP2vLq8Rw-insecure` is a generated value with a word stuck on.
-  return /^[A-Za-z0-9]{1,12}(?:[-_.][A-Za-z0-9]{1,12}){1,9}$/.test(v) && v.split(/[-_.]/).every((part) => /^(?:[a-z]+|\d{1,4})$/.test(part)) && SAYS_NOT_SECRET.test(v)
+  if (!/^[A-Za-z0-9]{1,12}(?:[-_.][A-Za-z0-9]{1,12}){1,9}$/.test(v) || !v.split(/[-_.]/).every((part) => /^(?:[a-z]+|\d{1,4})$/.test(part)) || !SAYS_NOT_SECRET.test(v)) return false
+  // `pytest` names what uses the value, not that it is fake: a year or an environment's name beside it makes it a chosen password.
+  return !/(?:^|[-_.])pytest(?:[-_.]|$)/.test(v) || !v.split(/[-_.]/).some((part) => /^\d{4}$/.test(part) || /^(?:prod|production|stage|staging|live)$/.test(part))
 }
 
 /** `YourPingdomApiToken`, `yourAccessKey`: a value that asks for the reader's own one (case matters). */
@@ -298,7 +301,7 @@ function onlyPlaceholderWords(v: string): boolean {
 
 /**
  * Code rather than a value: an environment variable's name (`PGPASSWORD`, `DB_PASSWORD`), a call
- * (`pf.read()`), a subscript (`r['NextToken']`) or a member access (`event.resultToken`; a random
+ * (`pf.read()`, `cfg['app'].get('token')`), a subscript (`r['NextToken']`) or a member access (`event.resultToken`; a random
  * part with digits, as in a Vault token `hvs.CAES…`, is no member name).
  */
 function isCode(v: string): boolean {
@@ -309,6 +312,9 @@ function isCode(v: string): boolean {
     // `pipes.CfnPipe.CredentialsProperty(` or `"".join(`: a call whose arguments follow on the next lines.
     /^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*|""\.\w+|''\.\w+)\($/.test(v) ||
     (/\]$/.test(v) && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[(?:'[^'\n\]]{0,100}'|"[^"\n\]]{0,100}"|[A-Za-z_$][\w$]*|\d{1,6})\])+$/.test(v)) ||
+    // `datastore.data['settings'].get('api_access_token')`: a call at the end of subscripts and member
+    // reads, given quoted words or lower-case names (never a literal that could be the secret).
+    (/\)[,;]?$/.test(v) && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[(?:'[^'\n\]]{0,100}'|"[^"\n\]]{0,100}"|[A-Za-z_$][\w$]*|\d{1,6})\])+\((?:(?:'[\w .:/-]{0,100}'|"[\w .:/-]{0,100}"|[a-z_][a-z0-9_]{0,60})(?:, ?(?:'[\w .:/-]{0,100}'|"[\w .:/-]{0,100}"|[a-z_][a-z0-9_]{0,60})){0,5})?\)[,;]?$/.test(v)) ||
     (/^[a-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+[,;]?$/.test(v) && !v.split('.').some((part) => /\d/.test(part) && looksRandom(part)))
   )
 }
@@ -477,7 +483,9 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `0123456789abcdef0123…`: the hexadecimal digits in order, repeated to a token's length.
   if (v.length >= 16 && '0123456789abcdef'.repeat(Math.ceil(v.length / 16) + 1).includes(v.toLowerCase())) return 'placeholder'
   if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
-  if (isPrefixedStandIn(v) || saysNotSecret(v) || twoFilledRuns(v)) return 'placeholder'
+  if (isPrefixedStandIn(v) || saysNotSecret(v)) return 'placeholder'
+  // Not under a password's key: `aaaa1111` is also a weak password someone chose.
+  if (twoFilledRuns(v) && !/pass|pwd|(?:^|[^a-z])pw(?:[^a-z]|$)/i.test(key)) return 'placeholder'
   // `credentials: "same-origin"`: how fetch() sends cookies, one of three words.
   if (/^credentials$/i.test(key) && /^(?:omit|same-origin|include)$/.test(v)) return 'fetch option'
   // `---overridden---`, `***REDACTED***`, `<<hidden>>`: a word framed by marks, or a word saying the value was taken out.
@@ -487,8 +495,10 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^passwd$/i.test(key) && NSSWITCH_SOURCES.test(v)) return 'name-service sources'
   if (isCode(v)) return 'code'
   if (namesAKey(v)) return 'key name'
-  // `imagePullSecret: regcred`: the name of the Secret a pod pulls its images with, whatever its case.
-  if (namesPullSecret(key) && /^[A-Za-z0-9][\w.-]{0,252}$/.test(v)) return 'reference'
+  // `imagePullSecret: regcred`: the name of the Secret a pod pulls its images with, lower case as
+  // Kubernetes names are (or a pull policy set there by mistake); a random or base64 value, such as
+  // a pasted dockerconfigjson, is the credential itself.
+  if (namesPullSecret(key) && (/^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$/.test(v) || /^(?:IfNotPresent|Always|Never)$/.test(v)) && !looksRandom(v)) return 'reference'
   // `runnerIdentitySecret: runner-identity`: a key naming a Kubernetes Secret, holding an object name.
   if (namesSecretObject(key) && /^[a-z0-9]{1,63}(?:[-.][a-z0-9]{1,63}){1,8}$/.test(v)) return 'reference'
   // `input_token: NextToken` in an API model: the value is the name of a field, in words.

@@ -247,9 +247,11 @@ export const PUTTY_KEY_SOURCE = 'PuTTY-User-Key-File-[23]:'
 
 /**
  * `scheme://user:password@host`.
- * The user part may be empty (`redis://:pass@host`). Named groups: `urlHead`, `urlPass`.
+ * The user part may be empty (`redis://:pass@host`). Named groups: `urlHead`, `urlPass`. A port
+ * and a backslash before the `@` are no password: `http://INTERNAL:8888\@PUBLIC/` is the parser
+ * confusion an SSRF check guards against, a host and port, not a login (Perl's `pass\@host` is one).
  */
-export const URL_PASSWORD_SOURCE = '(?<urlHead>\\b[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\\s:@/"\'`<>]*:)(?<urlPass>[^\\s@/"\'`<>]+)@'
+export const URL_PASSWORD_SOURCE = '(?<urlHead>\\b[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\\s:@/"\'`<>]*:)(?<urlPass>[^\\s@/"\'`<>]+)(?<!:\\d{1,5}\\\\{1,4})@'
 
 /**
  * `?password=…` / `&pwd=…` in a URL's query string (JDBC and driver URLs). Groups `qpHead`, `qpVal`;

@@ -31,7 +31,7 @@ const lbAccessLogs = defineRule('terraform', {
   topics: ['logging'],
   severity: 'medium',
   title: 'Load balancer access logs disabled',
-  description: 'Without access logs there is no record of requests for debugging errors or investigating incidents. A network load balancer writes access logs only for its TLS listeners, so one whose listeners in the module are all TCP or UDP is not reported.',
+  description: 'Without access logs there is no record of requests for debugging errors or investigating incidents. A network load balancer writes access logs only for its TLS listeners, so one whose listeners in the module are all TCP or UDP is not reported. Nor is a block or module argument the caller sets (`dynamic "access_logs"`, `access_logs = var.alb.access_logs`).',
   remediation: 'Add an `access_logs` block with a bucket and `enabled = true`.',
   refs: { checkov: ['CKV_AWS_92', 'CKV_AWS_91'], kics: 'terraform/aws/elb_access_logging_disabled' }
 })
@@ -207,6 +207,10 @@ function checkLoadBalancerLogs(ctx: TfContext): void {
     const logs = sub(r.block, 'access_logs')
     // `dynamic "access_logs"` is set by the module's caller: not a missing block.
     if (!logs && dynamicBlock(r.block, 'access_logs')) continue
+    // A module's `access_logs = var.alb.access_logs` argument: the caller's setting too (a written
+    // object reaches here as the block above; a literal such as `null` or `false` leaves the logs off).
+    const argument = logs ? undefined : attr(r.block, 'access_logs')
+    if (argument && isExpr(argument.value)) continue
     if (!logs) {
       ctx.report(lbAccessLogs, r.block.line, `${label(r)} has no access logs${caveat}`, { missing: 'access_logs' })
       continue

@@ -476,24 +476,36 @@ function imagePushOnly(step: StepModel): boolean {
   return !RELEASE_SCRIPT.test(run) && !RELEASE_COMMAND.test(run.replace(/\b(?:docker|podman)\s+push\b/gi, '_'))
 }
 
-/** A registry login of any kind: a login command, a credential helper set up, or an action for it. */
-const REGISTRY_LOGIN_COMMAND = /\b(?:docker|podman|buildah|skopeo|helm\s+registry|oras|crane\s+auth)\s+login\b|\bconfigure-docker\b|\bacr\s+login\b|\becr\s+get-login(?:-password)?\b|\bdocker-credential-/i
+/** A registry on the runner itself, as an image reference's host: `localhost:5001/app`, `127.0.0.1:5000/x`, `kind-registry:5000/y`. */
+const LOCAL_REGISTRY = /^(?:localhost|127\.0\.0\.1|\[::1\]|kind-registry|registry\.localhost)(?::\d{1,5})?\//i
+
+/** Other ways a step copies an image to a registry (`skopeo copy`, `crane push`, `buildx … --push`): their targets are not read. */
+const OTHER_IMAGE_PUBLISHERS = /\b(?:skopeo|crane|buildah|regctl|oras|imagetools|buildx)\b|--push\b/
 
 /**
- * Whether the job's image pushes can reach only a registry on the runner: it holds no credential
- * but its own token, logs in to no registry (no login command or credential helper, no action
- * named for a login or credentials), and it runs on
- * GitHub's runners, whose Docker holds no credential, or stands up a throwaway cluster, beside
- * which a project's tests push to the cluster's own registry (`localhost:5001`). An
- * unauthenticated push to a public registry is refused.
+ * Whether every image push of the job names a registry on the runner (`docker push
+ * localhost:5001/app:test`): a throwaway cluster's own registry, which ships nothing (a tunnel to
+ * a real registry on `localhost` is not told apart). A push whose target is a variable may go
+ * anywhere, and a command not read word by word (global flags before `push`, a step that also
+ * runs another image tool) counts as a push elsewhere.
  */
-function pushesOnlyToLocalRegistry(ctx: CheckContext, job: JobModel): boolean {
-  if (!job.steps.some(imagePushOnly)) return false
-  // A cloud credential (a secret, an OIDC token) may reach a registry through a credential helper.
-  if (requestsOidc(ctx.wf, job) || jobTextSome(ctx, job, readsSecretBeyondToken)) return false
-  // An action (a local one too) named for a login or credentials may log in to anything.
-  const logsIn = job.steps.some((s) => REGISTRY_LOGIN_COMMAND.test(commandsOf(s)) || /login|auth|credential/i.test(s.uses ?? ''))
-  return !logsIn && (onGithubHostedRunner(job) || createsEphemeralCluster(job))
+function pushesOnlyToLocalRegistry(job: JobModel): boolean {
+  let pushes = 0
+  for (const step of job.steps.filter(imagePushOnly)) {
+    const text = commandsOf(step)
+    if (OTHER_IMAGE_PUBLISHERS.test(text)) return false
+    for (const command of commandsRun(text)) {
+      const { program, args } = programOf(command)
+      if ((program !== 'docker' && program !== 'podman') || !args.includes('push')) continue
+      // `docker push [--quiet] TARGET`; podman's `push SOURCE [DESTINATION]` pushes to the last.
+      if (args[0] !== 'push') return false
+      const targets = args.slice(1).filter((a) => !a.startsWith('-'))
+      const target = (program === 'podman' ? targets[targets.length - 1] : targets[0]) ?? ''
+      if (!LOCAL_REGISTRY.test(target.replace(/^["']|["']$/g, ''))) return false
+      pushes++
+    }
+  }
+  return pushes > 0
 }
 
 /** Whether text holds an expression reading a secret or the job token. */
@@ -518,17 +530,27 @@ function canPublish(ctx: CheckContext, job: JobModel): boolean {
 
 const CLUSTER_TOOLS = ['kind', 'k3d', 'k3s', 'minikube', 'microk8s']
 
+/** Words that make an action named for a cluster tool one that sets the tool up (`setup-kind`, `action-k3s-helm`, `k3d-action`). */
+const SETUP_WORDS = ['setup', 'action', 'actions', 'create', 'start', 'launch']
+/** Words of an action that works on a cluster that is already there (`k3s-deploy-action`, `ssh-k3s-setup`). */
+const REACHING_WORDS = ['deploy', 'apply', 'rollout', 'upgrade', 'release', 'publish', 'ssh', 'remote']
+
 /**
  * An action named for a throwaway cluster: a local one by its folder's name (`./.github/actions/setup-k3d`,
- * `./ci/kind`), another repository's by a word of its name or path (`jupyterhub/action-k3s-helm`,
- * `org/actions/setup-kind`); or a local one asked for one by an input (`create-kind-cluster: "true"`).
+ * `./ci/kind`), or asked for one by an input (`create-kind-cluster: "true"`); another repository's
+ * by words of its name or path naming a cluster tool and setting it up (`jupyterhub/action-k3s-helm`,
+ * `org/actions/setup-kind`) and no deploy or remote access, when its step is handed no secret and
+ * the job runs on GitHub's runners: `k3s-deploy-action` given a host and a key, or a home lab's
+ * runner, reach a cluster that stays.
  */
-function clusterSetupAction(step: StepModel): boolean {
+function clusterSetupAction(step: StepModel, job: JobModel): boolean {
   if (!step.uses || step.uses.startsWith('docker://')) return false
   if (!/^\.{1,2}\//.test(step.uses)) {
     // Words of the repository's name and path (not its owner's, nor the ref).
     const words = step.uses.split('@')[0]!.toLowerCase().split('/').slice(1).flatMap((part) => part.split(/[-_.]/))
-    return CLUSTER_TOOLS.some((tool) => words.includes(tool))
+    if (!CLUSTER_TOOLS.some((tool) => words.includes(tool)) || !SETUP_WORDS.some((word) => words.includes(word))) return false
+    if (REACHING_WORDS.some((word) => words.includes(word))) return false
+    return onGithubHostedRunner(job) && !scalarsUnder(step.node).some(readsCredential)
   }
   const name = step.uses.split('/').filter((part) => part !== '').pop()?.toLowerCase() ?? ''
   if (CLUSTER_TOOLS.some((word) => name.includes(word))) return true
@@ -575,7 +597,7 @@ function createsEphemeralCluster(job: JobModel): boolean {
   return job.steps.some(
     (s) =>
       EPHEMERAL_CLUSTER_ACTIONS.has(actionRepo(s.uses) ?? '') ||
-      clusterSetupAction(s) ||
+      clusterSetupAction(s, job) ||
       EPHEMERAL_CLUSTER_COMMAND.test(commandsOf(s)) ||
       commandsRun(commandsOf(s)).some((c) => taskTargets(c).some(clusterTarget))
   )
@@ -768,7 +790,7 @@ function readsVariable(text: string): boolean {
 function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | undefined {
   const labels = labelMayShip(job) ? [job.id, job.name ?? ''] : []
   const labelled = (word: RegExp): boolean => labels.some((l) => word.test(l.trim()))
-  const pushesLocally = pushesOnlyToLocalRegistry(ctx, job)
+  const pushesLocally = pushesOnlyToLocalRegistry(job)
   const steps = job.steps.map((s) => ({ step: s, kind: pushesLocally && imagePushOnly(s) ? undefined : stepKind(s) }))
   const releaseStep = steps.find((s) => s.kind === 'release')?.step
   const publishes = !!releaseStep && canPublish(ctx, job)

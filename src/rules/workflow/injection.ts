@@ -288,6 +288,35 @@ function headBranchIsFixed(wf: TaintContext['wf']): boolean {
 }
 
 /**
+ * The events whose payload holds each object of `github.event` that untrusted text reaches (and
+ * `github.head_ref`, a pull request's). In a run of any other event the object is absent and the
+ * expression expands to nothing: `github.event.workflow_run.head_branch` in a workflow run on push.
+ */
+const EVENTS_WITH_OBJECT: Readonly<Record<string, readonly string[]>> = {
+  workflow_run: ['workflow_run'],
+  pull_request: ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment'],
+  issue: ['issues', 'issue_comment'],
+  comment: ['issue_comment', 'pull_request_review_comment', 'commit_comment', 'discussion_comment'],
+  review: ['pull_request_review'],
+  discussion: ['discussion', 'discussion_comment'],
+  head_commit: ['push'],
+  commits: ['push'],
+  pages: ['gollum'],
+  merge_group: ['merge_group']
+}
+
+/**
+ * Whether no event that starts the workflow carries the object the path reads. Not for a workflow
+ * another calls (`workflow_call`: the event is the caller's), nor for a composite action.
+ */
+function absentFromEveryEvent(wf: TaintContext['wf'], path: string): boolean {
+  if (wf.kind !== 'workflow' || wf.triggers.size === 0 || wf.triggers.has('workflow_call')) return false
+  const object = path === 'github.head_ref' ? 'pull_request' : /^github\.event\.([\w-]+)/.exec(path)?.[1]
+  const events = object !== undefined ? EVENTS_WITH_OBJECT[object] : undefined
+  return events !== undefined && !events.some((event) => wf.triggers.has(event))
+}
+
+/**
  * Whether a context path read in the given scope carries attacker-controlled text; `jsonField`: the
  * fields read of `fromJSON(<path>)`, when the read is parsed so.
  */
@@ -300,7 +329,7 @@ function classify(ctx: TaintContext, path: string, scope: Scope, depth: number, 
     return origin ? { origin, read: path, ...(origin === 'input' ? { manualRun: true } : {}) } : undefined
   }
   if (path === 'github.event.workflow_run.head_branch' && headBranchIsFixed(ctx.wf)) return undefined
-  if (isUntrustedEventPath(path)) return { origin: 'event', read: path }
+  if (isUntrustedEventPath(path)) return absentFromEveryEvent(ctx.wf, path) ? undefined : { origin: 'event', read: path }
 
   // Whoever passed the source (a caller, unknown callers) is still the one who set it.
   const derived = (t: Taint | undefined): Taint | undefined => (t ? { ...t, read: path, source: t.source ?? t.read } : undefined)

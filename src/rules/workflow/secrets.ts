@@ -358,17 +358,39 @@ function jobStartsService(ctx: CheckContext, job: CheckContext['wf']['jobs'][num
 }
 
 /** Variables frameworks read to pick their settings (`NODE_ENV`, `RAILS_ENV`, …), and the values naming the test ones. */
-const ENVIRONMENT_NAME_KEY = /^(?:NODE_ENV|RAILS_ENV|RACK_ENV|APP_ENV|FLASK_ENV|MIX_ENV|DJANGO_ENV|GO_ENV|ASPNETCORE_ENVIRONMENT|ENVIRONMENT)$/
+const ENVIRONMENT_NAME_KEY = /^(?:NODE_ENV|RAILS_ENV|RACK_ENV|APP_ENV|FLASK_ENV|MIX_ENV|DJANGO_ENV|GO_ENV|ASPNETCORE_ENVIRONMENT)$/
 const TEST_ENVIRONMENT = /^(?:test|testing)$/i
 
-/** `NODE_ENV: test` as written in an env map, when it sets a framework's test environment. */
-function testEnvironmentOf(map: YAMLMap | undefined): string | undefined {
+/** `NODE_ENV: production` as written in an env map: the first framework environment it sets. */
+function environmentSetIn(map: YAMLMap | undefined): string | undefined {
   for (const p of map?.items ?? []) {
     const key = scalarString(p.key)
     const value = scalarString(p.value)
-    if (key !== undefined && value !== undefined && ENVIRONMENT_NAME_KEY.test(key) && TEST_ENVIRONMENT.test(value)) return `${key}: ${value}`
+    if (key !== undefined && value !== undefined && ENVIRONMENT_NAME_KEY.test(key)) return `${key}: ${value}`
   }
   return undefined
+}
+
+/** The framework environment in force (the nearest env map setting one), when it is a test one. */
+function testEnvironmentOf(...nearestFirst: (YAMLMap | undefined)[]): string | undefined {
+  for (const map of nearestFirst) {
+    const set = environmentSetIn(map)
+    if (set !== undefined) return TEST_ENVIRONMENT.test(set.slice(set.indexOf(':') + 1).trim()) ? set : undefined
+  }
+  return undefined
+}
+
+/**
+ * Words of an application's own secret (`SECRET_KEY`, `SECRET_KEY_BASE`, `JWT_SECRET`,
+ * `SESSION_SECRET`): a key made only of them names no outside service, whose credential a test
+ * run would hold all the same (`APP_SECRET` is often a Facebook or Shopify app's, `MASTER_KEY`
+ * decrypts a Rails app's real credentials: neither word is here).
+ */
+const APP_SECRET_WORDS = new Set(['secret', 'key', 'base', 'jwt', 'session', 'cookie', 'utils', 'signing', 'encryption', 'hmac', 'csrf'])
+
+function namesAppSecret(key: string): boolean {
+  const words = key.toLowerCase().split(/[^a-z]+/).filter((w) => w !== '')
+  return words.length > 0 && words.every((w) => APP_SECRET_WORDS.has(w)) && words.some((w) => w === 'secret' || w === 'key')
 }
 
 /**
@@ -393,8 +415,8 @@ function checkMap(ctx: CheckContext, map: YAMLMap | undefined, where: string, ou
       const message = `\`${key}\` in ${where} is set to a literal value instead of a secret reference`
       // Words and a number are what a run gives a database or server it starts for itself; a generated secret mixes throughout.
       const v = p.value.value.trim()
-      if (testEnvironment !== undefined && !CREDENTIAL_VALUE.test(v)) {
-        // A vendor-shaped token stays high: it is issued by the vendor, whatever the run calls itself.
+      if (testEnvironment !== undefined && namesAppSecret(key) && !CREDENTIAL_VALUE.test(v)) {
+        // Only an application's own secret: an outside service's credential (`NPM_TOKEN`, an AWS key) is as real in a test run.
         // Medium, not low: a real service's credential may still sit among the test settings.
         out.push(ctx.report(RULES.literalCredential, ctx.y.lineOf(p.key), `${message} (the env sets \`${testEnvironment}\`: most likely a value for the application under test; medium).`, { severity: 'medium' }))
       } else if (!CREDENTIAL_VALUE.test(v) && isWordsAndNumber(v)) {
@@ -427,7 +449,13 @@ function credentialsOf(node: unknown): YAMLMap | undefined {
 function checkLiterals(ctx: CheckContext): Finding[] {
   const out: Finding[] = []
   const starts = new Map(ctx.wf.jobs.map((job) => [job, jobStartsService(ctx, job)]))
-  const workflowTest = testEnvironmentOf(ctx.wf.env)
+  // A literal of the workflow's or a job's env reaches every step under it: lowered only when none of them runs another environment.
+  const stepEnvs = (job: CheckContext['wf']['jobs'][number]): (YAMLMap | undefined)[] => job.steps.map((step) => step.env)
+  const setsOtherEnvironment = (maps: (YAMLMap | undefined)[]): boolean => maps.some((map) => {
+    const set = environmentSetIn(map)
+    return set !== undefined && !TEST_ENVIRONMENT.test(set.slice(set.indexOf(':') + 1).trim())
+  })
+  const workflowTest = setsOtherEnvironment(ctx.wf.jobs.flatMap((job) => [job.env, ...stepEnvs(job)])) ? undefined : testEnvironmentOf(ctx.wf.env)
   checkMap(ctx, ctx.wf.env, 'the workflow env', out, { startsService: [...starts.values()].some(Boolean), testEnvironment: workflowTest })
   for (const job of ctx.wf.jobs) {
     const services = job.node.get('services', true)
@@ -435,7 +463,7 @@ function checkLiterals(ctx: CheckContext): Finding[] {
     // database made for the job and thrown away with it; the steps that connect to it repeat them.
     const throwaway = serviceEnvValues(services)
     const startsService = starts.get(job) ?? false
-    const jobTest = testEnvironmentOf(job.env) ?? workflowTest
+    const jobTest = setsOtherEnvironment(stepEnvs(job)) ? undefined : testEnvironmentOf(job.env, ctx.wf.env)
     checkMap(ctx, job.env, `the env of job \`${job.id}\``, out, { throwaway, startsService, testEnvironment: jobTest })
     const withMap = job.node.get('with', true)
     if (isMap(withMap)) checkMap(ctx, withMap as YAMLMap, `the inputs of job \`${job.id}\``, out, { throwaway, startsService })
@@ -445,7 +473,7 @@ function checkLiterals(ctx: CheckContext): Finding[] {
     }
     for (const step of job.steps) {
       const label = step.name ? `step \`${step.name}\`` : `step #${step.index + 1} of ${jobLabel(ctx, job)}`
-      checkMap(ctx, step.env, `the env of ${label}`, out, { throwaway, startsService, testEnvironment: testEnvironmentOf(step.env) ?? jobTest })
+      checkMap(ctx, step.env, `the env of ${label}`, out, { throwaway, startsService, testEnvironment: testEnvironmentOf(step.env, job.env, ctx.wf.env) })
       checkMap(ctx, step.with, `the inputs of ${label}`, out, { throwaway, startsService })
     }
   }

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-T5H525GH.js";import"./chunk-VP767MSQ.js";import"./chunk-U2I727ZL.js";import"./chunk-FM7N5NCH.js";import"./chunk-FQ3CNYQE.js";import"./chunk-EMC3GZ2V.js";import"./chunk-E7DPUC7A.js";import"./chunk-MI2V56R7.js";import"./chunk-2NQMUUZW.js";import"./chunk-DC6I4P5S.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
