@@ -645,6 +645,7 @@ export const secretsCases: CaseTable = {
     ],
     invalid: [
       { name: "two runs of one character under a password's key: a weak password, not a stand-in", path: 'config/values.yaml', code: 'db:\n  db_password: aaaa1111\n', errors: [{ line: 2 }] },
+      { name: 'two runs of one character under a camelCase pw key', path: 'config/values.yaml', code: 'db:\n  dbPw: aaaa1111\n', errors: [{ line: 2 }] },
       { name: "a password under a comment about an existing Secret's name", path: 'charts/db/values.yaml', code: 'auth:\n  # -- Password for the admin user. Alternatively, set the name of an existing secret\n  password: prod-db-pass-2024\n', errors: [{ line: 3 }] },
       { name: 'a password under a comment about another key (a Secret name)', path: 'deploy/.env', code: '# DB_SECRET_NAME is the secret name used in k8s\nDB_PASSWORD=staging-pass-42\n', errors: [{ line: 2 }] },
       {
@@ -996,6 +997,7 @@ export const secretsCases: CaseTable = {
     invalid: [
       { name: 'words that do not name the key are a passphrase', path: 'backend/scripts/_env', code: 'export SHOP_MANAGEMENT_API_KEY=correct-horse-battery-staple\n', errors: [{ line: 1 }] },
       { name: 'a call on subscripts given a literal that could be the key', path: 'app/settings.py', code: "client = Client(\n    api_key=data['x'].get(Xk9mP2qL7wRt4vQz8),\n)\n", errors: [{ line: 2 }] },
+      { name: 'a call on subscripts given a quoted random literal', path: 'app/settings.py', code: "client = Client(\n    api_key=data['x'].get('Xk9mP2qL7wRt4vQz8aB3'),\n)\n", errors: [{ line: 2 }] },
       { name: 'a secret key equal to its key id (a local object store login): medium', path: 'docker/dev/defaults.env', code: 'AWS_ACCESS_KEY_ID=shop-devenv\nAWS_SECRET_ACCESS_KEY=shop-devenv\n', errors: [{ line: 2, severity: 'medium' }] },
       {
         name: 'an AWS-named secret not shaped like an AWS key (a MinIO login): medium, saying why',

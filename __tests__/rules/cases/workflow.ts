@@ -137,6 +137,10 @@ const LOCAL_CLUSTER_INSTALLS = [
     code: push(job('test', `      - uses: jupyterhub/action-k3s-helm@${SHA}\n        with:\n          k3s-channel: stable\n      - run: helm upgrade --install hub ./chart --wait\n`), 'push')
   },
   {
+    name: 'a k3s setup action given only the job token (for rate limits), then helm install',
+    code: push(job('test', `      - uses: someorg/setup-k3s@\${SHA}\n        with:\n          github-token: \${{ github.token }}\n      - run: helm upgrade --install hub ./chart --wait\n`), 'push')
+  },
+  {
     name: "an action in a folder of another repository named setup-kind, then kubectl apply",
     code: push(job('system-tests', `      - uses: example-org/github-actions/.github/actions/setup-kind@${SHA}\n      - run: kubectl apply -f install/\n`), 'push')
   },
@@ -789,7 +793,8 @@ export const workflowCases: CaseTable = {
       ...[
         ['podman pushing a local image to quay.io', 'docker push localhost:5000/app:1 && podman push localhost/app:1 quay.io/acme/app:1'],
         ['a docker push with a global flag before it', 'docker push localhost:5000/app:1 && docker --context prod push ghcr.io/acme/app:1'],
-        ['skopeo copying to a registry beside a local push', 'docker push localhost:5000/app:1 && skopeo copy docker-daemon:app:1 docker://ghcr.io/acme/app:1']
+        ['skopeo copying to a registry beside a local push', 'docker push localhost:5000/app:1 && skopeo copy docker-daemon:app:1 docker://ghcr.io/acme/app:1'],
+        ['a push run through timeout beside a local push', 'docker push localhost:5000/app:1 && timeout 300 docker push ghcr.io/acme/app:1']
       ].map(([what, run]) => ({ name: `${what}: a release`, code: push(job('image', `      - run: ${run}\n`, '    permissions:\n      packages: write\n')), errors: [{ line: 6, message: /release job `image`/ }] })),
       {
         name: 'container action given make deploy as its args',
@@ -1307,6 +1312,11 @@ export const workflowCases: CaseTable = {
         code: push(job('t', '      - run: echo "${{ github.event.pull_request.title }}"\n'), '[push, pull_request]').replace('contents: read', 'contents: write'),
         errors: [{ line: 10 }]
       },
+      ...['pull_request', 'pull_request_review'].map((on) => ({
+        name: `the head branch in a workflow ${on} starts`,
+        code: push(job('t', '      - run: echo "${{ github.head_ref }}"\n'), on).replace('contents: read', 'contents: write'),
+        errors: [{ line: 10 }]
+      })),
       {
         name: 'a workflow_run field in a reusable workflow (the event is its caller\'s)',
         code: push(job('t', '      - run: echo "${{ github.event.workflow_run.head_branch }}"\n'), '[push, workflow_call]').replace('contents: read', 'contents: write'),

@@ -313,10 +313,21 @@ function isCode(v: string): boolean {
     /^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*|""\.\w+|''\.\w+)\($/.test(v) ||
     (/\]$/.test(v) && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[(?:'[^'\n\]]{0,100}'|"[^"\n\]]{0,100}"|[A-Za-z_$][\w$]*|\d{1,6})\])+$/.test(v)) ||
     // `datastore.data['settings'].get('api_access_token')`: a call at the end of subscripts and member
-    // reads, given quoted words or lower-case names (never a literal that could be the secret).
-    (/\)[,;]?$/.test(v) && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[(?:'[^'\n\]]{0,100}'|"[^"\n\]]{0,100}"|[A-Za-z_$][\w$]*|\d{1,6})\])+\((?:(?:'[\w .:/-]{0,100}'|"[\w .:/-]{0,100}"|[a-z_][a-z0-9_]{0,60})(?:, ?(?:'[\w .:/-]{0,100}'|"[\w .:/-]{0,100}"|[a-z_][a-z0-9_]{0,60})){0,5})?\)[,;]?$/.test(v)) ||
+    // reads, given quoted words or lower-case names none of which looks random (could be the secret).
+    (/\)[,;]?$/.test(v) &&
+      /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[(?:'[^'\n\]]{0,100}'|"[^"\n\]]{0,100}"|[A-Za-z_$][\w$]*|\d{1,6})\])+\((?:(?:'[\w .:/-]{0,100}'|"[\w .:/-]{0,100}"|[a-z_][a-z0-9_]{0,60})(?:, ?(?:'[\w .:/-]{0,100}'|"[\w .:/-]{0,100}"|[a-z_][a-z0-9_]{0,60})){0,5})?\)[,;]?$/.test(v) &&
+      !callArgumentsLookRandom(v)) ||
     (/^[a-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+[,;]?$/.test(v) && !v.split('.').some((part) => /\d/.test(part) && looksRandom(part)))
   )
+}
+
+/** Whether an argument of a call's last parentheses looks random or mixes capitals and digits (`.get('Xk9mP2qL7w')`). */
+function callArgumentsLookRandom(v: string): boolean {
+  const inside = v.slice(v.lastIndexOf('(') + 1, v.lastIndexOf(')'))
+  return inside.split(',').some((a) => {
+    const word = a.trim().replace(/^["']|["']$/g, '')
+    return looksRandom(word) || word.split(/[ .:/-]/).some((part) => /[A-Z]/.test(part) && /\d/.test(part)) || (/\d/.test(word) && /[a-z]/.test(word) && !/[-_ .:/]/.test(word) && word.length >= 10)
+  })
 }
 
 /** Words before `secret` that make it a credential (`clientSecret`), not the name of a Secret object (`runnerIdentitySecret`). */
@@ -485,7 +496,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
   if (isPrefixedStandIn(v) || saysNotSecret(v)) return 'placeholder'
   // Not under a password's key: `aaaa1111` is also a weak password someone chose.
-  if (twoFilledRuns(v) && !/pass|pwd|(?:^|[^a-z])pw(?:[^a-z]|$)/i.test(key)) return 'placeholder'
+  if (twoFilledRuns(v) && !keyWords(key).some((w) => /^(?:pw|pwd|pass|passwd|password|passphrase)$/.test(w))) return 'placeholder'
   // `credentials: "same-origin"`: how fetch() sends cookies, one of three words.
   if (/^credentials$/i.test(key) && /^(?:omit|same-origin|include)$/.test(v)) return 'fetch option'
   // `---overridden---`, `***REDACTED***`, `<<hidden>>`: a word framed by marks, or a word saying the value was taken out.

@@ -484,19 +484,29 @@ const OTHER_IMAGE_PUBLISHERS = /\b(?:skopeo|crane|buildah|regctl|oras|imagetools
 
 /**
  * Whether every image push of the job names a registry on the runner (`docker push
- * localhost:5001/app:test`): a throwaway cluster's own registry, which ships nothing (a tunnel to
- * a real registry on `localhost` is not told apart). A push whose target is a variable may go
- * anywhere, and a command not read word by word (global flags before `push`, a step that also
- * runs another image tool) counts as a push elsewhere.
+ * localhost:5001/app:test`) on GitHub's runners or beside a throwaway cluster: the cluster's own
+ * registry, which ships nothing (a tunnel to a real registry on `localhost` is not told apart). A
+ * push whose target is a variable may go anywhere, and a command not read word by word (global
+ * flags before `push`, a push run through another program, a step that also runs another image
+ * tool) counts as a push elsewhere.
  */
 function pushesOnlyToLocalRegistry(job: JobModel): boolean {
+  // A self-hosted runner's own `localhost:5000` may be a registry that stays.
+  if (!onGithubHostedRunner(job) && !createsEphemeralCluster(job)) return false
   let pushes = 0
   for (const step of job.steps.filter(imagePushOnly)) {
-    const text = commandsOf(step)
-    if (OTHER_IMAGE_PUBLISHERS.test(text)) return false
-    for (const command of commandsRun(text)) {
+    const commands = commandsRun(commandsOf(step))
+    if (OTHER_IMAGE_PUBLISHERS.test(commands.join('\n'))) return false
+    for (const command of commands) {
       const { program, args } = programOf(command)
-      if ((program !== 'docker' && program !== 'podman') || !args.includes('push')) continue
+      const words = command.split(/\s+/)
+      const pushWord = words.some((w, i) => (w === 'docker' || w === 'podman' || w.endsWith('/docker') || w.endsWith('/podman')) && words.slice(i + 1).includes('push'))
+      // A push run through another program (`timeout 300 docker push`, `xargs docker push`): its target is not read.
+      if (program !== 'docker' && program !== 'podman') {
+        if (pushWord) return false
+        continue
+      }
+      if (!args.includes('push')) continue
       // `docker push [--quiet] TARGET`; podman's `push SOURCE [DESTINATION]` pushes to the last.
       if (args[0] !== 'push') return false
       const targets = args.slice(1).filter((a) => !a.startsWith('-'))
@@ -550,7 +560,8 @@ function clusterSetupAction(step: StepModel, job: JobModel): boolean {
     const words = step.uses.split('@')[0]!.toLowerCase().split('/').slice(1).flatMap((part) => part.split(/[-_.]/))
     if (!CLUSTER_TOOLS.some((tool) => words.includes(tool)) || !SETUP_WORDS.some((word) => words.includes(word))) return false
     if (REACHING_WORDS.some((word) => words.includes(word))) return false
-    return onGithubHostedRunner(job) && !scalarsUnder(step.node).some(readsCredential)
+    // The job token (a rate limit's) reaches no cluster; any other secret may.
+    return onGithubHostedRunner(job) && !scalarsUnder(step.node).some(readsSecretBeyondToken)
   }
   const name = step.uses.split('/').filter((part) => part !== '').pop()?.toLowerCase() ?? ''
   if (CLUSTER_TOOLS.some((word) => name.includes(word))) return true

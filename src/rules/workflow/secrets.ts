@@ -361,14 +361,17 @@ function jobStartsService(ctx: CheckContext, job: CheckContext['wf']['jobs'][num
 const ENVIRONMENT_NAME_KEY = /^(?:NODE_ENV|RAILS_ENV|RACK_ENV|APP_ENV|FLASK_ENV|MIX_ENV|DJANGO_ENV|GO_ENV|ASPNETCORE_ENVIRONMENT)$/
 const TEST_ENVIRONMENT = /^(?:test|testing)$/i
 
-/** `NODE_ENV: production` as written in an env map: the first framework environment it sets. */
+/** `NODE_ENV: production` as written in an env map: a framework environment it sets, one other than test first. */
 function environmentSetIn(map: YAMLMap | undefined): string | undefined {
+  let test: string | undefined
   for (const p of map?.items ?? []) {
     const key = scalarString(p.key)
     const value = scalarString(p.value)
-    if (key !== undefined && value !== undefined && ENVIRONMENT_NAME_KEY.test(key)) return `${key}: ${value}`
+    if (key === undefined || value === undefined || !ENVIRONMENT_NAME_KEY.test(key)) continue
+    if (!TEST_ENVIRONMENT.test(value.trim())) return `${key}: ${value}`
+    test ??= `${key}: ${value}`
   }
-  return undefined
+  return test
 }
 
 /** The framework environment in force (the nearest env map setting one), when it is a test one. */

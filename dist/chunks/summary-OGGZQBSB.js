@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-RDQHUTWV.js";import"./chunk-ZDSAKUSJ.js";import"./chunk-RU2RD67U.js";import"./chunk-FM7N5NCH.js";import"./chunk-LFEDO7KS.js";import"./chunk-5UK7AVSC.js";import"./chunk-E7DPUC7A.js";import"./chunk-TD5ZM7ZE.js";import"./chunk-2NQMUUZW.js";import"./chunk-CDE4V72O.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
