@@ -644,6 +644,51 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      {
+        name: 'a password in a named template included only under a switch off by default: lowered, saying what must be set',
+        files: {
+          'charts/chat/Chart.yaml': 'apiVersion: v2\nname: chat\nversion: 1.0.0\n',
+          'charts/chat/values.yaml': 'loadTest:\n  enabled: false\n',
+          'charts/chat/templates/_loadtest.tpl': '{{- define "loadtest.tpl" -}}\n{\n    "AdminEmail": "admin@example.org",\n    "AdminPassword": "ltpass4242word"\n}\n{{- end }}\n',
+          'charts/chat/templates/configmap.yaml': '{{- if .Values.loadTest.enabled }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lt\ndata:\n  config.json: |\n{{ include "loadtest.tpl" . | indent 4 }}\n{{- end }}\n'
+        },
+        errors: [{ path: 'charts/chat/templates/_loadtest.tpl', line: 4, severity: 'medium', message: /the template renders this only when `loadTest\.enabled` is set, not with the chart's defaults/ }]
+      },
+      {
+        name: 'the same named template also included by default: high',
+        files: {
+          'charts/chat/Chart.yaml': 'apiVersion: v2\nname: chat\nversion: 1.0.0\n',
+          'charts/chat/values.yaml': 'loadTest:\n  enabled: false\n',
+          'charts/chat/templates/_loadtest.tpl': '{{- define "loadtest.tpl" -}}\n{\n    "AdminEmail": "admin@example.org",\n    "AdminPassword": "ltpass4242word"\n}\n{{- end }}\n',
+          'charts/chat/templates/configmap.yaml': '{{- if .Values.loadTest.enabled }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lt\ndata:\n  config.json: |\n{{ include "loadtest.tpl" . | indent 4 }}\n{{- end }}\n',
+          'charts/chat/templates/always.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lt2\ndata:\n  config.json: |\n{{ include "loadtest.tpl" . | indent 4 }}\n'
+        },
+        errors: [{ path: 'charts/chat/templates/_loadtest.tpl', line: 4, severity: 'high' }]
+      },
+      {
+        name: 'the named template also included by a parent chart (helpers are shared across the tree): high',
+        files: {
+          'charts/chat/Chart.yaml': 'apiVersion: v2\nname: chat\nversion: 1.0.0\n',
+          'charts/chat/values.yaml': 'loadTest:\n  enabled: false\n',
+          'charts/chat/templates/_loadtest.tpl': '{{- define "loadtest.tpl" -}}\n{\n    "AdminEmail": "admin@example.org",\n    "AdminPassword": "ltpass4242word"\n}\n{{- end }}\n',
+          'charts/chat/templates/configmap.yaml': '{{- if .Values.loadTest.enabled }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lt\ndata:\n  config.json: |\n{{ include "loadtest.tpl" . | indent 4 }}\n{{- end }}\n',
+          'Chart.yaml': 'apiVersion: v2\nname: suite\nversion: 1.0.0\n',
+          'values.yaml': 'replicas: 1\n',
+          'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: suite\ndata:\n  lt.json: |\n{{ include `loadtest.tpl` . | indent 4 }}\n'
+        },
+        errors: [{ path: 'charts/chat/templates/_loadtest.tpl', line: 4, severity: 'high' }]
+      },
+      {
+        name: 'the named template also named in values a tpl call renders: high',
+        files: {
+          'charts/chat/Chart.yaml': 'apiVersion: v2\nname: chat\nversion: 1.0.0\n',
+          'charts/chat/values.yaml': 'loadTest:\n  enabled: false\nextraConfig: \'{{ include "loadtest.tpl" . }}\'\n',
+          'charts/chat/templates/_loadtest.tpl': '{{- define "loadtest.tpl" -}}\n{\n    "AdminEmail": "admin@example.org",\n    "AdminPassword": "ltpass4242word"\n}\n{{- end }}\n',
+          'charts/chat/templates/configmap.yaml': '{{- if .Values.loadTest.enabled }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lt\ndata:\n  config.json: |\n{{ include "loadtest.tpl" . | indent 4 }}\n{{- end }}\n',
+          'charts/chat/templates/extra.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata:\n  x: |\n{{ tpl .Values.extraConfig . | indent 4 }}\n'
+        },
+        errors: [{ path: 'charts/chat/templates/_loadtest.tpl', line: 4, severity: 'high' }]
+      },
       { name: "two runs of one character under a password's key: a weak password, not a stand-in", path: 'config/values.yaml', code: 'db:\n  db_password: aaaa1111\n', errors: [{ line: 2 }] },
       { name: 'two runs of one character under a camelCase pw key', path: 'config/values.yaml', code: 'db:\n  dbPw: aaaa1111\n', errors: [{ line: 2 }] },
       { name: "a password under a comment about an existing Secret's name", path: 'charts/db/values.yaml', code: 'auth:\n  # -- Password for the admin user. Alternatively, set the name of an existing secret\n  password: prod-db-pass-2024\n', errors: [{ line: 3 }] },

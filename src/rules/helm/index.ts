@@ -15,7 +15,7 @@ import { HELM } from './meta.js'
 import { renderChart, type RenderOptions } from './render.js'
 import { analyzeRendered, splitRendered, type RenderedTemplate } from './rendered.js'
 import { checkValues, valuesChecks, type ValueInContext } from './values.js'
-import { chartTemplates, offByDefaultAt } from './template-uses.js'
+import { chartTemplates, helperOffByDefault, offByDefaultAt } from './template-uses.js'
 import { parseYaml, toPlain } from '../parse/yaml.js'
 import { lineStarts } from '../secrets/assignments.js'
 import { CHART_DEFAULT, subchartDefault } from '../secrets/keys.js'
@@ -201,11 +201,20 @@ export function lowerOffByDefault(findings: Finding[], files: readonly SourceFil
   }
   // Each template read once, however many findings it holds.
   const readers = new Map<SourceFile, { text: string; starts: number[]; offWhen: (at: number) => string | undefined }>()
-  const readerOf = (file: SourceFile, defaults: unknown) => {
+  // Per chart, where its named templates are included: a helper's text renders only there.
+  const helpersOf = new Map<Chart, (name: string) => string | undefined>()
+  const readerOf = (file: SourceFile, chart: Chart, defaults: unknown) => {
     let reader = readers.get(file)
     if (!reader) {
+      let helperOff = helpersOf.get(chart)
+      if (!helperOff) {
+        const own = chart.files.filter((f) => /(^|\/)templates\//.test(chartPath(chart, f.path)))
+        const texts = own.map((f) => f.content.replace(/\r\n?/g, '\n'))
+        const elsewhere = [...byPath.values()].filter((f) => !own.includes(f)).map((f) => f.content)
+        helpersOf.set(chart, (helperOff = helperOffByDefault(texts, defaults, elsewhere)))
+      }
       const text = file.content.replace(/\r\n?/g, '\n')
-      readers.set(file, (reader = { text, starts: lineStarts(text), offWhen: offByDefaultAt(text, defaults) }))
+      readers.set(file, (reader = { text, starts: lineStarts(text), offWhen: offByDefaultAt(text, defaults, helperOff) }))
     }
     return reader
   }
@@ -222,8 +231,8 @@ export function lowerOffByDefault(findings: Finding[], files: readonly SourceFil
     const file = onTemplates(f) ? byPath.get(f.path) : undefined
     const chart = file ? charts.find((c) => c.files.includes(file)) : undefined
     const defaults = chart ? chartDefaults(chart) : undefined
-    if (!file || defaults === undefined) return f
-    const { text, starts, offWhen } = readerOf(file, defaults)
+    if (!file || !chart || defaults === undefined) return f
+    const { text, starts, offWhen } = readerOf(file, chart, defaults)
     const lineStart = starts[f.line - 1]
     if (lineStart === undefined) return f
     const when = offWhen(lineStart + /^[ \t]*/.exec(text.slice(lineStart, lineStart + 200))![0].length)

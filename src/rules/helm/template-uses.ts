@@ -289,10 +289,10 @@ export function offByDefault(path: readonly string[], templates: ChartTemplates 
 
 /** How many helpers deep `include` calls are followed up to a template that renders an object. */
 const MAX_INCLUDE_DEPTH = 4
-/** An `include`/`template` call of a named template given by a literal name. */
-const NAMED_CALL = /\b(?:include|template)\s+"([^"]+)"/g
-/** A call whose template name is computed (`include (printf "%s.init" $name) .`), so not known. */
-const COMPUTED_CALL = /\b(?:include|template)\s+[($]/
+/** An `include`/`template`/`block` call of a named template given by a literal name (double-quoted or raw). */
+const NAMED_CALL = /\b(?:include|template|block)\s+(?:"([^"]+)"|`([^`]+)`)/g
+/** A call whose template name is computed (`include (printf "%s.init" $name) .`, `include .Values.name .`), so not known. */
+const COMPUTED_CALL = /\b(?:include|template)\s+[($.]/
 
 /**
  * What must be set for one use (or helper call) to render, or undefined when it renders by
@@ -328,10 +328,50 @@ function callsOf(name: string, templates: ChartTemplates): Pick<ValueUse, 'text'
     const { actions, blocks } = parsedOf(text, templates)
     for (const action of actions) {
       if (COMPUTED_CALL.test(action.body) && !action.body.includes('Template.BasePath')) return undefined
-      for (const m of action.body.matchAll(NAMED_CALL)) if (m[1] === name) calls.push({ text, ...guardsAt(text, action, blocks) })
+      for (const m of action.body.matchAll(NAMED_CALL)) if ((m[1] ?? m[2]) === name) calls.push({ text, ...guardsAt(text, action, blocks) })
     }
   }
   return calls
+}
+
+/**
+ * For the templates of a chart, a reader of named templates: when every place a helper is
+ * included (`include "loadtestconfig.tpl" .`) lies inside blocks that are off with the chart's
+ * defaults, what must be set for it to render. Undefined when it is included nowhere, by a
+ * computed name anywhere (it may be this one), or somewhere that renders by default or may; and
+ * when `elsewhere` (every other file of the chart tree: other charts, which share helper names,
+ * values a `tpl` renders, files under `files/`) names it at all.
+ */
+export function helperOffByDefault(texts: readonly string[], defaults: unknown, elsewhere: readonly string[] = []): (name: string) => string | undefined {
+  const readers = new Map<string, (at: number) => string | undefined>()
+  const computed = texts.some((text) => parse(text).actions.some((a) => COMPUTED_CALL.test(a.body) && !a.body.includes('Template.BasePath')))
+  const memo = new Map<string, string | undefined>()
+  const offWhen = (name: string, depth: number): string | undefined => {
+    if (computed || depth > MAX_INCLUDE_DEPTH) return undefined
+    if (memo.has(name)) return memo.get(name)
+    // Named anywhere else (another chart of the tree, values for `tpl`, a file under `files/`): it may render there.
+    if (elsewhere.some((text) => text.includes(`"${name}"`) || text.includes(`\`${name}\``))) return undefined
+    memo.set(name, undefined) // a helper including itself renders nowhere new
+    let when: string | undefined
+    let sites = 0
+    for (const text of texts) {
+      for (const action of parse(text).actions) {
+        for (const m of action.body.matchAll(NAMED_CALL)) {
+          if ((m[1] ?? m[2]) !== name) continue
+          sites++
+          let reader = readers.get(text)
+          if (!reader) readers.set(text, (reader = offByDefaultAt(text, defaults, (inner) => offWhen(inner, depth + 1))))
+          const off = reader(action.start)
+          if (off === undefined) return undefined
+          when ??= off
+        }
+      }
+    }
+    const result = sites > 0 ? when : undefined
+    memo.set(name, result)
+    return result
+  }
+  return (name) => offWhen(name, 0)
 }
 
 /** Whether `at` sits inside a double-quoted string of the action opening at `from`. */
@@ -728,17 +768,22 @@ function inInjectedContainer(text: string, offset: number): boolean {
 /**
  * For a template and the chart's defaults, a reader of offsets: when the text at offset `at` lies inside `if`/`with` blocks of which one is false
  * with the chart's defaults (its `else` part: when the condition holds): what must be set for it to
- * render. Undefined when it renders by default or may: inside a named template (where it renders
- * depends on its includes), or under conditions of a shape not read. Unlike a value's uses
+ * render. Undefined when it renders by default or may: inside a named template unless `helperOff`
+ * says every include of it is off by default, or under conditions of a shape not read. Unlike a value's uses
  * (`partStart`), a guard around a whole object counts: a Secret the defaults do not render is
  * not installed by default, whatever input the condition asks for.
  */
-export function offByDefaultAt(text: string, defaults: unknown): (at: number) => string | undefined {
+export function offByDefaultAt(text: string, defaults: unknown, helperOff?: (name: string) => string | undefined): (at: number) => string | undefined {
   // Read once per template: a chart's template often holds many findings.
   const { actions, blocks } = parse(text)
   const vars = variablesOf(actions.map((a) => a.body))
   return (at) => {
-    if (blocks.some((b) => b.keyword === 'define' && b.opener.end <= at && (!b.endAt || at < b.endAt.start))) return undefined
+    const helper = blocks.filter((b) => b.keyword === 'define' && b.opener.end <= at && (!b.endAt || at < b.endAt.start)).at(-1)
+    if (helper) {
+      // Inside a named template: it renders where it is included, so off only when every include is.
+      const name = /^define\s+"([^"]+)"/.exec(helper.opener.body)?.[1]
+      return name !== undefined ? helperOff?.(name) : undefined
+    }
     const around = blocks
       .filter((b) => (b.keyword === 'if' || b.keyword === 'with') && b.endAt && b.opener.end <= at && at < b.endAt.start)
       .sort((a, b) => b.opener.start - a.opener.start)
