@@ -208,9 +208,9 @@ export function lowerOffByDefault(findings: Finding[], files: readonly SourceFil
     if (!reader) {
       let helperOff = helpersOf.get(chart)
       if (!helperOff) {
-        const own = chart.files.filter((f) => /(^|\/)templates\//.test(chartPath(chart, f.path)))
-        const texts = own.map((f) => f.content.replace(/\r\n?/g, '\n'))
-        const elsewhere = [...byPath.values()].filter((f) => !own.includes(f)).map((f) => f.content)
+        const own = new Set(chart.files.filter((f) => /(^|\/)templates\//.test(chartPath(chart, f.path))))
+        const texts = [...own].map((f) => f.content.replace(/\r\n?/g, '\n'))
+        const elsewhere = [...byPath.values()].filter((f) => !own.has(f)).map((f) => f.content)
         helpersOf.set(chart, (helperOff = helperOffByDefault(texts, defaults, elsewhere)))
       }
       const text = file.content.replace(/\r\n?/g, '\n')

@@ -344,9 +344,17 @@ function callsOf(name: string, templates: ChartTemplates): Pick<ValueUse, 'text'
  */
 export function helperOffByDefault(texts: readonly string[], defaults: unknown, elsewhere: readonly string[] = []): (name: string) => string | undefined {
   const readers = new Map<string, (at: number) => string | undefined>()
-  const computed = texts.some((text) => parse(text).actions.some((a) => COMPUTED_CALL.test(a.body) && !a.body.includes('Template.BasePath')))
+  // Each template's actions read once, and only when some finding lies inside a helper.
+  const actions = new Map<string, Action[]>()
+  const actionsIn = (text: string): Action[] => {
+    let list = actions.get(text)
+    if (!list) actions.set(text, (list = parse(text).actions))
+    return list
+  }
+  let computed: boolean | undefined
   const memo = new Map<string, string | undefined>()
   const offWhen = (name: string, depth: number): string | undefined => {
+    computed ??= texts.some((text) => actionsIn(text).some((a) => COMPUTED_CALL.test(a.body) && !a.body.includes('Template.BasePath')))
     if (computed || depth > MAX_INCLUDE_DEPTH) return undefined
     if (memo.has(name)) return memo.get(name)
     // Named anywhere else (another chart of the tree, values for `tpl`, a file under `files/`): it may render there.
@@ -355,7 +363,7 @@ export function helperOffByDefault(texts: readonly string[], defaults: unknown, 
     let when: string | undefined
     let sites = 0
     for (const text of texts) {
-      for (const action of parse(text).actions) {
+      for (const action of actionsIn(text)) {
         for (const m of action.body.matchAll(NAMED_CALL)) {
           if ((m[1] ?? m[2]) !== name) continue
           sites++

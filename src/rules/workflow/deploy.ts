@@ -126,7 +126,7 @@ function pointsKubectlElsewhere(text: string): boolean {
 
 /**
  * A `--token` (or helm's `--kube-token`) given a token the runner's own cluster just minted: the
- * command substitution itself, or a shell variable assigned from one (`MINTED_TOKEN_VARIABLE`).
+ * command substitution itself, or a shell variable assigned from one (`KUBECTL_ASSIGNMENT`).
  * It authenticates to the cluster that minted it, so it points nowhere new.
  */
 const TOKEN_FLAG = /--(?:kube-)?token(?:=|[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s;&|]+)/g
@@ -490,20 +490,20 @@ const OTHER_IMAGE_PUBLISHERS = /\b(?:skopeo|crane|buildah|regctl|oras|imagetools
  * flags before `push`, a push run through another program, a step that also runs another image
  * tool) counts as a push elsewhere.
  */
-function pushesOnlyToLocalRegistry(job: JobModel): boolean {
+/** `steps`: the job's steps whose only release is an image push (`imagePushOnly`). */
+function pushesOnlyToLocalRegistry(steps: readonly StepModel[], job: JobModel): boolean {
   // A self-hosted runner's own `localhost:5000` may be a registry that stays.
-  if (!onGithubHostedRunner(job) && !createsEphemeralCluster(job)) return false
+  if (steps.length === 0 || (!onGithubHostedRunner(job) && !createsEphemeralCluster(job))) return false
   let pushes = 0
-  for (const step of job.steps.filter(imagePushOnly)) {
+  for (const step of steps) {
     const commands = commandsRun(commandsOf(step))
     if (OTHER_IMAGE_PUBLISHERS.test(commands.join('\n'))) return false
     for (const command of commands) {
       const { program, args } = programOf(command)
-      const words = command.split(/\s+/)
-      const pushWord = words.some((w, i) => (w === 'docker' || w === 'podman' || w.endsWith('/docker') || w.endsWith('/podman')) && words.slice(i + 1).includes('push'))
-      // A push run through another program (`timeout 300 docker push`, `xargs docker push`): its target is not read.
       if (program !== 'docker' && program !== 'podman') {
-        if (pushWord) return false
+        // A push run through another program (`timeout 300 docker push`, `xargs docker push`): its target is not read.
+        const words = command.split(/\s+/)
+        if (words.some((w, i) => /(?:^|\/)(?:docker|podman)$/.test(w) && words.slice(i + 1).includes('push'))) return false
         continue
       }
       if (!args.includes('push')) continue
@@ -801,8 +801,9 @@ function readsVariable(text: string): boolean {
 function deployEvidence(ctx: CheckContext, job: JobModel): DeployEvidence | undefined {
   const labels = labelMayShip(job) ? [job.id, job.name ?? ''] : []
   const labelled = (word: RegExp): boolean => labels.some((l) => word.test(l.trim()))
-  const pushesLocally = pushesOnlyToLocalRegistry(job)
-  const steps = job.steps.map((s) => ({ step: s, kind: pushesLocally && imagePushOnly(s) ? undefined : stepKind(s) }))
+  const pushSteps = job.steps.filter(imagePushOnly)
+  const pushesLocally = pushesOnlyToLocalRegistry(pushSteps, job)
+  const steps = job.steps.map((s) => ({ step: s, kind: pushesLocally && pushSteps.includes(s) ? undefined : stepKind(s) }))
   const releaseStep = steps.find((s) => s.kind === 'release')?.step
   const publishes = !!releaseStep && canPublish(ctx, job)
   const deployStepOrLabel = steps.some((s) => s.kind === 'deploy') || labelled(DEPLOY_LABEL) || labelled(RELEASE_LABEL)

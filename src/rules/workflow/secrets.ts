@@ -361,15 +361,16 @@ function jobStartsService(ctx: CheckContext, job: CheckContext['wf']['jobs'][num
 const ENVIRONMENT_NAME_KEY = /^(?:NODE_ENV|RAILS_ENV|RACK_ENV|APP_ENV|FLASK_ENV|MIX_ENV|DJANGO_ENV|GO_ENV|ASPNETCORE_ENVIRONMENT)$/
 const TEST_ENVIRONMENT = /^(?:test|testing)$/i
 
-/** `NODE_ENV: production` as written in an env map: a framework environment it sets, one other than test first. */
-function environmentSetIn(map: YAMLMap | undefined): string | undefined {
-  let test: string | undefined
+/** The framework environment an env map sets (`NODE_ENV: production`), one other than test first, and whether it is a test one. */
+function environmentSetIn(map: YAMLMap | undefined): { written: string; test: boolean } | undefined {
+  let test: { written: string; test: boolean } | undefined
   for (const p of map?.items ?? []) {
     const key = scalarString(p.key)
     const value = scalarString(p.value)
     if (key === undefined || value === undefined || !ENVIRONMENT_NAME_KEY.test(key)) continue
-    if (!TEST_ENVIRONMENT.test(value.trim())) return `${key}: ${value}`
-    test ??= `${key}: ${value}`
+    const written = `${key}: ${value}`
+    if (!TEST_ENVIRONMENT.test(value.trim())) return { written, test: false }
+    test ??= { written, test: true }
   }
   return test
 }
@@ -378,7 +379,7 @@ function environmentSetIn(map: YAMLMap | undefined): string | undefined {
 function testEnvironmentOf(...nearestFirst: (YAMLMap | undefined)[]): string | undefined {
   for (const map of nearestFirst) {
     const set = environmentSetIn(map)
-    if (set !== undefined) return TEST_ENVIRONMENT.test(set.slice(set.indexOf(':') + 1).trim()) ? set : undefined
+    if (set !== undefined) return set.test ? set.written : undefined
   }
   return undefined
 }
@@ -454,10 +455,7 @@ function checkLiterals(ctx: CheckContext): Finding[] {
   const starts = new Map(ctx.wf.jobs.map((job) => [job, jobStartsService(ctx, job)]))
   // A literal of the workflow's or a job's env reaches every step under it: lowered only when none of them runs another environment.
   const stepEnvs = (job: CheckContext['wf']['jobs'][number]): (YAMLMap | undefined)[] => job.steps.map((step) => step.env)
-  const setsOtherEnvironment = (maps: (YAMLMap | undefined)[]): boolean => maps.some((map) => {
-    const set = environmentSetIn(map)
-    return set !== undefined && !TEST_ENVIRONMENT.test(set.slice(set.indexOf(':') + 1).trim())
-  })
+  const setsOtherEnvironment = (maps: (YAMLMap | undefined)[]): boolean => maps.some((map) => environmentSetIn(map)?.test === false)
   const workflowTest = setsOtherEnvironment(ctx.wf.jobs.flatMap((job) => [job.env, ...stepEnvs(job)])) ? undefined : testEnvironmentOf(ctx.wf.env)
   checkMap(ctx, ctx.wf.env, 'the workflow env', out, { startsService: [...starts.values()].some(Boolean), testEnvironment: workflowTest })
   for (const job of ctx.wf.jobs) {
