@@ -12,7 +12,7 @@ const EXAMPLES: Record<string, string[]> = {
   'aws-access-key-id': ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3TX'].map((p) => p + upper(16)),
   'github-token': ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'].map((p) => p + body(36)).concat(['github_pat_' + body(30)]),
   'gitlab-token': ['glpat-' + body(20)],
-  'slack-token': ['a', 'b', 'p', 'o', 's', 'r'].map((c) => `xox${c}-` + body(12)),
+  'slack-token': ['a', 'b', 'p', 'o', 's', 'r'].map((c) => `xox${c}-${body(10, '4815162342')}-` + body(12)),
   // Each family with the ids Slack puts before the secret (a path without them is masked, not reported).
   'slack-webhook': [`services/T${upper(9)}/B${upper(10)}`, `workflows/T${upper(9)}/A${upper(10)}/${body(18, '4815162342')}`, `triggers/T${upper(10)}/${body(13, '31415926')}`].map(
     (path) => `https://hooks.slack.com/${path}/` + body(24)

@@ -38,6 +38,7 @@ import {
   AWS_ACCESS_KEY_PREFIX,
   isLiteralUrlPassword,
   isPlainPrivateKey,
+  isSlackTokenShape,
   isSlackWebhookShape,
   publishedTestKey,
   tokenRegex
@@ -83,18 +84,18 @@ const TOKEN_RULES = new Map(
             : p.slug === 'stripe-key'
               ? { checkov: 'CKV_SECRET_17', kics: KICS_SECRETS }
               : { kics: KICS_SECRETS }
-    return [p.slug, meta(p.slug, severity, `${p.label} in plain text`, `The file contains what has the exact shape of a ${p.label}.`, refs)]
+    return [p.slug, meta(p.slug, severity, `${p.label} in plain text`, `The file contains what has the exact shape of a ${p.label}.${p.slug === 'slack-token' ? ' A token without the numeric id Slack puts in every token (a part of digits only between dashes), such as `xoxb-test-token`, is a stand-in and not reported.' : ''}`, refs)]
   })
 )
 
 const AWS_SECRET_RULE = meta('aws-secret-access-key', 'critical', 'AWS secret access key in plain text', 'A 40-character AWS secret access key sits next to an access key id or under a secret-key name.', { checkov: 'CKV_AWS_41', kics: 'terraform/aws/hardcoded_aws_access_key' })
 const USER_DATA_RULE = meta('aws-credentials-in-user-data', 'high', 'AWS credentials in instance user data', 'Instance user data holds a 40-character string shaped like an AWS secret access key; user data is readable by anyone who can describe the instance.', { checkov: 'CKV_AWS_46', kics: 'terraform/aws/hardcoded_aws_access_key' })
-const PRIVATE_KEY_RULE = meta('private-key-block', 'critical', 'Private key in plain text', 'The file contains a PEM private key block. Medium for a key a project publishes as test material (the Pebble ACME test server\'s keys), known by the digest of its body.', { checkov: 'CKV_SECRET_13', kics: KICS_SECRETS })
+const PRIVATE_KEY_RULE = meta('private-key-block', 'critical', 'Private key in plain text', 'The file contains a PEM private key block. Medium for a key a project publishes as test material (the Pebble ACME test server\'s keys), known by the digest of its body, and for one declared under a name that says it is made up (`TEST_FAKE_RSA_KEY_0`, `dummyKey`: fake, dummy, mock, example, sample, insecure).', { checkov: 'CKV_SECRET_13', kics: KICS_SECRETS })
 const PUTTY_RULE = meta('putty-private-key', 'critical', 'PuTTY private key in plain text', 'The file contains a PuTTY key file, which carries the private key.', { kics: KICS_SECRETS })
 const URL_PASSWORD_RULE = meta('url-password', 'high', 'Password in a URL', 'A URL carries a literal password in its user-info part (`scheme://user:password@host`) or in a `password=` query parameter (JDBC and driver URLs).', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
 const AUTH_HEADER_RULE = meta('authorization-header', 'high', 'Credential in an Authorization header', 'An HTTP `Authorization` header (`Bearer`, `Basic`, `token`) carries a literal credential.', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
-const CLI_PASSWORD_RULE = meta('command-line-password', 'high', 'Password on a command line', 'A command passes a literal password (`curl -u user:pass`, `mysql -p…` where a MySQL client is the command the flag belongs to, `--password …`); it ends up in the history, the process list and CI logs. A usage line (the flag, a wide gap, its description) and a value in brackets (`<password>`, `(Optional)`) are documentation, not reported.', { kics: KICS_SECRETS })
-const AZURE_KEY_RULE = meta('azure-storage-key', 'critical', 'Azure storage or service bus key in plain text', 'A connection string carries an `AccountKey=` or `SharedAccessKey=` literal, which grants access to the whole account.', { kics: KICS_SECRETS })
+const CLI_PASSWORD_RULE = meta('command-line-password', 'high', 'Password on a command line', 'A command passes a literal password (`curl -u user:pass`, `mysql -p…` where a MySQL client is the command the flag belongs to, `--password …`); it ends up in the history, the process list and CI logs. A usage line (the flag, a wide gap, its description), a value in brackets (`<password>`, `(Optional)`), a word after a flag a sentence names (`provide --id-token explicitly`) and a string that ends at the flag with a variable joined to it (`"--client-secret="+secret`) are not reported. Medium for a well-known default (`p@ssw0rd`).', { kics: KICS_SECRETS })
+const AZURE_KEY_RULE = meta('azure-storage-key', 'critical', 'Azure storage or service bus key in plain text', 'A connection string carries an `AccountKey=` or `SharedAccessKey=` literal, which grants access to the whole account. Low for the key Microsoft publishes for the storage emulator\'s account `devstoreaccount1` (Azurite), which opens only a local emulator.', { kics: KICS_SECRETS })
 const DOCKER_AUTH_RULE = meta('docker-config-auth', 'high', 'Registry credentials in a docker config', 'A docker config holds an `auth` entry: base64 of a registry user and password, readable by anyone.', { kics: KICS_SECRETS })
 const K8S_SECRET_DATA_RULE = meta('k8s-secret-data', 'high', 'Secret values committed in a Kubernetes Secret', 'A `Secret` manifest carries literal `data`/`stringData` values; base64 is an encoding, not encryption.', { checkov: 'CKV_SECRET_6', kics: KICS_SECRETS }, 'kubernetes')
 const K8S_ENV_RULE = meta('k8s-secret-env-var', 'low', 'Secret exposed as an environment variable', 'A container reads a Secret through an environment variable (`secretKeyRef`, `envFrom.secretRef`); environment variables leak into logs, crash dumps and child processes, files do not.', { checkov: 'CKV_K8S_35', kics: 'k8s/secrets_as_environment_variables' }, 'kubernetes')
@@ -286,7 +287,7 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   if (file.kind === 'kubernetes' || file.kind === 'helm') for (const c of k8sEnvCandidates(content, starts, lines)) candidates.push(c)
   // Most files hold no candidate at all: nothing to dedupe, report or locate.
   if (candidates.length === 0) return warnings.length ? { findings: [], locations: [], warnings } : { findings: [], locations: [] }
-  const kept = dedupe(candidates.filter((c) => !c.locateOnly)).map(madeUpGithubToken)
+  const kept = dedupe(candidates.filter((c) => !c.locateOnly)).map((c) => heldUnderMadeUpName(madeUpGithubToken(c), content))
   const report = reporterFor(secretRules, file.path, 'secrets')
   const findings = kept.map((c) => finding(c, report))
   // Every secret seen is masked, including ones whose finding merged into another.
@@ -309,6 +310,62 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
 function madeUpGithubToken(c: Candidate): Candidate {
   if (c.value === undefined || !failsGithubChecksum(c.value.trim())) return c
   return { ...c, severity: 'low', message: `${c.message} Its checksum does not match, as that of every real GitHub token does: a made-up token (low).` }
+}
+
+/** Words of a name that say the key it holds was made up: `TEST_FAKE_RSA_KEY_0`, `dummyJwt`, `exampleKey`. */
+const MADE_UP_WORDS = new Set(['fake', 'dummy', 'mock', 'example', 'sample', 'insecure'])
+
+/**
+ * A private key or token anyone can generate (a PEM block, a JWT) declared under a name that says
+ * it is made up (`const TEST_FAKE_RSA_KEY_0: &str = "-----BEGIN…`): a test's or a seeder's key, as
+ * in a test tree, so medium, saying why. A provider's key keeps its severity whatever it is called.
+ * `test` alone does not count: it also names a test environment, whose keys are real.
+ */
+function heldUnderMadeUpName(c: Candidate, content: string): Candidate {
+  const severity = c.severity ?? c.rule.severity
+  if (!SELF_MADE_KEY_RULES.has(c.rule.id) || (severity !== 'critical' && severity !== 'high')) return c
+  const name = declaredName(content, c.start)
+  if (name === undefined || !keyWords(name).some((w) => MADE_UP_WORDS.has(w))) return c
+  return { ...c, severity: 'medium', message: `${c.message} (Declared as ${quoteKey(name)}, a name that says it is made up: medium. Make sure nothing real uses it.)` }
+}
+
+/** Words a declaration may hold before its name: keywords and a type (`private static final String`), no list of names. */
+const DECLARATION_WORDS = /^[\w<>[\] \t]*$/
+/** What may follow a name and a colon as its type (`&str`, `string`, `Vec<u8>`): no value, statement or list. */
+const TYPE_AFTER_COLON = /^[\w<>[\]&' \t]*$/
+/** A YAML key opening a block scalar (`fake_key: |`), the line above a value that starts its own line. */
+const BLOCK_KEY = /^[ \t]*(?:-[ \t]+)?["']?([\w.-]{1,80})["']?[ \t]*:[ \t]*[|>][-+]?[ \t]*$/
+
+/**
+ * The name a value starting at `start` is declared under: on its own line, read back from the
+ * value over an opening quote, the separator (`=`, `:`, `:=`, `=>`) and a type after a colon
+ * (`const TEST_FAKE_RSA_KEY_0: &str = "`, `FAKE_KEY = """`, `fakeKey := \``); for a value
+ * opening its line, the YAML key above it. Undefined when anything else stands before the name
+ * (a JSON line holding other values, a call).
+ */
+function declaredName(content: string, start: number): string | undefined {
+  const lineStart = content.lastIndexOf('\n', start - 1) + 1
+  let before = content.slice(Math.max(lineStart, start - 200), start)
+  if (before.trim() === '') {
+    if (lineStart === 0) return undefined
+    const above = content.slice(content.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 1)
+    return BLOCK_KEY.exec(above)?.[1]
+  }
+  // The opening quote (`"`, `'`, a backtick, Python's `"""`, Rust's `r#"`) and blanks.
+  before = before.trimEnd()
+  const quote = ['"""', "'''", '"', "'", '`'].find((q) => before.endsWith(q))
+  if (quote !== undefined) before = before.slice(0, -quote.length)
+  if (quote === '"') before = before.replace(/r#*$/, '')
+  before = before.trimEnd()
+  const separator = [':=', '=>', '=', ':'].find((sep) => before.endsWith(sep))
+  if (separator === undefined) return undefined
+  before = before.slice(0, -separator.length).trimEnd()
+  // A type after the name (`NAME: &str`, `name: string`): the name is before the colon.
+  const colon = before.lastIndexOf(':')
+  if (colon >= 0 && separator !== ':' && TYPE_AFTER_COLON.test(before.slice(colon + 1))) before = before.slice(0, colon).trimEnd()
+  const name = /["']?([A-Za-z_][\w.-]{0,80})["']?$/.exec(before)
+  if (!name) return undefined
+  return DECLARATION_WORDS.test(before.slice(0, name.index)) ? name[1] : undefined
 }
 
 /** Text of the lines a patch shows, by their line number on one side; lines not shown read as empty. */
@@ -420,6 +477,7 @@ async function secretlintCandidates(
     const notAKey =
       (h.rule === 'privatekey' && !isPlainPrivateKey(text)) ||
       (h.rule !== 'privatekey' && (isDocumentationExample(value) || isFilledStandIn(value) || countsDigits(value))) ||
+      (h.rule === 'slack' && /^(?:xox|xapp)/.test(value) && !isSlackTokenShape(value)) ||
       (h.rule === 'aws' && /^[A-Z0-9]{20}$/.test(value) && (!AWS_KEY_ID_START.test(value) || isSyntheticAccessKeyId(value))) ||
       (h.rule === 'aws' && h.messageId === 'AWSSecretAccessKey' && besideMadeUpKeyIdOnly(h.line)) ||
       // `postgres://<user>:<password>@<host>`, `mysql://app:password@db`: a documented shape, no password in it.
@@ -708,8 +766,8 @@ function patternCandidates(content: string, starts: number[], path: string): Can
       const line = lineAt(starts, start)
       if (pattern.slug === 'aws-access-key-id') awsKeyLines.push(line)
       // `hooks.slack.com/services/asdasd/asdasd/asd`: the host typed with a made-up path, no webhook
-      // Slack issued; masked all the same.
-      if (pattern.slug === 'slack-webhook' && !isSlackWebhookShape(token)) {
+      // Slack issued; `xoxb-test-token`, no token (no id in it). Masked all the same.
+      if ((pattern.slug === 'slack-webhook' && !isSlackWebhookShape(token)) || (pattern.slug === 'slack-token' && !isSlackTokenShape(token))) {
         out.push({ rule, priority: 1, start, end: start + token.length, line, message: '', value: token, locateOnly: true })
         continue
       }
@@ -805,7 +863,9 @@ function urlPasswordStandIn(head: string, password: string, after: string, path:
         ? 'its scheme'
         : user !== '' && typed === user
           ? 'its user name'
-          : undefined
+          : user !== '' && typed.startsWith(user) && /^[-_.]?(?:password|passwd|pass|pwd)$/.test(typed.slice(user.length))
+            ? 'its user name with a word for password after it'
+            : undefined
   if (same) return `a password that repeats ${same}, a stand-in or default anyone can guess rather than a secret someone chose (medium)`
   return isProductName(password, path) ? PRODUCT_DEFAULT : undefined
 }
@@ -826,6 +886,13 @@ interface Shape {
   /** What every match contains: one of these literals, or a match of this expression (see `COMPILED_TOKENS`). */
   anchors: readonly string[] | RegExp
 }
+
+/**
+ * A sentence's word just before a flag (`provide --id-token …`, `requires --token …`): the flag is
+ * named, not passed. Only words no command line uses as a program or subcommand (not `add`, `set`,
+ * `use`, `pass`, `and`, `or`, `with`: `helm repo add --password …` passes one).
+ */
+const INSTRUCTING_WORD = /(?:^|[\s;:,.(])(?:provide|specify|supply|either|without|requires?|needs?|missing|unknown|invalid)[ \t]+$/i
 
 /** Words that name the flag itself or join a sentence about it: never the value a command passes. */
 const FLAG_WORD = /^(?:flags?|options?|arguments?|args?|parameters?|params?|switch(?:es)?|settings?|values?|variables?|and|or|is|are|must|should|can|will|to|for|of|the|with)[.,;:)]?$/
@@ -901,6 +968,8 @@ const SHAPES: Shape[] = [
     // opening a line continued from a command above (`\` at the end of the line before).
     prose: (after, value, head, before, continued) =>
       (/^[a-z]{1,12}$/.test(value) && /^ [a-z]{1,20} [a-z]{1,20}/.test(after)) ||
+      // `provide --id-token explicitly`, `use --password instead`: a sentence telling what to do, a word after the flag.
+      (/^[a-z]{2,20}$/.test(value) && INSTRUCTING_WORD.test(before)) ||
       FLAG_WORD.test(value) ||
       inBrackets(value, after) ||
       (WIDE_GAP.test(head) && opensUsageLine(before) && !continued && /^[A-Za-z][a-z]{0,19}[.,:;]?$|^[A-Z]{1,12}s?[.,:;]?$/.test(value) && /^ {1,3}[A-Za-z(]/.test(after))
@@ -920,6 +989,18 @@ const SHAPES: Shape[] = [
 ]
 
 const COMPILED_SHAPES = SHAPES.map((shape) => ({ shape, regex: new RegExp(shape.source, 'g'), anchor: Array.isArray(shape.anchors) ? includesAnyOf(shape.anchors) : (shape.anchors as RegExp) }))
+
+/**
+ * Whether the quote `head` ends with closes a string opened before the flag (`"--token="` in
+ * `args = append(args, "--token="+t)`: an odd count of that quote before it) rather than opening the value (`--token "+x…"`).
+ */
+function closesString(head: string, before: string): boolean {
+  const quote = head[head.length - 1]
+  if (quote !== '"' && quote !== "'" && quote !== '`') return false
+  let count = 0
+  for (const ch of before) if (ch === quote) count++
+  return count % 2 === 1
+}
 
 /** A later password option on the same command taking a variable (`--password=$X`, `-p"${X}"`). */
 const OVERRIDING_PASSWORD = /(?:--password[= ]|\s-p)["']?\$/
@@ -951,6 +1032,8 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
       const head = m.groups?.[shape.head] ?? ''
       const value = m.groups?.[shape.value]
       if (value === undefined || !(shape.literal ?? isLiteralCredential)(value)) continue
+      // `"--client-secret="+cfg.ClientSecret`, `"--password=".$pass`: the string ends at the flag and a variable is joined to it.
+      if (/^(?:\+[ \t]*[\w$(]|\.[ \t]*\$)/.test(value) && closesString(head, lineBefore(content, m.index ?? 0))) continue
       if (shape.command && !shape.command.test(lineBefore(content, m.index ?? 0))) continue
       const start = (m.index ?? 0) + head.length
       if (shape.prose) {
@@ -964,9 +1047,19 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: 'Passcode in a meeting link: it admits whoever holds the link, as it does every invitee (low).', value, severity: 'low' })
         continue
       }
+      // `--password 'p@ssw0rd'` in a command's usage example: the first guess against anything, not a password someone keeps.
+      if (shape.rule === CLI_PASSWORD_RULE && isWellKnownPassword(value)) {
+        out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}, ${WELL_KNOWN_DEFAULT}.`, value, severity: 'medium' })
+        continue
+      }
       // `aws cognito-idp admin-create-user --temporary-password …`: a password the user must change at first sign-in.
       if (shape.rule === CLI_PASSWORD_RULE && /--temporary-password/i.test(head)) {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `Literal password passed as \`--temporary-password\`, ${TEMPORARY_PASSWORD}.`, value, severity: 'low' })
+        continue
+      }
+      // The storage emulator's one account key, the same in every copy: it opens nothing but a local emulator.
+      if (shape.rule === AZURE_KEY_RULE && value === AZURITE_ACCOUNT_KEY) {
+        out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message} It is the published key of the Azure Storage emulator's account \`devstoreaccount1\` (Azurite), which opens only a local emulator (low).`, value, severity: 'low' })
         continue
       }
       out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: shape.message, value })
@@ -974,6 +1067,9 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
   }
   return out
 }
+
+/** The account key Microsoft publishes for the storage emulator (Azurite) and its account `devstoreaccount1`. */
+const AZURITE_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 
 // ── values whose key is a level up: Terraform variable defaults, template parameter defaults ──
 
@@ -1486,6 +1582,9 @@ function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string
   if (cls === 'connection-string') {
     const password = CONNECTION_PASSWORD.exec(value)?.[1]?.trim() ?? URL_PASSWORD.exec(value)?.groups?.urlPass
     if (password !== undefined && isChartDefault(file, password)) return CHART_DEFAULT
+    if (password !== undefined && file.kind === 'workflow' && isWordsAndNumber(password)) {
+      return 'whose password is words and a number, not a generated secret: in a workflow most likely for a database the run starts (medium)'
+    }
   }
   if (cls === 'password' && file.kind === 'workflow' && isWordsAndNumber(value)) {
     return 'words and a number, not a generated secret: in a workflow most likely for a service the run starts (medium)'

@@ -434,6 +434,19 @@ export const dockerfileCases: CaseTable = {
       })),
       { name: 'a base folder on a server image, whose CMD and port come along: high', path: 'base/Dockerfile', code: 'FROM nginx:1.27\nUSER root\nCOPY site /usr/share/nginx/html\n', errors: [{ line: 2, severity: 'high' }] },
       {
+        name: '`USER root` set back for an entrypoint that drops to its own user through gosu: low, saying what to check',
+        code: 'FROM mcr.microsoft.com/mssql/server:2022-CU14-ubuntu-22.04\nUSER root:root\nRUN apt-get update && apt-get install -y --no-install-recommends gosu=1.14-1 && rm -rf /var/lib/apt/lists/*\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n',
+        errors: [{ line: 2, severity: 'low', message: /runs as `root` \(last USER\), but it installs `gosu`, which an entrypoint uses to drop/ }]
+      },
+      {
+        name: '`USER root` and a command that runs su-exec itself: low',
+        code: 'FROM alpine:3.20\nUSER root\nRUN apk add --no-cache su-exec=0.2-r3\nENTRYPOINT ["su-exec", "app:app", "/app/server"]\n',
+        errors: [{ line: 2, severity: 'low', message: /its command runs `su-exec`/ }]
+      },
+      { name: '`USER root`, gosu installed but no ENTRYPOINT to use it: high', code: 'FROM alpine:3.20\nUSER root\nRUN apk add --no-cache gosu=1.17-r5\nCMD ["/app/server"]\n', errors: [{ line: 2, severity: 'high' }] },
+      { name: '`USER root`, gosu installed but the entrypoint is the program itself, no script: high', code: 'FROM node:22-bookworm\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends gosu=1.14-1\nENTRYPOINT ["node", "server.js"]\n', errors: [{ line: 2, severity: 'high' }] },
+      { name: '`USER root` and gosu told to stay root: high', code: 'FROM node:22-bookworm\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends gosu=1.14-1\nENTRYPOINT ["gosu", "root", "node", "server.js"]\n', errors: [{ line: 2, severity: 'high' }] },
+      {
         name: 'a cron daemon started by an entrypoint script: medium, naming the daemon',
         code: 'FROM debian:12\nUSER 0\nRUN apt-get update && apt-get install -y --no-install-recommends cron=3.0pl1-162 && rm -r /var/lib/apt/lists/*\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n',
         errors: [{ line: 2, severity: 'medium', message: /runs as `root` \(last USER\) to run `cron`, a cron daemon/ }]

@@ -1432,6 +1432,27 @@ export const kubernetesCases: CaseTable = {
       },
       { code: literalEnv, errors: [{ line: lineOf(literalEnv, 'value: Zq8v'), severity: 'high' }] },
       {
+        name: "lower-case words under a name ending in SECRET: more likely a Secret object's name, medium",
+        code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: OPERATOR_SECRET\n              value: operator'),
+        errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'medium', message: /more likely names a Secret object/ }]
+      },
+      ...[
+        ['SESSION_SECRET', 'value: cookie2secret'],
+        ['SESSION_SECRET', 'value: Xk9mP2vLq8Rw7TzQ'],
+        ['JWT_SECRET', 'value: correct-horse-battery-staple'],
+        ['GITHUB_WEBHOOK_SECRET', 'value: acmewebhooksigningkey'],
+        ['OPERATOR_SECRET', 'value: operator2024']
+      ].map(([name, value]) => ({
+        name: `a signing secret, or more words than an object's name (${name}: ${value}): high`,
+        code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', `- name: ${name}\n              ${value}`),
+        errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'high' as const }]
+      })),
+      {
+        name: 'lower-case words under a password name stay high',
+        code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: OPERATOR_PASSWORD\n              value: operator-lake'),
+        errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'high' }]
+      },
+      {
         name: 'a typed password equal to the user name beside it: a default login, medium',
         code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: POSTGRES_PASSWORD\n              value: ledger\n            - name: POSTGRES_USER\n              value: ledger'),
         errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'medium', message: /^(?!.*`ledger`).*sets `POSTGRES_PASSWORD` to a literal value, the same as `POSTGRES_USER` beside it \(a default login\)$/ }]

@@ -65,7 +65,7 @@ const GITHUB_MADE_UP = j('ghs', '_', fake(36, 4))
 const GITHUB_LONG = j('ghs', '_', fake(40, 5))
 const GITLAB = j('glpat', '-', fake(20, 7))
 const SLACK = j('xoxb', '-', '2231', '-', fake(24, 8))
-const SLACK_SHORT = j('xoxs', '-', fake(24, 9))
+const SLACK_SHORT = j('xoxs', '-', '4815162342', '-', fake(24, 9))
 const SLACK_HOOK = j('https://hooks.slack', '.com/services/T', fake(8, 10, UPPER_NUM), '/B', fake(8, 11, UPPER_NUM), '/', fake(24, 12))
 /** A legacy Workflow Builder webhook: workspace id, app id, a number, the secret. */
 const SLACK_WORKFLOW_HOOK = j('https://hooks.slack', '.com/workflows/T', fake(9, 13, UPPER_NUM), '/A', fake(10, 14, UPPER_NUM), '/', fake(18, 15, '0123456789'), '/', fake(24, 16))
@@ -277,8 +277,14 @@ export const secretsCases: CaseTable = {
     invalid: [{ path: 'infra/main.tf', code: `resource "aws_instance" "a" {\n  user_data = "export K=${AWS_SECRET}"\n}\n`, errors: [{ line: 2, severity: 'high' }] }]
   },
   'secrets/authorization-header': {
-    valid: [quiet('curl -H "Authorization: Bearer $API_TOKEN" https://api.example.com', 'header from a variable')],
-    invalid: [line2(`curl -H "Authorization: Bearer ${STRONG}" https://api.example.com`, { severity: 'high' })]
+    valid: [
+      quiet('curl -H "Authorization: Bearer $API_TOKEN" https://api.example.com', 'header from a variable'),
+      quiet('  -H "Authorization: Token token=\\"${BUILDKITE_ANALYTICS_TOKEN}\\"" \\', "a scheme's named parameter set from a variable", '.buildkite/hooks/post-command')
+    ],
+    invalid: [
+      line2(`curl -H "Authorization: Bearer ${STRONG}" https://api.example.com`, { severity: 'high' }),
+      line2(`curl -H "Authorization: Token token=\\"${STRONG}\\"" https://api.example.com`, { severity: 'high' }, "a literal in the scheme's named parameter")
+    ]
   },
   'secrets/basicauth': {
     valid: [
@@ -294,6 +300,9 @@ export const secretsCases: CaseTable = {
   'secrets/braintree-token': { valid: [quiet('token: access_token$sandbox$x')], invalid: [line2(`token: ${BRAINTREE}`)] },
   'secrets/command-line-password': {
     valid: [quiet('mysql -u root -p -e "select 1"', 'prompting -p'), quiet("kubectl exec -i db-0 -- bash -c 'mysql -uroot -pstarter --password=${MYSQL_ROOT_PASSWORD}'", 'a later password option taking a variable wins', 'scripts/setup.sh'), quiet('docker run -u 1000:1000 app', 'user id, not a password', 'scripts/run.sh'), quiet('./gitea admin user create --password "$PASS" --must-change-password=false', 'a switch named after the password, set to a boolean', 'scripts/admin.sh'), quiet('script: "./gitea admin user create --password $PASS --must-change-password=false\\n\\n# done"', 'the same switch inside an escaped script string', 'stack/admin.yaml'), quiet('\tlog.Println("ERROR: --remote-write-username and --remote-write-password must both be provided")', 'a sentence about the flag', 'cmd/bench/main.go'), quiet('// or a path to an identity token via the --identity-token flag', 'the flag named in a comment', 'internal/auth/auth.go'),
+      quiet('\t\treturn "", errors.New("could not detect environment; provide --id-token explicitly")', 'a sentence telling which flag to give', 'wif/wif.go'),
+      quiet('\t\targs = append(args, "--client-secret="+cfg.ClientSecret)', 'a string ending at the flag, a variable joined to it', 'cmd/boot/daemon.go'),
+      quiet('$cmd = "tool --password=".$password;', 'the same in PHP', 'bin/run.php'),
       quiet(`find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d \\( -name 'mysql' -o -name 'mariadb' \\) -printf '%f\\n' | sed 's/x//'`, "find's -printf on a line naming mysql: mysql is find's argument, not the command", 'scripts/backup.sh'),
       quiet('find /etc/mysql -type f -print0 | xargs -0 chmod 600', "find's -print0 in a MySQL folder", 'scripts/perms.sh'),
       quiet('docker run --name mysql -p3306:3306 -e MYSQL_ROOT_PASSWORD=$PW -d mysql:8', "docker's own -p (a published port) on a line naming mysql", 'scripts/db.sh'),
@@ -310,6 +319,10 @@ export const secretsCases: CaseTable = {
       quiet('>&2 echo "      --cifs-password          CIFS credentials password"', 'a usage line echoed to stderr', 'scripts/usage.sh'),
       quiet('\tfmt.Println("      --cifs-password          CIFS credentials password")', 'a usage line in a Go string', 'cmd/restore/usage.go')],
     invalid: [line2(`mysql -uroot -p${STRONG} -e "select 1"`, { severity: 'high' }, undefined, 'scripts/db.sh'), line2('./deploy --admin-password hunter9x now', { severity: 'high' }, 'a word value followed by one more word is still a value', 'scripts/deploy.sh'),
+      line2('mysql -u app --password "+Xq9vLm2pR7wT" appdb', { severity: 'high' }, 'a quoted password that starts with + is a value, not a joined variable', 'scripts/db.sh'),
+      line2('helm repo add --password letmeinplease myrepo https://charts.example.com', { severity: 'high' }, 'a subcommand before the flag is no sentence', 'scripts/repo.sh'),
+      line2("authelia crypto hash validate --password 'p@ssw0rd' -- '$5$rounds=500000$x'", { severity: 'medium', message: /a well-known default anyone would try first/ }, "a usage example's well-known password: medium", 'internal/commands/const.go'),
+      line2('./deploy --admin-password hunter then', { severity: 'high' }, 'a word after the flag with no sentence before it is a value', 'scripts/deploy.sh'),
       line2('aws cognito-idp admin-create-user --user-pool-id "$POOL" --username tester --temporary-password "Start-Here-42!"', { severity: 'low', message: /temporary password, which the user must change at first sign-in \(low\)/ }, 'a temporary password (changed at first sign-in): low', 'scripts/users.sh'),
       ...[
         ['kubectl exec -it db-0 -- mysql -uroot -p', ' app', 'kubectl exec … -- mysql'],
@@ -510,7 +523,26 @@ export const secretsCases: CaseTable = {
         errors: [{ line: 1, severity: 'critical' as const }]
       })),
       { name: 'an `integrations/` folder (plural: connectors to other systems) is not a test tree: critical', path: 'integrations/resources/tls.key', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] },
-      { name: 'a `demo` stage of an overlay or environment is a deployment, not a sample: critical', path: 'overlays/demo/tls.key', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] }
+      { name: 'a `demo` stage of an overlay or environment is a deployment, not a sample: critical', path: 'overlays/demo/tls.key', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] },
+      ...[
+        ['util/sdk/src/rsa_keys.rs', `const TEST_FAKE_RSA_KEY_0: &str = "${PEM}";\n`, 'TEST_FAKE_RSA_KEY_0'],
+        ['seed/keys.py', `DUMMY_SIGNING_KEY = """${PEM}"""\n`, 'DUMMY_SIGNING_KEY'],
+        ['src/Seeder/Keys.java', `  private static final String exampleKey = "${PEM.replace(/\n/g, '\\n')}";\n`, 'exampleKey'],
+        ['config/seed.yaml', `mock_private_key: |\n${PEM_LINES.map((l) => '  ' + l).join('\n')}\n`, 'mock_private_key']
+      ].map(([path, code, name]) => ({
+        name: `a key declared under a name that says it is made up (${name}): medium, naming it`,
+        path,
+        code,
+        errors: [{ line: 1 + Number(path.endsWith('.yaml')), severity: 'medium' as const, message: new RegExp(`Declared as \\x60${name}\\x60, a name that says it is made up`) }]
+      })),
+      ...[
+        ['src/keys.rs', `const SIGNING_KEY: &str = "${PEM}";\n`, 'a name without a made-up word'],
+        ['src/keys.rs', `const TEST_SIGNING_KEY: &str = "${PEM}";\n`, '`test` alone (a test environment has real keys)'],
+        ['config/sa.json', `{"project_id": "fake-project", "private_key": "${PEM.replace(/\n/g, '\\n')}"}\n`, 'a made-up word in another value of the line'],
+        ['src/keys.rs', `let key = load(FAKE_PATH, "${PEM}");\n`, 'a made-up word in a call before the value'],
+        ['src/keys.go', `var realKey, sampleKey = "${PEM.replace(/\n/g, '\\n')}", "x"\n`, 'a made-up name later in a list of names'],
+        ['src/keys.rs', `let fake: bool = false; let key = "${PEM}";\n`, 'a made-up name of an earlier statement on the line']
+      ].map(([path, code, what]) => ({ name: `${what}: critical`, path, code, errors: [{ line: 1, severity: 'critical' as const }] }))
     ]
   },
   'secrets/putty-private-key': {
@@ -519,8 +551,8 @@ export const secretsCases: CaseTable = {
   },
   'secrets/sendgrid': { valid: [quiet('key: SG.short.value')], invalid: [line2(`key: ${SENDGRID}`)] },
   'secrets/shopify': { valid: [quiet('token: shpat_')], invalid: [line2(`token: ${SHOPIFY}`)] },
-  'secrets/slack': { valid: [quiet('token: xoxb-'), quiet(`| \`token\` | True | \`string\` | \`${j('xoxb', '-1234567890-1234567890123-', fake(24, 99, 'abcdefghijklmnopqrstuvwxyz0123456789'))}\` |`, 'a documentation table: its digits count up', 'notes/slack.txt')], invalid: [line2(`token: ${SLACK}`), line2(`url: ${SLACK_HOOK}`, {}, 'incoming webhook URL')] },
-  'secrets/slack-token': { valid: [quiet('token: xoxs-'), quiet(`token: ${j('xoxs', '-1234567890-', fake(24, 100))}`, 'digits that count up: an example', 'notes/slack.txt')], invalid: [line2(`token: ${SLACK_SHORT}`)] },
+  'secrets/slack': { valid: [quiet('token: xoxb-'), quiet('    private const string _slackToken = "xoxb-test-token";', "a test's stand-in: no numeric id in it", 'src/Api/SlackController.cs'), quiet('| Slack | `{ "Token": "xoxb-token-from-slack" }` |', "a README's stand-in", 'docs/integrations.txt'), quiet(`| \`token\` | True | \`string\` | \`${j('xoxb', '-1234567890-1234567890123-', fake(24, 99, 'abcdefghijklmnopqrstuvwxyz0123456789'))}\` |`, 'a documentation table: its digits count up', 'notes/slack.txt')], invalid: [line2(`token: ${SLACK}`), line2(`url: ${SLACK_HOOK}`, {}, 'incoming webhook URL')] },
+  'secrets/slack-token': { valid: [quiet('token: xoxs-'), quiet('token: xoxs-your-workspace-token-here', 'a stand-in with no numeric id'), quiet(`token: ${j('xoxs', '-1234567890-', fake(24, 100))}`, 'digits that count up: an example', 'notes/slack.txt')], invalid: [line2(`token: ${SLACK_SHORT}`)] },
   'secrets/slack-webhook': {
     valid: [
       quiet('url: https://hooks.slack.com/services/'),
@@ -556,6 +588,8 @@ export const secretsCases: CaseTable = {
       line2('cache: tcp://:cache@cache:6379', { severity: 'medium', message: /a password that repeats its host name, a stand-in or default/ }, 'a password that repeats the host name: a stand-in, medium'),
       line2('cache: redis://:redis@cache.internal:6379', { severity: 'medium', message: /repeats its scheme/ }, 'a password that repeats the scheme'),
       line2('queue: amqp://worker:worker@mq.internal:5672/', { severity: 'medium', message: /repeats its user name/ }, 'a password that repeats the user name'),
+      line2('# dsn: tcp://clickhouse_operator:clickhouse_operator_password@my-release-clickhouse:9000/traces', { severity: 'medium', message: /repeats its user name with a word for password after it/ }, "the user name and `_password`: an operator's default, medium"),
+      line2('queue: amqp://worker:worker_Kx9q2@mq.internal:5672/', { severity: 'high' }, 'the user name with something else after it stays high'),
       line2('cache: tcp://:Rd7s-x92kq@cache:6379', { severity: 'high' }, 'a chosen password beside a host name stays high'),
       line2('notify: twilio://AccountSid:Summer2024Token@FromPhoneNo', { severity: 'high' }, 'a typed password with digits beside a field-name user stays high'),
       line2('queue: amqp://deploy:MasterKey@mq.internal:5672/', { severity: 'high' }, 'a credential word beside a real user name is not a URL format: stays high'),
@@ -572,10 +606,20 @@ export const secretsCases: CaseTable = {
       quiet('conn: DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${STORAGE_KEY}', 'key from a variable'),
       quiet(`conn: DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${b64('storageaccountkey')}`, 'a stand-in far shorter than an account key (the base64 of a few words)')
     ],
-    invalid: [line2(`conn: DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${b64(fake(48, 59))};EndpointSuffix=core.windows.net`)]
+    invalid: [
+      line2(`conn: DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${b64(fake(48, 59))};EndpointSuffix=core.windows.net`),
+      line2(
+        'conn: DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;',
+        { severity: 'low', message: /published key of the Azure Storage emulator/ },
+        "the storage emulator's published key: low, saying why"
+      )
+    ]
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet(`\treturn run("bash", "-c", fmt.Sprintf(\`curl -d '{"username": "'%s'", "password": "'%s'"}' https://hub.example.com/v2/users/login/\`, user, pass))`, 'a format string: the argument goes where `%s` is', 'cmd/scripts/docker.go'),
+      quiet('const flags = {\n  pt: "🇵🇹",\n  pw: "🇵🇼",\n  py: "🇵🇾",\n};', "a flag emoji under its country's code", 'client/web/src/flags.tsx'),
+      quiet('        var passwordKey = isSelfHosted ? "Database:SelfHostPassword" : "Database:Password";', "the branches of a conditional, not a key and its value", 'AppHost/BuilderExtensions.cs'),
       quiet('if [ "$POSTGRES_PASSWORD" ]; then\n  pass="PASSWORD \'$POSTGRES_PASSWORD\'"\nfi', 'a SQL fragment around another variable', 'docker/db/initdb.sh'),
       quiet('render(\n    template,\n    db_password=config[\'db_password\'])', 'a subscript closing the call', 'prepare/utils/db.py'),
       quiet('{\n  "PASSWORD": "Kennwort",\n  "CURRENT_PWD": "Aktuelles Kennwort"\n}', "a user interface's translations: field labels", 'src/portal/src/i18n/lang/de-de-lang.json'),
@@ -1096,7 +1140,19 @@ export const secretsCases: CaseTable = {
         files: { 'deploy/shop/Chart.yaml': CHART_YAML, 'deploy/shop/values.yaml': `env:\n  - name: DB_CONNECTION_STRING\n    value: Host=shop-db;Username=shop;Password=${STRONG};Database=shop\n` },
         errors: [{ path: 'deploy/shop/values.yaml', line: 3, severity: 'high' }]
       },
-      line2(`"value": "[concat('Database=', variables('db'), ';User Id=', parameters('login'), ';Password=${STRONG}')]"`, { message: /literal `Password=`/ }, 'password inside a template-built connection string', 'infra/azuredeploy.json')
+      line2(`"value": "[concat('Database=', variables('db'), ';User Id=', parameters('login'), ';Password=${STRONG}')]"`, { message: /literal `Password=`/ }, 'password inside a template-built connection string', 'infra/azuredeploy.json'),
+      {
+        name: "a workflow's connection string whose password is words and a number: medium, saying why",
+        path: '.github/workflows/test-database.yml',
+        code: 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: dotnet test\n        env:\n          BW_TEST_DATABASES__0__CONNECTIONSTRING: "Host=localhost;Username=postgres;Password=SET_A_PASSWORD_HERE_123;Database=vault_dev"\n',
+        errors: [{ line: 8, severity: 'medium', message: /whose password is words and a number/ }]
+      },
+      {
+        name: "a workflow's connection string with a generated password: high",
+        path: '.github/workflows/test-database.yml',
+        code: `on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: dotnet test\n        env:\n          DB_CONNECTIONSTRING: "Host=db.internal;Username=app;Password=${STRONG};Database=app"\n`,
+        errors: [{ line: 8, severity: 'high' }]
+      }
     ]
   },
   'secrets/high-entropy-value': {

@@ -120,15 +120,24 @@ function commandWords(ctx: Context, instruction: Instruction | undefined, keywor
  * ENTRYPOINT re-runs the main process through `gosu` or `su-exec` as an unprivileged user. What to
  * say when the image has an ENTRYPOINT and runs or installs such a tool; undefined otherwise.
  */
-function stepDownMessage(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>): string | undefined {
+function stepDownMessage(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>, startsAs = 'the final stage sets no USER, so the container starts as root'): string | undefined {
   const entrypoint = commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT')
   if (entrypoint.length === 0) return undefined
   const baseName = (w: string): string => w.slice(w.lastIndexOf('/') + 1)
-  const direct = [...entrypoint, ...commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')].map(baseName).find((w) => STEP_DOWN.test(w))
-  if (direct) return `the final stage sets no USER, so the container starts as root, but its command runs \`${direct}\`, which drops to the user it names before the main process starts; check that this user is not root`
+  const command = [...entrypoint, ...commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')].map(baseName)
+  const at = command.findIndex((w) => STEP_DOWN.test(w))
+  if (at >= 0) {
+    // `gosu root …` (or `0:0`) stays root: nothing is dropped.
+    const user = (command[at + 1] ?? '').split(':')[0]
+    if (user === 'root' || /^0+$/.test(user)) return undefined
+    return `${startsAs}, but its command runs \`${command[at]}\`, which drops to the user it names before the main process starts; check that this user is not root`
+  }
+  // Installed only: an entrypoint script (`/entrypoint.sh`) may use it; a program started directly (`node server.js`) cannot.
+  const script = entrypoint.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(baseName(w)) && !['sh', 'bash', 'dash', 'ash'].includes(baseName(w)))
+  if (script === undefined || !/entrypoint|\.sh$/i.test(baseName(script))) return undefined
   const tool = installedStepDown(stages, chain, runs)
   if (!tool) return undefined
-  return `the final stage sets no USER, so the container starts as root, but it installs \`${tool}\`, which an entrypoint uses to drop to an unprivileged user before the main process starts; check that the entrypoint (\`${entrypoint[0]}\`) does`
+  return `${startsAs}, but it installs \`${tool}\`, which an entrypoint uses to drop to an unprivileged user before the main process starts; check that the entrypoint (\`${entrypoint[0]}\`) does`
 }
 
 /** Programs that start the container's real command as their child. */
@@ -343,6 +352,8 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
       const first = program.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(w.slice(w.lastIndexOf('/') + 1)))
       const startsDaemon = first !== undefined && (first === cron || first.endsWith(`/${cron}`))
       const exposes = chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))
+      // `USER root` set back (on an image whose own user is not root) for an entrypoint that drops privileges itself.
+      const stepDown = cron ? undefined : stepDownMessage(ctx, stages, chain, runs, 'the final image runs as `root` (last USER)')
       if (cron && startsDaemon && !exposes && owners !== undefined && owners.every((u) => !isRootUser(u))) {
         const names = [...new Set(owners)].map((u) => `\`${u}\``).join(', ')
         emit(
@@ -354,6 +365,8 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
         )
       } else if (cron) {
         emit(ctx, R.rootUser, span(last).line, `the final image runs as \`root\` (last USER) to run \`${cron}\`, a cron daemon that needs root to start each job as its crontab's user; check that every job names an unprivileged user or drops to one (\`gosu\`, \`su-exec\`)`, { severity: 'medium' })
+      } else if (stepDown !== undefined) {
+        emit(ctx, R.rootUser, span(last).line, `${stepDown} (low)`, { severity: 'low' })
       } else if (isBaseImage(ctx.file.path, stages, chain)) {
         emit(ctx, R.rootUser, span(last).line, `the final image runs as \`root\` (last USER), but it is a base image (named \`base\` by its path, with no CMD, ENTRYPOINT or EXPOSE of its own): what runs is an image built on it, whose own USER decides; check that those set one (low)`, { severity: 'low' })
       } else {

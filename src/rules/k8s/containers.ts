@@ -4,7 +4,7 @@ import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
 import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, mutableImageReason, parseImageRef } from '../container-common.js'
-import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isWellKnownPassword, loginBeside } from '../secrets/keys.js'
+import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isWellKnownPassword, keyWords, loginBeside } from '../secrets/keys.js'
 import { K8S } from './meta.js'
 import { holdsPlaceOnly, isBuiltInApi, isTrue, numberAt, runsPauseImage, usesNoResources, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine, type DocView } from './view.js'
@@ -284,6 +284,21 @@ function literalEnv(v: DocView, env: Node[]): { key: string; value: string }[] {
   })
 }
 
+/** What a Secret object holding its state or credentials belongs to (`OPERATOR_SECRET`, `TLS_SECRET`), never what signs or encrypts. */
+const SECRET_OWNER_WORDS = new Set(['operator', 'controller', 'tls', 'cert', 'certs', 'certificate', 'ca', 'registry', 'pull', 'image', 'kubeconfig', 'state', 'storage', 'backup', 'config'])
+
+/**
+ * `OPERATOR_SECRET: operator`, `TLS_SECRET: ingress-tls`: a name ending in `SECRET` whose other
+ * words name what owns a Secret object, set to at most three lower-case words with no digit, the
+ * shape of an object's name: the Secret to read or write, more likely than a secret itself. A
+ * signing secret (`JWT_SECRET`, `SESSION_SECRET`, `WEBHOOK_SECRET`) of lower-case words is a passphrase.
+ */
+function mayNameSecretObject(name: string, value: string): boolean {
+  const words = keyWords(name)
+  if (words.length < 2 || words[words.length - 1] !== 'secret' || !words.slice(0, -1).every((w) => SECRET_OWNER_WORDS.has(w))) return false
+  return value.length <= 63 && /^[a-z]+(?:-[a-z]+){0,2}$/.test(value)
+}
+
 export function checkEnv(ctx: CheckContext, obj: K8sObject, c: Container): Finding[] {
   const v = obj.view
   const out: Finding[] = []
@@ -301,7 +316,13 @@ export function checkEnv(ctx: CheckContext, obj: K8sObject, c: Container): Findi
       const wellKnown = password && isWellKnownPassword(value)
       // `POSTGRES_PASSWORD: app` beside `POSTGRES_USER: app`: a default login, as in a Secret.
       const login = password && !wellKnown ? loginBeside(name, value, (literals ??= literalEnv(v, env))) : undefined
-      const why = wellKnown ? WELL_KNOWN_DEFAULT : login ? `the same as \`${login}\` beside it (a default login)` : undefined
+      const why = wellKnown
+        ? WELL_KNOWN_DEFAULT
+        : login
+          ? `the same as \`${login}\` beside it (a default login)`
+          : mayNameSecretObject(name, value)
+            ? 'a plain lower-case name, which more likely names a Secret object than holds a secret (medium)'
+            : undefined
       out.push(ctx.report(K8S.literalSecretEnv, valueLine, `${label(c)} sets \`${name}\` to a literal value${why ? `, ${why}` : ''}`, why ? { severity: 'medium' } : undefined))
     }
     const valueFrom = v.get(entry, 'valueFrom')

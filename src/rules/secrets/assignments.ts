@@ -187,11 +187,20 @@ function jsonAssignments(content: string, starts: number[]): Assignment[] {
   const out: Assignment[] = []
   JSON_PAIR.lastIndex = 0
   for (let m = JSON_PAIR.exec(content); m !== null; m = JSON_PAIR.exec(content)) {
+    // `isSelfHosted ? "Database:SelfHostPassword" : "Database:Password"`: the branches of a conditional in code, no pair.
+    if (afterQuestionMark(content, m.index)) continue
     const raw = m[2]
     const start = (m.index ?? 0) + m[0].length - raw.length - 1
     out.push({ key: unescapeDouble(m[1]), value: unescapeDouble(raw), line: lineAt(starts, start), start, end: start + raw.length })
   }
   return out
+}
+
+/** Whether the last character before `index`, blanks aside (on the same line), is a `?`. */
+function afterQuestionMark(content: string, index: number): boolean {
+  let i = index - 1
+  while (i >= 0 && (content[i] === ' ' || content[i] === '\t')) i--
+  return content[i] === '?'
 }
 
 // ── shell, .env, properties ──────────────────────────────────────────────────────────────────

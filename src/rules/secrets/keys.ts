@@ -483,6 +483,10 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // An htpasswd line (`user:$2y$10$…`): a user name and the hash of the password.
   if (/^[^:\s$]{1,64}:\$(?:2[abxy]?|apr1|5|6|y)\$[^\s]{20,}$/.test(v)) return 'hash'
   if (/^<[^>]*>$|^\[[^\]]*\]$|^%[A-Za-z_]+%$|^__[A-Z0-9_]+__$/.test(v)) return 'placeholder'
+  // `pw: "🇵🇼"` (Palau's flag under its country code): pictures, typed by no one as a password.
+  if (/^[\p{Extended_Pictographic}\p{Regional_Indicator}\u{FE0F}\u{200D}]+$/u.test(v)) return 'emoji'
+  // `"password": "'%s'"` in a format string (a shell's quotes around it): the argument goes there.
+  if (/^(["']?)%[-+# 0]{0,3}\d{0,3}(?:\.\d{1,3})?[sdvqxf]\1$/.test(v)) return 'placeholder'
   if (/^(.)\1+$/.test(v) || v.includes('***')) return 'placeholder'
   if (isFilledStandIn(v)) return 'placeholder'
   // Values that documentation made famous: Kubernetes' Secret pages use `1f2d1e2e67df` for `admin`.
@@ -658,7 +662,7 @@ export function namesTrustStorePassword(key: string): boolean {
  * Passwords every scanner of default credentials tries first (`adminPassword: admin`, MinIO's
  * documented `minio123`): a weak default left in a chart or a lab setup, not a secret someone chose and leaked.
  */
-const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'root', 'toor', 'guest', 'demo', 'user', 'pass', 'password', 'minio123'])
+const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'root', 'toor', 'guest', 'demo', 'user', 'pass', 'password', 'p@ssw0rd', 'passw0rd', 'minio123'])
 
 /** Whether a password is one of WELL_KNOWN_PASSWORDS (case and surrounding blanks ignored). */
 export function isWellKnownPassword(value: string): boolean {

@@ -85,6 +85,16 @@ export function isSlackWebhookShape(url: string): boolean {
   return SLACK_WEBHOOK_PATHS.some((shape) => shape.test(path))
 }
 
+/**
+ * Whether a token the Slack patterns matched has the numeric id Slack puts in every token it
+ * issues: a part of digits only between dashes (the workspace id of `xoxb-17653672481-…`, the
+ * number of an app-level `xapp-1-A…-1234567890123-…`). `xoxb-test-token` and
+ * `xoxb-token-from-slack` are stand-ins written for a test or a README.
+ */
+export function isSlackTokenShape(token: string): boolean {
+  return /-\d+(?:-|$)/.test(token)
+}
+
 /** GitHub's token formats since 2021: a type prefix, 30 random base62 characters and a 6-character checksum. */
 const GITHUB_CHECKSUMMED_TOKEN = /^gh[pousr]_[A-Za-z0-9]{36}$/
 /** The base62 digits in the order GitHub's checksum uses (digits, then upper case, then lower case). */
@@ -285,8 +295,8 @@ export function anyCase(word: string): string {
 // Credentials inside commands, headers and connection strings. Each is a `…Head` group (kept)
 // followed by a value group (masked); the caller decides whether the value is a literal.
 
-/** `Authorization: Bearer …` / `Basic …` (also `-H 'authorization: token …'`). Groups `authHead`, `authVal`. */
-export const AUTH_HEADER_SOURCE = `(?<authHead>${anyCase('authorization')}["']?[ \\t]*[:=][ \\t]*["']?(?:${['bearer', 'basic', 'token', 'bot', 'apikey'].map(anyCase).join('|')})[ \\t]+)(?<authVal>[^\\s"'\`<>\\\\]{6,2000})`
+/** `Authorization: Bearer …` / `Basic …` (also `-H 'authorization: token …'`, and a scheme's named parameter: `Token token="…"`). Groups `authHead`, `authVal`. */
+export const AUTH_HEADER_SOURCE = `(?<authHead>${anyCase('authorization')}["']?[ \\t]*[:=][ \\t]*["']?(?:${['bearer', 'basic', 'token', 'bot', 'apikey'].map(anyCase).join('|')})[ \\t]+(?:[A-Za-z_]{1,20}=\\\\?["']?)?)(?<authVal>[^\\s"'\`<>\\\\]{6,2000})`
 /**
  * `-u user:password`, `--user=user:password`: a password when the command is `curl` (see
  * `CURL_COMMAND`; `docker run -u 1000:1000` is a user id). Groups `curlHead`, `curlPass`.
