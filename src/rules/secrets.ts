@@ -12,7 +12,7 @@ import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { SOURCE_CODE_FILE, callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment, type Dialect } from './secrets/assignments.js'
 import { asInformation, forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
-import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isProductName, isWellKnownPassword, isWordsAndNumber, keyWords, loginBeside, looksRandom, accessPairPrefix, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSetting, namesTrustStorePassword, productDefault, typedAsName, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isDefaultPassword, isProductName, isWellKnownPassword, isWordsAndNumber, keyWords, loginBeside, looksRandom, accessPairPrefix, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSetting, namesTrustStorePassword, productDefault, typedAsName, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -476,7 +476,7 @@ async function secretlintCandidates(
     // token and an IAM entity's unique id (`AIDA…`, which secretlint's AWS rule also matches) are only masked.
     const notAKey =
       (h.rule === 'privatekey' && !isPlainPrivateKey(text)) ||
-      (h.rule !== 'privatekey' && (isDocumentationExample(value) || isFilledStandIn(value) || countsDigits(value))) ||
+      (h.rule !== 'privatekey' && (isDocumentationExample(value) || isFilledStandIn(value) || countsDigits(value) || holdsFilledRun(value))) ||
       (h.rule === 'slack' && /^(?:xox|xapp)/.test(value) && !isSlackTokenShape(value)) ||
       (h.rule === 'aws' && /^[A-Z0-9]{20}$/.test(value) && (!AWS_KEY_ID_START.test(value) || isSyntheticAccessKeyId(value))) ||
       (h.rule === 'aws' && h.messageId === 'AWSSecretAccessKey' && besideMadeUpKeyIdOnly(h.line)) ||
@@ -566,6 +566,20 @@ function* matchesOf(regex: RegExp, content: string): Generator<RegExpExecArray> 
  */
 function countsDigits(token: string): boolean {
   return token.includes('12345678') || token.includes('23456789') || token.includes('34567890')
+}
+
+/**
+ * `GOCSPX-2k8gsR0000000000000000VNahJj`: one character ten or more times in a row, a token's body
+ * filled in for an example; a generated token of 62 letters and digits holds such a run about
+ * once in 10^16. Counted in one pass.
+ */
+function holdsFilledRun(token: string): boolean {
+  let run = 1
+  for (let i = 1; i < token.length; i++) {
+    run = token[i] === token[i - 1] ? run + 1 : 1
+    if (run >= 10) return true
+  }
+  return false
 }
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
@@ -760,7 +774,7 @@ function patternCandidates(content: string, starts: number[], path: string): Can
     for (const m of matchesOf(regex, content)) {
       const token = m[0]
       // `AKIAIOSFODNN7EXAMPLE`, `glpat-XXXXXXXXXXXXXXXXXXXX`: the shape shown, no credential in it.
-      if (isDocumentationExample(token) || isFilledStandIn(token) || countsDigits(token)) continue
+      if (isDocumentationExample(token) || isFilledStandIn(token) || countsDigits(token) || holdsFilledRun(token)) continue
       if (pattern.slug === 'aws-access-key-id' && isSyntheticAccessKeyId(token)) continue
       const start = m.index ?? 0
       const line = lineAt(starts, start)
@@ -1045,6 +1059,12 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
       // A meeting link's passcode admits whoever holds the link, as every invitee does: it is shared on purpose.
       if (shape.rule === URL_PASSWORD_RULE && isMeetingLink(lastToken(lineBefore(content, m.index ?? 0)))) {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: 'Passcode in a meeting link: it admits whoever holds the link, as it does every invitee (low).', value, severity: 'low' })
+        continue
+      }
+      // `"Authorization": "Bearer token123"` in an API's example: a word and a number typed where the token goes,
+      // or a guessable static token: worth a look, not a leaked one.
+      if (shape.rule === AUTH_HEADER_RULE && /^(?:token|secret|key|apikey|bearer|test|example|abc|xyz|foo)[-_]?\d{0,4}$/i.test(value)) {
+        out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}: a word and a number, typed for an example or a guessable default, not a generated token (medium).`, value, severity: 'medium' })
         continue
       }
       // `--password 'p@ssw0rd'` in a command's usage example: the first guess against anything, not a password someone keeps.
@@ -1402,7 +1422,7 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
         (namesSetting(key) ? looksRandom(plain) : namesCredential(key) || /\.(?:key|pem|p12|pfx|jks|json)$/i.test(key) || looksRandom(plain))
       const start = starts[lineIndex] + line.indexOf(value, ind.length + key.length)
       // `minio123`, `admin`: a default anyone tries first, written into a Secret as anywhere else.
-      const wellKnown = credential && isWellKnownPassword(plain)
+      const wellKnown = credential && (classifyKey(key) === 'password' ? isDefaultPassword(plain) : isWellKnownPassword(plain))
       // `POSTGRES_PASSWORD` equal to `POSTGRES_USER` or `POSTGRES_DB` of the same Secret: a default login.
       const login = credential && !wellKnown ? loginBeside(key, plain, siblings().map((e) => ({ key: e.key, value: e.plain }))) : undefined
       const why = wellKnown ? WELL_KNOWN_DEFAULT : login ? `the same as ${quoteKey(login)} beside it (a default login)` : undefined
@@ -1572,7 +1592,7 @@ function isChartDefault(file: Pick<SourceFile, 'path' | 'kind'>, password: strin
  * a workflow's password made of words and a number, or an AWS-named secret that cannot be an AWS key.
  */
 function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string[], file: Pick<SourceFile, 'path' | 'kind'>): string | undefined {
-  if (cls === 'password' && isWellKnownPassword(value)) return WELL_KNOWN_DEFAULT
+  if (cls === 'password' && isDefaultPassword(value)) return WELL_KNOWN_DEFAULT
   // A secret key (`secret_key: sentry` in `sentry/config.yml`) that names the product is as much a default as a password.
   if ((cls === 'password' || cls === 'secret') && isProductName(value, file.path)) return PRODUCT_DEFAULT
   if (cls === 'password' && isChartDefault(file, value)) return CHART_DEFAULT
@@ -1583,7 +1603,7 @@ function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string
     const password = CONNECTION_PASSWORD.exec(value)?.[1]?.trim() ?? URL_PASSWORD.exec(value)?.groups?.urlPass
     if (password !== undefined && isChartDefault(file, password)) return CHART_DEFAULT
     if (password !== undefined && file.kind === 'workflow' && isWordsAndNumber(password)) {
-      return 'whose password is words and a number, not a generated secret: in a workflow most likely for a database the run starts (medium)'
+      return `whose password is ${/\d/.test(password) ? 'words and a number' : 'words'}, not a generated secret: in a workflow most likely for a database the run starts (medium)`
     }
   }
   if (cls === 'password' && file.kind === 'workflow' && isWordsAndNumber(value)) {

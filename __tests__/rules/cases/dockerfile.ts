@@ -252,6 +252,11 @@ export const dockerfileCases: CaseTable = {
         errors: [{ line: 3, severity: 'low', message: /installs `su-exec`/ }]
       },
       {
+        name: 'gosu installed for an entrypoint script started by CMD (no ENTRYPOINT): low',
+        code: 'FROM alpine:3.20\nRUN apk add --no-cache gosu=1.17-r5\nCOPY entrypoint.sh /entrypoint.sh\nCMD ["/entrypoint.sh"]\n',
+        errors: [{ line: 1, severity: 'low', message: /installs `gosu`, which an entrypoint uses to drop to an unprivileged user/ }]
+      },
+      {
         name: 'gosu copied from an image of its own: low',
         code: 'FROM debian:bookworm-slim\nCOPY --from=registry.example.com/tools/gosu:1.17 /gosu /usr/local/bin/gosu\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n',
         errors: [{ line: 1, severity: 'low', message: /installs `gosu`/ }]

@@ -741,6 +741,10 @@ export const helmCases: CaseTable = {
         })
       },
       {
+        name: 'probes switched off beside custom probes the templates render instead',
+        ...chart('zookeeper:\n  livenessProbe:\n    enabled: false\n  readinessProbe:\n    enabled: false\n  customLivenessProbe:\n    exec:\n      command: [/bin/sh, -c, "echo ruok | nc 127.0.0.1 2181"]\n  customReadinessProbe:\n    exec:\n      command: [/bin/sh, -c, "echo ruok | nc 127.0.0.1 2181"]\n')
+      },
+      {
         name: "an empty probe written into an operator's custom resource (the operator builds the probe)",
         ...chartWith(EMPTY_READINESS, { 'charts/app/templates/collector.yaml': 'apiVersion: telemetry.example.io/v1\nkind: Collector\nspec:\n  readinessProbe:\n    {{- toYaml .Values.readinessProbe | nindent 4 }}\n' })
       }
@@ -755,6 +759,16 @@ export const helmCases: CaseTable = {
         name: "a component's liveness off beside its readiness probe switched on by `enabled: true`: low",
         ...chart(SERVER_PROBES),
         errors: [{ line: lineOf(SERVER_PROBES, '  livenessProbe:'), severity: 'low' }]
+      },
+      {
+        name: 'custom probes that are switched off too, with no handler: both medium',
+        ...chart('zookeeper:\n  livenessProbe:\n    enabled: false\n  readinessProbe:\n    enabled: false\n  customLivenessProbe:\n    enabled: false\n  customReadinessProbe:\n    enabled: false\n'),
+        errors: [{ line: 2, severity: 'medium' }, { line: 4, severity: 'medium' }]
+      },
+      {
+        name: "the chart's own probe off beside a custom one its templates never name: medium",
+        ...chartWith('livenessProbe:\n  enabled: false\ncustomLivenessProbe:\n  exec:\n    command: [/bin/true]\nreadinessProbe:\n  httpGet:\n    path: /ready\n    port: http\n', { 'charts/app/templates/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: app:1.0.0\n          {{- if .Values.livenessProbe.enabled }}\n          livenessProbe: {{- toYaml .Values.livenessProbe | nindent 12 }}\n          {{- end }}\n' }),
+        errors: [{ line: 1, severity: 'low' }]
       },
       {
         name: 'liveness and readiness both off: both medium',

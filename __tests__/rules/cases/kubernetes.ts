@@ -1432,16 +1432,17 @@ export const kubernetesCases: CaseTable = {
       },
       { code: literalEnv, errors: [{ line: lineOf(literalEnv, 'value: Zq8v'), severity: 'high' }] },
       {
-        name: "lower-case words under a name ending in SECRET: more likely a Secret object's name, medium",
+        name: "lower-case words under a name saying what owns a Secret: more likely the object's name, low",
         code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: OPERATOR_SECRET\n              value: operator'),
-        errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'medium', message: /more likely names a Secret object/ }]
+        errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'low', message: /more likely names the Secret object it keeps/ }]
       },
       ...[
         ['SESSION_SECRET', 'value: cookie2secret'],
         ['SESSION_SECRET', 'value: Xk9mP2vLq8Rw7TzQ'],
         ['JWT_SECRET', 'value: correct-horse-battery-staple'],
         ['GITHUB_WEBHOOK_SECRET', 'value: acmewebhooksigningkey'],
-        ['OPERATOR_SECRET', 'value: operator2024']
+        ['OPERATOR_SECRET', 'value: operator2024'],
+        ['STORAGE_SECRET', 'value: supersecretstoragekey']
       ].map(([name, value]) => ({
         name: `a signing secret, or more words than an object's name (${name}: ${value}): high`,
         code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', `- name: ${name}\n              ${value}`),
@@ -2021,6 +2022,11 @@ export const kubernetesCases: CaseTable = {
       }
     ],
     invalid: [
+      {
+        name: 'a password of default words in a Secret: medium; a signing key of the same words stays high',
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  DB_PASSWORD: rootsecretpassword\n  JWT_SECRET: defaultsecret\n',
+        errors: [{ line: 6, severity: 'medium', message: /a well-known default/ }, { line: 7, severity: 'high' }]
+      },
       {
         name: 'a chart Secret rendered only in development mode (off with the defaults): medium, saying what must be set',
         files: {

@@ -279,11 +279,13 @@ export const secretsCases: CaseTable = {
   'secrets/authorization-header': {
     valid: [
       quiet('curl -H "Authorization: Bearer $API_TOKEN" https://api.example.com', 'header from a variable'),
-      quiet('  -H "Authorization: Token token=\\"${BUILDKITE_ANALYTICS_TOKEN}\\"" \\', "a scheme's named parameter set from a variable", '.buildkite/hooks/post-command')
+      quiet('  -H "Authorization: Token token=\\"${BUILDKITE_ANALYTICS_TOKEN}\\"" \\', "a scheme's named parameter set from a variable", '.buildkite/hooks/post-command'),
     ],
     invalid: [
       line2(`curl -H "Authorization: Bearer ${STRONG}" https://api.example.com`, { severity: 'high' }),
-      line2(`curl -H "Authorization: Token token=\\"${STRONG}\\"" https://api.example.com`, { severity: 'high' }, "a literal in the scheme's named parameter")
+      line2(`curl -H "Authorization: Token token=\\"${STRONG}\\"" https://api.example.com`, { severity: 'high' }, "a literal in the scheme's named parameter"),
+      line2(`  ->param('headers', [], new Assoc(), 'HTTP headers to send.', true, example: '{"Authorization":"Bearer token123","X-Custom-Header":"value"}')`, { severity: 'medium', message: /a word and a number/ }, "a word and a number in an API's example: medium", 'src/Screenshots/Get.php'),
+      line2('Authorization: "Bearer secret2024"', { severity: 'medium' }, 'a guessable static token: medium, not dropped')
     ]
   },
   'secrets/basicauth': {
@@ -413,7 +415,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/gitlab-token': { valid: [quiet('token: glpat-short')], invalid: [line2(`token: ${j('glpat', '-', fake(150, 53))}`)] },
   'secrets/google-api-key': { valid: [quiet('key: AIza-short')], invalid: [line2(`key: ${GOOGLE_API}`)] },
-  'secrets/google-oauth-secret': { valid: [quiet('secret: GOCSPX-')], invalid: [line2(`secret: ${GOOGLE_OAUTH}`)] },
+  'secrets/google-oauth-secret': { valid: [quiet('secret: GOCSPX-'), quiet("        return 'GOCSPX-2k8gsR0000000000000000VNahJj';", 'an example whose body is filled with one character', 'src/Model/OAuth2Google.php')], invalid: [line2(`secret: ${GOOGLE_OAUTH}`)] },
   'secrets/google-oauth-access-token': {
     valid: [quiet('token: ya29.short'), { name: 'kubeconfig JSONPath to the token', path: 'config/kubeconfig.yaml', code: "users:\n- name: gke\n  user:\n    auth-provider:\n      config:\n        token-key: '{.credential.access_token}'\n" }],
     invalid: [line2(`access-token: ${GOOGLE_ACCESS}`, { severity: 'high' }, undefined, 'config/kubeconfig.yaml')]
@@ -571,6 +573,7 @@ export const secretsCases: CaseTable = {
     valid: [
       quiet('url: redis://:${REDIS_PASSWORD}@cache:6379', 'password from a variable'),
       quiet('url: https://user:<password>@example.com', 'placeholder'),
+      quiet("'description' => 'set a DSN such as `sentry://PROJECT_ID:SENTRY_API_KEY@SENTRY_HOST/` to enable the logger',", "a format naming its parts as environment variables", 'app/config/variables.php'),
       quiet('k8s_uri: https://myacct:mypass@localhost:4430', 'a my-placeholder password'),
       quiet('    # a backslash (e.g. http://INTERNAL:8888\\\\@PUBLIC/), which is the documented SSRF bypass', 'an @ right after a backslash: the SSRF parser trick, a host and port', 'app/validate_url.py'),
       quiet('<p>{{ $t("Example:", ["twilio://AccountSid:AuthToken@FromPhoneNo"]) }}</p>', 'a URL format whose parts are field names', 'src/components/notifications/Apprise.vue'),
@@ -590,6 +593,9 @@ export const secretsCases: CaseTable = {
       line2('queue: amqp://worker:worker@mq.internal:5672/', { severity: 'medium', message: /repeats its user name/ }, 'a password that repeats the user name'),
       line2('# dsn: tcp://clickhouse_operator:clickhouse_operator_password@my-release-clickhouse:9000/traces', { severity: 'medium', message: /repeats its user name with a word for password after it/ }, "the user name and `_password`: an operator's default, medium"),
       line2('queue: amqp://worker:worker_Kx9q2@mq.internal:5672/', { severity: 'high' }, 'the user name with something else after it stays high'),
+      ...['redis://ADMIN:PROD_PASS_2024@cache.prod.internal:6379/0', 'oracle://SYSTEM:WELCOME_ONE@ora.prod:1521/ORCL', 'amqp://RABBIT:X9F2_KQ7P_M3ZD@mq.prod:5672/'].map((url) =>
+        line2(`url: ${url}`, { severity: 'high' as const }, `an upper-case typed password is a password (${url.split('@')[0]})`)
+      ),
       line2('cache: tcp://:Rd7s-x92kq@cache:6379', { severity: 'high' }, 'a chosen password beside a host name stays high'),
       line2('notify: twilio://AccountSid:Summer2024Token@FromPhoneNo', { severity: 'high' }, 'a typed password with digits beside a field-name user stays high'),
       line2('queue: amqp://deploy:MasterKey@mq.internal:5672/', { severity: 'high' }, 'a credential word beside a real user name is not a URL format: stays high'),
@@ -688,6 +694,8 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2('_APP_DB_ROOT_PASS=rootsecretpassword', { severity: 'medium', message: /a well-known default anyone would try first/ }, 'the account and what it is, run together: a shipped default, medium', '.env'),
+      line2('_APP_DB_ROOT_PASS=rootbeer42', { severity: 'high' }, 'a word of those beside others is a chosen password', '.env'),
       {
         name: 'a password in a named template included only under a switch off by default: lowered, saying what must be set',
         files: {

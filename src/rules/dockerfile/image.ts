@@ -121,10 +121,13 @@ function commandWords(ctx: Context, instruction: Instruction | undefined, keywor
  * say when the image has an ENTRYPOINT and runs or installs such a tool; undefined otherwise.
  */
 function stepDownMessage(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>, startsAs = 'the final stage sets no USER, so the container starts as root'): string | undefined {
-  const entrypoint = commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT')
+  // Without an ENTRYPOINT the CMD is what starts (`CMD ["/entrypoint.sh"]`).
+  const cmd = commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')
+  const declared = commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT')
+  const entrypoint = declared.length > 0 ? declared : cmd
   if (entrypoint.length === 0) return undefined
   const baseName = (w: string): string => w.slice(w.lastIndexOf('/') + 1)
-  const command = [...entrypoint, ...commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')].map(baseName)
+  const command = (declared.length > 0 ? [...declared, ...cmd] : cmd).map(baseName)
   const at = command.findIndex((w) => STEP_DOWN.test(w))
   if (at >= 0) {
     // `gosu root …` (or `0:0`) stays root: nothing is dropped.

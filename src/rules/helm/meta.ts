@@ -61,7 +61,7 @@ export const HELM = defineRules('helm', {
     topics: ['health-checks'],
     severity: 'medium',
     title: 'Chart disables a health probe by default',
-    description: 'A liveness or readiness probe switched off (or left empty) in the chart defaults means a hung or not-yet-ready pod keeps receiving traffic unless the installer turns it on. Low for a liveness probe when the readiness probe beside it (same values block) is enabled, with settings and no `enabled: false`: a hung pod is taken out of traffic, only not restarted.',
+    description: 'A liveness or readiness probe switched off (or left empty) in the chart defaults means a hung or not-yet-ready pod keeps receiving traffic unless the installer turns it on. Low for a liveness probe when the readiness probe beside it (same values block) is enabled, with settings and no `enabled: false`: a hung pod is taken out of traffic, only not restarted. Not reported when the same block sets a custom probe with a handler in its place (`customReadinessProbe: {exec: …}`), which the templates render instead (for the chart\'s own top-level probe, when its templates name the custom key).',
     remediation: 'Enable the probe by default with a check that reflects the process health.',
     refs: { checkov: ['CKV_K8S_8', 'CKV_K8S_9'] }
   }

@@ -93,6 +93,23 @@ function securityFacts(root: unknown): SecurityFacts {
   return facts
 }
 
+/** The handlers a probe runs: a custom probe without one checks nothing. */
+const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc']
+
+/**
+ * Whether the block of a switched-off probe sets a custom one in its place (`customLivenessProbe`
+ * with a handler, Bitnami's way), which the templates render instead. When the templates of this
+ * chart are read and the probe is one of its own top-level keys, they must name the custom key;
+ * a subchart's block (`zookeeper.customLivenessProbe`) is rendered by templates not read here.
+ */
+function customProbeInstead(v: Visit, templates: ChartTemplates | undefined): boolean {
+  const key = `custom${v.key[0].toUpperCase()}${v.key.slice(1)}`
+  const custom = isMap(v.parent) ? v.parent.get(key, true) : undefined
+  if (!isMap(custom) || !PROBE_HANDLERS.some((h) => custom.has(h))) return false
+  if (templates === undefined || v.path.length > 0) return true
+  return [...templates.texts, ...templates.handed].some((text) => text.includes(key))
+}
+
 /**
  * The checks on each key of the values file, each with the rules it may report. A key matches
  * at most one of them (they test different key names).
@@ -145,6 +162,8 @@ export const valuesChecks: Check<ValueInContext, Finding | undefined>[] = [
     rules: [HELM.valuesProbeDisabled],
     run: ({ v, at, report, line, templates }) => {
       if (!/^(liveness|readiness)Probe$/.test(v.key)) return undefined
+      // `customReadinessProbe: { exec: … }` beside it (Bitnami's charts): the templates render that one instead.
+      if (customProbeInstead(v, templates)) return undefined
       // Readiness on takes a hung pod out of traffic; liveness off then only forgoes the restart.
       const readinessOn = v.key === 'livenessProbe' && isMap(v.parent) && probeEnabled(v.parent.get('readinessProbe', true))
       const withReadiness = (message: string): Finding =>

@@ -4,7 +4,7 @@ import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
 import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, mutableImageReason, parseImageRef } from '../container-common.js'
-import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isWellKnownPassword, keyWords, loginBeside } from '../secrets/keys.js'
+import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isDefaultPassword, keyWords, loginBeside } from '../secrets/keys.js'
 import { K8S } from './meta.js'
 import { holdsPlaceOnly, isBuiltInApi, isTrue, numberAt, runsPauseImage, usesNoResources, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine, type DocView } from './view.js'
@@ -285,7 +285,7 @@ function literalEnv(v: DocView, env: Node[]): { key: string; value: string }[] {
 }
 
 /** What a Secret object holding its state or credentials belongs to (`OPERATOR_SECRET`, `TLS_SECRET`), never what signs or encrypts. */
-const SECRET_OWNER_WORDS = new Set(['operator', 'controller', 'tls', 'cert', 'certs', 'certificate', 'ca', 'registry', 'pull', 'image', 'kubeconfig', 'state', 'storage', 'backup', 'config'])
+const SECRET_OWNER_WORDS = new Set(['operator', 'controller', 'tls', 'cert', 'certs', 'certificate', 'ca', 'registry', 'pull', 'image', 'kubeconfig'])
 
 /**
  * `OPERATOR_SECRET: operator`, `TLS_SECRET: ingress-tls`: a name ending in `SECRET` whose other
@@ -313,16 +313,14 @@ export function checkEnv(ctx: CheckContext, obj: K8sObject, c: Container): Findi
     if (value !== undefined && literal !== undefined && !literal.standIn && !askedToReplace(ctx.content, [v.keyLine(entry, 'name'), valueLine])) {
       const password = classifyKey(name) === 'password'
       // `minio123`, `admin`: a default anyone tries first, as in a Secret or a values file.
-      const wellKnown = password && isWellKnownPassword(value)
+      const wellKnown = password && isDefaultPassword(value)
       // `POSTGRES_PASSWORD: app` beside `POSTGRES_USER: app`: a default login, as in a Secret.
       const login = password && !wellKnown ? loginBeside(name, value, (literals ??= literalEnv(v, env))) : undefined
-      const why = wellKnown
-        ? WELL_KNOWN_DEFAULT
-        : login
-          ? `the same as \`${login}\` beside it (a default login)`
-          : mayNameSecretObject(name, value)
-            ? 'a plain lower-case name, which more likely names a Secret object than holds a secret (medium)'
-            : undefined
+      const why = wellKnown ? WELL_KNOWN_DEFAULT : login ? `the same as \`${login}\` beside it (a default login)` : undefined
+      if (why === undefined && mayNameSecretObject(name, value)) {
+        out.push(ctx.report(K8S.literalSecretEnv, valueLine, `${label(c)} sets \`${name}\` to a plain lower-case name, which more likely names the Secret object it keeps than holds a secret (low)`, { severity: 'low' }))
+        continue
+      }
       out.push(ctx.report(K8S.literalSecretEnv, valueLine, `${label(c)} sets \`${name}\` to a literal value${why ? `, ${why}` : ''}`, why ? { severity: 'medium' } : undefined))
     }
     const valueFrom = v.get(entry, 'valueFrom')

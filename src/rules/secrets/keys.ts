@@ -664,9 +664,31 @@ export function namesTrustStorePassword(key: string): boolean {
  */
 const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'root', 'toor', 'guest', 'demo', 'user', 'pass', 'password', 'p@ssw0rd', 'passw0rd', 'minio123'])
 
+/** Words a default password is made of when it names only the account and what it is (`rootpassword`, `adminsecret`). */
+const DEFAULT_PASSWORD_WORDS = ['root', 'admin', 'user', 'default', 'secret', 'password', 'pass', 'db']
+
 /** Whether a password is one of WELL_KNOWN_PASSWORDS (case and surrounding blanks ignored). */
 export function isWellKnownPassword(value: string): boolean {
   return WELL_KNOWN_PASSWORDS.has(value.trim().toLowerCase())
+}
+
+/**
+ * `isWellKnownPassword`, or two or more of DEFAULT_PASSWORD_WORDS run together or joined by `-`,
+ * `_` or `.` (`rootsecretpassword`, `admin_password`): what a setup ships as its default password.
+ * For a password only: a signing key of such words (`JWT_SECRET: defaultsecret`) lets anyone forge tokens.
+ */
+export function isDefaultPassword(value: string): boolean {
+  if (isWellKnownPassword(value)) return true
+  let rest = value.trim().toLowerCase().replace(/[-_.]/g, '')
+  if (!/^[a-z]{6,40}$/.test(rest)) return false
+  let words = 0
+  while (rest.length > 0) {
+    const word = DEFAULT_PASSWORD_WORDS.find((w) => rest.startsWith(w))
+    if (!word) return false
+    rest = rest.slice(word.length)
+    words++
+  }
+  return words >= 2
 }
 
 /**

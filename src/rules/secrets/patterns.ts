@@ -389,12 +389,19 @@ const FIELD_WORDS = new Set(['auth', 'api', 'access', 'app', 'application', 'cli
 const LOGIN_FIELD = /^(?:user|username|login|account|sid|id|name|email|client|key)$/
 
 /**
- * `twilio://AccountSid:AuthToken@FromPhoneNo`: a URL format that names its fields, not a login. The
+ * `twilio://AccountSid:AuthToken@FromPhoneNo`, `sentry://PROJECT_ID:SENTRY_API_KEY@…`: a URL format that names its fields, not a login. The
  * password is letters only and names a kind of credential (its last word, `AuthToken`), and the
  * user part is a field name too (a CamelCase or snake_case name, or one ending in a login word).
  * Digits or any other mark keep the value literal: `Summer2024Token` or a random string is typed, not a field.
  */
 function namesUrlFields(head: string, password: string): boolean {
+  // `sentry://PROJECT_ID:SENTRY_API_KEY@SENTRY_HOST/`: a user and a password named as environment
+  // variables are, the password's words (but a product's name first) a field's and its last a
+  // credential's; no digit, which a typed upper-case password (`PROD_PASS_2024`) has.
+  if (/^[A-Z]+(?:_[A-Z]+)+$/.test(password) && /^[A-Z]+(?:_[A-Z]+)*$/.test(head.slice(head.indexOf('://') + 3, -1))) {
+    const words = password.toLowerCase().split('_')
+    return CREDENTIAL_KIND.test(words[words.length - 1]) && words.slice(1).every((w) => FIELD_WORDS.has(w))
+  }
   if (!/^[A-Za-z]{3,40}$/.test(password)) return false
   const passWords = keyWords(password)
   if (!CREDENTIAL_KIND.test(passWords[passWords.length - 1] ?? '')) return false

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-IIUHEMZC.js";import"./chunk-ULWZOU5Y.js";import"./chunk-YXWSCZ4E.js";import"./chunk-FM7N5NCH.js";import"./chunk-EWYSU5VE.js";import"./chunk-DVRX4UDV.js";import"./chunk-E7DPUC7A.js";import"./chunk-MASNNYDB.js";import"./chunk-2NQMUUZW.js";import"./chunk-ZRVDT4HK.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
