@@ -908,8 +908,29 @@ interface Shape {
  */
 const INSTRUCTING_WORD = /(?:^|[\s;:,.(])(?:provide|specify|supply|either|without|requires?|needs?|missing|unknown|invalid)[ \t]+$/i
 
+/** What a Secret object a flag names holds (`--server-tls-secret`, `--image-pull-secret`, `--usage-report-secret`). */
+const SECRET_OBJECT_FLAG_WORDS = new Set(['tls', 'cert', 'certs', 'certificate', 'ca', 'registry', 'docker', 'pull', 'image', 'license', 'report', 'kubeconfig'])
+/** Words of a flag whose secret signs or authenticates by itself: its value is the secret, whatever its shape. */
+const SIGNING_FLAG_WORDS = new Set(['client', 'webhook', 'shared', 'jwt', 'signing', 'session', 'app', 'api', 'cookie', 'hmac', 'encryption'])
+
+/**
+ * `--server-tls-secret=server-tls`: a flag ending in `-secret` whose words say what kind of Secret
+ * object it names (TLS, registry, pull, license), set to a Kubernetes object name of two or more
+ * parts: the name of a Secret, not its content.
+ */
+function namesSecretObjectFlag(head: string, value: string): boolean {
+  const flag = /--([a-z0-9-]{1,60})-secret(?:[ \t]+|=)["']?$/.exec(head)?.[1]
+  if (flag === undefined || value.length > 63 || !/^[a-z]+\d{0,2}(?:-[a-z]+\d{0,2}){1,4}$/.test(value)) return false
+  const words = flag.split('-')
+  // The object's own name says what it holds (`agent-tls`, `ghcr-auth`, `nplus-license`): a passphrase of words does not.
+  return words.some((w) => SECRET_OBJECT_FLAG_WORDS.has(w)) && !words.some((w) => SIGNING_FLAG_WORDS.has(w)) && value.split('-').some((w) => SECRET_OBJECT_NAME_WORDS.has(w.replace(/\d{1,2}$/, '')))
+}
+
+/** Words a Secret object's name ends or is made with (`server-tls`, `ghcr-auth`, `regcred`). */
+const SECRET_OBJECT_NAME_WORDS = new Set(['tls', 'cert', 'certs', 'ca', 'registry', 'docker', 'pull', 'auth', 'license', 'secret', 'creds', 'credentials', 'regcred', 'kubeconfig'])
+
 /** Words that name the flag itself or join a sentence about it: never the value a command passes. */
-const FLAG_WORD = /^(?:flags?|options?|arguments?|args?|parameters?|params?|switch(?:es)?|settings?|values?|variables?|and|or|is|are|must|should|can|will|to|for|of|the|with)[.,;:)]?$/
+const FLAG_WORD = /^(?:flags?|options?|arguments?|args?|parameters?|params?|switch(?:es)?|settings?|values?|variables?|and|or|is|are|must|should|can|will|to|for|of|the|with|requires|required|needs|expects|cannot)[.,;:)]?$/
 
 /** Whether the line starting at `lineStart` continues the one before it (which ends in `\`, blanks aside). */
 function continuesLine(content: string, lineStart: number): boolean {
@@ -1067,6 +1088,8 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}: a word and a number, typed for an example or a guessable default, not a generated token (medium).`, value, severity: 'medium' })
         continue
       }
+      // `--agent-tls-secret=agent-tls`, `--image-pull-secret=ghcr-auth`: a controller told which Secret object to read.
+      if (shape.rule === CLI_PASSWORD_RULE && namesSecretObjectFlag(head, value)) continue
       // `--password 'p@ssw0rd'` in a command's usage example: the first guess against anything, not a password someone keeps.
       if (shape.rule === CLI_PASSWORD_RULE && isWellKnownPassword(value)) {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}, ${WELL_KNOWN_DEFAULT}.`, value, severity: 'medium' })

@@ -251,6 +251,30 @@ export const dockerfileCases: CaseTable = {
         code: 'FROM alpine:3.20 AS base\nRUN apk add --no-cache --virtual .run-deps su-exec tzdata\nFROM base\nCOPY start.sh /\nENTRYPOINT ["/start.sh"]\n',
         errors: [{ line: 3, severity: 'low', message: /installs `su-exec`/ }]
       },
+      ...[
+        ['["sudo", "-E", "-u", "discourse", "-H", "ruby", "script/docker_test.rb"]', 'sudo'],
+        ['["runuser", "-u", "app", "--", "/app/server"]', 'runuser'],
+        ['["setpriv", "--reuid=1000", "--regid=1000", "--init-groups", "/app/server"]', 'setpriv'],
+        ['["chpst", "-u", "app:app", "/app/server"]', 'chpst']
+      ].map(([entrypoint, tool]) => ({
+        name: `a command started through ${tool} as another user: low`,
+        code: `FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates=20230311\nENTRYPOINT ${entrypoint}\n`,
+        errors: [{ line: 1, severity: 'low' as const, message: new RegExp(`its command runs \\x60${tool}\\x60, which drops to the user it names`) }]
+      })),
+      ...[
+        'ENTRYPOINT ["sudo", "-u", "app", "-u", "root", "node", "s.js"]',
+        'ENTRYPOINT ["sudo", "-u", "app", "--user=root", "node", "s.js"]',
+        'ENTRYPOINT ["sudo", "-u", "app", "sudo", "node", "s.js"]',
+        'ENTRYPOINT ["sudo", "-u", "app", "sh", "-c", "sudo node s.js"]',
+        'CMD sudo -u app ./migrate.sh && node server.js',
+        'CMD sudo -u "root" node server.js',
+        'ENTRYPOINT ["chpst", "-u", ":0:0", "/app/server"]',
+        'ENTRYPOINT ["setpriv", "--reuid=1000", "--euid=0", "/app/server"]'
+      ].map((command) => ({
+        name: `a switch that ends as root, switches again, or covers only part of the command (${command}): not lowered`,
+        code: `FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates=20230311\n${command}\n`,
+        errors: [{ line: 1, severity: 'medium' as const }]
+      })),
       {
         name: 'gosu installed for an entrypoint script started by CMD (no ENTRYPOINT): low',
         code: 'FROM alpine:3.20\nRUN apk add --no-cache gosu=1.17-r5\nCOPY entrypoint.sh /entrypoint.sh\nCMD ["/entrypoint.sh"]\n',
@@ -596,7 +620,19 @@ export const dockerfileCases: CaseTable = {
       { code: 'FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n' },
       { name: 'installing the sudo package is not running sudo', code: 'FROM alpine:3.20\nRUN apk add --no-cache sudo=1.9.15-r0\n' }
     ],
-    invalid: [{ code: 'FROM alpine:3.20\nRUN sudo apk add --no-cache curl=8.9.1-r0\n', errors: [{ line: 2 }] }]
+    invalid: [
+      { code: 'FROM alpine:3.20\nRUN sudo apk add --no-cache curl=8.9.1-r0\n', errors: [{ line: 2, severity: 'medium' }] },
+      {
+        name: 'sudo told to run the step as another, named user: low, saying USER does the same',
+        code: 'FROM alpine:3.20\nRUN sudo -E -u discourse -H git config --global user.name "CI" && sudo --user=app true\n',
+        errors: [{ line: 2, severity: 'low', message: /sudo -u discourse`, `-u app` to run a step as another user, which raises nothing/ }]
+      },
+      ...['sudo -u root apk add --no-cache curl=8.9.1-r0', 'sudo -u "$RUN_AS" make install', 'sudo -u app true && sudo make install', 'sudo -u#0 id', 'sudo -u app sudo apk add --no-cache curl=8.9.1-r0', 'sudo -u app bash -c "sudo apk add --no-cache curl=8.9.1-r0"'].map((run) => ({
+        name: `sudo to root, to a user from a variable, or beside a plain sudo (${run}): medium`,
+        code: `FROM alpine:3.20\nRUN ${run}\n`,
+        errors: [{ line: 2, severity: 'medium' as const }]
+      }))
+    ]
   },
   'dockerfile/workdir-relative': {
     valid: [{ code: 'FROM alpine:3.20\nWORKDIR /app\n' }, { name: 'variable path', code: 'FROM alpine:3.20\nWORKDIR $HOME/app\n' }],

@@ -305,6 +305,9 @@ export const secretsCases: CaseTable = {
       quiet('\t\treturn "", errors.New("could not detect environment; provide --id-token explicitly")', 'a sentence telling which flag to give', 'wif/wif.go'),
       quiet('\t\targs = append(args, "--client-secret="+cfg.ClientSecret)', 'a string ending at the flag, a variable joined to it', 'cmd/boot/daemon.go'),
       quiet('$cmd = "tool --password=".$password;', 'the same in PHP', 'bin/run.php'),
+      quiet('        - --server-tls-secret=server-tls\n        - --nginx-docker-secret=nginx-plus-registry-secret\n        - --usage-report-secret=nplus-license', "a controller's flags naming Secret objects", 'deploy/default/deploy.yaml'),
+      quiet('  ./bin/flux bootstrap github --image-pull-secret=ghcr-auth --owner=fluxcd-testing', 'the pull Secret a bootstrap creates, by name', 'scripts/e2e.sh'),
+      quiet('\t\treturn fmt.Errorf("--ssh-signing-password requires --ssh-signing-key-file")', 'a sentence saying what a flag requires', 'cmd/flux/bootstrap.go'),
       quiet(`find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d \\( -name 'mysql' -o -name 'mariadb' \\) -printf '%f\\n' | sed 's/x//'`, "find's -printf on a line naming mysql: mysql is find's argument, not the command", 'scripts/backup.sh'),
       quiet('find /etc/mysql -type f -print0 | xargs -0 chmod 600', "find's -print0 in a MySQL folder", 'scripts/perms.sh'),
       quiet('docker run --name mysql -p3306:3306 -e MYSQL_ROOT_PASSWORD=$PW -d mysql:8', "docker's own -p (a published port) on a line naming mysql", 'scripts/db.sh'),
@@ -325,6 +328,11 @@ export const secretsCases: CaseTable = {
       line2('helm repo add --password letmeinplease myrepo https://charts.example.com', { severity: 'high' }, 'a subcommand before the flag is no sentence', 'scripts/repo.sh'),
       line2("authelia crypto hash validate --password 'p@ssw0rd' -- '$5$rounds=500000$x'", { severity: 'medium', message: /a well-known default anyone would try first/ }, "a usage example's well-known password: medium", 'internal/commands/const.go'),
       line2('./deploy --admin-password hunter then', { severity: 'high' }, 'a word after the flag with no sentence before it is a value', 'scripts/deploy.sh'),
+      line2('oauth2-proxy --client-secret=abc-def-ghi', { severity: 'high' }, 'a client secret is its value, whatever its shape', 'scripts/proxy.sh'),
+      line2('controller --server-tls-secret=Xk9mP2vLq8Rw7TzQ', { severity: 'high' }, 'a random value under a TLS Secret flag is no object name', 'scripts/run.sh'),
+      ...['--tls-secret-token=ghx7k2-prod-a93kd0-zz81q', '--registry-secret=d4c2a9e1-7b3f-4e8a-9c1d-5f6e7a8b9c0d', '--license-secret=correct-horse-battery-staple', '--docker-secret=ab12cd-ef34gh'].map((flag) =>
+        line2(`controller ${flag}`, { severity: 'high' as const }, `a token flag, a generated value or a passphrase is no Secret object's name (${flag})`, 'scripts/run.sh')
+      ),
       line2('aws cognito-idp admin-create-user --user-pool-id "$POOL" --username tester --temporary-password "Start-Here-42!"', { severity: 'low', message: /temporary password, which the user must change at first sign-in \(low\)/ }, 'a temporary password (changed at first sign-in): low', 'scripts/users.sh'),
       ...[
         ['kubectl exec -it db-0 -- mysql -uroot -p', ' app', 'kubectl exec … -- mysql'],

@@ -3,20 +3,11 @@ import type { Copy, Instruction, Env, Run } from 'dockerfile-ast'
 import { positionals } from '../parse/shell-words.js'
 import { R } from './meta.js'
 import { imageBaseName, imageRepository, parseImageRef } from '../container-common.js'
-import { copyFrom, emit, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
+import { copyFrom, emit, isRootUser, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
 import { TEST_SUITE_COMMAND } from '../test-suites.js'
 import { APK_OPTS_WITH_ARG, YUM_OPTS_WITH_ARG, aptInstallPackages, osInstallWords, pipInstallArgs } from './packages.js'
 
 // ── The final image ─────────────────────────────────────────────────────────────────────────
-
-/**
- * Whether a USER value selects uid 0: the name `root`, or a number the runtime reads as 0
- * (it parses uids as signed decimal integers, so `000`, `+0` and `-0` are root as well).
- */
-function isRootUser(user: string): boolean {
-  const name = user.split(':')[0].trim()
-  return name === 'root' || /^[+-]?0+$/.test(name)
-}
 
 /**
  * AWS Lambda base images: Lambda runs the function as its own unprivileged user whatever USER
@@ -128,12 +119,13 @@ function stepDownMessage(ctx: Context, stages: Stage[], chain: number[], runs: R
   if (entrypoint.length === 0) return undefined
   const baseName = (w: string): string => w.slice(w.lastIndexOf('/') + 1)
   const command = (declared.length > 0 ? [...declared, ...cmd] : cmd).map(baseName)
-  const at = command.findIndex((w) => STEP_DOWN.test(w))
-  if (at >= 0) {
+  // A shell-form command of several (`sudo -u app ./migrate.sh && node server.js`) runs the rest as root.
+  const severalCommands = [effective(stages, chain, 'ENTRYPOINT'), effective(stages, chain, 'CMD')].some((i) => i !== undefined && parseJsonArray(argumentsWithoutComments(ctx, i, i.getKeyword())) === undefined && /&&|\|\||;|\|/.test(i.getArgumentsContent() ?? ''))
+  const direct = severalCommands ? undefined : userSwitchIn(command)
+  if (direct !== undefined) {
     // `gosu root …` (or `0:0`) stays root: nothing is dropped.
-    const user = (command[at + 1] ?? '').split(':')[0]
-    if (user === 'root' || /^0+$/.test(user)) return undefined
-    return `${startsAs}, but its command runs \`${command[at]}\`, which drops to the user it names before the main process starts; check that this user is not root`
+    if (direct.user === '' || isRootUser(direct.user.replace(/^#/, ''))) return undefined
+    return `${startsAs}, but its command runs \`${direct.tool}\`, which drops to the user it names before the main process starts; check that this user is not root`
   }
   // Installed only: an entrypoint script (`/entrypoint.sh`) may use it; a program started directly (`node server.js`) cannot.
   const script = entrypoint.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(baseName(w)) && !['sh', 'bash', 'dash', 'ash'].includes(baseName(w)))
@@ -141,6 +133,52 @@ function stepDownMessage(ctx: Context, stages: Stage[], chain: number[], runs: R
   const tool = installedStepDown(stages, chain, runs)
   if (!tool) return undefined
   return `${startsAs}, but it installs \`${tool}\`, which an entrypoint uses to drop to an unprivileged user before the main process starts; check that the entrypoint (\`${entrypoint[0]}\`) does`
+}
+
+/** Tools that start a command as the user given with `-u` (`sudo -E -u discourse -H ruby …`, `runuser -u app --`, `chpst -u app`). */
+const USER_OPTION_TOOLS = new Set(['sudo', 'doas', 'runuser', 'chpst'])
+/** Tools that run their arguments as root, or as whoever they are told: another switch after the first may raise again. */
+const RAISING = new Set(['sudo', 'doas', 'su', 'runuser', 'setpriv', 'chpst', 'gosu', 'su-exec', 's6-setuidgid'])
+/** setpriv's options that set a user id; any of them naming root keeps the process root. */
+const SETPRIV_USER_OPTIONS = ['--reuid', '--euid', '--ruid']
+
+/**
+ * The tool of a command that starts the rest as another user, with that user, when it is the
+ * only such tool and the command is one program (no shell script after it that could switch back):
+ * gosu, su-exec and s6-setuidgid take the user as their first argument; sudo and the like after
+ * `-u` (the last one given wins, as they read it); setpriv after `--reuid`, `--euid` or `--ruid`
+ * (root if any is). `sudo` without `-u` runs as root and names none. Quotes around the user are dropped.
+ */
+function userSwitchIn(command: readonly string[]): { tool: string; user: string } | undefined {
+  const at = command.findIndex((w) => STEP_DOWN.test(w) || w === 's6-setuidgid' || USER_OPTION_TOOLS.has(w) || w === 'setpriv')
+  if (at < 0) return undefined
+  const tool = command[at]
+  const unquote = (w: string): string => w.replace(/^["']|["']$/g, '')
+  let user: string | undefined
+  let j = at + 1
+  if (STEP_DOWN.test(tool) || tool === 's6-setuidgid') {
+    user = unquote(command[j] ?? '')
+    j++
+  } else {
+    const users: string[] = []
+    for (; j < command.length && command[j].startsWith('-'); j++) {
+      const option = command[j]
+      const names = tool === 'setpriv' ? SETPRIV_USER_OPTIONS : ['-u', '--user']
+      const named = names.find((n) => option === n || option.startsWith(`${n}=`))
+      if (named !== undefined) {
+        users.push(option === named ? command[++j] ?? '' : option.slice(named.length + 1))
+      } else if (tool !== 'setpriv' && /^-u[^-=]/.test(option)) users.push(option.slice(2))
+    }
+    if (users.length === 0) return undefined
+    const all = users.map(unquote)
+    user = tool === 'setpriv' ? all.find((u) => isRootUser(u)) ?? all[all.length - 1] : all[all.length - 1]
+  }
+  // What runs after the switch must not switch again or be a script that could.
+  const rest = command.slice(j)
+  if (rest.some((w) => RAISING.has(w) || /\bsudo\b|\bsu\b|\bdoas\b/.test(w)) || (SHELL_C.test(rest[0] ?? '') && rest.includes('-c'))) return undefined
+  // chpst's `-u :uid:gid` names the uid after the colon.
+  if (tool === 'chpst' && user.startsWith(':')) user = user.slice(1)
+  return { tool, user }
 }
 
 /** Programs that start the container's real command as their child. */

@@ -39,6 +39,15 @@ export function emit(ctx: Context, meta: RuleMeta, line: number, message: string
   ctx.findings.push(ctx.report(meta, line, message, extra))
 }
 
+/**
+ * Whether a USER value selects uid 0: the name `root`, or a number the runtime reads as 0
+ * (it parses uids as signed decimal integers, so `000`, `+0` and `-0` are root as well).
+ */
+export function isRootUser(user: string): boolean {
+  const name = user.split(':')[0].trim()
+  return name === 'root' || /^[+-]?0+$/.test(name)
+}
+
 /** 1-based first and last line of an instruction. */
 export function span(i: Instruction): { line: number; endLine: number } {
   const r = i.getRange()

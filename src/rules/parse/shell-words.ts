@@ -180,6 +180,8 @@ export interface Invocation {
   args: string[]
   /** The command went through sudo (or doas). */
   elevated: boolean
+  /** The user sudo or doas was told to run it as (`-u discourse`, `--user=app`), when given. */
+  runsAs?: string
 }
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/
@@ -188,18 +190,28 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/
 export function invocationOf(words: string[]): Invocation | undefined {
   let i = 0
   let elevated = false
+  let runsAs: string | undefined
   for (;;) {
     while (i < words.length && ASSIGNMENT.test(words[i])) i++
     if (i >= words.length) return undefined
     const name = basename(words[i])
     if (!WRAPPERS.has(name)) break
-    if (name === 'sudo' || name === 'doas') elevated = true
+    const switchesUser = name === 'sudo' || name === 'doas'
+    if (switchesUser) {
+      elevated = true
+      // A sudo inside another (`sudo -u app sudo …`) runs as root unless it names a user itself.
+      runsAs = undefined
+    }
     i++
     while (i < words.length && words[i].startsWith('-')) {
-      i += WRAPPER_OPTIONS_WITH_ARG.has(words[i]) ? 2 : 1
+      const option = words[i]
+      if (switchesUser && option === '-u') runsAs = words[i + 1]
+      else if (switchesUser && option.startsWith('--user=')) runsAs = option.slice('--user='.length)
+      else if (switchesUser && /^-u[^-]/.test(option)) runsAs = option.slice(2)
+      i += WRAPPER_OPTIONS_WITH_ARG.has(option) ? 2 : 1
     }
   }
-  return { program: basename(words[i]), args: words.slice(i + 1), elevated }
+  return { program: basename(words[i]), args: words.slice(i + 1), elevated, ...(runsAs !== undefined ? { runsAs } : {}) }
 }
 
 function basename(word: string): string {

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-L5LN72BY.js";import"./chunk-JBSZ6FAG.js";import"./chunk-DO5ZTMVV.js";import"./chunk-FM7N5NCH.js";import"./chunk-PHY6524O.js";import"./chunk-LJKRNX6A.js";import"./chunk-E7DPUC7A.js";import"./chunk-7PZZCYZ7.js";import"./chunk-2NQMUUZW.js";import"./chunk-YQPQRXTA.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
