@@ -12,7 +12,7 @@ import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { SOURCE_CODE_FILE, callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment, type Dialect } from './secrets/assignments.js'
 import { asInformation, forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
-import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isDefaultPassword, isProductName, isWellKnownPassword, isWordsAndNumber, keyWords, loginBeside, looksRandom, accessPairPrefix, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSetting, namesTrustStorePassword, productDefault, typedAsName, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isDefaultPassword, isProductName, isRepeatedLogin, isWellKnownPassword, LOGIN_WORD, REPEATED_LOGIN, isWordsAndNumber, keyWords, loginBeside, looksRandom, accessPairPrefix, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSetting, namesTrustStorePassword, productDefault, typedAsName, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -59,14 +59,23 @@ function meta(slug: string, severity: Severity, title: string, description: stri
 
 const KICS_SECRETS = 'common/passwords_and_secrets'
 
+/** The made-up-name reading of self-made keys and tokens (`heldUnderMadeUpName`), as rule descriptions say it. */
+const MADE_UP_NAME_NOTE = ' Medium when declared under a name that says it is made up (`TEST_FAKE_RSA_KEY_0`, `dummyJwt`: fake, dummy, mock, example, sample, insecure).'
+
+/** What Preflight decides beyond a secretlint rule's match, said in its description. */
+const SECRETLINT_NOTES: Record<string, string> = {
+  privatekey: MADE_UP_NAME_NOTE,
+  slack: ' A token without the numeric id Slack puts in every token (a part of digits only between dashes), such as `xoxb-test-token`, is a stand-in and not reported.'
+}
+
 /** Rules of the IaC layer, by what a secret-named key holds. */
 const KEY_RULES: Record<SecretKeyClass, RuleMeta> = {
-  password: meta('hardcoded-password', 'high', 'Hard-coded password', 'A password-named attribute, variable or environment entry holds a literal value.', { kics: KICS_SECRETS }),
-  secret: meta('hardcoded-secret', 'high', 'Hard-coded secret', 'A secret-named key (secret, client secret, secret key, credentials) holds a literal value.', { kics: KICS_SECRETS }),
+  password: meta('hardcoded-password', 'high', 'Hard-coded password', 'A password-named attribute, variable or environment entry holds a literal value. Medium for a well-known or default password (`admin`, `p@ssw0rd`, `rootsecretpassword`).', { kics: KICS_SECRETS }),
+  secret: meta('hardcoded-secret', 'high', 'Hard-coded secret', 'A secret-named key (secret, client secret, secret key, credentials) holds a literal value. Medium for a `user:password` pair that repeats a typed user name under a login key (`DATABASE_CREDENTIALS: app:app`).', { kics: KICS_SECRETS }),
   token: meta('hardcoded-token', 'high', 'Hard-coded token', 'A token-named key holds a literal value.', { kics: KICS_SECRETS }),
   'api-key': meta('hardcoded-api-key', 'high', 'Hard-coded API or access key', 'An API-key or access-key attribute holds a literal value.', { kics: KICS_SECRETS }),
   'private-key': meta('hardcoded-private-key', 'high', 'Hard-coded private key value', 'A private-key attribute holds a literal value.', { kics: KICS_SECRETS }),
-  'connection-string': meta('hardcoded-connection-string', 'high', 'Hard-coded connection string', 'A connection-string key holds a literal value, which usually embeds credentials.', { kics: KICS_SECRETS }),
+  'connection-string': meta('hardcoded-connection-string', 'high', 'Hard-coded connection string', 'A connection-string key holds a literal value, which usually embeds credentials. Medium for a `user:password` pair that repeats a typed user name under a login key, and in a workflow for a password of words and a number (most likely for a database the run starts).', { kics: KICS_SECRETS }),
   weak: meta('high-entropy-value', 'medium', 'Random-looking value under a key-named setting', 'A setting named like a key (signing key, master key, auth key) holds a long random-looking literal.', { checkov: 'CKV_SECRET_6' })
 }
 
@@ -84,21 +93,22 @@ const TOKEN_RULES = new Map(
             : p.slug === 'stripe-key'
               ? { checkov: 'CKV_SECRET_17', kics: KICS_SECRETS }
               : { kics: KICS_SECRETS }
-    return [p.slug, meta(p.slug, severity, `${p.label} in plain text`, `The file contains what has the exact shape of a ${p.label}.${p.slug === 'slack-token' ? ' A token without the numeric id Slack puts in every token (a part of digits only between dashes), such as `xoxb-test-token`, is a stand-in and not reported.' : ''}`, refs)]
+    return [p.slug, meta(p.slug, severity, `${p.label} in plain text`, `The file contains what has the exact shape of a ${p.label}.${p.slug === 'slack-token' ? SECRETLINT_NOTES.slack : p.slug === 'jwt' ? MADE_UP_NAME_NOTE : ''}`, refs)]
   })
 )
 
 const AWS_SECRET_RULE = meta('aws-secret-access-key', 'critical', 'AWS secret access key in plain text', 'A 40-character AWS secret access key sits next to an access key id or under a secret-key name.', { checkov: 'CKV_AWS_41', kics: 'terraform/aws/hardcoded_aws_access_key' })
 const USER_DATA_RULE = meta('aws-credentials-in-user-data', 'high', 'AWS credentials in instance user data', 'Instance user data holds a 40-character string shaped like an AWS secret access key; user data is readable by anyone who can describe the instance.', { checkov: 'CKV_AWS_46', kics: 'terraform/aws/hardcoded_aws_access_key' })
-const PRIVATE_KEY_RULE = meta('private-key-block', 'critical', 'Private key in plain text', 'The file contains a PEM private key block. Medium for a key a project publishes as test material (the Pebble ACME test server\'s keys), known by the digest of its body, and for one declared under a name that says it is made up (`TEST_FAKE_RSA_KEY_0`, `dummyKey`: fake, dummy, mock, example, sample, insecure).', { checkov: 'CKV_SECRET_13', kics: KICS_SECRETS })
-const PUTTY_RULE = meta('putty-private-key', 'critical', 'PuTTY private key in plain text', 'The file contains a PuTTY key file, which carries the private key.', { kics: KICS_SECRETS })
+const PRIVATE_KEY_RULE = meta('private-key-block', 'critical', 'Private key in plain text', `The file contains a PEM private key block. Medium for a key a project publishes as test material (the Pebble ACME test server's keys), known by the digest of its body.${MADE_UP_NAME_NOTE}`, { checkov: 'CKV_SECRET_13', kics: KICS_SECRETS })
+const PUTTY_RULE = meta('putty-private-key', 'critical', 'PuTTY private key in plain text', `The file contains a PuTTY key file, which carries the private key.${MADE_UP_NAME_NOTE}`, { kics: KICS_SECRETS })
 const URL_PASSWORD_RULE = meta('url-password', 'high', 'Password in a URL', 'A URL carries a literal password in its user-info part (`scheme://user:password@host`) or in a `password=` query parameter (JDBC and driver URLs).', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
-const AUTH_HEADER_RULE = meta('authorization-header', 'high', 'Credential in an Authorization header', 'An HTTP `Authorization` header (`Bearer`, `Basic`, `token`) carries a literal credential.', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
-const CLI_PASSWORD_RULE = meta('command-line-password', 'high', 'Password on a command line', 'A command passes a literal password (`curl -u user:pass`, `mysql -p…` where a MySQL client is the command the flag belongs to, `--password …`); it ends up in the history, the process list and CI logs. A usage line (the flag, a wide gap, its description), a value in brackets (`<password>`, `(Optional)`), a word after a flag a sentence names (`provide --id-token explicitly`) and a string that ends at the flag with a variable joined to it (`"--client-secret="+secret`) are not reported. Medium for a well-known default (`p@ssw0rd`).', { kics: KICS_SECRETS })
+const AUTH_HEADER_RULE = meta('authorization-header', 'high', 'Credential in an Authorization header', 'An HTTP `Authorization` header (`Bearer`, `Basic`, `token`, or a scheme\'s named parameter: `Token token="…"`) carries a literal credential. Medium for a placeholder word, perhaps with a number (`Bearer token123`).', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
+const CLI_PASSWORD_RULE = meta('command-line-password', 'high', 'Password on a command line', 'A command passes a literal password (`curl -u user:pass`, `mysql -p…` where a MySQL client is the command the flag belongs to, `--password …`); it ends up in the history, the process list and CI logs. A usage line (the flag, a wide gap, its description), a value in brackets (`<password>`, `(Optional)`), a word after a flag a sentence names (`provide --id-token explicitly`) a string that ends at the flag with a variable joined to it (`"--client-secret="+secret`), and a flag naming what kind of Secret object it reads (`--server-tls-secret`, `--image-pull-secret`) set to an object name that says so too (`server-tls`, `ghcr-auth`) are not reported. Medium for a well-known or default password (`p@ssw0rd`, `rootpassword`).', { kics: KICS_SECRETS })
 const AZURE_KEY_RULE = meta('azure-storage-key', 'critical', 'Azure storage or service bus key in plain text', 'A connection string carries an `AccountKey=` or `SharedAccessKey=` literal, which grants access to the whole account. Low for the key Microsoft publishes for the storage emulator\'s account `devstoreaccount1` (Azurite), which opens only a local emulator.', { kics: KICS_SECRETS })
 const DOCKER_AUTH_RULE = meta('docker-config-auth', 'high', 'Registry credentials in a docker config', 'A docker config holds an `auth` entry: base64 of a registry user and password, readable by anyone.', { kics: KICS_SECRETS })
 const K8S_SECRET_DATA_RULE = meta('k8s-secret-data', 'high', 'Secret values committed in a Kubernetes Secret', 'A `Secret` manifest carries literal `data`/`stringData` values; base64 is an encoding, not encryption.', { checkov: 'CKV_SECRET_6', kics: KICS_SECRETS }, 'kubernetes')
 const K8S_ENV_RULE = meta('k8s-secret-env-var', 'low', 'Secret exposed as an environment variable', 'A container reads a Secret through an environment variable (`secretKeyRef`, `envFrom.secretRef`); environment variables leak into logs, crash dumps and child processes, files do not.', { checkov: 'CKV_K8S_35', kics: 'k8s/secrets_as_environment_variables' }, 'kubernetes')
+
 
 /** The secretlint preset's rules, by short name; severity follows what a leak gives away. */
 const SECRETLINT_RULE_NAMES = [
@@ -113,7 +123,7 @@ const SECRETLINT_RULES = new Map(
       name,
       name === 'basicauth' || name === 'database-connection-string' ? 'high' : 'critical',
       name === 'secretlint' ? 'Credential found by secretlint' : `Credential found by secretlint rule ${name}`,
-      `secretlint's recommended preset (${name === 'secretlint' ? 'any rule' : `@secretlint/secretlint-rule-${name}`}) matched a credential.`,
+      `secretlint's recommended preset (${name === 'secretlint' ? 'any rule' : `@secretlint/secretlint-rule-${name}`}) matched a credential.${SECRETLINT_NOTES[name] ?? ''}`,
       name === 'privatekey' ? { checkov: 'CKV_SECRET_13' } : name === 'basicauth' ? { checkov: 'CKV_SECRET_4' } : undefined
     )
   ])
@@ -345,15 +355,20 @@ const BLOCK_KEY = /^[ \t]*(?:-[ \t]+)?["']?([\w.-]{1,80})["']?[ \t]*:[ \t]*[|>][
  */
 function declaredName(content: string, start: number): string | undefined {
   const lineStart = content.lastIndexOf('\n', start - 1) + 1
-  let before = content.slice(Math.max(lineStart, start - 200), start)
-  if (before.trim() === '') {
-    if (lineStart === 0) return undefined
-    const above = content.slice(content.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 1)
-    return BLOCK_KEY.exec(above)?.[1]
-  }
+  const before = content.slice(Math.max(lineStart, start - 200), start)
+  if (before.trim() !== '') return nameBeforeValue(before, false)
+  if (lineStart === 0) return undefined
+  // A value opening its line: a YAML block scalar's key above it, or a string opened there (`FAKE_KEY = """`, ``var fakeKey = ` ``).
+  const above = content.slice(Math.max(content.lastIndexOf('\n', lineStart - 2) + 1, lineStart - 201), lineStart - 1)
+  return BLOCK_KEY.exec(above)?.[1] ?? nameBeforeValue(above, true)
+}
+
+/** The name `text` declares up to the value after it (see `declaredName`); `opened`: only when it ends with an opening quote. */
+function nameBeforeValue(text: string, opened: boolean): string | undefined {
   // The opening quote (`"`, `'`, a backtick, Python's `"""`, Rust's `r#"`) and blanks.
-  before = before.trimEnd()
+  let before = text.trimEnd()
   const quote = ['"""', "'''", '"', "'", '`'].find((q) => before.endsWith(q))
+  if (quote === undefined && opened) return undefined
   if (quote !== undefined) before = before.slice(0, -quote.length)
   if (quote === '"') before = before.replace(/r#*$/, '')
   before = before.trimEnd()
@@ -1068,7 +1083,7 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
       const value = m.groups?.[shape.value]
       if (value === undefined || !(shape.literal ?? isLiteralCredential)(value)) continue
       // `"--client-secret="+cfg.ClientSecret`, `"--password=".$pass`: the string ends at the flag and a variable is joined to it.
-      if (/^(?:\+[ \t]*[\w$(]|\.[ \t]*\$)/.test(value) && closesString(head, lineBefore(content, m.index ?? 0))) continue
+      if (/^(?:\+[\w$(]|\.\$)/.test(value) && closesString(head, lineBefore(content, m.index ?? 0))) continue
       if (shape.command && !shape.command.test(lineBefore(content, m.index ?? 0))) continue
       const start = (m.index ?? 0) + head.length
       if (shape.prose) {
@@ -1085,13 +1100,13 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
       // `"Authorization": "Bearer token123"` in an API's example: a word and a number typed where the token goes,
       // or a guessable static token: worth a look, not a leaked one.
       if (shape.rule === AUTH_HEADER_RULE && /^(?:token|secret|key|apikey|bearer|test|example|abc|xyz|foo)[-_]?\d{0,4}$/i.test(value)) {
-        out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}: a word and a number, typed for an example or a guessable default, not a generated token (medium).`, value, severity: 'medium' })
+        out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}: a placeholder word (perhaps with a number), typed for an example or a guessable default, not a generated token (medium).`, value, severity: 'medium' })
         continue
       }
       // `--agent-tls-secret=agent-tls`, `--image-pull-secret=ghcr-auth`: a controller told which Secret object to read.
       if (shape.rule === CLI_PASSWORD_RULE && namesSecretObjectFlag(head, value)) continue
       // `--password 'p@ssw0rd'` in a command's usage example: the first guess against anything, not a password someone keeps.
-      if (shape.rule === CLI_PASSWORD_RULE && isWellKnownPassword(value)) {
+      if (shape.rule === CLI_PASSWORD_RULE && (/pass|pwd/i.test(head) ? isDefaultPassword(value) : isWellKnownPassword(value))) {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}, ${WELL_KNOWN_DEFAULT}.`, value, severity: 'medium' })
         continue
       }
@@ -1518,6 +1533,8 @@ function isKeywordArgument(value: string, content: string, a: Assignment, code: 
   const unquoted = !/["']/.test(content[a.start - 1] ?? '')
   if (!unquoted) return false
   if (/^[A-Za-z_][\w.]*\)+[,:;]?$/.test(value) || /^[A-Za-z_][\w.]*,\s*[A-Za-z_]\w*=/.test(value)) return true
+  // `api_key=str(PAGERDUTY_API_KEY), from_email=…`: in code, a call on a name, then the next keyword argument.
+  if (code && /^[A-Za-z_][\w.]*\([A-Za-z_][\w.]{0,100}\),\s*[A-Za-z_]\w*=/.test(value)) return true
   // `apiKey={props.apiKey}`: a JSX attribute's expression.
   // `password=config['db_password'])`: code closing the call it is passed to.
   return code && (/^[A-Za-z_][\w.]*[,;)]?$/.test(value) || /^\{[A-Za-z_$][\w$.]{0,200}\}$/.test(value) || isCodeExpression(value) || (value.endsWith(')') && whyNotLiteral(withoutUnmatchedClose(value), a.key) === 'code'))
@@ -1612,10 +1629,13 @@ function isChartDefault(file: Pick<SourceFile, 'path' | 'kind'>, password: strin
 /**
  * Why a literal under a secret key is a default or stand-in rather than a chosen secret (reported
  * as medium, saying so): a password everyone tries first, a chart's non-random default password, secret or key,
- * a workflow's password made of words and a number, or an AWS-named secret that cannot be an AWS key.
+ * a workflow's password made of words and a number (alone or in a connection string), a login key's
+ * `user:password` that repeats a typed user name, or an AWS-named secret that cannot be an AWS key.
  */
 function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string[], file: Pick<SourceFile, 'path' | 'kind'>): string | undefined {
   if (cls === 'password' && isDefaultPassword(value)) return WELL_KNOWN_DEFAULT
+  // Only where the value is a login (`credentials`, `auth`): under a password's or token's key the whole value is the secret.
+  if ((cls === 'secret' || cls === 'connection-string') && keyWordList.some((w) => LOGIN_WORD.test(w)) && isRepeatedLogin(value)) return `${REPEATED_LOGIN} (medium)`
   // A secret key (`secret_key: sentry` in `sentry/config.yml`) that names the product is as much a default as a password.
   if ((cls === 'password' || cls === 'secret') && isProductName(value, file.path)) return PRODUCT_DEFAULT
   if (cls === 'password' && isChartDefault(file, value)) return CHART_DEFAULT

@@ -269,7 +269,8 @@ export const dockerfileCases: CaseTable = {
         'CMD sudo -u app ./migrate.sh && node server.js',
         'CMD sudo -u "root" node server.js',
         'ENTRYPOINT ["chpst", "-u", ":0:0", "/app/server"]',
-        'ENTRYPOINT ["setpriv", "--reuid=1000", "--euid=0", "/app/server"]'
+        'ENTRYPOINT ["setpriv", "--reuid=1000", "--euid=0", "/app/server"]',
+        'ENTRYPOINT ["gosu", "app", "zsh", "-c", "sudo /app/run.sh"]'
       ].map((command) => ({
         name: `a switch that ends as root, switches again, or covers only part of the command (${command}): not lowered`,
         code: `FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates=20230311\n${command}\n`,
@@ -624,8 +625,8 @@ export const dockerfileCases: CaseTable = {
       { code: 'FROM alpine:3.20\nRUN sudo apk add --no-cache curl=8.9.1-r0\n', errors: [{ line: 2, severity: 'medium' }] },
       {
         name: 'sudo told to run the step as another, named user: low, saying USER does the same',
-        code: 'FROM alpine:3.20\nRUN sudo -E -u discourse -H git config --global user.name "CI" && sudo --user=app true\n',
-        errors: [{ line: 2, severity: 'low', message: /sudo -u discourse`, `-u app` to run a step as another user, which raises nothing/ }]
+        code: 'FROM alpine:3.20\nRUN sudo -E -u discourse -H git config --global user.name "CI" && sudo --user=app true && doas -u app true\n',
+        errors: [{ line: 2, severity: 'low', message: /sudo -u discourse`, `sudo -u app`, `doas -u app` to run a step as another user, which raises nothing/ }]
       },
       ...['sudo -u root apk add --no-cache curl=8.9.1-r0', 'sudo -u "$RUN_AS" make install', 'sudo -u app true && sudo make install', 'sudo -u#0 id', 'sudo -u app sudo apk add --no-cache curl=8.9.1-r0', 'sudo -u app bash -c "sudo apk add --no-cache curl=8.9.1-r0"'].map((run) => ({
         name: `sudo to root, to a user from a variable, or beside a plain sudo (${run}): medium`,

@@ -284,7 +284,7 @@ export const secretsCases: CaseTable = {
     invalid: [
       line2(`curl -H "Authorization: Bearer ${STRONG}" https://api.example.com`, { severity: 'high' }),
       line2(`curl -H "Authorization: Token token=\\"${STRONG}\\"" https://api.example.com`, { severity: 'high' }, "a literal in the scheme's named parameter"),
-      line2(`  ->param('headers', [], new Assoc(), 'HTTP headers to send.', true, example: '{"Authorization":"Bearer token123","X-Custom-Header":"value"}')`, { severity: 'medium', message: /a word and a number/ }, "a word and a number in an API's example: medium", 'src/Screenshots/Get.php'),
+      line2(`  ->param('headers', [], new Assoc(), 'HTTP headers to send.', true, example: '{"Authorization":"Bearer token123","X-Custom-Header":"value"}')`, { severity: 'medium', message: /a placeholder word \(perhaps with a number\)/ }, "a word and a number in an API's example: medium", 'src/Screenshots/Get.php'),
       line2('Authorization: "Bearer secret2024"', { severity: 'medium' }, 'a guessable static token: medium, not dropped')
     ]
   },
@@ -326,6 +326,7 @@ export const secretsCases: CaseTable = {
     invalid: [line2(`mysql -uroot -p${STRONG} -e "select 1"`, { severity: 'high' }, undefined, 'scripts/db.sh'), line2('./deploy --admin-password hunter9x now', { severity: 'high' }, 'a word value followed by one more word is still a value', 'scripts/deploy.sh'),
       line2('mysql -u app --password "+Xq9vLm2pR7wT" appdb', { severity: 'high' }, 'a quoted password that starts with + is a value, not a joined variable', 'scripts/db.sh'),
       line2('helm repo add --password letmeinplease myrepo https://charts.example.com', { severity: 'high' }, 'a subcommand before the flag is no sentence', 'scripts/repo.sh'),
+      line2('mysqladmin -u root --password rootpassword status', { severity: 'medium', message: /a well-known default/ }, 'a default password on a command line: medium, as under a key', 'scripts/db.sh'),
       line2("authelia crypto hash validate --password 'p@ssw0rd' -- '$5$rounds=500000$x'", { severity: 'medium', message: /a well-known default anyone would try first/ }, "a usage example's well-known password: medium", 'internal/commands/const.go'),
       line2('./deploy --admin-password hunter then', { severity: 'high' }, 'a word after the flag with no sentence before it is a value', 'scripts/deploy.sh'),
       line2('oauth2-proxy --client-secret=abc-def-ghi', { severity: 'high' }, 'a client secret is its value, whatever its shape', 'scripts/proxy.sh'),
@@ -538,12 +539,14 @@ export const secretsCases: CaseTable = {
         ['util/sdk/src/rsa_keys.rs', `const TEST_FAKE_RSA_KEY_0: &str = "${PEM}";\n`, 'TEST_FAKE_RSA_KEY_0'],
         ['seed/keys.py', `DUMMY_SIGNING_KEY = """${PEM}"""\n`, 'DUMMY_SIGNING_KEY'],
         ['src/Seeder/Keys.java', `  private static final String exampleKey = "${PEM.replace(/\n/g, '\\n')}";\n`, 'exampleKey'],
-        ['config/seed.yaml', `mock_private_key: |\n${PEM_LINES.map((l) => '  ' + l).join('\n')}\n`, 'mock_private_key']
+        ['config/seed.yaml', `mock_private_key: |\n${PEM_LINES.map((l) => '  ' + l).join('\n')}\n`, 'mock_private_key'],
+        ['seed/keys2.py', `FAKE_SIGNING_KEY = """\n${PEM}\n"""\n`, 'FAKE_SIGNING_KEY'],
+        ['seed/keys.go', `var fakeKey = \`\n${PEM}\n\`\n`, 'fakeKey']
       ].map(([path, code, name]) => ({
         name: `a key declared under a name that says it is made up (${name}): medium, naming it`,
         path,
         code,
-        errors: [{ line: 1 + Number(path.endsWith('.yaml')), severity: 'medium' as const, message: new RegExp(`Declared as \\x60${name}\\x60, a name that says it is made up`) }]
+        errors: [{ line: 1 + Number(path.endsWith('.yaml') || path.endsWith('2.py') || path.endsWith('.go')), severity: 'medium' as const, message: new RegExp(`Declared as \\x60${name}\\x60, a name that says it is made up`) }]
       })),
       ...[
         ['src/keys.rs', `const SIGNING_KEY: &str = "${PEM}";\n`, 'a name without a made-up word'],
@@ -561,7 +564,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/sendgrid': { valid: [quiet('key: SG.short.value')], invalid: [line2(`key: ${SENDGRID}`)] },
   'secrets/shopify': { valid: [quiet('token: shpat_')], invalid: [line2(`token: ${SHOPIFY}`)] },
-  'secrets/slack': { valid: [quiet('token: xoxb-'), quiet('    private const string _slackToken = "xoxb-test-token";', "a test's stand-in: no numeric id in it", 'src/Api/SlackController.cs'), quiet('| Slack | `{ "Token": "xoxb-token-from-slack" }` |', "a README's stand-in", 'docs/integrations.txt'), quiet(`| \`token\` | True | \`string\` | \`${j('xoxb', '-1234567890-1234567890123-', fake(24, 99, 'abcdefghijklmnopqrstuvwxyz0123456789'))}\` |`, 'a documentation table: its digits count up', 'notes/slack.txt')], invalid: [line2(`token: ${SLACK}`), line2(`url: ${SLACK_HOOK}`, {}, 'incoming webhook URL')] },
+  'secrets/slack': { valid: [quiet('token: xoxb-'), quiet('    private const string _slackToken = "xoxb-test-token";', "a test's stand-in: no numeric id in it", 'src/Api/SlackController.cs'), quiet('token: xoxb-test-token-1', 'digits only at the end, not between dashes'), quiet('| Slack | `{ "Token": "xoxb-token-from-slack" }` |', "a README's stand-in", 'docs/integrations.txt'), quiet(`| \`token\` | True | \`string\` | \`${j('xoxb', '-1234567890-1234567890123-', fake(24, 99, 'abcdefghijklmnopqrstuvwxyz0123456789'))}\` |`, 'a documentation table: its digits count up', 'notes/slack.txt')], invalid: [line2(`token: ${SLACK}`), line2(`url: ${SLACK_HOOK}`, {}, 'incoming webhook URL')] },
   'secrets/slack-token': { valid: [quiet('token: xoxs-'), quiet('token: xoxs-your-workspace-token-here', 'a stand-in with no numeric id'), quiet(`token: ${j('xoxs', '-1234567890-', fake(24, 100))}`, 'digits that count up: an example', 'notes/slack.txt')], invalid: [line2(`token: ${SLACK_SHORT}`)] },
   'secrets/slack-webhook': {
     valid: [
@@ -581,6 +584,7 @@ export const secretsCases: CaseTable = {
     valid: [
       quiet('url: redis://:${REDIS_PASSWORD}@cache:6379', 'password from a variable'),
       quiet('url: https://user:<password>@example.com', 'placeholder'),
+      quiet('    uri = f"postgresql+psycopg2://{config.DB_USER}:{config.DB_PASS}@{host}/app"', "a format string's fields", 'src/app/cli.py'),
       quiet("'description' => 'set a DSN such as `sentry://PROJECT_ID:SENTRY_API_KEY@SENTRY_HOST/` to enable the logger',", "a format naming its parts as environment variables", 'app/config/variables.php'),
       quiet('k8s_uri: https://myacct:mypass@localhost:4430', 'a my-placeholder password'),
       quiet('    # a backslash (e.g. http://INTERNAL:8888\\\\@PUBLIC/), which is the documented SSRF bypass', 'an @ right after a backslash: the SSRF parser trick, a host and port', 'app/validate_url.py'),
@@ -634,6 +638,7 @@ export const secretsCases: CaseTable = {
       quiet(`\treturn run("bash", "-c", fmt.Sprintf(\`curl -d '{"username": "'%s'", "password": "'%s'"}' https://hub.example.com/v2/users/login/\`, user, pass))`, 'a format string: the argument goes where `%s` is', 'cmd/scripts/docker.go'),
       quiet('const flags = {\n  pt: "🇵🇹",\n  pw: "🇵🇼",\n  py: "🇵🇾",\n};', "a flag emoji under its country's code", 'client/web/src/flags.tsx'),
       quiet('        var passwordKey = isSelfHosted ? "Database:SelfHostPassword" : "Database:Password";', "the branches of a conditional, not a key and its value", 'AppHost/BuilderExtensions.cs'),
+      quiet('        pagerduty_config = PagerdutyConfiguration(\n            api_key=str(PAGERDUTY_API_KEY), from_email=PAGERDUTY_API_FROM_EMAIL\n        )', 'a call on a name, then the next keyword argument', 'src/migrations/x.py'),
       quiet('if [ "$POSTGRES_PASSWORD" ]; then\n  pass="PASSWORD \'$POSTGRES_PASSWORD\'"\nfi', 'a SQL fragment around another variable', 'docker/db/initdb.sh'),
       quiet('render(\n    template,\n    db_password=config[\'db_password\'])', 'a subscript closing the call', 'prepare/utils/db.py'),
       quiet('{\n  "PASSWORD": "Kennwort",\n  "CURRENT_PWD": "Aktuelles Kennwort"\n}', "a user interface's translations: field labels", 'src/portal/src/i18n/lang/de-de-lang.json'),
@@ -704,6 +709,8 @@ export const secretsCases: CaseTable = {
     invalid: [
       line2('_APP_DB_ROOT_PASS=rootsecretpassword', { severity: 'medium', message: /a well-known default anyone would try first/ }, 'the account and what it is, run together: a shipped default, medium', '.env'),
       line2('_APP_DB_ROOT_PASS=rootbeer42', { severity: 'high' }, 'a word of those beside others is a chosen password', '.env'),
+      line2('DB_PASSWORD={Xk9mQ2pL7vR4nT8wZ3}', { severity: 'high' }, 'braces around a random value are no format field', '.env'),
+      line2('ADMIN_PASSWORD=app:app', { severity: 'high' }, "under a password's key the whole value is the password", '.env'),
       {
         name: 'a password in a named template included only under a switch off by default: lowered, saying what must be set',
         files: {
@@ -980,6 +987,9 @@ export const secretsCases: CaseTable = {
       quiet('hub:\n  config:\n    JupyterHub:\n      cookie_secret: bbbb2222\n', 'two runs of one repeated character each', 'dev-config.yaml'),
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
+      line2('DATABASE_CREDENTIALS=dispatch:dispatch', { severity: 'medium', message: /a user name and password that are the same/ }, 'a user:password pair that repeats the user: medium', 'data/.env'),
+      line2('DATABASE_CREDENTIALS=dispatch:Xk9mP2vLq8Rw', { severity: 'high' }, 'a chosen password after the user stays high', 'data/.env'),
+      line2('credentials: Xk9mQ2pL7vR4nT8wZ3:Xk9mQ2pL7vR4nT8wZ3', { severity: 'high' }, 'a random value doubled is no default login', 'config/app.yaml'),
       { name: 'a client secret is the credential, whatever its shape', path: 'charts/app/values.yaml', code: 'oauth:\n  clientSecret: "q7-zk2px-r9mt4"\n', errors: [{ line: 2 }] },
       { name: 'credentials that are not a fetch mode', path: 'app/client.ts', code: 'const opts = {\n  credentials: "q7zk2px4r9mt4wv8",\n}', errors: [{ line: 2 }] },
       { name: 'three runs of repeated characters', path: 'dev-config.yaml', code: 'hub:\n  cookie_secret: aaaa1111bbbb\n', errors: [{ line: 2 }] },
@@ -1100,6 +1110,7 @@ export const secretsCases: CaseTable = {
       quiet('services:\n  app:\n    environment:\n      - MINIO_ACCESS_KEY=shop-logs\n      - MINIO_SECRET_KEY=Qv7-Lm2x-Pz9k\n', 'a compose list pair', 'deploy/compose.yaml')
     ],
     invalid: [
+      line2('API_KEY=Xk9mQ2pL(Z3abcQ9), region=us', { severity: 'high' }, 'outside code, a call-like value before a comma is a value', '.env'),
       { name: 'words that do not name the key are a passphrase', path: 'backend/scripts/_env', code: 'export SHOP_MANAGEMENT_API_KEY=correct-horse-battery-staple\n', errors: [{ line: 1 }] },
       { name: 'a call on subscripts given a literal that could be the key', path: 'app/settings.py', code: "client = Client(\n    api_key=data['x'].get(Xk9mP2qL7wRt4vQz8),\n)\n", errors: [{ line: 2 }] },
       { name: 'a call on subscripts given a quoted random literal', path: 'app/settings.py', code: "client = Client(\n    api_key=data['x'].get('Xk9mP2qL7wRt4vQz8aB3'),\n)\n", errors: [{ line: 2 }] },

@@ -871,6 +871,16 @@ export const workflowCases: CaseTable = {
       }
     ],
     invalid: [
+      {
+        name: 'a user:password pair that repeats the user: medium, saying why',
+        code: push(job('e2e', '      - run: npx playwright test\n        env:\n          DATABASE_HOSTNAME: localhost\n          DATABASE_CREDENTIALS: dispatch:dispatch\n')),
+        errors: [{ line: 13, severity: 'medium', message: /a user name and password that are the same, a default login anyone can guess; medium\)\.$/ }]
+      },
+      {
+        name: 'a random value doubled is no default login: high',
+        code: push(job('e2e', '      - run: make e2e\n        env:\n          DB_CREDENTIALS: Xk9mQ2pL7vR4nT8wZ3:Xk9mQ2pL7vR4nT8wZ3\n')),
+        errors: [{ line: 12, severity: 'high' }]
+      },
       { code: push(job('build', '      - run: make\n        env:\n          DB_PASSWORD: hunter2hunter2\n')), errors: [{ line: 12, severity: 'high' }] },
       {
         name: 'words and a number (a throwaway service password): medium, saying why',

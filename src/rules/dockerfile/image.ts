@@ -3,7 +3,7 @@ import type { Copy, Instruction, Env, Run } from 'dockerfile-ast'
 import { positionals } from '../parse/shell-words.js'
 import { R } from './meta.js'
 import { imageBaseName, imageRepository, parseImageRef } from '../container-common.js'
-import { copyFrom, emit, isRootUser, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
+import { SHELL_C, copyFrom, emit, isRootUser, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
 import { TEST_SUITE_COMMAND } from '../test-suites.js'
 import { APK_OPTS_WITH_ARG, YUM_OPTS_WITH_ARG, aptInstallPackages, osInstallWords, pipInstallArgs } from './packages.js'
 
@@ -109,7 +109,9 @@ function commandWords(ctx: Context, instruction: Instruction | undefined, keywor
 /**
  * Official server images (databases) set no USER on purpose: the container starts as root and its
  * ENTRYPOINT re-runs the main process through `gosu` or `su-exec` as an unprivileged user. What to
- * say when the image has an ENTRYPOINT and runs or installs such a tool; undefined otherwise.
+ * say when the command (ENTRYPOINT, or CMD without one) runs such a tool or another user switch
+ * (`userSwitchIn`) for a user other than root, or is an entrypoint script and the image installs
+ * gosu or su-exec; undefined otherwise. `startsAs` opens the message (no USER, or `USER root`).
  */
 function stepDownMessage(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>, startsAs = 'the final stage sets no USER, so the container starts as root'): string | undefined {
   // Without an ENTRYPOINT the CMD is what starts (`CMD ["/entrypoint.sh"]`).
@@ -118,17 +120,20 @@ function stepDownMessage(ctx: Context, stages: Stage[], chain: number[], runs: R
   const entrypoint = declared.length > 0 ? declared : cmd
   if (entrypoint.length === 0) return undefined
   const baseName = (w: string): string => w.slice(w.lastIndexOf('/') + 1)
-  const command = (declared.length > 0 ? [...declared, ...cmd] : cmd).map(baseName)
+  const command = declared.length > 0 ? [...declared, ...cmd] : cmd
   // A shell-form command of several (`sudo -u app ./migrate.sh && node server.js`) runs the rest as root.
-  const severalCommands = [effective(stages, chain, 'ENTRYPOINT'), effective(stages, chain, 'CMD')].some((i) => i !== undefined && parseJsonArray(argumentsWithoutComments(ctx, i, i.getKeyword())) === undefined && /&&|\|\||;|\|/.test(i.getArgumentsContent() ?? ''))
+  const severalCommands = [effective(stages, chain, 'ENTRYPOINT'), effective(stages, chain, 'CMD')].some((i) => {
+    const text = i === undefined ? '' : argumentsWithoutComments(ctx, i, i.getKeyword())
+    return parseJsonArray(text) === undefined && /&&|;|\|/.test(text)
+  })
   const direct = severalCommands ? undefined : userSwitchIn(command)
   if (direct !== undefined) {
     // `gosu root …` (or `0:0`) stays root: nothing is dropped.
-    if (direct.user === '' || isRootUser(direct.user.replace(/^#/, ''))) return undefined
+    if (direct.user === '' || isRootUser(direct.user)) return undefined
     return `${startsAs}, but its command runs \`${direct.tool}\`, which drops to the user it names before the main process starts; check that this user is not root`
   }
   // Installed only: an entrypoint script (`/entrypoint.sh`) may use it; a program started directly (`node server.js`) cannot.
-  const script = entrypoint.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(baseName(w)) && !['sh', 'bash', 'dash', 'ash'].includes(baseName(w)))
+  const script = entrypoint.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(baseName(w)) && !SHELL_C.test(w))
   if (script === undefined || !/entrypoint|\.sh$/i.test(baseName(script))) return undefined
   const tool = installedStepDown(stages, chain, runs)
   if (!tool) return undefined
@@ -150,9 +155,10 @@ const SETPRIV_USER_OPTIONS = ['--reuid', '--euid', '--ruid']
  * (root if any is). `sudo` without `-u` runs as root and names none. Quotes around the user are dropped.
  */
 function userSwitchIn(command: readonly string[]): { tool: string; user: string } | undefined {
-  const at = command.findIndex((w) => STEP_DOWN.test(w) || w === 's6-setuidgid' || USER_OPTION_TOOLS.has(w) || w === 'setpriv')
+  const programOf = (w: string): string => w.slice(w.lastIndexOf('/') + 1)
+  const at = command.findIndex((w) => STEP_DOWN.test(programOf(w)) || ['s6-setuidgid', 'setpriv'].includes(programOf(w)) || USER_OPTION_TOOLS.has(programOf(w)))
   if (at < 0) return undefined
-  const tool = command[at]
+  const tool = programOf(command[at])
   const unquote = (w: string): string => w.replace(/^["']|["']$/g, '')
   let user: string | undefined
   let j = at + 1
@@ -175,7 +181,7 @@ function userSwitchIn(command: readonly string[]): { tool: string; user: string 
   }
   // What runs after the switch must not switch again or be a script that could.
   const rest = command.slice(j)
-  if (rest.some((w) => RAISING.has(w) || /\bsudo\b|\bsu\b|\bdoas\b/.test(w)) || (SHELL_C.test(rest[0] ?? '') && rest.includes('-c'))) return undefined
+  if (rest.some((w) => RAISING.has(programOf(w)) || /\bsudo\b|\bsu\b|\bdoas\b/.test(w)) || (SHELL_C.test(rest[0] ?? '') && rest.includes('-c'))) return undefined
   // chpst's `-u :uid:gid` names the uid after the colon.
   if (tool === 'chpst' && user.startsWith(':')) user = user.slice(1)
   return { tool, user }
@@ -206,7 +212,7 @@ function cronDaemon(ctx: Context, stages: Stage[], chain: number[], runs: Readon
   // Installed only: the entrypoint has to be a script, which may start it (`/entrypoint.sh`), and the
   // image serves nothing (no EXPOSE): a web app's script that also starts cron runs the app as root too.
   if (entrypoint.length === 0 || chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))) return undefined
-  const script = entrypoint.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(baseName(w)) && !['sh', 'bash', 'dash', 'ash'].includes(baseName(w)))
+  const script = entrypoint.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(baseName(w)) && !SHELL_C.test(w))
   if (script === undefined || !/entrypoint|\.sh$/i.test(baseName(script))) return undefined
   for (const index of chain) {
     for (const ins of stages[index].body) {
@@ -357,8 +363,6 @@ function testRunnerCommand(ctx: Context, stages: Stage[], chain: number[]): stri
  */
 const FILE_STEPS = new Set(['mkdir', 'mv', 'cp'])
 const COPY_STEPS = new Set(['mv', 'cp'])
-/** A shell the command is handed to as one string (`["sh", "-c", "mkdir -p /out && cp …"]`). */
-const SHELL_C = /^(?:\S*\/)?(?:ba|da)?sh$/
 
 /**
  * The copy step of a command that only moves or copies files (`mkdir -p /output/ && mv lambda.zip
@@ -393,7 +397,7 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
       const first = program.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(w.slice(w.lastIndexOf('/') + 1)))
       const startsDaemon = first !== undefined && (first === cron || first.endsWith(`/${cron}`))
       const exposes = chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))
-      // `USER root` set back (on an image whose own user is not root) for an entrypoint that drops privileges itself.
+      // `USER root` for an entrypoint that drops privileges itself.
       const stepDown = cron ? undefined : stepDownMessage(ctx, stages, chain, runs, 'the final image runs as `root` (last USER)')
       if (cron && startsDaemon && !exposes && owners !== undefined && owners.every((u) => !isRootUser(u))) {
         const names = [...new Set(owners)].map((u) => `\`${u}\``).join(', ')

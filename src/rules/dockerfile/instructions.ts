@@ -6,7 +6,7 @@ import type { RuleMeta } from '../../types.js'
 import { R } from './meta.js'
 import { TRIVIAL_DIGITS, isTrivialDigitRun } from '../secrets/keys.js'
 import { localBuildOf } from './built-images.js'
-import { emit, isRootUser, parseJsonArray, span, stageName, type Context, type RunShell, type Stage } from './stages.js'
+import { SHELL_C, emit, isRootUser, parseJsonArray, span, stageName, type Context, type RunShell, type Stage } from './stages.js'
 import { isNpmInstallWithoutPackages, unpinnedPackages, upgradeCommand } from './packages.js'
 
 // ── Base image ───────────────────────────────────────────────────────────────────────────────
@@ -108,9 +108,10 @@ export function checkRunRisks(ctx: Context, run: Run, { content, commands, calls
   const elevated = calls.filter((c) => c.elevated)
   // `sudo -u discourse …` from a root step runs it as that user: nothing is raised, only an image tool used where USER would do.
   // A shell handed a script (`sudo -u app bash -c "sudo …"`) may raise again inside it, unread here.
-  const users = [...new Set(elevated.map((c) => (SCRIPT_SHELLS.has(c.program) && c.args.includes('-c') ? undefined : c.runsAs)))]
-  if (elevated.length > 0 && users.every((u) => u !== undefined && /^(?:[A-Za-z_][\w.-]*|#?\d+)$/.test(u) && !isRootUser(u.replace(/^#/, '')))) {
-    emit(ctx, R.sudo, line, `RUN uses \`sudo -u ${users.join('`, `-u ')}\` to run a step as another user, which raises nothing; \`USER\` around the step does the same without sudo in the image (low)`, { ...at, severity: 'low' })
+  const switches = elevated.map((c) => (SHELL_C.test(c.program) && c.args.includes('-c') ? undefined : c.runsAs))
+  if (elevated.length > 0 && switches.every((s) => s !== undefined && /^(?:[A-Za-z_][\w.-]*|#?\d+)$/.test(s.user) && !isRootUser(s.user))) {
+    const shown = [...new Set(switches.map((s) => `\`${s!.by} -u ${s!.user}\``))].join(', ')
+    emit(ctx, R.sudo, line, `RUN uses ${shown} to run a step as another user, which raises nothing; \`USER\` around the step does the same without sudo in the image (low)`, { ...at, severity: 'low' })
   } else if (elevated.length > 0) emit(ctx, R.sudo, line, 'RUN uses `sudo`', at)
   if (pipesRemoteScriptToShell(commands, content)) {
     emit(ctx, R.curlPipeShell, line, 'RUN pipes a downloaded script straight into a shell', at)
@@ -201,8 +202,6 @@ function listNames(names: string[]): string {
 }
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash', 'ksh', 'python', 'python3', 'perl', 'ruby', 'node'])
-/** Shells that run a script given with `-c`, where a step may raise itself again. */
-const SCRIPT_SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash', 'ksh'])
 const FETCHERS = new Set(['curl', 'wget'])
 
 function pipesRemoteScriptToShell(commands: ShellCommand[], raw: string): boolean {

@@ -39,12 +39,16 @@ export function emit(ctx: Context, meta: RuleMeta, line: number, message: string
   ctx.findings.push(ctx.report(meta, line, message, extra))
 }
 
+/** A shell a command is handed to as one string (`["sh", "-c", "mkdir -p /out && cp …"]`), by path or name. */
+export const SHELL_C = /^(?:\S*\/)?(?:ba|da|z|k|a)?sh$/
+
 /**
  * Whether a USER value selects uid 0: the name `root`, or a number the runtime reads as 0
- * (it parses uids as signed decimal integers, so `000`, `+0` and `-0` are root as well).
+ * (it parses uids as signed decimal integers, so `000`, `+0` and `-0` are root as well). sudo's
+ * `#0` (a uid) counts too.
  */
 export function isRootUser(user: string): boolean {
-  const name = user.split(':')[0].trim()
+  const name = user.split(':')[0].trim().replace(/^#/, '')
   return name === 'root' || /^[+-]?0+$/.test(name)
 }
 

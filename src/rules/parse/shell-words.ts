@@ -180,8 +180,8 @@ export interface Invocation {
   args: string[]
   /** The command went through sudo (or doas). */
   elevated: boolean
-  /** The user sudo or doas was told to run it as (`-u discourse`, `--user=app`), when given. */
-  runsAs?: string
+  /** The user sudo or doas was told to run it as (`-u discourse`, `--user=app`), when given, and which of the two. */
+  runsAs?: { user: string; by: 'sudo' | 'doas' }
 }
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/
@@ -190,7 +190,7 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/
 export function invocationOf(words: string[]): Invocation | undefined {
   let i = 0
   let elevated = false
-  let runsAs: string | undefined
+  let runsAs: Invocation['runsAs']
   for (;;) {
     while (i < words.length && ASSIGNMENT.test(words[i])) i++
     if (i >= words.length) return undefined
@@ -205,9 +205,10 @@ export function invocationOf(words: string[]): Invocation | undefined {
     i++
     while (i < words.length && words[i].startsWith('-')) {
       const option = words[i]
-      if (switchesUser && option === '-u') runsAs = words[i + 1]
-      else if (switchesUser && option.startsWith('--user=')) runsAs = option.slice('--user='.length)
-      else if (switchesUser && /^-u[^-]/.test(option)) runsAs = option.slice(2)
+      const by = name as 'sudo' | 'doas'
+      if (switchesUser && option === '-u') runsAs = { user: words[i + 1] ?? '', by }
+      else if (switchesUser && option.startsWith('--user=')) runsAs = { user: option.slice('--user='.length), by }
+      else if (switchesUser && /^-u[^-=]/.test(option)) runsAs = { user: option.slice(2), by }
       i += WRAPPER_OPTIONS_WITH_ARG.has(option) ? 2 : 1
     }
   }

@@ -250,6 +250,9 @@ function isReference(v: string): boolean {
     /(?:^|[^A-Za-z0-9])\$[A-Z_][A-Z0-9_]{2,}\b/.test(v) ||
     // kubectl JSONPath (`token-key: '{.credential.access_token}'` in a kubeconfig): where to read it.
     /^\{\.[\w.[\]'"-]*\}$/.test(v) ||
+    // A format string's field (`f"…:{config.DB_PASSWORD}@…"`, `"{0}"`): filled in by the code. Only
+    // a name made of words (`config._QUOTED_DATABASE_PASSWORD`, `db_pass`), not braces around random text.
+    /^\{(?:_?[A-Za-z][A-Za-z0-9]*(?:[._]+[A-Za-z][A-Za-z0-9]*)+|[a-z]+|\d{1,2})\}$/.test(v) ||
     /^!/.test(v) ||
     /^(?:var|local|data|module|each|self|count|path|terraform)\.[A-Za-z_]/.test(v) ||
     /^(?:arn:|vault:|secretsmanager:|ssm:|sm:\/\/|op:\/\/|azurekeyvault|keyvault:|gcp-secret|projects\/[^/]+\/secrets\/|aws_secretsmanager|env:|secret:|file:|sops:)/i.test(v) ||
@@ -666,6 +669,20 @@ const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'root', 'toor', 
 
 /** Words a default password is made of when it names only the account and what it is (`rootpassword`, `adminsecret`). */
 const DEFAULT_PASSWORD_WORDS = ['root', 'admin', 'user', 'default', 'secret', 'password', 'pass', 'db']
+
+/**
+ * `dispatch:dispatch`: a `user:password` pair whose password repeats the user name, a typed
+ * name (letters, maybe a short number), a default login. A random half doubled is no login.
+ */
+export function isRepeatedLogin(value: string): boolean {
+  return /^([A-Za-z][A-Za-z_-]{1,30}\d{0,4}):\1$/.test(value.trim())
+}
+
+/** A word of a key that holds a whole login, `user:password` (`DATABASE_CREDENTIALS`, `BASIC_AUTH`, `registry_creds`). */
+export const LOGIN_WORD = /^(?:credentials?|creds|auth|login|basic)$/
+
+/** Why a repeated `user:password` pair is medium (the severity said by the caller). */
+export const REPEATED_LOGIN = 'a user name and password that are the same, a default login anyone can guess'
 
 /** Whether a password is one of WELL_KNOWN_PASSWORDS (case and surrounding blanks ignored). */
 export function isWellKnownPassword(value: string): boolean {

@@ -92,7 +92,7 @@ export function isSlackWebhookShape(url: string): boolean {
  * `xoxb-token-from-slack` are stand-ins written for a test or a README.
  */
 export function isSlackTokenShape(token: string): boolean {
-  return /-\d+(?:-|$)/.test(token)
+  return /-\d+-/.test(token)
 }
 
 /** GitHub's token formats since 2021: a type prefix, 30 random base62 characters and a 6-character checksum. */

@@ -198,7 +198,7 @@ export const RULES = defineRules('workflow', {
     topics: ['secret-storage', 'secret-exposure'],
     severity: 'high',
     title: 'Credential written literally in the workflow',
-    description: 'A password, token or key is written as a literal value in `env:`, `with:` or container credentials, so it is in the git history for everyone with read access. Medium when the value is words and a number (what a run gives a server it starts for itself), or when the nearest env setting a framework\'s environment sets a test one (`NODE_ENV: test`, `RAILS_ENV: test`, …) and the key names the application\'s own secret (`SECRET_KEY`, `JWT_SECRET`, `SESSION_SECRET`), not an outside service\'s: most likely a setting of the application under test.',
+    description: 'A password, token or key is written as a literal value in `env:`, `with:` or container credentials, so it is in the git history for everyone with read access. Medium when the value is words and a number (what a run gives a server it starts for itself), a `user:password` pair that repeats the user (`app:app`), or when the nearest env setting a framework\'s environment sets a test one (`NODE_ENV: test`, `RAILS_ENV: test`, …) and the key names the application\'s own secret (`SECRET_KEY`, `JWT_SECRET`, `SESSION_SECRET`), not an outside service\'s: most likely a setting of the application under test.',
     remediation: 'Revoke the credential, store it as an encrypted secret and reference it as `${{ secrets.NAME }}`.',
     refs: { zizmor: 'hardcoded-container-credentials' }
   },
