@@ -99,9 +99,9 @@ const TOKEN_RULES = new Map(
 
 const AWS_SECRET_RULE = meta('aws-secret-access-key', 'critical', 'AWS secret access key in plain text', 'A 40-character AWS secret access key sits next to an access key id or under a secret-key name.', { checkov: 'CKV_AWS_41', kics: 'terraform/aws/hardcoded_aws_access_key' })
 const USER_DATA_RULE = meta('aws-credentials-in-user-data', 'high', 'AWS credentials in instance user data', 'Instance user data holds a 40-character string shaped like an AWS secret access key; user data is readable by anyone who can describe the instance.', { checkov: 'CKV_AWS_46', kics: 'terraform/aws/hardcoded_aws_access_key' })
-const PRIVATE_KEY_RULE = meta('private-key-block', 'critical', 'Private key in plain text', `The file contains a PEM private key block. Medium for a key a project publishes as test material (the Pebble ACME test server's keys), known by the digest of its body.${MADE_UP_NAME_NOTE}`, { checkov: 'CKV_SECRET_13', kics: KICS_SECRETS })
+const PRIVATE_KEY_RULE = meta('private-key-block', 'critical', 'Private key in plain text', `The file contains a PEM private key block. Medium for a key a project publishes as test material (the Pebble ACME test server's keys), known by the digest of its body, and in a test path (\`test-cert.pem\`, \`testkey.pem\` among them).${MADE_UP_NAME_NOTE}`, { checkov: 'CKV_SECRET_13', kics: KICS_SECRETS })
 const PUTTY_RULE = meta('putty-private-key', 'critical', 'PuTTY private key in plain text', `The file contains a PuTTY key file, which carries the private key.${MADE_UP_NAME_NOTE}`, { kics: KICS_SECRETS })
-const URL_PASSWORD_RULE = meta('url-password', 'high', 'Password in a URL', 'A URL carries a literal password in its user-info part (`scheme://user:password@host`) or in a `password=` query parameter (JDBC and driver URLs).', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
+const URL_PASSWORD_RULE = meta('url-password', 'high', 'Password in a URL', 'A URL carries a literal password in its user-info part (`scheme://user:password@host`) or in a `password=` query parameter (JDBC and driver URLs). Low for a Sentry DSN (`https://key:secret@sentry.io/123`), which clients embed on purpose.', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
 const AUTH_HEADER_RULE = meta('authorization-header', 'high', 'Credential in an Authorization header', 'An HTTP `Authorization` header (`Bearer`, `Basic`, `token`, or a scheme\'s named parameter: `Token token="…"`) carries a literal credential. Medium for a placeholder word, perhaps with a number (`Bearer token123`).', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
 const CLI_PASSWORD_RULE = meta('command-line-password', 'high', 'Password on a command line', 'A command passes a literal password (`curl -u user:pass`, `mysql -p…` where a MySQL client is the command the flag belongs to, `--password …`); it ends up in the history, the process list and CI logs. A usage line (the flag, a wide gap, its description), a value in brackets (`<password>`, `(Optional)`), a word after a flag a sentence names (`provide --id-token explicitly`) a string that ends at the flag with a variable joined to it (`"--client-secret="+secret`), and a flag naming what kind of Secret object it reads (`--server-tls-secret`, `--image-pull-secret`) set to an object name that says so too (`server-tls`, `ghcr-auth`) are not reported. Medium for a well-known or default password (`p@ssw0rd`, `rootpassword`).', { kics: KICS_SECRETS })
 const AZURE_KEY_RULE = meta('azure-storage-key', 'critical', 'Azure storage or service bus key in plain text', 'A connection string carries an `AccountKey=` or `SharedAccessKey=` literal, which grants access to the whole account. Low for the key Microsoft publishes for the storage emulator\'s account `devstoreaccount1` (Azurite), which opens only a local emulator.', { kics: KICS_SECRETS })
@@ -499,7 +499,7 @@ async function secretlintCandidates(
       /:<[^<>\s@]{1,60}>@/.test(text) ||
       (url !== null && !isLiteralUrlPassword(url.groups?.urlHead ?? '', value))
     const afterUrlPassword = url === null ? '' : content.slice(start + (url.index ?? 0) + url[0].length, start + (url.index ?? 0) + url[0].length + 300)
-    const standIn = url === null ? undefined : isChartDefault(file, value) ? CHART_DEFAULT : urlPasswordStandIn(url.groups?.urlHead ?? '', value, afterUrlPassword, file.path)
+    const standIn = url === null ? undefined : isSentryDsn(url.groups?.urlHead ?? '', value, afterUrlPassword) ? SENTRY_DSN : isChartDefault(file, value) ? CHART_DEFAULT : urlPasswordStandIn(url.groups?.urlHead ?? '', value, afterUrlPassword, file.path)
     const published = h.rule === 'privatekey' && !notAKey ? publishedTestKey(text) : undefined
     const foreignKeyId = h.rule === 'aws' && h.messageId === 'AWSSecretAccessKey' && !notAKey ? foreignKeyIdNear?.(h.line, nameBefore(content, start)) : undefined
     return {
@@ -510,7 +510,7 @@ async function secretlintCandidates(
       line: h.line,
       endLine: h.endLine,
       ...(standIn !== undefined
-        ? { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text: ${standIn}.`, severity: 'medium' as const }
+        ? { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text: ${standIn}.`, severity: standIn === SENTRY_DSN ? ('low' as const) : ('medium' as const) }
         : published !== undefined
           ? { message: `secretlint rule \`${h.rule}\` found a credential (${h.messageId}) in plain text: ${publishedKeyReason(published)}`, severity: 'medium' as const }
           : foreignKeyId !== undefined
@@ -849,7 +849,8 @@ function patternCandidates(content: string, starts: number[], path: string): Can
     if (!isLiteralUrlPassword(head, password)) continue
     const start = (m.index ?? 0) + head.length
     const scheme = /^[A-Za-z][A-Za-z0-9+.-]*/.exec(head)?.[0] ?? 'URL'
-    const standIn = urlPasswordStandIn(head, password, content.slice(start + password.length + 1, start + password.length + 300), path)
+    const after = content.slice(start + password.length + 1, start + password.length + 300)
+    const standIn = isSentryDsn(head, password, after) ? SENTRY_DSN : urlPasswordStandIn(head, password, after, path)
     out.push({
       rule: URL_PASSWORD_RULE,
       priority: 1,
@@ -858,7 +859,7 @@ function patternCandidates(content: string, starts: number[], path: string): Can
       line: lineAt(starts, start),
       message: standIn ? `\`${scheme}\` URL with a literal password, ${standIn}.` : `\`${scheme}\` URL with a literal password.`,
       value: password,
-      ...(standIn ? { severity: 'medium' as const } : {})
+      ...(standIn ? { severity: standIn === SENTRY_DSN ? ('low' as const) : ('medium' as const) } : {})
     })
   }
   if (awsKeyLines.length > 0) {
@@ -1060,6 +1061,18 @@ function restOfLine(content: string, offset: number): string {
   const end = content.indexOf('\n', offset)
   return content.slice(offset, Math.min(end < 0 ? content.length : end, offset + 500))
 }
+
+/**
+ * `https://<key>:<secret>@sentry.io/189878`: a Sentry DSN, as Sentry issues it (a web URL, a public
+ * key and a legacy secret of 32 hex digits each, Sentry's host, a project number as the path).
+ * Clients embed it on purpose; its keys only let one send events to that project.
+ */
+function isSentryDsn(head: string, password: string, afterPassword: string): boolean {
+  return /^https?:\/\/[0-9a-f]{32}:$/.test(head) && /^[0-9a-f]{32}$/.test(password) && /^(?:[a-z0-9-]{1,63}\.){0,3}sentry\.io\/\d{1,12}(?![\w/])/i.test(afterPassword)
+}
+
+/** Why a Sentry DSN's password is low. */
+const SENTRY_DSN = 'a Sentry DSN, which clients embed on purpose: its keys only let one send events to the project (low)'
 
 /** Hosts of video meeting services' invite links (`https://zoom.us/j/…?pwd=…`, a Zoom for LFX meeting page). */
 const MEETING_HOST = /^(?:zoom\.us|zoom-[a-z]+(?:\.[a-z]+){1,4}|zoomgov\.com|teams\.microsoft\.com|teams\.live\.com|meet\.google\.com|webex\.com|meet\.jit\.si|whereby\.com)$/i

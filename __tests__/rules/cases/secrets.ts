@@ -296,7 +296,9 @@ export const secretsCases: CaseTable = {
     ],
     invalid: [
       line2(`url: https://deploy:${fake(16, 51)}@artifacts.example.com/x`, { severity: 'high' }),
-      line2('url: https://deploy:deploy@artifacts.example.com/x', { severity: 'medium', message: /repeats its user name/ }, 'a password that repeats the user name: medium')
+      line2('url: https://deploy:deploy@artifacts.example.com/x', { severity: 'medium', message: /repeats its user name/ }, 'a password that repeats the user name: medium'),
+      line2('\tsentryDSN = "https://56a9c9fa5c364ab28f34b14f35ea0f1b:3e8827f6f9f740738eb11138f7bebb68@o12.ingest.sentry.io/189878"', { severity: 'low', message: /a Sentry DSN, which clients embed on purpose/ }, "a Sentry DSN: low", 'cmd/tool/main.go'),
+      line2(`url: https://deploy:${fake(16, 93)}@sentry.io.attacker.example/1`, { severity: 'high' }, 'a host that only starts like sentry.io stays high')
     ]
   },
   'secrets/braintree-token': { valid: [quiet('token: access_token$sandbox$x')], invalid: [line2(`token: ${BRAINTREE}`)] },
@@ -509,6 +511,13 @@ export const secretsCases: CaseTable = {
         errors: [{ line: 1, severity: 'medium' as const, message: /In a test tree, where keys and tokens are made for the purpose/ }]
       })),
       { name: 'a folder that only starts like one of test keys (testkeys-service) is not a test tree: critical', path: 'services/testkeys-service/tls.key', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] },
+      ...['credentials/test-cert-no-token.pem', 'tlsconfig/testkey.pem', 'certs/test_ca.key', 'certs/testcert-client.pem'].map((path) => ({
+        name: `a key file named for tests (${path.split('/').pop()}): medium`,
+        path,
+        code: `${PEM}\n`,
+        errors: [{ line: 1, severity: 'medium' as const, message: /In a test tree/ }]
+      })),
+      ...['certs/contest.pem', 'certs/latest.key', 'deploy/tls/test_api.example.com.key', 'certs/test-ingress.key'].map((path) => ({ name: `a name merely holding "test" (${path.split('/').pop()}): critical`, path, code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' as const }] })),
       {
         name: "an integration suite's resources: a test tree, medium",
         path: 'integration/resources/tls/local.key',
@@ -603,6 +612,8 @@ export const secretsCases: CaseTable = {
       line2('cache: tcp://:cache@cache:6379', { severity: 'medium', message: /a password that repeats its host name, a stand-in or default/ }, 'a password that repeats the host name: a stand-in, medium'),
       line2('cache: redis://:redis@cache.internal:6379', { severity: 'medium', message: /repeats its scheme/ }, 'a password that repeats the scheme'),
       line2('queue: amqp://worker:worker@mq.internal:5672/', { severity: 'medium', message: /repeats its user name/ }, 'a password that repeats the user name'),
+      line2(`REDIS_URL=redis://default:${fake(20, 94)}@cache-1.prod.sentry.io:6379/0`, { severity: 'high' }, "another service on Sentry's hosts is no DSN", '.env.production'),
+      line2(`DSN=https://x:sntryu_${fake(64, 95, '0123456789abcdef')}@sentry.io/1`, { severity: 'high' }, 'a user token in the password slot is no DSN secret', '.env.production'),
       line2('# dsn: tcp://clickhouse_operator:clickhouse_operator_password@my-release-clickhouse:9000/traces', { severity: 'medium', message: /repeats its user name with a word for password after it/ }, "the user name and `_password`: an operator's default, medium"),
       line2('queue: amqp://worker:worker_Kx9q2@mq.internal:5672/', { severity: 'high' }, 'the user name with something else after it stays high'),
       ...['redis://ADMIN:PROD_PASS_2024@cache.prod.internal:6379/0', 'oracle://SYSTEM:WELCOME_ONE@ora.prod:1521/ORCL', 'amqp://RABBIT:X9F2_KQ7P_M3ZD@mq.prod:5672/'].map((url) =>
