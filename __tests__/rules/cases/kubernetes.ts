@@ -1432,6 +1432,25 @@ export const kubernetesCases: CaseTable = {
       },
       { code: literalEnv, errors: [{ line: lineOf(literalEnv, 'value: Zq8v'), severity: 'high' }] },
       {
+        name: "an access key beside its secret key is the pair's login: only the secret key is reported",
+        code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: MINIO_ACCESS_KEY\n              value: tempo\n            - name: MINIO_SECRET_KEY\n              value: Zq8vLm2Kp9Xw4R'),
+        errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R') + 2, severity: 'high' }]
+      },
+      ...[
+        ['MINIO_ACCESS_KEY', 'tempo', 'MINIO_SECRET_KEY', '"$(MINIO_SECRET)"', 'its secret key a reference'],
+        ['S3_ACCESS_KEY', 'tempo', 'S3_SECRET_KEY', '"<your-secret-key>"', 'its secret key a placeholder'],
+        ['ACCESS_KEY', 'whiskeytango', 'SECRET_KEY', 'Zq8vLm2Kp9Xw4R', 'no store named (an application secret key beside an API access key)']
+      ].map(([access, accessValue, secret, secretValue, what]) => ({
+        name: `an access key stays reported when the pair is not reported at its secret key: ${what}`,
+        code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', `- name: ${access}\n              value: ${accessValue}\n            - name: ${secret}\n              value: ${secretValue}`),
+        errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'high' as const }, ...(what.startsWith('no store') ? [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R') + 2, severity: 'high' as const }] : [])]
+      })),
+      {
+        name: 'a random-looking access key beside its secret key is still reported',
+        code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: S3_ACCESS_KEY\n              value: Xk9mQ2pL7vR4nT8wZ3\n            - name: S3_SECRET_KEY\n              value: Zq8vLm2Kp9Xw4R'),
+        errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'high' }, { line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R') + 2, severity: 'high' }]
+      },
+      {
         name: "lower-case words under a name saying what owns a Secret: more likely the object's name, low",
         code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: OPERATOR_SECRET\n              value: operator'),
         errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'low', message: /more likely names the Secret object it keeps/ }]

@@ -4,7 +4,7 @@ import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
 import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, mutableImageReason, parseImageRef } from '../container-common.js'
-import { WELL_KNOWN_DEFAULT, asksToReplace, classifyKey, isDefaultPassword, keyWords, loginBeside } from '../secrets/keys.js'
+import { WELL_KNOWN_DEFAULT, accessPairPrefix, asksToReplace, classifyKey, isDefaultPassword, keyWords, loginBeside, looksRandom, namesAccessKey, namesSecretKey } from '../secrets/keys.js'
 import { K8S } from './meta.js'
 import { holdsPlaceOnly, isBuiltInApi, isTrue, numberAt, runsPauseImage, usesNoResources, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine, type DocView } from './view.js'
@@ -288,6 +288,23 @@ function literalEnv(v: DocView, env: Node[]): { key: string; value: string }[] {
 const SECRET_OWNER_WORDS = new Set(['operator', 'controller', 'tls', 'cert', 'certs', 'certificate', 'ca', 'registry', 'pull', 'image', 'kubeconfig'])
 
 /**
+ * `MINIO_ACCESS_KEY: tempo` beside `MINIO_SECRET_KEY: …`: the access key of a pair is its login when
+ * it is a short typed name and the store's secret key beside it (same prefix, not empty) is itself
+ * reported as a literal; then the pair is reported once, at the secret key. A random-looking or
+ * AWS-shaped id, or a pair whose secret key is a reference or stand-in, keeps its finding.
+ */
+function loginHalf(name: string, value: string, literals: { key: string; value: string }[]): boolean {
+  if (!namesAccessKey(name) || namesSecretKey(name) || !/^[a-z][a-z0-9_-]{1,19}$/.test(value) || looksRandom(value)) return false
+  const prefix = accessPairPrefix(name)
+  if (prefix === undefined || prefix === '') return false
+  return literals.some((e) => {
+    if (!namesSecretKey(e.key) || accessPairPrefix(e.key) !== prefix) return false
+    const partner = envSecretLiteral(e.key, e.value)
+    return partner !== undefined && !partner.standIn
+  })
+}
+
+/**
  * `OPERATOR_SECRET: operator`, `TLS_SECRET: ingress-tls`: a name ending in `SECRET` whose other
  * words name what owns a Secret object, set to at most three lower-case words with no digit, the
  * shape of an object's name: the Secret to read or write, more likely than a secret itself. A
@@ -310,7 +327,7 @@ export function checkEnv(ctx: CheckContext, obj: K8sObject, c: Container): Findi
     const value = v.str(v.get(entry, 'value'))
     const valueLine = v.keyLine(entry, 'value')
     const literal = envSecretLiteral(name, value)
-    if (value !== undefined && literal !== undefined && !literal.standIn && !askedToReplace(ctx.content, [v.keyLine(entry, 'name'), valueLine])) {
+    if (value !== undefined && literal !== undefined && !literal.standIn && !askedToReplace(ctx.content, [v.keyLine(entry, 'name'), valueLine]) && !loginHalf(name, value, (literals ??= literalEnv(v, env)))) {
       const password = classifyKey(name) === 'password'
       // `minio123`, `admin`: a default anyone tries first, as in a Secret or a values file.
       const wellKnown = password && isDefaultPassword(value)

@@ -262,7 +262,7 @@ export const K8S = defineRules('kubernetes', {
     topics: ['secret-storage', 'secret-exposure'],
     severity: 'high',
     title: 'Secret as a literal environment value',
-    description: 'A credential written into the manifest is in the repository history and readable by anyone who can read the workload. Medium for a well-known default (`admin`, `p@ssw0rd`) and a password equal to the login beside it. Low for at most three lower-case words with no digit under a name that says what owns a Secret object (operator, controller, TLS, certificate, registry, pull, image, kubeconfig: `OPERATOR_SECRET: operator`), which more likely name that object than hold a secret; a signing secret (`JWT_SECRET`, `SESSION_SECRET`) keeps its severity.',
+    description: 'A credential written into the manifest is in the repository history and readable by anyone who can read the workload. The access key of an access/secret key pair is its login and not reported when it is a short lower-case name and the secret key of the same store beside it is reported as a literal (`MINIO_ACCESS_KEY: tempo` beside `MINIO_SECRET_KEY: …`). Medium for a well-known default (`admin`, `p@ssw0rd`) and a password equal to the login beside it. Low for at most three lower-case words with no digit under a name that says what owns a Secret object (operator, controller, TLS, certificate, registry, pull, image, kubeconfig: `OPERATOR_SECRET: operator`), which more likely name that object than hold a secret; a signing secret (`JWT_SECRET`, `SESSION_SECRET`) keeps its severity.',
     remediation: 'Move the value into a Secret (or an external secret store) and reference it; rotate the exposed value.'
   },
   secretInEnv: {
