@@ -290,16 +290,24 @@ const FILLER_WORDS = ['password', 'passwd', 'secret', 'token', 'value', 'sample'
 
 /** True when the value is nothing but filler words (at least two), whatever the separators. */
 function onlyPlaceholderWords(v: string): boolean {
-  let rest = v.toLowerCase().replace(/[^a-z]/g, '')
-  if (rest.length !== v.replace(/[-_. ]/g, '').length) return false
-  let words = 0
+  const letters = v.toLowerCase().replace(/[^a-z]/g, '')
+  return letters.length === v.replace(/[-_. ]/g, '').length && wordsRunTogether(letters, FILLER_WORDS) >= 2
+}
+
+/**
+ * How many of `words` `text` is made of, run together and read greedily from its start (the first
+ * listed word that fits wins), or 0 when some part is none of them.
+ */
+function wordsRunTogether(text: string, words: readonly string[]): number {
+  let rest = text
+  let count = 0
   while (rest.length > 0) {
-    const word = FILLER_WORDS.find((w) => rest.startsWith(w))
-    if (!word) return false
+    const word = words.find((w) => rest.startsWith(w))
+    if (!word) return 0
     rest = rest.slice(word.length)
-    words++
+    count++
   }
-  return words >= 2
+  return count
 }
 
 /**
@@ -696,16 +704,8 @@ export function isWellKnownPassword(value: string): boolean {
  */
 export function isDefaultPassword(value: string): boolean {
   if (isWellKnownPassword(value)) return true
-  let rest = value.trim().toLowerCase().replace(/[-_.]/g, '')
-  if (!/^[a-z]{6,40}$/.test(rest)) return false
-  let words = 0
-  while (rest.length > 0) {
-    const word = DEFAULT_PASSWORD_WORDS.find((w) => rest.startsWith(w))
-    if (!word) return false
-    rest = rest.slice(word.length)
-    words++
-  }
-  return words >= 2
+  const letters = value.trim().toLowerCase().replace(/[-_.]/g, '')
+  return /^[a-z]{6,40}$/.test(letters) && wordsRunTogether(letters, DEFAULT_PASSWORD_WORDS) >= 2
 }
 
 /**
