@@ -75,6 +75,7 @@ describe('isPauseImage: the Kubernetes pause image, by registry and repository p
     'k8s.gcr.io/pause-amd64:3.1',
     'gcr.io/google_containers/pause:2.0',
     'gcr.io/google_containers/pause-arm64:3.0',
+    'gcr.io/google-containers/pause-amd64:3.1',
     'public.ecr.aws/eks-distro/kubernetes/pause:3.10',
     'mcr.microsoft.com/oss/kubernetes/pause:3.6'
   ])('%s is the pause image', (ref) => {
@@ -88,6 +89,7 @@ describe('isPauseImage: the Kubernetes pause image, by registry and repository p
     'registry.k8s.io/kubernetes/pause:3.10',
     'registry.k8s.io/pause-helper:1.0',
     'gcr.io/other/pause:3.1',
+    'gcr.io/google-containers-mirror/pause:3.1',
     'public.ecr.aws/eks-distro/kubernetes/pause-agent:1',
     'mcr.microsoft.com/pause:3.6',
     ''

@@ -182,14 +182,15 @@ export function isSingleInstanceDatastore(ref: string): boolean {
 
 /**
  * Where each registry keeps the Kubernetes pause image (the pod sandbox's own image), as the
- * folder of its repository path: `registry.k8s.io/pause`, `gcr.io/google_containers/pause-amd64`.
+ * folders of its repository path: `registry.k8s.io/pause`, `gcr.io/google_containers/pause-amd64`
+ * (GCR serves the project under its id `google-containers` and the older `google_containers` alike).
  */
-const PAUSE_FOLDERS: ReadonlyMap<string, string> = new Map([
-  ['registry.k8s.io', ''],
-  ['k8s.gcr.io', ''],
-  ['gcr.io', 'google_containers'],
-  ['public.ecr.aws', 'eks-distro/kubernetes'],
-  ['mcr.microsoft.com', 'oss/kubernetes']
+const PAUSE_FOLDERS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['registry.k8s.io', new Set([''])],
+  ['k8s.gcr.io', new Set([''])],
+  ['gcr.io', new Set(['google_containers', 'google-containers'])],
+  ['public.ecr.aws', new Set(['eks-distro/kubernetes'])],
+  ['mcr.microsoft.com', new Set(['oss/kubernetes'])]
 ])
 
 /**
@@ -203,7 +204,7 @@ export function isPauseImage(ref: string): boolean {
   const slash = path.lastIndexOf('/')
   const folder = slash < 0 ? '' : path.slice(0, slash)
   const name = path.slice(slash + 1)
-  return registry !== undefined && PAUSE_FOLDERS.get(registry) === folder && /^pause(?:-(?:amd64|arm64|arm|ppc64le|s390x))?$/.test(name)
+  return registry !== undefined && PAUSE_FOLDERS.get(registry)?.has(folder) === true && /^pause(?:-(?:amd64|arm64|arm|ppc64le|s390x))?$/.test(name)
 }
 
 /** A shell started to run one script: `sh -c`, `/bin/bash -c`, `ash -ec`. */

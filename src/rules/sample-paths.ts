@@ -9,8 +9,12 @@
 import type { Finding } from '../types.js'
 
 /** Test, fixture, mock, sample and example trees (and see `inNamedSampleFolder`; with folders of test certificates and keys: `test-certs/`, `testkeys/`), CI and archived folders, and documentation: sample values live there on purpose. */
-/** Folders only tests use, by name: the one list both SAMPLE_PATH and TEST_TREE take in (`suites/`: a project's end-to-end suites, each a stack of its own). */
-const TEST_FOLDER_NAMES = String.raw`__tests__|e2e|(?:test[-_]?)?suites|fixtures?|__fixtures__|unittests?|_?testdata|testutils?|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|certs?|keys|tls|pki)|(?:integration|e2e|unit|smoke|functional|conformance)[-_]?tests?|integration\/resources|__mocks__`
+/**
+ * Folders only tests use, by name: the one list both SAMPLE_PATH and TEST_TREE take in (`suites/`: a
+ * project's end-to-end suites, each a stack of its own; `playwright/`, `cypress/`: the browser test
+ * frameworks' own folders; `<anything>-fixtures/`: fixtures of some kind, `text-fixtures/` misspelt too).
+ */
+const TEST_FOLDER_NAMES = String.raw`__tests__|e2e|(?:test[-_]?)?suites|playwright|cypress|[^/]*[-_]fixtures?|fixtures?|__fixtures__|unittests?|_?testdata|testutils?|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|certs?|keys|tls|pki)|(?:integration|e2e|unit|smoke|functional|conformance)[-_]?tests?|integration\/resources|__mocks__`
 const SAMPLE_PATH = new RegExp(String.raw`(?:^|\/)(?:\.?ci|tests?|testing|examples?|samples?|mocks?|fakes?|docs?|demos|demo-setups?|snippets|__snapshots__|_?archived|${TEST_FOLDER_NAMES})\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$`, 'i')
 /** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/

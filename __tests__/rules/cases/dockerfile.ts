@@ -201,6 +201,15 @@ export const dockerfileCases: CaseTable = {
         errors: [{ line: 1, severity: 'low', message: /root for `python`, but it is a toolbox image: a language-runtime or OS base with no CMD, ENTRYPOINT or EXPOSE/ }]
       },
       { name: 'a toolbox image built on a local stage of an OS base: low', code: 'FROM ubuntu:24.04 AS tools\nRUN mkdir /work\nFROM tools\nCOPY bin/ /usr/local/bin/\n', errors: [{ line: 3, severity: 'low', message: /toolbox image/ }] },
+      {
+        name: 'a toolbox image on the Docker CLI image that clears its command (ENTRYPOINT [] and CMD []): low',
+        code: 'FROM docker:29.1.2-cli\nRUN apk add --no-cache bash=5.2.37-r0\nCOPY kind /usr/local/bin/kind\nENTRYPOINT []\nCMD []\n',
+        errors: [{ line: 1, severity: 'low', message: /toolbox image/ }]
+      },
+      { name: 'the Docker image itself (its own command starts the daemon), no command of the file: medium', code: 'FROM docker:29.1.2\nCOPY certs/ /certs/\n', errors: [{ line: 1, severity: 'medium', message: /^(?!.*toolbox)/ }] },
+      { name: 'the Docker-in-Docker variant: medium', code: 'FROM docker:29.1.2-dind\nCOPY certs/ /certs/\n', errors: [{ line: 1, severity: 'medium', message: /^(?!.*toolbox)/ }] },
+      { name: 'an empty ENTRYPOINT beside a CMD that runs a program: medium', code: 'FROM python:3.12-slim\nCOPY tool.py /usr/local/bin/\nENTRYPOINT []\nCMD ["python", "/usr/local/bin/tool.py", "--serve"]\n', errors: [{ line: 1, severity: 'medium', message: /^(?!.*toolbox)/ }] },
+      { name: 'an empty CMD in an image that exposes a port: medium', code: 'FROM python:3.12-slim\nCOPY tool.py /usr/local/bin/\nCMD []\nEXPOSE 8080\n', errors: [{ line: 1, severity: 'medium', message: /^(?!.*toolbox)/ }] },
       ...[
         ['COPY . /app', 'the checkout'],
         ['COPY src /app/src', 'its src folder'],

@@ -1276,6 +1276,16 @@ export const kubernetesCases: CaseTable = {
     invalid: [
       ...POD_SECURITY_CASES['k8s/run-as-non-root-not-set'],
       { code: noNonRoot, errors: [{ line: lineOf(noNonRoot, '- name: api') }] },
+      {
+        name: 'a privileged container that may run as root: low, its privilege is reported on its own',
+        code: edit(noNonRoot, ['            allowPrivilegeEscalation: false\n', '            allowPrivilegeEscalation: false\n            privileged: true\n']),
+        errors: [{ line: lineOf(noNonRoot, '- name: api'), severity: 'low', message: /may run as root .*\(low: it is also privileged, which gives the node already/ }]
+      },
+      {
+        name: 'privileged: false keeps it medium',
+        code: edit(noNonRoot, ['            allowPrivilegeEscalation: false\n', '            allowPrivilegeEscalation: false\n            privileged: false\n']),
+        errors: [{ line: lineOf(noNonRoot, '- name: api'), severity: 'medium' }]
+      },
       ...NOT_PAUSE.map(({ what, code }) => ({ name: `${what}: reported`, code, errors: [{ line: PLACEHOLDER_CONTAINER_LINE }] })),
       ...[
         ['postgres:15-alpine', '', 'postgres', 'postgres'],

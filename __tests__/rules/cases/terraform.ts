@@ -33,6 +33,8 @@ const instanceOnLookup = (lookup: string, ami: string, marker = ''): string =>
 const AL2023_PARAMETER = 'data "aws_ssm_parameter" "al2023" {\n  name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"\n}\n'
 const amiLookup = (values: string): string =>
   `data "aws_ami" "os" {\n  most_recent = true\n  owners      = ["amazon"]\n  filter {\n    name   = "name"\n    values = ${values}\n  }\n}\n`
+/** An `aws_ami` lookup of Amazon's images by `name_regex` alone. */
+const amiRegexLookup = (regex: string): string => `data "aws_ami" "os" {\n  most_recent = true\n  owners      = ["amazon"]\n  name_regex  = "${regex}"\n}\n`
 
 /**
  * `aws_security_group.guard` open to the world on `port` (`-1`: every port), followed by the
@@ -359,6 +361,8 @@ export const terraformCases: CaseTable = {
       ok(instanceOnLookup(AL2023_PARAMETER, 'data.aws_ssm_parameter.al2023.value'), 'an instance on the Amazon Linux 2023 AMI its SSM parameter names'),
       ok(instanceOnLookup(AL2023_PARAMETER, 'nonsensitive(data.aws_ssm_parameter.al2023.value)'), 'the parameter read through nonsensitive()'),
       ok(instanceOnLookup(amiLookup('["al2023-ami-2023.*-x86_64"]'), 'data.aws_ami.os.id'), 'an instance on an aws_ami lookup filtered to Amazon Linux 2023 names'),
+      ok(instanceOnLookup(amiRegexLookup('^al2023-ami-2023.*-x86_64'), 'data.aws_ami.os.id'), 'an aws_ami lookup whose name_regex is anchored on Amazon Linux 2023 names'),
+      ok(instanceOnLookup(amiLookup('["amzn2-ami-hvm-*"]').replace('  most_recent', '  name_regex  = "^bottlerocket-aws-k8s-.*"\n  most_recent'), 'data.aws_ami.os.id'), 'an anchored Bottlerocket name_regex beside a wider name filter (both conditions apply)'),
       ok(
         'data "aws_ssm_parameter" "bottlerocket" {\n  name = "/aws/service/bottlerocket/aws-ecs-2/x86_64/latest/image_id"\n}\n\nresource "aws_launch_template" "lt" {\n  image_id = data.aws_ssm_parameter.bottlerocket.value\n}\n',
         'a launch template on the Bottlerocket AMI its SSM parameter names'
@@ -377,6 +381,9 @@ export const terraformCases: CaseTable = {
       here(instanceOnLookup(AL2023_PARAMETER.replace('al2023-ami-kernel-default', 'amzn2-ami-hvm'), 'data.aws_ssm_parameter.al2023.value', ' # HERE'), {}, 'an instance on the Amazon Linux 2 AMI (IMDSv1 on by default)'),
       here(instanceOnLookup(amiLookup('["al2023-ami-2023.*", "amzn2-ami-hvm-*"]'), 'data.aws_ami.os.id', ' # HERE'), {}, 'an aws_ami lookup whose name filter also allows Amazon Linux 2'),
       here(instanceOnLookup('', 'data.aws_ssm_parameter.al2023.value', ' # HERE'), {}, 'a parameter the module does not declare'),
+      here(instanceOnLookup(amiRegexLookup('al2023-ami-2023.*'), 'data.aws_ami.os.id', ' # HERE'), {}, 'a name_regex not anchored (the provider searches anywhere in the name)'),
+      here(instanceOnLookup(amiRegexLookup('^al2023-ami-.*|amzn2-ami-.*'), 'data.aws_ami.os.id', ' # HERE'), {}, 'an anchored name_regex with an alternative'),
+      here(instanceOnLookup(amiRegexLookup('^al2023-ami-2023.*').replace('["amazon"]', '["self"]'), 'data.aws_ami.os.id', ' # HERE'), {}, 'an anchored name_regex on the account\'s own images'),
       here(instanceOnLookup(amiLookup('["al2023-ami-2023.*"]').replace('["amazon"]', '["self"]'), 'data.aws_ami.os.id', ' # HERE'), {}, 'an AMI of the account itself named like Amazon Linux 2023'),
       here(instanceOnLookup(amiLookup('["al2023-ami-2023.*"]').replace('  owners      = ["amazon"]\n', ''), 'data.aws_ami.os.id', ' # HERE'), {}, 'an aws_ami lookup of any owner named like Amazon Linux 2023'),
       here(

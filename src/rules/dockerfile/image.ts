@@ -55,13 +55,18 @@ function isBuildImage(image: string): boolean {
 /** Official root bases whose own CMD starts a service (a web server, the Docker daemon's image): no toolbox, whatever the Dockerfile adds. */
 const SERVER_BASES = new Set(['nginx', 'httpd', 'tomcat', 'caddy', 'docker'])
 
+/** The Docker image's client-only variant (`docker:29-cli`): the CLI and nothing that starts the daemon. */
+function isDockerCli(image: string): boolean {
+  return imagePath(image) === 'docker' && (parseImageRef(image).tag ?? '').toLowerCase().split(/[-_.]/).includes('cli')
+}
+
 /** Words of a runtime image's tag naming a server variant, whose own CMD starts it (`php:8-apache`, `php:8.3-fpm`). */
 const SERVER_TAG_WORDS = new Set(['apache', 'fpm', 'nginx', 'httpd', 'server', 'tomcat', 'jetty', 'unit'])
 
 /** A language-runtime or operating-system base (known to run as root), not a server image or variant whose own CMD starts a service. */
 function isRuntimeOrOsBase(image: string): boolean {
   const tagWords = (parseImageRef(image).tag ?? '').toLowerCase().split(/[-_.]/)
-  return isRootBase(image) && !SERVER_BASES.has(imagePath(image)) && imagePath(image) !== 'scratch' && !tagWords.some((w) => SERVER_TAG_WORDS.has(w))
+  return isRootBase(image) && (!SERVER_BASES.has(imagePath(image)) || isDockerCli(image)) && imagePath(image) !== 'scratch' && !tagWords.some((w) => SERVER_TAG_WORDS.has(w))
 }
 
 /** Tools that re-run a process as another user (the step-down official images use instead of USER). */
@@ -365,6 +370,18 @@ const FILE_STEPS = new Set(['mkdir', 'mv', 'cp'])
 const COPY_STEPS = new Set(['mv', 'cp'])
 
 /**
+ * Whether an instruction gives the image a command or a port: EXPOSE, or a CMD or ENTRYPOINT other
+ * than an empty one (`CMD []`, `ENTRYPOINT []`), which clears the base image's command rather than
+ * setting one.
+ */
+function setsCommandOrExposes(x: Instruction): boolean {
+  const keyword = x.getKeyword()
+  if (keyword === 'EXPOSE') return true
+  if (keyword !== 'CMD' && keyword !== 'ENTRYPOINT') return false
+  return parseJsonArray((x.getArgumentsContent() ?? '').trim())?.length !== 0
+}
+
+/**
  * The copy step of a command that only moves or copies files (`mkdir -p /output/ && mv lambda.zip
  * /output/`), when the image exposes no port: a one-off packaging container, run to hand its build
  * output to a mounted folder, which exits once it has.
@@ -423,13 +440,14 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
   const rootStage = stages[chain[chain.length - 1]]
   const base = rootStage.image
   const line = span(stages[stages.length - 1].from).line
+  const setsCommandOrPort = chain.some((i) => stages[i].body.some(setsCommandOrExposes))
   // Distroless and similar images whose tag says they already run unprivileged.
   if (base !== undefined && (/nonroot|non-root|rootless/i.test(base) || isLambdaBase(base))) return
   // A scratch image that only carries files (for other images to COPY --from, or to export): nothing runs in it.
   if (isDataImage(ctx, stages, chain)) return
   // A toolchain image that sets no command and exposes nothing builds something (binaries taken out
   // with `docker cp`, or a later stage's input): nothing in it says a container of it serves anything.
-  if (isBuildImage(base ?? rootStage.from.getImage() ?? '') && !chain.some((i) => stages[i].body.some((x) => ['CMD', 'ENTRYPOINT', 'EXPOSE'].includes(x.getKeyword())))) {
+  if (isBuildImage(base ?? rootStage.from.getImage() ?? '') && !setsCommandOrPort) {
     emit(ctx, R.noUser, line, 'the final stage sets no USER, but it is a build image: a toolchain base with no CMD, ENTRYPOINT or EXPOSE of its own, so nothing in it runs as a service', { severity: 'info' })
     return
   }
@@ -437,12 +455,12 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
   // it is what `docker run` or a CI job names, usually a one-off command rather than a service. One
   // that copies the checkout in (`COPY . /app`) is an application image whose command compose or a
   // Kubernetes manifest gives: not a toolbox.
-  if (base !== undefined && isRuntimeOrOsBase(base) && !copiesContextSource(stages, chain) && !chain.some((i) => stages[i].body.some((x) => ['CMD', 'ENTRYPOINT', 'EXPOSE'].includes(x.getKeyword())))) {
+  if (base !== undefined && isRuntimeOrOsBase(base) && !copiesContextSource(stages, chain) && !setsCommandOrPort) {
     emit(
       ctx,
       R.noUser,
       line,
-      `the final stage sets no USER, so the container runs as root for \`${imagePath(base)}\`, but it is a toolbox image: a language-runtime or OS base with no CMD, ENTRYPOINT or EXPOSE of its own, so what runs in it is the command whoever starts it gives (\`docker run\`, a CI job); check that nothing runs a long-lived service in it (low)`,
+      `the final stage sets no USER, so the container runs as root for \`${imagePath(base)}\`, but it is a toolbox image: a language-runtime or OS base with no CMD, ENTRYPOINT or EXPOSE of its own, so what runs in it is the command whoever starts it gives (\`docker run\`, a CI job; an empty \`CMD []\` or \`ENTRYPOINT []\` sets none); check that nothing runs a long-lived service in it (low)`,
       { severity: 'low' }
     )
     return

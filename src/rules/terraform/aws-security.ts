@@ -189,7 +189,7 @@ const imdsV1 = defineRule('terraform', {
   topics: ['secret-exposure'],
   severity: 'medium',
   title: 'Instance metadata reachable without a token (IMDSv1)',
-  description: 'Without `metadata_options { http_tokens = "required" }` the instance answers IMDSv1 requests, so a server-side request forgery in any app on it can read the instance role\'s credentials. Not reported where the AMI itself requires tokens (registered `ImdsSupport: v2.0`): an Amazon Linux 2023 or Bottlerocket AMI looked up in the module (an `aws_ssm_parameter` under `/aws/service/ami-amazon-linux-latest/al2023-ami-` or `/aws/service/bottlerocket/`, an `aws_ami` limited to Amazon\'s images (`owners`) whose `name` filter allows only `al2023-ami-*` or `bottlerocket-*`), or a launch template naming no AMI whose only users are EKS node groups on those AMI types. An explicit `http_tokens = "optional"` is always reported.',
+  description: 'Without `metadata_options { http_tokens = "required" }` the instance answers IMDSv1 requests, so a server-side request forgery in any app on it can read the instance role\'s credentials. Not reported where the AMI itself requires tokens (registered `ImdsSupport: v2.0`): an Amazon Linux 2023 or Bottlerocket AMI looked up in the module (an `aws_ssm_parameter` under `/aws/service/ami-amazon-linux-latest/al2023-ami-` or `/aws/service/bottlerocket/`, an `aws_ami` limited to Amazon\'s images (`owners`) whose `name` filter allows only `al2023-ami-*` or `bottlerocket-*`, or whose `name_regex` starts `^al2023-ami-` or `^bottlerocket-` and has no `|`), or a launch template naming no AMI whose only users are EKS node groups on those AMI types. An explicit `http_tokens = "optional"` is always reported.',
   remediation: 'Add `metadata_options { http_tokens = "required" }` (check that the agents on the instance use an SDK that supports IMDSv2).',
   refs: { checkov: 'CKV_AWS_79', tfsec: ['aws-ec2-enforce-http-token-imds', 'aws-ec2-enforce-launch-config-http-token-imds'], trivy: ['AVD-AWS-0028', 'AVD-AWS-0130'] }
 })
@@ -667,12 +667,23 @@ const AMI_LOOKUP_ATTRIBUTES: Record<string, readonly string[]> = { aws_ssm_param
 const AMAZON_AMI_OWNERS = new Set(['amazon', '137112412989'])
 
 /**
- * Whether an `aws_ami` lookup takes only Amazon's images (`owners`) and filters on `name` with every
- * name it allows in an IMDSv2-only family: anyone can name their own AMI `al2023-ami-…`.
+ * A `name_regex` that only matches names of those families: anchored at the start (the provider
+ * searches anywhere in the name otherwise) on the family's prefix, with no alternative (`|`) that
+ * could match elsewhere.
+ */
+const IMDSV2_AMI_NAME_REGEX = /^\^(?:al2023-ami-|bottlerocket-)[^|]*$/
+
+/**
+ * Whether an `aws_ami` lookup takes only Amazon's images (`owners`) and keeps only names of an
+ * IMDSv2-only family, by its `name` filters (every name each allows) or by an anchored
+ * `name_regex`: anyone can name their own AMI `al2023-ami-…`. The lookup's conditions all apply
+ * together, so one that keeps to the family is enough.
  */
 function amiLookupOnImdsV2Family(lookup: HclBlock): boolean {
   const owners = attr(lookup, 'owners')?.value
   if (!Array.isArray(owners) || owners.length === 0 || !owners.every((o) => typeof o === 'string' && AMAZON_AMI_OWNERS.has(o))) return false
+  const nameRegex = attr(lookup, 'name_regex')?.value
+  if (typeof nameRegex === 'string' && IMDSV2_AMI_NAME_REGEX.test(nameRegex)) return true
   const nameFilters = blocksOf(lookup, 'filter').filter((f) => stringValue(attr(f, 'name')?.value) === 'name')
   return (
     nameFilters.length > 0 &&
