@@ -216,6 +216,16 @@ const metricsService = (name: string, app: string, portName: string): string =>
 /** The controller's container declaring a `metrics` port (9001) and a `probes` port (9090) its probes call as `probe` (by name or number). */
 const probedController = (probe: string): string =>
   controller(`          ports:\n            - name: metrics\n              containerPort: 9001\n            - name: probes\n              containerPort: 9090\n          livenessProbe:\n            httpGet: { path: /healthz/, port: ${probe} }\n          readinessProbe:\n            httpGet: { path: /readyz/, port: ${probe} }\n`)
+/** A Service of the `ops` namespace named `name`, selecting the controller's pods through one port named `portName` (8443) that targets `targetPort`. */
+const controllerService = (name: string, portName: string, targetPort: string): string =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ops\nspec:\n  selector:\n    app: dns-sync\n  ports:\n    - name: ${portName}\n      port: 8443\n      targetPort: ${targetPort}\n`
+/**
+ * A leader-elected operator as a chart renders it (Kong's gateway-operator): a `metrics` and a
+ * probed `probes` port; a metrics Service whose port is named `https` but targets `metrics`, and a
+ * Service targeting `https`, which no container declares. `webTarget` replaces that target.
+ */
+const operatorServices = (webTarget = 'https'): string =>
+  `${probedController('probes')}---\n${controllerService('dns-sync-metrics-service', 'https', 'metrics')}---\n${controllerService('dns-sync', 'https', webTarget)}`
 /** The controller's container declaring one port named `name`. */
 const controllerPort = (name: string): string => controller(`          ports:\n            - name: ${name}\n              containerPort: 9001\n`)
 /** A custom resource (an Agones GameServer) whose pod template carries no labels: its operator adds its own. */
@@ -834,6 +844,80 @@ export const kubernetesCases: CaseTable = {
       {
         name: 'a metrics Service beside a Service on another port: medium',
         code: controller().replace('type: Recreate', 'type: RollingUpdate') + '---\n' + metricsService('dns-sync-metrics', 'dns-sync', 'metrics') + '---\n' + metricsService('dns-sync-api', 'dns-sync', 'grpc'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
+        name: 'an operator whose metrics Service calls its port https but targets metrics, and whose other Service targets a port name no container declares: low, saying both',
+        code: operatorServices(),
+        errors: [
+          {
+            line: lineOf(controller(), 'replicas: 1'),
+            severity: 'low',
+            suggestion: null,
+            message:
+              /\(low: the only Services in .+ selecting its pods \(`dns-sync-metrics-service`: its port `https` targets the metrics port `metrics` of its containers; `dns-sync`: its `targetPort: https` names a port no container of the pod declares, which Kubernetes cannot resolve\) expose metrics or route nowhere and its containers declare no port but a metrics one and `probes`, which only their own probes call/
+          }
+        ]
+      },
+      {
+        name: 'a Service port named https targeting the metrics port: low, a metrics Service whatever its port is called',
+        code: probedController('probes') + '---\n' + controllerService('dns-sync-stats', 'https', 'metrics'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', message: /\(low: the only Services in .+ selecting its pods \(`dns-sync-stats`: its port `https` targets the metrics port `metrics` of its containers\) expose metrics and/ }]
+      },
+      {
+        name: 'a Service port named https targeting the metrics port by number: low',
+        code: probedController('probes') + '---\n' + controllerService('dns-sync-stats', 'https', '9001'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', message: /`dns-sync-stats`: its port `https` targets the metrics port `9001` of its containers/ }]
+      },
+      {
+        name: 'the only Service targets a port name the portless pod does not declare: low, it routes nowhere',
+        code: controller() + '---\n' + controllerService('dns-sync', 'http', 'http'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', message: /\(low: the only Services in .+ selecting its pods \(`dns-sync`: its `targetPort: http` names a port no container of the pod declares, which Kubernetes cannot resolve\) route nowhere and its containers declare no port, so it serves no caller in view: a controller/ }]
+      },
+      {
+        name: 'the same with the unresolvable Service fixed to a number, which may reach an undeclared port: medium',
+        code: operatorServices('8443'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
+        name: 'a Service with no targetPort reaches its port number, declared or not: medium',
+        code: probedController('probes') + '---\n' + controllerService('dns-sync', 'https', 'x').replace('      targetPort: x\n', ''),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
+        name: 'the unresolvable Service beside a metrics one whose https port targets a number no container declares: medium',
+        code: operatorServices().replace('targetPort: metrics', 'targetPort: 9443'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
+        name: 'a Service targeting by name a port the pod does declare (https): medium, it serves callers',
+        code: controller(`          ports:\n            - name: metrics\n              containerPort: 9001\n            - name: https\n              containerPort: 8443\n`) + '---\n' + controllerService('dns-sync-metrics-service', 'https', 'metrics') + '---\n' + controllerService('dns-sync', 'https', 'https'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
+        name: 'a port named https targeting the metrics port of an init container, and so nothing running: medium',
+        code:
+          controller().replace('      containers:\n', '      initContainers:\n        - name: warm\n          image: registry.example.com/warm:1\n          ports:\n            - name: metrics\n              containerPort: 9001\n      containers:\n') +
+          '---\n' +
+          controllerService('dns-sync-stats', 'https', '9001'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
+        name: 'the port name declared by a sidecar (an init container that keeps running): medium, it resolves',
+        code: operatorServices().replace(
+          '      containers:\n',
+          '      initContainers:\n        - name: proxy\n          image: registry.example.com/rbac-proxy:0.18\n          restartPolicy: Always\n          ports:\n            - name: https\n              containerPort: 8443\n      containers:\n'
+        ),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
+        name: 'a kustomization builds the set: its patches may add the port the Service names, medium',
+        files: { 'k8s/app.yaml': operatorServices(), 'k8s/kustomization.yaml': kustomization(['app.yaml']) },
+        errors: [{ path: 'k8s/app.yaml', line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
+        name: 'a target that is no literal port name (a placeholder) is not read as unresolvable: medium',
+        code: operatorServices('__WEB_PORT__'),
         errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
       },
       {
@@ -1668,6 +1752,21 @@ export const kubernetesCases: CaseTable = {
         name: "an operator whose only other port is its probes', its only Service a metrics one: low",
         code: probedController('probes') + '---\n' + metricsService('dns-sync-metrics', 'dns-sync', 'metrics'),
         errors: [{ line: lineOf(controller(), 'type: Recreate'), severity: 'low', message: /declare no port but a metrics one and `probes`, which only their own probes call/ }]
+      },
+      {
+        name: 'an operator whose metrics Service calls its port https, its other Service targeting a port name no container declares: low',
+        code: operatorServices(),
+        errors: [{ line: lineOf(controller(), 'type: Recreate'), severity: 'low', message: /`dns-sync-metrics-service`: its port `https` targets the metrics port `metrics` of its containers; `dns-sync`: its `targetPort: https` names a port no container of the pod declares, which Kubernetes cannot resolve\) expose metrics or route nowhere/ }]
+      },
+      {
+        name: 'the other Service targeting a number, which may reach an undeclared port: medium',
+        code: operatorServices('8443'),
+        errors: [{ line: lineOf(controller(), 'type: Recreate'), severity: 'medium' }]
+      },
+      {
+        name: 'the other Service targeting a port name the pod declares: medium',
+        code: operatorServices().replace('            - name: probes\n', '            - name: https\n              containerPort: 8443\n            - name: probes\n'),
+        errors: [{ line: lineOf(controller(), 'type: Recreate'), severity: 'medium' }]
       },
       {
         name: 'a controller declaring only a port named prometheus, no Service: low',

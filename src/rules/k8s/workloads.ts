@@ -27,12 +27,8 @@ export interface StreamIndex {
   ingressBackends: { namespace?: string; name: string }[]
   /** Labels of the pods every workload of the set runs, with the workload and its pod spec (for what its controller adds, and the ports it declares). */
   pods: { namespace?: string; labels: Record<string, string>; workload: K8sObject; spec: PodSpec }[]
-  /**
-   * Selectors of the Services of the set (those with a selector), with the pod port each of their
-   * ports targets (`targetPort`, else `port`: a number or a port name; '' when unreadable), and
-   * whether the Service only exposes metrics (see `exposesOnlyMetrics`).
-   */
-  services: { namespace?: string; name: string; selector: Record<string, string>; targetPorts: string[]; metricsOnly: boolean }[]
+  /** Selectors of the Services of the set (those with a selector), with their ports. */
+  services: { namespace?: string; name: string; selector: Record<string, string>; ports: ServicePort[] }[]
   /**
    * Custom resources shaped like what an operator turns into pods (a spec with replicas,
    * instances, members, an image or a version): the pods of those carry labels no manifest shows.
@@ -48,6 +44,15 @@ export interface StreamIndex {
   kustomized: boolean
   /** The Pod Security levels the set's Namespaces enforce, and the namespaces its objects are deployed to. */
   podSecurity: PodSecurityIndex
+}
+
+/**
+ * A port of a Service: its name, and the pod port it targets (`targetPort`, else `port`: a number
+ * or a port name; '' when unreadable). Whether it reaches callers depends on the pod (see `reachAt`).
+ */
+export interface ServicePort {
+  name?: string
+  target: string
 }
 
 /** Spec keys by which a custom resource asks its operator for pods. */
@@ -66,10 +71,8 @@ export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIn
     if (obj.kind === 'Service') {
       const selector = labelsOf(v, v.at(obj.node, ['spec', 'selector']))
       if (Object.keys(selector).length) {
-        const ports = v.items(v.at(obj.node, ['spec', 'ports']))
-        const targetPorts = ports.map((p) => (v.str(v.get(p, 'targetPort')) ?? v.str(v.get(p, 'port')) ?? '').trim())
-        const metricsOnly = exposesOnlyMetrics(obj.name, ports.map((p) => v.str(v.get(p, 'name')) ?? v.str(v.get(p, 'targetPort'))))
-        index.services.push({ namespace: obj.namespace, name: obj.name, selector, targetPorts, metricsOnly })
+        const ports = v.items(v.at(obj.node, ['spec', 'ports'])).map((p) => ({ name: v.str(v.get(p, 'name')), target: (v.str(v.get(p, 'targetPort')) ?? v.str(v.get(p, 'port')) ?? '').trim() }))
+        index.services.push({ namespace: obj.namespace, name: obj.name, selector, ports })
       }
     } else if (obj.kind === 'Ingress') {
       const spec = v.get(obj.node, 'spec')
@@ -131,16 +134,59 @@ const METRICS_PORT_NAMES = new Set(['metrics', 'http-metrics', 'https-metrics', 
 export const isMetricsPortName = (name: string | undefined): boolean => name !== undefined && METRICS_PORT_NAMES.has(name.trim().toLowerCase())
 
 /**
- * A Service that only exposes metrics: all of whose ports (at least one) are named as metrics ports
- * (by their own name, else the container port name they target), or, where some go unnamed (a bare
- * number) and none is named otherwise, one named `*-metrics`. A port named anything else (`http`)
- * is served whatever the Service is called. Only a metrics scraper calls it; it makes no caller
- * wait on the pods it selects.
+ * A literal port name as Kubernetes takes it (an IANA service name): at most 15 lowercase letters,
+ * digits and single inner hyphens, with a letter. Not a number, nor a template's or a script's
+ * placeholder.
  */
-function exposesOnlyMetrics(name: string, portNames: (string | undefined)[]): boolean {
-  const named = portNames.filter((n): n is string => n !== undefined && !/^\d*$/.test(n.trim()))
-  if (portNames.length === 0 || !named.every(isMetricsPortName)) return false
-  return named.length === portNames.length || /-metrics$/i.test(name)
+const PORT_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+const isPortName = (text: string): boolean => text.length <= 15 && PORT_NAME.test(text) && /[a-z]/.test(text)
+
+/** What a Service's port reaches at a pod: see `reachAt`. */
+type PortReach = 'nowhere' | 'metrics' | 'metrics-by-target' | 'unnamed' | 'other'
+
+/** How a Service reaches the pods of one workload: whether it brings them callers, and what the message says of its ports when it does not. */
+interface ServiceReach {
+  name: string
+  callers: boolean
+  /** No port of it reaches the pod: every one targets by name a port the pod does not declare. */
+  nowhere: boolean
+  /** Ports counted as metrics by the container port they target only (`https` targeting `metrics`), as `port → target`. */
+  byTarget: { port: string; target: string }[]
+  /** The named targets of its ports that the pod does not declare. */
+  deadTargets: string[]
+}
+
+/**
+ * How a Service reaches a pod (`names`: the port names it can resolve to there, see `PodPorts`;
+ * undefined when they may not all be in view). A port reaches nothing when it targets by name a
+ * port the pod does not declare: Kubernetes cannot resolve the name, so the pod is no endpoint of
+ * it. A number (or no `targetPort`) may reach a port no container declares: it counts. A port is a
+ * metrics one when named as such (by its own name, else the container port name it targets) or
+ * when it targets a metrics port the pod's running containers declare (by name or number), whatever
+ * it is called. The Service brings no callers when none of its ports (at least one) reaches the
+ * pod, or when those that do are all metrics ones, or, where some go unnamed (a bare number) and
+ * none is named otherwise, it is named `*-metrics`. A port named anything else (`http`) is served
+ * whatever the Service is called. Only a metrics scraper calls a metrics Service; it makes no
+ * caller wait on the pods it selects.
+ */
+function reachAt(service: StreamIndex['services'][number], ports: PodPorts, names: Set<string> | undefined): ServiceReach {
+  const reach = service.ports.map((p): PortReach => {
+    if (names !== undefined && isPortName(p.target) && !names.has(p.target)) return 'nowhere'
+    const label = p.name ?? p.target
+    if (isMetricsPortName(label)) return 'metrics'
+    if (ports.metricsKeys.has(p.target)) return 'metrics-by-target'
+    return /^\d*$/.test(label.trim()) ? 'unnamed' : 'other'
+  })
+  const live = reach.filter((r) => r !== 'nowhere')
+  const metricsOnly = live.length > 0 && !live.includes('other') && (!live.includes('unnamed') || /-metrics$/i.test(service.name))
+  const nowhere = reach.length > 0 && live.length === 0
+  return {
+    name: service.name,
+    callers: !metricsOnly && !nowhere,
+    nowhere,
+    byTarget: service.ports.filter((_, i) => reach[i] === 'metrics-by-target').map((p) => ({ port: p.name ?? p.target, target: p.target })),
+    deadTargets: [...new Set(service.ports.filter((_, i) => reach[i] === 'nowhere').map((p) => p.target))]
+  }
 }
 
 /** Namespaces match when equal, or when either side leaves it to the apply context. */
@@ -193,10 +239,13 @@ function probedPortKeys(v: DocView, c: Container): Set<string> {
   return keys
 }
 
+/** A container that runs while the pod serves: an app container, or a sidecar (an init container with `restartPolicy: Always`). */
+const keepsRunning = (v: DocView, c: Container): boolean => !c.init || v.str(v.get(c.node, 'restartPolicy')) === 'Always'
+
 /** The ports a pod's containers declare, kept on the pod: a pod of many portless containers would otherwise be read once per container. */
 export function podPorts(v: DocView, pod: PodSpec): PodPorts {
   if (pod.ports) return pod.ports
-  const found: PodPorts = { anyDeclared: false, keys: new Set(), otherPorts: [], probedPorts: [] }
+  const found: PodPorts = { anyDeclared: false, keys: new Set(), otherPorts: [], probedPorts: [], metricsKeys: new Set(), names: resolvablePortNames(v, pod) }
   for (const c of containersOf(v, pod)) {
     if (!declaresPort(v, c)) continue
     found.anyDeclared = true
@@ -208,7 +257,10 @@ export function podPorts(v: DocView, pod: PodSpec): PodPorts {
       if (v.get(p, 'containerPort') === undefined) continue
       const keys = [v.str(v.get(p, 'containerPort')), v.str(v.get(p, 'name'))].map((key) => key?.trim() ?? '').filter((key) => key !== '')
       for (const key of keys) found.keys.add(key)
-      if (isMetricsPortName(v.str(v.get(p, 'name')))) continue
+      if (isMetricsPortName(v.str(v.get(p, 'name')))) {
+        if (keepsRunning(v, c)) for (const key of keys) found.metricsKeys.add(key)
+        continue
+      }
       // A port named for the probes (`probes`, `healthz`): the kubelet is its caller. A probed `http` port may serve traffic too.
       if (keys.some((key) => probed.has(key)) && PROBE_PORT_NAME.test(v.str(v.get(p, 'name'))?.trim() ?? '')) found.probedPorts.push(keys)
       else found.otherPorts.push(keys)
@@ -216,6 +268,36 @@ export function podPorts(v: DocView, pod: PodSpec): PodPorts {
   }
   pod.ports = found
   return found
+}
+
+/**
+ * The port names a Service's named `targetPort` can resolve to at a pod (see `PodPorts.names`):
+ * those of its containers and sidecars. Undefined as soon as one may be out of sight: containers,
+ * a container, its ports or a port given as anything but a literal (a template's text, a YAML
+ * merge key), or a port name that is no literal port name (a placeholder).
+ */
+function resolvablePortNames(v: DocView, pod: PodSpec): Set<string> | undefined {
+  const names = new Set<string>()
+  for (const key of ['containers', 'initContainers']) {
+    const list = v.get(pod.node, key)
+    if (list === undefined) continue
+    if (!isSeq(list)) return undefined
+    for (const node of v.items(list)) {
+      if (!isMap(node) || v.pair(node, '<<')) return undefined
+      if (key === 'initContainers' && v.str(v.get(node, 'restartPolicy')) !== 'Always') continue
+      const ports = v.get(node, 'ports')
+      if (ports === undefined) continue
+      if (!isSeq(ports)) return undefined
+      for (const port of v.items(ports)) {
+        if (!isMap(port) || v.pair(port, '<<')) return undefined
+        if (v.get(port, 'name') === undefined) continue
+        const name = v.str(v.get(port, 'name'))?.trim() ?? ''
+        if (!isPortName(name)) return undefined
+        names.add(name)
+      }
+    }
+  }
+  return names
 }
 
 /**
@@ -241,37 +323,45 @@ export function unroutedContainer(stream: StreamIndex | undefined, obj: K8sObjec
   const ports = podPorts(v, pod)
   const selecting = (stream?.services ?? []).filter((s) => sameNamespace(s.namespace, obj.namespace) && selectsPod(s, pod))
   if (selecting.length === 0) return ports.anyDeclared ? undefined : 'no-service'
-  const elsewhere = selecting.every((s) => s.targetPorts.length > 0 && s.targetPorts.every((t) => ports.keys.has(t)))
+  const elsewhere = selecting.every((s) => s.ports.length > 0 && s.ports.every((p) => ports.keys.has(p.target)))
   return elsewhere ? 'other-containers' : undefined
 }
 
-/** Why a workload serves no caller in view (see `servesNoCaller`): the Services selecting it, when they only expose metrics. */
-type NoCaller = { why: 'unlabeled' } | { why: 'no-port' } | { why: 'metrics-only'; services: string[]; probed: string[] }
+/**
+ * Why a workload serves no caller in view (see `servesNoCaller`): the Services selecting it, when
+ * they only expose metrics or reach it nowhere, and whether its containers declare any port.
+ */
+type NoCaller = { why: 'unlabeled' } | { why: 'no-port' } | { why: 'metrics-only'; services: ServiceReach[]; probed: string[]; anyDeclared: boolean }
 
 /**
  * Why a workload serves no caller the set shows, or undefined when it may: its pods carry no
- * labels (see `unselectable`); or no Service of the set but a metrics one (see `exposesOnlyMetrics`)
- * selects its pods and every port its containers declare is a metrics one, by its name or as the
- * target of such a Service (a controller or a queue worker, perhaps scraped for metrics), or one
- * only its own container's probes call (an operator's `probes` port: the kubelet is its one
- * caller). A probed port counts so only when a metrics Service of the set selects the pods and
- * none targets it: with no Service in view, one elsewhere may well route to a web server's probed
- * `http` port. A rollout or a drain pauses its work; no request fails.
+ * labels (see `unselectable`); or no Service of the set selecting its pods brings them callers (it
+ * only exposes metrics or reaches them nowhere, see `reachAt`) and every port its containers
+ * declare is a metrics one, by its name or as the target of such a Service (a controller or a
+ * queue worker, perhaps scraped for metrics), or one only its own container's probes call (an
+ * operator's `probes` port: the kubelet is its one caller). A probed port counts so only when such
+ * a Service of the set selects the pods and none targets it: with no Service in view, one
+ * elsewhere may well route to a web server's probed `http` port. A Service targeting a port name
+ * the pod does not declare is read as reaching nothing only outside a kustomization, whose patches
+ * may add the container or port it names. A rollout or a drain pauses its work; no request fails.
  */
 export function servesNoCaller(stream: StreamIndex | undefined, obj: K8sObject, pod: PodSpec): NoCaller | undefined {
   // On the host's network a pod serves at the node's address whatever it declares.
   if (isTrue(obj.view, obj.view.get(pod.node, 'hostNetwork'))) return undefined
   if (unselectable(stream, pod)) return { why: 'unlabeled' }
   const selecting = (stream?.services ?? []).filter((s) => sameNamespace(s.namespace, obj.namespace) && selectsPod(s, pod))
-  if (selecting.some((s) => !s.metricsOnly)) return undefined
   const ports = podPorts(obj.view, pod)
-  const scraped = new Set(selecting.flatMap((s) => s.targetPorts))
+  const names = stream?.kustomized === true ? undefined : ports.names
+  const reached = selecting.map((s) => reachAt(s, ports, names))
+  if (reached.some((r) => r.callers)) return undefined
+  const scraped = new Set(selecting.flatMap((s) => s.ports.map((p) => p.target)))
   if (ports.otherPorts.some((keys) => !keys.some((key) => scraped.has(key)))) return undefined
   const probed = ports.probedPorts.filter((keys) => !keys.some((key) => scraped.has(key)))
   if (probed.length > 0 && selecting.length === 0) return undefined
   // Named by its name where it has one (`probes`), else its number.
   const probedNames = probed.map((keys) => keys[keys.length - 1])
-  return selecting.length > 0 || ports.anyDeclared ? { why: 'metrics-only', services: [...new Set(selecting.map((s) => s.name))], probed: probedNames } : { why: 'no-port' }
+  const services = reached.filter((r, i) => reached.findIndex((other) => other.name === r.name) === i)
+  return selecting.length > 0 || ports.anyDeclared ? { why: 'metrics-only', services, probed: probedNames, anyDeclared: ports.anyDeclared } : { why: 'no-port' }
 }
 
 /** Why a workload serving no caller in view is low, for the messages of the rules that assume it serves traffic. */
@@ -280,12 +370,34 @@ function noCallerClause(noCaller: NoCaller, stream: StreamIndex | undefined): st
   const paused = 'a controller or worker, which a rollout or a drain pauses'
   if (noCaller.why === 'unlabeled') return `its pods carry no labels, so no Service can select them and it serves no caller in view: ${paused}`
   if (noCaller.why === 'no-port') return `no container declares a port and no Service in ${scope} selects its pods, so it serves no caller in view: ${paused}`
-  const services = noCaller.services.length > 0 ? `the only Services in ${scope} selecting its pods (${noCaller.services.map((n) => `\`${n}\``).join(', ')}) expose metrics` : `no Service in ${scope} selects its pods`
+  const exposing = noCaller.services.some((s) => !s.nowhere)
+  const services = noCaller.services.length > 0 ? `the only Services in ${scope} selecting its pods (${servicesFound(noCaller.services)}) ${!exposing ? 'route nowhere' : noCaller.services.some((s) => s.nowhere) ? 'expose metrics or route nowhere' : 'expose metrics'}` : `no Service in ${scope} selects its pods`
+  // Services that all route nowhere, to a pod that declares no port: no scraper in view either.
+  if (!exposing && noCaller.services.length > 0 && !noCaller.anyDeclared) return `${services} and its containers declare no port, so it serves no caller in view: ${paused}`
   const declared =
     noCaller.probed.length > 0
       ? `its containers declare no port but a metrics one and ${noCaller.probed.map((n) => `\`${n}\``).join(', ')}, which only their own probes call (the kubelet's health checks)`
       : 'its containers declare no port but a metrics one'
   return `${services} and ${declared}, so it serves no caller in view but a metrics scraper, for which a pause only leaves a gap: ${paused}`
+}
+
+/**
+ * The Services of a no-caller message, each with what was found of its ports when more than its
+ * metrics names: a port that targets a metrics port under another name, a named target the pod
+ * does not declare.
+ */
+function servicesFound(services: ServiceReach[]): string {
+  const quoted = (names: string[]): string => names.map((n) => `\`${n}\``).join(', ')
+  const described = services.map((s) => {
+    const found = [
+      ...s.byTarget.map((p) => `its port \`${p.port}\` targets the metrics port \`${p.target}\` of its containers`),
+      ...(s.deadTargets.length > 0
+        ? [`${s.deadTargets.length > 1 ? `its \`targetPort\`s ${quoted(s.deadTargets)} name ports` : `its \`targetPort: ${s.deadTargets[0]}\` names a port`} no container of the pod declares, which Kubernetes cannot resolve`]
+        : [])
+    ]
+    return found.length > 0 ? `\`${s.name}\`: ${found.join(', and ')}` : `\`${s.name}\``
+  })
+  return described.join(services.some((s) => s.byTarget.length > 0 || s.deadTargets.length > 0) ? '; ' : ', ')
 }
 
 /** Replicas, disruption budget and spreading of a Deployment or StatefulSet. */

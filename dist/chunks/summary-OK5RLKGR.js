@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-MZDRFWR3.js";import"./chunk-FYYQYNZO.js";import"./chunk-56SGHAQN.js";import"./chunk-FM7N5NCH.js";import"./chunk-DIPWADZW.js";import"./chunk-P52FCA6R.js";import"./chunk-E7DPUC7A.js";import"./chunk-GPH66MR4.js";import"./chunk-2NQMUUZW.js";import"./chunk-UZTCEQDD.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
