@@ -18,7 +18,7 @@ async function privilegedSeverity(path: string): Promise<{ severity: string; mes
 }
 
 describe('findings in test and fixture trees', () => {
-  it.each(['pkg/webhook/testdata/pod.yaml', 'tests/manifests/pod.yaml', 'test/e2e/pod.yaml', 'hack/e2e/pod.yaml', 'charts/agent/test/fixtures/pod.yaml', 'src/__tests__/pod.yaml', 'charts/cluster/test/import/pod.yaml', 'testing/certmanager/pod.yaml', 'acceptance/framework/cni/pod.yaml', 'hack/test-resources/pod.yaml', 'integration-tests/pod.yaml', 'internal/testresources/pod.yaml', 'agent/status/test-cert/pod.yaml', 'pkg/testcerts/pod.yaml', 'ca/test-pki/pod.yaml', 'proxy/test_tls/pod.yaml', 'signer/testkeys/pod.yaml', 'controller/proxy-injector/fake/data/pod.yaml', 'pkg/fakes/pod.yaml', 'internal/mock/pod.yaml', 'mocks/pod.yaml', 'web/app/__mocks__/pod.yaml', 'e2etest/bgptests/pod.yaml', 'test/integrationtests/pod.yaml', 'internal/suites/OIDC/pod.yaml', 'e2e/test-suites/pod.yaml', 'frontend/playwright/data/pod.yaml', 'web/cypress/fixtures-data/pod.yaml', 'services/datastream/text-fixtures/pod.yaml', 'pkg/acc_fixtures/pod.yaml', 'tests-go/golden-fixture/pod.yaml'])(
+  it.each(['pkg/webhook/testdata/pod.yaml', 'tests/manifests/pod.yaml', 'test/e2e/pod.yaml', 'hack/e2e/pod.yaml', 'charts/agent/test/fixtures/pod.yaml', 'src/__tests__/pod.yaml', 'charts/cluster/test/import/pod.yaml', 'testing/certmanager/pod.yaml', 'acceptance/framework/cni/pod.yaml', 'hack/test-resources/pod.yaml', 'integration-tests/pod.yaml', 'internal/testresources/pod.yaml', 'agent/status/test-cert/pod.yaml', 'pkg/testcerts/pod.yaml', 'ca/test-pki/pod.yaml', 'proxy/test_tls/pod.yaml', 'signer/testkeys/pod.yaml', 'controller/proxy-injector/fake/data/pod.yaml', 'pkg/fakes/pod.yaml', 'internal/mock/pod.yaml', 'mocks/pod.yaml', 'web/app/__mocks__/pod.yaml', 'e2etest/bgptests/pod.yaml', 'test/integrationtests/pod.yaml', 'internal/suites/OIDC/pod.yaml', 'e2e/test-suites/pod.yaml', 'frontend/playwright/data/pod.yaml', 'web/cypress/support/pod.yaml', 'services/datastream/text-fixtures/pod.yaml', 'pkg/acc_fixtures/pod.yaml', 'tests-go/golden-fixture/pod.yaml'])(
     '%s: reported for information, saying why',
     async (path) => {
       const f = await privilegedSeverity(path)
@@ -27,7 +27,7 @@ describe('findings in test and fixture trees', () => {
     }
   )
 
-  it.each(['deploy/pod.yaml', 'examples/agent/pod.yaml', 'docs/pod.yaml', 'envs/test/pod.yaml', 'envs/testing/pod.yaml', 'environments/acceptance/pod.yaml', 'overlays/test/pod.yaml', 'clusters/test/agent/pod.yaml', 'contest/pod.yaml', 'latest/pod.yaml', 'test-env/pod.yaml', 'load-testing/pod.yaml', 'envs/dev/pod.yaml', 'developer/pod.yaml', 'deploy/pod_test.yaml', 'services/testkeys-service/pod.yaml', 'certs/pod.yaml', 'workspace/pod.yaml', 'fake-api/pod.yaml', 'mockserver/pod.yaml', 'hotel-suites/pod.yaml', 'playwright-runner/pod.yaml', 'cypress-dashboard/pod.yaml', 'fixtures-service/pod.yaml'])(
+  it.each(['deploy/pod.yaml', 'examples/agent/pod.yaml', 'docs/pod.yaml', 'envs/test/pod.yaml', 'envs/testing/pod.yaml', 'environments/acceptance/pod.yaml', 'overlays/test/pod.yaml', 'clusters/test/agent/pod.yaml', 'contest/pod.yaml', 'latest/pod.yaml', 'test-env/pod.yaml', 'load-testing/pod.yaml', 'envs/dev/pod.yaml', 'developer/pod.yaml', 'deploy/pod_test.yaml', 'services/testkeys-service/pod.yaml', 'certs/pod.yaml', 'workspace/pod.yaml', 'fake-api/pod.yaml', 'mockserver/pod.yaml', 'hotel-suites/pod.yaml', 'playwright-runner/pod.yaml', 'cypress-dashboard/pod.yaml', 'fixtures-service/pod.yaml', 'k8s/playwright/pod.yaml', 'clusters/cypress/apps/pod.yaml', 'services/football-fixtures/deploy/pod.yaml', 'config/db-fixtures/pod.yaml', 'e2e/.auth/pod.yaml', 'playwright/.auth/pod.yaml'])(
     '%s: keeps its severity (what deploys, or what users copy)',
     async (path) => {
       expect((await privilegedSeverity(path)).severity).toBe('critical')
@@ -83,6 +83,11 @@ describe('findings in test and fixture trees', () => {
     expect(isTestPath('.github/auto_wizard.json')).toBe(true)
     expect(isSamplePath('.github/auto_wizard.json')).toBe(true)
     expect(isSamplePath('.github/workflows/ci.yml')).toBe(false)
+    // A browser test framework's saved login (Playwright's storageState) is a live session, even under a test tree.
+    expect(isSamplePath('frontend/playwright/data/token.json')).toBe(true)
+    expect(isSamplePath('playwright/.auth/user.json')).toBe(false)
+    expect(isSamplePath('e2e/.auth/admin.json')).toBe(false)
+    expect(isTestPath('tests/.auth/user.json')).toBe(false)
     // Dependabot's and Renovate's registries carry real credentials.
     expect(isSamplePath('.github/dependabot.yml')).toBe(false)
     expect(isSamplePath('.github/renovate.json')).toBe(false)

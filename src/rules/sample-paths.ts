@@ -11,10 +11,11 @@ import type { Finding } from '../types.js'
 /** Test, fixture, mock, sample and example trees (and see `inNamedSampleFolder`; with folders of test certificates and keys: `test-certs/`, `testkeys/`), CI and archived folders, and documentation: sample values live there on purpose. */
 /**
  * Folders only tests use, by name: the one list both SAMPLE_PATH and TEST_TREE take in (`suites/`: a
- * project's end-to-end suites, each a stack of its own; `playwright/`, `cypress/`: the browser test
- * frameworks' own folders; `<anything>-fixtures/`: fixtures of some kind, `text-fixtures/` misspelt too).
+ * project's end-to-end suites, each a stack of its own; `playwright/` and `cypress/` only with one of
+ * the browser test frameworks' own subfolders below, since a cluster or a deployed browser server may
+ * bear either name; `text-fixtures/` is a misspelt `test-fixtures/` Terraform providers keep).
  */
-const TEST_FOLDER_NAMES = String.raw`__tests__|e2e|(?:test[-_]?)?suites|playwright|cypress|[^/]*[-_]fixtures?|fixtures?|__fixtures__|unittests?|_?testdata|testutils?|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|certs?|keys|tls|pki)|(?:integration|e2e|unit|smoke|functional|conformance)[-_]?tests?|integration\/resources|__mocks__`
+const TEST_FOLDER_NAMES = String.raw`__tests__|e2e|(?:test[-_]?)?suites|(?:playwright|cypress)\/(?:data|fixtures|support|e2e|integration|tests?|specs?|helpers|pages|plugins|component|mocks?)|(?:text|acc|golden|e2e|integration|unit)[-_]fixtures?|fixtures?|__fixtures__|unittests?|_?testdata|testutils?|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|certs?|keys|tls|pki)|(?:integration|e2e|unit|smoke|functional|conformance)[-_]?tests?|integration\/resources|__mocks__`
 const SAMPLE_PATH = new RegExp(String.raw`(?:^|\/)(?:\.?ci|tests?|testing|examples?|samples?|mocks?|fakes?|docs?|demos|demo-setups?|snippets|__snapshots__|_?archived|${TEST_FOLDER_NAMES})\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$`, 'i')
 /** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
@@ -62,7 +63,15 @@ function inNamedSampleFolder(path: string): boolean {
   })
 }
 
+/**
+ * Where a browser test framework saves the session of a real login (Playwright's `storageState`,
+ * `playwright/.auth/user.json` in its documentation): cookies and tokens of a live environment,
+ * never sample material, whatever tree holds them.
+ */
+const SAVED_SESSION = /(?:^|\/)\.auth\//
+
 export function isSamplePath(path: string): boolean {
+  if (SAVED_SESSION.test(path)) return false
   return SAMPLE_PATH.test(path) || inNamedSampleFolder(path) || SAM_EVENT.test(path) || isTestFileName(path) || isCiInput(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
 }
 
@@ -138,6 +147,7 @@ const BOT_CONFIG = /(?:^|\/)\.github\/(?:dependabot\.ya?ml|renovate\.json5?)$/i
 const isCiInput = (path: string): boolean => CI_DIR.test(path) && /\.(?:ya?ml|json)$/i.test(path) && !BOT_CONFIG.test(path)
 
 export function isTestPath(path: string): boolean {
+  if (SAVED_SESSION.test(path)) return false
   if (TEST_TREE.test(path) || isCiInput(path) || isTestFileName(path)) return true
   for (const m of path.matchAll(TEST_FOLDER)) {
     if (!ENVIRONMENT_PARENT.test(path.slice(0, m.index + m[0].length))) return true

@@ -1366,6 +1366,11 @@ export const kubernetesCases: CaseTable = {
         errors: [{ line: lineOf(noNonRoot, '- name: api'), severity: 'low', message: /may run as root .*\(low: it is also privileged, which gives the node already/ }]
       },
       {
+        name: 'a privileged CNI installer (its privilege reported medium as a node plugin) that may run as root: medium',
+        code: cniInstaller('privileged: true'),
+        errors: [{ line: lineOf(cniInstaller('privileged: true'), '- name: install'), severity: 'medium' }]
+      },
+      {
         name: 'privileged: false keeps it medium',
         code: edit(noNonRoot, ['            allowPrivilegeEscalation: false\n', '            allowPrivilegeEscalation: false\n            privileged: false\n']),
         errors: [{ line: lineOf(noNonRoot, '- name: api'), severity: 'medium' }]

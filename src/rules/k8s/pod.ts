@@ -148,11 +148,15 @@ export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, conta
       return ctx.report(verdict.meta, verdict.line, `${message}, only to change file ownership before the app starts (medium: \`fsGroup\` in the pod's securityContext does that without root)`, { severity: 'medium' })
     }
     // A privileged container holds the node whatever its user (reported critical on its own): root
-    // adds little, and a user that may be root adds less.
-    if (fixers.every((c) => isTrue(v, v.get(v.get(c.node, 'securityContext'), 'privileged')))) {
+    // adds little. A user that may be root adds less, but that leans on the privileged finding, so
+    // only where it is reported at full severity (not a node plugin's or a sysctl init's).
+    if (verdict.meta === K8S.runAsRoot && fixers.every((c) => isTrue(v, v.get(v.get(c.node, 'securityContext'), 'privileged')))) {
       const also = one ? 'it is also privileged' : 'they are also privileged'
-      const severity = verdict.meta === K8S.runAsRoot ? 'medium' : 'low'
-      return ctx.report(verdict.meta, verdict.line, `${message} (${severity}: ${also}, which gives the node already and is reported on its own)`, { severity })
+      return ctx.report(verdict.meta, verdict.line, `${message} (medium: ${also}, which gives the node already and is reported on its own)`, { severity: 'medium' })
+    }
+    if (verdict.meta === K8S.runAsNonRootNotSet && fixers.every((c) => privilegedAtFullSeverity(v, pod, c))) {
+      const also = one ? 'it is also privileged' : 'they are also privileged'
+      return ctx.report(verdict.meta, verdict.line, `${message} (low: ${also}, which gives the node already and is reported on its own)`, { severity: 'low' })
     }
     // Read only for UID 0: the may-run-as-root verdict covers most containers of a big pod.
     const needs = verdict.meta === K8S.runAsRoot ? fixers.map((c) => containerNodePluginNeed(v, pod, c)) : [undefined]

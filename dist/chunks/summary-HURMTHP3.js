@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-XRL5WKRU.js";import"./chunk-DHU6X3ZJ.js";import"./chunk-IMAGSEVX.js";import"./chunk-FM7N5NCH.js";import"./chunk-Y45YXUJB.js";import"./chunk-KL3R5HPW.js";import"./chunk-E7DPUC7A.js";import"./chunk-4BQEDH6V.js";import"./chunk-2NQMUUZW.js";import"./chunk-UZTCEQDD.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
