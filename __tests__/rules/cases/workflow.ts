@@ -342,6 +342,20 @@ const caller = (id: string, uses = `./${CALLED}`): string => `  ${id}:\n    uses
 /** A workflow_call workflow with `top` (permissions, or nothing) at its top level and one job with `extra`; `jobs:` is on line 3 plus the lines of `top`. */
 const called = (top: string, extra = '', steps = '      - run: make test\n'): string => `name: run\non: workflow_call\n${top}jobs:\n` + job('test', steps, extra)
 const OIDC_READ = 'permissions:\n  id-token: write\n  contents: read\n'
+/** A weekly workflow without `permissions` (`top`: lines before `jobs:`) whose one job `dispatch` (with `extra`) runs `steps`. */
+const weekly = (steps: string, extra = '', top = ''): string => `name: weekly\non:\n  schedule:\n    - cron: '0 3 * * 1'\n${top}jobs:\n` + job('dispatch', steps, extra)
+/**
+ * A step starting another workflow through a SHA-pinned action given a token of its own (`token`:
+ * its token line, `more`: lines after it), as hashicorp/consul-k8s's weekly acceptance workflows do.
+ */
+const dispatchStep = (token = '          token: ${{ secrets.ELEVATED_GITHUB_TOKEN }}\n', uses = `benc-uk/workflow-dispatch@${SHA}`, more = ''): string =>
+  `      - uses: ${uses}\n        with:\n          workflow: acceptance.yml\n${token}${more}`
+/** A step adding the issue to a project through GitHub's own action, tag-pinned, given a bot's token, as minio/operator's issues workflow does. */
+const ADD_TO_PROJECT = '      - uses: actions/add-to-project@v0.5.0\n        with:\n          project-url: https://github.com/orgs/acme/projects/2\n          github-token: ${{ secrets.BOT_PAT }}\n'
+/** What a missing-permissions finding says when nothing in job `dispatch` can receive the default token. */
+const REACHES_NOTHING = /\(possibly read-write\)\. Low: nothing in job `dispatch` can receive the default token: .*so `permissions` would only tidy up\.$/
+/** A missing-permissions finding of `code` that stays medium (no low reason given), on its `jobs:` line. */
+const staysMedium = (name: string, code: string) => ({ name, code, errors: [{ line: lineOf(code, 'jobs:'), severity: 'medium' as const, message: /read-write\)(?:; .*not read)?\.$/ }] })
 /** A called workflow whose token reads code and writes code-scanning alerts only, running a scanner by tag. */
 const SCAN_CALLED = called('permissions:\n  contents: read\n  security-events: write\n', '', '      - uses: someone/scanner@v1\n')
 const SCANNER_LINE = lineOf(SCAN_CALLED, 'someone/scanner')
@@ -993,7 +1007,69 @@ export const workflowCases: CaseTable = {
           { path: CALLER, line: 3 },
           { path: CALLED, line: 3 }
         ]
-      }
+      },
+      {
+        name: 'a scheduled job whose one step is a SHA-pinned action given a token of its own: low',
+        code: weekly(dispatchStep()),
+        errors: [{ line: 5, severity: 'low', message: REACHES_NOTHING }]
+      },
+      {
+        name: "GitHub's own action pinned by tag, given a bot's token, on issues: low",
+        code: 'name: issues\non:\n  issues:\n    types: [opened]\njobs:\n' + job('dispatch', ADD_TO_PROJECT),
+        errors: [{ line: 5, severity: 'low', message: REACHES_NOTHING }]
+      },
+      {
+        name: "GitHub's own action with no token input, a token read as secrets['NAME'] and a job env token of another secret: low",
+        code: weekly(`      - uses: actions/download-artifact@${SHA}\n` + dispatchStep("          token: ${{ secrets['ELEVATED_GITHUB_TOKEN'] }}\n"), '    env:\n      GH_TOKEN: ${{ secrets.BOT_PAT }}\n'),
+        errors: [{ line: 5, severity: 'low', message: REACHES_NOTHING }]
+      },
+      {
+        name: 'two such jobs: low, both named',
+        code: weekly(dispatchStep()) + job('project', ADD_TO_PROJECT),
+        errors: [{ line: 5, severity: 'low', message: /^no `permissions` at workflow level nor for jobs `dispatch`, `project`, .* Low: nothing in jobs `dispatch`, `project` can receive the default token/ }]
+      },
+      {
+        name: 'a called workflow whose one job hands its token to nothing: low',
+        files: { [CALLED]: called('', '', dispatchStep()) },
+        errors: [{ path: CALLED, line: 3, severity: 'low', message: /of this called workflow, so they get whatever token the caller grants .*\. Low: nothing in job `test` can receive the default token/ }]
+      },
+      staysMedium('a step also handed the job token in its env', weekly(dispatchStep() + '        env:\n          GH_TOKEN: ${{ github.token }}\n')),
+      staysMedium("the action's token input is the job token", weekly(dispatchStep('          token: ${{ secrets.GITHUB_TOKEN }}\n'))),
+      staysMedium("the job token read as secrets['GITHUB_TOKEN']", weekly(dispatchStep("          token: ${{ secrets['GITHUB_TOKEN'] }}\n"))),
+      staysMedium('a bot token falling back on the job token', weekly(dispatchStep('          token: ${{ secrets.BOT_PAT || github.token }}\n'))),
+      staysMedium('every secret handed over whole', weekly(dispatchStep(undefined, undefined, '          inputs: ${{ toJSON(secrets) }}\n'))),
+      staysMedium('a secret picked by a computed name', weekly(dispatchStep('          token: ${{ secrets[matrix.token] }}\n'))),
+      staysMedium('a step condition on the job token, written without ${{ }}', weekly(dispatchStep() + "        if: github.token != ''\n")),
+      staysMedium('a job condition on the job token', weekly(dispatchStep(), "    if: ${{ github.token != '' }}\n")),
+      staysMedium('the job env hands the job token to every step', weekly(dispatchStep(), '    env:\n      GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n')),
+      staysMedium('the workflow env hands the job token to every step', weekly(dispatchStep(), '', 'env:\n  GH_TOKEN: ${{ github.token }}\n')),
+      staysMedium('a workflow env token that is not a secret', weekly(dispatchStep(), '', 'env:\n  GH_TOKEN: ${{ vars.BOT_TOKEN }}\n')),
+      staysMedium("the action's inputs given as one expression", weekly(`      - uses: benc-uk/workflow-dispatch@${SHA}\n        with: \${{ fromJSON(vars.DISPATCH) }}\n`)),
+      staysMedium('the job env given as one expression', weekly(dispatchStep(), '    env: ${{ fromJSON(vars.JOB_ENV) }}\n')),
+      staysMedium(
+        "the action's inputs merged from an anchor that hands it the job token",
+        weekly(dispatchStep(undefined, undefined, '          <<: *dispatch\n'), '', 'x-dispatch: &dispatch\n  github-token: ${{ github.token }}\n')
+      ),
+      staysMedium('a third-party action pinned by tag', weekly(dispatchStep(undefined, 'benc-uk/workflow-dispatch@v1'))),
+      staysMedium(
+        'a SHA-pinned third-party action with no token input, which may default to the job token',
+        weekly(`      - uses: benc-uk/workflow-dispatch@${SHA}\n        with:\n          workflow: acceptance.yml\n`)
+      ),
+      staysMedium('a token input set to a step output rather than a secret', weekly(dispatchStep('          token: ${{ steps.app.outputs.token }}\n'))),
+      staysMedium('an empty token input', weekly(dispatchStep("          token: ''\n"))),
+      staysMedium("GitHub's own action following a branch", weekly(ADD_TO_PROJECT.replace('@v0.5.0', '@main'))),
+      staysMedium('a run step beside it', weekly(dispatchStep() + '      - run: echo dispatched\n')),
+      staysMedium('a checkout that keeps no token', weekly(`      - uses: actions/checkout@${SHA}\n        with:\n          persist-credentials: false\n` + dispatchStep())),
+      staysMedium(
+        'github-script, a script like run:, even given a bot token',
+        weekly(`      - uses: actions/github-script@${SHA}\n        with:\n          github-token: \${{ secrets.BOT_PAT }}\n          script: console.log(1)\n`)
+      ),
+      staysMedium('a local composite action', weekly(dispatchStep(undefined, './.github/actions/dispatch'))),
+      staysMedium('an action image', weekly(`      - uses: docker://alpine@${DIGEST}\n        with:\n          args: true\n          token: \${{ secrets.BOT_PAT }}\n`)),
+      staysMedium('a job container', weekly(dispatchStep(), `    container: node@${DIGEST}\n`)),
+      staysMedium('a service container', weekly(dispatchStep(), `    services:\n      redis:\n        image: redis@${DIGEST}\n`)),
+      staysMedium('another job of the workflow runs a script', weekly(dispatchStep()) + job('build', '      - run: make\n')),
+      staysMedium('a job calling a reusable workflow with every secret', weekly(dispatchStep()) + `  call:\n    uses: other-org/wf/.github/workflows/scan.yml@${SHA}\n    secrets: inherit\n`)
     ]
   },
   'workflow/permissions-write-all': {

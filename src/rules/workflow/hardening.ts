@@ -1,15 +1,103 @@
 /** Token permissions, unsecure commands, self-hosted runners and job timeouts. */
 import type { Finding } from '../../types.js'
-import { isMap, isScalar, isSeq, scalarString, type Node, type Pair, type YAMLMap } from '../parse/yaml.js'
-import { scalarsUnder, type CheckContext } from './context.js'
+import { isMap, isPair, isScalar, isSeq, scalarString, type Node, type Pair, type YAMLMap } from '../parse/yaml.js'
+import { actionRepo, expressionsUnder, scalarsUnder, type CheckContext } from './context.js'
+import { contextPaths, findExpressions } from './expressions.js'
 import { isForkGuarded, type ForkEvent } from './fork-guard.js'
 import { calleeToken, isLocalWorkflow, localCallers, restricts } from './callees.js'
+import { FIRST_PARTY, FULL_SHA, VERSION_TAG } from './pinning.js'
+import type { JobModel } from './model.js'
 import { RULES } from './meta.js'
 
 function writeAll(ctx: CheckContext, pair: Pair<Node, Node> | undefined, where: string): Finding | undefined {
   if (!pair || scalarString(pair.value) !== 'write-all') return undefined
   return ctx.report(RULES.writeAll, ctx.y.lineOf(pair.key), `${where} grants \`permissions: write-all\` to the GITHUB_TOKEN.`)
 }
+
+/** A `with:` input or env variable by which an action may take a token (`token`, `github-token`, `GH_TOKEN`). */
+const TOKEN_KEY = /token/i
+
+/**
+ * Whether an expression (or an `if:` condition, written with or without `${{ }}`) may read the job's
+ * default token: `github.token` or `secrets.GITHUB_TOKEN` (`secrets['GITHUB_TOKEN']` too), even only
+ * compared; a computed index of either context; or either context whole (`toJSON(secrets)`).
+ */
+function mayReadDefaultToken(body: string): boolean {
+  const flat = body.replace(/\s+/g, '').replace(/\['([\w-]*)'\]/g, '.$1').toLowerCase()
+  if (/\bgithub(?:\.token\b|\[)|\bsecrets(?:\.github_token\b|\[)/.test(flat)) return true
+  return contextPaths(body).some((p) => p === 'github' || p === 'secrets')
+}
+
+/** Whether a value is one expression reading only secrets other than GITHUB_TOKEN (`${{ secrets.BOT_PAT }}`). */
+function isOtherSecret(value: string | undefined): boolean {
+  const text = (value ?? '').trim()
+  const spans = findExpressions(text)
+  if (spans.length !== 1 || spans[0].start !== 0 || spans[0].end !== text.length) return false
+  const paths = contextPaths(spans[0].body)
+  return paths.length > 0 && paths.every((p) => /^secrets\.[\w-]+$/.test(p) && p !== 'secrets.github_token')
+}
+
+/** Whether a node holds a YAML alias (or merge key), whose content the checks below would not read. */
+function holdsAlias(node: unknown): boolean {
+  if (node === null || node === undefined || isScalar(node)) return false
+  if (isMap(node) || isSeq(node)) return node.items.some((item) => (isPair(item) ? holdsAlias(item.key) || holdsAlias(item.value) : holdsAlias(item)))
+  return true
+}
+
+const hasKey = (map: YAMLMap, key: string): boolean => map.items.some((p) => isScalar(p.key) && p.key.value === key)
+
+/**
+ * Whether a `uses:` names code that cannot change under the job, and that is not a checkout
+ * (actions/checkout keeps the token in the clone's git config) nor github-script (a script, like
+ * `run:`): GitHub's own action pinned by release tag or SHA, or any action pinned to a commit SHA.
+ */
+function fixedAction(uses: string): { firstParty: boolean } | undefined {
+  const repo = actionRepo(uses)
+  const at = uses.lastIndexOf('@')
+  if (!repo || at < 0 || uses.includes('${{') || repo.includes('checkout') || repo === 'actions/github-script') return undefined
+  const ref = uses.slice(at + 1)
+  const firstParty = FIRST_PARTY.has(repo.split('/')[0])
+  return FULL_SHA.test(ref) || (firstParty && VERSION_TAG.test(ref)) ? { firstParty } : undefined
+}
+
+/**
+ * Whether the job hands its default token to nothing that could misuse it, so `permissions` would
+ * only tidy up: it calls no reusable workflow and runs no container or service; every step is an
+ * action (no `run:`) that `fixedAction` admits; no expression of the job or the workflow's `env:`
+ * (nor an `if:`) may read the default token; every token input or variable (step, job or workflow
+ * env) is set to another secret; and every action not GitHub's own has such a token input, since
+ * many actions default theirs to `${{ github.token }}`. Anything not read as a plain map (an alias,
+ * `with:` or `env:` given as one expression) keeps the job out.
+ */
+function handsTokenToNothing(ctx: CheckContext, job: JobModel): boolean {
+  const node = job.node
+  if (['uses', 'container', 'services'].some((k) => hasKey(node, k))) return false
+  const steps = node.get('steps', true)
+  if (!isSeq(steps) || steps.items.length === 0 || steps.items.length !== job.steps.length) return false
+  const workflowEnv = ctx.wf.root.get('env', true)
+  if ([workflowEnv, node].some((n) => holdsAlias(n) || (n !== undefined && expressionsUnder(ctx, n).some((e) => mayReadDefaultToken(e.body))))) return false
+  const conditions = [node, ...job.steps.map((s) => s.node)].map((m) => scalarString(m.get('if', true)))
+  if (conditions.some((c) => c !== undefined && mayReadDefaultToken(c))) return false
+  const envs = [workflowEnv, node.get('env', true), ...job.steps.flatMap((s) => [s.node.get('env', true), s.node.get('with', true)])]
+  const maps: YAMLMap[] = []
+  for (const m of envs) {
+    if (m === undefined || m === null) continue
+    if (!isMap(m)) return false
+    maps.push(m)
+  }
+  for (const step of job.steps) {
+    const action = step.run === undefined && step.uses ? fixedAction(step.uses) : undefined
+    if (!action) return false
+    if (!action.firstParty && !step.with?.items.some((p) => TOKEN_KEY.test(scalarString(p.key) ?? ''))) return false
+  }
+  return maps.every((m) => m.items.every((p) => !TOKEN_KEY.test(scalarString(p.key) ?? '') || isOtherSecret(scalarString(p.value))))
+}
+
+/** Why the bare jobs' default token matters little, in a finding's words. */
+const reachesNothing = (jobs: string): string =>
+  ` Low: nothing in ${jobs} can receive the default token: no \`run:\` or github-script step, checkout, local action, reusable workflow, container or service; ` +
+  'no expression reads `github.token` or `secrets.GITHUB_TOKEN`; every action is GitHub\'s own (pinned by release tag or SHA) or pinned to a commit SHA and given another secret as its token input; ' +
+  'and every token input or variable is set to another secret, so `permissions` would only tidy up.'
 
 /**
  * Jobs whose token no `permissions:` decides, so it is the repository default. A job calling a
@@ -22,6 +110,7 @@ function checkPermissions(ctx: CheckContext): Finding[] {
   for (const job of ctx.wf.jobs) out.push(writeAll(ctx, job.permissions, `job \`${job.id}\``))
   if (!ctx.wf.permissions) {
     const bare: string[] = []
+    const bareJobs: JobModel[] = []
     const unread: string[] = []
     for (const job of ctx.wf.jobs) {
       if (job.permissions) continue
@@ -33,6 +122,7 @@ function checkPermissions(ctx: CheckContext): Finding[] {
         unread.push(`\`${job.id}\` (\`${job.uses}\`)`)
       }
       bare.push(`\`${job.id}\``)
+      bareJobs.push(job)
     }
     // A workflow only ever called by others runs on its caller's token: the callers decide it.
     const calledOnly = ctx.wf.triggers.size === 1 && ctx.wf.triggers.has('workflow_call')
@@ -40,17 +130,21 @@ function checkPermissions(ctx: CheckContext): Finding[] {
     const openCallers = callers.filter((c) => !restricts(c.job.permissions ?? c.workflow.permissions))
     // Every caller of the analysis setting its token leaves nothing to the repository default.
     const everyCallerSetsIt = callers.length > 0 && openCallers.length === 0
+    const jobs = bare.length === 1 ? `job ${bare[0]}` : `jobs ${bare.join(', ')}`
+    // Low when no bare job hands its token to anything: one that does keeps the finding medium.
+    const lowered = (): { why: string; extra?: { severity: 'low' } } =>
+      bareJobs.length > 0 && bareJobs.every((j) => handsTokenToNothing(ctx, j)) ? { why: reachesNothing(jobs), extra: { severity: 'low' } } : { why: '' }
     if (calledOnly && bare.length && !everyCallerSetsIt) {
-      const jobs = bare.length === 1 ? `job ${bare[0]}` : `jobs ${bare.join(', ')}`
       const through = openCallers.length
         ? `, and ${[...new Set(openCallers.map((c) => `\`${c.path}\``))].join(', ')} ${openCallers.length === 1 ? 'calls it with' : 'call it with'} the repository default (possibly read-write)`
         : ' (callers outside this analysis; one that sets no `permissions` passes the repository default, possibly read-write)'
-      out.push(ctx.report(RULES.missingPermissions, ctx.wf.jobsLine, `no \`permissions\` at workflow level nor for ${jobs} of this called workflow, so they get whatever token the caller grants${through}.`))
+      const low = lowered()
+      out.push(ctx.report(RULES.missingPermissions, ctx.wf.jobsLine, `no \`permissions\` at workflow level nor for ${jobs} of this called workflow, so they get whatever token the caller grants${through}.${low.why}`, low.extra))
     } else if (!calledOnly && bare.length) {
-      const jobs = bare.length === 1 ? `job ${bare[0]}` : `jobs ${bare.join(', ')}`
       const callers = unread.length === 1 ? `job ${unread[0]} calls a reusable workflow that` : `jobs ${unread.join(', ')} call reusable workflows that`
       const caveat = unread.length ? `; ${callers} may lower it for ${unread.length === 1 ? 'its' : 'their'} own jobs, but ${unread.length === 1 ? 'was' : 'were'} not read` : ''
-      out.push(ctx.report(RULES.missingPermissions, ctx.wf.jobsLine, `no \`permissions\` at workflow level nor for ${jobs}, so the GITHUB_TOKEN gets the repository default (possibly read-write)${caveat}.`))
+      const low = lowered()
+      out.push(ctx.report(RULES.missingPermissions, ctx.wf.jobsLine, `no \`permissions\` at workflow level nor for ${jobs}, so the GITHUB_TOKEN gets the repository default (possibly read-write)${caveat}.${low.why}`, low.extra))
     }
   }
   return out.filter((f): f is Finding => !!f)

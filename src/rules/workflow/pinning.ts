@@ -9,9 +9,12 @@ import { isPrivileged, type JobModel } from './model.js'
 import { localCallers } from './callees.js'
 import { RULES } from './meta.js'
 
-const FULL_SHA = /^[0-9a-f]{40}$/i
-const VERSION_TAG = /^v?\d+(\.\d+){0,3}([-+][\w.-]+)?$/
-const FIRST_PARTY = new Set(['actions', 'github'])
+/** A full commit SHA: the one ref nobody can move. */
+export const FULL_SHA = /^[0-9a-f]{40}$/i
+/** A release tag (`v4`, `v4.1.0`, `1.2.3-rc.1`), as opposed to a branch name. */
+export const VERSION_TAG = /^v?\d+(\.\d+){0,3}([-+][\w.-]+)?$/
+/** Owners of GitHub's own actions. */
+export const FIRST_PARTY = new Set(['actions', 'github'])
 /**
  * Reusable workflows that verify their own ref and refuse a commit SHA: the SLSA generators
  * must be called by a release tag for their provenance to verify, so a tag is the pinned form.
