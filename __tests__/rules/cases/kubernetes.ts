@@ -860,19 +860,34 @@ export const kubernetesCases: CaseTable = {
         ]
       },
       {
-        name: 'a Service port named https targeting the metrics port: low, a metrics Service whatever its port is called',
-        code: probedController('probes') + '---\n' + controllerService('dns-sync-stats', 'https', 'metrics'),
-        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', message: /\(low: the only Services in .+ selecting its pods \(`dns-sync-stats`: its port `https` targets the metrics port `metrics` of its containers\) expose metrics and/ }]
+        name: 'a Service named for metrics whose port named https targets the metrics port: low, a metrics Service whatever its port is called',
+        code: probedController('probes') + '---\n' + controllerService('dns-sync-metrics', 'https', 'metrics'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', message: /\(low: the only Services in .+ selecting its pods \(`dns-sync-metrics`: its port `https` targets the metrics port `metrics` of its containers\) expose metrics and/ }]
       },
       {
-        name: 'a Service port named https targeting the metrics port by number: low',
-        code: probedController('probes') + '---\n' + controllerService('dns-sync-stats', 'https', '9001'),
-        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', message: /`dns-sync-stats`: its port `https` targets the metrics port `9001` of its containers/ }]
+        name: 'the same targeting the metrics port by number: low',
+        code: probedController('probes') + '---\n' + controllerService('dns-sync-metrics', 'https', '9001'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', message: /`dns-sync-metrics`: its port `https` targets the metrics port `9001` of its containers/ }]
+      },
+      {
+        name: 'a Service named for the app whose http port targets a port named metrics (a Pushgateway, whose API is that port): medium',
+        code: probedController('probes') + '---\n' + controllerService('pushgateway', 'http', 'metrics'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
+      },
+      {
+        name: 'a Service named for metrics targeting a port number its container also declares under another name: medium',
+        code: controller(`          ports:\n            - name: metrics\n              containerPort: 9001\n            - name: http\n              containerPort: 9001\n`) + '---\n' + controllerService('dns-sync-metrics', 'https', '9001'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
       },
       {
         name: 'the only Service targets a port name the portless pod does not declare: low, it routes nowhere',
         code: controller() + '---\n' + controllerService('dns-sync', 'http', 'http'),
         errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'low', message: /\(low: the only Services in .+ selecting its pods \(`dns-sync`: its `targetPort: http` names a port no container of the pod declares, which Kubernetes cannot resolve\) route nowhere and its containers declare no port, so it serves no caller in view: a controller/ }]
+      },
+      {
+        name: 'a headless Service targeting a port name the pod does not declare still publishes the pod by DNS: medium',
+        code: controller() + '---\n' + controllerService('dns-sync', 'http', 'http').replace('spec:\n  selector:', 'spec:\n  clusterIP: None\n  selector:'),
+        errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
       },
       {
         name: 'the same with the unresolvable Service fixed to a number, which may reach an undeclared port: medium',
@@ -899,7 +914,7 @@ export const kubernetesCases: CaseTable = {
         code:
           controller().replace('      containers:\n', '      initContainers:\n        - name: warm\n          image: registry.example.com/warm:1\n          ports:\n            - name: metrics\n              containerPort: 9001\n      containers:\n') +
           '---\n' +
-          controllerService('dns-sync-stats', 'https', '9001'),
+          controllerService('dns-sync-metrics', 'https', '9001'),
         errors: [{ line: lineOf(controller(), 'replicas: 1'), severity: 'medium' }]
       },
       {

@@ -1034,6 +1034,11 @@ export const workflowCases: CaseTable = {
         errors: [{ path: CALLED, line: 3, severity: 'low', message: /of this called workflow, so they get whatever token the caller grants .*\. Low: nothing in job `test` can receive the default token/ }]
       },
       staysMedium('a step also handed the job token in its env', weekly(dispatchStep() + '        env:\n          GH_TOKEN: ${{ github.token }}\n')),
+      staysMedium('a self-hosted runner, which may keep code an earlier job left', weekly(dispatchStep()).replace('runs-on: ubuntu-latest', 'runs-on: [self-hosted, linux]')),
+      staysMedium('a runner label from an expression', weekly(dispatchStep()).replace('runs-on: ubuntu-latest', 'runs-on: ${{ vars.RUNNER }}')),
+      staysMedium("another service's token as the action's only token input (its GitHub token input may default to the job token)", weekly(dispatchStep('          slack-token: ${{ secrets.SLACK_BOT_TOKEN }}\n'))),
+      staysMedium('an action given commands to run (an input named command)', weekly(dispatchStep(undefined, undefined, '          command: npx some-cli@latest publish\n'))),
+      staysMedium("GitHub's own action given a script input", weekly(ADD_TO_PROJECT.replace('          github-token', '          preCommands: npm install -g some-build-tool\n          github-token'))),
       staysMedium("the action's token input is the job token", weekly(dispatchStep('          token: ${{ secrets.GITHUB_TOKEN }}\n'))),
       staysMedium("the job token read as secrets['GITHUB_TOKEN']", weekly(dispatchStep("          token: ${{ secrets['GITHUB_TOKEN'] }}\n"))),
       staysMedium('a bot token falling back on the job token', weekly(dispatchStep('          token: ${{ secrets.BOT_PAT || github.token }}\n'))),

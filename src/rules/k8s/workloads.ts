@@ -27,8 +27,8 @@ export interface StreamIndex {
   ingressBackends: { namespace?: string; name: string }[]
   /** Labels of the pods every workload of the set runs, with the workload and its pod spec (for what its controller adds, and the ports it declares). */
   pods: { namespace?: string; labels: Record<string, string>; workload: K8sObject; spec: PodSpec }[]
-  /** Selectors of the Services of the set (those with a selector), with their ports. */
-  services: { namespace?: string; name: string; selector: Record<string, string>; ports: ServicePort[] }[]
+  /** Selectors of the Services of the set (those with a selector), with their ports and whether they are headless (`clusterIP: None`). */
+  services: { namespace?: string; name: string; selector: Record<string, string>; ports: ServicePort[]; headless: boolean }[]
   /**
    * Custom resources shaped like what an operator turns into pods (a spec with replicas,
    * instances, members, an image or a version): the pods of those carry labels no manifest shows.
@@ -72,7 +72,8 @@ export function indexStream(objects: K8sObject[], scope = 'this file'): StreamIn
       const selector = labelsOf(v, v.at(obj.node, ['spec', 'selector']))
       if (Object.keys(selector).length) {
         const ports = v.items(v.at(obj.node, ['spec', 'ports'])).map((p) => ({ name: v.str(v.get(p, 'name')), target: (v.str(v.get(p, 'targetPort')) ?? v.str(v.get(p, 'port')) ?? '').trim() }))
-        index.services.push({ namespace: obj.namespace, name: obj.name, selector, ports })
+        const headless = v.str(v.at(obj.node, ['spec', 'clusterIP']))?.trim() === 'None'
+        index.services.push({ namespace: obj.namespace, name: obj.name, selector, ports, headless })
       }
     } else if (obj.kind === 'Ingress') {
       const spec = v.get(obj.node, 'spec')
@@ -158,23 +159,32 @@ interface ServiceReach {
 
 /**
  * How a Service reaches a pod (`names`: the port names it can resolve to there, see `PodPorts`;
- * undefined when they may not all be in view). A port reaches nothing when it targets by name a
- * port the pod does not declare: Kubernetes cannot resolve the name, so the pod is no endpoint of
- * it. A number (or no `targetPort`) may reach a port no container declares: it counts. A port is a
- * metrics one when named as such (by its own name, else the container port name it targets) or
- * when it targets a metrics port the pod's running containers declare (by name or number), whatever
- * it is called. The Service brings no callers when none of its ports (at least one) reaches the
+ * undefined when they may not all be in view). A port of a Service with a cluster IP reaches
+ * nothing when it targets by name a port the pod does not declare: Kubernetes cannot resolve the
+ * name, so no traffic is forwarded to the pod through it (a headless Service still publishes the
+ * pod's address, so its ports always count). A number (or no `targetPort`) may reach a port no
+ * container declares: it counts. A port is a metrics one when named as such (by its own name, else
+ * the container port name it targets) or, in a Service named for metrics (`…-metrics-service`),
+ * when it targets a metrics port the pod's running containers declare (by name or number) and
+ * declare under no other name, whatever the port is called. The Service brings no callers when none of its ports (at least one) reaches the
  * pod, or when those that do are all metrics ones, or, where some go unnamed (a bare number) and
  * none is named otherwise, it is named `*-metrics`. A port named anything else (`http`) is served
  * whatever the Service is called. Only a metrics scraper calls a metrics Service; it makes no
  * caller wait on the pods it selects.
  */
 function reachAt(service: StreamIndex['services'][number], ports: PodPorts, names: Set<string> | undefined): ServiceReach {
+  // A headless Service publishes the pod's address whatever its ports resolve to: callers reach it by DNS.
+  const resolvable = service.headless ? undefined : names
+  // Its name says metrics too (`operator-metrics-service`), so a port called otherwise is the metrics
+  // one it targets: an app whose API port is named for metrics (Pushgateway's, Loki's) has a Service
+  // named for the app.
+  const namedForMetrics = service.name.toLowerCase().split(/[-_.]/).includes('metrics')
+  const alsoServed = new Set(ports.otherPorts.flat())
   const reach = service.ports.map((p): PortReach => {
-    if (names !== undefined && isPortName(p.target) && !names.has(p.target)) return 'nowhere'
+    if (resolvable !== undefined && isPortName(p.target) && !resolvable.has(p.target)) return 'nowhere'
     const label = p.name ?? p.target
     if (isMetricsPortName(label)) return 'metrics'
-    if (ports.metricsKeys.has(p.target)) return 'metrics-by-target'
+    if (namedForMetrics && ports.metricsKeys.has(p.target) && !alsoServed.has(p.target)) return 'metrics-by-target'
     return /^\d*$/.test(label.trim()) ? 'unnamed' : 'other'
   })
   const live = reach.filter((r) => r !== 'nowhere')

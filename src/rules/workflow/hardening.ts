@@ -16,6 +16,12 @@ function writeAll(ctx: CheckContext, pair: Pair<Node, Node> | undefined, where: 
 
 /** A `with:` input or env variable by which an action may take a token (`token`, `github-token`, `GH_TOKEN`). */
 const TOKEN_KEY = /token/i
+/** An input by which an action takes the GitHub token it would otherwise default to `${{ github.token }}` (not `slack-token`, another service's). */
+const GITHUB_TOKEN_INPUT = /^(?:token|(?:github|gh|repo)[-_]token|github[-_]pat)$/i
+/** An input by which an action runs commands it is given (`command`, `preCommands`, `script`, `args`): a `run:` step under another name. */
+const COMMAND_INPUT = /command|script|run|cmd|exec|shell|args/i
+/** Labels of GitHub's hosted runners, started fresh for each job: no earlier job's code is left on them. */
+const HOSTED_RUNNER = /^(?:ubuntu|windows|macos)-[\w.-]+$/i
 
 /**
  * Whether an expression (or an `if:` condition, written with or without `${{ }}`) may read the job's
@@ -72,6 +78,9 @@ function fixedAction(uses: string): { firstParty: boolean } | undefined {
 function handsTokenToNothing(ctx: CheckContext, job: JobModel): boolean {
   const node = job.node
   if (['uses', 'container', 'services'].some((k) => hasKey(node, k))) return false
+  // A self-hosted runner may keep code an earlier job left there, which can read this job's token.
+  const labels = runnerLabels(job.runsOn)
+  if (labels.length === 0 || !labels.every((l) => HOSTED_RUNNER.test(l))) return false
   const steps = node.get('steps', true)
   if (!isSeq(steps) || steps.items.length === 0 || steps.items.length !== job.steps.length) return false
   const workflowEnv = ctx.wf.root.get('env', true)
@@ -88,15 +97,16 @@ function handsTokenToNothing(ctx: CheckContext, job: JobModel): boolean {
   for (const step of job.steps) {
     const action = step.run === undefined && step.uses ? fixedAction(step.uses) : undefined
     if (!action) return false
-    if (!action.firstParty && !step.with?.items.some((p) => TOKEN_KEY.test(scalarString(p.key) ?? ''))) return false
+    if (step.with?.items.some((p) => COMMAND_INPUT.test(scalarString(p.key) ?? ''))) return false
+    if (!action.firstParty && !step.with?.items.some((p) => GITHUB_TOKEN_INPUT.test(scalarString(p.key) ?? ''))) return false
   }
   return maps.every((m) => m.items.every((p) => !TOKEN_KEY.test(scalarString(p.key) ?? '') || isOtherSecret(scalarString(p.value))))
 }
 
 /** Why the bare jobs' default token matters little, in a finding's words. */
 const reachesNothing = (jobs: string): string =>
-  ` Low: nothing in ${jobs} can receive the default token: no \`run:\` or github-script step, checkout, local action, reusable workflow, container or service; ` +
-  'no expression reads `github.token` or `secrets.GITHUB_TOKEN`; every action is GitHub\'s own (pinned by release tag or SHA) or pinned to a commit SHA and given another secret as its token input; ' +
+  ` Low: nothing in ${jobs} can receive the default token: no \`run:\` or github-script step, checkout, local action, reusable workflow, container or service, and GitHub\'s hosted runners only; ` +
+  'no expression reads `github.token` or `secrets.GITHUB_TOKEN`; every action is GitHub\'s own (pinned by release tag or SHA) or pinned to a commit SHA and given another secret as its GitHub token input, and none is given commands to run; ' +
   'and every token input or variable is set to another secret, so `permissions` would only tidy up.'
 
 /**
