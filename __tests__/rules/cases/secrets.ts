@@ -674,6 +674,9 @@ export const secretsCases: CaseTable = {
       quiet('variable "rc_secret_key" {\n  description = "Key of the Secret holding the CLI configuration"\n  default     = "credentials"\n}', 'a value that only names a key', 'infra/variables.tf'),
       quiet('passwordKey: admin-password', 'key name that refers to a secret', 'config/values.yaml'),
       quiet('password: changeme', 'placeholder', 'config/values.yaml'),
+      quiet('{\n  "entries": [{ "username": "qux", "password": "quux" }]\n}', 'a metasyntactic name (foo, bar, … quux)', 'hack/secrets.json'),
+      quiet('{\n  "secretName": "invalid-htpasswd",\n  "htpasswdKey": "invalid-htpasswd"\n}', 'a value a test gives to be refused', 'hack/secrets.json'),
+      quiet('login:\n  password: wrong-password\n', 'a wrong password for a negative test', 'config/values.yaml'),
       quiet('output:\n  es:\n    password: "1234567890"', 'a run of consecutive digits', 'config/values.yaml'),
       quiet('    broker = BrokerProps(\n        password= "".join(\n            [\n                "{{resolve:secretsmanager:",\n                secret_arn,\n            ]\n        ),', 'a join call assembling a dynamic reference', 'stacks/broker.py'),
       quiet('nsswitch.conf: |\n  passwd:   files systemd\n  group:    files', 'nsswitch sources for account lookups', 'k8s/node-config.yaml'),
@@ -718,6 +721,8 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2('password: invalidated-Xq7rT2', {}, 'a word starting like invalid, with a random tail: still reported', 'config/values.yaml'),
+      line2('password: quuxQ7rT2vLp', {}, 'a placeholder word run into a random tail: still reported', 'config/values.yaml'),
       line2('_APP_DB_ROOT_PASS=rootsecretpassword', { severity: 'medium', message: /a well-known default anyone would try first/ }, 'the account and what it is, run together: a shipped default, medium', '.env'),
       line2('_APP_DB_ROOT_PASS=rootbeer42', { severity: 'high' }, 'a word of those beside others is a chosen password', '.env'),
       line2('DB_PASSWORD={Xk9mQ2pL7vR4nT8wZ3}', { severity: 'high' }, 'braces around a random value are no format field', '.env'),

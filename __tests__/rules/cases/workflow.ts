@@ -1014,13 +1014,18 @@ export const workflowCases: CaseTable = {
         errors: [{ line: 5, severity: 'low', message: REACHES_NOTHING }]
       },
       {
+        name: 'an input whose name only contains a command word (description, runner-os): still low',
+        code: weekly(dispatchStep(undefined, undefined, '          description: nightly acceptance\n          runner-os: linux\n')),
+        errors: [{ line: 5, severity: 'low', message: REACHES_NOTHING }]
+      },
+      {
         name: "GitHub's own action pinned by tag, given a bot's token, on issues: low",
         code: 'name: issues\non:\n  issues:\n    types: [opened]\njobs:\n' + job('dispatch', ADD_TO_PROJECT),
         errors: [{ line: 5, severity: 'low', message: REACHES_NOTHING }]
       },
       {
-        name: "GitHub's own action with no token input, a token read as secrets['NAME'] and a job env token of another secret: low",
-        code: weekly(`      - uses: actions/download-artifact@${SHA}\n` + dispatchStep("          token: ${{ secrets['ELEVATED_GITHUB_TOKEN'] }}\n"), '    env:\n      GH_TOKEN: ${{ secrets.BOT_PAT }}\n'),
+        name: "GitHub's own action given a bot's token, a token read as secrets['NAME'] and a job env token of another secret: low",
+        code: weekly(`      - uses: actions/download-artifact@${SHA}\n        with:\n          github-token: \${{ secrets.BOT_PAT }}\n` + dispatchStep("          token: ${{ secrets['ELEVATED_GITHUB_TOKEN'] }}\n"), '    env:\n      GH_TOKEN: ${{ secrets.BOT_PAT }}\n'),
         errors: [{ line: 5, severity: 'low', message: REACHES_NOTHING }]
       },
       {
@@ -1035,6 +1040,8 @@ export const workflowCases: CaseTable = {
       },
       staysMedium('a step also handed the job token in its env', weekly(dispatchStep() + '        env:\n          GH_TOKEN: ${{ github.token }}\n')),
       staysMedium('a self-hosted runner, which may keep code an earlier job left', weekly(dispatchStep()).replace('runs-on: ubuntu-latest', 'runs-on: [self-hosted, linux]')),
+      staysMedium('a runner group, which may be self-hosted whatever its labels', weekly(dispatchStep()).replace('runs-on: ubuntu-latest', 'runs-on:\n      group: private-pool\n      labels: [ubuntu-latest]')),
+      staysMedium("GitHub's own action with no token input, which defaults it to the job's token", weekly('      - uses: actions/stale@v9\n        with:\n          days-before-stale: 30\n')),
       staysMedium('a runner label from an expression', weekly(dispatchStep()).replace('runs-on: ubuntu-latest', 'runs-on: ${{ vars.RUNNER }}')),
       staysMedium("another service's token as the action's only token input (its GitHub token input may default to the job token)", weekly(dispatchStep('          slack-token: ${{ secrets.SLACK_BOT_TOKEN }}\n'))),
       staysMedium('an action given commands to run (an input named command)', weekly(dispatchStep(undefined, undefined, '          command: npx some-cli@latest publish\n'))),
@@ -1067,10 +1074,10 @@ export const workflowCases: CaseTable = {
       staysMedium('a checkout that keeps no token', weekly(`      - uses: actions/checkout@${SHA}\n        with:\n          persist-credentials: false\n` + dispatchStep())),
       staysMedium(
         'github-script, a script like run:, even given a bot token',
-        weekly(`      - uses: actions/github-script@${SHA}\n        with:\n          github-token: \${{ secrets.BOT_PAT }}\n          script: console.log(1)\n`)
+        weekly(`      - uses: actions/github-script@${SHA}\n        with:\n          github-token: \${{ secrets.BOT_PAT }}\n`)
       ),
       staysMedium('a local composite action', weekly(dispatchStep(undefined, './.github/actions/dispatch'))),
-      staysMedium('an action image', weekly(`      - uses: docker://alpine@${DIGEST}\n        with:\n          args: true\n          token: \${{ secrets.BOT_PAT }}\n`)),
+      staysMedium('an action image', weekly(`      - uses: docker://alpine@${DIGEST}\n        with:\n          token: \${{ secrets.BOT_PAT }}\n`)),
       staysMedium('a job container', weekly(dispatchStep(), `    container: node@${DIGEST}\n`)),
       staysMedium('a service container', weekly(dispatchStep(), `    services:\n      redis:\n        image: redis@${DIGEST}\n`)),
       staysMedium('another job of the workflow runs a script', weekly(dispatchStep()) + job('build', '      - run: make\n')),

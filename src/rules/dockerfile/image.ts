@@ -52,21 +52,23 @@ function isBuildImage(image: string): boolean {
   return BUILD_TOOLCHAINS.has(imagePath(image))
 }
 
-/** Official root bases whose own CMD starts a service (a web server, the Docker daemon's image): no toolbox, whatever the Dockerfile adds. */
+/** Official root bases whose own CMD starts a service (a web server, the Docker daemon's image): no toolbox, whatever the Dockerfile adds (except the Docker image's CLI variant, see `isDockerCli`). */
 const SERVER_BASES = new Set(['nginx', 'httpd', 'tomcat', 'caddy', 'docker'])
+
+/** The words of an image's tag (`8.3-fpm-alpine` → `8`, `3`, `fpm`, `alpine`), lower-case. */
+const tagWords = (image: string): string[] => (parseImageRef(image).tag ?? '').toLowerCase().split(/[-_.]/)
 
 /** The Docker image's client-only variant (`docker:29-cli`): the CLI and nothing that starts the daemon. */
 function isDockerCli(image: string): boolean {
-  return imagePath(image) === 'docker' && (parseImageRef(image).tag ?? '').toLowerCase().split(/[-_.]/).includes('cli')
+  return imagePath(image) === 'docker' && tagWords(image).includes('cli')
 }
 
 /** Words of a runtime image's tag naming a server variant, whose own CMD starts it (`php:8-apache`, `php:8.3-fpm`). */
 const SERVER_TAG_WORDS = new Set(['apache', 'fpm', 'nginx', 'httpd', 'server', 'tomcat', 'jetty', 'unit'])
 
-/** A language-runtime or operating-system base (known to run as root), not a server image or variant whose own CMD starts a service. */
+/** A language-runtime or operating-system base (known to run as root), or the Docker CLI image, not a server image or variant whose own CMD starts a service. */
 function isRuntimeOrOsBase(image: string): boolean {
-  const tagWords = (parseImageRef(image).tag ?? '').toLowerCase().split(/[-_.]/)
-  return isRootBase(image) && (!SERVER_BASES.has(imagePath(image)) || isDockerCli(image)) && imagePath(image) !== 'scratch' && !tagWords.some((w) => SERVER_TAG_WORDS.has(w))
+  return isRootBase(image) && (!SERVER_BASES.has(imagePath(image)) || isDockerCli(image)) && imagePath(image) !== 'scratch' && !tagWords(image).some((w) => SERVER_TAG_WORDS.has(w))
 }
 
 /** Tools that re-run a process as another user (the step-down official images use instead of USER). */

@@ -69,6 +69,12 @@ export interface Container {
   line: number
 }
 
+/** Whether a container entry asks to keep running beside the app (`restartPolicy: Always`): on an init container, a sidecar. */
+export const restartsAlways = (v: DocView, node: Node | undefined): boolean => v.str(v.get(node, 'restartPolicy')) === 'Always'
+
+/** A container that runs while the pod serves: an app container, or a sidecar. */
+export const keepsRunning = (v: DocView, c: Container): boolean => !c.init || restartsAlways(v, c.node)
+
 /**
  * A container running the Kubernetes pause image (see `isPauseImage`): a placeholder that holds
  * the pod's place and requests, not a workload, so the rules on an app's health, resources and

@@ -2,7 +2,7 @@
 import type { Finding, RuleMeta } from '../../types.js'
 import { isSeq, type Node } from '../parse/yaml.js'
 import { K8S } from './meta.js'
-import { containersOf, isFalse, isTrue, labelsOf, numberAt, runsPauseImage, type Container, type K8sObject, type PodSpec } from './objects.js'
+import { containersOf, isFalse, isTrue, keepsRunning, labelsOf, numberAt, runsPauseImage, type Container, type K8sObject, type PodSpec } from './objects.js'
 import type { CheckContext } from './containers.js'
 import type { DocView } from './view.js'
 import { selectorMatches } from './selectors.js'
@@ -147,16 +147,15 @@ export function checkUser(ctx: CheckContext, obj: K8sObject, pod: PodSpec, conta
     if (verdict.meta === K8S.runAsRoot && fixers.every((c) => onlyFixesOwnership(v, c))) {
       return ctx.report(verdict.meta, verdict.line, `${message}, only to change file ownership before the app starts (medium: \`fsGroup\` in the pod's securityContext does that without root)`, { severity: 'medium' })
     }
-    // A privileged container holds the node whatever its user (reported critical on its own): root
-    // adds little. A user that may be root adds less, but that leans on the privileged finding, so
-    // only where it is reported at full severity (not a node plugin's or a sysctl init's).
+    const alsoPrivileged = `${one ? 'it is' : 'they are'} also privileged, which gives the node already and is reported on its own`
+    // A privileged container holds the node whatever its user (reported critical on its own): root adds little.
     if (verdict.meta === K8S.runAsRoot && fixers.every((c) => isTrue(v, v.get(v.get(c.node, 'securityContext'), 'privileged')))) {
-      const also = one ? 'it is also privileged' : 'they are also privileged'
-      return ctx.report(verdict.meta, verdict.line, `${message} (medium: ${also}, which gives the node already and is reported on its own)`, { severity: 'medium' })
+      return ctx.report(verdict.meta, verdict.line, `${message} (medium: ${alsoPrivileged})`, { severity: 'medium' })
     }
+    // A user that may be root adds less, but that leans on the privileged finding, so only where it
+    // is reported at full severity (not a node plugin's or a sysctl init's).
     if (verdict.meta === K8S.runAsNonRootNotSet && fixers.every((c) => privilegedAtFullSeverity(v, pod, c))) {
-      const also = one ? 'it is also privileged' : 'they are also privileged'
-      return ctx.report(verdict.meta, verdict.line, `${message} (low: ${also}, which gives the node already and is reported on its own)`, { severity: 'low' })
+      return ctx.report(verdict.meta, verdict.line, `${message} (low: ${alsoPrivileged})`, { severity: 'low' })
     }
     // Read only for UID 0: the may-run-as-root verdict covers most containers of a big pod.
     const needs = verdict.meta === K8S.runAsRoot ? fixers.map((c) => containerNodePluginNeed(v, pod, c)) : [undefined]
@@ -331,7 +330,7 @@ export interface InitSysctls {
  * Undefined otherwise.
  */
 export function initContainerSysctls(v: DocView, c: Container): InitSysctls | undefined {
-  if (!c.init || v.str(v.get(c.node, 'restartPolicy')) === 'Always') return undefined
+  if (keepsRunning(v, c)) return undefined
   const image = v.str(v.get(c.node, 'image'))?.trim()
   if (!sysctlImageAccepted(image)) return undefined
   const ports = v.get(c.node, 'ports')

@@ -7,7 +7,7 @@ import type { Finding } from '../../types.js'
 import type { Node } from '../parse/yaml.js'
 import { isMap, isSeq } from '../parse/yaml.js'
 import { K8S } from './meta.js'
-import { containersOf, isBuiltInApi, isTrue, labelsOf, numberAt, podSpecOf, type Container, type K8sObject, type PodPorts, type PodSpec } from './objects.js'
+import { containersOf, isBuiltInApi, isTrue, keepsRunning, labelsOf, numberAt, podSpecOf, restartsAlways, type Container, type K8sObject, type PodPorts, type PodSpec } from './objects.js'
 import { isSingleInstanceDatastore } from '../container-common.js'
 import type { DocView } from './view.js'
 import { readSelector, selectorMatches, type LabelSelector } from './selectors.js'
@@ -166,11 +166,11 @@ interface ServiceReach {
  * container declares: it counts. A port is a metrics one when named as such (by its own name, else
  * the container port name it targets) or, in a Service named for metrics (`…-metrics-service`),
  * when it targets a metrics port the pod's running containers declare (by name or number) and
- * declare under no other name, whatever the port is called. The Service brings no callers when none of its ports (at least one) reaches the
- * pod, or when those that do are all metrics ones, or, where some go unnamed (a bare number) and
- * none is named otherwise, it is named `*-metrics`. A port named anything else (`http`) is served
- * whatever the Service is called. Only a metrics scraper calls a metrics Service; it makes no
- * caller wait on the pods it selects.
+ * declare under no other name, whatever the port is called. The Service brings no callers when none
+ * of its ports (at least one) reaches the pod, or when those that do are all metrics ones, or,
+ * where some go unnamed (a bare number) and none is named otherwise, it is named `*-metrics`. A
+ * port named anything else (`http`) is served whatever the Service is called. Only a metrics
+ * scraper calls a metrics Service; it makes no caller wait on the pods it selects.
  */
 function reachAt(service: StreamIndex['services'][number], ports: PodPorts, names: Set<string> | undefined): ServiceReach {
   // A headless Service publishes the pod's address whatever its ports resolve to: callers reach it by DNS.
@@ -249,9 +249,6 @@ function probedPortKeys(v: DocView, c: Container): Set<string> {
   return keys
 }
 
-/** A container that runs while the pod serves: an app container, or a sidecar (an init container with `restartPolicy: Always`). */
-const keepsRunning = (v: DocView, c: Container): boolean => !c.init || v.str(v.get(c.node, 'restartPolicy')) === 'Always'
-
 /** The ports a pod's containers declare, kept on the pod: a pod of many portless containers would otherwise be read once per container. */
 export function podPorts(v: DocView, pod: PodSpec): PodPorts {
   if (pod.ports) return pod.ports
@@ -294,7 +291,7 @@ function resolvablePortNames(v: DocView, pod: PodSpec): Set<string> | undefined 
     if (!isSeq(list)) return undefined
     for (const node of v.items(list)) {
       if (!isMap(node) || v.pair(node, '<<')) return undefined
-      if (key === 'initContainers' && v.str(v.get(node, 'restartPolicy')) !== 'Always') continue
+      if (key === 'initContainers' && !restartsAlways(v, node)) continue
       const ports = v.get(node, 'ports')
       if (ports === undefined) continue
       if (!isSeq(ports)) return undefined
@@ -341,7 +338,7 @@ export function unroutedContainer(stream: StreamIndex | undefined, obj: K8sObjec
  * Why a workload serves no caller in view (see `servesNoCaller`): the Services selecting it, when
  * they only expose metrics or reach it nowhere, and whether its containers declare any port.
  */
-type NoCaller = { why: 'unlabeled' } | { why: 'no-port' } | { why: 'metrics-only'; services: ServiceReach[]; probed: string[]; anyDeclared: boolean }
+type NoCaller = { why: 'unlabeled' } | { why: 'no-port' } | { why: 'no-caller-services'; services: ServiceReach[]; probed: string[]; anyDeclared: boolean }
 
 /**
  * Why a workload serves no caller the set shows, or undefined when it may: its pods carry no
@@ -371,7 +368,7 @@ export function servesNoCaller(stream: StreamIndex | undefined, obj: K8sObject, 
   // Named by its name where it has one (`probes`), else its number.
   const probedNames = probed.map((keys) => keys[keys.length - 1])
   const services = reached.filter((r, i) => reached.findIndex((other) => other.name === r.name) === i)
-  return selecting.length > 0 || ports.anyDeclared ? { why: 'metrics-only', services, probed: probedNames, anyDeclared: ports.anyDeclared } : { why: 'no-port' }
+  return selecting.length > 0 || ports.anyDeclared ? { why: 'no-caller-services', services, probed: probedNames, anyDeclared: ports.anyDeclared } : { why: 'no-port' }
 }
 
 /** Why a workload serving no caller in view is low, for the messages of the rules that assume it serves traffic. */

@@ -18,8 +18,11 @@ function writeAll(ctx: CheckContext, pair: Pair<Node, Node> | undefined, where: 
 const TOKEN_KEY = /token/i
 /** An input by which an action takes the GitHub token it would otherwise default to `${{ github.token }}` (not `slack-token`, another service's). */
 const GITHUB_TOKEN_INPUT = /^(?:token|(?:github|gh|repo)[-_]token|github[-_]pat)$/i
-/** An input by which an action runs commands it is given (`command`, `preCommands`, `script`, `args`): a `run:` step under another name. */
-const COMMAND_INPUT = /command|script|run|cmd|exec|shell|args/i
+/** Words of an input's name by which an action runs commands it is given (`command`, `preCommands`, `script`, `args`): a `run:` step under another name. */
+const COMMAND_WORDS: ReadonlySet<string> = new Set(['command', 'commands', 'cmd', 'script', 'scripts', 'run', 'exec', 'shell', 'args', 'arguments'])
+
+/** Whether an input's name holds a command word, split on `-`, `_` and camelCase (`pre-commands`, `preCommands`, `run_script`; not `description` or `runner`). */
+const isCommandInput = (key: string): boolean => key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[-_\s]+/).some((word) => COMMAND_WORDS.has(word))
 /** Labels of GitHub's hosted runners, started fresh for each job: no earlier job's code is left on them. */
 const HOSTED_RUNNER = /^(?:ubuntu|windows|macos)-[\w.-]+$/i
 
@@ -50,63 +53,62 @@ function holdsAlias(node: unknown): boolean {
   return true
 }
 
-const hasKey = (map: YAMLMap, key: string): boolean => map.items.some((p) => isScalar(p.key) && p.key.value === key)
-
 /**
  * Whether a `uses:` names code that cannot change under the job, and that is not a checkout
  * (actions/checkout keeps the token in the clone's git config) nor github-script (a script, like
  * `run:`): GitHub's own action pinned by release tag or SHA, or any action pinned to a commit SHA.
  */
-function fixedAction(uses: string): { firstParty: boolean } | undefined {
+function fixedAction(uses: string): boolean {
   const repo = actionRepo(uses)
   const at = uses.lastIndexOf('@')
-  if (!repo || at < 0 || uses.includes('${{') || repo.includes('checkout') || repo === 'actions/github-script') return undefined
+  if (!repo || at < 0 || uses.includes('${{') || repo.includes('checkout') || repo === 'actions/github-script') return false
   const ref = uses.slice(at + 1)
-  const firstParty = FIRST_PARTY.has(repo.split('/')[0])
-  return FULL_SHA.test(ref) || (firstParty && VERSION_TAG.test(ref)) ? { firstParty } : undefined
+  return FULL_SHA.test(ref) || (FIRST_PARTY.has(repo.split('/')[0]) && VERSION_TAG.test(ref))
 }
 
 /**
  * Whether the job hands its default token to nothing that could misuse it, so `permissions` would
- * only tidy up: it calls no reusable workflow and runs no container or service; every step is an
- * action (no `run:`) that `fixedAction` admits; no expression of the job or the workflow's `env:`
- * (nor an `if:`) may read the default token; every token input or variable (step, job or workflow
- * env) is set to another secret; and every action not GitHub's own has such a token input, since
- * many actions default theirs to `${{ github.token }}`. Anything not read as a plain map (an alias,
- * `with:` or `env:` given as one expression) keeps the job out.
+ * only tidy up: it runs on GitHub's hosted runners and calls no reusable workflow, container or
+ * service; every step is an action (no `run:`) that `fixedAction` admits, given no commands to run
+ * and given its GitHub token input, since actions (GitHub's own too) default theirs to
+ * `${{ github.token }}`; no expression of the job or the workflow's `env:` (nor an `if:`) may read
+ * the default token; and every token input or variable (step, job or workflow env) is set to
+ * another secret. Anything not read as a plain map (an alias, `with:` or `env:` given as one
+ * expression) keeps the job out.
  */
 function handsTokenToNothing(ctx: CheckContext, job: JobModel): boolean {
   const node = job.node
-  if (['uses', 'container', 'services'].some((k) => hasKey(node, k))) return false
-  // A self-hosted runner may keep code an earlier job left there, which can read this job's token.
+  if (['uses', 'container', 'services'].some((k) => node.has(k))) return false
+  // A self-hosted runner may keep code an earlier job left there, which can read this job's token;
+  // a runner group may be self-hosted whatever its labels say.
   const labels = runnerLabels(job.runsOn)
-  if (labels.length === 0 || !labels.every((l) => HOSTED_RUNNER.test(l))) return false
+  if (isMap(job.runsOn) || labels.length === 0 || !labels.every((l) => HOSTED_RUNNER.test(l))) return false
   const steps = node.get('steps', true)
   if (!isSeq(steps) || steps.items.length === 0 || steps.items.length !== job.steps.length) return false
   const workflowEnv = ctx.wf.root.get('env', true)
   if ([workflowEnv, node].some((n) => holdsAlias(n) || (n !== undefined && expressionsUnder(ctx, n).some((e) => mayReadDefaultToken(e.body))))) return false
   const conditions = [node, ...job.steps.map((s) => s.node)].map((m) => scalarString(m.get('if', true)))
   if (conditions.some((c) => c !== undefined && mayReadDefaultToken(c))) return false
-  const envs = [workflowEnv, node.get('env', true), ...job.steps.flatMap((s) => [s.node.get('env', true), s.node.get('with', true)])]
+  const envAndInputs = [workflowEnv, node.get('env', true), ...job.steps.flatMap((s) => [s.node.get('env', true), s.node.get('with', true)])]
   const maps: YAMLMap[] = []
-  for (const m of envs) {
+  for (const m of envAndInputs) {
     if (m === undefined || m === null) continue
     if (!isMap(m)) return false
     maps.push(m)
   }
   for (const step of job.steps) {
-    const action = step.run === undefined && step.uses ? fixedAction(step.uses) : undefined
-    if (!action) return false
-    if (step.with?.items.some((p) => COMMAND_INPUT.test(scalarString(p.key) ?? ''))) return false
-    if (!action.firstParty && !step.with?.items.some((p) => GITHUB_TOKEN_INPUT.test(scalarString(p.key) ?? ''))) return false
+    if (step.run !== undefined || !step.uses || !fixedAction(step.uses)) return false
+    if (step.with?.items.some((p) => isCommandInput(scalarString(p.key) ?? ''))) return false
+    // GitHub's own actions default their token input to the job's token too (`actions/stale`'s `repo-token`).
+    if (!step.with?.items.some((p) => GITHUB_TOKEN_INPUT.test(scalarString(p.key) ?? ''))) return false
   }
   return maps.every((m) => m.items.every((p) => !TOKEN_KEY.test(scalarString(p.key) ?? '') || isOtherSecret(scalarString(p.value))))
 }
 
 /** Why the bare jobs' default token matters little, in a finding's words. */
 const reachesNothing = (jobs: string): string =>
-  ` Low: nothing in ${jobs} can receive the default token: no \`run:\` or github-script step, checkout, local action, reusable workflow, container or service, and GitHub\'s hosted runners only; ` +
-  'no expression reads `github.token` or `secrets.GITHUB_TOKEN`; every action is GitHub\'s own (pinned by release tag or SHA) or pinned to a commit SHA and given another secret as its GitHub token input, and none is given commands to run; ' +
+  ` Low: nothing in ${jobs} can receive the default token: no \`run:\` or github-script step, checkout, local action, reusable workflow, container or service, and GitHub's hosted runners only; ` +
+  'no expression reads `github.token` or `secrets.GITHUB_TOKEN`; every action is GitHub\'s own (pinned by release tag or SHA) or pinned to a commit SHA, is given another secret as its GitHub token input, and is given no commands to run; ' +
   'and every token input or variable is set to another secret, so `permissions` would only tidy up.'
 
 /**
@@ -119,7 +121,6 @@ function checkPermissions(ctx: CheckContext): Finding[] {
   const out: (Finding | undefined)[] = [writeAll(ctx, ctx.wf.permissions, 'the workflow')]
   for (const job of ctx.wf.jobs) out.push(writeAll(ctx, job.permissions, `job \`${job.id}\``))
   if (!ctx.wf.permissions) {
-    const bare: string[] = []
     const bareJobs: JobModel[] = []
     const unread: string[] = []
     for (const job of ctx.wf.jobs) {
@@ -131,7 +132,6 @@ function checkPermissions(ctx: CheckContext): Finding[] {
       } else if (job.uses && !job.uses.includes('${{')) {
         unread.push(`\`${job.id}\` (\`${job.uses}\`)`)
       }
-      bare.push(`\`${job.id}\``)
       bareJobs.push(job)
     }
     // A workflow only ever called by others runs on its caller's token: the callers decide it.
@@ -140,10 +140,11 @@ function checkPermissions(ctx: CheckContext): Finding[] {
     const openCallers = callers.filter((c) => !restricts(c.job.permissions ?? c.workflow.permissions))
     // Every caller of the analysis setting its token leaves nothing to the repository default.
     const everyCallerSetsIt = callers.length > 0 && openCallers.length === 0
+    const bare = bareJobs.map((job) => `\`${job.id}\``)
     const jobs = bare.length === 1 ? `job ${bare[0]}` : `jobs ${bare.join(', ')}`
     // Low when no bare job hands its token to anything: one that does keeps the finding medium.
     const lowered = (): { why: string; extra?: { severity: 'low' } } =>
-      bareJobs.length > 0 && bareJobs.every((j) => handsTokenToNothing(ctx, j)) ? { why: reachesNothing(jobs), extra: { severity: 'low' } } : { why: '' }
+      bareJobs.every((j) => handsTokenToNothing(ctx, j)) ? { why: reachesNothing(jobs), extra: { severity: 'low' } } : { why: '' }
     if (calledOnly && bare.length && !everyCallerSetsIt) {
       const through = openCallers.length
         ? `, and ${[...new Set(openCallers.map((c) => `\`${c.path}\``))].join(', ')} ${openCallers.length === 1 ? 'calls it with' : 'call it with'} the repository default (possibly read-write)`

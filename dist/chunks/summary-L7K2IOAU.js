@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-6IUV2F7I.js";import"./chunk-QH7D3NVX.js";import"./chunk-TYED74M6.js";import"./chunk-FM7N5NCH.js";import"./chunk-OCIIYVQE.js";import"./chunk-RHKGC63T.js";import"./chunk-E7DPUC7A.js";import"./chunk-LX3MTZLA.js";import"./chunk-2NQMUUZW.js";import"./chunk-UZTCEQDD.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
