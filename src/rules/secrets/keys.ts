@@ -264,10 +264,10 @@ function isReference(v: string): boolean {
 
 /**
  * Whole values that stand in for a secret: the fill-me words, the metasyntactic names (`foo` … `quux`,
- * `xyzzy`), and values a test gives to be refused (`invalid-htpasswd`, `wrong-password`).
+ * `xyzzy`), and values a test gives to be refused (`invalid-htpasswd`, `wrong-password`: such a word, then what it stands in for).
  */
 const PLACEHOLDER_WORDS =
-  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|mock|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|credentials?|null|value(?:[-_]?\d{1,3})?|no[-_ ]?change|unchanged|(?:foo|bar|baz|qux|quux|quuz|corge|grault|garply|waldo|plugh|xyzzy|thud|foobar)(?:[-_][a-z0-9]+)?|(?:invalid|wrong|incorrect)(?:[-_][a-z]+){1,3})$/i
+  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|mock|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|credentials?|null|value(?:[-_]?\d{1,3})?|no[-_ ]?change|unchanged|(?:foo|bar|baz|qux|quux|quuz|corge|grault|garply|waldo|plugh|xyzzy|thud|foobar)(?:[-_][a-z0-9]+)?|(?:invalid|wrong|incorrect)[-_](?:[a-z]+[-_])?(?:password|passwd|pass|pwd|htpasswd|secret|token|key|credentials?|creds|auth|login|value))$/i
 
 /** Placeholders written inside a longer value: `changeme123`, `my-example-pass`, `xxxx-xxxx`. */
 const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fake)(?:[^a-z]|$)|dummy|xxxx|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|\.\.\.$|^\.\.\./i

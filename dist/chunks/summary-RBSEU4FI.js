@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-NSD3X6EQ.js";import"./chunk-PQDF65AR.js";import"./chunk-SHGEOAKO.js";import"./chunk-FM7N5NCH.js";import"./chunk-DK2526CM.js";import"./chunk-W6AIEQGB.js";import"./chunk-E7DPUC7A.js";import"./chunk-5XNRA6QL.js";import"./chunk-2NQMUUZW.js";import"./chunk-TZN7BCDY.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
