@@ -723,6 +723,10 @@ export const secretsCases: CaseTable = {
     invalid: [
       line2('password: invalidated-Xq7rT2', {}, 'a word starting like invalid, with a random tail: still reported', 'config/values.yaml'),
       line2('password: wrong-horse-battery', {}, 'a passphrase starting with such a word: still reported', 'config/values.yaml'),
+      line2('password: xyzzy-h8Kq2LmZ9xPq4RtY7', {}, 'a metasyntactic name run into a generated tail: still reported', 'config/values.yaml'),
+      line2('password: Waldo-1987', {}, 'a real word with a number: still reported', 'config/values.yaml'),
+      line2('password: wrong-zebra-pass', {}, 'a passphrase of three words starting with wrong: still reported', 'config/values.yaml'),
+      line2('password: WRONG-PASSWORD', {}, 'a refused-value phrase in capitals: still reported', 'config/values.yaml'),
       line2('password: quuxQ7rT2vLp', {}, 'a placeholder word run into a random tail: still reported', 'config/values.yaml'),
       line2('_APP_DB_ROOT_PASS=rootsecretpassword', { severity: 'medium', message: /a well-known default anyone would try first/ }, 'the account and what it is, run together: a shipped default, medium', '.env'),
       line2('_APP_DB_ROOT_PASS=rootbeer42', { severity: 'high' }, 'a word of those beside others is a chosen password', '.env'),

@@ -262,12 +262,16 @@ function isReference(v: string): boolean {
   )
 }
 
-/**
- * Whole values that stand in for a secret: the fill-me words, the metasyntactic names (`foo` … `quux`,
- * `xyzzy`), and values a test gives to be refused (`invalid-htpasswd`, `wrong-password`: such a word, then what it stands in for).
- */
+/** Whole values that stand in for a secret: the fill-me words and the common metasyntactic names (`foo` … `qux`). */
 const PLACEHOLDER_WORDS =
-  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|mock|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|credentials?|null|value(?:[-_]?\d{1,3})?|no[-_ ]?change|unchanged|(?:foo|bar|baz|qux|quux|quuz|corge|grault|garply|waldo|plugh|xyzzy|thud|foobar)(?:[-_][a-z0-9]+)?|(?:invalid|wrong|incorrect)[-_](?:[a-z]+[-_])?(?:password|passwd|pass|pwd|htpasswd|secret|token|key|credentials?|creds|auth|login|value))$/i
+  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|mock|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|credentials?|null|value(?:[-_]?\d{1,3})?|no[-_ ]?change|unchanged|(?:foo|bar|baz|qux|foobar)(?:[-_][a-z0-9]+)?)$/i
+
+/**
+ * Whole lower-case values a test file uses as stand-ins, matched exactly (no suffix, no capitals: a
+ * word run into a chosen or generated tail is a password): the rarer metasyntactic names, and a
+ * value given to be refused that says so (`invalid-htpasswd`, `wrong-password`).
+ */
+const TEST_STAND_INS = /^(?:quux|quuz|corge|grault|garply|plugh|xyzzy|(?:invalid|wrong|incorrect)[-_](?:password|passwd|htpasswd|secret|token|key|credentials?))$/
 
 /** Placeholders written inside a longer value: `changeme123`, `my-example-pass`, `xxxx-xxxx`. */
 const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fake)(?:[^a-z]|$)|dummy|xxxx|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|\.\.\.$|^\.\.\./i
@@ -512,7 +516,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^\d{4,}(?:-\d{4,}){1,7}$/.test(v) && v.split('-').every(isDigitRun)) return 'placeholder'
   // `0123456789abcdef0123…`: the hexadecimal digits in order, repeated to a token's length.
   if (v.length >= 16 && '0123456789abcdef'.repeat(Math.ceil(v.length / 16) + 1).includes(v.toLowerCase())) return 'placeholder'
-  if (PLACEHOLDER_WORDS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
+  if (PLACEHOLDER_WORDS.test(v) || TEST_STAND_INS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
   if (isPrefixedStandIn(v) || saysNotSecret(v)) return 'placeholder'
   // Not under a password's key: `aaaa1111` is also a weak password someone chose.
   if (twoFilledRuns(v) && !keyWords(key).some((w) => /^(?:pw|pwd|pass|passwd|password|passphrase)$/.test(w))) return 'placeholder'

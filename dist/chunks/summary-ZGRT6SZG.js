@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-BB4HCLWU.js";import"./chunk-YOH67ONE.js";import"./chunk-I6XNLA2P.js";import"./chunk-FM7N5NCH.js";import"./chunk-CSGB4LOC.js";import"./chunk-435AQYIN.js";import"./chunk-E7DPUC7A.js";import"./chunk-6RAFTE6L.js";import"./chunk-2NQMUUZW.js";import"./chunk-JLLT5PJ3.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
