@@ -335,6 +335,9 @@ describe('properties', () => {
     const url = redact(`https://${token}:Xq7rT2vLp9Kd@example.com/repo.git`)
     expect(url).not.toContain(token)
     expect(url).not.toContain('Xq7rT2vLp9Kd')
+    // Only tokens are masked in a head: a header's own words are no value of their own.
+    expect(redact('Authorization: Token token="Zq8sLm3nP0vR7tYwK2"')).toBe('Authorization: Token token="Zq8s****"')
+    expect(redact('curl -u token=Zq8sLm3nP0vR7tYw:hunter2xZ9 https://example.com')).toContain('-u token=Zq8sLm3nP0vR7tYw:')
   })
 
   it('redact is idempotent', () => {

@@ -246,14 +246,23 @@ export function isLiteralCredential(raw: string): boolean {
   return !looksMasked(value) && !isUrlPasswordPlaceholder(value) && whyNotLiteral(value, 'password') === undefined
 }
 
+/** The token shapes alone, for the head of a match that is replaced whole (see `maskTokens`). */
+const TOKEN_REGEX = new RegExp(combinedTokenSource(), 'g')
+
 /**
- * Masks the value group of a `head` + `value` match when the value is a literal credential. The
- * head is masked too (`maskPatterns`), since the match replaces it whole: a token run into a flag's
- * or key's name (`-ghp_…password=`) would otherwise stay, and show up only on a second pass.
+ * Masks the tokens in the head of a head + value match (a flag's or key's name, a URL's user),
+ * which the match replaces whole: a token run into it (`-ghp_…password=`) would otherwise stay,
+ * and show up only on a second pass. Tokens only: the other shapes read on a head cut out of its
+ * text would find a value in the head's own words (`Token token=`).
  */
+function maskTokens(head: string): string {
+  return head.replace(TOKEN_REGEX, (token) => maskSecret(token))
+}
+
+/** Masks the value group of a `head` + `value` match when the value is a literal credential, and the tokens in its head. */
 function maskAfterHead(head: string | undefined, value: string | undefined, match: string, literal = isLiteralCredential): string {
   if (head === undefined || value === undefined || !literal(value)) return match
-  return `${maskPatterns(head)}${maskSecret(value)}${match.slice(head.length + value.length)}`
+  return `${maskTokens(head)}${maskSecret(value)}${match.slice(head.length + value.length)}`
 }
 
 function maskMatch(match: string, groups: Record<string, string | undefined>, memo: Map<string, string>, before: () => string): string {
@@ -261,7 +270,7 @@ function maskMatch(match: string, groups: Record<string, string | undefined>, me
   if (groups.putty !== undefined) return `Private-Lines: ${REDACTED}`
   if (groups.urlPass !== undefined) {
     const password = groups.urlPass
-    return isUrlPasswordPlaceholder(password) || whyNotLiteral(password, 'password') === 'reference' ? match : `${maskPatterns(groups.urlHead ?? '')}${maskSecret(password)}@`
+    return isUrlPasswordPlaceholder(password) || whyNotLiteral(password, 'password') === 'reference' ? match : `${maskTokens(groups.urlHead ?? '')}${maskSecret(password)}@`
   }
   if (groups.authVal !== undefined) return maskAfterHead(groups.authHead, groups.authVal, match)
   if (groups.curlPass !== undefined) return CURL_COMMAND.test(before()) ? maskAfterHead(groups.curlHead, groups.curlPass, match) : match
@@ -276,7 +285,7 @@ function maskMatch(match: string, groups: Record<string, string | undefined>, me
     memo.set(`${key}\u0000${value}`, verdict)
     if (verdict === 'n') return match
     const quote = groups.kvQ ?? ''
-    return `${maskPatterns(key)}${groups.kvSep}${quote}${maskSecret(value)}${quote}`
+    return `${maskTokens(key)}${groups.kvSep}${quote}${maskSecret(value)}${quote}`
   }
   // One of the token shapes.
   return maskSecret(match)
@@ -286,8 +295,7 @@ function maskMatch(match: string, groups: Record<string, string | undefined>, me
  * One left-to-right pass; an explicit exec loop is much faster than `replace` with a callback here.
  * The one shared expression is reused (its `lastIndex` reset): `new RegExp(PATTERN_REGEX)` per
  * call compiled the whole alternation again for every string, most of the cost of redacting a
- * large result. The loop never yields, so no other caller can see its `lastIndex`; the one nested
- * call (on a match's head, see `maskAfterHead`) leaves it set where this loop goes on from.
+ * large result. The loop never yields, so no other caller can see its `lastIndex`.
  */
 function maskPatterns(text: string): string {
   const re = PATTERN_REGEX
@@ -302,8 +310,6 @@ function maskPatterns(text: string): string {
     if (replacement !== m[0]) {
       out += text.slice(last, m.index) + replacement
       last = m.index + m[0].length
-      // Set again: masking a match's head runs this loop on it (`maskAfterHead`), on the same expression.
-      re.lastIndex = last
     } else {
       // Not a credential after all (`mkdir -pX`, a placeholder): a shape inside it may still be one.
       re.lastIndex = m.index + 1
