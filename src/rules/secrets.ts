@@ -70,7 +70,7 @@ const SECRETLINT_NOTES: Record<string, string> = {
 
 /** Rules of the IaC layer, by what a secret-named key holds. */
 const KEY_RULES: Record<SecretKeyClass, RuleMeta> = {
-  password: meta('hardcoded-password', 'high', 'Hard-coded password', 'A password-named attribute, variable or environment entry holds a literal value. Medium for a well-known or default password (`admin`, `p@ssw0rd`, `rootsecretpassword`).', { kics: KICS_SECRETS }),
+  password: meta('hardcoded-password', 'high', 'Hard-coded password', 'A password-named attribute, variable or environment entry holds a literal value. Medium for a well-known or default password (`admin`, `p@ssw0rd`, `abc123`, `rootsecretpassword`).', { kics: KICS_SECRETS }),
   secret: meta('hardcoded-secret', 'high', 'Hard-coded secret', 'A secret-named key (secret, client secret, secret key, credentials) holds a literal value. Medium for a `user:password` pair that repeats a typed user name under a login key (`DATABASE_CREDENTIALS: app:app`).', { kics: KICS_SECRETS }),
   token: meta('hardcoded-token', 'high', 'Hard-coded token', 'A token-named key holds a literal value.', { kics: KICS_SECRETS }),
   'api-key': meta('hardcoded-api-key', 'high', 'Hard-coded API or access key', 'An API-key or access-key attribute holds a literal value.', { kics: KICS_SECRETS }),
@@ -1764,10 +1764,33 @@ function inServiceContainer(lines: readonly string[], line: number): boolean {
 }
 
 /**
- * A user interface's translations (`i18n/lang/de-de-lang.json`, `locales/fr.yaml`,
- * `messages_es.properties`): `PASSWORD: "Passwort"` is the label of a field, in words.
+ * A user interface's translations (`i18n/lang/de-de-lang.json`, `intl/messages/fr-FR.json`,
+ * `locales/fr.yaml`, `messages_es.properties`, `messages/en.json`, a file named for a language and
+ * region such as `pt-BR.json`): `PASSWORD: "Passwort"` is the label of a field, in words. A bare
+ * two-letter name outside such a folder is not enough: `ca.json` may be a certificate authority's.
  */
-const TRANSLATIONS = /(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:[^/]+\/)?[^/]+\.(?:json|ya?ml|properties|po|toml)$|(?:^|\/)messages(?:_[a-z]{2}(?:_[A-Za-z]{2})?)?\.properties$/
+const TRANSLATIONS =
+  /(?:^|\/)(?:i18n|l10n|intl|locales?|langs?|translations?)\/(?:[^/]+\/)?[^/]+\.(?:json|ya?ml|properties|po|toml)$|(?:^|\/)messages(?:_[a-z]{2}(?:_[A-Za-z]{2})?)?\.properties$|(?:^|\/)messages\/[a-z]{2,3}(?:[-_][A-Z]{2})?\.(?:json|ya?ml)$|(?:^|\/)[a-z]{2,3}[-_][A-Z]{2}\.(?:json|ya?ml|properties|po|toml)$/
+
+/** The commands of an npm manifest's `scripts` (`"change-password": "node scripts/change-password.js"`), by name: a script's name is no secret's. */
+function npmScripts(path: string, content: string): ReadonlyMap<string, string> {
+  if (!/(?:^|\/)package\.json$/.test(path)) return new Map()
+  try {
+    const scripts: unknown = (JSON.parse(content) as { scripts?: unknown } | null)?.scripts
+    if (scripts === null || typeof scripts !== 'object' || Array.isArray(scripts)) return new Map()
+    return new Map(Object.entries(scripts).filter((e): e is [string, string] => typeof e[1] === 'string'))
+  } catch {
+    return new Map()
+  }
+}
+
+/**
+ * A table of ISO 3166-2 subdivisions (`"PW-004": "Airai"`, Palau's): keys of that shape name
+ * places, though `PW` reads as a password's abbreviation. Only in a file holding at least 20 such
+ * keys, so one `DB-PW` setting is still read as a key.
+ */
+const SUBDIVISION_KEY = /^[A-Z]{2}-[A-Z0-9]{1,3}$/
+const isSubdivisionTable = (content: string): boolean => (content.match(/"[A-Z]{2}-[A-Z0-9]{1,3}"[ \t]*:/g)?.length ?? 0) >= 20
 
 function assignmentCandidates(
   content: string,
@@ -1786,6 +1809,8 @@ function assignmentCandidates(
   // keys holding one of MAYBE_SECRET_KEY's words: a file with neither has nothing to extract.
   if (!MAYBE_SECRET_KEY.test(content) && !content.includes('\\')) return out
   const keyNames = EXTERNAL_SECRETS_API.test(content)
+  const scripts = npmScripts(file.path, content)
+  const subdivisions = isSubdivisionTable(content)
   const assignments = extractAssignments(content, dialect, starts, lines)
   // Logins written beside their password (`DB_USERNAME=penpot`, `AWS_ACCESS_KEY_ID=app-dev`).
   let identities: Assignment[] | undefined
@@ -1793,6 +1818,7 @@ function assignmentCandidates(
     // Cheap test first: most keys contain none of the words a secret-named key needs.
     if (!MAYBE_SECRET_KEY.test(a.key)) continue
     if (keyNames && a.key === 'secretKey') continue
+    if (scripts.get(a.key) === a.value || (subdivisions && SUBDIVISION_KEY.test(a.key))) continue
     if (isUserData(a.key)) {
       out.push(...userDataCandidates(a, starts))
       continue

@@ -677,6 +677,13 @@ export const secretsCases: CaseTable = {
       quiet('{\n  "entries": [{ "username": "qux", "password": "quux" }]\n}', 'a metasyntactic name (foo, bar, … quux)', 'hack/secrets.json'),
       quiet('{\n  "secretName": "invalid-htpasswd",\n  "htpasswdKey": "invalid-htpasswd"\n}', 'a value a test gives to be refused', 'hack/secrets.json'),
       quiet('login:\n  password: wrong-password\n', 'a wrong password for a negative test', 'config/values.yaml'),
+      quiet('        <DocumentSigningLink\n          token={recipient?.token}\n        />', 'a JSX expression with an optional chain', 'apps/web/components/inbox-table.tsx'),
+      quiet('/**\n * Supports both "Authorization: Bearer api_xxx" and "Authorization: api_xxx".\n */', 'a token written as its prefix and xxx', 'server/api/download.ts'),
+      quiet("export const EVENTS = {\n  PASSWORD_UPDATE: 'Password updated',\n  TOKEN_EXPIRY: 'Token expired',\n};", 'a message about the credential, in words', 'packages/lib/constants/auth.ts'),
+      quiet('{\n  "change-password": "Changer le mot de passe",\n  "password": "Mot de passe"\n}', 'a translation file named for its language and region', 'public/intl/messages/fr-FR.json'),
+      quiet('{\n  "password": "Kennwort"\n}', 'a translation under messages/, named for its language', 'web/messages/de.json'),
+      { name: "an npm script's name and command", path: 'package.json', code: '{\n  "name": "app",\n  "scripts": {\n    "change-password": "node scripts/change-password.js"\n  }\n}\n' },
+      quiet('{\n' + Array.from({ length: 20 }, (_, i) => `  "PW-${100 + i}": "Koror",\n`).join('') + '  "PY-1": "Concepcion"\n}', 'a table of ISO 3166-2 subdivisions (Palau is PW)', 'public/iso-3166-2.json'),
       quiet('output:\n  es:\n    password: "1234567890"', 'a run of consecutive digits', 'config/values.yaml'),
       quiet('    broker = BrokerProps(\n        password= "".join(\n            [\n                "{{resolve:secretsmanager:",\n                secret_arn,\n            ]\n        ),', 'a join call assembling a dynamic reference', 'stacks/broker.py'),
       quiet('nsswitch.conf: |\n  passwd:   files systemd\n  group:    files', 'nsswitch sources for account lookups', 'k8s/node-config.yaml'),
@@ -727,6 +734,26 @@ export const secretsCases: CaseTable = {
       line2('password: Waldo-1987', {}, 'a real word with a number: still reported', 'config/values.yaml'),
       line2('password: wrong-zebra-pass', {}, 'a passphrase of three words starting with wrong: still reported', 'config/values.yaml'),
       line2('password: WRONG-PASSWORD', {}, 'a refused-value phrase in capitals: still reported', 'config/values.yaml'),
+      line2('password: abc1234x', {}, 'letters and digits beyond the weak run: still reported as it is', 'config/values.yaml'),
+      line2('password: abc123', { severity: 'medium', message: /a well-known default/ }, 'three letters and three digits in a row: a well-known weak password, medium', 'config/values.yaml'),
+      {
+        name: 'one DB-PW setting, not a table of subdivisions: still reported',
+        path: 'config/app.json',
+        code: '{\n  "DB-PW": "Xq7rT2vLp9Kd"\n}\n',
+        errors: [{ line: 2 }]
+      },
+      {
+        name: 'a password in package.json outside its scripts: still reported',
+        path: 'package.json',
+        code: '{\n  "config": { "password": "Xq7rT2vLp9Kd" },\n  "scripts": { "start": "node index.js" }\n}\n',
+        errors: [{ line: 2 }]
+      },
+      {
+        name: 'a two-letter file name outside a translations folder (ca.json): still reported',
+        path: 'pki/ca.json',
+        code: '{\n  "password": "Xq7rT2vLp9Kd"\n}\n',
+        errors: [{ line: 2 }]
+      },
       line2('password: quuxQ7rT2vLp', {}, 'a placeholder word run into a random tail: still reported', 'config/values.yaml'),
       line2('_APP_DB_ROOT_PASS=rootsecretpassword', { severity: 'medium', message: /a well-known default anyone would try first/ }, 'the account and what it is, run together: a shipped default, medium', '.env'),
       line2('_APP_DB_ROOT_PASS=rootbeer42', { severity: 'high' }, 'a word of those beside others is a chosen password', '.env'),

@@ -250,9 +250,10 @@ function isReference(v: string): boolean {
     /(?:^|[^A-Za-z0-9])\$[A-Z_][A-Z0-9_]{2,}\b/.test(v) ||
     // kubectl JSONPath (`token-key: '{.credential.access_token}'` in a kubeconfig): where to read it.
     /^\{\.[\w.[\]'"-]*\}$/.test(v) ||
-    // A format string's field (`f"…:{config.DB_PASSWORD}@…"`, `"{0}"`): filled in by the code. Only
-    // a name made of words (`config._QUOTED_DATABASE_PASSWORD`, `db_pass`), not braces around random text.
-    /^\{(?:_?[A-Za-z][A-Za-z0-9]*(?:[._]+[A-Za-z][A-Za-z0-9]*)+|[a-z]+|\d{1,2})\}$/.test(v) ||
+    // A format string's field (`f"…:{config.DB_PASSWORD}@…"`, `"{0}"`) or a JSX expression
+    // (`{recipient?.token}`): filled in by the code. Only a name made of words
+    // (`config._QUOTED_DATABASE_PASSWORD`, `db_pass`), not braces around random text.
+    /^\{(?:_?[A-Za-z][A-Za-z0-9]*(?:(?:[._]+|\?\.)[A-Za-z][A-Za-z0-9]*)+|[a-z]+|\d{1,2})\}$/.test(v) ||
     /^!/.test(v) ||
     /^(?:var|local|data|module|each|self|count|path|terraform)\.[A-Za-z_]/.test(v) ||
     /^(?:arn:|vault:|secretsmanager:|ssm:|sm:\/\/|op:\/\/|azurekeyvault|keyvault:|gcp-secret|projects\/[^/]+\/secrets\/|aws_secretsmanager|env:|secret:|file:|sops:)/i.test(v) ||
@@ -273,8 +274,8 @@ const PLACEHOLDER_WORDS =
  */
 const TEST_STAND_INS = /^(?:quux|quuz|corge|grault|garply|plugh|xyzzy|(?:invalid|wrong|incorrect)[-_](?:password|passwd|htpasswd|secret|token|key|credentials?))$/
 
-/** Placeholders written inside a longer value: `changeme123`, `my-example-pass`, `xxxx-xxxx`. */
-const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fake)(?:[^a-z]|$)|dummy|xxxx|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|\.\.\.$|^\.\.\./i
+/** Placeholders written inside a longer value: `changeme123`, `my-example-pass`, `xxxx-xxxx`, `api_xxx`. */
+const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fake)(?:[^a-z]|$)|dummy|xxxx|[-_]xxx$|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|\.\.\.$|^\.\.\./i
 
 /**
  * `ci-release-not-a-real-secret`, `dev_insecure_key`, `do-not-use-token`, `give-pytest-control`: a
@@ -547,6 +548,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `</etc/dovecot/key.pem`: dovecot reads a setting's value from the file named after `<`.
   if (/^<?(?:\.{0,2}\/|~\/|[A-Za-z]:\\)\S*$/.test(v) || /^[\w./-]+\.(?:pem|key|crt|cer|p12|pfx|jks|der|pub|json|txt|asc|gpg|md|html?|ya?ml|conf|cfg|ini|properties|env|[cm]?js|ts|py|sh|rb|go|java)$/i.test(v)) return 'file path'
   if (v.split(/\s+/).length >= 4) return 'prose'
+  // `PASSWORD_UPDATE: 'Password updated'`, `'Token expired'`: a message about the credential, in words.
+  if (/^(?:Password|Passkey|Passphrase|Token|Secret|Api key|API key)s? [a-z]{3,20}(?: [a-z]{2,20})?[.!]?$/.test(v)) return 'prose'
   // `(from $GATEWAY_TOKEN)`: a remark in brackets, words and spaces, never a secret's characters.
   if (/^\([^()\n]*\)$/.test(v) && /\s/.test(v)) return 'prose'
   // `Required (no default)` in a docstring: words and a remark in brackets.
@@ -700,9 +703,13 @@ export const LOGIN_WORD = /^(?:credentials?|creds|auth|login|basic)$/
 /** Why a repeated `user:password` pair is medium (the severity said by the caller). */
 export const REPEATED_LOGIN = 'a user name and password that are the same, a default login anyone can guess'
 
-/** Whether a password is one of WELL_KNOWN_PASSWORDS (case and surrounding blanks ignored). */
+/** Three letters and three digits, each in a row (`abc123`, `def456`): the first value a test or a careless setup reaches for. */
+const RUN_OF_LETTERS_AND_DIGITS = /^(?:abc|def|ghi|xyz)(?:123|456|789)$/
+
+/** Whether a password is one of WELL_KNOWN_PASSWORDS or a `RUN_OF_LETTERS_AND_DIGITS` (case and surrounding blanks ignored). */
 export function isWellKnownPassword(value: string): boolean {
-  return WELL_KNOWN_PASSWORDS.has(value.trim().toLowerCase())
+  const v = value.trim().toLowerCase()
+  return WELL_KNOWN_PASSWORDS.has(v) || RUN_OF_LETTERS_AND_DIGITS.test(v)
 }
 
 /**
