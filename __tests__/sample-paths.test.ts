@@ -88,10 +88,9 @@ describe('findings in test and fixture trees', () => {
     expect(isSamplePath('playwright/.auth/user.json')).toBe(false)
     expect(isSamplePath('e2e/.auth/admin.json')).toBe(false)
     expect(isTestPath('tests/.auth/user.json')).toBe(false)
-    // The browser test frameworks' own settings are test files.
-    expect(isTestPath('cypress.config.ts')).toBe(true)
-    expect(isTestPath('web/playwright.config.mjs')).toBe(true)
-    expect(isTestPath('cypress.ts')).toBe(false)
+    // A browser test framework's settings name the environment it logs in to: not a test file.
+    expect(isTestPath('cypress.config.ts')).toBe(false)
+    expect(isSamplePath('web/playwright.config.mjs')).toBe(false)
     // Dependabot's and Renovate's registries carry real credentials.
     expect(isSamplePath('.github/dependabot.yml')).toBe(false)
     expect(isSamplePath('.github/renovate.json')).toBe(false)

@@ -22,11 +22,10 @@ const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
 /**
  * Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`,
  * key material named for tests (`test-cert.pem`, `testkey.pem`, `test_ca.key`; not `test_api.example.com.key`, a test environment's),
- * the dotenv file a framework loads for its tests (`.env.test`; not `.env.test.local`, a developer's own, never committed),
- * and the browser test frameworks' own settings (`cypress.config.ts`, `playwright.config.ts`).
+ * and the dotenv file a framework loads for its tests (`.env.test`; not `.env.test.local`, a developer's own, never committed).
  * Tested on the file name alone (`isTestFileName`): no alternative holds a `/`.
  */
-const TEST_FILE_NAME = /^(?:(?:cypress|playwright)\.config\.[cm]?[jt]s|[^/]+_test\.(?:go|py|pem|key|crt|cer|p12)|test[-_]?(?:key|cert|ca)(?:[-_][^/]+)?\.(?:pem|key|crt|cer|p12)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala)|\.env\.(?:test|testing))$/
+const TEST_FILE_NAME = /^(?:[^/]+_test\.(?:go|py|pem|key|crt|cer|p12)|test[-_]?(?:key|cert|ca)(?:[-_][^/]+)?\.(?:pem|key|crt|cer|p12)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec)\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala)|\.env\.(?:test|testing))$/
 
 function isTestFileName(path: string): boolean {
   return TEST_FILE_NAME.test(path.slice(path.lastIndexOf('/') + 1))

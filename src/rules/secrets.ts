@@ -1763,22 +1763,46 @@ function inServiceContainer(lines: readonly string[], line: number): boolean {
   return at >= 0 && ancestors[at + 2] === 'jobs'
 }
 
-/**
- * A user interface's translations (`i18n/lang/de-de-lang.json`, `intl/messages/fr-FR.json`,
- * `locales/fr.yaml`, `messages_es.properties`, `messages/en.json`, a file named for a language and
- * region such as `pt-BR.json`): `PASSWORD: "Passwort"` is the label of a field, in words. A bare
- * two-letter name outside such a folder is not enough: `ca.json` may be a certificate authority's.
- */
-const TRANSLATIONS =
-  /(?:^|\/)(?:i18n|l10n|intl|locales?|langs?|translations?)\/(?:[^/]+\/)?[^/]+\.(?:json|ya?ml|properties|po|toml)$|(?:^|\/)messages(?:_[a-z]{2}(?:_[A-Za-z]{2})?)?\.properties$|(?:^|\/)messages\/[a-z]{2,3}(?:[-_][A-Z]{2})?\.(?:json|ya?ml)$|(?:^|\/)[a-z]{2,3}[-_][A-Z]{2}\.(?:json|ya?ml|properties|po|toml)$/
+/** The ISO 639-1 language codes (not `uat`, `dev`, `prd`, `app`, `db`), for files named after a language. */
+const LANGUAGE_CODES = [
+  'aa', 'ab', 'ae', 'af', 'ak', 'am', 'an', 'ar', 'as', 'av', 'ay', 'az', 'ba', 'be', 'bg', 'bh', 'bi', 'bm',
+  'bn', 'bo', 'br', 'bs', 'ca', 'ce', 'ch', 'co', 'cr', 'cs', 'cu', 'cv', 'cy', 'da', 'de', 'dv', 'dz', 'ee',
+  'el', 'en', 'eo', 'es', 'et', 'eu', 'fa', 'ff', 'fi', 'fj', 'fo', 'fr', 'fy', 'ga', 'gd', 'gl', 'gn', 'gu',
+  'gv', 'ha', 'he', 'hi', 'ho', 'hr', 'ht', 'hu', 'hy', 'hz', 'ia', 'id', 'ie', 'ig', 'ii', 'ik', 'io', 'is',
+  'it', 'iu', 'ja', 'jv', 'ka', 'kg', 'ki', 'kj', 'kk', 'kl', 'km', 'kn', 'ko', 'kr', 'ks', 'ku', 'kv', 'kw',
+  'ky', 'la', 'lb', 'lg', 'li', 'ln', 'lo', 'lt', 'lu', 'lv', 'mg', 'mh', 'mi', 'mk', 'ml', 'mn', 'mr', 'ms',
+  'mt', 'my', 'na', 'nb', 'nd', 'ne', 'ng', 'nl', 'nn', 'no', 'nr', 'nv', 'ny', 'oc', 'oj', 'om', 'or', 'os',
+  'pa', 'pi', 'pl', 'ps', 'pt', 'qu', 'rm', 'rn', 'ro', 'ru', 'rw', 'sa', 'sc', 'sd', 'se', 'sg', 'si', 'sk',
+  'sl', 'sm', 'sn', 'so', 'sq', 'sr', 'ss', 'st', 'su', 'sv', 'sw', 'ta', 'te', 'tg', 'th', 'ti', 'tk', 'tl',
+  'tn', 'to', 'tr', 'ts', 'tt', 'tw', 'ty', 'ug', 'uk', 'ur', 'uz', 've', 'vi', 'vo', 'wa', 'wo', 'xh', 'yi',
+  'yo', 'za', 'zh', 'zu'
+].join('|')
 
-/** The commands of an npm manifest's `scripts` (`"change-password": "node scripts/change-password.js"`), by name: a script's name is no secret's. */
+/**
+ * A user interface's translations (`i18n/lang/de-de-lang.json`, `locales/fr.yaml`,
+ * `messages_es.properties`, `messages/en.json`, a file named for a language and region such as
+ * `pt-BR.json` or umami's `intl/messages/fr-FR.json`): `PASSWORD: "Passwort"` is the label of a
+ * field, in words. Named files count only with a language's code: `prd-US.yaml` is an
+ * environment's settings, and a bare `ca.json` may be a certificate authority's.
+ */
+const TRANSLATIONS = new RegExp(
+  String.raw`(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:[^/]+\/)?[^/]+\.(?:json|ya?ml|properties|po|toml)$` +
+    String.raw`|(?:^|\/)messages(?:_[a-z]{2}(?:_[A-Za-z]{2})?)?\.properties$` +
+    String.raw`|(?:^|\/)messages\/(?:${LANGUAGE_CODES})(?:[-_][A-Z]{2})?\.(?:json|ya?ml)$` +
+    String.raw`|(?:^|\/)(?:${LANGUAGE_CODES})[-_][A-Z]{2}\.(?:json|ya?ml|properties|po|toml)$`
+)
+
+/**
+ * The commands of an npm manifest's `scripts` (`"change-password": "node scripts/change-password.js"`),
+ * by name: a script's name is no secret's. Not a command that sets anything (`PGPASSWORD=… psql`,
+ * `--token=…`): the script's own finding is the only one such a command gets.
+ */
 function npmScripts(path: string, content: string): ReadonlyMap<string, string> {
   if (!/(?:^|\/)package\.json$/.test(path)) return new Map()
   try {
     const scripts: unknown = (JSON.parse(content) as { scripts?: unknown } | null)?.scripts
     if (scripts === null || typeof scripts !== 'object' || Array.isArray(scripts)) return new Map()
-    return new Map(Object.entries(scripts).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    return new Map(Object.entries(scripts).filter((e): e is [string, string] => typeof e[1] === 'string' && !e[1].includes('=')))
   } catch {
     return new Map()
   }
@@ -1787,9 +1811,11 @@ function npmScripts(path: string, content: string): ReadonlyMap<string, string> 
 /**
  * A table of ISO 3166-2 subdivisions (`"PW-004": "Airai"`, Palau's): keys of that shape name
  * places, though `PW` reads as a password's abbreviation. Only in a file holding at least 20 such
- * keys, so one `DB-PW` setting is still read as a key.
+ * keys, so one `DB-PW` setting is still read as a key, and only for a value that reads as a place's
+ * name (a capital, then letters, spaces and the like: no digits).
  */
 const SUBDIVISION_KEY = /^[A-Z]{2}-[A-Z0-9]{1,3}$/
+const PLACE_NAME = /^\p{Lu}[\p{L} .'’()-]{0,60}$/u
 const isSubdivisionTable = (content: string): boolean => (content.match(/"[A-Z]{2}-[A-Z0-9]{1,3}"[ \t]*:/g)?.length ?? 0) >= 20
 
 function assignmentCandidates(
@@ -1818,7 +1844,7 @@ function assignmentCandidates(
     // Cheap test first: most keys contain none of the words a secret-named key needs.
     if (!MAYBE_SECRET_KEY.test(a.key)) continue
     if (keyNames && a.key === 'secretKey') continue
-    if (scripts.get(a.key) === a.value || (subdivisions && SUBDIVISION_KEY.test(a.key))) continue
+    if (scripts.get(a.key) === a.value || (subdivisions && SUBDIVISION_KEY.test(a.key) && PLACE_NAME.test(a.value))) continue
     if (isUserData(a.key)) {
       out.push(...userDataCandidates(a, starts))
       continue

@@ -735,6 +735,22 @@ export const secretsCases: CaseTable = {
       line2('password: wrong-zebra-pass', {}, 'a passphrase of three words starting with wrong: still reported', 'config/values.yaml'),
       line2('password: WRONG-PASSWORD', {}, 'a refused-value phrase in capitals: still reported', 'config/values.yaml'),
       line2('password: abc1234x', {}, 'letters and digits beyond the weak run: still reported as it is', 'config/values.yaml'),
+      line2('password: "Secret sauce"', {}, 'a passphrase starting with a credential word: still reported', 'config/values.yaml'),
+      line2('SMTP_PASSWORD=Fluffy2019_xxx', {}, 'a chosen password ending in _xxx: still reported', 'deploy/.env'),
+      line2('  password: Xq7rT2vLp9Kd', {}, 'an environment named with a region (app-US) is no translation', 'config/app-US.yaml'),
+      line2('  password: Xq7rT2vLp9Kd', {}, 'messages/ named for an environment (prd) is no translation', 'config/messages/prd.yaml'),
+      {
+        name: 'an npm script that sets a password in its command: still reported',
+        path: 'package.json',
+        code: '{\n  "scripts": {\n    "db:pass": "PGPASSWORD=Xq7rT2vLp9Kd psql"\n  }\n}\n',
+        errors: [{ line: 3 }]
+      },
+      {
+        name: 'a random password under a subdivision-shaped key in a table of subdivisions: still reported',
+        path: 'config/settings.json',
+        code: '{\n  "DB-PW": "Xq7rT2vLp9Kd",\n' + Array.from({ length: 20 }, (_, i) => `  "US-A${i}": "Alabama",\n`).join('') + '  "US-Z": "Zed"\n}\n',
+        errors: [{ line: 2 }]
+      },
       line2('password: abc123', { severity: 'medium', message: /a well-known default/ }, 'three letters and three digits in a row: a well-known weak password, medium', 'config/values.yaml'),
       {
         name: 'one DB-PW setting, not a table of subdivisions: still reported',

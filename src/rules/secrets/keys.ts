@@ -269,13 +269,14 @@ const PLACEHOLDER_WORDS =
 
 /**
  * Whole lower-case values a test file uses as stand-ins, matched exactly (no suffix, no capitals: a
- * word run into a chosen or generated tail is a password): the rarer metasyntactic names, and a
- * value given to be refused that says so (`invalid-htpasswd`, `wrong-password`).
+ * word run into a chosen or generated tail is a password): the rarer metasyntactic names, a
+ * token's prefix then `xxx` (`api_xxx`, `sk_live_xxx`), and a value given to be refused that says
+ * so (`invalid-htpasswd`, `wrong-password`).
  */
-const TEST_STAND_INS = /^(?:quux|quuz|corge|grault|garply|plugh|xyzzy|(?:invalid|wrong|incorrect)[-_](?:password|passwd|htpasswd|secret|token|key|credentials?))$/
+const TEST_STAND_INS = /^(?:quux|quuz|corge|grault|garply|plugh|xyzzy|[a-z]{2,10}(?:[-_][a-z]{2,10})?[-_]xxx|(?:invalid|wrong|incorrect)[-_](?:password|passwd|htpasswd|secret|token|key|credentials?))$/
 
-/** Placeholders written inside a longer value: `changeme123`, `my-example-pass`, `xxxx-xxxx`, `api_xxx`. */
-const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fake)(?:[^a-z]|$)|dummy|xxxx|[-_]xxx$|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|\.\.\.$|^\.\.\./i
+/** Placeholders written inside a longer value: `changeme123`, `my-example-pass`, `xxxx-xxxx`. */
+const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fake)(?:[^a-z]|$)|dummy|xxxx|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|\.\.\.$|^\.\.\./i
 
 /**
  * `ci-release-not-a-real-secret`, `dev_insecure_key`, `do-not-use-token`, `give-pytest-control`: a
@@ -548,8 +549,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `</etc/dovecot/key.pem`: dovecot reads a setting's value from the file named after `<`.
   if (/^<?(?:\.{0,2}\/|~\/|[A-Za-z]:\\)\S*$/.test(v) || /^[\w./-]+\.(?:pem|key|crt|cer|p12|pfx|jks|der|pub|json|txt|asc|gpg|md|html?|ya?ml|conf|cfg|ini|properties|env|[cm]?js|ts|py|sh|rb|go|java)$/i.test(v)) return 'file path'
   if (v.split(/\s+/).length >= 4) return 'prose'
-  // `PASSWORD_UPDATE: 'Password updated'`, `'Token expired'`: a message about the credential, in words.
-  if (/^(?:Password|Passkey|Passphrase|Token|Secret|Api key|API key)s? [a-z]{3,20}(?: [a-z]{2,20})?[.!]?$/.test(v)) return 'prose'
+  // `PASSWORD_UPDATE: 'Password updated'`, `'Token expired'`: a message saying what happened to the credential.
+  if (/^(?:Password|Passkey|Passphrase|Token|Secret|Api key|API key)s? (?:was |has been |is )?(?:updated|changed|expired|required|invalid|incorrect|reset|revoked|rotated|created|deleted|removed|saved|missing|copied|verified|confirmed|generated|regenerated|sent|accepted|rejected|disabled|enabled)[.!]?$/.test(v)) return 'prose'
   // `(from $GATEWAY_TOKEN)`: a remark in brackets, words and spaces, never a secret's characters.
   if (/^\([^()\n]*\)$/.test(v) && /\s/.test(v)) return 'prose'
   // `Required (no default)` in a docstring: words and a remark in brackets.

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-JH2UDLBQ.js";import"./chunk-AXU4G6WV.js";import"./chunk-U5KNDLAT.js";import"./chunk-FM7N5NCH.js";import"./chunk-5NK5TGB2.js";import"./chunk-JUTXNVRY.js";import"./chunk-E7DPUC7A.js";import"./chunk-SK6ONN56.js";import"./chunk-2NQMUUZW.js";import"./chunk-VRVPBNTB.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
