@@ -5,7 +5,7 @@
  * secrets.test.ts.
  */
 import { analyzeFiles } from '../src/rules/index.js'
-import { asInformation, isDevEnvPath, isSamplePath, isTestPath } from '../src/rules/sample-paths.js'
+import { asInformation, isDevEnvPath, isSamplePath, isTestPath, testModuleLines } from '../src/rules/sample-paths.js'
 import type { Finding } from '../src/types.js'
 
 const PRIVILEGED_POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n    - name: agent\n      image: registry.example.com/agent:1.2.3\n      securityContext:\n        privileged: true\n'
@@ -119,5 +119,42 @@ describe('asInformation: a finding lowered to info no longer names the severity 
     const info = asInformation(finding(message), 'a test or fixture path')
     expect(info.severity).toBe('info')
     expect(info.message).toBe(`${expected} (In a test or fixture path: reported for information.)`)
+  })
+})
+
+describe("a Rust source file's test modules", () => {
+  const source = [
+    'pub fn connect() -> String {',
+    '    let cfg = r#"{"access_token":"Zq8sLm3nP0vR7tYwK2"}"#;',
+    '    cfg.to_string()',
+    '}',
+    '',
+    '#[cfg(test)]',
+    'mod tests {',
+    '    use super::*;',
+    '    #[test]',
+    '    fn parses() {',
+    '        let json = r#"{"access_token":"Xq7rT2vLp9Kd4","x":{}}"#;',
+    '    }',
+    '}',
+    '',
+    'pub fn after() {}'
+  ].join('\n')
+
+  it('covers the module from its attribute to its closing brace, and nothing else', () => {
+    const inModule = testModuleLines({ path: 'src/server.rs', content: source })
+    expect(inModule).toBeDefined()
+    expect([1, 2, 5, 14, 15].map((l) => inModule!(l))).toEqual([false, false, false, false, false])
+    expect([6, 7, 11, 13].map((l) => inModule!(l))).toEqual([true, true, true, true])
+    expect(testModuleLines({ path: 'src/server.go', content: source })).toBeUndefined()
+    expect(testModuleLines({ path: 'src/lib.rs', content: 'pub fn a() {}\n' })).toBeUndefined()
+  })
+
+  it("reports a literal token there for information, and the same shape in the module's code as before", async () => {
+    const r = await analyzeFiles([{ path: 'src/server.rs', kind: 'other', content: source }], { threads: 1 })
+    const at = (line: number) => r.findings.filter((f) => f.category === 'secrets' && f.line === line).map((f) => f.severity)
+    expect(at(11)).toEqual(['info'])
+    expect(at(2).length).toBeGreaterThan(0)
+    expect(at(2)).not.toContain('info')
   })
 })

@@ -11,7 +11,7 @@ import { SEVERITY_RANK } from '../types.js'
 import { costRules, withoutRestated } from '../cost/meta.js'
 import { IMPORT_RULES } from '../import/rules.js'
 import { forSampleFile, forSamplePath, scanSecrets, secretRules } from './secrets.js'
-import { API_EXAMPLE, apiExampleLines, forTestPath, isTestPath } from './sample-paths.js'
+import { API_EXAMPLE, TEST_MODULE, apiExampleLines, forTestPath, isTestPath, testModuleLines } from './sample-paths.js'
 import { analyzeCharts, lowerOffByDefault, type HelmOptions } from './helm/index.js'
 import { ParseError } from './parse/yaml.js'
 import { analyzeInPool, threadsFor } from './pool.js'
@@ -123,12 +123,18 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   for (const f of costFindings) kept.push(f)
   // Read once, for the first secret finding: which lines lie in an API description's examples (null: none).
   let examples: ((line: number) => boolean) | null | undefined
+  // Likewise, which lines lie in a Rust source file's test modules (null: none).
+  let testModule: ((line: number) => boolean) | null | undefined
   const lowered = (f: Finding): Finding => {
     const own = f.path === file.path
     if (own && testFile !== undefined) return forTestPath(forSampleFile(f, testFile), inTestTree, testFile)
     // A secret in an API description's example (documentation by its content): as in a documentation path.
     if (own && f.category === 'secrets' && f.severity !== 'info' && (examples === undefined ? (examples = apiExampleLines(normalized) ?? null) : examples)?.(f.line)) {
       return forTestPath(forSampleFile(f, API_EXAMPLE), inTestTree)
+    }
+    // A secret in a test module of a source file (built only for its tests): as in a test file.
+    if (own && f.category === 'secrets' && f.severity !== 'info' && (testModule === undefined ? (testModule = testModuleLines(normalized) ?? null) : testModule)?.(f.line)) {
+      return forTestPath(forSampleFile(f, TEST_MODULE), inTestTree)
     }
     return forTestPath(forSamplePath(f), own ? inTestTree : undefined)
   }

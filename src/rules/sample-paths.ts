@@ -122,6 +122,52 @@ export function apiExampleLines(file: { path: string; content: string }): ((line
   return (line) => under[line - 1] === 1
 }
 
+/** Why a secret in a Rust source file's test module is reported for information, as a noun phrase for messages. */
+export const TEST_MODULE = 'the test module of a Rust source file (`#[cfg(test)]`), built only for its tests'
+
+/** The attribute that builds what follows only for tests, alone on its line. */
+const CFG_TEST = /^[ \t]*#\[cfg\(test\)\][ \t]*$/
+/** Another attribute line between it and the module. */
+const ATTRIBUTE = /^[ \t]*#\[/
+/** The module it applies to: `mod tests {`, `pub(crate) mod tests {`. */
+const MODULE_OPENS = /^[ \t]*(?:pub(?:\([^)\n]*\))?[ \t]+)?mod[ \t]+\w+[ \t]*\{/
+
+/**
+ * The lines of a Rust source file's test modules (`#[cfg(test)] mod tests { … }`), which the
+ * compiler builds only for `cargo test`: a test's sample tokens live there, beside the code they
+ * test, as they would in a `_test.go` file. The module ends at its matching brace (braces in its
+ * strings are counted too; a module that never closes runs to the end of the file). Undefined for
+ * any other file, or one with no test module. Read line by line: one pass, whatever the file holds.
+ */
+export function testModuleLines(file: { path: string; content: string }): ((line: number) => boolean) | undefined {
+  if (!/\.rs$/.test(file.path) || !file.content.includes('#[cfg(test)]')) return undefined
+  const lines = file.content.split('\n')
+  const inModule = new Uint8Array(lines.length)
+  let found = false
+  for (let i = 0; i < lines.length; i++) {
+    if (!CFG_TEST.test(lines[i]!)) continue
+    let at = i + 1
+    while (at < lines.length && ATTRIBUTE.test(lines[at]!)) at++
+    if (at >= lines.length || !MODULE_OPENS.test(lines[at]!)) continue
+    // From the module's opening brace to its matching one.
+    let depth = 0
+    let last = lines.length - 1
+    scan: for (let l = at; l < lines.length; l++) {
+      for (const c of l === at ? lines[l]!.slice(lines[l]!.indexOf('{')) : lines[l]!) {
+        if (c === '{') depth++
+        else if (c === '}' && --depth === 0) {
+          last = l
+          break scan
+        }
+      }
+    }
+    inModule.fill(1, i, last + 1)
+    found = true
+    i = last
+  }
+  return found ? (line) => inModule[line - 1] === 1 : undefined
+}
+
 /**
  * Test and fixture trees (`test/`, `testing/` and `acceptance/` among them), test doubles' folders (`fake/`, `mocks/`,
  * `__mocks__/`: a Go test's `fake.NewFactory("fake/data")` reads its manifests from there), what CI reads from
