@@ -150,6 +150,17 @@ describe("a Rust source file's test modules", () => {
     expect(testModuleLines({ path: 'src/lib.rs', content: 'pub fn a() {}\n' })).toBeUndefined()
   })
 
+  it("ends the module at its closing line, whatever braces its strings, characters and comments hold", () => {
+    const lone = source.replace('    #[test]', "    // a lone `{` in a comment\n    #[test]\n    fn rejects() { assert!(parse(\"{\").is_err() && c != '{'); }")
+    const inModule = testModuleLines({ path: 'src/server.rs', content: lone })!
+    const lines = lone.split('\n')
+    const closing = lines.findIndex((l, i) => i > 6 && l === '}') + 1
+    expect(inModule(closing)).toBe(true)
+    expect(inModule(closing + 2)).toBe(false)
+    // With no closing line at the module's indentation, nothing is read as a test module.
+    expect(testModuleLines({ path: 'src/server.rs', content: '#[cfg(test)]\nmod tests {\n    fn t() {}\n' })).toBeUndefined()
+  })
+
   it("reports a literal token there for information, and the same shape in the module's code as before", async () => {
     const r = await analyzeFiles([{ path: 'src/server.rs', kind: 'other', content: source }], { threads: 1 })
     const at = (line: number) => r.findings.filter((f) => f.category === 'secrets' && f.line === line).map((f) => f.severity)

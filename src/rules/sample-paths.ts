@@ -135,13 +135,15 @@ const MODULE_OPENS = /^[ \t]*(?:pub(?:\([^)\n]*\))?[ \t]+)?mod[ \t]+\w+[ \t]*\{/
 /**
  * The lines of a Rust source file's test modules (`#[cfg(test)] mod tests { … }`), which the
  * compiler builds only for `cargo test`: a test's sample tokens live there, beside the code they
- * test, as they would in a `_test.go` file. The module ends at its matching brace (braces in its
- * strings are counted too; a module that never closes runs to the end of the file). Undefined for
- * any other file, or one with no test module. Read line by line: one pass, whatever the file holds.
+ * test, as they would in a `_test.go` file. The module ends at the first line holding only `}` at
+ * the `mod` line's own indentation, as rustfmt writes it; braces are not counted, since strings,
+ * characters and comments in a test (`parse("{")`) hold them unmatched. A module with no such line
+ * is not read as one: what follows may be the code under test. Undefined for any other file, or
+ * one with no test module. Read line by line: one pass, whatever the file holds.
  */
 export function testModuleLines(file: { path: string; content: string }): ((line: number) => boolean) | undefined {
   if (!/\.rs$/.test(file.path) || !file.content.includes('#[cfg(test)]')) return undefined
-  const lines = file.content.split('\n')
+  const lines = file.content.split('\n').map((l) => l.replace(/\r$/, ''))
   const inModule = new Uint8Array(lines.length)
   let found = false
   for (let i = 0; i < lines.length; i++) {
@@ -149,18 +151,15 @@ export function testModuleLines(file: { path: string; content: string }): ((line
     let at = i + 1
     while (at < lines.length && ATTRIBUTE.test(lines[at]!)) at++
     if (at >= lines.length || !MODULE_OPENS.test(lines[at]!)) continue
-    // From the module's opening brace to its matching one.
-    let depth = 0
-    let last = lines.length - 1
-    scan: for (let l = at; l < lines.length; l++) {
-      for (const c of l === at ? lines[l]!.slice(lines[l]!.indexOf('{')) : lines[l]!) {
-        if (c === '{') depth++
-        else if (c === '}' && --depth === 0) {
-          last = l
-          break scan
-        }
+    const indent = /^[ \t]*/.exec(lines[at]!)![0]
+    let last = -1
+    for (let l = at + 1; l < lines.length; l++) {
+      if (lines[l]!.startsWith(indent) && lines[l]!.slice(indent.length).trimEnd() === '}') {
+        last = l
+        break
       }
     }
+    if (last < 0) continue
     inModule.fill(1, i, last + 1)
     found = true
     i = last
