@@ -143,7 +143,7 @@ const MODULE_OPENS = /^[ \t]*(?:pub(?:\([^)\n]*\))?[ \t]+)?mod[ \t]+\w+[ \t]*\{/
  */
 export function testModuleLines(file: { path: string; content: string }): ((line: number) => boolean) | undefined {
   if (!/\.rs$/.test(file.path) || !file.content.includes('#[cfg(test)]')) return undefined
-  const lines = file.content.split('\n').map((l) => l.replace(/\r$/, ''))
+  const lines = file.content.split('\n')
   const inModule = new Uint8Array(lines.length)
   let found = false
   for (let i = 0; i < lines.length; i++) {

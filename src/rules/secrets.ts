@@ -12,7 +12,7 @@ import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { SOURCE_CODE_FILE, callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment, type Dialect } from './secrets/assignments.js'
 import { asInformation, forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
-import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isDefaultPassword, isProductName, isRepeatedLogin, isWellKnownPassword, LOGIN_WORD, REPEATED_LOGIN, isWordsAndNumber, keyWords, loginBeside, looksRandom, accessPairPrefix, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSetting, namesTrustStorePassword, productDefault, typedAsName, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isDefaultPassword, isProductName, isWellKnownPassword, REPEATED_LOGIN, repeatsLogin, isWordsAndNumber, keyWords, loginBeside, looksRandom, accessPairPrefix, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSetting, namesTrustStorePassword, productDefault, typedAsName, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -1648,7 +1648,7 @@ function isChartDefault(file: Pick<SourceFile, 'path' | 'kind'>, password: strin
 function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string[], file: Pick<SourceFile, 'path' | 'kind'>): string | undefined {
   if (cls === 'password' && isDefaultPassword(value)) return WELL_KNOWN_DEFAULT
   // Only where the value is a login (`credentials`, `auth`): under a password's or token's key the whole value is the secret.
-  if ((cls === 'secret' || cls === 'connection-string') && keyWordList.some((w) => LOGIN_WORD.test(w)) && isRepeatedLogin(value)) return `${REPEATED_LOGIN} (medium)`
+  if ((cls === 'secret' || cls === 'connection-string') && repeatsLogin(keyWordList, value)) return `${REPEATED_LOGIN} (medium)`
   // A secret key (`secret_key: sentry` in `sentry/config.yml`) that names the product is as much a default as a password.
   if ((cls === 'password' || cls === 'secret') && isProductName(value, file.path)) return PRODUCT_DEFAULT
   if (cls === 'password' && isChartDefault(file, value)) return CHART_DEFAULT
@@ -1835,8 +1835,9 @@ function assignmentCandidates(
   // keys holding one of MAYBE_SECRET_KEY's words: a file with neither has nothing to extract.
   if (!MAYBE_SECRET_KEY.test(content) && !content.includes('\\')) return out
   const keyNames = EXTERNAL_SECRETS_API.test(content)
-  const scripts = npmScripts(file.path, content)
-  const subdivisions = isSubdivisionTable(content)
+  // Read only once a key that may name a secret comes up: most files have none.
+  let scripts: ReadonlyMap<string, string> | undefined
+  let subdivisions: boolean | undefined
   const assignments = extractAssignments(content, dialect, starts, lines)
   // Logins written beside their password (`DB_USERNAME=penpot`, `AWS_ACCESS_KEY_ID=app-dev`).
   let identities: Assignment[] | undefined
@@ -1844,7 +1845,7 @@ function assignmentCandidates(
     // Cheap test first: most keys contain none of the words a secret-named key needs.
     if (!MAYBE_SECRET_KEY.test(a.key)) continue
     if (keyNames && a.key === 'secretKey') continue
-    if (scripts.get(a.key) === a.value || (subdivisions && SUBDIVISION_KEY.test(a.key) && PLACE_NAME.test(a.value))) continue
+    if ((scripts ??= npmScripts(file.path, content)).get(a.key) === a.value || (SUBDIVISION_KEY.test(a.key) && PLACE_NAME.test(a.value) && (subdivisions ??= isSubdivisionTable(content)))) continue
     if (isUserData(a.key)) {
       out.push(...userDataCandidates(a, starts))
       continue

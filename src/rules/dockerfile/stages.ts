@@ -201,7 +201,7 @@ export function runCommands(arguments_: string): ShellCommand[] {
   const content = arguments_.trim()
   const json = parseJsonArray(content)
   if (json) {
-    if (json.length >= 3 && /(^|\/)(ba|da|a|z)?sh$/.test(json[0]) && json[1] === '-c') return splitShellCommands(json[2])
+    if (json.length >= 3 && SHELL_C.test(json[0]) && json[1] === '-c') return splitShellCommands(json[2])
     return json.length > 0 ? [{ words: json, next: 'end' }] : []
   }
   const heredoc = /^<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_])["']?[^\n]*\n([\s\S]*)$/.exec(content)

@@ -52,13 +52,6 @@ export interface PodPorts {
   keys: Set<string>
   /** The number and name of each metrics port (see `isMetricsPortName`) a container that keeps running declares: an init container's stops before the pod serves. */
   metricsKeys: Set<string>
-  /**
-   * The port names a Service's named `targetPort` can resolve to at the pod: those its containers
-   * and its sidecars (init containers with `restartPolicy: Always`) declare, the only ones
-   * Kubernetes looks up. Undefined when the manifest may not show them all (containers or ports
-   * given as text, a template's; a name that is no literal port name).
-   */
-  names: Set<string> | undefined
 }
 
 export interface Container {

@@ -158,7 +158,7 @@ interface ServiceReach {
 }
 
 /**
- * How a Service reaches a pod (`names`: the port names it can resolve to there, see `PodPorts`;
+ * How a Service reaches a pod (`names`: the port names it can resolve to there, see `resolvablePortNames`;
  * undefined when they may not all be in view). A port of a Service with a cluster IP reaches
  * nothing when it targets by name a port the pod does not declare: Kubernetes cannot resolve the
  * name, so no traffic is forwarded to the pod through it (a headless Service still publishes the
@@ -252,7 +252,7 @@ function probedPortKeys(v: DocView, c: Container): Set<string> {
 /** The ports a pod's containers declare, kept on the pod: a pod of many portless containers would otherwise be read once per container. */
 export function podPorts(v: DocView, pod: PodSpec): PodPorts {
   if (pod.ports) return pod.ports
-  const found: PodPorts = { anyDeclared: false, keys: new Set(), otherPorts: [], probedPorts: [], metricsKeys: new Set(), names: resolvablePortNames(v, pod) }
+  const found: PodPorts = { anyDeclared: false, keys: new Set(), otherPorts: [], probedPorts: [], metricsKeys: new Set() }
   for (const c of containersOf(v, pod)) {
     if (!declaresPort(v, c)) continue
     found.anyDeclared = true
@@ -278,10 +278,12 @@ export function podPorts(v: DocView, pod: PodSpec): PodPorts {
 }
 
 /**
- * The port names a Service's named `targetPort` can resolve to at a pod (see `PodPorts.names`):
- * those of its containers and sidecars. Undefined as soon as one may be out of sight: containers,
- * a container, its ports or a port given as anything but a literal (a template's text, a YAML
- * merge key), or a port name that is no literal port name (a placeholder).
+ * The port names a Service's named `targetPort` can resolve to at a pod: those its containers and
+ * its sidecars (init containers with `restartPolicy: Always`) declare, the only ones Kubernetes
+ * looks up. Read only where a Service selects the pod (`servesNoCaller`). Undefined as soon as one
+ * may be out of sight: containers, a container, its ports or a port given as anything but a literal
+ * (a template's text, a YAML merge key), or a port name that is no literal port name (a
+ * placeholder).
  */
 function resolvablePortNames(v: DocView, pod: PodSpec): Set<string> | undefined {
   const names = new Set<string>()
@@ -358,7 +360,7 @@ export function servesNoCaller(stream: StreamIndex | undefined, obj: K8sObject, 
   if (unselectable(stream, pod)) return { why: 'unlabeled' }
   const selecting = (stream?.services ?? []).filter((s) => sameNamespace(s.namespace, obj.namespace) && selectsPod(s, pod))
   const ports = podPorts(obj.view, pod)
-  const names = stream?.kustomized === true ? undefined : ports.names
+  const names = stream?.kustomized === true || selecting.length === 0 ? undefined : resolvablePortNames(obj.view, pod)
   const reached = selecting.map((s) => reachAt(s, ports, names))
   if (reached.some((r) => r.callers)) return undefined
   const scraped = new Set(selecting.flatMap((s) => s.ports.map((p) => p.target)))

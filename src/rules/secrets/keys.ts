@@ -690,16 +690,18 @@ const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'root', 'toor', 
 /** Words a default password is made of when it names only the account and what it is (`rootpassword`, `adminsecret`). */
 const DEFAULT_PASSWORD_WORDS = ['root', 'admin', 'user', 'default', 'secret', 'password', 'pass', 'db']
 
-/**
- * `dispatch:dispatch`: a `user:password` pair whose password repeats the user name, a typed
- * name (letters, maybe a short number), a default login. A random half doubled is no login.
- */
-export function isRepeatedLogin(value: string): boolean {
-  return /^([A-Za-z][A-Za-z_-]{1,30}\d{0,4}):\1$/.test(value.trim())
-}
-
 /** A word of a key that holds a whole login, `user:password` (`DATABASE_CREDENTIALS`, `BASIC_AUTH`, `registry_creds`). */
-export const LOGIN_WORD = /^(?:credentials?|creds|auth|login|basic)$/
+const LOGIN_WORD = /^(?:credentials?|creds|auth|login|basic)$/
+
+/**
+ * `DATABASE_CREDENTIALS: dispatch:dispatch`: under a key that holds a whole login (see
+ * `LOGIN_WORD`; `words` are the key's, from `keyWords`), a `user:password` pair whose password
+ * repeats the user name, a typed name (letters, maybe a short number): a default login. A random
+ * half doubled is no login.
+ */
+export function repeatsLogin(words: readonly string[], value: string): boolean {
+  return words.some((w) => LOGIN_WORD.test(w)) && /^([A-Za-z][A-Za-z_-]{1,30}\d{0,4}):\1$/.test(value.trim())
+}
 
 /** Why a repeated `user:password` pair is medium (the severity said by the caller). */
 export const REPEATED_LOGIN = 'a user name and password that are the same, a default login anyone can guess'

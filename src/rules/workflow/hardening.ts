@@ -1,7 +1,7 @@
 /** Token permissions, unsecure commands, self-hosted runners and job timeouts. */
 import type { Finding } from '../../types.js'
 import { isMap, isPair, isScalar, isSeq, scalarString, type Node, type Pair, type YAMLMap } from '../parse/yaml.js'
-import { actionRepo, expressionsUnder, scalarsUnder, type CheckContext } from './context.js'
+import { actionRepo, expressionsUnder, onGithubHostedRunner, scalarsUnder, type CheckContext } from './context.js'
 import { contextPaths, findExpressions } from './expressions.js'
 import { isForkGuarded, type ForkEvent } from './fork-guard.js'
 import { calleeToken, isLocalWorkflow, localCallers, restricts } from './callees.js'
@@ -23,8 +23,6 @@ const COMMAND_WORDS: ReadonlySet<string> = new Set(['command', 'commands', 'cmd'
 
 /** Whether an input's name holds a command word, split on `-`, `_` and camelCase (`pre-commands`, `preCommands`, `run_script`; not `description` or `runner`). */
 const isCommandInput = (key: string): boolean => key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[-_\s]+/).some((word) => COMMAND_WORDS.has(word))
-/** Labels of GitHub's hosted runners, started fresh for each job: no earlier job's code is left on them. */
-const HOSTED_RUNNER = /^(?:ubuntu|windows|macos)-[\w.-]+$/i
 
 /**
  * Whether an expression (or an `if:` condition, written with or without `${{ }}`) may read the job's
@@ -79,10 +77,9 @@ function fixedAction(uses: string): boolean {
 function handsTokenToNothing(ctx: CheckContext, job: JobModel): boolean {
   const node = job.node
   if (['uses', 'container', 'services'].some((k) => node.has(k))) return false
-  // A self-hosted runner may keep code an earlier job left there, which can read this job's token;
-  // a runner group may be self-hosted whatever its labels say.
-  const labels = runnerLabels(job.runsOn)
-  if (isMap(job.runsOn) || labels.length === 0 || !labels.every((l) => HOSTED_RUNNER.test(l))) return false
+  // A self-hosted runner may keep code an earlier job left there, which can read this job's token
+  // (a runner group's name is no hosted label, so a group counts as one).
+  if (!onGithubHostedRunner(job)) return false
   const steps = node.get('steps', true)
   if (!isSeq(steps) || steps.items.length === 0 || steps.items.length !== job.steps.length) return false
   const workflowEnv = ctx.wf.root.get('env', true)

@@ -5,7 +5,7 @@ import { envScopes, jobLabel, scalarText, type CheckContext } from './context.js
 import { readsSecret } from './expressions.js'
 import { RULES } from './meta.js'
 import type { JobModel, StepModel } from './model.js'
-import { LOGIN_WORD, REPEATED_LOGIN, isRepeatedLogin, isWordsAndNumber, keyWords, whyNotLiteral } from '../secrets/keys.js'
+import { REPEATED_LOGIN, isWordsAndNumber, keyWords, repeatsLogin, whyNotLiteral } from '../secrets/keys.js'
 import { invocationOf, splitShellCommands } from '../parse/shell-words.js'
 
 /** Names of env variables in scope that are set from secrets. */
@@ -423,7 +423,7 @@ function checkMap(ctx: CheckContext, map: YAMLMap | undefined, where: string, ou
         // Only an application's own secret: an outside service's credential (`NPM_TOKEN`, an AWS key) is as real in a test run.
         // Medium, not low: a real service's credential may still sit among the test settings.
         out.push(ctx.report(RULES.literalCredential, ctx.y.lineOf(p.key), `${message} (the env sets \`${testEnvironment}\`: most likely a value for the application under test; medium).`, { severity: 'medium' }))
-      } else if (keyWords(key).some((w) => LOGIN_WORD.test(w)) && isRepeatedLogin(v)) {
+      } else if (repeatsLogin(keyWords(key), v)) {
         out.push(ctx.report(RULES.literalCredential, ctx.y.lineOf(p.key), `${message} (${REPEATED_LOGIN}; medium).`, { severity: 'medium' }))
       } else if (!CREDENTIAL_VALUE.test(v) && isWordsAndNumber(v)) {
         // The shape as it is (`isWordsAndNumber` takes no digit too), and a started service only when the job has one.
