@@ -347,6 +347,9 @@ function maskToken(text: string, value: string): string {
 
 const HUNK_HEADER = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/
 
+/** Passes of `text` at most: each pass after the first follows a shape the one before uncovered. */
+const MAX_PASSES = 8
+
 /**
  * What is known about the secrets of one analysis, ready to mask text. Build it once per result
  * with `redactorOf`; every method costs time in proportion to the text it is given.
@@ -380,6 +383,20 @@ export class Redactor {
   text(text: string): string {
     if (typeof text !== 'string' || text.length === 0) return text
     work.scanned += text.length
+    let masked = this.maskOnce(text)
+    // A mask can make a shape of what was around it: `ghp_…--token x` masks to `ghp_****--token x`,
+    // and the `*` before `--token` is no word character, so the flag is only seen now. Masking
+    // again until nothing changes makes redacting twice a no-op; a pass that changes nothing is
+    // the common case, so text without a credential costs one pass.
+    for (let pass = 1; pass < MAX_PASSES; pass++) {
+      const again = this.maskOnce(masked)
+      if (again === masked) break
+      masked = again
+    }
+    return masked
+  }
+
+  private maskOnce(text: string): string {
     const masked = this.strong.mask(text)
     return mayHoldCredentialShape(masked) ? maskPatterns(masked) : masked
   }
