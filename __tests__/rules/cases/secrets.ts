@@ -278,6 +278,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/authorization-header': {
     valid: [
+      quiet('          value={`claude mcp add --transport http app \\\\\n  --header "Authorization: Basic {your-base64-token}"`}', 'a slot in braces for the token', 'web/src/components/Settings.tsx'),
       quiet('curl -H "Authorization: Bearer $API_TOKEN" https://api.example.com', 'header from a variable'),
       quiet('  -H "Authorization: Token token=\\"${BUILDKITE_ANALYTICS_TOKEN}\\"" \\', "a scheme's named parameter set from a variable", '.buildkite/hooks/post-command'),
     ],
@@ -646,6 +647,8 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet('docs: |\n  - username: Langfuse Public Key\n  - password: Langfuse Secret Key', 'a label naming the credential, in documentation', 'fern/definition/api.yml'),
+      quiet('    properties:\n      changePassword: ScimFeatureSupport\n      sort: ScimFeatureSupport', 'a key naming an action on the password, holding a type name', 'fern/definition/scim.yml'),
       quiet(`\treturn run("bash", "-c", fmt.Sprintf(\`curl -d '{"username": "'%s'", "password": "'%s'"}' https://hub.example.com/v2/users/login/\`, user, pass))`, 'a format string: the argument goes where `%s` is', 'cmd/scripts/docker.go'),
       quiet('const flags = {\n  pt: "🇵🇹",\n  pw: "🇵🇼",\n  py: "🇵🇾",\n};', "a flag emoji under its country's code", 'client/web/src/flags.tsx'),
       quiet('        var passwordKey = isSelfHosted ? "Database:SelfHostPassword" : "Database:Password";', "the branches of a conditional, not a key and its value", 'AppHost/BuilderExtensions.cs'),
@@ -728,6 +731,9 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2('password: "Passw0rd Key"', {}, 'a digit in a word: typed as a password, no label'),
+      line2('password: "Zq8...x7Kp2mW9vR"', {}, 'dots inside a long value'),
+      line2('change_password: "Xk9#mP2$vL"', {}, 'an action key holding a random value'),
       line2('password: invalidated-Xq7rT2', {}, 'a word starting like invalid, with a random tail: still reported', 'config/values.yaml'),
       line2('password: wrong-horse-battery', {}, 'a passphrase starting with such a word: still reported', 'config/values.yaml'),
       line2('password: xyzzy-h8Kq2LmZ9xPq4RtY7', {}, 'a metasyntactic name run into a generated tail: still reported', 'config/values.yaml'),
@@ -1020,6 +1026,9 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-secret': {
     valid: [
+      quiet('export const Created = {\n  secretKey: "sk-lf-1234567890abcdef",\n}', "a key's prefix, then digits and hexadecimal letters counting up", 'web/src/components/ApiKeyDialog.tsx'),
+      quiet('      displaySecretKey: "sk-lf-...5678",', 'a key shown by its ends', 'web/src/features/api-keys/ApiKeyList.tsx'),
+      quiet('  const providerMap: Record<string, string> = {\n    credentials: "Email/Password",\n  }', 'a label naming the credential', 'src/server/utils/formatAuthProvider.ts'),
       quiet('return Credential{\n\tAccessSecretType: TypeFile,\n\tAccessSecretData: "No Change",\n}', 'a sentinel saying the stored secret stays', 'pkg/adapter/gcr.go'),
       quiet('runner:\n  runnerIdentitySecret: "runner-identity"\n', 'a key naming the Secret object, holding its name', 'charts/runner/values.yaml'),
       quiet(`staticClients:\n  - id: web\n    name: Web\n    secret: ${b64('demo-app-secret')}\n`, 'base64 of a placeholder', 'manifests/dex/config.yaml'),
@@ -1051,6 +1060,9 @@ export const secretsCases: CaseTable = {
       quiet('hub:\n  config:\n    JupyterHub:\n      cookie_secret: bbbb2222\n', 'two runs of one repeated character each', 'dev-config.yaml'),
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
+      line2('  secretKey: "sk-lf-Zq8sLm3nP0vR7tYw",', { severity: 'info' }, 'a Storybook story', 'web/src/components/ApiKeyDialog.stories.tsx'),
+      line2('      displaySecretKey: "Zq8sLm3nP0vR7tYw",', { severity: 'info' }, 'a client-side test by its name', 'web/src/features/api-keys/ApiKeyList.clienttest.tsx'),
+      line2('client_secret: "sk-lf-Zq8sLm3nP0vR7tYw"', {}, 'a test-like word in the file name alone is no test file', 'src/latest.ts'),
       line2('DATABASE_CREDENTIALS=dispatch:dispatch', { severity: 'medium', message: /a user name and password that are the same/ }, 'a user:password pair that repeats the user: medium', 'data/.env'),
       line2('DATABASE_CREDENTIALS=dispatch:Xk9mP2vLq8Rw', { severity: 'high' }, 'a chosen password after the user stays high', 'data/.env'),
       line2('credentials: Xk9mQ2pL7vR4nT8wZ3:Xk9mQ2pL7vR4nT8wZ3', { severity: 'high' }, 'a random value doubled is no default login', 'config/app.yaml'),
@@ -1157,6 +1169,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-api-key': {
     valid: [
+      quiet('    ingestion_api_key: "pk-lf-1234567890",', "a key's prefix, then digits counting up", 'packages/shared/src/server/factory.ts'),
       quiet('<DownloadButton\n  query={props.query}\n  apiKey={props.apiKey}\n>', "a JSX attribute's expression", 'client/app/Dropdown.jsx'),
       quiet('export SHOP_MANAGEMENT_API_KEY=super-secret-management-api-key', 'a value naming what it stands for', 'backend/scripts/_env'),
       quiet("    output = render_template('settings.html',\n        api_key=datastore.data['settings']['application'].get('api_access_token'),\n        x=1)", 'a keyword argument given a call on subscripts', 'app/blueprint/settings.py'),
@@ -1174,6 +1187,11 @@ export const secretsCases: CaseTable = {
       quiet('services:\n  app:\n    environment:\n      - MINIO_ACCESS_KEY=shop-logs\n      - MINIO_SECRET_KEY=Qv7-Lm2x-Pz9k\n', 'a compose list pair', 'deploy/compose.yaml')
     ],
     invalid: [
+      line2('    ingestion_api_key: "Zq8sLm3nP0vR7tYw",', { severity: 'info' }, 'a test helper folder', 'packages/shared/src/server/test-utils/tracing-factory.ts'),
+      line2('api_key: "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}"', {}, 'a GUID in braces is no slot'),
+      line2('api_key: "{a1b2c3d4e5f60718}"', {}, 'random characters in braces are no slot'),
+      line2('ingestion_api_key: "sk-lf-1234567890abcdef9q8w"', {}, 'a counting run with more after it'),
+      line2('api_key: "sk-lf-9f8e7d6c5b4a3921"', {}, 'a prefix and a random body'),
       line2('API_KEY=Xk9mQ2pL(Z3abcQ9), region=us', { severity: 'high' }, 'outside code, a call-like value before a comma is a value', '.env'),
       { name: 'words that do not name the key are a passphrase', path: 'backend/scripts/_env', code: 'export SHOP_MANAGEMENT_API_KEY=correct-horse-battery-staple\n', errors: [{ line: 1 }] },
       { name: 'a call on subscripts given a literal that could be the key', path: 'app/settings.py', code: "client = Client(\n    api_key=data['x'].get(Xk9mP2qL7wRt4vQz8),\n)\n", errors: [{ line: 2 }] },

@@ -74,6 +74,14 @@ export function namesSecretSwitch(words: readonly string[]): boolean {
   return STEERING_WORD.has(words[0] ?? '')
 }
 
+/** Leading words of a name for something done to a secret: `changePassword`, `forgotPassword`, `resetToken`. */
+const ACTION_WORD = new Set([...STEERING_WORD, 'change', 'forgot', 'update', 'verify', 'confirm'])
+
+/** A name for an action on a secret (a feature, a form, a route), by its first word, not for a secret itself. */
+function namesSecretAction(words: readonly string[]): boolean {
+  return words.length > 1 && ACTION_WORD.has(words[0])
+}
+
 /** Compound words that end in a secret noun: `dbpassword`, `clientsecret`, `authtoken`. */
 const SECRET_SUFFIXES: Array<[string, SecretKeyClass]> = [
   ['password', 'password'],
@@ -430,6 +438,24 @@ function isDigitRun(v: string): boolean {
   return true
 }
 
+/**
+ * `pk-lf-1234567890`, `sk-lf-1234567890abcdef`: a vendor's token prefix, then eight or more digits counting up
+ * (and the first hexadecimal letters in order): the shape of a key announced, its body typed.
+ */
+function isPrefixedCountingRun(v: string): boolean {
+  const m = /^(?:[A-Za-z]{1,10}[-_]){1,3}(\d{8,})([A-Fa-f]*)$/.exec(v)
+  return m !== null && isDigitRun(m[1]) && 'abcdef'.startsWith(m[2].toLowerCase())
+}
+
+/** A credential's noun, capitalised as a label writes it. */
+const CREDENTIAL_NOUN = /^(?:Password|Passphrase|Passkey|Key|Token|Secret|Credentials?|PIN)$/
+
+/** `Email/Password`, `Langfuse Secret Key`: two or three capitalised words (or acronyms) joined by a space or `/`, one a credential's noun. */
+function isCredentialLabel(v: string): boolean {
+  if (!/^(?:[A-Z][a-z]+|[A-Z]{2,5})(?:[ /](?:[A-Z][a-z]+|[A-Z]{2,5})){1,2}$/.test(v)) return false
+  return v.split(/[ /]/).some((word) => CREDENTIAL_NOUN.test(word))
+}
+
 /** Name-service sources (`passwd: files sss`, `passwd: compat` in nsswitch.conf): where account data comes from. */
 const NSSWITCH_SOURCES = /^(?:(?:compat|files|db|nis|nisplus|sss|systemd|ldap|winbind|hesiod|cache|altfiles|extrausers|oslogin|google|usrfiles|mymachines|myhostname|resolve|dns)(?:\s+\[[^\]\n]{1,80}\])?\s*)+$/
 
@@ -504,6 +530,10 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // An htpasswd line (`user:$2y$10$…`): a user name and the hash of the password.
   if (/^[^:\s$]{1,64}:\$(?:2[abxy]?|apr1|5|6|y)\$[^\s]{20,}$/.test(v)) return 'hash'
   if (/^<[^>]*>$|^\[[^\]]*\]$|^%[A-Za-z_]+%$|^__[A-Z0-9_]+__$/.test(v)) return 'placeholder'
+  // `{your-base64-token}`, `{password}`: lower-case words in braces, a slot to fill (a GUID in braces is not words).
+  if (/^\{[a-z]{2,}[0-9]{0,3}(?:[-_ ][a-z]{2,}[0-9]{0,3}){0,7}\}$/.test(v)) return 'placeholder'
+  // `sk-lf-...5678`: a key shown by its ends, the rest left out, as a settings page lists keys.
+  if (/^[A-Za-z0-9_-]{0,12}(?:\.{3}|\u2026)[A-Za-z0-9]{2,6}$/.test(v)) return 'elided'
   // `pw: "🇵🇼"` (Palau's flag under its country code): pictures, typed by no one as a password.
   if (/^[\p{Extended_Pictographic}\p{Regional_Indicator}\u{FE0F}\u{200D}]+$/u.test(v)) return 'emoji'
   // `"password": "'%s'"` in a format string (a shell's quotes around it): the argument goes there.
@@ -519,7 +549,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `0123456789abcdef0123…`: the hexadecimal digits in order, repeated to a token's length.
   if (v.length >= 16 && '0123456789abcdef'.repeat(Math.ceil(v.length / 16) + 1).includes(v.toLowerCase())) return 'placeholder'
   if (PLACEHOLDER_WORDS.test(v) || TEST_STAND_INS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
-  if (isPrefixedStandIn(v) || saysNotSecret(v)) return 'placeholder'
+  if (isPrefixedStandIn(v) || saysNotSecret(v) || isPrefixedCountingRun(v)) return 'placeholder'
   // Not under a password's key: `aaaa1111` is also a weak password someone chose.
   if (twoFilledRuns(v) && !keyWords(key).some((w) => /^(?:pw|pwd|pass|passwd|password|passphrase)$/.test(w))) return 'placeholder'
   // `credentials: "same-origin"`: how fetch() sends cookies, one of three words.
@@ -537,6 +567,10 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (namesPullSecret(key) && (/^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$/.test(v) || /^(?:IfNotPresent|Always|Never)$/.test(v)) && !looksRandom(v)) return 'reference'
   // `runnerIdentitySecret: runner-identity`: a key naming a Kubernetes Secret, holding an object name.
   if (namesSecretObject(key) && /^[a-z0-9]{1,63}(?:[-.][a-z0-9]{1,63}){1,8}$/.test(v)) return 'reference'
+  // `changePassword: ScimFeatureSupport` in an API model: a key naming what is done to a secret, holding a type's name.
+  if (namesSecretAction(keyWords(key)) && /^(?:[A-Z][a-z]+){2,}$/.test(v)) return 'type name'
+  // `credentials: "Email/Password"`, `password: Langfuse Secret Key`: a capitalised label naming a credential.
+  if (isCredentialLabel(v)) return 'label'
   // `input_token: NextToken` in an API model: the value is the name of a field, in words.
   if (/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*(?:Token|Key|Secret|Password|Credentials?)$/.test(v) && /[a-z][A-Z]/.test(v)) return 'field name'
   // `secret_data = "secret-data"`: the value only repeats the key.

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-VFYTK6PS.js";import"./chunk-IDZ47S75.js";import"./chunk-3WQDKNGH.js";import"./chunk-FM7N5NCH.js";import"./chunk-A3PIF4TS.js";import"./chunk-OOJG7DVW.js";import"./chunk-E7DPUC7A.js";import"./chunk-J77VOXFK.js";import"./chunk-2NQMUUZW.js";import"./chunk-F4AOPYEP.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
