@@ -731,6 +731,13 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2('password: admin_12345678', {}, 'a word then counting digits under a password key is a password someone chose', 'config/app.yaml'),
+      line2('root_password: Root-123456789', {}, 'the same, capitalised', 'config/app.yaml'),
+      line2('password: Master Key', {}, 'a capitalised phrase with one credential noun', 'config/app.yaml'),
+      line2('password: Admin/Password', {}, 'a slash alone makes no label', 'config/app.yaml'),
+      line2('change_password: HelloWorld', {}, 'two capitalised words under an action key: a password, no type name', 'config/app.yaml'),
+      line2('password: Summer...2024', {}, 'dots inside a password', 'config/app.yaml'),
+      line2('password: "sk-...ab12"', {}, 'an elided shape under a password key is still a password', 'config/app.yaml'),
       line2('password: "Passw0rd Key"', {}, 'a digit in a word: typed as a password, no label'),
       line2('password: "Zq8...x7Kp2mW9vR"', {}, 'dots inside a long value'),
       line2('change_password: "Xk9#mP2$vL"', {}, 'an action key holding a random value'),
@@ -1060,7 +1067,9 @@ export const secretsCases: CaseTable = {
       quiet('hub:\n  config:\n    JupyterHub:\n      cookie_secret: bbbb2222\n', 'two runs of one repeated character each', 'dev-config.yaml'),
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
-      line2('  secretKey: "sk-lf-Zq8sLm3nP0vR7tYw",', { severity: 'info' }, 'a Storybook story', 'web/src/components/ApiKeyDialog.stories.tsx'),
+      line2('  secretKey: "sk-lf-Zq8sLm3nP0vR7tYw",', { severity: 'high' }, 'a Storybook story is no test: its site may be published', 'web/src/components/ApiKeyDialog.stories.tsx'),
+      line2('SESSION_SECRET="Top Secret"', {}, 'one credential noun in a capitalised phrase is a weak secret, no label'),
+      line2('  secret: "Super Secret",', {}, 'the same in a source file', 'src/config.ts'),
       line2('      displaySecretKey: "Zq8sLm3nP0vR7tYw",', { severity: 'info' }, 'a client-side test by its name', 'web/src/features/api-keys/ApiKeyList.clienttest.tsx'),
       line2('client_secret: "sk-lf-Zq8sLm3nP0vR7tYw"', {}, 'a test-like word in the file name alone is no test file', 'src/latest.ts'),
       line2('DATABASE_CREDENTIALS=dispatch:dispatch', { severity: 'medium', message: /a user name and password that are the same/ }, 'a user:password pair that repeats the user: medium', 'data/.env'),
@@ -1107,6 +1116,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-token': {
     valid: [
+      quiet('export const en = {\n  token: "Access token",\n}', 'a sentence-case label naming the credential', 'web/src/i18n/labels.ts'),
       quiet('kind: PrivateLoadZone\nspec:\n  token: acme-k6-token\n', 'a value naming what it stands for, with a digit', 'deploy/zone.yaml'),
       quiet("token = r['NextToken']", 'subscript read', 'scripts/list.py'),
       quiet("API_TOKEN='0123456789abcdef0123456789abcdef01234567'", 'the hexadecimal digits in order: a default anyone can see is one', 'docker/entrypoint.sh'),

@@ -77,6 +77,11 @@ export function namesSecretSwitch(words: readonly string[]): boolean {
 /** Leading words of a name for something done to a secret: `changePassword`, `forgotPassword`, `resetToken`. */
 const ACTION_WORD = new Set([...STEERING_WORD, 'change', 'forgot', 'update', 'verify', 'confirm'])
 
+/** A key naming a password (`password`, `db_pwd`, `passphrase`), by any of its words. */
+function namesPassword(key: string): boolean {
+  return keyWords(key).some((w) => /^(?:pw|pwd|pass|passwd|password|passphrase)$/.test(w))
+}
+
 /** A name for an action on a secret (a feature, a form, a route), by its first word, not for a secret itself. */
 function namesSecretAction(words: readonly string[]): boolean {
   return words.length > 1 && ACTION_WORD.has(words[0])
@@ -439,21 +444,28 @@ function isDigitRun(v: string): boolean {
 }
 
 /**
- * `pk-lf-1234567890`, `sk-lf-1234567890abcdef`: a vendor's token prefix, then eight or more digits counting up
+ * `pk-lf-1234567890`, `sk-lf-1234567890abcdef`: a vendor's short token prefix, then eight or more digits counting up
  * (and the first hexadecimal letters in order): the shape of a key announced, its body typed.
+ * Not under a password's key: `admin_12345678` is a password someone chose.
  */
 function isPrefixedCountingRun(v: string): boolean {
-  const m = /^(?:[A-Za-z]{1,10}[-_]){1,3}(\d{8,})([A-Fa-f]*)$/.exec(v)
+  const m = /^(?:[a-z]{1,4}[-_]){1,3}(\d{8,})([A-Fa-f]*)$/.exec(v)
   return m !== null && isDigitRun(m[1]) && 'abcdef'.startsWith(m[2].toLowerCase())
 }
 
-/** A credential's noun, capitalised as a label writes it. */
-const CREDENTIAL_NOUN = /^(?:Password|Passphrase|Passkey|Key|Token|Secret|Credentials?|PIN)$/
+/** A credential's noun, and the words a label pairs with one (`Email/Password`, `Secret Key`, `Access token`). */
+const CREDENTIAL_NOUN = /^(?:password|passphrase|passkey|key|token|secret|credentials?|pin)$/
+const LOGIN_NOUN = /^(?:email|user|username|login|account|api|access|public|private|client|secret|key|token|password)$/
 
-/** `Email/Password`, `Langfuse Secret Key`: two or three capitalised words (or acronyms) joined by a space or `/`, one a credential's noun. */
+/**
+ * `Email/Password`, `Langfuse Secret Key`, `Access token`: a label of two or three words (the
+ * first capitalised), two of them words of a login, one a credential's noun. One such noun alone
+ * (`Top Secret`, `Master Key`) is a weak secret someone chose.
+ */
 function isCredentialLabel(v: string): boolean {
-  if (!/^(?:[A-Z][a-z]+|[A-Z]{2,5})(?:[ /](?:[A-Z][a-z]+|[A-Z]{2,5})){1,2}$/.test(v)) return false
-  return v.split(/[ /]/).some((word) => CREDENTIAL_NOUN.test(word))
+  if (!/^(?:[A-Z][a-z]+|[A-Z]{2,5})(?:[ /](?:[A-Za-z][a-z]+|[A-Z]{2,5})){1,2}$/.test(v)) return false
+  const words = v.toLowerCase().split(/[ /]/)
+  return words.some((w) => CREDENTIAL_NOUN.test(w)) && words.filter((w) => LOGIN_NOUN.test(w)).length >= 2
 }
 
 /** Name-service sources (`passwd: files sss`, `passwd: compat` in nsswitch.conf): where account data comes from. */
@@ -532,8 +544,9 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^<[^>]*>$|^\[[^\]]*\]$|^%[A-Za-z_]+%$|^__[A-Z0-9_]+__$/.test(v)) return 'placeholder'
   // `{your-base64-token}`, `{password}`: lower-case words in braces, a slot to fill (a GUID in braces is not words).
   if (/^\{[a-z]{2,}[0-9]{0,3}(?:[-_ ][a-z]{2,}[0-9]{0,3}){0,7}\}$/.test(v)) return 'placeholder'
-  // `sk-lf-...5678`: a key shown by its ends, the rest left out, as a settings page lists keys.
-  if (/^[A-Za-z0-9_-]{0,12}(?:\.{3}|\u2026)[A-Za-z0-9]{2,6}$/.test(v)) return 'elided'
+  // `sk-lf-...5678`: a key shown by its ends (a token's prefix, then the last characters), as a
+  // settings page lists keys. Not a password's: `Summer...2024` is one someone typed.
+  if (/^(?:[A-Za-z0-9]{1,8}[-_]){0,3}(?:\.{3}|\u2026)[A-Za-z0-9]{2,6}$/.test(v) && !namesPassword(key)) return 'elided'
   // `pw: "🇵🇼"` (Palau's flag under its country code): pictures, typed by no one as a password.
   if (/^[\p{Extended_Pictographic}\p{Regional_Indicator}\u{FE0F}\u{200D}]+$/u.test(v)) return 'emoji'
   // `"password": "'%s'"` in a format string (a shell's quotes around it): the argument goes there.
@@ -549,9 +562,9 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `0123456789abcdef0123…`: the hexadecimal digits in order, repeated to a token's length.
   if (v.length >= 16 && '0123456789abcdef'.repeat(Math.ceil(v.length / 16) + 1).includes(v.toLowerCase())) return 'placeholder'
   if (PLACEHOLDER_WORDS.test(v) || TEST_STAND_INS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
-  if (isPrefixedStandIn(v) || saysNotSecret(v) || isPrefixedCountingRun(v)) return 'placeholder'
+  if (isPrefixedStandIn(v) || saysNotSecret(v) || (isPrefixedCountingRun(v) && !namesPassword(key))) return 'placeholder'
   // Not under a password's key: `aaaa1111` is also a weak password someone chose.
-  if (twoFilledRuns(v) && !keyWords(key).some((w) => /^(?:pw|pwd|pass|passwd|password|passphrase)$/.test(w))) return 'placeholder'
+  if (twoFilledRuns(v) && !namesPassword(key)) return 'placeholder'
   // `credentials: "same-origin"`: how fetch() sends cookies, one of three words.
   if (/^credentials$/i.test(key) && /^(?:omit|same-origin|include)$/.test(v)) return 'fetch option'
   // `---overridden---`, `***REDACTED***`, `<<hidden>>`: a word framed by marks, or a word saying the value was taken out.
@@ -568,7 +581,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `runnerIdentitySecret: runner-identity`: a key naming a Kubernetes Secret, holding an object name.
   if (namesSecretObject(key) && /^[a-z0-9]{1,63}(?:[-.][a-z0-9]{1,63}){1,8}$/.test(v)) return 'reference'
   // `changePassword: ScimFeatureSupport` in an API model: a key naming what is done to a secret, holding a type's name.
-  if (namesSecretAction(keyWords(key)) && /^(?:[A-Z][a-z]+){2,}$/.test(v)) return 'type name'
+  if (namesSecretAction(keyWords(key)) && /^(?:[A-Z][a-z]+){3,}$/.test(v)) return 'type name'
   // `credentials: "Email/Password"`, `password: Langfuse Secret Key`: a capitalised label naming a credential.
   if (isCredentialLabel(v)) return 'label'
   // `input_token: NextToken` in an API model: the value is the name of a field, in words.
