@@ -121,20 +121,19 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   // `dedupeFindings` returns a new list: the cost findings join it in place.
   const kept = dedupeFindings(findings)
   for (const f of costFindings) kept.push(f)
-  // Read once, for the first secret finding: which lines lie in an API description's examples (null: none).
-  let examples: ((line: number) => boolean) | null | undefined
-  // Likewise, which lines lie in a Rust source file's test modules (null: none).
-  let testModule: ((line: number) => boolean) | null | undefined
+  // Where a file's content shows sample lines its path does not: an API description's examples,
+  // a Rust source file's test modules (built only for its tests). Each read once, at the first
+  // secret finding that asks.
+  const sampleLines = [
+    { why: API_EXAMPLE, lines: once(() => apiExampleLines(normalized)) },
+    { why: TEST_MODULE, lines: once(() => testModuleLines(normalized)) }
+  ]
   const lowered = (f: Finding): Finding => {
     const own = f.path === file.path
     if (own && testFile !== undefined) return forTestPath(forSampleFile(f, testFile), inTestTree, testFile)
-    // A secret in an API description's example (documentation by its content): as in a documentation path.
-    if (own && f.category === 'secrets' && f.severity !== 'info' && (examples === undefined ? (examples = apiExampleLines(normalized) ?? null) : examples)?.(f.line)) {
-      return forTestPath(forSampleFile(f, API_EXAMPLE), inTestTree)
-    }
-    // A secret in a test module of a source file (built only for its tests): as in a test file.
-    if (own && f.category === 'secrets' && f.severity !== 'info' && (testModule === undefined ? (testModule = testModuleLines(normalized) ?? null) : testModule)?.(f.line)) {
-      return forTestPath(forSampleFile(f, TEST_MODULE), inTestTree)
+    // A secret on such a line: as in a documentation or test path.
+    if (own && f.category === 'secrets' && f.severity !== 'info') {
+      for (const { why, lines } of sampleLines) if (lines()?.(f.line)) return forTestPath(forSampleFile(f, why), inTestTree)
     }
     return forTestPath(forSamplePath(f), own ? inTestTree : undefined)
   }
@@ -342,4 +341,10 @@ function dedupeFindings(findings: Finding[]): Finding[] {
     findings.filter((f) => f.category === 'secrets' && !f.ruleId.startsWith('secrets/')).map((f) => `${f.path}\u0000${f.line}`)
   )
   return kept.filter((f) => !(f.ruleId.startsWith('secrets/') && specificSecretLines.has(`${f.path}\u0000${f.line}`)))
+}
+
+/** `make()`, called at the first call only: the rest get its first answer. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined
+  return () => (made ??= { value: make() }).value
 }

@@ -12,7 +12,7 @@ import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { SOURCE_CODE_FILE, callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment, type Dialect } from './secrets/assignments.js'
 import { asInformation, forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
-import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isDefaultPassword, isProductName, isWellKnownPassword, REPEATED_LOGIN, repeatsLogin, isWordsAndNumber, keyWords, loginBeside, looksRandom, accessPairPrefix, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSetting, namesTrustStorePassword, productDefault, typedAsName, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isDefaultPassword, isProductName, isWellKnownPassword, REPEATED_LOGIN, repeatsLogin, isWordsAndNumber, keyWords, loginBeside, looksRandom, accessKeyIdStore, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSecretKeyOf, namesSetting, namesTrustStorePassword, productDefault, typedAsName, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -1453,13 +1453,13 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
       // `AZURE_STORAGE_ACCESS_KEY`), and a random-looking id needs a literal partner: beside a
       // `${VAR}` it may be the secret itself; `S3_SECRET_ACCESS_KEY` is the secret half, never its own partner.
       // A long random value (an Azure account key) is a key whatever its name.
-      const prefix = namesAccessKey(key) && !namesSecretKey(key) ? accessPairPrefix(key) : undefined
+      const store = accessKeyIdStore(key)
       const randomId = looksRandom(plain)
       const accessKeyId =
-        prefix !== undefined &&
+        store !== undefined &&
         !AWS_KEY_ID_START.test(plain) &&
         !(randomId && plain.length >= 30) &&
-        siblings().some((e) => namesSecretKey(e.key) && accessPairPrefix(e.key) === prefix && (!randomId || whyNotLiteral(e.plain, e.key) === undefined))
+        siblings().some((e) => namesSecretKeyOf(e.key, store) && (!randomId || whyNotLiteral(e.plain, e.key) === undefined))
       // An entry named like a setting (`audience`, `mode`) holds a secret only when its value looks
       // like one; a URL entry (`issuerUrl`) only when the URL carries a credential. Such entries,
       // and those that hold who or where, are still masked in everything Preflight prints.

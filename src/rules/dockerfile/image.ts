@@ -106,11 +106,26 @@ function installedStepDown(stages: Stage[], chain: number[], runs: ReadonlyMap<I
   return undefined
 }
 
-/** The words of an ENTRYPOINT or CMD, exec form or shell form. */
-function commandWords(ctx: Context, instruction: Instruction | undefined, keyword: string): string[] {
-  if (!instruction) return []
-  const content = argumentsWithoutComments(ctx, instruction, keyword)
-  return parseJsonArray(content) ?? content.split(/\s+/).filter((w) => w !== '')
+/** What the image starts: ENTRYPOINT's and CMD's words (each as the chain last sets it), both in order, and whether either is a shell-form command of several. */
+interface ImageCommand {
+  entrypoint: string[]
+  cmd: string[]
+  all: string[]
+  /** `sudo -u app ./migrate.sh && node server.js`: a shell-form command of several, which a user switch in the first does not cover. */
+  severalCommands: boolean
+}
+
+function imageCommand(ctx: Context, stages: Stage[], chain: number[]): ImageCommand {
+  const read = (keyword: 'ENTRYPOINT' | 'CMD') => {
+    const instruction = effective(stages, chain, keyword)
+    if (!instruction) return { words: [], several: false }
+    const content = argumentsWithoutComments(ctx, instruction, keyword)
+    const json = parseJsonArray(content)
+    return { words: json ?? content.split(/\s+/).filter((w) => w !== ''), several: json === undefined && /&&|;|\|/.test(content) }
+  }
+  const entrypoint = read('ENTRYPOINT')
+  const cmd = read('CMD')
+  return { entrypoint: entrypoint.words, cmd: cmd.words, all: [...entrypoint.words, ...cmd.words], severalCommands: entrypoint.several || cmd.several }
 }
 
 /**
@@ -122,17 +137,11 @@ function commandWords(ctx: Context, instruction: Instruction | undefined, keywor
  */
 function stepDownMessage(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>, startsAs = 'the final stage sets no USER, so the container starts as root'): string | undefined {
   // Without an ENTRYPOINT the CMD is what starts (`CMD ["/entrypoint.sh"]`).
-  const cmd = commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')
-  const declared = commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT')
+  const { entrypoint: declared, cmd, all: command, severalCommands } = imageCommand(ctx, stages, chain)
   const entrypoint = declared.length > 0 ? declared : cmd
   if (entrypoint.length === 0) return undefined
   const baseName = (w: string): string => w.slice(w.lastIndexOf('/') + 1)
-  const command = declared.length > 0 ? [...declared, ...cmd] : cmd
   // A shell-form command of several (`sudo -u app ./migrate.sh && node server.js`) runs the rest as root.
-  const severalCommands = [effective(stages, chain, 'ENTRYPOINT'), effective(stages, chain, 'CMD')].some((i) => {
-    const text = i === undefined ? '' : argumentsWithoutComments(ctx, i, i.getKeyword())
-    return parseJsonArray(text) === undefined && /&&|;|\|/.test(text)
-  })
   const direct = severalCommands ? undefined : userSwitchIn(command)
   if (direct !== undefined) {
     // `gosu root …` (or `0:0`) stays root: nothing is dropped.
@@ -206,9 +215,7 @@ const CRON_DAEMON = /^(?:cron|crond|cronie|dcron)$/
  */
 function cronDaemon(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>): string | undefined {
   const baseName = (w: string): string => w.slice(w.lastIndexOf('/') + 1)
-  const entrypoint = commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT')
-  const cmd = commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')
-  const command = [...entrypoint, ...cmd]
+  const { entrypoint, cmd, all: command } = imageCommand(ctx, stages, chain)
   // The program the container runs: the first word past an init wrapper (`tini --`), not an argument (`app --mode cron`).
   const firstProgram = (words: string[]): string | undefined => words.map(baseName).find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(w))
   const program = firstProgram(command)
@@ -341,8 +348,8 @@ function copiesContextSource(stages: Stage[], chain: number[]): boolean {
 function isDataImage(ctx: Context, stages: Stage[], chain: number[]): boolean {
   const root = stages[chain[chain.length - 1]]
   if (root.image === undefined || imageBaseName(root.image) !== 'scratch') return false
-  const entrypoint = commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT')
-  const command = entrypoint.length > 0 ? entrypoint : commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')
+  const { entrypoint, cmd } = imageCommand(ctx, stages, chain)
+  const command = entrypoint.length > 0 ? entrypoint : cmd
   if (command.length === 0) return true
   const program = command[0]
   return PACKAGE_FILE.test(program) && chain.some((i) => copiedPaths(stages[i]).has(plainPath(program)))
@@ -354,7 +361,7 @@ function isDataImage(ctx: Context, stages: Stage[], chain: number[]): boolean {
  */
 function testRunnerCommand(ctx: Context, stages: Stage[], chain: number[]): string | undefined {
   if (chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))) return undefined
-  const command = [...commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT'), ...commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')].join(' ')
+  const command = imageCommand(ctx, stages, chain).all.join(' ')
   // Whole words of the command only: `/usr/bin/tox-server` is no `tox`.
   for (const m of command.matchAll(TEST_SUITE_WORDS)) {
     const before = command[m.index - 1]
@@ -390,7 +397,7 @@ function setsCommandOrExposes(x: Instruction): boolean {
  */
 function packagingCommand(ctx: Context, stages: Stage[], chain: number[]): string | undefined {
   if (chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))) return undefined
-  let words = [...commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT'), ...commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD')]
+  let words = imageCommand(ctx, stages, chain).all
   if (words.length > 2 && SHELL_C.test(words[0]) && words[1] === '-c') words = words.slice(2)
   const command = words.join(' ')
   // `||`, a pipe, a background job, a redirection or a substitution can start something else.
@@ -410,7 +417,7 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
       // A cron image's daemon has to be root; what matters is the user each job runs as.
       const cron = cronDaemon(ctx, stages, chain, runs)
       const owners = cron ? crontabUsers(stages, chain, runs) : undefined
-      const program = commandWords(ctx, effective(stages, chain, 'ENTRYPOINT'), 'ENTRYPOINT').concat(commandWords(ctx, effective(stages, chain, 'CMD'), 'CMD'))
+      const program = imageCommand(ctx, stages, chain).all
       // The daemon is the first program the container runs (past an init wrapper): an entrypoint
       // script run before `CMD crond` runs as root too, and what it does is not read here.
       const first = program.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(w.slice(w.lastIndexOf('/') + 1)))

@@ -4,7 +4,7 @@ import type { Node } from '../parse/yaml.js'
 import { isMap } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
 import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, mutableImageReason, parseImageRef } from '../container-common.js'
-import { WELL_KNOWN_DEFAULT, accessPairPrefix, asksToReplace, classifyKey, isDefaultPassword, keyWords, loginBeside, looksRandom, namesAccessKey, namesSecretKey } from '../secrets/keys.js'
+import { WELL_KNOWN_DEFAULT, accessKeyIdStore, asksToReplace, classifyKey, isDefaultPassword, keyWords, loginBeside, looksRandom, namesSecretKeyOf } from '../secrets/keys.js'
 import { K8S } from './meta.js'
 import { holdsPlaceOnly, isBuiltInApi, isTrue, numberAt, runsPauseImage, usesNoResources, type Container, type K8sObject, type PodSpec } from './objects.js'
 import { lineText, replaceScalarOnLine, type DocView } from './view.js'
@@ -294,11 +294,10 @@ const SECRET_OWNER_WORDS = new Set(['operator', 'controller', 'tls', 'cert', 'ce
  * AWS-shaped id, or a pair whose secret key is a reference or stand-in, keeps its finding.
  */
 function loginHalf(name: string, value: string, literals: { key: string; value: string }[]): boolean {
-  if (!namesAccessKey(name) || namesSecretKey(name) || !/^[a-z][a-z0-9_-]{1,19}$/.test(value) || looksRandom(value)) return false
-  const prefix = accessPairPrefix(name)
-  if (prefix === undefined || prefix === '') return false
+  const store = accessKeyIdStore(name)
+  if (!store || !/^[a-z][a-z0-9_-]{1,19}$/.test(value) || looksRandom(value)) return false
   return literals.some((e) => {
-    if (!namesSecretKey(e.key) || accessPairPrefix(e.key) !== prefix) return false
+    if (!namesSecretKeyOf(e.key, store)) return false
     const partner = envSecretLiteral(e.key, e.value)
     return partner !== undefined && !partner.standIn
   })

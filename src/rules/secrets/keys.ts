@@ -246,6 +246,19 @@ export function accessPairPrefix(key: string): string | undefined {
   return undefined
 }
 
+/**
+ * The store an access key id's name pairs it with (`s3` of `S3_ACCESS_KEY`, '' for `accesskey`),
+ * or undefined when `key` names no access key id (a secret key's name, `S3_SECRET_ACCESS_KEY`, included).
+ */
+export function accessKeyIdStore(key: string): string | undefined {
+  return namesAccessKey(key) && !namesSecretKey(key) ? accessPairPrefix(key) : undefined
+}
+
+/** Whether `key` names the secret key of `store`: the other half of its access key id's pair. */
+export function namesSecretKeyOf(key: string, store: string): boolean {
+  return namesSecretKey(key) && accessPairPrefix(key) === store
+}
+
 const BOOLEANISH = /^(?:true|false|yes|no|on|off|null|nil|none|undefined|~|enabled|disabled)$/i
 
 /** `true`, `off`, `disabled`, `null`, …: a switch's value, never a secret. */
