@@ -23,6 +23,7 @@ import { prepareSecretlint } from './secrets/secretlint.js'
 import { withLoopHeld } from '../util/event-loop.js'
 import { builtImages } from './dockerfile/built-images.js'
 import { folderOf } from '../util/paths.js'
+import { once } from '../util/once.js'
 
 /**
  * What the engine learns from the whole file list before analysing any one file: each language's
@@ -341,10 +342,4 @@ function dedupeFindings(findings: Finding[]): Finding[] {
     findings.filter((f) => f.category === 'secrets' && !f.ruleId.startsWith('secrets/')).map((f) => `${f.path}\u0000${f.line}`)
   )
   return kept.filter((f) => !(f.ruleId.startsWith('secrets/') && specificSecretLines.has(`${f.path}\u0000${f.line}`)))
-}
-
-/** `make()`, called at the first call only: the rest get its first answer. */
-function once<T>(make: () => T): () => T {
-  let made: { value: T } | undefined
-  return () => (made ??= { value: make() }).value
 }

@@ -9,6 +9,7 @@ import { SG_MODULE_SERVICES, SG_MODULE_SOURCE, VPC_MODULE } from './registry-mod
 import { attr, dynamicBlock, isFalse, isTrue, label, referenceText, refersTo, stringList, sub, writtenName, type TfCheck, type TfContext, type TfResource } from './context.js'
 import { documentStatements, isAnyone, statementsOf, type PolicyStatement } from './policy.js'
 import { lookupTable } from '../../util/lookup-table.js'
+import { once } from '../../util/once.js'
 
 const sgOpenSsh = defineRule('terraform', {
   id: 'tf/aws-sg-open-ssh',
@@ -292,17 +293,9 @@ function targetGroup(b: HclBlock): string | undefined {
   return isExpr(v) ? /(?:^|[^\w.])aws_security_group\.([\w-]+)/.exec(v.expr)?.[1] : undefined
 }
 
-/**
- * `read()` on first use, then its value again: what a group guards is read only for an ingress
- * open to the internet, which most groups do not have (reading it walks every resource of the module).
- */
-function once<T>(read: () => T): () => T {
-  let value: { of: T } | undefined
-  return () => (value ??= { of: read() }).of
-}
-
 function checkSecurityGroups(ctx: TfContext): void {
   for (const sg of ctx.resources('aws_security_group', { modules: true })) {
+    // What a group guards is read only for an ingress open to the internet, which most groups do not have.
     const lb = once(() => (sg.viaModule ? undefined : loadBalancerGroup(ctx, sg.name)))
     for (const rule of blocksOf(sg.block, 'ingress')) {
       const exp = exposure(attr(rule, 'protocol')?.value, attr(rule, 'from_port')?.value, attr(rule, 'to_port')?.value)
