@@ -493,6 +493,8 @@ async function secretlintCandidates(
       (h.rule === 'privatekey' && !isPlainPrivateKey(text)) ||
       (h.rule !== 'privatekey' && (isDocumentationExample(value) || isFilledStandIn(value) || countsDigits(value) || holdsFilledRun(value))) ||
       (h.rule === 'slack' && /^(?:xox|xapp)/.test(value) && !isSlackTokenShape(value)) ||
+      // `hooks.slack.com/services/T00/B00/xxx`: ids and a secret part no Slack webhook has.
+      (h.rule === 'slack' && value.includes('hooks.slack.com/') && !isSlackWebhookShape(value)) ||
       (h.rule === 'aws' && /^[A-Z0-9]{20}$/.test(value) && (!AWS_KEY_ID_START.test(value) || isSyntheticAccessKeyId(value))) ||
       (h.rule === 'aws' && h.messageId === 'AWSSecretAccessKey' && besideMadeUpKeyIdOnly(h.line)) ||
       // `postgres://<user>:<password>@<host>`, `mysql://app:password@db`: a documented shape, no password in it.
@@ -1538,6 +1540,13 @@ const EXTERNAL_SECRETS_API = /^apiVersion:\s*["']?(?:[\w-]+\.)?external-secrets\
 
 
 /**
+ * A JSX attribute's expression (`token={page?.createdAt?.getTime().toString()}`,
+ * `clientSecret={result.data?.clientSecret || null}`): code from an identifier on, with no quote
+ * or backtick, so no literal inside (`token={"sk_live_…"}` keeps its finding).
+ */
+const JSX_EXPRESSION = /^\{[A-Za-z_$][^{}"'`\n]{0,200}\}$/
+
+/**
  * A keyword argument of a call or signature rather than a string: `token=hf_token)`,
  * `credentials=credentials, client_info=…`, `key=None, other=None):`, and in source code any
  * unquoted name (`auth_client_secret=auth_config`).
@@ -1550,7 +1559,7 @@ function isKeywordArgument(value: string, content: string, a: Assignment, code: 
   if (code && /^[A-Za-z_][\w.]*\([A-Za-z_][\w.]{0,100}\),\s*[A-Za-z_]\w*=/.test(value)) return true
   // `apiKey={props.apiKey}`: a JSX attribute's expression.
   // `password=config['db_password'])`: code closing the call it is passed to.
-  return code && (/^[A-Za-z_][\w.]*[,;)]?$/.test(value) || /^\{[A-Za-z_$][\w$.]{0,200}\}$/.test(value) || isCodeExpression(value) || (value.endsWith(')') && whyNotLiteral(withoutUnmatchedClose(value), a.key) === 'code'))
+  return code && (/^[A-Za-z_][\w.]*[,;)]?$/.test(value) || JSX_EXPRESSION.test(value) || isCodeExpression(value) || (value.endsWith(')') && whyNotLiteral(withoutUnmatchedClose(value), a.key) === 'code'))
 }
 
 /** An operand of a boolean expression in code: a name, a call with short arguments, an empty string, a null. */
@@ -1817,6 +1826,12 @@ function npmScripts(path: string, content: string): ReadonlyMap<string, string> 
 const SUBDIVISION_KEY = /^[A-Z]{2}-[A-Z0-9]{1,3}$/
 const PLACE_NAME = /^\p{Lu}[\p{L} .'’()-]{0,60}$/u
 const isSubdivisionTable = (content: string): boolean => (content.match(/"[A-Z]{2}-[A-Z0-9]{1,3}"[ \t]*:/g)?.length ?? 0) >= 20
+/**
+ * The same for a table of ISO 3166-1 countries by their two-letter code (`PW: "Palau"`), in JSON or
+ * in source (`PW: "Palau",`): at least 20 keys of two capitals, each given a place's name.
+ */
+const COUNTRY_KEY = /^[A-Z]{2}$/
+const isCountryTable = (content: string): boolean => (content.match(/^[ \t]*["']?[A-Z]{2}["']?[ \t]*:[ \t]*["']\p{Lu}[\p{L} .'’()-]{0,60}["']/gmu)?.length ?? 0) >= 20
 
 function assignmentCandidates(
   content: string,
@@ -1838,6 +1853,7 @@ function assignmentCandidates(
   // Read only once a key that may name a secret comes up: most files have none.
   let scripts: ReadonlyMap<string, string> | undefined
   let subdivisions: boolean | undefined
+  let countries: boolean | undefined
   const assignments = extractAssignments(content, dialect, starts, lines)
   // Logins written beside their password (`DB_USERNAME=penpot`, `AWS_ACCESS_KEY_ID=app-dev`).
   let identities: Assignment[] | undefined
@@ -1845,7 +1861,7 @@ function assignmentCandidates(
     // Cheap test first: most keys contain none of the words a secret-named key needs.
     if (!MAYBE_SECRET_KEY.test(a.key)) continue
     if (keyNames && a.key === 'secretKey') continue
-    if ((scripts ??= npmScripts(file.path, content)).get(a.key) === a.value || (SUBDIVISION_KEY.test(a.key) && PLACE_NAME.test(a.value) && (subdivisions ??= isSubdivisionTable(content)))) continue
+    if ((scripts ??= npmScripts(file.path, content)).get(a.key) === a.value || (SUBDIVISION_KEY.test(a.key) && PLACE_NAME.test(a.value) && (subdivisions ??= isSubdivisionTable(content))) || (COUNTRY_KEY.test(a.key) && PLACE_NAME.test(a.value) && (countries ??= isCountryTable(content)))) continue
     if (isUserData(a.key)) {
       out.push(...userDataCandidates(a, starts))
       continue

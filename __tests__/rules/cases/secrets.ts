@@ -278,6 +278,8 @@ export const secretsCases: CaseTable = {
   },
   'secrets/authorization-header': {
     valid: [
+      quiet('  answer: Resend the JSON-RPC request with an Authorization: Bearer header. The checker then', 'the header named in a sentence', 'content/faq.yaml'),
+      quiet('// PAT-authenticated routes (Authorization: Bearer tr_pat_\u2026)', "a token's prefix, then an ellipsis", 'apps/webapp/app/services/rbac.ts'),
       quiet('          value={`claude mcp add --transport http app \\\\\n  --header "Authorization: Basic {your-base64-token}"`}', 'a slot in braces for the token', 'web/src/components/Settings.tsx'),
       quiet('curl -H "Authorization: Bearer $API_TOKEN" https://api.example.com', 'header from a variable'),
       quiet('  -H "Authorization: Token token=\\"${BUILDKITE_ANALYTICS_TOKEN}\\"" \\', "a scheme's named parameter set from a variable", '.buildkite/hooks/post-command'),
@@ -574,7 +576,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/sendgrid': { valid: [quiet('key: SG.short.value')], invalid: [line2(`key: ${SENDGRID}`)] },
   'secrets/shopify': { valid: [quiet('token: shpat_')], invalid: [line2(`token: ${SHOPIFY}`)] },
-  'secrets/slack': { valid: [quiet('token: xoxb-'), quiet('    private const string _slackToken = "xoxb-test-token";', "a test's stand-in: no numeric id in it", 'src/Api/SlackController.cs'), quiet('token: xoxb-test-token-1', 'digits only at the end, not between dashes'), quiet('| Slack | `{ "Token": "xoxb-token-from-slack" }` |', "a README's stand-in", 'docs/integrations.txt'), quiet(`| \`token\` | True | \`string\` | \`${j('xoxb', '-1234567890-1234567890123-', fake(24, 99, 'abcdefghijklmnopqrstuvwxyz0123456789'))}\` |`, 'a documentation table: its digits count up', 'notes/slack.txt')], invalid: [line2(`token: ${SLACK}`), line2(`url: ${SLACK_HOOK}`, {}, 'incoming webhook URL')] },
+  'secrets/slack': { valid: [quiet('const SLACK_URL = "https://hooks.slack.com/services/T1/B1/XXX";', 'a webhook with ids and a secret part no Slack webhook has', 'packages/channels/src/webhook.ts'), quiet('token: xoxb-'), quiet('    private const string _slackToken = "xoxb-test-token";', "a test's stand-in: no numeric id in it", 'src/Api/SlackController.cs'), quiet('token: xoxb-test-token-1', 'digits only at the end, not between dashes'), quiet('| Slack | `{ "Token": "xoxb-token-from-slack" }` |', "a README's stand-in", 'docs/integrations.txt'), quiet(`| \`token\` | True | \`string\` | \`${j('xoxb', '-1234567890-1234567890123-', fake(24, 99, 'abcdefghijklmnopqrstuvwxyz0123456789'))}\` |`, 'a documentation table: its digits count up', 'notes/slack.txt')], invalid: [line2(`token: ${SLACK}`), line2(`url: ${SLACK_HOOK}`, {}, 'incoming webhook URL')] },
   'secrets/slack-token': { valid: [quiet('token: xoxs-'), quiet('token: xoxs-your-workspace-token-here', 'a stand-in with no numeric id'), quiet(`token: ${j('xoxs', '-1234567890-', fake(24, 100))}`, 'digits that count up: an example', 'notes/slack.txt')], invalid: [line2(`token: ${SLACK_SHORT}`)] },
   'secrets/slack-webhook': {
     valid: [
@@ -592,6 +594,7 @@ export const secretsCases: CaseTable = {
   'secrets/teams-webhook': { valid: [quiet('url: https://acme.webhook.office.com/webhookb2/')], invalid: [line2(`url: ${TEAMS_HOOK}`)] },
   'secrets/url-password': {
     valid: [
+      quiet('  PLANETSCALE_DATABASE_URL: "http://root:unused@localhost:3900/planetscale"', 'a password saying it is not used', '.github/scripts/e2e.sh'),
       quiet('url: redis://:${REDIS_PASSWORD}@cache:6379', 'password from a variable'),
       quiet('url: https://user:<password>@example.com', 'placeholder'),
       quiet('    uri = f"postgresql+psycopg2://{config.DB_USER}:{config.DB_PASS}@{host}/app"', "a format string's fields", 'src/app/cli.py'),
@@ -647,6 +650,9 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet('REGISTRY_AUTH_HTPASSWD_REALM="Registry Realm"', 'the realm a login prompt shows'),
+      quiet('  "emails.forgot_password_email_change_password": "Change password",', "a button's label", 'apps/web/lib/translate.ts'),
+      { name: 'a table of countries by their ISO 3166-1 code (Palau is PW)', path: 'apps/web/lib/countries.ts', code: 'export const COUNTRIES = {\n' + ['AD: "Andorra"', 'AE: "United Arab Emirates"', 'AF: "Afghanistan"', 'AG: "Antigua and Barbuda"', 'AL: "Albania"', 'AM: "Armenia"', 'AO: "Angola"', 'AR: "Argentina"', 'AT: "Austria"', 'AU: "Australia"', 'BE: "Belgium"', 'BR: "Brazil"', 'CA: "Canada"', 'CH: "Switzerland"', 'CL: "Chile"', 'CN: "China"', 'DE: "Germany"', 'DK: "Denmark"', 'ES: "Spain"', 'FR: "France"', 'PW: "Palau"'].map((e) => `  ${e},\n`).join('') + '}\n' },
       quiet('docs: |\n  - username: Langfuse Public Key\n  - password: Langfuse Secret Key', 'a label naming the credential, in documentation', 'fern/definition/api.yml'),
       quiet('    properties:\n      changePassword: ScimFeatureSupport\n      sort: ScimFeatureSupport', 'a key naming an action on the password, holding a type name', 'fern/definition/scim.yml'),
       quiet(`\treturn run("bash", "-c", fmt.Sprintf(\`curl -d '{"username": "'%s'", "password": "'%s'"}' https://hub.example.com/v2/users/login/\`, user, pass))`, 'a format string: the argument goes where `%s` is', 'cmd/scripts/docker.go'),
@@ -731,6 +737,8 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2('  PW: "Zq8sLm3nP0vR7tYw",', {}, 'a two-letter key holding a random value, among few such keys', 'src/config.ts'),
+      line2('password: test-Pa55word', {}, "a test marker under a password's key", 'config/app.yaml'),
       line2('password: admin_12345678', {}, 'a word then counting digits under a password key is a password someone chose', 'config/app.yaml'),
       line2('root_password: Root-123456789', {}, 'the same, capitalised', 'config/app.yaml'),
       line2('password: Master Key', {}, 'a capitalised phrase with one credential noun', 'config/app.yaml'),
@@ -1033,6 +1041,9 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-secret': {
     valid: [
+      quiet('  secretProvisioning: "integrator",', 'a setting saying who makes the secret', 'internal-packages/webhook-sources/src/registry/stripe.ts'),
+      quiet('        clientSecret={result.data?.clientSecret || null}', 'a JSX expression with a fallback', 'apps/web/app/oauth/page-client.tsx'),
+      quiet('  GITHUB_SECRET: "test-githubID",\n  MAGIC_LINK_SECRET: "test-magic-link-secret-32chars!!",', "a test set-up's own values", 'internal-packages/testcontainers/src/webapp.ts'),
       quiet('export const Created = {\n  secretKey: "sk-lf-1234567890abcdef",\n}', "a key's prefix, then digits and hexadecimal letters counting up", 'web/src/components/ApiKeyDialog.tsx'),
       quiet('      displaySecretKey: "sk-lf-...5678",', 'a key shown by its ends', 'web/src/features/api-keys/ApiKeyList.tsx'),
       quiet('  const providerMap: Record<string, string> = {\n    credentials: "Email/Password",\n  }', 'a label naming the credential', 'src/server/utils/formatAuthProvider.ts'),
@@ -1067,6 +1078,7 @@ export const secretsCases: CaseTable = {
       quiet('hub:\n  config:\n    JupyterHub:\n      cookie_secret: bbbb2222\n', 'two runs of one repeated character each', 'dev-config.yaml'),
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
+      line2('  AZUREAD_CLIENT_SECRET: "Zq8sLm3nP0vR7tYwK2xx",', { severity: 'info' }, "a test runner's set-up file", 'apps/web/vitestSetup.ts'),
       line2('  secretKey: "sk-lf-Zq8sLm3nP0vR7tYw",', { severity: 'high' }, 'a Storybook story is no test: its site may be published', 'web/src/components/ApiKeyDialog.stories.tsx'),
       line2('SESSION_SECRET="Top Secret"', {}, 'one credential noun in a capitalised phrase is a weak secret, no label'),
       line2('  secret: "Super Secret",', {}, 'the same in a source file', 'src/config.ts'),
@@ -1116,6 +1128,13 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-token': {
     valid: [
+      quiet('    body: {\n      token: "Jhj5dZrVaK7ZwHHjRyZWjbDl",\n      team_id: "T024BE7LD",', "the verification token of Slack's Events API examples", 'src/handAuthored/slack.ts'),
+      quiet('    checkout_token: "20585787a5a40274b6b34511d2f637e92",', "a shop checkout's id, named like a token", 'scripts/dev/simulate-webhook.ts'),
+      quiet('      "token": "123456abcd",', 'digits counting up, then letters in order', 'src/handlers/sample.ts'),
+      quiet('            token={page?.createdAt?.getTime().toString()}', 'a JSX expression with calls and optional chains', 'apps/status-page/src/app/layout.tsx'),
+      quiet('  token: "OAuth Bearer Token",', 'a label naming the credential', 'apps/web/lib/saml.ts'),
+      quiet('  opaqueAccessToken: "fboa_",', "a token's prefix alone", 'apps/web/modules/auth/options.ts'),
+      quiet('          UPSTASH_REDIS_REST_TOKEN: "e2e_srh_token"', "an end-to-end set-up's own value, in words", 'scripts/e2e-env.sh'),
       quiet('export const en = {\n  token: "Access token",\n}', 'a sentence-case label naming the credential', 'web/src/i18n/labels.ts'),
       quiet('kind: PrivateLoadZone\nspec:\n  token: acme-k6-token\n', 'a value naming what it stands for, with a digit', 'deploy/zone.yaml'),
       quiet("token = r['NextToken']", 'subscript read', 'scripts/list.py'),
@@ -1153,6 +1172,9 @@ export const secretsCases: CaseTable = {
       quiet('script: |\n  const body = {\n    "token": base64Token,\n  }\n', 'a quoted key before a bare name and a comma: code, not YAML', 'deploy/job.yaml')
     ],
     invalid: [
+      { name: 'a file of samples by its name', path: 'src/generated/hookdeck-samples.json', code: '[\n  { "token": "Zq8sLm3nP0vR7tYwK2xx" }\n]\n', errors: [{ line: 2, severity: 'info' }] },
+      line2('            token={"Zq8sLm3nP0vR7tYwK2xx"}', {}, 'a JSX expression holding a string literal', 'apps/web/src/app/layout.tsx'),
+      line2('  api_token: "test-9fK2mQ7xLp3vR8tZ",', {}, 'a test marker before a random part', 'src/config.ts'),
       line2(`api_token: ${STRONG}`, {}, undefined, 'config/values.yaml'),
       { ...line2(`update_token: ${STRONG}`, {}, undefined, 'config/ddns.yaml'), name: 'a dynamic-DNS update token is a credential' },
       { ...line2(`clusterToken: ${STRONG}`, {}, undefined, 'chart/values.yaml'), name: 'a cluster join token is a credential' },

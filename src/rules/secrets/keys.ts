@@ -38,6 +38,9 @@ const NOT_A_VALUE = new Set([
   'scheme'
 ])
 
+/** Last words of a key that name a setting about a secret rather than the secret (`secretProvisioning`, `tokenPurpose`, `AUTH_REALM`). */
+const SETTING_ABOUT_SECRET = new Set(['provisioning', 'purpose', 'realm', 'strategy', 'status'])
+
 /** Last words of a key that make it a setting about a secret: `token-type`, `auth_scheme`, `key_kind`, `tls_mode`. */
 const SETTING_WORD = new Set(['type', 'kind', 'scheme', 'mode'])
 
@@ -52,7 +55,7 @@ const AUTH_SCHEME = /^(?:bearer|basic|digest|negotiate|ntlm|oauth2?|hoba|mutual|
 
 
 /** `<word> token` pairs that name an id, cursor or idempotency key rather than a credential. */
-const NOT_A_SECRET_TOKEN = new Set(['service', 'creation', 'next', 'continuation', 'idempotency', 'pagination', 'page', 'request', 'action', 'sync', 'resume', 'cancellation', 'change', 'task'])
+const NOT_A_SECRET_TOKEN = new Set(['service', 'creation', 'next', 'continuation', 'idempotency', 'pagination', 'page', 'request', 'action', 'sync', 'resume', 'cancellation', 'change', 'task', 'cursor', 'cart', 'checkout'])
 
 /**
  * `ServiceToken` (a custom resource's handler ARN), `NextToken`, `ClientRequestToken`,
@@ -146,6 +149,9 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
   // Ansible `update_password: on_create`: when to change a password, not one (an `update_token`
   // or `update_secret` of a dynamic-DNS client is a credential).
   if (words.length === 2 && words[0] === 'update' && words[1] === 'password') return undefined
+  // `secretProvisioning: "integrator"`, `tokenPurpose`, `HTPASSWD_REALM`: the last word names a
+  // setting about the secret (who makes it, what it is for, the realm a login prompt shows).
+  if (SETTING_ABOUT_SECRET.has(bare[bare.length - 1])) return undefined
   // `tlsSecret`: the Secret a TLS certificate and its key are read from (a name; the pair never fits one scalar).
   if (last === 'secret' && words[words.length - 2] === 'tls') return undefined
   // `ServiceToken` (a custom resource's handler ARN), `NextToken`, `ClientRequestToken`,
@@ -291,7 +297,7 @@ function isReference(v: string): boolean {
 
 /** Whole values that stand in for a secret: the fill-me words and the common metasyntactic names (`foo` … `qux`). */
 const PLACEHOLDER_WORDS =
-  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|mock|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|credentials?|null|value(?:[-_]?\d{1,3})?|no[-_ ]?change|unchanged|(?:foo|bar|baz|qux|foobar)(?:[-_][a-z0-9]+)?)$/i
+  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|mock|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|unused|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|credentials?|null|value(?:[-_]?\d{1,3})?|no[-_ ]?change|unchanged|(?:foo|bar|baz|qux|foobar)(?:[-_][a-z0-9]+)?)$/i
 
 /**
  * Whole lower-case values a test file uses as stand-ins, matched exactly (no suffix, no capitals: a
@@ -302,7 +308,7 @@ const PLACEHOLDER_WORDS =
 const TEST_STAND_INS = /^(?:quux|quuz|corge|grault|garply|plugh|xyzzy|[a-z]{2,10}(?:[-_][a-z]{2,10})?[-_]xxx|(?:invalid|wrong|incorrect)[-_](?:password|passwd|htpasswd|secret|token|key|credentials?))$/
 
 /** Placeholders written inside a longer value: `changeme123`, `my-example-pass`, `xxxx-xxxx`. */
-const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fake)(?:[^a-z]|$)|dummy|xxxx|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|\.\.\.$|^\.\.\./i
+const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fake)(?:[^a-z]|$)|dummy|xxxx|replace[-_]?with|insert[-_]?your|your[-_]?(?:own[-_]?)?(?:password|secret|token|key|api)|<[^<>\n]{1,80}>|(?:\.\.\.|\u2026)[)\]}"'.,;]{0,3}$|^(?:\.\.\.|\u2026)/i
 
 /**
  * `ci-release-not-a-real-secret`, `dev_insecure_key`, `do-not-use-token`, `give-pytest-control`: a
@@ -462,13 +468,16 @@ function isDigitRun(v: string): boolean {
  * Not under a password's key: `admin_12345678` is a password someone chose.
  */
 function isPrefixedCountingRun(v: string): boolean {
-  const m = /^(?:[a-z]{1,4}[-_]){1,3}(\d{8,})([A-Fa-f]*)$/.exec(v)
+  // Without a prefix, the letters must follow: `123456abcd` (digits alone are `isDigitRun`'s).
+  const m = /^(?:[a-z]{1,4}[-_]){1,3}(\d{8,})([A-Fa-f]*)$/.exec(v) ?? /^(\d{6,})([A-Fa-f]{2,6})$/.exec(v)
   return m !== null && isDigitRun(m[1]) && 'abcdef'.startsWith(m[2].toLowerCase())
 }
 
 /** A credential's noun, and the words a label pairs with one (`Email/Password`, `Secret Key`, `Access token`). */
 const CREDENTIAL_NOUN = /^(?:password|passphrase|passkey|key|token|secret|credentials?|pin)$/
-const LOGIN_NOUN = /^(?:email|user|username|login|account|api|access|public|private|client|secret|key|token|password)$/
+const LOGIN_NOUN = /^(?:email|user|username|login|account|api|access|public|private|client|secret|key|token|password|bearer|oauth|auth|refresh)$/
+/** `Change password`, `Reset your API key`, `New token`: a button's or a field's label, a verb or adjective then a credential. */
+const ACTION_LABEL = /^(?:Change|Reset|Forgot|Enter|Confirm|Update|New|Current|Old|Show|Hide|Copy|Generate|Regenerate|Create|Revoke|Rotate)(?: your)? (?:password|passphrase|token|secret|key|api key|API key|access token)s?\??$/
 
 /**
  * `Email/Password`, `Langfuse Secret Key`, `Access token`: a label of two or three words (the
@@ -476,13 +485,26 @@ const LOGIN_NOUN = /^(?:email|user|username|login|account|api|access|public|priv
  * (`Top Secret`, `Master Key`) is a weak secret someone chose.
  */
 function isCredentialLabel(v: string): boolean {
-  if (!/^(?:[A-Z][a-z]+|[A-Z]{2,5})(?:[ /](?:[A-Za-z][a-z]+|[A-Z]{2,5})){1,2}$/.test(v)) return false
+  if (ACTION_LABEL.test(v)) return true
+  if (!/^[A-Z][A-Za-z]{1,12}(?:[ /](?:[A-Za-z][a-z]+|[A-Z][A-Za-z]{1,12})){1,2}$/.test(v)) return false
   const words = v.toLowerCase().split(/[ /]/)
   return words.some((w) => CREDENTIAL_NOUN.test(w)) && words.filter((w) => LOGIN_NOUN.test(w)).length >= 2
 }
 
 /** Name-service sources (`passwd: files sss`, `passwd: compat` in nsswitch.conf): where account data comes from. */
 const NSSWITCH_SOURCES = /^(?:(?:compat|files|db|nis|nisplus|sss|systemd|ldap|winbind|hesiod|cache|altfiles|extrausers|oslogin|google|usrfiles|mymachines|myhostname|resolve|dns)(?:\s+\[[^\]\n]{1,80}\])?\s*)+$/
+
+/** A test marker, then words of which one is the key's own or a secret's noun; no random part, not under a password's key. */
+function isTestSetUpValue(v: string, key: string): boolean {
+  if (!/^(?:test|e2e|mock|stub)[-_][A-Za-z0-9]+(?:[-_][A-Za-z0-9]+){0,8}!{0,3}$/.test(v) || namesPassword(key)) return false
+  // Each part a word (`magic`, `githubID`) or a number with its unit (`32chars`): no random part.
+  const body = v.replace(/!{1,3}$/, '')
+  const parts = body.split(/[-_]/)
+  if (!parts.slice(1).every((p) => /^[A-Za-z][a-z]+(?:[A-Z][a-z]+|ID)*$|^[a-z]+$|^\d{1,4}[a-z]{0,6}$/.test(p))) return false
+  const words = keyWords(body)
+  const own = keyWords(key)
+  return words.slice(1).some((w) => own.includes(w) || SECRET_NOUNS.has(w))
+}
 
 /** Nouns by which a value says it stands for a secret. */
 const SECRET_NOUNS = new Set(['secret', 'password', 'passwd', 'token'])
@@ -533,8 +555,8 @@ export function asksToReplace(line: string): boolean {
   return comment >= 0 && REPLACE_ME.test(line.slice(comment))
 }
 
-/** Sample secrets quoted by well-known documentation pages, copied into tests and tutorials. */
-const DOCUMENTED_SAMPLE_VALUES = new Set(['1f2d1e2e67df'])
+/** Sample secrets quoted by well-known documentation pages, copied into tests and tutorials (Kubernetes' Secret pages; the verification token of Slack's Events API examples). */
+const DOCUMENTED_SAMPLE_VALUES = new Set(['1f2d1e2e67df', 'Jhj5dZrVaK7ZwHHjRyZWjbDl'])
 
 /** Why a value under a secret-ish key is not a literal secret, or undefined when it is one. */
 export function whyNotLiteral(value: string, key: string): string | undefined {
@@ -566,7 +588,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^(["']?)%[-+# 0]{0,3}\d{0,3}(?:\.\d{1,3})?[sdvqxf]\1$/.test(v)) return 'placeholder'
   if (/^(.)\1+$/.test(v) || v.includes('***')) return 'placeholder'
   if (isFilledStandIn(v)) return 'placeholder'
-  // Values that documentation made famous: Kubernetes' Secret pages use `1f2d1e2e67df` for `admin`.
+  // Values that documentation made famous: Kubernetes' Secret pages use `1f2d1e2e67df` for `admin`, Slack's Events API examples `Jhj5dZrVaK7ZwHHjRyZWjbDl`.
   if (DOCUMENTED_SAMPLE_VALUES.has(v)) return 'placeholder'
   // `123456`, `1234567890`: a run of consecutive digits is what people type when any value will do.
   if (isDigitRun(v)) return 'placeholder'
@@ -576,6 +598,12 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (v.length >= 16 && '0123456789abcdef'.repeat(Math.ceil(v.length / 16) + 1).includes(v.toLowerCase())) return 'placeholder'
   if (PLACEHOLDER_WORDS.test(v) || TEST_STAND_INS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
   if (isPrefixedStandIn(v) || saysNotSecret(v) || (isPrefixedCountingRun(v) && !namesPassword(key))) return 'placeholder'
+  // `test-githubID`, `e2e_srh_token`, `test-magic-link-secret-32chars!!`: a value a test set-up
+  // names as its own: words after the marker, one of them the key's or a secret's noun (a random
+  // part keeps it a secret; `test-prod-db-2024` names an environment; never a password's).
+  if (isTestSetUpValue(v, key)) return 'placeholder'
+  // `opaqueAccessToken: "fboa_"`: a token's prefix alone, which the code puts before a generated part.
+  if (/^[a-z]{2,8}[-_]$/.test(v) && !namesPassword(key)) return 'prefix'
   // Not under a password's key: `aaaa1111` is also a weak password someone chose.
   if (twoFilledRuns(v) && !namesPassword(key)) return 'placeholder'
   // `credentials: "same-origin"`: how fetch() sends cookies, one of three words.
@@ -609,6 +637,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `</etc/dovecot/key.pem`: dovecot reads a setting's value from the file named after `<`.
   if (/^<?(?:\.{0,2}\/|~\/|[A-Za-z]:\\)\S*$/.test(v) || /^[\w./-]+\.(?:pem|key|crt|cer|p12|pfx|jks|der|pub|json|txt|asc|gpg|md|html?|ya?ml|conf|cfg|ini|properties|env|[cm]?js|ts|py|sh|rb|go|java)$/i.test(v)) return 'file path'
   if (v.split(/\s+/).length >= 4) return 'prose'
+  // `Authorization: Bearer header.` in a sentence: one word, then the sentence's punctuation.
+  if (/^[a-z]{2,12}[.,;:!?)]$/.test(v)) return 'prose'
   // `PASSWORD_UPDATE: 'Password updated'`, `'Token expired'`: a message saying what happened to the credential.
   if (/^(?:Password|Passkey|Passphrase|Token|Secret|Api key|API key)s? (?:was |has been |is )?(?:updated|changed|expired|required|invalid|incorrect|reset|revoked|rotated|created|deleted|removed|saved|missing|copied|verified|confirmed|generated|regenerated|sent|accepted|rejected|disabled|enabled)[.!]?$/.test(v)) return 'prose'
   // `(from $GATEWAY_TOKEN)`: a remark in brackets, words and spaces, never a secret's characters.
