@@ -40,8 +40,6 @@ function isSampleName(name: string): boolean {
   if (/\.(?:example|sample)$/.test(lower) || /^(?:example|sample)\.env$/.test(lower)) return true
   // `examples-1.json`, `sample-values.yaml`: example data by name.
   if (/^(?:examples?|samples?)[-_.][^/]*\.(?:json|ya?ml|toml|ini|conf|properties|tfvars)$/.test(lower)) return true
-  // `hookdeck-samples.json`, `request-examples.yaml`: the same word last.
-  if (/^[^/]+[-_.](?:examples|samples)\.(?:json|ya?ml|toml)$/.test(lower)) return true
   const template = /\.(?:template|tmpl|dist)$/.exec(lower)
   return template !== null && lower.slice(0, template.index).split(/[._-]/).includes('env')
 }

@@ -491,7 +491,7 @@ async function secretlintCandidates(
     // token and an IAM entity's unique id (`AIDA…`, which secretlint's AWS rule also matches) are only masked.
     const notAKey =
       (h.rule === 'privatekey' && !isPlainPrivateKey(text)) ||
-      (h.rule !== 'privatekey' && (isDocumentationExample(value) || isFilledStandIn(value) || countsDigits(value) || holdsFilledRun(value))) ||
+      (h.rule !== 'privatekey' && (isDocumentationExample(value) || isFilledStandIn(value) || countsUp(value) || holdsFilledRun(value))) ||
       (h.rule === 'slack' && /^(?:xox|xapp)/.test(value) && !isSlackTokenShape(value)) ||
       // `hooks.slack.com/services/T00/B00/xxx`: ids and a secret part no Slack webhook has.
       (h.rule === 'slack' && value.includes('hooks.slack.com/') && !isSlackWebhookShape(value)) ||
@@ -578,11 +578,20 @@ function* matchesOf(regex: RegExp, content: string): Generator<RegExpExecArray> 
 }
 
 /**
- * `xoxb-1234567890-…`: a token whose digits count up (eight or more in a row), typed for a
- * documentation example; a generated token holds such a run about once in a hundred million.
+ * `xoxb-1234567890-…`, `glpat-aBcDeFgHiJkLmNoPqRsTu`: a token whose digits or letters count up
+ * (eight or more in a row, letters in any case), typed for an example or a test; a generated token
+ * holds such a run about once in a hundred million (digits) or far less (letters).
  */
-function countsDigits(token: string): boolean {
-  return token.includes('12345678') || token.includes('23456789') || token.includes('34567890')
+function countsUp(token: string): boolean {
+  if (token.includes('12345678') || token.includes('23456789') || token.includes('34567890')) return true
+  const lower = token.toLowerCase()
+  let run = 1
+  for (let i = 1; i < lower.length; i++) {
+    const code = lower.charCodeAt(i)
+    run = code >= 98 && code <= 122 && code === lower.charCodeAt(i - 1) + 1 ? run + 1 : 1
+    if (run >= 8) return true
+  }
+  return false
 }
 
 /**
@@ -791,7 +800,7 @@ function patternCandidates(content: string, starts: number[], path: string): Can
     for (const m of matchesOf(regex, content)) {
       const token = m[0]
       // `AKIAIOSFODNN7EXAMPLE`, `glpat-XXXXXXXXXXXXXXXXXXXX`: the shape shown, no credential in it.
-      if (isDocumentationExample(token) || isFilledStandIn(token) || countsDigits(token) || holdsFilledRun(token)) continue
+      if (isDocumentationExample(token) || isFilledStandIn(token) || countsUp(token) || holdsFilledRun(token)) continue
       if (pattern.slug === 'aws-access-key-id' && isSyntheticAccessKeyId(token)) continue
       const start = m.index ?? 0
       const line = lineAt(starts, start)
@@ -993,7 +1002,16 @@ const OWN_P_OPTIONS: ReadonlySet<string> = new Set(['find', 'mkdir', 'cp', 'mv',
 const isMysqlFlag = (command: string | undefined): boolean => command !== undefined && !OWN_P_OPTIONS.has(command)
 
 const SHAPES: Shape[] = [
-  { source: AUTH_HEADER_SOURCE, head: 'authHead', value: 'authVal', rule: AUTH_HEADER_RULE, message: 'Literal credential in an `Authorization` header.', anchors: /authorization/i },
+  {
+    source: AUTH_HEADER_SOURCE,
+    head: 'authHead',
+    value: 'authVal',
+    rule: AUTH_HEADER_RULE,
+    message: 'Literal credential in an `Authorization` header.',
+    // `…with an Authorization: Bearer header. The checker…`: one word ends a sentence and more words follow.
+    prose: (after, value) => /^[a-z]{2,12}[.,]$/.test(value) && /^ [A-Za-z]/.test(after),
+    anchors: /authorization/i
+  },
   { source: CURL_USER_SOURCE, head: 'curlHead', value: 'curlPass', rule: CLI_PASSWORD_RULE, message: 'Literal password in `curl -u user:password`.', command: CURL_COMMAND, anchors: ['-u'] },
   {
     source: MYSQL_SOURCE,

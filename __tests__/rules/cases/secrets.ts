@@ -278,6 +278,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/authorization-header': {
     valid: [
+      quiet('        $cmd = "curl -H \\"Authorization: Bearer {$token}\\" {$endpoint}";', "a PHP variable interpolated into the header", 'app/Traits/HasMetrics.php'),
       quiet('  answer: Resend the JSON-RPC request with an Authorization: Bearer header. The checker then', 'the header named in a sentence', 'content/faq.yaml'),
       quiet('// PAT-authenticated routes (Authorization: Bearer tr_pat_\u2026)', "a token's prefix, then an ellipsis", 'apps/webapp/app/services/rbac.ts'),
       quiet('          value={`claude mcp add --transport http app \\\\\n  --header "Authorization: Basic {your-base64-token}"`}', 'a slot in braces for the token', 'web/src/components/Settings.tsx'),
@@ -306,7 +307,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/braintree-token': { valid: [quiet('token: access_token$sandbox$x')], invalid: [line2(`token: ${BRAINTREE}`)] },
   'secrets/command-line-password': {
-    valid: [quiet('mysql -u root -p -e "select 1"', 'prompting -p'), quiet("kubectl exec -i db-0 -- bash -c 'mysql -uroot -pstarter --password=${MYSQL_ROOT_PASSWORD}'", 'a later password option taking a variable wins', 'scripts/setup.sh'), quiet('docker run -u 1000:1000 app', 'user id, not a password', 'scripts/run.sh'), quiet('./gitea admin user create --password "$PASS" --must-change-password=false', 'a switch named after the password, set to a boolean', 'scripts/admin.sh'), quiet('script: "./gitea admin user create --password $PASS --must-change-password=false\\n\\n# done"', 'the same switch inside an escaped script string', 'stack/admin.yaml'), quiet('\tlog.Println("ERROR: --remote-write-username and --remote-write-password must both be provided")', 'a sentence about the flag', 'cmd/bench/main.go'), quiet('// or a path to an identity token via the --identity-token flag', 'the flag named in a comment', 'internal/auth/auth.go'),
+    valid: [quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$this->database->mysql_root_password}\",", "a PHP property chain interpolated after -p", 'app/Actions/Database/StartMysql.php'), quiet('mysql -u root -p -e "select 1"', 'prompting -p'), quiet("kubectl exec -i db-0 -- bash -c 'mysql -uroot -pstarter --password=${MYSQL_ROOT_PASSWORD}'", 'a later password option taking a variable wins', 'scripts/setup.sh'), quiet('docker run -u 1000:1000 app', 'user id, not a password', 'scripts/run.sh'), quiet('./gitea admin user create --password "$PASS" --must-change-password=false', 'a switch named after the password, set to a boolean', 'scripts/admin.sh'), quiet('script: "./gitea admin user create --password $PASS --must-change-password=false\\n\\n# done"', 'the same switch inside an escaped script string', 'stack/admin.yaml'), quiet('\tlog.Println("ERROR: --remote-write-username and --remote-write-password must both be provided")', 'a sentence about the flag', 'cmd/bench/main.go'), quiet('// or a path to an identity token via the --identity-token flag', 'the flag named in a comment', 'internal/auth/auth.go'),
       quiet('\t\treturn "", errors.New("could not detect environment; provide --id-token explicitly")', 'a sentence telling which flag to give', 'wif/wif.go'),
       quiet('\t\targs = append(args, "--client-secret="+cfg.ClientSecret)', 'a string ending at the flag, a variable joined to it', 'cmd/boot/daemon.go'),
       quiet('$cmd = "tool --password=".$password;', 'the same in PHP', 'bin/run.php'),
@@ -421,6 +422,7 @@ export const secretsCases: CaseTable = {
   'secrets/github-token': { valid: [quiet('token: github_pat_')], invalid: [line2(`token: ${GITHUB_LONG}`)] },
   'secrets/gitlab': {
     valid: [
+      quiet("        'glpat-aBcDeFgHiJkLmNoPqRsTu' => 'glpat- personal access token',", 'a body of letters counting up, in a test', 'tests/Unit/SanitizeLogsTest.php'),
       quiet('token: glpat-'),
       quiet(`access_token = "${j('glpat', '-', 'X'.repeat(24))}"`, 'a token prefix and a body of X', 'config/gitlab.tfvars'),
       quiet(`token: ${j('glpat', '-', '0'.repeat(20))}`, 'a body of zeros')
@@ -594,6 +596,7 @@ export const secretsCases: CaseTable = {
   'secrets/teams-webhook': { valid: [quiet('url: https://acme.webhook.office.com/webhookb2/')], invalid: [line2(`url: ${TEAMS_HOOK}`)] },
   'secrets/url-password': {
     valid: [
+      quiet('        $url = "postgres://{$encodedUser}:{$encodedPass}@{$this->uuid}:5432/{$this->postgres_db}";', "PHP's interpolation of variables", 'app/Models/StandalonePostgresql.php'),
       quiet('  PLANETSCALE_DATABASE_URL: "http://root:unused@localhost:3900/planetscale"', 'a password saying it is not used', '.github/scripts/e2e.sh'),
       quiet('url: redis://:${REDIS_PASSWORD}@cache:6379', 'password from a variable'),
       quiet('url: https://user:<password>@example.com', 'placeholder'),
@@ -737,6 +740,8 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2('password: letmein!', {}, 'a word and an exclamation mark is a weak password, not prose', 'config/app.yaml'),
+      line2('export DB_PASSWORD=letmein;', {}, "a shell's semicolon after a weak password", 'scripts/deploy.sh'),
       line2('  PW: "Zq8sLm3nP0vR7tYw",', {}, 'a two-letter key holding a random value, among few such keys', 'src/config.ts'),
       line2('password: test-Pa55word', {}, "a test marker under a password's key", 'config/app.yaml'),
       line2('password: admin_12345678', {}, 'a word then counting digits under a password key is a password someone chose', 'config/app.yaml'),
@@ -1078,6 +1083,9 @@ export const secretsCases: CaseTable = {
       quiet('hub:\n  config:\n    JupyterHub:\n      cookie_secret: bbbb2222\n', 'two runs of one repeated character each', 'dev-config.yaml'),
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
+      line2('SESSION_SECRET=keyboardcat.', {}, 'a word and a full stop, with nothing after it'),
+      line2('JWT_SECRET=test-jwt-secret-2024', {}, 'a test marker with a year: chosen for an environment'),
+      line2('client_secret: stub-staging-secret-64chars!!', {}, "a test marker naming an environment", 'config/staging.yaml'),
       line2('  AZUREAD_CLIENT_SECRET: "Zq8sLm3nP0vR7tYwK2xx",', { severity: 'info' }, "a test runner's set-up file", 'apps/web/vitestSetup.ts'),
       line2('  secretKey: "sk-lf-Zq8sLm3nP0vR7tYw",', { severity: 'high' }, 'a Storybook story is no test: its site may be published', 'web/src/components/ApiKeyDialog.stories.tsx'),
       line2('SESSION_SECRET="Top Secret"', {}, 'one credential noun in a capitalised phrase is a weak secret, no label'),
@@ -1128,6 +1136,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-token': {
     valid: [
+      quiet('            "TUNNEL_TOKEN={$cloudflare_token}",', "a PHP variable interpolated into an assignment", 'app/Actions/Server/ConfigureCloudflared.php'),
       quiet('    body: {\n      token: "Jhj5dZrVaK7ZwHHjRyZWjbDl",\n      team_id: "T024BE7LD",', "the verification token of Slack's Events API examples", 'src/handAuthored/slack.ts'),
       quiet('    checkout_token: "20585787a5a40274b6b34511d2f637e92",', "a shop checkout's id, named like a token", 'scripts/dev/simulate-webhook.ts'),
       quiet('      "token": "123456abcd",', 'digits counting up, then letters in order', 'src/handlers/sample.ts'),
@@ -1172,7 +1181,10 @@ export const secretsCases: CaseTable = {
       quiet('script: |\n  const body = {\n    "token": base64Token,\n  }\n', 'a quoted key before a bare name and a comma: code, not YAML', 'deploy/job.yaml')
     ],
     invalid: [
-      { name: 'a file of samples by its name', path: 'src/generated/hookdeck-samples.json', code: '[\n  { "token": "Zq8sLm3nP0vR7tYwK2xx" }\n]\n', errors: [{ line: 2, severity: 'info' }] },
+      line2('api_token: test_token_qwhdkfjeoqpwnvmzkdla', {}, 'a test marker before a long random part', 'config/app.yaml'),
+      line2('CHECKOUT_TOKEN=Zq8sLm3nP0vR7tYwK2xx', {}, 'an UPPER_CASE setting named for a checkout may hold a credential'),
+      line2('CURSOR_TOKEN=key_Zq8sLm3nP0vR7tYwK2xxQm4', {}, 'a cursor token in the environment may be an API key'),
+      { name: 'a file named for samples may hold captured payloads', path: 'data/webhook-samples.json', code: '[\n  { "token": "Zq8sLm3nP0vR7tYwK2xx" }\n]\n', errors: [{ line: 2 }] },
       line2('            token={"Zq8sLm3nP0vR7tYwK2xx"}', {}, 'a JSX expression holding a string literal', 'apps/web/src/app/layout.tsx'),
       line2('  api_token: "test-9fK2mQ7xLp3vR8tZ",', {}, 'a test marker before a random part', 'src/config.ts'),
       line2(`api_token: ${STRONG}`, {}, undefined, 'config/values.yaml'),
@@ -1201,6 +1213,8 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-api-key': {
     valid: [
+      quiet('    <x-pagination :items="$projects"\n        storage-key="coolify.page-size.projects" :options="[12, 24, 48, 96]" />', 'lower-case words in dotted parts: a stored setting\'s name', 'resources/views/livewire/project/index.blade.php'),
+      quiet('model_list:\n  - litellm_params:\n      api_key: os.environ/OPENAI_API_KEY', "LiteLLM's reference to a variable", 'config/litellm.yaml'),
       quiet('    ingestion_api_key: "pk-lf-1234567890",', "a key's prefix, then digits counting up", 'packages/shared/src/server/factory.ts'),
       quiet('<DownloadButton\n  query={props.query}\n  apiKey={props.apiKey}\n>', "a JSX attribute's expression", 'client/app/Dropdown.jsx'),
       quiet('export SHOP_MANAGEMENT_API_KEY=super-secret-management-api-key', 'a value naming what it stands for', 'backend/scripts/_env'),
@@ -1219,6 +1233,7 @@ export const secretsCases: CaseTable = {
       quiet('services:\n  app:\n    environment:\n      - MINIO_ACCESS_KEY=shop-logs\n      - MINIO_SECRET_KEY=Qv7-Lm2x-Pz9k\n', 'a compose list pair', 'deploy/compose.yaml')
     ],
     invalid: [
+      line2('api_key: Zq8sLm3n.P0vR7tYw.x9Kp2mW', {}, 'dotted parts with capitals and digits', 'config/app.yaml'),
       line2('    ingestion_api_key: "Zq8sLm3nP0vR7tYw",', { severity: 'info' }, 'a test helper folder', 'packages/shared/src/server/test-utils/tracing-factory.ts'),
       line2('api_key: "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}"', {}, 'a GUID in braces is no slot'),
       line2('api_key: "{a1b2c3d4e5f60718}"', {}, 'random characters in braces are no slot'),

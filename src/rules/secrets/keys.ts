@@ -55,7 +55,9 @@ const AUTH_SCHEME = /^(?:bearer|basic|digest|negotiate|ntlm|oauth2?|hoba|mutual|
 
 
 /** `<word> token` pairs that name an id, cursor or idempotency key rather than a credential. */
-const NOT_A_SECRET_TOKEN = new Set(['service', 'creation', 'next', 'continuation', 'idempotency', 'pagination', 'page', 'request', 'action', 'sync', 'resume', 'cancellation', 'change', 'task', 'cursor', 'cart', 'checkout'])
+const NOT_A_SECRET_TOKEN = new Set(['service', 'creation', 'next', 'continuation', 'idempotency', 'pagination', 'page', 'request', 'action', 'sync', 'resume', 'cancellation', 'change', 'task'])
+/** A shop's cart or checkout, named like a token in its payloads (`checkout_token`, `cartToken`); an UPPER_CASE setting so named may be a credential. */
+const SHOP_ID_TOKEN = new Set(['cart', 'checkout'])
 
 /**
  * `ServiceToken` (a custom resource's handler ARN), `NextToken`, `ClientRequestToken`,
@@ -157,6 +159,7 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
   // `ServiceToken` (a custom resource's handler ARN), `NextToken`, `ClientRequestToken`,
   // `LifecycleActionToken`, EFS `creation_token`: ids, cursors and idempotency keys named like tokens.
   if (namesIdToken(words)) return undefined
+  if (last === 'token' && SHOP_ID_TOKEN.has(words[words.length - 2]) && /[a-z]/.test(key)) return undefined
   for (let i = words.length - 1; i >= 0; i--) {
     const w = words[i]
     if (w === 'pass' || w === 'pw') return 'password'
@@ -286,6 +289,11 @@ function isReference(v: string): boolean {
     // (`{recipient?.token}`): filled in by the code. Only a name made of words
     // (`config._QUOTED_DATABASE_PASSWORD`, `db_pass`), not braces around random text.
     /^\{(?:_?[A-Za-z][A-Za-z0-9]*(?:(?:[._]+|\?\.)[A-Za-z][A-Za-z0-9]*)+|[a-z]+|\d{1,2})\}$/.test(v) ||
+    // PHP's interpolation of a variable, a property chain or an index (`{$this->database->password}`),
+    // perhaps with the close of the string it stands in (`"TUNNEL_TOKEN={$token}",`).
+    /^\{\$[A-Za-z_]\w*(?:->[A-Za-z_]\w*|\[[^\]\n]{1,40}\])*\}(?:["'],?)?$/.test(v) ||
+    // LiteLLM's settings read a variable as `os.environ/OPENAI_API_KEY`.
+    /^os\.environ\/[A-Za-z_]\w*$/.test(v) ||
     /^!/.test(v) ||
     /^(?:var|local|data|module|each|self|count|path|terraform)\.[A-Za-z_]/.test(v) ||
     /^(?:arn:|vault:|secretsmanager:|ssm:|sm:\/\/|op:\/\/|azurekeyvault|keyvault:|gcp-secret|projects\/[^/]+\/secrets\/|aws_secretsmanager|env:|secret:|file:|sops:)/i.test(v) ||
@@ -500,7 +508,10 @@ function isTestSetUpValue(v: string, key: string): boolean {
   // Each part a word (`magic`, `githubID`) or a number with its unit (`32chars`): no random part.
   const body = v.replace(/!{1,3}$/, '')
   const parts = body.split(/[-_]/)
-  if (!parts.slice(1).every((p) => /^[A-Za-z][a-z]+(?:[A-Z][a-z]+|ID)*$|^[a-z]+$|^\d{1,4}[a-z]{0,6}$/.test(p))) return false
+  // At most 12 letters a part (`qwhdkfjeoqpwnvmzkdla` is random), no year (`test-jwt-secret-2024`
+  // was chosen for a real environment), and no environment's name.
+  if (!parts.slice(1).every((p) => /^[A-Za-z][a-z]{1,11}(?:[A-Z][a-z]{1,11}|ID)?$|^\d{1,3}[a-z]{0,6}$/.test(p))) return false
+  if (parts.some((p) => /^(?:prod|production|staging|stage|live)$/i.test(p))) return false
   const words = keyWords(body)
   const own = keyWords(key)
   return words.slice(1).some((w) => own.includes(w) || SECRET_NOUNS.has(w))
@@ -625,6 +636,9 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (namesSecretAction(keyWords(key)) && /^(?:[A-Z][a-z]+){3,}$/.test(v)) return 'type name'
   // `credentials: "Email/Password"`, `password: Langfuse Secret Key`: a capitalised label naming a credential.
   if (isCredentialLabel(v)) return 'label'
+  // `storage-key="coolify.page-size.projects"`: lower-case words in three or more dotted parts name
+  // a setting or a stored item (no digit, no capital: nothing random); not a password's.
+  if (/^[a-z]+(?:[-_][a-z]+)*(?:\.[a-z]+(?:[-_][a-z]+)*){2,}$/.test(v) && !namesPassword(key)) return 'name'
   // `input_token: NextToken` in an API model: the value is the name of a field, in words.
   if (/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*(?:Token|Key|Secret|Password|Credentials?)$/.test(v) && /[a-z][A-Z]/.test(v)) return 'field name'
   // `secret_data = "secret-data"`: the value only repeats the key.
@@ -637,8 +651,6 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `</etc/dovecot/key.pem`: dovecot reads a setting's value from the file named after `<`.
   if (/^<?(?:\.{0,2}\/|~\/|[A-Za-z]:\\)\S*$/.test(v) || /^[\w./-]+\.(?:pem|key|crt|cer|p12|pfx|jks|der|pub|json|txt|asc|gpg|md|html?|ya?ml|conf|cfg|ini|properties|env|[cm]?js|ts|py|sh|rb|go|java)$/i.test(v)) return 'file path'
   if (v.split(/\s+/).length >= 4) return 'prose'
-  // `Authorization: Bearer header.` in a sentence: one word, then the sentence's punctuation.
-  if (/^[a-z]{2,12}[.,;:!?)]$/.test(v)) return 'prose'
   // `PASSWORD_UPDATE: 'Password updated'`, `'Token expired'`: a message saying what happened to the credential.
   if (/^(?:Password|Passkey|Passphrase|Token|Secret|Api key|API key)s? (?:was |has been |is )?(?:updated|changed|expired|required|invalid|incorrect|reset|revoked|rotated|created|deleted|removed|saved|missing|copied|verified|confirmed|generated|regenerated|sent|accepted|rejected|disabled|enabled)[.!]?$/.test(v)) return 'prose'
   // `(from $GATEWAY_TOKEN)`: a remark in brackets, words and spaces, never a secret's characters.
