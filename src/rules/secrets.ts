@@ -579,8 +579,9 @@ function* matchesOf(regex: RegExp, content: string): Generator<RegExpExecArray> 
 
 /**
  * `xoxb-1234567890-…`, `glpat-aBcDeFgHiJkLmNoPqRsTu`: a token whose digits or letters count up
- * (eight or more in a row, letters in any case), typed for an example or a test; a generated token
- * holds such a run about once in a hundred million (digits) or far less (letters).
+ * (eight or more in a row, letters in any case), typed for an example or a test; a generated
+ * token of 40 letters and digits holds such a run about once in a hundred million (digits) or in
+ * a billion (letters).
  */
 function countsUp(token: string): boolean {
   if (token.includes('12345678') || token.includes('23456789') || token.includes('34567890')) return true

@@ -740,6 +740,9 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2('PGPASSWORD=my-db.pass.word', {}, "dotted words under a password's key written as one word"),
+      line2('DB_PASSWORD={$Zq8sLm3nP0vR7tYw}', {}, 'braces and a dollar around a random name are no PHP variable'),
+      line2('database_password: os.environ/hunter2hunter2', {}, 'a lower-case name after os.environ/ is no variable', 'config/litellm.yaml'),
       line2('password: letmein!', {}, 'a word and an exclamation mark is a weak password, not prose', 'config/app.yaml'),
       line2('export DB_PASSWORD=letmein;', {}, "a shell's semicolon after a weak password", 'scripts/deploy.sh'),
       line2('  PW: "Zq8sLm3nP0vR7tYw",', {}, 'a two-letter key holding a random value, among few such keys', 'src/config.ts'),
@@ -1083,6 +1086,7 @@ export const secretsCases: CaseTable = {
       quiet('hub:\n  config:\n    JupyterHub:\n      cookie_secret: bbbb2222\n', 'two runs of one repeated character each', 'dev-config.yaml'),
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
+      line2('SECRET_KEY=correct-horse.battery-staple.moon', {}, 'dotted words under a key for no stored item'),
       line2('SESSION_SECRET=keyboardcat.', {}, 'a word and a full stop, with nothing after it'),
       line2('JWT_SECRET=test-jwt-secret-2024', {}, 'a test marker with a year: chosen for an environment'),
       line2('client_secret: stub-staging-secret-64chars!!', {}, "a test marker naming an environment", 'config/staging.yaml'),

@@ -82,9 +82,12 @@ export function namesSecretSwitch(words: readonly string[]): boolean {
 /** Leading words of a name for something done to a secret: `changePassword`, `forgotPassword`, `resetToken`. */
 const ACTION_WORD = new Set([...STEERING_WORD, 'change', 'forgot', 'update', 'verify', 'confirm'])
 
-/** A key naming a password (`password`, `db_pwd`, `passphrase`), by any of its words. */
+/** Words of a key for an item a page or a cache stores (`storage-key`, `cacheKey`), not a credential. */
+const STORED_ITEM_WORD = new Set(['storage', 'cache', 'setting', 'settings', 'preference', 'preferences'])
+
+/** A key naming a password (`password`, `db_pwd`, `passphrase`, `PGPASSWORD`, `adminpassword`), by any of its words. */
 function namesPassword(key: string): boolean {
-  return keyWords(key).some((w) => /^(?:pw|pwd|pass|passwd|password|passphrase)$/.test(w))
+  return keyWords(key).some((w) => /^(?:pw|pwd|pass)$|(?:password|passwd|passphrase)$/.test(w)) || classifyKey(key) === 'password'
 }
 
 /** A name for an action on a secret (a feature, a form, a route), by its first word, not for a secret itself. */
@@ -291,9 +294,10 @@ function isReference(v: string): boolean {
     /^\{(?:_?[A-Za-z][A-Za-z0-9]*(?:(?:[._]+|\?\.)[A-Za-z][A-Za-z0-9]*)+|[a-z]+|\d{1,2})\}$/.test(v) ||
     // PHP's interpolation of a variable, a property chain or an index (`{$this->database->password}`),
     // perhaps with the close of the string it stands in (`"TUNNEL_TOKEN={$token}",`).
-    /^\{\$[A-Za-z_]\w*(?:->[A-Za-z_]\w*|\[[^\]\n]{1,40}\])*\}(?:["'],?)?$/.test(v) ||
+    // The variable's name starts lower-case (`{$Zq8sLm3n}` is no PHP code's name).
+    /^\{\$[a-z_]\w*(?:->[A-Za-z_]\w*|\[[^\]\n]{1,40}\])*\}(?:["'],?)?$/.test(v) ||
     // LiteLLM's settings read a variable as `os.environ/OPENAI_API_KEY`.
-    /^os\.environ\/[A-Za-z_]\w*$/.test(v) ||
+    /^os\.environ\/[A-Z_][A-Z0-9_]*$/.test(v) ||
     /^!/.test(v) ||
     /^(?:var|local|data|module|each|self|count|path|terraform)\.[A-Za-z_]/.test(v) ||
     /^(?:arn:|vault:|secretsmanager:|ssm:|sm:\/\/|op:\/\/|azurekeyvault|keyvault:|gcp-secret|projects\/[^/]+\/secrets\/|aws_secretsmanager|env:|secret:|file:|sops:)/i.test(v) ||
@@ -636,9 +640,9 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (namesSecretAction(keyWords(key)) && /^(?:[A-Z][a-z]+){3,}$/.test(v)) return 'type name'
   // `credentials: "Email/Password"`, `password: Langfuse Secret Key`: a capitalised label naming a credential.
   if (isCredentialLabel(v)) return 'label'
-  // `storage-key="coolify.page-size.projects"`: lower-case words in three or more dotted parts name
-  // a setting or a stored item (no digit, no capital: nothing random); not a password's.
-  if (/^[a-z]+(?:[-_][a-z]+)*(?:\.[a-z]+(?:[-_][a-z]+)*){2,}$/.test(v) && !namesPassword(key)) return 'name'
+  // `storage-key="coolify.page-size.projects"`: under a key for a stored item or a setting, lower-case
+  // words in three or more dotted parts name it (no digit, no capital: nothing random).
+  if (/^[a-z]+(?:[-_][a-z]+)*(?:\.[a-z]+(?:[-_][a-z]+)*){2,}$/.test(v) && keyWords(key).some((w) => STORED_ITEM_WORD.has(w))) return 'name'
   // `input_token: NextToken` in an API model: the value is the name of a field, in words.
   if (/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*(?:Token|Key|Secret|Password|Credentials?)$/.test(v) && /[a-z][A-Z]/.test(v)) return 'field name'
   // `secret_data = "secret-data"`: the value only repeats the key.
