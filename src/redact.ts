@@ -384,10 +384,11 @@ export class Redactor {
     if (typeof text !== 'string' || text.length === 0) return text
     work.scanned += text.length
     let masked = this.maskOnce(text)
+    // Text without a credential (the common case) costs one pass.
+    if (masked === text) return text
     // A mask can make a shape of what was around it: `ghp_…--token x` masks to `ghp_****--token x`,
     // and the `*` before `--token` is no word character, so the flag is only seen now. Masking
-    // again until nothing changes makes redacting twice a no-op; a pass that changes nothing is
-    // the common case, so text without a credential costs one pass.
+    // again until nothing changes makes redacting twice a no-op.
     for (let pass = 1; pass < MAX_PASSES; pass++) {
       const again = this.maskOnce(masked)
       if (again === masked) break

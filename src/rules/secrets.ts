@@ -46,6 +46,7 @@ import {
 import { segmentCommand } from './secrets/command-position.js'
 import { runSecretlint, secretlintSkips, type SecretlintHit } from './secrets/secretlint.js'
 import { escapeRegExp } from '../util/regex.js'
+import { once } from '../util/once.js'
 
 /** `ILLEGAL`, `Marker`, `nextPageMarker`, `ListWidgets.NextMarker`: words, not a random string. */
 const WORDS_IDENTIFIER = /^(?:[A-Z]+|[a-z]+|[A-Za-z][a-z]+(?:[A-Z][a-z]+)*)(?:\.[A-Za-z][a-z]+(?:[A-Z][a-z]+)*)*$/
@@ -62,10 +63,16 @@ const KICS_SECRETS = 'common/passwords_and_secrets'
 /** The made-up-name reading of self-made keys and tokens (`heldUnderMadeUpName`), as rule descriptions say it. */
 const MADE_UP_NAME_NOTE = ' Medium when declared under a name that says it is made up (`TEST_FAKE_RSA_KEY_0`, `dummyJwt`: fake, dummy, mock, example, sample, insecure).'
 
+/** Slack tokens without the numeric id, as the token rule and secretlint's Slack rule read them. */
+const SLACK_TOKEN_NOTE = ' A token without the numeric id Slack puts in every token (a part of digits only between dashes), such as `xoxb-test-token`, is a stand-in and not reported.'
+
+/** Typed stand-ins (`countsUp`, `holdsFilledRun`), as every token rule and secretlint rule but the private key's read them. */
+const TYPED_STAND_IN_NOTE = ' A value whose digits or letters count up (`12345678`, `aBcDeFgH`) or that repeats one character ten times is typed, not generated, and is not reported.'
+
 /** What Preflight decides beyond a secretlint rule's match, said in its description. */
 const SECRETLINT_NOTES: Record<string, string> = {
   privatekey: MADE_UP_NAME_NOTE,
-  slack: ' A token without the numeric id Slack puts in every token (a part of digits only between dashes), such as `xoxb-test-token`, is a stand-in and not reported.'
+  slack: `${SLACK_TOKEN_NOTE} So is a webhook URL without the workspace and channel ids and the secret part every webhook has (\`hooks.slack.com/services/T00/B00/xxx\`).`
 }
 
 /** Rules of the IaC layer, by what a secret-named key holds. */
@@ -93,7 +100,7 @@ const TOKEN_RULES = new Map(
             : p.slug === 'stripe-key'
               ? { checkov: 'CKV_SECRET_17', kics: KICS_SECRETS }
               : { kics: KICS_SECRETS }
-    return [p.slug, meta(p.slug, severity, `${p.label} in plain text`, `The file contains what has the exact shape of a ${p.label}.${p.slug === 'slack-token' ? SECRETLINT_NOTES.slack : p.slug === 'jwt' ? MADE_UP_NAME_NOTE : ''}`, refs)]
+    return [p.slug, meta(p.slug, severity, `${p.label} in plain text`, `The file contains what has the exact shape of a ${p.label}.${p.slug === 'slack-token' ? SLACK_TOKEN_NOTE : p.slug === 'jwt' ? MADE_UP_NAME_NOTE : ''}${TYPED_STAND_IN_NOTE}`, refs)]
   })
 )
 
@@ -123,7 +130,7 @@ const SECRETLINT_RULES = new Map(
       name,
       name === 'basicauth' || name === 'database-connection-string' ? 'high' : 'critical',
       name === 'secretlint' ? 'Credential found by secretlint' : `Credential found by secretlint rule ${name}`,
-      `secretlint's recommended preset (${name === 'secretlint' ? 'any rule' : `@secretlint/secretlint-rule-${name}`}) matched a credential.${SECRETLINT_NOTES[name] ?? ''}`,
+      `secretlint's recommended preset (${name === 'secretlint' ? 'any rule' : `@secretlint/secretlint-rule-${name}`}) matched a credential.${SECRETLINT_NOTES[name] ?? ''}${name === 'privatekey' ? '' : TYPED_STAND_IN_NOTE}`,
       name === 'privatekey' ? { checkov: 'CKV_SECRET_13' } : name === 'basicauth' ? { checkov: 'CKV_SECRET_4' } : undefined
     )
   ])
@@ -579,9 +586,9 @@ function* matchesOf(regex: RegExp, content: string): Generator<RegExpExecArray> 
 
 /**
  * `xoxb-1234567890-…`, `glpat-aBcDeFgHiJkLmNoPqRsTu`: a token whose digits or letters count up
- * (eight or more in a row, letters in any case), typed for an example or a test; a generated
- * token of 40 letters and digits holds such a run about once in a hundred million (digits) or in
- * a billion (letters).
+ * (eight or more in a row, letters in any case), typed for an example or a test: a generated token
+ * of 40 hexadecimal digits holds such a digit run about once in a hundred million, one of 40
+ * letters and digits such a letter run about once in a billion.
  */
 function countsUp(token: string): boolean {
   if (token.includes('12345678') || token.includes('23456789') || token.includes('34567890')) return true
@@ -1009,8 +1016,9 @@ const SHAPES: Shape[] = [
     value: 'authVal',
     rule: AUTH_HEADER_RULE,
     message: 'Literal credential in an `Authorization` header.',
-    // `…with an Authorization: Bearer header. The checker…`: one word ends a sentence and more words follow.
-    prose: (after, value) => /^[a-z]{2,12}[.,]$/.test(value) && /^ [A-Za-z]/.test(after),
+    // `…with an Authorization: Bearer header. The checker…`: after Bearer, one word ends a sentence
+    // and more words follow (not another header's name, `X-Other:`).
+    prose: (after, value, head) => /\bbearer\s*$/i.test(head) && /^[a-z]{2,12}\.$/.test(value) && /^ [A-Za-z][\w-]*(?:\s|$)/.test(after),
     anchors: /authorization/i
   },
   { source: CURL_USER_SOURCE, head: 'curlHead', value: 'curlPass', rule: CLI_PASSWORD_RULE, message: 'Literal password in `curl -u user:password`.', command: CURL_COMMAND, anchors: ['-u'] },
@@ -1843,14 +1851,18 @@ function npmScripts(path: string, content: string): ReadonlyMap<string, string> 
  * name (a capital, then letters, spaces and the like: no digits).
  */
 const SUBDIVISION_KEY = /^[A-Z]{2}-[A-Z0-9]{1,3}$/
-const PLACE_NAME = /^\p{Lu}[\p{L} .'’()-]{0,60}$/u
-const isSubdivisionTable = (content: string): boolean => (content.match(/"[A-Z]{2}-[A-Z0-9]{1,3}"[ \t]*:/g)?.length ?? 0) >= 20
 /**
  * The same for a table of ISO 3166-1 countries by their two-letter code (`PW: "Palau"`), in JSON or
- * in source (`PW: "Palau",`): at least 20 keys of two capitals, each given a place's name.
+ * in source (`PW: "Palau",`), where each of the 20 lines counted gives a place's name.
  */
 const COUNTRY_KEY = /^[A-Z]{2}$/
-const isCountryTable = (content: string): boolean => (content.match(/^[ \t]*["']?[A-Z]{2}["']?[ \t]*:[ \t]*["']\p{Lu}[\p{L} .'’()-]{0,60}["']/gmu)?.length ?? 0) >= 20
+const PLACE_NAME = /^\p{Lu}[\p{L} .'’()-]{0,60}$/u
+/** The lines a table of each kind is counted by. */
+const PLACE_TABLE_LINES = {
+  subdivisions: /"[A-Z]{2}-[A-Z0-9]{1,3}"[ \t]*:/g,
+  countries: /^[ \t]*["']?[A-Z]{2}["']?[ \t]*:[ \t]*["']\p{Lu}[\p{L} .'’()-]{0,60}["']/gmu
+}
+const isPlaceTable = (content: string, kind: keyof typeof PLACE_TABLE_LINES): boolean => (content.match(PLACE_TABLE_LINES[kind])?.length ?? 0) >= 20
 
 function assignmentCandidates(
   content: string,
@@ -1871,8 +1883,8 @@ function assignmentCandidates(
   const keyNames = EXTERNAL_SECRETS_API.test(content)
   // Read only once a key that may name a secret comes up: most files have none.
   let scripts: ReadonlyMap<string, string> | undefined
-  let subdivisions: boolean | undefined
-  let countries: boolean | undefined
+  const placeTables = { subdivisions: once(() => isPlaceTable(content, 'subdivisions')), countries: once(() => isPlaceTable(content, 'countries')) }
+  const placeTable = (kind: keyof typeof PLACE_TABLE_LINES): boolean => placeTables[kind]()
   const assignments = extractAssignments(content, dialect, starts, lines)
   // Logins written beside their password (`DB_USERNAME=penpot`, `AWS_ACCESS_KEY_ID=app-dev`).
   let identities: Assignment[] | undefined
@@ -1880,7 +1892,7 @@ function assignmentCandidates(
     // Cheap test first: most keys contain none of the words a secret-named key needs.
     if (!MAYBE_SECRET_KEY.test(a.key)) continue
     if (keyNames && a.key === 'secretKey') continue
-    if ((scripts ??= npmScripts(file.path, content)).get(a.key) === a.value || (SUBDIVISION_KEY.test(a.key) && PLACE_NAME.test(a.value) && (subdivisions ??= isSubdivisionTable(content))) || (COUNTRY_KEY.test(a.key) && PLACE_NAME.test(a.value) && (countries ??= isCountryTable(content)))) continue
+    if ((scripts ??= npmScripts(file.path, content)).get(a.key) === a.value || (PLACE_NAME.test(a.value) && (SUBDIVISION_KEY.test(a.key) ? placeTable('subdivisions') : COUNTRY_KEY.test(a.key) && placeTable('countries')))) continue
     if (isUserData(a.key)) {
       out.push(...userDataCandidates(a, starts))
       continue

@@ -286,6 +286,8 @@ export const secretsCases: CaseTable = {
       quiet('  -H "Authorization: Token token=\\"${BUILDKITE_ANALYTICS_TOKEN}\\"" \\', "a scheme's named parameter set from a variable", '.buildkite/hooks/post-command'),
     ],
     invalid: [
+      line2('  -H "Authorization: Bearer letmein, X-Other: 1"', {}, 'a word before a comma and another header is a weak token, no sentence', 'scripts/call.sh'),
+      line2('Authorization: Bearer letmein.', {}, 'a word and a full stop with nothing after it', 'notes/api.txt'),
       line2(`curl -H "Authorization: Bearer ${STRONG}" https://api.example.com`, { severity: 'high' }),
       line2(`curl -H "Authorization: Token token=\\"${STRONG}\\"" https://api.example.com`, { severity: 'high' }, "a literal in the scheme's named parameter"),
       line2(`  ->param('headers', [], new Assoc(), 'HTTP headers to send.', true, example: '{"Authorization":"Bearer token123","X-Custom-Header":"value"}')`, { severity: 'medium', message: /a placeholder word \(perhaps with a number\)/ }, "a word and a number in an API's example: medium", 'src/Screenshots/Get.php'),
@@ -653,6 +655,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet('  "emails.change_password": "Change Password",', "a button's label, in title case", 'src/i18n/labels.ts'),
       quiet('REGISTRY_AUTH_HTPASSWD_REALM="Registry Realm"', 'the realm a login prompt shows'),
       quiet('  "emails.forgot_password_email_change_password": "Change password",', "a button's label", 'apps/web/lib/translate.ts'),
       { name: 'a table of countries by their ISO 3166-1 code (Palau is PW)', path: 'apps/web/lib/countries.ts', code: 'export const COUNTRIES = {\n' + ['AD: "Andorra"', 'AE: "United Arab Emirates"', 'AF: "Afghanistan"', 'AG: "Antigua and Barbuda"', 'AL: "Albania"', 'AM: "Armenia"', 'AO: "Angola"', 'AR: "Argentina"', 'AT: "Austria"', 'AU: "Australia"', 'BE: "Belgium"', 'BR: "Brazil"', 'CA: "Canada"', 'CH: "Switzerland"', 'CL: "Chile"', 'CN: "China"', 'DE: "Germany"', 'DK: "Denmark"', 'ES: "Spain"', 'FR: "France"', 'PW: "Palau"'].map((e) => `  ${e},\n`).join('') + '}\n' },
@@ -740,12 +743,15 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2('  PW: "Palau",', {}, 'a place name under a two-letter key, in a file with no table of countries', 'src/config.ts'),
+      line2('CACHE_PASSWORD=my-redis.cache-pass.word', {}, "dotted words under a cache's password"),
+      line2('password: abc_12345678', {}, "a short prefix and counting digits under a password's key", 'config/app.yaml'),
+      line2('password: pass_', {}, "a word and an underscore under a password's key", 'config/app.yaml'),
       line2('PGPASSWORD=my-db.pass.word', {}, "dotted words under a password's key written as one word"),
       line2('DB_PASSWORD={$Zq8sLm3nP0vR7tYw}', {}, 'braces and a dollar around a random name are no PHP variable'),
       line2('database_password: os.environ/hunter2hunter2', {}, 'a lower-case name after os.environ/ is no variable', 'config/litellm.yaml'),
       line2('password: letmein!', {}, 'a word and an exclamation mark is a weak password, not prose', 'config/app.yaml'),
       line2('export DB_PASSWORD=letmein;', {}, "a shell's semicolon after a weak password", 'scripts/deploy.sh'),
-      line2('  PW: "Zq8sLm3nP0vR7tYw",', {}, 'a two-letter key holding a random value, among few such keys', 'src/config.ts'),
       line2('password: test-Pa55word', {}, "a test marker under a password's key", 'config/app.yaml'),
       line2('password: admin_12345678', {}, 'a word then counting digits under a password key is a password someone chose', 'config/app.yaml'),
       line2('root_password: Root-123456789', {}, 'the same, capitalised', 'config/app.yaml'),
@@ -1086,6 +1092,7 @@ export const secretsCases: CaseTable = {
       quiet('hub:\n  config:\n    JupyterHub:\n      cookie_secret: bbbb2222\n', 'two runs of one repeated character each', 'dev-config.yaml'),
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
+      line2('db_password_secret: sk-...ab12', {}, "an elided shape under a key naming a password among other words", 'config/app.yaml'),
       line2('SECRET_KEY=correct-horse.battery-staple.moon', {}, 'dotted words under a key for no stored item'),
       line2('SESSION_SECRET=keyboardcat.', {}, 'a word and a full stop, with nothing after it'),
       line2('JWT_SECRET=test-jwt-secret-2024', {}, 'a test marker with a year: chosen for an environment'),
@@ -1140,6 +1147,8 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-token': {
     valid: [
+      quiet('token_status: revoked-by-admin', "a setting about the token's state", 'config/app.yaml'),
+      quiet('secret_strategy: rotate-weekly', 'a setting about how the secret is made', 'config/app.yaml'),
       quiet('            "TUNNEL_TOKEN={$cloudflare_token}",', "a PHP variable interpolated into an assignment", 'app/Actions/Server/ConfigureCloudflared.php'),
       quiet('    body: {\n      token: "Jhj5dZrVaK7ZwHHjRyZWjbDl",\n      team_id: "T024BE7LD",', "the verification token of Slack's Events API examples", 'src/handAuthored/slack.ts'),
       quiet('    checkout_token: "20585787a5a40274b6b34511d2f637e92",', "a shop checkout's id, named like a token", 'scripts/dev/simulate-webhook.ts'),
@@ -1185,9 +1194,9 @@ export const secretsCases: CaseTable = {
       quiet('script: |\n  const body = {\n    "token": base64Token,\n  }\n', 'a quoted key before a bare name and a comma: code, not YAML', 'deploy/job.yaml')
     ],
     invalid: [
+      line2('api_token: test_token_qwhdkfjeoqpwNvmzkdla', {}, 'a test marker before a long random part with a capital', 'config/app.yaml'),
       line2('api_token: test_token_qwhdkfjeoqpwnvmzkdla', {}, 'a test marker before a long random part', 'config/app.yaml'),
       line2('CHECKOUT_TOKEN=Zq8sLm3nP0vR7tYwK2xx', {}, 'an UPPER_CASE setting named for a checkout may hold a credential'),
-      line2('CURSOR_TOKEN=key_Zq8sLm3nP0vR7tYwK2xxQm4', {}, 'a cursor token in the environment may be an API key'),
       { name: 'a file named for samples may hold captured payloads', path: 'data/webhook-samples.json', code: '[\n  { "token": "Zq8sLm3nP0vR7tYwK2xx" }\n]\n', errors: [{ line: 2 }] },
       line2('            token={"Zq8sLm3nP0vR7tYwK2xx"}', {}, 'a JSX expression holding a string literal', 'apps/web/src/app/layout.tsx'),
       line2('  api_token: "test-9fK2mQ7xLp3vR8tZ",', {}, 'a test marker before a random part', 'src/config.ts'),

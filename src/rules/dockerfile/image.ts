@@ -115,6 +115,16 @@ interface ImageCommand {
   severalCommands: boolean
 }
 
+/** A command word's program name, without its folder (`/usr/sbin/crond` → `crond`). */
+function programName(word: string): string {
+  return word.slice(word.lastIndexOf('/') + 1)
+}
+
+/** The program a command runs: the first word past an init wrapper (`tini --`), not an option; by its name. */
+function firstProgram(words: readonly string[]): string | undefined {
+  return words.map(programName).find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(w))
+}
+
 function imageCommand(ctx: Context, stages: Stage[], chain: number[]): ImageCommand {
   const read = (keyword: 'ENTRYPOINT' | 'CMD') => {
     const instruction = effective(stages, chain, keyword)
@@ -135,12 +145,11 @@ function imageCommand(ctx: Context, stages: Stage[], chain: number[]): ImageComm
  * (`userSwitchIn`) for a user other than root, or is an entrypoint script and the image installs
  * gosu or su-exec; undefined otherwise. `startsAs` opens the message (no USER, or `USER root`).
  */
-function stepDownMessage(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>, startsAs = 'the final stage sets no USER, so the container starts as root'): string | undefined {
+function stepDownMessage(stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>, started: ImageCommand, startsAs = 'the final stage sets no USER, so the container starts as root'): string | undefined {
   // Without an ENTRYPOINT the CMD is what starts (`CMD ["/entrypoint.sh"]`).
-  const { entrypoint: declared, cmd, all: command, severalCommands } = imageCommand(ctx, stages, chain)
+  const { entrypoint: declared, cmd, all: command, severalCommands } = started
   const entrypoint = declared.length > 0 ? declared : cmd
   if (entrypoint.length === 0) return undefined
-  const baseName = (w: string): string => w.slice(w.lastIndexOf('/') + 1)
   // A shell-form command of several (`sudo -u app ./migrate.sh && node server.js`) runs the rest as root.
   const direct = severalCommands ? undefined : userSwitchIn(command)
   if (direct !== undefined) {
@@ -149,8 +158,8 @@ function stepDownMessage(ctx: Context, stages: Stage[], chain: number[], runs: R
     return `${startsAs}, but its command runs \`${direct.tool}\`, which drops to the user it names before the main process starts; check that this user is not root`
   }
   // Installed only: an entrypoint script (`/entrypoint.sh`) may use it; a program started directly (`node server.js`) cannot.
-  const script = entrypoint.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(baseName(w)) && !SHELL_C.test(w))
-  if (script === undefined || !/entrypoint|\.sh$/i.test(baseName(script))) return undefined
+  const script = entrypoint.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(programName(w)) && !SHELL_C.test(w))
+  if (script === undefined || !/entrypoint|\.sh$/i.test(programName(script))) return undefined
   const tool = installedStepDown(stages, chain, runs)
   if (!tool) return undefined
   return `${startsAs}, but it installs \`${tool}\`, which an entrypoint uses to drop to an unprivileged user before the main process starts; check that the entrypoint (\`${entrypoint[0]}\`) does`
@@ -171,10 +180,9 @@ const SETPRIV_USER_OPTIONS = ['--reuid', '--euid', '--ruid']
  * (root if any is). `sudo` without `-u` runs as root and names none. Quotes around the user are dropped.
  */
 function userSwitchIn(command: readonly string[]): { tool: string; user: string } | undefined {
-  const programOf = (w: string): string => w.slice(w.lastIndexOf('/') + 1)
-  const at = command.findIndex((w) => STEP_DOWN.test(programOf(w)) || ['s6-setuidgid', 'setpriv'].includes(programOf(w)) || USER_OPTION_TOOLS.has(programOf(w)))
+  const at = command.findIndex((w) => STEP_DOWN.test(programName(w)) || ['s6-setuidgid', 'setpriv'].includes(programName(w)) || USER_OPTION_TOOLS.has(programName(w)))
   if (at < 0) return undefined
-  const tool = programOf(command[at])
+  const tool = programName(command[at])
   const unquote = (w: string): string => w.replace(/^["']|["']$/g, '')
   let user: string | undefined
   let j = at + 1
@@ -197,7 +205,7 @@ function userSwitchIn(command: readonly string[]): { tool: string; user: string 
   }
   // What runs after the switch must not switch again or be a script that could.
   const rest = command.slice(j)
-  if (rest.some((w) => RAISING.has(programOf(w)) || /\bsudo\b|\bsu\b|\bdoas\b/.test(w)) || (SHELL_C.test(rest[0] ?? '') && rest.includes('-c'))) return undefined
+  if (rest.some((w) => RAISING.has(programName(w)) || /\bsudo\b|\bsu\b|\bdoas\b/.test(w)) || (SHELL_C.test(rest[0] ?? '') && rest.includes('-c'))) return undefined
   // chpst's `-u :uid:gid` names the uid after the colon.
   if (tool === 'chpst' && user.startsWith(':')) user = user.slice(1)
   return { tool, user }
@@ -213,11 +221,9 @@ const CRON_DAEMON = /^(?:cron|crond|cronie|dcron)$/
  * The cron daemon an image runs: its command names one (`cron -f`, `busybox crond`), or it installs
  * one as a package and starts through a command of its own (an entrypoint script starting it).
  */
-function cronDaemon(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>): string | undefined {
-  const baseName = (w: string): string => w.slice(w.lastIndexOf('/') + 1)
-  const { entrypoint, cmd, all: command } = imageCommand(ctx, stages, chain)
-  // The program the container runs: the first word past an init wrapper (`tini --`), not an argument (`app --mode cron`).
-  const firstProgram = (words: string[]): string | undefined => words.map(baseName).find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(w))
+function cronDaemon(stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>, started: ImageCommand): string | undefined {
+  const { entrypoint, cmd, all: command } = started
+  // The program the container runs, not an argument (`app --mode cron`).
   const program = firstProgram(command)
   if (program !== undefined && CRON_DAEMON.test(program)) return program
   // `CMD ["crond", "-f"]` handed to an entrypoint script (which runs it after its own steps, as root).
@@ -226,8 +232,8 @@ function cronDaemon(ctx: Context, stages: Stage[], chain: number[], runs: Readon
   // Installed only: the entrypoint has to be a script, which may start it (`/entrypoint.sh`), and the
   // image serves nothing (no EXPOSE): a web app's script that also starts cron runs the app as root too.
   if (entrypoint.length === 0 || chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))) return undefined
-  const script = entrypoint.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(baseName(w)) && !SHELL_C.test(w))
-  if (script === undefined || !/entrypoint|\.sh$/i.test(baseName(script))) return undefined
+  const script = entrypoint.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(programName(w)) && !SHELL_C.test(w))
+  if (script === undefined || !/entrypoint|\.sh$/i.test(programName(script))) return undefined
   for (const index of chain) {
     for (const ins of stages[index].body) {
       if (ins.getKeyword() !== 'RUN') continue
@@ -415,16 +421,15 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
       const user = (last.getArgumentsContent() ?? '').trim()
       if (!isRootUser(user)) return
       // A cron image's daemon has to be root; what matters is the user each job runs as.
-      const cron = cronDaemon(ctx, stages, chain, runs)
+      const started = imageCommand(ctx, stages, chain)
+      const cron = cronDaemon(stages, chain, runs, started)
       const owners = cron ? crontabUsers(stages, chain, runs) : undefined
-      const program = imageCommand(ctx, stages, chain).all
       // The daemon is the first program the container runs (past an init wrapper): an entrypoint
       // script run before `CMD crond` runs as root too, and what it does is not read here.
-      const first = program.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(w.slice(w.lastIndexOf('/') + 1)))
-      const startsDaemon = first !== undefined && (first === cron || first.endsWith(`/${cron}`))
+      const startsDaemon = cron !== undefined && firstProgram(started.all) === cron
       const exposes = chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))
       // `USER root` for an entrypoint that drops privileges itself.
-      const stepDown = cron ? undefined : stepDownMessage(ctx, stages, chain, runs, 'the final image runs as `root` (last USER)')
+      const stepDown = cron ? undefined : stepDownMessage(stages, chain, runs, started, 'the final image runs as `root` (last USER)')
       if (cron && startsDaemon && !exposes && owners !== undefined && owners.every((u) => !isRootUser(u))) {
         const names = [...new Set(owners)].map((u) => `\`${u}\``).join(', ')
         emit(
@@ -476,7 +481,7 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
   }
   const hasRun = chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'RUN'))
   // Only where the verdict would be root: an image that picks its own user stays info.
-  const stepDown = (base !== undefined && isRootBase(base)) || hasRun ? stepDownMessage(ctx, stages, chain, runs) : undefined
+  const stepDown = (base !== undefined && isRootBase(base)) || hasRun ? stepDownMessage(stages, chain, runs, imageCommand(ctx, stages, chain)) : undefined
   if (stepDown) {
     emit(ctx, R.noUser, line, stepDown, { severity: 'low' })
     return

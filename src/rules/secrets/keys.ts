@@ -38,10 +38,13 @@ const NOT_A_VALUE = new Set([
   'scheme'
 ])
 
-/** Last words of a key that name a setting about a secret rather than the secret (`secretProvisioning`, `tokenPurpose`, `AUTH_REALM`). */
+/**
+ * Last words of a key that name a setting about a secret, whatever its value (`secretProvisioning`,
+ * `tokenPurpose`, `AUTH_REALM`); unlike SETTING_WORD's, whose setting may still be given a random value.
+ */
 const SETTING_ABOUT_SECRET = new Set(['provisioning', 'purpose', 'realm', 'strategy', 'status'])
 
-/** Last words of a key that make it a setting about a secret: `token-type`, `auth_scheme`, `key_kind`, `tls_mode`. */
+/** Last words of a key that make it a setting about a secret (`token-type`, `auth_scheme`, `key_kind`, `tls_mode`): a secret only when its value looks random. */
 const SETTING_WORD = new Set(['type', 'kind', 'scheme', 'mode'])
 
 /** A key that names a setting (a type, kind, scheme or mode), which holds a choice, not a secret. */
@@ -79,8 +82,8 @@ export function namesSecretSwitch(words: readonly string[]): boolean {
   return STEERING_WORD.has(words[0] ?? '')
 }
 
-/** Leading words of a name for something done to a secret: `changePassword`, `forgotPassword`, `resetToken`. */
-const ACTION_WORD = new Set([...STEERING_WORD, 'change', 'forgot', 'update', 'verify', 'confirm'])
+/** Leading words, beyond STEERING_WORD's, of a name for something done to a secret: `changePassword`, `forgotPassword`. */
+const ACTION_WORD = new Set(['change', 'forgot', 'update', 'verify', 'confirm'])
 
 /** Words of a key for an item a page or a cache stores (`storage-key`, `cacheKey`), not a credential. */
 const STORED_ITEM_WORD = new Set(['storage', 'cache', 'setting', 'settings', 'preference', 'preferences'])
@@ -92,7 +95,7 @@ function namesPassword(key: string): boolean {
 
 /** A name for an action on a secret (a feature, a form, a route), by its first word, not for a secret itself. */
 function namesSecretAction(words: readonly string[]): boolean {
-  return words.length > 1 && ACTION_WORD.has(words[0])
+  return words.length > 1 && (namesSecretSwitch(words) || ACTION_WORD.has(words[0]))
 }
 
 /** Compound words that end in a secret noun: `dbpassword`, `clientsecret`, `authtoken`. */
@@ -489,7 +492,7 @@ function isPrefixedCountingRun(v: string): boolean {
 const CREDENTIAL_NOUN = /^(?:password|passphrase|passkey|key|token|secret|credentials?|pin)$/
 const LOGIN_NOUN = /^(?:email|user|username|login|account|api|access|public|private|client|secret|key|token|password|bearer|oauth|auth|refresh)$/
 /** `Change password`, `Reset your API key`, `New token`: a button's or a field's label, a verb or adjective then a credential. */
-const ACTION_LABEL = /^(?:Change|Reset|Forgot|Enter|Confirm|Update|New|Current|Old|Show|Hide|Copy|Generate|Regenerate|Create|Revoke|Rotate)(?: your)? (?:password|passphrase|token|secret|key|api key|API key|access token)s?\??$/
+const ACTION_LABEL = /^(?:Change|Reset|Forgot|Enter|Confirm|Update|New|Current|Old|Show|Hide|Copy|Generate|Regenerate|Create|Revoke|Rotate)(?: your)? (?:[Pp]assword|[Pp]assphrase|[Tt]oken|[Ss]ecret|[Kk]ey|[Aa]pi [Kk]ey|API [Kk]ey|[Aa]ccess [Tt]oken)s?\??$/
 
 /**
  * `Email/Password`, `Langfuse Secret Key`, `Access token`: a label of two or three words (the
@@ -514,7 +517,7 @@ function isTestSetUpValue(v: string, key: string): boolean {
   const parts = body.split(/[-_]/)
   // At most 12 letters a part (`qwhdkfjeoqpwnvmzkdla` is random), no year (`test-jwt-secret-2024`
   // was chosen for a real environment), and no environment's name.
-  if (!parts.slice(1).every((p) => /^[A-Za-z][a-z]{1,11}(?:[A-Z][a-z]{1,11}|ID)?$|^\d{1,3}[a-z]{0,6}$/.test(p))) return false
+  if (!parts.slice(1).every((p) => /^[A-Za-z][a-z]{1,11}(?:[A-Z][a-z]{1,11}|ID)?$|^\d{1,3}[a-z]{0,6}$/.test(p) && p.replace(/ID$/, '').length <= 12)) return false
   if (parts.some((p) => /^(?:prod|production|staging|stage|live)$/i.test(p))) return false
   const words = keyWords(body)
   const own = keyWords(key)
@@ -595,7 +598,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `{your-base64-token}`, `{password}`: lower-case words in braces, a slot to fill (a GUID in braces is not words).
   if (/^\{[a-z]{2,}[0-9]{0,3}(?:[-_ ][a-z]{2,}[0-9]{0,3}){0,7}\}$/.test(v)) return 'placeholder'
   // `sk-lf-...5678`: a key shown by its ends (a token's prefix, then the last characters), as a
-  // settings page lists keys. Not a password's: `Summer...2024` is one someone typed.
+  // settings page lists keys. Not under a password's key, where `sk-...ab12` is what someone typed.
   if (/^(?:[A-Za-z0-9]{1,8}[-_]){0,3}(?:\.{3}|\u2026)[A-Za-z0-9]{2,6}$/.test(v) && !namesPassword(key)) return 'elided'
   // `pw: "🇵🇼"` (Palau's flag under its country code): pictures, typed by no one as a password.
   if (/^[\p{Extended_Pictographic}\p{Regional_Indicator}\u{FE0F}\u{200D}]+$/u.test(v)) return 'emoji'
@@ -642,7 +645,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (isCredentialLabel(v)) return 'label'
   // `storage-key="coolify.page-size.projects"`: under a key for a stored item or a setting, lower-case
   // words in three or more dotted parts name it (no digit, no capital: nothing random).
-  if (/^[a-z]+(?:[-_][a-z]+)*(?:\.[a-z]+(?:[-_][a-z]+)*){2,}$/.test(v) && keyWords(key).some((w) => STORED_ITEM_WORD.has(w))) return 'name'
+  if (/^[a-z]+(?:[-_][a-z]+)*(?:\.[a-z]+(?:[-_][a-z]+)*){2,}$/.test(v) && keyWords(key).some((w) => STORED_ITEM_WORD.has(w)) && !namesPassword(key)) return 'name'
   // `input_token: NextToken` in an API model: the value is the name of a field, in words.
   if (/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*(?:Token|Key|Secret|Password|Credentials?)$/.test(v) && /[a-z][A-Z]/.test(v)) return 'field name'
   // `secret_data = "secret-data"`: the value only repeats the key.

@@ -12,6 +12,7 @@ import { isPrivileged, type InputDecl, type JobModel, type StepModel } from './m
 import { localCallers } from './callees.js'
 import { regexOutputIsWord } from './regex-output.js'
 import { escapeRegExp } from '../../util/regex.js'
+import { once } from '../../util/once.js'
 
 type Origin = 'event' | 'input'
 
@@ -571,10 +572,10 @@ export function checkTemplateInjection(ctx: CheckContext): Finding[] {
   const out: Finding[] = []
   const privilegedWorkflow = isPrivileged(ctx.wf)
   // Asked once per workflow, and only when an input's injection is found.
-  let inputGainsLittle: { why?: string } | undefined
+  const inputGainsLittle = once(() => whyInputGainsLittle(ctx))
   for (const job of ctx.wf.jobs) {
     // Asked once per job, and only when an injection is found in it.
-    let littleGained: { why?: string } | undefined
+    const littleGained = once(() => whyLittleGained(ctx, job))
     for (const step of job.steps) {
       const targets: { node: Node; what: string; javascript?: boolean }[] = []
       if (step.run) targets.push({ node: step.run, what: '`run` script' })
@@ -589,8 +590,8 @@ export function checkTemplateInjection(ctx: CheckContext): Finding[] {
           const meta = !fromEvent ? RULES.injectionInput : privileged ? RULES.injectionPrivileged : RULES.injection
           const reads = [...new Map(hit.taints.map((t) => [t.read, t])).values()].map(describe).join(', ')
           const trigger = !fromEvent || !privileged ? '' : privilegedWorkflow ? ' in a privileged workflow' : ' called from a privileged workflow'
-          const why = meta === RULES.injection ? (littleGained ??= { why: whyLittleGained(ctx, job) }).why : undefined
-          const whyLow = meta === RULES.injectionInput ? (inputGainsLittle ??= { why: whyInputGainsLittle(ctx) }).why : undefined
+          const why = meta === RULES.injection ? littleGained() : undefined
+          const whyLow = meta === RULES.injectionInput ? inputGainsLittle() : undefined
           const gainsNothing = why !== undefined
           const reach = gainsNothing ? ` Medium: ${why}.` : whyLow !== undefined ? ` Low: ${whyLow}.` : ''
           const message = `${target.what} of ${jobLabel(ctx, job)} expands ${reads} into code${trigger}; crafted text runs as commands.${reach}`

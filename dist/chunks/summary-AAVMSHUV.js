@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-IKIT4AEP.js";import"./chunk-56MPBUIH.js";import"./chunk-YWJIOFRI.js";import"./chunk-FM7N5NCH.js";import"./chunk-RMYAVAOX.js";import"./chunk-Y3FHTCQZ.js";import"./chunk-E7DPUC7A.js";import"./chunk-L4V4WESV.js";import"./chunk-2NQMUUZW.js";import"./chunk-5DYNWCWB.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
