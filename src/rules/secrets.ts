@@ -551,6 +551,14 @@ function valueAfterKey(content: string, start: number, end: number): { start: nu
 
 const AWS_SECRET_SHAPE = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g
 
+/**
+ * A reCAPTCHA key (`6Le…AAAAA…`, 40 characters, the site key public by design): Google's keys start
+ * `6L`, then six characters and five `A`s; a random 40-character value does so about once in 10^21.
+ */
+function isRecaptchaKey(s: string): boolean {
+  return /^6L[A-Za-z0-9_-]{6}AAAAA/.test(s)
+}
+
 /** A SHA-1 or git commit id, which has the same length as an AWS secret key. */
 function isHexDigest(s: string): boolean {
   return (/^[0-9a-f]{40}$/.test(s) && /[a-f]/.test(s)) || (/^[0-9A-F]{40}$/.test(s) && /[A-F]/.test(s))
@@ -888,7 +896,7 @@ function patternCandidates(content: string, starts: number[], path: string): Can
     for (const m of content.matchAll(AWS_SECRET_SHAPE)) {
       const start = m.index ?? 0
       const line = lineAt(starts, start)
-      if (nearKeyId[line] !== 1 || isHexDigest(m[0]) || !looksRandom(m[0]) || isDocumentationExample(m[0])) continue
+      if (nearKeyId[line] !== 1 || isHexDigest(m[0]) || isRecaptchaKey(m[0]) || !looksRandom(m[0]) || isDocumentationExample(m[0])) continue
       out.push({ rule: AWS_SECRET_RULE, priority: 1, start, end: start + 40, line, message: 'AWS secret access key next to an access key id.', value: m[0] })
     }
   }

@@ -251,11 +251,13 @@ export const secretsCases: CaseTable = {
   'secrets/aws-secret-access-key': {
     valid: [
       quiet('sha: 0123456789abcdef0123456789abcdef01234567', 'a SHA-1 is not a key'),
+      quiet(`<a href="https://www.amazon.com/dp/B0061?SubscriptionId=${AWS_KEY_ID}&tag=x">knife</a>\n{"recaptcha":{"recaptchaSiteKey":"${j('6Le657YZ', 'AAAAA', fake(27, 96))}"}}`, 'a reCAPTCHA site key next to a key id', 'web/pages/recipe.html'),
       quiet(`aws_secret_key: ${DOC_AWS_SECRET}`, 'a documentation secret that says EXAMPLE, in documentation', 'docs/aws-setup.yaml'),
       quiet(`id ${EMULATOR_KEY_ID}\nkey ${AWS_SECRET}\n`, 'a secret next to an emulator id only (made up with it)', 'config/settings.txt'),
       quiet(`export APP_ACCESS_KEY_ID=AKIAWXYZ98765ABCD\nexport APP_SECRET_ACCESS_KEY=${AWS_SECRET}`, 'a secret under a secret-key name beside a key id of the wrong length: made up together', 'docs/cleanup.md')
     ],
     invalid: [
+      line2(`id ${AWS_KEY_ID} key ${j('6L', fake(38, 97))}`, { severity: 'critical' }, 'a secret that starts 6L but has no run of A: no reCAPTCHA key'),
       line2(`aws_secret_key: ${DOC_AWS_SECRET}`, { severity: 'critical' }, 'the documentation secret written into configuration: where a real key would go', 'config/aws.yaml'),
       line2(`aws_secret_key: ${AWS_SECRET}`, { severity: 'critical' }, undefined, 'config/aws.yaml'),
       {
@@ -655,6 +657,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet('            {\n                "username": username,\n                "password": "OIDC",\n            }', 'a marker for a user an identity provider signs in', 'app/core/security/providers/openid_provider.py'),
       quiet('  "emails.change_password": "Change Password",', "a button's label, in title case", 'src/i18n/labels.ts'),
       quiet('REGISTRY_AUTH_HTPASSWD_REALM="Registry Realm"', 'the realm a login prompt shows'),
       quiet('  "emails.forgot_password_email_change_password": "Change password",', "a button's label", 'apps/web/lib/translate.ts'),
@@ -743,6 +746,7 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2('password: Ldap', {}, 'a provider word in another case is no marker', 'config/app.yaml'),
       line2('  PW: "Palau",', {}, 'a place name under a two-letter key, in a file with no table of countries', 'src/config.ts'),
       line2('CACHE_PASSWORD=my-redis.cache-pass.word', {}, "dotted words under a cache's password"),
       line2('password: abc_12345678', {}, "a short prefix and counting digits under a password's key", 'config/app.yaml'),

@@ -585,6 +585,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `password: string` in a module's metadata or a schema: the value's type, not the value.
   if (/^(?:string|number|bool|boolean|object|list|map|set|tuple|any|integer|int|float|double|bytes)$/i.test(v)) return 'type name'
   if (AUTH_SCHEME.test(v)) return 'auth scheme'
+  // `"password": "LDAP"` for a user an identity provider signs in: a marker saying where the login is checked.
+  if (/^(?:LDAP|OIDC|SAML|SSO|OAUTH2?|KERBEROS|EXTERNAL)$/.test(v)) return 'identity provider'
   if (/^(?:milli|micro|nano)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)$/i.test(v)) return 'unit'
   if (/^-?\d{1,5}(?:\.\d+)?$/.test(v) || /^\d{1,7}(?:ms|s|m|h|d)$/.test(v)) return 'number'
   // `"jsonwebtoken": ">=9.0.0"` in package.json: a dependency's version range.
