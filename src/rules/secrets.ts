@@ -1890,9 +1890,8 @@ function assignmentCandidates(
   if (!MAYBE_SECRET_KEY.test(content) && !content.includes('\\')) return out
   const keyNames = EXTERNAL_SECRETS_API.test(content)
   // Read only once a key that may name a secret comes up: most files have none.
-  let scripts: ReadonlyMap<string, string> | undefined
+  const scripts = once(() => npmScripts(file.path, content))
   const placeTables = { subdivisions: once(() => isPlaceTable(content, 'subdivisions')), countries: once(() => isPlaceTable(content, 'countries')) }
-  const placeTable = (kind: keyof typeof PLACE_TABLE_LINES): boolean => placeTables[kind]()
   const assignments = extractAssignments(content, dialect, starts, lines)
   // Logins written beside their password (`DB_USERNAME=penpot`, `AWS_ACCESS_KEY_ID=app-dev`).
   let identities: Assignment[] | undefined
@@ -1900,7 +1899,7 @@ function assignmentCandidates(
     // Cheap test first: most keys contain none of the words a secret-named key needs.
     if (!MAYBE_SECRET_KEY.test(a.key)) continue
     if (keyNames && a.key === 'secretKey') continue
-    if ((scripts ??= npmScripts(file.path, content)).get(a.key) === a.value || (PLACE_NAME.test(a.value) && (SUBDIVISION_KEY.test(a.key) ? placeTable('subdivisions') : COUNTRY_KEY.test(a.key) && placeTable('countries')))) continue
+    if (scripts().get(a.key) === a.value || (PLACE_NAME.test(a.value) && (SUBDIVISION_KEY.test(a.key) ? placeTables.subdivisions() : COUNTRY_KEY.test(a.key) && placeTables.countries()))) continue
     if (isUserData(a.key)) {
       out.push(...userDataCandidates(a, starts))
       continue

@@ -794,7 +794,7 @@ export const secretsCases: CaseTable = {
       {
         name: 'one DB-PW setting, not a table of subdivisions: still reported',
         path: 'config/app.json',
-        code: '{\n  "DB-PW": "Xq7rT2vLp9Kd"\n}\n',
+        code: '{\n  "DB-PW": "Alabama"\n}\n',
         errors: [{ line: 2 }]
       },
       {

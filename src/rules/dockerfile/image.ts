@@ -125,6 +125,12 @@ function firstProgram(words: readonly string[]): string | undefined {
   return words.map(programName).find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(w))
 }
 
+/** Whether an entrypoint's program is a script (`/entrypoint.sh`, `docker-entrypoint`), past an init wrapper and a shell's `-c`. */
+function entrypointScript(entrypoint: readonly string[]): boolean {
+  const script = entrypoint.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(programName(w)) && !SHELL_C.test(w))
+  return script !== undefined && /entrypoint|\.sh$/i.test(programName(script))
+}
+
 function imageCommand(ctx: Context, stages: Stage[], chain: number[]): ImageCommand {
   const read = (keyword: 'ENTRYPOINT' | 'CMD') => {
     const instruction = effective(stages, chain, keyword)
@@ -158,8 +164,7 @@ function stepDownMessage(stages: Stage[], chain: number[], runs: ReadonlyMap<Ins
     return `${startsAs}, but its command runs \`${direct.tool}\`, which drops to the user it names before the main process starts; check that this user is not root`
   }
   // Installed only: an entrypoint script (`/entrypoint.sh`) may use it; a program started directly (`node server.js`) cannot.
-  const script = entrypoint.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(programName(w)) && !SHELL_C.test(w))
-  if (script === undefined || !/entrypoint|\.sh$/i.test(programName(script))) return undefined
+  if (!entrypointScript(entrypoint)) return undefined
   const tool = installedStepDown(stages, chain, runs)
   if (!tool) return undefined
   return `${startsAs}, but it installs \`${tool}\`, which an entrypoint uses to drop to an unprivileged user before the main process starts; check that the entrypoint (\`${entrypoint[0]}\`) does`
@@ -232,8 +237,7 @@ function cronDaemon(stages: Stage[], chain: number[], runs: ReadonlyMap<Instruct
   // Installed only: the entrypoint has to be a script, which may start it (`/entrypoint.sh`), and the
   // image serves nothing (no EXPOSE): a web app's script that also starts cron runs the app as root too.
   if (entrypoint.length === 0 || chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))) return undefined
-  const script = entrypoint.find((w) => !w.startsWith('-') && !INIT_WRAPPERS.has(programName(w)) && !SHELL_C.test(w))
-  if (script === undefined || !/entrypoint|\.sh$/i.test(programName(script))) return undefined
+  if (!entrypointScript(entrypoint)) return undefined
   for (const index of chain) {
     for (const ins of stages[index].body) {
       if (ins.getKeyword() !== 'RUN') continue
