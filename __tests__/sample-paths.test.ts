@@ -18,7 +18,7 @@ async function privilegedSeverity(path: string): Promise<{ severity: string; mes
 }
 
 describe('findings in test and fixture trees', () => {
-  it.each(['pkg/webhook/testdata/pod.yaml', 'tests/manifests/pod.yaml', 'test/e2e/pod.yaml', 'hack/e2e/pod.yaml', 'charts/agent/test/fixtures/pod.yaml', 'src/__tests__/pod.yaml', 'charts/cluster/test/import/pod.yaml', 'testing/certmanager/pod.yaml', 'acceptance/framework/cni/pod.yaml', 'hack/test-resources/pod.yaml', 'integration-tests/pod.yaml', 'internal/testresources/pod.yaml', 'agent/status/test-cert/pod.yaml', 'pkg/testcerts/pod.yaml', 'ca/test-pki/pod.yaml', 'proxy/test_tls/pod.yaml', 'signer/testkeys/pod.yaml', 'controller/proxy-injector/fake/data/pod.yaml', 'pkg/fakes/pod.yaml', 'internal/mock/pod.yaml', 'mocks/pod.yaml', 'web/app/__mocks__/pod.yaml', 'e2etest/bgptests/pod.yaml', 'test/integrationtests/pod.yaml', 'internal/suites/OIDC/pod.yaml', 'e2e/test-suites/pod.yaml', 'frontend/playwright/data/pod.yaml', 'web/cypress/support/pod.yaml', 'services/datastream/text-fixtures/pod.yaml', 'pkg/acc_fixtures/pod.yaml', 'tests-go/golden-fixture/pod.yaml'])(
+  it.each(['pkg/webhook/testdata/pod.yaml', 'tests/manifests/pod.yaml', 'test/e2e/pod.yaml', 'hack/e2e/pod.yaml', 'charts/agent/test/fixtures/pod.yaml', 'src/__tests__/pod.yaml', 'charts/cluster/test/import/pod.yaml', 'testing/certmanager/pod.yaml', 'acceptance/framework/cni/pod.yaml', 'hack/test-resources/pod.yaml', 'integration-tests/pod.yaml', 'internal/testresources/pod.yaml', 'agent/status/test-cert/pod.yaml', 'pkg/testcerts/pod.yaml', 'ca/test-pki/pod.yaml', 'proxy/test_tls/pod.yaml', 'signer/testkeys/pod.yaml', 'controller/proxy-injector/fake/data/pod.yaml', 'pkg/fakes/pod.yaml', 'internal/mock/pod.yaml', 'mocks/pod.yaml', 'web/app/__mocks__/pod.yaml', 'e2etest/bgptests/pod.yaml', 'test/integrationtests/pod.yaml', 'internal/suites/OIDC/pod.yaml', 'e2e/test-suites/pod.yaml', 'frontend/playwright/data/pod.yaml', 'web/cypress/support/pod.yaml', 'services/datastream/text-fixtures/pod.yaml', 'pkg/acc_fixtures/pod.yaml', 'tests-go/golden-fixture/pod.yaml', 'charts/nextcloud/test-values/pod.yaml', 'cdk_integration_tests/src/python/pod.yaml', 'services/api-e2e-tests/pod.yaml'])(
     '%s: reported for information, saying why',
     async (path) => {
       const f = await privilegedSeverity(path)
@@ -33,6 +33,18 @@ describe('findings in test and fixture trees', () => {
       expect((await privilegedSeverity(path)).severity).toBe('critical')
     }
   )
+
+  it.each([
+    ['pkg/helm/parser/testdata/values.yaml', 'info'],
+    ['pkg/helm/parser/testdata/chart/values.yaml', 'info'],
+    ['deploy/values.yaml', 'high'],
+    ['deploy/chart/values.yaml', 'high']
+  ])("%s: a chart's defaults are lowered in a test tree as a file's findings are", async (path, severity) => {
+    const files = [{ path, kind: 'helm' as const, content: 'securityContext:\n  runAsUser: 0\n' }]
+    if (path.includes('/chart/')) files.push({ path: path.replace('values.yaml', 'Chart.yaml'), kind: 'helm', content: 'apiVersion: v2\nname: app\nversion: 1.0.0\n' })
+    const r = await analyzeFiles(files, { threads: 1, helm: { render: { helm: '/nonexistent/helm' } } })
+    expect(r.findings.filter((f) => f.ruleId === 'helm/values-run-as-root').map((f) => f.severity)).toEqual([severity])
+  })
 
   it.each(['docker/devenv/pod.yaml', '.devcontainer/pod.yaml', 'hack/develop/pod.yaml', 'tools/local-dev/pod.yaml', 'developer-workspace/gitpod/pod.yaml', 'tools/dev-workspace/pod.yaml', '.gitpod/pod.yaml', 'gitpod/pod.yaml'])('%s: a local development setup is at most medium, saying why', async (path) => {
     const f = await privilegedSeverity(path)

@@ -258,7 +258,8 @@ async function analyzeFileList(files: SourceFile[], options: AnalyzeOptions): Pr
   // Charts are rendered as a whole, once per analysis, never file by file.
   try {
     const charts = await analyzeCharts(files, options.helm)
-    out.findings.push(...charts.findings)
+    // A chart kept as a test's input (`testdata/`, `tests/`) is lowered as a file there would be.
+    for (const f of charts.findings) out.findings.push(forTestPath(f))
     out.notes.push(...charts.notes)
   } catch (e) {
     out.notes.push({ path: '.', reason: 'error', message: `Helm charts were not analysed: ${(e as Error)?.message ?? String(e)}` })

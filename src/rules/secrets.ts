@@ -1202,7 +1202,9 @@ function tfVariableDefaultCandidates(content: string, starts: number[], lines: r
       if (m) {
         const cls = classifyKey(variable)
         const value = m[2]
-        if (cls && whyNotLiteral(value, variable) === undefined && (cls !== 'weak' || (looksRandom(value) && !namesAKeyResource(value)))) {
+        // A connection string with no password, key or token in it (`Integrated Security=SSPI`) carries no secret.
+        const carries = cls !== 'connection-string' || carriesCredential(value)
+        if (cls && carries && whyNotLiteral(value, variable) === undefined && (cls !== 'weak' || (looksRandom(value) && !namesAKeyResource(value)))) {
           const start = starts[i] + m[1].length
           const rule = KEY_RULES[cls]
           const trustStore = namesTrustStorePassword(variable)

@@ -1060,6 +1060,8 @@ export const secretsCases: CaseTable = {
   'secrets/hardcoded-secret': {
     valid: [
       quiet('  secretProvisioning: "integrator",', 'a setting saying who makes the secret', 'internal-packages/webhook-sources/src/registry/stripe.ts'),
+      quiet('export ARM_CLIENT_SECRET="cccccccc-cccc-cccc-cccc-cccccccccccc"\nexport client_secret="cccccccc-cccc-cccc-cccc-cccccccccccc"', "a GUID's groups each filled with one letter", 'infra/dev/env.sh'),
+      { name: "a GitHub label's node id under the category it marks", path: '.github/actions/triage/config.json', code: '{\n  "labels": {\n    "Kubernetes": "LA_kwDOCsUTCM75TTQv",\n    "Secret": "LA_kwDOCsUTCM75TTQL"\n  }\n}\n' },
       quiet('        clientSecret={result.data?.clientSecret || null}', 'a JSX expression with a fallback', 'apps/web/app/oauth/page-client.tsx'),
       quiet('  GITHUB_SECRET: "test-githubID",\n  MAGIC_LINK_SECRET: "test-magic-link-secret-32chars!!",', "a test set-up's own values", 'internal-packages/testcontainers/src/webapp.ts'),
       quiet('export const Created = {\n  secretKey: "sk-lf-1234567890abcdef",\n}', "a key's prefix, then digits and hexadecimal letters counting up", 'web/src/components/ApiKeyDialog.tsx'),
@@ -1097,6 +1099,10 @@ export const secretsCases: CaseTable = {
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
       line2('db_password_secret: sk-...ab12', {}, "an elided shape under a key naming a password among other words", 'config/app.yaml'),
+      line2('export ARM_CLIENT_SECRET="c4d1e2f3-9a8b-4c7d-8e6f-a1b2c3d4e5f6"', {}, 'a GUID whose groups are not each one character', 'infra/dev/env.sh'),
+      line2('export ARM_CLIENT_SECRET="cccccccc-cccc-cccc-cccc-cccccccccccd"', {}, 'one character differs: a value someone chose', 'infra/dev/env.sh'),
+      { name: "a node id's shape under a password's key", path: 'config/app.json', code: '{\n  "db_password_secret": "LA_kwDOCsUTCM75TTQL"\n}\n', errors: [{ line: 2 }] },
+      { name: 'a value after a type and `_` that is no MessagePack list', path: '.github/actions/triage/config.json', code: '{\n  "Secret": "LA_zq8sLm3nP0vR7tYwK2"\n}\n', errors: [{ line: 2 }] },
       line2('SECRET_KEY=correct-horse.battery-staple.moon', {}, 'dotted words under a key for no stored item'),
       line2('SESSION_SECRET=keyboardcat.', {}, 'a word and a full stop, with nothing after it'),
       line2('JWT_SECRET=test-jwt-secret-2024', {}, 'a test marker with a year: chosen for an environment'),
@@ -1153,6 +1159,7 @@ export const secretsCases: CaseTable = {
     valid: [
       quiet('token_status: revoked-by-admin', "a setting about the token's state", 'config/app.yaml'),
       quiet('secret_strategy: rotate-weekly', 'a setting about how the secret is made', 'config/app.yaml'),
+      quiet('[*.md]\nTokenIgnores = (\\*\\*\\{\\w*\\}\\*\\*)', "a prose linter's patterns of words to leave alone", '.vale.ini'),
       quiet('            "TUNNEL_TOKEN={$cloudflare_token}",', "a PHP variable interpolated into an assignment", 'app/Actions/Server/ConfigureCloudflared.php'),
       quiet('    body: {\n      token: "Jhj5dZrVaK7ZwHHjRyZWjbDl",\n      team_id: "T024BE7LD",', "the verification token of Slack's Events API examples", 'src/handAuthored/slack.ts'),
       quiet('    checkout_token: "20585787a5a40274b6b34511d2f637e92",', "a shop checkout's id, named like a token", 'scripts/dev/simulate-webhook.ts'),
@@ -1199,6 +1206,7 @@ export const secretsCases: CaseTable = {
     ],
     invalid: [
       line2('api_token: test_token_qwhdkfjeoqpwNvmzkdla', {}, 'a test marker before a long random part with a capital', 'config/app.yaml'),
+      line2('[auth]\nToken = Zq8sLm3nP0vR7tYwK2xx', { line: 3 }, 'a token key whose last word is no setting about it', 'config/app.ini'),
       line2('api_token: test_token_qwhdkfjeoqpwnvmzkdla', {}, 'a test marker before a long random part', 'config/app.yaml'),
       line2('CHECKOUT_TOKEN=Zq8sLm3nP0vR7tYwK2xx', {}, 'an UPPER_CASE setting named for a checkout may hold a credential'),
       { name: 'a file named for samples may hold captured payloads', path: 'data/webhook-samples.json', code: '[\n  { "token": "Zq8sLm3nP0vR7tYwK2xx" }\n]\n', errors: [{ line: 2 }] },
@@ -1299,10 +1307,12 @@ export const secretsCases: CaseTable = {
       quiet('redis_connection_string: redis://cache:6379/0', 'URL without a password', 'config/values.yaml'),
       quiet("\"value\": \"[concat('Server=', variables('srv'), ';User Id=app;Password=', parameters('dbPassword'), ';')]\"", 'password from a parameter', 'infra/azuredeploy.json'),
       quiet('"Default": "Server=myServerAddress;Database=myDataBase;User Id=myUsername;Password=myPassword;"', 'documentation placeholder values', 'config/appsettings.json'),
-      quiet('export PASSWORD=$DB_PASSWORD; ./migrate', 'shell line, not a connection string', 'scripts/run.sh')
+      quiet('export PASSWORD=$DB_PASSWORD; ./migrate', 'shell line, not a connection string', 'scripts/run.sh'),
+      quiet('variable "connection_string_value" {\n  type    = string\n  default = "Server=myserver;Integrated Security=SSPI"\n}', "a variable's default that signs in as the Windows user: no credential in it", 'quickstart/variables.tf')
     ],
     invalid: [
       line2(`connection_string: Server=db;Database=app;User Id=app;Password=${STRONG};`, {}, undefined, 'config/values.yaml'),
+      { name: "a variable's default with a password in it", path: 'quickstart/variables.tf', code: `variable "connection_string_value" {\n  type    = string\n  default = "Server=myserver;User Id=app;Password=${STRONG}"\n}\n`, errors: [{ line: 3 }] },
       {
         name: "a chart's default connection string in its values.yaml: medium",
         files: { 'deploy/shop/Chart.yaml': CHART_YAML, 'deploy/shop/values.yaml': 'env:\n  - name: DB_CONNECTION_STRING\n    value: Host=shop-db;Username=shop;Password=shop_password;Database=shop\n' },

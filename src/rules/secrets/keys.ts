@@ -40,9 +40,10 @@ const NOT_A_VALUE = new Set([
 
 /**
  * Last words of a key that name a setting about a secret, whatever its value (`secretProvisioning`,
- * `tokenPurpose`, `AUTH_REALM`); unlike SETTING_WORD's, whose setting may still be given a random value.
+ * `tokenPurpose`, `AUTH_REALM`, a linter's `TokenIgnores` patterns); unlike SETTING_WORD's, whose
+ * setting may still be given a random value.
  */
-const SETTING_ABOUT_SECRET = new Set(['provisioning', 'purpose', 'realm', 'strategy', 'status'])
+const SETTING_ABOUT_SECRET = new Set(['provisioning', 'purpose', 'realm', 'strategy', 'status', 'ignore', 'ignores'])
 
 /** Last words of a key that make it a setting about a secret (`token-type`, `auth_scheme`, `key_kind`, `tls_mode`): a secret only when its value looks random. */
 const SETTING_WORD = new Set(['type', 'kind', 'scheme', 'mode'])
@@ -588,6 +589,9 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `"password": "LDAP"` for a user an identity provider signs in: a marker saying where the login is checked.
   if (/^(?:LDAP|OIDC|SAML|SSO|OAUTH2?|KERBEROS|EXTERNAL)$/.test(v)) return 'identity provider'
   if (/^(?:milli|micro|nano)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)$/i.test(v)) return 'unit'
+  // `"Secret": "LA_kwDOCsUTCM75TTQL"`: a GitHub object's node id (a type, `_`, then base64url of a
+  // MessagePack list, `kw`/`kg`), such as the label a triage action applies for the category `Secret`.
+  if (/^[A-Z][A-Za-z]{0,5}_k[gw][A-Za-z0-9_-]{10,60}$/.test(v) && !namesPassword(key)) return 'GitHub node id'
   if (/^-?\d{1,5}(?:\.\d+)?$/.test(v) || /^\d{1,7}(?:ms|s|m|h|d)$/.test(v)) return 'number'
   // `"jsonwebtoken": ">=9.0.0"` in package.json: a dependency's version range.
   if (/^(?:[\^~]|[<>]=?|==?)?\s{0,3}v?\d{1,6}(?:\.(?:\d{1,6}|x|\*)){1,3}(?:-[\w.]{1,40})?$/.test(v)) return 'version'
@@ -607,6 +611,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `"password": "'%s'"` in a format string (a shell's quotes around it): the argument goes there.
   if (/^(["']?)%[-+# 0]{0,3}\d{0,3}(?:\.\d{1,3})?[sdvqxf]\1$/.test(v)) return 'placeholder'
   if (/^(.)\1+$/.test(v) || v.includes('***')) return 'placeholder'
+  // `cccccccc-cccc-cccc-cccc-cccccccccccc`: a GUID's groups each filled with one character.
+  if (/^[0-9A-Za-z]{8}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{12}$/.test(v) && v.split('-').every((group) => /^(.)\1+$/.test(group))) return 'placeholder'
   if (isFilledStandIn(v)) return 'placeholder'
   // Values that documentation made famous: Kubernetes' Secret pages use `1f2d1e2e67df` for `admin`, Slack's Events API examples `Jhj5dZrVaK7ZwHHjRyZWjbDl`.
   if (DOCUMENTED_SAMPLE_VALUES.has(v)) return 'placeholder'

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-EYOQCO63.js";import"./chunk-VTJ6WHSR.js";import"./chunk-RD3CXJV4.js";import"./chunk-FM7N5NCH.js";import"./chunk-ZB53VBEL.js";import"./chunk-M5O3KNWM.js";import"./chunk-E7DPUC7A.js";import"./chunk-FF7VM2ZS.js";import"./chunk-2NQMUUZW.js";import"./chunk-6BM4C5PC.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
