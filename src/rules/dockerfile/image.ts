@@ -107,7 +107,7 @@ function installedStepDown(stages: Stage[], chain: number[], runs: ReadonlyMap<I
 }
 
 /** What the image starts: ENTRYPOINT's and CMD's words (each as the chain last sets it), both in order, and whether either is a shell-form command of several. */
-interface ImageCommand {
+export interface ImageCommand {
   entrypoint: string[]
   cmd: string[]
   all: string[]
@@ -131,7 +131,7 @@ function entrypointScript(entrypoint: readonly string[]): boolean {
   return script !== undefined && /entrypoint|\.sh$/i.test(programName(script))
 }
 
-function imageCommand(ctx: Context, stages: Stage[], chain: number[]): ImageCommand {
+export function imageCommand(ctx: Context, stages: Stage[], chain: number[]): ImageCommand {
   const read = (keyword: 'ENTRYPOINT' | 'CMD') => {
     const instruction = effective(stages, chain, keyword)
     if (!instruction) return { words: [], several: false }
@@ -355,10 +355,10 @@ function copiesContextSource(stages: Stage[], chain: number[]): boolean {
  * command's program is an archive or app package it copied in (`ENTRYPOINT ["/app.apk"]`, for
  * `docker build --output`). Scratch has no shell or runtime, so nothing in it can run.
  */
-function isDataImage(ctx: Context, stages: Stage[], chain: number[]): boolean {
+function isDataImage(stages: Stage[], chain: number[], started: () => ImageCommand): boolean {
   const root = stages[chain[chain.length - 1]]
   if (root.image === undefined || imageBaseName(root.image) !== 'scratch') return false
-  const { entrypoint, cmd } = imageCommand(ctx, stages, chain)
+  const { entrypoint, cmd } = started()
   const command = entrypoint.length > 0 ? entrypoint : cmd
   if (command.length === 0) return true
   const program = command[0]
@@ -369,9 +369,9 @@ function isDataImage(ctx: Context, stages: Stage[], chain: number[]): boolean {
  * The test suite the image's command runs (`cypress run`, `pytest`, `npm test`), when it exposes no
  * port: a one-shot test runner, which starts, runs the suite and exits.
  */
-function testRunnerCommand(ctx: Context, stages: Stage[], chain: number[]): string | undefined {
+function testRunnerCommand(stages: Stage[], chain: number[], started: ImageCommand): string | undefined {
   if (chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))) return undefined
-  const command = imageCommand(ctx, stages, chain).all.join(' ')
+  const command = started.all.join(' ')
   // Whole words of the command only: `/usr/bin/tox-server` is no `tox`.
   for (const m of command.matchAll(TEST_SUITE_WORDS)) {
     const before = command[m.index - 1]
@@ -405,9 +405,9 @@ function setsCommandOrExposes(x: Instruction): boolean {
  * /output/`), when the image exposes no port: a one-off packaging container, run to hand its build
  * output to a mounted folder, which exits once it has.
  */
-function packagingCommand(ctx: Context, stages: Stage[], chain: number[]): string | undefined {
+function packagingCommand(stages: Stage[], chain: number[], started: ImageCommand): string | undefined {
   if (chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'EXPOSE'))) return undefined
-  let words = imageCommand(ctx, stages, chain).all
+  let words = started.all
   if (words.length > 2 && SHELL_C.test(words[0]) && words[1] === '-c') words = words.slice(2)
   const command = words.join(' ')
   // `||`, a pipe, a background job, a redirection or a substitution can start something else.
@@ -417,7 +417,8 @@ function packagingCommand(ctx: Context, stages: Stage[], chain: number[]): strin
   return steps.find((step) => COPY_STEPS.has(step[0]))?.join(' ')
 }
 
-export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>): void {
+/** `command` gives the image's ENTRYPOINT and CMD, read once for every check that asks (`imageCommand`). */
+export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: ReadonlyMap<Instruction, RunShell>, command: () => ImageCommand): void {
   for (const index of chain) {
     const users = stages[index].body.filter((i) => i.getKeyword() === 'USER')
     const last = users[users.length - 1]
@@ -425,7 +426,7 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
       const user = (last.getArgumentsContent() ?? '').trim()
       if (!isRootUser(user)) return
       // A cron image's daemon has to be root; what matters is the user each job runs as.
-      const started = imageCommand(ctx, stages, chain)
+      const started = command()
       const cron = cronDaemon(stages, chain, runs, started)
       const owners = cron ? crontabUsers(stages, chain, runs) : undefined
       // The daemon is the first program the container runs (past an init wrapper): an entrypoint
@@ -462,7 +463,7 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
   // Distroless and similar images whose tag says they already run unprivileged.
   if (base !== undefined && (/nonroot|non-root|rootless/i.test(base) || isLambdaBase(base))) return
   // A scratch image that only carries files (for other images to COPY --from, or to export): nothing runs in it.
-  if (isDataImage(ctx, stages, chain)) return
+  if (isDataImage(stages, chain, command)) return
   // A toolchain image that sets no command and exposes nothing builds something (binaries taken out
   // with `docker cp`, or a later stage's input): nothing in it says a container of it serves anything.
   if (isBuildImage(base ?? rootStage.from.getImage() ?? '') && !setsCommandOrPort) {
@@ -485,20 +486,20 @@ export function checkUser(ctx: Context, stages: Stage[], chain: number[], runs: 
   }
   const hasRun = chain.some((i) => stages[i].body.some((x) => x.getKeyword() === 'RUN'))
   // Only where the verdict would be root: an image that picks its own user stays info.
-  const stepDown = (base !== undefined && isRootBase(base)) || hasRun ? stepDownMessage(stages, chain, runs, imageCommand(ctx, stages, chain)) : undefined
+  const stepDown = (base !== undefined && isRootBase(base)) || hasRun ? stepDownMessage(stages, chain, runs, command()) : undefined
   if (stepDown) {
     emit(ctx, R.noUser, line, stepDown, { severity: 'low' })
     return
   }
   const rootFor = base !== undefined && isRootBase(base) ? `root for \`${imagePath(base)}\`` : hasRun ? 'usually root' : undefined
   // A test runner starts, runs its suite against other services and exits: nothing listens in it.
-  const suite = rootFor !== undefined ? testRunnerCommand(ctx, stages, chain) : undefined
+  const suite = rootFor !== undefined ? testRunnerCommand(stages, chain, command()) : undefined
   if (suite !== undefined) {
     emit(ctx, R.noUser, line, `the final stage sets no USER, so the container runs as the base image user (${rootFor}), but it is a one-shot test runner: its command runs \`${suite}\` and it exposes no port`, { severity: 'low' })
     return
   }
   // A packaging container copies its build output out to a mounted folder and exits: nothing listens in it.
-  const copy = rootFor !== undefined ? packagingCommand(ctx, stages, chain) : undefined
+  const copy = rootFor !== undefined ? packagingCommand(stages, chain, command()) : undefined
   if (copy !== undefined) {
     emit(ctx, R.noUser, line, `the final stage sets no USER, so the container runs as the base image user (${rootFor}), but it is a one-off packaging container: its command only moves or copies files (\`${copy}\`) and it exposes no port, so it hands its build output to a mounted folder and exits`, { severity: 'low' })
     return
@@ -529,13 +530,13 @@ const SHELL_BASES = new Set([
   'node', 'python', 'golang', 'rust', 'ruby', 'perl', 'openjdk', 'eclipse-temurin', 'amazoncorretto', 'gcc', 'buildpack-deps', 'bash'
 ])
 
-export function checkHealthcheck(ctx: Context, stages: Stage[], chain: number[]): void {
+export function checkHealthcheck(ctx: Context, stages: Stage[], chain: number[], command: () => ImageCommand): void {
   const finalStage = stages[stages.length - 1]
   const body = chain.flatMap((i) => stages[i].body)
   const baseImage = stages[chain[chain.length - 1]].image
   if (body.some((i) => i.getKeyword() === 'HEALTHCHECK')) return
   // Files only (an exported app package): no process to probe.
-  if (!body.some((i) => i.getKeyword() === 'EXPOSE') && isDataImage(ctx, stages, chain)) return
+  if (!body.some((i) => i.getKeyword() === 'EXPOSE') && isDataImage(stages, chain, command)) return
   const runsSomething = body.some((i) => ['CMD', 'ENTRYPOINT', 'EXPOSE'].includes(i.getKeyword()))
   if (!runsSomething && baseImage !== undefined && SHELL_BASES.has(imageBaseName(baseImage))) return
   if (isLambdaBase(baseImage)) return

@@ -11,7 +11,8 @@ import { checkReporter, reporterFor, type Check, type Report } from '../rule.js'
 import { R } from './meta.js'
 import { ancestry, buildStages, preambleArgs, readRun, stagesInImage, type Context, type RunShell, type Stage } from './stages.js'
 import { checkAdd, checkBaseImage, checkRunPackages, checkRunRisks, checkSecretsInProperties, checkWorkdir } from './instructions.js'
-import { checkCaches, checkCommandForm, checkExposedPorts, checkHealthcheck, checkUser } from './image.js'
+import { checkCaches, checkCommandForm, checkExposedPorts, checkHealthcheck, checkUser, imageCommand, type ImageCommand } from './image.js'
+import { once } from '../../util/once.js'
 
 export const dockerfileRules = Object.values(R)
 
@@ -29,6 +30,8 @@ export interface DockerfileModel {
   runs: Map<Instruction, RunShell>
   /** The stages the final image is built or copies from (`stagesInImage`); undefined when a reference is unresolved. */
   inImage: Set<number> | undefined
+  /** The final image's ENTRYPOINT and CMD, read at the first check that asks. */
+  command: () => ImageCommand
 }
 
 /** Runs `check` on every instruction of every stage whose keyword is one of `keywords`. */
@@ -62,8 +65,8 @@ export const dockerfileChecks: Check<DockerfileModel>[] = [
     }
   },
   { rules: [R.workdirRelative], run: everyStage(['WORKDIR'], checkWorkdir) },
-  { rules: [R.rootUser, R.noUser], run: (m) => checkUser(m.ctx, m.stages, m.finalChain, m.runs) },
-  { rules: [R.noHealthcheck], run: (m) => checkHealthcheck(m.ctx, m.stages, m.finalChain) },
+  { rules: [R.rootUser, R.noUser], run: (m) => checkUser(m.ctx, m.stages, m.finalChain, m.runs, m.command) },
+  { rules: [R.noHealthcheck], run: (m) => checkHealthcheck(m.ctx, m.stages, m.finalChain, m.command) },
   { rules: [R.shellFormCommand, R.execFormNotJson], run: (m) => checkCommandForm(m.ctx, m.stages, m.finalChain) },
   { rules: [R.exposeSsh], run: (m) => checkExposedPorts(m.ctx, m.imageBody) },
   { rules: [R.aptCache, R.apkCache, R.pipCache, R.yumCache], run: (m) => checkCaches(m.ctx, m.imageBody, m.runs) }
@@ -80,7 +83,8 @@ export function analyzeDockerfile(file: SourceFile, report: Report = reporterFor
   const preamble = preambleArgs(instructions)
   const model = { stages, finalChain, imageBody: finalChain.flatMap((i) => stages[i].body), preamble, runs, inImage: stagesInImage(stages, preamble) }
   const checks = checkReporter(report, 'dockerfile')
-  const checked = { ...model, ctx: { file, lines, report: checks.report, findings, instructions, listed: run.listed, builtImages: run.builtImages } }
+  const ctx: Context = { file, lines, report: checks.report, findings, instructions, listed: run.listed, builtImages: run.builtImages }
+  const checked = { ...model, ctx, command: once(() => imageCommand(ctx, stages, finalChain)) }
   for (const check of dockerfileChecks) checks.run(check, checked)
   return findings.sort(byLine)
 }

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-TCGMFA5Y.js";import"./chunk-RNXKBHHY.js";import"./chunk-Z2QM3KCG.js";import"./chunk-FM7N5NCH.js";import"./chunk-CVFGQSB4.js";import"./chunk-7W3AYGFP.js";import"./chunk-E7DPUC7A.js";import"./chunk-Y3NCDPCV.js";import"./chunk-2NQMUUZW.js";import"./chunk-LQLGDZZV.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
