@@ -11,7 +11,7 @@ import { SEVERITY_RANK } from '../types.js'
 import { costRules, withoutRestated } from '../cost/meta.js'
 import { IMPORT_RULES } from '../import/rules.js'
 import { forSampleFile, forSamplePath, scanSecrets, secretRules } from './secrets.js'
-import { API_EXAMPLE, TEST_MODULE, apiExampleLines, forTestPath, isTestPath, testModuleLines } from './sample-paths.js'
+import { API_EXAMPLE, TEST_MODULE, apiExampleLines, forTestPath, isCiInput, isTestPath, testModuleLines } from './sample-paths.js'
 import { analyzeCharts, lowerOffByDefault, type HelmOptions } from './helm/index.js'
 import { ParseError } from './parse/yaml.js'
 import { analyzeInPool, threadsFor } from './pool.js'
@@ -258,8 +258,10 @@ async function analyzeFileList(files: SourceFile[], options: AnalyzeOptions): Pr
   // Charts are rendered as a whole, once per analysis, never file by file.
   try {
     const charts = await analyzeCharts(files, options.helm)
-    // A chart kept as a test's input (`testdata/`, `tests/`) is lowered as a file there would be.
-    for (const f of charts.findings) out.findings.push(forTestPath(f))
+    // A chart kept as a test's input (`testdata/`, `tests/`) is lowered as a file there would be, and
+    // one in a local development setup is at most medium. Not a values file under `.github/`: a
+    // deploy job may install a chart with it (`helm upgrade -f .github/values-production.yaml`).
+    for (const f of charts.findings) out.findings.push(forTestPath(f, isTestPath(f.path) && !isCiInput(f.path)))
     out.notes.push(...charts.notes)
   } catch (e) {
     out.notes.push({ path: '.', reason: 'error', message: `Helm charts were not analysed: ${(e as Error)?.message ?? String(e)}` })

@@ -189,7 +189,7 @@ const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments|stages|accounts|live|d
 const CI_DIR = /(?:^|\/)\.github\/(?!workflows\/|actions\/)/
 /** Configuration GitHub and its bots act on (Dependabot's and Renovate's registries hold real credentials): no test input. */
 const BOT_CONFIG = /(?:^|\/)\.github\/(?:dependabot\.ya?ml|renovate\.json5?)$/i
-const isCiInput = (path: string): boolean => CI_DIR.test(path) && /\.(?:ya?ml|json)$/i.test(path) && !BOT_CONFIG.test(path)
+export const isCiInput = (path: string): boolean => CI_DIR.test(path) && /\.(?:ya?ml|json)$/i.test(path) && !BOT_CONFIG.test(path)
 
 export function isTestPath(path: string): boolean {
   if (SAVED_SESSION.test(path)) return false

@@ -1102,6 +1102,8 @@ export const secretsCases: CaseTable = {
       line2('export ARM_CLIENT_SECRET="c4d1e2f3-9a8b-4c7d-8e6f-a1b2c3d4e5f6"', {}, 'a GUID whose groups are not each one character', 'infra/dev/env.sh'),
       line2('export ARM_CLIENT_SECRET="cccccccc-cccc-cccc-cccc-cccccccccccd"', {}, 'one character differs: a value someone chose', 'infra/dev/env.sh'),
       { name: "a node id's shape under a password's key", path: 'config/app.json', code: '{\n  "db_password_secret": "LA_kwDOCsUTCM75TTQL"\n}\n', errors: [{ line: 2 }] },
+      line2('client_secret: PROD_kwQ8rT5vX0yB4nM1sL9cJ3hG7fD5aE2wR8tY6u', {}, "an app's own prefix before a random part that begins like a node id", 'config/app.yaml'),
+      line2('client_secret: AB_kwq3Zr9vT1xP0mW8kLb2NcY4uHs6JdF7gA5e', {}, 'capitals, `_kw`, then bytes that are no MessagePack list of integers', 'config/app.yaml'),
       { name: 'a value after a type and `_` that is no MessagePack list', path: '.github/actions/triage/config.json', code: '{\n  "Secret": "LA_zq8sLm3nP0vR7tYwK2"\n}\n', errors: [{ line: 2 }] },
       line2('SECRET_KEY=correct-horse.battery-staple.moon', {}, 'dotted words under a key for no stored item'),
       line2('SESSION_SECRET=keyboardcat.', {}, 'a word and a full stop, with nothing after it'),
@@ -1313,6 +1315,13 @@ export const secretsCases: CaseTable = {
     invalid: [
       line2(`connection_string: Server=db;Database=app;User Id=app;Password=${STRONG};`, {}, undefined, 'config/values.yaml'),
       { name: "a variable's default with a password in it", path: 'quickstart/variables.tf', code: `variable "connection_string_value" {\n  type    = string\n  default = "Server=myserver;User Id=app;Password=${STRONG}"\n}\n`, errors: [{ line: 3 }] },
+      ...[
+        `Endpoint=https://prod-hub.service.signalr.net;AccessKey=${b64(fake(32, 201))};Version=1.0;`,
+        `app:${STRONG}@tcp(db.prod:3306)/app`,
+        `jdbc:oracle:thin:appuser/${STRONG}@db.prod.internal:1521/ORCLPDB1`,
+        `mongodb+srv://app:${fake(6, 202)}/${fake(8, 203)}@cluster0.prod.mongodb.net/prod`,
+        `Server=prod;Database=app;User=sa;Pass=${STRONG};`
+      ].map((value) => ({ name: `a variable's default carrying a credential: ${value.split(/[;:=]/)[0]}…`, path: 'infra/variables.tf', code: `variable "app_connection_string" {\n  type    = string\n  default = "${value}"\n}\n`, errors: [{ line: 3 }] })),
       {
         name: "a chart's default connection string in its values.yaml: medium",
         files: { 'deploy/shop/Chart.yaml': CHART_YAML, 'deploy/shop/values.yaml': 'env:\n  - name: DB_CONNECTION_STRING\n    value: Host=shop-db;Username=shop;Password=shop_password;Database=shop\n' },

@@ -589,9 +589,9 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `"password": "LDAP"` for a user an identity provider signs in: a marker saying where the login is checked.
   if (/^(?:LDAP|OIDC|SAML|SSO|OAUTH2?|KERBEROS|EXTERNAL)$/.test(v)) return 'identity provider'
   if (/^(?:milli|micro|nano)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)$/i.test(v)) return 'unit'
-  // `"Secret": "LA_kwDOCsUTCM75TTQL"`: a GitHub object's node id (a type, `_`, then base64url of a
-  // MessagePack list, `kw`/`kg`), such as the label a triage action applies for the category `Secret`.
-  if (/^[A-Z][A-Za-z]{0,5}_k[gw][A-Za-z0-9_-]{10,60}$/.test(v) && !namesPassword(key)) return 'GitHub node id'
+  // `"Secret": "LA_kwDOCsUTCM75TTQL"`: a GitHub object's node id, such as the label a triage action
+  // applies for the category `Secret`.
+  if (isGithubNodeId(v) && !namesPassword(key)) return 'GitHub node id'
   if (/^-?\d{1,5}(?:\.\d+)?$/.test(v) || /^\d{1,7}(?:ms|s|m|h|d)$/.test(v)) return 'number'
   // `"jsonwebtoken": ">=9.0.0"` in package.json: a dependency's version range.
   if (/^(?:[\^~]|[<>]=?|==?)?\s{0,3}v?\d{1,6}(?:\.(?:\d{1,6}|x|\*)){1,3}(?:-[\w.]{1,40})?$/.test(v)) return 'version'
@@ -676,11 +676,45 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
 }
 
 /**
- * A connection string is a secret only when it carries one: `Password=…`, `AccountKey=…` or a URL
- * password. `db.internal:5432` or `Server=db;Database=app` is an address.
+ * A GitHub object's node id (`LA_kwDOCsUTCM75TTQL`): a type of capitals, `_`, then the base64url of
+ * a MessagePack list of two or three unsigned integers, which must use up every byte. A token an
+ * app mints as `PROD_kw…` decodes to no such list.
+ */
+export function isGithubNodeId(v: string): boolean {
+  const m = /^[A-Z]{1,6}_(k[gw][A-Za-z0-9_-]{8,60})$/.exec(v)
+  if (!m) return false
+  const bytes = Buffer.from(m[1], 'base64url')
+  // 0x92, 0x93: a list of two or three; each item a positive fixint or a uint8/16/32/64.
+  const items = bytes[0] - 0x90
+  if (items !== 2 && items !== 3) return false
+  let at = 1
+  for (let n = 0; n < items; n++) {
+    const tag = bytes[at]
+    if (tag === undefined) return false
+    const width = tag <= 0x7f ? 0 : tag === 0xcc ? 1 : tag === 0xcd ? 2 : tag === 0xce ? 4 : tag === 0xcf ? 8 : -1
+    if (width < 0) return false
+    at += 1 + width
+  }
+  return at === bytes.length
+}
+
+/** A setting of a connection string that holds its secret (`Password=`, `AccessKey=` of Azure SignalR, `Application Key=` of Kusto). */
+const CONNECTION_SECRET_SETTING = /(?<![A-Za-z])(?:password|pwd|pass|accountkey|accesskey|sharedaccesskey|secretaccesskey|appkey|application key|sharedaccesssignature|secret|token)\s*=/i
+/**
+ * A password in a URL's user info: after `://` and a user, up to the `@` before the host. It may
+ * hold a `/` (`mongodb+srv://app:Xk9/pQ2@cluster0…`) when what follows the `@` is a host name and
+ * what precedes the first `/` is not a port (`https://registry:5000/v2/app@sha256:…`).
+ */
+const URL_PASSWORD = /:\/\/[^/\s:@]*:(?:[^@\s/]{1,400}|(?!\d+\/)[^@\s]{1,400}(?=@[A-Za-z0-9.-]+(?::\d+)?(?:[/?,]|$)))@/
+/** Go's MySQL driver (`app:pass@tcp(db:3306)/app`) and Oracle's thin driver (`jdbc:oracle:thin:app/pass@db:1521/ORCL`). */
+const DRIVER_LOGIN = /^[^:@\s/]{1,64}:[^@\s]{1,400}@(?:tcp|unix|udp)\(|(?:^|:)[A-Za-z0-9_$#]{1,64}\/[^@\s/]{1,400}@[A-Za-z0-9.-]/
+
+/**
+ * A connection string is a secret only when it carries one: `Password=…`, `AccountKey=…`, a URL
+ * password or a driver's `user:password@`. `db.internal:5432` or `Server=db;Database=app` is an address.
  */
 export function carriesCredential(connection: string): boolean {
-  return /(?:password|pwd|accountkey|sharedaccesskey|sharedaccesssignature|secret|token)\s*=|:\/\/[^/\s:@]*:[^@\s/]{1,400}@/i.test(connection)
+  return CONNECTION_SECRET_SETTING.test(connection) || URL_PASSWORD.test(connection) || DRIVER_LOGIN.test(connection)
 }
 
 /**

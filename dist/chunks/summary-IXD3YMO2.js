@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-624S6OKQ.js";import"./chunk-YMBBSG4V.js";import"./chunk-L7SEP3NX.js";import"./chunk-FM7N5NCH.js";import"./chunk-FH5552VA.js";import"./chunk-PUI2ZXUZ.js";import"./chunk-E7DPUC7A.js";import"./chunk-Y3NCDPCV.js";import"./chunk-2NQMUUZW.js";import"./chunk-LQLGDZZV.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
