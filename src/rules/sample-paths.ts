@@ -21,11 +21,12 @@ const SAMPLE_PATH = new RegExp(String.raw`(?:^|\/)(?:\.?ci|tests?|testing|exampl
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
 /**
  * Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`,
+ * a Rust module's `tests.rs` (`#[cfg(test)] mod tests;`) and `test_login.rs`,
  * key material named for tests (`test-cert.pem`, `testkey.pem`, `test_ca.key`; not `test_api.example.com.key`, a test environment's),
  * and the dotenv file a framework loads for its tests (`.env.test`; not `.env.test.local`, a developer's own, never committed).
  * Tested on the file name alone (`isTestFileName`): no alternative holds a `/`.
  */
-const TEST_FILE_NAME = /^(?:[^/]+_test\.(?:go|py|pem|key|crt|cer|p12)|test[-_]?(?:key|cert|ca)(?:[-_][^/]+)?\.(?:pem|key|crt|cer|p12)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec|(?:client|server|unit|e2e|integration|browser)[-_]?test)\.[cm]?[jt]sx?|(?:vitest|jest)[-_.]?[Ss]etup[^/]*\.[cm]?[jt]sx?|setup[-_]?[Tt]ests?\.[cm]?[jt]sx?|test_[^/]+\.py|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala)|\.env\.(?:test|testing))$/
+const TEST_FILE_NAME = /^(?:[^/]+_test\.(?:go|py|pem|key|crt|cer|p12)|test[-_]?(?:key|cert|ca)(?:[-_][^/]+)?\.(?:pem|key|crt|cer|p12)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec|(?:client|server|unit|e2e|integration|browser)[-_]?test)\.[cm]?[jt]sx?|(?:vitest|jest)[-_.]?[Ss]etup[^/]*\.[cm]?[jt]sx?|setup[-_]?[Tt]ests?\.[cm]?[jt]sx?|test_[^/]+\.py|tests?\.rs|[^/]+_tests?\.rs|test_[^/]+\.rs|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala)|\.env\.(?:test|testing))$/
 
 function isTestFileName(path: string): boolean {
   return TEST_FILE_NAME.test(path.slice(path.lastIndexOf('/') + 1))

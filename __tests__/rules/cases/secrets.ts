@@ -660,6 +660,8 @@ export const secretsCases: CaseTable = {
       quiet('            {\n                "username": username,\n                "password": "OIDC",\n            }', 'a marker for a user an identity provider signs in', 'app/core/security/providers/openid_provider.py'),
       quiet('  "emails.change_password": "Change Password",', "a button's label, in title case", 'src/i18n/labels.ts'),
       quiet('REGISTRY_AUTH_HTPASSWD_REALM="Registry Realm"', 'the realm a login prompt shows'),
+      quiet('    translations: {\n      new_password: "New Password",\n      new_password_2: "Re-type Password",\n    },', "a form's labels, one to type the password again", 'gallery/src/pages/components/ha-form.ts'),
+      quiet('      this._error = {\n        password_confirm: "password_no_match",\n      };\n    error: {\n      new_password_2: "not_match",\n    },', "a form's error codes for its password fields", 'src/panels/config/users/dialog-change-password.ts'),
       quiet('  "emails.forgot_password_email_change_password": "Change password",', "a button's label", 'apps/web/lib/translate.ts'),
       { name: 'a table of countries by their ISO 3166-1 code (Palau is PW)', path: 'apps/web/lib/countries.ts', code: 'export const COUNTRIES = {\n' + ['AD: "Andorra"', 'AE: "United Arab Emirates"', 'AF: "Afghanistan"', 'AG: "Antigua and Barbuda"', 'AL: "Albania"', 'AM: "Armenia"', 'AO: "Angola"', 'AR: "Argentina"', 'AT: "Austria"', 'AU: "Australia"', 'BE: "Belgium"', 'BR: "Brazil"', 'CA: "Canada"', 'CH: "Switzerland"', 'CL: "Chile"', 'CN: "China"', 'DE: "Germany"', 'DK: "Denmark"', 'ES: "Spain"', 'FR: "France"', 'PW: "Palau"'].map((e) => `  ${e},\n`).join('') + '}\n' },
       quiet('docs: |\n  - username: Langfuse Public Key\n  - password: Langfuse Secret Key', 'a label naming the credential, in documentation', 'fern/definition/api.yml'),
@@ -746,6 +748,8 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2('    error: {\n      new_password: "wrong_horse_battery",\n    },', { line: 3 }, 'snake-case words with an error word that neither ends them nor goes with a secret: a passphrase', 'src/panels/config/users/dialog.ts'),
+      line2('  "password": "not_match_2024",', {}, 'an error word beside a number is no error code', 'config/app.json'),
       line2('password: Ldap', {}, 'a provider word in another case is no marker', 'config/app.yaml'),
       line2('  PW: "Palau",', {}, 'a place name under a two-letter key, in a file with no table of countries', 'src/config.ts'),
       line2('CACHE_PASSWORD=my-redis.cache-pass.word', {}, "dotted words under a cache's password"),
@@ -1060,6 +1064,7 @@ export const secretsCases: CaseTable = {
   'secrets/hardcoded-secret': {
     valid: [
       quiet('  secretProvisioning: "integrator",', 'a setting saying who makes the secret', 'internal-packages/webhook-sources/src/registry/stripe.ts'),
+      quiet('secret: pnpm-registry-mock-secret-key-32', "a mock registry's value that says so", 'crates/registry/config.yaml'),
       quiet('export ARM_CLIENT_SECRET="cccccccc-cccc-cccc-cccc-cccccccccccc"\nexport client_secret="cccccccc-cccc-cccc-cccc-cccccccccccc"', "a GUID's groups each filled with one letter", 'infra/dev/env.sh'),
       { name: "a GitHub label's node id under the category it marks", path: '.github/actions/triage/config.json', code: '{\n  "labels": {\n    "Kubernetes": "LA_kwDOCsUTCM75TTQv",\n    "Secret": "LA_kwDOCsUTCM75TTQL"\n  }\n}\n' },
       quiet('        clientSecret={result.data?.clientSecret || null}', 'a JSX expression with a fallback', 'apps/web/app/oauth/page-client.tsx'),
@@ -1099,6 +1104,7 @@ export const secretsCases: CaseTable = {
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
       line2('db_password_secret: sk-...ab12', {}, "an elided shape under a key naming a password among other words", 'config/app.yaml'),
+      line2('secret: registry-mock-staging-key-32', {}, "a mock's value naming an environment: a value someone chose", 'config/app.yaml'),
       line2('export ARM_CLIENT_SECRET="c4d1e2f3-9a8b-4c7d-8e6f-a1b2c3d4e5f6"', {}, 'a GUID whose groups are not each one character', 'infra/dev/env.sh'),
       line2('export ARM_CLIENT_SECRET="cccccccc-cccc-cccc-cccc-cccccccccccd"', {}, 'one character differs: a value someone chose', 'infra/dev/env.sh'),
       { name: "a node id's shape under a password's key", path: 'config/app.json', code: '{\n  "db_password_secret": "LA_kwDOCsUTCM75TTQL"\n}\n', errors: [{ line: 2 }] },
@@ -1208,6 +1214,9 @@ export const secretsCases: CaseTable = {
     ],
     invalid: [
       line2('api_token: test_token_qwhdkfjeoqpwNvmzkdla', {}, 'a test marker before a long random part with a capital', 'config/app.yaml'),
+      line2('        .with_body(json!({"ok": true, "token": "Zq8sLm3nP0vR7tYwK2xx"}).to_string())', { severity: 'info', message: /test/ }, "a Rust module's tests (`mod tests;`): for information", 'crates/network/src/auth/tests.rs'),
+      line2('        .with_body(json!({"ok": true, "token": "Zq8sLm3nP0vR7tYwK2xx"}).to_string())', { severity: 'info', message: /test/ }, 'a Rust test module named test_*', 'crates/auth/src/login/test_classic_login.rs'),
+      line2('        .with_body(json!({"ok": true, "token": "Zq8sLm3nP0vR7tYwK2xx"}).to_string())', {}, 'a Rust source file that only mentions tests in its name', 'crates/auth/src/testsuite.rs'),
       line2('[auth]\nToken = Zq8sLm3nP0vR7tYwK2xx', { line: 3 }, 'a token key whose last word is no setting about it', 'config/app.ini'),
       line2('api_token: test_token_qwhdkfjeoqpwnvmzkdla', {}, 'a test marker before a long random part', 'config/app.yaml'),
       line2('CHECKOUT_TOKEN=Zq8sLm3nP0vR7tYwK2xx', {}, 'an UPPER_CASE setting named for a checkout may hold a credential'),

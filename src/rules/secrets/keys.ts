@@ -328,16 +328,19 @@ const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fak
 
 /**
  * `ci-release-not-a-real-secret`, `dev_insecure_key`, `do-not-use-token`, `give-pytest-control`: a
- * slug of short words one of which says the value is no secret or is for a test suite (`pytest`;
- * a bare `test` often names an environment, whose database is real). Only a slug of short words: Django's generated
+ * slug of short words one of which says the value is no secret or is for a test suite or a mock
+ * (`pytest`, `mock`; a bare `test` often names an environment, whose database is real). Only a slug of short words: Django's generated
  * `django-insecure-` keys carry a long random tail (and symbols) and stay literal.
  */
-const SAYS_NOT_SECRET = /(?:^|[-_.])(?:not[-_.]?(?:a[-_.]?)?(?:real|secret)|insecure|do[-_.]?not[-_.]?use|dummy|pytest)(?:[-_.]|$)/i
+const SAYS_NOT_SECRET = /(?:^|[-_.])(?:not[-_.]?(?:a[-_.]?)?(?:real|secret)|insecure|do[-_.]?not[-_.]?use|dummy|mock|pytest)(?:[-_.]|$)/i
+/** Words that name what uses a value (a test suite, a mock server) rather than saying it is fake. */
+const NAMES_ITS_USER = /(?:^|[-_.])(?:pytest|mock)(?:[-_.]|$)/
 function saysNotSecret(v: string): boolean {
   // Every part a lower-case word or a short number: `Xk9mP2vLq8Rw-insecure` is a generated value with a word stuck on.
   if (!/^[A-Za-z0-9]{1,12}(?:[-_.][A-Za-z0-9]{1,12}){1,9}$/.test(v) || !v.split(/[-_.]/).every((part) => /^(?:[a-z]+|\d{1,4})$/.test(part)) || !SAYS_NOT_SECRET.test(v)) return false
-  // `pytest` names what uses the value, not that it is fake: a year or an environment's name beside it makes it a chosen password.
-  return !/(?:^|[-_.])pytest(?:[-_.]|$)/.test(v) || !v.split(/[-_.]/).some((part) => /^\d{4}$/.test(part) || /^(?:prod|production|stage|staging|live)$/.test(part))
+  // `pytest` or `mock` (`pnpm-registry-mock-secret-key-32`) names what uses the value, not that it
+  // is fake: a year or an environment's name beside it makes it a chosen password.
+  return !NAMES_ITS_USER.test(v) || !v.split(/[-_.]/).some((part) => /^\d{4}$/.test(part) || /^(?:prod|production|stage|staging|live)$/.test(part))
 }
 
 /** `YourPingdomApiToken`, `yourAccessKey`: a value that asks for the reader's own one (case matters). */
@@ -493,7 +496,7 @@ function isPrefixedCountingRun(v: string): boolean {
 const CREDENTIAL_NOUN = /^(?:password|passphrase|passkey|key|token|secret|credentials?|pin)$/
 const LOGIN_NOUN = /^(?:email|user|username|login|account|api|access|public|private|client|secret|key|token|password|bearer|oauth|auth|refresh)$/
 /** `Change password`, `Reset your API key`, `New token`: a button's or a field's label, a verb or adjective then a credential. */
-const ACTION_LABEL = /^(?:Change|Reset|Forgot|Enter|Confirm|Update|New|Current|Old|Show|Hide|Copy|Generate|Regenerate|Create|Revoke|Rotate)(?: your)? (?:[Pp]assword|[Pp]assphrase|[Tt]oken|[Ss]ecret|[Kk]ey|[Aa]pi [Kk]ey|API [Kk]ey|[Aa]ccess [Tt]oken)s?\??$/
+const ACTION_LABEL = /^(?:Change|Reset|Forgot|Enter|Re-?enter|Re-?type|Repeat|Verify|Confirm|Update|New|Current|Old|Show|Hide|Copy|Generate|Regenerate|Create|Revoke|Rotate)(?: your)? (?:[Pp]assword|[Pp]assphrase|[Tt]oken|[Ss]ecret|[Kk]ey|[Aa]pi [Kk]ey|API [Kk]ey|[Aa]ccess [Tt]oken)s?\??$/
 
 /**
  * `Email/Password`, `Langfuse Secret Key`, `Access token`: a label of two or three words (the
@@ -628,6 +631,14 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // names as its own: words after the marker, one of them the key's or a secret's noun (a random
   // part keeps it a secret; `test-prod-db-2024` names an environment; never a password's).
   if (isTestSetUpValue(v, key)) return 'placeholder'
+  // `password_confirm: "password_no_match"`, `new_password_2: "not_match"`, `wrong_password`: a
+  // form's error code for the field, which ends in what went wrong or names the secret it is about
+  // (`wrong_horse_battery` is a passphrase).
+  if (/^[a-z]{2,12}(?:_[a-z]{2,12}){1,5}$/.test(v)) {
+    const parts = v.split('_')
+    const error = (w: string) => /^(?:match|mismatch|invalid|required|incorrect|missing|wrong|short|weak|expired|empty)$/.test(w)
+    if (parts.some(error) && (error(parts[parts.length - 1]) || parts.some((w) => /^(?:password|passphrase|token|secret|key)s?$/.test(w)))) return 'error code'
+  }
   // `opaqueAccessToken: "fboa_"`: a token's prefix alone, which the code puts before a generated part.
   if (/^[a-z]{2,8}[-_]$/.test(v) && !namesPassword(key)) return 'prefix'
   // Not under a password's key: `aaaa1111` is also a weak password someone chose.

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-PZUTQLVZ.js";import"./chunk-6G7U2X25.js";import"./chunk-ONRZISWO.js";import"./chunk-FM7N5NCH.js";import"./chunk-OSFLBT6W.js";import"./chunk-W3ZJKCFU.js";import"./chunk-E7DPUC7A.js";import"./chunk-IHVGD5ZA.js";import"./chunk-2NQMUUZW.js";import"./chunk-YOR2UQ3U.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
