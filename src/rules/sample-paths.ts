@@ -21,12 +21,12 @@ const SAMPLE_PATH = new RegExp(String.raw`(?:^|\/)(?:\.?ci|tests?|testing|exampl
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
 /**
  * Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`,
- * a Rust module's `tests.rs` (`#[cfg(test)] mod tests;`) and `test_login.rs`,
+ * a Rust module's `tests.rs` (`#[cfg(test)] mod tests;`; a Rust file otherwise named for tests is read by `testModuleLines`),
  * key material named for tests (`test-cert.pem`, `testkey.pem`, `test_ca.key`; not `test_api.example.com.key`, a test environment's),
  * and the dotenv file a framework loads for its tests (`.env.test`; not `.env.test.local`, a developer's own, never committed).
  * Tested on the file name alone (`isTestFileName`): no alternative holds a `/`.
  */
-const TEST_FILE_NAME = /^(?:[^/]+_test\.(?:go|py|pem|key|crt|cer|p12)|test[-_]?(?:key|cert|ca)(?:[-_][^/]+)?\.(?:pem|key|crt|cer|p12)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec|(?:client|server|unit|e2e|integration|browser)[-_]?test)\.[cm]?[jt]sx?|(?:vitest|jest)[-_.]?[Ss]etup[^/]*\.[cm]?[jt]sx?|setup[-_]?[Tt]ests?\.[cm]?[jt]sx?|test_[^/]+\.py|tests?\.rs|[^/]+_tests?\.rs|test_[^/]+\.rs|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala)|\.env\.(?:test|testing))$/
+const TEST_FILE_NAME = /^(?:[^/]+_test\.(?:go|py|pem|key|crt|cer|p12)|test[-_]?(?:key|cert|ca)(?:[-_][^/]+)?\.(?:pem|key|crt|cer|p12)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec|(?:client|server|unit|e2e|integration|browser)[-_]?test)\.[cm]?[jt]sx?|(?:vitest|jest)[-_.]?[Ss]etup[^/]*\.[cm]?[jt]sx?|setup[-_]?[Tt]ests?\.[cm]?[jt]sx?|test_[^/]+\.py|tests\.rs|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala)|\.env\.(?:test|testing))$/
 
 function isTestFileName(path: string): boolean {
   return TEST_FILE_NAME.test(path.slice(path.lastIndexOf('/') + 1))
@@ -124,12 +124,14 @@ export function apiExampleLines(file: { path: string; content: string }): ((line
 }
 
 /** Why a secret in a Rust source file's test module is reported for information, as a noun phrase for messages. */
-export const TEST_MODULE = 'the test module of a Rust source file (`#[cfg(test)]`), built only for its tests'
+export const TEST_MODULE = 'a Rust test module (`#[cfg(test)]`, or a file of `#[test]` functions named for them), built only for its tests'
 
 /** The attribute that builds what follows only for tests, alone on its line. */
 const CFG_TEST = /^[ \t]*#\[cfg\(test\)\][ \t]*$/
 /** Another attribute line between it and the module. */
 const ATTRIBUTE = /^[ \t]*#\[/
+/** A test function's attribute: `#[test]`, `#[tokio::test]`, `#[tokio::test(flavor = "multi_thread")]`. */
+const RUST_TEST_FUNCTION = /^[ \t]*#\[(?:\w+::)?test(?:\(|\])/m
 /** The module it applies to: `mod tests {`, `pub(crate) mod tests {`. */
 const MODULE_OPENS = /^[ \t]*(?:pub(?:\([^)\n]*\))?[ \t]+)?mod[ \t]+\w+[ \t]*\{/
 
@@ -139,11 +141,18 @@ const MODULE_OPENS = /^[ \t]*(?:pub(?:\([^)\n]*\))?[ \t]+)?mod[ \t]+\w+[ \t]*\{/
  * test, as they would in a `_test.go` file. The module ends at the first line holding only `}` at
  * the `mod` line's own indentation, as rustfmt writes it; braces are not counted, since strings,
  * characters and comments in a test (`parse("{")`) hold them unmatched. A module with no such line
- * is not read as one: what follows may be the code under test. Undefined for any other file, or
- * one with no test module. Read line by line: one pass, whatever the file holds.
+ * is not read as one: what follows may be the code under test. A whole file is one when it is named
+ * for tests (`test_login.rs`, `auth_tests.rs`: the parent declares it `#[cfg(test)] mod …;`), holds
+ * `#[test]` functions and no `#[cfg(test)]` of its own (`ab_test.rs`, feature code with a test module
+ * inside, is read module by module; `src/bin/test.rs` holds no test function). Undefined for any
+ * other file, or one with no test module. Read line by line: one pass, whatever the file holds.
  */
 export function testModuleLines(file: { path: string; content: string }): ((line: number) => boolean) | undefined {
-  if (!/\.rs$/.test(file.path) || !file.content.includes('#[cfg(test)]')) return undefined
+  if (!/\.rs$/.test(file.path)) return undefined
+  if (!file.content.includes('#[cfg(test)]')) {
+    const named = /(?:^|\/)(?:test_\w+|\w+_tests?)\.rs$/.test(file.path)
+    return named && RUST_TEST_FUNCTION.test(file.content) ? () => true : undefined
+  }
   const lines = file.content.split('\n')
   const inModule = new Uint8Array(lines.length)
   let found = false

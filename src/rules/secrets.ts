@@ -1025,8 +1025,11 @@ const SHAPES: Shape[] = [
     rule: AUTH_HEADER_RULE,
     message: 'Literal credential in an `Authorization` header.',
     // `…with an Authorization: Bearer header. The checker…`: after Bearer, one word ends a sentence
-    // and more words follow (not another header's name, `X-Other:`).
-    prose: (after, value, head) => /\bbearer\s*$/i.test(head) && /^[a-z]{2,12}\.$/.test(value) && /^ [A-Za-z][\w-]*(?:\s|$)/.test(after),
+    // and more words follow (not another header's name, `X-Other:`). `"authorization: token either
+    // expired or inexistent"`: an error message, a lower-case word and at least two more after it.
+    prose: (after, value, head) =>
+      (/\bbearer\s*$/i.test(head) && /^[a-z]{2,12}\.$/.test(value) && /^ [A-Za-z][\w-]*(?:\s|$)/.test(after)) ||
+      (/^[a-z]{2,12}$/.test(value) && /^ [a-z]{2,20} [a-z]{2,20}(?![\w-])/.test(after)),
     anchors: /authorization/i
   },
   { source: CURL_USER_SOURCE, head: 'curlHead', value: 'curlPass', rule: CLI_PASSWORD_RULE, message: 'Literal password in `curl -u user:password`.', command: CURL_COMMAND, anchors: ['-u'] },
@@ -1582,6 +1585,12 @@ const EXTERNAL_SECRETS_API = /^apiVersion:\s*["']?(?:[\w-]+\.)?external-secrets\
  * or backtick, so no literal inside (`token={"sk_live_…"}` keeps its finding).
  */
 const JSX_EXPRESSION = /^\{[A-Za-z_$][^{}"'`\n]{0,200}\}$/
+/**
+ * A JSX handler, an arrow function (`hideJWTToken={() => setToken('')}`): code as above, where an
+ * empty string is no literal but any quoted text keeps the finding (`{() => login("hunter2x")}`).
+ */
+const JSX_ARROW = /^\{(?:async[ \t]+)?(?:\([^(){}"'`\n]{0,100}\)|[A-Za-z_$][\w$]{0,40})[ \t]*=>[ \t]*[^{}"'`\n]{1,200}\}$/
+const isJsxArrow = (value: string): boolean => JSX_ARROW.test(value.replace(/''|""/g, ''))
 
 /**
  * A keyword argument of a call or signature rather than a string: `token=hf_token)`,
@@ -1596,7 +1605,7 @@ function isKeywordArgument(value: string, content: string, a: Assignment, code: 
   if (code && /^[A-Za-z_][\w.]*\([A-Za-z_][\w.]{0,100}\),\s*[A-Za-z_]\w*=/.test(value)) return true
   // `apiKey={props.apiKey}`: a JSX attribute's expression.
   // `password=config['db_password'])`: code closing the call it is passed to.
-  return code && (/^[A-Za-z_][\w.]*[,;)]?$/.test(value) || JSX_EXPRESSION.test(value) || isCodeExpression(value) || (value.endsWith(')') && whyNotLiteral(withoutUnmatchedClose(value), a.key) === 'code'))
+  return code && (/^[A-Za-z_][\w.]*[,;)]?$/.test(value) || JSX_EXPRESSION.test(value) || isJsxArrow(value) || isCodeExpression(value) || (value.endsWith(')') && whyNotLiteral(withoutUnmatchedClose(value), a.key) === 'code'))
 }
 
 /** An operand of a boolean expression in code: a name, a call with short arguments, an empty string, a null. */

@@ -286,10 +286,13 @@ export const secretsCases: CaseTable = {
       quiet('          value={`claude mcp add --transport http app \\\\\n  --header "Authorization: Basic {your-base64-token}"`}', 'a slot in braces for the token', 'web/src/components/Settings.tsx'),
       quiet('curl -H "Authorization: Bearer $API_TOKEN" https://api.example.com', 'header from a variable'),
       quiet('  -H "Authorization: Token token=\\"${BUILDKITE_ANALYTICS_TOKEN}\\"" \\', "a scheme's named parameter set from a variable", '.buildkite/hooks/post-command'),
+      quiet('\t\treturn false, errors.New("authorization: token either expired or inexistent")', 'an error message: a word and more words after it', 'internal/cache/middleware/key_auth.go'),
     ],
     invalid: [
       line2('  -H "Authorization: Bearer letmein, X-Other: 1"', {}, 'a word before a comma and another header is a weak token, no sentence', 'scripts/call.sh'),
       line2('Authorization: Bearer letmein.', {}, 'a word and a full stop with nothing after it', 'notes/api.txt'),
+      line2('  -H "Authorization: token letmeinplease" -H "Accept: json"', {}, 'a word and then another header, not a sentence', 'scripts/call.sh'),
+      line2('Authorization: token letmeinplease now', {}, 'a word and only one more', 'notes/api.txt'),
       line2(`curl -H "Authorization: Bearer ${STRONG}" https://api.example.com`, { severity: 'high' }),
       line2(`curl -H "Authorization: Token token=\\"${STRONG}\\"" https://api.example.com`, { severity: 'high' }, "a literal in the scheme's named parameter"),
       line2(`  ->param('headers', [], new Assoc(), 'HTTP headers to send.', true, example: '{"Authorization":"Bearer token123","X-Custom-Header":"value"}')`, { severity: 'medium', message: /a placeholder word \(perhaps with a number\)/ }, "a word and a number in an API's example: medium", 'src/Screenshots/Get.php'),
@@ -748,8 +751,11 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
-      line2('    error: {\n      new_password: "wrong_horse_battery",\n    },', { line: 3 }, 'snake-case words with an error word that neither ends them nor goes with a secret: a passphrase', 'src/panels/config/users/dialog.ts'),
+      line2('    error: {\n      new_password: "wrong_horse_battery",\n    },', { line: 3 }, 'snake-case words with no negated match: a passphrase', 'src/panels/config/users/dialog.ts'),
       line2('  "password": "not_match_2024",', {}, 'an error word beside a number is no error code', 'config/app.json'),
+      line2('password: glass_half_empty', {}, 'a passphrase ending in a word errors use', 'config/app.yaml'),
+      line2('DB_PASSWORD=perfect_match', {}, 'a match that is not negated: a passphrase'),
+      line2('DB_PASSWORD=hi-mock-it', {}, "a password's key for a value with mock in it: a value someone chose"),
       line2('password: Ldap', {}, 'a provider word in another case is no marker', 'config/app.yaml'),
       line2('  PW: "Palau",', {}, 'a place name under a two-letter key, in a file with no table of countries', 'src/config.ts'),
       line2('CACHE_PASSWORD=my-redis.cache-pass.word', {}, "dotted words under a cache's password"),
@@ -1105,6 +1111,7 @@ export const secretsCases: CaseTable = {
     invalid: [
       line2('db_password_secret: sk-...ab12', {}, "an elided shape under a key naming a password among other words", 'config/app.yaml'),
       line2('secret: registry-mock-staging-key-32', {}, "a mock's value naming an environment: a value someone chose", 'config/app.yaml'),
+      line2('secret: orders-mock-uat-key-91', {}, "a mock's value naming an acceptance environment", 'config/app.yaml'),
       line2('export ARM_CLIENT_SECRET="c4d1e2f3-9a8b-4c7d-8e6f-a1b2c3d4e5f6"', {}, 'a GUID whose groups are not each one character', 'infra/dev/env.sh'),
       line2('export ARM_CLIENT_SECRET="cccccccc-cccc-cccc-cccc-cccccccccccd"', {}, 'one character differs: a value someone chose', 'infra/dev/env.sh'),
       { name: "a node id's shape under a password's key", path: 'config/app.json', code: '{\n  "db_password_secret": "LA_kwDOCsUTCM75TTQL"\n}\n', errors: [{ line: 2 }] },
@@ -1173,6 +1180,7 @@ export const secretsCases: CaseTable = {
       quiet('    checkout_token: "20585787a5a40274b6b34511d2f637e92",', "a shop checkout's id, named like a token", 'scripts/dev/simulate-webhook.ts'),
       quiet('      "token": "123456abcd",', 'digits counting up, then letters in order', 'src/handlers/sample.ts'),
       quiet('            token={page?.createdAt?.getTime().toString()}', 'a JSX expression with calls and optional chains', 'apps/status-page/src/app/layout.tsx'),
+      quiet("        hideJWTToken={() => setToken('')}", 'a JSX handler, an arrow function clearing the token', 'ui/src/app/settings/project-details.tsx'),
       quiet('  token: "OAuth Bearer Token",', 'a label naming the credential', 'apps/web/lib/saml.ts'),
       quiet('  opaqueAccessToken: "fboa_",', "a token's prefix alone", 'apps/web/modules/auth/options.ts'),
       quiet('          UPSTASH_REDIS_REST_TOKEN: "e2e_srh_token"', "an end-to-end set-up's own value, in words", 'scripts/e2e-env.sh'),
@@ -1215,9 +1223,26 @@ export const secretsCases: CaseTable = {
     invalid: [
       line2('api_token: test_token_qwhdkfjeoqpwNvmzkdla', {}, 'a test marker before a long random part with a capital', 'config/app.yaml'),
       line2('        .with_body(json!({"ok": true, "token": "Zq8sLm3nP0vR7tYwK2xx"}).to_string())', { severity: 'info', message: /test/ }, "a Rust module's tests (`mod tests;`): for information", 'crates/network/src/auth/tests.rs'),
-      line2('        .with_body(json!({"ok": true, "token": "Zq8sLm3nP0vR7tYwK2xx"}).to_string())', { severity: 'info', message: /test/ }, 'a Rust test module named test_*', 'crates/auth/src/login/test_classic_login.rs'),
-      line2('        .with_body(json!({"ok": true, "token": "Zq8sLm3nP0vR7tYwK2xx"}).to_string())', {}, 'a Rust source file that only mentions tests in its name', 'crates/auth/src/testsuite.rs'),
+      {
+        name: 'a Rust file named for tests that holds test functions (its parent declares it `#[cfg(test)] mod test_classic_login;`)',
+        path: 'crates/auth/src/login/test_classic_login.rs',
+        code: '#[tokio::test]\nasync fn login() {\n    let body = json!({"ok": true, "token": "Zq8sLm3nP0vR7tYwK2xx"});\n}\n',
+        errors: [{ line: 3, severity: 'info', message: /test/ }]
+      },
+      ...['crates/auth/src/testsuite.rs', 'src/bin/test.rs', 'src/commands/test_connection.rs', 'src/health/smoke_test.rs'].map((path) => ({
+        name: `a Rust file named like a test with no test function in it: ${path}`,
+        path,
+        code: 'fn connect() {\n    let body = json!({"ok": true, "token": "Zq8sLm3nP0vR7tYwK2xx"});\n}\n',
+        errors: [{ line: 2, severity: 'high' as const }]
+      })),
+      {
+        name: 'feature code named ab_test.rs with a test module inside: only the module is test code',
+        path: 'src/experiments/ab_test.rs',
+        code: 'fn connect() {\n    let body = json!({"ok": true, "token": "Zq8sLm3nP0vR7tYwK2xx"});\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn works() {}\n}\n',
+        errors: [{ line: 2, severity: 'high' }]
+      },
       line2('[auth]\nToken = Zq8sLm3nP0vR7tYwK2xx', { line: 3 }, 'a token key whose last word is no setting about it', 'config/app.ini'),
+      line2("        apiToken={() => 'Zq8sLm3nP0vR7tYwK2xx'}", {}, 'a JSX arrow function returning a quoted literal', 'ui/src/app/settings/project-details.tsx'),
       line2('api_token: test_token_qwhdkfjeoqpwnvmzkdla', {}, 'a test marker before a long random part', 'config/app.yaml'),
       line2('CHECKOUT_TOKEN=Zq8sLm3nP0vR7tYwK2xx', {}, 'an UPPER_CASE setting named for a checkout may hold a credential'),
       { name: 'a file named for samples may hold captured payloads', path: 'data/webhook-samples.json', code: '[\n  { "token": "Zq8sLm3nP0vR7tYwK2xx" }\n]\n', errors: [{ line: 2 }] },

@@ -335,12 +335,17 @@ const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fak
 const SAYS_NOT_SECRET = /(?:^|[-_.])(?:not[-_.]?(?:a[-_.]?)?(?:real|secret)|insecure|do[-_.]?not[-_.]?use|dummy|mock|pytest)(?:[-_.]|$)/i
 /** Words that name what uses a value (a test suite, a mock server) rather than saying it is fake. */
 const NAMES_ITS_USER = /(?:^|[-_.])(?:pytest|mock)(?:[-_.]|$)/
-function saysNotSecret(v: string): boolean {
+const MOCK_PART = /(?:^|[-_.])mock(?:[-_.]|$)/
+/** The words of SAYS_NOT_SECRET that say the value is fake, whoever uses it. */
+const SAYS_FAKE = /(?:^|[-_.])(?:not[-_.]?(?:a[-_.]?)?(?:real|secret)|insecure|do[-_.]?not[-_.]?use|dummy)(?:[-_.]|$)/i
+function saysNotSecret(v: string, key: string): boolean {
   // Every part a lower-case word or a short number: `Xk9mP2vLq8Rw-insecure` is a generated value with a word stuck on.
   if (!/^[A-Za-z0-9]{1,12}(?:[-_.][A-Za-z0-9]{1,12}){1,9}$/.test(v) || !v.split(/[-_.]/).every((part) => /^(?:[a-z]+|\d{1,4})$/.test(part)) || !SAYS_NOT_SECRET.test(v)) return false
   // `pytest` or `mock` (`pnpm-registry-mock-secret-key-32`) names what uses the value, not that it
-  // is fake: a year or an environment's name beside it makes it a chosen password.
-  return !NAMES_ITS_USER.test(v) || !v.split(/[-_.]/).some((part) => /^\d{4}$/.test(part) || /^(?:prod|production|stage|staging|live)$/.test(part))
+  // is fake: a year or an environment's name beside it makes it a chosen password, as does a
+  // password's key for a mock (`DB_PASSWORD=hi-mock-it`).
+  if (MOCK_PART.test(v) && !SAYS_FAKE.test(v) && namesPassword(key)) return false
+  return !NAMES_ITS_USER.test(v) || !v.split(/[-_.]/).some((part) => /^\d{4}$/.test(part) || /^(?:prod|prd|production|preprod|stage|staging|stg|live|uat|qa|sandbox)$/.test(part))
 }
 
 /** `YourPingdomApiToken`, `yourAccessKey`: a value that asks for the reader's own one (case matters). */
@@ -626,19 +631,14 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `0123456789abcdef0123…`: the hexadecimal digits in order, repeated to a token's length.
   if (v.length >= 16 && '0123456789abcdef'.repeat(Math.ceil(v.length / 16) + 1).includes(v.toLowerCase())) return 'placeholder'
   if (PLACEHOLDER_WORDS.test(v) || TEST_STAND_INS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
-  if (isPrefixedStandIn(v) || saysNotSecret(v) || (isPrefixedCountingRun(v) && !namesPassword(key))) return 'placeholder'
+  if (isPrefixedStandIn(v) || saysNotSecret(v, key) || (isPrefixedCountingRun(v) && !namesPassword(key))) return 'placeholder'
   // `test-githubID`, `e2e_srh_token`, `test-magic-link-secret-32chars!!`: a value a test set-up
   // names as its own: words after the marker, one of them the key's or a secret's noun (a random
   // part keeps it a secret; `test-prod-db-2024` names an environment; never a password's).
   if (isTestSetUpValue(v, key)) return 'placeholder'
-  // `password_confirm: "password_no_match"`, `new_password_2: "not_match"`, `wrong_password`: a
-  // form's error code for the field, which ends in what went wrong or names the secret it is about
-  // (`wrong_horse_battery` is a passphrase).
-  if (/^[a-z]{2,12}(?:_[a-z]{2,12}){1,5}$/.test(v)) {
-    const parts = v.split('_')
-    const error = (w: string) => /^(?:match|mismatch|invalid|required|incorrect|missing|wrong|short|weak|expired|empty)$/.test(w)
-    if (parts.some(error) && (error(parts[parts.length - 1]) || parts.some((w) => /^(?:password|passphrase|token|secret|key)s?$/.test(w)))) return 'error code'
-  }
+  // `password_confirm: "password_no_match"`, `new_password_2: "not_match"`: a form's error code for a
+  // confirmation field. Only a negated match: `perfect_match`, `glass_half_empty` are passphrases.
+  if (/^(?:[a-z]{2,12}_){0,3}(?:no|not|do_not|does_not|dont|mis)_?match(?:es|ed)?$/.test(v)) return 'error code'
   // `opaqueAccessToken: "fboa_"`: a token's prefix alone, which the code puts before a generated part.
   if (/^[a-z]{2,8}[-_]$/.test(v) && !namesPassword(key)) return 'prefix'
   // Not under a password's key: `aaaa1111` is also a weak password someone chose.
