@@ -211,10 +211,10 @@ export function isTestPath(path: string): boolean {
 }
 
 /**
- * A local development setup (`devenv/`, `.devcontainer/`, `hack/develop/`, a Gitpod or other
+ * A local development setup (`devenv/`, `.devcontainer/`, `hack/develop/`, `tools/dev/`, a Gitpod or other
  * throwaway developer workspace and its `.gitpod.yml`): it runs on a developer's machine or a disposable VM, not where users or data are, so what it does is at most medium.
  */
-const DEV_ENV = /(?:^|\/)(?:(?:devenv|dev-env|\.?devcontainer|local-?dev|hack\/(?:develop|dev|local)|developer-workspace|dev-workspace|\.?gitpod)\/|\.gitpod\.(?:ya?ml|Dockerfile)$)/i
+const DEV_ENV = /(?:^|\/)(?:(?:devenv|dev-env|\.?devcontainer|local-?dev|(?:hack|tools)\/(?:develop|dev|local)|developer-workspace|dev-workspace|\.?gitpod)\/|\.gitpod\.(?:ya?ml|Dockerfile)$)/i
 
 export function isDevEnvPath(path: string): boolean {
   return DEV_ENV.test(path)

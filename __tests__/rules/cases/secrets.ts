@@ -1070,6 +1070,7 @@ export const secretsCases: CaseTable = {
   'secrets/hardcoded-secret': {
     valid: [
       quiet('  secretProvisioning: "integrator",', 'a setting saying who makes the secret', 'internal-packages/webhook-sources/src/registry/stripe.ts'),
+      { name: 'a setting of the Secrets Store CSI driver', path: 'helper/src/configpresets/baselines.json', code: '{\n  "ingress": "traefik",\n  "csisecret": "akvNew",\n  "csiSecret": "akvExisting"\n}\n' },
       quiet('secret: pnpm-registry-mock-secret-key-32', "a mock registry's value that says so", 'crates/registry/config.yaml'),
       quiet('export ARM_CLIENT_SECRET="cccccccc-cccc-cccc-cccc-cccccccccccc"\nexport client_secret="cccccccc-cccc-cccc-cccc-cccccccccccc"', "a GUID's groups each filled with one letter", 'infra/dev/env.sh'),
       { name: "a GitHub label's node id under the category it marks", path: '.github/actions/triage/config.json', code: '{\n  "labels": {\n    "Kubernetes": "LA_kwDOCsUTCM75TTQv",\n    "Secret": "LA_kwDOCsUTCM75TTQL"\n  }\n}\n' },
@@ -1112,6 +1113,7 @@ export const secretsCases: CaseTable = {
       line2('db_password_secret: sk-...ab12', {}, "an elided shape under a key naming a password among other words", 'config/app.yaml'),
       line2('secret: registry-mock-staging-key-32', {}, "a mock's value naming an environment: a value someone chose", 'config/app.yaml'),
       line2('secret: orders-mock-uat-key-91', {}, "a mock's value naming an acceptance environment", 'config/app.yaml'),
+      line2('csvSecret: Zq8sLm3nP0vR7tYwK2xx', {}, 'a secret key without the CSI driver in its name (csv, not csi)', 'config/app.yaml'),
       line2('export ARM_CLIENT_SECRET="c4d1e2f3-9a8b-4c7d-8e6f-a1b2c3d4e5f6"', {}, 'a GUID whose groups are not each one character', 'infra/dev/env.sh'),
       line2('export ARM_CLIENT_SECRET="cccccccc-cccc-cccc-cccc-cccccccccccd"', {}, 'one character differs: a value someone chose', 'infra/dev/env.sh'),
       { name: "a node id's shape under a password's key", path: 'config/app.json', code: '{\n  "db_password_secret": "LA_kwDOCsUTCM75TTQL"\n}\n', errors: [{ line: 2 }] },

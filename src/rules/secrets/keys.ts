@@ -155,6 +155,9 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
   // `DP_CREDENTIAL_LOGIN_META2: component=dns-proxy`: metadata sent along with a login (a
   // `META_APP_SECRET` of Meta's API ends in its secret word and stays one).
   if (bare[bare.length - 1] === 'meta' || bare[bare.length - 1] === 'metadata') return undefined
+  // `csisecret: "akvNew"`, `csiSecret`: a setting of the Secrets Store CSI driver, which says where a
+  // cluster's secrets come from (a new or an existing key vault), not one of them.
+  if (bare.includes('csi') || /^csisecrets?$/.test(bare[bare.length - 1])) return undefined
   // Ansible `update_password: on_create`: when to change a password, not one (an `update_token`
   // or `update_secret` of a dynamic-DNS client is a credential).
   if (words.length === 2 && words[0] === 'update' && words[1] === 'password') return undefined

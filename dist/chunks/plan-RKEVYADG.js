@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{l as a,m as b,n as c,o as d}from"./chunk-XHKXZS6A.js";import"./chunk-WC2X5MYA.js";import"./chunk-E7DPUC7A.js";import"./chunk-TVRYDA6J.js";import"./chunk-2NQMUUZW.js";import"./chunk-S6EIQ4F7.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as STATUS_ICON,b as buildDeterministicPlan,d as checklistTable,c as renderPlan};

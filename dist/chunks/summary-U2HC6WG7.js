@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-IHPPYRAW.js";import"./chunk-KJNO6IQE.js";import"./chunk-6JIH33RN.js";import"./chunk-FM7N5NCH.js";import"./chunk-XHKXZS6A.js";import"./chunk-WC2X5MYA.js";import"./chunk-E7DPUC7A.js";import"./chunk-TVRYDA6J.js";import"./chunk-2NQMUUZW.js";import"./chunk-S6EIQ4F7.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
