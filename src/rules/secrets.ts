@@ -72,7 +72,8 @@ const TYPED_STAND_IN_NOTE = ' A value whose digits or letters count up (`1234567
 /** What Preflight decides beyond a secretlint rule's match, said in its description. */
 const SECRETLINT_NOTES: Record<string, string> = {
   privatekey: MADE_UP_NAME_NOTE,
-  slack: `${SLACK_TOKEN_NOTE} So is a webhook URL without the workspace and channel ids and the secret part every webhook has (\`hooks.slack.com/services/T00/B00/xxx\`).`
+  slack: `${SLACK_TOKEN_NOTE} So is a webhook URL without the workspace and channel ids and the secret part every webhook has (\`hooks.slack.com/services/T00/B00/xxx\`).`,
+  basicauth: ' Medium for a password that repeats the URL\'s host, scheme or user name, and for a server on the loopback address (`http://minio:minio123@127.0.0.1:9001`).'
 }
 
 /** Rules of the IaC layer, by what a secret-named key holds. */
@@ -108,7 +109,7 @@ const AWS_SECRET_RULE = meta('aws-secret-access-key', 'critical', 'AWS secret ac
 const USER_DATA_RULE = meta('aws-credentials-in-user-data', 'high', 'AWS credentials in instance user data', 'Instance user data holds a 40-character string shaped like an AWS secret access key; user data is readable by anyone who can describe the instance.', { checkov: 'CKV_AWS_46', kics: 'terraform/aws/hardcoded_aws_access_key' })
 const PRIVATE_KEY_RULE = meta('private-key-block', 'critical', 'Private key in plain text', `The file contains a PEM private key block. Medium for a key a project publishes as test material (the Pebble ACME test server's keys), known by the digest of its body, and in a test path (\`test-cert.pem\`, \`testkey.pem\` among them).${MADE_UP_NAME_NOTE}`, { checkov: 'CKV_SECRET_13', kics: KICS_SECRETS })
 const PUTTY_RULE = meta('putty-private-key', 'critical', 'PuTTY private key in plain text', `The file contains a PuTTY key file, which carries the private key.${MADE_UP_NAME_NOTE}`, { kics: KICS_SECRETS })
-const URL_PASSWORD_RULE = meta('url-password', 'high', 'Password in a URL', 'A URL carries a literal password in its user-info part (`scheme://user:password@host`) or in a `password=` query parameter (JDBC and driver URLs). Low for a Sentry DSN (`https://key:secret@sentry.io/123`), which clients embed on purpose.', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
+const URL_PASSWORD_RULE = meta('url-password', 'high', 'Password in a URL', 'A URL carries a literal password in its user-info part (`scheme://user:password@host`) or in a `password=` query parameter (JDBC and driver URLs). Medium for a password that repeats the URL\'s host, scheme or user name, and for a server on the loopback address (`localhost`, `127.0.0.1`, `[::1]`), which nothing off the host can reach. Low for a Sentry DSN (`https://key:secret@sentry.io/123`), which clients embed on purpose.', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
 const AUTH_HEADER_RULE = meta('authorization-header', 'high', 'Credential in an Authorization header', 'An HTTP `Authorization` header (`Bearer`, `Basic`, `token`, or a scheme\'s named parameter: `Token token="…"`) carries a literal credential. Medium for a placeholder word, perhaps with a number (`Bearer token123`).', { checkov: 'CKV_SECRET_4', kics: KICS_SECRETS })
 const CLI_PASSWORD_RULE = meta('command-line-password', 'high', 'Password on a command line', 'A command passes a literal password (`curl -u user:pass`, `mysql -p…` where a MySQL client is the command the flag belongs to, `--password …`); it ends up in the history, the process list and CI logs. A usage line (the flag, a wide gap, its description), a value in brackets (`<password>`, `(Optional)`), a word after a flag a sentence names (`provide --id-token explicitly`) a string that ends at the flag with a variable joined to it (`"--client-secret="+secret`), and a flag naming what kind of Secret object it reads (`--server-tls-secret`, `--image-pull-secret`) set to an object name that says so too (`server-tls`, `ghcr-auth`) are not reported. Medium for a well-known or default password (`p@ssw0rd`, `rootpassword`).', { kics: KICS_SECRETS })
 const AZURE_KEY_RULE = meta('azure-storage-key', 'critical', 'Azure storage or service bus key in plain text', 'A connection string carries an `AccountKey=` or `SharedAccessKey=` literal, which grants access to the whole account. Low for the key Microsoft publishes for the storage emulator\'s account `devstoreaccount1` (Azurite), which opens only a local emulator.', { kics: KICS_SECRETS })
@@ -924,8 +925,15 @@ function urlPasswordStandIn(head: string, password: string, after: string, path:
             ? 'its user name with a word for password after it'
             : undefined
   if (same) return `a password that repeats ${same}, a stand-in or default anyone can guess rather than a secret someone chose (medium)`
-  return isProductName(password, path) ? PRODUCT_DEFAULT : undefined
+  if (isProductName(password, path)) return PRODUCT_DEFAULT
+  // `http://minio:minio123@127.0.0.1:9001`: a server on the machine the file runs on, such as the
+  // one a test script starts beside it; nothing off that host can use the password.
+  return LOOPBACK_HOST.test(after) ? LOOPBACK_URL : undefined
 }
+
+/** The loopback address as a URL's host: `localhost`, `127.x.x.x`, `[::1]`, then a port, path or the URL's end. */
+const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?![\w.-])/i
+const LOOPBACK_URL = 'for a server on the loopback address (a local or test instance), which nothing off that host can reach (medium)'
 
 // ── credentials inside commands, headers and connection strings ─────────────────────────────
 

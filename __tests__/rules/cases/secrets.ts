@@ -309,7 +309,9 @@ export const secretsCases: CaseTable = {
       line2(`url: https://deploy:${fake(16, 51)}@artifacts.example.com/x`, { severity: 'high' }),
       line2('url: https://deploy:deploy@artifacts.example.com/x', { severity: 'medium', message: /repeats its user name/ }, 'a password that repeats the user name: medium'),
       line2('\tsentryDSN = "https://56a9c9fa5c364ab28f34b14f35ea0f1b:3e8827f6f9f740738eb11138f7bebb68@o12.ingest.sentry.io/189878"', { severity: 'low', message: /a Sentry DSN, which clients embed on purpose/ }, "a Sentry DSN: low", 'cmd/tool/main.go'),
-      line2(`url: https://deploy:${fake(16, 93)}@sentry.io.attacker.example/1`, { severity: 'high' }, 'a host that only starts like sentry.io stays high')
+      line2(`url: https://deploy:${fake(16, 93)}@sentry.io.attacker.example/1`, { severity: 'high' }, 'a host that only starts like sentry.io stays high'),
+      line2('\texport MC_HOST_minio="http://minio:minio123@127.0.0.1:${start_port}/"', { severity: 'medium', message: /loopback address/ }, 'a server on the loopback address, as a test script starts one: medium', 'buildscripts/verify-healing.sh'),
+      line2('url: https://deploy:minio123@127.0.0.1.attacker.example/x', { severity: 'high' }, 'a host that only starts like the loopback address stays high')
     ]
   },
   'secrets/braintree-token': { valid: [quiet('token: access_token$sandbox$x')], invalid: [line2(`token: ${BRAINTREE}`)] },
@@ -621,6 +623,8 @@ export const secretsCases: CaseTable = {
       quiet('note: reset it with ?password=NewOne in the admin form', 'not inside a URL')
     ],
     invalid: [
+      line2('export MC_HOST_verify_ipv6="http://minio:minio123@[::1]:9000/"', { severity: 'medium', message: /loopback address/ }, 'the IPv6 loopback address: medium', 'buildscripts/verify-build.sh'),
+      line2('url: https://deploy:minio123@localhost-db.internal/x', { severity: 'high' }, 'a host whose name only starts with localhost stays high'),
       line2(`url: redis://:${fake(16, 58)}@cache:6379/0`, { severity: 'high' }),
       line2('my $url = "https://deploy:Hk3nB9wQz4Lp\\@registry.example.com/v2/";', { severity: 'high' }, "Perl's escaped @ after a password", 'scripts/fetch.pl'),
       line2('cache: tcp://:cache@cache:6379', { severity: 'medium', message: /a password that repeats its host name, a stand-in or default/ }, 'a password that repeats the host name: a stand-in, medium'),
