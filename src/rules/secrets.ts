@@ -926,14 +926,15 @@ function urlPasswordStandIn(head: string, password: string, after: string, path:
             : undefined
   if (same) return `a password that repeats ${same}, a stand-in or default anyone can guess rather than a secret someone chose (medium)`
   if (isProductName(password, path)) return PRODUCT_DEFAULT
-  // `http://minio:minio123@127.0.0.1:9001`: a server on the machine the file runs on, such as the
-  // one a test script starts beside it; nothing off that host can use the password.
-  return LOOPBACK_HOST.test(after) ? LOOPBACK_URL : undefined
+  // `http://minio:minio123@127.0.0.1:9001`: a typed password for a server on the machine the file
+  // runs on, as a test script starts one beside it. A generated one stays high: a Cloud SQL proxy or
+  // a pgbouncer sidecar listens on 127.0.0.1 and the password is the production database's.
+  return LOOPBACK_HOST.test(after) && isWordsAndNumber(password) ? LOOPBACK_URL : undefined
 }
 
-/** The loopback address as a URL's host: `localhost`, `127.x.x.x`, `[::1]`, then a port, path or the URL's end. */
-const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?![\w.-])/i
-const LOOPBACK_URL = 'for a server on the loopback address (a local or test instance), which nothing off that host can reach (medium)'
+/** The loopback address as a URL's only host: `localhost`, `127.x.x.x`, `[::1]`, then a port, path or the URL's end (not `,` and more hosts). */
+const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::[^,\s/?#@"'`]{1,40})?(?![\w.,:-])/i
+const LOOPBACK_URL = 'a typed password for a server on the loopback address (a local or test instance), which nothing off that host can reach (medium)'
 
 // ── credentials inside commands, headers and connection strings ─────────────────────────────
 
@@ -1033,11 +1034,12 @@ const SHAPES: Shape[] = [
     rule: AUTH_HEADER_RULE,
     message: 'Literal credential in an `Authorization` header.',
     // `…with an Authorization: Bearer header. The checker…`: after Bearer, one word ends a sentence
-    // and more words follow (not another header's name, `X-Other:`). `"authorization: token either
-    // expired or inexistent"`: an error message, a lower-case word and at least two more after it.
+    // and more words follow (not another header's name, `X-Other:`). `errors.New("authorization:
+    // token either expired or inexistent")`: an error message, a lower-case word and at least two
+    // more, then the string and the call close.
     prose: (after, value, head) =>
       (/\bbearer\s*$/i.test(head) && /^[a-z]{2,12}\.$/.test(value) && /^ [A-Za-z][\w-]*(?:\s|$)/.test(after)) ||
-      (/^[a-z]{2,12}$/.test(value) && /^ [a-z]{2,20} [a-z]{2,20}(?![\w-])/.test(after)),
+      (/^[a-z]{2,12}$/.test(value) && /^(?: [a-z]{2,20}){2,8}["'`]\)/.test(after)),
     anchors: /authorization/i
   },
   { source: CURL_USER_SOURCE, head: 'curlHead', value: 'curlPass', rule: CLI_PASSWORD_RULE, message: 'Literal password in `curl -u user:password`.', command: CURL_COMMAND, anchors: ['-u'] },

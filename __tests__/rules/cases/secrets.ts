@@ -293,6 +293,7 @@ export const secretsCases: CaseTable = {
       line2('Authorization: Bearer letmein.', {}, 'a word and a full stop with nothing after it', 'notes/api.txt'),
       line2('  -H "Authorization: token letmeinplease" -H "Accept: json"', {}, 'a word and then another header, not a sentence', 'scripts/call.sh'),
       line2('Authorization: token letmeinplease now', {}, 'a word and only one more', 'notes/api.txt'),
+      line2('# cron sends Authorization: token wolfhounds to the billing service', {}, 'a word and more words, but no string and call closing after them: a comment naming a real token', 'ops/cron.sh'),
       line2(`curl -H "Authorization: Bearer ${STRONG}" https://api.example.com`, { severity: 'high' }),
       line2(`curl -H "Authorization: Token token=\\"${STRONG}\\"" https://api.example.com`, { severity: 'high' }, "a literal in the scheme's named parameter"),
       line2(`  ->param('headers', [], new Assoc(), 'HTTP headers to send.', true, example: '{"Authorization":"Bearer token123","X-Custom-Header":"value"}')`, { severity: 'medium', message: /a placeholder word \(perhaps with a number\)/ }, "a word and a number in an API's example: medium", 'src/Screenshots/Get.php'),
@@ -391,6 +392,10 @@ export const secretsCases: CaseTable = {
       quiet('db: postgres://app:%s@db.internal:5432/app', 'a format string filled in later')
     ],
     invalid: [
+      line2('DATABASE_URL: "postgres://orders:Vq7tXr2mLp9sKw4z@127.0.0.1:5432/orders"', { severity: 'high' }, 'a generated password for the loopback address (a Cloud SQL proxy or a sidecar forwards it to the real database) stays high', 'deploy/configmap.yaml'),
+      line2('  databaseUrl: postgres://orders:Hn3kP8wQz2Lr5Tv@localhost:5432/orders', { severity: 'high' }, 'a fifteen-character generated password for localhost stays high', 'deploy/values.yaml'),
+      line2('url: mongodb://admin:minio123@localhost:27017,mongo-1.prod.internal:27017/app', { severity: 'high' }, 'a loopback host followed by other hosts stays high', 'config/app.yaml'),
+      line2("        client = MongoClient('mongodb://off:off-wger@127.0.0.1', port=27017)", { severity: 'medium', message: /loopback address/ }, 'a typed password for the loopback address: medium', 'app/commands/import.py'),
       line2(`db: mongodb://app:${fake(16, 52)}@db.internal:27017/app`, { severity: 'high' }),
       line2(`db: postgres://svc:${fake(6, 53)}%d0${fake(10, 54)}@db.internal:5432/app`, { severity: 'high' }, 'a percent-encoded byte (`%d0`) is no format string'),
       line2('db: postgres://shop:shop@db.internal:5432/shop', { severity: 'medium', message: /repeats its user name/ }, 'a password that repeats the user name: medium'),
@@ -755,6 +760,7 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2('vsphere_csi_password: "Rk7pL2mQx9Wz4Tv8"', {}, "a CSI driver's own password", 'group_vars/all.yml'),
       line2('    error: {\n      new_password: "wrong_horse_battery",\n    },', { line: 3 }, 'snake-case words with no negated match: a passphrase', 'src/panels/config/users/dialog.ts'),
       line2('  "password": "not_match_2024",', {}, 'an error word beside a number is no error code', 'config/app.json'),
       line2('password: glass_half_empty', {}, 'a passphrase ending in a word errors use', 'config/app.yaml'),
@@ -1398,6 +1404,7 @@ export const secretsCases: CaseTable = {
       quiet('encryption_key_arn: arn:aws:kms:eu-west-1:123456789012:key/app', 'names where the key is', 'config/values.yaml')
     ],
     invalid: [
+      line2('csiSecret: Zq8sLm3nP0vR7tYwK2xx', { severity: 'medium' }, "the CSI driver's setting holding a generated value", 'config/app.yaml'),
       line2(`signing_key: ${fake(40, 60)}`, { severity: 'medium' }, undefined, 'config/values.yaml'),
       line2(`encryption_key: ${fake(24, 86)}`, { severity: 'medium' }, 'literal symmetric encryption key', 'config/values.yaml'),
       line2(`encryptionKey: ${fake(32, 87, HEX)}`, {}, 'camelCase, hex', 'config/values.yaml')

@@ -156,8 +156,9 @@ export function classifyKey(key: string): SecretKeyClass | undefined {
   // `META_APP_SECRET` of Meta's API ends in its secret word and stays one).
   if (bare[bare.length - 1] === 'meta' || bare[bare.length - 1] === 'metadata') return undefined
   // `csisecret: "akvNew"`, `csiSecret`: a setting of the Secrets Store CSI driver, which says where a
-  // cluster's secrets come from (a new or an existing key vault), not one of them.
-  if (bare.includes('csi') || /^csisecrets?$/.test(bare[bare.length - 1])) return undefined
+  // cluster's secrets come from (a new or an existing key vault); a secret only when its value looks
+  // random. Not `vsphere_csi_password` or `HCLOUD_CSI_TOKEN`: a CSI driver's own credentials.
+  if (/^csisecrets?$/.test(bare[bare.length - 1]) || (/^secrets?$/.test(bare[bare.length - 1]) && bare[bare.length - 2] === 'csi')) return 'weak'
   // Ansible `update_password: on_create`: when to change a password, not one (an `update_token`
   // or `update_secret` of a dynamic-DNS client is a credential).
   if (words.length === 2 && words[0] === 'update' && words[1] === 'password') return undefined

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-3MT5XSQK.js";import"./chunk-KZ5MALUL.js";import"./chunk-YJV6O76Z.js";import"./chunk-FM7N5NCH.js";import"./chunk-E2J3UUJT.js";import"./chunk-TPPXZITA.js";import"./chunk-E7DPUC7A.js";import"./chunk-6F5BMAYY.js";import"./chunk-2NQMUUZW.js";import"./chunk-WUSX42Y6.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
