@@ -15,7 +15,7 @@ import type { Finding } from '../types.js'
  * the browser test frameworks' own subfolders below, since a cluster or a deployed browser server may
  * bear either name; `text-fixtures/` is a misspelt `test-fixtures/` Terraform providers keep).
  */
-const TEST_FOLDER_NAMES = String.raw`__tests__|e2e|(?:test[-_]?)?suites|(?:playwright|cypress)\/(?:data|fixtures|support|e2e|integration|tests?|specs?|helpers|pages|plugins|component|mocks?)|(?:text|acc|golden|e2e|integration|unit)[-_]fixtures?|fixtures?|__fixtures__|unittests?|_?testdata|test[-_]?(?:utils?|helpers)|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|values|certs?|keys|tls|pki)|(?:[a-z0-9]+[-_])?(?:integration|e2e|unit|smoke|functional|conformance)[-_]?tests?|integration\/resources|__mocks__`
+const TEST_FOLDER_NAMES = String.raw`__tests__|e2e|(?:test[-_]?)?suites|(?:playwright|cypress)\/(?:data|fixtures|support|e2e|integration|tests?|specs?|helpers|pages|plugins|component|mocks?)|(?:text|acc|golden|e2e|integration|unit)[-_]fixtures?|fixtures?|__fixtures__|unittests?|_?testdata|test[-_]?(?:utils?|helpers)|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|values|certs?|keys|tls|pki)|(?:[a-z0-9]{1,40}[-_])?(?:integration|e2e|unit|smoke|functional|conformance)[-_]?tests?|integration\/resources|__mocks__`
 const SAMPLE_PATH = new RegExp(String.raw`(?:^|\/)(?:\.?ci|tests?|testing|examples?|samples?|mocks?|fakes?|docs?|demos|demo-setups?|snippets|__snapshots__|_?archived|${TEST_FOLDER_NAMES})\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$`, 'i')
 /** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
@@ -143,9 +143,9 @@ const MODULE_OPENS = /^[ \t]*(?:pub(?:\([^)\n]*\))?[ \t]+)?mod[ \t]+\w+[ \t]*\{/
  * characters and comments in a test (`parse("{")`) hold them unmatched. A module with no such line
  * is not read as one: what follows may be the code under test. A whole file is one when it is named
  * for tests (`test_login.rs`, `auth_tests.rs`: the parent declares it `#[cfg(test)] mod …;`), holds
- * `#[test]` functions and no `#[cfg(test)]` of its own (`ab_test.rs`, feature code with a test module
- * inside, is read module by module; `src/bin/test.rs` holds no test function). Undefined for any
- * other file, or one with no test module. Read line by line: one pass, whatever the file holds.
+ * `#[test]` functions and no `#[cfg(test)]` of its own: `smoke_test.rs` without a test function is
+ * code, and `ab_test.rs`, feature code with a test module inside, is read module by module. Undefined
+ * for any other file, or one with no test module. Read line by line: one pass, whatever the file holds.
  */
 export function testModuleLines(file: { path: string; content: string }): ((line: number) => boolean) | undefined {
   if (!/\.rs$/.test(file.path)) return undefined
@@ -211,7 +211,7 @@ export function isTestPath(path: string): boolean {
 }
 
 /**
- * A local development setup (`devenv/`, `.devcontainer/`, `hack/develop/`, `tools/dev/`, a Gitpod or other
+ * A local development setup (`devenv/`, `.devcontainer/`, `hack/` or `tools/` with `dev/`, `develop/` or `local/` below, a Gitpod or other
  * throwaway developer workspace and its `.gitpod.yml`): it runs on a developer's machine or a disposable VM, not where users or data are, so what it does is at most medium.
  */
 const DEV_ENV = /(?:^|\/)(?:(?:devenv|dev-env|\.?devcontainer|local-?dev|(?:hack|tools)\/(?:develop|dev|local)|developer-workspace|dev-workspace|\.?gitpod)\/|\.gitpod\.(?:ya?ml|Dockerfile)$)/i

@@ -291,8 +291,8 @@ export const secretsCases: CaseTable = {
     invalid: [
       line2('  -H "Authorization: Bearer letmein, X-Other: 1"', {}, 'a word before a comma and another header is a weak token, no sentence', 'scripts/call.sh'),
       line2('Authorization: Bearer letmein.', {}, 'a word and a full stop with nothing after it', 'notes/api.txt'),
-      line2('  -H "Authorization: token letmeinplease" -H "Accept: json"', {}, 'a word and then another header, not a sentence', 'scripts/call.sh'),
-      line2('Authorization: token letmeinplease now', {}, 'a word and only one more', 'notes/api.txt'),
+      line2('  -H "Authorization: token letmein" -H "Accept: json"', {}, 'a word and then another header, not a sentence', 'scripts/call.sh'),
+      line2('Authorization: token letmein now', {}, 'a word and only one more', 'notes/api.txt'),
       line2('# cron sends Authorization: token wolfhounds to the billing service', {}, 'a word and more words, but no string and call closing after them: a comment naming a real token', 'ops/cron.sh'),
       line2(`curl -H "Authorization: Bearer ${STRONG}" https://api.example.com`, { severity: 'high' }),
       line2(`curl -H "Authorization: Token token=\\"${STRONG}\\"" https://api.example.com`, { severity: 'high' }, "a literal in the scheme's named parameter"),
@@ -1359,6 +1359,7 @@ export const secretsCases: CaseTable = {
       quiet('variable "connection_string_value" {\n  type    = string\n  default = "Server=myserver;Integrated Security=SSPI"\n}', "a variable's default that signs in as the Windows user: no credential in it", 'quickstart/variables.tf')
     ],
     invalid: [
+      line2(`connection_string: AuthType=ClientSecret;Url=https://org.crm.dynamics.com;ClientId=app;ClientSecret=${STRONG}`, {}, "a Dataverse connection string's ClientSecret= (a secret word run into another)", 'config/values.yaml'),
       line2(`connection_string: Server=db;Database=app;User Id=app;Password=${STRONG};`, {}, undefined, 'config/values.yaml'),
       { name: "a variable's default with a password in it", path: 'quickstart/variables.tf', code: `variable "connection_string_value" {\n  type    = string\n  default = "Server=myserver;User Id=app;Password=${STRONG}"\n}\n`, errors: [{ line: 3 }] },
       ...[

@@ -131,6 +131,7 @@ function entrypointScript(entrypoint: readonly string[]): boolean {
   return script !== undefined && /entrypoint|\.sh$/i.test(programName(script))
 }
 
+/** What the image `chain` builds starts: ENTRYPOINT and CMD as the stages last set them, in exec or shell form. */
 export function imageCommand(ctx: Context, stages: Stage[], chain: number[]): ImageCommand {
   const read = (keyword: 'ENTRYPOINT' | 'CMD') => {
     const instruction = effective(stages, chain, keyword)
@@ -355,13 +356,13 @@ function copiesContextSource(stages: Stage[], chain: number[]): boolean {
  * command's program is an archive or app package it copied in (`ENTRYPOINT ["/app.apk"]`, for
  * `docker build --output`). Scratch has no shell or runtime, so nothing in it can run.
  */
-function isDataImage(stages: Stage[], chain: number[], started: () => ImageCommand): boolean {
+function isDataImage(stages: Stage[], chain: number[], command: () => ImageCommand): boolean {
   const root = stages[chain[chain.length - 1]]
   if (root.image === undefined || imageBaseName(root.image) !== 'scratch') return false
-  const { entrypoint, cmd } = started()
-  const command = entrypoint.length > 0 ? entrypoint : cmd
-  if (command.length === 0) return true
-  const program = command[0]
+  const { entrypoint, cmd } = command()
+  const started = entrypoint.length > 0 ? entrypoint : cmd
+  if (started.length === 0) return true
+  const program = started[0]
   return PACKAGE_FILE.test(program) && chain.some((i) => copiedPaths(stages[i]).has(plainPath(program)))
 }
 

@@ -336,20 +336,21 @@ const PLACEHOLDER_INSIDE = /change[-_]?me|placeholder|(?:^|[^a-z])(?:example|fak
  * (`pytest`, `mock`; a bare `test` often names an environment, whose database is real). Only a slug of short words: Django's generated
  * `django-insecure-` keys carry a long random tail (and symbols) and stay literal.
  */
-const SAYS_NOT_SECRET = /(?:^|[-_.])(?:not[-_.]?(?:a[-_.]?)?(?:real|secret)|insecure|do[-_.]?not[-_.]?use|dummy|mock|pytest)(?:[-_.]|$)/i
+const SAYS_FAKE = /(?:^|[-_.])(?:not[-_.]?(?:a[-_.]?)?(?:real|secret)|insecure|do[-_.]?not[-_.]?use|dummy)(?:[-_.]|$)/
 /** Words that name what uses a value (a test suite, a mock server) rather than saying it is fake. */
 const NAMES_ITS_USER = /(?:^|[-_.])(?:pytest|mock)(?:[-_.]|$)/
-const MOCK_PART = /(?:^|[-_.])mock(?:[-_.]|$)/
-/** The words of SAYS_NOT_SECRET that say the value is fake, whoever uses it. */
-const SAYS_FAKE = /(?:^|[-_.])(?:not[-_.]?(?:a[-_.]?)?(?:real|secret)|insecure|do[-_.]?not[-_.]?use|dummy)(?:[-_.]|$)/i
+/** An environment's name as a part of a value: a value beside one was chosen for that environment. */
+const ENVIRONMENT_NAME = /^(?:prod|prd|production|preprod|stage|staging|stg|live|uat|qa|sandbox)$/i
 function saysNotSecret(v: string, key: string): boolean {
   // Every part a lower-case word or a short number: `Xk9mP2vLq8Rw-insecure` is a generated value with a word stuck on.
-  if (!/^[A-Za-z0-9]{1,12}(?:[-_.][A-Za-z0-9]{1,12}){1,9}$/.test(v) || !v.split(/[-_.]/).every((part) => /^(?:[a-z]+|\d{1,4})$/.test(part)) || !SAYS_NOT_SECRET.test(v)) return false
+  if (!/^[A-Za-z0-9]{1,12}(?:[-_.][A-Za-z0-9]{1,12}){1,9}$/.test(v) || !v.split(/[-_.]/).every((part) => /^(?:[a-z]+|\d{1,4})$/.test(part))) return false
+  if (SAYS_FAKE.test(v)) return true
+  if (!NAMES_ITS_USER.test(v)) return false
   // `pytest` or `mock` (`pnpm-registry-mock-secret-key-32`) names what uses the value, not that it
   // is fake: a year or an environment's name beside it makes it a chosen password, as does a
   // password's key for a mock (`DB_PASSWORD=hi-mock-it`).
-  if (MOCK_PART.test(v) && !SAYS_FAKE.test(v) && namesPassword(key)) return false
-  return !NAMES_ITS_USER.test(v) || !v.split(/[-_.]/).some((part) => /^\d{4}$/.test(part) || /^(?:prod|prd|production|preprod|stage|staging|stg|live|uat|qa|sandbox)$/.test(part))
+  if (/(?:^|[-_.])mock(?:[-_.]|$)/.test(v) && namesPassword(key)) return false
+  return !v.split(/[-_.]/).some((part) => /^\d{4}$/.test(part) || ENVIRONMENT_NAME.test(part))
 }
 
 /** `YourPingdomApiToken`, `yourAccessKey`: a value that asks for the reader's own one (case matters). */
@@ -531,7 +532,7 @@ function isTestSetUpValue(v: string, key: string): boolean {
   // At most 12 letters a part (`qwhdkfjeoqpwnvmzkdla` is random), no year (`test-jwt-secret-2024`
   // was chosen for a real environment), and no environment's name.
   if (!parts.slice(1).every((p) => /^[A-Za-z][a-z]{1,11}(?:[A-Z][a-z]{1,11}|ID)?$|^\d{1,3}[a-z]{0,6}$/.test(p) && p.replace(/ID$/, '').length <= 12)) return false
-  if (parts.some((p) => /^(?:prod|production|staging|stage|live)$/i.test(p))) return false
+  if (parts.some((p) => ENVIRONMENT_NAME.test(p))) return false
   const words = keyWords(body)
   const own = keyWords(key)
   return words.slice(1).some((w) => own.includes(w) || SECRET_NOUNS.has(w))
@@ -695,10 +696,12 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
  * a MessagePack list of two or three unsigned integers, which must use up every byte. A token an
  * app mints as `PROD_kw…` decodes to no such list.
  */
-export function isGithubNodeId(v: string): boolean {
+function isGithubNodeId(v: string): boolean {
   const m = /^[A-Z]{1,6}_(k[gw][A-Za-z0-9_-]{8,60})$/.exec(v)
   if (!m) return false
   const bytes = Buffer.from(m[1], 'base64url')
+  // Every character is read: a trailing one that decodes to no whole byte is dropped by Buffer.
+  if (bytes.toString('base64url') !== m[1]) return false
   // 0x92, 0x93: a list of two or three; each item a positive fixint or a uint8/16/32/64.
   const items = bytes[0] - 0x90
   if (items !== 2 && items !== 3) return false
@@ -714,7 +717,7 @@ export function isGithubNodeId(v: string): boolean {
 }
 
 /** A setting of a connection string that holds its secret (`Password=`, `AccessKey=` of Azure SignalR, `Application Key=` of Kusto). */
-const CONNECTION_SECRET_SETTING = /(?<![A-Za-z])(?:password|pwd|pass|accountkey|accesskey|sharedaccesskey|secretaccesskey|appkey|application key|sharedaccesssignature|secret|token)\s*=/i
+const CONNECTION_SECRET_SETTING = /(?:password|pwd|(?<![A-Za-z])pass|accountkey|accesskey|sharedaccesskey|secretaccesskey|appkey|application key|sharedaccesssignature|secret|token)\s*=/i
 /**
  * A password in a URL's user info: after `://` and a user, up to the `@` before the host. It may
  * hold a `/` (`mongodb+srv://app:Xk9/pQ2@cluster0…`) when what follows the `@` is a host name and
@@ -722,7 +725,7 @@ const CONNECTION_SECRET_SETTING = /(?<![A-Za-z])(?:password|pwd|pass|accountkey|
  */
 const URL_PASSWORD = /:\/\/[^/\s:@]*:(?:[^@\s/]{1,400}|(?!\d+\/)[^@\s]{1,400}(?=@[A-Za-z0-9.-]+(?::\d+)?(?:[/?,]|$)))@/
 /** Go's MySQL driver (`app:pass@tcp(db:3306)/app`) and Oracle's thin driver (`jdbc:oracle:thin:app/pass@db:1521/ORCL`). */
-const DRIVER_LOGIN = /^[^:@\s/]{1,64}:[^@\s]{1,400}@(?:tcp|unix|udp)\(|(?:^|:)[A-Za-z0-9_$#]{1,64}\/[^@\s/]{1,400}@[A-Za-z0-9.-]/
+const DRIVER_LOGIN = /^[^:@\s/]{1,64}:[^@\s]{1,400}@(?:tcp|unix|udp)\(|(?:^|thin:(?:@\/\/)?)[A-Za-z0-9_$#]{1,64}\/[^@\s/]{1,400}@[A-Za-z0-9.-]/
 
 /**
  * A connection string is a secret only when it carries one: `Password=…`, `AccountKey=…`, a URL
