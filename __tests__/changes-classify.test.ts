@@ -167,6 +167,21 @@ describe('classifyFile', () => {
     expect(classifyFile('deploy/api/values.yaml', 'replicaCount: 1\n', { chartDirs })).toBe('other')
   })
 
+  it("takes a .tpl file for a chart's only under a Chart.yaml, or by its Go template markers without a listing", () => {
+    const userData = '#!/bin/bash\necho "${cluster_name}" > /etc/cluster\n%{ for k in keys ~}\necho ${k}\n%{ endfor ~}\n'
+    // A Terraform module's templatefile input: no Go template markers.
+    expect(classifyFile('modules/node/templates/user-data.sh.tpl', userData)).toBe('other')
+    // By name alone (a pull request's file list, before its content is read) it may still be a chart's.
+    expect(classifyFile('modules/node/templates/user-data.sh.tpl')).toBe('helm')
+    expect(classifyFile('deploy/templates/_helpers.tpl', '{{- define "x" -}}x{{- end }}')).toBe('helm')
+    // With the repository's listing: a Chart.yaml above templates/ decides, whatever the content.
+    const chartDirs = chartDirsOf(['charts/web/Chart.yaml', 'infra/templates/consul.hcl.tpl'])
+    expect(classifyFile('charts/web/templates/_helpers.tpl', '{{- define "web.name" -}}web{{- end }}', { chartDirs })).toBe('helm')
+    expect(classifyFile('charts/web/templates/_empty.tpl', '', { chartDirs })).toBe('helm')
+    expect(classifyFile('infra/templates/consul.hcl.tpl', 'datacenter = "{{ key "dc" }}"\n', { chartDirs })).toBe('other')
+    expect(classifyFile('infra/templates/consul.hcl.tpl', undefined, { chartDirs })).toBe('other')
+  })
+
   it('never throws on odd input', () => {
     const odd = ['', '\0\0\0', '{', '[', '---\n---\n', ': : :', '{{{{', 'a:\n\t- b', '"unterminated']
     for (const content of odd) for (const path of ['x.yaml', 'x.json', 'templates/x.yaml']) {

@@ -210,10 +210,19 @@ describe('reading a tree with hostile files', () => {
       // A template without Go template markers renders to itself: a scan reads it as the manifest it is.
       mkdirSync(join(charts, 'deploy/registry/templates'))
       writeFileSync(join(charts, 'deploy/registry/templates/service.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: registry\nspec:\n  ports:\n    - port: 80\n')
+      // A chart's partial, and a Terraform module's templatefile input beside no Chart.yaml, both `.tpl`.
+      writeFileSync(join(charts, 'deploy/registry/templates/_helpers.tpl'), '{{- define "registry.name" -}}registry{{- end }}\n')
+      mkdirSync(join(charts, 'infra/templates'), { recursive: true })
+      writeFileSync(join(charts, 'infra/main.tf'), 'locals {\n  user_data = templatefile("${path.module}/templates/providers.tf.tpl", { project = "p" })\n}\n')
+      writeFileSync(join(charts, 'infra/templates/providers.tf.tpl'), 'provider "google" {\n  project = "${project}"\n}\n')
       const tree = await readTree(charts)
       const kinds = Object.fromEntries(tree.listed.map((f) => [f.path, f.kind]))
       expect(kinds).toMatchObject({ 'values.yaml': 'helm', 'deploy/registry/values.yaml': 'helm', 'deploy/registry/templates/service.yaml': 'kubernetes' })
+      expect(kinds).toMatchObject({ 'deploy/registry/templates/_helpers.tpl': 'helm', 'infra/main.tf': 'terraform', 'infra/templates/providers.tf.tpl': 'other' })
       expect(kinds['config/values.yaml']).not.toBe('helm')
+      // No chart is made up for the module's templates folder.
+      const r = await analyzeFiles(tree.files)
+      expect(r.notes.filter((n) => n.message.includes('infra'))).toEqual([])
     } finally {
       rmSync(charts, { recursive: true, force: true })
     }

@@ -86,7 +86,14 @@ function helmByName(path: string, name: string, content: string | undefined, con
   if (t < 0) return undefined
   const chartDir = segments.slice(0, t).join('/')
   const inKnownChart = knownChart?.has(chartDir) ?? false
-  if (/\.tpl$/i.test(name)) return 'helm'
+  if (/\.tpl$/i.test(name)) {
+    // Helm's partials (`_helpers.tpl`), but a Terraform module's `templatefile` inputs
+    // (`templates/user-data.sh.tpl`) and consul-template files end in `.tpl` too. A listing that
+    // shows no `Chart.yaml` above settles it; without one, Go template markers do.
+    if (inKnownChart) return 'helm'
+    if (knownChart !== undefined) return undefined
+    return content === undefined || hasGoTemplate(content) ? 'helm' : undefined
+  }
   if (inKnownChart && name === 'NOTES.txt') return 'helm'
   if (!/\.(ya?ml|json)$/i.test(name)) return undefined
   // Under a chart (a `Chart.yaml` above `templates/`) every template is Helm's.

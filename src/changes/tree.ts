@@ -98,11 +98,11 @@ export async function readTree(root: string, options: TreeOptions = {}): Promise
   const notes: FileNote[] = []
   const paths = listFilesSync(root)
   // As in a pull request, a folder with a Chart.yaml makes its values files chart files wherever
-  // it sits. Unlike a pull request, a template here keeps the kind its content gives it: one
-  // without Go template markers is read as the plain manifest it renders to, which a scan
-  // without `helm` can still check.
+  // it sits, and a `.tpl` file is a chart's only under one. Unlike a pull request, a template here
+  // keeps the kind its content gives it: one without Go template markers is read as the plain
+  // manifest it renders to, which a scan without `helm` can still check.
   const chartDirs = chartDirsOf(paths)
-  const contextOf = (path: string) => (isValuesFileName(path) ? { chartDirs } : {})
+  const contextOf = (path: string) => (isValuesFileName(path) || /\.tpl$/i.test(path) ? { chartDirs } : {})
   for (const path of paths) {
     if (ignore?.(path)) {
       notes.push({ path, reason: 'ignored', message: `${path}: matches paths-ignore` })
