@@ -55,7 +55,14 @@ export const dockerfileCases: CaseTable = {
   },
   'dockerfile/apt-unpinned': {
     valid: [{ code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n' }],
-    invalid: [{ code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n', errors: [{ line: 2 }] }]
+    invalid: [
+      { code: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n', errors: [{ line: 2 }] },
+      {
+        name: "through `sudo -n` (sudo's -n takes no argument, unlike nice's) and `nice -n 10`",
+        code: 'FROM debian:12\nRUN sudo -n apt-get update && sudo -n apt-get install -y curl && nice -n 10 apt-get install -y wget && rm -rf /var/lib/apt/lists/*\n',
+        errors: [{ line: 2, message: /curl.*wget|wget.*curl/ }]
+      }
+    ]
   },
   'dockerfile/base-image-latest': {
     valid: [
@@ -636,6 +643,11 @@ export const dockerfileCases: CaseTable = {
         name: 'sudo told to run the step as another, named user: low, saying USER does the same',
         code: 'FROM alpine:3.20\nRUN sudo -E -u discourse -H git config --global user.name "CI" && sudo --user=app true && doas -u app true\n',
         errors: [{ line: 2, severity: 'low', message: /sudo -u discourse`, `sudo -u app`, `doas -u app` to run a step as another user, which raises nothing/ }]
+      },
+      {
+        name: 'the user given as `--user app`, or after `-n`: low as well',
+        code: 'FROM alpine:3.20\nRUN sudo --user app true && sudo -n -u app true\n',
+        errors: [{ line: 2, severity: 'low', message: /`sudo -u app` to run a step as another user/ }]
       },
       ...['sudo -u root apk add --no-cache curl=8.9.1-r0', 'sudo -u "$RUN_AS" make install', 'sudo -u app true && sudo make install', 'sudo -u#0 id', 'sudo -u app sudo apk add --no-cache curl=8.9.1-r0', 'sudo -u app bash -c "sudo apk add --no-cache curl=8.9.1-r0"'].map((run) => ({
         name: `sudo to root, to a user from a variable, or beside a plain sudo (${run}): medium`,

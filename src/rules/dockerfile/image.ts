@@ -1,6 +1,6 @@
 /** Checks on the shipped image (the final stage and the stages it is built from): user, health check, command form, ports, caches. */
 import type { Copy, Instruction, Env, Run } from 'dockerfile-ast'
-import { positionals } from '../parse/shell-words.js'
+import { positionals, userOptionAt } from '../parse/shell-words.js'
 import { R } from './meta.js'
 import { imageBaseName, imageRepository, parseImageRef } from '../container-common.js'
 import { SHELL_C, copyFrom, emit, isRootUser, parseJsonArray, span, type Context, type RunShell, type Stage } from './stages.js'
@@ -199,11 +199,14 @@ function userSwitchIn(command: readonly string[]): { tool: string; user: string 
     const users: string[] = []
     for (; j < command.length && command[j].startsWith('-'); j++) {
       const option = command[j]
-      const names = tool === 'setpriv' ? SETPRIV_USER_OPTIONS : ['-u', '--user']
-      const named = names.find((n) => option === n || option.startsWith(`${n}=`))
-      if (named !== undefined) {
-        users.push(option === named ? command[++j] ?? '' : option.slice(named.length + 1))
-      } else if (tool !== 'setpriv' && /^-u[^-=]/.test(option)) users.push(option.slice(2))
+      if (tool !== 'setpriv') {
+        const named = userOptionAt(command, j)
+        if (named !== undefined) users.push(named.user)
+        j += (named?.words ?? 1) - 1
+        continue
+      }
+      const named = SETPRIV_USER_OPTIONS.find((n) => option === n || option.startsWith(`${n}=`))
+      if (named !== undefined) users.push(option === named ? command[++j] ?? '' : option.slice(named.length + 1))
     }
     if (users.length === 0) return undefined
     const all = users.map(unquote)

@@ -171,7 +171,7 @@ function matchingClose(script: string, open: number): number {
 
 /** Wrappers that run the command given after them. */
 const WRAPPERS = new Set(['sudo', 'env', 'exec', 'time', 'nohup', 'command', 'nice', 'doas'])
-/** Options of those wrappers that take a separate argument. */
+/** Options of those wrappers that take a separate argument (`-n` only for nice: sudo's and doas's take none). */
 const WRAPPER_OPTIONS_WITH_ARG = new Set(['-u', '-g', '-n', '-C', '-h', '-p', '-U', '-r', '-t'])
 
 export interface Invocation {
@@ -205,14 +205,26 @@ export function invocationOf(words: string[]): Invocation | undefined {
     i++
     while (i < words.length && words[i].startsWith('-')) {
       const option = words[i]
-      const by = name as 'sudo' | 'doas'
-      if (switchesUser && option === '-u') runsAs = { user: words[i + 1] ?? '', by }
-      else if (switchesUser && option.startsWith('--user=')) runsAs = { user: option.slice('--user='.length), by }
-      else if (switchesUser && /^-u[^-=]/.test(option)) runsAs = { user: option.slice(2), by }
-      i += WRAPPER_OPTIONS_WITH_ARG.has(option) ? 2 : 1
+      const named = switchesUser ? userOptionAt(words, i) : undefined
+      if (named !== undefined) {
+        runsAs = { user: named.user, by: name as 'sudo' | 'doas' }
+        i += named.words
+      } else i += WRAPPER_OPTIONS_WITH_ARG.has(option) && (option !== '-n' || name === 'nice') ? 2 : 1
     }
   }
   return { program: basename(words[i]), args: words.slice(i + 1), elevated, ...(runsAs !== undefined ? { runsAs } : {}) }
+}
+
+/**
+ * The user one option of sudo, doas, runuser or chpst names (`-u app`, `-uapp`, `--user app`,
+ * `--user=app`) and how many words the option takes; undefined for any other option.
+ */
+export function userOptionAt(words: readonly string[], i: number): { user: string; words: 1 | 2 } | undefined {
+  const option = words[i] ?? ''
+  if (option === '-u' || option === '--user') return { user: words[i + 1] ?? '', words: 2 }
+  if (option.startsWith('--user=')) return { user: option.slice('--user='.length), words: 1 }
+  if (/^-u[^-=]/.test(option)) return { user: option.slice(2), words: 1 }
+  return undefined
 }
 
 function basename(word: string): string {

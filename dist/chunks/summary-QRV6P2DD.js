@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-33B64G3M.js";import"./chunk-6ZQYJQU4.js";import"./chunk-XDXMRZ5H.js";import"./chunk-FM7N5NCH.js";import"./chunk-KXWECL5W.js";import"./chunk-36CUJQBZ.js";import"./chunk-E7DPUC7A.js";import"./chunk-WIRZ6MIA.js";import"./chunk-2NQMUUZW.js";import"./chunk-STOZBXZJ.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
