@@ -25,6 +25,9 @@ describe('the workflow a local `uses:` names', () => {
     const needs = (content: string | undefined, path = '.github/workflows/ci.yml') => needsSiblingWorkflows(path, content)
     expect(needs(CALLER)).toBe(true)
     expect(needs("jobs:\n  a:\n    uses: './.github/workflows/x.yaml'\n")).toBe(true)
+    // GitHub's self-repository reference: this repository at the caller's commit.
+    expect(needs('jobs:\n  a:\n    uses: $/.github/workflows/x.yml\n')).toBe(true)
+    expect(calledPath('app/.github/workflows/ci.yml', '$/.github/workflows/run.yml')).toBe('app/.github/workflows/run.yml')
     // Spellings a text test of the source missed: a YAML escape, a quoted key, the value on the next line.
     expect(needs('on: push\njobs:\n  a:\n    uses: "\\x2e/.github/workflows/x.yml"\n')).toBe(true)
     expect(needs('on: push\njobs:\n  a:\n    "uses": ./.github/workflows/x.yml\n')).toBe(true)

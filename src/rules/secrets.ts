@@ -1160,9 +1160,9 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: 'Passcode in a meeting link: it admits whoever holds the link, as it does every invitee (low).', value, severity: 'low' })
         continue
       }
-      // `"Authorization": "Bearer token123"` in an API's example: a word and a number typed where the token goes,
-      // or a guessable static token: worth a look, not a leaked one.
-      if (shape.rule === AUTH_HEADER_RULE && /^(?:token|secret|key|apikey|bearer|test|example|abc|xyz|foo)[-_]?\d{0,4}$/i.test(value)) {
+      // `"Authorization": "Bearer token123"` in an API's example: a word and a number typed where the token goes
+      // (`deadbeef12346`, a hex placeholder word), or a guessable static token: worth a look, not a leaked one.
+      if (shape.rule === AUTH_HEADER_RULE && /^(?:token|secret|key|apikey|bearer|test|example|abc|xyz|foo|deadbeef|cafebabe|feedface)[-_]?\d{0,6}$/i.test(value)) {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}: a placeholder word (perhaps with a number), typed for an example or a guessable default, not a generated token (medium).`, value, severity: 'medium' })
         continue
       }

@@ -297,7 +297,9 @@ export const secretsCases: CaseTable = {
       line2(`curl -H "Authorization: Bearer ${STRONG}" https://api.example.com`, { severity: 'high' }),
       line2(`curl -H "Authorization: Token token=\\"${STRONG}\\"" https://api.example.com`, { severity: 'high' }, "a literal in the scheme's named parameter"),
       line2(`  ->param('headers', [], new Assoc(), 'HTTP headers to send.', true, example: '{"Authorization":"Bearer token123","X-Custom-Header":"value"}')`, { severity: 'medium', message: /a placeholder word \(perhaps with a number\)/ }, "a word and a number in an API's example: medium", 'src/Screenshots/Get.php'),
-      line2('Authorization: "Bearer secret2024"', { severity: 'medium' }, 'a guessable static token: medium, not dropped')
+      line2('Authorization: "Bearer secret2024"', { severity: 'medium' }, 'a guessable static token: medium, not dropped'),
+      line2('    Authorization: Bearer deadbeef12346', { severity: 'medium', message: /a placeholder word/ }, "a hex placeholder word and a number in a docstring's example: medium", 'fastapi/security/http.py'),
+      line2('    Authorization: Bearer deadbeef5c1f8e2a', { severity: 'high' }, 'a hex placeholder word with more hex after it is not a placeholder and a number', 'app/client.py')
     ]
   },
   'secrets/basicauth': {

@@ -382,6 +382,7 @@ export const workflowCases: CaseTable = {
   'workflow/secrets-inherit-external': {
     valid: [
       { name: 'workflow of this repository', code: push('  call:\n    uses: ./.github/workflows/deploy.yml\n    secrets: inherit\n') },
+      { name: 'workflow of this repository by the self-repository reference', code: push('  call:\n    uses: $/.github/workflows/deploy.yml\n    secrets: inherit\n') },
       { name: 'same owner', repository: 'acme/app', code: push(`  call:\n    uses: acme/workflows/.github/workflows/deploy.yml@${SHA}\n    secrets: inherit\n`) },
       { name: 'named secrets only', code: push(`  call:\n    uses: other-org/wf/.github/workflows/deploy.yml@${SHA}\n    secrets:\n      TOKEN: \${{ secrets.TOKEN }}\n`) }
     ],
@@ -949,6 +950,7 @@ export const workflowCases: CaseTable = {
       { name: 'every job sets permissions', code: 'name: ci\non: push\njobs:\n' + job('test', '      - run: make test\n', '    permissions:\n      contents: read\n') },
       { name: 'the called workflow of this repository sets permissions at its top level', files: { [CALLER]: bare(caller('acceptance')), [CALLED]: called(OIDC_READ) } },
       { name: 'the called workflow, unchanged, read as context', files: { [CALLER]: bare(caller('acceptance')), [CALLED]: called(OIDC_READ) }, contextOnly: [CALLED] },
+      { name: 'the called workflow, by the self-repository reference, sets permissions', files: { [CALLER]: bare(caller('acceptance', `$/${CALLED}`)), [CALLED]: called(OIDC_READ) } },
       { name: 'the called workflow sets permissions in each of its jobs', files: { [CALLER]: bare(caller('acceptance')), [CALLED]: called('', '    permissions:\n      contents: read\n') } },
       {
         name: 'the called workflow calls another one that sets permissions',
@@ -1369,6 +1371,10 @@ export const workflowCases: CaseTable = {
         name: 'a step output set from a boolean expression that reads the event (&& and comparisons)',
         code: push(job('t', "      - id: vars\n        run: echo \"forked=${{ (github.event.pull_request && github.event.pull_request.head.repo.full_name != github.event.pull_request.base.repo.full_name) || github.repository != 'acme/app' }}\" >> $GITHUB_OUTPUT\n      - run: echo \"${{ steps.vars.outputs.forked }}\"\n"))
       },
+      {
+        name: 'the pushing account (it needs write access), as a commit identity',
+        code: push(job('t', '      - run: |\n          git config --global user.name "${{ github.event.pusher.name }}"\n          git config --global user.email "${{ github.event.pusher.email }}"\n'))
+      },
       { name: 'label names: only members with triage or write access apply labels', code: push(job('t', "      - run: echo \"${{ join(github.event.pull_request.labels.*.name, ', ') }} ${{ github.event.label.name }}\"\n"), 'pull_request') },
       { name: 'branch name as an action input', code: push(job('t', `      - uses: actions/checkout@${SHA}\n        with:\n          ref: \${{ github.head_ref }}\n`), 'pull_request') },
       {
@@ -1405,6 +1411,11 @@ export const workflowCases: CaseTable = {
     invalid: [
       { name: 'a changed-files file list (names come from the pull request)', code: push(job('t', `      - id: files\n        uses: tj-actions/changed-files@${SHA}\n      - run: echo "${'$'}{{ steps.files.outputs.all_changed_files }}"\n`), 'pull_request'), errors: [{ line: 12 }] },
       { name: 'commit message in a push workflow whose token may write', code: push(job('t', '      - run: echo "${{ github.event.head_commit.message }}"\n')).replace('contents: read', 'contents: write'), errors: [{ line: 10, severity: 'high' }] },
+      {
+        name: "a pushed commit's author (a merged fork's commit keeps it), unlike the pushing account",
+        code: push(job('t', '      - run: git config --global user.email "${{ github.event.head_commit.author.email }}" && git config --global user.name "${{ github.event.pusher.name }}"\n')).replace('contents: read', 'contents: write'),
+        errors: [{ line: 10, severity: 'high', message: /head_commit\.author\.email/ }]
+      },
       {
         name: 'a pull request title in a workflow that push and pull_request both start',
         code: push(job('t', '      - run: echo "${{ github.event.pull_request.title }}"\n'), '[push, pull_request]').replace('contents: read', 'contents: write'),
@@ -1736,6 +1747,10 @@ export const workflowCases: CaseTable = {
     valid: [
       { code: push(job('b', `      - uses: docker/login-action@${SHA} # v3\n      - uses: ./.github/actions/local\n`)) },
       { name: 'action in a parent folder of this repository', code: push(job('b', '      - uses: ../shared/actions/setup\n')) },
+      {
+        name: "the self-repository reference ($/): this repository's action and reusable workflow at the running commit",
+        code: push(job('b', '      - uses: $/.github/actions/setup\n        with:\n          token: ${{ secrets.DEPLOY_TOKEN }}\n') + '  call:\n    uses: $/.github/workflows/build.yml\n    secrets: inherit\n', 'workflow_run')
+      },
       { name: 'reusable workflow pinned', code: push(`  call:\n    uses: other-org/wf/.github/workflows/build.yml@${SHA}\n`) },
       { name: 'read-only job with no secret (the medium form)', code: push(job('b', '      - uses: docker/login-action@v3\n')) },
       { name: 'read-only job passing its own read-only GITHUB_TOKEN (the medium form)', code: push(job('b', '      - uses: someone/labeler@v2\n        with:\n          token: ${{ secrets.GITHUB_TOKEN }}\n')) }

@@ -11,7 +11,8 @@ import { readWorkflow, type JobModel, type WorkflowModel } from './model.js'
 
 /** Where reusable workflows live: GitHub reads them only directly in this folder. */
 const WORKFLOWS_DIR = '.github/workflows/'
-const LOCAL_WORKFLOW = /^\.\/\.github\/workflows\/[^/]+\.ya?ml$/i
+/** `./.github/workflows/x.yml`, or `$/.github/workflows/x.yml` (the self-repository reference): both at the caller's commit. */
+const LOCAL_WORKFLOW = /^[.$]\/\.github\/workflows\/[^/]+\.ya?ml$/i
 
 /** The workflow files of the analysis by path, and what was read of each called one. */
 export interface WorkflowFiles {

@@ -2,7 +2,7 @@
 import { isMap, isPair, isScalar, isSeq, scalarString, type Node, type YAMLMap, type YamlFile } from '../parse/yaml.js'
 import type { Report } from '../rule.js'
 import type { WorkflowFiles } from './callees.js'
-import type { JobModel, StepModel, WorkflowModel } from './model.js'
+import { usesOwnCode, type JobModel, type StepModel, type WorkflowModel } from './model.js'
 import { findExpressions, type ExpressionSpan } from './expressions.js'
 
 export interface CheckContext {
@@ -232,7 +232,7 @@ export function getCaseless(map: YAMLMap | undefined, key: string): Node | undef
 
 /** `owner/repo` of a `uses:` reference in lower case (no path, no ref), or undefined. */
 export function actionRepo(uses: string | undefined): string | undefined {
-  if (!uses || uses.startsWith('./') || uses.startsWith('docker://')) return undefined
+  if (!uses || usesOwnCode(uses) || uses.startsWith('docker://')) return undefined
   // The first two `/`-separated parts before any `@`, found by index (asked for every step by several checks).
   const at = uses.indexOf('@')
   const ref = at < 0 ? uses : uses.slice(0, at)

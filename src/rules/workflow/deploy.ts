@@ -7,7 +7,7 @@ import { isMap, isScalar, scalarString, type Node, type Pair } from '../parse/ya
 import { actionRepo, dependentsOf, jobTextSome, onGithubHostedRunner, requestsOidc, scalarsUnder, tokenIsReadOnly, type CheckContext } from './context.js'
 import { contextPaths, findExpressions, isJobToken, readsSecretBeyondToken } from './expressions.js'
 import { RULES } from './meta.js'
-import type { JobModel, StepModel } from './model.js'
+import { usesOwnCode, type JobModel, type StepModel } from './model.js'
 import { invocationOf, positionals, splitShellCommands } from '../parse/shell-words.js'
 import { isLocalWorkflow } from './callees.js'
 import { skipsEvent } from './fork-guard.js'
@@ -555,7 +555,7 @@ const REACHING_WORDS = ['deploy', 'apply', 'rollout', 'upgrade', 'release', 'pub
  */
 function clusterSetupAction(step: StepModel, job: JobModel): boolean {
   if (!step.uses || step.uses.startsWith('docker://')) return false
-  if (!/^\.{1,2}\//.test(step.uses)) {
+  if (!usesOwnCode(step.uses)) {
     // Words of the repository's name and path (not its owner's, nor the ref).
     const words = step.uses.split('@')[0]!.toLowerCase().split('/').slice(1).flatMap((part) => part.split(/[-_.]/))
     if (!CLUSTER_TOOLS.some((tool) => words.includes(tool)) || !SETUP_WORDS.some((word) => words.includes(word))) return false

@@ -153,7 +153,7 @@ export function contextReads(body: string): ContextRead[] {
 const UNTRUSTED_EVENT_FIELDS: RegExp[] = [
   /\.(title|body|message|email|page_name|default_branch|display_title|head_branch|description)$/,
   /\.head\.(ref|label)$/,
-  /\.(author|committer|pusher|authors|pages\.\*)\.name$/,
+  /\.(author|committer|authors|pages\.\*)\.name$/,
   /^github\.event\.(workflow|workflow_run)\.path$/
 ]
 
@@ -161,8 +161,12 @@ const UNTRUSTED_EVENT_FIELDS: RegExp[] = [
 const UNTRUSTED_EVENT_OBJECT =
   /^github(\.event(\.(issue|pull_request|pull_request\.head|comment|review|review_comment|discussion|head_commit|head_commit\.author|commits|commits\.\*|pages|pages\.\*|workflow_run|workflow_run\.head_commit))?)?$/
 
-/** Parts of the event payload only repository members can write. */
-const MEMBER_ONLY_EVENT = /^github\.event\.(repository|organization|enterprise|installation|sender|release|inputs)\./
+/**
+ * Parts of the event payload only repository members can write. `pusher` is the account that
+ * pushed, which needs write access (a merged fork's commits keep their author, under `head_commit`
+ * and `commits`, not here).
+ */
+const MEMBER_ONLY_EVENT = /^github\.event\.(repository|organization|enterprise|installation|sender|release|inputs|pusher)\./
 
 /** True when the context path reads attacker-controllable event data. */
 export function isUntrustedEventPath(path: string): boolean {

@@ -4,6 +4,15 @@
  */
 import { ParseError, isMap, isScalar, isSeq, pairOf, scalarString, type Node, type Pair, type YAMLMap, type YamlFile } from '../parse/yaml.js'
 
+/**
+ * A `uses:` that names this repository's own code: a path in the workspace (`./x`, `../x`) or
+ * GitHub's self-repository reference (`$/x`: this repository at the commit the workflow runs
+ * from). Neither names another repository, so neither has a ref to pin.
+ */
+export function usesOwnCode(uses: string): boolean {
+  return /^(?:\.\.?[/\\]|\$\/)/.test(uses)
+}
+
 export interface StepModel {
   node: YAMLMap
   index: number

@@ -5,7 +5,7 @@ import { actionRepo, dependentsOf, jobTextSome, scalarsUnder, tokenIsReadOnly, t
 import { checksOutHead } from './checkout.js'
 import { contextPaths, findExpressions, readsSecretBeyondToken } from './expressions.js'
 import { stepPublishes, tokenWriteOf } from './deploy.js'
-import { isPrivileged, type JobModel } from './model.js'
+import { isPrivileged, usesOwnCode, type JobModel } from './model.js'
 import { localCallers } from './callees.js'
 import { RULES } from './meta.js'
 
@@ -292,8 +292,8 @@ function whyDefaultTokenWrites(job: JobModel): string | undefined {
 }
 
 function checkUses(ctx: CheckContext, uses: string | undefined, node: Node | undefined, job: JobModel, readsSecret: () => boolean, uploadNote: () => string): Finding | undefined {
-  // A path in this repository (`./x`, `../x`) runs the code of the commit under review: nothing to pin.
-  if (!uses || !node || /^\.\.?[/\\]/.test(uses) || uses.includes('${{')) return undefined
+  // This repository's own code (`./x`, `$/x`) comes with the commit that runs: nothing to pin.
+  if (!uses || !node || usesOwnCode(uses) || uses.includes('${{')) return undefined
   const line = ctx.y.lineOf(node)
   if (uses.startsWith('docker://')) {
     if (uses.includes('@sha256:')) return undefined

@@ -4,7 +4,7 @@ import { isMap, isScalar, scalarString, type YAMLMap } from '../parse/yaml.js'
 import { envScopes, jobLabel, scalarText, type CheckContext } from './context.js'
 import { readsSecret } from './expressions.js'
 import { RULES } from './meta.js'
-import type { JobModel, StepModel } from './model.js'
+import { usesOwnCode, type JobModel, type StepModel } from './model.js'
 import { REPEATED_LOGIN, isWordsAndNumber, keyWords, repeatsLogin, whyNotLiteral } from '../secrets/keys.js'
 import { invocationOf, splitShellCommands } from '../parse/shell-words.js'
 
@@ -488,7 +488,7 @@ function checkInheritedSecrets(ctx: CheckContext): Finding[] {
   const out: Finding[] = []
   for (const job of ctx.wf.jobs) {
     const pair = job.uses ? job.node.items.find((p) => scalarString(p.key) === 'secrets') : undefined
-    if (!job.uses || !pair || scalarString(pair.value) !== 'inherit' || /^\.\.?\//.test(job.uses)) continue
+    if (!job.uses || !pair || scalarString(pair.value) !== 'inherit' || usesOwnCode(job.uses)) continue
     const repo = job.uses.split('/').slice(0, 2).join('/')
     const owner = repo.split('/')[0].toLowerCase()
     if (ctx.owner !== undefined && owner === ctx.owner) continue

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-FCB22LN5.js";import"./chunk-T6AVF6KV.js";import"./chunk-PBTGGZGC.js";import"./chunk-FM7N5NCH.js";import"./chunk-TU76RGKC.js";import"./chunk-3QXE46O3.js";import"./chunk-E7DPUC7A.js";import"./chunk-3XKLOI5T.js";import"./chunk-2NQMUUZW.js";import"./chunk-C4C2N7JF.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
