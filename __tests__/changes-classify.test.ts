@@ -174,6 +174,9 @@ describe('classifyFile', () => {
     // By name alone (a pull request's file list, before its content is read) it may still be a chart's.
     expect(classifyFile('modules/node/templates/user-data.sh.tpl')).toBe('helm')
     expect(classifyFile('deploy/templates/_helpers.tpl', '{{- define "x" -}}x{{- end }}')).toBe('helm')
+    // Helm renders a template of any name but `_…`: a plain manifest is read as the manifest it is.
+    expect(classifyFile('charts/web/templates/debug.tpl', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  hostPID: true\n')).toBe('kubernetes')
+    expect(classifyFile('charts/web/templates/_notes.tpl', '# kept for later\n')).toBe('other')
     // With the repository's listing: a Chart.yaml above templates/ decides, whatever the content.
     const chartDirs = chartDirsOf(['charts/web/Chart.yaml', 'infra/templates/consul.hcl.tpl'])
     expect(classifyFile('charts/web/templates/_helpers.tpl', '{{- define "web.name" -}}web{{- end }}', { chartDirs })).toBe('helm')

@@ -92,7 +92,9 @@ function helmByName(path: string, name: string, content: string | undefined, con
     // shows no `Chart.yaml` above settles it; without one, Go template markers do.
     if (inKnownChart) return 'helm'
     if (knownChart !== undefined) return undefined
-    return content === undefined || hasGoTemplate(content) ? 'helm' : undefined
+    if (content === undefined || hasGoTemplate(content)) return 'helm'
+    // Helm renders a template of any name but `_…` as a manifest: a plain one is read as what it is.
+    return name.startsWith('_') ? undefined : sniffYaml(content.replace(/^\uFEFF/, ''))
   }
   if (inKnownChart && name === 'NOTES.txt') return 'helm'
   if (!/\.(ya?ml|json)$/i.test(name)) return undefined

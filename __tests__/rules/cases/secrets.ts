@@ -763,6 +763,8 @@ export const secretsCases: CaseTable = {
     ],
     invalid: [
       line2('vsphere_csi_password: "Rk7pL2mQx9Wz4Tv8"', {}, "a CSI driver's own password", 'group_vars/all.yml'),
+      line2('  passwd: Zq8vN3kLm2Rt7WxPq4', { severity: 'high' }, "a Terraform module's templatefile input, read as the YAML it renders to (no chart above it)", 'infra/templates/cloud-init.yaml.tpl'),
+      line2('db_password: Zq8vN3kLm2Rt7WxPq4', { severity: 'high' }, 'a Jinja template of a YAML file, read as YAML', 'roles/app/templates/config.yml.j2'),
       line2('    error: {\n      new_password: "wrong_horse_battery",\n    },', { line: 3 }, 'snake-case words with no negated match: a passphrase', 'src/panels/config/users/dialog.ts'),
       line2('  "password": "not_match_2024",', {}, 'an error word beside a number is no error code', 'config/app.json'),
       line2('password: glass_half_empty', {}, 'a passphrase ending in a word errors use', 'config/app.yaml'),

@@ -951,6 +951,7 @@ export const workflowCases: CaseTable = {
       { name: 'the called workflow of this repository sets permissions at its top level', files: { [CALLER]: bare(caller('acceptance')), [CALLED]: called(OIDC_READ) } },
       { name: 'the called workflow, unchanged, read as context', files: { [CALLER]: bare(caller('acceptance')), [CALLED]: called(OIDC_READ) }, contextOnly: [CALLED] },
       { name: 'the called workflow, by the self-repository reference, sets permissions', files: { [CALLER]: bare(caller('acceptance', `$/${CALLED}`)), [CALLED]: called(OIDC_READ) } },
+      { name: 'the same with slashes the runner drops after $', files: { [CALLER]: bare(caller('acceptance', `$//${CALLED}`)), [CALLED]: called(OIDC_READ) } },
       { name: 'the called workflow sets permissions in each of its jobs', files: { [CALLER]: bare(caller('acceptance')), [CALLED]: called('', '    permissions:\n      contents: read\n') } },
       {
         name: 'the called workflow calls another one that sets permissions',
@@ -2160,6 +2161,7 @@ export const workflowCases: CaseTable = {
       { name: 'a docker push: medium', code: push(job('b', '      - uses: someone/tool@v1\n      - run: docker push ghcr.io/acme/app:pr\n'), 'pull_request'), errors: [{ line: 10, severity: 'medium' }] },
       { name: 'a self-hosted runner (it may keep files for later jobs): medium', code: push(job('b', '      - uses: someone/tool@v1\n').replace('ubuntu-latest', '[self-hosted, linux]'), 'pull_request'), errors: [{ line: 10, severity: 'medium' }] },
       { name: 'a local action whose steps are not read here: medium', code: push(job('b', '      - uses: someone/tool@v1\n      - uses: ./.github/actions/build\n'), 'pull_request'), errors: [{ line: 10, severity: 'medium' }] },
+      { name: 'the same by the self-repository reference: medium', code: push(job('b', '      - uses: someone/tool@v1\n      - uses: $/.github/actions/publish\n'), 'pull_request'), errors: [{ line: 10, severity: 'medium' }] },
       {
         name: 'a later job that needs it holds a secret: medium',
         code: push(job('b', '      - uses: someone/tool@v1\n') + '  c:\n    needs: b\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - run: ./notify "$T"\n        env:\n          T: ${{ secrets.SLACK }}\n', 'pull_request'),

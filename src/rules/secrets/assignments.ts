@@ -34,12 +34,16 @@ export interface Assignment {
  */
 export const SOURCE_CODE_FILE = /\.(?:py|pyi|js|mjs|cjs|jsx|ts|tsx|go|rb|java|kt|kts|cs|php|rs|scala|groovy|swift)$/i
 
+/** Suffixes of template files whose name keeps the extension of what they render (`app.conf.j2`). */
+const TEMPLATE_SUFFIX = /(?<=\.[a-z0-9]{1,10})\.(?:tpl|tmpl|gotmpl|j2|jinja2?|template|erb)$/
+
 /**
  * How to read a file's assignments. `kindDialect` is what its file kind says (the language's
  * `secretsDialect`); HCL and Dockerfile kinds decide, a `.json` name beats a YAML kind.
  */
 export function dialectOf(file: Pick<SourceFile, 'path' | 'kind'>, kindDialect?: Dialect): Dialect {
-  const name = file.path.slice(file.path.lastIndexOf('/') + 1).toLowerCase()
+  // A template is read as what it renders to: `cloud-init.yaml.tpl` as YAML, `user-data.sh.j2` as shell.
+  const name = file.path.slice(file.path.lastIndexOf('/') + 1).toLowerCase().replace(TEMPLATE_SUFFIX, '')
   if (kindDialect === 'hcl' || /\.(?:tf|hcl|tfvars)$/.test(name)) return 'hcl'
   if (kindDialect === 'dockerfile' || /^dockerfile|\.dockerfile$|^containerfile/.test(name)) return 'dockerfile'
   if (/\.json$/.test(name)) return 'json'

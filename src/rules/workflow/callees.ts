@@ -11,8 +11,8 @@ import { readWorkflow, type JobModel, type WorkflowModel } from './model.js'
 
 /** Where reusable workflows live: GitHub reads them only directly in this folder. */
 const WORKFLOWS_DIR = '.github/workflows/'
-/** `./.github/workflows/x.yml`, or `$/.github/workflows/x.yml` (the self-repository reference): both at the caller's commit. */
-const LOCAL_WORKFLOW = /^[.$]\/\.github\/workflows\/[^/]+\.ya?ml$/i
+/** `./.github/workflows/x.yml`, or `$/.github/workflows/x.yml` (the self-repository reference, whose further leading slashes the runner drops): both at the caller's commit. */
+const LOCAL_WORKFLOW = /^(?:\.|\$\/*)\/\.github\/workflows\/[^/]+\.ya?ml$/i
 
 /** The workflow files of the analysis by path, and what was read of each called one. */
 export interface WorkflowFiles {
@@ -96,7 +96,7 @@ export function needsSiblingWorkflows(path: string, content: string | undefined)
 export function calledPath(callerPath: string, uses: string): string | undefined {
   const at = callerPath.lastIndexOf(WORKFLOWS_DIR)
   if (at < 0 || (at > 0 && callerPath[at - 1] !== '/')) return undefined
-  return callerPath.slice(0, at) + uses.slice(2)
+  return callerPath.slice(0, at) + uses.replace(/^(?:\.|\$)\/+/, '')
 }
 
 function modelOf(files: WorkflowFiles, path: string): WorkflowModel | undefined {

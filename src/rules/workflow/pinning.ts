@@ -69,7 +69,7 @@ function maySelfHost(job: JobModel): boolean {
 function whyStaysInPullRequest(ctx: CheckContext, job: JobModel): string | undefined {
   if (ctx.wf.kind !== 'workflow' || ctx.wf.triggers.size !== 1 || !ctx.wf.triggers.has('pull_request')) return undefined
   if (job.uses || maySelfHost(job)) return undefined
-  if (job.steps.some((s) => /^\.\.?[/\\]/.test(s.uses ?? '') || HANDING_ON_ACTIONS.has(actionRepo(s.uses) ?? '') || stepPublishes(s))) return undefined
+  if (job.steps.some((s) => usesOwnCode(s.uses ?? '') || HANDING_ON_ACTIONS.has(actionRepo(s.uses) ?? '') || stepPublishes(s))) return undefined
   const later = dependentsOf(ctx.wf, job.id)
   if (later.some((j) => jobIsExposed(ctx, j, () => jobTextSome(ctx, j, readsSecretBeyondToken)))) return undefined
   return (
