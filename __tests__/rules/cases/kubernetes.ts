@@ -1560,6 +1560,11 @@ export const kubernetesCases: CaseTable = {
         errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'high' as const }, ...(what.startsWith('no store') ? [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R') + 2, severity: 'high' as const }] : [])]
       })),
       {
+        name: "a store's access key set to a well-known default beside a stand-in secret key (a quick start's admin/password): medium",
+        code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: MINIO_ACCESS_KEY\n              value: admin\n            - name: MINIO_SECRET_KEY\n              value: password'),
+        errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'medium', message: /MINIO_ACCESS_KEY` to a literal value, a well-known default/ }]
+      },
+      {
         name: 'a random-looking access key beside its secret key is still reported',
         code: literalEnv.replace('- name: DB_PASSWORD\n              value: Zq8vLm2Kp9Xw4R', '- name: S3_ACCESS_KEY\n              value: Xk9mQ2pL7vR4nT8wZ3\n            - name: S3_SECRET_KEY\n              value: Zq8vLm2Kp9Xw4R'),
         errors: [{ line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R'), severity: 'high' }, { line: lineOf(literalEnv, 'value: Zq8vLm2Kp9Xw4R') + 2, severity: 'high' }]

@@ -328,8 +328,9 @@ export function checkEnv(ctx: CheckContext, obj: K8sObject, c: Container): Findi
     const literal = envSecretLiteral(name, value)
     if (value !== undefined && literal !== undefined && !literal.standIn && !askedToReplace(ctx.content, [v.keyLine(entry, 'name'), valueLine]) && !loginHalf(name, value, (literals ??= literalEnv(v, env)))) {
       const password = classifyKey(name) === 'password'
-      // `minio123`, `admin`: a default anyone tries first, as in a Secret or a values file.
-      const wellKnown = password && isDefaultPassword(value)
+      // `minio123`, `admin`: a default anyone tries first, as in a Secret or a values file; so is a
+      // store's access key (its login) set to one (`MINIO_ACCESS_KEY: admin`).
+      const wellKnown = (password || accessKeyIdStore(name) !== undefined) && isDefaultPassword(value)
       // `POSTGRES_PASSWORD: app` beside `POSTGRES_USER: app`: a default login, as in a Secret.
       const login = password && !wellKnown ? loginBeside(name, value, (literals ??= literalEnv(v, env))) : undefined
       const why = wellKnown ? WELL_KNOWN_DEFAULT : login ? `the same as \`${login}\` beside it (a default login)` : undefined
