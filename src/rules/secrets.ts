@@ -1613,6 +1613,8 @@ function isKeywordArgument(value: string, content: string, a: Assignment, code: 
   if (/^[A-Za-z_][\w.]*\)+[,:;]?$/.test(value) || /^[A-Za-z_][\w.]*,\s*[A-Za-z_]\w*=/.test(value)) return true
   // `api_key=str(PAGERDUTY_API_KEY), from_email=…`: in code, a call on a name, then the next keyword argument.
   if (code && /^[A-Za-z_][\w.]*\([A-Za-z_][\w.]{0,100}\),\s*[A-Za-z_]\w*=/.test(value)) return true
+  // `SecretString=json.dumps({`: in code, a call whose arguments go on over the next lines.
+  if (code && /^[A-Za-z_][\w.]{0,100}\([[{(]{0,3}$/.test(value)) return true
   // `apiKey={props.apiKey}`: a JSX attribute's expression.
   // `password=config['db_password'])`: code closing the call it is passed to.
   return code && (/^[A-Za-z_][\w.]*[,;)]?$/.test(value) || JSX_EXPRESSION.test(value) || isJsxArrow(value) || isCodeExpression(value) || (value.endsWith(')') && whyNotLiteral(withoutUnmatchedClose(value), a.key) === 'code'))

@@ -1083,6 +1083,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-secret': {
     valid: [
+      quiet("    secrets_manager.create_secret(\n        Name=SECRET_NAME,\n        SecretString=json.dumps({\n            'cert': certificate_pem,\n        })\n    )", 'a call whose arguments go on over the next lines, in code', 'python/iotcore/lambda/cert_handler.py'),
       quiet('  secretProvisioning: "integrator",', 'a setting saying who makes the secret', 'internal-packages/webhook-sources/src/registry/stripe.ts'),
       { name: 'a setting of the Secrets Store CSI driver', path: 'helper/src/configpresets/baselines.json', code: '{\n  "ingress": "traefik",\n  "csisecret": "akvNew",\n  "csiSecret": "akvExisting"\n}\n' },
       quiet('secret: pnpm-registry-mock-secret-key-32', "a mock registry's value that says so", 'crates/registry/config.yaml'),
