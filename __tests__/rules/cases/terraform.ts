@@ -859,6 +859,15 @@ export const terraformCases: CaseTable = {
       here(rdsResource('  password = try(var.db_password, "fallback_pass") # HERE\n'), { message: /falls back to a literal value/ }, 'literal fallback of try()'),
       here(rdsResource('  password = coalesce(var.db_password, "Wq8-real-looking-pass") # HERE\n'), {}, 'literal fallback of coalesce()'),
       here(rdsResource('  password = lookup(var.secrets, "db", "Wq8-real-looking-pass") # HERE\n'), {}, 'literal default of lookup()'),
+      here('module "sql" {\n  user_password = "admin" # HERE\n}\n', { severity: 'medium', message: /well-known default/ }, 'a well-known default password is medium, as in every other family'),
+      here(rdsResource('  password = "rootpassword" # HERE\n'), { severity: 'medium', message: /well-known default/ }, 'default words run together are medium'),
+      hereIn('a well-known default as a variable default: medium', {
+        'db/main.tf': rdsResource('  password = var.db_password\n'),
+        'db/variables.tf': 'variable "db_password" {\n  default = "passw0rd" # HERE\n}\n'
+      }, { severity: 'medium' }),
+      here('db_password = "admin" # HERE\n', { severity: 'medium' }, 'tfvars well-known default', 'envs/dev.tfvars'),
+      here(rdsResource('  password = try(var.db_password, "admin") # HERE\n'), { severity: 'medium', message: /falls back to a literal value.*well-known default/ }, 'a well-known fallback'),
+      here('resource "datadog_thing" "t" {\n  api_key = "admin" # HERE\n}\n', { severity: 'high' }, 'a token or key is not a password: its severity stays'),
       here(rdsResource('  password = var.env == "prod" ? var.db_password : "Wq8-dev-only-pass" # HERE\n'), { message: /one branch of a conditional/ }, 'literal branch of a conditional'),
       here(rdsResource('  password = var.env == "prod" ? var.db_password : var.env == "dev" ? "Wq8-dev-only-pass" : var.other # HERE\n'), { message: /one branch of a conditional/ }, 'literal branch of a chained conditional'),
       here('resource "null_resource" "n" {\n  triggers = {\n    "p\\u0061ssword" = "Wq8-real-looking-pass" # HERE\n  }\n}\n', {}, 'a key named with a unicode escape (no secret word in the text)'),

@@ -2,7 +2,7 @@
 import { defineRule } from '../rule.js'
 import { isExpr, isObject, lineOfKey, type HclAttribute, type HclBlock, type HclValue } from '../parse/hcl.js'
 import type { TfCheck, TfContext } from './context.js'
-import { isDocumentationExample, whyNotLiteral } from '../secrets/keys.js'
+import { WELL_KNOWN_DEFAULT, isDefaultPassword, isDocumentationExample, whyNotLiteral } from '../secrets/keys.js'
 import { AWS_ACCESS_KEY_PREFIX, PRIVATE_KEY_SOURCE, PUTTY_KEY_SOURCE, isPlainPrivateKey } from '../secrets/patterns.js'
 import { conditionalBranches } from '../secrets/assignments.js'
 
@@ -215,18 +215,29 @@ function literalFallback(v: HclValue | undefined, key: string): string | undefin
 /** How the fallback is written, for the message: `try(…)`, or a conditional. */
 const fallbackForm = (v: HclValue | undefined): string => (isExpr(v) && v.fn ? `\`${v.fn}(…)\`` : 'one branch of a conditional')
 
+/**
+ * `user_password = "admin"`: a password anyone tries first is medium, as in every other family
+ * (named by the key, or by the variable a default belongs to). Other secrets keep the rule's severity.
+ */
+const wellKnownDefault = (name: string, value: string): boolean => /passw/i.test(name) && isDefaultPassword(value)
+const withDefault = (message: string, wellKnown: boolean): string => (wellKnown ? `${message}, ${WELL_KNOWN_DEFAULT}` : message)
+
 function checkPasswords(ctx: TfContext): void {
   if (!mayHold(ctx, MAY_HOLD.password)) return
-  const report = (line: number, name: string, block: HclBlock): void =>
-    ctx.report(passwordLiteral, line, `${where(block)} sets \`${name}\` to a literal value`)
+  const say = (line: number, message: string, name: string, value: string): void => {
+    const wellKnown = wellKnownDefault(name, value)
+    ctx.report(passwordLiteral, line, withDefault(message, wellKnown), wellKnown ? { severity: 'medium' } : undefined)
+  }
+  const report = (line: number, name: string, block: HclBlock, value: string, secretName = name): void =>
+    say(line, `${where(block)} sets \`${name}\` to a literal value`, secretName, value)
   const inspect = (block: HclBlock): void => {
     eachAttribute(block, (a) => {
       const secretNamed = SECRET_NAME.test(a.name)
-      if (secretNamed && isSecretLiteral(a.value, a.name) && !isAwsProviderKey(block, a)) report(a.line, a.name, block)
-      else if (secretNamed && literalFallback(a.value, a.name) !== undefined)
-        ctx.report(passwordLiteral, a.line, `${where(block)} falls back to a literal value for \`${a.name}\` (${fallbackForm(a.value)})`)
+      const fallback = secretNamed && !isSecretLiteral(a.value, a.name) ? literalFallback(a.value, a.name) : undefined
+      if (secretNamed && typeof a.value === 'string' && isSecretLiteral(a.value, a.name) && !isAwsProviderKey(block, a)) report(a.line, a.name, block, a.value)
+      else if (fallback !== undefined) say(a.line, `${where(block)} falls back to a literal value for \`${a.name}\` (${fallbackForm(a.value)})`, a.name, fallback)
       eachSecretKey(a.value, a.line, (key, value, line) => {
-        if (isSecretLiteral(value, key)) report(line, key, block)
+        if (typeof value === 'string' && isSecretLiteral(value, key)) report(line, key, block, value)
       })
     })
   }
@@ -234,14 +245,14 @@ function checkPasswords(ctx: TfContext): void {
     if (block.type === 'variable') {
       const d = block.attributes.default
       const name = block.labels[0] ?? ''
-      if (d && SECRET_NAME.test(name) && isSecretLiteral(d.value, name)) report(d.line, 'default', block)
+      if (d && typeof d.value === 'string' && SECRET_NAME.test(name) && isSecretLiteral(d.value, name)) report(d.line, 'default', block, d.value, name)
       continue
     }
     inspect(block)
   }
   // `.tfvars`: top-level `db_password = "…"`.
   for (const a of Object.values(ctx.written.attributes)) {
-    if (SECRET_NAME.test(a.name) && isSecretLiteral(a.value, a.name)) ctx.report(passwordLiteral, a.line, `\`${a.name}\` is set to a literal value`)
+    if (SECRET_NAME.test(a.name) && typeof a.value === 'string' && isSecretLiteral(a.value, a.name)) say(a.line, `\`${a.name}\` is set to a literal value`, a.name, a.value)
   }
 }
 
