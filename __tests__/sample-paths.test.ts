@@ -5,7 +5,7 @@
  * secrets.test.ts.
  */
 import { analyzeFiles } from '../src/rules/index.js'
-import { asInformation, isDevEnvPath, isSamplePath, isTestPath, testModuleLines } from '../src/rules/sample-paths.js'
+import { asInformation, goTestHelperLines, isDevEnvPath, isSamplePath, isTestPath, testModuleLines } from '../src/rules/sample-paths.js'
 import type { Finding } from '../src/types.js'
 
 const PRIVILEGED_POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n    - name: agent\n      image: registry.example.com/agent:1.2.3\n      securityContext:\n        privileged: true\n'
@@ -50,7 +50,7 @@ describe('findings in test and fixture trees', () => {
     expect(r.findings.filter((f) => f.ruleId === 'helm/values-run-as-root').map((f) => f.severity)).toEqual([severity])
   })
 
-  it.each(['docker/devenv/pod.yaml', '.devcontainer/pod.yaml', 'hack/develop/pod.yaml', 'tools/dev/loki-s3/pod.yaml', 'tools/local-dev/pod.yaml', 'developer-workspace/gitpod/pod.yaml', 'tools/dev-workspace/pod.yaml', '.gitpod/pod.yaml', 'gitpod/pod.yaml'])('%s: a local development setup is at most medium, saying why', async (path) => {
+  it.each(['docker/devenv/pod.yaml', '.devcontainer/pod.yaml', 'hack/develop/pod.yaml', 'tools/dev/loki-s3/pod.yaml', 'tools/local-dev/pod.yaml', 'developer-workspace/gitpod/pod.yaml', 'tools/dev-workspace/pod.yaml', '.gitpod/pod.yaml', 'gitpod/pod.yaml', 'contrib/local-environment/pod.yaml', 'local_env/pod.yaml'])('%s: a local development setup is at most medium, saying why', async (path) => {
     const f = await privilegedSeverity(path)
     expect(f.severity).toBe('medium')
     expect(f.message).toMatch(/local development setup: medium/)
@@ -74,6 +74,12 @@ describe('findings in test and fixture trees', () => {
     expect(isDevEnvPath('sub/.gitpod.Dockerfile')).toBe(true)
     expect(isDevEnvPath('gitpod.yml')).toBe(false)
     expect((await privilegedSeverity('mygitpod/pod.yaml')).severity).toBe('critical')
+  })
+
+  it('a folder that only starts like a local environment is none', async () => {
+    expect(isDevEnvPath('localenvoy/pod.yaml')).toBe(false)
+    expect(isDevEnvPath('src/local-environment.ts')).toBe(false)
+    expect((await privilegedSeverity('local-environmental/pod.yaml')).severity).toBe('critical')
   })
 
   it('a throwaway VM root password in a developer workspace script is medium, saying why', async () => {
@@ -183,5 +189,39 @@ describe("a Rust source file's test modules", () => {
     expect(at(11)).toEqual(['info'])
     expect(at(2).length).toBeGreaterThan(0)
     expect(at(2)).not.toContain('info')
+  })
+})
+
+describe('a Go file that imports testing (a shared test suite or test helper)', () => {
+  const suite = (imports: string, pkg = 'conformance') =>
+    `// Package ${pkg} holds the tests every storage runs.\npackage ${pkg}\n\n${imports}\n\nfunc client() storage.Client {\n\treturn storage.Client{\n\t\tID:     "c1",\n\t\tSecret: "Kq8-vLm3nP0vR7tY",\n\t}\n}\n\nfunc RunTests(t *testing.T, s storage.Storage) {}\n`
+  const block = 'import (\n\t"reflect"\n\t"testing"\n\n\t"github.com/example/storage"\n)'
+
+  it('is read whole as a test when `testing` is imported, alone or in a block, maybe named', () => {
+    expect(goTestHelperLines({ path: 'storage/conformance/conformance.go', content: suite(block) })?.(8)).toBe(true)
+    expect(goTestHelperLines({ path: 'storage/conformance/conformance.go', content: suite('import "testing"') })?.(7)).toBe(true)
+    expect(goTestHelperLines({ path: 'storage/conformance/conformance.go', content: suite('import (\n\tt "testing" // suites\n)') })?.(7)).toBe(true)
+  })
+
+  it('is no test in a program, without a test type, or when the import is only in a comment or in later code', () => {
+    expect(goTestHelperLines({ path: 'cmd/app/main.go', content: suite(block, 'main') })).toBeUndefined()
+    expect(goTestHelperLines({ path: 'storage/client.go', content: suite(block).replace('t *testing.T', 'ok bool') })).toBeUndefined()
+    expect(goTestHelperLines({ path: 'storage/client.go', content: suite('import (\n\t"reflect"\n\t/* "testing" */\n)') })).toBeUndefined()
+    expect(goTestHelperLines({ path: 'gen/gen.go', content: suite('import (\n\t"reflect"\n)') + 'const tmpl = `\nimport "testing"\n`\n' })).toBeUndefined()
+  })
+
+  it('is no test when `testing` is only mentioned, or imported by another path', () => {
+    expect(goTestHelperLines({ path: 'storage/memory.go', content: suite('import (\n\t"github.com/example/testing"\n)\n\n// see "testing" in the docs') })).toBeUndefined()
+    expect(goTestHelperLines({ path: 'storage/memory.go', content: suite('import (\n\t"reflect"\n)\n\nconst doc = `\n"testing"\n`') })).toBeUndefined()
+    expect(goTestHelperLines({ path: 'storage/conformance.py', content: 'import "testing"\n' })).toBeUndefined()
+  })
+
+  it('reports a literal secret there for information, and the same code without the import as before', async () => {
+    const severity = async (content: string) =>
+      (await analyzeFiles([{ path: 'storage/conformance/conformance.go', kind: 'other', content }], { threads: 1 })).findings.filter((f) => f.category === 'secrets').map((f) => f.severity)
+    expect(await severity(suite(block))).toEqual(['info'])
+    const production = await severity(suite('import (\n\t"reflect"\n)'))
+    expect(production.length).toBeGreaterThan(0)
+    expect(production).not.toContain('info')
   })
 })

@@ -11,7 +11,7 @@ import { SEVERITY_RANK } from '../types.js'
 import { costRules, withoutRestated } from '../cost/meta.js'
 import { IMPORT_RULES } from '../import/rules.js'
 import { forSampleFile, forSamplePath, scanSecrets, secretRules } from './secrets.js'
-import { API_EXAMPLE, TEST_MODULE, apiExampleLines, forTestPath, isCiInput, isTestPath, testModuleLines } from './sample-paths.js'
+import { API_EXAMPLE, GO_TEST_HELPER, TEST_MODULE, apiExampleLines, forTestPath, goTestHelperLines, isCiInput, isTestPath, testModuleLines } from './sample-paths.js'
 import { analyzeCharts, lowerOffByDefault, type HelmOptions } from './helm/index.js'
 import { ParseError } from './parse/yaml.js'
 import { analyzeInPool, threadsFor } from './pool.js'
@@ -123,11 +123,12 @@ export async function analyzeFile(file: SourceFile, project?: ProjectContext): P
   const kept = dedupeFindings(findings)
   for (const f of costFindings) kept.push(f)
   // Where a file's content shows sample lines its path does not: an API description's examples,
-  // a Rust source file's test modules (built only for its tests). Each read once, at the first
+  // a Rust source file's test modules (built only for its tests), a Go test helper. Each read once, at the first
   // secret finding that asks.
   const sampleLines = [
     { why: API_EXAMPLE, lines: once(() => apiExampleLines(normalized)) },
-    { why: TEST_MODULE, lines: once(() => testModuleLines(normalized)) }
+    { why: TEST_MODULE, lines: once(() => testModuleLines(normalized)) },
+    { why: GO_TEST_HELPER, lines: once(() => goTestHelperLines(normalized)) }
   ]
   const lowered = (f: Finding): Finding => {
     const own = f.path === file.path

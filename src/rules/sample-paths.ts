@@ -177,6 +177,55 @@ export function testModuleLines(file: { path: string; content: string }): ((line
   return found ? (line) => inModule[line - 1] === 1 : undefined
 }
 
+/** Why a secret in a Go test helper is reported for information, as a noun phrase for messages. */
+export const GO_TEST_HELPER = "a Go package's test helper or shared suite (it imports `testing` and takes a test's `*testing.T`), built into tests only"
+
+/** `"testing"` imported alone (`import "testing"`) or on its own line of an import block, maybe named. */
+const GO_IMPORTS_TESTING = /^import[ \t]+(?:[\w.]+[ \t]+)?"testing"[ \t]*(?:\/\/.*)?$/m
+const GO_IMPORT_OPENS = /^import[ \t]*\(/gm
+const GO_TESTING_LINE = /^[ \t]*(?:[\w.]+[ \t]+)?"testing"[ \t]*(?:\/\/.*)?$/m
+/** The first top-level declaration: imports come before it. */
+const GO_FIRST_DECLARATION = /^(?:func|var|const|type)\b/m
+/** A parameter or value of the test framework's own types. */
+const GO_TEST_TYPE = /\*testing\.[TBMF]\b|\btesting\.TB\b/
+
+/** `text` without its block comments (an unclosed one runs to the end), in one pass. */
+function withoutBlockComments(text: string): string {
+  let out = ''
+  let at = 0
+  for (let open = text.indexOf('/*'); open !== -1; open = text.indexOf('/*', at)) {
+    out += text.slice(at, open)
+    const close = text.indexOf('*/', open + 2)
+    if (close === -1) return out
+    at = close + 2
+  }
+  return out + text.slice(at)
+}
+
+/**
+ * A Go source file that imports `testing` and uses a test's types (`t *testing.T`), though not named
+ * `_test.go`: a shared test suite (`storage/conformance`, run by each storage's own tests) or a test
+ * helper package. Its sample values are a test's, as in a `_test.go` file. Only the import section
+ * counts (before the first declaration, block comments left out: a code generator's template may
+ * spell an import), and never `package main`, a program, which may call `testing.Testing()`.
+ * Every line counts; undefined for any other file.
+ */
+export function goTestHelperLines(file: { path: string; content: string }): ((line: number) => boolean) | undefined {
+  if (!file.path.endsWith('.go') || !file.content.includes('"testing"') || !GO_TEST_TYPE.test(file.content)) return undefined
+  const first = GO_FIRST_DECLARATION.exec(file.content)
+  const imports = withoutBlockComments(file.content.slice(0, first?.index ?? file.content.length))
+  if (/^package[ \t]+main\b/m.test(imports)) return undefined
+  if (GO_IMPORTS_TESTING.test(imports)) return () => true
+  for (const m of imports.matchAll(GO_IMPORT_OPENS)) {
+    const from = m.index + m[0].length
+    const close = imports.indexOf(')', from)
+    if (GO_TESTING_LINE.test(imports.slice(from, close === -1 ? undefined : close))) return () => true
+    // An unclosed block runs to the end: nothing after it is read again.
+    if (close === -1) break
+  }
+  return undefined
+}
+
 /**
  * Test and fixture trees (`test/`, `testing/` and `acceptance/` among them), test doubles' folders (`fake/`, `mocks/`,
  * `__mocks__/`: a Go test's `fake.NewFactory("fake/data")` reads its manifests from there), what CI reads from
@@ -211,10 +260,10 @@ export function isTestPath(path: string): boolean {
 }
 
 /**
- * A local development setup (`devenv/`, `.devcontainer/`, `hack/` or `tools/` with `dev/`, `develop/` or `local/` below, a Gitpod or other
+ * A local development setup (`devenv/`, `.devcontainer/`, `local-environment/`, `hack/` or `tools/` with `dev/`, `develop/` or `local/` below, a Gitpod or other
  * throwaway developer workspace and its `.gitpod.yml`): it runs on a developer's machine or a disposable VM, not where users or data are, so what it does is at most medium.
  */
-const DEV_ENV = /(?:^|\/)(?:(?:devenv|dev-env|\.?devcontainer|local-?dev|(?:hack|tools)\/(?:develop|dev|local)|developer-workspace|dev-workspace|\.?gitpod)\/|\.gitpod\.(?:ya?ml|Dockerfile)$)/i
+const DEV_ENV = /(?:^|\/)(?:(?:devenv|dev-env|\.?devcontainer|local-?dev|local[-_](?:env|environment)|(?:hack|tools)\/(?:develop|dev|local)|developer-workspace|dev-workspace|\.?gitpod)\/|\.gitpod\.(?:ya?ml|Dockerfile)$)/i
 
 export function isDevEnvPath(path: string): boolean {
   return DEV_ENV.test(path)

@@ -1173,6 +1173,12 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}, ${WELL_KNOWN_DEFAULT}.`, value, severity: 'medium' })
         continue
       }
+      // `curl --user connectAdmin:connectAdmin`: a password that repeats a typed user name, a default
+      // login (the name's shape as `repeatsLogin` reads it: a random string doubled is no login).
+      if (shape.value === 'curlPass' && /^(?:-u|--user)(?:[ \t]+|=)?["']?([^\s:"']+):$/.exec(head)?.[1]?.toLowerCase() === value.toLowerCase() && /^[A-Za-z][A-Za-z_-]{1,30}\d{0,4}$/.test(value) && !looksRandom(value)) {
+        out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}, ${REPEATED_LOGIN} (medium).`, value, severity: 'medium' })
+        continue
+      }
       // `aws cognito-idp admin-create-user --temporary-password …`: a password the user must change at first sign-in.
       if (shape.rule === CLI_PASSWORD_RULE && /--temporary-password/i.test(head)) {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `Literal password passed as \`--temporary-password\`, ${TEMPORARY_PASSWORD}.`, value, severity: 'low' })

@@ -347,6 +347,10 @@ export const secretsCases: CaseTable = {
       line2('mysqladmin -u root --password rootpassword status', { severity: 'medium', message: /a well-known default/ }, 'a default password on a command line: medium, as under a key', 'scripts/db.sh'),
       line2("authelia crypto hash validate --password 'p@ssw0rd' -- '$5$rounds=500000$x'", { severity: 'medium', message: /a well-known default anyone would try first/ }, "a usage example's well-known password: medium", 'internal/commands/const.go'),
       line2('./deploy --admin-password hunter then', { severity: 'high' }, 'a word after the flag with no sentence before it is a value', 'scripts/deploy.sh'),
+      line2('    test: curl --user connectAdmin:connectAdmin --fail https://connect:8083/', { severity: 'medium', message: /user name and password that are the same/ }, 'a curl login whose password repeats the user: a default login, medium', 'oauth/docker-compose.yml'),
+      line2('curl -u deployer:Deployer7-kQ2 https://repo.example.com/upload', { severity: 'high' }, 'a curl login with its own password stays high', 'scripts/upload.sh'),
+      line2('curl -u Zq8vLm2Xp9Rt4Kw7Hb3N:Zq8vLm2Xp9Rt4Kw7Hb3N https://api.example.com/x', { severity: 'high' }, 'a random string doubled is no default login', 'scripts/upload.sh'),
+      line2('curl -u tok=abcd:abcd https://a.example.com/x', { severity: 'high' }, 'the user is all of `tok=abcd`, which the password does not repeat', 'scripts/upload.sh'),
       line2('oauth2-proxy --client-secret=abc-def-ghi', { severity: 'high' }, 'a client secret is its value, whatever its shape', 'scripts/proxy.sh'),
       line2('controller --server-tls-secret=Xk9mP2vLq8Rw7TzQ', { severity: 'high' }, 'a random value under a TLS Secret flag is no object name', 'scripts/run.sh'),
       ...['--tls-secret-token=ghx7k2-prod-a93kd0-zz81q', '--registry-secret=d4c2a9e1-7b3f-4e8a-9c1d-5f6e7a8b9c0d', '--license-secret=correct-horse-battery-staple', '--docker-secret=ab12cd-ef34gh'].map((flag) =>
@@ -1083,6 +1087,21 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-secret': {
     valid: [
+      {
+        name: "an identity server's export: how a password is hashed, no secret",
+        path: 'keycloak/users-0.json',
+        code: '{\n  "credentials": [ {\n    "type": "password",\n    "credentialData": "{\\"hashIterations\\":27500,\\"algorithm\\":\\"pbkdf2-sha256\\"}"\n  } ]\n}\n'
+      },
+      {
+        name: "the same export's salted password hash, as a bcrypt hash",
+        path: 'keycloak/users-0.json',
+        code: '{\n  "credentials": [ {\n    "secretData": "{\\"value\\":\\"6rt5zuqHVHopvd0FTFE0CYadXTtzY0mDY2BrqnNQGS51\\",\\"salt\\":\\"LI0kqr09JB7J9wvr2Hxzzg==\\",\\"additionalParameters\\":{}}"\n  } ]\n}\n'
+      },
+      {
+        name: 'the same with nested settings, and when a client secret was made',
+        path: 'oauth/realm-export.json',
+        code: '{\n  "credentialData" : "{\\"hashIterations\\":27500,\\"algorithm\\":\\"pbkdf2-sha256\\",\\"additionalParameters\\":{}}",\n  "attributes" : {\n    "client.secret.creation.time" : "1704457045",\n    "client.secret.rotated.date" : "2024-06-01T10:00:00Z"\n  }\n}\n'
+      },
       quiet("    secrets_manager.create_secret(\n        Name=SECRET_NAME,\n        SecretString=json.dumps({\n            'cert': certificate_pem,\n        })\n    )", 'a call whose arguments go on over the next lines, in code', 'python/iotcore/lambda/cert_handler.py'),
       quiet('  secretProvisioning: "integrator",', 'a setting saying who makes the secret', 'internal-packages/webhook-sources/src/registry/stripe.ts'),
       { name: 'a setting of the Secrets Store CSI driver', path: 'helper/src/configpresets/baselines.json', code: '{\n  "ingress": "traefik",\n  "csisecret": "akvNew",\n  "csiSecret": "akvExisting"\n}\n' },
@@ -1125,6 +1144,24 @@ export const secretsCases: CaseTable = {
       quiet('hub:\n  config:\n    JupyterHub:\n      cookie_secret: bbbb2222\n', 'two runs of one repeated character each', 'dev-config.yaml'),
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
+      {
+        name: 'JSON object text that holds a value beside settings, with no hash parameter, is still a secret',
+        path: 'config/app.yaml',
+        code: `monitoring:\n  datadog_secret: '{"site":"datadoghq.eu","value":"3b727777f02dc32c91a936dda371c27c"}'\nwifi:\n  wifi_credentials: '{"ssid":"office","psk":"sunshine2024"}'\nsnmp:\n  snmp_secret: '{"version":"2c","community":"pr1vat3c0mm"}'\nmfa:\n  totp_secret: '{"issuer":"acme","algorithm":"SHA1","totp":"7ZC6PZ2LXXF4GKZX"}'\n`,
+        errors: [{ line: 2 }, { line: 4 }, { line: 6 }, { line: 8 }]
+      },
+      {
+        name: 'a key ending in a time word holding a random value, not a time, is still a secret',
+        path: 'deploy/.env',
+        code: 'REGISTRATION_SECRET_ONE_TIME=Zq8vLm2Xp9Rt4Kw7Hb3NcY6u\n',
+        errors: [{ line: 1 }]
+      },
+      {
+        name: 'JSON object text under a secret key holding a random value with no salt, or a member named for a credential, is still a secret',
+        path: 'keycloak/users-0.json',
+        code: '{\n  "credentials": [ {\n    "secretData": "{\\"value\\":\\"6rt5zuqHVHopvd0FTFE0CYadXTtzY0mDY2BrqnNQGS51\\"}",\n    "credentialData": "{\\"token\\":\\"v1\\"}",\n    "clientSecret": "{\\"value\\":\\"6rt5zuqHVHopvd0FTFE0CYadXTtzY0mDY2BrqnNQGS51\\",\\"salt\\":\\"LI0kqr09JB7J9wvr2Hxzzg==\\",\\"password\\":\\"Kq8-vLm3nP0vR7tY\\"}"\n  } ]\n}\n',
+        errors: [{ line: 3 }, { line: 4 }, { line: 5 }]
+      },
       line2('db_password_secret: sk-...ab12', {}, "an elided shape under a key naming a password among other words", 'config/app.yaml'),
       line2('secret: registry-mock-staging-key-32', {}, "a mock's value naming an environment: a value someone chose", 'config/app.yaml'),
       line2('secret: orders-mock-uat-key-91', {}, "a mock's value naming an acceptance environment", 'config/app.yaml'),
@@ -1189,6 +1226,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-token': {
     valid: [
+      { name: "a JWT's header alone, base64 of its algorithm and type: no token", path: 'svc/oauth.json', code: '{\n  "access_token": "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9",\n  "expires_in": "30"\n}\n' },
       quiet('token_status: revoked-by-admin', "a setting about the token's state", 'config/app.yaml'),
       quiet('secret_strategy: rotate-weekly', 'a setting about how the secret is made', 'config/app.yaml'),
       quiet('[*.md]\nTokenIgnores = (\\*\\*\\{\\w*\\}\\*\\*)', "a prose linter's patterns of words to leave alone", '.vale.ini'),

@@ -674,6 +674,11 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^[a-z]+(?:[-_][a-z]+)*(?:\.[a-z]+(?:[-_][a-z]+)*){2,}$/.test(v) && keyWords(key).some((w) => STORED_ITEM_WORD.has(w)) && !namesPassword(key)) return 'name'
   // `input_token: NextToken` in an API model: the value is the name of a field, in words.
   if (/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*(?:Token|Key|Secret|Password|Credentials?)$/.test(v) && /[a-z][A-Z]/.test(v)) return 'field name'
+  const jsonKind = jsonObjectKind(v)
+  if (jsonKind !== undefined) return jsonKind
+  // `client.secret.creation.time: "1704457045"` (an identity server's export): a key ending in a
+  // time word, holding a Unix time or an ISO 8601 date, says when the secret was made.
+  if (/^(?:time|timestamp|date|datetime)$/.test(keyWords(key).at(-1) ?? '') && (/^\d{10}(?:\d{3})?$/.test(v) || /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(v))) return 'timestamp'
   // `secret_data = "secret-data"`: the value only repeats the key.
   const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '')
   if (squash(v) === squash(key)) return 'placeholder'
@@ -691,6 +696,47 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `Required (no default)` in a docstring: words and a remark in brackets.
   if (/^[A-Za-z][\w-]*(?: [\w-]+)* \([a-z]+(?: [a-z]+)+\)\.?$/.test(v)) return 'prose'
   return undefined
+}
+
+/** Members that say how a value is hashed or signed (`algorithm`, `hashIterations`; a JWT header's `alg` and `typ`). */
+const HASH_PARAMETER = /^(?:alg|algorithm|hashAlgorithm|typ|hashIterations|iterations|rounds|cost|digest|keyLength|kdf)$/
+/** Members that hold whatever value is kept (`value`, `pin`, `psk`), whatever their siblings say. */
+const VALUE_HOLDER = /^(?:value|v|data|pin|psk|community|t?otp|code|phrase|passcode)$/i
+
+/**
+ * What JSON object text under a secret's key holds, when it is not the secret itself (an identity
+ * server's user export writes both): `settings`, how a value is hashed or signed and nothing else
+ * (`credentialData: "{\"hashIterations\":27500,\"algorithm\":\"pbkdf2-sha256\"}"`, a Base64 JWT
+ * header alone): at least one HASH_PARAMETER, names in one case under those, numbers, flags or
+ * nested settings under any member that names no credential and holds no value; `hash`, a salted
+ * hash in Base64 (`secretData: "{\"value\":\"…\",\"salt\":\"…\"}"`), as a bcrypt hash is.
+ */
+function jsonObjectKind(v: string): 'settings' | 'hash' | undefined {
+  if (!v.startsWith('{') || !v.endsWith('}') || v.length > 2000) return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(v.includes('\\"') ? v.replace(/\\(["\\])/g, '$1') : v)
+  } catch {
+    return undefined
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined
+  // A member that may hold a login (`auth` in a docker config: base64 of `user:password`) is none.
+  const settingName = (k: string): boolean => classifyKey(k) === undefined && !namesCredential(k) && !/^auths?$/i.test(k) && !VALUE_HOLDER.test(k)
+  const setting = (k: string, x: unknown, depth: number): boolean =>
+    HASH_PARAMETER.test(k) && typeof x === 'string'
+      ? /^(?:[a-z0-9._-]{1,40}|[A-Z0-9._-]{1,40})$/.test(x) && !looksRandom(x)
+      : settingName(k) &&
+        (x === null ||
+          typeof x === 'number' ||
+          typeof x === 'boolean' ||
+          // `"additionalParameters": {}`: nested settings, read the same way.
+          (depth < 3 && typeof x === 'object' && !Array.isArray(x) && Object.entries(x).every(([k2, y]) => setting(k2, y, depth + 1))))
+  const members = Object.entries(parsed)
+  if (members.some(([k]) => HASH_PARAMETER.test(k)) && members.every(([k, x]) => setting(k, x, 0))) return 'settings'
+  // The hash in `value` (or `hash`) beside its `salt`, both whole Base64; any other member a setting.
+  const base64 = (x: unknown): boolean => typeof x === 'string' && x.length % 4 === 0 && /^[A-Za-z0-9+/]{16,}={0,2}$/.test(x)
+  const salted = members.some(([k, x]) => k === 'salt' && base64(x)) && members.some(([k, x]) => (k === 'value' || k === 'hash') && base64(x))
+  return salted && members.every(([k, x]) => ['value', 'hash', 'salt'].includes(k) || setting(k, x, 1)) ? 'hash' : undefined
 }
 
 /**

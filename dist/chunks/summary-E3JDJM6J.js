@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-EHCZIZXS.js";import"./chunk-ZP6JBFVG.js";import"./chunk-O6E25CSN.js";import"./chunk-FM7N5NCH.js";import"./chunk-U7UD7LV7.js";import"./chunk-UL77TH6P.js";import"./chunk-EG6MWXL3.js";import"./chunk-3XKLOI5T.js";import"./chunk-2NQMUUZW.js";import"./chunk-C4C2N7JF.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
