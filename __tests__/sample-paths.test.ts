@@ -90,6 +90,28 @@ describe('findings in test and fixture trees', () => {
     expect((await at('scripts/prepare.sh'))?.severity).toBe('high')
   })
 
+  it("Go snapshot tests' expected output and a certification's test-run logs are test trees; names that only contain the words are not, nor a certification folder's keys", () => {
+    expect(isTestPath('client/.snapshots/TestHandler-common-case=update.json')).toBe(true)
+    expect(isTestPath('internal/certification/C.F.T.T.s/OP-claims-essential.txt')).toBe(true)
+    expect(isTestPath('snapshots/volume.yaml')).toBe(false)
+    expect(isTestPath('certifications-api/deployment.yaml')).toBe(false)
+    // Only its text and logs: a `certification/` folder may keep a service's own TLS key or manifests.
+    expect(isTestPath('api/certification/server.key')).toBe(false)
+    expect(isSamplePath('api/certification/server.key')).toBe(false)
+    expect(isTestPath('k8s/certification/deployment.yaml')).toBe(false)
+    expect(isTestPath('tls/certificate.yaml')).toBe(false)
+    // A test double's folder, as `mocks/` and `fakes/` are; not an environment so named.
+    expect(isTestPath('cmd/stub/rsa.key')).toBe(true)
+    expect(isSamplePath('oryx/configx/stubs/config.schema.json')).toBe(true)
+    expect(isTestPath('envs/stub/main.tf')).toBe(false)
+    expect(isTestPath('stubborn/main.tf')).toBe(false)
+    expect(isTestPath('docker/dummy/webdav/Dockerfile')).toBe(true)
+    expect(isTestPath('internal/entity/auth_session_fixtures.go')).toBe(true)
+    expect(isTestPath('internal/entity/fixtures.go')).toBe(true)
+    expect(isTestPath('internal/entity/fixtures_loader.py')).toBe(false)
+    expect(isTestPath('dummyapp/main.tf')).toBe(false)
+  })
+
   it('a test folder inside an environment folder name is still a test tree further down', () => {
     expect(isTestPath('envs/test/modules/x/test/main.tf')).toBe(true)
     expect(isTestPath('envs/test/main.tf')).toBe(false)

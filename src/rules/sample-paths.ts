@@ -13,20 +13,27 @@ import type { Finding } from '../types.js'
  * Folders only tests use, by name: the one list both SAMPLE_PATH and TEST_TREE take in (`suites/`: a
  * project's end-to-end suites, each a stack of its own; `playwright/` and `cypress/` only with one of
  * the browser test frameworks' own subfolders below, since a cluster or a deployed browser server may
- * bear either name; `text-fixtures/` is a misspelt `test-fixtures/` Terraform providers keep).
+ * bear either name; `text-fixtures/` is a misspelt `test-fixtures/` Terraform providers keep; `.snapshots/`
+ * holds Go snapshot tests' expected output).
  */
-const TEST_FOLDER_NAMES = String.raw`__tests__|e2e|(?:test[-_]?)?suites|(?:playwright|cypress)\/(?:data|fixtures|support|e2e|integration|tests?|specs?|helpers|pages|plugins|component|mocks?)|(?:text|acc|golden|e2e|integration|unit)[-_]fixtures?|fixtures?|__fixtures__|unittests?|_?testdata|test[-_]?(?:utils?|helpers)|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|values|certs?|keys|tls|pki)|(?:[a-z0-9]{1,40}[-_])?(?:integration|e2e|unit|smoke|functional|conformance)[-_]?tests?|integration\/resources|__mocks__`
-const SAMPLE_PATH = new RegExp(String.raw`(?:^|\/)(?:\.?ci|tests?|testing|examples?|samples?|mocks?|fakes?|docs?|demos|demo-setups?|snippets|__snapshots__|_?archived|${TEST_FOLDER_NAMES})\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$`, 'i')
+const TEST_FOLDER_NAMES = String.raw`__tests__|e2e|(?:test[-_]?)?suites|(?:playwright|cypress)\/(?:data|fixtures|support|e2e|integration|tests?|specs?|helpers|pages|plugins|component|mocks?)|(?:text|acc|golden|e2e|integration|unit)[-_]fixtures?|fixtures?|__fixtures__|unittests?|_?testdata|test[-_]?(?:utils?|helpers)|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|values|certs?|keys|tls|pki)|(?:[a-z0-9]{1,40}[-_])?(?:integration|e2e|unit|smoke|functional|conformance)[-_]?tests?|integration\/resources|__mocks__|\.snapshots`
+const SAMPLE_PATH = new RegExp(String.raw`(?:^|\/)(?:\.?ci|tests?|testing|examples?|samples?|mocks?|fakes?|stubs?|dummy|docs?|demos|demo-setups?|snippets|__snapshots__|_?archived|${TEST_FOLDER_NAMES})\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$`, 'i')
 /** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/
 /**
- * Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`,
+ * The logs of a conformance certification's test runs (`internal/certification/…/OP-claims-essential.txt`,
+ * an OpenID test tool's trace): text and logs only, since a `certification/` folder may also keep a
+ * service's own TLS key.
+ */
+const isCertificationLog = (path: string): boolean => /\.(?:txt|log)$/.test(path) && /(?:^|\/)certification\//.test(path)
+/**
+ * Test files and test doubles by their language's naming convention: `token_test.go`, `mock.go`, `auth_session_fixtures.go`, `auth.spec.ts`, `test_db.py`, `DbTest.java`,
  * a Rust module's `tests.rs` (`#[cfg(test)] mod tests;`; a Rust file otherwise named for tests is read by `testModuleLines`),
  * key material named for tests (`test-cert.pem`, `testkey.pem`, `test_ca.key`; not `test_api.example.com.key`, a test environment's),
  * and the dotenv file a framework loads for its tests (`.env.test`; not `.env.test.local`, a developer's own, never committed).
  * Tested on the file name alone (`isTestFileName`): no alternative holds a `/`.
  */
-const TEST_FILE_NAME = /^(?:[^/]+_test\.(?:go|py|pem|key|crt|cer|p12)|test[-_]?(?:key|cert|ca)(?:[-_][^/]+)?\.(?:pem|key|crt|cer|p12)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec|(?:client|server|unit|e2e|integration|browser)[-_]?test)\.[cm]?[jt]sx?|(?:vitest|jest)[-_.]?[Ss]etup[^/]*\.[cm]?[jt]sx?|setup[-_]?[Tt]ests?\.[cm]?[jt]sx?|test_[^/]+\.py|tests\.rs|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala)|\.env\.(?:test|testing))$/
+const TEST_FILE_NAME = /^(?:[^/]+_test\.(?:go|py|pem|key|crt|cer|p12)|(?:[^/]+_)?fixtures?\.go|test[-_]?(?:key|cert|ca)(?:[-_][^/]+)?\.(?:pem|key|crt|cer|p12)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|[^/]+\.(?:test|spec|(?:client|server|unit|e2e|integration|browser)[-_]?test)\.[cm]?[jt]sx?|(?:vitest|jest)[-_.]?[Ss]etup[^/]*\.[cm]?[jt]sx?|setup[-_]?[Tt]ests?\.[cm]?[jt]sx?|test_[^/]+\.py|tests\.rs|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala)|\.env\.(?:test|testing))$/
 
 function isTestFileName(path: string): boolean {
   return TEST_FILE_NAME.test(path.slice(path.lastIndexOf('/') + 1))
@@ -73,7 +80,7 @@ const SAVED_SESSION = /(?:^|\/)\.auth\//
 
 export function isSamplePath(path: string): boolean {
   if (SAVED_SESSION.test(path)) return false
-  return SAMPLE_PATH.test(path) || inNamedSampleFolder(path) || SAM_EVENT.test(path) || isTestFileName(path) || isCiInput(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
+  return SAMPLE_PATH.test(path) || inNamedSampleFolder(path) || SAM_EVENT.test(path) || isCertificationLog(path) || isTestFileName(path) || isCiInput(path) || isSampleName(path.slice(path.lastIndexOf('/') + 1))
 }
 
 /** `openapi: 3.0.3` or `swagger: "2.0"` as a top-level key of YAML, or as a key of JSON. */
@@ -227,7 +234,7 @@ export function goTestHelperLines(file: { path: string; content: string }): ((li
 }
 
 /**
- * Test and fixture trees (`test/`, `testing/` and `acceptance/` among them), test doubles' folders (`fake/`, `mocks/`,
+ * Test and fixture trees (`test/`, `testing/` and `acceptance/` among them), test doubles' folders (`fake/`, `mocks/`, `stub/`, `dummy/`,
  * `__mocks__/`: a Go test's `fake.NewFactory("fake/data")` reads its manifests from there), what CI reads from
  * `.github/`, and test files: code and inputs for tests only. Documentation and examples are not among them (an
  * example is what users copy), nor is a `test/`, `acceptance/`, `mock/` or `fake/` folder that is an environment
@@ -235,8 +242,8 @@ export function goTestHelperLines(file: { path: string; content: string }): ((li
  * parents count, but `env/`: a chart named `cluster` keeps its tests in `cluster/test/`.
  */
 const TEST_TREE = new RegExp(String.raw`(?:^|\/)(?:tests|${TEST_FOLDER_NAMES})\/`, 'i')
-const TEST_FOLDER = /(?:^|\/)(?:test(?:ing)?|acceptance|mocks?|fakes?)\//gi
-const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments|stages|accounts|live|deployments|overlays|clusters|regions)\/(?:test(?:ing)?|acceptance|mocks?|fakes?)\/$/i
+const TEST_FOLDER = /(?:^|\/)(?:test(?:ing)?|acceptance|mocks?|fakes?|stubs?|dummy)\//gi
+const ENVIRONMENT_PARENT = /(?:^|\/)(?:envs?|environments|stages|accounts|live|deployments|overlays|clusters|regions)\/(?:test(?:ing)?|acceptance|mocks?|fakes?|stubs?|dummy)\/$/i
 
 /**
  * What CI reads from `.github/` besides its workflows and actions: YAML and JSON such as a kind
@@ -252,7 +259,7 @@ export const isCiInput = (path: string): boolean => CI_DIR.test(path) && /\.(?:y
 
 export function isTestPath(path: string): boolean {
   if (SAVED_SESSION.test(path)) return false
-  if (TEST_TREE.test(path) || isCiInput(path) || isTestFileName(path)) return true
+  if (TEST_TREE.test(path) || isCiInput(path) || isTestFileName(path) || isCertificationLog(path)) return true
   for (const m of path.matchAll(TEST_FOLDER)) {
     if (!ENVIRONMENT_PARENT.test(path.slice(0, m.index + m[0].length))) return true
   }

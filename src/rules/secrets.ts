@@ -294,7 +294,7 @@ export async function scanSecrets(file: SourceFile): Promise<SecretScan> {
   // In the readers' order, as before: dedupe's sort is stable (the first read wins a tie) and locations keep this order.
   const candidates: Candidate[] = fromSecretlint
   for (const c of patternCandidates(content, starts, file.path)) candidates.push(c)
-  for (const c of shapeCandidates(content, starts)) candidates.push(c)
+  for (const c of shapeCandidates(content, starts, file.kind === 'workflow')) candidates.push(c)
   for (const c of assignmentCandidates(content, file, starts, lines, dialect, besideMadeUpKeyIdOnly, foreignKeyIdNear)) if (!secretData?.lines.has(c.line)) candidates.push(c)
   if (dialect === 'hcl') {
     for (const c of tfVariableDefaultCandidates(content, starts, lines)) candidates.push(c)
@@ -1137,7 +1137,8 @@ function isMeetingLink(url: string): boolean {
   return false
 }
 
-function shapeCandidates(content: string, starts: number[]): Candidate[] {
+/** The secrets of `content` by the shapes of their surroundings (flags, headers, URLs); `inWorkflow`: the file is a workflow. */
+function shapeCandidates(content: string, starts: number[], inWorkflow: boolean): Candidate[] {
   const out: Candidate[] = []
   for (const { shape, regex, anchor } of COMPILED_SHAPES) {
     if (!anchor.test(content)) continue
@@ -1160,9 +1161,9 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: 'Passcode in a meeting link: it admits whoever holds the link, as it does every invitee (low).', value, severity: 'low' })
         continue
       }
-      // `"Authorization": "Bearer token123"` in an API's example: a word and a number typed where the token goes
+      // `"Authorization": "Bearer token123"` (`mytoken123`) in an API's example: a word and a number typed where the token goes
       // (`deadbeef12346`, a hex placeholder word), or a guessable static token: worth a look, not a leaked one.
-      if (shape.rule === AUTH_HEADER_RULE && /^(?:token|secret|key|apikey|bearer|test|example|abc|xyz|foo|deadbeef|cafebabe|feedface)[-_]?\d{0,6}$/i.test(value)) {
+      if (shape.rule === AUTH_HEADER_RULE && /^(?:my|your|some)?[-_]?(?:token|secret|key|apikey|bearer|test|example|abc|xyz|foo|deadbeef|cafebabe|feedface)[-_]?\d{0,6}$/i.test(value)) {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}: a placeholder word (perhaps with a number), typed for an example or a guessable default, not a generated token (medium).`, value, severity: 'medium' })
         continue
       }
@@ -1177,6 +1178,12 @@ function shapeCandidates(content: string, starts: number[]): Candidate[] {
       // login (the name's shape as `repeatsLogin` reads it: a random string doubled is no login).
       if (shape.value === 'curlPass' && /^(?:-u|--user)(?:[ \t]+|=)?["']?([^\s:"']+):$/.exec(head)?.[1]?.toLowerCase() === value.toLowerCase() && /^[A-Za-z][A-Za-z_-]{1,30}\d{0,4}$/.test(value) && !looksRandom(value)) {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}, ${REPEATED_LOGIN} (medium).`, value, severity: 'medium' })
+        continue
+      }
+      // `mysql -ulldapuser -plldappass` in a workflow: a password of words typed for a service the run
+      // starts, as under a password's key there (a token or key flag keeps its severity).
+      if (shape.rule === CLI_PASSWORD_RULE && inWorkflow && (/pass|pwd/i.test(head) || shape.value === 'myPass' || shape.value === 'curlPass') && isWordsAndNumber(value)) {
+        out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}: ${/\d/.test(value) ? 'words and a number' : 'words'}, not a generated secret: in a workflow most likely for a service the run starts (medium).`, value, severity: 'medium' })
         continue
       }
       // `aws cognito-idp admin-create-user --temporary-password …`: a password the user must change at first sign-in.
@@ -1605,7 +1612,8 @@ const JSX_EXPRESSION = /^\{[A-Za-z_$][^{}"'`\n]{0,200}\}$/
  * A JSX handler, an arrow function (`hideJWTToken={() => setToken('')}`): code as above, where an
  * empty string is no literal but any quoted text keeps the finding (`{() => login("hunter2x")}`).
  */
-const JSX_ARROW = /^\{(?:async[ \t]+)?(?:\([^(){}"'`\n]{0,100}\)|[A-Za-z_$][\w$]{0,40})[ \t]*=>[ \t]*[^{}"'`\n]{1,200}\}$/
+// The body's class takes the blanks after `=>` too: a `[ \t]*` there would try every split of them.
+const JSX_ARROW = /^\{(?:async[ \t]+)?(?:\([^(){}"'`\n]{0,100}\)|[A-Za-z_$][\w$]{0,40})[ \t]*=>[^{}"'`\n]{1,200}\}$/
 const isJsxArrow = (value: string): boolean => JSX_ARROW.test(value.replace(/''|""/g, ''))
 
 /**
@@ -1854,7 +1862,8 @@ const LANGUAGE_CODES = [
 /**
  * A user interface's translations (`i18n/lang/de-de-lang.json`, `locales/fr.yaml`,
  * `messages_es.properties`, `messages/en.json`, a file named for a language and region such as
- * `pt-BR.json` or umami's `intl/messages/fr-FR.json`): `PASSWORD: "Passwort"` is the label of a
+ * `pt-BR.json` or umami's `intl/messages/fr-FR.json`, or code named for a language in such a
+ * folder, `i18n/de.ts`): `PASSWORD: "Passwort"` is the label of a
  * field, in words. Named files count only with a language's code: `prd-US.yaml` is an
  * environment's settings, and a bare `ca.json` may be a certificate authority's.
  */
@@ -1862,7 +1871,8 @@ const TRANSLATIONS = new RegExp(
   String.raw`(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:[^/]+\/)?[^/]+\.(?:json|ya?ml|properties|po|toml)$` +
     String.raw`|(?:^|\/)messages(?:_[a-z]{2}(?:_[A-Za-z]{2})?)?\.properties$` +
     String.raw`|(?:^|\/)messages\/(?:${LANGUAGE_CODES})(?:[-_][A-Z]{2})?\.(?:json|ya?ml)$` +
-    String.raw`|(?:^|\/)(?:${LANGUAGE_CODES})[-_][A-Z]{2}\.(?:json|ya?ml|properties|po|toml)$`
+    String.raw`|(?:^|\/)(?:${LANGUAGE_CODES})[-_][A-Z]{2}\.(?:json|ya?ml|properties|po|toml)$` +
+    String.raw`|(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:[^/]+\/)?(?:${LANGUAGE_CODES})(?:[-_](?:[A-Za-z]{2}|[A-Z][a-z]{3}))?\.[cm]?[jt]sx?$`
 )
 
 /**
@@ -1892,12 +1902,12 @@ const SUBDIVISION_KEY = /^[A-Z]{2}-[A-Z0-9]{1,3}$/
  * The same for a table of ISO 3166-1 countries by their two-letter code (`PW: "Palau"`), in JSON or
  * in source (`PW: "Palau",`), where each of the 20 lines counted gives a place's name.
  */
-const COUNTRY_KEY = /^[A-Z]{2}$/
+const COUNTRY_KEY = /^(?:[A-Z]{2}|[a-z]{2})$/
 const PLACE_NAME = /^\p{Lu}[\p{L} .'’()-]{0,60}$/u
 /** The lines a table of each kind is counted by. */
 const PLACE_TABLE_LINES = {
   subdivisions: /"[A-Z]{2}-[A-Z0-9]{1,3}"[ \t]*:/g,
-  countries: /^[ \t]*["']?[A-Z]{2}["']?[ \t]*:[ \t]*["']\p{Lu}[\p{L} .'’()-]{0,60}["']/gmu
+  countries: /^[ \t]*["']?(?:[A-Z]{2}|[a-z]{2})["']?[ \t]*:[ \t]*["']\p{Lu}[\p{L} .'’()-]{0,60}["']/gmu
 }
 const isPlaceTable = (content: string, kind: keyof typeof PLACE_TABLE_LINES): boolean => (content.match(PLACE_TABLE_LINES[kind])?.length ?? 0) >= 20
 

@@ -77,6 +77,11 @@ export const composeCases: CaseTable = {
     ],
     invalid: [
       {
+        name: 'a trivial run of digits is a demo value too',
+        code: svc('    environment:\n      MYSQL_ROOT_PASSWORD: 123456\n'),
+        errors: [{ line: 13, severity: 'medium', message: /a demo value \(a trivial run of digits anyone would guess\)/ }]
+      },
+      {
         name: 'nothing marks the file as local: the message does not call it local',
         code: svc('    environment:\n      DB_PASSWORD: admin\n'),
         errors: [{ line: 13, severity: 'medium', message: /a demo value \(a placeholder word\) in a compose file that nothing marks as local .*deployed as it is, that value is the credential$/ }]

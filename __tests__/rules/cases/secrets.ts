@@ -280,6 +280,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/authorization-header': {
     valid: [
+      quiet('//\tAuthorization: Basic czZCaGRSa3F0MzpnWDFmQmF0M2JW\n//\tAuthorization: Bearer 23410913-abewfq.123483', "the OAuth RFCs' examples, quoted in a library's comments", 'fosite/introspection_request_handler.go'),
       quiet('        $cmd = "curl -H \\"Authorization: Bearer {$token}\\" {$endpoint}";', "a PHP variable interpolated into the header", 'app/Traits/HasMetrics.php'),
       quiet('  answer: Resend the JSON-RPC request with an Authorization: Bearer header. The checker then', 'the header named in a sentence', 'content/faq.yaml'),
       quiet('// PAT-authenticated routes (Authorization: Bearer tr_pat_\u2026)', "a token's prefix, then an ellipsis", 'apps/webapp/app/services/rbac.ts'),
@@ -299,6 +300,8 @@ export const secretsCases: CaseTable = {
       line2(`  ->param('headers', [], new Assoc(), 'HTTP headers to send.', true, example: '{"Authorization":"Bearer token123","X-Custom-Header":"value"}')`, { severity: 'medium', message: /a placeholder word \(perhaps with a number\)/ }, "a word and a number in an API's example: medium", 'src/Screenshots/Get.php'),
       line2('Authorization: "Bearer secret2024"', { severity: 'medium' }, 'a guessable static token: medium, not dropped'),
       line2('    Authorization: Bearer deadbeef12346', { severity: 'medium', message: /a placeholder word/ }, "a hex placeholder word and a number in a docstring's example: medium", 'fastapi/security/http.py'),
+      line2('// e.g.: Authorization: Bearer mytoken123', { severity: 'medium', message: /a placeholder word/ }, "`my` before a placeholder word and a number: medium", 'fosite/introspect.go'),
+      line2('// e.g.: Authorization: Bearer mytoken9Kq8vLm3nP0vR7tY', { severity: 'high' }, 'a placeholder word before a random part is a token', 'fosite/introspect.go'),
       line2('    Authorization: Bearer deadbeef5c1f8e2a', { severity: 'high' }, 'a hex placeholder word with more hex after it is not a placeholder and a number', 'app/client.py')
     ]
   },
@@ -349,6 +352,24 @@ export const secretsCases: CaseTable = {
       line2('./deploy --admin-password hunter then', { severity: 'high' }, 'a word after the flag with no sentence before it is a value', 'scripts/deploy.sh'),
       line2('    test: curl --user connectAdmin:connectAdmin --fail https://connect:8083/', { severity: 'medium', message: /user name and password that are the same/ }, 'a curl login whose password repeats the user: a default login, medium', 'oauth/docker-compose.yml'),
       line2('curl -u deployer:Deployer7-kQ2 https://repo.example.com/upload', { severity: 'high' }, 'a curl login with its own password stays high', 'scripts/upload.sh'),
+      {
+        name: "a workflow's command line with a random password stays high",
+        path: '.github/workflows/e2e.yml',
+        code: 'on: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker exec db mysql -uapp -pKq8vLm3nP0vR7tYx -e "select 1"\n',
+        errors: [{ line: 8, severity: 'high' }]
+      },
+      {
+        name: "a workflow's token flag keeps its severity, whatever the value's shape",
+        path: '.github/workflows/e2e.yml',
+        code: 'on: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./deploy --api-key QhXwTzKvLpMnBgRdYcFf\n',
+        errors: [{ line: 8, severity: 'high' }]
+      },
+      {
+        name: "a workflow's command line with a password of words: for a service the run starts, medium",
+        path: '.github/workflows/e2e.yml',
+        code: 'on: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker exec db mysql -ulldapuser -plldappass -f lldap < dump.sql\n',
+        errors: [{ line: 8, severity: 'medium', message: /words, not a generated secret: in a workflow/ }]
+      },
       line2('curl -u Zq8vLm2Xp9Rt4Kw7Hb3N:Zq8vLm2Xp9Rt4Kw7Hb3N https://api.example.com/x', { severity: 'high' }, 'a random string doubled is no default login', 'scripts/upload.sh'),
       line2('curl -u tok=abcd:abcd https://a.example.com/x', { severity: 'high' }, 'the user is all of `tok=abcd`, which the password does not repeat', 'scripts/upload.sh'),
       line2('oauth2-proxy --client-secret=abc-def-ghi', { severity: 'high' }, 'a client secret is its value, whatever its shape', 'scripts/proxy.sh'),
@@ -675,6 +696,13 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet('  password: "{env}WEBDAV_PASSWORD"', "a WebDAV server's reference to a variable", 'docker/webdav/config.yml'),
+      quiet('  password_key = passdb/%u', "dovecot's dictionary path for the user's password", 'core/dovecot/conf/auth.conf'),
+      quiet('PHOTOPRISM_ADMIN_PASSWORD=_admin_password_\nMARIADB_PASSWORD=insecure', 'a slot framed by underscores, and a value that says it is insecure', 'setup/docker/portainer/stack.env'),
+      { name: 'a table of countries by lower-case code', path: 'internal/service/maps/countries.go', code: 'package maps\n\nvar CountryNames = map[string]string{\n\t"nf": "Norfolk Island",\n\t"mp": "Northern Mariana Islands",\n\t"no": "Norway",\n\t"om": "Oman",\n\t"pk": "Pakistan",\n\t"pw": "Palau",\n\t"ps": "Palestine",\n\t"pa": "Panama",\n\t"pg": "Papua New Guinea",\n\t"py": "Paraguay",\n\t"pe": "Peru",\n\t"ph": "Philippines",\n\t"pl": "Poland",\n\t"pt": "Portugal",\n\t"pr": "Puerto Rico",\n\t"qa": "Qatar",\n\t"ro": "Romania",\n\t"ru": "Russia",\n\t"rw": "Rwanda",\n\t"ws": "Samoa",\n\t"sm": "San Marino",\n}\n' },
+      quiet('    "Password": ".login-password {}\\n.login-password-input{}",\n    "Confirm password": ".signup-confirm{}",', "a sign-in form's style rules, by the field they style", 'web/src/table/SigninTable.js'),
+      quiet('    loginPassword: "Passwort eingeben",\n    newPassword: "nieuw wachtwoord",', "a user interface's translation, in code named for its language", 'frontend/elements/src/i18n/de.ts'),
+      { name: "an audit log's hashed values", path: 'monitoring/vault-audit.log', code: '{"time":"2020-04-30T14:27:10Z","request":{"data":{"password":"hmac-sha256:8e3700c2104473c403b1a41203d194075c793ac022de5a911e1b65a0588fcc0c"}}}\n' },
       quiet('            {\n                "username": username,\n                "password": "OIDC",\n            }', 'a marker for a user an identity provider signs in', 'app/core/security/providers/openid_provider.py'),
       quiet('  "emails.change_password": "Change Password",', "a button's label, in title case", 'src/i18n/labels.ts'),
       quiet('REGISTRY_AUTH_HTPASSWD_REALM="Registry Realm"', 'the realm a login prompt shows'),
@@ -766,6 +794,13 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2('PHOTOPRISM_ADMIN_PASSWORD=_Kq8vLm3nP0_', {}, 'underscores around a mixed value: no slot', 'setup/.env'),
+      line2('    password: "#Kq8vLm3{nP0}",', {}, 'a value with a brace that is no style rule', 'web/src/table/SigninTable.js'),
+      line2('    password: ".Kq8{a:b}",', {}, 'a capital in the selector and a one-letter declaration: no style rule', 'web/src/table/SigninTable.js'),
+      line2('DB_PASSWORD=`kq8vlm3np0vr7tyx`', {}, 'a password in backticks, which dotenv reads as quotes', 'deploy/.env'),
+      line2('    dbPassword: "Xk9vQ2mLp7RtZ4wB",', {}, 'code in an i18n folder named like a code and a word, not a language and region', 'src/i18n/id_map.ts'),
+      line2('    adminPassword: "Kq8-vLm3nP0vR7tY",', {}, 'code in a translations folder not named for a language', 'frontend/elements/src/i18n/helpers.ts'),
+      line2('{"password":"hmac-sha256:8e37"}', {}, 'hmac- and too few hexadecimal digits is no hash', 'monitoring/audit.json'),
       line2('vsphere_csi_password: "Rk7pL2mQx9Wz4Tv8"', {}, "a CSI driver's own password", 'group_vars/all.yml'),
       line2('  passwd: Zq8vN3kLm2Rt7WxPq4', { severity: 'high' }, "a Terraform module's templatefile input, read as the YAML it renders to (no chart above it)", 'infra/templates/cloud-init.yaml.tpl'),
       line2('db_password: Zq8vN3kLm2Rt7WxPq4', { severity: 'high' }, 'a Jinja template of a YAML file, read as YAML', 'roles/app/templates/config.yml.j2'),
@@ -1087,6 +1122,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-secret': {
     valid: [
+      quiet('        - Client Credentials Grant: `client_credentials`', "a grant's name in a code span, in an API's prose", 'internal/httpclient/api/openapi.yaml'),
       {
         name: "an identity server's export: how a password is hashed, no secret",
         path: 'keycloak/users-0.json',
@@ -1226,6 +1262,10 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-token': {
     valid: [
+      quiet('  token: "telegram bot token"', 'words naming what goes there', 'docker/ddns/config/ddns.yml'),
+      quiet('      tokenMask: "nnnn-nnnn-nnnn",', "an input field's mask for a token", 'frontend/src/page/connect.vue'),
+      quiet('      token: "ARB-ETH",\n      label: "Arbitrum",', "a currency's ticker symbol beside a chain's settings", 'web/src/auth/Web3Auth.js'),
+      { name: "an audit log's hashed token", path: 'monitoring/vault-audit.log', code: '{"auth":{"client_token":"hmac-sha256:bd6dd75911924ab82f9dcfa7adae6b821423f0f6b02a5f00343247bde2671d67"}}\n' },
       { name: "a JWT's header alone, base64 of its algorithm and type: no token", path: 'svc/oauth.json', code: '{\n  "access_token": "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9",\n  "expires_in": "30"\n}\n' },
       quiet('token_status: revoked-by-admin', "a setting about the token's state", 'config/app.yaml'),
       quiet('secret_strategy: rotate-weekly', 'a setting about how the secret is made', 'config/app.yaml'),
@@ -1276,6 +1316,7 @@ export const secretsCases: CaseTable = {
       quiet('script: |\n  const body = {\n    "token": base64Token,\n  }\n', 'a quoted key before a bare name and a comma: code, not YAML', 'deploy/job.yaml')
     ],
     invalid: [
+      line2('API_TOKEN=XKPQWZ-MNBVCR', {}, "an activation code's shape under a token's key that is not just `token`", 'deploy/.env'),
       line2('api_token: test_token_qwhdkfjeoqpwNvmzkdla', {}, 'a test marker before a long random part with a capital', 'config/app.yaml'),
       line2('        .with_body(json!({"ok": true, "token": "Zq8sLm3nP0vR7tYwK2xx"}).to_string())', { severity: 'info', message: /test/ }, "a Rust module's tests (`mod tests;`): for information", 'crates/network/src/auth/tests.rs'),
       {

@@ -1,7 +1,7 @@
 /** Checks on dangerous settings of any service: privileges, host mounts and namespaces, published ports, literal secrets, mutable images. */
 import { isMap, isSeq, scalarString, type YAMLMap, type Node, type Pair } from '../parse/yaml.js'
 import { HOST_KERNEL_CAPABILITIES, capabilityName, envSecretLiteral, imageBaseName, imageRepository, parseImageRef, mutableImageReason } from '../container-common.js'
-import { nameAsPassword } from '../secrets/keys.js'
+import { isTrivialDigitRun, nameAsPassword } from '../secrets/keys.js'
 import { R } from './meta.js'
 import { isDevEnvPath, isSamplePath, isTestPath } from '../sample-paths.js'
 import { emit, environmentOf, lineOf, pairIn, resolve, setting, value, type Context, type Service } from './services.js'
@@ -325,7 +325,8 @@ export function checkEnvironment(ctx: Context, s: Service): void {
     const standIn = literal.standIn ? 'a stand-in to be replaced' : undefined
     const why = ctx.sharedHost
       ? undefined
-      : ((guessable ??= guessableValues(ctx, s, entries)).get(secret.trim().toLowerCase()) ?? (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : standIn))
+      : ((guessable ??= guessableValues(ctx, s, entries)).get(secret.trim().toLowerCase()) ??
+        (isWordLike(secret.trim()) ? 'lower-case words, not a generated secret' : isTrivialDigitRun(secret) ? 'a trivial run of digits anyone would guess' : standIn))
     const what = literal.inUrl ? `puts a password in the URL of \`${e.name}\`:` : `sets \`${e.name}\` to`
     const repeatedName = ctx.sharedHost ? imageOrServiceName(ctx, s, secret.trim()) : undefined
     // `POSTGRES_USER: app` and `POSTGRES_PASSWORD: app` in a stack: a default login, guessed by whoever reads the user name.

@@ -25,7 +25,7 @@ const NOT_A_VALUE = new Set([
   'expires', 'expire', 'version', 'ref', 'refs', 'reference', 'template', 'generate', 'generated', 'prefix', 'suffix',
   'format', 'header', 'field', 'count', 'size', 'description', 'desc', 'manager', 'store', 'location', 'mount', 'mode',
   'source', 'kind', 'label', 'labels', 'regex', 'pattern', 'hash', 'hashed', 'sha', 'checksum', 'placeholder', 'hint',
-  'reset', 'use', 'show', 'allow', 'allowed', 'method', 'provider', 'variable', 'var', 'env', 'key', 'keys',
+  'reset', 'use', 'show', 'allow', 'allowed', 'method', 'provider', 'variable', 'var', 'env', 'key', 'keys', 'mask',
   'secretsmanager', 'vault', 'kms', 'param', 'parameter', 'annotation', 'selector', 'namespace', 'version', 'stage',
   'encrypted', 'encryption', 'retention', 'recovery', 'window', 'complexity', 'strength', 'age', 'history', 'salt',
   // `existingSecret`, `configFromSecret`, `secretRef`: the key points at a secret kept elsewhere.
@@ -306,6 +306,8 @@ function isReference(v: string): boolean {
     /^\{\$[a-z_]\w*(?:->[A-Za-z_]\w*|\[[^\]\n]{1,40}\])*\}(?:["'],?)?$/.test(v) ||
     // LiteLLM's settings read a variable as `os.environ/OPENAI_API_KEY`.
     /^os\.environ\/[A-Z_][A-Z0-9_]*$/.test(v) ||
+    // A WebDAV server's settings read a variable as `{env}WEBDAV_PASSWORD`.
+    /^\{env\}[A-Z_][A-Z0-9_]*$/.test(v) ||
     /^!/.test(v) ||
     /^(?:var|local|data|module|each|self|count|path|terraform)\.[A-Za-z_]/.test(v) ||
     /^(?:arn:|vault:|secretsmanager:|ssm:|sm:\/\/|op:\/\/|azurekeyvault|keyvault:|gcp-secret|projects\/[^/]+\/secrets\/|aws_secretsmanager|env:|secret:|file:|sops:)/i.test(v) ||
@@ -317,7 +319,7 @@ function isReference(v: string): boolean {
 
 /** Whole values that stand in for a secret: the fill-me words and the common metasyntactic names (`foo` … `qux`). */
 const PLACEHOLDER_WORDS =
-  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|mock|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|unused|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|credentials?|null|value(?:[-_]?\d{1,3})?|no[-_ ]?change|unchanged|(?:foo|bar|baz|qux|foobar)(?:[-_][a-z0-9]+)?)$/i
+  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|mock|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|unused|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|credentials?|null|value(?:[-_]?\d{1,3})?|no[-_ ]?change|unchanged|insecure|(?:foo|bar|baz|qux|foobar)(?:[-_][a-z0-9]+)?)$/i
 
 /**
  * Whole lower-case values a test file uses as stand-ins, matched exactly (no suffix, no capitals: a
@@ -550,8 +552,8 @@ const SECRET_NOUNS = new Set(['secret', 'password', 'passwd', 'token'])
  * generated secret.
  */
 function describesItself(v: string, key: string): boolean {
-  if (!/^[a-z][a-z0-9]*(?:[-_.][a-z][a-z0-9]*){2,9}$/.test(v)) return false
-  const words = v.split(/[-_.]/)
+  if (!/^[a-z][a-z0-9]*(?:[-_. ][a-z][a-z0-9]*){2,9}$/.test(v)) return false
+  const words = v.split(/[-_. ]/)
   const keyWordList = keyWords(key)
   const last = keyWordList[keyWordList.length - 1]
   if (last === undefined || !words.includes(last) || !words.some((w) => SECRET_NOUNS.has(w))) return false
@@ -590,7 +592,19 @@ export function asksToReplace(line: string): boolean {
 }
 
 /** Sample secrets quoted by well-known documentation pages, copied into tests and tutorials (Kubernetes' Secret pages; the verification token of Slack's Events API examples). */
-const DOCUMENTED_SAMPLE_VALUES = new Set(['1f2d1e2e67df', 'Jhj5dZrVaK7ZwHHjRyZWjbDl'])
+const DOCUMENTED_SAMPLE_VALUES = new Set([
+  '1f2d1e2e67df',
+  'Jhj5dZrVaK7ZwHHjRyZWjbDl',
+  // The OAuth RFCs' examples (6749, 6750, 7009, 7662), which libraries quote in their comments.
+  'gX1fBat3bV',
+  'czZCaGRSa3F0MzpnWDFmQmF0M2JW',
+  '2YotnFZFEjr1zCsicMWpAA',
+  'tGzv3JOkF0XG5Qx2TlKWIA',
+  'SplxlOBeZQQYbYS6WxSbIA',
+  'mF_9.B5f-4.1JqM',
+  '23410913-abewfq.123483',
+  '45ghiukldjahdnhzdauz'
+])
 
 /** Why a value under a secret-ish key is not a literal secret, or undefined when it is one. */
 export function whyNotLiteral(value: string, key: string): string | undefined {
@@ -615,7 +629,11 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^\*[0-9A-Fa-f]{40}$/.test(v) || /^\$(?:2[abxy]?|5|6|y|argon2(?:id|i|d))\$[^\s]{20,}$/.test(v)) return 'hash'
   // An htpasswd line (`user:$2y$10$…`): a user name and the hash of the password.
   if (/^[^:\s$]{1,64}:\$(?:2[abxy]?|apr1|5|6|y)\$[^\s]{20,}$/.test(v)) return 'hash'
+  // `hmac-sha256:bd6dd759…`: how Vault's audit log writes every secret value, hashed with the log's own key.
+  if (/^hmac-sha(?:1|224|256|384|512):[0-9a-f]{32,128}$/.test(v)) return 'hash'
   if (/^<[^>]*>$|^\[[^\]]*\]$|^%[A-Za-z_]+%$|^__[A-Z0-9_]+__$/.test(v)) return 'placeholder'
+  // `_admin_password_`: lower-case words framed by underscores, a slot a set-up guide asks to fill.
+  if (/^_[a-z]+(?:_[a-z]+)*_$/.test(v)) return 'placeholder'
   // `{your-base64-token}`, `{password}`: lower-case words in braces, a slot to fill (a GUID in braces is not words).
   if (/^\{[a-z]{2,}[0-9]{0,3}(?:[-_ ][a-z]{2,}[0-9]{0,3}){0,7}\}$/.test(v)) return 'placeholder'
   // `sk-lf-...5678`: a key shown by its ends (a token's prefix, then the last characters), as a
@@ -629,7 +647,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `cccccccc-cccc-cccc-cccc-cccccccccccc`: a GUID's groups each filled with one character.
   if (/^[0-9A-Za-z]{8}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{12}$/.test(v) && v.split('-').every((group) => /^(.)\1+$/.test(group))) return 'placeholder'
   if (isFilledStandIn(v)) return 'placeholder'
-  // Values that documentation made famous: Kubernetes' Secret pages use `1f2d1e2e67df` for `admin`, Slack's Events API examples `Jhj5dZrVaK7ZwHHjRyZWjbDl`.
+  // Values that documentation made famous: Kubernetes' Secret pages use `1f2d1e2e67df` for `admin`, Slack's Events API examples `Jhj5dZrVaK7ZwHHjRyZWjbDl`, OAuth's RFCs `gX1fBat3bV`.
   if (DOCUMENTED_SAMPLE_VALUES.has(v)) return 'placeholder'
   // `123456`, `1234567890`: a run of consecutive digits is what people type when any value will do.
   if (isDigitRun(v)) return 'placeholder'
@@ -676,6 +694,14 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*(?:Token|Key|Secret|Password|Credentials?)$/.test(v) && /[a-z][A-Z]/.test(v)) return 'field name'
   const jsonKind = jsonObjectKind(v)
   if (jsonKind !== undefined) return jsonKind
+  // `"Password": ".login-password {}\n.login-password-input{}"`: a sign-in form's style rules, by the field they style.
+  if (isStyleRules(v)) return 'style rules'
+  // ``Client Credentials Grant: `client_credentials` `` in an API's prose: a name in a code span.
+  // Words only: dotenv reads backticks as quotes, and `\`kq8vlm3np0\`` there is a password.
+  if (/^`[a-z]{2,30}(?:[_.-][a-z]{2,30}){0,5}`$/.test(v)) return 'code span'
+  // `token: "ARB-ETH"` beside a chain's `rpcUrl`: a currency's ticker symbol, in capitals, under a
+  // key that is only `token` (`API_TOKEN: XKPQWZ-MNBVCR` is an activation code's shape).
+  if (/^[A-Z]{2,5}(?:-[A-Z]{2,5})?$/.test(v) && key === 'token') return 'ticker symbol'
   // `client.secret.creation.time: "1704457045"` (an identity server's export): a key ending in a
   // time word, holding a Unix time or an ISO 8601 date, says when the secret was made.
   if (/^(?:time|timestamp|date|datetime)$/.test(keyWords(key).at(-1) ?? '') && (/^\d{10}(?:\d{3})?$/.test(v) || /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(v))) return 'timestamp'
@@ -686,6 +712,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (credentialWordWithFiller(v, key)) return 'placeholder'
   // `routes/main`, `applications/netbox`: a path of lower-case words names something (a route, a file).
   if (/^[a-z][a-z_-]{0,60}(?:\/[a-z][a-z0-9_.-]{0,60}){1,8}$/.test(v)) return 'file path'
+  // `password_key = passdb/%u`: dovecot's dictionary path, ending in the user's name (`%u`, `%{user}`).
+  if (/^[a-z][a-z_-]{0,60}(?:\/[a-z][a-z0-9_.-]{0,60}){0,7}\/(?:%[a-z]|%\{[a-z_.]{1,30}\})$/.test(v)) return 'file path'
   // `</etc/dovecot/key.pem`: dovecot reads a setting's value from the file named after `<`.
   if (/^<?(?:\.{0,2}\/|~\/|[A-Za-z]:\\)\S*$/.test(v) || /^[\w./-]+\.(?:pem|key|crt|cer|p12|pfx|jks|der|pub|json|txt|asc|gpg|md|html?|ya?ml|conf|cfg|ini|properties|env|[cm]?js|ts|py|sh|rb|go|java)$/i.test(v)) return 'file path'
   if (v.split(/\s+/).length >= 4) return 'prose'
@@ -696,6 +724,12 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `Required (no default)` in a docstring: words and a remark in brackets.
   if (/^[A-Za-z][\w-]*(?: [\w-]+)* \([a-z]+(?: [a-z]+)+\)\.?$/.test(v)) return 'prose'
   return undefined
+}
+
+/** One CSS rule per line, lower-case selectors, empty or with declarations (`.signup-password{}`, `#login .field { color: red }`); a line break may be written `\n`. */
+function isStyleRules(v: string): boolean {
+  if (!v.includes('{') || v.length > 2000) return false
+  return v.split(/\\n|\n/).every((rule) => /^[.#][a-z][a-z0-9_-]*(?:[ \t]+[.#]?[a-z][a-z0-9_-]*){0,5}[ \t]*\{(?:[ \t]*|[ \t]*[a-z-]{3,}[ \t]*:[^{}]*)\}$/.test(rule.trim()) || rule.trim() === '')
 }
 
 /** Members that say how a value is hashed or signed (`algorithm`, `hashIterations`; a JWT header's `alg` and `typ`). */
