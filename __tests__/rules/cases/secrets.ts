@@ -151,6 +151,8 @@ const line2 = (text: string, extra: Partial<InvalidCase['errors'][number]> = {},
   code: `# service settings\n${text}\n`,
   errors: [{ line: 2, ...extra }]
 })
+/** A workflow whose one step runs `run` (line 8). */
+const workflowRun = (run: string): string => `on: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${run}\n`
 const quiet = (text: string, name?: string, path = 'config/settings.txt') => ({ ...(name ? { name } : {}), path, code: `# service settings\n${text}\n` })
 
 const GCP_SA = `{\n  "type": "service_account",\n  "project_id": "demo-project",\n  "private_key_id": "${fake(40, 49, HEX)}",\n  "private_key": "${PEM.replace(/\n/g, '\\n')}",\n  "client_email": "ci@demo-project.iam.gserviceaccount.com",\n  "client_id": "${fake(21, 50, '0123456789')}"\n}\n`
@@ -355,19 +357,19 @@ export const secretsCases: CaseTable = {
       {
         name: "a workflow's command line with a random password stays high",
         path: '.github/workflows/e2e.yml',
-        code: 'on: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker exec db mysql -uapp -pKq8vLm3nP0vR7tYx -e "select 1"\n',
+        code: workflowRun('docker exec db mysql -uapp -pKq8vLm3nP0vR7tYx -e "select 1"'),
         errors: [{ line: 8, severity: 'high' }]
       },
       {
         name: "a workflow's token flag keeps its severity, whatever the value's shape",
         path: '.github/workflows/e2e.yml',
-        code: 'on: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./deploy --api-key QhXwTzKvLpMnBgRdYcFf\n',
+        code: workflowRun('./deploy --api-key QhXwTzKvLpMnBgRdYcFf'),
         errors: [{ line: 8, severity: 'high' }]
       },
       {
         name: "a workflow's command line with a password of words: for a service the run starts, medium",
         path: '.github/workflows/e2e.yml',
-        code: 'on: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker exec db mysql -ulldapuser -plldappass -f lldap < dump.sql\n',
+        code: workflowRun('docker exec db mysql -ulldapuser -plldappass -f lldap < dump.sql'),
         errors: [{ line: 8, severity: 'medium', message: /words, not a generated secret: in a workflow/ }]
       },
       line2('curl -u Zq8vLm2Xp9Rt4Kw7Hb3N:Zq8vLm2Xp9Rt4Kw7Hb3N https://api.example.com/x', { severity: 'high' }, 'a random string doubled is no default login', 'scripts/upload.sh'),
