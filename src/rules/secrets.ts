@@ -803,6 +803,15 @@ function jwtExpiry(claims: Record<string, unknown> | undefined): string | undefi
   return new Date(exp * 1000).toISOString().slice(0, 10)
 }
 
+/**
+ * `github_pat_your_personal_access_token_here`: a vendor's prefix, then lower-case words where the
+ * random part goes (three or more, joined by `_` or `-`): the shape announced in an example file.
+ */
+function isWordedStandIn(token: string): boolean {
+  const body = token.replace(/^(?:github_pat_|[a-z]{2,8}[-_])/, '')
+  return /^[a-z]{2,20}(?:[-_][a-z]{2,20}){2,9}$/.test(body)
+}
+
 /** The sample token of the JWT specification's best-known debugger page (`John Doe`, issued 2018-01-18), quoted by tutorials and tests. */
 function isJwtDocumentationSample(claims: Record<string, unknown> | undefined): boolean {
   return claims?.name === 'John Doe' && claims.iat === 1516239022
@@ -817,7 +826,7 @@ function patternCandidates(content: string, starts: number[], path: string): Can
     for (const m of matchesOf(regex, content)) {
       const token = m[0]
       // `AKIAIOSFODNN7EXAMPLE`, `glpat-XXXXXXXXXXXXXXXXXXXX`: the shape shown, no credential in it.
-      if (isDocumentationExample(token) || isFilledStandIn(token) || countsUp(token) || holdsFilledRun(token)) continue
+      if (isDocumentationExample(token) || isFilledStandIn(token) || isWordedStandIn(token) || countsUp(token) || holdsFilledRun(token)) continue
       if (pattern.slug === 'aws-access-key-id' && isSyntheticAccessKeyId(token)) continue
       const start = m.index ?? 0
       const line = lineAt(starts, start)
@@ -1614,7 +1623,9 @@ const JSX_EXPRESSION = /^\{[A-Za-z_$][^{}"'`\n]{0,200}\}$/
  */
 // The body's class takes the blanks after `=>` too: a `[ \t]*` there would try every split of them.
 const JSX_ARROW = /^\{(?:async[ \t]+)?(?:\([^(){}"'`\n]{0,100}\)|[A-Za-z_$][\w$]{0,40})[ \t]*=>[^{}"'`\n]{1,200}\}$/
-const isJsxArrow = (value: string): boolean => JSX_ARROW.test(value.replace(/''|""/g, ''))
+/** `setApiKey={(key) => {`: a JSX handler whose body opens a block that goes on over the next lines. */
+const JSX_ARROW_BLOCK = /^\{(?:async[ \t]+)?(?:\([^(){}"'`\n]{0,100}\)|[A-Za-z_$][\w$]{0,40})[ \t]*=>[ \t]*\{$/
+const isJsxArrow = (value: string): boolean => JSX_ARROW.test(value.replace(/''|""/g, '')) || JSX_ARROW_BLOCK.test(value)
 
 /**
  * A keyword argument of a call or signature rather than a string: `token=hf_token)`,
@@ -1629,9 +1640,9 @@ function isKeywordArgument(value: string, content: string, a: Assignment, code: 
   if (code && /^[A-Za-z_][\w.]*\([A-Za-z_][\w.]{0,100}\),\s*[A-Za-z_]\w*=/.test(value)) return true
   // `SecretString=json.dumps({`: in code, a call whose arguments go on over the next lines.
   if (code && /^[A-Za-z_][\w.]{0,100}\([[{(]{0,3}$/.test(value)) return true
-  // `apiKey={props.apiKey}`: a JSX attribute's expression.
+  // `apiKey={props.apiKey}`: a JSX attribute's expression, perhaps with an empty string as its fallback (`|| ''`).
   // `password=config['db_password'])`: code closing the call it is passed to.
-  return code && (/^[A-Za-z_][\w.]*[,;)]?$/.test(value) || JSX_EXPRESSION.test(value) || isJsxArrow(value) || isCodeExpression(value) || (value.endsWith(')') && whyNotLiteral(withoutUnmatchedClose(value), a.key) === 'code'))
+  return code && (/^[A-Za-z_][\w.]*[,;)]?$/.test(value) || JSX_EXPRESSION.test(value.replace(/''|""/g, '')) || isJsxArrow(value) || isCodeExpression(value) || (value.endsWith(')') && whyNotLiteral(withoutUnmatchedClose(value), a.key) === 'code'))
 }
 
 /** An operand of a boolean expression in code: a name, a call with short arguments, an empty string, a null. */

@@ -462,7 +462,10 @@ export const secretsCases: CaseTable = {
       line2(`    export GH_TOKEN=${j('ghp', '_', fake(36, 6))}`, { severity: 'low', message: /made-up token/ }, 'a made-up token anywhere, also in a script', 'scripts/release.sh')
     ]
   },
-  'secrets/github-token': { valid: [quiet('token: github_pat_')], invalid: [line2(`token: ${GITHUB_LONG}`)] },
+  'secrets/github-token': {
+    valid: [quiet('token: github_pat_'), quiet('GITHUB_API_KEY=github_pat_your_personal_access_token_here', 'the prefix, then words where the random part goes', '.env.example')],
+    invalid: [line2(`token: ${GITHUB_LONG}`)]
+  },
   'secrets/gitlab': {
     valid: [
       quiet("        'glpat-aBcDeFgHiJkLmNoPqRsTu' => 'glpat- personal access token',", 'a body of letters counting up, in a test', 'tests/Unit/SanitizeLogsTest.php'),
@@ -698,6 +701,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet("        password: 'x-oauth-basic',", "what GitHub asks for as the password beside a token", 'app/lib/hooks/useGitHubConnection.ts'),
       quiet('  password: "{env}WEBDAV_PASSWORD"', "a WebDAV server's reference to a variable", 'docker/webdav/config.yml'),
       quiet('  password_key = passdb/%u', "dovecot's dictionary path for the user's password", 'core/dovecot/conf/auth.conf'),
       quiet('PHOTOPRISM_ADMIN_PASSWORD=_admin_password_\nMARIADB_PASSWORD=insecure', 'a slot framed by underscores, and a value that says it is insecure', 'setup/docker/portainer/stack.env'),
@@ -1264,6 +1268,8 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-token': {
     valid: [
+      quiet("              token={connection?.token || ''}", 'a JSX expression with an empty fallback', 'app/components/GitHubRepositorySelector.tsx'),
+      quiet("  apiTokenKey: 'HuggingFace_API_KEY',", "the name of the variable a key is read from", 'app/lib/modules/llm/providers/huggingface.ts'),
       quiet('  token: "telegram bot token"', 'words naming what goes there', 'docker/ddns/config/ddns.yml'),
       quiet('      tokenMask: "nnnn-nnnn-nnnn",', "an input field's mask for a token", 'frontend/src/page/connect.vue'),
       quiet('      token: "ARB-ETH",\n      label: "Arbitrum",', "a currency's ticker symbol beside a chain's settings", 'web/src/auth/Web3Auth.js'),
@@ -1372,6 +1378,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-api-key': {
     valid: [
+      quiet("        apiKey={props.apiKeys[props.provider.name] || ''}\n        setApiKey={(key) => {", "a JSX attribute with an empty fallback, and a handler whose block goes on", 'app/components/chat/ChatBox.tsx'),
       quiet('    <x-pagination :items="$projects"\n        storage-key="coolify.page-size.projects" :options="[12, 24, 48, 96]" />', 'lower-case words in dotted parts: a stored setting\'s name', 'resources/views/livewire/project/index.blade.php'),
       quiet('model_list:\n  - litellm_params:\n      api_key: os.environ/OPENAI_API_KEY', "LiteLLM's reference to a variable", 'config/litellm.yaml'),
       quiet('    ingestion_api_key: "pk-lf-1234567890",', "a key's prefix, then digits counting up", 'packages/shared/src/server/factory.ts'),
@@ -1392,6 +1399,7 @@ export const secretsCases: CaseTable = {
       quiet('services:\n  app:\n    environment:\n      - MINIO_ACCESS_KEY=shop-logs\n      - MINIO_SECRET_KEY=Qv7-Lm2x-Pz9k\n', 'a compose list pair', 'deploy/compose.yaml')
     ],
     invalid: [
+      line2("        apiKey={'Kq8vLm3nP0vR7tYx' || ''}", {}, 'a quoted literal in a JSX expression is still a literal', 'app/components/chat/ChatBox.tsx'),
       line2('api_key: Zq8sLm3n.P0vR7tYw.x9Kp2mW', {}, 'dotted parts with capitals and digits', 'config/app.yaml'),
       line2('    ingestion_api_key: "Zq8sLm3nP0vR7tYw",', { severity: 'info' }, 'a test helper folder', 'packages/shared/src/server/test-utils/tracing-factory.ts'),
       line2('api_key: "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}"', {}, 'a GUID in braces is no slot'),

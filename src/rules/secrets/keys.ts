@@ -453,6 +453,8 @@ function namesSecretObject(key: string): boolean {
 function namesAKey(v: string): boolean {
   return (
     /^(?:[a-z]+[-_.:/]){1,3}(?:password|passwd|secret|token|key|credentials?)$/.test(v) ||
+    // `apiTokenKey: 'HuggingFace_API_KEY'`: the name of the variable the key is read from, a product's name first.
+    /^[A-Z][A-Za-z0-9]{1,30}(?:_[A-Z0-9]{1,20}){0,3}_(?:API_KEY|API_TOKEN|TOKEN|SECRET|ACCESS_KEY|PASSWORD)$/.test(v) ||
     // `signing-key/ci:private_key`: a secret store's path and the field to read from it.
     /^[a-z0-9][a-z0-9_./-]{0,200}:[a-z_]{0,40}(?:password|passwd|passphrase|secret|token|key|credentials?)$/.test(v)
   )
@@ -631,6 +633,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^[^:\s$]{1,64}:\$(?:2[abxy]?|apr1|5|6|y)\$[^\s]{20,}$/.test(v)) return 'hash'
   // `hmac-sha256:bd6dd759…`: how Vault's audit log writes every secret value, hashed with the log's own key.
   if (/^hmac-sha(?:1|224|256|384|512):[0-9a-f]{32,128}$/.test(v)) return 'hash'
+  // `password: 'x-oauth-basic'`: what GitHub asks for as the password when the token is sent as the user name.
+  if (v === 'x-oauth-basic') return 'protocol constant'
   if (/^<[^>]*>$|^\[[^\]]*\]$|^%[A-Za-z_]+%$|^__[A-Z0-9_]+__$/.test(v)) return 'placeholder'
   // `_admin_password_`: lower-case words framed by underscores, a slot a set-up guide asks to fill.
   if (/^_[a-z]+(?:_[a-z]+)*_$/.test(v)) return 'placeholder'

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-POQN75HU.js";import"./chunk-5FNIOJRF.js";import"./chunk-V3ZWIMSC.js";import"./chunk-FM7N5NCH.js";import"./chunk-UP4C7VDC.js";import"./chunk-MSSUOYVE.js";import"./chunk-EG6MWXL3.js";import"./chunk-HDKH4CG4.js";import"./chunk-2NQMUUZW.js";import"./chunk-HLOQXHPG.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
