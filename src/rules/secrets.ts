@@ -12,7 +12,7 @@ import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { SOURCE_CODE_FILE, callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment, type Dialect } from './secrets/assignments.js'
 import { asInformation, forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
-import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isDefaultPassword, isProductName, isWellKnownPassword, REPEATED_LOGIN, repeatsLogin, isWordsAndNumber, keyWords, loginBeside, looksRandom, accessKeyIdStore, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSecretKeyOf, namesSetting, namesTrustStorePassword, productDefault, typedAsName, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isDefaultPassword, isProductName, isWellKnownPassword, REPEATED_LOGIN, repeatsLogin, isTypedLoginName, isWordsAndNumber, keyWords, loginBeside, looksRandom, accessKeyIdStore, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSecretKeyOf, namesSetting, namesTrustStorePassword, productDefault, typedAsName, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -1184,8 +1184,8 @@ function shapeCandidates(content: string, starts: number[], inWorkflow: boolean)
         continue
       }
       // `curl --user connectAdmin:connectAdmin`: a password that repeats a typed user name, a default
-      // login (the name's shape as `repeatsLogin` reads it: a random string doubled is no login).
-      if (shape.value === 'curlPass' && /^(?:-u|--user)(?:[ \t]+|=)?["']?([^\s:"']+):$/.exec(head)?.[1]?.toLowerCase() === value.toLowerCase() && /^[A-Za-z][A-Za-z_-]{1,30}\d{0,4}$/.test(value) && !looksRandom(value)) {
+      // login (`isTypedLoginName`, as `repeatsLogin` reads it: a random string doubled is no login).
+      if (shape.value === 'curlPass' && /^(?:-u|--user)(?:[ \t]+|=)?["']?([^\s:"']+):$/.exec(head)?.[1]?.toLowerCase() === value.toLowerCase() && isTypedLoginName(value) && !looksRandom(value)) {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}, ${REPEATED_LOGIN} (medium).`, value, severity: 'medium' })
         continue
       }
@@ -1625,7 +1625,9 @@ const JSX_EXPRESSION = /^\{[A-Za-z_$][^{}"'`\n]{0,200}\}$/
 const JSX_ARROW = /^\{(?:async[ \t]+)?(?:\([^(){}"'`\n]{0,100}\)|[A-Za-z_$][\w$]{0,40})[ \t]*=>[^{}"'`\n]{1,200}\}$/
 /** `setApiKey={(key) => {`: a JSX handler whose body opens a block that goes on over the next lines. */
 const JSX_ARROW_BLOCK = /^\{(?:async[ \t]+)?(?:\([^(){}"'`\n]{0,100}\)|[A-Za-z_$][\w$]{0,40})[ \t]*=>[ \t]*\{$/
-const isJsxArrow = (value: string): boolean => JSX_ARROW.test(value.replace(/''|""/g, '')) || JSX_ARROW_BLOCK.test(value)
+/** `value` without its empty strings (`|| ''`), which no literal is. */
+const withoutEmptyStrings = (value: string): string => value.replace(/''|""/g, '')
+const isJsxArrow = (value: string): boolean => JSX_ARROW.test(withoutEmptyStrings(value)) || JSX_ARROW_BLOCK.test(value)
 
 /**
  * A keyword argument of a call or signature rather than a string: `token=hf_token)`,
@@ -1642,7 +1644,7 @@ function isKeywordArgument(value: string, content: string, a: Assignment, code: 
   if (code && /^[A-Za-z_][\w.]{0,100}\([[{(]{0,3}$/.test(value)) return true
   // `apiKey={props.apiKey}`: a JSX attribute's expression, perhaps with an empty string as its fallback (`|| ''`).
   // `password=config['db_password'])`: code closing the call it is passed to.
-  return code && (/^[A-Za-z_][\w.]*[,;)]?$/.test(value) || JSX_EXPRESSION.test(value.replace(/''|""/g, '')) || isJsxArrow(value) || isCodeExpression(value) || (value.endsWith(')') && whyNotLiteral(withoutUnmatchedClose(value), a.key) === 'code'))
+  return code && (/^[A-Za-z_][\w.]*[,;)]?$/.test(value) || JSX_EXPRESSION.test(withoutEmptyStrings(value)) || isJsxArrow(value) || isCodeExpression(value) || (value.endsWith(')') && whyNotLiteral(withoutUnmatchedClose(value), a.key) === 'code'))
 }
 
 /** An operand of a boolean expression in code: a name, a call with short arguments, an empty string, a null. */

@@ -955,7 +955,14 @@ const LOGIN_WORD = /^(?:credentials?|creds|auth|login|basic)$/
  * half doubled is no login.
  */
 export function repeatsLogin(words: readonly string[], value: string): boolean {
-  return words.some((w) => LOGIN_WORD.test(w)) && /^([A-Za-z][A-Za-z_-]{1,30}\d{0,4}):\1$/.test(value.trim())
+  if (!words.some((w) => LOGIN_WORD.test(w))) return false
+  const [user, password, ...rest] = value.trim().split(':')
+  return rest.length === 0 && user === password && isTypedLoginName(user!)
+}
+
+/** A user name someone typed (letters, maybe a short number: `connectAdmin`, `app2`), not a random string. */
+export function isTypedLoginName(name: string): boolean {
+  return /^[A-Za-z][A-Za-z_-]{1,30}\d{0,4}$/.test(name)
 }
 
 /** Why a repeated `user:password` pair is medium (the severity said by the caller). */
