@@ -140,6 +140,30 @@ describe('output and version', () => {
     expect(() => JSON.parse(out) as unknown).not.toThrow()
   })
 
+  it('a reader that stops early (`| head`) ends the scan quietly, with its own exit code', async () => {
+    // Enough findings to fill the pipe's buffer many times over, so writes go on after the reader left.
+    const big = mkdtempSync(join(tmpdir(), 'preflight-pipe-'))
+    for (let i = 0; i < 150; i++) writeFileSync(join(big, `Dockerfile.svc${i}`), 'FROM ubuntu:latest\nUSER root\nRUN apt-get install -y curl\nADD . /app\n')
+    try {
+      const { code, stderr, first } = await new Promise<{ code: number | null; stderr: string; first: string }>((done) => {
+        const child = spawn(process.execPath, [CLI, 'scan', big, '--format', 'json'], { env: { PATH: process.env.PATH, HOME: process.env.HOME } })
+        let stderr = ''
+        let first = ''
+        child.stderr.on('data', (d) => (stderr += d))
+        child.stdout.once('data', (d) => {
+          first = String(d)
+          child.stdout.destroy()
+        })
+        child.on('close', (code) => done({ code, stderr, first }))
+      })
+      expect(first).toMatch(/^\{/)
+      expect(stderr).toBe('')
+      expect(code).toBe(0)
+    } finally {
+      rmSync(big, { recursive: true, force: true })
+    }
+  })
+
   it('help lists which verbs take which flags', () => {
     const r = cli(['--help'])
     expect(r.code).toBe(0)

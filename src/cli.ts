@@ -12,9 +12,17 @@ import { join } from 'node:path'
 ;(nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache?.(join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'preflight', 'compile-cache'))
 const { main } = await import('./cli/main.js')
 
+// A reader that stops early (`preflight scan | head`) closes the pipe: the rest of the output has
+// nowhere to go, which is not an error of the scan, so later writes are dropped and the run ends
+// as it would have. Any other failure of stdout stays an error.
+let readerGone = false
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e
+  readerGone = true
+})
 const code = await main(process.argv.slice(2), {
-  stdout: (t) => process.stdout.write(t),
-  stdoutBytes: (b) => process.stdout.write(b),
+  stdout: (t) => void (readerGone || process.stdout.write(t)),
+  stdoutBytes: (b) => void (readerGone || process.stdout.write(b)),
   stderr: (t) => process.stderr.write(t),
   env: process.env,
   cwd: process.cwd(),
