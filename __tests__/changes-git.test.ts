@@ -105,7 +105,8 @@ describe('loadLocalChangeSet', () => {
     expect(files.get('docs/guide.md')!.kind).toBe('other')
     expect(files.get('assets/logo.png')).toMatchObject({ kind: 'other', status: 'added' })
     expect(files.get('assets/logo.png')!.patch).toBeUndefined()
-    expect(cs.notes).toEqual([{ path: 'assets/logo.png', reason: 'binary', message: 'assets/logo.png: binary file, not analyzed' }])
+    // A picture is binary by nature: no note for it.
+    expect(cs.notes).toEqual([])
     expect(files.has('config/app.yaml')).toBe(false)
   })
 
@@ -169,15 +170,21 @@ describe('loadLocalChangeSet', () => {
     }
   })
 
-  it('notes files that are not UTF-8 and reads a BOM-prefixed file', async () => {
+  it('notes files that are not UTF-8, and binary files only where infrastructure could be; reads a BOM-prefixed file', async () => {
     run(dir, 'checkout', '-q', '-b', 'latin', 'feature')
     write(dir, 'config/latin1.yaml', Buffer.from('name: caf\xe9\n', 'latin1'))
+    write(dir, 'infra/state.tf', Buffer.from([0x1f, 0x8b, 0, 0, 1, 2]))
+    write(dir, 'assets/archive.bin', Buffer.from([0x1f, 0x8b, 0, 0, 1, 2]))
     write(dir, 'k8s/bom.yaml', '\uFEFFapiVersion: v1\nkind: Service\n')
     run(dir, 'add', '-A')
     run(dir, 'commit', '-q', '-m', 'Encodings')
     try {
       const cs = await loadLocalChangeSet(dir, 'feature', 'latin')
-      expect(cs.notes).toEqual([{ path: 'config/latin1.yaml', reason: 'encoding', message: 'config/latin1.yaml: not valid UTF-8, not analyzed' }])
+      expect(cs.notes).toEqual([
+        { path: 'config/latin1.yaml', reason: 'encoding', message: 'config/latin1.yaml: not valid UTF-8, not analyzed' },
+        { path: 'infra/state.tf', reason: 'binary', message: 'infra/state.tf: binary file, not analyzed' }
+      ])
+      expect(byPath(cs).get('assets/archive.bin')).toMatchObject({ kind: 'other', status: 'added' })
       expect(byPath(cs).get('config/latin1.yaml')!.content).toBeUndefined()
       expect(byPath(cs).get('k8s/bom.yaml')).toMatchObject({ kind: 'kubernetes', content: 'apiVersion: v1\nkind: Service\n' })
     } finally {

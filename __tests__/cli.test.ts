@@ -59,6 +59,7 @@ describe('preflight scan', () => {
     writeFileSync(join(dir, 'infra/broken.tf'), 'resource "aws_s3_bucket" "b" {\n  bucket = \n')
     writeFileSync(join(dir, 'Dockerfile'), 'FROM alpine:latest\nRUN apk add curl\n')
     writeFileSync(join(dir, 'blob.bin'), Buffer.from([0, 1, 2, 3, 0, 255]))
+    writeFileSync(join(dir, 'infra/plan.tfvars'), Buffer.from([0, 1, 2, 3, 0, 255]))
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -71,8 +72,13 @@ describe('preflight scan', () => {
     expect(out.findings).toContainEqual(expect.objectContaining({ ruleId: 'tf/aws-sg-open-ssh', path: 'infra/sg.tf', category: 'security' }))
     expect(out.findings).toContainEqual(expect.objectContaining({ ruleId: 'dockerfile/base-image-latest', path: 'Dockerfile', line: 1 }))
     expect(out.notes).toContainEqual(expect.objectContaining({ path: 'infra/broken.tf', reason: 'parse' }))
-    expect(out.notes).toContainEqual(expect.objectContaining({ path: 'blob.bin', reason: 'binary' }))
+    // A binary file is noted where infrastructure could be, and only counted elsewhere.
+    expect(out.notes).toContainEqual(expect.objectContaining({ path: 'infra/plan.tfvars', reason: 'binary' }))
+    expect(out.notes).not.toContainEqual(expect.objectContaining({ path: 'blob.bin' }))
+    expect(out.files).toContainEqual({ path: 'blob.bin', kind: 'other' })
+    expect((out.stats as { binary?: number }).binary).toBe(1)
     expect(r.stderr).toContain('infra/broken.tf')
+    expect(r.stderr).toContain('note: 1 binary file (images, archives, compiled code and the like) listed, not analyzed')
   })
 
   it('exits 1 when --fail-on is met and 0 when it is not', () => {

@@ -154,6 +154,9 @@ describe('reading a tree with hostile files', () => {
     for (let i = 0; i < 20; i++) writeSync(fd, chunk)
     closeSync(fd)
     writeFileSync(join(root, 'image.tf'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]))
+    // Binary by nature: a picture (by its name, never read, even a text one) and a blob (by its content).
+    writeFileSync(join(root, 'logo.png'), 'password = "not-read-at-all-Zq8vW2"\n')
+    writeFileSync(join(root, 'blob.bin'), Buffer.from([0x00, 0x01, 0x02, 0xff]))
     // Latin-1 text: valid bytes, not valid UTF-8.
     writeFileSync(join(root, 'latin1.yaml'), Buffer.from('name: caf\xe9\npassword: s\xe9cr\xe9t\n', 'latin1'))
     writeFileSync(join(root, 'crlf.Dockerfile'), DOCKERFILE.replace(/\n/g, '\r\n'))
@@ -163,7 +166,9 @@ describe('reading a tree with hostile files', () => {
 
   it('lists every file, notes the huge, binary and non-UTF-8 ones, and reads the rest', async () => {
     const tree = await readTree(root)
-    expect(tree.listed.map((f) => f.path)).toEqual(['Dockerfile', 'bom.tf', 'crlf.Dockerfile', 'db.tf', 'huge.tf', 'image.tf', 'k8s/pod.yaml', 'latin1.yaml'])
+    expect(tree.listed.map((f) => f.path)).toEqual(['Dockerfile', 'blob.bin', 'bom.tf', 'crlf.Dockerfile', 'db.tf', 'huge.tf', 'image.tf', 'k8s/pod.yaml', 'latin1.yaml', 'logo.png'])
+    // Binary files where no infrastructure could be are counted, not noted one by one.
+    expect(tree.binary).toBe(2)
     expect(tree.notes.map((n) => [n.path, n.reason])).toEqual([
       ['huge.tf', 'too-large'],
       ['image.tf', 'binary'],

@@ -17,6 +17,30 @@ export function isInfraKind(kind: FileKind): kind is Exclude<FileKind, 'other'> 
   return kind !== 'other'
 }
 
+/**
+ * Names of files that are binary by their nature (images, fonts, audio and video, archives,
+ * compiled code, documents) and never infrastructure: a scan lists them without reading them, and
+ * neither a scan nor a local review gives each one a note. Keystores (`.p12`, `.jks`) are not here:
+ * the secret scan reads them.
+ */
+const BINARY_FILE = /\.(?:png|jpe?g|gif|bmp|ico|icns|webp|avif|tiff?|psd|heic|woff2?|ttf|otf|eot|mp[34]|m4a|wav|ogg|flac|webm|mov|avi|mkv|zip|t?gz|tar|bz2|xz|zst|7z|rar|jar|war|ear|whl|class|pyc|o|a|so|dll|exe|dylib|wasm|pdf|docx?|xlsx?|pptx?)$/i
+
+export function isBinaryFileName(path: string): boolean {
+  return BINARY_FILE.test(path)
+}
+
+/** Paths whose content may decide that a file is infrastructure (so a pull request's is worth fetching). */
+const MAYBE_INFRA = /\.(ya?ml|json|tf|tofu|tfvars|hcl|template|tpl)$|(^|\/)(dockerfile|containerfile)[^/]*$|\.(dockerfile|containerfile)$/i
+
+export function mayBeInfraByName(path: string): boolean {
+  return MAYBE_INFRA.test(path)
+}
+
+/** A binary file is worth a note only where infrastructure could have been, by kind or by name. */
+export function binaryNeedsNote(path: string, kind: FileKind): boolean {
+  return isInfraKind(kind) || mayBeInfraByName(path)
+}
+
 /** Only this much of a file is looked at when sniffing its content. */
 export const SNIFF_BYTES = 64 * 1024
 

@@ -14,7 +14,7 @@ import { lstat, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ChangeSet, ChangedFile, FileNote, SourceFile } from '../types.js'
 import { asContextFile, contextFilter, contextFolders, MAX_CONTEXT_FILES } from './context.js'
-import { chartDirsOf, classifyFile } from './classify.js'
+import { binaryNeedsNote, chartDirsOf, classifyFile } from './classify.js'
 import { parseGitDiff, patchForNewFile, type FileDiff } from './diff.js'
 import { filterIgnored } from './paths.js'
 import { folderOf } from '../util/paths.js'
@@ -75,18 +75,21 @@ export async function loadLocalChangeSet(
     if (diff.previousPath !== undefined) file.previousPath = diff.previousPath
     if (diff.patch !== undefined) file.patch = diff.patch
     let sniff: string | undefined
+    let unread: FileNote | undefined
     if (diff.binary) {
-      if (diff.status !== 'removed') notes.push(note(diff.path, 'binary', 'binary file, not analyzed'))
+      if (diff.status !== 'removed') unread = note(diff.path, 'binary', 'binary file, not analyzed')
     } else if (diff.status === 'removed') {
       const old = oldContents.get(diff.path)
       sniff = old?.content
     } else {
       const read = newContents.get(diff.path)
       if (read?.content !== undefined) file.content = read.content
-      else notes.push(read?.note ?? note(diff.path, 'unavailable', 'could not be read'))
+      else unread = read?.note ?? note(diff.path, 'unavailable', 'could not be read')
       sniff = read?.content
     }
     file.kind = classifyFile(diff.path, sniff, { chartDirs })
+    // A changed picture or archive is binary by nature: worth a note only where infrastructure was expected.
+    if (unread && (unread.reason !== 'binary' || binaryNeedsNote(diff.path, file.kind))) notes.push(unread)
     files.push(file)
   }
 

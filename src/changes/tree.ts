@@ -11,7 +11,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 
 import { basename, join } from 'node:path'
 import picomatch from 'picomatch'
 import type { FileKind, FileNote, SourceFile } from '../types.js'
-import { chartDirsOf, classifyFile, isValuesFileName } from './classify.js'
+import { binaryNeedsNote, chartDirsOf, classifyFile, isBinaryFileName, isValuesFileName } from './classify.js'
 
 /** Folders never worth walking into (installed dependencies, tool state). */
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.terraform', '.venv', 'vendor', '__pycache__', '.idea', '.vscode'])
@@ -28,6 +28,12 @@ export interface TreeResult {
   files: SourceFile[]
   listed: TreeFile[]
   notes: FileNote[]
+  /**
+   * Files that are not infrastructure and binary (by name, not read; or by content): listed, not
+   * analyzed, and counted here rather than noted one by one, as a picture in a repository is news
+   * to no one.
+   */
+  binary: number
 }
 
 export interface TreeOptions {
@@ -96,6 +102,7 @@ export async function readTree(root: string, options: TreeOptions = {}): Promise
   const files: SourceFile[] = []
   const listed: TreeFile[] = []
   const notes: FileNote[] = []
+  let binary = 0
   const paths = listFilesSync(root)
   // As in a pull request, a folder with a Chart.yaml makes its values files chart files wherever
   // it sits, and a `.tpl` file is a chart's only under one. Unlike a pull request, a template here
@@ -109,6 +116,11 @@ export async function readTree(root: string, options: TreeOptions = {}): Promise
       continue
     }
     if (options.select && !options.select(path)) continue
+    if (isBinaryFileName(path)) {
+      listed.push({ path, kind: 'other' })
+      binary++
+      continue
+    }
     let content: ReturnType<typeof readBounded>
     try {
       content = readBounded(join(base, path), MAX_READ_BYTES)
@@ -123,13 +135,15 @@ export async function readTree(root: string, options: TreeOptions = {}): Promise
     }
     const decoded = decodeText(path, content.bytes)
     if ('note' in decoded) {
-      listed.push({ path, kind: classifyFile(path, undefined, contextOf(path)) })
-      notes.push(decoded.note)
+      const kind = classifyFile(path, undefined, contextOf(path))
+      listed.push({ path, kind })
+      if (decoded.note.reason === 'binary' && !binaryNeedsNote(path, kind)) binary++
+      else notes.push(decoded.note)
       continue
     }
     const kind = classifyFile(path, decoded.text, contextOf(path))
     listed.push({ path, kind })
     files.push({ path, kind, content: decoded.text })
   }
-  return { files, listed, notes }
+  return { files, listed, notes, binary }
 }

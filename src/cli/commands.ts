@@ -103,18 +103,22 @@ export async function scanCommand(args: string[], v: Values, io: CliIo): Promise
   const notes = [...tree.notes, ...analysis.notes, ...imports.notes, ...(cacheNotes ?? [])]
   const secrets = analysis.secrets
   for (const n of notes) io.stderr(`note: ${redact(n.message, secrets)}\n`)
+  if (tree.binary) io.stderr(`note: ${binaryFiles(tree.binary)} (images, archives, compiled code and the like) listed, not analyzed\n`)
   if (fmt === 'json') {
-    const out = { findings: applied.findings, suppressed: applied.suppressed, files: tree.listed, notes, stats: { files: tree.listed.length, ms, ...(cache?.cache ? { cache: { groups: cache.cache.stats.groups, hits: cache.cache.stats.hits } } : {}) }, ...(imports.cost ? { cost: costJson(imports.cost) } : {}) }
+    const out = { findings: applied.findings, suppressed: applied.suppressed, files: tree.listed, notes, stats: { files: tree.listed.length, ms, ...(tree.binary ? { binary: tree.binary } : {}), ...(cache?.cache ? { cache: { groups: cache.cache.stats.groups, hits: cache.cache.stats.hits } } : {}) }, ...(imports.cost ? { cost: costJson(imports.cost) } : {}) }
     writeLine(io, redactedJson(out, secrets, 2))
   } else if (fmt === 'sarif') {
     writeLine(io, sarifText([...applied.findings, ...applied.suppressed], { version: VERSION, rules: [...ALL_RULES, ...SETTINGS_RULES] }, secrets))
   } else {
     const tail = applied.suppressed.length ? `\n${describeSuppressed(applied.suppressed)}.\n` : ''
     const cost = imports.cost ? `\n${renderCostSection(imports.cost).join('\n')}\n` : ''
-    io.stdout(redact(renderScanMarkdown(applied.findings, tree.listed, notes) + tail + cost, secrets) + '\n')
+    const binary = tree.binary ? `\n${binaryFiles(tree.binary)} not analyzed (binary).\n` : ''
+    io.stdout(redact(renderScanMarkdown(applied.findings, tree.listed, notes) + binary + tail + cost, secrets) + '\n')
   }
   return exitFor(applied.findings, settings.failOn)
 }
+
+const binaryFiles = (n: number) => `${n} binary file${n === 1 ? '' : 's'}`
 
 /**
  * The result cache a scan asked for (`--cache`, `--cache-location`), and `close`, which saves it and

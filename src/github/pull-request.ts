@@ -8,6 +8,7 @@ import picomatch from 'picomatch'
 import type { ChangeSet, ChangeStatus, ChangedFile, FileKind, FileNote, SourceFile } from '../types.js'
 import type { PersonaSource } from '../agents/loader.js'
 import { asContextFile, contextFilter, contextFolders, MAX_CONTEXT_FILES } from '../changes/context.js'
+import { mayBeInfraByName } from '../changes/classify.js'
 import { addedLines } from '../changes/diff.js'
 import { describeError, errorStatus, type GitHubClient, type Logger } from './client.js'
 import { mapLimited, readBaseFiles, readFilesAt, readFolderFilesAt } from './graphql-read.js'
@@ -22,9 +23,6 @@ const PAGE_CONCURRENCY = 4
 export const MAX_CONTENT_BYTES = 2 * 1024 * 1024
 const RAW = 'application/vnd.github.raw+json'
 
-/** Paths whose content may decide that a file is infrastructure, so it is worth fetching. */
-const MAYBE_INFRA =
-  /\.(ya?ml|json|tf|tofu|tfvars|hcl|template|tpl)$|(^|\/)(dockerfile|containerfile)[^/]*$|\.(dockerfile|containerfile)$/i
 
 export type Classify = (path: string, content?: string) => FileKind
 
@@ -108,7 +106,7 @@ export async function loadPullRequestChange(client: GitHubClient, options: LoadP
   }
 
   const headSha = pr.head.sha
-  const wanted = changed.filter((f) => f.status !== 'removed' && (f.kind !== 'other' || MAYBE_INFRA.test(f.path)))
+  const wanted = changed.filter((f) => f.status !== 'removed' && (f.kind !== 'other' || mayBeInfraByName(f.path)))
   const reads = await readFilesAt(client, { owner, repo, ref: headSha, paths: wanted.map((f) => f.path), rest: readFileAt, log: options.log })
   for (const file of wanted) {
     const read = reads.get(file.path) ?? {}
