@@ -12,7 +12,7 @@ import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { SOURCE_CODE_FILE, callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment, type Dialect } from './secrets/assignments.js'
 import { asInformation, forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
-import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isDocumentationExample, isFilledStandIn, isDefaultPassword, isProductName, isWellKnownPassword, REPEATED_LOGIN, repeatsLogin, isTypedLoginName, isWordsAndNumber, keyWords, loginBeside, looksRandom, accessKeyIdStore, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSecretKeyOf, namesSetting, namesTrustStorePassword, productDefault, typedAsName, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isCutShort, isDocumentationExample, isFilledStandIn, isDefaultPassword, isProductName, isWellKnownPassword, REPEATED_LOGIN, repeatsLogin, isTypedLoginName, isWordsAndNumber, keyWords, loginBeside, looksRandom, accessKeyIdStore, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSecretKeyOf, namesSetting, namesTrustStorePassword, productDefault, typedAsName, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -1042,6 +1042,8 @@ const SHAPES: Shape[] = [
     value: 'authVal',
     rule: AUTH_HEADER_RULE,
     message: 'Literal credential in an `Authorization` header.',
+    // `Bearer eyJhbG...2g` in an API's guide: a token cut short.
+    literal: (value) => isLiteralCredential(value) && !isCutShort(value),
     // `…with an Authorization: Bearer header. The checker…`: after Bearer, one word ends a sentence
     // and more words follow (not another header's name, `X-Other:`). `errors.New("authorization:
     // token either expired or inexistent")`: an error message, a lower-case word and at least two
@@ -1876,7 +1878,7 @@ const LANGUAGE_CODES = [
  * A user interface's translations (`i18n/lang/de-de-lang.json`, `locales/fr.yaml`,
  * `messages_es.properties`, `messages/en.json`, a file named for a language and region such as
  * `pt-BR.json` or umami's `intl/messages/fr-FR.json`, or code named for a language in such a
- * folder, `i18n/de.ts`): `PASSWORD: "Passwort"` is the label of a
+ * folder, `i18n/de.ts`, or kept in a language's folder there, `locales/pt-br/translation/errors.ts`): `PASSWORD: "Passwort"` is the label of a
  * field, in words. Named files count only with a language's code: `prd-US.yaml` is an
  * environment's settings, and a bare `ca.json` may be a certificate authority's.
  */
@@ -1885,7 +1887,8 @@ const TRANSLATIONS = new RegExp(
     String.raw`|(?:^|\/)messages(?:_[a-z]{2}(?:_[A-Za-z]{2})?)?\.properties$` +
     String.raw`|(?:^|\/)messages\/(?:${LANGUAGE_CODES})(?:[-_][A-Z]{2})?\.(?:json|ya?ml)$` +
     String.raw`|(?:^|\/)(?:${LANGUAGE_CODES})[-_][A-Z]{2}\.(?:json|ya?ml|properties|po|toml)$` +
-    String.raw`|(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:[^/]+\/)?(?:${LANGUAGE_CODES})(?:[-_](?:[A-Za-z]{2}|[A-Z][a-z]{3}))?\.[cm]?[jt]sx?$`
+    String.raw`|(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:[^/]+\/)?(?:${LANGUAGE_CODES})(?:[-_](?:[A-Za-z]{2}|[A-Z][a-z]{3}))?\.[cm]?[jt]sx?$` +
+    String.raw`|(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:${LANGUAGE_CODES})(?:[-_](?:[A-Za-z]{2}|[A-Z][a-z]{3}))?\/(?:[^/]+\/)*[^/]+\.[cm]?[jt]sx?$`
 )
 
 /**

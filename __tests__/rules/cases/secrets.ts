@@ -286,6 +286,7 @@ export const secretsCases: CaseTable = {
       quiet('        $cmd = "curl -H \\"Authorization: Bearer {$token}\\" {$endpoint}";', "a PHP variable interpolated into the header", 'app/Traits/HasMetrics.php'),
       quiet('  answer: Resend the JSON-RPC request with an Authorization: Bearer header. The checker then', 'the header named in a sentence', 'content/faq.yaml'),
       quiet('// PAT-authenticated routes (Authorization: Bearer tr_pat_\u2026)', "a token's prefix, then an ellipsis", 'apps/webapp/app/services/rbac.ts'),
+      quiet("  --header 'Authorization: Bearer eyJhbG...2g'", 'a token cut short by an ellipsis in a guide', 'packages/core/src/routes/swagger/consts.ts'),
       quiet('          value={`claude mcp add --transport http app \\\\\n  --header "Authorization: Basic {your-base64-token}"`}', 'a slot in braces for the token', 'web/src/components/Settings.tsx'),
       quiet('curl -H "Authorization: Bearer $API_TOKEN" https://api.example.com', 'header from a variable'),
       quiet('  -H "Authorization: Token token=\\"${BUILDKITE_ANALYTICS_TOKEN}\\"" \\', "a scheme's named parameter set from a variable", '.buildkite/hooks/post-command'),
@@ -294,6 +295,7 @@ export const secretsCases: CaseTable = {
     invalid: [
       line2('  -H "Authorization: Bearer letmein, X-Other: 1"', {}, 'a word before a comma and another header is a weak token, no sentence', 'scripts/call.sh'),
       line2('Authorization: Bearer letmein.', {}, 'a word and a full stop with nothing after it', 'notes/api.txt'),
+      line2('Authorization: Bearer Xk9mQ2pLZ3ab...Q9wE7rT2yU8iO1pA5sD', {}, 'an ellipsis inside a long value cuts nothing short', 'notes/api.txt'),
       line2('  -H "Authorization: token letmein" -H "Accept: json"', {}, 'a word and then another header, not a sentence', 'scripts/call.sh'),
       line2('Authorization: token letmein now', {}, 'a word and only one more', 'notes/api.txt'),
       line2('# cron sends Authorization: token wolfhounds to the billing service', {}, 'a word and more words, but no string and call closing after them: a comment naming a real token', 'ops/cron.sh'),
@@ -702,12 +704,15 @@ export const secretsCases: CaseTable = {
   'secrets/hardcoded-password': {
     valid: [
       quiet("        password: 'x-oauth-basic',", "what GitHub asks for as the password beside a token", 'app/lib/hooks/useGitHubConnection.ts'),
+      quiet("  'Interaction.ForgotPassword.Submit': 'Submit forgot-password interaction',", "an event's label in the key's own words", 'packages/console/src/consts/logs.ts'),
       quiet('  password: "{env}WEBDAV_PASSWORD"', "a WebDAV server's reference to a variable", 'docker/webdav/config.yml'),
       quiet('  password_key = passdb/%u', "dovecot's dictionary path for the user's password", 'core/dovecot/conf/auth.conf'),
       quiet('PHOTOPRISM_ADMIN_PASSWORD=_admin_password_\nMARIADB_PASSWORD=insecure', 'a slot framed by underscores, and a value that says it is insecure', 'setup/docker/portainer/stack.env'),
       { name: 'a table of countries by lower-case code', path: 'internal/service/maps/countries.go', code: 'package maps\n\nvar CountryNames = map[string]string{\n\t"nf": "Norfolk Island",\n\t"mp": "Northern Mariana Islands",\n\t"no": "Norway",\n\t"om": "Oman",\n\t"pk": "Pakistan",\n\t"pw": "Palau",\n\t"ps": "Palestine",\n\t"pa": "Panama",\n\t"pg": "Papua New Guinea",\n\t"py": "Paraguay",\n\t"pe": "Peru",\n\t"ph": "Philippines",\n\t"pl": "Poland",\n\t"pt": "Portugal",\n\t"pr": "Puerto Rico",\n\t"qa": "Qatar",\n\t"ro": "Romania",\n\t"ru": "Russia",\n\t"rw": "Rwanda",\n\t"ws": "Samoa",\n\t"sm": "San Marino",\n}\n' },
       quiet('    "Password": ".login-password {}\\n.login-password-input{}",\n    "Confirm password": ".signup-confirm{}",', "a sign-in form's style rules, by the field they style", 'web/src/table/SigninTable.js'),
       quiet('    loginPassword: "Passwort eingeben",\n    newPassword: "nieuw wachtwoord",', "a user interface's translation, in code named for its language", 'frontend/elements/src/i18n/de.ts'),
+      quiet("  save_password: 'Uložit heslo',\n  new_password: 'Nové heslo',", "translations in code kept in a language's folder", 'packages/phrases-experience/src/locales/cs/action.ts'),
+      quiet("    password: 'Hasło',", "translations nested under a language and region's folder", 'packages/phrases/src/locales/pl-pl/translation/admin-console/connectors.ts'),
       { name: "an audit log's hashed values", path: 'monitoring/vault-audit.log', code: '{"time":"2020-04-30T14:27:10Z","request":{"data":{"password":"hmac-sha256:8e3700c2104473c403b1a41203d194075c793ac022de5a911e1b65a0588fcc0c"}}}\n' },
       quiet('            {\n                "username": username,\n                "password": "OIDC",\n            }', 'a marker for a user an identity provider signs in', 'app/core/security/providers/openid_provider.py'),
       quiet('  "emails.change_password": "Change Password",', "a button's label, in title case", 'src/i18n/labels.ts'),
@@ -800,11 +805,13 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2("  'Interaction.ForgotPassword.Submit': 'Submit forgot-password horse',", {}, 'a word that is not the key\'s own makes a passphrase', 'src/config.ts'),
       line2('PHOTOPRISM_ADMIN_PASSWORD=_Kq8vLm3nP0_', {}, 'underscores around a mixed value: no slot', 'setup/.env'),
       line2('    password: "#Kq8vLm3{nP0}",', {}, 'a value with a brace that is no style rule', 'web/src/table/SigninTable.js'),
       line2('    password: ".Kq8{a:b}",', {}, 'a capital in the selector and a one-letter declaration: no style rule', 'web/src/table/SigninTable.js'),
       line2('DB_PASSWORD=`kq8vlm3np0vr7tyx`', {}, 'a password in backticks, which dotenv reads as quotes', 'deploy/.env'),
       line2('    dbPassword: "Xk9vQ2mLp7RtZ4wB",', {}, 'code in an i18n folder named like a code and a word, not a language and region', 'src/i18n/id_map.ts'),
+      line2('    dbPassword: "Xk9vQ2mLp7RtZ4wB",', {}, 'code under a locales folder whose folder is no language', 'src/locales/loader/db.ts'),
       line2('    adminPassword: "Kq8-vLm3nP0vR7tY",', {}, 'code in a translations folder not named for a language', 'frontend/elements/src/i18n/helpers.ts'),
       line2('{"password":"hmac-sha256:8e37"}', {}, 'hmac- and too few hexadecimal digits is no hash', 'monitoring/audit.json'),
       line2('vsphere_csi_password: "Rk7pL2mQx9Wz4Tv8"', {}, "a CSI driver's own password", 'group_vars/all.yml'),
@@ -1269,6 +1276,9 @@ export const secretsCases: CaseTable = {
   'secrets/hardcoded-token': {
     valid: [
       quiet("              token={connection?.token || ''}", 'a JSX expression with an empty fallback', 'app/components/GitHubRepositorySelector.tsx'),
+      quiet("              tokenSeparators={[',', ' ']}", "a tag input's separators", 'frontend/src/container/OrganizationSettings/EmailTagInput.tsx'),
+      quiet("  'ExchangeTokenBy.TokenExchange': 'Token exchange',", "an event's label in the key's own words", 'packages/console/src/consts/logs.ts'),
+      quiet('    "access_token": "eyJhbG...2g", // Use this value', 'an example cut short by an ellipsis', 'packages/core/src/routes/swagger/consts.ts'),
       quiet("  apiTokenKey: 'HuggingFace_API_KEY',", "the name of the variable a key is read from", 'app/lib/modules/llm/providers/huggingface.ts'),
       quiet('  token: "telegram bot token"', 'words naming what goes there', 'docker/ddns/config/ddns.yml'),
       quiet('      tokenMask: "nnnn-nnnn-nnnn",', "an input field's mask for a token", 'frontend/src/page/connect.vue'),
@@ -1324,6 +1334,7 @@ export const secretsCases: CaseTable = {
       quiet('script: |\n  const body = {\n    "token": base64Token,\n  }\n', 'a quoted key before a bare name and a comma: code, not YAML', 'deploy/job.yaml')
     ],
     invalid: [
+      line2('  access_token: "eyJhbGciOiJIUzI1NiJ9...x"', {}, 'an ellipsis after a long run is not an example cut short', 'src/config.ts'),
       line2('API_TOKEN=XKPQWZ-MNBVCR', {}, "an activation code's shape under a token's key that is not just `token`", 'deploy/.env'),
       line2('api_token: test_token_qwhdkfjeoqpwNvmzkdla', {}, 'a test marker before a long random part with a capital', 'config/app.yaml'),
       line2('        .with_body(json!({"ok": true, "token": "Zq8sLm3nP0vR7tYwK2xx"}).to_string())', { severity: 'info', message: /test/ }, "a Rust module's tests (`mod tests;`): for information", 'crates/network/src/auth/tests.rs'),
@@ -1380,6 +1391,9 @@ export const secretsCases: CaseTable = {
     valid: [
       quiet("        apiKey={props.apiKeys[props.provider.name] || ''}\n        setApiKey={(key) => {", "a JSX attribute with an empty fallback, and a handler whose block goes on", 'app/components/chat/ChatBox.tsx'),
       quiet('    <x-pagination :items="$projects"\n        storage-key="coolify.page-size.projects" :options="[12, 24, 48, 96]" />', 'lower-case words in dotted parts: a stored setting\'s name', 'resources/views/livewire/project/index.blade.php'),
+      quiet("  const [dismissed, setDismissed] = useLocalStorage({\n    storageKey: 'alert-rules',", "lower-case words joined by hyphens: a stored item's name", 'frontend/src/container/ListAlertRules/index.tsx'),
+      quiet('      <DataTable\n        columnStorageKey="triggered-alerts-grouped-columns"', "a table's stored columns, by name", 'frontend/src/container/TriggeredAlerts/index.tsx'),
+      quiet('    <Banner\n      storageKey="no-auth-banner-v1"', 'words and a version last', 'frontend/src/components/NoAuthBanner/NoAuthBanner.tsx'),
       quiet('model_list:\n  - litellm_params:\n      api_key: os.environ/OPENAI_API_KEY', "LiteLLM's reference to a variable", 'config/litellm.yaml'),
       quiet('    ingestion_api_key: "pk-lf-1234567890",', "a key's prefix, then digits counting up", 'packages/shared/src/server/factory.ts'),
       quiet('<DownloadButton\n  query={props.query}\n  apiKey={props.apiKey}\n>', "a JSX attribute's expression", 'client/app/Dropdown.jsx'),
@@ -1401,6 +1415,8 @@ export const secretsCases: CaseTable = {
     invalid: [
       line2("        apiKey={'Kq8vLm3nP0vR7tYx' || ''}", {}, 'a quoted literal in a JSX expression is still a literal', 'app/components/chat/ChatBox.tsx'),
       line2('api_key: Zq8sLm3n.P0vR7tYw.x9Kp2mW', {}, 'dotted parts with capitals and digits', 'config/app.yaml'),
+      line2('AZURE_STORAGE_ACCOUNT_KEY=correct-horse-battery-staple', {}, 'words under a key that also names an account: a weak secret, not a stored item', '.env'),
+      line2('storageKey: "Kq8vLm3nP0vR7tYx9w2Z"', {}, 'a random value under a stored item\'s key', 'src/store.ts'),
       line2('    ingestion_api_key: "Zq8sLm3nP0vR7tYw",', { severity: 'info' }, 'a test helper folder', 'packages/shared/src/server/test-utils/tracing-factory.ts'),
       line2('api_key: "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}"', {}, 'a GUID in braces is no slot'),
       line2('api_key: "{a1b2c3d4e5f60718}"', {}, 'random characters in braces are no slot'),

@@ -40,10 +40,10 @@ const NOT_A_VALUE = new Set([
 
 /**
  * Last words of a key that name a setting about a secret, whatever its value (`secretProvisioning`,
- * `tokenPurpose`, `AUTH_REALM`, a linter's `TokenIgnores` patterns); unlike SETTING_WORD's, whose
+ * `tokenPurpose`, `AUTH_REALM`, a linter's `TokenIgnores` patterns, a tag input's `tokenSeparators`); unlike SETTING_WORD's, whose
  * setting may still be given a random value.
  */
-const SETTING_ABOUT_SECRET = new Set(['provisioning', 'purpose', 'realm', 'strategy', 'status', 'ignore', 'ignores'])
+const SETTING_ABOUT_SECRET = new Set(['provisioning', 'purpose', 'realm', 'strategy', 'status', 'ignore', 'ignores', 'separator', 'separators', 'delimiter', 'delimiters'])
 
 /** Last words of a key that make it a setting about a secret (`token-type`, `auth_scheme`, `key_kind`, `tls_mode`): a secret only when its value looks random. */
 const SETTING_WORD = new Set(['type', 'kind', 'scheme', 'mode'])
@@ -88,6 +88,14 @@ const ACTION_WORD = new Set(['change', 'forgot', 'update', 'verify', 'confirm'])
 
 /** Words of a key for an item a page or a cache stores (`storage-key`, `cacheKey`), not a credential. */
 const STORED_ITEM_WORD = new Set(['storage', 'cache', 'setting', 'settings', 'preference', 'preferences'])
+/** Words that make a stored item's key a credential's (`storage_account_key`, `cache_secret`). */
+const STORED_CREDENTIAL_WORD = /^(?:secret|token|access|private|api|auth|credentials?|account|master|signing)$/
+
+/** `storageKey`, `columnStorageKey`, `cache-key`: a key under which a stored item is kept, naming no credential besides. */
+function namesStoredItem(key: string): boolean {
+  const words = keyWords(key)
+  return words.some((w) => STORED_ITEM_WORD.has(w)) && !words.some((w) => STORED_CREDENTIAL_WORD.test(w)) && !namesPassword(key)
+}
 
 /** A key naming a password (`password`, `db_pwd`, `passphrase`, `PGPASSWORD`, `adminpassword`), by any of its words. */
 function namesPassword(key: string): boolean {
@@ -562,6 +570,18 @@ function describesItself(v: string, key: string): boolean {
   return keyWordList.length === 1 || keyWordList.slice(0, -1).some((w) => words.includes(w))
 }
 
+/** `eyJhbG...2g`: a few characters either side of an ellipsis, an example of a token cut short. */
+export function isCutShort(v: string): boolean {
+  return /^[A-Za-z0-9_-]{1,12}(?:\.\.\.|\u2026)[A-Za-z0-9_-]{1,12}$/.test(v)
+}
+
+/** Two to eight words (the first may be capitalised), each one of the key's own: the key's label. */
+function labelsItsKey(v: string, key: string): boolean {
+  if (!/^[A-Za-z][a-z]{1,20}(?:[- ][a-z]{2,20}){1,7}$/.test(v) || !v.includes(' ')) return false
+  const own = new Set(keyWords(key))
+  return v.toLowerCase().split(/[- ]/).every((w) => own.has(w))
+}
+
 /** Words that only join a stand-in's credential word to what it is for: `password for user`, `token here`. */
 const JOINING_WORDS = ['for', 'the', 'of', 'to', 'this', 'user', 'bot', 'here', 'goes', 'your', 'my']
 
@@ -691,9 +711,11 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (namesSecretAction(keyWords(key)) && /^(?:[A-Z][a-z]+){3,}$/.test(v)) return 'type name'
   // `credentials: "Email/Password"`, `password: Langfuse Secret Key`: a capitalised label naming a credential.
   if (isCredentialLabel(v)) return 'label'
-  // `storage-key="coolify.page-size.projects"`: under a key for a stored item or a setting, lower-case
-  // words in three or more dotted parts name it (no digit, no capital: nothing random).
-  if (/^[a-z]+(?:[-_][a-z]+)*(?:\.[a-z]+(?:[-_][a-z]+)*){2,}$/.test(v) && keyWords(key).some((w) => STORED_ITEM_WORD.has(w)) && !namesPassword(key)) return 'name'
+  // `storage-key="coolify.page-size.projects"`, `storageKey: 'alert-rules'`, `no-auth-banner-v1`: under
+  // a key for a stored item or a setting, two or more lower-case words joined by `.`, `-` or `_`
+  // (a version last at most) name it: no digit, no capital, nothing random. Not under a key that also
+  // names a credential (`AZURE_STORAGE_ACCOUNT_KEY`, `settings_secret_key`), where words are a weak secret.
+  if (/^[a-z]+(?:[-_.][a-z]+)+(?:[-_.]v\d{1,3})?$/.test(v) && namesStoredItem(key)) return 'name'
   // `input_token: NextToken` in an API model: the value is the name of a field, in words.
   if (/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*(?:Token|Key|Secret|Password|Credentials?)$/.test(v) && /[a-z][A-Z]/.test(v)) return 'field name'
   const jsonKind = jsonObjectKind(v)
@@ -713,6 +735,11 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '')
   if (squash(v) === squash(key)) return 'placeholder'
   if (describesItself(v, key)) return 'placeholder'
+  // `'Interaction.ForgotPassword.Submit': 'Submit forgot-password interaction'`, `'…TokenExchange': 'Token
+  // exchange'` (a log's event names): words, only the key's own, are the key's label.
+  if (labelsItsKey(v, key)) return 'label'
+  // Not under a password's key, where `Summer...2024` is what someone typed.
+  if (isCutShort(v) && !namesPassword(key)) return 'placeholder'
   if (credentialWordWithFiller(v, key)) return 'placeholder'
   // `routes/main`, `applications/netbox`: a path of lower-case words names something (a route, a file).
   if (/^[a-z][a-z_-]{0,60}(?:\/[a-z][a-z0-9_.-]{0,60}){1,8}$/.test(v)) return 'file path'

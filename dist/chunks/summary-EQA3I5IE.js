@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-E6GMGMJU.js";import"./chunk-F4BATANH.js";import"./chunk-CP6YIXP5.js";import"./chunk-FM7N5NCH.js";import"./chunk-SERSEGH5.js";import"./chunk-ADZHCHQO.js";import"./chunk-EG6MWXL3.js";import"./chunk-JQIKKPNF.js";import"./chunk-2NQMUUZW.js";import"./chunk-XO3XQ4RP.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
