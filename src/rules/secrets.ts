@@ -1048,7 +1048,11 @@ const SHAPES: Shape[] = [
     // and more words follow (not another header's name, `X-Other:`). `errors.New("authorization:
     // token either expired or inexistent")`: an error message, a lower-case word and at least two
     // more, then the string and the call close.
+    // `an Authorization: Bearer header on a … route`: the header named, `header` where the token would
+    // go. `Bearer Pomerium-<JWT>`: a prefix, then a slot in angle brackets.
     prose: (after, value, head) =>
+      /^headers?[.,;:]?$/i.test(value) ||
+      /^<[^<>\n]{1,40}>/.test(after) ||
       (/\bbearer\s*$/i.test(head) && /^[a-z]{2,12}\.$/.test(value) && /^ [A-Za-z][\w-]*(?:\s|$)/.test(after)) ||
       (/^[a-z]{2,12}$/.test(value) && /^(?: [a-z]{2,20}){2,8}["'`]\)/.test(after)),
     anchors: /authorization/i

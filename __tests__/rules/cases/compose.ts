@@ -160,6 +160,8 @@ export const composeCases: CaseTable = {
         errors: [{ line: 9, severity: 'info', message: /the same as `POSTGRES_USER`\) in a local compose file \(it builds `sut` from the checkout\) \(In a compose test stack, whose `sut` service is the test runner of Docker Hub's automated tests: reported for information\.\)$/ }]
       },
       { name: 'in a CI stack by its file name (docker-compose.ci.yml): info', path: 'docker-compose.ci.yml', code: SUT_STACK.replace('sut', 'runner'), errors: [{ line: 9, severity: 'info', message: /by the `ci` segment of its file name/ }] },
+      { name: "in an integration test's stack by its folder: info", path: 'integration/clusters/single-stateful/compose.yml', code: SUT_STACK.replace('sut', 'runner'), errors: [{ line: 9, severity: 'info', message: /by the `integration` folder it sits in/ }] },
+      { name: 'in an environment named integration: kept', path: 'envs/integration/docker-compose.yml', code: SUT_STACK.replace('sut', 'runner'), errors: [{ line: 9, severity: 'medium' }] },
       { name: 'password in a URL', code: svc('    environment:\n      DATABASE_URL: postgres://app:example@db/app\n'), errors: [{ line: 13, message: /URL of `DATABASE_URL`/ }] },
       {
         name: 'a masked value and a bracketed stand-in',

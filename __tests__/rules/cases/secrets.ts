@@ -287,6 +287,9 @@ export const secretsCases: CaseTable = {
       quiet('  answer: Resend the JSON-RPC request with an Authorization: Bearer header. The checker then', 'the header named in a sentence', 'content/faq.yaml'),
       quiet('// PAT-authenticated routes (Authorization: Bearer tr_pat_\u2026)', "a token's prefix, then an ellipsis", 'apps/webapp/app/services/rbac.ts'),
       quiet("  --header 'Authorization: Bearer eyJhbG...2g'", 'a token cut short by an ellipsis in a guide', 'packages/core/src/routes/swagger/consts.ts'),
+      quiet('\t\tMsg("request carried both a session cookie and an Authorization: Bearer header on a bearer_token_format:jwt route")', 'the header named in a log message', 'authorize/grpc.go'),
+      quiet('// The Authorization: Bearer header must contain a valid token,', 'the header named in a comment', 'pkg/zero/connect/connect.proto'),
+      quiet('// Authorization: Bearer Pomerium-<JWT>', 'a prefix, then a slot in angle brackets', 'internal/sessions/header/header.go'),
       quiet('          value={`claude mcp add --transport http app \\\\\n  --header "Authorization: Basic {your-base64-token}"`}', 'a slot in braces for the token', 'web/src/components/Settings.tsx'),
       quiet('curl -H "Authorization: Bearer $API_TOKEN" https://api.example.com', 'header from a variable'),
       quiet('  -H "Authorization: Token token=\\"${BUILDKITE_ANALYTICS_TOKEN}\\"" \\', "a scheme's named parameter set from a variable", '.buildkite/hooks/post-command'),
@@ -1147,6 +1150,12 @@ export const secretsCases: CaseTable = {
         code: '{\n  "credentials": [ {\n    "secretData": "{\\"value\\":\\"6rt5zuqHVHopvd0FTFE0CYadXTtzY0mDY2BrqnNQGS51\\",\\"salt\\":\\"LI0kqr09JB7J9wvr2Hxzzg==\\",\\"additionalParameters\\":{}}"\n  } ]\n}\n'
       },
       {
+        name: "argon2's parameters, each a list of one short value",
+        path: 'internal/keycloak/users-0.json',
+        code: '{\n  "credentialData" : "{\\"hashIterations\\":5,\\"algorithm\\":\\"argon2\\",\\"additionalParameters\\":{\\"hashLength\\":[\\"32\\"],\\"memory\\":[\\"7168\\"],\\"type\\":[\\"id\\"],\\"version\\":[\\"1.3\\"],\\"parallelism\\":[\\"1\\"]}}"\n}\n'
+      },
+      quiet('    "config" : {\n      "credentials" : "webauthn-passwordless"\n    }', 'the kind of credential an authenticator asks for', 'internal/keycloak/realm.json'),
+      {
         name: 'the same with nested settings, and when a client secret was made',
         path: 'oauth/realm-export.json',
         code: '{\n  "credentialData" : "{\\"hashIterations\\":27500,\\"algorithm\\":\\"pbkdf2-sha256\\",\\"additionalParameters\\":{}}",\n  "attributes" : {\n    "client.secret.creation.time" : "1704457045",\n    "client.secret.rotated.date" : "2024-06-01T10:00:00Z"\n  }\n}\n'
@@ -1193,6 +1202,7 @@ export const secretsCases: CaseTable = {
       quiet('hub:\n  config:\n    JupyterHub:\n      cookie_secret: bbbb2222\n', 'two runs of one repeated character each', 'dev-config.yaml'),
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
+      line2('  "credentialData" : "{\\"algorithm\\":\\"argon2\\",\\"additionalParameters\\":{\\"seed\\":[\\"Kq8vLm3nP0vR7tY\\"]}}"', {}, 'a random value in a list beside the hash parameters', 'internal/keycloak/users-0.json'),
       {
         name: 'JSON object text that holds a value beside settings, with no hash parameter, is still a secret',
         path: 'config/app.yaml',

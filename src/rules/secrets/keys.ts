@@ -711,6 +711,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (namesSecretAction(keyWords(key)) && /^(?:[A-Z][a-z]+){3,}$/.test(v)) return 'type name'
   // `credentials: "Email/Password"`, `password: Langfuse Secret Key`: a capitalised label naming a credential.
   if (isCredentialLabel(v)) return 'label'
+  // `"credentials" : "webauthn-passwordless"` in an authenticator's config (Keycloak): the kind of credential asked for.
+  if (/^(?:webauthn(?:-passwordless)?|passkeys?|kerberos|x509|otp|totp|hotp)$/.test(v) && /^credentials?$/.test(keyWords(key).at(-1) ?? '')) return 'type name'
   // `storage-key="coolify.page-size.projects"`, `storageKey: 'alert-rules'`, `no-auth-banner-v1`: under
   // a key for a stored item or a setting, two or more lower-case words joined by `.`, `-` or `_`
   // (a version last at most) name it: no digit, no capital, nothing random. Not under a key that also
@@ -795,7 +797,9 @@ function jsonObjectKind(v: string): 'settings' | 'hash' | undefined {
           typeof x === 'number' ||
           typeof x === 'boolean' ||
           // `"additionalParameters": {}`: nested settings, read the same way.
-          (depth < 3 && typeof x === 'object' && !Array.isArray(x) && Object.entries(x).every(([k2, y]) => setting(k2, y, depth + 1))))
+          (depth < 3 && typeof x === 'object' && !Array.isArray(x) && Object.entries(x).every(([k2, y]) => setting(k2, y, depth + 1))) ||
+          // Keycloak's argon2 parameters, `"hashLength": ["32"]`, `"version": ["1.3"]`: a few short words or numbers, in a list.
+          (Array.isArray(x) && x.length <= 4 && x.every((y) => typeof y === 'string' && /^[a-z0-9._-]{1,12}$/i.test(y) && !looksRandom(y))))
   const members = Object.entries(parsed)
   if (members.some(([k]) => HASH_PARAMETER.test(k)) && members.every(([k, x]) => setting(k, x, 0))) return 'settings'
   // The hash in `value` (or `hash`) beside its `salt`, both whole Base64; any other member a setting.

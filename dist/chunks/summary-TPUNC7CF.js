@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-EJRZR2PG.js";import"./chunk-US54K7XL.js";import"./chunk-B4PQ7NLW.js";import"./chunk-FM7N5NCH.js";import"./chunk-QQ4UBO6Z.js";import"./chunk-XPGGR7K4.js";import"./chunk-EG6MWXL3.js";import"./chunk-HFTENTH6.js";import"./chunk-2NQMUUZW.js";import"./chunk-6NGQ6DYM.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
