@@ -109,9 +109,11 @@ describe('findings in test and fixture trees', () => {
     expect(isTestPath('internal/entity/auth_session_fixtures.go')).toBe(true)
     expect(isTestPath('internal/entity/fixtures.go')).toBe(true)
     expect(isTestPath('internal/entity/fixtures_loader.py')).toBe(false)
-    // A module of test doubles: `mock.ts`, `handlers.mock.ts` (a connector's mocked responses and keys).
+    // A module of test doubles, `mock.ts` (a connector's mocked responses and keys); not an Angular
+    // build's `environment.mock.ts`, which is configuration.
     expect(isTestPath('packages/connectors/connector-alipay-web/src/mock.ts')).toBe(true)
-    expect(isTestPath('src/api/handlers.mock.js')).toBe(true)
+    expect(isTestPath('src/mocks.js')).toBe(true)
+    expect(isTestPath('src/environments/environment.mock.ts')).toBe(false)
     expect(isTestPath('src/mockingbird.ts')).toBe(false)
     expect(isTestPath('src/mock-server.ts')).toBe(false)
     expect(isTestPath('dummyapp/main.tf')).toBe(false)

@@ -33,7 +33,7 @@ const isCertificationLog = (path: string): boolean => /\.(?:txt|log)$/.test(path
  * and the dotenv file a framework loads for its tests (`.env.test`; not `.env.test.local`, a developer's own, never committed).
  * Tested on the file name alone (`isTestFileName`): no alternative holds a `/`.
  */
-const TEST_FILE_NAME = /^(?:[^/]+_test\.(?:go|py|pem|key|crt|cer|p12)|(?:[^/]+_)?fixtures?\.go|test[-_]?(?:key|cert|ca)(?:[-_][^/]+)?\.(?:pem|key|crt|cer|p12)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|(?:[^/]+\.)?mocks?\.[cm]?[jt]sx?|[^/]+\.(?:test|spec|(?:client|server|unit|e2e|integration|browser)[-_]?test)\.[cm]?[jt]sx?|(?:vitest|jest)[-_.]?[Ss]etup[^/]*\.[cm]?[jt]sx?|setup[-_]?[Tt]ests?\.[cm]?[jt]sx?|test_[^/]+\.py|tests\.rs|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala)|\.env\.(?:test|testing))$/
+const TEST_FILE_NAME = /^(?:[^/]+_test\.(?:go|py|pem|key|crt|cer|p12)|(?:[^/]+_)?fixtures?\.go|test[-_]?(?:key|cert|ca)(?:[-_][^/]+)?\.(?:pem|key|crt|cer|p12)|(?:mock|fake)[^/]*\.go|[^/]+_(?:mock|fake)\.go|mocks?\.[cm]?[jt]sx?|[^/]+\.(?:test|spec|(?:client|server|unit|e2e|integration|browser)[-_]?test)\.[cm]?[jt]sx?|(?:vitest|jest)[-_.]?[Ss]etup[^/]*\.[cm]?[jt]sx?|setup[-_]?[Tt]ests?\.[cm]?[jt]sx?|test_[^/]+\.py|tests\.rs|[^/]+_spec\.rb|[^/]+Tests?\.(?:java|kt|cs|scala)|\.env\.(?:test|testing))$/
 
 function isTestFileName(path: string): boolean {
   return TEST_FILE_NAME.test(path.slice(path.lastIndexOf('/') + 1))

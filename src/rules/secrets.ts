@@ -1052,7 +1052,7 @@ const SHAPES: Shape[] = [
     // go. `Bearer Pomerium-<JWT>`: a prefix, then a slot in angle brackets.
     prose: (after, value, head) =>
       /^headers?[.,;:]?$/i.test(value) ||
-      /^<[^<>\n]{1,40}>/.test(after) ||
+      (/[-_.:]$/.test(value) && /^<[A-Za-z][^<>/\n]{0,40}>/.test(after)) ||
       (/\bbearer\s*$/i.test(head) && /^[a-z]{2,12}\.$/.test(value) && /^ [A-Za-z][\w-]*(?:\s|$)/.test(after)) ||
       (/^[a-z]{2,12}$/.test(value) && /^(?: [a-z]{2,20}){2,8}["'`]\)/.test(after)),
     anchors: /authorization/i
@@ -1549,7 +1549,8 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
         !identity &&
         !accessKeyId &&
         !holdsOnlyPublicMaterial(key, plain) &&
-        !(/(?:url|uri)$/i.test(key) && plain.includes('://') && !carriesCredential(plain)) &&
+        // `url: git@github.com:org/repo.git` (an Argo CD repository Secret): an SSH address names no password.
+        !(/(?:url|uri)$/i.test(key) && ((plain.includes('://') && !carriesCredential(plain)) || /^[\w.-]{1,64}@[\w.-]{1,253}:[\w./~-]{1,300}$/.test(plain))) &&
         (namesSetting(key) ? looksRandom(plain) : namesCredential(key) || /\.(?:key|pem|p12|pfx|jks|json)$/i.test(key) || looksRandom(plain))
       const start = starts[lineIndex] + line.indexOf(value, ind.length + key.length)
       // `minio123`, `admin`: a default anyone tries first, written into a Secret as anywhere else.
@@ -1882,7 +1883,7 @@ const LANGUAGE_CODES = [
  * A user interface's translations (`i18n/lang/de-de-lang.json`, `locales/fr.yaml`,
  * `messages_es.properties`, `messages/en.json`, a file named for a language and region such as
  * `pt-BR.json` or umami's `intl/messages/fr-FR.json`, or code named for a language in such a
- * folder, `i18n/de.ts`, or kept in a language's folder there, `locales/pt-br/translation/errors.ts`): `PASSWORD: "Passwort"` is the label of a
+ * folder, `i18n/de.ts`): `PASSWORD: "Passwort"` is the label of a
  * field, in words. Named files count only with a language's code: `prd-US.yaml` is an
  * environment's settings, and a bare `ca.json` may be a certificate authority's.
  */
@@ -1891,9 +1892,20 @@ const TRANSLATIONS = new RegExp(
     String.raw`|(?:^|\/)messages(?:_[a-z]{2}(?:_[A-Za-z]{2})?)?\.properties$` +
     String.raw`|(?:^|\/)messages\/(?:${LANGUAGE_CODES})(?:[-_][A-Z]{2})?\.(?:json|ya?ml)$` +
     String.raw`|(?:^|\/)(?:${LANGUAGE_CODES})[-_][A-Z]{2}\.(?:json|ya?ml|properties|po|toml)$` +
-    String.raw`|(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:[^/]+\/)?(?:${LANGUAGE_CODES})(?:[-_](?:[A-Za-z]{2}|[A-Z][a-z]{3}))?\.[cm]?[jt]sx?$` +
-    String.raw`|(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:${LANGUAGE_CODES})(?:[-_](?:[A-Za-z]{2}|[A-Z][a-z]{3}))?\/(?:[^/]+\/)*[^/]+\.[cm]?[jt]sx?$`
+    String.raw`|(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:[^/]+\/)?(?:${LANGUAGE_CODES})(?:[-_](?:[A-Za-z]{2}|[A-Z][a-z]{3}))?\.[cm]?[jt]sx?$`
 )
+/**
+ * Code kept in a language's folder of translations (`locales/pt-br/translation/errors.ts`, logto's
+ * phrases): its values under a password's key are words (`'Hasło'`, `'Uložit heslo'`). Only such
+ * values are passed over there, since `ts/` and `cs/` are also folders of code.
+ */
+const LANGUAGE_FOLDER = new RegExp(String.raw`(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:${LANGUAGE_CODES})(?:[-_](?:[A-Za-z]{2}|[A-Z][a-z]{3}))?\/(?:[^/]+\/)*[^/]+\.[cm]?[jt]sx?$`)
+/**
+ * Words of any script with their punctuation and blanks, no digit, and a blank or a letter beyond
+ * ASCII (`Hasło`, `令牌已过期。`, `Uložit heslo`); or a capitalised word, perhaps joined to more by
+ * hyphens, perhaps a label's colon after it (`Passwort`, `Palavra-passe`, `Senha:`).
+ */
+const WORDS_OF_ANY_SCRIPT = /^(?:(?=.*[\s\u3000]|.*[^\x00-\x7F])[\p{L}\p{M}\p{P}\p{Zs}_]{1,300}|[A-Z][a-z]{1,30}(?:-[A-Za-z][a-z]{1,30}){0,3}:?)$/u
 
 /**
  * The commands of an npm manifest's `scripts` (`"change-password": "node scripts/change-password.js"`),
@@ -1931,6 +1943,10 @@ const PLACE_TABLE_LINES = {
 }
 const isPlaceTable = (content: string, kind: keyof typeof PLACE_TABLE_LINES): boolean => (content.match(PLACE_TABLE_LINES[kind])?.length ?? 0) >= 20
 
+/** A Bitnami SealedSecret manifest, and the shape of its sealed values (Base64 of a version byte 0x02 and more). */
+const SEALED_SECRET = /^kind:[ \t]*["']?SealedSecret["']?[ \t]*$/m
+const SEALED_VALUE = /^Ag[A-Za-z0-9+/]{100,}={0,2}$/
+
 function assignmentCandidates(
   content: string,
   file: SourceFile,
@@ -1948,6 +1964,9 @@ function assignmentCandidates(
   // keys holding one of MAYBE_SECRET_KEY's words: a file with neither has nothing to extract.
   if (!MAYBE_SECRET_KEY.test(content) && !content.includes('\\')) return out
   const keyNames = EXTERNAL_SECRETS_API.test(content)
+  // A SealedSecret's `encryptedData` is ciphertext only the cluster's controller opens: made to be committed.
+  const sealed = SEALED_SECRET.test(content)
+  const inLanguageFolder = LANGUAGE_FOLDER.test(file.path)
   // Read only once a key that may name a secret comes up: most files have none.
   const scripts = once(() => npmScripts(file.path, content))
   const placeTables = { subdivisions: once(() => isPlaceTable(content, 'subdivisions')), countries: once(() => isPlaceTable(content, 'countries')) }
@@ -1970,6 +1989,8 @@ function assignmentCandidates(
     if (!cls) continue
     const value = a.value.trim()
     if (whyNotLiteral(value, a.key) !== undefined) continue
+    if (sealed && SEALED_VALUE.test(value)) continue
+    if (inLanguageFolder && WORDS_OF_ANY_SCRIPT.test(value)) continue
     // `- name: ACCESS_KEY  #REQUIRED - replace with your access key`: the value below is a stand-in.
     if (asksToReplace(lines[a.line - 1] ?? '') || asksToReplace(lines[a.line - 2] ?? '')) continue
     // `secret: ZXhhbXBsZS1hcHAtc2VjcmV0` ("example-app-secret"): base64 of a placeholder.

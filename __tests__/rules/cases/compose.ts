@@ -161,7 +161,7 @@ export const composeCases: CaseTable = {
       },
       { name: 'in a CI stack by its file name (docker-compose.ci.yml): info', path: 'docker-compose.ci.yml', code: SUT_STACK.replace('sut', 'runner'), errors: [{ line: 9, severity: 'info', message: /by the `ci` segment of its file name/ }] },
       { name: "in an integration test's stack by its folder: info", path: 'integration/clusters/single-stateful/compose.yml', code: SUT_STACK.replace('sut', 'runner'), errors: [{ line: 9, severity: 'info', message: /by the `integration` folder it sits in/ }] },
-      { name: 'in an environment named integration: kept', path: 'envs/integration/docker-compose.yml', code: SUT_STACK.replace('sut', 'runner'), errors: [{ line: 9, severity: 'medium' }] },
+      { name: 'in a stage named integration: kept', path: 'deploy/integration/docker-compose.yml', code: SUT_STACK.replace('sut', 'runner'), errors: [{ line: 9, severity: 'medium' }] },
       { name: 'password in a URL', code: svc('    environment:\n      DATABASE_URL: postgres://app:example@db/app\n'), errors: [{ line: 13, message: /URL of `DATABASE_URL`/ }] },
       {
         name: 'a masked value and a bracketed stand-in',

@@ -2125,6 +2125,10 @@ export const kubernetesCases: CaseTable = {
         code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: storage\ndata:\n  bucketnames: ${Buffer.from('logs').toString('base64')}\n  access_key_id: ${Buffer.from('loki-writer').toString('base64')}\n  username: ${Buffer.from('backup-agent').toString('base64')}\n  apiAddress: ${Buffer.from('tcp://storage:5705').toString('base64')}\n  accountname: ${Buffer.from('acmestorage').toString('base64')}\n  auth.username_in: ${Buffer.from('target-user').toString('base64')}\n`
       },
       {
+        name: "an Argo CD repository's SSH address names no password",
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: repo\n  labels:\n    argocd.argoproj.io/secret-type: repository\nstringData:\n  type: git\n  url: git@github.com:acme/k8s-lessons.git\n'
+      },
+      {
         name: 'OIDC settings beside the client secret: audience and issuer URL are no secrets',
         code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: oidc\nstringData:\n  audience: gateway\n  issuerUrl: http://issuer.auth.svc:4444/\n'
       },

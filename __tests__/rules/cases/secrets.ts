@@ -296,6 +296,7 @@ export const secretsCases: CaseTable = {
       quiet('\t\treturn false, errors.New("authorization: token either expired or inexistent")', 'an error message: a word and more words after it', 'internal/cache/middleware/key_auth.go'),
     ],
     invalid: [
+      line2('<code>Authorization: Bearer q8Xv2LmP0zR7tYw3Kd9sNb4</code>', {}, 'a closing tag after the token is no slot', 'web/api.html'),
       line2('  -H "Authorization: Bearer letmein, X-Other: 1"', {}, 'a word before a comma and another header is a weak token, no sentence', 'scripts/call.sh'),
       line2('Authorization: Bearer letmein.', {}, 'a word and a full stop with nothing after it', 'notes/api.txt'),
       line2('Authorization: Bearer Xk9mQ2pLZ3ab...Q9wE7rT2yU8iO1pA5sD', {}, 'an ellipsis inside a long value cuts nothing short', 'notes/api.txt'),
@@ -706,6 +707,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet('db:\n    password: ENC[AES256_GCM,data:dkg8qVGUaex4,iv:4pjpKvN1M2SXpsEuwukGn0iVm+8w05AyOkHN6MnkWbA=,tag:AVSC3jS5eSN33HtrbJM53A==,type:str]', 'a value SOPS encrypted', 'lessons/secrets.enc.yaml'),
       quiet("        password: 'x-oauth-basic',", "what GitHub asks for as the password beside a token", 'app/lib/hooks/useGitHubConnection.ts'),
       quiet("  'Interaction.ForgotPassword.Submit': 'Submit forgot-password interaction',", "an event's label in the key's own words", 'packages/console/src/consts/logs.ts'),
       quiet('  password: "{env}WEBDAV_PASSWORD"', "a WebDAV server's reference to a variable", 'docker/webdav/config.yml'),
@@ -714,8 +716,9 @@ export const secretsCases: CaseTable = {
       { name: 'a table of countries by lower-case code', path: 'internal/service/maps/countries.go', code: 'package maps\n\nvar CountryNames = map[string]string{\n\t"nf": "Norfolk Island",\n\t"mp": "Northern Mariana Islands",\n\t"no": "Norway",\n\t"om": "Oman",\n\t"pk": "Pakistan",\n\t"pw": "Palau",\n\t"ps": "Palestine",\n\t"pa": "Panama",\n\t"pg": "Papua New Guinea",\n\t"py": "Paraguay",\n\t"pe": "Peru",\n\t"ph": "Philippines",\n\t"pl": "Poland",\n\t"pt": "Portugal",\n\t"pr": "Puerto Rico",\n\t"qa": "Qatar",\n\t"ro": "Romania",\n\t"ru": "Russia",\n\t"rw": "Rwanda",\n\t"ws": "Samoa",\n\t"sm": "San Marino",\n}\n' },
       quiet('    "Password": ".login-password {}\\n.login-password-input{}",\n    "Confirm password": ".signup-confirm{}",', "a sign-in form's style rules, by the field they style", 'web/src/table/SigninTable.js'),
       quiet('    loginPassword: "Passwort eingeben",\n    newPassword: "nieuw wachtwoord",', "a user interface's translation, in code named for its language", 'frontend/elements/src/i18n/de.ts'),
-      quiet("  save_password: 'Uložit heslo',\n  new_password: 'Nové heslo',", "translations in code kept in a language's folder", 'packages/phrases-experience/src/locales/cs/action.ts'),
+      quiet("  save_password: 'Uložit heslo',\n  new_password: 'Nové heslo',\n  password: 'Heslo',\n  pw: 'Palavra-passe:',", "translations in code kept in a language's folder", 'packages/phrases-experience/src/locales/cs/action.ts'),
       quiet("    password: 'Hasło',", "translations nested under a language and region's folder", 'packages/phrases/src/locales/pl-pl/translation/admin-console/connectors.ts'),
+      quiet("    csrf_token_mismatch: 'CSRF token 不匹配。',\n    forgot_password: '忘記密碼？',", 'translations with their own punctuation and a word in Latin letters', 'packages/phrases/src/locales/zh-tw/errors/session.ts'),
       { name: "an audit log's hashed values", path: 'monitoring/vault-audit.log', code: '{"time":"2020-04-30T14:27:10Z","request":{"data":{"password":"hmac-sha256:8e3700c2104473c403b1a41203d194075c793ac022de5a911e1b65a0588fcc0c"}}}\n' },
       quiet('            {\n                "username": username,\n                "password": "OIDC",\n            }', 'a marker for a user an identity provider signs in', 'app/core/security/providers/openid_provider.py'),
       quiet('  "emails.change_password": "Change Password",', "a button's label, in title case", 'src/i18n/labels.ts'),
@@ -808,6 +811,9 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2('  password: "SuperSecret!",', {}, "one ASCII word and a mark in a language's folder: typed, not translated", 'app/locales/de/mailer.ts'),
+      line2('  password: "Acm3Mail!2023",', {}, "a typed password in code under a language's folder", 'app/locales/pt-br/services/mailer.ts'),
+      line2('JENKINS_ADMIN_PASSWORD="jenkins admin"', {}, 'the key\'s own words without a credential noun: a weak password', '.env'),
       line2("  'Interaction.ForgotPassword.Submit': 'Submit forgot-password horse',", {}, 'a word that is not the key\'s own makes a passphrase', 'src/config.ts'),
       line2('PHOTOPRISM_ADMIN_PASSWORD=_Kq8vLm3nP0_', {}, 'underscores around a mixed value: no slot', 'setup/.env'),
       line2('    password: "#Kq8vLm3{nP0}",', {}, 'a value with a brace that is no style rule', 'web/src/table/SigninTable.js'),
@@ -1155,6 +1161,9 @@ export const secretsCases: CaseTable = {
         code: '{\n  "credentialData" : "{\\"hashIterations\\":5,\\"algorithm\\":\\"argon2\\",\\"additionalParameters\\":{\\"hashLength\\":[\\"32\\"],\\"memory\\":[\\"7168\\"],\\"type\\":[\\"id\\"],\\"version\\":[\\"1.3\\"],\\"parallelism\\":[\\"1\\"]}}"\n}\n'
       },
       quiet('    "config" : {\n      "credentials" : "webauthn-passwordless"\n    }', 'the kind of credential an authenticator asks for', 'internal/keycloak/realm.json'),
+      quiet('    - prefix: ghcr.io\n      credentials: ext:/scripts/auth.sh', "where Argo CD Image Updater reads a registry's credentials", 'envs/dev/eks/values/image-updater.yaml'),
+      quiet('      credentials: pullsecret:argocd/ghcr-creds', 'a pull secret named as the source of the credentials', 'values/image-updater.yaml'),
+      quiet('apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: app\nspec:\n  encryptedData:\n    secret: AgBpFCbZsHHX2GYvtssTTi80RrvfvHk7CD38GGgUuaWE6VqERrfdtPeM4nEnHM5/FPUmHfXRNYokmm/Q5kAwkWrfy40Zq6oZBzk0m7GqWe1VPZfevFjpEJy4P==', "a SealedSecret's ciphertext, made to be committed", 'k8s/04-sealedsecret.yaml'),
       {
         name: 'the same with nested settings, and when a client secret was made',
         path: 'oauth/realm-export.json',
@@ -1202,6 +1211,10 @@ export const secretsCases: CaseTable = {
       quiet('hub:\n  config:\n    JupyterHub:\n      cookie_secret: bbbb2222\n', 'two runs of one repeated character each', 'dev-config.yaml'),
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
+      line2('  cacheSecretKey: "purple-monkey-dishwasher",', {}, 'a stored item\'s key that also names a secret', 'src/config.ts'),
+      line2('SECRET_KEY=Summer...2024', {}, 'an ellipsis inside what someone typed, under a secret key', '.env'),
+      line2('secret: AgBpFCbZsHHX2GYvtssTTi80RrvfvHk7CD38GGgUuaWE6VqERrfdtPeM4nEnHM5/FPUmHfXRNYokmm/Q5kAwkWrfy40Zq6oZBzk0m7GqWe1VPZfevFjpEJy4P==', {}, 'the same shape outside a SealedSecret', 'k8s/secret.yaml'),
+      line2('credentials: ext:Kq8vLm3nP0vR7tYx', {}, 'no path after ext:', 'values/image-updater.yaml'),
       line2('  "credentialData" : "{\\"algorithm\\":\\"argon2\\",\\"additionalParameters\\":{\\"seed\\":[\\"Kq8vLm3nP0vR7tY\\"]}}"', {}, 'a random value in a list beside the hash parameters', 'internal/keycloak/users-0.json'),
       {
         name: 'JSON object text that holds a value beside settings, with no hash parameter, is still a secret',
@@ -1344,6 +1357,8 @@ export const secretsCases: CaseTable = {
       quiet('script: |\n  const body = {\n    "token": base64Token,\n  }\n', 'a quoted key before a bare name and a comma: code, not YAML', 'deploy/job.yaml')
     ],
     invalid: [
+      line2('API_TOKEN_DELIMITER=Xk29dL0qPw8xVn3Rt7YmQa5B', {}, 'a random value under a separator\'s key', '.env'),
+      line2('API_TOKEN={"algorithm":"plain","values":["Acm3Tok3n99"]}', {}, 'a list at the top of the JSON holds values, not parameters', '.env'),
       line2('  access_token: "eyJhbGciOiJIUzI1NiJ9...x"', {}, 'an ellipsis after a long run is not an example cut short', 'src/config.ts'),
       line2('API_TOKEN=XKPQWZ-MNBVCR', {}, "an activation code's shape under a token's key that is not just `token`", 'deploy/.env'),
       line2('api_token: test_token_qwhdkfjeoqpwNvmzkdla', {}, 'a test marker before a long random part with a capital', 'config/app.yaml'),
@@ -1423,6 +1438,7 @@ export const secretsCases: CaseTable = {
       quiet('services:\n  app:\n    environment:\n      - MINIO_ACCESS_KEY=shop-logs\n      - MINIO_SECRET_KEY=Qv7-Lm2x-Pz9k\n', 'a compose list pair', 'deploy/compose.yaml')
     ],
     invalid: [
+      line2('STORAGE_KEY=correct-horse-battery-staple', {}, "an environment's storage key in words is a passphrase, not a stored item's name", '.env'),
       line2("        apiKey={'Kq8vLm3nP0vR7tYx' || ''}", {}, 'a quoted literal in a JSX expression is still a literal', 'app/components/chat/ChatBox.tsx'),
       line2('api_key: Zq8sLm3n.P0vR7tYw.x9Kp2mW', {}, 'dotted parts with capitals and digits', 'config/app.yaml'),
       line2('AZURE_STORAGE_ACCOUNT_KEY=correct-horse-battery-staple', {}, 'words under a key that also names an account: a weak secret, not a stored item', '.env'),

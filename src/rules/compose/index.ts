@@ -181,17 +181,18 @@ const TEST_STACK_SEGMENTS = new Set(['test', 'ci', 'e2e'])
 
 /**
  * Why a compose file is a test stack, which starts a system to test it and is never deployed, as a
- * noun phrase: a `test`, `ci` or `e2e` segment of its file name (dot- or dash-separated), an
- * `integration/` folder above it (not an environment so named), or a service named `sut`, the container Docker Hub's automated tests run to decide whether the
+ * noun phrase: a `test`, `ci` or `e2e` segment of its file name (dot- or dash-separated), a
+ * top-level `integration/` folder (or one under `test/`) above it, or a service named `sut`, the container Docker Hub's automated tests run to decide whether the
  * build passes. Undefined otherwise, and for a file that does not parse (its note says so).
  */
 export function composeTestStack(file: SourceFile): string | undefined {
   const name = file.path.slice(file.path.lastIndexOf('/') + 1).toLowerCase()
   const segment = name.replace(/\.ya?ml$/, '').split(/[.-]/).find((s) => TEST_STACK_SEGMENTS.has(s))
   if (segment !== undefined) return `a compose test stack, by the \`${segment}\` segment of its file name`
-  // `integration/clusters/single-stateful/compose.yml`: a stack an integration test brings up. A
-  // deployment is kept under an environment's folder, where `integration` is a stage (`envs/integration/`).
-  if (/(?:^|\/)integration\//.test(file.path) && !/(?:^|\/)(?:envs?|environments|stages|deployments|overlays|clusters)\/integration\//.test(file.path)) {
+  // `integration/clusters/single-stateful/compose.yml`: a stack an integration test brings up, in
+  // the repository's top-level `integration/` or one under `test/`. Elsewhere (`deploy/integration/`)
+  // `integration` is as likely a stage that is deployed.
+  if (/^(?:(?:[^/]+\/)*tests?\/)?integration\//.test(file.path)) {
     return 'a compose test stack, by the `integration` folder it sits in'
   }
   // Only a file that names the service is parsed again.

@@ -40,10 +40,10 @@ const NOT_A_VALUE = new Set([
 
 /**
  * Last words of a key that name a setting about a secret, whatever its value (`secretProvisioning`,
- * `tokenPurpose`, `AUTH_REALM`, a linter's `TokenIgnores` patterns, a tag input's `tokenSeparators`); unlike SETTING_WORD's, whose
+ * `tokenPurpose`, `AUTH_REALM`, a linter's `TokenIgnores` patterns); unlike SETTING_WORD's, whose
  * setting may still be given a random value.
  */
-const SETTING_ABOUT_SECRET = new Set(['provisioning', 'purpose', 'realm', 'strategy', 'status', 'ignore', 'ignores', 'separator', 'separators', 'delimiter', 'delimiters'])
+const SETTING_ABOUT_SECRET = new Set(['provisioning', 'purpose', 'realm', 'strategy', 'status', 'ignore', 'ignores'])
 
 /** Last words of a key that make it a setting about a secret (`token-type`, `auth_scheme`, `key_kind`, `tls_mode`): a secret only when its value looks random. */
 const SETTING_WORD = new Set(['type', 'kind', 'scheme', 'mode'])
@@ -89,12 +89,17 @@ const ACTION_WORD = new Set(['change', 'forgot', 'update', 'verify', 'confirm'])
 /** Words of a key for an item a page or a cache stores (`storage-key`, `cacheKey`), not a credential. */
 const STORED_ITEM_WORD = new Set(['storage', 'cache', 'setting', 'settings', 'preference', 'preferences'])
 /** Words that make a stored item's key a credential's (`storage_account_key`, `cache_secret`). */
-const STORED_CREDENTIAL_WORD = /^(?:secret|token|access|private|api|auth|credentials?|account|master|signing)$/
+const STORED_CREDENTIAL_WORD = /secret|token|access|private|api|auth|credential|account|master|signing|encrypt|crypt|hmac|sas|client/
 
-/** `storageKey`, `columnStorageKey`, `cache-key`: a key under which a stored item is kept, naming no credential besides. */
+/**
+ * `storageKey`, `columnStorageKey`, `cache-key`: the key, in code's camelCase or kebab-case, under
+ * which a page keeps a stored item, ending in a stored item's word and `key`, naming no credential
+ * besides. An environment's `STORAGE_KEY` or `storage_key` may be a store's access key.
+ */
 function namesStoredItem(key: string): boolean {
+  if (!/^[a-z][a-zA-Z0-9]*$|^[a-z]+(?:-[a-z]+)+$/.test(key)) return false
   const words = keyWords(key)
-  return words.some((w) => STORED_ITEM_WORD.has(w)) && !words.some((w) => STORED_CREDENTIAL_WORD.test(w)) && !namesPassword(key)
+  return words.length >= 2 && words.at(-1) === 'key' && STORED_ITEM_WORD.has(words.at(-2) ?? '') && !words.some((w) => STORED_CREDENTIAL_WORD.test(w)) && !namesPassword(key)
 }
 
 /** A key naming a password (`password`, `db_pwd`, `passphrase`, `PGPASSWORD`, `adminpassword`), by any of its words. */
@@ -570,16 +575,22 @@ function describesItself(v: string, key: string): boolean {
   return keyWordList.length === 1 || keyWordList.slice(0, -1).some((w) => words.includes(w))
 }
 
-/** `eyJhbG...2g`: a few characters either side of an ellipsis, an example of a token cut short. */
+/**
+ * `eyJhbG...2g`, `sk-ab12...`: a token's first few characters, an ellipsis and a few more, an
+ * example cut short. The start must read as a token's (a known prefix, or letters and digits
+ * mixed): `Summer...2024` and `letmein...42` are what someone typed.
+ */
 export function isCutShort(v: string): boolean {
-  return /^[A-Za-z0-9_-]{1,12}(?:\.\.\.|\u2026)[A-Za-z0-9_-]{1,12}$/.test(v)
+  const m = /^([A-Za-z0-9_-]{1,12})(?:\.\.\.|\u2026)[A-Za-z0-9_-]{1,12}$/.exec(v)
+  return m !== null && (/^(?:eyJ|sk-|pk-|gh[pousr]_|github_pat_|xox[abpr]-|glpat-|AKIA)/.test(m[1]) || /[A-Za-z][0-9]|[0-9][A-Za-z]/.test(m[1]))
 }
 
-/** Two to eight words (the first may be capitalised), each one of the key's own: the key's label. */
+/** Two to eight words (the first may be capitalised), each one of the key's own, one a credential's noun: the key's label. */
 function labelsItsKey(v: string, key: string): boolean {
   if (!/^[A-Za-z][a-z]{1,20}(?:[- ][a-z]{2,20}){1,7}$/.test(v) || !v.includes(' ')) return false
   const own = new Set(keyWords(key))
-  return v.toLowerCase().split(/[- ]/).every((w) => own.has(w))
+  const words = v.toLowerCase().split(/[- ]/)
+  return words.every((w) => own.has(w)) && words.some((w) => /^(?:password|passphrase|token|secret|key|credentials?)$/.test(w))
 }
 
 /** Words that only join a stand-in's credential word to what it is for: `password for user`, `token here`. */
@@ -651,6 +662,10 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^\*[0-9A-Fa-f]{40}$/.test(v) || /^\$(?:2[abxy]?|5|6|y|argon2(?:id|i|d))\$[^\s]{20,}$/.test(v)) return 'hash'
   // An htpasswd line (`user:$2y$10$…`): a user name and the hash of the password.
   if (/^[^:\s$]{1,64}:\$(?:2[abxy]?|apr1|5|6|y)\$[^\s]{20,}$/.test(v)) return 'hash'
+  // `ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`: a value SOPS encrypted, safe to commit.
+  if (/^ENC\[AES256_GCM,data:[A-Za-z0-9+/=]*,iv:[A-Za-z0-9+/=]+,tag:[A-Za-z0-9+/=]+,type:[a-z]+\]$/.test(v)) return 'encrypted'
+  // `credentials: ext:/scripts/auth.sh`, `pullsecret:argocd/regcred`: where Argo CD Image Updater reads a registry's credentials.
+  if (/^credentials$/.test(keyWords(key).at(-1) ?? '') && /^(?:pullsecret:[\w.-]+\/[\w.-]+|secret:[\w.-]+\/[\w.-]+#[\w.-]+|env:[A-Za-z_][A-Za-z0-9_]*|ext:\/[\w./-]+)$/.test(v)) return 'reference'
   // `hmac-sha256:bd6dd759…`: how Vault's audit log writes every secret value, hashed with the log's own key.
   if (/^hmac-sha(?:1|224|256|384|512):[0-9a-f]{32,128}$/.test(v)) return 'hash'
   // `password: 'x-oauth-basic'`: what GitHub asks for as the password when the token is sent as the user name.
@@ -711,6 +726,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (namesSecretAction(keyWords(key)) && /^(?:[A-Z][a-z]+){3,}$/.test(v)) return 'type name'
   // `credentials: "Email/Password"`, `password: Langfuse Secret Key`: a capitalised label naming a credential.
   if (isCredentialLabel(v)) return 'label'
+  // `tokenSeparators={[',', ' ']}` (a tag input's): under a separator's key, punctuation and blanks only.
+  if (/^(?:separators?|delimiters?)$/.test(keyWords(key).at(-1) ?? '') && /^[^A-Za-z0-9]{1,30}$/.test(v)) return 'separator'
   // `"credentials" : "webauthn-passwordless"` in an authenticator's config (Keycloak): the kind of credential asked for.
   if (/^(?:webauthn(?:-passwordless)?|passkeys?|kerberos|x509|otp|totp|hotp)$/.test(v) && /^credentials?$/.test(keyWords(key).at(-1) ?? '')) return 'type name'
   // `storage-key="coolify.page-size.projects"`, `storageKey: 'alert-rules'`, `no-auth-banner-v1`: under
@@ -740,8 +757,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `'Interaction.ForgotPassword.Submit': 'Submit forgot-password interaction'`, `'…TokenExchange': 'Token
   // exchange'` (a log's event names): words, only the key's own, are the key's label.
   if (labelsItsKey(v, key)) return 'label'
-  // Not under a password's key, where `Summer...2024` is what someone typed.
-  if (isCutShort(v) && !namesPassword(key)) return 'placeholder'
+  // Not under a password's or a secret's key, where anything may have been typed.
+  if (isCutShort(v) && !namesPassword(key) && classifyKey(key) !== 'secret') return 'placeholder'
   if (credentialWordWithFiller(v, key)) return 'placeholder'
   // `routes/main`, `applications/netbox`: a path of lower-case words names something (a route, a file).
   if (/^[a-z][a-z_-]{0,60}(?:\/[a-z][a-z0-9_.-]{0,60}){1,8}$/.test(v)) return 'file path'
@@ -799,7 +816,7 @@ function jsonObjectKind(v: string): 'settings' | 'hash' | undefined {
           // `"additionalParameters": {}`: nested settings, read the same way.
           (depth < 3 && typeof x === 'object' && !Array.isArray(x) && Object.entries(x).every(([k2, y]) => setting(k2, y, depth + 1))) ||
           // Keycloak's argon2 parameters, `"hashLength": ["32"]`, `"version": ["1.3"]`: a few short words or numbers, in a list.
-          (Array.isArray(x) && x.length <= 4 && x.every((y) => typeof y === 'string' && /^[a-z0-9._-]{1,12}$/i.test(y) && !looksRandom(y))))
+          (depth >= 1 && Array.isArray(x) && x.length <= 4 && x.every((y) => typeof y === 'string' && /^[a-z0-9._-]{1,12}$/i.test(y) && !looksRandom(y))))
   const members = Object.entries(parsed)
   if (members.some(([k]) => HASH_PARAMETER.test(k)) && members.every(([k, x]) => setting(k, x, 0))) return 'settings'
   // The hash in `value` (or `hash`) beside its `salt`, both whole Base64; any other member a setting.

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-R4PG52ZV.js";import"./chunk-5GBSDLQP.js";import"./chunk-3Z3TZUGB.js";import"./chunk-FM7N5NCH.js";import"./chunk-MBGQMTEN.js";import"./chunk-6ADCV32U.js";import"./chunk-EG6MWXL3.js";import"./chunk-YRB75DFV.js";import"./chunk-2NQMUUZW.js";import"./chunk-UVKWJG32.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
