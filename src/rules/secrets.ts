@@ -1590,6 +1590,8 @@ function holdsOnlySampleKeys(text: string): boolean {
 function literalBlock(key: string, body: string[]): boolean {
   const filled = body.filter((l) => l.trim() !== '')
   if (filled.length === 0) return false
+  // `token: |-` then `op://vault/item/field`: a reference a secrets manager's injector resolves.
+  if (filled.every((l) => whyNotLiteral(l.trim(), key) === 'reference')) return false
   const templated = filled.some((l) => /\{\{|\$\{/.test(l))
   if (!templated) {
     if (namesCredential(key) || /\.(?:key|p12|pfx|jks|keystore)$/i.test(key) || filled.some((l) => l.includes('PRIVATE KEY'))) return true
@@ -1614,8 +1616,8 @@ function isUserData(key: string): boolean {
   return w.includes('user') && w.includes('data')
 }
 
-/** External Secrets Operator objects: their `secretKey` names a key of the Secret they write. */
-const EXTERNAL_SECRETS_API = /^apiVersion:\s*["']?(?:[\w-]+\.)?external-secrets\.io\//m
+/** External Secrets Operator objects, in a manifest or a script that builds one: their `secretKey` names a key of the Secret they write. */
+const EXTERNAL_SECRETS_API = /^[ \t]*["']?apiVersion["']?:\s*["']?(?:[\w-]+\.)?external-secrets\.io\//m
 
 
 /**
@@ -1943,6 +1945,22 @@ const PLACE_TABLE_LINES = {
 }
 const isPlaceTable = (content: string, kind: keyof typeof PLACE_TABLE_LINES): boolean => (content.match(PLACE_TABLE_LINES[kind])?.length ?? 0) >= 20
 
+/**
+ * The key of the block mapping a YAML line sits in: the nearest line above with less indentation
+ * that opens a key (`labels:`), or undefined at the top or past a line that is no such key.
+ */
+function parentKeyOf(lines: readonly string[], index: number): string | undefined {
+  const indent = (l: string) => l.length - l.trimStart().length
+  const own = indent(lines[index] ?? '')
+  for (let i = index - 1; i >= 0 && index - i <= 200; i--) {
+    const line = lines[i]
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue
+    if (indent(line) >= own) continue
+    return /^[ \t]*(?:-[ \t]+)?["']?([\w.-]{1,80})["']?[ \t]*:[ \t]*$/.exec(line)?.[1]
+  }
+  return undefined
+}
+
 /** A Bitnami SealedSecret manifest, and the shape of its sealed values (Base64 of a version byte 0x02 and more). */
 const SEALED_SECRET = /^kind:[ \t]*["']?SealedSecret["']?[ \t]*$/m
 const SEALED_VALUE = /^Ag[A-Za-z0-9+/]{100,}={0,2}$/
@@ -1990,6 +2008,8 @@ function assignmentCandidates(
     const value = a.value.trim()
     if (whyNotLiteral(value, a.key) !== undefined) continue
     if (sealed && SEALED_VALUE.test(value)) continue
+    // `labels:` then `configsecret: otelcollector`: a Kubernetes label, public by design (a selector matches on it).
+    if (dialect === 'yaml' && /^(?:labels|matchLabels)$/.test(parentKeyOf(lines, a.line - 1) ?? '')) continue
     if (inLanguageFolder && WORDS_OF_ANY_SCRIPT.test(value)) continue
     // `- name: ACCESS_KEY  #REQUIRED - replace with your access key`: the value below is a stand-in.
     if (asksToReplace(lines[a.line - 1] ?? '') || asksToReplace(lines[a.line - 2] ?? '')) continue

@@ -2125,6 +2125,10 @@ export const kubernetesCases: CaseTable = {
         code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: storage\ndata:\n  bucketnames: ${Buffer.from('logs').toString('base64')}\n  access_key_id: ${Buffer.from('loki-writer').toString('base64')}\n  username: ${Buffer.from('backup-agent').toString('base64')}\n  apiAddress: ${Buffer.from('tcp://storage:5705').toString('base64')}\n  accountname: ${Buffer.from('acmestorage').toString('base64')}\n  auth.username_in: ${Buffer.from('target-user').toString('base64')}\n`
       },
       {
+        name: "1Password references in block scalars, resolved by the operator",
+        code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: op\nstringData:\n  token: |-\n    op://operations/1password/OP_SERVICE_ACCOUNT_TOKEN\n'
+      },
+      {
         name: "an Argo CD repository's SSH address names no password",
         code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: repo\n  labels:\n    argocd.argoproj.io/secret-type: repository\nstringData:\n  type: git\n  url: git@github.com:acme/k8s-lessons.git\n'
       },
@@ -2179,6 +2183,7 @@ export const kubernetesCases: CaseTable = {
       }
     ],
     invalid: [
+      { name: 'a reference and a literal in one block', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: op\nstringData:\n  token: |-\n    op://operations/1password/OP_TOKEN\n    Kq8vLm3nP0vR7tYxW2zQ\n', errors: [{ line: 6 }] },
       {
         name: 'a password of default words in a Secret: medium; a signing key of the same words stays high',
         code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\nstringData:\n  DB_PASSWORD: rootsecretpassword\n  JWT_SECRET: defaultsecret\n',

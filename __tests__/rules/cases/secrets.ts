@@ -1161,6 +1161,9 @@ export const secretsCases: CaseTable = {
         code: '{\n  "credentialData" : "{\\"hashIterations\\":5,\\"algorithm\\":\\"argon2\\",\\"additionalParameters\\":{\\"hashLength\\":[\\"32\\"],\\"memory\\":[\\"7168\\"],\\"type\\":[\\"id\\"],\\"version\\":[\\"1.3\\"],\\"parallelism\\":[\\"1\\"]}}"\n}\n'
       },
       quiet('    "config" : {\n      "credentials" : "webauthn-passwordless"\n    }', 'the kind of credential an authenticator asks for', 'internal/keycloak/realm.json'),
+      quiet('  jwtsecret: "myVeryComplexJWTSecret"', "words after `my` ending in the credential's noun: a chart's stand-in", 'charts/stable/vikunja/values.yaml'),
+      quiet('metadata:\n  name: otel\n  labels:\n    configsecret: otelcollector\n    app: otel', 'a label, public by design', 'charts/stable/otel-collector/templates/secret.yaml'),
+      quiet('        "data": [\n            {\n                "remoteRef": {"key": "external", "property": "restic-s3-access-key"},\n                "secretKey": "restic_s3_access_key",\n            },\n        ],\n        "apiVersion": "external-secrets.io/v1beta1",', 'an ExternalSecret built as a dict in a script: secretKey names a key', 'scripts/backup'),
       quiet('    - prefix: ghcr.io\n      credentials: ext:/scripts/auth.sh', "where Argo CD Image Updater reads a registry's credentials", 'envs/dev/eks/values/image-updater.yaml'),
       quiet('      credentials: pullsecret:argocd/ghcr-creds', 'a pull secret named as the source of the credentials', 'values/image-updater.yaml'),
       quiet('apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: app\nspec:\n  encryptedData:\n    secret: AgBpFCbZsHHX2GYvtssTTi80RrvfvHk7CD38GGgUuaWE6VqERrfdtPeM4nEnHM5/FPUmHfXRNYokmm/Q5kAwkWrfy40Zq6oZBzk0m7GqWe1VPZfevFjpEJy4P==', "a SealedSecret's ciphertext, made to be committed", 'k8s/04-sealedsecret.yaml'),
@@ -1211,6 +1214,8 @@ export const secretsCases: CaseTable = {
       quiet('hub:\n  config:\n    JupyterHub:\n      cookie_secret: bbbb2222\n', 'two runs of one repeated character each', 'dev-config.yaml'),
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
+      line2('  secret: myVeryComplexJWTSecret2024', {}, 'a digit breaks the stand-in', 'config/app.yaml'),
+      line2('metadata:\n  annotations:\n    app-secret: Kq8vLm3nP0vR7tYxW2', { line: 4 }, 'an annotation is no label', 'k8s/app.yaml'),
       line2('  cacheSecretKey: "purple-monkey-dishwasher",', {}, 'a stored item\'s key that also names a secret', 'src/config.ts'),
       line2('SECRET_KEY=Summer...2024', {}, 'an ellipsis inside what someone typed, under a secret key', '.env'),
       line2('secret: AgBpFCbZsHHX2GYvtssTTi80RrvfvHk7CD38GGgUuaWE6VqERrfdtPeM4nEnHM5/FPUmHfXRNYokmm/Q5kAwkWrfy40Zq6oZBzk0m7GqWe1VPZfevFjpEJy4P==', {}, 'the same shape outside a SealedSecret', 'k8s/secret.yaml'),

@@ -370,8 +370,11 @@ function saysNotSecret(v: string, key: string): boolean {
   return !parts.some((part) => /^\d{4}$/.test(part) || ENVIRONMENT_NAME.test(part))
 }
 
-/** `YourPingdomApiToken`, `yourAccessKey`: a value that asks for the reader's own one (case matters). */
-const YOUR_CAMEL = /^[Yy]our[A-Z][A-Za-z]*$/
+/**
+ * `YourPingdomApiToken`, `yourAccessKey`: a value that asks for the reader's own one (case
+ * matters); `myVeryComplexJWTSecret`, words after `my` ending in the credential's noun, a chart's stand-in.
+ */
+const YOUR_CAMEL = /^(?:[Yy]our[A-Z][A-Za-z]*|[Mm]y(?:[A-Z][a-z]+|[A-Z]{2,5}){1,6}(?:Secret|Password|Token|Key))$/
 
 /** Words a value may be made of and still say nothing: `secretpassword`, `my-test-token`, `passwordhere`. */
 const FILLER_WORDS = ['password', 'passwd', 'secret', 'token', 'value', 'sample', 'example', 'test', 'dummy', 'fake', 'mock', 'your', 'here', 'pass', 'key', 'my']

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-KBYMUAR2.js";import"./chunk-OYTHXS3M.js";import"./chunk-DNB373ER.js";import"./chunk-FM7N5NCH.js";import"./chunk-DFRQJ3JW.js";import"./chunk-ZVZC5HPC.js";import"./chunk-EG6MWXL3.js";import"./chunk-2ZMPPRV7.js";import"./chunk-2NQMUUZW.js";import"./chunk-Q7TMTRRL.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
