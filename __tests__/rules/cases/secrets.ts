@@ -1161,6 +1161,7 @@ export const secretsCases: CaseTable = {
         code: '{\n  "credentialData" : "{\\"hashIterations\\":5,\\"algorithm\\":\\"argon2\\",\\"additionalParameters\\":{\\"hashLength\\":[\\"32\\"],\\"memory\\":[\\"7168\\"],\\"type\\":[\\"id\\"],\\"version\\":[\\"1.3\\"],\\"parallelism\\":[\\"1\\"]}}"\n}\n'
       },
       quiet('    "config" : {\n      "credentials" : "webauthn-passwordless"\n    }', 'the kind of credential an authenticator asks for', 'internal/keycloak/realm.json'),
+      quiet('            email: Optional[str] = None,\n            password: Optional[str] = None\n    ):', 'a Python parameter: a type and its default', 'charts/airflow/templates/sync/_helpers/sync_users.tpl'),
       quiet('  jwtsecret: "myVeryComplexJWTSecret"', "words after `my` ending in the credential's noun: a chart's stand-in", 'charts/stable/vikunja/values.yaml'),
       quiet('metadata:\n  name: otel\n  labels:\n    configsecret: otelcollector\n    app: otel', 'a label, public by design', 'charts/stable/otel-collector/templates/secret.yaml'),
       quiet('        "data": [\n            {\n                "remoteRef": {"key": "external", "property": "restic-s3-access-key"},\n                "secretKey": "restic_s3_access_key",\n            },\n        ],\n        "apiVersion": "external-secrets.io/v1beta1",', 'an ExternalSecret built as a dict in a script: secretKey names a key', 'scripts/backup'),

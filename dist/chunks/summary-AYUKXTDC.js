@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-JVOOWYVQ.js";import"./chunk-B3CCNSZS.js";import"./chunk-MO63TV55.js";import"./chunk-FM7N5NCH.js";import"./chunk-NICDW3M5.js";import"./chunk-WNX6UGJD.js";import"./chunk-EG6MWXL3.js";import"./chunk-ABSKVMEH.js";import"./chunk-2NQMUUZW.js";import"./chunk-THCM7URD.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
