@@ -707,6 +707,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet('            email: Optional[str] = None,\n            password: Optional[str] = None\n    ):', "a Python parameter (as a chart's template may hold): a type and its default", 'charts/airflow/sync_users.yaml'),
       quiet('db:\n    password: ENC[AES256_GCM,data:dkg8qVGUaex4,iv:4pjpKvN1M2SXpsEuwukGn0iVm+8w05AyOkHN6MnkWbA=,tag:AVSC3jS5eSN33HtrbJM53A==,type:str]', 'a value SOPS encrypted', 'lessons/secrets.enc.yaml'),
       quiet("        password: 'x-oauth-basic',", "what GitHub asks for as the password beside a token", 'app/lib/hooks/useGitHubConnection.ts'),
       quiet("  'Interaction.ForgotPassword.Submit': 'Submit forgot-password interaction',", "an event's label in the key's own words", 'packages/console/src/consts/logs.ts'),
@@ -1161,7 +1162,6 @@ export const secretsCases: CaseTable = {
         code: '{\n  "credentialData" : "{\\"hashIterations\\":5,\\"algorithm\\":\\"argon2\\",\\"additionalParameters\\":{\\"hashLength\\":[\\"32\\"],\\"memory\\":[\\"7168\\"],\\"type\\":[\\"id\\"],\\"version\\":[\\"1.3\\"],\\"parallelism\\":[\\"1\\"]}}"\n}\n'
       },
       quiet('    "config" : {\n      "credentials" : "webauthn-passwordless"\n    }', 'the kind of credential an authenticator asks for', 'internal/keycloak/realm.json'),
-      quiet('            email: Optional[str] = None,\n            password: Optional[str] = None\n    ):', 'a Python parameter: a type and its default', 'charts/airflow/templates/sync/_helpers/sync_users.tpl'),
       quiet('  jwtsecret: "myVeryComplexJWTSecret"', "words after `my` ending in the credential's noun: a chart's stand-in", 'charts/stable/vikunja/values.yaml'),
       quiet('metadata:\n  name: otel\n  labels:\n    configsecret: otelcollector\n    app: otel', 'a label, public by design', 'charts/stable/otel-collector/templates/secret.yaml'),
       quiet('        "data": [\n            {\n                "remoteRef": {"key": "external", "property": "restic-s3-access-key"},\n                "secretKey": "restic_s3_access_key",\n            },\n        ],\n        "apiVersion": "external-secrets.io/v1beta1",', 'an ExternalSecret built as a dict in a script: secretKey names a key', 'scripts/backup'),
