@@ -1581,6 +1581,9 @@ function holdsOnlySampleKeys(text: string): boolean {
   return blocks.length > 0 && rest.trim() === '' && blocks.every((b) => !couldBeWholeKey(b))
 }
 
+/** A whole line naming where a secrets manager keeps a secret (1Password, Vault, AWS, Google, Azure). */
+const SECRET_MANAGER_URI = /^(?:op:\/\/[^\s/]+\/[^\s/]+\/\S+|vault:[\w./-]+(?:#\w+)?|arn:aws[\w-]*:(?:secretsmanager|ssm):\S+|projects\/[^/\s]+\/secrets\/\S+|https:\/\/[\w-]+\.vault\.azure\.net\/secrets\/\S+)$/
+
 /**
  * Whether a block value of a Secret is literal. An entry named like a credential (`password`,
  * `tls.key`), a private key, or one random-looking line is. A config file (`roles.yml`,
@@ -1591,7 +1594,7 @@ function literalBlock(key: string, body: string[]): boolean {
   const filled = body.filter((l) => l.trim() !== '')
   if (filled.length === 0) return false
   // `token: |-` then `op://vault/item/field`: a reference a secrets manager's injector resolves.
-  if (filled.every((l) => whyNotLiteral(l.trim(), key) === 'reference')) return false
+  if (filled.every((l) => SECRET_MANAGER_URI.test(l.trim()))) return false
   const templated = filled.some((l) => /\{\{|\$\{/.test(l))
   if (!templated) {
     if (namesCredential(key) || /\.(?:key|p12|pfx|jks|keystore)$/i.test(key) || filled.some((l) => l.includes('PRIVATE KEY'))) return true
@@ -1994,7 +1997,8 @@ function assignmentCandidates(
   for (const a of assignments) {
     // Cheap test first: most keys contain none of the words a secret-named key needs.
     if (!MAYBE_SECRET_KEY.test(a.key)) continue
-    if (keyNames && a.key === 'secretKey') continue
+    // Only a key's name (`restic_s3_bucket`): a random value under `secretKey` is a store's secret key (MinIO's, S3's) even there.
+    if (keyNames && a.key === 'secretKey' && /^[A-Za-z0-9._-]{1,253}$/.test(a.value.trim()) && !looksRandom(a.value.trim())) continue
     if (scripts().get(a.key) === a.value || (PLACE_NAME.test(a.value) && (SUBDIVISION_KEY.test(a.key) ? placeTables.subdivisions() : COUNTRY_KEY.test(a.key) && placeTables.countries()))) continue
     if (isUserData(a.key)) {
       out.push(...userDataCandidates(a, starts))
@@ -2008,8 +2012,10 @@ function assignmentCandidates(
     const value = a.value.trim()
     if (whyNotLiteral(value, a.key) !== undefined) continue
     if (sealed && SEALED_VALUE.test(value)) continue
-    // `labels:` then `configsecret: otelcollector`: a Kubernetes label, public by design (a selector matches on it).
-    if (dialect === 'yaml' && /^(?:labels|matchLabels)$/.test(parentKeyOf(lines, a.line - 1) ?? '')) continue
+    // `labels:` then `configsecret: otelcollector` in a manifest or a chart's template: a Kubernetes
+    // label, public by design (a selector matches on it), of a label's characters and nothing random.
+    // Not compose's or Prometheus's `labels:`, where a plugin's key may be set.
+    if ((file.kind === 'kubernetes' || file.kind === 'helm') && /^[A-Za-z0-9._-]{1,63}$/.test(value) && !looksRandom(value) && /^(?:labels|matchLabels)$/.test(parentKeyOf(lines, a.line - 1) ?? '')) continue
     if (inLanguageFolder && WORDS_OF_ANY_SCRIPT.test(value)) continue
     // `- name: ACCESS_KEY  #REQUIRED - replace with your access key`: the value below is a stand-in.
     if (asksToReplace(lines[a.line - 1] ?? '') || asksToReplace(lines[a.line - 2] ?? '')) continue

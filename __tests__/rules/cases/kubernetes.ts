@@ -2183,6 +2183,7 @@ export const kubernetesCases: CaseTable = {
       }
     ],
     invalid: [
+      { name: 'a password starting with ! in a block scalar is no reference', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: op\nstringData:\n  db-password: |-\n    !Xk9mP2vLq7Zr3xT1\n', errors: [{ line: 6 }] },
       { name: 'a reference and a literal in one block', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: op\nstringData:\n  token: |-\n    op://operations/1password/OP_TOKEN\n    Kq8vLm3nP0vR7tYxW2zQ\n', errors: [{ line: 6 }] },
       {
         name: 'a password of default words in a Secret: medium; a signing key of the same words stays high',

@@ -812,6 +812,7 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2("password: Dict['admin', 'Sup3rS3cretPw']", {}, 'quoted words in brackets are no Python type', 'config/app.yaml'),
       line2('  password: "SuperSecret!",', {}, "one ASCII word and a mark in a language's folder: typed, not translated", 'app/locales/de/mailer.ts'),
       line2('  password: "Acm3Mail!2023",', {}, "a typed password in code under a language's folder", 'app/locales/pt-br/services/mailer.ts'),
       line2('JENKINS_ADMIN_PASSWORD="jenkins admin"', {}, 'the key\'s own words without a credential noun: a weak password', '.env'),
@@ -1162,8 +1163,7 @@ export const secretsCases: CaseTable = {
         code: '{\n  "credentialData" : "{\\"hashIterations\\":5,\\"algorithm\\":\\"argon2\\",\\"additionalParameters\\":{\\"hashLength\\":[\\"32\\"],\\"memory\\":[\\"7168\\"],\\"type\\":[\\"id\\"],\\"version\\":[\\"1.3\\"],\\"parallelism\\":[\\"1\\"]}}"\n}\n'
       },
       quiet('    "config" : {\n      "credentials" : "webauthn-passwordless"\n    }', 'the kind of credential an authenticator asks for', 'internal/keycloak/realm.json'),
-      quiet('  jwtsecret: "myVeryComplexJWTSecret"', "words after `my` ending in the credential's noun: a chart's stand-in", 'charts/stable/vikunja/values.yaml'),
-      quiet('metadata:\n  name: otel\n  labels:\n    configsecret: otelcollector\n    app: otel', 'a label, public by design', 'charts/stable/otel-collector/templates/secret.yaml'),
+      quiet('apiVersion: v1\nkind: Service\nmetadata:\n  name: otel\n  labels:\n    configsecret: otelcollector\n    app: otel', 'a label, public by design', 'k8s/otel/service.yaml'),
       quiet('        "data": [\n            {\n                "remoteRef": {"key": "external", "property": "restic-s3-access-key"},\n                "secretKey": "restic_s3_access_key",\n            },\n        ],\n        "apiVersion": "external-secrets.io/v1beta1",', 'an ExternalSecret built as a dict in a script: secretKey names a key', 'scripts/backup'),
       quiet('    - prefix: ghcr.io\n      credentials: ext:/scripts/auth.sh', "where Argo CD Image Updater reads a registry's credentials", 'envs/dev/eks/values/image-updater.yaml'),
       quiet('      credentials: pullsecret:argocd/ghcr-creds', 'a pull secret named as the source of the credentials', 'values/image-updater.yaml'),
@@ -1215,7 +1215,9 @@ export const secretsCases: CaseTable = {
       quiet('hub:\n  config:\n    JupyterHub:\n      cookie_secret: bbbb2222\n', 'two runs of one repeated character each', 'dev-config.yaml'),
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
-      line2('  secret: myVeryComplexJWTSecret2024', {}, 'a digit breaks the stand-in', 'config/app.yaml'),
+      line2('  jwtsecret: "myVeryComplexJWTSecret"', {}, "a chart's default JWT secret deploys as it is unless changed", 'charts/stable/vikunja/values.yaml'),
+      line2('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    secret: wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY1', { line: 6 }, 'no label holds a slash: not a label value', 'k8s/cm.yaml'),
+      line2('  "apiVersion": "external-secrets.io/v1beta1",\n  "client": {"secretKey": "Xq9vLm3nP0vR7tYxW2zQ8kJ4"}', { line: 3 }, "a random value under secretKey beside an ExternalSecret: a store's key", 'gen/minio.json'),
       line2('metadata:\n  annotations:\n    app-secret: Kq8vLm3nP0vR7tYxW2', { line: 4 }, 'an annotation is no label', 'k8s/app.yaml'),
       line2('  cacheSecretKey: "purple-monkey-dishwasher",', {}, 'a stored item\'s key that also names a secret', 'src/config.ts'),
       line2('SECRET_KEY=Summer...2024', {}, 'an ellipsis inside what someone typed, under a secret key', '.env'),
@@ -1444,6 +1446,7 @@ export const secretsCases: CaseTable = {
       quiet('services:\n  app:\n    environment:\n      - MINIO_ACCESS_KEY=shop-logs\n      - MINIO_SECRET_KEY=Qv7-Lm2x-Pz9k\n', 'a compose list pair', 'deploy/compose.yaml')
     ],
     invalid: [
+      line2('    labels:\n      traefik.http.middlewares.crowdsec.plugin.bouncer.crowdseclapikey: 40796d93c2958f9e58345514e67740e5', { line: 3 }, "a compose service's labels set a plugin's key", 'docker-compose.yml'),
       line2('STORAGE_KEY=correct-horse-battery-staple', {}, "an environment's storage key in words is a passphrase, not a stored item's name", '.env'),
       line2("        apiKey={'Kq8vLm3nP0vR7tYx' || ''}", {}, 'a quoted literal in a JSX expression is still a literal', 'app/components/chat/ChatBox.tsx'),
       line2('api_key: Zq8sLm3n.P0vR7tYw.x9Kp2mW', {}, 'dotted parts with capitals and digits', 'config/app.yaml'),

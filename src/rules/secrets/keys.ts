@@ -370,11 +370,8 @@ function saysNotSecret(v: string, key: string): boolean {
   return !parts.some((part) => /^\d{4}$/.test(part) || ENVIRONMENT_NAME.test(part))
 }
 
-/**
- * `YourPingdomApiToken`, `yourAccessKey`: a value that asks for the reader's own one (case
- * matters); `myVeryComplexJWTSecret`, words after `my` ending in the credential's noun, a chart's stand-in.
- */
-const YOUR_CAMEL = /^(?:[Yy]our[A-Z][A-Za-z]*|[Mm]y(?:[A-Z][a-z]+|[A-Z]{2,5}){1,6}(?:Secret|Password|Token|Key))$/
+/** `YourPingdomApiToken`, `yourAccessKey`: a value that asks for the reader's own one (case matters). */
+const YOUR_CAMEL = /^[Yy]our[A-Z][A-Za-z]*$/
 
 /** Words a value may be made of and still say nothing: `secretpassword`, `my-test-token`, `passwordhere`. */
 const FILLER_WORDS = ['password', 'passwd', 'secret', 'token', 'value', 'sample', 'example', 'test', 'dummy', 'fake', 'mock', 'your', 'here', 'pass', 'key', 'my']
@@ -651,7 +648,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `password: string` in a module's metadata or a schema: the value's type, not the value.
   if (/^(?:string|number|bool|boolean|object|list|map|set|tuple|any|integer|int|float|double|bytes)$/i.test(v)) return 'type name'
   // `password: Optional[str] = None` (a Python parameter, here in a chart's template): a type and its default.
-  if (/^(?:Optional|List|Dict|Union|Tuple|Set|Sequence|Mapping|Literal|Annotated|list|dict|tuple|set)\[[\w\[\], .|'"]{1,80}\](?:[ \t]*=[ \t]*(?:None|""|''|\.\.\.|\[\]|\{\}))?$/.test(v) || /^(?:str|bytes|SecretStr|SecretBytes|Any)[ \t]*=[ \t]*(?:None|""|''|\.\.\.)$/.test(v)) return 'type name'
+  if (/^(?:Optional|List|Dict|Union|Tuple|Set|Sequence|Mapping|Literal|Annotated|list|dict|tuple|set)\[[\w\[\], .|]{1,80}\](?:[ \t]*=[ \t]*(?:None|""|''|\.\.\.|\[\]|\{\}))?$/.test(v) || /^(?:str|bytes|SecretStr|SecretBytes|Any)[ \t]*=[ \t]*(?:None|""|''|\.\.\.)$/.test(v)) return 'type name'
   if (AUTH_SCHEME.test(v)) return 'auth scheme'
   // `"password": "LDAP"` for a user an identity provider signs in: a marker saying where the login is checked.
   if (/^(?:LDAP|OIDC|SAML|SSO|OAUTH2?|KERBEROS|EXTERNAL)$/.test(v)) return 'identity provider'

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-SJCIEVBZ.js";import"./chunk-WZQHK2QM.js";import"./chunk-BC2AWPTU.js";import"./chunk-FM7N5NCH.js";import"./chunk-GNF7URDC.js";import"./chunk-LPLFN37M.js";import"./chunk-EG6MWXL3.js";import"./chunk-DGER72JS.js";import"./chunk-2NQMUUZW.js";import"./chunk-KBODIIXH.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
