@@ -707,6 +707,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet('  password: "secure password"', 'two words of prose, the second the key itself: a stand-in', 'assets/build/config/database.yml.postgresql'),
       quiet('            email: Optional[str] = None,\n            password: Optional[str] = None\n    ):', "a Python parameter (as a chart's template may hold): a type and its default", 'charts/airflow/sync_users.yaml'),
       quiet('db:\n    password: ENC[AES256_GCM,data:dkg8qVGUaex4,iv:4pjpKvN1M2SXpsEuwukGn0iVm+8w05AyOkHN6MnkWbA=,tag:AVSC3jS5eSN33HtrbJM53A==,type:str]', 'a value SOPS encrypted', 'lessons/secrets.enc.yaml'),
       quiet("        password: 'x-oauth-basic',", "what GitHub asks for as the password beside a token", 'app/lib/hooks/useGitHubConnection.ts'),
@@ -812,6 +813,8 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2('MSSQL_PASSWORD="yourStrong(!)Password"', { severity: 'medium', message: /well-known/ }, "the SQL Server image's documented sample password: a well-known default", 'mssql/defaults.env'),
+      line2('  password: "correct horse"', {}, 'two words, neither the key: a passphrase', 'config/app.yaml'),
       line2("password: Dict['admin', 'Sup3rS3cretPw']", {}, 'quoted words in brackets are no Python type', 'config/app.yaml'),
       line2('  password: "SuperSecret!",', {}, "one ASCII word and a mark in a language's folder: typed, not translated", 'app/locales/de/mailer.ts'),
       line2('  password: "Acm3Mail!2023",', {}, "a typed password in code under a language's folder", 'app/locales/pt-br/services/mailer.ts'),
@@ -1146,6 +1149,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-secret': {
     valid: [
+      quiet('      "url": "https://play.min.io",\n      "accessKey": "Q3AM3UQ867SPQQA43P2F",\n      "secretKey": "zuf+tfteSlswRu7BJ86wekitnifILbZam1KYY3TG",', "the public MinIO playground's documented keys", 'workspace/mc/config.json'),
       quiet('        - Client Credentials Grant: `client_credentials`', "a grant's name in a code span, in an API's prose", 'internal/httpclient/api/openapi.yaml'),
       {
         name: "an identity server's export: how a password is hashed, no secret",

@@ -40,10 +40,11 @@ const NOT_A_VALUE = new Set([
 
 /**
  * Last words of a key that name a setting about a secret, whatever its value (`secretProvisioning`,
- * `tokenPurpose`, `AUTH_REALM`, a linter's `TokenIgnores` patterns); unlike SETTING_WORD's, whose
+ * `tokenPurpose`, `AUTH_REALM`, a linter's `TokenIgnores` patterns, a registry's
+ * `REGISTRY_AUTH_TOKEN_ISSUER` and `…_TOKEN_SERVICE`, the names its tokens are signed for); unlike SETTING_WORD's, whose
  * setting may still be given a random value.
  */
-const SETTING_ABOUT_SECRET = new Set(['provisioning', 'purpose', 'realm', 'strategy', 'status', 'ignore', 'ignores'])
+const SETTING_ABOUT_SECRET = new Set(['provisioning', 'purpose', 'realm', 'strategy', 'status', 'ignore', 'ignores', 'issuer', 'service'])
 
 /** Last words of a key that make it a setting about a secret (`token-type`, `auth_scheme`, `key_kind`, `tls_mode`): a secret only when its value looks random. */
 const SETTING_WORD = new Set(['type', 'kind', 'scheme', 'mode'])
@@ -567,6 +568,8 @@ const SECRET_NOUNS = new Set(['secret', 'password', 'passwd', 'token'])
  * generated secret.
  */
 function describesItself(v: string, key: string): boolean {
+  // `password: "secure password"`: two words of prose, the second the key itself.
+  if (/^[a-z]{2,20} [a-z]{2,20}$/.test(v) && keyWords(key).length === 1 && v.endsWith(` ${keyWords(key)[0]}`) && SECRET_NOUNS.has(keyWords(key)[0])) return true
   if (!/^[a-z][a-z0-9]*(?:[-_. ][a-z][a-z0-9]*){2,9}$/.test(v)) return false
   const words = v.split(/[-_. ]/)
   const keyWordList = keyWords(key)
@@ -636,7 +639,10 @@ const DOCUMENTED_SAMPLE_VALUES = new Set([
   'SplxlOBeZQQYbYS6WxSbIA',
   'mF_9.B5f-4.1JqM',
   '23410913-abewfq.123483',
-  '45ghiukldjahdnhzdauz'
+  '45ghiukldjahdnhzdauz',
+  // The public MinIO playground's keys (play.min.io), which its client ships configured.
+  'Q3AM3UQ867SPQQA43P2F',
+  'zuf+tfteSlswRu7BJ86wekitnifILbZam1KYY3TG'
 ])
 
 /** Why a value under a secret-ish key is not a literal secret, or undefined when it is one. */
@@ -990,7 +996,8 @@ export function namesTrustStorePassword(key: string): boolean {
  * Passwords every scanner of default credentials tries first (`adminPassword: admin`, MinIO's
  * documented `minio123`): a weak default left in a chart or a lab setup, not a secret someone chose and leaked.
  */
-const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'root', 'toor', 'guest', 'demo', 'user', 'pass', 'password', 'p@ssw0rd', 'passw0rd', 'minio123'])
+// `yourStrong(!)Password`: the SQL Server image's documented sample; `T0pS3cr3t`: NATS's.
+const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'root', 'toor', 'guest', 'demo', 'user', 'pass', 'password', 'p@ssw0rd', 'passw0rd', 'minio123', 'yourstrong(!)password', 't0ps3cr3t'])
 
 /** Words a default password is made of when it names only the account and what it is (`rootpassword`, `adminsecret`). */
 const DEFAULT_PASSWORD_WORDS = ['root', 'admin', 'user', 'default', 'secret', 'password', 'pass', 'db']

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-3IT2NZLO.js";import"./chunk-TY4QLADY.js";import"./chunk-VEKEWHXU.js";import"./chunk-FM7N5NCH.js";import"./chunk-XYE3H7R6.js";import"./chunk-LJJD7MSD.js";import"./chunk-EG6MWXL3.js";import"./chunk-RDJ3M63Q.js";import"./chunk-2NQMUUZW.js";import"./chunk-4YBLOVAI.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
