@@ -499,7 +499,7 @@ async function secretlintCandidates(
     // token and an IAM entity's unique id (`AIDA…`, which secretlint's AWS rule also matches) are only masked.
     const notAKey =
       (h.rule === 'privatekey' && !isPlainPrivateKey(text)) ||
-      (h.rule !== 'privatekey' && (isDocumentationExample(value) || isFilledStandIn(value) || countsUp(value) || holdsFilledRun(value))) ||
+      (h.rule !== 'privatekey' && (isDocumentationExample(value) || isFilledStandIn(value) || isWordedStandIn(value) || countsUp(value) || holdsFilledRun(value))) ||
       (h.rule === 'slack' && /^(?:xox|xapp)/.test(value) && !isSlackTokenShape(value)) ||
       // `hooks.slack.com/services/T00/B00/xxx`: ids and a secret part no Slack webhook has.
       (h.rule === 'slack' && value.includes('hooks.slack.com/') && !isSlackWebhookShape(value)) ||
@@ -884,6 +884,8 @@ function patternCandidates(content: string, starts: number[], path: string): Can
     const head = m.groups?.urlHead ?? ''
     const password = m.groups?.urlPass ?? ''
     if (!isLiteralUrlPassword(head, password)) continue
+    // `docker://image:tag@digest`: an image reference, whose `name:tag@` reads as a user and a password.
+    if (/^(?:docker|oci|docker-archive|containers-storage):\/\//i.test(head)) continue
     const start = (m.index ?? 0) + head.length
     const scheme = /^[A-Za-z][A-Za-z0-9+.-]*/.exec(head)?.[0] ?? 'URL'
     const after = content.slice(start + password.length + 1, start + password.length + 300)
@@ -1152,6 +1154,9 @@ function isMeetingLink(url: string): boolean {
   return false
 }
 
+/** A placeholder word with a number before or after it at most: `token123`, `mytoken`, `123test`, `deadbeef12346`. */
+const PLACEHOLDER_WORD_AND_NUMBER = /^(?:\d{1,6}[-_]?)?(?:my|your|some)?[-_]?(?:token|secret|key|apikey|bearer|test|example|abc|xyz|foo|deadbeef|cafebabe|feedface)[-_]?\d{0,6}$/i
+
 /** The secrets of `content` by the shapes of their surroundings (flags, headers, URLs); `inWorkflow`: the file is a workflow. */
 function shapeCandidates(content: string, starts: number[], inWorkflow: boolean): Candidate[] {
   const out: Candidate[] = []
@@ -1176,9 +1181,10 @@ function shapeCandidates(content: string, starts: number[], inWorkflow: boolean)
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: 'Passcode in a meeting link: it admits whoever holds the link, as it does every invitee (low).', value, severity: 'low' })
         continue
       }
-      // `"Authorization": "Bearer token123"` (`mytoken123`) in an API's example: a word and a number typed where the token goes
-      // (`deadbeef12346`, a hex placeholder word), or a guessable static token: worth a look, not a leaked one.
-      if (shape.rule === AUTH_HEADER_RULE && /^(?:my|your|some)?[-_]?(?:token|secret|key|apikey|bearer|test|example|abc|xyz|foo|deadbeef|cafebabe|feedface)[-_]?\d{0,6}$/i.test(value)) {
+      // `"Authorization": "Bearer token123"` (`mytoken123`) in an API's example, `renovate --token 123test`
+      // in a usage line: a word and a number typed where the token goes (`deadbeef12346`, a hex
+      // placeholder word), or a guessable static token: worth a look, not a leaked one.
+      if ((shape.rule === AUTH_HEADER_RULE || (shape.rule === CLI_PASSWORD_RULE && /\d/.test(value))) && PLACEHOLDER_WORD_AND_NUMBER.test(value)) {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}: a placeholder word (perhaps with a number), typed for an example or a guessable default, not a generated token (medium).`, value, severity: 'medium' })
         continue
       }

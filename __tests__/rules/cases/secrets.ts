@@ -352,7 +352,8 @@ export const secretsCases: CaseTable = {
       quiet('  -p, --cifs-password          CIFS credentials password', 'a usage line with the short alias first', 'scripts/usage.sh'),
       quiet('>&2 echo "      --cifs-password          CIFS credentials password"', 'a usage line echoed to stderr', 'scripts/usage.sh'),
       quiet('\tfmt.Println("      --cifs-password          CIFS credentials password")', 'a usage line in a Go string', 'cmd/restore/usage.go')],
-    invalid: [line2(`mysql -uroot -p${STRONG} -e "select 1"`, { severity: 'high' }, undefined, 'scripts/db.sh'), line2('./deploy --admin-password hunter9x now', { severity: 'high' }, 'a word value followed by one more word is still a value', 'scripts/deploy.sh'),
+    invalid: [
+      line2('run: renovate --token 123test', { severity: 'medium' }, 'a number and a placeholder word is medium', 'scripts/run.sh'),line2(`mysql -uroot -p${STRONG} -e "select 1"`, { severity: 'high' }, undefined, 'scripts/db.sh'), line2('./deploy --admin-password hunter9x now', { severity: 'high' }, 'a word value followed by one more word is still a value', 'scripts/deploy.sh'),
       line2('mysql -u app --password "+Xq9vLm2pR7wT" appdb', { severity: 'high' }, 'a quoted password that starts with + is a value, not a joined variable', 'scripts/db.sh'),
       line2('helm repo add --password letmeinplease myrepo https://charts.example.com', { severity: 'high' }, 'a subcommand before the flag is no sentence', 'scripts/repo.sh'),
       line2('mysqladmin -u root --password rootpassword status', { severity: 'medium', message: /a well-known default/ }, 'a default password on a command line: medium, as under a key', 'scripts/db.sh'),
@@ -477,7 +478,8 @@ export const secretsCases: CaseTable = {
       quiet("        'glpat-aBcDeFgHiJkLmNoPqRsTu' => 'glpat- personal access token',", 'a body of letters counting up, in a test', 'tests/Unit/SanitizeLogsTest.php'),
       quiet('token: glpat-'),
       quiet(`access_token = "${j('glpat', '-', 'X'.repeat(24))}"`, 'a token prefix and a body of X', 'config/gitlab.tfvars'),
-      quiet(`token: ${j('glpat', '-', '0'.repeat(20))}`, 'a body of zeros')
+      quiet(`token: ${j('glpat', '-', '0'.repeat(20))}`, 'a body of zeros'),
+      quiet(`      "token": "${j('glpat', '-', 'token_for_different_git_platform')}",`, "lower-case words where the random part goes, in a guide", 'docs/usage/getting-started/private-packages.md')
     ],
     invalid: [line2(`token: ${GITLAB}`)]
   },
@@ -648,6 +650,7 @@ export const secretsCases: CaseTable = {
   'secrets/teams-webhook': { valid: [quiet('url: https://acme.webhook.office.com/webhookb2/')], invalid: [line2(`url: ${TEAMS_HOOK}`)] },
   'secrets/url-password': {
     valid: [
+      quiet(' * - `docker://image:tag@digest`', "an image reference: its name, tag and digest", 'lib/modules/manager/github-actions/parse.ts'),
       quiet('        $url = "postgres://{$encodedUser}:{$encodedPass}@{$this->uuid}:5432/{$this->postgres_db}";', "PHP's interpolation of variables", 'app/Models/StandalonePostgresql.php'),
       quiet('  PLANETSCALE_DATABASE_URL: "http://root:unused@localhost:3900/planetscale"', 'a password saying it is not used', '.github/scripts/e2e.sh'),
       quiet('url: redis://:${REDIS_PASSWORD}@cache:6379', 'password from a variable'),
@@ -666,6 +669,7 @@ export const secretsCases: CaseTable = {
       quiet('note: reset it with ?password=NewOne in the admin form', 'not inside a URL')
     ],
     invalid: [
+      line2(' * - `ssh://image:Kq8vLm3nP0vR7tYx@registry.acme.io/v2`', {}, 'another scheme keeps its password', 'lib/parse.ts'),
       line2('export MC_HOST_verify_ipv6="http://minio:minio123@[::1]:9000/"', { severity: 'medium', message: /loopback address/ }, 'the IPv6 loopback address: medium', 'buildscripts/verify-build.sh'),
       line2('url: https://deploy:minio123@localhost-db.internal/x', { severity: 'high' }, 'a host whose name only starts with localhost stays high'),
       line2(`url: redis://:${fake(16, 58)}@cache:6379/0`, { severity: 'high' }),
