@@ -884,9 +884,10 @@ function patternCandidates(content: string, starts: number[], path: string): Can
     const head = m.groups?.urlHead ?? ''
     const password = m.groups?.urlPass ?? ''
     if (!isLiteralUrlPassword(head, password)) continue
-    // `docker://image:tag@digest`: an image reference, whose `name:tag@` reads as a user and a password.
-    if (/^(?:docker|oci|docker-archive|containers-storage):\/\//i.test(head)) continue
     const start = (m.index ?? 0) + head.length
+    // `docker://image:tag@digest`: an image reference, whose `name:tag@` reads as a user and a
+    // password; only with a digest after `@` (`docker://user:password@registry` carries a login).
+    if (/^(?:docker|oci|docker-archive|containers-storage):\/\//i.test(head) && /^(?:sha256:[0-9a-f]{64}|digest)\b/.test(content.slice(start + password.length + 1, start + password.length + 80))) continue
     const scheme = /^[A-Za-z][A-Za-z0-9+.-]*/.exec(head)?.[0] ?? 'URL'
     const after = content.slice(start + password.length + 1, start + password.length + 300)
     const standIn = isSentryDsn(head, password, after) ? SENTRY_DSN : urlPasswordStandIn(head, password, after, path)
@@ -1184,7 +1185,8 @@ function shapeCandidates(content: string, starts: number[], inWorkflow: boolean)
       // `"Authorization": "Bearer token123"` (`mytoken123`) in an API's example, `renovate --token 123test`
       // in a usage line: a word and a number typed where the token goes (`deadbeef12346`, a hex
       // placeholder word), or a guessable static token: worth a look, not a leaked one.
-      if ((shape.rule === AUTH_HEADER_RULE || (shape.rule === CLI_PASSWORD_RULE && /\d/.test(value))) && PLACEHOLDER_WORD_AND_NUMBER.test(value)) {
+      // On a command line, only a token's or key's flag, in lower case: `--password Secret2024` is typed.
+      if ((shape.rule === AUTH_HEADER_RULE || (shape.rule === CLI_PASSWORD_RULE && /\d/.test(value) && value === value.toLowerCase() && !/pass|pwd/i.test(head))) && PLACEHOLDER_WORD_AND_NUMBER.test(value)) {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}: a placeholder word (perhaps with a number), typed for an example or a guessable default, not a generated token (medium).`, value, severity: 'medium' })
         continue
       }

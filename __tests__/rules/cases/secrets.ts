@@ -353,6 +353,7 @@ export const secretsCases: CaseTable = {
       quiet('>&2 echo "      --cifs-password          CIFS credentials password"', 'a usage line echoed to stderr', 'scripts/usage.sh'),
       quiet('\tfmt.Println("      --cifs-password          CIFS credentials password")', 'a usage line in a Go string', 'cmd/restore/usage.go')],
     invalid: [
+      line2('run: mysqldump -h db.prod.acme.io --password=Secret2024 shop', { severity: 'high' }, 'a typed password on a password flag stays high', 'scripts/backup.sh'),
       line2('run: renovate --token 123test', { severity: 'medium' }, 'a number and a placeholder word is medium', 'scripts/run.sh'),line2(`mysql -uroot -p${STRONG} -e "select 1"`, { severity: 'high' }, undefined, 'scripts/db.sh'), line2('./deploy --admin-password hunter9x now', { severity: 'high' }, 'a word value followed by one more word is still a value', 'scripts/deploy.sh'),
       line2('mysql -u app --password "+Xq9vLm2pR7wT" appdb', { severity: 'high' }, 'a quoted password that starts with + is a value, not a joined variable', 'scripts/db.sh'),
       line2('helm repo add --password letmeinplease myrepo https://charts.example.com', { severity: 'high' }, 'a subcommand before the flag is no sentence', 'scripts/repo.sh'),
@@ -669,6 +670,7 @@ export const secretsCases: CaseTable = {
       quiet('note: reset it with ?password=NewOne in the admin form', 'not inside a URL')
     ],
     invalid: [
+      line2('AIRFLOW_CONN_DOCKER_DEFAULT=docker://deploybot:Kq7vR2mXz9LpT4wN@registry.acme-corp.io', {}, 'a docker URL carrying a login', 'airflow.env'),
       line2(' * - `ssh://image:Kq8vLm3nP0vR7tYx@registry.acme.io/v2`', {}, 'another scheme keeps its password', 'lib/parse.ts'),
       line2('export MC_HOST_verify_ipv6="http://minio:minio123@[::1]:9000/"', { severity: 'medium', message: /loopback address/ }, 'the IPv6 loopback address: medium', 'buildscripts/verify-build.sh'),
       line2('url: https://deploy:minio123@localhost-db.internal/x', { severity: 'high' }, 'a host whose name only starts with localhost stays high'),
@@ -817,6 +819,8 @@ export const secretsCases: CaseTable = {
       }
     ],
     invalid: [
+      line2('DB_PASSWORD_BILLING_SERVICE=Xk29!pLmQ7zR', {}, 'a password for a service', '.env'),
+      line2('  password: "purple password"', {}, 'a word that is no stand-in\'s, then the key', 'config/values.yaml'),
       line2('MSSQL_PASSWORD="yourStrong(!)Password"', { severity: 'medium', message: /well-known/ }, "the SQL Server image's documented sample password: a well-known default", 'mssql/defaults.env'),
       line2('  password: "correct horse"', {}, 'two words, neither the key: a passphrase', 'config/app.yaml'),
       line2("password: Dict['admin', 'Sup3rS3cretPw']", {}, 'quoted words in brackets are no Python type', 'config/app.yaml'),
@@ -1223,6 +1227,7 @@ export const secretsCases: CaseTable = {
       quiet('hub:\n  config:\n    JupyterHub:\n      cookie_secret: bbbb2222\n', 'two runs of one repeated character each', 'dev-config.yaml'),
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
+      line2('JWT_SECRET_SERVICE=q8Zr4Lm2Xk9vP0wT7yN3', {}, 'a service named in a secret\'s key: still a secret', '.env'),
       line2('  jwtsecret: "myVeryComplexJWTSecret"', {}, "a chart's default JWT secret deploys as it is unless changed", 'charts/stable/vikunja/values.yaml'),
       line2('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    secret: wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY1', { line: 6 }, 'no label holds a slash: not a label value', 'k8s/cm.yaml'),
       line2('  "apiVersion": "external-secrets.io/v1beta1",\n  "client": {"secretKey": "Xq9vLm3nP0vR7tYxW2zQ8kJ4"}', { line: 3 }, "a random value under secretKey beside an ExternalSecret: a store's key", 'gen/minio.json'),

@@ -40,11 +40,10 @@ const NOT_A_VALUE = new Set([
 
 /**
  * Last words of a key that name a setting about a secret, whatever its value (`secretProvisioning`,
- * `tokenPurpose`, `AUTH_REALM`, a linter's `TokenIgnores` patterns, a registry's
- * `REGISTRY_AUTH_TOKEN_ISSUER` and `…_TOKEN_SERVICE`, the names its tokens are signed for); unlike SETTING_WORD's, whose
+ * `tokenPurpose`, `AUTH_REALM`, a linter's `TokenIgnores` patterns); unlike SETTING_WORD's, whose
  * setting may still be given a random value.
  */
-const SETTING_ABOUT_SECRET = new Set(['provisioning', 'purpose', 'realm', 'strategy', 'status', 'ignore', 'ignores', 'issuer', 'service'])
+const SETTING_ABOUT_SECRET = new Set(['provisioning', 'purpose', 'realm', 'strategy', 'status', 'ignore', 'ignores'])
 
 /** Last words of a key that make it a setting about a secret (`token-type`, `auth_scheme`, `key_kind`, `tls_mode`): a secret only when its value looks random. */
 const SETTING_WORD = new Set(['type', 'kind', 'scheme', 'mode'])
@@ -568,8 +567,8 @@ const SECRET_NOUNS = new Set(['secret', 'password', 'passwd', 'token'])
  * generated secret.
  */
 function describesItself(v: string, key: string): boolean {
-  // `password: "secure password"`: two words of prose, the second the key itself.
-  if (/^[a-z]{2,20} [a-z]{2,20}$/.test(v) && keyWords(key).length === 1 && v.endsWith(` ${keyWords(key)[0]}`) && SECRET_NOUNS.has(keyWords(key)[0])) return true
+  // `password: "secure password"`: a stand-in's word, then the key itself.
+  if (/^(?:secure|strong|super|my|your|some|default|dummy|test|sample|example|random|new|good) [a-z]{2,20}$/.test(v) && keyWords(key).length === 1 && v.endsWith(` ${keyWords(key)[0]}`) && SECRET_NOUNS.has(keyWords(key)[0])) return true
   if (!/^[a-z][a-z0-9]*(?:[-_. ][a-z][a-z0-9]*){2,9}$/.test(v)) return false
   const words = v.split(/[-_. ]/)
   const keyWordList = keyWords(key)
@@ -736,6 +735,9 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (isCredentialLabel(v)) return 'label'
   // `tokenSeparators={[',', ' ']}` (a tag input's): under a separator's key, punctuation and blanks only.
   if (/^(?:separators?|delimiters?)$/.test(keyWords(key).at(-1) ?? '') && /^[^A-Za-z0-9]{1,30}$/.test(v)) return 'separator'
+  // `REGISTRY_AUTH_TOKEN_ISSUER=gitlab-issuer`, `…_TOKEN_SERVICE=container_registry`: the names a
+  // registry's tokens are signed for; not `DB_PASSWORD_BILLING_SERVICE`, nor a random value.
+  if (keyWords(key).at(-2) === 'token' && /^(?:issuer|service)$/.test(keyWords(key).at(-1) ?? '') && !looksRandom(v)) return 'name'
   // `"credentials" : "webauthn-passwordless"` in an authenticator's config (Keycloak): the kind of credential asked for.
   if (/^(?:webauthn(?:-passwordless)?|passkeys?|kerberos|x509|otp|totp|hotp)$/.test(v) && /^credentials?$/.test(keyWords(key).at(-1) ?? '')) return 'type name'
   // `storage-key="coolify.page-size.projects"`, `storageKey: 'alert-rules'`, `no-auth-banner-v1`: under

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-MKLDR56P.js";import"./chunk-I23FSNLN.js";import"./chunk-IGMXZ2NP.js";import"./chunk-FM7N5NCH.js";import"./chunk-VYU52ECV.js";import"./chunk-GYA7LOPC.js";import"./chunk-EG6MWXL3.js";import"./chunk-77ZAS5R5.js";import"./chunk-2NQMUUZW.js";import"./chunk-YS2XXSKW.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
