@@ -282,6 +282,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/authorization-header': {
     valid: [
+      quiet("\t// same Moonshot key via Authorization: Bearer (Claude Code's", 'a remark in brackets after the scheme', 'management/catalog/catalog.go'),
       quiet('//\tAuthorization: Basic czZCaGRSa3F0MzpnWDFmQmF0M2JW\n//\tAuthorization: Bearer 23410913-abewfq.123483', "the OAuth RFCs' examples, quoted in a library's comments", 'fosite/introspection_request_handler.go'),
       quiet('        $cmd = "curl -H \\"Authorization: Bearer {$token}\\" {$endpoint}";', "a PHP variable interpolated into the header", 'app/Traits/HasMetrics.php'),
       quiet('  answer: Resend the JSON-RPC request with an Authorization: Bearer header. The checker then', 'the header named in a sentence', 'content/faq.yaml'),
@@ -713,6 +714,7 @@ export const secretsCases: CaseTable = {
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet("        'PASSWORD': '%(password)s',", "Python's %-formatting of a settings template", 'scripts/setup-seafile-mysql.py'),
       quiet('  password: "secure password"', 'two words of prose, the second the key itself: a stand-in', 'assets/build/config/database.yml.postgresql'),
       quiet('            email: Optional[str] = None,\n            password: Optional[str] = None\n    ):', "a Python parameter (as a chart's template may hold): a type and its default", 'charts/airflow/sync_users.yaml'),
       quiet('db:\n    password: ENC[AES256_GCM,data:dkg8qVGUaex4,iv:4pjpKvN1M2SXpsEuwukGn0iVm+8w05AyOkHN6MnkWbA=,tag:AVSC3jS5eSN33HtrbJM53A==,type:str]', 'a value SOPS encrypted', 'lessons/secrets.enc.yaml'),

@@ -317,6 +317,8 @@ function isReference(v: string): boolean {
     // perhaps with the close of the string it stands in (`"TUNNEL_TOKEN={$token}",`).
     // The variable's name starts lower-case (`{$Zq8sLm3n}` is no PHP code's name).
     /^\{\$[a-z_]\w*(?:->[A-Za-z_]\w*|\[[^\]\n]{1,40}\])*\}(?:["'],?)?$/.test(v) ||
+    // Python's %-formatting of a mapping (`'PASSWORD': '%(password)s'` in a settings template).
+    /^%\([A-Za-z_][\w.]{0,60}\)[sdr]$/.test(v) ||
     // LiteLLM's settings read a variable as `os.environ/OPENAI_API_KEY`.
     /^os\.environ\/[A-Z_][A-Z0-9_]*$/.test(v) ||
     // A WebDAV server's settings read a variable as `{env}WEBDAV_PASSWORD`.

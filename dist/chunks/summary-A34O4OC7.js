@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-YJRXKV3K.js";import"./chunk-BBCXFF2S.js";import"./chunk-6EW5MFQS.js";import"./chunk-FM7N5NCH.js";import"./chunk-VTUM5B25.js";import"./chunk-FKPKCTWK.js";import"./chunk-EG6MWXL3.js";import"./chunk-4ATEVNLS.js";import"./chunk-2NQMUUZW.js";import"./chunk-7RGN6DAN.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
