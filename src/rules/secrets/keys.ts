@@ -649,7 +649,8 @@ const DOCUMENTED_SAMPLE_VALUES = new Set([
 /** Why a value under a secret-ish key is not a literal secret, or undefined when it is one. */
 export function whyNotLiteral(value: string, key: string): string | undefined {
   // `password=\"$VAR\"` inside a double-quoted shell string: the escaped quotes are not the value.
-  const v = value.trim().replace(/,$/, '').replace(/^\\(["'])(.*)\\\1$/, '$2')
+  // `(e.g. --with-password my-secret)`: a closing bracket with no opening one ends the remark around the value.
+  const v = value.trim().replace(/,$/, '').replace(/^\\(["'])(.*)\\\1$/, '$2').replace(/^([^()]+)\)$/, '$1')
   if (v.length < 4) return 'too short'
   if (BOOLEANISH.test(v)) return 'boolean'
   // `password: string` in a module's metadata or a schema: the value's type, not the value.
