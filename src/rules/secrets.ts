@@ -1055,8 +1055,8 @@ const SHAPES: Shape[] = [
     // go. `Bearer Pomerium-<JWT>`: a prefix, then a slot in angle brackets.
     prose: (after, value, head) =>
       /^headers?[.,;:]?$/i.test(value) ||
-      // `via Authorization: Bearer (Claude Code's …)`: a remark in brackets follows, no token starts so.
-      /^\(/.test(value) ||
+      // `via Authorization: Bearer (Claude Code's …)`: a remark in brackets, a word and then more.
+      (/^\([A-Za-z][a-z]+$/.test(value) && /^\s/.test(after)) ||
       (/[-_.:]$/.test(value) && /^<[A-Za-z][^<>/\n]{0,40}>/.test(after)) ||
       (/\bbearer\s*$/i.test(head) && /^[a-z]{2,12}\.$/.test(value) && /^ [A-Za-z][\w-]*(?:\s|$)/.test(after)) ||
       (/^[a-z]{2,12}$/.test(value) && /^(?: [a-z]{2,20}){2,8}["'`]\)/.test(after)),

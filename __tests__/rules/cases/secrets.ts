@@ -297,6 +297,7 @@ export const secretsCases: CaseTable = {
       quiet('\t\treturn false, errors.New("authorization: token either expired or inexistent")', 'an error message: a word and more words after it', 'internal/cache/middleware/key_auth.go'),
     ],
     invalid: [
+      line2('    headers = {"Authorization": "Bearer (Xk9pQ2mLzR7tB4nWq8Vd)"}', {}, 'a token in brackets is still a token', 'client.py'),
       line2('<code>Authorization: Bearer q8Xv2LmP0zR7tYw3Kd9sNb4</code>', {}, 'a closing tag after the token is no slot', 'web/api.html'),
       line2('  -H "Authorization: Bearer letmein, X-Other: 1"', {}, 'a word before a comma and another header is a weak token, no sentence', 'scripts/call.sh'),
       line2('Authorization: Bearer letmein.', {}, 'a word and a full stop with nothing after it', 'notes/api.txt'),
@@ -823,6 +824,7 @@ quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$t
       }
     ],
     invalid: [
+      line2('SMTP_PASSWORD=4729)', {}, 'digits before a stray bracket are typed, no stand-in', '.env'),
       line2('DB_PASSWORD_BILLING_SERVICE=Xk29!pLmQ7zR', {}, 'a password for a service', '.env'),
       line2('  password: "purple password"', {}, 'a word that is no stand-in\'s, then the key', 'config/values.yaml'),
       line2('MSSQL_PASSWORD="yourStrong(!)Password"', { severity: 'medium', message: /well-known/ }, "the SQL Server image's documented sample password: a well-known default", 'mssql/defaults.env'),

@@ -649,8 +649,7 @@ const DOCUMENTED_SAMPLE_VALUES = new Set([
 /** Why a value under a secret-ish key is not a literal secret, or undefined when it is one. */
 export function whyNotLiteral(value: string, key: string): string | undefined {
   // `password=\"$VAR\"` inside a double-quoted shell string: the escaped quotes are not the value.
-  // `(e.g. --with-password my-secret)`: a closing bracket with no opening one ends the remark around the value.
-  const v = value.trim().replace(/,$/, '').replace(/^\\(["'])(.*)\\\1$/, '$2').replace(/^([^()]+)\)$/, '$1')
+  const v = value.trim().replace(/,$/, '').replace(/^\\(["'])(.*)\\\1$/, '$2')
   if (v.length < 4) return 'too short'
   if (BOOLEANISH.test(v)) return 'boolean'
   // `password: string` in a module's metadata or a schema: the value's type, not the value.
@@ -705,6 +704,9 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `0123456789abcdef0123…`: the hexadecimal digits in order, repeated to a token's length.
   if (v.length >= 16 && '0123456789abcdef'.repeat(Math.ceil(v.length / 16) + 1).includes(v.toLowerCase())) return 'placeholder'
   if (PLACEHOLDER_WORDS.test(v) || TEST_STAND_INS.test(v) || PLACEHOLDER_INSIDE.test(v) || YOUR_CAMEL.test(v) || onlyPlaceholderWords(v)) return 'placeholder'
+  // `(e.g. --with-password my-secret)`: a closing bracket with no opening one ends a remark around a
+  // stand-in. Only for stand-in words: `4729)` or `RDS_MASTER)` is still what someone typed.
+  if (/^[^()]+\)$/.test(v) && (PLACEHOLDER_WORDS.test(v.slice(0, -1)) || onlyPlaceholderWords(v.slice(0, -1)))) return 'placeholder'
   if (isPrefixedStandIn(v) || saysNotSecret(v, key) || (isPrefixedCountingRun(v) && !namesPassword(key))) return 'placeholder'
   // `test-githubID`, `e2e_srh_token`, `test-magic-link-secret-32chars!!`: a value a test set-up
   // names as its own: words after the marker, one of them the key's or a secret's noun (a random

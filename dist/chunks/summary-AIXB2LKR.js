@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-FJTLEXNC.js";import"./chunk-RW6C2BT5.js";import"./chunk-5IP6LJMH.js";import"./chunk-FM7N5NCH.js";import"./chunk-6YON4MZX.js";import"./chunk-ACC23HS4.js";import"./chunk-EG6MWXL3.js";import"./chunk-R6EQADAD.js";import"./chunk-2NQMUUZW.js";import"./chunk-R2RY7C5K.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
