@@ -1629,6 +1629,8 @@ function isUserData(key: string): boolean {
   return w.includes('user') && w.includes('data')
 }
 
+/** A name in words: snake, kebab or dotted lower case, camelCase (digits only last), or upper snake case (digits only as a whole part). */
+const KEY_NAME = /^(?:[a-z]{2,}(?:[-_.](?:[a-z]{2,}|\d{1,4}))*|[a-z]{2,}(?:[A-Z][a-z]{2,})*\d{0,4}|[A-Z]{2,}(?:_(?:[A-Z]{2,}|\d{1,4}))+)$/
 /** External Secrets Operator objects, in a manifest or a script that builds one: their `secretKey` names a key of the Secret they write. */
 const EXTERNAL_SECRETS_API = /^[ \t]*["']?apiVersion["']?:\s*["']?(?:[\w-]+\.)?external-secrets\.io\//m
 
@@ -2007,8 +2009,9 @@ function assignmentCandidates(
   for (const a of assignments) {
     // Cheap test first: most keys contain none of the words a secret-named key needs.
     if (!MAYBE_SECRET_KEY.test(a.key)) continue
-    // Only a key's name (`restic_s3_bucket`): a random value under `secretKey` is a store's secret key (MinIO's, S3's) even there.
-    if (keyNames && a.key === 'secretKey' && /^[A-Za-z0-9._-]{1,253}$/.test(a.value.trim()) && !looksRandom(a.value.trim())) continue
+    // Only a key's name (`restic_s3_bucket`, `github_app_installation_id`, `dbPassword`): a random value
+    // under `secretKey` is a store's secret key (MinIO's, S3's) even there.
+    if (keyNames && a.key === 'secretKey' && /^[A-Za-z0-9._-]{1,253}$/.test(a.value.trim()) && (KEY_NAME.test(a.value.trim()) || !looksRandom(a.value.trim()))) continue
     if (scripts().get(a.key) === a.value || (PLACE_NAME.test(a.value) && (SUBDIVISION_KEY.test(a.key) ? placeTables.subdivisions() : COUNTRY_KEY.test(a.key) && placeTables.countries()))) continue
     if (isUserData(a.key)) {
       out.push(...userDataCandidates(a, starts))
