@@ -1922,7 +1922,7 @@ const LANGUAGE_FOLDER = new RegExp(String.raw`(?:^|\/)(?:i18n|l10n|locales?|lang
  * ASCII (`Hasło`, `令牌已过期。`, `Uložit heslo`); or a capitalised word, perhaps joined to more by
  * hyphens, perhaps a label's colon after it (`Passwort`, `Palavra-passe`, `Senha:`).
  */
-const WORDS_OF_ANY_SCRIPT = /^(?:(?=.*[\s\u3000]|.*[^\x00-\x7F])[\p{L}\p{M}\p{P}\p{Zs}_]{1,300}|[A-Z][a-z]{1,30}(?:-[A-Za-z][a-z]{1,30}){0,3}:?)$/u
+const WORDS_OF_ANY_SCRIPT = /^(?:(?=.*[\s\u3000]|.*\P{ASCII})[\p{L}\p{M}\p{P}\p{Zs}_]{1,300}|[A-Z][a-z]{1,30}(?:-[A-Za-z][a-z]{1,30}){0,3}:?)$/u
 
 /**
  * The commands of an npm manifest's `scripts` (`"change-password": "node scripts/change-password.js"`),

@@ -655,7 +655,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `password: string` in a module's metadata or a schema: the value's type, not the value.
   if (/^(?:string|number|bool|boolean|object|list|map|set|tuple|any|integer|int|float|double|bytes)$/i.test(v)) return 'type name'
   // `password: Optional[str] = None` (a Python parameter, here in a chart's template): a type and its default.
-  if (/^(?:Optional|List|Dict|Union|Tuple|Set|Sequence|Mapping|Literal|Annotated|list|dict|tuple|set)\[[\w\[\], .|]{1,80}\](?:[ \t]*=[ \t]*(?:None|""|''|\.\.\.|\[\]|\{\}))?$/.test(v) || /^(?:str|bytes|SecretStr|SecretBytes|Any)[ \t]*=[ \t]*(?:None|""|''|\.\.\.)$/.test(v)) return 'type name'
+  if (/^(?:Optional|List|Dict|Union|Tuple|Set|Sequence|Mapping|Literal|Annotated|list|dict|tuple|set)\[[\w[\], .|]{1,80}\](?:[ \t]*=[ \t]*(?:None|""|''|\.\.\.|\[\]|\{\}))?$/.test(v) || /^(?:str|bytes|SecretStr|SecretBytes|Any)[ \t]*=[ \t]*(?:None|""|''|\.\.\.)$/.test(v)) return 'type name'
   if (AUTH_SCHEME.test(v)) return 'auth scheme'
   // `"password": "LDAP"` for a user an identity provider signs in: a marker saying where the login is checked.
   if (/^(?:LDAP|OIDC|SAML|SSO|OAUTH2?|KERBEROS|EXTERNAL)$/.test(v)) return 'identity provider'

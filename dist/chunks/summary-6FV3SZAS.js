@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-R52R57M7.js";import"./chunk-UQG7BS72.js";import"./chunk-MYBV3DYH.js";import"./chunk-FM7N5NCH.js";import"./chunk-CFIZJ6C3.js";import"./chunk-7N62W6PE.js";import"./chunk-EG6MWXL3.js";import"./chunk-WDY6C2QJ.js";import"./chunk-2NQMUUZW.js";import"./chunk-TXXVPIIR.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
