@@ -23,7 +23,6 @@ const PAGE_CONCURRENCY = 4
 export const MAX_CONTENT_BYTES = 2 * 1024 * 1024
 const RAW = 'application/vnd.github.raw+json'
 
-
 export type Classify = (path: string, content?: string) => FileKind
 
 export interface PullRequestRef {

@@ -1631,6 +1631,8 @@ function isUserData(key: string): boolean {
 
 /** A name in words: snake, kebab or dotted lower case, camelCase (digits only last), or upper snake case (digits only as a whole part). */
 const KEY_NAME = /^(?:[a-z]{2,}(?:[-_.](?:[a-z]{2,}|\d{1,4}))*|[a-z]{2,}(?:[A-Z][a-z]{2,})*\d{0,4}|[A-Z]{2,}(?:_(?:[A-Z]{2,}|\d{1,4}))+)$/
+/** A Secret's key as an ExternalSecret names it: a name in words, or at least nothing random. */
+const isKeyName = (v: string): boolean => /^[A-Za-z0-9._-]{1,253}$/.test(v) && (KEY_NAME.test(v) || !looksRandom(v))
 /** External Secrets Operator objects, in a manifest or a script that builds one: their `secretKey` names a key of the Secret they write. */
 const EXTERNAL_SECRETS_API = /^[ \t]*["']?apiVersion["']?:\s*["']?(?:[\w-]+\.)?external-secrets\.io\//m
 
@@ -1896,6 +1898,10 @@ const LANGUAGE_CODES = [
   'yo', 'za', 'zh', 'zu'
 ].join('|')
 
+/** A folder of translations, and a language's tag in a name (`de`, `pt-br`, `zh_Hant`). */
+const TRANSLATION_FOLDER = '(?:i18n|l10n|locales?|langs?|translations?)'
+const LANGUAGE_TAG = String.raw`(?:${LANGUAGE_CODES})(?:[-_](?:[A-Za-z]{2}|[A-Z][a-z]{3}))?`
+
 /**
  * A user interface's translations (`i18n/lang/de-de-lang.json`, `locales/fr.yaml`,
  * `messages_es.properties`, `messages/en.json`, a file named for a language and region such as
@@ -1905,18 +1911,18 @@ const LANGUAGE_CODES = [
  * environment's settings, and a bare `ca.json` may be a certificate authority's.
  */
 const TRANSLATIONS = new RegExp(
-  String.raw`(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:[^/]+\/)?[^/]+\.(?:json|ya?ml|properties|po|toml)$` +
+  String.raw`(?:^|\/)${TRANSLATION_FOLDER}\/(?:[^/]+\/)?[^/]+\.(?:json|ya?ml|properties|po|toml)$` +
     String.raw`|(?:^|\/)messages(?:_[a-z]{2}(?:_[A-Za-z]{2})?)?\.properties$` +
     String.raw`|(?:^|\/)messages\/(?:${LANGUAGE_CODES})(?:[-_][A-Z]{2})?\.(?:json|ya?ml)$` +
     String.raw`|(?:^|\/)(?:${LANGUAGE_CODES})[-_][A-Z]{2}\.(?:json|ya?ml|properties|po|toml)$` +
-    String.raw`|(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:[^/]+\/)?(?:${LANGUAGE_CODES})(?:[-_](?:[A-Za-z]{2}|[A-Z][a-z]{3}))?\.[cm]?[jt]sx?$`
+    String.raw`|(?:^|\/)${TRANSLATION_FOLDER}\/(?:[^/]+\/)?${LANGUAGE_TAG}\.[cm]?[jt]sx?$`
 )
 /**
  * Code kept in a language's folder of translations (`locales/pt-br/translation/errors.ts`, logto's
  * phrases): its values under a password's key are words (`'Hasło'`, `'Uložit heslo'`). Only such
  * values are passed over there, since `ts/` and `cs/` are also folders of code.
  */
-const LANGUAGE_FOLDER = new RegExp(String.raw`(?:^|\/)(?:i18n|l10n|locales?|langs?|translations?)\/(?:${LANGUAGE_CODES})(?:[-_](?:[A-Za-z]{2}|[A-Z][a-z]{3}))?\/(?:[^/]+\/)*[^/]+\.[cm]?[jt]sx?$`)
+const LANGUAGE_FOLDER = new RegExp(String.raw`(?:^|\/)${TRANSLATION_FOLDER}\/${LANGUAGE_TAG}\/(?:[^/]+\/)*[^/]+\.[cm]?[jt]sx?$`)
 /**
  * Words of any script with their punctuation and blanks, no digit, and a blank or a letter beyond
  * ASCII (`Hasło`, `令牌已过期。`, `Uložit heslo`); or a capitalised word, perhaps joined to more by
@@ -2011,7 +2017,7 @@ function assignmentCandidates(
     if (!MAYBE_SECRET_KEY.test(a.key)) continue
     // Only a key's name (`restic_s3_bucket`, `github_app_installation_id`, `dbPassword`): a random value
     // under `secretKey` is a store's secret key (MinIO's, S3's) even there.
-    if (keyNames && a.key === 'secretKey' && /^[A-Za-z0-9._-]{1,253}$/.test(a.value.trim()) && (KEY_NAME.test(a.value.trim()) || !looksRandom(a.value.trim()))) continue
+    if (keyNames && a.key === 'secretKey' && isKeyName(a.value.trim())) continue
     if (scripts().get(a.key) === a.value || (PLACE_NAME.test(a.value) && (SUBDIVISION_KEY.test(a.key) ? placeTables.subdivisions() : COUNTRY_KEY.test(a.key) && placeTables.countries()))) continue
     if (isUserData(a.key)) {
       out.push(...userDataCandidates(a, starts))

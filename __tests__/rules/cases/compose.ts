@@ -421,7 +421,6 @@ export const composeCases: CaseTable = {
   },
   'compose/secret-in-environment': {
     valid: [
-      { name: "a registry's token issuer and service: the names its tokens are signed for", path: 'docker-compose.swarm.yml', code: svc('    environment:\n      - REGISTRY_AUTH_TOKEN_SERVICE=container_registry\n      - REGISTRY_AUTH_TOKEN_ISSUER=gitlab-issuer\n', 'registry') },
       { name: 'value from the shell', code: svc('    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n      LOG_LEVEL: debug\n') },
       { name: 'name only in list form', code: svc('    environment:\n      - AWS_SECRET_ACCESS_KEY\n') },
       { name: 'path to a secret file', code: svc('    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db\n') },

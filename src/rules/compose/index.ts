@@ -182,8 +182,9 @@ const TEST_STACK_SEGMENTS = new Set(['test', 'ci', 'e2e'])
 /**
  * Why a compose file is a test stack, which starts a system to test it and is never deployed, as a
  * noun phrase: a `test`, `ci` or `e2e` segment of its file name (dot- or dash-separated), a
- * top-level `integration/` folder (or one under `test/`) above it, or a service named `sut`, the container Docker Hub's automated tests run to decide whether the
- * build passes. Undefined otherwise, and for a file that does not parse (its note says so).
+ * top-level `integration/` folder (or one under `test/`) above it, or a service named `sut`, the
+ * container Docker Hub's automated tests run to decide whether the build passes. Undefined
+ * otherwise, and for a file that does not parse (its note says so).
  */
 export function composeTestStack(file: SourceFile): string | undefined {
   const name = file.path.slice(file.path.lastIndexOf('/') + 1).toLowerCase()

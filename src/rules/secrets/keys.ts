@@ -594,7 +594,7 @@ function labelsItsKey(v: string, key: string): boolean {
   if (!/^[A-Za-z][a-z]{1,20}(?:[- ][a-z]{2,20}){1,7}$/.test(v) || !v.includes(' ')) return false
   const own = new Set(keyWords(key))
   const words = v.toLowerCase().split(/[- ]/)
-  return words.every((w) => own.has(w)) && words.some((w) => /^(?:password|passphrase|token|secret|key|credentials?)$/.test(w))
+  return words.every((w) => own.has(w)) && words.some((w) => CREDENTIAL_NOUN.test(w))
 }
 
 /** Words that only join a stand-in's credential word to what it is for: `password for user`, `token here`. */
@@ -651,6 +651,8 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `password=\"$VAR\"` inside a double-quoted shell string: the escaped quotes are not the value.
   const v = value.trim().replace(/,$/, '').replace(/^\\(["'])(.*)\\\1$/, '$2')
   if (v.length < 4) return 'too short'
+  const words = keyWords(key)
+  const lastWord = words.at(-1) ?? ''
   if (BOOLEANISH.test(v)) return 'boolean'
   // `password: string` in a module's metadata or a schema: the value's type, not the value.
   if (/^(?:string|number|bool|boolean|object|list|map|set|tuple|any|integer|int|float|double|bytes)$/i.test(v)) return 'type name'
@@ -674,7 +676,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`: a value SOPS encrypted, safe to commit.
   if (/^ENC\[AES256_GCM,data:[A-Za-z0-9+/=]*,iv:[A-Za-z0-9+/=]+,tag:[A-Za-z0-9+/=]+,type:[a-z]+\]$/.test(v)) return 'encrypted'
   // `credentials: ext:/scripts/auth.sh`, `pullsecret:argocd/regcred`: where Argo CD Image Updater reads a registry's credentials.
-  if (/^credentials$/.test(keyWords(key).at(-1) ?? '') && /^(?:pullsecret:[\w.-]+\/[\w.-]+|secret:[\w.-]+\/[\w.-]+#[\w.-]+|env:[A-Za-z_][A-Za-z0-9_]*|ext:\/[\w./-]+)$/.test(v)) return 'reference'
+  if (lastWord === 'credentials' && /^(?:pullsecret:[\w.-]+\/[\w.-]+|secret:[\w.-]+\/[\w.-]+#[\w.-]+|env:[A-Za-z_][A-Za-z0-9_]*|ext:\/[\w./-]+)$/.test(v)) return 'reference'
   // `hmac-sha256:bd6dd759…`: how Vault's audit log writes every secret value, hashed with the log's own key.
   if (/^hmac-sha(?:1|224|256|384|512):[0-9a-f]{32,128}$/.test(v)) return 'hash'
   // `password: 'x-oauth-basic'`: what GitHub asks for as the password when the token is sent as the user name.
@@ -735,16 +737,16 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   // `runnerIdentitySecret: runner-identity`: a key naming a Kubernetes Secret, holding an object name.
   if (namesSecretObject(key) && /^[a-z0-9]{1,63}(?:[-.][a-z0-9]{1,63}){1,8}$/.test(v)) return 'reference'
   // `changePassword: ScimFeatureSupport` in an API model: a key naming what is done to a secret, holding a type's name.
-  if (namesSecretAction(keyWords(key)) && /^(?:[A-Z][a-z]+){3,}$/.test(v)) return 'type name'
+  if (namesSecretAction(words) && /^(?:[A-Z][a-z]+){3,}$/.test(v)) return 'type name'
   // `credentials: "Email/Password"`, `password: Langfuse Secret Key`: a capitalised label naming a credential.
   if (isCredentialLabel(v)) return 'label'
   // `tokenSeparators={[',', ' ']}` (a tag input's): under a separator's key, punctuation and blanks only.
-  if (/^(?:separators?|delimiters?)$/.test(keyWords(key).at(-1) ?? '') && /^[^A-Za-z0-9]{1,30}$/.test(v)) return 'separator'
+  if (/^(?:separators?|delimiters?)$/.test(lastWord) && /^[^A-Za-z0-9]{1,30}$/.test(v)) return 'separator'
   // `REGISTRY_AUTH_TOKEN_ISSUER=gitlab-issuer`, `…_TOKEN_SERVICE=container_registry`: the names a
   // registry's tokens are signed for; not `DB_PASSWORD_BILLING_SERVICE`, nor a random value.
-  if (keyWords(key).at(-2) === 'token' && /^(?:issuer|service)$/.test(keyWords(key).at(-1) ?? '') && !looksRandom(v)) return 'name'
+  if (words.at(-2) === 'token' && /^(?:issuer|service)$/.test(lastWord) && !looksRandom(v)) return 'name'
   // `"credentials" : "webauthn-passwordless"` in an authenticator's config (Keycloak): the kind of credential asked for.
-  if (/^(?:webauthn(?:-passwordless)?|passkeys?|kerberos|x509|otp|totp|hotp)$/.test(v) && /^credentials?$/.test(keyWords(key).at(-1) ?? '')) return 'type name'
+  if (/^(?:webauthn(?:-passwordless)?|passkeys?|kerberos|x509|otp|totp|hotp)$/.test(v) && /^credentials?$/.test(lastWord)) return 'type name'
   // `storage-key="coolify.page-size.projects"`, `storageKey: 'alert-rules'`, `no-auth-banner-v1`: under
   // a key for a stored item or a setting, two or more lower-case words joined by `.`, `-` or `_`
   // (a version last at most) name it: no digit, no capital, nothing random. Not under a key that also
@@ -764,7 +766,7 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (/^[A-Z]{2,5}(?:-[A-Z]{2,5})?$/.test(v) && key === 'token') return 'ticker symbol'
   // `client.secret.creation.time: "1704457045"` (an identity server's export): a key ending in a
   // time word, holding a Unix time or an ISO 8601 date, says when the secret was made.
-  if (/^(?:time|timestamp|date|datetime)$/.test(keyWords(key).at(-1) ?? '') && (/^\d{10}(?:\d{3})?$/.test(v) || /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(v))) return 'timestamp'
+  if (/^(?:time|timestamp|date|datetime)$/.test(lastWord) && (/^\d{10}(?:\d{3})?$/.test(v) || /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(v))) return 'timestamp'
   // `secret_data = "secret-data"`: the value only repeats the key.
   const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '')
   if (squash(v) === squash(key)) return 'placeholder'
@@ -1001,9 +1003,9 @@ export function namesTrustStorePassword(key: string): boolean {
 
 /**
  * Passwords every scanner of default credentials tries first (`adminPassword: admin`, MinIO's
- * documented `minio123`): a weak default left in a chart or a lab setup, not a secret someone chose and leaked.
+ * documented `minio123`, the SQL Server image's `yourStrong(!)Password`, NATS's `T0pS3cr3t`): a weak
+ * default left in a chart or a lab setup, not a secret someone chose and leaked.
  */
-// `yourStrong(!)Password`: the SQL Server image's documented sample; `T0pS3cr3t`: NATS's.
 const WELL_KNOWN_PASSWORDS = new Set(['admin', 'administrator', 'root', 'toor', 'guest', 'demo', 'user', 'pass', 'password', 'p@ssw0rd', 'passw0rd', 'minio123', 'yourstrong(!)password', 't0ps3cr3t'])
 
 /** Words a default password is made of when it names only the account and what it is (`rootpassword`, `adminsecret`). */

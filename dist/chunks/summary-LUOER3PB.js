@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-Z5WEINSQ.js";import"./chunk-4RFL5LIH.js";import"./chunk-SRAPKRZ6.js";import"./chunk-FM7N5NCH.js";import"./chunk-UL6OBB5A.js";import"./chunk-7SEONZFF.js";import"./chunk-EG6MWXL3.js";import"./chunk-6P6UI6ZM.js";import"./chunk-2NQMUUZW.js";import"./chunk-GZCCCEBK.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
