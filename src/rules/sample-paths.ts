@@ -16,7 +16,7 @@ import type { Finding } from '../types.js'
  * bear either name; `text-fixtures/` is a misspelt `test-fixtures/` Terraform providers keep; `.snapshots/`
  * holds Go snapshot tests' expected output).
  */
-const TEST_FOLDER_NAMES = String.raw`__tests__|e2e|(?:test[-_]?)?suites|(?:playwright|cypress)\/(?:data|fixtures|support|e2e|integration|tests?|specs?|helpers|pages|plugins|component|mocks?)|(?:text|acc|golden|e2e|integration|unit)[-_]fixtures?|fixtures?|__fixtures__|unittests?|_?testdata|test[-_]?(?:utils?|helpers)|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|values|certs?|keys|tls|pki)|(?:[a-z0-9]{1,40}[-_])?(?:integration|e2e|unit|smoke|functional|conformance)[-_]?tests?|integration\/resources|__mocks__|\.snapshots`
+const TEST_FOLDER_NAMES = String.raw`__tests__|e2e|(?:test[-_]?)?suites|(?:playwright|cypress)\/(?:data|fixtures|support|e2e|integration|tests?|specs?|helpers|pages|plugins|component|mocks?)|(?:text|acc|golden|e2e|integration|unit)[-_]fixtures?|\.?fixtures?|__fixtures__|\.(?:chainsaw|kyverno)-test|unittests?|_?testdata|test[-_]?(?:utils?|helpers)|test[-_]?(?:resources|data|fixtures|files|assets|manifests|cases|values|certs?|keys|tls|pki)|(?:[a-z0-9]{1,40}[-_])?(?:integration|e2e|unit|smoke|functional|conformance)[-_]?tests?|integration\/resources|__mocks__|\.snapshots`
 const SAMPLE_PATH = new RegExp(String.raw`(?:^|\/)(?:\.?ci|tests?|testing|examples?|samples?|mocks?|fakes?|stubs?|dummy|docs?|demos|demo-setups?|snippets|__snapshots__|_?archived|${TEST_FOLDER_NAMES})\/|\.(?:md|markdown|rst|adoc|snap)(?:\.(?:gotmpl|tmpl|tpl|j2))?$`, 'i')
 /** SAM keeps the test payloads of `sam local invoke -e events/…` in `events/*.json`. */
 const SAM_EVENT = /(?:^|\/)events\/[^/]+\.json$/

@@ -50,6 +50,7 @@ import { once } from '../util/once.js'
 
 /** `ILLEGAL`, `Marker`, `nextPageMarker`, `ListWidgets.NextMarker`: words, not a random string. */
 const WORDS_IDENTIFIER = /^(?:[A-Z]+|[a-z]+|[A-Za-z][a-z]+(?:[A-Z][a-z]+)*)(?:\.[A-Za-z][a-z]+(?:[A-Z][a-z]+)*)*$/
+
 const REMEDIATION =
   'Remove the literal from the file, rotate it (it is in the history now), and read it at deploy time from a secret store: a sensitive variable, AWS Secrets Manager or SSM, a Kubernetes Secret, a CI secret.'
 
@@ -990,6 +991,26 @@ function namesSecretObjectFlag(head: string, value: string): boolean {
   return words.some((w) => SECRET_OBJECT_FLAG_WORDS.has(w)) && !words.some((w) => SIGNING_FLAG_WORDS.has(w)) && value.split('-').some((w) => SECRET_OBJECT_NAME_WORDS.has(w.replace(/\d{1,2}$/, '')))
 }
 
+/**
+ * A `gcloud secrets …` command, whose `--secret` flag names a secret in Secret Manager: gcloud first
+ * in its command (after a workflow's `run:`, a Dockerfile's `RUN`, `sudo`, quotes), not an argument.
+ */
+const GCLOUD_SECRETS = /^[ \t"'`]*(?:-[ \t]+)?(?:run:[ \t]*|RUN[ \t]+)?(?:sudo[ \t]+)?gcloud[ \t]+(?:(?:alpha|beta)[ \t]+)?secrets[ \t]/
+
+/**
+ * The command a flag belongs to in a line's text before it: after the last `;`, `&`, `|`, bracket,
+ * backquote, comment (` #`) or escaped line break (`\n` in a quoted script), so
+ * `$(gcloud secrets … --secret=x) tool --secret …` reads the second flag with `tool`.
+ */
+function lastCommand(before: string): string {
+  let cut = 0
+  for (const mark of [';', '&', '|', '(', ')', '`', ' #', '\t#', '\\n']) {
+    const at = before.lastIndexOf(mark)
+    if (at >= 0) cut = Math.max(cut, at + mark.length)
+  }
+  return before.slice(cut)
+}
+
 /** Words a Secret object's name ends or is made with (`server-tls`, `ghcr-auth`, `regcred`). */
 const SECRET_OBJECT_NAME_WORDS = new Set(['tls', 'cert', 'certs', 'ca', 'registry', 'docker', 'pull', 'auth', 'license', 'secret', 'creds', 'credentials', 'regcred', 'kubeconfig'])
 
@@ -1194,6 +1215,8 @@ function shapeCandidates(content: string, starts: number[], inWorkflow: boolean)
       }
       // `--agent-tls-secret=agent-tls`, `--image-pull-secret=ghcr-auth`: a controller told which Secret object to read.
       if (shape.rule === CLI_PASSWORD_RULE && namesSecretObjectFlag(head, value)) continue
+      // `gcloud secrets versions access latest --secret=e2e-builder-sa-key`: the secret's id in Secret Manager.
+      if (shape.rule === CLI_PASSWORD_RULE && /--secret(?:[ \t]+|=)["']?$/.test(head) && SECRET_MANAGER_ID.test(value.replace(/[)"'`]{1,3}$/, '')) && GCLOUD_SECRETS.test(lastCommand(lineBefore(content, m.index ?? 0)))) continue
       // `--password 'p@ssw0rd'` in a command's usage example: the first guess against anything, not a password someone keeps.
       if (shape.rule === CLI_PASSWORD_RULE && (/pass|pwd/i.test(head) ? isDefaultPassword(value) : isWellKnownPassword(value))) {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}, ${WELL_KNOWN_DEFAULT}.`, value, severity: 'medium' })
@@ -1218,7 +1241,7 @@ function shapeCandidates(content: string, starts: number[], inWorkflow: boolean)
       }
       // The storage emulator's one account key, the same in every copy: it opens nothing but a local emulator.
       if (shape.rule === AZURE_KEY_RULE && value === AZURITE_ACCOUNT_KEY) {
-        out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message} It is the published key of the Azure Storage emulator's account \`devstoreaccount1\` (Azurite), which opens only a local emulator (low).`, value, severity: 'low' })
+        out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message} It is ${AZURITE_KEY} (low).`, value, severity: 'low' })
         continue
       }
       out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: shape.message, value })
@@ -1229,6 +1252,8 @@ function shapeCandidates(content: string, starts: number[], inWorkflow: boolean)
 
 /** The account key Microsoft publishes for the storage emulator (Azurite) and its account `devstoreaccount1`. */
 const AZURITE_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+/** What AZURITE_ACCOUNT_KEY is, wherever it is found. */
+const AZURITE_KEY = "the published key of the Azure Storage emulator's account `devstoreaccount1` (Azurite), which opens only a local emulator"
 
 // ── values whose key is a level up: Terraform variable defaults, template parameter defaults ──
 
@@ -1740,15 +1765,31 @@ function commentAbove(lines: readonly string[], line: number): string {
 }
 
 /**
- * Keys a web page publishes by design, in every page it serves: Algolia DocSearch's `apiKey`
- * beside its `appId` and `indexName` (a search-only key), and the `token` of Cloudflare Web
+ * Keys a web page publishes by design, in every page it serves: Algolia DocSearch's `apiKey` (or
+ * a key named for a documentation site's search) beside its `appId` and `indexName` (a search-only key), and the `token` of Cloudflare Web
  * Analytics' `data-cf-beacon` attribute (it names the site, it grants nothing).
  */
 function isPublicByDesign(a: Assignment, lines: readonly string[]): boolean {
   if (a.key === 'token') return /\bdata-cf-beacon\b/.test(lines[a.line - 1] ?? '')
-  if (a.key !== 'apiKey') return false
-  const near = linesNear(lines, a.line).join('\n')
-  return /\bappId\b/.test(near) && /\bindexName\b/.test(near)
+  // `apiKey`, or a search key by name (`docs_search_api_key` in a Hugo site's settings) beside its own
+  // app id and index name: not an `ALGOLIA_API_KEY`, which may be the admin key that writes the index.
+  if (a.key === 'apiKey') {
+    const near = linesNear(lines, a.line).join('\n')
+    return /\bappId\b/.test(near) && /\bindexName\b/.test(near)
+  }
+  const words = keyWords(a.key)
+  if (!isDocSearchKeyName(words)) return false
+  const near = linesNear(lines, a.line).map((l) => keyWords(/^[ \t]*["']?([\w.-]{1,80})["']?[ \t]*[:=]/.exec(l)?.[1] ?? '').join(' '))
+  return near.some((k) => /^(?:(?:algolia|docsearch|docs search) )?app id$/.test(k)) && near.some((k) => /^(?:(?:algolia|docsearch|docs search) )?index name$/.test(k))
+}
+
+/**
+ * `docs_search_api_key`, `docsearch_api_key`, `ALGOLIA_SEARCH_API_KEY`, and only these names: the
+ * search-only key of a documentation site's search. Any other word (`AZURE_DOCS_SEARCH_API_KEY`,
+ * `docsearch_crawler_api_key`, `algolia_search_private_api_key`) may name a key that writes.
+ */
+function isDocSearchKeyName(words: readonly string[]): boolean {
+  return /^(?:docs search|docsearch|algolia search) api key$/.test(words.join(' '))
 }
 
 /** The `Password=` (or `Pwd=`) part of a `Key=Value;` connection string. */
@@ -1767,6 +1808,9 @@ function isChartDefault(file: Pick<SourceFile, 'path' | 'kind'>, password: strin
  */
 function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string[], file: Pick<SourceFile, 'path' | 'kind'>): string | undefined {
   if (cls === 'password' && isDefaultPassword(value)) return WELL_KNOWN_DEFAULT
+  // `secretKey: minio123` (MinIO's documented root password), `JWT_SECRET: admin`: the same guess,
+  // under any credential's name. Not the wider `isDefaultPassword`: `defaultsecret` signs tokens.
+  if ((cls === 'secret' || cls === 'api-key' || cls === 'token') && isWellKnownPassword(value)) return WELL_KNOWN_DEFAULT
   // Only where the value is a login (`credentials`, `auth`): under a password's or token's key the whole value is the secret.
   if ((cls === 'secret' || cls === 'connection-string') && repeatsLogin(keyWordList, value)) return `${REPEATED_LOGIN} (medium)`
   // A secret key (`secret_key: sentry` in `sentry/config.yml`) that names the product is as much a default as a password.
@@ -1982,6 +2026,33 @@ function parentKeyOf(lines: readonly string[], index: number): string | undefine
   return undefined
 }
 
+/**
+ * Terraform blocks whose `secret` argument is a Secret Manager secret's id, not its value (the value
+ * is `secret_data`): Google's secret version resources and data sources, and where Cloud Run and
+ * Cloud Functions read one (`secret_key_ref`, `secret_environment_variables`, `secret_volumes`). Not
+ * a block named `secret` (Cloud Run's volume): other providers' `secret` blocks hold values.
+ */
+const SECRET_ID_BLOCK = /^(?:google_secret_manager_(?:regional_)?secret_version(?:_access)?|secret_key_ref|secret_environment_variables|secret_volumes)$/
+/** A Secret Manager secret's id: letters, digits, `-` and `_`. */
+const SECRET_MANAGER_ID = /^[A-Za-z0-9_-]{1,255}$/
+
+/**
+ * The type of the Terraform block the line at `index` sits in (`google_secret_manager_secret_version`
+ * for `data "google_secret_manager_secret_version" "x" {`, `secret_key_ref` for a nested block), read
+ * back over at most 200 lines by counting braces, or undefined.
+ */
+function hclBlockAbove(lines: readonly string[], index: number): string | undefined {
+  let depth = 0
+  for (let i = index - 1; i >= 0 && index - i <= 200; i--) {
+    const line = lines[i]!
+    for (let c = line.length - 1; c >= 0; c--) {
+      if (line[c] === '}') depth++
+      else if (line[c] === '{' && --depth < 0) return /^[ \t]*(?:(?:resource|data)[ \t]+"([\w-]{1,100})"|([\w-]{1,100}))[ \t]*(?:"[^"\n]{0,200}"[ \t]*)*\{/.exec(line)?.slice(1).find((t) => t !== undefined)
+    }
+  }
+  return undefined
+}
+
 /** A Bitnami SealedSecret manifest, and the shape of its sealed values (Base64 of a version byte 0x02 and more). */
 const SEALED_SECRET = /^kind:[ \t]*["']?SealedSecret["']?[ \t]*$/m
 const SEALED_VALUE = /^Ag[A-Za-z0-9+/]{100,}={0,2}$/
@@ -2071,6 +2142,8 @@ function assignmentCandidates(
     // none, nor are words run together or a dotted path of them (`Marker`, `List.NextMarker` in
     // an SDK's API model).
     if ((cls === 'token' || cls === 'api-key') && value.length <= 200 && WORDS_IDENTIFIER.test(value)) continue
+    // `data "google_secret_manager_secret_version" "x" { secret = "iap-oauth-client-id" }`: the secret's id.
+    if (file.kind === 'terraform' && a.key === 'secret' && SECRET_MANAGER_ID.test(value) && SECRET_ID_BLOCK.test(hclBlockAbove(lines, a.line - 1) ?? '')) continue
     if (cls === 'connection-string' && !carriesCredential(value)) continue
     // A URL without user info or a query carries no token (`token_endpoint`-like values, help links).
     if ((cls === 'token' || cls === 'api-key') && /^[a-z][a-z0-9+.-]{1,20}:\/\/[^\s@?#]+$/i.test(value)) continue
@@ -2096,7 +2169,9 @@ function assignmentCandidates(
     }
     const trustStore = namesTrustStorePassword(a.key)
     const temporary = isTemporaryPassword(words)
-    const why = trustStore ? TRUSTSTORE : temporary ? TEMPORARY_PASSWORD : login ? `the same as ${quoteKey(login.key)} beside it (a default login)` : awsSecret ? undefined : whyDefaultValue(cls, value, words, file)
+    // `storage_account_key: Eby8vdM0…` in a test's settings: the emulator's key, under a key's name as in a connection string.
+    const emulator = value === AZURITE_ACCOUNT_KEY
+    const why = trustStore ? TRUSTSTORE : temporary ? TEMPORARY_PASSWORD : emulator ? AZURITE_KEY : login ? `the same as ${quoteKey(login.key)} beside it (a default login)` : awsSecret ? undefined : whyDefaultValue(cls, value, words, file)
     out.push({
       rule,
       priority: 2,
@@ -2106,7 +2181,7 @@ function assignmentCandidates(
       message: why ? `${rule.title}: literal value for ${quoteKey(a.key)}, ${why}.` : `${rule.title}: literal value for ${quoteKey(a.key)}.`,
       value,
       // A report never raises a rule's severity: a rule already at medium or below keeps its own.
-      ...(why ? { severity: trustStore || temporary ? ('low' as const) : ('medium' as const) } : {})
+      ...(why ? { severity: trustStore || temporary || emulator ? ('low' as const) : ('medium' as const) } : {})
     })
   }
   return out

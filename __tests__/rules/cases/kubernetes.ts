@@ -2114,6 +2114,7 @@ export const kubernetesCases: CaseTable = {
   },
   'secrets/k8s-secret-data': {
     valid: [
+      { name: "a load test's stand-in, foo with its o's drawn out (base64)", path: 'load-test/kubeburner/secret.yaml', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: load-1\ntype: Opaque\ndata:\n  password: Zm9vb29vb29vb29vb29vbwo=\n' },
       { name: 'Secret without data (filled at deploy time)', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ntype: Opaque\n' },
       { name: 'placeholder after base64 decoding', code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-db\ndata:\n  password: ${Buffer.from('changeme').toString('base64')}\n` },
       { name: "the Kubernetes documentation's sample password after decoding", code: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: demo\ndata:\n  password: ${Buffer.from('1f2d1e2e67df').toString('base64')}\n` },
@@ -2183,6 +2184,8 @@ export const kubernetesCases: CaseTable = {
       }
     ],
     invalid: [
+      { name: 'a well-known password with a count after it (password1234): medium', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: webhook-keystore\ntype: Opaque\ndata:\n  password: cGFzc3dvcmQxMjM0\n', errors: [{ line: 7, severity: 'medium', message: /well-known default/ }] },
+      { name: 'the same word with another number (password4217): high', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: webhook-keystore\ntype: Opaque\ndata:\n  password: cGFzc3dvcmQ0MjE3\n', errors: [{ line: 7, severity: 'high' }] },
       { name: 'a password starting with ! in a block scalar is no reference', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: op\nstringData:\n  db-password: |-\n    !Xk9mP2vLq7Zr3xT1\n', errors: [{ line: 6 }] },
       { name: 'a reference and a literal in one block', code: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: op\nstringData:\n  token: |-\n    op://operations/1password/OP_TOKEN\n    Kq8vLm3nP0vR7tYxW2zQ\n', errors: [{ line: 6 }] },
       {

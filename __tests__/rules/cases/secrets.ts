@@ -332,7 +332,11 @@ export const secretsCases: CaseTable = {
   },
   'secrets/braintree-token': { valid: [quiet('token: access_token$sandbox$x')], invalid: [line2(`token: ${BRAINTREE}`)] },
   'secrets/command-line-password': {
-    valid: [      quiet('\texposeCmd.Flags().StringVar(&exposePassword, "with-password", "", "Protect the exposed service with a password (e.g. --with-password my-secret)")', "a stand-in in a flag's help, a remark's bracket after it", 'client/cmd/expose.go'),
+    valid: [
+      quiet('gcloud secrets versions access latest --secret=e2e-builder-sa-key --quiet --project=ci > "${KEY_PATH}"', "gcloud's `--secret` names a secret in Secret Manager", '.buildkite/run.sh'),
+      quiet('set -e && gcloud secrets versions access 3 --secret=e2e-builder-sa-key --quiet > key.json', 'the same after another command on the line', 'scripts/rotate.sh'),
+      quiet('export KEY=$(gcloud secrets versions access latest --secret=e2e-builder-sa-key)', 'the same in a command substitution', 'scripts/rotate.sh'),
+      quiet('\texposeCmd.Flags().StringVar(&exposePassword, "with-password", "", "Protect the exposed service with a password (e.g. --with-password my-secret)")', "a stand-in in a flag's help, a remark's bracket after it", 'client/cmd/expose.go'),
 quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$this->database->mysql_root_password}\",", "a PHP property chain interpolated after -p", 'app/Actions/Database/StartMysql.php'), quiet('mysql -u root -p -e "select 1"', 'prompting -p'), quiet("kubectl exec -i db-0 -- bash -c 'mysql -uroot -pstarter --password=${MYSQL_ROOT_PASSWORD}'", 'a later password option taking a variable wins', 'scripts/setup.sh'), quiet('docker run -u 1000:1000 app', 'user id, not a password', 'scripts/run.sh'), quiet('./gitea admin user create --password "$PASS" --must-change-password=false', 'a switch named after the password, set to a boolean', 'scripts/admin.sh'), quiet('script: "./gitea admin user create --password $PASS --must-change-password=false\\n\\n# done"', 'the same switch inside an escaped script string', 'stack/admin.yaml'), quiet('\tlog.Println("ERROR: --remote-write-username and --remote-write-password must both be provided")', 'a sentence about the flag', 'cmd/bench/main.go'), quiet('// or a path to an identity token via the --identity-token flag', 'the flag named in a comment', 'internal/auth/auth.go'),
       quiet('\t\treturn "", errors.New("could not detect environment; provide --id-token explicitly")', 'a sentence telling which flag to give', 'wif/wif.go'),
       quiet('\t\targs = append(args, "--client-secret="+cfg.ClientSecret)', 'a string ending at the flag, a variable joined to it', 'cmd/boot/daemon.go'),
@@ -356,6 +360,11 @@ quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$t
       quiet('>&2 echo "      --cifs-password          CIFS credentials password"', 'a usage line echoed to stderr', 'scripts/usage.sh'),
       quiet('\tfmt.Println("      --cifs-password          CIFS credentials password")', 'a usage line in a Go string', 'cmd/restore/usage.go')],
     invalid: [
+      line2('gcloud secrets versions access latest --secret=abc # was: mytool --secret=Sq8vN2pLx7RtZ4wY9mBcD3fG', { severity: 'high' }, "another tool's flag in a comment after a gcloud secrets command", 'scripts/deploy.sh'),
+      line2('DSN=$(gcloud secrets versions access latest --secret hydra-dsn --project p) hydra create client --secret Zk29fjQmX81pLr4TyW7c', { severity: 'high' }, 'a flag of the command after a gcloud substitution', 'scripts/clients.sh'),
+      line2('echo "gcloud secrets " hydra create client --secret Zk29fjQmX81pLr4TyW7e', { severity: 'high' }, 'gcloud named in an argument, not the command', 'scripts/clients.sh'),
+      line2('gcloud secrets versions access latest --secret=db-pass > /tmp/db; ./bin/migrate --secret=Xq8vN2pLx7RtZ4wY9mBcD3fG', { severity: 'high' }, "another command's --secret after a gcloud secrets command on the same line", 'scripts/deploy.sh'),
+      line2('deploy-tool push --secret=e2e-builder-sa-key', { severity: 'high' }, 'the same flag and value for another command: a literal', 'scripts/push.sh'),
       line2('run: deploy --with-password Kq8vLm3nP0vR7tYx)', {}, 'a random value before a bracket stays a password', 'scripts/run.sh'),
       line2('run: mysqldump -h db.prod.acme.io --password=Secret2024 shop', { severity: 'high' }, 'a typed password on a password flag stays high', 'scripts/backup.sh'),
       line2('run: renovate --token 123test', { severity: 'medium' }, 'a number and a placeholder word is medium', 'scripts/run.sh'),line2(`mysql -uroot -p${STRONG} -e "select 1"`, { severity: 'high' }, undefined, 'scripts/db.sh'), line2('./deploy --admin-password hunter9x now', { severity: 'high' }, 'a word value followed by one more word is still a value', 'scripts/deploy.sh'),
@@ -563,6 +572,11 @@ quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$t
         code: `key: |\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIEowIBAAKCAQEA${'x'.repeat(48)}\n${('  ' + 'x'.repeat(64) + '\n').repeat(3)}  -----END RSA PRIVATE KEY-----\n`
       },
       { name: 'an OpenSSH key whose cipher is not none (a passphrase protects it)', path: 'deploy/id_ed25519', code: `${openSshKey('aes256-ctr', 74)}\n` },
+      {
+        name: "a certificate's body between a private key's labels (a form's placeholder): no key",
+        path: 'apps/web/components/certificates/handle-certificate.tsx',
+        code: `const privateKeyDataHolder =\n\t"-----BEGIN PRIVATE KEY-----\\n${j('MIIFRDCCAyygAwIBAgIU', fake(1280, 76)).match(/.{1,64}/g)!.join('\\n')}\\n-----END PRIVATE KEY-----";\n`
+      },
     ],
     invalid: [
       { path: 'config/key.pem', code: `${PEM}\n`, errors: [{ line: 1, severity: 'critical' }] },
@@ -717,6 +731,7 @@ quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$t
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet('    authentication:\n      username: cassandra\n      # This will be provided by puppet private\n      password: foobarbaz', 'metasyntactic words run together', 'modules/datastore/values.yaml'),
       quiet("        'PASSWORD': '%(password)s',", "Python's %-formatting of a settings template", 'scripts/setup-seafile-mysql.py'),
       quiet('  password: "secure password"', 'two words of prose, the second the key itself: a stand-in', 'assets/build/config/database.yml.postgresql'),
       quiet('            email: Optional[str] = None,\n            password: Optional[str] = None\n    ):', "a Python parameter (as a chart's template may hold): a type and its default", 'charts/airflow/sync_users.yaml'),
@@ -824,6 +839,7 @@ quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$t
       }
     ],
     invalid: [
+      line2('db_password: MySnakeOilDb!2024', { severity: 'high' }, 'a chosen password with snake oil among its words is still a password', 'config/app.yaml'),
       line2('SMTP_PASSWORD=4729)', {}, 'digits before a stray bracket are typed, no stand-in', '.env'),
       line2('DB_PASSWORD_BILLING_SERVICE=Xk29!pLmQ7zR', {}, 'a password for a service', '.env'),
       line2('  password: "purple password"', {}, 'a word that is no stand-in\'s, then the key', 'config/values.yaml'),
@@ -1163,6 +1179,8 @@ quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$t
   },
   'secrets/hardcoded-secret': {
     valid: [
+      quiet('data "google_secret_manager_secret_version" "iap_oauth_client_id" {\n  secret = "iap-oauth-client-id"\n}', "a Secret Manager secret's id, read by a data source", 'terraform/search.tf'),
+      quiet('resource "google_cloud_run_v2_service" "app" {\n  template {\n    containers {\n      env {\n        name = "COOKIE_SECRET"\n        value_source {\n          secret_key_ref {\n            secret  = "cookie-session-signature"\n            version = "latest"\n          }\n        }\n      }\n    }\n  }\n}', 'the secret a Cloud Run container reads, by id', 'terraform/run.tf'),
       quiet('      "url": "https://play.min.io",\n      "accessKey": "Q3AM3UQ867SPQQA43P2F",\n      "secretKey": "zuf+tfteSlswRu7BJ86wekitnifILbZam1KYY3TG",', "the public MinIO playground's documented keys", 'workspace/mc/config.json'),
       quiet('        - Client Credentials Grant: `client_credentials`', "a grant's name in a code span, in an API's prose", 'internal/httpclient/api/openapi.yaml'),
       {
@@ -1234,6 +1252,11 @@ quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$t
       quiet('hub:\n  config:\n    JupyterHub:\n      cookie_secret: bbbb2222\n', 'two runs of one repeated character each', 'dev-config.yaml'),
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
+      { name: "a nested `secret` block of another provider holds a value: reported", path: 'infra/main.tf', code: 'resource "azurerm_container_app" "app" {\n  secret {\n    name   = "webhook"\n    secret = "Zq8vN2pLx7RtZ4wY9mBcD3fGhJ5kL1nP"\n  }\n}\n', errors: [{ line: 4, severity: 'high' }] },
+      { name: 'the same id under another resource: a literal secret', path: 'terraform/app.tf', code: 'resource "example_app" "a" {\n  secret = "cookie-session-signature"\n}\n', errors: [{ line: 2, severity: 'high' }] },
+      { name: "a Secret Manager version's data beside its id: reported", path: 'terraform/secret.tf', code: 'resource "google_secret_manager_secret_version" "v" {\n  secret      = "cookie-session-signature"\n  secret_data = "Xk9mP2qL7wRt4vQz8aB3"\n}\n', errors: [{ line: 3, severity: 'high' }] },
+      { name: "MinIO's documented default under its secret key: medium, saying why", path: 'minio.jsonnet', code: "local minio = (import 'minio.libsonnet')({\n  accessKey: 'minio',\n  secretKey: 'minio123',\n});\n", errors: [{ line: 3, severity: 'medium', message: /well-known default anyone would try first/ }] },
+      line2('JWT_SECRET: defaultsecret', { severity: 'high' }, "a signing key of default words is not lowered as a password's default is", 'deploy/app.env'),
       line2('JWT_SECRET_SERVICE=q8Zr4Lm2Xk9vP0wT7yN3', {}, 'a service named in a secret\'s key: still a secret', '.env'),
       line2('  jwtsecret: "myVeryComplexJWTSecret"', {}, "a chart's default JWT secret deploys as it is unless changed", 'charts/stable/vikunja/values.yaml'),
       line2('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    secret: wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY1', { line: 6 }, 'no label holds a slash: not a label value', 'k8s/cm.yaml'),
@@ -1326,6 +1349,7 @@ quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$t
   },
   'secrets/hardcoded-token': {
     valid: [
+      quiet('variable "manifest_pr_bot_github_token" {\n  type      = string\n  sensitive = true\n  default   = "stagingonly"\n}', "a default naming the environment that holds the real value", 'env/variables.tf'),
       quiet("              token={connection?.token || ''}", 'a JSX expression with an empty fallback', 'app/components/GitHubRepositorySelector.tsx'),
       quiet("              tokenSeparators={[',', ' ']}", "a tag input's separators", 'frontend/src/container/OrganizationSettings/EmailTagInput.tsx'),
       quiet("  'ExchangeTokenBy.TokenExchange': 'Token exchange',", "an event's label in the key's own words", 'packages/console/src/consts/logs.ts'),
@@ -1385,6 +1409,8 @@ quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$t
       quiet('script: |\n  const body = {\n    "token": base64Token,\n  }\n', 'a quoted key before a bare name and a comma: code, not YAML', 'deploy/job.yaml')
     ],
     invalid: [
+      { name: 'random lower-case letters as a default under a token\'s name: reported', path: 'infra/main.tf', code: 'variable "slack_api_token" {\n  type    = string\n  default = "xqzvmkwprtlbnhsdgfjcyaoe"\n}\n', errors: [{ line: 3, severity: 'high' }] },
+      { name: "a token variable's random default: still reported", path: 'env/variables.tf', code: 'variable "github_manifests_workflow_token" {\n  type      = string\n  default   = "Xk9mP2qL7wRt4vQz8aB3"\n}\n', errors: [{ line: 3, severity: 'high' }] },
       line2('API_TOKEN_DELIMITER=Xk29dL0qPw8xVn3Rt7YmQa5B', {}, 'a random value under a separator\'s key', '.env'),
       line2('API_TOKEN={"algorithm":"plain","values":["Acm3Tok3n99"]}', {}, 'a list at the top of the JSON holds values, not parameters', '.env'),
       line2('  access_token: "eyJhbGciOiJIUzI1NiJ9...x"', {}, 'an ellipsis after a long run is not an example cut short', 'src/config.ts'),
@@ -1442,8 +1468,10 @@ quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$t
   },
   'secrets/hardcoded-api-key': {
     valid: [
+      quiet('Parameters:\n  OpenAiApiKey:\n    Type: String\n    NoEcho: true\n    Default: prodonly', "a template parameter's default that is a word", 'cfn/app.yaml'),
       quiet("        apiKey={props.apiKeys[props.provider.name] || ''}\n        setApiKey={(key) => {", "a JSX attribute with an empty fallback, and a handler whose block goes on", 'app/components/chat/ChatBox.tsx'),
       quiet('    <x-pagination :items="$projects"\n        storage-key="coolify.page-size.projects" :options="[12, 24, 48, 96]" />', 'lower-case words in dotted parts: a stored setting\'s name', 'resources/views/livewire/project/index.blade.php'),
+      quiet("} = useColorMode({\n  storageKey: 'woodpecker:theme',\n});", "a stored item's name with a colon between its words", 'web/src/compositions/useTheme.ts'),
       quiet("  const [dismissed, setDismissed] = useLocalStorage({\n    storageKey: 'alert-rules',", "lower-case words joined by hyphens: a stored item's name", 'frontend/src/container/ListAlertRules/index.tsx'),
       quiet('      <DataTable\n        columnStorageKey="triggered-alerts-grouped-columns"', "a table's stored columns, by name", 'frontend/src/container/TriggeredAlerts/index.tsx'),
       quiet('    <Banner\n      storageKey="no-auth-banner-v1"', 'words and a version last', 'frontend/src/components/NoAuthBanner/NoAuthBanner.tsx'),
@@ -1459,6 +1487,7 @@ quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$t
       quiet('client = connect(\n    aws_secret_access_key=aws_secret_access_key or DEFAULT_SECRET_ACCESS_KEY,\n)', 'a keyword argument: a name or a constant', 'svc/connect.py'),
       quiet('report = dict(\n    api_key=lookup_api_key() or "",  # never None\n)', 'a keyword argument: a call or an empty string', 'svc/report.py'),
       quiet("const key = options.apiKey || process.env.API_KEY", 'two names joined by ||', 'web/client.ts'),
+      quiet(`params:\n  docs_search: true\n  docs_search_index_name: projectcontour\n  docs_search_api_key: ${fake(32, 91, HEX)}\n  docs_search_app_id: IW9YQMJ8HH\n`, "a site's search key by name, beside its app id and index name", 'site/config.yaml'),
       quiet(`module.exports = {\n  themeConfig: {\n    algolia: {\n      appId: 'Q1W2E3R4T5',\n      apiKey: '${fake(32, 91, HEX)}',\n      indexName: 'docs',\n    },\n  },\n}`, "DocSearch's search-only key beside its app id and index", 'website/docusaurus.config.js'),
       quiet('objectStore:\n  enabled: true\n  accessKey: shop-logs\n  secretKey: Qv7-Lm2x-Pz9k\n', 'an access key beside its secret key: the login half of the pair', 'charts/logs/values.yaml'),
       quiet('storage:\n  secret_key: Qv7-Lm2x-Pz9k\n  bucket: logs\n  access_key: shop-logs\n', 'the secret key above the access key, in the same mapping', 'deploy/storage.yaml'),
@@ -1466,6 +1495,14 @@ quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$t
       quiet('services:\n  app:\n    environment:\n      - MINIO_ACCESS_KEY=shop-logs\n      - MINIO_SECRET_KEY=Qv7-Lm2x-Pz9k\n', 'a compose list pair', 'deploy/compose.yaml')
     ],
     invalid: [
+      { name: "a search key's name beside another product's app id and index name: reported", path: 'web/.env', code: `FIREBASE_APP_ID=1:1234:web:abcd\nALGOLIA_SEARCH_API_KEY=${fake(32, 91, HEX)}\nELASTIC_INDEX_NAME=products\n`, errors: [{ line: 2, severity: 'high' }] },
+      { name: 'a search key named with another word (a crawler may write the index): reported', path: 'site/config.yaml', code: `params:\n  docs_search_index_name: docs\n  docsearch_crawler_api_key: ${fake(32, 91, HEX)}\n  docs_search_app_id: IW9YQMJ8HH\n`, errors: [{ line: 3, severity: 'high' }] },
+      { name: "another product's search key beside an app id and an index name: reported", path: 'bot/.env', code: 'MicrosoftAppId=5b3c2f7e-1a2b-4c3d-9e8f-0a1b2c3d4e5f\nAZURE_SEARCH_INDEX_NAME=products\nAZURE_SEARCH_API_KEY=Xq8vN2pLx7RtZ4wY9mBcD3fGhJ5kL1nPq8vN2pLx7RtZAzSeB4kQ\n', errors: [{ line: 3, severity: 'high' }] },
+      { name: 'an access key of words without the account:user colon (a passphrase some services take as the key): reported', path: 'config/production.yaml', code: 'relay:\n  url: https://relay.internal.acme.io\n  access_key: tangerine-walrus-orbit-lantern-pebble\n', errors: [{ line: 3, severity: 'high' }] },
+      { name: "random letters as a variable's default under a key's name: reported", path: 'infra/main.tf', code: 'variable "datadog_api_key" {\n  type    = string\n  default = "QWZXKVMPRTLBNHSDGFJCYAOEUIWQRTPL"\n}\n', errors: [{ line: 3, severity: 'high' }] },
+      { name: 'an Algolia key not named for search, beside the app id and index (it may be the admin key): reported', path: 'deploy/app.env', code: `ALGOLIA_APP_ID=IW9YQMJ8HH\nALGOLIA_API_KEY=${fake(32, 91, HEX)}\nALGOLIA_INDEX_NAME=docs\n`, errors: [{ line: 2, severity: 'high' }] },
+      { name: "a template parameter's random default: still reported", path: 'cfn/app.yaml', code: 'Parameters:\n  OpenAiApiKey:\n    Type: String\n    Default: Xk9mP2qL7wRt4vQz8aB3\n', errors: [{ line: 4, severity: 'high' }] },
+      { name: "the Azure Storage emulator's published account key under a key's name: low, saying so", path: 'integration/util/config-backend-azure.yaml', code: 'storage:\n  azure:\n    storage_account_name: devstoreaccount1\n    storage_account_key: "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="\n', errors: [{ line: 4, severity: 'low', message: /Azure Storage emulator's account `devstoreaccount1` \(Azurite\)/ }] },
       line2('    labels:\n      traefik.http.middlewares.crowdsec.plugin.bouncer.crowdseclapikey: 40796d93c2958f9e58345514e67740e5', { line: 3 }, "a compose service's labels set a plugin's key", 'docker-compose.yml'),
       line2('STORAGE_KEY=correct-horse-battery-staple', {}, "an environment's storage key in words is a passphrase, not a stored item's name", '.env'),
       line2("        apiKey={'Kq8vLm3nP0vR7tYx' || ''}", {}, 'a quoted literal in a JSX expression is still a literal', 'app/components/chat/ChatBox.tsx'),

@@ -332,9 +332,13 @@ function isReference(v: string): boolean {
   )
 }
 
-/** Whole values that stand in for a secret: the fill-me words and the common metasyntactic names (`foo` … `qux`). */
+/**
+ * Whole values that stand in for a secret: the fill-me words, the common metasyntactic names (`foo` …
+ * `qux`, alone or run together: `foobarbaz`; `fooooo`), and a word saying which environment holds the
+ * real value (`prodonly`, `staging-only`).
+ */
 const PLACEHOLDER_WORDS =
-  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|mock|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|unused|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|credentials?|null|value(?:[-_]?\d{1,3})?|no[-_ ]?change|unchanged|insecure|(?:foo|bar|baz|qux|foobar)(?:[-_][a-z0-9]+)?)$/i
+  /^(?:change[-_ ]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ].*|set[-_ ]?me|to[-_ ]?be[-_ ]?(?:set|replaced)|your[-_ ].*|your(?:password|secret|token|key|apikey)\w*|(?:insert|enter)[-_ ].*|my[-_]?(?:password|passwd|pass|pwd|secret|token|apikey)|placeholder|redacted|masked|hidden|dummy|example|sample|fake|mock|test|testing|todo|tbd|fixme|not[-_ ]?set|unset|unused|empty|default|none|secret|secrets|password|passwd|token|apikey|api[-_]key|credentials?|null|value(?:[-_]?\d{1,3})?|no[-_ ]?change|unchanged|insecure|(?:foo|bar|baz|qux|foobar)(?:[-_][a-z0-9]+)?|(?:foo|bar|baz|qux){2,3}|fo{3,40}|(?:prod|production|staging|stage|dev|development|test|qa|uat|preprod|sandbox)[-_]?only)$/i
 
 /**
  * Whole lower-case values a test file uses as stand-ins, matched exactly (no suffix, no capitals: a
@@ -747,11 +751,12 @@ export function whyNotLiteral(value: string, key: string): string | undefined {
   if (words.at(-2) === 'token' && /^(?:issuer|service)$/.test(lastWord) && !looksRandom(v)) return 'name'
   // `"credentials" : "webauthn-passwordless"` in an authenticator's config (Keycloak): the kind of credential asked for.
   if (/^(?:webauthn(?:-passwordless)?|passkeys?|kerberos|x509|otp|totp|hotp)$/.test(v) && /^credentials?$/.test(lastWord)) return 'type name'
-  // `storage-key="coolify.page-size.projects"`, `storageKey: 'alert-rules'`, `no-auth-banner-v1`: under
-  // a key for a stored item or a setting, two or more lower-case words joined by `.`, `-` or `_`
-  // (a version last at most) name it: no digit, no capital, nothing random. Not under a key that also
-  // names a credential (`AZURE_STORAGE_ACCOUNT_KEY`, `settings_secret_key`), where words are a weak secret.
-  if (/^[a-z]+(?:[-_.][a-z]+)+(?:[-_.]v\d{1,3})?$/.test(v) && namesStoredItem(key)) return 'name'
+  // `storage-key="coolify.page-size.projects"`, `storageKey: 'alert-rules'`, `no-auth-banner-v1`,
+  // `storageKey: 'woodpecker:theme'`: under a key for a stored item or a setting, two or more
+  // lower-case words joined by `.`, `-`, `_` or `:` (a version last at most) name it: no digit, no
+  // capital, nothing random. Not under a key that also names a credential
+  // (`AZURE_STORAGE_ACCOUNT_KEY`, `settings_secret_key`), where words are a weak secret.
+  if (/^[a-z]+(?:[-_.:][a-z]+)+(?:[-_.:]v\d{1,3})?$/.test(v) && namesStoredItem(key)) return 'name'
   // `input_token: NextToken` in an API model: the value is the name of a field, in words.
   if (/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*(?:Token|Key|Secret|Password|Credentials?)$/.test(v) && /[a-z][A-Z]/.test(v)) return 'field name'
   const jsonKind = jsonObjectKind(v)
@@ -1037,10 +1042,13 @@ export const REPEATED_LOGIN = 'a user name and password that are the same, a def
 /** Three letters and three digits, each in a row (`abc123`, `def456`): the first value a test or a careless setup reaches for. */
 const RUN_OF_LETTERS_AND_DIGITS = /^(?:abc|def|ghi|xyz)(?:123|456|789)$/
 
-/** Whether a password is one of WELL_KNOWN_PASSWORDS or a `RUN_OF_LETTERS_AND_DIGITS` (case and surrounding blanks ignored). */
+/** Whether a password is one of WELL_KNOWN_PASSWORDS (alone or with a count from 1: `admin123`) or a `RUN_OF_LETTERS_AND_DIGITS` (case and surrounding blanks ignored). */
 export function isWellKnownPassword(value: string): boolean {
   const v = value.trim().toLowerCase()
-  return WELL_KNOWN_PASSWORDS.has(v) || RUN_OF_LETTERS_AND_DIGITS.test(v)
+  if (WELL_KNOWN_PASSWORDS.has(v) || RUN_OF_LETTERS_AND_DIGITS.test(v)) return true
+  // `password1234`, `admin123`: one of them with a count from 1 after it.
+  const counted = /^(.{4,30}?)(1\d{0,7})$/.exec(v)
+  return counted !== null && '123456789'.startsWith(counted[2]!) && WELL_KNOWN_PASSWORDS.has(counted[1]!)
 }
 
 /**

@@ -204,15 +204,22 @@ function repeatsOneUnit(text: string): boolean {
 }
 
 /**
+ * Base64 of a DER X.509 certificate's start: a SEQUENCE holding a SEQUENCE (the signed part) whose
+ * first field is version 3 (`A0 03 02 01 02`) and then the serial number's INTEGER. No private key
+ * starts so: a form's placeholder made by wrapping a certificate in a private key's labels.
+ */
+const CERTIFICATE_DER = /^MII[A-Za-z0-9+/]{3}CCA[A-Za-z0-9+/]{2}gAwIBAgI/
+
+/**
  * Whether a matched PEM private key block could be a whole key: no line left out (`...`, `xxxx`),
- * enough base64 for the smallest key, not one word repeated, and (for DER labels without
- * headers) base64 of an ASN.1 SEQUENCE. A README's shortened example is no key.
+ * enough base64 for the smallest key, not one word repeated, not a certificate's body, and (for
+ * DER labels without headers) base64 of an ASN.1 SEQUENCE. A README's shortened example is no key.
  */
 export function couldBeWholeKey(block: string): boolean {
   const { runs, headers, elided } = bodyRuns(block)
   if (elided) return false
   const text = runs.join('')
-  if (text.length < MIN_KEY_BASE64 || repeatsOneUnit(withoutPadding(text))) return false
+  if (text.length < MIN_KEY_BASE64 || repeatsOneUnit(withoutPadding(text)) || CERTIFICATE_DER.test(text)) return false
   if (!headers && DER_KEY_LABEL.test(block)) return text.startsWith('M')
   if (!headers && block.includes('OPENSSH PRIVATE KEY')) return text.startsWith('b3BlbnNzaC1rZXktdjE')
   return true

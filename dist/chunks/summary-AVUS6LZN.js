@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-L7PZZT3D.js";import"./chunk-OP2WJ4J2.js";import"./chunk-XKLZPSMA.js";import"./chunk-FM7N5NCH.js";import"./chunk-EHOANRNG.js";import"./chunk-E2ZD6425.js";import"./chunk-EG6MWXL3.js";import"./chunk-OD7CFG4T.js";import"./chunk-2NQMUUZW.js";import"./chunk-GIHCOKMG.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
