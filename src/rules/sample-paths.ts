@@ -86,6 +86,8 @@ export function isSamplePath(path: string): boolean {
 /** `openapi: 3.0.3` or `swagger: "2.0"` as a top-level key of YAML, or as a key of JSON. */
 const API_DESCRIPTION_YAML = /^(?:openapi|swagger)[ \t]*:[ \t]*["']?\d+\.\d/m
 const API_DESCRIPTION_JSON = /"(?:openapi|swagger)"[ \t]*:[ \t]*"\d+\.\d/
+/** An OpenAPI component schema written as code (`$id: '#/components/schemas/userSchema'`), laid out as pretty-printed JSON. */
+const API_SCHEMA_CODE = /^[ \t]*["']?\$id["']?[ \t]*:[ \t]*["'`]#\/components\/schemas\//m
 /** Keys under which an API description shows sample data to its readers. */
 const EXAMPLE_KEYS = new Set(['example', 'examples', 'x-example', 'x-examples'])
 /** The key a YAML or pretty-printed JSON line opens (`- name:`, `"name": {`), if any. */
@@ -97,15 +99,16 @@ export const API_EXAMPLE = 'an example of an API description (OpenAPI), shown to
 /**
  * Where a file is documentation by what it holds though its path does not say so: the request
  * and response examples of an OpenAPI or Swagger description (`password: supersecurepw` under an
- * `example:`), shown to its readers and read by nothing. Returns whether each 1-based line lies
+ * `example:`), or of a component schema written as code, shown to its readers and read by nothing. Returns whether each 1-based line lies
  * under such a key, or undefined for a file that is no API description. The rest of such a
  * document (a server URL, a gateway's settings) is configuration and is not covered. Ancestry is
  * read from indentation, as block YAML and pretty-printed JSON lay it out, in one pass.
  */
 export function apiExampleLines(file: { path: string; content: string }): ((line: number) => boolean) | undefined {
   const yaml = /\.ya?ml$/i.test(file.path)
-  if (!yaml && !/\.json$/i.test(file.path)) return undefined
-  if (!(yaml ? API_DESCRIPTION_YAML : API_DESCRIPTION_JSON).test(file.content)) return undefined
+  const code = /\.[cm]?[jt]s$/i.test(file.path)
+  if (!yaml && !code && !/\.json$/i.test(file.path)) return undefined
+  if (!(yaml ? API_DESCRIPTION_YAML : code ? API_SCHEMA_CODE : API_DESCRIPTION_JSON).test(file.content)) return undefined
   const lines = file.content.split('\n')
   const under = new Uint8Array(lines.length)
   // The open keys above the current line: each with its indentation and whether it is, or lies under, an example.
@@ -114,8 +117,8 @@ export function apiExampleLines(file: { path: string; content: string }): ((line
     const text = lines[i]
     const trimmed = text.trimStart()
     const top = open[open.length - 1]
-    // Blank lines, comments and JSON's closing brackets open and close nothing.
-    if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('}') || trimmed.startsWith(']')) {
+    // Blank lines, comments and JSON's closing brackets open and close nothing (in code, `#` opens a private field).
+    if (trimmed === '' || (code ? trimmed.startsWith('//') : trimmed.startsWith('#')) || trimmed.startsWith('}') || trimmed.startsWith(']')) {
       under[i] = top?.example ? 1 : 0
       continue
     }

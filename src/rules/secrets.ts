@@ -1950,7 +1950,7 @@ const LANGUAGE_TAG = String.raw`(?:${LANGUAGE_CODES})(?:[-_](?:[A-Za-z]{2}|[A-Z]
  * A user interface's translations (`i18n/lang/de-de-lang.json`, `locales/fr.yaml`,
  * `messages_es.properties`, `messages/en.json`, a file named for a language and region such as
  * `pt-BR.json` or umami's `intl/messages/fr-FR.json`, or code named for a language in such a
- * folder, `i18n/de.ts`): `PASSWORD: "Passwort"` is the label of a
+ * folder, `i18n/de.ts`; and see `isRailsLocale`): `PASSWORD: "Passwort"` is the label of a
  * field, in words. Named files count only with a language's code: `prd-US.yaml` is an
  * environment's settings, and a bare `ca.json` may be a certificate authority's.
  */
@@ -1961,6 +1961,16 @@ const TRANSLATIONS = new RegExp(
     String.raw`|(?:^|\/)(?:${LANGUAGE_CODES})[-_][A-Z]{2}\.(?:json|ya?ml|properties|po|toml)$` +
     String.raw`|(?:^|\/)${TRANSLATION_FOLDER}\/(?:[^/]+\/)?${LANGUAGE_TAG}\.[cm]?[jt]sx?$`
 )
+/** A Rails locale file deeper in `locales/` (`config/locales/views/mfa/en.yml`): see `isRailsLocale`. */
+const RAILS_LOCALE_PATH = new RegExp(String.raw`(?:^|\/)locales\/(?:[^/]+\/){1,4}(${LANGUAGE_TAG})\.ya?ml$`)
+
+/** A Rails locale file: under `locales/`, named for its language, whose first key (after comments and a `---`) is that language (`en:`). */
+function isRailsLocale(file: Pick<SourceFile, 'path' | 'content'>): boolean {
+  const tag = RAILS_LOCALE_PATH.exec(file.path)?.[1]
+  if (tag === undefined) return false
+  const first = /^(?:(?:---)?[ \t]*(?:#[^\r\n]*)?\r?\n)*["']?([\w-]{2,12})["']?:[ \t]*(?:#[^\r\n]*)?(?:\r?\n|$)/.exec(file.content.slice(0, 2000))
+  return first?.[1] === tag
+}
 /**
  * Code kept in a language's folder of translations (`locales/pt-br/translation/errors.ts`, logto's
  * phrases): its values under a password's key are words (`'Hasło'`, `'Uložit heslo'`). Only such
@@ -1999,14 +2009,15 @@ function npmScripts(path: string, content: string): ReadonlyMap<string, string> 
 const SUBDIVISION_KEY = /^[A-Z]{2}-[A-Z0-9]{1,3}$/
 /**
  * The same for a table of ISO 3166-1 countries by their two-letter code (`PW: "Palau"`), in JSON or
- * in source (`PW: "Palau",`), where each of the 20 lines counted gives a place's name.
+ * in source (`PW: "Palau",`, `PW: "🇵🇼 Palau",` after its flag), where each of the 20 lines counted
+ * gives a place's name.
  */
 const COUNTRY_KEY = /^(?:[A-Z]{2}|[a-z]{2})$/
-const PLACE_NAME = /^\p{Lu}[\p{L} .'’()-]{0,60}$/u
+const PLACE_NAME = /^(?:\p{Regional_Indicator}{2} )?\p{Lu}[\p{L} .'’()-]{0,60}$/u
 /** The lines a table of each kind is counted by. */
 const PLACE_TABLE_LINES = {
   subdivisions: /"[A-Z]{2}-[A-Z0-9]{1,3}"[ \t]*:/g,
-  countries: /^[ \t]*["']?(?:[A-Z]{2}|[a-z]{2})["']?[ \t]*:[ \t]*["']\p{Lu}[\p{L} .'’()-]{0,60}["']/gmu
+  countries: /^[ \t]*["']?(?:[A-Z]{2}|[a-z]{2})["']?[ \t]*:[ \t]*["'](?:\p{Regional_Indicator}{2} )?\p{Lu}[\p{L} .'’()-]{0,60}["']/gmu
 }
 const isPlaceTable = (content: string, kind: keyof typeof PLACE_TABLE_LINES): boolean => (content.match(PLACE_TABLE_LINES[kind])?.length ?? 0) >= 20
 
@@ -2053,6 +2064,25 @@ function hclBlockAbove(lines: readonly string[], index: number): string | undefi
   return undefined
 }
 
+/** A Rails view or view helper: a template (`.erb`, `.haml`, `.slim`), or Ruby under `app/views`, `app/helpers` or `app/components`. */
+function isRailsView(path: string): boolean {
+  return /\.(?:erb|haml|slim)$/.test(path) || (path.endsWith('.rb') && /(?:^|\/)app\/(?:views|helpers|components)\//.test(path))
+}
+
+/**
+ * Whether 1-based `line` sits in a view helper's `data: { … }` hash that opens on it or at most five
+ * lines above it, still open there (no `}` after its `{` on the lines between).
+ */
+function inDataAttributes(lines: readonly string[], line: number): boolean {
+  for (let i = line - 1; i >= 0 && line - 1 - i <= 5; i--) {
+    const text = lines[i]!
+    const open = /\bdata:[ \t]*\{/.exec(text)
+    if (open) return i === line - 1 || !text.includes('}', open.index)
+    if (text.includes('}')) return false
+  }
+  return false
+}
+
 /** A Bitnami SealedSecret manifest, and the shape of its sealed values (Base64 of a version byte 0x02 and more). */
 const SEALED_SECRET = /^kind:[ \t]*["']?SealedSecret["']?[ \t]*$/m
 const SEALED_VALUE = /^Ag[A-Za-z0-9+/]{100,}={0,2}$/
@@ -2068,7 +2098,7 @@ function assignmentCandidates(
 ): Candidate[] {
   const out: Candidate[] = []
   // Credential shapes are still looked for in them (patternCandidates); key names mean nothing there.
-  if (TRANSLATIONS.test(file.path)) return out
+  if (TRANSLATIONS.test(file.path) || isRailsLocale(file)) return out
   const code = SOURCE_CODE_FILE.test(file.path)
   // Every key below is text of the file as written (a decoded escape aside), and the loop keeps only
   // keys holding one of MAYBE_SECRET_KEY's words: a file with neither has nothing to extract.
@@ -2107,6 +2137,8 @@ function assignmentCandidates(
     // Not compose's or Prometheus's `labels:`, where a plugin's key may be set.
     if ((file.kind === 'kubernetes' || file.kind === 'helm') && /^[A-Za-z0-9._-]{1,63}$/.test(value) && !looksRandom(value) && /^(?:labels|matchLabels)$/.test(parentKeyOf(lines, a.line - 1) ?? '')) continue
     if (inLanguageFolder && WORDS_OF_ANY_SCRIPT.test(value)) continue
+    // `data: { password_visibility_target: "input" }` in a Rails view: the name of a Stimulus target.
+    if (/_(?:target|outlet)$/.test(a.key) && isRailsView(file.path) && /^[a-z]+(?:[A-Z][a-z]+)*$/.test(value) && inDataAttributes(lines, a.line)) continue
     // `- name: ACCESS_KEY  #REQUIRED - replace with your access key`: the value below is a stand-in.
     if (asksToReplace(lines[a.line - 1] ?? '') || asksToReplace(lines[a.line - 2] ?? '')) continue
     // `secret: ZXhhbXBsZS1hcHAtc2VjcmV0` ("example-app-secret"): base64 of a placeholder.

@@ -731,6 +731,8 @@ quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$t
   },
   'secrets/hardcoded-password': {
     valid: [
+      quiet('          data: {\n            password_validator_target: "input",\n            password_visibility_target: "input",\n            action: "input->password-validator#validate"\n          } %>', "a Stimulus target's name in a Rails view's data attributes", 'app/views/registrations/new.html.erb'),
+      { name: 'a table of countries by code, each name after its flag (PW is Palau)', path: 'app/helpers/languages_helper.rb', code: `COUNTRIES = {\n${['NL: "🇳🇱 Netherlands"', 'NZ: "🇳🇿 New Zealand"', 'NI: "🇳🇮 Nicaragua"', 'NE: "🇳🇪 Niger"', 'NG: "🇳🇬 Nigeria"', 'NO: "🇳🇴 Norway"', 'OM: "🇴🇲 Oman"', 'PK: "🇵🇰 Pakistan"', 'PW: "🇵🇼 Palau"', 'PA: "🇵🇦 Panama"', 'PG: "🇵🇬 Papua New Guinea"', 'PY: "🇵🇾 Paraguay"', 'PE: "🇵🇪 Peru"', 'PH: "🇵🇭 Philippines"', 'PL: "🇵🇱 Poland"', 'PT: "🇵🇹 Portugal"', 'QA: "🇶🇦 Qatar"', 'RO: "🇷🇴 Romania"', 'RU: "🇷🇺 Russia"', 'RW: "🇷🇼 Rwanda"'].map((l) => `    ${l},`).join('\n')}\n}\n` },
       quiet('    authentication:\n      username: cassandra\n      # This will be provided by puppet private\n      password: foobarbaz', 'metasyntactic words run together', 'modules/datastore/values.yaml'),
       quiet("        'PASSWORD': '%(password)s',", "Python's %-formatting of a settings template", 'scripts/setup-seafile-mysql.py'),
       quiet('  password: "secure password"', 'two words of prose, the second the key itself: a stand-in', 'assets/build/config/database.yml.postgresql'),
@@ -839,6 +841,10 @@ quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$t
       }
     ],
     invalid: [
+      { name: 'a file named for a language deep in a locales folder, not a locale (its first key is no language): reported', path: 'charts/web/locales/a/b/en.yaml', code: 'database:\n  password: "Zr5tY8uIo1pAs3dF"\n', errors: [{ line: 2, severity: 'high' }] },
+      { name: 'a key ending in _target in a data hash outside a Rails view: a password', path: 'src/api/replication.js', code: "axios.post(url, {\n  data: {\n    replica_password_target: 'sunshineRiver',\n  },\n})\n", errors: [{ line: 3, severity: 'high' }] },
+      { name: 'a data hash closed on its own line does not cover the next lines', path: 'app/helpers/sync_helper.rb', code: "  button_to 'Sync', sync_path, data: { turbo: false }\n  MIRROR = {\n    mirror_password_target: \"bluebird\"\n  }\n", errors: [{ line: 3, severity: 'high' }] },
+      line2('  password_target: "letmein"', { severity: 'high' }, 'a key ending in `_target` outside a data hash: a password', 'config/app.rb'),
       line2('db_password: MySnakeOilDb!2024', { severity: 'high' }, 'a chosen password with snake oil among its words is still a password', 'config/app.yaml'),
       line2('SMTP_PASSWORD=4729)', {}, 'digits before a stray bracket are typed, no stand-in', '.env'),
       line2('DB_PASSWORD_BILLING_SERVICE=Xk29!pLmQ7zR', {}, 'a password for a service', '.env'),
@@ -1179,6 +1185,7 @@ quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$t
   },
   'secrets/hardcoded-secret': {
     valid: [
+      quiet('---\nen:\n  mfa:\n    secret_title: Manual Entry Code', "a Rails view's translations, kept in a folder below `locales/` and named for its language", 'config/locales/views/mfa/en.yml'),
       quiet('data "google_secret_manager_secret_version" "iap_oauth_client_id" {\n  secret = "iap-oauth-client-id"\n}', "a Secret Manager secret's id, read by a data source", 'terraform/search.tf'),
       quiet('resource "google_cloud_run_v2_service" "app" {\n  template {\n    containers {\n      env {\n        name = "COOKIE_SECRET"\n        value_source {\n          secret_key_ref {\n            secret  = "cookie-session-signature"\n            version = "latest"\n          }\n        }\n      }\n    }\n  }\n}', 'the secret a Cloud Run container reads, by id', 'terraform/run.tf'),
       quiet('      "url": "https://play.min.io",\n      "accessKey": "Q3AM3UQ867SPQQA43P2F",\n      "secretKey": "zuf+tfteSlswRu7BJ86wekitnifILbZam1KYY3TG",', "the public MinIO playground's documented keys", 'workspace/mc/config.json'),
@@ -1252,6 +1259,8 @@ quiet("    'CMD', 'mysqladmin', 'ping', '-h', 'localhost', '-u', 'root', \"-p{$t
       quiet('hub:\n  config:\n    JupyterHub:\n      cookie_secret: bbbb2222\n', 'two runs of one repeated character each', 'dev-config.yaml'),
       quiet('services:\n  test:\n    api_secret: give-pytest-control\n', 'a slug of words saying it is for the tests', 'dev-config.yaml')],
     invalid: [
+      { name: "an OpenAPI component schema's example, written as code: reported for information", path: 'src/lib/openapi/spec/public-signup-tokens-schema.ts', code: "export const publicSignupTokensSchema = {\n    $id: '#/components/schemas/publicSignupTokensSchema',\n    type: 'object',\n    properties: {\n        tokens: {\n            type: 'array',\n            example: [\n                {\n                    secret: 'a3c84b25409ea8ca1782ef17f94a42fc',\n                    name: 'Invite public viewers',\n                },\n            ],\n        },\n    },\n} as const;\n", errors: [{ line: 9, severity: 'info', message: /example of an API description/ }] },
+      { name: 'the same schema outside its example: reported', path: 'src/lib/openapi/spec/settings-schema.ts', code: "export const settingsSchema = {\n    $id: '#/components/schemas/settingsSchema',\n    type: 'object',\n    default: {\n        secret: 'a3c84b25409ea8ca1782ef17f94a42fc',\n    },\n} as const;\n", errors: [{ line: 5, severity: 'high' }] },
       { name: "a nested `secret` block of another provider holds a value: reported", path: 'infra/main.tf', code: 'resource "azurerm_container_app" "app" {\n  secret {\n    name   = "webhook"\n    secret = "Zq8vN2pLx7RtZ4wY9mBcD3fGhJ5kL1nP"\n  }\n}\n', errors: [{ line: 4, severity: 'high' }] },
       { name: 'the same id under another resource: a literal secret', path: 'terraform/app.tf', code: 'resource "example_app" "a" {\n  secret = "cookie-session-signature"\n}\n', errors: [{ line: 2, severity: 'high' }] },
       { name: "a Secret Manager version's data beside its id: reported", path: 'terraform/secret.tf', code: 'resource "google_secret_manager_secret_version" "v" {\n  secret      = "cookie-session-signature"\n  secret_data = "Xk9mP2qL7wRt4vQz8aB3"\n}\n', errors: [{ line: 3, severity: 'high' }] },
