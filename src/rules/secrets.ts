@@ -12,7 +12,7 @@ import { patchLines } from '../changes/diff.js'
 import { isLiteralCredential, maskSecret } from '../redact.js'
 import { SOURCE_CODE_FILE, callArguments, conditionalBranches, dialectOf, extractAssignments, lineAt, lineStarts, type Assignment, type Dialect } from './secrets/assignments.js'
 import { asInformation, forDevEnvPath, isSamplePath, isTestPath } from './sample-paths.js'
-import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isCutShort, isDocumentationExample, isFilledStandIn, isDefaultPassword, isProductName, isWellKnownPassword, REPEATED_LOGIN, repeatsLogin, isTypedLoginName, isWordsAndNumber, keyWords, loginBeside, looksRandom, accessKeyIdStore, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSecretKeyOf, namesSetting, namesTrustStorePassword, productDefault, typedAsName, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
+import { CHART_DEFAULT, WELL_KNOWN_DEFAULT, asksToReplace, carriesCredential, classifyKey, isCutShort, isDocumentationExample, isFilledStandIn, isGuessableDefault, isProductName, isWellKnownPassword, REPEATED_LOGIN, repeatsLogin, isTypedLoginName, isWordsAndNumber, keyWords, loginBeside, looksRandom, accessKeyIdStore, namesAKeyResource, namesAccessKey, namesCredential, namesDatabase, namesIdentityOrAddress, namesSecretKey, namesSecretKeyOf, namesSetting, namesTrustStorePassword, productDefault, typedAsName, whyNotLiteral, type SecretKeyClass } from './secrets/keys.js'
 import {
   AUTH_HEADER_SOURCE,
   AZURE_KEY_SOURCE,
@@ -1218,7 +1218,7 @@ function shapeCandidates(content: string, starts: number[], inWorkflow: boolean)
       // `gcloud secrets versions access latest --secret=e2e-builder-sa-key`: the secret's id in Secret Manager.
       if (shape.rule === CLI_PASSWORD_RULE && /--secret(?:[ \t]+|=)["']?$/.test(head) && SECRET_MANAGER_ID.test(value.replace(/[)"'`]{1,3}$/, '')) && GCLOUD_SECRETS.test(lastCommand(lineBefore(content, m.index ?? 0)))) continue
       // `--password 'p@ssw0rd'` in a command's usage example: the first guess against anything, not a password someone keeps.
-      if (shape.rule === CLI_PASSWORD_RULE && (/pass|pwd/i.test(head) ? isDefaultPassword(value) : isWellKnownPassword(value))) {
+      if (shape.rule === CLI_PASSWORD_RULE && isGuessableDefault(value, /pass|pwd/i.test(head))) {
         out.push({ rule: shape.rule, priority: 1, start, end: start + value.length, line: lineAt(starts, start), message: `${shape.message.replace(/\.$/, '')}, ${WELL_KNOWN_DEFAULT}.`, value, severity: 'medium' })
         continue
       }
@@ -1589,7 +1589,7 @@ function secretDataOf(doc: string[], first: number, starts: number[], found: Sec
         (namesSetting(key) ? looksRandom(plain) : namesCredential(key) || /\.(?:key|pem|p12|pfx|jks|json)$/i.test(key) || looksRandom(plain))
       const start = starts[lineIndex] + line.indexOf(value, ind.length + key.length)
       // `minio123`, `admin`: a default anyone tries first, written into a Secret as anywhere else.
-      const wellKnown = credential && (classifyKey(key) === 'password' ? isDefaultPassword(plain) : isWellKnownPassword(plain))
+      const wellKnown = credential && isGuessableDefault(plain, classifyKey(key) === 'password')
       // `POSTGRES_PASSWORD` equal to `POSTGRES_USER` or `POSTGRES_DB` of the same Secret: a default login.
       const login = credential && !wellKnown ? loginBeside(key, plain, siblings().map((e) => ({ key: e.key, value: e.plain }))) : undefined
       const why = wellKnown ? WELL_KNOWN_DEFAULT : login ? `the same as ${quoteKey(login)} beside it (a default login)` : undefined
@@ -1807,10 +1807,8 @@ function isChartDefault(file: Pick<SourceFile, 'path' | 'kind'>, password: strin
  * `user:password` that repeats a typed user name, or an AWS-named secret that cannot be an AWS key.
  */
 function whyDefaultValue(cls: SecretKeyClass, value: string, keyWordList: string[], file: Pick<SourceFile, 'path' | 'kind'>): string | undefined {
-  if (cls === 'password' && isDefaultPassword(value)) return WELL_KNOWN_DEFAULT
-  // `secretKey: minio123` (MinIO's documented root password), `JWT_SECRET: admin`: the same guess,
-  // under any credential's name. Not the wider `isDefaultPassword`: `defaultsecret` signs tokens.
-  if ((cls === 'secret' || cls === 'api-key' || cls === 'token') && isWellKnownPassword(value)) return WELL_KNOWN_DEFAULT
+  // `adminPassword: admin`, `secretKey: minio123` (MinIO's documented root password), `JWT_SECRET: admin`.
+  if ((cls === 'password' || cls === 'secret' || cls === 'api-key' || cls === 'token') && isGuessableDefault(value, cls === 'password')) return WELL_KNOWN_DEFAULT
   // Only where the value is a login (`credentials`, `auth`): under a password's or token's key the whole value is the secret.
   if ((cls === 'secret' || cls === 'connection-string') && repeatsLogin(keyWordList, value)) return `${REPEATED_LOGIN} (medium)`
   // A secret key (`secret_key: sentry` in `sentry/config.yml`) that names the product is as much a default as a password.

@@ -1063,6 +1063,15 @@ export function isDefaultPassword(value: string): boolean {
 }
 
 /**
+ * A default anyone would try first under a credential's name: for a password `isDefaultPassword`
+ * (words naming the account count too), for any other credential `isWellKnownPassword` only, since a
+ * signing key of default words (`defaultsecret`) lets anyone forge tokens.
+ */
+export function isGuessableDefault(value: string, forPassword: boolean): boolean {
+  return forPassword ? isDefaultPassword(value) : isWellKnownPassword(value)
+}
+
+/**
  * `123456`, `000000`, `87654321`: one digit repeated, or a run of digits each one up (or down) from
  * the one before (`…7890` counts as going on). The first values anyone tries, as guessable as
  * WELL_KNOWN_PASSWORDS: a dummy replaced at run time or a weak default, never a generated secret.

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{b as i}from"./chunk-FM7N5NCH.js";import{d as c}from"./chunk-NKZKPYDE.js";function u(n){let t=(f,o=!1)=>i(f,n.currency,o),d=n.diffMonthly!==void 0?` (${t(n.diffMonthly,!0)}${n.pastMonthly!==void 0?` from ${t(n.pastMonthly)}`:""})`:"",e=[`**Cost (Infracost):** ${t(n.monthly)} a month${d}`];if(n.top.length){let f=n.top.some(o=>o.diff!==void 0);e.push("",f?"| Resource | Monthly | Change |":"| Resource | Monthly |",f?"|---|---:|---:|":"|---|---:|");for(let o of n.top){let s=`| ${c(o.name)} | ${t(o.monthly)} |`;e.push(f?`${s} ${o.diff!==void 0?t(o.diff,!0):"—"} |`:s)}}return e}export{u as a};

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b}from"./chunk-RJ5WYSFH.js";import"./chunk-5AHUFK5K.js";import"./chunk-IQKVXV2V.js";import"./chunk-Q4TIY5T3.js";import"./chunk-IJPTZRR7.js";import"./chunk-RLHBGX3A.js";import"./chunk-ANRGURKI.js";import"./chunk-OWSA57Q3.js";import"./chunk-H2MIXKNL.js";import"./chunk-5UTR3335.js";import"./chunk-S4VD67IJ.js";import"./chunk-RAUK4FCW.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as createAgentRunner,b as createAgentRunnerFromEnv};

@@ -1,0 +1,3 @@
+import { createRequire as __preflightCreateRequire } from 'node:module';
+const require = __preflightCreateRequire(import.meta.url);
+import{a,b}from"./chunk-O6XXPTSI.js";import"./chunk-5AHUFK5K.js";import"./chunk-IQKVXV2V.js";import"./chunk-Q4TIY5T3.js";import"./chunk-EQUBO46V.js";import"./chunk-RLHBGX3A.js";import"./chunk-ANRGURKI.js";import"./chunk-OWSA57Q3.js";import"./chunk-H2MIXKNL.js";import"./chunk-5UTR3335.js";import"./chunk-O7EXZCJE.js";import"./chunk-7JEORZUB.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as createAgentRunner,b as createAgentRunnerFromEnv};

@@ -1,3 +1,0 @@
-import { createRequire as __preflightCreateRequire } from 'node:module';
-const require = __preflightCreateRequire(import.meta.url);
-import{a,b,c,d,e,f}from"./chunk-LI35XFYE.js";import"./chunk-5H4T42ZR.js";import"./chunk-75IRJD24.js";import"./chunk-FM7N5NCH.js";import"./chunk-NKZKPYDE.js";import"./chunk-5DDUWBL7.js";import"./chunk-EG6MWXL3.js";import"./chunk-E4N5Z7X6.js";import"./chunk-2NQMUUZW.js";import"./chunk-RAUK4FCW.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};

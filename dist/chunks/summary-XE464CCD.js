@@ -1,0 +1,3 @@
+import { createRequire as __preflightCreateRequire } from 'node:module';
+const require = __preflightCreateRequire(import.meta.url);
+import{a,b,c,d,e,f}from"./chunk-Y7HSMPA2.js";import"./chunk-QRYO5ZYR.js";import"./chunk-KYUNGWOV.js";import"./chunk-FM7N5NCH.js";import"./chunk-Y3JFNPFY.js";import"./chunk-QGDJKLTM.js";import"./chunk-EG6MWXL3.js";import"./chunk-JFESDOLA.js";import"./chunk-2NQMUUZW.js";import"./chunk-7JEORZUB.js";import"./chunk-TLIJSXQG.js";import"./chunk-7MKXSD5K.js";import"./chunk-PBWMPYTZ.js";import"./chunk-OZJ4OJ24.js";export{a as MAX_SUMMARY_CHARS,c as compareFindings,b as countBySeverity,e as mergedChecklist,f as renderJobSummary,d as renderSummary};
